@@ -1,0 +1,151 @@
+package io.shardeddb.protocol.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardeddb.protocol.lb.AddRequest;
+import io.shardeddb.protocol.lb.AddResponse;
+import io.shardeddb.protocol.lb.DatabaseConfig;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.lb.ReadConsistency;
+import io.shardeddb.protocol.lb.ReadResponse;
+import io.shardeddb.protocol.lb.RemoveRequest;
+import io.shardeddb.protocol.lb.RemoveResponse;
+import io.shardeddb.protocol.lb.WriteRequest;
+import io.shardeddb.protocol.lb.WriteResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A typed client for the router's public API (the assignment's load-balancer contract plus the
+ * consistency and session extensions). Thread-safe; one instance per router is enough.
+ */
+public final class RouterClient {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final URI base;
+  private final String token;
+  private final String shardKey;
+  private final HttpClient http;
+  private final Duration timeout;
+
+  /**
+   * @param baseUrl the router's URL, e.g. {@code http://127.0.0.1:8080}
+   * @param token the bearer token, or null when auth is switched off
+   * @param shardKey the schema's shard key column (the assignment's {@code Stud_id})
+   */
+  public RouterClient(String baseUrl, String token, String shardKey) {
+    this(baseUrl, token, shardKey, Duration.ofSeconds(30));
+  }
+
+  public RouterClient(String baseUrl, String token, String shardKey, Duration timeout) {
+    this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+    this.token = token;
+    this.shardKey = shardKey;
+    this.timeout = timeout;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+  }
+
+  public MessageResponse init(DatabaseConfig config) {
+    return send("POST", "init", config, MessageResponse.class);
+  }
+
+  public DatabaseConfig status() {
+    return send("GET", "status", null, DatabaseConfig.class);
+  }
+
+  public AddResponse add(AddRequest request) {
+    return send("POST", "add", request, AddResponse.class);
+  }
+
+  public RemoveResponse remove(RemoveRequest request) {
+    return send("DELETE", "rm", request, RemoveResponse.class);
+  }
+
+  public WriteResponse write(List<Map<String, Object>> rows) {
+    return send("POST", "write", new WriteRequest(rows), WriteResponse.class);
+  }
+
+  /** Reads {@code [low, high]} from the primaries. */
+  public ReadResponse read(long low, long high) {
+    return read(low, high, ReadConsistency.PRIMARY, null);
+  }
+
+  /** Reads {@code [low, high]} at a consistency level; {@code session} is the token of a write. */
+  public ReadResponse read(long low, long high, ReadConsistency consistency, String session) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(shardKey, Map.of("low", low, "high", high));
+    if (consistency != ReadConsistency.PRIMARY) {
+      body.put("consistency", consistency.jsonName());
+    }
+    if (session != null) {
+      body.put("session", session);
+    }
+    return send("POST", "read", body, ReadResponse.class);
+  }
+
+  public WriteResponse update(long key, Map<String, Object> row) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(shardKey, key);
+    body.put("data", row);
+    return send("PUT", "update", body, WriteResponse.class);
+  }
+
+  public WriteResponse delete(long key) {
+    return send("DELETE", "del", Map.of(shardKey, key), WriteResponse.class);
+  }
+
+  private <T> T send(String method, String path, Object body, Class<T> type) {
+    try {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(base.resolve(path))
+              .timeout(timeout)
+              .header("Accept", "application/json");
+      if (token != null && !token.isBlank()) {
+        b.header("Authorization", "Bearer " + token);
+      }
+      if (body != null) {
+        b.header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+      } else {
+        b.method(method, HttpRequest.BodyPublishers.noBody());
+      }
+      HttpResponse<byte[]> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (resp.statusCode() / 100 != 2) {
+        throw new RouterException(resp.statusCode(), failureMessage(resp.body()));
+      }
+      return JSON.readValue(resp.body(), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("router " + base + " " + path + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted calling router " + path, e);
+    }
+  }
+
+  private static String failureMessage(byte[] body) {
+    try {
+      JsonNode n = JSON.readTree(body);
+      JsonNode m = n == null ? null : n.get("message");
+      return m == null ? new String(body) : m.isTextual() ? m.asText() : m.toString();
+    } catch (JsonProcessingException e) {
+      return new String(body);
+    } catch (IOException e) {
+      return "(unreadable body)";
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package io.shardeddb.protocol.client;
+
+/** A non-2xx reply from the router: its HTTP status and the contract's failure message. */
+public class RouterException extends RuntimeException {
+  private final int status;
+
+  public RouterException(int status, String message) {
+    super("HTTP " + status + ": " + message);
+    this.status = status;
+  }
+
+  /** The HTTP status code. */
+  public int status() {
+    return status;
+  }
+}

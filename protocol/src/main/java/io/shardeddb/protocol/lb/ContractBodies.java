@@ -1,0 +1,73 @@
+package io.shardeddb.protocol.lb;
+
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.schema.ColumnType;
+import java.util.Map;
+
+/**
+ * Reads the contract bodies whose field names depend on the schema's shard key: {@code /read
+ * {"Stud_id":{"low":1000,"high":8889}}}, {@code /update {"Stud_id":2255,"data":{..}}} and {@code
+ * /del {"Stud_id":2255}}. Keys may be sent as JSON numbers or numeric strings.
+ */
+public final class ContractBodies {
+  private ContractBodies() {}
+
+  /** The inclusive range under {@code shardKey}; fails when missing, not numeric, or low > high. */
+  public static KeyRange range(Map<String, ?> body, String shardKey) {
+    Object raw = requireBody(body).get(shardKey);
+    if (raw == null) {
+      throw new InvalidRequestException(
+          "missing field '"
+              + shardKey
+              + "' (expected {\""
+              + shardKey
+              + "\":{\"low\":..,\"high\":..}})");
+    }
+    if (!(raw instanceof Map<?, ?> m)) {
+      throw new InvalidRequestException(
+          "field '" + shardKey + "' must be an object {\"low\":..,\"high\":..}");
+    }
+    if (m.get("low") == null) {
+      throw new InvalidRequestException("missing field '" + shardKey + ".low'");
+    }
+    if (m.get("high") == null) {
+      throw new InvalidRequestException("missing field '" + shardKey + ".high'");
+    }
+    long low = (Long) ColumnType.Number.coerce(shardKey + ".low", m.get("low"));
+    long high = (Long) ColumnType.Number.coerce(shardKey + ".high", m.get("high"));
+    if (low > high) {
+      throw new InvalidRequestException(
+          "range " + shardKey + ".low (" + low + ") is greater than high (" + high + ")");
+    }
+    return new KeyRange(low, high);
+  }
+
+  /** The single key under {@code shardKey}; fails when missing or not an integer. */
+  public static long key(Map<String, ?> body, String shardKey) {
+    Object raw = requireBody(body).get(shardKey);
+    if (raw == null) {
+      throw new InvalidRequestException("missing field '" + shardKey + "'");
+    }
+    return (Long) ColumnType.Number.coerce(shardKey, raw);
+  }
+
+  /** The {@code data} object of an update; fails when missing or not an object. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> updateData(Map<String, ?> body) {
+    Object raw = requireBody(body).get("data");
+    if (raw == null) {
+      throw new InvalidRequestException("missing field 'data'");
+    }
+    if (!(raw instanceof Map<?, ?>)) {
+      throw new InvalidRequestException("field 'data' must be a JSON object of column values");
+    }
+    return (Map<String, Object>) raw;
+  }
+
+  private static Map<String, ?> requireBody(Map<String, ?> body) {
+    if (body == null) {
+      throw new InvalidRequestException("request body must be a JSON object");
+    }
+    return body;
+  }
+}

@@ -1,0 +1,161 @@
+package io.shardeddb.protocol.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.micronaut.serde.annotation.Serdeable;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.SchemaDoc;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The user's table: its name, the shard key (a Number column, the primary key) and the columns in
+ * order. Names are checked against a strict identifier pattern so they can be quoted safely in SQL.
+ */
+@Serdeable
+public record TableSchema(String table, String shardKey, List<Column> columns) {
+
+  /** Letters, digits and underscores, starting with a letter or underscore, at most 64 chars. */
+  public static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+
+  public TableSchema {
+    columns = columns == null ? List.of() : List.copyOf(columns);
+  }
+
+  /**
+   * Builds a schema from the assignment's {@code {"columns":[..],"dtypes":[..]}}. The shard key is
+   * {@code shardKey} when given, else the first column (the assignment's {@code Stud_id}).
+   */
+  public static TableSchema fromContract(String table, String shardKey, SchemaDoc doc) {
+    if (doc == null || doc.columns() == null || doc.dtypes() == null) {
+      throw new InvalidRequestException("schema must have 'columns' and 'dtypes'");
+    }
+    if (doc.columns().size() != doc.dtypes().size()) {
+      throw new InvalidRequestException(
+          "schema has "
+              + doc.columns().size()
+              + " columns but "
+              + doc.dtypes().size()
+              + " dtypes; they must match one to one");
+    }
+    List<Column> cols = new ArrayList<>();
+    for (int i = 0; i < doc.columns().size(); i++) {
+      cols.add(new Column(doc.columns().get(i), ColumnType.parse(doc.dtypes().get(i))));
+    }
+    String key = shardKey != null ? shardKey : cols.isEmpty() ? null : cols.get(0).name();
+    TableSchema schema = new TableSchema(table, key, cols);
+    schema.validate();
+    return schema;
+  }
+
+  /** The assignment's {@code {"columns":[..],"dtypes":[..]}} view of this schema. */
+  public SchemaDoc toContract() {
+    return new SchemaDoc(
+        columns.stream().map(Column::name).toList(),
+        columns.stream().map(c -> c.type().name()).toList());
+  }
+
+  /** Checks names, uniqueness and that the shard key is a Number column; fails naming the issue. */
+  public TableSchema validate() {
+    requireIdentifier("table", table);
+    if (columns.isEmpty()) {
+      throw new InvalidRequestException("schema must have at least one column");
+    }
+    Set<String> seen = new HashSet<>();
+    for (Column c : columns) {
+      requireIdentifier("column", c.name());
+      if (c.type() == null) {
+        throw new InvalidRequestException("column '" + c.name() + "' has no type");
+      }
+      if (!seen.add(c.name().toLowerCase(java.util.Locale.ROOT))) {
+        throw new InvalidRequestException("column '" + c.name() + "' is listed twice");
+      }
+    }
+    Column key = column(shardKey);
+    if (key == null) {
+      throw new InvalidRequestException("shard key '" + shardKey + "' is not a column");
+    }
+    if (key.type() != ColumnType.Number) {
+      throw new InvalidRequestException("shard key '" + shardKey + "' must be a Number column");
+    }
+    return this;
+  }
+
+  /** The column with this exact name, or null. */
+  public Column column(String name) {
+    for (Column c : columns) {
+      if (c.name().equals(name)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** The column names in order. */
+  @JsonIgnore
+  public List<String> columnNames() {
+    return columns.stream().map(Column::name).toList();
+  }
+
+  /**
+   * Validates a full row (every column present, no unknown column, right types) and returns it with
+   * Java values in column order.
+   */
+  public Map<String, Object> coerceRow(Map<String, ?> row) {
+    return coerce(row, true);
+  }
+
+  /**
+   * Validates a partial row (only known columns, right types; the shard key may be absent), as used
+   * by updates.
+   */
+  public Map<String, Object> coercePartialRow(Map<String, ?> row) {
+    return coerce(row, false);
+  }
+
+  /** Converts a shard key value (number or numeric string) to a long, naming the key on error. */
+  public long coerceKey(Object value) {
+    if (value == null) {
+      throw new InvalidRequestException("missing field '" + shardKey + "'");
+    }
+    return (Long) ColumnType.Number.coerce(shardKey, value);
+  }
+
+  private Map<String, Object> coerce(Map<String, ?> row, boolean full) {
+    if (row == null) {
+      throw new InvalidRequestException("row must be a JSON object");
+    }
+    for (String name : row.keySet()) {
+      if (column(name) == null) {
+        throw new InvalidRequestException(
+            "unknown column '" + name + "' (table " + table + " has " + columnNames() + ")");
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Column c : columns) {
+      if (!row.containsKey(c.name())) {
+        if (full) {
+          throw new InvalidRequestException("missing field '" + c.name() + "'");
+        }
+        continue;
+      }
+      out.put(c.name(), c.type().coerce(c.name(), row.get(c.name())));
+    }
+    return out;
+  }
+
+  private static void requireIdentifier(String what, String name) {
+    if (name == null || !IDENTIFIER.matcher(name).matches()) {
+      throw new InvalidRequestException(
+          what
+              + " name '"
+              + name
+              + "' is not allowed (use letters, digits and '_', starting with a letter, at most"
+              + " 64 characters)");
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package io.shardeddb.protocol.shard;
+
+import io.micronaut.serde.annotation.Serdeable;
+import io.shardeddb.protocol.topology.Role;
+
+/**
+ * {@code GET /heartbeat}: who this replica is and how far it is. {@code lastEntryEpoch} is the
+ * epoch of the last log entry it holds, so that (lastEntryEpoch, appliedLsn) orders replicas by how
+ * up to date they are when a new primary is chosen. {@code lagLsn} is the primary's LSN minus this
+ * replica's, as last learned. {@code copy} is set while {@code state} is Copying.
+ */
+@Serdeable
+public record Heartbeat(
+    String name,
+    String shard,
+    Role role,
+    long epoch,
+    long appliedLsn,
+    long lastEntryEpoch,
+    String primary,
+    long lagLsn,
+    ReplicaState state,
+    CopyProgress copy) {
+
+  /** Whether the replica holds a role and is caught up (its readiness). */
+  public boolean ready() {
+    return state == ReplicaState.Ready;
+  }
+}

@@ -1,0 +1,50 @@
+package io.shardeddb.protocol.topology;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.micronaut.serde.annotation.Serdeable;
+import io.shardeddb.protocol.schema.TableSchema;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The topology document every process shares: the database name, its table schema, the write
+ * quorum, every shard (range, epoch, primary, replicas) and the server names the assignment's
+ * clients used in {@code /init} and {@code /add} (kept only to echo them in {@code /status}).
+ * {@code version} grows with every change so a reader can ignore stale copies. A database that
+ * awaits {@code /init} has a null schema and no shards.
+ */
+@Serdeable
+public record Topology(
+    String database,
+    long version,
+    TableSchema schema,
+    WriteQuorum writeQuorum,
+    List<ShardTopology> shards,
+    Map<String, List<String>> servers) {
+
+  public Topology {
+    shards = shards == null ? List.of() : List.copyOf(shards);
+    servers =
+        servers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(servers));
+    writeQuorum = writeQuorum == null ? WriteQuorum.Majority : writeQuorum;
+  }
+
+  /** Whether the database has a schema and at least one shard (i.e. {@code /init} happened). */
+  @JsonIgnore
+  public boolean isInitialized() {
+    return schema != null && !shards.isEmpty();
+  }
+
+  /** The shard with this id, if any. */
+  public Optional<ShardTopology> shard(String id) {
+    return shards.stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+
+  /** A key → shard map over this topology's shards. */
+  public ShardMap<ShardTopology> shardMap() {
+    return new ShardMap<>(shards);
+  }
+}

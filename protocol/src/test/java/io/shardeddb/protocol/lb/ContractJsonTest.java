@@ -1,0 +1,292 @@
+package io.shardeddb.protocol.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.shard.ReplicateRequest;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.shard.ShardWriteRequest;
+import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.protocol.topology.Replica;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.protocol.topology.Topology;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every contract record survives a JSON round trip through both mappers in use — Micronaut Serde
+ * (the services' HTTP bodies) and Jackson databind (fabric8, the typed client) — and the exact
+ * example payloads of DESIGN.md §4 parse and re-serialise to the same JSON.
+ */
+class ContractJsonTest {
+
+  /** A mapper under test: reads and writes JSON text. */
+  interface Mapper {
+    <T> T read(String json, Class<T> type) throws IOException;
+
+    String write(Object value) throws IOException;
+  }
+
+  static final ObjectMapper JACKSON = new ObjectMapper();
+
+  static Stream<Arguments> mappers() {
+    io.micronaut.serde.ObjectMapper serde = io.micronaut.serde.ObjectMapper.getDefault();
+    Mapper micronaut =
+        new Mapper() {
+          @Override
+          public <T> T read(String json, Class<T> type) throws IOException {
+            return serde.readValue(json, type);
+          }
+
+          @Override
+          public String write(Object value) throws IOException {
+            return serde.writeValueAsString(value);
+          }
+        };
+    Mapper jackson =
+        new Mapper() {
+          @Override
+          public <T> T read(String json, Class<T> type) throws IOException {
+            return JACKSON.readValue(json, type);
+          }
+
+          @Override
+          public String write(Object value) throws IOException {
+            return JACKSON.writeValueAsString(value);
+          }
+        };
+    return Stream.of(Arguments.of("micronaut-serde", micronaut), Arguments.of("jackson", jackson));
+  }
+
+  /** Parses {@code json} into {@code type}, writes it back and expects the same JSON tree. */
+  private static <T> T roundTrip(Mapper m, String json, Class<T> type) throws IOException {
+    T value = m.read(json, type);
+    JsonNode expected = JACKSON.readTree(json);
+    JsonNode actual = JACKSON.readTree(m.write(value));
+    assertThat(actual).isEqualTo(expected);
+    return value;
+  }
+
+  static final String INIT =
+      """
+      {"N":3,
+       "schema":{"columns":["Stud_id","Stud_name","Stud_marks"],"dtypes":["Number","String","String"]},
+       "shards":[{"Stud_id_low":0,"Shard_id":"sh1","Shard_size":4096},
+                 {"Stud_id_low":4096,"Shard_id":"sh2","Shard_size":4096},
+                 {"Stud_id_low":8192,"Shard_id":"sh3","Shard_size":4096}],
+       "servers":{"Server0":["sh1","sh2"],"Server1":["sh2","sh3"],"Server2":["sh1","sh3"]}}
+      """;
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mappers")
+  void initAndStatusPayload(String name, Mapper m) throws IOException {
+    DatabaseConfig c = roundTrip(m, INIT, DatabaseConfig.class);
+    assertThat(c.n()).isEqualTo(3);
+    assertThat(c.shards()).extracting(ShardDoc::id).containsExactly("sh1", "sh2", "sh3");
+    assertThat(c.shards().get(1).low()).isEqualTo(4096);
+    assertThat(c.servers().keySet()).containsExactly("Server0", "Server1", "Server2");
+    assertThat(c.schema().columns()).containsExactly("Stud_id", "Stud_name", "Stud_marks");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mappers")
+  void addPayloadsAndReplies(String name, Mapper m) throws IOException {
+    AddRequest add =
+        roundTrip(
+            m,
+            """
+            {"n":2,
+             "new_shards":[{"Stud_id_low":12288,"Shard_id":"sh5","Shard_size":4096}],
+             "servers":{"Server4":["sh3","sh5"],"Server[5]":["sh2","sh5"]}}
+            """,
+            AddRequest.class);
+    assertThat(add.n()).isEqualTo(2);
+    assertThat(add.newShards()).extracting(ShardDoc::id).containsExactly("sh5");
+    assertThat(add.servers()).containsKey("Server[5]");
+    roundTrip(
+        m,
+        "{\"N\":5,\"message\":\"Add Server:4 and Server:58\",\"status\":\"successful\"}",
+        AddResponse.class);
+    roundTrip(
+        m,
+        "{\"message\":\"<Error> Number of new servers (n) is greater than newly added instances\","
+            + "\"status\":\"failure\"}",
+        MessageResponse.class);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mappers")
+  void removePayloadAndReply(String name, Mapper m) throws IOException {
+    RemoveRequest rm = roundTrip(m, "{\"n\":2,\"servers\":[\"Server4\"]}", RemoveRequest.class);
+    assertThat(rm.servers()).containsExactly("Server4");
+    RemoveResponse reply =
+        roundTrip(
+            m,
+            "{\"message\":{\"N\":3,\"servers\":[\"Server1\",\"Server4\"]},\"status\":\"successful\"}",
+            RemoveResponse.class);
+    assertThat(reply.message().n()).isEqualTo(3);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mappers")
+  void readWriteUpdateDeletePayloads(String name, Mapper m) throws IOException {
+    ReadResponse read =
+        roundTrip(
+            m,
+            """
+            {"shards_queried":["sh1","sh2","sh3"],
+             "data":[{"Stud_id":1532,"Stud_name":"BKK","Stud_marks":"23"},
+                     {"Stud_id":2001,"Stud_name":"ADS","Stud_marks":"34"}],
+             "status":"success"}
+            """,
+            ReadResponse.class);
+    assertThat(read.shardsQueried()).containsExactly("sh1", "sh2", "sh3");
+    assertThat(read.data()).hasSize(2);
+
+    WriteRequest write =
+        roundTrip(
+            m,
+            "{\"data\":[{\"Stud_id\":2255,\"Stud_name\":\"GHI\",\"Stud_marks\":27},"
+                + "{\"Stud_id\":3524,\"Stud_name\":\"JKBFSFS\",\"Stud_marks\":56}]}",
+            WriteRequest.class);
+    assertThat(write.data()).hasSize(2);
+    roundTrip(
+        m, "{\"message\":\"2 Data entries added\",\"status\":\"success\"}", WriteResponse.class);
+    roundTrip(
+        m,
+        "{\"message\":\"Data entry for Stud_id: 2255 updated\",\"status\":\"success\"}",
+        WriteResponse.class);
+    roundTrip(
+        m,
+        "{\"message\":\"Data entry with Stud_id:2255 removed from all replicas\","
+            + "\"status\":\"success\",\"session\":\"sh1:4\"}",
+        WriteResponse.class);
+    // /read, /update and /del bodies are keyed by the schema's shard key
+    @SuppressWarnings("unchecked")
+    Map<String, Object> readBody = m.read("{\"Stud_id\":{\"low\":1000,\"high\":8889}}", Map.class);
+    assertThat(ContractBodies.range(readBody, "Stud_id")).isEqualTo(new KeyRange(1000, 8889));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> updateBody =
+        m.read(
+            "{\"Stud_id\":\"2255\",\"data\":{\"Stud_id\":2255,\"Stud_name\":\"GHI\",\"Stud_marks\":28}}",
+            Map.class);
+    assertThat(ContractBodies.key(updateBody, "Stud_id")).isEqualTo(2255L);
+    assertThat(ContractBodies.updateData(updateBody)).containsEntry("Stud_name", "GHI");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mappers")
+  void shardServerPayloads(String name, Mapper m) throws IOException {
+    ShardConfigRequest config =
+        roundTrip(
+            m,
+            """
+            {"schema":{"columns":["Stud_id","Stud_name","Stud_marks"],"dtypes":["Number","String","String"]},
+             "shards":["sh1"],"table":"students","shardKey":"Stud_id","low":0,"size":4096}
+            """,
+            ShardConfigRequest.class);
+    assertThat(config.shards()).containsExactly("sh1");
+    ShardWriteRequest w =
+        roundTrip(
+            m,
+            "{\"shard\":\"sh2\",\"curr_idx\":507,\"data\":[{\"Stud_id\":2255,\"Stud_name\":\"GHI\","
+                + "\"Stud_marks\":27}],\"requestId\":\"r-1\"}",
+            ShardWriteRequest.class);
+    assertThat(w.currIdx()).isEqualTo(507);
+    roundTrip(
+        m,
+        "{\"message\":\"Data entries added\",\"current_idx\":508,\"status\":\"success\",\"lsn\":9}",
+        ShardWriteResponse.class);
+    roundTrip(
+        m,
+        m.write(
+            new RoleRequest(
+                4,
+                Role.Primary,
+                new Peer("students-sh1-0", "http://127.0.0.2:8081"),
+                List.of(new Peer("students-sh1-1", "http://127.0.0.3:8081")),
+                WriteQuorum.Majority)),
+        RoleRequest.class);
+    roundTrip(
+        m,
+        m.write(
+            new ReplicateRequest(
+                4,
+                "students-sh1-0",
+                List.of(
+                    new LogEntry(
+                        12,
+                        4,
+                        Operation.Write,
+                        List.of(Map.of("Stud_id", 1, "Stud_name", "A", "Stud_marks", 3)),
+                        null,
+                        "r-1"),
+                    new LogEntry(13, 4, Operation.Delete, List.of(), 1L, null)))),
+        ReplicateRequest.class);
+    Heartbeat hb =
+        roundTrip(
+            m,
+            m.write(
+                new Heartbeat(
+                    "students-sh1-1",
+                    "sh1",
+                    Role.Secondary,
+                    4,
+                    12,
+                    4,
+                    "students-sh1-0",
+                    0,
+                    ReplicaState.Ready,
+                    null)),
+            Heartbeat.class);
+    assertThat(hb.ready()).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mappers")
+  void topologyDocument(String name, Mapper m) throws IOException {
+    Topology t =
+        new Topology(
+            "students",
+            7,
+            new TableSchema(
+                "students",
+                "Stud_id",
+                List.of(
+                    new Column("Stud_id", ColumnType.Number),
+                    new Column("Stud_name", ColumnType.String))),
+            WriteQuorum.Majority,
+            List.of(
+                new ShardTopology(
+                    "sh1",
+                    0,
+                    4096,
+                    4,
+                    "students-sh1-0",
+                    List.of(
+                        new Replica("students-sh1-0", "http://127.0.0.2:8081", Role.Primary),
+                        new Replica("students-sh1-1", "http://127.0.0.3:8081", Role.Secondary)))),
+            Map.of("Server0", List.of("sh1")));
+    Topology back = roundTrip(m, m.write(t), Topology.class);
+    assertThat(back).isEqualTo(t);
+    assertThat(back.shard("sh1").orElseThrow().primaryReplica().orElseThrow().url())
+        .isEqualTo("http://127.0.0.2:8081");
+  }
+}
