@@ -1,0 +1,30 @@
+package io.shardeddb.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** The router Deployment that serves the public API. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RouterSpec(
+    @JsonPropertyDescription("Router pods.") @Default("2") @Min(1) @Max(20) Integer replicas,
+    @JsonPropertyDescription("Bearer-token authentication of the router API.")
+        RouterAuthSpec auth) {
+
+  /** The default router replicas. */
+  public static final int DEFAULT_REPLICAS = 2;
+
+  /** Router replicas, defaulting to 2. */
+  public int replicasOrDefault() {
+    return replicas == null ? DEFAULT_REPLICAS : replicas;
+  }
+
+  /** Whether the router demands a bearer token (default true). */
+  public boolean authEnabled() {
+    return auth == null || auth.enabled() == null || auth.enabled();
+  }
+}

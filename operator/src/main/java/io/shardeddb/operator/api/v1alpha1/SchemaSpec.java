@@ -1,0 +1,49 @@
+package io.shardeddb.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.TableSchema;
+import java.util.List;
+
+/** The table's name, its shard key and its columns in order. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@ValidationRule(
+    value = "self.columns.exists(c, c.name == self.shardKey)",
+    message = "shardKey must be one of the columns")
+@ValidationRule(
+    value = "self.columns.exists(c, c.name == self.shardKey && c.type == 'Number')",
+    message = "the shardKey column must have type Number")
+@ValidationRule(
+    value = "self.columns.all(c, self.columns.exists_one(d, d.name == c.name))",
+    message = "column names must be unique")
+public record SchemaSpec(
+    @JsonPropertyDescription("The table name (letters, digits, underscores).")
+        @Required
+        @Pattern(IDENTIFIER)
+        String table,
+    @JsonPropertyDescription("The column whose value picks the shard; a Number column.")
+        @Required
+        @Pattern(IDENTIFIER)
+        String shardKey,
+    @JsonPropertyDescription("The table's columns, in order.") @Required @Size(min = 1, max = 64)
+        List<ColumnSpec> columns) {
+
+  /** A SQL-safe identifier, as protocol's TableSchema requires. */
+  public static final String IDENTIFIER = "^[A-Za-z_][A-Za-z0-9_]{0,63}$";
+
+  /** This schema as the protocol's TableSchema. */
+  public TableSchema toTableSchema() {
+    List<Column> cols =
+        columns == null
+            ? List.of()
+            : columns.stream().map(c -> new Column(c.name(), c.type())).toList();
+    return new TableSchema(table, shardKey, cols);
+  }
+}

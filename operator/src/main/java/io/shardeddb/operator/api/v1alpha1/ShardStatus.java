@@ -1,0 +1,37 @@
+package io.shardeddb.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+import java.util.Optional;
+
+/** One shard as observed: its primary for the current epoch and every replica. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ShardStatus(
+    @JsonPropertyDescription("The shard id.") String id,
+    @JsonPropertyDescription("The primary's epoch; it only grows.") Long epoch,
+    @JsonPropertyDescription("The pod name of the current primary.") String primary,
+    @JsonPropertyDescription("Replicas that hold their role and are caught up.")
+        Integer readyReplicas,
+    @JsonPropertyDescription(
+            "When the primary was first seen unavailable (RFC 3339); cleared when it is back.")
+        String primaryUnavailableSince,
+    @JsonPropertyDescription("Each replica (pod) of the shard.") List<ReplicaStatus> replicas) {
+
+  /** Replicas, never null. */
+  public List<ReplicaStatus> replicasOrEmpty() {
+    return replicas == null ? List.of() : replicas;
+  }
+
+  /** The epoch, 0 before bring-up. */
+  public long epochOrZero() {
+    return epoch == null ? 0 : epoch;
+  }
+
+  /** The replica status of this pod, if recorded. */
+  public Optional<ReplicaStatus> replica(String pod) {
+    return replicasOrEmpty().stream().filter(r -> r.pod().equals(pod)).findFirst();
+  }
+}

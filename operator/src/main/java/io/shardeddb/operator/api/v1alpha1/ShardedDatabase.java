@@ -1,0 +1,53 @@
+package io.shardeddb.operator.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.PrinterColumnFormat;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A sharded, replicated table: the one resource a user writes to get a ShardedDB database. */
+@Group(ShardedDatabase.GROUP)
+@Version(ShardedDatabase.VERSION)
+@Plural("shardeddbs")
+@ShortNames("sdb")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(
+    name = "Shards",
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    jsonPath = ".status.shardCount")
+@AdditionalPrinterColumn(
+    name = "Replicas",
+    type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.replicas")
+@AdditionalPrinterColumn(
+    name = "Age",
+    type = AdditionalPrinterColumn.Type.DATE,
+    format = PrinterColumnFormat.DATE_TIME,
+    jsonPath = ".metadata.creationTimestamp")
+public class ShardedDatabase extends CustomResource<ShardedDatabaseSpec, ShardedDatabaseStatus>
+    implements Namespaced {
+
+  /** The API group of the resource. */
+  public static final String GROUP = "shardeddb.io";
+
+  /** The API version of the resource. */
+  public static final String VERSION = "v1alpha1";
+
+  // Spec and status are records without no-arg constructors; start empty instead of instantiating.
+  @Override
+  protected ShardedDatabaseSpec initSpec() {
+    return null;
+  }
+
+  @Override
+  protected ShardedDatabaseStatus initStatus() {
+    return null;
+  }
+}

@@ -1,0 +1,113 @@
+package io.shardeddb.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the user wants: the table, its key-range shards and how each is replicated. A spec without
+ * schema and shards is valid and waits for the router's {@code /init}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@ValidationRule(
+    value = "!has(self.shards) || self.shards.all(s, self.shards.exists_one(t, t.id == s.id))",
+    message = "shard ids must be unique")
+@ValidationRule(
+    value =
+        "!has(self.shards) || self.shards.all(a, self.shards.all(b, a.id == b.id"
+            + " || a.low + a.size <= b.low || b.low + b.size <= a.low))",
+    message = "shard key ranges [low, low+size) must not overlap")
+@ValidationRule(
+    value = "!has(self.shards) || size(self.shards) == 0 || has(self.schema)",
+    message = "shards need a schema: set spec.schema (or use the router's /init)")
+public record ShardedDatabaseSpec(
+    @JsonPropertyDescription("The table every shard stores; absent until the router's /init.")
+        SchemaSpec schema,
+    @JsonPropertyDescription("Key-range shards [low, low+size); absent or empty until /init.")
+        @Size(max = 64)
+        List<ShardSpec> shards,
+    @JsonPropertyDescription("Replicas per shard (one primary, the rest secondaries).")
+        @Default("3")
+        @Min(1)
+        @Max(9)
+        Integer replicas,
+    @JsonPropertyDescription(
+            "How many replicas must hold a write before it is acknowledged: Majority, All or One.")
+        @Default("Majority")
+        WriteQuorum writeQuorum,
+    @JsonPropertyDescription("The volume each shard pod claims for its MySQL data.")
+        StorageSpec storage,
+    @JsonPropertyDescription("CPU/memory for the containers of shard pods and router pods.")
+        ResourcesSpec resources,
+    @JsonPropertyDescription("The router Deployment: replicas and API authentication.")
+        RouterSpec router,
+    @JsonPropertyDescription("When the operator promotes a new primary or replaces a pod.")
+        FailoverSpec failover,
+    @JsonPropertyDescription(
+            "Names of existing Secrets to use; the operator generates the ones not named.")
+        SecretsSpec secrets,
+    @JsonPropertyDescription(
+            "The assignment's server names and their shard ids, written by the router on /init"
+                + " and /add; only echoed back in /status.")
+        Map<String, List<String>> servers) {
+
+  /** The default replicas per shard when the field is absent. */
+  public static final int DEFAULT_REPLICAS = 3;
+
+  /** Shards, never null. */
+  public List<ShardSpec> shardsOrEmpty() {
+    return shards == null ? List.of() : shards;
+  }
+
+  /** Replicas of this shard: its own override, else the database's, else the default. */
+  public int replicasOf(ShardSpec shard) {
+    if (shard.replicas() != null) {
+      return shard.replicas();
+    }
+    return replicas == null ? DEFAULT_REPLICAS : replicas;
+  }
+
+  /** The write quorum, defaulting to Majority. */
+  public WriteQuorum writeQuorumOrDefault() {
+    return writeQuorum == null ? WriteQuorum.Majority : writeQuorum;
+  }
+
+  /** Storage settings, never null. */
+  public StorageSpec storageOrDefault() {
+    return storage == null ? new StorageSpec(null, null) : storage;
+  }
+
+  /** Resource settings, never null. */
+  public ResourcesSpec resourcesOrDefault() {
+    return resources == null ? new ResourcesSpec(null, null, null) : resources;
+  }
+
+  /** Router settings, never null. */
+  public RouterSpec routerOrDefault() {
+    return router == null ? new RouterSpec(null, null) : router;
+  }
+
+  /** Failover settings, never null. */
+  public FailoverSpec failoverOrDefault() {
+    return failover == null ? new FailoverSpec(null, null, null) : failover;
+  }
+
+  /** Secret names, never null. */
+  public SecretsSpec secretsOrDefault() {
+    return secrets == null ? new SecretsSpec(null, null) : secrets;
+  }
+
+  /** Whether the database has a schema and at least one shard (i.e. /init happened). */
+  public boolean initialized() {
+    return schema != null && !shardsOrEmpty().isEmpty();
+  }
+}

@@ -1,0 +1,42 @@
+package io.shardeddb.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+import java.util.Optional;
+
+/** What the operator observes: conditions, every shard's primary and replicas, the router. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ShardedDatabaseStatus(
+    @JsonPropertyDescription("The spec generation this status describes.") Long observedGeneration,
+    @JsonPropertyDescription("Ready, Degraded and Progressing conditions.")
+        List<Condition> conditions,
+    @JsonPropertyDescription("How many shards the spec declares.") Integer shardCount,
+    @JsonPropertyDescription("Ready shard replicas over desired ones, e.g. 12/12.") String replicas,
+    @JsonPropertyDescription("Each shard's epoch, primary and replicas.") List<ShardStatus> shards,
+    @JsonPropertyDescription("The router's readiness and in-cluster endpoint.")
+        RouterStatus router) {
+
+  /** Shards, never null. */
+  public List<ShardStatus> shardsOrEmpty() {
+    return shards == null ? List.of() : shards;
+  }
+
+  /** Conditions, never null. */
+  public List<Condition> conditionsOrEmpty() {
+    return conditions == null ? List.of() : conditions;
+  }
+
+  /** The status of the shard with this id, if recorded. */
+  public Optional<ShardStatus> shard(String id) {
+    return shardsOrEmpty().stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+
+  /** The condition of this type, if set. */
+  public Optional<Condition> condition(String type) {
+    return conditionsOrEmpty().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+}

@@ -1,0 +1,53 @@
+package io.shardeddb.operator.rbac;
+
+import java.util.List;
+
+/**
+ * Every API group, resource and verb the operator uses (informers, dependents, events, leases, pod
+ * deletes); the Helm chart's ClusterRole is checked against this list, so it is the one place to
+ * change when the operator starts using something new.
+ */
+public final class RequiredPermissions {
+
+  private static final List<String> READ = List.of("get", "list", "watch");
+  private static final List<String> OWN =
+      List.of("get", "list", "watch", "create", "update", "patch", "delete");
+
+  /** The rules, in a stable order. */
+  public static final List<PermissionRule> RULES =
+      List.of(
+          // The primary resource: watched, its status patched; the finalizers subresource lets
+          // owner references with blockOwnerDeletion point at it.
+          new PermissionRule(
+              List.of("shardeddb.io"),
+              List.of("shardeddbs"),
+              List.of("get", "list", "watch", "update", "patch")),
+          new PermissionRule(
+              List.of("shardeddb.io"),
+              List.of("shardeddbs/status"),
+              List.of("get", "update", "patch")),
+          new PermissionRule(
+              List.of("shardeddb.io"), List.of("shardeddbs/finalizers"), List.of("update")),
+          // Dependents.
+          new PermissionRule(List.of("apps"), List.of("statefulsets", "deployments"), OWN),
+          new PermissionRule(
+              List.of(""), List.of("services", "configmaps", "secrets", "serviceaccounts"), OWN),
+          new PermissionRule(List.of("policy"), List.of("poddisruptionbudgets"), OWN),
+          new PermissionRule(List.of("networking.k8s.io"), List.of("networkpolicies"), OWN),
+          new PermissionRule(
+              List.of("rbac.authorization.k8s.io"), List.of("roles", "rolebindings"), OWN),
+          // Shard pods: watched for readiness, deleted when stuck or crash-looping.
+          new PermissionRule(
+              List.of(""), List.of("pods"), List.of("get", "list", "watch", "delete")),
+          // Nodes: a pod on a NotReady or vanished node is replaced.
+          new PermissionRule(List.of(""), List.of("nodes"), READ),
+          // Events for bring-up, failover, re-copy and refused spec changes.
+          new PermissionRule(List.of(""), List.of("events"), List.of("create", "patch")),
+          // Leader election.
+          new PermissionRule(
+              List.of("coordination.k8s.io"),
+              List.of("leases"),
+              List.of("get", "create", "update")));
+
+  private RequiredPermissions() {}
+}
