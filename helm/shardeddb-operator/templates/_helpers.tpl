@@ -1,0 +1,52 @@
+{{/* Names, labels and image references shared by every template. */}}
+
+{{- define "shardeddb-operator.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The release's full name; the release name alone when it already contains the chart name. */}}
+{{- define "shardeddb-operator.fullname" -}}
+{{- if contains .Chart.Name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{- define "shardeddb-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "shardeddb-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "shardeddb-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* Labels every object carries, except app.kubernetes.io/component. */}}
+{{- define "shardeddb-operator.commonLabels" -}}
+helm.sh/chart: {{ include "shardeddb-operator.chart" . }}
+{{ include "shardeddb-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: shardeddb
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "shardeddb-operator.labels" -}}
+{{ include "shardeddb-operator.commonLabels" . }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{- define "shardeddb-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "shardeddb-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* "repository:tag" from an images.* entry; call with (list $image $defaultTag). */}}
+{{- define "shardeddb-operator.imageRef" -}}
+{{- $image := index . 0 }}
+{{- $defaultTag := index . 1 }}
+{{- printf "%s:%s" $image.repository (default $defaultTag $image.tag) }}
+{{- end }}

@@ -1,0 +1,57 @@
+{{/*
+The one list of what the operator may do. The chart's tests check it against the operator's own
+io.shardeddb.operator.rbac.RequiredPermissions: everything the code needs is granted here, and
+nothing more. Rules are split by where they apply, which is what makes least privilege possible
+when watchNamespaces is a list.
+*/}}
+
+{{/* In every watched namespace (cluster-wide when watching all namespaces). */}}
+{{- define "shardeddb-operator.rules.watched" -}}
+- apiGroups: ["shardeddb.io"]
+  resources: ["shardeddatabases"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["shardeddb.io"]
+  resources: ["shardeddatabases/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["shardeddb.io"]
+  resources: ["shardeddatabases/finalizers"]
+  verbs: ["update"]
+- apiGroups: ["apps"]
+  resources: ["statefulsets", "deployments"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["services", "configmaps", "secrets", "serviceaccounts"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch", "delete"]
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "list", "watch", "delete"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["networking.k8s.io"]
+  resources: ["networkpolicies"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["roles", "rolebindings"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+{{- end }}
+
+{{/* Cluster-scoped objects, always through a ClusterRole. */}}
+{{- define "shardeddb-operator.rules.cluster" -}}
+- apiGroups: [""]
+  resources: ["nodes"]
+  verbs: ["get", "list", "watch"]
+{{- end }}
+
+{{/* Only in the release namespace, where the leader-election Lease lives. */}}
+{{- define "shardeddb-operator.rules.leaderElection" -}}
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["get", "create", "update"]
+{{- end }}

@@ -1,0 +1,71 @@
+package io.shardeddb.helm;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Runs Helm (in-process, via helm-java) on the chart in helm/shardeddb-operator. */
+final class ChartUnderTest {
+
+  static final String RELEASE = "shardeddb";
+  static final String NAMESPACE = "shardeddb-system";
+
+  private final Path repoRoot;
+
+  ChartUnderTest() {
+    this(Path.of(System.getProperty("shardeddb.repo.root", "..")).toAbsolutePath().normalize());
+  }
+
+  ChartUnderTest(Path repoRoot) {
+    this.repoRoot = repoRoot;
+  }
+
+  Path repoRoot() {
+    return repoRoot;
+  }
+
+  Path chartDir() {
+    return repoRoot.resolve("helm/shardeddb-operator");
+  }
+
+  /** A values file from src/test/resources/values. */
+  static Path valuesFile(String name) {
+    Path file = Path.of("src/test/resources/values").resolve(name).toAbsolutePath();
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no test values file " + file);
+    }
+    return file;
+  }
+
+  LintResult lint() {
+    return new Helm(chartDir()).lint().strict().call();
+  }
+
+  /** Renders with the chart's defaults, CRDs included. */
+  RenderedChart render() {
+    return RenderedChart.parse(template().call());
+  }
+
+  RenderedChart render(Path valuesFile) {
+    return RenderedChart.parse(template().withValuesFile(valuesFile).call());
+  }
+
+  /** Renders with `--set key=value` overrides; Helm's errors surface as exceptions. */
+  RenderedChart render(Map<String, Object> overrides) {
+    TemplateCommand command = template();
+    overrides.forEach(command::set);
+    return RenderedChart.parse(command.call());
+  }
+
+  /** The plain-kubectl manifest: the default rendering without CRDs (they live in crds/). */
+  String renderPlainManifest() {
+    return template().skipCrds().call();
+  }
+
+  private TemplateCommand template() {
+    return new Helm(chartDir()).template().withName(RELEASE).withNamespace(NAMESPACE);
+  }
+}
