@@ -1,0 +1,19 @@
+package io.shardeddb.cli;
+
+import io.shardeddb.cli.command.LocalCommand;
+import io.shardeddb.cli.command.StatusCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code kubectl-sdb}: the ShardedDB kubectl plugin. */
+@Command(
+    name = "kubectl-sdb",
+    mixinStandardHelpOptions = true,
+    version = "kubectl-sdb 0.1.0",
+    description = "ShardedDB: run locally, inspect and operate sharded databases.",
+    subcommands = {LocalCommand.class, StatusCommand.class})
+public final class KubectlSdb {
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new KubectlSdb()).execute(args));
+  }
+}

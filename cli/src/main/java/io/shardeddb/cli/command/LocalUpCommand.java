@@ -1,0 +1,137 @@
+package io.shardeddb.cli.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.shardeddb.cli.local.LocalCluster;
+import io.shardeddb.cli.resource.ResourceFileValidator;
+import io.shardeddb.protocol.InvalidRequestException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kubectl-sdb local up -f FILE}: starts the whole system on this machine, applies the
+ * resource, prints the router's URL, token and a curl example once it is ready, then runs until
+ * Ctrl-C / SIGTERM and stops everything it started.
+ */
+@Command(name = "up", description = "Run a ShardedDatabase on this machine until Ctrl-C.")
+public final class LocalUpCommand implements Callable<Integer> {
+  @Option(
+      names = {"-f", "--file"},
+      required = true,
+      description = "the ShardedDatabase YAML (e.g. examples/students.yaml)")
+  Path file;
+
+  @Option(names = "--info-file", description = "write {routerUrl, token, kubeconfig} as JSON here")
+  Path infoFile;
+
+  @Option(
+      names = "--data-dir",
+      description = "where pods keep their data and logs (default: .local-data in the project);"
+          + " emptied at start")
+  Path dataDir;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT5M",
+      description = "how long to wait for the router to be ready (ISO-8601, default PT5M)")
+  Duration timeout;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    GenericKubernetesResource resource;
+    try {
+      resource = new ResourceFileValidator().validate(file);
+    } catch (InvalidRequestException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    Path home = ProjectHome.find();
+    Path data = (dataDir != null ? dataDir : home.resolve(".local-data")).toAbsolutePath();
+    emptyDirectory(data);
+    String name = resource.getMetadata().getName();
+    out.println("starting local ShardedDB for " + name + " (data and logs in " + data + ") ...");
+    out.flush();
+
+    LocalCluster cluster = LocalCluster.start(LocalCluster.Options.defaults(home, data));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              cluster.close();
+              stopped.countDown();
+            },
+            "local-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    cluster.apply(file);
+
+    Instant deadline = Instant.now().plus(timeout);
+    Optional<LocalCluster.RouterInfo> info = cluster.routerInfo(name);
+    while (info.isEmpty() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(500);
+      info = cluster.routerInfo(name);
+    }
+    if (info.isEmpty()) {
+      err.println(
+          "error: the router of " + name + " was not ready within " + timeout + "; see the pod logs"
+              + " in " + data.resolve("logs") + " and `kubectl-sdb status " + name
+              + " --kubeconfig " + cluster.kubeconfig() + "`");
+      err.flush();
+      return 1;
+    }
+    LocalCluster.RouterInfo r = info.get();
+    if (infoFile != null) {
+      Map<String, String> json = new LinkedHashMap<>();
+      json.put("routerUrl", r.routerUrl());
+      json.put("token", r.token());
+      json.put("kubeconfig", r.kubeconfig());
+      Files.writeString(infoFile, new ObjectMapper().writeValueAsString(json));
+    }
+    String auth = r.token() == null ? "" : " -H 'Authorization: Bearer " + r.token() + "'";
+    out.println();
+    out.println("ShardedDB " + name + " is up.");
+    out.println("  router:     " + r.routerUrl());
+    out.println("  token:      " + (r.token() == null ? "(auth off)" : r.token()));
+    out.println("  kubeconfig: " + r.kubeconfig());
+    out.println();
+    out.println("Try:");
+    out.println("  curl -s" + auth + " " + r.routerUrl() + "/status");
+    out.println(
+        "  kubectl-sdb status " + name + " --kubeconfig " + r.kubeconfig());
+    out.println();
+    out.println("Press Ctrl-C to stop everything.");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private static void emptyDirectory(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        walk.sorted(Comparator.reverseOrder())
+            .filter(p -> !p.equals(dir))
+            .forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(dir);
+  }
+}

@@ -1,0 +1,228 @@
+package io.shardeddb.cli.local;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.operator.OperatorSettings;
+import io.shardeddb.operator.ShardedDbOperator;
+import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system on one machine: an in-process Kubernetes API with the CRD, the real operator
+ * against it, one embedded MariaDB shared by every shard-server pod (a database per pod, so a
+ * pod's "volume" survives its process restarting), and the local pod runner that turns the
+ * operator's StatefulSets and Deployments into processes on loopback addresses.
+ */
+public final class LocalCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+
+  /** Where and how to run. {@code apiPort} 0 picks a free port. */
+  public record Options(
+      Path projectHome, Path dataDir, String namespace, int apiPort, List<String> jvmOptions) {
+    /** Defaults for this machine: namespace {@code default}, small fast-starting pod JVMs. */
+    public static Options defaults(Path projectHome, Path dataDir) {
+      return new Options(projectHome, dataDir, "default", 0, PodLauncher.SMALL_JVM);
+    }
+  }
+
+  /** What a user needs to reach the router. */
+  public record RouterInfo(String routerUrl, String token, String kubeconfig) {}
+
+  private final Options options;
+  private final LocalKubernetes kube;
+  private final EmbeddedMariaDb mariadb;
+  private final LocalPodRunner runner;
+  private ShardedDbOperator operator;
+
+  private LocalCluster(Options options, LocalKubernetes kube, EmbeddedMariaDb mariadb) {
+    this.options = options;
+    this.kube = kube;
+    this.mariadb = mariadb;
+    Path javaHome = Path.of(System.getProperty("java.home"));
+    this.runner =
+        new LocalPodRunner(
+            kube.client(),
+            options.namespace(),
+            new PodLauncher(options.projectHome(), javaHome, options.jvmOptions()),
+            new PodEnvironment(kube.client()),
+            new Hooks(),
+            options.dataDir().resolve("logs"));
+  }
+
+  /** Starts the API, the database, the pod runner and the operator. */
+  public static LocalCluster start(Options options) {
+    Path crd = options.projectHome().resolve("crds/shardeddbs.shardeddb.io-v1.yml");
+    if (!Files.isRegularFile(crd)) {
+      throw new IllegalStateException("CRD not found at " + crd + " (is the project home right?)");
+    }
+    LocalKubernetes kube = null;
+    EmbeddedMariaDb db = null;
+    try {
+      Files.createDirectories(options.dataDir());
+      kube =
+          LocalKubernetes.start(
+              options.apiPort(), options.dataDir().resolve("kubeconfig"), options.namespace());
+      try (InputStream in = Files.newInputStream(crd)) {
+        kube.installCrd(in);
+      }
+      db = EmbeddedMariaDb.start(options.dataDir().resolve("mariadb"), 0);
+      LocalCluster cluster = new LocalCluster(options, kube, db);
+      cluster.runner.start();
+      cluster.startOperator();
+      LOG.info("local cluster up: API {}, MariaDB {}", kube.url(), db.jdbcUrl());
+      return cluster;
+    } catch (IOException | RuntimeException e) {
+      if (db != null) {
+        db.close();
+      }
+      if (kube != null) {
+        kube.close();
+      }
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+  }
+
+  /** Starts (or restarts) the in-process operator. */
+  public synchronized void startOperator() {
+    if (operator != null) {
+      throw new IllegalStateException("operator already running");
+    }
+    operator = new ShardedDbOperator(kube.client(), OperatorSettings.local(options.namespace()));
+    operator.start();
+  }
+
+  /** Stops the in-process operator (the pods keep running, as they would in a cluster). */
+  public synchronized void stopOperator() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
+  }
+
+  /** Creates the resource described by a YAML file; returns its name. */
+  public String apply(Path yaml) {
+    try (InputStream in = Files.newInputStream(yaml)) {
+      GenericKubernetesResource r = Serialization.unmarshal(in, GenericKubernetesResource.class);
+      r.getMetadata().setNamespace(options.namespace());
+      kube.client().resource(r).inNamespace(options.namespace()).create();
+      return r.getMetadata().getName();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + yaml, e);
+    }
+  }
+
+  /** The router's URL and token once a router pod of {@code database} is ready, else empty. */
+  public Optional<RouterInfo> routerInfo(String database) {
+    KubernetesClient c = kube.client();
+    Optional<Pod> ready =
+        c.pods().inNamespace(options.namespace()).withLabel("app.kubernetes.io/instance", database)
+            .list().getItems().stream()
+            .filter(p -> p.getMetadata().getName().startsWith(database + "-router"))
+            .filter(LocalCluster::isReady)
+            .findFirst();
+    if (ready.isEmpty()) {
+      return Optional.empty();
+    }
+    String token = routerToken(database).orElse(null);
+    String url = "http://" + ready.get().getStatus().getPodIP() + ":8080";
+    return Optional.of(new RouterInfo(url, token, kube.kubeconfig().toString()));
+  }
+
+  private Optional<String> routerToken(String database) {
+    Secret s =
+        kube.client().secrets().inNamespace(options.namespace())
+            .withName(database + "-router-token").get();
+    if (s == null || s.getData() == null || s.getData().get("token") == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new String(Base64.getDecoder().decode(s.getData().get("token")), StandardCharsets.UTF_8));
+  }
+
+  private static boolean isReady(Pod p) {
+    return p.getStatus() != null
+        && p.getStatus().getConditions() != null
+        && p.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** The Kubernetes client of the in-process API. */
+  public KubernetesClient client() {
+    return kube.client();
+  }
+
+  /** The namespace local mode runs in. */
+  public String namespace() {
+    return options.namespace();
+  }
+
+  /** The pod runner (pids, addresses). */
+  public LocalPodRunner pods() {
+    return runner;
+  }
+
+  /** The kubeconfig written for the in-process API. */
+  public Path kubeconfig() {
+    return kube.kubeconfig();
+  }
+
+  /** The MySQL database name that holds a pod's data. */
+  static String databaseOf(String pod) {
+    return "sdb_" + pod.replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    runner.close();
+    mariadb.close();
+    kube.close();
+  }
+
+  /** Points shard-servers at the shared MariaDB and routers at the in-process API. */
+  private final class Hooks implements PodHooks {
+    @Override
+    public Map<String, String> envOverrides(Pod pod, String component, String podIp) {
+      return switch (component) {
+        case "shard-server" ->
+            Map.of(
+                "SHARDEDDB_JDBC_URL", mariadb.jdbcUrl(),
+                "SHARDEDDB_JDBC_USER", mariadb.user(),
+                "SHARDEDDB_JDBC_PASSWORD", mariadb.password(),
+                "SHARDEDDB_DATABASE", databaseOf(pod.getMetadata().getName()));
+        case "router" -> Map.of("KUBECONFIG", kube.kubeconfig().toString());
+        default -> Map.of();
+      };
+    }
+
+    @Override
+    public void wipeVolume(Pod pod) {
+      String db = databaseOf(pod.getMetadata().getName());
+      try (Connection c =
+              DriverManager.getConnection(mariadb.jdbcUrl(), mariadb.user(), mariadb.password());
+          Statement st = c.createStatement()) {
+        st.execute("DROP DATABASE IF EXISTS `" + db + "`");
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot wipe " + db + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

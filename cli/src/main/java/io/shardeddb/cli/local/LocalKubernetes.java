@@ -1,0 +1,107 @@
+package io.shardeddb.cli.local;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+
+/**
+ * The in-process Kubernetes API of local mode: fabric8's mock server in CRUD mode on 127.0.0.1,
+ * with the ShardedDatabase CRD installed and a kubeconfig written for other processes (the router
+ * pods, {@code kubectl-sdb status}, plain {@code kubectl} where the mock allows).
+ */
+public final class LocalKubernetes implements AutoCloseable {
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final Path kubeconfig;
+  private final String url;
+
+  private LocalKubernetes(KubernetesMockServer server, Path kubeconfig) {
+    this.server = server;
+    this.client = server.createClient();
+    this.kubeconfig = kubeconfig;
+    this.url = "http://127.0.0.1:" + server.getPort();
+  }
+
+  /** Starts the API on 127.0.0.1 ({@code port} 0 picks a free one) and writes {@code kubeconfig}. */
+  public static LocalKubernetes start(int port, Path kubeconfig, String namespace) {
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    try {
+      server.init(InetAddress.getByName("127.0.0.1"), port);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the local Kubernetes API: " + e.getMessage(), e);
+    }
+    LocalKubernetes k = new LocalKubernetes(server, kubeconfig);
+    k.writeKubeconfig(namespace);
+    return k;
+  }
+
+  /** Installs a CRD read from YAML. */
+  public void installCrd(InputStream crdYaml) {
+    CustomResourceDefinition crd = Serialization.unmarshal(crdYaml, CustomResourceDefinition.class);
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+  }
+
+  /** A client for this API (shared; do not close it). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** The API's URL. */
+  public String url() {
+    return url;
+  }
+
+  /** The kubeconfig file that points at this API. */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  private void writeKubeconfig(String namespace) {
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: shardeddb-local
+          cluster:
+            server: %s
+        users:
+        - name: shardeddb-local
+          user:
+            token: local
+        contexts:
+        - name: shardeddb-local
+          context:
+            cluster: shardeddb-local
+            user: shardeddb-local
+            namespace: %s
+        current-context: shardeddb-local
+        """
+            .formatted(url, namespace);
+    try {
+      Files.createDirectories(kubeconfig.toAbsolutePath().getParent());
+      Files.writeString(kubeconfig, yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write kubeconfig " + kubeconfig, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,13 @@
+package io.shardeddb.cli.local;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Map;
+
+/** What the local cluster adds to the pod runner: per-component env overrides and lost volumes. */
+interface PodHooks {
+  /** Env entries that replace the pod spec's for this component (e.g. the shared MariaDB URL). */
+  Map<String, String> envOverrides(Pod pod, String component, String podIp);
+
+  /** Called when a pod is deleted with its volume: its stored data must be gone. */
+  void wipeVolume(Pod pod);
+}

@@ -1,0 +1,147 @@
+package io.shardeddb.cli.resource;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.ShardDoc;
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.topology.ShardMap;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a ShardedDatabase YAML file before local mode starts anything, with the same rules the
+ * CRD enforces in a cluster (kind, name, schema, non-overlapping shards, enums, bounds), so a bad
+ * file fails at once with a message naming the field instead of a half-started system.
+ */
+public final class ResourceFileValidator {
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?");
+
+  /** Reads and validates the file; returns the resource or throws naming the problem. */
+  public GenericKubernetesResource validate(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidRequestException(file + ": no such file");
+    }
+    GenericKubernetesResource r;
+    try (InputStream in = Files.newInputStream(file)) {
+      r = Serialization.unmarshal(in, GenericKubernetesResource.class);
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidRequestException(file + ": not a valid YAML resource: " + rootMessage(e));
+    }
+    if (r == null) {
+      throw new InvalidRequestException(file + ": empty file");
+    }
+    if (!"ShardedDatabase".equals(r.getKind())) {
+      throw new InvalidRequestException(
+          file + ": kind must be ShardedDatabase, got '" + r.getKind() + "'");
+    }
+    if (!"shardeddb.io/v1alpha1".equals(r.getApiVersion())) {
+      throw new InvalidRequestException(
+          file + ": apiVersion must be shardeddb.io/v1alpha1, got '" + r.getApiVersion() + "'");
+    }
+    String name = r.getMetadata() == null ? null : r.getMetadata().getName();
+    if (name == null || !DNS_LABEL.matcher(name).matches()) {
+      throw new InvalidRequestException(
+          file + ": metadata.name '" + name + "' must be a DNS label (lower-case letters, digits,"
+              + " '-', at most 40 characters)");
+    }
+    Map<String, Object> spec = map(r.getAdditionalProperties().get("spec"), "spec", file);
+    if (spec == null) {
+      throw new InvalidRequestException(file + ": spec is required");
+    }
+    checkSpec(file, name, spec);
+    return r;
+  }
+
+  private void checkSpec(Path file, String name, Map<String, Object> spec) {
+    try {
+      Object replicas = spec.get("replicas");
+      if (replicas != null) {
+        long n = (Long) ColumnType.Number.coerce("spec.replicas", replicas);
+        if (n < 1 || n > 15) {
+          throw new InvalidRequestException("spec.replicas must be between 1 and 15, got " + n);
+        }
+      }
+      Object quorum = spec.get("writeQuorum");
+      if (quorum != null) {
+        try {
+          WriteQuorum.valueOf(String.valueOf(quorum));
+        } catch (IllegalArgumentException e) {
+          throw new InvalidRequestException(
+              "spec.writeQuorum must be Majority, All or One, got '" + quorum + "'");
+        }
+      }
+      Map<String, Object> schema = map(spec.get("schema"), "spec.schema", file);
+      if (schema != null) {
+        List<Column> columns = new ArrayList<>();
+        Object cols = schema.get("columns");
+        if (!(cols instanceof List<?> list)) {
+          throw new InvalidRequestException("spec.schema.columns must be a list");
+        }
+        for (Object o : list) {
+          Map<String, Object> c = map(o, "spec.schema.columns[]", file);
+          columns.add(
+              new Column(
+                  String.valueOf(c.get("name")), ColumnType.parse(String.valueOf(c.get("type")))));
+        }
+        Object table = schema.getOrDefault("table", name.replace('-', '_'));
+        new TableSchema(String.valueOf(table), (String) schema.get("shardKey"), columns).validate();
+      }
+      Object shards = spec.get("shards");
+      if (shards != null) {
+        if (!(shards instanceof List<?> list)) {
+          throw new InvalidRequestException("spec.shards must be a list");
+        }
+        List<ShardDoc> docs = new ArrayList<>();
+        for (Object o : list) {
+          Map<String, Object> s = map(o, "spec.shards[]", file);
+          String id = String.valueOf(s.get("id"));
+          if (!DNS_LABEL.matcher(id).matches()) {
+            throw new InvalidRequestException(
+                "spec.shards[].id '" + id + "' must be a DNS label (lower-case letters, digits, '-')");
+          }
+          docs.add(
+              new ShardDoc(
+                  (Long) ColumnType.Number.coerce("spec.shards[" + id + "].low", s.get("low")),
+                  id,
+                  (Long) ColumnType.Number.coerce("spec.shards[" + id + "].size", s.get("size"))));
+        }
+        new ShardMap<>(docs);
+        if (!docs.isEmpty() && schema == null) {
+          throw new InvalidRequestException("spec.shards needs spec.schema");
+        }
+      }
+    } catch (InvalidRequestException e) {
+      throw new InvalidRequestException(file + ": " + e.getMessage());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o, String field, Path file) {
+    if (o == null) {
+      return null;
+    }
+    if (!(o instanceof Map<?, ?>)) {
+      throw new InvalidRequestException(file + ": " + field + " must be an object");
+    }
+    return (Map<String, Object>) o;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+}

@@ -1,0 +1,76 @@
+package io.shardeddb.cli.resource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shardeddb.protocol.InvalidRequestException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResourceFileValidatorTest {
+  private final ResourceFileValidator validator = new ResourceFileValidator();
+  @TempDir Path dir;
+
+  @Test
+  void everyExampleIsAcceptedByLocalMode() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("..", "examples"))) {
+      var yamls = files.filter(p -> p.toString().endsWith(".yaml")).toList();
+      assertThat(yamls).isNotEmpty();
+      for (Path p : yamls) {
+        assertThat(validator.validate(p).getKind()).as(p.toString()).isEqualTo("ShardedDatabase");
+      }
+    }
+  }
+
+  @Test
+  void overlappingShardsAreNamed() {
+    assertThatThrownBy(() -> validator.validate(Path.of("src/test/resources/invalid-overlap.yaml")))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("invalid-overlap.yaml")
+        .hasMessageContaining("overlaps shard 'sh1'");
+  }
+
+  @Test
+  void wrongKindBadNameAndShardKeyAreRejectedWithTheField() throws IOException {
+    assertThatThrownBy(() -> validator.validate(write("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")))
+        .hasMessageContaining("kind must be ShardedDatabase");
+    assertThatThrownBy(
+            () ->
+                validator.validate(
+                    write(
+                        "apiVersion: shardeddb.io/v1alpha1\nkind: ShardedDatabase\n"
+                            + "metadata: {name: Bad_Name}\nspec: {}\n")))
+        .hasMessageContaining("metadata.name 'Bad_Name'");
+    assertThatThrownBy(
+            () ->
+                validator.validate(
+                    write(
+                        "apiVersion: shardeddb.io/v1alpha1\nkind: ShardedDatabase\nmetadata: {name: a}\n"
+                            + "spec:\n  schema:\n    table: t\n    shardKey: nope\n    columns:\n"
+                            + "      - {name: id, type: Number}\n")))
+        .hasMessageContaining("shard key 'nope' is not a column");
+    assertThatThrownBy(
+            () ->
+                validator.validate(
+                    write(
+                        "apiVersion: shardeddb.io/v1alpha1\nkind: ShardedDatabase\nmetadata: {name: a}\n"
+                            + "spec: {writeQuorum: Most}\n")))
+        .hasMessageContaining("spec.writeQuorum must be Majority, All or One");
+  }
+
+  @Test
+  void notYamlIsAClearError() throws IOException {
+    assertThatThrownBy(() -> validator.validate(write("::: [")))
+        .hasMessageContaining("not a valid YAML resource");
+  }
+
+  private Path write(String yaml) throws IOException {
+    Path p = Files.createTempFile(dir, "db", ".yaml");
+    Files.writeString(p, yaml);
+    return p;
+  }
+}
