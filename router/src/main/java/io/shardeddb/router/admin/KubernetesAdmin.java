@@ -1,0 +1,190 @@
+package io.shardeddb.router.admin;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.TaskExecutors;
+import io.shardeddb.protocol.lb.AddRequest;
+import io.shardeddb.protocol.lb.AddResponse;
+import io.shardeddb.protocol.lb.DatabaseConfig;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.lb.RemoveRequest;
+import io.shardeddb.protocol.lb.RemoveResponse;
+import io.shardeddb.protocol.lb.ShardDoc;
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.topology.Topology;
+import io.shardeddb.router.ApiException;
+import io.shardeddb.router.topology.KubernetesTopologySource;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * The admin endpoints in a cluster: each becomes a change to the router's ShardedDatabase {@code
+ * spec} (schema, shards with their replica counts, the server names), and the reply waits until the
+ * operator reports that generation Ready — bounded, then 504.
+ */
+@Singleton
+@Requires(property = "shardeddb.router.topology.source", value = "kubernetes")
+public class KubernetesAdmin implements ClusterAdmin {
+  private final KubernetesTopologySource source;
+  private final ExecutorService blocking;
+  private final Duration readyTimeout;
+
+  public KubernetesAdmin(
+      KubernetesTopologySource source,
+      @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+      @Value("${shardeddb.router.admin.ready-timeout:120s}") Duration readyTimeout) {
+    this.source = source;
+    this.blocking = blocking;
+    this.readyTimeout = readyTimeout;
+  }
+
+  @Override
+  public CompletableFuture<MessageResponse> init(DatabaseConfig config) {
+    return change(
+        current -> {
+          if (current.isInitialized()) {
+            throw new ApiException(
+                409, "database is already configured; change it with /add and /rm");
+          }
+          return LayoutPlanner.init(config, tableName(current));
+        },
+        layout -> MessageResponse.success("Configured Database"));
+  }
+
+  @Override
+  public CompletableFuture<AddResponse> add(AddRequest request) {
+    List<String> added = new ArrayList<>();
+    return change(
+        current -> {
+          LayoutPlanner.Added plan = LayoutPlanner.add(Layout.of(requireInit(current)), request);
+          added.addAll(plan.servers());
+          return plan.layout();
+        },
+        layout ->
+            new AddResponse(
+                layout.servers().size(),
+                LayoutPlanner.addMessage(added),
+                MessageResponse.SUCCESSFUL));
+  }
+
+  @Override
+  public CompletableFuture<RemoveResponse> remove(RemoveRequest request) {
+    List<String> removed = new ArrayList<>();
+    return change(
+        current -> {
+          LayoutPlanner.Removed plan =
+              LayoutPlanner.remove(Layout.of(requireInit(current)), request);
+          removed.addAll(plan.servers());
+          return plan.layout();
+        },
+        layout ->
+            new RemoveResponse(
+                new RemoveResponse.Removed(layout.servers().size(), List.copyOf(removed)),
+                MessageResponse.SUCCESSFUL));
+  }
+
+  /**
+   * Plans the new layout from the resource as it is now, writes it into {@code spec}, then waits
+   * for Ready at the new generation and builds the reply.
+   */
+  private <T> CompletableFuture<T> change(
+      Function<Topology, Layout> plan, Function<Layout, T> reply) {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              synchronized (this) {
+                GenericKubernetesResource now = source.latest();
+                if (now == null) {
+                  throw new ApiException(
+                      503, "the router's ShardedDatabase does not exist (yet) in the cluster");
+                }
+                Layout layout =
+                    plan.apply(io.shardeddb.router.topology.ShardedDatabaseTopology.from(now));
+                GenericKubernetesResource patched =
+                    source.resource().edit(r -> withSpec(r, layout));
+                Long generation = patched.getMetadata().getGeneration();
+                return new Object[] {layout, generation == null ? 0L : generation};
+              }
+            },
+            blocking)
+        .thenCompose(
+            p ->
+                source
+                    .whenReady((Long) p[1])
+                    .orTimeout(readyTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .handle(
+                        (r, e) -> {
+                          if (e instanceof TimeoutException) {
+                            throw new ApiException(
+                                504,
+                                "the change was accepted but the operator did not report the"
+                                    + " ShardedDatabase Ready (generation "
+                                    + p[1]
+                                    + ") within "
+                                    + readyTimeout.toSeconds()
+                                    + " s");
+                          }
+                          return reply.apply((Layout) p[0]);
+                        }));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static GenericKubernetesResource withSpec(GenericKubernetesResource r, Layout layout) {
+    Object raw = r.getAdditionalProperties().get("spec");
+    Map<String, Object> spec =
+        raw instanceof Map<?, ?> m
+            ? new LinkedHashMap<>((Map<String, Object>) m)
+            : new LinkedHashMap<>();
+    Map<String, Object> schema = new LinkedHashMap<>();
+    schema.put("table", layout.schema().table());
+    schema.put("shardKey", layout.schema().shardKey());
+    List<Map<String, Object>> columns = new ArrayList<>();
+    for (Column c : layout.schema().columns()) {
+      columns.add(Map.of("name", c.name(), "type", c.type().name()));
+    }
+    schema.put("columns", columns);
+    spec.put("schema", schema);
+    List<Map<String, Object>> shards = new ArrayList<>();
+    for (ShardDoc s : layout.shards()) {
+      Map<String, Object> shard = new LinkedHashMap<>();
+      shard.put("id", s.id());
+      shard.put("low", s.low());
+      shard.put("size", s.size());
+      shard.put("replicas", layout.replicasOf(s.id()));
+      shards.add(shard);
+    }
+    spec.put("shards", shards);
+    spec.put("servers", layout.servers());
+    r.getAdditionalProperties().put("spec", spec);
+    return r;
+  }
+
+  private static Topology requireInit(Topology t) {
+    if (!t.isInitialized()) {
+      throw new ApiException(409, "database is not configured yet; call /init first");
+    }
+    return t;
+  }
+
+  @SuppressWarnings("unchecked")
+  private String tableName(Topology current) {
+    GenericKubernetesResource now = source.latest();
+    Object spec = now.getAdditionalProperties().get("spec");
+    if (spec instanceof Map<?, ?> m
+        && m.get("schema") instanceof Map<?, ?> s
+        && s.get("table") != null) {
+      return String.valueOf(s.get("table"));
+    }
+    return current.database().replaceAll("[^A-Za-z0-9_]", "_");
+  }
+}

@@ -1,0 +1,220 @@
+package io.shardeddb.router.admin;
+
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.AddRequest;
+import io.shardeddb.protocol.lb.DatabaseConfig;
+import io.shardeddb.protocol.lb.RemoveRequest;
+import io.shardeddb.protocol.lb.ShardDoc;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.topology.ShardMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns {@code /init}, {@code /add} and {@code /rm} bodies into the next {@link Layout}, with the
+ * assignment's validation and messages. Pure: no I/O, so the rules are tested on their own and
+ * shared by the standalone and Kubernetes admins.
+ */
+public final class LayoutPlanner {
+  /** The /add failure when n exceeds the servers listed (the assignment's exact text). */
+  public static final String ADD_TOO_MANY =
+      "<Error> Number of new servers (n) is greater than newly added instances";
+
+  /** The /rm failure when more servers are listed than n (the assignment's exact text). */
+  public static final String RM_TOO_MANY =
+      "<Error> Length of server list is more than removable instances";
+
+  private static final Pattern PICK_ID = Pattern.compile("(.*)\\[\\s*\\d*\\s*]");
+  private static final Pattern NUMBERED = Pattern.compile("(.*?)(\\d+)");
+
+  private LayoutPlanner() {}
+
+  /** The result of {@code /add}: the new layout and the names of the servers added. */
+  public record Added(Layout layout, List<String> servers) {}
+
+  /** The result of {@code /rm}: the new layout and the names of the servers removed. */
+  public record Removed(Layout layout, List<String> servers) {}
+
+  /** The layout of an {@code /init} body; {@code table} names the table. */
+  public static Layout init(DatabaseConfig config, String table) {
+    if (config == null) {
+      throw new InvalidRequestException("request body must be a JSON object");
+    }
+    if (config.schema() == null) {
+      throw new InvalidRequestException("missing field 'schema'");
+    }
+    if (config.shards() == null || config.shards().isEmpty()) {
+      throw new InvalidRequestException("field 'shards' must list at least one shard");
+    }
+    if (config.servers() == null || config.servers().isEmpty()) {
+      throw new InvalidRequestException("field 'servers' must name at least one server");
+    }
+    TableSchema schema = TableSchema.fromContract(table, null, config.schema());
+    new ShardMap<>(config.shards());
+    Map<String, List<String>> servers = resolveNames(config.servers(), Set.of());
+    Layout layout = new Layout(schema, config.shards(), servers);
+    requireKnownShards(layout);
+    for (ShardDoc s : layout.shards()) {
+      if (layout.replicasOf(s.id()) == 0) {
+        throw new InvalidRequestException(
+            "shard '" + s.id() + "' is not listed by any server, so nothing would store it");
+      }
+    }
+    return layout;
+  }
+
+  /** The layout after an {@code /add} body. */
+  public static Added add(Layout current, AddRequest request) {
+    if (request == null) {
+      throw new InvalidRequestException("request body must be a JSON object");
+    }
+    if (request.n() == null) {
+      throw new InvalidRequestException("missing field 'n'");
+    }
+    Map<String, List<String>> requested = request.servers() == null ? Map.of() : request.servers();
+    if (request.n() > requested.size()) {
+      throw new InvalidRequestException(ADD_TOO_MANY);
+    }
+    if (request.n() < 0) {
+      throw new InvalidRequestException("field 'n' must not be negative");
+    }
+    List<ShardDoc> shards = new ArrayList<>(current.shards());
+    if (request.newShards() != null) {
+      shards.addAll(request.newShards());
+    }
+    new ShardMap<>(shards);
+    for (String name : requested.keySet()) {
+      if (current.servers().containsKey(name)) {
+        throw new InvalidRequestException("server '" + name + "' already exists");
+      }
+    }
+    Map<String, List<String>> added = resolveNames(requested, current.servers().keySet());
+    Map<String, List<String>> servers = new LinkedHashMap<>(current.servers());
+    servers.putAll(added);
+    Layout layout = new Layout(current.schema(), shards, servers);
+    requireKnownShards(layout);
+    if (request.newShards() != null) {
+      for (ShardDoc s : request.newShards()) {
+        if (layout.replicasOf(s.id()) == 0) {
+          throw new InvalidRequestException(
+              "new shard '" + s.id() + "' is not listed by any server, so nothing would store it");
+        }
+      }
+    }
+    return new Added(layout, List.copyOf(added.keySet()));
+  }
+
+  /** The layout after an {@code /rm} body; servers beyond those listed are picked newest first. */
+  public static Removed remove(Layout current, RemoveRequest request) {
+    if (request == null) {
+      throw new InvalidRequestException("request body must be a JSON object");
+    }
+    if (request.n() == null) {
+      throw new InvalidRequestException("missing field 'n'");
+    }
+    List<String> listed = request.servers() == null ? List.of() : request.servers();
+    if (listed.size() > request.n()) {
+      throw new InvalidRequestException(RM_TOO_MANY);
+    }
+    if (request.n() < 0) {
+      throw new InvalidRequestException("field 'n' must not be negative");
+    }
+    if (request.n() > current.servers().size()) {
+      throw new InvalidRequestException(
+          "cannot remove " + request.n() + " servers: only " + current.servers().size() + " exist");
+    }
+    List<String> removed = new ArrayList<>();
+    for (String name : listed) {
+      if (!current.servers().containsKey(name)) {
+        throw new InvalidRequestException("server '" + name + "' does not exist");
+      }
+      if (!removed.contains(name)) {
+        removed.add(name);
+      }
+    }
+    List<String> others = new ArrayList<>(current.servers().keySet());
+    others.removeAll(removed);
+    for (int i = others.size() - 1; i >= 0 && removed.size() < request.n(); i--) {
+      removed.add(others.get(i));
+    }
+    Map<String, List<String>> servers = new LinkedHashMap<>(current.servers());
+    removed.forEach(servers::remove);
+    Layout layout = new Layout(current.schema(), current.shards(), servers);
+    for (ShardDoc s : layout.shards()) {
+      if (layout.replicasOf(s.id()) == 0) {
+        throw new InvalidRequestException(
+            "removing " + removed + " would leave shard '" + s.id() + "' with no server");
+      }
+    }
+    return new Removed(layout, removed);
+  }
+
+  /** The assignment's /add message: {@code Add Server:4 and Server:58}. */
+  public static String addMessage(List<String> servers) {
+    List<String> parts = new ArrayList<>();
+    for (String s : servers) {
+      Matcher m = NUMBERED.matcher(s);
+      parts.add(m.matches() ? m.group(1) + ":" + m.group(2) : s);
+    }
+    return "Add " + String.join(" and ", parts);
+  }
+
+  /**
+   * Replaces every "pick an id" name ({@code Server[5]}) with the prefix and the lowest number not
+   * used by an existing or requested server; keeps the order.
+   */
+  static Map<String, List<String>> resolveNames(
+      Map<String, List<String>> requested, Set<String> existing) {
+    Set<String> taken = new HashSet<>(existing);
+    taken.addAll(requested.keySet());
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> e : requested.entrySet()) {
+      String name = e.getKey();
+      if (name == null || name.isBlank()) {
+        throw new InvalidRequestException("server names must not be blank");
+      }
+      Matcher m = PICK_ID.matcher(name);
+      if (m.matches()) {
+        String prefix = m.group(1);
+        int id = 0;
+        while (taken.contains(prefix + id)) {
+          id++;
+        }
+        name = prefix + id;
+        taken.add(name);
+      }
+      List<String> held = e.getValue() == null ? List.of() : e.getValue();
+      if (held.isEmpty()) {
+        throw new InvalidRequestException(
+            "server '" + e.getKey() + "' must hold at least one shard");
+      }
+      if (new HashSet<>(held).size() != held.size()) {
+        throw new InvalidRequestException("server '" + e.getKey() + "' lists a shard twice");
+      }
+      out.put(name, List.copyOf(held));
+    }
+    return out;
+  }
+
+  private static void requireKnownShards(Layout layout) {
+    Set<String> ids = new HashSet<>();
+    layout.shards().forEach(s -> ids.add(s.id()));
+    layout
+        .servers()
+        .forEach(
+            (name, held) -> {
+              for (String id : held) {
+                if (!ids.contains(id)) {
+                  throw new InvalidRequestException(
+                      "server '" + name + "' lists shard '" + id + "', which does not exist");
+                }
+              }
+            });
+  }
+}

@@ -1,0 +1,356 @@
+package io.shardeddb.router.admin;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.TaskExecutors;
+import io.shardeddb.protocol.lb.AddRequest;
+import io.shardeddb.protocol.lb.AddResponse;
+import io.shardeddb.protocol.lb.DatabaseConfig;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.lb.RemoveRequest;
+import io.shardeddb.protocol.lb.RemoveResponse;
+import io.shardeddb.protocol.lb.ShardDoc;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.topology.Replica;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.protocol.topology.Topology;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import io.shardeddb.router.ApiException;
+import io.shardeddb.router.shard.ShardServerClient;
+import io.shardeddb.router.shard.ShardServerException;
+import io.shardeddb.router.topology.TopologyHolder;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+
+/**
+ * The admin endpoints without Kubernetes: a fixed pool of shard-servers is handed out one per
+ * (server, shard) pair; each gets {@code POST /config} and then {@code POST /role} (the first
+ * replica of a shard is its primary). Removing the primary's server promotes the most up-to-date
+ * remaining replica under a new epoch. Removed shard-servers are retired, never reused, because
+ * they still hold their old shard's rows. Operations run one at a time on the blocking pool.
+ */
+@Singleton
+@Requires(
+    property = "shardeddb.router.topology.source",
+    value = "standalone",
+    defaultValue = "standalone")
+public class StandaloneAdmin implements ClusterAdmin {
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  /** One pool member's assignment: the assignment server name and the shard it stores. */
+  private record Member(String server, String shard) {}
+
+  private final TopologyHolder holder;
+  private final ShardServerClient client;
+  private final ExecutorService blocking;
+  private final List<String> pool;
+  private final WriteQuorum quorum;
+  private final Map<String, Member> assigned = new LinkedHashMap<>();
+  private final Set<String> retired = new HashSet<>();
+
+  public StandaloneAdmin(
+      TopologyHolder holder,
+      ShardServerClient client,
+      @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+      @Value("${shardeddb.router.standalone.shard-servers:}") List<String> pool,
+      @Value("${shardeddb.router.standalone.write-quorum:Majority}") WriteQuorum quorum) {
+    this.holder = holder;
+    this.client = client;
+    this.blocking = blocking;
+    this.pool =
+        pool.stream()
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .map(s -> s.endsWith("/") ? s.substring(0, s.length() - 1) : s)
+            .toList();
+    this.quorum = quorum;
+    holder.markLoaded();
+  }
+
+  @Override
+  public CompletableFuture<MessageResponse> init(DatabaseConfig config) {
+    return serialized(
+        () -> {
+          Topology current = holder.current().topology();
+          if (current.isInitialized()) {
+            throw new ApiException(
+                409, "database is already configured; change it with /add and /rm");
+          }
+          Layout layout = LayoutPlanner.init(config, tableName(current.database()));
+          Map<String, List<Slot>> slots = allocate(layout.servers());
+          List<ShardTopology> shards = new ArrayList<>();
+          for (ShardDoc doc : layout.shards()) {
+            shards.add(startShard(layout.schema(), doc, slots.get(doc.id())));
+          }
+          holder.publish(
+              t ->
+                  new Topology(t.database(), 0, layout.schema(), quorum, shards, layout.servers()));
+          return MessageResponse.success("Configured Database");
+        });
+  }
+
+  @Override
+  public CompletableFuture<AddResponse> add(AddRequest request) {
+    return serialized(
+        () -> {
+          Topology current = requireInitialized();
+          LayoutPlanner.Added plan = LayoutPlanner.add(Layout.of(current), request);
+          Map<String, List<String>> newServers = new LinkedHashMap<>();
+          plan.servers().forEach(s -> newServers.put(s, plan.layout().servers().get(s)));
+          Map<String, List<Slot>> slots = allocate(newServers);
+          List<ShardTopology> shards = new ArrayList<>();
+          for (ShardDoc doc : plan.layout().shards()) {
+            List<Slot> added = slots.getOrDefault(doc.id(), List.of());
+            ShardTopology existing = current.shard(doc.id()).orElse(null);
+            if (existing == null) {
+              shards.add(startShard(current.schema(), doc, added));
+            } else if (added.isEmpty()) {
+              shards.add(existing);
+            } else {
+              for (Slot s : added) {
+                configure(current.schema(), doc, s);
+              }
+              List<Replica> replicas = new ArrayList<>(existing.replicas());
+              added.forEach(s -> replicas.add(new Replica(s.name(), s.url(), Role.Secondary)));
+              shards.add(assignRoles(existing, existing.primary(), replicas));
+            }
+          }
+          holder.publish(
+              t ->
+                  new Topology(
+                      t.database(),
+                      0,
+                      t.schema(),
+                      t.writeQuorum(),
+                      shards,
+                      plan.layout().servers()));
+          return new AddResponse(
+              plan.layout().servers().size(),
+              LayoutPlanner.addMessage(plan.servers()),
+              MessageResponse.SUCCESSFUL);
+        });
+  }
+
+  @Override
+  public CompletableFuture<RemoveResponse> remove(RemoveRequest request) {
+    return serialized(
+        () -> {
+          Topology current = requireInitialized();
+          LayoutPlanner.Removed plan = LayoutPlanner.remove(Layout.of(current), request);
+          Set<String> goneUrls = new HashSet<>();
+          assigned.forEach(
+              (url, m) -> {
+                if (plan.servers().contains(m.server())) {
+                  goneUrls.add(url);
+                }
+              });
+          List<ShardTopology> shards = new ArrayList<>();
+          for (ShardTopology shard : current.shards()) {
+            List<Replica> kept =
+                shard.replicas().stream().filter(r -> !goneUrls.contains(r.url())).toList();
+            if (kept.size() == shard.replicas().size()) {
+              shards.add(shard);
+              continue;
+            }
+            String primary =
+                kept.stream().anyMatch(r -> r.name().equals(shard.primary()))
+                    ? shard.primary()
+                    : mostUpToDate(kept).name();
+            ShardTopology next = assignRoles(shard, primary, kept);
+            for (Replica r : shard.replicas()) {
+              if (goneUrls.contains(r.url())) {
+                // Fence the removed replica so it stops accepting writes as an old primary.
+                bestEffort(
+                    client.role(
+                        r.url(),
+                        new RoleRequest(
+                            next.epoch(),
+                            Role.None,
+                            peer(next.primaryReplica().get()),
+                            List.of(),
+                            quorum)));
+              }
+            }
+            shards.add(next);
+          }
+          goneUrls.forEach(
+              u -> {
+                assigned.remove(u);
+                retired.add(u);
+              });
+          holder.publish(
+              t ->
+                  new Topology(
+                      t.database(),
+                      0,
+                      t.schema(),
+                      t.writeQuorum(),
+                      shards,
+                      plan.layout().servers()));
+          return new RemoveResponse(
+              new RemoveResponse.Removed(plan.layout().servers().size(), plan.servers()),
+              MessageResponse.SUCCESSFUL);
+        });
+  }
+
+  /** A pool member chosen to hold one shard for one server, with its shard-server name. */
+  private record Slot(String server, String url, String name) {}
+
+  private Map<String, List<Slot>> allocate(Map<String, List<String>> servers) {
+    int needed = servers.values().stream().mapToInt(List::size).sum();
+    List<String> free =
+        pool.stream().filter(u -> !assigned.containsKey(u) && !retired.contains(u)).toList();
+    if (free.size() < needed) {
+      throw new ApiException(
+          503,
+          "the shard-server pool has "
+              + free.size()
+              + " free servers but "
+              + needed
+              + " replicas are needed (shardeddb.router.standalone.shard-servers)");
+    }
+    Map<String, List<Slot>> byShard = new LinkedHashMap<>();
+    int i = 0;
+    for (Map.Entry<String, List<String>> e : servers.entrySet()) {
+      for (String shard : e.getValue()) {
+        String url = free.get(i++);
+        Heartbeat hb = await(client.heartbeat(url));
+        String name = hb.name() == null || hb.name().isBlank() ? url : hb.name();
+        byShard.computeIfAbsent(shard, k -> new ArrayList<>()).add(new Slot(e.getKey(), url, name));
+      }
+    }
+    byShard.forEach(
+        (shard, list) -> list.forEach(s -> assigned.put(s.url(), new Member(s.server(), shard))));
+    return byShard;
+  }
+
+  private ShardTopology startShard(TableSchema schema, ShardDoc doc, List<Slot> slots) {
+    for (Slot s : slots) {
+      configure(schema, doc, s);
+    }
+    List<Replica> replicas = new ArrayList<>();
+    for (int i = 0; i < slots.size(); i++) {
+      Slot s = slots.get(i);
+      replicas.add(new Replica(s.name(), s.url(), i == 0 ? Role.Primary : Role.Secondary));
+    }
+    ShardTopology fresh = new ShardTopology(doc.id(), doc.low(), doc.size(), 0, null, replicas);
+    return assignRoles(fresh, replicas.get(0).name(), replicas);
+  }
+
+  private void configure(TableSchema schema, ShardDoc doc, Slot slot) {
+    await(
+        client.config(
+            slot.url(),
+            new ShardConfigRequest(
+                schema.toContract(),
+                List.of(doc.id()),
+                schema.table(),
+                schema.shardKey(),
+                doc.low(),
+                doc.size())));
+  }
+
+  /**
+   * Sends {@code /role} under the next epoch to every replica (primary first, so secondaries find
+   * it ready) and returns the shard as the router should now see it.
+   */
+  private ShardTopology assignRoles(ShardTopology shard, String primary, List<Replica> replicas) {
+    long epoch = shard.epoch() + 1;
+    List<Replica> roled =
+        replicas.stream()
+            .map(
+                r ->
+                    new Replica(
+                        r.name(),
+                        r.url(),
+                        r.name().equals(primary) ? Role.Primary : Role.Secondary))
+            .sorted(Comparator.comparing(r -> r.role() == Role.Primary ? 0 : 1))
+            .toList();
+    Replica p = roled.get(0);
+    List<Peer> peers = roled.stream().map(StandaloneAdmin::peer).toList();
+    for (Replica r : roled) {
+      await(client.role(r.url(), new RoleRequest(epoch, r.role(), peer(p), peers, quorum)));
+    }
+    return new ShardTopology(shard.id(), shard.low(), shard.size(), epoch, primary, roled);
+  }
+
+  private Replica mostUpToDate(List<Replica> replicas) {
+    Replica best = replicas.get(0);
+    long bestLsn = -1;
+    for (Replica r : replicas) {
+      try {
+        long lsn = await(client.heartbeat(r.url())).appliedLsn();
+        if (lsn > bestLsn) {
+          best = r;
+          bestLsn = lsn;
+        }
+      } catch (ApiException e) {
+        // An unreachable replica cannot become primary; the next one is considered.
+      }
+    }
+    return best;
+  }
+
+  private Topology requireInitialized() {
+    Topology current = holder.current().topology();
+    if (!current.isInitialized()) {
+      throw new ApiException(409, "database is not configured yet; call /init first");
+    }
+    return current;
+  }
+
+  private static Peer peer(Replica r) {
+    return new Peer(r.name(), r.url());
+  }
+
+  private static String tableName(String database) {
+    String t = database == null ? "data" : database.replaceAll("[^A-Za-z0-9_]", "_");
+    return t.isEmpty() || Character.isDigit(t.charAt(0)) ? "t_" + t : t;
+  }
+
+  private static <T> T await(Mono<T> call) {
+    try {
+      return call.block(CALL_TIMEOUT);
+    } catch (ShardServerException e) {
+      throw new ApiException(
+          e.retriable() ? 503 : 502, "shard-server " + e.url() + " refused: " + e.getMessage());
+    } catch (IllegalStateException e) {
+      throw new ApiException(503, "a shard-server did not answer within " + CALL_TIMEOUT);
+    }
+  }
+
+  private static void bestEffort(Mono<?> call) {
+    try {
+      call.block(CALL_TIMEOUT);
+    } catch (RuntimeException e) {
+      // The replica is being removed; if it is unreachable it cannot accept writes either.
+    }
+  }
+
+  private <T> CompletableFuture<T> serialized(Supplier<T> op) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          synchronized (this) {
+            return op.get();
+          }
+        },
+        blocking);
+  }
+}

@@ -1,0 +1,69 @@
+package io.shardeddb.router.http;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.shardeddb.protocol.lb.MessageResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Requires {@code Authorization: Bearer <token>} on every data and admin endpoint unless {@code
+ * shardeddb.router.auth.enabled=false} (for legacy clients that cannot send it). Health, metrics
+ * and the OpenAPI document stay open. The 401 body says only that the token is missing or wrong.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+public class AuthFilter implements Ordered {
+  static final String DENIED = "missing or invalid bearer token";
+
+  private final boolean enabled;
+  private final byte[] expected;
+
+  public AuthFilter(
+      @Value("${shardeddb.router.auth.enabled:true}") boolean enabled,
+      @Value("${shardeddb.router.auth.token:}") String token) {
+    if (enabled && token.isBlank()) {
+      throw new ConfigurationException(
+          "shardeddb.router.auth.token (SHARDEDDB_ROUTER_AUTH_TOKEN) must be set while"
+              + " shardeddb.router.auth.enabled is true");
+    }
+    this.enabled = enabled;
+    this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @RequestFilter
+  @Nullable
+  public HttpResponse<MessageResponse> check(HttpRequest<?> request) {
+    if (!enabled || isOpen(request.getPath())) {
+      return null;
+    }
+    String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+    // Constant-time comparison, so response timing does not reveal the token.
+    if (header != null
+        && MessageDigest.isEqual(header.trim().getBytes(StandardCharsets.UTF_8), expected)) {
+      return null;
+    }
+    return HttpResponse.<MessageResponse>status(HttpStatus.UNAUTHORIZED)
+        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+        .body(MessageResponse.failure(DENIED));
+  }
+
+  private static boolean isOpen(String path) {
+    return path.equals("/health")
+        || path.startsWith("/health/")
+        || path.equals("/prometheus")
+        || path.startsWith("/swagger/");
+  }
+
+  @Override
+  public int getOrder() {
+    return HIGHEST_PRECEDENCE;
+  }
+}

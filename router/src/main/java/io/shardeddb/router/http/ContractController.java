@@ -1,0 +1,189 @@
+package io.shardeddb.router.http;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.AddRequest;
+import io.shardeddb.protocol.lb.AddResponse;
+import io.shardeddb.protocol.lb.ContractBodies;
+import io.shardeddb.protocol.lb.DatabaseConfig;
+import io.shardeddb.protocol.lb.KeyRange;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.lb.ReadConsistency;
+import io.shardeddb.protocol.lb.ReadResponse;
+import io.shardeddb.protocol.lb.RemoveRequest;
+import io.shardeddb.protocol.lb.RemoveResponse;
+import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.protocol.lb.WriteRequest;
+import io.shardeddb.protocol.lb.WriteResponse;
+import io.shardeddb.router.ApiException;
+import io.shardeddb.router.admin.ClusterAdmin;
+import io.shardeddb.router.admin.Layout;
+import io.shardeddb.router.routing.ReadPath;
+import io.shardeddb.router.routing.WritePath;
+import io.shardeddb.router.topology.RoutingTable;
+import io.shardeddb.router.topology.TopologyHolder;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import reactor.core.publisher.Mono;
+
+/**
+ * The assignment's load-balancer API, drop-in: same paths, methods, JSON shapes, messages and
+ * status codes. Bodies are parsed here against the current schema (the shard key's name comes from
+ * it); the work is done without blocking by the read and write paths and the admin.
+ */
+@Controller
+@Tag(name = "contract", description = "The assignment's load-balancer API")
+public class ContractController {
+  private final TopologyHolder topology;
+  private final ReadPath reads;
+  private final WritePath writes;
+  private final ClusterAdmin admin;
+  private final JsonBodies bodies;
+
+  public ContractController(
+      TopologyHolder topology,
+      ReadPath reads,
+      WritePath writes,
+      ClusterAdmin admin,
+      JsonBodies bodies) {
+    this.topology = topology;
+    this.reads = reads;
+    this.writes = writes;
+    this.admin = admin;
+    this.bodies = bodies;
+  }
+
+  @Post("/init")
+  @Operation(summary = "Configure the schema, the shards and the servers holding them")
+  @RequestBody(content = @Content(schema = @Schema(implementation = DatabaseConfig.class)))
+  public CompletableFuture<MessageResponse> init(@Body @Nullable String body) {
+    return admin.init(bodies.typed(body, DatabaseConfig.class));
+  }
+
+  @Get("/status")
+  @Operation(summary = "The configuration, in the /init shape")
+  public DatabaseConfig status() {
+    return Layout.of(topology.current().topology()).toConfig();
+  }
+
+  @Post("/add")
+  @Operation(summary = "Add servers (and optionally new shards)")
+  @RequestBody(content = @Content(schema = @Schema(implementation = AddRequest.class)))
+  public CompletableFuture<AddResponse> add(@Body @Nullable String body) {
+    return admin.add(bodies.typed(body, AddRequest.class));
+  }
+
+  @Delete("/rm")
+  @Operation(summary = "Remove n servers, the listed ones first")
+  @RequestBody(content = @Content(schema = @Schema(implementation = RemoveRequest.class)))
+  public CompletableFuture<RemoveResponse> remove(@Body @Nullable String body) {
+    return admin.remove(bodies.typed(body, RemoveRequest.class));
+  }
+
+  @Post("/read")
+  @Operation(
+      summary = "Read a key range: {\"<shardKey>\":{\"low\":..,\"high\":..}}",
+      description = "Optional \"consistency\": primary (default) | session | any, and \"session\".")
+  public Mono<ReadResponse> read(@Body @Nullable String body) {
+    return doRead(body);
+  }
+
+  @Get("/read")
+  @Operation(summary = "The same read, for clients that send GET with a body")
+  public Mono<ReadResponse> readWithGet(@Body @Nullable String body) {
+    return doRead(body);
+  }
+
+  @Post("/write")
+  @Operation(summary = "Write rows; each goes to the primary of the shard that owns its key")
+  @RequestBody(content = @Content(schema = @Schema(implementation = WriteRequest.class)))
+  public Mono<WriteResponse> write(@Body @Nullable String body) {
+    RoutingTable table = initialized();
+    Map<String, Object> req = bodies.object(body);
+    onlyFields(req, List.of("data"));
+    return writes.write(table, rows(req.get("data")));
+  }
+
+  @Put("/update")
+  @Operation(summary = "Replace the values of the row with the given key")
+  public Mono<WriteResponse> update(@Body @Nullable String body) {
+    RoutingTable table = initialized();
+    Map<String, Object> req = bodies.object(body);
+    String key = table.topology().schema().shardKey();
+    onlyFields(req, List.of(key, "data"));
+    ContractBodies.key(req, key);
+    return writes.update(table, req.get(key), ContractBodies.updateData(req));
+  }
+
+  @Delete("/del")
+  @Operation(summary = "Delete the row with the given key from every replica")
+  public Mono<WriteResponse> delete(@Body @Nullable String body) {
+    RoutingTable table = initialized();
+    Map<String, Object> req = bodies.object(body);
+    String key = table.topology().schema().shardKey();
+    onlyFields(req, List.of(key));
+    return writes.delete(table, ContractBodies.key(req, key));
+  }
+
+  private Mono<ReadResponse> doRead(String body) {
+    RoutingTable table = initialized();
+    Map<String, Object> req = bodies.object(body);
+    String key = table.topology().schema().shardKey();
+    onlyFields(req, List.of(key, "consistency", "session"));
+    KeyRange range = ContractBodies.range(req, key);
+    ReadConsistency consistency = ReadConsistency.parse(req.get("consistency"));
+    Object session = req.get("session");
+    if (session != null && !(session instanceof String)) {
+      throw new InvalidRequestException("field 'session' must be a string token");
+    }
+    return reads.read(table, range, consistency, SessionToken.parse((String) session));
+  }
+
+  private RoutingTable initialized() {
+    RoutingTable table = topology.current();
+    if (!table.initialized()) {
+      throw new ApiException(409, "database is not configured yet; call /init first");
+    }
+    return table;
+  }
+
+  private static void onlyFields(Map<String, Object> body, List<String> allowed) {
+    for (String field : body.keySet()) {
+      if (!allowed.contains(field)) {
+        throw new InvalidRequestException(
+            "unknown field '" + field + "' (expected " + String.join(", ", allowed) + ")");
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> rows(Object data) {
+    if (data == null) {
+      throw new InvalidRequestException("missing field 'data'");
+    }
+    if (!(data instanceof List<?> list)) {
+      throw new InvalidRequestException("field 'data' must be a list of rows");
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.get(i) instanceof Map<?, ?> row)) {
+        throw new InvalidRequestException("data[" + i + "] must be a JSON object");
+      }
+      rows.add((Map<String, Object>) row);
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,112 @@
+package io.shardeddb.router.http;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.router.ApiException;
+import io.shardeddb.router.routing.RouterMetrics;
+import io.shardeddb.router.topology.StaleTopologyException;
+import jakarta.inject.Singleton;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns the router's own failures into the contract's failure body with the right status. */
+final class FailureHandlers {
+  private static final Logger LOG = LoggerFactory.getLogger(FailureHandlers.class);
+
+  private FailureHandlers() {}
+
+  static HttpResponse<MessageResponse> respond(
+      RouterMetrics metrics, HttpRequest<?> request, Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    int status;
+    String message;
+    if (e instanceof ApiException a) {
+      status = a.status();
+      message = a.getMessage();
+    } else if (e instanceof InvalidRequestException) {
+      status = 400;
+      message = e.getMessage();
+    } else if (e instanceof StaleTopologyException) {
+      status = 409;
+      message = e.getMessage();
+    } else {
+      LOG.error("unexpected failure serving {} {}", request.getMethod(), request.getPath(), e);
+      status = 500;
+      message = "internal error";
+    }
+    metrics.error(request.getPath(), status);
+    return HttpResponse.<MessageResponse>status(HttpStatus.valueOf(status))
+        .body(MessageResponse.failure(message));
+  }
+
+  /** {@link ApiException}: its own status. */
+  @Singleton
+  static class Api implements ExceptionHandler<ApiException, HttpResponse<MessageResponse>> {
+    private final RouterMetrics metrics;
+
+    Api(RouterMetrics metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public HttpResponse<MessageResponse> handle(HttpRequest request, ApiException e) {
+      return respond(metrics, request, e);
+    }
+  }
+
+  /** {@link InvalidRequestException}: 400 naming the problem. */
+  @Singleton
+  static class Invalid
+      implements ExceptionHandler<InvalidRequestException, HttpResponse<MessageResponse>> {
+    private final RouterMetrics metrics;
+
+    Invalid(RouterMetrics metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public HttpResponse<MessageResponse> handle(HttpRequest request, InvalidRequestException e) {
+      return respond(metrics, request, e);
+    }
+  }
+
+  /** {@link StaleTopologyException}: 409. */
+  @Singleton
+  static class Stale
+      implements ExceptionHandler<StaleTopologyException, HttpResponse<MessageResponse>> {
+    private final RouterMetrics metrics;
+
+    Stale(RouterMetrics metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public HttpResponse<MessageResponse> handle(HttpRequest request, StaleTopologyException e) {
+      return respond(metrics, request, e);
+    }
+  }
+
+  /** A failed future (the admin's): unwrapped and answered by its cause. */
+  @Singleton
+  static class Completion
+      implements ExceptionHandler<CompletionException, HttpResponse<MessageResponse>> {
+    private final RouterMetrics metrics;
+
+    Completion(RouterMetrics metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public HttpResponse<MessageResponse> handle(HttpRequest request, CompletionException e) {
+      return respond(metrics, request, e);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.shardeddb.router.routing;
+
+import io.micronaut.context.annotation.Value;
+import io.shardeddb.router.ApiException;
+import io.shardeddb.router.shard.ShardServerException;
+import io.shardeddb.router.topology.RoutingTable;
+import io.shardeddb.router.topology.TopologyHolder;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * Retries a shard call that failed because its replica was unreachable, is no longer primary or
+ * lacked its quorum: it waits for the next topology change (a failover) or a short back-off,
+ * whichever comes first, then tries again against the then-current primary, until a deadline after
+ * which the request fails with 503. Callers pass the same request id on every attempt, so a retry
+ * is never applied twice.
+ */
+@Singleton
+public class FailoverRetry {
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
+  private final TopologyHolder topology;
+  private final ReplicaHealth health;
+  private final RouterMetrics metrics;
+  private final Duration timeout;
+
+  public FailoverRetry(
+      TopologyHolder topology,
+      ReplicaHealth health,
+      RouterMetrics metrics,
+      @Value("${shardeddb.router.retry.timeout:10s}") Duration timeout) {
+    this.topology = topology;
+    this.health = health;
+    this.metrics = metrics;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Runs {@code attempt} against the current routing table, retrying retriable failures until the
+   * deadline; {@code what} names the target in the 503 message (e.g. "shard sh2").
+   */
+  public <T> Mono<T> run(String what, Function<RoutingTable, Mono<T>> attempt) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return Mono.defer(() -> attempt(what, attempt, deadline, FIRST_BACKOFF));
+  }
+
+  private <T> Mono<T> attempt(
+      String what, Function<RoutingTable, Mono<T>> attempt, long deadline, Duration backoff) {
+    RoutingTable table = topology.current();
+    return Mono.defer(() -> attempt.apply(table))
+        .onErrorResume(
+            e -> e instanceof ShardServerException s && s.retriable(),
+            e -> {
+              ShardServerException s = (ShardServerException) e;
+              if (s.status() == ShardServerException.UNREACHABLE) {
+                health.markUnreachable(s.url());
+              }
+              long left = deadline - System.nanoTime();
+              if (left <= 0) {
+                return Mono.error(
+                    new ApiException(
+                        503,
+                        what
+                            + " has no primary that accepted the request within "
+                            + timeout.toSeconds()
+                            + " s (last error: "
+                            + s.getMessage()
+                            + ")"));
+              }
+              metrics.retry();
+              Duration wait =
+                  backoff.compareTo(Duration.ofNanos(left)) < 0 ? backoff : Duration.ofNanos(left);
+              Duration next =
+                  backoff.multipliedBy(2).compareTo(MAX_BACKOFF) < 0
+                      ? backoff.multipliedBy(2)
+                      : MAX_BACKOFF;
+              // A failover shows up as a newer topology; a restarted replica only as time passing.
+              Mono<Object> changed =
+                  Mono.fromFuture(topology.newerThan(table.version()), true).cast(Object.class);
+              return Mono.firstWithSignal(changed, Mono.delay(wait).cast(Object.class))
+                  .then(Mono.defer(() -> attempt(what, attempt, deadline, next)));
+            });
+  }
+}

@@ -1,0 +1,130 @@
+package io.shardeddb.router.routing;
+
+import io.shardeddb.protocol.lb.KeyRange;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.lb.ReadConsistency;
+import io.shardeddb.protocol.lb.ReadResponse;
+import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.protocol.shard.ShardReadResponse;
+import io.shardeddb.protocol.topology.Replica;
+import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.router.ApiException;
+import io.shardeddb.router.shard.ShardServerClient;
+import io.shardeddb.router.shard.ShardServerException;
+import io.shardeddb.router.topology.RoutingTable;
+import io.shardeddb.router.topology.TopologyHolder;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Serves a range read: finds every shard the range touches, reads each in parallel from a replica
+ * chosen by the consistency level, and concatenates the answers in shard order — shards own
+ * disjoint ascending ranges and each answers in key order, so the result is in key order.
+ */
+@Singleton
+public class ReadPath {
+  private final TopologyHolder topology;
+  private final ShardServerClient client;
+  private final ReplicaHealth health;
+  private final FailoverRetry retry;
+  private final RouterMetrics metrics;
+
+  public ReadPath(
+      TopologyHolder topology,
+      ShardServerClient client,
+      ReplicaHealth health,
+      FailoverRetry retry,
+      RouterMetrics metrics) {
+    this.topology = topology;
+    this.client = client;
+    this.health = health;
+    this.retry = retry;
+    this.metrics = metrics;
+  }
+
+  /** Reads {@code [range.low, range.high]} at {@code consistency}. */
+  public Mono<ReadResponse> read(
+      RoutingTable table, KeyRange range, ReadConsistency consistency, SessionToken session) {
+    List<ShardTopology> shards = table.shardMap().shardsFor(range.low(), range.high());
+    metrics.readFanout(shards.size());
+    String keyName = table.topology().schema().shardKey();
+    List<String> ids = shards.stream().map(ShardTopology::id).toList();
+    return Flux.fromIterable(shards)
+        .flatMapSequential(s -> readShard(s, keyName, range, consistency, session))
+        .collectList()
+        .map(
+            parts -> {
+              List<Map<String, Object>> rows = new ArrayList<>();
+              parts.forEach(rows::addAll);
+              return new ReadResponse(ids, rows, MessageResponse.SUCCESS);
+            });
+  }
+
+  private Mono<List<Map<String, Object>>> readShard(
+      ShardTopology shard,
+      String keyName,
+      KeyRange range,
+      ReadConsistency consistency,
+      SessionToken session) {
+    long minLsn = consistency == ReadConsistency.SESSION ? session.lsnFor(shard.id()) : 0;
+    List<Replica> replicas = replicaChoices(shard, consistency, minLsn);
+    Mono<List<Map<String, Object>>> fromPrimary =
+        retry.run(
+            "shard " + shard.id(),
+            table -> {
+              ShardTopology now = table.topology().shard(shard.id()).orElse(shard);
+              Replica primary =
+                  now.primaryReplica()
+                      .orElseThrow(
+                          () ->
+                              new ShardServerException(
+                                  "", 503, "shard " + shard.id() + " has no primary"));
+              return readFrom(primary, shard.id(), keyName, range, minLsn);
+            });
+    Mono<List<Map<String, Object>>> chain = fromPrimary;
+    // Try the chosen replicas in ring order; the primary (with retries) is the last resort.
+    for (int i = replicas.size() - 1; i >= 0; i--) {
+      Replica r = replicas.get(i);
+      Mono<List<Map<String, Object>>> fallback = chain;
+      chain =
+          readFrom(r, shard.id(), keyName, range, minLsn)
+              .onErrorResume(ShardServerException.class, e -> fallback);
+    }
+    return chain;
+  }
+
+  private List<Replica> replicaChoices(
+      ShardTopology shard, ReadConsistency consistency, long minLsn) {
+    if (consistency == ReadConsistency.PRIMARY) {
+      return List.of();
+    }
+    RoutingTable table = topology.current();
+    long requestHash = ThreadLocalRandom.current().nextLong();
+    return table
+        .ring(shard.id())
+        .candidates(
+            requestHash,
+            r ->
+                health.healthy(r.url())
+                    && (consistency == ReadConsistency.ANY || health.appliedLsn(r.url()) >= minLsn))
+        .stream()
+        .limit(2)
+        .toList();
+  }
+
+  private Mono<List<Map<String, Object>>> readFrom(
+      Replica replica, String shardId, String keyName, KeyRange range, long minLsn) {
+    return client
+        .read(replica.url(), shardId, keyName, range.low(), range.high(), minLsn)
+        .map(ShardReadResponse::data)
+        .map(rows -> rows == null ? List.<Map<String, Object>>of() : rows)
+        .onErrorMap(
+            e -> e instanceof ShardServerException s && !s.retriable(),
+            e -> new ApiException(((ShardServerException) e).status(), e.getMessage()));
+  }
+}

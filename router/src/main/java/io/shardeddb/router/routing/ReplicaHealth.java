@@ -1,0 +1,103 @@
+package io.shardeddb.router.routing;
+
+import io.micronaut.scheduling.annotation.Scheduled;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.topology.Replica;
+import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.router.shard.ShardServerClient;
+import io.shardeddb.router.topology.TopologyHolder;
+import jakarta.inject.Singleton;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * What the router knows about each replica's health, from polling {@code /heartbeat} and from the
+ * outcome of real calls. A replica not yet polled counts as healthy, so a fresh topology is usable
+ * at once; a failed call marks it unhealthy until the next good heartbeat.
+ */
+@Singleton
+public class ReplicaHealth {
+
+  /** The last observation of one replica. */
+  public record Observation(boolean reachable, Heartbeat heartbeat) {}
+
+  private final Map<String, Observation> byUrl = new ConcurrentHashMap<>();
+  private final TopologyHolder topology;
+  private final ShardServerClient client;
+
+  public ReplicaHealth(TopologyHolder topology, ShardServerClient client) {
+    this.topology = topology;
+    this.client = client;
+  }
+
+  /** Polls every replica of the current topology once, without blocking the caller. */
+  @Scheduled(
+      fixedDelay = "${shardeddb.router.heartbeat.interval:1s}",
+      initialDelay = "${shardeddb.router.heartbeat.interval:1s}")
+  void pollAll() {
+    poll().subscribe();
+  }
+
+  /** Polls every replica of the current topology; completes when all have answered or failed. */
+  public Mono<Void> poll() {
+    Set<String> urls = new HashSet<>();
+    for (ShardTopology s : topology.current().shards()) {
+      for (Replica r : s.replicas()) {
+        urls.add(r.url());
+      }
+    }
+    byUrl.keySet().retainAll(urls);
+    return Flux.fromIterable(urls)
+        .flatMap(
+            url ->
+                client
+                    .heartbeat(url)
+                    .doOnNext(hb -> byUrl.put(url, new Observation(true, hb)))
+                    .onErrorResume(
+                        e -> {
+                          byUrl.put(url, new Observation(false, null));
+                          return Mono.empty();
+                        }))
+        .then();
+  }
+
+  /** Records that a real call to {@code url} failed to get an answer. */
+  public void markUnreachable(String url) {
+    byUrl.put(url, new Observation(false, null));
+  }
+
+  /** Whether {@code url} answered its last heartbeat (or was never polled) and serves reads. */
+  public boolean healthy(String url) {
+    Observation o = byUrl.get(url);
+    if (o == null) {
+      return true;
+    }
+    if (!o.reachable()) {
+      return false;
+    }
+    ReplicaState state = o.heartbeat().state();
+    return state == null || state == ReplicaState.Ready || state == ReplicaState.CatchingUp;
+  }
+
+  /** Whether {@code url} answered its last heartbeat; unknown when never polled. */
+  public boolean reachable(String url) {
+    Observation o = byUrl.get(url);
+    return o == null || o.reachable();
+  }
+
+  /** Whether a heartbeat from {@code url} has been seen at all. */
+  public boolean observed(String url) {
+    return byUrl.containsKey(url);
+  }
+
+  /** The LSN {@code url} reported applied at its last heartbeat, or -1 when unknown. */
+  public long appliedLsn(String url) {
+    Observation o = byUrl.get(url);
+    return o == null || !o.reachable() ? -1 : o.heartbeat().appliedLsn();
+  }
+}

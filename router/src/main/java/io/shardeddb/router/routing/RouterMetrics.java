@@ -1,0 +1,57 @@
+package io.shardeddb.router.routing;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+
+/**
+ * The router's own meters, beside Micronaut's per-endpoint latency histograms: fan-out size per
+ * read and write, retries after a failed shard call, and failures by endpoint and status.
+ */
+@Singleton
+public class RouterMetrics {
+  private final MeterRegistry registry;
+  private final DistributionSummary readFanout;
+  private final DistributionSummary writeFanout;
+  private final Counter retries;
+
+  public RouterMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.readFanout =
+        DistributionSummary.builder("shardeddb.router.fanout")
+            .description("shards touched by one request")
+            .tag("op", "read")
+            .publishPercentileHistogram()
+            .register(registry);
+    this.writeFanout =
+        DistributionSummary.builder("shardeddb.router.fanout")
+            .description("shards touched by one request")
+            .tag("op", "write")
+            .publishPercentileHistogram()
+            .register(registry);
+    this.retries =
+        Counter.builder("shardeddb.router.retries")
+            .description("shard calls retried after a failover or an unreachable replica")
+            .register(registry);
+  }
+
+  public void readFanout(int shards) {
+    readFanout.record(shards);
+  }
+
+  public void writeFanout(int shards) {
+    writeFanout.record(shards);
+  }
+
+  public void retry() {
+    retries.increment();
+  }
+
+  /** Counts a failed request by endpoint and HTTP status. */
+  public void error(String endpoint, int status) {
+    registry
+        .counter("shardeddb.router.errors", "endpoint", endpoint, "status", String.valueOf(status))
+        .increment();
+  }
+}

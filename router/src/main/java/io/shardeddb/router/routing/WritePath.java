@@ -1,0 +1,233 @@
+package io.shardeddb.router.routing;
+
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.protocol.lb.WriteResponse;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.ShardWriteRequest;
+import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.protocol.topology.Replica;
+import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.router.ApiException;
+import io.shardeddb.router.shard.ShardServerClient;
+import io.shardeddb.router.shard.ShardServerException;
+import io.shardeddb.router.topology.RoutingTable;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Serves writes, updates and deletes. Every row is validated and mapped to its shard before
+ * anything is sent, so a bad row or a key outside every shard fails the whole request with nothing
+ * written. Rows are grouped into one request per shard, sent to the primaries in parallel, and each
+ * shard request carries a request id that stays the same across failover retries.
+ */
+@Singleton
+public class WritePath {
+  private final ShardServerClient client;
+  private final FailoverRetry retry;
+  private final RouterMetrics metrics;
+
+  public WritePath(ShardServerClient client, FailoverRetry retry, RouterMetrics metrics) {
+    this.client = client;
+    this.retry = retry;
+    this.metrics = metrics;
+  }
+
+  /** One shard's acknowledged part of a write. */
+  private record ShardAck(String shard, int rows, Long lsn, ApiException failure) {}
+
+  /** Validates {@code rows}, groups them by shard and writes each group to its primary. */
+  public Mono<WriteResponse> write(RoutingTable table, List<Map<String, Object>> rows) {
+    Map<String, List<Map<String, Object>>> byShard = group(table, rows);
+    metrics.writeFanout(byShard.size());
+    String requestId = UUID.randomUUID().toString();
+    return Flux.fromIterable(byShard.entrySet())
+        .flatMap(
+            e ->
+                onPrimary(
+                        e.getKey(),
+                        primary ->
+                            client.write(
+                                primary.url(),
+                                new ShardWriteRequest(
+                                    e.getKey(), null, e.getValue(), requestId + "/" + e.getKey())))
+                    .map(r -> new ShardAck(e.getKey(), e.getValue().size(), r.lsn(), null))
+                    .onErrorResume(
+                        ApiException.class, f -> Mono.just(new ShardAck(e.getKey(), 0, null, f))))
+        .collectList()
+        .map(this::summarise);
+  }
+
+  /** Updates the row with {@code key} to the values of {@code data}. */
+  public Mono<WriteResponse> update(RoutingTable table, Object rawKey, Map<String, Object> data) {
+    TableSchema schema = table.topology().schema();
+    long key = schema.coerceKey(rawKey);
+    Map<String, Object> row = schema.coercePartialRow(data);
+    Object sentKey = row.get(schema.shardKey());
+    if (sentKey != null && ((Long) sentKey) != key) {
+      throw new InvalidRequestException(
+          "data."
+              + schema.shardKey()
+              + " ("
+              + sentKey
+              + ") differs from "
+              + schema.shardKey()
+              + " ("
+              + key
+              + "); a row's key cannot change");
+    }
+    ShardTopology shard = owner(table, key);
+    String requestId = UUID.randomUUID().toString();
+    return onPrimary(
+            shard.id(),
+            primary ->
+                client.update(primary.url(), shard.id(), schema.shardKey(), key, row, requestId))
+        .map(
+            r ->
+                new WriteResponse(
+                    "Data entry for " + schema.shardKey() + ": " + key + " updated",
+                    MessageResponse.SUCCESS,
+                    token(shard.id(), r)));
+  }
+
+  /** Deletes the row with {@code key}. */
+  public Mono<WriteResponse> delete(RoutingTable table, Object rawKey) {
+    TableSchema schema = table.topology().schema();
+    long key = schema.coerceKey(rawKey);
+    ShardTopology shard = owner(table, key);
+    String requestId = UUID.randomUUID().toString();
+    return onPrimary(
+            shard.id(),
+            primary -> client.delete(primary.url(), shard.id(), schema.shardKey(), key, requestId))
+        .map(
+            r ->
+                new WriteResponse(
+                    "Data entry with "
+                        + schema.shardKey()
+                        + ":"
+                        + key
+                        + " removed from all replicas",
+                    MessageResponse.SUCCESS,
+                    token(shard.id(), r)));
+  }
+
+  /** Validates every row and groups them by the shard that owns each key, in key order. */
+  Map<String, List<Map<String, Object>>> group(RoutingTable table, List<Map<String, Object>> rows) {
+    if (rows == null || rows.isEmpty()) {
+      throw new InvalidRequestException("field 'data' must be a non-empty list of rows");
+    }
+    TableSchema schema = table.topology().schema();
+    Map<String, List<Map<String, Object>>> byShard = new LinkedHashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      Map<String, Object> row;
+      try {
+        row = schema.coerceRow(rows.get(i));
+      } catch (InvalidRequestException e) {
+        throw new InvalidRequestException("data[" + i + "]: " + e.getMessage());
+      }
+      long key = (Long) row.get(schema.shardKey());
+      int index = i;
+      ShardTopology shard =
+          table
+              .shardMap()
+              .shardFor(key)
+              .orElseThrow(
+                  () ->
+                      new InvalidRequestException(
+                          "no shard holds "
+                              + schema.shardKey()
+                              + " "
+                              + key
+                              + " (data["
+                              + index
+                              + "]); nothing was written"));
+      byShard.computeIfAbsent(shard.id(), k -> new ArrayList<>()).add(row);
+    }
+    return byShard;
+  }
+
+  private ShardTopology owner(RoutingTable table, long key) {
+    return table
+        .shardMap()
+        .shardFor(key)
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    404,
+                    "no data entry for "
+                        + table.topology().schema().shardKey()
+                        + ":"
+                        + key
+                        + " (no shard holds this key)"));
+  }
+
+  /**
+   * Runs {@code call} on the shard's current primary with failover retries; a shard-server's
+   * non-retriable answer (404 missing key, 400) becomes the router's answer.
+   */
+  private <T> Mono<T> onPrimary(String shardId, Function<Replica, Mono<T>> call) {
+    return retry
+        .run(
+            "shard " + shardId,
+            table -> {
+              ShardTopology shard =
+                  table
+                      .topology()
+                      .shard(shardId)
+                      .orElseThrow(
+                          () ->
+                              new ApiException(
+                                  503, "shard " + shardId + " is no longer in the topology"));
+              Replica primary =
+                  shard
+                      .primaryReplica()
+                      .orElseThrow(
+                          () ->
+                              new ShardServerException(
+                                  "", 503, "shard " + shardId + " has no primary"));
+              return call.apply(primary);
+            })
+        .onErrorMap(ShardServerException.class, e -> new ApiException(e.status(), e.getMessage()));
+  }
+
+  private WriteResponse summarise(List<ShardAck> acks) {
+    int written = 0;
+    Map<String, Long> lsns = new LinkedHashMap<>();
+    List<ApiException> failures = new ArrayList<>();
+    for (ShardAck a : acks) {
+      written += a.rows();
+      if (a.lsn() != null) {
+        lsns.put(a.shard(), a.lsn());
+      }
+      if (a.failure() != null) {
+        failures.add(a.failure());
+      }
+    }
+    if (!failures.isEmpty()) {
+      int status = failures.stream().mapToInt(ApiException::status).max().orElse(503);
+      StringBuilder msg = new StringBuilder(written + " Data entries added; ");
+      for (int i = 0; i < acks.size(); i++) {
+        ShardAck a = acks.get(i);
+        if (a.failure() != null) {
+          msg.append("shard ").append(a.shard()).append(" failed: ");
+          msg.append(a.failure().getMessage()).append("; ");
+        }
+      }
+      throw new ApiException(status, msg.substring(0, msg.length() - 2));
+    }
+    String session = lsns.isEmpty() ? null : new SessionToken(lsns).encode();
+    return new WriteResponse(written + " Data entries added", MessageResponse.SUCCESS, session);
+  }
+
+  private static String token(String shard, ShardWriteResponse r) {
+    return r.lsn() == null ? null : new SessionToken(Map.of(shard, r.lsn())).encode();
+  }
+}

@@ -1,0 +1,112 @@
+package io.shardeddb.router.shard;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.HttpClientRegistry;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.shard.ShardReadResponse;
+import io.shardeddb.protocol.shard.ShardWriteRequest;
+import io.shardeddb.protocol.shard.ShardWriteResponse;
+import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+
+/**
+ * The router's non-blocking client for the shard-server API. One pooled keep-alive Micronaut client
+ * serves every replica (requests carry absolute URLs); every failure becomes a {@link
+ * ShardServerException} carrying the replica's status and message.
+ */
+@Singleton
+public class ShardServerClient {
+  private static final Argument<MessageResponse> ERROR = Argument.of(MessageResponse.class);
+
+  private final HttpClient http;
+
+  public ShardServerClient(HttpClientRegistry<HttpClient> registry) {
+    this.http = registry.getDefaultClient();
+  }
+
+  /** {@code POST /read} of {@code [low, high]}; {@code minLsn} asks for at least that LSN. */
+  public Mono<ShardReadResponse> read(
+      String url, String shard, String keyName, long low, long high, Long minLsn) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("shard", shard);
+    body.put(keyName, Map.of("low", low, "high", high));
+    if (minLsn != null && minLsn > 0) {
+      body.put("minLsn", minLsn);
+    }
+    return call(url, HttpRequest.POST(url + "/read", body), ShardReadResponse.class);
+  }
+
+  /** {@code POST /write} of one shard's rows. */
+  public Mono<ShardWriteResponse> write(String url, ShardWriteRequest request) {
+    return call(url, HttpRequest.POST(url + "/write", request), ShardWriteResponse.class);
+  }
+
+  /** {@code PUT /update} of the row with {@code key}. */
+  public Mono<ShardWriteResponse> update(
+      String url,
+      String shard,
+      String keyName,
+      long key,
+      Map<String, Object> row,
+      String requestId) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("shard", shard);
+    body.put(keyName, key);
+    body.put("data", row);
+    body.put("requestId", requestId);
+    return call(url, HttpRequest.PUT(url + "/update", body), ShardWriteResponse.class);
+  }
+
+  /** {@code DELETE /del} of the row with {@code key}. */
+  public Mono<ShardWriteResponse> delete(
+      String url, String shard, String keyName, long key, String requestId) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("shard", shard);
+    body.put(keyName, key);
+    body.put("requestId", requestId);
+    return call(url, HttpRequest.DELETE(url + "/del", body), ShardWriteResponse.class);
+  }
+
+  /** {@code GET /heartbeat}. */
+  public Mono<Heartbeat> heartbeat(String url) {
+    return call(url, HttpRequest.GET(url + "/heartbeat"), Heartbeat.class);
+  }
+
+  /** {@code POST /config}: the schema and the shard this replica holds. */
+  public Mono<String> config(String url, ShardConfigRequest request) {
+    return call(url, HttpRequest.POST(url + "/config", request), String.class);
+  }
+
+  /** {@code POST /role}: this replica's role for an epoch. */
+  public Mono<String> role(String url, RoleRequest request) {
+    return call(url, HttpRequest.POST(url + "/role", request), String.class);
+  }
+
+  private <T> Mono<T> call(String url, MutableHttpRequest<?> request, Class<T> type) {
+    return Mono.from(http.retrieve(request, Argument.of(type), ERROR))
+        .onErrorMap(e -> !(e instanceof ShardServerException), e -> translate(url, e));
+  }
+
+  private static ShardServerException translate(String url, Throwable e) {
+    if (e instanceof HttpClientResponseException r) {
+      String message =
+          r.getResponse()
+              .getBody(MessageResponse.class)
+              .map(MessageResponse::message)
+              .orElse(r.getMessage());
+      return new ShardServerException(url, r.getStatus().getCode(), message);
+    }
+    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new ShardServerException(
+        url, ShardServerException.UNREACHABLE, "shard-server " + url + " unreachable: " + detail);
+  }
+}

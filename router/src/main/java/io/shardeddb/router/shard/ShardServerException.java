@@ -1,0 +1,37 @@
+package io.shardeddb.router.shard;
+
+/**
+ * A shard-server call that failed: the HTTP status it answered ({@code 0} when it could not be
+ * reached or timed out) and its failure message.
+ */
+public class ShardServerException extends RuntimeException {
+  /** The status used when no HTTP answer arrived (refused, reset, timed out). */
+  public static final int UNREACHABLE = 0;
+
+  private final int status;
+  private final String url;
+
+  public ShardServerException(String url, int status, String message) {
+    super(message);
+    this.url = url;
+    this.status = status;
+  }
+
+  /** The HTTP status, or {@link #UNREACHABLE}. */
+  public int status() {
+    return status;
+  }
+
+  /** The shard-server's base URL. */
+  public String url() {
+    return url;
+  }
+
+  /**
+   * Whether the call may succeed against another replica or after a topology change: the replica
+   * was unreachable, is no longer primary (409), or could not reach its quorum (503).
+   */
+  public boolean retriable() {
+    return status == UNREACHABLE || status == 409 || status == 502 || status >= 503;
+  }
+}

@@ -1,0 +1,110 @@
+package io.shardeddb.router.topology;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the router's own ShardedDatabase with a fabric8 informer: every add or update of the
+ * resource becomes the next topology, so a new primary, replica or shard takes effect without a
+ * restart. Also lets the admin wait until the operator reports a generation Ready.
+ */
+@Context
+@Requires(property = "shardeddb.router.topology.source", value = "kubernetes")
+public class KubernetesTopologySource {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesTopologySource.class);
+
+  private final TopologyHolder holder;
+  private final Resource<GenericKubernetesResource> resource;
+  private final AtomicReference<GenericKubernetesResource> latest = new AtomicReference<>();
+  private final Map<CompletableFuture<GenericKubernetesResource>, Long> readyWaiters =
+      new ConcurrentHashMap<>();
+  private final SharedIndexInformer<GenericKubernetesResource> informer;
+
+  public KubernetesTopologySource(
+      TopologyHolder holder,
+      KubernetesClient client,
+      @Value("${shardeddb.router.database}") String database,
+      @Value("${shardeddb.router.namespace:default}") String namespace) {
+    this.holder = holder;
+    this.resource =
+        client
+            .genericKubernetesResources(ShardedDatabaseTopology.CONTEXT)
+            .inNamespace(namespace)
+            .withName(database);
+    this.informer =
+        resource.inform(
+            new ResourceEventHandler<>() {
+              @Override
+              public void onAdd(GenericKubernetesResource r) {
+                apply(r);
+              }
+
+              @Override
+              public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
+                apply(r);
+              }
+
+              @Override
+              public void onDelete(GenericKubernetesResource r, boolean unknownFinalState) {
+                LOG.warn("ShardedDatabase {} was deleted; keeping the last topology", database);
+              }
+            });
+  }
+
+  /** The ShardedDatabase the router follows (for the admin's patches). */
+  public Resource<GenericKubernetesResource> resource() {
+    return resource;
+  }
+
+  /** The last version of the resource the informer delivered, or null. */
+  public GenericKubernetesResource latest() {
+    return latest.get();
+  }
+
+  /** Completes with the resource once its status reports Ready for at least {@code generation}. */
+  public CompletableFuture<GenericKubernetesResource> whenReady(long generation) {
+    CompletableFuture<GenericKubernetesResource> f = new CompletableFuture<>();
+    readyWaiters.put(f, generation);
+    f.whenComplete((r, e) -> readyWaiters.remove(f));
+    GenericKubernetesResource now = latest.get();
+    if (now != null && ShardedDatabaseTopology.readyFor(now, generation)) {
+      f.complete(now);
+    }
+    return f;
+  }
+
+  private void apply(GenericKubernetesResource r) {
+    latest.set(r);
+    try {
+      var topology = ShardedDatabaseTopology.from(r);
+      holder.publish(t -> topology);
+    } catch (RuntimeException e) {
+      LOG.error("cannot read ShardedDatabase {}: {}", r.getMetadata().getName(), e.getMessage());
+    }
+    for (Map.Entry<CompletableFuture<GenericKubernetesResource>, Long> w :
+        List.copyOf(readyWaiters.entrySet())) {
+      if (ShardedDatabaseTopology.readyFor(r, w.getValue())) {
+        w.getKey().complete(r);
+      }
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    informer.close();
+  }
+}
