@@ -4,9 +4,17 @@
 {{- .Chart.Name | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* The release's full name; the release name alone when it already contains the chart name. */}}
+{{/*
+The prefix of every object name: fullnameOverride if set; the chart name when the release name is
+a prefix of it (release "shardeddb" gives "shardeddb-operator", not "shardeddb-shardeddb-operator");
+the release name when it already contains the chart name; else "<release>-<chart>".
+*/}}
 {{- define "shardeddb-operator.fullname" -}}
-{{- if contains .Chart.Name .Release.Name }}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else if hasPrefix .Release.Name .Chart.Name }}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" }}
+{{- else if contains .Chart.Name .Release.Name }}
 {{- .Release.Name | trunc 63 | trimSuffix "-" }}
 {{- else }}
 {{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}

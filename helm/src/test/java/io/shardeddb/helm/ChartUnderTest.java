@@ -13,6 +13,12 @@ final class ChartUnderTest {
   static final String RELEASE = "shardeddb";
   static final String NAMESPACE = "shardeddb-system";
 
+  /**
+   * The cluster version templates are rendered for. helm-java, built without Helm's release
+   * ldflags, otherwise assumes Kubernetes 1.20, which the chart's kubeVersion rightly refuses.
+   */
+  static final String KUBE_VERSION = "v1.31.0";
+
   private final Path repoRoot;
 
   ChartUnderTest() {
@@ -44,7 +50,10 @@ final class ChartUnderTest {
     return new Helm(chartDir()).lint().strict().call();
   }
 
-  /** Renders with the chart's defaults, CRDs included. */
+  /**
+   * Renders with the chart's defaults. Like `helm template` without --include-crds, the output
+   * leaves out crds/; CrdInChartTest checks that file on its own.
+   */
   RenderedChart render() {
     return RenderedChart.parse(template().call());
   }
@@ -66,6 +75,15 @@ final class ChartUnderTest {
   }
 
   private TemplateCommand template() {
-    return new Helm(chartDir()).template().withName(RELEASE).withNamespace(NAMESPACE);
+    return template(KUBE_VERSION);
+  }
+
+  /** A template command for an explicit cluster version, for testing the chart's kubeVersion. */
+  TemplateCommand template(String kubeVersion) {
+    return new Helm(chartDir())
+        .template()
+        .withName(RELEASE)
+        .withNamespace(NAMESPACE)
+        .withKubeVersion(kubeVersion);
   }
 }

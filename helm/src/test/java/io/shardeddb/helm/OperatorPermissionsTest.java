@@ -1,0 +1,130 @@
+package io.shardeddb.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.shardeddb.operator.rbac.PermissionRule;
+import io.shardeddb.operator.rbac.RequiredPermissions;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart grants exactly what the operator's code says it uses ({@link RequiredPermissions}):
+ * nothing missing, nothing extra, no wildcards, in every install mode.
+ */
+class OperatorPermissionsTest {
+
+  /** Cluster-scoped resources among the operator's needs: a Role cannot grant them. */
+  private static final Set<String> CLUSTER_SCOPED = Set.of("nodes");
+
+  /** The leader-election Lease lives in the operator's own namespace only. */
+  private static final String LEASES = "leases";
+
+  private final ChartUnderTest chart = new ChartUnderTest();
+
+  @Test
+  void watchingAllNamespacesGrantsExactlyWhatTheOperatorNeeds() {
+    RenderedChart rendered = chart.render();
+
+    Set<Grant> granted = new LinkedHashSet<>();
+    rendered.all(ClusterRole.class).forEach(r -> granted.addAll(Grant.ofRules(r.getRules())));
+    rendered.all(Role.class).forEach(r -> granted.addAll(Grant.ofRules(r.getRules())));
+
+    assertThat(granted).containsExactlyInAnyOrderElementsOf(required());
+  }
+
+  @Test
+  void watchingANamespaceListGrantsNamespacedNeedsOnlyInThoseNamespaces() {
+    RenderedChart rendered =
+        chart.render(Map.of("watchNamespaces[0]", "team-a", "watchNamespaces[1]", "team-b"));
+
+    Map<String, Set<Grant>> byNamespace =
+        rendered.all(Role.class).stream()
+            .collect(
+                Collectors.groupingBy(
+                    r -> r.getMetadata().getNamespace(),
+                    Collectors.flatMapping(
+                        r -> Grant.ofRules(r.getRules()).stream(), Collectors.toSet())));
+    Set<Grant> clusterWide = grants(rendered.all(ClusterRole.class));
+
+    assertThat(byNamespace).containsOnlyKeys("team-a", "team-b", ChartUnderTest.NAMESPACE);
+    assertThat(byNamespace.get("team-a")).containsExactlyInAnyOrderElementsOf(namespacedNeeds());
+    assertThat(byNamespace.get("team-b")).containsExactlyInAnyOrderElementsOf(namespacedNeeds());
+    assertThat(byNamespace.get(ChartUnderTest.NAMESPACE))
+        .containsExactlyInAnyOrderElementsOf(leaseNeeds());
+    assertThat(clusterWide)
+        .as("cluster-wide grants are only those a Role cannot hold")
+        .containsExactlyInAnyOrderElementsOf(clusterScopedNeeds());
+  }
+
+  @Test
+  void withoutLeaderElectionNoLeaseAccessIsGranted() {
+    RenderedChart rendered = chart.render(Map.of("leaderElection.enabled", false));
+
+    Set<Grant> granted = grants(rendered.all(ClusterRole.class));
+    rendered.all(Role.class).forEach(r -> granted.addAll(Grant.ofRules(r.getRules())));
+
+    assertThat(granted).extracting(Grant::resource).doesNotContain(LEASES);
+    Set<Grant> expected = new LinkedHashSet<>(required());
+    expected.removeAll(leaseNeeds());
+    assertThat(granted).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void noRuleUsesAWildcard() {
+    for (RenderedChart rendered :
+        List.of(chart.render(), chart.render(ChartUnderTest.valuesFile("non-default.yaml")))) {
+      Set<Grant> granted = grants(rendered.all(ClusterRole.class));
+      rendered.all(Role.class).forEach(r -> granted.addAll(Grant.ofRules(r.getRules())));
+      assertThat(granted).noneMatch(Grant::isWildcard);
+    }
+  }
+
+  @Test
+  void withRbacCreateFalseTheChartCreatesNoRbacObjects() {
+    RenderedChart rendered = chart.render(Map.of("rbac.create", false));
+
+    assertThat(rendered.objects())
+        .extracting(o -> o.getKind())
+        .doesNotContain("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
+  }
+
+  private static Set<Grant> grants(List<ClusterRole> roles) {
+    Set<Grant> grants = new LinkedHashSet<>();
+    for (ClusterRole role : roles) {
+      List<PolicyRule> rules = role.getRules();
+      grants.addAll(Grant.ofRules(rules));
+    }
+    return grants;
+  }
+
+  private static Set<Grant> required() {
+    Set<Grant> grants = new LinkedHashSet<>();
+    for (PermissionRule rule : RequiredPermissions.RULES) {
+      grants.addAll(Grant.of(rule.apiGroups(), rule.resources(), rule.verbs()));
+    }
+    return grants;
+  }
+
+  private static Set<Grant> clusterScopedNeeds() {
+    return required().stream()
+        .filter(g -> CLUSTER_SCOPED.contains(g.resource()))
+        .collect(Collectors.toSet());
+  }
+
+  private static Set<Grant> leaseNeeds() {
+    return required().stream().filter(g -> g.resource().equals(LEASES)).collect(Collectors.toSet());
+  }
+
+  private static Set<Grant> namespacedNeeds() {
+    return required().stream()
+        .filter(g -> !CLUSTER_SCOPED.contains(g.resource()) && !g.resource().equals(LEASES))
+        .collect(Collectors.toSet());
+  }
+}
