@@ -1,5 +1,6 @@
 package io.shardeddb.router.http;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
@@ -19,6 +20,8 @@ import java.security.MessageDigest;
  * shardeddb.router.auth.enabled=false} (for legacy clients that cannot send it). Health, metrics
  * and the OpenAPI document stay open. The 401 body says only that the token is missing or wrong.
  */
+// Created eagerly so that a missing token stops the router at start, not at the first request.
+@Context
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class AuthFilter implements Ordered {
   static final String DENIED = "missing or invalid bearer token";

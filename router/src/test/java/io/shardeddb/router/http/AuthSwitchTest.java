@@ -1,0 +1,43 @@
+package io.shardeddb.router.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.shardeddb.router.Http;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The documented switch turns auth off for legacy clients; with auth on, a token is required. */
+class AuthSwitchTest {
+
+  @Test
+  void withAuthDisabledLegacyClientsNeedNoToken() {
+    try (EmbeddedServer server =
+        ApplicationContext.run(
+            EmbeddedServer.class,
+            Map.of(
+                "micronaut.server.host",
+                "127.0.0.1",
+                "micronaut.server.port",
+                -1,
+                "shardeddb.router.auth.enabled",
+                false))) {
+      Http anonymous = new Http("http://127.0.0.1:" + server.getPort(), null);
+      Http.Reply status = anonymous.get("/status");
+      assertThat(status.status()).isEqualTo(200);
+      assertThat(status.json().get("N").asInt()).isZero();
+    }
+  }
+
+  @Test
+  void withAuthEnabledTheRouterRefusesToStartWithoutAToken() {
+    assertThatThrownBy(
+            () ->
+                ApplicationContext.run(
+                    EmbeddedServer.class,
+                    Map.of("micronaut.server.host", "127.0.0.1", "micronaut.server.port", -1)))
+        .hasStackTraceContaining("shardeddb.router.auth.token");
+  }
+}

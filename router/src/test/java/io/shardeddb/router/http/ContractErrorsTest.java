@@ -1,0 +1,244 @@
+package io.shardeddb.router.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.shardeddb.router.Http;
+import io.shardeddb.router.Http.Reply;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Bad input never reaches a shard and never shows a stack trace: every case below answers 4xx with
+ * the contract's {@code {"message":..,"status":"failure"}} body naming the problem, and auth guards
+ * data and admin endpoints while health, metrics and the OpenAPI document stay open. The topology
+ * points at shard-servers that do not exist, so only a real shard call could fail with 503.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ContractErrorsTest {
+  static final String TOKEN = "s3cret-token";
+  static final String TOPOLOGY =
+      """
+      {"database":"students","version":1,
+       "schema":{"table":"students","shardKey":"Stud_id","columns":[
+         {"name":"Stud_id","type":"Number"},{"name":"Stud_name","type":"String"},
+         {"name":"Stud_marks","type":"Number"}]},
+       "writeQuorum":"Majority",
+       "shards":[
+         {"id":"sh1","low":0,"size":4096,"epoch":1,"primary":"a",
+          "replicas":[{"name":"a","url":"http://127.0.0.1:9","role":"Primary"}]},
+         {"id":"sh2","low":4096,"size":4096,"epoch":1,"primary":"b",
+          "replicas":[{"name":"b","url":"http://127.0.0.1:9","role":"Primary"}]}],
+       "servers":{"Server0":["sh1"],"Server1":["sh2"]}}
+      """;
+
+  EmbeddedServer server;
+  Http http;
+
+  @BeforeAll
+  void start() {
+    server =
+        ApplicationContext.run(
+            EmbeddedServer.class,
+            Map.of(
+                "micronaut.server.host",
+                "127.0.0.1",
+                "micronaut.server.port",
+                -1,
+                "shardeddb.router.auth.token",
+                TOKEN,
+                "shardeddb.router.retry.timeout",
+                "1s",
+                "micronaut.server.max-request-size",
+                4096));
+    http = new Http("http://127.0.0.1:" + server.getPort(), TOKEN);
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  void pushTopologyOnce() {
+    if (http.get("/admin/topology").json().get("version").asLong() == 0) {
+      assertThat(http.send("PUT", "/admin/topology", TOPOLOGY).status()).isEqualTo(200);
+    }
+  }
+
+  static void assertFailure(Reply r, int status, String messagePart) {
+    assertThat(r.status()).as(r.text()).isEqualTo(status);
+    assertThat(r.json().get("status").asText()).isEqualTo("failure");
+    assertThat(r.message()).contains(messagePart);
+    assertThat(r.text()).doesNotContain("Exception").doesNotContain("at io.");
+  }
+
+  @Test
+  void requestsWithoutTheBearerTokenAreRefusedWith401() {
+    Reply none = http.withToken(null).send("POST", "/read", "{}");
+    assertThat(none.status()).isEqualTo(401);
+    assertThat(none.json())
+        .isEqualTo(
+            Http.json("{\"message\":\"missing or invalid bearer token\",\"status\":\"failure\"}"));
+    assertThat(http.withToken("wrong").get("/status").status()).isEqualTo(401);
+    assertThat(http.withToken(null).send("PUT", "/admin/topology", TOPOLOGY).status())
+        .isEqualTo(401);
+  }
+
+  @Test
+  void healthMetricsAndOpenApiStayOpen() {
+    Http anonymous = http.withToken(null);
+    assertThat(anonymous.get("/health/liveness").status()).isEqualTo(200);
+    assertThat(anonymous.get("/health/readiness").status()).isIn(200, 503);
+    Reply metrics = anonymous.get("/prometheus");
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.text()).contains("jvm_");
+    Reply openapi = anonymous.get("/swagger/shardeddb-router-v1alpha1.yml");
+    assertThat(openapi.status()).isEqualTo(200);
+    assertThat(openapi.text()).contains("/read").contains("/write").contains("/init");
+  }
+
+  @Test
+  @Order(1)
+  void dataEndpointsBeforeInitSayWhatIsMissing() {
+    assertFailure(
+        http.send("POST", "/read", "{\"Stud_id\":{\"low\":1,\"high\":2}}"), 409, "call /init");
+  }
+
+  @Test
+  void aStalePushedTopologyIsRefusedWith409() {
+    pushTopologyOnce();
+    assertFailure(http.send("PUT", "/admin/topology", TOPOLOGY), 409, "not newer");
+  }
+
+  @Test
+  void malformedJsonIsA400() {
+    pushTopologyOnce();
+    assertFailure(
+        http.send("POST", "/write", "{\"data\": [ {\"Stud_id\": "), 400, "malformed JSON");
+    assertFailure(http.send("POST", "/write", "[1,2]"), 400, "JSON object");
+    assertFailure(http.send("POST", "/read", ""), 400, "JSON object");
+  }
+
+  @Test
+  void writesWithBadRowsNameTheProblemAndWriteNothing() {
+    pushTopologyOnce();
+    assertFailure(
+        http.send(
+            "POST",
+            "/write",
+            "{\"data\":[{\"Stud_id\":1,\"Stud_name\":\"A\",\"Stud_marks\":1,\"Age\":3}]}"),
+        400,
+        "unknown column 'Age'");
+    assertFailure(
+        http.send(
+            "POST",
+            "/write",
+            "{\"data\":[{\"Stud_id\":1,\"Stud_name\":\"A\",\"Stud_marks\":\"lots\"}]}"),
+        400,
+        "field 'Stud_marks' must be a Number");
+    assertFailure(
+        http.send("POST", "/write", "{\"data\":[{\"Stud_id\":1,\"Stud_name\":\"A\"}]}"),
+        400,
+        "missing field 'Stud_marks'");
+    assertFailure(
+        http.send(
+            "POST",
+            "/write",
+            "{\"data\":[{\"Stud_id\":5,\"Stud_name\":\"A\",\"Stud_marks\":1},"
+                + "{\"Stud_id\":99999,\"Stud_name\":\"B\",\"Stud_marks\":2}]}"),
+        400,
+        "no shard holds Stud_id 99999");
+    assertFailure(http.send("POST", "/write", "{\"data\":{}}"), 400, "list of rows");
+    assertFailure(http.send("POST", "/write", "{\"data\":[]}"), 400, "non-empty");
+    assertFailure(http.send("POST", "/write", "{\"rows\":[]}"), 400, "unknown field 'rows'");
+  }
+
+  @Test
+  void readsWithBadRangesAreA400() {
+    pushTopologyOnce();
+    assertFailure(
+        http.send("POST", "/read", "{\"Stud_id\":{\"low\":9000,\"high\":10}}"),
+        400,
+        "is greater than high");
+    assertFailure(http.send("POST", "/read", "{\"id\":{\"low\":1,\"high\":2}}"), 400, "id");
+    assertFailure(
+        http.send("POST", "/read", "{\"Stud_id\":{\"low\":\"x\",\"high\":2}}"), 400, "Stud_id.low");
+    assertFailure(
+        http.send(
+            "POST", "/read", "{\"Stud_id\":{\"low\":1,\"high\":2},\"consistency\":\"strong\"}"),
+        400,
+        "consistency must be one of primary, session, any");
+  }
+
+  @Test
+  void updatesAndDeletesOfKeysNoShardHoldsAre404() {
+    pushTopologyOnce();
+    assertFailure(
+        http.send(
+            "PUT",
+            "/update",
+            "{\"Stud_id\":\"99999\",\"data\":{\"Stud_id\":99999,\"Stud_name\":\"X\",\"Stud_marks\":1}}"),
+        404,
+        "Stud_id:99999");
+    assertFailure(http.send("DELETE", "/del", "{\"Stud_id\":99999}"), 404, "Stud_id:99999");
+    assertFailure(
+        http.send("PUT", "/update", "{\"Stud_id\":1,\"data\":{\"Stud_id\":2}}"),
+        400,
+        "cannot change");
+  }
+
+  @Test
+  void adminBodiesGetTheAssignmentsExactErrors() {
+    pushTopologyOnce();
+    Reply add =
+        http.send(
+            "POST",
+            "/add",
+            "{\"n\":3,\"new_shards\":[],\"servers\":{\"Server4\":[\"sh1\"],\"Server[5]\":[\"sh2\"]}}");
+    assertThat(add.status()).isEqualTo(400);
+    assertThat(add.json())
+        .isEqualTo(
+            Http.json(
+                "{\"message\":\"<Error> Number of new servers (n) is greater than newly added"
+                    + " instances\",\"status\":\"failure\"}"));
+    Reply rm = http.send("DELETE", "/rm", "{\"n\":1,\"servers\":[\"Server0\",\"Server1\"]}");
+    assertThat(rm.status()).isEqualTo(400);
+    assertThat(rm.json())
+        .isEqualTo(
+            Http.json(
+                "{\"message\":\"<Error> Length of server list is more than removable"
+                    + " instances\",\"status\":\"failure\"}"));
+    assertFailure(http.send("POST", "/add", "{\"n\":\"two\"}"), 400, "malformed JSON");
+  }
+
+  @Test
+  void oversizedBodiesUnknownPathsAndWrongMethodsGetJsonFailures() {
+    Reply big = http.send("POST", "/write", "{\"data\":\"" + "x".repeat(10_000) + "\"}");
+    assertThat(big.status()).isEqualTo(413);
+    assertThat(big.json().get("status").asText()).isEqualTo("failure");
+    assertThat(big.message()).contains("larger than the limit");
+    assertFailure(http.get("/nope"), 404, "");
+    assertThat(http.send("PATCH", "/write", "{}").status()).isIn(404, 405);
+    assertThat(http.send("PATCH", "/write", "{}").json().get("status").asText())
+        .isEqualTo("failure");
+  }
+
+  @Test
+  void aShardThatCannotBeReachedIsA503AfterTheRetryDeadline() {
+    pushTopologyOnce();
+    Reply r =
+        http.send(
+            "POST",
+            "/write",
+            "{\"data\":[{\"Stud_id\":\"2255\",\"Stud_name\":\"GHI\",\"Stud_marks\":27}]}");
+    assertFailure(r, 503, "shard sh1");
+  }
+}
