@@ -1,0 +1,87 @@
+package io.shardeddb.router.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.protocol.topology.Topology;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import org.junit.jupiter.api.Test;
+
+/** The router reads exactly the JSON paths docs/architecture.md lists from a ShardedDatabase. */
+class ShardedDatabaseTopologyTest {
+  static final String RESOURCE =
+      """
+      apiVersion: shardeddb.io/v1alpha1
+      kind: ShardedDatabase
+      metadata: {name: students, namespace: ns, generation: 3}
+      spec:
+        schema:
+          table: students
+          shardKey: Stud_id
+          columns:
+            - {name: Stud_id, type: Number}
+            - {name: Stud_name, type: String}
+        shards:
+          - {id: sh1, low: 0, size: 4096}
+          - {id: sh2, low: 4096, size: 4096, replicas: 1}
+        replicas: 3
+        writeQuorum: All
+        servers: {Server0: [sh1, sh2]}
+      status:
+        observedGeneration: 3
+        conditions:
+          - {type: Ready, status: "True"}
+        shards:
+          - id: sh1
+            epoch: 4
+            primary: students-sh1-1
+            replicas:
+              - {pod: students-sh1-0, url: "http://10.0.0.1:8081", role: Secondary, appliedLsn: 5}
+              - {pod: students-sh1-1, url: "http://10.0.0.2:8081", role: Primary, appliedLsn: 5}
+              - {pod: students-sh1-2, role: Secondary}
+      """;
+
+  static GenericKubernetesResource resource() {
+    return Serialization.unmarshal(RESOURCE, GenericKubernetesResource.class);
+  }
+
+  @Test
+  void specAndStatusBecomeTheTopology() {
+    Topology t = ShardedDatabaseTopology.from(resource());
+    assertThat(t.database()).isEqualTo("students");
+    assertThat(t.schema().shardKey()).isEqualTo("Stud_id");
+    assertThat(t.schema().columnNames()).containsExactly("Stud_id", "Stud_name");
+    assertThat(t.writeQuorum()).isEqualTo(WriteQuorum.All);
+    assertThat(t.servers()).containsEntry("Server0", java.util.List.of("sh1", "sh2"));
+    ShardTopology sh1 = t.shard("sh1").orElseThrow();
+    assertThat(sh1.epoch()).isEqualTo(4);
+    assertThat(sh1.primaryReplica().orElseThrow().url()).isEqualTo("http://10.0.0.2:8081");
+    assertThat(sh1.replicas()).hasSize(2).allSatisfy(r -> assertThat(r.role()).isNotNull());
+    assertThat(sh1.replica("students-sh1-0").orElseThrow().role()).isEqualTo(Role.Secondary);
+    ShardTopology sh2 = t.shard("sh2").orElseThrow();
+    assertThat(sh2.low()).isEqualTo(4096);
+    assertThat(sh2.primary()).isNull();
+    assertThat(sh2.replicas()).isEmpty();
+  }
+
+  @Test
+  void readyNeedsTheConditionAtTheRequestedGeneration() {
+    assertThat(ShardedDatabaseTopology.readyFor(resource(), 3)).isTrue();
+    assertThat(ShardedDatabaseTopology.readyFor(resource(), 4)).isFalse();
+  }
+
+  @Test
+  void aResourceAwaitingInitHasNoSchemaAndNoShards() {
+    GenericKubernetesResource r =
+        Serialization.unmarshal(
+            "apiVersion: shardeddb.io/v1alpha1\nkind: ShardedDatabase\nmetadata: {name: db}\n"
+                + "spec: {replicas: 3}\n",
+            GenericKubernetesResource.class);
+    Topology t = ShardedDatabaseTopology.from(r);
+    assertThat(t.isInitialized()).isFalse();
+    assertThat(t.schema()).isNull();
+  }
+}
