@@ -1,0 +1,53 @@
+package io.shardeddb.operator;
+
+import io.shardeddb.operator.model.Images;
+import io.shardeddb.operator.shardclient.HttpShardServerClient;
+import io.shardeddb.operator.shardclient.ShardServerClient;
+import java.time.Clock;
+
+/**
+ * How to run the operator: leader election (and the Lease's namespace), the metrics/health port (0
+ * disables it, -1 picks a free one), the clock, the images and the shard-server client.
+ */
+public record OperatorSettings(
+    boolean leaderElection,
+    String leaseNamespace,
+    int managementPort,
+    Clock clock,
+    Images images,
+    ShardServerClient shardServerClient) {
+
+  /** The Lease that elects the active operator replica. */
+  public static final String LEASE_NAME = "shardeddb-operator";
+
+  /** The default metrics/health port (docs/architecture.md). */
+  public static final int DEFAULT_MANAGEMENT_PORT = 8090;
+
+  /** In-process use (local mode, tests): no leader election, no management port. */
+  public static OperatorSettings inProcess() {
+    return new OperatorSettings(
+        false,
+        null,
+        0,
+        Clock.systemUTC(),
+        Images.DEFAULTS,
+        HttpShardServerClient.withDefaultTimeouts());
+  }
+
+  /** The same settings with another management port. */
+  public OperatorSettings withManagementPort(int port) {
+    return new OperatorSettings(
+        leaderElection, leaseNamespace, port, clock, images, shardServerClient);
+  }
+
+  /** The same settings with another shard-server client. */
+  public OperatorSettings withShardServerClient(ShardServerClient client) {
+    return new OperatorSettings(
+        leaderElection, leaseNamespace, managementPort, clock, images, client);
+  }
+
+  /** The same settings with leader election on, the Lease in {@code namespace}. */
+  public OperatorSettings withLeaderElection(String namespace) {
+    return new OperatorSettings(true, namespace, managementPort, clock, images, shardServerClient);
+  }
+}

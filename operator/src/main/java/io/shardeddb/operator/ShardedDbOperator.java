@@ -1,0 +1,120 @@
+package io.shardeddb.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shardeddb.operator.failover.FailoverPlanner;
+import io.shardeddb.operator.reconciler.ShardCoordinator;
+import io.shardeddb.operator.reconciler.ShardRemovalGuard;
+import io.shardeddb.operator.reconciler.ShardedDatabaseReconciler;
+import io.shardeddb.operator.reconciler.SpecValidator;
+import io.shardeddb.operator.recopy.RecopyPolicy;
+import io.shardeddb.operator.replacement.PodReplacementPolicy;
+import io.shardeddb.operator.status.EventRecorder;
+import io.shardeddb.operator.status.StatusAggregator;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The ShardedDB operator, startable in-process: wires the reconciler and its collaborators into a
+ * java-operator-sdk {@link Operator} on the given client, with optional leader election and a
+ * metrics/health endpoint.
+ */
+public final class ShardedDbOperator implements AutoCloseable {
+
+  private final KubernetesClient client;
+  private final OperatorSettings settings;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ExecutorService probes;
+  private final Operator operator;
+  private ManagementServer management;
+
+  /** An operator on {@code client}; nothing runs until {@link #start()}. */
+  public ShardedDbOperator(KubernetesClient client, OperatorSettings settings) {
+    this.client = client;
+    this.settings = settings;
+    this.probes =
+        Executors.newFixedThreadPool(
+            8,
+            r -> {
+              Thread t = new Thread(r, "shardeddb-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    this.operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                  // Plain create/update and merge patches: the same on a real API server and on
+                  // the in-process mock server local mode runs against.
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .checkingCRDAndValidateLocalModel(false);
+              if (settings.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                            OperatorSettings.LEASE_NAME)
+                        .withLeaseNamespace(settings.leaseNamespace())
+                        .build());
+              }
+            });
+    EventRecorder events = new EventRecorder(client, settings.clock());
+    operator.register(
+        new ShardedDatabaseReconciler(
+            client,
+            settings.images(),
+            settings.shardServerClient(),
+            settings.clock(),
+            probes,
+            new SpecValidator(),
+            new ShardCoordinator(
+                settings.shardServerClient(), new FailoverPlanner(), new RecopyPolicy(), events),
+            new ShardRemovalGuard(settings.shardServerClient()),
+            new PodReplacementPolicy(),
+            new StatusAggregator(events),
+            events));
+  }
+
+  /** Starts the controller (and the management endpoint when its port is not 0). */
+  public void start() {
+    if (settings.managementPort() != 0) {
+      management =
+          new ManagementServer(
+              settings.managementPort(),
+              registry,
+              () -> operator.getRuntimeInfo().isStarted(),
+              () -> operator.getRuntimeInfo().allEventSourcesAreHealthy());
+    }
+    operator.start();
+  }
+
+  /** The bound management port, or 0 when disabled. */
+  public int managementPort() {
+    return management == null ? 0 : management.port();
+  }
+
+  /** The client the operator works with. */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** Stops the controller, the management endpoint and the heartbeat threads. */
+  public void stop() {
+    operator.stop();
+    if (management != null) {
+      management.close();
+    }
+    probes.shutdownNow();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

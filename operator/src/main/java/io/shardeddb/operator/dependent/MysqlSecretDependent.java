@@ -1,0 +1,43 @@
+package io.shardeddb.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.model.Labels;
+import io.shardeddb.operator.model.SecretModel;
+import io.shardeddb.operator.model.ShardedDatabaseResources;
+import java.security.SecureRandom;
+
+/** The generated MySQL credentials Secret (only when spec.secrets.mysql names none). */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_MYSQL_CREDENTIALS))
+public class MysqlSecretDependent extends CRUDKubernetesDependentResource<Secret, ShardedDatabase> {
+
+  private final SecretModel secrets = new SecretModel(new SecureRandom());
+
+  public MysqlSecretDependent() {
+    super(Secret.class);
+  }
+
+  @Override
+  protected Secret desired(ShardedDatabase primary, Context<ShardedDatabase> context) {
+    // Generated once; later passes keep the values already stored.
+    Secret existing = getSecondaryResource(primary, context).orElse(null);
+    return secrets.mysql(Models.of(context), existing);
+  }
+
+  /** Generate only when the user names no Secret of their own. */
+  public static class Generated implements Condition<Secret, ShardedDatabase> {
+    @Override
+    public boolean isMet(
+        DependentResource<Secret, ShardedDatabase> dependentResource,
+        ShardedDatabase primary,
+        Context<ShardedDatabase> context) {
+      return ShardedDatabaseResources.spec(primary).secretsOrDefault().mysql() == null;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.shardeddb.operator.model;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.shardeddb.operator.api.v1alpha1.ShardSpec;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the model builders need about one database, computed once per reconcile: its name,
+ * namespace, spec with defaults applied, the images, the Secrets in use and the shards to run.
+ */
+public record DatabaseModel(
+    String name,
+    String namespace,
+    ShardedDatabaseSpec spec,
+    Images images,
+    String routerTokenSecret,
+    String mysqlSecret,
+    List<DesiredShard> shards) {
+
+  /** Container defaults when the spec names no resources. */
+  static final ResourceRequirements DEFAULT_RESOURCES =
+      new ResourceRequirementsBuilder()
+          .addToRequests("cpu", new Quantity("100m"))
+          .addToRequests("memory", new Quantity("256Mi"))
+          .addToLimits("memory", new Quantity("512Mi"))
+          .build();
+
+  /** The model of a database running its spec shards plus {@code retained} ones. */
+  public static DatabaseModel of(
+      ShardedDatabase sdb, Images images, Collection<DesiredShard> retained) {
+    ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(sdb);
+    Map<String, DesiredShard> shards = new LinkedHashMap<>();
+    for (ShardSpec s : spec.shardsOrEmpty()) {
+      shards.put(s.id(), new DesiredShard(s.id(), spec.replicasOf(s)));
+    }
+    for (DesiredShard r : retained) {
+      shards.putIfAbsent(r.id(), r);
+    }
+    return new DatabaseModel(
+        sdb.getMetadata().getName(),
+        sdb.getMetadata().getNamespace(),
+        spec,
+        images,
+        ShardedDatabaseResources.routerTokenSecretName(sdb),
+        ShardedDatabaseResources.mysqlSecretName(sdb),
+        new ArrayList<>(shards.values()));
+  }
+
+  /** The model of a database running exactly its spec shards. */
+  public static DatabaseModel of(ShardedDatabase sdb, Images images) {
+    return of(sdb, images, List.of());
+  }
+
+  /** The resources of a container, the spec's when given. */
+  static ResourceRequirements orDefault(ResourceRequirements fromSpec) {
+    return fromSpec != null ? fromSpec : DEFAULT_RESOURCES;
+  }
+}

@@ -1,0 +1,31 @@
+package io.shardeddb.operator.model;
+
+import java.util.Map;
+
+/**
+ * The container images the operator runs; read from the environment (the Helm chart sets it) with
+ * defaults that match the project's release.
+ */
+public record Images(String shardServer, String router, String mysql) {
+
+  /** Env var naming the shard-server image. */
+  public static final String SHARD_SERVER_ENV = "SHARDEDDB_SHARD_SERVER_IMAGE";
+
+  /** Env var naming the router image. */
+  public static final String ROUTER_ENV = "SHARDEDDB_ROUTER_IMAGE";
+
+  /** Env var naming the MySQL image. */
+  public static final String MYSQL_ENV = "SHARDEDDB_MYSQL_IMAGE";
+
+  /** The images of this release, used when the environment names none. */
+  public static final Images DEFAULTS =
+      new Images("shardeddb/shard-server:0.1.0", "shardeddb/router:0.1.0", "mysql:8.4");
+
+  /** Images from these environment variables, falling back to the defaults one by one. */
+  public static Images fromEnvironment(Map<String, String> env) {
+    return new Images(
+        env.getOrDefault(SHARD_SERVER_ENV, DEFAULTS.shardServer()),
+        env.getOrDefault(ROUTER_ENV, DEFAULTS.router()),
+        env.getOrDefault(MYSQL_ENV, DEFAULTS.mysql()));
+  }
+}

@@ -1,0 +1,82 @@
+package io.shardeddb.operator.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The {@code app.kubernetes.io/*} labels on everything the operator owns, and its selectors. */
+public final class Labels {
+
+  /** Recommended label keys. */
+  public static final String NAME = "app.kubernetes.io/name";
+
+  public static final String INSTANCE = "app.kubernetes.io/instance";
+  public static final String COMPONENT = "app.kubernetes.io/component";
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String PART_OF = "app.kubernetes.io/part-of";
+
+  /** The shard a shard resource belongs to. */
+  public static final String SHARD = "shardeddb.io/shard";
+
+  /** Values. */
+  public static final String APP = "shardeddb";
+
+  public static final String OPERATOR = "shardeddb-operator";
+  public static final String COMPONENT_SHARD = "shard";
+  public static final String COMPONENT_ROUTER = "router";
+  public static final String COMPONENT_CONFIG = "config";
+  public static final String COMPONENT_ROUTER_TOKEN = "router-token";
+  public static final String COMPONENT_MYSQL_CREDENTIALS = "mysql-credentials";
+
+  /** The label the operator's own pods carry (set by the Helm chart); NetworkPolicies admit it. */
+  public static final Map<String, String> OPERATOR_POD = Map.of(NAME, OPERATOR);
+
+  /** Informer selectors: one per dependent kind, so two dependents of a type never collide. */
+  public static final String SELECT_SHARD =
+      MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_SHARD;
+
+  public static final String SELECT_ROUTER =
+      MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_ROUTER;
+  public static final String SELECT_CONFIG =
+      MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_CONFIG;
+  public static final String SELECT_ROUTER_TOKEN =
+      MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_ROUTER_TOKEN;
+  public static final String SELECT_MYSQL_CREDENTIALS =
+      MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_MYSQL_CREDENTIALS;
+
+  private Labels() {}
+
+  /** Labels of a database-wide resource of this component. */
+  public static Map<String, String> component(String db, String component) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(NAME, APP);
+    labels.put(INSTANCE, db);
+    labels.put(COMPONENT, component);
+    labels.put(PART_OF, APP);
+    labels.put(MANAGED_BY, OPERATOR);
+    return labels;
+  }
+
+  /** Labels of a shard's resources (StatefulSet, pods, Service, PDB, NetworkPolicy). */
+  public static Map<String, String> shard(String db, String shardId) {
+    Map<String, String> labels = component(db, COMPONENT_SHARD);
+    labels.put(SHARD, shardId);
+    return labels;
+  }
+
+  /** The selector matching one shard's pods. */
+  public static Map<String, String> shardSelector(String db, String shardId) {
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(INSTANCE, db);
+    selector.put(COMPONENT, COMPONENT_SHARD);
+    selector.put(SHARD, shardId);
+    return selector;
+  }
+
+  /** The selector matching the router's pods. */
+  public static Map<String, String> routerSelector(String db) {
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(INSTANCE, db);
+    selector.put(COMPONENT, COMPONENT_ROUTER);
+    return selector;
+  }
+}

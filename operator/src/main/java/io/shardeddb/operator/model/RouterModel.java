@@ -1,0 +1,173 @@
+package io.shardeddb.operator.model;
+
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.shardeddb.operator.api.v1alpha1.RouterSpec;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import java.util.Map;
+
+/**
+ * Builds the router's Deployment, Service, NetworkPolicy and its ServiceAccount, Role and
+ * RoleBinding (read its own ShardedDatabase, patch its spec for /init, /add, /rm).
+ */
+public final class RouterModel {
+
+  /** The router runs as an unprivileged user of its image. */
+  static final long ROUTER_UID = 10001;
+
+  private RouterModel() {}
+
+  /** The router Deployment. */
+  public static Deployment deployment(DatabaseModel db) {
+    String name = ShardedDatabaseResources.routerName(db.name());
+    Map<String, String> labels = Labels.component(db.name(), Labels.COMPONENT_ROUTER);
+    RouterSpec router = db.spec().routerOrDefault();
+    return new DeploymentBuilder()
+        .withMetadata(ShardModel.meta(db, name, labels))
+        .withNewSpec()
+        .withReplicas(router.replicasOrDefault())
+        .withNewSelector()
+        .withMatchLabels(Labels.routerSelector(db.name()))
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withServiceAccountName(name)
+        .withSecurityContext(Security.pod(ROUTER_UID))
+        .addNewContainer()
+        .withName("router")
+        .withImage(db.images().router())
+        .addNewPort()
+        .withName("http")
+        .withContainerPort(ShardedDatabaseResources.ROUTER_PORT)
+        .endPort()
+        .withEnv(
+            ShardModel.env(
+                "MICRONAUT_SERVER_PORT", String.valueOf(ShardedDatabaseResources.ROUTER_PORT)),
+            ShardModel.env("SHARDEDDB_ROUTER_TOPOLOGY_SOURCE", "kubernetes"),
+            ShardModel.env("SHARDEDDB_ROUTER_DATABASE", db.name()),
+            new EnvVarBuilder()
+                .withName("SHARDEDDB_ROUTER_NAMESPACE")
+                .withNewValueFrom()
+                .withNewFieldRef()
+                .withFieldPath("metadata.namespace")
+                .endFieldRef()
+                .endValueFrom()
+                .build(),
+            ShardModel.env("SHARDEDDB_ROUTER_AUTH_ENABLED", String.valueOf(router.authEnabled())),
+            ShardModel.secretEnv(
+                "SHARDEDDB_ROUTER_AUTH_TOKEN", db.routerTokenSecret(), SecretModel.TOKEN))
+        .withReadinessProbe(ShardModel.httpProbe("/health/readiness", 5, 5))
+        .withLivenessProbe(ShardModel.httpProbe("/health/liveness", 20, 10))
+        .withResources(DatabaseModel.orDefault(db.spec().resourcesOrDefault().router()))
+        .withSecurityContext(Security.container())
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** The router Service (cluster IP, port 8080). */
+  public static Service service(DatabaseModel db) {
+    String name = ShardedDatabaseResources.routerName(db.name());
+    return new ServiceBuilder()
+        .withMetadata(
+            ShardModel.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .withNewSpec()
+        .withSelector(Labels.routerSelector(db.name()))
+        .addNewPort()
+        .withName("http")
+        .withPort(ShardedDatabaseResources.ROUTER_PORT)
+        .withTargetPort(new IntOrString("http"))
+        .endPort()
+        .endSpec()
+        .build();
+  }
+
+  /** The router accepts traffic on its API port only. */
+  public static NetworkPolicy networkPolicy(DatabaseModel db) {
+    String name = ShardedDatabaseResources.routerName(db.name());
+    return new NetworkPolicyBuilder()
+        .withMetadata(
+            ShardModel.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .withNewSpec()
+        .withNewPodSelector()
+        .withMatchLabels(Labels.routerSelector(db.name()))
+        .endPodSelector()
+        .withPolicyTypes("Ingress")
+        .addNewIngress()
+        .addNewPort()
+        .withProtocol("TCP")
+        .withPort(new IntOrString(ShardedDatabaseResources.ROUTER_PORT))
+        .endPort()
+        .endIngress()
+        .endSpec()
+        .build();
+  }
+
+  /** The router's ServiceAccount. */
+  public static ServiceAccount serviceAccount(DatabaseModel db) {
+    String name = ShardedDatabaseResources.routerName(db.name());
+    return new ServiceAccountBuilder()
+        .withMetadata(
+            ShardModel.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .build();
+  }
+
+  /** Read its own ShardedDatabase (and its status); patch its spec for /init, /add, /rm. */
+  public static Role role(DatabaseModel db) {
+    String name = ShardedDatabaseResources.routerName(db.name());
+    return new RoleBuilder()
+        .withMetadata(
+            ShardModel.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .withRules(
+            new PolicyRuleBuilder()
+                .withApiGroups(ShardedDatabase.GROUP)
+                .withResources("shardeddbs")
+                .withResourceNames(db.name())
+                .withVerbs("get", "list", "watch", "patch", "update")
+                .build(),
+            new PolicyRuleBuilder()
+                .withApiGroups(ShardedDatabase.GROUP)
+                .withResources("shardeddbs/status")
+                .withResourceNames(db.name())
+                .withVerbs("get")
+                .build())
+        .build();
+  }
+
+  /** Binds the router Role to the router ServiceAccount. */
+  public static RoleBinding roleBinding(DatabaseModel db) {
+    String name = ShardedDatabaseResources.routerName(db.name());
+    return new RoleBindingBuilder()
+        .withMetadata(
+            ShardModel.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .withNewRoleRef()
+        .withApiGroup("rbac.authorization.k8s.io")
+        .withKind("Role")
+        .withName(name)
+        .endRoleRef()
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(name)
+        .withNamespace(db.namespace())
+        .endSubject()
+        .build();
+  }
+}

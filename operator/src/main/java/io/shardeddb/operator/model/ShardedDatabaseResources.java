@@ -1,0 +1,102 @@
+package io.shardeddb.operator.model;
+
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
+
+/**
+ * Every name the operator gives to what it owns. The reconciler, the dependents, the tests and the
+ * local runner all call these, so a name is decided in exactly one place.
+ */
+public final class ShardedDatabaseResources {
+
+  /** The shard-server's HTTP port in every pod. */
+  public static final int SHARD_SERVER_PORT = 8081;
+
+  /** The router's HTTP port. */
+  public static final int ROUTER_PORT = 8080;
+
+  /** MySQL's port inside a shard pod (reached over localhost only). */
+  public static final int MYSQL_PORT = 3306;
+
+  /** The MySQL database (schema) every shard-server uses inside its own MySQL. */
+  public static final String MYSQL_DATABASE = "shardeddb";
+
+  /** The longest StatefulSet name whose pods still get a valid controller-revision-hash label. */
+  public static final int MAX_STATEFULSET_NAME = 52;
+
+  private ShardedDatabaseResources() {}
+
+  /** The StatefulSet (and pod-name prefix) of one shard. */
+  public static String shardStatefulSetName(String db, String shardId) {
+    return db + "-" + shardId;
+  }
+
+  /** The headless Service of one shard (the StatefulSet's serviceName). */
+  public static String shardServiceName(String db, String shardId) {
+    return shardStatefulSetName(db, shardId);
+  }
+
+  /** The PodDisruptionBudget of one shard. */
+  public static String shardPdbName(String db, String shardId) {
+    return shardStatefulSetName(db, shardId);
+  }
+
+  /** The NetworkPolicy guarding one shard's pods. */
+  public static String shardNetworkPolicyName(String db, String shardId) {
+    return shardStatefulSetName(db, shardId);
+  }
+
+  /** The pod of replica {@code ordinal} of a shard. */
+  public static String shardPodName(String db, String shardId, int ordinal) {
+    return shardStatefulSetName(db, shardId) + "-" + ordinal;
+  }
+
+  /** The base URL of a shard-server reached at this pod IP. */
+  public static String shardServerUrl(String podIp) {
+    return "http://" + podIp + ":" + SHARD_SERVER_PORT;
+  }
+
+  /** The router Deployment, Service, ServiceAccount, Role, RoleBinding and NetworkPolicy. */
+  public static String routerName(String db) {
+    return db + "-router";
+  }
+
+  /** The router's in-cluster endpoint. */
+  public static String routerEndpoint(String db, String namespace) {
+    return "http://" + routerName(db) + "." + namespace + ".svc:" + ROUTER_PORT;
+  }
+
+  /** The ConfigMap describing the database (schema and layout). */
+  public static String configMapName(String db) {
+    return db + "-config";
+  }
+
+  /** The Secret generated for the router token when the user names none. */
+  public static String generatedRouterTokenSecretName(String db) {
+    return db + "-router-token";
+  }
+
+  /** The Secret generated for MySQL credentials when the user names none. */
+  public static String generatedMysqlSecretName(String db) {
+    return db + "-mysql";
+  }
+
+  /** The router token Secret in use: the user's, or the generated one. */
+  public static String routerTokenSecretName(ShardedDatabase sdb) {
+    String named = spec(sdb).secretsOrDefault().routerToken();
+    return named != null ? named : generatedRouterTokenSecretName(sdb.getMetadata().getName());
+  }
+
+  /** The MySQL credentials Secret in use: the user's, or the generated one. */
+  public static String mysqlSecretName(ShardedDatabase sdb) {
+    String named = spec(sdb).secretsOrDefault().mysql();
+    return named != null ? named : generatedMysqlSecretName(sdb.getMetadata().getName());
+  }
+
+  /** The spec, or an empty one (a resource created without spec awaits /init). */
+  public static ShardedDatabaseSpec spec(ShardedDatabase sdb) {
+    return sdb.getSpec() != null
+        ? sdb.getSpec()
+        : new ShardedDatabaseSpec(null, null, null, null, null, null, null, null, null, null);
+  }
+}

@@ -1,0 +1,62 @@
+package io.shardeddb.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.shardeddb.operator.model.ShardedDatabaseResources;
+
+/** What the operator needs to know about one shard pod. */
+public record PodView(
+    String name,
+    int ordinal,
+    String ip,
+    boolean ready,
+    boolean running,
+    int restarts,
+    boolean terminating,
+    Pod pod) {
+
+  /** Reads a pod. */
+  public static PodView of(Pod pod) {
+    String name = pod.getMetadata().getName();
+    int dash = name.lastIndexOf('-');
+    int ordinal;
+    try {
+      ordinal = Integer.parseInt(name.substring(dash + 1));
+    } catch (NumberFormatException e) {
+      ordinal = -1;
+    }
+    var status = pod.getStatus();
+    boolean ready =
+        status != null
+            && status.getConditions() != null
+            && status.getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    int restarts =
+        status == null || status.getContainerStatuses() == null
+            ? 0
+            : status.getContainerStatuses().stream()
+                .map(ContainerStatus::getRestartCount)
+                .filter(r -> r != null)
+                .mapToInt(Integer::intValue)
+                .sum();
+    return new PodView(
+        name,
+        ordinal,
+        status == null ? null : status.getPodIP(),
+        ready,
+        status != null && "Running".equals(status.getPhase()),
+        restarts,
+        pod.getMetadata().getDeletionTimestamp() != null,
+        pod);
+  }
+
+  /** Whether the operator can talk to the pod's shard-server. */
+  public boolean reachable() {
+    return ip != null && !ip.isBlank() && running && !terminating;
+  }
+
+  /** The shard-server base URL, or null without an IP. */
+  public String url() {
+    return ip == null || ip.isBlank() ? null : ShardedDatabaseResources.shardServerUrl(ip);
+  }
+}

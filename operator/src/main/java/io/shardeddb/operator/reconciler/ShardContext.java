@@ -1,0 +1,30 @@
+package io.shardeddb.operator.reconciler;
+
+import io.shardeddb.operator.api.v1alpha1.ShardSpec;
+import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything observed about one shard for one coordination pass: the resource, the shard's spec
+ * (null for a retained shard being removed), its desired replicas, the previous status, its pods
+ * and their heartbeats (absent when a replica did not answer).
+ */
+public record ShardContext(
+    ShardedDatabase sdb,
+    String shardId,
+    ShardSpec spec,
+    ShardConfigRequest config,
+    int desiredReplicas,
+    WriteQuorum writeQuorum,
+    Duration primaryUnavailableAfter,
+    ShardStatus previous,
+    List<PodView> pods,
+    Map<String, TimedHeartbeat> heartbeats,
+    Instant now) {}

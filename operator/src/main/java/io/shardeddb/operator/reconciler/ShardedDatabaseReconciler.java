@@ -1,0 +1,354 @@
+package io.shardeddb.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.shardeddb.operator.api.v1alpha1.FailoverSpec;
+import io.shardeddb.operator.api.v1alpha1.RouterStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardSpec;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.operator.dependent.ConfigMapDependent;
+import io.shardeddb.operator.dependent.Models;
+import io.shardeddb.operator.dependent.MysqlSecretDependent;
+import io.shardeddb.operator.dependent.RouterDeploymentDependent;
+import io.shardeddb.operator.dependent.RouterNetworkPolicyDependent;
+import io.shardeddb.operator.dependent.RouterRoleBindingDependent;
+import io.shardeddb.operator.dependent.RouterRoleDependent;
+import io.shardeddb.operator.dependent.RouterServiceAccountDependent;
+import io.shardeddb.operator.dependent.RouterServiceDependent;
+import io.shardeddb.operator.dependent.RouterTokenSecretDependent;
+import io.shardeddb.operator.dependent.ShardNetworkPolicyDependent;
+import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetDependent;
+import io.shardeddb.operator.dependent.ShardServiceDependent;
+import io.shardeddb.operator.dependent.ShardStatefulSetDependent;
+import io.shardeddb.operator.model.DatabaseModel;
+import io.shardeddb.operator.model.DesiredShard;
+import io.shardeddb.operator.model.Images;
+import io.shardeddb.operator.model.Labels;
+import io.shardeddb.operator.model.ShardedDatabaseResources;
+import io.shardeddb.operator.replacement.PodReplacementPolicy;
+import io.shardeddb.operator.replacement.ReplacementDecision;
+import io.shardeddb.operator.shardclient.ShardServerClient;
+import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.operator.status.EventRecorder;
+import io.shardeddb.operator.status.ShardOutcome;
+import io.shardeddb.operator.status.StatusAggregator;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a ShardedDatabase: validate, observe pods and heartbeats, decide which shards run, let
+ * the dependents workflow create or update the owned resources, coordinate each shard (bring-up,
+ * failover, re-copy), replace stuck pods, and record the status. It never waits: work that is not
+ * possible yet is retried by {@code rescheduleAfter}.
+ */
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(type = ConfigMapDependent.class),
+      @Dependent(
+          type = RouterTokenSecretDependent.class,
+          reconcilePrecondition = RouterTokenSecretDependent.Generated.class),
+      @Dependent(
+          type = MysqlSecretDependent.class,
+          reconcilePrecondition = MysqlSecretDependent.Generated.class),
+      @Dependent(type = RouterServiceAccountDependent.class),
+      @Dependent(type = RouterRoleDependent.class),
+      @Dependent(type = RouterRoleBindingDependent.class),
+      @Dependent(type = RouterDeploymentDependent.class),
+      @Dependent(type = RouterServiceDependent.class),
+      @Dependent(type = RouterNetworkPolicyDependent.class),
+      @Dependent(type = ShardServiceDependent.class),
+      @Dependent(type = ShardStatefulSetDependent.class),
+      @Dependent(type = ShardPodDisruptionBudgetDependent.class),
+      @Dependent(type = ShardNetworkPolicyDependent.class)
+    })
+@ControllerConfiguration(name = ShardedDatabaseReconciler.NAME)
+public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
+
+  /** The controller's name (metrics, logs). */
+  public static final String NAME = "shardeddb";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShardedDatabaseReconciler.class);
+  private static final Duration SETTLED_RESYNC = Duration.ofSeconds(10);
+  private static final Duration BUSY_RESYNC = Duration.ofSeconds(2);
+  private static final Duration FAILOVER_WATCH = Duration.ofSeconds(1);
+
+  private final KubernetesClient client;
+  private final Images images;
+  private final ShardServerClient shards;
+  private final Clock clock;
+  private final ExecutorService probes;
+  private final SpecValidator validator;
+  private final ShardCoordinator coordinator;
+  private final ShardRemovalGuard removalGuard;
+  private final PodReplacementPolicy replacement;
+  private final StatusAggregator aggregator;
+  private final EventRecorder events;
+
+  /** A reconciler using these collaborators; {@code probes} runs heartbeats in parallel. */
+  public ShardedDatabaseReconciler(
+      KubernetesClient client,
+      Images images,
+      ShardServerClient shards,
+      Clock clock,
+      ExecutorService probes,
+      SpecValidator validator,
+      ShardCoordinator coordinator,
+      ShardRemovalGuard removalGuard,
+      PodReplacementPolicy replacement,
+      StatusAggregator aggregator,
+      EventRecorder events) {
+    this.client = client;
+    this.images = images;
+    this.shards = shards;
+    this.clock = clock;
+    this.probes = probes;
+    this.validator = validator;
+    this.coordinator = coordinator;
+    this.removalGuard = removalGuard;
+    this.replacement = replacement;
+    this.aggregator = aggregator;
+    this.events = events;
+  }
+
+  @Override
+  public List<EventSource<?, ShardedDatabase>> prepareEventSources(
+      EventSourceContext<ShardedDatabase> context) {
+    // Shard pods belong to StatefulSets, not to the resource: map them back by label.
+    InformerEventSourceConfiguration<Pod> pods =
+        InformerEventSourceConfiguration.from(Pod.class, ShardedDatabase.class)
+            .withName("shard-pods")
+            .withLabelSelector(Labels.SELECT_SHARD)
+            .withSecondaryToPrimaryMapper(
+                pod ->
+                    Set.of(
+                        new ResourceID(
+                            pod.getMetadata().getLabels().get(Labels.INSTANCE),
+                            pod.getMetadata().getNamespace())))
+            .build();
+    return List.of(new InformerEventSource<>(pods, context));
+  }
+
+  @Override
+  public UpdateControl<ShardedDatabase> reconcile(
+      ShardedDatabase sdb, Context<ShardedDatabase> context) {
+    Instant now = clock.instant();
+    ShardedDatabaseStatus previous =
+        sdb.getStatus() != null
+            ? sdb.getStatus()
+            : new ShardedDatabaseStatus(null, null, null, null, null, null);
+    ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(sdb);
+
+    List<String> problems = validator.problems(sdb);
+    if (!problems.isEmpty()) {
+      return finish(sdb, previous, aggregator.invalid(sdb, previous, problems, now), false);
+    }
+
+    Map<String, List<PodView>> podsByShard =
+        context
+            .getSecondaryResourcesAsStream(Pod.class)
+            .map(PodView::of)
+            .collect(
+                Collectors.groupingBy(
+                    p -> p.pod().getMetadata().getLabels().getOrDefault(Labels.SHARD, "")));
+    Map<String, TimedHeartbeat> heartbeats = heartbeats(podsByShard);
+
+    Set<String> specIds =
+        spec.shardsOrEmpty().stream().map(ShardSpec::id).collect(Collectors.toSet());
+    List<ShardRemovalGuard.Refusal> refusals =
+        removalGuard.refusals(previous.shardsOrEmpty(), specIds);
+    DatabaseModel model =
+        DatabaseModel.of(
+            sdb, images, refusals.stream().map(ShardRemovalGuard.Refusal::shard).toList());
+    Models.put(context, model);
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
+    List<ShardOutcome> outcomes = new ArrayList<>();
+    for (DesiredShard shard : model.shards()) {
+      ShardSpec shardSpec =
+          spec.shardsOrEmpty().stream()
+              .filter(s -> s.id().equals(shard.id()))
+              .findFirst()
+              .orElse(null);
+      List<PodView> pods = podsByShard.getOrDefault(shard.id(), List.of());
+      Map<String, TimedHeartbeat> shardBeats = new HashMap<>();
+      pods.forEach(
+          p ->
+              Optional.ofNullable(heartbeats.get(p.name()))
+                  .ifPresent(h -> shardBeats.put(p.name(), h)));
+      outcomes.add(
+          coordinator.coordinate(
+              new ShardContext(
+                  sdb,
+                  shard.id(),
+                  shardSpec,
+                  configRequest(spec, shardSpec),
+                  shard.replicas(),
+                  spec.writeQuorumOrDefault(),
+                  Duration.ofSeconds(spec.failoverOrDefault().primaryUnavailableSecondsOrDefault()),
+                  previous.shard(shard.id()).orElse(null),
+                  pods,
+                  shardBeats,
+                  now)));
+      replaceStuckPods(sdb, pods, spec.failoverOrDefault(), now);
+    }
+
+    RouterStatus router = routerStatus(sdb, context);
+    StatusAggregator.Result result =
+        aggregator.aggregate(
+            sdb,
+            previous,
+            outcomes,
+            refusals.stream().map(ShardRemovalGuard.Refusal::reason).toList(),
+            router,
+            now);
+    return finish(sdb, previous, result, result.busy());
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<ShardedDatabase> updateErrorStatus(
+      ShardedDatabase sdb, Context<ShardedDatabase> context, Exception e) {
+    LOG.warn("reconcile of {} failed", sdb.getMetadata().getName(), e);
+    ShardedDatabaseStatus previous =
+        sdb.getStatus() != null
+            ? sdb.getStatus()
+            : new ShardedDatabaseStatus(null, null, null, null, null, null);
+    sdb.setStatus(aggregator.failed(sdb, previous, e, clock.instant()));
+    return ErrorStatusUpdateControl.patchStatus(sdb);
+  }
+
+  private UpdateControl<ShardedDatabase> finish(
+      ShardedDatabase sdb,
+      ShardedDatabaseStatus previous,
+      StatusAggregator.Result result,
+      boolean busy) {
+    Duration next = result.failoverPending() ? FAILOVER_WATCH : busy ? BUSY_RESYNC : SETTLED_RESYNC;
+    if (result.status().equals(previous)) {
+      return UpdateControl.<ShardedDatabase>noUpdate().rescheduleAfter(next);
+    }
+    sdb.setStatus(result.status());
+    return UpdateControl.patchStatus(sdb).rescheduleAfter(next);
+  }
+
+  private static ShardConfigRequest configRequest(ShardedDatabaseSpec spec, ShardSpec shard) {
+    if (shard == null || spec.schema() == null) {
+      return null;
+    }
+    return new ShardConfigRequest(
+        spec.schema().toTableSchema().toContract(),
+        List.of(shard.id()),
+        spec.schema().table(),
+        spec.schema().shardKey(),
+        shard.low(),
+        shard.size());
+  }
+
+  /** Every reachable shard-server's heartbeat, asked in parallel; the silent ones are absent. */
+  private Map<String, TimedHeartbeat> heartbeats(Map<String, List<PodView>> podsByShard) {
+    Map<String, CompletableFuture<TimedHeartbeat>> calls = new HashMap<>();
+    podsByShard.values().stream()
+        .flatMap(List::stream)
+        .filter(PodView::reachable)
+        .forEach(
+            p ->
+                calls.put(
+                    p.name(),
+                    CompletableFuture.supplyAsync(() -> shards.heartbeat(p.url()), probes)));
+    Map<String, TimedHeartbeat> out = new HashMap<>();
+    calls.forEach(
+        (pod, call) -> {
+          try {
+            out.put(pod, call.join());
+          } catch (RuntimeException e) {
+            LOG.debug("no heartbeat from {}: {}", pod, e.getMessage());
+          }
+        });
+    return out;
+  }
+
+  private void replaceStuckPods(
+      ShardedDatabase sdb, List<PodView> pods, FailoverSpec failover, Instant now) {
+    for (PodView pod : pods) {
+      if (pod.ready()) {
+        continue;
+      }
+      String nodeName = pod.pod().getSpec() == null ? null : pod.pod().getSpec().getNodeName();
+      Optional<Node> node =
+          nodeName == null
+              ? Optional.empty()
+              : Optional.ofNullable(client.nodes().withName(nodeName).get());
+      ReplacementDecision decision =
+          replacement.decide(
+              pod.pod(),
+              node,
+              now,
+              failover.crashLoopRestartsOrDefault(),
+              Duration.ofSeconds(failover.nodeNotReadySecondsOrDefault()));
+      if (decision.action() == ReplacementDecision.Action.KEEP) {
+        continue;
+      }
+      try {
+        var resource =
+            client.pods().inNamespace(pod.pod().getMetadata().getNamespace()).withName(pod.name());
+        if (decision.action() == ReplacementDecision.Action.FORCE_DELETE) {
+          resource.withGracePeriod(0).delete();
+        } else {
+          resource.delete();
+        }
+        events.warning(
+            sdb,
+            "PodReplaced",
+            (decision.action() == ReplacementDecision.Action.FORCE_DELETE
+                    ? "force-deleted "
+                    : "deleted ")
+                + pod.name()
+                + " so its StatefulSet recreates it: "
+                + decision.reason());
+      } catch (KubernetesClientException e) {
+        LOG.warn("could not delete pod {}: {}", pod.name(), e.getMessage());
+      }
+    }
+  }
+
+  private static RouterStatus routerStatus(ShardedDatabase sdb, Context<ShardedDatabase> context) {
+    int ready =
+        context
+            .getSecondaryResource(Deployment.class)
+            .map(d -> d.getStatus() == null ? null : d.getStatus().getReadyReplicas())
+            .orElse(0);
+    return new RouterStatus(
+        ready,
+        ShardedDatabaseResources.routerEndpoint(
+            sdb.getMetadata().getName(), sdb.getMetadata().getNamespace()));
+  }
+}

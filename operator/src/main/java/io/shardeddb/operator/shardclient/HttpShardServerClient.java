@@ -1,0 +1,117 @@
+package io.shardeddb.operator.shardclient;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** {@link ShardServerClient} over java.net.http with Jackson and short timeouts. */
+public final class HttpShardServerClient implements ShardServerClient {
+
+  private final HttpClient http;
+  private final ObjectMapper json;
+  private final Duration requestTimeout;
+
+  /** A client whose connects and requests give up after these timeouts. */
+  public HttpShardServerClient(Duration connectTimeout, Duration requestTimeout) {
+    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+    this.json =
+        new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    this.requestTimeout = requestTimeout;
+  }
+
+  /** The operator's defaults: 1 s to connect, 2 s per request. */
+  public static HttpShardServerClient withDefaultTimeouts() {
+    return new HttpShardServerClient(Duration.ofSeconds(1), Duration.ofSeconds(2));
+  }
+
+  @Override
+  public TimedHeartbeat heartbeat(String baseUrl) {
+    long start = System.nanoTime();
+    String body = send(get(baseUrl, "/heartbeat"));
+    Duration latency = Duration.ofNanos(System.nanoTime() - start);
+    return new TimedHeartbeat(read(body, Heartbeat.class), latency);
+  }
+
+  @Override
+  public void configure(String baseUrl, ShardConfigRequest request) {
+    send(post(baseUrl, "/config", request));
+  }
+
+  @Override
+  public void assignRole(String baseUrl, RoleRequest request) {
+    send(post(baseUrl, "/role", request));
+  }
+
+  @Override
+  public void resync(String baseUrl) {
+    send(post(baseUrl, "/resync", null));
+  }
+
+  @Override
+  public ChecksumResponse checksum(String baseUrl) {
+    return read(send(get(baseUrl, "/checksum")), ChecksumResponse.class);
+  }
+
+  private HttpRequest get(String baseUrl, String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(requestTimeout)
+        .header("Accept", "application/json")
+        .GET()
+        .build();
+  }
+
+  private HttpRequest post(String baseUrl, String path, Object body) {
+    try {
+      String text = body == null ? "{}" : json.writeValueAsString(body);
+      return HttpRequest.newBuilder(URI.create(baseUrl + path))
+          .timeout(requestTimeout)
+          .header("Content-Type", "application/json")
+          .header("Accept", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(text))
+          .build();
+    } catch (IOException e) {
+      throw new ShardServerException("cannot encode request to " + path, 0, e);
+    }
+  }
+
+  private String send(HttpRequest request) {
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        throw new ShardServerException(
+            request.method()
+                + " "
+                + request.uri()
+                + " answered "
+                + response.statusCode()
+                + ": "
+                + response.body(),
+            response.statusCode(),
+            null);
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new ShardServerException(request.method() + " " + request.uri() + " failed", 0, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ShardServerException(request.method() + " " + request.uri() + " interrupted", 0, e);
+    }
+  }
+
+  private <T> T read(String body, Class<T> type) {
+    try {
+      return json.readValue(body, type);
+    } catch (IOException e) {
+      throw new ShardServerException("cannot read " + type.getSimpleName() + ": " + body, 0, e);
+    }
+  }
+}

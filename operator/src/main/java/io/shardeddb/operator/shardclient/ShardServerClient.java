@@ -1,0 +1,27 @@
+package io.shardeddb.operator.shardclient;
+
+import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+
+/**
+ * The operator's calls to one shard-server (base URL {@code http://<podIP>:8081}). Every call is
+ * short and fails with {@link ShardServerException} instead of blocking the reconciler.
+ */
+public interface ShardServerClient {
+
+  /** {@code GET /heartbeat}, with the round-trip latency. */
+  TimedHeartbeat heartbeat(String baseUrl);
+
+  /** {@code POST /config}: the schema, the shard id and its key range. */
+  void configure(String baseUrl, ShardConfigRequest request);
+
+  /** {@code POST /role}; a replica that has seen a higher epoch refuses with 409. */
+  void assignRole(String baseUrl, RoleRequest request);
+
+  /** {@code POST /resync}: drop local data and re-copy from the current primary. */
+  void resync(String baseUrl);
+
+  /** {@code GET /checksum}: row count and digest at the applied LSN. */
+  ChecksumResponse checksum(String baseUrl);
+}

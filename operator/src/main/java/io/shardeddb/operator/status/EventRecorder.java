@@ -1,0 +1,80 @@
+package io.shardeddb.operator.status;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Records Kubernetes Events on a ShardedDatabase (bring-up, failover, re-copy, refusals). */
+public final class EventRecorder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  /** Records through this client, timestamped by this clock. */
+  public EventRecorder(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /** A Normal event. */
+  public void normal(ShardedDatabase sdb, String reason, String message) {
+    record(sdb, "Normal", reason, message);
+  }
+
+  /** A Warning event. */
+  public void warning(ShardedDatabase sdb, String reason, String message) {
+    record(sdb, "Warning", reason, message);
+  }
+
+  private void record(ShardedDatabase sdb, String type, String reason, String message) {
+    LOG.info(
+        "{}/{} {} {}: {}",
+        sdb.getMetadata().getNamespace(),
+        sdb.getMetadata().getName(),
+        type,
+        reason,
+        message);
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    try {
+      client
+          .v1()
+          .events()
+          .inNamespace(sdb.getMetadata().getNamespace())
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(sdb.getMetadata().getName() + "." + UUID.randomUUID())
+                  .withNamespace(sdb.getMetadata().getNamespace())
+                  .endMetadata()
+                  .withNewInvolvedObject()
+                  .withApiVersion(sdb.getApiVersion())
+                  .withKind(sdb.getKind())
+                  .withName(sdb.getMetadata().getName())
+                  .withNamespace(sdb.getMetadata().getNamespace())
+                  .withUid(sdb.getMetadata().getUid())
+                  .endInvolvedObject()
+                  .withType(type)
+                  .withReason(reason)
+                  .withMessage(message)
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withCount(1)
+                  .withNewSource()
+                  .withComponent("shardeddb-operator")
+                  .endSource()
+                  .build())
+          .create();
+    } catch (KubernetesClientException e) {
+      // An event is a courtesy to humans; failing to record one must not fail the reconcile.
+      LOG.warn("could not record event {}: {}", reason, e.getMessage());
+    }
+  }
+}
