@@ -138,21 +138,45 @@ public final class LayoutPlanner {
         removed.add(name);
       }
     }
-    List<String> others = new ArrayList<>(current.servers().keySet());
-    others.removeAll(removed);
-    for (int i = others.size() - 1; i >= 0 && removed.size() < request.n(); i--) {
-      removed.add(others.get(i));
-    }
     Map<String, List<String>> servers = new LinkedHashMap<>(current.servers());
     removed.forEach(servers::remove);
-    Layout layout = new Layout(current.schema(), current.shards(), servers);
-    for (ShardDoc s : layout.shards()) {
-      if (layout.replicasOf(s.id()) == 0) {
-        throw new InvalidRequestException(
-            "removing " + removed + " would leave shard '" + s.id() + "' with no server");
+    String empty = shardWithoutServer(current.shards(), servers);
+    if (empty != null) {
+      throw new InvalidRequestException(
+          "removing " + removed + " would leave shard '" + empty + "' with no server");
+    }
+    // The assignment picks the extra servers at random; newest first is as good and repeatable,
+    // skipping any whose removal would leave a shard with no server.
+    List<String> others = new ArrayList<>(servers.keySet());
+    for (int i = others.size() - 1; i >= 0 && removed.size() < request.n(); i--) {
+      List<String> held = servers.remove(others.get(i));
+      if (shardWithoutServer(current.shards(), servers) == null) {
+        removed.add(others.get(i));
+      } else {
+        servers.put(others.get(i), held);
       }
     }
-    return new Removed(layout, removed);
+    if (removed.size() < request.n()) {
+      throw new InvalidRequestException(
+          "cannot remove "
+              + request.n()
+              + " servers without leaving a shard with no server; at most "
+              + removed.size()
+              + " can go");
+    }
+    Map<String, List<String>> kept = new LinkedHashMap<>(current.servers());
+    removed.forEach(kept::remove);
+    return new Removed(new Layout(current.schema(), current.shards(), kept), removed);
+  }
+
+  private static String shardWithoutServer(
+      List<ShardDoc> shards, Map<String, List<String>> servers) {
+    for (ShardDoc s : shards) {
+      if (servers.values().stream().noneMatch(held -> held.contains(s.id()))) {
+        return s.id();
+      }
+    }
+    return null;
   }
 
   /** The assignment's /add message: {@code Add Server:4 and Server:58}. */

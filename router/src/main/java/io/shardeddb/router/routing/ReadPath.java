@@ -12,7 +12,6 @@ import io.shardeddb.router.ApiException;
 import io.shardeddb.router.shard.ShardServerClient;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.RoutingTable;
-import io.shardeddb.router.topology.TopologyHolder;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,19 +27,13 @@ import reactor.core.publisher.Mono;
  */
 @Singleton
 public class ReadPath {
-  private final TopologyHolder topology;
   private final ShardServerClient client;
   private final ReplicaHealth health;
   private final FailoverRetry retry;
   private final RouterMetrics metrics;
 
   public ReadPath(
-      TopologyHolder topology,
-      ShardServerClient client,
-      ReplicaHealth health,
-      FailoverRetry retry,
-      RouterMetrics metrics) {
-    this.topology = topology;
+      ShardServerClient client, ReplicaHealth health, FailoverRetry retry, RouterMetrics metrics) {
     this.client = client;
     this.health = health;
     this.retry = retry;
@@ -55,7 +48,7 @@ public class ReadPath {
     String keyName = table.topology().schema().shardKey();
     List<String> ids = shards.stream().map(ShardTopology::id).toList();
     return Flux.fromIterable(shards)
-        .flatMapSequential(s -> readShard(s, keyName, range, consistency, session))
+        .flatMapSequential(s -> readShard(table, s, keyName, range, consistency, session))
         .collectList()
         .map(
             parts -> {
@@ -66,18 +59,19 @@ public class ReadPath {
   }
 
   private Mono<List<Map<String, Object>>> readShard(
+      RoutingTable table,
       ShardTopology shard,
       String keyName,
       KeyRange range,
       ReadConsistency consistency,
       SessionToken session) {
     long minLsn = consistency == ReadConsistency.SESSION ? session.lsnFor(shard.id()) : 0;
-    List<Replica> replicas = replicaChoices(shard, consistency, minLsn);
+    List<Replica> replicas = replicaChoices(table, shard, consistency, minLsn);
     Mono<List<Map<String, Object>>> fromPrimary =
         retry.run(
             "shard " + shard.id(),
-            table -> {
-              ShardTopology now = table.topology().shard(shard.id()).orElse(shard);
+            current -> {
+              ShardTopology now = current.topology().shard(shard.id()).orElse(shard);
               Replica primary =
                   now.primaryReplica()
                       .orElseThrow(
@@ -95,15 +89,16 @@ public class ReadPath {
           readFrom(r, shard.id(), keyName, range, minLsn)
               .onErrorResume(ShardServerException.class, e -> fallback);
     }
-    return chain;
+    // A final answer from a shard-server (e.g. 400) becomes the router's answer.
+    return chain.onErrorMap(
+        ShardServerException.class, e -> new ApiException(e.status(), e.getMessage()));
   }
 
   private List<Replica> replicaChoices(
-      ShardTopology shard, ReadConsistency consistency, long minLsn) {
+      RoutingTable table, ShardTopology shard, ReadConsistency consistency, long minLsn) {
     if (consistency == ReadConsistency.PRIMARY) {
       return List.of();
     }
-    RoutingTable table = topology.current();
     long requestHash = ThreadLocalRandom.current().nextLong();
     return table
         .ring(shard.id())
@@ -122,9 +117,6 @@ public class ReadPath {
     return client
         .read(replica.url(), shardId, keyName, range.low(), range.high(), minLsn)
         .map(ShardReadResponse::data)
-        .map(rows -> rows == null ? List.<Map<String, Object>>of() : rows)
-        .onErrorMap(
-            e -> e instanceof ShardServerException s && !s.retriable(),
-            e -> new ApiException(((ShardServerException) e).status(), e.getMessage()));
+        .map(rows -> rows == null ? List.<Map<String, Object>>of() : rows);
   }
 }

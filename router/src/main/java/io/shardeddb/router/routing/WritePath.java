@@ -4,6 +4,8 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.lb.WriteResponse;
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
@@ -70,7 +72,7 @@ public class WritePath {
   public Mono<WriteResponse> update(RoutingTable table, Object rawKey, Map<String, Object> data) {
     TableSchema schema = table.topology().schema();
     long key = schema.coerceKey(rawKey);
-    Map<String, Object> row = schema.coercePartialRow(data);
+    Map<String, Object> row = schema.coercePartialRow(textForStringColumns(schema, data));
     Object sentKey = row.get(schema.shardKey());
     if (sentKey != null && ((Long) sentKey) != key) {
       throw new InvalidRequestException(
@@ -129,7 +131,7 @@ public class WritePath {
     for (int i = 0; i < rows.size(); i++) {
       Map<String, Object> row;
       try {
-        row = schema.coerceRow(rows.get(i));
+        row = schema.coerceRow(textForStringColumns(schema, rows.get(i)));
       } catch (InvalidRequestException e) {
         throw new InvalidRequestException("data[" + i + "]: " + e.getMessage());
       }
@@ -152,6 +154,30 @@ public class WritePath {
       byShard.computeIfAbsent(shard.id(), k -> new ArrayList<>()).add(row);
     }
     return byShard;
+  }
+
+  /**
+   * The assignment's clients send numbers for columns declared {@code String} (its example writes
+   * {@code "Stud_marks":27} with dtype String); MySQL would store their text, so the router does
+   * the same. Anything else that is not text is left for the schema to refuse.
+   */
+  static Map<String, Object> textForStringColumns(TableSchema schema, Map<String, Object> row) {
+    if (row == null) {
+      return null;
+    }
+    Map<String, Object> out = null;
+    for (Map.Entry<String, Object> e : row.entrySet()) {
+      Column c = schema.column(e.getKey());
+      if (c != null
+          && c.type() == ColumnType.String
+          && (e.getValue() instanceof Number || e.getValue() instanceof Boolean)) {
+        if (out == null) {
+          out = new LinkedHashMap<>(row);
+        }
+        out.put(e.getKey(), String.valueOf(e.getValue()));
+      }
+    }
+    return out == null ? row : out;
   }
 
   private ShardTopology owner(RoutingTable table, long key) {

@@ -29,9 +29,13 @@ public class ShardServerException extends RuntimeException {
 
   /**
    * Whether the call may succeed against another replica or after a topology change: the replica
-   * was unreachable, is no longer primary (409), or could not reach its quorum (503).
+   * was unreachable, is no longer primary (409 "not primary: .."; other 409s such as a duplicate
+   * key are final), or could not reach its quorum (503).
    */
   public boolean retriable() {
-    return status == UNREACHABLE || status == 409 || status == 502 || status >= 503;
+    if (status == 409) {
+      return getMessage() != null && getMessage().startsWith("not primary");
+    }
+    return status == UNREACHABLE || status == 502 || status >= 503;
   }
 }
