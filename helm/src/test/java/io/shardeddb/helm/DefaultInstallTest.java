@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.shardeddb.operator.OperatorSettings;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,7 +135,8 @@ class DefaultInstallTest {
         .satisfies(
             port -> {
               assertThat(port.getName()).isEqualTo("metrics");
-              assertThat(port.getContainerPort()).isEqualTo(8090);
+              assertThat(port.getContainerPort())
+                  .isEqualTo(OperatorSettings.DEFAULT_MANAGEMENT_PORT);
             });
     assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/liveness");
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/readiness");
@@ -148,7 +150,7 @@ class DefaultInstallTest {
         .singleElement()
         .satisfies(
             port -> {
-              assertThat(port.getPort()).isEqualTo(8090);
+              assertThat(port.getPort()).isEqualTo(OperatorSettings.DEFAULT_MANAGEMENT_PORT);
               assertThat(port.getTargetPort().getStrVal()).isEqualTo("metrics");
             });
     assertThat(rendered.one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels())

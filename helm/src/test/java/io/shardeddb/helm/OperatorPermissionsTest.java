@@ -5,14 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.model.DatabaseModel;
+import io.shardeddb.operator.model.Images;
+import io.shardeddb.operator.model.RouterModel;
 import io.shardeddb.operator.rbac.PermissionRule;
 import io.shardeddb.operator.rbac.RequiredPermissions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The chart grants exactly what the operator's code says it uses ({@link RequiredPermissions}):
@@ -93,6 +102,34 @@ class OperatorPermissionsTest {
     assertThat(rendered.objects())
         .extracting(o -> o.getKind())
         .doesNotContain("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
+  }
+
+  /**
+   * Kubernetes refuses to let the operator create the router's Role unless the operator itself
+   * holds every permission in it (RBAC escalation prevention), in both install modes.
+   */
+  @ParameterizedTest(name = "examples/{0}")
+  @ValueSource(strings = {"students.yaml", "awaiting-init.yaml", "production.yaml"})
+  void theOperatorHoldsEveryPermissionItGrantsTheRouter(String example) throws IOException {
+    ShardedDatabase sdb =
+        new KubernetesSerialization()
+            .unmarshal(
+                Files.readString(chart.repoRoot().resolve("examples").resolve(example)),
+                ShardedDatabase.class);
+    sdb.getMetadata().setNamespace("team-a");
+    Set<Grant> routerNeeds =
+        Grant.ofRules(RouterModel.role(DatabaseModel.of(sdb, Images.DEFAULTS)).getRules());
+
+    Set<Grant> clusterWide = grants(chart.render().all(ClusterRole.class));
+    Set<Grant> inTeamA =
+        chart.render(Map.of("watchNamespaces[0]", "team-a")).all(Role.class).stream()
+            .filter(r -> r.getMetadata().getNamespace().equals("team-a"))
+            .flatMap(r -> Grant.ofRules(r.getRules()).stream())
+            .collect(Collectors.toSet());
+
+    assertThat(routerNeeds).isNotEmpty();
+    assertThat(clusterWide).containsAll(routerNeeds);
+    assertThat(inTeamA).containsAll(routerNeeds);
   }
 
   private static Set<Grant> grants(List<ClusterRole> roles) {
