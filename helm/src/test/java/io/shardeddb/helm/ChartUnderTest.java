@@ -1,6 +1,7 @@
 package io.shardeddb.helm;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.nio.file.Files;
@@ -67,6 +68,23 @@ final class ChartUnderTest {
     TemplateCommand command = template();
     overrides.forEach(command::set);
     return RenderedChart.parse(command.call());
+  }
+
+  /**
+   * `helm install --dry-run=client` with `--set` overrides: what Helm prints, NOTES included. No
+   * cluster is contacted.
+   */
+  String installDryRun(Map<String, Object> overrides) {
+    InstallCommand command =
+        new Helm(chartDir())
+            .install()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion(KUBE_VERSION)
+            .clientOnly()
+            .dryRun();
+    overrides.forEach(command::set);
+    return command.call().getOutput();
   }
 
   /** The plain-kubectl manifest: the default rendering without CRDs (they live in crds/). */
