@@ -8,10 +8,12 @@ import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.router.shard.ShardServerClient;
 import io.shardeddb.router.topology.TopologyHolder;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -26,7 +28,10 @@ public class ReplicaHealth {
   /** The last observation of one replica. */
   public record Observation(boolean reachable, Heartbeat heartbeat) {}
 
+  private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
+
   private final Map<String, Observation> byUrl = new ConcurrentHashMap<>();
+  private final AtomicBoolean polling = new AtomicBoolean();
   private final TopologyHolder topology;
   private final ShardServerClient client;
 
@@ -35,12 +40,17 @@ public class ReplicaHealth {
     this.client = client;
   }
 
-  /** Polls every replica of the current topology once, without blocking the caller. */
+  /**
+   * Polls every replica of the current topology once, without blocking the caller; skipped while
+   * the previous round is still waiting for slow replicas, so rounds never pile up.
+   */
   @Scheduled(
       fixedDelay = "${shardeddb.router.heartbeat.interval:1s}",
       initialDelay = "${shardeddb.router.heartbeat.interval:1s}")
   void pollAll() {
-    poll().subscribe();
+    if (polling.compareAndSet(false, true)) {
+      poll().doFinally(s -> polling.set(false)).subscribe();
+    }
   }
 
   /** Polls every replica of the current topology; completes when all have answered or failed. */
@@ -57,6 +67,7 @@ public class ReplicaHealth {
             url ->
                 client
                     .heartbeat(url)
+                    .timeout(HEARTBEAT_TIMEOUT)
                     .doOnNext(hb -> byUrl.put(url, new Observation(true, hb)))
                     .onErrorResume(
                         e -> {

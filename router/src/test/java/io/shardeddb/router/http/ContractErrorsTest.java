@@ -97,9 +97,16 @@ class ContractErrorsTest {
     Http anonymous = http.withToken(null);
     assertThat(anonymous.get("/health/liveness").status()).isEqualTo(200);
     assertThat(anonymous.get("/health/readiness").status()).isIn(200, 503);
+    pushTopologyOnce();
+    http.send("POST", "/read", "{\"Stud_id\":{\"low\":1,\"high\":5000}}");
     Reply metrics = anonymous.get("/prometheus");
     assertThat(metrics.status()).isEqualTo(200);
-    assertThat(metrics.text()).contains("jvm_");
+    assertThat(metrics.text())
+        .contains("http_server_requests_seconds_bucket")
+        .contains("uri=\"/read\"")
+        .contains("shardeddb_router_fanout_count{op=\"read\"")
+        .contains("shardeddb_router_retries_total")
+        .contains("shardeddb_router_errors_total");
     Reply openapi = anonymous.get("/swagger/shardeddb-router-v1alpha1.yml");
     assertThat(openapi.status()).isEqualTo(200);
     assertThat(openapi.text()).contains("/read").contains("/write").contains("/init");
