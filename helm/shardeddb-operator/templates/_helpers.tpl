@@ -25,6 +25,10 @@ the release name when it already contains the chart name; else "<release>-<chart
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/*
+The operator's shard NetworkPolicies admit pods labelled app.kubernetes.io/name=shardeddb-operator
+(io.shardeddb.operator.model.Labels.OPERATOR_POD), so this label must stay the chart's name.
+*/}}
 {{- define "shardeddb-operator.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "shardeddb-operator.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}

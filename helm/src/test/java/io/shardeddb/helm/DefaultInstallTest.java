@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.shardeddb.operator.OperatorSettings;
+import io.shardeddb.operator.model.Labels;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,6 +93,17 @@ class DefaultInstallTest {
         .isEqualTo(rendered.one(ServiceAccount.class).getMetadata().getName());
     assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
         .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+  }
+
+  @Test
+  void theOperatorPodCarriesTheLabelTheShardNetworkPoliciesAdmit() {
+    for (RenderedChart any :
+        List.of(
+            rendered, new ChartUnderTest().render(ChartUnderTest.valuesFile("non-default.yaml")))) {
+      assertThat(any.one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
+          .as("without it the operator cannot reach /heartbeat and /role on shard pods")
+          .containsAllEntriesOf(Labels.OPERATOR_POD);
+    }
   }
 
   @Test
