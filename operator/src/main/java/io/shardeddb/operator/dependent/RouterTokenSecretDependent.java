@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.model.Labels;
 import io.shardeddb.operator.model.SecretModel;
@@ -27,7 +28,14 @@ public class RouterTokenSecretDependent
   @Override
   protected Secret desired(ShardedDatabase primary, Context<ShardedDatabase> context) {
     // Generated once; later passes keep the values already stored.
-    Secret existing = getSecondaryResource(primary, context).orElse(null);
+    // Looked up by name in this dependent's own informer: getSecondaryResource() would ask
+    // desired() for the name and recurse.
+    ResourceID id =
+        new ResourceID(
+            ShardedDatabaseResources.generatedRouterTokenSecretName(
+                primary.getMetadata().getName()),
+            primary.getMetadata().getNamespace());
+    Secret existing = eventSource().flatMap(source -> source.get(id)).orElse(null);
     return secrets.routerToken(Models.of(context), existing);
   }
 

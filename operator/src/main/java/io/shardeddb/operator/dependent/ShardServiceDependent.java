@@ -39,4 +39,20 @@ public class ShardServiceDependent extends KubernetesDependentResource<Service, 
     }
     return desired;
   }
+
+  /** Only this shard component's resources: the router's of the same kind are not ours. */
+  @Override
+  public Map<ResourceID, Service> getSecondaryResources(
+      ShardedDatabase primary, Context<ShardedDatabase> context) {
+    Map<ResourceID, Service> found = new LinkedHashMap<>();
+    eventSource()
+        .map(source -> source.getSecondaryResources(primary))
+        .orElse(java.util.Set.of())
+        .stream()
+        .filter(r -> r.getMetadata().getLabels() != null)
+        .filter(
+            r -> Labels.COMPONENT_SHARD.equals(r.getMetadata().getLabels().get(Labels.COMPONENT)))
+        .forEach(r -> found.put(ResourceID.fromResource(r), r));
+    return found;
+  }
 }

@@ -40,4 +40,20 @@ public class ShardStatefulSetDependent
     }
     return desired;
   }
+
+  /** Only this shard component's resources: the router's of the same kind are not ours. */
+  @Override
+  public Map<ResourceID, StatefulSet> getSecondaryResources(
+      ShardedDatabase primary, Context<ShardedDatabase> context) {
+    Map<ResourceID, StatefulSet> found = new LinkedHashMap<>();
+    eventSource()
+        .map(source -> source.getSecondaryResources(primary))
+        .orElse(java.util.Set.of())
+        .stream()
+        .filter(r -> r.getMetadata().getLabels() != null)
+        .filter(
+            r -> Labels.COMPONENT_SHARD.equals(r.getMetadata().getLabels().get(Labels.COMPONENT)))
+        .forEach(r -> found.put(ResourceID.fromResource(r), r));
+    return found;
+  }
 }

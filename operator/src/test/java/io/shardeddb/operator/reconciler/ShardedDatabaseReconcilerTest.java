@@ -1,0 +1,513 @@
+package io.shardeddb.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.shardeddb.operator.OperatorSettings;
+import io.shardeddb.operator.ShardedDbOperator;
+import io.shardeddb.operator.api.v1alpha1.FailoverSpec;
+import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardSpec;
+import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.operator.model.Labels;
+import io.shardeddb.operator.model.ShardedDatabaseResources;
+import io.shardeddb.operator.testing.ClusterSimulator;
+import io.shardeddb.operator.testing.FakeShardFleet;
+import io.shardeddb.operator.testing.Fixtures;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.topology.Role;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator against the fabric8 mock API server (CRUD mode) with fake shard-servers over real
+ * HTTP: the test plays the StatefulSet controller and the kubelet by creating pods and flipping
+ * their readiness.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ShardedDatabaseReconcilerTest {
+
+  private static final String NS = "test";
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  KubernetesClient client;
+  private FakeShardFleet fleet;
+  private ShardedDbOperator operator;
+  private ClusterSimulator cluster;
+
+  @BeforeEach
+  void startOperator() throws Exception {
+    try (InputStream crd = Files.newInputStream(Fixtures.generatedCrd())) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    }
+    fleet = new FakeShardFleet();
+    operator =
+        new ShardedDbOperator(client, OperatorSettings.inProcess().withShardServerClient(fleet));
+    operator.start();
+    cluster = new ClusterSimulator(client, fleet, NS);
+  }
+
+  @AfterEach
+  void stopOperator() {
+    operator.stop();
+    fleet.close();
+  }
+
+  @Test
+  void reconcilingTheStudentsExampleCreatesEveryOwnedResourceLabelledOwnedAndLockedDown() {
+    ShardedDatabase sdb = apply(Fixtures.load("students.yaml", NS));
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems())
+                  .extracting(s -> s.getMetadata().getName())
+                  .containsExactlyInAnyOrder(
+                      "students-sh1", "students-sh2", "students-sh3", "students-sh4");
+              assertThat(
+                      client.apps().deployments().inNamespace(NS).withName("students-router").get())
+                  .isNotNull();
+              assertThat(client.services().inNamespace(NS).list().getItems()).hasSize(5);
+              assertThat(
+                      client
+                          .resources(
+                              io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)
+                          .inNamespace(NS)
+                          .list()
+                          .getItems())
+                  .hasSize(4);
+              assertThat(client.network().v1().networkPolicies().inNamespace(NS).list().getItems())
+                  .hasSize(5);
+              assertThat(client.configMaps().inNamespace(NS).withName("students-config").get())
+                  .isNotNull();
+              assertThat(client.secrets().inNamespace(NS).withName("students-router-token").get())
+                  .isNotNull();
+              assertThat(client.secrets().inNamespace(NS).withName("students-mysql").get())
+                  .isNotNull();
+              assertThat(client.serviceAccounts().inNamespace(NS).withName("students-router").get())
+                  .isNotNull();
+              assertThat(client.rbac().roles().inNamespace(NS).withName("students-router").get())
+                  .isNotNull();
+              assertThat(
+                      client
+                          .rbac()
+                          .roleBindings()
+                          .inNamespace(NS)
+                          .withName("students-router")
+                          .get())
+                  .isNotNull();
+            });
+
+    List<HasMetadata> owned = new java.util.ArrayList<>();
+    owned.addAll(client.apps().statefulSets().inNamespace(NS).list().getItems());
+    owned.addAll(client.apps().deployments().inNamespace(NS).list().getItems());
+    owned.addAll(client.services().inNamespace(NS).list().getItems());
+    owned.addAll(
+        client
+            .resources(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)
+            .inNamespace(NS)
+            .list()
+            .getItems());
+    owned.addAll(client.network().v1().networkPolicies().inNamespace(NS).list().getItems());
+    owned.addAll(client.secrets().inNamespace(NS).list().getItems());
+    owned.addAll(
+        client.configMaps().inNamespace(NS).withLabel(Labels.MANAGED_BY).list().getItems());
+    owned.add(client.serviceAccounts().inNamespace(NS).withName("students-router").get());
+    owned.add(client.rbac().roles().inNamespace(NS).withName("students-router").get());
+    owned.add(client.rbac().roleBindings().inNamespace(NS).withName("students-router").get());
+    String uid = current("students").getMetadata().getUid();
+    for (HasMetadata r : owned) {
+      assertThat(r.getMetadata().getOwnerReferences())
+          .as("owner of %s %s", r.getKind(), r.getMetadata().getName())
+          .extracting(OwnerReference::getKind, OwnerReference::getName, OwnerReference::getUid)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("ShardedDatabase", "students", uid));
+      assertThat(r.getMetadata().getLabels())
+          .as("labels of %s %s", r.getKind(), r.getMetadata().getName())
+          .containsEntry(Labels.MANAGED_BY, Labels.OPERATOR)
+          .containsEntry(Labels.INSTANCE, "students")
+          .containsEntry(Labels.NAME, "shardeddb")
+          .containsKey(Labels.COMPONENT);
+    }
+    StatefulSet sh1 = client.apps().statefulSets().inNamespace(NS).withName("students-sh1").get();
+    var pod = sh1.getSpec().getTemplate().getSpec();
+    assertThat(sh1.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getContainers())
+        .allSatisfy(
+            c -> assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse());
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(status("students").condition("Ready"))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("False");
+                          assertThat(c.getReason()).isEqualTo("BringingUp");
+                        }));
+  }
+
+  @Test
+  void whenShardPodsComeUpTheOperatorConfiguresThemMakesPodZeroPrimaryAtEpochOneAndReportsReady() {
+    apply(singleShard("db1", 3));
+    List<String> pods = awaitPods("db1-sh1");
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(fleet.replica("db1-sh1-0").role()).isEqualTo(Role.Primary);
+              assertThat(fleet.replica("db1-sh1-1").role()).isEqualTo(Role.Secondary);
+              assertThat(fleet.replica("db1-sh1-2").role()).isEqualTo(Role.Secondary);
+            });
+    assertThat(fleet.replica("db1-sh1-1").lastConfig().shards()).containsExactly("sh1");
+    assertThat(fleet.replica("db1-sh1-1").lastConfig().shardKey()).isEqualTo("Stud_id");
+    assertThat(fleet.replica("db1-sh1-1").lastRole().epoch()).isEqualTo(1);
+    assertThat(fleet.replica("db1-sh1-1").lastRole().peers()).hasSize(3);
+    assertThat(fleet.replica("db1-sh1-1").lastRole().primary().name()).isEqualTo("db1-sh1-0");
+
+    cluster.allReady(pods);
+    cluster.routerReady("db1-router", 1);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              ShardedDatabase now = current("db1");
+              assertThat(status("db1").condition("Ready"))
+                  .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+              ShardStatus shard = now.getStatus().shard("sh1").orElseThrow();
+              assertThat(shard.primary()).isEqualTo("db1-sh1-0");
+              assertThat(shard.epoch()).isEqualTo(1);
+              assertThat(shard.readyReplicas()).isEqualTo(3);
+              assertThat(shard.replicas())
+                  .extracting(ReplicaStatus::pod, ReplicaStatus::role)
+                  .containsExactly(
+                      org.assertj.core.groups.Tuple.tuple("db1-sh1-0", Role.Primary),
+                      org.assertj.core.groups.Tuple.tuple("db1-sh1-1", Role.Secondary),
+                      org.assertj.core.groups.Tuple.tuple("db1-sh1-2", Role.Secondary));
+              assertThat(shard.replicas().get(0).url())
+                  .matches("http://127\\.0\\.\\d+\\.\\d+:8081");
+              assertThat(now.getStatus().router().endpoint())
+                  .isEqualTo("http://db1-router.test.svc:8080");
+              assertThat(now.getStatus().observedGeneration())
+                  .isEqualTo(now.getMetadata().getGeneration());
+            });
+    assertThat(events("ShardBroughtUp")).isNotEmpty();
+  }
+
+  @Test
+  void whenThePrimaryStaysUnavailableTheMostUpToDateReplicaIsPromotedAtTheNextEpoch() {
+    apply(singleShard("db2", 3));
+    List<String> pods = awaitPods("db2-sh1");
+    fleet.replica("db2-sh1-0").holding(12, 1, 12);
+    fleet.replica("db2-sh1-1").holding(10, 1, 10);
+    fleet.replica("db2-sh1-2").holding(12, 1, 12);
+    awaitReady("db2", pods);
+
+    fleet.replica("db2-sh1-0").kill();
+    cluster.setReady("db2-sh1-0", false);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              ShardStatus shard = status("db2").shard("sh1").orElseThrow();
+              assertThat(shard.primary()).isEqualTo("db2-sh1-2");
+              assertThat(shard.epoch()).isEqualTo(2);
+            });
+    assertThat(fleet.replica("db2-sh1-2").role()).isEqualTo(Role.Primary);
+    assertThat(fleet.replica("db2-sh1-2").epoch()).isEqualTo(2);
+    assertThat(fleet.replica("db2-sh1-1").role()).isEqualTo(Role.Secondary);
+    assertThat(fleet.replica("db2-sh1-1").lastRole().primary().name()).isEqualTo("db2-sh1-2");
+    assertThat(events("FailoverCompleted"))
+        .anySatisfy(e -> assertThat(e.getMessage()).contains("promoted db2-sh1-2"));
+  }
+
+  @Test
+  void withoutAMajorityOfReplicasAnsweringNoNewPrimaryIsElected() {
+    apply(singleShard("db3", 3));
+    List<String> pods = awaitPods("db3-sh1");
+    awaitReady("db3", pods);
+
+    fleet.replica("db3-sh1-0").kill();
+    fleet.replica("db3-sh1-1").kill();
+    cluster.setReady("db3-sh1-0", false);
+    cluster.setReady("db3-sh1-1", false);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(status("db3").condition("Degraded"))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("True");
+                          assertThat(c.getReason()).isEqualTo("NoQuorum");
+                          assertThat(c.getMessage()).contains("only 1 of 3 replicas answered");
+                        }));
+    ShardStatus shard = current("db3").getStatus().shard("sh1").orElseThrow();
+    assertThat(shard.primary()).isEqualTo("db3-sh1-0");
+    assertThat(shard.epoch()).isEqualTo(1);
+    assertThat(fleet.replica("db3-sh1-2").role()).isEqualTo(Role.Secondary);
+    assertThat(fleet.replica("db3-sh1-2").epoch()).isEqualTo(1);
+    assertThat(current("db3").getStatus().condition("Ready"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+  }
+
+  @Test
+  void aCrashLoopingPodIsDeletedSoItsStatefulSetRecreatesIt() {
+    apply(singleShard("db4", 3));
+    List<String> pods = awaitPods("db4-sh1");
+    awaitReady("db4", pods);
+
+    cluster.crashLoop("db4-sh1-1", 7);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> assertThat(client.pods().inNamespace(NS).withName("db4-sh1-1").get()).isNull());
+    assertThat(events("PodReplaced"))
+        .anySatisfy(
+            e -> assertThat(e.getMessage()).contains("db4-sh1-1").contains("crash-looping"));
+  }
+
+  @Test
+  void aReplicaThatComesBackEmptyIsToldToResyncAndRejoinsWhenItsChecksumMatches() {
+    apply(singleShard("db5", 3));
+    List<String> pods = awaitPods("db5-sh1");
+    pods.forEach(p -> fleet.replica(p).holding(50, 1, 40));
+    awaitReady("db5", pods);
+
+    fleet.replica("db5-sh1-2").wipe();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(fleet.replica("db5-sh1-2").calls()).contains("POST /resync");
+              ReplicaStatus r =
+                  status("db5").shard("sh1").orElseThrow().replica("db5-sh1-2").orElseThrow();
+              assertThat(r.state()).isEqualTo(ReplicaState.Copying);
+              assertThat(r.copyProgress()).isEqualTo(40);
+              assertThat(r.ready()).isFalse();
+            });
+    assertThat(events("RecopyStarted"))
+        .anySatisfy(e -> assertThat(e.getMessage()).contains("db5-sh1-2"));
+
+    fleet.replica("db5-sh1-2").finishCopyFrom(fleet.replica("db5-sh1-0"));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(events("RecopyCompleted"))
+                  .anySatisfy(e -> assertThat(e.getMessage()).contains("checksum matches"));
+              assertThat(status("db5").shard("sh1").orElseThrow().replica("db5-sh1-2"))
+                  .hasValueSatisfying(r -> assertThat(r.ready()).isTrue());
+            });
+  }
+
+  @Test
+  void anInvalidSpecIsReportedAsReadyFalseWithTheReasonAndNothingIsCreated() {
+    ShardedDatabase sdb = Fixtures.load("students.yaml", NS);
+    sdb.getMetadata().setName("bad");
+    ShardedDatabaseSpec s = sdb.getSpec();
+    sdb.setSpec(
+        new ShardedDatabaseSpec(
+            s.schema(),
+            List.of(new ShardSpec("sh1", 0, 4096, null), new ShardSpec("sh2", 100, 4096, null)),
+            s.replicas(),
+            s.writeQuorum(),
+            s.storage(),
+            s.resources(),
+            s.router(),
+            s.failover(),
+            s.secrets(),
+            s.servers()));
+    apply(sdb);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(status("bad").condition("Ready"))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("False");
+                          assertThat(c.getReason()).isEqualTo("InvalidSpec");
+                          assertThat(c.getMessage()).contains("overlaps shard 'sh1'");
+                        }));
+    assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(events("InvalidSpec")).isNotEmpty();
+  }
+
+  @Test
+  void aDatabaseWithoutSchemaGetsOnlyItsRouterAndAwaitsInit() {
+    apply(Fixtures.load("awaiting-init.yaml", NS));
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      client.apps().deployments().inNamespace(NS).withName("legacy-router").get())
+                  .isNotNull();
+              assertThat(status("legacy").condition("Ready"))
+                  .hasValueSatisfying(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("AwaitingInit");
+                      });
+            });
+    assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).isEmpty();
+    var env =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(NS)
+            .withName("legacy-router")
+            .get()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv();
+    assertThat(env)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("SHARDEDDB_ROUTER_AUTH_ENABLED");
+              assertThat(e.getValue()).isEqualTo("false");
+            });
+  }
+
+  @Test
+  void removingAShardThatStillHoldsRowsIsRefusedWithAConditionAndAnEvent() {
+    ShardedDatabase sdb = singleShard("db6", 1);
+    ShardedDatabaseSpec s = sdb.getSpec();
+    sdb.setSpec(
+        withShards(
+            s, List.of(new ShardSpec("sh1", 0, 100, null), new ShardSpec("sh2", 100, 100, null))));
+    apply(sdb);
+    List<String> pods = new java.util.ArrayList<>(awaitPods("db6-sh1"));
+    pods.addAll(awaitPods("db6-sh2"));
+    fleet.replica("db6-sh2-0").holding(5, 1, 5);
+    awaitReady("db6", pods);
+
+    ShardedDatabase edited = current("db6");
+    edited.setSpec(withShards(edited.getSpec(), List.of(new ShardSpec("sh1", 0, 100, null))));
+    client.resource(edited).update();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(status("db6").condition("Degraded"))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("True");
+                          assertThat(c.getReason()).isEqualTo("ShardRemovalRefused");
+                          assertThat(c.getMessage()).contains("sh2 still holds 5 rows");
+                        }));
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("db6-sh2").get()).isNotNull();
+    assertThat(events("ShardRemovalRefused")).isNotEmpty();
+  }
+
+  private ShardedDatabase apply(ShardedDatabase sdb) {
+    return client.resource(sdb).create();
+  }
+
+  private ShardedDatabase current(String name) {
+    return client.resources(ShardedDatabase.class).inNamespace(NS).withName(name).get();
+  }
+
+  /** The status, failing the assertion (not the test) while there is none yet. */
+  private io.shardeddb.operator.api.v1alpha1.ShardedDatabaseStatus status(String name) {
+    ShardedDatabase sdb = current(name);
+    assertThat(sdb.getStatus()).as("status of %s", name).isNotNull();
+    return sdb.getStatus();
+  }
+
+  private List<Event> events(String reason) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+
+  private List<String> awaitPods(String statefulSet) {
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(client.apps().statefulSets().inNamespace(NS).withName(statefulSet).get())
+                    .isNotNull());
+    return cluster.startPods(statefulSet);
+  }
+
+  /** Waits for bring-up, then marks pods and router ready and waits for Ready=True. */
+  private void awaitReady(String db, List<String> pods) {
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(status(db).shardsOrEmpty())
+                    .allSatisfy(s -> assertThat(s.primary()).isNotNull()));
+    cluster.allReady(pods);
+    cluster.routerReady(ShardedDatabaseResources.routerName(db), 1);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(status(db).condition("Ready"))
+                    .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True")));
+  }
+
+  /** The students schema in one shard of 4096 keys, failing over after 1 s. */
+  private static ShardedDatabase singleShard(String name, int replicas) {
+    ShardedDatabase sdb = Fixtures.load("students.yaml", NS);
+    sdb.getMetadata().setName(name);
+    ShardedDatabaseSpec s = sdb.getSpec();
+    sdb.setSpec(
+        new ShardedDatabaseSpec(
+            s.schema(),
+            List.of(new ShardSpec("sh1", 0, 4096, null)),
+            replicas,
+            s.writeQuorum(),
+            s.storage(),
+            s.resources(),
+            s.router(),
+            new FailoverSpec(1, 3, 60),
+            s.secrets(),
+            Map.of()));
+    return sdb;
+  }
+
+  private static ShardedDatabaseSpec withShards(ShardedDatabaseSpec s, List<ShardSpec> shards) {
+    return new ShardedDatabaseSpec(
+        s.schema(),
+        shards,
+        s.replicas(),
+        s.writeQuorum(),
+        s.storage(),
+        s.resources(),
+        s.router(),
+        s.failover(),
+        s.secrets(),
+        s.servers());
+  }
+}

@@ -1,0 +1,202 @@
+package io.shardeddb.operator.testing;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.CopyProgress;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.topology.Role;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A recorded fake of one shard-server replica: a real HTTP server on 127.0.0.1 that follows the
+ * shard-server contract for /heartbeat, /config, /role (409 on a lower epoch), /resync and
+ * /checksum, keeps per-replica state the test can set, and records every call.
+ */
+public final class FakeShardServer implements AutoCloseable {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final String name;
+  private final List<String> calls = new ArrayList<>();
+  private HttpServer server;
+  private String shard;
+  private Role role = Role.None;
+  private long epoch;
+  private long appliedLsn;
+  private long lastEntryEpoch;
+  private ReplicaState state = ReplicaState.Unconfigured;
+  private String primary;
+  private long rows;
+  private String digest = "empty";
+  private RoleRequest lastRole;
+  private ShardConfigRequest lastConfig;
+
+  /** A replica named like its pod, listening on an ephemeral port. */
+  public FakeShardServer(String name) {
+    this.name = name;
+    start();
+  }
+
+  private void start() {
+    try {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /** The port it listens on. */
+  public synchronized int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Stops answering (connections are refused), as a killed process would. */
+  public synchronized void kill() {
+    server.stop(0);
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    String path = ex.getRequestURI().getPath();
+    String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    int status = 200;
+    Object reply;
+    synchronized (this) {
+      calls.add(ex.getRequestMethod() + " " + path);
+      switch (path) {
+        case "/heartbeat" -> reply = heartbeat();
+        case "/config" -> {
+          lastConfig = JSON.readValue(body, ShardConfigRequest.class);
+          shard = lastConfig.shards().get(0);
+          if (state == ReplicaState.Unconfigured) {
+            state = ReplicaState.AwaitingRole;
+          }
+          reply = java.util.Map.of("message", "configured", "status", "success");
+        }
+        case "/role" -> {
+          RoleRequest r = JSON.readValue(body, RoleRequest.class);
+          if (r.epoch() < epoch) {
+            status = 409;
+            reply = java.util.Map.of("message", "stale epoch", "status", "failure");
+          } else {
+            lastRole = r;
+            epoch = r.epoch();
+            role = r.role();
+            primary = r.primary().name();
+            if (state != ReplicaState.Copying) {
+              state = ReplicaState.Ready;
+            }
+            reply = java.util.Map.of("message", "role set", "status", "success");
+          }
+        }
+        case "/resync" -> {
+          state = ReplicaState.Copying;
+          appliedLsn = 0;
+          rows = 0;
+          reply = java.util.Map.of("message", "resync started", "status", "success");
+        }
+        case "/checksum" -> reply = new ChecksumResponse(shard, rows, digest, appliedLsn);
+        default -> {
+          status = 404;
+          reply = java.util.Map.of("message", "no " + path, "status", "failure");
+        }
+      }
+    }
+    byte[] bytes = JSON.writeValueAsBytes(reply);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private Heartbeat heartbeat() {
+    CopyProgress copy = state == ReplicaState.Copying ? new CopyProgress(40, 100, 7) : null;
+    return new Heartbeat(
+        name, shard, role, epoch, appliedLsn, lastEntryEpoch, primary, 0, state, copy);
+  }
+
+  /** Pretends the replica holds data up to {@code lsn}, written in {@code entryEpoch}. */
+  public synchronized FakeShardServer holding(long lsn, long entryEpoch, long rowCount) {
+    this.appliedLsn = lsn;
+    this.lastEntryEpoch = entryEpoch;
+    this.rows = rowCount;
+    this.digest = "d" + lsn + "-" + rowCount;
+    return this;
+  }
+
+  /** Pretends the replica lost its volume and restarted empty. */
+  public synchronized void wipe() {
+    role = Role.None;
+    epoch = 0;
+    appliedLsn = 0;
+    lastEntryEpoch = 0;
+    rows = 0;
+    digest = "empty";
+    state = ReplicaState.Unconfigured;
+  }
+
+  /** Finishes a copy: the replica now equals {@code source}. */
+  public synchronized void finishCopyFrom(FakeShardServer source) {
+    synchronized (source) {
+      appliedLsn = source.appliedLsn;
+      lastEntryEpoch = source.lastEntryEpoch;
+      rows = source.rows;
+      digest = source.digest;
+    }
+    state = ReplicaState.Ready;
+  }
+
+  /** The calls received, like {@code "POST /role"}. */
+  public synchronized List<String> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** The last /role request. */
+  public synchronized RoleRequest lastRole() {
+    return lastRole;
+  }
+
+  /** The last /config request. */
+  public synchronized ShardConfigRequest lastConfig() {
+    return lastConfig;
+  }
+
+  /** Its current epoch. */
+  public synchronized long epoch() {
+    return epoch;
+  }
+
+  /** Its current role. */
+  public synchronized Role role() {
+    return role;
+  }
+
+  /** Its current state. */
+  public synchronized ReplicaState state() {
+    return state;
+  }
+
+  /** Its name. */
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public synchronized void close() {
+    server.stop(0);
+  }
+}
