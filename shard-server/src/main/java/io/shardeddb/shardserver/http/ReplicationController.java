@@ -1,0 +1,223 @@
+package io.shardeddb.shardserver.http;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.LogResponse;
+import io.shardeddb.protocol.shard.ReplicateRequest;
+import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.RoleService;
+import io.shardeddb.shardserver.replication.SecondarySync;
+import io.shardeddb.shardserver.replication.SnapshotHeader;
+import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import io.shardeddb.shardserver.storage.ShardStore;
+import io.shardeddb.shardserver.storage.UserTable;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** Replication between the replicas of one shard, driven by the primary and the operator. */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class ReplicationController {
+  private static final int SNAPSHOT_CHUNK_ROWS = 256;
+
+  private final ReplicaContext ctx;
+  private final RoleService roles;
+  private final SecondarySync sync;
+  private final WriteCoordinator coordinator;
+  private final ShardStore store;
+  private final ReplicationSettings settings;
+  private final JsonMapper json;
+
+  public ReplicationController(
+      ReplicaContext ctx,
+      RoleService roles,
+      SecondarySync sync,
+      WriteCoordinator coordinator,
+      ShardStore store,
+      ReplicationSettings settings,
+      JsonMapper json) {
+    this.ctx = ctx;
+    this.roles = roles;
+    this.sync = sync;
+    this.coordinator = coordinator;
+    this.store = store;
+    this.settings = settings;
+    this.json = json;
+  }
+
+  @Post("/role")
+  public MessageResponse role(@Body RoleRequest request) {
+    return roles.assign(request);
+  }
+
+  @Post("/replicate")
+  public ReplicateResponse replicate(@Body ReplicateRequest request) {
+    return sync.onReplicate(request);
+  }
+
+  /**
+   * Entries from {@code fromLsn} on. {@code prevEpoch} is the caller's epoch at {@code fromLsn-1}:
+   * 409 when that entry differs here (diverged), 410 when it is no longer held (re-copy).
+   */
+  @Get("/log")
+  public LogResponse log(
+      @QueryValue long fromLsn,
+      @QueryValue @Nullable Long prevEpoch,
+      @QueryValue @Nullable Integer limit,
+      @QueryValue @Nullable String replica) {
+    if (fromLsn < 1) {
+      throw new io.shardeddb.protocol.InvalidRequestException(
+          "query 'fromLsn' must be at least 1, got " + fromLsn);
+    }
+    long last = ctx.appliedLsn();
+    long prev = fromLsn - 1;
+    long start = ctx.logStartLsn();
+    if (prev > last) {
+      throw ShardException.conflict(
+          "diverged: the caller holds lsn "
+              + prev
+              + " but the log of "
+              + ctx.name()
+              + " ends at "
+              + last);
+    }
+    if (prev < start) {
+      throw new ShardException(
+          410,
+          "log before lsn "
+              + (start + 1)
+              + " is no longer held by "
+              + ctx.name()
+              + "; re-copy from /snapshot");
+    }
+    if (prev > 0 && prevEpoch != null) {
+      long here =
+          prev == start
+              ? ctx.logStartEpoch()
+              : store
+                  .epochAt(prev)
+                  .orElseThrow(() -> new ShardException(410, "lsn " + prev + " is no longer held"));
+      if (here != prevEpoch) {
+        throw ShardException.conflict(
+            "diverged at lsn " + prev + ": epoch " + prevEpoch + " there, " + here + " here");
+      }
+    }
+    int max = limit == null ? settings.logPageSize() : Math.min(limit, settings.logPageSize());
+    List<LogEntry> entries = store.logPage(fromLsn, Math.max(1, max));
+    if (replica != null && ctx.view().role() == Role.Primary) {
+      coordinator.peerHolds(replica, prev);
+    }
+    long lastLsn = entries.isEmpty() ? last : Math.max(last, entries.getLast().lsn());
+    return new LogResponse(entries, lastLsn);
+  }
+
+  /**
+   * NDJSON: a {@link SnapshotHeader} line, then one row per line, all read in one consistent
+   * snapshot transaction and streamed in chunks (never the whole shard in memory).
+   */
+  @Get(value = "/snapshot", produces = "application/x-ndjson")
+  public Flux<byte[]> snapshot() {
+    UserTable table = ctx.requireTable();
+    ShardConfig config = ctx.requireConfig();
+    return Flux.using(
+            () -> store.openSnapshot(table),
+            snap ->
+                Flux.concat(
+                    Mono.fromCallable(
+                        () ->
+                            line(
+                                new SnapshotHeader(
+                                    snap.lsn(), snap.epoch(), snap.rowCount(), config))),
+                    Flux.<byte[]>generate(
+                        sink -> {
+                          List<Map<String, Object>> rows = snap.next(SNAPSHOT_CHUNK_ROWS);
+                          if (rows.isEmpty()) {
+                            sink.complete();
+                          } else {
+                            sink.next(lines(table, rows));
+                          }
+                        })),
+            ShardStore.Snapshot::close)
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  @Post("/resync")
+  public MessageResponse resync() {
+    ReplicaContext.View v = ctx.view();
+    if (v.role() != Role.Secondary || v.primary() == null) {
+      throw ShardException.conflict(
+          ctx.name() + " is not a secondary (role " + v.role() + "); nothing to re-copy from");
+    }
+    sync.resync();
+    return MessageResponse.success(
+        "re-copy of " + ctx.name() + " from " + v.primary().name() + " started");
+  }
+
+  /** A SHA-256 over every row in key order, with the count, at one consistent LSN. */
+  @Get("/checksum")
+  public ChecksumResponse checksum() {
+    UserTable table = ctx.requireTable();
+    ShardConfig config = ctx.requireConfig();
+    try (ShardStore.Snapshot snap = store.openSnapshot(table)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      long n = 0;
+      List<Map<String, Object>> rows;
+      while (!(rows = snap.next(1000)).isEmpty()) {
+        for (Map<String, Object> row : rows) {
+          md.update(table.canonical(row).getBytes(StandardCharsets.UTF_8));
+          n++;
+        }
+      }
+      return new ChecksumResponse(
+          config.shardId(), n, HexFormat.of().formatHex(md.digest()), snap.lsn());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+
+  private byte[] line(Object value) throws IOException {
+    byte[] body = json.writeValueAsBytes(value);
+    byte[] out = new byte[body.length + 1];
+    System.arraycopy(body, 0, out, 0, body.length);
+    out[body.length] = '\n';
+    return out;
+  }
+
+  private byte[] lines(UserTable table, List<Map<String, Object>> rows) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(rows.size() * 64);
+      for (Map<String, Object> row : rows) {
+        out.write(line(table.toWire(row)));
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

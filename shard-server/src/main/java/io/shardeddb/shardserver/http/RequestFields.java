@@ -1,0 +1,40 @@
+package io.shardeddb.shardserver.http;
+
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import java.util.Map;
+
+/** Reads the fields that every shard-server data request shares: the shard id and request id. */
+final class RequestFields {
+  private RequestFields() {}
+
+  /** Fails unless the request names this server's shard. */
+  static void requireShard(ShardConfig config, Object shard, String server) {
+    if (shard == null) {
+      throw new InvalidRequestException("missing field 'shard'");
+    }
+    if (!config.shardId().equals(String.valueOf(shard))) {
+      throw new InvalidRequestException(
+          "shard-server " + server + " holds shard " + config.shardId() + ", not " + shard);
+    }
+  }
+
+  /** The optional client request id (a string of at most 191 characters). */
+  static String requestId(Object raw) {
+    if (raw == null) {
+      return null;
+    }
+    if (!(raw instanceof CharSequence s) || s.isEmpty() || s.length() > 191) {
+      throw new InvalidRequestException(
+          "field 'requestId' must be a string of 1 to 191 characters");
+    }
+    return s.toString();
+  }
+
+  /** The optional {@code minLsn} of a session read. */
+  static Long minLsn(Map<String, ?> body) {
+    Object raw = body.get("minLsn");
+    return raw == null ? null : (Long) ColumnType.Number.coerce("minLsn", raw);
+  }
+}

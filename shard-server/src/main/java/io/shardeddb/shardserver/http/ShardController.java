@@ -1,0 +1,204 @@
+package io.shardeddb.shardserver.http;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.ContractBodies;
+import io.shardeddb.protocol.lb.KeyRange;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.shard.ShardReadResponse;
+import io.shardeddb.protocol.shard.ShardWriteRequest;
+import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.ShardConfigService;
+import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import io.shardeddb.shardserver.storage.ShardStore;
+import io.shardeddb.shardserver.storage.UserTable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The assignment's server API: config, heartbeat, copy, read, write, update, del. */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class ShardController {
+  private final ReplicaContext ctx;
+  private final ShardConfigService configs;
+  private final ShardStore store;
+  private final WriteCoordinator coordinator;
+  private final ReplicationSettings settings;
+
+  public ShardController(
+      ReplicaContext ctx,
+      ShardConfigService configs,
+      ShardStore store,
+      WriteCoordinator coordinator,
+      ReplicationSettings settings) {
+    this.ctx = ctx;
+    this.configs = configs;
+    this.store = store;
+    this.coordinator = coordinator;
+    this.settings = settings;
+  }
+
+  @Post("/config")
+  public MessageResponse config(@Body ShardConfigRequest request) {
+    return configs.configure(request);
+  }
+
+  @Get("/heartbeat")
+  public Heartbeat heartbeat() {
+    return ctx.heartbeat();
+  }
+
+  @Get("/copy")
+  public Map<String, Object> copyAll() {
+    return copyOf(ctx.requireConfig());
+  }
+
+  @Post("/copy")
+  public Map<String, Object> copy(@Body Map<String, Object> body) {
+    ShardConfig config = ctx.requireConfig();
+    Object shards = body.get("shards");
+    if (!(shards instanceof List<?> list) || list.isEmpty()) {
+      throw new InvalidRequestException("missing field 'shards' (a list of shard ids)");
+    }
+    for (Object s : list) {
+      RequestFields.requireShard(config, s, ctx.name());
+    }
+    return copyOf(config);
+  }
+
+  private Map<String, Object> copyOf(ShardConfig config) {
+    UserTable table = ctx.requireTable();
+    List<Map<String, Object>> rows =
+        store.read(c -> table.range(c, Long.MIN_VALUE, Long.MAX_VALUE));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put(config.shardId(), rows);
+    out.put("status", MessageResponse.SUCCESS);
+    return out;
+  }
+
+  /**
+   * Rows in the inclusive key range, in key order. With {@code minLsn}, a replica that has not
+   * applied that LSN waits up to {@code shardeddb.replication.min-lsn-wait}, then answers 409.
+   */
+  @Post("/read")
+  public ShardReadResponse read(@Body Map<String, Object> body) {
+    ShardConfig config = ctx.requireConfig();
+    RequestFields.requireShard(config, body.get("shard"), ctx.name());
+    KeyRange range = ContractBodies.range(body, config.schema().shardKey());
+    Long minLsn = RequestFields.minLsn(body);
+    if (minLsn != null) {
+      awaitLsn(minLsn);
+    }
+    long applied = ctx.appliedLsn();
+    UserTable table = ctx.requireTable();
+    List<Map<String, Object>> rows = store.read(c -> table.range(c, range.low(), range.high()));
+    return new ShardReadResponse(rows, MessageResponse.SUCCESS, applied);
+  }
+
+  private void awaitLsn(long minLsn) {
+    try {
+      if (!ctx.awaitApplied(minLsn, settings.minLsnWait().toMillis())) {
+        throw ShardException.conflict(
+            "replica "
+                + ctx.name()
+                + " has applied lsn "
+                + ctx.appliedLsn()
+                + ", not yet minLsn "
+                + minLsn);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ShardException.unavailable("interrupted while waiting for lsn " + minLsn);
+    }
+  }
+
+  @Post("/write")
+  public ShardWriteResponse write(@Body ShardWriteRequest request) {
+    ShardConfig config = ctx.requireConfig();
+    RequestFields.requireShard(config, request.shard(), ctx.name());
+    if (request.data() == null) {
+      throw new InvalidRequestException("missing field 'data'");
+    }
+    if (request.data().isEmpty()) {
+      throw new InvalidRequestException("field 'data' must list at least one row");
+    }
+    TableSchema schema = config.schema();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    Set<Long> keys = new HashSet<>();
+    for (Map<String, Object> raw : request.data()) {
+      Map<String, Object> row = schema.coerceRow(raw);
+      long key = (Long) row.get(schema.shardKey());
+      config.requireContains(key);
+      if (!keys.add(key)) {
+        throw new InvalidRequestException(
+            "field 'data' lists " + schema.shardKey() + ":" + key + " more than once");
+      }
+      rows.add(row);
+    }
+    String requestId = RequestFields.requestId(request.requestId());
+    long lsn = coordinator.submit(ClientChange.write(rows, requestId));
+    Integer current = request.currIdx() == null ? null : request.currIdx() + rows.size();
+    return new ShardWriteResponse("Data entries added", current, MessageResponse.SUCCESS, lsn);
+  }
+
+  @Put("/update")
+  public ShardWriteResponse update(@Body Map<String, Object> body) {
+    ShardConfig config = ctx.requireConfig();
+    RequestFields.requireShard(config, body.get("shard"), ctx.name());
+    String keyName = config.schema().shardKey();
+    long key = ContractBodies.key(body, keyName);
+    config.requireContains(key);
+    Map<String, Object> values = config.schema().coercePartialRow(ContractBodies.updateData(body));
+    Object newKey = values.get(keyName);
+    if (newKey != null && (Long) newKey != key) {
+      throw new InvalidRequestException(
+          "field 'data' changes "
+              + keyName
+              + " from "
+              + key
+              + " to "
+              + newKey
+              + "; the shard key cannot be updated");
+    }
+    String requestId = RequestFields.requestId(body.get("requestId"));
+    long lsn = coordinator.submit(ClientChange.update(key, values, requestId));
+    return new ShardWriteResponse(
+        "Data entry for " + keyName + ":" + key + " updated", null, MessageResponse.SUCCESS, lsn);
+  }
+
+  @Delete("/del")
+  public ShardWriteResponse delete(@Body @Nullable Map<String, Object> body) {
+    ShardConfig config = ctx.requireConfig();
+    if (body == null) {
+      throw new InvalidRequestException("request body must be a JSON object");
+    }
+    RequestFields.requireShard(config, body.get("shard"), ctx.name());
+    String keyName = config.schema().shardKey();
+    long key = ContractBodies.key(body, keyName);
+    config.requireContains(key);
+    String requestId = RequestFields.requestId(body.get("requestId"));
+    long lsn = coordinator.submit(ClientChange.delete(key, requestId));
+    return new ShardWriteResponse(
+        "Data entry with " + keyName + ":" + key + " removed", null, MessageResponse.SUCCESS, lsn);
+  }
+}

@@ -1,0 +1,140 @@
+package io.shardeddb.shardserver.replication;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.shard.LogResponse;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.ReplicateRequest;
+import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.shardserver.config.ReplicationSettings;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+
+/** Calls the replication endpoints of the other replicas of this shard. */
+@Singleton
+public class PeerClient implements AutoCloseable {
+  /** The header that carries the receiver's epoch on a 409, so a stale primary learns it. */
+  public static final String EPOCH_HEADER = "X-ShardedDB-Epoch";
+
+  private final HttpClient http;
+  private final JsonMapper json;
+  private final ReplicationSettings settings;
+
+  public PeerClient(JsonMapper json, ReplicationSettings settings) {
+    this.json = json;
+    this.settings = settings;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(settings.connectTimeout())
+            .build();
+  }
+
+  /** Sends entries to a secondary; completes with its applied LSN or a {@link PeerRefusal}. */
+  public CompletableFuture<ReplicateResponse> replicate(Peer peer, ReplicateRequest request) {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(base(peer.url()) + "/replicate"))
+            .timeout(settings.quorumTimeout().plusSeconds(2))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(write(request)))
+            .build();
+    return http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(
+            resp -> {
+              if (resp.statusCode() != 200) {
+                throw new CompletionException(refusal(resp.statusCode(), resp.body(), resp));
+              }
+              return read(resp.body(), ReplicateResponse.class);
+            });
+  }
+
+  /**
+   * Pulls log entries from {@code fromLsn} on; {@code prevEpoch} is the epoch of this replica's
+   * entry at {@code fromLsn - 1}, so the primary can tell whether the logs diverged (409) or the
+   * range is no longer held (410).
+   */
+  public LogResponse log(String url, long fromLsn, long prevEpoch, String replica, int limit)
+      throws IOException, InterruptedException {
+    String query =
+        "/log?fromLsn="
+            + fromLsn
+            + "&prevEpoch="
+            + prevEpoch
+            + "&limit="
+            + limit
+            + "&replica="
+            + URLEncoder.encode(replica, StandardCharsets.UTF_8);
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(base(url) + query))
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build();
+    HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    if (resp.statusCode() != 200) {
+      throw refusal(resp.statusCode(), resp.body(), resp);
+    }
+    return read(resp.body(), LogResponse.class);
+  }
+
+  /** Opens {@code GET /snapshot} as a lazy stream of NDJSON lines; close it when done. */
+  public Stream<String> snapshot(String url) throws IOException, InterruptedException {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base(url) + "/snapshot")).GET().build();
+    HttpResponse<Stream<String>> resp = http.send(req, HttpResponse.BodyHandlers.ofLines());
+    if (resp.statusCode() != 200) {
+      String body = String.join("\n", resp.body().limit(5).toList());
+      throw refusal(resp.statusCode(), body.getBytes(StandardCharsets.UTF_8), resp);
+    }
+    return resp.body();
+  }
+
+  private PeerRefusal refusal(int status, byte[] body, HttpResponse<?> resp) {
+    String message;
+    try {
+      message = json.readValue(body, MessageResponse.class).message();
+    } catch (IOException | RuntimeException e) {
+      message = "HTTP " + status;
+    }
+    long epoch =
+        resp.headers().firstValue(EPOCH_HEADER).map(Long::parseLong).orElse(-1L).longValue();
+    return new PeerRefusal(status, message, epoch);
+  }
+
+  private byte[] write(Object value) {
+    try {
+      return json.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private <T> T read(byte[] body, Class<T> type) {
+    try {
+      return json.readValue(body, Argument.of(type));
+    } catch (IOException e) {
+      throw new UncheckedIOException("malformed reply from peer: " + e.getMessage(), e);
+    }
+  }
+
+  private static String base(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    http.shutdownNow();
+  }
+}

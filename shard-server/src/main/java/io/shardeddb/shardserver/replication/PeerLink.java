@@ -1,0 +1,103 @@
+package io.shardeddb.shardserver.replication;
+
+import io.micrometer.core.instrument.Timer;
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.ReplicateRequest;
+import io.shardeddb.protocol.shard.ReplicateResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * The primary's sender to one secondary: one request in flight at a time, and whatever was
+ * committed meanwhile goes in the next request (so concurrent writes share round trips and arrive
+ * in LSN order). When the secondary is unreachable, entries are dropped for a short back-off; the
+ * secondary notices the gap and pulls them from the log itself.
+ */
+final class PeerLink {
+  private static final long BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final int MAX_ENTRIES_PER_REQUEST = 4096;
+
+  private final Peer peer;
+  private final long epoch;
+  private final String primaryName;
+  private final PeerClient client;
+  private final QuorumTracker tracker;
+  private final LongConsumer onHigherEpoch;
+  private final Timer latency;
+  private final List<LogEntry> pending = new ArrayList<>();
+  private boolean inFlight;
+  private boolean closed;
+  private long downUntilNanos;
+
+  PeerLink(
+      Peer peer,
+      long epoch,
+      String primaryName,
+      PeerClient client,
+      QuorumTracker tracker,
+      LongConsumer onHigherEpoch,
+      Timer latency) {
+    this.peer = peer;
+    this.epoch = epoch;
+    this.primaryName = primaryName;
+    this.client = client;
+    this.tracker = tracker;
+    this.onHigherEpoch = onHigherEpoch;
+    this.latency = latency;
+  }
+
+  synchronized void offer(List<LogEntry> entries) {
+    if (closed || System.nanoTime() < downUntilNanos) {
+      return;
+    }
+    pending.addAll(entries);
+    if (!inFlight) {
+      sendLocked();
+    }
+  }
+
+  synchronized void close() {
+    closed = true;
+    pending.clear();
+  }
+
+  private void sendLocked() {
+    int n = Math.min(pending.size(), MAX_ENTRIES_PER_REQUEST);
+    List<LogEntry> batch = new ArrayList<>(pending.subList(0, n));
+    pending.subList(0, n).clear();
+    inFlight = true;
+    long start = System.nanoTime();
+    client
+        .replicate(peer, new ReplicateRequest(epoch, primaryName, batch))
+        .whenComplete((resp, err) -> done(resp, err, start));
+  }
+
+  private void done(ReplicateResponse resp, Throwable err, long start) {
+    long higherEpoch = -1;
+    synchronized (this) {
+      inFlight = false;
+      if (err == null) {
+        latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        tracker.peerHolds(peer.name(), resp.appliedLsn());
+      } else {
+        Throwable cause =
+            err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (cause instanceof PeerRefusal r && r.status() == 409) {
+          higherEpoch = Math.max(r.epoch(), epoch + 1);
+        }
+        pending.clear();
+        downUntilNanos = System.nanoTime() + BACKOFF_NANOS;
+      }
+      if (!closed && !pending.isEmpty() && higherEpoch < 0) {
+        sendLocked();
+      }
+    }
+    if (higherEpoch >= 0) {
+      onHigherEpoch.accept(higherEpoch);
+    }
+  }
+}

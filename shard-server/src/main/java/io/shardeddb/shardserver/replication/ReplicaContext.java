@@ -1,0 +1,272 @@
+package io.shardeddb.shardserver.replication;
+
+import io.shardeddb.protocol.shard.CopyProgress;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.config.ServerSettings;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import io.shardeddb.shardserver.storage.UserTable;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/**
+ * The in-memory mirror of what this replica is (config, role, epoch) and how far it is (applied
+ * LSN). Every change that must survive a restart is persisted by its caller before it lands here.
+ */
+@Singleton
+public class ReplicaContext {
+  private final String name;
+  private ShardConfig config;
+  private UserTable table;
+  private long epoch;
+  private Role role = Role.None;
+  private Peer primary;
+  private List<Peer> peers = List.of();
+  private WriteQuorum quorum = WriteQuorum.Majority;
+  private long appliedLsn;
+  private long lastEntryEpoch;
+  private long logStartLsn;
+  private long logStartEpoch;
+  private boolean fenced;
+  private ReplicaState secondaryState = ReplicaState.CatchingUp;
+  private CopyProgress copy;
+  private long primaryLsn;
+  private long verifiedEpoch = -1;
+  private long lastPrimaryContactNanos = System.nanoTime();
+
+  public ReplicaContext(ServerSettings server) {
+    this.name = server.name();
+  }
+
+  /** This replica's name. */
+  public String name() {
+    return name;
+  }
+
+  /** A consistent copy of the role-related state. */
+  public record View(
+      long epoch,
+      Role role,
+      Peer primary,
+      List<Peer> peers,
+      WriteQuorum quorum,
+      long appliedLsn,
+      long lastEntryEpoch,
+      boolean fenced,
+      long verifiedEpoch) {}
+
+  public synchronized View view() {
+    return new View(
+        epoch, role, primary, peers, quorum, appliedLsn, lastEntryEpoch, fenced, verifiedEpoch);
+  }
+
+  public synchronized ShardConfig config() {
+    return config;
+  }
+
+  /** The user's table, or a 503 when {@code /config} has not been received. */
+  public synchronized UserTable requireTable() {
+    if (table == null) {
+      throw ShardException.unavailable(
+          "shard-server " + name + " is not configured yet (POST /config first)");
+    }
+    return table;
+  }
+
+  /** The config, or a 503 when {@code /config} has not been received. */
+  public synchronized ShardConfig requireConfig() {
+    requireTable();
+    return config;
+  }
+
+  public synchronized void configure(ShardConfig config) {
+    this.config = config;
+    this.table = new UserTable(config.schema());
+  }
+
+  public synchronized void restore(
+      long epoch,
+      Role role,
+      Peer primary,
+      List<Peer> peers,
+      WriteQuorum quorum,
+      long appliedLsn,
+      long lastEntryEpoch,
+      long logStartLsn,
+      long logStartEpoch) {
+    this.epoch = epoch;
+    this.role = role;
+    this.primary = primary;
+    this.peers = peers;
+    this.quorum = quorum;
+    this.appliedLsn = appliedLsn;
+    this.lastEntryEpoch = lastEntryEpoch;
+    this.logStartLsn = logStartLsn;
+    this.logStartEpoch = logStartEpoch;
+    this.secondaryState = ReplicaState.CatchingUp;
+  }
+
+  public synchronized void assignRole(
+      long epoch, Role role, Peer primary, List<Peer> peers, WriteQuorum quorum) {
+    this.epoch = epoch;
+    this.role = role;
+    this.primary = primary;
+    this.peers = List.copyOf(peers);
+    this.quorum = quorum;
+    this.fenced = false;
+    this.verifiedEpoch = -1;
+    this.secondaryState = ReplicaState.CatchingUp;
+    this.primaryLsn = role == Role.Primary ? appliedLsn : primaryLsn;
+  }
+
+  /** A peer reported a higher epoch: stop acting as primary until the operator assigns a role. */
+  public synchronized void fence(long seenEpoch) {
+    this.epoch = Math.max(epoch, seenEpoch);
+    this.role = Role.None;
+    this.primary = null;
+    this.fenced = true;
+  }
+
+  public synchronized long appliedLsn() {
+    return appliedLsn;
+  }
+
+  public synchronized long lastEntryEpoch() {
+    return lastEntryEpoch;
+  }
+
+  public synchronized long logStartLsn() {
+    return logStartLsn;
+  }
+
+  public synchronized long logStartEpoch() {
+    return logStartEpoch;
+  }
+
+  /** Records entries committed locally up to {@code lsn} (written in {@code epoch}). */
+  public synchronized void advance(long lsn, long entryEpoch) {
+    if (lsn > appliedLsn) {
+      appliedLsn = lsn;
+      lastEntryEpoch = entryEpoch;
+    }
+    if (role == Role.Primary) {
+      primaryLsn = appliedLsn;
+    }
+    notifyAll();
+  }
+
+  /** After a snapshot load: the rows are those of {@code lsn}; the log starts after it. */
+  public synchronized void resetTo(long lsn, long entryEpoch, long verifiedForEpoch) {
+    appliedLsn = lsn;
+    lastEntryEpoch = entryEpoch;
+    logStartLsn = lsn;
+    logStartEpoch = entryEpoch;
+    verifiedEpoch = verifiedForEpoch;
+    copy = null;
+    notifyAll();
+  }
+
+  /**
+   * Waits up to {@code millis} for the applied LSN to reach {@code lsn}; returns whether it did.
+   */
+  public synchronized boolean awaitApplied(long lsn, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    while (appliedLsn < lsn) {
+      long left = (deadline - System.nanoTime()) / 1_000_000L;
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return true;
+  }
+
+  public synchronized void markVerified(long forEpoch) {
+    verifiedEpoch = forEpoch;
+  }
+
+  public synchronized void learnPrimaryLsn(long lsn) {
+    primaryLsn = Math.max(primaryLsn, lsn);
+    lastPrimaryContactNanos = System.nanoTime();
+  }
+
+  public synchronized long nanosSincePrimaryContact() {
+    return System.nanoTime() - lastPrimaryContactNanos;
+  }
+
+  public synchronized void secondaryState(ReplicaState state) {
+    this.secondaryState = state;
+    if (state != ReplicaState.Copying) {
+      copy = null;
+    }
+  }
+
+  public synchronized void copyProgress(CopyProgress progress) {
+    this.secondaryState = ReplicaState.Copying;
+    this.copy = progress;
+  }
+
+  /** What {@code /heartbeat} and readiness report. */
+  public synchronized ReplicaState state() {
+    if (secondaryState == ReplicaState.Copying && role == Role.Secondary) {
+      return ReplicaState.Copying;
+    }
+    if (config == null) {
+      return ReplicaState.Unconfigured;
+    }
+    if (fenced) {
+      return ReplicaState.Fenced;
+    }
+    if (role == Role.None) {
+      return ReplicaState.AwaitingRole;
+    }
+    if (role == Role.Primary) {
+      return ReplicaState.Ready;
+    }
+    return secondaryState;
+  }
+
+  /** How far behind the primary this replica is, as last learned (0 on the primary). */
+  public synchronized long lagLsn() {
+    return role == Role.Primary ? 0 : Math.max(0, primaryLsn - appliedLsn);
+  }
+
+  public synchronized Heartbeat heartbeat() {
+    ReplicaState s = state();
+    return new Heartbeat(
+        name,
+        config == null ? null : config.shardId(),
+        role,
+        epoch,
+        appliedLsn,
+        lastEntryEpoch,
+        primary == null ? null : primary.name(),
+        lagLsn(),
+        s,
+        s == ReplicaState.Copying ? copy : null);
+  }
+
+  /**
+   * Fails with 409 naming the primary unless this replica is the unfenced primary (client writes
+   * are only taken there).
+   */
+  public synchronized void requirePrimary() {
+    if (role == Role.Primary && !fenced) {
+      return;
+    }
+    if (fenced) {
+      throw ShardException.conflict(
+          "not primary: " + name + " was fenced by epoch " + epoch + " and awaits a new role");
+    }
+    if (primary == null) {
+      throw ShardException.conflict(
+          "not primary: " + name + " has no primary assigned yet (epoch " + epoch + ")");
+    }
+    throw ShardException.conflict(
+        "not primary: primary is " + primary.name() + " (epoch " + epoch + ")");
+  }
+}

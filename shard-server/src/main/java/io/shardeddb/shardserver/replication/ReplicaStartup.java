@@ -1,0 +1,76 @@
+package io.shardeddb.shardserver.replication;
+
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import io.shardeddb.shardserver.storage.ShardMeta;
+import io.shardeddb.shardserver.storage.ShardStore;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * On start, restores what the replica persisted (config, role, epoch, applied LSN) and resumes: a
+ * primary orders writes again (a peer fences it if the epoch moved on meanwhile), a secondary
+ * catches up or finishes an interrupted re-copy.
+ */
+@Singleton
+public class ReplicaStartup {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaStartup.class);
+
+  private final ReplicaContext ctx;
+  private final ShardStore store;
+  private final ShardConfigService configs;
+  private final RoleStore roles;
+  private final WriteCoordinator coordinator;
+  private final SecondarySync sync;
+
+  public ReplicaStartup(
+      ReplicaContext ctx,
+      ShardStore store,
+      ShardConfigService configs,
+      RoleStore roles,
+      WriteCoordinator coordinator,
+      SecondarySync sync) {
+    this.ctx = ctx;
+    this.store = store;
+    this.configs = configs;
+    this.roles = roles;
+    this.coordinator = coordinator;
+    this.sync = sync;
+  }
+
+  @EventListener
+  void onStartup(StartupEvent event) {
+    ShardMeta m = store.loadMeta();
+    if (m.configJson() != null) {
+      configs.restore(m.configJson());
+    }
+    Role role = Role.valueOf(m.role());
+    Peer primary = m.primaryName() == null ? null : new Peer(m.primaryName(), m.primaryUrl());
+    ctx.restore(
+        m.epoch(),
+        role,
+        primary,
+        roles.readPeers(m.peersJson()),
+        WriteQuorum.valueOf(m.writeQuorum()),
+        m.appliedLsn(),
+        m.lastEntryEpoch(),
+        m.logStartLsn(),
+        m.logStartEpoch());
+    LOG.info(
+        "{} restored: role {} epoch {} applied lsn {}",
+        ctx.name(),
+        role,
+        m.epoch(),
+        m.appliedLsn());
+    if (role == Role.Primary) {
+      ctx.markVerified(m.epoch());
+      coordinator.becomePrimary();
+    } else if (role == Role.Secondary) {
+      sync.trigger();
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package io.shardeddb.shardserver.replication;
+
+import io.micronaut.serde.annotation.Serdeable;
+import io.shardeddb.shardserver.storage.ShardConfig;
+
+/**
+ * The first line of {@code GET /snapshot}: the LSN and epoch the rows are consistent at, how many
+ * rows follow (one JSON object per line) and the shard config, so an empty replica can adopt it.
+ */
+@Serdeable
+public record SnapshotHeader(long lsn, long epoch, long rows, ShardConfig config) {}

@@ -1,0 +1,48 @@
+package io.shardeddb.shardserver.storage;
+
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.schema.TableSchema;
+import java.util.Locale;
+
+/** Derives and checks database names and points a server URL at one database. */
+public final class DatabaseNames {
+  private DatabaseNames() {}
+
+  /** {@code shardeddb_<server name>} with every character outside [a-z0-9_] replaced by '_'. */
+  public static String forServer(String serverName) {
+    String name = "shardeddb_" + sanitize(serverName);
+    return name.length() > 64 ? name.substring(0, 64) : name;
+  }
+
+  /** Lower-cases and replaces characters that are not letters, digits or '_' with '_'. */
+  public static String sanitize(String raw) {
+    return raw.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+  }
+
+  /** Fails unless {@code name} is a plain identifier that is safe to quote. */
+  public static String requireValid(String name) {
+    if (!TableSchema.IDENTIFIER.matcher(name).matches()) {
+      throw new InvalidRequestException(
+          "database name '" + name + "' is not allowed (letters, digits and '_' only)");
+    }
+    return name;
+  }
+
+  /**
+   * Replaces the database part of a {@code jdbc:mysql://host:port/[db][?params]} URL, keeping the
+   * parameters.
+   */
+  public static String withDatabase(String serverUrl, String database) {
+    String base = serverUrl;
+    String query = "";
+    int q = serverUrl.indexOf('?');
+    if (q >= 0) {
+      base = serverUrl.substring(0, q);
+      query = serverUrl.substring(q);
+    }
+    int hostStart = base.indexOf("//");
+    int slash = base.indexOf('/', hostStart < 0 ? 0 : hostStart + 2);
+    String hostPart = slash < 0 ? base : base.substring(0, slash);
+    return hostPart + "/" + database + query;
+  }
+}

@@ -1,0 +1,62 @@
+package io.shardeddb.shardserver.storage;
+
+import io.micronaut.context.annotation.Context;
+import io.shardeddb.shardserver.config.ServerSettings;
+import io.shardeddb.shardserver.config.StorageSettings;
+import jakarta.annotation.PreDestroy;
+import java.nio.file.Path;
+
+/**
+ * The MySQL-protocol server this replica stores its rows in: the configured {@code jdbc-url}, or an
+ * embedded MariaDB started in the data directory (and stopped with the application).
+ */
+@Context
+public class DatabaseServer implements AutoCloseable {
+  private final EmbeddedMariaDb embedded;
+  private final String url;
+  private final String user;
+  private final String password;
+
+  public DatabaseServer(StorageSettings storage, ServerSettings server) {
+    if (storage.external()) {
+      embedded = null;
+      url = storage.jdbcUrl();
+      user = blank(storage.jdbcUser()) ? "root" : storage.jdbcUser();
+      password = blank(storage.jdbcPassword()) ? "" : storage.jdbcPassword();
+    } else {
+      Path dir =
+          blank(storage.dataDir())
+              ? Path.of("data", DatabaseNames.sanitize(server.name()), "mariadb")
+              : Path.of(storage.dataDir(), "mariadb");
+      embedded = EmbeddedMariaDb.start(dir, storage.embeddedPort());
+      url = embedded.jdbcUrl();
+      user = embedded.user();
+      password = embedded.password();
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  /** The server URL as configured (it may or may not name a database). */
+  public String url() {
+    return url;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  public String password() {
+    return password;
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.shardeddb.shardserver.storage;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.Operation;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/** Converts log entries to and from their stored form (rows as JSON text). */
+@Singleton
+public class LogCodec {
+  private static final Argument<List<Map<String, Object>>> ROWS =
+      Argument.listOf(Argument.mapOf(String.class, Object.class));
+  private final JsonMapper json;
+
+  public LogCodec(JsonMapper json) {
+    this.json = json;
+  }
+
+  public LogRecord toRecord(LogEntry e) {
+    try {
+      String payload = e.rows() == null ? null : json.writeValueAsString(e.rows());
+      return new LogRecord(e.lsn(), e.epoch(), e.op().name(), e.key(), e.requestId(), payload);
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot encode log entry " + e.lsn(), ex);
+    }
+  }
+
+  public LogEntry toEntry(LogRecord r) {
+    try {
+      List<Map<String, Object>> rows =
+          r.payload() == null ? null : json.readValue(r.payload(), ROWS);
+      return new LogEntry(
+          r.lsn(), r.epoch(), Operation.valueOf(r.op()), rows, r.rowKey(), r.requestId());
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot decode log entry " + r.lsn(), ex);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package io.shardeddb.shardserver.storage;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+
+/** One row of {@code replication_log}; {@code payload} is the entry's rows as JSON. */
+@MappedEntity("replication_log")
+public record LogRecord(
+    @Id Long lsn,
+    long epoch,
+    String op,
+    @Nullable Long rowKey,
+    @Nullable String requestId,
+    @Nullable String payload) {}

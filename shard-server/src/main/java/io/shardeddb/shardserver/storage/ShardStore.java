@@ -1,0 +1,299 @@
+package io.shardeddb.shardserver.storage;
+
+import io.micronaut.transaction.TransactionOperations;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.LogEntry;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Transactions over the replica's database: the user's rows, the replication log and the metadata
+ * row change together, so an entry is in the log exactly when its change is in the table.
+ */
+@Singleton
+public class ShardStore {
+  /** Work on a connection inside a transaction; SQL failures roll the transaction back. */
+  @FunctionalInterface
+  public interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private final ConnectionPool pool;
+  private final TransactionOperations<Connection> tx;
+  private final ShardMetaRepository meta;
+  private final ReplicationLogRepository log;
+  private final LogCodec codec;
+
+  public ShardStore(
+      ConnectionPool pool,
+      TransactionOperations<Connection> tx,
+      ShardMetaRepository meta,
+      ReplicationLogRepository log,
+      LogCodec codec) {
+    this.pool = pool;
+    this.tx = tx;
+    this.meta = meta;
+    this.log = log;
+    this.codec = codec;
+  }
+
+  /** Runs {@code work} in one read-write transaction. */
+  public <T> T inTransaction(SqlWork<T> work) {
+    return tx.executeWrite(
+        status -> {
+          try {
+            return work.run(status.getConnection());
+          } catch (SQLException e) {
+            throw new StorageException("database error: " + e.getMessage(), e);
+          }
+        });
+  }
+
+  /** Runs {@code work} in a read-only transaction. */
+  public <T> T read(SqlWork<T> work) {
+    return tx.executeRead(
+        status -> {
+          try {
+            return work.run(status.getConnection());
+          } catch (SQLException e) {
+            throw new StorageException("database error: " + e.getMessage(), e);
+          }
+        });
+  }
+
+  public ShardMeta loadMeta() {
+    return tx.executeRead(
+        status ->
+            meta.findById(1)
+                .orElseThrow(() -> new IllegalStateException("shard_meta row 1 is missing")));
+  }
+
+  /** Persists the config and creates the user's table in one go. */
+  public void configure(String configJson, UserTable table) {
+    inTransaction(
+        c -> {
+          table.create(c);
+          meta.saveConfig(configJson);
+          return null;
+        });
+  }
+
+  /** Creates the user's table if it is missing (after a restart). */
+  public void ensureTable(UserTable table) {
+    inTransaction(
+        c -> {
+          table.create(c);
+          return null;
+        });
+  }
+
+  public void saveRole(
+      long epoch,
+      String role,
+      String primaryName,
+      String primaryUrl,
+      String peersJson,
+      String writeQuorum) {
+    inTransaction(
+        c -> {
+          meta.saveRole(epoch, role, primaryName, primaryUrl, peersJson, writeQuorum);
+          return null;
+        });
+  }
+
+  /** Inside a transaction: the LSN of the entry written for {@code requestId}, if any. */
+  public Optional<Long> lsnOfRequest(String requestId) {
+    return log.findByRequestId(requestId).map(LogRecord::lsn);
+  }
+
+  /** Inside a transaction: appends entries and moves the applied LSN to the last one. */
+  public void appendLog(List<LogEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    log.saveAll(entries.stream().map(codec::toRecord).toList());
+    LogEntry last = entries.get(entries.size() - 1);
+    meta.saveProgress(last.lsn(), last.epoch());
+  }
+
+  /**
+   * Applies replicated entries (consecutive, starting right after the applied LSN) to the table and
+   * the log in one transaction. Replaying is idempotent: inserts replace, updates and deletes of
+   * missing rows do nothing.
+   */
+  public void applyReplicated(UserTable table, List<LogEntry> entries) {
+    TableSchema schema = table.schema();
+    inTransaction(
+        c -> {
+          for (LogEntry e : entries) {
+            switch (e.op()) {
+              case Write -> table.upsert(c, e.rows().stream().map(schema::coerceRow).toList());
+              case Update -> table.update(c, e.key(), schema.coercePartialRow(e.rows().get(0)));
+              case Delete -> table.delete(c, e.key());
+            }
+          }
+          appendLog(entries);
+          return null;
+        });
+  }
+
+  /** Entries from {@code fromLsn} on, at most {@code limit}. */
+  public List<LogEntry> logPage(long fromLsn, int limit) {
+    return tx.executeRead(status -> log.page(fromLsn, limit).stream().map(codec::toEntry).toList());
+  }
+
+  /** The epoch of the entry at {@code lsn} in the log, if held. */
+  public Optional<Long> epochAt(long lsn) {
+    return tx.executeRead(status -> log.findById(lsn).map(LogRecord::epoch));
+  }
+
+  /** Starts a re-copy: marks it pending (so a crash resumes it) and empties table and log. */
+  public void beginCopy(UserTable table) {
+    inTransaction(
+        c -> {
+          meta.saveCopyPending(true);
+          return null;
+        });
+    inTransaction(
+        c -> {
+          table.truncate(c);
+          log.deleteAll();
+          return null;
+        });
+  }
+
+  /** Loads one chunk of snapshot rows. */
+  public void loadChunk(UserTable table, List<Map<String, Object>> rows) {
+    inTransaction(
+        c -> {
+          table.insert(c, rows);
+          return null;
+        });
+  }
+
+  /** Ends a re-copy: the rows are those of {@code lsn}, and the log continues after it. */
+  public void finishCopy(long lsn, long epoch) {
+    inTransaction(
+        c -> {
+          meta.saveSnapshotBase(lsn, epoch);
+          return null;
+        });
+  }
+
+  /**
+   * Opens a consistent snapshot (its own connection and REPEATABLE READ transaction): the applied
+   * LSN, the row count and a cursor over all rows, all as of the same moment.
+   */
+  public Snapshot openSnapshot(UserTable table) {
+    Connection c = null;
+    try {
+      c = pool.dataSource().getConnection();
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try (Statement s = c.createStatement()) {
+        s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+      }
+      long lsn;
+      long epoch;
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery("SELECT applied_lsn, last_entry_epoch FROM shard_meta WHERE id = 1")) {
+        rs.next();
+        lsn = rs.getLong(1);
+        epoch = rs.getLong(2);
+      }
+      long rows = table.count(c);
+      Statement cursor = table.openCursor(c);
+      return new Snapshot(c, cursor, table, lsn, epoch, rows);
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw new StorageException("cannot open snapshot: " + e.getMessage(), e);
+    }
+  }
+
+  /** A consistent view of every row, read row by row; close it to end its transaction. */
+  public static final class Snapshot implements AutoCloseable {
+    private final Connection connection;
+    private final Statement cursor;
+    private final ResultSet rows;
+    private final UserTable table;
+    private final long lsn;
+    private final long epoch;
+    private final long rowCount;
+
+    Snapshot(
+        Connection connection,
+        Statement cursor,
+        UserTable table,
+        long lsn,
+        long epoch,
+        long rowCount)
+        throws SQLException {
+      this.connection = connection;
+      this.cursor = cursor;
+      this.rows = cursor.getResultSet();
+      this.table = table;
+      this.lsn = lsn;
+      this.epoch = epoch;
+      this.rowCount = rowCount;
+    }
+
+    public long lsn() {
+      return lsn;
+    }
+
+    public long epoch() {
+      return epoch;
+    }
+
+    public long rowCount() {
+      return rowCount;
+    }
+
+    /** Up to {@code max} next rows; empty at the end. */
+    public List<Map<String, Object>> next(int max) {
+      try {
+        List<Map<String, Object>> out = new ArrayList<>();
+        while (out.size() < max && rows.next()) {
+          out.add(table.read(rows));
+        }
+        return out;
+      } catch (SQLException e) {
+        throw new StorageException("snapshot read failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        rows.close();
+        cursor.close();
+        connection.rollback();
+      } catch (SQLException ignored) {
+        // The connection is closed below either way; a failed rollback of a read-only
+        // transaction loses nothing.
+      } finally {
+        closeQuietly(connection);
+      }
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.setAutoCommit(true);
+      c.close();
+    } catch (SQLException ignored) {
+      // Returning a broken connection to the pool fails; the pool evicts it.
+    }
+  }
+}

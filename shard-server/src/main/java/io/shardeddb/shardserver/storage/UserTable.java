@@ -1,0 +1,256 @@
+package io.shardeddb.shardserver.storage;
+
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.TableSchema;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * SQL for the user's table. Names come from a validated {@link TableSchema} and are always quoted;
+ * values only ever travel as bound parameters.
+ */
+public final class UserTable {
+  private final TableSchema schema;
+  private final String table;
+  private final String key;
+  private final String columnList;
+
+  public UserTable(TableSchema schema) {
+    this.schema = schema.validate();
+    this.table = quote(schema.table());
+    this.key = quote(schema.shardKey());
+    this.columnList =
+        schema.columns().stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+  }
+
+  public TableSchema schema() {
+    return schema;
+  }
+
+  /** Creates the table if it does not exist; the shard key is the primary key. */
+  public void create(Connection c) throws SQLException {
+    StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (");
+    for (Column col : schema.columns()) {
+      sql.append(quote(col.name())).append(' ').append(col.type().sqlType());
+      sql.append(col.name().equals(schema.shardKey()) ? " NOT NULL, " : " NULL, ");
+    }
+    sql.append("PRIMARY KEY (").append(key).append(")) ENGINE = InnoDB");
+    try (Statement s = c.createStatement()) {
+      s.execute(sql.toString());
+    }
+  }
+
+  /** Inserts rows (already coerced, in column order); fails on a duplicate key. */
+  public void insert(Connection c, List<Map<String, Object>> rows) throws SQLException {
+    write(c, rows, false);
+  }
+
+  /** Inserts rows or replaces the ones whose key exists (replaying a log entry). */
+  public void upsert(Connection c, List<Map<String, Object>> rows) throws SQLException {
+    write(c, rows, true);
+  }
+
+  private void write(Connection c, List<Map<String, Object>> rows, boolean replace)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    String placeholders =
+        "(" + schema.columns().stream().map(col -> "?").collect(Collectors.joining(", ")) + ")";
+    StringBuilder sql =
+        new StringBuilder("INSERT INTO ")
+            .append(table)
+            .append(" (")
+            .append(columnList)
+            .append(") VALUES ");
+    for (int i = 0; i < rows.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(placeholders);
+    }
+    if (replace) {
+      sql.append(" ON DUPLICATE KEY UPDATE ");
+      sql.append(
+          schema.columns().stream()
+              .map(col -> quote(col.name()) + " = VALUES(" + quote(col.name()) + ")")
+              .collect(Collectors.joining(", ")));
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int i = 1;
+      for (Map<String, Object> row : rows) {
+        for (Column col : schema.columns()) {
+          ps.setObject(i++, row.get(col.name()));
+        }
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  /** The keys among {@code keys} that already have a row. */
+  public List<Long> existingKeys(Connection c, Collection<Long> keys) throws SQLException {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    String in = keys.stream().map(k -> "?").collect(Collectors.joining(", "));
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT " + key + " FROM " + table + " WHERE " + key + " IN (" + in + ")")) {
+      int i = 1;
+      for (Long k : keys) {
+        ps.setLong(i++, k);
+      }
+      List<Long> found = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getLong(1));
+        }
+      }
+      return found;
+    }
+  }
+
+  /** Sets the given columns of the row with {@code k}; returns how many rows matched (0 or 1). */
+  public int update(Connection c, long k, Map<String, Object> values) throws SQLException {
+    Map<String, Object> set = new LinkedHashMap<>(values);
+    set.remove(schema.shardKey());
+    if (set.isEmpty()) {
+      return existingKeys(c, List.of(k)).size();
+    }
+    String assignments =
+        set.keySet().stream().map(n -> quote(n) + " = ?").collect(Collectors.joining(", "));
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE " + table + " SET " + assignments + " WHERE " + key + " = ?")) {
+      int i = 1;
+      for (Object v : set.values()) {
+        ps.setObject(i++, v);
+      }
+      ps.setLong(i, k);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Deletes the row with {@code k}; returns how many rows were removed (0 or 1). */
+  public int delete(Connection c, long k) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM " + table + " WHERE " + key + " = ?")) {
+      ps.setLong(1, k);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Removes every row (before a snapshot is loaded). */
+  public void truncate(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("DELETE FROM " + table);
+    }
+  }
+
+  /** The rows with {@code low <= key <= high}, in key order. */
+  public List<Map<String, Object>> range(Connection c, long low, long high) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + columnList
+                + " FROM "
+                + table
+                + " WHERE "
+                + key
+                + " BETWEEN ? AND ? ORDER BY "
+                + key)) {
+      ps.setLong(1, low);
+      ps.setLong(2, high);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(read(rs));
+        }
+      }
+      return rows;
+    }
+  }
+
+  /** The number of rows. */
+  public long count(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * Opens a streaming cursor over all rows in key order (the driver fetches row by row, so the
+   * shard is never held in memory). The caller closes the statement.
+   */
+  public Statement openCursor(Connection c) throws SQLException {
+    Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+    s.setFetchSize(Integer.MIN_VALUE);
+    s.execute("SELECT " + columnList + " FROM " + table + " ORDER BY " + key);
+    return s;
+  }
+
+  /** Reads the current row of a result set into Java values in column order. */
+  public Map<String, Object> read(ResultSet rs) throws SQLException {
+    Map<String, Object> row = new LinkedHashMap<>();
+    for (Column col : schema.columns()) {
+      Object v =
+          switch (col.type()) {
+            case Number -> rs.getLong(col.name());
+            case String -> rs.getString(col.name());
+            case Decimal -> normalize(rs.getBigDecimal(col.name()));
+            case Boolean -> rs.getBoolean(col.name());
+          };
+      row.put(col.name(), rs.wasNull() ? null : v);
+    }
+    return row;
+  }
+
+  /**
+   * The row as it travels in the log and snapshots: decimals as strings, so no JSON reader turns
+   * them into doubles and loses digits.
+   */
+  public Map<String, Object> toWire(Map<String, Object> row) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : row.entrySet()) {
+      Object v = e.getValue();
+      out.put(e.getKey(), v instanceof BigDecimal d ? normalize(d).toPlainString() : v);
+    }
+    return out;
+  }
+
+  /** A canonical text of a row for checksums: typed, column order, unit-separated. */
+  public String canonical(Map<String, Object> row) {
+    StringBuilder sb = new StringBuilder();
+    for (Column col : schema.columns()) {
+      Object v = row.get(col.name());
+      if (v instanceof BigDecimal d) {
+        v = normalize(d).toPlainString();
+      }
+      sb.append(col.type() == ColumnType.String && v != null ? "s:" : "")
+          .append(v)
+          .append('\u001f');
+    }
+    return sb.append('\n').toString();
+  }
+
+  private static BigDecimal normalize(BigDecimal d) {
+    if (d == null) {
+      return null;
+    }
+    BigDecimal s = d.stripTrailingZeros();
+    return s.scale() < 0 ? s.setScale(0) : s;
+  }
+
+  private static String quote(String identifier) {
+    return "`" + identifier + "`";
+  }
+}

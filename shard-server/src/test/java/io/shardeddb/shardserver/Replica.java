@@ -1,0 +1,86 @@
+package io.shardeddb.shardserver;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A shard-server started in this JVM on a fixed loopback port and its own database. */
+final class Replica implements AutoCloseable {
+  final String name;
+  final int port;
+  final String database;
+  private final Map<String, Object> extra;
+  private ApplicationContext context;
+
+  private Replica(String name, int port, String database, Map<String, Object> extra) {
+    this.name = name;
+    this.port = port;
+    this.database = database;
+    this.extra = extra;
+  }
+
+  /** Starts a replica named {@code name} in database {@code database}. */
+  static Replica start(String name, String database, Map<String, Object> extra) {
+    Replica r = new Replica(name, freePort(), database, extra);
+    r.start();
+    return r;
+  }
+
+  static Replica start(String name, String database) {
+    return start(name, database, Map.of());
+  }
+
+  void start() {
+    EmbeddedMariaDb db = SharedMariaDb.get();
+    Map<String, Object> props = new HashMap<>();
+    props.put("micronaut.server.port", port);
+    props.put("micronaut.server.host", "127.0.0.1");
+    props.put("shardeddb.server.name", name);
+    props.put("shardeddb.storage.jdbc-url", db.jdbcUrl());
+    props.put("shardeddb.storage.jdbc-user", db.user());
+    props.put("shardeddb.storage.jdbc-password", db.password());
+    props.put("shardeddb.storage.database", database);
+    props.putAll(extra);
+    context = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+  }
+
+  /** Stops the server (its database stays, like a pod whose process died). */
+  void stop() {
+    if (context != null) {
+      context.close();
+      context = null;
+    }
+  }
+
+  boolean running() {
+    return context != null;
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  Peer peer() {
+    return new Peer(name, url());
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
