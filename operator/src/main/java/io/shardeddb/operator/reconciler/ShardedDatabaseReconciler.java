@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -171,7 +172,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
 
     List<String> problems = validator.problems(sdb);
     if (!problems.isEmpty()) {
-      return finish(sdb, previous, aggregator.invalid(sdb, previous, problems, now), false);
+      return finish(
+          sdb, context, previous, aggregator.invalid(sdb, previous, problems, now), false);
     }
 
     Map<String, List<PodView>> podsByShard =
@@ -232,7 +234,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
             refusals.stream().map(ShardRemovalGuard.Refusal::reason).toList(),
             router,
             now);
-    return finish(sdb, previous, result, result.busy());
+    return finish(sdb, context, previous, result, result.busy());
   }
 
   @Override
@@ -243,21 +245,44 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         sdb.getStatus() != null
             ? sdb.getStatus()
             : new ShardedDatabaseStatus(null, null, null, null, null, null);
-    sdb.setStatus(aggregator.failed(sdb, previous, e, clock.instant()));
-    return ErrorStatusUpdateControl.patchStatus(sdb);
+    ShardedDatabaseStatus failed = aggregator.failed(sdb, previous, e, clock.instant());
+    if (!failed.equals(previous)) {
+      try {
+        writeStatus(sdb, context, failed);
+      } catch (RuntimeException writeFailed) {
+        LOG.debug("could not record the failure of {}", sdb.getMetadata().getName(), writeFailed);
+      }
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   private UpdateControl<ShardedDatabase> finish(
       ShardedDatabase sdb,
+      Context<ShardedDatabase> context,
       ShardedDatabaseStatus previous,
       StatusAggregator.Result result,
       boolean busy) {
     Duration next = result.failoverPending() ? FAILOVER_WATCH : busy ? BUSY_RESYNC : SETTLED_RESYNC;
-    if (result.status().equals(previous)) {
-      return UpdateControl.<ShardedDatabase>noUpdate().rescheduleAfter(next);
+    if (!result.status().equals(previous)) {
+      writeStatus(sdb, context, result.status());
     }
-    sdb.setStatus(result.status());
-    return UpdateControl.patchStatus(sdb).rescheduleAfter(next);
+    return UpdateControl.<ShardedDatabase>noUpdate().rescheduleAfter(next);
+  }
+
+  /**
+   * Replaces the whole status with optimistic locking and caches the answer, so the next pass sees
+   * the epoch it just recorded. A JSON patch computed against a stale copy could land on the wrong
+   * array element; a conflict here simply fails this pass and it is retried.
+   */
+  private static void writeStatus(
+      ShardedDatabase sdb, Context<ShardedDatabase> context, ShardedDatabaseStatus status) {
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+        sdb,
+        context,
+        r -> {
+          r.setStatus(status);
+          return r;
+        });
   }
 
   private static ShardConfigRequest configRequest(ShardedDatabaseSpec spec, ShardSpec shard) {
