@@ -12,8 +12,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kubectl-sdb local delete-pod POD [--wipe]}: delete a pod through the API (its
- * StatefulSet recreates it); {@code --wipe} also loses its volume, as when a node's disk dies.
+ * {@code kubectl-sdb local delete-pod POD [--wipe]}: delete a pod through the API (its StatefulSet
+ * recreates it); {@code --wipe} also loses its volume, as when a node's disk dies.
  */
 @Command(name = "delete-pod", description = "Delete a local pod; --wipe also loses its volume.")
 public final class LocalDeletePodCommand implements Callable<Integer> {
@@ -51,9 +51,7 @@ public final class LocalDeletePodCommand implements Callable<Integer> {
         Thread.sleep(1500);
       }
       client.pods().withName(pod).delete();
-      spec.commandLine()
-          .getOut()
-          .println("deleted pod " + pod + (wipe ? " and its volume" : ""));
+      spec.commandLine().getOut().println("deleted pod " + pod + (wipe ? " and its volume" : ""));
       return 0;
     }
   }

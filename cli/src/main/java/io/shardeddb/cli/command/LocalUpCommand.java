@@ -41,8 +41,9 @@ public final class LocalUpCommand implements Callable<Integer> {
 
   @Option(
       names = "--data-dir",
-      description = "where pods keep their data and logs (default: .local-data in the project);"
-          + " emptied at start")
+      description =
+          "where pods keep their data and logs (default: .local-data in the project);"
+              + " emptied at start")
   Path dataDir;
 
   @Option(
@@ -92,9 +93,18 @@ public final class LocalUpCommand implements Callable<Integer> {
     }
     if (info.isEmpty()) {
       err.println(
-          "error: the router of " + name + " was not ready within " + timeout + "; see the pod logs"
-              + " in " + data.resolve("logs") + " and `kubectl-sdb status " + name
-              + " --kubeconfig " + cluster.kubeconfig() + "`");
+          "error: the router of "
+              + name
+              + " was not ready within "
+              + timeout
+              + "; see the pod logs"
+              + " in "
+              + data.resolve("logs")
+              + " and `kubectl-sdb status "
+              + name
+              + " --kubeconfig "
+              + cluster.kubeconfig()
+              + "`");
       err.flush();
       return 1;
     }
@@ -115,8 +125,7 @@ public final class LocalUpCommand implements Callable<Integer> {
     out.println();
     out.println("Try:");
     out.println("  curl -s" + auth + " " + r.routerUrl() + "/status");
-    out.println(
-        "  kubectl-sdb status " + name + " --kubeconfig " + r.kubeconfig());
+    out.println("  kubectl-sdb status " + name + " --kubeconfig " + r.kubeconfig());
     out.println();
     out.println("Press Ctrl-C to stop everything.");
     out.flush();

@@ -3,7 +3,10 @@ package io.shardeddb.cli.command;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the ShardedDB checkout (its built jars and crds/): {@code -Dshardeddb.home}, else upwards from the working directory. */
+/**
+ * Finds the ShardedDB checkout (its built jars and crds/): {@code -Dshardeddb.home}, else upwards
+ * from the working directory.
+ */
 final class ProjectHome {
   private ProjectHome() {}
 

@@ -12,7 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code kubectl-sdb status NAME}: shards, primaries, epochs, replicas and conditions as tables. */
+/**
+ * {@code kubectl-sdb status NAME}: shards, primaries, epochs, replicas and conditions as tables.
+ */
 @Command(name = "status", description = "Show a ShardedDatabase's shards, replicas and conditions.")
 public final class StatusCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "the ShardedDatabase's name")
@@ -56,7 +58,8 @@ public final class StatusCommand implements Callable<Integer> {
           .append(", observed ")
           .append(status.getOrDefault("observedGeneration", "-"))
           .append(")\n\n");
-      sb.append(String.format("%-12s %-8s %-8s %s%n", "CONDITION", "STATUS", "", "REASON: MESSAGE"));
+      sb.append(
+          String.format("%-12s %-8s %-8s %s%n", "CONDITION", "STATUS", "", "REASON: MESSAGE"));
       for (Object o : asList(status.get("conditions"))) {
         Map<String, Object> c = asMap(o);
         sb.append(
@@ -75,7 +78,8 @@ public final class StatusCommand implements Callable<Integer> {
         if (replicas.isEmpty()) {
           sb.append(
               String.format(
-                  "%-8s %-6s %-24s%n", s.get("id"), s.get("epoch"), s.getOrDefault("primary", "-")));
+                  "%-8s %-6s %-24s%n",
+                  s.get("id"), s.get("epoch"), s.getOrDefault("primary", "-")));
         }
         for (Object ro : replicas) {
           Map<String, Object> r = asMap(ro);

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole system on one machine: an in-process Kubernetes API with the CRD, the real operator
- * against it, one embedded MariaDB shared by every shard-server pod (a database per pod, so a
- * pod's "volume" survives its process restarting), and the local pod runner that turns the
- * operator's StatefulSets and Deployments into processes on loopback addresses.
+ * against it, one embedded MariaDB shared by every shard-server pod (a database per pod, so a pod's
+ * "volume" survives its process restarting), and the local pod runner that turns the operator's
+ * StatefulSets and Deployments into processes on loopback addresses.
  */
 public final class LocalCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
@@ -105,7 +105,7 @@ public final class LocalCluster implements AutoCloseable {
     if (operator != null) {
       throw new IllegalStateException("operator already running");
     }
-    operator = new ShardedDbOperator(kube.client(), OperatorSettings.local(options.namespace()));
+    operator = new ShardedDbOperator(kube.client(), OperatorSettings.inProcess());
     operator.start();
   }
 
@@ -133,8 +133,13 @@ public final class LocalCluster implements AutoCloseable {
   public Optional<RouterInfo> routerInfo(String database) {
     KubernetesClient c = kube.client();
     Optional<Pod> ready =
-        c.pods().inNamespace(options.namespace()).withLabel("app.kubernetes.io/instance", database)
-            .list().getItems().stream()
+        c
+            .pods()
+            .inNamespace(options.namespace())
+            .withLabel("app.kubernetes.io/instance", database)
+            .list()
+            .getItems()
+            .stream()
             .filter(p -> p.getMetadata().getName().startsWith(database + "-router"))
             .filter(LocalCluster::isReady)
             .findFirst();
@@ -148,8 +153,11 @@ public final class LocalCluster implements AutoCloseable {
 
   private Optional<String> routerToken(String database) {
     Secret s =
-        kube.client().secrets().inNamespace(options.namespace())
-            .withName(database + "-router-token").get();
+        kube.client()
+            .secrets()
+            .inNamespace(options.namespace())
+            .withName(database + "-router-token")
+            .get();
     if (s == null || s.getData() == null || s.getData().get("token") == null) {
       return Optional.empty();
     }

@@ -33,11 +33,17 @@ public final class LocalKubernetes implements AutoCloseable {
     this.url = "http://127.0.0.1:" + server.getPort();
   }
 
-  /** Starts the API on 127.0.0.1 ({@code port} 0 picks a free one) and writes {@code kubeconfig}. */
+  /**
+   * Starts the API on 127.0.0.1 ({@code port} 0 picks a free one) and writes {@code kubeconfig}.
+   */
   public static LocalKubernetes start(int port, Path kubeconfig, String namespace) {
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     try {
       server.init(InetAddress.getByName("127.0.0.1"), port);
     } catch (IOException e) {

@@ -73,7 +73,10 @@ public final class LocalPodRunner implements AutoCloseable {
   private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
   private final Map<String, Pod> lastSeen = new HashMap<>();
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+      HttpClient.newBuilder()
+          .connectTimeout(PROBE_TIMEOUT)
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -133,6 +136,8 @@ public final class LocalPodRunner implements AutoCloseable {
     pods.forEach(p -> byName.put(p.getMetadata().getName(), p));
 
     stopProcessesOfDeletedPods(byName);
+    sets = collectOrphans(sets, client.apps().statefulSets());
+    deployments = collectOrphans(deployments, client.apps().deployments());
 
     Set<String> wanted = new HashSet<>();
     for (StatefulSet s : sets) {
@@ -162,7 +167,8 @@ public final class LocalPodRunner implements AutoCloseable {
       }
     }
     for (Pod p : pods) {
-      if (wanted.contains(p.getMetadata().getName()) && p.getMetadata().getDeletionTimestamp() == null) {
+      if (wanted.contains(p.getMetadata().getName())
+          && p.getMetadata().getDeletionTimestamp() == null) {
         PodRuntime rt = ensureRunning(p);
         updatePodStatus(p, rt);
       }
@@ -173,6 +179,38 @@ public final class LocalPodRunner implements AutoCloseable {
     for (Deployment d : deployments) {
       updateDeploymentStatus(d);
     }
+  }
+
+  /**
+   * The garbage collector's part that matters here: workloads whose owning ShardedDatabase is gone
+   * are deleted (their pods follow on the next tick). Returns the workloads that remain.
+   */
+  private <T extends HasMetadata> List<T> collectOrphans(
+      List<T> workloads, io.fabric8.kubernetes.client.dsl.MixedOperation<T, ?, ?> api) {
+    Set<String> owners = new HashSet<>();
+    client
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+        .inNamespace(namespace)
+        .list()
+        .getItems()
+        .forEach(db -> owners.add(db.getMetadata().getUid()));
+    List<T> kept = new ArrayList<>();
+    for (T w : workloads) {
+      List<OwnerReference> refs = w.getMetadata().getOwnerReferences();
+      boolean orphan =
+          refs != null
+              && !refs.isEmpty()
+              && refs.stream()
+                  .allMatch(
+                      r -> "ShardedDatabase".equals(r.getKind()) && !owners.contains(r.getUid()));
+      if (orphan) {
+        LOG.info("{} {} lost its owner: deleting it", w.getKind(), w.getMetadata().getName());
+        api.inNamespace(namespace).resource(w).delete();
+      } else {
+        kept.add(w);
+      }
+    }
+    return kept;
   }
 
   private void stopProcessesOfDeletedPods(Map<String, Pod> current) {
@@ -194,7 +232,8 @@ public final class LocalPodRunner implements AutoCloseable {
     current.forEach(lastSeen::put);
   }
 
-  private void createPod(String name, HasMetadata owner, PodTemplateSpec template, String subdomain) {
+  private void createPod(
+      String name, HasMetadata owner, PodTemplateSpec template, String subdomain) {
     OwnerReference ref =
         new OwnerReferenceBuilder()
             .withApiVersion(owner.getApiVersion())
@@ -244,7 +283,8 @@ public final class LocalPodRunner implements AutoCloseable {
   private boolean isOwnedByWorkload(Pod p) {
     List<OwnerReference> refs = p.getMetadata().getOwnerReferences();
     return refs != null
-        && refs.stream().anyMatch(r -> "StatefulSet".equals(r.getKind()) || "Deployment".equals(r.getKind()));
+        && refs.stream()
+            .anyMatch(r -> "StatefulSet".equals(r.getKind()) || "Deployment".equals(r.getKind()));
   }
 
   private PodRuntime ensureRunning(Pod pod) {
@@ -473,9 +513,10 @@ public final class LocalPodRunner implements AutoCloseable {
         ready = false;
         restarts++;
         nextStart = Instant.now().plus(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
-            ? Duration.ofSeconds(10)
-            : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
+                ? Duration.ofSeconds(10)
+                : backoff.multipliedBy(2);
       }
       if (Instant.now().isBefore(nextStart)) {
         return;

@@ -13,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Resolves a container's environment as the kubelet would: literal values, the downward API
- * ({@code metadata.name}, {@code metadata.namespace}, {@code status.podIP}) and keys of Secrets and
+ * Resolves a container's environment as the kubelet would: literal values, the downward API ({@code
+ * metadata.name}, {@code metadata.namespace}, {@code status.podIP}) and keys of Secrets and
  * ConfigMaps read from the API. A reference that cannot be resolved fails the start, like
  * CreateContainerConfigError.
  */
@@ -74,11 +74,18 @@ final class PodEnvironment {
       ConfigMap cm =
           client.configMaps().inNamespace(ns).withName(src.getConfigMapKeyRef().getName()).get();
       String value =
-          cm == null || cm.getData() == null ? null : cm.getData().get(src.getConfigMapKeyRef().getKey());
+          cm == null || cm.getData() == null
+              ? null
+              : cm.getData().get(src.getConfigMapKeyRef().getKey());
       if (value == null) {
         throw new IllegalStateException(
-            "env " + name + ": configmap " + src.getConfigMapKeyRef().getName() + " has no key "
-                + src.getConfigMapKeyRef().getKey() + " (yet)");
+            "env "
+                + name
+                + ": configmap "
+                + src.getConfigMapKeyRef().getName()
+                + " has no key "
+                + src.getConfigMapKeyRef().getKey()
+                + " (yet)");
       }
       return value;
     }

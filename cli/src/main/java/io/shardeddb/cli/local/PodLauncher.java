@@ -29,7 +29,8 @@ final class PodLauncher {
     this.jvmOptions = List.copyOf(jvmOptions);
     this.components =
         List.of(
-            new Component("shard-server", projectHome.resolve("shard-server/target/shard-server.jar")),
+            new Component(
+                "shard-server", projectHome.resolve("shard-server/target/shard-server.jar")),
             new Component("router", projectHome.resolve("router/target/router.jar")));
     this.javaBin = javaHome.resolve("bin/java");
   }

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Checks a ShardedDatabase YAML file before local mode starts anything, with the same rules the
- * CRD enforces in a cluster (kind, name, schema, non-overlapping shards, enums, bounds), so a bad
- * file fails at once with a message naming the field instead of a half-started system.
+ * Checks a ShardedDatabase YAML file before local mode starts anything, with the same rules the CRD
+ * enforces in a cluster (kind, name, schema, non-overlapping shards, enums, bounds), so a bad file
+ * fails at once with a message naming the field instead of a half-started system.
  */
 public final class ResourceFileValidator {
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?");
@@ -51,7 +51,10 @@ public final class ResourceFileValidator {
     String name = r.getMetadata() == null ? null : r.getMetadata().getName();
     if (name == null || !DNS_LABEL.matcher(name).matches()) {
       throw new InvalidRequestException(
-          file + ": metadata.name '" + name + "' must be a DNS label (lower-case letters, digits,"
+          file
+              + ": metadata.name '"
+              + name
+              + "' must be a DNS label (lower-case letters, digits,"
               + " '-', at most 40 characters)");
     }
     Map<String, Object> spec = map(r.getAdditionalProperties().get("spec"), "spec", file);
@@ -107,7 +110,9 @@ public final class ResourceFileValidator {
           String id = String.valueOf(s.get("id"));
           if (!DNS_LABEL.matcher(id).matches()) {
             throw new InvalidRequestException(
-                "spec.shards[].id '" + id + "' must be a DNS label (lower-case letters, digits, '-')");
+                "spec.shards[].id '"
+                    + id
+                    + "' must be a DNS label (lower-case letters, digits, '-')");
           }
           docs.add(
               new ShardDoc(

@@ -33,7 +33,8 @@ class StatusTableTest {
     assertThat(table)
         .contains("ShardedDatabase students  (generation 3, observed 3)")
         .contains("AllShardsReady: 4 shards ready")
-        .containsPattern("sh1\\s+4\\s+students-sh1-0\\s+students-sh1-1\\s+Secondary\\s+false\\s+900\\s+300\\s+Copying")
+        .containsPattern(
+            "sh1\\s+4\\s+students-sh1-0\\s+students-sh1-1\\s+Secondary\\s+false\\s+900\\s+300\\s+Copying")
         .contains("router: 2 ready, endpoint http://students-router.default.svc:8080");
   }
 }

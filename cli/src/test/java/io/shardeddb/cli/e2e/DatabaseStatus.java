@@ -39,8 +39,7 @@ final class DatabaseStatus {
     Map<String, Object> st = asMap(r.getAdditionalProperties().get("status"));
     Object observed = st.get("observedGeneration");
     boolean current =
-        observed != null
-            && ((Number) observed).longValue() >= r.getMetadata().getGeneration();
+        observed != null && ((Number) observed).longValue() >= r.getMetadata().getGeneration();
     return current
         && asList(st.get("conditions")).stream()
             .map(DatabaseStatus::asMap)

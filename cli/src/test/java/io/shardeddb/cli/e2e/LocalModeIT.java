@@ -50,9 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The whole system on one machine, used as a user would: the real operator against the
- * in-process API, shard-server and router pods as real processes on loopback, one embedded
- * MariaDB. The scenarios share one local cluster and run in order.
+ * The whole system on one machine, used as a user would: the real operator against the in-process
+ * API, shard-server and router pods as real processes on loopback, one embedded MariaDB. The
+ * scenarios share one local cluster and run in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -85,7 +85,10 @@ class LocalModeIT {
     CommandLine cmd = new CommandLine(new KubectlSdb()).setErr(new PrintWriter(err));
     int code =
         cmd.execute(
-            "local", "up", "-f", home.resolve("cli/src/test/resources/invalid-overlap.yaml").toString());
+            "local",
+            "up",
+            "-f",
+            home.resolve("cli/src/test/resources/invalid-overlap.yaml").toString());
     assertThat(code).isNotZero();
     assertThat(err.toString()).contains("error:").contains("overlaps shard 'sh1'");
 
@@ -110,9 +113,12 @@ class LocalModeIT {
         new DatabaseConfig(
             3,
             new SchemaDoc(
-                List.of("Stud_id", "Stud_name", "Stud_marks"), List.of("Number", "String", "String")),
+                List.of("Stud_id", "Stud_name", "Stud_marks"),
+                List.of("Number", "String", "String")),
             List.of(
-                new ShardDoc(0, "sh1", 4096), new ShardDoc(4096, "sh2", 4096), new ShardDoc(8192, "sh3", 4096)),
+                new ShardDoc(0, "sh1", 4096),
+                new ShardDoc(4096, "sh2", 4096),
+                new ShardDoc(8192, "sh3", 4096)),
             linked(
                 "Server0", List.of("sh1", "sh2"),
                 "Server1", List.of("sh2", "sh3"),
@@ -124,14 +130,17 @@ class LocalModeIT {
     var written =
         lb.write(
             List.of(
-                row(2255, "GHI", "27"), row(3524, "JKBFSFS", "56"), row(1532, "BKK", "23"),
+                row(2255, "GHI", "27"),
+                row(3524, "JKBFSFS", "56"),
+                row(1532, "BKK", "23"),
                 row(8888, "XYZ", "40")));
     assertThat(written.message()).isEqualTo("4 Data entries added");
     assertThat(written.status()).isEqualTo("success");
 
     ReadResponse read = lb.read(1000, 8889);
     assertThat(read.shardsQueried()).containsExactly("sh1", "sh2", "sh3");
-    assertThat(read.data()).extracting(r -> ((Number) r.get("Stud_id")).longValue())
+    assertThat(read.data())
+        .extracting(r -> ((Number) r.get("Stud_id")).longValue())
         .containsExactly(1532L, 2255L, 3524L, 8888L);
 
     var updated = lb.update(2255, row(2255, "GHI", "28"));
@@ -139,20 +148,19 @@ class LocalModeIT {
     assertThat(lb.read(2255, 2255).data().get(0).get("Stud_marks")).isEqualTo("28");
 
     var deleted = lb.delete(2255);
-    assertThat(deleted.message()).isEqualTo("Data entry with Stud_id:2255 removed from all replicas");
+    assertThat(deleted.message())
+        .isEqualTo("Data entry with Stud_id:2255 removed from all replicas");
     assertThat(lb.read(2255, 2255).data()).isEmpty();
 
     assertThatThrownBy(
-            () ->
-                lb.add(
-                    new AddRequest(
-                        3, List.of(), linked("Server9", List.of("sh1")))))
+            () -> lb.add(new AddRequest(3, List.of(), linked("Server9", List.of("sh1")))))
         .isInstanceOfSatisfying(
             RouterException.class,
             e -> {
               assertThat(e.status()).isEqualTo(400);
               assertThat(e.getMessage())
-                  .contains("<Error> Number of new servers (n) is greater than newly added instances");
+                  .contains(
+                      "<Error> Number of new servers (n) is greater than newly added instances");
             });
 
     AddResponse added =
@@ -164,7 +172,8 @@ class LocalModeIT {
     assertThat(added.n()).isEqualTo(5);
     assertThat(added.message()).matches("Add Server:4 and Server:\\d+");
     assertThat(added.status()).isEqualTo("successful");
-    assertThat(lb.write(List.of(row(12300, "NEW", "11"))).message()).isEqualTo("1 Data entries added");
+    assertThat(lb.write(List.of(row(12300, "NEW", "11"))).message())
+        .isEqualTo("1 Data entries added");
     assertThat(lb.read(12288, 16383).shardsQueried()).containsExactly("sh5");
 
     assertThatThrownBy(() -> lb.remove(new RemoveRequest(1, List.of("Server1", "Server2"))))
@@ -199,7 +208,8 @@ class LocalModeIT {
     DatabaseStatus db = new DatabaseStatus(cluster.client(), cluster.namespace(), name);
     LocalCluster.RouterInfo info = awaitRouter(name);
     await().atMost(LONG).until(db::isReady);
-    RouterClient lb = new RouterClient(info.routerUrl(), info.token(), "Stud_id", Duration.ofSeconds(20));
+    RouterClient lb =
+        new RouterClient(info.routerUrl(), info.token(), "Stud_id", Duration.ofSeconds(20));
 
     Set<Long> acked = ConcurrentHashMap.newKeySet();
     AtomicBoolean stop = new AtomicBoolean();
@@ -209,7 +219,9 @@ class LocalModeIT {
         new Thread(
             () -> {
               // Bounded in count (8192 keys) and time; alternate the two shards.
-              for (int i = 0; i < 8192 && !stop.get() && Instant.now().isBefore(writerDeadline); i++) {
+              for (int i = 0;
+                  i < 8192 && !stop.get() && Instant.now().isBefore(writerDeadline);
+                  i++) {
                 long key = (i % 2 == 0) ? i / 2 : 4096 + i / 2;
                 attempts.incrementAndGet();
                 try {
@@ -241,7 +253,10 @@ class LocalModeIT {
     int ackedAfterFailover = acked.size();
     await()
         .atMost(Duration.ofMinutes(1))
-        .until(() -> acked.stream().filter(k -> k < 4096).count() > 0 && acked.size() > ackedAfterFailover + 100);
+        .until(
+            () ->
+                acked.stream().filter(k -> k < 4096).count() > 0
+                    && acked.size() > ackedAfterFailover + 100);
     stop.set(true);
     writer.join(Duration.ofSeconds(30).toMillis());
     assertThat(ackedAtKill).isPositive();
@@ -261,7 +276,8 @@ class LocalModeIT {
               Map<String, Object> r = db.replica("sh1", oldPrimary).orElseThrow();
               assertThat(r.get("role")).isEqualTo("Secondary");
               assertThat(r.get("ready")).isEqualTo(true);
-              assertThat(checksumOf("sh1", oldPrimary, db)).isEqualTo(checksumOf("sh1", db.primary("sh1"), db));
+              assertThat(checksumOf("sh1", oldPrimary, db))
+                  .isEqualTo(checksumOf("sh1", db.primary("sh1"), db));
             });
   }
 
@@ -329,8 +345,10 @@ class LocalModeIT {
   private Map<String, String> ownedUids() {
     Map<String, String> uids = new HashMap<>();
     List<HasMetadata> all = new ArrayList<>();
-    all.addAll(cluster.client().apps().statefulSets().inNamespace(cluster.namespace()).list().getItems());
-    all.addAll(cluster.client().apps().deployments().inNamespace(cluster.namespace()).list().getItems());
+    all.addAll(
+        cluster.client().apps().statefulSets().inNamespace(cluster.namespace()).list().getItems());
+    all.addAll(
+        cluster.client().apps().deployments().inNamespace(cluster.namespace()).list().getItems());
     all.addAll(cluster.client().services().inNamespace(cluster.namespace()).list().getItems());
     all.addAll(cluster.client().secrets().inNamespace(cluster.namespace()).list().getItems());
     all.addAll(cluster.client().configMaps().inNamespace(cluster.namespace()).list().getItems());
@@ -343,11 +361,14 @@ class LocalModeIT {
     return uids;
   }
 
-  private ChecksumResponse checksumOf(String shard, String pod, DatabaseStatus db) throws Exception {
+  private ChecksumResponse checksumOf(String shard, String pod, DatabaseStatus db)
+      throws Exception {
     String url = (String) db.replica(shard, pod).orElseThrow().get("url");
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(url + "/checksum")).timeout(Duration.ofSeconds(10)).build(),
+            HttpRequest.newBuilder(URI.create(url + "/checksum"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return JSON.readValue(r.body(), ChecksumResponse.class);

@@ -36,7 +36,9 @@ class ResourceFileValidatorTest {
 
   @Test
   void wrongKindBadNameAndShardKeyAreRejectedWithTheField() throws IOException {
-    assertThatThrownBy(() -> validator.validate(write("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")))
+    assertThatThrownBy(
+            () ->
+                validator.validate(write("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")))
         .hasMessageContaining("kind must be ShardedDatabase");
     assertThatThrownBy(
             () ->
