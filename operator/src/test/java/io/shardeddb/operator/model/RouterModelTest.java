@@ -1,0 +1,134 @@
+package io.shardeddb.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.shardeddb.operator.testing.Fixtures;
+import java.security.SecureRandom;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RouterModelTest {
+
+  private final DatabaseModel students =
+      DatabaseModel.of(Fixtures.load("students.yaml", "ns"), Images.DEFAULTS);
+  private final DatabaseModel legacy =
+      DatabaseModel.of(Fixtures.load("awaiting-init.yaml", "ns"), Images.DEFAULTS);
+  private final DatabaseModel orders =
+      DatabaseModel.of(Fixtures.load("production.yaml", "ns"), Images.DEFAULTS);
+
+  private static EnvVar env(Container c, String name) {
+    return c.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void theRouterFollowsItsDatabaseThroughKubernetesWithTheTokenFromItsSecret() {
+    Deployment d = RouterModel.deployment(students);
+    Container router = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(d.getMetadata().getName()).isEqualTo("students-router");
+    assertThat(d.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(router.getImage()).isEqualTo("shardeddb/router:0.1.0");
+    assertThat(router.getPorts().get(0).getContainerPort()).isEqualTo(8080);
+    assertThat(router.getPorts().get(0).getName()).isEqualTo("http");
+    assertThat(env(router, "SHARDEDDB_ROUTER_TOPOLOGY_SOURCE").getValue()).isEqualTo("kubernetes");
+    assertThat(env(router, "SHARDEDDB_ROUTER_DATABASE").getValue()).isEqualTo("students");
+    assertThat(
+            env(router, "SHARDEDDB_ROUTER_NAMESPACE").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.namespace");
+    assertThat(env(router, "SHARDEDDB_ROUTER_AUTH_ENABLED").getValue()).isEqualTo("true");
+    assertThat(
+            env(router, "SHARDEDDB_ROUTER_AUTH_TOKEN").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("students-router-token");
+    assertThat(router.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/readiness");
+    assertThat(router.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(d.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo("students-router");
+  }
+
+  @Test
+  void authCanBeSwitchedOffAndANamedTokenSecretIsUsed() {
+    Container legacyRouter =
+        RouterModel.deployment(legacy).getSpec().getTemplate().getSpec().getContainers().get(0);
+    Container ordersRouter =
+        RouterModel.deployment(orders).getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(env(legacyRouter, "SHARDEDDB_ROUTER_AUTH_ENABLED").getValue()).isEqualTo("false");
+    assertThat(
+            env(ordersRouter, "SHARDEDDB_ROUTER_AUTH_TOKEN")
+                .getValueFrom()
+                .getSecretKeyRef()
+                .getName())
+        .isEqualTo("orders-router-token");
+  }
+
+  @Test
+  void theRouterMayReadAndPatchOnlyItsOwnShardedDatabase() {
+    Role role = RouterModel.role(students);
+
+    assertThat(role.getRules())
+        .allSatisfy(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("shardeddb.io");
+              assertThat(r.getResourceNames()).containsExactly("students");
+            });
+    assertThat(role.getRules().get(0).getVerbs())
+        .contains("get", "watch", "patch")
+        .doesNotContain("delete");
+    assertThat(RouterModel.roleBinding(students).getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getName()).isEqualTo("students-router");
+              assertThat(s.getNamespace()).isEqualTo("ns");
+            });
+  }
+
+  @Test
+  void theRouterServiceAndPolicyExposeOnlyPort8080() {
+    assertThat(RouterModel.service(students).getSpec().getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
+    assertThat(RouterModel.networkPolicy(students).getSpec().getIngress())
+        .singleElement()
+        .satisfies(i -> assertThat(i.getPorts().get(0).getPort().getIntVal()).isEqualTo(8080));
+  }
+
+  @Test
+  void generatedSecretsAreRandomOnceAndThenKept() {
+    SecretModel secrets = new SecretModel(new SecureRandom());
+
+    Secret first = secrets.mysql(students, null);
+    Secret again = secrets.mysql(students, first);
+    Secret other = secrets.mysql(students, null);
+
+    assertThat(first.getMetadata().getName()).isEqualTo("students-mysql");
+    assertThat(first.getData()).containsKeys("username", "password", "root-password");
+    assertThat(again.getData()).isEqualTo(first.getData());
+    assertThat(other.getData().get("password")).isNotEqualTo(first.getData().get("password"));
+    assertThat(secrets.routerToken(students, null).getData()).containsKey("token");
+  }
+
+  @Test
+  void theConfigMapDescribesSchemaAndLayoutDeterministically() {
+    var cm = ConfigModel.configMap(students);
+
+    assertThat(cm.getMetadata().getName()).isEqualTo("students-config");
+    assertThat(cm.getData().get("schema.json")).contains("Stud_id").contains("Stud_marks");
+    assertThat(cm.getData().get("shards.json")).contains("sh4");
+    assertThat(ConfigModel.configMap(students)).isEqualTo(cm);
+  }
+
+  @Test
+  void imagesComeFromTheEnvironmentOneByOne() {
+    Images images = Images.fromEnvironment(Map.of(Images.ROUTER_ENV, "registry/router:9"));
+
+    assertThat(images.router()).isEqualTo("registry/router:9");
+    assertThat(images.shardServer()).isEqualTo("shardeddb/shard-server:0.1.0");
+    assertThat(images.mysql()).isEqualTo("mysql:8.4");
+  }
+}

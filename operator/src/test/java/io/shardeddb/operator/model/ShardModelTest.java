@@ -1,0 +1,205 @@
+package io.shardeddb.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.shardeddb.operator.testing.Fixtures;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ShardModelTest {
+
+  private final Images images = new Images("ss:1", "rt:1", "my:1");
+  private final DatabaseModel students =
+      DatabaseModel.of(Fixtures.load("students.yaml", "ns"), images);
+  private final DatabaseModel orders =
+      DatabaseModel.of(Fixtures.load("production.yaml", "ns"), images);
+  private final DesiredShard sh1 = new DesiredShard("sh1", 3);
+
+  private static Container container(PodSpec pod, String name) {
+    return pod.getContainers().stream()
+        .filter(c -> c.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static EnvVar env(Container c, String name) {
+    return c.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void theStatefulSetIsNamedAfterDatabaseAndShardAndSelectsOnlyThatShardsPods() {
+    StatefulSet sts = ShardModel.statefulSet(students, sh1);
+
+    assertThat(sts.getMetadata().getName()).isEqualTo("students-sh1");
+    assertThat(sts.getMetadata().getNamespace()).isEqualTo("ns");
+    assertThat(sts.getSpec().getServiceName()).isEqualTo("students-sh1");
+    assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(sts.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+    assertThat(sts.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(
+            Map.of(
+                Labels.INSTANCE, "students",
+                Labels.COMPONENT, "shard",
+                Labels.SHARD, "sh1"));
+    assertThat(sts.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(sts.getSpec().getSelector().getMatchLabels())
+        .containsEntry(Labels.MANAGED_BY, "shardeddb-operator")
+        .containsEntry(Labels.NAME, "shardeddb")
+        .containsEntry(Labels.PART_OF, "shardeddb");
+  }
+
+  @Test
+  void eachPodRunsMysqlAndTheShardServerWiredTogetherThroughTheMysqlSecret() {
+    PodSpec pod = ShardModel.statefulSet(students, sh1).getSpec().getTemplate().getSpec();
+
+    Container mysql = container(pod, "mysql");
+    Container server = container(pod, "shard-server");
+    assertThat(mysql.getImage()).isEqualTo("my:1");
+    assertThat(server.getImage()).isEqualTo("ss:1");
+    assertThat(server.getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getContainerPort()).isEqualTo(8081);
+            });
+    assertThat(env(server, "SHARDEDDB_SERVER_NAME").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.name");
+    assertThat(env(server, "SHARDEDDB_JDBC_URL").getValue())
+        .isEqualTo("jdbc:mysql://127.0.0.1:3306/");
+    assertThat(env(server, "SHARDEDDB_JDBC_USER").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("students-mysql");
+    assertThat(env(server, "SHARDEDDB_JDBC_PASSWORD").getValueFrom().getSecretKeyRef().getKey())
+        .isEqualTo("password");
+    assertThat(env(mysql, "MYSQL_PASSWORD").getValueFrom().getSecretKeyRef().getKey())
+        .isEqualTo("password");
+    assertThat(env(mysql, "MYSQL_DATABASE").getValue())
+        .isEqualTo(env(server, "SHARDEDDB_DATABASE").getValue());
+    assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/readiness");
+    assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/liveness");
+    assertThat(mysql.getVolumeMounts())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getName()).isEqualTo("data");
+              assertThat(m.getMountPath()).isEqualTo("/var/lib/mysql");
+            });
+  }
+
+  @Test
+  void podsRunAsNonRootWithRuntimeDefaultSeccompAndNoPrivilegeEscalation() {
+    PodSpec pod = ShardModel.statefulSet(students, sh1).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isNotZero();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getContainers())
+        .allSatisfy(
+            c -> {
+              assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+              assertThat(c.getSecurityContext().getPrivileged()).isFalse();
+              assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+              assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+            });
+  }
+
+  @Test
+  void theVolumeClaimTemplateCarriesTheSpecsSizeAndStorageClass() {
+    var defaults = ShardModel.statefulSet(students, sh1).getSpec().getVolumeClaimTemplates().get(0);
+    var production =
+        ShardModel.statefulSet(orders, new DesiredShard("s0", 5))
+            .getSpec()
+            .getVolumeClaimTemplates()
+            .get(0);
+
+    assertThat(defaults.getMetadata().getName()).isEqualTo("data");
+    assertThat(defaults.getSpec().getResources().getRequests().get("storage"))
+        .isEqualTo(new Quantity("1Gi"));
+    assertThat(defaults.getSpec().getStorageClassName()).isNull();
+    assertThat(production.getSpec().getResources().getRequests().get("storage"))
+        .isEqualTo(new Quantity("20Gi"));
+    assertThat(production.getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+  }
+
+  @Test
+  void userResourcesAndNamedSecretsReplaceTheDefaults() {
+    PodSpec pod =
+        ShardModel.statefulSet(orders, new DesiredShard("s0", 5)).getSpec().getTemplate().getSpec();
+
+    assertThat(container(pod, "mysql").getResources().getRequests().get("memory"))
+        .isEqualTo(new Quantity("2Gi"));
+    assertThat(container(pod, "shard-server").getResources().getRequests().get("cpu"))
+        .isEqualTo(new Quantity("500m"));
+    assertThat(
+            env(container(pod, "shard-server"), "SHARDEDDB_JDBC_USER")
+                .getValueFrom()
+                .getSecretKeyRef()
+                .getName())
+        .isEqualTo("orders-mysql");
+  }
+
+  @Test
+  void perShardReplicaOverridesWinOverTheDatabaseDefault() {
+    assertThat(orders.shards())
+        .extracting(DesiredShard::id, DesiredShard::replicas)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("s0", 5),
+            org.assertj.core.groups.Tuple.tuple("s1", 5),
+            org.assertj.core.groups.Tuple.tuple("s2", 3));
+  }
+
+  @Test
+  void theHeadlessServicePublishesNotReadyPeersOnTheShardServerPort() {
+    Service svc = ShardModel.headlessService(students, sh1);
+
+    assertThat(svc.getMetadata().getName()).isEqualTo("students-sh1");
+    assertThat(svc.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(svc.getSpec().getPublishNotReadyAddresses()).isTrue();
+    assertThat(svc.getSpec().getSelector()).isEqualTo(Labels.shardSelector("students", "sh1"));
+    assertThat(svc.getSpec().getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getPort()).isEqualTo(8081));
+  }
+
+  @Test
+  void thePodDisruptionBudgetAllowsOneShardPodDownAtATime() {
+    PodDisruptionBudget pdb = ShardModel.podDisruptionBudget(students, sh1);
+
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(Labels.shardSelector("students", "sh1"));
+  }
+
+  @Test
+  void shardPodsAdmitOnlyTheRouterTheOperatorAndTheirOwnPeers() {
+    NetworkPolicy np = ShardModel.networkPolicy(students, sh1);
+
+    assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(np.getSpec().getPodSelector().getMatchLabels())
+        .isEqualTo(Labels.shardSelector("students", "sh1"));
+    var ingress = np.getSpec().getIngress();
+    assertThat(ingress)
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getPorts())
+                  .singleElement()
+                  .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8081));
+              assertThat(rule.getFrom())
+                  .extracting(peer -> peer.getPodSelector().getMatchLabels())
+                  .containsExactlyInAnyOrder(
+                      Labels.routerSelector("students"),
+                      Labels.OPERATOR_POD,
+                      Labels.shardSelector("students", "sh1"));
+            });
+  }
+}

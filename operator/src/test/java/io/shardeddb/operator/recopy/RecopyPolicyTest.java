@@ -1,0 +1,68 @@
+package io.shardeddb.operator.recopy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.topology.Role;
+import org.junit.jupiter.api.Test;
+
+class RecopyPolicyTest {
+
+  private final RecopyPolicy policy = new RecopyPolicy();
+
+  private static Heartbeat beat(Role role, long entryEpoch, long lsn, ReplicaState state) {
+    return new Heartbeat("r", "sh1", role, 3, lsn, entryEpoch, "p", 0, state, null);
+  }
+
+  private final Heartbeat primary = beat(Role.Primary, 3, 100, ReplicaState.Ready);
+
+  @Test
+  void anEmptyReplicaOfAPrimaryWithDataMustResync() {
+    RecopyDecision d = policy.decide(beat(Role.Secondary, 0, 0, ReplicaState.Ready), primary);
+
+    assertThat(d.resync()).isTrue();
+    assertThat(d.reason()).contains("empty");
+  }
+
+  @Test
+  void aReplicaHoldingEntriesOfALaterEpochThanThePrimaryHasDiverged() {
+    RecopyDecision d = policy.decide(beat(Role.Secondary, 4, 90, ReplicaState.Fenced), primary);
+
+    assertThat(d.resync()).isTrue();
+    assertThat(d.reason()).contains("never had");
+  }
+
+  @Test
+  void aReplicaAheadOfThePrimaryInTheSameEpochHasDiverged() {
+    assertThat(policy.decide(beat(Role.Secondary, 3, 101, ReplicaState.Ready), primary).resync())
+        .isTrue();
+  }
+
+  @Test
+  void aReplicaBehindThePrimaryCatchesUpFromTheLogInstead() {
+    assertThat(policy.decide(beat(Role.Secondary, 3, 60, ReplicaState.CatchingUp), primary))
+        .isEqualTo(RecopyDecision.NONE);
+    assertThat(policy.decide(beat(Role.Secondary, 2, 60, ReplicaState.CatchingUp), primary))
+        .isEqualTo(RecopyDecision.NONE);
+  }
+
+  @Test
+  void aReplicaAlreadyCopyingIsLeftAlone() {
+    assertThat(policy.decide(beat(Role.Secondary, 0, 0, ReplicaState.Copying), primary))
+        .isEqualTo(RecopyDecision.NONE);
+  }
+
+  @Test
+  void aCopyRejoinsOnlyWhenItsChecksumMatchesThePrimaryAtTheSameLsn() {
+    ChecksumResponse primarySum = new ChecksumResponse("sh1", 40, "abc", 100);
+
+    assertThat(policy.verify(new ChecksumResponse("sh1", 40, "abc", 100), primarySum))
+        .isEqualTo(RecopyPolicy.Verification.MATCHES);
+    assertThat(policy.verify(new ChecksumResponse("sh1", 40, "abd", 100), primarySum))
+        .isEqualTo(RecopyPolicy.Verification.DIFFERS);
+    assertThat(policy.verify(new ChecksumResponse("sh1", 39, "xyz", 99), primarySum))
+        .isEqualTo(RecopyPolicy.Verification.NOT_COMPARABLE);
+  }
+}
