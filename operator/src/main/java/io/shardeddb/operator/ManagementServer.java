@@ -18,7 +18,10 @@ final class ManagementServer implements AutoCloseable {
   ManagementServer(
       int port, PrometheusMeterRegistry registry, BooleanSupplier live, BooleanSupplier ready) {
     try {
-      server = HttpServer.create(new InetSocketAddress(Math.max(port, 0)), 16);
+      // A negative port means "any free port on loopback" (tests, local mode).
+      InetSocketAddress address =
+          port < 0 ? new InetSocketAddress("127.0.0.1", 0) : new InetSocketAddress(port);
+      server = HttpServer.create(address, 16);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on management port " + port, e);
     }

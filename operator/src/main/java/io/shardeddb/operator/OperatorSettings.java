@@ -7,7 +7,7 @@ import java.time.Clock;
 
 /**
  * How to run the operator: leader election (and the Lease's namespace), the metrics/health port (0
- * disables it, -1 picks a free one), the clock, the images and the shard-server client.
+ * disables it, -1 picks a free loopback port), the clock, the images and the shard-server client.
  */
 public record OperatorSettings(
     boolean leaderElection,

@@ -1,0 +1,59 @@
+package io.shardeddb.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The in-process operator serves health and Prometheus metrics on its management port. */
+@EnableKubernetesMockClient(crud = true)
+class OperatorEndpointsTest {
+
+  KubernetesClient client;
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aStartedOperatorIsLiveReadyAndExportsReconcileMetrics() throws Exception {
+    try (ShardedDbOperator operator =
+        new ShardedDbOperator(client, OperatorSettings.inProcess().withManagementPort(-1))) {
+      operator.start();
+      int port = operator.managementPort();
+
+      assertThat(port).isPositive();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                assertThat(get(port, "/health/liveness").statusCode()).isEqualTo(200);
+                assertThat(get(port, "/health/readiness").statusCode()).isEqualTo(200);
+              });
+      HttpResponse<String> metrics = get(port, "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("# TYPE");
+    }
+  }
+
+  @Test
+  void theManagementPortCanBeSwitchedOff() {
+    try (ShardedDbOperator operator = new ShardedDbOperator(client, OperatorSettings.inProcess())) {
+      operator.start();
+
+      assertThat(operator.managementPort()).isZero();
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.shardeddb.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.reconciler.SpecValidator;
+import io.shardeddb.operator.testing.CrdSchemaValidator;
+import io.shardeddb.operator.testing.Fixtures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The generated CRD: checked-in copies are fresh, its rules are there, and examples pass it. */
+class CrdTest {
+
+  private static final String REFRESH = "./mvnw -B -pl operator -am process-classes -Pupdate-crds";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private static CustomResourceDefinition crd() throws IOException {
+    try (InputStream in = Files.newInputStream(Fixtures.generatedCrd())) {
+      return Serialization.unmarshal(in, CustomResourceDefinition.class);
+    }
+  }
+
+  static Stream<Path> checkedInCopies() {
+    Path root = Fixtures.repoRoot();
+    return Stream.of(
+        root.resolve("crds/shardeddbs.shardeddb.io-v1.yml"),
+        root.resolve("helm/shardeddb-operator/crds/shardeddbs.shardeddb.io-v1.yml"));
+  }
+
+  static Stream<Path> examples() throws IOException {
+    try (Stream<Path> files = Files.list(Fixtures.repoRoot().resolve("examples"))) {
+      return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("checkedInCopies")
+  void theCheckedInCrdEqualsTheOneGeneratedFromTheJavaClasses(Path copy) throws IOException {
+    String generated = Files.readString(Fixtures.generatedCrd());
+
+    assertThat(copy).as("%s is missing; create it with: %s", copy, REFRESH).exists();
+    assertThat(Files.readString(copy))
+        .as("%s is stale; refresh it with: %s", Fixtures.repoRoot().relativize(copy), REFRESH)
+        .isEqualTo(generated);
+  }
+
+  @Test
+  void theCrdNamesTheResourceAndPrintsReadyShardsReplicasAndAge() throws IOException {
+    CustomResourceDefinition crd = crd();
+    CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
+
+    assertThat(crd.getMetadata().getName()).isEqualTo("shardeddbs.shardeddb.io");
+    assertThat(crd.getSpec().getNames().getKind()).isEqualTo("ShardedDatabase");
+    assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("sdb");
+    assertThat(v.getName()).isEqualTo("v1alpha1");
+    assertThat(v.getSubresources().getStatus()).isNotNull();
+    assertThat(v.getAdditionalPrinterColumns())
+        .extracting(c -> c.getName())
+        .containsExactlyInAnyOrder("Ready", "Shards", "Replicas", "Age");
+  }
+
+  @Test
+  void theCrdCarriesTheCelRulesForIdsRangesAndTheShardKey() throws IOException {
+    var spec =
+        crd()
+            .getSpec()
+            .getVersions()
+            .get(0)
+            .getSchema()
+            .getOpenAPIV3Schema()
+            .getProperties()
+            .get("spec");
+
+    assertThat(spec.getXKubernetesValidations())
+        .extracting(ValidationRule::getMessage)
+        .contains("shard ids must be unique", "shard key ranges [low, low+size) must not overlap");
+    assertThat(spec.getProperties().get("schema").getXKubernetesValidations())
+        .extracting(ValidationRule::getMessage)
+        .contains("shardKey must be one of the columns");
+    assertThat(spec.getProperties().get("replicas").getDefault().asInt()).isEqualTo(3);
+    assertThat(spec.getProperties().get("writeQuorum").getEnum()).hasSize(3);
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void everyExampleParsesAndPassesTheCrdSchemaAndTheSpecRules(Path example) throws IOException {
+    JsonNode document = YAML.readTree(example.toFile());
+    ShardedDatabase sdb;
+    try (InputStream in = Files.newInputStream(example)) {
+      sdb = Serialization.unmarshal(in, ShardedDatabase.class);
+    }
+
+    assertThat(document.get("apiVersion").asText()).isEqualTo("shardeddb.io/v1alpha1");
+    assertThat(new CrdSchemaValidator(crd()).violations(document)).isEmpty();
+    assertThat(new SpecValidator().problems(sdb)).isEmpty();
+  }
+
+  @Test
+  void theSchemaRejectsUnknownFieldsBadEnumsAndOutOfRangeValues() throws IOException {
+    JsonNode bad =
+        YAML.readTree(
+            """
+            apiVersion: shardeddb.io/v1alpha1
+            kind: ShardedDatabase
+            metadata: {name: bad}
+            spec:
+              replicas: 12
+              writeQuorum: Most
+              colour: blue
+              shards: [{id: SH_1, low: -1, size: 0}]
+            """);
+
+    List<String> violations = new CrdSchemaValidator(crd()).violations(bad);
+
+    assertThat(violations)
+        .anyMatch(v -> v.startsWith("spec.replicas: above maximum"))
+        .anyMatch(v -> v.startsWith("spec.writeQuorum:"))
+        .anyMatch(v -> v.equals("spec.colour: unknown field"))
+        .anyMatch(v -> v.startsWith("spec.shards[0].id:"))
+        .anyMatch(v -> v.startsWith("spec.shards[0].low: below minimum"))
+        .anyMatch(v -> v.startsWith("spec.shards[0].size: below minimum"));
+  }
+}
