@@ -197,7 +197,8 @@ public class SecondarySync implements AutoCloseable {
         continue;
       }
       ctx.markVerified(v.epoch());
-      if (!page.entries().isEmpty() && !applyInOrder(page.entries(), 5000)) {
+      List<LogEntry> entries = page.entries() == null ? List.of() : page.entries();
+      if (!entries.isEmpty() && !applyInOrder(entries, 5000)) {
         continue;
       }
       if (markReadyIfCaughtUp()) {

@@ -1,0 +1,230 @@
+package io.shardeddb.shardserver;
+
+import static io.shardeddb.shardserver.ThreeReplicaShard.checksum;
+import static io.shardeddb.shardserver.ThreeReplicaShard.heartbeat;
+import static io.shardeddb.shardserver.ThreeReplicaShard.keys;
+import static io.shardeddb.shardserver.ThreeReplicaShard.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A 3-replica shard with Majority writes: acknowledgement, catch-up after a restart, re-copy of a
+ * wiped replica, the quorum rule, and fencing of a former primary.
+ */
+class ReplicatedShardTest {
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  private ThreeReplicaShard shard;
+
+  @BeforeEach
+  void startShard() {
+    shard = new ThreeReplicaShard();
+    shard.assignAll(1, 0);
+    awaitReady(0, 1, 2);
+  }
+
+  @AfterEach
+  void stopShard() {
+    shard.close();
+  }
+
+  @Test
+  @DisplayName(
+      "concurrent majority writes are acknowledged, readable on the primary, equal everywhere")
+  void majorityWritesAreAcknowledgedAndReplicated() throws Exception {
+    Replica primary = shard.get(0);
+    ExecutorService clients = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<Http.Reply>> replies = new ArrayList<>();
+      for (long k = 0; k < 200; k++) {
+        long key = k;
+        replies.add(clients.submit(() -> write(primary, key)));
+      }
+      for (Future<Http.Reply> f : replies) {
+        Http.Reply r = f.get(30, TimeUnit.SECONDS);
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+
+    assertThat(keys(primary, 0, 4095))
+        .containsExactlyElementsOf(LongStream.range(0, 200).boxed().toList());
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(checksum(shard.get(1))).isEqualTo(checksum(primary));
+              assertThat(checksum(shard.get(2))).isEqualTo(checksum(primary));
+            });
+    assertThat(checksum(primary).get("rows").asLong()).isEqualTo(200);
+    Http.Reply prometheus = Http.get(primary.url() + "/prometheus");
+    assertThat(prometheus.raw()).contains("shardeddb_write_batch_size_count");
+  }
+
+  @Test
+  @DisplayName("a secondary refuses client writes with 409 naming the primary")
+  void secondaryRefusesWrites() {
+    Http.Reply r = write(shard.get(1), 7);
+
+    assertThat(r.status()).isEqualTo(409);
+    assertThat(r.message())
+        .isEqualTo("not primary: primary is " + shard.get(0).name + " (epoch 1)");
+  }
+
+  @Test
+  @DisplayName("a stopped secondary restarted later catches up from the log")
+  void stoppedSecondaryCatchesUp() {
+    Replica primary = shard.get(0);
+    writeAll(primary, 0, 10);
+    shard.get(2).stop();
+
+    writeAll(primary, 10, 40);
+    shard.get(2).start();
+
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(heartbeat(shard.get(2)).get("state").asText()).isEqualTo("Ready");
+              assertThat(checksum(shard.get(2))).isEqualTo(checksum(primary));
+            });
+    assertThat(heartbeat(shard.get(2)).get("appliedLsn").asLong())
+        .isEqualTo(heartbeat(primary).get("appliedLsn").asLong());
+  }
+
+  @Test
+  @DisplayName(
+      "a secondary whose database was wiped re-copies from a snapshot and equals the primary")
+  void wipedSecondaryRecopies() throws Exception {
+    Replica primary = shard.get(0);
+    writeAll(primary, 0, 1200);
+    shard.get(2).stop();
+    ThreeReplicaShard.wipe(shard.get(2));
+    shard.get(2).start();
+    assertThat(heartbeat(shard.get(2)).get("state").asText()).isEqualTo("Unconfigured");
+
+    // The operator assigns the role; the empty replica takes the config from the snapshot.
+    shard.assign(1, 0, 2);
+    writeAll(primary, 1200, 1210);
+
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(heartbeat(shard.get(2)).get("state").asText()).isEqualTo("Ready");
+              assertThat(checksum(shard.get(2))).isEqualTo(checksum(primary));
+            });
+    assertThat(checksum(primary).get("rows").asLong()).isEqualTo(1210);
+  }
+
+  @Test
+  @DisplayName("POST /resync makes a secondary re-copy on demand and it stays equal")
+  void resyncOnDemand() {
+    Replica primary = shard.get(0);
+    writeAll(primary, 0, 30);
+
+    Http.Reply r = Http.post(shard.get(1).url() + "/resync", "{}");
+
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(heartbeat(shard.get(1)).get("state").asText()).isEqualTo("Ready");
+              assertThat(checksum(shard.get(1))).isEqualTo(checksum(primary));
+            });
+    assertThat(Http.post(primary.url() + "/resync", "{}").status()).isEqualTo(409);
+  }
+
+  @Test
+  @DisplayName(
+      "with 2 of 3 replicas down a Majority write is not acknowledged: 503 after a timeout")
+  void writeWithoutQuorumIsNotAcknowledged() {
+    Replica primary = shard.get(0);
+    writeAll(primary, 0, 5);
+    shard.get(1).stop();
+    shard.get(2).stop();
+
+    long started = System.nanoTime();
+    Http.Reply r = write(primary, 100);
+
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.json().get("status").asText()).isEqualTo("failure");
+    assertThat(r.message()).contains("write quorum not reached").contains("not acknowledged");
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isGreaterThan(Duration.ofMillis(1000));
+
+    // Once a second replica is back, writes are acknowledged again.
+    shard.get(1).start();
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(() -> assertThat(write(primary, 101).status()).isIn(200, 409));
+    assertThat(write(primary, 102).status()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a former primary learns a higher epoch from a peer, is fenced, then converges")
+  void formerPrimaryIsFencedAndConverges() {
+    Replica old = shard.get(0);
+    Replica next = shard.get(1);
+    writeAll(old, 0, 10);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(() -> assertThat(checksum(next)).isEqualTo(checksum(old)));
+
+    // Failover while the old primary is cut off from the operator: only 1 and 2 hear epoch 2.
+    shard.assign(2, 1, 1, 2);
+
+    Http.Reply refused = write(old, 500);
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.message()).contains("fenced by epoch 2");
+    assertThat(heartbeat(old).get("state").asText()).isEqualTo("Fenced");
+    assertThat(write(old, 501).status()).isEqualTo(409);
+
+    writeAll(next, 10, 20);
+
+    // The operator reaches the old primary again and makes it a secondary of epoch 2.
+    shard.assign(2, 1, 0);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(heartbeat(old).get("state").asText()).isEqualTo("Ready");
+              assertThat(checksum(old)).isEqualTo(checksum(next));
+            });
+    assertThat(keys(old, 500, 501)).isEmpty();
+    assertThat(keys(old, 0, 4095)).hasSize(20);
+  }
+
+  private void writeAll(Replica primary, long from, long to) {
+    for (long k = from; k < to; k++) {
+      Http.Reply r = write(primary, k);
+      assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    }
+  }
+
+  private void awaitReady(int... indexes) {
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              for (int i : indexes) {
+                assertThat(heartbeat(shard.get(i)).get("state").asText()).isEqualTo("Ready");
+              }
+            });
+  }
+}
