@@ -288,7 +288,7 @@ public final class ShardCoordinator {
             .collect(Collectors.toSet());
     Set<String> currentMembers =
         members.values().stream()
-            .filter(p -> hb.containsKey(p.name()))
+            .filter(p -> p.url() != null)
             .map(p -> p.name() + "@" + p.url())
             .collect(Collectors.toSet());
     // Peers changed (scale, replaced pod with a new IP): everyone gets the new peer list.

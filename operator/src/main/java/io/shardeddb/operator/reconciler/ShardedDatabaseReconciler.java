@@ -100,7 +100,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   public static final String NAME = "shardeddb";
 
   private static final Logger LOG = LoggerFactory.getLogger(ShardedDatabaseReconciler.class);
-  private static final Duration SETTLED_RESYNC = Duration.ofSeconds(10);
+  private static final Duration SETTLED_RESYNC = Duration.ofSeconds(5);
   private static final Duration BUSY_RESYNC = Duration.ofSeconds(2);
   private static final Duration FAILOVER_WATCH = Duration.ofSeconds(1);
 

@@ -428,6 +428,62 @@ class ShardedDatabaseReconcilerTest {
     assertThat(events("ShardRemovalRefused")).isNotEmpty();
   }
 
+  @Test
+  void scalingUpAddsAReplicaThatCopiesInAndANewShardGetsItsOwnStatefulSet() {
+    apply(singleShard("db7", 2));
+    List<String> pods = awaitPods("db7-sh1");
+    pods.forEach(p -> fleet.replica(p).holding(30, 1, 30));
+    awaitReady("db7", pods);
+
+    ShardedDatabase edited = current("db7");
+    ShardedDatabaseSpec s = edited.getSpec();
+    edited.setSpec(
+        new ShardedDatabaseSpec(
+            s.schema(),
+            List.of(new ShardSpec("sh1", 0, 4096, null), new ShardSpec("sh2", 4096, 4096, 1)),
+            3,
+            s.writeQuorum(),
+            s.storage(),
+            s.resources(),
+            s.router(),
+            s.failover(),
+            s.secrets(),
+            s.servers()));
+    client.resource(edited).update();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      client
+                          .apps()
+                          .statefulSets()
+                          .inNamespace(NS)
+                          .withName("db7-sh1")
+                          .get()
+                          .getSpec()
+                          .getReplicas())
+                  .isEqualTo(3);
+              assertThat(client.apps().statefulSets().inNamespace(NS).withName("db7-sh2").get())
+                  .isNotNull();
+            });
+    cluster.startPods("db7-sh1");
+    cluster.startPods("db7-sh2");
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(fleet.replica("db7-sh1-2").calls())
+                  .contains("POST /config", "POST /role", "POST /resync");
+              assertThat(fleet.replica("db7-sh1-0").lastRole().peers()).hasSize(3);
+              assertThat(fleet.replica("db7-sh2-0").role()).isEqualTo(Role.Primary);
+              assertThat(fleet.replica("db7-sh2-0").lastConfig().low()).isEqualTo(4096L);
+              assertThat(status("db7").shardCount()).isEqualTo(2);
+            });
+  }
+
   private ShardedDatabase apply(ShardedDatabase sdb) {
     return client.resource(sdb).create();
   }
