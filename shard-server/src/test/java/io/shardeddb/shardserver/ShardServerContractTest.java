@@ -134,6 +134,10 @@ class ShardServerContractTest {
     assertThat(keys(after)).containsExactly(2255L, 2535L);
     assertThat(after.get(0).get("Stud_marks").asText()).isEqualTo("28");
 
+    Http.Reply empty =
+        Http.post(url + "/read", "{\"shard\":\"sh2\",\"Stud_id\":{\"low\":0,\"high\":10}}");
+    assertThat(empty.raw()).contains("\"data\":[]");
+
     Http.Reply copy = Http.post(url + "/copy", "{\"shards\":[\"sh2\"]}");
     assertThat(copy.status()).isEqualTo(200);
     assertThat(copy.json().get("status").asText()).isEqualTo("success");

@@ -38,12 +38,17 @@ final class ThreeReplicaShard implements AutoCloseable {
   final List<Replica> replicas = new ArrayList<>();
 
   ThreeReplicaShard() {
+    this(CONFIG);
+  }
+
+  /** Starts three replicas and sends each the given {@code /config} body. */
+  ThreeReplicaShard(String config) {
     String prefix = "rs" + UUID.randomUUID().toString().substring(0, 6);
     for (int i = 0; i < 3; i++) {
       replicas.add(Replica.start(prefix + "-" + i, prefix + "_" + i, FAST));
     }
     for (Replica r : replicas) {
-      Http.Reply reply = Http.post(r.url() + "/config", CONFIG);
+      Http.Reply reply = Http.post(r.url() + "/config", config);
       assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
     }
   }
