@@ -93,17 +93,14 @@ public class ContractController {
     return admin.remove(bodies.typed(body, RemoveRequest.class));
   }
 
+  /** Also serves {@code GET /read} with a body, which {@link GetReadWithBody} turns into a POST. */
   @Post("/read")
   @Operation(
       summary = "Read a key range: {\"<shardKey>\":{\"low\":..,\"high\":..}}",
-      description = "Optional \"consistency\": primary (default) | session | any, and \"session\".")
+      description =
+          "Optional \"consistency\": primary (default) | session | any, and \"session\"."
+              + " GET with the same body is accepted too.")
   public Mono<ReadResponse> read(@Body @Nullable String body) {
-    return doRead(body);
-  }
-
-  @Get("/read")
-  @Operation(summary = "The same read, for clients that send GET with a body")
-  public Mono<ReadResponse> readWithGet(@Body @Nullable String body) {
     return doRead(body);
   }
 

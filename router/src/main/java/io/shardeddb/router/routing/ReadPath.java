@@ -5,7 +5,6 @@ import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.ReadResponse;
 import io.shardeddb.protocol.lb.SessionToken;
-import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.router.ApiException;
@@ -116,7 +115,7 @@ public class ReadPath {
       Replica replica, String shardId, String keyName, KeyRange range, long minLsn) {
     return client
         .read(replica.url(), shardId, keyName, range.low(), range.high(), minLsn)
-        .map(ShardReadResponse::data)
-        .map(rows -> rows == null ? List.<Map<String, Object>>of() : rows);
+        // Serde leaves out an empty list, so no rows arrives as no field.
+        .map(r -> r.data() == null ? List.<Map<String, Object>>of() : r.data());
   }
 }

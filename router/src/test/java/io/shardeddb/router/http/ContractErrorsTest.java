@@ -177,6 +177,10 @@ class ContractErrorsTest {
         "is greater than high");
     assertFailure(http.send("POST", "/read", "{\"id\":{\"low\":1,\"high\":2}}"), 400, "id");
     assertFailure(
+        http.send("GET", "/read", "{\"Stud_id\":{\"low\":9000,\"high\":10}}"),
+        400,
+        "is greater than high");
+    assertFailure(
         http.send("POST", "/read", "{\"Stud_id\":{\"low\":\"x\",\"high\":2}}"), 400, "Stud_id.low");
     assertFailure(
         http.send(
