@@ -35,7 +35,9 @@ public final class Main {
             port,
             Clock.systemUTC(),
             Images.fromEnvironment(env),
-            HttpShardServerClient.withDefaultTimeouts());
+            HttpShardServerClient.withDefaultTimeouts(),
+            // Another replica leads now: exit and let Kubernetes restart this one as a follower.
+            () -> System.exit(1));
     KubernetesClient client = new KubernetesClientBuilder().build();
     ShardedDbOperator operator = new ShardedDbOperator(client, settings);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -7,7 +7,8 @@ import java.time.Clock;
 
 /**
  * How to run the operator: leader election (and the Lease's namespace), the metrics/health port (0
- * disables it, -1 picks a free loopback port), the clock, the images and the shard-server client.
+ * disables it, -1 picks a free loopback port), the clock, the images, the shard-server client, and
+ * what to do when leadership is lost while running (the container exits so it restarts cleanly).
  */
 public record OperatorSettings(
     boolean leaderElection,
@@ -15,7 +16,8 @@ public record OperatorSettings(
     int managementPort,
     Clock clock,
     Images images,
-    ShardServerClient shardServerClient) {
+    ShardServerClient shardServerClient,
+    Runnable onLostLeadership) {
 
   /** The Lease that elects the active operator replica. */
   public static final String LEASE_NAME = "shardeddb-operator";
@@ -31,23 +33,25 @@ public record OperatorSettings(
         0,
         Clock.systemUTC(),
         Images.DEFAULTS,
-        HttpShardServerClient.withDefaultTimeouts());
+        HttpShardServerClient.withDefaultTimeouts(),
+        () -> {});
   }
 
   /** The same settings with another management port. */
   public OperatorSettings withManagementPort(int port) {
     return new OperatorSettings(
-        leaderElection, leaseNamespace, port, clock, images, shardServerClient);
+        leaderElection, leaseNamespace, port, clock, images, shardServerClient, onLostLeadership);
   }
 
   /** The same settings with another shard-server client. */
   public OperatorSettings withShardServerClient(ShardServerClient client) {
     return new OperatorSettings(
-        leaderElection, leaseNamespace, managementPort, clock, images, client);
+        leaderElection, leaseNamespace, managementPort, clock, images, client, onLostLeadership);
   }
 
   /** The same settings with leader election on, the Lease in {@code namespace}. */
   public OperatorSettings withLeaderElection(String namespace) {
-    return new OperatorSettings(true, namespace, managementPort, clock, images, shardServerClient);
+    return new OperatorSettings(
+        true, namespace, managementPort, clock, images, shardServerClient, onLostLeadership);
   }
 }

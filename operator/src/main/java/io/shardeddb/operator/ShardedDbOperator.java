@@ -1,6 +1,7 @@
 package io.shardeddb.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -32,6 +33,7 @@ public final class ShardedDbOperator implements AutoCloseable {
   private final ExecutorService probes;
   private final Operator operator;
   private ManagementServer management;
+  private volatile boolean stopping;
 
   /** An operator on {@code client}; nothing runs until {@link #start()}. */
   public ShardedDbOperator(KubernetesClient client, OperatorSettings settings) {
@@ -61,6 +63,18 @@ public final class ShardedDbOperator implements AutoCloseable {
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
                             OperatorSettings.LEASE_NAME)
                         .withLeaseNamespace(settings.leaseNamespace())
+                        // Never System.exit from inside the SDK (stop() may run in a shutdown
+                        // hook); losing leadership while running is the settings' decision.
+                        .withExitOnStopLeading(false)
+                        .withLeaderCallbacks(
+                            new LeaderCallbacks(
+                                () -> {},
+                                () -> {
+                                  if (!stopping) {
+                                    settings.onLostLeadership().run();
+                                  }
+                                },
+                                leader -> {}))
                         .build());
               }
             });
@@ -106,6 +120,7 @@ public final class ShardedDbOperator implements AutoCloseable {
 
   /** Stops the controller, the management endpoint and the heartbeat threads. */
   public void stop() {
+    stopping = true;
     operator.stop();
     if (management != null) {
       management.close();

@@ -3,8 +3,10 @@ package io.shardeddb.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class OperatorEndpointsTest {
 
   KubernetesClient client;
+  KubernetesMockServer server;
 
   private static HttpResponse<String> get(int port, String path) throws Exception {
     return HttpClient.newHttpClient()
@@ -45,6 +48,47 @@ class OperatorEndpointsTest {
       HttpResponse<String> metrics = get(port, "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body()).contains("# TYPE");
+    }
+  }
+
+  @Test
+  void withLeaderElectionTheOperatorHoldsTheLeaseBeforeReconciling() {
+    // JOSDK checks its Lease permissions first; the CRUD mock cannot review rules, so answer.
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewMetadata()
+                .endMetadata()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("*")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
+    try (ShardedDbOperator operator =
+        new ShardedDbOperator(client, OperatorSettings.inProcess().withLeaderElection("ops"))) {
+      operator.start();
+
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          client
+                              .leases()
+                              .inNamespace("ops")
+                              .withName(OperatorSettings.LEASE_NAME)
+                              .get())
+                      .isNotNull()
+                      .satisfies(l -> assertThat(l.getSpec().getHolderIdentity()).isNotBlank()));
     }
   }
 

@@ -43,11 +43,15 @@ public final class RequiredPermissions {
           new PermissionRule(List.of(""), List.of("nodes"), READ),
           // Events for bring-up, failover, re-copy and refused spec changes.
           new PermissionRule(List.of(""), List.of("events"), List.of("create", "patch")),
-          // Leader election.
+          // Leader election, and the SDK's check at start that it may use its Lease.
           new PermissionRule(
               List.of("coordination.k8s.io"),
               List.of("leases"),
-              List.of("get", "create", "update")));
+              List.of("get", "create", "update")),
+          new PermissionRule(
+              List.of("authorization.k8s.io"),
+              List.of("selfsubjectrulesreviews"),
+              List.of("create")));
 
   private RequiredPermissions() {}
 }

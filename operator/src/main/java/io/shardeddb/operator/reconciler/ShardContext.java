@@ -1,6 +1,5 @@
 package io.shardeddb.operator.reconciler;
 
-import io.shardeddb.operator.api.v1alpha1.ShardSpec;
 import io.shardeddb.operator.api.v1alpha1.ShardStatus;
 import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
@@ -12,14 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything observed about one shard for one coordination pass: the resource, the shard's spec
- * (null for a retained shard being removed), its desired replicas, the previous status, its pods
- * and their heartbeats (absent when a replica did not answer).
+ * Everything observed about one shard for one coordination pass: the resource, the shard's /config
+ * request (null for a retained shard being removed), its desired replicas, the previous status, its
+ * pods and their heartbeats (absent when a replica did not answer).
  */
 public record ShardContext(
     ShardedDatabase sdb,
     String shardId,
-    ShardSpec spec,
     ShardConfigRequest config,
     int desiredReplicas,
     WriteQuorum writeQuorum,

@@ -150,10 +150,6 @@ public final class ShardCoordinator {
                   + q.replicas()
                   + " replicas answered; a new primary needs "
                   + q.required();
-          if (prev.primaryUnavailableSince() != null
-              && !ShardPhase.NoQuorum.name().equals(phaseOf(prev))) {
-            events.warning(ctx.sdb(), "FailoverBlocked", "shard " + ctx.shardId() + ": " + message);
-          }
         } else if (decision instanceof FailoverDecision.NoCandidate c) {
           phase = ShardPhase.NoQuorum;
           message = "primary " + primary + " unavailable; " + c.why();
@@ -176,11 +172,6 @@ public final class ShardCoordinator {
     }
     ShardStatus status = new ShardStatus(ctx.shardId(), epoch, primary, ready, since, replicas);
     return new ShardOutcome(status, ctx.desiredReplicas(), phase, message);
-  }
-
-  /** The phase a previous status implies, only to avoid repeating a warning event. */
-  private static String phaseOf(ShardStatus prev) {
-    return prev.primaryUnavailableSince() == null ? "" : ShardPhase.PrimaryUnavailable.name();
   }
 
   private ShardOutcome bringUp(
@@ -302,7 +293,7 @@ public final class ShardCoordinator {
       }
       try {
         boolean wasEmpty = false;
-        if (h.state() == ReplicaState.Unconfigured) {
+        if (h.state() == ReplicaState.Unconfigured && ctx.config() != null) {
           client.configure(pod.url(), ctx.config());
           wasEmpty = true;
         }

@@ -213,7 +213,6 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
               new ShardContext(
                   sdb,
                   shard.id(),
-                  shardSpec,
                   configRequest(spec, shardSpec),
                   shard.replicas(),
                   spec.writeQuorumOrDefault(),

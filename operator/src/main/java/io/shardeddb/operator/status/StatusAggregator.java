@@ -170,6 +170,14 @@ public final class StatusAggregator {
         desired.add(DesiredCondition.isFalse(ConditionType.Ready, "ShardRemovalRefused", joined));
       } else if (!degraded.isEmpty()) {
         boolean noQuorum = outcomes.stream().anyMatch(o -> o.phase() == ShardPhase.NoQuorum);
+        boolean blockedBefore =
+            previous
+                .condition(ConditionType.Degraded.name())
+                .map(c -> "NoQuorum".equals(c.getReason()))
+                .orElse(false);
+        if (noQuorum && !blockedBefore) {
+          events.warning(sdb, "FailoverBlocked", String.join("; ", degraded));
+        }
         desired.add(
             DesiredCondition.isTrue(
                 ConditionType.Degraded,

@@ -266,6 +266,9 @@ class ShardedDatabaseReconcilerTest {
     assertThat(shard.epoch()).isEqualTo(1);
     assertThat(fleet.replica("db3-sh1-2").role()).isEqualTo(Role.Secondary);
     assertThat(fleet.replica("db3-sh1-2").epoch()).isEqualTo(1);
+    assertThat(events("FailoverBlocked"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("a new primary needs 2"));
     assertThat(current("db3").getStatus().condition("Ready"))
         .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
   }
