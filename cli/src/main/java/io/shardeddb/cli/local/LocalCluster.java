@@ -1,5 +1,8 @@
 package io.shardeddb.cli.local;
 
+import static io.shardeddb.operator.model.ShardedDatabaseResources.ROUTER_PORT;
+import static io.shardeddb.operator.model.ShardedDatabaseResources.routerName;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -83,6 +86,7 @@ public final class LocalCluster implements AutoCloseable {
       try (InputStream in = Files.newInputStream(crd)) {
         kube.installCrd(in);
       }
+      kube.registerNode(LocalPodRunner.NODE_NAME);
       db = EmbeddedMariaDb.start(options.dataDir().resolve("mariadb"), 0);
       LocalCluster cluster = new LocalCluster(options, kube, db);
       cluster.runner.start();
@@ -140,15 +144,30 @@ public final class LocalCluster implements AutoCloseable {
             .list()
             .getItems()
             .stream()
-            .filter(p -> p.getMetadata().getName().startsWith(database + "-router"))
+            .filter(p -> p.getMetadata().getName().startsWith(routerName(database) + "-"))
             .filter(LocalCluster::isReady)
             .findFirst();
     if (ready.isEmpty()) {
       return Optional.empty();
     }
-    String token = routerToken(database).orElse(null);
-    String url = "http://" + ready.get().getStatus().getPodIP() + ":8080";
+    String token = authEnabled(database) ? routerToken(database).orElse(null) : null;
+    String url = "http://" + ready.get().getStatus().getPodIP() + ":" + ROUTER_PORT;
     return Optional.of(new RouterInfo(url, token, kube.kubeconfig().toString()));
+  }
+
+  /** Whether the database's router requires a bearer token ({@code spec.router.auth.enabled}). */
+  private boolean authEnabled(String database) {
+    GenericKubernetesResource db =
+        kube.client()
+            .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+            .inNamespace(options.namespace())
+            .withName(database)
+            .get();
+    Object spec = db == null ? null : db.getAdditionalProperties().get("spec");
+    Object router = spec instanceof Map<?, ?> m ? m.get("router") : null;
+    Object auth = router instanceof Map<?, ?> m ? m.get("auth") : null;
+    Object enabled = auth instanceof Map<?, ?> m ? m.get("enabled") : null;
+    return !Boolean.FALSE.equals(enabled);
   }
 
   private Optional<String> routerToken(String database) {

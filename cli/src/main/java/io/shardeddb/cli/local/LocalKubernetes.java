@@ -1,5 +1,7 @@
 package io.shardeddb.cli.local;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -13,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 
 /**
@@ -58,6 +61,33 @@ public final class LocalKubernetes implements AutoCloseable {
   public void installCrd(InputStream crdYaml) {
     CustomResourceDefinition crd = Serialization.unmarshal(crdYaml, CustomResourceDefinition.class);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+  }
+
+  /**
+   * Registers the one node every local pod runs on, Ready, so node-aware logic (the operator's pod
+   * replacement) sees a healthy node rather than a vanished one.
+   */
+  public void registerNode(String name) {
+    Node node =
+        new NodeBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .addToLabels("kubernetes.io/hostname", name)
+            .endMetadata()
+            .withNewStatus()
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .withReason("KubeletReady")
+            .withLastTransitionTime(Instant.now().toString())
+            .endCondition()
+            .addNewAddress()
+            .withType("InternalIP")
+            .withAddress("127.0.0.1")
+            .endAddress()
+            .endStatus()
+            .build();
+    client.nodes().resource(node).create();
   }
 
   /** A client for this API (shared; do not close it). */

@@ -60,6 +60,9 @@ public final class LocalPodRunner implements AutoCloseable {
   /** Annotation carrying the pid of a pod's main process, so a user can kill -9 it. */
   public static final String PID_ANNOTATION = "local.shardeddb.io/pid";
 
+  /** The node every local pod is scheduled on. */
+  public static final String NODE_NAME = "local";
+
   private static final Logger LOG = LoggerFactory.getLogger(LocalPodRunner.class);
   private static final Duration PROBE_TIMEOUT = Duration.ofMillis(800);
 
@@ -262,7 +265,7 @@ public final class LocalPodRunner implements AutoCloseable {
             .endMetadata()
             .withSpec(template.getSpec())
             .editSpec()
-            .withNodeName("local")
+            .withNodeName(NODE_NAME)
             .withHostname(subdomain == null ? null : name)
             .withSubdomain(subdomain)
             .endSpec()

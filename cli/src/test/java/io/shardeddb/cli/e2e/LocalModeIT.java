@@ -60,14 +60,12 @@ class LocalModeIT {
   private static final Duration LONG = Duration.ofMinutes(4);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path dataDir;
-
   private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
   private final HttpClient http = HttpClient.newHttpClient();
   private LocalCluster cluster;
 
   @BeforeAll
-  void startCluster() {
+  void startCluster(@TempDir Path dataDir) {
     cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
   }
 
