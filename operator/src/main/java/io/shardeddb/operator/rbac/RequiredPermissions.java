@@ -43,15 +43,13 @@ public final class RequiredPermissions {
           new PermissionRule(List.of(""), List.of("nodes"), READ),
           // Events for bring-up, failover, re-copy and refused spec changes.
           new PermissionRule(List.of(""), List.of("events"), List.of("create", "patch")),
-          // Leader election, and the SDK's check at start that it may use its Lease.
+          // Leader election. (The SDK also checks its Lease rights at start with a
+          // SelfSubjectRulesReview, which Kubernetes grants every authenticated user through
+          // system:basic-user, so the chart need not.)
           new PermissionRule(
               List.of("coordination.k8s.io"),
               List.of("leases"),
-              List.of("get", "create", "update")),
-          new PermissionRule(
-              List.of("authorization.k8s.io"),
-              List.of("selfsubjectrulesreviews"),
-              List.of("create")));
+              List.of("get", "create", "update")));
 
   private RequiredPermissions() {}
 }
