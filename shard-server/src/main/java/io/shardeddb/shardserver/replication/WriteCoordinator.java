@@ -19,8 +19,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -218,42 +220,18 @@ public class WriteCoordinator implements AutoCloseable {
     Object[] outcomes = new Object[batch.size()];
     List<LogEntry> entries = new ArrayList<>();
     try {
-      store.inTransaction(
-          c -> {
-            long lsn = ctx.appliedLsn();
-            Map<String, Long> seen = new HashMap<>();
-            for (int i = 0; i < batch.size(); i++) {
-              ClientChange ch = batch.get(i).change();
-              String rid = ch.requestId();
-              if (rid != null) {
-                Long prior = seen.get(rid);
-                if (prior == null) {
-                  prior = store.lsnOfRequest(rid).orElse(null);
-                }
-                if (prior != null) {
-                  outcomes[i] = prior;
-                  continue;
-                }
-              }
-              try {
-                apply(c, table, ch);
-                lsn++;
-                entries.add(new LogEntry(lsn, t.epoch(), ch.op(), wire(table, ch), ch.key(), rid));
-                outcomes[i] = lsn;
-                if (rid != null) {
-                  seen.put(rid, lsn);
-                }
-              } catch (ShardException | InvalidRequestException e) {
-                outcomes[i] = e;
-              } catch (SQLException e) {
-                outcomes[i] =
-                    new InvalidRequestException("cannot store the change: " + e.getMessage());
-              }
-            }
-            store.appendLog(entries);
-            return null;
-          });
+      store.inTransaction(c -> applyBatch(c, table, t.epoch(), batch, outcomes, entries));
     } catch (RuntimeException e) {
+      if (batch.size() > 1) {
+        // The combined statements failed; apply one change per transaction so that one bad
+        // change cannot fail the others.
+        LOG.warn(
+            "group commit of {} changes failed ({}); retrying one by one",
+            batch.size(),
+            e.toString());
+        batch.forEach(p -> process(List.of(p)));
+        return;
+      }
       ShardException failure =
           ShardException.unavailable("storage unavailable, nothing was written: " + e.getMessage());
       batch.forEach(p -> p.done.completeExceptionally(failure));
@@ -302,29 +280,89 @@ public class WriteCoordinator implements AutoCloseable {
     }
   }
 
-  private static void apply(Connection c, UserTable table, ClientChange ch) throws SQLException {
+  /**
+   * Applies the batch in order inside the open transaction and assigns LSNs. Inserts are gathered
+   * into one statement and existence is checked with one query, so a batch costs a handful of round
+   * trips to the database however many changes it holds; pending inserts are flushed before any
+   * update or delete so the result equals applying the changes one by one.
+   */
+  private Void applyBatch(
+      Connection c,
+      UserTable table,
+      long epoch,
+      List<Pending> batch,
+      Object[] outcomes,
+      List<LogEntry> entries)
+      throws SQLException {
     String key = table.schema().shardKey();
-    switch (ch.op()) {
-      case Write -> {
-        List<Long> keys = ch.rows().stream().map(r -> (Long) r.get(key)).toList();
-        List<Long> existing = table.existingKeys(c, keys);
-        if (!existing.isEmpty()) {
-          throw ShardException.conflict(
-              "Data entry with " + key + ":" + existing.get(0) + " already exists");
-        }
-        table.insert(c, ch.rows());
+    List<String> requestIds = new ArrayList<>();
+    List<Long> writeKeys = new ArrayList<>();
+    for (Pending p : batch) {
+      ClientChange ch = p.change();
+      if (ch.requestId() != null) {
+        requestIds.add(ch.requestId());
       }
-      case Update -> {
-        if (table.update(c, ch.key(), ch.rows().get(0)) == 0) {
-          throw ShardException.notFound("No data entry with " + key + ":" + ch.key());
-        }
-      }
-      case Delete -> {
-        if (table.delete(c, ch.key()) == 0) {
-          throw ShardException.notFound("No data entry with " + key + ":" + ch.key());
-        }
+      if (ch.op() == Operation.Write) {
+        ch.rows().forEach(r -> writeKeys.add((Long) r.get(key)));
       }
     }
+    Map<String, Long> seen = new HashMap<>(store.lsnsOfRequests(requestIds));
+    Set<Long> present = new HashSet<>(table.existingKeys(c, writeKeys));
+    List<Map<String, Object>> inserts = new ArrayList<>();
+    long lsn = ctx.appliedLsn();
+    for (int i = 0; i < batch.size(); i++) {
+      ClientChange ch = batch.get(i).change();
+      String rid = ch.requestId();
+      if (rid != null && seen.containsKey(rid)) {
+        outcomes[i] = seen.get(rid);
+        continue;
+      }
+      try {
+        switch (ch.op()) {
+          case Write -> {
+            for (Map<String, Object> r : ch.rows()) {
+              if (present.contains((Long) r.get(key))) {
+                throw ShardException.conflict(
+                    "Data entry with " + key + ":" + r.get(key) + " already exists");
+              }
+            }
+            ch.rows().forEach(r -> present.add((Long) r.get(key)));
+            inserts.addAll(ch.rows());
+          }
+          case Update -> {
+            flush(c, table, inserts);
+            if (table.update(c, ch.key(), ch.rows().get(0)) == 0) {
+              throw ShardException.notFound("No data entry with " + key + ":" + ch.key());
+            }
+          }
+          case Delete -> {
+            flush(c, table, inserts);
+            if (table.delete(c, ch.key()) == 0) {
+              throw ShardException.notFound("No data entry with " + key + ":" + ch.key());
+            }
+            present.remove(ch.key());
+          }
+        }
+      } catch (ShardException | InvalidRequestException e) {
+        outcomes[i] = e;
+        continue;
+      }
+      lsn++;
+      entries.add(new LogEntry(lsn, epoch, ch.op(), wire(table, ch), ch.key(), rid));
+      outcomes[i] = lsn;
+      if (rid != null) {
+        seen.put(rid, lsn);
+      }
+    }
+    flush(c, table, inserts);
+    store.appendLog(entries);
+    return null;
+  }
+
+  private static void flush(Connection c, UserTable table, List<Map<String, Object>> inserts)
+      throws SQLException {
+    table.insert(c, inserts);
+    inserts.clear();
   }
 
   private static List<Map<String, Object>> wire(UserTable table, ClientChange ch) {

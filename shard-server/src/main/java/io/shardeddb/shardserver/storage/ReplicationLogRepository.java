@@ -4,6 +4,7 @@ import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +16,8 @@ public interface ReplicationLogRepository extends CrudRepository<LogRecord, Long
   List<LogRecord> page(long fromLsn, int limit);
 
   Optional<LogRecord> findByRequestId(String requestId);
+
+  List<LogRecord> findByRequestIdIn(Collection<String> requestIds);
 
   @Query("DELETE FROM replication_log WHERE lsn > :lsn")
   void deleteAfter(long lsn);

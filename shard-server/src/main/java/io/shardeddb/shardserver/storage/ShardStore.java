@@ -1,17 +1,24 @@
 package io.shardeddb.shardserver.storage;
 
+import io.micronaut.data.connection.exceptions.ConnectionException;
+import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException;
+import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.transaction.TransactionOperations;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.Operation;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Transactions over the replica's database: the user's rows, the replication log and the metadata
@@ -46,33 +53,52 @@ public class ShardStore {
 
   /** Runs {@code work} in one read-write transaction. */
   public <T> T inTransaction(SqlWork<T> work) {
-    return tx.executeWrite(
-        status -> {
-          try {
-            return work.run(status.getConnection());
-          } catch (SQLException e) {
-            throw new StorageException("database error: " + e.getMessage(), e);
-          }
-        });
+    return guard(
+        () ->
+            tx.executeWrite(
+                status -> {
+                  try {
+                    return work.run(status.getConnection());
+                  } catch (SQLException e) {
+                    throw new StorageException("database error: " + e.getMessage(), e);
+                  }
+                }));
   }
 
   /** Runs {@code work} in a read-only transaction. */
   public <T> T read(SqlWork<T> work) {
-    return tx.executeRead(
-        status -> {
-          try {
-            return work.run(status.getConnection());
-          } catch (SQLException e) {
-            throw new StorageException("database error: " + e.getMessage(), e);
-          }
-        });
+    return guard(
+        () ->
+            tx.executeRead(
+                status -> {
+                  try {
+                    return work.run(status.getConnection());
+                  } catch (SQLException e) {
+                    throw new StorageException("database error: " + e.getMessage(), e);
+                  }
+                }));
   }
 
   public ShardMeta loadMeta() {
-    return tx.executeRead(
-        status ->
-            meta.findById(1)
-                .orElseThrow(() -> new IllegalStateException("shard_meta row 1 is missing")));
+    return guard(
+        () ->
+            tx.executeRead(
+                status ->
+                    meta.findById(1)
+                        .orElseThrow(
+                            () -> new IllegalStateException("shard_meta row 1 is missing"))));
+  }
+
+  /**
+   * Reports an unreachable or failing database as a {@link StorageException} (a 503 to clients),
+   * leaving the service's own exceptions as they are.
+   */
+  private static <T> T guard(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (CannotGetJdbcConnectionException | ConnectionException | DataAccessException e) {
+      throw new StorageException("database unavailable: " + e.getMessage(), e);
+    }
   }
 
   /** Persists the config and creates the user's table in one go. */
@@ -108,9 +134,13 @@ public class ShardStore {
         });
   }
 
-  /** Inside a transaction: the LSN of the entry written for {@code requestId}, if any. */
-  public Optional<Long> lsnOfRequest(String requestId) {
-    return log.findByRequestId(requestId).map(LogRecord::lsn);
+  /** Inside a transaction: the LSNs of the entries written for these request ids, by id. */
+  public Map<String, Long> lsnsOfRequests(Collection<String> requestIds) {
+    Map<String, Long> out = new HashMap<>();
+    if (!requestIds.isEmpty()) {
+      log.findByRequestIdIn(requestIds).forEach(r -> out.put(r.requestId(), r.lsn()));
+    }
+    return out;
   }
 
   /** Inside a transaction: appends entries and moves the applied LSN to the last one. */
@@ -132,13 +162,22 @@ public class ShardStore {
     TableSchema schema = table.schema();
     inTransaction(
         c -> {
+          // Consecutive inserts go out as one statement; order is kept around updates/deletes.
+          List<Map<String, Object>> upserts = new ArrayList<>();
           for (LogEntry e : entries) {
-            switch (e.op()) {
-              case Write -> table.upsert(c, e.rows().stream().map(schema::coerceRow).toList());
-              case Update -> table.update(c, e.key(), schema.coercePartialRow(e.rows().get(0)));
-              case Delete -> table.delete(c, e.key());
+            if (e.op() == Operation.Write) {
+              e.rows().forEach(r -> upserts.add(schema.coerceRow(r)));
+              continue;
+            }
+            table.upsert(c, upserts);
+            upserts.clear();
+            if (e.op() == Operation.Update) {
+              table.update(c, e.key(), schema.coercePartialRow(e.rows().get(0)));
+            } else {
+              table.delete(c, e.key());
             }
           }
+          table.upsert(c, upserts);
           appendLog(entries);
           return null;
         });
@@ -146,12 +185,15 @@ public class ShardStore {
 
   /** Entries from {@code fromLsn} on, at most {@code limit}. */
   public List<LogEntry> logPage(long fromLsn, int limit) {
-    return tx.executeRead(status -> log.page(fromLsn, limit).stream().map(codec::toEntry).toList());
+    return guard(
+        () ->
+            tx.executeRead(
+                status -> log.page(fromLsn, limit).stream().map(codec::toEntry).toList()));
   }
 
   /** The epoch of the entry at {@code lsn} in the log, if held. */
   public Optional<Long> epochAt(long lsn) {
-    return tx.executeRead(status -> log.findById(lsn).map(LogRecord::epoch));
+    return guard(() -> tx.executeRead(status -> log.findById(lsn).map(LogRecord::epoch)));
   }
 
   /** Starts a re-copy: marks it pending (so a crash resumes it) and empties table and log. */

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  * values only ever travel as bound parameters.
  */
 public final class UserTable {
+  private static final int CHUNK = 1000;
   private final TableSchema schema;
   private final String table;
   private final String key;
@@ -63,9 +64,14 @@ public final class UserTable {
 
   private void write(Connection c, List<Map<String, Object>> rows, boolean replace)
       throws SQLException {
-    if (rows.isEmpty()) {
-      return;
+    // Chunks keep each statement well under MySQL's 65535 bound parameters.
+    for (int from = 0; from < rows.size(); from += CHUNK) {
+      writeChunk(c, rows.subList(from, Math.min(rows.size(), from + CHUNK)), replace);
     }
+  }
+
+  private void writeChunk(Connection c, List<Map<String, Object>> rows, boolean replace)
+      throws SQLException {
     String placeholders =
         "(" + schema.columns().stream().map(col -> "?").collect(Collectors.joining(", ")) + ")";
     StringBuilder sql =
@@ -97,9 +103,15 @@ public final class UserTable {
 
   /** The keys among {@code keys} that already have a row. */
   public List<Long> existingKeys(Connection c, Collection<Long> keys) throws SQLException {
-    if (keys.isEmpty()) {
-      return List.of();
+    List<Long> all = new ArrayList<>(keys);
+    List<Long> found = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += CHUNK) {
+      found.addAll(existingChunk(c, all.subList(from, Math.min(all.size(), from + CHUNK))));
     }
+    return found;
+  }
+
+  private List<Long> existingChunk(Connection c, List<Long> keys) throws SQLException {
     String in = keys.stream().map(k -> "?").collect(Collectors.joining(", "));
     try (PreparedStatement ps =
         c.prepareStatement(
