@@ -157,6 +157,28 @@ public final class ShardCoordinator {
       }
     }
 
+    PodView current = members.get(primary);
+    if (phase == ShardPhase.Ready && current != null && current.url() != null) {
+      String recordedUrl = prev.replica(primary).map(ReplicaStatus::url).orElse(null);
+      if (recordedUrl != null && !recordedUrl.equals(current.url())) {
+        // The primary came back at a new address: replicas refuse a different primary for the
+        // same epoch, so announce it at the next one.
+        long seen = hb.values().stream().mapToLong(Heartbeat::epoch).max().orElse(epoch);
+        epoch = Math.max(epoch, seen) + 1;
+        events.normal(
+            ctx.sdb(),
+            "PrimaryReannounced",
+            "shard "
+                + ctx.shardId()
+                + ": primary "
+                + primary
+                + " moved to "
+                + current.url()
+                + "; announced to all replicas at epoch "
+                + epoch);
+        message = "primary " + primary + " re-announced at epoch " + epoch;
+      }
+    }
     if (phase == ShardPhase.Ready) {
       phase = repairReplicas(ctx, prev, epoch, primary, members, hb);
     }

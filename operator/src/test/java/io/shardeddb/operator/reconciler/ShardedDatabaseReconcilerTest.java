@@ -284,10 +284,15 @@ class ShardedDatabaseReconcilerTest {
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
-            () -> assertThat(client.pods().inNamespace(NS).withName("db4-sh1-1").get()).isNull());
-    assertThat(events("PodReplaced"))
-        .anySatisfy(
-            e -> assertThat(e.getMessage()).contains("db4-sh1-1").contains("crash-looping"));
+            () -> {
+              assertThat(client.pods().inNamespace(NS).withName("db4-sh1-1").get()).isNull();
+              assertThat(events("PodReplaced"))
+                  .anySatisfy(
+                      e ->
+                          assertThat(e.getMessage())
+                              .contains("db4-sh1-1")
+                              .contains("crash-looping"));
+            });
   }
 
   @Test
@@ -485,6 +490,29 @@ class ShardedDatabaseReconcilerTest {
               assertThat(fleet.replica("db7-sh2-0").lastConfig().low()).isEqualTo(4096L);
               assertThat(status("db7").shardCount()).isEqualTo(2);
             });
+  }
+
+  @Test
+  void aPrimaryBackAtANewAddressIsAnnouncedToEveryReplicaAtTheNextEpoch() {
+    apply(singleShard("db8", 3));
+    List<String> pods = awaitPods("db8-sh1");
+    awaitReady("db8", pods);
+
+    String ip = fleet.moveToNewIp("db8-sh1-0");
+    cluster.setPodIp("db8-sh1-0", ip);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              ShardStatus shard = status("db8").shard("sh1").orElseThrow();
+              assertThat(shard.primary()).isEqualTo("db8-sh1-0");
+              assertThat(shard.epoch()).isEqualTo(2);
+              assertThat(fleet.replica("db8-sh1-1").lastRole().primary().url())
+                  .isEqualTo("http://" + ip + ":8081");
+              assertThat(fleet.replica("db8-sh1-2").epoch()).isEqualTo(2);
+            });
+    assertThat(events("PrimaryReannounced")).isNotEmpty();
   }
 
   private ShardedDatabase apply(ShardedDatabase sdb) {

@@ -78,6 +78,13 @@ public final class ClusterSimulator {
     client.pods().inNamespace(namespace).resource(updated).update();
   }
 
+  /** Sets a pod's IP, as when the pod was recreated elsewhere. */
+  public void setPodIp(String pod, String ip) {
+    Pod current = client.pods().inNamespace(namespace).withName(pod).get();
+    Pod updated = new PodBuilder(current).editStatus().withPodIP(ip).endStatus().build();
+    client.pods().inNamespace(namespace).resource(updated).update();
+  }
+
   /** Makes a pod's shard-server container crash-loop with this many restarts. */
   public void crashLoop(String pod, int restarts) {
     Pod current = client.pods().inNamespace(namespace).withName(pod).get();

@@ -40,6 +40,17 @@ public final class FakeShardFleet implements ShardServerClient, AutoCloseable {
         });
   }
 
+  /** Gives this pod's fake a new address (its pod was recreated); returns the new IP. */
+  public synchronized String moveToNewIp(String pod) {
+    FakeShardServer server = replica(pod);
+    byIp.remove(ipByPod.get(pod));
+    int n = next.getAndIncrement();
+    String ip = "127.0." + (n / 250) + "." + (n % 250 + 1);
+    byIp.put(ip, server);
+    ipByPod.put(pod, ip);
+    return ip;
+  }
+
   /** The fake replica of this pod. */
   public FakeShardServer replica(String pod) {
     FakeShardServer s = byPod.get(pod);
