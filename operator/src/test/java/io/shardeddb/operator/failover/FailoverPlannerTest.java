@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** Choosing a new primary: most up to date wins, and never without a majority. */
 class FailoverPlannerTest {
 
   private final FailoverPlanner planner = new FailoverPlanner();

@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The router's objects, secrets, config and images, field by field. */
 class RouterModelTest {
 
   private final DatabaseModel students =

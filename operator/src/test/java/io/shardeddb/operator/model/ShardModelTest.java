@@ -14,6 +14,7 @@ import io.shardeddb.operator.testing.Fixtures;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The per-shard objects, field by field, built without a cluster. */
 class ShardModelTest {
 
   private final Images images = new Images("ss:1", "rt:1", "my:1");

@@ -515,6 +515,28 @@ class ShardedDatabaseReconcilerTest {
     assertThat(events("PrimaryReannounced")).isNotEmpty();
   }
 
+  @Test
+  void aPodWhoseNodeIsGoneIsForceDeleted() {
+    apply(singleShard("db9", 3));
+    List<String> pods = awaitPods("db9-sh1");
+    awaitReady("db9", pods);
+
+    cluster.strandOnVanishedNode("db9-sh1-2");
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(client.pods().inNamespace(NS).withName("db9-sh1-2").get()).isNull();
+              assertThat(events("PodReplaced"))
+                  .anySatisfy(
+                      e ->
+                          assertThat(e.getMessage())
+                              .startsWith("force-deleted db9-sh1-2")
+                              .contains("vanished-node is gone"));
+            });
+  }
+
   private ShardedDatabase apply(ShardedDatabase sdb) {
     return client.resource(sdb).create();
   }

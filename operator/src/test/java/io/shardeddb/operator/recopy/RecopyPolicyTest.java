@@ -8,6 +8,7 @@ import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.topology.Role;
 import org.junit.jupiter.api.Test;
 
+/** When a replica must re-copy, and when a finished copy may rejoin. */
 class RecopyPolicyTest {
 
   private final RecopyPolicy policy = new RecopyPolicy();

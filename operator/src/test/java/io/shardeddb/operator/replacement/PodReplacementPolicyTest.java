@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+/** When a stuck shard pod is deleted, and when forcibly. */
 class PodReplacementPolicyTest {
 
   private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");

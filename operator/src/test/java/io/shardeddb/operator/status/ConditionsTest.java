@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** Condition changes: lastTransitionTime moves only on a flip. */
 class ConditionsTest {
 
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");

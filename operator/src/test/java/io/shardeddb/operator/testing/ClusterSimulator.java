@@ -85,6 +85,21 @@ public final class ClusterSimulator {
     client.pods().inNamespace(namespace).resource(updated).update();
   }
 
+  /** Moves a pod onto a node that does not exist (its node was removed) and marks it unready. */
+  public void strandOnVanishedNode(String pod) {
+    Pod current = client.pods().inNamespace(namespace).withName(pod).get();
+    Pod updated =
+        new PodBuilder(current)
+            .editSpec()
+            .withNodeName("vanished-node")
+            .endSpec()
+            .editStatus()
+            .withConditions(new PodConditionBuilder().withType("Ready").withStatus("False").build())
+            .endStatus()
+            .build();
+    client.pods().inNamespace(namespace).resource(updated).update();
+  }
+
   /** Makes a pod's shard-server container crash-loop with this many restarts. */
   public void crashLoop(String pod, int restarts) {
     Pod current = client.pods().inNamespace(namespace).withName(pod).get();
