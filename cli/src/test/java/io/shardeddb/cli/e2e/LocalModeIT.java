@@ -121,8 +121,9 @@ class LocalModeIT {
                 "Server0", List.of("sh1", "sh2"),
                 "Server1", List.of("sh2", "sh3"),
                 "Server2", List.of("sh1", "sh3")));
-    assertThat(lb.init(config).message()).isEqualTo("Configured Database");
-    assertThat(lb.init(config).status()).isEqualTo("success");
+    var configured = lb.init(config);
+    assertThat(configured.message()).isEqualTo("Configured Database");
+    assertThat(configured.status()).isEqualTo("success");
     assertThat(lb.status()).isEqualTo(config);
 
     var written =
@@ -290,10 +291,19 @@ class LocalModeIT {
             .filter(p -> !p.equals(primary))
             .findFirst()
             .orElseThrow();
-    String oldUid = cluster.client().pods().withName(victim).get().getMetadata().getUid();
+    String oldUid =
+        cluster
+            .client()
+            .pods()
+            .inNamespace(cluster.namespace())
+            .withName(victim)
+            .get()
+            .getMetadata()
+            .getUid();
     cluster
         .client()
         .pods()
+        .inNamespace(cluster.namespace())
         .withName(victim)
         .edit(
             p -> {
@@ -306,13 +316,14 @@ class LocalModeIT {
               return p;
             });
     await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
-    cluster.client().pods().withName(victim).delete();
+    cluster.client().pods().inNamespace(cluster.namespace()).withName(victim).delete();
 
     await()
         .atMost(LONG)
         .untilAsserted(
             () -> {
-              var pod = cluster.client().pods().withName(victim).get();
+              var pod =
+                  cluster.client().pods().inNamespace(cluster.namespace()).withName(victim).get();
               assertThat(pod).isNotNull();
               assertThat(pod.getMetadata().getUid()).isNotEqualTo(oldUid);
               Map<String, Object> r = db.replica("sh2", victim).orElseThrow();
