@@ -537,6 +537,57 @@ class ShardedDatabaseReconcilerTest {
             });
   }
 
+  @Test
+  void scalingDownShrinksTheStatefulSetAndTheRemainingReplicasLearnTheirNewPeers() {
+    apply(singleShard("db10", 3));
+    List<String> pods = awaitPods("db10-sh1");
+    awaitReady("db10", pods);
+
+    ShardedDatabase edited = current("db10");
+    ShardedDatabaseSpec s = edited.getSpec();
+    edited.setSpec(
+        new ShardedDatabaseSpec(
+            s.schema(),
+            s.shards(),
+            2,
+            s.writeQuorum(),
+            s.storage(),
+            s.resources(),
+            s.router(),
+            s.failover(),
+            s.secrets(),
+            s.servers()));
+    client.resource(edited).update();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .apps()
+                            .statefulSets()
+                            .inNamespace(NS)
+                            .withName("db10-sh1")
+                            .get()
+                            .getSpec()
+                            .getReplicas())
+                    .isEqualTo(2));
+    client.pods().inNamespace(NS).withName("db10-sh1-2").delete();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(fleet.replica("db10-sh1-0").lastRole().peers())
+                  .extracting(p -> p.name())
+                  .containsExactly("db10-sh1-0", "db10-sh1-1");
+              assertThat(fleet.replica("db10-sh1-1").lastRole().peers()).hasSize(2);
+              assertThat(status("db10").replicas()).isEqualTo("2/2");
+              assertThat(status("db10").condition("Ready"))
+                  .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+            });
+  }
+
   private ShardedDatabase apply(ShardedDatabase sdb) {
     return client.resource(sdb).create();
   }
