@@ -270,6 +270,7 @@ class LocalModeIT {
     // The killed pod restarted in place and rejoined as a caught-up secondary.
     await()
         .atMost(Duration.ofMinutes(2))
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               Map<String, Object> r = db.replica("sh1", oldPrimary).orElseThrow();
@@ -320,6 +321,7 @@ class LocalModeIT {
 
     await()
         .atMost(LONG)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               var pod =
