@@ -1,6 +1,7 @@
 package io.shardeddb.router.admin;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.TaskExecutors;
@@ -110,8 +111,7 @@ public class KubernetesAdmin implements ClusterAdmin {
                 }
                 Layout layout =
                     plan.apply(io.shardeddb.router.topology.ShardedDatabaseTopology.from(now));
-                GenericKubernetesResource patched =
-                    source.resource().edit(r -> withSpec(r, layout));
+                GenericKubernetesResource patched = patch(layout);
                 Long generation = patched.getMetadata().getGeneration();
                 return new Object[] {layout, generation == null ? 0L : generation};
               }
@@ -136,6 +136,25 @@ public class KubernetesAdmin implements ClusterAdmin {
                           }
                           return reply.apply((Layout) p[0]);
                         }));
+  }
+
+  /**
+   * Writes the layout into the resource's spec. The API server's validation (CRD bounds and CEL
+   * rules) answers 422 naming the field, which becomes a 400 for the client.
+   */
+  private GenericKubernetesResource patch(Layout layout) {
+    try {
+      return source.resource().edit(r -> withSpec(r, layout));
+    } catch (KubernetesClientException e) {
+      String detail =
+          e.getStatus() != null && e.getStatus().getMessage() != null
+              ? e.getStatus().getMessage()
+              : e.getMessage();
+      if (e.getCode() == 422 || e.getCode() == 400) {
+        throw new ApiException(400, "the cluster refused the change: " + detail);
+      }
+      throw new ApiException(503, "cannot update the ShardedDatabase: " + detail);
+    }
   }
 
   @SuppressWarnings("unchecked")
