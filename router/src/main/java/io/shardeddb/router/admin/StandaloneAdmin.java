@@ -1,5 +1,6 @@
 package io.shardeddb.router.admin;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.TaskExecutors;
@@ -25,7 +26,6 @@ import io.shardeddb.router.shard.ShardServerClient;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.TopologyHolder;
 import jakarta.inject.Named;
-import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +46,8 @@ import reactor.core.publisher.Mono;
  * remaining replica under a new epoch. Removed shard-servers are retired, never reused, because
  * they still hold their old shard's rows. Operations run one at a time on the blocking pool.
  */
-@Singleton
+// Eager: in standalone mode this bean is the topology's source, so readiness must not wait for it.
+@Context
 @Requires(
     property = "shardeddb.router.topology.source",
     value = "standalone",

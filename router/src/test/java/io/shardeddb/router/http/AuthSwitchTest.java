@@ -28,6 +28,9 @@ class AuthSwitchTest {
       Http.Reply status = anonymous.get("/status");
       assertThat(status.status()).isEqualTo(200);
       assertThat(status.json().get("N").asInt()).isZero();
+      assertThat(anonymous.get("/health/readiness").status())
+          .as("a standalone router awaiting /init is ready")
+          .isEqualTo(200);
     }
   }
 
