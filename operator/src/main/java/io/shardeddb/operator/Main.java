@@ -37,7 +37,8 @@ public final class Main {
             Images.fromEnvironment(env),
             HttpShardServerClient.withDefaultTimeouts(),
             // Another replica leads now: exit and let Kubernetes restart this one as a follower.
-            () -> System.exit(1));
+            () -> System.exit(1),
+            OperatorSettings.parseWatchNamespaces(env.get("SHARDEDDB_WATCH_NAMESPACES")));
     KubernetesClient client = new KubernetesClientBuilder().build();
     ShardedDbOperator operator = new ShardedDbOperator(client, settings);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -4,6 +4,8 @@ import io.shardeddb.operator.model.Images;
 import io.shardeddb.operator.shardclient.HttpShardServerClient;
 import io.shardeddb.operator.shardclient.ShardServerClient;
 import java.time.Clock;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How to run the operator: leader election (and the Lease's namespace), the metrics/health port (0
@@ -17,7 +19,29 @@ public record OperatorSettings(
     Clock clock,
     Images images,
     ShardServerClient shardServerClient,
-    Runnable onLostLeadership) {
+    Runnable onLostLeadership,
+    Set<String> watchNamespaces) {
+
+  public OperatorSettings {
+    watchNamespaces = watchNamespaces == null ? Set.of() : Set.copyOf(watchNamespaces);
+  }
+
+  /**
+   * Parses {@code SHARDEDDB_WATCH_NAMESPACES}: a comma-separated list of namespaces to watch; null
+   * or blank means every namespace.
+   */
+  public static Set<String> parseWatchNamespaces(String value) {
+    if (value == null || value.isBlank()) {
+      return Set.of();
+    }
+    Set<String> out = new TreeSet<>();
+    for (String ns : value.split(",")) {
+      if (!ns.isBlank()) {
+        out.add(ns.trim());
+      }
+    }
+    return out;
+  }
 
   /** The Lease that elects the active operator replica. */
   public static final String LEASE_NAME = "shardeddb-operator";
@@ -34,24 +58,59 @@ public record OperatorSettings(
         Clock.systemUTC(),
         Images.DEFAULTS,
         HttpShardServerClient.withDefaultTimeouts(),
-        () -> {});
+        () -> {},
+        Set.of());
   }
 
   /** The same settings with another management port. */
   public OperatorSettings withManagementPort(int port) {
     return new OperatorSettings(
-        leaderElection, leaseNamespace, port, clock, images, shardServerClient, onLostLeadership);
+        leaderElection,
+        leaseNamespace,
+        port,
+        clock,
+        images,
+        shardServerClient,
+        onLostLeadership,
+        watchNamespaces);
   }
 
   /** The same settings with another shard-server client. */
   public OperatorSettings withShardServerClient(ShardServerClient client) {
     return new OperatorSettings(
-        leaderElection, leaseNamespace, managementPort, clock, images, client, onLostLeadership);
+        leaderElection,
+        leaseNamespace,
+        managementPort,
+        clock,
+        images,
+        client,
+        onLostLeadership,
+        watchNamespaces);
+  }
+
+  /** The same settings watching only {@code namespaces} (empty: all). */
+  public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
+    return new OperatorSettings(
+        leaderElection,
+        leaseNamespace,
+        managementPort,
+        clock,
+        images,
+        shardServerClient,
+        onLostLeadership,
+        namespaces);
   }
 
   /** The same settings with leader election on, the Lease in {@code namespace}. */
   public OperatorSettings withLeaderElection(String namespace) {
     return new OperatorSettings(
-        true, namespace, managementPort, clock, images, shardServerClient, onLostLeadership);
+        true,
+        namespace,
+        managementPort,
+        clock,
+        images,
+        shardServerClient,
+        onLostLeadership,
+        watchNamespaces);
   }
 }

@@ -92,7 +92,13 @@ public final class ShardedDbOperator implements AutoCloseable {
             new ShardRemovalGuard(settings.shardServerClient()),
             new PodReplacementPolicy(),
             new StatusAggregator(events),
-            events));
+            events),
+        // Watch only the listed namespaces when the chart grants per-namespace Roles.
+        o -> {
+          if (!settings.watchNamespaces().isEmpty()) {
+            o.settingNamespaces(settings.watchNamespaces());
+          }
+        });
   }
 
   /** Starts the controller (and the management endpoint when its port is not 0). */
