@@ -182,6 +182,16 @@ class AssignmentFlowIT {
             "{\"data\":[{\"Stud_id\":1005,\"Stud_name\":\"X\",\"Stud_marks\":1}]}");
     assertThat(dup.status()).isEqualTo(409);
     assertThat(dup.message()).contains("1005").contains("already exists");
+
+    Reply outside =
+        http.send(
+            "POST",
+            "/write",
+            "{\"data\":[{\"Stud_id\":50,\"Stud_name\":\"ok\",\"Stud_marks\":1},"
+                + "{\"Stud_id\":99999,\"Stud_name\":\"no shard\",\"Stud_marks\":2}]}");
+    assertThat(outside.status()).isEqualTo(400);
+    assertThat(outside.message()).contains("99999");
+    assertThat(client.read(50, 50).data()).as("nothing of a refused write is stored").isEmpty();
   }
 
   @Test
