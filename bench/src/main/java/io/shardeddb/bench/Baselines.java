@@ -1,0 +1,126 @@
+package io.shardeddb.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.shardeddb.protocol.schema.ColumnType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.apache.shardingsphere.driver.api.yaml.YamlShardingSphereDataSourceFactory;
+
+/**
+ * The alternatives on the same MariaDB server: one database over a plain pool, and
+ * ShardingSphere-JDBC routing to {@code shards} databases by {@code Stud_id % shards}.
+ */
+final class Baselines {
+  static final String DIRECT_DB = "bench_direct";
+  static final String SHARDING_DB_PREFIX = "bench_ss_";
+  private static final String URL_OPTIONS = "?useSSL=false&allowPublicKeyRetrieval=true";
+
+  private final MariaDbServer server;
+  private final Path workDir;
+
+  Baselines(MariaDbServer server, Path workDir) {
+    this.server = server;
+    this.workDir = workDir;
+  }
+
+  /** A fresh, empty table in one database, behind a pool of {@code clients} connections. */
+  JdbcTarget direct(int clients) throws SQLException {
+    recreate(DIRECT_DB);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(server.baseUrl() + DIRECT_DB + URL_OPTIONS);
+    config.setUsername(server.user());
+    config.setPassword(server.password());
+    config.setMaximumPoolSize(clients);
+    config.setMinimumIdle(clients);
+    config.setPoolName("direct");
+    HikariDataSource pool = new HikariDataSource(config);
+    return new JdbcTarget(pool, pool);
+  }
+
+  /** Fresh, empty tables in {@code shards} databases, routed by ShardingSphere-JDBC. */
+  JdbcTarget shardingSphere(int shards, int clients) throws SQLException, IOException {
+    for (int i = 0; i < shards; i++) {
+      recreate(SHARDING_DB_PREFIX + i);
+    }
+    Path yaml = workDir.resolve("shardingsphere-" + shards + ".yaml");
+    Files.createDirectories(workDir);
+    Files.writeString(yaml, shardingYaml(shards, clients));
+    DataSource ds = YamlShardingSphereDataSourceFactory.createDataSource(yaml.toFile());
+    return new JdbcTarget(ds, (AutoCloseable) ds);
+  }
+
+  /** ShardingSphere's YAML: one Hikari pool per database, inline sharding on the key. */
+  String shardingYaml(int shards, int clients) {
+    StringBuilder y = new StringBuilder();
+    y.append("databaseName: bench_sharding\n");
+    y.append("mode:\n  type: Standalone\n  repository:\n    type: JDBC\n");
+    y.append("dataSources:\n");
+    for (int i = 0; i < shards; i++) {
+      y.append("  ds_").append(i).append(":\n");
+      y.append("    dataSourceClassName: com.zaxxer.hikari.HikariDataSource\n");
+      y.append("    driverClassName: com.mysql.cj.jdbc.Driver\n");
+      y.append("    jdbcUrl: ")
+          .append(server.baseUrl())
+          .append(SHARDING_DB_PREFIX)
+          .append(i)
+          .append(URL_OPTIONS)
+          .append('\n');
+      y.append("    username: ").append(server.user()).append('\n');
+      y.append("    password: '").append(server.password()).append("'\n");
+      // Each client may land on any shard, so each shard's pool gets a connection per client.
+      y.append("    maximumPoolSize: ").append(clients).append('\n');
+    }
+    y.append("rules:\n- !SHARDING\n  tables:\n    ").append(Rows.TABLE).append(":\n");
+    y.append("      actualDataNodes: ds_${0..")
+        .append(shards - 1)
+        .append("}.")
+        .append(Rows.TABLE)
+        .append('\n');
+    y.append("      databaseStrategy:\n        standard:\n");
+    y.append("          shardingColumn: ").append(Rows.KEY).append('\n');
+    y.append("          shardingAlgorithmName: by_key\n");
+    y.append("  shardingAlgorithms:\n    by_key:\n      type: INLINE\n      props:\n");
+    y.append("        algorithm-expression: ds_${")
+        .append(Rows.KEY)
+        .append(" % ")
+        .append(shards)
+        .append("}\n");
+    y.append("props:\n  sql-show: false\n");
+    return y.toString();
+  }
+
+  private void recreate(String database) throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection(
+                server.baseUrl() + URL_OPTIONS, server.user(), server.password());
+        Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS `" + database + "`");
+      st.execute("CREATE DATABASE `" + database + "`");
+      st.execute(
+          "CREATE TABLE `"
+              + database
+              + "`."
+              + Rows.TABLE
+              + " ("
+              + Rows.KEY
+              + " "
+              + ColumnType.Number.sqlType()
+              + " PRIMARY KEY, "
+              + Rows.NAME
+              + " "
+              + ColumnType.String.sqlType()
+              + ", "
+              + Rows.MARKS
+              + " "
+              + ColumnType.Number.sqlType()
+              + ")");
+    }
+  }
+}

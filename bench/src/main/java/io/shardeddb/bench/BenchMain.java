@@ -1,0 +1,316 @@
+package io.shardeddb.bench;
+
+import io.shardeddb.cli.local.LocalCluster;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark command: the assignment's workload on ShardedDB in local mode for each
+ * configuration, the same workload on direct JDBC and ShardingSphere-JDBC on the same MariaDB, a
+ * concurrency sweep and a scale sweep; writes CSV, JSON, Markdown tables and PNG plots.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "ShardedDB benchmarks beside direct JDBC and ShardingSphere-JDBC.")
+public final class BenchMain implements Callable<Integer> {
+  @Option(names = "--home", description = "Project checkout (crds/, pod jars).", defaultValue = ".")
+  Path home;
+
+  @Option(names = "--out", description = "Results directory.", defaultValue = "docs/benchmarks")
+  Path out;
+
+  @Option(names = "--work", description = "Scratch directory (MariaDB data, pod logs).")
+  Path work;
+
+  @Option(
+      names = "--configs",
+      split = ",",
+      description = "Shards x replicas per configuration.",
+      defaultValue = "4x3,4x6,6x8")
+  List<String> configs;
+
+  @Option(
+      names = "--clients",
+      description = "Client threads of the main runs.",
+      defaultValue = "16")
+  int clients;
+
+  @Option(
+      names = "--ops",
+      description = "Writes, then reads, per main run.",
+      defaultValue = "10000")
+  int ops;
+
+  @Option(
+      names = "--sweep-clients",
+      split = ",",
+      description = "Concurrency sweep (on --sweep-base-shards x --sweep-replicas).",
+      defaultValue = "1,4,16,64")
+  List<Integer> sweepClients;
+
+  @Option(
+      names = "--sweep-shards",
+      split = ",",
+      description = "Scale sweep (shard counts).",
+      defaultValue = "1,2,4,8")
+  List<Integer> sweepShards;
+
+  @Option(names = "--sweep-base-shards", defaultValue = "4")
+  int sweepBaseShards;
+
+  @Option(names = "--sweep-replicas", defaultValue = "3")
+  int sweepReplicas;
+
+  @Option(
+      names = "--sweep-ops",
+      description = "Writes, then reads, per sweep step.",
+      defaultValue = "2000")
+  int sweepOps;
+
+  @Option(
+      names = "--sweeps",
+      negatable = true,
+      description = "Run the concurrency and scale sweeps (default: yes).",
+      defaultValue = "true")
+  boolean runSweeps;
+
+  @Option(names = "--shardingsphere-shards", defaultValue = "4")
+  int shardingSphereShards;
+
+  @Option(names = "--phase-minutes", description = "Time limit of one phase.", defaultValue = "15")
+  int phaseMinutes;
+
+  @Option(
+      names = "--ready-minutes",
+      description = "Time limit for a configuration to be Ready.",
+      defaultValue = "10")
+  int readyMinutes;
+
+  private final List<PhaseResult> results = new ArrayList<>();
+  private final Map<String, String> environment = new LinkedHashMap<>();
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    int keySpace = ops;
+    long stride = keySpace / sweepOps;
+    if (sweepShards.contains(sweepBaseShards) && stride < sweepClients.size() + 1) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--sweep-ops "
+              + sweepOps
+              + " too large: the sweep steps on one deployment need disjoint keys below "
+              + keySpace);
+    }
+    Path scratch = work != null ? work : Files.createTempDirectory("shardeddb-bench");
+    Path dataDir = scratch.resolve("local");
+    describeMachine();
+    ResultsWriter writer = new ResultsWriter(out);
+    LoadRunner runner = new LoadRunner(Duration.ofMinutes(phaseMinutes));
+    Duration ready = Duration.ofMinutes(readyMinutes);
+    try (LocalCluster cluster =
+        LocalCluster.start(LocalCluster.Options.defaults(home.toAbsolutePath(), dataDir))) {
+      MariaDbServer mariadb =
+          MariaDbServer.childOf(ProcessHandle.current(), dataDir.resolve("mariadb").toString())
+              .orElseThrow(() -> new IllegalStateException("local mode's MariaDB not found"));
+      environment.put("mariadb", mariadb.baseUrl());
+      Baselines baselines = new Baselines(mariadb, scratch.resolve("shardingsphere"));
+      KeySet mainKeys = KeySet.contiguous(ops);
+
+      log("main: direct JDBC");
+      try (JdbcTarget direct = baselines.direct(clients)) {
+        writeThenRead(runner, "main", Ratios.DIRECT, 0, 0, direct, mainKeys, clients);
+      }
+      writer.write(results, environment);
+      log("main: ShardingSphere-JDBC");
+      try (JdbcTarget ss = baselines.shardingSphere(shardingSphereShards, clients)) {
+        writeThenRead(
+            runner, "main", "shardingsphere-jdbc", shardingSphereShards, 1, ss, mainKeys, clients);
+      } catch (Exception | LinkageError e) {
+        environment.put("shardingsphere-error", e.toString());
+        log("ShardingSphere-JDBC failed: " + e);
+      }
+      writer.write(results, environment);
+      for (String config : configs) {
+        int shards = Integer.parseInt(config.split("x")[0].trim());
+        int replicas = Integer.parseInt(config.split("x")[1].trim());
+        log("main: ShardedDB " + config);
+        DatabaseYaml yaml =
+            new DatabaseYaml("bench-" + shards + "x" + replicas, shards, replicas, keySpace);
+        try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
+            RouterTarget router = d.target()) {
+          writeThenRead(
+              runner, "main", "shardeddb " + config, shards, replicas, router, mainKeys, clients);
+        }
+        writer.write(results, environment);
+      }
+
+      if (runSweeps) {
+        sweeps(cluster, baselines, runner, writer, scratch, ready, keySpace, stride);
+      }
+    }
+    environment.put("finished", Instant.now().toString());
+    environment.put("load-average-at-end", loadAverage());
+    writer.write(results, environment);
+    for (Path p : new Charts(out).draw(results)) {
+      log("plot " + p);
+    }
+    System.out.println(ResultsWriter.tables(results, new Ratios(results)));
+    long invalid = results.stream().filter(r -> !r.valid()).count();
+    if (invalid > 0) {
+      System.err.println(invalid + " phase(s) had failures or did not finish: not a result");
+      return 1;
+    }
+    return 0;
+  }
+
+  private void sweeps(
+      LocalCluster cluster,
+      Baselines baselines,
+      LoadRunner runner,
+      ResultsWriter writer,
+      Path scratch,
+      Duration ready,
+      int keySpace,
+      long stride)
+      throws Exception {
+    KeySet sweepKeys = new KeySet(0, stride, sweepOps);
+    if (!sweepClients.isEmpty() || !sweepShards.isEmpty()) {
+      log("sweeps: direct JDBC");
+      for (int c : sweepClients) {
+        try (JdbcTarget direct = baselines.direct(c)) {
+          writeThenRead(runner, "clients", Ratios.DIRECT, 0, 0, direct, sweepKeys, c);
+        }
+      }
+      if (!sweepShards.isEmpty()) {
+        try (JdbcTarget direct = baselines.direct(clients)) {
+          writeThenRead(runner, "shards", Ratios.DIRECT, 0, 0, direct, sweepKeys, clients);
+        }
+      }
+      writer.write(results, environment);
+    }
+    List<Integer> shardCounts = new ArrayList<>(sweepShards);
+    if (!sweepClients.isEmpty() && !shardCounts.contains(sweepBaseShards)) {
+      shardCounts.add(sweepBaseShards);
+    }
+    for (int shards : shardCounts) {
+      log("sweeps: ShardedDB " + shards + "x" + sweepReplicas);
+      DatabaseYaml yaml =
+          new DatabaseYaml(
+              "sweep-" + shards + "x" + sweepReplicas, shards, sweepReplicas, keySpace);
+      String target = "shardeddb";
+      try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
+          RouterTarget router = d.target()) {
+        int base = 0;
+        if (shards == sweepBaseShards) {
+          // Each step writes keys no earlier step wrote, on the same deployment.
+          for (int c : sweepClients) {
+            KeySet keys = new KeySet(base++, stride, sweepOps);
+            writeThenRead(runner, "clients", target, shards, sweepReplicas, router, keys, c);
+          }
+        }
+        if (sweepShards.contains(shards)) {
+          KeySet keys = new KeySet(base, stride, sweepOps);
+          writeThenRead(runner, "shards", target, shards, sweepReplicas, router, keys, clients);
+        }
+      }
+      writer.write(results, environment);
+    }
+  }
+
+  private void writeThenRead(
+      LoadRunner runner,
+      String suite,
+      String target,
+      int shards,
+      int replicas,
+      Target t,
+      KeySet keys,
+      int clients)
+      throws InterruptedException {
+    for (String phase : List.of("write", "read")) {
+      LoadRunner.PhaseLabel label =
+          new LoadRunner.PhaseLabel(suite, target, shards, replicas, phase);
+      PhaseResult r = runner.run(label, keys, clients, phase.equals("write") ? t::write : t::read);
+      results.add(r);
+      log(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s %s %s clients=%d ops=%d completed=%d failed=%d %.2fs %.0f ops/s p50=%.2f"
+                  + " p95=%.2f p99=%.2f ms %s",
+              suite,
+              target,
+              phase,
+              clients,
+              r.ops(),
+              r.completed(),
+              r.failures(),
+              r.seconds(),
+              r.opsPerSecond(),
+              r.latency().p50(),
+              r.latency().p95(),
+              r.latency().p99(),
+              r.failedSamples().isEmpty() ? "" : r.failedSamples().toString()));
+    }
+  }
+
+  private void describeMachine() throws IOException {
+    environment.put("started", Instant.now().toString());
+    environment.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
+    environment.put("memory", memTotal());
+    environment.put(
+        "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    environment.put("load-average-at-start", loadAverage());
+    environment.put(
+        "arguments",
+        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
+            + " | configs="
+            + configs
+            + " clients="
+            + clients
+            + " ops="
+            + ops
+            + " sweepClients="
+            + sweepClients
+            + " sweepShards="
+            + sweepShards
+            + " sweepOps="
+            + sweepOps);
+  }
+
+  private static String memTotal() throws IOException {
+    Path meminfo = Path.of("/proc/meminfo");
+    return Files.isReadable(meminfo)
+        ? Files.readAllLines(meminfo).get(0).replaceAll("\\s+", " ")
+        : "unknown";
+  }
+
+  private static String loadAverage() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%.2f",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  private static void log(String line) {
+    System.out.println("[bench " + Instant.now() + "] " + line);
+  }
+}

@@ -1,0 +1,112 @@
+package io.shardeddb.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.shardeddb.cli.local.LocalCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One configuration deployed in local mode: applies its ShardedDatabase, waits until the operator
+ * reports it Ready and its router answers, and deletes it (and waits for its pods to go) on close.
+ */
+final class LocalDeployment implements AutoCloseable {
+  private static final String API_VERSION = "shardeddb.io/v1alpha1";
+  private static final String KIND = "ShardedDatabase";
+
+  private final LocalCluster cluster;
+  private final String name;
+  private final Duration timeout;
+  private final LocalCluster.RouterInfo router;
+
+  private LocalDeployment(
+      LocalCluster cluster, String name, Duration timeout, LocalCluster.RouterInfo router) {
+    this.cluster = cluster;
+    this.name = name;
+    this.timeout = timeout;
+    this.router = router;
+  }
+
+  /** Applies {@code yaml} (written under {@code workDir}) and waits until it is usable. */
+  static LocalDeployment up(LocalCluster cluster, DatabaseYaml yaml, Path workDir, Duration timeout)
+      throws IOException {
+    Files.createDirectories(workDir);
+    Path file = workDir.resolve(yaml.name() + ".yaml");
+    Files.writeString(file, yaml.render());
+    String name = cluster.apply(file);
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofSeconds(2))
+        .ignoreExceptions()
+        .until(() -> isReady(cluster, name));
+    LocalCluster.RouterInfo info =
+        await()
+            .atMost(timeout)
+            .pollInterval(Duration.ofSeconds(1))
+            .until(() -> cluster.routerInfo(name).orElse(null), i -> i != null);
+    return new LocalDeployment(cluster, name, timeout, info);
+  }
+
+  RouterTarget target() {
+    return new RouterTarget(router.routerUrl(), router.token());
+  }
+
+  /** How many pod processes this configuration runs (shard-servers and routers). */
+  int podCount() {
+    return pods(cluster.client()).size();
+  }
+
+  @Override
+  public void close() {
+    cluster
+        .client()
+        .genericKubernetesResources(API_VERSION, KIND)
+        .inNamespace(cluster.namespace())
+        .withName(name)
+        .delete();
+    // Free the cores before the next configuration starts.
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> pods(cluster.client()).isEmpty());
+  }
+
+  private List<?> pods(KubernetesClient client) {
+    return client
+        .pods()
+        .inNamespace(cluster.namespace())
+        .withLabel("app.kubernetes.io/instance", name)
+        .list()
+        .getItems();
+  }
+
+  private static boolean isReady(LocalCluster cluster, String name) {
+    GenericKubernetesResource r =
+        cluster
+            .client()
+            .genericKubernetesResources(API_VERSION, KIND)
+            .inNamespace(cluster.namespace())
+            .withName(name)
+            .get();
+    if (r == null || !(r.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
+      return false;
+    }
+    Object observed = status.get("observedGeneration");
+    boolean current =
+        observed instanceof Number n && n.longValue() >= r.getMetadata().getGeneration();
+    return current
+        && status.get("conditions") instanceof List<?> conditions
+        && conditions.stream()
+            .anyMatch(
+                c ->
+                    c instanceof Map<?, ?> m
+                        && "Ready".equals(m.get("type"))
+                        && "True".equals(m.get("status")));
+  }
+}

@@ -1,0 +1,117 @@
+package io.shardeddb.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes the raw results as CSV and JSON and the tables as Markdown. */
+final class ResultsWriter {
+  private static final String CSV_HEADER =
+      "suite,target,shards,replicas,phase,clients,ops,completed,failures,seconds,ops_per_s,"
+          + "p50_ms,p95_ms,p99_ms,max_ms,time_ratio_to_direct";
+
+  private final Path dir;
+
+  ResultsWriter(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Rewrites results.csv, results.json and tables.md from everything measured so far. */
+  void write(List<PhaseResult> results, Map<String, String> environment) throws IOException {
+    Files.createDirectories(dir);
+    Ratios ratios = new Ratios(results);
+    List<String> csv = new ArrayList<>();
+    csv.add(CSV_HEADER);
+    List<Map<String, Object>> json = new ArrayList<>();
+    for (PhaseResult r : results) {
+      String ratio = ratios.timeRatio(r).map(x -> fmt(x)).orElse("");
+      csv.add(
+          String.join(
+              ",",
+              r.suite(),
+              r.target(),
+              String.valueOf(r.shards()),
+              String.valueOf(r.replicas()),
+              r.phase(),
+              String.valueOf(r.clients()),
+              String.valueOf(r.ops()),
+              String.valueOf(r.completed()),
+              String.valueOf(r.failures()),
+              fmt(r.seconds()),
+              fmt(r.opsPerSecond()),
+              fmt(r.latency().p50()),
+              fmt(r.latency().p95()),
+              fmt(r.latency().p99()),
+              fmt(r.latency().max()),
+              ratio));
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("result", r);
+      row.put("opsPerSecond", r.opsPerSecond());
+      row.put("valid", r.valid());
+      ratios.timeRatio(r).ifPresent(x -> row.put("timeRatioToDirect", x));
+      json.add(row);
+    }
+    Files.write(dir.resolve("results.csv"), csv);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("environment", environment);
+    doc.put("results", json);
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(dir.resolve("results.json").toFile(), doc);
+    Files.writeString(dir.resolve("tables.md"), tables(results, ratios));
+  }
+
+  /** One Markdown table per suite, in the order measured. */
+  static String tables(List<PhaseResult> results, Ratios ratios) {
+    StringBuilder md = new StringBuilder();
+    for (String suite : results.stream().map(PhaseResult::suite).distinct().toList()) {
+      md.append("\n### suite: ").append(suite).append("\n\n");
+      md.append(
+          "| target | shards x replicas | phase | clients | ops | failed | seconds | ops/s |"
+              + " p50 ms | p95 ms | p99 ms | time / direct |\n");
+      md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      for (PhaseResult r : results) {
+        if (!r.suite().equals(suite)) {
+          continue;
+        }
+        md.append("| ")
+            .append(r.target())
+            .append(" | ")
+            .append(r.shards() == 0 ? "-" : r.shards() + "x" + r.replicas())
+            .append(" | ")
+            .append(r.phase())
+            .append(" | ")
+            .append(r.clients())
+            .append(" | ")
+            .append(r.completed() == r.ops() ? r.ops() : r.completed() + "/" + r.ops())
+            .append(" | ")
+            .append(r.failures())
+            .append(" | ")
+            .append(fmt(r.seconds()))
+            .append(" | ")
+            .append(String.format(Locale.ROOT, "%.0f", r.opsPerSecond()))
+            .append(" | ")
+            .append(fmt(r.latency().p50()))
+            .append(" | ")
+            .append(fmt(r.latency().p95()))
+            .append(" | ")
+            .append(fmt(r.latency().p99()))
+            .append(" | ")
+            .append(ratios.timeRatio(r).map(x -> fmt(x) + "x").orElse("-"))
+            .append(" |\n");
+      }
+    }
+    return md.toString();
+  }
+
+  static String fmt(double d) {
+    return String.format(Locale.ROOT, "%.2f", d);
+  }
+}
