@@ -10,6 +10,7 @@ import io.shardeddb.router.ApiException;
 import io.shardeddb.router.routing.RouterMetrics;
 import io.shardeddb.router.topology.StaleTopologyException;
 import jakarta.inject.Singleton;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,19 @@ import org.slf4j.LoggerFactory;
 /** Turns the router's own failures into the contract's failure body with the right status. */
 final class FailureHandlers {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandlers.class);
+
+  // A fixed set keeps the error counter's cardinality bounded whatever paths clients send.
+  private static final Set<String> ENDPOINTS =
+      Set.of(
+          "/init",
+          "/status",
+          "/add",
+          "/rm",
+          "/read",
+          "/write",
+          "/update",
+          "/del",
+          "/admin/topology");
 
   private FailureHandlers() {}
 
@@ -42,9 +56,14 @@ final class FailureHandlers {
       status = 500;
       message = "internal error";
     }
-    metrics.error(request.getPath(), status);
+    metrics.error(endpoint(request.getPath()), status);
     return HttpResponse.<MessageResponse>status(HttpStatus.valueOf(status))
         .body(MessageResponse.failure(message));
+  }
+
+  /** The metric tag for a path: known endpoints by name, anything else as one bucket. */
+  static String endpoint(String path) {
+    return ENDPOINTS.contains(path) ? path : "other";
   }
 
   /** {@link ApiException}: its own status. */
