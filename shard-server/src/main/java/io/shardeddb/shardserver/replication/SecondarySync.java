@@ -2,7 +2,6 @@ package io.shardeddb.shardserver.replication;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.scheduling.annotation.Scheduled;
 import io.shardeddb.protocol.shard.CopyProgress;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogResponse;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -52,6 +52,7 @@ public class SecondarySync implements AutoCloseable {
   private final ReentrantLock applyLock = new ReentrantLock();
   private final AtomicBoolean running = new AtomicBoolean();
   private final ExecutorService worker;
+  private final ScheduledExecutorService poller;
   private volatile boolean forceCopy;
 
   public SecondarySync(
@@ -70,6 +71,21 @@ public class SecondarySync implements AutoCloseable {
     this.worker =
         Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("secondary-sync-" + ctx.name()).factory());
+    // Its own timer rather than @Scheduled: a framework-scheduled task that fires while the
+    // context closes would re-create this bean and with it the connection pool.
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("secondary-poll-" + ctx.name()).factory());
+    long period = Math.max(50, settings.pollInterval().toMillis());
+    poller.scheduleWithFixedDelay(this::pollQuietly, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  private void pollQuietly() {
+    try {
+      poll();
+    } catch (RuntimeException e) {
+      LOG.warn("poll of {} failed: {}", ctx.name(), e.toString());
+    }
   }
 
   /** {@code POST /replicate}: applies consecutive entries from the primary of the epoch. */
@@ -140,7 +156,6 @@ public class SecondarySync implements AutoCloseable {
   }
 
   /** Catches up when behind or when the primary has been quiet (entries may have been dropped). */
-  @Scheduled(fixedDelay = "${shardeddb.replication.poll-interval:500ms}", initialDelay = "1s")
   void poll() {
     if (ctx.view().role() != Role.Secondary) {
       return;
@@ -320,6 +335,7 @@ public class SecondarySync implements AutoCloseable {
   @PreDestroy
   @Override
   public void close() {
+    poller.shutdownNow();
     worker.shutdownNow();
   }
 }
