@@ -1,6 +1,7 @@
 package io.shardeddb.router.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,10 +13,12 @@ import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.client.RouterException;
 import io.shardeddb.router.Http;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,17 +27,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A shard's primary dies while clients keep writing; the test plays the operator (promotes the most
- * up-to-date replica under a new epoch and publishes the new topology). Writes that hit the dead
- * primary are retried against the new one, so every write is acknowledged, and every acknowledged
- * row is stored exactly once.
+ * A shard's primary changes while clients keep writing, and the test plays the operator (new epoch,
+ * roles to the replicas, new topology for the router). Whether the old primary died or was demoted
+ * and answers "not primary", writes that hit it are retried against the new one with the same
+ * request id: every write is acknowledged, and every acknowledged row is stored exactly once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverIT {
   static final String TOKEN = "failover-token";
   static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +53,7 @@ class FailoverIT {
   EmbeddedServer router;
   Http http;
   RouterClient client;
+  final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   void start() {
@@ -95,29 +103,72 @@ class FailoverIT {
   }
 
   @Test
+  @Order(1)
   void givenThePrimaryDiesMidStream_whenANewPrimaryIsPublished_thenNoWriteIsLostOrDuplicated()
       throws Exception {
     JsonNode before = http.get("/admin/topology").json();
-    JsonNode sh1 = before.get("shards").get(0);
-    String oldPrimary = sh1.get("primary").asText();
+    String oldPrimary = sh1(before).get("primary").asText();
 
-    Map<Long, Boolean> acknowledged = new ConcurrentHashMap<>();
+    writeWhile(
+        0,
+        () -> {
+          fleet.kill(oldPrimary);
+          List<JsonNode> alive = replicasExcept(sh1(before), oldPrimary);
+          JsonNode next = assignRoles(sh1(before), mostUpToDate(alive), alive);
+          publish(before, next);
+        });
+
+    assertThat(primaryNow()).isNotEqualTo(oldPrimary);
+    assertThat(retries()).as("writes that hit the dead primary were retried").isPositive();
+  }
+
+  @Test
+  @Order(2)
+  void givenThePrimaryIsDemotedMidStream_whenTheRouterLearnsLate_thenNotPrimaryWritesAreRetried()
+      throws Exception {
+    JsonNode before = http.get("/admin/topology").json();
+    String oldPrimary = sh1(before).get("primary").asText();
+    double retriesBefore = retries();
+
+    writeWhile(
+        1000 * WRITERS,
+        () -> {
+          List<JsonNode> replicas = replicasExcept(sh1(before), null);
+          JsonNode other =
+              replicas.stream()
+                  .filter(r -> !r.get("name").asText().equals(oldPrimary))
+                  .findFirst()
+                  .orElseThrow();
+          JsonNode next = assignRoles(sh1(before), other, replicas);
+          // The old primary now answers 409 "not primary"; writes wait for the topology.
+          await().atMost(Duration.ofSeconds(30)).until(() -> retries() > retriesBefore);
+          publish(before, next);
+        });
+
+    assertThat(primaryNow()).isNotEqualTo(oldPrimary);
+  }
+
+  /**
+   * Runs {@link #WRITERS} writers of {@link #WRITES_PER_WRITER} single-row writes each (keys from
+   * {@code keyBase}); a quarter of the way through runs {@code change}; then checks that every
+   * write was acknowledged and that shard sh1 holds exactly the acknowledged rows.
+   */
+  void writeWhile(long keyBase, Change change) throws Exception {
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger done = new AtomicInteger();
     ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
     List<Future<?>> running = new ArrayList<>();
     for (int w = 0; w < WRITERS; w++) {
-      int writer = w;
+      long first = keyBase + w * 1000L;
       running.add(
           writers.submit(
               () -> {
                 for (int i = 0; i < WRITES_PER_WRITER; i++) {
-                  long key = writer * 1000L + i;
+                  long key = first + i;
                   try {
                     client.write(
-                        List.of(
-                            Map.of("Stud_id", key, "Stud_name", "w" + writer, "Stud_marks", i)));
-                    acknowledged.put(key, true);
+                        List.of(Map.of("Stud_id", key, "Stud_name", "w" + key, "Stud_marks", i)));
+                    acknowledged.add(key);
                   } catch (RouterException e) {
                     failures.add(key + ": " + e.getMessage());
                   }
@@ -125,13 +176,10 @@ class FailoverIT {
                 }
               }));
     }
-    org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(60))
+    await()
+        .atMost(Duration.ofSeconds(60))
         .until(() -> done.get() >= WRITERS * WRITES_PER_WRITER / 4);
-
-    fleet.kill(oldPrimary);
-    promoteMostUpToDate(before, sh1, oldPrimary);
-
+    change.run();
     writers.shutdown();
     assertThat(writers.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
     for (Future<?> f : running) {
@@ -139,43 +187,44 @@ class FailoverIT {
     }
 
     assertThat(failures).isEmpty();
-    assertThat(acknowledged).hasSize(WRITERS * WRITES_PER_WRITER);
     List<Long> stored =
         client.read(0, 9999).data().stream()
             .map(r -> ((Number) r.get("Stud_id")).longValue())
             .toList();
-    assertThat(stored)
-        .doesNotHaveDuplicates()
-        .containsExactlyInAnyOrderElementsOf(acknowledged.keySet());
-    assertThat(http.get("/admin/topology").json().get("shards").get(0).get("primary").asText())
-        .isNotEqualTo(oldPrimary);
-    assertThat(retries()).as("writes that hit the dead primary were retried").isPositive();
+    assertThat(stored).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(acknowledged);
   }
 
-  /** The router's retry counter, read from its Prometheus endpoint. */
-  double retries() {
-    return http.get("/prometheus")
-        .text()
-        .lines()
-        .filter(l -> l.startsWith("shardeddb_router_retries_total"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+  /** A topology change made while the writers run. */
+  interface Change {
+    void run() throws Exception;
   }
 
-  /** What the operator does on failover: new epoch, new primary, roles to all, new status. */
-  void promoteMostUpToDate(JsonNode topology, JsonNode shard, String deadPrimary) {
-    List<JsonNode> alive = new ArrayList<>();
+  static JsonNode sh1(JsonNode topology) {
+    return topology.get("shards").get(0);
+  }
+
+  String primaryNow() {
+    return sh1(http.get("/admin/topology").json()).get("primary").asText();
+  }
+
+  static List<JsonNode> replicasExcept(JsonNode shard, String name) {
+    List<JsonNode> out = new ArrayList<>();
     shard
         .get("replicas")
         .forEach(
             r -> {
-              if (!r.get("name").asText().equals(deadPrimary)) {
-                alive.add(r);
+              if (!r.get("name").asText().equals(name)) {
+                out.add(r);
               }
             });
+    return out;
+  }
+
+  /** The replica whose heartbeat reports the highest applied LSN. */
+  static JsonNode mostUpToDate(List<JsonNode> replicas) {
     JsonNode best = null;
     long bestLsn = -1;
-    for (JsonNode r : alive) {
+    for (JsonNode r : replicas) {
       long lsn =
           new Http(r.get("url").asText(), null).get("/heartbeat").json().get("appliedLsn").asLong();
       if (lsn > bestLsn) {
@@ -183,28 +232,35 @@ class FailoverIT {
         best = r;
       }
     }
+    return best;
+  }
+
+  /**
+   * What the operator does on a primary change: the next epoch, {@code /role} to every replica (the
+   * new primary first, so secondaries find it ready), and the shard as the status would now show
+   * it.
+   */
+  static JsonNode assignRoles(JsonNode shard, JsonNode primary, List<JsonNode> replicas) {
     long epoch = shard.get("epoch").asLong() + 1;
+    String primaryName = primary.get("name").asText();
     ObjectNode primaryPeer =
-        JSON.createObjectNode()
-            .put("name", best.get("name").asText())
-            .put("url", best.get("url").asText());
+        JSON.createObjectNode().put("name", primaryName).put("url", primary.get("url").asText());
     ArrayNode peers = JSON.createArrayNode();
-    alive.forEach(
+    replicas.forEach(
         r ->
             peers.add(
                 JSON.createObjectNode()
                     .put("name", r.get("name").asText())
                     .put("url", r.get("url").asText())));
-    // The new primary first, so the secondaries find it ready when they follow it.
-    String bestName = best.get("name").asText();
-    List<JsonNode> ordered = new ArrayList<>(alive);
+    List<JsonNode> ordered = new ArrayList<>(replicas);
     ordered.sort(
         (a, b) ->
             Boolean.compare(
-                !a.get("name").asText().equals(bestName),
-                !b.get("name").asText().equals(bestName)));
+                !a.get("name").asText().equals(primaryName),
+                !b.get("name").asText().equals(primaryName)));
+    ArrayNode roled = JSON.createArrayNode();
     for (JsonNode r : ordered) {
-      boolean isPrimary = r.get("name").asText().equals(best.get("name").asText());
+      boolean isPrimary = r.get("name").asText().equals(primaryName);
       ObjectNode role =
           JSON.createObjectNode()
               .put("epoch", epoch)
@@ -215,22 +271,31 @@ class FailoverIT {
       Http.Reply reply =
           new Http(r.get("url").asText(), null).send("POST", "/role", role.toString());
       assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+      roled.add(((ObjectNode) r.deepCopy()).put("role", isPrimary ? "Primary" : "Secondary"));
     }
+    ObjectNode next = shard.deepCopy();
+    next.put("epoch", epoch);
+    next.put("primary", primaryName);
+    next.set("replicas", roled);
+    return next;
+  }
+
+  /** Pushes {@code topology} with sh1 replaced by {@code shard}, as the next version. */
+  void publish(JsonNode topology, JsonNode shard) {
     ObjectNode next = topology.deepCopy();
     next.put("version", topology.get("version").asLong() + 1);
-    ObjectNode s = (ObjectNode) next.withArray("shards").get(0);
-    s.put("epoch", epoch);
-    s.put("primary", best.get("name").asText());
-    ArrayNode replicas = JSON.createArrayNode();
-    for (JsonNode r : alive) {
-      ObjectNode copy = r.deepCopy();
-      copy.put(
-          "role",
-          r.get("name").asText().equals(best.get("name").asText()) ? "Primary" : "Secondary");
-      replicas.add(copy);
-    }
-    s.set("replicas", replicas);
+    ((ArrayNode) next.get("shards")).set(0, shard);
     Http.Reply pushed = http.send("PUT", "/admin/topology", next.toString());
     assertThat(pushed.status()).as(pushed.text()).isEqualTo(200);
+  }
+
+  /** The router's retry counter, read from its Prometheus endpoint. */
+  double retries() {
+    return http.get("/prometheus")
+        .text()
+        .lines()
+        .filter(l -> l.startsWith("shardeddb_router_retries_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 }
