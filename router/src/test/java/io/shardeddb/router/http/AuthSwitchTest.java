@@ -9,7 +9,10 @@ import io.shardeddb.router.Http;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The documented switch turns auth off for legacy clients; with auth on, a token is required. */
+/**
+ * Start-up settings: the documented switch turns auth off for legacy clients; with auth on a token
+ * is required, and the topology source must be one the router knows.
+ */
 class AuthSwitchTest {
 
   @Test
@@ -32,6 +35,24 @@ class AuthSwitchTest {
           .as("a standalone router awaiting /init is ready")
           .isEqualTo(200);
     }
+  }
+
+  @Test
+  void anUnknownTopologySourceStopsTheRouterAtStart() {
+    assertThatThrownBy(
+            () ->
+                ApplicationContext.run(
+                    EmbeddedServer.class,
+                    Map.of(
+                        "micronaut.server.host",
+                        "127.0.0.1",
+                        "micronaut.server.port",
+                        -1,
+                        "shardeddb.router.auth.enabled",
+                        false,
+                        "shardeddb.router.topology.source",
+                        "etcd")))
+        .hasStackTraceContaining("must be kubernetes, file or standalone, not 'etcd'");
   }
 
   @Test
