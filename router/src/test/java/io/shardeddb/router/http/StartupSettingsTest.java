@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * Start-up settings: the documented switch turns auth off for legacy clients; with auth on a token
  * is required, and the topology source must be one the router knows.
  */
-class AuthSwitchTest {
+class StartupSettingsTest {
 
   @Test
   void withAuthDisabledLegacyClientsNeedNoToken() {
