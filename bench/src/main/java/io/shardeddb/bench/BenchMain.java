@@ -81,11 +81,9 @@ public final class BenchMain implements Callable<Integer> {
   int sweepOps;
 
   @Option(
-      names = "--sweeps",
-      negatable = true,
-      description = "Run the concurrency and scale sweeps (default: yes).",
-      defaultValue = "true")
-  boolean runSweeps;
+      names = "--skip-sweeps",
+      description = "Only the main runs, no concurrency or scale sweep.")
+  boolean skipSweeps;
 
   @Option(names = "--shardingsphere-shards", defaultValue = "4")
   int shardingSphereShards;
@@ -99,6 +97,11 @@ public final class BenchMain implements Callable<Integer> {
       defaultValue = "10")
   int readyMinutes;
 
+  @Option(
+      names = "--pod-jvm-option",
+      description = "Extra JVM option for every pod process (e.g. a JFR recording); repeatable.")
+  List<String> podJvmOptions = new ArrayList<>();
+
   private final List<PhaseResult> results = new ArrayList<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
 
@@ -111,7 +114,7 @@ public final class BenchMain implements Callable<Integer> {
   public Integer call() throws Exception {
     int keySpace = ops;
     long stride = keySpace / sweepOps;
-    if (sweepShards.contains(sweepBaseShards) && stride < sweepClients.size() + 1) {
+    if (!skipSweeps && stride < sweepClients.size() + 1) {
       throw new CommandLine.ParameterException(
           new CommandLine(this),
           "--sweep-ops "
@@ -125,8 +128,14 @@ public final class BenchMain implements Callable<Integer> {
     ResultsWriter writer = new ResultsWriter(out);
     LoadRunner runner = new LoadRunner(Duration.ofMinutes(phaseMinutes));
     Duration ready = Duration.ofMinutes(readyMinutes);
-    try (LocalCluster cluster =
-        LocalCluster.start(LocalCluster.Options.defaults(home.toAbsolutePath(), dataDir))) {
+    LocalCluster.Options defaults = LocalCluster.Options.defaults(home.toAbsolutePath(), dataDir);
+    List<String> podJvm = new ArrayList<>(defaults.jvmOptions());
+    podJvm.addAll(podJvmOptions);
+    environment.put("pod-jvm-options", String.join(" ", podJvm));
+    LocalCluster.Options options =
+        new LocalCluster.Options(
+            defaults.projectHome(), dataDir, defaults.namespace(), defaults.apiPort(), podJvm);
+    try (LocalCluster cluster = LocalCluster.start(options)) {
       MariaDbServer mariadb =
           MariaDbServer.childOf(ProcessHandle.current(), dataDir.resolve("mariadb").toString())
               .orElseThrow(() -> new IllegalStateException("local mode's MariaDB not found"));
@@ -162,7 +171,7 @@ public final class BenchMain implements Callable<Integer> {
         writer.write(results, environment);
       }
 
-      if (runSweeps) {
+      if (!skipSweeps) {
         sweeps(cluster, baselines, runner, writer, scratch, ready, keySpace, stride);
       }
     }
