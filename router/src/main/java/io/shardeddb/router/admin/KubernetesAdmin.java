@@ -16,6 +16,7 @@ import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.topology.KubernetesTopologySource;
+import io.shardeddb.router.topology.ShardedDatabaseTopology;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -109,8 +110,7 @@ public class KubernetesAdmin implements ClusterAdmin {
                   throw new ApiException(
                       503, "the router's ShardedDatabase does not exist (yet) in the cluster");
                 }
-                Layout layout =
-                    plan.apply(io.shardeddb.router.topology.ShardedDatabaseTopology.from(now));
+                Layout layout = plan.apply(ShardedDatabaseTopology.from(now));
                 GenericKubernetesResource patched = patch(layout);
                 Long generation = patched.getMetadata().getGeneration();
                 return new Object[] {layout, generation == null ? 0L : generation};
@@ -164,6 +164,8 @@ public class KubernetesAdmin implements ClusterAdmin {
         raw instanceof Map<?, ?> m
             ? new LinkedHashMap<>((Map<String, Object>) m)
             : new LinkedHashMap<>();
+    Layout before = Layout.of(ShardedDatabaseTopology.from(r));
+    Map<String, Integer> replicasBefore = replicasBySpec(spec);
     Map<String, Object> schema = new LinkedHashMap<>();
     schema.put("table", layout.schema().table());
     schema.put("shardKey", layout.schema().shardKey());
@@ -179,13 +181,45 @@ public class KubernetesAdmin implements ClusterAdmin {
       shard.put("id", s.id());
       shard.put("low", s.low());
       shard.put("size", s.size());
-      shard.put("replicas", layout.replicasOf(s.id()));
+      shard.put("replicas", replicas(s.id(), before, layout, replicasBefore));
       shards.add(shard);
     }
     spec.put("shards", shards);
     spec.put("servers", layout.servers());
     r.getAdditionalProperties().put("spec", spec);
     return r;
+  }
+
+  /**
+   * A shard's replica count after the change: a server listed for a shard is one replica of it, so
+   * the count moves by the number of servers that started or stopped listing the shard. A shard the
+   * spec sized without server names (a resource written by hand) keeps its own count as the base.
+   */
+  static int replicas(
+      String shardId, Layout before, Layout after, Map<String, Integer> replicasBefore) {
+    Integer base = replicasBefore.get(shardId);
+    if (base == null) {
+      return after.replicasOf(shardId);
+    }
+    int moved = after.replicasOf(shardId) - before.replicasOf(shardId);
+    return Math.max(1, base + moved);
+  }
+
+  /** Each existing shard's replica count as the spec states it (its own or spec.replicas). */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Integer> replicasBySpec(Map<String, Object> spec) {
+    int fallback = spec.get("replicas") instanceof Number n ? n.intValue() : 3;
+    Map<String, Integer> out = new LinkedHashMap<>();
+    if (spec.get("shards") instanceof List<?> shards) {
+      for (Object o : shards) {
+        if (o instanceof Map<?, ?> shard && shard.get("id") != null) {
+          Object own = shard.get("replicas");
+          out.put(
+              String.valueOf(shard.get("id")), own instanceof Number n ? n.intValue() : fallback);
+        }
+      }
+    }
+    return out;
   }
 
   private static Topology requireInit(Topology t) {

@@ -204,7 +204,11 @@ class KubernetesAdminTest {
         .isEqualTo(
             Http.json(
                 "{\"N\":5,\"message\":\"Add Server:4 and Server:3\",\"status\":\"successful\"}"));
-    assertThat(spec().get("shards").toString()).contains("sh4");
+    assertThat(spec().get("shards"))
+        .asList()
+        .contains(
+            Map.of("id", "sh3", "low", 8192, "size", 4096, "replicas", 3),
+            Map.of("id", "sh4", "low", 12288, "size", 4096, "replicas", 2));
   }
 
   @Test
