@@ -1,12 +1,17 @@
 package io.shardeddb.shardserver;
 
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,6 +57,24 @@ public final class ShardServerBenchmark {
     boolean run(int client, long seq) throws Exception;
   }
 
+  /**
+   * One HTTP client per client thread: a single shared JDK HttpClient funnels every request through
+   * one selector thread and would measure the client instead of the server.
+   */
+  private static final ThreadLocal<HttpClient> CLIENTS =
+      ThreadLocal.withInitial(
+          () -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+
+  private static int post(String url, String body) throws Exception {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return CLIENTS.get().send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     List<Result> results = new ArrayList<>();
@@ -73,11 +96,10 @@ public final class ShardServerBenchmark {
                 seconds,
                 (c, s) -> {
                   long key = nextKey.getAndIncrement();
-                  Http.Reply r =
-                      Http.post(
+                  return post(
                           primary.url() + "/write",
-                          "{\"shard\":\"sh1\",\"data\":[" + ThreeReplicaShard.row(key) + "]}");
-                  return r.status() == 200;
+                          "{\"shard\":\"sh1\",\"data\":[" + ThreeReplicaShard.row(key) + "]}")
+                      == 200;
                 }));
         System.out.println("    primary after writes: " + serverSide(primary));
         results.add(
@@ -87,15 +109,14 @@ public final class ShardServerBenchmark {
                 seconds,
                 (c, s) -> {
                   long key = ThreadLocalRandom.current().nextLong(Math.max(1, nextKey.get()));
-                  Http.Reply r =
-                      Http.post(
+                  return post(
                           primary.url() + "/read",
                           "{\"shard\":\"sh1\",\"Stud_id\":{\"low\":"
                               + key
                               + ",\"high\":"
                               + key
-                              + "}}");
-                  return r.status() == 200;
+                              + "}}")
+                      == 200;
                 }));
         results.add(directWrites(db, direct, clients, seconds, directKeys));
         results.add(directReads(db, direct, clients, seconds, directKeys));
