@@ -50,7 +50,7 @@ public final class Http {
   /** Sends {@code body} (a JSON string, sent as is) with {@code method}. */
   public Reply send(String method, String path, String body) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

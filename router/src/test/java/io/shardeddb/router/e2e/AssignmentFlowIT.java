@@ -70,7 +70,7 @@ class AssignmentFlowIT {
                 "shardeddb.router.heartbeat.interval", "200ms"));
     String base = "http://127.0.0.1:" + router.getPort();
     http = new Http(base, TOKEN);
-    client = new RouterClient(base, TOKEN, "Stud_id");
+    client = new RouterClient(base, TOKEN, "Stud_id", Duration.ofSeconds(120));
   }
 
   @AfterAll

@@ -74,10 +74,11 @@ class FailoverIT {
                 "shardeddb.router.standalone.shard-servers",
                 pool,
                 "shardeddb.router.retry.timeout",
-                "30s"));
+                // Generous: the build machine is shared and can be heavily loaded.
+                "60s"));
     String base = "http://127.0.0.1:" + router.getPort();
     http = new Http(base, TOKEN);
-    client = new RouterClient(base, TOKEN, "Stud_id");
+    client = new RouterClient(base, TOKEN, "Stud_id", Duration.ofSeconds(120));
     Http.Reply init =
         http.send(
             "POST",
@@ -181,7 +182,7 @@ class FailoverIT {
         .until(() -> done.get() >= WRITERS * WRITES_PER_WRITER / 4);
     change.run();
     writers.shutdown();
-    assertThat(writers.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(writers.awaitTermination(300, TimeUnit.SECONDS)).isTrue();
     for (Future<?> f : running) {
       f.get();
     }
