@@ -41,11 +41,17 @@ final class ThreeReplicaShard implements AutoCloseable {
     this(CONFIG);
   }
 
-  /** Starts three replicas and sends each the given {@code /config} body. */
   ThreeReplicaShard(String config) {
+    this(config, Map.of());
+  }
+
+  /** Starts three replicas with extra properties and sends each the given {@code /config}. */
+  ThreeReplicaShard(String config, Map<String, Object> extra) {
+    Map<String, Object> props = new java.util.HashMap<>(FAST);
+    props.putAll(extra);
     String prefix = "rs" + UUID.randomUUID().toString().substring(0, 6);
     for (int i = 0; i < 3; i++) {
-      replicas.add(Replica.start(prefix + "-" + i, prefix + "_" + i, FAST));
+      replicas.add(Replica.start(prefix + "-" + i, prefix + "_" + i, props));
     }
     for (Replica r : replicas) {
       Http.Reply reply = Http.post(r.url() + "/config", config);

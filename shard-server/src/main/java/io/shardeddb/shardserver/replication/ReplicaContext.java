@@ -185,6 +185,14 @@ public class ReplicaContext {
     return true;
   }
 
+  /** The log now starts after {@code lsn} (older entries were trimmed). */
+  public synchronized void logStart(long lsn, long epoch) {
+    if (lsn > logStartLsn) {
+      logStartLsn = lsn;
+      logStartEpoch = epoch;
+    }
+  }
+
   public synchronized void markVerified(long forEpoch) {
     verifiedEpoch = forEpoch;
   }

@@ -21,4 +21,7 @@ public interface ReplicationLogRepository extends CrudRepository<LogRecord, Long
 
   @Query("DELETE FROM replication_log WHERE lsn > :lsn")
   void deleteAfter(long lsn);
+
+  @Query("DELETE FROM replication_log WHERE lsn <= :lsn")
+  void deleteUpTo(long lsn);
 }

@@ -38,6 +38,9 @@ public interface ShardMetaRepository extends GenericRepository<ShardMeta, Intege
           + " log_start_epoch = :epoch, copy_pending = FALSE WHERE id = 1")
   void saveSnapshotBase(long lsn, long epoch);
 
+  @Query("UPDATE shard_meta SET log_start_lsn = :lsn, log_start_epoch = :epoch WHERE id = 1")
+  void saveLogStart(long lsn, long epoch);
+
   @Query("UPDATE shard_meta SET copy_pending = :copyPending WHERE id = 1")
   void saveCopyPending(boolean copyPending);
 }

@@ -211,6 +211,23 @@ public class ShardStore {
         });
   }
 
+  /**
+   * Drops log entries up to {@code lsn} (which must be held) and makes it the log's base; returns
+   * the base entry's epoch.
+   */
+  public long trimLog(long lsn) {
+    return inTransaction(
+        c -> {
+          long epoch =
+              log.findById(lsn)
+                  .map(LogRecord::epoch)
+                  .orElseThrow(() -> new IllegalStateException("lsn " + lsn + " is not held"));
+          log.deleteUpTo(lsn);
+          meta.saveLogStart(lsn, epoch);
+          return epoch;
+        });
+  }
+
   /** Loads one chunk of snapshot rows. */
   public void loadChunk(UserTable table, List<Map<String, Object>> rows) {
     inTransaction(

@@ -1,0 +1,60 @@
+package io.shardeddb.shardserver.replication;
+
+import io.micronaut.context.annotation.Context;
+import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.storage.ShardStore;
+import jakarta.annotation.PreDestroy;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the replication log bounded: every trim interval, entries more than {@code log-retention}
+ * behind the applied LSN are deleted. A replica that later asks for them gets 410 and re-copies.
+ */
+@Context
+public class LogTrimmer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LogTrimmer.class);
+
+  private final ReplicaContext ctx;
+  private final ShardStore store;
+  private final ReplicationSettings settings;
+  private final ScheduledExecutorService timer;
+
+  public LogTrimmer(ReplicaContext ctx, ShardStore store, ReplicationSettings settings) {
+    this.ctx = ctx;
+    this.store = store;
+    this.settings = settings;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("log-trimmer-" + ctx.name()).factory());
+    long period = Math.max(100, settings.logTrimInterval().toMillis());
+    timer.scheduleWithFixedDelay(this::trimQuietly, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Trims once if the log holds more than the retention; returns the new log base LSN. */
+  public long trim() {
+    long target = ctx.appliedLsn() - settings.logRetention();
+    if (target > ctx.logStartLsn()) {
+      long epoch = store.trimLog(target);
+      ctx.logStart(target, epoch);
+    }
+    return ctx.logStartLsn();
+  }
+
+  private void trimQuietly() {
+    try {
+      trim();
+    } catch (RuntimeException e) {
+      LOG.warn("log trim of {} failed: {}", ctx.name(), e.toString());
+    }
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
