@@ -24,6 +24,17 @@ import java.util.HashMap;
  * pods, {@code kubectl-sdb status}, plain {@code kubectl} where the mock allows).
  */
 public final class LocalKubernetes implements AutoCloseable {
+  /**
+   * The mock server logs every request at INFO through java.util.logging; a local cluster makes
+   * several per second. Held here so the level setting is not garbage-collected with the logger.
+   */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final Path kubeconfig;
