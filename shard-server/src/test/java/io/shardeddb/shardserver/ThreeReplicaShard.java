@@ -101,6 +101,16 @@ final class ThreeReplicaShard implements AutoCloseable {
         r.url() + "/write", "{\"shard\":\"sh1\",\"curr_idx\":0,\"data\":[" + row(key) + "]}");
   }
 
+  /** Writes keys {@code [from, to)} in one request. */
+  static Http.Reply writeRange(Replica r, long from, long to) {
+    StringBuilder rows = new StringBuilder();
+    for (long k = from; k < to; k++) {
+      rows.append(k == from ? "" : ",").append(row(k));
+    }
+    return Http.post(
+        r.url() + "/write", "{\"shard\":\"sh1\",\"curr_idx\":0,\"data\":[" + rows + "]}");
+  }
+
   static JsonNode heartbeat(Replica r) {
     return Http.get(r.url() + "/heartbeat").json();
   }
