@@ -102,6 +102,11 @@ public final class BenchMain implements Callable<Integer> {
       description = "Extra JVM option for every pod process (e.g. a JFR recording); repeatable.")
   List<String> podJvmOptions = new ArrayList<>();
 
+  @Option(
+      names = "--replot",
+      description = "Only redraw the plots from <out>/results.csv; measure nothing.")
+  boolean replot;
+
   private final List<PhaseResult> results = new ArrayList<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
 
@@ -112,6 +117,12 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (replot) {
+      for (Path p : new Charts(out).draw(ResultsReader.read(out.resolve("results.csv")))) {
+        log("plot " + p);
+      }
+      return 0;
+    }
     int keySpace = ops;
     long stride = keySpace / sweepOps;
     if (!skipSweeps && stride < sweepClients.size() + 1) {

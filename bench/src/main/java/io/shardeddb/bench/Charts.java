@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -57,12 +58,19 @@ final class Charts {
         new CategoryChartBuilder()
             .width(WIDTH)
             .height(HEIGHT)
-            .title("10,000 writes then 10,000 point reads: total seconds (lower is better)")
+            .title(
+                String.format(
+                    Locale.ROOT,
+                    "%,d writes then %,d point reads, %d clients: seconds (lower is better)",
+                    main.get(0).ops(),
+                    main.get(0).ops(),
+                    main.get(0).clients()))
             .xAxisTitle("system")
             .yAxisTitle("seconds")
             .build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     chart.getStyler().setLabelsVisible(true);
+    chart.getStyler().setDecimalPattern("#0.0");
     List<String> targets = main.stream().map(PhaseResult::target).distinct().toList();
     for (String phase : List.of("write", "read")) {
       List<Double> seconds = new ArrayList<>();
@@ -97,6 +105,7 @@ final class Charts {
             .build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     chart.getStyler().setXAxisLogarithmic(suite.equals("clients"));
+    chart.getStyler().setDecimalPattern("#0.#");
     chart.getStyler().setYAxisLogarithmic(true);
     for (String target : rows.stream().map(PhaseResult::target).distinct().toList()) {
       for (String phase : List.of("write", "read")) {
