@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -116,15 +117,25 @@ final class Charts {
         if (series.isEmpty()) {
           continue;
         }
-        chart.addSeries(
-            target + " " + phase + "s",
-            series.stream().mapToDouble(x).toArray(),
+        double[] xs = series.stream().mapToDouble(x).toArray();
+        double[] ys =
             series.stream()
                 .mapToDouble(r -> latency ? r.latency().p99() : r.opsPerSecond())
-                .toArray());
+                .toArray();
+        if (suite.equals("shards") && target.equals(Ratios.DIRECT) && series.size() == 1) {
+          // One node has no shard count: draw its single measurement as a level across the sweep.
+          xs = rows.stream().filter(r -> r.shards() > 0).mapToDouble(x).distinct().toArray();
+          ys = Arrays.stream(xs).map(unused -> ys0(series, latency)).toArray();
+        }
+        chart.addSeries(target + " " + phase + "s", xs, ys);
       }
     }
     return save(chart, suite + (latency ? "-p99" : "-throughput"));
+  }
+
+  private static double ys0(List<PhaseResult> series, boolean latency) {
+    PhaseResult r = series.get(0);
+    return latency ? r.latency().p99() : r.opsPerSecond();
   }
 
   private Path save(Object chart, String name) throws IOException {
