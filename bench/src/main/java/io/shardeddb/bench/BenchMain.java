@@ -147,9 +147,7 @@ public final class BenchMain implements Callable<Integer> {
         new LocalCluster.Options(
             defaults.projectHome(), dataDir, defaults.namespace(), defaults.apiPort(), podJvm);
     try (LocalCluster cluster = LocalCluster.start(options)) {
-      MariaDbServer mariadb =
-          MariaDbServer.childOf(ProcessHandle.current(), dataDir.resolve("mariadb").toString())
-              .orElseThrow(() -> new IllegalStateException("local mode's MariaDB not found"));
+      MariaDbServer mariadb = MariaDbServer.of(cluster.database());
       environment.put("mariadb", mariadb.baseUrl());
       Baselines baselines = new Baselines(mariadb, scratch.resolve("shardingsphere"));
       KeySet mainKeys = KeySet.contiguous(ops);

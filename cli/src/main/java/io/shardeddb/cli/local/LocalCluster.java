@@ -206,6 +206,11 @@ public final class LocalCluster implements AutoCloseable {
     return runner;
   }
 
+  /** The embedded MariaDB every shard-server pod stores into (benchmarks compare against it). */
+  public EmbeddedMariaDb database() {
+    return mariadb;
+  }
+
   /** The kubeconfig written for the in-process API. */
   public Path kubeconfig() {
     return kube.kubeconfig();

@@ -45,4 +45,27 @@ public final class DatabaseNames {
     String hostPart = slash < 0 ? base : base.substring(0, slash);
     return hostPart + "/" + database + query;
   }
+
+  /**
+   * The URL with TLS switched off when the server is on loopback (the embedded MariaDB, or the
+   * MySQL sidecar in the same pod): TLS there protects nothing and costs a large share of the
+   * shard-server's CPU (the benchmark profile). An explicit sslMode/useSSL in the URL wins.
+   */
+  public static String withoutTlsOnLoopback(String serverUrl) {
+    String lower = serverUrl.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("sslmode=") || lower.contains("usessl=")) {
+      return serverUrl;
+    }
+    int hostStart = lower.indexOf("//");
+    if (hostStart < 0) {
+      return serverUrl;
+    }
+    String rest = lower.substring(hostStart + 2);
+    boolean loopback =
+        rest.startsWith("127.") || rest.startsWith("localhost") || rest.startsWith("[::1]");
+    if (!loopback) {
+      return serverUrl;
+    }
+    return serverUrl + (serverUrl.indexOf('?') >= 0 ? "&" : "?") + "sslMode=DISABLED";
+  }
 }

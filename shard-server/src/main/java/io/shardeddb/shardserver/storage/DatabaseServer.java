@@ -20,7 +20,7 @@ public class DatabaseServer implements AutoCloseable {
   public DatabaseServer(StorageSettings storage, ServerSettings server) {
     if (storage.external()) {
       embedded = null;
-      url = storage.jdbcUrl();
+      url = DatabaseNames.withoutTlsOnLoopback(storage.jdbcUrl());
       user = blank(storage.jdbcUser()) ? "root" : storage.jdbcUser();
       password = blank(storage.jdbcPassword()) ? "" : storage.jdbcPassword();
     } else {
@@ -29,7 +29,7 @@ public class DatabaseServer implements AutoCloseable {
               ? Path.of("data", DatabaseNames.sanitize(server.name()), "mariadb")
               : Path.of(storage.dataDir(), "mariadb");
       embedded = EmbeddedMariaDb.start(dir, storage.embeddedPort());
-      url = embedded.jdbcUrl();
+      url = DatabaseNames.withoutTlsOnLoopback(embedded.jdbcUrl());
       user = embedded.user();
       password = embedded.password();
     }
