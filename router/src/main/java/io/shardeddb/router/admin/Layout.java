@@ -31,6 +31,24 @@ public record Layout(TableSchema schema, List<ShardDoc> shards, Map<String, List
     return new Layout(topology.schema(), shards, topology.servers());
   }
 
+  /**
+   * The {@code /status} view of a topology. A database created with {@code kubectl apply} (not
+   * {@code /init}) has no server names: then each replica is shown as a server holding its shard,
+   * named after its pod, so {@code N} counts the shard-servers that really run.
+   */
+  public static DatabaseConfig statusOf(Topology topology) {
+    Layout layout = of(topology);
+    if (!layout.servers().isEmpty()) {
+      return layout.toConfig();
+    }
+    Map<String, List<String>> byReplica = new LinkedHashMap<>();
+    for (ShardTopology s : topology.shards()) {
+      s.replicas()
+          .forEach(r -> byReplica.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(s.id()));
+    }
+    return new Layout(layout.schema(), layout.shards(), byReplica).toConfig();
+  }
+
   /** How many servers list {@code shardId}. */
   public int replicasOf(String shardId) {
     int n = 0;

@@ -76,7 +76,7 @@ public class ContractController {
   @Get("/status")
   @Operation(summary = "The configuration, in the /init shape")
   public DatabaseConfig status() {
-    return Layout.of(topology.current().topology()).toConfig();
+    return Layout.statusOf(topology.current().topology());
   }
 
   @Post("/add")
