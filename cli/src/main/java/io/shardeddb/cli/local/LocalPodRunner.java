@@ -369,7 +369,7 @@ public final class LocalPodRunner implements AutoCloseable {
 
   private void updateStatefulSetStatus(StatefulSet s) {
     int replicas = Objects.requireNonNullElse(s.getSpec().getReplicas(), 1);
-    int ready = countReady(s.getMetadata().getName() + "-", replicas, false);
+    int ready = countReady(s.getMetadata().getName() + "-", replicas);
     var st = s.getStatus();
     if (st != null
         && Objects.equals(st.getReplicas(), replicas)
@@ -391,7 +391,7 @@ public final class LocalPodRunner implements AutoCloseable {
 
   private void updateDeploymentStatus(Deployment d) {
     int replicas = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
-    int ready = countReady(d.getMetadata().getName() + "-local-", replicas, false);
+    int ready = countReady(d.getMetadata().getName() + "-local-", replicas);
     var st = d.getStatus();
     if (st != null
         && Objects.equals(st.getReplicas(), replicas)
@@ -410,7 +410,7 @@ public final class LocalPodRunner implements AutoCloseable {
     client.apps().deployments().inNamespace(namespace).resource(d).updateStatus();
   }
 
-  private int countReady(String prefix, int replicas, boolean unused) {
+  private int countReady(String prefix, int replicas) {
     int n = 0;
     for (int i = 0; i < replicas; i++) {
       PodRuntime rt = runtimes.get(prefix + i);
