@@ -66,66 +66,53 @@ final class FailureHandlers {
     return ENDPOINTS.contains(path) ? path : "other";
   }
 
-  /** {@link ApiException}: its own status. */
-  @Singleton
-  static class Api implements ExceptionHandler<ApiException, HttpResponse<MessageResponse>> {
+  /**
+   * One handler per exception type (Micronaut picks handlers by their type argument); all answer
+   * through {@link #respond} and count the error.
+   */
+  abstract static class Handler<E extends Throwable>
+      implements ExceptionHandler<E, HttpResponse<MessageResponse>> {
     private final RouterMetrics metrics;
 
-    Api(RouterMetrics metrics) {
+    Handler(RouterMetrics metrics) {
       this.metrics = metrics;
     }
 
     @Override
-    public HttpResponse<MessageResponse> handle(HttpRequest request, ApiException e) {
+    public HttpResponse<MessageResponse> handle(HttpRequest request, E e) {
       return respond(metrics, request, e);
+    }
+  }
+
+  /** {@link ApiException}: its own status. */
+  @Singleton
+  static class Api extends Handler<ApiException> {
+    Api(RouterMetrics metrics) {
+      super(metrics);
     }
   }
 
   /** {@link InvalidRequestException}: 400 naming the problem. */
   @Singleton
-  static class Invalid
-      implements ExceptionHandler<InvalidRequestException, HttpResponse<MessageResponse>> {
-    private final RouterMetrics metrics;
-
+  static class Invalid extends Handler<InvalidRequestException> {
     Invalid(RouterMetrics metrics) {
-      this.metrics = metrics;
-    }
-
-    @Override
-    public HttpResponse<MessageResponse> handle(HttpRequest request, InvalidRequestException e) {
-      return respond(metrics, request, e);
+      super(metrics);
     }
   }
 
   /** {@link StaleTopologyException}: 409. */
   @Singleton
-  static class Stale
-      implements ExceptionHandler<StaleTopologyException, HttpResponse<MessageResponse>> {
-    private final RouterMetrics metrics;
-
+  static class Stale extends Handler<StaleTopologyException> {
     Stale(RouterMetrics metrics) {
-      this.metrics = metrics;
-    }
-
-    @Override
-    public HttpResponse<MessageResponse> handle(HttpRequest request, StaleTopologyException e) {
-      return respond(metrics, request, e);
+      super(metrics);
     }
   }
 
   /** A failed future (the admin's): unwrapped and answered by its cause. */
   @Singleton
-  static class Completion
-      implements ExceptionHandler<CompletionException, HttpResponse<MessageResponse>> {
-    private final RouterMetrics metrics;
-
+  static class Completion extends Handler<CompletionException> {
     Completion(RouterMetrics metrics) {
-      this.metrics = metrics;
-    }
-
-    @Override
-    public HttpResponse<MessageResponse> handle(HttpRequest request, CompletionException e) {
-      return respond(metrics, request, e);
+      super(metrics);
     }
   }
 }
