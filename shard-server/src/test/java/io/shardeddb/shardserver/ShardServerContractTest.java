@@ -51,7 +51,7 @@ class ShardServerContractTest {
     long epoch = Math.max(1, Http.get(url + "/heartbeat").json().get("epoch").asLong());
     RoleRequest role =
         new RoleRequest(
-            epoch, Role.Primary, server.peer(), List.of(server.peer()), WriteQuorum.Majority);
+            epoch, Role.Primary, server.peer(), List.of(server.peer()), WriteQuorum.Majority, 1);
     Http.Reply r = Http.post(url + "/role", Http.json(role));
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
   }
@@ -233,11 +233,11 @@ class ShardServerContractTest {
     long current = Http.get(url + "/heartbeat").json().get("epoch").asLong();
     RoleRequest higher =
         new RoleRequest(
-            current + 3, Role.Primary, server.peer(), List.of(server.peer()), WriteQuorum.One);
+            current + 3, Role.Primary, server.peer(), List.of(server.peer()), WriteQuorum.One, 1);
     assertThat(Http.post(url + "/role", Http.json(higher)).status()).isEqualTo(200);
     RoleRequest lower =
         new RoleRequest(
-            current + 1, Role.Primary, server.peer(), List.of(server.peer()), WriteQuorum.One);
+            current + 1, Role.Primary, server.peer(), List.of(server.peer()), WriteQuorum.One, 1);
 
     Http.Reply r = Http.post(url + "/role", Http.json(lower));
 

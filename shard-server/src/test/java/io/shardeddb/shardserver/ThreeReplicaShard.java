@@ -72,7 +72,8 @@ final class ThreeReplicaShard implements AutoCloseable {
     Peer p = replicas.get(primary).peer();
     for (int t : targets) {
       Role role = t == primary ? Role.Primary : Role.Secondary;
-      RoleRequest req = new RoleRequest(epoch, role, p, peers(), WriteQuorum.Majority);
+      RoleRequest req =
+          new RoleRequest(epoch, role, p, peers(), WriteQuorum.Majority, replicas.size());
       Http.Reply reply = Http.post(replicas.get(t).url() + "/role", Http.json(req));
       assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
     }

@@ -436,7 +436,8 @@ public final class ShardCoordinator {
     PodView primaryPod = members.get(primary);
     Peer primaryPeer = new Peer(primary, primaryPod == null ? null : primaryPod.url());
     Role role = pod.name().equals(primary) ? Role.Primary : Role.Secondary;
-    return new RoleRequest(epoch, role, primaryPeer, peers, ctx.writeQuorum());
+    return new RoleRequest(
+        epoch, role, primaryPeer, peers, ctx.writeQuorum(), ctx.desiredReplicas());
   }
 
   /** The shard's pods by name: those of the StatefulSet that are not being deleted. */

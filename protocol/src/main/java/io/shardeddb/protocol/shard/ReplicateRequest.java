@@ -5,8 +5,11 @@ import java.util.List;
 
 /**
  * {@code POST /replicate}: the primary of {@code epoch} sends consecutive log entries to a
- * secondary. A secondary that has seen a higher epoch refuses with 409 (this fences an old
- * primary).
+ * secondary. {@code (prevEpoch, prevLsn)} name the entry just before the first one (DESIGN §5 rule
+ * 4, log matching): a secondary appends only if its log holds that entry, otherwise it answers
+ * {@code inSync=false} and catches up (or re-copies) on its own. A secondary that has seen a higher
+ * epoch refuses with 409 (this fences an old primary).
  */
 @Serdeable
-public record ReplicateRequest(long epoch, String primary, List<LogEntry> entries) {}
+public record ReplicateRequest(
+    long epoch, String primary, long prevLsn, long prevEpoch, List<LogEntry> entries) {}

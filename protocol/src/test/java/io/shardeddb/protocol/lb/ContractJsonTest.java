@@ -222,7 +222,8 @@ class ContractJsonTest {
                 Role.Primary,
                 new Peer("students-sh1-0", "http://127.0.0.2:8081"),
                 List.of(new Peer("students-sh1-1", "http://127.0.0.3:8081")),
-                WriteQuorum.Majority)),
+                WriteQuorum.Majority,
+                3)),
         RoleRequest.class);
     roundTrip(
         m,
@@ -230,6 +231,8 @@ class ContractJsonTest {
             new ReplicateRequest(
                 4,
                 "students-sh1-0",
+                11,
+                4,
                 List.of(
                     new LogEntry(
                         12,

@@ -186,7 +186,8 @@ public class StandaloneAdmin implements ClusterAdmin {
                             Role.None,
                             peer(next.primaryReplica().get()),
                             List.of(),
-                            quorum)));
+                            quorum,
+                            1)));
               }
             }
             shards.add(next);
@@ -287,7 +288,9 @@ public class StandaloneAdmin implements ClusterAdmin {
     Replica p = roled.get(0);
     List<Peer> peers = roled.stream().map(StandaloneAdmin::peer).toList();
     for (Replica r : roled) {
-      await(client.role(r.url(), new RoleRequest(epoch, r.role(), peer(p), peers, quorum)));
+      await(
+          client.role(
+              r.url(), new RoleRequest(epoch, r.role(), peer(p), peers, quorum, peers.size())));
     }
     return new ShardTopology(shard.id(), shard.low(), shard.size(), epoch, primary, roled);
   }

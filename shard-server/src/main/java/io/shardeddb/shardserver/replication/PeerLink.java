@@ -72,7 +72,8 @@ final class PeerLink {
     inFlight = true;
     long start = System.nanoTime();
     client
-        .replicate(peer, new ReplicateRequest(epoch, primaryName, batch))
+        .replicate(
+            peer, new ReplicateRequest(epoch, primaryName, batch.get(0).lsn() - 1, -1, batch))
         .whenComplete((resp, err) -> done(resp, err, start));
   }
 

@@ -126,7 +126,7 @@ public class SecondarySync implements AutoCloseable {
     } else {
       trigger();
     }
-    return new ReplicateResponse(ctx.appliedLsn(), v.epoch());
+    return new ReplicateResponse(ctx.appliedLsn(), v.epoch(), true, ctx.appliedLsn());
   }
 
   /** Re-copy from the primary now ({@code POST /resync}). */
