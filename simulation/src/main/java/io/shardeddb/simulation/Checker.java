@@ -1,0 +1,108 @@
+package io.shardeddb.simulation;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The promise of DESIGN §5 as checks over a {@link History} and the replicas' final state (after
+ * every fault healed and the shard settled): no acknowledged write lost, none applied twice, at
+ * most one replica acknowledging per epoch, all replicas converged, and no {@code primary} read
+ * missing a write acknowledged before the read began.
+ */
+public final class Checker {
+  /** What one replica holds at the end: its rows' keys and each key's count of applications. */
+  public record FinalState(String replica, long lastLsn, Map<Long, Integer> applications) {}
+
+  private Checker() {}
+
+  /** Every violation found, empty when the run kept the promise. */
+  public static List<String> violations(History history, List<FinalState> replicas) {
+    List<String> out = new ArrayList<>();
+    Map<Long, String> ackerOfEpoch = new HashMap<>();
+    for (History.Write w : history.writes()) {
+      if (w.outcome != History.Outcome.OK) {
+        continue;
+      }
+      String other = ackerOfEpoch.putIfAbsent(w.ackedEpoch, w.ackedBy);
+      if (other != null && !other.equals(w.ackedBy)) {
+        out.add(
+            "two replicas acknowledged writes in epoch "
+                + w.ackedEpoch
+                + ": "
+                + other
+                + " and "
+                + w.ackedBy);
+      }
+      for (FinalState r : replicas) {
+        if (!r.applications().containsKey(w.key)) {
+          out.add(
+              "acknowledged write of key "
+                  + w.key
+                  + " ("
+                  + w.requestId
+                  + ", acked by "
+                  + w.ackedBy
+                  + " at epoch "
+                  + w.ackedEpoch
+                  + ") is missing on "
+                  + r.replica());
+        }
+      }
+    }
+    for (FinalState r : replicas) {
+      r.applications()
+          .forEach(
+              (key, n) -> {
+                if (n > 1) {
+                  out.add("key " + key + " was applied " + n + " times on " + r.replica());
+                }
+              });
+    }
+    if (!replicas.isEmpty()) {
+      FinalState first = replicas.get(0);
+      for (FinalState r : replicas.subList(1, replicas.size())) {
+        if (!r.applications().keySet().equals(first.applications().keySet())
+            || r.lastLsn() != first.lastLsn()) {
+          out.add(
+              "replicas did not converge: "
+                  + first.replica()
+                  + " has "
+                  + first.applications().size()
+                  + " keys at lsn "
+                  + first.lastLsn()
+                  + ", "
+                  + r.replica()
+                  + " has "
+                  + r.applications().size()
+                  + " keys at lsn "
+                  + r.lastLsn());
+        }
+      }
+    }
+    for (History.Read read : history.reads()) {
+      Set<Long> seen = new HashSet<>(read.keys());
+      for (History.Write w : history.writes()) {
+        if (w.outcome == History.Outcome.OK
+            && w.completedAt < read.invokedAt()
+            && !seen.contains(w.key)) {
+          out.add(
+              "stale primary read by "
+                  + read.servedBy()
+                  + " at epoch "
+                  + read.epoch()
+                  + " (t="
+                  + read.invokedAt()
+                  + ") misses key "
+                  + w.key
+                  + " acknowledged at t="
+                  + w.completedAt);
+        }
+      }
+    }
+    return out;
+  }
+}

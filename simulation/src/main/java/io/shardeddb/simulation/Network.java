@@ -1,0 +1,123 @@
+package io.shardeddb.simulation;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * A simulated network between named nodes: every message takes a random delay (so messages
+ * reorder), and with the configured chances is lost or delivered twice. A partition drops
+ * everything between two nodes, both ways. A message to a node that is down when it arrives is
+ * lost; one to a paused node waits until the node resumes (as TCP buffers would).
+ */
+public final class Network {
+  /** Fault rates for one run. */
+  public record Faults(double loss, double duplicate, long minDelay, long maxDelay) {
+    public static Faults none() {
+      return new Faults(0, 0, 1, 1);
+    }
+  }
+
+  /** Whether a node receives messages now. */
+  public enum Liveness {
+    UP,
+    PAUSED,
+    DOWN
+  }
+
+  private final Scheduler scheduler;
+  private final Map<String, BiConsumer<String, Object>> inboxes = new HashMap<>();
+  private final Map<String, Liveness> liveness = new HashMap<>();
+  private final Map<String, Long> resumeAt = new HashMap<>();
+  private final Set<String> cut = new HashSet<>();
+  private Faults faults = Faults.none();
+  private long sent;
+  private long delivered;
+
+  public Network(Scheduler scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  /** Registers {@code node}: its messages are handed to {@code inbox(from, message)}. */
+  public void attach(String node, BiConsumer<String, Object> inbox) {
+    inboxes.put(node, inbox);
+    liveness.put(node, Liveness.UP);
+  }
+
+  public void faults(Faults faults) {
+    this.faults = faults;
+  }
+
+  public Liveness liveness(String node) {
+    return liveness.getOrDefault(node, Liveness.DOWN);
+  }
+
+  public void liveness(String node, Liveness state) {
+    liveness.put(node, state);
+  }
+
+  /** Drops every message between {@code a} and {@code b} until healed. */
+  public void partition(String a, String b) {
+    cut.add(key(a, b));
+  }
+
+  public void heal(String a, String b) {
+    cut.remove(key(a, b));
+  }
+
+  public void healAll() {
+    cut.clear();
+  }
+
+  public boolean partitioned(String a, String b) {
+    return cut.contains(key(a, b));
+  }
+
+  /** Sends {@code message} from {@code from} to {@code to}; it may arrive late, twice or never. */
+  public void send(String from, String to, Object message) {
+    sent++;
+    Random r = scheduler.random();
+    if (partitioned(from, to) || r.nextDouble() < faults.loss()) {
+      return;
+    }
+    int copies = r.nextDouble() < faults.duplicate() ? 2 : 1;
+    for (int i = 0; i < copies; i++) {
+      long span = Math.max(0, faults.maxDelay() - faults.minDelay());
+      long delay = faults.minDelay() + (span == 0 ? 0 : (long) (r.nextDouble() * (span + 1)));
+      scheduler.after(delay, () -> deliver(from, to, message));
+    }
+  }
+
+  private void deliver(String from, String to, Object message) {
+    // A partition that started while the message was in flight drops it too.
+    if (partitioned(from, to)) {
+      return;
+    }
+    switch (liveness(to)) {
+      case DOWN -> {}
+      case PAUSED -> scheduler.after(10, () -> deliver(from, to, message));
+      case UP -> {
+        BiConsumer<String, Object> inbox = inboxes.get(to);
+        if (inbox != null) {
+          delivered++;
+          inbox.accept(from, message);
+        }
+      }
+    }
+  }
+
+  public long sent() {
+    return sent;
+  }
+
+  public long delivered() {
+    return delivered;
+  }
+
+  private static String key(String a, String b) {
+    return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+  }
+}
