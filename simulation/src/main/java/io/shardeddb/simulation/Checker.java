@@ -105,4 +105,16 @@ public final class Checker {
     }
     return out;
   }
+
+  /** Acknowledged writes that no replica in {@code holding} has (lost outright). */
+  public static List<String> lostFromAll(History history, List<FinalState> holding) {
+    List<String> out = new ArrayList<>();
+    for (History.Write w : history.writes()) {
+      if (w.outcome == History.Outcome.OK
+          && holding.stream().noneMatch(r -> r.applications().containsKey(w.key))) {
+        out.add("acknowledged write of key " + w.key + " is on no replica that holds data");
+      }
+    }
+    return out;
+  }
 }

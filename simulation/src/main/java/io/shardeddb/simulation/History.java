@@ -48,6 +48,10 @@ public final class History {
     public Outcome outcome() {
       return outcome;
     }
+
+    long invokedAtForClient() {
+      return invokedAt;
+    }
   }
 
   /** One {@code primary} read of every key, answered by {@code servedBy} at {@code epoch}. */

@@ -1,0 +1,66 @@
+package io.shardeddb.simulation;
+
+import java.util.List;
+import java.util.Map;
+
+/** The messages of the simulated shard: the wire protocol of DESIGN §4/§5 reduced to values. */
+final class Messages {
+  private Messages() {}
+
+  /** A log entry: a client insert of {@code key} with {@code rid}, or a no-op when key < 0. */
+  record Entry(long lsn, long epoch, long key, String rid) {
+    boolean noop() {
+      return key < 0;
+    }
+  }
+
+  // operator -> replica
+  record Fence(long epoch) {}
+
+  record FenceAck(String name, long epoch, long lastEntryEpoch, long lastLsn, boolean copying) {}
+
+  record Role(long epoch, boolean primary, String primaryName, int replicas) {}
+
+  record Ping() {}
+
+  record Pong(
+      String name,
+      long epoch,
+      boolean primary,
+      boolean secondary,
+      String primaryName,
+      long lastEntryEpoch,
+      long lastLsn,
+      boolean copying) {}
+
+  // primary -> secondary
+  /**
+   * {@code logStart}: the primary's log holds entries after this LSN only (older ones: re-copy).
+   */
+  record Append(
+      long epoch, long prevLsn, long prevEpoch, List<Entry> entries, long sentAt, long logStart) {}
+
+  /** {@code stale}: the secondary has seen {@code epoch} > the primary's (it is fenced). */
+  record AppendAck(
+      String name,
+      long epoch,
+      boolean stale,
+      boolean inSync,
+      long matchLsn,
+      long lastLsn,
+      long sentAt) {}
+
+  record SnapshotRequest(long epoch) {}
+
+  record Snapshot(
+      long epoch, long lsn, long entryEpoch, Map<Long, Integer> rows, Map<String, Long> rids) {}
+
+  // client <-> replica
+  record Write(String rid, long key) {}
+
+  record WriteReply(String rid, boolean ok, long epoch, String notPrimaryBecause) {}
+
+  record Read(long id) {}
+
+  record ReadReply(long id, boolean ok, long epoch, List<Long> keys) {}
+}

@@ -1,0 +1,241 @@
+package io.shardeddb.simulation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * One seeded schedule of one shard: N replicas, the operator and clients behind two routers, with
+ * random crashes, restarts, pauses, partitions, disk wipes, operator restarts and message loss,
+ * duplication and reordering for {@link #FAULTY} ms; then every fault heals and the shard gets
+ * {@link #SETTLE} ms to converge before the {@link Checker} judges the history. Everything runs on
+ * one thread from one {@link Random}: a seed reproduces its schedule exactly.
+ */
+public final class ShardSimulation {
+  /** Read-lease period (ms). */
+  static final long LEASE = 400;
+
+  /** How long the primary may be unanswering before the operator fails over (ms). */
+  static final long UNAVAILABLE = 1_000;
+
+  static final boolean TRACE = Boolean.getBoolean("sim.trace");
+
+  static final long FAULTY = 15_000;
+  static final long SETTLE = 25_000;
+
+  /** The outcome of one schedule. */
+  public record Result(
+      long seed,
+      List<String> violations,
+      long acknowledged,
+      long unknown,
+      long failovers,
+      List<String> faults,
+      long events,
+      boolean stuck) {
+    public boolean ok() {
+      return violations.isEmpty();
+    }
+  }
+
+  private final long seed;
+  private final int replicaCount;
+  private final Scheduler scheduler;
+  private final Network network;
+  private final List<SimReplica> replicas = new ArrayList<>();
+  private final SimOperator operator;
+  private final List<SimClient> clients = new ArrayList<>();
+  private final History history = new History();
+  private final List<String> faultLog = new ArrayList<>();
+
+  public ShardSimulation(long seed, int replicaCount) {
+    this(seed, replicaCount, new ReplicaRules(), new PlannerFailoverRule());
+  }
+
+  ShardSimulation(long seed, int replicaCount, ReplicaRules rules, FailoverRule failover) {
+    this.seed = seed;
+    this.replicaCount = replicaCount;
+    this.scheduler = new Scheduler(seed);
+    this.network = new Network(scheduler);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < replicaCount; i++) {
+      names.add("r" + i);
+    }
+    for (String n : names) {
+      SimReplica r = new SimReplica(n, names, scheduler, network, rules);
+      replicas.add(r);
+      network.attach(n, r::receive);
+    }
+    operator = new SimOperator(names, scheduler, network, failover);
+    network.attach(SimOperator.NAME, operator::receive);
+    // Two routers that refresh their view of the status at different rates.
+    for (int i = 0; i < 4; i++) {
+      clients.add(
+          new SimClient(
+              "c" + i,
+              scheduler,
+              network,
+              operator.status(),
+              i % 2 == 0 ? 150 : 900,
+              history,
+              (i + 1) * 1_000_000L));
+    }
+  }
+
+  /** Runs the schedule and checks it. */
+  public Result run() {
+    Random r = scheduler.random();
+    network.faults(
+        new Network.Faults(r.nextDouble() * 0.05, r.nextDouble() * 0.05, 1, 1 + r.nextInt(40)));
+    replicas.forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    for (long t = 2_000; t < FAULTY; t += 200 + r.nextInt(1_200)) {
+      final long at = t;
+      scheduler.after(at - scheduler.now(), () -> injectFault(r));
+      scheduler.runUntil(at);
+    }
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    List<Checker.FinalState> finals = new ArrayList<>();
+    List<Checker.FinalState> holding = new ArrayList<>();
+    for (SimReplica rep : replicas) {
+      SimReplica.Disk d = rep.disk();
+      Map<Long, Integer> rows = new TreeMap<>(d.rows);
+      finals.add(new Checker.FinalState(rep.name(), d.lastLsn(), rows));
+      if (!d.copying) {
+        holding.add(new Checker.FinalState(rep.name(), d.lastLsn(), rows));
+      }
+    }
+    long copying = replicas.stream().filter(x -> x.disk().copying).count();
+    boolean leaderless = replicas.stream().noneMatch(SimReplica::actingPrimary);
+    boolean stuck = leaderless && copying > (replicaCount - 1) / 2;
+    List<String> violations = new ArrayList<>();
+    if (stuck) {
+      // More than a minority holds no data (a wipe plus re-copies after divergence): no
+      // failover is possible without risking loss, so the shard waits — beyond the promise's
+      // availability, but nothing acknowledged may be gone from the replicas that hold data.
+      violations.addAll(Checker.lostFromAll(history, holding));
+    } else {
+      violations.addAll(Checker.violations(history, finals));
+      if (!clients.stream().allMatch(SimClient::idle)) {
+        violations.add("clients still waiting for an answer after the shard settled");
+      }
+    }
+    long acked = history.writes().stream().filter(w -> w.outcome() == History.Outcome.OK).count();
+    long unknown =
+        history.writes().stream().filter(w -> w.outcome() == History.Outcome.UNKNOWN).count();
+    return new Result(
+        seed,
+        violations,
+        acked,
+        unknown,
+        operator.failovers(),
+        List.copyOf(faultLog),
+        scheduler.executed(),
+        stuck);
+  }
+
+  private void injectFault(Random r) {
+    long now = scheduler.now();
+    SimReplica victim = pick(r);
+    String primary = operator.status().primary;
+    if (primary != null && r.nextInt(3) == 0) {
+      victim = replicas.stream().filter(x -> x.name().equals(primary)).findFirst().orElse(victim);
+    }
+    final SimReplica v = victim;
+    long length = 300 + r.nextInt(3_000);
+    switch (r.nextInt(8)) {
+      case 0 -> {
+        log(now, "crash " + v.name() + " for " + length);
+        v.crash();
+        scheduler.after(length, v::start);
+      }
+      case 1 -> {
+        log(now, "pause " + v.name() + " for " + length);
+        network.liveness(v.name(), Network.Liveness.PAUSED);
+        scheduler.after(
+            length,
+            () -> {
+              if (network.liveness(v.name()) == Network.Liveness.PAUSED) {
+                network.liveness(v.name(), Network.Liveness.UP);
+              }
+            });
+      }
+      case 2 -> {
+        SimReplica other = pick(r);
+        if (other != v) {
+          log(now, "partition " + v.name() + " from " + other.name() + " for " + length);
+          network.partition(v.name(), other.name());
+          scheduler.after(length, () -> network.heal(v.name(), other.name()));
+        }
+      }
+      case 3 -> {
+        log(now, "partition " + v.name() + " from the operator for " + length);
+        network.partition(v.name(), SimOperator.NAME);
+        scheduler.after(length, () -> network.heal(v.name(), SimOperator.NAME));
+      }
+      case 4 -> {
+        log(now, "isolate " + v.name() + " from its peers for " + length);
+        for (SimReplica o : replicas) {
+          if (o != v) {
+            network.partition(v.name(), o.name());
+            scheduler.after(length, () -> network.heal(v.name(), o.name()));
+          }
+        }
+      }
+      case 5 -> {
+        // The promise covers the loss of a minority: never more replicas without their data
+        // (wiped and not yet re-copied) than a minority.
+        long empty = replicas.stream().filter(x -> x != v && x.disk().copying).count();
+        if (network.liveness(v.name()) == Network.Liveness.UP
+            && empty + 1 <= (replicaCount - 1) / 2) {
+          log(now, "wipe " + v.name() + " and restart it after " + length);
+          v.crash();
+          v.wipe();
+          scheduler.after(length, v::start);
+        }
+      }
+      case 6 -> {
+        log(now, "restart the operator after " + length);
+        operator.crash();
+        scheduler.after(length, operator::start);
+      }
+      default -> {
+        SimClient c = clients.get(r.nextInt(clients.size()));
+        log(now, "partition " + c.name() + " from " + v.name() + " for " + length);
+        network.partition(c.name(), v.name());
+        scheduler.after(length, () -> network.heal(c.name(), v.name()));
+      }
+    }
+  }
+
+  private SimReplica pick(Random r) {
+    return replicas.get(r.nextInt(replicaCount));
+  }
+
+  private void healEverything() {
+    log(scheduler.now(), "heal everything");
+    network.healAll();
+    network.faults(Network.Faults.none());
+    for (SimReplica rep : replicas) {
+      switch (network.liveness(rep.name())) {
+        case DOWN -> rep.start();
+        case PAUSED -> network.liveness(rep.name(), Network.Liveness.UP);
+        case UP -> {}
+      }
+    }
+    if (network.liveness(SimOperator.NAME) == Network.Liveness.DOWN) {
+      operator.start();
+    }
+  }
+
+  private void log(long now, String what) {
+    faultLog.add("t=" + now + " " + what);
+  }
+}

@@ -1,0 +1,61 @@
+package io.shardeddb.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ShardSimulationTest {
+  /**
+   * Schedules per build; {@code -Dsim.schedules=N -Dsim.firstSeed=S} runs a longer or other set.
+   */
+  private static final int SCHEDULES = Integer.getInteger("sim.schedules", 2_000);
+
+  private static final long FIRST_SEED = Long.getLong("sim.firstSeed", 1L);
+
+  @Test
+  @DisplayName(
+      "under crashes, pauses, partitions, wipes, operator restarts and a faulty network, no"
+          + " acknowledged write is lost or applied twice, one primary acknowledges per epoch,"
+          + " primary reads are never stale and the replicas converge")
+  void seededSchedulesKeepThePromise() {
+    List<String> failures = new ArrayList<>();
+    long acked = 0;
+    long failovers = 0;
+    long stuck = 0;
+    for (long seed = FIRST_SEED; seed < FIRST_SEED + SCHEDULES; seed++) {
+      ShardSimulation.Result r = new ShardSimulation(seed, 3 + (int) (seed % 3)).run();
+      acked += r.acknowledged();
+      failovers += r.failovers();
+      stuck += r.stuck() ? 1 : 0;
+      if (!r.ok()) {
+        failures.add(
+            "seed "
+                + seed
+                + ": "
+                + r.violations().subList(0, Math.min(3, r.violations().size()))
+                + "\n  faults: "
+                + r.faults());
+      }
+    }
+    System.out.printf(
+        "simulation: %d schedules, %d acknowledged writes, %d failovers, %d without a quorum of"
+            + " replicas holding data at the end, %d failing%n",
+        SCHEDULES, acked, failovers, stuck, failures.size());
+    assertThat(acked).as("the schedules must acknowledge writes to be meaningful").isPositive();
+    assertThat(failovers).as("the schedules must exercise failover").isPositive();
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a seed reproduces its schedule exactly")
+  void aSeedReproduces() {
+    ShardSimulation.Result a = new ShardSimulation(12345, 3).run();
+    ShardSimulation.Result b = new ShardSimulation(12345, 3).run();
+    assertThat(b.events()).isEqualTo(a.events());
+    assertThat(b.faults()).isEqualTo(a.faults());
+    assertThat(b.acknowledged()).isEqualTo(a.acknowledged());
+  }
+}
