@@ -10,6 +10,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,6 +211,31 @@ class SafetyRulesTest {
               assertThat(checksum(shard.get(2))).isEqualTo(checksum(next));
             });
     assertThat(keys(next, 0, 4095)).containsAll(acked);
+  }
+
+  @Test
+  @DisplayName(
+      "rule 6: a group commit whose persisted epoch moved on rolls back and acknowledges nothing")
+  void commitRechecksThePersistedEpoch() throws Exception {
+    start(Map.of());
+    Replica p = shard.get(0);
+    Http.Reply r = shard.role(0, 1, Role.Primary, p.peer(), List.of(p.peer()), 1);
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    assertThat(write(p, 1).status()).isEqualTo(200);
+    long before = heartbeat(p).get("appliedLsn").asLong();
+
+    // A fence persisted behind the in-memory state's back (as a racing /fence would be).
+    EmbeddedMariaDb db = SharedMariaDb.get();
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE `" + p.database + "`.shard_meta SET epoch = 2 WHERE id = 1");
+    }
+    Http.Reply w = write(p, 2);
+
+    assertThat(w.status()).as(w.raw()).isEqualTo(409);
+    assertThat(w.message()).startsWith("not primary");
+    assertThat(keys(p, 2, 2)).isEmpty();
+    assertThat(heartbeat(p).get("appliedLsn").asLong()).isEqualTo(before);
   }
 
   @Test

@@ -61,6 +61,9 @@ public class SecondarySync implements AutoCloseable {
   private long generation;
   private volatile boolean forceCopy;
 
+  /** While a snapshot streams: when its last line arrived (0 when no snapshot is streaming). */
+  private volatile long snapshotProgressNanos;
+
   public SecondarySync(
       ReplicaContext ctx,
       ShardStore store,
@@ -90,6 +93,7 @@ public class SecondarySync implements AutoCloseable {
 
   private void pollQuietly() {
     try {
+      abandonStalledSnapshot();
       poll();
     } catch (RuntimeException e) {
       LOG.warn("poll of {} failed: {}", ctx.name(), e.toString());
@@ -260,6 +264,20 @@ public class SecondarySync implements AutoCloseable {
     }
   }
 
+  /**
+   * The request deadline covers only the start of {@code /snapshot}; a stream that stops sending (a
+   * frozen or partitioned primary) is abandoned after the same deadline without a new line, and the
+   * copy starts over (rule 10).
+   */
+  private void abandonStalledSnapshot() {
+    long last = snapshotProgressNanos;
+    if (last != 0 && System.nanoTime() - last > settings.requestTimeout().toNanos()) {
+      LOG.warn("{}: the snapshot stream stalled; abandoning it", ctx.name());
+      snapshotProgressNanos = 0;
+      restart();
+    }
+  }
+
   /** Catches up when behind or when the primary has been quiet (entries may have been dropped). */
   void poll() {
     if (ctx.view().role() != Role.Secondary) {
@@ -401,8 +419,9 @@ public class SecondarySync implements AutoCloseable {
    */
   private boolean recopy(ReplicaContext.View v, long gen) {
     applyLock.lock();
+    snapshotProgressNanos = System.nanoTime();
     try (Stream<String> lines = client.snapshot(v.primary().url())) {
-      Iterator<String> it = lines.iterator();
+      Iterator<String> it = progress(lines.iterator());
       if (!it.hasNext()) {
         throw new IOException("empty snapshot from " + v.primary().name());
       }
@@ -481,8 +500,26 @@ public class SecondarySync implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     } finally {
+      snapshotProgressNanos = 0;
       applyLock.unlock();
     }
+  }
+
+  /** Notes the arrival of every snapshot line, for {@link #abandonStalledSnapshot}. */
+  private Iterator<String> progress(Iterator<String> lines) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return lines.hasNext();
+      }
+
+      @Override
+      public String next() {
+        String line = lines.next();
+        snapshotProgressNanos = System.nanoTime();
+        return line;
+      }
+    };
   }
 
   private void abandonIf(long gen) throws InterruptedException {
