@@ -1,6 +1,7 @@
 package io.shardeddb.shardserver;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.http.server.exceptions.ServerStartupException;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
@@ -8,8 +9,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /** A shard-server started in this JVM on a fixed loopback port and its own database. */
 final class Replica implements AutoCloseable {
@@ -48,7 +51,17 @@ final class Replica implements AutoCloseable {
     props.put("shardeddb.storage.jdbc-password", db.password());
     props.put("shardeddb.storage.database", database);
     props.putAll(extra);
-    context = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+    // A restart reuses the port; an outgoing connection of another replica may hold that number
+    // for a moment (ports come from the ephemeral range), so binding is retried briefly.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptionsInstanceOf(ServerStartupException.class)
+        .until(
+            () -> {
+              context = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+              return true;
+            });
   }
 
   /** Stops the server (its database stays, like a pod whose process died). */

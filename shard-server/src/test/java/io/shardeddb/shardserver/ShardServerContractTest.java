@@ -248,9 +248,13 @@ class ShardServerContractTest {
 
   @Test
   @DisplayName("heartbeat, readiness, checksum, log, snapshot and prometheus report the replica")
-  void observabilityEndpoints() {
+  void observabilityEndpoints() throws Exception {
     primary();
     Http.post(url + "/write", row("{\"Stud_id\":3500,\"Stud_name\":\"Z\",\"Stud_marks\":\"9\"}"));
+    Http.post(
+        url + "/write",
+        "{\"shard\":\"sh2\",\"requestId\":\"obs-1\",\"data\":"
+            + "[{\"Stud_id\":3501,\"Stud_name\":\"Y\",\"Stud_marks\":\"8\"}]}");
 
     JsonNode hb = Http.get(url + "/heartbeat").json();
     assertThat(hb.get("name").asText()).isEqualTo("Server0");
@@ -273,7 +277,10 @@ class ShardServerContractTest {
     String snapshot = Http.get(url + "/snapshot").raw();
     List<String> lines = snapshot.lines().toList();
     assertThat(lines.get(0)).contains("\"lsn\"").contains("\"rows\"");
-    assertThat(lines).hasSize(1 + sum.get("rows").asInt());
+    JsonNode header = Http.JSON.readTree(lines.get(0));
+    // The header, the rows, then the request outcomes (rule 8).
+    assertThat(lines).hasSize(1 + sum.get("rows").asInt() + header.get("requestIds").asInt());
+    assertThat(lines.getLast()).contains("\"requestId\"");
 
     Http.Reply prometheus = Http.get(url + "/prometheus");
     assertThat(prometheus.status()).isEqualTo(200);

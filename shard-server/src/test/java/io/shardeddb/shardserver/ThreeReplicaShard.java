@@ -83,6 +83,26 @@ final class ThreeReplicaShard implements AutoCloseable {
     assign(epoch, primary, 0, 1, 2);
   }
 
+  /** Sends one {@code /role} and returns the reply, whatever it is. */
+  Http.Reply role(int target, long epoch, Role role, Peer primary, List<Peer> peers, int spec) {
+    RoleRequest req = new RoleRequest(epoch, role, primary, peers, WriteQuorum.Majority, spec);
+    return Http.post(replicas.get(target).url() + "/role", Http.json(req));
+  }
+
+  /** Sends {@code /fence} for {@code epoch} to replica {@code target}. */
+  Http.Reply fence(int target, long epoch) {
+    return Http.post(replicas.get(target).url() + "/fence", "{\"epoch\":" + epoch + "}");
+  }
+
+  /** The operator's failover: fence every running replica at {@code epoch}, then assign. */
+  void failover(long epoch, int primary, int... targets) {
+    for (int t : targets) {
+      Http.Reply r = fence(t, epoch);
+      assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    }
+    assign(epoch, primary, targets);
+  }
+
   static String row(long key) {
     return "{\"Stud_id\":"
         + key
@@ -100,6 +120,17 @@ final class ThreeReplicaShard implements AutoCloseable {
   static Http.Reply write(Replica r, long key) {
     return Http.post(
         r.url() + "/write", "{\"shard\":\"sh1\",\"curr_idx\":0,\"data\":[" + row(key) + "]}");
+  }
+
+  /** Writes one row with a client request id (a retry sends the same id). */
+  static Http.Reply write(Replica r, long key, String requestId) {
+    return Http.post(
+        r.url() + "/write",
+        "{\"shard\":\"sh1\",\"curr_idx\":0,\"requestId\":\""
+            + requestId
+            + "\",\"data\":["
+            + row(key)
+            + "]}");
   }
 
   /** Writes keys {@code [from, to)} in one request. */

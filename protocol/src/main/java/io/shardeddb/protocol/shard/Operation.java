@@ -7,5 +7,10 @@ public enum Operation {
   /** Update the row with {@code key} to the values in the single row of {@code rows}. */
   Update,
   /** Delete the row with {@code key}. */
-  Delete
+  Delete,
+  /**
+   * Changes nothing: the entry a new primary appends at its epoch before acknowledging anything
+   * (DESIGN §5 rule 3).
+   */
+  Noop
 }

@@ -1,14 +1,18 @@
 package io.shardeddb.shardserver.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
 
 /**
  * {@code shardeddb.replication.*}: how long a write waits for its quorum, how many concurrent
- * changes share one commit and one round trip, how often a secondary checks it is caught up, and
- * how long a read with {@code minLsn} waits for this replica to reach it, and how many log entries
- * are kept behind the applied LSN (older ones are trimmed; a replica that needs them re-copies).
+ * changes share one commit and one round trip, how often a secondary checks it is caught up, how
+ * long a read with {@code minLsn} waits for this replica to reach it, how many log entries (and
+ * request outcomes) are kept behind the applied LSN (older ones are trimmed; a replica that needs
+ * them re-copies), the deadlines of every call to a peer (connect and whole request, DESIGN §5 rule
+ * 10), the primary's read lease and its clock-drift margin (rule 9), and the local address outgoing
+ * peer connections bind to (unset: the system's choice).
  */
 @ConfigurationProperties("shardeddb.replication")
 public record ReplicationSettings(
@@ -19,4 +23,14 @@ public record ReplicationSettings(
     @Bindable(defaultValue = "1s") Duration minLsnWait,
     @Bindable(defaultValue = "2000") int logPageSize,
     @Bindable(defaultValue = "1000000") long logRetention,
-    @Bindable(defaultValue = "10s") Duration logTrimInterval) {}
+    @Bindable(defaultValue = "10s") Duration logTrimInterval,
+    @Bindable(defaultValue = "5s") Duration requestTimeout,
+    @Bindable(defaultValue = "2s") Duration leasePeriod,
+    @Bindable(defaultValue = "200ms") Duration leaseDrift,
+    @Nullable String localAddress) {
+
+  /** How recent a majority's acknowledgement must be for the lease to hold. */
+  public Duration leaseWindow() {
+    return leasePeriod.minus(leaseDrift);
+  }
+}

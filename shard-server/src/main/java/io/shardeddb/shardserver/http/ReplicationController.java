@@ -11,6 +11,8 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.ReplicateRequest;
@@ -24,6 +26,7 @@ import io.shardeddb.shardserver.replication.RoleService;
 import io.shardeddb.shardserver.replication.SecondarySync;
 import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
@@ -74,6 +77,12 @@ public class ReplicationController {
   @Post("/role")
   public MessageResponse role(@Body RoleRequest request) {
     return roles.assign(request);
+  }
+
+  /** The first phase of a failover (rule 2); see {@link RoleService#fence}. */
+  @Post("/fence")
+  public FenceResponse fence(@Body FenceRequest request) {
+    return roles.fence(request);
   }
 
   @Post("/replicate")
@@ -130,7 +139,8 @@ public class ReplicationController {
     }
     int max = limit == null ? settings.logPageSize() : Math.min(limit, settings.logPageSize());
     List<LogEntry> entries = store.logPage(fromLsn, Math.max(1, max));
-    if (replica != null && ctx.view().role() == Role.Primary) {
+    // A matching previous entry proves the caller's log equals ours up to prev: it counts.
+    if (replica != null && prevEpoch != null && ctx.view().role() == Role.Primary) {
       coordinator.peerHolds(replica, prev);
     }
     long lastLsn = entries.isEmpty() ? last : Math.max(last, entries.getLast().lsn());
@@ -138,8 +148,9 @@ public class ReplicationController {
   }
 
   /**
-   * NDJSON: a {@link SnapshotHeader} line, then one row per line, all read in one consistent
-   * snapshot transaction and streamed in chunks (never the whole shard in memory).
+   * NDJSON: a {@link SnapshotHeader} line, then one row per line, then one request outcome per line
+   * (rule 8), all read in one consistent snapshot transaction and streamed in chunks (never the
+   * whole shard in memory).
    */
   @Get(value = "/snapshot", produces = "application/x-ndjson")
   public Flux<byte[]> snapshot() {
@@ -153,7 +164,11 @@ public class ReplicationController {
                         () ->
                             line(
                                 new SnapshotHeader(
-                                    snap.lsn(), snap.epoch(), snap.rowCount(), config))),
+                                    snap.lsn(),
+                                    snap.epoch(),
+                                    snap.rowCount(),
+                                    config,
+                                    snap.requestIdCount()))),
                     Flux.<byte[]>generate(
                         sink -> {
                           List<Map<String, Object>> rows = snap.next(SNAPSHOT_CHUNK_ROWS);
@@ -161,6 +176,15 @@ public class ReplicationController {
                             sink.complete();
                           } else {
                             sink.next(lines(table, rows));
+                          }
+                        }),
+                    Flux.<byte[]>generate(
+                        sink -> {
+                          List<RequestOutcome> ids = snap.nextOutcomes(SNAPSHOT_CHUNK_ROWS);
+                          if (ids.isEmpty()) {
+                            sink.complete();
+                          } else {
+                            sink.next(outcomeLines(ids));
                           }
                         })),
             ShardStore.Snapshot::close)
@@ -207,6 +231,18 @@ public class ReplicationController {
     System.arraycopy(body, 0, out, 0, body.length);
     out[body.length] = '\n';
     return out;
+  }
+
+  private byte[] outcomeLines(List<RequestOutcome> outcomes) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(outcomes.size() * 64);
+      for (RequestOutcome o : outcomes) {
+        out.write(line(o));
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private byte[] lines(UserTable table, List<Map<String, Object>> rows) {

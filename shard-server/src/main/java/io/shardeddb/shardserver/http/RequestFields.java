@@ -37,4 +37,31 @@ final class RequestFields {
     Object raw = body.get("minLsn");
     return raw == null ? null : (Long) ColumnType.Number.coerce("minLsn", raw);
   }
+
+  /** The optional {@code minEpoch} of a session read (the epoch of the entry at minLsn). */
+  static Long minEpoch(Map<String, ?> body) {
+    Object raw = body.get("minEpoch");
+    return raw == null ? null : (Long) ColumnType.Number.coerce("minEpoch", raw);
+  }
+
+  /** Whether the read asks for {@code "consistency":"primary"} (other values change nothing). */
+  static boolean primaryConsistency(Map<String, ?> body) {
+    Object raw = body.get("consistency");
+    if (raw == null) {
+      return false;
+    }
+    if (!(raw instanceof CharSequence s)) {
+      throw new InvalidRequestException(
+          "field 'consistency' must be one of \"primary\", \"session\", \"any\"");
+    }
+    return switch (s.toString()) {
+      case "primary" -> true;
+      case "session", "any" -> false;
+      default ->
+          throw new InvalidRequestException(
+              "field 'consistency' must be one of \"primary\", \"session\", \"any\", got \""
+                  + s
+                  + "\"");
+    };
+  }
 }

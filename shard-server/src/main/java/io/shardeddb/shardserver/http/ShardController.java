@@ -25,6 +25,8 @@ import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.ShardConfigService;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.replication.rules.LogMatching;
+import io.shardeddb.shardserver.replication.rules.SessionReads;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
@@ -97,8 +99,11 @@ public class ShardController {
   }
 
   /**
-   * Rows in the inclusive key range, in key order. With {@code minLsn}, a replica that has not
-   * applied that LSN waits up to {@code shardeddb.replication.min-lsn-wait}, then answers 409.
+   * Rows in the inclusive key range, in key order. With {@code minLsn} alone, a replica that has
+   * not applied that LSN waits up to {@code shardeddb.replication.min-lsn-wait}, then answers 409.
+   * With {@code "consistency":"primary"} only the current primary holding its lease answers (409
+   * "not primary", 503 "no lease"); with {@code minEpoch} and {@code minLsn} (a session) only an
+   * in-sync replica whose log holds that entry answers (409 otherwise). Rule 9.
    */
   @Post("/read")
   public ShardReadResponse read(@Body Map<String, Object> body) {
@@ -106,13 +111,115 @@ public class ShardController {
     RequestFields.requireShard(config, body.get("shard"), ctx.name());
     KeyRange range = ContractBodies.range(body, config.schema().shardKey());
     Long minLsn = RequestFields.minLsn(body);
-    if (minLsn != null) {
+    Long minEpoch = RequestFields.minEpoch(body);
+    if (RequestFields.primaryConsistency(body)) {
+      requireLease();
+    }
+    if (minEpoch != null) {
+      if (minLsn == null) {
+        throw new InvalidRequestException("field 'minEpoch' needs 'minLsn' (the session's entry)");
+      }
+      requireSessionEntry(minEpoch, minLsn);
+    } else if (minLsn != null) {
       awaitLsn(minLsn);
     }
-    long applied = ctx.appliedLsn();
+    ReplicaContext.View v = ctx.view();
     UserTable table = ctx.requireTable();
     List<Map<String, Object>> rows = store.read(c -> table.range(c, range.low(), range.high()));
-    return new ShardReadResponse(rows, MessageResponse.SUCCESS, applied);
+    return new ShardReadResponse(
+        rows, MessageResponse.SUCCESS, v.appliedLsn(), v.appliedLsn(), v.lastEntryEpoch());
+  }
+
+  private void requireLease() {
+    ctx.requirePrimary();
+    ReplicaContext.View v = ctx.view();
+    switch (coordinator.lease()) {
+      case HELD -> {}
+      case TOO_SOON_AFTER_PROMOTION ->
+          throw ShardException.unavailable(
+              "no lease: "
+                  + ctx.name()
+                  + " became primary of epoch "
+                  + v.epoch()
+                  + " less than one lease period ("
+                  + settings.leasePeriod().toMillis()
+                  + " ms) ago; a former primary may still serve reads until then");
+      case EXPIRED ->
+          throw ShardException.unavailable(
+              "no lease: a majority of the replicas has not acknowledged epoch "
+                  + v.epoch()
+                  + " of "
+                  + ctx.name()
+                  + " within the last "
+                  + settings.leaseWindow().toMillis()
+                  + " ms");
+    }
+  }
+
+  private void requireSessionEntry(long minEpoch, long minLsn) {
+    try {
+      ctx.awaitApplied(minLsn, settings.minLsnWait().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ShardException.unavailable("interrupted while waiting for lsn " + minLsn);
+    }
+    ReplicaContext.View v = ctx.view();
+    long epochAt = epochAt(v, minLsn);
+    switch (SessionReads.decide(ctx.inSync(), v.appliedLsn(), minEpoch, minLsn, epochAt)) {
+      case SERVE -> {}
+      case NOT_YET ->
+          throw ShardException.conflict(
+              "replica "
+                  + ctx.name()
+                  + " has applied lsn "
+                  + v.appliedLsn()
+                  + ", not yet minLsn "
+                  + minLsn);
+      case NOT_IN_SYNC ->
+          throw ShardException.conflict(
+              "replica "
+                  + ctx.name()
+                  + " is not in sync with the primary of epoch "
+                  + v.epoch()
+                  + " (state "
+                  + ctx.state()
+                  + "); it cannot serve a session read");
+      case OTHER_HISTORY ->
+          throw ShardException.conflict(
+              "replica "
+                  + ctx.name()
+                  + " holds lsn "
+                  + minLsn
+                  + " from epoch "
+                  + epochAt
+                  + ", not the session's epoch "
+                  + minEpoch
+                  + "; it cannot serve this session");
+      case CANNOT_VERIFY ->
+          throw ShardException.conflict(
+              "replica "
+                  + ctx.name()
+                  + " no longer holds lsn "
+                  + minLsn
+                  + " in its log (trimmed or below its last re-copy); it cannot verify the"
+                  + " session");
+    }
+  }
+
+  private long epochAt(ReplicaContext.View v, long lsn) {
+    if (lsn <= 0) {
+      return 0;
+    }
+    if (lsn == v.appliedLsn()) {
+      return v.lastEntryEpoch();
+    }
+    if (lsn == ctx.logStartLsn()) {
+      return ctx.logStartEpoch();
+    }
+    if (lsn > v.appliedLsn() || lsn < ctx.logStartLsn()) {
+      return LogMatching.NOT_HELD;
+    }
+    return store.epochAt(lsn).orElse(LogMatching.NOT_HELD);
   }
 
   private void awaitLsn(long minLsn) {

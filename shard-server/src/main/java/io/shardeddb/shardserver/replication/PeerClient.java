@@ -12,18 +12,24 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
-/** Calls the replication endpoints of the other replicas of this shard. */
+/**
+ * Calls the replication endpoints of the other replicas of this shard. Every call has a connect
+ * deadline and a request deadline ({@code shardeddb.replication.connect-timeout} and {@code
+ * request-timeout}, rule 10), and blocking calls give up at once when their thread is interrupted
+ * (a role change abandons work against the old primary).
+ */
 @Singleton
 public class PeerClient implements AutoCloseable {
   /** The header that carries the receiver's epoch on a 409, so a stale primary learns it. */
@@ -36,18 +42,27 @@ public class PeerClient implements AutoCloseable {
   public PeerClient(JsonMapper json, ReplicationSettings settings) {
     this.json = json;
     this.settings = settings;
-    this.http =
+    HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(settings.connectTimeout())
-            .build();
+            .connectTimeout(settings.connectTimeout());
+    String local = settings.localAddress();
+    if (local != null && !local.isBlank()) {
+      try {
+        builder.localAddress(InetAddress.getByName(local.trim()));
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException(
+            "shardeddb.replication.local-address '" + local + "' is not an address", e);
+      }
+    }
+    this.http = builder.build();
   }
 
   /** Sends entries to a secondary; completes with its applied LSN or a {@link PeerRefusal}. */
   public CompletableFuture<ReplicateResponse> replicate(Peer peer, ReplicateRequest request) {
     HttpRequest req =
         HttpRequest.newBuilder(URI.create(base(peer.url()) + "/replicate"))
-            .timeout(settings.quorumTimeout().plusSeconds(2))
+            .timeout(settings.requestTimeout())
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(write(request)))
             .build();
@@ -79,7 +94,7 @@ public class PeerClient implements AutoCloseable {
             + URLEncoder.encode(replica, StandardCharsets.UTF_8);
     HttpRequest req =
         HttpRequest.newBuilder(URI.create(base(url) + query))
-            .timeout(Duration.ofSeconds(30))
+            .timeout(settings.requestTimeout())
             .GET()
             .build();
     HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
@@ -89,9 +104,16 @@ public class PeerClient implements AutoCloseable {
     return read(resp.body(), LogResponse.class);
   }
 
-  /** Opens {@code GET /snapshot} as a lazy stream of NDJSON lines; close it when done. */
+  /**
+   * Opens {@code GET /snapshot} as a lazy stream of NDJSON lines; close it when done. The request
+   * deadline covers the response's start; reading the rows is bounded by the caller (interrupt).
+   */
   public Stream<String> snapshot(String url) throws IOException, InterruptedException {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(base(url) + "/snapshot")).GET().build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(base(url) + "/snapshot"))
+            .timeout(settings.requestTimeout())
+            .GET()
+            .build();
     HttpResponse<Stream<String>> resp = http.send(req, HttpResponse.BodyHandlers.ofLines());
     if (resp.statusCode() != 200) {
       String body = String.join("\n", resp.body().limit(5).toList());

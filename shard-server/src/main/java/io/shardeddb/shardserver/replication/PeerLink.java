@@ -5,6 +5,7 @@ import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.shardserver.replication.rules.QuorumTracker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -14,7 +15,9 @@ import java.util.function.LongConsumer;
 /**
  * The primary's sender to one secondary: one request in flight at a time, and whatever was
  * committed meanwhile goes in the next request (so concurrent writes share round trips and arrive
- * in LSN order). When the secondary is unreachable, entries are dropped for a short back-off; the
+ * in LSN order). Each request names the entry before its first one (log matching, rule 4); only an
+ * in-sync answer counts toward the quorum, and an unreachable secondary loses what it was credited
+ * with (rule 5). When the secondary is unreachable, entries are dropped for a short back-off; the
  * secondary notices the gap and pulls them from the log itself.
  */
 final class PeerLink {
@@ -29,6 +32,8 @@ final class PeerLink {
   private final LongConsumer onHigherEpoch;
   private final Timer latency;
   private final List<LogEntry> pending = new ArrayList<>();
+  private long pendingPrevLsn;
+  private long pendingPrevEpoch;
   private boolean inFlight;
   private boolean closed;
   private long downUntilNanos;
@@ -50,14 +55,30 @@ final class PeerLink {
     this.latency = latency;
   }
 
-  synchronized void offer(List<LogEntry> entries) {
+  /** Entries just committed; {@code (prevLsn, prevEpoch)} is the entry before the first. */
+  synchronized void offer(List<LogEntry> entries, long prevLsn, long prevEpoch) {
     if (closed || System.nanoTime() < downUntilNanos) {
       return;
+    }
+    if (pending.isEmpty()) {
+      pendingPrevLsn = prevLsn;
+      pendingPrevEpoch = prevEpoch;
     }
     pending.addAll(entries);
     if (!inFlight) {
       sendLocked();
     }
+  }
+
+  /**
+   * When idle: an empty request naming the primary's last entry, so the secondary keeps
+   * acknowledging this epoch (the lease) and learns where the log ends.
+   */
+  synchronized void ping(long lastLsn, long lastEpoch) {
+    if (closed || inFlight || !pending.isEmpty() || System.nanoTime() < downUntilNanos) {
+      return;
+    }
+    send(List.of(), lastLsn, lastEpoch);
   }
 
   synchronized void close() {
@@ -69,11 +90,19 @@ final class PeerLink {
     int n = Math.min(pending.size(), MAX_ENTRIES_PER_REQUEST);
     List<LogEntry> batch = new ArrayList<>(pending.subList(0, n));
     pending.subList(0, n).clear();
+    long prevLsn = pendingPrevLsn;
+    long prevEpoch = pendingPrevEpoch;
+    LogEntry last = batch.get(batch.size() - 1);
+    pendingPrevLsn = last.lsn();
+    pendingPrevEpoch = last.epoch();
+    send(batch, prevLsn, prevEpoch);
+  }
+
+  private void send(List<LogEntry> batch, long prevLsn, long prevEpoch) {
     inFlight = true;
     long start = System.nanoTime();
     client
-        .replicate(
-            peer, new ReplicateRequest(epoch, primaryName, batch.get(0).lsn() - 1, -1, batch))
+        .replicate(peer, new ReplicateRequest(epoch, primaryName, prevLsn, prevEpoch, batch))
         .whenComplete((resp, err) -> done(resp, err, start));
   }
 
@@ -83,13 +112,14 @@ final class PeerLink {
       inFlight = false;
       if (err == null) {
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        tracker.peerHolds(peer.name(), resp.appliedLsn());
+        tracker.peerReport(peer.name(), resp.inSync(), resp.matchLsn(), start);
       } else {
         Throwable cause =
             err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         if (cause instanceof PeerRefusal r && r.status() == 409) {
           higherEpoch = Math.max(r.epoch(), epoch + 1);
         }
+        tracker.peerLost(peer.name());
         pending.clear();
         downUntilNanos = System.nanoTime() + BACKOFF_NANOS;
       }

@@ -8,6 +8,8 @@ import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ServerSettings;
+import io.shardeddb.shardserver.replication.rules.CopyState;
+import io.shardeddb.shardserver.replication.rules.EpochRules;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.inject.Singleton;
@@ -37,6 +39,10 @@ public class ReplicaContext {
   private long primaryLsn;
   private long verifiedEpoch = -1;
   private long lastPrimaryContactNanos = System.nanoTime();
+  private boolean copying;
+  private long voteEpoch;
+  private String votedPrimary;
+  private int specReplicas;
 
   public ReplicaContext(ServerSettings server) {
     this.name = server.name();
@@ -57,11 +63,44 @@ public class ReplicaContext {
       long appliedLsn,
       long lastEntryEpoch,
       boolean fenced,
-      long verifiedEpoch) {}
+      long verifiedEpoch,
+      int specReplicas) {
+
+    /**
+     * The number of replicas the write quorum is counted over: the spec's (rule 5); only a caller
+     * that did not send it (0) falls back to the peers it listed.
+     */
+    public int replicasForQuorum() {
+      return specReplicas > 0 ? specReplicas : Math.max(1, peers.size());
+    }
+  }
 
   public synchronized View view() {
     return new View(
-        epoch, role, primary, peers, quorum, appliedLsn, lastEntryEpoch, fenced, verifiedEpoch);
+        epoch,
+        role,
+        primary,
+        peers,
+        quorum,
+        appliedLsn,
+        lastEntryEpoch,
+        fenced,
+        verifiedEpoch,
+        specReplicas);
+  }
+
+  /** The epoch and vote as persisted (rule 1). */
+  public synchronized EpochRules.Epochs epochs() {
+    return new EpochRules.Epochs(epoch, voteEpoch, votedPrimary);
+  }
+
+  /** The copy state (rule 7). */
+  public synchronized CopyState copyState() {
+    return new CopyState(copying, appliedLsn, lastEntryEpoch);
+  }
+
+  public synchronized boolean copying() {
+    return copying;
   }
 
   public synchronized ShardConfig config() {
@@ -97,7 +136,15 @@ public class ReplicaContext {
       long appliedLsn,
       long lastEntryEpoch,
       long logStartLsn,
-      long logStartEpoch) {
+      long logStartEpoch,
+      boolean copying,
+      long voteEpoch,
+      String votedPrimary,
+      int specReplicas) {
+    this.copying = copying;
+    this.voteEpoch = voteEpoch;
+    this.votedPrimary = votedPrimary;
+    this.specReplicas = specReplicas;
     this.epoch = epoch;
     this.role = role;
     this.primary = primary;
@@ -111,7 +158,10 @@ public class ReplicaContext {
   }
 
   public synchronized void assignRole(
-      long epoch, Role role, Peer primary, List<Peer> peers, WriteQuorum quorum) {
+      long epoch, Role role, Peer primary, List<Peer> peers, WriteQuorum quorum, int specReplicas) {
+    this.voteEpoch = epoch;
+    this.votedPrimary = primary.name();
+    this.specReplicas = specReplicas;
     this.epoch = epoch;
     this.role = role;
     this.primary = primary;
@@ -147,6 +197,20 @@ public class ReplicaContext {
     return logStartEpoch;
   }
 
+  /**
+   * The primary's group commit of epoch {@code termEpoch} committed up to {@code lsn}. Refused (and
+   * false) when this replica is no longer that primary: the commit re-checked the persisted epoch
+   * and role in its transaction, and role changes wait for commits in flight (rule 6), so a refusal
+   * here means a broken invariant, never a normal race.
+   */
+  public synchronized boolean advanceAsPrimary(long lsn, long entryEpoch, long termEpoch) {
+    if (role != Role.Primary || fenced || epoch != termEpoch) {
+      return false;
+    }
+    advance(lsn, entryEpoch);
+    return true;
+  }
+
   /** Records entries committed locally up to {@code lsn} (written in {@code epoch}). */
   public synchronized void advance(long lsn, long entryEpoch) {
     if (lsn > appliedLsn) {
@@ -159,8 +223,23 @@ public class ReplicaContext {
     notifyAll();
   }
 
+  /**
+   * A re-copy began (rule 7, mirrored after it is persisted): nothing is held any more, and this
+   * replica is not verified against anyone.
+   */
+  public synchronized void beginCopy() {
+    CopyState s = copyState().begin();
+    copying = s.copying();
+    appliedLsn = s.appliedLsn();
+    lastEntryEpoch = s.lastEntryEpoch();
+    logStartLsn = 0;
+    logStartEpoch = 0;
+    verifiedEpoch = -1;
+  }
+
   /** After a snapshot load: the rows are those of {@code lsn}; the log starts after it. */
   public synchronized void resetTo(long lsn, long entryEpoch, long verifiedForEpoch) {
+    copying = false;
     appliedLsn = lsn;
     lastEntryEpoch = entryEpoch;
     logStartLsn = lsn;
@@ -197,6 +276,28 @@ public class ReplicaContext {
     verifiedEpoch = forEpoch;
   }
 
+  /** The log turned out not to match the primary's: verify (or re-copy) before counting again. */
+  public synchronized void markUnverified() {
+    verifiedEpoch = -1;
+    if (role == Role.Secondary && secondaryState == ReplicaState.Ready) {
+      secondaryState = ReplicaState.CatchingUp;
+    }
+  }
+
+  /**
+   * Whether this replica's data is the current history: the unfenced primary, or a Ready secondary
+   * verified in its current epoch and not copying.
+   */
+  public synchronized boolean inSync() {
+    if (copying || config == null || fenced) {
+      return false;
+    }
+    if (role == Role.Primary) {
+      return true;
+    }
+    return role == Role.Secondary && verifiedEpoch == epoch && secondaryState == ReplicaState.Ready;
+  }
+
   public synchronized void learnPrimaryLsn(long lsn) {
     primaryLsn = Math.max(primaryLsn, lsn);
     lastPrimaryContactNanos = System.nanoTime();
@@ -218,8 +319,14 @@ public class ReplicaContext {
     this.copy = progress;
   }
 
-  /** What {@code /heartbeat} and readiness report. */
+  /**
+   * What {@code /heartbeat}, {@code /fence} and readiness report. A begun re-copy says Copying
+   * whatever the role, until it completes (rule 7).
+   */
   public synchronized ReplicaState state() {
+    if (copying && config != null) {
+      return ReplicaState.Copying;
+    }
     if (secondaryState == ReplicaState.Copying && role == Role.Secondary) {
       return ReplicaState.Copying;
     }

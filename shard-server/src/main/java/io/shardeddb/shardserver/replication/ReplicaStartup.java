@@ -59,13 +59,18 @@ public class ReplicaStartup {
         m.appliedLsn(),
         m.lastEntryEpoch(),
         m.logStartLsn(),
-        m.logStartEpoch());
+        m.logStartEpoch(),
+        m.copyPending(),
+        m.voteEpoch(),
+        m.votedPrimary(),
+        m.specReplicas());
     LOG.info(
-        "{} restored: role {} epoch {} applied lsn {}",
+        "{} restored: role {} epoch {} applied lsn {}{}",
         ctx.name(),
         role,
         m.epoch(),
-        m.appliedLsn());
+        m.appliedLsn(),
+        m.copyPending() ? " (re-copy unfinished: Copying)" : "");
     if (role == Role.Primary) {
       ctx.markVerified(m.epoch());
       coordinator.becomePrimary();

@@ -2,17 +2,21 @@ package io.shardeddb.shardserver.replication;
 
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.replication.rules.EpochRules;
 import jakarta.inject.Singleton;
 import java.util.List;
 
 /**
- * Applies {@code POST /role}: refuses a lower epoch (this is what fences an old primary), treats a
- * repeat of the current role as a no-op, and switches the replica between primary and secondary.
+ * Applies {@code POST /role} and {@code POST /fence} (DESIGN §5 rules 1 and 2) as decided by {@link
+ * EpochRules}: persists first, switches with no group commit in flight, and abandons the
+ * secondary's work against a former primary.
  */
 @Singleton
 public class RoleService {
@@ -32,49 +36,97 @@ public class RoleService {
   public synchronized MessageResponse assign(RoleRequest r) {
     validate(r);
     WriteQuorum quorum = r.writeQuorum() == null ? WriteQuorum.Majority : r.writeQuorum();
-    ReplicaContext.View v = ctx.view();
-    if (r.epoch() < v.epoch()) {
-      throw new ShardException(
-          409,
-          "stale role: epoch "
-              + r.epoch()
-              + " is lower than epoch "
-              + v.epoch()
-              + " already seen by "
-              + ctx.name(),
-          v.epoch());
-    }
-    if (r.epoch() == v.epoch() && v.role() != Role.None) {
-      boolean sameRole =
-          v.role() == r.role() && v.primary() != null && v.primary().equals(r.primary());
-      if (!sameRole) {
-        throw new ShardException(
-            409,
-            "conflicting role for epoch "
-                + r.epoch()
-                + ": "
-                + ctx.name()
-                + " already is "
-                + v.role()
-                + " under primary "
-                + (v.primary() == null ? "none" : v.primary().name()),
-            v.epoch());
-      }
-      if (v.peers().equals(r.peers()) && v.quorum() == quorum) {
-        return MessageResponse.success(describe(r));
-      }
-    }
-    roles.assign(r.epoch(), r.role(), r.primary(), r.peers(), quorum);
-    if (r.role() == Role.Primary) {
-      ctx.markVerified(r.epoch());
-      coordinator.becomePrimary();
-    } else {
-      coordinator.stepDown(
-          ShardException.conflict(
-              "not primary: primary is " + r.primary().name() + " (epoch " + r.epoch() + ")"));
-      sync.trigger();
+    boolean changed =
+        coordinator.whileNoCommit(
+            () -> {
+              ReplicaContext.View v = ctx.view();
+              EpochRules.RoleVerdict verdict =
+                  EpochRules.role(
+                      ctx.epochs(),
+                      r.epoch(),
+                      r.primary().name(),
+                      r.role() == Role.Primary,
+                      ctx.copying());
+              if (!verdict.accept()) {
+                throw new ShardException(
+                    409, verdict.reason() + " (" + ctx.name() + ")", v.epoch());
+              }
+              boolean repeat =
+                  r.epoch() == v.epoch()
+                      && v.role() == r.role()
+                      && !v.fenced()
+                      && r.primary().equals(v.primary())
+                      && v.peers().equals(r.peers())
+                      && v.quorum() == quorum
+                      && v.specReplicas() == r.replicas();
+              if (repeat) {
+                return false;
+              }
+              roles.assign(r.epoch(), r.role(), r.primary(), r.peers(), quorum, r.replicas());
+              if (r.role() == Role.Primary) {
+                ctx.markVerified(r.epoch());
+                coordinator.becomePrimary();
+              } else {
+                coordinator.stepDown(
+                    ShardException.conflict(
+                        "not primary: primary is "
+                            + r.primary().name()
+                            + " (epoch "
+                            + r.epoch()
+                            + ")"));
+              }
+              return true;
+            });
+    if (changed) {
+      // Abandon any call still waiting on a former primary; a secondary starts over at once.
+      sync.restart();
     }
     return MessageResponse.success(describe(r));
+  }
+
+  /**
+   * {@code POST /fence}: persists a higher epoch (durable before the answer), steps a primary down
+   * (waiting writes fail 409 "not primary") and answers how far this replica's log goes.
+   */
+  public synchronized FenceResponse fence(FenceRequest f) {
+    if (f == null) {
+      throw new InvalidRequestException("request body must be a JSON object");
+    }
+    if (f.epoch() < 1) {
+      throw new InvalidRequestException("field 'epoch' must be at least 1, got " + f.epoch());
+    }
+    EpochRules.Fence decision = EpochRules.fence(ctx.epochs(), f.epoch());
+    switch (decision) {
+      case REFUSE -> {
+        long seen = ctx.view().epoch();
+        throw new ShardException(
+            409,
+            "stale fence: epoch "
+                + f.epoch()
+                + " is lower than epoch "
+                + seen
+                + " already seen by "
+                + ctx.name(),
+            seen);
+      }
+      case RAISE -> {
+        coordinator.whileNoCommit(
+            () -> {
+              roles.fence(f.epoch());
+              coordinator.stepDown(
+                  ShardException.conflict(
+                      "not primary: " + ctx.name() + " was fenced by epoch " + f.epoch()));
+              return null;
+            });
+        sync.restart();
+      }
+      case REPEAT -> {
+        // Already at this epoch (a duplicate, or the fence arrived after the new role): no change.
+      }
+    }
+    ReplicaContext.View v = ctx.view();
+    return new FenceResponse(
+        ctx.name(), v.epoch(), v.lastEntryEpoch(), v.appliedLsn(), ctx.state());
   }
 
   private String describe(RoleRequest r) {
@@ -90,6 +142,10 @@ public class RoleService {
     }
     if (r.epoch() < 1) {
       throw new InvalidRequestException("field 'epoch' must be at least 1, got " + r.epoch());
+    }
+    if (r.replicas() < 0) {
+      throw new InvalidRequestException(
+          "field 'replicas' must be the spec's replica count, got " + r.replicas());
     }
     if (r.primary() == null || blank(r.primary().name()) || blank(r.primary().url())) {
       throw new InvalidRequestException("missing field 'primary' ({\"name\":..,\"url\":..})");

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Persists the role and the highest epoch seen, before the in-memory state follows. */
+/**
+ * Persists the role, the highest epoch seen and the vote per epoch, before the in-memory state
+ * follows (InnoDB's commit makes them durable before any reply).
+ */
 @Singleton
 public class RoleStore {
   private final ReplicaContext ctx;
@@ -24,16 +27,19 @@ public class RoleStore {
     this.json = json;
   }
 
-  /** Persists then applies a role. */
-  public void assign(long epoch, Role role, Peer primary, List<Peer> peers, WriteQuorum quorum) {
+  /** Persists then applies a role; accepting it casts this replica's vote for the epoch. */
+  public void assign(
+      long epoch, Role role, Peer primary, List<Peer> peers, WriteQuorum quorum, int replicas) {
     store.saveRole(
         epoch,
         role.name(),
-        primary == null ? null : primary.name(),
-        primary == null ? null : primary.url(),
+        primary.name(),
+        primary.url(),
         writePeers(peers),
-        quorum.name());
-    ctx.assignRole(epoch, role, primary, peers, quorum);
+        quorum.name(),
+        replicas,
+        primary.name());
+    ctx.assignRole(epoch, role, primary, peers, quorum, replicas);
   }
 
   /**
@@ -43,7 +49,15 @@ public class RoleStore {
   public void fence(long seenEpoch) {
     ReplicaContext.View v = ctx.view();
     long epoch = Math.max(v.epoch(), seenEpoch);
-    store.saveRole(epoch, Role.None.name(), null, null, writePeers(v.peers()), v.quorum().name());
+    store.saveRole(
+        epoch,
+        Role.None.name(),
+        null,
+        null,
+        writePeers(v.peers()),
+        v.quorum().name(),
+        v.specReplicas(),
+        null);
     ctx.fence(seenEpoch);
   }
 

@@ -11,6 +11,8 @@ import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.replication.rules.LogMatching;
+import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PreDestroy;
@@ -22,18 +24,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The secondary's side of replication: applies {@code /replicate} entries in LSN order, and in the
- * background verifies its log against the primary's, pulls missing entries ({@code GET /log}) and
- * re-copies from a snapshot when it is empty, diverged, or the primary no longer holds the range.
+ * The secondary's side of replication: applies {@code /replicate} entries only when its log matches
+ * the primary's (rule 4) and answers whether it is in sync, and in the background verifies its log
+ * against the primary's, pulls missing entries ({@code GET /log}) and re-copies from a snapshot
+ * when it is empty, diverged, or the primary no longer holds the range. A role change abandons the
+ * work in flight against the old primary at once (rule 10).
  */
 @Singleton
 public class SecondarySync implements AutoCloseable {
@@ -50,10 +54,15 @@ public class SecondarySync implements AutoCloseable {
   private final ReplicationSettings settings;
   private final JsonMapper json;
   private final ReentrantLock applyLock = new ReentrantLock();
-  private final AtomicBoolean running = new AtomicBoolean();
   private final ExecutorService worker;
   private final ScheduledExecutorService poller;
+  private final Object runLock = new Object();
+  private Future<?> current;
+  private long generation;
   private volatile boolean forceCopy;
+
+  /** While a snapshot streams: when its last line arrived (0 when no snapshot is streaming). */
+  private volatile long snapshotProgressNanos;
 
   public SecondarySync(
       ReplicaContext ctx,
@@ -68,9 +77,11 @@ public class SecondarySync implements AutoCloseable {
     this.configs = configs;
     this.settings = settings;
     this.json = json;
+    // A new thread per run: an abandoned run may take a moment to notice its interrupt, and the
+    // run against the new primary must not wait behind it.
     this.worker =
-        Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().daemon().name("secondary-sync-" + ctx.name()).factory());
+        Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon().name("secondary-sync-" + ctx.name() + "-", 0).factory());
     // Its own timer rather than @Scheduled: a framework-scheduled task that fires while the
     // context closes would re-create this bean and with it the connection pool.
     this.poller =
@@ -82,13 +93,18 @@ public class SecondarySync implements AutoCloseable {
 
   private void pollQuietly() {
     try {
+      abandonStalledSnapshot();
       poll();
     } catch (RuntimeException e) {
       LOG.warn("poll of {} failed: {}", ctx.name(), e.toString());
     }
   }
 
-  /** {@code POST /replicate}: applies consecutive entries from the primary of the epoch. */
+  /**
+   * {@code POST /replicate}: appends consecutive entries from the primary of the epoch when the
+   * entry before them matches this replica's log, and says whether this replica is in sync (only
+   * then does its {@code matchLsn} count toward the quorum).
+   */
   public ReplicateResponse onReplicate(ReplicateRequest req) {
     ReplicaContext.View v = ctx.view();
     if (req.epoch() < v.epoch()) {
@@ -116,17 +132,83 @@ public class SecondarySync implements AutoCloseable {
               + " yet");
     }
     List<LogEntry> entries = req.entries() == null ? List.of() : req.entries();
-    if (!entries.isEmpty()) {
-      ctx.learnPrimaryLsn(entries.get(entries.size() - 1).lsn());
+    long last = entries.isEmpty() ? req.prevLsn() : entries.get(entries.size() - 1).lsn();
+    ctx.learnPrimaryLsn(last);
+    boolean locked;
+    try {
+      locked = applyLock.tryLock(200, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      locked = false;
     }
-    if (v.verifiedEpoch() != v.epoch() || ctx.state() == ReplicaState.Copying) {
-      trigger();
-    } else if (applyInOrder(entries, 200)) {
-      markReadyIfCaughtUp();
-    } else {
-      trigger();
+    if (!locked) {
+      // The catch-up holds the lock: answer what is known without appending.
+      return answer(
+          LogMatching.decide(local(v, req.prevLsn(), false), batch(req, entries)),
+          v.epoch(),
+          false);
     }
-    return new ReplicateResponse(ctx.appliedLsn(), v.epoch(), true, ctx.appliedLsn());
+    try {
+      v = ctx.view();
+      if (v.epoch() != req.epoch() || v.role() != Role.Secondary) {
+        throw ShardException.unavailable(ctx.name() + " changed role while a batch arrived");
+      }
+      LogMatching.Decision d =
+          LogMatching.decide(local(v, req.prevLsn(), true), batch(req, entries));
+      if (d.action() == LogMatching.Action.APPEND && last > ctx.appliedLsn()) {
+        applyLocked(entries);
+        markReadyIfCaughtUp();
+        return new ReplicateResponse(ctx.appliedLsn(), v.epoch(), true, ctx.appliedLsn());
+      }
+      if (d.action() == LogMatching.Action.APPEND) {
+        markReadyIfCaughtUp();
+      }
+      return answer(d, v.epoch(), true);
+    } finally {
+      applyLock.unlock();
+    }
+  }
+
+  private ReplicateResponse answer(LogMatching.Decision d, long epoch, boolean checked) {
+    switch (d.action()) {
+      case DIVERGED -> {
+        LOG.warn("{}: the primary's log differs from mine; verifying again", ctx.name());
+        ctx.markUnverified();
+        trigger();
+      }
+      case UNVERIFIED, GAP -> trigger();
+      case APPEND -> {
+        if (!checked) {
+          trigger();
+        }
+      }
+    }
+    return new ReplicateResponse(ctx.appliedLsn(), epoch, d.inSync(), d.matchLsn());
+  }
+
+  private LogMatching.Local local(ReplicaContext.View v, long prevLsn, boolean lookUp) {
+    long applied = ctx.appliedLsn();
+    long epochAtPrev = LogMatching.NOT_HELD;
+    if (prevLsn == 0) {
+      epochAtPrev = 0;
+    } else if (prevLsn == applied) {
+      epochAtPrev = ctx.lastEntryEpoch();
+    } else if (prevLsn == ctx.logStartLsn()) {
+      epochAtPrev = ctx.logStartEpoch();
+    } else if (lookUp && prevLsn < applied && prevLsn > ctx.logStartLsn()) {
+      epochAtPrev = store.epochAt(prevLsn).orElse(LogMatching.NOT_HELD);
+    }
+    return new LogMatching.Local(
+        ctx.copying() || ctx.state() == ReplicaState.Copying,
+        v.verifiedEpoch() == v.epoch(),
+        applied,
+        epochAtPrev);
+  }
+
+  private static LogMatching.Batch batch(ReplicateRequest req, List<LogEntry> entries) {
+    long first = entries.isEmpty() ? req.prevLsn() + 1 : entries.get(0).lsn();
+    long last = entries.isEmpty() ? req.prevLsn() : entries.get(entries.size() - 1).lsn();
+    return new LogMatching.Batch(req.prevLsn(), req.prevEpoch(), first, last);
   }
 
   /** Re-copy from the primary now ({@code POST /resync}). */
@@ -137,21 +219,62 @@ public class SecondarySync implements AutoCloseable {
 
   /** Starts a background catch-up unless one is running. */
   public void trigger() {
-    if (running.compareAndSet(false, true)) {
-      try {
-        worker.execute(
-            () -> {
-              try {
-                syncLoop();
-              } catch (RuntimeException e) {
-                LOG.warn("catch-up of {} failed: {}", ctx.name(), e.toString());
-              } finally {
-                running.set(false);
-              }
-            });
-      } catch (RuntimeException e) {
-        running.set(false);
+    synchronized (runLock) {
+      if (current != null && !current.isDone()) {
+        return;
       }
+      startLocked();
+    }
+  }
+
+  /**
+   * The role changed: abandons the catch-up in flight (its call to the old primary is interrupted)
+   * and, for a secondary, starts one against the new primary at once.
+   */
+  public void restart() {
+    synchronized (runLock) {
+      generation++;
+      if (current != null) {
+        current.cancel(true);
+      }
+      startLocked();
+    }
+  }
+
+  private void startLocked() {
+    long gen = generation;
+    try {
+      current =
+          worker.submit(
+              () -> {
+                try {
+                  syncLoop(gen);
+                } catch (RuntimeException e) {
+                  LOG.warn("catch-up of {} failed: {}", ctx.name(), e.toString());
+                }
+              });
+    } catch (RuntimeException e) {
+      current = null;
+    }
+  }
+
+  private boolean abandoned(long gen) {
+    synchronized (runLock) {
+      return gen != generation || Thread.currentThread().isInterrupted();
+    }
+  }
+
+  /**
+   * The request deadline covers only the start of {@code /snapshot}; a stream that stops sending (a
+   * frozen or partitioned primary) is abandoned after the same deadline without a new line, and the
+   * copy starts over (rule 10).
+   */
+  private void abandonStalledSnapshot() {
+    long last = snapshotProgressNanos;
+    if (last != 0 && System.nanoTime() - last > settings.requestTimeout().toNanos()) {
+      LOG.warn("{}: the snapshot stream stalled; abandoning it", ctx.name());
+      snapshotProgressNanos = 0;
+      restart();
     }
   }
 
@@ -166,33 +289,30 @@ public class SecondarySync implements AutoCloseable {
     }
   }
 
-  private void syncLoop() {
-    for (int round = 0; round < MAX_ROUNDS; round++) {
+  private void syncLoop(long gen) {
+    for (int round = 0; round < MAX_ROUNDS && !abandoned(gen); round++) {
       ReplicaContext.View v = ctx.view();
       if (v.role() != Role.Secondary || v.primary() == null) {
         return;
       }
-      if (forceCopy || store.loadMeta().copyPending()) {
+      if (forceCopy || ctx.copying()) {
         forceCopy = false;
-        if (!recopy(v)) {
+        if (!recopy(v, gen)) {
           return;
         }
         continue;
       }
       long applied = ctx.appliedLsn();
+      long appliedEpoch = ctx.lastEntryEpoch();
       LogResponse page;
       try {
         page =
             client.log(
-                v.primary().url(),
-                applied + 1,
-                ctx.lastEntryEpoch(),
-                ctx.name(),
-                settings.logPageSize());
+                v.primary().url(), applied + 1, appliedEpoch, ctx.name(), settings.logPageSize());
       } catch (PeerRefusal r) {
         if (r.status() == 410 || r.status() == 409) {
           LOG.info("{} must re-copy: {}", ctx.name(), r.getMessage());
-          if (!recopy(v)) {
+          if (!recopy(v, gen)) {
             return;
           }
           continue;
@@ -204,16 +324,23 @@ public class SecondarySync implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       }
+      if (abandoned(gen)) {
+        return;
+      }
       ctx.learnPrimaryLsn(page.lastLsn());
-      if (ctx.config() == null || (applied == 0 && page.lastLsn() > 0)) {
-        if (!recopy(v)) {
+      if (ctx.config() == null) {
+        if (!recopy(v, gen)) {
           return;
         }
         continue;
       }
-      ctx.markVerified(v.epoch());
+      // The primary of this epoch confirmed our entry at `applied` (same epoch): by log matching
+      // the whole log up to it equals the primary's.
+      if (ctx.appliedLsn() == applied && ctx.lastEntryEpoch() == appliedEpoch) {
+        ctx.markVerified(v.epoch());
+      }
       List<LogEntry> entries = page.entries() == null ? List.of() : page.entries();
-      if (!entries.isEmpty() && !applyInOrder(entries, 5000)) {
+      if (!entries.isEmpty() && !applyInOrder(entries, 5000, v.epoch())) {
         continue;
       }
       if (markReadyIfCaughtUp()) {
@@ -238,8 +365,11 @@ public class SecondarySync implements AutoCloseable {
     return ctx.appliedLsn() + ctx.lagLsn();
   }
 
-  /** Applies the entries after the applied LSN if they continue it; false on a gap or busy. */
-  private boolean applyInOrder(List<LogEntry> entries, long waitMillis) {
+  /**
+   * Applies the entries after the applied LSN if they continue it and the epoch is still {@code
+   * epoch}; false on a gap, busy, or a role change.
+   */
+  private boolean applyInOrder(List<LogEntry> entries, long waitMillis, long epoch) {
     try {
       if (!applyLock.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
         return false;
@@ -249,56 +379,70 @@ public class SecondarySync implements AutoCloseable {
       return false;
     }
     try {
-      long applied = ctx.appliedLsn();
-      List<LogEntry> fresh = new ArrayList<>();
-      long expected = applied + 1;
-      for (LogEntry e : entries) {
-        if (e.lsn() < expected) {
-          continue;
-        }
-        if (e.lsn() != expected) {
-          break;
-        }
-        fresh.add(e);
-        expected++;
+      if (ctx.view().epoch() != epoch || ctx.view().role() != Role.Secondary) {
+        return false;
       }
-      if (fresh.isEmpty()) {
-        return entries.isEmpty() || entries.get(entries.size() - 1).lsn() <= applied;
-      }
-      UserTable table = ctx.requireTable();
-      store.applyReplicated(table, fresh);
-      LogEntry last = fresh.get(fresh.size() - 1);
-      ctx.advance(last.lsn(), last.epoch());
-      return last.lsn() >= entries.get(entries.size() - 1).lsn();
+      return applyLocked(entries);
     } finally {
       applyLock.unlock();
     }
   }
 
-  /** Replaces this replica's rows with a consistent snapshot of the primary's; true on success. */
-  private boolean recopy(ReplicaContext.View v) {
+  private boolean applyLocked(List<LogEntry> entries) {
+    long applied = ctx.appliedLsn();
+    List<LogEntry> fresh = new ArrayList<>();
+    long expected = applied + 1;
+    for (LogEntry e : entries) {
+      if (e.lsn() < expected) {
+        continue;
+      }
+      if (e.lsn() != expected) {
+        break;
+      }
+      fresh.add(e);
+      expected++;
+    }
+    if (fresh.isEmpty()) {
+      return entries.isEmpty() || entries.get(entries.size() - 1).lsn() <= applied;
+    }
+    UserTable table = ctx.requireTable();
+    store.applyReplicated(table, fresh);
+    LogEntry last = fresh.get(fresh.size() - 1);
+    ctx.advance(last.lsn(), last.epoch());
+    return last.lsn() >= entries.get(entries.size() - 1).lsn();
+  }
+
+  /**
+   * Replaces this replica's rows with a consistent snapshot of the primary's; true on success. Once
+   * the copy has begun (persisted Copying, position reset, rows deleted) a failure leaves the
+   * replica Copying, across restarts too, until a later copy completes (rule 7).
+   */
+  private boolean recopy(ReplicaContext.View v, long gen) {
     applyLock.lock();
+    snapshotProgressNanos = System.nanoTime();
     try (Stream<String> lines = client.snapshot(v.primary().url())) {
-      Iterator<String> it = lines.iterator();
+      Iterator<String> it = progress(lines.iterator());
       if (!it.hasNext()) {
         throw new IOException("empty snapshot from " + v.primary().name());
       }
       SnapshotHeader header = json.readValue(it.next(), SnapshotHeader.class);
-      ctx.copyProgress(new CopyProgress(0, header.rows(), header.lsn()));
       if (header.config() != null) {
         configs.adopt(header.config());
       }
       UserTable table = ctx.requireTable();
       store.beginCopy(table);
+      ctx.beginCopy();
+      ctx.copyProgress(new CopyProgress(0, header.rows(), header.lsn()));
       List<Map<String, Object>> chunk = new ArrayList<>();
       long copied = 0;
-      while (it.hasNext()) {
+      while (copied + chunk.size() < header.rows() && it.hasNext()) {
         String line = it.next();
         if (line.isBlank()) {
           continue;
         }
         chunk.add(table.schema().coerceRow(json.readValue(line, ROW)));
         if (chunk.size() >= COPY_CHUNK) {
+          abandonIf(gen);
           store.loadChunk(table, chunk);
           copied += chunk.size();
           chunk = new ArrayList<>();
@@ -310,25 +454,77 @@ public class SecondarySync implements AutoCloseable {
       if (copied != header.rows()) {
         throw new IOException("snapshot ended after " + copied + " of " + header.rows() + " rows");
       }
+      List<RequestOutcome> outcomes = new ArrayList<>();
+      long ids = 0;
+      while (ids + outcomes.size() < header.requestIds() && it.hasNext()) {
+        String line = it.next();
+        if (line.isBlank()) {
+          continue;
+        }
+        outcomes.add(json.readValue(line, RequestOutcome.class));
+        if (outcomes.size() >= COPY_CHUNK) {
+          abandonIf(gen);
+          store.loadOutcomes(outcomes);
+          ids += outcomes.size();
+          outcomes = new ArrayList<>();
+        }
+      }
+      store.loadOutcomes(outcomes);
+      ids += outcomes.size();
+      if (ids != header.requestIds()) {
+        throw new IOException(
+            "snapshot ended after " + ids + " of " + header.requestIds() + " request ids");
+      }
+      abandonIf(gen);
       store.finishCopy(header.lsn(), header.epoch());
       ctx.resetTo(header.lsn(), header.epoch(), v.epoch());
       ctx.secondaryState(ReplicaState.CatchingUp);
       LOG.info(
-          "{} re-copied {} rows at lsn {} from {}",
+          "{} re-copied {} rows and {} request ids at lsn {} from {}",
           ctx.name(),
           copied,
+          ids,
           header.lsn(),
           v.primary().name());
       return true;
     } catch (IOException | RuntimeException e) {
-      LOG.warn("re-copy of {} from {} failed: {}", ctx.name(), v.primary().name(), e.toString());
-      ctx.secondaryState(ReplicaState.CatchingUp);
+      LOG.warn(
+          "re-copy of {} from {} failed{}: {}",
+          ctx.name(),
+          v.primary().name(),
+          ctx.copying() ? " (stays Copying)" : "",
+          e.toString());
+      ctx.secondaryState(ctx.copying() ? ReplicaState.Copying : ReplicaState.CatchingUp);
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     } finally {
+      snapshotProgressNanos = 0;
       applyLock.unlock();
+    }
+  }
+
+  /** Notes the arrival of every snapshot line, for {@link #abandonStalledSnapshot}. */
+  private Iterator<String> progress(Iterator<String> lines) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return lines.hasNext();
+      }
+
+      @Override
+      public String next() {
+        String line = lines.next();
+        snapshotProgressNanos = System.nanoTime();
+        return line;
+      }
+    };
+  }
+
+  private void abandonIf(long gen) throws InterruptedException {
+    if (abandoned(gen)) {
+      throw new InterruptedException("role changed during the re-copy");
     }
   }
 

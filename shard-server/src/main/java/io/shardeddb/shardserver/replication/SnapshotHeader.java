@@ -5,7 +5,9 @@ import io.shardeddb.shardserver.storage.ShardConfig;
 
 /**
  * The first line of {@code GET /snapshot}: the LSN and epoch the rows are consistent at, how many
- * rows follow (one JSON object per line) and the shard config, so an empty replica can adopt it.
+ * rows follow (one JSON object per line), how many request outcomes follow them (one {@code
+ * RequestOutcome} per line, rule 8) and the shard config, so an empty replica can adopt it.
  */
 @Serdeable
-public record SnapshotHeader(long lsn, long epoch, long rows, ShardConfig config) {}
+public record SnapshotHeader(
+    long lsn, long epoch, long rows, ShardConfig config, long requestIds) {}

@@ -10,6 +10,9 @@ import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.replication.rules.LeaseRules;
+import io.shardeddb.shardserver.replication.rules.QuorumTracker;
+import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PostConstruct;
@@ -25,9 +28,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,16 +42,34 @@ import org.slf4j.LoggerFactory;
  * Where a write is acknowledged. On the primary, client changes queue up; one batcher thread takes
  * everything that arrived meanwhile (group commit), applies it and appends its log entries in ONE
  * transaction, hands the entries to every secondary's {@link PeerLink} (one round trip each), and
- * completes each change once {@code writeQuorum} replicas hold its LSN, or fails it with 503 after
- * the quorum timeout.
+ * completes each change once {@code writeQuorum} of the spec's replicas hold its LSN, or fails it
+ * with 503 after the quorum timeout. A new term first appends a no-op entry at its epoch and
+ * acknowledges nothing before that entry is on a quorum (rule 3); the commit re-checks the
+ * persisted epoch and role in its own transaction, and role changes wait for a commit in flight
+ * (rule 6).
  */
 @Singleton
 public class WriteCoordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriteCoordinator.class);
 
+  /** A client change, or (change == null) a wake-up that makes the batcher append the no-op. */
   private record Pending(ClientChange change, CompletableFuture<Long> done) {}
 
-  private record Term(long epoch, QuorumTracker tracker, List<PeerLink> links) {}
+  /** One epoch as primary. {@code noopLsn} is -1 until the term's no-op entry is committed. */
+  private static final class Term {
+    final long epoch;
+    final QuorumTracker tracker;
+    final List<PeerLink> links;
+    final long promotedAtNanos;
+    volatile long noopLsn = -1;
+
+    Term(long epoch, QuorumTracker tracker, List<PeerLink> links, long promotedAtNanos) {
+      this.epoch = epoch;
+      this.tracker = tracker;
+      this.links = links;
+      this.promotedAtNanos = promotedAtNanos;
+    }
+  }
 
   private final ReplicaContext ctx;
   private final ShardStore store;
@@ -52,10 +77,12 @@ public class WriteCoordinator implements AutoCloseable {
   private final ReplicationSettings settings;
   private final RoleStore roleStore;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final ReentrantLock commitLock = new ReentrantLock();
   private final DistributionSummary batchSizes;
   private final Timer replicationLatency;
   private final Timer quorumLatency;
   private final MeterRegistry registry;
+  private final ScheduledExecutorService pinger;
   private volatile Term term;
   private volatile boolean running = true;
   private Thread batcher;
@@ -88,17 +115,25 @@ public class WriteCoordinator implements AutoCloseable {
             .description("from local commit until writeQuorum replicas hold the entry")
             .publishPercentileHistogram()
             .register(registry);
+    this.pinger =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("primary-ping-" + ctx.name()).factory());
   }
 
   @PostConstruct
   void start() {
     batcher = Thread.ofPlatform().daemon().name("write-batcher-" + ctx.name()).start(this::loop);
+    // Empty /replicate requests keep the lease (rule 9) and tell idle secondaries where the log
+    // ends; a few per lease period so one lost round trip does not cost the lease.
+    long period = Math.max(50, settings.leaseWindow().toMillis() / 4);
+    pinger.scheduleWithFixedDelay(this::pingQuietly, period, period, TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Orders one change and waits until it is acknowledged: returns its LSN (or the LSN of the
-   * earlier entry with the same request id). Fails with 409 when this replica is not the primary,
-   * 404/409/400 when the change does not apply, 503 when the quorum is not reached in time.
+   * Orders one change and waits until it is acknowledged: returns its LSN (or, for a retry, the
+   * original LSN of the same request id). Fails with 409 when this replica is not the primary,
+   * 404/409/400 when the change does not apply (a retry gets the original 404/409), 503 when the
+   * quorum is not reached in time.
    */
   public long submit(ClientChange change) {
     ctx.requirePrimary();
@@ -121,28 +156,52 @@ public class WriteCoordinator implements AutoCloseable {
     }
   }
 
-  /** Starts ordering writes for the current epoch, replicating to every other peer. */
+  /**
+   * Runs a role change (persist, then switch) with no group commit in flight, so that no batch of
+   * the old role commits or advances after it (rule 6).
+   */
+  public <T> T whileNoCommit(Supplier<T> change) {
+    commitLock.lock();
+    try {
+      return change.get();
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  /**
+   * Starts ordering writes for the current epoch, replicating to every other peer, with the quorum
+   * counted over the spec's replicas (rule 5). The batcher appends the term's no-op at once.
+   */
   public synchronized void becomePrimary() {
     closeTerm(ShardException.conflict("not primary: the role of " + ctx.name() + " changed"));
     ReplicaContext.View v = ctx.view();
     List<Peer> others = v.peers().stream().filter(p -> !p.name().equals(ctx.name())).toList();
-    int replicas = Math.max(1, others.size() + 1);
+    int replicas = v.replicasForQuorum();
     QuorumTracker tracker =
         new QuorumTracker(
             v.quorum().required(replicas),
             others.stream().map(Peer::name).toList(),
             v.appliedLsn());
+    long epoch = v.epoch();
     List<PeerLink> links = new ArrayList<>();
     for (Peer p : others) {
       links.add(
           new PeerLink(
-              p, v.epoch(), ctx.name(), client, tracker, this::onHigherEpoch, replicationLatency));
+              p,
+              epoch,
+              ctx.name(),
+              client,
+              tracker,
+              seen -> onHigherEpoch(epoch, seen),
+              replicationLatency));
     }
-    term = new Term(v.epoch(), tracker, List.copyOf(links));
+    term = new Term(epoch, tracker, List.copyOf(links), System.nanoTime());
+    queue.add(new Pending(null, new CompletableFuture<>()));
     LOG.info(
-        "{} is primary for epoch {} with {} secondaries, quorum {} of {}",
+        "{} is primary for epoch {} with {} secondaries, quorum {} of {} (spec)",
         ctx.name(),
-        v.epoch(),
+        epoch,
         others.size(),
         tracker.required(),
         replicas);
@@ -157,29 +216,67 @@ public class WriteCoordinator implements AutoCloseable {
   public void peerHolds(String replica, long lsn) {
     Term t = term;
     if (t != null) {
-      t.tracker().peerHolds(replica, lsn);
+      t.tracker.peerHolds(replica, lsn);
     }
   }
 
-  private void onHigherEpoch(long seenEpoch) {
-    synchronized (this) {
-      if (term == null) {
-        return;
-      }
+  /** Whether this primary may serve a {@code primary} read now (rule 9). */
+  public LeaseRules.Lease lease() {
+    Term t = term;
+    if (t == null) {
+      return LeaseRules.Lease.EXPIRED;
     }
-    LOG.warn("{} learned of epoch {} from a peer: fenced, refusing writes", ctx.name(), seenEpoch);
-    roleStore.fence(seenEpoch);
-    stepDown(
-        ShardException.conflict(
-            "not primary: " + ctx.name() + " was fenced by epoch " + seenEpoch));
+    return LeaseRules.primaryLease(
+        System.nanoTime(),
+        t.promotedAtNanos,
+        settings.leasePeriod().toNanos(),
+        settings.leaseDrift().toNanos(),
+        t.tracker.required(),
+        t.tracker.ackSentNanos());
+  }
+
+  private void onHigherEpoch(long termEpoch, long seenEpoch) {
+    boolean fenced =
+        whileNoCommit(
+            () -> {
+              Term t = term;
+              if (t == null || t.epoch != termEpoch || seenEpoch <= ctx.view().epoch()) {
+                return false;
+              }
+              roleStore.fence(seenEpoch);
+              stepDown(
+                  ShardException.conflict(
+                      "not primary: " + ctx.name() + " was fenced by epoch " + seenEpoch));
+              return true;
+            });
+    if (fenced) {
+      LOG.warn(
+          "{} learned of epoch {} from a peer: fenced, refusing writes", ctx.name(), seenEpoch);
+    }
   }
 
   private void closeTerm(ShardException reason) {
     Term t = term;
     term = null;
     if (t != null) {
-      t.links().forEach(PeerLink::close);
-      t.tracker().failAll(reason);
+      t.links.forEach(PeerLink::close);
+      t.tracker.failAll(reason);
+    }
+  }
+
+  private void pingQuietly() {
+    try {
+      Term t = term;
+      if (t == null) {
+        return;
+      }
+      ReplicaContext.View v = ctx.view();
+      if (v.epoch() != t.epoch || v.role() != Role.Primary) {
+        return;
+      }
+      t.links.forEach(l -> l.ping(v.appliedLsn(), v.lastEntryEpoch()));
+    } catch (RuntimeException e) {
+      LOG.debug("ping of {}'s secondaries failed: {}", ctx.name(), e.toString());
     }
   }
 
@@ -204,11 +301,20 @@ public class WriteCoordinator implements AutoCloseable {
   }
 
   private void process(List<Pending> batch) {
+    commitLock.lock();
+    try {
+      processLocked(batch);
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  private void processLocked(List<Pending> batch) {
     Term t = term;
     ReplicaContext.View v = ctx.view();
     UserTable table;
     try {
-      if (t == null || v.role() != Role.Primary || v.fenced() || t.epoch() != v.epoch()) {
+      if (t == null || v.role() != Role.Primary || v.fenced() || t.epoch != v.epoch()) {
         ctx.requirePrimary();
         throw ShardException.conflict("not primary: " + ctx.name() + " is changing role");
       }
@@ -217,11 +323,26 @@ public class WriteCoordinator implements AutoCloseable {
       batch.forEach(p -> p.done.completeExceptionally(e));
       return;
     }
+    boolean needNoop = t.noopLsn < 0;
+    if (!needNoop && batch.stream().allMatch(p -> p.change() == null)) {
+      batch.forEach(p -> p.done.complete(0L));
+      return;
+    }
+    long prevLsn = v.appliedLsn();
+    long prevEpoch = v.lastEntryEpoch();
     Object[] outcomes = new Object[batch.size()];
     List<LogEntry> entries = new ArrayList<>();
     try {
-      store.inTransaction(c -> applyBatch(c, table, t.epoch(), batch, outcomes, entries));
+      store.inTransaction(
+          c ->
+              applyBatch(
+                  c, table, t.epoch, needNoop, prevLsn, prevEpoch, batch, outcomes, entries));
     } catch (RuntimeException e) {
+      if (e instanceof ShardException se && se.status() == 409) {
+        // Demoted or fenced while committing: the transaction rolled back, nothing was written.
+        batch.forEach(p -> p.done.completeExceptionally(se));
+        return;
+      }
       if (batch.size() > 1) {
         // The combined statements failed; apply one change per transaction so that one bad
         // change cannot fail the others.
@@ -229,7 +350,7 @@ public class WriteCoordinator implements AutoCloseable {
             "group commit of {} changes failed ({}); retrying one by one",
             batch.size(),
             e.toString());
-        batch.forEach(p -> process(List.of(p)));
+        batch.forEach(p -> processLocked(List.of(p)));
         return;
       }
       ShardException failure =
@@ -240,21 +361,41 @@ public class WriteCoordinator implements AutoCloseable {
     batchSizes.record(batch.size());
     if (!entries.isEmpty()) {
       LogEntry last = entries.get(entries.size() - 1);
-      ctx.advance(last.lsn(), last.epoch());
-      t.tracker().selfHolds(last.lsn());
-      t.links().forEach(l -> l.offer(entries));
+      if (!ctx.advanceAsPrimary(last.lsn(), last.epoch(), t.epoch)) {
+        LOG.error("{} committed up to lsn {} but is no longer primary", ctx.name(), last.lsn());
+      }
+      if (needNoop) {
+        t.noopLsn = entries.get(0).lsn();
+      }
+      t.tracker.selfHolds(last.lsn());
+      t.links.forEach(l -> l.offer(entries, prevLsn, prevEpoch));
     }
     long committedAt = System.nanoTime();
     for (int i = 0; i < batch.size(); i++) {
       Pending p = batch.get(i);
+      if (p.change() == null) {
+        p.done.complete(0L);
+        continue;
+      }
       if (outcomes[i] instanceof RuntimeException e) {
         p.done.completeExceptionally(e);
         continue;
       }
-      long lsn = (Long) outcomes[i];
-      registry.counter("shardeddb.writes", "op", p.change().op().name()).increment();
-      t.tracker()
-          .await(lsn)
+      long lsn;
+      if (outcomes[i] instanceof RequestOutcome earlier) {
+        if (!earlier.applied()) {
+          p.done.completeExceptionally(new ShardException(earlier.status(), earlier.message()));
+          continue;
+        }
+        lsn = earlier.lsn();
+      } else {
+        lsn = (Long) outcomes[i];
+        registry.counter("shardeddb.writes", "op", p.change().op().name()).increment();
+      }
+      // Nothing is acknowledged before this term's no-op is on a quorum (rule 3).
+      long needed = Math.max(lsn, t.noopLsn);
+      t.tracker
+          .await(needed)
           .orTimeout(settings.quorumTimeout().toMillis(), TimeUnit.MILLISECONDS)
           .whenComplete(
               (ok, err) -> {
@@ -265,11 +406,11 @@ public class WriteCoordinator implements AutoCloseable {
                   p.done.completeExceptionally(
                       ShardException.unavailable(
                           "write quorum not reached: lsn "
-                              + lsn
+                              + needed
                               + " is held by "
-                              + t.tracker().holders(lsn)
+                              + t.tracker.holders(needed)
                               + " of the "
-                              + t.tracker().required()
+                              + t.tracker.required()
                               + " replicas required within "
                               + settings.quorumTimeout().toMillis()
                               + " ms; the write is not acknowledged"));
@@ -284,12 +425,17 @@ public class WriteCoordinator implements AutoCloseable {
    * Applies the batch in order inside the open transaction and assigns LSNs. Inserts are gathered
    * into one statement and existence is checked with one query, so a batch costs a handful of round
    * trips to the database however many changes it holds; pending inserts are flushed before any
-   * update or delete so the result equals applying the changes one by one.
+   * update or delete so the result equals applying the changes one by one. Request outcomes are
+   * recorded in the same transaction (rule 8), and the commit goes through only if the persisted
+   * epoch and role are still this term's (rule 6): otherwise a 409 rolls everything back.
    */
   private Void applyBatch(
       Connection c,
       UserTable table,
       long epoch,
+      boolean needNoop,
+      long prevLsn,
+      long prevEpoch,
       List<Pending> batch,
       Object[] outcomes,
       List<LogEntry> entries)
@@ -299,6 +445,9 @@ public class WriteCoordinator implements AutoCloseable {
     List<Long> writeKeys = new ArrayList<>();
     for (Pending p : batch) {
       ClientChange ch = p.change();
+      if (ch == null) {
+        continue;
+      }
       if (ch.requestId() != null) {
         requestIds.add(ch.requestId());
       }
@@ -306,12 +455,20 @@ public class WriteCoordinator implements AutoCloseable {
         ch.rows().forEach(r -> writeKeys.add((Long) r.get(key)));
       }
     }
-    Map<String, Long> seen = new HashMap<>(store.lsnsOfRequests(requestIds));
+    Map<String, RequestOutcome> seen = new HashMap<>(store.outcomesOf(c, requestIds));
     Set<Long> present = new HashSet<>(table.existingKeys(c, writeKeys));
     List<Map<String, Object>> inserts = new ArrayList<>();
-    long lsn = ctx.appliedLsn();
+    List<RequestOutcome> records = new ArrayList<>();
+    long lsn = prevLsn;
+    if (needNoop) {
+      lsn++;
+      entries.add(new LogEntry(lsn, epoch, Operation.Noop, null, null, null));
+    }
     for (int i = 0; i < batch.size(); i++) {
       ClientChange ch = batch.get(i).change();
+      if (ch == null) {
+        continue;
+      }
       String rid = ch.requestId();
       if (rid != null && seen.containsKey(rid)) {
         outcomes[i] = seen.get(rid);
@@ -342,8 +499,17 @@ public class WriteCoordinator implements AutoCloseable {
             }
             present.remove(ch.key());
           }
+          case Noop -> throw new IllegalStateException("a client change is never a no-op");
         }
-      } catch (ShardException | InvalidRequestException e) {
+      } catch (ShardException e) {
+        outcomes[i] = e;
+        if (rid != null) {
+          RequestOutcome failed = new RequestOutcome(rid, lsn, e.status(), e.getMessage());
+          records.add(failed);
+          seen.put(rid, failed);
+        }
+        continue;
+      } catch (InvalidRequestException e) {
         outcomes[i] = e;
         continue;
       }
@@ -351,11 +517,21 @@ public class WriteCoordinator implements AutoCloseable {
       entries.add(new LogEntry(lsn, epoch, ch.op(), wire(table, ch), ch.key(), rid));
       outcomes[i] = lsn;
       if (rid != null) {
-        seen.put(rid, lsn);
+        RequestOutcome applied = new RequestOutcome(rid, lsn, RequestOutcome.APPLIED, null);
+        records.add(applied);
+        seen.put(rid, applied);
       }
     }
     flush(c, table, inserts);
-    store.appendLog(entries);
+    store.saveOutcomes(c, records);
+    if (!store.appendAsPrimary(entries, epoch, prevLsn, prevEpoch)) {
+      throw ShardException.conflict(
+          "not primary: "
+              + ctx.name()
+              + " was fenced or demoted from epoch "
+              + epoch
+              + " while committing; nothing was written");
+    }
     return null;
   }
 
@@ -373,6 +549,7 @@ public class WriteCoordinator implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    pinger.shutdownNow();
     stepDown(ShardException.unavailable("shard-server " + ctx.name() + " is shutting down"));
     if (batcher != null) {
       batcher.interrupt();

@@ -19,4 +19,7 @@ public record ShardMeta(
     long lastEntryEpoch,
     long logStartLsn,
     long logStartEpoch,
-    boolean copyPending) {}
+    boolean copyPending,
+    long voteEpoch,
+    @Nullable String votedPrimary,
+    int specReplicas) {}

@@ -18,15 +18,36 @@ public interface ShardMetaRepository extends GenericRepository<ShardMeta, Intege
 
   @Query(
       "UPDATE shard_meta SET epoch = :epoch, role = :role, primary_name = :primaryName,"
-          + " primary_url = :primaryUrl, peers_json = :peersJson, write_quorum = :writeQuorum"
-          + " WHERE id = 1")
+          + " primary_url = :primaryUrl, peers_json = :peersJson, write_quorum = :writeQuorum,"
+          + " spec_replicas = :specReplicas WHERE id = 1")
   void saveRole(
       long epoch,
       String role,
       @Nullable String primaryName,
       @Nullable String primaryUrl,
       @Nullable String peersJson,
-      String writeQuorum);
+      String writeQuorum,
+      int specReplicas);
+
+  /** Rule 1: the vote for {@code epoch}, persisted with the role that casts it. */
+  @Query(
+      "UPDATE shard_meta SET vote_epoch = :voteEpoch, voted_primary = :votedPrimary WHERE id = 1")
+  void saveVote(long voteEpoch, String votedPrimary);
+
+  /**
+   * Rule 6: the primary's progress, only while the persisted epoch and role are still its own;
+   * returns 0 when a fence or a new role got there first (the caller then rolls back).
+   */
+  @Query(
+      "UPDATE shard_meta SET applied_lsn = :appliedLsn, last_entry_epoch = :lastEntryEpoch"
+          + " WHERE id = 1 AND epoch = :epoch AND role = 'Primary'")
+  long savePrimaryProgress(long appliedLsn, long lastEntryEpoch, long epoch);
+
+  /** Rule 7: a re-copy begins; nothing is known to be held any more. */
+  @Query(
+      "UPDATE shard_meta SET copy_pending = TRUE, applied_lsn = 0, last_entry_epoch = 0,"
+          + " log_start_lsn = 0, log_start_epoch = 0 WHERE id = 1")
+  void saveCopyBegun();
 
   @Query(
       "UPDATE shard_meta SET applied_lsn = :appliedLsn, last_entry_epoch = :lastEntryEpoch"

@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,27 +119,38 @@ public class ShardStore {
         });
   }
 
+  /**
+   * Persists a role; {@code vote} (the primary's name) is recorded as this replica's vote for the
+   * epoch in the same transaction, or left as it is when null (a fence casts no vote).
+   */
   public void saveRole(
       long epoch,
       String role,
       String primaryName,
       String primaryUrl,
       String peersJson,
-      String writeQuorum) {
+      String writeQuorum,
+      int specReplicas,
+      String vote) {
     inTransaction(
         c -> {
-          meta.saveRole(epoch, role, primaryName, primaryUrl, peersJson, writeQuorum);
+          meta.saveRole(epoch, role, primaryName, primaryUrl, peersJson, writeQuorum, specReplicas);
+          if (vote != null) {
+            meta.saveVote(epoch, vote);
+          }
           return null;
         });
   }
 
-  /** Inside a transaction: the LSNs of the entries written for these request ids, by id. */
-  public Map<String, Long> lsnsOfRequests(Collection<String> requestIds) {
-    Map<String, Long> out = new HashMap<>();
-    if (!requestIds.isEmpty()) {
-      log.findByRequestIdIn(requestIds).forEach(r -> out.put(r.requestId(), r.lsn()));
-    }
-    return out;
+  /** Inside a transaction: the recorded outcomes of these request ids, by id. */
+  public Map<String, RequestOutcome> outcomesOf(Connection c, Collection<String> requestIds)
+      throws SQLException {
+    return RequestOutcomes.find(c, requestIds);
+  }
+
+  /** Inside a transaction: records the outcomes of requests that carried an id. */
+  public void saveOutcomes(Connection c, List<RequestOutcome> outcomes) throws SQLException {
+    RequestOutcomes.save(c, outcomes);
   }
 
   /** Inside a transaction: appends entries and moves the applied LSN to the last one. */
@@ -151,6 +161,23 @@ public class ShardStore {
     log.saveAll(entries.stream().map(codec::toRecord).toList());
     LogEntry last = entries.get(entries.size() - 1);
     meta.saveProgress(last.lsn(), last.epoch());
+  }
+
+  /**
+   * Inside the primary's group-commit transaction: appends its entries and moves the applied
+   * position, only if the persisted epoch and role are still {@code epoch} and Primary (rule 6).
+   * {@code lsn}/{@code entryEpoch} are the current position when there are no entries.
+   *
+   * @return false when the replica was fenced or demoted meanwhile; the caller must roll back
+   */
+  public boolean appendAsPrimary(List<LogEntry> entries, long epoch, long lsn, long entryEpoch) {
+    if (!entries.isEmpty()) {
+      log.saveAll(entries.stream().map(codec::toRecord).toList());
+      LogEntry last = entries.get(entries.size() - 1);
+      lsn = last.lsn();
+      entryEpoch = last.epoch();
+    }
+    return meta.savePrimaryProgress(lsn, entryEpoch, epoch) == 1;
   }
 
   /**
@@ -169,6 +196,9 @@ public class ShardStore {
               e.rows().forEach(r -> upserts.add(schema.coerceRow(r)));
               continue;
             }
+            if (e.op() == Operation.Noop) {
+              continue;
+            }
             table.upsert(c, upserts);
             upserts.clear();
             if (e.op() == Operation.Update) {
@@ -178,6 +208,13 @@ public class ShardStore {
             }
           }
           table.upsert(c, upserts);
+          List<RequestOutcome> ids = new ArrayList<>();
+          for (LogEntry e : entries) {
+            if (e.requestId() != null) {
+              ids.add(new RequestOutcome(e.requestId(), e.lsn(), RequestOutcome.APPLIED, null));
+            }
+          }
+          RequestOutcomes.save(c, ids);
           appendLog(entries);
           return null;
         });
@@ -196,17 +233,31 @@ public class ShardStore {
     return guard(() -> tx.executeRead(status -> log.findById(lsn).map(LogRecord::epoch)));
   }
 
-  /** Starts a re-copy: marks it pending (so a crash resumes it) and empties table and log. */
+  /**
+   * Starts a re-copy (rule 7): first persists Copying with the applied position reset, so that a
+   * crash or failure from here on restarts as Copying at LSN 0 rather than at a position whose rows
+   * are gone; only then empties the table, the log and the request ids.
+   */
   public void beginCopy(UserTable table) {
     inTransaction(
         c -> {
-          meta.saveCopyPending(true);
+          meta.saveCopyBegun();
           return null;
         });
     inTransaction(
         c -> {
           table.truncate(c);
           log.deleteAll();
+          RequestOutcomes.deleteAll(c);
+          return null;
+        });
+  }
+
+  /** Loads request outcomes shipped in a snapshot. */
+  public void loadOutcomes(List<RequestOutcome> outcomes) {
+    inTransaction(
+        c -> {
+          RequestOutcomes.save(c, outcomes);
           return null;
         });
   }
@@ -223,6 +274,7 @@ public class ShardStore {
                   .map(LogRecord::epoch)
                   .orElseThrow(() -> new IllegalStateException("lsn " + lsn + " is not held"));
           log.deleteUpTo(lsn);
+          RequestOutcomes.deleteUpTo(c, lsn);
           meta.saveLogStart(lsn, epoch);
           return epoch;
         });
@@ -269,15 +321,19 @@ public class ShardStore {
         epoch = rs.getLong(2);
       }
       long rows = table.count(c);
+      long requestIds = RequestOutcomes.count(c);
       Statement cursor = table.openCursor(c);
-      return new Snapshot(c, cursor, table, lsn, epoch, rows);
+      return new Snapshot(c, cursor, table, lsn, epoch, rows, requestIds);
     } catch (SQLException e) {
       closeQuietly(c);
       throw new StorageException("cannot open snapshot: " + e.getMessage(), e);
     }
   }
 
-  /** A consistent view of every row, read row by row; close it to end its transaction. */
+  /**
+   * A consistent view of every row, then every request outcome, read one after the other; close it
+   * to end its transaction.
+   */
   public static final class Snapshot implements AutoCloseable {
     private final Connection connection;
     private final Statement cursor;
@@ -286,6 +342,9 @@ public class ShardStore {
     private final long lsn;
     private final long epoch;
     private final long rowCount;
+    private final long requestIdCount;
+    private Statement idCursor;
+    private ResultSet ids;
 
     Snapshot(
         Connection connection,
@@ -293,7 +352,8 @@ public class ShardStore {
         UserTable table,
         long lsn,
         long epoch,
-        long rowCount)
+        long rowCount,
+        long requestIdCount)
         throws SQLException {
       this.connection = connection;
       this.cursor = cursor;
@@ -302,6 +362,37 @@ public class ShardStore {
       this.lsn = lsn;
       this.epoch = epoch;
       this.rowCount = rowCount;
+      this.requestIdCount = requestIdCount;
+    }
+
+    public long requestIdCount() {
+      return requestIdCount;
+    }
+
+    /**
+     * Up to {@code max} next request outcomes; call only after {@link #next} returned empty (the
+     * row cursor streams, so it must be finished before this one opens). Empty at the end.
+     */
+    public List<RequestOutcome> nextOutcomes(int max) {
+      try {
+        if (ids == null) {
+          rows.close();
+          cursor.close();
+          idCursor =
+              connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+          idCursor.setFetchSize(Integer.MIN_VALUE);
+          ids =
+              idCursor.executeQuery(
+                  "SELECT request_id, lsn, status, message FROM request_ids ORDER BY request_id");
+        }
+        List<RequestOutcome> out = new ArrayList<>();
+        while (out.size() < max && ids.next()) {
+          out.add(RequestOutcomes.read(ids));
+        }
+        return out;
+      } catch (SQLException e) {
+        throw new StorageException("snapshot read failed: " + e.getMessage(), e);
+      }
     }
 
     public long lsn() {
@@ -332,6 +423,10 @@ public class ShardStore {
     @Override
     public void close() {
       try {
+        if (ids != null) {
+          ids.close();
+          idCursor.close();
+        }
         rows.close();
         cursor.close();
         connection.rollback();

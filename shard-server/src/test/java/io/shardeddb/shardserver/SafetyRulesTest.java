@@ -1,0 +1,496 @@
+package io.shardeddb.shardserver;
+
+import static io.shardeddb.shardserver.ThreeReplicaShard.checksum;
+import static io.shardeddb.shardserver.ThreeReplicaShard.heartbeat;
+import static io.shardeddb.shardserver.ThreeReplicaShard.keys;
+import static io.shardeddb.shardserver.ThreeReplicaShard.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shard-server's side of the safety rules of DESIGN §5, each on real shard-servers and a real
+ * MariaDB: honest copy state (7), log matching and quorum over the spec (4, 5), no commit after
+ * demotion (6), fencing and votes (1, 2), the no-op entry and exactly-once retries (3, 8),
+ * deadlines (10) and fenced reads (9).
+ */
+class SafetyRulesTest {
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  private ThreeReplicaShard shard;
+  private final List<AutoCloseable> extras = new ArrayList<>();
+
+  private ThreeReplicaShard start(Map<String, Object> extra) {
+    shard = new ThreeReplicaShard(ThreeReplicaShard.CONFIG, extra);
+    return shard;
+  }
+
+  private ThreeReplicaShard startReady(Map<String, Object> extra) {
+    start(extra);
+    shard.assignAll(1, 0);
+    awaitReady(0, 1, 2);
+    return shard;
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (shard != null) {
+      shard.close();
+    }
+    for (AutoCloseable c : extras) {
+      c.close();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "rule 7: a re-copy that breaks off leaves the replica Copying at lsn 0, across a restart")
+  void failedRecopyStaysCopying() {
+    startReady(Map.of());
+    writeAll(shard.get(0), 0, 20);
+    Replica s = shard.get(2);
+    FakePeer fake = FakePeer.brokenSnapshot("fake-primary", 500, 1000, 10);
+    extras.add(fake);
+
+    Http.Reply r = shard.role(2, 2, Role.Secondary, fake.peer(), List.of(fake.peer(), s.peer()), 3);
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              JsonNode hb = heartbeat(s);
+              assertThat(hb.get("state").asText()).isEqualTo("Copying");
+              assertThat(hb.get("appliedLsn").asLong()).isZero();
+            });
+    // Every later attempt fails the same way; the replica never claims its old position.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              JsonNode hb = heartbeat(s);
+              assertThat(hb.get("state").asText()).isEqualTo("Copying");
+              assertThat(hb.get("appliedLsn").asLong()).isZero();
+            });
+
+    s.stop();
+    s.start();
+    JsonNode hb = heartbeat(s);
+    assertThat(hb.get("state").asText()).isEqualTo("Copying");
+    assertThat(hb.get("appliedLsn").asLong()).isZero();
+    assertThat(hb.get("lastEntryEpoch").asLong()).isZero();
+    Http.Reply fenced = shard.fence(2, 3);
+    assertThat(fenced.status()).as(fenced.raw()).isEqualTo(200);
+    assertThat(fenced.json().get("state").asText()).isEqualTo("Copying");
+    assertThat(fenced.json().get("lastLsn").asLong()).isZero();
+    // A replica holding a partial copy refuses to become primary.
+    Http.Reply promote = shard.role(2, 3, Role.Primary, s.peer(), shard.peers(), 3);
+    assertThat(promote.status()).as(promote.raw()).isEqualTo(409);
+  }
+
+  @Test
+  @DisplayName(
+      "rules 4+5: an old primary's unacknowledged tail does not count toward the new primary's"
+          + " quorum")
+  void divergedSecondaryDoesNotCount() {
+    startReady(Map.of());
+    Replica a = shard.get(0);
+    Replica b = shard.get(1);
+    Replica c = shard.get(2);
+    writeAll(a, 0, 10);
+    awaitEqual(b, a);
+    awaitEqual(c, a);
+
+    // A commits entries nobody else holds: not acknowledged.
+    b.stop();
+    c.stop();
+    for (long k = 100; k < 105; k++) {
+      assertThat(write(a, k).status()).isEqualTo(503);
+    }
+    a.stop();
+
+    b.start();
+    c.start();
+    shard.failover(2, 1, 1, 2);
+    awaitReady(1, 2);
+    a.start();
+    shard.assign(2, 1, 0);
+    c.stop();
+
+    // Only A can make a quorum with B now: a write is acknowledged only once A really holds it.
+    for (long k = 200; k < 210; k++) {
+      Http.Reply r = write(b, k);
+      assertThat(r.status()).as(r.raw()).isIn(200, 503);
+      if (r.status() == 200) {
+        assertThat(keys(a, k, k)).as("acknowledged key %d is on A", k).containsExactly(k);
+      }
+    }
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(write(b, 300).status()).isIn(200, 409));
+    assertThat(keys(a, 300, 300)).containsExactly(300L);
+    assertThat(keys(a, 100, 104)).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "rule 5: the quorum is counted over the spec's replicas, not the peers with an address")
+  void quorumIsCountedOverTheSpec() {
+    start(Map.of());
+    Replica p = shard.get(0);
+    Http.Reply r = shard.role(0, 1, Role.Primary, p.peer(), List.of(p.peer()), 3);
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+
+    Http.Reply w = write(p, 1);
+
+    assertThat(w.status()).as(w.raw()).isEqualTo(503);
+    assertThat(w.message()).contains("not acknowledged");
+  }
+
+  @Test
+  @DisplayName(
+      "rule 6: a primary demoted under concurrent writes commits nothing after; all converge")
+  void demotionUnderLoadConverges() throws Exception {
+    startReady(Map.of());
+    Replica old = shard.get(0);
+    Replica next = shard.get(1);
+    Set<Long> acked = ConcurrentHashMap.newKeySet();
+    AtomicLong keyGen = new AtomicLong();
+    ExecutorService clients = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        running.add(
+            clients.submit(
+                () -> {
+                  for (int i = 0; i < 40; i++) {
+                    long k = keyGen.getAndIncrement();
+                    Http.Reply r = write(old, k);
+                    if (r.status() == 200) {
+                      acked.add(k);
+                    }
+                  }
+                }));
+      }
+      await().atMost(PATIENCE).until(() -> acked.size() >= 20);
+      shard.failover(2, 1, 0, 1, 2);
+      for (Future<?> f : running) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+    writeAll(next, 4000, 4001);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(heartbeat(old).get("state").asText()).isEqualTo("Ready");
+              assertThat(heartbeat(shard.get(2)).get("state").asText()).isEqualTo("Ready");
+              assertThat(checksum(old)).isEqualTo(checksum(next));
+              assertThat(checksum(shard.get(2))).isEqualTo(checksum(next));
+            });
+    assertThat(keys(next, 0, 4095)).containsAll(acked);
+  }
+
+  @Test
+  @DisplayName(
+      "rule 6: a group commit whose persisted epoch moved on rolls back and acknowledges nothing")
+  void commitRechecksThePersistedEpoch() throws Exception {
+    start(Map.of());
+    Replica p = shard.get(0);
+    Http.Reply r = shard.role(0, 1, Role.Primary, p.peer(), List.of(p.peer()), 1);
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    assertThat(write(p, 1).status()).isEqualTo(200);
+    long before = heartbeat(p).get("appliedLsn").asLong();
+
+    // A fence persisted behind the in-memory state's back (as a racing /fence would be).
+    EmbeddedMariaDb db = SharedMariaDb.get();
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE `" + p.database + "`.shard_meta SET epoch = 2 WHERE id = 1");
+    }
+    Http.Reply w = write(p, 2);
+
+    assertThat(w.status()).as(w.raw()).isEqualTo(409);
+    assertThat(w.message()).startsWith("not primary");
+    assertThat(keys(p, 2, 2)).isEmpty();
+    assertThat(heartbeat(p).get("appliedLsn").asLong()).isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName(
+      "rules 1+2: /fence persists the epoch, steps a primary down and answers its position;"
+          + " lower epochs and a second primary per epoch are refused")
+  void fenceAndVotes() {
+    startReady(Map.of());
+    Replica a = shard.get(0);
+    writeAll(a, 0, 5);
+    long lsn = heartbeat(a).get("appliedLsn").asLong();
+
+    Http.Reply f = shard.fence(0, 2);
+    assertThat(f.status()).as(f.raw()).isEqualTo(200);
+    assertThat(f.json().get("epoch").asLong()).isEqualTo(2);
+    assertThat(f.json().get("lastLsn").asLong()).isEqualTo(lsn);
+    assertThat(f.json().get("lastEntryEpoch").asLong()).isEqualTo(1);
+    assertThat(f.json().get("name").asText()).isEqualTo(a.name);
+    Http.Reply refused = write(a, 99);
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.message()).startsWith("not primary");
+
+    Http.Reply lower = shard.fence(0, 1);
+    assertThat(lower.status()).isEqualTo(409);
+    assertThat(lower.message()).contains("2");
+    assertThat(shard.role(0, 1, Role.Primary, a.peer(), shard.peers(), 3).status()).isEqualTo(409);
+    // A repeat of the same fence is answered again.
+    assertThat(shard.fence(0, 2).status()).isEqualTo(200);
+
+    assertThat(shard.fence(1, 2).status()).isEqualTo(200);
+    assertThat(shard.fence(2, 2).status()).isEqualTo(200);
+    Peer b = shard.get(1).peer();
+    Peer c = shard.get(2).peer();
+    assertThat(shard.role(1, 2, Role.Primary, b, shard.peers(), 3).status()).isEqualTo(200);
+    assertThat(shard.role(2, 2, Role.Secondary, b, shard.peers(), 3).status()).isEqualTo(200);
+    // The vote for epoch 2 went to B: a different primary for epoch 2 is refused, also after a
+    // restart.
+    assertThat(shard.role(2, 2, Role.Primary, c, shard.peers(), 3).status()).isEqualTo(409);
+    shard.get(2).stop();
+    shard.get(2).start();
+    assertThat(shard.role(2, 2, Role.Primary, c, shard.peers(), 3).status()).isEqualTo(409);
+    assertThat(shard.fence(2, 1).status()).isEqualTo(409);
+    assertThat(shard.role(0, 2, Role.Secondary, b, shard.peers(), 3).status()).isEqualTo(200);
+    awaitReady(0, 1, 2);
+    writeAll(shard.get(1), 5, 10);
+  }
+
+  @Test
+  @DisplayName(
+      "rule 3: a new primary appends a no-op at its epoch and acknowledges nothing, not even a"
+          + " retry, before that entry is on a quorum")
+  void newPrimaryWaitsForItsNoop() {
+    startReady(Map.of());
+    Replica a = shard.get(0);
+    Replica b = shard.get(1);
+    Http.Reply first = write(a, 1, "req-noop");
+    assertThat(first.status()).as(first.raw()).isEqualTo(200);
+    long lsn = first.json().get("lsn").asLong();
+    awaitEqual(b, a);
+    awaitEqual(shard.get(2), a);
+    a.stop();
+    shard.get(2).stop();
+
+    shard.failover(2, 1, 1);
+    Http.Reply retry = write(b, 1, "req-noop");
+    assertThat(retry.status()).as(retry.raw()).isEqualTo(503);
+    JsonNode hb = heartbeat(b);
+    assertThat(hb.get("appliedLsn").asLong()).isEqualTo(lsn + 1);
+    assertThat(hb.get("lastEntryEpoch").asLong()).isEqualTo(2);
+
+    shard.get(2).start();
+    shard.failover(2, 1, 2);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              Http.Reply again = write(b, 1, "req-noop");
+              assertThat(again.status()).as(again.raw()).isEqualTo(200);
+              assertThat(again.json().get("lsn").asLong()).isEqualTo(lsn);
+            });
+  }
+
+  @Test
+  @DisplayName(
+      "rule 8: a retry after a re-copy and a promotion returns the original outcome and LSN")
+  void retryAfterRecopyAndPromotionIsExactlyOnce() {
+    startReady(Map.of());
+    Replica a = shard.get(0);
+    Replica b = shard.get(1);
+    Http.Reply w = write(a, 7, "req-w");
+    assertThat(w.status()).as(w.raw()).isEqualTo(200);
+    long wLsn = w.json().get("lsn").asLong();
+    Http.Reply u = update(a, 7, 11, "req-u");
+    assertThat(u.status()).as(u.raw()).isEqualTo(200);
+    long uLsn = u.json().get("lsn").asLong();
+    assertThat(update(a, 7, 22, null).status()).isEqualTo(200);
+    Http.Reply d = delete(a, 8, "req-d");
+    assertThat(d.status()).isEqualTo(404);
+    writeAll(a, 8, 9);
+    // A repeat on the same primary returns the original 404, not a fresh delete.
+    Http.Reply d2 = delete(a, 8, "req-d");
+    assertThat(d2.status()).as(d2.raw()).isEqualTo(404);
+    assertThat(keys(a, 8, 8)).containsExactly(8L);
+
+    assertThat(Http.post(b.url() + "/resync", "{}").status()).isEqualTo(200);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(heartbeat(b).get("state").asText()).isEqualTo("Ready");
+              assertThat(checksum(b)).isEqualTo(checksum(a));
+            });
+    shard.failover(2, 1, 0, 1, 2);
+    awaitReady(0, 1, 2);
+
+    Http.Reply w2 = write(b, 7, "req-w");
+    assertThat(w2.status()).as(w2.raw()).isEqualTo(200);
+    assertThat(w2.json().get("lsn").asLong()).isEqualTo(wLsn);
+    Http.Reply u2 = update(b, 7, 11, "req-u");
+    assertThat(u2.status()).as(u2.raw()).isEqualTo(200);
+    assertThat(u2.json().get("lsn").asLong()).isEqualTo(uLsn);
+    JsonNode row =
+        Http.post(b.url() + "/read", "{\"shard\":\"sh1\",\"Stud_id\":{\"low\":7,\"high\":7}}")
+            .json()
+            .get("data")
+            .get(0);
+    assertThat(row.get("Stud_marks").asLong()).isEqualTo(22);
+  }
+
+  @Test
+  @DisplayName(
+      "rules 10: after /role to a new primary, a secondary stuck on a frozen old primary is Ready"
+          + " within a bound")
+  void roleChangeAbandonsAFrozenPrimary() {
+    // A request deadline far beyond the bound: only abandoning the call can explain Ready in time.
+    startReady(Map.of("shardeddb.replication.request-timeout", "300s"));
+    writeAll(shard.get(0), 0, 5);
+    FakePeer frozen = FakePeer.frozen("frozen-primary");
+    extras.add(frozen);
+    Replica s = shard.get(2);
+    Http.Reply r =
+        shard.role(2, 2, Role.Secondary, frozen.peer(), List.of(frozen.peer(), s.peer()), 3);
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(() -> assertThat(heartbeat(s).get("state").asText()).isNotEqualTo("Ready"));
+
+    shard.failover(3, 0, 0, 1, 2);
+    long started = System.nanoTime();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertThat(heartbeat(s).get("state").asText()).isEqualTo("Ready"));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+    writeAll(shard.get(0), 5, 10);
+  }
+
+  @Test
+  @DisplayName(
+      "rule 9: primary reads need the lease; session reads need the (epoch, lsn) entry in sync")
+  void fencedReads() {
+    startReady(Map.of("shardeddb.replication.lease-period", "3s"));
+    Replica a = shard.get(0);
+    Replica b = shard.get(1);
+    Http.Reply w = write(a, 5);
+    assertThat(w.status()).isEqualTo(200);
+    long lsn = w.json().get("lsn").asLong();
+
+    // Without the new fields, any replica answers as before.
+    assertThat(keys(b, 5, 5)).isNotNull();
+    Http.Reply onSecondary = read(b, "\"consistency\":\"primary\"");
+    assertThat(onSecondary.status()).as(onSecondary.raw()).isEqualTo(409);
+    assertThat(onSecondary.message()).startsWith("not primary");
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              Http.Reply r = read(a, "\"consistency\":\"primary\"");
+              assertThat(r.status()).as(r.raw()).isEqualTo(200);
+              assertThat(r.json().get("lsn").asLong()).isGreaterThanOrEqualTo(lsn);
+              assertThat(r.json().get("epoch").asLong()).isEqualTo(1);
+              assertThat(r.json().get("data")).hasSize(1);
+            });
+
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              Http.Reply r = read(b, "\"minEpoch\":1,\"minLsn\":" + lsn);
+              assertThat(r.status()).as(r.raw()).isEqualTo(200);
+              assertThat(r.json().get("data")).hasSize(1);
+            });
+    Http.Reply wrongEpoch = read(b, "\"minEpoch\":7,\"minLsn\":" + lsn);
+    assertThat(wrongEpoch.status()).as(wrongEpoch.raw()).isEqualTo(409);
+
+    shard.failover(2, 1, 0, 1, 2);
+    Http.Reply early = read(b, "\"consistency\":\"primary\"");
+    assertThat(early.status()).as(early.raw()).isEqualTo(503);
+    assertThat(early.message()).contains("no lease");
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              Http.Reply r = read(b, "\"consistency\":\"primary\"");
+              assertThat(r.status()).as(r.raw()).isEqualTo(200);
+              assertThat(r.json().get("epoch").asLong()).isEqualTo(2);
+            });
+    Http.Reply deposed = read(a, "\"consistency\":\"primary\"");
+    assertThat(deposed.status()).isEqualTo(409);
+  }
+
+  private static Http.Reply read(Replica r, String extraFields) {
+    return Http.post(
+        r.url() + "/read",
+        "{\"shard\":\"sh1\",\"Stud_id\":{\"low\":0,\"high\":4095}," + extraFields + "}");
+  }
+
+  private static Http.Reply update(Replica r, long key, long marks, String requestId) {
+    return Http.put(
+        r.url() + "/update",
+        "{\"shard\":\"sh1\",\"Stud_id\":"
+            + key
+            + ",\"data\":{\"Stud_marks\":"
+            + marks
+            + "}"
+            + (requestId == null ? "" : ",\"requestId\":\"" + requestId + "\"")
+            + "}");
+  }
+
+  private static Http.Reply delete(Replica r, long key, String requestId) {
+    return Http.delete(
+        r.url() + "/del",
+        "{\"shard\":\"sh1\",\"Stud_id\":" + key + ",\"requestId\":\"" + requestId + "\"}");
+  }
+
+  private void writeAll(Replica primary, long from, long to) {
+    for (long k = from; k < to; k++) {
+      Http.Reply r = write(primary, k);
+      assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    }
+  }
+
+  private void awaitEqual(Replica r, Replica primary) {
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(() -> assertThat(checksum(r)).isEqualTo(checksum(primary)));
+  }
+
+  private void awaitReady(int... indexes) {
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              for (int i : indexes) {
+                assertThat(heartbeat(shard.get(i)).get("state").asText()).isEqualTo("Ready");
+              }
+            });
+  }
+}

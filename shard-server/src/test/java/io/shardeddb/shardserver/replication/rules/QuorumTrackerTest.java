@@ -1,0 +1,51 @@
+package io.shardeddb.shardserver.replication.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class QuorumTrackerTest {
+  @Test
+  void theQuorumIsCountedOverTheSpecEvenWhenFewerPeersExist() {
+    // Spec of 3 replicas, but only the primary has an address: required 2 of 3 can never be met.
+    QuorumTracker t = new QuorumTracker(2, List.of(), 0);
+    t.selfHolds(5);
+    assertThat(t.await(5)).isNotDone();
+    assertThat(t.quorumLsn()).isEqualTo(-1);
+  }
+
+  @Test
+  void onlyInSyncReportsCount() {
+    QuorumTracker t = new QuorumTracker(2, List.of("b", "c"), 0);
+    t.selfHolds(10);
+    CompletableFuture<Void> w = t.await(10);
+    t.peerReport("b", false, 150, 1);
+    assertThat(w).isNotDone();
+    t.peerReport("c", true, 10, 1);
+    assertThat(w).isCompleted();
+  }
+
+  @Test
+  void aLossOfSyncDropsWhatThePeerWasCreditedWith() {
+    QuorumTracker t = new QuorumTracker(2, List.of("b"), 0);
+    t.selfHolds(20);
+    t.peerReport("b", true, 20, 1);
+    assertThat(t.holders(20)).isEqualTo(2);
+    t.peerReport("b", false, 0, 2);
+    assertThat(t.holders(20)).isEqualTo(1);
+    t.peerReport("b", true, 18, 3);
+    t.peerLost("b");
+    assertThat(t.holders(18)).isEqualTo(1);
+    assertThat(t.await(20)).isNotDone();
+  }
+
+  @Test
+  void ackTimesAreKeptPerPeerForTheLease() {
+    QuorumTracker t = new QuorumTracker(2, List.of("b", "c"), 0);
+    t.peerReport("b", true, 0, 100);
+    t.peerReport("b", true, 0, 50);
+    assertThat(t.ackSentNanos()).containsExactlyInAnyOrder(100L, Long.MIN_VALUE);
+  }
+}
