@@ -24,4 +24,30 @@ public sealed interface Election {
           + required;
     }
   }
+
+  /**
+   * A majority was fenced, but a replica that may not lead (e.g. one being removed) holds entries
+   * beyond every replica that may: choosing now could drop acknowledged writes.
+   */
+  record Behind(long epoch, Candidate ahead, Candidate bestEligible) implements Election {
+
+    /** A sentence for errors and Events. */
+    public String describe() {
+      return ahead.name()
+          + " (last entry epoch "
+          + ahead.lastEntryEpoch()
+          + ", lsn "
+          + ahead.lastLsn()
+          + ") holds entries no replica that may lead has"
+          + (bestEligible == null
+              ? ""
+              : " (best: "
+                  + bestEligible.name()
+                  + " at last entry epoch "
+                  + bestEligible.lastEntryEpoch()
+                  + ", lsn "
+                  + bestEligible.lastLsn()
+                  + ")");
+    }
+  }
 }

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The one election rule (DESIGN §5 rule 2), shared by the operator and the router's standalone
@@ -24,6 +25,12 @@ public final class FailoverPlanner {
           .thenComparingInt(Candidate::restarts)
           .thenComparing(Comparator.comparing(Candidate::uptime).reversed())
           .thenComparing(Candidate::name);
+
+  /** Log position only, most up to date first. */
+  private static final Comparator<Candidate> POSITION =
+      Comparator.comparingLong(Candidate::lastEntryEpoch)
+          .reversed()
+          .thenComparing(Comparator.comparingLong(Candidate::lastLsn).reversed());
 
   private FailoverPlanner() {}
 
@@ -49,6 +56,17 @@ public final class FailoverPlanner {
    * @param answers the fence answers received (any epoch; only those at {@code epoch} count)
    */
   public static Election choose(long epoch, int replicas, List<Candidate> answers) {
+    return choose(epoch, replicas, answers, name -> true);
+  }
+
+  /**
+   * Chooses a primary among the answers whose replica {@code mayLead} (all answers count toward the
+   * majority). Used when some answering replicas are on their way out: they were part of the
+   * replica set writes were acknowledged by, so they vote, but the winner must stay; if one of them
+   * is strictly ahead of every replica that may lead, nobody is chosen ({@link Election.Behind}).
+   */
+  public static Election choose(
+      long epoch, int replicas, List<Candidate> answers, Predicate<String> mayLead) {
     // One vote per replica, and only answers that persisted this very epoch and hold their data.
     Map<String, Candidate> counted = new LinkedHashMap<>();
     for (Candidate c : answers) {
@@ -60,7 +78,16 @@ public final class FailoverPlanner {
     if (counted.size() < required) {
       return new Election.NoQuorum(epoch, counted.size(), required, replicas);
     }
-    Candidate winner = counted.values().stream().sorted(BEST_FIRST).findFirst().orElseThrow();
+    Candidate best = counted.values().stream().sorted(BEST_FIRST).findFirst().orElseThrow();
+    Candidate winner =
+        counted.values().stream()
+            .filter(c -> mayLead.test(c.name()))
+            .sorted(BEST_FIRST)
+            .findFirst()
+            .orElse(null);
+    if (winner == null || POSITION.compare(best, winner) < 0) {
+      return new Election.Behind(epoch, best, winner);
+    }
     return new Election.Elected(
         winner,
         epoch,

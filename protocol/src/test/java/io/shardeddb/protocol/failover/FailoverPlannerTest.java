@@ -113,4 +113,22 @@ class FailoverPlannerTest {
     assertThat(FailoverPlanner.choose(2, 3, List.of(fenced(2, "a", 1, 5), fenced(2, "a", 1, 5))))
         .isInstanceOf(Election.NoQuorum.class);
   }
+
+  @Test
+  void aReplicaOnItsWayOutVotesButOnlyTheRemainingOnesMayLead() {
+    List<Candidate> answers = List.of(fenced(3, "leaving", 2, 50), fenced(3, "staying", 2, 50));
+
+    assertThat(winner(FailoverPlanner.choose(3, 2, answers, n -> !n.equals("leaving"))))
+        .isEqualTo("staying");
+  }
+
+  @Test
+  void whenAReplicaOnItsWayOutIsAheadOfEveryRemainingOneNobodyIsChosen() {
+    List<Candidate> answers = List.of(fenced(3, "leaving", 2, 60), fenced(3, "staying", 2, 50));
+
+    Election e = FailoverPlanner.choose(3, 2, answers, n -> !n.equals("leaving"));
+
+    assertThat(e).isInstanceOf(Election.Behind.class);
+    assertThat(((Election.Behind) e).describe()).contains("leaving").contains("lsn 60");
+  }
 }
