@@ -7,8 +7,9 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.shardeddb.operator.failover.FailoverPlanner;
+import io.shardeddb.operator.reconciler.ShardActuator;
 import io.shardeddb.operator.reconciler.ShardCoordinator;
+import io.shardeddb.operator.reconciler.ShardPlanner;
 import io.shardeddb.operator.reconciler.ShardRemovalGuard;
 import io.shardeddb.operator.reconciler.ShardedDatabaseReconciler;
 import io.shardeddb.operator.reconciler.SpecValidator;
@@ -88,10 +89,13 @@ public final class ShardedDbOperator implements AutoCloseable {
             probes,
             new SpecValidator(),
             new ShardCoordinator(
-                settings.shardServerClient(), new FailoverPlanner(), new RecopyPolicy(), events),
+                new ShardPlanner(new RecopyPolicy()),
+                new RecopyPolicy(),
+                new ShardActuator(settings.shardServerClient(), probes),
+                events),
             new ShardRemovalGuard(settings.shardServerClient()),
             new PodReplacementPolicy(),
-            new StatusAggregator(events),
+            new StatusAggregator(),
             events),
         // Watch only the listed namespaces when the chart grants per-namespace Roles.
         o -> {

@@ -47,7 +47,9 @@ import io.shardeddb.operator.replacement.PodReplacementPolicy;
 import io.shardeddb.operator.replacement.ReplacementDecision;
 import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.EventRecorder;
+import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.operator.status.ShardOutcome;
 import io.shardeddb.operator.status.StatusAggregator;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
@@ -172,8 +174,9 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
 
     List<String> problems = validator.problems(sdb);
     if (!problems.isEmpty()) {
-      return finish(
-          sdb, context, previous, aggregator.invalid(sdb, previous, problems, now), false);
+      StatusAggregator.Result invalid = aggregator.invalid(sdb, previous, problems, now);
+      events.recordAll(sdb, invalid.events());
+      return finish(sdb, context, previous, invalid, false);
     }
 
     Map<String, List<PodView>> podsByShard =
@@ -233,6 +236,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
             refusals.stream().map(ShardRemovalGuard.Refusal::reason).toList(),
             router,
             now);
+    events.recordAll(sdb, result.events());
     return finish(sdb, context, previous, result, result.busy());
   }
 
@@ -349,15 +353,16 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         } else {
           resource.delete();
         }
-        events.warning(
+        events.record(
             sdb,
-            "PodReplaced",
-            (decision.action() == ReplacementDecision.Action.FORCE_DELETE
-                    ? "force-deleted "
-                    : "deleted ")
-                + pod.name()
-                + " so its StatefulSet recreates it: "
-                + decision.reason());
+            new ShardEvent(
+                EventReason.PodReplaced,
+                (decision.action() == ReplacementDecision.Action.FORCE_DELETE
+                        ? "force-deleted "
+                        : "deleted ")
+                    + pod.name()
+                    + " so its StatefulSet recreates it: "
+                    + decision.reason()));
       } catch (KubernetesClientException e) {
         LOG.warn("could not delete pod {}: {}", pod.name(), e.getMessage());
       }

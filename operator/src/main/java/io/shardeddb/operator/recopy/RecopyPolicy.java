@@ -5,39 +5,29 @@ import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReplicaState;
 
 /**
- * Decides when a secondary must drop its data and re-copy from the primary: it came back empty
- * while the primary holds entries, or it has diverged (holds entries of a later epoch, or more
- * entries of the same epoch, than the primary). Also judges a finished copy by its checksum.
+ * Decides when a secondary must drop its data and re-copy from the primary: only when it came back
+ * empty while the primary holds entries. Divergence is not judged here: heartbeats are taken at
+ * different moments, so comparing them calls healthy secondaries diverged under load; the
+ * shard-servers detect divergence themselves by log matching (DESIGN §5 rule 4). Also judges a
+ * finished copy by its checksum.
  */
 public final class RecopyPolicy {
 
-  /** Whether {@code replica} (a secondary) must re-copy from {@code primary}. */
-  public RecopyDecision decide(Heartbeat replica, Heartbeat primary) {
-    if (replica.state() == ReplicaState.Copying
-        || replica.state() == ReplicaState.Unconfigured
-        || primary.state() == ReplicaState.Copying) {
+  /**
+   * Whether {@code replica} (a secondary) must re-copy from {@code primary}; {@code cameBackEmpty}
+   * when the operator just had to configure it again (its volume was lost).
+   */
+  public RecopyDecision decide(Heartbeat replica, Heartbeat primary, boolean cameBackEmpty) {
+    if (replica.state() == ReplicaState.Copying || primary.state() == ReplicaState.Copying) {
       return RecopyDecision.NONE;
     }
-    if (replica.appliedLsn() == 0 && primary.appliedLsn() > 0) {
+    boolean empty =
+        cameBackEmpty
+            || replica.state() == ReplicaState.Unconfigured
+            || (replica.appliedLsn() == 0 && replica.lastEntryEpoch() == 0);
+    if (empty && primary.appliedLsn() > 0) {
       return RecopyDecision.resync(
-          "replica is empty while the primary is at lsn " + primary.appliedLsn());
-    }
-    if (replica.lastEntryEpoch() > primary.lastEntryEpoch()) {
-      return RecopyDecision.resync(
-          "replica holds entries of epoch "
-              + replica.lastEntryEpoch()
-              + " the primary never had (primary's last entry epoch "
-              + primary.lastEntryEpoch()
-              + ")");
-    }
-    if (replica.lastEntryEpoch() == primary.lastEntryEpoch()
-        && replica.appliedLsn() > primary.appliedLsn()) {
-      return RecopyDecision.resync(
-          "replica is at lsn "
-              + replica.appliedLsn()
-              + ", ahead of the primary's "
-              + primary.appliedLsn()
-              + ": it diverged");
+          "replica came back empty while the primary is at lsn " + primary.appliedLsn());
     }
     return RecopyDecision.NONE;
   }

@@ -3,6 +3,8 @@ package io.shardeddb.operator.shardclient;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
@@ -44,6 +46,14 @@ public final class HttpShardServerClient implements ShardServerClient {
   @Override
   public void configure(String baseUrl, ShardConfigRequest request) {
     send(post(baseUrl, "/config", request));
+  }
+
+  @Override
+  public TimedFence fence(String baseUrl, FenceRequest request) {
+    long start = System.nanoTime();
+    String body = send(post(baseUrl, "/fence", request));
+    Duration latency = Duration.ofNanos(System.nanoTime() - start);
+    return new TimedFence(read(body, FenceResponse.class), latency);
   }
 
   @Override

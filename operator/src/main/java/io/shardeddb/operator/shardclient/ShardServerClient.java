@@ -1,6 +1,7 @@
 package io.shardeddb.operator.shardclient;
 
 import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 
@@ -15,6 +16,12 @@ public interface ShardServerClient {
 
   /** {@code POST /config}: the schema, the shard id and its key range. */
   void configure(String baseUrl, ShardConfigRequest request);
+
+  /**
+   * {@code POST /fence}: the replica persists {@code epoch}, steps down if primary and answers how
+   * far its log goes; 409 when it has seen a higher epoch.
+   */
+  TimedFence fence(String baseUrl, FenceRequest request);
 
   /** {@code POST /role}; a replica that has seen a higher epoch refuses with 409. */
   void assignRole(String baseUrl, RoleRequest request);

@@ -24,14 +24,18 @@ public final class EventRecorder {
     this.clock = clock;
   }
 
-  /** A Normal event. */
-  public void normal(ShardedDatabase sdb, String reason, String message) {
-    record(sdb, "Normal", reason, message);
+  /** Records one event decided elsewhere; its reason fixes Normal or Warning. */
+  public void record(ShardedDatabase sdb, ShardEvent event) {
+    record(
+        sdb,
+        event.reason().warning() ? "Warning" : "Normal",
+        event.reason().name(),
+        event.message());
   }
 
-  /** A Warning event. */
-  public void warning(ShardedDatabase sdb, String reason, String message) {
-    record(sdb, "Warning", reason, message);
+  /** Records each of {@code events} in order. */
+  public void recordAll(ShardedDatabase sdb, java.util.List<ShardEvent> events) {
+    events.forEach(e -> record(sdb, e));
   }
 
   private void record(ShardedDatabase sdb, String type, String reason, String message) {

@@ -17,22 +17,23 @@ import java.util.Set;
 /**
  * Turns the shards' outcomes, refused removals and the router's readiness into the resource's
  * status: observedGeneration, Ready / Degraded / Progressing (through {@link Conditions}) and the
- * summary columns. Warns with an Event when a refusal or an invalid spec first appears.
+ * summary columns. Pure: the Warnings due when a refusal, a blocked failover or an invalid spec
+ * first appears are returned as data for the caller to record.
  */
 public final class StatusAggregator {
 
-  /** The new status, whether the operator should look again soon, and whether a failover waits. */
-  public record Result(ShardedDatabaseStatus status, boolean busy, boolean failoverPending) {}
+  /**
+   * The new status, whether the operator should look again soon, whether a failover waits, and the
+   * Events to record.
+   */
+  public record Result(
+      ShardedDatabaseStatus status,
+      boolean busy,
+      boolean failoverPending,
+      List<ShardEvent> events) {}
 
   private static final Set<ShardPhase> STARTING =
       EnumSet.of(ShardPhase.AwaitingPods, ShardPhase.BringingUp);
-
-  private final EventRecorder events;
-
-  /** Records Events through {@code events}. */
-  public StatusAggregator(EventRecorder events) {
-    this.events = events;
-  }
 
   /** The status of a database whose spec cannot be applied. */
   public Result invalid(
@@ -41,16 +42,20 @@ public final class StatusAggregator {
     boolean alreadyReported =
         previous
             .condition(ConditionType.Ready.name())
-            .map(c -> "InvalidSpec".equals(c.getReason()) && message.equals(c.getMessage()))
+            .map(
+                c ->
+                    ConditionReason.InvalidSpec.name().equals(c.getReason())
+                        && message.equals(c.getMessage()))
             .orElse(false);
-    if (!alreadyReported) {
-      events.warning(sdb, "InvalidSpec", message);
-    }
+    List<ShardEvent> events =
+        alreadyReported ? List.of() : List.of(new ShardEvent(EventReason.InvalidSpec, message));
     List<DesiredCondition> desired =
         List.of(
-            DesiredCondition.isFalse(ConditionType.Ready, "InvalidSpec", message),
+            DesiredCondition.isFalse(ConditionType.Ready, ConditionReason.InvalidSpec, message),
             DesiredCondition.isFalse(
-                ConditionType.Progressing, "InvalidSpec", "fix the spec to continue: " + message));
+                ConditionType.Progressing,
+                ConditionReason.InvalidSpec,
+                "fix the spec to continue: " + message));
     return new Result(
         new ShardedDatabaseStatus(
             generation(sdb),
@@ -60,7 +65,8 @@ public final class StatusAggregator {
             previous.shards(),
             previous.router()),
         false,
-        false);
+        false,
+        events);
   }
 
   /** The status after a reconcile failed with {@code error} (retried by the SDK). */
@@ -105,6 +111,7 @@ public final class StatusAggregator {
             + routerWanted;
 
     List<DesiredCondition> desired = new ArrayList<>();
+    List<ShardEvent> events = new ArrayList<>();
     boolean busy;
     boolean failoverPending =
         outcomes.stream().anyMatch(o -> o.phase() == ShardPhase.PrimaryUnavailable);
@@ -112,24 +119,29 @@ public final class StatusAggregator {
       desired.add(
           DesiredCondition.isFalse(
               ConditionType.Ready,
-              "AwaitingInit",
+              ConditionReason.AwaitingInit,
               "no schema or shards yet: waiting for the router's /init (router "
                   + Optional.ofNullable(router.readyReplicas()).orElse(0)
                   + "/"
                   + routerWanted
                   + " ready)"));
-      desired.add(DesiredCondition.isFalse(ConditionType.Degraded, "AsExpected", "nothing to do"));
+      desired.add(
+          DesiredCondition.isFalse(
+              ConditionType.Degraded, ConditionReason.AsExpected, "nothing to do"));
       desired.add(
           routerReady
-              ? DesiredCondition.isFalse(ConditionType.Progressing, "AwaitingInit", "router is up")
+              ? DesiredCondition.isFalse(
+                  ConditionType.Progressing, ConditionReason.AwaitingInit, "router is up")
               : DesiredCondition.isTrue(
-                  ConditionType.Progressing, "RouterStarting", "waiting for router pods"));
+                  ConditionType.Progressing,
+                  ConditionReason.RouterStarting,
+                  "waiting for router pods"));
       busy = !routerReady;
     } else {
       List<String> notServing = new ArrayList<>();
       List<String> degraded = new ArrayList<>();
       List<String> progressing = new ArrayList<>();
-      String readyReason = "AllShardsReady";
+      ConditionReason readyReason = ConditionReason.AllShardsReady;
       for (ShardOutcome o : outcomes) {
         String line = "shard " + o.status().id() + ": " + o.message();
         int quorum = spec.writeQuorumOrDefault().required(Math.max(1, o.desiredReplicas()));
@@ -160,37 +172,50 @@ public final class StatusAggregator {
                 .condition(ConditionType.Degraded.name())
                 .map(
                     c ->
-                        "ShardRemovalRefused".equals(c.getReason())
+                        ConditionReason.ShardRemovalRefused.name().equals(c.getReason())
                             && joined.equals(c.getMessage()))
                 .orElse(false);
         if (!reported) {
-          events.warning(sdb, "ShardRemovalRefused", joined);
+          events.add(new ShardEvent(EventReason.ShardRemovalRefused, joined));
         }
-        desired.add(DesiredCondition.isTrue(ConditionType.Degraded, "ShardRemovalRefused", joined));
-        desired.add(DesiredCondition.isFalse(ConditionType.Ready, "ShardRemovalRefused", joined));
+        desired.add(
+            DesiredCondition.isTrue(
+                ConditionType.Degraded, ConditionReason.ShardRemovalRefused, joined));
+        desired.add(
+            DesiredCondition.isFalse(
+                ConditionType.Ready, ConditionReason.ShardRemovalRefused, joined));
       } else if (!degraded.isEmpty()) {
         boolean noQuorum = outcomes.stream().anyMatch(o -> o.phase() == ShardPhase.NoQuorum);
         boolean blockedBefore =
             previous
                 .condition(ConditionType.Degraded.name())
-                .map(c -> "NoQuorum".equals(c.getReason()))
+                .map(c -> ConditionReason.NoQuorum.name().equals(c.getReason()))
                 .orElse(false);
         if (noQuorum && !blockedBefore) {
-          events.warning(sdb, "FailoverBlocked", String.join("; ", degraded));
+          events.add(new ShardEvent(EventReason.FailoverBlocked, String.join("; ", degraded)));
         }
         desired.add(
             DesiredCondition.isTrue(
                 ConditionType.Degraded,
-                noQuorum ? "NoQuorum" : failoverPending ? "PrimaryUnavailable" : "ReplicasNotReady",
+                noQuorum
+                    ? ConditionReason.NoQuorum
+                    : failoverPending
+                        ? ConditionReason.PrimaryUnavailable
+                        : ConditionReason.ReplicasNotReady,
                 String.join("; ", degraded)));
       } else {
-        desired.add(DesiredCondition.isFalse(ConditionType.Degraded, "AsExpected", summary));
+        desired.add(
+            DesiredCondition.isFalse(ConditionType.Degraded, ConditionReason.AsExpected, summary));
       }
       if (refusals.isEmpty()) {
         if (notServing.isEmpty() && routerReady) {
-          desired.add(DesiredCondition.isTrue(ConditionType.Ready, "AllShardsReady", summary));
+          desired.add(
+              DesiredCondition.isTrue(
+                  ConditionType.Ready, ConditionReason.AllShardsReady, summary));
         } else if (notServing.isEmpty()) {
-          desired.add(DesiredCondition.isFalse(ConditionType.Ready, "RouterNotReady", summary));
+          desired.add(
+              DesiredCondition.isFalse(
+                  ConditionType.Ready, ConditionReason.RouterNotReady, summary));
         } else {
           desired.add(
               DesiredCondition.isFalse(
@@ -203,13 +228,17 @@ public final class StatusAggregator {
             DesiredCondition.isTrue(
                 ConditionType.Progressing,
                 starting
-                    ? "BringingUp"
+                    ? ConditionReason.BringingUp
                     : failoverPending
-                        ? "FailoverPending"
-                        : progressing.isEmpty() ? "RouterStarting" : "Copying",
+                        ? ConditionReason.FailoverPending
+                        : progressing.isEmpty()
+                            ? ConditionReason.RouterStarting
+                            : ConditionReason.Copying,
                 progressing.isEmpty() ? summary : String.join("; ", progressing)));
       } else {
-        desired.add(DesiredCondition.isFalse(ConditionType.Progressing, "Reconciled", summary));
+        desired.add(
+            DesiredCondition.isFalse(
+                ConditionType.Progressing, ConditionReason.Reconciled, summary));
       }
       busy = !progressing.isEmpty() || !routerReady || !notServing.isEmpty();
     }
@@ -225,22 +254,25 @@ public final class StatusAggregator {
             readyReplicas + "/" + desiredReplicas,
             shards,
             router);
-    return new Result(status, busy, failoverPending);
+    return new Result(status, busy, failoverPending, events);
   }
 
-  private static String reasonFor(ShardPhase phase, String current) {
-    String reason =
+  private static ConditionReason reasonFor(ShardPhase phase, ConditionReason current) {
+    ConditionReason reason =
         switch (phase) {
-          case AwaitingPods, BringingUp -> "BringingUp";
-          case PrimaryUnavailable -> "PrimaryUnavailable";
-          case NoQuorum -> "NoQuorum";
-          case Copying, Degraded -> "ReplicasNotReady";
-          case Ready -> "ReplicasNotReady";
+          case AwaitingPods, BringingUp -> ConditionReason.BringingUp;
+          case PrimaryUnavailable -> ConditionReason.PrimaryUnavailable;
+          case NoQuorum -> ConditionReason.NoQuorum;
+          case Copying, Degraded, Ready -> ConditionReason.ReplicasNotReady;
         };
     // The most serious reason wins when shards differ.
-    List<String> order =
+    List<ConditionReason> order =
         List.of(
-            "NoQuorum", "PrimaryUnavailable", "BringingUp", "ReplicasNotReady", "AllShardsReady");
+            ConditionReason.NoQuorum,
+            ConditionReason.PrimaryUnavailable,
+            ConditionReason.BringingUp,
+            ConditionReason.ReplicasNotReady,
+            ConditionReason.AllShardsReady);
     return order.indexOf(reason) < order.indexOf(current) ? reason : current;
   }
 

@@ -240,6 +240,34 @@ class ShardedDatabaseReconcilerTest {
   }
 
   @Test
+  void anOldPrimaryStillAcknowledgingWithOneSecondaryLosesNothingTheNewPrimaryHoldsItsEntries() {
+    apply(singleShard("db11", 3));
+    List<String> pods = awaitPods("db11-sh1");
+    fleet.replica("db11-sh1-0").holding(20, 1, 20);
+    fleet.replica("db11-sh1-1").holding(20, 1, 20);
+    fleet.replica("db11-sh1-2").holding(10, 1, 10);
+    awaitReady("db11", pods);
+
+    // The primary is cut off from the operator only. It keeps acknowledging writes 11..25 with
+    // sh1-2 (a majority: primary + sh1-2), which every heartbeat of sh1-2 shows too late.
+    fleet.replica("db11-sh1-2").acknowledgingUnseen(15);
+    fleet.replica("db11-sh1-0").cutOffFromOperator();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> assertThat(status("db11").shard("sh1").orElseThrow().epoch()).isGreaterThan(1));
+    ShardStatus shard = status("db11").shard("sh1").orElseThrow();
+    assertThat(shard.primary()).isEqualTo("db11-sh1-2");
+    assertThat(fleet.replica("db11-sh1-2").role()).isEqualTo(Role.Primary);
+    assertThat(fleet.replica("db11-sh1-2").appliedLsn()).isEqualTo(25);
+    // Both survivors persisted the new epoch before anyone was chosen.
+    assertThat(fleet.replica("db11-sh1-1").fencedAt()).contains(shard.epoch());
+    assertThat(fleet.replica("db11-sh1-2").fencedAt()).contains(shard.epoch());
+    assertThat(fleet.replica("db11-sh1-1").lastRole().primary().name()).isEqualTo("db11-sh1-2");
+  }
+
+  @Test
   void withoutAMajorityOfReplicasAnsweringNoNewPrimaryIsElected() {
     apply(singleShard("db3", 3));
     List<String> pods = awaitPods("db3-sh1");
@@ -264,8 +292,10 @@ class ShardedDatabaseReconcilerTest {
     ShardStatus shard = current("db3").getStatus().shard("sh1").orElseThrow();
     assertThat(shard.primary()).isEqualTo("db3-sh1-0");
     assertThat(shard.epoch()).isEqualTo(1);
+    // The lone survivor was fenced (it stops following the old epoch) but never promoted.
     assertThat(fleet.replica("db3-sh1-2").role()).isEqualTo(Role.Secondary);
-    assertThat(fleet.replica("db3-sh1-2").epoch()).isEqualTo(1);
+    assertThat(fleet.replica("db3-sh1-2").fencedAt()).isNotEmpty();
+    assertThat(fleet.replica("db3-sh1-2").lastRole().epoch()).isEqualTo(1);
     assertThat(events("FailoverBlocked"))
         .singleElement()
         .satisfies(e -> assertThat(e.getMessage()).contains("a new primary needs 2"));

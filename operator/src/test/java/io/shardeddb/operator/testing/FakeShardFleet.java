@@ -2,8 +2,10 @@ package io.shardeddb.operator.testing;
 
 import io.shardeddb.operator.shardclient.HttpShardServerClient;
 import io.shardeddb.operator.shardclient.ShardServerClient;
+import io.shardeddb.operator.shardclient.TimedFence;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
 import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import java.net.URI;
@@ -75,6 +77,11 @@ public final class FakeShardFleet implements ShardServerClient, AutoCloseable {
   @Override
   public void configure(String baseUrl, ShardConfigRequest request) {
     http.configure(route(baseUrl), request);
+  }
+
+  @Override
+  public TimedFence fence(String baseUrl, FenceRequest request) {
+    return http.fence(route(baseUrl), request);
   }
 
   @Override

@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.CopyProgress;
+import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.shard.RoleRequest;
@@ -20,8 +22,11 @@ import java.util.List;
 
 /**
  * A recorded fake of one shard-server replica: a real HTTP server on 127.0.0.1 that follows the
- * shard-server contract for /heartbeat, /config, /role (409 on a lower epoch), /resync and
- * /checksum, keeps per-replica state the test can set, and records every call.
+ * shard-server contract for /heartbeat, /config, /fence (persists the epoch, steps down, answers
+ * its log position; 409 on a lower epoch), /role (409 on a lower epoch or on a second, different
+ * primary for the same epoch), /resync and /checksum, keeps per-replica state the test can set, and
+ * records every call. It can also play a replica cut off from the operator, and a secondary that
+ * keeps receiving entries from a still-alive old primary until it is fenced.
  */
 public final class FakeShardServer implements AutoCloseable {
 
@@ -42,6 +47,10 @@ public final class FakeShardServer implements AutoCloseable {
   private String digest = "empty";
   private RoleRequest lastRole;
   private ShardConfigRequest lastConfig;
+  private String votedPrimary;
+  private boolean unreachable;
+  private long unseenEntries;
+  private final List<Long> fencedAt = new ArrayList<>();
 
   /** A replica named like its pod, listening on an ephemeral port. */
   public FakeShardServer(String name) {
@@ -75,9 +84,37 @@ public final class FakeShardServer implements AutoCloseable {
     int status = 200;
     Object reply;
     synchronized (this) {
+      if (unreachable) {
+        // Cut off: the connection drops without an answer, as through a partition.
+        ex.close();
+        return;
+      }
       calls.add(ex.getRequestMethod() + " " + path);
       switch (path) {
         case "/heartbeat" -> reply = heartbeat();
+        case "/fence" -> {
+          FenceRequest f = JSON.readValue(body, FenceRequest.class);
+          if (f.epoch() < epoch) {
+            status = 409;
+            reply = java.util.Map.of("message", "stale epoch", "status", "failure");
+          } else {
+            if (f.epoch() > epoch) {
+              // A vote is per epoch: the new one has no primary yet.
+              votedPrimary = null;
+            }
+            epoch = f.epoch();
+            fencedAt.add(f.epoch());
+            // Fenced: nothing more arrives from the old primary, and the answer is the real log.
+            unseenEntries = 0;
+            if (role == Role.Primary) {
+              role = Role.Secondary;
+            }
+            if (state != ReplicaState.Copying && state != ReplicaState.Unconfigured) {
+              state = ReplicaState.Fenced;
+            }
+            reply = new FenceResponse(name, epoch, lastEntryEpoch, appliedLsn, state);
+          }
+        }
         case "/config" -> {
           lastConfig = JSON.readValue(body, ShardConfigRequest.class);
           shard = lastConfig.shards().get(0);
@@ -91,8 +128,20 @@ public final class FakeShardServer implements AutoCloseable {
           if (r.epoch() < epoch) {
             status = 409;
             reply = java.util.Map.of("message", "stale epoch", "status", "failure");
+          } else if (r.epoch() == epoch
+              && epoch > 0
+              && votedPrimary != null
+              && !votedPrimary.equals(r.primary().name())) {
+            status = 409;
+            reply =
+                java.util.Map.of(
+                    "message",
+                    "epoch " + epoch + " already has primary " + votedPrimary,
+                    "status",
+                    "failure");
           } else {
             lastRole = r;
+            votedPrimary = r.primary().name();
             epoch = r.epoch();
             role = r.role();
             primary = r.primary().name();
@@ -126,7 +175,16 @@ public final class FakeShardServer implements AutoCloseable {
   private Heartbeat heartbeat() {
     CopyProgress copy = state == ReplicaState.Copying ? new CopyProgress(40, 100, 7) : null;
     return new Heartbeat(
-        name, shard, role, epoch, appliedLsn, lastEntryEpoch, primary, 0, state, copy);
+        name,
+        shard,
+        role,
+        epoch,
+        appliedLsn - unseenEntries,
+        lastEntryEpoch,
+        primary,
+        0,
+        state,
+        copy);
   }
 
   /** Pretends the replica holds data up to {@code lsn}, written in {@code entryEpoch}. */
@@ -138,9 +196,39 @@ public final class FakeShardServer implements AutoCloseable {
     return this;
   }
 
+  /** Stops answering the operator (connections drop), though the process still runs. */
+  public synchronized void cutOffFromOperator() {
+    unreachable = true;
+  }
+
+  /**
+   * Plays a secondary that a still-alive old primary keeps replicating to and acknowledging with:
+   * its log holds {@code entries} more entries (of its current last entry epoch) than any heartbeat
+   * shows, because every heartbeat was sampled before they arrived. Only an answer read after
+   * fencing (which stops the stream) tells the truth.
+   */
+  public synchronized FakeShardServer acknowledgingUnseen(int entries) {
+    appliedLsn += entries;
+    rows += entries;
+    digest = "d" + appliedLsn + "-" + rows;
+    unseenEntries = entries;
+    return this;
+  }
+
+  /** The epochs it was fenced at. */
+  public synchronized List<Long> fencedAt() {
+    return List.copyOf(fencedAt);
+  }
+
+  /** Its applied LSN. */
+  public synchronized long appliedLsn() {
+    return appliedLsn;
+  }
+
   /** Pretends the replica lost its volume and restarted empty. */
   public synchronized void wipe() {
     role = Role.None;
+    votedPrimary = null;
     epoch = 0;
     appliedLsn = 0;
     lastEntryEpoch = 0;

@@ -4,6 +4,9 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.TaskExecutors;
+import io.shardeddb.protocol.failover.Candidate;
+import io.shardeddb.protocol.failover.Election;
+import io.shardeddb.protocol.failover.FailoverPlanner;
 import io.shardeddb.protocol.lb.AddRequest;
 import io.shardeddb.protocol.lb.AddResponse;
 import io.shardeddb.protocol.lb.DatabaseConfig;
@@ -12,6 +15,8 @@ import io.shardeddb.protocol.lb.RemoveRequest;
 import io.shardeddb.protocol.lb.RemoveResponse;
 import io.shardeddb.protocol.lb.ShardDoc;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.RoleRequest;
@@ -42,9 +47,11 @@ import reactor.core.publisher.Mono;
 /**
  * The admin endpoints without Kubernetes: a fixed pool of shard-servers is handed out one per
  * (server, shard) pair; each gets {@code POST /config} and then {@code POST /role} (the first
- * replica of a shard is its primary). Removing the primary's server promotes the most up-to-date
- * remaining replica under a new epoch. Removed shard-servers are retired, never reused, because
- * they still hold their old shard's rows. Operations run one at a time on the blocking pool.
+ * replica of a shard is its primary). Removing the primary's server elects a new primary by the
+ * same rule as the operator ({@link FailoverPlanner}): every replica is fenced at a new epoch and,
+ * once a majority answered, the most up-to-date remaining replica is chosen from those answers.
+ * Removed shard-servers are fenced, then retired, never reused, because they still hold their old
+ * shard's rows. Operations run one at a time on the blocking pool.
  */
 // Eager: in standalone mode this bean is the topology's source, so readiness must not wait for it.
 @Context
@@ -54,6 +61,9 @@ import reactor.core.publisher.Mono;
     defaultValue = "standalone")
 public class StandaloneAdmin implements ClusterAdmin {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  /** A fence or a heartbeat during an election: a hung replica costs this, not the operation. */
+  private static final Duration ELECTION_CALL_TIMEOUT = Duration.ofSeconds(5);
 
   /** One pool member's assignment: the assignment server name and the shard it stores. */
   private record Member(String server, String shard) {}
@@ -130,7 +140,7 @@ public class StandaloneAdmin implements ClusterAdmin {
               }
               List<Replica> replicas = new ArrayList<>(existing.replicas());
               added.forEach(s -> replicas.add(new Replica(s.name(), s.url(), Role.Secondary)));
-              shards.add(assignRoles(existing, existing.primary(), replicas));
+              shards.add(assignRoles(existing, existing.primary(), replicas, existing.epoch() + 1));
             }
           }
           holder.publish(
@@ -170,25 +180,16 @@ public class StandaloneAdmin implements ClusterAdmin {
               shards.add(shard);
               continue;
             }
-            String primary =
+            List<Replica> removed =
+                shard.replicas().stream().filter(r -> goneUrls.contains(r.url())).toList();
+            ShardTopology next =
                 kept.stream().anyMatch(r -> r.name().equals(shard.primary()))
-                    ? shard.primary()
-                    : mostUpToDate(kept).name();
-            ShardTopology next = assignRoles(shard, primary, kept);
-            for (Replica r : shard.replicas()) {
-              if (goneUrls.contains(r.url())) {
-                // Fence the removed replica so it stops accepting writes as an old primary.
-                bestEffort(
-                    client.role(
-                        r.url(),
-                        new RoleRequest(
-                            next.epoch(),
-                            Role.None,
-                            peer(next.primaryReplica().get()),
-                            List.of(),
-                            quorum,
-                            1)));
-              }
+                    ? assignRoles(shard, shard.primary(), kept, shard.epoch() + 1)
+                    : elect(shard, kept);
+            for (Replica r : removed) {
+              // Fence the removed replica so it stops accepting writes or replication of the
+              // old epoch (already done when it took part in an election).
+              bestEffort(client.fence(r.url(), new FenceRequest(next.epoch())));
             }
             shards.add(next);
           }
@@ -253,7 +254,7 @@ public class StandaloneAdmin implements ClusterAdmin {
       replicas.add(new Replica(s.name(), s.url(), i == 0 ? Role.Primary : Role.Secondary));
     }
     ShardTopology fresh = new ShardTopology(doc.id(), doc.low(), doc.size(), 0, null, replicas);
-    return assignRoles(fresh, replicas.get(0).name(), replicas);
+    return assignRoles(fresh, replicas.get(0).name(), replicas, 1);
   }
 
   private void configure(TableSchema schema, ShardDoc doc, Slot slot) {
@@ -270,11 +271,11 @@ public class StandaloneAdmin implements ClusterAdmin {
   }
 
   /**
-   * Sends {@code /role} under the next epoch to every replica (primary first, so secondaries find
-   * it ready) and returns the shard as the router should now see it.
+   * Sends {@code /role} at {@code epoch} to every replica (primary first, so secondaries find it
+   * ready) and returns the shard as the router should now see it.
    */
-  private ShardTopology assignRoles(ShardTopology shard, String primary, List<Replica> replicas) {
-    long epoch = shard.epoch() + 1;
+  private ShardTopology assignRoles(
+      ShardTopology shard, String primary, List<Replica> replicas, long epoch) {
     List<Replica> roled =
         replicas.stream()
             .map(
@@ -295,21 +296,73 @@ public class StandaloneAdmin implements ClusterAdmin {
     return new ShardTopology(shard.id(), shard.low(), shard.size(), epoch, primary, roled);
   }
 
-  private Replica mostUpToDate(List<Replica> replicas) {
-    Replica best = replicas.get(0);
-    long bestLsn = -1;
-    for (Replica r : replicas) {
+  /**
+   * Fence-then-choose (DESIGN §5 rule 2) when the primary's server is removed: fence every replica
+   * (the removed ones too: they were part of the set writes were acknowledged by, so they vote) at
+   * one above every epoch seen, and choose among the remaining replicas that answered. Refuses with
+   * 503 rather than guess.
+   */
+  private ShardTopology elect(ShardTopology shard, List<Replica> kept) {
+    List<Long> seen = new ArrayList<>();
+    for (Replica r : shard.replicas()) {
       try {
-        long lsn = await(client.heartbeat(r.url())).appliedLsn();
-        if (lsn > bestLsn) {
-          best = r;
-          bestLsn = lsn;
+        Heartbeat hb = client.heartbeat(r.url()).block(ELECTION_CALL_TIMEOUT);
+        if (hb != null) {
+          seen.add(hb.epoch());
         }
-      } catch (ApiException e) {
-        // An unreachable replica cannot become primary; the next one is considered.
+      } catch (RuntimeException e) {
+        // Silent replicas are fenced below anyway; a higher epoch they hold makes them refuse.
       }
     }
-    return best;
+    long epoch = FailoverPlanner.fenceEpoch(shard.epoch(), seen);
+    List<Candidate> answers = new ArrayList<>();
+    for (Replica r : shard.replicas()) {
+      long start = System.nanoTime();
+      try {
+        FenceResponse f =
+            client.fence(r.url(), new FenceRequest(epoch)).block(ELECTION_CALL_TIMEOUT);
+        if (f != null) {
+          answers.add(
+              Candidate.of(f, r.name(), Duration.ofNanos(System.nanoTime() - start), 0, null));
+        }
+      } catch (RuntimeException e) {
+        // Unreachable, timed out or refused: it does not count toward the majority.
+      }
+    }
+    Set<String> remaining = new HashSet<>();
+    kept.forEach(r -> remaining.add(r.name()));
+    Election result =
+        FailoverPlanner.choose(epoch, shard.replicas().size(), answers, remaining::contains);
+    return switch (result) {
+      case Election.Elected won -> assignRoles(shard, won.winner().name(), kept, epoch);
+      case Election.Behind behind -> {
+        // The replica being removed is ahead: it stays primary (at the new epoch) until the others
+        // caught up, and the removal is refused for now.
+        ShardTopology reinstated =
+            assignRoles(shard, behind.ahead().name(), shard.replicas(), epoch);
+        holder.publish(
+            t ->
+                new Topology(
+                    t.database(),
+                    0,
+                    t.schema(),
+                    t.writeQuorum(),
+                    t.shards().stream()
+                        .map(x -> x.id().equals(shard.id()) ? reinstated : x)
+                        .toList(),
+                    t.servers()));
+        throw new ApiException(
+            503,
+            "cannot remove the primary of shard "
+                + shard.id()
+                + " yet: "
+                + behind.describe()
+                + "; retry once the replicas caught up");
+      }
+      case Election.NoQuorum q ->
+          throw new ApiException(
+              503, "cannot elect a new primary for shard " + shard.id() + ": " + q.describe());
+    };
   }
 
   private Topology requireInitialized() {

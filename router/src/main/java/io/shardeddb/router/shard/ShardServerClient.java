@@ -7,6 +7,8 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.HttpClientRegistry;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
@@ -84,6 +86,14 @@ public class ShardServerClient {
   /** {@code POST /config}: the schema and the shard this replica holds. */
   public Mono<String> config(String url, ShardConfigRequest request) {
     return call(url, HttpRequest.POST(url + "/config", request), String.class);
+  }
+
+  /**
+   * {@code POST /fence}: the replica persists the epoch, steps down if primary, and answers how far
+   * its log goes; 409 when it has seen a higher epoch.
+   */
+  public Mono<FenceResponse> fence(String url, FenceRequest request) {
+    return call(url, HttpRequest.POST(url + "/fence", request), FenceResponse.class);
   }
 
   /** {@code POST /role}: this replica's role for an epoch. */

@@ -1,0 +1,153 @@
+package io.shardeddb.operator.reconciler;
+
+import io.shardeddb.operator.reconciler.ShardAction.AssignRole;
+import io.shardeddb.operator.reconciler.ShardAction.Configure;
+import io.shardeddb.operator.reconciler.ShardAction.Fence;
+import io.shardeddb.operator.reconciler.ShardAction.Resync;
+import io.shardeddb.operator.reconciler.ShardAction.Verify;
+import io.shardeddb.operator.recopy.CopyCheck;
+import io.shardeddb.operator.shardclient.ShardServerClient;
+import io.shardeddb.operator.shardclient.ShardServerException;
+import io.shardeddb.operator.shardclient.TimedFence;
+import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.Heartbeat;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only part of the operator that calls shard-servers for a shard: it carries out the planner's
+ * {@link ShardAction}s and reports how each went. Every call has the client's deadline; fences and
+ * heartbeats go out in parallel, so one hung replica costs one timeout, never the pass.
+ */
+public final class ShardActuator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShardActuator.class);
+
+  /** A bound on waiting for parallel calls, above the client's own request deadline. */
+  private static final Duration PARALLEL_BOUND = Duration.ofSeconds(10);
+
+  /** Checksum comparisons per finished copy and pass, until the two are at the same LSN. */
+  static final int VERIFY_ATTEMPTS = 3;
+
+  private final ShardServerClient client;
+  private final ExecutorService calls;
+
+  /** An actuator calling through {@code client}, in parallel on {@code calls}. */
+  public ShardActuator(ShardServerClient client, ExecutorService calls) {
+    this.client = client;
+    this.calls = calls;
+  }
+
+  /** Sends every fence at once; the answers that arrived, by pod. */
+  public Map<String, TimedFence> fence(List<ShardAction> fences) {
+    return parallel(
+        fences.stream().filter(a -> a instanceof Fence).map(a -> (Fence) a).toList(),
+        f -> client.fence(f.url(), new FenceRequest(f.epoch())),
+        Fence::pod);
+  }
+
+  /**
+   * Carries out configure, role and resync actions in order. A failure is recorded, never thrown:
+   * one unreachable replica must not abort the pass; later actions for the same pod are skipped.
+   */
+  public List<ActionResult> apply(List<ShardAction> actions) {
+    List<ActionResult> results = new ArrayList<>();
+    Set<String> failedPods = new HashSet<>();
+    for (ShardAction action : actions) {
+      if (action instanceof Verify
+          || action instanceof Fence
+          || failedPods.contains(action.pod())) {
+        continue;
+      }
+      try {
+        switch (action) {
+          case Configure c -> client.configure(c.url(), c.config());
+          case AssignRole r -> client.assignRole(r.url(), r.request());
+          case Resync r -> client.resync(r.url());
+          case Fence f -> throw new IllegalStateException("fences go through fence()");
+          case Verify v -> throw new IllegalStateException("checks go through verify()");
+        }
+        results.add(ActionResult.done(action));
+      } catch (ShardServerException e) {
+        LOG.info(
+            "{} on {} failed: {}", action.getClass().getSimpleName(), action.pod(), e.getMessage());
+        failedPods.add(action.pod());
+        results.add(new ActionResult(action, false, e.status(), e.getMessage()));
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Reads each copied replica's checksum and its primary's, up to {@link #VERIFY_ATTEMPTS} times
+   * until {@code comparable} says they are at the same LSN; the last pair read, by pod.
+   */
+  public Map<String, CopyCheck> verify(List<ShardAction> actions, Predicate<CopyCheck> comparable) {
+    Map<String, CopyCheck> out = new LinkedHashMap<>();
+    for (ShardAction action : actions) {
+      if (!(action instanceof Verify v)) {
+        continue;
+      }
+      try {
+        for (int attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
+          CopyCheck check =
+              new CopyCheck(client.checksum(v.url()), client.checksum(v.primaryUrl()));
+          out.put(v.pod(), check);
+          if (comparable.test(check)) {
+            break;
+          }
+        }
+      } catch (ShardServerException e) {
+        LOG.info("checksum of {} failed: {}", v.pod(), e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** Heartbeats again after changes, so the status shows their effect; old ones on failure. */
+  public Map<String, Heartbeat> refresh(ShardObservation o) {
+    List<ShardObservation.Member> asked =
+        o.members().stream()
+            .filter(m -> o.beats().containsKey(m.name()) && m.url() != null)
+            .toList();
+    Map<String, Heartbeat> fresh = new HashMap<>();
+    o.beats().forEach((pod, t) -> fresh.put(pod, t.heartbeat()));
+    fresh.putAll(
+        parallel(asked, m -> client.heartbeat(m.url()).heartbeat(), ShardObservation.Member::name));
+    return fresh;
+  }
+
+  private <T, R> Map<String, R> parallel(
+      List<T> items, Function<T, R> call, Function<T, String> key) {
+    Map<String, CompletableFuture<R>> futures = new LinkedHashMap<>();
+    for (T item : items) {
+      futures.put(
+          key.apply(item),
+          CompletableFuture.supplyAsync(() -> call.apply(item), calls)
+              .orTimeout(PARALLEL_BOUND.toMillis(), TimeUnit.MILLISECONDS));
+    }
+    Map<String, R> out = new LinkedHashMap<>();
+    futures.forEach(
+        (pod, f) -> {
+          try {
+            out.put(pod, f.join());
+          } catch (RuntimeException e) {
+            LOG.debug("no answer from {}: {}", pod, e.getMessage());
+          }
+        });
+    return out;
+  }
+}

@@ -1,0 +1,53 @@
+package io.shardeddb.operator.reconciler;
+
+import io.shardeddb.operator.status.ShardEvent;
+import io.shardeddb.operator.status.ShardPhase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the planner decided for one pass over a shard, as data: the epoch and primary to record,
+ * when the primary was first seen unavailable, the phase and message, the calls to make, the Events
+ * due, and the replicas whose copy still awaits a matching checksum. An {@link Stage#ELECT} plan
+ * holds only fences; the planner chooses after their answers.
+ */
+public record ShardPlan(
+    Stage stage,
+    long epoch,
+    String primary,
+    String since,
+    ShardPhase phase,
+    String message,
+    long fenceEpoch,
+    List<ShardAction> actions,
+    List<ShardEvent> events,
+    Set<String> copying) {
+
+  /** Which kind of pass this is. */
+  public enum Stage {
+    /** First roles for a shard whose replicas hold nothing yet. */
+    BRING_UP,
+    /** Fences sent; a primary is chosen from their answers. */
+    ELECT,
+    /** A primary serves (or was just elected): repair roles, re-copy, verify. */
+    STEADY,
+    /** Nothing to call: waiting for pods, for the primary, or for a quorum. */
+    WAIT
+  }
+
+  /** A copy with more actions and events appended. */
+  public ShardPlan plus(List<? extends ShardAction> more, List<ShardEvent> moreEvents) {
+    List<ShardAction> a = new ArrayList<>(actions);
+    a.addAll(more);
+    List<ShardEvent> e = new ArrayList<>(events);
+    e.addAll(moreEvents);
+    return new ShardPlan(stage, epoch, primary, since, phase, message, fenceEpoch, a, e, copying);
+  }
+
+  /** A copy with these replicas still awaiting verification. */
+  public ShardPlan withCopying(Set<String> stillCopying) {
+    return new ShardPlan(
+        stage, epoch, primary, since, phase, message, fenceEpoch, actions, events, stillCopying);
+  }
+}

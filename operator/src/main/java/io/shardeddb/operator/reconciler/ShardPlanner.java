@@ -1,0 +1,435 @@
+package io.shardeddb.operator.reconciler;
+
+import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.operator.reconciler.ShardAction.AssignRole;
+import io.shardeddb.operator.reconciler.ShardAction.Configure;
+import io.shardeddb.operator.reconciler.ShardAction.Fence;
+import io.shardeddb.operator.reconciler.ShardAction.Resync;
+import io.shardeddb.operator.reconciler.ShardAction.Verify;
+import io.shardeddb.operator.reconciler.ShardObservation.Member;
+import io.shardeddb.operator.reconciler.ShardPlan.Stage;
+import io.shardeddb.operator.recopy.CopyCheck;
+import io.shardeddb.operator.recopy.RecopyDecision;
+import io.shardeddb.operator.recopy.RecopyPolicy;
+import io.shardeddb.operator.shardclient.TimedFence;
+import io.shardeddb.operator.status.EventReason;
+import io.shardeddb.operator.status.ShardEvent;
+import io.shardeddb.operator.status.ShardPhase;
+import io.shardeddb.protocol.failover.Candidate;
+import io.shardeddb.protocol.failover.Election;
+import io.shardeddb.protocol.failover.FailoverPlanner;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.topology.Role;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's decisions for one shard, as pure functions of a {@link ShardObservation}:
+ * bring-up, adopting a primary the replicas elected when the status is behind, judging the primary
+ * by the operator's own heartbeat, failover by fence-then-choose ({@link FailoverPlanner}),
+ * re-announcing a moved primary, role repair, re-copy of replicas that came back empty, and
+ * verification of finished copies. No client, no clock: the time comes in the observation.
+ */
+public final class ShardPlanner {
+
+  private final RecopyPolicy recopy;
+
+  /** A planner deciding re-copies with {@code recopy}. */
+  public ShardPlanner(RecopyPolicy recopy) {
+    this.recopy = recopy;
+  }
+
+  /** The first decision of a pass. */
+  public ShardPlan plan(ShardObservation o) {
+    ShardStatus prev = o.previous();
+    long epoch = prev.epochOrZero();
+    String primary = prev.primary();
+    long seen = o.beats().values().stream().mapToLong(t -> t.heartbeat().epoch()).max().orElse(0);
+    List<ShardEvent> events = new ArrayList<>();
+    if (seen > epoch) {
+      // The replicas are ahead of the status (lost status, a failed status write, or fences of an
+      // election that found no quorum). Only a primary they accepted at that epoch may be adopted.
+      Optional<Heartbeat> claimant =
+          o.members().stream()
+              .map(m -> o.beat(m.name()))
+              .filter(h -> h != null && h.epoch() == seen && h.role() == Role.Primary)
+              .filter(h -> h.state() != ReplicaState.Fenced)
+              .findFirst();
+      if (claimant.isEmpty()) {
+        return election(o, epoch, primary, prev.primaryUnavailableSince(), events);
+      }
+      events.add(
+          event(
+              EventReason.PrimaryAdopted,
+              o,
+              "replicas are at epoch "
+                  + seen
+                  + " above the recorded "
+                  + epoch
+                  + "; adopted "
+                  + claimant.get().name()
+                  + ", the primary they accepted"));
+      epoch = seen;
+      primary = claimant.get().name();
+    }
+    if (epoch == 0) {
+      return bringUp(o);
+    }
+    Heartbeat primaryBeat = primary == null ? null : o.beat(primary);
+    // The operator's own heartbeat decides (each call has a deadline), not pod readiness: a hung
+    // or partitioned primary answers no heartbeat, a deposed one answers as something else.
+    boolean primaryUp =
+        primaryBeat != null
+            && primaryBeat.role() == Role.Primary
+            && primaryBeat.epoch() == epoch
+            && primaryBeat.state() != ReplicaState.Fenced;
+    if (!primaryUp) {
+      String since = prev.primaryUnavailableSince();
+      Instant first = since == null ? o.now() : Instant.parse(since);
+      Duration down = Duration.between(first, o.now());
+      if (down.compareTo(o.primaryUnavailableAfter()) < 0) {
+        return new ShardPlan(
+            Stage.WAIT,
+            epoch,
+            primary,
+            first.toString(),
+            ShardPhase.PrimaryUnavailable,
+            "primary " + primary + " unavailable for " + down.toSeconds() + "s",
+            0,
+            List.of(),
+            events,
+            Set.of());
+      }
+      return election(o, epoch, primary, first.toString(), events);
+    }
+    String message = "primary " + primary + " at epoch " + epoch;
+    Optional<Member> current = o.member(primary);
+    String recordedUrl = prev.replica(primary).map(ReplicaStatus::url).orElse(null);
+    if (current.isPresent()
+        && current.get().url() != null
+        && recordedUrl != null
+        && !recordedUrl.equals(current.get().url())) {
+      // The primary came back at a new address: replicas refuse a different primary for the same
+      // epoch, and the same one at a new address is news to them, so announce it at the next one.
+      epoch = Math.max(epoch, seen) + 1;
+      events.add(
+          event(
+              EventReason.PrimaryReannounced,
+              o,
+              "primary "
+                  + primary
+                  + " moved to "
+                  + current.get().url()
+                  + "; announced to all replicas at epoch "
+                  + epoch));
+      message = "primary " + primary + " re-announced at epoch " + epoch;
+    }
+    return repair(o, epoch, primary, message, events);
+  }
+
+  /** Chooses a primary from the fence answers of an {@link Stage#ELECT} plan. */
+  public ShardPlan elect(ShardObservation o, ShardPlan plan, Map<String, TimedFence> answers) {
+    List<Candidate> candidates = new ArrayList<>();
+    for (Member m : o.members()) {
+      TimedFence t = answers.get(m.name());
+      // Pods beyond the spec's count are being scaled away: they neither vote nor win.
+      if (t != null && m.ordinal() < o.desiredReplicas()) {
+        candidates.add(Candidate.of(t.answer(), m.name(), t.latency(), m.restarts(), m.uptime()));
+      }
+    }
+    Election result = FailoverPlanner.choose(plan.fenceEpoch(), o.desiredReplicas(), candidates);
+    String refusal =
+        switch (result) {
+          case Election.NoQuorum q -> q.describe();
+          case Election.Behind b -> b.describe();
+          case Election.Elected e -> null;
+        };
+    if (refusal != null) {
+      String who =
+          plan.primary() == null
+              ? "no primary recorded"
+              : "primary " + plan.primary() + " unavailable";
+      return new ShardPlan(
+          Stage.WAIT,
+          plan.epoch(),
+          plan.primary(),
+          plan.since(),
+          ShardPhase.NoQuorum,
+          who + " and " + refusal,
+          0,
+          List.of(),
+          plan.events(),
+          Set.of());
+    }
+    Election.Elected won = (Election.Elected) result;
+    String winner = won.winner().name();
+    long epoch = won.epoch();
+    List<ShardAction> actions = new ArrayList<>();
+    List<Member> answered =
+        o.members().stream()
+            .filter(m -> answers.containsKey(m.name()) && m.url() != null)
+            .sorted(Comparator.comparing((Member m) -> !m.name().equals(winner)))
+            .toList();
+    for (Member m : answered) {
+      if (answers.get(m.name()).answer().state() == ReplicaState.Unconfigured
+          && o.config() != null) {
+        actions.add(new Configure(m.name(), m.url(), o.config()));
+      }
+      // Primary first, then every other replica that answered; the rest are repaired next pass.
+      actions.add(new AssignRole(m.name(), m.url(), roleRequest(o, m.name(), epoch, winner)));
+    }
+    String previously =
+        plan.primary() == null
+            ? "no primary was recorded"
+            : "previous primary "
+                + plan.primary()
+                + " unavailable"
+                + (plan.since() == null
+                    ? ""
+                    : " for "
+                        + Duration.between(Instant.parse(plan.since()), o.now()).toSeconds()
+                        + "s");
+    List<ShardEvent> events = new ArrayList<>(plan.events());
+    events.add(
+        event(
+            EventReason.FailoverCompleted,
+            o,
+            "promoted "
+                + winner
+                + " to primary at epoch "
+                + epoch
+                + " ("
+                + previously
+                + "); "
+                + won.reason()));
+    return new ShardPlan(
+        Stage.STEADY,
+        epoch,
+        winner,
+        null,
+        ShardPhase.Ready,
+        "failed over to " + winner + " at epoch " + epoch,
+        0,
+        actions,
+        events,
+        Set.of());
+  }
+
+  /** Judges finished copies by their checksums: rejoin, copy again, or look again next pass. */
+  public ShardPlan judgeCopies(ShardObservation o, ShardPlan plan, Map<String, CopyCheck> checks) {
+    Set<String> stillCopying = new HashSet<>(plan.copying());
+    List<ShardAction> more = new ArrayList<>();
+    List<ShardEvent> events = new ArrayList<>();
+    for (Map.Entry<String, CopyCheck> e : checks.entrySet()) {
+      CopyCheck c = e.getValue();
+      switch (recopy.verify(c.replica(), c.primary())) {
+        case MATCHES -> {
+          stillCopying.remove(e.getKey());
+          events.add(
+              event(
+                  EventReason.RecopyCompleted,
+                  o,
+                  e.getKey()
+                      + " copied "
+                      + c.replica().rows()
+                      + " rows, checksum matches the primary at lsn "
+                      + c.replica().appliedLsn()));
+        }
+        case DIFFERS -> {
+          o.member(e.getKey())
+              .filter(m -> m.url() != null)
+              .ifPresent(m -> more.add(new Resync(m.name(), m.url(), "differs after copying")));
+          events.add(
+              event(
+                  EventReason.RecopyMismatch,
+                  o,
+                  e.getKey()
+                      + " differs from the primary at lsn "
+                      + c.replica().appliedLsn()
+                      + " after copying; copying again"));
+        }
+        case NOT_COMPARABLE -> {}
+      }
+    }
+    return plan.withCopying(Set.copyOf(stillCopying)).plus(more, events);
+  }
+
+  private ShardPlan bringUp(ShardObservation o) {
+    boolean history =
+        o.beats().values().stream()
+            .map(t -> t.heartbeat())
+            .anyMatch(
+                h ->
+                    h.epoch() > 0
+                        || (h.state() != ReplicaState.Unconfigured
+                            && (h.appliedLsn() > 0 || h.lastEntryEpoch() > 0)));
+    if (history) {
+      // The status is lost but the replicas hold data: the same fence-then-choose as a failover
+      // picks the most up-to-date one, never simply pod-0.
+      return election(o, 0, null, null, new ArrayList<>());
+    }
+    long answering = o.members().stream().filter(m -> o.beats().containsKey(m.name())).count();
+    if (o.members().size() < o.desiredReplicas() || answering < o.desiredReplicas()) {
+      return wait(
+          ShardPhase.AwaitingPods,
+          answering + " of " + o.desiredReplicas() + " shard-servers answering");
+    }
+    if (o.config() == null) {
+      return wait(ShardPhase.AwaitingPods, "no configuration for the shard");
+    }
+    String primary = o.members().get(0).name();
+    List<ShardAction> actions = new ArrayList<>();
+    for (Member m : o.members()) {
+      if (o.beat(m.name()).state() == ReplicaState.Unconfigured) {
+        actions.add(new Configure(m.name(), m.url(), o.config()));
+      }
+    }
+    for (Member m : o.members()) {
+      actions.add(new AssignRole(m.name(), m.url(), roleRequest(o, m.name(), 1, primary)));
+    }
+    return new ShardPlan(
+        Stage.BRING_UP,
+        1,
+        primary,
+        null,
+        ShardPhase.BringingUp,
+        "brought up with primary " + primary + " at epoch 1",
+        0,
+        actions,
+        List.of(
+            event(
+                EventReason.ShardBroughtUp,
+                o,
+                "configured "
+                    + o.members().size()
+                    + " replicas, "
+                    + primary
+                    + " is primary at epoch 1")),
+        Set.of());
+  }
+
+  private ShardPlan election(
+      ShardObservation o, long epoch, String primary, String since, List<ShardEvent> events) {
+    long fenceEpoch =
+        FailoverPlanner.fenceEpoch(
+            epoch, o.beats().values().stream().map(t -> t.heartbeat().epoch()).toList());
+    List<ShardAction> fences =
+        o.members().stream()
+            .filter(m -> m.url() != null)
+            .map(m -> (ShardAction) new Fence(m.name(), m.url(), fenceEpoch))
+            .toList();
+    return new ShardPlan(
+        Stage.ELECT,
+        epoch,
+        primary,
+        since,
+        epoch == 0 ? ShardPhase.BringingUp : ShardPhase.PrimaryUnavailable,
+        "fencing at epoch " + fenceEpoch,
+        fenceEpoch,
+        fences,
+        events,
+        Set.of());
+  }
+
+  /** Configures empty replicas, repairs roles, re-copies empty ones, verifies finished copies. */
+  private ShardPlan repair(
+      ShardObservation o, long epoch, String primary, String message, List<ShardEvent> events) {
+    ShardStatus prev = o.previous();
+    Set<String> before =
+        prev.replicasOrEmpty().stream()
+            .map(r -> r.pod() + "@" + r.url())
+            .collect(Collectors.toSet());
+    Set<String> now =
+        o.members().stream()
+            .filter(m -> m.url() != null)
+            .map(m -> m.name() + "@" + m.url())
+            .collect(Collectors.toSet());
+    // Peers changed (scale, replaced pod with a new IP): everyone gets the new peer list.
+    boolean membershipChanged = !before.equals(now);
+    Heartbeat primaryBeat = o.beat(primary);
+    String primaryUrl = o.member(primary).map(Member::url).orElse(null);
+    List<ShardAction> actions = new ArrayList<>();
+    Set<String> copying = new HashSet<>();
+    for (Member m : o.members()) {
+      Heartbeat h = o.beat(m.name());
+      if (h == null || m.url() == null) {
+        continue;
+      }
+      boolean cameBackEmpty = h.state() == ReplicaState.Unconfigured && o.config() != null;
+      if (cameBackEmpty) {
+        actions.add(new Configure(m.name(), m.url(), o.config()));
+      }
+      Role expected = m.name().equals(primary) ? Role.Primary : Role.Secondary;
+      if (cameBackEmpty
+          || membershipChanged
+          || h.epoch() < epoch
+          || h.role() != expected
+          || h.state() == ReplicaState.AwaitingRole
+          || h.state() == ReplicaState.Fenced) {
+        actions.add(new AssignRole(m.name(), m.url(), roleRequest(o, m.name(), epoch, primary)));
+      }
+      if (expected != Role.Secondary || primaryBeat == null) {
+        continue;
+      }
+      RecopyDecision decision = recopy.decide(h, primaryBeat, cameBackEmpty);
+      if (decision.resync()) {
+        actions.add(new Resync(m.name(), m.url(), decision.reason()));
+      } else if (wasCopying(prev, m.name()) && h.state() == ReplicaState.Ready) {
+        // The copy finished; it rejoins only once its checksum matches (looked at every pass
+        // until comparable, so a busy primary cannot leave it unverified for good).
+        copying.add(m.name());
+        if (primaryUrl != null) {
+          actions.add(new Verify(m.name(), m.url(), primaryUrl));
+        }
+      }
+    }
+    return new ShardPlan(
+        Stage.STEADY,
+        epoch,
+        primary,
+        null,
+        ShardPhase.Ready,
+        message,
+        0,
+        actions,
+        events,
+        Set.copyOf(copying));
+  }
+
+  private static boolean wasCopying(ShardStatus prev, String pod) {
+    return prev.replica(pod).map(r -> r.state() == ReplicaState.Copying).orElse(false);
+  }
+
+  private static ShardPlan wait(ShardPhase phase, String message) {
+    return new ShardPlan(
+        Stage.WAIT, 0, null, null, phase, message, 0, List.of(), List.of(), Set.of());
+  }
+
+  /** The role request for {@code pod}: every RoleRequest carries the spec's replica count. */
+  static RoleRequest roleRequest(ShardObservation o, String pod, long epoch, String primary) {
+    List<Peer> peers =
+        o.members().stream()
+            .filter(m -> m.url() != null)
+            .map(m -> new Peer(m.name(), m.url()))
+            .toList();
+    Peer primaryPeer = new Peer(primary, o.member(primary).map(Member::url).orElse(null));
+    Role role = pod.equals(primary) ? Role.Primary : Role.Secondary;
+    return new RoleRequest(epoch, role, primaryPeer, peers, o.writeQuorum(), o.desiredReplicas());
+  }
+
+  private static ShardEvent event(EventReason reason, ShardObservation o, String what) {
+    return new ShardEvent(reason, "shard " + o.shardId() + ": " + what);
+  }
+}

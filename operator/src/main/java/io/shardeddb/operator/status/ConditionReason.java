@@ -1,0 +1,33 @@
+package io.shardeddb.operator.status;
+
+/** The CamelCase reasons the operator's conditions carry (besides an exception's class name). */
+public enum ConditionReason {
+  /** Every shard serves with all replicas, and the router is ready. */
+  AllShardsReady,
+  /** No schema or shards yet. */
+  AwaitingInit,
+  /** Nothing is wrong. */
+  AsExpected,
+  /** Router pods are starting. */
+  RouterStarting,
+  /** Shards serve but no router pod is ready. */
+  RouterNotReady,
+  /** The spec cannot be applied. */
+  InvalidSpec,
+  /** A shard still holding rows was removed from the spec. */
+  ShardRemovalRefused,
+  /** A failover cannot elect: too few replicas fenced. */
+  NoQuorum,
+  /** A primary is unavailable; waiting out primaryUnavailableSeconds. */
+  PrimaryUnavailable,
+  /** A failover is pending. */
+  FailoverPending,
+  /** Some replicas are not ready. */
+  ReplicasNotReady,
+  /** Shards are being brought up. */
+  BringingUp,
+  /** A replica is copying or catching up. */
+  Copying,
+  /** Everything matches the spec. */
+  Reconciled
+}

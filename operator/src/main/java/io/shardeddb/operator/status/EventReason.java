@@ -1,0 +1,40 @@
+package io.shardeddb.operator.status;
+
+/** Every Event reason the operator records, with its Kubernetes Event type. */
+public enum EventReason {
+  /** A shard's replicas were configured and given their first roles. */
+  ShardBroughtUp(false),
+  /** A new primary was elected after fencing a majority (also after a lost status). */
+  FailoverCompleted(false),
+  /** A failover could not elect: too few replicas answered the fence holding their data. */
+  FailoverBlocked(true),
+  /** The primary came back at a new address and was announced at the next epoch. */
+  PrimaryReannounced(false),
+  /** The status was behind the replicas; the primary they elected was adopted. */
+  PrimaryAdopted(false),
+  /** A replica that came back empty (or was asked to) re-copies from the primary. */
+  RecopyStarted(false),
+  /** A copied replica's checksum matches the primary's. */
+  RecopyCompleted(false),
+  /** A copied replica differs from the primary at the same LSN; it copies again. */
+  RecopyMismatch(true),
+  /** A replica refused a role because it has seen a higher epoch. */
+  StaleEpoch(true),
+  /** The spec cannot be applied. */
+  InvalidSpec(true),
+  /** A shard that still holds rows was removed from the spec; the removal is refused. */
+  ShardRemovalRefused(true),
+  /** A stuck pod was deleted so its StatefulSet recreates it. */
+  PodReplaced(true);
+
+  private final boolean warning;
+
+  EventReason(boolean warning) {
+    this.warning = warning;
+  }
+
+  /** Whether Events with this reason are Warnings (else Normal). */
+  public boolean warning() {
+    return warning;
+  }
+}

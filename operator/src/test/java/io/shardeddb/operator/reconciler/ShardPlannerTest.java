@@ -1,0 +1,242 @@
+package io.shardeddb.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.operator.reconciler.ShardObservation.Member;
+import io.shardeddb.operator.recopy.RecopyPolicy;
+import io.shardeddb.operator.shardclient.TimedFence;
+import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.operator.status.EventReason;
+import io.shardeddb.operator.status.ShardPhase;
+import io.shardeddb.protocol.shard.FenceResponse;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The operator's decisions for one shard, driven with plain values: no HTTP, no clock. */
+class ShardPlannerTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+  private final ShardPlanner planner = new ShardPlanner(new RecopyPolicy());
+
+  private static Member member(int i, boolean ready) {
+    return new Member("p-" + i, i, "http://10.0.0." + i + ":8081", ready, 0, Duration.ZERO);
+  }
+
+  private static TimedHeartbeat beat(
+      String name, Role role, long epoch, long lsn, ReplicaState state) {
+    return new TimedHeartbeat(
+        new Heartbeat(name, "sh1", role, epoch, lsn, 1, "p-0", 0, state, null),
+        Duration.ofMillis(2));
+  }
+
+  private static ShardStatus recorded(long epoch, String primary, String since, int pods) {
+    List<ReplicaStatus> replicas =
+        java.util.stream.IntStream.range(0, pods)
+            .mapToObj(
+                i ->
+                    new ReplicaStatus(
+                        "p-" + i,
+                        "http://10.0.0." + i + ":8081",
+                        i == 0 ? Role.Primary : Role.Secondary,
+                        true,
+                        ReplicaState.Ready,
+                        0L,
+                        0L,
+                        null))
+            .toList();
+    return new ShardStatus("sh1", epoch, primary, pods, since, replicas);
+  }
+
+  private static ShardObservation observe(
+      int spec, ShardStatus prev, List<Member> members, Map<String, TimedHeartbeat> beats) {
+    return new ShardObservation(
+        "sh1", null, spec, WriteQuorum.Majority, Duration.ofSeconds(5), prev, members, beats, NOW);
+  }
+
+  private static TimedFence answer(String name, long epoch, long entryEpoch, long lsn) {
+    return new TimedFence(
+        new FenceResponse(name, epoch, entryEpoch, lsn, ReplicaState.Fenced), Duration.ofMillis(1));
+  }
+
+  @Test
+  void aPrimaryAnsweringItsHeartbeatIsUpEvenWhenItsPodIsNotReady() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.Primary, 3, 10, ReplicaState.Ready));
+    beats.put("p-1", beat("p-1", Role.Secondary, 3, 10, ReplicaState.Ready));
+
+    ShardPlan plan =
+        planner.plan(
+            observe(
+                2, recorded(3, "p-0", null, 2), List.of(member(0, false), member(1, true)), beats));
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.STEADY);
+    assertThat(plan.since()).isNull();
+  }
+
+  @Test
+  void aPrimaryWhoseHeartbeatFailsPastTheTimeoutIsReplacedByFencingEveryReplicaFirst() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-1", beat("p-1", Role.Secondary, 3, 10, ReplicaState.Ready));
+    beats.put("p-2", beat("p-2", Role.Secondary, 4, 10, ReplicaState.Fenced));
+    String since = NOW.minusSeconds(6).toString();
+
+    ShardPlan plan =
+        planner.plan(
+            observe(
+                3,
+                recorded(4, "p-0", since, 3),
+                List.of(member(0, true), member(1, true), member(2, true)),
+                beats));
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.ELECT);
+    assertThat(plan.fenceEpoch()).isEqualTo(5);
+    assertThat(plan.actions())
+        .containsExactly(
+            new ShardAction.Fence("p-0", "http://10.0.0.0:8081", 5),
+            new ShardAction.Fence("p-1", "http://10.0.0.1:8081", 5),
+            new ShardAction.Fence("p-2", "http://10.0.0.2:8081", 5));
+  }
+
+  @Test
+  void beforeTheTimeoutAnUnavailablePrimaryIsOnlyWaitedFor() {
+    ShardPlan plan =
+        planner.plan(
+            observe(
+                3,
+                recorded(4, "p-0", NOW.minusSeconds(2).toString(), 3),
+                List.of(member(0, true), member(1, true), member(2, true)),
+                Map.of("p-1", beat("p-1", Role.Secondary, 4, 10, ReplicaState.Ready))));
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.WAIT);
+    assertThat(plan.phase()).isEqualTo(ShardPhase.PrimaryUnavailable);
+    assertThat(plan.actions()).isEmpty();
+  }
+
+  @Test
+  void theNewPrimaryIsChosenFromFenceAnswersNeverFromHeartbeats() {
+    // Heartbeats (read earlier) say p-1 is ahead; after fencing, p-2 turns out to hold more.
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-1", beat("p-1", Role.Secondary, 1, 20, ReplicaState.Ready));
+    beats.put("p-2", beat("p-2", Role.Secondary, 1, 10, ReplicaState.Ready));
+    ShardObservation o =
+        observe(
+            3,
+            recorded(1, "p-0", NOW.minusSeconds(9).toString(), 3),
+            List.of(member(0, true), member(1, true), member(2, true)),
+            beats);
+    ShardPlan fence = planner.plan(o);
+
+    ShardPlan elected =
+        planner.elect(
+            o, fence, Map.of("p-1", answer("p-1", 2, 1, 20), "p-2", answer("p-2", 2, 1, 25)));
+
+    assertThat(elected.primary()).isEqualTo("p-2");
+    assertThat(elected.epoch()).isEqualTo(2);
+    assertThat(elected.actions())
+        .allSatisfy(a -> assertThat(a).isInstanceOf(ShardAction.AssignRole.class));
+    List<ShardAction.AssignRole> roles =
+        elected.actions().stream().map(a -> (ShardAction.AssignRole) a).toList();
+    assertThat(roles.get(0).pod()).isEqualTo("p-2");
+    assertThat(roles.get(0).request().role()).isEqualTo(Role.Primary);
+    assertThat(roles).allSatisfy(r -> assertThat(r.request().epoch()).isEqualTo(2));
+    assertThat(roles).allSatisfy(r -> assertThat(r.request().replicas()).isEqualTo(3));
+    assertThat(elected.events())
+        .anySatisfy(e -> assertThat(e.reason()).isEqualTo(EventReason.FailoverCompleted));
+  }
+
+  @Test
+  void theMajorityIsCountedOverTheSpecNotOverThePodsThatExist() {
+    // Spec says 5; only two pods exist and both answer: that is not a majority.
+    ShardObservation o =
+        observe(
+            5,
+            recorded(1, "p-0", NOW.minusSeconds(9).toString(), 2),
+            List.of(member(1, true), member(2, true)),
+            Map.of(
+                "p-1", beat("p-1", Role.Secondary, 1, 5, ReplicaState.Ready),
+                "p-2", beat("p-2", Role.Secondary, 1, 5, ReplicaState.Ready)));
+
+    ShardPlan plan =
+        planner.elect(
+            o,
+            planner.plan(o),
+            Map.of("p-1", answer("p-1", 2, 1, 5), "p-2", answer("p-2", 2, 1, 5)));
+
+    assertThat(plan.phase()).isEqualTo(ShardPhase.NoQuorum);
+    assertThat(plan.primary()).isEqualTo("p-0");
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.message()).contains("only 2 of 5").contains("needs 3");
+  }
+
+  @Test
+  void aLostStatusWithReplicasHoldingDataElectsByPositionNotPodZero() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    for (int i = 0; i < 3; i++) {
+      beats.put("p-" + i, beat("p-" + i, Role.Secondary, 0, i * 10, ReplicaState.AwaitingRole));
+    }
+    ShardObservation o =
+        observe(
+            3,
+            new ShardStatus("sh1", null, null, null, null, List.of()),
+            List.of(member(0, true), member(1, true), member(2, true)),
+            beats);
+
+    ShardPlan plan = planner.plan(o);
+    ShardPlan elected =
+        planner.elect(
+            o,
+            plan,
+            Map.of(
+                "p-0", answer("p-0", 1, 1, 0),
+                "p-1", answer("p-1", 1, 1, 10),
+                "p-2", answer("p-2", 1, 1, 20)));
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.ELECT);
+    assertThat(elected.primary()).isEqualTo("p-2");
+  }
+
+  @Test
+  void aReplicaThatAcceptedAHigherEpochAsPrimaryIsAdoptedWhenTheStatusIsBehind() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-1", beat("p-1", Role.Primary, 5, 10, ReplicaState.Ready));
+    beats.put("p-2", beat("p-2", Role.Secondary, 5, 10, ReplicaState.Ready));
+    beats.put("p-0", beat("p-0", Role.Primary, 4, 10, ReplicaState.Ready));
+
+    ShardPlan plan =
+        planner.plan(
+            observe(
+                3,
+                recorded(4, "p-0", null, 3),
+                List.of(member(0, true), member(1, true), member(2, true)),
+                beats));
+
+    assertThat(plan.primary()).isEqualTo("p-1");
+    assertThat(plan.epoch()).isEqualTo(5);
+    assertThat(plan.events())
+        .anySatisfy(e -> assertThat(e.reason()).isEqualTo(EventReason.PrimaryAdopted));
+  }
+
+  @Test
+  void aHealthySecondaryAheadOfItsPrimarysHeartbeatIsNotReCopied() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.Primary, 2, 100, ReplicaState.Ready));
+    beats.put("p-1", beat("p-1", Role.Secondary, 2, 130, ReplicaState.Ready));
+
+    ShardPlan plan =
+        planner.plan(
+            observe(
+                2, recorded(2, "p-0", null, 2), List.of(member(0, true), member(1, true)), beats));
+
+    assertThat(plan.actions()).isEmpty();
+  }
+}
