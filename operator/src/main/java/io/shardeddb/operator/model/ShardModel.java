@@ -1,5 +1,7 @@
 package io.shardeddb.operator.model;
 
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -9,11 +11,15 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodAffinityTerm;
+import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -22,6 +28,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.shardeddb.operator.api.v1alpha1.PlacementSpec.Spread;
 import io.shardeddb.operator.api.v1alpha1.ResourcesSpec;
 import io.shardeddb.operator.api.v1alpha1.StorageSpec;
 import java.util.List;
@@ -39,6 +46,9 @@ public final class ShardModel {
   static final String DATA_VOLUME = "data";
   static final String MYSQL_CONTAINER = "mysql";
   static final String SHARD_SERVER_CONTAINER = "shard-server";
+
+  static final String HOSTNAME_KEY = "kubernetes.io/hostname";
+  static final String ZONE_KEY = "topology.kubernetes.io/zone";
 
   private ShardModel() {}
 
@@ -65,6 +75,8 @@ public final class ShardModel {
         .withSecurityContext(Security.pod(MYSQL_UID))
         .withAutomountServiceAccountToken(false)
         .withTerminationGracePeriodSeconds(30L)
+        .withAffinity(affinity(db, shard))
+        .withTopologySpreadConstraints(zoneSpread(db, shard))
         .withContainers(
             mysqlContainer(db, DatabaseModel.orDefault(resources.mysql())),
             shardServerContainer(db, DatabaseModel.orDefault(resources.shardServer())))
@@ -73,6 +85,61 @@ public final class ShardModel {
         .withVolumeClaimTemplates(dataClaim(db.spec().storageOrDefault()))
         .endSpec()
         .build();
+  }
+
+  /**
+   * Keeps the shard's replicas on different nodes ({@code placement.replicaSpread}): a node lost
+   * then costs each shard at most one replica, never its majority. Null when the rule is None.
+   */
+  static Affinity affinity(DatabaseModel db, DesiredShard shard) {
+    Spread spread = db.spec().placementOrDefault().replicaSpreadOrDefault();
+    if (spread == Spread.None) {
+      return null;
+    }
+    PodAffinityTerm term =
+        new PodAffinityTermBuilder()
+            .withNewLabelSelector()
+            .withMatchLabels(Labels.shardSelector(db.name(), shard.id()))
+            .endLabelSelector()
+            .withTopologyKey(HOSTNAME_KEY)
+            .build();
+    AffinityBuilder affinity = new AffinityBuilder();
+    if (spread == Spread.Required) {
+      return affinity
+          .withNewPodAntiAffinity()
+          .withRequiredDuringSchedulingIgnoredDuringExecution(term)
+          .endPodAntiAffinity()
+          .build();
+    }
+    return affinity
+        .withNewPodAntiAffinity()
+        .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+        .withWeight(100)
+        .withPodAffinityTerm(term)
+        .endPreferredDuringSchedulingIgnoredDuringExecution()
+        .endPodAntiAffinity()
+        .build();
+  }
+
+  /**
+   * Spreads the shard's replicas over zones ({@code placement.zoneSpread}): at most one more in any
+   * zone than in another. Preferred lets the scheduler break it (a cluster with one zone, or nodes
+   * without the zone label); Required never does. Empty when the rule is None.
+   */
+  static List<TopologySpreadConstraint> zoneSpread(DatabaseModel db, DesiredShard shard) {
+    Spread spread = db.spec().placementOrDefault().zoneSpreadOrDefault();
+    if (spread == Spread.None) {
+      return List.of();
+    }
+    return List.of(
+        new TopologySpreadConstraintBuilder()
+            .withMaxSkew(1)
+            .withTopologyKey(ZONE_KEY)
+            .withWhenUnsatisfiable(spread == Spread.Required ? "DoNotSchedule" : "ScheduleAnyway")
+            .withNewLabelSelector()
+            .withMatchLabels(Labels.shardSelector(db.name(), shard.id()))
+            .endLabelSelector()
+            .build());
   }
 
   private static Container mysqlContainer(

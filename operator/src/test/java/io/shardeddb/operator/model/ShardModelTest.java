@@ -2,15 +2,23 @@ package io.shardeddb.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.shardeddb.operator.api.v1alpha1.PlacementSpec;
+import io.shardeddb.operator.api.v1alpha1.PlacementSpec.Spread;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.operator.testing.Fixtures;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -202,5 +210,102 @@ class ShardModelTest {
                       Labels.OPERATOR_POD,
                       Labels.shardSelector("students", "sh1"));
             });
+  }
+
+  private DatabaseModel studentsWith(PlacementSpec placement) {
+    ShardedDatabase sdb = Fixtures.load("students.yaml", "ns");
+    ShardedDatabaseSpec s = sdb.getSpec();
+    sdb.setSpec(
+        new ShardedDatabaseSpec(
+            s.schema(),
+            s.shards(),
+            s.replicas(),
+            s.writeQuorum(),
+            s.storage(),
+            s.resources(),
+            s.router(),
+            s.failover(),
+            s.secrets(),
+            placement,
+            s.servers()));
+    return DatabaseModel.of(sdb, images);
+  }
+
+  private static final Map<String, String> SH1_PODS =
+      Map.of(Labels.INSTANCE, "students", Labels.COMPONENT, "shard", Labels.SHARD, "sh1");
+
+  @Test
+  void byDefaultAShardsReplicasMustRunOnDifferentNodesAndPreferDifferentZones() {
+    PodSpec pod = ShardModel.statefulSet(students, sh1).getSpec().getTemplate().getSpec();
+
+    Affinity affinity = pod.getAffinity();
+    assertThat(affinity.getNodeAffinity()).isNull();
+    assertThat(affinity.getPodAffinity()).isNull();
+    assertThat(affinity.getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+        .isEmpty();
+    List<PodAffinityTerm> required =
+        affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+    assertThat(required).hasSize(1);
+    assertThat(required.get(0).getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+    assertThat(required.get(0).getLabelSelector().getMatchLabels()).isEqualTo(SH1_PODS);
+    assertThat(required.get(0).getLabelSelector().getMatchExpressions()).isEmpty();
+    assertThat(required.get(0).getNamespaces()).isEmpty();
+
+    assertThat(pod.getTopologySpreadConstraints()).hasSize(1);
+    TopologySpreadConstraint zone = pod.getTopologySpreadConstraints().get(0);
+    assertThat(zone.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+    assertThat(zone.getMaxSkew()).isEqualTo(1);
+    assertThat(zone.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+    assertThat(zone.getLabelSelector().getMatchLabels()).isEqualTo(SH1_PODS);
+  }
+
+  @Test
+  void preferredNodeSpreadIsAWeightedPreferenceAndRequiredZoneSpreadDoesNotSchedule() {
+    PodSpec pod =
+        ShardModel.statefulSet(
+                studentsWith(new PlacementSpec(Spread.Preferred, Spread.Required)), sh1)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+
+    var anti = pod.getAffinity().getPodAntiAffinity();
+    assertThat(anti.getRequiredDuringSchedulingIgnoredDuringExecution()).isEmpty();
+    assertThat(anti.getPreferredDuringSchedulingIgnoredDuringExecution()).hasSize(1);
+    var preferred = anti.getPreferredDuringSchedulingIgnoredDuringExecution().get(0);
+    assertThat(preferred.getWeight()).isEqualTo(100);
+    assertThat(preferred.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+    assertThat(preferred.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+        .isEqualTo(SH1_PODS);
+    assertThat(pod.getTopologySpreadConstraints().get(0).getWhenUnsatisfiable())
+        .isEqualTo("DoNotSchedule");
+  }
+
+  @Test
+  void placementNoneLeavesTheSchedulerFree() {
+    PodSpec pod =
+        ShardModel.statefulSet(studentsWith(new PlacementSpec(Spread.None, Spread.None)), sh1)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+
+    assertThat(pod.getAffinity()).isNull();
+    assertThat(pod.getTopologySpreadConstraints()).isEmpty();
+  }
+
+  @Test
+  void eachShardKeepsOnlyItsOwnReplicasApart() {
+    PodSpec pod =
+        ShardModel.statefulSet(students, new DesiredShard("sh2", 3))
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(
+            pod.getAffinity()
+                .getPodAntiAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .get(0)
+                .getLabelSelector()
+                .getMatchLabels())
+        .containsEntry(Labels.SHARD, "sh2");
   }
 }

@@ -9,12 +9,25 @@ import java.util.Locale;
 public enum ColumnType {
   /** A signed 64-bit integer. */
   Number("BIGINT"),
-  /** Text up to 1024 characters. */
-  String("VARCHAR(1024)"),
-  /** An exact decimal number. */
+  /**
+   * Text up to 1024 characters. Stored as TEXT, which lives off the row, so a table with many
+   * String columns still fits MySQL's 65,535-byte row limit (1024 utf8mb4 VARCHARs would stop at
+   * 15).
+   */
+  String("TEXT"),
+  /** An exact decimal number: at most 28 digits before the point and 10 after. */
   Decimal("DECIMAL(38,10)"),
   /** {@code true} or {@code false}. */
   Boolean("BOOLEAN");
+
+  /** The most characters a String value may have. */
+  public static final int MAX_STRING_LENGTH = 1024;
+
+  /** Digits after the decimal point that {@code DECIMAL(38,10)} keeps. */
+  public static final int DECIMAL_SCALE = 10;
+
+  /** Digits before the decimal point that {@code DECIMAL(38,10)} keeps. */
+  public static final int DECIMAL_INTEGER_DIGITS = 28;
 
   private final java.lang.String sqlType;
 
@@ -54,11 +67,11 @@ public enum ColumnType {
         if (!(value instanceof CharSequence s)) {
           throw wrongType(column, value);
         }
-        if (s.length() > 1024) {
+        if (s.length() > MAX_STRING_LENGTH) {
           throw new InvalidRequestException(
-              "field '" + column + "' is longer than 1024 characters");
+              "field '" + column + "' is longer than " + MAX_STRING_LENGTH + " characters");
         }
-        yield s.toString();
+        yield requireUnicode(column, s.toString());
       }
       case Decimal -> toDecimal(column, value);
       case Boolean -> {
@@ -99,17 +112,80 @@ public enum ColumnType {
   }
 
   private BigDecimal toDecimal(java.lang.String column, Object value) {
+    BigDecimal d;
     try {
-      if (value instanceof java.lang.Number n) {
-        return new BigDecimal(n.toString());
-      }
-      if (value instanceof CharSequence s) {
-        return new BigDecimal(s.toString().trim());
+      if (value instanceof BigDecimal b) {
+        d = b;
+      } else if (value instanceof java.lang.Number n) {
+        d = new BigDecimal(n.toString());
+      } else if (value instanceof CharSequence s && s.length() <= 100) {
+        d = new BigDecimal(s.toString().trim());
+      } else {
+        throw wrongType(column, value);
       }
     } catch (NumberFormatException e) {
       throw wrongType(column, value);
     }
-    throw wrongType(column, value);
+    return fitDecimal(column, d);
+  }
+
+  /**
+   * The value as {@code DECIMAL(38,10)} stores it, or a 400 naming the column: MySQL would round
+   * extra fraction digits silently and refuse a too-large value with an SQL error, and neither is
+   * the user's intent.
+   */
+  static BigDecimal fitDecimal(java.lang.String column, BigDecimal d) {
+    if (d.signum() == 0) {
+      return BigDecimal.ZERO;
+    }
+    BigDecimal s = d.stripTrailingZeros();
+    // Checked on the exponent first, so 1e-999999999 is refused without expanding it.
+    long integerDigits = (long) s.precision() - s.scale();
+    if (integerDigits > DECIMAL_INTEGER_DIGITS) {
+      throw new InvalidRequestException(
+          "field '"
+              + column
+              + "' is out of range for a Decimal (at most "
+              + DECIMAL_INTEGER_DIGITS
+              + " digits before the decimal point)");
+    }
+    if (s.scale() > DECIMAL_SCALE) {
+      throw new InvalidRequestException(
+          "field '"
+              + column
+              + "' has more than "
+              + DECIMAL_SCALE
+              + " digits after the decimal point (a Decimal keeps "
+              + DECIMAL_SCALE
+              + ")");
+    }
+    if (d.scale() >= 0 && d.scale() <= DECIMAL_SCALE) {
+      return d;
+    }
+    return s.scale() < 0 ? s.setScale(0) : s;
+  }
+
+  /**
+   * Returns {@code s} unless it holds a lone UTF-16 surrogate (JSON allows {@code "\ud800"}), which
+   * no Unicode encoding can store: MySQL would keep a '?' instead.
+   */
+  public static java.lang.String requireUnicode(java.lang.String field, java.lang.String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new InvalidRequestException(
+            "field '"
+                + field
+                + "' is not valid Unicode (a lone UTF-16 surrogate at index "
+                + i
+                + ")");
+      }
+    }
+    return s;
   }
 
   private InvalidRequestException wrongType(java.lang.String column, Object value) {

@@ -22,6 +22,19 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
   /** Letters, digits and underscores, starting with a letter or underscore, at most 64 chars. */
   public static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
+  /**
+   * The most columns a table may have. With String stored as TEXT (a 20-byte pointer when it moves
+   * off the row), 200 columns of any types stay far below InnoDB's 8,126-byte in-page row limit and
+   * MySQL's 65,535-byte row limit, so every schema that validates can be created.
+   */
+  public static final int MAX_COLUMNS = 200;
+
+  /**
+   * The longest table name: the shard-server stores the table under a prefix (apart from its own
+   * tables) and MySQL names have at most 64 characters.
+   */
+  public static final int MAX_TABLE_NAME = 56;
+
   public TableSchema {
     columns = columns == null ? List.of() : List.copyOf(columns);
   }
@@ -33,6 +46,14 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
   public static TableSchema fromContract(String table, String shardKey, SchemaDoc doc) {
     if (doc == null || doc.columns() == null || doc.dtypes() == null) {
       throw new InvalidRequestException("schema must have 'columns' and 'dtypes'");
+    }
+    if (doc.columns().size() > MAX_COLUMNS) {
+      throw new InvalidRequestException(
+          "schema has "
+              + doc.columns().size()
+              + " columns; at most "
+              + MAX_COLUMNS
+              + " are allowed");
     }
     if (doc.columns().size() != doc.dtypes().size()) {
       throw new InvalidRequestException(
@@ -62,11 +83,23 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
   /** Checks names, uniqueness and that the shard key is a Number column; fails naming the issue. */
   public TableSchema validate() {
     requireIdentifier("table", table);
+    if (table.length() > MAX_TABLE_NAME) {
+      throw new InvalidRequestException(
+          "table name '" + table + "' is longer than " + MAX_TABLE_NAME + " characters");
+    }
     if (columns.isEmpty()) {
       throw new InvalidRequestException("schema must have at least one column");
     }
+    if (columns.size() > MAX_COLUMNS) {
+      throw new InvalidRequestException(
+          "schema has " + columns.size() + " columns; at most " + MAX_COLUMNS + " are allowed");
+    }
     Set<String> seen = new HashSet<>();
-    for (Column c : columns) {
+    for (int i = 0; i < columns.size(); i++) {
+      Column c = columns.get(i);
+      if (c == null) {
+        throw new InvalidRequestException("schema column " + i + " must not be null");
+      }
       requireIdentifier("column", c.name());
       if (c.type() == null) {
         throw new InvalidRequestException("column '" + c.name() + "' has no type");

@@ -110,4 +110,26 @@ class TableSchemaTest {
                     "t", null, new SchemaDoc(List.of("a", "b"), List.of("Number"))))
         .hasMessageContaining("2 columns but 1 dtypes");
   }
+
+  @Test
+  void schemasThatCannotBeCreatedAreRefusedUpFront() {
+    List<String> names = new java.util.ArrayList<>(List.of("id"));
+    List<String> types = new java.util.ArrayList<>(List.of("Number"));
+    for (int i = 1; i < TableSchema.MAX_COLUMNS; i++) {
+      names.add("c" + i);
+      types.add("String");
+    }
+    assertThat(TableSchema.fromContract("wide", null, new SchemaDoc(names, types)).columns())
+        .hasSize(TableSchema.MAX_COLUMNS);
+    names.add("one_more");
+    types.add("String");
+    assertThatThrownBy(() -> TableSchema.fromContract("wide", null, new SchemaDoc(names, types)))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessage("schema has 201 columns; at most 200 are allowed");
+    assertThatThrownBy(
+            () ->
+                TableSchema.fromContract(
+                    "t".repeat(57), null, new SchemaDoc(List.of("id"), List.of("Number"))))
+        .hasMessageContaining("is longer than 56 characters");
+  }
 }

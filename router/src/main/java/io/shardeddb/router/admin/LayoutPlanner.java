@@ -13,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns {@code /init}, {@code /add} and {@code /rm} bodies into the next {@link Layout}, with the
@@ -30,8 +28,8 @@ public final class LayoutPlanner {
   public static final String RM_TOO_MANY =
       "<Error> Length of server list is more than removable instances";
 
-  private static final Pattern PICK_ID = Pattern.compile("(.*)\\[\\s*\\d*\\s*]");
-  private static final Pattern NUMBERED = Pattern.compile("(.*?)(\\d+)");
+  /** The longest server name or shard id: both become Kubernetes names (DNS labels). */
+  public static final int MAX_NAME = 63;
 
   private LayoutPlanner() {}
 
@@ -55,6 +53,10 @@ public final class LayoutPlanner {
     if (config.servers() == null || config.servers().isEmpty()) {
       throw new InvalidRequestException("field 'servers' must name at least one server");
     }
+    noNulls("schema.columns", config.schema().columns());
+    noNulls("schema.dtypes", config.schema().dtypes());
+    requireShards("shards", config.shards());
+    requireServers(config.servers());
     TableSchema schema = TableSchema.fromContract(table, null, config.schema());
     new ShardMap<>(config.shards());
     Map<String, List<String>> servers = resolveNames(config.servers(), Set.of());
@@ -84,8 +86,10 @@ public final class LayoutPlanner {
     if (request.n() < 0) {
       throw new InvalidRequestException("field 'n' must not be negative");
     }
+    requireServers(requested);
     List<ShardDoc> shards = new ArrayList<>(current.shards());
     if (request.newShards() != null) {
+      requireShards("new_shards", request.newShards());
       shards.addAll(request.newShards());
     }
     new ShardMap<>(shards);
@@ -119,6 +123,7 @@ public final class LayoutPlanner {
       throw new InvalidRequestException("missing field 'n'");
     }
     List<String> listed = request.servers() == null ? List.of() : request.servers();
+    noNulls("servers", listed);
     if (listed.size() > request.n()) {
       throw new InvalidRequestException(RM_TOO_MANY);
     }
@@ -183,10 +188,101 @@ public final class LayoutPlanner {
   public static String addMessage(List<String> servers) {
     List<String> parts = new ArrayList<>();
     for (String s : servers) {
-      Matcher m = NUMBERED.matcher(s);
-      parts.add(m.matches() ? m.group(1) + ":" + m.group(2) : s);
+      int digits = trailingDigits(s);
+      parts.add(digits == s.length() ? s : s.substring(0, digits) + ":" + s.substring(digits));
     }
     return "Add " + String.join(" and ", parts);
+  }
+
+  /** Where the run of ASCII digits that ends {@code s} starts ({@code s.length()} if none). */
+  static int trailingDigits(String s) {
+    int i = s.length();
+    while (i > 0 && isDigit(s.charAt(i - 1))) {
+      i--;
+    }
+    return i;
+  }
+
+  /**
+   * The prefix of a "pick an id" name ({@code Server[5]}, {@code Server[ ]}), or null when {@code
+   * name} is not one. A single backwards scan: the regex this replaces backtracked quadratically on
+   * names full of brackets and spaces.
+   */
+  static String pickIdPrefix(String name) {
+    if (!name.endsWith("]")) {
+      return null;
+    }
+    int i = name.length() - 1;
+    while (i > 0 && isSpace(name.charAt(i - 1))) {
+      i--;
+    }
+    while (i > 0 && isDigit(name.charAt(i - 1))) {
+      i--;
+    }
+    while (i > 0 && isSpace(name.charAt(i - 1))) {
+      i--;
+    }
+    return i > 0 && name.charAt(i - 1) == '[' ? name.substring(0, i - 1) : null;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\u000b' || c == '\f' || c == '\r';
+  }
+
+  private static void noNulls(String field, List<?> values) {
+    if (values == null) {
+      return;
+    }
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) == null) {
+        throw new InvalidRequestException(field + "[" + i + "] must not be null");
+      }
+    }
+  }
+
+  private static void requireShards(String field, List<ShardDoc> shards) {
+    noNulls(field, shards);
+    for (int i = 0; i < shards.size(); i++) {
+      requireName(field + "[" + i + "].Shard_id", shards.get(i).id());
+    }
+  }
+
+  private static void requireServers(Map<String, List<String>> servers) {
+    servers.forEach(
+        (name, held) -> {
+          requireName("server name", name);
+          noNulls("servers." + name, held);
+          if (held != null) {
+            for (int i = 0; i < held.size(); i++) {
+              requireName("servers." + name + "[" + i + "]", held.get(i));
+            }
+          }
+        });
+  }
+
+  /** Names are bounded and printable: they end up in Kubernetes objects, logs and messages. */
+  private static void requireName(String field, String name) {
+    if (name == null) {
+      throw new InvalidRequestException(field + " must not be null");
+    }
+    if (name.length() > MAX_NAME) {
+      throw new InvalidRequestException(field + " is longer than " + MAX_NAME + " characters");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+        throw new InvalidRequestException(
+            field
+                + " '"
+                + name.replaceAll("\\p{Cntrl}|\\p{Cs}", "?")
+                + "' contains a control"
+                + " character or an invalid one");
+      }
+    }
   }
 
   /**
@@ -203,9 +299,8 @@ public final class LayoutPlanner {
       if (name == null || name.isBlank()) {
         throw new InvalidRequestException("server names must not be blank");
       }
-      Matcher m = PICK_ID.matcher(name);
-      if (m.matches()) {
-        String prefix = m.group(1);
+      String prefix = pickIdPrefix(name);
+      if (prefix != null) {
         int id = 0;
         while (taken.contains(prefix + id)) {
           id++;

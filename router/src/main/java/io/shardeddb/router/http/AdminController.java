@@ -1,5 +1,6 @@
 package io.shardeddb.router.http;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -7,7 +8,9 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Put;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.topology.Topology;
+import io.shardeddb.router.ApiException;
 import io.shardeddb.router.topology.TopologyHolder;
+import io.shardeddb.router.topology.TopologyRules;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -16,17 +19,25 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * The router's own admin API: read the topology it routes by, or push a new one (tests and local
- * runs; a push whose version is not newer than the current one is refused with 409).
+ * runs; a push whose version is not newer than the current one is refused with 409). When the
+ * topology comes from Kubernetes a push is refused with 409: the operator owns it, and a pushed
+ * table would route by something no resource says until the next sync. A push is validated
+ * (versions, URLs, names) before it is installed.
  */
 @Controller("/admin")
 @Tag(name = "admin", description = "The router's topology")
 public class AdminController {
   private final TopologyHolder topology;
   private final JsonBodies bodies;
+  private final boolean fromKubernetes;
 
-  public AdminController(TopologyHolder topology, JsonBodies bodies) {
+  public AdminController(
+      TopologyHolder topology,
+      JsonBodies bodies,
+      @Value("${shardeddb.router.topology.source:standalone}") String source) {
     this.topology = topology;
     this.bodies = bodies;
+    this.fromKubernetes = source.equals("kubernetes");
   }
 
   @Get("/topology")
@@ -39,10 +50,13 @@ public class AdminController {
   @Operation(summary = "Replace the topology; its version must be higher than the current one")
   @RequestBody(content = @Content(schema = @Schema(implementation = Topology.class)))
   public MessageResponse push(@Body @Nullable String body) {
-    Topology t = bodies.typed(body, Topology.class);
-    if (t.schema() != null) {
-      t.schema().validate();
+    if (fromKubernetes) {
+      throw new ApiException(
+          409,
+          "the topology comes from Kubernetes (the ShardedDatabase resource and its status);"
+              + " PUT /admin/topology is refused, change the resource instead");
     }
+    Topology t = TopologyRules.validate(bodies.typed(body, Topology.class));
     long version = topology.accept(t).version();
     return MessageResponse.success("topology version " + version + " installed");
   }

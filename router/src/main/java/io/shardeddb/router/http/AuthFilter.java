@@ -17,8 +17,12 @@ import java.security.MessageDigest;
 
 /**
  * Requires {@code Authorization: Bearer <token>} on every data and admin endpoint unless {@code
- * shardeddb.router.auth.enabled=false} (for legacy clients that cannot send it). Health, metrics
- * and the OpenAPI document stay open. The 401 body says only that the token is missing or wrong.
+ * shardeddb.router.auth.enabled=false} (for legacy clients that cannot send it). Admin endpoints
+ * ({@code /init}, {@code /add}, {@code /rm}, {@code /admin/**} and any other guarded path) take the
+ * admin token, the data endpoints ({@code /read}, {@code /write}, {@code /update}, {@code /del},
+ * {@code /status}) the data token; the admin token defaults to the data token, so one token does
+ * both until an operator splits them. Health, metrics and the OpenAPI document stay open. The 401
+ * body says only that the token is missing or wrong.
  */
 // Created eagerly so that a missing token stops the router at start, not at the first request.
 @Context
@@ -27,26 +31,32 @@ public class AuthFilter implements Ordered {
   static final String DENIED = "missing or invalid bearer token";
 
   private final boolean enabled;
-  private final byte[] expected;
+  private final byte[] data;
+  private final byte[] admin;
 
   public AuthFilter(
       @Value("${shardeddb.router.auth.enabled:true}") boolean enabled,
-      @Value("${shardeddb.router.auth.token:}") String token) {
+      @Value("${shardeddb.router.auth.token:}") String token,
+      @Value("${shardeddb.router.auth.admin-token:}") String adminToken) {
     if (enabled && token.isBlank()) {
       throw new ConfigurationException(
           "shardeddb.router.auth.token (SHARDEDDB_ROUTER_AUTH_TOKEN) must be set while"
               + " shardeddb.router.auth.enabled is true");
     }
     this.enabled = enabled;
-    this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.data = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.admin =
+        ("Bearer " + (adminToken.isBlank() ? token : adminToken)).getBytes(StandardCharsets.UTF_8);
   }
 
   @RequestFilter
   @Nullable
   public HttpResponse<MessageResponse> check(HttpRequest<?> request) {
-    if (!enabled || isOpen(request.getPath())) {
+    String path = request.getPath();
+    if (!enabled || isOpen(path)) {
       return null;
     }
+    byte[] expected = isData(path) ? data : admin;
     String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
     // Constant-time comparison, so response timing does not reveal the token.
     if (header != null
@@ -56,6 +66,20 @@ public class AuthFilter implements Ordered {
     return HttpResponse.<MessageResponse>status(HttpStatus.UNAUTHORIZED)
         .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
         .body(MessageResponse.failure(DENIED));
+  }
+
+  /**
+   * The data endpoints. Everything else that is guarded needs the admin token, so a path spelled in
+   * some unexpected way that still reaches an admin endpoint is never let in on the data token.
+   */
+  static boolean isData(String path) {
+    String p =
+        path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+    return p.equals("/read")
+        || p.equals("/write")
+        || p.equals("/update")
+        || p.equals("/del")
+        || p.equals("/status");
   }
 
   private static boolean isOpen(String path) {

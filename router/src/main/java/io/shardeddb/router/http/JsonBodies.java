@@ -1,20 +1,29 @@
 package io.shardeddb.router.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.shardeddb.protocol.InvalidRequestException;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Parses request bodies itself (controllers take the raw text) so that malformed JSON and wrong
- * types become the contract's 400 body naming the problem, never a framework error page.
+ * types become the contract's 400 body naming the problem, never a framework error page. Free-form
+ * bodies (rows, ranges) are read with fractions as {@link java.math.BigDecimal}, so a Decimal's
+ * digits are never rounded through a double, and a field named twice is refused.
  */
 @Singleton
 public class JsonBodies {
-  private static final Argument<Map<String, Object>> OBJECT =
-      Argument.mapOf(String.class, Object.class);
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private final JsonMapper json;
 
@@ -23,8 +32,52 @@ public class JsonBodies {
   }
 
   /** The body as a JSON object. */
+  @SuppressWarnings("unchecked")
   public Map<String, Object> object(String body) {
-    return parse(body, OBJECT);
+    requireObjectText(body);
+    try (JsonParser p = FACTORY.createParser(body)) {
+      p.nextToken();
+      Object value = value(p);
+      if (p.nextToken() != null) {
+        throw new InvalidRequestException("malformed JSON body: content after the object");
+      }
+      return (Map<String, Object>) value;
+    } catch (IOException e) {
+      throw new InvalidRequestException("malformed JSON body: " + firstLine(e.getMessage()));
+    }
+  }
+
+  /** The current value: objects in field order, arrays, text, integers, exact fractions. */
+  private static Object value(JsonParser p) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == null) {
+      throw new InvalidRequestException("malformed JSON body: unexpected end of input");
+    }
+    return switch (t) {
+      case START_OBJECT -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          p.nextToken();
+          m.put(name, value(p));
+        }
+        yield m;
+      }
+      case START_ARRAY -> {
+        List<Object> l = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          l.add(value(p));
+        }
+        yield l;
+      }
+      case VALUE_STRING -> p.getText();
+      case VALUE_NUMBER_INT -> p.getNumberValue();
+      case VALUE_NUMBER_FLOAT -> p.getDecimalValue();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NULL -> null;
+      default -> throw new InvalidRequestException("malformed JSON body: unexpected " + t);
+    };
   }
 
   /** The body as a {@code type} record. */
@@ -32,14 +85,14 @@ public class JsonBodies {
     return parse(body, Argument.of(type));
   }
 
+  private static void requireObjectText(String body) {
+    if (body == null || body.isBlank() || !body.stripLeading().startsWith("{")) {
+      throw new InvalidRequestException("request body must be a JSON object");
+    }
+  }
+
   private <T> T parse(String body, Argument<T> type) {
-    if (body == null || body.isBlank()) {
-      throw new InvalidRequestException("request body must be a JSON object");
-    }
-    String trimmed = body.stripLeading();
-    if (!trimmed.startsWith("{")) {
-      throw new InvalidRequestException("request body must be a JSON object");
-    }
+    requireObjectText(body);
     try {
       T value = json.readValue(body, type);
       if (value == null) {

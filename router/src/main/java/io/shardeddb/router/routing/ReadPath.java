@@ -53,7 +53,10 @@ public class ReadPath {
             parts -> {
               List<Map<String, Object>> rows = new ArrayList<>();
               parts.forEach(rows::addAll);
-              return new ReadResponse(ids, rows, MessageResponse.SUCCESS);
+              return new ReadResponse(
+                  ids,
+                  DecimalWire.fromShard(table.topology().schema(), rows),
+                  MessageResponse.SUCCESS);
             });
   }
 

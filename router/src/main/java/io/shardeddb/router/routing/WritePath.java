@@ -17,6 +17,7 @@ import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.RoutingTable;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,9 @@ import reactor.core.publisher.Mono;
 /**
  * Serves writes, updates and deletes. Every row is validated and mapped to its shard before
  * anything is sent, so a bad row or a key outside every shard fails the whole request with nothing
- * written. Rows are grouped into one request per shard, sent to the primaries in parallel, and each
- * shard request carries a request id that stays the same across failover retries.
+ * written; so does a key named twice, even when the other rows belong to other shards. Rows are
+ * grouped into one request per shard, sent to the primaries in parallel, and each shard request
+ * carries a request id that stays the same across failover retries.
  */
 @Singleton
 public class WritePath {
@@ -72,7 +74,9 @@ public class WritePath {
   public Mono<WriteResponse> update(RoutingTable table, Object rawKey, Map<String, Object> data) {
     TableSchema schema = table.topology().schema();
     long key = schema.coerceKey(rawKey);
-    Map<String, Object> row = schema.coercePartialRow(textForStringColumns(schema, data));
+    Map<String, Object> row =
+        DecimalWire.toShard(schema.coercePartialRow(textForStringColumns(schema, data)));
+    // The key column is a Number, which DecimalWire leaves as it is.
     Object sentKey = row.get(schema.shardKey());
     if (sentKey != null && ((Long) sentKey) != key) {
       throw new InvalidRequestException(
@@ -128,6 +132,7 @@ public class WritePath {
     }
     TableSchema schema = table.topology().schema();
     Map<String, List<Map<String, Object>>> byShard = new LinkedHashMap<>();
+    Map<Long, Integer> seen = new HashMap<>();
     for (int i = 0; i < rows.size(); i++) {
       Map<String, Object> row;
       try {
@@ -136,6 +141,19 @@ public class WritePath {
         throw new InvalidRequestException("data[" + i + "]: " + e.getMessage());
       }
       long key = (Long) row.get(schema.shardKey());
+      Integer first = seen.putIfAbsent(key, i);
+      if (first != null) {
+        throw new InvalidRequestException(
+            "data["
+                + i
+                + "]: "
+                + schema.shardKey()
+                + " "
+                + key
+                + " is also in data["
+                + first
+                + "]; a key may appear once per request; nothing was written");
+      }
       int index = i;
       ShardTopology shard =
           table
@@ -151,7 +169,7 @@ public class WritePath {
                               + " (data["
                               + index
                               + "]); nothing was written"));
-      byShard.computeIfAbsent(shard.id(), k -> new ArrayList<>()).add(row);
+      byShard.computeIfAbsent(shard.id(), k -> new ArrayList<>()).add(DecimalWire.toShard(row));
     }
     return byShard;
   }

@@ -220,4 +220,18 @@ class KubernetesAdminTest {
     assertThat(r.message()).contains("did not report the ShardedDatabase Ready");
     assertThat(spec().get("servers").toString()).doesNotContain("Server4");
   }
+
+  @Test
+  void aPushedTopologyIsRefusedBecauseKubernetesOwnsIt() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/admin/topology").status() == 200);
+    long before = http.get("/admin/topology").json().get("version").asLong();
+    Http.Reply r =
+        http.send(
+            "PUT",
+            "/admin/topology",
+            "{\"database\":\"students\",\"version\":" + (before + 100) + ",\"shards\":[]}");
+    assertThat(r.status()).isEqualTo(409);
+    assertThat(r.message()).contains("the topology comes from Kubernetes");
+    assertThat(http.get("/admin/topology").json().get("version").asLong()).isLessThan(before + 100);
+  }
 }

@@ -132,4 +132,85 @@ class LayoutPlannerTest {
     assertThatThrownBy(() -> LayoutPlanner.remove(layout, new RemoveRequest(1, List.of("Nope"))))
         .hasMessageContaining("server 'Nope' does not exist");
   }
+
+  @Test
+  void nullsAnywhereInAdminBodiesAreRefusedNamingTheField() {
+    DatabaseConfig c = assignmentInit();
+    List<ShardDoc> withNull = new java.util.ArrayList<>(c.shards());
+    withNull.add(null);
+    assertThatThrownBy(
+            () ->
+                LayoutPlanner.init(
+                    new DatabaseConfig(4, c.schema(), withNull, c.servers()), "students"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessage("shards[4] must not be null");
+    List<String> held = new java.util.ArrayList<>();
+    held.add(null);
+    Map<String, List<String>> servers = new LinkedHashMap<>(c.servers());
+    servers.put("Server9", held);
+    assertThatThrownBy(
+            () -> LayoutPlanner.init(new DatabaseConfig(5, c.schema(), c.shards(), servers), "s"))
+        .hasMessage("servers.Server9[0] must not be null");
+    List<String> columns = new java.util.ArrayList<>(SCHEMA.columns());
+    columns.set(1, null);
+    assertThatThrownBy(
+            () ->
+                LayoutPlanner.init(
+                    new DatabaseConfig(
+                        4, new SchemaDoc(columns, SCHEMA.dtypes()), c.shards(), c.servers()),
+                    "s"))
+        .hasMessage("schema.columns[1] must not be null");
+    Layout layout = LayoutPlanner.init(c, "students");
+    assertThatThrownBy(
+            () ->
+                LayoutPlanner.add(
+                    layout, new AddRequest(1, withNull, Map.of("Server7", List.of("sh1")))))
+        .hasMessage("new_shards[4] must not be null");
+    assertThatThrownBy(() -> LayoutPlanner.add(layout, new AddRequest(1, null, servers)))
+        .hasMessage("servers.Server9[0] must not be null");
+    assertThatThrownBy(() -> LayoutPlanner.remove(layout, new RemoveRequest(1, held)))
+        .hasMessage("servers[0] must not be null");
+  }
+
+  @Test
+  void serverNamesAndShardIdsAreBoundedAndPrintable() {
+    Layout layout = LayoutPlanner.init(assignmentInit(), "students");
+    assertThatThrownBy(
+            () ->
+                LayoutPlanner.add(
+                    layout, new AddRequest(1, null, Map.of("S".repeat(64), List.of("sh1")))))
+        .hasMessage("server name is longer than 63 characters");
+    assertThatThrownBy(
+            () ->
+                LayoutPlanner.add(layout, new AddRequest(1, null, Map.of("a\nb", List.of("sh1")))))
+        .hasMessageContaining("contains a control character");
+    assertThatThrownBy(
+            () ->
+                LayoutPlanner.add(
+                    layout,
+                    new AddRequest(
+                        1,
+                        List.of(new ShardDoc(99999, "x".repeat(64), 10)),
+                        Map.of("Server7", List.of("sh1")))))
+        .hasMessage("new_shards[0].Shard_id is longer than 63 characters");
+  }
+
+  @Test
+  void serverNameParsingIsASingleScanThatAgreesWithThePatternItReplaces() {
+    assertThat(LayoutPlanner.pickIdPrefix("Server[5]")).isEqualTo("Server");
+    assertThat(LayoutPlanner.pickIdPrefix("Server[ 5 ]")).isEqualTo("Server");
+    assertThat(LayoutPlanner.pickIdPrefix("Server[]")).isEqualTo("Server");
+    assertThat(LayoutPlanner.pickIdPrefix("A[[1]")).isEqualTo("A[");
+    assertThat(LayoutPlanner.pickIdPrefix("[7]")).isEqualTo("");
+    assertThat(LayoutPlanner.pickIdPrefix("Server[1 1]")).isNull();
+    assertThat(LayoutPlanner.pickIdPrefix("Server[x]")).isNull();
+    assertThat(LayoutPlanner.pickIdPrefix("Server5")).isNull();
+    assertThat(LayoutPlanner.addMessage(List.of("Server4", "Server58", "alpha", "12")))
+        .isEqualTo("Add Server:4 and Server:58 and alpha and :12");
+    // The inputs that made the old regexes backtrack: each is one linear pass now.
+    String brackets = "[ ".repeat(200_000) + "x";
+    assertThat(LayoutPlanner.pickIdPrefix(brackets + "]")).isNull();
+    String digits = "1".repeat(400_000) + "x";
+    assertThat(LayoutPlanner.trailingDigits(digits)).isEqualTo(digits.length());
+  }
 }

@@ -30,7 +30,7 @@ class ContractErrorsTest {
       {"database":"students","version":1,
        "schema":{"table":"students","shardKey":"Stud_id","columns":[
          {"name":"Stud_id","type":"Number"},{"name":"Stud_name","type":"String"},
-         {"name":"Stud_marks","type":"Number"}]},
+         {"name":"Stud_marks","type":"Number"},{"name":"Stud_gpa","type":"Decimal"}]},
        "writeQuorum":"Majority",
        "shards":[
          {"id":"sh1","low":0,"size":4096,"epoch":1,"primary":"a",
@@ -157,10 +157,7 @@ class ContractErrorsTest {
         "missing field 'Stud_marks'");
     assertFailure(
         http.send(
-            "POST",
-            "/write",
-            "{\"data\":[{\"Stud_id\":5,\"Stud_name\":\"A\",\"Stud_marks\":1},"
-                + "{\"Stud_id\":99999,\"Stud_name\":\"B\",\"Stud_marks\":2}]}"),
+            "POST", "/write", "{\"data\":[" + row(5, "A", "1") + "," + row(99999, "B", "2") + "]}"),
         400,
         "no shard holds Stud_id 99999");
     assertFailure(http.send("POST", "/write", "{\"data\":{}}"), 400, "list of rows");
@@ -230,6 +227,126 @@ class ContractErrorsTest {
     assertFailure(http.send("POST", "/add", "{\"n\":\"two\"}"), 400, "malformed JSON");
   }
 
+  static String row(int id, String name, String gpa) {
+    return "{\"Stud_id\":"
+        + id
+        + ",\"Stud_name\":\""
+        + name
+        + "\",\"Stud_marks\":1,\"Stud_gpa\":"
+        + gpa
+        + "}";
+  }
+
+  // Every case below would reach a shard (and answer 503 here) unless the router refuses it first.
+
+  @Test
+  void aKeyNamedTwiceIsRefusedBeforeAnyShardIsContacted() {
+    pushTopologyOnce();
+    assertFailure(
+        http.send(
+            "POST",
+            "/write",
+            "{\"data\":["
+                + row(5, "A", "1")
+                + ","
+                + row(5, "B", "1")
+                + ","
+                + row(5000, "C", "1")
+                + "]}"),
+        400,
+        "data[1]: Stud_id 5 is also in data[0]");
+    assertFailure(
+        http.send("POST", "/write", "{\"data\":[" + row(7, "A", "1") + "],\"data\":[]}"),
+        400,
+        "Duplicate field 'data'");
+  }
+
+  @Test
+  void aLoneSurrogateIsRefusedNamingTheField() {
+    pushTopologyOnce();
+    assertFailure(
+        http.send("POST", "/write", "{\"data\":[" + row(9, "x\\ud800y", "1") + "]}"),
+        400,
+        "field 'Stud_name' is not valid Unicode");
+    assertFailure(
+        http.send("PUT", "/update", "{\"Stud_id\":9,\"data\":{\"Stud_name\":\"\\udc00\"}}"),
+        400,
+        "field 'Stud_name' is not valid Unicode");
+  }
+
+  @Test
+  void decimalsOutsideDecimal38Comma10AreA400NamingTheColumn() {
+    pushTopologyOnce();
+    assertFailure(
+        http.send("POST", "/write", "{\"data\":[" + row(9, "A", "1" + "0".repeat(28)) + "]}"),
+        400,
+        "field 'Stud_gpa' is out of range for a Decimal");
+    assertFailure(
+        http.send("PUT", "/update", "{\"Stud_id\":9,\"data\":{\"Stud_gpa\":0.12345678901}}"),
+        400,
+        "field 'Stud_gpa' has more than 10 digits after the decimal point");
+    assertFailure(
+        http.send("PUT", "/update", "{\"Stud_id\":9,\"data\":{\"Stud_gpa\":\"1e-999999999\"}}"),
+        400,
+        "field 'Stud_gpa' has more than 10 digits");
+    Reply r = http.send("PUT", "/update", "{\"Stud_id\":9,\"data\":{\"Stud_gpa\":\"1e99\"}}");
+    assertFailure(r, 400, "Stud_gpa");
+    assertThat(r.text()).doesNotContainIgnoringCase("sql").doesNotContain("DECIMAL(");
+  }
+
+  @Test
+  void nullsInsideAdminListsAreA400NamingTheField() {
+    pushTopologyOnce();
+    assertFailure(
+        http.send(
+            "POST", "/add", "{\"n\":1,\"new_shards\":[null],\"servers\":{\"Server7\":[\"sh1\"]}}"),
+        400,
+        "new_shards[0] must not be null");
+    assertFailure(
+        http.send("POST", "/add", "{\"n\":1,\"servers\":{\"Server7\":[\"sh1\",null]}}"),
+        400,
+        "servers.Server7[1] must not be null");
+    assertFailure(
+        http.send("DELETE", "/rm", "{\"n\":1,\"servers\":[null]}"),
+        400,
+        "servers[0] must not be null");
+    assertFailure(
+        http.send(
+            "POST", "/add", "{\"n\":1,\"servers\":{\"" + "S".repeat(200) + "[1]\":[\"sh1\"]}}"),
+        400,
+        "server name is longer than 63 characters");
+  }
+
+  @Test
+  void aPushedTopologyWithBadUrlsOrVersionsIsA400NamingTheProblem() {
+    pushTopologyOnce();
+    assertFailure(
+        http.send("PUT", "/admin/topology", TOPOLOGY.replace("\"version\":1", "\"version\":-5")),
+        400,
+        "field 'version' must be a positive number");
+    String v9 = TOPOLOGY.replace("\"version\":1", "\"version\":9");
+    assertFailure(
+        http.send("PUT", "/admin/topology", v9.replace("http://127.0.0.1:9\"", "file:///etc\"")),
+        400,
+        "shards[0].replicas[0].url must start with http:// or https://");
+    assertFailure(
+        http.send(
+            "PUT",
+            "/admin/topology",
+            v9.replace("http://127.0.0.1:9\"", "http://u:p@127.0.0.1:9/x?y\"")),
+        400,
+        "shards[0].replicas[0].url must be just scheme, host and port");
+    assertFailure(
+        http.send("PUT", "/admin/topology", v9.replace("\"primary\":\"a\"", "\"primary\":\"z\"")),
+        400,
+        "shards[0].primary 'z' is not one of its replicas");
+    assertFailure(
+        http.send("PUT", "/admin/topology", v9.replace("\"id\":\"sh2\"", "\"id\":\"sh1\"")),
+        400,
+        "used twice");
+    assertThat(http.get("/admin/topology").json().get("version").asLong()).isEqualTo(1);
+  }
+
   @Test
   void oversizedBodiesUnknownPathsAndWrongMethodsGetJsonFailures() {
     Reply big = http.send("POST", "/write", "{\"data\":\"" + "x".repeat(10_000) + "\"}");
@@ -249,7 +366,8 @@ class ContractErrorsTest {
         http.send(
             "POST",
             "/write",
-            "{\"data\":[{\"Stud_id\":\"2255\",\"Stud_name\":\"GHI\",\"Stud_marks\":27}]}");
+            "{\"data\":[{\"Stud_id\":\"2255\",\"Stud_name\":\"GHI\",\"Stud_marks\":27,"
+                + "\"Stud_gpa\":3.5}]}");
     assertFailure(r, 503, "shard sh1");
   }
 }

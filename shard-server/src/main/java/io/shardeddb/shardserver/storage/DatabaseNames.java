@@ -3,10 +3,46 @@ package io.shardeddb.shardserver.storage;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.TableSchema;
 import java.util.Locale;
+import java.util.Set;
 
 /** Derives and checks database names and points a server URL at one database. */
 public final class DatabaseNames {
+  /**
+   * Prefix of the user's table in MySQL. The shard-server's own tables never start with it, so no
+   * user table name (not even {@code shard_meta}) can reach them.
+   */
+  public static final String USER_TABLE_PREFIX = "user_";
+
+  /**
+   * Names the shard-server's own tables use or have used unprefixed; a legacy user table with one
+   * of these names is never renamed, since it was the internal table all along.
+   */
+  static final Set<String> INTERNAL_TABLES =
+      Set.of("shard_meta", "replication_log", "flyway_schema_history", "request_ids");
+
   private DatabaseNames() {}
+
+  /** The MySQL name of the user's table {@code table} (a validated identifier). */
+  public static String userTable(String table) {
+    String name = USER_TABLE_PREFIX + table;
+    if (name.length() > 64) {
+      throw new InvalidRequestException(
+          "table name '"
+              + table
+              + "' is longer than "
+              + TableSchema.MAX_TABLE_NAME
+              + " characters");
+    }
+    return name;
+  }
+
+  /**
+   * Whether a table found under the user's bare name (as shard-servers before the prefix stored it)
+   * should be renamed to the prefixed name.
+   */
+  public static boolean isLegacyUserTable(String table) {
+    return !INTERNAL_TABLES.contains(table.toLowerCase(Locale.ROOT));
+  }
 
   /** {@code shardeddb_<server name>} with every character outside [a-z0-9_] replaced by '_'. */
   public static String forServer(String serverName) {

@@ -18,18 +18,21 @@ import java.util.stream.Collectors;
 
 /**
  * SQL for the user's table. Names come from a validated {@link TableSchema} and are always quoted;
- * values only ever travel as bound parameters.
+ * values only ever travel as bound parameters. The table is stored as {@code user_<name>}, apart
+ * from the shard-server's own tables, so no schema can make a write or a delete reach them.
  */
 public final class UserTable {
   private static final int CHUNK = 1000;
   private final TableSchema schema;
   private final String table;
+  private final String physicalName;
   private final String key;
   private final String columnList;
 
   public UserTable(TableSchema schema) {
     this.schema = schema.validate();
-    this.table = quote(schema.table());
+    this.physicalName = DatabaseNames.userTable(schema.table());
+    this.table = quote(physicalName);
     this.key = quote(schema.shardKey());
     this.columnList =
         schema.columns().stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
@@ -39,8 +42,24 @@ public final class UserTable {
     return schema;
   }
 
-  /** Creates the table if it does not exist; the shard key is the primary key. */
+  /** The table's name in MySQL. */
+  public String physicalName() {
+    return physicalName;
+  }
+
+  /**
+   * Creates the table if it does not exist; the shard key is the primary key. A table left under
+   * the bare name by an older shard-server is renamed instead, so an upgrade keeps its rows.
+   */
   public void create(Connection c) throws SQLException {
+    if (!exists(c, physicalName)
+        && DatabaseNames.isLegacyUserTable(schema.table())
+        && exists(c, schema.table())) {
+      try (Statement s = c.createStatement()) {
+        s.execute("RENAME TABLE " + quote(schema.table()) + " TO " + table);
+      }
+      return;
+    }
     StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (");
     for (Column col : schema.columns()) {
       sql.append(quote(col.name())).append(' ').append(col.type().sqlType());
@@ -49,6 +68,18 @@ public final class UserTable {
     sql.append("PRIMARY KEY (").append(key).append(")) ENGINE = InnoDB");
     try (Statement s = c.createStatement()) {
       s.execute(sql.toString());
+    }
+  }
+
+  private static boolean exists(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT 1 FROM information_schema.tables"
+                + " WHERE table_schema = DATABASE() AND table_name = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
     }
   }
 
@@ -166,7 +197,10 @@ public final class UserTable {
     }
   }
 
-  /** The rows with {@code low <= key <= high}, in key order. */
+  /**
+   * The rows with {@code low <= key <= high}, in key order, as they go out in a reply: decimals as
+   * plain text (see {@link #toWire}), so the reader's JSON parser cannot round them.
+   */
   public List<Map<String, Object>> range(Connection c, long low, long high) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -183,7 +217,7 @@ public final class UserTable {
       List<Map<String, Object>> rows = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          rows.add(read(rs));
+          rows.add(toWire(read(rs)));
         }
       }
       return rows;

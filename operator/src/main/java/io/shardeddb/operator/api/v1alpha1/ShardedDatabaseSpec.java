@@ -56,12 +56,42 @@ public record ShardedDatabaseSpec(
             "Names of existing Secrets to use; the operator generates the ones not named.")
         SecretsSpec secrets,
     @JsonPropertyDescription(
+            "How a shard's replicas are kept apart: on different nodes (required by default) and"
+                + " spread over zones (preferred by default).")
+        PlacementSpec placement,
+    @JsonPropertyDescription(
             "The assignment's server names and their shard ids, written by the router on /init"
                 + " and /add; only echoed back in /status.")
         Map<String, List<String>> servers) {
 
   /** The default replicas per shard when the field is absent. */
   public static final int DEFAULT_REPLICAS = 3;
+
+  /** The spec without placement settings (the defaults apply). */
+  public ShardedDatabaseSpec(
+      SchemaSpec schema,
+      List<ShardSpec> shards,
+      Integer replicas,
+      WriteQuorum writeQuorum,
+      StorageSpec storage,
+      ResourcesSpec resources,
+      RouterSpec router,
+      FailoverSpec failover,
+      SecretsSpec secrets,
+      Map<String, List<String>> servers) {
+    this(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        null,
+        servers);
+  }
 
   /** Shards, never null. */
   public List<ShardSpec> shardsOrEmpty() {
@@ -99,6 +129,11 @@ public record ShardedDatabaseSpec(
   /** Failover settings, never null. */
   public FailoverSpec failoverOrDefault() {
     return failover == null ? new FailoverSpec(null, null, null) : failover;
+  }
+
+  /** Placement settings, never null. */
+  public PlacementSpec placementOrDefault() {
+    return placement == null ? new PlacementSpec(null, null) : placement;
   }
 
   /** Secret names, never null. */

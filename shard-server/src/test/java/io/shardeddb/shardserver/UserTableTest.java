@@ -1,0 +1,120 @@
+package io.shardeddb.shardserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardeddb.protocol.lb.SchemaDoc;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.shardserver.storage.DatabaseNames;
+import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
+import io.shardeddb.shardserver.storage.UserTable;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The user's table on a real MariaDB: kept apart from the shard-server's own tables whatever it is
+ * called, wide enough for 64 full String columns, exact for 38-digit decimals, and carried over
+ * from the unprefixed name older shard-servers used.
+ */
+class UserTableTest {
+  Connection c;
+  String database;
+
+  @BeforeEach
+  void connect() throws SQLException {
+    EmbeddedMariaDb db = SharedMariaDb.get();
+    database = "ut_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (Connection root = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        Statement s = root.createStatement()) {
+      s.execute("CREATE DATABASE " + database);
+    }
+    c =
+        DriverManager.getConnection(
+            DatabaseNames.withDatabase(db.jdbcUrl(), database), db.user(), db.password());
+  }
+
+  @AfterEach
+  void drop() throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE " + database);
+    }
+    c.close();
+  }
+
+  static UserTable table(String name, List<String> columns, List<String> types) {
+    return new UserTable(TableSchema.fromContract(name, null, new SchemaDoc(columns, types)));
+  }
+
+  long count(String table) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM `" + table + "`")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void aTableNamedShardMetaNeverTouchesTheInternalShardMeta() throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE shard_meta (id INT PRIMARY KEY)");
+      s.execute("INSERT INTO shard_meta VALUES (1)");
+    }
+    UserTable t = table("shard_meta", List.of("id", "name"), List.of("Number", "String"));
+    t.create(c);
+    assertThat(t.physicalName()).isEqualTo("user_shard_meta");
+    t.insert(c, List.of(new LinkedHashMap<>(Map.of("id", 1L, "name", "a"))));
+    assertThat(t.delete(c, 1)).isEqualTo(1);
+    t.truncate(c);
+    assertThat(count("shard_meta")).isEqualTo(1);
+  }
+
+  @Test
+  void sixtyFourFullStringColumnsAndAnExactDecimalFitOneRow() throws SQLException {
+    List<String> columns = new ArrayList<>(List.of("id", "gpa"));
+    List<String> types = new ArrayList<>(List.of("Number", "Decimal"));
+    for (int i = 0; i < 62; i++) {
+      columns.add("s" + i);
+      types.add("String");
+    }
+    UserTable t = table("wide", columns, types);
+    t.create(c);
+    String exact = "-1234567890123456789012345678.1234567891";
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("id", 7L);
+    row.put("gpa", new BigDecimal(exact));
+    for (int i = 0; i < 62; i++) {
+      row.put("s" + i, "\u00e9".repeat(1024));
+    }
+    t.insert(c, List.of(row));
+    List<Map<String, Object>> read = t.range(c, 0, 10);
+    assertThat(read).hasSize(1);
+    assertThat(read.get(0).get("gpa")).isEqualTo(exact);
+    assertThat(read.get(0).get("s61")).isEqualTo("\u00e9".repeat(1024));
+  }
+
+  @Test
+  void aTableLeftUnprefixedByAnOlderShardServerIsRenamedWithItsRows() throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE students (Stud_id BIGINT NOT NULL, Stud_name VARCHAR(1024) NULL,"
+              + " PRIMARY KEY (Stud_id))");
+      s.execute("INSERT INTO students VALUES (5, 'kept')");
+    }
+    UserTable t = table("students", List.of("Stud_id", "Stud_name"), List.of("Number", "String"));
+    t.create(c);
+    assertThat(t.range(c, 0, 10)).containsExactly(Map.of("Stud_id", 5L, "Stud_name", "kept"));
+    t.create(c);
+    assertThat(count("user_students")).isEqualTo(1);
+  }
+}
