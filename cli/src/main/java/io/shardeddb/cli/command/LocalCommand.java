@@ -6,5 +6,13 @@ import picocli.CommandLine.Command;
 @Command(
     name = "local",
     description = "Run ShardedDB on this machine, without a cluster or a container engine.",
-    subcommands = {LocalUpCommand.class, LocalKillCommand.class, LocalDeletePodCommand.class})
+    subcommands = {
+      LocalUpCommand.class,
+      LocalKillCommand.class,
+      LocalDeletePodCommand.class,
+      LocalPauseCommand.class,
+      LocalResumeCommand.class,
+      LocalPartitionCommand.class,
+      LocalHealCommand.class
+    })
 public final class LocalCommand {}

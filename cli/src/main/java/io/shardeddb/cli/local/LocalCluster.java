@@ -52,13 +52,19 @@ public final class LocalCluster implements AutoCloseable {
   private final Options options;
   private final LocalKubernetes kube;
   private final EmbeddedMariaDb mariadb;
+  private final AddressBlock block;
   private final LocalPodRunner runner;
   private ShardedDbOperator operator;
 
-  private LocalCluster(Options options, LocalKubernetes kube, EmbeddedMariaDb mariadb) {
+  private LocalCluster(
+      Options options, LocalKubernetes kube, EmbeddedMariaDb mariadb, AddressBlock block) {
     this.options = options;
     this.kube = kube;
     this.mariadb = mariadb;
+    this.block = block;
+    LoopbackFirewall firewall = new LoopbackFirewall(block.slot());
+    // Rules of clusters that crashed (and of an earlier run on this slot) go before we start.
+    firewall.removeStaleRules();
     Path javaHome = Path.of(System.getProperty("java.home"));
     this.runner =
         new LocalPodRunner(
@@ -67,7 +73,9 @@ public final class LocalCluster implements AutoCloseable {
             new PodLauncher(options.projectHome(), javaHome, options.jvmOptions()),
             new PodEnvironment(kube.client()),
             new Hooks(),
-            options.dataDir().resolve("logs"));
+            options.dataDir().resolve("logs"),
+            block,
+            firewall);
   }
 
   /** Starts the API, the database, the pod runner and the operator. */
@@ -78,7 +86,9 @@ public final class LocalCluster implements AutoCloseable {
     }
     LocalKubernetes kube = null;
     EmbeddedMariaDb db = null;
+    AddressBlock block = null;
     try {
+      block = AddressBlock.reserve();
       Files.createDirectories(options.dataDir());
       kube =
           LocalKubernetes.start(
@@ -88,10 +98,14 @@ public final class LocalCluster implements AutoCloseable {
       }
       kube.registerNode(LocalPodRunner.NODE_NAME);
       db = EmbeddedMariaDb.start(options.dataDir().resolve("mariadb"), 0);
-      LocalCluster cluster = new LocalCluster(options, kube, db);
+      LocalCluster cluster = new LocalCluster(options, kube, db, block);
       cluster.runner.start();
       cluster.startOperator();
-      LOG.info("local cluster up: API {}, MariaDB {}", kube.url(), db.jdbcUrl());
+      LOG.info(
+          "local cluster up: API {}, MariaDB {}, pods on {}0/24",
+          kube.url(),
+          db.jdbcUrl(),
+          block.prefix());
       return cluster;
     } catch (IOException | RuntimeException e) {
       if (db != null) {
@@ -99,6 +113,9 @@ public final class LocalCluster implements AutoCloseable {
       }
       if (kube != null) {
         kube.close();
+      }
+      if (block != null) {
+        block.close();
       }
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
@@ -206,6 +223,11 @@ public final class LocalCluster implements AutoCloseable {
     return runner;
   }
 
+  /** The loopback /24 this cluster's pods live in. */
+  public AddressBlock addressBlock() {
+    return block;
+  }
+
   /** The embedded MariaDB every shard-server pod stores into (benchmarks compare against it). */
   public EmbeddedMariaDb database() {
     return mariadb;
@@ -227,6 +249,7 @@ public final class LocalCluster implements AutoCloseable {
     runner.close();
     mariadb.close();
     kube.close();
+    block.close();
   }
 
   /** Points shard-servers at the shared MariaDB and routers at the in-process API. */

@@ -22,7 +22,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -71,15 +73,12 @@ public final class LocalPodRunner implements AutoCloseable {
   private final PodLauncher launcher;
   private final PodEnvironment environment;
   private final PodHooks hooks;
-  private final LoopbackAddresses addresses = new LoopbackAddresses();
+  private final LoopbackAddresses addresses;
+  private final LoopbackFirewall firewall;
   private final Path logDir;
   private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
   private final Map<String, Pod> lastSeen = new HashMap<>();
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(PROBE_TIMEOUT)
-          .version(HttpClient.Version.HTTP_1_1)
-          .build();
+  private final HttpClient http;
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -94,13 +93,29 @@ public final class LocalPodRunner implements AutoCloseable {
       PodLauncher launcher,
       PodEnvironment environment,
       PodHooks hooks,
-      Path logDir) {
+      Path logDir,
+      AddressBlock block,
+      LoopbackFirewall firewall) {
     this.client = client;
     this.namespace = namespace;
     this.launcher = launcher;
     this.environment = environment;
     this.hooks = hooks;
     this.logDir = logDir;
+    this.addresses = new LoopbackAddresses(block.prefix());
+    this.firewall = firewall;
+    try {
+      // Probes come from the "node" address, as a kubelet's do: partitioning a pod from the
+      // operator (127.0.0.1) must not also blind its kubelet.
+      this.http =
+          HttpClient.newBuilder()
+              .connectTimeout(PROBE_TIMEOUT)
+              .version(HttpClient.Version.HTTP_1_1)
+              .localAddress(InetAddress.getByName(block.nodeAddress()))
+              .build();
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Starts the control loop (every 500 ms). */
@@ -169,19 +184,66 @@ public final class LocalPodRunner implements AutoCloseable {
         client.pods().inNamespace(namespace).resource(p).delete();
       }
     }
+    Map<Pod, PodRuntime> running = new LinkedHashMap<>();
     for (Pod p : pods) {
       if (wanted.contains(p.getMetadata().getName())
           && p.getMetadata().getDeletionTimestamp() == null) {
-        PodRuntime rt = ensureRunning(p);
-        updatePodStatus(p, rt);
+        running.put(p, ensureRunning(p));
       }
     }
+    applyFaults(running);
+    running.forEach(this::updatePodStatus);
     for (StatefulSet s : sets) {
       updateStatefulSetStatus(s);
     }
     for (Deployment d : deployments) {
       updateDeploymentStatus(d);
     }
+  }
+
+  /**
+   * Injected faults, before probing: pauses (SIGSTOP/SIGCONT of the pod's own processes) and
+   * partitions (the firewall drops exactly what the pods' annotations ask for).
+   */
+  private void applyFaults(Map<Pod, PodRuntime> running) {
+    Instant now = Instant.now();
+    Map<String, String> partitions = new LinkedHashMap<>();
+    Map<String, String> addressByPod = new LinkedHashMap<>();
+    running.forEach(
+        (pod, rt) -> {
+          String name = pod.getMetadata().getName();
+          String pause = annotation(pod, Faults.PAUSE_ANNOTATION);
+          rt.pause(name, Faults.paused(pause, now));
+          if (Faults.pauseExpired(pause, now)) {
+            removeAnnotation(name, Faults.PAUSE_ANNOTATION, pause);
+          }
+          addressByPod.put(name, rt.ip());
+          String partition = annotation(pod, Faults.PARTITION_ANNOTATION);
+          if (partition != null) {
+            partitions.put(name, partition);
+          }
+        });
+    try {
+      firewall.apply(Faults.drops(partitions, addressByPod));
+    } catch (IllegalStateException e) {
+      LOG.warn("cannot apply network faults: {}", e.getMessage());
+    }
+  }
+
+  /** Removes an annotation if it still has the value acted on (a newer one is kept). */
+  private void removeAnnotation(String pod, String key, String value) {
+    client
+        .pods()
+        .inNamespace(namespace)
+        .withName(pod)
+        .edit(
+            p -> {
+              Map<String, String> a = p.getMetadata().getAnnotations();
+              if (a != null && value.equals(a.get(key))) {
+                a.remove(key);
+              }
+              return p;
+            });
   }
 
   /**
@@ -353,15 +415,21 @@ public final class LocalPodRunner implements AutoCloseable {
             .withConditions(readyCond, containersReady)
             .withContainerStatuses(cs)
             .build();
-    Pod updated =
-        new PodBuilder(pod)
-            .editMetadata()
-            .addToAnnotations(PID_ANNOTATION, pid == null ? "" : pid)
-            .endMetadata()
-            .withStatus(status)
-            .build();
-    updated.getMetadata().setResourceVersion(null);
-    client.pods().inNamespace(namespace).resource(updated).update();
+    // edit = a patch against the current object: annotations the local commands set meanwhile
+    // (pause, partition, wipe) survive this status write.
+    client
+        .pods()
+        .inNamespace(namespace)
+        .withName(pod.getMetadata().getName())
+        .edit(
+            p -> {
+              if (p.getMetadata().getAnnotations() == null) {
+                p.getMetadata().setAnnotations(new LinkedHashMap<>());
+              }
+              p.getMetadata().getAnnotations().put(PID_ANNOTATION, pid == null ? "" : pid);
+              p.setStatus(status);
+              return p;
+            });
     if (wasReady != ready) {
       LOG.info("pod {} is {}", pod.getMetadata().getName(), ready ? "ready" : "not ready");
     }
@@ -453,6 +521,7 @@ public final class LocalPodRunner implements AutoCloseable {
     }
     runtimes.values().forEach(PodRuntime::stop);
     runtimes.clear();
+    firewall.close();
   }
 
   /** One pod on this machine: its address, its processes and their restarts. */
@@ -467,6 +536,7 @@ public final class LocalPodRunner implements AutoCloseable {
     private Instant nextStart = Instant.EPOCH;
     private Duration backoff = Duration.ofSeconds(1);
     private boolean stopped;
+    private Long pausedPid;
 
     PodRuntime(String uid, String ip, Instant startedAt) {
       this.uid = uid;
@@ -532,6 +602,8 @@ public final class LocalPodRunner implements AutoCloseable {
         Map<String, String> env = environment.resolve(pod, c, ip);
         env.put("MICRONAUT_SERVER_HOST", ip);
         env.put("SHARDEDDB_LOCAL_POD", pod.getMetadata().getName());
+        // Outgoing connections from the pod's own address, so partitions can tell pods apart.
+        env.put("SHARDEDDB_LOCAL_ADDRESS", ip);
         env.putAll(hooks.envOverrides(pod, comp.get().imageMarker(), ip));
         List<String> cmd = launcher.command(comp.get(), env);
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -588,6 +660,38 @@ public final class LocalPodRunner implements AutoCloseable {
         ready = false;
       }
       return ready;
+    }
+
+    /** SIGSTOP / SIGCONT the pod's process (and its children) when the wish changes. */
+    void pause(String pod, boolean wanted) {
+      Process p = process;
+      if (p == null || !p.isAlive()) {
+        pausedPid = null;
+        return;
+      }
+      boolean isPaused = pausedPid != null && pausedPid == p.pid();
+      if (wanted == isPaused) {
+        return;
+      }
+      String signal = wanted ? "-STOP" : "-CONT";
+      List<String> cmd = new ArrayList<>(List.of("kill", signal, String.valueOf(p.pid())));
+      p.descendants().forEach(d -> cmd.add(String.valueOf(d.pid())));
+      try {
+        Process k = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        k.getInputStream().readAllBytes();
+        if (k.waitFor() != 0) {
+          LOG.warn("pod {}: {} failed", pod, String.join(" ", cmd));
+          return;
+        }
+      } catch (IOException e) {
+        LOG.warn("pod {}: cannot run kill {}: {}", pod, signal, e.getMessage());
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      pausedPid = wanted ? p.pid() : null;
+      LOG.info("pod {}: {} (pid {})", pod, wanted ? "paused" : "resumed", p.pid());
     }
 
     void stop() {

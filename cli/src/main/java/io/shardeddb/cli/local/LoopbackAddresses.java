@@ -4,26 +4,37 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Hands each local pod its own loopback address (127.0.0.2, 127.0.0.3, ...), sticky per pod name,
- * so every pod can listen on the ports its spec declares, as in a cluster.
+ * Hands each local pod its own loopback address in the cluster's block ({@code 127.X.Y.2}, {@code
+ * .3}, ...), sticky per pod name, so every pod can listen on the ports its spec declares, as in a
+ * cluster, and traffic between pods is told apart by address.
  */
 final class LoopbackAddresses {
+  private final String prefix;
   private final Map<String, String> byPod = new HashMap<>();
   private int next = 2;
+
+  /** {@code prefix} is the block's first three octets with a trailing dot, e.g. "127.16.5.". */
+  LoopbackAddresses(String prefix) {
+    this.prefix = prefix;
+  }
 
   /** The address of {@code pod}, allocating the next free one on first use. */
   synchronized String addressOf(String pod) {
     return byPod.computeIfAbsent(pod, p -> allocate());
   }
 
+  /** The pod holding {@code address}, if one was given it. */
+  synchronized java.util.Optional<String> podAt(String address) {
+    return byPod.entrySet().stream()
+        .filter(e -> e.getValue().equals(address))
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
   private String allocate() {
-    while (next % 256 == 0 || next % 256 == 255) {
-      next++;
+    if (next > 254) {
+      throw new IllegalStateException("out of loopback addresses in " + prefix + "0/24");
     }
-    int n = next++;
-    if (n >= 256 * 256) {
-      throw new IllegalStateException("out of loopback addresses");
-    }
-    return "127.0." + (n / 256) + "." + (n % 256);
+    return prefix + next++;
   }
 }

@@ -1,6 +1,7 @@
 package io.shardeddb.cli.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -8,21 +9,24 @@ import org.junit.jupiter.api.Test;
 
 class LoopbackAddressesTest {
   @Test
-  void eachPodGetsItsOwnStableLoopbackAddress() {
-    LoopbackAddresses a = new LoopbackAddresses();
-    assertThat(a.addressOf("students-sh1-0")).isEqualTo("127.0.0.2");
-    assertThat(a.addressOf("students-sh1-1")).isEqualTo("127.0.0.3");
-    assertThat(a.addressOf("students-sh1-0")).isEqualTo("127.0.0.2");
+  void eachPodGetsItsOwnStableLoopbackAddressInTheBlock() {
+    LoopbackAddresses a = new LoopbackAddresses("127.16.7.");
+    assertThat(a.addressOf("students-sh1-0")).isEqualTo("127.16.7.2");
+    assertThat(a.addressOf("students-sh1-1")).isEqualTo("127.16.7.3");
+    assertThat(a.addressOf("students-sh1-0")).isEqualTo("127.16.7.2");
+    assertThat(a.podAt("127.16.7.3")).contains("students-sh1-1");
   }
 
   @Test
-  void addressesSkipNetworkAndBroadcastOctets() {
-    LoopbackAddresses a = new LoopbackAddresses();
+  void addressesStayInsideTheBlockAndSkipNetworkNodeAndBroadcast() {
+    LoopbackAddresses a = new LoopbackAddresses("127.16.7.");
     Set<String> seen = new HashSet<>();
-    for (int i = 0; i < 600; i++) {
+    for (int i = 0; i < 253; i++) {
       String ip = a.addressOf("p" + i);
-      assertThat(ip).startsWith("127.").doesNotEndWith(".0").doesNotEndWith(".255");
+      assertThat(ip).startsWith("127.16.7.").isNotIn("127.16.7.0", "127.16.7.1", "127.16.7.255");
       assertThat(seen.add(ip)).isTrue();
     }
+    assertThatThrownBy(() -> a.addressOf("one-too-many"))
+        .hasMessageContaining("out of loopback addresses");
   }
 }

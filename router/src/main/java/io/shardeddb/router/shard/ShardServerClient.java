@@ -1,11 +1,14 @@
 package io.shardeddb.router.shard;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.HttpClientRegistry;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.http.client.netty.NettyClientCustomizer;
+import io.netty.bootstrap.Bootstrap;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
@@ -16,6 +19,7 @@ import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
 import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import reactor.core.publisher.Mono;
@@ -23,7 +27,10 @@ import reactor.core.publisher.Mono;
 /**
  * The router's non-blocking client for the shard-server API. One pooled keep-alive Micronaut client
  * serves every replica (requests carry absolute URLs); every failure becomes a {@link
- * ShardServerException} carrying the replica's status and message.
+ * ShardServerException} carrying the replica's status and message. With {@code
+ * shardeddb.router.local-address} set (env {@code SHARDEDDB_LOCAL_ADDRESS}; local mode sets it to
+ * the pod's loopback address), connections leave from that address, so a network fault can tell
+ * this router's traffic apart from other pods'.
  */
 @Singleton
 public class ShardServerClient {
@@ -31,8 +38,24 @@ public class ShardServerClient {
 
   private final HttpClient http;
 
-  public ShardServerClient(HttpClientRegistry<HttpClient> registry) {
+  public ShardServerClient(
+      HttpClientRegistry<HttpClient> registry,
+      NettyClientCustomizer.Registry customizers,
+      @Value("${shardeddb.router.local-address:}") String localAddress) {
+    if (!localAddress.isBlank()) {
+      // Applied to every connection's bootstrap before it connects (ephemeral port).
+      customizers.register(new BindTo(new InetSocketAddress(localAddress, 0)));
+    }
     this.http = registry.getDefaultClient();
+  }
+
+  /** Binds outgoing connections to one local address. */
+  private record BindTo(InetSocketAddress address) implements NettyClientCustomizer {
+    @Override
+    public NettyClientCustomizer specializeForBootstrap(Bootstrap bootstrap) {
+      bootstrap.localAddress(address);
+      return this;
+    }
   }
 
   /** {@code POST /read} of {@code [low, high]}; {@code minLsn} asks for at least that LSN. */

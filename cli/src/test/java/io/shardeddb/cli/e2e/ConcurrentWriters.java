@@ -1,0 +1,119 @@
+package io.shardeddb.cli.e2e;
+
+import io.shardeddb.protocol.client.RouterClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writers running concurrently through several routers, each writing its own unique keys once
+ * (never retried, so a key is in the table at most once unless a write is applied twice), bounded
+ * in count and time. Records which keys were acknowledged and when.
+ */
+final class ConcurrentWriters {
+  private final List<RouterClient> routers;
+  private final int writers;
+  private final long firstKey;
+  private final int perWriter;
+  private final Instant deadline;
+  private final Set<Long> acked = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<Long> ackNanos = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger attempts = new AtomicInteger();
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final List<Thread> threads = new ArrayList<>();
+
+  /** Writer {@code w} writes keys {@code firstKey + w + writers * i}, through router w mod n. */
+  ConcurrentWriters(
+      List<RouterClient> routers, int writers, long firstKey, int perWriter, Duration maxTime) {
+    this.routers = routers;
+    this.writers = writers;
+    this.firstKey = firstKey;
+    this.perWriter = perWriter;
+    this.deadline = Instant.now().plus(maxTime);
+  }
+
+  void start() {
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      Thread t = new Thread(() -> run(writer), "e2e-writer-" + w);
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+  }
+
+  private void run(int writer) {
+    RouterClient router = routers.get(writer % routers.size());
+    for (int i = 0; i < perWriter && !stop.get() && Instant.now().isBefore(deadline); i++) {
+      long key = firstKey + writer + (long) writers * i;
+      attempts.incrementAndGet();
+      try {
+        router.write(List.of(row(key)));
+        acked.add(key);
+        ackNanos.add(System.nanoTime());
+      } catch (RuntimeException e) {
+        // not acknowledged: it may or may not have been applied; never retried
+      }
+    }
+  }
+
+  void stop() throws InterruptedException {
+    stop.set(true);
+    for (Thread t : threads) {
+      t.join(Duration.ofMinutes(1).toMillis());
+    }
+  }
+
+  Set<Long> acked() {
+    return Set.copyOf(acked);
+  }
+
+  int ackCount() {
+    return acked.size();
+  }
+
+  int attempts() {
+    return attempts.get();
+  }
+
+  long lastKey() {
+    return firstKey + (long) writers * perWriter;
+  }
+
+  /**
+   * The longest time without any acknowledged write between {@code fromNanos} and the last ack (a
+   * gap starting at {@code fromNanos} counts: the fault's moment is the outage's start).
+   */
+  Duration longestOutageSince(long fromNanos) {
+    List<Long> times =
+        new ArrayList<>(ackNanos.stream().filter(t -> t >= fromNanos).sorted().toList());
+    long longest = 0;
+    long previous = fromNanos;
+    for (long t : times) {
+      longest = Math.max(longest, t - previous);
+      previous = t;
+    }
+    return Duration.ofNanos(longest);
+  }
+
+  /** Acknowledgements after {@code nanos}. */
+  long acksSince(long nanos) {
+    return ackNanos.stream().filter(t -> t >= nanos).count();
+  }
+
+  static Map<String, Object> row(long key) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("Stud_id", key);
+    r.put("Stud_name", "s" + key);
+    r.put("Stud_marks", key % 100);
+    return r;
+  }
+}

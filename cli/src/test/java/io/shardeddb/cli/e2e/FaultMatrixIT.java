@@ -1,0 +1,453 @@
+package io.shardeddb.cli.e2e;
+
+import static io.shardeddb.operator.model.ShardedDatabaseResources.routerName;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.shardeddb.cli.KubectlSdb;
+import io.shardeddb.cli.local.LocalCluster;
+import io.shardeddb.protocol.client.RouterClient;
+import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.Heartbeat;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The fault matrix on real processes: one local cluster (1 shard x 3 replicas, two routers,
+ * primaryUnavailableSeconds 2), four concurrent writers through both routers, and the faults
+ * injected with the {@code kubectl-sdb local} commands a user would type. Each scenario checks that
+ * every acknowledged key is readable through both routers, none is stored twice, the longest write
+ * outage stays under the stated bound, all replicas converge to one {@code /checksum}, and epochs
+ * only grow. The measured numbers go to {@code target/fault-matrix.md}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultMatrixIT {
+  private static final String DB = "faults";
+  private static final String SHARD = "sh1";
+  private static final int PRIMARY_UNAVAILABLE_SECONDS = 2; // as in faults.yaml
+
+  /** Hung or partitioned primary, paused secondary: primaryUnavailableSeconds + 5 s. */
+  private static final Duration HUNG_BOUND = Duration.ofSeconds(PRIMARY_UNAVAILABLE_SECONDS + 5);
+
+  /** Primary killed and a secondary wiped at once: two of three replicas gone together. */
+  private static final Duration DOUBLE_FAULT_BOUND = Duration.ofSeconds(90);
+
+  private static final Duration LONG = Duration.ofMinutes(4);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int WRITERS = 4;
+  private static final int PER_WRITER = 2500;
+
+  private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
+  private final List<String> matrix = Collections.synchronizedList(new ArrayList<>());
+  private LocalCluster cluster;
+  private DatabaseStatus db;
+  private List<RouterClient> routers;
+  private HttpClient direct;
+
+  @BeforeAll
+  void startCluster(@TempDir Path dataDir) throws IOException {
+    cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
+    // The test's own calls to replicas come from the "node" address, which no partition cuts.
+    direct =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .localAddress(InetAddress.getByName(cluster.addressBlock().nodeAddress()))
+            .build();
+    cluster.apply(home.resolve("cli/src/test/resources/faults.yaml"));
+    db = new DatabaseStatus(cluster.client(), cluster.namespace(), DB);
+    await().atMost(LONG).until(db::isReady);
+    String token =
+        await()
+            .atMost(LONG)
+            .until(() -> cluster.routerInfo(DB).orElse(null), Objects::nonNull)
+            .token();
+    List<String> urls =
+        await()
+            .atMost(LONG)
+            .until(
+                () ->
+                    cluster
+                        .client()
+                        .pods()
+                        .inNamespace(cluster.namespace())
+                        .list()
+                        .getItems()
+                        .stream()
+                        .filter(p -> p.getMetadata().getName().startsWith(routerName(DB) + "-"))
+                        .filter(FaultMatrixIT::isReady)
+                        .map(p -> "http://" + p.getStatus().getPodIP() + ":8080")
+                        .sorted()
+                        .toList(),
+                l -> l.size() == 2);
+    routers =
+        urls.stream()
+            .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(10)))
+            .toList();
+    matrix.add(
+        "| fault | writes acknowledged | lost | duplicated | longest write outage | bound |"
+            + " time to converge | epoch | result |");
+    matrix.add("|---|---|---|---|---|---|---|---|---|");
+  }
+
+  @AfterAll
+  void stopCluster() throws IOException {
+    writeMatrix();
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aPrimaryPausedFor20sThenResumed() throws Exception {
+    Run run = begin(1, Set.of());
+    String primary = db.primary(SHARD);
+    long faultAt = System.nanoTime();
+    sdb("local", "pause", primary, "--for", "20");
+    waitFor(Duration.ofSeconds(20));
+    await().atMost(Duration.ofMinutes(1)).until(() -> !isPausedAnnotated(primary));
+    finish(run, "primary paused 20 s, then resumed", faultAt, System.nanoTime(), HUNG_BOUND);
+  }
+
+  @Test
+  @Order(2)
+  void aPrimaryPartitionedFromTheOperatorOnly() throws Exception {
+    Run run = begin(2, Set.of());
+    String primary = db.primary(SHARD);
+    long faultAt = System.nanoTime();
+    sdb("local", "partition", primary, "--from-operator");
+    waitFor(Duration.ofSeconds(20));
+    sdb("local", "heal", primary);
+    finish(
+        run, "primary partitioned from the operator 20 s", faultAt, System.nanoTime(), HUNG_BOUND);
+  }
+
+  @Test
+  @Order(3)
+  void aSecondaryPausedFor20s() throws Exception {
+    Run run = begin(3, Set.of());
+    String secondary = aSecondary();
+    long faultAt = System.nanoTime();
+    sdb("local", "pause", secondary, "--for", "20");
+    waitFor(Duration.ofSeconds(20));
+    await().atMost(Duration.ofMinutes(1)).until(() -> !isPausedAnnotated(secondary));
+    finish(run, "secondary paused 20 s, then resumed", faultAt, System.nanoTime(), HUNG_BOUND);
+  }
+
+  @Test
+  @Order(4)
+  void aReplicaWipedWhileThePrimaryFails() throws Exception {
+    String secondary = aSecondary();
+    Run run = begin(4, Set.of(secondary)); // a wiped volume loses its persisted epoch too
+    String primary = db.primary(SHARD);
+    long faultAt = System.nanoTime();
+    sdb("local", "delete-pod", secondary, "--wipe");
+    sdb("local", "kill", primary);
+    finish(
+        run,
+        "secondary wiped while the primary is killed",
+        faultAt,
+        System.nanoTime(),
+        DOUBLE_FAULT_BOUND);
+  }
+
+  @Test
+  @Order(5)
+  void theOperatorRestartedMidFailover() throws Exception {
+    Run run = begin(5, Set.of());
+    String primary = db.primary(SHARD);
+    long faultAt = System.nanoTime();
+    sdb("local", "pause", primary);
+    // The operator sees the primary unready, and its failover deadline is reached: stop it then.
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(
+            () ->
+                db.replica(SHARD, primary)
+                    .map(r -> !Boolean.TRUE.equals(r.get("ready")))
+                    .orElse(true));
+    waitFor(Duration.ofSeconds(PRIMARY_UNAVAILABLE_SECONDS));
+    cluster.stopOperator();
+    waitFor(Duration.ofSeconds(3));
+    cluster.startOperator();
+    // A restarted operator starts its own primaryUnavailableSeconds clock: the hung-primary bound
+    // then counts from the moment it is back.
+    Duration bound = Duration.ofNanos(System.nanoTime() - faultAt).plus(HUNG_BOUND);
+    waitFor(Duration.ofSeconds(Math.max(0, 20 - elapsedSeconds(faultAt))));
+    sdb("local", "resume", primary);
+    finish(
+        run, "primary paused; operator restarted mid-failover", faultAt, System.nanoTime(), bound);
+  }
+
+  /** One scenario's workload and epoch watch. */
+  private record Run(int index, ConcurrentWriters writers, EpochWatch epochs, long epochBefore) {}
+
+  private Run begin(int index, Set<String> epochExempt) {
+    await().atMost(LONG).ignoreExceptions().until(this::converged);
+    ConcurrentWriters writers =
+        new ConcurrentWriters(routers, WRITERS, index * 10_000L, PER_WRITER, Duration.ofMinutes(6));
+    EpochWatch epochs = new EpochWatch(epochExempt);
+    epochs.start();
+    long before = db.epoch(SHARD);
+    writers.start();
+    await().atMost(Duration.ofMinutes(2)).until(() -> writers.ackCount() >= 40);
+    return new Run(index, writers, epochs, before);
+  }
+
+  private void finish(Run run, String fault, long faultAt, long healAt, Duration bound)
+      throws Exception {
+    boolean resumed = true;
+    try {
+      await().atMost(Duration.ofMinutes(3)).until(() -> run.writers().acksSince(healAt) >= 50);
+    } catch (ConditionTimeoutException e) {
+      resumed = false;
+    }
+    run.writers().stop();
+    Duration outage = run.writers().longestOutageSince(faultAt);
+    boolean converged = true;
+    try {
+      await().atMost(LONG).ignoreExceptions().until(this::converged);
+    } catch (ConditionTimeoutException e) {
+      converged = false;
+    }
+    double convergeSeconds = (System.nanoTime() - healAt) / 1e9;
+    run.epochs().stop();
+
+    Set<Long> acked = run.writers().acked();
+    long low = run.index() * 10_000L;
+    long high = run.writers().lastKey() - 1;
+    Set<Long> lost = new HashSet<>();
+    Set<Long> duplicated = new HashSet<>();
+    for (RouterClient r : routers) {
+      List<Long> keys =
+          await()
+              .atMost(Duration.ofMinutes(2))
+              .ignoreExceptions()
+              .until(
+                  () ->
+                      r.read(low, high).data().stream()
+                          .map(row -> ((Number) row.get("Stud_id")).longValue())
+                          .toList(),
+                  Objects::nonNull);
+      Set<Long> seen = new HashSet<>();
+      keys.stream().filter(k -> !seen.add(k)).forEach(duplicated::add);
+      acked.stream().filter(k -> !seen.contains(k)).forEach(lost::add);
+    }
+    long epochAfter = db.epoch(SHARD);
+    boolean pass =
+        resumed
+            && converged
+            && lost.isEmpty()
+            && duplicated.isEmpty()
+            && outage.compareTo(bound) <= 0
+            && run.epochs().violations().isEmpty();
+    matrix.add(
+        String.format(
+            "| %s | %d of %d | %d | %d | %.1f s | %.1f s | %s | %d → %d | %s |",
+            fault,
+            acked.size(),
+            run.writers().attempts(),
+            lost.size(),
+            duplicated.size(),
+            outage.toMillis() / 1000.0,
+            bound.toMillis() / 1000.0,
+            converged ? String.format("%.1f s", convergeSeconds) : "not within 4 min",
+            run.epochBefore(),
+            epochAfter,
+            pass ? "pass" : "FAIL"));
+    writeMatrix();
+
+    assertThat(lost).as("acknowledged keys not readable through both routers").isEmpty();
+    assertThat(duplicated).as("keys stored more than once").isEmpty();
+    assertThat(resumed).as("writes resumed after the fault was healed").isTrue();
+    assertThat(outage).as("longest write outage").isLessThanOrEqualTo(bound);
+    assertThat(converged).as("every replica converged to one /checksum").isTrue();
+    assertThat(run.epochs().violations()).as("epochs only grow").isEmpty();
+    assertThat(epochAfter).isGreaterThanOrEqualTo(run.epochBefore());
+  }
+
+  /** All replicas of the shard ready in the status and equal by {@code /checksum}. */
+  private boolean converged() throws Exception {
+    List<Map<String, Object>> replicas = db.replicas(SHARD);
+    if (replicas.size() != 3
+        || !replicas.stream().allMatch(r -> Boolean.TRUE.equals(r.get("ready")))) {
+      return false;
+    }
+    Set<String> digests = new HashSet<>();
+    for (Map<String, Object> r : replicas) {
+      ChecksumResponse c = get((String) r.get("url") + "/checksum", ChecksumResponse.class);
+      digests.add(c.rows() + "/" + c.digest());
+    }
+    return digests.size() == 1;
+  }
+
+  private <T> T get(String url, Class<T> type) throws Exception {
+    HttpResponse<String> r =
+        direct.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(url + " answered " + r.statusCode());
+    }
+    return JSON.readValue(r.body(), type);
+  }
+
+  /** Samples the status epoch and every replica's own epoch; records any decrease. */
+  private final class EpochWatch {
+    private final Set<String> exempt;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Long> last = new HashMap<>();
+    private Thread thread;
+
+    EpochWatch(Set<String> exempt) {
+      this.exempt = exempt;
+    }
+
+    void start() {
+      thread =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  sample();
+                  await().pollDelay(Duration.ofMillis(250)).until(() -> true);
+                }
+              },
+              "e2e-epoch-watch");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void sample() {
+      try {
+        see("status", db.epoch(SHARD));
+        for (Map<String, Object> r : db.replicas(SHARD)) {
+          String pod = (String) r.get("pod");
+          if (exempt.contains(pod) || r.get("url") == null) {
+            continue;
+          }
+          try {
+            see(pod, get((String) r.get("url") + "/heartbeat", Heartbeat.class).epoch());
+          } catch (Exception e) {
+            // paused, partitioned or restarting: no sample
+          }
+        }
+      } catch (RuntimeException e) {
+        // the API hiccuped: next sample
+      }
+    }
+
+    private void see(String who, long epoch) {
+      Long before = last.put(who, epoch);
+      if (before != null && epoch < before) {
+        violations.add(who + ": " + before + " -> " + epoch);
+      }
+    }
+
+    void stop() throws InterruptedException {
+      stop.set(true);
+      thread.join(Duration.ofSeconds(30).toMillis());
+    }
+
+    List<String> violations() {
+      return List.copyOf(violations);
+    }
+  }
+
+  private String aSecondary() {
+    String primary = db.primary(SHARD);
+    return db.replicas(SHARD).stream()
+        .map(r -> (String) r.get("pod"))
+        .filter(p -> !p.equals(primary))
+        .sorted()
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private boolean isPausedAnnotated(String pod) {
+    Pod p = cluster.client().pods().inNamespace(cluster.namespace()).withName(pod).get();
+    return p != null
+        && p.getMetadata().getAnnotations() != null
+        && p.getMetadata()
+            .getAnnotations()
+            .containsKey(io.shardeddb.cli.local.Faults.PAUSE_ANNOTATION);
+  }
+
+  /** Runs {@code kubectl-sdb ARGS --kubeconfig <local>} in-process, as a user would. */
+  private String sdb(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--kubeconfig");
+    all.add(cluster.kubeconfig().toString());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        new CommandLine(new KubectlSdb())
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(all.toArray(String[]::new));
+    assertThat(code).as("kubectl-sdb %s: %s", all, err).isZero();
+    return out.toString();
+  }
+
+  private static void waitFor(Duration d) {
+    if (!d.isZero()) {
+      await().pollDelay(d).atMost(d.plusSeconds(5)).until(() -> true);
+    }
+  }
+
+  private static long elapsedSeconds(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1_000_000_000L;
+  }
+
+  private static boolean isReady(Pod p) {
+    return p.getStatus() != null
+        && p.getStatus().getConditions() != null
+        && p.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private void writeMatrix() throws IOException {
+    Path out = Path.of("target", "fault-matrix.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(
+        out,
+        "# Fault matrix (FaultMatrixIT, local mode, primaryUnavailableSeconds "
+            + PRIMARY_UNAVAILABLE_SECONDS
+            + ")\n\n"
+            + matrix.stream().collect(Collectors.joining("\n"))
+            + "\n");
+  }
+}
