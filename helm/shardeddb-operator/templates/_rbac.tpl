@@ -50,5 +50,6 @@ when watchNamespaces is a list.
 {{- define "shardeddb-operator.rules.leaderElection" -}}
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]
-  verbs: ["get", "create", "update"]
+  # fabric8's Lease lock renews with PATCH.
+  verbs: ["get", "create", "patch"]
 {{- end }}

@@ -1,10 +1,12 @@
 package io.shardeddb.operator.dependent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
@@ -56,5 +58,17 @@ abstract class PerShardDependent<R extends HasMetadata>
             r -> Labels.COMPONENT_SHARD.equals(r.getMetadata().getLabels().get(Labels.COMPONENT)))
         .forEach(r -> found.put(ResourceID.fromResource(r), r));
     return found;
+  }
+
+  /** Writes only when the live object lacks something desired; server defaults do not count. */
+  @Override
+  public Matcher.Result<R> match(
+      R actual, R desired, ShardedDatabase primary, Context<ShardedDatabase> context) {
+    var serialization = context.getClient().getKubernetesSerialization();
+    return Matcher.Result.computed(
+        DesiredStateMatcher.matches(
+            serialization.convertValue(desired, JsonNode.class),
+            serialization.convertValue(actual, JsonNode.class)),
+        desired);
   }
 }

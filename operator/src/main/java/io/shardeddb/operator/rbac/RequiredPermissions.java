@@ -43,13 +43,15 @@ public final class RequiredPermissions {
           new PermissionRule(List.of(""), List.of("nodes"), READ),
           // Events for bring-up, failover, re-copy and refused spec changes.
           new PermissionRule(List.of(""), List.of("events"), List.of("create", "patch")),
-          // Leader election. (The SDK also checks its Lease rights at start with a
-          // SelfSubjectRulesReview, which Kubernetes grants every authenticated user through
-          // system:basic-user, so the chart need not.)
+          // Leader election: fabric8's Lease lock reads and creates the Lease and renews it with
+          // PATCH (LeaderElectionPermissionsTest records what it sends); without patch every
+          // renewal is refused and the operator loses leadership within a lease period. (The SDK
+          // also checks its Lease rights at start with a SelfSubjectRulesReview, which Kubernetes
+          // grants every authenticated user through system:basic-user, so the chart need not.)
           new PermissionRule(
               List.of("coordination.k8s.io"),
               List.of("leases"),
-              List.of("get", "create", "update")));
+              List.of("get", "create", "patch")));
 
   private RequiredPermissions() {}
 }
