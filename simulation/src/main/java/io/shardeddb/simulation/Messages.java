@@ -1,5 +1,6 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.protocol.shard.ReplicaState;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +18,11 @@ final class Messages {
   // operator -> replica
   record Fence(long epoch) {}
 
-  record FenceAck(String name, long epoch, long lastEntryEpoch, long lastLsn, boolean copying) {}
+  record FenceAck(String name, long epoch, long lastEntryEpoch, long lastLsn, ReplicaState state) {}
+
+  record Configure() {}
+
+  record Resync() {}
 
   record Role(long epoch, boolean primary, String primaryName, int replicas) {}
 
@@ -31,7 +36,7 @@ final class Messages {
       String primaryName,
       long lastEntryEpoch,
       long lastLsn,
-      boolean copying) {}
+      ReplicaState state) {}
 
   // primary -> secondary
   /**
@@ -49,6 +54,12 @@ final class Messages {
       long matchLsn,
       long lastLsn,
       long sentAt) {}
+
+  /** A secondary verifying its log against the primary's ({@code GET /log}). */
+  record LogRequest(long epoch, long fromLsn, long prevEpoch) {}
+
+  /** 200 with entries, 409 (diverged) or 410 (no longer held: re-copy). */
+  record LogReply(long epoch, int status, List<Entry> entries, long lastLsn) {}
 
   record SnapshotRequest(long epoch) {}
 

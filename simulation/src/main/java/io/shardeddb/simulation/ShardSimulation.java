@@ -51,10 +51,10 @@ public final class ShardSimulation {
   private final List<String> faultLog = new ArrayList<>();
 
   public ShardSimulation(long seed, int replicaCount) {
-    this(seed, replicaCount, new ReplicaRules(), new PlannerFailoverRule());
+    this(seed, replicaCount, new ReplicaRules());
   }
 
-  ShardSimulation(long seed, int replicaCount, ReplicaRules rules, FailoverRule failover) {
+  ShardSimulation(long seed, int replicaCount, ReplicaRules rules) {
     this.seed = seed;
     this.replicaCount = replicaCount;
     this.scheduler = new Scheduler(seed);
@@ -63,12 +63,14 @@ public final class ShardSimulation {
     for (int i = 0; i < replicaCount; i++) {
       names.add("r" + i);
     }
+    Map<String, SimReplica> byName = new java.util.HashMap<>();
     for (String n : names) {
       SimReplica r = new SimReplica(n, names, scheduler, network, rules);
       replicas.add(r);
+      byName.put(n, r);
       network.attach(n, r::receive);
     }
-    operator = new SimOperator(names, scheduler, network, failover);
+    operator = new SimOperator(names, scheduler, network, byName);
     network.attach(SimOperator.NAME, operator::receive);
     // Two routers that refresh their view of the status at different rates.
     for (int i = 0; i < 4; i++) {
@@ -77,7 +79,7 @@ public final class ShardSimulation {
               "c" + i,
               scheduler,
               network,
-              operator.status(),
+              operator::primary,
               i % 2 == 0 ? 150 : 900,
               history,
               (i + 1) * 1_000_000L));
@@ -108,11 +110,11 @@ public final class ShardSimulation {
       SimReplica.Disk d = rep.disk();
       Map<Long, Integer> rows = new TreeMap<>(d.rows);
       finals.add(new Checker.FinalState(rep.name(), d.lastLsn(), rows));
-      if (!d.copying) {
+      if (!rep.holdsNoData()) {
         holding.add(new Checker.FinalState(rep.name(), d.lastLsn(), rows));
       }
     }
-    long copying = replicas.stream().filter(x -> x.disk().copying).count();
+    long copying = replicas.stream().filter(SimReplica::holdsNoData).count();
     boolean leaderless = replicas.stream().noneMatch(SimReplica::actingPrimary);
     boolean stuck = leaderless && copying > (replicaCount - 1) / 2;
     List<String> violations = new ArrayList<>();
@@ -144,7 +146,7 @@ public final class ShardSimulation {
   private void injectFault(Random r) {
     long now = scheduler.now();
     SimReplica victim = pick(r);
-    String primary = operator.status().primary;
+    String primary = operator.primary();
     if (primary != null && r.nextInt(3) == 0) {
       victim = replicas.stream().filter(x -> x.name().equals(primary)).findFirst().orElse(victim);
     }
@@ -192,7 +194,7 @@ public final class ShardSimulation {
       case 5 -> {
         // The promise covers the loss of a minority: never more replicas without their data
         // (wiped and not yet re-copied) than a minority.
-        long empty = replicas.stream().filter(x -> x != v && x.disk().copying).count();
+        long empty = replicas.stream().filter(x -> x != v && x.holdsNoData()).count();
         if (network.liveness(v.name()) == Network.Liveness.UP
             && empty + 1 <= (replicaCount - 1) / 2) {
           log(now, "wipe " + v.name() + " and restart it after " + length);

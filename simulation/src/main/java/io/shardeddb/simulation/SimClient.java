@@ -6,6 +6,7 @@ import io.shardeddb.simulation.Messages.Write;
 import io.shardeddb.simulation.Messages.WriteReply;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A client behind one router: writes new keys one at a time to the primary as its router last saw
@@ -17,7 +18,7 @@ final class SimClient {
   private final String name;
   private final Scheduler scheduler;
   private final Network network;
-  private final SimOperator.Status status;
+  private final Supplier<String> recordedPrimary;
   private final long viewRefresh;
   private final History history;
   private final long firstKey;
@@ -34,14 +35,14 @@ final class SimClient {
       String name,
       Scheduler scheduler,
       Network network,
-      SimOperator.Status status,
+      Supplier<String> recordedPrimary,
       long viewRefresh,
       History history,
       long firstKey) {
     this.name = name;
     this.scheduler = scheduler;
     this.network = network;
-    this.status = status;
+    this.recordedPrimary = recordedPrimary;
     this.viewRefresh = viewRefresh;
     this.history = history;
     this.firstKey = firstKey;
@@ -69,7 +70,7 @@ final class SimClient {
   private String primary() {
     long now = scheduler.now();
     if (now - viewAt >= viewRefresh) {
-      primaryView = status.primary;
+      primaryView = recordedPrimary.get();
       viewAt = now;
     }
     return primaryView;

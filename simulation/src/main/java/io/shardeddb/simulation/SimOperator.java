@@ -1,55 +1,71 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.operator.reconciler.ShardAction;
+import io.shardeddb.operator.reconciler.ShardObservation;
+import io.shardeddb.operator.reconciler.ShardPlan;
+import io.shardeddb.operator.reconciler.ShardPlanner;
+import io.shardeddb.operator.recopy.CopyCheck;
+import io.shardeddb.operator.recopy.RecopyPolicy;
+import io.shardeddb.operator.shardclient.TimedFence;
+import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.protocol.lb.SchemaDoc;
+import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.FenceResponse;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.simulation.Messages.Fence;
 import io.shardeddb.simulation.Messages.FenceAck;
 import io.shardeddb.simulation.Messages.Ping;
 import io.shardeddb.simulation.Messages.Pong;
-import io.shardeddb.simulation.Messages.Role;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The simulated operator: polls every replica, brings the shard up, and when the primary has not
- * answered as primary for {@link ShardSimulation#UNAVAILABLE} ms runs the failover of DESIGN §5
- * rule 2 — fence a new epoch on every replica, wait for a fenced majority of the spec's replicas
- * that are not copying, let the {@link FailoverRule} choose among exactly those answers, record the
- * choice in its durable status, then assign roles. A crash loses everything but the status.
+ * The simulated operator: runs the operator's real, pure {@link ShardPlanner} one pass at a time
+ * the way the reconciler does — heartbeats with a deadline, then {@code plan}; for an election the
+ * fences with a deadline, then {@code elect} on exactly their answers; then the plan's calls, and
+ * the plan's epoch and primary recorded as the status (the only thing that survives an operator
+ * restart). Only the transport is simulated.
  */
 final class SimOperator {
   static final String NAME = "operator";
-
-  /** What the operator persists (the resource's status): survives operator restarts. */
-  static final class Status {
-    long epoch;
-    String primary;
-  }
-
-  private record Seen(long at, Pong pong) {}
+  private static final long DEADLINE = 150;
+  private static final long PASS = 250;
+  private static final Instant EPOCH_START = Instant.parse("2026-01-01T00:00:00Z");
 
   private final List<String> replicas;
   private final Scheduler scheduler;
   private final Network network;
-  private final FailoverRule rule;
-  private final Status status = new Status();
-  private final Map<String, Seen> seen = new HashMap<>();
-  private final Map<String, FenceAck> fenced = new HashMap<>();
-  private long fencingEpoch = -1;
-  private long fencingSince;
-  private long primaryHealthyAt;
+  private final Map<String, SimReplica> byName;
+  private final ShardPlanner planner = new ShardPlanner(new RecopyPolicy());
+  private ShardStatus status = new ShardStatus("sh1", null, null, null, null, List.of());
+  private final Map<String, TimedHeartbeat> beats = new HashMap<>();
+  private final Map<String, TimedFence> fences = new HashMap<>();
+  private long passStartedAt;
+  private long fenceEpoch = -1;
   private int incarnation;
   private long failovers;
 
-  SimOperator(List<String> replicas, Scheduler scheduler, Network network, FailoverRule rule) {
+  SimOperator(
+      List<String> replicas, Scheduler scheduler, Network network, Map<String, SimReplica> byName) {
     this.replicas = replicas;
     this.scheduler = scheduler;
     this.network = network;
-    this.rule = rule;
+    this.byName = byName;
   }
 
-  Status status() {
-    return status;
+  /** The recorded primary (what routers read from the status). */
+  String primary() {
+    return status.primary();
   }
 
   long failovers() {
@@ -58,13 +74,8 @@ final class SimOperator {
 
   void start() {
     incarnation++;
-    seen.clear();
-    fenced.clear();
-    fencingEpoch = -1;
-    primaryHealthyAt = scheduler.now();
     network.liveness(NAME, Network.Liveness.UP);
-    int inc = incarnation;
-    loop(inc);
+    pass(incarnation);
   }
 
   void crash() {
@@ -72,128 +83,206 @@ final class SimOperator {
     network.liveness(NAME, Network.Liveness.DOWN);
   }
 
-  private void loop(int inc) {
+  private void later(long delay, int inc, Runnable r) {
     scheduler.after(
-        100,
+        delay,
         () -> {
-          if (inc != incarnation) {
-            return;
+          if (inc == incarnation) {
+            r.run();
           }
-          tick();
-          loop(inc);
         });
   }
 
+  private void pass(int inc) {
+    beats.clear();
+    passStartedAt = scheduler.now();
+    replicas.forEach(r -> network.send(NAME, r, new Ping()));
+    later(DEADLINE, inc, () -> decide(inc));
+  }
+
   void receive(String from, Object m) {
+    long latency = scheduler.now() - passStartedAt;
     switch (m) {
-      case Pong p -> seen.put(p.name(), new Seen(scheduler.now(), p));
-      case FenceAck f -> onFenceAck(f);
+      case Pong p ->
+          beats.put(p.name(), new TimedHeartbeat(heartbeat(p), Duration.ofMillis(latency)));
+      case FenceAck f -> {
+        if (f.epoch() == fenceEpoch) {
+          fences.put(
+              f.name(),
+              new TimedFence(
+                  new FenceResponse(
+                      f.name(), f.epoch(), f.lastEntryEpoch(), f.lastLsn(), f.state()),
+                  Duration.ofMillis(latency)));
+        }
+      }
       default -> {}
     }
   }
 
-  private void tick() {
-    long now = scheduler.now();
-    replicas.forEach(r -> network.send(NAME, r, new Ping()));
-    if (status.epoch == 0) {
-      if (replicas.stream().allMatch(r -> fresh(r, now))) {
-        status.epoch = 1;
-        status.primary = replicas.get(0);
-        assignRoles();
-      }
+  private ShardObservation observe() {
+    List<ShardObservation.Member> members = new ArrayList<>();
+    for (int i = 0; i < replicas.size(); i++) {
+      String r = replicas.get(i);
+      members.add(
+          new ShardObservation.Member(
+              r, i, url(r), beats.containsKey(r), 0, Duration.ofSeconds(60)));
+    }
+    return new ShardObservation(
+        "sh1",
+        new ShardConfigRequest(
+            new SchemaDoc(List.of("k"), List.of("Number")), List.of("sh1"), "t", "k", 0L, 1L << 40),
+        replicas.size(),
+        WriteQuorum.Majority,
+        Duration.ofMillis(ShardSimulation.UNAVAILABLE),
+        status,
+        members,
+        Map.copyOf(beats),
+        EPOCH_START.plusMillis(scheduler.now()));
+  }
+
+  private void decide(int inc) {
+    ShardObservation o = observe();
+    ShardPlan plan = planner.plan(o);
+    if (plan.stage() == ShardPlan.Stage.ELECT) {
+      fenceEpoch = plan.fenceEpoch();
+      fences.clear();
+      passStartedAt = scheduler.now();
+      act(plan);
+      later(
+          DEADLINE,
+          inc,
+          () -> {
+            ShardPlan elected = planner.elect(o, plan, Map.copyOf(fences));
+            fenceEpoch = -1;
+            if (elected.stage() == ShardPlan.Stage.STEADY) {
+              failovers++;
+              trace(
+                  "elected "
+                      + elected.primary()
+                      + " at epoch "
+                      + elected.epoch()
+                      + " from "
+                      + fences.values());
+            }
+            finish(o, elected, inc);
+          });
       return;
     }
-    Seen p = seen.get(status.primary);
-    boolean healthy =
-        p != null
-            && fresh(status.primary, now)
-            && p.pong().primary()
-            && p.pong().epoch() == status.epoch;
-    if (healthy) {
-      primaryHealthyAt = now;
-      fencingEpoch = -1;
-    } else if (now - primaryHealthyAt >= ShardSimulation.UNAVAILABLE) {
-      if (fencingEpoch < 0 || now - fencingSince > ShardSimulation.UNAVAILABLE) {
-        startFailover(now);
+    finish(o, plan, inc);
+  }
+
+  private void finish(ShardObservation o, ShardPlan plan, int inc) {
+    act(plan);
+    List<ReplicaStatus> reps = new ArrayList<>();
+    int ready = 0;
+    for (ShardObservation.Member m : o.members()) {
+      Heartbeat h = o.beat(m.name());
+      boolean r = h != null && h.state() == ReplicaState.Ready && h.epoch() == plan.epoch();
+      ready += r ? 1 : 0;
+      boolean copying = plan.copying().contains(m.name());
+      reps.add(
+          new ReplicaStatus(
+              m.name(),
+              m.url(),
+              h == null ? Role.None : h.role(),
+              r && !copying,
+              copying ? ReplicaState.Copying : h == null ? null : h.state(),
+              h == null ? null : h.appliedLsn(),
+              0L,
+              null));
+    }
+    status =
+        new ShardStatus(
+            "sh1",
+            plan.epoch() == 0 ? null : plan.epoch(),
+            plan.primary(),
+            ready,
+            plan.since(),
+            reps);
+    later(PASS, inc, () -> pass(inc));
+  }
+
+  private void act(ShardPlan plan) {
+    for (ShardAction a : plan.actions()) {
+      switch (a) {
+        case ShardAction.Fence f -> network.send(NAME, f.pod(), new Fence(f.epoch()));
+        case ShardAction.AssignRole r ->
+            network.send(
+                NAME,
+                r.pod(),
+                new Messages.Role(
+                    r.request().epoch(),
+                    r.request().role() == Role.Primary,
+                    r.request().primary().name(),
+                    r.request().replicas()));
+        case ShardAction.Configure c -> network.send(NAME, c.pod(), new Messages.Configure());
+        case ShardAction.Resync r -> network.send(NAME, r.pod(), new Messages.Resync());
+        case ShardAction.Verify v -> verify(v);
       }
+    }
+  }
+
+  /** {@code /checksum} of both sides, read directly (a synchronous call in the real actuator). */
+  private void verify(ShardAction.Verify v) {
+    SimReplica replica = byName.get(v.pod());
+    SimReplica primary = byName.get(nameOf(v.primaryUrl()));
+    if (replica == null
+        || primary == null
+        || network.liveness(v.pod()) != Network.Liveness.UP
+        || network.liveness(primary.name()) != Network.Liveness.UP
+        || network.partitioned(NAME, v.pod())
+        || network.partitioned(NAME, primary.name())) {
       return;
     }
-    repairRoles(now);
+    ShardPlan judged =
+        planner.judgeCopies(
+            observe(),
+            new ShardPlan(
+                ShardPlan.Stage.STEADY,
+                0,
+                null,
+                null,
+                null,
+                null,
+                0,
+                List.of(),
+                List.of(),
+                java.util.Set.of(v.pod())),
+            Map.of(v.pod(), new CopyCheck(checksum(replica), checksum(primary))));
+    act(judged);
   }
 
-  private boolean fresh(String replica, long now) {
-    Seen s = seen.get(replica);
-    return s != null && now - s.at() < 500;
+  private static ChecksumResponse checksum(SimReplica r) {
+    SimReplica.Disk d = r.disk();
+    return new ChecksumResponse("sh1", d.rows.size(), d.rows.toString(), d.lastLsn());
   }
 
-  private void startFailover(long now) {
-    long highest = status.epoch;
-    for (Seen s : seen.values()) {
-      highest = Math.max(highest, s.pong().epoch());
-    }
-    highest = Math.max(highest, fencingEpoch);
-    fencingEpoch = highest + 1;
-    fencingSince = now;
-    fenced.clear();
-    replicas.forEach(r -> network.send(NAME, r, new Fence(fencingEpoch)));
+  private static Heartbeat heartbeat(Pong p) {
+    Role role = p.primary() ? Role.Primary : p.secondary() ? Role.Secondary : Role.None;
+    return new Heartbeat(
+        p.name(),
+        "sh1",
+        role,
+        p.epoch(),
+        p.lastLsn(),
+        p.lastEntryEpoch(),
+        p.primaryName(),
+        0,
+        p.state(),
+        null);
   }
 
-  private void onFenceAck(FenceAck f) {
-    if (f.epoch() != fencingEpoch) {
-      return;
-    }
-    fenced.put(f.name(), f);
-    Optional<String> chosen = rule.choose(List.copyOf(fenced.values()), replicas.size());
-    if (chosen.isPresent()) {
-      status.epoch = fencingEpoch;
-      status.primary = chosen.get();
-      fencingEpoch = -1;
-      primaryHealthyAt = scheduler.now();
-      failovers++;
-      if (ShardSimulation.TRACE) {
-        System.err.println(
-            "t="
-                + scheduler.now()
-                + " operator: chose "
-                + status.primary
-                + " at epoch "
-                + status.epoch
-                + " from "
-                + fenced.values());
-      }
-      assignRoles();
-    }
+  private static String url(String replica) {
+    return "http://" + replica + ":8081";
   }
 
-  private void assignRoles() {
-    for (String r : replicas) {
-      network.send(NAME, r, role(r));
-    }
+  private static String nameOf(String url) {
+    return url.substring("http://".length(), url.lastIndexOf(':'));
   }
 
-  private Role role(String replica) {
-    return new Role(status.epoch, replica.equals(status.primary), status.primary, replicas.size());
-  }
-
-  /** Replicas that restarted or missed their role get it again (same epoch, same primary). */
-  private void repairRoles(long now) {
-    for (String r : replicas) {
-      Seen s = seen.get(r);
-      if (s == null || !fresh(r, now)) {
-        continue;
-      }
-      Pong p = s.pong();
-      boolean expectedPrimary = r.equals(status.primary);
-      boolean ok =
-          p.epoch() == status.epoch
-              && status.primary.equals(p.primaryName())
-              && (expectedPrimary ? p.primary() : p.secondary());
-      // The primary's role is repeated only to a replica that still holds this epoch's data:
-      // one that came back empty (or at an older epoch) is failed over instead.
-      boolean mayLead = p.epoch() == status.epoch && !p.copying();
-      if (!ok && p.epoch() <= status.epoch && (!expectedPrimary || mayLead)) {
-        network.send(NAME, r, role(r));
-      }
+  private void trace(String what) {
+    if (ShardSimulation.TRACE) {
+      System.err.println("t=" + scheduler.now() + " operator: " + what);
     }
   }
 }

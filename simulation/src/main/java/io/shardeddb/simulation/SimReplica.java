@@ -1,10 +1,17 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.shardserver.replication.rules.EpochRules;
+import io.shardeddb.shardserver.replication.rules.LeaseRules;
+import io.shardeddb.shardserver.replication.rules.LogMatching;
+import io.shardeddb.shardserver.replication.rules.QuorumTracker;
 import io.shardeddb.simulation.Messages.Append;
 import io.shardeddb.simulation.Messages.AppendAck;
 import io.shardeddb.simulation.Messages.Entry;
 import io.shardeddb.simulation.Messages.Fence;
 import io.shardeddb.simulation.Messages.FenceAck;
+import io.shardeddb.simulation.Messages.LogReply;
+import io.shardeddb.simulation.Messages.LogRequest;
 import io.shardeddb.simulation.Messages.Ping;
 import io.shardeddb.simulation.Messages.Pong;
 import io.shardeddb.simulation.Messages.Read;
@@ -22,13 +29,20 @@ import java.util.TreeMap;
 
 /**
  * One simulated shard-server replica: its disk (what survives a crash), its volatile state, and the
- * glue that turns messages into calls of the replication rules ({@link ReplicaRules}) and replies.
- * A crash keeps the disk; a wipe replaces it with an empty one.
+ * glue that turns messages into calls of the shard-server's real rules ({@link ReplicaRules},
+ * {@link QuorumTracker}) and replies, mirroring the shard-server's controllers. A crash keeps the
+ * disk; a lost volume replaces it with an empty, unconfigured one.
  */
 final class SimReplica {
-  /** What survives a crash: the persisted epoch and vote, role, log, rows, request ids. */
+  /** What survives a crash: config, epochs and vote, role, log, rows, request ids, copy state. */
   static final class Disk {
+    boolean configured = true;
+
+    /** Lost its volume and has not re-copied since: holds nothing it acknowledged before. */
+    boolean empty;
+
     long epoch;
+    long voteEpoch;
     String vote;
     boolean primary;
     boolean secondary;
@@ -49,13 +63,13 @@ final class SimReplica {
       return log.isEmpty() ? baseEpoch : log.lastEntry().getValue().epoch();
     }
 
-    /** The epoch of the entry at {@code lsn}, or -1 when this replica does not hold it. */
+    /** The epoch of the entry at {@code lsn}, or {@link LogMatching#NOT_HELD}. */
     long epochAt(long lsn) {
       if (lsn == baseLsn) {
         return baseEpoch;
       }
       Entry e = log.get(lsn);
-      return e == null ? -1 : e.epoch();
+      return e == null ? LogMatching.NOT_HELD : e.epoch();
     }
 
     void apply(Entry e) {
@@ -64,6 +78,10 @@ final class SimReplica {
         rows.merge(e.key(), 1, Integer::sum);
         rids.put(e.rid(), e.lsn());
       }
+    }
+
+    EpochRules.Epochs epochs() {
+      return new EpochRules.Epochs(epoch, voteEpoch, vote);
     }
   }
 
@@ -75,16 +93,16 @@ final class SimReplica {
   private Disk disk = new Disk();
   private int incarnation;
 
-  // Volatile primary state.
+  // Volatile primary state (one term).
+  private QuorumTracker tracker;
   private final Map<String, Long> nextLsn = new HashMap<>();
-  private final Map<String, Long> matchLsn = new HashMap<>();
-  private final Map<String, Long> lastAckSentAt = new HashMap<>();
   private final Map<String, List<String>> waiting = new HashMap<>();
   private long noopLsn = -1;
   private long promotedAt;
   // Volatile secondary state.
   private long verifiedEpoch = -1;
-  private boolean snapshotAsked;
+  private long pullAskedAt = -1_000_000;
+  private long snapshotAskedAt = -1_000_000;
 
   SimReplica(
       String name, List<String> peers, Scheduler scheduler, Network network, ReplicaRules rules) {
@@ -107,21 +125,22 @@ final class SimReplica {
     return disk.primary;
   }
 
+  /** Whether this replica holds none of the data it once acknowledged (lost volume, copying). */
+  boolean holdsNoData() {
+    return disk.empty || disk.copying || !disk.configured;
+  }
+
   /** Boots (first start or after a crash): volatile state is empty, the disk is what it was. */
   void start() {
     incarnation++;
+    tracker = null;
     nextLsn.clear();
-    matchLsn.clear();
-    lastAckSentAt.clear();
     waiting.clear();
     noopLsn = -1;
     verifiedEpoch = -1;
-    snapshotAsked = false;
+    // A restarted primary waits for the operator: its term's volatile state is gone.
+    disk.primary = false;
     network.liveness(name, Network.Liveness.UP);
-    if (disk.primary) {
-      // A restarted primary resumes its term only through a new role from the operator.
-      disk.primary = false;
-    }
     tick(incarnation);
   }
 
@@ -130,13 +149,27 @@ final class SimReplica {
     incarnation++;
   }
 
-  /**
-   * A lost volume: the replica comes back empty and unconfigured, which counts as copying — it
-   * holds nothing, so it can neither be chosen nor stand in for a replica that held data.
-   */
+  /** A lost volume: the pod comes back with an empty, unconfigured database. */
   void wipe() {
     disk = new Disk();
-    disk.copying = true;
+    disk.configured = false;
+    disk.empty = true;
+  }
+
+  ReplicaState state() {
+    if (!disk.configured) {
+      return ReplicaState.Unconfigured;
+    }
+    if (disk.copying) {
+      return ReplicaState.Copying;
+    }
+    if (disk.primary) {
+      return ReplicaState.Ready;
+    }
+    if (disk.secondary) {
+      return verifiedEpoch == disk.epoch ? ReplicaState.Ready : ReplicaState.CatchingUp;
+    }
+    return disk.epoch > 0 ? ReplicaState.Fenced : ReplicaState.AwaitingRole;
   }
 
   private void tick(int inc) {
@@ -156,24 +189,38 @@ final class SimReplica {
   }
 
   private void onTick() {
+    long now = scheduler.now();
     if (disk.primary) {
       for (String p : peers) {
         if (!p.equals(name)) {
           sendAppend(p);
         }
       }
-    } else if (disk.secondary && disk.copying && !snapshotAsked) {
-      askSnapshot();
+    } else if (disk.secondary && disk.copying) {
+      if (now - snapshotAskedAt > 500) {
+        snapshotAskedAt = now;
+        network.send(name, disk.primaryName, new SnapshotRequest(disk.epoch));
+      }
+    } else if (disk.secondary && verifiedEpoch != disk.epoch) {
+      pull();
     }
   }
 
   void receive(String from, Object m) {
     switch (m) {
       case Ping p -> network.send(name, from, pong());
+      case Messages.Configure c -> disk.configured = true;
+      case Messages.Resync r -> {
+        if (disk.secondary) {
+          startCopy("asked to re-copy");
+        }
+      }
       case Fence f -> onFence(from, f);
       case Role r -> onRole(r);
       case Append a -> onAppend(from, a);
       case AppendAck a -> onAppendAck(a);
+      case LogRequest l -> onLogRequest(from, l);
+      case LogReply l -> onLogReply(from, l);
       case SnapshotRequest s -> onSnapshotRequest(from, s);
       case Snapshot s -> onSnapshot(from, s);
       case Write w -> onWrite(from, w);
@@ -191,29 +238,38 @@ final class SimReplica {
         disk.primaryName,
         disk.lastEntryEpoch(),
         disk.lastLsn(),
-        disk.copying);
+        state());
   }
 
-  // --- rule 1 and 2: epochs, votes, fencing -------------------------------------------------
+  // --- rules 1 and 2: epochs, votes, fencing ------------------------------------------------
 
   private void onFence(String from, Fence f) {
-    if (!rules.acceptFence(disk.epoch, f.epoch())) {
+    if (!disk.configured) {
+      network.send(name, from, new FenceAck(name, f.epoch(), 0, 0, ReplicaState.Unconfigured));
       return;
     }
-    if (f.epoch() > disk.epoch) {
-      disk.epoch = f.epoch();
-      disk.vote = null;
-      stepDown();
+    switch (rules.fence(disk.epochs(), f.epoch())) {
+      case REFUSE -> {
+        return;
+      }
+      case RAISE -> {
+        disk.epoch = f.epoch();
+        stepDown();
+      }
+      case REPEAT -> {}
     }
     network.send(
         name,
         from,
-        new FenceAck(name, disk.epoch, disk.lastEntryEpoch(), disk.lastLsn(), disk.copying));
+        new FenceAck(
+            name, disk.epoch, disk.lastEntryEpoch(), disk.lastLsn(), rules.reported(state())));
   }
 
   private void onRole(Role r) {
-    if (!rules.acceptRole(disk.epoch, disk.vote, r.epoch(), r.primaryName())
-        || (r.primary() && disk.copying)) {
+    if (!disk.configured
+        || !rules
+            .role(disk.epochs(), r.epoch(), r.primaryName(), r.primary(), disk.copying)
+            .accept()) {
       return;
     }
     boolean same =
@@ -225,6 +281,7 @@ final class SimReplica {
     }
     stepDown();
     disk.epoch = r.epoch();
+    disk.voteEpoch = r.epoch();
     disk.vote = r.primaryName();
     disk.primaryName = r.primaryName();
     disk.replicas = r.replicas();
@@ -235,20 +292,12 @@ final class SimReplica {
         (r.primary() ? "primary" : "secondary")
             + " at epoch "
             + r.epoch()
-            + " last "
+            + ", log at "
             + disk.lastEntryEpoch()
             + "/"
-            + disk.lastLsn()
-            + " rows "
-            + disk.rows.size());
+            + disk.lastLsn());
     if (r.primary()) {
       becomePrimary();
-    }
-  }
-
-  private void trace(String what) {
-    if (ShardSimulation.TRACE) {
-      System.err.println("t=" + scheduler.now() + " " + name + ": " + what);
     }
   }
 
@@ -265,7 +314,11 @@ final class SimReplica {
                   new WriteReply(rid, false, disk.epoch, "stepped down"));
             }
           });
+      if (tracker != null) {
+        tracker.failAll(new IllegalStateException("stepped down"));
+      }
     }
+    tracker = null;
     waiting.clear();
     disk.primary = false;
     disk.secondary = false;
@@ -278,14 +331,13 @@ final class SimReplica {
     disk.apply(noop);
     noopLsn = noop.lsn();
     promotedAt = scheduler.now();
+    List<String> others = peers.stream().filter(p -> !p.equals(name)).toList();
+    tracker =
+        new QuorumTracker(rules.required(disk.replicas, others.size() + 1), others, noop.lsn());
     nextLsn.clear();
-    matchLsn.clear();
-    lastAckSentAt.clear();
-    for (String p : peers) {
-      if (!p.equals(name)) {
-        nextLsn.put(p, noop.lsn());
-        sendAppend(p);
-      }
+    for (String p : others) {
+      nextLsn.put(p, noop.lsn());
+      sendAppend(p);
     }
   }
 
@@ -301,6 +353,7 @@ final class SimReplica {
     } else {
       lsn = disk.lastLsn() + 1;
       disk.apply(new Entry(lsn, disk.epoch, w.key(), w.rid()));
+      tracker.selfHolds(lsn);
       for (String p : peers) {
         if (!p.equals(name)) {
           sendAppend(p);
@@ -313,7 +366,7 @@ final class SimReplica {
 
   /** Acknowledges every waiting write whose entry and this term's no-op are on a quorum. */
   private void release() {
-    long committed = rules.quorumLsn(disk.lastLsn(), matchLsn, disk.replicas);
+    long committed = tracker.quorumLsn();
     if (committed < noopLsn) {
       return;
     }
@@ -339,17 +392,11 @@ final class SimReplica {
     done.forEach(waiting::remove);
   }
 
-  // --- rule 4 and 5: log matching, quorum over the spec --------------------------------------
+  // --- rules 4 and 5: log matching, quorum over the spec -------------------------------------
 
   private void sendAppend(String peer) {
-    long next = nextLsn.getOrDefault(peer, disk.lastLsn() + 1);
+    long next = Math.max(nextLsn.getOrDefault(peer, disk.lastLsn() + 1), disk.baseLsn + 1);
     long prev = next - 1;
-    long prevEpoch = disk.epochAt(prev);
-    if (prevEpoch < 0) {
-      // The peer needs entries this primary no longer holds in its log: it must re-copy.
-      prev = disk.baseLsn;
-      prevEpoch = disk.baseEpoch;
-    }
     List<Entry> entries = new ArrayList<>(disk.log.tailMap(prev, false).values());
     if (entries.size() > 64) {
       entries = new ArrayList<>(entries.subList(0, 64));
@@ -358,7 +405,12 @@ final class SimReplica {
         name,
         peer,
         new Append(
-            disk.epoch, prev, prevEpoch, List.copyOf(entries), scheduler.now(), disk.baseLsn));
+            disk.epoch,
+            prev,
+            disk.epochAt(prev),
+            List.copyOf(entries),
+            scheduler.nanos(),
+            disk.baseLsn));
   }
 
   private void onAppend(String from, Append a) {
@@ -368,83 +420,142 @@ final class SimReplica {
       return;
     }
     if (a.epoch() > disk.epoch || !disk.secondary || !from.equals(disk.primaryName)) {
-      // No role under this primary yet: answer without counting (not stale, not in sync).
+      // No role under this primary yet (503 in the shard-server): counts for nothing.
       network.send(
           name, from, new AppendAck(name, a.epoch(), false, false, -1, disk.lastLsn(), a.sentAt()));
       return;
     }
-    ReplicaRules.Match match =
-        disk.copying
-            ? ReplicaRules.Match.COPYING
-            : rules.match(disk.baseLsn, disk.lastLsn(), disk.epochAt(a.prevLsn()), a);
-    long matched = -1;
-    switch (match) {
-      case MATCHES -> {
-        long lsn = a.prevLsn();
+    long first = a.entries().isEmpty() ? a.prevLsn() + 1 : a.entries().get(0).lsn();
+    long last = a.entries().isEmpty() ? a.prevLsn() : a.entries().getLast().lsn();
+    LogMatching.Decision d =
+        rules.batch(
+            new LogMatching.Local(
+                disk.copying,
+                verifiedEpoch == disk.epoch,
+                disk.lastLsn(),
+                disk.epochAt(a.prevLsn())),
+            new LogMatching.Batch(a.prevLsn(), a.prevEpoch(), first, last));
+    boolean inSync = d.inSync();
+    long match = d.matchLsn();
+    switch (d.action()) {
+      case APPEND -> {
         for (Entry e : a.entries()) {
-          long here = disk.epochAt(e.lsn());
-          if (here == e.epoch()) {
-            lsn = e.lsn();
-            continue;
+          if (e.lsn() == disk.lastLsn() + 1) {
+            disk.apply(e);
+            if (disk.lastLsn() > 0 && disk.baseLsn == 0 && disk.log.firstKey() == 1) {
+              disk.empty = false;
+            }
           }
-          if (here >= 0) {
-            // This replica holds a different entry at that LSN (an old primary's tail):
-            // rows cannot be un-applied, so it re-copies (DESIGN §5 rule 4).
-            startCopy();
-            break;
-          }
-          disk.apply(e);
-          lsn = e.lsn();
         }
+        match = disk.lastLsn();
+      }
+      case GAP -> pull();
+      case UNVERIFIED -> {
         if (!disk.copying) {
-          matched = lsn;
-          verifiedEpoch = disk.epoch;
+          pull();
         }
       }
-      case DIVERGED -> startCopy();
-      case BEHIND -> {
-        if (disk.lastLsn() < a.logStart()) {
-          // The primary no longer holds the entries this replica lacks (rule 7: re-copy).
-          startCopy();
-        }
+      case DIVERGED -> {
+        verifiedEpoch = -1;
+        pull();
       }
-      case BEFORE_BASE, COPYING -> {}
     }
     network.send(
         name,
         from,
-        new AppendAck(name, disk.epoch, false, matched >= 0, matched, disk.lastLsn(), a.sentAt()));
+        new AppendAck(name, disk.epoch, false, inSync, match, disk.lastLsn(), a.sentAt()));
   }
 
   private void onAppendAck(AppendAck a) {
-    if (!disk.primary) {
+    if (!disk.primary || tracker == null) {
       return;
     }
     if (a.stale() && a.epoch() > disk.epoch) {
       disk.epoch = a.epoch();
-      disk.vote = null;
       stepDown();
       return;
     }
     if (a.epoch() != disk.epoch) {
       return;
     }
-    lastAckSentAt.merge(a.name(), a.sentAt(), Math::max);
+    tracker.peerReport(a.name(), a.inSync(), a.matchLsn(), a.sentAt());
     if (a.inSync()) {
-      matchLsn.merge(a.name(), a.matchLsn(), Math::max);
       nextLsn.put(a.name(), Math.max(nextLsn.getOrDefault(a.name(), 0L), a.matchLsn() + 1));
       release();
     } else {
       nextLsn.put(a.name(), Math.min(disk.lastLsn() + 1, a.lastLsn() + 1));
-      // A replica that lost sync keeps no credit from before (rule 5).
-      matchLsn.remove(a.name());
+    }
+  }
+
+  /** {@code GET /log} from the primary with the epoch of this replica's last entry. */
+  private void pull() {
+    long now = scheduler.now();
+    if (now - pullAskedAt < 100 || disk.primaryName == null) {
+      return;
+    }
+    pullAskedAt = now;
+    network.send(
+        name,
+        disk.primaryName,
+        new LogRequest(disk.epoch, disk.lastLsn() + 1, disk.lastEntryEpoch()));
+  }
+
+  /** The primary's side of {@code GET /log}, as ReplicationController answers it. */
+  private void onLogRequest(String from, LogRequest l) {
+    if (!disk.primary || l.epoch() != disk.epoch) {
+      return;
+    }
+    long prev = l.fromLsn() - 1;
+    int status = 200;
+    if (prev > disk.lastLsn()) {
+      status = 409;
+    } else if (prev < disk.baseLsn) {
+      status = 410;
+    } else if (prev > 0 && disk.epochAt(prev) != l.prevEpoch()) {
+      status = 409;
+    }
+    List<Entry> entries =
+        status != 200
+            ? List.of()
+            : disk.log.tailMap(prev, false).values().stream().limit(256).toList();
+    if (status == 200) {
+      // The secondary proved it holds everything up to prev (the shard-server's peerHolds).
+      tracker.peerHolds(from, prev);
+      release();
+    }
+    network.send(name, from, new LogReply(disk.epoch, status, entries, disk.lastLsn()));
+  }
+
+  private void onLogReply(String from, LogReply l) {
+    if (!disk.secondary
+        || disk.copying
+        || l.epoch() != disk.epoch
+        || !from.equals(disk.primaryName)) {
+      return;
+    }
+    if (l.status() != 200) {
+      startCopy(l.status() == 409 ? "diverged from the primary" : "log no longer held");
+      return;
+    }
+    if (disk.lastLsn() == 0 && l.lastLsn() > 0) {
+      startCopy("empty while the primary has data");
+      return;
+    }
+    verifiedEpoch = disk.epoch;
+    for (Entry e : l.entries()) {
+      if (e.lsn() == disk.lastLsn() + 1) {
+        disk.apply(e);
+      }
+    }
+    if (disk.lastLsn() > 0 && disk.baseLsn == 0 && disk.log.firstKey() == 1) {
+      disk.empty = false;
     }
   }
 
   // --- rule 7: copy state is durable and honest ----------------------------------------------
 
-  private void startCopy() {
-    trace("re-copy starts, had " + disk.rows.size() + " rows at " + disk.lastLsn());
+  private void startCopy(String why) {
+    trace("re-copy (" + why + "), had " + disk.rows.size() + " rows at " + disk.lastLsn());
     disk.copying = true;
     disk.log.clear();
     disk.rows.clear();
@@ -452,20 +563,8 @@ final class SimReplica {
     disk.baseLsn = 0;
     disk.baseEpoch = 0;
     verifiedEpoch = -1;
-    askSnapshot();
-  }
-
-  private void askSnapshot() {
-    snapshotAsked = true;
+    snapshotAskedAt = scheduler.now();
     network.send(name, disk.primaryName, new SnapshotRequest(disk.epoch));
-    int inc = incarnation;
-    scheduler.after(
-        500,
-        () -> {
-          if (inc == incarnation) {
-            snapshotAsked = false;
-          }
-        });
   }
 
   private void onSnapshotRequest(String from, SnapshotRequest s) {
@@ -498,8 +597,10 @@ final class SimReplica {
     disk.baseLsn = s.lsn();
     disk.baseEpoch = s.entryEpoch();
     disk.copying = false;
-    snapshotAsked = false;
-    trace("installed snapshot of " + s.rows().size() + " rows at " + s.lsn() + " from " + from);
+    disk.empty = false;
+    // The snapshot came from this epoch's primary: the log matches it at its base.
+    verifiedEpoch = disk.epoch;
+    trace("installed a snapshot of " + s.rows().size() + " rows at " + s.lsn() + " from " + from);
   }
 
   // --- rule 9: fenced reads --------------------------------------------------------------
@@ -507,13 +608,25 @@ final class SimReplica {
   private void onRead(String client, Read r) {
     boolean lease =
         disk.primary
-            && rules.holdsLease(
-                scheduler.now(), promotedAt, lastAckSentAt, disk.replicas, ShardSimulation.LEASE);
+            && tracker != null
+            && rules.lease(
+                    scheduler.nanos(),
+                    promotedAt * 1_000_000L,
+                    ShardSimulation.LEASE * 1_000_000L,
+                    tracker.required(),
+                    tracker.ackSentNanos())
+                == LeaseRules.Lease.HELD;
     if (!lease) {
       network.send(name, client, new ReadReply(r.id(), false, disk.epoch, List.of()));
       return;
     }
     network.send(
         name, client, new ReadReply(r.id(), true, disk.epoch, List.copyOf(disk.rows.keySet())));
+  }
+
+  private void trace(String what) {
+    if (ShardSimulation.TRACE) {
+      System.err.println("t=" + scheduler.now() + " " + name + ": " + what);
+    }
   }
 }

@@ -2,25 +2,25 @@ package io.shardeddb.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.shardserver.replication.rules.LeaseRules;
+import io.shardeddb.shardserver.replication.rules.LogMatching;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
  * The simulator is only worth its green runs if it goes red when a rule is broken: each test
- * weakens one rule of DESIGN §5 and expects violations within a few hundred schedules.
+ * weakens one rule of DESIGN §5 at its seam in {@link ReplicaRules} and expects violations within a
+ * few hundred schedules.
  */
 class BrokenRulesAreCaughtTest {
 
-  private static List<String> violations(
-      Supplier<ReplicaRules> rules, Supplier<FailoverRule> failover, int schedules) {
+  private static List<String> violations(ReplicaRules rules, int schedules) {
     List<String> found = new ArrayList<>();
     for (long seed = 1; seed <= schedules && found.size() < 3; seed++) {
-      ShardSimulation.Result r = new ShardSimulation(seed, 3, rules.get(), failover.get()).run();
+      ShardSimulation.Result r = new ShardSimulation(seed, 3, rules).run();
       if (!r.ok()) {
         found.add("seed " + seed + ": " + r.violations().get(0));
       }
@@ -29,37 +29,30 @@ class BrokenRulesAreCaughtTest {
   }
 
   @Test
-  @DisplayName("rule 5 broken (quorum counted over the replicas that answer): writes are lost")
-  void quorumOverAnsweringReplicas() {
+  @DisplayName("rule 5 broken (quorum counted over the replicas with an address): writes are lost")
+  void quorumOverPeersWithAddress() {
     ReplicaRules weak =
         new ReplicaRules() {
           @Override
-          long quorumLsn(long selfLsn, Map<String, Long> inSyncMatch, int replicas) {
-            return super.quorumLsn(selfLsn, inSyncMatch, Math.max(1, inSyncMatch.size() + 1));
+          int required(int replicas, int peersWithAddress) {
+            return 1;
           }
         };
-    assertThat(violations(() -> weak, PlannerFailoverRule::new, 400))
-        .anyMatch(v -> v.contains("acknowledged write"));
+    assertThat(violations(weak, 400)).anyMatch(v -> v.contains("acknowledged write"));
   }
 
   @Test
-  @DisplayName("rule 2 broken (a copying replica chosen and counted): writes are lost")
-  void copyingReplicasCount() {
-    FailoverRule careless =
-        (answers, replicas) ->
-            answers.size() >= replicas / 2 + 1
-                ? answers.stream()
-                    .max(
-                        (a, b) ->
-                            a.lastEntryEpoch() != b.lastEntryEpoch()
-                                ? Long.compare(a.lastEntryEpoch(), b.lastEntryEpoch())
-                                : a.copying() != b.copying()
-                                    ? (a.copying() ? 1 : -1)
-                                    : Long.compare(a.lastLsn(), b.lastLsn()))
-                    .map(Messages.FenceAck::name)
-                : Optional.empty();
-    assertThat(violations(ReplicaRules::new, () -> careless, 400))
-        .anyMatch(v -> v.contains("acknowledged write"));
+  @DisplayName(
+      "rule 7 broken (a copying replica reports itself Ready when fenced): writes are lost")
+  void copyingReplicaCounts() {
+    ReplicaRules liar =
+        new ReplicaRules() {
+          @Override
+          ReplicaState reported(ReplicaState actual) {
+            return actual == ReplicaState.Copying ? ReplicaState.Ready : actual;
+          }
+        };
+    assertThat(violations(liar, 600)).anyMatch(v -> v.contains("acknowledged write"));
   }
 
   @Test
@@ -68,27 +61,27 @@ class BrokenRulesAreCaughtTest {
     ReplicaRules noLease =
         new ReplicaRules() {
           @Override
-          boolean holdsLease(
-              long now, long promotedAt, Map<String, Long> acks, int replicas, long lease) {
-            return true;
+          LeaseRules.Lease lease(
+              long nowNanos, long promotedAtNanos, long leaseNanos, int required, long[] acks) {
+            return LeaseRules.Lease.HELD;
           }
         };
-    assertThat(violations(() -> noLease, PlannerFailoverRule::new, 400))
-        .anyMatch(v -> v.contains("stale primary read"));
+    assertThat(violations(noLease, 400)).anyMatch(v -> v.contains("stale primary read"));
   }
 
   @Test
-  @DisplayName(
-      "rule 4 broken (a batch appended without matching the entry before it): replicas diverge")
-  void noLogMatching() {
+  @DisplayName("rule 4 broken (an unverified replica's batch counted in sync): writes are lost")
+  void unverifiedCounts() {
     ReplicaRules blind =
         new ReplicaRules() {
           @Override
-          Match match(long baseLsn, long lastLsn, long epochAtPrev, Messages.Append a) {
-            Match m = super.match(baseLsn, lastLsn, epochAtPrev, a);
-            return m == Match.DIVERGED ? Match.MATCHES : m;
+          LogMatching.Decision batch(LogMatching.Local mine, LogMatching.Batch batch) {
+            LogMatching.Decision d = super.batch(mine, batch);
+            return d.action() == LogMatching.Action.UNVERIFIED && !mine.copying()
+                ? new LogMatching.Decision(LogMatching.Action.APPEND, true, mine.appliedLsn())
+                : d;
           }
         };
-    assertThat(violations(() -> blind, PlannerFailoverRule::new, 400)).isNotEmpty();
+    assertThat(violations(blind, 600)).isNotEmpty();
   }
 }

@@ -35,9 +35,14 @@ public record Candidate(
 
   /**
    * Whether this replica holds a complete table: a replica mid-copy, or one that came back empty
-   * and was never configured, cannot stand in for the data it lost.
+   * and was never configured, cannot stand in for the data it lost. Nor can one whose log is empty
+   * (no entry of any epoch): every replica that took part in an acknowledgement holds at least its
+   * primary's no-op entry (DESIGN §5 rule 3), so an empty log means a lost volume that was
+   * configured again but has not re-copied yet — counting it would let a minority elect.
    */
   public boolean holdsItsData() {
-    return state != ReplicaState.Copying && state != ReplicaState.Unconfigured;
+    return state != ReplicaState.Copying
+        && state != ReplicaState.Unconfigured
+        && (lastEntryEpoch > 0 || lastLsn > 0);
   }
 }

@@ -33,6 +33,20 @@ class FailoverPlannerTest {
   }
 
   @Test
+  void aReplicaThatCameBackEmptyAndWasReconfiguredDoesNotCountTowardTheMajority() {
+    // Acknowledged writes sat on the old primary and on "a" before "a" lost its volume; "a" was
+    // configured again but could not copy (the primary is gone): it answers at 0/0 and holds
+    // none of them, so "b" alone (a minority) must not be chosen.
+    Candidate emptyAgain =
+        new Candidate(
+            "a", 4, 0, 0, ReplicaState.AwaitingRole, Duration.ofMillis(1), 1, Duration.ZERO);
+
+    Election e = FailoverPlanner.choose(4, 3, List.of(emptyAgain, fenced(4, "b", 3, 60)));
+
+    assertThat(e).isInstanceOf(Election.NoQuorum.class);
+  }
+
+  @Test
   void theFenceEpochIsOneAboveEveryEpochRecordedOrSeen() {
     assertThat(FailoverPlanner.fenceEpoch(3, List.of(2L, 7L, 5L))).isEqualTo(8);
     assertThat(FailoverPlanner.fenceEpoch(3, List.of())).isEqualTo(4);

@@ -67,7 +67,9 @@ class StandaloneAdminTest {
               Proxy.newProxyInstance(
                   StandaloneAdminTest.class.getClassLoader(),
                   new Class<?>[] {HttpClientRegistry.class},
-                  (proxy, method, args) -> null));
+                  (proxy, method, args) -> null),
+          null,
+          "");
     }
 
     Replica replica(String url) {
