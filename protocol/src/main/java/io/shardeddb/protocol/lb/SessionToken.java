@@ -5,15 +5,29 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A read-your-writes token: the LSN each shard had reached when the caller's writes were
- * acknowledged, encoded as {@code sh1:120,sh2:55}. A {@code session} read of a shard may be served
- * by any replica whose applied LSN is at least the token's for that shard (epochs only grow and
- * LSNs are never reused, so an LSN alone orders a shard's history).
+ * A read-your-writes token: the log position {@code (epoch, lsn)} of each shard's last write the
+ * caller saw acknowledged, encoded as {@code sh1:120@3,sh2:55@2} ({@code lsn@epoch}). A {@code
+ * session} read of a shard may be served only by an in-sync replica whose log holds that very entry
+ * (DESIGN §5 rule 9): an LSN alone is not enough, because a returning old primary may hold a
+ * different entry at the same LSN. The older form {@code sh1:120} (no epoch) still parses; such a
+ * position is checked by LSN alone.
  */
-public record SessionToken(Map<String, Long> lsnByShard) {
+public record SessionToken(Map<String, Position> byShard) {
+
+  /** One shard's position: {@code epoch} 0 when unknown (a token of the older form). */
+  public record Position(long epoch, long lsn) implements Comparable<Position> {
+    @Override
+    public int compareTo(Position o) {
+      return lsn != o.lsn ? Long.compare(lsn, o.lsn) : Long.compare(epoch, o.epoch);
+    }
+
+    String encode() {
+      return epoch > 0 ? lsn + "@" + epoch : Long.toString(lsn);
+    }
+  }
 
   public SessionToken {
-    lsnByShard = Map.copyOf(lsnByShard);
+    byShard = Map.copyOf(byShard);
   }
 
   /** An empty token. */
@@ -21,46 +35,77 @@ public record SessionToken(Map<String, Long> lsnByShard) {
     return new SessionToken(Map.of());
   }
 
+  /** A token for one shard's acknowledged write. */
+  public static SessionToken of(String shard, long epoch, long lsn) {
+    return new SessionToken(Map.of(shard, new Position(epoch, lsn)));
+  }
+
   /** Parses a token; null or blank gives an empty token. */
   public static SessionToken parse(String token) {
-    Map<String, Long> m = new TreeMap<>();
+    Map<String, Position> m = new TreeMap<>();
     if (token == null || token.isBlank()) {
       return new SessionToken(m);
+    }
+    if (token.length() > 64 * 1024) {
+      throw new InvalidRequestException("session token longer than 65536 characters");
     }
     for (String part : token.split(",")) {
       int colon = part.lastIndexOf(':');
       if (colon <= 0) {
-        throw new InvalidRequestException("malformed session token '" + token + "'");
+        throw malformed(token);
       }
+      String value = part.substring(colon + 1).trim();
+      int at = value.indexOf('@');
       try {
-        m.merge(
-            part.substring(0, colon).trim(),
-            Long.parseLong(part.substring(colon + 1).trim()),
-            Math::max);
+        long lsn = Long.parseLong(at < 0 ? value : value.substring(0, at));
+        long epoch = at < 0 ? 0 : Long.parseLong(value.substring(at + 1));
+        if (lsn < 0 || epoch < 0) {
+          throw malformed(token);
+        }
+        m.merge(part.substring(0, colon).trim(), new Position(epoch, lsn), SessionToken::later);
       } catch (NumberFormatException e) {
-        throw new InvalidRequestException("malformed session token '" + token + "'");
+        throw malformed(token);
       }
     }
     return new SessionToken(m);
   }
 
-  /** The LSN required of {@code shard}, 0 when the token says nothing about it. */
-  public long lsnFor(String shard) {
-    return lsnByShard.getOrDefault(shard, 0L);
+  private static InvalidRequestException malformed(String token) {
+    return new InvalidRequestException(
+        "malformed session token '"
+            + (token.length() > 200 ? token.substring(0, 200) + "..." : token)
+            + "' (expected shard:lsn@epoch,...)");
   }
 
-  /** A token holding the higher LSN of the two for every shard. */
+  private static Position later(Position a, Position b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  /** The LSN required of {@code shard}, 0 when the token says nothing about it. */
+  public long lsnFor(String shard) {
+    Position p = byShard.get(shard);
+    return p == null ? 0 : p.lsn();
+  }
+
+  /** The epoch of that entry, 0 when unknown. */
+  public long epochFor(String shard) {
+    Position p = byShard.get(shard);
+    return p == null ? 0 : p.epoch();
+  }
+
+  /** A token holding the later position of the two for every shard. */
   public SessionToken merge(SessionToken other) {
-    Map<String, Long> m = new TreeMap<>(lsnByShard);
-    other.lsnByShard.forEach((k, v) -> m.merge(k, v, Math::max));
+    Map<String, Position> m = new TreeMap<>(byShard);
+    other.byShard.forEach((k, v) -> m.merge(k, v, SessionToken::later));
     return new SessionToken(m);
   }
 
   /** The encoded form, shards in name order. */
   public String encode() {
     StringBuilder sb = new StringBuilder();
-    new TreeMap<>(lsnByShard)
-        .forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ",").append(k).append(':').append(v));
+    new TreeMap<>(byShard)
+        .forEach(
+            (k, v) -> sb.append(sb.isEmpty() ? "" : ",").append(k).append(':').append(v.encode()));
     return sb.toString();
   }
 

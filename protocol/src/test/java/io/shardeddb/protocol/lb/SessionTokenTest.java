@@ -3,7 +3,6 @@ package io.shardeddb.protocol.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SessionTokenTest {
@@ -11,15 +10,29 @@ class SessionTokenTest {
   void roundTripsAndMergesKeepingTheHigherLsn() {
     SessionToken a = SessionToken.parse("sh2:55,sh1:120");
     assertThat(a.encode()).isEqualTo("sh1:120,sh2:55");
-    SessionToken merged = a.merge(new SessionToken(Map.of("sh1", 100L, "sh3", 7L)));
-    assertThat(merged.encode()).isEqualTo("sh1:120,sh2:55,sh3:7");
+    SessionToken merged = a.merge(SessionToken.parse("sh1:100@4,sh3:7@2"));
+    assertThat(merged.encode()).isEqualTo("sh1:120,sh2:55,sh3:7@2");
     assertThat(merged.lsnFor("sh4")).isZero();
-    assertThat(SessionToken.parse(null).lsnByShard()).isEmpty();
+    assertThat(SessionToken.parse(null).byShard()).isEmpty();
+  }
+
+  @Test
+  void carriesTheEpochOfEachShardsEntry() {
+    SessionToken t = SessionToken.of("sh1", 3, 120).merge(SessionToken.of("sh2", 2, 55));
+    assertThat(t.encode()).isEqualTo("sh1:120@3,sh2:55@2");
+    SessionToken back = SessionToken.parse(t.encode());
+    assertThat(back.epochFor("sh1")).isEqualTo(3);
+    assertThat(back.lsnFor("sh1")).isEqualTo(120);
+    // A later entry wins; at the same LSN the later epoch (the surviving history) wins.
+    assertThat(back.merge(SessionToken.of("sh1", 4, 120)).epochFor("sh1")).isEqualTo(4);
+    assertThat(back.merge(SessionToken.of("sh1", 5, 100)).lsnFor("sh1")).isEqualTo(120);
   }
 
   @Test
   void malformedTokenIsABadRequest() {
     assertThatThrownBy(() -> SessionToken.parse("sh1=4")).hasMessageContaining("malformed");
     assertThatThrownBy(() -> SessionToken.parse("sh1:x")).hasMessageContaining("malformed");
+    assertThatThrownBy(() -> SessionToken.parse("sh1:4@x")).hasMessageContaining("malformed");
+    assertThatThrownBy(() -> SessionToken.parse("sh1:-4")).hasMessageContaining("malformed");
   }
 }

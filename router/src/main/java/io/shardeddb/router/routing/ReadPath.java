@@ -68,6 +68,8 @@ public class ReadPath {
       ReadConsistency consistency,
       SessionToken session) {
     long minLsn = consistency == ReadConsistency.SESSION ? session.lsnFor(shard.id()) : 0;
+    long minEpoch = consistency == ReadConsistency.SESSION ? session.epochFor(shard.id()) : 0;
+    boolean primaryOnly = consistency == ReadConsistency.PRIMARY;
     List<Replica> replicas = replicaChoices(table, shard, consistency, minLsn);
     Mono<List<Map<String, Object>>> fromPrimary =
         retry.run(
@@ -80,7 +82,7 @@ public class ReadPath {
                           () ->
                               new ShardServerException(
                                   "", 503, "shard " + shard.id() + " has no primary"));
-              return readFrom(primary, shard.id(), keyName, range, minLsn);
+              return readFrom(primary, shard.id(), keyName, range, primaryOnly, minEpoch, minLsn);
             });
     Mono<List<Map<String, Object>>> chain = fromPrimary;
     // Try the chosen replicas in ring order; the primary (with retries) is the last resort.
@@ -88,7 +90,7 @@ public class ReadPath {
       Replica r = replicas.get(i);
       Mono<List<Map<String, Object>>> fallback = chain;
       chain =
-          readFrom(r, shard.id(), keyName, range, minLsn)
+          readFrom(r, shard.id(), keyName, range, false, minEpoch, minLsn)
               .onErrorResume(ShardServerException.class, e -> fallback);
     }
     // A final answer from a shard-server (e.g. 400) becomes the router's answer.
@@ -115,9 +117,23 @@ public class ReadPath {
   }
 
   private Mono<List<Map<String, Object>>> readFrom(
-      Replica replica, String shardId, String keyName, KeyRange range, long minLsn) {
+      Replica replica,
+      String shardId,
+      String keyName,
+      KeyRange range,
+      boolean primaryOnly,
+      long minEpoch,
+      long minLsn) {
     return client
-        .read(replica.url(), shardId, keyName, range.low(), range.high(), minLsn)
+        .read(
+            replica.url(),
+            shardId,
+            keyName,
+            range.low(),
+            range.high(),
+            primaryOnly,
+            minEpoch,
+            minLsn)
         // Serde leaves out an empty list, so no rows arrives as no field.
         .map(r -> r.data() == null ? List.<Map<String, Object>>of() : r.data());
   }

@@ -46,7 +46,7 @@ public class WritePath {
   }
 
   /** One shard's acknowledged part of a write. */
-  private record ShardAck(String shard, int rows, Long lsn, ApiException failure) {}
+  private record ShardAck(String shard, int rows, Long lsn, Long epoch, ApiException failure) {}
 
   /** Validates {@code rows}, groups them by shard and writes each group to its primary. */
   public Mono<WriteResponse> write(RoutingTable table, List<Map<String, Object>> rows) {
@@ -63,9 +63,12 @@ public class WritePath {
                                 primary.url(),
                                 new ShardWriteRequest(
                                     e.getKey(), null, e.getValue(), requestId + "/" + e.getKey())))
-                    .map(r -> new ShardAck(e.getKey(), e.getValue().size(), r.lsn(), null))
+                    .map(
+                        r ->
+                            new ShardAck(e.getKey(), e.getValue().size(), r.lsn(), r.epoch(), null))
                     .onErrorResume(
-                        ApiException.class, f -> Mono.just(new ShardAck(e.getKey(), 0, null, f))))
+                        ApiException.class,
+                        f -> Mono.just(new ShardAck(e.getKey(), 0, null, null, f))))
         .collectList()
         .map(this::summarise);
   }
@@ -244,12 +247,12 @@ public class WritePath {
 
   private WriteResponse summarise(List<ShardAck> acks) {
     int written = 0;
-    Map<String, Long> lsns = new LinkedHashMap<>();
+    SessionToken token = SessionToken.empty();
     List<ApiException> failures = new ArrayList<>();
     for (ShardAck a : acks) {
       written += a.rows();
       if (a.lsn() != null) {
-        lsns.put(a.shard(), a.lsn());
+        token = token.merge(SessionToken.of(a.shard(), a.epoch() == null ? 0 : a.epoch(), a.lsn()));
       }
       if (a.failure() != null) {
         failures.add(a.failure());
@@ -267,11 +270,13 @@ public class WritePath {
       }
       throw new ApiException(status, msg.substring(0, msg.length() - 2));
     }
-    String session = lsns.isEmpty() ? null : new SessionToken(lsns).encode();
+    String session = token.byShard().isEmpty() ? null : token.encode();
     return new WriteResponse(written + " Data entries added", MessageResponse.SUCCESS, session);
   }
 
   private static String token(String shard, ShardWriteResponse r) {
-    return r.lsn() == null ? null : new SessionToken(Map.of(shard, r.lsn())).encode();
+    return r.lsn() == null
+        ? null
+        : SessionToken.of(shard, r.epoch() == null ? 0 : r.epoch(), r.lsn()).encode();
   }
 }

@@ -58,14 +58,31 @@ public class ShardServerClient {
     }
   }
 
-  /** {@code POST /read} of {@code [low, high]}; {@code minLsn} asks for at least that LSN. */
+  /**
+   * {@code POST /read} of {@code [low, high]}. {@code primary}: only the current primary holding
+   * its lease may answer; {@code minEpoch}/{@code minLsn}: only a replica whose in-sync log holds
+   * that entry (an epoch of 0 or null sends the LSN alone).
+   */
   public Mono<ShardReadResponse> read(
-      String url, String shard, String keyName, long low, long high, Long minLsn) {
+      String url,
+      String shard,
+      String keyName,
+      long low,
+      long high,
+      boolean primary,
+      Long minEpoch,
+      Long minLsn) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("shard", shard);
     body.put(keyName, Map.of("low", low, "high", high));
+    if (primary) {
+      body.put("consistency", "primary");
+    }
     if (minLsn != null && minLsn > 0) {
       body.put("minLsn", minLsn);
+      if (minEpoch != null && minEpoch > 0) {
+        body.put("minEpoch", minEpoch);
+      }
     }
     return call(url, HttpRequest.POST(url + "/read", body), ShardReadResponse.class);
   }

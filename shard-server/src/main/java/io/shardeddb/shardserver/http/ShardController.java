@@ -265,7 +265,8 @@ public class ShardController {
     String requestId = RequestFields.requestId(request.requestId());
     long lsn = coordinator.submit(ClientChange.write(rows, requestId));
     Integer current = request.currIdx() == null ? null : request.currIdx() + rows.size();
-    return new ShardWriteResponse("Data entries added", current, MessageResponse.SUCCESS, lsn);
+    return new ShardWriteResponse(
+        "Data entries added", current, MessageResponse.SUCCESS, lsn, epochOf(lsn));
   }
 
   @Put("/update")
@@ -290,7 +291,11 @@ public class ShardController {
     String requestId = RequestFields.requestId(body.get("requestId"));
     long lsn = coordinator.submit(ClientChange.update(key, values, requestId));
     return new ShardWriteResponse(
-        "Data entry for " + keyName + ":" + key + " updated", null, MessageResponse.SUCCESS, lsn);
+        "Data entry for " + keyName + ":" + key + " updated",
+        null,
+        MessageResponse.SUCCESS,
+        lsn,
+        epochOf(lsn));
   }
 
   @Delete("/del")
@@ -306,6 +311,18 @@ public class ShardController {
     String requestId = RequestFields.requestId(body.get("requestId"));
     long lsn = coordinator.submit(ClientChange.delete(key, requestId));
     return new ShardWriteResponse(
-        "Data entry with " + keyName + ":" + key + " removed", null, MessageResponse.SUCCESS, lsn);
+        "Data entry with " + keyName + ":" + key + " removed",
+        null,
+        MessageResponse.SUCCESS,
+        lsn,
+        epochOf(lsn));
+  }
+
+  /**
+   * The epoch of the acknowledged entry at {@code lsn}, for the caller's session token (a
+   * deduplicated retry may name an entry of an earlier epoch); null when no longer in the log.
+   */
+  private Long epochOf(long lsn) {
+    return lsn <= 0 ? null : store.epochAt(lsn).orElse(null);
   }
 }
