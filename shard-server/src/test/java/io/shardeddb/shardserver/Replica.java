@@ -54,7 +54,7 @@ final class Replica implements AutoCloseable {
     // A restart reuses the port; an outgoing connection of another replica may hold that number
     // for a moment (ports come from the ephemeral range), so binding is retried briefly.
     Awaitility.await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(250))
         .ignoreExceptionsInstanceOf(ServerStartupException.class)
         .until(

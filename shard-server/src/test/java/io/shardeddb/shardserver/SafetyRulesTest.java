@@ -394,6 +394,30 @@ class SafetyRulesTest {
 
   @Test
   @DisplayName(
+      "rule 10: a snapshot stream that stalls is abandoned after the request deadline and the copy"
+          + " starts over")
+  void stalledSnapshotIsAbandoned() {
+    startReady(Map.of("shardeddb.replication.request-timeout", "1s"));
+    FakePeer primary = FakePeer.stallingSnapshot("stalling-primary", 40, 25);
+    extras.add(primary);
+    Replica s = shard.get(2);
+    Http.Reply r =
+        shard.role(2, 2, Role.Secondary, primary.peer(), List.of(primary.peer(), s.peer()), 3);
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              JsonNode hb = heartbeat(s);
+              assertThat(hb.get("state").asText()).isEqualTo("Ready");
+              assertThat(hb.get("appliedLsn").asLong()).isEqualTo(40);
+            });
+    assertThat(keys(s, 0, 4095)).hasSize(25).startsWith(3000L);
+  }
+
+  @Test
+  @DisplayName(
       "rule 9: primary reads need the lease; session reads need the (epoch, lsn) entry in sync")
   void fencedReads() {
     startReady(Map.of("shardeddb.replication.lease-period", "3s"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+/** Rule 7: the copy state transitions. */
 class CopyStateTest {
   @Test
   void beginningACopyForgetsThePositionAndMakesTheReplicaNoCandidate() {

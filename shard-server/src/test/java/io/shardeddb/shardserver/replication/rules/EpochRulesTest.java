@@ -6,6 +6,7 @@ import io.shardeddb.shardserver.replication.rules.EpochRules.Epochs;
 import io.shardeddb.shardserver.replication.rules.EpochRules.Fence;
 import org.junit.jupiter.api.Test;
 
+/** Rules 1 and 2: fences, roles and votes per epoch. */
 class EpochRulesTest {
   private static final Epochs AT_3_VOTED_B = new Epochs(3, 3, "b");
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shardeddb.shardserver.replication.rules.LeaseRules.Lease;
 import org.junit.jupiter.api.Test;
 
+/** Rule 9: when a primary holds its read lease. */
 class LeaseRulesTest {
   private static final long LEASE = 2_000;
   private static final long DRIFT = 200;

@@ -8,6 +8,7 @@ import io.shardeddb.shardserver.replication.rules.LogMatching.Decision;
 import io.shardeddb.shardserver.replication.rules.LogMatching.Local;
 import org.junit.jupiter.api.Test;
 
+/** Rule 4: what a secondary does with a {@code /replicate} batch and whether its answer counts. */
 class LogMatchingTest {
   @Test
   void anUnverifiedReplicaCountsForNothingWhateverItsPosition() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
+/** Rule 5: the quorum over the spec, and only in-sync acknowledgements count. */
 class QuorumTrackerTest {
   @Test
   void theQuorumIsCountedOverTheSpecEvenWhenFewerPeersExist() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shardeddb.shardserver.replication.rules.SessionReads.Session;
 import org.junit.jupiter.api.Test;
 
+/** Rule 9: which replica may serve a session's (epoch, lsn). */
 class SessionReadsTest {
   @Test
   void anInSyncReplicaHoldingTheSessionsEntryServesIt() {
