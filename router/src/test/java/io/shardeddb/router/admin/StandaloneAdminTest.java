@@ -207,6 +207,7 @@ class StandaloneAdminTest {
   @Test
   void whenTooFewReplicasAnswerTheFenceNobodyIsPromoted() {
     StandaloneAdmin admin = threeReplicasOfOneShard();
+    position("http://c", 1, 30);
     client.replicas.get("http://a").down = true;
     client.replicas.get("http://b").down = true;
 
