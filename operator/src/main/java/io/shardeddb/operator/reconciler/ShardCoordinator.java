@@ -19,6 +19,7 @@ public final class ShardCoordinator {
 
   private final ShardPlanner planner;
   private final RecopyPolicy recopy;
+  private final CopyVerification copies;
   private final ShardActuator actuator;
   private final EventRecorder events;
 
@@ -27,6 +28,7 @@ public final class ShardCoordinator {
       ShardPlanner planner, RecopyPolicy recopy, ShardActuator actuator, EventRecorder events) {
     this.planner = planner;
     this.recopy = recopy;
+    this.copies = new CopyVerification(recopy);
     this.actuator = actuator;
     this.events = events;
   }
@@ -42,7 +44,7 @@ public final class ShardCoordinator {
     List<ActionResult> results = new ArrayList<>(actuator.apply(plan.actions()));
     int applied = plan.actions().size();
     plan =
-        planner.judgeCopies(
+        copies.judge(
             o,
             plan,
             actuator.verify(

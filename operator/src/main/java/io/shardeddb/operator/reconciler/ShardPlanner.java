@@ -9,7 +9,6 @@ import io.shardeddb.operator.reconciler.ShardAction.Resync;
 import io.shardeddb.operator.reconciler.ShardAction.Verify;
 import io.shardeddb.operator.reconciler.ShardObservation.Member;
 import io.shardeddb.operator.reconciler.ShardPlan.Stage;
-import io.shardeddb.operator.recopy.CopyCheck;
 import io.shardeddb.operator.recopy.RecopyDecision;
 import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.shardclient.TimedFence;
@@ -227,45 +226,6 @@ public final class ShardPlanner {
         Set.of());
   }
 
-  /** Judges finished copies by their checksums: rejoin, copy again, or look again next pass. */
-  public ShardPlan judgeCopies(ShardObservation o, ShardPlan plan, Map<String, CopyCheck> checks) {
-    Set<String> stillCopying = new HashSet<>(plan.copying());
-    List<ShardAction> more = new ArrayList<>();
-    List<ShardEvent> events = new ArrayList<>();
-    for (Map.Entry<String, CopyCheck> e : checks.entrySet()) {
-      CopyCheck c = e.getValue();
-      switch (recopy.verify(c.replica(), c.primary())) {
-        case MATCHES -> {
-          stillCopying.remove(e.getKey());
-          events.add(
-              event(
-                  EventReason.RecopyCompleted,
-                  o,
-                  e.getKey()
-                      + " copied "
-                      + c.replica().rows()
-                      + " rows, checksum matches the primary at lsn "
-                      + c.replica().appliedLsn()));
-        }
-        case DIFFERS -> {
-          o.member(e.getKey())
-              .filter(m -> m.url() != null)
-              .ifPresent(m -> more.add(new Resync(m.name(), m.url(), "differs after copying")));
-          events.add(
-              event(
-                  EventReason.RecopyMismatch,
-                  o,
-                  e.getKey()
-                      + " differs from the primary at lsn "
-                      + c.replica().appliedLsn()
-                      + " after copying; copying again"));
-        }
-        case NOT_COMPARABLE -> {}
-      }
-    }
-    return plan.withCopying(Set.copyOf(stillCopying)).plus(more, events);
-  }
-
   private ShardPlan bringUp(ShardObservation o) {
     boolean history =
         o.beats().values().stream()
@@ -429,7 +389,7 @@ public final class ShardPlanner {
     return new RoleRequest(epoch, role, primaryPeer, peers, o.writeQuorum(), o.desiredReplicas());
   }
 
-  private static ShardEvent event(EventReason reason, ShardObservation o, String what) {
+  static ShardEvent event(EventReason reason, ShardObservation o, String what) {
     return new ShardEvent(reason, "shard " + o.shardId() + ": " + what);
   }
 }

@@ -275,14 +275,18 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   /**
    * Replaces the whole status with optimistic locking and caches the answer, so the next pass sees
    * the epoch it just recorded. A JSON patch computed against a stale copy could land on the wrong
-   * array element; a conflict here simply fails this pass and it is retried.
+   * array element. On a conflict the SDK re-applies the change to a newer copy: {@link
+   * StatusWriteGuard} refuses that when the newer copy records another election (epochs stay unique
+   * per election); the pass then fails and is retried from the new status.
    */
   private static void writeStatus(
       ShardedDatabase sdb, Context<ShardedDatabase> context, ShardedDatabaseStatus status) {
+    ShardedDatabaseStatus basis = sdb.getStatus();
     PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
         sdb,
         context,
         r -> {
+          StatusWriteGuard.check(basis, r.getStatus());
           r.setStatus(status);
           return r;
         });

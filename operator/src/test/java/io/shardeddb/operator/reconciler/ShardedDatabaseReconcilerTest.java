@@ -361,6 +361,28 @@ class ShardedDatabaseReconcilerTest {
   }
 
   @Test
+  void aHealthySecondarySampledAheadOfItsPrimaryIsNeverReCopied() {
+    apply(singleShard("db12", 3));
+    List<String> pods = awaitPods("db12-sh1");
+    fleet.replica("db12-sh1-0").holding(50, 1, 50);
+    fleet.replica("db12-sh1-1").holding(50, 1, 50);
+    fleet.replica("db12-sh1-2").holding(50, 1, 50);
+    awaitReady("db12", pods);
+
+    // Under load a secondary's heartbeat, taken after the primary's, shows more entries.
+    fleet.replica("db12-sh1-1").holding(57, 1, 57);
+    int seen = heartbeatsOf("db12-sh1-1");
+    await().atMost(TIMEOUT).until(() -> heartbeatsOf("db12-sh1-1") >= seen + 3);
+
+    assertThat(fleet.replica("db12-sh1-1").calls()).doesNotContain("POST /resync");
+    assertThat(events("RecopyStarted")).noneMatch(e -> e.getMessage().contains("db12-sh1-1"));
+  }
+
+  private int heartbeatsOf(String pod) {
+    return (int) fleet.replica(pod).calls().stream().filter("GET /heartbeat"::equals).count();
+  }
+
+  @Test
   void anInvalidSpecIsReportedAsReadyFalseWithTheReasonAndNothingIsCreated() {
     ShardedDatabase sdb = Fixtures.load("students.yaml", NS);
     sdb.getMetadata().setName("bad");

@@ -276,6 +276,19 @@ public class StandaloneAdmin implements ClusterAdmin {
    */
   private ShardTopology assignRoles(
       ShardTopology shard, String primary, List<Replica> replicas, long epoch) {
+    return assignRoles(shard, primary, replicas, epoch, false);
+  }
+
+  /**
+   * The same; {@code afterElection}: only the primary's {@code /role} must succeed, the
+   * secondaries' are best effort.
+   */
+  private ShardTopology assignRoles(
+      ShardTopology shard,
+      String primary,
+      List<Replica> replicas,
+      long epoch,
+      boolean afterElection) {
     List<Replica> roled =
         replicas.stream()
             .map(
@@ -289,9 +302,16 @@ public class StandaloneAdmin implements ClusterAdmin {
     Replica p = roled.get(0);
     List<Peer> peers = roled.stream().map(StandaloneAdmin::peer).toList();
     for (Replica r : roled) {
-      await(
+      Mono<String> call =
           client.role(
-              r.url(), new RoleRequest(epoch, r.role(), peer(p), peers, quorum, peers.size())));
+              r.url(), new RoleRequest(epoch, r.role(), peer(p), peers, quorum, peers.size()));
+      if (r.role() == Role.Primary || !afterElection) {
+        await(call);
+      } else {
+        // After an election the new primary already serves: one unreachable secondary must not
+        // undo the operation; it learns its role when it is next assigned one.
+        bestEffort(call);
+      }
     }
     return new ShardTopology(shard.id(), shard.low(), shard.size(), epoch, primary, roled);
   }
@@ -333,36 +353,36 @@ public class StandaloneAdmin implements ClusterAdmin {
     kept.forEach(r -> remaining.add(r.name()));
     Election result =
         FailoverPlanner.choose(epoch, shard.replicas().size(), answers, remaining::contains);
-    return switch (result) {
-      case Election.Elected won -> assignRoles(shard, won.winner().name(), kept, epoch);
-      case Election.Behind behind -> {
-        // The replica being removed is ahead: it stays primary (at the new epoch) until the others
-        // caught up, and the removal is refused for now.
-        ShardTopology reinstated =
-            assignRoles(shard, behind.ahead().name(), shard.replicas(), epoch);
-        holder.publish(
-            t ->
-                new Topology(
-                    t.database(),
-                    0,
-                    t.schema(),
-                    t.writeQuorum(),
-                    t.shards().stream()
-                        .map(x -> x.id().equals(shard.id()) ? reinstated : x)
-                        .toList(),
-                    t.servers()));
-        throw new ApiException(
-            503,
-            "cannot remove the primary of shard "
-                + shard.id()
-                + " yet: "
-                + behind.describe()
-                + "; retry once the replicas caught up");
-      }
-      case Election.NoQuorum q ->
-          throw new ApiException(
-              503, "cannot elect a new primary for shard " + shard.id() + ": " + q.describe());
-    };
+    if (result instanceof Election.Elected won) {
+      return assignRoles(shard, won.winner().name(), kept, epoch, true);
+    }
+    String why =
+        result instanceof Election.Behind behind
+            ? behind.describe() + "; retry once the replicas caught up"
+            : ((Election.NoQuorum) result).describe();
+    // Nobody new may be chosen. If the replica that is ahead (or the old primary) answered the
+    // fence, it was the last primary and holds every acknowledged write: it stays primary at the
+    // new epoch, so the fence did not leave the shard without one.
+    String reinstate =
+        result instanceof Election.Behind behind
+            ? behind.ahead().name()
+            : answers.stream().anyMatch(c -> c.name().equals(shard.primary()))
+                ? shard.primary()
+                : null;
+    if (reinstate != null) {
+      ShardTopology reinstated = assignRoles(shard, reinstate, shard.replicas(), epoch, true);
+      holder.publish(
+          t ->
+              new Topology(
+                  t.database(),
+                  0,
+                  t.schema(),
+                  t.writeQuorum(),
+                  t.shards().stream().map(x -> x.id().equals(shard.id()) ? reinstated : x).toList(),
+                  t.servers()));
+    }
+    throw new ApiException(
+        503, "cannot remove the primary of shard " + shard.id() + " now: " + why);
   }
 
   private Topology requireInitialized() {

@@ -236,4 +236,19 @@ class StandaloneAdminTest {
     assertThat(sh1().epoch()).isEqualTo(2);
     assertThat(sh1().primary()).isEqualTo("http://a");
   }
+
+  @Test
+  void anOldPrimaryThatAnsweredAFenceWithoutQuorumIsReinstatedNotLeftFenced() {
+    StandaloneAdmin admin = threeReplicasOfOneShard();
+    client.replicas.get("http://b").down = true;
+    client.replicas.get("http://c").down = true;
+
+    assertThatThrownBy(() -> admin.remove(new RemoveRequest(1, List.of("Server0"))).join())
+        .cause()
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("only 1 of 3");
+    assertThat(client.replicas.get("http://a").role).isEqualTo(Role.Primary);
+    assertThat(client.replicas.get("http://a").epoch).isEqualTo(2);
+    assertThat(sh1().epoch()).isEqualTo(2);
+  }
 }

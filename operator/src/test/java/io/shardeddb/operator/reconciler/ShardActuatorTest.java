@@ -1,0 +1,157 @@
+package io.shardeddb.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardeddb.operator.recopy.CopyCheck;
+import io.shardeddb.operator.shardclient.ShardServerClient;
+import io.shardeddb.operator.shardclient.ShardServerException;
+import io.shardeddb.operator.shardclient.TimedFence;
+import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.FenceResponse;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The actuator makes the calls and reports how they went; a dead replica never aborts a pass. */
+class ShardActuatorTest {
+
+  /** Answers every call except those to {@code dead}, recording what it was asked. */
+  static final class Client implements ShardServerClient {
+    final String dead;
+    final List<String> calls = new ArrayList<>();
+    Iterator<ChecksumResponse> replicaSums;
+
+    Client(String dead) {
+      this.dead = dead;
+    }
+
+    private synchronized void call(String url, String what) {
+      if (url.equals(dead)) {
+        throw new ShardServerException(what + " " + url + " failed", 0, null);
+      }
+      calls.add(what + " " + url);
+    }
+
+    @Override
+    public TimedHeartbeat heartbeat(String baseUrl) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public TimedFence fence(String baseUrl, FenceRequest request) {
+      call(baseUrl, "fence");
+      return new TimedFence(
+          new FenceResponse(baseUrl, request.epoch(), 1, 10, ReplicaState.Fenced), Duration.ZERO);
+    }
+
+    @Override
+    public void configure(String baseUrl, ShardConfigRequest request) {
+      call(baseUrl, "config");
+    }
+
+    @Override
+    public void assignRole(String baseUrl, RoleRequest request) {
+      call(baseUrl, "role");
+    }
+
+    @Override
+    public void resync(String baseUrl) {
+      call(baseUrl, "resync");
+    }
+
+    @Override
+    public ChecksumResponse checksum(String baseUrl) {
+      call(baseUrl, "checksum");
+      return baseUrl.equals("p") ? new ChecksumResponse("sh1", 5, "d", 20) : replicaSums.next();
+    }
+  }
+
+  private final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+  @AfterEach
+  void stop() {
+    pool.shutdownNow();
+  }
+
+  private static ShardAction role(String url) {
+    return new ShardAction.AssignRole(
+        url,
+        url,
+        new RoleRequest(2, Role.Secondary, new Peer("p", "p"), List.of(), WriteQuorum.Majority, 3));
+  }
+
+  @Test
+  void oneUnreachableReplicaIsRecordedAndTheOthersStillGetTheirCalls() {
+    Client client = new Client("b");
+    ShardActuator actuator = new ShardActuator(client, pool);
+
+    List<ActionResult> results =
+        actuator.apply(
+            List.of(
+                role("a"),
+                new ShardAction.Configure("b", "b", null),
+                role("b"),
+                role("c"),
+                new ShardAction.Resync("c", "c", "empty")));
+
+    assertThat(client.calls).containsExactly("role a", "role c", "resync c");
+    assertThat(results)
+        .filteredOn(r -> !r.ok())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.action().pod()).isEqualTo("b");
+              assertThat(r.status()).isZero();
+            });
+  }
+
+  @Test
+  void fencesGoToEveryReplicaAndOnlyAnswersComeBack() {
+    Client client = new Client("b");
+    ShardActuator actuator = new ShardActuator(client, pool);
+
+    Map<String, TimedFence> answers =
+        actuator.fence(
+            List.of(
+                new ShardAction.Fence("a", "a", 4),
+                new ShardAction.Fence("b", "b", 4),
+                new ShardAction.Fence("c", "c", 4)));
+
+    assertThat(answers).containsOnlyKeys("a", "c");
+    assertThat(answers.get("a").answer().epoch()).isEqualTo(4);
+  }
+
+  @Test
+  void aCopyCheckIsReadAgainUntilBothSidesAreAtTheSameLsnWithinItsBound() {
+    Client client = new Client("none");
+    client.replicaSums =
+        List.of(
+                new ChecksumResponse("sh1", 4, "x", 18),
+                new ChecksumResponse("sh1", 5, "d", 20),
+                new ChecksumResponse("sh1", 5, "d", 20))
+            .iterator();
+    ShardActuator actuator = new ShardActuator(client, pool);
+
+    Map<String, CopyCheck> checks =
+        actuator.verify(
+            List.of(new ShardAction.Verify("r", "r", "p")),
+            c -> c.replica().appliedLsn() == c.primary().appliedLsn());
+
+    assertThat(checks.get("r").replica().appliedLsn()).isEqualTo(20);
+    assertThat(client.calls).filteredOn(c -> c.equals("checksum r")).hasSize(2);
+  }
+}

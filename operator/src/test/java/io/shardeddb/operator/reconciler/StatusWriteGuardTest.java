@@ -1,0 +1,43 @@
+package io.shardeddb.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseStatus;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A status write never overwrites an election recorded since the pass read the resource. */
+class StatusWriteGuardTest {
+
+  private static ShardedDatabaseStatus withShard(Long epoch, String primary, Integer ready) {
+    return new ShardedDatabaseStatus(
+        1L,
+        List.of(),
+        1,
+        null,
+        List.of(new ShardStatus("sh1", epoch, primary, ready, null, List.of())),
+        null);
+  }
+
+  @Test
+  void aConflictCausedByOtherChangesStillLetsTheWriteThrough() {
+    assertThatCode(() -> StatusWriteGuard.check(withShard(3L, "p-1", 2), withShard(3L, "p-1", 3)))
+        .doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                StatusWriteGuard.check(
+                    null, new ShardedDatabaseStatus(null, null, null, null, null, null)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void anElectionRecordedMeanwhileIsNeverOverwritten() {
+    assertThatThrownBy(
+            () -> StatusWriteGuard.check(withShard(3L, "p-1", 2), withShard(4L, "p-2", 2)))
+        .isInstanceOf(StatusWriteGuard.ElectionRecordedMeanwhile.class);
+    assertThatThrownBy(() -> StatusWriteGuard.check(null, withShard(1L, "p-0", 0)))
+        .isInstanceOf(StatusWriteGuard.ElectionRecordedMeanwhile.class);
+  }
+}
