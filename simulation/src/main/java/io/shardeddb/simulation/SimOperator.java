@@ -2,6 +2,7 @@ package io.shardeddb.simulation;
 
 import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.operator.reconciler.CopyVerification;
 import io.shardeddb.operator.reconciler.ShardAction;
 import io.shardeddb.operator.reconciler.ShardObservation;
 import io.shardeddb.operator.reconciler.ShardPlan;
@@ -47,6 +48,7 @@ final class SimOperator {
   private final Network network;
   private final Map<String, SimReplica> byName;
   private final ShardPlanner planner = new ShardPlanner(new RecopyPolicy());
+  private final CopyVerification verification = new CopyVerification(new RecopyPolicy());
   private ShardStatus status = new ShardStatus("sh1", null, null, null, null, List.of());
   private final Map<String, TimedHeartbeat> beats = new HashMap<>();
   private final Map<String, TimedFence> fences = new HashMap<>();
@@ -235,7 +237,7 @@ final class SimOperator {
       return;
     }
     ShardPlan judged =
-        planner.judgeCopies(
+        verification.judge(
             observe(),
             new ShardPlan(
                 ShardPlan.Stage.STEADY,
