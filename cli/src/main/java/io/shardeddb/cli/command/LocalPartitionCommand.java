@@ -32,7 +32,7 @@ public final class LocalPartitionCommand implements Callable<Integer> {
   @Option(names = "--from", arity = "1..*", paramLabel = "POD", description = "peer pods")
   List<String> from = new ArrayList<>();
 
-  @Option(names = "--from-operator", description = "the operator (and the API server)")
+  @Option(names = "--from-operator", description = "the operator (its calls to the pod)")
   boolean fromOperator;
 
   @Option(names = "--all", description = "every other pod and the operator (the default)")

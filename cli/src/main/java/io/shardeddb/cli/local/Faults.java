@@ -24,7 +24,10 @@ public final class Faults {
    */
   public static final String PARTITION_ANNOTATION = "local.shardeddb.io/partition";
 
-  /** The operator (and the API server) in the local-up JVM, which talks from 127.0.0.1. */
+  /**
+   * The operator in the local-up JVM, which talks from 127.0.0.1 (a pod's own calls to the API
+   * server are not cut: they leave from 127.0.0.1 too, not from the pod's address).
+   */
   public static final String OPERATOR = "@operator";
 
   /** Every other pod of the cluster and the operator (not the kubelet's probes). */

@@ -25,6 +25,7 @@ final class LoopbackFirewall implements AutoCloseable {
   private final int slot;
   private Set<Faults.Drop> applied = Set.of();
   private boolean chainExists;
+  private String installFailed;
 
   LoopbackFirewall(int slot) {
     this.slot = slot;
@@ -120,9 +121,13 @@ final class LoopbackFirewall implements AutoCloseable {
     run(List.of(ipt, "-w", "-X", chain), null, false);
   }
 
-  private static void ensureInstalled() {
+  private void ensureInstalled() {
     if (iptables() != null && iptablesRestore() != null) {
       return;
+    }
+    if (installFailed != null) {
+      // Tried once already: do not run apt-get on every pass of the runner.
+      throw new IllegalStateException(installFailed);
     }
     LOG.info("iptables is not installed: installing it (apt-get install -y iptables)");
     Result r =
@@ -131,9 +136,10 @@ final class LoopbackFirewall implements AutoCloseable {
             null,
             false);
     if (iptables() == null || iptablesRestore() == null) {
-      throw new IllegalStateException(
+      installFailed =
           "network partitions need iptables (and root or CAP_NET_ADMIN); installing it failed: "
-              + r.output());
+              + r.output().trim();
+      throw new IllegalStateException(installFailed);
     }
   }
 

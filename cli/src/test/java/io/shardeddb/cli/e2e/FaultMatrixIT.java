@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -72,12 +73,14 @@ class FaultMatrixIT {
   private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
   private final List<String> matrix = Collections.synchronizedList(new ArrayList<>());
   private LocalCluster cluster;
+  private Path dataDir;
   private DatabaseStatus db;
   private List<RouterClient> routers;
   private HttpClient direct;
 
   @BeforeAll
   void startCluster(@TempDir Path dataDir) throws IOException {
+    this.dataDir = dataDir;
     cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
     // The test's own calls to replicas come from the "node" address, which no partition cuts.
     direct =
@@ -127,6 +130,17 @@ class FaultMatrixIT {
     writeMatrix();
     if (cluster != null) {
       cluster.close();
+    }
+    // The pods' logs outlive the temporary directory: a failed scenario is read from them.
+    Path logs = dataDir == null ? null : dataDir.resolve("logs");
+    if (logs != null && Files.isDirectory(logs)) {
+      Path keep = Path.of("target", "fault-matrix-logs");
+      Files.createDirectories(keep);
+      try (var files = Files.list(logs)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, keep.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
     }
   }
 

@@ -18,6 +18,7 @@ import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -38,6 +39,12 @@ public class ShardServerClient {
 
   private final HttpClient http;
 
+  /** A client whose connections leave from the default address (tests, tools). */
+  public ShardServerClient(HttpClientRegistry<HttpClient> registry) {
+    this.http = registry.getDefaultClient();
+  }
+
+  @Inject
   public ShardServerClient(
       HttpClientRegistry<HttpClient> registry,
       NettyClientCustomizer.Registry customizers,

@@ -1,0 +1,102 @@
+package io.shardeddb.cli.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.shardeddb.cli.KubectlSdb;
+import io.shardeddb.cli.local.Faults;
+import io.shardeddb.cli.local.LocalKubernetes;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The fault commands against local mode's in-process API: what they leave on the pods. */
+class LocalFaultCommandsTest {
+  private LocalKubernetes kube;
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void start(@TempDir Path dir) {
+    kube = LocalKubernetes.start(0, dir.resolve("kubeconfig"), "default");
+    for (String name : List.of("db-sh1-0", "db-sh1-1", "db-sh1-2")) {
+      kube.client()
+          .pods()
+          .inNamespace("default")
+          .resource(new PodBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .create();
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    kube.close();
+  }
+
+  @Test
+  void pauseForSecondsLeavesTheInstantToResumeAndResumeRemovesIt() {
+    Instant before = Instant.now();
+    assertThat(sdb("local", "pause", "db-sh1-0", "--for", "20")).isZero();
+    String until = annotation("db-sh1-0", Faults.PAUSE_ANNOTATION);
+    assertThat(Instant.parse(until)).isBetween(before.plusSeconds(19), before.plusSeconds(21));
+
+    assertThat(sdb("local", "resume", "db-sh1-0")).isZero();
+    assertThat(annotation("db-sh1-0", Faults.PAUSE_ANNOTATION)).isNull();
+
+    assertThat(sdb("local", "pause", "db-sh1-0")).isZero();
+    assertThat(annotation("db-sh1-0", Faults.PAUSE_ANNOTATION)).isEqualTo("true");
+  }
+
+  @Test
+  void partitionsAddUpAndHealRemovesThem() {
+    assertThat(sdb("local", "partition", "db-sh1-0", "--from-operator")).isZero();
+    assertThat(sdb("local", "partition", "db-sh1-0", "--from", "db-sh1-1")).isZero();
+    assertThat(annotation("db-sh1-0", Faults.PARTITION_ANNOTATION))
+        .isEqualTo(Faults.OPERATOR + ",db-sh1-1");
+    assertThat(sdb("local", "partition", "db-sh1-2")).isZero();
+    assertThat(annotation("db-sh1-2", Faults.PARTITION_ANNOTATION)).isEqualTo(Faults.ALL);
+
+    assertThat(sdb("local", "heal", "db-sh1-0")).isZero();
+    assertThat(annotation("db-sh1-0", Faults.PARTITION_ANNOTATION)).isNull();
+    assertThat(annotation("db-sh1-2", Faults.PARTITION_ANNOTATION)).isEqualTo(Faults.ALL);
+    assertThat(sdb("local", "heal")).isZero();
+    assertThat(annotation("db-sh1-2", Faults.PARTITION_ANNOTATION)).isNull();
+  }
+
+  @Test
+  void unknownPodsAndSelfPartitionsAreRefusedWithAMessage() {
+    assertThat(sdb("local", "pause", "no-such-pod")).isNotZero();
+    assertThat(err.toString()).contains("pod no-such-pod not found");
+    assertThat(sdb("local", "partition", "db-sh1-0", "--from", "no-such-pod")).isNotZero();
+    assertThat(sdb("local", "partition", "db-sh1-0", "--from", "db-sh1-0")).isNotZero();
+    assertThat(err.toString()).contains("cannot be partitioned from itself");
+    assertThat(sdb("local", "pause", "db-sh1-0", "--for", "0")).isNotZero();
+    assertThat(annotation("db-sh1-0", Faults.PARTITION_ANNOTATION)).isNull();
+    assertThat(annotation("db-sh1-0", Faults.PAUSE_ANNOTATION)).isNull();
+  }
+
+  private int sdb(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--kubeconfig");
+    all.add(kube.kubeconfig().toString());
+    return new CommandLine(new KubectlSdb())
+        .setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err, true))
+        .execute(all.toArray(String[]::new));
+  }
+
+  private String annotation(String pod, String key) {
+    Pod p = kube.client().pods().inNamespace("default").withName(pod).get();
+    return p.getMetadata().getAnnotations() == null
+        ? null
+        : p.getMetadata().getAnnotations().get(key);
+  }
+}
