@@ -240,6 +240,7 @@ class StandaloneAdminTest {
   @Test
   void anOldPrimaryThatAnsweredAFenceWithoutQuorumIsReinstatedNotLeftFenced() {
     StandaloneAdmin admin = threeReplicasOfOneShard();
+    position("http://a", 1, 30);
     client.replicas.get("http://b").down = true;
     client.replicas.get("http://c").down = true;
 
