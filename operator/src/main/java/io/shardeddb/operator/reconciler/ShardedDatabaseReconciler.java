@@ -104,7 +104,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private static final Logger LOG = LoggerFactory.getLogger(ShardedDatabaseReconciler.class);
   private static final Duration SETTLED_RESYNC = Duration.ofSeconds(5);
   private static final Duration BUSY_RESYNC = Duration.ofSeconds(2);
-  private static final Duration FAILOVER_WATCH = Duration.ofSeconds(1);
+  private static final Duration FAILOVER_WATCH = Duration.ofMillis(500);
 
   private final KubernetesClient client;
   private final Images images;

@@ -30,9 +30,13 @@ public final class HttpShardServerClient implements ShardServerClient {
     this.requestTimeout = requestTimeout;
   }
 
-  /** The operator's defaults: 1 s to connect, 2 s per request. */
+  /**
+   * The operator's defaults: 1 s to connect, 1 s per request. Every call it makes (heartbeat,
+   * fence, role, config, checksum) is small; a hung replica must cost a pass at most a second, or
+   * a failover overshoots {@code primaryUnavailableSeconds} by several (DESIGN §5 rule 10).
+   */
   public static HttpShardServerClient withDefaultTimeouts() {
-    return new HttpShardServerClient(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    return new HttpShardServerClient(Duration.ofSeconds(1), Duration.ofSeconds(1));
   }
 
   @Override

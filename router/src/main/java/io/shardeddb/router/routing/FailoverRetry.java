@@ -50,7 +50,18 @@ public class FailoverRetry {
   private <T> Mono<T> attempt(
       String what, Function<RoutingTable, Mono<T>> attempt, long deadline, Duration backoff) {
     RoutingTable table = topology.current();
-    return Mono.defer(() -> attempt.apply(table))
+    // A newer topology (e.g. a failover away from a primary that hangs) supersedes a call still in
+    // flight: it is cancelled and retried at once with the same request id, so a hung process
+    // costs the client nothing beyond the failover itself (DESIGN §5 rule 10). The retry is safe:
+    // the shard-servers deduplicate by request id, and a fenced primary can commit nothing.
+    Mono<T> superseded =
+        Mono.fromFuture(topology.newerThan(table.version()), true)
+            .flatMap(
+                newer ->
+                    Mono.error(
+                        new ShardServerException(
+                            "", 503, what + ": the topology changed while a call was in flight")));
+    return Mono.firstWithSignal(Mono.defer(() -> attempt.apply(table)), superseded)
         .onErrorResume(
             e -> e instanceof ShardServerException s && s.retriable(),
             e -> {

@@ -1,0 +1,49 @@
+package io.shardeddb.router.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shardeddb.protocol.topology.Topology;
+import io.shardeddb.router.topology.TopologyHolder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+/** Retries against the newest routing table, never waiting on a primary that was replaced. */
+class FailoverRetryTest {
+  private final TopologyHolder holder = new TopologyHolder("db");
+  private final FailoverRetry retry =
+      new FailoverRetry(
+          holder,
+          new ReplicaHealth(holder, null),
+          new RouterMetrics(new SimpleMeterRegistry()),
+          Duration.ofSeconds(30));
+
+  private static Topology version(long v) {
+    return new Topology("db", v, null, null, List.of(), Map.of());
+  }
+
+  @Test
+  void aCallHangingOnAPrimaryThatWasReplacedIsRetriedAtOnceAgainstTheNewTopology() {
+    holder.accept(version(1));
+    List<Long> tried = new CopyOnWriteArrayList<>();
+    Mono<String> call =
+        retry.run(
+            "shard sh1",
+            table -> {
+              tried.add(table.version());
+              // The old primary hangs (paused process): its call never answers by itself.
+              return table.version() == 1 ? Mono.never() : Mono.just("written");
+            });
+
+    var pending = call.toFuture();
+    Mono.delay(Duration.ofMillis(200)).subscribe(x -> holder.accept(version(2)));
+
+    assertThat(pending.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join())
+        .isEqualTo("written");
+    assertThat(tried).containsExactly(1L, 2L);
+  }
+}
