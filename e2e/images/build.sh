@@ -7,16 +7,20 @@ source "$(dirname "$0")/../cluster/lib.sh"
 out=${1:-$STATE/images}
 version=${SHARDEDDB_IMAGE_TAG:-0.1.0}
 cache="$K8S_CACHE/images"
+JRE_MODULES=java.se,jdk.httpserver,jdk.unsupported,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.net,jdk.zipfs,jdk.jfr
 mkdir -p "$out" "$cache"
 ensure_packages umoci skopeo rsync
 
-# The Java runtime: every Java SE module of the build's JDK, stripped.
+# The Java runtime: the Java SE modules plus the JDK ones the services use (the operator's
+# management endpoint runs on jdk.httpserver), stripped.
 java_home=${JAVA_HOME:-$(ls -d /usr/lib/jvm/*-2[1-9]-* /usr/lib/jvm/temurin-2[1-9]* 2>/dev/null | sort -V | tail -1)}
-if [[ ! -x "$cache/jre/bin/java" ]]; then
+if [[ "$(cat "$cache/jre.modules" 2>/dev/null)" != "$JRE_MODULES" ]]; then
   log "jlink runtime from $java_home"
   rm -rf "$cache/jre"
-  "$java_home/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.zipfs \
+  "$java_home/bin/jlink" --add-modules "$JRE_MODULES" \
     --strip-debug --no-header-files --no-man-pages --output "$cache/jre"
+  echo "$JRE_MODULES" >"$cache/jre.modules"
+  rm -f "$cache/base.done"
 fi
 
 "$E2E_DIR/images/rootfs.sh" base "$K8S_CACHE/rootfs/base"
