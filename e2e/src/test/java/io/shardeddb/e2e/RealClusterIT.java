@@ -183,7 +183,82 @@ class RealClusterIT {
 
   @Test
   @Order(5)
+  void aSettledDatabaseGetsNoWorkloadWritesAndItsBudgetsUseTheServersPolicyVersion() {
+    await().atMost(READY).until(() -> isReady(status()));
+    long before = workloadWrites();
+    // Four 5 s resync periods without a single write of a workload object.
+    await()
+        .during(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () ->
+                assertThat(workloadWrites() - before)
+                    .as("PUT/PATCH/POST of statefulsets, deployments and services while settled")
+                    .isZero());
+
+    // v1.20 serves no policy/v1: the operator must have chosen policy/v1beta1.
+    assertThat(
+            client
+                .resources(io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class)
+                .inNamespace(DB_NS)
+                .list()
+                .getItems())
+        .hasSize(2);
+  }
+
+  @Test
+  @Order(6)
   void theOperatorNeverRestartedAndNoReconcileFailedWithAConflict() {
+    assertOperatorHealthy();
+  }
+
+  @Test
+  @Order(7)
+  void aRestartedOperatorTakesOverAndTheDatabaseStaysReady() {
+    String old = operatorPod().getMetadata().getName();
+    client.pods().inNamespace(OPERATOR_NS).withName(old).delete();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () -> {
+              Pod now = operatorPod();
+              assertThat(now.getMetadata().getName()).isNotEqualTo(old);
+              assertThat(now.getStatus().getContainerStatuses())
+                  .allSatisfy(c -> assertThat(c.getReady()).isTrue());
+            });
+    await().atMost(READY).until(() -> isReady(status()));
+  }
+
+  @Test
+  @Order(8)
+  void aHelmUpgradeWithAChangedValueRollsTheOperator() {
+    new Helm(repo.resolve("helm/shardeddb-operator"))
+        .upgrade()
+        .withName(RELEASE)
+        .withNamespace(OPERATOR_NS)
+        .withKubeConfig(kubeconfig)
+        .set("images.mysql.repository", "shardeddb.local/mariadb")
+        .set("images.mysql.tag", "10.11")
+        .set("podAnnotations.e2e/upgraded", "yes")
+        .waitReady()
+        .withTimeout(300)
+        .call();
+
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () -> {
+              Pod now = operatorPod();
+              assertThat(now.getMetadata().getAnnotations()).containsEntry("e2e/upgraded", "yes");
+              assertThat(now.getStatus().getContainerStatuses())
+                  .allSatisfy(c -> assertThat(c.getReady()).isTrue());
+            });
+    await().atMost(READY).until(() -> isReady(status()));
+    assertOperatorHealthy();
+  }
+
+  private void assertOperatorHealthy() {
     Pod operator = operatorPod();
     assertThat(operator.getStatus().getContainerStatuses())
         .allSatisfy(s -> assertThat(s.getRestartCount()).as("operator restarts").isZero());
@@ -192,8 +267,26 @@ class RealClusterIT {
     assertThat(log).doesNotContain("the object has been modified").doesNotContain("code=409");
   }
 
+  /** The API server's own count of writes to workload objects (not their status). */
+  private long workloadWrites() {
+    String metrics = client.raw("/metrics");
+    long total = 0;
+    for (String line : metrics.split("\n")) {
+      if (!line.startsWith("apiserver_request_total{")) {
+        continue;
+      }
+      boolean write = line.matches(".*verb=\"(PUT|PATCH|POST)\".*");
+      boolean workload = line.matches(".*resource=\"(statefulsets|deployments|services)\".*");
+      boolean main = line.contains("subresource=\"\"");
+      if (write && workload && main) {
+        total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
+  }
+
   @Test
-  @Order(6)
+  @Order(9)
   void deletingTheDatabaseAndUninstallingTheChartLeavesNothingBehind() {
     client.resources(ShardedDatabase.class).inNamespace(DB_NS).withName(DB).delete();
     await()
@@ -205,7 +298,38 @@ class RealClusterIT {
               assertThat(client.apps().deployments().inNamespace(DB_NS).list().getItems())
                   .isEmpty();
               assertThat(client.pods().inNamespace(DB_NS).list().getItems()).isEmpty();
+              String owned = "app.kubernetes.io/managed-by";
+              assertThat(client.services().inNamespace(DB_NS).withLabel(owned).list().getItems())
+                  .isEmpty();
+              assertThat(client.secrets().inNamespace(DB_NS).withLabel(owned).list().getItems())
+                  .isEmpty();
+              assertThat(client.configMaps().inNamespace(DB_NS).withLabel(owned).list().getItems())
+                  .isEmpty();
+              assertThat(
+                      client
+                          .network()
+                          .v1()
+                          .networkPolicies()
+                          .inNamespace(DB_NS)
+                          .withLabel(owned)
+                          .list()
+                          .getItems())
+                  .isEmpty();
+              assertThat(
+                      client
+                          .resources(
+                              io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget
+                                  .class)
+                          .inNamespace(DB_NS)
+                          .list()
+                          .getItems())
+                  .isEmpty();
             });
+    // The data stays by design (docs/install.md, Uninstall): only the StatefulSets' claims.
+    assertThat(client.persistentVolumeClaims().inNamespace(DB_NS).list().getItems())
+        .extracting(c -> c.getMetadata().getName())
+        .allSatisfy(name -> assertThat(name).startsWith("data-" + DB + "-"));
+    client.persistentVolumeClaims().inNamespace(DB_NS).delete();
     Helm.uninstall(RELEASE).withNamespace(OPERATOR_NS).withKubeConfig(kubeconfig).call();
     await()
         .atMost(Duration.ofMinutes(3))
@@ -220,7 +344,18 @@ class RealClusterIT {
                           .list()
                           .getItems())
                   .isEmpty();
+              assertThat(
+                      client
+                          .secrets()
+                          .inNamespace(OPERATOR_NS)
+                          .withLabel("owner", "helm")
+                          .list()
+                          .getItems())
+                  .as("Helm's release records")
+                  .isEmpty();
             });
+    client.namespaces().withName(DB_NS).delete();
+    client.namespaces().withName(OPERATOR_NS).delete();
   }
 
   private static String row(int key) {
