@@ -37,7 +37,7 @@ for pid in $(pgrep -f "containerd-shim.*-address $STATE/containerd/containerd.so
 done
 
 # Mounts under the state dir (pod volumes, sandboxes, rootfs), deepest first.
-grep -F " $STATE/" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do
+{ grep -F " $STATE/" /proc/mounts || true; } | awk '{print $2}' | sort -r | while read -r m; do
   umount -l "$m" 2>/dev/null || true
 done
 # Network namespaces the CNI plugin made for pods are gone with their sandboxes; remove any veths
@@ -51,6 +51,13 @@ fi
 
 if [[ -f "$STATE/host.saved" ]]; then
   iptables-restore <"$STATE/iptables.before"
+  # iptables-restore rewrites only the tables in the dump: empty the ones kube-proxy and the CNI
+  # plugins added (nat, mangle, ...) that held nothing before.
+  for table in filter nat mangle raw security; do
+    grep -q "^\*$table\$" "$STATE/iptables.before" && continue
+    iptables -t "$table" -F 2>/dev/null || true
+    iptables -t "$table" -X 2>/dev/null || true
+  done
   sysctl -qw "net.ipv4.ip_forward=$(cat "$STATE/ip_forward.before")"
   if [[ -s "$STATE/nf_call.before" ]]; then cat "$STATE/nf_call.before" >/proc/sys/net/bridge/bridge-nf-call-iptables; fi
   rm -f "$STATE/host.saved"
