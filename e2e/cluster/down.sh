@@ -57,6 +57,8 @@ if [[ -f "$STATE/host.saved" ]]; then
     grep -q "^\*$table\$" "$STATE/iptables.before" && continue
     iptables -t "$table" -F 2>/dev/null || true
     iptables -t "$table" -X 2>/dev/null || true
+    # With the nftables backend the emptied table itself remains: remove it as well.
+    if command -v nft >/dev/null; then nft delete table ip "$table" 2>/dev/null || true; fi
   done
   sysctl -qw "net.ipv4.ip_forward=$(cat "$STATE/ip_forward.before")"
   if [[ -s "$STATE/nf_call.before" ]]; then cat "$STATE/nf_call.before" >/proc/sys/net/bridge/bridge-nf-call-iptables; fi
