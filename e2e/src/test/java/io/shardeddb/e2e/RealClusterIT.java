@@ -165,10 +165,17 @@ class RealClusterIT {
     await()
         .atMost(READY)
         .pollInterval(Duration.ofSeconds(2))
-        .until(
+        .untilAsserted(
             () -> {
-              ShardStatus now = status().shard("sh1").orElseThrow();
-              return now.epochOrZero() > before.epochOrZero() && isReady(status());
+              ShardedDatabaseStatus now = status();
+              ShardStatus sh1 = now.shard("sh1").orElseThrow();
+              // The status in the message says what the operator saw when this times out.
+              assertThat(sh1.epochOrZero())
+                  .as(
+                      "sh1 epoch after %s (was primary) was force-deleted; status %s",
+                      before.primary(), now)
+                  .isGreaterThan(before.epochOrZero());
+              assertThat(isReady(now)).as("Ready; status %s", now).isTrue();
             });
     int ackedAfterFailover = acknowledged.size();
     await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() > ackedAfterFailover);
