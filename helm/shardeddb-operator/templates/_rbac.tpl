@@ -50,6 +50,6 @@ when watchNamespaces is a list.
 {{- define "shardeddb-operator.rules.leaderElection" -}}
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]
-  # fabric8's Lease lock renews with PATCH.
-  verbs: ["get", "create", "patch"]
+  # fabric8's Lease lock renews with PATCH; the SDK checks get/create/update before starting.
+  verbs: ["get", "create", "update", "patch"]
 {{- end }}

@@ -45,13 +45,13 @@ public final class RequiredPermissions {
           new PermissionRule(List.of(""), List.of("events"), List.of("create", "patch")),
           // Leader election: fabric8's Lease lock reads and creates the Lease and renews it with
           // PATCH (LeaderElectionPermissionsTest records what it sends); without patch every
-          // renewal is refused and the operator loses leadership within a lease period. (The SDK
-          // also checks its Lease rights at start with a SelfSubjectRulesReview, which Kubernetes
-          // grants every authenticated user through system:basic-user, so the chart need not.)
+          // renewal is refused and the operator loses leadership within a lease period. The SDK
+          // refuses to start unless get, create and update are granted (it checks with a
+          // SelfSubjectRulesReview, which every authenticated user may send).
           new PermissionRule(
               List.of("coordination.k8s.io"),
               List.of("leases"),
-              List.of("get", "create", "patch")));
+              List.of("get", "create", "update", "patch")));
 
   private RequiredPermissions() {}
 }

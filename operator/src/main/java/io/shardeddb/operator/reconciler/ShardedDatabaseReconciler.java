@@ -25,6 +25,7 @@ import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.operator.dependent.ConfigMapDependent;
+import io.shardeddb.operator.dependent.DisruptionBudgetApiCondition;
 import io.shardeddb.operator.dependent.Models;
 import io.shardeddb.operator.dependent.MysqlSecretDependent;
 import io.shardeddb.operator.dependent.RouterDeploymentDependent;
@@ -36,6 +37,7 @@ import io.shardeddb.operator.dependent.RouterServiceDependent;
 import io.shardeddb.operator.dependent.RouterTokenSecretDependent;
 import io.shardeddb.operator.dependent.ShardNetworkPolicyDependent;
 import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetDependent;
+import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetV1beta1Dependent;
 import io.shardeddb.operator.dependent.ShardServiceDependent;
 import io.shardeddb.operator.dependent.ShardStatefulSetDependent;
 import io.shardeddb.operator.model.DatabaseModel;
@@ -92,7 +94,13 @@ import org.slf4j.LoggerFactory;
       @Dependent(type = RouterNetworkPolicyDependent.class),
       @Dependent(type = ShardServiceDependent.class),
       @Dependent(type = ShardStatefulSetDependent.class),
-      @Dependent(type = ShardPodDisruptionBudgetDependent.class),
+      // Budgets in the newest policy version the server serves (activation conditions).
+      @Dependent(
+          type = ShardPodDisruptionBudgetDependent.class,
+          activationCondition = DisruptionBudgetApiCondition.V1.class),
+      @Dependent(
+          type = ShardPodDisruptionBudgetV1beta1Dependent.class,
+          activationCondition = DisruptionBudgetApiCondition.V1beta1.class),
       @Dependent(type = ShardNetworkPolicyDependent.class)
     })
 @ControllerConfiguration(name = ShardedDatabaseReconciler.NAME)

@@ -66,6 +66,12 @@ class LeaderElectionPermissionsTest {
             .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
     assertThat(sent).as("verbs the Lease lock sent").contains("get", "create");
     assertThat(granted).as("Lease verbs in RequiredPermissions").containsAll(sent);
+    // Before it starts, the SDK's LeaderElectionManager checks with a SelfSubjectRulesReview that
+    // these verbs are granted and refuses to start otherwise (seen on a real v1.20 server:
+    // "No permission to lease resource ... missing required verbs: [update]").
+    assertThat(granted)
+        .as("Lease verbs the SDK checks at start")
+        .contains("create", "update", "get");
   }
 
   private final Set<String> seen = new TreeSet<>();

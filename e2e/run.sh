@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The real-cluster tier in one command: brings up the single-node Kubernetes (building and caching
+# Kubernetes on first use), builds and loads the images, and runs the end-to-end suite against it.
+# SHARDEDDB_E2E_KEEP=1 leaves the cluster up afterwards; otherwise it is torn down.
+source "$(dirname "$0")/cluster/lib.sh"
+t0=$(date +%s)
+"$E2E_DIR/cluster/up.sh"
+t_up=$(date +%s)
+"$E2E_DIR/images/build.sh" "$STATE/images"
+for image in "$STATE"/images/{operator,router,shard-server,mariadb}.tar; do
+  ctr --address "$STATE/containerd/containerd.sock" -n k8s.io images import "$image" >/dev/null
+done
+t_images=$(date +%s)
+status=0
+(cd "$REPO_DIR" && ./mvnw -B -Pcluster-e2e -pl e2e -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dshardeddb.e2e.kubeconfig="$KUBECONFIG_FILE") || status=$?
+t_suite=$(date +%s)
+log "cluster up $((t_up - t0)) s, images $((t_images - t_up)) s, suite $((t_suite - t_images)) s"
+[[ "${SHARDEDDB_E2E_KEEP:-0}" == 1 ]] || "$E2E_DIR/cluster/down.sh"
+exit $status
