@@ -272,6 +272,8 @@ class ShardedDatabaseReconcilerTest {
     apply(singleShard("db3", 3));
     List<String> pods = awaitPods("db3-sh1");
     awaitReady("db3", pods);
+    // The survivor holds the shard's data (an empty log would not count toward any majority).
+    fleet.replica("db3-sh1-2").holding(40, 1, 39);
 
     fleet.replica("db3-sh1-0").kill();
     fleet.replica("db3-sh1-1").kill();
