@@ -32,8 +32,8 @@ public final class HttpShardServerClient implements ShardServerClient {
 
   /**
    * The operator's defaults: 1 s to connect, 1 s per request. Every call it makes (heartbeat,
-   * fence, role, config, checksum) is small; a hung replica must cost a pass at most a second, or
-   * a failover overshoots {@code primaryUnavailableSeconds} by several (DESIGN §5 rule 10).
+   * fence, role, config, checksum) is small; a hung replica must cost a pass at most a second, or a
+   * failover overshoots {@code primaryUnavailableSeconds} by several (DESIGN §5 rule 10).
    */
   public static HttpShardServerClient withDefaultTimeouts() {
     return new HttpShardServerClient(Duration.ofSeconds(1), Duration.ofSeconds(1));
