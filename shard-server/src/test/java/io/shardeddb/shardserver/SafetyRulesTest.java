@@ -154,6 +154,49 @@ class SafetyRulesTest {
 
   @Test
   @DisplayName(
+      "rules 4+7: a demoted primary whose unacknowledged tail is longer than what the new primary"
+          + " wrote since re-copies and becomes Ready (its own old position is not the new"
+          + " primary's)")
+  void demotedPrimaryWithLongTailBecomesReady() {
+    startReady(Map.of());
+    Replica a = shard.get(0);
+    Replica b = shard.get(1);
+    Replica c = shard.get(2);
+    writeAll(a, 0, 10);
+    awaitEqual(b, a);
+    awaitEqual(c, a);
+
+    // A, cut off from its secondaries (peers: itself; quorum still 2 of the spec's 3), commits five
+    // entries nobody else holds: not acknowledged. B and C, fenced, pull nothing from A meanwhile.
+    Http.Reply alone = shard.role(0, 1, Role.Primary, a.peer(), List.of(a.peer()), 3);
+    assertThat(alone.status()).as(alone.raw()).isEqualTo(200);
+    assertThat(shard.fence(1, 2).status()).isEqualTo(200);
+    assertThat(shard.fence(2, 2).status()).isEqualTo(200);
+    for (long k = 100; k < 105; k++) {
+      assertThat(write(a, k).status()).isEqualTo(503);
+    }
+    long tailEnd = heartbeat(a).get("appliedLsn").asLong();
+    assertThat(tailEnd).isGreaterThan(heartbeat(b).get("appliedLsn").asLong() + 2);
+    shard.failover(2, 1, 0, 1, 2);
+    // The new primary's log ends two entries past the common prefix (its no-op and one write):
+    // short of where A's own log ended.
+    writeAll(b, 4000, 4001);
+
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(heartbeat(a).get("state").asText()).isEqualTo("Ready");
+              assertThat(heartbeat(a).get("lagLsn").asLong()).isZero();
+              assertThat(heartbeat(c).get("state").asText()).isEqualTo("Ready");
+              assertThat(checksum(a)).isEqualTo(checksum(b));
+              assertThat(checksum(c)).isEqualTo(checksum(b));
+            });
+    assertThat(keys(a, 100, 104)).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
       "rule 5: the quorum is counted over the spec's replicas, not the peers with an address")
   void quorumIsCountedOverTheSpec() {
     start(Map.of());

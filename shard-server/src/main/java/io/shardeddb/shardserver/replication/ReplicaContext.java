@@ -170,7 +170,11 @@ public class ReplicaContext {
     this.fenced = false;
     this.verifiedEpoch = -1;
     this.secondaryState = ReplicaState.CatchingUp;
-    this.primaryLsn = role == Role.Primary ? appliedLsn : primaryLsn;
+    // How far the primary's log goes is learned anew from this role's primary: a position kept
+    // from before (this replica's own, as a demoted primary, or an old primary's unacknowledged
+    // tail) may be beyond where the new primary's log ends, and would keep this secondary
+    // CatchingUp until the new primary happened to write past it.
+    this.primaryLsn = role == Role.Primary ? appliedLsn : 0;
   }
 
   /** A peer reported a higher epoch: stop acting as primary until the operator assigns a role. */
@@ -179,6 +183,7 @@ public class ReplicaContext {
     this.role = Role.None;
     this.primary = null;
     this.fenced = true;
+    this.primaryLsn = 0;
   }
 
   public synchronized long appliedLsn() {
@@ -298,7 +303,15 @@ public class ReplicaContext {
     return role == Role.Secondary && verifiedEpoch == epoch && secondaryState == ReplicaState.Ready;
   }
 
-  public synchronized void learnPrimaryLsn(long lsn) {
+  /**
+   * The primary of epoch {@code fromEpoch} said its log reaches {@code lsn}. Ignored unless this
+   * replica is still a secondary of that epoch: a late answer from a former primary must not set
+   * the position the current one is measured against.
+   */
+  public synchronized void learnPrimaryLsn(long lsn, long fromEpoch) {
+    if (role != Role.Secondary || fromEpoch != epoch) {
+      return;
+    }
     primaryLsn = Math.max(primaryLsn, lsn);
     lastPrimaryContactNanos = System.nanoTime();
   }

@@ -133,7 +133,7 @@ public class SecondarySync implements AutoCloseable {
     }
     List<LogEntry> entries = req.entries() == null ? List.of() : req.entries();
     long last = entries.isEmpty() ? req.prevLsn() : entries.get(entries.size() - 1).lsn();
-    ctx.learnPrimaryLsn(last);
+    ctx.learnPrimaryLsn(last, req.epoch());
     boolean locked;
     try {
       locked = applyLock.tryLock(200, TimeUnit.MILLISECONDS);
@@ -327,7 +327,7 @@ public class SecondarySync implements AutoCloseable {
       if (abandoned(gen)) {
         return;
       }
-      ctx.learnPrimaryLsn(page.lastLsn());
+      ctx.learnPrimaryLsn(page.lastLsn(), v.epoch());
       if (ctx.config() == null) {
         if (!recopy(v, gen)) {
           return;
@@ -347,6 +347,11 @@ public class SecondarySync implements AutoCloseable {
         return;
       }
       ctx.secondaryState(ReplicaState.CatchingUp);
+      if (entries.isEmpty()) {
+        // Nothing new yet: the poller asks again within a poll interval (never a busy loop of
+        // /log calls against the primary).
+        return;
+      }
     }
   }
 
