@@ -106,6 +106,24 @@ public class SecondarySync implements AutoCloseable {
    * then does its {@code matchLsn} count toward the quorum).
    */
   public ReplicateResponse onReplicate(ReplicateRequest req) {
+    ReplicateResponse r = replicate(req);
+    // A /fence may have raised the epoch while the batch was applied (it does not wait for the
+    // apply lock): an entry applied after the fence answered its position must not be
+    // acknowledged to the old epoch's primary, or the operator would choose from a position
+    // that misses an acknowledged write (rule 2). The fence changes the epoch before it reads the
+    // position it answers, so an entry acknowledged here is in that answer.
+    ReplicaContext.View now = ctx.view();
+    if (r.inSync() && (now.epoch() != req.epoch() || now.role() != Role.Secondary)) {
+      throw ShardException.unavailable(
+          ctx.name()
+              + " was fenced or changed role while a batch of epoch "
+              + req.epoch()
+              + " arrived");
+    }
+    return r;
+  }
+
+  private ReplicateResponse replicate(ReplicateRequest req) {
     ReplicaContext.View v = ctx.view();
     if (req.epoch() < v.epoch()) {
       throw new ShardException(
