@@ -1,7 +1,11 @@
 package io.shardeddb.cli;
 
+import io.shardeddb.cli.command.DeleteCommand;
+import io.shardeddb.cli.command.FindCommand;
+import io.shardeddb.cli.command.InsertCommand;
 import io.shardeddb.cli.command.LocalCommand;
 import io.shardeddb.cli.command.StatusCommand;
+import io.shardeddb.cli.command.UpdateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +15,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "kubectl-sdb 0.1.0",
     description = "ShardedDB: run locally, inspect and operate sharded databases.",
-    subcommands = {LocalCommand.class, StatusCommand.class})
+    subcommands = {
+      LocalCommand.class,
+      StatusCommand.class,
+      InsertCommand.class,
+      FindCommand.class,
+      UpdateCommand.class,
+      DeleteCommand.class
+    })
 public final class KubectlSdb {
   public static void main(String[] args) {
     System.exit(new CommandLine(new KubectlSdb()).execute(args));

@@ -340,6 +340,86 @@ class LocalModeIT {
 
   @Test
   @Order(5)
+  void theDataCommandsInsertFindUpdateAndDeleteThroughTheRouterWithItsToken() throws Exception {
+    String kubeconfig = cluster.kubeconfig().toString();
+    // Keys past those the failover writer reached, one in each shard.
+    String ada = "{\"Stud_id\":4090,\"Stud_name\":\"Ada\",\"Stud_marks\":91}";
+    String bo = "{\"Stud_id\":8190,\"Stud_name\":\"Bo; DROP TABLE x\",\"Stud_marks\":7}";
+
+    // Should the writer above have reached them, start from no rows (a 404 is fine here).
+    cli("delete", "failover", "4090", "--kubeconfig", kubeconfig);
+    cli("delete", "failover", "8190", "--kubeconfig", kubeconfig);
+
+    Cli inserted = cli("insert", "failover", ada, bo, "--kubeconfig", kubeconfig);
+    assertThat(inserted.code()).as(inserted.err()).isZero();
+    assertThat(inserted.out()).contains("2 Data entries added").contains("session: sh");
+
+    Cli found = cli("find", "failover", "4090", "--kubeconfig", kubeconfig);
+    assertThat(found.code()).as(found.err()).isZero();
+    assertThat(found.out())
+        .contains("STUD_ID")
+        .contains("STUD_NAME")
+        .contains("Ada")
+        .contains("(1 row from sh1)");
+
+    Cli updated =
+        cli(
+            "update",
+            "failover",
+            "4090",
+            "{\"Stud_name\":\"Ada L\",\"Stud_marks\":95}",
+            "--kubeconfig",
+            kubeconfig);
+    assertThat(updated.code()).as(updated.err()).isZero();
+    Cli both = cli("find", "failover", "4090", "8190", "-o", "json", "--kubeconfig", kubeconfig);
+    assertThat(both.code()).as(both.err()).isZero();
+    Map<String, Object> read = JSON.readValue(both.out(), Map.class);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) read.get("data");
+    Map<Object, Map<String, Object>> byKey =
+        rows.stream()
+            .collect(Collectors.toMap(r -> ((Number) r.get("Stud_id")).longValue(), r -> r));
+    assertThat(byKey.get(4090L)).containsEntry("Stud_name", "Ada L");
+    assertThat(byKey.get(8190L)).containsEntry("Stud_name", "Bo; DROP TABLE x");
+    assertThat(read.get("shards_queried")).isEqualTo(List.of("sh1", "sh2"));
+
+    Cli deleted = cli("delete", "failover", "8190", "--kubeconfig", kubeconfig);
+    assertThat(deleted.code()).as(deleted.err()).isZero();
+    assertThat(cli("find", "failover", "8190", "--kubeconfig", kubeconfig).out())
+        .contains("(0 rows from sh2)");
+
+    // The router's refusals reach the user as one line and a non-zero exit; nothing is written.
+    Cli refused =
+        cli(
+            "insert",
+            "failover",
+            "{\"Stud_id\":4091,\"Stud_name\":\"x\",\"Stud_marks\":1,\"nope\":1}",
+            "--kubeconfig",
+            kubeconfig);
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err()).startsWith("error: ").contains("nope").contains("(HTTP 400)");
+    assertThat(cli("find", "failover", "4091", "--kubeconfig", kubeconfig).out())
+        .contains("(0 rows from sh1)");
+    Cli missing = cli("delete", "failover", "4091", "--kubeconfig", kubeconfig);
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("(HTTP 404)");
+  }
+
+  private record Cli(int code, String out, String err) {}
+
+  private static Cli cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        new CommandLine(new KubectlSdb())
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(args);
+    return new Cli(code, out.toString(), err.toString());
+  }
+
+  @Test
+  @Order(6)
   void whenTheOperatorRestarts_thenNothingIsRecreatedAndStatusConverges() {
     DatabaseStatus db = new DatabaseStatus(cluster.client(), cluster.namespace(), "failover");
     Map<String, String> before = ownedUids();

@@ -31,7 +31,10 @@ import java.util.Map;
  */
 public final class RouterClient {
   private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+      new ObjectMapper()
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+          // Decimal columns carry up to 38 digits; a double would round them.
+          .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true);
 
   private final URI base;
   private final String token;
