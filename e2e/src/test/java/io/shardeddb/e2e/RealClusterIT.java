@@ -315,6 +315,20 @@ class RealClusterIT {
   @Order(8)
   void theOperatorNeverRestartedAndNoReconcileFailedWithAConflict() {
     assertOperatorHealthy();
+    // For the record (step 6 restarts one shard-server on purpose): which containers restarted,
+    // and why, so that a restart nobody caused shows up in the run's output.
+    for (Pod p : client.pods().inNamespace(DB_NS).list().getItems()) {
+      for (ContainerStatus c : p.getStatus().getContainerStatuses()) {
+        if (c.getRestartCount() > 0) {
+          System.out.printf(
+              "restarts: %s/%s %d, last %s%n",
+              p.getMetadata().getName(),
+              c.getName(),
+              c.getRestartCount(),
+              c.getLastState() == null ? null : c.getLastState().getTerminated());
+        }
+      }
+    }
   }
 
   @Test
