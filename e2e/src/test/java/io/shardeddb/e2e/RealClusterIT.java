@@ -193,7 +193,11 @@ class RealClusterIT {
             () -> {
               var pvc = client.persistentVolumeClaims().inNamespace(DB_NS).withName(claim).get();
               Pod pod = client.pods().inNamespace(DB_NS).withName(secondary).get();
-              if (pvc == null && pod != null && "Pending".equals(pod.getStatus().getPhase())) {
+              boolean claimGoing =
+                  pvc == null
+                      || (oldClaim.equals(pvc.getMetadata().getUid())
+                          && pvc.getMetadata().getDeletionTimestamp() != null);
+              if (claimGoing && pod != null && "Pending".equals(pod.getStatus().getPhase())) {
                 // Recreated while the old claim was still terminating: it waits for a claim
                 // that will never come back. Deleting it again makes the StatefulSet create both.
                 client.pods().inNamespace(DB_NS).withName(secondary).withGracePeriod(0).delete();
