@@ -13,7 +13,7 @@ done
 t_images=$(date +%s)
 status=0
 (cd "$REPO_DIR" && ./mvnw -B -Pcluster-e2e -pl e2e -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dshardeddb.e2e.kubeconfig="$KUBECONFIG_FILE") || status=$?
+  -Dshardeddb.e2e.kubeconfig="$KUBECONFIG_FILE" -Dshardeddb.e2e.containerd="$STATE/containerd/containerd.sock") || status=$?
 t_suite=$(date +%s)
 log "cluster up $((t_up - t0)) s, images $((t_images - t_up)) s, suite $((t_suite - t_images)) s"
 [[ "${SHARDEDDB_E2E_KEEP:-0}" == 1 ]] || "$E2E_DIR/cluster/down.sh"

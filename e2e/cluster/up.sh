@@ -5,8 +5,52 @@
 # iptables, sysctls, the bridge and mounts. Idempotent: a running cluster is left as it is.
 source "$(dirname "$0")/lib.sh"
 
-if [[ -f "$STATE/up" ]] && kubectl --kubeconfig "$KUBECONFIG_FILE" get --raw=/readyz >/dev/null 2>&1; then
-  log "cluster already up (kubeconfig $KUBECONFIG_FILE)"; exit 0
+kc() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+
+# --- Storage: a default no-provisioner class and hostPath volumes writable by the pods' uids.
+# Volumes are Retain (a deleted claim's replacement must bind a fresh, empty one), so after a run
+# they are Released and bind nothing: every run recycles those (delete, wipe the directory,
+# recreate), as a provisioner would. Bound and Available volumes are left as they are.
+volumes() {
+  kc apply -f - >/dev/null <<SC
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: local
+  annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: WaitForFirstConsumer
+SC
+  local i name dir phase recycled=0
+  for i in $(seq -w 1 "${SHARDEDDB_E2E_VOLUMES:-24}"); do
+    name=e2e-pv$i dir="$STATE/pv/pv$i"
+    phase=$(kc get pv "$name" -o jsonpath='{.status.phase}' 2>/dev/null || true)
+    case "$phase" in
+      Bound | Available | Pending) continue ;;
+      Released | Failed)
+        kc delete pv "$name" --wait=true --timeout=60s >/dev/null
+        recycled=$((recycled + 1)) ;;
+    esac
+    # Absent or just deleted: whatever the directory holds belongs to no claim any more.
+    rm -rf "$dir"; mkdir -p "$dir"; chmod 0777 "$dir"
+    kc apply -f - >/dev/null <<PV
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: $name, labels: {shardeddb.io/e2e: "true"}}
+spec:
+  capacity: {storage: 5Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: local
+  hostPath: {path: "$dir", type: DirectoryOrCreate}
+PV
+  done
+  log "volumes: $(kc get pv -l shardeddb.io/e2e=true --no-headers 2>/dev/null | grep -c ' Available ') available, $recycled recycled"
+}
+if [[ -f "$STATE/up" ]] && kc get --raw=/readyz >/dev/null 2>&1; then
+  log "cluster already up (kubeconfig $KUBECONFIG_FILE)"
+  volumes
+  exit 0
 fi
 started=$(date +%s)
 "$E2E_DIR/cluster/build-k8s.sh"
@@ -80,7 +124,6 @@ wait_for() {
   for _ in $(seq 1 120); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
   log "timed out waiting for $what; logs in $STATE/logs"; return 1
 }
-kc() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 
 start etcd etcd --name e2e --data-dir "$STATE/etcd" \
   --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 \
@@ -150,30 +193,6 @@ start kube-proxy "$K8S_BIN/kube-proxy" --kubeconfig="$KUBECONFIG_FILE" --hostnam
   --bind-address="$NODE_IP" --healthz-bind-address=127.0.0.1:10256 --metrics-bind-address=127.0.0.1:10249
 wait_for "node Ready" kc wait --for=condition=Ready node/localhost --timeout=5s
 
-# --- Storage: a default no-provisioner class and hostPath volumes writable by the pods' uids.
-kc apply -f - >/dev/null <<SC
-apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata:
-  name: local
-  annotations: {storageclass.kubernetes.io/is-default-class: "true"}
-provisioner: kubernetes.io/no-provisioner
-volumeBindingMode: WaitForFirstConsumer
-SC
-for i in $(seq -w 1 "${SHARDEDDB_E2E_VOLUMES:-24}"); do
-  dir="$STATE/pv/pv$i"; mkdir -p "$dir"; chmod 0777 "$dir"
-  kc apply -f - >/dev/null <<PV
-apiVersion: v1
-kind: PersistentVolume
-metadata: {name: e2e-pv$i, labels: {shardeddb.io/e2e: "true"}}
-spec:
-  capacity: {storage: 5Gi}
-  accessModes: [ReadWriteOnce]
-  persistentVolumeReclaimPolicy: Retain
-  storageClassName: local
-  hostPath: {path: "$dir", type: DirectoryOrCreate}
-PV
-done
-
+volumes
 touch "$STATE/up"
 log "cluster up in $(( $(date +%s) - started )) s; export KUBECONFIG=$KUBECONFIG_FILE"

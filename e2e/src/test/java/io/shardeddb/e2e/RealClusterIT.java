@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
@@ -28,8 +29,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -41,8 +45,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The operator on a real Kubernetes (the cluster e2e/cluster/up.sh brings up): installed with the
  * chart through helm-java, a 2-shard x 3-replica database made Ready, used through the router with
- * the token from its Secret, its primary force-deleted under writes, and everything uninstalled
- * again. The steps build on each other, in order.
+ * the token from its Secret; under writes its primary force-deleted and its primary's shard-server
+ * killed in place, a secondary's pod and volume lost; the operator restarted and upgraded; all
+ * uninstalled, and installed once more from the plain manifests. The steps build on each other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -60,6 +65,9 @@ class RealClusterIT {
       Path.of(
           System.getProperty(
               "shardeddb.e2e.kubeconfig", "/var/lib/shardeddb-e2e/admin.kubeconfig"));
+  private final String containerd =
+      System.getProperty(
+          "shardeddb.e2e.containerd", "/var/lib/shardeddb-e2e/containerd/containerd.sock");
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private KubernetesClient client;
@@ -141,55 +149,148 @@ class RealClusterIT {
   @Order(4)
   void forceDeletingThePrimaryUnderWritesFailsOverAndLosesNoAcknowledgedWrite() throws Exception {
     ShardStatus before = status().shard("sh1").orElseThrow();
-    Set<Integer> acknowledged = new ConcurrentSkipListSet<>();
-    AtomicBoolean writing = new AtomicBoolean(true);
-    Thread writer =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  for (int key = 100; writing.get() && key < 4000; key++) {
-                    try {
-                      JsonNode reply = router("/write", "{\"data\":[" + row(key) + "]}");
-                      if (reply.path("message").asText().startsWith("1 Data entries added")) {
-                        acknowledged.add(key);
-                      }
-                    } catch (Exception refusedDuringFailover) {
-                      // Not acknowledged: the row may or may not be there.
-                    }
-                  }
-                });
-    await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 20);
+    try (Writer writer = new Writer(100, 4000)) {
+      writer.awaitAcknowledged(20);
 
-    client.pods().inNamespace(DB_NS).withName(before.primary()).withGracePeriod(0).delete();
+      client.pods().inNamespace(DB_NS).withName(before.primary()).withGracePeriod(0).delete();
 
-    await()
-        .atMost(READY)
-        .pollInterval(Duration.ofSeconds(2))
-        .untilAsserted(
-            () -> {
-              ShardedDatabaseStatus now = status();
-              ShardStatus sh1 = now.shard("sh1").orElseThrow();
-              // The status in the message says what the operator saw when this times out.
-              assertThat(sh1.epochOrZero())
-                  .as(
-                      "sh1 epoch after %s (was primary) was force-deleted; status %s",
-                      before.primary(), now)
-                  .isGreaterThan(before.epochOrZero());
-              assertThat(isReady(now)).as("Ready; status %s", now).isTrue();
-            });
-    int ackedAfterFailover = acknowledged.size();
-    await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() > ackedAfterFailover);
-    writing.set(false);
-    writer.join(Duration.ofSeconds(30).toMillis());
-
-    JsonNode read = router("/read", "{\"Stud_id\":{\"low\":100,\"high\":4095}}");
-    Set<Integer> present = new TreeSet<>();
-    read.path("data").forEach(r -> present.add(r.path("Stud_id").asInt()));
-    assertThat(present).as("acknowledged writes after failover").containsAll(acknowledged);
+      // Either another replica is promoted, or the StatefulSet's replacement (same volume, new
+      // address) is re-announced: both move the shard to a higher epoch that every replica follows.
+      awaitShardReadyAbove(before, before.primary() + " (was primary) was force-deleted");
+      writer.awaitMoreAcknowledged();
+    }
   }
 
   @Test
   @Order(5)
+  void aSecondaryLosingItsPodAndVolumeIsCopiedAgainWithTheSameChecksumAsThePrimary()
+      throws Exception {
+    ShardStatus sh1 = status().shard("sh1").orElseThrow();
+    String secondary =
+        sh1.replicasOrEmpty().stream()
+            .map(r -> r.pod())
+            .filter(p -> !p.equals(sh1.primary()))
+            .findFirst()
+            .orElseThrow();
+    String claim = "data-" + secondary;
+    String oldClaim =
+        client
+            .persistentVolumeClaims()
+            .inNamespace(DB_NS)
+            .withName(claim)
+            .get()
+            .getMetadata()
+            .getUid();
+
+    // The claim is held by the pod (pvc-protection) until the pod is gone; then the StatefulSet
+    // recreates the pod with a new, empty claim.
+    client.persistentVolumeClaims().inNamespace(DB_NS).withName(claim).delete();
+    client.pods().inNamespace(DB_NS).withName(secondary).withGracePeriod(0).delete();
+    await()
+        .atMost(READY)
+        .pollInterval(Duration.ofSeconds(3))
+        .untilAsserted(
+            () -> {
+              var pvc = client.persistentVolumeClaims().inNamespace(DB_NS).withName(claim).get();
+              Pod pod = client.pods().inNamespace(DB_NS).withName(secondary).get();
+              boolean claimGoing =
+                  pvc == null
+                      || (oldClaim.equals(pvc.getMetadata().getUid())
+                          && pvc.getMetadata().getDeletionTimestamp() != null);
+              if (claimGoing && pod != null && "Pending".equals(pod.getStatus().getPhase())) {
+                // Recreated while the old claim was still terminating: it waits for a claim
+                // that will never come back. Deleting it again makes the StatefulSet create both.
+                client.pods().inNamespace(DB_NS).withName(secondary).withGracePeriod(0).delete();
+              }
+              assertThat(pvc).as("claim %s recreated", claim).isNotNull();
+              assertThat(pvc.getMetadata().getUid()).isNotEqualTo(oldClaim);
+              assertThat(pvc.getStatus().getPhase()).isEqualTo("Bound");
+            });
+
+    await()
+        .atMost(READY)
+        .pollInterval(Duration.ofSeconds(3))
+        .untilAsserted(
+            () -> {
+              ShardedDatabaseStatus now = status();
+              ShardStatus s = now.shard("sh1").orElseThrow();
+              assertThat(s.readyReplicas()).as("sh1 ready replicas; status %s", now).isEqualTo(3);
+              assertThat(isReady(now)).as("Ready; status %s", now).isTrue();
+            });
+    ShardStatus after = status().shard("sh1").orElseThrow();
+    String primaryUrl = after.replica(after.primary()).orElseThrow().url();
+    String copyUrl = after.replica(secondary).orElseThrow().url();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> {
+              JsonNode primary = get(primaryUrl + "/checksum");
+              JsonNode copy = get(copyUrl + "/checksum");
+              assertThat(primary.path("rows").asLong()).isPositive();
+              assertThat(copy.path("appliedLsn").asLong())
+                  .isEqualTo(primary.path("appliedLsn").asLong());
+              assertThat(copy.path("rows").asLong()).isEqualTo(primary.path("rows").asLong());
+              assertThat(copy.path("digest").asText())
+                  .as("checksum of the re-copied %s vs the primary", secondary)
+                  .isEqualTo(primary.path("digest").asText());
+            });
+  }
+
+  @Test
+  @Order(6)
+  void killingThePrimarysShardServerInPlaceLosesNoAcknowledgedWrite() throws Exception {
+    ShardStatus before = status().shard("sh1").orElseThrow();
+    Pod primary = client.pods().inNamespace(DB_NS).withName(before.primary()).get();
+    ContainerStatus server = shardServer(primary);
+    String containerId = server.getContainerID().replaceFirst("^containerd://", "");
+    int restarts = server.getRestartCount();
+    try (Writer writer = new Writer(5000, 8000)) {
+      writer.awaitAcknowledged(20);
+
+      // The pod stays; only its shard-server process dies, as an OOM kill or a crash would.
+      run(
+          Duration.ofSeconds(30),
+          "ctr",
+          "--address",
+          containerd,
+          "-n",
+          "k8s.io",
+          "tasks",
+          "kill",
+          "-s",
+          "SIGKILL",
+          containerId);
+
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofSeconds(2))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          shardServer(
+                                  client.pods().inNamespace(DB_NS).withName(before.primary()).get())
+                              .getRestartCount())
+                      .as("restarts of %s's shard-server", before.primary())
+                      .isGreaterThan(restarts));
+      // Failed over, or the same primary back at the same epoch: either way Ready with writes.
+      await()
+          .atMost(READY)
+          .pollInterval(Duration.ofSeconds(2))
+          .untilAsserted(
+              () -> {
+                ShardedDatabaseStatus now = status();
+                assertThat(now.shard("sh1").orElseThrow().readyReplicas())
+                    .as("sh1 ready replicas; status %s", now)
+                    .isEqualTo(3);
+                assertThat(isReady(now)).as("Ready; status %s", now).isTrue();
+              });
+      writer.awaitMoreAcknowledged();
+    }
+  }
+
+  @Test
+  @Order(7)
   void aSettledDatabaseGetsNoWorkloadWritesAndItsBudgetsUseTheServersPolicyVersion() {
     await().atMost(READY).until(() -> isReady(status()));
     long before = workloadWrites();
@@ -215,13 +316,27 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void theOperatorNeverRestartedAndNoReconcileFailedWithAConflict() {
     assertOperatorHealthy();
+    // For the record (step 6 restarts one shard-server on purpose): which containers restarted,
+    // and why, so that a restart nobody caused shows up in the run's output.
+    for (Pod p : client.pods().inNamespace(DB_NS).list().getItems()) {
+      for (ContainerStatus c : p.getStatus().getContainerStatuses()) {
+        if (c.getRestartCount() > 0) {
+          System.out.printf(
+              "restarts: %s/%s %d, last %s%n",
+              p.getMetadata().getName(),
+              c.getName(),
+              c.getRestartCount(),
+              c.getLastState() == null ? null : c.getLastState().getTerminated());
+        }
+      }
+    }
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void aRestartedOperatorTakesOverAndTheDatabaseStaysReady() {
     String old = operatorPod().getMetadata().getName();
     client.pods().inNamespace(OPERATOR_NS).withName(old).delete();
@@ -238,7 +353,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(8)
+  @Order(10)
   void aHelmUpgradeWithAChangedValueRollsTheOperator() {
     new Helm(repo.resolve("helm/shardeddb-operator"))
         .upgrade()
@@ -293,7 +408,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(9)
+  @Order(11)
   void deletingTheDatabaseAndUninstallingTheChartLeavesNothingBehind() {
     client.resources(ShardedDatabase.class).inNamespace(DB_NS).withName(DB).delete();
     await()
@@ -363,6 +478,184 @@ class RealClusterIT {
             });
     client.namespaces().withName(DB_NS).delete();
     client.namespaces().withName(OPERATOR_NS).delete();
+  }
+
+  @Test
+  @Order(12)
+  void thePlainManifestsInstallTheOperatorAsDocumented() throws Exception {
+    // docs/install.md, "Without Helm", for Kubernetes 1.20 - 1.24: the CRD without CEL rules
+    // (kubectl create), the rendered chart, and the MySQL image changed with kubectl set env.
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () ->
+                client.namespaces().withName(OPERATOR_NS).get() == null
+                    && client.namespaces().withName(DB_NS).get() == null);
+    String crd = "crd/shardeddbs.shardeddb.io";
+    kubectl("delete", crd, "--ignore-not-found", "--wait=true");
+    kubectl("create", "-f", "crds/without-cel/shardeddbs.shardeddb.io-v1.yml");
+    kubectl("wait", "--for=condition=Established", crd, "--timeout=60s");
+    kubectl("apply", "-f", "helm/manifests/shardeddb-operator.yaml");
+    kubectl(
+        "-n",
+        OPERATOR_NS,
+        "set",
+        "env",
+        "deployment/shardeddb-operator",
+        "SHARDEDDB_MYSQL_IMAGE=shardeddb.local/mariadb:10.11");
+    kubectl(
+        "-n", OPERATOR_NS, "rollout", "status", "deployment/shardeddb-operator", "--timeout=300s");
+
+    aTwoShardThreeReplicaDatabaseBecomesReady();
+    theRouterWritesAndReadsWithTheTokenFromItsSecret();
+    assertOperatorHealthy();
+
+    client.resources(ShardedDatabase.class).inNamespace(DB_NS).withName(DB).delete();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () -> assertThat(client.pods().inNamespace(DB_NS).list().getItems()).isEmpty());
+    client.persistentVolumeClaims().inNamespace(DB_NS).delete();
+    kubectl("delete", "-f", "helm/manifests/shardeddb-operator.yaml", "--wait=true");
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () -> {
+              assertThat(client.namespaces().withName(OPERATOR_NS).get()).isNull();
+              assertThat(
+                      client
+                          .rbac()
+                          .clusterRoles()
+                          .withLabel("app.kubernetes.io/name", "shardeddb-operator")
+                          .list()
+                          .getItems())
+                  .isEmpty();
+            });
+    client.namespaces().withName(DB_NS).delete();
+  }
+
+  /** Awaits sh1 Ready with all replicas at an epoch above {@code before}'s. */
+  private void awaitShardReadyAbove(ShardStatus before, String what) {
+    await()
+        .atMost(READY)
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> {
+              ShardedDatabaseStatus now = status();
+              ShardStatus sh1 = now.shard("sh1").orElseThrow();
+              // The status in the message says what the operator saw when this times out.
+              assertThat(sh1.epochOrZero())
+                  .as("sh1 epoch after %s; status %s", what, now)
+                  .isGreaterThan(before.epochOrZero());
+              assertThat(sh1.readyReplicas()).as("sh1 ready replicas; status %s", now).isEqualTo(3);
+              assertThat(isReady(now)).as("Ready; status %s", now).isTrue();
+            });
+  }
+
+  /**
+   * Writes one row per request to sh1's key range through the router until closed, and keeps the
+   * keys whose write was acknowledged.
+   */
+  private final class Writer implements AutoCloseable {
+    private final int from;
+    private final int to;
+    private final Set<Integer> acknowledged = new ConcurrentSkipListSet<>();
+    private final AtomicBoolean writing = new AtomicBoolean(true);
+    private final Thread thread;
+
+    Writer(int from, int to) {
+      this.from = from;
+      this.to = to;
+      this.thread = Thread.ofPlatform().start(this::write);
+    }
+
+    private void write() {
+      for (int key = from; writing.get() && key < to; key++) {
+        boolean acked = false;
+        try {
+          JsonNode reply = router("/write", "{\"data\":[" + row(key) + "]}");
+          acked = reply.path("message").asText().startsWith("1 Data entries added");
+        } catch (Exception refusedDuringFailover) {
+          // Not acknowledged: the row may or may not be there.
+        }
+        if (acked) {
+          acknowledged.add(key);
+        } else {
+          // Pace refusals so that an outage does not use up the key range.
+          LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+        }
+      }
+    }
+
+    void awaitAcknowledged(int n) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= n);
+    }
+
+    /** Writes are acknowledged again after the fault, and every acknowledged one is there. */
+    void awaitMoreAcknowledged() throws Exception {
+      int seen = acknowledged.size();
+      await().atMost(Duration.ofSeconds(90)).until(() -> acknowledged.size() > seen);
+      close();
+      JsonNode read =
+          router("/read", "{\"Stud_id\":{\"low\":" + from + ",\"high\":" + (to - 1) + "}}");
+      Set<Integer> present = new TreeSet<>();
+      read.path("data").forEach(r -> present.add(r.path("Stud_id").asInt()));
+      assertThat(acknowledged).hasSizeGreaterThan(seen);
+      assertThat(present).as("acknowledged writes after the fault").containsAll(acknowledged);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      writing.set(false);
+      thread.join(Duration.ofSeconds(60).toMillis());
+    }
+  }
+
+  private static ContainerStatus shardServer(Pod pod) {
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(c -> c.getName().equals("shard-server"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** kubectl against the cluster, from the repository root, as docs/install.md runs it. */
+  private String kubectl(String... args) throws Exception {
+    List<String> command =
+        new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    command.addAll(List.of(args));
+    return run(Duration.ofMinutes(6), command.toArray(String[]::new));
+  }
+
+  /** Runs a command from the repository root; fails unless it exits 0 within {@code limit}. */
+  private String run(Duration limit, String... command) throws Exception {
+    Process p =
+        new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
+    CompletableFuture<String> out =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (InputStream in = p.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+              } catch (java.io.IOException e) {
+                return e.toString();
+              }
+            });
+    if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish in " + limit);
+    }
+    String output = out.get(10, TimeUnit.SECONDS);
+    assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), output).isZero();
+    return output;
+  }
+
+  /** GETs a shard-server endpoint over the node's bridge. */
+  private JsonNode get(String url) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("GET %s: %s", url, response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
   }
 
   private static String row(int key) {

@@ -72,8 +72,9 @@ public final class RouterModel {
             ShardModel.env("SHARDEDDB_ROUTER_AUTH_ENABLED", String.valueOf(router.authEnabled())),
             ShardModel.secretEnv(
                 "SHARDEDDB_ROUTER_AUTH_TOKEN", db.routerTokenSecret(), SecretModel.TOKEN))
+        .withStartupProbe(ShardModel.startupProbe("/health/liveness"))
         .withReadinessProbe(ShardModel.httpProbe("/health/readiness", 5, 5))
-        .withLivenessProbe(ShardModel.httpProbe("/health/liveness", 20, 10))
+        .withLivenessProbe(ShardModel.livenessProbe("/health/liveness"))
         .withResources(DatabaseModel.orDefault(db.spec().resourcesOrDefault().router()))
         .withSecurityContext(Security.container())
         .endContainer()

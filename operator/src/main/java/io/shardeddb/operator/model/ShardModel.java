@@ -195,8 +195,9 @@ public final class ShardModel {
             secretEnv("SHARDEDDB_JDBC_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_PASSWORD),
             // The user from MYSQL_USER holds privileges on exactly this database.
             env("SHARDEDDB_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE))
+        .withStartupProbe(startupProbe("/health/liveness"))
         .withReadinessProbe(httpProbe("/health/readiness", 5, 5))
-        .withLivenessProbe(httpProbe("/health/liveness", 30, 10))
+        .withLivenessProbe(livenessProbe("/health/liveness"))
         .withResources(resources)
         .withSecurityContext(Security.container())
         .build();
@@ -327,6 +328,39 @@ public final class ShardModel {
         .withInitialDelaySeconds(initialDelay)
         .withPeriodSeconds(period)
         .withTimeoutSeconds(2)
+        .withFailureThreshold(3)
+        .build();
+  }
+
+  /**
+   * Gives a JVM service up to five minutes to start listening before liveness judges it: on a busy
+   * node (seven JVMs starting at once on two cores) start-up took over 50 s, and a liveness probe
+   * with a fixed initial delay killed the services while they started, again and again.
+   */
+  static Probe startupProbe(String path) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString("http"))
+        .endHttpGet()
+        .withPeriodSeconds(5)
+        .withTimeoutSeconds(5)
+        .withFailureThreshold(60)
+        .build();
+  }
+
+  /**
+   * Liveness once started: a process answering slowly under load is not dead (a restart of a
+   * primary costs a failover), so each check may take 5 s and three in a row must fail.
+   */
+  static Probe livenessProbe(String path) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString("http"))
+        .endHttpGet()
+        .withPeriodSeconds(10)
+        .withTimeoutSeconds(5)
         .withFailureThreshold(3)
         .build();
   }

@@ -115,11 +115,8 @@ public final class ShardPlanner {
     }
     String message = "primary " + primary + " at epoch " + epoch;
     Optional<Member> current = o.member(primary);
-    String recordedUrl = prev.replica(primary).map(ReplicaStatus::url).orElse(null);
-    if (current.isPresent()
-        && current.get().url() != null
-        && recordedUrl != null
-        && !recordedUrl.equals(current.get().url())) {
+    String currentUrl = current.map(Member::url).orElse(null);
+    if (currentUrl != null && announcedElsewhere(o, prev, epoch, primary, currentUrl)) {
       // The primary came back at a new address: replicas refuse a different primary for the same
       // epoch, and the same one at a new address is news to them, so announce it at the next one.
       epoch = Math.max(epoch, seen) + 1;
@@ -130,12 +127,34 @@ public final class ShardPlanner {
               "primary "
                   + primary
                   + " moved to "
-                  + current.get().url()
+                  + currentUrl
                   + "; announced to all replicas at epoch "
                   + epoch));
       message = "primary " + primary + " re-announced at epoch " + epoch;
     }
     return repair(o, epoch, primary, message, events);
+  }
+
+  /**
+   * Whether the replicas know {@code primary} at an address other than {@code currentUrl}: one of
+   * them at the current epoch names it as primary at another URL (what it pulls the log from), or,
+   * for shard-servers that do not report that, the status recorded another URL. The heartbeats
+   * decide because the status follows the pods: a pass while the moved primary was not yet
+   * answering records its new URL before anyone was told.
+   */
+  private static boolean announcedElsewhere(
+      ShardObservation o, ShardStatus prev, long epoch, String primary, String currentUrl) {
+    boolean replicasDisagree =
+        o.beats().values().stream()
+            .map(t -> t.heartbeat())
+            .anyMatch(
+                h ->
+                    h.epoch() == epoch
+                        && primary.equals(h.primary())
+                        && h.primaryUrl() != null
+                        && !h.primaryUrl().equals(currentUrl));
+    String recordedUrl = prev.replica(primary).map(ReplicaStatus::url).orElse(null);
+    return replicasDisagree || (recordedUrl != null && !recordedUrl.equals(currentUrl));
   }
 
   /** Chooses a primary from the fence answers of an {@link Stage#ELECT} plan. */

@@ -46,6 +46,15 @@ class RouterModelTest {
             env(router, "SHARDEDDB_ROUTER_AUTH_TOKEN").getValueFrom().getSecretKeyRef().getName())
         .isEqualTo("students-router-token");
     assertThat(router.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/readiness");
+    // Seven JVMs starting at once on a busy 2-core node took over 50 s to listen and were killed
+    // by liveness: liveness waits for a startup probe (minutes of budget), and a slow answer
+    // under load is not a dead process.
+    assertThat(router.getStartupProbe().getHttpGet().getPath()).isEqualTo("/health/liveness");
+    assertThat(
+            router.getStartupProbe().getPeriodSeconds()
+                * router.getStartupProbe().getFailureThreshold())
+        .isGreaterThanOrEqualTo(180);
+    assertThat(router.getLivenessProbe().getTimeoutSeconds()).isGreaterThanOrEqualTo(5);
     assertThat(router.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(d.getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo("students-router");

@@ -94,6 +94,15 @@ class ShardModelTest {
         .isEqualTo(env(server, "SHARDEDDB_DATABASE").getValue());
     assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/readiness");
     assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/liveness");
+    // Seven JVMs starting at once on a busy 2-core node took over 50 s to listen and were killed
+    // by liveness: liveness waits for a startup probe (minutes of budget), and a slow answer
+    // under load is not a dead process.
+    assertThat(server.getStartupProbe().getHttpGet().getPath()).isEqualTo("/health/liveness");
+    assertThat(
+            server.getStartupProbe().getPeriodSeconds()
+                * server.getStartupProbe().getFailureThreshold())
+        .isGreaterThanOrEqualTo(180);
+    assertThat(server.getLivenessProbe().getTimeoutSeconds()).isGreaterThanOrEqualTo(5);
     assertThat(mysql.getVolumeMounts())
         .singleElement()
         .satisfies(

@@ -239,4 +239,98 @@ class ShardPlannerTest {
 
     assertThat(plan.actions()).isEmpty();
   }
+
+  private static TimedHeartbeat beatWithPrimaryAt(
+      String name, Role role, long epoch, String primaryUrl) {
+    return new TimedHeartbeat(
+        new Heartbeat(
+            name, "sh1", role, epoch, 10, 1, "p-0", 0, ReplicaState.Ready, null, primaryUrl),
+        Duration.ofMillis(2));
+  }
+
+  @Test
+  void aPrimaryBackAtANewAddressIsReannouncedEvenWhenTheStatusAlreadyHoldsThatAddress() {
+    // The StatefulSet recreated p-0 (same volume, new IP); a pass during the outage already wrote
+    // the new address into the status. The replicas still pull from the old one: they say so.
+    String moved = "http://10.0.0.9:8081";
+    Member p0 = new Member("p-0", 0, moved, true, 0, Duration.ZERO);
+    ShardStatus prev = recorded(1, "p-0", null, 3);
+    List<ReplicaStatus> replicas = new java.util.ArrayList<>(prev.replicasOrEmpty());
+    ReplicaStatus old = replicas.get(0);
+    replicas.set(
+        0,
+        new ReplicaStatus(
+            old.pod(),
+            moved,
+            old.role(),
+            old.ready(),
+            old.state(),
+            old.appliedLsn(),
+            old.lagLsn(),
+            old.copyProgress()));
+    prev = new ShardStatus("sh1", 1L, "p-0", 3, null, replicas);
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beatWithPrimaryAt("p-0", Role.Primary, 1, "http://10.0.0.0:8081"));
+    beats.put("p-1", beatWithPrimaryAt("p-1", Role.Secondary, 1, "http://10.0.0.0:8081"));
+    beats.put("p-2", beatWithPrimaryAt("p-2", Role.Secondary, 1, "http://10.0.0.0:8081"));
+
+    ShardPlan plan =
+        planner.plan(observe(3, prev, List.of(p0, member(1, true), member(2, true)), beats));
+
+    assertThat(plan.primary()).isEqualTo("p-0");
+    assertThat(plan.epoch()).isEqualTo(2);
+    assertThat(plan.events())
+        .anySatisfy(e -> assertThat(e.reason()).isEqualTo(EventReason.PrimaryReannounced));
+    assertThat(plan.actions())
+        .filteredOn(a -> a instanceof ShardAction.AssignRole)
+        .extracting(a -> ((ShardAction.AssignRole) a).request())
+        .hasSize(3)
+        .allSatisfy(
+            r -> {
+              assertThat(r.epoch()).isEqualTo(2);
+              assertThat(r.primary().url()).isEqualTo(moved);
+            });
+  }
+
+  @Test
+  void oncePrimaryAndReplicasAgreeOnItsAddressNothingIsReannounced() {
+    String moved = "http://10.0.0.9:8081";
+    Member p0 = new Member("p-0", 0, moved, true, 0, Duration.ZERO);
+    ShardStatus prev = recorded(2, "p-0", null, 3);
+    List<ReplicaStatus> replicas = new java.util.ArrayList<>(prev.replicasOrEmpty());
+    ReplicaStatus old = replicas.get(0);
+    replicas.set(
+        0,
+        new ReplicaStatus(
+            old.pod(),
+            moved,
+            old.role(),
+            old.ready(),
+            old.state(),
+            old.appliedLsn(),
+            old.lagLsn(),
+            old.copyProgress()));
+    prev = new ShardStatus("sh1", 2L, "p-0", 3, null, replicas);
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beatWithPrimaryAt("p-0", Role.Primary, 2, moved));
+    beats.put("p-1", beatWithPrimaryAt("p-1", Role.Secondary, 2, moved));
+    // Still at the old epoch (missed the re-announce): it is repaired, not a reason for another.
+    beats.put("p-2", beatWithPrimaryAt("p-2", Role.Secondary, 1, "http://10.0.0.0:8081"));
+
+    ShardPlan plan =
+        planner.plan(observe(3, prev, List.of(p0, member(1, true), member(2, true)), beats));
+
+    assertThat(plan.epoch()).isEqualTo(2);
+    assertThat(plan.events()).isEmpty();
+    assertThat(plan.actions())
+        .containsExactly(
+            new ShardAction.AssignRole(
+                "p-2",
+                "http://10.0.0.2:8081",
+                ShardPlanner.roleRequest(
+                    observe(3, prev, List.of(p0, member(1, true), member(2, true)), beats),
+                    "p-2",
+                    2,
+                    "p-0")));
+  }
 }

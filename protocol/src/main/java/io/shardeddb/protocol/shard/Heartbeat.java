@@ -7,7 +7,9 @@ import io.shardeddb.protocol.topology.Role;
  * {@code GET /heartbeat}: who this replica is and how far it is. {@code lastEntryEpoch} is the
  * epoch of the last log entry it holds, so that (lastEntryEpoch, appliedLsn) orders replicas by how
  * up to date they are when a new primary is chosen. {@code lagLsn} is the primary's LSN minus this
- * replica's, as last learned. {@code copy} is set while {@code state} is Copying.
+ * replica's, as last learned. {@code copy} is set while {@code state} is Copying. {@code
+ * primaryUrl} is the address at which this replica was told its primary is (the one it pulls the
+ * log from); null from shard-servers that predate the field.
  */
 @Serdeable
 public record Heartbeat(
@@ -20,7 +22,23 @@ public record Heartbeat(
     String primary,
     long lagLsn,
     ReplicaState state,
-    CopyProgress copy) {
+    CopyProgress copy,
+    String primaryUrl) {
+
+  /** A heartbeat that does not say where its primary is (as older shard-servers send it). */
+  public Heartbeat(
+      String name,
+      String shard,
+      Role role,
+      long epoch,
+      long appliedLsn,
+      long lastEntryEpoch,
+      String primary,
+      long lagLsn,
+      ReplicaState state,
+      CopyProgress copy) {
+    this(name, shard, role, epoch, appliedLsn, lastEntryEpoch, primary, lagLsn, state, copy, null);
+  }
 
   /** Whether the replica holds a role and is caught up (its readiness). */
   public boolean ready() {

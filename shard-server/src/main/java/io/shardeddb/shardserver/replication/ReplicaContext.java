@@ -375,7 +375,8 @@ public class ReplicaContext {
         primary == null ? null : primary.name(),
         lagLsn(),
         s,
-        s == ReplicaState.Copying ? copy : null);
+        s == ReplicaState.Copying ? copy : null,
+        primary == null ? null : primary.url());
   }
 
   /**
