@@ -38,7 +38,9 @@ public final class Main {
             HttpShardServerClient.withDefaultTimeouts(),
             // Another replica leads now: exit and let Kubernetes restart this one as a follower.
             () -> System.exit(1),
-            OperatorSettings.parseWatchNamespaces(env.get("SHARDEDDB_WATCH_NAMESPACES")));
+            OperatorSettings.parseWatchNamespaces(env.get("SHARDEDDB_WATCH_NAMESPACES")),
+            // The chart sets it from the downward API (metadata.namespace).
+            env.get("POD_NAMESPACE"));
     KubernetesClient client = new KubernetesClientBuilder().build();
     ShardedDbOperator operator = new ShardedDbOperator(client, settings);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -10,7 +10,9 @@ import java.util.TreeSet;
 /**
  * How to run the operator: leader election (and the Lease's namespace), the metrics/health port (0
  * disables it, -1 picks a free loopback port), the clock, the images, the shard-server client, and
- * what to do when leadership is lost while running (the container exits so it restarts cleanly).
+ * what to do when leadership is lost while running (the container exits so it restarts cleanly),
+ * the namespaces to watch, and the operator's own namespace (shard NetworkPolicies admit the
+ * operator from there only; null: from any namespace).
  */
 public record OperatorSettings(
     boolean leaderElection,
@@ -20,7 +22,8 @@ public record OperatorSettings(
     Images images,
     ShardServerClient shardServerClient,
     Runnable onLostLeadership,
-    Set<String> watchNamespaces) {
+    Set<String> watchNamespaces,
+    String operatorNamespace) {
 
   public OperatorSettings {
     watchNamespaces = watchNamespaces == null ? Set.of() : Set.copyOf(watchNamespaces);
@@ -59,7 +62,8 @@ public record OperatorSettings(
         Images.DEFAULTS,
         HttpShardServerClient.withDefaultTimeouts(),
         () -> {},
-        Set.of());
+        Set.of(),
+        null);
   }
 
   /** The same settings with another management port. */
@@ -72,7 +76,8 @@ public record OperatorSettings(
         images,
         shardServerClient,
         onLostLeadership,
-        watchNamespaces);
+        watchNamespaces,
+        operatorNamespace);
   }
 
   /** The same settings with another shard-server client. */
@@ -85,7 +90,8 @@ public record OperatorSettings(
         images,
         client,
         onLostLeadership,
-        watchNamespaces);
+        watchNamespaces,
+        operatorNamespace);
   }
 
   /** The same settings watching only {@code namespaces} (empty: all). */
@@ -98,7 +104,8 @@ public record OperatorSettings(
         images,
         shardServerClient,
         onLostLeadership,
-        namespaces);
+        namespaces,
+        operatorNamespace);
   }
 
   /** The same settings with leader election on, the Lease in {@code namespace}. */
@@ -111,6 +118,7 @@ public record OperatorSettings(
         images,
         shardServerClient,
         onLostLeadership,
-        watchNamespaces);
+        watchNamespaces,
+        operatorNamespace);
   }
 }

@@ -96,7 +96,8 @@ public final class ShardedDbOperator implements AutoCloseable {
             new ShardRemovalGuard(settings.shardServerClient()),
             new PodReplacementPolicy(),
             new StatusAggregator(),
-            events),
+            events,
+            settings.operatorNamespace()),
         // Watch only the listed namespaces when the chart grants per-namespace Roles.
         o -> {
           if (!settings.watchNamespaces().isEmpty()) {

@@ -26,7 +26,20 @@ final class Http {
     }
   }
 
+  /** The shard credential every test replica accepts unless a test configures others. */
+  static final String TOKEN = "test-shard-credential";
+
   private Http() {}
+
+  /** Sends a request with this {@code Authorization} header (null: none) instead of the test's. */
+  static Reply sendWithAuthorization(String method, String url, String json, String authorization) {
+    HttpRequest.Builder b =
+        json == null
+            ? HttpRequest.newBuilder(URI.create(url))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+            : withBody(url, method, json);
+    return exchange(b, authorization);
+  }
 
   static Reply get(String url) {
     return send(HttpRequest.newBuilder(URI.create(url)).GET());
@@ -60,6 +73,13 @@ final class Http {
   }
 
   private static Reply send(HttpRequest.Builder builder) {
+    return exchange(builder, "Bearer " + TOKEN);
+  }
+
+  private static Reply exchange(HttpRequest.Builder builder, String authorization) {
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
     try {
       HttpResponse<String> resp =
           CLIENT.send(

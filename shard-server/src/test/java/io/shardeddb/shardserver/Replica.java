@@ -50,6 +50,7 @@ final class Replica implements AutoCloseable {
     props.put("shardeddb.storage.jdbc-user", db.user());
     props.put("shardeddb.storage.jdbc-password", db.password());
     props.put("shardeddb.storage.database", database);
+    props.put("shardeddb.auth.token", Http.TOKEN);
     props.putAll(extra);
     // A restart reuses the port; an outgoing connection of another replica may hold that number
     // for a moment (ports come from the ephemeral range), so binding is retried briefly.

@@ -69,6 +69,7 @@ public final class ShardServerBenchmark {
     HttpRequest req =
         HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + Http.TOKEN)
             .timeout(Duration.ofSeconds(30))
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();

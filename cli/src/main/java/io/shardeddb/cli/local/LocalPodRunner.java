@@ -68,6 +68,9 @@ public final class LocalPodRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalPodRunner.class);
   private static final Duration PROBE_TIMEOUT = Duration.ofMillis(800);
 
+  /** How often a running pod's projected Secret files are brought up to date (kubelet: ~1 min). */
+  private static final Duration SECRET_REFRESH = Duration.ofSeconds(10);
+
   private final KubernetesClient client;
   private final String namespace;
   private final PodLauncher launcher;
@@ -361,6 +364,7 @@ public final class LocalPodRunner implements AutoCloseable {
       runtimes.put(name, rt);
     }
     rt.superviseProcesses(pod);
+    rt.refreshSecretVolumes(pod);
     return rt;
   }
 
@@ -524,6 +528,12 @@ public final class LocalPodRunner implements AutoCloseable {
     firewall.close();
   }
 
+  /** Where a pod's Secret volumes are projected: beside the logs, one directory per pod. */
+  private Path volumesOf(Pod pod) {
+    Path base = logDir.toAbsolutePath().getParent();
+    return base.resolve("volumes").resolve(pod.getMetadata().getName());
+  }
+
   /** One pod on this machine: its address, its processes and their restarts. */
   private final class PodRuntime {
     private final String uid;
@@ -537,6 +547,7 @@ public final class LocalPodRunner implements AutoCloseable {
     private Duration backoff = Duration.ofSeconds(1);
     private boolean stopped;
     private Long pausedPid;
+    private Instant nextSecretRefresh = Instant.EPOCH;
 
     PodRuntime(String uid, String ip, Instant startedAt) {
       this.uid = uid;
@@ -599,7 +610,9 @@ public final class LocalPodRunner implements AutoCloseable {
         if (comp.isEmpty()) {
           continue;
         }
-        Map<String, String> env = environment.resolve(pod, c, ip);
+        Map<String, String> env =
+            environment.resolve(
+                pod, c, ip, environment.projectSecretVolumes(pod, c, volumesOf(pod)));
         env.put("MICRONAUT_SERVER_HOST", ip);
         env.put("SHARDEDDB_LOCAL_POD", pod.getMetadata().getName());
         // Outgoing connections from the pod's own address, so partitions can tell pods apart.
@@ -626,6 +639,28 @@ public final class LocalPodRunner implements AutoCloseable {
           throw new IllegalStateException("cannot start pod " + pod.getMetadata().getName(), e);
         }
         return; // one runnable container per pod
+      }
+    }
+
+    /**
+     * Brings the pod's projected Secret files up to date, as the kubelet does a while after a
+     * Secret changes (how a credential rotation reaches a running process).
+     */
+    void refreshSecretVolumes(Pod pod) {
+      if (process == null
+          || !process.isAlive()
+          || mainContainer == null
+          || Instant.now().isBefore(nextSecretRefresh)) {
+        return;
+      }
+      nextSecretRefresh = Instant.now().plus(SECRET_REFRESH);
+      try {
+        environment.projectSecretVolumes(pod, mainContainer, volumesOf(pod));
+      } catch (RuntimeException e) {
+        LOG.debug(
+            "pod {}: secret volumes not refreshed: {}",
+            pod.getMetadata().getName(),
+            e.getMessage());
       }
     }
 

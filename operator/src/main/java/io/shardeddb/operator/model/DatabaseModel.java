@@ -14,7 +14,9 @@ import java.util.Map;
 
 /**
  * Everything the model builders need about one database, computed once per reconcile: its name,
- * namespace, spec with defaults applied, the images, the Secrets in use and the shards to run.
+ * namespace, spec with defaults applied, the images, the Secrets in use, the shards to run and the
+ * namespace the operator runs in (null when unknown: NetworkPolicies then admit the operator's pods
+ * from any namespace).
  */
 public record DatabaseModel(
     String name,
@@ -23,19 +25,32 @@ public record DatabaseModel(
     Images images,
     String routerTokenSecret,
     String mysqlSecret,
-    List<DesiredShard> shards) {
+    List<DesiredShard> shards,
+    String operatorNamespace) {
 
   /** Container defaults when the spec names no resources. */
   static final ResourceRequirements DEFAULT_RESOURCES =
       new ResourceRequirementsBuilder()
           .addToRequests("cpu", new Quantity("100m"))
-          .addToRequests("memory", new Quantity("256Mi"))
+          .addToRequests("memory", new Quantity("512Mi"))
           .addToLimits("memory", new Quantity("512Mi"))
           .build();
 
   /** The model of a database running its spec shards plus {@code retained} ones. */
   public static DatabaseModel of(
       ShardedDatabase sdb, Images images, Collection<DesiredShard> retained) {
+    return of(sdb, images, retained, null);
+  }
+
+  /**
+   * The model of a database running its spec shards plus {@code retained} ones, managed by an
+   * operator in {@code operatorNamespace}.
+   */
+  public static DatabaseModel of(
+      ShardedDatabase sdb,
+      Images images,
+      Collection<DesiredShard> retained,
+      String operatorNamespace) {
     ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(sdb);
     Map<String, DesiredShard> shards = new LinkedHashMap<>();
     for (ShardSpec s : spec.shardsOrEmpty()) {
@@ -51,7 +66,8 @@ public record DatabaseModel(
         images,
         ShardedDatabaseResources.routerTokenSecretName(sdb),
         ShardedDatabaseResources.mysqlSecretName(sdb),
-        new ArrayList<>(shards.values()));
+        new ArrayList<>(shards.values()),
+        operatorNamespace == null || operatorNamespace.isBlank() ? null : operatorNamespace);
   }
 
   /** The model of a database running exactly its spec shards. */

@@ -26,6 +26,7 @@ public final class Labels {
   public static final String COMPONENT_CONFIG = "config";
   public static final String COMPONENT_ROUTER_TOKEN = "router-token";
   public static final String COMPONENT_MYSQL_CREDENTIALS = "mysql-credentials";
+  public static final String COMPONENT_SHARD_AUTH = "shard-auth";
 
   /** The label the operator's own pods carry (set by the Helm chart); NetworkPolicies admit it. */
   public static final Map<String, String> OPERATOR_POD = Map.of(NAME, OPERATOR);
@@ -42,6 +43,8 @@ public final class Labels {
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_ROUTER_TOKEN;
   public static final String SELECT_MYSQL_CREDENTIALS =
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_MYSQL_CREDENTIALS;
+  public static final String SELECT_SHARD_AUTH =
+      MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_SHARD_AUTH;
 
   private Labels() {}
 

@@ -20,8 +20,9 @@ import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
 import java.util.Map;
 
 /**
- * Builds the router's Deployment, Service, NetworkPolicy and its ServiceAccount, Role and
- * RoleBinding (read its own ShardedDatabase, patch its spec for /init, /add, /rm).
+ * Builds the router's Deployment (data token, admin token and the mounted shard credential),
+ * Service, NetworkPolicy and its ServiceAccount, Role and RoleBinding (read its own
+ * ShardedDatabase, patch its spec for /init, /add, /rm; no access to any Secret).
  */
 public final class RouterModel {
 
@@ -49,6 +50,7 @@ public final class RouterModel {
         .withNewSpec()
         .withServiceAccountName(name)
         .withSecurityContext(Security.pod(ROUTER_UID))
+        .withVolumes(ShardModel.shardAuthVolume(db))
         .addNewContainer()
         .withName("router")
         .withImage(db.images().router())
@@ -71,11 +73,29 @@ public final class RouterModel {
                 .build(),
             ShardModel.env("SHARDEDDB_ROUTER_AUTH_ENABLED", String.valueOf(router.authEnabled())),
             ShardModel.secretEnv(
-                "SHARDEDDB_ROUTER_AUTH_TOKEN", db.routerTokenSecret(), SecretModel.TOKEN))
+                "SHARDEDDB_ROUTER_AUTH_TOKEN", db.routerTokenSecret(), SecretModel.TOKEN),
+            // Optional: a Secret the user names may hold only 'token'; the admin endpoints then
+            // take the data token, as before admin tokens existed.
+            new EnvVarBuilder()
+                .withName("SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN")
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName(db.routerTokenSecret())
+                .withKey(SecretModel.ADMIN_TOKEN)
+                .withOptional(true)
+                .endSecretKeyRef()
+                .endValueFrom()
+                .build(),
+            ShardModel.env(
+                "SHARDEDDB_ROUTER_SHARD_AUTH_DIR", ShardedDatabaseResources.SHARD_AUTH_MOUNT),
+            ShardModel.env("JDK_JAVA_OPTIONS", ShardModel.JVM_OPTIONS))
+        .withVolumeMounts(ShardModel.shardAuthMount())
         .withStartupProbe(ShardModel.startupProbe("/health/liveness"))
         .withReadinessProbe(ShardModel.httpProbe("/health/readiness", 5, 5))
         .withLivenessProbe(ShardModel.livenessProbe("/health/liveness"))
-        .withResources(DatabaseModel.orDefault(db.spec().resourcesOrDefault().router()))
+        .withResources(
+            ShardModel.guaranteedMemory(
+                DatabaseModel.orDefault(db.spec().resourcesOrDefault().router())))
         .withSecurityContext(Security.container())
         .endContainer()
         .endSpec()

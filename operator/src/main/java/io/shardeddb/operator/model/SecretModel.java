@@ -8,13 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Builds the Secrets the operator generates when the user names none: the router's bearer token and
- * the MySQL credentials. Values are random once and then kept from the existing Secret.
+ * Builds the Secrets the operator generates: the router's bearer tokens and the MySQL credentials
+ * (when the user names none) and the shard credential. Values are random once and then kept from
+ * the existing Secret.
  */
 public final class SecretModel {
 
-  /** Key of the router token. */
+  /** Key of the router token (data endpoints), and of the shard credential callers send. */
   public static final String TOKEN = "token";
+
+  /** Key of the router's admin token ({@code /init}, {@code /add}, {@code /rm}, {@code /admin}). */
+  public static final String ADMIN_TOKEN = "admin-token";
 
   /** Keys of the MySQL credentials. */
   public static final String MYSQL_USERNAME = "username";
@@ -32,14 +36,35 @@ public final class SecretModel {
     this.random = random;
   }
 
-  /** The router token Secret, keeping {@code existing} values (null when there is none yet). */
+  /**
+   * The router token Secret: a data token and a separate admin token, keeping {@code existing}
+   * values (null when there is none yet).
+   */
   public Secret routerToken(DatabaseModel db, Secret existing) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(TOKEN, keep(existing, TOKEN));
+    data.put(ADMIN_TOKEN, keep(existing, ADMIN_TOKEN));
     return secret(
         db,
         ShardedDatabaseResources.generatedRouterTokenSecretName(db.name()),
         Labels.COMPONENT_ROUTER_TOKEN,
+        data);
+  }
+
+  /**
+   * The shard credential Secret: {@code token} generated once, and every key already stored kept as
+   * it is, so the keys an administrator adds during a rotation (docs/security.md) survive.
+   */
+  public Secret shardAuth(DatabaseModel db, Secret existing) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(TOKEN, keep(existing, TOKEN));
+    if (existing != null && existing.getData() != null) {
+      existing.getData().forEach(data::putIfAbsent);
+    }
+    return secret(
+        db,
+        ShardedDatabaseResources.shardAuthSecretName(db.name()),
+        Labels.COMPONENT_SHARD_AUTH,
         data);
   }
 

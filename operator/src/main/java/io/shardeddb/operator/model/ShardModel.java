@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -16,10 +18,16 @@ import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -31,8 +39,12 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.shardeddb.operator.api.v1alpha1.PlacementSpec.Spread;
 import io.shardeddb.operator.api.v1alpha1.ResourcesSpec;
 import io.shardeddb.operator.api.v1alpha1.StorageSpec;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds one shard's StatefulSet (MySQL + shard-server per pod), headless Service,
@@ -49,6 +61,9 @@ public final class ShardModel {
 
   static final String HOSTNAME_KEY = "kubernetes.io/hostname";
   static final String ZONE_KEY = "topology.kubernetes.io/zone";
+
+  /** The label the API server puts on every namespace, holding its name. */
+  static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
   private ShardModel() {}
 
@@ -77,9 +92,11 @@ public final class ShardModel {
         .withTerminationGracePeriodSeconds(30L)
         .withAffinity(affinity(db, shard))
         .withTopologySpreadConstraints(zoneSpread(db, shard))
+        .withVolumes(shardAuthVolume(db))
         .withContainers(
-            mysqlContainer(db, DatabaseModel.orDefault(resources.mysql())),
-            shardServerContainer(db, DatabaseModel.orDefault(resources.shardServer())))
+            mysqlContainer(db, guaranteedMemory(DatabaseModel.orDefault(resources.mysql()))),
+            shardServerContainer(
+                db, guaranteedMemory(DatabaseModel.orDefault(resources.shardServer()))))
         .endSpec()
         .endTemplate()
         .withVolumeClaimTemplates(dataClaim(db.spec().storageOrDefault()))
@@ -142,17 +159,28 @@ public final class ShardModel {
             .build());
   }
 
-  private static Container mysqlContainer(
-      DatabaseModel db, io.fabric8.kubernetes.api.model.ResourceRequirements resources) {
+  /**
+   * MySQL as a DBA would run it next to one shard-server: it listens on 127.0.0.1 only (the
+   * shard-server is its only client), root may log in from localhost only, the binary log is off
+   * (the shard-server keeps its own replication log), the InnoDB buffer pool takes half the memory
+   * limit, and the probes run a real statement with a deadline, so a mysqld that hangs is restarted
+   * even while its port still accepts connections.
+   */
+  private static Container mysqlContainer(DatabaseModel db, ResourceRequirements resources) {
+    List<String> args = new ArrayList<>();
+    args.add("--bind-address=127.0.0.1");
+    args.add("--skip-log-bin");
+    args.add("--skip-name-resolve");
+    memoryLimitMib(resources)
+        .ifPresent(mib -> args.add("--innodb-buffer-pool-size=" + Math.max(32, mib / 2) + "M"));
     return new ContainerBuilder()
         .withName(MYSQL_CONTAINER)
         .withImage(db.images().mysql())
-        .addNewPort()
-        .withName("mysql")
-        .withContainerPort(ShardedDatabaseResources.MYSQL_PORT)
-        .endPort()
+        .withArgs(args)
         .withEnv(
             secretEnv("MYSQL_ROOT_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_ROOT_PASSWORD),
+            // Without it the image creates root@'%'.
+            env("MYSQL_ROOT_HOST", "localhost"),
             secretEnv("MYSQL_USER", db.mysqlSecret(), SecretModel.MYSQL_USERNAME),
             secretEnv("MYSQL_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_PASSWORD),
             env("MYSQL_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE))
@@ -160,15 +188,30 @@ public final class ShardModel {
         .withName(DATA_VOLUME)
         .withMountPath("/var/lib/mysql")
         .endVolumeMount()
-        .withReadinessProbe(tcpProbe(ShardedDatabaseResources.MYSQL_PORT, 5, 5))
-        .withLivenessProbe(tcpProbe(ShardedDatabaseResources.MYSQL_PORT, 30, 10))
+        // First start initialises the data directory: up to 5 minutes before liveness counts.
+        .withStartupProbe(execProbe(MYSQL_PING, 5, 5, 60))
+        .withReadinessProbe(execProbe(MYSQL_QUERY, 5, 5, 3))
+        .withLivenessProbe(execProbe(MYSQL_QUERY, 10, 5, 3))
         .withResources(resources)
         .withSecurityContext(Security.container())
         .build();
   }
 
-  private static Container shardServerContainer(
-      DatabaseModel db, io.fabric8.kubernetes.api.model.ResourceRequirements resources) {
+  /** Answers once mysqld accepts and serves a connection on 127.0.0.1. */
+  static final String MYSQL_PING =
+      "MYSQL_PWD=\"$MYSQL_PASSWORD\" exec \"$(command -v mysqladmin || command -v mariadb-admin)\""
+          + " --connect-timeout=3 --protocol=TCP -h 127.0.0.1 -P "
+          + ShardedDatabaseResources.MYSQL_PORT
+          + " -u \"$MYSQL_USER\" ping";
+
+  /** Runs a statement: a mysqld that accepts connections but no longer answers fails it. */
+  static final String MYSQL_QUERY =
+      "MYSQL_PWD=\"$MYSQL_PASSWORD\" exec \"$(command -v mysql || command -v mariadb)\""
+          + " --connect-timeout=3 --protocol=TCP -h 127.0.0.1 -P "
+          + ShardedDatabaseResources.MYSQL_PORT
+          + " -u \"$MYSQL_USER\" -e 'SELECT 1'";
+
+  private static Container shardServerContainer(DatabaseModel db, ResourceRequirements resources) {
     return new ContainerBuilder()
         .withName(SHARD_SERVER_CONTAINER)
         .withImage(db.images().shardServer())
@@ -194,13 +237,75 @@ public final class ShardModel {
             secretEnv("SHARDEDDB_JDBC_USER", db.mysqlSecret(), SecretModel.MYSQL_USERNAME),
             secretEnv("SHARDEDDB_JDBC_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_PASSWORD),
             // The user from MYSQL_USER holds privileges on exactly this database.
-            env("SHARDEDDB_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE))
+            env("SHARDEDDB_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE),
+            env("SHARDEDDB_AUTH_DIR", ShardedDatabaseResources.SHARD_AUTH_MOUNT),
+            env("JDK_JAVA_OPTIONS", JVM_OPTIONS))
+        .withVolumeMounts(shardAuthMount())
         .withStartupProbe(startupProbe("/health/liveness"))
         .withReadinessProbe(httpProbe("/health/readiness", 5, 5))
         .withLivenessProbe(livenessProbe("/health/liveness"))
         .withResources(resources)
         .withSecurityContext(Security.container())
         .build();
+  }
+
+  /** Heap from the container's memory limit; the rest is metaspace, threads and buffers. */
+  static final String JVM_OPTIONS = "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError";
+
+  static final String SHARD_AUTH_VOLUME = "shard-auth";
+
+  /**
+   * The database's shard credential Secret as files: the kubelet updates them when the Secret is
+   * edited, which is how a rotation reaches running pods. Readable by the pod's group only.
+   */
+  static Volume shardAuthVolume(DatabaseModel db) {
+    return new VolumeBuilder()
+        .withName(SHARD_AUTH_VOLUME)
+        .withNewSecret()
+        .withSecretName(ShardedDatabaseResources.shardAuthSecretName(db.name()))
+        .withDefaultMode(0440)
+        .endSecret()
+        .build();
+  }
+
+  /** Where a container finds the shard credential files (read-only). */
+  static VolumeMount shardAuthMount() {
+    return new VolumeMountBuilder()
+        .withName(SHARD_AUTH_VOLUME)
+        .withMountPath(ShardedDatabaseResources.SHARD_AUTH_MOUNT)
+        .withReadOnly(true)
+        .build();
+  }
+
+  /**
+   * The same resources with the memory request equal to the limit (whichever is given): memory is
+   * never overcommitted, so the pod is not the first evicted under node pressure and the JVM's
+   * heap, sized from the limit, is memory the node really reserved.
+   */
+  static ResourceRequirements guaranteedMemory(ResourceRequirements r) {
+    Quantity memory =
+        r.getLimits() != null && r.getLimits().get("memory") != null
+            ? r.getLimits().get("memory")
+            : r.getRequests() == null ? null : r.getRequests().get("memory");
+    if (memory == null) {
+      return r;
+    }
+    Map<String, Quantity> requests =
+        new LinkedHashMap<>(r.getRequests() == null ? Map.of() : r.getRequests());
+    Map<String, Quantity> limits =
+        new LinkedHashMap<>(r.getLimits() == null ? Map.of() : r.getLimits());
+    requests.put("memory", memory);
+    limits.put("memory", memory);
+    return new ResourceRequirementsBuilder(r).withRequests(requests).withLimits(limits).build();
+  }
+
+  /** The memory limit in MiB, when there is one. */
+  static Optional<Long> memoryLimitMib(ResourceRequirements r) {
+    if (r.getLimits() == null || r.getLimits().get("memory") == null) {
+      return Optional.empty();
+    }
+    BigDecimal bytes = Quantity.getAmountInBytes(r.getLimits().get("memory"));
+    return Optional.of(bytes.divide(BigDecimal.valueOf(1024L * 1024L)).longValue());
   }
 
   private static PersistentVolumeClaim dataClaim(StorageSpec storage) {
@@ -268,11 +373,16 @@ public final class ShardModel {
             .withMatchLabels(Labels.shardSelector(db.name(), shard.id()))
             .endPodSelector()
             .build();
-    // The operator may run in another namespace: any namespace, but only its own pods.
+    // The operator's pods, in the operator's own namespace (the label every namespace carries
+    // since Kubernetes 1.21); unknown namespace: the operator's pods in any namespace.
     NetworkPolicyPeer operator =
         new NetworkPolicyPeerBuilder()
-            .withNewNamespaceSelector()
-            .endNamespaceSelector()
+            .withNamespaceSelector(
+                db.operatorNamespace() == null
+                    ? new LabelSelector()
+                    : new LabelSelectorBuilder()
+                        .withMatchLabels(Map.of(NAMESPACE_NAME_LABEL, db.operatorNamespace()))
+                        .build())
             .withNewPodSelector()
             .withMatchLabels(Labels.OPERATOR_POD)
             .endPodSelector()
@@ -365,14 +475,15 @@ public final class ShardModel {
         .build();
   }
 
-  private static Probe tcpProbe(int port, int initialDelay, int period) {
+  /** A shell command probe; the kubelet kills it at {@code timeoutSeconds} and counts a failure. */
+  private static Probe execProbe(String script, int period, int timeout, int failureThreshold) {
     return new ProbeBuilder()
-        .withNewTcpSocket()
-        .withPort(new IntOrString(port))
-        .endTcpSocket()
-        .withInitialDelaySeconds(initialDelay)
+        .withNewExec()
+        .withCommand("sh", "-c", script)
+        .endExec()
         .withPeriodSeconds(period)
-        .withTimeoutSeconds(2)
+        .withTimeoutSeconds(timeout)
+        .withFailureThreshold(failureThreshold)
         .build();
   }
 }

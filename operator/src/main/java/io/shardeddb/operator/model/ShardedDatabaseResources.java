@@ -18,6 +18,9 @@ public final class ShardedDatabaseResources {
   /** MySQL's port inside a shard pod (reached over localhost only). */
   public static final int MYSQL_PORT = 3306;
 
+  /** Where shard-server and router containers find the mounted shard credential Secret. */
+  public static final String SHARD_AUTH_MOUNT = "/var/run/secrets/shardeddb/shard-auth";
+
   /** The MySQL database (schema) every shard-server uses inside its own MySQL. */
   public static final String MYSQL_DATABASE = "shardeddb";
 
@@ -79,6 +82,14 @@ public final class ShardedDatabaseResources {
   /** The Secret generated for MySQL credentials when the user names none. */
   public static String generatedMysqlSecretName(String db) {
     return db + "-mysql";
+  }
+
+  /**
+   * The Secret holding the shard credential (key {@code token}, plus any keys kept during a
+   * rotation); always generated, never overwritten.
+   */
+  public static String shardAuthSecretName(String db) {
+    return db + "-shard-auth";
   }
 
   /** The router token Secret in use: the user's, or the generated one. */

@@ -2,6 +2,7 @@ package io.shardeddb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -35,6 +36,7 @@ import io.shardeddb.operator.dependent.RouterRoleDependent;
 import io.shardeddb.operator.dependent.RouterServiceAccountDependent;
 import io.shardeddb.operator.dependent.RouterServiceDependent;
 import io.shardeddb.operator.dependent.RouterTokenSecretDependent;
+import io.shardeddb.operator.dependent.ShardAuthSecretDependent;
 import io.shardeddb.operator.dependent.ShardNetworkPolicyDependent;
 import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetDependent;
 import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetV1beta1Dependent;
@@ -44,6 +46,7 @@ import io.shardeddb.operator.model.DatabaseModel;
 import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.operator.model.Images;
 import io.shardeddb.operator.model.Labels;
+import io.shardeddb.operator.model.SecretModel;
 import io.shardeddb.operator.model.ShardedDatabaseResources;
 import io.shardeddb.operator.replacement.PodReplacementPolicy;
 import io.shardeddb.operator.replacement.ReplacementDecision;
@@ -55,10 +58,12 @@ import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.operator.status.ShardOutcome;
 import io.shardeddb.operator.status.StatusAggregator;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +91,7 @@ import org.slf4j.LoggerFactory;
       @Dependent(
           type = MysqlSecretDependent.class,
           reconcilePrecondition = MysqlSecretDependent.Generated.class),
+      @Dependent(type = ShardAuthSecretDependent.class),
       @Dependent(type = RouterServiceAccountDependent.class),
       @Dependent(type = RouterRoleDependent.class),
       @Dependent(type = RouterRoleBindingDependent.class),
@@ -125,8 +131,12 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final PodReplacementPolicy replacement;
   private final StatusAggregator aggregator;
   private final EventRecorder events;
+  private final String operatorNamespace;
 
-  /** A reconciler using these collaborators; {@code probes} runs heartbeats in parallel. */
+  /**
+   * A reconciler using these collaborators; {@code probes} runs heartbeats in parallel; the
+   * operator runs in {@code operatorNamespace} (null: unknown).
+   */
   public ShardedDatabaseReconciler(
       KubernetesClient client,
       Images images,
@@ -138,7 +148,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       ShardRemovalGuard removalGuard,
       PodReplacementPolicy replacement,
       StatusAggregator aggregator,
-      EventRecorder events) {
+      EventRecorder events,
+      String operatorNamespace) {
     this.client = client;
     this.images = images;
     this.shards = shards;
@@ -150,6 +161,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     this.replacement = replacement;
     this.aggregator = aggregator;
     this.events = events;
+    this.operatorNamespace = operatorNamespace;
   }
 
   @Override
@@ -194,6 +206,14 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
             .collect(
                 Collectors.groupingBy(
                     p -> p.pod().getMetadata().getLabels().getOrDefault(Labels.SHARD, "")));
+    shards.useCredential(
+        sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName(),
+        podsByShard.values().stream()
+            .flatMap(List::stream)
+            .filter(PodView::reachable)
+            .map(PodView::url)
+            .toList(),
+        shardCredential(sdb, context));
     Map<String, TimedHeartbeat> heartbeats = heartbeats(podsByShard);
 
     Set<String> specIds =
@@ -202,7 +222,10 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         removalGuard.refusals(previous.shardsOrEmpty(), specIds);
     DatabaseModel model =
         DatabaseModel.of(
-            sdb, images, refusals.stream().map(ShardRemovalGuard.Refusal::shard).toList());
+            sdb,
+            images,
+            refusals.stream().map(ShardRemovalGuard.Refusal::shard).toList(),
+            operatorNamespace);
     Models.put(context, model);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
@@ -379,6 +402,27 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         LOG.warn("could not delete pod {}: {}", pod.name(), e.getMessage());
       }
     }
+  }
+
+  /**
+   * The shard credential the operator sends (key {@code token} of the database's shard-auth Secret,
+   * from the informer cache), or null before the Secret exists.
+   */
+  private static String shardCredential(ShardedDatabase sdb, Context<ShardedDatabase> context) {
+    String name = ShardedDatabaseResources.shardAuthSecretName(sdb.getMetadata().getName());
+    return context
+        .getSecondaryResourcesAsStream(Secret.class)
+        .filter(s -> name.equals(s.getMetadata().getName()))
+        .map(Secret::getData)
+        .filter(data -> data != null && data.get(SecretModel.TOKEN) != null)
+        .map(
+            data ->
+                new String(
+                        Base64.getDecoder().decode(data.get(SecretModel.TOKEN)),
+                        StandardCharsets.UTF_8)
+                    .trim())
+        .findFirst()
+        .orElse(null);
   }
 
   private static RouterStatus routerStatus(ShardedDatabase sdb, Context<ShardedDatabase> context) {

@@ -2,6 +2,7 @@ package io.shardeddb.operator.shardclient;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardeddb.protocol.auth.ShardCredentials;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
@@ -14,13 +15,27 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** {@link ShardServerClient} over java.net.http with Jackson and short timeouts. */
+/**
+ * {@link ShardServerClient} over java.net.http with Jackson and short timeouts; every call carries
+ * the shard credential registered for its URL ({@link #useCredential}).
+ */
 public final class HttpShardServerClient implements ShardServerClient {
 
   private final HttpClient http;
   private final ObjectMapper json;
   private final Duration requestTimeout;
+
+  /** The Authorization header value per shard-server base URL. */
+  private final Map<String, String> authorizationByUrl = new ConcurrentHashMap<>();
+
+  /** The base URLs registered per database, so a pass can drop the ones it no longer sees. */
+  private final Map<String, Set<String>> urlsByDatabase = new HashMap<>();
 
   /** A client whose connects and requests give up after these timeouts. */
   public HttpShardServerClient(Duration connectTimeout, Duration requestTimeout) {
@@ -75,19 +90,44 @@ public final class HttpShardServerClient implements ShardServerClient {
     return read(send(get(baseUrl, "/checksum")), ChecksumResponse.class);
   }
 
+  @Override
+  public synchronized void useCredential(
+      String database, Collection<String> baseUrls, String token) {
+    Set<String> before = urlsByDatabase.getOrDefault(database, Set.of());
+    Set<String> now = token == null || token.isBlank() ? Set.of() : Set.copyOf(baseUrls);
+    for (String url : before) {
+      if (!now.contains(url)) {
+        authorizationByUrl.remove(url);
+      }
+    }
+    for (String url : now) {
+      authorizationByUrl.put(url, ShardCredentials.SCHEME + token);
+    }
+    if (now.isEmpty()) {
+      urlsByDatabase.remove(database);
+    } else {
+      urlsByDatabase.put(database, now);
+    }
+  }
+
+  private HttpRequest.Builder request(String baseUrl, String path) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(requestTimeout);
+    String authorization = authorizationByUrl.get(baseUrl);
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    return builder;
+  }
+
   private HttpRequest get(String baseUrl, String path) {
-    return HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .timeout(requestTimeout)
-        .header("Accept", "application/json")
-        .GET()
-        .build();
+    return request(baseUrl, path).header("Accept", "application/json").GET().build();
   }
 
   private HttpRequest post(String baseUrl, String path, Object body) {
     try {
       String text = body == null ? "{}" : json.writeValueAsString(body);
-      return HttpRequest.newBuilder(URI.create(baseUrl + path))
-          .timeout(requestTimeout)
+      return request(baseUrl, path)
           .header("Content-Type", "application/json")
           .header("Accept", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(text))

@@ -4,6 +4,7 @@ import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import java.util.Collection;
 
 /**
  * The operator's calls to one shard-server (base URL {@code http://<podIP>:8081}). Every call is
@@ -31,4 +32,12 @@ public interface ShardServerClient {
 
   /** {@code GET /checksum}: row count and digest at the applied LSN. */
   ChecksumResponse checksum(String baseUrl);
+
+  /**
+   * From now on, calls to {@code baseUrls} carry {@code token} (the database's shard credential;
+   * null: none), and calls to the other URLs this database had before carry none. The reconciler
+   * calls it every pass with the pods it sees, so a rotated Secret or a reused pod IP is picked up
+   * at the next pass. Clients that do not authenticate ignore it.
+   */
+  default void useCredential(String database, Collection<String> baseUrls, String token) {}
 }

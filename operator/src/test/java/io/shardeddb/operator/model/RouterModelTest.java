@@ -141,4 +141,84 @@ class RouterModelTest {
     assertThat(images.shardServer()).isEqualTo("shardeddb/shard-server:0.1.0");
     assertThat(images.mysql()).isEqualTo("mysql:8.4");
   }
+
+  @Test
+  void theRouterGetsASeparateAdminTokenAndTheMountedShardCredential() {
+    Deployment d = RouterModel.deployment(students);
+    var pod = d.getSpec().getTemplate().getSpec();
+    Container router = pod.getContainers().get(0);
+
+    var admin = env(router, "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN").getValueFrom().getSecretKeyRef();
+    assertThat(admin.getName()).isEqualTo("students-router-token");
+    assertThat(admin.getKey()).isEqualTo("admin-token");
+    assertThat(admin.getOptional()).as("a user's Secret with only 'token' still works").isTrue();
+    assertThat(env(router, "SHARDEDDB_ROUTER_AUTH_TOKEN").getValueFrom().getSecretKeyRef().getKey())
+        .isEqualTo("token");
+
+    assertThat(pod.getVolumes())
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-auth"));
+    assertThat(router.getVolumeMounts())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getReadOnly()).isTrue();
+              assertThat(m.getMountPath())
+                  .isEqualTo(ShardedDatabaseResources.SHARD_AUTH_MOUNT)
+                  .isEqualTo(env(router, "SHARDEDDB_ROUTER_SHARD_AUTH_DIR").getValue());
+            });
+  }
+
+  @Test
+  void generatedRouterTokensAreTwoDifferentValuesKeptOnceGenerated() {
+    SecretModel secrets = new SecretModel(new SecureRandom());
+
+    Secret first = secrets.routerToken(students, null);
+    Secret again = secrets.routerToken(students, first);
+
+    assertThat(first.getData()).containsOnlyKeys("token", "admin-token");
+    assertThat(first.getData().get("admin-token")).isNotEqualTo(first.getData().get("token"));
+    assertThat(again.getData()).isEqualTo(first.getData());
+  }
+
+  @Test
+  void theShardCredentialIsGeneratedOnceAndKeysAddedForARotationAreKept() {
+    SecretModel secrets = new SecretModel(new SecureRandom());
+
+    Secret first = secrets.shardAuth(students, null);
+    assertThat(first.getMetadata().getName()).isEqualTo("students-shard-auth");
+    assertThat(first.getData()).containsOnlyKeys("token");
+
+    Secret rotating = new io.fabric8.kubernetes.api.model.SecretBuilder(first).build();
+    rotating.getData().put("token", "bmV3");
+    rotating.getData().put("previous", first.getData().get("token"));
+    Secret kept = secrets.shardAuth(students, rotating);
+
+    assertThat(kept.getData()).isEqualTo(rotating.getData());
+    assertThat(secrets.shardAuth(students, null).getData().get("token"))
+        .isNotEqualTo(first.getData().get("token"));
+  }
+
+  @Test
+  void theRoutersRoleGrantsNothingOnSecretsSoItCannotReadOrRewriteAnyToken() {
+    Role role = RouterModel.role(students);
+
+    assertThat(role.getRules())
+        .allSatisfy(
+            r -> {
+              assertThat(r.getApiGroups()).doesNotContain("");
+              assertThat(r.getResources()).doesNotContain("secrets", "*");
+              assertThat(r.getVerbs()).doesNotContain("*");
+            });
+  }
+
+  @Test
+  void theRoutersMemoryRequestEqualsItsLimitAndTheHeapIsSizedFromIt() {
+    Container router =
+        RouterModel.deployment(students).getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(router.getResources().getRequests().get("memory"))
+        .isEqualTo(router.getResources().getLimits().get("memory"));
+    assertThat(env(router, "JDK_JAVA_OPTIONS").getValue()).contains("-XX:MaxRAMPercentage=");
+  }
 }

@@ -317,4 +317,123 @@ class ShardModelTest {
                 .getMatchLabels())
         .containsEntry(Labels.SHARD, "sh2");
   }
+
+  @Test
+  void theShardServerMountsTheShardCredentialSecretReadOnly() {
+    PodSpec pod = ShardModel.statefulSet(students, sh1).getSpec().getTemplate().getSpec();
+    Container server = container(pod, "shard-server");
+
+    assertThat(pod.getVolumes())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getName()).isEqualTo("shard-auth");
+              assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-auth");
+              assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+            });
+    assertThat(server.getVolumeMounts())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getName()).isEqualTo("shard-auth");
+              assertThat(m.getReadOnly()).isTrue();
+              assertThat(m.getMountPath())
+                  .isEqualTo(env(server, "SHARDEDDB_AUTH_DIR").getValue())
+                  .isEqualTo("/var/run/secrets/shardeddb/shard-auth");
+            });
+    assertThat(container(pod, "mysql").getVolumeMounts())
+        .extracting(m -> m.getName())
+        .as("MySQL never sees the shard credential")
+        .containsExactly("data");
+  }
+
+  @Test
+  void mysqlListensOnLoopbackOnlyWithoutRemoteRootOrBinaryLog() {
+    Container mysql =
+        container(ShardModel.statefulSet(students, sh1).getSpec().getTemplate().getSpec(), "mysql");
+
+    assertThat(mysql.getArgs())
+        .contains("--bind-address=127.0.0.1", "--skip-log-bin", "--skip-name-resolve");
+    assertThat(env(mysql, "MYSQL_ROOT_HOST").getValue()).isEqualTo("localhost");
+    assertThat(mysql.getPorts()).as("nothing outside the pod may connect").isNullOrEmpty();
+  }
+
+  @Test
+  void mysqlProbesRunAStatementWithADeadlineSoAHungServerFailsLiveness() {
+    Container mysql =
+        container(ShardModel.statefulSet(students, sh1).getSpec().getTemplate().getSpec(), "mysql");
+
+    assertThat(mysql.getStartupProbe().getExec().getCommand())
+        .containsExactly("sh", "-c", ShardModel.MYSQL_PING);
+    assertThat(
+            mysql.getStartupProbe().getFailureThreshold()
+                * mysql.getStartupProbe().getPeriodSeconds())
+        .as("first start initialises the data directory")
+        .isGreaterThanOrEqualTo(300);
+    for (var probe : List.of(mysql.getLivenessProbe(), mysql.getReadinessProbe())) {
+      assertThat(probe.getTcpSocket()).as("an open port is not enough").isNull();
+      assertThat(probe.getExec().getCommand()).containsExactly("sh", "-c", ShardModel.MYSQL_QUERY);
+      assertThat(probe.getTimeoutSeconds()).isPositive();
+    }
+    assertThat(ShardModel.MYSQL_QUERY)
+        .contains("SELECT 1")
+        .contains("--connect-timeout=")
+        .contains("-h 127.0.0.1")
+        .as("the password travels in MYSQL_PWD, never on a command line")
+        .doesNotContain(" -p")
+        .doesNotContain("--password");
+    assertThat(ShardModel.MYSQL_PING).contains("ping").contains("--connect-timeout=");
+  }
+
+  @Test
+  void bothContainersRequestTheMemoryTheyAreLimitedToAndSizeTheirCachesFromIt() {
+    PodSpec pod = ShardModel.statefulSet(students, sh1).getSpec().getTemplate().getSpec();
+    for (Container c : pod.getContainers()) {
+      assertThat(c.getResources().getRequests().get("memory"))
+          .as(c.getName())
+          .isNotNull()
+          .isEqualTo(c.getResources().getLimits().get("memory"));
+    }
+    assertThat(env(container(pod, "shard-server"), "JDK_JAVA_OPTIONS").getValue())
+        .contains("-XX:MaxRAMPercentage=60");
+    assertThat(container(pod, "mysql").getArgs()).contains("--innodb-buffer-pool-size=256M");
+  }
+
+  @Test
+  void aSpecRequestingLessMemoryThanItsLimitGetsTheLimitAsRequest() {
+    var given =
+        new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+            .addToRequests("cpu", new Quantity("250m"))
+            .addToRequests("memory", new Quantity("128Mi"))
+            .addToLimits("memory", new Quantity("1Gi"))
+            .build();
+
+    var fixed = ShardModel.guaranteedMemory(given);
+
+    assertThat(fixed.getRequests().get("memory")).isEqualTo(new Quantity("1Gi"));
+    assertThat(fixed.getLimits().get("memory")).isEqualTo(new Quantity("1Gi"));
+    assertThat(fixed.getRequests().get("cpu")).isEqualTo(new Quantity("250m"));
+    assertThat(given.getRequests().get("memory"))
+        .as("the spec is not changed")
+        .isEqualTo(new Quantity("128Mi"));
+  }
+
+  @Test
+  void theOperatorIsAdmittedOnlyFromItsOwnNamespaceWhenItIsKnown() {
+    DatabaseModel pinned =
+        DatabaseModel.of(
+            Fixtures.load("students.yaml", "ns"), images, List.of(), "shardeddb-system");
+
+    var from = ShardModel.networkPolicy(pinned, sh1).getSpec().getIngress().get(0).getFrom();
+    var operator =
+        from.stream()
+            .filter(p -> Labels.OPERATOR_POD.equals(p.getPodSelector().getMatchLabels()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(operator.getNamespaceSelector().getMatchLabels())
+        .isEqualTo(Map.of("kubernetes.io/metadata.name", "shardeddb-system"));
+    assertThat(from)
+        .filteredOn(p -> p != operator)
+        .allSatisfy(p -> assertThat(p.getNamespaceSelector()).as("same namespace only").isNull());
+  }
 }

@@ -1,11 +1,13 @@
 package io.shardeddb.operator.reconciler;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -27,6 +29,7 @@ import io.shardeddb.protocol.topology.Role;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -98,6 +101,8 @@ class ShardedDatabaseReconcilerTest {
               assertThat(client.secrets().inNamespace(NS).withName("students-router-token").get())
                   .isNotNull();
               assertThat(client.secrets().inNamespace(NS).withName("students-mysql").get())
+                  .isNotNull();
+              assertThat(client.secrets().inNamespace(NS).withName("students-shard-auth").get())
                   .isNotNull();
               assertThat(client.serviceAccounts().inNamespace(NS).withName("students-router").get())
                   .isNotNull();
@@ -209,6 +214,60 @@ class ShardedDatabaseReconcilerTest {
                   .isEqualTo(now.getMetadata().getGeneration());
             });
     assertThat(events("ShardBroughtUp")).isNotEmpty();
+  }
+
+  @Test
+  void theShardCredentialIsGeneratedOnceMountedIntoShardAndRouterPodsAndSentByTheOperator() {
+    apply(singleShard("db9", 3));
+    List<String> pods = awaitPods("db9-sh1");
+    Secret generated =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> client.secrets().inNamespace(NS).withName("db9-shard-auth").get(),
+                s -> s != null && s.getData() != null && s.getData().get("token") != null);
+    String token = new String(Base64.getDecoder().decode(generated.getData().get("token")), UTF_8);
+    assertThat(token).hasSizeGreaterThanOrEqualTo(32);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(fleet.replica("db9-sh1-0").authorizations())
+                    .contains("Bearer " + token));
+    assertThat(fleet.replica("db9-sh1-1").authorizations())
+        .as("every call the operator makes carries the credential once it is known")
+        .last()
+        .isEqualTo("Bearer " + token);
+
+    StatefulSet sts = client.apps().statefulSets().inNamespace(NS).withName("db9-sh1").get();
+    assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
+        .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("db9-shard-auth"));
+    var router = client.apps().deployments().inNamespace(NS).withName("db9-router").get();
+    assertThat(router.getSpec().getTemplate().getSpec().getVolumes())
+        .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("db9-shard-auth"));
+
+    // A rotation in progress: the administrator adds a key. Later passes keep it and the token.
+    client
+        .secrets()
+        .inNamespace(NS)
+        .withName("db9-shard-auth")
+        .edit(
+            s -> {
+              s.getData().put("next", Base64.getEncoder().encodeToString("n".getBytes(UTF_8)));
+              return s;
+            });
+    cluster.allReady(pods);
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Secret now = client.secrets().inNamespace(NS).withName("db9-shard-auth").get();
+              assertThat(now.getData())
+                  .containsEntry("token", generated.getData().get("token"))
+                  .containsKey("next");
+            });
   }
 
   @Test

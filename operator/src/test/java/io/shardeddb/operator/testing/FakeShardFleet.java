@@ -10,6 +10,7 @@ import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,6 +98,11 @@ public final class FakeShardFleet implements ShardServerClient, AutoCloseable {
   @Override
   public ChecksumResponse checksum(String baseUrl) {
     return http.checksum(route(baseUrl));
+  }
+
+  @Override
+  public void useCredential(String database, Collection<String> baseUrls, String token) {
+    http.useCredential(database, baseUrls.stream().map(this::route).toList(), token);
   }
 
   @Override

@@ -53,6 +53,8 @@ public final class FakeShardServer implements AutoCloseable {
   private final List<Long> fencedAt = new ArrayList<>();
 
   /** A replica named like its pod, listening on an ephemeral port. */
+  private final List<String> authorizations = new java.util.ArrayList<>();
+
   public FakeShardServer(String name) {
     this.name = name;
     start();
@@ -90,6 +92,7 @@ public final class FakeShardServer implements AutoCloseable {
         return;
       }
       calls.add(ex.getRequestMethod() + " " + path);
+      authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
       switch (path) {
         case "/heartbeat" -> reply = heartbeat();
         case "/fence" -> {
@@ -249,6 +252,11 @@ public final class FakeShardServer implements AutoCloseable {
   }
 
   /** The calls received, like {@code "POST /role"}. */
+  /** The Authorization header of every call so far ("null" when absent), in order. */
+  public synchronized List<String> authorizations() {
+    return List.copyOf(authorizations);
+  }
+
   public synchronized List<String> calls() {
     return List.copyOf(calls);
   }

@@ -2,6 +2,7 @@ package io.shardeddb.router.shard;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
@@ -9,6 +10,7 @@ import io.micronaut.http.client.HttpClientRegistry;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.netty.NettyClientCustomizer;
 import io.netty.bootstrap.Bootstrap;
+import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
@@ -21,6 +23,7 @@ import io.shardeddb.protocol.shard.ShardWriteResponse;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import reactor.core.publisher.Mono;
@@ -38,17 +41,34 @@ public class ShardServerClient {
   private static final Argument<MessageResponse> ERROR = Argument.of(MessageResponse.class);
 
   private final HttpClient http;
+  private final CredentialSource credentials;
 
-  /** A client whose connections leave from the default address (tests, tools). */
-  public ShardServerClient(HttpClientRegistry<HttpClient> registry) {
+  /**
+   * A client whose connections leave from the default address (tests, tools), sending the shard
+   * credential from {@code credentials}.
+   */
+  public ShardServerClient(HttpClientRegistry<HttpClient> registry, CredentialSource credentials) {
     this.http = registry.getDefaultClient();
+    this.credentials = credentials;
   }
 
+  /**
+   * The router's client. The shard credential comes from {@code shardeddb.router.shard-auth}:
+   * {@code credentials-dir} (env {@code SHARDEDDB_ROUTER_SHARD_AUTH_DIR}, the mounted Secret whose
+   * file {@code token} is sent, read again as it changes) or {@code token}; with neither, calls
+   * carry no credential (shard-servers with auth switched off).
+   */
   @Inject
   public ShardServerClient(
       HttpClientRegistry<HttpClient> registry,
       NettyClientCustomizer.Registry customizers,
-      @Value("${shardeddb.router.local-address:}") String localAddress) {
+      @Value("${shardeddb.router.local-address:}") String localAddress,
+      @Value("${shardeddb.router.shard-auth.credentials-dir:}") String credentialsDir,
+      @Value("${shardeddb.router.shard-auth.token:}") String token) {
+    this.credentials =
+        !credentialsDir.isBlank()
+            ? CredentialSource.directory(Path.of(credentialsDir.trim()))
+            : CredentialSource.fixed(token.trim());
     if (!localAddress.isBlank()) {
       // Applied to every connection's bootstrap before it connects (ephemeral port).
       customizers.register(new BindTo(new InetSocketAddress(localAddress, 0)));
@@ -149,6 +169,10 @@ public class ShardServerClient {
   }
 
   private <T> Mono<T> call(String url, MutableHttpRequest<?> request, Class<T> type) {
+    String authorization = credentials.get().authorization();
+    if (authorization != null) {
+      request.header(HttpHeaders.AUTHORIZATION, authorization);
+    }
     return Mono.from(http.retrieve(request, Argument.of(type), ERROR))
         .onErrorMap(e -> !(e instanceof ShardServerException), e -> translate(url, e));
   }

@@ -69,6 +69,8 @@ class StandaloneAdminTest {
                   new Class<?>[] {HttpClientRegistry.class},
                   (proxy, method, args) -> null),
           null,
+          "",
+          "",
           "");
     }
 

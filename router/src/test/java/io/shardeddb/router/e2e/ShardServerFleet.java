@@ -25,6 +25,9 @@ import java.util.concurrent.TimeoutException;
  * Micronaut application on a loopback port. A server can be stopped abruptly to play a dead pod.
  */
 final class ShardServerFleet implements AutoCloseable {
+  /** The shard credential every fleet server requires. */
+  static final String SHARD_CREDENTIAL = "fleet-shard-credential";
+
   private final URLClassLoader loader;
   private final AutoCloseable mariaDb;
   private final String jdbcUrl;
@@ -95,6 +98,8 @@ final class ShardServerFleet implements AutoCloseable {
     props.put("shardeddb.storage.jdbc-user", user);
     props.put("shardeddb.storage.jdbc-password", password);
     props.put("shardeddb.storage.database", name.replace('-', '_'));
+    // The routers of these tests send it (src/test/resources/application-test.properties).
+    props.put("shardeddb.auth.token", SHARD_CREDENTIAL);
     try {
       Object server =
           within(

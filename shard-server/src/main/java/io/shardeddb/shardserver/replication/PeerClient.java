@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.replication;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
+import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.Peer;
@@ -38,10 +39,12 @@ public class PeerClient implements AutoCloseable {
   private final HttpClient http;
   private final JsonMapper json;
   private final ReplicationSettings settings;
+  private final CredentialSource credentials;
 
-  public PeerClient(JsonMapper json, ReplicationSettings settings) {
+  public PeerClient(JsonMapper json, ReplicationSettings settings, CredentialSource credentials) {
     this.json = json;
     this.settings = settings;
+    this.credentials = credentials;
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -61,8 +64,7 @@ public class PeerClient implements AutoCloseable {
   /** Sends entries to a secondary; completes with its applied LSN or a {@link PeerRefusal}. */
   public CompletableFuture<ReplicateResponse> replicate(Peer peer, ReplicateRequest request) {
     HttpRequest req =
-        HttpRequest.newBuilder(URI.create(base(peer.url()) + "/replicate"))
-            .timeout(settings.requestTimeout())
+        authorized(URI.create(base(peer.url()) + "/replicate"))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(write(request)))
             .build();
@@ -92,11 +94,7 @@ public class PeerClient implements AutoCloseable {
             + limit
             + "&replica="
             + URLEncoder.encode(replica, StandardCharsets.UTF_8);
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create(base(url) + query))
-            .timeout(settings.requestTimeout())
-            .GET()
-            .build();
+    HttpRequest req = authorized(URI.create(base(url) + query)).GET().build();
     HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
     if (resp.statusCode() != 200) {
       throw refusal(resp.statusCode(), resp.body(), resp);
@@ -109,17 +107,23 @@ public class PeerClient implements AutoCloseable {
    * deadline covers the response's start; reading the rows is bounded by the caller (interrupt).
    */
   public Stream<String> snapshot(String url) throws IOException, InterruptedException {
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create(base(url) + "/snapshot"))
-            .timeout(settings.requestTimeout())
-            .GET()
-            .build();
+    HttpRequest req = authorized(URI.create(base(url) + "/snapshot")).GET().build();
     HttpResponse<Stream<String>> resp = http.send(req, HttpResponse.BodyHandlers.ofLines());
     if (resp.statusCode() != 200) {
       String body = String.join("\n", resp.body().limit(5).toList());
       throw refusal(resp.statusCode(), body.getBytes(StandardCharsets.UTF_8), resp);
     }
     return resp.body();
+  }
+
+  /** A request with the deadline and this database's shard credential (peers check it). */
+  private HttpRequest.Builder authorized(URI uri) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout());
+    String authorization = credentials.get().authorization();
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    return builder;
   }
 
   private PeerRefusal refusal(int status, byte[] body, HttpResponse<?> resp) {

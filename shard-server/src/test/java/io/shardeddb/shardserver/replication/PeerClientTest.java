@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micronaut.json.JsonMapper;
+import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -42,7 +43,10 @@ class PeerClientTest {
     List<Socket> held = new ArrayList<>();
     try (ServerSocket frozen = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         PeerClient client =
-            new PeerClient(JsonMapper.createDefault(), settings(Duration.ofMillis(800), null))) {
+            new PeerClient(
+                JsonMapper.createDefault(),
+                settings(Duration.ofMillis(800), null),
+                CredentialSource.fixed("peer-secret"))) {
       Thread.ofPlatform()
           .daemon()
           .start(
@@ -66,14 +70,16 @@ class PeerClientTest {
   }
 
   @Test
-  void outgoingCallsBindToTheConfiguredLocalAddress() throws Exception {
+  void outgoingCallsBindToTheConfiguredLocalAddressAndCarryTheShardCredential() throws Exception {
     AtomicReference<InetAddress> seen = new AtomicReference<>();
+    AtomicReference<String> authorization = new AtomicReference<>();
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
         "/log",
         ex -> {
           seen.set(ex.getRemoteAddress().getAddress());
+          authorization.set(ex.getRequestHeaders().getFirst("Authorization"));
           byte[] body = "{\"entries\":[],\"lastLsn\":0}".getBytes(StandardCharsets.UTF_8);
           ex.sendResponseHeaders(200, body.length);
           try (OutputStream out = ex.getResponseBody()) {
@@ -82,9 +88,13 @@ class PeerClientTest {
         });
     server.start();
     try (PeerClient client =
-        new PeerClient(JsonMapper.createDefault(), settings(Duration.ofSeconds(5), "127.0.0.7"))) {
+        new PeerClient(
+            JsonMapper.createDefault(),
+            settings(Duration.ofSeconds(5), "127.0.0.7"),
+            CredentialSource.fixed("peer-secret"))) {
       client.log("http://127.0.0.1:" + server.getAddress().getPort(), 1, 0, "me", 10);
       assertThat(seen.get()).isEqualTo(InetAddress.getByName("127.0.0.7"));
+      assertThat(authorization.get()).isEqualTo("Bearer peer-secret");
     } finally {
       server.stop(0);
     }

@@ -1,0 +1,33 @@
+package io.shardeddb.shardserver.config;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.shardeddb.protocol.auth.CredentialSource;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+
+/** Builds this server's {@link CredentialSource} from {@link AuthSettings}. */
+@Factory
+public class CredentialsFactory {
+
+  /**
+   * The mounted directory when set, else the single token. With auth on and neither set the server
+   * refuses to start: an open shard-server would let anyone who reaches it change its role.
+   */
+  @Singleton
+  public CredentialSource credentials(AuthSettings settings) {
+    if (settings.credentialsDir() != null && !settings.credentialsDir().isBlank()) {
+      return CredentialSource.directory(
+          Path.of(settings.credentialsDir().trim()), settings.refresh(), System::nanoTime);
+    }
+    if (settings.token() != null && !settings.token().isBlank()) {
+      return CredentialSource.fixed(settings.token().trim());
+    }
+    if (settings.enabled()) {
+      throw new ConfigurationException(
+          "shardeddb.auth.credentials-dir (SHARDEDDB_AUTH_DIR) or shardeddb.auth.token"
+              + " (SHARDEDDB_AUTH_TOKEN) must be set while shardeddb.auth.enabled is true");
+    }
+    return CredentialSource.fixed("");
+  }
+}
