@@ -103,7 +103,12 @@ class ShardServerAbuseTest {
             "holds shard sh2"),
         new Case("POST", "/write", write(row("2051", HUGE, "1")), 413, ""),
         // Reads.
-        new Case("POST", "/read", "{\"shard\":\"sh2\",\"Stud_id\":{\"low\":\"x\",\"high\":5}}", 400, "low"),
+        new Case(
+            "POST",
+            "/read",
+            "{\"shard\":\"sh2\",\"Stud_id\":{\"low\":\"x\",\"high\":5}}",
+            400,
+            "low"),
         new Case("POST", "/read", "{\"shard\":\"sh2\"}", 400, "Stud_id"),
         new Case(
             "POST",
@@ -206,9 +211,7 @@ class ShardServerAbuseTest {
       Http.Reply page =
           Http.post(
               url + "/read",
-              "{\"shard\":\"sh2\",\"Stud_id\":{\"low\":"
-                  + low
-                  + ",\"high\":3009},\"limit\":4}");
+              "{\"shard\":\"sh2\",\"Stud_id\":{\"low\":" + low + ",\"high\":3009},\"limit\":4}");
       assertThat(page.status()).as(page.raw()).isEqualTo(200);
       pages++;
       page.json().get("data").forEach(r -> keys.add(r.get("Stud_id").asLong()));
@@ -219,7 +222,8 @@ class ShardServerAbuseTest {
       assertThat(pages).isLessThan(10);
     }
     assertThat(pages).isEqualTo(3);
-    assertThat(keys).containsExactly(3000L, 3001L, 3002L, 3003L, 3004L, 3005L, 3006L, 3007L, 3008L, 3009L);
+    assertThat(keys)
+        .containsExactly(3000L, 3001L, 3002L, 3003L, 3004L, 3005L, 3006L, 3007L, 3008L, 3009L);
     // Clean up for the other test's row count.
     for (long id = 3000; id < 3010; id++) {
       Http.delete(url + "/del", "{\"shard\":\"sh2\",\"Stud_id\":" + id + "}");

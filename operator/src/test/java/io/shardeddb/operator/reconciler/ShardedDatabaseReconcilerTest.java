@@ -497,8 +497,7 @@ class ShardedDatabaseReconcilerTest {
     List<String> pods = awaitPods("db11-sh1");
     awaitReady("db11", pods);
     assertThat(status("db11").applied()).isNotNull();
-    StatefulSet before =
-        client.apps().statefulSets().inNamespace(NS).withName("db11-sh1").get();
+    StatefulSet before = client.apps().statefulSets().inNamespace(NS).withName("db11-sh1").get();
 
     // The mock API server runs no CEL: the operator's own check must catch it.
     ShardedDatabase edited = current("db11");
