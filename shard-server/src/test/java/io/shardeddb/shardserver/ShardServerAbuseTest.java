@@ -162,7 +162,7 @@ class ShardServerAbuseTest {
         new Case("POST", "/fence", "{\"epoch\":-5}", 400, "epoch"),
         new Case("POST", "/fence", "{\"epoch\":\"x\"}", 400, ""),
         new Case("POST", "/config", "{\"schema\":null}", 400, ""),
-        new Case("POST", "/config", "{}", 400, "schema"),
+        new Case("POST", "/config", "{}", 400, "missing field"),
         new Case("POST", "/replicate", "{\"entries\":\"x\"}", 400, ""),
         new Case("POST", "/copy", "{\"shards\":\"sh2\"}", 400, "shards"),
         new Case("POST", "/copy", "{\"shards\":[\"sh9\"]}", 400, "sh9"));
