@@ -312,7 +312,8 @@ class RealClusterIT {
                 .inNamespace(DB_NS)
                 .list()
                 .getItems())
-        .hasSize(2);
+        // one per shard and the routers' own
+        .hasSize(3);
   }
 
   @Test

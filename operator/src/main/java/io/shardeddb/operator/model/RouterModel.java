@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -30,6 +32,21 @@ public final class RouterModel {
   static final long ROUTER_UID = 10001;
 
   private RouterModel() {}
+
+  /** The routers' disruption budget: one router at a time may be evicted. */
+  public static PodDisruptionBudget podDisruptionBudget(DatabaseModel db) {
+    String name = ShardedDatabaseResources.routerName(db.name());
+    return new PodDisruptionBudgetBuilder()
+        .withMetadata(
+            ShardModel.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .withNewSpec()
+        .withMaxUnavailable(new IntOrString(DisruptionBudgets.routerMaxUnavailable()))
+        .withNewSelector()
+        .withMatchLabels(Labels.routerSelector(db.name()))
+        .endSelector()
+        .endSpec()
+        .build();
+  }
 
   /** The router Deployment. */
   public static Deployment deployment(DatabaseModel db) {

@@ -344,13 +344,16 @@ public final class ShardModel {
         .build();
   }
 
-  /** At most one pod of a shard may be voluntarily disrupted at a time. */
+  /**
+   * Voluntary evictions never take a shard below its write quorum, and go one pod at a time ({@link
+   * DisruptionBudgets#shardMinAvailable}).
+   */
   public static PodDisruptionBudget podDisruptionBudget(DatabaseModel db, DesiredShard shard) {
     String name = ShardedDatabaseResources.shardPdbName(db.name(), shard.id());
     return new PodDisruptionBudgetBuilder()
         .withMetadata(meta(db, name, Labels.shard(db.name(), shard.id())))
         .withNewSpec()
-        .withMaxUnavailable(new IntOrString(1))
+        .withMinAvailable(new IntOrString(DisruptionBudgets.shardMinAvailable(shard.replicas())))
         .withNewSelector()
         .withMatchLabels(Labels.shardSelector(db.name(), shard.id()))
         .endSelector()

@@ -31,6 +31,8 @@ import io.shardeddb.operator.dependent.Models;
 import io.shardeddb.operator.dependent.MysqlSecretDependent;
 import io.shardeddb.operator.dependent.RouterDeploymentDependent;
 import io.shardeddb.operator.dependent.RouterNetworkPolicyDependent;
+import io.shardeddb.operator.dependent.RouterPodDisruptionBudgetDependent;
+import io.shardeddb.operator.dependent.RouterPodDisruptionBudgetV1beta1Dependent;
 import io.shardeddb.operator.dependent.RouterRoleBindingDependent;
 import io.shardeddb.operator.dependent.RouterRoleDependent;
 import io.shardeddb.operator.dependent.RouterServiceAccountDependent;
@@ -98,6 +100,12 @@ import org.slf4j.LoggerFactory;
       @Dependent(type = RouterDeploymentDependent.class),
       @Dependent(type = RouterServiceDependent.class),
       @Dependent(type = RouterNetworkPolicyDependent.class),
+      @Dependent(
+          type = RouterPodDisruptionBudgetDependent.class,
+          activationCondition = DisruptionBudgetApiCondition.V1.class),
+      @Dependent(
+          type = RouterPodDisruptionBudgetV1beta1Dependent.class,
+          activationCondition = DisruptionBudgetApiCondition.V1beta1.class),
       @Dependent(type = ShardServiceDependent.class),
       @Dependent(type = ShardStatefulSetDependent.class),
       // Budgets in the newest policy version the server serves (activation conditions).
@@ -267,6 +275,13 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
             refusals.stream().map(ShardRemovalGuard.Refusal::reason).toList(),
             router,
             now);
+    // The workflow applied this spec: its fixed fields are the ones later specs are held to.
+    result =
+        new StatusAggregator.Result(
+            result.status().withApplied(SpecValidator.appliedOf(sdb)),
+            result.busy(),
+            result.failoverPending(),
+            result.events());
     events.recordAll(sdb, result.events());
     return finish(sdb, context, previous, result, result.busy());
   }

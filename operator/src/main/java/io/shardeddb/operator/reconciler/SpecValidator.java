@@ -1,17 +1,24 @@
 package io.shardeddb.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.shardeddb.operator.api.v1alpha1.AppliedSpec;
+import io.shardeddb.operator.api.v1alpha1.ColumnSpec;
+import io.shardeddb.operator.api.v1alpha1.SchemaSpec;
 import io.shardeddb.operator.api.v1alpha1.ShardSpec;
 import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.operator.api.v1alpha1.StorageSpec;
 import io.shardeddb.operator.model.ShardedDatabaseResources;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.topology.ShardMap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Checks what the CRD schema cannot (or what reached the operator without it, e.g. an API server
- * without CEL): schema and shard layout through the protocol's own validation, and name lengths. A
+ * without CEL): schema and shard layout through the protocol's own validation, name lengths, and
+ * changes to fields that cannot change once applied (compared with the status's {@code applied}). A
  * problem becomes {@code Ready=False, reason=InvalidSpec}, never an exception.
  */
 public final class SpecValidator {
@@ -61,6 +68,133 @@ public final class SpecValidator {
             "shard '" + shard.id() + "' replicas must be between 1 and 9, got " + shard.replicas());
       }
     }
+    problems.addAll(
+        refusedChanges(sdb.getStatus() == null ? null : sdb.getStatus().applied(), appliedOf(sdb)));
     return problems;
+  }
+
+  /** The fields of {@code sdb}'s spec that cannot change, as they would be applied. */
+  public static AppliedSpec appliedOf(ShardedDatabase sdb) {
+    ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(sdb);
+    StorageSpec storage = spec.storageOrDefault();
+    return new AppliedSpec(
+        spec.schema(),
+        spec.shardsOrEmpty().stream()
+            .map(s -> new AppliedSpec.AppliedShard(s.id(), s.low(), s.size()))
+            .toList(),
+        storage.sizeOrDefault(),
+        storage.storageClassName(),
+        ShardedDatabaseResources.routerTokenSecretName(sdb),
+        ShardedDatabaseResources.mysqlSecretName(sdb));
+  }
+
+  /**
+   * What {@code wanted} changes of {@code applied} that cannot be honoured, each naming the field:
+   * the schema (the shards' tables were created with it; a shard-server refuses another one), an
+   * existing shard's range (rows would have to move; new shards are added, empty ones removed), the
+   * volume size and class (a StatefulSet's volume claims cannot change), and the Secret names (the
+   * pods' credentials would change under them). Nothing applied yet: nothing refused.
+   */
+  public static List<String> refusedChanges(AppliedSpec applied, AppliedSpec wanted) {
+    List<String> refused = new ArrayList<>();
+    if (applied == null) {
+      return refused;
+    }
+    if (applied.schema() != null && !applied.schema().equals(wanted.schema())) {
+      refused.add(
+          "spec.schema cannot change once applied (the shards' tables were created with it): "
+              + schemaChange(applied.schema(), wanted.schema()));
+    }
+    for (AppliedSpec.AppliedShard was : applied.shardsOrEmpty()) {
+      for (AppliedSpec.AppliedShard now : wanted.shardsOrEmpty()) {
+        if (was.id().equals(now.id()) && (was.low() != now.low() || was.size() != now.size())) {
+          refused.add(
+              "spec.shards '"
+                  + was.id()
+                  + "': the key range cannot change (rows would have to move); it is [low "
+                  + was.low()
+                  + ", size "
+                  + was.size()
+                  + "], the spec asks for [low "
+                  + now.low()
+                  + ", size "
+                  + now.size()
+                  + "]; add new shards instead");
+        }
+      }
+    }
+    if (!sameQuantity(applied.storageSize(), wanted.storageSize())) {
+      refused.add(
+          "spec.storage.size cannot change once applied (a StatefulSet's volume claims are"
+              + " fixed): it is "
+              + applied.storageSize()
+              + ", the spec asks for "
+              + wanted.storageSize());
+    }
+    if (!Objects.equals(applied.storageClassName(), wanted.storageClassName())) {
+      refused.add(
+          "spec.storage.storageClassName cannot change once applied: it is "
+              + orDefault(applied.storageClassName())
+              + ", the spec asks for "
+              + orDefault(wanted.storageClassName()));
+    }
+    if (!Objects.equals(applied.routerTokenSecret(), wanted.routerTokenSecret())) {
+      refused.add(
+          "spec.secrets.routerToken cannot change once applied: it is "
+              + applied.routerTokenSecret()
+              + ", the spec asks for "
+              + wanted.routerTokenSecret()
+              + "; rotate the token by editing that Secret");
+    }
+    if (!Objects.equals(applied.mysqlSecret(), wanted.mysqlSecret())) {
+      refused.add(
+          "spec.secrets.mysql cannot change once applied: it is "
+              + applied.mysqlSecret()
+              + ", the spec asks for "
+              + wanted.mysqlSecret()
+              + " (the shards' MySQL data was initialised with the first one)");
+    }
+    return refused;
+  }
+
+  private static String schemaChange(SchemaSpec was, SchemaSpec now) {
+    if (now == null) {
+      return "the spec removes it";
+    }
+    if (!Objects.equals(was.table(), now.table())) {
+      return "table " + was.table() + " -> " + now.table();
+    }
+    if (!Objects.equals(was.shardKey(), now.shardKey())) {
+      return "shardKey " + was.shardKey() + " -> " + now.shardKey();
+    }
+    List<ColumnSpec> a = was.columns() == null ? List.of() : was.columns();
+    List<ColumnSpec> b = now.columns() == null ? List.of() : now.columns();
+    for (ColumnSpec c : a) {
+      for (ColumnSpec d : b) {
+        if (c.name().equals(d.name()) && c.type() != d.type()) {
+          return "column '" + c.name() + "' type " + c.type() + " -> " + d.type();
+        }
+      }
+    }
+    return "columns "
+        + a.stream().map(ColumnSpec::name).toList()
+        + " -> "
+        + b.stream().map(ColumnSpec::name).toList();
+  }
+
+  private static boolean sameQuantity(String a, String b) {
+    if (Objects.equals(a, b)) {
+      return true;
+    }
+    try {
+      return new Quantity(a).getNumericalAmount().compareTo(new Quantity(b).getNumericalAmount())
+          == 0;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static String orDefault(String storageClass) {
+    return storageClass == null ? "the cluster default" : storageClass;
   }
 }

@@ -63,7 +63,8 @@ public final class StatusAggregator {
             previous.shardCount(),
             previous.replicas(),
             previous.shards(),
-            previous.router()),
+            previous.router(),
+            previous.applied()),
         false,
         false,
         events);
@@ -83,7 +84,8 @@ public final class StatusAggregator {
         previous.shardCount(),
         previous.replicas(),
         previous.shards(),
-        previous.router());
+        previous.router(),
+        previous.applied());
   }
 
   /** The status after a full reconcile. */
@@ -253,7 +255,8 @@ public final class StatusAggregator {
             spec.shardsOrEmpty().size(),
             readyReplicas + "/" + desiredReplicas,
             shards,
-            router);
+            router,
+            previous.applied());
     return new Result(status, busy, failoverPending, events);
   }
 

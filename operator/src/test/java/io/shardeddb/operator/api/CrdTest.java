@@ -92,6 +92,15 @@ class CrdTest {
     assertThat(spec.getProperties().get("schema").getXKubernetesValidations())
         .extracting(ValidationRule::getMessage)
         .contains("shardKey must be one of the columns");
+    assertThat(spec.getXKubernetesValidations())
+        .filteredOn(r -> r.getRule().contains("oldSelf"))
+        .extracting(ValidationRule::getMessage)
+        .containsExactlyInAnyOrder(
+            "spec.schema cannot change once set: the shards' tables were created with it",
+            "a shard's low and size cannot change (rows would have to move); add new shards"
+                + " instead",
+            "spec.storage cannot change once set: a StatefulSet's volume claims are fixed",
+            "spec.secrets cannot change once set: rotate credentials by editing the Secrets");
     assertThat(spec.getProperties().get("replicas").getDefault().asInt()).isEqualTo(3);
     assertThat(spec.getProperties().get("writeQuorum").getEnum()).hasSize(3);
   }

@@ -189,12 +189,60 @@ class ShardModelTest {
   }
 
   @Test
-  void thePodDisruptionBudgetAllowsOneShardPodDownAtATime() {
+  void thePodDisruptionBudgetKeepsAllButOneOfThreeShardPods() {
     PodDisruptionBudget pdb = ShardModel.podDisruptionBudget(students, sh1);
 
-    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getSpec().getMaxUnavailable()).isNull();
+    assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(2);
     assertThat(pdb.getSpec().getSelector().getMatchLabels())
         .isEqualTo(Labels.shardSelector("students", "sh1"));
+  }
+
+  /**
+   * The eviction API allows an eviction when the budget's healthy pods exceed its desired healthy
+   * count (minAvailable, or the scale minus maxUnavailable). For every replica count and every
+   * number of Ready replicas, an allowed eviction leaves at least the write quorum Ready.
+   */
+  @Test
+  void noVoluntaryEvictionEverBreaksTheWriteQuorum() {
+    for (int n = 1; n <= 9; n++) {
+      var spec = ShardModel.podDisruptionBudget(students, new DesiredShard("sh1", n)).getSpec();
+      // What the disruption controller computes (the StatefulSet's scale is the spec's n here).
+      int min =
+          spec.getMinAvailable() != null
+              ? spec.getMinAvailable().getIntVal()
+              : n - spec.getMaxUnavailable().getIntVal();
+      for (int healthy = 0; healthy <= n; healthy++) {
+        boolean allowed = healthy > min;
+        if (allowed) {
+          assertThat(healthy - 1)
+              .as("%d replicas, %d Ready: an eviction leaves a majority", n, healthy)
+              .isGreaterThanOrEqualTo(DisruptionBudgets.majority(n));
+        }
+      }
+      // Drains still make progress wherever a pod can go without costing the quorum.
+      if (n >= 3) {
+        assertThat(n > min).as("%d replicas, all Ready: one may be evicted", n).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void fiveReplicasLoseAtMostOneToADrainAndKeepAMajorityPlusOne() {
+    assertThat(DisruptionBudgets.shardMinAvailable(5)).isEqualTo(4);
+    assertThat(DisruptionBudgets.shardMinAvailable(1)).isEqualTo(1);
+    assertThat(DisruptionBudgets.shardMinAvailable(2)).isEqualTo(2);
+    assertThat(DisruptionBudgets.shardMinAvailable(4)).isEqualTo(3);
+  }
+
+  @Test
+  void theRoutersHaveTheirOwnBudgetOneAtATime() {
+    var pdb = RouterModel.podDisruptionBudget(students);
+
+    assertThat(pdb.getMetadata().getName()).isEqualTo("students-router");
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(Labels.routerSelector("students"));
   }
 
   @Test

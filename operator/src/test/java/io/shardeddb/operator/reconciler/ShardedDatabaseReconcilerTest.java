@@ -93,7 +93,8 @@ class ShardedDatabaseReconcilerTest {
                           .inNamespace(NS)
                           .list()
                           .getItems())
-                  .hasSize(4);
+                  // one per shard and the routers' own
+                  .hasSize(5);
               assertThat(client.network().v1().networkPolicies().inNamespace(NS).list().getItems())
                   .hasSize(5);
               assertThat(client.configMaps().inNamespace(NS).withName("students-config").get())
@@ -547,6 +548,57 @@ class ShardedDatabaseReconcilerTest {
                         }));
     assertThat(client.apps().statefulSets().inNamespace(NS).withName("db6-sh2").get()).isNotNull();
     assertThat(events("ShardRemovalRefused")).isNotEmpty();
+  }
+
+  @Test
+  void aSpecChangeThatCannotBeHonouredIsRefusedWithAConditionAndAnEventAndNothingApplied() {
+    apply(singleShard("db11", 1));
+    List<String> pods = awaitPods("db11-sh1");
+    awaitReady("db11", pods);
+    assertThat(status("db11").applied()).isNotNull();
+    StatefulSet before = client.apps().statefulSets().inNamespace(NS).withName("db11-sh1").get();
+
+    // The mock API server runs no CEL: the operator's own check must catch it.
+    ShardedDatabase edited = current("db11");
+    ShardedDatabaseSpec s = edited.getSpec();
+    edited.setSpec(
+        new ShardedDatabaseSpec(
+            s.schema(),
+            List.of(new ShardSpec("sh1", 0, 8192, null), new ShardSpec("sh2", 8192, 10, null)),
+            s.replicas(),
+            s.writeQuorum(),
+            new io.shardeddb.operator.api.v1alpha1.StorageSpec("5Gi", null),
+            s.resources(),
+            s.router(),
+            s.failover(),
+            s.secrets(),
+            s.servers()));
+    client.resource(edited).update();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(status("db11").condition("Ready"))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("False");
+                          assertThat(c.getReason()).isEqualTo("InvalidSpec");
+                          assertThat(c.getMessage())
+                              .contains("spec.shards 'sh1': the key range cannot change")
+                              .contains("spec.storage.size cannot change");
+                        }));
+    assertThat(events("InvalidSpec"))
+        .anySatisfy(e -> assertThat(e.getMessage()).contains("spec.storage.size"));
+    // Nothing applied: no StatefulSet for the new shard, the old one untouched, and the applied
+    // record still the original.
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("db11-sh2").get()).isNull();
+    StatefulSet after = client.apps().statefulSets().inNamespace(NS).withName("db11-sh1").get();
+    assertThat(after.getSpec()).isEqualTo(before.getSpec());
+    assertThat(status("db11").applied().storageSize()).isEqualTo("1Gi");
+    assertThat(status("db11").applied().shards())
+        .singleElement()
+        .satisfies(a -> assertThat(a.size()).isEqualTo(4096));
   }
 
   @Test

@@ -89,4 +89,113 @@ class SpecValidatorTest {
         .asString()
         .contains("longer than 52 characters");
   }
+
+  /** {@code sdb} with a status recording what {@code appliedFrom} applied. */
+  private static ShardedDatabase after(ShardedDatabase appliedFrom, ShardedDatabase sdb) {
+    sdb.setStatus(
+        new io.shardeddb.operator.api.v1alpha1.ShardedDatabaseStatus(
+                null, null, null, null, null, null)
+            .withApplied(SpecValidator.appliedOf(appliedFrom)));
+    return sdb;
+  }
+
+  private static ShardedDatabase withStorage(
+      ShardedDatabase sdb, io.shardeddb.operator.api.v1alpha1.StorageSpec storage) {
+    var s = sdb.getSpec();
+    sdb.setSpec(
+        new ShardedDatabaseSpec(
+            s.schema(), s.shards(), null, null, storage, null, null, null, null, null));
+    return sdb;
+  }
+
+  @Test
+  void aSpecThatChangesNothingFixedPassesAndAddingAShardOrTheFirstSchemaIsAllowed() {
+    List<ShardSpec> one = List.of(new ShardSpec("a", 0, 100, null));
+    List<ShardSpec> two = List.of(new ShardSpec("a", 0, 100, null), new ShardSpec("b", 100, 50, 5));
+
+    assertThat(validator.problems(after(db("db", SCHEMA, one), db("db", SCHEMA, two)))).isEmpty();
+    assertThat(validator.problems(after(db("db", null, null), db("db", SCHEMA, one)))).isEmpty();
+    // Nothing applied yet (a new resource, or one from before status.applied existed).
+    assertThat(validator.problems(db("db", SCHEMA, one))).isEmpty();
+  }
+
+  @Test
+  void aChangedColumnTypeIsRefusedNamingTheColumn() {
+    List<ShardSpec> one = List.of(new ShardSpec("a", 0, 100, null));
+    SchemaSpec changed =
+        new SchemaSpec(
+            "students",
+            "Stud_id",
+            List.of(
+                new ColumnSpec("Stud_id", ColumnType.Number),
+                new ColumnSpec("Stud_name", ColumnType.Decimal)));
+
+    assertThat(validator.problems(after(db("db", SCHEMA, one), db("db", changed, one))))
+        .singleElement()
+        .asString()
+        .contains("spec.schema cannot change once applied")
+        .contains("column 'Stud_name' type String -> Decimal");
+  }
+
+  @Test
+  void aMovedShardRangeIsRefusedNamingTheShard() {
+    var problems =
+        validator.problems(
+            after(
+                db("db", SCHEMA, List.of(new ShardSpec("a", 0, 100, null))),
+                db("db", SCHEMA, List.of(new ShardSpec("a", 0, 200, null)))));
+
+    assertThat(problems)
+        .singleElement()
+        .asString()
+        .contains("spec.shards 'a'")
+        .contains("[low 0, size 100]")
+        .contains("[low 0, size 200]");
+  }
+
+  @Test
+  void storageSizeAndClassAndSecretNamesAreFixedButEqualQuantitiesAreTheSame() {
+    List<ShardSpec> one = List.of(new ShardSpec("a", 0, 100, null));
+    ShardedDatabase applied = db("db", SCHEMA, one);
+
+    assertThat(
+            validator.problems(
+                after(
+                    applied,
+                    withStorage(
+                        db("db", SCHEMA, one),
+                        new io.shardeddb.operator.api.v1alpha1.StorageSpec("1024Mi", null)))))
+        .isEmpty();
+    assertThat(
+            validator.problems(
+                after(
+                    applied,
+                    withStorage(
+                        db("db", SCHEMA, one),
+                        new io.shardeddb.operator.api.v1alpha1.StorageSpec("2Gi", "fast")))))
+        .hasSize(2)
+        .anySatisfy(p -> assertThat(p).contains("spec.storage.size").contains("2Gi"))
+        .anySatisfy(p -> assertThat(p).contains("spec.storage.storageClassName").contains("fast"));
+
+    ShardedDatabase renamed = db("db", SCHEMA, one);
+    var s = renamed.getSpec();
+    renamed.setSpec(
+        new ShardedDatabaseSpec(
+            s.schema(),
+            s.shards(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new io.shardeddb.operator.api.v1alpha1.SecretsSpec("other-token", null),
+            null));
+    assertThat(validator.problems(after(applied, renamed)))
+        .singleElement()
+        .asString()
+        .contains("spec.secrets.routerToken")
+        .contains("db-router-token")
+        .contains("other-token");
+  }
 }

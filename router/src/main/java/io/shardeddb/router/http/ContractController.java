@@ -1,12 +1,14 @@
 package io.shardeddb.router.http;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
+import io.micronaut.json.JsonMapper;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.AddRequest;
 import io.shardeddb.protocol.lb.AddResponse;
@@ -32,11 +34,17 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -52,18 +60,21 @@ public class ContractController {
   private final WritePath writes;
   private final ClusterAdmin admin;
   private final JsonBodies bodies;
+  private final JsonMapper jsonMapper;
 
   public ContractController(
       TopologyHolder topology,
       ReadPath reads,
       WritePath writes,
       ClusterAdmin admin,
-      JsonBodies bodies) {
+      JsonBodies bodies,
+      JsonMapper jsonMapper) {
     this.topology = topology;
     this.reads = reads;
     this.writes = writes;
     this.admin = admin;
     this.bodies = bodies;
+    this.jsonMapper = jsonMapper;
   }
 
   @Post("/init")
@@ -93,14 +104,21 @@ public class ContractController {
     return admin.remove(bodies.typed(body, RemoveRequest.class));
   }
 
-  /** Also serves {@code GET /read} with a body, which {@link GetReadWithBody} turns into a POST. */
-  @Post("/read")
+  /**
+   * Also serves {@code GET /read} with a body, which {@link GetReadWithBody} turns into a POST. A
+   * result that fits in one page per shard goes out as one JSON document; a larger one is streamed
+   * (chunked) in the same shape, page by page, so no process holds the whole range.
+   */
+  @Post(value = "/read", produces = MediaType.APPLICATION_JSON)
   @Operation(
       summary = "Read a key range: {\"<shardKey>\":{\"low\":..,\"high\":..}}",
       description =
           "Optional \"consistency\": primary (default) | session | any, and \"session\"."
               + " GET with the same body is accepted too.")
-  public Mono<ReadResponse> read(@Body @Nullable String body) {
+  @ApiResponse(
+      responseCode = "200",
+      content = @Content(schema = @Schema(implementation = ReadResponse.class)))
+  public Flux<byte[]> read(@Body @Nullable String body) {
     return doRead(body);
   }
 
@@ -135,7 +153,7 @@ public class ContractController {
     return writes.delete(table, ContractBodies.key(req, key));
   }
 
-  private Mono<ReadResponse> doRead(String body) {
+  private Flux<byte[]> doRead(String body) {
     RoutingTable table = initialized();
     Map<String, Object> req = bodies.object(body);
     String key = table.topology().schema().shardKey();
@@ -146,7 +164,63 @@ public class ContractController {
     if (session != null && !(session instanceof String)) {
       throw new InvalidRequestException("field 'session' must be a string token");
     }
-    return reads.read(table, range, consistency, SessionToken.parse((String) session));
+    // Nothing is sent before every shard answered its first page: errors until then keep their
+    // status code. A shard failing after that cuts the response short (never a short 200 body).
+    return reads
+        .read(table, range, consistency, SessionToken.parse((String) session))
+        .flatMapMany(r -> r.complete() ? whole(r) : streamed(r));
+  }
+
+  /** A small result: the rows are all here; one document, exactly as a {@link ReadResponse}. */
+  private Flux<byte[]> whole(ReadPath.RangeRead read) {
+    return read.pages()
+        .collectList()
+        .map(
+            pages -> {
+              List<Map<String, Object>> rows = new ArrayList<>();
+              pages.forEach(rows::addAll);
+              return json(new ReadResponse(read.shardsQueried(), rows, MessageResponse.SUCCESS));
+            })
+        .flux();
+  }
+
+  /** A large result: the {@link ReadResponse} shape written a page at a time. */
+  private Flux<byte[]> streamed(ReadPath.RangeRead read) {
+    boolean[] first = {true};
+    return Flux.concat(
+        Mono.fromCallable(
+            () -> bytes("{\"shards_queried\":", json(read.shardsQueried()), ",\"data\":[")),
+        read.pages()
+            .filter(page -> !page.isEmpty())
+            .map(
+                page -> {
+                  ByteArrayOutputStream out = new ByteArrayOutputStream();
+                  for (Map<String, Object> row : page) {
+                    if (!first[0]) {
+                      out.write(',');
+                    }
+                    first[0] = false;
+                    out.writeBytes(json(row));
+                  }
+                  return out.toByteArray();
+                }),
+        Mono.fromCallable(() -> bytes("],\"status\":", json(MessageResponse.SUCCESS), "}")));
+  }
+
+  private byte[] json(Object value) {
+    try {
+      return jsonMapper.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] bytes(String head, byte[] middle, String tail) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(head.getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(middle);
+    out.writeBytes(tail.getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
   }
 
   private RoutingTable initialized() {

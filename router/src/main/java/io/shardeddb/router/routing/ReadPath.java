@@ -1,10 +1,9 @@
 package io.shardeddb.router.routing;
 
 import io.shardeddb.protocol.lb.KeyRange;
-import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.lb.ReadConsistency;
-import io.shardeddb.protocol.lb.ReadResponse;
 import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.router.ApiException;
@@ -12,7 +11,6 @@ import io.shardeddb.router.shard.ShardServerClient;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.RoutingTable;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,12 +18,24 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Serves a range read: finds every shard the range touches, reads each in parallel from a replica
- * chosen by the consistency level, and concatenates the answers in shard order — shards own
- * disjoint ascending ranges and each answers in key order, so the result is in key order.
+ * Serves a range read: finds every shard the range touches, reads the first page of each in
+ * parallel from a replica chosen by the consistency level, then the rest of each shard page by page
+ * as the client takes them (a shard-server answers at most one page per request, with the key to go
+ * on from). Pages come in shard order — shards own disjoint ascending ranges and each answers in
+ * key order — so the rows come in key order, and the router holds at most a page per shard.
  */
 @Singleton
 public class ReadPath {
+  /**
+   * A range read under way: the shards queried and the pages of rows in key order. When {@code
+   * complete}, the first page of every shard was its last, so {@code pages} is already in memory.
+   */
+  public record RangeRead(
+      List<String> shardsQueried, boolean complete, Flux<List<Map<String, Object>>> pages) {}
+
+  /** One shard's first page and how to fetch the pages after it. */
+  private record ShardPages(ShardTopology shard, ShardReadResponse first) {}
+
   private final ShardServerClient client;
   private final ReplicaHealth health;
   private final FailoverRetry retry;
@@ -39,39 +49,66 @@ public class ReadPath {
     this.metrics = metrics;
   }
 
-  /** Reads {@code [range.low, range.high]} at {@code consistency}. */
-  public Mono<ReadResponse> read(
+  /**
+   * Reads {@code [range.low, range.high]} at {@code consistency}. The returned Mono completes once
+   * every shard has answered its first page, so errors a shard reports up front (a bad request, no
+   * primary, no lease, a session it cannot serve) fail it before anything is sent to the client.
+   */
+  public Mono<RangeRead> read(
       RoutingTable table, KeyRange range, ReadConsistency consistency, SessionToken session) {
     List<ShardTopology> shards = table.shardMap().shardsFor(range.low(), range.high());
     metrics.readFanout(shards.size());
     String keyName = table.topology().schema().shardKey();
     List<String> ids = shards.stream().map(ShardTopology::id).toList();
     return Flux.fromIterable(shards)
-        .flatMapSequential(s -> readShard(table, s, keyName, range, consistency, session))
+        .flatMapSequential(
+            s ->
+                readShard(table, s, keyName, range.low(), range.high(), consistency, session)
+                    .map(first -> new ShardPages(s, first)))
         .collectList()
         .map(
-            parts -> {
-              List<Map<String, Object>> rows = new ArrayList<>();
-              parts.forEach(rows::addAll);
-              return new ReadResponse(
-                  ids,
-                  DecimalWire.fromShard(table.topology().schema(), rows),
-                  MessageResponse.SUCCESS);
-            });
+            firsts ->
+                new RangeRead(
+                    ids,
+                    firsts.stream().allMatch(f -> f.first().next() == null),
+                    Flux.fromIterable(firsts)
+                        .concatMap(
+                            f -> pagesOf(table, f, keyName, range.high(), consistency, session))));
   }
 
-  private Mono<List<Map<String, Object>>> readShard(
+  /** The shard's first page, then each following page, fetched when the one before is taken. */
+  private Flux<List<Map<String, Object>>> pagesOf(
+      RoutingTable table,
+      ShardPages shard,
+      String keyName,
+      long high,
+      ReadConsistency consistency,
+      SessionToken session) {
+    return Mono.just(shard.first())
+        .expand(
+            page ->
+                page.next() == null
+                    ? Mono.empty()
+                    : readShard(
+                        table, shard.shard(), keyName, page.next(), high, consistency, session))
+        // Serde leaves out an empty list, so no rows arrives as no field.
+        .map(page -> page.data() == null ? List.<Map<String, Object>>of() : page.data())
+        .map(rows -> DecimalWire.fromShard(table.topology().schema(), rows));
+  }
+
+  private Mono<ShardReadResponse> readShard(
       RoutingTable table,
       ShardTopology shard,
       String keyName,
-      KeyRange range,
+      long low,
+      long high,
       ReadConsistency consistency,
       SessionToken session) {
     long minLsn = consistency == ReadConsistency.SESSION ? session.lsnFor(shard.id()) : 0;
     long minEpoch = consistency == ReadConsistency.SESSION ? session.epochFor(shard.id()) : 0;
     boolean primaryOnly = consistency == ReadConsistency.PRIMARY;
     List<Replica> replicas = replicaChoices(table, shard, consistency, minLsn);
-    Mono<List<Map<String, Object>>> fromPrimary =
+    Mono<ShardReadResponse> fromPrimary =
         retry.run(
             "shard " + shard.id(),
             current -> {
@@ -82,15 +119,16 @@ public class ReadPath {
                           () ->
                               new ShardServerException(
                                   "", 503, "shard " + shard.id() + " has no primary"));
-              return readFrom(primary, shard.id(), keyName, range, primaryOnly, minEpoch, minLsn);
+              return readFrom(
+                  primary, shard.id(), keyName, low, high, primaryOnly, minEpoch, minLsn);
             });
-    Mono<List<Map<String, Object>>> chain = fromPrimary;
+    Mono<ShardReadResponse> chain = fromPrimary;
     // Try the chosen replicas in ring order; the primary (with retries) is the last resort.
     for (int i = replicas.size() - 1; i >= 0; i--) {
       Replica r = replicas.get(i);
-      Mono<List<Map<String, Object>>> fallback = chain;
+      Mono<ShardReadResponse> fallback = chain;
       chain =
-          readFrom(r, shard.id(), keyName, range, false, minEpoch, minLsn)
+          readFrom(r, shard.id(), keyName, low, high, false, minEpoch, minLsn)
               .onErrorResume(ShardServerException.class, e -> fallback);
     }
     // A final answer from a shard-server (e.g. 400) becomes the router's answer.
@@ -116,25 +154,15 @@ public class ReadPath {
         .toList();
   }
 
-  private Mono<List<Map<String, Object>>> readFrom(
+  private Mono<ShardReadResponse> readFrom(
       Replica replica,
       String shardId,
       String keyName,
-      KeyRange range,
+      long low,
+      long high,
       boolean primaryOnly,
       long minEpoch,
       long minLsn) {
-    return client
-        .read(
-            replica.url(),
-            shardId,
-            keyName,
-            range.low(),
-            range.high(),
-            primaryOnly,
-            minEpoch,
-            minLsn)
-        // Serde leaves out an empty list, so no rows arrives as no field.
-        .map(r -> r.data() == null ? List.<Map<String, Object>>of() : r.data());
+    return client.read(replica.url(), shardId, keyName, low, high, primaryOnly, minEpoch, minLsn);
   }
 }

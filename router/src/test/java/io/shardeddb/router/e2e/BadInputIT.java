@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Bad and awkward input against real shard-servers (real MariaDB): a schema with 40 String columns
  * configures, a 38-digit Decimal round-trips exactly, a /write naming a key twice writes nothing on
  * any shard, and a database whose table is called {@code shard_meta} stays apart from the
- * shard-server's own {@code shard_meta}.
+ * shard-server's own {@code shard_meta}; and a table of abusive inputs, each with the 4xx it must
+ * get, none a 5xx, none writing anything.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -170,5 +171,91 @@ class BadInputIT {
     assertThat(again.status()).as(again.text()).isEqualTo(200);
     Reply r = meta.send("POST", "/read", "{\"Stud_id\":{\"low\":0,\"high\":8191}}");
     assertThat(r.json().get("data").size()).isEqualTo(2);
+  }
+
+  /** One abusive request to the router and the answer it must get. */
+  record Case(String method, String path, String body, int status, String fragment) {}
+
+  static final String HUGE = "\"" + "x".repeat(12 * 1024 * 1024) + "\"";
+
+  static List<Case> abuse() {
+    String row = ledgerRow(20, "1");
+    return List.of(
+        new Case("POST", "/write", "{\"data\":", 400, ""),
+        new Case("POST", "/write", "[]", 400, ""),
+        new Case("POST", "/write", "not json", 400, ""),
+        new Case("POST", "/write", "[".repeat(100_000), 400, ""),
+        new Case("POST", "/write", "{\"data\":\"x\"}", 400, "field 'data' must be a list"),
+        new Case("POST", "/write", "{\"data\":[null]}", 400, "data[0]"),
+        new Case("POST", "/write", "{\"data\":[" + row + "],\"extra\":1}", 400, "unknown field"),
+        new Case("POST", "/write", "{\"data\":[],\"data\":[]}", 400, "Duplicate field"),
+        new Case(
+            "POST",
+            "/write",
+            "{\"data\":[" + row.replace("\"gpa\":1", "\"gpa\":\"abc\"") + "]}",
+            400,
+            "gpa"),
+        new Case(
+            "POST",
+            "/write",
+            "{\"data\":[" + row.replace("\"Stud_id\":20", "\"Stud_id\":1e400") + "]}",
+            400,
+            "Stud_id"),
+        new Case(
+            "POST",
+            "/write",
+            "{\"data\":[" + row.replace("\"s1\":\"s1-20\"", "\"s1\":" + HUGE) + "]}",
+            413,
+            ""),
+        new Case("POST", "/read", "{\"Stud_id\":{\"low\":\"x\",\"high\":3}}", 400, "low"),
+        new Case("POST", "/read", "{}", 400, "Stud_id"),
+        new Case("POST", "/read", "{\"Stud_id\":5}", 400, "Stud_id"),
+        new Case(
+            "POST",
+            "/read",
+            "{\"Stud_id\":{\"low\":0,\"high\":3},\"consistency\":7}",
+            400,
+            "consistency"),
+        new Case(
+            "POST",
+            "/read",
+            "{\"Stud_id\":{\"low\":0,\"high\":3},\"session\":5}",
+            400,
+            "field 'session' must be a string token"),
+        new Case(
+            "POST",
+            "/read",
+            "{\"Stud_id\":{\"low\":0,\"high\":3},\"limit\":5}",
+            400,
+            "unknown field 'limit'"),
+        new Case("PUT", "/update", "{\"Stud_id\":1}", 400, "data"),
+        new Case("PUT", "/update", "{\"Stud_id\":1,\"data\":{\"gpa\":\"x\"}}", 400, "gpa"),
+        new Case("DELETE", "/del", "{\"Stud_id\":\"abc\"}", 400, "Stud_id"),
+        new Case("DELETE", "/del", "", 400, ""),
+        new Case("POST", "/add", "{\"n\":1,\"new_shards\":[null],\"servers\":{}}", 400, ""),
+        new Case("DELETE", "/rm", "{\"n\":-1,\"servers\":[]}", 400, ""));
+  }
+
+  @Test
+  @Order(5)
+  void everyAbusiveInputGetsItsFourHundredNeverAFiveHundredAndWritesNothing() {
+    Reply before = ledger.send("POST", "/read", "{\"Stud_id\":{\"low\":0,\"high\":8191}}");
+    org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
+    for (Case c : abuse()) {
+      Reply r = ledger.send(c.method(), c.path(), c.body());
+      String what = c.method() + " " + c.path() + " " + abbreviate(c.body());
+      soft.assertThat(r.status()).as("%s -> %s", what, abbreviate(r.text())).isEqualTo(c.status());
+      soft.assertThat(r.status()).as("%s never a 5xx", what).isLessThan(500);
+      if (!c.fragment().isEmpty()) {
+        soft.assertThat(r.message()).as("%s message", what).contains(c.fragment());
+      }
+    }
+    soft.assertAll();
+    Reply after = ledger.send("POST", "/read", "{\"Stud_id\":{\"low\":0,\"high\":8191}}");
+    assertThat(after.json()).isEqualTo(before.json());
+  }
+
+  private static String abbreviate(String s) {
+    return s == null || s.length() <= 120 ? s : s.substring(0, 120) + "...(" + s.length() + ")";
   }
 }

@@ -148,6 +148,19 @@ final class ShardServerFleet implements AutoCloseable {
     }
   }
 
+  /** The shared MariaDB's JDBC URL, user and password, for a shard-server in its own JVM. */
+  String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  String user() {
+    return user;
+  }
+
+  String password() {
+    return password;
+  }
+
   /** The base URL of a started server. */
   String url(String name) {
     return urls.get(name);

@@ -44,6 +44,19 @@ final class RequestFields {
     return raw == null ? null : (Long) ColumnType.Number.coerce("minEpoch", raw);
   }
 
+  /** The optional {@code limit} of a read: rows per page, 1 or more. */
+  static Integer limit(Map<String, ?> body) {
+    Object raw = body.get("limit");
+    if (raw == null) {
+      return null;
+    }
+    long limit = (Long) ColumnType.Number.coerce("limit", raw);
+    if (limit < 1) {
+      throw new InvalidRequestException("field 'limit' must be 1 or more, got " + limit);
+    }
+    return (int) Math.min(limit, Integer.MAX_VALUE);
+  }
+
   /** Whether the read asks for {@code "consistency":"primary"} (other values change nothing). */
   static boolean primaryConsistency(Map<String, ?> body) {
     Object raw = body.get("consistency");

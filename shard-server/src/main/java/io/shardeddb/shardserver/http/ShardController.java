@@ -1,12 +1,15 @@
 package io.shardeddb.shardserver.http;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.shardeddb.protocol.InvalidRequestException;
@@ -27,37 +30,52 @@ import io.shardeddb.shardserver.replication.ShardConfigService;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.SessionReads;
+import io.shardeddb.shardserver.storage.ReadPaging;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** The assignment's server API: config, heartbeat, copy, read, write, update, del. */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ShardController {
+  private static final int COPY_CHUNK_ROWS = 256;
+
   private final ReplicaContext ctx;
   private final ShardConfigService configs;
   private final ShardStore store;
   private final WriteCoordinator coordinator;
   private final ReplicationSettings settings;
+  private final long pageBytes;
+  private final JsonMapper json;
 
   public ShardController(
       ReplicaContext ctx,
       ShardConfigService configs,
       ShardStore store,
       WriteCoordinator coordinator,
-      ReplicationSettings settings) {
+      ReplicationSettings settings,
+      @Value("${shardeddb.read.page-bytes:" + ReadPaging.DEFAULT_PAGE_BYTES + "}") long pageBytes,
+      JsonMapper json) {
     this.ctx = ctx;
     this.configs = configs;
     this.store = store;
     this.coordinator = coordinator;
     this.settings = settings;
+    this.pageBytes = pageBytes;
+    this.json = json;
   }
 
   @Post("/config")
@@ -70,13 +88,13 @@ public class ShardController {
     return ctx.heartbeat();
   }
 
-  @Get("/copy")
-  public Map<String, Object> copyAll() {
+  @Get(value = "/copy", produces = MediaType.APPLICATION_JSON)
+  public Flux<byte[]> copyAll() {
     return copyOf(ctx.requireConfig());
   }
 
-  @Post("/copy")
-  public Map<String, Object> copy(@Body Map<String, Object> body) {
+  @Post(value = "/copy", produces = MediaType.APPLICATION_JSON)
+  public Flux<byte[]> copy(@Body Map<String, Object> body) {
     ShardConfig config = ctx.requireConfig();
     Object shards = body.get("shards");
     if (!(shards instanceof List<?> list) || list.isEmpty()) {
@@ -88,14 +106,51 @@ public class ShardController {
     return copyOf(config);
   }
 
-  private Map<String, Object> copyOf(ShardConfig config) {
+  /**
+   * {@code {"sh1":[rows in key order],"status":"success"}}, streamed from one consistent snapshot
+   * in chunks of {@link #COPY_CHUNK_ROWS} rows (never the whole shard in memory). The snapshot is
+   * opened before the first byte goes out, so a failure to open it is still an error status.
+   */
+  private Flux<byte[]> copyOf(ShardConfig config) {
     UserTable table = ctx.requireTable();
-    List<Map<String, Object>> rows =
-        store.read(c -> table.range(c, Long.MIN_VALUE, Long.MAX_VALUE));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put(config.shardId(), rows);
-    out.put("status", MessageResponse.SUCCESS);
-    return out;
+    boolean[] first = {true};
+    return Flux.using(
+            () -> store.openSnapshot(table),
+            snap ->
+                Flux.concat(
+                    Mono.fromCallable(
+                        () ->
+                            ("{" + json.writeValueAsString(config.shardId()) + ":[")
+                                .getBytes(StandardCharsets.UTF_8)),
+                    Flux.<byte[]>generate(
+                        sink -> {
+                          List<Map<String, Object>> rows = snap.next(COPY_CHUNK_ROWS);
+                          if (rows.isEmpty()) {
+                            sink.complete();
+                            return;
+                          }
+                          ByteArrayOutputStream out = new ByteArrayOutputStream();
+                          try {
+                            for (Map<String, Object> row : rows) {
+                              if (!first[0]) {
+                                out.write(',');
+                              }
+                              first[0] = false;
+                              out.write(json.writeValueAsBytes(table.toWire(row)));
+                            }
+                          } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                          }
+                          sink.next(out.toByteArray());
+                        }),
+                    Mono.fromCallable(
+                        () ->
+                            ("],\"status\":"
+                                    + json.writeValueAsString(MessageResponse.SUCCESS)
+                                    + "}")
+                                .getBytes(StandardCharsets.UTF_8))),
+            ShardStore.Snapshot::close)
+        .subscribeOn(Schedulers.boundedElastic());
   }
 
   /**
@@ -125,9 +180,19 @@ public class ShardController {
     }
     ReplicaContext.View v = ctx.view();
     UserTable table = ctx.requireTable();
-    List<Map<String, Object>> rows = store.read(c -> table.range(c, range.low(), range.high()));
+    int pageRows =
+        ReadPaging.rowsPerPage(
+            config.schema(), pageBytes, ReadPaging.DEFAULT_PAGE_ROWS, RequestFields.limit(body));
+    // One row past the page tells whether the range goes on, and where.
+    List<Map<String, Object>> rows =
+        store.read(c -> table.range(c, range.low(), range.high(), pageRows + 1));
+    Long next = null;
+    if (rows.size() > pageRows) {
+      next = ((Number) rows.get(pageRows).get(config.schema().shardKey())).longValue();
+      rows = rows.subList(0, pageRows);
+    }
     return new ShardReadResponse(
-        rows, MessageResponse.SUCCESS, v.appliedLsn(), v.appliedLsn(), v.lastEntryEpoch());
+        rows, MessageResponse.SUCCESS, v.appliedLsn(), v.appliedLsn(), v.lastEntryEpoch(), next);
   }
 
   private void requireLease() {

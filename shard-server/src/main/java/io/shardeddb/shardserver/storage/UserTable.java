@@ -202,6 +202,16 @@ public final class UserTable {
    * plain text (see {@link #toWire}), so the reader's JSON parser cannot round them.
    */
   public List<Map<String, Object>> range(Connection c, long low, long high) throws SQLException {
+    return range(c, low, high, Integer.MAX_VALUE);
+  }
+
+  /**
+   * At most {@code limit} of the rows with {@code low <= key <= high}, the first ones in key order
+   * (one page of a read: only those rows are ever fetched), as {@link #range(Connection, long,
+   * long)} returns them.
+   */
+  public List<Map<String, Object>> range(Connection c, long low, long high, int limit)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT "
@@ -211,9 +221,11 @@ public final class UserTable {
                 + " WHERE "
                 + key
                 + " BETWEEN ? AND ? ORDER BY "
-                + key)) {
+                + key
+                + " LIMIT ?")) {
       ps.setLong(1, low);
       ps.setLong(2, high);
+      ps.setInt(3, limit);
       List<Map<String, Object>> rows = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -29,6 +29,23 @@ import java.util.Map;
 @ValidationRule(
     value = "!has(self.shards) || size(self.shards) == 0 || has(self.schema)",
     message = "shards need a schema: set spec.schema (or use the router's /init)")
+// Transition rules (oldSelf): fields a running database cannot honour a change of. The operator
+// checks the same against status.applied, for API servers without CEL (SpecValidator).
+@ValidationRule(
+    value = "!has(oldSelf.schema) || (has(self.schema) && self.schema == oldSelf.schema)",
+    message = "spec.schema cannot change once set: the shards' tables were created with it")
+@ValidationRule(
+    value =
+        "!has(oldSelf.shards) || !has(self.shards) || self.shards.all(s, oldSelf.shards.all(o,"
+            + " o.id != s.id || (o.low == s.low && o.size == s.size)))",
+    message =
+        "a shard's low and size cannot change (rows would have to move); add new shards instead")
+@ValidationRule(
+    value = "!has(oldSelf.storage) || (has(self.storage) && self.storage == oldSelf.storage)",
+    message = "spec.storage cannot change once set: a StatefulSet's volume claims are fixed")
+@ValidationRule(
+    value = "!has(oldSelf.secrets) || (has(self.secrets) && self.secrets == oldSelf.secrets)",
+    message = "spec.secrets cannot change once set: rotate credentials by editing the Secrets")
 public record ShardedDatabaseSpec(
     @JsonPropertyDescription("The table every shard stores; absent until the router's /init.")
         SchemaSpec schema,

@@ -1,5 +1,6 @@
 package io.shardeddb.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -17,8 +18,32 @@ public record ShardedDatabaseStatus(
     @JsonPropertyDescription("How many shards the spec declares.") Integer shardCount,
     @JsonPropertyDescription("Ready shard replicas over desired ones, e.g. 12/12.") String replicas,
     @JsonPropertyDescription("Each shard's epoch, primary and replicas.") List<ShardStatus> shards,
-    @JsonPropertyDescription("The router's readiness and in-cluster endpoint.")
-        RouterStatus router) {
+    @JsonPropertyDescription("The router's readiness and in-cluster endpoint.") RouterStatus router,
+    @JsonPropertyDescription(
+            "The spec fields that cannot change, as last applied; a spec changing them is"
+                + " refused (Ready=False, InvalidSpec).")
+        AppliedSpec applied) {
+
+  /** The canonical constructor is the one JSON binds to. */
+  @JsonCreator
+  public ShardedDatabaseStatus {}
+
+  /** A status that records no applied spec (yet). */
+  public ShardedDatabaseStatus(
+      Long observedGeneration,
+      List<Condition> conditions,
+      Integer shardCount,
+      String replicas,
+      List<ShardStatus> shards,
+      RouterStatus router) {
+    this(observedGeneration, conditions, shardCount, replicas, shards, router, null);
+  }
+
+  /** This status recording {@code applied}. */
+  public ShardedDatabaseStatus withApplied(AppliedSpec applied) {
+    return new ShardedDatabaseStatus(
+        observedGeneration, conditions, shardCount, replicas, shards, router, applied);
+  }
 
   /** Shards, never null. */
   public List<ShardStatus> shardsOrEmpty() {
