@@ -1,5 +1,7 @@
 package io.shardeddb.router.sql;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +34,8 @@ public sealed interface SqlPlan {
   record Update(KeyRanges keys, Predicate where, Map<String, Object> assignments)
       implements SqlPlan {
     public Update {
-      assignments = Map.copyOf(assignments);
+      // Not Map.copyOf: SET col = NULL is a null value.
+      assignments = Collections.unmodifiableMap(new LinkedHashMap<>(assignments));
     }
 
     @Override

@@ -143,8 +143,8 @@ public final class SqlTranslator {
     if (insert.isUseSet() || insert.getSetUpdateSets() != null) {
       throw unsupported("INSERT ... SET is not supported; use INSERT ... VALUES");
     }
-    Values values = insert.getValues();
-    if (values == null) {
+    // Insert.getValues() casts blindly, so ask the select's type first.
+    if (!(insert.getSelect() instanceof Values values)) {
       throw unsupported("INSERT ... SELECT is not supported; use INSERT ... VALUES");
     }
     List<String> columns = new ArrayList<>();
@@ -177,11 +177,11 @@ public final class SqlTranslator {
                 + columns.size()
                 + " columns");
       }
-      Map<String, Object> row = new LinkedHashMap<>();
-      for (int c = 0; c < columns.size(); c++) {
-        row.put(columns.get(c), typed(columns.get(c), tuple.get(c)));
-      }
       try {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int c = 0; c < columns.size(); c++) {
+          row.put(columns.get(c), typed(columns.get(c), tuple.get(c)));
+        }
         rows.add(schema.coerceRow(row));
       } catch (InvalidRequestException e) {
         throw unsupported("row " + (i + 1) + ": " + e.getMessage());
