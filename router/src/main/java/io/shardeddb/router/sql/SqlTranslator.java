@@ -316,12 +316,12 @@ public final class SqlTranslator {
       throw unsupported(
           "subqueries are not supported (FROM must name table " + schema.table() + ")");
     }
+    if (notEmpty(select.getJoins())) {
+      throw unsupported("joins are not supported");
+    }
     table(from);
     if (from.getAlias() != null) {
       throw unsupported("table aliases are not supported");
-    }
-    if (notEmpty(select.getJoins())) {
-      throw unsupported("joins are not supported");
     }
     if (select.getGroupBy() != null || select.getHaving() != null) {
       throw unsupported("GROUP BY and HAVING are not supported");
