@@ -42,7 +42,7 @@ class QueryEndpointIT {
   @BeforeAll
   void start() {
     fleet = ShardServerFleet.start(dir);
-    List<String> pool = fleet.startServers("sql", 3);
+    List<String> pool = fleet.startServers("sql", 6);
     router =
         ApplicationContext.run(
             EmbeddedServer.class,
