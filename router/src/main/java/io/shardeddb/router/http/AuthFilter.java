@@ -20,9 +20,9 @@ import java.security.MessageDigest;
  * shardeddb.router.auth.enabled=false} (for legacy clients that cannot send it). Admin endpoints
  * ({@code /init}, {@code /add}, {@code /rm}, {@code /admin/**} and any other guarded path) take the
  * admin token, the data endpoints ({@code /read}, {@code /write}, {@code /update}, {@code /del},
- * {@code /status}) the data token; the admin token defaults to the data token, so one token does
- * both until an operator splits them. Health, metrics and the OpenAPI document stay open. The 401
- * body says only that the token is missing or wrong.
+ * {@code /status}, {@code /query}, {@code /query/status}) the data token; the admin token defaults
+ * to the data token, so one token does both until an operator splits them. Health, metrics and the
+ * OpenAPI document stay open. The 401 body says only that the token is missing or wrong.
  */
 // Created eagerly so that a missing token stops the router at start, not at the first request.
 @Context
@@ -79,7 +79,9 @@ public class AuthFilter implements Ordered {
         || p.equals("/write")
         || p.equals("/update")
         || p.equals("/del")
-        || p.equals("/status");
+        || p.equals("/status")
+        || p.equals("/query")
+        || p.equals("/query/status");
   }
 
   private static boolean isOpen(String path) {

@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -104,6 +105,12 @@ public class ReplicaHealth {
   /** Whether a heartbeat from {@code url} has been seen at all. */
   public boolean observed(String url) {
     return byUrl.containsKey(url);
+  }
+
+  /** The last heartbeat {@code url} answered, empty when never polled or unreachable now. */
+  public Optional<Heartbeat> heartbeat(String url) {
+    Observation o = byUrl.get(url);
+    return o == null || !o.reachable() ? Optional.empty() : Optional.ofNullable(o.heartbeat());
   }
 
   /** The LSN {@code url} reported applied at its last heartbeat, or -1 when unknown. */

@@ -3,11 +3,14 @@ package io.shardeddb.router.routing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The router's own meters, beside Micronaut's per-endpoint latency histograms: fan-out size per
- * read and write, retries after a failed shard call, and failures by endpoint and status.
+ * read and write, retries after a failed shard call, failures by endpoint and status, and SQL
+ * statements by kind.
  */
 @Singleton
 public class RouterMetrics {
@@ -46,6 +49,19 @@ public class RouterMetrics {
 
   public void retry() {
     retries.increment();
+  }
+
+  /**
+   * Times one {@code /query} statement by kind ({@code select}, {@code insert}, {@code update},
+   * {@code delete}, or {@code unsupported}/{@code invalid} when it never ran) and HTTP status.
+   */
+  public void sqlStatement(String kind, int status, long nanos) {
+    Timer.builder("shardeddb.router.sql.statements")
+        .description("SQL statements served by /query, by statement kind and HTTP status")
+        .tag("kind", kind)
+        .tag("status", String.valueOf(status))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Counts a failed request by endpoint and HTTP status. */

@@ -1,0 +1,212 @@
+package io.shardeddb.router.sql;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A WHERE clause as values, evaluated by the router over rows a shard returned, with SQL's
+ * three-valued logic: {@link #test} answers {@code null} for "unknown" (a comparison with NULL),
+ * and only rows for which it answers {@code TRUE} match. Literals are already coerced to their
+ * column's type by the translator; column names are the schema's exact spelling.
+ */
+public sealed interface Predicate {
+
+  /** {@code TRUE}, {@code FALSE} or {@code null} (unknown) for {@code row}. */
+  Boolean test(Map<String, Object> row);
+
+  /** Whether {@code row} matches (the predicate is {@code TRUE}). */
+  default boolean matches(Map<String, Object> row) {
+    return Boolean.TRUE.equals(test(row));
+  }
+
+  /** No WHERE clause: every row matches. */
+  record Always() implements Predicate {
+    @Override
+    public Boolean test(Map<String, Object> row) {
+      return Boolean.TRUE;
+    }
+  }
+
+  /** {@code left AND right}. */
+  record And(Predicate left, Predicate right) implements Predicate {
+    @Override
+    public Boolean test(Map<String, Object> row) {
+      Boolean l = left.test(row);
+      if (Boolean.FALSE.equals(l)) {
+        return false;
+      }
+      Boolean r = right.test(row);
+      if (Boolean.FALSE.equals(r)) {
+        return false;
+      }
+      return l == null || r == null ? null : true;
+    }
+  }
+
+  /** {@code left OR right}. */
+  record Or(Predicate left, Predicate right) implements Predicate {
+    @Override
+    public Boolean test(Map<String, Object> row) {
+      Boolean l = left.test(row);
+      if (Boolean.TRUE.equals(l)) {
+        return true;
+      }
+      Boolean r = right.test(row);
+      if (Boolean.TRUE.equals(r)) {
+        return true;
+      }
+      return l == null || r == null ? null : false;
+    }
+  }
+
+  /** {@code NOT inner}. */
+  record Not(Predicate inner) implements Predicate {
+    @Override
+    public Boolean test(Map<String, Object> row) {
+      Boolean v = inner.test(row);
+      return v == null ? null : !v;
+    }
+  }
+
+  /** The comparison operators. */
+  enum Op {
+    EQ("="),
+    NE("<>"),
+    LT("<"),
+    LE("<="),
+    GT(">"),
+    GE(">=");
+
+    final String sql;
+
+    Op(String sql) {
+      this.sql = sql;
+    }
+
+    boolean holds(int cmp) {
+      return switch (this) {
+        case EQ -> cmp == 0;
+        case NE -> cmp != 0;
+        case LT -> cmp < 0;
+        case LE -> cmp <= 0;
+        case GT -> cmp > 0;
+        case GE -> cmp >= 0;
+      };
+    }
+  }
+
+  /** {@code column op value}; a NULL literal makes it unknown, as in SQL. */
+  record Compare(String column, Op op, Object value) implements Predicate {
+    @Override
+    public Boolean test(Map<String, Object> row) {
+      Integer cmp = compare(row.get(column), value);
+      return cmp == null ? null : op.holds(cmp);
+    }
+  }
+
+  /** {@code column [NOT] IN (values)}. */
+  record In(String column, List<Object> values, boolean negated) implements Predicate {
+    @Override
+    public Boolean test(Map<String, Object> row) {
+      Object v = row.get(column);
+      boolean unknown = false;
+      for (Object candidate : values) {
+        Integer cmp = compare(v, candidate);
+        if (cmp == null) {
+          unknown = true;
+        } else if (cmp == 0) {
+          return !negated;
+        }
+      }
+      return unknown ? null : negated;
+    }
+  }
+
+  /** {@code column [NOT] BETWEEN low AND high} (both inclusive). */
+  record Between(String column, Object low, Object high, boolean negated) implements Predicate {
+    @Override
+    public Boolean test(Map<String, Object> row) {
+      Object v = row.get(column);
+      Integer lo = compare(v, low);
+      Integer hi = compare(v, high);
+      if (lo == null || hi == null) {
+        return null;
+      }
+      boolean inside = lo >= 0 && hi <= 0;
+      return negated != inside;
+    }
+  }
+
+  /** {@code column IS [NOT] NULL}. */
+  record IsNull(String column, boolean negated) implements Predicate {
+    @Override
+    public Boolean test(Map<String, Object> row) {
+      return negated != (row.get(column) == null);
+    }
+  }
+
+  /** {@code column [NOT] LIKE pattern} with {@code %}, {@code _} and backslash escapes. */
+  record Like(String column, String pattern, boolean negated) implements Predicate {
+    @Override
+    public Boolean test(Map<String, Object> row) {
+      Object v = row.get(column);
+      if (v == null) {
+        return null;
+      }
+      return negated != likeRegex(pattern).matcher(String.valueOf(v)).matches();
+    }
+  }
+
+  /** The regex for a LIKE pattern: {@code %} any run, {@code _} one character, {@code \x} x. */
+  static Pattern likeRegex(String pattern) {
+    StringBuilder re = new StringBuilder();
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '\\' && i + 1 < pattern.length()) {
+        re.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
+      } else if (c == '%') {
+        re.append(".*");
+      } else if (c == '_') {
+        re.append('.');
+      } else {
+        re.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(re.toString(), Pattern.DOTALL);
+  }
+
+  /**
+   * Orders two stored values: numbers by value whatever their Java type, text by its characters
+   * (binary, case-sensitive), booleans as 0 and 1. {@code null} when either is NULL (unknown).
+   */
+  static Integer compare(Object a, Object b) {
+    if (a == null || b == null) {
+      return null;
+    }
+    if (isNumeric(a) && isNumeric(b)) {
+      return decimal(a).compareTo(decimal(b));
+    }
+    if (a instanceof Boolean || b instanceof Boolean) {
+      if (isNumeric(a) || isNumeric(b) || (a instanceof Boolean && b instanceof Boolean)) {
+        return decimal(a).compareTo(decimal(b));
+      }
+    }
+    return String.valueOf(a).compareTo(String.valueOf(b));
+  }
+
+  private static boolean isNumeric(Object v) {
+    return v instanceof Number;
+  }
+
+  private static BigDecimal decimal(Object v) {
+    if (v instanceof Boolean b) {
+      return b ? BigDecimal.ONE : BigDecimal.ZERO;
+    }
+    if (v instanceof BigDecimal d) {
+      return d;
+    }
+    return new BigDecimal(v.toString());
+  }
+}

@@ -1,0 +1,168 @@
+package io.shardeddb.router.sql;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.ReadConsistency;
+import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.router.ApiException;
+import io.shardeddb.router.http.JsonBodies;
+import io.shardeddb.router.routing.ReplicaHealth;
+import io.shardeddb.router.routing.RouterMetrics;
+import io.shardeddb.router.topology.RoutingTable;
+import io.shardeddb.router.topology.TopologyHolder;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The distributed-MySQL coordinator's API on the router: {@code POST /query} runs one SQL statement
+ * through the same read and write paths as the contract's endpoints, and {@code GET /query/status}
+ * shows the coordinator's status shape. Every failure answers in the query reply's shape ({@code
+ * success: false}) with a 4xx for anything the client can fix, never a stack trace.
+ */
+@Controller
+@Tag(name = "sql", description = "The SQL endpoint of the distributed-MySQL coordinator")
+public class QueryController {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryController.class);
+  private static final List<String> FIELDS = List.of("query", "consistency", "session");
+
+  private final TopologyHolder topology;
+  private final SqlExecutor executor;
+  private final JsonBodies bodies;
+  private final RouterMetrics metrics;
+  private final ReplicaHealth health;
+  private final PrimaryHistory history;
+
+  public QueryController(
+      TopologyHolder topology,
+      SqlExecutor executor,
+      JsonBodies bodies,
+      RouterMetrics metrics,
+      ReplicaHealth health,
+      PrimaryHistory history) {
+    this.topology = topology;
+    this.executor = executor;
+    this.bodies = bodies;
+    this.metrics = metrics;
+    this.health = health;
+    this.history = history;
+  }
+
+  @Post("/query")
+  @Operation(
+      summary = "Run one SQL statement: {\"query\": \"...\"}",
+      description =
+          "SELECT (WHERE on any column; the shard key's =, IN, ranges and BETWEEN choose the"
+              + " shards; ORDER BY, LIMIT/OFFSET, COUNT(*)), INSERT ... VALUES (one or many rows),"
+              + " UPDATE ... SET col = literal WHERE ..., DELETE ... WHERE ... on the database's"
+              + " table. Optional \"consistency\" (primary | session | any) and \"session\" apply"
+              + " to SELECT as for /read. Anything else answers 400 naming what is not supported."
+              + " See docs/sql.md.")
+  @RequestBody(content = @Content(schema = @Schema(implementation = QueryRequest.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description = "The statement ran",
+      content = @Content(schema = @Schema(implementation = QueryResponse.class)))
+  @ApiResponse(responseCode = "400", description = "Not supported or invalid; message says what")
+  @ApiResponse(responseCode = "503", description = "A shard had no primary within the deadline")
+  public Mono<HttpResponse<QueryResponse>> query(@Body @Nullable String body) {
+    long start = System.nanoTime();
+    String[] kind = {"invalid"};
+    return Mono.defer(
+            () -> {
+              Map<String, Object> req = bodies.object(body);
+              for (String field : req.keySet()) {
+                if (!FIELDS.contains(field)) {
+                  throw new InvalidRequestException(
+                      "unknown field '" + field + "' (expected " + String.join(", ", FIELDS) + ")");
+                }
+              }
+              if (!(req.get("query") instanceof String sql)) {
+                throw new InvalidRequestException(
+                    req.get("query") == null
+                        ? "missing field 'query'"
+                        : "field 'query' must be a string holding one SQL statement");
+              }
+              ReadConsistency consistency = ReadConsistency.parse(req.get("consistency"));
+              Object session = req.get("session");
+              if (session != null && !(session instanceof String)) {
+                throw new InvalidRequestException("field 'session' must be a string token");
+              }
+              SessionToken token = SessionToken.parse((String) session);
+              RoutingTable table = topology.current();
+              if (!table.initialized()) {
+                throw new ApiException(409, "database is not configured yet; call /init first");
+              }
+              kind[0] = "unsupported";
+              // The parser can take a while on a hostile statement: off the event loop.
+              return Mono.fromCallable(() -> translate(table, sql))
+                  .subscribeOn(Schedulers.boundedElastic())
+                  .flatMap(
+                      plan -> {
+                        kind[0] = plan.kind();
+                        return executor.execute(table, plan, consistency, token);
+                      });
+            })
+        .map(r -> (HttpResponse<QueryResponse>) HttpResponse.ok(r))
+        .onErrorResume(e -> Mono.just(failure(e)))
+        .doOnNext(r -> metrics.sqlStatement(kind[0], r.code(), System.nanoTime() - start));
+  }
+
+  @Get("/query/status")
+  @Operation(
+      summary =
+          "The coordinator's status: per shard the primary, whether it is the original,"
+              + " the replicas with lag, and the failover rank",
+      description = "See docs/sql.md for what 'original' and 'rank' mean.")
+  public CoordinatorStatus.Response status() {
+    return CoordinatorStatus.of(
+        topology.current().topology(), history.firstPrimaries(), health::heartbeat);
+  }
+
+  private static SqlPlan translate(RoutingTable table, String sql) {
+    try {
+      return new SqlTranslator(table.topology().schema()).translate(sql);
+    } catch (InvalidRequestException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Whatever the parser could not cope with is the statement's problem, not the server's.
+      LOG.warn("could not translate a statement", e);
+      throw new InvalidRequestException(
+          "the statement is not supported (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private HttpResponse<QueryResponse> failure(Throwable e) {
+    int status;
+    String message;
+    if (e instanceof ApiException a) {
+      status = a.status();
+      message = a.getMessage();
+    } else if (e instanceof InvalidRequestException) {
+      status = 400;
+      message = e.getMessage();
+    } else {
+      LOG.error("unexpected failure serving /query", e);
+      status = 500;
+      message = "internal error";
+    }
+    metrics.error("/query", status);
+    return HttpResponse.<QueryResponse>status(HttpStatus.valueOf(status))
+        .body(QueryResponse.failure(message));
+  }
+}

@@ -1,0 +1,58 @@
+package io.shardeddb.router.sql;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reply to {@code POST /query}, in the distributed-MySQL coordinator's shape ({@code success},
+ * {@code message}, {@code timestamp}, {@code rows_affected}, {@code executed_on}, {@code data}),
+ * plus ShardedDB's own fields: {@code quorum}, each written shard's log {@code positions}, the
+ * {@code session} token for read-your-writes, {@code shards_queried}, and the contract's {@code
+ * status}.
+ */
+@Serdeable
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({
+  "success",
+  "message",
+  "timestamp",
+  "quorum",
+  "rows_affected",
+  "executed_on",
+  "data",
+  "shards_queried",
+  "positions",
+  "session",
+  "status"
+})
+public record QueryResponse(
+    boolean success,
+    String message,
+    Long timestamp,
+    String quorum,
+    @JsonProperty("rows_affected") Long rowsAffected,
+    @JsonProperty("executed_on") String executedOn,
+    @JsonInclude(JsonInclude.Include.ALWAYS) List<Map<String, Object>> data,
+    @JsonProperty("shards_queried") List<String> shardsQueried,
+    Map<String, Position> positions,
+    String session,
+    String status) {
+
+  /**
+   * Where one shard's part of a write sits in that shard's log: {@code (epoch, lsn)}, and the
+   * acknowledgements it needed and (at least) got. {@code acks} equals {@code needed} because a
+   * primary answers as soon as its quorum holds the entry and does not report later ones.
+   */
+  @Serdeable
+  public record Position(long epoch, long lsn, int acks, int needed) {}
+
+  /** A failed statement: the status code goes on the HTTP response. */
+  public static QueryResponse failure(String message) {
+    return new QueryResponse(
+        false, message, null, null, null, null, null, null, null, null, "failure");
+  }
+}

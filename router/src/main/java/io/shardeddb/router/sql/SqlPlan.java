@@ -1,0 +1,87 @@
+package io.shardeddb.router.sql;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one SQL statement asks of the router, in terms of its existing operations: rows to write,
+ * keys to update or delete, key ranges to read with the predicate, ordering and limit to apply to
+ * what they return. Built by {@link SqlTranslator} (pure), carried out by {@link SqlExecutor}.
+ */
+public sealed interface SqlPlan {
+
+  /** The statement kind, for messages and metrics. */
+  String kind();
+
+  /** {@code INSERT}: the rows, validated against the schema, in statement order. */
+  record Insert(List<Map<String, Object>> rows) implements SqlPlan {
+    public Insert {
+      rows = List.copyOf(rows);
+    }
+
+    @Override
+    public String kind() {
+      return "insert";
+    }
+  }
+
+  /**
+   * {@code UPDATE}: set {@code assignments} on every row whose key is in {@code keys} and that
+   * matches {@code where}.
+   */
+  record Update(KeyRanges keys, Predicate where, Map<String, Object> assignments)
+      implements SqlPlan {
+    public Update {
+      // Not Map.copyOf: SET col = NULL is a null value.
+      assignments = Collections.unmodifiableMap(new LinkedHashMap<>(assignments));
+    }
+
+    @Override
+    public String kind() {
+      return "update";
+    }
+  }
+
+  /**
+   * {@code DELETE}: remove every row whose key is in {@code keys} and that matches {@code where}.
+   */
+  record Delete(KeyRanges keys, Predicate where) implements SqlPlan {
+    @Override
+    public String kind() {
+      return "delete";
+    }
+  }
+
+  /** One {@code ORDER BY} key. */
+  record Order(String column, boolean descending) {}
+
+  /** One output column: the schema's column and the name it is shown under. */
+  record Output(String column, String label) {}
+
+  /**
+   * {@code SELECT}: read {@code keys}, keep rows matching {@code where}, sort by {@code orderBy},
+   * skip {@code offset}, keep at most {@code limit} (null: all), and show either {@code columns}
+   * or, when {@code countLabel} is set, one row holding the count under that label.
+   */
+  record Select(
+      KeyRanges keys,
+      Predicate where,
+      List<Output> columns,
+      String countLabel,
+      List<Order> orderBy,
+      long offset,
+      Long limit)
+      implements SqlPlan {
+    public Select {
+      columns = List.copyOf(columns);
+      orderBy = List.copyOf(orderBy);
+    }
+
+    @Override
+    public String kind() {
+      return "select";
+    }
+  }
+}

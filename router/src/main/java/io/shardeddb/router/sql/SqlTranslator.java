@@ -1,0 +1,857 @@
+package io.shardeddb.router.sql;
+
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.TableSchema;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.expression.BooleanValue;
+import net.sf.jsqlparser.expression.DoubleValue;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JdbcNamedParameter;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.NotExpression;
+import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.SignedExpression;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
+import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
+import net.sf.jsqlparser.expression.operators.relational.MinorThan;
+import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.Statements;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.Limit;
+import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.Values;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+
+/**
+ * Turns one SQL statement into a {@link SqlPlan} for the database's one table, or fails with an
+ * {@link InvalidRequestException} (400) that names what is not supported. Pure: it only parses
+ * (JSqlParser, MySQL's backslash escapes on) and checks against the schema; no I/O. Values leave it
+ * as typed Java values, never as SQL text, so nothing the client wrote reaches MySQL as SQL.
+ */
+public final class SqlTranslator {
+  /** The longest statement accepted, in characters. */
+  public static final int MAX_QUERY_CHARS = 64 * 1024;
+
+  /** The most rows one INSERT may carry (the same order as a /write a client would send). */
+  public static final int MAX_INSERT_ROWS = 10_000;
+
+  private final TableSchema schema;
+
+  public SqlTranslator(TableSchema schema) {
+    this.schema = schema;
+  }
+
+  /** The plan for {@code sql}, or a 400 naming the first thing that is not supported. */
+  public SqlPlan translate(String sql) {
+    if (sql == null || sql.isBlank()) {
+      throw unsupported("the query is empty");
+    }
+    if (sql.length() > MAX_QUERY_CHARS) {
+      throw unsupported("the query is longer than " + MAX_QUERY_CHARS + " characters");
+    }
+    Statements statements;
+    try {
+      statements = CCJSqlParserUtil.parseStatements(sql, p -> p.withBackslashEscapeCharacter(true));
+    } catch (JSQLParserException e) {
+      throw unsupported("could not parse the query: " + firstLine(e));
+    }
+    if (statements == null || statements.isEmpty()) {
+      throw unsupported("the query holds no statement");
+    }
+    if (statements.size() > 1) {
+      throw unsupported(
+          "several statements in one query are not supported (got "
+              + statements.size()
+              + "); send one per request");
+    }
+    Statement s = statements.get(0);
+    if (s instanceof Insert insert) {
+      return insert(insert);
+    }
+    if (s instanceof Update update) {
+      return update(update);
+    }
+    if (s instanceof Delete delete) {
+      return delete(delete);
+    }
+    if (s instanceof PlainSelect select) {
+      return select(select);
+    }
+    if (s instanceof Select) {
+      throw unsupported(
+          "only a plain SELECT on table "
+              + schema.table()
+              + " is supported (UNION, VALUES, parenthesised or nested selects are not)");
+    }
+    throw unsupported(
+        statementName(s) + " statements are not supported (only SELECT, INSERT, UPDATE, DELETE)");
+  }
+
+  // ---------------------------------------------------------------- INSERT
+
+  private SqlPlan insert(Insert insert) {
+    table(insert.getTable());
+    if (insert.getWithItemsList() != null && !insert.getWithItemsList().isEmpty()) {
+      throw unsupported("WITH is not supported");
+    }
+    if (insert.isUseDuplicate() || insert.getDuplicateUpdateSets() != null) {
+      throw unsupported("INSERT ... ON DUPLICATE KEY UPDATE is not supported");
+    }
+    if (insert.getConflictAction() != null || insert.getConflictTarget() != null) {
+      throw unsupported("INSERT ... ON CONFLICT is not supported");
+    }
+    if (insert.isModifierIgnore() || insert.getModifierPriority() != null) {
+      throw unsupported("INSERT modifiers (IGNORE, priorities) are not supported");
+    }
+    if (insert.getReturningClause() != null || insert.getOutputClause() != null) {
+      throw unsupported("RETURNING/OUTPUT is not supported");
+    }
+    if (insert.isUseSet() || insert.getSetUpdateSets() != null) {
+      throw unsupported("INSERT ... SET is not supported; use INSERT ... VALUES");
+    }
+    // Insert.getValues() casts blindly, so ask the select's type first.
+    if (!(insert.getSelect() instanceof Values values)) {
+      throw unsupported("INSERT ... SELECT is not supported; use INSERT ... VALUES");
+    }
+    List<String> columns = new ArrayList<>();
+    if (insert.getColumns() == null || insert.getColumns().isEmpty()) {
+      columns.addAll(schema.columnNames());
+    } else {
+      Set<String> seen = new HashSet<>();
+      for (net.sf.jsqlparser.schema.Column c : insert.getColumns()) {
+        String name = column(c);
+        if (!seen.add(name)) {
+          throw unsupported("column '" + name + "' is named twice in the INSERT column list");
+        }
+        columns.add(name);
+      }
+    }
+    List<List<Expression>> tuples = tuples(values.getExpressions());
+    if (tuples.size() > MAX_INSERT_ROWS) {
+      throw unsupported("an INSERT may carry at most " + MAX_INSERT_ROWS + " rows");
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int i = 0; i < tuples.size(); i++) {
+      List<Expression> tuple = tuples.get(i);
+      if (tuple.size() != columns.size()) {
+        throw unsupported(
+            "row "
+                + (i + 1)
+                + " has "
+                + tuple.size()
+                + " values for "
+                + columns.size()
+                + " columns");
+      }
+      try {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int c = 0; c < columns.size(); c++) {
+          row.put(columns.get(c), typed(columns.get(c), tuple.get(c)));
+        }
+        rows.add(schema.coerceRow(row));
+      } catch (InvalidRequestException e) {
+        throw unsupported("row " + (i + 1) + ": " + e.getMessage());
+      }
+    }
+    return new SqlPlan.Insert(rows);
+  }
+
+  /** The rows of a VALUES list: one tuple, or several parenthesised ones. */
+  private static List<List<Expression>> tuples(ExpressionList<?> list) {
+    List<List<Expression>> out = new ArrayList<>();
+    if (list == null || list.isEmpty()) {
+      throw unsupported("INSERT needs at least one row of VALUES");
+    }
+    boolean multi = list.stream().allMatch(e -> e instanceof ParenthesedExpressionList<?>);
+    if (multi) {
+      for (Expression e : list) {
+        out.add(new ArrayList<>((ParenthesedExpressionList<?>) e));
+      }
+    } else {
+      out.add(new ArrayList<>(list));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- UPDATE
+
+  private SqlPlan update(Update update) {
+    table(update.getTable());
+    if (update.getWithItemsList() != null && !update.getWithItemsList().isEmpty()) {
+      throw unsupported("WITH is not supported");
+    }
+    if (notEmpty(update.getJoins()) || notEmpty(update.getStartJoins())) {
+      throw unsupported("joins are not supported");
+    }
+    if (update.getFromItem() != null || update.getSelect() != null) {
+      throw unsupported("UPDATE ... FROM and subqueries are not supported");
+    }
+    if (notEmpty(update.getOrderByElements()) || update.getLimit() != null) {
+      throw unsupported("UPDATE with ORDER BY or LIMIT is not supported");
+    }
+    if (update.getReturningClause() != null || update.getOutputClause() != null) {
+      throw unsupported("RETURNING/OUTPUT is not supported");
+    }
+    if (update.isModifierIgnore() || update.getModifierPriority() != null) {
+      throw unsupported("UPDATE modifiers (IGNORE, priorities) are not supported");
+    }
+    if (update.getWhere() == null) {
+      throw unsupported(
+          "UPDATE without WHERE is not supported (name the rows, e.g. WHERE "
+              + schema.shardKey()
+              + " = ...)");
+    }
+    Map<String, Object> assignments = new LinkedHashMap<>();
+    for (UpdateSet set : update.getUpdateSets()) {
+      if (set.getColumns().size() != set.getValues().size()) {
+        throw unsupported("SET lists " + set.getColumns().size() + " columns but other values");
+      }
+      for (int i = 0; i < set.getColumns().size(); i++) {
+        String name = column(set.getColumns().get(i));
+        if (name.equals(schema.shardKey())) {
+          throw unsupported("SET " + name + " is not supported: a row's shard key cannot change");
+        }
+        if (assignments.containsKey(name)) {
+          throw unsupported("column '" + name + "' is set twice");
+        }
+        Expression value = set.getValues().get(i);
+        if (!isLiteral(value)) {
+          throw unsupported(
+              "SET "
+                  + name
+                  + " = "
+                  + value
+                  + " is not supported: only literal values can be assigned");
+        }
+        assignments.put(name, typed(name, value));
+      }
+    }
+    try {
+      schema.coercePartialRow(assignments);
+    } catch (InvalidRequestException e) {
+      throw unsupported(e.getMessage());
+    }
+    Predicate where = predicate(update.getWhere());
+    return new SqlPlan.Update(keys(where), where, assignments);
+  }
+
+  // ---------------------------------------------------------------- DELETE
+
+  private SqlPlan delete(Delete delete) {
+    if (notEmpty(delete.getTables()) || notEmpty(delete.getUsingList())) {
+      throw unsupported("multi-table DELETE is not supported");
+    }
+    table(delete.getTable());
+    if (delete.getWithItemsList() != null && !delete.getWithItemsList().isEmpty()) {
+      throw unsupported("WITH is not supported");
+    }
+    if (notEmpty(delete.getJoins())) {
+      throw unsupported("joins are not supported");
+    }
+    if (notEmpty(delete.getOrderByElements()) || delete.getLimit() != null) {
+      throw unsupported("DELETE with ORDER BY or LIMIT is not supported");
+    }
+    if (delete.getReturningClause() != null || delete.getOutputClause() != null) {
+      throw unsupported("RETURNING/OUTPUT is not supported");
+    }
+    if (delete.isModifierIgnore()
+        || delete.isModifierQuick()
+        || delete.getModifierPriority() != null) {
+      throw unsupported("DELETE modifiers (IGNORE, QUICK, priorities) are not supported");
+    }
+    if (delete.getWhere() == null) {
+      throw unsupported(
+          "DELETE without WHERE is not supported (name the rows, e.g. WHERE "
+              + schema.shardKey()
+              + " = ...)");
+    }
+    Predicate where = predicate(delete.getWhere());
+    return new SqlPlan.Delete(keys(where), where);
+  }
+
+  // ---------------------------------------------------------------- SELECT
+
+  private SqlPlan select(PlainSelect select) {
+    if (select.getWithItemsList() != null && !select.getWithItemsList().isEmpty()) {
+      throw unsupported("WITH (common table expressions) is not supported");
+    }
+    if (select.getFromItem() == null) {
+      throw unsupported("SELECT without FROM " + schema.table() + " is not supported");
+    }
+    if (!(select.getFromItem() instanceof Table from)) {
+      throw unsupported(
+          "subqueries are not supported (FROM must name table " + schema.table() + ")");
+    }
+    if (notEmpty(select.getJoins())) {
+      throw unsupported("joins are not supported");
+    }
+    table(from);
+    if (from.getAlias() != null) {
+      throw unsupported("table aliases are not supported");
+    }
+    if (select.getGroupBy() != null || select.getHaving() != null) {
+      throw unsupported("GROUP BY and HAVING are not supported");
+    }
+    if (select.getDistinct() != null) {
+      throw unsupported("DISTINCT is not supported");
+    }
+    if (select.getIntoTables() != null
+        || select.getForMode() != null
+        || select.getForClause() != null
+        || select.getFetch() != null
+        || select.getTop() != null
+        || select.getFirst() != null
+        || select.getSkip() != null
+        || select.getLimitBy() != null
+        || select.getQualify() != null
+        || notEmpty(select.getWindowDefinitions())
+        || notEmpty(select.getLateralViews())
+        || select.getOracleHierarchical() != null
+        || select.getIsolation() != null
+        || select.getSampleClause() != null) {
+      throw unsupported(
+          "only SELECT columns FROM table [WHERE] [ORDER BY] [LIMIT [OFFSET]] is supported");
+    }
+    List<SqlPlan.Output> columns = new ArrayList<>();
+    String countLabel = null;
+    for (SelectItem<?> item : select.getSelectItems()) {
+      Expression e = item.getExpression();
+      String alias = item.getAlias() == null ? null : unquote(item.getAlias().getName());
+      if (e instanceof AllColumns all
+          && !(e instanceof net.sf.jsqlparser.statement.select.AllTableColumns)) {
+        if (alias != null) {
+          throw unsupported("* cannot have an alias");
+        }
+        schema.columnNames().forEach(n -> columns.add(new SqlPlan.Output(n, n)));
+      } else if (e instanceof net.sf.jsqlparser.schema.Column c) {
+        String name = column(c);
+        columns.add(new SqlPlan.Output(name, alias == null ? name : alias));
+      } else if (e instanceof Function f && isCountStar(f)) {
+        if (countLabel != null) {
+          throw unsupported("COUNT(*) may appear once");
+        }
+        countLabel = alias == null ? "COUNT(*)" : alias;
+      } else {
+        throw unsupported(
+            "select item '"
+                + e
+                + "' is not supported (columns, *, or COUNT(*); no expressions or other functions)");
+      }
+    }
+    if (countLabel != null && !columns.isEmpty()) {
+      throw unsupported("COUNT(*) together with columns needs GROUP BY, which is not supported");
+    }
+    List<SqlPlan.Order> order = new ArrayList<>();
+    if (select.getOrderByElements() != null) {
+      for (OrderByElement o : select.getOrderByElements()) {
+        if (!(o.getExpression() instanceof net.sf.jsqlparser.schema.Column c)) {
+          throw unsupported("ORDER BY " + o.getExpression() + " is not supported (columns only)");
+        }
+        if (o.getNullOrdering() != null) {
+          throw unsupported("NULLS FIRST/LAST is not supported");
+        }
+        order.add(new SqlPlan.Order(column(c), !o.isAsc()));
+      }
+    }
+    long offset = 0;
+    Long limit = null;
+    Limit l = select.getLimit();
+    if (l != null) {
+      if (l.getRowCount() != null) {
+        limit = count("LIMIT", l.getRowCount());
+      }
+      if (l.getOffset() != null) {
+        offset = count("OFFSET", l.getOffset());
+      }
+    }
+    if (select.getOffset() != null) {
+      offset = count("OFFSET", select.getOffset().getOffset());
+    }
+    Predicate where =
+        select.getWhere() == null ? new Predicate.Always() : predicate(select.getWhere());
+    return new SqlPlan.Select(keys(where), where, columns, countLabel, order, offset, limit);
+  }
+
+  private static boolean isCountStar(Function f) {
+    if (!f.getName().equalsIgnoreCase("COUNT") || f.isDistinct() || f.isUnique()) {
+      return false;
+    }
+    ExpressionList<?> params = f.getParameters();
+    if (f.isAllColumns()) {
+      return true;
+    }
+    return params != null
+        && params.size() == 1
+        && (params.get(0) instanceof AllColumns
+            || params.get(0) instanceof LongValue v && v.getValue() == 1);
+  }
+
+  private static long count(String clause, Expression e) {
+    if (e instanceof LongValue v) {
+      try {
+        long n = Long.parseLong(v.getStringValue());
+        if (n >= 0) {
+          return n;
+        }
+      } catch (NumberFormatException ignored) {
+        // falls through to the message
+      }
+    }
+    if (e instanceof NullValue && clause.equals("LIMIT")) {
+      return Long.MAX_VALUE;
+    }
+    throw unsupported(clause + " " + e + " is not supported (a non-negative integer literal)");
+  }
+
+  // ---------------------------------------------------------------- WHERE
+
+  /** The WHERE clause as a {@link Predicate}, literals coerced to their columns' types. */
+  Predicate predicate(Expression e) {
+    if (e instanceof Parenthesis p) {
+      return predicate(p.getExpression());
+    }
+    if (e instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
+      return predicate(list.get(0));
+    }
+    if (e instanceof AndExpression and) {
+      return new Predicate.And(
+          predicate(and.getLeftExpression()), predicate(and.getRightExpression()));
+    }
+    if (e instanceof OrExpression or) {
+      return new Predicate.Or(
+          predicate(or.getLeftExpression()), predicate(or.getRightExpression()));
+    }
+    if (e instanceof NotExpression not) {
+      return new Predicate.Not(predicate(not.getExpression()));
+    }
+    if (e instanceof EqualsTo
+        || e instanceof NotEqualsTo
+        || e instanceof GreaterThan
+        || e instanceof GreaterThanEquals
+        || e instanceof MinorThan
+        || e instanceof MinorThanEquals) {
+      return comparison((BinaryExpression) e);
+    }
+    if (e instanceof InExpression in) {
+      String col = columnOperand(in.getLeftExpression(), "IN");
+      if (in.isGlobal() || in.getOldOracleJoinSyntax() != 0) {
+        throw unsupported("this form of IN is not supported");
+      }
+      if (!(in.getRightExpression() instanceof ExpressionList<?> list)
+          || in.getRightExpression() instanceof Select) {
+        throw unsupported("subqueries are not supported (IN needs a list of literal values)");
+      }
+      List<Object> values = new ArrayList<>();
+      for (Expression v : list) {
+        values.add(literalFor(col, v, "IN"));
+      }
+      if (values.isEmpty()) {
+        throw unsupported("IN () needs at least one value");
+      }
+      return new Predicate.In(col, values, in.isNot());
+    }
+    if (e instanceof Between b) {
+      String col = columnOperand(b.getLeftExpression(), "BETWEEN");
+      return new Predicate.Between(
+          col,
+          literalFor(col, b.getBetweenExpressionStart(), "BETWEEN"),
+          literalFor(col, b.getBetweenExpressionEnd(), "BETWEEN"),
+          b.isNot());
+    }
+    if (e instanceof IsNullExpression n) {
+      if (n.isUseIsNull() || n.isUseNotNull()) {
+        throw unsupported("ISNULL/NOTNULL are not supported; use IS [NOT] NULL");
+      }
+      return new Predicate.IsNull(columnOperand(n.getLeftExpression(), "IS NULL"), n.isNot());
+    }
+    if (e instanceof LikeExpression like) {
+      if (like.getLikeKeyWord() != LikeExpression.KeyWord.LIKE
+          || like.getEscape() != null
+          || like.isUseBinary()) {
+        throw unsupported(like.getLikeKeyWord() + " is not supported (plain LIKE only)");
+      }
+      String col = columnOperand(like.getLeftExpression(), "LIKE");
+      Object pattern = literal(like.getRightExpression(), "LIKE");
+      if (!(pattern instanceof String p)) {
+        throw unsupported("LIKE needs a string pattern");
+      }
+      return new Predicate.Like(col, p, like.isNot());
+    }
+    if (e instanceof Select) {
+      throw unsupported("subqueries are not supported");
+    }
+    throw unsupported(
+        "the condition '"
+            + e
+            + "' is not supported (=, <>, <, <=, >, >=, IN, BETWEEN, LIKE, IS NULL, AND, OR, NOT"
+            + " between a column and literal values)");
+  }
+
+  private Predicate comparison(BinaryExpression b) {
+    Expression left = b.getLeftExpression();
+    Expression right = b.getRightExpression();
+    Predicate.Op op =
+        switch (b) {
+          case EqualsTo x -> Predicate.Op.EQ;
+          case NotEqualsTo x -> Predicate.Op.NE;
+          case GreaterThan x -> Predicate.Op.GT;
+          case GreaterThanEquals x -> Predicate.Op.GE;
+          case MinorThan x -> Predicate.Op.LT;
+          case MinorThanEquals x -> Predicate.Op.LE;
+          default -> throw unsupported("operator " + b.getStringExpression() + " is not supported");
+        };
+    if (b instanceof EqualsTo eq && eq.getOldOracleJoinSyntax() != 0) {
+      throw unsupported("Oracle join syntax (+) is not supported");
+    }
+    // "5 < id" reads as "id > 5".
+    if (!(left instanceof net.sf.jsqlparser.schema.Column)
+        && right instanceof net.sf.jsqlparser.schema.Column) {
+      Expression t = left;
+      left = right;
+      right = t;
+      op =
+          switch (op) {
+            case LT -> Predicate.Op.GT;
+            case LE -> Predicate.Op.GE;
+            case GT -> Predicate.Op.LT;
+            case GE -> Predicate.Op.LE;
+            default -> op;
+          };
+    }
+    String col = columnOperand(left, op.sql);
+    if (right instanceof net.sf.jsqlparser.schema.Column) {
+      throw unsupported("comparing two columns is not supported ('" + b + "')");
+    }
+    return new Predicate.Compare(col, op, literalFor(col, right, op.sql));
+  }
+
+  /**
+   * The shard keys a predicate can match: exact for conditions on the key, every key for anything
+   * else (so the router reads those rows and evaluates the condition itself).
+   */
+  KeyRanges keys(Predicate p) {
+    String key = schema.shardKey();
+    return switch (p) {
+      case Predicate.Always a -> KeyRanges.all();
+      case Predicate.And a -> keys(a.left()).intersect(keys(a.right()));
+      case Predicate.Or o -> keys(o.left()).union(keys(o.right()));
+      case Predicate.Not n -> notKeys(n.inner());
+      case Predicate.Compare c when c.column().equals(key) -> compareKeys(c.op(), (Long) c.value());
+      case Predicate.In in when in.column().equals(key) && !in.negated() -> {
+        KeyRanges out = KeyRanges.none();
+        for (Object v : in.values()) {
+          if (v != null) {
+            out = out.union(KeyRanges.point((Long) v));
+          }
+        }
+        yield out;
+      }
+      case Predicate.Between b when b.column().equals(key) && !b.negated() ->
+          b.low() == null || b.high() == null
+              ? KeyRanges.none()
+              : KeyRanges.between((Long) b.low(), (Long) b.high());
+      case Predicate.IsNull n when n.column().equals(key) && !n.negated() -> KeyRanges.none();
+      default -> KeyRanges.all();
+    };
+  }
+
+  /** Keys for NOT p: the complement only where p's keys are exact (a plain key condition). */
+  private KeyRanges notKeys(Predicate inner) {
+    String key = schema.shardKey();
+    boolean exact =
+        switch (inner) {
+          case Predicate.Compare c -> c.column().equals(key) && c.value() != null;
+          case Predicate.Between b ->
+              b.column().equals(key) && !b.negated() && b.low() != null && b.high() != null;
+          case Predicate.In in ->
+              in.column().equals(key) && !in.negated() && !in.values().contains(null);
+          default -> false;
+        };
+    return exact ? keys(inner).complement() : KeyRanges.all();
+  }
+
+  private static KeyRanges compareKeys(Predicate.Op op, Long v) {
+    if (v == null) {
+      return KeyRanges.none(); // a comparison with NULL matches nothing
+    }
+    return switch (op) {
+      case EQ -> KeyRanges.point(v);
+      case NE -> KeyRanges.point(v).complement();
+      case LT -> v == Long.MIN_VALUE ? KeyRanges.none() : KeyRanges.between(Long.MIN_VALUE, v - 1);
+      case LE -> KeyRanges.between(Long.MIN_VALUE, v);
+      case GT -> v == Long.MAX_VALUE ? KeyRanges.none() : KeyRanges.between(v + 1, Long.MAX_VALUE);
+      case GE -> KeyRanges.between(v, Long.MAX_VALUE);
+    };
+  }
+
+  // ---------------------------------------------------------------- names and values
+
+  private void table(Table t) {
+    if (t == null) {
+      throw unsupported("the statement names no table");
+    }
+    if (t.getSchemaName() != null
+        || t.getDatabase() != null && t.getDatabase().getDatabaseName() != null) {
+      throw unsupported("qualified table names are not supported; use " + schema.table());
+    }
+    String name = unquote(t.getName());
+    if (!name.equalsIgnoreCase(schema.table())) {
+      throw unsupported(
+          "table '" + name + "' is not supported; this database has one table, " + schema.table());
+    }
+  }
+
+  /** The schema's spelling of a column (MySQL matches column names case-insensitively). */
+  private String column(net.sf.jsqlparser.schema.Column c) {
+    if (c.getTable() != null && c.getTable().getName() != null) {
+      String qualifier = unquote(c.getTable().getName());
+      if (!qualifier.equalsIgnoreCase(schema.table())) {
+        throw unsupported("unknown table '" + qualifier + "' in column " + c);
+      }
+    }
+    String name = unquote(c.getColumnName());
+    for (Column col : schema.columns()) {
+      if (col.name().equalsIgnoreCase(name)) {
+        return col.name();
+      }
+    }
+    throw unsupported(
+        "unknown column '"
+            + name
+            + "' (table "
+            + schema.table()
+            + " has "
+            + schema.columnNames()
+            + ")");
+  }
+
+  private String columnOperand(Expression e, String op) {
+    if (e instanceof net.sf.jsqlparser.schema.Column c) {
+      return column(c);
+    }
+    throw unsupported(
+        op + " needs a column on one side and literal values on the other; got '" + e + "'");
+  }
+
+  /** A literal coerced to {@code column}'s type (NULL stays null), or a 400 naming the column. */
+  private Object literalFor(String column, Expression e, String op) {
+    Object v = literal(e, op);
+    if (v == null) {
+      return null;
+    }
+    return coerce(column, v);
+  }
+
+  private Object typed(String column, Expression e) {
+    Object v = literal(e, "VALUES");
+    return v == null ? null : coerce(column, v);
+  }
+
+  private Object coerce(String column, Object v) {
+    ColumnType type = schema.column(column).type();
+    // As /write does: a number given for a String column is stored as its text.
+    if (type == ColumnType.String && (v instanceof Long || v instanceof BigDecimal)) {
+      v = v instanceof BigDecimal d ? d.toPlainString() : v.toString();
+    }
+    return type.coerce(column, v);
+  }
+
+  private static boolean isLiteral(Expression e) {
+    return e instanceof LongValue
+        || e instanceof DoubleValue
+        || e instanceof StringValue
+        || e instanceof NullValue
+        || e instanceof BooleanValue
+        || e instanceof SignedExpression s && isLiteral(s.getExpression());
+  }
+
+  /** A literal's Java value: Long or BigDecimal for numbers, String, Boolean or null. */
+  static Object literal(Expression e, String where) {
+    if (e instanceof JdbcParameter || e instanceof JdbcNamedParameter) {
+      throw unsupported("parameters (?) are not supported; put the values in the statement");
+    }
+    if (e instanceof LongValue v) {
+      BigDecimal d = new BigDecimal(v.getStringValue());
+      try {
+        return d.longValueExact();
+      } catch (ArithmeticException tooBig) {
+        return d;
+      }
+    }
+    if (e instanceof DoubleValue v) {
+      try {
+        return new BigDecimal(v.toString());
+      } catch (NumberFormatException notPlain) {
+        return BigDecimal.valueOf(v.getValue());
+      }
+    }
+    if (e instanceof StringValue s) {
+      if (s.getPrefix() != null && !s.getPrefix().isEmpty()) {
+        throw unsupported("string prefixes (" + s.getPrefix() + "'...') are not supported");
+      }
+      return unescape(s.getValue());
+    }
+    if (e instanceof NullValue) {
+      return null;
+    }
+    if (e instanceof BooleanValue b) {
+      return b.getValue();
+    }
+    if (e instanceof SignedExpression s) {
+      Object inner = literal(s.getExpression(), where);
+      if (s.getSign() == '+' && (inner instanceof Long || inner instanceof BigDecimal)) {
+        return inner;
+      }
+      if (s.getSign() == '-') {
+        if (inner instanceof Long l) {
+          return l == Long.MIN_VALUE ? BigDecimal.valueOf(l).negate() : -l;
+        }
+        if (inner instanceof BigDecimal d) {
+          BigDecimal n = d.negate();
+          try {
+            return n.longValueExact();
+          } catch (ArithmeticException notLong) {
+            return n;
+          }
+        }
+      }
+      throw unsupported("the value '" + e + "' is not supported in " + where);
+    }
+    if (e instanceof net.sf.jsqlparser.schema.Column c
+        && (c.getColumnName().equalsIgnoreCase("TRUE")
+            || c.getColumnName().equalsIgnoreCase("FALSE"))
+        && c.getTable() == null) {
+      return Boolean.valueOf(c.getColumnName().toLowerCase(Locale.ROOT));
+    }
+    if (e instanceof Select) {
+      throw unsupported("subqueries are not supported");
+    }
+    throw unsupported(
+        "the value '" + e + "' in " + where + " is not supported (literal values only)");
+  }
+
+  /**
+   * A MySQL string literal's content: {@code ''} is one quote, and backslash escapes as MySQL reads
+   * them by default ({@code \0 \b \n \r \t \Z \\ \' \"}; any other {@code \x} is {@code x}, except
+   * {@code \%} and {@code \_}, which stay as written for LIKE).
+   */
+  static String unescape(String raw) {
+    StringBuilder out = new StringBuilder(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '\'' && i + 1 < raw.length() && raw.charAt(i + 1) == '\'') {
+        out.append('\'');
+        i++;
+      } else if (c == '\\' && i + 1 < raw.length()) {
+        char n = raw.charAt(++i);
+        switch (n) {
+          case '0' -> out.append('\0');
+          case 'b' -> out.append('\b');
+          case 'n' -> out.append('\n');
+          case 'r' -> out.append('\r');
+          case 't' -> out.append('\t');
+          case 'Z' -> out.append((char) 26);
+          case '%', '_' -> out.append('\\').append(n);
+          default -> out.append(n);
+        }
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /** An identifier without its MySQL backquotes or ANSI double quotes. */
+  static String unquote(String name) {
+    if (name != null
+        && name.length() >= 2
+        && ((name.startsWith("`") && name.endsWith("`"))
+            || (name.startsWith("\"") && name.endsWith("\"")))) {
+      return name.substring(1, name.length() - 1);
+    }
+    return name;
+  }
+
+  private static String statementName(Statement s) {
+    String n = s.getClass().getSimpleName();
+    return switch (n) {
+      case "CreateTable" -> "CREATE TABLE";
+      case "Drop" -> "DROP";
+      case "Alter" -> "ALTER";
+      case "Truncate" -> "TRUNCATE";
+      case "CreateIndex" -> "CREATE INDEX";
+      case "CreateView" -> "CREATE VIEW";
+      case "Merge" -> "MERGE";
+      case "Upsert" -> "UPSERT/REPLACE";
+      case "SetStatement" -> "SET";
+      case "UseStatement" -> "USE";
+      case "ShowStatement", "ShowColumnsStatement", "ShowTablesStatement" -> "SHOW";
+      case "DescribeStatement" -> "DESCRIBE";
+      case "ExplainStatement" -> "EXPLAIN";
+      case "Grant" -> "GRANT";
+      case "Commit" -> "COMMIT";
+      case "RollbackStatement" -> "ROLLBACK";
+      default -> n.toUpperCase(Locale.ROOT);
+    };
+  }
+
+  private static boolean notEmpty(List<?> list) {
+    return list != null && !list.isEmpty();
+  }
+
+  private static String firstLine(JSQLParserException e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null ? e.getMessage() : t.getMessage();
+    if (m == null) {
+      return "syntax error";
+    }
+    m = m.replaceFirst("^[\\w.]+Exception: ", "").strip();
+    String[] lines = m.split("\\R");
+    StringBuilder out = new StringBuilder(lines[0].strip());
+    if (lines.length > 1 && lines[1].strip().startsWith("at line")) {
+      out.append(' ').append(lines[1].strip());
+    }
+    return out.length() > 300 ? out.substring(0, 300) + "..." : out.toString();
+  }
+
+  private static InvalidRequestException unsupported(String message) {
+    return new InvalidRequestException(message);
+  }
+}

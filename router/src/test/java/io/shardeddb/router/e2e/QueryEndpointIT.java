@@ -1,0 +1,306 @@
+package io.shardeddb.router.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.shardeddb.router.Http;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code POST /query} and {@code GET /query/status} through a real router in front of real
+ * shard-servers (real MariaDB): the coordinator's reply shapes, statements routed to the shards
+ * their keys touch, injection attempts stored as data, unsupported statements as 400s, the
+ * endpoint's auth and metrics.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class QueryEndpointIT {
+  static final String TOKEN = "sql-token";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  ShardServerFleet fleet;
+  EmbeddedServer router;
+  Http http;
+
+  @BeforeAll
+  void start() {
+    fleet = ShardServerFleet.start(dir);
+    List<String> pool = fleet.startServers("sql", 6);
+    router =
+        ApplicationContext.run(
+            EmbeddedServer.class,
+            Map.of(
+                "micronaut.server.host", "127.0.0.1",
+                "micronaut.server.port", -1,
+                "shardeddb.router.database", "students",
+                "shardeddb.router.auth.token", TOKEN,
+                "shardeddb.router.topology.source", "standalone",
+                "shardeddb.router.standalone.shard-servers", pool,
+                "shardeddb.router.heartbeat.interval", "200ms",
+                "shardeddb.router.retry.timeout", "60s"));
+    http = new Http("http://127.0.0.1:" + router.getPort(), TOKEN);
+    Http.Reply init =
+        http.send(
+            "POST",
+            "/init",
+            """
+            {"N":3,
+             "schema":{"columns":["Stud_id","Stud_name","Stud_marks"],"dtypes":["Number","String","Number"]},
+             "shards":[{"Stud_id_low":0,"Shard_id":"sh1","Shard_size":4096},
+                       {"Stud_id_low":4096,"Shard_id":"sh2","Shard_size":4096}],
+             "servers":{"Server0":["sh1","sh2"],"Server1":["sh1","sh2"],"Server2":["sh1","sh2"]}}
+            """);
+    assertThat(init.status()).as(init.text()).isEqualTo(200);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (router != null) {
+      router.close();
+    }
+    if (fleet != null) {
+      fleet.close();
+    }
+  }
+
+  Http.Reply query(String sql) {
+    return query(sql, null);
+  }
+
+  Http.Reply query(String sql, String consistency) {
+    Map<String, Object> body =
+        consistency == null
+            ? Map.of("query", sql)
+            : Map.of("query", sql, "consistency", consistency);
+    try {
+      return http.send("POST", "/query", JSON.writeValueAsString(body));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static List<Long> ids(Http.Reply r) {
+    List<Long> out = new ArrayList<>();
+    r.json().get("data").forEach(row -> out.add(row.get("Stud_id").asLong()));
+    return out;
+  }
+
+  @Test
+  @Order(1)
+  void theCoordinatorsInsertAnswersWithTimestampQuorumAndWhereItRan() {
+    Http.Reply r =
+        query("INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (5, 'Alice', 90)");
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    JsonNode j = r.json();
+    assertThat(j.get("success").asBoolean()).isTrue();
+    long ts = j.get("timestamp").asLong();
+    assertThat(ts).isPositive();
+    // Three replicas, Majority: the primary answered once two held the entry.
+    assertThat(j.get("message").asText())
+        .isEqualTo("Write successful (timestamp: " + ts + ", quorum: 2/2)");
+    assertThat(j.get("rows_affected").asLong()).isEqualTo(1);
+    String primary =
+        http.get("/admin/topology").json().get("shards").get(0).get("primary").asText();
+    assertThat(j.get("executed_on").asText()).isEqualTo("sh1/" + primary);
+    assertThat(j.get("positions").get("sh1").get("lsn").asLong()).isEqualTo(ts);
+    assertThat(j.get("session").asText()).startsWith("sh1:" + ts + "@");
+
+    Http.Reply many =
+        query(
+            "INSERT INTO students VALUES (1, 'Bob', 40), (4095, 'Cid', 70), (4096, 'Dee', 80),"
+                + " (8000, 'Eve', 60)");
+    assertThat(many.status()).as(many.text()).isEqualTo(200);
+    assertThat(many.json().get("rows_affected").asLong()).isEqualTo(4);
+    assertThat(many.json().get("positions").has("sh1")).isTrue();
+    assertThat(many.json().get("positions").has("sh2")).isTrue();
+  }
+
+  @Test
+  @Order(2)
+  void selectsAreRoutedByTheShardKeyAndShapedByTheRouter() {
+    Http.Reply one = query("SELECT * FROM students WHERE Stud_id = 5");
+    assertThat(one.status()).as(one.text()).isEqualTo(200);
+    assertThat(one.json().get("message").asText()).isEqualTo("Read successful");
+    assertThat(one.json().get("rows_affected").asLong()).isEqualTo(1);
+    assertThat(one.json().get("shards_queried").toString()).isEqualTo("[\"sh1\"]");
+    assertThat(one.json().get("data").get(0).get("Stud_name").asText()).isEqualTo("Alice");
+
+    Http.Reply in = query("SELECT Stud_id FROM students WHERE Stud_id IN (4096, 8000)");
+    assertThat(in.json().get("shards_queried").toString()).isEqualTo("[\"sh2\"]");
+    assertThat(ids(in)).containsExactly(4096L, 8000L);
+
+    Http.Reply between =
+        query(
+            "SELECT Stud_id FROM students WHERE Stud_id BETWEEN 4000 AND 5000 AND Stud_marks > 70");
+    assertThat(between.json().get("shards_queried").toString()).isEqualTo("[\"sh1\",\"sh2\"]");
+    assertThat(ids(between)).containsExactly(4096L);
+
+    Http.Reply ordered =
+        query("SELECT Stud_id, Stud_marks FROM students ORDER BY Stud_marks DESC LIMIT 3");
+    assertThat(ids(ordered)).containsExactly(5L, 4096L, 4095L);
+
+    Http.Reply count = query("SELECT COUNT(*) FROM students WHERE Stud_id >= 4095");
+    assertThat(count.json().get("data").get(0).get("COUNT(*)").asLong()).isEqualTo(3);
+
+    Http.Reply any = query("SELECT Stud_id FROM students WHERE Stud_id < 4096", "any");
+    assertThat(any.status()).as(any.text()).isEqualTo(200);
+    assertThat(ids(any)).containsExactly(1L, 5L, 4095L);
+
+    Http.Reply none = query("SELECT * FROM students WHERE Stud_id = 20000");
+    assertThat(none.status()).as(none.text()).isEqualTo(200);
+    assertThat(none.json().get("data").size()).isZero();
+    assertThat(none.json().get("rows_affected").asLong()).isZero();
+  }
+
+  @Test
+  @Order(3)
+  void updatesAndDeletesChangeExactlyTheMatchingRows() {
+    Http.Reply byKey = query("UPDATE students SET Stud_marks = 91 WHERE Stud_id = 5");
+    assertThat(byKey.status()).as(byKey.text()).isEqualTo(200);
+    assertThat(byKey.json().get("rows_affected").asLong()).isEqualTo(1);
+    assertThat(byKey.json().get("message").asText()).startsWith("Write successful (timestamp: ");
+
+    Http.Reply byOther = query("UPDATE students SET Stud_name = 'low' WHERE Stud_marks < 65");
+    assertThat(byOther.json().get("rows_affected").asLong()).isEqualTo(2);
+    assertThat(ids(query("SELECT Stud_id FROM students WHERE Stud_name = 'low'")))
+        .containsExactly(1L, 8000L);
+    assertThat(
+            query("SELECT Stud_marks FROM students WHERE Stud_id = 5")
+                .json()
+                .get("data")
+                .get(0)
+                .get("Stud_marks")
+                .asLong())
+        .isEqualTo(91);
+
+    Http.Reply nothing = query("DELETE FROM students WHERE Stud_id = 3000");
+    assertThat(nothing.status()).as(nothing.text()).isEqualTo(200);
+    assertThat(nothing.json().get("rows_affected").asLong()).isZero();
+
+    Http.Reply deleted = query("DELETE FROM students WHERE Stud_id IN (1, 8000)");
+    assertThat(deleted.json().get("rows_affected").asLong()).isEqualTo(2);
+    assertThat(ids(query("SELECT Stud_id FROM students"))).containsExactly(5L, 4095L, 4096L);
+  }
+
+  @Test
+  @Order(4)
+  void injectionAttemptsAreStoredAndReadBackVerbatim() {
+    String evil = "'; DROP TABLE students; --";
+    Http.Reply w = query("INSERT INTO students VALUES (6, '''; DROP TABLE students; --', 1)");
+    assertThat(w.status()).as(w.text()).isEqualTo(200);
+    Http.Reply quoteOr = query("INSERT INTO students VALUES (7, 'x\\' OR \\'1\\'=\\'1', 2)");
+    assertThat(quoteOr.status()).as(quoteOr.text()).isEqualTo(200);
+
+    Http.Reply back = query("SELECT Stud_name FROM students WHERE Stud_id IN (6, 7)");
+    assertThat(back.json().get("data").get(0).get("Stud_name").asText()).isEqualTo(evil);
+    assertThat(back.json().get("data").get(1).get("Stud_name").asText()).isEqualTo("x' OR '1'='1");
+    // The table is still there, with every row.
+    assertThat(
+            query("SELECT COUNT(*) FROM students")
+                .json()
+                .get("data")
+                .get(0)
+                .get("COUNT(*)")
+                .asLong())
+        .isEqualTo(5);
+    // A tautology in a string matches only that exact string.
+    assertThat(
+            ids(
+                query(
+                    "SELECT Stud_id FROM students WHERE Stud_name = '''; DROP TABLE students; --'")))
+        .containsExactly(6L);
+    assertThat(ids(query("SELECT Stud_id FROM students WHERE Stud_name = 'x'' OR ''1''=''1'")))
+        .containsExactly(7L);
+  }
+
+  @Test
+  @Order(5)
+  void anythingUnsupportedIsA400NamingItNeverA5xx() {
+    Map<String, String> bad =
+        Map.of(
+            "SELECT * FROM students s JOIN teachers t ON s.Stud_id = t.id",
+                "joins are not supported",
+            "SELECT * FROM students WHERE Stud_id IN (SELECT 1)", "subqueries are not supported",
+            "DROP TABLE students", "DROP statements are not supported",
+            "SELECT 1; SELECT 2", "several statements",
+            "SELECT * FROM teachers", "table 'teachers' is not supported",
+            "SELECT nope FROM students", "unknown column 'nope'",
+            "INSERT INTO students VALUES ('x', 'y', 1)", "must be a Number",
+            "SELEC garbage", "could not parse the query",
+            "INSERT INTO students VALUES (99999, 'far', 1)", "no shard holds");
+    bad.forEach(
+        (sql, message) -> {
+          Http.Reply r = query(sql);
+          assertThat(r.status()).as(sql + " -> " + r.text()).isEqualTo(400);
+          assertThat(r.json().get("success").asBoolean()).isFalse();
+          assertThat(r.json().get("message").asText()).as(sql).contains(message);
+        });
+    for (String body : List.of("{", "[]", "{}", "{\"query\": 5}", "{\"query\":\"x\",\"q\":1}")) {
+      Http.Reply r = http.send("POST", "/query", body);
+      assertThat(r.status()).as(body + " -> " + r.text()).isEqualTo(400);
+    }
+    Http.Reply badConsistency = query("SELECT * FROM students", "strong");
+    assertThat(badConsistency.status()).isEqualTo(400);
+    assertThat(badConsistency.json().get("message").asText())
+        .contains("consistency must be one of");
+  }
+
+  @Test
+  @Order(6)
+  void theEndpointsNeedTheDataTokenAndStatusShowsPrimariesReplicasAndRanks() {
+    Http anonymous = http.withToken(null);
+    assertThat(anonymous.send("POST", "/query", "{\"query\":\"SELECT * FROM students\"}").status())
+        .isEqualTo(401);
+    assertThat(anonymous.get("/query/status").status()).isEqualTo(401);
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              JsonNode status = http.get("/query/status").json();
+              assertThat(status.get("shards")).hasSize(2);
+              JsonNode sh1 = status.get("shards").get(0);
+              assertThat(sh1.get("shard").asText()).isEqualTo("sh1");
+              assertThat(sh1.get("is_original").asBoolean()).isTrue();
+              assertThat(sh1.get("original_primary").asText())
+                  .isEqualTo(sh1.get("primary").asText());
+              assertThat(sh1.get("replicas")).hasSize(3);
+              List<Integer> ranks = new ArrayList<>();
+              for (JsonNode r : sh1.get("replicas")) {
+                assertThat(r.get("reachable").asBoolean()).isTrue();
+                assertThat(r.has("lag")).isTrue();
+                ranks.add(r.get("rank").asInt());
+              }
+              assertThat(ranks).containsExactlyInAnyOrder(1, 2, 3);
+            });
+  }
+
+  @Test
+  @Order(7)
+  void statementsAreCountedByKind() {
+    String prometheus = http.get("/prometheus").text();
+    for (String kind : List.of("insert", "select", "update", "delete", "unsupported")) {
+      assertThat(prometheus)
+          .as(kind)
+          .containsPattern(
+              "shardeddb_router_sql_statements_seconds_count\\{[^}]*kind=\"" + kind + "\"");
+    }
+  }
+}

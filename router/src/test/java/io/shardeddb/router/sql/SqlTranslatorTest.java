@@ -1,0 +1,305 @@
+package io.shardeddb.router.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.KeyRange;
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.router.sql.Predicate.Compare;
+import io.shardeddb.router.sql.Predicate.Op;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The translator as a table: supported statements and their plans, unsupported ones and the 400.
+ */
+class SqlTranslatorTest {
+  static final TableSchema SCHEMA =
+      new TableSchema(
+          "students",
+          "Stud_id",
+          List.of(
+              new Column("Stud_id", ColumnType.Number),
+              new Column("Stud_name", ColumnType.String),
+              new Column("Stud_marks", ColumnType.Number),
+              new Column("Stud_gpa", ColumnType.Decimal)));
+  static final SqlTranslator TRANSLATOR = new SqlTranslator(SCHEMA);
+
+  static final List<SqlPlan.Output> ALL =
+      List.of(
+          new SqlPlan.Output("Stud_id", "Stud_id"),
+          new SqlPlan.Output("Stud_name", "Stud_name"),
+          new SqlPlan.Output("Stud_marks", "Stud_marks"),
+          new SqlPlan.Output("Stud_gpa", "Stud_gpa"));
+
+  static Stream<Arguments> supported() {
+    Compare id5 = new Compare("Stud_id", Op.EQ, 5L);
+    return Stream.of(
+        Arguments.of(
+            "INSERT INTO students (Stud_id, Stud_name, Stud_marks, Stud_gpa)"
+                + " VALUES (1, 'Alice', 90, 3.5)",
+            new SqlPlan.Insert(List.of(row(1L, "Alice", 90L, new BigDecimal("3.5"))))),
+        Arguments.of(
+            "insert into students values (1, 'A', 1, 1.25), (2, 'B', -2, -0.5);",
+            new SqlPlan.Insert(
+                List.of(
+                    row(1L, "A", 1L, new BigDecimal("1.25")),
+                    row(2L, "B", -2L, new BigDecimal("-0.5"))))),
+        Arguments.of(
+            // Columns in another order; a number for a String column is stored as its text.
+            "INSERT INTO students (Stud_marks, Stud_gpa, Stud_name, Stud_id) VALUES (7, 0, 42, 3)",
+            new SqlPlan.Insert(List.of(row(3L, "42", 7L, BigDecimal.ZERO)))),
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_id = 5",
+            new SqlPlan.Select(KeyRanges.point(5), id5, ALL, null, List.of(), 0, null)),
+        Arguments.of(
+            "SELECT Stud_name AS n FROM students WHERE Stud_id IN (3, 1, 2, 10)",
+            new SqlPlan.Select(
+                new KeyRanges(List.of(new KeyRange(1, 3), new KeyRange(10, 10))),
+                new Predicate.In("Stud_id", List.of(3L, 1L, 2L, 10L), false),
+                List.of(new SqlPlan.Output("Stud_name", "n")),
+                null,
+                List.of(),
+                0,
+                null)),
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_id BETWEEN 100 AND 200 AND Stud_marks > 50",
+            new SqlPlan.Select(
+                KeyRanges.between(100, 200),
+                new Predicate.And(
+                    new Predicate.Between("Stud_id", 100L, 200L, false),
+                    new Compare("Stud_marks", Op.GT, 50L)),
+                ALL,
+                null,
+                List.of(),
+                0,
+                null)),
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_id >= 4096 AND 8192 > Stud_id",
+            new SqlPlan.Select(
+                KeyRanges.between(4096, 8191),
+                new Predicate.And(
+                    new Compare("Stud_id", Op.GE, 4096L), new Compare("Stud_id", Op.LT, 8192L)),
+                ALL,
+                null,
+                List.of(),
+                0,
+                null)),
+        Arguments.of(
+            "SELECT COUNT(*) FROM students WHERE Stud_id < 10 OR Stud_id > 100",
+            new SqlPlan.Select(
+                new KeyRanges(
+                    List.of(new KeyRange(Long.MIN_VALUE, 9), new KeyRange(101, Long.MAX_VALUE))),
+                new Predicate.Or(
+                    new Compare("Stud_id", Op.LT, 10L), new Compare("Stud_id", Op.GT, 100L)),
+                List.of(),
+                "COUNT(*)",
+                List.of(),
+                0,
+                null)),
+        Arguments.of(
+            "SELECT count(*) AS total FROM students WHERE Stud_name LIKE 'A%'",
+            new SqlPlan.Select(
+                KeyRanges.all(),
+                new Predicate.Like("Stud_name", "A%", false),
+                List.of(),
+                "total",
+                List.of(),
+                0,
+                null)),
+        Arguments.of(
+            "SELECT * FROM students WHERE NOT Stud_id = 5",
+            new SqlPlan.Select(
+                KeyRanges.point(5).complement(),
+                new Predicate.Not(id5),
+                ALL,
+                null,
+                List.of(),
+                0,
+                null)),
+        Arguments.of(
+            "SELECT `stud_name` FROM `STUDENTS` WHERE STUD_ID = 5 AND (stud_marks IS NULL"
+                + " OR Stud_gpa <> 1.5) ORDER BY Stud_marks DESC, stud_id LIMIT 10 OFFSET 5",
+            new SqlPlan.Select(
+                KeyRanges.point(5),
+                new Predicate.And(
+                    id5,
+                    new Predicate.Or(
+                        new Predicate.IsNull("Stud_marks", false),
+                        new Compare("Stud_gpa", Op.NE, new BigDecimal("1.5")))),
+                List.of(new SqlPlan.Output("Stud_name", "Stud_name")),
+                null,
+                List.of(new SqlPlan.Order("Stud_marks", true), new SqlPlan.Order("Stud_id", false)),
+                5,
+                10L)),
+        Arguments.of(
+            "SELECT Stud_id FROM students LIMIT 5, 10",
+            new SqlPlan.Select(
+                KeyRanges.all(),
+                new Predicate.Always(),
+                List.of(new SqlPlan.Output("Stud_id", "Stud_id")),
+                null,
+                List.of(),
+                5,
+                10L)),
+        Arguments.of(
+            "UPDATE students SET Stud_marks = 95, Stud_name = 'Bo' WHERE Stud_id = 5",
+            new SqlPlan.Update(
+                KeyRanges.point(5), id5, Map.of("Stud_marks", 95L, "Stud_name", "Bo"))),
+        Arguments.of(
+            "UPDATE students SET Stud_gpa = 2.5 WHERE Stud_marks < 10",
+            new SqlPlan.Update(
+                KeyRanges.all(),
+                new Compare("Stud_marks", Op.LT, 10L),
+                Map.of("Stud_gpa", new BigDecimal("2.5")))),
+        Arguments.of(
+            "DELETE FROM students WHERE Stud_id IN (1, 2) AND Stud_name = 'x'",
+            new SqlPlan.Delete(
+                KeyRanges.between(1, 2),
+                new Predicate.And(
+                    new Predicate.In("Stud_id", List.of(1L, 2L), false),
+                    new Compare("Stud_name", Op.EQ, "x")))),
+        Arguments.of(
+            "DELETE FROM students WHERE Stud_id = NULL",
+            new SqlPlan.Delete(KeyRanges.none(), new Compare("Stud_id", Op.EQ, null))));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("supported")
+  void aSupportedStatementBecomesItsPlan(String sql, SqlPlan expected) {
+    assertThat(TRANSLATOR.translate(sql)).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> unsupported() {
+    return Stream.of(
+        Arguments.of("", "the query is empty"),
+        Arguments.of("SELEC * FROM students", "could not parse the query"),
+        Arguments.of(
+            "SELECT * FROM students JOIN teachers ON students.Stud_id = teachers.id",
+            "joins are not supported"),
+        Arguments.of("SELECT * FROM students, teachers", "joins are not supported"),
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_id IN (SELECT id FROM teachers)",
+            "subqueries are not supported"),
+        Arguments.of("SELECT * FROM (SELECT * FROM students) t", "subqueries are not supported"),
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_id = (SELECT MAX(Stud_id) FROM students)",
+            "subqueries are not supported"),
+        Arguments.of("SELECT * FROM students UNION SELECT * FROM students", "only a plain SELECT"),
+        Arguments.of("CREATE TABLE t (a INT)", "CREATE TABLE statements are not supported"),
+        Arguments.of("DROP TABLE students", "DROP statements are not supported"),
+        Arguments.of("ALTER TABLE students ADD c INT", "ALTER statements are not supported"),
+        Arguments.of("TRUNCATE TABLE students", "TRUNCATE statements are not supported"),
+        Arguments.of(
+            "SELECT * FROM students; DELETE FROM students WHERE Stud_id = 1",
+            "several statements in one query are not supported (got 2)"),
+        Arguments.of(
+            "SELECT * FROM teachers",
+            "table 'teachers' is not supported; this database has one table, students"),
+        Arguments.of("SELECT * FROM other.students", "qualified table names are not supported"),
+        Arguments.of("SELECT nope FROM students", "unknown column 'nope'"),
+        Arguments.of(
+            "SELECT * FROM students WHERE nope = 1", "unknown column 'nope' (table students has"),
+        Arguments.of(
+            "INSERT INTO students VALUES ('abc', 'x', 1, 1.0)",
+            "row 1: field 'Stud_id' must be a Number"),
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_marks = 'high'",
+            "field 'Stud_marks' must be a Number (integer), got 'high'"),
+        Arguments.of(
+            "INSERT INTO students (Stud_id, Stud_name) VALUES (1, 'x', 3)",
+            "row 1 has 3 values for 2 columns"),
+        Arguments.of("INSERT INTO students (Stud_id, Stud_name) VALUES (1, 'x')", "row 1: missing"),
+        Arguments.of(
+            "INSERT INTO students SELECT * FROM students", "INSERT ... SELECT is not supported"),
+        Arguments.of(
+            "INSERT INTO students VALUES (1, 'x', 1, 1) ON DUPLICATE KEY UPDATE Stud_marks = 2",
+            "ON DUPLICATE KEY UPDATE is not supported"),
+        Arguments.of(
+            "SELECT Stud_marks, COUNT(*) FROM students GROUP BY Stud_marks",
+            "GROUP BY and HAVING are not supported"),
+        Arguments.of("SELECT DISTINCT Stud_marks FROM students", "DISTINCT is not supported"),
+        Arguments.of("SELECT UPPER(Stud_name) FROM students", "select item 'UPPER(Stud_name)'"),
+        Arguments.of("SELECT Stud_id, COUNT(*) FROM students", "COUNT(*) together with columns"),
+        Arguments.of("UPDATE students SET Stud_marks = 1", "UPDATE without WHERE is not supported"),
+        Arguments.of("DELETE FROM students", "DELETE without WHERE is not supported"),
+        Arguments.of(
+            "UPDATE students SET Stud_gpa = NULL WHERE Stud_id = 1",
+            "field 'Stud_gpa' must not be null"),
+        Arguments.of(
+            "UPDATE students SET Stud_id = 3 WHERE Stud_id = 1", "a row's shard key cannot change"),
+        Arguments.of(
+            "UPDATE students SET Stud_marks = Stud_marks + 1 WHERE Stud_id = 1",
+            "only literal values can be assigned"),
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_id = ?", "parameters (?) are not supported"),
+        Arguments.of("SELECT * FROM students WHERE Stud_marks = Stud_id", "comparing two columns"),
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_id = 1 FOR UPDATE",
+            "only SELECT columns FROM table"),
+        Arguments.of("SELECT * FROM students ORDER BY Stud_marks + 1", "ORDER BY Stud_marks + 1"),
+        Arguments.of("SELECT * FROM students LIMIT -1", "LIMIT -1 is not supported"),
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_id = 99999999999999999999",
+            "field 'Stud_id' must be a Number"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("unsupported")
+  void anUnsupportedStatementIsA400NamingWhatIsNotSupported(String sql, String message) {
+    assertThatThrownBy(() -> TRANSLATOR.translate(sql))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void injectionAttemptsStayData() {
+    SqlPlan insert =
+        TRANSLATOR.translate(
+            "INSERT INTO students VALUES (9, '''; DROP TABLE students; --', 1, 0)");
+    assertThat(((SqlPlan.Insert) insert).rows().get(0).get("Stud_name"))
+        .isEqualTo("'; DROP TABLE students; --");
+
+    SqlPlan escaped =
+        TRANSLATOR.translate("INSERT INTO students VALUES (10, 'a\\'b\\\\c\\nd', 1, 0)");
+    assertThat(((SqlPlan.Insert) escaped).rows().get(0).get("Stud_name")).isEqualTo("a'b\\c\nd");
+
+    // The classic tautology stays one comparison with a strange string, not an OR.
+    SqlPlan select =
+        TRANSLATOR.translate("SELECT * FROM students WHERE Stud_name = ''' OR ''1''=''1'");
+    assertThat(((SqlPlan.Select) select).where())
+        .isEqualTo(new Compare("Stud_name", Op.EQ, "' OR '1'='1"));
+  }
+
+  @Test
+  void aLongInListOfKeysStaysExact() {
+    StringBuilder in = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      in.append(i == 0 ? "" : ",").append(i * 10);
+    }
+    SqlPlan.Select plan =
+        (SqlPlan.Select)
+            TRANSLATOR.translate("SELECT * FROM students WHERE Stud_id IN (" + in + ")");
+    assertThat(plan.keys().ranges()).hasSize(200);
+    assertThat(plan.keys().onlyPoints()).isTrue();
+  }
+
+  static Map<String, Object> row(long id, String name, long marks, BigDecimal gpa) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("Stud_id", id);
+    r.put("Stud_name", name);
+    r.put("Stud_marks", marks);
+    r.put("Stud_gpa", gpa);
+    return r;
+  }
+}
