@@ -96,7 +96,20 @@ public class SqlExecutor {
       RoutingTable table, KeyRanges keys, ReadConsistency consistency, SessionToken session) {
     List<KeyRange> ranges = readRanges(table, keys);
     return Flux.fromIterable(ranges)
-        .concatMap(r -> reads.read(table, r, consistency, session))
+        .concatMap(
+            r ->
+                reads
+                    .read(table, r, consistency, session)
+                    .flatMap(
+                        read ->
+                            read.pages()
+                                .collectList()
+                                .map(
+                                    pages ->
+                                        new ReadResponse(
+                                            read.shardsQueried(),
+                                            pages.stream().flatMap(List::stream).toList(),
+                                            "success"))))
         .collectList()
         .map(
             parts -> {
