@@ -139,7 +139,7 @@ public class QueryController {
       return new SqlTranslator(table.topology().schema()).translate(sql);
     } catch (InvalidRequestException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       // Whatever the parser could not cope with is the statement's problem, not the server's.
       LOG.warn("could not translate a statement", e);
       throw new InvalidRequestException(

@@ -69,6 +69,9 @@ public final class SqlTranslator {
   /** The most rows one INSERT may carry (the same order as a /write a client would send). */
   public static final int MAX_INSERT_ROWS = 10_000;
 
+  /** The deepest WHERE tree accepted (AND/OR/NOT/parentheses levels). */
+  public static final int MAX_WHERE_DEPTH = 256;
+
   private final TableSchema schema;
 
   public SqlTranslator(TableSchema schema) {
@@ -441,22 +444,35 @@ public final class SqlTranslator {
 
   /** The WHERE clause as a {@link Predicate}, literals coerced to their columns' types. */
   Predicate predicate(Expression e) {
+    return predicate(e, 0);
+  }
+
+  private Predicate predicate(Expression e, int depth) {
+    // Planning and evaluating recurse over the tree: a bound keeps a hostile clause from
+    // exhausting the thread's stack (a long OR chain is a deep tree; IN (...) is the flat form).
+    if (depth > MAX_WHERE_DEPTH) {
+      throw unsupported(
+          "the WHERE clause nests deeper than "
+              + MAX_WHERE_DEPTH
+              + " levels of AND/OR/NOT/parentheses; use IN (...) or BETWEEN for long lists");
+    }
+    int d = depth + 1;
     if (e instanceof Parenthesis p) {
-      return predicate(p.getExpression());
+      return predicate(p.getExpression(), d);
     }
     if (e instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
-      return predicate(list.get(0));
+      return predicate(list.get(0), d);
     }
     if (e instanceof AndExpression and) {
       return new Predicate.And(
-          predicate(and.getLeftExpression()), predicate(and.getRightExpression()));
+          predicate(and.getLeftExpression(), d), predicate(and.getRightExpression(), d));
     }
     if (e instanceof OrExpression or) {
       return new Predicate.Or(
-          predicate(or.getLeftExpression()), predicate(or.getRightExpression()));
+          predicate(or.getLeftExpression(), d), predicate(or.getRightExpression(), d));
     }
     if (e instanceof NotExpression not) {
-      return new Predicate.Not(predicate(not.getExpression()));
+      return new Predicate.Not(predicate(not.getExpression(), d));
     }
     if (e instanceof EqualsTo
         || e instanceof NotEqualsTo

@@ -38,6 +38,7 @@ class QueryEndpointIT {
   ShardServerFleet fleet;
   EmbeddedServer router;
   Http http;
+  String session;
 
   @BeforeAll
   void start() {
@@ -85,10 +86,18 @@ class QueryEndpointIT {
   }
 
   Http.Reply query(String sql, String consistency) {
-    Map<String, Object> body =
-        consistency == null
-            ? Map.of("query", sql)
-            : Map.of("query", sql, "consistency", consistency);
+    return query(sql, consistency, null);
+  }
+
+  Http.Reply query(String sql, String consistency, String session) {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("query", sql);
+    if (consistency != null) {
+      body.put("consistency", consistency);
+    }
+    if (session != null) {
+      body.put("session", session);
+    }
     try {
       return http.send("POST", "/query", JSON.writeValueAsString(body));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -130,6 +139,7 @@ class QueryEndpointIT {
     assertThat(many.json().get("rows_affected").asLong()).isEqualTo(4);
     assertThat(many.json().get("positions").has("sh1")).isTrue();
     assertThat(many.json().get("positions").has("sh2")).isTrue();
+    session = many.json().get("session").asText();
   }
 
   @Test
@@ -162,6 +172,12 @@ class QueryEndpointIT {
     Http.Reply any = query("SELECT Stud_id FROM students WHERE Stud_id < 4096", "any");
     assertThat(any.status()).as(any.text()).isEqualTo(200);
     assertThat(ids(any)).containsExactly(1L, 5L, 4095L);
+
+    // Read-your-writes from any replica that holds the token's (epoch, lsn) entries.
+    Http.Reply mine =
+        query("SELECT Stud_id FROM students WHERE Stud_id >= 4095", "session", session);
+    assertThat(mine.status()).as(mine.text()).isEqualTo(200);
+    assertThat(ids(mine)).containsExactly(4095L, 4096L, 8000L);
 
     Http.Reply none = query("SELECT * FROM students WHERE Stud_id = 20000");
     assertThat(none.status()).as(none.text()).isEqualTo(200);

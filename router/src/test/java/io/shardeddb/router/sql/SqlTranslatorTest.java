@@ -302,4 +302,20 @@ class SqlTranslatorTest {
     r.put("Stud_gpa", gpa);
     return r;
   }
+
+  @Test
+  void hostileShapesAreRefusedOrServedWithoutBlowingTheStack() {
+    String nested = "(".repeat(3000) + "Stud_id = 1" + ")".repeat(3000);
+    assertThatThrownBy(() -> TRANSLATOR.translate("SELECT * FROM students WHERE " + nested))
+        .isInstanceOf(InvalidRequestException.class);
+    String chain = "Stud_id = 1" + " OR Stud_id = 1".repeat(4000);
+    assertThatThrownBy(() -> TRANSLATOR.translate("SELECT * FROM students WHERE " + chain))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("nests deeper than 256 levels");
+    String shortChain = "Stud_id = 1" + " OR Stud_id = 2".repeat(200);
+    SqlPlan.Select plan =
+        (SqlPlan.Select) TRANSLATOR.translate("SELECT * FROM students WHERE " + shortChain);
+    assertThat(plan.keys()).isEqualTo(KeyRanges.between(1, 2));
+    assertThat(plan.where().matches(Map.of("Stud_id", 2L))).isTrue();
+  }
 }
