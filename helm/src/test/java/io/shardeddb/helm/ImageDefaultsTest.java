@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.shardeddb.operator.model.Images;
+import java.nio.file.Files;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +39,25 @@ class ImageDefaultsTest {
                 "registry.example.com/shardeddb/shard-server:1.2.3",
                 "registry.example.com/shardeddb/router:1.2.3",
                 "registry.example.com/mirror/mysql:8.4.3"));
+  }
+
+  @Test
+  void theImagesTheMavenBuildMakesAreTheOnesTheOperatorAndChartName() throws Exception {
+    String pom = Files.readString(this.chart.repoRoot().resolve("pom.xml"));
+    String repository = property(pom, "images.repository");
+    String tag = property(pom, "images.tag");
+    String chartYaml =
+        Files.readString(this.chart.repoRoot().resolve("helm/shardeddb-operator/Chart.yaml"));
+
+    assertThat(Images.DEFAULTS.shardServer()).isEqualTo(repository + "/shard-server:" + tag);
+    assertThat(Images.DEFAULTS.router()).isEqualTo(repository + "/router:" + tag);
+    assertThat(chartYaml).contains("appVersion: \"" + tag + "\"");
+  }
+
+  private static String property(String pom, String name) {
+    Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(pom);
+    assertThat(m.find()).as("root pom.xml sets " + name).isTrue();
+    return m.group(1).trim();
   }
 
   private static Map<String, String> operatorEnv(RenderedChart rendered) {
