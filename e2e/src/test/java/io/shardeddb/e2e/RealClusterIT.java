@@ -345,16 +345,6 @@ class RealClusterIT {
               c.getName(),
               c.getRestartCount(),
               c.getLastState() == null ? null : c.getLastState().getTerminated());
-          String previous =
-              client
-                  .pods()
-                  .inNamespace(DB_NS)
-                  .withName(p.getMetadata().getName())
-                  .inContainer(c.getName())
-                  .terminated()
-                  .tailingLines(15)
-                  .getLog();
-          System.out.printf("  its last lines:%n%s%n", previous);
         }
       }
     }
