@@ -157,6 +157,15 @@ class RealClusterIT {
       // Either another replica is promoted, or the StatefulSet's replacement (same volume, new
       // address) is re-announced: both move the shard to a higher epoch that every replica follows.
       awaitShardReadyAbove(before, before.primary() + " (was primary) was force-deleted");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(shardEvents("sh1", "FailoverCompleted", "PrimaryReannounced"))
+                      .as("why sh1 left epoch %d", before.epochOrZero())
+                      .isNotEmpty());
+      System.out.println(
+          "step 4: " + shardEvents("sh1", "FailoverCompleted", "PrimaryReannounced"));
       writer.awaitMoreAcknowledged();
     }
   }
@@ -287,6 +296,12 @@ class RealClusterIT {
               });
       writer.awaitMoreAcknowledged();
     }
+    System.out.printf(
+        "step 6: sh1 epoch %d -> %d, primary %s -> %s%n",
+        before.epochOrZero(),
+        status().shard("sh1").orElseThrow().epochOrZero(),
+        before.primary(),
+        status().shard("sh1").orElseThrow().primary());
   }
 
   @Test
@@ -534,6 +549,17 @@ class RealClusterIT {
                   .isEmpty();
             });
     client.namespaces().withName(DB_NS).delete();
+  }
+
+  /** The messages of the operator's events about {@code shard} with one of {@code reasons}. */
+  private List<String> shardEvents(String shard, String... reasons) {
+    Set<String> wanted = Set.of(reasons);
+    return client.v1().events().inNamespace(DB_NS).list().getItems().stream()
+        .filter(e -> DB.equals(e.getInvolvedObject().getName()))
+        .filter(e -> wanted.contains(e.getReason()))
+        .filter(e -> e.getMessage().startsWith("shard " + shard + ":"))
+        .map(e -> e.getReason() + ": " + e.getMessage())
+        .toList();
   }
 
   /** Awaits sh1 Ready with all replicas at an epoch above {@code before}'s. */
