@@ -62,3 +62,20 @@ app.kubernetes.io/component: operator
 {{- $defaultTag := index . 1 }}
 {{- printf "%s:%s" $image.repository (default $defaultTag $image.tag) }}
 {{- end }}
+
+{{/*
+The namespaces the operator manages, comma-separated: empty when cluster-wide (all namespaces),
+else watchNamespaces, else the release namespace alone (least privilege by default).
+*/}}
+{{- define "shardeddb-operator.watchedNamespaces" -}}
+{{- if and .Values.clusterWide .Values.watchNamespaces }}
+{{- fail "clusterWide=true watches every namespace; leave watchNamespaces empty or set clusterWide=false" }}
+{{- end }}
+{{- if .Values.clusterWide }}
+{{- "" }}
+{{- else if .Values.watchNamespaces }}
+{{- join "," .Values.watchNamespaces }}
+{{- else }}
+{{- .Release.Namespace }}
+{{- end }}
+{{- end }}

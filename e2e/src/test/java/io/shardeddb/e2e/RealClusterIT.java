@@ -94,10 +94,12 @@ class RealClusterIT {
         .withNamespace(OPERATOR_NS)
         .createNamespace()
         .withKubeConfig(kubeconfig)
-        // The only change from a default install: the MySQL-compatible image built on this
-        // machine, as no registry is reachable here.
+        // The changes from a default install: the MySQL-compatible image built on this
+        // machine, as no registry is reachable here, and the databases' namespace to watch (by
+        // default the operator watches only its own).
         .set("images.mysql.repository", "shardeddb.local/mariadb")
         .set("images.mysql.tag", "10.11")
+        .set("watchNamespaces[0]", DB_NS)
         .waitReady()
         .withTimeout(300)
         .call();
@@ -378,6 +380,7 @@ class RealClusterIT {
         .withKubeConfig(kubeconfig)
         .set("images.mysql.repository", "shardeddb.local/mariadb")
         .set("images.mysql.tag", "10.11")
+        .set("watchNamespaces[0]", DB_NS)
         .set("podAnnotations.e2e/upgraded", "yes")
         .waitReady()
         .withTimeout(300)

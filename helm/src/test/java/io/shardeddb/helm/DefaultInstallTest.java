@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.shardeddb.operator.OperatorSettings;
 import io.shardeddb.operator.model.Labels;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -43,6 +44,8 @@ class DefaultInstallTest {
             "ServiceAccount",
             "ClusterRole",
             "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
             "Role",
             "RoleBinding",
             "Service",
@@ -107,9 +110,9 @@ class DefaultInstallTest {
   }
 
   @Test
-  void theOperatorWatchesAllNamespacesWithLeaderElectionAndTheDefaultImages() {
+  void theOperatorWatchesOnlyItsOwnNamespaceWithLeaderElectionAndTheDefaultImages() {
     assertThat(env())
-        .containsEntry("SHARDEDDB_WATCH_NAMESPACES", "")
+        .containsEntry("SHARDEDDB_WATCH_NAMESPACES", NAMESPACE)
         .containsEntry("SHARDEDDB_LEADER_ELECTION", "true")
         .containsEntry("SHARDEDDB_SHARD_SERVER_IMAGE", "shardeddb/shard-server:0.1.0")
         .containsEntry("SHARDEDDB_ROUTER_IMAGE", "shardeddb/router:0.1.0")
@@ -120,6 +123,14 @@ class DefaultInstallTest {
             .findFirst()
             .orElseThrow();
     assertThat(leaseNamespace.getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.namespace");
+    EnvVar podNamespace =
+        operatorContainer().getEnv().stream()
+            .filter(e -> e.getName().equals("POD_NAMESPACE"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(podNamespace.getValueFrom().getFieldRef().getFieldPath())
+        .as("shard NetworkPolicies admit the operator from its own namespace")
         .isEqualTo("metadata.namespace");
   }
 
@@ -171,25 +182,31 @@ class DefaultInstallTest {
   }
 
   @Test
-  void theClusterRoleIsBoundToTheOperatorsServiceAccountAndTheLeaseRoleStaysInTheNamespace() {
+  void everyRoleIsBoundToTheOperatorsServiceAccountInTheReleaseNamespace() {
     String serviceAccount = rendered.one(ServiceAccount.class).getMetadata().getName();
     ClusterRoleBinding clusterBinding = rendered.one(ClusterRoleBinding.class);
-    RoleBinding leaseBinding = rendered.one(RoleBinding.class);
 
     assertThat(clusterBinding.getRoleRef().getName())
         .isEqualTo(rendered.one(ClusterRole.class).getMetadata().getName());
-    assertThat(clusterBinding.getSubjects())
-        .singleElement()
-        .satisfies(
+    assertThat(Grant.ofRules(rendered.one(ClusterRole.class).getRules()))
+        .extracting(Grant::resource)
+        .as("by default only what a Role cannot hold is cluster-wide")
+        .containsOnly("nodes");
+    List<io.fabric8.kubernetes.api.model.rbac.Subject> subjects =
+        new ArrayList<>(clusterBinding.getSubjects());
+    rendered.all(RoleBinding.class).forEach(b -> subjects.addAll(b.getSubjects()));
+    assertThat(subjects)
+        .allSatisfy(
             s -> {
               assertThat(s.getName()).isEqualTo(serviceAccount);
               assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
             });
-    assertThat(leaseBinding.getRoleRef().getName())
-        .isEqualTo(rendered.one(Role.class).getMetadata().getName());
-    assertThat(Grant.ofRules(rendered.one(Role.class).getRules()))
-        .extracting(Grant::resource)
-        .containsOnly("leases");
+    assertThat(rendered.all(Role.class))
+        .allSatisfy(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo(NAMESPACE));
+    assertThat(rendered.all(Role.class))
+        .extracting(r -> Grant.ofRules(r.getRules()).stream().map(Grant::resource).toList())
+        .anySatisfy(resources -> assertThat(resources).containsOnly("leases"))
+        .anySatisfy(resources -> assertThat(resources).contains("secrets", "statefulsets"));
   }
 
   private Container operatorContainer() {

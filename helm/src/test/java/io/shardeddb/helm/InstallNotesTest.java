@@ -16,12 +16,14 @@ class InstallNotesTest {
 
     assertThat(notes)
         .contains("STATUS: pending-install")
-        .contains("It manages ShardedDatabases in all namespaces.")
+        .contains("It manages ShardedDatabases only in: shardeddb-system.")
         .contains("kubectl -n shardeddb-system rollout status deployment/shardeddb-operator")
-        .contains("kubectl apply -f examples/students.yaml")
-        .contains("kubectl wait --for=condition=Ready sdb/students")
-        .contains("kubectl port-forward svc/students-router 8080:8080")
-        .contains("kubectl get secret students-router-token -o jsonpath='{.data.token}'")
+        .contains("kubectl -n shardeddb-system apply -f examples/students.yaml")
+        .contains("kubectl -n shardeddb-system wait --for=condition=Ready sdb/students")
+        .contains("kubectl -n shardeddb-system port-forward svc/students-router 8080:8080")
+        .contains(
+            "kubectl -n shardeddb-system get secret students-router-token -o"
+                + " jsonpath='{.data.token}'")
         .contains("http://shardeddb-operator-metrics.shardeddb-system.svc:8090/metrics");
   }
 
@@ -35,5 +37,14 @@ class InstallNotesTest {
         .contains("kubectl -n team-a apply -f examples/students.yaml")
         .contains("kubectl -n team-a wait --for=condition=Ready sdb/students")
         .contains("kubectl -n team-a get secret students-router-token");
+  }
+
+  @Test
+  void clusterWideTheNotesSaySoAndTheExamplesNeedNoNamespace() {
+    String notes = chart.installDryRun(Map.of("clusterWide", true));
+
+    assertThat(notes)
+        .contains("It manages ShardedDatabases in all namespaces (clusterWide=true).")
+        .contains("kubectl apply -f examples/students.yaml");
   }
 }

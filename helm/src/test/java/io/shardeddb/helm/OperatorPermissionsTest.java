@@ -1,6 +1,7 @@
 package io.shardeddb.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -38,14 +39,66 @@ class OperatorPermissionsTest {
   private final ChartUnderTest chart = new ChartUnderTest();
 
   @Test
-  void watchingAllNamespacesGrantsExactlyWhatTheOperatorNeeds() {
-    RenderedChart rendered = chart.render();
+  void clusterWideGrantsExactlyWhatTheOperatorNeeds() {
+    RenderedChart rendered = chart.render(Map.of("clusterWide", true));
 
     Set<Grant> granted = new LinkedHashSet<>();
     rendered.all(ClusterRole.class).forEach(r -> granted.addAll(Grant.ofRules(r.getRules())));
     rendered.all(Role.class).forEach(r -> granted.addAll(Grant.ofRules(r.getRules())));
 
     assertThat(granted).containsExactlyInAnyOrderElementsOf(required());
+  }
+
+  @Test
+  void byDefaultTheOperatorGetsNamespacedAccessOnlyInItsOwnNamespace() {
+    RenderedChart rendered = chart.render();
+
+    Set<Grant> inReleaseNamespace =
+        rendered.all(Role.class).stream()
+            .peek(
+                r -> assertThat(r.getMetadata().getNamespace()).isEqualTo(ChartUnderTest.NAMESPACE))
+            .flatMap(r -> Grant.ofRules(r.getRules()).stream())
+            .collect(Collectors.toSet());
+    Set<Grant> expected = new LinkedHashSet<>(namespacedNeeds());
+    expected.addAll(leaseNeeds());
+
+    assertThat(inReleaseNamespace).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(grants(rendered.all(ClusterRole.class)))
+        .as("no cluster-wide access to Secrets, pods or StatefulSets unless clusterWide")
+        .containsExactlyInAnyOrderElementsOf(clusterScopedNeeds());
+  }
+
+  @Test
+  void clusterWideAndANamespaceListTogetherAreRefused() {
+    assertThatThrownBy(
+            () -> chart.render(Map.of("clusterWide", true, "watchNamespaces[0]", "team-a")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("clusterWide");
+  }
+
+  /**
+   * The router's Role (built by the operator, granted by it within what the chart grants the
+   * operator) holds nothing on Secrets: a compromised router can neither read the shard credential
+   * or the admin token through the API nor rewrite its own token.
+   */
+  @ParameterizedTest(name = "examples/{0}")
+  @ValueSource(strings = {"students.yaml", "awaiting-init.yaml", "production.yaml"})
+  void theRoutersRoleCannotReadOrRewriteAnySecret(String example) throws IOException {
+    ShardedDatabase sdb =
+        new KubernetesSerialization()
+            .unmarshal(
+                Files.readString(chart.repoRoot().resolve("examples").resolve(example)),
+                ShardedDatabase.class);
+    sdb.getMetadata().setNamespace("team-a");
+
+    Set<Grant> routerGrants =
+        Grant.ofRules(RouterModel.role(DatabaseModel.of(sdb, Images.DEFAULTS)).getRules());
+
+    assertThat(routerGrants).noneMatch(Grant::isWildcard);
+    assertThat(routerGrants).extracting(Grant::resource).doesNotContain("secrets");
+    assertThat(routerGrants)
+        .extracting(Grant::resource)
+        .containsOnly("shardeddbs", "shardeddbs/status");
   }
 
   @Test
@@ -120,7 +173,8 @@ class OperatorPermissionsTest {
     Set<Grant> routerNeeds =
         Grant.ofRules(RouterModel.role(DatabaseModel.of(sdb, Images.DEFAULTS)).getRules());
 
-    Set<Grant> clusterWide = grants(chart.render().all(ClusterRole.class));
+    Set<Grant> clusterWide =
+        grants(chart.render(Map.of("clusterWide", true)).all(ClusterRole.class));
     Set<Grant> inTeamA =
         chart.render(Map.of("watchNamespaces[0]", "team-a")).all(Role.class).stream()
             .filter(r -> r.getMetadata().getNamespace().equals("team-a"))

@@ -113,6 +113,7 @@ public final class LocalUpCommand implements Callable<Integer> {
       Map<String, String> json = new LinkedHashMap<>();
       json.put("routerUrl", r.routerUrl());
       json.put("token", r.token());
+      json.put("adminToken", r.adminToken());
       json.put("kubeconfig", r.kubeconfig());
       Files.writeString(infoFile, new ObjectMapper().writeValueAsString(json));
     }
@@ -121,6 +122,9 @@ public final class LocalUpCommand implements Callable<Integer> {
     out.println("ShardedDB " + name + " is up.");
     out.println("  router:     " + r.routerUrl());
     out.println("  token:      " + (r.token() == null ? "(auth off)" : r.token()));
+    if (r.adminToken() != null) {
+      out.println("  admin:      " + r.adminToken() + "  (/init, /add, /rm)");
+    }
     out.println("  kubeconfig: " + r.kubeconfig());
     out.println();
     out.println("Try:");

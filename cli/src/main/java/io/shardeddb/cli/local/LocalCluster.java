@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.shardeddb.operator.OperatorSettings;
 import io.shardeddb.operator.ShardedDbOperator;
+import io.shardeddb.operator.model.ShardedDatabaseResources;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** What a user needs to reach the router. */
-  public record RouterInfo(String routerUrl, String token, String kubeconfig) {}
+  public record RouterInfo(String routerUrl, String token, String kubeconfig, String adminToken) {}
 
   private final Options options;
   private final LocalKubernetes kube;
@@ -167,9 +168,11 @@ public final class LocalCluster implements AutoCloseable {
     if (ready.isEmpty()) {
       return Optional.empty();
     }
-    String token = authEnabled(database) ? routerToken(database).orElse(null) : null;
+    boolean auth = authEnabled(database);
+    String token = auth ? routerToken(database, "token").orElse(null) : null;
+    String adminToken = auth ? routerToken(database, "admin-token").orElse(token) : null;
     String url = "http://" + ready.get().getStatus().getPodIP() + ":" + ROUTER_PORT;
-    return Optional.of(new RouterInfo(url, token, kube.kubeconfig().toString()));
+    return Optional.of(new RouterInfo(url, token, kube.kubeconfig().toString(), adminToken));
   }
 
   /** Whether the database's router requires a bearer token ({@code spec.router.auth.enabled}). */
@@ -187,18 +190,38 @@ public final class LocalCluster implements AutoCloseable {
     return !Boolean.FALSE.equals(enabled);
   }
 
-  private Optional<String> routerToken(String database) {
+  /**
+   * The shard credential of {@code database} (key {@code token} of {@code <db>-shard-auth}), for
+   * tools and tests that call shard-servers directly; empty before the operator created it.
+   */
+  public Optional<String> shardCredential(String database) {
+    Secret s =
+        kube.client()
+            .secrets()
+            .inNamespace(options.namespace())
+            .withName(ShardedDatabaseResources.shardAuthSecretName(database))
+            .get();
+    if (s == null || s.getData() == null || s.getData().get("token") == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new String(Base64.getDecoder().decode(s.getData().get("token")), StandardCharsets.UTF_8)
+            .trim());
+  }
+
+  /** A key of the router token Secret: {@code token} (data) or {@code admin-token}. */
+  private Optional<String> routerToken(String database, String key) {
     Secret s =
         kube.client()
             .secrets()
             .inNamespace(options.namespace())
             .withName(database + "-router-token")
             .get();
-    if (s == null || s.getData() == null || s.getData().get("token") == null) {
+    if (s == null || s.getData() == null || s.getData().get(key) == null) {
       return Optional.empty();
     }
     return Optional.of(
-        new String(Base64.getDecoder().decode(s.getData().get("token")), StandardCharsets.UTF_8));
+        new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8));
   }
 
   private static boolean isReady(Pod p) {

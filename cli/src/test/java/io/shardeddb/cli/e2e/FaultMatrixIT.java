@@ -331,7 +331,11 @@ class FaultMatrixIT {
   private <T> T get(String url, Class<T> type) throws Exception {
     HttpResponse<String> r =
         direct.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(2))
+                // Shard-servers answer 401 without the database's shard credential.
+                .header("Authorization", "Bearer " + cluster.shardCredential(DB).orElseThrow())
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException(url + " answered " + r.statusCode());

@@ -459,6 +459,9 @@ class LocalModeIT {
         http.send(
             HttpRequest.newBuilder(URI.create(url + "/checksum"))
                 .timeout(Duration.ofSeconds(10))
+                // Shard-servers answer 401 without the database's shard credential.
+                .header(
+                    "Authorization", "Bearer " + cluster.shardCredential("failover").orElseThrow())
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);

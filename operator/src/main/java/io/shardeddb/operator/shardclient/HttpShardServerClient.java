@@ -34,8 +34,10 @@ public final class HttpShardServerClient implements ShardServerClient {
   /** The Authorization header value per shard-server base URL. */
   private final Map<String, String> authorizationByUrl = new ConcurrentHashMap<>();
 
-  /** The base URLs registered per database, so a pass can drop the ones it no longer sees. */
-  private final Map<String, Set<String>> urlsByDatabase = new HashMap<>();
+  /** What each database registered last, so a pass can drop the URLs it no longer sees. */
+  private final Map<String, Registration> byDatabase = new HashMap<>();
+
+  private record Registration(Set<String> urls, String authorization) {}
 
   /** A client whose connects and requests give up after these timeouts. */
   public HttpShardServerClient(Duration connectTimeout, Duration requestTimeout) {
@@ -93,20 +95,22 @@ public final class HttpShardServerClient implements ShardServerClient {
   @Override
   public synchronized void useCredential(
       String database, Collection<String> baseUrls, String token) {
-    Set<String> before = urlsByDatabase.getOrDefault(database, Set.of());
+    Registration before = byDatabase.remove(database);
     Set<String> now = token == null || token.isBlank() ? Set.of() : Set.copyOf(baseUrls);
-    for (String url : before) {
-      if (!now.contains(url)) {
-        authorizationByUrl.remove(url);
+    String authorization = now.isEmpty() ? null : ShardCredentials.SCHEME + token;
+    if (before != null) {
+      for (String url : before.urls()) {
+        if (!now.contains(url)) {
+          // Only this database's entry: a reused pod IP may meanwhile belong to another one.
+          authorizationByUrl.remove(url, before.authorization());
+        }
       }
     }
     for (String url : now) {
-      authorizationByUrl.put(url, ShardCredentials.SCHEME + token);
+      authorizationByUrl.put(url, authorization);
     }
-    if (now.isEmpty()) {
-      urlsByDatabase.remove(database);
-    } else {
-      urlsByDatabase.put(database, now);
+    if (!now.isEmpty()) {
+      byDatabase.put(database, new Registration(now, authorization));
     }
   }
 

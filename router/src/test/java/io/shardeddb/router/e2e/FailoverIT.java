@@ -242,7 +242,11 @@ class FailoverIT {
     long bestLsn = -1;
     for (JsonNode r : replicas) {
       long lsn =
-          new Http(r.get("url").asText(), null).get("/heartbeat").json().get("appliedLsn").asLong();
+          new Http(r.get("url").asText(), ShardServerFleet.SHARD_CREDENTIAL)
+              .get("/heartbeat")
+              .json()
+              .get("appliedLsn")
+              .asLong();
       if (lsn > bestLsn) {
         bestLsn = lsn;
         best = r;
@@ -291,7 +295,8 @@ class FailoverIT {
       role.set("primary", primaryPeer);
       role.set("peers", peers);
       Http.Reply reply =
-          new Http(r.get("url").asText(), null).send("POST", "/role", role.toString());
+          new Http(r.get("url").asText(), ShardServerFleet.SHARD_CREDENTIAL)
+              .send("POST", "/role", role.toString());
       assertThat(reply.status()).as(reply.text()).isEqualTo(200);
       roled.add(((ObjectNode) r.deepCopy()).put("role", isPrimary ? "Primary" : "Secondary"));
     }
