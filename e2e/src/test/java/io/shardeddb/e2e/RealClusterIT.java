@@ -55,7 +55,9 @@ class RealClusterIT {
 
   private static final String RELEASE = "shardeddb";
   private static final String OPERATOR_NS = "shardeddb-system";
-  private static final String DB_NS = "e2e";
+  // The databases' namespace: one the chart is told to watch; the plain manifests (step 12)
+  // watch only the operator's own namespace, as docs/install.md says, so step 12 uses that one.
+  private static String dbNs = "e2e";
   private static final String DB = "students";
   private static final Duration READY = Duration.ofMinutes(6);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,7 +101,7 @@ class RealClusterIT {
         // default the operator watches only its own).
         .set("images.mysql.repository", "shardeddb.local/mariadb")
         .set("images.mysql.tag", "10.11")
-        .set("watchNamespaces[0]", DB_NS)
+        .set("watchNamespaces[0]", dbNs)
         .waitReady()
         .withTimeout(300)
         .call();
@@ -117,13 +119,13 @@ class RealClusterIT {
   void aTwoShardThreeReplicaDatabaseBecomesReady() throws Exception {
     client
         .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(DB_NS).endMetadata().build())
+        .resource(new NamespaceBuilder().withNewMetadata().withName(dbNs).endMetadata().build())
         .createOr(r -> r.update());
     ShardedDatabase sdb;
     try (InputStream in = getClass().getResourceAsStream("/students-2x3.yaml")) {
       sdb = client.getKubernetesSerialization().unmarshal(in, ShardedDatabase.class);
     }
-    sdb.getMetadata().setNamespace(DB_NS);
+    sdb.getMetadata().setNamespace(dbNs);
     client.resource(sdb).create();
 
     await().atMost(READY).pollInterval(Duration.ofSeconds(3)).until(() -> isReady(status()));
@@ -154,7 +156,7 @@ class RealClusterIT {
     try (Writer writer = new Writer(100, 4000)) {
       writer.awaitAcknowledged(20);
 
-      client.pods().inNamespace(DB_NS).withName(before.primary()).withGracePeriod(0).delete();
+      client.pods().inNamespace(dbNs).withName(before.primary()).withGracePeriod(0).delete();
 
       // Either another replica is promoted, or the StatefulSet's replacement (same volume, new
       // address) is re-announced: both move the shard to a higher epoch that every replica follows.
@@ -187,7 +189,7 @@ class RealClusterIT {
     String oldClaim =
         client
             .persistentVolumeClaims()
-            .inNamespace(DB_NS)
+            .inNamespace(dbNs)
             .withName(claim)
             .get()
             .getMetadata()
@@ -195,15 +197,15 @@ class RealClusterIT {
 
     // The claim is held by the pod (pvc-protection) until the pod is gone; then the StatefulSet
     // recreates the pod with a new, empty claim.
-    client.persistentVolumeClaims().inNamespace(DB_NS).withName(claim).delete();
-    client.pods().inNamespace(DB_NS).withName(secondary).withGracePeriod(0).delete();
+    client.persistentVolumeClaims().inNamespace(dbNs).withName(claim).delete();
+    client.pods().inNamespace(dbNs).withName(secondary).withGracePeriod(0).delete();
     await()
         .atMost(READY)
         .pollInterval(Duration.ofSeconds(3))
         .untilAsserted(
             () -> {
-              var pvc = client.persistentVolumeClaims().inNamespace(DB_NS).withName(claim).get();
-              Pod pod = client.pods().inNamespace(DB_NS).withName(secondary).get();
+              var pvc = client.persistentVolumeClaims().inNamespace(dbNs).withName(claim).get();
+              Pod pod = client.pods().inNamespace(dbNs).withName(secondary).get();
               boolean claimGoing =
                   pvc == null
                       || (oldClaim.equals(pvc.getMetadata().getUid())
@@ -211,7 +213,7 @@ class RealClusterIT {
               if (claimGoing && pod != null && "Pending".equals(pod.getStatus().getPhase())) {
                 // Recreated while the old claim was still terminating: it waits for a claim
                 // that will never come back. Deleting it again makes the StatefulSet create both.
-                client.pods().inNamespace(DB_NS).withName(secondary).withGracePeriod(0).delete();
+                client.pods().inNamespace(dbNs).withName(secondary).withGracePeriod(0).delete();
               }
               assertThat(pvc).as("claim %s recreated", claim).isNotNull();
               assertThat(pvc.getMetadata().getUid()).isNotEqualTo(oldClaim);
@@ -252,7 +254,7 @@ class RealClusterIT {
   @Order(6)
   void killingThePrimarysShardServerInPlaceLosesNoAcknowledgedWrite() throws Exception {
     ShardStatus before = status().shard("sh1").orElseThrow();
-    Pod primary = client.pods().inNamespace(DB_NS).withName(before.primary()).get();
+    Pod primary = client.pods().inNamespace(dbNs).withName(before.primary()).get();
     ContainerStatus server = shardServer(primary);
     String containerId = server.getContainerID().replaceFirst("^containerd://", "");
     int restarts = server.getRestartCount();
@@ -280,7 +282,7 @@ class RealClusterIT {
               () ->
                   assertThat(
                           shardServer(
-                                  client.pods().inNamespace(DB_NS).withName(before.primary()).get())
+                                  client.pods().inNamespace(dbNs).withName(before.primary()).get())
                               .getRestartCount())
                       .as("restarts of %s's shard-server", before.primary())
                       .isGreaterThan(restarts));
@@ -326,7 +328,7 @@ class RealClusterIT {
     assertThat(
             client
                 .resources(io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class)
-                .inNamespace(DB_NS)
+                .inNamespace(dbNs)
                 .list()
                 .getItems())
         // one per shard and the routers' own
@@ -339,7 +341,7 @@ class RealClusterIT {
     assertOperatorHealthy();
     // For the record (step 6 restarts one shard-server on purpose): which containers restarted,
     // and why, so that a restart nobody caused shows up in the run's output.
-    for (Pod p : client.pods().inNamespace(DB_NS).list().getItems()) {
+    for (Pod p : client.pods().inNamespace(dbNs).list().getItems()) {
       for (ContainerStatus c : p.getStatus().getContainerStatuses()) {
         if (c.getRestartCount() > 0) {
           System.out.printf(
@@ -380,7 +382,7 @@ class RealClusterIT {
         .withKubeConfig(kubeconfig)
         .set("images.mysql.repository", "shardeddb.local/mariadb")
         .set("images.mysql.tag", "10.11")
-        .set("watchNamespaces[0]", DB_NS)
+        .set("watchNamespaces[0]", dbNs)
         .set("podAnnotations.e2e/upgraded", "yes")
         .waitReady()
         .withTimeout(300)
@@ -429,29 +431,28 @@ class RealClusterIT {
   @Test
   @Order(11)
   void deletingTheDatabaseAndUninstallingTheChartLeavesNothingBehind() {
-    client.resources(ShardedDatabase.class).inNamespace(DB_NS).withName(DB).delete();
+    client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(DB).delete();
     await()
         .atMost(Duration.ofMinutes(3))
         .untilAsserted(
             () -> {
-              assertThat(client.apps().statefulSets().inNamespace(DB_NS).list().getItems())
+              assertThat(client.apps().statefulSets().inNamespace(dbNs).list().getItems())
                   .isEmpty();
-              assertThat(client.apps().deployments().inNamespace(DB_NS).list().getItems())
-                  .isEmpty();
-              assertThat(client.pods().inNamespace(DB_NS).list().getItems()).isEmpty();
+              assertThat(client.apps().deployments().inNamespace(dbNs).list().getItems()).isEmpty();
+              assertThat(client.pods().inNamespace(dbNs).list().getItems()).isEmpty();
               String owned = "app.kubernetes.io/managed-by";
-              assertThat(client.services().inNamespace(DB_NS).withLabel(owned).list().getItems())
+              assertThat(client.services().inNamespace(dbNs).withLabel(owned).list().getItems())
                   .isEmpty();
-              assertThat(client.secrets().inNamespace(DB_NS).withLabel(owned).list().getItems())
+              assertThat(client.secrets().inNamespace(dbNs).withLabel(owned).list().getItems())
                   .isEmpty();
-              assertThat(client.configMaps().inNamespace(DB_NS).withLabel(owned).list().getItems())
+              assertThat(client.configMaps().inNamespace(dbNs).withLabel(owned).list().getItems())
                   .isEmpty();
               assertThat(
                       client
                           .network()
                           .v1()
                           .networkPolicies()
-                          .inNamespace(DB_NS)
+                          .inNamespace(dbNs)
                           .withLabel(owned)
                           .list()
                           .getItems())
@@ -461,16 +462,16 @@ class RealClusterIT {
                           .resources(
                               io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget
                                   .class)
-                          .inNamespace(DB_NS)
+                          .inNamespace(dbNs)
                           .list()
                           .getItems())
                   .isEmpty();
             });
     // The data stays by design (docs/install.md, Uninstall): only the StatefulSets' claims.
-    assertThat(client.persistentVolumeClaims().inNamespace(DB_NS).list().getItems())
+    assertThat(client.persistentVolumeClaims().inNamespace(dbNs).list().getItems())
         .extracting(c -> c.getMetadata().getName())
         .allSatisfy(name -> assertThat(name).startsWith("data-" + DB + "-"));
-    client.persistentVolumeClaims().inNamespace(DB_NS).delete();
+    client.persistentVolumeClaims().inNamespace(dbNs).delete();
     Helm.uninstall(RELEASE).withNamespace(OPERATOR_NS).withKubeConfig(kubeconfig).call();
     await()
         .atMost(Duration.ofMinutes(3))
@@ -495,7 +496,7 @@ class RealClusterIT {
                   .as("Helm's release records")
                   .isEmpty();
             });
-    client.namespaces().withName(DB_NS).delete();
+    client.namespaces().withName(dbNs).delete();
     client.namespaces().withName(OPERATOR_NS).delete();
   }
 
@@ -510,7 +511,8 @@ class RealClusterIT {
         .until(
             () ->
                 client.namespaces().withName(OPERATOR_NS).get() == null
-                    && client.namespaces().withName(DB_NS).get() == null);
+                    && client.namespaces().withName(dbNs).get() == null);
+    dbNs = OPERATOR_NS;
     String crd = "crd/shardeddbs.shardeddb.io";
     kubectl("delete", crd, "--ignore-not-found", "--wait=true");
     kubectl("create", "-f", "crds/without-cel/shardeddbs.shardeddb.io-v1.yml");
@@ -530,12 +532,12 @@ class RealClusterIT {
     theRouterWritesAndReadsWithTheTokenFromItsSecret();
     assertOperatorHealthy();
 
-    client.resources(ShardedDatabase.class).inNamespace(DB_NS).withName(DB).delete();
+    client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(DB).delete();
     await()
         .atMost(Duration.ofMinutes(3))
         .untilAsserted(
-            () -> assertThat(client.pods().inNamespace(DB_NS).list().getItems()).isEmpty());
-    client.persistentVolumeClaims().inNamespace(DB_NS).delete();
+            () -> assertThat(client.pods().inNamespace(dbNs).list().getItems()).isEmpty());
+    client.persistentVolumeClaims().inNamespace(dbNs).delete();
     kubectl("delete", "-f", "helm/manifests/shardeddb-operator.yaml", "--wait=true");
     await()
         .atMost(Duration.ofMinutes(3))
@@ -551,13 +553,12 @@ class RealClusterIT {
                           .getItems())
                   .isEmpty();
             });
-    client.namespaces().withName(DB_NS).delete();
   }
 
   /** The messages of the operator's events about {@code shard} with one of {@code reasons}. */
   private List<String> shardEvents(String shard, String... reasons) {
     Set<String> wanted = Set.of(reasons);
-    return client.v1().events().inNamespace(DB_NS).list().getItems().stream()
+    return client.v1().events().inNamespace(dbNs).list().getItems().stream()
         .filter(e -> DB.equals(e.getInvolvedObject().getName()))
         .filter(e -> wanted.contains(e.getReason()))
         .filter(e -> e.getMessage().startsWith("shard " + shard + ":"))
@@ -700,7 +701,7 @@ class RealClusterIT {
 
   private ShardedDatabaseStatus status() {
     ShardedDatabase sdb =
-        client.resources(ShardedDatabase.class).inNamespace(DB_NS).withName(DB).get();
+        client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(DB).get();
     return sdb == null || sdb.getStatus() == null
         ? new ShardedDatabaseStatus(null, null, null, null, null, null)
         : sdb.getStatus();
@@ -727,7 +728,7 @@ class RealClusterIT {
     Pod routerPod =
         client
             .pods()
-            .inNamespace(DB_NS)
+            .inNamespace(dbNs)
             .withLabel("app.kubernetes.io/component", "router")
             .list()
             .getItems()
@@ -741,7 +742,7 @@ class RealClusterIT {
                 .decode(
                     client
                         .secrets()
-                        .inNamespace(DB_NS)
+                        .inNamespace(dbNs)
                         .withName(DB + "-router-token")
                         .get()
                         .getData()

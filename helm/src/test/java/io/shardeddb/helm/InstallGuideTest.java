@@ -68,9 +68,9 @@ class InstallGuideTest {
     assertThat(guide)
         .contains(
             "helm install shardeddb helm/shardeddb-operator -n shardeddb-system --create-namespace")
-        .contains("kubectl apply -f examples/students.yaml")
-        .contains("kubectl wait --for=condition=Ready sdb/students")
-        .contains("kubectl port-forward svc/students-router 8080:8080")
+        .contains("kubectl -n shardeddb-system apply -f examples/students.yaml")
+        .contains("kubectl -n shardeddb-system wait --for=condition=Ready sdb/students")
+        .contains("kubectl -n shardeddb-system port-forward svc/students-router 8080:8080")
         .contains("helm uninstall shardeddb -n shardeddb-system");
   }
 }
