@@ -73,10 +73,15 @@ public class ReadPath {
                     firsts.stream().allMatch(f -> f.first().next() == null),
                     Flux.fromIterable(firsts)
                         .concatMap(
-                            f -> pagesOf(table, f, keyName, range.high(), consistency, session))));
+                            f -> pagesOf(table, f, keyName, range.high(), consistency, session),
+                            1)));
   }
 
-  /** The shard's first page, then each following page, fetched when the one before is taken. */
+  /**
+   * The shard's first page, then each following page, fetched only once the one before has been
+   * taken by the client (never read ahead: {@code expand} and prefetching operators would buffer
+   * pages faster than a slow client takes them).
+   */
   private Flux<List<Map<String, Object>>> pagesOf(
       RoutingTable table,
       ShardPages shard,
@@ -84,16 +89,34 @@ public class ReadPath {
       long high,
       ReadConsistency consistency,
       SessionToken session) {
-    return Mono.just(shard.first())
-        .expand(
-            page ->
-                page.next() == null
-                    ? Mono.empty()
-                    : readShard(
-                        table, shard.shard(), keyName, page.next(), high, consistency, session))
+    return Flux.concat(
+            Mono.just(shard.first()),
+            Flux.defer(
+                () -> after(table, shard, shard.first(), keyName, high, consistency, session)))
         // Serde leaves out an empty list, so no rows arrives as no field.
         .map(page -> page.data() == null ? List.<Map<String, Object>>of() : page.data())
         .map(rows -> DecimalWire.fromShard(table.topology().schema(), rows));
+  }
+
+  /** The pages after {@code page}, each requested when the one before it is consumed. */
+  private Flux<ShardReadResponse> after(
+      RoutingTable table,
+      ShardPages shard,
+      ShardReadResponse page,
+      String keyName,
+      long high,
+      ReadConsistency consistency,
+      SessionToken session) {
+    if (page.next() == null) {
+      return Flux.empty();
+    }
+    return readShard(table, shard.shard(), keyName, page.next(), high, consistency, session)
+        .flatMapMany(
+            next ->
+                Flux.concat(
+                    Mono.just(next),
+                    Flux.defer(
+                        () -> after(table, shard, next, keyName, high, consistency, session))));
   }
 
   private Mono<ShardReadResponse> readShard(

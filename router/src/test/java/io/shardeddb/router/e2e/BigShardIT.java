@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A shard larger than the shard-servers' heap (issue 13 item 5): two shard-server JVMs started with
  * {@code -Xmx64m} hold one shard of about 60 MB of rows; a full-range read through the router
- * returns every row in key order, and a re-copy of the secondary from the primary completes with
- * equal checksums. Holding the shard in memory anywhere on those paths fails with OutOfMemoryError.
+ * returns every row in key order (parsed as a stream), and a re-copy of the secondary from the
+ * primary completes with equal checksums. Holding the shard in memory on either shard-server path
+ * ends that JVM with OutOfMemoryError (as the read did before paging).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,13 +51,15 @@ class BigShardIT {
   final List<Process> servers = new ArrayList<>();
   final List<String> urls = new ArrayList<>();
   EmbeddedServer router;
+  String routerUrl;
   Http http;
 
   @BeforeAll
   void start() throws Exception {
     fleet = ShardServerFleet.start(dir);
+    java.nio.file.Files.createDirectories(logFile("x").getParent());
     for (int i = 0; i < 2; i++) {
-      urls.add(startSmallHeapServer("big-" + i, dir.resolve("big-" + i + ".log")));
+      urls.add(startSmallHeapServer("big-" + i, logFile("big-" + i)));
     }
     for (String url : urls) {
       await()
@@ -65,6 +68,8 @@ class BigShardIT {
           .ignoreExceptions()
           .until(() -> new Http(url, null).get("/health/liveness").status() == 200);
     }
+    // The router runs in this JVM: a 64 MB router JVM still ends in OutOfMemoryError, on writes
+    // of this size as on the read (not found yet; see docs/router.md, Reads).
     router =
         ApplicationContext.run(
             EmbeddedServer.class,
@@ -83,19 +88,31 @@ class BigShardIT {
                 urls,
                 "shardeddb.router.heartbeat.interval",
                 "200ms"));
-    http = new Http("http://127.0.0.1:" + router.getPort(), TOKEN);
+    routerUrl = "http://127.0.0.1:" + router.getPort();
+    http = new Http(routerUrl, TOKEN);
+  }
+
+  /** Each JVM's output, kept in target/ for a failed run. */
+  static Path logFile(String name) {
+    return Path.of(System.getProperty("user.dir"), "target", "big-shard-it", name + ".log");
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static String java() {
+    return ProcessHandle.current().info().command().orElse("java");
   }
 
   /** A shard-server in its own JVM with a 64 MB heap, on the fleet's MariaDB. */
   String startSmallHeapServer(String name, Path log) throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    String java = ProcessHandle.current().info().command().orElse("java");
+    int port = freePort();
     Process p =
         new ProcessBuilder(
-                java,
+                java(),
                 "-Xmx64m",
                 "-XX:+ExitOnOutOfMemoryError",
                 "-Dmicronaut.server.host=127.0.0.1",
@@ -142,8 +159,12 @@ class BigShardIT {
                 + "\"shards\":[{\"Stud_id_low\":0,\"Shard_id\":\"sh1\",\"Shard_size\":1000000}],"
                 + "\"servers\":{\"Server0\":[\"sh1\"],\"Server1\":[\"sh1\"]}}");
     assertThat(init.status()).as(init.text()).isEqualTo(200);
+    // The rows go straight to the primary shard-server: this test is about reading and copying
+    // them. (Through the 64 MB router, writes of this size end in OutOfMemoryError after ~100
+    // requests: a separate finding, see the session report.)
+    Http primary = new Http(primaryUrl(), null);
     for (int from = 0; from < ROWS; from += PER_WRITE) {
-      StringBuilder body = new StringBuilder("{\"data\":[");
+      StringBuilder body = new StringBuilder("{\"shard\":\"sh1\",\"data\":[");
       for (int id = from; id < from + PER_WRITE; id++) {
         if (id > from) {
           body.append(',');
@@ -151,9 +172,30 @@ class BigShardIT {
         body.append("{\"Stud_id\":").append(id).append(",\"Stud_name\":\"");
         body.append(id).append(FILLER).append("\"}");
       }
-      Reply w = http.send("POST", "/write", body.append("]}").toString());
+      Reply w = primary.send("POST", "/write", body.append("]}").toString());
       assertThat(w.status()).as(w.text()).isEqualTo(200);
     }
+  }
+
+  /** The shard-server that is primary now. */
+  String primaryUrl() {
+    return await()
+        .atMost(Duration.ofMinutes(1))
+        .ignoreExceptions()
+        .until(
+            () ->
+                urls.stream()
+                    .filter(
+                        u ->
+                            new Http(u, null)
+                                .get("/heartbeat")
+                                .json()
+                                .get("role")
+                                .asText()
+                                .equals("Primary"))
+                    .findFirst()
+                    .orElse(null),
+            java.util.Objects::nonNull);
   }
 
   @Test
@@ -161,7 +203,7 @@ class BigShardIT {
   void aFullRangeReadThroughTheRouterReturnsEveryRowInKeyOrder() throws Exception {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpRequest req =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.getPort() + "/read"))
+        HttpRequest.newBuilder(URI.create(routerUrl + "/read"))
             .header("Authorization", "Bearer " + TOKEN)
             .header("Content-Type", "application/json")
             .timeout(Duration.ofMinutes(5))

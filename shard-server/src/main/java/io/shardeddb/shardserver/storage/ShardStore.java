@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.storage;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.data.connection.exceptions.ConnectionException;
 import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException;
 import io.micronaut.data.exceptions.DataAccessException;
@@ -37,12 +38,20 @@ public class ShardStore {
   private final ReplicationLogRepository log;
   private final LogCodec codec;
 
+  /**
+   * Payload characters one {@link #logPage} may hold (one entry may be larger on its own): {@code
+   * shardeddb.replication.log-page-chars}, 8 Mi by default.
+   */
+  private final long logPageChars;
+
   public ShardStore(
       ConnectionPool pool,
       TransactionOperations<Connection> tx,
       ShardMetaRepository meta,
       ReplicationLogRepository log,
-      LogCodec codec) {
+      LogCodec codec,
+      @Value("${shardeddb.replication.log-page-chars:8388608}") long logPageChars) {
+    this.logPageChars = logPageChars;
     this.pool = pool;
     this.tx = tx;
     this.meta = meta;
@@ -220,12 +229,41 @@ public class ShardStore {
         });
   }
 
-  /** Entries from {@code fromLsn} on, at most {@code limit}. */
+  /** Entries one {@link #logPage} fetches from MySQL at a time. */
+  private static final int LOG_FETCH = 64;
+
+  /**
+   * Entries from {@code fromLsn} on, at most {@code limit}, and no more than about {@link
+   * #logPageChars} of payload: a page of big writes (each entry may carry many rows) would
+   * otherwise hold thousands of them in memory at once. Never empty while an entry at {@code
+   * fromLsn} exists; a short page only means "ask again from after its last entry". Read in one
+   * transaction, so a page never mixes two histories (a truncation in between).
+   */
   public List<LogEntry> logPage(long fromLsn, int limit) {
     return guard(
         () ->
             tx.executeRead(
-                status -> log.page(fromLsn, limit).stream().map(codec::toEntry).toList()));
+                status -> {
+                  List<LogEntry> out = new ArrayList<>();
+                  long next = fromLsn;
+                  long chars = 0;
+                  while (out.size() < limit && chars < logPageChars) {
+                    List<LogRecord> records =
+                        log.page(next, Math.min(LOG_FETCH, limit - out.size()));
+                    for (LogRecord r : records) {
+                      if (!out.isEmpty() && chars >= logPageChars) {
+                        break;
+                      }
+                      out.add(codec.toEntry(r));
+                      chars += r.payload() == null ? 0 : r.payload().length();
+                    }
+                    if (records.size() < LOG_FETCH) {
+                      break;
+                    }
+                    next = records.get(records.size() - 1).lsn() + 1;
+                  }
+                  return out;
+                }));
   }
 
   /** The epoch of the entry at {@code lsn} in the log, if held. */
