@@ -82,6 +82,8 @@ class BigShardIT {
                 "big",
                 "shardeddb.router.auth.token",
                 TOKEN,
+                "shardeddb.router.shard-auth.token",
+                ShardServerFleet.SHARD_CREDENTIAL,
                 "shardeddb.router.topology.source",
                 "standalone",
                 "shardeddb.router.standalone.shard-servers",
@@ -122,6 +124,7 @@ class BigShardIT {
                 "-Dshardeddb.storage.jdbc-user=" + fleet.user(),
                 "-Dshardeddb.storage.jdbc-password=" + fleet.password(),
                 "-Dshardeddb.storage.database=" + name.replace('-', '_'),
+                "-Dshardeddb.auth.token=" + ShardServerFleet.SHARD_CREDENTIAL,
                 "-jar",
                 ShardServerFleet.jar().toString())
             .redirectErrorStream(true)
@@ -162,7 +165,7 @@ class BigShardIT {
     // The rows go straight to the primary shard-server: this test is about reading and copying
     // them. (Through the 64 MB router, writes of this size end in OutOfMemoryError after ~100
     // requests: a separate finding, see the session report.)
-    Http primary = new Http(primaryUrl(), null);
+    Http primary = new Http(primaryUrl(), ShardServerFleet.SHARD_CREDENTIAL);
     for (int from = 0; from < ROWS; from += PER_WRITE) {
       StringBuilder body = new StringBuilder("{\"shard\":\"sh1\",\"data\":[");
       for (int id = from; id < from + PER_WRITE; id++) {
@@ -187,7 +190,7 @@ class BigShardIT {
                 urls.stream()
                     .filter(
                         u ->
-                            new Http(u, null)
+                            new Http(u, ShardServerFleet.SHARD_CREDENTIAL)
                                 .get("/heartbeat")
                                 .json()
                                 .get("role")
@@ -247,7 +250,12 @@ class BigShardIT {
     String secondary = null;
     String primary = null;
     for (String url : urls) {
-      String role = new Http(url, null).get("/heartbeat").json().get("role").asText();
+      String role =
+          new Http(url, ShardServerFleet.SHARD_CREDENTIAL)
+              .get("/heartbeat")
+              .json()
+              .get("role")
+              .asText();
       if (role.equals("Primary")) {
         primary = url;
       } else {
@@ -256,7 +264,7 @@ class BigShardIT {
     }
     assertThat(primary).isNotNull();
     assertThat(secondary).isNotNull();
-    Http s = new Http(secondary, null);
+    Http s = new Http(secondary, ShardServerFleet.SHARD_CREDENTIAL);
     Reply resync = s.send("POST", "/resync", null);
     assertThat(resync.status()).as(resync.text()).isEqualTo(200);
     String p = primary;
@@ -274,7 +282,10 @@ class BigShardIT {
             () -> {
               Reply hb = s.get("/heartbeat");
               return hb.json().get("state").asText().equals("Ready")
-                  && new Http(p, null).get("/checksum").json().equals(s.get("/checksum").json());
+                  && new Http(p, ShardServerFleet.SHARD_CREDENTIAL)
+                      .get("/checksum")
+                      .json()
+                      .equals(s.get("/checksum").json());
             });
     assertThat(s.get("/checksum").json().get("rows").asLong()).isEqualTo(ROWS);
   }
