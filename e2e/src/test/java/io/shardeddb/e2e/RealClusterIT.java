@@ -90,6 +90,11 @@ class RealClusterIT {
   @Test
   @Order(1)
   void theChartInstallsAndTheOperatorBecomesAvailable() {
+    // A watched namespace must exist before the install: the chart puts the operator's Role there.
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(dbNs).endMetadata().build())
+        .createOr(r -> r.update());
     new Helm(repo.resolve("helm/shardeddb-operator"))
         .install()
         .withName(RELEASE)

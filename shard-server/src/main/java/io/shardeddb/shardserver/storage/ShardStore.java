@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -361,7 +362,8 @@ public class ShardStore {
       long rows = table.count(c);
       long requestIds = RequestOutcomes.count(c);
       Statement cursor = table.openCursor(c);
-      return new Snapshot(c, cursor, table, lsn, epoch, rows, requestIds);
+      return new Snapshot(
+          c, cursor, table, lsn, epoch, rows, requestIds, pool.dataSource()::evictConnection);
     } catch (SQLException e) {
       closeQuietly(c);
       throw new StorageException("cannot open snapshot: " + e.getMessage(), e);
@@ -374,6 +376,9 @@ public class ShardStore {
    */
   public static final class Snapshot implements AutoCloseable {
     private final Connection connection;
+    private final Consumer<Connection> evict;
+    private boolean rowsDone;
+    private boolean idsDone;
     private final Statement cursor;
     private final ResultSet rows;
     private final UserTable table;
@@ -391,9 +396,11 @@ public class ShardStore {
         long lsn,
         long epoch,
         long rowCount,
-        long requestIdCount)
+        long requestIdCount,
+        Consumer<Connection> evict)
         throws SQLException {
       this.connection = connection;
+      this.evict = evict;
       this.cursor = cursor;
       this.rows = cursor.getResultSet();
       this.table = table;
@@ -411,7 +418,7 @@ public class ShardStore {
      * Up to {@code max} next request outcomes; call only after {@link #next} returned empty (the
      * row cursor streams, so it must be finished before this one opens). Empty at the end.
      */
-    public List<RequestOutcome> nextOutcomes(int max) {
+    public synchronized List<RequestOutcome> nextOutcomes(int max) {
       try {
         if (ids == null) {
           rows.close();
@@ -424,7 +431,11 @@ public class ShardStore {
                   "SELECT request_id, lsn, status, message FROM request_ids ORDER BY request_id");
         }
         List<RequestOutcome> out = new ArrayList<>();
-        while (out.size() < max && ids.next()) {
+        while (out.size() < max) {
+          if (!ids.next()) {
+            idsDone = true;
+            break;
+          }
           out.add(RequestOutcomes.read(ids));
         }
         return out;
@@ -446,10 +457,14 @@ public class ShardStore {
     }
 
     /** Up to {@code max} next rows; empty at the end. */
-    public List<Map<String, Object>> next(int max) {
+    public synchronized List<Map<String, Object>> next(int max) {
       try {
         List<Map<String, Object>> out = new ArrayList<>();
-        while (out.size() < max && rows.next()) {
+        while (out.size() < max) {
+          if (!rows.next()) {
+            rowsDone = true;
+            break;
+          }
           out.add(table.read(rows));
         }
         return out;
@@ -459,7 +474,20 @@ public class ShardStore {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+      if (ids == null ? !rowsDone : !idsDone) {
+        // Abandoned mid-stream (a reader that went away, a cancelled copy): the driver would have
+        // to read every remaining row to free the connection, and a connection handed back with
+        // a streaming result still open fails every later statement on it. Drop it instead.
+        evict.accept(connection);
+        try {
+          connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException ignored) {
+          // Evicted already: the pool closes it whatever abort did.
+        }
+        closeQuietly(connection);
+        return;
+      }
       try {
         if (ids != null) {
           ids.close();
@@ -468,9 +496,9 @@ public class ShardStore {
         rows.close();
         cursor.close();
         connection.rollback();
-      } catch (SQLException ignored) {
-        // The connection is closed below either way; a failed rollback of a read-only
-        // transaction loses nothing.
+      } catch (SQLException e) {
+        // Not clean: never hand this connection to the next statement.
+        evict.accept(connection);
       } finally {
         closeQuietly(connection);
       }
