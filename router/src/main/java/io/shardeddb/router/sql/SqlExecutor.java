@@ -72,7 +72,7 @@ public class SqlExecutor {
 
   private Mono<QueryResponse> select(
       RoutingTable table, SqlPlan.Select plan, ReadConsistency consistency, SessionToken session) {
-    return readAll(table, plan.keys(), consistency, session)
+    return readAll(table, plan.keys(), consistency, session, plan.where())
         .map(
             read -> {
               List<Map<String, Object>> rows = ResultShaper.shape(plan, read.data());
@@ -91,9 +91,17 @@ public class SqlExecutor {
             });
   }
 
-  /** Reads every key range (clamped to the shards' ranges) and concatenates in key order. */
+  /**
+   * Reads every key range (clamped to the shards' ranges) and concatenates, in key order, the rows
+   * that match {@code where}: each page is filtered as it arrives, so the router holds the
+   * matching rows and one page per shard, not every row of the ranges.
+   */
   private Mono<ReadResponse> readAll(
-      RoutingTable table, KeyRanges keys, ReadConsistency consistency, SessionToken session) {
+      RoutingTable table,
+      KeyRanges keys,
+      ReadConsistency consistency,
+      SessionToken session,
+      Predicate where) {
     List<KeyRange> ranges = readRanges(table, keys);
     return Flux.fromIterable(ranges)
         .concatMap(
@@ -103,6 +111,7 @@ public class SqlExecutor {
                     .flatMap(
                         read ->
                             read.pages()
+                                .map(page -> page.stream().filter(where::matches).toList())
                                 .collectList()
                                 .map(
                                     pages ->
@@ -154,7 +163,7 @@ public class SqlExecutor {
   private Mono<List<Long>> matchingKeys(
       RoutingTable table, KeyRanges keys, Predicate where, String what) {
     String keyName = table.topology().schema().shardKey();
-    return readAll(table, keys, ReadConsistency.PRIMARY, SessionToken.empty())
+    return readAll(table, keys, ReadConsistency.PRIMARY, SessionToken.empty(), where)
         .map(
             read -> {
               List<Long> out = new ArrayList<>();
