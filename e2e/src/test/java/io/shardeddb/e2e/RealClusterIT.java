@@ -541,7 +541,15 @@ class RealClusterIT {
     await()
         .atMost(Duration.ofMinutes(3))
         .untilAsserted(
-            () -> assertThat(client.pods().inNamespace(dbNs).list().getItems()).isEmpty());
+            () ->
+                assertThat(
+                        client
+                            .pods()
+                            .inNamespace(dbNs)
+                            .withLabel("app.kubernetes.io/instance", DB)
+                            .list()
+                            .getItems())
+                    .isEmpty());
     client.persistentVolumeClaims().inNamespace(dbNs).delete();
     kubectl("delete", "-f", "helm/manifests/shardeddb-operator.yaml", "--wait=true");
     await()
@@ -685,10 +693,18 @@ class RealClusterIT {
     return output;
   }
 
-  /** GETs a shard-server endpoint over the node's bridge. */
+  /**
+   * GETs a shard-server endpoint over the node's bridge, with the shard credential the operator
+   * generated into {@code <db>-shard-auth} (every endpoint but health requires it).
+   */
   private JsonNode get(String url) throws Exception {
+    String credential = secretValue(DB + "-shard-auth", "token");
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", "Bearer " + credential)
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as("GET %s: %s", url, response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
@@ -741,18 +757,7 @@ class RealClusterIT {
             .filter(p -> p.getStatus().getPodIP() != null)
             .findFirst()
             .orElseThrow();
-    String token =
-        new String(
-            Base64.getDecoder()
-                .decode(
-                    client
-                        .secrets()
-                        .inNamespace(dbNs)
-                        .withName(DB + "-router-token")
-                        .get()
-                        .getData()
-                        .get("token")),
-            StandardCharsets.UTF_8);
+    String token = secretValue(DB + "-router-token", "token");
     HttpRequest request =
         HttpRequest.newBuilder(
                 URI.create("http://" + routerPod.getStatus().getPodIP() + ":8080" + path))
@@ -763,5 +768,13 @@ class RealClusterIT {
             .build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(response.body());
+  }
+
+  /** One key of a Secret in the databases' namespace, decoded. */
+  private String secretValue(String secret, String key) {
+    return new String(
+        Base64.getDecoder()
+            .decode(client.secrets().inNamespace(dbNs).withName(secret).get().getData().get(key)),
+        StandardCharsets.UTF_8);
   }
 }
