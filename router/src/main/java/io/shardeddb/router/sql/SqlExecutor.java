@@ -93,8 +93,8 @@ public class SqlExecutor {
 
   /**
    * Reads every key range (clamped to the shards' ranges) and concatenates, in key order, the rows
-   * that match {@code where}: each page is filtered as it arrives, so the router holds the
-   * matching rows and one page per shard, not every row of the ranges.
+   * that match {@code where}: each page is filtered as it arrives, so the router holds the matching
+   * rows and one page per shard, not every row of the ranges.
    */
   private Mono<ReadResponse> readAll(
       RoutingTable table,
