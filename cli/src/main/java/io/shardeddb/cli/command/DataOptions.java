@@ -80,7 +80,7 @@ public final class DataOptions {
         return action.run(connection.client(timeout), target, out);
       }
     } catch (RouterException e) {
-      err.println("error: " + e.getMessage() + " (HTTP " + e.status() + ")");
+      err.println("error: " + e.reason() + " (HTTP " + e.status() + ")");
       return FAILED;
     } catch (DataCommandException | UncheckedIOException e) {
       err.println("error: " + e.getMessage());

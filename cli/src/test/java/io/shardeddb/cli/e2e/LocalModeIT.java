@@ -397,7 +397,11 @@ class LocalModeIT {
             "--kubeconfig",
             kubeconfig);
     assertThat(refused.code()).isEqualTo(1);
-    assertThat(refused.err()).startsWith("error: ").contains("nope").contains("(HTTP 400)");
+    assertThat(refused.err())
+        .startsWith("error: ")
+        .doesNotContain("error: HTTP")
+        .contains("nope")
+        .contains("(HTTP 400)");
     assertThat(cli("find", "failover", "4091", "--kubeconfig", kubeconfig).out())
         .contains("(0 rows from sh1)");
     Cli missing = cli("delete", "failover", "4091", "--kubeconfig", kubeconfig);
