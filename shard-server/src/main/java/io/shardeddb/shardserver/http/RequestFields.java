@@ -57,6 +57,18 @@ final class RequestFields {
     return (int) Math.min(limit, Integer.MAX_VALUE);
   }
 
+  /** Whether the read asks for {@code "count": true} (how many rows match, not the rows). */
+  static boolean count(Map<String, ?> body) {
+    Object raw = body.get("count");
+    if (raw == null || Boolean.FALSE.equals(raw)) {
+      return false;
+    }
+    if (Boolean.TRUE.equals(raw)) {
+      return true;
+    }
+    throw new InvalidRequestException("field 'count' must be true or false");
+  }
+
   /** Whether the read asks for {@code "consistency":"primary"} (other values change nothing). */
   static boolean primaryConsistency(Map<String, ?> body) {
     Object raw = body.get("consistency");

@@ -1,5 +1,7 @@
 package io.shardeddb.shardserver.http;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
@@ -18,6 +20,7 @@ import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
@@ -30,6 +33,7 @@ import io.shardeddb.shardserver.replication.ShardConfigService;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.SessionReads;
+import io.shardeddb.shardserver.storage.FilterClause;
 import io.shardeddb.shardserver.storage.ReadPaging;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
@@ -43,6 +47,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -60,6 +65,9 @@ public class ShardController {
   private final ReplicationSettings settings;
   private final long pageBytes;
   private final JsonMapper json;
+  private final MeterRegistry registry;
+  private final Map<String, Counter> rowsRead = new ConcurrentHashMap<>();
+  private final Map<String, Counter> counted = new ConcurrentHashMap<>();
 
   public ShardController(
       ReplicaContext ctx,
@@ -68,7 +76,8 @@ public class ShardController {
       WriteCoordinator coordinator,
       ReplicationSettings settings,
       @Value("${shardeddb.read.page-bytes:" + ReadPaging.DEFAULT_PAGE_BYTES + "}") long pageBytes,
-      JsonMapper json) {
+      JsonMapper json,
+      MeterRegistry registry) {
     this.ctx = ctx;
     this.configs = configs;
     this.store = store;
@@ -76,6 +85,7 @@ public class ShardController {
     this.settings = settings;
     this.pageBytes = pageBytes;
     this.json = json;
+    this.registry = registry;
   }
 
   @Post("/config")
@@ -158,7 +168,10 @@ public class ShardController {
    * not applied that LSN waits up to {@code shardeddb.replication.min-lsn-wait}, then answers 409.
    * With {@code "consistency":"primary"} only the current primary holding its lease answers (409
    * "not primary", 503 "no lease"); with {@code minEpoch} and {@code minLsn} (a session) only an
-   * in-sync replica whose log holds that entry answers (409 otherwise). Rule 9.
+   * in-sync replica whose log holds that entry answers (409 otherwise). Rule 9. An optional {@code
+   * filter} ({@link ReadFilter}) keeps only matching rows, evaluated by MySQL before paging (400
+   * for an unknown column or a value of the wrong type); {@code "count": true} answers how many
+   * rows match instead of the rows.
    */
   @Post("/read")
   public ShardReadResponse read(@Body Map<String, Object> body) {
@@ -178,21 +191,52 @@ public class ShardController {
     } else if (minLsn != null) {
       awaitLsn(minLsn);
     }
+    ReadFilter filter = ReadFilter.fromWire(body.get("filter"));
+    FilterClause where = filter == null ? null : FilterClause.of(config.schema(), filter);
+    boolean count = RequestFields.count(body);
     ReplicaContext.View v = ctx.view();
     UserTable table = ctx.requireTable();
+    String filtered = where == null ? "none" : "pushed";
+    if (count) {
+      long n = store.read(c -> table.count(c, range.low(), range.high(), where));
+      counted.computeIfAbsent(filtered, this::countedCounter).increment();
+      return new ShardReadResponse(
+          List.of(),
+          MessageResponse.SUCCESS,
+          v.appliedLsn(),
+          v.appliedLsn(),
+          v.lastEntryEpoch(),
+          null,
+          n);
+    }
     int pageRows =
         ReadPaging.rowsPerPage(
             config.schema(), pageBytes, ReadPaging.DEFAULT_PAGE_ROWS, RequestFields.limit(body));
     // One row past the page tells whether the range goes on, and where.
     List<Map<String, Object>> rows =
-        store.read(c -> table.range(c, range.low(), range.high(), pageRows + 1));
+        store.read(c -> table.range(c, range.low(), range.high(), where, pageRows + 1));
     Long next = null;
     if (rows.size() > pageRows) {
       next = ((Number) rows.get(pageRows).get(config.schema().shardKey())).longValue();
       rows = rows.subList(0, pageRows);
     }
+    rowsRead.computeIfAbsent(filtered, this::rowsCounter).increment(rows.size());
     return new ShardReadResponse(
         rows, MessageResponse.SUCCESS, v.appliedLsn(), v.appliedLsn(), v.lastEntryEpoch(), next);
+  }
+
+  private Counter rowsCounter(String filter) {
+    return Counter.builder("shardeddb.read.rows")
+        .description("rows /read sent back, by whether a filter was applied in MySQL")
+        .tag("filter", filter)
+        .register(registry);
+  }
+
+  private Counter countedCounter(String filter) {
+    return Counter.builder("shardeddb.read.counts")
+        .description("/read requests answered with a count instead of rows")
+        .tag("filter", filter)
+        .register(registry);
   }
 
   private void requireLease() {
@@ -328,10 +372,9 @@ public class ShardController {
       rows.add(row);
     }
     String requestId = RequestFields.requestId(request.requestId());
-    long lsn = coordinator.submit(ClientChange.write(rows, requestId));
+    WriteCoordinator.Acked acked = coordinator.submitAcked(ClientChange.write(rows, requestId));
     Integer current = request.currIdx() == null ? null : request.currIdx() + rows.size();
-    return new ShardWriteResponse(
-        "Data entries added", current, MessageResponse.SUCCESS, lsn, epochOf(lsn));
+    return written("Data entries added", current, acked);
   }
 
   @Put("/update")
@@ -354,13 +397,9 @@ public class ShardController {
               + "; the shard key cannot be updated");
     }
     String requestId = RequestFields.requestId(body.get("requestId"));
-    long lsn = coordinator.submit(ClientChange.update(key, values, requestId));
-    return new ShardWriteResponse(
-        "Data entry for " + keyName + ":" + key + " updated",
-        null,
-        MessageResponse.SUCCESS,
-        lsn,
-        epochOf(lsn));
+    WriteCoordinator.Acked acked =
+        coordinator.submitAcked(ClientChange.update(key, values, requestId));
+    return written("Data entry for " + keyName + ":" + key + " updated", null, acked);
   }
 
   @Delete("/del")
@@ -374,13 +413,20 @@ public class ShardController {
     long key = ContractBodies.key(body, keyName);
     config.requireContains(key);
     String requestId = RequestFields.requestId(body.get("requestId"));
-    long lsn = coordinator.submit(ClientChange.delete(key, requestId));
+    WriteCoordinator.Acked acked = coordinator.submitAcked(ClientChange.delete(key, requestId));
+    return written("Data entry with " + keyName + ":" + key + " removed", null, acked);
+  }
+
+  /** The reply to an acknowledged change: its position and the acknowledgements it got. */
+  private ShardWriteResponse written(String message, Integer current, WriteCoordinator.Acked a) {
     return new ShardWriteResponse(
-        "Data entry with " + keyName + ":" + key + " removed",
-        null,
+        message,
+        current,
         MessageResponse.SUCCESS,
-        lsn,
-        epochOf(lsn));
+        a.lsn(),
+        epochOf(a.lsn()),
+        a.acks() > 0 ? a.acks() : null,
+        a.replicas() > 0 ? a.replicas() : null);
   }
 
   /**

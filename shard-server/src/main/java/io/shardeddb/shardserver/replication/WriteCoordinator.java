@@ -53,7 +53,13 @@ public class WriteCoordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriteCoordinator.class);
 
   /** A client change, or (change == null) a wake-up that makes the batcher append the no-op. */
-  private record Pending(ClientChange change, CompletableFuture<Long> done) {}
+  private record Pending(ClientChange change, CompletableFuture<Acked> done) {}
+
+  /**
+   * An acknowledged change: its LSN, how many replicas (the primary included) held that entry when
+   * the quorum was reached, and how many replicas of the spec the quorum is counted over.
+   */
+  public record Acked(long lsn, int acks, int replicas) {}
 
   /** One epoch as primary. {@code noopLsn} is -1 until the term's no-op entry is committed. */
   private static final class Term {
@@ -61,13 +67,20 @@ public class WriteCoordinator implements AutoCloseable {
     final QuorumTracker tracker;
     final List<PeerLink> links;
     final long promotedAtNanos;
+    final int replicas;
     volatile long noopLsn = -1;
 
-    Term(long epoch, QuorumTracker tracker, List<PeerLink> links, long promotedAtNanos) {
+    Term(
+        long epoch,
+        QuorumTracker tracker,
+        List<PeerLink> links,
+        long promotedAtNanos,
+        int replicas) {
       this.epoch = epoch;
       this.tracker = tracker;
       this.links = links;
       this.promotedAtNanos = promotedAtNanos;
+      this.replicas = replicas;
     }
   }
 
@@ -136,6 +149,11 @@ public class WriteCoordinator implements AutoCloseable {
    * quorum is not reached in time.
    */
   public long submit(ClientChange change) {
+    return submitAcked(change).lsn();
+  }
+
+  /** As {@link #submit}, also telling how many replicas held the entry when it was acknowledged. */
+  public Acked submitAcked(ClientChange change) {
     ctx.requirePrimary();
     Pending p = new Pending(change, new CompletableFuture<>());
     queue.add(p);
@@ -196,7 +214,7 @@ public class WriteCoordinator implements AutoCloseable {
               seen -> onHigherEpoch(epoch, seen),
               replicationLatency));
     }
-    term = new Term(epoch, tracker, List.copyOf(links), System.nanoTime());
+    term = new Term(epoch, tracker, List.copyOf(links), System.nanoTime(), replicas);
     queue.add(new Pending(null, new CompletableFuture<>()));
     LOG.info(
         "{} is primary for epoch {} with {} secondaries, quorum {} of {} (spec)",
@@ -325,7 +343,7 @@ public class WriteCoordinator implements AutoCloseable {
     }
     boolean needNoop = t.noopLsn < 0;
     if (!needNoop && batch.stream().allMatch(p -> p.change() == null)) {
-      batch.forEach(p -> p.done.complete(0L));
+      batch.forEach(p -> p.done.complete(new Acked(0, 0, t.replicas)));
       return;
     }
     long prevLsn = v.appliedLsn();
@@ -374,7 +392,7 @@ public class WriteCoordinator implements AutoCloseable {
     for (int i = 0; i < batch.size(); i++) {
       Pending p = batch.get(i);
       if (p.change() == null) {
-        p.done.complete(0L);
+        p.done.complete(new Acked(0, 0, t.replicas));
         continue;
       }
       if (outcomes[i] instanceof RuntimeException e) {
@@ -401,7 +419,8 @@ public class WriteCoordinator implements AutoCloseable {
               (ok, err) -> {
                 if (err == null) {
                   quorumLatency.record(System.nanoTime() - committedAt, TimeUnit.NANOSECONDS);
-                  p.done.complete(lsn);
+                  // Counted as the quorum is reached: what the client's acknowledgement rests on.
+                  p.done.complete(new Acked(lsn, t.tracker.holders(needed), t.replicas));
                 } else if (err instanceof TimeoutException) {
                   p.done.completeExceptionally(
                       ShardException.unavailable(

@@ -212,6 +212,16 @@ public final class UserTable {
    */
   public List<Map<String, Object>> range(Connection c, long low, long high, int limit)
       throws SQLException {
+    return range(c, low, high, null, limit);
+  }
+
+  /**
+   * At most {@code limit} of the rows with {@code low <= key <= high} that also match {@code
+   * filter} (null: every row), the first ones in key order; the filter's values are bound as
+   * parameters (see {@link FilterClause}).
+   */
+  public List<Map<String, Object>> range(
+      Connection c, long low, long high, FilterClause filter, int limit) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT "
@@ -220,12 +230,16 @@ public final class UserTable {
                 + table
                 + " WHERE "
                 + key
-                + " BETWEEN ? AND ? ORDER BY "
+                + " BETWEEN ? AND ?"
+                + (filter == null ? "" : " AND " + filter.sql())
+                + " ORDER BY "
                 + key
                 + " LIMIT ?")) {
-      ps.setLong(1, low);
-      ps.setLong(2, high);
-      ps.setInt(3, limit);
+      int i = 1;
+      ps.setLong(i++, low);
+      ps.setLong(i++, high);
+      i = bind(ps, i, filter);
+      ps.setInt(i, limit);
       List<Map<String, Object>> rows = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -234,6 +248,36 @@ public final class UserTable {
       }
       return rows;
     }
+  }
+
+  /** How many rows with {@code low <= key <= high} match {@code filter} (null: every row). */
+  public long count(Connection c, long low, long high, FilterClause filter) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT COUNT(*) FROM "
+                + table
+                + " WHERE "
+                + key
+                + " BETWEEN ? AND ?"
+                + (filter == null ? "" : " AND " + filter.sql()))) {
+      ps.setLong(1, low);
+      ps.setLong(2, high);
+      bind(ps, 3, filter);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static int bind(PreparedStatement ps, int from, FilterClause filter) throws SQLException {
+    int i = from;
+    if (filter != null) {
+      for (Object v : filter.params()) {
+        ps.setObject(i++, v);
+      }
+    }
+    return i;
   }
 
   /** The number of rows. */
