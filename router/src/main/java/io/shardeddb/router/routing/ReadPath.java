@@ -3,6 +3,7 @@ package io.shardeddb.router.routing;
 import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardTopology;
@@ -13,6 +14,8 @@ import io.shardeddb.router.topology.RoutingTable;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,9 +32,21 @@ public class ReadPath {
   /**
    * A range read under way: the shards queried and the pages of rows in key order. When {@code
    * complete}, the first page of every shard was its last, so {@code pages} is already in memory.
+   * {@code servedBy} names, per shard, the replicas that answered its pages (filled in as the pages
+   * are fetched; complete once {@code pages} is).
    */
   public record RangeRead(
-      List<String> shardsQueried, boolean complete, Flux<List<Map<String, Object>>> pages) {}
+      List<String> shardsQueried,
+      boolean complete,
+      Flux<List<Map<String, Object>>> pages,
+      Map<String, Set<String>> servedBy) {}
+
+  /**
+   * A counted range: the shards queried, how many rows matched ({@code null} when some shard did
+   * not count: an older shard-server answers rows instead), and the replicas that answered.
+   */
+  public record RangeCount(
+      List<String> shardsQueried, Long count, Map<String, Set<String>> servedBy) {}
 
   /** One shard's first page and how to fetch the pages after it. */
   private record ShardPages(ShardTopology shard, ShardReadResponse first) {}
@@ -56,14 +71,29 @@ public class ReadPath {
    */
   public Mono<RangeRead> read(
       RoutingTable table, KeyRange range, ReadConsistency consistency, SessionToken session) {
+    return read(table, range, consistency, session, null);
+  }
+
+  /**
+   * As above, keeping only the rows that match {@code filter} (null: all), which the shard-servers
+   * apply before paging. An older shard-server ignores the filter and sends every row, so the
+   * caller must still check the rows it gets.
+   */
+  public Mono<RangeRead> read(
+      RoutingTable table,
+      KeyRange range,
+      ReadConsistency consistency,
+      SessionToken session,
+      ReadFilter filter) {
     List<ShardTopology> shards = table.shardMap().shardsFor(range.low(), range.high());
     metrics.readFanout(shards.size());
     String keyName = table.topology().schema().shardKey();
     List<String> ids = shards.stream().map(ShardTopology::id).toList();
+    Ask ask = new Ask(keyName, consistency, session, filter, false, new ConcurrentHashMap<>());
     return Flux.fromIterable(shards)
         .flatMapSequential(
             s ->
-                readShard(table, s, keyName, range.low(), range.high(), consistency, session)
+                readShard(table, s, range.low(), range.high(), ask)
                     .map(first -> new ShardPages(s, first)))
         .collectList()
         .map(
@@ -72,9 +102,56 @@ public class ReadPath {
                     ids,
                     firsts.stream().allMatch(f -> f.first().next() == null),
                     Flux.fromIterable(firsts)
-                        .concatMap(
-                            f -> pagesOf(table, f, keyName, range.high(), consistency, session),
-                            1)));
+                        .concatMap(f -> pagesOf(table, f, range.high(), ask), 1),
+                    ask.servedBy()));
+  }
+
+  /**
+   * Counts the rows of {@code range} that match {@code filter} (null: all) on the shards, at {@code
+   * consistency}: one request per shard, no rows sent.
+   */
+  public Mono<RangeCount> count(
+      RoutingTable table,
+      KeyRange range,
+      ReadConsistency consistency,
+      SessionToken session,
+      ReadFilter filter) {
+    List<ShardTopology> shards = table.shardMap().shardsFor(range.low(), range.high());
+    metrics.readFanout(shards.size());
+    String keyName = table.topology().schema().shardKey();
+    Ask ask = new Ask(keyName, consistency, session, filter, true, new ConcurrentHashMap<>());
+    return Flux.fromIterable(shards)
+        .flatMapSequential(s -> readShard(table, s, range.low(), range.high(), ask))
+        .collectList()
+        .map(
+            answers -> {
+              long total = 0;
+              for (ShardReadResponse a : answers) {
+                if (a.count() == null) {
+                  return new RangeCount(
+                      shards.stream().map(ShardTopology::id).toList(), null, ask.servedBy());
+                }
+                total += a.count();
+              }
+              return new RangeCount(
+                  shards.stream().map(ShardTopology::id).toList(), total, ask.servedBy());
+            });
+  }
+
+  /**
+   * What every page request of one read asks: consistency, filter, rows or a count; {@code
+   * servedBy} collects which replica answered each shard.
+   */
+  private record Ask(
+      String keyName,
+      ReadConsistency consistency,
+      SessionToken session,
+      ReadFilter filter,
+      boolean count,
+      Map<String, Set<String>> servedBy) {
+    void served(String shard, Replica replica) {
+      servedBy.computeIfAbsent(shard, k -> ConcurrentHashMap.newKeySet()).add(replica.name());
+    }
   }
 
   /**
@@ -83,16 +160,10 @@ public class ReadPath {
    * pages faster than a slow client takes them).
    */
   private Flux<List<Map<String, Object>>> pagesOf(
-      RoutingTable table,
-      ShardPages shard,
-      String keyName,
-      long high,
-      ReadConsistency consistency,
-      SessionToken session) {
+      RoutingTable table, ShardPages shard, long high, Ask ask) {
     return Flux.concat(
             Mono.just(shard.first()),
-            Flux.defer(
-                () -> after(table, shard, shard.first(), keyName, high, consistency, session)))
+            Flux.defer(() -> after(table, shard, shard.first(), high, ask)))
         // Serde leaves out an empty list, so no rows arrives as no field.
         .map(page -> page.data() == null ? List.<Map<String, Object>>of() : page.data())
         .map(rows -> DecimalWire.fromShard(table.topology().schema(), rows));
@@ -100,33 +171,22 @@ public class ReadPath {
 
   /** The pages after {@code page}, each requested when the one before it is consumed. */
   private Flux<ShardReadResponse> after(
-      RoutingTable table,
-      ShardPages shard,
-      ShardReadResponse page,
-      String keyName,
-      long high,
-      ReadConsistency consistency,
-      SessionToken session) {
+      RoutingTable table, ShardPages shard, ShardReadResponse page, long high, Ask ask) {
     if (page.next() == null) {
       return Flux.empty();
     }
-    return readShard(table, shard.shard(), keyName, page.next(), high, consistency, session)
+    return readShard(table, shard.shard(), page.next(), high, ask)
         .flatMapMany(
             next ->
                 Flux.concat(
-                    Mono.just(next),
-                    Flux.defer(
-                        () -> after(table, shard, next, keyName, high, consistency, session))));
+                    Mono.just(next), Flux.defer(() -> after(table, shard, next, high, ask))));
   }
 
   private Mono<ShardReadResponse> readShard(
-      RoutingTable table,
-      ShardTopology shard,
-      String keyName,
-      long low,
-      long high,
-      ReadConsistency consistency,
-      SessionToken session) {
+      RoutingTable table, ShardTopology shard, long low, long high, Ask ask) {
+    String keyName = ask.keyName();
+    ReadConsistency consistency = ask.consistency();
+    SessionToken session = ask.session();
     long minLsn = consistency == ReadConsistency.SESSION ? session.lsnFor(shard.id()) : 0;
     long minEpoch = consistency == ReadConsistency.SESSION ? session.epochFor(shard.id()) : 0;
     boolean primaryOnly = consistency == ReadConsistency.PRIMARY;
@@ -143,7 +203,7 @@ public class ReadPath {
                               new ShardServerException(
                                   "", 503, "shard " + shard.id() + " has no primary"));
               return readFrom(
-                  primary, shard.id(), keyName, low, high, primaryOnly, minEpoch, minLsn);
+                  primary, shard.id(), keyName, low, high, primaryOnly, minEpoch, minLsn, ask);
             });
     Mono<ShardReadResponse> chain = fromPrimary;
     // Try the chosen replicas in ring order; the primary (with retries) is the last resort.
@@ -151,7 +211,7 @@ public class ReadPath {
       Replica r = replicas.get(i);
       Mono<ShardReadResponse> fallback = chain;
       chain =
-          readFrom(r, shard.id(), keyName, low, high, false, minEpoch, minLsn)
+          readFrom(r, shard.id(), keyName, low, high, false, minEpoch, minLsn, ask)
               .onErrorResume(ShardServerException.class, e -> fallback);
     }
     // A final answer from a shard-server (e.g. 400) becomes the router's answer.
@@ -185,7 +245,20 @@ public class ReadPath {
       long high,
       boolean primaryOnly,
       long minEpoch,
-      long minLsn) {
-    return client.read(replica.url(), shardId, keyName, low, high, primaryOnly, minEpoch, minLsn);
+      long minLsn,
+      Ask ask) {
+    return client
+        .read(
+            replica.url(),
+            shardId,
+            keyName,
+            low,
+            high,
+            primaryOnly,
+            minEpoch,
+            minLsn,
+            ask.filter(),
+            ask.count())
+        .doOnNext(page -> ask.served(shardId, replica));
   }
 }

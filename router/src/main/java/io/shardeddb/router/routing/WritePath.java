@@ -45,11 +45,31 @@ public class WritePath {
     this.metrics = metrics;
   }
 
-  /** One shard's acknowledged part of a write. */
-  private record ShardAck(String shard, int rows, Long lsn, Long epoch, ApiException failure) {}
+  /**
+   * One shard's acknowledged part of a write: the replica that acknowledged it (the primary that
+   * answered), its log position, and how many replicas held it when the quorum was reached out of
+   * the spec's replicas ({@code acks}/{@code replicas} are null from an older shard-server).
+   */
+  public record ShardWrite(
+      String shard, String primary, Long epoch, Long lsn, Integer acks, Integer replicas) {
+    static ShardWrite of(String shard, Replica primary, ShardWriteResponse r) {
+      return new ShardWrite(shard, primary.name(), r.epoch(), r.lsn(), r.acks(), r.replicas());
+    }
+  }
+
+  /** A write's reply, with each written shard's acknowledgement. */
+  public record Written(WriteResponse response, List<ShardWrite> shards) {}
+
+  /** One shard's part of a write: acknowledged ({@code ack}) or failed. */
+  private record ShardAck(String shard, int rows, ShardWrite ack, ApiException failure) {}
 
   /** Validates {@code rows}, groups them by shard and writes each group to its primary. */
   public Mono<WriteResponse> write(RoutingTable table, List<Map<String, Object>> rows) {
+    return writeAcked(table, rows).map(Written::response);
+  }
+
+  /** As {@link #write}, also telling who acknowledged each shard's part and how. */
+  public Mono<Written> writeAcked(RoutingTable table, List<Map<String, Object>> rows) {
     Map<String, List<Map<String, Object>>> byShard = group(table, rows);
     metrics.writeFanout(byShard.size());
     String requestId = UUID.randomUUID().toString();
@@ -59,22 +79,29 @@ public class WritePath {
                 onPrimary(
                         e.getKey(),
                         primary ->
-                            client.write(
-                                primary.url(),
-                                new ShardWriteRequest(
-                                    e.getKey(), null, e.getValue(), requestId + "/" + e.getKey())))
-                    .map(
-                        r ->
-                            new ShardAck(e.getKey(), e.getValue().size(), r.lsn(), r.epoch(), null))
+                            client
+                                .write(
+                                    primary.url(),
+                                    new ShardWriteRequest(
+                                        e.getKey(),
+                                        null,
+                                        e.getValue(),
+                                        requestId + "/" + e.getKey()))
+                                .map(r -> ShardWrite.of(e.getKey(), primary, r)))
+                    .map(w -> new ShardAck(e.getKey(), e.getValue().size(), w, null))
                     .onErrorResume(
-                        ApiException.class,
-                        f -> Mono.just(new ShardAck(e.getKey(), 0, null, null, f))))
+                        ApiException.class, f -> Mono.just(new ShardAck(e.getKey(), 0, null, f))))
         .collectList()
         .map(this::summarise);
   }
 
   /** Updates the row with {@code key} to the values of {@code data}. */
   public Mono<WriteResponse> update(RoutingTable table, Object rawKey, Map<String, Object> data) {
+    return updateAcked(table, rawKey, data).map(Written::response);
+  }
+
+  /** As {@link #update}, also telling who acknowledged it and how. */
+  public Mono<Written> updateAcked(RoutingTable table, Object rawKey, Map<String, Object> data) {
     TableSchema schema = table.topology().schema();
     long key = schema.coerceKey(rawKey);
     Map<String, Object> row =
@@ -98,34 +125,48 @@ public class WritePath {
     return onPrimary(
             shard.id(),
             primary ->
-                client.update(primary.url(), shard.id(), schema.shardKey(), key, row, requestId))
+                client
+                    .update(primary.url(), shard.id(), schema.shardKey(), key, row, requestId)
+                    .map(r -> ShardWrite.of(shard.id(), primary, r)))
         .map(
-            r ->
-                new WriteResponse(
-                    "Data entry for " + schema.shardKey() + ": " + key + " updated",
-                    MessageResponse.SUCCESS,
-                    token(shard.id(), r)));
+            w ->
+                new Written(
+                    new WriteResponse(
+                        "Data entry for " + schema.shardKey() + ": " + key + " updated",
+                        MessageResponse.SUCCESS,
+                        token(w)),
+                    List.of(w)));
   }
 
   /** Deletes the row with {@code key}. */
   public Mono<WriteResponse> delete(RoutingTable table, Object rawKey) {
+    return deleteAcked(table, rawKey).map(Written::response);
+  }
+
+  /** As {@link #delete}, also telling who acknowledged it and how. */
+  public Mono<Written> deleteAcked(RoutingTable table, Object rawKey) {
     TableSchema schema = table.topology().schema();
     long key = schema.coerceKey(rawKey);
     ShardTopology shard = owner(table, key);
     String requestId = UUID.randomUUID().toString();
     return onPrimary(
             shard.id(),
-            primary -> client.delete(primary.url(), shard.id(), schema.shardKey(), key, requestId))
+            primary ->
+                client
+                    .delete(primary.url(), shard.id(), schema.shardKey(), key, requestId)
+                    .map(r -> ShardWrite.of(shard.id(), primary, r)))
         .map(
-            r ->
-                new WriteResponse(
-                    "Data entry with "
-                        + schema.shardKey()
-                        + ":"
-                        + key
-                        + " removed from all replicas",
-                    MessageResponse.SUCCESS,
-                    token(shard.id(), r)));
+            w ->
+                new Written(
+                    new WriteResponse(
+                        "Data entry with "
+                            + schema.shardKey()
+                            + ":"
+                            + key
+                            + " removed from all replicas",
+                        MessageResponse.SUCCESS,
+                        token(w)),
+                    List.of(w)));
   }
 
   /** Validates every row and groups them by the shard that owns each key, in key order. */
@@ -245,14 +286,19 @@ public class WritePath {
         .onErrorMap(ShardServerException.class, e -> new ApiException(e.status(), e.getMessage()));
   }
 
-  private WriteResponse summarise(List<ShardAck> acks) {
+  private Written summarise(List<ShardAck> acks) {
     int written = 0;
     SessionToken token = SessionToken.empty();
     List<ApiException> failures = new ArrayList<>();
+    List<ShardWrite> shards = new ArrayList<>();
     for (ShardAck a : acks) {
       written += a.rows();
-      if (a.lsn() != null) {
-        token = token.merge(SessionToken.of(a.shard(), a.epoch() == null ? 0 : a.epoch(), a.lsn()));
+      if (a.ack() != null) {
+        shards.add(a.ack());
+        Long epoch = a.ack().epoch();
+        if (a.ack().lsn() != null) {
+          token = token.merge(SessionToken.of(a.shard(), epoch == null ? 0 : epoch, a.ack().lsn()));
+        }
       }
       if (a.failure() != null) {
         failures.add(a.failure());
@@ -271,12 +317,14 @@ public class WritePath {
       throw new ApiException(status, msg.substring(0, msg.length() - 2));
     }
     String session = token.byShard().isEmpty() ? null : token.encode();
-    return new WriteResponse(written + " Data entries added", MessageResponse.SUCCESS, session);
+    return new Written(
+        new WriteResponse(written + " Data entries added", MessageResponse.SUCCESS, session),
+        List.copyOf(shards));
   }
 
-  private static String token(String shard, ShardWriteResponse r) {
-    return r.lsn() == null
+  private static String token(ShardWrite w) {
+    return w.lsn() == null
         ? null
-        : SessionToken.of(shard, r.epoch() == null ? 0 : r.epoch(), r.lsn()).encode();
+        : SessionToken.of(w.shard(), w.epoch() == null ? 0 : w.epoch(), w.lsn()).encode();
   }
 }

@@ -15,6 +15,7 @@ import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.ShardReadResponse;
@@ -99,6 +100,24 @@ public class ShardServerClient {
       boolean primary,
       Long minEpoch,
       Long minLsn) {
+    return read(url, shard, keyName, low, high, primary, minEpoch, minLsn, null, false);
+  }
+
+  /**
+   * As above, with a {@code filter} the shard-server applies before paging (null: none) and, with
+   * {@code count}, asking how many rows match instead of the rows.
+   */
+  public Mono<ShardReadResponse> read(
+      String url,
+      String shard,
+      String keyName,
+      long low,
+      long high,
+      boolean primary,
+      Long minEpoch,
+      Long minLsn,
+      ReadFilter filter,
+      boolean count) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("shard", shard);
     body.put(keyName, Map.of("low", low, "high", high));
@@ -110,6 +129,12 @@ public class ShardServerClient {
       if (minEpoch != null && minEpoch > 0) {
         body.put("minEpoch", minEpoch);
       }
+    }
+    if (filter != null) {
+      body.put("filter", filter.toWire());
+    }
+    if (count) {
+      body.put("count", true);
     }
     return call(url, HttpRequest.POST(url + "/read", body), ShardReadResponse.class);
   }

@@ -178,8 +178,9 @@ public sealed interface Predicate {
   }
 
   /**
-   * Orders two stored values: numbers by value whatever their Java type, text by its characters
-   * (binary, case-sensitive), booleans as 0 and 1. {@code null} when either is NULL (unknown).
+   * Orders two stored values: numbers by value whatever their Java type, text by its code points
+   * (binary, case-sensitive: the order of its UTF-8 bytes, as the shard-servers compare it),
+   * booleans as 0 and 1. {@code null} when either is NULL (unknown).
    */
   static Integer compare(Object a, Object b) {
     if (a == null || b == null) {
@@ -193,7 +194,26 @@ public sealed interface Predicate {
         return decimal(a).compareTo(decimal(b));
       }
     }
-    return String.valueOf(a).compareTo(String.valueOf(b));
+    return compareText(String.valueOf(a), String.valueOf(b));
+  }
+
+  /**
+   * Code point order, not {@link String#compareTo}'s UTF-16 unit order (they differ when a
+   * character beyond U+FFFF meets one in U+E000..U+FFFF).
+   */
+  static int compareText(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int x = a.codePointAt(i);
+      int y = b.codePointAt(j);
+      if (x != y) {
+        return Integer.compare(x, y);
+      }
+      i += Character.charCount(x);
+      j += Character.charCount(y);
+    }
+    return Boolean.compare(i < a.length(), j < b.length());
   }
 
   private static boolean isNumeric(Object v) {

@@ -43,12 +43,13 @@ public record QueryResponse(
     String status) {
 
   /**
-   * Where one shard's part of a write sits in that shard's log: {@code (epoch, lsn)}, and the
-   * acknowledgements it needed and (at least) got. {@code acks} equals {@code needed} because a
-   * primary answers as soon as its quorum holds the entry and does not report later ones.
+   * Where one shard's part of a write sits in that shard's log: {@code (epoch, lsn)} (the latest
+   * one the statement wrote there); {@code acks}, how many replicas (the primary included) held it
+   * when the primary saw its write quorum reached (the fewest over the statement's writes to that
+   * shard); {@code needed}, the quorum; {@code replicas}, the shard's replicas it is counted over.
    */
   @Serdeable
-  public record Position(long epoch, long lsn, int acks, int needed) {}
+  public record Position(long epoch, long lsn, int acks, int needed, int replicas) {}
 
   /** A failed statement: the status code goes on the HTTP response. */
   public static QueryResponse failure(String message) {

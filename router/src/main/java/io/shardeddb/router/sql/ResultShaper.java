@@ -24,11 +24,7 @@ public final class ResultShaper {
       }
     }
     if (plan.countLabel() != null) {
-      // COUNT(*) yields one row; OFFSET and LIMIT apply to that one row, as in SQL.
-      Map<String, Object> one = new LinkedHashMap<>();
-      one.put(plan.countLabel(), (long) rows.size());
-      boolean shown = plan.offset() == 0 && (plan.limit() == null || plan.limit() > 0);
-      return shown ? List.of(one) : List.of();
+      return counted(plan, rows.size());
     }
     if (!plan.orderBy().isEmpty()) {
       rows.sort(comparator(plan.orderBy()));
@@ -44,6 +40,15 @@ public final class ResultShaper {
       out.add(projected);
     }
     return out;
+  }
+
+  /** The rows of a COUNT(*) SELECT when {@code count} rows matched. */
+  public static List<Map<String, Object>> counted(SqlPlan.Select plan, long count) {
+    // COUNT(*) yields one row; OFFSET and LIMIT apply to that one row, as in SQL.
+    Map<String, Object> one = new LinkedHashMap<>();
+    one.put(plan.countLabel(), count);
+    boolean shown = plan.offset() == 0 && (plan.limit() == null || plan.limit() > 0);
+    return shown ? List.of(one) : List.of();
   }
 
   private static Comparator<Map<String, Object>> comparator(List<SqlPlan.Order> order) {

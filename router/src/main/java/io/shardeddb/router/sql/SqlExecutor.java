@@ -3,9 +3,7 @@ package io.shardeddb.router.sql;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.ReadConsistency;
-import io.shardeddb.protocol.lb.ReadResponse;
 import io.shardeddb.protocol.lb.SessionToken;
-import io.shardeddb.protocol.lb.WriteResponse;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.routing.ReadPath;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -58,56 +57,119 @@ public class SqlExecutor {
       RoutingTable table, SqlPlan plan, ReadConsistency consistency, SessionToken session) {
     return switch (plan) {
       case SqlPlan.Insert insert ->
-          writes.write(table, insert.rows()).map(w -> written(List.of(w), insert.rows().size()));
+          writes
+              .writeAcked(table, insert.rows())
+              .map(w -> written(List.of(w), insert.rows().size()));
       case SqlPlan.Update update ->
           matchingKeys(table, update.keys(), update.where(), "UPDATE")
               .flatMap(
-                  keys -> perKey(keys, key -> writes.update(table, key, update.assignments())));
+                  keys ->
+                      perKey(keys, key -> writes.updateAcked(table, key, update.assignments())));
       case SqlPlan.Delete delete ->
           matchingKeys(table, delete.keys(), delete.where(), "DELETE")
-              .flatMap(keys -> perKey(keys, key -> writes.delete(table, key)));
+              .flatMap(keys -> perKey(keys, key -> writes.deleteAcked(table, key)));
       case SqlPlan.Select select -> select(table, select, consistency, session);
     };
   }
 
+  /**
+   * What a statement read: the shards queried, the rows that match (or, when the shards counted,
+   * only their {@code count}), and which replicas answered each shard.
+   */
+  private record Rows(
+      List<String> shards,
+      List<Map<String, Object>> rows,
+      Long count,
+      Map<String, Set<String>> servedBy) {}
+
   private Mono<QueryResponse> select(
       RoutingTable table, SqlPlan.Select plan, ReadConsistency consistency, SessionToken session) {
-    return readAll(table, plan.keys(), consistency, session, plan.where())
+    Pushdown.Result push = Pushdown.of(plan.where(), table.topology().schema());
+    if (plan.countLabel() != null && push.exact()) {
+      // The filter is the whole WHERE: the shards count, and no row travels.
+      return countAll(table, plan.keys(), consistency, session, push)
+          .flatMap(
+              counted ->
+                  counted.count() != null
+                      ? Mono.just(counted)
+                      : readAll(table, plan.keys(), consistency, session, plan.where(), push))
+          .map(read -> selected(plan, read, consistency));
+    }
+    return readAll(table, plan.keys(), consistency, session, plan.where(), push)
+        .map(read -> selected(plan, read, consistency));
+  }
+
+  private QueryResponse selected(SqlPlan.Select plan, Rows read, ReadConsistency consistency) {
+    List<Map<String, Object>> rows =
+        read.count() != null
+            ? ResultShaper.counted(plan, read.count())
+            : ResultShaper.shape(plan, read.rows());
+    return new QueryResponse(
+        true,
+        "Read successful",
+        null,
+        null,
+        (long) rows.size(),
+        readOn(read, consistency),
+        rows,
+        read.shards(),
+        null,
+        null,
+        "success");
+  }
+
+  /**
+   * COUNT(*) on the shards: one count request per range and shard. When some shard did not count
+   * (an older shard-server answers rows instead), the result has no {@code count} and the caller
+   * reads the rows instead.
+   */
+  private Mono<Rows> countAll(
+      RoutingTable table,
+      KeyRanges keys,
+      ReadConsistency consistency,
+      SessionToken session,
+      Pushdown.Result push) {
+    return Flux.fromIterable(readRanges(table, keys))
+        .concatMap(r -> reads.count(table, r, consistency, session, push.filter()))
+        .collectList()
         .map(
-            read -> {
-              List<Map<String, Object>> rows = ResultShaper.shape(plan, read.data());
-              return new QueryResponse(
-                  true,
-                  "Read successful",
-                  null,
-                  null,
-                  (long) rows.size(),
-                  readOn(read.shardsQueried(), consistency),
-                  rows,
-                  read.shardsQueried(),
-                  null,
-                  null,
-                  "success");
+            parts -> {
+              Set<String> shards = new LinkedHashSet<>();
+              Map<String, Set<String>> servedBy = new TreeMap<>();
+              long total = 0;
+              for (ReadPath.RangeCount p : parts) {
+                if (p.count() == null) {
+                  return new Rows(List.copyOf(shards), List.of(), null, servedBy);
+                }
+                total += p.count();
+                shards.addAll(p.shardsQueried());
+                p.servedBy()
+                    .forEach((k, v) -> servedBy.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
+              }
+              return new Rows(List.copyOf(shards), List.of(), total, servedBy);
             });
   }
 
   /**
    * Reads every key range (clamped to the shards' ranges) and concatenates, in key order, the rows
-   * that match {@code where}: each page is filtered as it arrives, so the router holds the matching
-   * rows and one page per shard, not every row of the ranges.
+   * that match {@code where}. The shard-servers apply {@code push.filter()} before paging, so only
+   * rows that can match travel; each page is still checked against the whole {@code where} as it
+   * arrives (the filter may be only part of it, and an older shard-server ignores it), so the
+   * router holds the matching rows and one page per shard, not every row of the ranges.
    */
-  private Mono<ReadResponse> readAll(
+  private Mono<Rows> readAll(
       RoutingTable table,
       KeyRanges keys,
       ReadConsistency consistency,
       SessionToken session,
-      Predicate where) {
+      Predicate where,
+      Pushdown.Result push) {
     List<KeyRange> ranges = readRanges(table, keys);
     return Flux.fromIterable(ranges)
         .concatMap(
             r ->
                 reads
-                    .read(table, r, consistency, session)
+                    .read(table, r, consistency, session, push.filter())
                     .flatMap(
                         read ->
                             read.pages()
@@ -115,22 +177,24 @@ public class SqlExecutor {
                                 .collectList()
                                 .map(
                                     pages ->
-                                        new ReadResponse(
+                                        new Rows(
                                             read.shardsQueried(),
                                             pages.stream().flatMap(List::stream).toList(),
-                                            "success"))))
+                                            null,
+                                            read.servedBy()))))
         .collectList()
         .map(
             parts -> {
               Set<String> shards = new LinkedHashSet<>();
               List<Map<String, Object>> rows = new ArrayList<>();
-              for (ReadResponse p : parts) {
-                shards.addAll(p.shardsQueried());
-                if (p.data() != null) {
-                  rows.addAll(p.data());
-                }
+              Map<String, Set<String>> servedBy = new TreeMap<>();
+              for (Rows p : parts) {
+                shards.addAll(p.shards());
+                rows.addAll(p.rows());
+                p.servedBy()
+                    .forEach((k, v) -> servedBy.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
               }
-              return new ReadResponse(List.copyOf(shards), rows, "success");
+              return new Rows(List.copyOf(shards), rows, null, servedBy);
             });
   }
 
@@ -163,14 +227,13 @@ public class SqlExecutor {
   private Mono<List<Long>> matchingKeys(
       RoutingTable table, KeyRanges keys, Predicate where, String what) {
     String keyName = table.topology().schema().shardKey();
-    return readAll(table, keys, ReadConsistency.PRIMARY, SessionToken.empty(), where)
+    Pushdown.Result push = Pushdown.of(where, table.topology().schema());
+    return readAll(table, keys, ReadConsistency.PRIMARY, SessionToken.empty(), where, push)
         .map(
             read -> {
               List<Long> out = new ArrayList<>();
-              for (Map<String, Object> row : read.data()) {
-                if (where.matches(row)) {
-                  out.add(((Number) row.get(keyName)).longValue());
-                }
+              for (Map<String, Object> row : read.rows()) {
+                out.add(((Number) row.get(keyName)).longValue());
               }
               if (out.size() > MAX_ROWS_PER_WRITE) {
                 throw new InvalidRequestException(
@@ -191,7 +254,8 @@ public class SqlExecutor {
    * many rows did change (each per-row write is its own quorum write: a statement over many rows is
    * not atomic).
    */
-  private Mono<QueryResponse> perKey(List<Long> keys, Function<Long, Mono<WriteResponse>> write) {
+  private Mono<QueryResponse> perKey(
+      List<Long> keys, Function<Long, Mono<WritePath.Written>> write) {
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
     int[] worst = {0};
     return Flux.fromIterable(keys)
@@ -229,62 +293,63 @@ public class SqlExecutor {
             });
   }
 
-  /** The reply to a write: positions from the session tokens, quorum from the topology. */
-  private QueryResponse written(List<WriteResponse> acks, long rows) {
+  /**
+   * The reply to a write: per shard, the latest position written, the fewest acknowledgements any
+   * of its writes got, and the primaries that acknowledged; the message's {@code quorum: a/b} is
+   * that of the least-acknowledged shard (see {@link WriteAcks}).
+   */
+  private QueryResponse written(List<WritePath.Written> done, long rows) {
     RoutingTable now = topology.current();
+    WriteAcks acks =
+        WriteAcks.of(
+            done.stream().flatMap(w -> w.shards().stream()).toList(),
+            shard -> now.topology().shard(shard).map(s -> s.replicas().size()).orElse(1),
+            now.topology().writeQuorum()::required);
     SessionToken token = SessionToken.empty();
-    for (WriteResponse w : acks) {
-      token = token.merge(SessionToken.parse(w.session()));
+    for (WritePath.Written w : done) {
+      token = token.merge(SessionToken.parse(w.response().session()));
     }
-    Map<String, QueryResponse.Position> positions = new TreeMap<>();
-    long timestamp = 0;
-    int got = Integer.MAX_VALUE;
-    int needed = Integer.MAX_VALUE;
-    List<String> on = new ArrayList<>();
-    for (Map.Entry<String, SessionToken.Position> e : new TreeMap<>(token.byShard()).entrySet()) {
-      String shard = e.getKey();
-      int required =
-          now.topology()
-              .shard(shard)
-              .map(s -> now.topology().writeQuorum().required(Math.max(1, s.replicas().size())))
-              .orElse(1);
-      positions.put(
-          shard,
-          new QueryResponse.Position(e.getValue().epoch(), e.getValue().lsn(), required, required));
-      timestamp = Math.max(timestamp, e.getValue().lsn());
-      got = Math.min(got, required);
-      needed = Math.min(needed, required);
-      on.add(shard + "/" + now.topology().shard(shard).map(ShardTopology::primary).orElse("?"));
-    }
-    String quorum = positions.isEmpty() ? null : got + "/" + needed;
     String message =
-        positions.isEmpty()
+        acks.positions().isEmpty()
             ? "Write successful (no rows matched)"
-            : "Write successful (timestamp: " + timestamp + ", quorum: " + quorum + ")";
+            : "Write successful (timestamp: "
+                + acks.timestamp()
+                + ", quorum: "
+                + acks.quorum()
+                + ")";
     return new QueryResponse(
         true,
         message,
-        positions.isEmpty() ? null : timestamp,
-        quorum,
+        acks.positions().isEmpty() ? null : acks.timestamp(),
+        acks.positions().isEmpty() ? null : acks.quorum(),
         rows,
-        on.isEmpty() ? null : String.join(",", on),
+        acks.executedOn(),
         null,
         null,
-        positions.isEmpty() ? null : positions,
+        acks.positions().isEmpty() ? null : acks.positions(),
         token.byShard().isEmpty() ? null : token.encode(),
         "success");
   }
 
-  /** Who served a read: the primaries by name, or "a replica" for session/any reads. */
-  private String readOn(List<String> shards, ReadConsistency consistency) {
+  /**
+   * Who served a read, per shard: the replicas that answered its pages ({@code sh1/students-sh1-2};
+   * several joined by {@code +} when pages came from different replicas). A shard whose replica is
+   * not known (no page fetched) falls back to its primary for a {@code primary} read.
+   */
+  private String readOn(Rows read, ReadConsistency consistency) {
     RoutingTable now = topology.current();
     List<String> on = new ArrayList<>();
-    for (String shard : shards) {
-      String who =
-          consistency == ReadConsistency.PRIMARY
-              ? now.topology().shard(shard).map(ShardTopology::primary).orElse("?")
-              : "replica(" + consistency.jsonName() + ")";
-      on.add(shard + "/" + who);
+    for (String shard : read.shards()) {
+      Set<String> who = read.servedBy().get(shard);
+      String name;
+      if (who != null && !who.isEmpty()) {
+        name = String.join("+", who);
+      } else if (consistency == ReadConsistency.PRIMARY) {
+        name = now.topology().shard(shard).map(ShardTopology::primary).orElse("?");
+      } else {
+        name = "replica(" + consistency.jsonName() + ")";
+      }
+      on.add(shard + "/" + name);
     }
     return on.isEmpty() ? null : String.join(",", on);
   }

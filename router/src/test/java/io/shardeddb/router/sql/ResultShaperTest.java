@@ -59,6 +59,17 @@ class ResultShaperTest {
   }
 
   @Test
+  void textIsOrderedByCodePointsAsTheShardsCompareItsBytes() {
+    // UTF-16 order would put the emoji (a surrogate pair, 0xD83D...) before U+FFFD; its code
+    // point (and its UTF-8 bytes, which the shard-servers compare) come after.
+    assertThat(Predicate.compare("\uFFFD", "\uD83D\uDE00")).isNegative();
+    assertThat(Predicate.compare("B", "a")).isNegative();
+    assertThat(Predicate.compare("a", "a ")).isNegative();
+    assertThat(Predicate.compare("\u00E9", "z")).isPositive();
+    assertThat(Predicate.compare("ab", "ab")).isZero();
+  }
+
+  @Test
   void keyRangesAreClampedAndCombinedExactly() {
     KeyRanges a = new KeyRanges(List.of(new KeyRange(10, 20), new KeyRange(21, 30)));
     assertThat(a.ranges()).containsExactly(new KeyRange(10, 30));

@@ -8,6 +8,7 @@ import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.router.sql.Predicate.Compare;
 import io.shardeddb.router.sql.Predicate.Op;
 import java.math.BigDecimal;
@@ -279,6 +280,92 @@ class SqlTranslatorTest {
         TRANSLATOR.translate("SELECT * FROM students WHERE Stud_name = ''' OR ''1''=''1'");
     assertThat(((SqlPlan.Select) select).where())
         .isEqualTo(new Compare("Stud_name", Op.EQ, "' OR '1'='1"));
+  }
+
+  static ReadFilter leaf(String column, String op, Object... values) {
+    return ReadFilter.leaf(column, op, values.length == 0 ? null : List.of(values));
+  }
+
+  static Stream<Arguments> pushedDown() {
+    ReadFilter marksOver50 = leaf("Stud_marks", ">", 50L);
+    return Stream.of(
+        Arguments.of("SELECT * FROM students", null, true),
+        Arguments.of("SELECT * FROM students WHERE Stud_marks > 50", marksOver50, true),
+        Arguments.of("SELECT * FROM students WHERE 50 < Stud_marks", marksOver50, true),
+        // NOT goes down to the leaves: the opposite comparison, De Morgan for AND/OR.
+        Arguments.of(
+            "SELECT * FROM students WHERE NOT (Stud_marks > 50 OR Stud_name = 'x')",
+            ReadFilter.node(
+                "and", List.of(leaf("Stud_marks", "<=", 50L), leaf("Stud_name", "<>", "x"))),
+            true),
+        Arguments.of(
+            "SELECT * FROM students WHERE NOT (Stud_marks >= 50 AND Stud_name NOT IN ('a', 'b'))",
+            ReadFilter.node(
+                "or", List.of(leaf("Stud_marks", "<", 50L), leaf("Stud_name", "in", "a", "b"))),
+            true),
+        // Chains of one connective stay flat; a decimal keeps its exact value.
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_id BETWEEN 1 AND 9 AND Stud_name LIKE 'A%'"
+                + " AND Stud_gpa >= 3.5 AND Stud_name IS NOT NULL",
+            ReadFilter.node(
+                "and",
+                List.of(
+                    leaf("Stud_id", "between", 1L, 9L),
+                    leaf("Stud_name", "like", "A%"),
+                    leaf("Stud_gpa", ">=", new BigDecimal("3.5")),
+                    leaf("Stud_name", "is not null"))),
+            true),
+        Arguments.of(
+            "SELECT COUNT(*) FROM students WHERE Stud_marks NOT BETWEEN 10 AND 20",
+            leaf("Stud_marks", "not between", 10L, 20L),
+            true),
+        // What the shards cannot evaluate as the router does becomes "true": a superset.
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_marks LIKE '9%' AND Stud_id = 1",
+            leaf("Stud_id", "=", 1L), false),
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_marks LIKE '9%' OR Stud_id = 1", null, false),
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_marks = NULL OR Stud_name IS NULL", null, false),
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_marks IN (1, NULL) AND Stud_name <> 'z'",
+            leaf("Stud_name", "<>", "z"),
+            false),
+        // An injection attempt is one value, not SQL.
+        Arguments.of(
+            "SELECT * FROM students WHERE Stud_name = 'x'' OR ''1''=''1'",
+            leaf("Stud_name", "=", "x' OR '1'='1"),
+            true),
+        Arguments.of(
+            "DELETE FROM students WHERE Stud_name LIKE '%''; DROP TABLE students; --'",
+            leaf("Stud_name", "like", "%'; DROP TABLE students; --"), true));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("pushedDown")
+  void theWhereClauseIsPushedToTheShardsAsAFilterThatKeepsEveryMatchingRow(
+      String sql, ReadFilter filter, boolean exact) {
+    Predicate where =
+        switch (TRANSLATOR.translate(sql)) {
+          case SqlPlan.Select s -> s.where();
+          case SqlPlan.Delete d -> d.where();
+          case SqlPlan.Update u -> u.where();
+          case SqlPlan.Insert i -> throw new AssertionError(sql);
+        };
+    assertThat(Pushdown.of(where, SCHEMA)).isEqualTo(new Pushdown.Result(filter, exact));
+  }
+
+  @Test
+  void aFilterTooDeepForAShardServerIsNotSent() {
+    // Alternating OR and AND cannot be flattened: 70 levels, more than a shard-server takes.
+    StringBuilder sql = new StringBuilder("SELECT * FROM students WHERE ");
+    for (int i = 0; i < 35; i++) {
+      sql.append("Stud_marks = ").append(i).append(" OR (Stud_name = 'x").append(i);
+      sql.append("' AND (");
+    }
+    sql.append("Stud_gpa > 0").append("))".repeat(35));
+    SqlPlan.Select plan = (SqlPlan.Select) TRANSLATOR.translate(sql.toString());
+    assertThat(Pushdown.of(plan.where(), SCHEMA)).isEqualTo(new Pushdown.Result(null, false));
   }
 
   @Test
