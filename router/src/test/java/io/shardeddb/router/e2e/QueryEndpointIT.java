@@ -39,11 +39,12 @@ class QueryEndpointIT {
   EmbeddedServer router;
   Http http;
   String session;
+  List<String> pool;
 
   @BeforeAll
   void start() {
     fleet = ShardServerFleet.start(dir);
-    List<String> pool = fleet.startServers("sql", 6);
+    pool = fleet.startServers("sql", 6);
     router =
         ApplicationContext.run(
             EmbeddedServer.class,
@@ -105,6 +106,37 @@ class QueryEndpointIT {
     }
   }
 
+  /**
+   * The sum over every shard-server of a counter from its {@code /prometheus} (0 when absent), e.g.
+   * {@code shardeddb_read_rows_total} with {@code filter="pushed"}.
+   */
+  double shardCounter(String name, String filter) {
+    java.util.regex.Pattern line =
+        java.util.regex.Pattern.compile(
+            "^" + name + "\\{[^}]*filter=\"" + filter + "\"[^}]*} ([0-9.eE+-]+)$",
+            java.util.regex.Pattern.MULTILINE);
+    double sum = 0;
+    for (String url : pool) {
+      java.util.regex.Matcher m = line.matcher(new Http(url, null).get("/prometheus").text());
+      while (m.find()) {
+        sum += Double.parseDouble(m.group(1));
+      }
+    }
+    return sum;
+  }
+
+  /** The replica names of shard {@code index} in the router's topology. */
+  List<String> replicasOf(int index) {
+    List<String> names = new ArrayList<>();
+    http.get("/admin/topology")
+        .json()
+        .get("shards")
+        .get(index)
+        .get("replicas")
+        .forEach(r -> names.add(r.get("name").asText()));
+    return names;
+  }
+
   static List<Long> ids(Http.Reply r) {
     List<Long> out = new ArrayList<>();
     r.json().get("data").forEach(row -> out.add(row.get("Stud_id").asLong()));
@@ -121,9 +153,16 @@ class QueryEndpointIT {
     assertThat(j.get("success").asBoolean()).isTrue();
     long ts = j.get("timestamp").asLong();
     assertThat(ts).isPositive();
-    // Three replicas, Majority: the primary answered once two held the entry.
+    // Three replicas, Majority: the primary answered once at least two held the entry; a/b is
+    // the replicas that held it then out of the shard's three.
+    JsonNode sh1 = j.get("positions").get("sh1");
+    int acks = sh1.get("acks").asInt();
+    assertThat(acks).isBetween(2, 3);
+    assertThat(sh1.get("needed").asInt()).isEqualTo(2);
+    assertThat(sh1.get("replicas").asInt()).isEqualTo(3);
+    assertThat(j.get("quorum").asText()).isEqualTo(acks + "/3");
     assertThat(j.get("message").asText())
-        .isEqualTo("Write successful (timestamp: " + ts + ", quorum: 2/2)");
+        .isEqualTo("Write successful (timestamp: " + ts + ", quorum: " + acks + "/3)");
     assertThat(j.get("rows_affected").asLong()).isEqualTo(1);
     String primary =
         http.get("/admin/topology").json().get("shards").get(0).get("primary").asText();
@@ -172,6 +211,10 @@ class QueryEndpointIT {
     Http.Reply any = query("SELECT Stud_id FROM students WHERE Stud_id < 4096", "any");
     assertThat(any.status()).as(any.text()).isEqualTo(200);
     assertThat(ids(any)).containsExactly(1L, 5L, 4095L);
+    // The replica that served it, by name: one of sh1's three (a secondary or the primary).
+    String servedBy = any.json().get("executed_on").asText();
+    assertThat(servedBy).startsWith("sh1/");
+    assertThat(replicasOf(0)).contains(servedBy.substring("sh1/".length()));
 
     // Read-your-writes from any replica that holds the token's (epoch, lsn) entries.
     Http.Reply mine =
@@ -183,6 +226,47 @@ class QueryEndpointIT {
     assertThat(none.status()).as(none.text()).isEqualTo(200);
     assertThat(none.json().get("data").size()).isZero();
     assertThat(none.json().get("rows_affected").asLong()).isZero();
+  }
+
+  @Test
+  @Order(2)
+  void nonKeyPredicatesAreEvaluatedOnTheShards() {
+    double pushedRows = shardCounter("shardeddb_read_rows_total", "pushed");
+    double plainRows = shardCounter("shardeddb_read_rows_total", "none");
+    // Rows now: 1 (40), 5 (90), 4095 (70), 4096 (80), 8000 (60).
+    Http.Reply r =
+        query("SELECT Stud_id, Stud_name FROM students WHERE Stud_marks > 70 OR Stud_name = 'Eve'");
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(ids(r)).containsExactly(5L, 4096L, 8000L);
+    assertThat(r.json().get("shards_queried").toString()).isEqualTo("[\"sh1\",\"sh2\"]");
+    // Only the three matching rows left the shards (each shard's primary read once, filtered).
+    assertThat(shardCounter("shardeddb_read_rows_total", "pushed") - pushedRows).isEqualTo(3);
+    assertThat(shardCounter("shardeddb_read_rows_total", "none") - plainRows).isZero();
+
+    // NOT goes down to the shards too; LIKE on a String column is matched there, case-sensitively.
+    Http.Reply not = query("SELECT Stud_id FROM students WHERE NOT (Stud_marks >= 60)");
+    assertThat(ids(not)).containsExactly(1L);
+    Http.Reply like = query("SELECT Stud_id FROM students WHERE Stud_name LIKE '_e%'");
+    assertThat(ids(like)).containsExactly(4096L);
+    Http.Reply noMatch = query("SELECT Stud_id FROM students WHERE Stud_name = 'alice'");
+    assertThat(ids(noMatch)).isEmpty();
+
+    // COUNT(*) whose WHERE the shards can evaluate is counted there: no row travels.
+    double counts = shardCounter("shardeddb_read_counts_total", "pushed");
+    double rowsBefore = shardCounter("shardeddb_read_rows_total", "pushed");
+    Http.Reply count =
+        query("SELECT COUNT(*) AS n FROM students WHERE Stud_marks >= 70 AND Stud_id > 1");
+    assertThat(count.status()).as(count.text()).isEqualTo(200);
+    assertThat(count.json().get("data").get(0).get("n").asLong()).isEqualTo(3);
+    assertThat(shardCounter("shardeddb_read_counts_total", "pushed") - counts).isEqualTo(2);
+    assertThat(shardCounter("shardeddb_read_rows_total", "pushed") - rowsBefore).isZero();
+
+    // A predicate the shards cannot evaluate as the router does (LIKE on a Number) is checked
+    // by the router alone, still correctly.
+    Http.Reply numberLike =
+        query("SELECT Stud_id FROM students WHERE Stud_marks LIKE '8%' AND Stud_name <> 'x'");
+    assertThat(numberLike.status()).as(numberLike.text()).isEqualTo(200);
+    assertThat(ids(numberLike)).containsExactly(4096L);
   }
 
   @Test
