@@ -56,6 +56,9 @@ class ReplicatedShardTest {
       for (Future<Http.Reply> f : replies) {
         Http.Reply r = f.get(30, TimeUnit.SECONDS);
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        // Majority of three: at least two replicas held each entry when it was acknowledged.
+        assertThat(r.json().get("acks").asInt()).as(r.raw()).isBetween(2, 3);
+        assertThat(r.json().get("replicas").asInt()).isEqualTo(3);
       }
     } finally {
       clients.shutdownNow();

@@ -68,11 +68,15 @@ public class QueryController {
       summary = "Run one SQL statement: {\"query\": \"...\"}",
       description =
           "SELECT (WHERE on any column; the shard key's =, IN, ranges and BETWEEN choose the"
-              + " shards; ORDER BY, LIMIT/OFFSET, COUNT(*)), INSERT ... VALUES (one or many rows),"
+              + " shards, the other conditions are evaluated on the shards; ORDER BY,"
+              + " LIMIT/OFFSET, COUNT(*)), INSERT ... VALUES (one or many rows),"
               + " UPDATE ... SET col = literal WHERE ..., DELETE ... WHERE ... on the database's"
               + " table. Optional \"consistency\" (primary | session | any) and \"session\" apply"
-              + " to SELECT as for /read. Anything else answers 400 naming what is not supported."
-              + " See docs/sql.md.")
+              + " to SELECT as for /read. A write's \"quorum\" a/b is the replicas that held it"
+              + " when its primary acknowledged it out of the shard's replicas (the"
+              + " least-acknowledged shard's); \"executed_on\" names, per shard, the primary that"
+              + " acknowledged a write or the replica that served a read. Anything else answers"
+              + " 400 naming what is not supported. See docs/sql.md.")
   @RequestBody(content = @Content(schema = @Schema(implementation = QueryRequest.class)))
   @ApiResponse(
       responseCode = "200",
