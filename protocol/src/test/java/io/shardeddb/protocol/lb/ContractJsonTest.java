@@ -214,6 +214,13 @@ class ContractJsonTest {
         m,
         "{\"message\":\"Data entries added\",\"current_idx\":508,\"status\":\"success\",\"lsn\":9}",
         ShardWriteResponse.class);
+    ShardWriteResponse acked =
+        roundTrip(
+            m,
+            "{\"message\":\"Data entries added\",\"status\":\"success\",\"lsn\":9,"
+                + "\"epoch\":2,\"acks\":3,\"replicas\":3}",
+            ShardWriteResponse.class);
+    assertThat(acked.acks()).isEqualTo(3);
     roundTrip(
         m,
         m.write(
