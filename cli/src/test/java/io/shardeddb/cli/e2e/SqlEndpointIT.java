@@ -102,7 +102,7 @@ class SqlEndpointIT {
     assertThat(insert.status()).as(String.valueOf(insert.json())).isEqualTo(200);
     assertThat(insert.json().get("success").asBoolean()).isTrue();
     assertThat(insert.json().get("message").asText())
-        .matches("Write successful \\(timestamp: \\d+, quorum: 2/2\\)");
+        .matches("Write successful \\(timestamp: \\d+, quorum: [23]/3\\)");
     assertThat(insert.json().get("rows_affected").asLong()).isEqualTo(1);
     assertThat(insert.json().get("executed_on").asText()).isEqualTo("sh1/" + db.primary("sh1"));
 
@@ -165,6 +165,9 @@ class SqlEndpointIT {
         query("INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (2, 'Bob', 80)");
     assertThat(during.status()).as(String.valueOf(during.json())).isEqualTo(200);
     assertThat(during.json().get("success").asBoolean()).isTrue();
+    // Acknowledged by the new primary, with a majority of the three replicas holding it.
+    assertThat(during.json().get("executed_on").asText()).isNotEqualTo("sh1/" + oldPrimary);
+    assertThat(during.json().get("quorum").asText()).matches("[23]/3");
 
     await()
         .atMost(Duration.ofMinutes(2))
