@@ -107,6 +107,9 @@ public final class ShardRequests {
           + base.message()
           + "); try again once it is Ready";
     }
+    if (o.member(base.primary()).map(Member::url).orElse(null) == null) {
+      return "primary " + base.primary() + " has no address to be fenced at";
+    }
     if (target.ordinal() >= o.desiredReplicas()) {
       return name + " is beyond the spec's " + o.desiredReplicas() + " replicas (being removed)";
     }
