@@ -8,13 +8,13 @@ when watchNamespaces is a list.
 {{/* In every watched namespace (cluster-wide when watching all namespaces). */}}
 {{- define "shardeddb-operator.rules.watched" -}}
 - apiGroups: ["shardeddb.io"]
-  resources: ["shardeddbs"]
+  resources: ["shardeddatabases"]
   verbs: ["get", "list", "watch", "patch", "update"]
 - apiGroups: ["shardeddb.io"]
-  resources: ["shardeddbs/status"]
+  resources: ["shardeddatabases/status"]
   verbs: ["get", "patch", "update"]
 - apiGroups: ["shardeddb.io"]
-  resources: ["shardeddbs/finalizers"]
+  resources: ["shardeddatabases/finalizers"]
   verbs: ["update"]
 - apiGroups: ["apps"]
   resources: ["statefulsets", "deployments"]

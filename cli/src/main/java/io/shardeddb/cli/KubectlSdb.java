@@ -4,6 +4,8 @@ import io.shardeddb.cli.command.DeleteCommand;
 import io.shardeddb.cli.command.FindCommand;
 import io.shardeddb.cli.command.InsertCommand;
 import io.shardeddb.cli.command.LocalCommand;
+import io.shardeddb.cli.command.PromoteCommand;
+import io.shardeddb.cli.command.RebuildCommand;
 import io.shardeddb.cli.command.StatusCommand;
 import io.shardeddb.cli.command.UpdateCommand;
 import picocli.CommandLine;
@@ -21,7 +23,9 @@ import picocli.CommandLine.Command;
       InsertCommand.class,
       FindCommand.class,
       UpdateCommand.class,
-      DeleteCommand.class
+      DeleteCommand.class,
+      PromoteCommand.class,
+      RebuildCommand.class
     })
 public final class KubectlSdb {
   public static void main(String[] args) {

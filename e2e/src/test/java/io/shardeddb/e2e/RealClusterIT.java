@@ -518,9 +518,9 @@ class RealClusterIT {
                 client.namespaces().withName(OPERATOR_NS).get() == null
                     && client.namespaces().withName(dbNs).get() == null);
     dbNs = OPERATOR_NS;
-    String crd = "crd/shardeddbs.shardeddb.io";
+    String crd = "crd/shardeddatabases.shardeddb.io";
     kubectl("delete", crd, "--ignore-not-found", "--wait=true");
-    kubectl("create", "-f", "crds/without-cel/shardeddbs.shardeddb.io-v1.yml");
+    kubectl("create", "-f", "crds/without-cel/shardeddatabases.shardeddb.io-v1.yml");
     kubectl("wait", "--for=condition=Established", crd, "--timeout=60s");
     kubectl("apply", "-f", "helm/manifests/shardeddb-operator.yaml");
     kubectl(

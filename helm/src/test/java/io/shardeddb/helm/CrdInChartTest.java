@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The chart ships the generated CRD from crds/, byte for byte, and its package keeps it. */
 class CrdInChartTest {
 
-  private static final String CRD_FILE = "shardeddbs.shardeddb.io-v1.yml";
+  private static final String CRD_FILE = "shardeddatabases.shardeddb.io-v1.yml";
 
   private final ChartUnderTest chart = new ChartUnderTest();
 

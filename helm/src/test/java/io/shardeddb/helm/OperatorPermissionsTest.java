@@ -98,7 +98,7 @@ class OperatorPermissionsTest {
     assertThat(routerGrants).extracting(Grant::resource).doesNotContain("secrets");
     assertThat(routerGrants)
         .extracting(Grant::resource)
-        .containsOnly("shardeddbs", "shardeddbs/status");
+        .containsOnly("shardeddatabases", "shardeddatabases/status");
   }
 
   @Test

@@ -27,7 +27,7 @@ final class PlainManifest {
         # PlainManifestTest; do not edit. Regenerate with
         #   ./mvnw -B -pl helm -am verify -D%s=true
         # Install (the CRD first):
-        #   kubectl apply --server-side -f crds/shardeddbs.shardeddb.io-v1.yml
+        #   kubectl apply --server-side -f crds/shardeddatabases.shardeddb.io-v1.yml
         #   kubectl apply -f helm/manifests/shardeddb-operator.yaml
         apiVersion: v1
         kind: Namespace

@@ -81,7 +81,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts the API, the database, the pod runner and the operator. */
   public static LocalCluster start(Options options) {
-    Path crd = options.projectHome().resolve("crds/shardeddbs.shardeddb.io-v1.yml");
+    Path crd = options.projectHome().resolve("crds/shardeddatabases.shardeddb.io-v1.yml");
     if (!Files.isRegularFile(crd)) {
       throw new IllegalStateException("CRD not found at " + crd + " (is the project home right?)");
     }

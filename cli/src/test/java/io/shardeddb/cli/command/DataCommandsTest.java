@@ -35,7 +35,7 @@ class DataCommandsTest {
     kubeconfig = dir.resolve("kubeconfig");
     kube = LocalKubernetes.start(0, kubeconfig, "default");
     try (InputStream crd =
-        Files.newInputStream(HOME.resolve("crds/shardeddbs.shardeddb.io-v1.yml"))) {
+        Files.newInputStream(HOME.resolve("crds/shardeddatabases.shardeddb.io-v1.yml"))) {
       kube.installCrd(crd);
     }
   }

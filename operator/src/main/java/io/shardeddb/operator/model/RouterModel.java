@@ -177,13 +177,13 @@ public final class RouterModel {
         .withRules(
             new PolicyRuleBuilder()
                 .withApiGroups(ShardedDatabase.GROUP)
-                .withResources("shardeddbs")
+                .withResources("shardeddatabases")
                 .withResourceNames(db.name())
                 .withVerbs("get", "list", "watch", "patch", "update")
                 .build(),
             new PolicyRuleBuilder()
                 .withApiGroups(ShardedDatabase.GROUP)
-                .withResources("shardeddbs/status")
+                .withResources("shardeddatabases/status")
                 .withResourceNames(db.name())
                 .withVerbs("get")
                 .build())

@@ -20,14 +20,14 @@ public final class RequiredPermissions {
           // owner references with blockOwnerDeletion point at it.
           new PermissionRule(
               List.of("shardeddb.io"),
-              List.of("shardeddbs"),
+              List.of("shardeddatabases"),
               List.of("get", "list", "watch", "update", "patch")),
           new PermissionRule(
               List.of("shardeddb.io"),
-              List.of("shardeddbs/status"),
+              List.of("shardeddatabases/status"),
               List.of("get", "update", "patch")),
           new PermissionRule(
-              List.of("shardeddb.io"), List.of("shardeddbs/finalizers"), List.of("update")),
+              List.of("shardeddb.io"), List.of("shardeddatabases/finalizers"), List.of("update")),
           // Dependents.
           new PermissionRule(List.of("apps"), List.of("statefulsets", "deployments"), OWN),
           new PermissionRule(

@@ -39,6 +39,9 @@ public final class ShardActuator {
   /** A bound on waiting for parallel calls, above the client's own request deadline. */
   private static final Duration PARALLEL_BOUND = Duration.ofSeconds(10);
 
+  /** How often {@link #awaitHeartbeat} asks again. */
+  private static final Duration AWAIT_POLL = Duration.ofMillis(50);
+
   /** Checksum comparisons per finished copy and pass, until the two are at the same LSN. */
   static final int VERIFY_ATTEMPTS = 3;
 
@@ -115,6 +118,34 @@ public final class ShardActuator {
       }
     }
     return out;
+  }
+
+  /**
+   * Asks {@code url} for its heartbeat until {@code done} holds or {@code bound} has passed (each
+   * call keeps the client's deadline); the last heartbeat read, or null when none answered.
+   */
+  public Heartbeat awaitHeartbeat(String url, Predicate<Heartbeat> done, Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    Heartbeat last = null;
+    while (true) {
+      try {
+        last = client.heartbeat(url).heartbeat();
+        if (done.test(last)) {
+          return last;
+        }
+      } catch (ShardServerException e) {
+        LOG.debug("no heartbeat from {}: {}", url, e.getMessage());
+      }
+      if (System.nanoTime() >= deadline) {
+        return last;
+      }
+      try {
+        Thread.sleep(AWAIT_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return last;
+      }
+    }
   }
 
   /** Heartbeats again after changes, so the status shows their effect; old ones on failure. */

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Everything observed about one shard for one coordination pass: the resource, the shard's /config
  * request (null for a retained shard being removed), its desired replicas, the previous status, its
- * pods and their heartbeats (absent when a replica did not answer).
+ * pods and their heartbeats (absent when a replica did not answer), and the pods named by a pending
+ * promote or rebuild request for this shard (null: none).
  */
 public record ShardContext(
     ShardedDatabase sdb,
@@ -25,4 +26,6 @@ public record ShardContext(
     ShardStatus previous,
     List<PodView> pods,
     Map<String, TimedHeartbeat> heartbeats,
-    Instant now) {}
+    Instant now,
+    String promoteTo,
+    String rebuild) {}

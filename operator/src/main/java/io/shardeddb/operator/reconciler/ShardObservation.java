@@ -16,8 +16,9 @@ import java.util.Optional;
 /**
  * Everything the planner may know about one shard, as plain values: the spec's replica count and
  * settings, the previous status, the shard's members (pods of its StatefulSet not being deleted)
- * and the heartbeats that answered, and the time of the pass. Built by {@link #of} from what the
- * reconciler observed; a simulator builds it directly.
+ * and the heartbeats that answered, the time of the pass, and the pods a pending request names:
+ * {@code promoteTo} (a planned switch-over) and {@code rebuild} (a requested re-copy), null when
+ * none. Built by {@link #of} from what the reconciler observed; a simulator builds it directly.
  */
 public record ShardObservation(
     String shardId,
@@ -28,7 +29,66 @@ public record ShardObservation(
     ShardStatus previous,
     List<Member> members,
     Map<String, TimedHeartbeat> beats,
-    Instant now) {
+    Instant now,
+    String promoteTo,
+    String rebuild) {
+
+  /** An observation with no pending request. */
+  public ShardObservation(
+      String shardId,
+      ShardConfigRequest config,
+      int desiredReplicas,
+      WriteQuorum writeQuorum,
+      Duration primaryUnavailableAfter,
+      ShardStatus previous,
+      List<Member> members,
+      Map<String, TimedHeartbeat> beats,
+      Instant now) {
+    this(
+        shardId,
+        config,
+        desiredReplicas,
+        writeQuorum,
+        primaryUnavailableAfter,
+        previous,
+        members,
+        beats,
+        now,
+        null,
+        null);
+  }
+
+  /** This observation with a pending switch-over to {@code pod}. */
+  public ShardObservation promoting(String pod) {
+    return new ShardObservation(
+        shardId,
+        config,
+        desiredReplicas,
+        writeQuorum,
+        primaryUnavailableAfter,
+        previous,
+        members,
+        beats,
+        now,
+        pod,
+        rebuild);
+  }
+
+  /** This observation with a pending rebuild of {@code pod}. */
+  public ShardObservation rebuilding(String pod) {
+    return new ShardObservation(
+        shardId,
+        config,
+        desiredReplicas,
+        writeQuorum,
+        primaryUnavailableAfter,
+        previous,
+        members,
+        beats,
+        now,
+        promoteTo,
+        pod);
+  }
 
   /** One pod of the shard: name, StatefulSet ordinal, shard-server URL, readiness, history. */
   public record Member(
@@ -63,7 +123,9 @@ public record ShardObservation(
         previous,
         members,
         Map.copyOf(ctx.heartbeats()),
-        ctx.now());
+        ctx.now(),
+        ctx.promoteTo(),
+        ctx.rebuild());
   }
 
   /** The member of this name. */

@@ -1,5 +1,6 @@
 package io.shardeddb.operator.reconciler;
 
+import io.shardeddb.operator.api.v1alpha1.RequestStatus;
 import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.operator.status.ShardPhase;
 import java.util.ArrayList;
@@ -9,8 +10,10 @@ import java.util.Set;
 /**
  * What the planner decided for one pass over a shard, as data: the epoch and primary to record,
  * when the primary was first seen unavailable, the phase and message, the calls to make, the Events
- * due, and the replicas whose copy still awaits a matching checksum. An {@link Stage#ELECT} plan
- * holds only fences; the planner chooses after their answers.
+ * due, the replicas whose copy still awaits a matching checksum, and the outcome of a request
+ * handled in this pass (null: none). An {@link Stage#ELECT} plan holds only fences; the planner
+ * chooses after their answers. A {@link Stage#SWITCH_OVER} plan holds only the fence of the old
+ * primary; {@code target} is the replica to promote once it holds the fenced primary's whole log.
  */
 public record ShardPlan(
     Stage stage,
@@ -22,7 +25,36 @@ public record ShardPlan(
     long fenceEpoch,
     List<ShardAction> actions,
     List<ShardEvent> events,
-    Set<String> copying) {
+    Set<String> copying,
+    String target,
+    RequestStatus request) {
+
+  /** A plan with no switch-over target and no request outcome. */
+  public ShardPlan(
+      Stage stage,
+      long epoch,
+      String primary,
+      String since,
+      ShardPhase phase,
+      String message,
+      long fenceEpoch,
+      List<ShardAction> actions,
+      List<ShardEvent> events,
+      Set<String> copying) {
+    this(
+        stage,
+        epoch,
+        primary,
+        since,
+        phase,
+        message,
+        fenceEpoch,
+        actions,
+        events,
+        copying,
+        null,
+        null);
+  }
 
   /** Which kind of pass this is. */
   public enum Stage {
@@ -33,7 +65,9 @@ public record ShardPlan(
     /** A primary serves (or was just elected): repair roles, re-copy, verify. */
     STEADY,
     /** Nothing to call: waiting for pods, for the primary, or for a quorum. */
-    WAIT
+    WAIT,
+    /** A planned switch-over: the old primary is fenced; the target is promoted once caught up. */
+    SWITCH_OVER
   }
 
   /** A copy with more actions and events appended. */
@@ -42,12 +76,41 @@ public record ShardPlan(
     a.addAll(more);
     List<ShardEvent> e = new ArrayList<>(events);
     e.addAll(moreEvents);
-    return new ShardPlan(stage, epoch, primary, since, phase, message, fenceEpoch, a, e, copying);
+    return new ShardPlan(
+        stage, epoch, primary, since, phase, message, fenceEpoch, a, e, copying, target, request);
   }
 
   /** A copy with these replicas still awaiting verification. */
   public ShardPlan withCopying(Set<String> stillCopying) {
     return new ShardPlan(
-        stage, epoch, primary, since, phase, message, fenceEpoch, actions, events, stillCopying);
+        stage,
+        epoch,
+        primary,
+        since,
+        phase,
+        message,
+        fenceEpoch,
+        actions,
+        events,
+        stillCopying,
+        target,
+        request);
+  }
+
+  /** A copy recording {@code outcome} as the result of the request handled in this pass. */
+  public ShardPlan withRequest(RequestStatus outcome) {
+    return new ShardPlan(
+        stage,
+        epoch,
+        primary,
+        since,
+        phase,
+        message,
+        fenceEpoch,
+        actions,
+        events,
+        copying,
+        target,
+        outcome);
   }
 }

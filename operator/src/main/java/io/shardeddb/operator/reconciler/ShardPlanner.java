@@ -44,14 +44,41 @@ import java.util.stream.Collectors;
 public final class ShardPlanner {
 
   private final RecopyPolicy recopy;
+  private final ShardRequests requests = new ShardRequests();
 
   /** A planner deciding re-copies with {@code recopy}. */
   public ShardPlanner(RecopyPolicy recopy) {
     this.recopy = recopy;
   }
 
-  /** The first decision of a pass. */
+  /**
+   * The first decision of a pass, including a pending request's ({@link ShardRequests}): a
+   * switch-over goes first; a rebuild waits for a pass without one.
+   */
   public ShardPlan plan(ShardObservation o) {
+    ShardPlan plan = maintain(o);
+    if (o.promoteTo() != null) {
+      plan = requests.promote(o, plan);
+    }
+    if (o.rebuild() != null && plan.stage() != Stage.SWITCH_OVER) {
+      plan = requests.rebuild(o, plan);
+    }
+    return plan;
+  }
+
+  /** Finishes a switch-over plan; see {@link ShardRequests#complete}. */
+  public ShardPlan completeSwitchover(
+      ShardObservation o, ShardPlan started, TimedFence answer, Heartbeat target) {
+    return requests.complete(o, started, answer, target);
+  }
+
+  /** The request's outcome after its calls; see {@link ShardRequests#afterApply}. */
+  public ShardPlan afterApply(ShardPlan plan, List<ActionResult> results) {
+    return requests.afterApply(plan, results);
+  }
+
+  /** The pass's decision without requests: bring-up, adoption, failover, re-announce, repair. */
+  private ShardPlan maintain(ShardObservation o) {
     ShardStatus prev = o.previous();
     long epoch = prev.epochOrZero();
     String primary = prev.primary();

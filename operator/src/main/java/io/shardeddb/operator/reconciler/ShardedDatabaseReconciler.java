@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -20,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.shardeddb.operator.api.v1alpha1.FailoverSpec;
+import io.shardeddb.operator.api.v1alpha1.RequestStatus;
 import io.shardeddb.operator.api.v1alpha1.RouterStatus;
 import io.shardeddb.operator.api.v1alpha1.ShardSpec;
 import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
@@ -237,6 +241,15 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     Models.put(context, model);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
+    AnnotationRequests.Routed requests =
+        AnnotationRequests.route(
+            sdb.getMetadata().getAnnotations(),
+            model.shards().stream().map(DesiredShard::id).toList(),
+            podsByShard.entrySet().stream()
+                .collect(
+                    Collectors.toMap(
+                        Map.Entry::getKey, e -> e.getValue().stream().map(PodView::name).toList())),
+            now);
     List<ShardOutcome> outcomes = new ArrayList<>();
     for (DesiredShard shard : model.shards()) {
       ShardSpec shardSpec =
@@ -262,7 +275,9 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
                   previous.shard(shard.id()).orElse(null),
                   pods,
                   shardBeats,
-                  now)));
+                  now,
+                  requests.promoteByShard().get(shard.id()),
+                  requests.rebuildByShard().get(shard.id()))));
       replaceStuckPods(sdb, pods, spec.failoverOrDefault(), now);
     }
 
@@ -275,15 +290,71 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
             refusals.stream().map(ShardRemovalGuard.Refusal::reason).toList(),
             router,
             now);
+    List<RequestStatus> handled = new ArrayList<>(requests.refused());
+    requests.refused().forEach(r -> events.record(sdb, refusalEvent(r)));
+    outcomes.stream().map(ShardOutcome::request).filter(r -> r != null).forEach(handled::add);
+    Set<String> verified =
+        outcomes.stream().flatMap(o -> o.verified().stream()).collect(Collectors.toSet());
     // The workflow applied this spec: its fixed fields are the ones later specs are held to.
     result =
         new StatusAggregator.Result(
-            result.status().withApplied(SpecValidator.appliedOf(sdb)),
+            result
+                .status()
+                .withApplied(SpecValidator.appliedOf(sdb))
+                .withRequests(
+                    AnnotationRequests.merge(previous.requestsOrEmpty(), handled, verified, now)),
             result.busy(),
             result.failoverPending(),
             result.events());
     events.recordAll(sdb, result.events());
-    return finish(sdb, context, previous, result, result.busy());
+    boolean inProgress = result.status().requestsOrEmpty().stream().anyMatch(r -> !r.finished());
+    UpdateControl<ShardedDatabase> control =
+        finish(sdb, context, previous, result, result.busy() || inProgress);
+    // Only once the outcome is recorded: a request whose pass failed is taken up again.
+    handled.stream()
+        .map(r -> AnnotationRequests.annotation(r.type()))
+        .distinct()
+        .forEach(key -> clearRequest(sdb, key));
+    return control;
+  }
+
+  private static ShardEvent refusalEvent(RequestStatus r) {
+    return new ShardEvent(
+        r.type() == RequestStatus.Type.Promote
+            ? EventReason.SwitchoverRefused
+            : EventReason.RebuildRefused,
+        r.message());
+  }
+
+  /**
+   * Removes the request annotation {@code key} if it still holds the value this pass read (a JSON
+   * patch with a test): a request written meanwhile stays for the next pass.
+   */
+  private void clearRequest(ShardedDatabase sdb, String key) {
+    Map<String, String> annotations = sdb.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(key);
+    if (value == null) {
+      return;
+    }
+    String path = "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1");
+    String patch =
+        Serialization.asJson(
+            List.of(
+                Map.of("op", "test", "path", path, "value", value),
+                Map.of("op", "remove", "path", path)));
+    try {
+      client
+          .resources(ShardedDatabase.class)
+          .inNamespace(sdb.getMetadata().getNamespace())
+          .withName(sdb.getMetadata().getName())
+          .patch(PatchContext.of(PatchType.JSON), patch);
+    } catch (KubernetesClientException e) {
+      LOG.info(
+          "request {} on {} not cleared (changed meanwhile?): {}",
+          key,
+          sdb.getMetadata().getName(),
+          e.getMessage());
+    }
   }
 
   @Override

@@ -18,6 +18,14 @@ public enum EventReason {
   RecopyCompleted(false),
   /** A copied replica differs from the primary at the same LSN; it copies again. */
   RecopyMismatch(true),
+  /** A planned switch-over (shardeddb.io/promote) made the requested replica the primary. */
+  PrimarySwitchedOver(false),
+  /** A switch-over request was refused: it names something wrong or the shard is not ready. */
+  SwitchoverRefused(true),
+  /** A switch-over was attempted and given up; the old primary stays (or a failover follows). */
+  SwitchoverFailed(true),
+  /** A rebuild request (shardeddb.io/rebuild) was refused. */
+  RebuildRefused(true),
   /** A replica refused a role because it has seen a higher epoch. */
   StaleEpoch(true),
   /** The spec cannot be applied. */

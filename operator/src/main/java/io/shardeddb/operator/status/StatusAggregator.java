@@ -64,7 +64,8 @@ public final class StatusAggregator {
             previous.replicas(),
             previous.shards(),
             previous.router(),
-            previous.applied()),
+            previous.applied(),
+            previous.requests()),
         false,
         false,
         events);
@@ -85,7 +86,8 @@ public final class StatusAggregator {
         previous.replicas(),
         previous.shards(),
         previous.router(),
-        previous.applied());
+        previous.applied(),
+        previous.requests());
   }
 
   /** The status after a full reconcile. */
@@ -256,7 +258,8 @@ public final class StatusAggregator {
             readyReplicas + "/" + desiredReplicas,
             shards,
             router,
-            previous.applied());
+            previous.applied(),
+            previous.requests());
     return new Result(status, busy, failoverPending, events);
   }
 

@@ -38,8 +38,8 @@ class CrdTest {
   static Stream<Path> checkedInCopies() {
     Path root = Fixtures.repoRoot();
     return Stream.of(
-        root.resolve("crds/shardeddbs.shardeddb.io-v1.yml"),
-        root.resolve("helm/shardeddb-operator/crds/shardeddbs.shardeddb.io-v1.yml"));
+        root.resolve("crds/shardeddatabases.shardeddb.io-v1.yml"),
+        root.resolve("helm/shardeddb-operator/crds/shardeddatabases.shardeddb.io-v1.yml"));
   }
 
   static Stream<Path> examples() throws IOException {
@@ -64,9 +64,10 @@ class CrdTest {
     CustomResourceDefinition crd = crd();
     CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
 
-    assertThat(crd.getMetadata().getName()).isEqualTo("shardeddbs.shardeddb.io");
+    assertThat(crd.getMetadata().getName()).isEqualTo("shardeddatabases.shardeddb.io");
     assertThat(crd.getSpec().getNames().getKind()).isEqualTo("ShardedDatabase");
-    assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("sdb");
+    assertThat(crd.getSpec().getNames().getPlural()).isEqualTo("shardeddatabases");
+    assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("sdb", "shardeddb");
     assertThat(v.getName()).isEqualTo("v1alpha1");
     assertThat(v.getSubresources().getStatus()).isNotNull();
     assertThat(v.getAdditionalPrinterColumns())

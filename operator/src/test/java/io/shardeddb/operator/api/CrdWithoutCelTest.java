@@ -20,7 +20,7 @@ class CrdWithoutCelTest {
 
   private static final String FIELD = "x-kubernetes-validations:";
   private static final String HEADER =
-      "# Generated from crds/shardeddbs.shardeddb.io-v1.yml without its CEL rules, for Kubernetes"
+      "# Generated from crds/shardeddatabases.shardeddb.io-v1.yml without its CEL rules, for Kubernetes"
           + " < 1.25\n# (kubectl apply -f this file there); never edit by hand.\n";
 
   /** The generated YAML with every x-kubernetes-validations block removed. */
@@ -51,7 +51,8 @@ class CrdWithoutCelTest {
     String generated = Files.readString(Fixtures.generatedCrd());
     assertThat(generated).as("the generated CRD has CEL rules to strip").contains(FIELD);
     String expected = withoutCel(generated);
-    Path copy = Fixtures.repoRoot().resolve("crds/without-cel/shardeddbs.shardeddb.io-v1.yml");
+    Path copy =
+        Fixtures.repoRoot().resolve("crds/without-cel/shardeddatabases.shardeddb.io-v1.yml");
     if (Boolean.getBoolean("shardeddb.updateCrds")) {
       Files.writeString(copy, expected);
     }

@@ -39,6 +39,6 @@ public final class Fixtures {
   public static Path generatedCrd() {
     String dir = System.getProperty("shardeddb.crd.generated");
     Path base = dir != null ? Path.of(dir) : Path.of("target", "classes", "META-INF", "fabric8");
-    return base.resolve("shardeddbs.shardeddb.io-v1.yml");
+    return base.resolve("shardeddatabases.shardeddb.io-v1.yml");
   }
 }

@@ -27,7 +27,7 @@ public final class ShardedDatabaseTopology {
           .withGroup("shardeddb.io")
           .withVersion("v1alpha1")
           .withKind("ShardedDatabase")
-          .withPlural("shardeddbs")
+          .withPlural("shardeddatabases")
           .withNamespaced(true)
           .build();
 

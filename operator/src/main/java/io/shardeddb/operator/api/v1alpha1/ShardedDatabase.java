@@ -12,8 +12,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /** A sharded, replicated table: the one resource a user writes to get a ShardedDB database. */
 @Group(ShardedDatabase.GROUP)
 @Version(ShardedDatabase.VERSION)
-@Plural("shardeddbs")
-@ShortNames("sdb")
+@Plural("shardeddatabases")
+@ShortNames({"sdb", "shardeddb"})
 @AdditionalPrinterColumn(
     name = "Ready",
     type = AdditionalPrinterColumn.Type.STRING,

@@ -22,7 +22,11 @@ public record ShardedDatabaseStatus(
     @JsonPropertyDescription(
             "The spec fields that cannot change, as last applied; a spec changing them is"
                 + " refused (Ready=False, InvalidSpec).")
-        AppliedSpec applied) {
+        AppliedSpec applied,
+    @JsonPropertyDescription(
+            "The last outcome of each kind of annotation request (shardeddb.io/promote,"
+                + " shardeddb.io/rebuild).")
+        List<RequestStatus> requests) {
 
   /** The canonical constructor is the one JSON binds to. */
   @JsonCreator
@@ -36,13 +40,41 @@ public record ShardedDatabaseStatus(
       String replicas,
       List<ShardStatus> shards,
       RouterStatus router) {
-    this(observedGeneration, conditions, shardCount, replicas, shards, router, null);
+    this(observedGeneration, conditions, shardCount, replicas, shards, router, null, null);
+  }
+
+  /** A status with no request recorded. */
+  public ShardedDatabaseStatus(
+      Long observedGeneration,
+      List<Condition> conditions,
+      Integer shardCount,
+      String replicas,
+      List<ShardStatus> shards,
+      RouterStatus router,
+      AppliedSpec applied) {
+    this(observedGeneration, conditions, shardCount, replicas, shards, router, applied, null);
   }
 
   /** This status recording {@code applied}. */
   public ShardedDatabaseStatus withApplied(AppliedSpec applied) {
     return new ShardedDatabaseStatus(
-        observedGeneration, conditions, shardCount, replicas, shards, router, applied);
+        observedGeneration, conditions, shardCount, replicas, shards, router, applied, requests);
+  }
+
+  /** This status recording {@code requests}. */
+  public ShardedDatabaseStatus withRequests(List<RequestStatus> requests) {
+    return new ShardedDatabaseStatus(
+        observedGeneration, conditions, shardCount, replicas, shards, router, applied, requests);
+  }
+
+  /** Request outcomes, never null. */
+  public List<RequestStatus> requestsOrEmpty() {
+    return requests == null ? List.of() : requests;
+  }
+
+  /** The last outcome recorded for this kind of request. */
+  public Optional<RequestStatus> request(RequestStatus.Type type) {
+    return requestsOrEmpty().stream().filter(r -> r.type() == type).findFirst();
   }
 
   /** Shards, never null. */

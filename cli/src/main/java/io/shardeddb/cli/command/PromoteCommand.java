@@ -1,0 +1,200 @@
+package io.shardeddb.cli.command;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.operator.api.v1alpha1.RequestStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardSpec;
+import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.model.ShardedDatabaseResources;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kubectl-sdb promote DB SHARD POD}: a planned switch-over of a shard's primary to one of
+ * its caught-up replicas. It annotates the ShardedDatabase ({@code shardeddb.io/promote:
+ * SHARD=POD}); the operator fences the old primary, waits for the target to hold its whole log,
+ * announces the target and records the outcome, which this command waits for and prints.
+ */
+@Command(
+    name = "promote",
+    description = {
+      "Switch SHARD's primary over to POD (a planned, fenced switch-over; no acknowledged write is"
+          + " lost).",
+      "Exit codes: 0 done, 1 API error, 2 usage, 3 unknown database/shard/pod, 4 refused or"
+          + " failed by the operator, 5 timed out."
+    })
+public final class PromoteCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "DB", description = "the ShardedDatabase's name")
+  String database;
+
+  @Parameters(index = "1", paramLabel = "SHARD", description = "the shard id, e.g. sh1")
+  String shard;
+
+  @Parameters(index = "2", paramLabel = "POD", description = "the replica to promote")
+  String pod;
+
+  @Mixin KubeconfigOption cluster;
+
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table (default) or json")
+  DataOptions.Output output;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT2M",
+      description = "how long to wait for the operator's outcome (ISO-8601, default PT2M)")
+  Duration timeout;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (KubernetesClient client = cluster.client()) {
+      RequestSupport.Failure failure = run(client, out);
+      if (failure != null) {
+        err.println("error: " + failure.message());
+        return failure.code();
+      }
+      return RequestSupport.DONE;
+    } catch (KubernetesClientException e) {
+      err.println("error: cannot reach the Kubernetes API: " + e.getMessage());
+      return RequestSupport.FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("error: interrupted");
+      return RequestSupport.FAILED;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
+      throws InterruptedException {
+    Resource<ShardedDatabase> resource = RequestSupport.resource(client, database);
+    ShardedDatabase db = resource.get();
+    if (db == null) {
+      return new RequestSupport.Failure(
+          RequestSupport.NOT_FOUND,
+          "ShardedDatabase '" + database + "' not found in " + client.getNamespace());
+    }
+    List<String> shards =
+        ShardedDatabaseResources.spec(db).shardsOrEmpty().stream().map(ShardSpec::id).toList();
+    if (!shards.contains(shard)) {
+      return new RequestSupport.Failure(
+          RequestSupport.NOT_FOUND,
+          "no shard '"
+              + shard
+              + "' in ShardedDatabase "
+              + database
+              + " (shards: "
+              + String.join(", ", shards)
+              + ")");
+    }
+    Optional<ShardStatus> status =
+        db.getStatus() == null ? Optional.empty() : db.getStatus().shard(shard);
+    List<String> replicas =
+        status
+            .map(s -> s.replicasOrEmpty().stream().map(ReplicaStatus::pod).toList())
+            .orElse(List.of());
+    if (!replicas.contains(pod)) {
+      return new RequestSupport.Failure(
+          RequestSupport.NOT_FOUND,
+          "pod '"
+              + pod
+              + "' is not a replica of shard "
+              + shard
+              + " (replicas: "
+              + (replicas.isEmpty() ? "none reported yet" : String.join(", ", replicas))
+              + ")");
+    }
+    String previous = status.get().primary();
+    String value = shard + "=" + pod;
+    String annotation = RequestSupport.annotation(RequestStatus.Type.Promote);
+    RequestStatus before = RequestSupport.lastOutcome(db, RequestStatus.Type.Promote).orElse(null);
+    if (!pod.equals(previous)) {
+      RequestSupport.request(resource, annotation, value);
+    }
+    var outcome =
+        pod.equals(previous)
+            ? Optional.<Map.Entry<RequestStatus, ShardedDatabase>>of(
+                Map.entry(
+                    new RequestStatus(
+                        RequestStatus.Type.Promote,
+                        value,
+                        RequestStatus.Outcome.Succeeded,
+                        pod + " is already the primary of shard " + shard,
+                        null),
+                    db))
+            : RequestSupport.await(
+                resource,
+                RequestStatus.Type.Promote,
+                value,
+                before,
+                timeout,
+                d -> d.getStatus().shard(shard).map(s -> pod.equals(s.primary())).orElse(false));
+    if (outcome.isEmpty()) {
+      RequestSupport.withdraw(resource, annotation, value);
+      return new RequestSupport.Failure(
+          RequestSupport.TIMED_OUT,
+          "timed out after "
+              + timeout
+              + " waiting for the operator to switch shard "
+              + shard
+              + " over to "
+              + pod
+              + "; the request was withdrawn (kubectl sdb status "
+              + database
+              + " shows the shard)");
+    }
+    RequestStatus result = outcome.get().getKey();
+    if (result.outcome() != RequestStatus.Outcome.Succeeded) {
+      return new RequestSupport.Failure(
+          RequestSupport.REFUSED,
+          "promote " + result.outcome().name().toLowerCase() + ": " + result.message());
+    }
+    ShardStatus now = outcome.get().getValue().getStatus().shard(shard).orElseThrow();
+    print(out, now, previous, result);
+    return null;
+  }
+
+  private void print(PrintWriter out, ShardStatus now, String previous, RequestStatus result) {
+    if (output == DataOptions.Output.json) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("database", database);
+      json.put("shard", shard);
+      json.put("primary", now.primary());
+      json.put("epoch", now.epoch());
+      json.put("previousPrimary", previous);
+      json.put("outcome", result.outcome().name());
+      json.put("message", result.message());
+      try {
+        DataOptions.printJson(out, json);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      return;
+    }
+    out.printf("%-8s %-28s %-6s %-28s%n", "SHARD", "PRIMARY", "EPOCH", "PREVIOUS");
+    out.printf("%-8s %-28s %-6s %-28s%n", shard, now.primary(), now.epoch(), previous);
+    out.println(result.message());
+  }
+}

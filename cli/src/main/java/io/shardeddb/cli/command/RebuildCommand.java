@@ -1,0 +1,175 @@
+package io.shardeddb.cli.command;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.operator.api.v1alpha1.RequestStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kubectl-sdb rebuild DB POD}: re-copy one replica from its shard's primary. It annotates
+ * the ShardedDatabase ({@code shardeddb.io/rebuild: POD}); the operator refuses the primary and a
+ * rebuild that would cost the shard its write quorum, else has the replica re-copy, checks its
+ * checksum against the primary's, and records the outcome, which this command waits for.
+ */
+@Command(
+    name = "rebuild",
+    description = {
+      "Re-copy POD from its shard's primary; done once its checksum matches the primary's.",
+      "Exit codes: 0 done, 1 API error, 2 usage, 3 unknown database/pod, 4 refused or failed by"
+          + " the operator, 5 timed out."
+    })
+public final class RebuildCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "DB", description = "the ShardedDatabase's name")
+  String database;
+
+  @Parameters(index = "1", paramLabel = "POD", description = "the replica to re-copy")
+  String pod;
+
+  @Mixin KubeconfigOption cluster;
+
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table (default) or json")
+  DataOptions.Output output;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT10M",
+      description = "how long to wait for the copy to be verified (ISO-8601, default PT10M)")
+  Duration timeout;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (KubernetesClient client = cluster.client()) {
+      RequestSupport.Failure failure = run(client, out);
+      if (failure != null) {
+        err.println("error: " + failure.message());
+        return failure.code();
+      }
+      return RequestSupport.DONE;
+    } catch (KubernetesClientException e) {
+      err.println("error: cannot reach the Kubernetes API: " + e.getMessage());
+      return RequestSupport.FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("error: interrupted");
+      return RequestSupport.FAILED;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
+      throws InterruptedException {
+    Resource<ShardedDatabase> resource = RequestSupport.resource(client, database);
+    ShardedDatabase db = resource.get();
+    if (db == null) {
+      return new RequestSupport.Failure(
+          RequestSupport.NOT_FOUND,
+          "ShardedDatabase '" + database + "' not found in " + client.getNamespace());
+    }
+    List<ShardStatus> shards = db.getStatus() == null ? List.of() : db.getStatus().shardsOrEmpty();
+    Optional<ShardStatus> shard =
+        shards.stream().filter(s -> s.replica(pod).isPresent()).findFirst();
+    if (shard.isEmpty()) {
+      return new RequestSupport.Failure(
+          RequestSupport.NOT_FOUND,
+          "pod '"
+              + pod
+              + "' is not a replica of ShardedDatabase "
+              + database
+              + " (replicas: "
+              + String.join(
+                  ", ",
+                  shards.stream()
+                      .flatMap(s -> s.replicasOrEmpty().stream().map(ReplicaStatus::pod))
+                      .toList())
+              + ")");
+    }
+    String shardId = shard.get().id();
+    String annotation = RequestSupport.annotation(RequestStatus.Type.Rebuild);
+    RequestStatus before = RequestSupport.lastOutcome(db, RequestStatus.Type.Rebuild).orElse(null);
+    RequestSupport.request(resource, annotation, pod);
+    var outcome =
+        RequestSupport.await(resource, RequestStatus.Type.Rebuild, pod, before, timeout, d -> true);
+    if (outcome.isEmpty()) {
+      RequestSupport.withdraw(resource, annotation, pod);
+      return new RequestSupport.Failure(
+          RequestSupport.TIMED_OUT,
+          "timed out after "
+              + timeout
+              + " waiting for "
+              + pod
+              + " to be re-copied and verified (kubectl sdb status "
+              + database
+              + " shows its progress)");
+    }
+    RequestStatus result = outcome.get().getKey();
+    if (result.outcome() != RequestStatus.Outcome.Succeeded) {
+      return new RequestSupport.Failure(
+          RequestSupport.REFUSED,
+          "rebuild " + result.outcome().name().toLowerCase() + ": " + result.message());
+    }
+    ReplicaStatus replica =
+        outcome
+            .get()
+            .getValue()
+            .getStatus()
+            .shard(shardId)
+            .flatMap(s -> s.replica(pod))
+            .orElse(null);
+    print(out, shardId, replica, result);
+    return null;
+  }
+
+  private void print(PrintWriter out, String shardId, ReplicaStatus r, RequestStatus result) {
+    if (output == DataOptions.Output.json) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("database", database);
+      json.put("shard", shardId);
+      json.put("pod", pod);
+      json.put("state", r == null ? null : r.state());
+      json.put("ready", r == null ? null : r.ready());
+      json.put("appliedLsn", r == null ? null : r.appliedLsn());
+      json.put("outcome", result.outcome().name());
+      json.put("message", result.message());
+      try {
+        DataOptions.printJson(out, json);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      return;
+    }
+    out.printf("%-28s %-8s %-10s %-6s %-10s%n", "POD", "SHARD", "STATE", "READY", "APPLIED");
+    out.printf(
+        "%-28s %-8s %-10s %-6s %-10s%n",
+        pod,
+        shardId,
+        r == null ? "-" : r.state(),
+        r == null ? "-" : r.ready(),
+        r == null ? "-" : r.appliedLsn());
+    out.println(result.message());
+  }
+}

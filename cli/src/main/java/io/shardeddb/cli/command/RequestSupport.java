@@ -1,0 +1,118 @@
+package io.shardeddb.cli.command;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.operator.api.v1alpha1.RequestStatus;
+import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.reconciler.AnnotationRequests;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * How {@code promote} and {@code rebuild} talk to the operator: write the request as an annotation
+ * on the ShardedDatabase, then wait (bounded) until the operator records a finished outcome for it
+ * in {@code status.requests}. The exit codes are the commands' contract with scripts.
+ */
+final class RequestSupport {
+  /** Done: the operator reports the request succeeded. */
+  static final int DONE = 0;
+
+  /** The Kubernetes API could not be reached or answered an error. */
+  static final int FAILED = 1;
+
+  /** The database, shard or pod does not exist. */
+  static final int NOT_FOUND = 3;
+
+  /** The operator refused the request or gave it up; the message says why. */
+  static final int REFUSED = 4;
+
+  /** No outcome within {@code --timeout}; the request was withdrawn. */
+  static final int TIMED_OUT = 5;
+
+  /** How often the resource is read while waiting. */
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  private RequestSupport() {}
+
+  /** A command's result: its exit code and the one line it prints on failure. */
+  record Failure(int code, String message) {}
+
+  static Resource<ShardedDatabase> resource(KubernetesClient client, String name) {
+    return client
+        .resources(ShardedDatabase.class)
+        .inNamespace(client.getNamespace())
+        .withName(name);
+  }
+
+  /** The request annotation set to {@code value} (a JSON merge patch: other annotations stay). */
+  static void request(Resource<ShardedDatabase> db, String annotation, String value) {
+    db.patch(
+        PatchContext.of(PatchType.JSON_MERGE),
+        Serialization.asJson(Map.of("metadata", Map.of("annotations", Map.of(annotation, value)))));
+  }
+
+  /** Removes the request annotation if it still holds {@code value}; quiet when it does not. */
+  static void withdraw(Resource<ShardedDatabase> db, String annotation, String value) {
+    String path = "/metadata/annotations/" + annotation.replace("~", "~0").replace("/", "~1");
+    try {
+      db.patch(
+          PatchContext.of(PatchType.JSON),
+          Serialization.asJson(
+              List.of(
+                  Map.of("op", "test", "path", path, "value", value),
+                  Map.of("op", "remove", "path", path))));
+    } catch (KubernetesClientException e) {
+      // Already taken up (removed by the operator) or replaced by another request.
+    }
+  }
+
+  /** The last outcome the status records for this type of request, if any. */
+  static Optional<RequestStatus> lastOutcome(ShardedDatabase db, RequestStatus.Type type) {
+    return db == null || db.getStatus() == null ? Optional.empty() : db.getStatus().request(type);
+  }
+
+  /**
+   * Waits until the status records a finished outcome of {@code type} for {@code value} other than
+   * {@code before} (the one recorded when the request was written), and {@code done} holds for the
+   * resource then; empty on timeout. Bounded by {@code timeout}.
+   */
+  static Optional<Map.Entry<RequestStatus, ShardedDatabase>> await(
+      Resource<ShardedDatabase> db,
+      RequestStatus.Type type,
+      String value,
+      RequestStatus before,
+      Duration timeout,
+      Predicate<ShardedDatabase> done)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      ShardedDatabase now = db.get();
+      Optional<RequestStatus> outcome =
+          lastOutcome(now, type)
+              .filter(r -> !r.equals(before))
+              .filter(r -> value.equals(r.request().trim()))
+              .filter(RequestStatus::finished);
+      if (outcome.isPresent()
+          && (outcome.get().outcome() != RequestStatus.Outcome.Succeeded || done.test(now))) {
+        return Optional.of(Map.entry(outcome.get(), now));
+      }
+      if (!Instant.now().isBefore(deadline)) {
+        return Optional.empty();
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  /** The annotation carrying requests of {@code type}. */
+  static String annotation(RequestStatus.Type type) {
+    return AnnotationRequests.annotation(type);
+  }
+}

@@ -1,0 +1,446 @@
+package io.shardeddb.operator.reconciler;
+
+import io.shardeddb.operator.api.v1alpha1.RequestStatus;
+import io.shardeddb.operator.api.v1alpha1.RequestStatus.Outcome;
+import io.shardeddb.operator.api.v1alpha1.RequestStatus.Type;
+import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.operator.reconciler.ShardAction.AssignRole;
+import io.shardeddb.operator.reconciler.ShardAction.Fence;
+import io.shardeddb.operator.reconciler.ShardAction.Resync;
+import io.shardeddb.operator.reconciler.ShardObservation.Member;
+import io.shardeddb.operator.reconciler.ShardPlan.Stage;
+import io.shardeddb.operator.shardclient.TimedFence;
+import io.shardeddb.operator.status.EventReason;
+import io.shardeddb.operator.status.ShardEvent;
+import io.shardeddb.operator.status.ShardPhase;
+import io.shardeddb.protocol.failover.FailoverPlanner;
+import io.shardeddb.protocol.shard.FenceResponse;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.topology.Role;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Pure: the operator's decisions on a user's one-shot requests for one shard, over the plan the
+ * pass would make anyway. A planned switch-over ({@code shardeddb.io/promote}) fences the old
+ * primary at a higher epoch first (DESIGN §5 rule 1: it can commit nothing more), promotes the
+ * target at that epoch only once the target holds the fenced primary's whole log (so every write it
+ * acknowledged), and otherwise announces the old primary again at that epoch. A rebuild ({@code
+ * shardeddb.io/rebuild}) re-copies a secondary, never the primary, and never one whose copy would
+ * leave fewer in-sync replicas than a write quorum.
+ */
+public final class ShardRequests {
+
+  /** The request's value as the annotation carries it, for a switch-over. */
+  static String promoteValue(String shard, String pod) {
+    return shard + "=" + pod;
+  }
+
+  /** Decides a pending switch-over on top of {@code base}: refuse, done already, or start it. */
+  public ShardPlan promote(ShardObservation o, ShardPlan base) {
+    String target = o.promoteTo();
+    String value = promoteValue(o.shardId(), target);
+    Optional<Member> member = o.member(target);
+    String refusal = null;
+    if (member.isEmpty()) {
+      refusal =
+          "pod "
+              + target
+              + " is not a replica of shard "
+              + o.shardId()
+              + " (its pods: "
+              + o.members().stream().map(Member::name).collect(Collectors.joining(", "))
+              + ")";
+    } else if (base.stage() != Stage.STEADY || base.primary() == null) {
+      refusal = "shard " + o.shardId() + " has no serving primary now (" + base.message() + ")";
+    } else if (target.equals(base.primary())) {
+      return base.withRequest(
+          record(
+              o,
+              Type.Promote,
+              value,
+              Outcome.Succeeded,
+              target + " is already the primary of shard " + o.shardId()));
+    } else {
+      refusal = switchoverRefusal(o, base, member.get());
+    }
+    if (refusal != null) {
+      return refuse(o, base, Type.Promote, value, EventReason.SwitchoverRefused, refusal);
+    }
+    String primary = base.primary();
+    String primaryUrl = o.member(primary).map(Member::url).orElseThrow();
+    long fenceEpoch =
+        FailoverPlanner.fenceEpoch(
+            base.epoch(), o.beats().values().stream().map(t -> t.heartbeat().epoch()).toList());
+    return new ShardPlan(
+        Stage.SWITCH_OVER,
+        base.epoch(),
+        primary,
+        null,
+        ShardPhase.Ready,
+        "switching over from " + primary + " to " + target + " at epoch " + fenceEpoch,
+        fenceEpoch,
+        List.of(new Fence(primary, primaryUrl, fenceEpoch)),
+        base.events(),
+        base.copying(),
+        target,
+        null);
+  }
+
+  /** Why {@code target} may not take over from the serving primary now, or null when it may. */
+  private static String switchoverRefusal(ShardObservation o, ShardPlan base, Member target) {
+    String name = target.name();
+    ShardStatus prev = o.previous();
+    boolean repairing =
+        base.epoch() != prev.epochOrZero()
+            || base.actions().stream()
+                .anyMatch(a -> !(a instanceof ShardAction.Verify) && !(a instanceof Fence));
+    if (repairing) {
+      return "shard "
+          + o.shardId()
+          + " is repairing its replicas ("
+          + base.message()
+          + "); try again once it is Ready";
+    }
+    if (o.member(base.primary()).map(Member::url).orElse(null) == null) {
+      return "primary " + base.primary() + " has no address to be fenced at";
+    }
+    if (target.ordinal() >= o.desiredReplicas()) {
+      return name + " is beyond the spec's " + o.desiredReplicas() + " replicas (being removed)";
+    }
+    if (!target.ready() || target.url() == null) {
+      return "pod " + name + " is not Ready";
+    }
+    Heartbeat h = o.beat(name);
+    if (h == null) {
+      return name + " did not answer its heartbeat";
+    }
+    if (h.role() != Role.Secondary
+        || h.epoch() != base.epoch()
+        || !base.primary().equals(h.primary())) {
+      return name
+          + " is not a secondary of primary "
+          + base.primary()
+          + " at epoch "
+          + base.epoch()
+          + " (it is "
+          + h.role()
+          + " at epoch "
+          + h.epoch()
+          + ")";
+    }
+    boolean copying =
+        base.copying().contains(name)
+            || prev.replica(name).map(r -> r.state() == ReplicaState.Copying).orElse(false);
+    if (h.state() != ReplicaState.Ready || copying) {
+      return name
+          + " is not a caught-up replica (state "
+          + (copying ? ReplicaState.Copying : h.state())
+          + ", lag "
+          + h.lagLsn()
+          + ")";
+    }
+    return null;
+  }
+
+  /**
+   * Whether {@code target} holds the whole log of the primary that answered {@code fenced}: the
+   * same last entry (epoch and LSN; by log matching the same log up to it) and not copying. The
+   * fenced primary commits nothing more, so that log holds every write it ever acknowledged.
+   */
+  public static boolean caughtUp(FenceResponse fenced, Heartbeat target) {
+    return target != null
+        && target.role() == Role.Secondary
+        && target.state() != ReplicaState.Copying
+        && target.epoch() < fenced.epoch()
+        && target.lastEntryEpoch() == fenced.lastEntryEpoch()
+        && target.appliedLsn() == fenced.lastLsn();
+  }
+
+  /**
+   * Finishes a {@link Stage#SWITCH_OVER} plan from the old primary's fence answer and the target's
+   * last heartbeat: promote the target at the fence epoch if it caught up, else announce the old
+   * primary again at that epoch; if the old primary did not take the fence, change nothing (were it
+   * fenced after all, the next pass sees a higher epoch without a primary and elects as after a
+   * failure).
+   */
+  public ShardPlan complete(
+      ShardObservation o, ShardPlan started, TimedFence answer, Heartbeat target) {
+    String old = started.primary();
+    String value = promoteValue(o.shardId(), started.target());
+    long e = started.fenceEpoch();
+    List<ShardEvent> events = new ArrayList<>(started.events());
+    if (answer == null || answer.answer().epoch() != e) {
+      String why =
+          "the switch-over to "
+              + started.target()
+              + " did not start: primary "
+              + old
+              + " did not take the fence at epoch "
+              + e
+              + (answer == null
+                  ? " (no answer)"
+                  : " (it is at epoch " + answer.answer().epoch() + ")")
+              + "; nothing was switched";
+      events.add(ShardPlanner.event(EventReason.SwitchoverFailed, o, why));
+      return new ShardPlan(
+              Stage.WAIT,
+              started.epoch(),
+              old,
+              null,
+              ShardPhase.Ready,
+              why,
+              0,
+              List.of(),
+              events,
+              started.copying())
+          .withRequest(record(o, Type.Promote, value, Outcome.Failed, why));
+    }
+    FenceResponse fenced = answer.answer();
+    String position = "lsn " + fenced.lastLsn() + " of epoch " + fenced.lastEntryEpoch();
+    if (caughtUp(fenced, target)) {
+      String promoted = started.target();
+      events.add(
+          ShardPlanner.event(
+              EventReason.PrimarySwitchedOver,
+              o,
+              "promoted "
+                  + promoted
+                  + " to primary at epoch "
+                  + e
+                  + " (planned switch-over from "
+                  + old
+                  + ", fenced at "
+                  + position
+                  + ", which "
+                  + promoted
+                  + " had applied)"));
+      return new ShardPlan(
+              Stage.STEADY,
+              e,
+              promoted,
+              null,
+              ShardPhase.Ready,
+              "switched over from " + old + " to " + promoted + " at epoch " + e,
+              0,
+              announce(o, e, promoted),
+              events,
+              started.copying(),
+              promoted,
+              null)
+          .withRequest(
+              record(
+                  o,
+                  Type.Promote,
+                  value,
+                  Outcome.Succeeded,
+                  promoted
+                      + " is the primary of shard "
+                      + o.shardId()
+                      + " at epoch "
+                      + e
+                      + " (was "
+                      + old
+                      + ")"));
+    }
+    String why =
+        started.target()
+            + " had not applied "
+            + old
+            + "'s log through "
+            + position
+            + " in time"
+            + (target == null
+                ? " (no heartbeat)"
+                : " (it was at lsn "
+                    + target.appliedLsn()
+                    + " of epoch "
+                    + target.lastEntryEpoch()
+                    + ", state "
+                    + target.state()
+                    + ")")
+            + "; "
+            + old
+            + " stays primary, announced again at epoch "
+            + e;
+    events.add(ShardPlanner.event(EventReason.SwitchoverFailed, o, why));
+    return new ShardPlan(
+            Stage.STEADY,
+            e,
+            old,
+            null,
+            ShardPhase.Ready,
+            "switch-over to " + started.target() + " given up; " + old + " primary at epoch " + e,
+            0,
+            announce(o, e, old),
+            events,
+            started.copying(),
+            null,
+            null)
+        .withRequest(record(o, Type.Promote, value, Outcome.Failed, why));
+  }
+
+  /** Roles at {@code epoch} under {@code primary}: the primary first, then every other replica. */
+  private static List<ShardAction> announce(ShardObservation o, long epoch, String primary) {
+    List<ShardAction> actions = new ArrayList<>();
+    Member p = o.member(primary).orElseThrow();
+    actions.add(
+        new AssignRole(p.name(), p.url(), ShardPlanner.roleRequest(o, primary, epoch, primary)));
+    for (Member m : o.members()) {
+      if (!m.name().equals(primary) && m.url() != null) {
+        actions.add(
+            new AssignRole(
+                m.name(), m.url(), ShardPlanner.roleRequest(o, m.name(), epoch, primary)));
+      }
+    }
+    return actions;
+  }
+
+  /**
+   * The request's outcome once its calls were made: a promotion or a re-copy the replica did not
+   * take turns into Failed (a promotion that failed is resolved by the next passes' election).
+   */
+  public ShardPlan afterApply(ShardPlan plan, List<ActionResult> results) {
+    RequestStatus r = plan.request();
+    if (r == null || r.outcome() == Outcome.Refused || r.outcome() == Outcome.Failed) {
+      return plan;
+    }
+    for (ActionResult result : results) {
+      if (result.ok()) {
+        continue;
+      }
+      boolean promotion =
+          r.type() == Type.Promote
+              && result.action() instanceof AssignRole a
+              && a.pod().equals(plan.primary())
+              && a.request().role() == Role.Primary;
+      boolean copy =
+          r.type() == Type.Rebuild
+              && result.action() instanceof Resync s
+              && s.pod().equals(r.request());
+      if (promotion || copy) {
+        return plan.withRequest(
+            r.with(
+                Outcome.Failed,
+                result.action().pod()
+                    + (promotion ? " did not take the primary role: " : " did not start its copy: ")
+                    + result.error()
+                    + (promotion ? "; the shard elects a primary at the next passes" : ""),
+                r.time()));
+      }
+    }
+    return plan;
+  }
+
+  /** Decides a pending rebuild on top of {@code base}: refuse, or re-copy the replica. */
+  public ShardPlan rebuild(ShardObservation o, ShardPlan base) {
+    String pod = o.rebuild();
+    Optional<Member> member = o.member(pod);
+    String refusal = null;
+    if (member.isEmpty()) {
+      refusal = "pod " + pod + " is not a replica of shard " + o.shardId();
+    } else if (base.stage() != Stage.STEADY || base.primary() == null) {
+      refusal =
+          "shard "
+              + o.shardId()
+              + " has no serving primary to copy from now ("
+              + base.message()
+              + ")";
+    } else if (pod.equals(base.primary())) {
+      refusal =
+          pod
+              + " is the primary of shard "
+              + o.shardId()
+              + "; promote another replica first (kubectl sdb promote DB "
+              + o.shardId()
+              + " POD), then rebuild "
+              + pod;
+    } else if (member.get().url() == null || o.beat(pod) == null) {
+      refusal = pod + " is not answering; it cannot be told to re-copy";
+    }
+    if (refusal != null) {
+      return refuse(o, base, Type.Rebuild, pod, EventReason.RebuildRefused, refusal);
+    }
+    Heartbeat h = o.beat(pod);
+    Set<String> copying = new HashSet<>(base.copying());
+    boolean alreadyResyncing =
+        base.actions().stream().anyMatch(a -> a instanceof Resync && a.pod().equals(pod));
+    if (h.state() == ReplicaState.Copying || alreadyResyncing) {
+      copying.add(pod);
+      return base.withCopying(Set.copyOf(copying))
+          .withRequest(
+              record(
+                  o,
+                  Type.Rebuild,
+                  pod,
+                  Outcome.InProgress,
+                  pod + " is already re-copying from primary " + base.primary()));
+    }
+    int needed = FailoverPlanner.majority(o.desiredReplicas());
+    long inSyncOthers =
+        o.members().stream()
+            .filter(m -> !m.name().equals(pod))
+            .filter(m -> inSync(o, base, m.name()))
+            .count();
+    if (inSyncOthers < needed) {
+      return refuse(
+          o,
+          base,
+          Type.Rebuild,
+          pod,
+          EventReason.RebuildRefused,
+          "rebuilding "
+              + pod
+              + " would leave "
+              + inSyncOthers
+              + " of "
+              + o.desiredReplicas()
+              + " replicas of shard "
+              + o.shardId()
+              + " in sync, fewer than the "
+              + needed
+              + " a write needs");
+    }
+    // Verified once the copy is done, even if it finishes before any pass saw it Copying.
+    copying.add(pod);
+    return base.plus(
+            List.of(
+                new Resync(
+                    pod, member.get().url(), "requested with annotation shardeddb.io/rebuild")),
+            List.of())
+        .withCopying(Set.copyOf(copying))
+        .withRequest(
+            record(
+                o,
+                Type.Rebuild,
+                pod,
+                Outcome.InProgress,
+                pod + " re-copies from primary " + base.primary()));
+  }
+
+  /** Whether {@code pod} holds the current history: the primary, or a caught-up secondary. */
+  private static boolean inSync(ShardObservation o, ShardPlan base, String pod) {
+    Heartbeat h = o.beat(pod);
+    if (h == null || h.epoch() != base.epoch() || base.copying().contains(pod)) {
+      return false;
+    }
+    Role expected = pod.equals(base.primary()) ? Role.Primary : Role.Secondary;
+    return h.role() == expected && h.state() == ReplicaState.Ready;
+  }
+
+  private static ShardPlan refuse(
+      ShardObservation o, ShardPlan base, Type type, String value, EventReason reason, String why) {
+    return base.plus(List.of(), List.of(ShardPlanner.event(reason, o, why)))
+        .withRequest(record(o, type, value, Outcome.Refused, why));
+  }
+
+  private static RequestStatus record(
+      ShardObservation o, Type type, String value, Outcome outcome, String message) {
+    return new RequestStatus(type, value, outcome, message, o.now().toString());
+  }
+}
