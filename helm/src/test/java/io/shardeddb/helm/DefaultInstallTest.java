@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -37,7 +39,7 @@ class DefaultInstallTest {
   }
 
   @Test
-  void itCreatesTheOperatorItsIdentityRbacAndMetricsServiceAndNothingElse() {
+  void itCreatesTheOperatorItsIdentityRbacMetricsServiceAndRouterPolicyAndNothingElse() {
     assertThat(rendered.objects())
         .extracting(HasMetadata::getKind)
         .containsExactlyInAnyOrder(
@@ -49,7 +51,9 @@ class DefaultInstallTest {
             "Role",
             "RoleBinding",
             "Service",
-            "Deployment");
+            "Deployment",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding");
     assertThat(rendered.all(ServiceMonitor.class)).isEmpty();
   }
 
@@ -67,7 +71,12 @@ class DefaultInstallTest {
   @Test
   void everyNamespacedObjectLivesInTheReleaseNamespace() {
     assertThat(rendered.objects())
-        .filteredOn(o -> !(o instanceof ClusterRole || o instanceof ClusterRoleBinding))
+        .filteredOn(
+            o ->
+                !(o instanceof ClusterRole
+                    || o instanceof ClusterRoleBinding
+                    || o instanceof ValidatingAdmissionPolicy
+                    || o instanceof ValidatingAdmissionPolicyBinding))
         .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(NAMESPACE));
   }
 

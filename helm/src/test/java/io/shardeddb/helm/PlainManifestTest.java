@@ -31,6 +31,33 @@ class PlainManifestTest {
   }
 
   @Test
+  void theCheckedInPolicyManifestIsTheChartsCurrentRouterFieldPolicy() throws IOException {
+    String expected = manifest.renderPolicy();
+    if (Boolean.getBoolean(PlainManifest.UPDATE_PROPERTY)) {
+      Files.writeString(manifest.policyFile(), expected);
+    }
+
+    assertThat(manifest.policyFile()).exists();
+    assertThat(Files.readString(manifest.policyFile()))
+        .as(
+            "%s is stale; regenerate with ./mvnw -B -pl helm -am verify -D%s=true",
+            manifest.policyFile(), PlainManifest.UPDATE_PROPERTY)
+        .isEqualTo(expected);
+    assertThat(RenderedChart.parse(expected).objects())
+        .extracting(HasMetadata::getKind)
+        .containsExactly("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+  }
+
+  @Test
+  void theOperatorManifestLeavesThePolicyOutSoItAppliesOnKubernetes120() throws IOException {
+    RenderedChart parsed = RenderedChart.parse(Files.readString(manifest.file()));
+
+    assertThat(parsed.objects())
+        .extracting(HasMetadata::getApiVersion)
+        .noneMatch(v -> v.startsWith("admissionregistration.k8s.io/"));
+  }
+
+  @Test
   void itCreatesItsNamespaceFirstAndThenTheOperator() throws IOException {
     RenderedChart parsed = RenderedChart.parse(Files.readString(manifest.file()));
 

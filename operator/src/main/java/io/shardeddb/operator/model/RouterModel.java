@@ -168,7 +168,11 @@ public final class RouterModel {
         .build();
   }
 
-  /** Read its own ShardedDatabase (and its status); patch its spec for /init, /add, /rm. */
+  /**
+   * Read its own ShardedDatabase (and its status); patch its spec for /init, /add, /rm. RBAC cannot
+   * limit the fields; the chart's router field policy (ValidatingAdmissionPolicy, matched on this
+   * ServiceAccount's name) keeps the patches to spec.shards, spec.servers and spec.schema at /init.
+   */
   public static Role role(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
     return new RoleBuilder()

@@ -8,7 +8,9 @@ import io.shardeddb.router.topology.TopologyHolder;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.function.Function;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Retries a shard call that failed because its replica was unreachable, is no longer primary or
@@ -27,6 +29,14 @@ public class FailoverRetry {
   private final RouterMetrics metrics;
   private final Duration timeout;
 
+  /**
+   * Every newer routing table, for the calls in flight to watch. A call subscribes here, not to the
+   * holder's pending future: a CompletableFuture keeps each callback until it completes, and in a
+   * stable cluster it never does, so a call that subscribed to it directly stayed reachable (with
+   * its request's rows) after it ended. A sink forgets a subscriber when it cancels.
+   */
+  private final Sinks.Many<RoutingTable> newer = Sinks.many().multicast().directBestEffort();
+
   public FailoverRetry(
       TopologyHolder topology,
       ReplicaHealth health,
@@ -36,6 +46,28 @@ public class FailoverRetry {
     this.health = health;
     this.metrics = metrics;
     this.timeout = timeout;
+    follow(topology.current().version());
+  }
+
+  /** Publishes each topology newer than {@code version} into {@link #newer}, one at a time. */
+  private void follow(long version) {
+    topology
+        .newerThan(version)
+        .thenAccept(
+            table -> {
+              newer.emitNext(table, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+              follow(table.version());
+            });
+  }
+
+  /**
+   * Signals the first routing table newer than {@code version}: subscribes to {@link #newer} before
+   * it looks at the current table, so a change in between is not missed.
+   */
+  private Mono<RoutingTable> newerThan(long version) {
+    return Flux.merge(newer.asFlux(), Mono.fromSupplier(topology::current))
+        .filter(table -> table.version() > version)
+        .next();
   }
 
   /**
@@ -55,7 +87,7 @@ public class FailoverRetry {
     // costs the client nothing beyond the failover itself (DESIGN §5 rule 10). The retry is safe:
     // the shard-servers deduplicate by request id, and a fenced primary can commit nothing.
     Mono<T> superseded =
-        Mono.fromFuture(topology.newerThan(table.version()), true)
+        newerThan(table.version())
             .flatMap(
                 newer ->
                     Mono.error(
@@ -89,8 +121,7 @@ public class FailoverRetry {
                       ? backoff.multipliedBy(2)
                       : MAX_BACKOFF;
               // A failover shows up as a newer topology; a restarted replica only as time passing.
-              Mono<Object> changed =
-                  Mono.fromFuture(topology.newerThan(table.version()), true).cast(Object.class);
+              Mono<Object> changed = newerThan(table.version()).cast(Object.class);
               return Mono.firstWithSignal(changed, Mono.delay(wait).cast(Object.class))
                   .then(Mono.defer(() -> attempt(what, attempt, deadline, next)));
             });

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -157,29 +158,43 @@ public class ReadPath {
   /**
    * The shard's first page, then each following page, fetched only once the one before has been
    * taken by the client (never read ahead: {@code expand} and prefetching operators would buffer
-   * pages faster than a slow client takes them).
+   * pages faster than a slow client takes them). Only the key to go on from is kept between pages:
+   * a chain of nested {@code concat(just(page), defer(next))} would keep every page it ever emitted
+   * reachable (each level's sources array holds its page until the whole shard is read), so a
+   * full-range read of a big shard grew the router's heap with the shard.
    */
   private Flux<List<Map<String, Object>>> pagesOf(
       RoutingTable table, ShardPages shard, long high, Ask ask) {
+    ShardReadResponse first = shard.first();
+    Long firstNext = first.next();
     return Flux.concat(
-            Mono.just(shard.first()),
-            Flux.defer(() -> after(table, shard, shard.first(), high, ask)))
-        // Serde leaves out an empty list, so no rows arrives as no field.
-        .map(page -> page.data() == null ? List.<Map<String, Object>>of() : page.data())
-        .map(rows -> DecimalWire.fromShard(table.topology().schema(), rows));
+        Mono.fromSupplier(() -> rowsOf(table, first)),
+        Flux.defer(() -> after(table, shard.shard(), firstNext, high, ask)));
   }
 
-  /** The pages after {@code page}, each requested when the one before it is consumed. */
-  private Flux<ShardReadResponse> after(
-      RoutingTable table, ShardPages shard, ShardReadResponse page, long high, Ask ask) {
-    if (page.next() == null) {
+  /**
+   * The pages from key {@code from} on, one request at a time: the next page is requested when the
+   * one before has been emitted and the subscriber asks for more ({@code repeat} resubscribes only
+   * after the previous page completed). Nothing but the next key is held between pages.
+   */
+  private Flux<List<Map<String, Object>>> after(
+      RoutingTable table, ShardTopology shard, Long from, long high, Ask ask) {
+    if (from == null) {
       return Flux.empty();
     }
-    return readShard(table, shard.shard(), page.next(), high, ask)
-        .flatMapMany(
-            next ->
-                Flux.concat(
-                    Mono.just(next), Flux.defer(() -> after(table, shard, next, high, ask))));
+    AtomicReference<Long> next = new AtomicReference<>(from);
+    return Mono.defer(() -> readShard(table, shard, next.get(), high, ask))
+        // A page always comes (or an error): an empty answer would repeat the same key forever.
+        .single()
+        .doOnNext(page -> next.set(page.next()))
+        .map(page -> rowsOf(table, page))
+        .repeat(() -> next.get() != null);
+  }
+
+  /** A page's rows as the client gets them; serde leaves out an empty list, so none is absent. */
+  private static List<Map<String, Object>> rowsOf(RoutingTable table, ShardReadResponse page) {
+    List<Map<String, Object>> rows = page.data() == null ? List.of() : page.data();
+    return DecimalWire.fromShard(table.topology().schema(), rows);
   }
 
   private Mono<ShardReadResponse> readShard(

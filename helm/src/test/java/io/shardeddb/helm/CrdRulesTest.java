@@ -1,0 +1,238 @@
+package io.shardeddb.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.SimpleType;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The CRD's CEL rules (x-kubernetes-validations on spec and spec.schema, issue 13 item 6) evaluated
+ * with CEL-Java as the API server would on a create (rules naming oldSelf skipped) and an update:
+ * each refuses what its message says and lets the documented changes (/init, /add, /rm) through.
+ * The operator module's CrdTest checks that the rules are there; this checks what they do.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CrdRulesTest {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private record Rule(String message, String expression) {}
+
+  private final Cel cel =
+      CelFactory.standardCelBuilder()
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+          .setOptions(CelOptions.current().enableHeterogeneousNumericComparisons(true).build())
+          .addVar("self", SimpleType.DYN)
+          .addVar("oldSelf", SimpleType.DYN)
+          .build();
+
+  private List<Rule> specRules;
+  private List<Rule> schemaRules;
+
+  @BeforeAll
+  @SuppressWarnings("unchecked")
+  void readRules() throws IOException {
+    Path crdFile;
+    try (var files = Files.list(new ChartUnderTest().chartDir().resolve("crds"))) {
+      crdFile = files.filter(f -> f.toString().endsWith(".yml")).findFirst().orElseThrow();
+    }
+    Map<String, Object> crd = YAML.readValue(crdFile.toFile(), new TypeReference<>() {});
+    Map<String, Object> spec =
+        (Map<String, Object>)
+            at(crd, "spec", "versions", 0, "schema", "openAPIV3Schema", "properties", "spec");
+    specRules = rules(spec);
+    schemaRules = rules((Map<String, Object>) at(spec, "properties", "schema"));
+  }
+
+  @Test
+  void theDocumentedLifecyclePassesEveryRule() {
+    Map<String, Object> created = base();
+    Map<String, Object> initialised = change(created, CrdRulesTest::init);
+    Map<String, Object> added = change(initialised, s -> shards(s).add(shard("s3", 2000, 1000)));
+    Map<String, Object> removed = change(added, s -> shards(s).remove(0));
+
+    assertThat(refusals(null, created)).isEmpty();
+    assertThat(refusals(null, initialised)).isEmpty();
+    assertThat(refusals(created, initialised)).isEmpty();
+    assertThat(refusals(initialised, added)).isEmpty();
+    assertThat(refusals(added, removed)).isEmpty();
+  }
+
+  @Test
+  void shardsMustHaveUniqueIdsDisjointRangesAndASchema() {
+    Map<String, Object> ok = change(base(), CrdRulesTest::init);
+
+    assertThat(refusals(null, change(ok, s -> shards(s).add(shard("s1", 5000, 10)))))
+        .containsExactly("shard ids must be unique");
+    assertThat(refusals(null, change(ok, s -> shards(s).add(shard("s9", 500, 1000)))))
+        .containsExactly("shard key ranges [low, low+size) must not overlap");
+    assertThat(refusals(null, change(ok, s -> s.remove("schema"))))
+        .containsExactly("shards need a schema: set spec.schema (or use the router's /init)");
+  }
+
+  @Test
+  void theSchemaRulesRefuseAMissingNonNumberOrDuplicateKey() {
+    assertThat(schemaRefusals(schema("id", "Number", "id", "name"))).as("valid schema").isEmpty();
+    assertThat(schemaRefusals(schema("nope", "Number", "id", "name")))
+        .contains("shardKey must be one of the columns");
+    assertThat(schemaRefusals(schema("id", "String", "id", "name")))
+        .containsExactly("the shardKey column must have type Number");
+    assertThat(schemaRefusals(schema("id", "Number", "id", "id")))
+        .containsExactly("column names must be unique");
+  }
+
+  @Test
+  void fieldsThatCannotChangeOnceSetAreRefusedOnUpdate() {
+    Map<String, Object> old = change(base(), CrdRulesTest::init);
+
+    assertThat(
+            refusals(
+                old, change(old, s -> ((Map<String, Object>) s.get("schema")).put("table", "x"))))
+        .containsExactly(
+            "spec.schema cannot change once set: the shards' tables were created with it");
+    assertThat(refusals(old, change(old, s -> shards(s).get(1).put("size", 2000))))
+        .containsExactly(
+            "a shard's low and size cannot change (rows would have to move); add new shards"
+                + " instead");
+    assertThat(refusals(old, change(old, s -> s.put("storage", Map.of("size", "2Gi")))))
+        .containsExactly(
+            "spec.storage cannot change once set: a StatefulSet's volume claims are fixed");
+    assertThat(refusals(old, change(old, s -> s.put("secrets", Map.of("mysql", "other")))))
+        .containsExactly(
+            "spec.secrets cannot change once set: rotate credentials by editing the Secrets");
+  }
+
+  // --- evaluation ------------------------------------------------------------------------------
+
+  /** The messages of the spec rules that refuse {@code now} (after {@code old}; null: create). */
+  private List<String> refusals(Map<String, Object> old, Map<String, Object> now) {
+    List<String> refused = new ArrayList<>();
+    for (Rule rule : specRules) {
+      if (old == null && rule.expression().contains("oldSelf")) {
+        continue; // transition rules run on updates only
+      }
+      if (!holds(rule, now, old)) {
+        refused.add(rule.message());
+      }
+    }
+    return refused;
+  }
+
+  private List<String> schemaRefusals(Map<String, Object> schema) {
+    return schemaRules.stream().filter(r -> !holds(r, schema, null)).map(Rule::message).toList();
+  }
+
+  private boolean holds(Rule rule, Object self, Object oldSelf) {
+    try {
+      Map<String, Object> input = new HashMap<>();
+      input.put("self", self);
+      input.put("oldSelf", oldSelf);
+      return Boolean.TRUE.equals(
+          cel.createProgram(cel.compile(rule.expression()).getAst()).eval(input));
+    } catch (CelValidationException | CelEvaluationException e) {
+      throw new AssertionError("rule '" + rule.message() + "' failed: " + e.getMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Rule> rules(Map<String, Object> schema) {
+    List<Rule> out = new ArrayList<>();
+    for (Object o : (List<Object>) schema.get("x-kubernetes-validations")) {
+      Map<String, Object> r = (Map<String, Object>) o;
+      out.add(new Rule((String) r.get("message"), (String) r.get("rule")));
+    }
+    return out;
+  }
+
+  // --- specs -----------------------------------------------------------------------------------
+
+  private static Map<String, Object> base() {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("replicas", 3L);
+    spec.put("storage", new LinkedHashMap<>(Map.of("size", "1Gi")));
+    spec.put("secrets", new LinkedHashMap<>(Map.of("mysql", "students-mysql")));
+    return spec;
+  }
+
+  private static void init(Map<String, Object> spec) {
+    spec.put("schema", schema("id", "Number", "id", "name"));
+    List<Object> shards = new ArrayList<>();
+    shards.add(shard("s1", 0, 1000));
+    shards.add(shard("s2", 1000, 1000));
+    spec.put("shards", shards);
+  }
+
+  private static Map<String, Object> schema(String key, String keyType, String... columns) {
+    List<Object> cols = new ArrayList<>();
+    for (String c : columns) {
+      cols.add(Map.of("name", c, "type", c.equals(key) ? keyType : "String"));
+    }
+    Map<String, Object> schema = new LinkedHashMap<>();
+    schema.put("table", "students");
+    schema.put("shardKey", key);
+    schema.put("columns", cols);
+    return schema;
+  }
+
+  private static Map<String, Object> shard(String id, long low, long size) {
+    Map<String, Object> shard = new LinkedHashMap<>();
+    shard.put("id", id);
+    shard.put("low", low);
+    shard.put("size", size);
+    return shard;
+  }
+
+  /** A deep copy of {@code spec} with {@code edit} applied. */
+  private static Map<String, Object> change(
+      Map<String, Object> spec, Consumer<Map<String, Object>> edit) {
+    Map<String, Object> copy = YAML.convertValue(spec, new TypeReference<>() {});
+    longs(copy);
+    edit.accept(copy);
+    return copy;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> shards(Map<String, Object> spec) {
+    return (List<Map<String, Object>>) spec.get("shards");
+  }
+
+  /** JSON integers are CEL ints (longs); Jackson's copy turns small ones into Integer. */
+  @SuppressWarnings("unchecked")
+  private static Object longs(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      ((Map<String, Object>) map).replaceAll((k, v) -> longs(v));
+    } else if (value instanceof List<?> list) {
+      ((List<Object>) list).replaceAll(CrdRulesTest::longs);
+    } else if (value instanceof Integer i) {
+      return i.longValue();
+    }
+    return value;
+  }
+
+  private static Object at(Object node, Object... path) {
+    for (Object step : path) {
+      node = step instanceof Integer i ? ((List<?>) node).get(i) : ((Map<?, ?>) node).get(step);
+    }
+    return node;
+  }
+}
