@@ -1,16 +1,16 @@
 package io.shardeddb.cli.local;
 
-import static io.shardeddb.operator.model.ShardedDatabaseResources.ROUTER_PORT;
-import static io.shardeddb.operator.model.ShardedDatabaseResources.routerName;
+import static io.shardeddb.api.ShardedDatabaseResources.ROUTER_PORT;
+import static io.shardeddb.api.ShardedDatabaseResources.routerName;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.operator.OperatorSettings;
 import io.shardeddb.operator.ShardedDbOperator;
-import io.shardeddb.operator.model.ShardedDatabaseResources;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package io.shardeddb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.shardeddb.operator.model.ShardedDatabaseResources;
+import io.shardeddb.api.ShardedDatabaseResources;
 
 /** What the operator needs to know about one shard pod. */
 public record PodView(

@@ -1,4 +1,4 @@
-package io.shardeddb.operator.api.v1alpha1;
+package io.shardeddb.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.PrinterColumnFormat;
