@@ -40,6 +40,12 @@ public class ShardedDatabase extends CustomResource<ShardedDatabaseSpec, Sharded
   /** The API version of the resource. */
   public static final String VERSION = "v1alpha1";
 
+  /** The resource's apiVersion, as written in YAML. */
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  /** The resource's kind. */
+  public static final String KIND = "ShardedDatabase";
+
   // Spec and status are records without no-arg constructors; start empty instead of instantiating.
   @Override
   protected ShardedDatabaseSpec initSpec() {

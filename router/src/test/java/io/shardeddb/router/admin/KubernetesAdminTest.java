@@ -6,12 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.router.Http;
-import io.shardeddb.router.topology.ShardedDatabaseTopology;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 class KubernetesAdminTest {
   static KubernetesClient client;
 
+  /** The test plays the operator on the raw resource, as the cluster stores it. */
+  static final ResourceDefinitionContext SDB =
+      ResourceDefinitionContext.fromResourceType(ShardedDatabase.class);
+
   static final String INIT =
       """
       {"N":3,"schema":{"columns":["Stud_id","Stud_name","Stud_marks"],
@@ -52,13 +57,9 @@ class KubernetesAdminTest {
 
   @BeforeAll
   void start() {
-    sdb =
-        client
-            .genericKubernetesResources(ShardedDatabaseTopology.CONTEXT)
-            .inNamespace("test")
-            .withName("students");
+    sdb = client.genericKubernetesResources(SDB).inNamespace("test").withName("students");
     client
-        .genericKubernetesResources(ShardedDatabaseTopology.CONTEXT)
+        .genericKubernetesResources(SDB)
         .inNamespace("test")
         .resource(
             Serialization.unmarshal(
