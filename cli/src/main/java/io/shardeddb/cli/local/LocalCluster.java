@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.OperatorSettings;
 import io.shardeddb.operator.ShardedDbOperator;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
@@ -177,17 +178,13 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Whether the database's router requires a bearer token ({@code spec.router.auth.enabled}). */
   private boolean authEnabled(String database) {
-    GenericKubernetesResource db =
+    ShardedDatabase db =
         kube.client()
-            .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+            .resources(ShardedDatabase.class)
             .inNamespace(options.namespace())
             .withName(database)
             .get();
-    Object spec = db == null ? null : db.getAdditionalProperties().get("spec");
-    Object router = spec instanceof Map<?, ?> m ? m.get("router") : null;
-    Object auth = router instanceof Map<?, ?> m ? m.get("auth") : null;
-    Object enabled = auth instanceof Map<?, ?> m ? m.get("enabled") : null;
-    return !Boolean.FALSE.equals(enabled);
+    return db == null || ShardedDatabaseResources.spec(db).routerOrDefault().authEnabled();
   }
 
   /**

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -257,7 +258,7 @@ public final class LocalPodRunner implements AutoCloseable {
       List<T> workloads, io.fabric8.kubernetes.client.dsl.MixedOperation<T, ?, ?> api) {
     Set<String> owners = new HashSet<>();
     client
-        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+        .resources(ShardedDatabase.class)
         .inNamespace(namespace)
         .list()
         .getItems()
@@ -270,7 +271,8 @@ public final class LocalPodRunner implements AutoCloseable {
               && !refs.isEmpty()
               && refs.stream()
                   .allMatch(
-                      r -> "ShardedDatabase".equals(r.getKind()) && !owners.contains(r.getUid()));
+                      r ->
+                          ShardedDatabase.KIND.equals(r.getKind()) && !owners.contains(r.getUid()));
       if (orphan) {
         LOG.info("{} {} lost its owner: deleting it", w.getKind(), w.getMetadata().getName());
         api.inNamespace(namespace).resource(w).delete();
