@@ -124,9 +124,6 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   public static final String NAME = "shardeddb";
 
   private static final Logger LOG = LoggerFactory.getLogger(ShardedDatabaseReconciler.class);
-  private static final Duration SETTLED_RESYNC = Duration.ofSeconds(5);
-  private static final Duration BUSY_RESYNC = Duration.ofSeconds(2);
-  private static final Duration FAILOVER_WATCH = Duration.ofMillis(500);
 
   private final KubernetesClient client;
   private final Images images;
@@ -140,10 +137,12 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final StatusAggregator aggregator;
   private final EventRecorder events;
   private final String operatorNamespace;
+  private final ResyncIntervals resync;
 
   /**
    * A reconciler using these collaborators; {@code probes} runs heartbeats in parallel; the
-   * operator runs in {@code operatorNamespace} (null: unknown).
+   * operator runs in {@code operatorNamespace} (null: unknown); {@code resync} says when to run
+   * again.
    */
   public ShardedDatabaseReconciler(
       KubernetesClient client,
@@ -157,7 +156,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       PodReplacementPolicy replacement,
       StatusAggregator aggregator,
       EventRecorder events,
-      String operatorNamespace) {
+      String operatorNamespace,
+      ResyncIntervals resync) {
     this.client = client;
     this.images = images;
     this.shards = shards;
@@ -170,6 +170,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     this.aggregator = aggregator;
     this.events = events;
     this.operatorNamespace = operatorNamespace;
+    this.resync = resync;
   }
 
   @Override
@@ -311,7 +312,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       ShardedDatabaseStatus previous,
       StatusAggregator.Result result,
       boolean busy) {
-    Duration next = result.failoverPending() ? FAILOVER_WATCH : busy ? BUSY_RESYNC : SETTLED_RESYNC;
+    Duration next =
+        result.failoverPending() ? resync.failoverWatch() : busy ? resync.busy() : resync.settled();
     if (!result.status().equals(previous)) {
       writeStatus(sdb, context, result.status());
     }

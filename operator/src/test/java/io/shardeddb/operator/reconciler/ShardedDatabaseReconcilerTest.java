@@ -58,8 +58,7 @@ class ShardedDatabaseReconcilerTest {
       client.apiextensions().v1().customResourceDefinitions().load(crd).create();
     }
     fleet = new FakeShardFleet();
-    operator =
-        new ShardedDbOperator(client, OperatorSettings.inProcess().withShardServerClient(fleet));
+    operator = new ShardedDbOperator(client, OperatorSettings.inProcess(Map.of(), fleet));
     operator.start();
     cluster = new ClusterSimulator(client, fleet, NS);
   }
