@@ -2,7 +2,6 @@ package io.shardeddb.router.admin;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.TaskExecutors;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ColumnSpec;
@@ -19,6 +18,7 @@ import io.shardeddb.protocol.lb.RemoveResponse;
 import io.shardeddb.protocol.lb.ShardDoc;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.router.ApiException;
+import io.shardeddb.router.config.RouterSettings;
 import io.shardeddb.router.topology.KubernetesTopologySource;
 import io.shardeddb.router.topology.ShardedDatabaseTopology;
 import jakarta.inject.Named;
@@ -49,10 +49,10 @@ public class KubernetesAdmin implements ClusterAdmin {
   public KubernetesAdmin(
       KubernetesTopologySource source,
       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-      @Value("${shardeddb.router.admin.ready-timeout:120s}") Duration readyTimeout) {
+      RouterSettings settings) {
     this.source = source;
     this.blocking = blocking;
-    this.readyTimeout = readyTimeout;
+    this.readyTimeout = settings.admin().readyTimeout();
   }
 
   @Override

@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.router.config.RouterSettings;
 import jakarta.annotation.PreDestroy;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +35,9 @@ public class KubernetesTopologySource {
   private final SharedIndexInformer<ShardedDatabase> informer;
 
   public KubernetesTopologySource(
-      TopologyHolder holder,
-      KubernetesClient client,
-      @Value("${shardeddb.router.database}") String database,
-      @Value("${shardeddb.router.namespace:default}") String namespace) {
+      TopologyHolder holder, KubernetesClient client, RouterSettings settings) {
+    String database = settings.database();
+    String namespace = settings.namespace();
     this.holder = holder;
     this.resource =
         client.resources(ShardedDatabase.class).inNamespace(namespace).withName(database);
