@@ -12,6 +12,7 @@ import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.OperatorSettings;
 import io.shardeddb.operator.ShardedDbOperator;
+import io.shardeddb.operator.model.PodReadiness;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
 import java.io.IOException;
 import java.io.InputStream;
@@ -164,7 +165,7 @@ public final class LocalCluster implements AutoCloseable {
             .getItems()
             .stream()
             .filter(p -> p.getMetadata().getName().startsWith(routerName(database) + "-"))
-            .filter(LocalCluster::isReady)
+            .filter(PodReadiness::isReady)
             .findFirst();
     if (ready.isEmpty()) {
       return Optional.empty();
@@ -219,13 +220,6 @@ public final class LocalCluster implements AutoCloseable {
     }
     return Optional.of(
         new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8));
-  }
-
-  private static boolean isReady(Pod p) {
-    return p.getStatus() != null
-        && p.getStatus().getConditions() != null
-        && p.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** The Kubernetes client of the in-process API. */
