@@ -24,6 +24,7 @@ public record RouterSettings(
     Admin admin,
     Standalone standalone,
     Retry retry,
+    Heartbeat heartbeat,
     Kubernetes kubernetes) {
 
   public RouterSettings {
@@ -79,6 +80,10 @@ public record RouterSettings(
   /** {@code shardeddb.router.retry.*}: retrying a request across a failover. */
   @ConfigurationProperties("retry")
   public record Retry(@Bindable(defaultValue = "10s") Duration timeout) {}
+
+  /** {@code shardeddb.router.heartbeat.*}: how the router checks shard-servers' health. */
+  @ConfigurationProperties("heartbeat")
+  public record Heartbeat(@Bindable(defaultValue = "1s") Duration interval) {}
 
   /** {@code shardeddb.router.kubernetes.*}: the API server the topology source talks to. */
   @ConfigurationProperties("kubernetes")

@@ -13,6 +13,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,32 +26,7 @@ class RouterSettingsDocumentationTest {
 
   @Test
   void theDocsTableHasOneRowPerSettingWithItsRealDefault() throws Exception {
-    RouterSettings bound;
-    // No deduced "test" environment: its properties file sets a shard credential for the ITs. The
-    // router refuses to start without a data token (AuthFilter), so one is given and its unset
-    // value taken from the record itself below.
-    try (ApplicationContext context =
-        ApplicationContext.builder()
-            .deduceEnvironment(false)
-            .properties(Map.of("shardeddb.router.auth.token", "given"))
-            .start()) {
-      bound = context.getBean(RouterSettings.class);
-    }
-    assertThat(bound.auth().token()).isEqualTo("given");
-    RouterSettings.Auth unsetAuth =
-        new RouterSettings.Auth(bound.auth().enabled(), null, bound.auth().adminToken());
-    RouterSettings defaults =
-        new RouterSettings(
-            bound.database(),
-            bound.namespace(),
-            bound.localAddress(),
-            bound.topology(),
-            unsetAuth,
-            bound.shardAuth(),
-            bound.admin(),
-            bound.standalone(),
-            bound.retry(),
-            bound.kubernetes());
+    RouterSettings defaults = boundDefaults();
     List<String[]> expected = new ArrayList<>();
     flatten("shardeddb.router", defaults, expected);
 
@@ -64,6 +42,64 @@ class RouterSettingsDocumentationTest {
           .as("description of %s", e[0])
           .isNotEmpty();
     }
+  }
+
+  @Test
+  void everyScheduleExpressionUsesASettingWithTheSameDefault() throws Exception {
+    // @Scheduled takes property expressions, so their defaults are written there a second time.
+    RouterSettings defaults = RouterSettingsDocumentationTest.boundDefaults();
+    List<String[]> settings = new ArrayList<>();
+    flatten("shardeddb.router", defaults, settings);
+    Pattern expression = Pattern.compile("\\$\\{(shardeddb\\.router\\.[a-z.-]+):([^}]*)}");
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        Matcher m = expression.matcher(Files.readString(f));
+        while (m.find()) {
+          found.add(m.group(1));
+          String property = m.group(1);
+          String rendered = "`" + m.group(2) + "`";
+          assertThat(settings)
+              .as("%s in %s", property, f)
+              .anySatisfy(
+                  e -> {
+                    assertThat(e[0]).isEqualTo(property);
+                    assertThat(e[1]).isEqualTo(rendered);
+                  });
+        }
+      }
+    }
+    assertThat(found).contains("shardeddb.router.heartbeat.interval");
+  }
+
+  /** The settings a router binds with nothing set (the data token aside, see below). */
+  static RouterSettings boundDefaults() {
+    RouterSettings bound;
+    // No deduced "test" environment: its properties file sets a shard credential for the ITs. The
+    // router refuses to start without a data token (AuthFilter), so one is given and its unset
+    // value taken from the record itself below.
+    try (ApplicationContext context =
+        ApplicationContext.builder()
+            .deduceEnvironment(false)
+            .properties(Map.of("shardeddb.router.auth.token", "given"))
+            .start()) {
+      bound = context.getBean(RouterSettings.class);
+    }
+    assertThat(bound.auth().token()).isEqualTo("given");
+    RouterSettings.Auth unsetAuth =
+        new RouterSettings.Auth(bound.auth().enabled(), null, bound.auth().adminToken());
+    return new RouterSettings(
+        bound.database(),
+        bound.namespace(),
+        bound.localAddress(),
+        bound.topology(),
+        unsetAuth,
+        bound.shardAuth(),
+        bound.admin(),
+        bound.standalone(),
+        bound.retry(),
+        bound.heartbeat(),
+        bound.kubernetes());
   }
 
   /** Walks the record tree in declaration order: {property, rendered default} per leaf. */
