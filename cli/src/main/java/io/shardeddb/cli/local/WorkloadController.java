@@ -148,21 +148,23 @@ final class WorkloadController {
     }
   }
 
-  /** Reports the workload's replicas and how many of its pods {@code ready} accepts. */
+  /** What a workload's status says: replicas, ready replicas, the generation it describes. */
+  private record Reported(Integer replicas, Integer ready, Long observedGeneration) {}
+
+  /**
+   * Reports the workload's replicas and how many of its pods {@code ready} accepts; writes only
+   * when that differs from what its status already says.
+   */
   void writeStatus(Workload w, Predicate<String> ready) {
     int replicas = w.replicas();
     int readyCount = (int) w.podNames().stream().filter(ready).count();
     Long generation = w.owner().getMetadata().getGeneration();
+    Reported wanted = new Reported(replicas, readyCount, generation);
     if (w.owner() instanceof StatefulSet s) {
       var st = s.getStatus();
       if (st == null
-          || !current(
-              st.getReplicas(),
-              st.getReadyReplicas(),
-              st.getObservedGeneration(),
-              replicas,
-              readyCount,
-              generation)) {
+          || !wanted.equals(
+              new Reported(st.getReplicas(), st.getReadyReplicas(), st.getObservedGeneration()))) {
         s.setStatus(
             new StatefulSetStatusBuilder()
                 .withReplicas(replicas)
@@ -177,13 +179,8 @@ final class WorkloadController {
     } else if (w.owner() instanceof Deployment d) {
       var st = d.getStatus();
       if (st == null
-          || !current(
-              st.getReplicas(),
-              st.getReadyReplicas(),
-              st.getObservedGeneration(),
-              replicas,
-              readyCount,
-              generation)) {
+          || !wanted.equals(
+              new Reported(st.getReplicas(), st.getReadyReplicas(), st.getObservedGeneration()))) {
         d.setStatus(
             new DeploymentStatusBuilder()
                 .withReplicas(replicas)
@@ -195,19 +192,6 @@ final class WorkloadController {
         client.apps().deployments().inNamespace(namespace).resource(d).updateStatus();
       }
     }
-  }
-
-  /** Whether a reported status already says what would be written (then nothing is written). */
-  private static boolean current(
-      Integer replicas,
-      Integer ready,
-      Long observedGeneration,
-      int wantReplicas,
-      int wantReady,
-      Long generation) {
-    return Objects.equals(replicas, wantReplicas)
-        && Objects.equals(ready, wantReady)
-        && Objects.equals(observedGeneration, generation);
   }
 
   private void createPod(String name, Workload w) {
