@@ -1,5 +1,17 @@
 package io.shardeddb.bench;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.v1alpha1.ColumnSpec;
+import io.shardeddb.api.v1alpha1.RouterSpec;
+import io.shardeddb.api.v1alpha1.SchemaSpec;
+import io.shardeddb.api.v1alpha1.ShardSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A ShardedDatabase for one configuration: the assignment's student table, {@code shards} equal key
  * ranges that together cover {@code [0, keySpace)}, {@code replicas} per shard, Majority.
@@ -11,32 +23,39 @@ record DatabaseYaml(String name, int shards, int replicas, long keySpace) {
     return (keySpace + shards - 1) / shards;
   }
 
-  String render() {
-    StringBuilder y = new StringBuilder();
-    y.append("apiVersion: shardeddb.io/v1alpha1\n");
-    y.append("kind: ShardedDatabase\n");
-    y.append("metadata:\n  name: ").append(name).append('\n');
-    y.append("spec:\n");
-    y.append("  schema:\n    table: ").append(Rows.TABLE).append('\n');
-    y.append("    shardKey: ").append(Rows.KEY).append('\n');
-    y.append("    columns:\n");
-    y.append("      - {name: ").append(Rows.KEY).append(", type: Number}\n");
-    y.append("      - {name: ").append(Rows.NAME).append(", type: String}\n");
-    y.append("      - {name: ").append(Rows.MARKS).append(", type: Number}\n");
-    y.append("  shards:\n");
+  /** The resource, typed: what {@link #render()} writes as YAML. */
+  ShardedDatabase resource() {
+    List<ShardSpec> ranges = new ArrayList<>();
     long size = shardSize();
     for (int i = 0; i < shards; i++) {
-      y.append("    - {id: sh")
-          .append(i + 1)
-          .append(", low: ")
-          .append(i * size)
-          .append(", size: ")
-          .append(size)
-          .append("}\n");
+      ranges.add(new ShardSpec("sh" + (i + 1), i * size, size, null));
     }
-    y.append("  replicas: ").append(replicas).append('\n');
-    y.append("  writeQuorum: Majority\n");
-    y.append("  router: {replicas: 1}\n");
-    return y.toString();
+    SchemaSpec schema =
+        new SchemaSpec(
+            Rows.TABLE,
+            Rows.KEY,
+            List.of(
+                new ColumnSpec(Rows.KEY, ColumnType.Number),
+                new ColumnSpec(Rows.NAME, ColumnType.String),
+                new ColumnSpec(Rows.MARKS, ColumnType.Number)));
+    ShardedDatabase db = new ShardedDatabase();
+    db.getMetadata().setName(name);
+    db.setSpec(
+        new ShardedDatabaseSpec(
+            schema,
+            ranges,
+            replicas,
+            WriteQuorum.Majority,
+            null,
+            null,
+            new RouterSpec(1, null),
+            null,
+            null,
+            null));
+    return db;
+  }
+
+  String render() {
+    return Serialization.asYaml(resource());
   }
 }

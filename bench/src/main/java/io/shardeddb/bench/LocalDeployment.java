@@ -2,24 +2,21 @@ package io.shardeddb.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.cli.local.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One configuration deployed in local mode: applies its ShardedDatabase, waits until the operator
  * reports it Ready and its router answers, and deletes it (and waits for its pods to go) on close.
  */
 final class LocalDeployment implements AutoCloseable {
-  private static final String API_VERSION = "shardeddb.io/v1alpha1";
-  private static final String KIND = "ShardedDatabase";
-
   private final LocalCluster cluster;
   private final String name;
   private final Duration timeout;
@@ -66,7 +63,7 @@ final class LocalDeployment implements AutoCloseable {
   public void close() {
     cluster
         .client()
-        .genericKubernetesResources(API_VERSION, KIND)
+        .resources(ShardedDatabase.class)
         .inNamespace(cluster.namespace())
         .withName(name)
         .delete();
@@ -87,26 +84,21 @@ final class LocalDeployment implements AutoCloseable {
   }
 
   private static boolean isReady(LocalCluster cluster, String name) {
-    GenericKubernetesResource r =
+    ShardedDatabase r =
         cluster
             .client()
-            .genericKubernetesResources(API_VERSION, KIND)
+            .resources(ShardedDatabase.class)
             .inNamespace(cluster.namespace())
             .withName(name)
             .get();
-    if (r == null || !(r.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
+    if (r == null || r.getStatus() == null) {
       return false;
     }
-    Object observed = status.get("observedGeneration");
+    ShardedDatabaseStatus status = r.getStatus();
     boolean current =
-        observed instanceof Number n && n.longValue() >= r.getMetadata().getGeneration();
+        status.observedGeneration() != null
+            && status.observedGeneration() >= r.getMetadata().getGeneration();
     return current
-        && status.get("conditions") instanceof List<?> conditions
-        && conditions.stream()
-            .anyMatch(
-                c ->
-                    c instanceof Map<?, ?> m
-                        && "Ready".equals(m.get("type"))
-                        && "True".equals(m.get("status")));
+        && status.condition("Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
   }
 }

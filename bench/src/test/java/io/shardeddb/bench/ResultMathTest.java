@@ -3,6 +3,7 @@ package io.shardeddb.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.shardeddb.api.v1alpha1.ShardSpec;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,9 @@ class ResultMathTest {
       assertThat(shards * yaml.shardSize())
           .as("ranges cover 0..9999")
           .isGreaterThanOrEqualTo(10_000);
-      assertThat(yaml.render()).contains("id: sh" + shards + ", low: " + lastLow);
+      assertThat(yaml.resource().getSpec().shardsOrEmpty().get(shards - 1))
+          .returns("sh" + shards, ShardSpec::id)
+          .returns(lastLow, ShardSpec::low);
     }
   }
 

@@ -42,7 +42,7 @@ public final class ShardedDbOperator implements AutoCloseable {
     this.settings = settings;
     this.probes =
         Executors.newFixedThreadPool(
-            8,
+            settings.config().heartbeatThreads(),
             r -> {
               Thread t = new Thread(r, "shardeddb-heartbeat");
               t.setDaemon(true);
@@ -59,11 +59,11 @@ public final class ShardedDbOperator implements AutoCloseable {
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withUseSSAToPatchPrimaryResource(false)
                   .checkingCRDAndValidateLocalModel(false);
-              if (settings.leaderElection()) {
+              if (settings.config().leaderElection()) {
                 o.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
                             OperatorSettings.LEASE_NAME)
-                        .withLeaseNamespace(settings.leaseNamespace())
+                        .withLeaseNamespace(settings.config().leaseNamespace())
                         // Never System.exit from inside the SDK (stop() may run in a shutdown
                         // hook); losing leadership while running is the settings' decision.
                         .withExitOnStopLeading(false)
@@ -97,21 +97,22 @@ public final class ShardedDbOperator implements AutoCloseable {
             new PodReplacementPolicy(),
             new StatusAggregator(),
             events,
-            settings.operatorNamespace()),
+            settings.config().operatorNamespace(),
+            settings.config().resyncIntervals()),
         // Watch only the listed namespaces when the chart grants per-namespace Roles.
         o -> {
-          if (!settings.watchNamespaces().isEmpty()) {
-            o.settingNamespaces(settings.watchNamespaces());
+          if (!settings.config().watchNamespaces().isEmpty()) {
+            o.settingNamespaces(settings.config().watchNamespaces());
           }
         });
   }
 
   /** Starts the controller (and the management endpoint when its port is not 0). */
   public void start() {
-    if (settings.managementPort() != 0) {
+    if (settings.config().managementPort() != 0) {
       management =
           new ManagementServer(
-              settings.managementPort(),
+              settings.config().managementPort(),
               registry,
               () -> operator.getRuntimeInfo().isStarted(),
               () -> operator.getRuntimeInfo().allEventSourcesAreHealthy());

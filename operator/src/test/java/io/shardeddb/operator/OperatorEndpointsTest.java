@@ -7,11 +7,13 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBu
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.shardeddb.operator.shardclient.HttpShardServerClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The in-process operator serves health and Prometheus metrics on its management port. */
@@ -33,7 +35,11 @@ class OperatorEndpointsTest {
   @Test
   void aStartedOperatorIsLiveReadyAndExportsReconcileMetrics() throws Exception {
     try (ShardedDbOperator operator =
-        new ShardedDbOperator(client, OperatorSettings.inProcess().withManagementPort(-1))) {
+        new ShardedDbOperator(
+            client,
+            OperatorSettings.inProcess(
+                Map.of("shardeddb.management-port", "-1"),
+                HttpShardServerClient.withDefaultTimeouts()))) {
       operator.start();
       int port = operator.managementPort();
 
@@ -74,7 +80,11 @@ class OperatorEndpointsTest {
                 .build())
         .always();
     try (ShardedDbOperator operator =
-        new ShardedDbOperator(client, OperatorSettings.inProcess().withLeaderElection("ops"))) {
+        new ShardedDbOperator(
+            client,
+            OperatorSettings.inProcess(
+                Map.of("shardeddb.leader-election", "true", "shardeddb.lease-namespace", "ops"),
+                HttpShardServerClient.withDefaultTimeouts()))) {
       operator.start();
 
       await()

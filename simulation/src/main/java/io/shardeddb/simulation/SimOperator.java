@@ -1,7 +1,7 @@
 package io.shardeddb.simulation;
 
-import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.operator.reconciler.CopyVerification;
 import io.shardeddb.operator.reconciler.ShardAction;
 import io.shardeddb.operator.reconciler.ShardObservation;

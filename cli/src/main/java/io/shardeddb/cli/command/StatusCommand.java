@@ -1,10 +1,13 @@
 package io.shardeddb.cli.command;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.RouterStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import java.io.PrintWriter;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,9 +31,9 @@ public final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (KubernetesClient client = cluster.client()) {
-      GenericKubernetesResource db =
+      ShardedDatabase db =
           client
-              .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+              .resources(ShardedDatabase.class)
               .inNamespace(client.getNamespace())
               .withName(name)
               .get();
@@ -48,75 +51,65 @@ public final class StatusCommand implements Callable<Integer> {
 
   /** Renders the status of a ShardedDatabase as readable tables. */
   static final class StatusTable {
-    String render(GenericKubernetesResource db) {
+    String render(ShardedDatabase db) {
       StringBuilder sb = new StringBuilder();
-      Map<String, Object> status = asMap(db.getAdditionalProperties().get("status"));
+      ShardedDatabaseStatus status =
+          db.getStatus() != null
+              ? db.getStatus()
+              : new ShardedDatabaseStatus(null, null, null, null, null, null);
       sb.append("ShardedDatabase ")
           .append(db.getMetadata().getName())
           .append("  (generation ")
           .append(db.getMetadata().getGeneration())
           .append(", observed ")
-          .append(status.getOrDefault("observedGeneration", "-"))
+          .append(orDash(status.observedGeneration()))
           .append(")\n\n");
       sb.append(
           String.format("%-12s %-8s %-8s %s%n", "CONDITION", "STATUS", "", "REASON: MESSAGE"));
-      for (Object o : asList(status.get("conditions"))) {
-        Map<String, Object> c = asMap(o);
+      for (Condition c : status.conditionsOrEmpty()) {
         sb.append(
             String.format(
                 "%-12s %-8s %-8s %s: %s%n",
-                c.get("type"), c.get("status"), "", c.get("reason"), c.get("message")));
+                c.getType(), c.getStatus(), "", c.getReason(), c.getMessage()));
       }
       sb.append('\n');
       sb.append(
           String.format(
               "%-8s %-6s %-24s %-24s %-10s %-6s %-10s %-6s %-10s%n",
               "SHARD", "EPOCH", "PRIMARY", "REPLICA", "ROLE", "READY", "APPLIED", "LAG", "STATE"));
-      for (Object o : asList(status.get("shards"))) {
-        Map<String, Object> s = asMap(o);
-        List<Object> replicas = asList(s.get("replicas"));
-        if (replicas.isEmpty()) {
-          sb.append(
-              String.format(
-                  "%-8s %-6s %-24s%n",
-                  s.get("id"), s.get("epoch"), s.getOrDefault("primary", "-")));
+      for (ShardStatus s : status.shardsOrEmpty()) {
+        if (s.replicasOrEmpty().isEmpty()) {
+          sb.append(String.format("%-8s %-6s %-24s%n", s.id(), s.epoch(), orDash(s.primary())));
         }
-        for (Object ro : replicas) {
-          Map<String, Object> r = asMap(ro);
+        for (ReplicaStatus r : s.replicasOrEmpty()) {
           sb.append(
               String.format(
                   "%-8s %-6s %-24s %-24s %-10s %-6s %-10s %-6s %-10s%n",
-                  s.get("id"),
-                  s.get("epoch"),
-                  s.getOrDefault("primary", "-"),
-                  r.get("pod"),
-                  r.getOrDefault("role", "-"),
-                  r.getOrDefault("ready", "-"),
-                  r.getOrDefault("appliedLsn", "-"),
-                  r.getOrDefault("lagLsn", "-"),
-                  r.getOrDefault("state", "-")));
+                  s.id(),
+                  s.epoch(),
+                  orDash(s.primary()),
+                  r.pod(),
+                  orDash(r.role()),
+                  orDash(r.ready()),
+                  orDash(r.appliedLsn()),
+                  orDash(r.lagLsn()),
+                  orDash(r.state())));
         }
       }
-      Map<String, Object> router = asMap(status.get("router"));
-      if (!router.isEmpty()) {
+      RouterStatus router = status.router();
+      if (router != null) {
         sb.append('\n')
             .append("router: ")
-            .append(router.getOrDefault("readyReplicas", 0))
+            .append(router.readyReplicas() == null ? 0 : router.readyReplicas())
             .append(" ready, endpoint ")
-            .append(router.getOrDefault("endpoint", "-"))
+            .append(orDash(router.endpoint()))
             .append('\n');
       }
       return sb.toString();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
-      return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> asList(Object o) {
-      return o instanceof List<?> l ? (List<Object>) l : List.of();
+    private static Object orDash(Object value) {
+      return value == null ? "-" : value;
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.shardeddb.cli.data;
 
-import io.shardeddb.operator.api.v1alpha1.SchemaSpec;
+import io.shardeddb.api.v1alpha1.SchemaSpec;
 
 /**
  * A database's router as the data commands reach it: one ready router pod, the bearer token (null

@@ -1,16 +1,18 @@
 package io.shardeddb.cli.local;
 
-import static io.shardeddb.operator.model.ShardedDatabaseResources.ROUTER_PORT;
-import static io.shardeddb.operator.model.ShardedDatabaseResources.routerName;
+import static io.shardeddb.api.ShardedDatabaseResources.ROUTER_PORT;
+import static io.shardeddb.api.ShardedDatabaseResources.routerName;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.OperatorSettings;
 import io.shardeddb.operator.ShardedDbOperator;
-import io.shardeddb.operator.model.ShardedDatabaseResources;
+import io.shardeddb.operator.model.PodReadiness;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
 import java.io.IOException;
 import java.io.InputStream;
@@ -163,7 +165,7 @@ public final class LocalCluster implements AutoCloseable {
             .getItems()
             .stream()
             .filter(p -> p.getMetadata().getName().startsWith(routerName(database) + "-"))
-            .filter(LocalCluster::isReady)
+            .filter(PodReadiness::isReady)
             .findFirst();
     if (ready.isEmpty()) {
       return Optional.empty();
@@ -177,17 +179,13 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Whether the database's router requires a bearer token ({@code spec.router.auth.enabled}). */
   private boolean authEnabled(String database) {
-    GenericKubernetesResource db =
+    ShardedDatabase db =
         kube.client()
-            .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+            .resources(ShardedDatabase.class)
             .inNamespace(options.namespace())
             .withName(database)
             .get();
-    Object spec = db == null ? null : db.getAdditionalProperties().get("spec");
-    Object router = spec instanceof Map<?, ?> m ? m.get("router") : null;
-    Object auth = router instanceof Map<?, ?> m ? m.get("auth") : null;
-    Object enabled = auth instanceof Map<?, ?> m ? m.get("enabled") : null;
-    return !Boolean.FALSE.equals(enabled);
+    return db == null || ShardedDatabaseResources.spec(db).routerOrDefault().authEnabled();
   }
 
   /**
@@ -222,13 +220,6 @@ public final class LocalCluster implements AutoCloseable {
     }
     return Optional.of(
         new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8));
-  }
-
-  private static boolean isReady(Pod p) {
-    return p.getStatus() != null
-        && p.getStatus().getConditions() != null
-        && p.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** The Kubernetes client of the in-process API. */

@@ -2,6 +2,7 @@ package io.shardeddb.cli.resource;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.ShardDoc;
 import io.shardeddb.protocol.schema.Column;
@@ -44,9 +45,14 @@ public final class ResourceFileValidator {
       throw new InvalidRequestException(
           file + ": kind must be ShardedDatabase, got '" + r.getKind() + "'");
     }
-    if (!"shardeddb.io/v1alpha1".equals(r.getApiVersion())) {
+    if (!ShardedDatabase.API_VERSION.equals(r.getApiVersion())) {
       throw new InvalidRequestException(
-          file + ": apiVersion must be shardeddb.io/v1alpha1, got '" + r.getApiVersion() + "'");
+          file
+              + ": apiVersion must be "
+              + ShardedDatabase.API_VERSION
+              + ", got '"
+              + r.getApiVersion()
+              + "'");
     }
     String name = r.getMetadata() == null ? null : r.getMetadata().getName();
     if (name == null || !DNS_LABEL.matcher(name).matches()) {

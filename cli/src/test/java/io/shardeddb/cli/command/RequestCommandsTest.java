@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.RequestStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.cli.KubectlSdb;
 import io.shardeddb.cli.local.LocalKubernetes;
-import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
-import io.shardeddb.operator.api.v1alpha1.RequestStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.protocol.topology.Role;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -2,14 +2,14 @@ package io.shardeddb.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import org.junit.jupiter.api.Test;
 
 class StatusTableTest {
   @Test
   void showsConditionsShardsAndReplicasAsATable() {
-    GenericKubernetesResource db =
+    ShardedDatabase db =
         Serialization.unmarshal(
             """
             apiVersion: shardeddb.io/v1alpha1
@@ -28,7 +28,7 @@ class StatusTableTest {
                 - {pod: students-sh1-1, role: Secondary, ready: false, appliedLsn: 900, lagLsn: 300, state: Copying}
               router: {readyReplicas: 2, endpoint: "http://students-router.default.svc:8080"}
             """,
-            GenericKubernetesResource.class);
+            ShardedDatabase.class);
     String table = new StatusCommand.StatusTable().render(db);
     assertThat(table)
         .contains("ShardedDatabase students  (generation 3, observed 3)")

@@ -1,6 +1,6 @@
 package io.shardeddb.cli.e2e;
 
-import static io.shardeddb.operator.model.ShardedDatabaseResources.routerName;
+import static io.shardeddb.api.ShardedDatabaseResources.routerName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

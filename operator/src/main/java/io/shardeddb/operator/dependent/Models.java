@@ -1,7 +1,7 @@
 package io.shardeddb.operator.dependent;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.model.DatabaseModel;
 
 /** Hands the reconciler's per-pass {@link DatabaseModel} to the dependents through the context. */

@@ -8,10 +8,10 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.model.Labels;
 import io.shardeddb.operator.model.SecretModel;
-import io.shardeddb.operator.model.ShardedDatabaseResources;
 import java.security.SecureRandom;
 
 /** The generated MySQL credentials Secret (only when spec.secrets.mysql names none). */

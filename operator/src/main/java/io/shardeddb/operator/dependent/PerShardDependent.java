@@ -1,6 +1,5 @@
 package io.shardeddb.operator.dependent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
@@ -9,7 +8,7 @@ import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentR
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.model.DatabaseModel;
 import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.operator.model.Labels;
@@ -64,11 +63,6 @@ abstract class PerShardDependent<R extends HasMetadata>
   @Override
   public Matcher.Result<R> match(
       R actual, R desired, ShardedDatabase primary, Context<ShardedDatabase> context) {
-    var serialization = context.getClient().getKubernetesSerialization();
-    return Matcher.Result.computed(
-        DesiredStateMatcher.matches(
-            serialization.convertValue(desired, JsonNode.class),
-            serialization.convertValue(actual, JsonNode.class)),
-        desired);
+    return DesiredStateDependent.matchDesired(actual, desired, context);
   }
 }

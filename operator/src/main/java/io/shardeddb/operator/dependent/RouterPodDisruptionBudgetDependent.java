@@ -1,20 +1,16 @@
 package io.shardeddb.operator.dependent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.model.Labels;
 import io.shardeddb.operator.model.RouterModel;
 
 /** The routers' PodDisruptionBudget in policy/v1. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_ROUTER))
-public class RouterPodDisruptionBudgetDependent
-    extends CRUDKubernetesDependentResource<PodDisruptionBudget, ShardedDatabase> {
+public class RouterPodDisruptionBudgetDependent extends DesiredStateDependent<PodDisruptionBudget> {
 
   public RouterPodDisruptionBudgetDependent() {
     super(PodDisruptionBudget.class);
@@ -23,20 +19,5 @@ public class RouterPodDisruptionBudgetDependent
   @Override
   protected PodDisruptionBudget desired(ShardedDatabase primary, Context<ShardedDatabase> context) {
     return RouterModel.podDisruptionBudget(Models.of(context));
-  }
-
-  /** Writes only when the live object lacks something desired; server defaults do not count. */
-  @Override
-  public Matcher.Result<PodDisruptionBudget> match(
-      PodDisruptionBudget actual,
-      PodDisruptionBudget desired,
-      ShardedDatabase primary,
-      Context<ShardedDatabase> context) {
-    var serialization = context.getClient().getKubernetesSerialization();
-    return Matcher.Result.computed(
-        DesiredStateMatcher.matches(
-            serialization.convertValue(desired, JsonNode.class),
-            serialization.convertValue(actual, JsonNode.class)),
-        desired);
   }
 }

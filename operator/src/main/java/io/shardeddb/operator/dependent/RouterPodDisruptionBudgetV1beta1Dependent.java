@@ -1,14 +1,11 @@
 package io.shardeddb.operator.dependent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudgetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.model.Labels;
 import io.shardeddb.operator.model.RouterModel;
 
@@ -18,7 +15,7 @@ import io.shardeddb.operator.model.RouterModel;
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_ROUTER))
 public class RouterPodDisruptionBudgetV1beta1Dependent
-    extends CRUDKubernetesDependentResource<PodDisruptionBudget, ShardedDatabase> {
+    extends DesiredStateDependent<PodDisruptionBudget> {
 
   public RouterPodDisruptionBudgetV1beta1Dependent() {
     super(PodDisruptionBudget.class);
@@ -35,20 +32,5 @@ public class RouterPodDisruptionBudgetV1beta1Dependent
         .withSelector(v1.getSpec().getSelector())
         .endSpec()
         .build();
-  }
-
-  /** Writes only when the live object lacks something desired; server defaults do not count. */
-  @Override
-  public Matcher.Result<PodDisruptionBudget> match(
-      PodDisruptionBudget actual,
-      PodDisruptionBudget desired,
-      ShardedDatabase primary,
-      Context<ShardedDatabase> context) {
-    var serialization = context.getClient().getKubernetesSerialization();
-    return Matcher.Result.computed(
-        DesiredStateMatcher.matches(
-            serialization.convertValue(desired, JsonNode.class),
-            serialization.convertValue(actual, JsonNode.class)),
-        desired);
   }
 }

@@ -1,20 +1,16 @@
 package io.shardeddb.operator.dependent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.model.Labels;
 import io.shardeddb.operator.model.RouterModel;
 
 /** The router Service. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_ROUTER))
-public class RouterServiceDependent
-    extends CRUDKubernetesDependentResource<Service, ShardedDatabase> {
+public class RouterServiceDependent extends DesiredStateDependent<Service> {
 
   public RouterServiceDependent() {
     super(Service.class);
@@ -23,17 +19,5 @@ public class RouterServiceDependent
   @Override
   protected Service desired(ShardedDatabase primary, Context<ShardedDatabase> context) {
     return RouterModel.service(Models.of(context));
-  }
-
-  /** Writes only when the live object lacks something desired; server defaults do not count. */
-  @Override
-  public Matcher.Result<Service> match(
-      Service actual, Service desired, ShardedDatabase primary, Context<ShardedDatabase> context) {
-    var serialization = context.getClient().getKubernetesSerialization();
-    return Matcher.Result.computed(
-        DesiredStateMatcher.matches(
-            serialization.convertValue(desired, JsonNode.class),
-            serialization.convertValue(actual, JsonNode.class)),
-        desired);
   }
 }

@@ -6,10 +6,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.model.Labels;
 import io.shardeddb.operator.model.SecretModel;
-import io.shardeddb.operator.model.ShardedDatabaseResources;
 import java.security.SecureRandom;
 import java.util.Optional;
 

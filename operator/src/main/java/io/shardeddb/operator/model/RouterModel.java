@@ -17,8 +17,9 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import io.shardeddb.operator.api.v1alpha1.RouterSpec;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.RouterSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import java.util.Map;
 
 /**

@@ -2,6 +2,7 @@ package io.shardeddb.operator.model;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.shardeddb.api.ShardedDatabaseResources;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.shardeddb.operator.reconciler;
 
-import io.shardeddb.operator.api.v1alpha1.RequestStatus;
-import io.shardeddb.operator.api.v1alpha1.RequestStatus.Outcome;
-import io.shardeddb.operator.api.v1alpha1.RequestStatus.Type;
+import io.shardeddb.api.v1alpha1.RequestStatus;
+import io.shardeddb.api.v1alpha1.RequestStatus.Outcome;
+import io.shardeddb.api.v1alpha1.RequestStatus.Type;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

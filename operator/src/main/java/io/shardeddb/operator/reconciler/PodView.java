@@ -2,7 +2,8 @@ package io.shardeddb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.shardeddb.operator.model.ShardedDatabaseResources;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.operator.model.PodReadiness;
 
 /** What the operator needs to know about one shard pod. */
 public record PodView(
@@ -26,11 +27,7 @@ public record PodView(
       ordinal = -1;
     }
     var status = pod.getStatus();
-    boolean ready =
-        status != null
-            && status.getConditions() != null
-            && status.getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    boolean ready = PodReadiness.isReady(pod);
     int restarts =
         status == null || status.getContainerStatuses() == null
             ? 0

@@ -1,6 +1,6 @@
 package io.shardeddb.operator.reconciler;
 
-import io.shardeddb.operator.api.v1alpha1.RequestStatus;
+import io.shardeddb.api.v1alpha1.RequestStatus;
 import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.operator.status.ShardPhase;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.shardeddb.operator.reconciler;
 
-import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.operator.reconciler.ShardAction.AssignRole;
 import io.shardeddb.operator.reconciler.ShardAction.Configure;
 import io.shardeddb.operator.reconciler.ShardAction.Fence;

@@ -1,7 +1,7 @@
 package io.shardeddb.operator.reconciler;
 
-import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.operator.reconciler.ShardObservation.Member;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.ShardEvent;

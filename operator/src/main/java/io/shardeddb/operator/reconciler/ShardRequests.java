@@ -1,9 +1,9 @@
 package io.shardeddb.operator.reconciler;
 
-import io.shardeddb.operator.api.v1alpha1.RequestStatus;
-import io.shardeddb.operator.api.v1alpha1.RequestStatus.Outcome;
-import io.shardeddb.operator.api.v1alpha1.RequestStatus.Type;
-import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.RequestStatus;
+import io.shardeddb.api.v1alpha1.RequestStatus.Outcome;
+import io.shardeddb.api.v1alpha1.RequestStatus.Type;
+import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.operator.reconciler.ShardAction.AssignRole;
 import io.shardeddb.operator.reconciler.ShardAction.Fence;
 import io.shardeddb.operator.reconciler.ShardAction.Resync;

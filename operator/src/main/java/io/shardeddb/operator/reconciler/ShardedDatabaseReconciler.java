@@ -22,13 +22,14 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.shardeddb.operator.api.v1alpha1.FailoverSpec;
-import io.shardeddb.operator.api.v1alpha1.RequestStatus;
-import io.shardeddb.operator.api.v1alpha1.RouterStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardSpec;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.FailoverSpec;
+import io.shardeddb.api.v1alpha1.RequestStatus;
+import io.shardeddb.api.v1alpha1.RouterStatus;
+import io.shardeddb.api.v1alpha1.ShardSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.operator.dependent.ConfigMapDependent;
 import io.shardeddb.operator.dependent.DisruptionBudgetApiCondition;
 import io.shardeddb.operator.dependent.Models;
@@ -53,7 +54,6 @@ import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.operator.model.Images;
 import io.shardeddb.operator.model.Labels;
 import io.shardeddb.operator.model.SecretModel;
-import io.shardeddb.operator.model.ShardedDatabaseResources;
 import io.shardeddb.operator.replacement.PodReplacementPolicy;
 import io.shardeddb.operator.replacement.ReplacementDecision;
 import io.shardeddb.operator.shardclient.ShardServerClient;
@@ -128,9 +128,6 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   public static final String NAME = "shardeddb";
 
   private static final Logger LOG = LoggerFactory.getLogger(ShardedDatabaseReconciler.class);
-  private static final Duration SETTLED_RESYNC = Duration.ofSeconds(5);
-  private static final Duration BUSY_RESYNC = Duration.ofSeconds(2);
-  private static final Duration FAILOVER_WATCH = Duration.ofMillis(500);
 
   private final KubernetesClient client;
   private final Images images;
@@ -144,10 +141,12 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final StatusAggregator aggregator;
   private final EventRecorder events;
   private final String operatorNamespace;
+  private final ResyncIntervals resync;
 
   /**
    * A reconciler using these collaborators; {@code probes} runs heartbeats in parallel; the
-   * operator runs in {@code operatorNamespace} (null: unknown).
+   * operator runs in {@code operatorNamespace} (null: unknown); {@code resync} says when to run
+   * again.
    */
   public ShardedDatabaseReconciler(
       KubernetesClient client,
@@ -161,7 +160,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       PodReplacementPolicy replacement,
       StatusAggregator aggregator,
       EventRecorder events,
-      String operatorNamespace) {
+      String operatorNamespace,
+      ResyncIntervals resync) {
     this.client = client;
     this.images = images;
     this.shards = shards;
@@ -174,6 +174,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     this.aggregator = aggregator;
     this.events = events;
     this.operatorNamespace = operatorNamespace;
+    this.resync = resync;
   }
 
   @Override
@@ -382,7 +383,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       ShardedDatabaseStatus previous,
       StatusAggregator.Result result,
       boolean busy) {
-    Duration next = result.failoverPending() ? FAILOVER_WATCH : busy ? BUSY_RESYNC : SETTLED_RESYNC;
+    Duration next =
+        result.failoverPending() ? resync.failoverWatch() : busy ? resync.busy() : resync.settled();
     if (!result.status().equals(previous)) {
       writeStatus(sdb, context, result.status());
     }

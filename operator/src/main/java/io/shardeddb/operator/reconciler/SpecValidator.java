@@ -1,14 +1,14 @@
 package io.shardeddb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.shardeddb.operator.api.v1alpha1.AppliedSpec;
-import io.shardeddb.operator.api.v1alpha1.ColumnSpec;
-import io.shardeddb.operator.api.v1alpha1.SchemaSpec;
-import io.shardeddb.operator.api.v1alpha1.ShardSpec;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
-import io.shardeddb.operator.api.v1alpha1.StorageSpec;
-import io.shardeddb.operator.model.ShardedDatabaseResources;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.AppliedSpec;
+import io.shardeddb.api.v1alpha1.ColumnSpec;
+import io.shardeddb.api.v1alpha1.SchemaSpec;
+import io.shardeddb.api.v1alpha1.ShardSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.api.v1alpha1.StorageSpec;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.topology.ShardMap;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.shardeddb.operator.reconciler;
 
-import io.shardeddb.operator.api.v1alpha1.ShardStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;

@@ -3,7 +3,7 @@ package io.shardeddb.operator.status;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;

@@ -1,7 +1,7 @@
 package io.shardeddb.operator.status;
 
-import io.shardeddb.operator.api.v1alpha1.RequestStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.RequestStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
 import java.util.Set;
 
 /**

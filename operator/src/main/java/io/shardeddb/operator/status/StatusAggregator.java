@@ -1,12 +1,12 @@
 package io.shardeddb.operator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.shardeddb.operator.api.v1alpha1.RouterStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseStatus;
-import io.shardeddb.operator.model.ShardedDatabaseResources;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.RouterStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;

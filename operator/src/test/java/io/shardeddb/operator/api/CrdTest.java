@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.reconciler.SpecValidator;
 import io.shardeddb.operator.testing.CrdSchemaValidator;
 import io.shardeddb.operator.testing.Fixtures;

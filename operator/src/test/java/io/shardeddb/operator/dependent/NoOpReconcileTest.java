@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,8 +55,7 @@ class NoOpReconcileTest {
       client.apiextensions().v1().customResourceDefinitions().load(crd).createOr(r -> r.update());
     }
     fleet = new FakeShardFleet();
-    operator =
-        new ShardedDbOperator(client, OperatorSettings.inProcess().withShardServerClient(fleet));
+    operator = new ShardedDbOperator(client, OperatorSettings.inProcess(Map.of(), fleet));
     operator.start();
   }
 

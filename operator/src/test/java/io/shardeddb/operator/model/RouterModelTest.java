@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.operator.testing.Fixtures;
 import java.security.SecureRandom;
 import java.util.Map;

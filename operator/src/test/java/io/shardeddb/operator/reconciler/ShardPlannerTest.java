@@ -2,8 +2,8 @@ package io.shardeddb.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.operator.reconciler.ShardObservation.Member;
 import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.shardclient.TimedFence;

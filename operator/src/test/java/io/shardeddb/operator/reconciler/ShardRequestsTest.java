@@ -2,10 +2,10 @@ package io.shardeddb.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
-import io.shardeddb.operator.api.v1alpha1.RequestStatus;
-import io.shardeddb.operator.api.v1alpha1.RequestStatus.Outcome;
-import io.shardeddb.operator.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.RequestStatus;
+import io.shardeddb.api.v1alpha1.RequestStatus.Outcome;
+import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.operator.reconciler.ShardObservation.Member;
 import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.shardclient.TimedFence;

@@ -11,16 +11,16 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.FailoverSpec;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.ShardSpec;
+import io.shardeddb.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.operator.OperatorSettings;
 import io.shardeddb.operator.ShardedDbOperator;
-import io.shardeddb.operator.api.v1alpha1.FailoverSpec;
-import io.shardeddb.operator.api.v1alpha1.ReplicaStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardSpec;
-import io.shardeddb.operator.api.v1alpha1.ShardStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.operator.model.Labels;
-import io.shardeddb.operator.model.ShardedDatabaseResources;
 import io.shardeddb.operator.testing.ClusterSimulator;
 import io.shardeddb.operator.testing.FakeShardFleet;
 import io.shardeddb.operator.testing.Fixtures;
@@ -58,8 +58,7 @@ class ShardedDatabaseReconcilerTest {
       client.apiextensions().v1().customResourceDefinitions().load(crd).create();
     }
     fleet = new FakeShardFleet();
-    operator =
-        new ShardedDbOperator(client, OperatorSettings.inProcess().withShardServerClient(fleet));
+    operator = new ShardedDbOperator(client, OperatorSettings.inProcess(Map.of(), fleet));
     operator.start();
     cluster = new ClusterSimulator(client, fleet, NS);
   }
@@ -567,7 +566,7 @@ class ShardedDatabaseReconcilerTest {
             List.of(new ShardSpec("sh1", 0, 8192, null), new ShardSpec("sh2", 8192, 10, null)),
             s.replicas(),
             s.writeQuorum(),
-            new io.shardeddb.operator.api.v1alpha1.StorageSpec("5Gi", null),
+            new io.shardeddb.api.v1alpha1.StorageSpec("5Gi", null),
             s.resources(),
             s.router(),
             s.failover(),
@@ -762,7 +761,7 @@ class ShardedDatabaseReconcilerTest {
   }
 
   /** The status, failing the assertion (not the test) while there is none yet. */
-  private io.shardeddb.operator.api.v1alpha1.ShardedDatabaseStatus status(String name) {
+  private io.shardeddb.api.v1alpha1.ShardedDatabaseStatus status(String name) {
     ShardedDatabase sdb = current(name);
     assertThat(sdb.getStatus()).as("status of %s", name).isNotNull();
     return sdb.getStatus();

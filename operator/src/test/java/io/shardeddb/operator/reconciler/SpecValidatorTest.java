@@ -2,11 +2,11 @@ package io.shardeddb.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardeddb.operator.api.v1alpha1.ColumnSpec;
-import io.shardeddb.operator.api.v1alpha1.SchemaSpec;
-import io.shardeddb.operator.api.v1alpha1.ShardSpec;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.api.v1alpha1.ColumnSpec;
+import io.shardeddb.api.v1alpha1.SchemaSpec;
+import io.shardeddb.api.v1alpha1.ShardSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.protocol.schema.ColumnType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -93,14 +93,13 @@ class SpecValidatorTest {
   /** {@code sdb} with a status recording what {@code appliedFrom} applied. */
   private static ShardedDatabase after(ShardedDatabase appliedFrom, ShardedDatabase sdb) {
     sdb.setStatus(
-        new io.shardeddb.operator.api.v1alpha1.ShardedDatabaseStatus(
-                null, null, null, null, null, null)
+        new io.shardeddb.api.v1alpha1.ShardedDatabaseStatus(null, null, null, null, null, null)
             .withApplied(SpecValidator.appliedOf(appliedFrom)));
     return sdb;
   }
 
   private static ShardedDatabase withStorage(
-      ShardedDatabase sdb, io.shardeddb.operator.api.v1alpha1.StorageSpec storage) {
+      ShardedDatabase sdb, io.shardeddb.api.v1alpha1.StorageSpec storage) {
     var s = sdb.getSpec();
     sdb.setSpec(
         new ShardedDatabaseSpec(
@@ -164,7 +163,7 @@ class SpecValidatorTest {
                     applied,
                     withStorage(
                         db("db", SCHEMA, one),
-                        new io.shardeddb.operator.api.v1alpha1.StorageSpec("1024Mi", null)))))
+                        new io.shardeddb.api.v1alpha1.StorageSpec("1024Mi", null)))))
         .isEmpty();
     assertThat(
             validator.problems(
@@ -172,7 +171,7 @@ class SpecValidatorTest {
                     applied,
                     withStorage(
                         db("db", SCHEMA, one),
-                        new io.shardeddb.operator.api.v1alpha1.StorageSpec("2Gi", "fast")))))
+                        new io.shardeddb.api.v1alpha1.StorageSpec("2Gi", "fast")))))
         .hasSize(2)
         .anySatisfy(p -> assertThat(p).contains("spec.storage.size").contains("2Gi"))
         .anySatisfy(p -> assertThat(p).contains("spec.storage.storageClassName").contains("fast"));
@@ -189,7 +188,7 @@ class SpecValidatorTest {
             null,
             null,
             null,
-            new io.shardeddb.operator.api.v1alpha1.SecretsSpec("other-token", null),
+            new io.shardeddb.api.v1alpha1.SecretsSpec("other-token", null),
             null));
     assertThat(validator.problems(after(applied, renamed)))
         .singleElement()

@@ -3,8 +3,8 @@ package io.shardeddb.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.shardeddb.operator.api.v1alpha1.ShardStatus;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.shardeddb.operator.testing;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,10 +1,14 @@
 package io.shardeddb.router.admin;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.TaskExecutors;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.ColumnSpec;
+import io.shardeddb.api.v1alpha1.SchemaSpec;
+import io.shardeddb.api.v1alpha1.ShardSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.protocol.lb.AddRequest;
 import io.shardeddb.protocol.lb.AddResponse;
 import io.shardeddb.protocol.lb.DatabaseConfig;
@@ -12,9 +16,9 @@ import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.lb.RemoveRequest;
 import io.shardeddb.protocol.lb.RemoveResponse;
 import io.shardeddb.protocol.lb.ShardDoc;
-import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.router.ApiException;
+import io.shardeddb.router.config.RouterSettings;
 import io.shardeddb.router.topology.KubernetesTopologySource;
 import io.shardeddb.router.topology.ShardedDatabaseTopology;
 import jakarta.inject.Named;
@@ -45,10 +49,10 @@ public class KubernetesAdmin implements ClusterAdmin {
   public KubernetesAdmin(
       KubernetesTopologySource source,
       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-      @Value("${shardeddb.router.admin.ready-timeout:120s}") Duration readyTimeout) {
+      RouterSettings settings) {
     this.source = source;
     this.blocking = blocking;
-    this.readyTimeout = readyTimeout;
+    this.readyTimeout = settings.admin().readyTimeout();
   }
 
   @Override
@@ -105,13 +109,13 @@ public class KubernetesAdmin implements ClusterAdmin {
     return CompletableFuture.supplyAsync(
             () -> {
               synchronized (this) {
-                GenericKubernetesResource now = source.latest();
+                ShardedDatabase now = source.latest();
                 if (now == null) {
                   throw new ApiException(
                       503, "the router's ShardedDatabase does not exist (yet) in the cluster");
                 }
                 Layout layout = plan.apply(ShardedDatabaseTopology.from(now));
-                GenericKubernetesResource patched = patch(layout);
+                ShardedDatabase patched = patch(layout);
                 Long generation = patched.getMetadata().getGeneration();
                 return new Object[] {layout, generation == null ? 0L : generation};
               }
@@ -142,7 +146,7 @@ public class KubernetesAdmin implements ClusterAdmin {
    * Writes the layout into the resource's spec. The API server's validation (CRD bounds and CEL
    * rules) answers 422 naming the field, which becomes a 400 for the client.
    */
-  private GenericKubernetesResource patch(Layout layout) {
+  private ShardedDatabase patch(Layout layout) {
     try {
       return source.resource().edit(r -> withSpec(r, layout));
     } catch (KubernetesClientException e) {
@@ -157,36 +161,36 @@ public class KubernetesAdmin implements ClusterAdmin {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static GenericKubernetesResource withSpec(GenericKubernetesResource r, Layout layout) {
-    Object raw = r.getAdditionalProperties().get("spec");
-    Map<String, Object> spec =
-        raw instanceof Map<?, ?> m
-            ? new LinkedHashMap<>((Map<String, Object>) m)
-            : new LinkedHashMap<>();
+  private static ShardedDatabase withSpec(ShardedDatabase r, Layout layout) {
+    ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(r);
     Layout before = Layout.of(ShardedDatabaseTopology.from(r));
     Map<String, Integer> replicasBefore = replicasBySpec(spec);
-    Map<String, Object> schema = new LinkedHashMap<>();
-    schema.put("table", layout.schema().table());
-    schema.put("shardKey", layout.schema().shardKey());
-    List<Map<String, Object>> columns = new ArrayList<>();
-    for (Column c : layout.schema().columns()) {
-      columns.add(Map.of("name", c.name(), "type", c.type().name()));
-    }
-    schema.put("columns", columns);
-    spec.put("schema", schema);
-    List<Map<String, Object>> shards = new ArrayList<>();
+    SchemaSpec schema =
+        new SchemaSpec(
+            layout.schema().table(),
+            layout.schema().shardKey(),
+            layout.schema().columns().stream()
+                .map(c -> new ColumnSpec(c.name(), c.type()))
+                .toList());
+    List<ShardSpec> shards = new ArrayList<>();
     for (ShardDoc s : layout.shards()) {
-      Map<String, Object> shard = new LinkedHashMap<>();
-      shard.put("id", s.id());
-      shard.put("low", s.low());
-      shard.put("size", s.size());
-      shard.put("replicas", replicas(s.id(), before, layout, replicasBefore));
-      shards.add(shard);
+      shards.add(
+          new ShardSpec(
+              s.id(), s.low(), s.size(), replicas(s.id(), before, layout, replicasBefore)));
     }
-    spec.put("shards", shards);
-    spec.put("servers", layout.servers());
-    r.getAdditionalProperties().put("spec", spec);
+    r.setSpec(
+        new ShardedDatabaseSpec(
+            schema,
+            shards,
+            spec.replicas(),
+            spec.writeQuorum(),
+            spec.storage(),
+            spec.resources(),
+            spec.router(),
+            spec.failover(),
+            spec.secrets(),
+            spec.placement(),
+            layout.servers()));
     return r;
   }
 
@@ -206,18 +210,10 @@ public class KubernetesAdmin implements ClusterAdmin {
   }
 
   /** Each existing shard's replica count as the spec states it (its own or spec.replicas). */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Integer> replicasBySpec(Map<String, Object> spec) {
-    int fallback = spec.get("replicas") instanceof Number n ? n.intValue() : 3;
+  private static Map<String, Integer> replicasBySpec(ShardedDatabaseSpec spec) {
     Map<String, Integer> out = new LinkedHashMap<>();
-    if (spec.get("shards") instanceof List<?> shards) {
-      for (Object o : shards) {
-        if (o instanceof Map<?, ?> shard && shard.get("id") != null) {
-          Object own = shard.get("replicas");
-          out.put(
-              String.valueOf(shard.get("id")), own instanceof Number n ? n.intValue() : fallback);
-        }
-      }
+    for (ShardSpec shard : spec.shardsOrEmpty()) {
+      out.put(shard.id(), spec.replicasOf(shard));
     }
     return out;
   }
@@ -229,14 +225,10 @@ public class KubernetesAdmin implements ClusterAdmin {
     return t;
   }
 
-  @SuppressWarnings("unchecked")
   private String tableName(Topology current) {
-    GenericKubernetesResource now = source.latest();
-    Object spec = now.getAdditionalProperties().get("spec");
-    if (spec instanceof Map<?, ?> m
-        && m.get("schema") instanceof Map<?, ?> s
-        && s.get("table") != null) {
-      return String.valueOf(s.get("table"));
+    SchemaSpec schema = ShardedDatabaseResources.spec(source.latest()).schema();
+    if (schema != null && schema.table() != null) {
+      return schema.table();
     }
     return current.database().replaceAll("[^A-Za-z0-9_]", "_");
   }

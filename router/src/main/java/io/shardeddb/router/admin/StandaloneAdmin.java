@@ -2,7 +2,6 @@ package io.shardeddb.router.admin;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.TaskExecutors;
 import io.shardeddb.protocol.failover.Candidate;
 import io.shardeddb.protocol.failover.Election;
@@ -27,9 +26,11 @@ import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.router.ApiException;
+import io.shardeddb.router.config.RouterSettings;
 import io.shardeddb.router.shard.ShardServerClient;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.TopologyHolder;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,12 +77,27 @@ public class StandaloneAdmin implements ClusterAdmin {
   private final Map<String, Member> assigned = new LinkedHashMap<>();
   private final Set<String> retired = new HashSet<>();
 
+  @Inject
   public StandaloneAdmin(
       TopologyHolder holder,
       ShardServerClient client,
       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-      @Value("${shardeddb.router.standalone.shard-servers:}") List<String> pool,
-      @Value("${shardeddb.router.standalone.write-quorum:Majority}") WriteQuorum quorum) {
+      RouterSettings settings) {
+    this(
+        holder,
+        client,
+        blocking,
+        settings.standalone().shardServers(),
+        settings.standalone().writeQuorum());
+  }
+
+  /** An admin over this pool of shard-server URLs, writing with {@code quorum}. */
+  public StandaloneAdmin(
+      TopologyHolder holder,
+      ShardServerClient client,
+      ExecutorService blocking,
+      List<String> pool,
+      WriteQuorum quorum) {
     this.holder = holder;
     this.client = client;
     this.blocking = blocking;

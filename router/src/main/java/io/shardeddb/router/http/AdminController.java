@@ -1,6 +1,5 @@
 package io.shardeddb.router.http;
 
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -9,6 +8,7 @@ import io.micronaut.http.annotation.Put;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.router.ApiException;
+import io.shardeddb.router.config.RouterSettings;
 import io.shardeddb.router.topology.TopologyHolder;
 import io.shardeddb.router.topology.TopologyRules;
 import io.swagger.v3.oas.annotations.Operation;
@@ -31,13 +31,10 @@ public class AdminController {
   private final JsonBodies bodies;
   private final boolean fromKubernetes;
 
-  public AdminController(
-      TopologyHolder topology,
-      JsonBodies bodies,
-      @Value("${shardeddb.router.topology.source:standalone}") String source) {
+  public AdminController(TopologyHolder topology, JsonBodies bodies, RouterSettings settings) {
     this.topology = topology;
     this.bodies = bodies;
-    this.fromKubernetes = source.equals("kubernetes");
+    this.fromKubernetes = settings.topology().source().equals("kubernetes");
   }
 
   @Get("/topology")

@@ -1,7 +1,6 @@
 package io.shardeddb.router.http;
 
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
@@ -12,6 +11,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.router.config.RouterSettings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -34,10 +34,10 @@ public class AuthFilter implements Ordered {
   private final byte[] data;
   private final byte[] admin;
 
-  public AuthFilter(
-      @Value("${shardeddb.router.auth.enabled:true}") boolean enabled,
-      @Value("${shardeddb.router.auth.token:}") String token,
-      @Value("${shardeddb.router.auth.admin-token:}") String adminToken) {
+  public AuthFilter(RouterSettings settings) {
+    boolean enabled = settings.auth().enabled();
+    String token = settings.auth().token();
+    String adminToken = settings.auth().adminToken();
     if (enabled && token.isBlank()) {
       throw new ConfigurationException(
           "shardeddb.router.auth.token (SHARDEDDB_ROUTER_AUTH_TOKEN) must be set while"

@@ -1,10 +1,11 @@
 package io.shardeddb.router.routing;
 
-import io.micronaut.context.annotation.Value;
 import io.shardeddb.router.ApiException;
+import io.shardeddb.router.config.RouterSettings;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.RoutingTable;
 import io.shardeddb.router.topology.TopologyHolder;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.function.Function;
@@ -37,11 +38,18 @@ public class FailoverRetry {
    */
   private final Sinks.Many<RoutingTable> newer = Sinks.many().multicast().directBestEffort();
 
+  @Inject
   public FailoverRetry(
       TopologyHolder topology,
       ReplicaHealth health,
       RouterMetrics metrics,
-      @Value("${shardeddb.router.retry.timeout:10s}") Duration timeout) {
+      RouterSettings settings) {
+    this(topology, health, metrics, settings.retry().timeout());
+  }
+
+  /** Retries on {@code topology} until {@code timeout} after the first attempt. */
+  public FailoverRetry(
+      TopologyHolder topology, ReplicaHealth health, RouterMetrics metrics, Duration timeout) {
     this.topology = topology;
     this.health = health;
     this.metrics = metrics;

@@ -1,6 +1,5 @@
 package io.shardeddb.router.shard;
 
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -21,6 +20,7 @@ import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.router.config.RouterSettings;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
@@ -63,9 +63,10 @@ public class ShardServerClient {
   public ShardServerClient(
       HttpClientRegistry<HttpClient> registry,
       NettyClientCustomizer.Registry customizers,
-      @Value("${shardeddb.router.local-address:}") String localAddress,
-      @Value("${shardeddb.router.shard-auth.credentials-dir:}") String credentialsDir,
-      @Value("${shardeddb.router.shard-auth.token:}") String token) {
+      RouterSettings settings) {
+    String localAddress = settings.localAddress();
+    String credentialsDir = settings.shardAuth().credentialsDir();
+    String token = settings.shardAuth().token();
     this.credentials =
         !credentialsDir.isBlank()
             ? CredentialSource.directory(Path.of(credentialsDir.trim()))

@@ -2,10 +2,10 @@ package io.shardeddb.router.topology;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.shardeddb.protocol.topology.Topology;
+import io.shardeddb.router.config.RouterSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,17 +28,15 @@ public class FileTopologySource {
   private final Path file;
   private FileTime lastRead;
 
-  public FileTopologySource(
-      TopologyHolder holder,
-      JsonMapper json,
-      @Value("${shardeddb.router.topology.file}") String file) {
+  public FileTopologySource(TopologyHolder holder, JsonMapper json, RouterSettings settings) {
     this.holder = holder;
     this.json = json;
-    this.file = Path.of(file);
+    this.file = Path.of(settings.topology().file());
     refresh();
   }
 
   /** Re-reads the file when it changed since the last read. */
+  // @Scheduled takes a property expression, not a bean: its default repeats RouterSettings'.
   @Scheduled(fixedDelay = "${shardeddb.router.topology.file-poll:1s}")
   synchronized void refresh() {
     try {

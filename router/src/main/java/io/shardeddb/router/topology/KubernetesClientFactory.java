@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
+import io.shardeddb.router.config.RouterSettings;
 import jakarta.inject.Singleton;
 
 /**
@@ -20,8 +20,8 @@ public class KubernetesClientFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  KubernetesClient kubernetesClient(
-      @Value("${shardeddb.router.kubernetes.master-url:}") String masterUrl) {
+  KubernetesClient kubernetesClient(RouterSettings settings) {
+    String masterUrl = settings.kubernetes().masterUrl();
     Config config =
         masterUrl.isBlank()
             ? Config.autoConfigure(null)

@@ -1,13 +1,13 @@
 package io.shardeddb.router.topology;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.router.config.RouterSettings;
 import jakarta.annotation.PreDestroy;
 import java.util.List;
 import java.util.Map;
@@ -28,66 +28,62 @@ public class KubernetesTopologySource {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesTopologySource.class);
 
   private final TopologyHolder holder;
-  private final Resource<GenericKubernetesResource> resource;
-  private final AtomicReference<GenericKubernetesResource> latest = new AtomicReference<>();
-  private final Map<CompletableFuture<GenericKubernetesResource>, Long> readyWaiters =
+  private final Resource<ShardedDatabase> resource;
+  private final AtomicReference<ShardedDatabase> latest = new AtomicReference<>();
+  private final Map<CompletableFuture<ShardedDatabase>, Long> readyWaiters =
       new ConcurrentHashMap<>();
-  private final SharedIndexInformer<GenericKubernetesResource> informer;
+  private final SharedIndexInformer<ShardedDatabase> informer;
 
   public KubernetesTopologySource(
-      TopologyHolder holder,
-      KubernetesClient client,
-      @Value("${shardeddb.router.database}") String database,
-      @Value("${shardeddb.router.namespace:default}") String namespace) {
+      TopologyHolder holder, KubernetesClient client, RouterSettings settings) {
+    String database = settings.database();
+    String namespace = settings.namespace();
     this.holder = holder;
     this.resource =
-        client
-            .genericKubernetesResources(ShardedDatabaseTopology.CONTEXT)
-            .inNamespace(namespace)
-            .withName(database);
+        client.resources(ShardedDatabase.class).inNamespace(namespace).withName(database);
     this.informer =
         resource.inform(
             new ResourceEventHandler<>() {
               @Override
-              public void onAdd(GenericKubernetesResource r) {
+              public void onAdd(ShardedDatabase r) {
                 apply(r);
               }
 
               @Override
-              public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
+              public void onUpdate(ShardedDatabase old, ShardedDatabase r) {
                 apply(r);
               }
 
               @Override
-              public void onDelete(GenericKubernetesResource r, boolean unknownFinalState) {
+              public void onDelete(ShardedDatabase r, boolean unknownFinalState) {
                 LOG.warn("ShardedDatabase {} was deleted; keeping the last topology", database);
               }
             });
   }
 
   /** The ShardedDatabase the router follows (for the admin's patches). */
-  public Resource<GenericKubernetesResource> resource() {
+  public Resource<ShardedDatabase> resource() {
     return resource;
   }
 
   /** The last version of the resource the informer delivered, or null. */
-  public GenericKubernetesResource latest() {
+  public ShardedDatabase latest() {
     return latest.get();
   }
 
   /** Completes with the resource once its status reports Ready for at least {@code generation}. */
-  public CompletableFuture<GenericKubernetesResource> whenReady(long generation) {
-    CompletableFuture<GenericKubernetesResource> f = new CompletableFuture<>();
+  public CompletableFuture<ShardedDatabase> whenReady(long generation) {
+    CompletableFuture<ShardedDatabase> f = new CompletableFuture<>();
     readyWaiters.put(f, generation);
     f.whenComplete((r, e) -> readyWaiters.remove(f));
-    GenericKubernetesResource now = latest.get();
+    ShardedDatabase now = latest.get();
     if (now != null && ShardedDatabaseTopology.readyFor(now, generation)) {
       f.complete(now);
     }
     return f;
   }
 
-  private void apply(GenericKubernetesResource r) {
+  private void apply(ShardedDatabase r) {
     latest.set(r);
     try {
       var topology = ShardedDatabaseTopology.from(r);
@@ -95,7 +91,7 @@ public class KubernetesTopologySource {
     } catch (RuntimeException e) {
       LOG.error("cannot read ShardedDatabase {}: {}", r.getMetadata().getName(), e.getMessage());
     }
-    for (Map.Entry<CompletableFuture<GenericKubernetesResource>, Long> w :
+    for (Map.Entry<CompletableFuture<ShardedDatabase>, Long> w :
         List.copyOf(readyWaiters.entrySet())) {
       if (ShardedDatabaseTopology.readyFor(r, w.getValue())) {
         w.getKey().complete(r);

@@ -1,7 +1,8 @@
 package io.shardeddb.router.topology;
 
-import io.micronaut.context.annotation.Value;
 import io.shardeddb.protocol.topology.Topology;
+import io.shardeddb.router.config.RouterSettings;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,13 @@ public class TopologyHolder {
 
   private final AtomicReference<State> state;
 
-  public TopologyHolder(@Value("${shardeddb.router.database:shardeddb}") String database) {
+  @Inject
+  public TopologyHolder(RouterSettings settings) {
+    this(settings.database());
+  }
+
+  /** A holder of database {@code database}'s topology, empty until a source publishes one. */
+  public TopologyHolder(String database) {
     Topology empty = new Topology(database, 0, null, null, List.of(), Map.of());
     this.state =
         new AtomicReference<>(new State(new RoutingTable(empty), false, new CompletableFuture<>()));

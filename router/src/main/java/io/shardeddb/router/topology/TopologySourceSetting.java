@@ -1,8 +1,8 @@
 package io.shardeddb.router.topology;
 
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.shardeddb.router.config.RouterSettings;
 import java.util.Set;
 
 /** Stops the router at start when {@code shardeddb.router.topology.source} names no source. */
@@ -10,8 +10,8 @@ import java.util.Set;
 public class TopologySourceSetting {
   static final Set<String> SOURCES = Set.of("kubernetes", "file", "standalone");
 
-  public TopologySourceSetting(
-      @Value("${shardeddb.router.topology.source:standalone}") String source) {
+  public TopologySourceSetting(RouterSettings settings) {
+    String source = settings.topology().source();
     if (!SOURCES.contains(source)) {
       throw new ConfigurationException(
           "shardeddb.router.topology.source must be kubernetes, file or standalone, not '"

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.router.Http;
-import io.shardeddb.router.topology.ShardedDatabaseTopology;
+import io.shardeddb.router.TestRouter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +36,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 class KubernetesAdminTest {
   static KubernetesClient client;
 
+  /** The test plays the operator on the raw resource, as the cluster stores it. */
+  static final ResourceDefinitionContext SDB =
+      ResourceDefinitionContext.fromResourceType(ShardedDatabase.class);
+
   static final String INIT =
       """
       {"N":3,"schema":{"columns":["Stud_id","Stud_name","Stud_marks"],
@@ -46,19 +50,15 @@ class KubernetesAdminTest {
        "servers":{"Server0":["sh1","sh2"],"Server1":["sh2","sh3"],"Server2":["sh1","sh3"]}}
       """;
 
-  EmbeddedServer router;
+  TestRouter router;
   Http http;
   Resource<GenericKubernetesResource> sdb;
 
   @BeforeAll
   void start() {
-    sdb =
-        client
-            .genericKubernetesResources(ShardedDatabaseTopology.CONTEXT)
-            .inNamespace("test")
-            .withName("students");
+    sdb = client.genericKubernetesResources(SDB).inNamespace("test").withName("students");
     client
-        .genericKubernetesResources(ShardedDatabaseTopology.CONTEXT)
+        .genericKubernetesResources(SDB)
         .inNamespace("test")
         .resource(
             Serialization.unmarshal(
@@ -71,18 +71,20 @@ class KubernetesAdminTest {
                 GenericKubernetesResource.class))
         .create();
     router =
-        ApplicationContext.run(
-            EmbeddedServer.class,
+        TestRouter.start(
+            "t",
             Map.of(
-                "micronaut.server.host", "127.0.0.1",
-                "micronaut.server.port", -1,
-                "shardeddb.router.auth.token", "t",
-                "shardeddb.router.topology.source", "kubernetes",
-                "shardeddb.router.database", "students",
-                "shardeddb.router.namespace", "test",
-                "shardeddb.router.kubernetes.master-url", client.getConfiguration().getMasterUrl(),
-                "shardeddb.router.admin.ready-timeout", "5s"));
-    http = new Http("http://127.0.0.1:" + router.getPort(), "t");
+                "shardeddb.router.topology.source",
+                "kubernetes",
+                "shardeddb.router.database",
+                "students",
+                "shardeddb.router.namespace",
+                "test",
+                "shardeddb.router.kubernetes.master-url",
+                client.getConfiguration().getMasterUrl(),
+                "shardeddb.router.admin.ready-timeout",
+                "5s"));
+    http = router.http();
   }
 
   @AfterAll

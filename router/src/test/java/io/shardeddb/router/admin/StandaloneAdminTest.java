@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.HttpClientRegistry;
+import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.protocol.lb.DatabaseConfig;
 import io.shardeddb.protocol.lb.RemoveRequest;
 import io.shardeddb.protocol.lb.ShardDoc;
@@ -68,10 +69,7 @@ class StandaloneAdminTest {
                   StandaloneAdminTest.class.getClassLoader(),
                   new Class<?>[] {HttpClientRegistry.class},
                   (proxy, method, args) -> null),
-          null,
-          "",
-          "",
-          "");
+          CredentialSource.fixed(""));
     }
 
     Replica replica(String url) {

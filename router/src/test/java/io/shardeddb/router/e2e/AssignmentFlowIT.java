@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.ReadResponse;
 import io.shardeddb.protocol.lb.WriteResponse;
 import io.shardeddb.router.Http;
 import io.shardeddb.router.Http.Reply;
+import io.shardeddb.router.TestRouter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +48,7 @@ class AssignmentFlowIT {
 
   @TempDir static Path dir;
   ShardServerFleet fleet;
-  EmbeddedServer router;
+  TestRouter router;
   Http http;
   RouterClient client;
 
@@ -58,17 +57,18 @@ class AssignmentFlowIT {
     fleet = ShardServerFleet.start(dir);
     List<String> pool = fleet.startServers("flow", 10);
     router =
-        ApplicationContext.run(
-            EmbeddedServer.class,
+        TestRouter.start(
+            TOKEN,
             Map.of(
-                "micronaut.server.host", "127.0.0.1",
-                "micronaut.server.port", -1,
-                "shardeddb.router.database", "students",
-                "shardeddb.router.auth.token", TOKEN,
-                "shardeddb.router.topology.source", "standalone",
-                "shardeddb.router.standalone.shard-servers", pool,
-                "shardeddb.router.heartbeat.interval", "200ms"));
-    String base = "http://127.0.0.1:" + router.getPort();
+                "shardeddb.router.database",
+                "students",
+                "shardeddb.router.topology.source",
+                "standalone",
+                "shardeddb.router.standalone.shard-servers",
+                pool,
+                "shardeddb.router.heartbeat.interval",
+                "200ms"));
+    String base = router.url();
     http = new Http(base, TOKEN);
     client = new RouterClient(base, TOKEN, "Stud_id", Duration.ofSeconds(120));
   }

@@ -7,11 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.client.RouterException;
 import io.shardeddb.router.Http;
+import io.shardeddb.router.TestRouter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ class FailoverIT {
 
   @TempDir static Path dir;
   ShardServerFleet fleet;
-  EmbeddedServer router;
+  TestRouter router;
   Http http;
   RouterClient client;
   final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
@@ -62,23 +61,17 @@ class FailoverIT {
     fleet = ShardServerFleet.start(dir);
     List<String> pool = fleet.startServers("fo", 5);
     router =
-        ApplicationContext.run(
-            EmbeddedServer.class,
+        TestRouter.start(
+            TOKEN,
             Map.of(
-                "micronaut.server.host",
-                "127.0.0.1",
-                "micronaut.server.port",
-                -1,
                 "shardeddb.router.database",
                 "students",
-                "shardeddb.router.auth.token",
-                TOKEN,
                 "shardeddb.router.standalone.shard-servers",
                 pool,
-                "shardeddb.router.retry.timeout",
                 // Generous: the build machine is shared and can be heavily loaded.
+                "shardeddb.router.retry.timeout",
                 "60s"));
-    String base = "http://127.0.0.1:" + router.getPort();
+    String base = router.url();
     http = new Http(base, TOKEN);
     client = new RouterClient(base, TOKEN, "Stud_id", Duration.ofSeconds(120));
     Http.Reply init =

@@ -2,11 +2,10 @@ package io.shardeddb.router.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.router.Http;
+import io.shardeddb.router.TestRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ class RouterBenchIT {
 
   @TempDir static Path dir;
   ShardServerFleet fleet;
-  EmbeddedServer router;
+  TestRouter router;
   RouterClient client;
   final List<String> results = new ArrayList<>();
   final AtomicLong[] nextKey = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
@@ -57,19 +56,8 @@ class RouterBenchIT {
   void start() {
     fleet = ShardServerFleet.start(dir);
     List<String> pool = fleet.startServers("bench", 9);
-    router =
-        ApplicationContext.run(
-            EmbeddedServer.class,
-            Map.of(
-                "micronaut.server.host",
-                "127.0.0.1",
-                "micronaut.server.port",
-                -1,
-                "shardeddb.router.auth.token",
-                "bench",
-                "shardeddb.router.standalone.shard-servers",
-                pool));
-    String base = "http://127.0.0.1:" + router.getPort();
+    router = TestRouter.start("bench", Map.of("shardeddb.router.standalone.shard-servers", pool));
+    String base = router.url();
     Http.Reply init =
         new Http(base, "bench")
             .send(

@@ -2,9 +2,8 @@ package io.shardeddb.router.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.shardeddb.router.Http;
+import io.shardeddb.router.TestRouter;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,21 +17,15 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminTokenTest {
-  EmbeddedServer server;
+  TestRouter server;
   Http data;
   Http admin;
 
   @BeforeAll
   void start() {
     server =
-        ApplicationContext.run(
-            EmbeddedServer.class,
-            Map.of(
-                "micronaut.server.host", "127.0.0.1",
-                "micronaut.server.port", -1,
-                "shardeddb.router.auth.token", "data-token",
-                "shardeddb.router.auth.admin-token", "admin-token"));
-    data = new Http("http://127.0.0.1:" + server.getPort(), "data-token");
+        TestRouter.start("data-token", Map.of("shardeddb.router.auth.admin-token", "admin-token"));
+    data = server.http();
     admin = data.withToken("admin-token");
   }
 

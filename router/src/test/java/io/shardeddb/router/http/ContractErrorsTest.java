@@ -2,10 +2,9 @@ package io.shardeddb.router.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.shardeddb.router.Http;
 import io.shardeddb.router.Http.Reply;
+import io.shardeddb.router.TestRouter;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,26 +39,17 @@ class ContractErrorsTest {
        "servers":{"Server0":["sh1"],"Server1":["sh2"]}}
       """;
 
-  EmbeddedServer server;
+  TestRouter server;
   Http http;
 
   @BeforeAll
   void start() {
     server =
-        ApplicationContext.run(
-            EmbeddedServer.class,
+        TestRouter.start(
+            TOKEN,
             Map.of(
-                "micronaut.server.host",
-                "127.0.0.1",
-                "micronaut.server.port",
-                -1,
-                "shardeddb.router.auth.token",
-                TOKEN,
-                "shardeddb.router.retry.timeout",
-                "1s",
-                "micronaut.server.max-request-size",
-                4096));
-    http = new Http("http://127.0.0.1:" + server.getPort(), TOKEN);
+                "shardeddb.router.retry.timeout", "1s", "micronaut.server.max-request-size", 4096));
+    http = server.http();
   }
 
   @AfterAll

@@ -2,9 +2,8 @@ package io.shardeddb.router.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.shardeddb.router.Http;
+import io.shardeddb.router.TestRouter;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,17 +12,8 @@ class ShardKeyNameTest {
 
   @Test
   void requestsNameTheSchemasShardKeyNotStudId() {
-    try (EmbeddedServer router =
-        ApplicationContext.run(
-            EmbeddedServer.class,
-            Map.of(
-                "micronaut.server.host",
-                "127.0.0.1",
-                "micronaut.server.port",
-                -1,
-                "shardeddb.router.auth.enabled",
-                false))) {
-      Http http = new Http("http://127.0.0.1:" + router.getPort(), null);
+    try (TestRouter router = TestRouter.start(null, Map.of())) {
+      Http http = router.http();
       Http.Reply pushed =
           http.send(
               "PUT",

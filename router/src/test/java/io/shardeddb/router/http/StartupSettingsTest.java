@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.shardeddb.router.Http;
+import io.shardeddb.router.TestRouter;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,17 +18,8 @@ class StartupSettingsTest {
 
   @Test
   void withAuthDisabledLegacyClientsNeedNoToken() {
-    try (EmbeddedServer server =
-        ApplicationContext.run(
-            EmbeddedServer.class,
-            Map.of(
-                "micronaut.server.host",
-                "127.0.0.1",
-                "micronaut.server.port",
-                -1,
-                "shardeddb.router.auth.enabled",
-                false))) {
-      Http anonymous = new Http("http://127.0.0.1:" + server.getPort(), null);
+    try (TestRouter server = TestRouter.start(null, Map.of())) {
+      Http anonymous = server.http();
       Http.Reply status = anonymous.get("/status");
       assertThat(status.status()).isEqualTo(200);
       assertThat(status.json().get("N").asInt()).isZero();
@@ -43,15 +35,7 @@ class StartupSettingsTest {
             () ->
                 ApplicationContext.run(
                     EmbeddedServer.class,
-                    Map.of(
-                        "micronaut.server.host",
-                        "127.0.0.1",
-                        "micronaut.server.port",
-                        -1,
-                        "shardeddb.router.auth.enabled",
-                        false,
-                        "shardeddb.router.topology.source",
-                        "etcd")))
+                    TestRouter.settings(null, Map.of("shardeddb.router.topology.source", "etcd"))))
         .hasStackTraceContaining("must be kubernetes, file or standalone, not 'etcd'");
   }
 

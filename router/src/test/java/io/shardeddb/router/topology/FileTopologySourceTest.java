@@ -3,9 +3,8 @@ package io.shardeddb.router.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.shardeddb.router.Http;
+import io.shardeddb.router.TestRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -37,23 +36,17 @@ class FileTopologySourceTest {
   void theRouterFollowsEditsToItsTopologyFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("topology.json");
     Files.writeString(file, topology("a"));
-    try (EmbeddedServer router =
-        ApplicationContext.run(
-            EmbeddedServer.class,
+    try (TestRouter router =
+        TestRouter.start(
+            null,
             Map.of(
-                "micronaut.server.host",
-                "127.0.0.1",
-                "micronaut.server.port",
-                -1,
-                "shardeddb.router.auth.enabled",
-                false,
                 "shardeddb.router.topology.source",
                 "file",
                 "shardeddb.router.topology.file",
                 file.toString(),
                 "shardeddb.router.topology.file-poll",
                 "100ms"))) {
-      Http http = new Http("http://127.0.0.1:" + router.getPort(), null);
+      Http http = router.http();
       assertThat(http.get("/admin/topology").json().get("shards").get(0).get("primary").asText())
           .isEqualTo("a");
       assertThat(http.get("/status").json().get("N").asInt()).isEqualTo(2);

@@ -2,15 +2,15 @@ package io.shardeddb.router.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import org.junit.jupiter.api.Test;
 
-/** The router reads exactly the JSON paths docs/architecture.md lists from a ShardedDatabase. */
+/** The router reads exactly the fields docs/architecture.md lists from a ShardedDatabase. */
 class ShardedDatabaseTopologyTest {
   static final String RESOURCE =
       """
@@ -44,8 +44,8 @@ class ShardedDatabaseTopologyTest {
               - {pod: students-sh1-2, role: Secondary}
       """;
 
-  static GenericKubernetesResource resource() {
-    return Serialization.unmarshal(RESOURCE, GenericKubernetesResource.class);
+  static ShardedDatabase resource() {
+    return Serialization.unmarshal(RESOURCE, ShardedDatabase.class);
   }
 
   @Test
@@ -75,11 +75,11 @@ class ShardedDatabaseTopologyTest {
 
   @Test
   void aResourceAwaitingInitHasNoSchemaAndNoShards() {
-    GenericKubernetesResource r =
+    ShardedDatabase r =
         Serialization.unmarshal(
             "apiVersion: shardeddb.io/v1alpha1\nkind: ShardedDatabase\nmetadata: {name: db}\n"
                 + "spec: {replicas: 3}\n",
-            GenericKubernetesResource.class);
+            ShardedDatabase.class);
     Topology t = ShardedDatabaseTopology.from(r);
     assertThat(t.isInitialized()).isFalse();
     assertThat(t.schema()).isNull();

@@ -1,7 +1,7 @@
-package io.shardeddb.operator.model;
+package io.shardeddb.api;
 
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabase;
-import io.shardeddb.operator.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 
 /**
  * Every name the operator gives to what it owns. The reconciler, the dependents, the tests and the

@@ -1,4 +1,4 @@
-package io.shardeddb.operator.api.v1alpha1;
+package io.shardeddb.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;

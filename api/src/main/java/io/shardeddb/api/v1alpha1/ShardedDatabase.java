@@ -1,4 +1,4 @@
-package io.shardeddb.operator.api.v1alpha1;
+package io.shardeddb.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.PrinterColumnFormat;
@@ -39,6 +39,12 @@ public class ShardedDatabase extends CustomResource<ShardedDatabaseSpec, Sharded
 
   /** The API version of the resource. */
   public static final String VERSION = "v1alpha1";
+
+  /** The resource's apiVersion, as written in YAML. */
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  /** The resource's kind. */
+  public static final String KIND = "ShardedDatabase";
 
   // Spec and status are records without no-arg constructors; start empty instead of instantiating.
   @Override

@@ -1,0 +1,209 @@
+package io.shardeddb.operator;
+
+import io.shardeddb.operator.reconciler.ResyncIntervals;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Every knob of the operator, typed. Each is a {@link Setting}: a property name, the environment
+ * variable derived from it, a default and a one-line description (docs/settings.md lists them all;
+ * {@code SettingsDocumentationTest} keeps that list true).
+ */
+public record OperatorConfig(
+    boolean leaderElection,
+    String leaseNamespace,
+    int managementPort,
+    Set<String> watchNamespaces,
+    String operatorNamespace,
+    Duration settledResync,
+    Duration busyResync,
+    Duration failoverWatch,
+    int heartbeatThreads) {
+
+  /** One knob: read from its system property, else its environment variable, else the default. */
+  public enum Setting {
+    LEADER_ELECTION(
+        "leaderElection",
+        "shardeddb.leader-election",
+        "true",
+        "Only the replica holding the Lease `shardeddb-operator` reconciles."),
+    LEASE_NAMESPACE(
+        "leaseNamespace",
+        "shardeddb.lease-namespace",
+        "",
+        "Namespace of the leader-election Lease; empty: the operator's own (`POD_NAMESPACE`)."),
+    MANAGEMENT_PORT(
+        "managementPort",
+        "shardeddb.management-port",
+        "8090",
+        "Port of /metrics, /healthz and /readyz; 0 disables it, -1 picks a free loopback port."),
+    WATCH_NAMESPACES(
+        "watchNamespaces",
+        "shardeddb.watch-namespaces",
+        "",
+        "Comma-separated namespaces to watch; empty: every namespace."),
+    OPERATOR_NAMESPACE(
+        "operatorNamespace",
+        "pod.namespace",
+        "",
+        "The operator's own namespace (downward API); shard NetworkPolicies admit the operator"
+            + " from there only, or from any namespace when empty."),
+    SETTLED_RESYNC(
+        "settledResync",
+        "shardeddb.settled-resync",
+        "5s",
+        "How often a settled database is reconciled again (heartbeats, status)."),
+    BUSY_RESYNC(
+        "busyResync",
+        "shardeddb.busy-resync",
+        "2s",
+        "How often a database that is bringing up, copying or rolling is reconciled again."),
+    FAILOVER_WATCH(
+        "failoverWatch",
+        "shardeddb.failover-watch",
+        "500ms",
+        "How often a shard whose primary is unavailable is checked while failover is pending."),
+    HEARTBEAT_THREADS(
+        "heartbeatThreads",
+        "shardeddb.heartbeat-threads",
+        "8",
+        "Threads that send heartbeats and role calls to shard-servers in parallel.");
+
+    private final String component;
+    private final String property;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String component, String property, String defaultValue, String description) {
+      this.component = component;
+      this.property = property;
+      this.defaultValue = defaultValue;
+      this.description = description;
+    }
+
+    /** The {@link OperatorConfig} component this setting fills. */
+    public String component() {
+      return component;
+    }
+
+    /** The system property, e.g. {@code shardeddb.management-port}. */
+    public String property() {
+      return property;
+    }
+
+    /** The environment variable: the property upper-cased, dots and dashes as underscores. */
+    public String environmentVariable() {
+      return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** The value used when neither the property nor the variable is set ("" means none). */
+    public String defaultValue() {
+      return defaultValue;
+    }
+
+    /** What the setting does, in one line. */
+    public String description() {
+      return description;
+    }
+  }
+
+  public OperatorConfig {
+    watchNamespaces = watchNamespaces == null ? Set.of() : Set.copyOf(watchNamespaces);
+  }
+
+  /** The configuration of a container: system properties, then the environment, then defaults. */
+  public static OperatorConfig fromSystem() {
+    return from(System::getProperty, System::getenv);
+  }
+
+  /**
+   * In-process use (local mode, tests): no leader election, no management port, the environment
+   * ignored; {@code properties} (by property name) override the defaults.
+   */
+  public static OperatorConfig inProcess(Map<String, String> properties) {
+    Map<String, String> inProcess =
+        Map.of(
+            Setting.LEADER_ELECTION.property(), "false",
+            Setting.MANAGEMENT_PORT.property(), "0");
+    return from(k -> properties.getOrDefault(k, inProcess.get(k)), k -> null);
+  }
+
+  /** Reads every setting by property name, then by environment variable, then its default. */
+  public static OperatorConfig from(
+      Function<String, String> properties, Function<String, String> environment) {
+    Function<Setting, String> read =
+        s -> {
+          String value = properties.apply(s.property());
+          if (value == null) {
+            value = environment.apply(s.environmentVariable());
+          }
+          return value == null || value.isBlank() ? s.defaultValue() : value.trim();
+        };
+    String operatorNamespace = blankToNull(read.apply(Setting.OPERATOR_NAMESPACE));
+    String leaseNamespace = blankToNull(read.apply(Setting.LEASE_NAMESPACE));
+    return new OperatorConfig(
+        Boolean.parseBoolean(read.apply(Setting.LEADER_ELECTION)),
+        leaseNamespace != null ? leaseNamespace : operatorNamespace,
+        Integer.parseInt(read.apply(Setting.MANAGEMENT_PORT)),
+        parseWatchNamespaces(read.apply(Setting.WATCH_NAMESPACES)),
+        operatorNamespace,
+        parseDuration(Setting.SETTLED_RESYNC, read.apply(Setting.SETTLED_RESYNC)),
+        parseDuration(Setting.BUSY_RESYNC, read.apply(Setting.BUSY_RESYNC)),
+        parseDuration(Setting.FAILOVER_WATCH, read.apply(Setting.FAILOVER_WATCH)),
+        Integer.parseInt(read.apply(Setting.HEARTBEAT_THREADS)));
+  }
+
+  /** The reconciler's re-trigger intervals. */
+  public ResyncIntervals resyncIntervals() {
+    return new ResyncIntervals(settledResync, busyResync, failoverWatch);
+  }
+
+  /** A comma-separated list of namespaces; null or blank means every namespace. */
+  public static Set<String> parseWatchNamespaces(String value) {
+    if (value == null || value.isBlank()) {
+      return Set.of();
+    }
+    Set<String> out = new TreeSet<>();
+    for (String ns : value.split(",")) {
+      if (!ns.isBlank()) {
+        out.add(ns.trim());
+      }
+    }
+    return out;
+  }
+
+  /** A duration as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}). */
+  static Duration parseDuration(Setting setting, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (v.startsWith("pt")) {
+        return Duration.parse(v.toUpperCase(Locale.ROOT));
+      }
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      }
+      long n = Long.parseLong(v.substring(0, v.length() - 1));
+      return switch (v.charAt(v.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        default -> throw new IllegalArgumentException();
+      };
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          setting.environmentVariable()
+              + ": '"
+              + value
+              + "' is not a duration (e.g. 500ms, 5s, 2m, PT5S)",
+          e);
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

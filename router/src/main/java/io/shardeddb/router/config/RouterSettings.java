@@ -1,0 +1,100 @@
+package io.shardeddb.router.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every {@code shardeddb.router.*} setting, typed, each with its default here (docs/settings.md
+ * lists them with a description; {@code RouterSettingsDocumentationTest} keeps that list true).
+ * Environment variables map as usual in Micronaut: {@code SHARDEDDB_ROUTER_AUTH_TOKEN} is {@code
+ * shardeddb.router.auth.token}.
+ */
+@ConfigurationProperties("shardeddb.router")
+public record RouterSettings(
+    @Bindable(defaultValue = "shardeddb") String database,
+    @Bindable(defaultValue = "default") String namespace,
+    @Nullable String localAddress,
+    Topology topology,
+    Auth auth,
+    ShardAuth shardAuth,
+    Admin admin,
+    Standalone standalone,
+    Retry retry,
+    Heartbeat heartbeat,
+    Kubernetes kubernetes) {
+
+  public RouterSettings {
+    localAddress = blank(localAddress);
+  }
+
+  /** {@code shardeddb.router.topology.*}: where the routing topology comes from. */
+  @ConfigurationProperties("topology")
+  public record Topology(
+      @Bindable(defaultValue = "standalone") String source,
+      @Nullable String file,
+      @Bindable(defaultValue = "1s") Duration filePoll) {
+    public Topology {
+      file = blank(file);
+    }
+  }
+
+  /** {@code shardeddb.router.auth.*}: the bearer tokens clients present. */
+  @ConfigurationProperties("auth")
+  public record Auth(
+      @Bindable(defaultValue = "true") boolean enabled,
+      @Nullable String token,
+      @Nullable String adminToken) {
+    public Auth {
+      token = blank(token);
+      adminToken = blank(adminToken);
+    }
+  }
+
+  /** {@code shardeddb.router.shard-auth.*}: the credential the router sends to shard-servers. */
+  @ConfigurationProperties("shard-auth")
+  public record ShardAuth(@Nullable String credentialsDir, @Nullable String token) {
+    public ShardAuth {
+      credentialsDir = blank(credentialsDir);
+      token = blank(token);
+    }
+  }
+
+  /** {@code shardeddb.router.admin.*}: the admin endpoints in a cluster. */
+  @ConfigurationProperties("admin")
+  public record Admin(@Bindable(defaultValue = "120s") Duration readyTimeout) {}
+
+  /** {@code shardeddb.router.standalone.*}: the router managing shard-servers itself. */
+  @ConfigurationProperties("standalone")
+  public record Standalone(
+      @Nullable List<String> shardServers,
+      @Bindable(defaultValue = "Majority") WriteQuorum writeQuorum) {
+    public Standalone {
+      shardServers = shardServers == null ? List.of() : List.copyOf(shardServers);
+    }
+  }
+
+  /** {@code shardeddb.router.retry.*}: retrying a request across a failover. */
+  @ConfigurationProperties("retry")
+  public record Retry(@Bindable(defaultValue = "10s") Duration timeout) {}
+
+  /** {@code shardeddb.router.heartbeat.*}: how the router checks shard-servers' health. */
+  @ConfigurationProperties("heartbeat")
+  public record Heartbeat(@Bindable(defaultValue = "1s") Duration interval) {}
+
+  /** {@code shardeddb.router.kubernetes.*}: the API server the topology source talks to. */
+  @ConfigurationProperties("kubernetes")
+  public record Kubernetes(@Nullable String masterUrl) {
+    public Kubernetes {
+      masterUrl = blank(masterUrl);
+    }
+  }
+
+  // Environment placeholders such as ${X:} resolve to "", which means unset, as before.
+  private static String blank(String s) {
+    return s == null ? "" : s;
+  }
+}
