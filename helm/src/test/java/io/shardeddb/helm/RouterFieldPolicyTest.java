@@ -66,8 +66,7 @@ class RouterFieldPolicyTest {
     // The router's ServiceAccount name, as RouterModel/ShardedDatabaseResources build it.
     assertThat(vap.getSpec().getMatchConditions().get(0).getExpression())
         .contains("request.name + '-router'");
-    assertThat(io.shardeddb.operator.model.ShardedDatabaseResources.routerName(DB))
-        .isEqualTo(DB + "-router");
+    assertThat(io.shardeddb.api.ShardedDatabaseResources.routerName(DB)).isEqualTo(DB + "-router");
   }
 
   @Test

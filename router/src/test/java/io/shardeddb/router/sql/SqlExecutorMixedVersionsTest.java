@@ -64,10 +64,7 @@ class SqlExecutorMixedVersionsTest {
                   FakeShard.class.getClassLoader(),
                   new Class<?>[] {HttpClientRegistry.class},
                   (proxy, method, args) -> null),
-          null,
-          "",
-          "",
-          "");
+          null);
       this.current = current;
     }
 
