@@ -99,6 +99,12 @@ public final class BenchMain implements Callable<Integer> {
       description = "Only the main runs, no concurrency or scale sweep.")
   boolean skipSweeps;
 
+  @Option(
+      names = "--skip-main",
+      description =
+          "Only the sweeps: no main comparison (the key space still follows --ops/--runs).")
+  boolean skipMain;
+
   @Option(names = "--shardingsphere-shards", defaultValue = "4")
   int shardingSphereShards;
 
@@ -166,30 +172,32 @@ public final class BenchMain implements Callable<Integer> {
       MariaDbServer mariadb = MariaDbServer.of(cluster.database());
       environment.put("mariadb", mariadb.baseUrl());
       Baselines baselines = new Baselines(mariadb, scratch.resolve("shardingsphere"));
-      log("main: direct JDBC");
-      try (JdbcTarget direct = baselines.direct(clients)) {
-        measure(runner, Ratios.DIRECT, 0, 0, direct, plan);
-      }
-      writer.write(results, environment);
-      log("main: ShardingSphere-JDBC");
-      try (JdbcTarget ss = baselines.shardingSphere(shardingSphereShards, clients)) {
-        measure(runner, "shardingsphere-jdbc", shardingSphereShards, 1, ss, plan);
-      } catch (Exception | LinkageError e) {
-        environment.put("shardingsphere-error", e.toString());
-        log("ShardingSphere-JDBC failed: " + e);
-      }
-      writer.write(results, environment);
-      for (String config : configs) {
-        int shards = Integer.parseInt(config.split("x")[0].trim());
-        int replicas = Integer.parseInt(config.split("x")[1].trim());
-        log("main: ShardedDB " + config);
-        DatabaseYaml yaml =
-            new DatabaseYaml("bench-" + shards + "x" + replicas, shards, replicas, keySpace);
-        try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
-            RouterTarget router = d.target()) {
-          measure(runner, "shardeddb " + config, shards, replicas, router, plan);
+      if (!skipMain) {
+        log("main: direct JDBC");
+        try (JdbcTarget direct = baselines.direct(clients)) {
+          measure(runner, Ratios.DIRECT, 0, 0, direct, plan);
         }
         writer.write(results, environment);
+        log("main: ShardingSphere-JDBC");
+        try (JdbcTarget ss = baselines.shardingSphere(shardingSphereShards, clients)) {
+          measure(runner, "shardingsphere-jdbc", shardingSphereShards, 1, ss, plan);
+        } catch (Exception | LinkageError e) {
+          environment.put("shardingsphere-error", e.toString());
+          log("ShardingSphere-JDBC failed: " + e);
+        }
+        writer.write(results, environment);
+        for (String config : configs) {
+          int shards = Integer.parseInt(config.split("x")[0].trim());
+          int replicas = Integer.parseInt(config.split("x")[1].trim());
+          log("main: ShardedDB " + config);
+          DatabaseYaml yaml =
+              new DatabaseYaml("bench-" + shards + "x" + replicas, shards, replicas, keySpace);
+          try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
+              RouterTarget router = d.target()) {
+            measure(runner, "shardeddb " + config, shards, replicas, router, plan);
+          }
+          writer.write(results, environment);
+        }
       }
 
       if (!skipSweeps) {
