@@ -55,6 +55,20 @@ public final class BenchMain implements Callable<Integer> {
   int ops;
 
   @Option(
+      names = "--runs",
+      description =
+          "Measured runs per main phase after one warm-up run of the same size; the median is"
+              + " reported.",
+      defaultValue = "3")
+  int runs;
+
+  @Option(
+      names = "--latency-ops",
+      description = "Writes, then reads, of the one-client latency phase per target (0: none).",
+      defaultValue = "1000")
+  int latencyOps;
+
+  @Option(
       names = "--sweep-clients",
       split = ",",
       description = "Concurrency sweep (on --sweep-base-shards x --sweep-replicas).",
@@ -84,6 +98,12 @@ public final class BenchMain implements Callable<Integer> {
       names = "--skip-sweeps",
       description = "Only the main runs, no concurrency or scale sweep.")
   boolean skipSweeps;
+
+  @Option(
+      names = "--skip-main",
+      description =
+          "Only the sweeps: no main comparison (the key space still follows --ops/--runs).")
+  boolean skipMain;
 
   @Option(names = "--shardingsphere-shards", defaultValue = "4")
   int shardingSphereShards;
@@ -123,9 +143,11 @@ public final class BenchMain implements Callable<Integer> {
       }
       return 0;
     }
-    int keySpace = ops;
+    RunPlan plan = new RunPlan(ops, runs, latencyOps);
+    int keySpace = plan.keySpace();
     long stride = keySpace / sweepOps;
-    if (!skipSweeps && stride < sweepClients.size() + 1) {
+    // One key slot per client step, one for the shard step, one for the deployment's warm-up.
+    if (!skipSweeps && stride < sweepClients.size() + 2) {
       throw new CommandLine.ParameterException(
           new CommandLine(this),
           "--sweep-ops "
@@ -150,34 +172,32 @@ public final class BenchMain implements Callable<Integer> {
       MariaDbServer mariadb = MariaDbServer.of(cluster.database());
       environment.put("mariadb", mariadb.baseUrl());
       Baselines baselines = new Baselines(mariadb, scratch.resolve("shardingsphere"));
-      KeySet mainKeys = KeySet.contiguous(ops);
-
-      log("main: direct JDBC");
-      try (JdbcTarget direct = baselines.direct(clients)) {
-        writeThenRead(runner, "main", Ratios.DIRECT, 0, 0, direct, mainKeys, clients);
-      }
-      writer.write(results, environment);
-      log("main: ShardingSphere-JDBC");
-      try (JdbcTarget ss = baselines.shardingSphere(shardingSphereShards, clients)) {
-        writeThenRead(
-            runner, "main", "shardingsphere-jdbc", shardingSphereShards, 1, ss, mainKeys, clients);
-      } catch (Exception | LinkageError e) {
-        environment.put("shardingsphere-error", e.toString());
-        log("ShardingSphere-JDBC failed: " + e);
-      }
-      writer.write(results, environment);
-      for (String config : configs) {
-        int shards = Integer.parseInt(config.split("x")[0].trim());
-        int replicas = Integer.parseInt(config.split("x")[1].trim());
-        log("main: ShardedDB " + config);
-        DatabaseYaml yaml =
-            new DatabaseYaml("bench-" + shards + "x" + replicas, shards, replicas, keySpace);
-        try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
-            RouterTarget router = d.target()) {
-          writeThenRead(
-              runner, "main", "shardeddb " + config, shards, replicas, router, mainKeys, clients);
+      if (!skipMain) {
+        log("main: direct JDBC");
+        try (JdbcTarget direct = baselines.direct(clients)) {
+          measure(runner, Ratios.DIRECT, 0, 0, direct, plan);
         }
         writer.write(results, environment);
+        log("main: ShardingSphere-JDBC");
+        try (JdbcTarget ss = baselines.shardingSphere(shardingSphereShards, clients)) {
+          measure(runner, "shardingsphere-jdbc", shardingSphereShards, 1, ss, plan);
+        } catch (Exception | LinkageError e) {
+          environment.put("shardingsphere-error", e.toString());
+          log("ShardingSphere-JDBC failed: " + e);
+        }
+        writer.write(results, environment);
+        for (String config : configs) {
+          int shards = Integer.parseInt(config.split("x")[0].trim());
+          int replicas = Integer.parseInt(config.split("x")[1].trim());
+          log("main: ShardedDB " + config);
+          DatabaseYaml yaml =
+              new DatabaseYaml("bench-" + shards + "x" + replicas, shards, replicas, keySpace);
+          try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
+              RouterTarget router = d.target()) {
+            measure(runner, "shardeddb " + config, shards, replicas, router, plan);
+          }
+          writer.write(results, environment);
+        }
       }
 
       if (!skipSweeps) {
@@ -210,15 +230,19 @@ public final class BenchMain implements Callable<Integer> {
       long stride)
       throws Exception {
     KeySet sweepKeys = new KeySet(0, stride, sweepOps);
+    // The last slot of the stride: no sweep step uses it.
+    KeySet warmKeys = new KeySet(stride - 1, stride, sweepOps);
     if (!sweepClients.isEmpty() || !sweepShards.isEmpty()) {
       log("sweeps: direct JDBC");
       for (int c : sweepClients) {
         try (JdbcTarget direct = baselines.direct(c)) {
+          warmUp(runner, Ratios.DIRECT, direct, warmKeys, c);
           writeThenRead(runner, "clients", Ratios.DIRECT, 0, 0, direct, sweepKeys, c);
         }
       }
       if (!sweepShards.isEmpty()) {
         try (JdbcTarget direct = baselines.direct(clients)) {
+          warmUp(runner, Ratios.DIRECT, direct, warmKeys, clients);
           writeThenRead(runner, "shards", Ratios.DIRECT, 0, 0, direct, sweepKeys, clients);
         }
       }
@@ -236,6 +260,7 @@ public final class BenchMain implements Callable<Integer> {
       String target = "shardeddb";
       try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
           RouterTarget router = d.target()) {
+        warmUp(runner, target + " " + shards + "x" + sweepReplicas, router, warmKeys, clients);
         int base = 0;
         if (shards == sweepBaseShards) {
           // Each step writes keys no earlier step wrote, on the same deployment.
@@ -253,6 +278,64 @@ public final class BenchMain implements Callable<Integer> {
     }
   }
 
+  /**
+   * The main comparison for one target, treated like every other: a warm-up run, {@code
+   * plan.runs()} measured runs of writes then reads (the median of each phase is reported), then
+   * the one-client latency phase.
+   */
+  private void measure(
+      LoadRunner runner, String target, int shards, int replicas, Target t, RunPlan plan)
+      throws InterruptedException {
+    environment.put("load-average-before " + target, loadAverage());
+    warmUp(runner, target, t, plan.warmup(), clients);
+    List<PhaseResult> writes = new ArrayList<>();
+    List<PhaseResult> reads = new ArrayList<>();
+    for (int run = 0; run < plan.runs(); run++) {
+      writes.add(phase(runner, "main", target, shards, replicas, "write", t, plan.measured(run)));
+      reads.add(phase(runner, "main", target, shards, replicas, "read", t, plan.measured(run)));
+    }
+    results.add(RunPlan.median(writes));
+    results.add(RunPlan.median(reads));
+    if (plan.latencyOps() > 0) {
+      writeThenRead(runner, "latency", target, shards, replicas, t, plan.latency(), 1);
+    }
+    environment.put("load-average-after " + target, loadAverage());
+  }
+
+  /** A run that is not reported, so no target is measured cold (JIT, pools, caches). */
+  private void warmUp(LoadRunner runner, String target, Target t, KeySet keys, int clients)
+      throws InterruptedException {
+    for (String phase : List.of("write", "read")) {
+      PhaseResult r =
+          runner.run(
+              new LoadRunner.PhaseLabel("warmup", target, 0, 0, phase),
+              keys,
+              clients,
+              phase.equals("write") ? t::write : t::read);
+      logResult(r);
+      if (!r.valid()) {
+        // Keep going: the measured runs after it say whether the target works.
+        log("warm-up of " + target + " " + phase + " had failures: " + r.failedSamples());
+      }
+    }
+  }
+
+  private PhaseResult phase(
+      LoadRunner runner,
+      String suite,
+      String target,
+      int shards,
+      int replicas,
+      String phase,
+      Target t,
+      KeySet keys)
+      throws InterruptedException {
+    LoadRunner.PhaseLabel label = new LoadRunner.PhaseLabel(suite, target, shards, replicas, phase);
+    PhaseResult r = runner.run(label, keys, clients, phase.equals("write") ? t::write : t::read);
+    logResult(r);
+    return r;
+  }
+
   private void writeThenRead(
       LoadRunner runner,
       String suite,
@@ -268,25 +351,29 @@ public final class BenchMain implements Callable<Integer> {
           new LoadRunner.PhaseLabel(suite, target, shards, replicas, phase);
       PhaseResult r = runner.run(label, keys, clients, phase.equals("write") ? t::write : t::read);
       results.add(r);
-      log(
-          String.format(
-              java.util.Locale.ROOT,
-              "%s %s %s clients=%d ops=%d completed=%d failed=%d %.2fs %.0f ops/s p50=%.2f"
-                  + " p95=%.2f p99=%.2f ms %s",
-              suite,
-              target,
-              phase,
-              clients,
-              r.ops(),
-              r.completed(),
-              r.failures(),
-              r.seconds(),
-              r.opsPerSecond(),
-              r.latency().p50(),
-              r.latency().p95(),
-              r.latency().p99(),
-              r.failedSamples().isEmpty() ? "" : r.failedSamples().toString()));
+      logResult(r);
     }
+  }
+
+  private static void logResult(PhaseResult r) {
+    log(
+        String.format(
+            java.util.Locale.ROOT,
+            "%s %s %s clients=%d ops=%d completed=%d failed=%d %.2fs %.0f ops/s p50=%.2f"
+                + " p95=%.2f p99=%.2f ms %s",
+            r.suite(),
+            r.target(),
+            r.phase(),
+            r.clients(),
+            r.ops(),
+            r.completed(),
+            r.failures(),
+            r.seconds(),
+            r.opsPerSecond(),
+            r.latency().p50(),
+            r.latency().p95(),
+            r.latency().p99(),
+            r.failedSamples().isEmpty() ? "" : r.failedSamples().toString()));
   }
 
   private void describeMachine() throws IOException {
@@ -306,6 +393,10 @@ public final class BenchMain implements Callable<Integer> {
             + clients
             + " ops="
             + ops
+            + " runs="
+            + runs
+            + " latencyOps="
+            + latencyOps
             + " sweepClients="
             + sweepClients
             + " sweepShards="

@@ -8,6 +8,8 @@ import java.util.List;
  * @param suite which part of the run: {@code main}, {@code clients} or {@code shards}
  * @param target the system, e.g. {@code shardeddb 4x3}, {@code direct-jdbc}
  * @param failedSamples the first few failure messages, for the report
+ * @param runSeconds every measured run's seconds when this is the median of several runs, in the
+ *     order run
  */
 record PhaseResult(
     String suite,
@@ -21,7 +23,38 @@ record PhaseResult(
     int failures,
     double seconds,
     LatencyStats latency,
-    List<String> failedSamples) {
+    List<String> failedSamples,
+    List<Double> runSeconds) {
+
+  /** A single run. */
+  PhaseResult(
+      String suite,
+      String target,
+      int shards,
+      int replicas,
+      String phase,
+      int clients,
+      int ops,
+      int completed,
+      int failures,
+      double seconds,
+      LatencyStats latency,
+      List<String> failedSamples) {
+    this(
+        suite,
+        target,
+        shards,
+        replicas,
+        phase,
+        clients,
+        ops,
+        completed,
+        failures,
+        seconds,
+        latency,
+        failedSamples,
+        List.of(seconds));
+  }
 
   double opsPerSecond() {
     return seconds <= 0 ? 0 : completed / seconds;

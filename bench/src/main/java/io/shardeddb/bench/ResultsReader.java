@@ -3,6 +3,7 @@ package io.shardeddb.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /** Reads results.csv back, so plots can be redrawn without measuring again. */
@@ -35,6 +36,10 @@ final class ResultsReader {
             Double.parseDouble(f[12]),
             Double.parseDouble(f[13]),
             Double.parseDouble(f[14])),
-        List.of());
+        List.of(),
+        // Files written before runs were repeated have no runs_seconds column.
+        f.length > 16 && !f[16].isBlank()
+            ? Arrays.stream(f[16].split(";")).map(Double::parseDouble).toList()
+            : List.of(Double.parseDouble(f[9])));
   }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 final class ResultsWriter {
   private static final String CSV_HEADER =
       "suite,target,shards,replicas,phase,clients,ops,completed,failures,seconds,ops_per_s,"
-          + "p50_ms,p95_ms,p99_ms,max_ms,time_ratio_to_direct";
+          + "p50_ms,p95_ms,p99_ms,max_ms,time_ratio_to_direct,runs_seconds";
 
   private final Path dir;
 
@@ -50,7 +50,8 @@ final class ResultsWriter {
               fmt(r.latency().p95()),
               fmt(r.latency().p99()),
               fmt(r.latency().max()),
-              ratio));
+              ratio,
+              String.join(";", r.runSeconds().stream().map(ResultsWriter::fmt).toList())));
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("result", r);
       row.put("opsPerSecond", r.opsPerSecond());
@@ -95,6 +96,7 @@ final class ResultsWriter {
             .append(r.failures())
             .append(" | ")
             .append(fmt(r.seconds()))
+            .append(r.runSeconds().size() > 1 ? " (median of " + runs(r) + ")" : "")
             .append(" | ")
             .append(String.format(Locale.ROOT, "%.0f", r.opsPerSecond()))
             .append(" | ")
@@ -109,6 +111,10 @@ final class ResultsWriter {
       }
     }
     return md.toString();
+  }
+
+  private static String runs(PhaseResult r) {
+    return String.join(", ", r.runSeconds().stream().map(ResultsWriter::fmt).toList());
   }
 
   static String fmt(double d) {
