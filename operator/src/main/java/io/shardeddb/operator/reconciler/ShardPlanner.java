@@ -94,6 +94,12 @@ public final class ShardPlanner {
               .filter(h -> h.state() != ReplicaState.Fenced)
               .findFirst();
       if (claimant.isEmpty()) {
+        if (epoch == 0 && neverAcknowledged(o)) {
+          // A bring-up that failed half-way (a /config or /role call timed out): the replicas
+          // took epochs but no primary ever wrote its no-op entry. An election can never fix
+          // that (empty logs do not hold data), so the bring-up is done again above them.
+          return bringUp(o, seen + 1);
+        }
         return election(o, epoch, primary, prev.primaryUnavailableSince(), events);
       }
       events.add(
@@ -111,7 +117,7 @@ public final class ShardPlanner {
       primary = claimant.get().name();
     }
     if (epoch == 0) {
-      return bringUp(o);
+      return bringUp(o, 1);
     }
     Heartbeat primaryBeat = primary == null ? null : o.beat(primary);
     // The operator's own heartbeat decides (each call has a deadline), not pod readiness: a hung
@@ -272,15 +278,38 @@ public final class ShardPlanner {
         Set.of());
   }
 
-  private ShardPlan bringUp(ShardObservation o) {
-    boolean history =
-        o.beats().values().stream()
+  /**
+   * Whether every replica answered and none holds a log entry or is copying: then no write was ever
+   * acknowledged, since each acknowledgement leaves its primary's no-op entry on a majority (DESIGN
+   * §5 rule 3). A silent replica may hold the data, so all of them must answer.
+   */
+  private static boolean neverAcknowledged(ShardObservation o) {
+    boolean allAnswer =
+        o.members().size() >= o.desiredReplicas()
+            && o.members().stream().allMatch(m -> o.beats().containsKey(m.name()));
+    return allAnswer
+        && o.beats().values().stream()
             .map(t -> t.heartbeat())
-            .anyMatch(
+            .noneMatch(
                 h ->
-                    h.epoch() > 0
-                        || (h.state() != ReplicaState.Unconfigured
-                            && (h.appliedLsn() > 0 || h.lastEntryEpoch() > 0)));
+                    h.state() == ReplicaState.Copying
+                        || h.appliedLsn() > 0
+                        || h.lastEntryEpoch() > 0);
+  }
+
+  /** Configures every empty replica and assigns pod-0 primary at {@code epoch}. */
+  private ShardPlan bringUp(ShardObservation o, long epoch) {
+    // At epoch 1 (nothing seen yet) any data means a lost status; above it (a half-done bring-up
+    // is redone) the caller has checked that no replica holds any.
+    boolean history =
+        epoch == 1
+            && o.beats().values().stream()
+                .map(t -> t.heartbeat())
+                .anyMatch(
+                    h ->
+                        h.epoch() > 0
+                            || (h.state() != ReplicaState.Unconfigured
+                                && (h.appliedLsn() > 0 || h.lastEntryEpoch() > 0)));
     if (history) {
       // The status is lost but the replicas hold data: the same fence-then-choose as a failover
       // picks the most up-to-date one, never simply pod-0.
@@ -303,15 +332,15 @@ public final class ShardPlanner {
       }
     }
     for (Member m : o.members()) {
-      actions.add(new AssignRole(m.name(), m.url(), roleRequest(o, m.name(), 1, primary)));
+      actions.add(new AssignRole(m.name(), m.url(), roleRequest(o, m.name(), epoch, primary)));
     }
     return new ShardPlan(
         Stage.BRING_UP,
-        1,
+        epoch,
         primary,
         null,
         ShardPhase.BringingUp,
-        "brought up with primary " + primary + " at epoch 1",
+        "brought up with primary " + primary + " at epoch " + epoch,
         0,
         actions,
         List.of(
@@ -322,7 +351,8 @@ public final class ShardPlanner {
                     + o.members().size()
                     + " replicas, "
                     + primary
-                    + " is primary at epoch 1")),
+                    + " is primary at epoch "
+                    + epoch)),
         Set.of());
   }
 

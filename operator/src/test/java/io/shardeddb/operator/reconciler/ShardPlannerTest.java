@@ -13,6 +13,7 @@ import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import java.time.Duration;
@@ -332,5 +333,82 @@ class ShardPlannerTest {
                     "p-2",
                     2,
                     "p-0")));
+  }
+
+  /**
+   * A bring-up that failed half-way (one replica's {@code /config} timed out, the others took their
+   * roles at epoch 1 with empty logs) left a shard that no election could ever fix: empty logs do
+   * not count as holding data, so every pass fenced one epoch higher and found no quorum (seen in a
+   * local-mode bench run: epoch 110 after four minutes). With every replica answering and no log
+   * entry anywhere, no write was ever acknowledged (rule 3: each acknowledgement leaves its
+   * primary's no-op entry on a majority), so the bring-up is simply done again, above every epoch
+   * the replicas have seen.
+   */
+  @Test
+  void aBringUpThatFailedHalfWayIsDoneAgainAboveTheEpochsTheReplicasSaw() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put(
+        "p-0",
+        new TimedHeartbeat(
+            new Heartbeat("p-0", "sh1", null, 0, 0, 0, null, 0, ReplicaState.Unconfigured, null),
+            Duration.ofMillis(2)));
+    for (String name : List.of("p-1", "p-2")) {
+      beats.put(
+          name,
+          new TimedHeartbeat(
+              new Heartbeat(name, "sh1", null, 7, 0, 0, null, 0, ReplicaState.Fenced, null),
+              Duration.ofMillis(2)));
+    }
+    ShardConfigRequest config = new ShardConfigRequest(null, List.of("sh1"), "t", "k", 0L, 10L);
+    ShardObservation o =
+        new ShardObservation(
+            "sh1",
+            config,
+            3,
+            WriteQuorum.Majority,
+            Duration.ofSeconds(5),
+            new ShardStatus("sh1", 0L, null, 3, null, List.of()),
+            List.of(member(0, true), member(1, true), member(2, true)),
+            beats,
+            NOW);
+
+    ShardPlan plan = planner.plan(o);
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.BRING_UP);
+    assertThat(plan.epoch()).isEqualTo(8);
+    assertThat(plan.primary()).isEqualTo("p-0");
+    assertThat(plan.actions())
+        .contains(new ShardAction.Configure("p-0", "http://10.0.0.0:8081", config))
+        .filteredOn(a -> a instanceof ShardAction.AssignRole)
+        .hasSize(3)
+        .allMatch(a -> ((ShardAction.AssignRole) a).request().epoch() == 8);
+  }
+
+  /** Empty logs are no history only when every replica answers: a silent one may hold the data. */
+  @Test
+  void aBringUpIsNotRedoneWhileAReplicaIsSilent() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    for (String name : List.of("p-1", "p-2")) {
+      beats.put(
+          name,
+          new TimedHeartbeat(
+              new Heartbeat(name, "sh1", null, 7, 0, 0, null, 0, ReplicaState.Fenced, null),
+              Duration.ofMillis(2)));
+    }
+    ShardConfigRequest config = new ShardConfigRequest(null, List.of("sh1"), "t", "k", 0L, 10L);
+    ShardPlan plan =
+        planner.plan(
+            new ShardObservation(
+                "sh1",
+                config,
+                3,
+                WriteQuorum.Majority,
+                Duration.ofSeconds(5),
+                new ShardStatus("sh1", 0L, null, 3, null, List.of()),
+                List.of(member(0, true), member(1, true), member(2, true)),
+                beats,
+                NOW));
+
+    assertThat(plan.stage()).isNotEqualTo(ShardPlan.Stage.BRING_UP);
   }
 }
