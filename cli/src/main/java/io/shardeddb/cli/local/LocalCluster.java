@@ -59,6 +59,17 @@ public final class LocalCluster implements AutoCloseable {
   private final LocalPodRunner runner;
   private ShardedDbOperator operator;
 
+  /** Set by the first {@link #close}: a shutdown hook and the caller may both close. */
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Stops the pods when the JVM is asked to end (SIGTERM, Ctrl-C) without reaching {@link #close}:
+   * the pod processes are not the JVM's children in any way the OS would end with it (a bench
+   * stopped by SIGTERM left 13 shard-server and router JVMs running).
+   */
+  private final Thread shutdownHook = new Thread(this::close, "local-cluster-shutdown");
+
   private LocalCluster(
       Options options, LocalKubernetes kube, EmbeddedMariaDb mariadb, AddressBlock block) {
     this.options = options;
@@ -79,6 +90,7 @@ public final class LocalCluster implements AutoCloseable {
             options.dataDir().resolve("logs"),
             block,
             firewall);
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** Starts the API, the database, the pod runner and the operator. */
@@ -259,6 +271,16 @@ public final class LocalCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is ending; the hook runs close() again and returns at once.
+      }
+    }
     stopOperator();
     runner.close();
     mariadb.close();
