@@ -159,15 +159,7 @@ public class StandaloneAdmin implements ClusterAdmin {
               shards.add(assignRoles(existing, existing.primary(), replicas, existing.epoch() + 1));
             }
           }
-          holder.publish(
-              t ->
-                  new Topology(
-                      t.database(),
-                      0,
-                      t.schema(),
-                      t.writeQuorum(),
-                      shards,
-                      plan.layout().servers()));
+          publish(shards, plan.layout().servers());
           return new AddResponse(
               plan.layout().servers().size(),
               LayoutPlanner.addMessage(plan.servers()),
@@ -214,15 +206,7 @@ public class StandaloneAdmin implements ClusterAdmin {
                 assigned.remove(u);
                 retired.add(u);
               });
-          holder.publish(
-              t ->
-                  new Topology(
-                      t.database(),
-                      0,
-                      t.schema(),
-                      t.writeQuorum(),
-                      shards,
-                      plan.layout().servers()));
+          publish(shards, plan.layout().servers());
           return new RemoveResponse(
               new RemoveResponse.Removed(plan.layout().servers().size(), plan.servers()),
               MessageResponse.SUCCESSFUL);
@@ -399,6 +383,12 @@ public class StandaloneAdmin implements ClusterAdmin {
     }
     throw new ApiException(
         503, "cannot remove the primary of shard " + shard.id() + " now: " + why);
+  }
+
+  /** Publishes {@code shards} and {@code servers} under the current schema and write quorum. */
+  private void publish(List<ShardTopology> shards, Map<String, List<String>> servers) {
+    holder.publish(
+        t -> new Topology(t.database(), 0, t.schema(), t.writeQuorum(), shards, servers));
   }
 
   private Topology requireInitialized() {
