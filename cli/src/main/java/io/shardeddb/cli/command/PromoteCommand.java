@@ -1,7 +1,6 @@
 package io.shardeddb.cli.command;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
@@ -65,26 +64,7 @@ public final class PromoteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try (KubernetesClient client = cluster.client()) {
-      RequestSupport.Failure failure = run(client, out);
-      if (failure != null) {
-        err.println("error: " + failure.message());
-        return failure.code();
-      }
-      return RequestSupport.DONE;
-    } catch (KubernetesClientException e) {
-      err.println("error: cannot reach the Kubernetes API: " + e.getMessage());
-      return RequestSupport.FAILED;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      err.println("error: interrupted");
-      return RequestSupport.FAILED;
-    } finally {
-      out.flush();
-      err.flush();
-    }
+    return RequestSupport.call(spec, cluster, this::run);
   }
 
   private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
