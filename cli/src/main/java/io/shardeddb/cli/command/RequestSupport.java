@@ -80,6 +80,30 @@ final class RequestSupport {
     }
   }
 
+  /** The failure for a database {@code name} that does not exist in the client's namespace. */
+  static Failure noDatabase(KubernetesClient client, String name) {
+    return new Failure(
+        NOT_FOUND, "ShardedDatabase '" + name + "' not found in " + client.getNamespace());
+  }
+
+  /** The failure for a finished request that did not succeed, or {@code null} when it did. */
+  static Failure refusal(String verb, RequestStatus result) {
+    if (result.outcome() == RequestStatus.Outcome.Succeeded) {
+      return null;
+    }
+    return new Failure(
+        REFUSED, verb + " " + result.outcome().name().toLowerCase() + ": " + result.message());
+  }
+
+  /** Prints a command's result as JSON. */
+  static void printJson(PrintWriter out, Map<String, Object> json) {
+    try {
+      DataOptions.printJson(out, json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static Resource<ShardedDatabase> resource(KubernetesClient client, String name) {
     return client
         .resources(ShardedDatabase.class)
