@@ -437,17 +437,9 @@ class ShardedDatabaseReconcilerTest {
     sdb.getMetadata().setName("bad");
     ShardedDatabaseSpec s = sdb.getSpec();
     sdb.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            List.of(new ShardSpec("sh1", 0, 4096, null), new ShardSpec("sh2", 100, 4096, null)),
-            s.replicas(),
-            s.writeQuorum(),
-            s.storage(),
-            s.resources(),
-            s.router(),
-            s.failover(),
-            s.secrets(),
-            s.servers()));
+        withShards(
+            s,
+            List.of(new ShardSpec("sh1", 0, 4096, null), new ShardSpec("sh2", 100, 4096, null))));
     apply(sdb);
 
     await()
@@ -596,17 +588,10 @@ class ShardedDatabaseReconcilerTest {
     ShardedDatabase edited = current("db7");
     ShardedDatabaseSpec s = edited.getSpec();
     edited.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
+        withShards(
+            s,
             List.of(new ShardSpec("sh1", 0, 4096, null), new ShardSpec("sh2", 4096, 4096, 1)),
-            3,
-            s.writeQuorum(),
-            s.storage(),
-            s.resources(),
-            s.router(),
-            s.failover(),
-            s.secrets(),
-            s.servers()));
+            3));
     client.resource(edited).update();
 
     await()
@@ -683,18 +668,7 @@ class ShardedDatabaseReconcilerTest {
 
     ShardedDatabase edited = current("db10");
     ShardedDatabaseSpec s = edited.getSpec();
-    edited.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            s.shards(),
-            2,
-            s.writeQuorum(),
-            s.storage(),
-            s.resources(),
-            s.router(),
-            s.failover(),
-            s.secrets(),
-            s.servers()));
+    edited.setSpec(withShards(s, s.shards(), 2));
     client.resource(edited).update();
     await()
         .atMost(TIMEOUT)
@@ -817,10 +791,16 @@ class ShardedDatabaseReconcilerTest {
   }
 
   private static ShardedDatabaseSpec withShards(ShardedDatabaseSpec s, List<ShardSpec> shards) {
+    return withShards(s, shards, s.replicas());
+  }
+
+  /** {@code s} with these shards and this default replica count, the rest unchanged. */
+  private static ShardedDatabaseSpec withShards(
+      ShardedDatabaseSpec s, List<ShardSpec> shards, Integer replicas) {
     return new ShardedDatabaseSpec(
         s.schema(),
         shards,
-        s.replicas(),
+        replicas,
         s.writeQuorum(),
         s.storage(),
         s.resources(),
