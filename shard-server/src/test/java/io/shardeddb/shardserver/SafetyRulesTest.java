@@ -115,13 +115,10 @@ class SafetyRulesTest {
       "rules 4+5: an old primary's unacknowledged tail does not count toward the new primary's"
           + " quorum")
   void divergedSecondaryDoesNotCount() {
-    startReady(Map.of());
+    startReadyWithRows(0, 10);
     Replica a = shard.get(0);
     Replica b = shard.get(1);
     Replica c = shard.get(2);
-    writeAll(a, 0, 10);
-    awaitEqual(b, a);
-    awaitEqual(c, a);
 
     // A commits entries nobody else holds: not acknowledged.
     b.stop();
@@ -158,13 +155,10 @@ class SafetyRulesTest {
           + " wrote since re-copies and becomes Ready (its own old position is not the new"
           + " primary's)")
   void demotedPrimaryWithLongTailBecomesReady() {
-    startReady(Map.of());
+    startReadyWithRows(0, 10);
     Replica a = shard.get(0);
     Replica b = shard.get(1);
     Replica c = shard.get(2);
-    writeAll(a, 0, 10);
-    awaitEqual(b, a);
-    awaitEqual(c, a);
 
     // A, cut off from its secondaries (peers: itself; quorum still 2 of the spec's 3), commits five
     // entries nobody else holds: not acknowledged. B and C, fenced, pull nothing from A meanwhile.
@@ -552,6 +546,14 @@ class SafetyRulesTest {
     return Http.delete(
         r.url() + "/del",
         "{\"shard\":\"sh1\",\"Stud_id\":" + key + ",\"requestId\":\"" + requestId + "\"}");
+  }
+
+  /** A ready shard whose primary (replica 0) wrote keys {@code [from, to)}, held by all three. */
+  private void startReadyWithRows(long from, long to) {
+    startReady(Map.of());
+    writeAll(shard.get(0), from, to);
+    awaitEqual(shard.get(1), shard.get(0));
+    awaitEqual(shard.get(2), shard.get(0));
   }
 
   private void writeAll(Replica primary, long from, long to) {

@@ -32,6 +32,10 @@ import java.util.TreeMap;
  * glue that turns messages into calls of the shard-server's real rules ({@link ReplicaRules},
  * {@link QuorumTracker}) and replies, mirroring the shard-server's controllers. A crash keeps the
  * disk; a lost volume replaces it with an empty, unconfigured one.
+ *
+ * <p>Why one file (~630 lines): it is one replica's state machine with a handler per message kind,
+ * mirroring the shard-server's controllers; the handlers share the replica's volatile state and are
+ * read together to check that the simulation calls the same rules as production.
  */
 final class SimReplica {
   /** What survives a crash: config, epochs and vote, role, log, rows, request ids, copy state. */

@@ -97,6 +97,13 @@ public final class DataOptions {
     }
   }
 
+  /** Prints {@code error: message} and answers the usage exit code. */
+  static int usage(CommandSpec spec, String message) {
+    spec.commandLine().getErr().println("error: " + message);
+    spec.commandLine().getErr().flush();
+    return USAGE;
+  }
+
   /** The schema's column names, in order. */
   static List<String> columns(RouterTarget target) {
     return target.schema().columns().stream().map(ColumnSpec::name).toList();

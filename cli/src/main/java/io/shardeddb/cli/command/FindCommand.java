@@ -46,17 +46,13 @@ public final class FindCommand implements Callable<Integer> {
   public Integer call() {
     long to = high == null ? low : high;
     if (to < low) {
-      spec.commandLine().getErr().println("error: HIGH (" + to + ") is below LOW (" + low + ")");
-      spec.commandLine().getErr().flush();
-      return DataOptions.USAGE;
+      return DataOptions.usage(spec, "HIGH (" + to + ") is below LOW (" + low + ")");
     }
     ReadConsistency level;
     try {
       level = ReadConsistency.parse(consistency);
     } catch (InvalidRequestException e) {
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return DataOptions.USAGE;
+      return DataOptions.usage(spec, e.getMessage());
     }
     return options.run(
         spec,

@@ -36,9 +36,7 @@ public final class InsertCommand implements Callable<Integer> {
         parsed.add(DataOptions.parseRow("row " + (i + 1), rows.get(i)));
       }
     } catch (DataCommandException e) {
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return DataOptions.USAGE;
+      return DataOptions.usage(spec, e.getMessage());
     }
     return options.run(
         spec,

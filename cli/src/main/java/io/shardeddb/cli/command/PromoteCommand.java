@@ -1,7 +1,6 @@
 package io.shardeddb.cli.command;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
@@ -65,26 +64,7 @@ public final class PromoteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try (KubernetesClient client = cluster.client()) {
-      RequestSupport.Failure failure = run(client, out);
-      if (failure != null) {
-        err.println("error: " + failure.message());
-        return failure.code();
-      }
-      return RequestSupport.DONE;
-    } catch (KubernetesClientException e) {
-      err.println("error: cannot reach the Kubernetes API: " + e.getMessage());
-      return RequestSupport.FAILED;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      err.println("error: interrupted");
-      return RequestSupport.FAILED;
-    } finally {
-      out.flush();
-      err.flush();
-    }
+    return RequestSupport.call(spec, cluster, this::run);
   }
 
   private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
@@ -92,9 +72,7 @@ public final class PromoteCommand implements Callable<Integer> {
     Resource<ShardedDatabase> resource = RequestSupport.resource(client, database);
     ShardedDatabase db = resource.get();
     if (db == null) {
-      return new RequestSupport.Failure(
-          RequestSupport.NOT_FOUND,
-          "ShardedDatabase '" + database + "' not found in " + client.getNamespace());
+      return RequestSupport.noDatabase(client, database);
     }
     List<String> shards =
         ShardedDatabaseResources.spec(db).shardsOrEmpty().stream().map(ShardSpec::id).toList();
@@ -166,10 +144,9 @@ public final class PromoteCommand implements Callable<Integer> {
               + " shows the shard)");
     }
     RequestStatus result = outcome.get().getKey();
-    if (result.outcome() != RequestStatus.Outcome.Succeeded) {
-      return new RequestSupport.Failure(
-          RequestSupport.REFUSED,
-          "promote " + result.outcome().name().toLowerCase() + ": " + result.message());
+    RequestSupport.Failure refused = RequestSupport.refusal("promote", result);
+    if (refused != null) {
+      return refused;
     }
     ShardStatus now = outcome.get().getValue().getStatus().shard(shard).orElseThrow();
     print(out, now, previous, result);
@@ -186,11 +163,7 @@ public final class PromoteCommand implements Callable<Integer> {
       json.put("previousPrimary", previous);
       json.put("outcome", result.outcome().name());
       json.put("message", result.message());
-      try {
-        DataOptions.printJson(out, json);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      RequestSupport.printJson(out, json);
       return;
     }
     out.printf("%-8s %-28s %-6s %-28s%n", "SHARD", "PRIMARY", "EPOCH", "PREVIOUS");

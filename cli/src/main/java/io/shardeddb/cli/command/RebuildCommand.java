@@ -1,7 +1,6 @@
 package io.shardeddb.cli.command;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.RequestStatus;
@@ -59,26 +58,7 @@ public final class RebuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try (KubernetesClient client = cluster.client()) {
-      RequestSupport.Failure failure = run(client, out);
-      if (failure != null) {
-        err.println("error: " + failure.message());
-        return failure.code();
-      }
-      return RequestSupport.DONE;
-    } catch (KubernetesClientException e) {
-      err.println("error: cannot reach the Kubernetes API: " + e.getMessage());
-      return RequestSupport.FAILED;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      err.println("error: interrupted");
-      return RequestSupport.FAILED;
-    } finally {
-      out.flush();
-      err.flush();
-    }
+    return RequestSupport.call(spec, cluster, this::run);
   }
 
   private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
@@ -86,9 +66,7 @@ public final class RebuildCommand implements Callable<Integer> {
     Resource<ShardedDatabase> resource = RequestSupport.resource(client, database);
     ShardedDatabase db = resource.get();
     if (db == null) {
-      return new RequestSupport.Failure(
-          RequestSupport.NOT_FOUND,
-          "ShardedDatabase '" + database + "' not found in " + client.getNamespace());
+      return RequestSupport.noDatabase(client, database);
     }
     List<ShardStatus> shards = db.getStatus() == null ? List.of() : db.getStatus().shardsOrEmpty();
     Optional<ShardStatus> shard =
@@ -127,10 +105,9 @@ public final class RebuildCommand implements Callable<Integer> {
               + " shows its progress)");
     }
     RequestStatus result = outcome.get().getKey();
-    if (result.outcome() != RequestStatus.Outcome.Succeeded) {
-      return new RequestSupport.Failure(
-          RequestSupport.REFUSED,
-          "rebuild " + result.outcome().name().toLowerCase() + ": " + result.message());
+    RequestSupport.Failure refused = RequestSupport.refusal("rebuild", result);
+    if (refused != null) {
+      return refused;
     }
     ReplicaStatus replica =
         outcome
@@ -155,11 +132,7 @@ public final class RebuildCommand implements Callable<Integer> {
       json.put("appliedLsn", r == null ? null : r.appliedLsn());
       json.put("outcome", result.outcome().name());
       json.put("message", result.message());
-      try {
-        DataOptions.printJson(out, json);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      RequestSupport.printJson(out, json);
       return;
     }
     out.printf("%-28s %-8s %-10s %-6s %-10s%n", "POD", "SHARD", "STATE", "READY", "APPLIED");

@@ -9,12 +9,14 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.shardeddb.api.v1alpha1.RequestStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.reconciler.AnnotationRequests;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * How {@code promote} and {@code rebuild} talk to the operator: write the request as an annotation
@@ -44,6 +46,63 @@ final class RequestSupport {
 
   /** A command's result: its exit code and the one line it prints on failure. */
   record Failure(int code, String message) {}
+
+  /** What a request command does with a client: {@code null} when done, else its failure. */
+  @FunctionalInterface
+  interface Action {
+    Failure run(KubernetesClient client, PrintWriter out) throws InterruptedException;
+  }
+
+  /**
+   * Runs {@code action} with a client of {@code cluster} and turns its failure, an unreachable API
+   * or an interrupt into an {@code error: ..} line and the exit code.
+   */
+  static int call(CommandSpec spec, KubeconfigOption cluster, Action action) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (KubernetesClient client = cluster.client()) {
+      Failure failure = action.run(client, out);
+      if (failure != null) {
+        err.println("error: " + failure.message());
+        return failure.code();
+      }
+      return DONE;
+    } catch (KubernetesClientException e) {
+      err.println("error: cannot reach the Kubernetes API: " + e.getMessage());
+      return FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("error: interrupted");
+      return FAILED;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** The failure for a database {@code name} that does not exist in the client's namespace. */
+  static Failure noDatabase(KubernetesClient client, String name) {
+    return new Failure(
+        NOT_FOUND, "ShardedDatabase '" + name + "' not found in " + client.getNamespace());
+  }
+
+  /** The failure for a finished request that did not succeed, or {@code null} when it did. */
+  static Failure refusal(String verb, RequestStatus result) {
+    if (result.outcome() == RequestStatus.Outcome.Succeeded) {
+      return null;
+    }
+    return new Failure(
+        REFUSED, verb + " " + result.outcome().name().toLowerCase() + ": " + result.message());
+  }
+
+  /** Prints a command's result as JSON. */
+  static void printJson(PrintWriter out, Map<String, Object> json) {
+    try {
+      DataOptions.printJson(out, json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   static Resource<ShardedDatabase> resource(KubernetesClient client, String name) {
     return client

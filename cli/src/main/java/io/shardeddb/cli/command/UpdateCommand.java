@@ -31,9 +31,7 @@ public final class UpdateCommand implements Callable<Integer> {
     try {
       parsed = DataOptions.parseRow("JSON_ROW", row);
     } catch (DataCommandException e) {
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return DataOptions.USAGE;
+      return DataOptions.usage(spec, e.getMessage());
     }
     return options.run(
         spec,

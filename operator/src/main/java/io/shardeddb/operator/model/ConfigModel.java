@@ -27,7 +27,7 @@ public final class ConfigModel {
     data.put("shards.json", json(db.shards()));
     return new ConfigMapBuilder()
         .withMetadata(
-            ShardModel.meta(
+            PodParts.meta(
                 db,
                 ShardedDatabaseResources.configMapName(db.name()),
                 Labels.component(db.name(), Labels.COMPONENT_CONFIG)))

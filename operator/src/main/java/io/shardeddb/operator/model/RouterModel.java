@@ -38,8 +38,7 @@ public final class RouterModel {
   public static PodDisruptionBudget podDisruptionBudget(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
     return new PodDisruptionBudgetBuilder()
-        .withMetadata(
-            ShardModel.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .withMetadata(PodParts.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
         .withNewSpec()
         .withMaxUnavailable(new IntOrString(DisruptionBudgets.routerMaxUnavailable()))
         .withNewSelector()
@@ -55,7 +54,7 @@ public final class RouterModel {
     Map<String, String> labels = Labels.component(db.name(), Labels.COMPONENT_ROUTER);
     RouterSpec router = db.spec().routerOrDefault();
     return new DeploymentBuilder()
-        .withMetadata(ShardModel.meta(db, name, labels))
+        .withMetadata(PodParts.meta(db, name, labels))
         .withNewSpec()
         .withReplicas(router.replicasOrDefault())
         .withNewSelector()
@@ -77,10 +76,10 @@ public final class RouterModel {
         .withContainerPort(ShardedDatabaseResources.ROUTER_PORT)
         .endPort()
         .withEnv(
-            ShardModel.env(
+            PodParts.env(
                 "MICRONAUT_SERVER_PORT", String.valueOf(ShardedDatabaseResources.ROUTER_PORT)),
-            ShardModel.env("SHARDEDDB_ROUTER_TOPOLOGY_SOURCE", "kubernetes"),
-            ShardModel.env("SHARDEDDB_ROUTER_DATABASE", db.name()),
+            PodParts.env("SHARDEDDB_ROUTER_TOPOLOGY_SOURCE", "kubernetes"),
+            PodParts.env("SHARDEDDB_ROUTER_DATABASE", db.name()),
             new EnvVarBuilder()
                 .withName("SHARDEDDB_ROUTER_NAMESPACE")
                 .withNewValueFrom()
@@ -89,8 +88,8 @@ public final class RouterModel {
                 .endFieldRef()
                 .endValueFrom()
                 .build(),
-            ShardModel.env("SHARDEDDB_ROUTER_AUTH_ENABLED", String.valueOf(router.authEnabled())),
-            ShardModel.secretEnv(
+            PodParts.env("SHARDEDDB_ROUTER_AUTH_ENABLED", String.valueOf(router.authEnabled())),
+            PodParts.secretEnv(
                 "SHARDEDDB_ROUTER_AUTH_TOKEN", db.routerTokenSecret(), SecretModel.TOKEN),
             // Optional: a Secret the user names may hold only 'token'; the admin endpoints then
             // take the data token, as before admin tokens existed.
@@ -104,15 +103,15 @@ public final class RouterModel {
                 .endSecretKeyRef()
                 .endValueFrom()
                 .build(),
-            ShardModel.env(
+            PodParts.env(
                 "SHARDEDDB_ROUTER_SHARD_AUTH_DIR", ShardedDatabaseResources.SHARD_AUTH_MOUNT),
-            ShardModel.env("JDK_JAVA_OPTIONS", ShardModel.JVM_OPTIONS))
+            PodParts.env("JDK_JAVA_OPTIONS", PodParts.JVM_OPTIONS))
         .withVolumeMounts(ShardModel.shardAuthMount())
-        .withStartupProbe(ShardModel.startupProbe("/health/liveness"))
-        .withReadinessProbe(ShardModel.httpProbe("/health/readiness", 5, 5))
-        .withLivenessProbe(ShardModel.livenessProbe("/health/liveness"))
+        .withStartupProbe(PodParts.startupProbe("/health/liveness"))
+        .withReadinessProbe(PodParts.httpProbe("/health/readiness", 5, 5))
+        .withLivenessProbe(PodParts.livenessProbe("/health/liveness"))
         .withResources(
-            ShardModel.guaranteedMemory(
+            PodParts.guaranteedMemory(
                 DatabaseModel.orDefault(db.spec().resourcesOrDefault().router())))
         .withSecurityContext(Security.container())
         .endContainer()
@@ -126,8 +125,7 @@ public final class RouterModel {
   public static Service service(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
     return new ServiceBuilder()
-        .withMetadata(
-            ShardModel.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .withMetadata(PodParts.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
         .withNewSpec()
         .withSelector(Labels.routerSelector(db.name()))
         .addNewPort()
@@ -143,8 +141,7 @@ public final class RouterModel {
   public static NetworkPolicy networkPolicy(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
     return new NetworkPolicyBuilder()
-        .withMetadata(
-            ShardModel.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .withMetadata(PodParts.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
         .withNewSpec()
         .withNewPodSelector()
         .withMatchLabels(Labels.routerSelector(db.name()))
@@ -164,8 +161,7 @@ public final class RouterModel {
   public static ServiceAccount serviceAccount(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
     return new ServiceAccountBuilder()
-        .withMetadata(
-            ShardModel.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .withMetadata(PodParts.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
         .build();
   }
 
@@ -177,8 +173,7 @@ public final class RouterModel {
   public static Role role(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
     return new RoleBuilder()
-        .withMetadata(
-            ShardModel.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .withMetadata(PodParts.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
         .withRules(
             new PolicyRuleBuilder()
                 .withApiGroups(ShardedDatabase.GROUP)
@@ -199,8 +194,7 @@ public final class RouterModel {
   public static RoleBinding roleBinding(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
     return new RoleBindingBuilder()
-        .withMetadata(
-            ShardModel.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .withMetadata(PodParts.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
         .withNewRoleRef()
         .withApiGroup("rbac.authorization.k8s.io")
         .withKind("Role")

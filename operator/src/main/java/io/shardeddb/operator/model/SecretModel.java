@@ -85,7 +85,7 @@ public final class SecretModel {
   private Secret secret(
       DatabaseModel db, String name, String component, Map<String, String> base64Data) {
     return new SecretBuilder()
-        .withMetadata(ShardModel.meta(db, name, Labels.component(db.name(), component)))
+        .withMetadata(PodParts.meta(db, name, Labels.component(db.name(), component)))
         .withType("Opaque")
         .withData(base64Data)
         .build();

@@ -4,22 +4,16 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
-import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
@@ -40,12 +34,9 @@ import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.PlacementSpec.Spread;
 import io.shardeddb.api.v1alpha1.ResourcesSpec;
 import io.shardeddb.api.v1alpha1.StorageSpec;
-import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Builds one shard's StatefulSet (MySQL + shard-server per pod), headless Service,
@@ -74,7 +65,7 @@ public final class ShardModel {
     Map<String, String> labels = Labels.shard(db.name(), shard.id());
     ResourcesSpec resources = db.spec().resourcesOrDefault();
     return new StatefulSetBuilder()
-        .withMetadata(meta(db, name, labels))
+        .withMetadata(PodParts.meta(db, name, labels))
         .withNewSpec()
         .withServiceName(ShardedDatabaseResources.shardServiceName(db.name(), shard.id()))
         .withReplicas(shard.replicas())
@@ -95,9 +86,10 @@ public final class ShardModel {
         .withTopologySpreadConstraints(zoneSpread(db, shard))
         .withVolumes(shardAuthVolume(db))
         .withContainers(
-            mysqlContainer(db, guaranteedMemory(DatabaseModel.orDefault(resources.mysql()))),
+            mysqlContainer(
+                db, PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.mysql()))),
             shardServerContainer(
-                db, guaranteedMemory(DatabaseModel.orDefault(resources.shardServer()))))
+                db, PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.shardServer()))))
         .endSpec()
         .endTemplate()
         .withVolumeClaimTemplates(dataClaim(db.spec().storageOrDefault()))
@@ -172,27 +164,28 @@ public final class ShardModel {
     args.add("--bind-address=127.0.0.1");
     args.add("--skip-log-bin");
     args.add("--skip-name-resolve");
-    memoryLimitMib(resources)
+    PodParts.memoryLimitMib(resources)
         .ifPresent(mib -> args.add("--innodb-buffer-pool-size=" + Math.max(32, mib / 2) + "M"));
     return new ContainerBuilder()
         .withName(MYSQL_CONTAINER)
         .withImage(db.images().mysql())
         .withArgs(args)
         .withEnv(
-            secretEnv("MYSQL_ROOT_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_ROOT_PASSWORD),
+            PodParts.secretEnv(
+                "MYSQL_ROOT_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_ROOT_PASSWORD),
             // Without it the image creates root@'%'.
-            env("MYSQL_ROOT_HOST", "localhost"),
-            secretEnv("MYSQL_USER", db.mysqlSecret(), SecretModel.MYSQL_USERNAME),
-            secretEnv("MYSQL_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_PASSWORD),
-            env("MYSQL_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE))
+            PodParts.env("MYSQL_ROOT_HOST", "localhost"),
+            PodParts.secretEnv("MYSQL_USER", db.mysqlSecret(), SecretModel.MYSQL_USERNAME),
+            PodParts.secretEnv("MYSQL_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_PASSWORD),
+            PodParts.env("MYSQL_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE))
         .addNewVolumeMount()
         .withName(DATA_VOLUME)
         .withMountPath("/var/lib/mysql")
         .endVolumeMount()
         // First start initialises the data directory: up to 5 minutes before liveness counts.
-        .withStartupProbe(execProbe(MYSQL_PING, 5, 5, 60))
-        .withReadinessProbe(execProbe(MYSQL_QUERY, 5, 5, 3))
-        .withLivenessProbe(execProbe(MYSQL_QUERY, 10, 5, 3))
+        .withStartupProbe(PodParts.execProbe(MYSQL_PING, 5, 5, 60))
+        .withReadinessProbe(PodParts.execProbe(MYSQL_QUERY, 5, 5, 3))
+        .withLivenessProbe(PodParts.execProbe(MYSQL_QUERY, 10, 5, 3))
         .withResources(resources)
         .withSecurityContext(Security.container())
         .build();
@@ -229,29 +222,27 @@ public final class ShardModel {
                 .endFieldRef()
                 .endValueFrom()
                 .build(),
-            env(
+            PodParts.env(
                 "MICRONAUT_SERVER_PORT",
                 String.valueOf(ShardedDatabaseResources.SHARD_SERVER_PORT)),
-            env(
+            PodParts.env(
                 "SHARDEDDB_JDBC_URL",
                 "jdbc:mysql://127.0.0.1:" + ShardedDatabaseResources.MYSQL_PORT + "/"),
-            secretEnv("SHARDEDDB_JDBC_USER", db.mysqlSecret(), SecretModel.MYSQL_USERNAME),
-            secretEnv("SHARDEDDB_JDBC_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_PASSWORD),
+            PodParts.secretEnv("SHARDEDDB_JDBC_USER", db.mysqlSecret(), SecretModel.MYSQL_USERNAME),
+            PodParts.secretEnv(
+                "SHARDEDDB_JDBC_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_PASSWORD),
             // The user from MYSQL_USER holds privileges on exactly this database.
-            env("SHARDEDDB_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE),
-            env("SHARDEDDB_AUTH_DIR", ShardedDatabaseResources.SHARD_AUTH_MOUNT),
-            env("JDK_JAVA_OPTIONS", JVM_OPTIONS))
+            PodParts.env("SHARDEDDB_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE),
+            PodParts.env("SHARDEDDB_AUTH_DIR", ShardedDatabaseResources.SHARD_AUTH_MOUNT),
+            PodParts.env("JDK_JAVA_OPTIONS", PodParts.JVM_OPTIONS))
         .withVolumeMounts(shardAuthMount())
-        .withStartupProbe(startupProbe("/health/liveness"))
-        .withReadinessProbe(httpProbe("/health/readiness", 5, 5))
-        .withLivenessProbe(livenessProbe("/health/liveness"))
+        .withStartupProbe(PodParts.startupProbe("/health/liveness"))
+        .withReadinessProbe(PodParts.httpProbe("/health/readiness", 5, 5))
+        .withLivenessProbe(PodParts.livenessProbe("/health/liveness"))
         .withResources(resources)
         .withSecurityContext(Security.container())
         .build();
   }
-
-  /** Heap from the container's memory limit; the rest is metaspace, threads and buffers. */
-  static final String JVM_OPTIONS = "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError";
 
   static final String SHARD_AUTH_VOLUME = "shard-auth";
 
@@ -278,37 +269,6 @@ public final class ShardModel {
         .build();
   }
 
-  /**
-   * The same resources with the memory request equal to the limit (whichever is given): memory is
-   * never overcommitted, so the pod is not the first evicted under node pressure and the JVM's
-   * heap, sized from the limit, is memory the node really reserved.
-   */
-  static ResourceRequirements guaranteedMemory(ResourceRequirements r) {
-    Quantity memory =
-        r.getLimits() != null && r.getLimits().get("memory") != null
-            ? r.getLimits().get("memory")
-            : r.getRequests() == null ? null : r.getRequests().get("memory");
-    if (memory == null) {
-      return r;
-    }
-    Map<String, Quantity> requests =
-        new LinkedHashMap<>(r.getRequests() == null ? Map.of() : r.getRequests());
-    Map<String, Quantity> limits =
-        new LinkedHashMap<>(r.getLimits() == null ? Map.of() : r.getLimits());
-    requests.put("memory", memory);
-    limits.put("memory", memory);
-    return new ResourceRequirementsBuilder(r).withRequests(requests).withLimits(limits).build();
-  }
-
-  /** The memory limit in MiB, when there is one. */
-  static Optional<Long> memoryLimitMib(ResourceRequirements r) {
-    if (r.getLimits() == null || r.getLimits().get("memory") == null) {
-      return Optional.empty();
-    }
-    BigDecimal bytes = Quantity.getAmountInBytes(r.getLimits().get("memory"));
-    return Optional.of(bytes.divide(BigDecimal.valueOf(1024L * 1024L)).longValue());
-  }
-
   private static PersistentVolumeClaim dataClaim(StorageSpec storage) {
     return new PersistentVolumeClaimBuilder()
         .withNewMetadata()
@@ -331,7 +291,7 @@ public final class ShardModel {
   public static Service headlessService(DatabaseModel db, DesiredShard shard) {
     String name = ShardedDatabaseResources.shardServiceName(db.name(), shard.id());
     return new ServiceBuilder()
-        .withMetadata(meta(db, name, Labels.shard(db.name(), shard.id())))
+        .withMetadata(PodParts.meta(db, name, Labels.shard(db.name(), shard.id())))
         .withNewSpec()
         .withClusterIP("None")
         .withPublishNotReadyAddresses(true)
@@ -352,7 +312,7 @@ public final class ShardModel {
   public static PodDisruptionBudget podDisruptionBudget(DatabaseModel db, DesiredShard shard) {
     String name = ShardedDatabaseResources.shardPdbName(db.name(), shard.id());
     return new PodDisruptionBudgetBuilder()
-        .withMetadata(meta(db, name, Labels.shard(db.name(), shard.id())))
+        .withMetadata(PodParts.meta(db, name, Labels.shard(db.name(), shard.id())))
         .withNewSpec()
         .withMinAvailable(new IntOrString(DisruptionBudgets.shardMinAvailable(shard.replicas())))
         .withNewSelector()
@@ -392,7 +352,7 @@ public final class ShardModel {
             .endPodSelector()
             .build();
     return new NetworkPolicyBuilder()
-        .withMetadata(meta(db, name, Labels.shard(db.name(), shard.id())))
+        .withMetadata(PodParts.meta(db, name, Labels.shard(db.name(), shard.id())))
         .withNewSpec()
         .withNewPodSelector()
         .withMatchLabels(Labels.shardSelector(db.name(), shard.id()))
@@ -406,88 +366,6 @@ public final class ShardModel {
         .endPort()
         .endIngress()
         .endSpec()
-        .build();
-  }
-
-  static ObjectMeta meta(DatabaseModel db, String name, Map<String, String> labels) {
-    return new ObjectMetaBuilder()
-        .withName(name)
-        .withNamespace(db.namespace())
-        .withLabels(labels)
-        .build();
-  }
-
-  static EnvVar env(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
-  }
-
-  static EnvVar secretEnv(String name, String secret, String key) {
-    return new EnvVarBuilder()
-        .withName(name)
-        .withNewValueFrom()
-        .withNewSecretKeyRef()
-        .withName(secret)
-        .withKey(key)
-        .endSecretKeyRef()
-        .endValueFrom()
-        .build();
-  }
-
-  static Probe httpProbe(String path, int initialDelay, int period) {
-    return new ProbeBuilder()
-        .withNewHttpGet()
-        .withPath(path)
-        .withPort(new IntOrString("http"))
-        .endHttpGet()
-        .withInitialDelaySeconds(initialDelay)
-        .withPeriodSeconds(period)
-        .withTimeoutSeconds(2)
-        .withFailureThreshold(3)
-        .build();
-  }
-
-  /**
-   * Gives a JVM service up to five minutes to start listening before liveness judges it: on a busy
-   * node (seven JVMs starting at once on two cores) start-up took over 50 s, and a liveness probe
-   * with a fixed initial delay killed the services while they started, again and again.
-   */
-  static Probe startupProbe(String path) {
-    return new ProbeBuilder()
-        .withNewHttpGet()
-        .withPath(path)
-        .withPort(new IntOrString("http"))
-        .endHttpGet()
-        .withPeriodSeconds(5)
-        .withTimeoutSeconds(5)
-        .withFailureThreshold(60)
-        .build();
-  }
-
-  /**
-   * Liveness once started: a process answering slowly under load is not dead (a restart of a
-   * primary costs a failover), so each check may take 5 s and three in a row must fail.
-   */
-  static Probe livenessProbe(String path) {
-    return new ProbeBuilder()
-        .withNewHttpGet()
-        .withPath(path)
-        .withPort(new IntOrString("http"))
-        .endHttpGet()
-        .withPeriodSeconds(10)
-        .withTimeoutSeconds(5)
-        .withFailureThreshold(3)
-        .build();
-  }
-
-  /** A shell command probe; the kubelet kills it at {@code timeoutSeconds} and counts a failure. */
-  private static Probe execProbe(String script, int period, int timeout, int failureThreshold) {
-    return new ProbeBuilder()
-        .withNewExec()
-        .withCommand("sh", "-c", script)
-        .endExec()
-        .withPeriodSeconds(period)
-        .withTimeoutSeconds(timeout)
-        .withFailureThreshold(failureThreshold)
         .build();
   }
 }

@@ -86,6 +86,11 @@ import org.slf4j.LoggerFactory;
  * the dependents workflow create or update the owned resources, coordinate each shard (bring-up,
  * failover, re-copy), replace stuck pods, and record the status. It never waits: work that is not
  * possible yet is retried by {@code rescheduleAfter}.
+ *
+ * <p>Why one file (~530 lines, with the workflow's dependent list): it is the one place where a
+ * pass runs in order (validate, observe, workflow, coordinate, replace stuck pods, status); each
+ * step's logic lives in its own class ({@link ShardPlanner}, {@link ShardRequests}, the status
+ * aggregator, the dependents).
  */
 @Workflow(
     explicitInvocation = true,

@@ -40,13 +40,7 @@ public final class StatusAggregator {
       ShardedDatabase sdb, ShardedDatabaseStatus previous, List<String> problems, Instant now) {
     String message = String.join("; ", problems);
     boolean alreadyReported =
-        previous
-            .condition(ConditionType.Ready.name())
-            .map(
-                c ->
-                    ConditionReason.InvalidSpec.name().equals(c.getReason())
-                        && message.equals(c.getMessage()))
-            .orElse(false);
+        shows(previous, ConditionType.Ready, ConditionReason.InvalidSpec, message);
     List<ShardEvent> events =
         alreadyReported ? List.of() : List.of(new ShardEvent(EventReason.InvalidSpec, message));
     List<DesiredCondition> desired =
@@ -172,13 +166,7 @@ public final class StatusAggregator {
       if (!refusals.isEmpty()) {
         String joined = String.join("; ", refusals);
         boolean reported =
-            previous
-                .condition(ConditionType.Degraded.name())
-                .map(
-                    c ->
-                        ConditionReason.ShardRemovalRefused.name().equals(c.getReason())
-                            && joined.equals(c.getMessage()))
-                .orElse(false);
+            shows(previous, ConditionType.Degraded, ConditionReason.ShardRemovalRefused, joined);
         if (!reported) {
           events.add(new ShardEvent(EventReason.ShardRemovalRefused, joined));
         }
@@ -293,5 +281,14 @@ public final class StatusAggregator {
   private static long generation(ShardedDatabase sdb) {
     Long g = sdb.getMetadata().getGeneration();
     return g == null ? 0 : g;
+  }
+
+  /** Whether {@code previous} already shows condition {@code type} with this reason and message. */
+  private static boolean shows(
+      ShardedDatabaseStatus previous, ConditionType type, ConditionReason reason, String message) {
+    return previous
+        .condition(type.name())
+        .map(c -> reason.name().equals(c.getReason()) && message.equals(c.getMessage()))
+        .orElse(false);
   }
 }

@@ -456,7 +456,7 @@ class ShardModelTest {
             .addToLimits("memory", new Quantity("1Gi"))
             .build();
 
-    var fixed = ShardModel.guaranteedMemory(given);
+    var fixed = PodParts.guaranteedMemory(given);
 
     assertThat(fixed.getRequests().get("memory")).isEqualTo(new Quantity("1Gi"));
     assertThat(fixed.getLimits().get("memory")).isEqualTo(new Quantity("1Gi"));

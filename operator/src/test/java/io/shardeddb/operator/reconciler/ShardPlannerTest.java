@@ -40,6 +40,25 @@ class ShardPlannerTest {
         Duration.ofMillis(2));
   }
 
+  /** Three replicas recorded at {@code epoch} with p-0 the primary, recorded at {@code url}. */
+  private static ShardStatus recordedWithPrimaryAt(long epoch, String url) {
+    ShardStatus prev = recorded(epoch, "p-0", null, 3);
+    List<ReplicaStatus> replicas = new java.util.ArrayList<>(prev.replicasOrEmpty());
+    ReplicaStatus old = replicas.get(0);
+    replicas.set(
+        0,
+        new ReplicaStatus(
+            old.pod(),
+            url,
+            old.role(),
+            old.ready(),
+            old.state(),
+            old.appliedLsn(),
+            old.lagLsn(),
+            old.copyProgress()));
+    return new ShardStatus("sh1", epoch, "p-0", 3, null, replicas);
+  }
+
   private static ShardStatus recorded(long epoch, String primary, String since, int pods) {
     List<ReplicaStatus> replicas =
         java.util.stream.IntStream.range(0, pods)
@@ -255,21 +274,7 @@ class ShardPlannerTest {
     // the new address into the status. The replicas still pull from the old one: they say so.
     String moved = "http://10.0.0.9:8081";
     Member p0 = new Member("p-0", 0, moved, true, 0, Duration.ZERO);
-    ShardStatus prev = recorded(1, "p-0", null, 3);
-    List<ReplicaStatus> replicas = new java.util.ArrayList<>(prev.replicasOrEmpty());
-    ReplicaStatus old = replicas.get(0);
-    replicas.set(
-        0,
-        new ReplicaStatus(
-            old.pod(),
-            moved,
-            old.role(),
-            old.ready(),
-            old.state(),
-            old.appliedLsn(),
-            old.lagLsn(),
-            old.copyProgress()));
-    prev = new ShardStatus("sh1", 1L, "p-0", 3, null, replicas);
+    ShardStatus prev = recordedWithPrimaryAt(1, moved);
     Map<String, TimedHeartbeat> beats = new HashMap<>();
     beats.put("p-0", beatWithPrimaryAt("p-0", Role.Primary, 1, "http://10.0.0.0:8081"));
     beats.put("p-1", beatWithPrimaryAt("p-1", Role.Secondary, 1, "http://10.0.0.0:8081"));
@@ -297,21 +302,7 @@ class ShardPlannerTest {
   void oncePrimaryAndReplicasAgreeOnItsAddressNothingIsReannounced() {
     String moved = "http://10.0.0.9:8081";
     Member p0 = new Member("p-0", 0, moved, true, 0, Duration.ZERO);
-    ShardStatus prev = recorded(2, "p-0", null, 3);
-    List<ReplicaStatus> replicas = new java.util.ArrayList<>(prev.replicasOrEmpty());
-    ReplicaStatus old = replicas.get(0);
-    replicas.set(
-        0,
-        new ReplicaStatus(
-            old.pod(),
-            moved,
-            old.role(),
-            old.ready(),
-            old.state(),
-            old.appliedLsn(),
-            old.lagLsn(),
-            old.copyProgress()));
-    prev = new ShardStatus("sh1", 2L, "p-0", 3, null, replicas);
+    ShardStatus prev = recordedWithPrimaryAt(2, moved);
     Map<String, TimedHeartbeat> beats = new HashMap<>();
     beats.put("p-0", beatWithPrimaryAt("p-0", Role.Primary, 2, moved));
     beats.put("p-1", beatWithPrimaryAt("p-1", Role.Secondary, 2, moved));

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -328,9 +329,7 @@ class ShardedDatabaseReconcilerTest {
 
   @Test
   void withoutAMajorityOfReplicasAnsweringNoNewPrimaryIsElected() {
-    apply(singleShard("db3", 3));
-    List<String> pods = awaitPods("db3-sh1");
-    awaitReady("db3", pods);
+    List<String> pods = readySingleShard("db3", 3);
     // The survivor holds the shard's data (an empty log would not count toward any majority).
     fleet.replica("db3-sh1-2").holding(40, 1, 39);
 
@@ -366,24 +365,13 @@ class ShardedDatabaseReconcilerTest {
 
   @Test
   void aCrashLoopingPodIsDeletedSoItsStatefulSetRecreatesIt() {
-    apply(singleShard("db4", 3));
-    List<String> pods = awaitPods("db4-sh1");
-    awaitReady("db4", pods);
+    List<String> pods = readySingleShard("db4", 3);
 
     cluster.crashLoop("db4-sh1-1", 7);
 
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () -> {
-              assertThat(client.pods().inNamespace(NS).withName("db4-sh1-1").get()).isNull();
-              assertThat(events("PodReplaced"))
-                  .anySatisfy(
-                      e ->
-                          assertThat(e.getMessage())
-                              .contains("db4-sh1-1")
-                              .contains("crash-looping"));
-            });
+    awaitReplaced(
+        "db4-sh1-1",
+        message -> assertThat(message).contains("db4-sh1-1").contains("crash-looping"));
   }
 
   @Test
@@ -449,17 +437,9 @@ class ShardedDatabaseReconcilerTest {
     sdb.getMetadata().setName("bad");
     ShardedDatabaseSpec s = sdb.getSpec();
     sdb.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            List.of(new ShardSpec("sh1", 0, 4096, null), new ShardSpec("sh2", 100, 4096, null)),
-            s.replicas(),
-            s.writeQuorum(),
-            s.storage(),
-            s.resources(),
-            s.router(),
-            s.failover(),
-            s.secrets(),
-            s.servers()));
+        withShards(
+            s,
+            List.of(new ShardSpec("sh1", 0, 4096, null), new ShardSpec("sh2", 100, 4096, null))));
     apply(sdb);
 
     await()
@@ -551,9 +531,7 @@ class ShardedDatabaseReconcilerTest {
 
   @Test
   void aSpecChangeThatCannotBeHonouredIsRefusedWithAConditionAndAnEventAndNothingApplied() {
-    apply(singleShard("db11", 1));
-    List<String> pods = awaitPods("db11-sh1");
-    awaitReady("db11", pods);
+    List<String> pods = readySingleShard("db11", 1);
     assertThat(status("db11").applied()).isNotNull();
     StatefulSet before = client.apps().statefulSets().inNamespace(NS).withName("db11-sh1").get();
 
@@ -610,17 +588,10 @@ class ShardedDatabaseReconcilerTest {
     ShardedDatabase edited = current("db7");
     ShardedDatabaseSpec s = edited.getSpec();
     edited.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
+        withShards(
+            s,
             List.of(new ShardSpec("sh1", 0, 4096, null), new ShardSpec("sh2", 4096, 4096, 1)),
-            3,
-            s.writeQuorum(),
-            s.storage(),
-            s.resources(),
-            s.router(),
-            s.failover(),
-            s.secrets(),
-            s.servers()));
+            3));
     client.resource(edited).update();
 
     await()
@@ -658,9 +629,7 @@ class ShardedDatabaseReconcilerTest {
 
   @Test
   void aPrimaryBackAtANewAddressIsAnnouncedToEveryReplicaAtTheNextEpoch() {
-    apply(singleShard("db8", 3));
-    List<String> pods = awaitPods("db8-sh1");
-    awaitReady("db8", pods);
+    List<String> pods = readySingleShard("db8", 3);
 
     String ip = fleet.moveToNewIp("db8-sh1-0");
     cluster.setPodIp("db8-sh1-0", ip);
@@ -681,46 +650,25 @@ class ShardedDatabaseReconcilerTest {
 
   @Test
   void aPodWhoseNodeIsGoneIsForceDeleted() {
-    apply(singleShard("db9", 3));
-    List<String> pods = awaitPods("db9-sh1");
-    awaitReady("db9", pods);
+    List<String> pods = readySingleShard("db9", 3);
 
     cluster.strandOnVanishedNode("db9-sh1-2");
 
-    await()
-        .atMost(TIMEOUT)
-        .untilAsserted(
-            () -> {
-              assertThat(client.pods().inNamespace(NS).withName("db9-sh1-2").get()).isNull();
-              assertThat(events("PodReplaced"))
-                  .anySatisfy(
-                      e ->
-                          assertThat(e.getMessage())
-                              .startsWith("force-deleted db9-sh1-2")
-                              .contains("vanished-node is gone"));
-            });
+    awaitReplaced(
+        "db9-sh1-2",
+        message ->
+            assertThat(message)
+                .startsWith("force-deleted db9-sh1-2")
+                .contains("vanished-node is gone"));
   }
 
   @Test
   void scalingDownShrinksTheStatefulSetAndTheRemainingReplicasLearnTheirNewPeers() {
-    apply(singleShard("db10", 3));
-    List<String> pods = awaitPods("db10-sh1");
-    awaitReady("db10", pods);
+    List<String> pods = readySingleShard("db10", 3);
 
     ShardedDatabase edited = current("db10");
     ShardedDatabaseSpec s = edited.getSpec();
-    edited.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            s.shards(),
-            2,
-            s.writeQuorum(),
-            s.storage(),
-            s.resources(),
-            s.router(),
-            s.failover(),
-            s.secrets(),
-            s.servers()));
+    edited.setSpec(withShards(s, s.shards(), 2));
     client.resource(edited).update();
     await()
         .atMost(TIMEOUT)
@@ -773,6 +721,27 @@ class ShardedDatabaseReconcilerTest {
         .toList();
   }
 
+  /** A one-shard database of {@code replicas} applied, its pods up and the status Ready. */
+  private List<String> readySingleShard(String db, int replicas) {
+    apply(singleShard(db, replicas));
+    List<String> pods = awaitPods(db + "-sh1");
+    awaitReady(db, pods);
+    return pods;
+  }
+
+  /**
+   * Waits until {@code pod} is gone and a PodReplaced event's message satisfies {@code message}.
+   */
+  private void awaitReplaced(String pod, Consumer<String> message) {
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(client.pods().inNamespace(NS).withName(pod).get()).isNull();
+              assertThat(events("PodReplaced")).anySatisfy(e -> message.accept(e.getMessage()));
+            });
+  }
+
   private List<String> awaitPods(String statefulSet) {
     await()
         .atMost(TIMEOUT)
@@ -822,10 +791,16 @@ class ShardedDatabaseReconcilerTest {
   }
 
   private static ShardedDatabaseSpec withShards(ShardedDatabaseSpec s, List<ShardSpec> shards) {
+    return withShards(s, shards, s.replicas());
+  }
+
+  /** {@code s} with these shards and this default replica count, the rest unchanged. */
+  private static ShardedDatabaseSpec withShards(
+      ShardedDatabaseSpec s, List<ShardSpec> shards, Integer replicas) {
     return new ShardedDatabaseSpec(
         s.schema(),
         shards,
-        s.replicas(),
+        replicas,
         s.writeQuorum(),
         s.storage(),
         s.resources(),

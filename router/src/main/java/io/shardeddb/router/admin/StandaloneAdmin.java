@@ -53,6 +53,10 @@ import reactor.core.publisher.Mono;
  * once a majority answered, the most up-to-date remaining replica is chosen from those answers.
  * Removed shard-servers are fenced, then retired, never reused, because they still hold their old
  * shard's rows. Operations run one at a time on the blocking pool.
+ *
+ * <p>Why one file (~430 lines): init, add, remove and the election on removing a primary are one
+ * serialized sequence over the same pool and topology; the planning of layouts is pure and apart in
+ * {@link LayoutPlanner}.
  */
 // Eager: in standalone mode this bean is the topology's source, so readiness must not wait for it.
 @Context
@@ -159,15 +163,7 @@ public class StandaloneAdmin implements ClusterAdmin {
               shards.add(assignRoles(existing, existing.primary(), replicas, existing.epoch() + 1));
             }
           }
-          holder.publish(
-              t ->
-                  new Topology(
-                      t.database(),
-                      0,
-                      t.schema(),
-                      t.writeQuorum(),
-                      shards,
-                      plan.layout().servers()));
+          publish(shards, plan.layout().servers());
           return new AddResponse(
               plan.layout().servers().size(),
               LayoutPlanner.addMessage(plan.servers()),
@@ -214,15 +210,7 @@ public class StandaloneAdmin implements ClusterAdmin {
                 assigned.remove(u);
                 retired.add(u);
               });
-          holder.publish(
-              t ->
-                  new Topology(
-                      t.database(),
-                      0,
-                      t.schema(),
-                      t.writeQuorum(),
-                      shards,
-                      plan.layout().servers()));
+          publish(shards, plan.layout().servers());
           return new RemoveResponse(
               new RemoveResponse.Removed(plan.layout().servers().size(), plan.servers()),
               MessageResponse.SUCCESSFUL);
@@ -399,6 +387,12 @@ public class StandaloneAdmin implements ClusterAdmin {
     }
     throw new ApiException(
         503, "cannot remove the primary of shard " + shard.id() + " now: " + why);
+  }
+
+  /** Publishes {@code shards} and {@code servers} under the current schema and write quorum. */
+  private void publish(List<ShardTopology> shards, Map<String, List<String>> servers) {
+    holder.publish(
+        t -> new Topology(t.database(), 0, t.schema(), t.writeQuorum(), shards, servers));
   }
 
   private Topology requireInitialized() {

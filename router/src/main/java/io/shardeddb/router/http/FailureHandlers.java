@@ -40,25 +40,10 @@ final class FailureHandlers {
     while (e instanceof CompletionException && e.getCause() != null) {
       e = e.getCause();
     }
-    int status;
-    String message;
-    if (e instanceof ApiException a) {
-      status = a.status();
-      message = a.getMessage();
-    } else if (e instanceof InvalidRequestException) {
-      status = 400;
-      message = e.getMessage();
-    } else if (e instanceof StaleTopologyException) {
-      status = 409;
-      message = e.getMessage();
-    } else {
-      LOG.error("unexpected failure serving {} {}", request.getMethod(), request.getPath(), e);
-      status = 500;
-      message = "internal error";
-    }
-    metrics.error(endpoint(request.getPath()), status);
-    return HttpResponse.<MessageResponse>status(HttpStatus.valueOf(status))
-        .body(MessageResponse.failure(message));
+    Failure failure = Failure.of(e, LOG, request.getMethod() + " " + request.getPath());
+    metrics.error(endpoint(request.getPath()), failure.status());
+    return HttpResponse.<MessageResponse>status(HttpStatus.valueOf(failure.status()))
+        .body(MessageResponse.failure(failure.message()));
   }
 
   /** The metric tag for a path: known endpoints by name, anything else as one bucket. */

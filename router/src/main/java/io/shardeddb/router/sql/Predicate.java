@@ -33,15 +33,7 @@ public sealed interface Predicate {
   record And(Predicate left, Predicate right) implements Predicate {
     @Override
     public Boolean test(Map<String, Object> row) {
-      Boolean l = left.test(row);
-      if (Boolean.FALSE.equals(l)) {
-        return false;
-      }
-      Boolean r = right.test(row);
-      if (Boolean.FALSE.equals(r)) {
-        return false;
-      }
-      return l == null || r == null ? null : true;
+      return combine(left, right, row, false);
     }
   }
 
@@ -49,16 +41,26 @@ public sealed interface Predicate {
   record Or(Predicate left, Predicate right) implements Predicate {
     @Override
     public Boolean test(Map<String, Object> row) {
-      Boolean l = left.test(row);
-      if (Boolean.TRUE.equals(l)) {
-        return true;
-      }
-      Boolean r = right.test(row);
-      if (Boolean.TRUE.equals(r)) {
-        return true;
-      }
-      return l == null || r == null ? null : false;
+      return combine(left, right, row, true);
     }
+  }
+
+  /**
+   * SQL's AND ({@code decisive} false) or OR ({@code decisive} true): either side equal to {@code
+   * decisive} decides (the right side is then not evaluated if the left already did), else unknown
+   * if either side is unknown, else {@code !decisive}.
+   */
+  private static Boolean combine(
+      Predicate left, Predicate right, Map<String, Object> row, boolean decisive) {
+    Boolean l = left.test(row);
+    if (Boolean.valueOf(decisive).equals(l)) {
+      return decisive;
+    }
+    Boolean r = right.test(row);
+    if (Boolean.valueOf(decisive).equals(r)) {
+      return decisive;
+    }
+    return l == null || r == null ? null : !decisive;
   }
 
   /** {@code NOT inner}. */

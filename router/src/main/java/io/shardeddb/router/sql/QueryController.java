@@ -11,6 +11,7 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.router.ApiException;
+import io.shardeddb.router.http.Failure;
 import io.shardeddb.router.http.JsonBodies;
 import io.shardeddb.router.routing.ReplicaHealth;
 import io.shardeddb.router.routing.RouterMetrics;
@@ -152,21 +153,9 @@ public class QueryController {
   }
 
   private HttpResponse<QueryResponse> failure(Throwable e) {
-    int status;
-    String message;
-    if (e instanceof ApiException a) {
-      status = a.status();
-      message = a.getMessage();
-    } else if (e instanceof InvalidRequestException) {
-      status = 400;
-      message = e.getMessage();
-    } else {
-      LOG.error("unexpected failure serving /query", e);
-      status = 500;
-      message = "internal error";
-    }
-    metrics.error("/query", status);
-    return HttpResponse.<QueryResponse>status(HttpStatus.valueOf(status))
-        .body(QueryResponse.failure(message));
+    Failure failure = Failure.of(e, LOG, "/query");
+    metrics.error("/query", failure.status());
+    return HttpResponse.<QueryResponse>status(HttpStatus.valueOf(failure.status()))
+        .body(QueryResponse.failure(failure.message()));
   }
 }

@@ -14,18 +14,12 @@ import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.BinaryExpression;
-import net.sf.jsqlparser.expression.BooleanValue;
-import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
-import net.sf.jsqlparser.expression.JdbcNamedParameter;
-import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.NotExpression;
 import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.expression.Parenthesis;
-import net.sf.jsqlparser.expression.SignedExpression;
-import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
 import net.sf.jsqlparser.expression.operators.relational.Between;
@@ -61,6 +55,11 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  * {@link InvalidRequestException} (400) that names what is not supported. Pure: it only parses
  * (JSqlParser, MySQL's backslash escapes on) and checks against the schema; no I/O. Values leave it
  * as typed Java values, never as SQL text, so nothing the client wrote reaches MySQL as SQL.
+ *
+ * <p>Why one file (~700 lines): it is one walk over JSqlParser's tree per statement kind (INSERT,
+ * UPDATE, DELETE, SELECT) against one schema, sharing the WHERE translation and the column and
+ * value checks, so what is supported reads as one list. Literal values ({@link SqlLiterals}) and
+ * the keys a WHERE can match ({@link PredicateKeys}) are pure and live apart.
  */
 public final class SqlTranslator {
   /** The longest statement accepted, in characters. */
@@ -252,7 +251,7 @@ public final class SqlTranslator {
           throw unsupported("column '" + name + "' is set twice");
         }
         Expression value = set.getValues().get(i);
-        if (!isLiteral(value)) {
+        if (!SqlLiterals.isLiteral(value)) {
           throw unsupported(
               "SET "
                   + name
@@ -353,7 +352,8 @@ public final class SqlTranslator {
     String countLabel = null;
     for (SelectItem<?> item : select.getSelectItems()) {
       Expression e = item.getExpression();
-      String alias = item.getAlias() == null ? null : unquote(item.getAlias().getName());
+      String alias =
+          item.getAlias() == null ? null : SqlLiterals.unquote(item.getAlias().getName());
       if (e instanceof AllColumns all
           && !(e instanceof net.sf.jsqlparser.statement.select.AllTableColumns)) {
         if (alias != null) {
@@ -521,7 +521,7 @@ public final class SqlTranslator {
         throw unsupported(like.getLikeKeyWord() + " is not supported (plain LIKE only)");
       }
       String col = columnOperand(like.getLeftExpression(), "LIKE");
-      Object pattern = literal(like.getRightExpression(), "LIKE");
+      Object pattern = SqlLiterals.literal(like.getRightExpression(), "LIKE");
       if (!(pattern instanceof String p)) {
         throw unsupported("LIKE needs a string pattern");
       }
@@ -575,63 +575,9 @@ public final class SqlTranslator {
     return new Predicate.Compare(col, op, literalFor(col, right, op.sql));
   }
 
-  /**
-   * The shard keys a predicate can match: exact for conditions on the key, every key for anything
-   * else (so the router reads those rows and evaluates the condition itself).
-   */
+  /** The shard keys {@code p} can match ({@link PredicateKeys}). */
   KeyRanges keys(Predicate p) {
-    String key = schema.shardKey();
-    return switch (p) {
-      case Predicate.Always a -> KeyRanges.all();
-      case Predicate.And a -> keys(a.left()).intersect(keys(a.right()));
-      case Predicate.Or o -> keys(o.left()).union(keys(o.right()));
-      case Predicate.Not n -> notKeys(n.inner());
-      case Predicate.Compare c when c.column().equals(key) -> compareKeys(c.op(), (Long) c.value());
-      case Predicate.In in when in.column().equals(key) && !in.negated() -> {
-        KeyRanges out = KeyRanges.none();
-        for (Object v : in.values()) {
-          if (v != null) {
-            out = out.union(KeyRanges.point((Long) v));
-          }
-        }
-        yield out;
-      }
-      case Predicate.Between b when b.column().equals(key) && !b.negated() ->
-          b.low() == null || b.high() == null
-              ? KeyRanges.none()
-              : KeyRanges.between((Long) b.low(), (Long) b.high());
-      case Predicate.IsNull n when n.column().equals(key) && !n.negated() -> KeyRanges.none();
-      default -> KeyRanges.all();
-    };
-  }
-
-  /** Keys for NOT p: the complement only where p's keys are exact (a plain key condition). */
-  private KeyRanges notKeys(Predicate inner) {
-    String key = schema.shardKey();
-    boolean exact =
-        switch (inner) {
-          case Predicate.Compare c -> c.column().equals(key) && c.value() != null;
-          case Predicate.Between b ->
-              b.column().equals(key) && !b.negated() && b.low() != null && b.high() != null;
-          case Predicate.In in ->
-              in.column().equals(key) && !in.negated() && !in.values().contains(null);
-          default -> false;
-        };
-    return exact ? keys(inner).complement() : KeyRanges.all();
-  }
-
-  private static KeyRanges compareKeys(Predicate.Op op, Long v) {
-    if (v == null) {
-      return KeyRanges.none(); // a comparison with NULL matches nothing
-    }
-    return switch (op) {
-      case EQ -> KeyRanges.point(v);
-      case NE -> KeyRanges.point(v).complement();
-      case LT -> v == Long.MIN_VALUE ? KeyRanges.none() : KeyRanges.between(Long.MIN_VALUE, v - 1);
-      case LE -> KeyRanges.between(Long.MIN_VALUE, v);
-      case GT -> v == Long.MAX_VALUE ? KeyRanges.none() : KeyRanges.between(v + 1, Long.MAX_VALUE);
-      case GE -> KeyRanges.between(v, Long.MAX_VALUE);
-    };
+    return PredicateKeys.of(p, schema.shardKey());
   }
 
   // ---------------------------------------------------------------- names and values
@@ -644,7 +590,7 @@ public final class SqlTranslator {
         || t.getDatabase() != null && t.getDatabase().getDatabaseName() != null) {
       throw unsupported("qualified table names are not supported; use " + schema.table());
     }
-    String name = unquote(t.getName());
+    String name = SqlLiterals.unquote(t.getName());
     if (!name.equalsIgnoreCase(schema.table())) {
       throw unsupported(
           "table '" + name + "' is not supported; this database has one table, " + schema.table());
@@ -654,12 +600,12 @@ public final class SqlTranslator {
   /** The schema's spelling of a column (MySQL matches column names case-insensitively). */
   private String column(net.sf.jsqlparser.schema.Column c) {
     if (c.getTable() != null && c.getTable().getName() != null) {
-      String qualifier = unquote(c.getTable().getName());
+      String qualifier = SqlLiterals.unquote(c.getTable().getName());
       if (!qualifier.equalsIgnoreCase(schema.table())) {
         throw unsupported("unknown table '" + qualifier + "' in column " + c);
       }
     }
-    String name = unquote(c.getColumnName());
+    String name = SqlLiterals.unquote(c.getColumnName());
     for (Column col : schema.columns()) {
       if (col.name().equalsIgnoreCase(name)) {
         return col.name();
@@ -685,7 +631,7 @@ public final class SqlTranslator {
 
   /** A literal coerced to {@code column}'s type (NULL stays null), or a 400 naming the column. */
   private Object literalFor(String column, Expression e, String op) {
-    Object v = literal(e, op);
+    Object v = SqlLiterals.literal(e, op);
     if (v == null) {
       return null;
     }
@@ -693,7 +639,7 @@ public final class SqlTranslator {
   }
 
   private Object typed(String column, Expression e) {
-    Object v = literal(e, "VALUES");
+    Object v = SqlLiterals.literal(e, "VALUES");
     return v == null ? null : coerce(column, v);
   }
 
@@ -704,122 +650,6 @@ public final class SqlTranslator {
       v = v instanceof BigDecimal d ? d.toPlainString() : v.toString();
     }
     return type.coerce(column, v);
-  }
-
-  private static boolean isLiteral(Expression e) {
-    return e instanceof LongValue
-        || e instanceof DoubleValue
-        || e instanceof StringValue
-        || e instanceof NullValue
-        || e instanceof BooleanValue
-        || e instanceof SignedExpression s && isLiteral(s.getExpression());
-  }
-
-  /** A literal's Java value: Long or BigDecimal for numbers, String, Boolean or null. */
-  static Object literal(Expression e, String where) {
-    if (e instanceof JdbcParameter || e instanceof JdbcNamedParameter) {
-      throw unsupported("parameters (?) are not supported; put the values in the statement");
-    }
-    if (e instanceof LongValue v) {
-      BigDecimal d = new BigDecimal(v.getStringValue());
-      try {
-        return d.longValueExact();
-      } catch (ArithmeticException tooBig) {
-        return d;
-      }
-    }
-    if (e instanceof DoubleValue v) {
-      try {
-        return new BigDecimal(v.toString());
-      } catch (NumberFormatException notPlain) {
-        return BigDecimal.valueOf(v.getValue());
-      }
-    }
-    if (e instanceof StringValue s) {
-      if (s.getPrefix() != null && !s.getPrefix().isEmpty()) {
-        throw unsupported("string prefixes (" + s.getPrefix() + "'...') are not supported");
-      }
-      return unescape(s.getValue());
-    }
-    if (e instanceof NullValue) {
-      return null;
-    }
-    if (e instanceof BooleanValue b) {
-      return b.getValue();
-    }
-    if (e instanceof SignedExpression s) {
-      Object inner = literal(s.getExpression(), where);
-      if (s.getSign() == '+' && (inner instanceof Long || inner instanceof BigDecimal)) {
-        return inner;
-      }
-      if (s.getSign() == '-') {
-        if (inner instanceof Long l) {
-          return l == Long.MIN_VALUE ? BigDecimal.valueOf(l).negate() : -l;
-        }
-        if (inner instanceof BigDecimal d) {
-          BigDecimal n = d.negate();
-          try {
-            return n.longValueExact();
-          } catch (ArithmeticException notLong) {
-            return n;
-          }
-        }
-      }
-      throw unsupported("the value '" + e + "' is not supported in " + where);
-    }
-    if (e instanceof net.sf.jsqlparser.schema.Column c
-        && (c.getColumnName().equalsIgnoreCase("TRUE")
-            || c.getColumnName().equalsIgnoreCase("FALSE"))
-        && c.getTable() == null) {
-      return Boolean.valueOf(c.getColumnName().toLowerCase(Locale.ROOT));
-    }
-    if (e instanceof Select) {
-      throw unsupported("subqueries are not supported");
-    }
-    throw unsupported(
-        "the value '" + e + "' in " + where + " is not supported (literal values only)");
-  }
-
-  /**
-   * A MySQL string literal's content: {@code ''} is one quote, and backslash escapes as MySQL reads
-   * them by default ({@code \0 \b \n \r \t \Z \\ \' \"}; any other {@code \x} is {@code x}, except
-   * {@code \%} and {@code \_}, which stay as written for LIKE).
-   */
-  static String unescape(String raw) {
-    StringBuilder out = new StringBuilder(raw.length());
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '\'' && i + 1 < raw.length() && raw.charAt(i + 1) == '\'') {
-        out.append('\'');
-        i++;
-      } else if (c == '\\' && i + 1 < raw.length()) {
-        char n = raw.charAt(++i);
-        switch (n) {
-          case '0' -> out.append('\0');
-          case 'b' -> out.append('\b');
-          case 'n' -> out.append('\n');
-          case 'r' -> out.append('\r');
-          case 't' -> out.append('\t');
-          case 'Z' -> out.append((char) 26);
-          case '%', '_' -> out.append('\\').append(n);
-          default -> out.append(n);
-        }
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
-  }
-
-  /** An identifier without its MySQL backquotes or ANSI double quotes. */
-  static String unquote(String name) {
-    if (name != null
-        && name.length() >= 2
-        && ((name.startsWith("`") && name.endsWith("`"))
-            || (name.startsWith("\"") && name.endsWith("\"")))) {
-      return name.substring(1, name.length() - 1);
-    }
-    return name;
   }
 
   private static String statementName(Statement s) {

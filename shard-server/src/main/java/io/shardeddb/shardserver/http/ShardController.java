@@ -52,7 +52,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** The assignment's server API: config, heartbeat, copy, read, write, update, del. */
+/**
+ * The assignment's server API: config, heartbeat, copy, read, write, update, del.
+ *
+ * <p>Why one file (~440 lines): it is the shard-server's half of the contract, endpoint for
+ * endpoint, and the guards the reads and writes share (the primary's lease, the session's entry and
+ * epoch, waiting for an LSN) stay next to the endpoints they protect.
+ */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ShardController {

@@ -47,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * acknowledges nothing before that entry is on a quorum (rule 3); the commit re-checks the
  * persisted epoch and role in its own transaction, and role changes wait for a commit in flight
  * (rule 6).
+ *
+ * <p>Why one file (~580 lines): group commit, the quorum wait, the new term's no-op entry and the
+ * role-change hand-off are one state machine around one batcher thread; the rules that make an
+ * acknowledgement safe (3, 6) are checked by reading these transitions together.
  */
 @Singleton
 public class WriteCoordinator implements AutoCloseable {

@@ -24,6 +24,10 @@ import java.util.function.Supplier;
 /**
  * Transactions over the replica's database: the user's rows, the replication log and the metadata
  * row change together, so an entry is in the log exactly when its change is in the table.
+ *
+ * <p>Why one file (~520 lines): every method is a transaction whose correctness rests on the same
+ * guarantee (rows, log and metadata change together), and the snapshot reader must see the same
+ * tables at one consistent point; they are reviewed together.
  */
 @Singleton
 public class ShardStore {

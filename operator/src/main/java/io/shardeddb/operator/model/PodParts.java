@@ -1,0 +1,140 @@
+package io.shardeddb.operator.model;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The pieces every pod the operator builds is made of (metadata, environment variables, probes,
+ * memory sizing), shared by the shard and router models. Pure builders.
+ */
+final class PodParts {
+  private PodParts() {}
+
+  /** Heap from the container's memory limit; the rest is metaspace, threads and buffers. */
+  static final String JVM_OPTIONS = "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError";
+
+  /**
+   * The same resources with the memory request equal to the limit (whichever is given): memory is
+   * never overcommitted, so the pod is not the first evicted under node pressure and the JVM's
+   * heap, sized from the limit, is memory the node really reserved.
+   */
+  static ResourceRequirements guaranteedMemory(ResourceRequirements r) {
+    Quantity memory =
+        r.getLimits() != null && r.getLimits().get("memory") != null
+            ? r.getLimits().get("memory")
+            : r.getRequests() == null ? null : r.getRequests().get("memory");
+    if (memory == null) {
+      return r;
+    }
+    Map<String, Quantity> requests =
+        new LinkedHashMap<>(r.getRequests() == null ? Map.of() : r.getRequests());
+    Map<String, Quantity> limits =
+        new LinkedHashMap<>(r.getLimits() == null ? Map.of() : r.getLimits());
+    requests.put("memory", memory);
+    limits.put("memory", memory);
+    return new ResourceRequirementsBuilder(r).withRequests(requests).withLimits(limits).build();
+  }
+
+  /** The memory limit in MiB, when there is one. */
+  static Optional<Long> memoryLimitMib(ResourceRequirements r) {
+    if (r.getLimits() == null || r.getLimits().get("memory") == null) {
+      return Optional.empty();
+    }
+    BigDecimal bytes = Quantity.getAmountInBytes(r.getLimits().get("memory"));
+    return Optional.of(bytes.divide(BigDecimal.valueOf(1024L * 1024L)).longValue());
+  }
+
+  static ObjectMeta meta(DatabaseModel db, String name, Map<String, String> labels) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(db.namespace())
+        .withLabels(labels)
+        .build();
+  }
+
+  static EnvVar env(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  static EnvVar secretEnv(String name, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
+  }
+
+  static Probe httpProbe(String path, int initialDelay, int period) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString("http"))
+        .endHttpGet()
+        .withInitialDelaySeconds(initialDelay)
+        .withPeriodSeconds(period)
+        .withTimeoutSeconds(2)
+        .withFailureThreshold(3)
+        .build();
+  }
+
+  /**
+   * Gives a JVM service up to five minutes to start listening before liveness judges it: on a busy
+   * node (seven JVMs starting at once on two cores) start-up took over 50 s, and a liveness probe
+   * with a fixed initial delay killed the services while they started, again and again.
+   */
+  static Probe startupProbe(String path) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString("http"))
+        .endHttpGet()
+        .withPeriodSeconds(5)
+        .withTimeoutSeconds(5)
+        .withFailureThreshold(60)
+        .build();
+  }
+
+  /**
+   * Liveness once started: a process answering slowly under load is not dead (a restart of a
+   * primary costs a failover), so each check may take 5 s and three in a row must fail.
+   */
+  static Probe livenessProbe(String path) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString("http"))
+        .endHttpGet()
+        .withPeriodSeconds(10)
+        .withTimeoutSeconds(5)
+        .withFailureThreshold(3)
+        .build();
+  }
+
+  /** A shell command probe; the kubelet kills it at {@code timeoutSeconds} and counts a failure. */
+  static Probe execProbe(String script, int period, int timeout, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewExec()
+        .withCommand("sh", "-c", script)
+        .endExec()
+        .withPeriodSeconds(period)
+        .withTimeoutSeconds(timeout)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+}
