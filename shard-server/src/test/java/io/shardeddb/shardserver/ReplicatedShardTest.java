@@ -155,6 +155,50 @@ class ReplicatedShardTest {
     assertThat(Http.post(primary.url() + "/resync", "{}").status()).isEqualTo(409);
   }
 
+  /**
+   * The operator's rebuild (kubectl-sdb rebuild) reads "the copy is done" from a heartbeat that is
+   * Ready again with equal checksums. The copy starts after /resync has answered; a replica that
+   * reported Ready in between (or after a copy that could not start) made a rebuild that never ran
+   * look finished. A requested copy is reported Copying from the moment /resync answers.
+   */
+  @Test
+  @DisplayName("after POST /resync a secondary reports Copying until the copy has run")
+  void resyncIsCopyingFromTheAnswerOn() {
+    Replica primary = shard.get(0);
+    writeAll(primary, 0, 10);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> assertThat(heartbeat(shard.get(1)).get("state").asText()).isEqualTo("Ready"));
+    primary.stop();
+
+    Http.Reply r = Http.post(shard.get(1).url() + "/resync", "{}");
+
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    // The copy cannot start while the primary is down: the replica must not look done.
+    for (int i = 0; i < 5; i++) {
+      assertThat(heartbeat(shard.get(1)).get("state").asText()).isEqualTo("Copying");
+      sleepQuietly(Duration.ofMillis(400));
+    }
+    primary.start();
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(heartbeat(shard.get(1)).get("state").asText()).isEqualTo("Ready");
+              assertThat(checksum(shard.get(1))).isEqualTo(checksum(shard.get(0)));
+            });
+  }
+
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   @DisplayName(
       "with 2 of 3 replicas down a Majority write is not acknowledged: 503 after a timeout")

@@ -39,6 +39,14 @@ public class ReplicaContext {
   private long logStartEpoch;
   private boolean fenced;
   private ReplicaState secondaryState = ReplicaState.CatchingUp;
+
+  /**
+   * A re-copy asked for ({@code POST /resync}) that has not begun yet: reported as Copying from the
+   * moment it is asked for, so nobody (the operator's rebuild, the primary's quorum) takes this
+   * replica for caught up in between; cleared when the copy begins or the replica turns primary.
+   */
+  private boolean copyRequested;
+
   private CopyProgress copy;
   private long primaryLsn;
   private long verifiedEpoch = -1;
@@ -173,7 +181,10 @@ public class ReplicaContext {
     this.quorum = quorum;
     this.fenced = false;
     this.verifiedEpoch = -1;
-    this.secondaryState = ReplicaState.CatchingUp;
+    if (role == Role.Primary) {
+      this.copyRequested = false;
+    }
+    this.secondaryState = copyRequested ? ReplicaState.Copying : ReplicaState.CatchingUp;
     // How far the primary's log goes is learned anew from this role's primary: a position kept
     // from before (this replica's own, as a demoted primary, or an old primary's unacknowledged
     // tail) may be beyond where the new primary's log ends, and would keep this secondary
@@ -237,6 +248,7 @@ public class ReplicaContext {
    * replica is not verified against anyone.
    */
   public synchronized void beginCopy() {
+    copyRequested = false;
     CopyState s = copyState().begin();
     copying = s.copying();
     appliedLsn = s.appliedLsn();
@@ -324,8 +336,20 @@ public class ReplicaContext {
     return System.nanoTime() - lastPrimaryContactNanos;
   }
 
+  /** Asks for a re-copy: Copying from now on, until {@link #beginCopy} (see copyRequested). */
+  public synchronized void requestCopy() {
+    copyRequested = true;
+    secondaryState = ReplicaState.Copying;
+  }
+
+  /** Whether a re-copy was asked for and has not begun. */
+  public synchronized boolean copyRequested() {
+    return copyRequested;
+  }
+
   public synchronized void secondaryState(ReplicaState state) {
-    this.secondaryState = state;
+    // While a requested copy has not begun, catch-up must not report this replica Ready.
+    this.secondaryState = copyRequested ? ReplicaState.Copying : state;
     if (state != ReplicaState.Copying) {
       copy = null;
     }

@@ -64,7 +64,6 @@ public class SecondarySync implements AutoCloseable {
   private final Object runLock = new Object();
   private Future<?> current;
   private long generation;
-  private volatile boolean forceCopy;
 
   /** While a snapshot streams: when its last line arrived (0 when no snapshot is streaming). */
   private volatile long snapshotProgressNanos;
@@ -236,7 +235,7 @@ public class SecondarySync implements AutoCloseable {
 
   /** Re-copy from the primary now ({@code POST /resync}). */
   public void resync() {
-    forceCopy = true;
+    ctx.requestCopy();
     trigger();
   }
 
@@ -318,8 +317,9 @@ public class SecondarySync implements AutoCloseable {
       if (v.role() != Role.Secondary || v.primary() == null) {
         return;
       }
-      if (forceCopy || ctx.copying()) {
-        forceCopy = false;
+      // A requested copy stays requested until it begins (ReplicaContext.beginCopy): one that
+      // could not start (primary unreachable) is tried again at the next poll.
+      if (ctx.copyRequested() || ctx.copying()) {
         if (!recopy(v, gen)) {
           return;
         }
