@@ -12,9 +12,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.shardeddb.api.v1alpha1.RequestStatus;
+import io.shardeddb.api.v1alpha1.RequestStatus.Outcome;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.operator.reconciler.AnnotationRequests;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -313,8 +316,82 @@ class RealClusterIT {
         status().shard("sh1").orElseThrow().primary());
   }
 
+  /**
+   * The requests `kubectl-sdb promote` and `kubectl-sdb rebuild` make (annotations on the resource,
+   * as the CLI sets them) carried out by the operator on a real API server and kubelet: a planned
+   * switch-over to a secondary under writes loses no acknowledged write, and a rebuild of the old
+   * primary ends with its checksum equal to the new primary's.
+   */
   @Test
   @Order(7)
+  void aPromoteAndARebuildRequestedOnTheResourceAreCarriedOutUnderWrites() throws Exception {
+    await().atMost(READY).pollInterval(Duration.ofSeconds(2)).until(() -> isReady(status()));
+    ShardStatus before = status().shard("sh1").orElseThrow();
+    String target =
+        before.replicasOrEmpty().stream()
+            .map(r -> r.pod())
+            .filter(p -> !p.equals(before.primary()))
+            .sorted()
+            .findFirst()
+            .orElseThrow();
+    try (Writer writer = new Writer(4000, 5000)) {
+      writer.awaitAcknowledged(20);
+      annotate(AnnotationRequests.PROMOTE, "sh1=" + target);
+      RequestStatus promoted = awaitRequest(RequestStatus.Type.Promote, "sh1=" + target);
+      assertThat(promoted.outcome()).as("promote: %s", promoted).isEqualTo(Outcome.Succeeded);
+      ShardStatus after = status().shard("sh1").orElseThrow();
+      assertThat(after.primary()).isEqualTo(target);
+      assertThat(after.epochOrZero()).isGreaterThan(before.epochOrZero());
+      assertThat(shardEvents("sh1", "PrimarySwitchedOver")).isNotEmpty();
+      writer.awaitMoreAcknowledged();
+    }
+    String old = before.primary();
+    annotate(AnnotationRequests.REBUILD, old);
+    RequestStatus rebuilt = awaitRequest(RequestStatus.Type.Rebuild, old);
+    assertThat(rebuilt.outcome()).as("rebuild: %s", rebuilt).isEqualTo(Outcome.Succeeded);
+    ShardStatus now = status().shard("sh1").orElseThrow();
+    JsonNode primary = get(now.replica(now.primary()).orElseThrow().url() + "/checksum");
+    JsonNode copy = get(now.replica(old).orElseThrow().url() + "/checksum");
+    assertThat(copy.path("digest").asText())
+        .as("checksum of the rebuilt %s vs the primary", old)
+        .isEqualTo(primary.path("digest").asText());
+    System.out.printf(
+        "step 7: sh1 primary %s -> %s (epoch %d -> %d), %s rebuilt: %s%n",
+        before.primary(), target, before.epochOrZero(), now.epochOrZero(), old, rebuilt.message());
+  }
+
+  private void annotate(String key, String value) {
+    client
+        .resources(ShardedDatabase.class)
+        .inNamespace(dbNs)
+        .withName(DB)
+        .edit(
+            db -> {
+              if (db.getMetadata().getAnnotations() == null) {
+                db.getMetadata().setAnnotations(new java.util.HashMap<>());
+              }
+              db.getMetadata().getAnnotations().put(key, value);
+              return db;
+            });
+  }
+
+  /** The request's final outcome in status.requests (not InProgress). */
+  private RequestStatus awaitRequest(RequestStatus.Type type, String request) {
+    return await()
+        .atMost(READY)
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () ->
+                status().requestsOrEmpty().stream()
+                    .filter(r -> r.type() == type && request.equals(r.request()))
+                    .filter(r -> r.outcome() != Outcome.InProgress)
+                    .findFirst()
+                    .orElse(null),
+            java.util.Objects::nonNull);
+  }
+
+  @Test
+  @Order(8)
   void aSettledDatabaseGetsNoWorkloadWritesAndItsBudgetsUseTheServersPolicyVersion() {
     await().atMost(READY).until(() -> isReady(status()));
     long before = workloadWrites();
@@ -341,7 +418,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void theOperatorNeverRestartedAndNoReconcileFailedWithAConflict() {
     assertOperatorHealthy();
     // For the record (step 6 restarts one shard-server on purpose): which containers restarted,
@@ -361,7 +438,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aRestartedOperatorTakesOverAndTheDatabaseStaysReady() {
     String old = operatorPod().getMetadata().getName();
     client.pods().inNamespace(OPERATOR_NS).withName(old).delete();
@@ -378,7 +455,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void aHelmUpgradeWithAChangedValueRollsTheOperator() {
     new Helm(repo.resolve("helm/shardeddb-operator"))
         .upgrade()
@@ -434,7 +511,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void deletingTheDatabaseAndUninstallingTheChartLeavesNothingBehind() {
     client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(DB).delete();
     await()
@@ -506,7 +583,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void thePlainManifestsInstallTheOperatorAsDocumented() throws Exception {
     // docs/install.md, "Without Helm", for Kubernetes 1.20 - 1.24: the CRD without CEL rules
     // (kubectl create), the rendered chart, and the MySQL image changed with kubectl set env.

@@ -136,9 +136,14 @@ class RequestCommandsIT {
         .contains("is the primary of shard sh2")
         .contains("promote")
         .doesNotContain("\n");
-    // The refusal is recorded and the request annotation is gone.
-    assertThat(db.resource().getMetadata().getAnnotations())
-        .doesNotContainKey("shardeddb.io/rebuild");
+    // The refusal is recorded, and the operator removes the request annotation right after that
+    // status write: the CLI may have returned in between.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(db.resource().getMetadata().getAnnotations())
+                    .doesNotContainKey("shardeddb.io/rebuild"));
   }
 
   @Test
