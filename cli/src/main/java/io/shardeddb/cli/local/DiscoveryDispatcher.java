@@ -43,7 +43,19 @@ final class DiscoveryDispatcher extends Dispatcher {
             .orElseGet(() -> notFound(request.getPath()));
       }
     }
-    return crud.dispatch(request);
+    if (path.matches("/api/v1/namespaces/[^/]+/pods/[^/]+/(log|exec|attach|portforward|proxy)")) {
+      return notFound(
+          path
+              + " (local mode runs pods as processes: their output is in logs/<pod>.log under"
+              + " the data directory)");
+    }
+    MockResponse response = crud.dispatch(request);
+    if (response.getWebSocketListener() == null && response.header("Content-Type") == null) {
+      // The CRUD store answers JSON without saying so; client-go then reads a reply to a request
+      // that accepted protobuf first (kubectl describe's events list) as protobuf and fails.
+      response.setHeader("Content-Type", "application/json");
+    }
+    return response;
   }
 
   private static MockResponse ok(String body) {

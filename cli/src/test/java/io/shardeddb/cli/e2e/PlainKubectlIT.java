@@ -150,6 +150,10 @@ class PlainKubectlIT {
 
     assertThat(r.code).as(r.toString()).isZero();
     assertThat(r.out).contains("pod/students-sh1-0").contains("statefulset.apps/students-sh1");
+
+    Result pod = kubectl("describe", "pod", "students-sh1-0");
+    assertThat(pod.code).as(pod.toString()).isZero();
+    assertThat(pod.out).containsPattern("Name:\\s+students-sh1-0").contains("Events:");
   }
 
   @Test
