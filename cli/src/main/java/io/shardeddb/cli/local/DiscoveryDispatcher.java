@@ -1,8 +1,18 @@
 package io.shardeddb.cli.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -11,6 +21,7 @@ import java.util.function.Supplier;
  * hands every other request to the CRUD dispatcher.
  */
 final class DiscoveryDispatcher extends Dispatcher {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final Dispatcher crud;
   private final LocalDiscovery discovery;
   private final Supplier<String> serverAddress;
@@ -49,6 +60,13 @@ final class DiscoveryDispatcher extends Dispatcher {
               + " (local mode runs pods as processes: their output is in logs/<pod>.log under"
               + " the data directory)");
     }
+    String query = q >= 0 ? request.getPath().substring(q + 1) : "";
+    if ("GET".equals(request.getMethod())
+        && path.matches("/api/v1/namespaces/[^/]+/events")
+        && query.contains("involvedObject.")
+        && !query.contains("watch=true")) {
+      return eventsOf(request, path, query);
+    }
     MockResponse response = crud.dispatch(request);
     if (response.getWebSocketListener() == null && response.header("Content-Type") == null) {
       // The CRUD store answers JSON without saying so; client-go then reads a reply to a request
@@ -56,6 +74,59 @@ final class DiscoveryDispatcher extends Dispatcher {
       response.setHeader("Content-Type", "application/json");
     }
     return response;
+  }
+
+  /**
+   * The events list filtered by {@code involvedObject.*} field selectors (kubectl describe's
+   * query), which the CRUD store cannot evaluate: it answers every such query with no events.
+   */
+  private MockResponse eventsOf(RecordedRequest request, String path, String query) {
+    Map<String, String> wanted = new LinkedHashMap<>();
+    for (String param : query.split("&")) {
+      if (param.startsWith("fieldSelector=")) {
+        String selector =
+            URLDecoder.decode(param.substring("fieldSelector=".length()), StandardCharsets.UTF_8);
+        for (String term : selector.split(",")) {
+          int eq = term.indexOf('=');
+          if (eq > 0) {
+            wanted.put(term.substring(0, eq), term.substring(eq + 1).replaceFirst("^=", ""));
+          }
+        }
+      }
+    }
+    MockResponse all =
+        crud.dispatch(
+            new RecordedRequest(
+                request.getHttpVersion(),
+                request.method(),
+                path,
+                request.getHeaders(),
+                request.getBody()));
+    try {
+      JsonNode list = JSON.readTree(all.getBody().getBytes());
+      ArrayNode kept = JSON.createArrayNode();
+      for (JsonNode event : list.path("items")) {
+        boolean match = true;
+        for (Map.Entry<String, String> w : wanted.entrySet()) {
+          JsonNode field = event;
+          for (String part : w.getKey().split("\\.")) {
+            field = field.path(part);
+          }
+          match &= field.asText("").equals(w.getValue());
+        }
+        if (match) {
+          kept.add(event);
+        }
+      }
+      ObjectNode out = JSON.createObjectNode();
+      out.put("apiVersion", "v1");
+      out.put("kind", "EventList");
+      out.set("metadata", list.path("metadata"));
+      out.set("items", kept);
+      return ok(JSON.writeValueAsString(out));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static MockResponse ok(String body) {

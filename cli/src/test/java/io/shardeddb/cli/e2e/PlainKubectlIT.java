@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -111,7 +112,11 @@ class PlainKubectlIT {
 
   @Test
   @Order(3)
-  void kubectlDescribesTheDatabase_needsKubectl() throws Exception {
+  void kubectlDescribesTheDatabaseWithItsEvents_needsKubectl() throws Exception {
+    GenericKubernetesResource db = sdb();
+    event("e1", "ShardedDatabase", "students", db.getMetadata().getUid(), "PrimaryElected");
+    event("e2", "ShardedDatabase", "other", "another-uid", "SomeoneElses");
+
     Result r = kubectl("describe", "sdb", "students");
 
     assertThat(r.code).as(r.toString()).isZero();
@@ -119,7 +124,36 @@ class PlainKubectlIT {
         .containsPattern("Name:\\s+students")
         .containsPattern("Kind:\\s+ShardedDatabase")
         .containsPattern("Shard Key:\\s+Stud_id")
-        .contains("Events:");
+        .contains("Events:")
+        .contains("PrimaryElected")
+        .doesNotContain("SomeoneElses");
+  }
+
+  private void event(String name, String kind, String object, String uid, String reason) {
+    kube.client()
+        .v1()
+        .events()
+        .inNamespace("default")
+        .resource(
+            new EventBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion("shardeddb.io/v1alpha1")
+                .withKind(kind)
+                .withName(object)
+                .withNamespace("default")
+                .withUid(uid)
+                .endInvolvedObject()
+                .withType("Normal")
+                .withReason(reason)
+                .withMessage("test event")
+                .withCount(1)
+                .withFirstTimestamp("2026-01-01T00:00:00Z")
+                .withLastTimestamp("2026-01-01T00:00:00Z")
+                .build())
+        .create();
   }
 
   @Test
