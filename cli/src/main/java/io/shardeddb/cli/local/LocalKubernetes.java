@@ -21,7 +21,8 @@ import java.util.HashMap;
 /**
  * The in-process Kubernetes API of local mode: fabric8's mock server in CRUD mode on 127.0.0.1,
  * with the ShardedDatabase CRD installed and a kubeconfig written for other processes (the router
- * pods, {@code kubectl-sdb status}, plain {@code kubectl} where the mock allows).
+ * pods, {@code kubectl-sdb status}, plain {@code kubectl}: {@link DiscoveryDispatcher} serves the
+ * discovery documents kubectl needs in front of the CRUD store).
  */
 public final class LocalKubernetes implements AutoCloseable {
   /**
@@ -39,9 +40,11 @@ public final class LocalKubernetes implements AutoCloseable {
   private final KubernetesClient client;
   private final Path kubeconfig;
   private final String url;
+  private final LocalDiscovery discovery;
 
-  private LocalKubernetes(KubernetesMockServer server, Path kubeconfig) {
+  private LocalKubernetes(KubernetesMockServer server, Path kubeconfig, LocalDiscovery discovery) {
     this.server = server;
+    this.discovery = discovery;
     this.client = server.createClient();
     this.kubeconfig = kubeconfig;
     this.url = "http://127.0.0.1:" + server.getPort();
@@ -51,19 +54,23 @@ public final class LocalKubernetes implements AutoCloseable {
    * Starts the API on 127.0.0.1 ({@code port} 0 picks a free one) and writes {@code kubeconfig}.
    */
   public static LocalKubernetes start(int port, Path kubeconfig, String namespace) {
+    LocalDiscovery discovery = new LocalDiscovery();
+    int[] boundPort = {port};
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            new DiscoveryDispatcher(
+                new KubernetesCrudDispatcher(), discovery, () -> "127.0.0.1:" + boundPort[0]),
             false);
     try {
       server.init(InetAddress.getByName("127.0.0.1"), port);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the local Kubernetes API: " + e.getMessage(), e);
     }
-    LocalKubernetes k = new LocalKubernetes(server, kubeconfig);
+    boundPort[0] = server.getPort();
+    LocalKubernetes k = new LocalKubernetes(server, kubeconfig, discovery);
     k.writeKubeconfig(namespace);
     return k;
   }
@@ -72,6 +79,7 @@ public final class LocalKubernetes implements AutoCloseable {
   public void installCrd(InputStream crdYaml) {
     CustomResourceDefinition crd = Serialization.unmarshal(crdYaml, CustomResourceDefinition.class);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    discovery.add(crd);
   }
 
   /**

@@ -1,0 +1,154 @@
+package io.shardeddb.cli.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Answers what plain {@code kubectl} needs besides the objects themselves — discovery and the
+ * OpenAPI v3 documents {@code apply} asks for ({@link LocalDiscovery}; 404 for OpenAPI v2) — and
+ * hands every other request to the CRUD dispatcher.
+ */
+final class DiscoveryDispatcher extends Dispatcher {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Dispatcher crud;
+  private final LocalDiscovery discovery;
+  private final Supplier<String> serverAddress;
+
+  DiscoveryDispatcher(Dispatcher crud, LocalDiscovery discovery, Supplier<String> serverAddress) {
+    this.crud = crud;
+    this.discovery = discovery;
+    this.serverAddress = serverAddress;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    String path = request.getPath();
+    int q = path.indexOf('?');
+    if (q >= 0) {
+      path = path.substring(0, q);
+    }
+    if (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    if ("GET".equals(request.getMethod())) {
+      if (path.equals("/openapi") || path.startsWith("/openapi/")) {
+        String p = path;
+        return discovery.openApiV3(path).map(DiscoveryDispatcher::ok).orElseGet(() -> notFound(p));
+      }
+      if (LocalDiscovery.isDiscoveryPath(path)) {
+        return discovery
+            .document(path, serverAddress.get())
+            .map(DiscoveryDispatcher::ok)
+            .orElseGet(() -> notFound(request.getPath()));
+      }
+    }
+    if (path.matches("/api/v1/namespaces/[^/]+/pods/[^/]+/(log|exec|attach|portforward|proxy)")) {
+      return notFound(
+          path
+              + " (local mode runs pods as processes: their output is in logs/<pod>.log under"
+              + " the data directory)");
+    }
+    String query = q >= 0 ? request.getPath().substring(q + 1) : "";
+    if ("GET".equals(request.getMethod())
+        && path.matches("/api/v1/namespaces/[^/]+/events")
+        && query.contains("involvedObject.")
+        && !query.contains("watch=true")) {
+      return eventsOf(request, path, query);
+    }
+    MockResponse response = crud.dispatch(request);
+    if (response.getWebSocketListener() == null && response.header("Content-Type") == null) {
+      // The CRUD store answers JSON without saying so; client-go then reads a reply to a request
+      // that accepted protobuf first (kubectl describe's events list) as protobuf and fails.
+      response.setHeader("Content-Type", "application/json");
+    }
+    return response;
+  }
+
+  /**
+   * The events list filtered by {@code involvedObject.*} field selectors (kubectl describe's
+   * query), which the CRUD store cannot evaluate: it answers every such query with no events.
+   */
+  private MockResponse eventsOf(RecordedRequest request, String path, String query) {
+    Map<String, String> wanted = new LinkedHashMap<>();
+    for (String param : query.split("&")) {
+      if (param.startsWith("fieldSelector=")) {
+        String selector =
+            URLDecoder.decode(param.substring("fieldSelector=".length()), StandardCharsets.UTF_8);
+        for (String term : selector.split(",")) {
+          int eq = term.indexOf('=');
+          if (eq > 0) {
+            wanted.put(term.substring(0, eq), term.substring(eq + 1).replaceFirst("^=", ""));
+          }
+        }
+      }
+    }
+    MockResponse all =
+        crud.dispatch(
+            new RecordedRequest(
+                request.getHttpVersion(),
+                request.method(),
+                path,
+                request.getHeaders(),
+                request.getBody()));
+    try {
+      JsonNode list = JSON.readTree(all.getBody().getBytes());
+      ArrayNode kept = JSON.createArrayNode();
+      for (JsonNode event : list.path("items")) {
+        boolean match = true;
+        for (Map.Entry<String, String> w : wanted.entrySet()) {
+          JsonNode field = event;
+          for (String part : w.getKey().split("\\.")) {
+            field = field.path(part);
+          }
+          match &= field.asText("").equals(w.getValue());
+        }
+        if (match) {
+          kept.add(event);
+        }
+      }
+      ObjectNode out = JSON.createObjectNode();
+      out.put("apiVersion", "v1");
+      out.put("kind", "EventList");
+      out.set("metadata", list.path("metadata"));
+      out.set("items", kept);
+      return ok(JSON.writeValueAsString(out));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static MockResponse ok(String body) {
+    return new MockResponse()
+        .setResponseCode(200)
+        .setHeader("Content-Type", "application/json")
+        .setBody(body);
+  }
+
+  private static MockResponse notFound(String path) {
+    return new MockResponse()
+        .setResponseCode(404)
+        .setHeader("Content-Type", "application/json")
+        .setBody(
+            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\","
+                + "\"code\":404,\"message\":\"the server could not find the requested resource "
+                + path.replace("\"", "")
+                + "\"}");
+  }
+
+  @Override
+  public void shutdown() {
+    crud.shutdown();
+  }
+}

@@ -1,0 +1,314 @@
+package io.shardeddb.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.shardeddb.cli.local.LocalKubernetes;
+import java.io.File;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code kubectl} binary against local mode's API (LocalKubernetes with the CRD from
+ * {@code crds/}, as {@code local up} starts it): discovery, client-side apply (create and update),
+ * get, describe, wait and delete of a ShardedDatabase, and get of the built-in kinds the operator
+ * owns.
+ *
+ * <p>Needs {@code kubectl} (env {@code KUBECTL}, else on {@code PATH}). Without it the tests
+ * <b>fail</b>; {@code -Dshardeddb.kubectl.optional=true} turns that into a visible skip (JUnit
+ * assumption, reported as skipped with the reason).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PlainKubectlIT {
+  private static final Path HOME =
+      Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
+  private static final ResourceDefinitionContext SDB =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("shardeddb.io")
+          .withVersion("v1alpha1")
+          .withKind("ShardedDatabase")
+          .withPlural("shardeddatabases")
+          .withNamespaced(true)
+          .build();
+
+  private LocalKubernetes kube;
+  private Path dir;
+  private String kubectl;
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    this.dir = dir;
+    kubectl = findKubectl().orElse(null);
+    kube = LocalKubernetes.start(0, dir.resolve("kubeconfig"), "default");
+    try (InputStream crd =
+        Files.newInputStream(HOME.resolve("crds/shardeddatabases.shardeddb.io-v1.yml"))) {
+      kube.installCrd(crd);
+    }
+  }
+
+  @AfterAll
+  void stop() {
+    if (kube != null) {
+      kube.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void kubectlDiscoversTheResourceWithItsShortNames_needsKubectl() throws Exception {
+    Result r = kubectl("api-resources", "--api-group=shardeddb.io");
+
+    assertThat(r.code).as(r.toString()).isZero();
+    assertThat(r.out).containsPattern("shardeddatabases\\s+sdb,shardeddb\\s+shardeddb.io/v1alpha1");
+    assertThat(kubectl("version", "-o", "json").out).contains("\"gitVersion\"");
+  }
+
+  @Test
+  @Order(2)
+  void kubectlAppliesAnExampleAndReadsItBack_needsKubectl() throws Exception {
+    Result created = kubectl("apply", "-f", HOME.resolve("examples/students.yaml").toString());
+    assertThat(created.code).as(created.toString()).isZero();
+    assertThat(created.out).contains("shardeddatabase.shardeddb.io/students created");
+
+    Result get = kubectl("get", "sdb");
+    assertThat(get.code).as(get.toString()).isZero();
+    assertThat(get.out).contains("NAME").containsPattern("(?m)^students\\s");
+
+    Result yaml = kubectl("get", "shardeddatabases", "-o", "yaml");
+    assertThat(yaml.out).contains("kind: ShardedDatabase").contains("table: students");
+
+    String edited =
+        Files.readString(HOME.resolve("examples/students.yaml"))
+            .replaceFirst("(?m)^  replicas: 3", "  replicas: 1");
+    Path file = Files.writeString(dir.resolve("students-1.yaml"), edited);
+    Result updated = kubectl("apply", "-f", file.toString());
+    assertThat(updated.code).as(updated.toString()).isZero();
+    assertThat(updated.out).contains("shardeddatabase.shardeddb.io/students configured");
+    assertThat(sdb().getAdditionalProperties().get("spec")).asString().contains("replicas=1");
+    assertThat(kubectl("apply", "-f", file.toString()).out).contains("students unchanged");
+  }
+
+  @Test
+  @Order(3)
+  void kubectlDescribesTheDatabaseWithItsEvents_needsKubectl() throws Exception {
+    GenericKubernetesResource db = sdb();
+    event("e1", "ShardedDatabase", "students", db.getMetadata().getUid(), "PrimaryElected");
+    event("e2", "ShardedDatabase", "other", "another-uid", "SomeoneElses");
+
+    Result r = kubectl("describe", "sdb", "students");
+
+    assertThat(r.code).as(r.toString()).isZero();
+    assertThat(r.out)
+        .containsPattern("Name:\\s+students")
+        .containsPattern("Kind:\\s+ShardedDatabase")
+        .containsPattern("Shard Key:\\s+Stud_id")
+        .contains("Events:")
+        .contains("PrimaryElected")
+        .doesNotContain("SomeoneElses");
+  }
+
+  private void event(String name, String kind, String object, String uid, String reason) {
+    kube.client()
+        .v1()
+        .events()
+        .inNamespace("default")
+        .resource(
+            new EventBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion("shardeddb.io/v1alpha1")
+                .withKind(kind)
+                .withName(object)
+                .withNamespace("default")
+                .withUid(uid)
+                .endInvolvedObject()
+                .withType("Normal")
+                .withReason(reason)
+                .withMessage("test event")
+                .withCount(1)
+                .withFirstTimestamp("2026-01-01T00:00:00Z")
+                .withLastTimestamp("2026-01-01T00:00:00Z")
+                .build())
+        .create();
+  }
+
+  @Test
+  @Order(4)
+  void kubectlListsTheObjectsTheOperatorOwns_needsKubectl() throws Exception {
+    kube.client()
+        .apps()
+        .statefulSets()
+        .inNamespace("default")
+        .resource(
+            new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName("students-sh1")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .endSpec()
+                .build())
+        .create();
+    kube.client()
+        .pods()
+        .inNamespace("default")
+        .resource(
+            new PodBuilder().withNewMetadata().withName("students-sh1-0").endMetadata().build())
+        .create();
+
+    Result r = kubectl("get", "pods,statefulsets");
+
+    assertThat(r.code).as(r.toString()).isZero();
+    assertThat(r.out).contains("pod/students-sh1-0").contains("statefulset.apps/students-sh1");
+
+    Result pod = kubectl("describe", "pod", "students-sh1-0");
+    assertThat(pod.code).as(pod.toString()).isZero();
+    assertThat(pod.out).containsPattern("Name:\\s+students-sh1-0").contains("Events:");
+  }
+
+  @Test
+  @Order(5)
+  void kubectlWaitsForReady_needsKubectl() throws Exception {
+    requireKubectl();
+    Process wait = start("wait", "wait", "--for=condition=Ready", "sdb/students", "--timeout=60s");
+    Thread.sleep(2000);
+    assertThat(wait.isAlive()).as("kubectl wait returned before the database was Ready").isTrue();
+
+    GenericKubernetesResource db = sdb();
+    db.getAdditionalProperties()
+        .put(
+            "status",
+            Map.of(
+                "conditions",
+                List.of(
+                    new ConditionBuilder()
+                        .withType("Ready")
+                        .withStatus("True")
+                        .withReason("AllReplicasReady")
+                        .withMessage("ready")
+                        .withLastTransitionTime("2026-01-01T00:00:00Z")
+                        .build())));
+    kube.client()
+        .genericKubernetesResources(SDB)
+        .inNamespace("default")
+        .resource(db)
+        .updateStatus();
+
+    assertThat(wait.waitFor(90, TimeUnit.SECONDS)).as("kubectl wait ended").isTrue();
+    Result r = result(wait, "wait");
+    assertThat(r.code).as(r.toString()).isZero();
+    assertThat(r.out).contains("shardeddatabase.shardeddb.io/students condition met");
+  }
+
+  @Test
+  @Order(6)
+  void kubectlDeletesTheDatabase_needsKubectl() throws Exception {
+    Result r = kubectl("delete", "sdb", "students", "--timeout=60s");
+
+    assertThat(r.code).as(r.toString()).isZero();
+    assertThat(r.out).contains("shardeddatabase.shardeddb.io \"students\" deleted");
+    assertThat(
+            kube.client()
+                .genericKubernetesResources(SDB)
+                .inNamespace("default")
+                .withName("students")
+                .get())
+        .isNull();
+    Result get = kubectl("get", "sdb");
+    assertThat(get.out + get.err).contains("No resources found in default namespace.");
+  }
+
+  private GenericKubernetesResource sdb() {
+    return kube.client()
+        .genericKubernetesResources(SDB)
+        .inNamespace("default")
+        .withName("students")
+        .get();
+  }
+
+  private record Result(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\nstdout:\n" + out + "\nstderr:\n" + err;
+    }
+  }
+
+  private void requireKubectl() {
+    if (kubectl != null) {
+      return;
+    }
+    String why =
+        "kubectl not found (set KUBECTL or put kubectl on PATH); these tests need the real binary";
+    if (Boolean.getBoolean("shardeddb.kubectl.optional")) {
+      Assumptions.abort(why + " — skipped because -Dshardeddb.kubectl.optional=true");
+    }
+    fail(why + " (or run with -Dshardeddb.kubectl.optional=true to skip them visibly)");
+  }
+
+  private Result kubectl(String... args) throws Exception {
+    requireKubectl();
+    Process p = start("run", args);
+    if (!p.waitFor(90, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("kubectl " + String.join(" ", args) + " did not finish in 90 s");
+    }
+    return result(p, "run");
+  }
+
+  /** Starts kubectl with stdout and stderr going to {@code <tag>.out} and {@code <tag>.err}. */
+  private Process start(String tag, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(kubectl);
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("KUBECONFIG", kube.kubeconfig().toString());
+    pb.redirectOutput(dir.resolve(tag + ".out").toFile());
+    pb.redirectError(dir.resolve(tag + ".err").toFile());
+    return pb.start();
+  }
+
+  private Result result(Process p, String tag) throws Exception {
+    return new Result(
+        p.exitValue(),
+        Files.readString(dir.resolve(tag + ".out")),
+        Files.readString(dir.resolve(tag + ".err")));
+  }
+
+  private static Optional<String> findKubectl() {
+    String env = System.getenv("KUBECTL");
+    if (env != null && new File(env).canExecute()) {
+      return Optional.of(env);
+    }
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      File f = new File(d, "kubectl");
+      if (f.canExecute()) {
+        return Optional.of(f.getAbsolutePath());
+      }
+    }
+    return Optional.empty();
+  }
+}
