@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,45 @@ public record ShardedDatabaseSpec(
     @JsonPropertyDescription(
             "The assignment's server names and their shard ids, written by the router on /init"
                 + " and /add; only echoed back in /status.")
-        Map<String, List<String>> servers) {
+        Map<String, List<String>> servers,
+    @JsonPropertyDescription(
+            "Range (default): shard ranges divide the shard key's values. Hash: they divide a"
+                + " 32-bit hash of the key, [0, 4294967296), so keys spread evenly and splitting a"
+                + " range moves only its keys. Cannot change once applied.")
+        Sharding sharding) {
+
+  /** The spec with the default (Range) sharding. */
+  public ShardedDatabaseSpec(
+      SchemaSpec schema,
+      List<ShardSpec> shards,
+      Integer replicas,
+      WriteQuorum writeQuorum,
+      StorageSpec storage,
+      ResourcesSpec resources,
+      RouterSpec router,
+      FailoverSpec failover,
+      SecretsSpec secrets,
+      PlacementSpec placement,
+      Map<String, List<String>> servers) {
+    this(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        null);
+  }
+
+  /** How keys map to points, the default ({@code Range}) when absent. */
+  public Sharding shardingOrDefault() {
+    return Sharding.orDefault(sharding);
+  }
 
   /** The default replicas per shard when the field is absent. */
   public static final int DEFAULT_REPLICAS = 3;

@@ -1,7 +1,9 @@
 package io.shardeddb.protocol.shard;
 
 import io.micronaut.serde.annotation.Serdeable;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
+import java.util.List;
 
 /**
  * {@code GET /heartbeat}: who this replica is and how far it is. {@code lastEntryEpoch} is the
@@ -9,7 +11,9 @@ import io.shardeddb.protocol.topology.Role;
  * up to date they are when a new primary is chosen. {@code lagLsn} is the primary's LSN minus this
  * replica's, as last learned. {@code copy} is set while {@code state} is Copying. {@code
  * primaryUrl} is the address at which this replica was told its primary is (the one it pulls the
- * log from); null from shard-servers that predate the field.
+ * log from); null from shard-servers that predate the field. {@code owned} is the point ranges this
+ * replica's shard owns as of its applied log; {@code importing} the progress of an import on a
+ * primary (docs/resharding.md); both null from older shard-servers.
  */
 @Serdeable
 public record Heartbeat(
@@ -23,7 +27,38 @@ public record Heartbeat(
     long lagLsn,
     ReplicaState state,
     CopyProgress copy,
-    String primaryUrl) {
+    String primaryUrl,
+    List<PointRange> owned,
+    ImportProgress importing) {
+
+  /** A heartbeat without the resharding fields (as shard-servers before them send it). */
+  public Heartbeat(
+      String name,
+      String shard,
+      Role role,
+      long epoch,
+      long appliedLsn,
+      long lastEntryEpoch,
+      String primary,
+      long lagLsn,
+      ReplicaState state,
+      CopyProgress copy,
+      String primaryUrl) {
+    this(
+        name,
+        shard,
+        role,
+        epoch,
+        appliedLsn,
+        lastEntryEpoch,
+        primary,
+        lagLsn,
+        state,
+        copy,
+        primaryUrl,
+        null,
+        null);
+  }
 
   /** A heartbeat that does not say where its primary is (as older shard-servers send it). */
   public Heartbeat(

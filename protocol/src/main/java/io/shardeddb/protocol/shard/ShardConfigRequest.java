@@ -2,6 +2,8 @@ package io.shardeddb.protocol.shard;
 
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.lb.SchemaDoc;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
 import java.util.List;
 
 /**
@@ -10,7 +12,27 @@ import java.util.List;
  * shard key and the shard's key range {@code [low, low+size)} so the server can refuse keys that
  * are not its own. A shard-server holds exactly one shard, so {@code shards} has one id. Absent
  * extras default to table {@code data}, the first column as key and an unbounded range.
+ *
+ * <p>Resharding (docs/resharding.md): {@code sharding} says how keys map to points (absent: {@code
+ * Range}); {@code ranges}, when present, are the point ranges the shard owns at bring-up and
+ * replace {@code low}/{@code size} (an empty list: a new destination that owns nothing until it
+ * adopts a range). After bring-up the owned ranges change only through replicated range entries, so
+ * a later {@code /config} naming other ranges is not a conflict.
  */
 @Serdeable
 public record ShardConfigRequest(
-    SchemaDoc schema, List<String> shards, String table, String shardKey, Long low, Long size) {}
+    SchemaDoc schema,
+    List<String> shards,
+    String table,
+    String shardKey,
+    Long low,
+    Long size,
+    Sharding sharding,
+    List<PointRange> ranges) {
+
+  /** A range-sharded config owning {@code [low, low+size)} (as before resharding existed). */
+  public ShardConfigRequest(
+      SchemaDoc schema, List<String> shards, String table, String shardKey, Long low, Long size) {
+    this(schema, shards, table, shardKey, low, size, null, null);
+  }
+}

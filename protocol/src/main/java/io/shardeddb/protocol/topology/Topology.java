@@ -13,8 +13,9 @@ import java.util.Optional;
  * The topology document every process shares: the database name, its table schema, the write
  * quorum, every shard (range, epoch, primary, replicas) and the server names the assignment's
  * clients used in {@code /init} and {@code /add} (kept only to echo them in {@code /status}).
- * {@code version} grows with every change so a reader can ignore stale copies. A database that
- * awaits {@code /init} has a null schema and no shards.
+ * {@code sharding} says whether shard ranges divide keys or key hashes ({@link Sharding}). {@code
+ * version} grows with every change so a reader can ignore stale copies. A database that awaits
+ * {@code /init} has a null schema and no shards.
  */
 @Serdeable
 public record Topology(
@@ -23,9 +24,22 @@ public record Topology(
     TableSchema schema,
     WriteQuorum writeQuorum,
     List<ShardTopology> shards,
-    Map<String, List<String>> servers) {
+    Map<String, List<String>> servers,
+    Sharding sharding) {
+
+  /** A range-sharded topology. */
+  public Topology(
+      String database,
+      long version,
+      TableSchema schema,
+      WriteQuorum writeQuorum,
+      List<ShardTopology> shards,
+      Map<String, List<String>> servers) {
+    this(database, version, schema, writeQuorum, shards, servers, Sharding.Range);
+  }
 
   public Topology {
+    sharding = Sharding.orDefault(sharding);
     shards = shards == null ? List.of() : List.copyOf(shards);
     servers =
         servers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(servers));

@@ -1,0 +1,14 @@
+package io.shardeddb.protocol.shard;
+
+import io.micronaut.serde.annotation.Serdeable;
+import io.shardeddb.protocol.topology.PointRange;
+
+/**
+ * Body of {@code POST /ranges/fence}, {@code /ranges/adopt} and {@code /ranges/purge} on a shard's
+ * primary (docs/resharding.md). {@code moveId} names the move (idempotence: repeating a change with
+ * the same id answers the first outcome); {@code range} is in points (keys, or hashes under {@code
+ * Hash} sharding). Each change is a replicated log entry, acknowledged once a write quorum holds
+ * it, so it survives a failover of the shard.
+ */
+@Serdeable
+public record RangeChange(String moveId, PointRange range) {}
