@@ -1,5 +1,10 @@
 package io.shardeddb.protocol.shard;
 
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.topology.PointRange;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Paths and status codes of the shard-server API that more than one process relies on
  * (docs/resharding.md for the range endpoints).
@@ -24,4 +29,48 @@ public final class ShardEndpoints {
    * Request): the router re-reads the topology and retries at the new owner.
    */
   public static final int NOT_OWNED = 421;
+
+  /**
+   * Request header a router sends with every read and write: the point ranges its published layout
+   * says this shard owns, as {@code low+size} pairs joined by commas (e.g. {@code
+   * 0+2048,4096+100}). A shard-server whose owned ranges differ answers {@link #NOT_OWNED}, so a
+   * router with an old layout can neither write to a range that moved nor read an incomplete range
+   * (rows of a range that moved away are not returned, whatever the sharding). Absent: only each
+   * key is checked.
+   */
+  public static final String OWNED_HEADER = "X-Shard-Owned";
+
+  /** {@code ranges} in the {@link #OWNED_HEADER} form. */
+  public static String ownedHeader(List<PointRange> ranges) {
+    StringBuilder b = new StringBuilder();
+    for (PointRange r : ranges) {
+      if (b.length() > 0) {
+        b.append(',');
+      }
+      b.append(r.low()).append('+').append(r.size());
+    }
+    return b.toString();
+  }
+
+  /** The ranges of an {@link #OWNED_HEADER} value (empty for a blank one). */
+  public static List<PointRange> parseOwnedHeader(String value) {
+    List<PointRange> out = new ArrayList<>();
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    for (String part : value.split(",")) {
+      String[] ls = part.trim().split("\\+");
+      if (ls.length != 2) {
+        throw new InvalidRequestException(
+            "header " + OWNED_HEADER + ": '" + part + "' is not low+size");
+      }
+      try {
+        out.add(new PointRange(Long.parseLong(ls[0].trim()), Long.parseLong(ls[1].trim())));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRequestException(
+            "header " + OWNED_HEADER + ": '" + part + "' is not a range (" + e.getMessage() + ")");
+      }
+    }
+    return PointRange.normalize(out);
+  }
 }

@@ -3,6 +3,7 @@ package io.shardeddb.protocol.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shardeddb.protocol.shard.ShardEndpoints;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,19 @@ class PointRangeTest {
     assertThat(PointRange.anyContains(PointRange.plus(owned, new PointRange(3000, 10)), 3005))
         .isTrue();
     assertThat(PointRange.anyContains(owned, 2048)).isFalse();
+  }
+
+  @Test
+  void ownedHeaderRoundTripsAndNamesBadParts() {
+    List<PointRange> ranges = List.of(new PointRange(0, 2048), new PointRange(4096, 100));
+    String h = ShardEndpoints.ownedHeader(ranges);
+    assertThat(h).isEqualTo("0+2048,4096+100");
+    assertThat(ShardEndpoints.parseOwnedHeader(h)).isEqualTo(ranges);
+    assertThat(ShardEndpoints.parseOwnedHeader("")).isEmpty();
+    assertThatThrownBy(() -> ShardEndpoints.parseOwnedHeader("5-3"))
+        .hasMessageContaining("'5-3' is not low+size");
+    assertThatThrownBy(() -> ShardEndpoints.parseOwnedHeader("5+0"))
+        .hasMessageContaining("positive size");
   }
 
   @Test
