@@ -77,9 +77,6 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     args.add("--performance-schema=OFF");
     args.add("--innodb-flush-log-at-trx-commit=1");
     args.add("--innodb-doublewrite=1");
-    // A few worker threads per core run the statements of hundreds of mostly idle connections,
-    // instead of one thread per connection competing for two cores.
-    args.add("--thread-handling=pool-of-threads");
     return args;
   }
 
