@@ -8,6 +8,8 @@ import io.micronaut.transaction.TransactionOperations;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.shardserver.replication.rules.RangeRules;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -197,13 +200,19 @@ public class ShardStore {
   /**
    * Applies replicated entries (consecutive, starting right after the applied LSN) to the table and
    * the log in one transaction. Replaying is idempotent: inserts replace, updates and deletes of
-   * missing rows do nothing.
+   * missing rows do nothing. Range entries change what the shard owns (persisted with the config in
+   * the same transaction) or purge rows; returns the config as of the last entry.
    */
-  public void applyReplicated(UserTable table, List<LogEntry> entries) {
+  public ShardConfig applyReplicated(
+      UserTable table,
+      List<LogEntry> entries,
+      ShardConfig config,
+      Function<ShardConfig, String> encode) {
     TableSchema schema = table.schema();
-    inTransaction(
+    return inTransaction(
         c -> {
-          // Consecutive inserts go out as one statement; order is kept around updates/deletes.
+          ShardConfig now = config;
+          // Consecutive inserts go out as one statement; order is kept around other entries.
           List<Map<String, Object>> upserts = new ArrayList<>();
           for (LogEntry e : entries) {
             if (e.op() == Operation.Write) {
@@ -215,10 +224,17 @@ public class ShardStore {
             }
             table.upsert(c, upserts);
             upserts.clear();
-            if (e.op() == Operation.Update) {
-              table.update(c, e.key(), schema.coercePartialRow(e.rows().get(0)));
-            } else {
-              table.delete(c, e.key());
+            switch (e.op()) {
+              case Update -> table.update(c, e.key(), schema.coercePartialRow(e.rows().get(0)));
+              case Delete -> table.delete(c, e.key());
+              case Purge -> table.deletePoints(c, now.pointsBy(), RangeRules.rangeOf(e));
+              case Fence, Adopt -> {
+                List<PointRange> before = now.ownedRanges();
+                if (before != null) {
+                  now = now.withOwned(RangeRules.ownedAfter(before, e.op(), RangeRules.rangeOf(e)));
+                }
+              }
+              default -> throw new IllegalStateException("unexpected entry " + e.op());
             }
           }
           table.upsert(c, upserts);
@@ -229,9 +245,26 @@ public class ShardStore {
             }
           }
           RequestOutcomes.save(c, ids);
+          if (now != config) {
+            meta.saveConfig(encode.apply(now));
+          }
           appendLog(entries);
+          return now;
+        });
+  }
+
+  /** Persists the config (what the shard owns included) on its own. */
+  public void saveConfig(String configJson) {
+    inTransaction(
+        c -> {
+          meta.saveConfig(configJson);
           return null;
         });
+  }
+
+  /** Inside a transaction: persists the config with the change it belongs to. */
+  public void saveConfigIn(Connection c, String configJson) {
+    meta.saveConfig(configJson);
   }
 
   /** Entries one {@link #logPage} fetches from MySQL at a time. */
