@@ -9,6 +9,7 @@ import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -379,6 +381,15 @@ public class ShardStore {
    * LSN, the row count and a cursor over all rows, all as of the same moment.
    */
   public Snapshot openSnapshot(UserTable table) {
+    return openSnapshot(table, null, null);
+  }
+
+  /**
+   * As {@link #openSnapshot(UserTable)}, but only the rows whose point (under {@code sharding})
+   * lies in {@code range} (all rows when {@code range} is null), and no request outcomes: the
+   * export an import on another shard reads (docs/resharding.md).
+   */
+  public Snapshot openSnapshot(UserTable table, Sharding sharding, PointRange range) {
     Connection c = null;
     try {
       c = pool.dataSource().getConnection();
@@ -396,11 +407,27 @@ public class ShardStore {
         lsn = rs.getLong(1);
         epoch = rs.getLong(2);
       }
-      long rows = table.count(c);
-      long requestIds = RequestOutcomes.count(c);
+      long rows;
+      long requestIds;
+      Predicate<Map<String, Object>> keep;
+      if (range == null) {
+        rows = table.count(c);
+        requestIds = RequestOutcomes.count(c);
+        keep = r -> true;
+      } else {
+        String keyName = table.schema().shardKey();
+        keep = r -> range.contains(sharding.point(((Number) r.get(keyName)).longValue()));
+        rows =
+            sharding == Sharding.Range
+                ? table.count(c, range.low(), range.highExclusive() - 1, null)
+                : table.keys(c, Long.MIN_VALUE, Long.MAX_VALUE, null).stream()
+                    .filter(k -> range.contains(sharding.point(k)))
+                    .count();
+        requestIds = 0;
+      }
       Statement cursor = table.openCursor(c);
       return new Snapshot(
-          c, cursor, table, lsn, epoch, rows, requestIds, pool.dataSource()::evictConnection);
+          c, cursor, table, lsn, epoch, rows, requestIds, pool.dataSource()::evictConnection, keep);
     } catch (SQLException e) {
       closeQuietly(c);
       throw new StorageException("cannot open snapshot: " + e.getMessage(), e);
@@ -425,6 +452,7 @@ public class ShardStore {
     private final long requestIdCount;
     private Statement idCursor;
     private ResultSet ids;
+    private final Predicate<Map<String, Object>> keep;
 
     Snapshot(
         Connection connection,
@@ -434,8 +462,10 @@ public class ShardStore {
         long epoch,
         long rowCount,
         long requestIdCount,
-        Consumer<Connection> evict)
+        Consumer<Connection> evict,
+        Predicate<Map<String, Object>> keep)
         throws SQLException {
+      this.keep = keep;
       this.connection = connection;
       this.evict = evict;
       this.cursor = cursor;
@@ -502,7 +532,10 @@ public class ShardStore {
             rowsDone = true;
             break;
           }
-          out.add(table.read(rows));
+          Map<String, Object> row = table.read(rows);
+          if (keep.test(row)) {
+            out.add(row);
+          }
         }
         return out;
       } catch (SQLException e) {

@@ -3,6 +3,8 @@ package io.shardeddb.shardserver.replication.rules;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -67,5 +69,43 @@ public final class RangeRules {
     Map<String, Object> row = e.rows().get(0);
     return new PointRange(
         ((Number) row.get("low")).longValue(), ((Number) row.get("size")).longValue());
+  }
+
+  /**
+   * The entries of a source's log as a destination importing {@code range} sees them: writes keep
+   * only the rows whose point lies in the range, updates and deletes of other keys, range entries
+   * and writes left with no row become no-ops (so LSNs stay consecutive and the importer knows how
+   * far it has read). Request ids stay with the entries that still change something.
+   */
+  public static List<LogEntry> filterToRange(
+      List<LogEntry> entries, Sharding sharding, PointRange range, String keyName) {
+    List<LogEntry> out = new ArrayList<>(entries.size());
+    for (LogEntry e : entries) {
+      LogEntry kept =
+          switch (e.op()) {
+            case Write -> {
+              List<Map<String, Object>> rows =
+                  e.rows().stream()
+                      .filter(r -> range.contains(sharding.point(keyOf(r.get(keyName)))))
+                      .toList();
+              yield rows.isEmpty()
+                  ? null
+                  : new LogEntry(e.lsn(), e.epoch(), e.op(), rows, e.key(), e.requestId());
+            }
+            case Update, Delete -> range.contains(sharding.point(e.key())) ? e : null;
+            default -> null;
+          };
+      out.add(
+          kept != null ? kept : new LogEntry(e.lsn(), e.epoch(), Operation.Noop, null, null, null));
+    }
+    return out;
+  }
+
+  /** A shard key as it travels in a row (a JSON number, or its text). */
+  public static long keyOf(Object v) {
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    return Long.parseLong(String.valueOf(v).trim());
   }
 }
