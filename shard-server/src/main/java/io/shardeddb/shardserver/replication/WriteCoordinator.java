@@ -172,12 +172,25 @@ public class WriteCoordinator implements AutoCloseable {
 
   /** As {@link #submit}, also telling how many replicas held the entry when it was acknowledged. */
   public Acked submitAcked(ClientChange change) {
+    return await(enqueue(change));
+  }
+
+  /**
+   * Queues one change without waiting; changes queued by one thread are ordered (and logged) in the
+   * order they were queued. Complete it with {@link #await}.
+   */
+  public CompletableFuture<Acked> enqueue(ClientChange change) {
     ctx.requirePrimary();
     Pending p = new Pending(change, new CompletableFuture<>());
     queue.add(p);
+    return p.done;
+  }
+
+  /** Waits (bounded) for a change queued by {@link #enqueue}, as {@link #submitAcked} does. */
+  public Acked await(CompletableFuture<Acked> done) {
     long wait = settings.quorumTimeout().toMillis() * 2 + 5000;
     try {
-      return p.done.get(wait, TimeUnit.MILLISECONDS);
+      return done.get(wait, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
