@@ -212,15 +212,6 @@ public final class Resharder {
       }
       MoveStatus progressed = move.progress(p.rowsCopied(), p.sourceLsn());
       MovePhase phase = MoveRules.phaseOf(p);
-      if (MoveRules.readyToCutOver(p, source)) {
-        enter(
-            progressed.in(
-                MovePhase.CuttingOver,
-                "cutting over (attempt " + move.attemptOrFirst() + "): writes to the range pause"),
-            "cutting over " + m + " (attempt " + move.attemptOrFirst() + ")");
-        cutOver(m);
-        return;
-      }
       String why =
           phase == MovePhase.Copying
               ? p.rowsCopied() + " rows copied"
@@ -230,11 +221,21 @@ public final class Resharder {
                   + source.appliedLsn()
                   + " applied";
       if (phase != move.phase()) {
+        // A new phase is recorded on its own; the cut-over starts on a later pass.
         enter(progressed.in(phase, why), why);
-      } else {
-        move = progressed;
-        note(why);
+        return;
       }
+      if (MoveRules.readyToCutOver(p, source)) {
+        enter(
+            progressed.in(
+                MovePhase.CuttingOver,
+                "cutting over (attempt " + move.attemptOrFirst() + "): writes to the range pause"),
+            "cutting over " + m + " (attempt " + move.attemptOrFirst() + ")");
+        cutOver(m);
+        return;
+      }
+      move = progressed;
+      note(why);
     }
 
     private void cutOver(Move m) {
