@@ -98,8 +98,7 @@ class CrdTest {
         .extracting(ValidationRule::getMessage)
         .containsExactlyInAnyOrder(
             "spec.schema cannot change once set: the shards' tables were created with it",
-            "a shard's low and size cannot change (rows would have to move); add new shards"
-                + " instead",
+            "spec.sharding cannot change once shards exist: every row's placement depends on it",
             "spec.storage cannot change once set: a StatefulSet's volume claims are fixed",
             "spec.secrets cannot change once set: rotate credentials by editing the Secrets");
     assertThat(spec.getProperties().get("replicas").getDefault().asInt()).isEqualTo(3);

@@ -498,7 +498,7 @@ class ShardedDatabaseReconcilerTest {
   }
 
   @Test
-  void removingAShardThatStillHoldsRowsIsRefusedWithAConditionAndAnEvent() {
+  void removingAShardWhoseRangeNoOtherShardTakesIsRefusedWithAConditionAndAnEvent() {
     ShardedDatabase sdb = singleShard("db6", 1);
     ShardedDatabaseSpec s = sdb.getSpec();
     sdb.setSpec(
@@ -518,15 +518,17 @@ class ShardedDatabaseReconcilerTest {
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
-                assertThat(status("db6").condition("Degraded"))
+                assertThat(status("db6").condition("Ready"))
                     .hasValueSatisfying(
                         c -> {
-                          assertThat(c.getStatus()).isEqualTo("True");
-                          assertThat(c.getReason()).isEqualTo("ShardRemovalRefused");
-                          assertThat(c.getMessage()).contains("sh2 still holds 5 rows");
+                          assertThat(c.getStatus()).isEqualTo("False");
+                          assertThat(c.getReason()).isEqualTo("InvalidSpec");
+                          assertThat(c.getMessage())
+                              .contains("the points [100, 200) in no shard")
+                              .contains("shard 'sh2' owns them now");
                         }));
     assertThat(client.apps().statefulSets().inNamespace(NS).withName("db6-sh2").get()).isNotNull();
-    assertThat(events("ShardRemovalRefused")).isNotEmpty();
+    assertThat(events("InvalidSpec")).isNotEmpty();
   }
 
   @Test
@@ -541,7 +543,7 @@ class ShardedDatabaseReconcilerTest {
     edited.setSpec(
         new ShardedDatabaseSpec(
             s.schema(),
-            List.of(new ShardSpec("sh1", 0, 8192, null), new ShardSpec("sh2", 8192, 10, null)),
+            List.of(new ShardSpec("sh1", 0, 100, null), new ShardSpec("sh2", 8192, 10, null)),
             s.replicas(),
             s.writeQuorum(),
             new io.shardeddb.api.v1alpha1.StorageSpec("5Gi", null),
@@ -562,7 +564,7 @@ class ShardedDatabaseReconcilerTest {
                           assertThat(c.getStatus()).isEqualTo("False");
                           assertThat(c.getReason()).isEqualTo("InvalidSpec");
                           assertThat(c.getMessage())
-                              .contains("spec.shards 'sh1': the key range cannot change")
+                              .contains("the points [100, 4096) in no shard")
                               .contains("spec.storage.size cannot change");
                         }));
     assertThat(events("InvalidSpec"))
