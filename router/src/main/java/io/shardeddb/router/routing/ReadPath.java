@@ -7,11 +7,13 @@ import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.shard.ShardServerClient;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.RoutingTable;
 import jakarta.inject.Singleton;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +28,10 @@ import reactor.core.publisher.Mono;
  * parallel from a replica chosen by the consistency level, then the rest of each shard page by page
  * as the client takes them (a shard-server answers at most one page per request, with the key to go
  * on from). Pages come in shard order — shards own disjoint ascending ranges and each answers in
- * key order — so the rows come in key order, and the router holds at most a page per shard.
+ * key order — so the rows come in key order, and the router holds at most a page per shard. Under
+ * {@code Hash} sharding every shard is asked and their rows are merged in key order. The shards to
+ * ask and the ranges each is told it owns ({@code X-Shard-Owned}) come from one layout; a shard
+ * that answers 421 before the first pages are in makes the read be planned again by a newer one.
  */
 @Singleton
 public class ReadPath {
@@ -51,6 +56,12 @@ public class ReadPath {
 
   /** One shard's first page and how to fetch the pages after it. */
   private record ShardPages(ShardTopology shard, ShardReadResponse first) {}
+
+  /** Rows of each shard the key-order merge takes ahead (a page is fetched as they are used). */
+  private static final int MERGE_PREFETCH = 32;
+
+  /** Rows per page of a merged (Hash) read. */
+  static final int MERGED_PAGE_ROWS = 500;
 
   private final ShardServerClient client;
   private final ReplicaHealth health;
@@ -86,7 +97,23 @@ public class ReadPath {
       ReadConsistency consistency,
       SessionToken session,
       ReadFilter filter) {
-    List<ShardTopology> shards = table.shardMap().shardsFor(range.low(), range.high());
+    String keyName = table.topology().schema().shardKey();
+    // A shard that answers 421 (its ranges moved) makes the whole read be planned again by a newer
+    // layout: the shards to ask, and what each owns, come from one layout.
+    return retry.rerouted(
+        table,
+        retry.movedBudget(),
+        t -> rangeText(keyName, range),
+        t -> firstPages(t, range, consistency, session, filter));
+  }
+
+  private Mono<RangeRead> firstPages(
+      RoutingTable table,
+      KeyRange range,
+      ReadConsistency consistency,
+      SessionToken session,
+      ReadFilter filter) {
+    List<ShardTopology> shards = table.shardsFor(range.low(), range.high());
     metrics.readFanout(shards.size());
     String keyName = table.topology().schema().shardKey();
     List<String> ids = shards.stream().map(ShardTopology::id).toList();
@@ -102,9 +129,33 @@ public class ReadPath {
                 new RangeRead(
                     ids,
                     firsts.stream().allMatch(f -> f.first().next() == null),
-                    Flux.fromIterable(firsts)
-                        .concatMap(f -> pagesOf(table, f, range.high(), ask), 1),
+                    table.sharding() == Sharding.Hash && firsts.size() > 1
+                        ? inKeyOrder(
+                            firsts.stream().map(f -> pagesOf(table, f, range.high(), ask)).toList(),
+                            keyName)
+                        : Flux.fromIterable(firsts)
+                            .concatMap(f -> pagesOf(table, f, range.high(), ask), 1),
                     ask.servedBy()));
+  }
+
+  /**
+   * Merges the shards' pages, each in key order, into pages in key order (under {@code Hash} every
+   * shard holds keys from all over the range). Each shard's next page is fetched only when the
+   * merge has used up the one before, so the router holds about one page per shard.
+   */
+  static Flux<List<Map<String, Object>>> inKeyOrder(
+      List<Flux<List<Map<String, Object>>>> shards, String keyName) {
+    Comparator<Map<String, Object>> byKey =
+        Comparator.comparingLong(row -> ((Number) row.get(keyName)).longValue());
+    @SuppressWarnings("unchecked")
+    Flux<Map<String, Object>>[] rows =
+        shards.stream().map(p -> p.concatMapIterable(page -> page, 1)).toArray(Flux[]::new);
+    return Flux.mergeComparing(MERGE_PREFETCH, byKey, rows).buffer(MERGED_PAGE_ROWS);
+  }
+
+  /** {@code Stud_id range [low, high]}, for messages. */
+  private static String rangeText(String keyName, KeyRange range) {
+    return keyName + " range [" + range.low() + ", " + range.high() + "]";
   }
 
   /**
@@ -117,7 +168,21 @@ public class ReadPath {
       ReadConsistency consistency,
       SessionToken session,
       ReadFilter filter) {
-    List<ShardTopology> shards = table.shardMap().shardsFor(range.low(), range.high());
+    String keyName = table.topology().schema().shardKey();
+    return retry.rerouted(
+        table,
+        retry.movedBudget(),
+        t -> rangeText(keyName, range),
+        t -> counts(t, range, consistency, session, filter));
+  }
+
+  private Mono<RangeCount> counts(
+      RoutingTable table,
+      KeyRange range,
+      ReadConsistency consistency,
+      SessionToken session,
+      ReadFilter filter) {
+    List<ShardTopology> shards = table.shardsFor(range.low(), range.high());
     metrics.readFanout(shards.size());
     String keyName = table.topology().schema().shardKey();
     Ask ask = new Ask(keyName, consistency, session, filter, true, new ConcurrentHashMap<>());
@@ -184,6 +249,18 @@ public class ReadPath {
     }
     AtomicReference<Long> next = new AtomicReference<>(from);
     return Mono.defer(() -> readShard(table, shard, next.get(), high, ask))
+        // Part of the result is already on its way to the client, so the read cannot be planned
+        // again: the shard's ranges moved during a long read, the response is cut short.
+        .onErrorMap(
+            e -> e instanceof ShardServerException s && s.notOwned(),
+            e ->
+                new ApiException(
+                    503,
+                    "shard "
+                        + shard.id()
+                        + "'s key range moved while the read was under way; read again ("
+                        + e.getMessage()
+                        + ")"))
         // A page always comes (or an error): an empty answer would repeat the same key forever.
         .single()
         .doOnNext(page -> next.set(page.next()))
@@ -218,7 +295,16 @@ public class ReadPath {
                               new ShardServerException(
                                   "", 503, "shard " + shard.id() + " has no primary"));
               return readFrom(
-                  primary, shard.id(), keyName, low, high, primaryOnly, minEpoch, minLsn, ask);
+                  table,
+                  primary,
+                  shard.id(),
+                  keyName,
+                  low,
+                  high,
+                  primaryOnly,
+                  minEpoch,
+                  minLsn,
+                  ask);
             });
     Mono<ShardReadResponse> chain = fromPrimary;
     // Try the chosen replicas in ring order; the primary (with retries) is the last resort.
@@ -226,12 +312,17 @@ public class ReadPath {
       Replica r = replicas.get(i);
       Mono<ShardReadResponse> fallback = chain;
       chain =
-          readFrom(r, shard.id(), keyName, low, high, false, minEpoch, minLsn, ask)
+          readFrom(table, r, shard.id(), keyName, low, high, false, minEpoch, minLsn, ask)
               .onErrorResume(ShardServerException.class, e -> fallback);
     }
-    // A final answer from a shard-server (e.g. 400) becomes the router's answer.
+    // A final answer from a shard-server (e.g. 400) becomes the router's answer; a 421 (the layout
+    // is old) is left for the read to be planned again.
     return chain.onErrorMap(
-        ShardServerException.class, e -> new ApiException(e.status(), e.getMessage()));
+        e -> e instanceof ShardServerException s && !s.notOwned(),
+        e -> {
+          ShardServerException s = (ShardServerException) e;
+          return new ApiException(s.status(), s.getMessage());
+        });
   }
 
   private List<Replica> replicaChoices(
@@ -252,7 +343,13 @@ public class ReadPath {
         .toList();
   }
 
+  /**
+   * One page from {@code replica}, sent with the ranges {@code planned} (the layout the read was
+   * planned by) gives the shard, so a shard whose ranges changed answers 421 instead of rows of
+   * another layout.
+   */
   private Mono<ShardReadResponse> readFrom(
+      RoutingTable planned,
       Replica replica,
       String shardId,
       String keyName,
@@ -266,6 +363,7 @@ public class ReadPath {
         .read(
             replica.url(),
             shardId,
+            planned.ownedHeader(shardId),
             keyName,
             low,
             high,
