@@ -60,7 +60,8 @@ class CrdTest {
   }
 
   @Test
-  void theCrdNamesTheResourceAndPrintsReadyShardsReplicasAndAge() throws IOException {
+  void theCrdNamesTheResourceAndPrintsReadyShardsReplicasReshardingShardingAndAge()
+      throws IOException {
     CustomResourceDefinition crd = crd();
     CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
 
@@ -72,7 +73,15 @@ class CrdTest {
     assertThat(v.getSubresources().getStatus()).isNotNull();
     assertThat(v.getAdditionalPrinterColumns())
         .extracting(c -> c.getName())
-        .containsExactlyInAnyOrder("Ready", "Shards", "Replicas", "Age");
+        .containsExactlyInAnyOrder("Ready", "Shards", "Replicas", "Resharding", "Sharding", "Age");
+    assertThat(v.getAdditionalPrinterColumns())
+        .filteredOn(c -> c.getName().equals("Resharding"))
+        .extracting(c -> c.getJsonPath())
+        .containsExactly(".status.conditions[?(@.type==\"Resharding\")].status");
+    assertThat(v.getAdditionalPrinterColumns())
+        .filteredOn(c -> c.getName().equals("Sharding"))
+        .extracting(c -> c.getJsonPath())
+        .containsExactly(".spec.sharding");
   }
 
   @Test
