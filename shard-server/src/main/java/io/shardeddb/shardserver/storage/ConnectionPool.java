@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micronaut.context.annotation.Value;
 import io.shardeddb.shardserver.config.ServerSettings;
 import io.shardeddb.shardserver.config.StorageSettings;
 import jakarta.annotation.PreDestroy;
@@ -10,6 +11,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -20,11 +23,45 @@ import org.flywaydb.core.Flyway;
  */
 @Singleton
 public class ConnectionPool implements AutoCloseable {
+  /**
+   * Connector/J properties every pool gets. Each saves client work or a round trip to the server;
+   * none changes when or how a transaction commits (docs/benchmarks.md says what each does).
+   */
+  static final Map<String, String> TUNED =
+      Map.ofEntries(
+          // A multi-row insert of a group commit goes as one statement, not one per row.
+          Map.entry("rewriteBatchedStatements", "true"),
+          // Parse each statement's text once per connection, not on every call; the
+          // default 25 statements of at most 256 characters miss the longer ones.
+          Map.entry("cachePrepStmts", "true"),
+          Map.entry("prepStmtCacheSize", "250"),
+          Map.entry("prepStmtCacheSqlLimit", "2048"),
+          // Skip "SET autocommit" / isolation / read-only round trips that would not
+          // change the session: the driver knows the session state it set.
+          Map.entry("useLocalSessionState", "true"),
+          Map.entry("elideSetAutoCommits", "true"),
+          Map.entry("useLocalTransactionState", "true"),
+          // A read-only transaction (executeRead) costs "SET SESSION TRANSACTION READ ONLY"
+          // before and "... READ WRITE" after: two round trips around one SELECT. The code in
+          // it only reads; the snapshot says READ ONLY in its own statement.
+          Map.entry("readOnlyPropagatesToServer", "false"),
+          // No clock reads per query for statistics nobody reads.
+          Map.entry("maintainTimeStats", "false"),
+          Map.entry("allowPublicKeyRetrieval", "true"),
+          Map.entry("tcpKeepAlive", "true"));
+
   private final HikariDataSource dataSource;
 
+  /**
+   * {@code jdbcProperties} ({@code shardeddb.storage.jdbc-properties}, env {@code
+   * SHARDEDDB_JDBC_PROPERTIES}): Connector/J properties laid over {@link #TUNED}.
+   */
   public ConnectionPool(
-      DatabaseServer server, StorageSettings storage, ServerSettings serverSettings) {
-    this.dataSource = build(server, storage, serverSettings);
+      DatabaseServer server,
+      StorageSettings storage,
+      ServerSettings serverSettings,
+      @Value("${shardeddb.storage.jdbc-properties:}") String jdbcProperties) {
+    this.dataSource = build(server, storage, serverSettings, jdbcProperties);
   }
 
   /** The pool itself, for connections that live outside Micronaut's transactions (snapshots). */
@@ -39,7 +76,10 @@ public class ConnectionPool implements AutoCloseable {
   }
 
   private static HikariDataSource build(
-      DatabaseServer server, StorageSettings storage, ServerSettings serverSettings) {
+      DatabaseServer server,
+      StorageSettings storage,
+      ServerSettings serverSettings,
+      String extraProperties) {
     String database =
         storage.database() == null || storage.database().isBlank()
             ? DatabaseNames.forServer(serverSettings.name())
@@ -52,11 +92,7 @@ public class ConnectionPool implements AutoCloseable {
     config.setPassword(server.password());
     config.setMaximumPoolSize(storage.poolSize());
     config.setMinimumIdle(2);
-    config.addDataSourceProperty("rewriteBatchedStatements", "true");
-    config.addDataSourceProperty("cachePrepStmts", "true");
-    config.addDataSourceProperty("useLocalSessionState", "true");
-    config.addDataSourceProperty("allowPublicKeyRetrieval", "true");
-    config.addDataSourceProperty("tcpKeepAlive", "true");
+    connectorProperties(extraProperties).forEach(config::addDataSourceProperty);
     HikariDataSource dataSource = new HikariDataSource(config);
     try {
       Flyway.configure()
@@ -69,6 +105,31 @@ public class ConnectionPool implements AutoCloseable {
       throw e;
     }
     return dataSource;
+  }
+
+  /**
+   * The Connector/J properties of the pool: {@link #TUNED} with {@code extra} ({@code key=value}
+   * pairs separated by {@code ;} or {@code ,}, e.g. {@code useServerPrepStmts=true}) laid over it.
+   * Every default saves client work or round trips to the server; none changes what a commit
+   * promises (see docs/benchmarks.md, "Connector/J properties").
+   */
+  static Map<String, String> connectorProperties(String extra) {
+    Map<String, String> properties = new LinkedHashMap<>(TUNED);
+    if (extra == null || extra.isBlank()) {
+      return properties;
+    }
+    for (String pair : extra.split("[;,]")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "shardeddb.storage.jdbc-properties: expected key=value, got '" + pair.trim() + "'");
+      }
+      properties.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+    }
+    return properties;
   }
 
   private static void createIfMissing(DatabaseServer server, String database) {
