@@ -264,13 +264,16 @@ class ReshardIT {
 
   private void patchShards(String database, List<Map<String, Object>> shards) {
     try {
-      String patch = JSON.writeValueAsString(Map.of("spec", Map.of("shards", shards)));
+      // A JSON patch replacing the list, as `kubectl patch --type json` sends it.
+      String patch =
+          JSON.writeValueAsString(
+              List.of(Map.of("op", "replace", "path", "/spec/shards", "value", shards)));
       cluster
           .client()
           .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
           .inNamespace(cluster.namespace())
           .withName(database)
-          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+          .patch(PatchContext.of(PatchType.JSON), patch);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
