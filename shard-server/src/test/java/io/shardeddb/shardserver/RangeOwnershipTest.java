@@ -169,6 +169,33 @@ class RangeOwnershipTest {
   }
 
   @Test
+  @DisplayName("a wiped replica re-copies what the shard owns with the rows")
+  void recopyShipsOwnership() throws Exception {
+    Replica primary = startRangeShard();
+    assertThat(writeRange(primary, 2000, 2100).status()).isEqualTo(200);
+    assertThat(range(primary, ShardEndpoints.FENCE_RANGE, 2048, 2048).status()).isEqualTo(200);
+    Replica wiped = shard.get(2);
+    wiped.stop();
+    ThreeReplicaShard.wipe(wiped);
+    wiped.start();
+    shard.assign(1, 0, 2);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(heartbeat(wiped).get("state").asText()).isEqualTo("Ready");
+              assertThat(heartbeat(wiped).get("owned").toString())
+                  .isEqualTo("[{\"low\":0,\"size\":2048}]");
+              assertThat(checksum(wiped)).isEqualTo(checksum(primary));
+            });
+    // Promoted, it refuses the fenced range like the primary it copied.
+    shard.failover(2, 2, 0, 1, 2);
+    awaitReady();
+    assertThat(write(wiped, 3000).status()).isEqualTo(421);
+    assertThat(write(wiped, 100).status()).isEqualTo(200);
+  }
+
+  @Test
   @DisplayName("no write to a fenced range is acknowledged after the fence's LSN")
   void writesRacingAFenceLandBeforeIt() throws Exception {
     Replica primary = startRangeShard();

@@ -179,7 +179,7 @@ public class ReplicationController {
                                     snap.lsn(),
                                     snap.epoch(),
                                     snap.rowCount(),
-                                    config,
+                                    configAt(snap, config),
                                     snap.requestIdCount()))),
                     Flux.<byte[]>generate(
                         sink -> {
@@ -222,6 +222,13 @@ public class ReplicationController {
       throw new io.shardeddb.protocol.InvalidRequestException(
           "queries 'low'/'size': " + e.getMessage());
     }
+  }
+
+  /** The config as of the snapshot's LSN (what the shard owned then), else {@code current}. */
+  private ShardConfig configAt(ShardStore.Snapshot snap, ShardConfig current) throws IOException {
+    return snap.configJson() == null
+        ? current
+        : json.readValue(snap.configJson(), ShardConfig.class);
   }
 
   @Post("/resync")

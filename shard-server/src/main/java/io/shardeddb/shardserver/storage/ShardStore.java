@@ -400,12 +400,17 @@ public class ShardStore {
       }
       long lsn;
       long epoch;
+      String configJson;
+      // The config (what the shard owns) is read in the same snapshot as the rows and the LSN:
+      // range entries change both in one transaction, so a copy gets the ownership of its LSN.
       try (Statement s = c.createStatement();
           ResultSet rs =
-              s.executeQuery("SELECT applied_lsn, last_entry_epoch FROM shard_meta WHERE id = 1")) {
+              s.executeQuery(
+                  "SELECT applied_lsn, last_entry_epoch, config_json FROM shard_meta WHERE id = 1")) {
         rs.next();
         lsn = rs.getLong(1);
         epoch = rs.getLong(2);
+        configJson = rs.getString(3);
       }
       long rows;
       long requestIds;
@@ -427,7 +432,16 @@ public class ShardStore {
       }
       Statement cursor = table.openCursor(c);
       return new Snapshot(
-          c, cursor, table, lsn, epoch, rows, requestIds, pool.dataSource()::evictConnection, keep);
+          c,
+          cursor,
+          table,
+          lsn,
+          epoch,
+          rows,
+          requestIds,
+          pool.dataSource()::evictConnection,
+          keep,
+          configJson);
     } catch (SQLException e) {
       closeQuietly(c);
       throw new StorageException("cannot open snapshot: " + e.getMessage(), e);
@@ -453,6 +467,7 @@ public class ShardStore {
     private Statement idCursor;
     private ResultSet ids;
     private final Predicate<Map<String, Object>> keep;
+    private final String configJson;
 
     Snapshot(
         Connection connection,
@@ -463,9 +478,11 @@ public class ShardStore {
         long rowCount,
         long requestIdCount,
         Consumer<Connection> evict,
-        Predicate<Map<String, Object>> keep)
+        Predicate<Map<String, Object>> keep,
+        String configJson)
         throws SQLException {
       this.keep = keep;
+      this.configJson = configJson;
       this.connection = connection;
       this.evict = evict;
       this.cursor = cursor;
@@ -513,6 +530,11 @@ public class ShardStore {
 
     public long lsn() {
       return lsn;
+    }
+
+    /** The persisted config as of the snapshot (null before {@code /config}). */
+    public String configJson() {
+      return configJson;
     }
 
     public long epoch() {
