@@ -598,6 +598,63 @@ class ShardedDatabaseReconcilerTest {
   }
 
   @Test
+  void mergingTwoShardsMovesTheRangeAndRemovesTheEmptiedShardOnceItsPurgeIsDone() {
+    ShardedDatabase sdb = singleShard("db14", 1);
+    sdb.setSpec(
+        withShards(
+            sdb.getSpec(),
+            List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh2", 2048, 2048, null))));
+    apply(sdb);
+    List<String> pods = new java.util.ArrayList<>(awaitPods("db14-sh1"));
+    pods.addAll(awaitPods("db14-sh2"));
+    awaitReady("db14", pods);
+    FakeShardServer kept = fleet.replica("db14-sh1-0");
+    FakeShardServer dropped = fleet.replica("db14-sh2-0").holding(5, 1, 5);
+    kept.importsFrom(dropped);
+
+    ShardedDatabase edited = current("db14");
+    edited.setSpec(withShards(edited.getSpec(), List.of(new ShardSpec("sh1", 0, 4096, null))));
+    client.resource(edited).update();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              ShardedDatabaseStatus st = status("db14");
+              assertThat(st.reshardingOrEmpty().movesOrEmpty())
+                  .singleElement()
+                  .satisfies(m -> assertThat(m.phase()).isEqualTo(MovePhase.Done));
+              assertThat(st.applied().shards())
+                  .containsExactly(new AppliedSpec.AppliedShard("sh1", 0, 4096));
+              assertThat(client.apps().statefulSets().inNamespace(NS).withName("db14-sh2").get())
+                  .isNull();
+              assertThat(st.shardsOrEmpty()).extracting(ShardStatus::id).containsExactly("sh1");
+            });
+    assertThat(kept.owned()).containsExactly(new PointRange(0, 4096));
+    assertThat(dropped.calls()).containsSubsequence("POST /ranges/fence", "POST /ranges/purge");
+    // Kept for resharding, never refused.
+    assertThat(events("ShardRemovalRefused")).isEmpty();
+  }
+
+  @Test
+  void aBrandNewDatabasePublishesItsLayoutBeforeItIsReady() {
+    apply(singleShard("db15", 1));
+    awaitPods("db15-sh1");
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              ShardedDatabaseStatus st = status("db15");
+              assertThat(st.applied()).isNotNull();
+              assertThat(st.applied().shards())
+                  .containsExactly(new AppliedSpec.AppliedShard("sh1", 0, 4096));
+              assertThat(st.condition("Ready"))
+                  .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+            });
+  }
+
+  @Test
   void aSpecChangeThatCannotBeHonouredIsRefusedWithAConditionAndAnEventAndNothingApplied() {
     List<String> pods = readySingleShard("db11", 1);
     assertThat(status("db11").applied()).isNotNull();
