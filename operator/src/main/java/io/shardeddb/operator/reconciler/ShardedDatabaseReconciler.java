@@ -610,42 +610,57 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
 
     @Override
     public void record(MoveStatus move) {
-      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-          sdb,
-          context,
-          r -> {
-            ShardedDatabaseStatus now = statusOf(r);
-            r.setStatus(now.withResharding(now.reshardingOrEmpty().with(move)));
-            return r;
-          });
+      written(
+          PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+              sdb,
+              context,
+              r -> {
+                ShardedDatabaseStatus now = statusOf(r);
+                r.setStatus(now.withResharding(now.reshardingOrEmpty().with(move)));
+                return r;
+              }));
+    }
+
+    /** The pass's later writes start from the version just written instead of conflicting. */
+    private void written(ShardedDatabase updated) {
+      if (updated != null && updated.getMetadata() != null) {
+        sdb.getMetadata().setResourceVersion(updated.getMetadata().getResourceVersion());
+      }
     }
 
     @Override
     public void publish(
         Map<String, PointRange> basis, Map<String, PointRange> layout, MoveStatus move) {
-      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-          sdb,
-          context,
-          r -> {
-            ShardedDatabaseStatus now = statusOf(r);
-            Map<String, PointRange> recorded =
-                now.applied() == null ? Map.of() : layoutOfApplied(now.applied().shardsOrEmpty());
-            if (now.applied() != null && !recorded.equals(basis)) {
-              throw new IllegalStateException(
-                  "the published layout changed under move "
-                      + move.id()
-                      + ": expected "
-                      + basis
-                      + ", found "
-                      + recorded);
-            }
-            AppliedSpec applied =
-                (now.applied() == null ? SpecValidator.appliedOf(r) : now.applied())
-                    .withShards(appliedShards(layout));
-            r.setStatus(
-                now.withApplied(applied).withResharding(now.reshardingOrEmpty().with(move)));
-            return r;
-          });
+      ShardedDatabase updated =
+          PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+              sdb,
+              context,
+              r -> {
+                ShardedDatabaseStatus now = statusOf(r);
+                Map<String, PointRange> recorded =
+                    now.applied() == null
+                        ? Map.of()
+                        : layoutOfApplied(now.applied().shardsOrEmpty());
+                // New points this pass added to the basis are not recorded yet; nothing else may
+                // differ.
+                if (now.applied() != null
+                    && !MovePlanner.withNewCoverage(recorded, basis).equals(basis)) {
+                  throw new IllegalStateException(
+                      "the published layout changed under move "
+                          + move.id()
+                          + ": expected "
+                          + basis
+                          + ", found "
+                          + recorded);
+                }
+                AppliedSpec applied =
+                    (now.applied() == null ? SpecValidator.appliedOf(r) : now.applied())
+                        .withShards(appliedShards(layout));
+                r.setStatus(
+                    now.withApplied(applied).withResharding(now.reshardingOrEmpty().with(move)));
+                return r;
+              });
+      written(updated);
     }
 
     private static ShardedDatabaseStatus statusOf(ShardedDatabase r) {

@@ -173,6 +173,38 @@ class ResharderTest {
     assertThat(recorder.published).isEqualTo(BEFORE);
   }
 
+  @Test
+  void aRetryRecordedBeforeTheOperatorDiedUnFencesTheSourceOnTheNextPassAndThenCutsOver() {
+    resharder = newOperator(Duration.ofMillis(300));
+    loadSource();
+    pass(SPLIT);
+    pass(SPLIT);
+    shards.pulls = false;
+    recorder.crashAfterAttempt = 2;
+    pass(SPLIT);
+    assertThat(shards.source.owned).doesNotContain(ALL);
+    shards.pulls = true;
+
+    pass(SPLIT);
+
+    // The range was not left paused: the source took it back before anything else.
+    assertThat(shards.calls).contains("source adopt " + recorder.last().id() + "/unfence/1");
+    runUntilSettled(SPLIT);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(shards.calls).contains("source fence " + recorder.last().id() + "/fence/2");
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void aSpecThatGrowsAShardIntoPointsNobodyOwnsIsBlockedWithTheReasonAndNothingIsCalled() {
+    Resharder.Outcome o = pass(layout("src", new PointRange(0, 200)));
+
+    assertThat(o.blocked()).contains("src").contains("[100, 200)");
+    assertThat(o.move()).isNull();
+    assertThat(o.busy()).isFalse();
+    assertThat(shards.calls).isEmpty();
+  }
+
   private void loadSource() {
     for (long k = 0; k < 100; k++) {
       write(k, "v0-" + k);
