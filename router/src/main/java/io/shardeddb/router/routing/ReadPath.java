@@ -5,6 +5,7 @@ import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardReadResponse;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.protocol.topology.Sharding;
@@ -13,6 +14,7 @@ import io.shardeddb.router.shard.ShardServerClient;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.RoutingTable;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -100,11 +102,12 @@ public class ReadPath {
     String keyName = table.topology().schema().shardKey();
     // A shard that answers 421 (its ranges moved) makes the whole read be planned again by a newer
     // layout: the shards to ask, and what each owns, come from one layout.
+    FailoverRetry.MovedBudget budget = retry.movedBudget();
     return retry.rerouted(
         table,
-        retry.movedBudget(),
+        budget,
         t -> rangeText(keyName, range),
-        t -> firstPages(t, range, consistency, session, filter));
+        t -> firstPages(t, range, consistency, session, filter, budget));
   }
 
   private Mono<RangeRead> firstPages(
@@ -112,12 +115,14 @@ public class ReadPath {
       KeyRange range,
       ReadConsistency consistency,
       SessionToken session,
-      ReadFilter filter) {
+      ReadFilter filter,
+      FailoverRetry.MovedBudget budget) {
     List<ShardTopology> shards = table.shardsFor(range.low(), range.high());
     metrics.readFanout(shards.size());
     String keyName = table.topology().schema().shardKey();
     List<String> ids = shards.stream().map(ShardTopology::id).toList();
-    Ask ask = new Ask(keyName, consistency, session, filter, false, new ConcurrentHashMap<>());
+    Ask ask =
+        new Ask(keyName, consistency, session, filter, false, new ConcurrentHashMap<>(), budget);
     return Flux.fromIterable(shards)
         .flatMapSequential(
             s ->
@@ -169,11 +174,12 @@ public class ReadPath {
       SessionToken session,
       ReadFilter filter) {
     String keyName = table.topology().schema().shardKey();
+    FailoverRetry.MovedBudget budget = retry.movedBudget();
     return retry.rerouted(
         table,
-        retry.movedBudget(),
+        budget,
         t -> rangeText(keyName, range),
-        t -> counts(t, range, consistency, session, filter));
+        t -> counts(t, range, consistency, session, filter, budget));
   }
 
   private Mono<RangeCount> counts(
@@ -181,11 +187,13 @@ public class ReadPath {
       KeyRange range,
       ReadConsistency consistency,
       SessionToken session,
-      ReadFilter filter) {
+      ReadFilter filter,
+      FailoverRetry.MovedBudget budget) {
     List<ShardTopology> shards = table.shardsFor(range.low(), range.high());
     metrics.readFanout(shards.size());
     String keyName = table.topology().schema().shardKey();
-    Ask ask = new Ask(keyName, consistency, session, filter, true, new ConcurrentHashMap<>());
+    Ask ask =
+        new Ask(keyName, consistency, session, filter, true, new ConcurrentHashMap<>(), budget);
     return Flux.fromIterable(shards)
         .flatMapSequential(s -> readShard(table, s, range.low(), range.high(), ask))
         .collectList()
@@ -214,7 +222,8 @@ public class ReadPath {
       SessionToken session,
       ReadFilter filter,
       boolean count,
-      Map<String, Set<String>> servedBy) {
+      Map<String, Set<String>> servedBy,
+      FailoverRetry.MovedBudget budget) {
     void served(String shard, Replica replica) {
       servedBy.computeIfAbsent(shard, k -> ConcurrentHashMap.newKeySet()).add(replica.name());
     }
@@ -234,38 +243,110 @@ public class ReadPath {
     Long firstNext = first.next();
     return Flux.concat(
         Mono.fromSupplier(() -> rowsOf(table, first)),
-        Flux.defer(() -> after(table, shard.shard(), firstNext, high, ask)));
+        Flux.defer(
+            () ->
+                firstNext == null
+                    ? Flux.empty()
+                    : pagesFrom(
+                        table,
+                        shard.shard(),
+                        RoutingTable.ownedBy(shard.shard()),
+                        firstNext,
+                        high,
+                        ask)));
   }
 
   /**
-   * The pages from key {@code from} on, one request at a time: the next page is requested when the
-   * one before has been emitted and the subscriber asks for more ({@code repeat} resubscribes only
-   * after the previous page completed). Nothing but the next key is held between pages.
+   * The shard's pages from key {@code from} on, keeping only the rows whose points lie in {@code
+   * part}, one request at a time: the next page is requested when the one before has been emitted
+   * and the subscriber asks for more ({@code repeat} resubscribes only after the previous page
+   * completed). Nothing but the next key is held between pages.
+   *
+   * <p>When the shard answers 421 (its ranges moved while the read was under way: the rows before
+   * {@code from} are already on their way to the client, so the read cannot start over), the rest
+   * of {@code part} — the keys from the one not yet read — is read from the shards that own it in a
+   * newer layout ({@link #remainder}).
    */
-  private Flux<List<Map<String, Object>>> after(
-      RoutingTable table, ShardTopology shard, Long from, long high, Ask ask) {
-    if (from == null) {
-      return Flux.empty();
-    }
+  private Flux<List<Map<String, Object>>> pagesFrom(
+      RoutingTable table,
+      ShardTopology shard,
+      List<PointRange> part,
+      long from,
+      long high,
+      Ask ask) {
     AtomicReference<Long> next = new AtomicReference<>(from);
     return Mono.defer(() -> readShard(table, shard, next.get(), high, ask))
-        // Part of the result is already on its way to the client, so the read cannot be planned
-        // again: the shard's ranges moved during a long read, the response is cut short.
-        .onErrorMap(
-            e -> e instanceof ShardServerException s && s.notOwned(),
-            e ->
-                new ApiException(
-                    503,
-                    "shard "
-                        + shard.id()
-                        + "'s key range moved while the read was under way; read again ("
-                        + e.getMessage()
-                        + ")"))
         // A page always comes (or an error): an empty answer would repeat the same key forever.
         .single()
         .doOnNext(page -> next.set(page.next()))
-        .map(page -> rowsOf(table, page))
-        .repeat(() -> next.get() != null);
+        .map(page -> inPart(table, rowsOf(table, page), part, ask.keyName()))
+        .repeat(() -> next.get() != null)
+        .onErrorResume(
+            e -> e instanceof ShardServerException s && s.notOwned(),
+            e ->
+                retry
+                    .afterNotOwned(
+                        ask.budget(),
+                        table.version(),
+                        rangeText(ask.keyName(), new KeyRange(next.get(), high))
+                            + " ("
+                            + table.describe(shard.id())
+                            + ")",
+                        (ShardServerException) e)
+                    .flatMapMany(
+                        newer ->
+                            remainder(
+                                newer,
+                                intersect(part, RoutingTable.ownedBy(shard)),
+                                next.get(),
+                                high,
+                                ask)));
+  }
+
+  /**
+   * The rows of keys {@code [from, high]} whose points lie in {@code part} (what a shard owned in
+   * an older layout), read from the shards that own those points in {@code table}, in key order.
+   */
+  private Flux<List<Map<String, Object>>> remainder(
+      RoutingTable table, List<PointRange> part, long from, long high, Ask ask) {
+    List<Flux<List<Map<String, Object>>>> parts = new ArrayList<>();
+    for (ShardTopology s : table.shardsFor(from, high)) {
+      List<PointRange> theirs = intersect(part, RoutingTable.ownedBy(s));
+      if (!theirs.isEmpty()) {
+        parts.add(Flux.defer(() -> pagesFrom(table, s, theirs, from, high, ask)));
+      }
+    }
+    return table.sharding() == Sharding.Hash && parts.size() > 1
+        ? inKeyOrder(parts, ask.keyName())
+        : Flux.concat(parts);
+  }
+
+  /** The points in both lists. */
+  static List<PointRange> intersect(List<PointRange> a, List<PointRange> b) {
+    List<PointRange> out = new ArrayList<>();
+    for (PointRange x : a) {
+      for (PointRange y : b) {
+        long low = Math.max(x.low(), y.low());
+        long high = Math.min(x.highExclusive(), y.highExclusive());
+        if (low < high) {
+          out.add(new PointRange(low, high - low));
+        }
+      }
+    }
+    return PointRange.normalize(out);
+  }
+
+  /** The rows whose key's point lies in {@code part}. */
+  private static List<Map<String, Object>> inPart(
+      RoutingTable table, List<Map<String, Object>> rows, List<PointRange> part, String keyName) {
+    List<Map<String, Object>> out = new ArrayList<>(rows.size());
+    for (Map<String, Object> row : rows) {
+      long key = ((Number) row.get(keyName)).longValue();
+      if (PointRange.anyContains(part, table.sharding().point(key))) {
+        out.add(row);
+      }
+    }
+    return out.size() == rows.size() ? rows : out;
   }
 
   /** A page's rows as the client gets them; serde leaves out an empty list, so none is absent. */

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in shard-server primary on a loopback port, enough for the router's data path: it stores
@@ -37,6 +38,9 @@ final class FakeShardServer implements AutoCloseable {
   private volatile List<PointRange> owned;
   final NavigableMap<Long, Map<String, Object>> rows = new ConcurrentSkipListMap<>();
   final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final AtomicInteger reads = new AtomicInteger();
+  private volatile int hookRead;
+  private volatile Runnable hook;
 
   FakeShardServer(String keyName, Sharding sharding, int pageSize, List<PointRange> owned)
       throws IOException {
@@ -58,6 +62,12 @@ final class FakeShardServer implements AutoCloseable {
     this.owned = PointRange.normalize(ranges);
   }
 
+  /** Runs {@code action} when the {@code n}-th {@code /read} arrives, before answering it. */
+  void beforeRead(int n, Runnable action) {
+    this.hookRead = n;
+    this.hook = action;
+  }
+
   /** The stored keys, ascending. */
   List<Long> keys() {
     return List.copyOf(rows.keySet());
@@ -72,6 +82,9 @@ final class FakeShardServer implements AutoCloseable {
       if (body == null || !path.matches("/(read|write|update|del)")) {
         reply(ex, 404, message("no such endpoint " + path));
         return;
+      }
+      if (path.equals("/read") && reads.incrementAndGet() == hookRead && hook != null) {
+        hook.run();
       }
       List<Long> keys = keysOf(path, body);
       seen.add(new Seen(path, header, text(body.get("requestId")), keys));

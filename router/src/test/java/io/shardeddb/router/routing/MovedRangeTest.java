@@ -164,6 +164,41 @@ class MovedRangeTest {
   }
 
   @Test
+  void aRangeMovingWhileAReadStreamsIsReadOnFromItsNewOwners() throws Exception {
+    a.rows.put(10L, Map.of("Stud_id", 10, "Stud_name", "a"));
+    a.rows.put(20L, Map.of("Stud_id", 20, "Stud_name", "a"));
+    a.rows.put(30L, Map.of("Stud_id", 30, "Stud_name", "a"));
+    a.rows.put(60L, Map.of("Stud_id", 60, "Stud_name", "a"));
+    a.rows.put(70L, Map.of("Stud_id", 70, "Stud_name", "a"));
+    b.rows.put(150L, Map.of("Stud_id", 150, "Stud_name", "b"));
+    // a serves its first page (10, 20) by the old layout; before its second page the split is cut
+    // over (c imported 60 and 70; a keeps them until the purge) and a answers 421.
+    a.beforeRead(
+        2,
+        () -> {
+          c.rows.put(60L, Map.of("Stud_id", 60, "Stud_name", "c"));
+          c.rows.put(70L, Map.of("Stud_id", 70, "Stud_name", "c"));
+          cutOverOnTheShards();
+        });
+
+    CompletableFuture<Http.Reply> read =
+        async("POST", "/read", "{\"Stud_id\":{\"low\":0,\"high\":199}}");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> a.seen.stream().filter(s -> s.path().equals("/read")).count() >= 2);
+    publishTheSplit();
+
+    Http.Reply reply = read.get(60, TimeUnit.SECONDS);
+    assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+    List<String> rows = new ArrayList<>();
+    for (JsonNode row : reply.json().get("data")) {
+      rows.add(row.get("Stud_id").asLong() + ":" + row.get("Stud_name").asText());
+    }
+    assertThat(rows).containsExactly("10:a", "20:a", "30:a", "60:c", "70:c", "150:b");
+    assertThat(c.seen).isNotEmpty().allSatisfy(s -> assertThat(s.owned()).isEqualTo("50+50"));
+  }
+
+  @Test
   void withNoNewerLayoutTheRequestFailsWith503NamingTheMovingRangeAfterTheTimeout() {
     cutOverOnTheShards();
 
