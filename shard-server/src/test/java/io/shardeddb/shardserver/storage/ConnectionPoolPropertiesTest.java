@@ -14,7 +14,6 @@ class ConnectionPoolPropertiesTest {
         .isEqualTo(ConnectionPool.TUNED)
         .containsEntry("cachePrepStmts", "true")
         .containsEntry("prepStmtCacheSqlLimit", "2048")
-        .containsEntry("elideSetAutoCommits", "true")
         .containsEntry("readOnlyPropagatesToServer", "false");
     assertThat(ConnectionPool.connectorProperties(null)).isEqualTo(ConnectionPool.TUNED);
   }
@@ -44,6 +43,7 @@ class ConnectionPoolPropertiesTest {
     // driver switches would let the driver skip or fake one.
     assertThat(ConnectionPool.TUNED)
         .doesNotContainKeys("relaxAutoCommit", "autoReconnect", "autoReconnectForPools")
+        .doesNotContainKeys("elideSetAutoCommits", "useLocalTransactionState")
         .doesNotContainKey("cacheResultSetMetadata");
   }
 }
