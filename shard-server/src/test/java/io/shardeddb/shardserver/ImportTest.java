@@ -10,6 +10,7 @@ import io.shardeddb.protocol.shard.ImportRequest;
 import io.shardeddb.protocol.shard.RangeChange;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,19 +26,25 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * One move of the points {@code [1024, 2048)} from shard sh1 (source, three replicas) to sh2
- * (destination, three replicas, owning nothing) while clients write, update and delete in and
- * around the range: import, fence, catch-up to the fence's LSN, adopt, purge (docs/resharding.md).
- * Every change the source acknowledged ends up on the destination, once; the source keeps none of
- * the range.
+ * One move of the points {@code [1024, 2048)} (or, under Hash, half of the hash space) from shard
+ * sh1 (source, three replicas) to sh2 (destination, three replicas, owning nothing) while clients
+ * write, update and delete in and around the range: import, fence, catch-up to the fence's LSN,
+ * adopt, purge (docs/resharding.md). Every change the source acknowledged ends up on the
+ * destination, once; the source keeps none of the range.
  */
 class ImportTest {
   private static final Duration PATIENCE = Duration.ofSeconds(120);
-  private static final PointRange MOVED = new PointRange(1024, 1024);
+  private static final PointRange MOVED_KEYS = new PointRange(1024, 1024);
+  private static final PointRange MOVED_HASHES = new PointRange(0, Sharding.HASH_SPACE / 2);
   private static final String DEST_CONFIG =
       ThreeReplicaShard.CONFIG
           .replace("[\"sh1\"]", "[\"sh2\"]")
           .replace("\"low\":0, \"size\":4096", "\"ranges\":[]");
+
+  /** The points that move, and how keys map to points, for the test under way. */
+  private PointRange moved = MOVED_KEYS;
+
+  private Sharding sharding = Sharding.Range;
 
   private ThreeReplicaShard source;
   private ThreeReplicaShard dest;
@@ -75,6 +82,18 @@ class ImportTest {
   }
 
   @Test
+  @DisplayName("under Hash sharding half of the hash space moves the same way, exactly")
+  void hashRangeMovesUnderConcurrentWrites() throws Exception {
+    sharding = Sharding.Hash;
+    moved = MOVED_HASHES;
+    move(false);
+  }
+
+  private boolean moves(long key) {
+    return moved.contains(sharding.point(key));
+  }
+
+  @Test
   @DisplayName(
       "a failover of the source mid-import makes the import start over and still end exact")
   void sourceFailoverRestartsTheImport() throws Exception {
@@ -82,9 +101,20 @@ class ImportTest {
   }
 
   private void move(boolean failoverMidway) throws Exception {
-    source = new ThreeReplicaShard();
+    String hash = "\"sharding\":\"Hash\", ";
+    source =
+        new ThreeReplicaShard(
+            sharding == Sharding.Range
+                ? ThreeReplicaShard.CONFIG
+                : ThreeReplicaShard.CONFIG.replace(
+                    "\"low\":0, \"size\":4096",
+                    hash + "\"ranges\":[{\"low\":0,\"size\":" + Sharding.HASH_SPACE + "}]"));
     source.assignAll(1, 0);
-    dest = new ThreeReplicaShard(DEST_CONFIG);
+    dest =
+        new ThreeReplicaShard(
+            sharding == Sharding.Range
+                ? DEST_CONFIG
+                : DEST_CONFIG.replace("\"ranges\"", hash + "\"ranges\""));
     dest.assignAll(1, 0);
     awaitReady(source);
     awaitReady(dest);
@@ -102,7 +132,7 @@ class ImportTest {
     Replica d = dest.get(0);
     ImportRequest req =
         new ImportRequest(
-            "move-1", "sh1", source.replicas.stream().map(Replica::url).toList(), MOVED);
+            "move-1", "sh1", source.replicas.stream().map(Replica::url).toList(), moved);
     Http.Reply started = Http.post(d.url() + ShardEndpoints.IMPORT, Http.json(req));
     assertThat(started.status()).as(started.raw()).isEqualTo(200);
     await().atMost(PATIENCE).until(() -> importing(d).path("state").asText().equals("CatchingUp"));
@@ -162,18 +192,20 @@ class ImportTest {
     assertThat(deleted).isNotEmpty();
     assertThat(acked.values()).anyMatch(v -> v.startsWith("upd-"));
     // The range is on the destination exactly as the source acknowledged it, and only there.
-    TreeMap<Long, String> onDest = rows(d, "sh2", MOVED.low(), MOVED.highExclusive() - 1);
+    TreeMap<Long, String> onDest = rows(d, "sh2", 0, 4095);
     TreeMap<Long, String> onSource = rows(sourcePrimary, "sh1", 0, 4095);
-    for (long k = MOVED.low(); k < MOVED.highExclusive(); k++) {
-      if (unknown.contains(k)) {
+    assertThat(onDest).isNotEmpty();
+    assertThat(onDest.keySet()).allMatch(this::moves);
+    for (long k = 0; k < 4096; k++) {
+      if (unknown.contains(k) || !moves(k)) {
         continue;
       }
       String want = deleted.contains(k) ? null : acked.get(k);
       assertThat(onDest.get(k)).as("key %d on the destination", k).isEqualTo(want);
     }
-    assertThat(onSource.keySet()).noneMatch(MOVED::contains);
+    assertThat(onSource.keySet()).noneMatch(this::moves);
     for (Map.Entry<Long, String> e : acked.entrySet()) {
-      if (!MOVED.contains(e.getKey()) && !unknown.contains(e.getKey())) {
+      if (!moves(e.getKey()) && !unknown.contains(e.getKey()) && !deleted.contains(e.getKey())) {
         assertThat(onSource.get(e.getKey()))
             .as("key %d on the source", e.getKey())
             .isEqualTo(e.getValue());
@@ -194,12 +226,17 @@ class ImportTest {
               }
             });
     // The destination now takes writes to the range; the source refuses them.
+    long movedKey =
+        java.util.stream.LongStream.range(0, 100_000)
+            .filter(k -> moves(k) && !onDest.containsKey(k) && !unknown.contains(k))
+            .findFirst()
+            .orElseThrow();
     Http.Reply onNewOwner =
         Http.post(
             d.url() + "/write",
-            "{\"shard\":\"sh2\",\"data\":[" + ThreeReplicaShard.row(2047) + "]}");
-    assertThat(onNewOwner.status()).as(onNewOwner.raw()).isIn(200, 409);
-    assertThat(ThreeReplicaShard.write(sourcePrimary, 2047).status()).isEqualTo(421);
+            "{\"shard\":\"sh2\",\"data\":[" + ThreeReplicaShard.row(movedKey) + "]}");
+    assertThat(onNewOwner.status()).as(onNewOwner.raw()).isEqualTo(200);
+    assertThat(ThreeReplicaShard.write(sourcePrimary, movedKey).status()).isEqualTo(421);
   }
 
   /** Inserts, updates and deletes keys of the moving range until the source refuses them. */
@@ -310,8 +347,8 @@ class ImportTest {
     }
   }
 
-  private static Http.Reply change(Replica r, String path) {
-    return Http.post(r.url() + path, Http.json(new RangeChange("move-1", MOVED)));
+  private Http.Reply change(Replica r, String path) {
+    return Http.post(r.url() + path, Http.json(new RangeChange("move-1", moved)));
   }
 
   private static JsonNode importing(Replica r) {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where an import (docs/resharding.md) reads the source shard from, and when it must start over.
- * Pure: the importer feeds it the heartbeats it collected.
+ * Where an import (docs/resharding.md) reads the source shard from. Pure: the importer feeds it the
+ * heartbeats it collected (and starts over when the answer names another primary or epoch).
  */
 public final class ImportRules {
   private ImportRules() {}
@@ -26,13 +26,5 @@ public final class ImportRules {
         .filter(a -> a.role() == Role.Primary && a.state() != ReplicaState.Fenced)
         .filter(a -> a.epoch() == highest)
         .findFirst();
-  }
-
-  /**
-   * Whether what the import holds must be dropped and copied anew: it never started, or it read
-   * from another epoch of the source (whose log may have lost an unacknowledged tail since).
-   */
-  public static boolean mustStartOver(boolean started, long importedEpoch, long sourceEpoch) {
-    return !started || importedEpoch != sourceEpoch;
   }
 }
