@@ -23,7 +23,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.shardeddb.api.ShardedDatabaseResources;
-import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.FailoverSpec;
 import io.shardeddb.api.v1alpha1.MoveStatus;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
@@ -60,8 +59,8 @@ import io.shardeddb.operator.model.Labels;
 import io.shardeddb.operator.model.SecretModel;
 import io.shardeddb.operator.replacement.PodReplacementPolicy;
 import io.shardeddb.operator.replacement.ReplacementDecision;
+import io.shardeddb.operator.reshard.Layouts;
 import io.shardeddb.operator.reshard.MovePlanner;
-import io.shardeddb.operator.reshard.MoveRecorder;
 import io.shardeddb.operator.reshard.Resharder;
 import io.shardeddb.operator.reshard.ShardEndpoint;
 import io.shardeddb.operator.shardclient.ShardServerClient;
@@ -84,10 +83,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,10 +101,10 @@ import org.slf4j.LoggerFactory;
  * failover, re-copy), replace stuck pods, and record the status. It never waits: work that is not
  * possible yet is retried by {@code rescheduleAfter}.
  *
- * <p>Why one file (~530 lines, with the workflow's dependent list): it is the one place where a
- * pass runs in order (validate, observe, workflow, coordinate, replace stuck pods, status); each
- * step's logic lives in its own class ({@link ShardPlanner}, {@link ShardRequests}, the status
- * aggregator, the dependents).
+ * <p>Why one file (~650 lines, with the workflow's dependent list): it is the one place where a
+ * pass runs in order (validate, observe, workflow, coordinate, replace stuck pods, reshard,
+ * status); each step's logic lives in its own class ({@link ShardPlanner}, {@link ShardRequests},
+ * {@link Resharder}, the status aggregator, the dependents).
  */
 @Workflow(
     explicitInvocation = true,
@@ -258,9 +255,9 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         spec.shardsOrEmpty().stream().map(ShardSpec::id).collect(Collectors.toSet());
     // The published layout (routers route by it) and the spec's layout; resharding moves the
     // rows from the one to the other, publishing each move at its cut-over.
-    Map<String, PointRange> target = layoutOf(spec.shardsOrEmpty());
+    Map<String, PointRange> target = Layouts.ofSpec(spec.shardsOrEmpty());
     Map<String, PointRange> published =
-        MovePlanner.withNewCoverage(publishedOf(previous, target), target);
+        MovePlanner.withNewCoverage(Layouts.published(previous.applied(), target), target);
     MoveStatus inFlight = previous.reshardingOrEmpty().inFlight().orElse(null);
     Set<String> reshardingShards = new HashSet<>(published.keySet());
     if (inFlight != null) {
@@ -349,7 +346,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         result
             .status()
             .withApplied(
-                SpecValidator.appliedOf(sdb).withShards(appliedShards(reshard.published())))
+                SpecValidator.appliedOf(sdb).withShards(Layouts.toApplied(reshard.published())))
             .withRequests(
                 AnnotationRequests.merge(previous.requestsOrEmpty(), handled, verified, now))
             .withResharding(
@@ -503,42 +500,6 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         owned == null ? List.of() : List.of(owned));
   }
 
-  /** Shard id → range, in spec order. */
-  private static Map<String, PointRange> layoutOf(List<ShardSpec> shards) {
-    Map<String, PointRange> out = new LinkedHashMap<>();
-    shards.stream()
-        .filter(s -> s.size() > 0)
-        .forEach(s -> out.put(s.id(), new PointRange(s.low(), s.size())));
-    return out;
-  }
-
-  /**
-   * The published layout recorded in the status; a database that never published one (new, or from
-   * before status.applied) publishes its spec as it is: nothing was placed otherwise.
-   */
-  private static Map<String, PointRange> publishedOf(
-      ShardedDatabaseStatus previous, Map<String, PointRange> target) {
-    if (previous.applied() == null || previous.applied().shardsOrEmpty().isEmpty()) {
-      return target;
-    }
-    return layoutOfApplied(previous.applied().shardsOrEmpty());
-  }
-
-  private static Map<String, PointRange> layoutOfApplied(List<AppliedSpec.AppliedShard> shards) {
-    Map<String, PointRange> out = new LinkedHashMap<>();
-    shards.stream()
-        .filter(s -> s.size() > 0)
-        .forEach(s -> out.put(s.id(), new PointRange(s.low(), s.size())));
-    return out;
-  }
-
-  private static List<AppliedSpec.AppliedShard> appliedShards(Map<String, PointRange> layout) {
-    return layout.entrySet().stream()
-        .sorted(Comparator.comparingLong(e -> e.getValue().low()))
-        .map(e -> new AppliedSpec.AppliedShard(e.getKey(), e.getValue().low(), e.getValue().size()))
-        .toList();
-  }
-
   /** How to reach each shard this pass coordinated: primary first, and whether it is Ready. */
   private static Map<String, ShardEndpoint> endpoints(List<ShardOutcome> outcomes) {
     Map<String, ShardEndpoint> out = new HashMap<>();
@@ -592,82 +553,6 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private static long generation(ShardedDatabase sdb) {
     Long g = sdb.getMetadata().getGeneration();
     return g == null ? 0 : g;
-  }
-
-  /**
-   * Records moves in the resource's status as the resharder goes (before it acts on them), with
-   * optimistic locking; a publication also checks that the published layout is still the one the
-   * move started from.
-   */
-  private static final class StatusMoveRecorder implements MoveRecorder {
-    private final ShardedDatabase sdb;
-    private final Context<ShardedDatabase> context;
-
-    StatusMoveRecorder(ShardedDatabase sdb, Context<ShardedDatabase> context) {
-      this.sdb = sdb;
-      this.context = context;
-    }
-
-    @Override
-    public void record(MoveStatus move) {
-      written(
-          PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-              sdb,
-              context,
-              r -> {
-                ShardedDatabaseStatus now = statusOf(r);
-                r.setStatus(now.withResharding(now.reshardingOrEmpty().with(move)));
-                return r;
-              }));
-    }
-
-    /** The pass's later writes start from the version just written instead of conflicting. */
-    private void written(ShardedDatabase updated) {
-      if (updated != null && updated.getMetadata() != null) {
-        sdb.getMetadata().setResourceVersion(updated.getMetadata().getResourceVersion());
-      }
-    }
-
-    @Override
-    public void publish(
-        Map<String, PointRange> basis, Map<String, PointRange> layout, MoveStatus move) {
-      ShardedDatabase updated =
-          PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-              sdb,
-              context,
-              r -> {
-                ShardedDatabaseStatus now = statusOf(r);
-                Map<String, PointRange> recorded =
-                    now.applied() == null
-                        ? Map.of()
-                        : layoutOfApplied(now.applied().shardsOrEmpty());
-                // New points this pass added to the basis are not recorded yet; nothing else may
-                // differ.
-                if (now.applied() != null
-                    && !MovePlanner.withNewCoverage(recorded, basis).equals(basis)) {
-                  throw new IllegalStateException(
-                      "the published layout changed under move "
-                          + move.id()
-                          + ": expected "
-                          + basis
-                          + ", found "
-                          + recorded);
-                }
-                AppliedSpec applied =
-                    (now.applied() == null ? SpecValidator.appliedOf(r) : now.applied())
-                        .withShards(appliedShards(layout));
-                r.setStatus(
-                    now.withApplied(applied).withResharding(now.reshardingOrEmpty().with(move)));
-                return r;
-              });
-      written(updated);
-    }
-
-    private static ShardedDatabaseStatus statusOf(ShardedDatabase r) {
-      return r.getStatus() != null
-          ? r.getStatus()
-          : new ShardedDatabaseStatus(null, null, null, null, null, null);
-    }
   }
 
   /** Every reachable shard-server's heartbeat, asked in parallel; the silent ones are absent. */
