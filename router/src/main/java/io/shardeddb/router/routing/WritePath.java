@@ -73,9 +73,11 @@ public class WritePath {
 
   /**
    * Which rows each (shard, request id) pair was sent in this request. A part whose rows were
-   * routed again keeps its request id (the new owner may have imported them with it), unless that
-   * shard already got the id with other rows: then it would answer the first rows' outcome without
-   * applying these, so they get a derived id.
+   * routed again keeps its request id (the new owner may have imported them with it; the old one
+   * may have applied them before its range was fenced), unless that shard already has the id for
+   * other rows — acknowledged, or in flight — which it would answer with the first rows' outcome
+   * without applying these: then they get a derived id. A send the shard refused with 421 frees its
+   * pair (the shard applied nothing under it).
    */
   private static final class SentIds {
     private final Map<String, List<Object>> keysBySent = new ConcurrentHashMap<>();
@@ -89,6 +91,10 @@ public class WritePath {
         }
         id = requestId + "." + n;
       }
+    }
+
+    void refused(String shard, String id, List<Object> keys) {
+      keysBySent.remove(shard + "\n" + id, keys);
     }
   }
 
@@ -142,7 +148,8 @@ public class WritePath {
           List<Part> parts = regroup(t, part, keyName);
           if (parts.size() == 1 && parts.get(0).shard().equals(part.shard())) {
             Part p = parts.get(0);
-            String id = sent.idFor(p.shard(), p.requestId(), keys(p, keyName));
+            List<Object> keys = keys(p, keyName);
+            String id = sent.idFor(p.shard(), p.requestId(), keys);
             return onPrimary(
                     p.shard(),
                     t,
@@ -153,6 +160,9 @@ public class WritePath {
                                 owned,
                                 new ShardWriteRequest(p.shard(), null, p.rows(), id))
                             .map(r -> ShardWrite.of(p.shard(), primary, r)))
+                .doOnError(
+                    e -> e instanceof ShardServerException s && s.notOwned(),
+                    e -> sent.refused(p.shard(), id, keys))
                 .map(List::of);
           }
           return Flux.fromIterable(parts)

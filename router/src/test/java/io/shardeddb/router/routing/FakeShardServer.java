@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,9 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A stand-in shard-server primary on a loopback port, enough for the router's data path: it stores
  * rows in memory, pages range reads ({@code pageSize} rows a page, in key order, only rows whose
- * point it owns) and checks ownership as docs/resharding.md says a real one does — 421 when the
- * request's {@code X-Shard-Owned} is not what it owns or a key's point is not its own. It records
- * every request (path, owned header, request id) for the tests to check.
+ * point it owns), acknowledges a write whose request id it has applied without applying it again,
+ * and checks ownership as docs/resharding.md says a real one does — 421 when the request's {@code
+ * X-Shard-Owned} is not what it owns or a key's point is not its own. It records every request
+ * (path, owned header, request id) for the tests to check.
  */
 final class FakeShardServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,6 +42,7 @@ final class FakeShardServer implements AutoCloseable {
   final NavigableMap<Long, Map<String, Object>> rows = new ConcurrentSkipListMap<>();
   final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final AtomicInteger reads = new AtomicInteger();
+  private final Set<String> applied = ConcurrentHashMap.newKeySet();
   private volatile int hookRead;
   private volatile Runnable hook;
 
@@ -105,6 +109,12 @@ final class FakeShardServer implements AutoCloseable {
       switch (path) {
         case "/read" -> read(ex, body, mine);
         case "/write" -> {
+          // Like a real shard-server: a request id seen before is acknowledged, not applied again.
+          String id = text(body.get("requestId"));
+          if (id != null && !applied.add(id)) {
+            reply(ex, 200, written("duplicate of " + id));
+            return;
+          }
           for (JsonNode row : body.get("data")) {
             rows.put(row.get(keyName).asLong(), JSON.convertValue(row, Map.class));
           }

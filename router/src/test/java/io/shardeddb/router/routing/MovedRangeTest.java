@@ -133,6 +133,45 @@ class MovedRangeTest {
   }
 
   @Test
+  void rowsRoutedBackToAShardThatAlreadyTookTheirRequestIdGetADerivedIdAndAreApplied()
+      throws Exception {
+    cutOverOnTheShards();
+    // c will refuse too: the move is rolled back before c's adopt counts (a owns [0, 100) again).
+    c.own(List.of());
+    CompletableFuture<Http.Reply> write =
+        async(
+            "POST",
+            "/write",
+            "{\"data\":[{\"Stud_id\":10,\"Stud_name\":\"x\"},{\"Stud_id\":70,\"Stud_name\":\"y\"}]}");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> a.seen.stream().anyMatch(s -> s.path().equals("/write")));
+    publishTheSplit();
+    // By layout 2, a takes key 10 under the part's request id and c refuses key 70.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> c.seen.stream().anyMatch(s -> s.path().equals("/write")));
+    a.own(List.of(new PointRange(0, 100)));
+    push(3, "{\"id\":\"sh1\",\"low\":0,\"size\":100,%s}".formatted(on("a", a)));
+
+    Http.Reply reply = write.get(60, TimeUnit.SECONDS);
+    assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+    assertThat(reply.message()).isEqualTo("2 Data entries added");
+    // Key 70 reached a under the id a had already applied for key 10: had it been sent with the
+    // same id, a would have acknowledged it without storing it.
+    assertThat(a.keys()).containsExactly(10L, 70L);
+    List<FakeShardServer.Seen> writes =
+        a.seen.stream().filter(s -> s.path().equals("/write")).toList();
+    String id = writes.get(0).requestId();
+    // Key 10, routed again to a that refused the whole part, keeps the part's id.
+    assertThat(writes.get(1).keys()).containsExactly(10L);
+    assertThat(writes.get(1).requestId()).isEqualTo(id);
+    assertThat(writes.get(writes.size() - 1).keys()).containsExactly(70L);
+    assertThat(writes.get(writes.size() - 1).requestId()).startsWith(id).isNotEqualTo(id);
+    assertThat(c.seen).allSatisfy(s -> assertThat(s.requestId()).isEqualTo(id));
+  }
+
+  @Test
   void aRangeReadRefusedWith421IsPlannedAgainOverTheNewLayout() throws Exception {
     a.rows.put(10L, Map.of("Stud_id", 10, "Stud_name", "a"));
     a.rows.put(20L, Map.of("Stud_id", 20, "Stud_name", "a"));
