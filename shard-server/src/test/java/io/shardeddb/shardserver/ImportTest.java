@@ -136,6 +136,15 @@ class ImportTest {
     Http.Reply started = Http.post(d.url() + ShardEndpoints.IMPORT, Http.json(req));
     assertThat(started.status()).as(started.raw()).isEqualTo(200);
     await().atMost(PATIENCE).until(() -> importing(d).path("state").asText().equals("CatchingUp"));
+    Http.Reply progress = Http.get(d.url() + ShardEndpoints.IMPORT);
+    assertThat(progress.status()).as(progress.raw()).isEqualTo(200);
+    assertThat(progress.json().get("moveId").asText()).isEqualTo("move-1");
+    // An import into a range the destination owns would mix two owners' rows: refused.
+    Http.Reply intoOwned =
+        Http.post(
+            source.get(0).url() + ShardEndpoints.IMPORT,
+            Http.json(new ImportRequest("move-x", "sh2", List.of(d.url()), moved)));
+    assertThat(intoOwned.status()).as(intoOwned.raw()).isEqualTo(409);
     int before = ackedInRange.get();
     await().atMost(PATIENCE).until(() -> ackedInRange.get() >= before + 30);
 

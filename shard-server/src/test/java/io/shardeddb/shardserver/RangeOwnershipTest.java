@@ -85,6 +85,21 @@ class RangeOwnershipTest {
         Http.post(primary.url() + "/write", body, ShardEndpoints.OWNED_HEADER, "0+4096");
     assertThat(current.status()).as(current.raw()).isEqualTo(200);
     assertThat(heartbeat(primary).get("owned").toString()).isEqualTo("[{\"low\":0,\"size\":4096}]");
+
+    // After bring-up a /config naming other ranges is not a conflict, and changes nothing;
+    // another sharding is.
+    Http.Reply otherRanges =
+        Http.post(
+            primary.url() + "/config",
+            ThreeReplicaShard.CONFIG.replace(
+                "\"low\":0, \"size\":4096", "\"ranges\":[{\"low\":0,\"size\":10}]"));
+    assertThat(otherRanges.status()).as(otherRanges.raw()).isEqualTo(200);
+    assertThat(heartbeat(primary).get("owned").toString()).isEqualTo("[{\"low\":0,\"size\":4096}]");
+    Http.Reply otherSharding =
+        Http.post(
+            primary.url() + "/config",
+            ThreeReplicaShard.CONFIG.replace("\"low\":0,", "\"sharding\":\"Hash\", \"low\":0,"));
+    assertThat(otherSharding.status()).as(otherSharding.raw()).isEqualTo(409);
   }
 
   @Test

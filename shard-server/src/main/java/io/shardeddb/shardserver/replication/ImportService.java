@@ -61,7 +61,22 @@ public class ImportService implements AutoCloseable {
   private final JsonMapper json;
   private ImportRequest request;
   private Thread worker;
-  private volatile boolean stopped;
+  private Run current;
+
+  /**
+   * One started import. Its worker queues changes and publishes progress only while holding this
+   * object's monitor and not stopped, so once {@link #stop} has returned no change of it can be
+   * queued any more (changes queued before are ordered before anything queued after, such as the
+   * adopt), and a worker that outlives its join cannot touch a later import.
+   */
+  private static final class Run {
+    final ImportRequest req;
+    volatile boolean stopped;
+
+    Run(ImportRequest req) {
+      this.req = req;
+    }
+  }
 
   public ImportService(
       ReplicaContext ctx,
@@ -96,23 +111,25 @@ public class ImportService implements AutoCloseable {
       throw ShardException.conflict(
           "shard " + config.shardId() + " cannot import a range it owns: " + refusal);
     }
-    ImportProgress current = ctx.importing();
+    ImportProgress now = ctx.importing();
     if (req.equals(request)
         && worker != null
         && worker.isAlive()
-        && current != null
-        && current.state() != ImportState.Failed) {
-      return current;
+        && now != null
+        && now.state() != ImportState.Failed
+        && now.state() != ImportState.Stopped) {
+      return now;
     }
     stopWorker();
     request = req;
-    stopped = false;
+    Run run = new Run(req);
+    this.current = run;
     ctx.importing(progress(req, ImportState.Copying, 0, 0, 0, "starting"));
     worker =
         Thread.ofPlatform()
             .daemon()
             .name("import-" + req.moveId() + "-" + ctx.name())
-            .start(() -> run(req));
+            .start(() -> run(run));
     return ctx.importing();
   }
 
@@ -144,7 +161,12 @@ public class ImportService implements AutoCloseable {
   }
 
   private void stopWorker() {
-    stopped = true;
+    Run r = current;
+    if (r != null) {
+      synchronized (r) {
+        r.stopped = true;
+      }
+    }
     Thread w = worker;
     if (w != null) {
       w.interrupt();
@@ -157,47 +179,50 @@ public class ImportService implements AutoCloseable {
     worker = null;
   }
 
-  private void run(ImportRequest req) {
+  private void run(Run run) {
+    ImportRequest req = run.req;
     long pause = Math.max(50, settings.pollInterval().toMillis());
-    while (!stopped) {
+    while (!run.stopped) {
       try {
         if (ctx.view().role() != Role.Primary) {
-          report(req, ImportState.Failed, "this replica is no longer primary");
+          report(run, ImportState.Failed, "this replica is no longer primary");
           return;
         }
         Optional<SourceReplica> source = findSource(req);
         if (source.isEmpty()) {
-          report(req, null, "no primary of " + req.sourceShard() + " answers; retrying");
+          report(run, null, "no primary of " + req.sourceShard() + " answers; retrying");
           Thread.sleep(pause);
           continue;
         }
-        copyThenFollow(req, source.get(), pause);
+        copyThenFollow(run, source.get(), pause);
       } catch (StartOver e) {
         LOG.info("import {} on {} starts over: {}", req.moveId(), ctx.name(), e.getMessage());
       } catch (InterruptedException e) {
         return;
       } catch (ShardException e) {
         if (e.status() == 409 && ctx.view().role() != Role.Primary) {
-          report(req, ImportState.Failed, "this replica is no longer primary: " + e.getMessage());
+          report(run, ImportState.Failed, "this replica is no longer primary: " + e.getMessage());
           return;
         }
-        report(req, null, "retrying after: " + e.getMessage());
+        report(run, null, "retrying after: " + e.getMessage());
         sleepQuietly(pause);
       } catch (IOException | RuntimeException e) {
-        report(req, null, "retrying after: " + e);
+        report(run, null, "retrying after: " + e);
         sleepQuietly(pause);
       }
     }
   }
 
   /** One attempt from empty: purge here, copy the snapshot, then follow the log until stopped. */
-  private void copyThenFollow(ImportRequest req, SourceReplica src, long pause)
+  private void copyThenFollow(Run run, SourceReplica src, long pause)
       throws StartOver, IOException, InterruptedException {
+    ImportRequest req = run.req;
     UserTable table = ctx.requireTable();
     PointRange range = req.range();
-    ctx.importing(progress(req, ImportState.Copying, 0, src.epoch(), 0, "purging the range here"));
+    publish(run, progress(req, ImportState.Copying, 0, src.epoch(), 0, "purging the range here"));
     // Start from empty: whatever an earlier attempt imported may belong to another history.
-    coordinator.submitAcked(ClientChange.range(Operation.Purge, range, req.moveId()));
+    // Refused (409) once the range is owned here: a late worker can never purge adopted rows.
+    coordinator.await(enqueue(run, ClientChange.range(Operation.Purge, range, req.moveId())));
     long copied = 0;
     long snapshotLsn;
     try (Stream<String> lines = client.rangeSnapshot(src.url(), range)) {
@@ -209,21 +234,24 @@ public class ImportService implements AutoCloseable {
       snapshotLsn = header.lsn();
       List<Map<String, Object>> chunk = new ArrayList<>();
       while (it.hasNext() && copied + chunk.size() < header.rows()) {
-        checkStopped();
+        checkStopped(run);
         String line = it.next();
         if (line.isBlank()) {
           continue;
         }
         chunk.add(table.schema().coerceRow(json.readValue(line, ROW)));
         if (chunk.size() >= CHUNK_ROWS) {
-          copied += apply(ClientChange.imported(Operation.Write, chunk, null, null), chunk.size());
+          copied +=
+              apply(run, ClientChange.imported(Operation.Write, chunk, null, null), chunk.size());
           chunk = new ArrayList<>();
-          ctx.importing(
+          publish(
+              run,
               progress(req, ImportState.Copying, copied, src.epoch(), 0, "copying the snapshot"));
         }
       }
       if (!chunk.isEmpty()) {
-        copied += apply(ClientChange.imported(Operation.Write, chunk, null, null), chunk.size());
+        copied +=
+            apply(run, ClientChange.imported(Operation.Write, chunk, null, null), chunk.size());
       }
       if (copied != header.rows()) {
         throw new IOException("snapshot ended after " + copied + " of " + header.rows() + " rows");
@@ -231,9 +259,10 @@ public class ImportService implements AutoCloseable {
     }
     requireSameSource(req, src);
     long applied = snapshotLsn;
-    ctx.importing(
+    publish(
+        run,
         progress(req, ImportState.CatchingUp, copied, src.epoch(), applied, "following the log"));
-    while (!stopped) {
+    while (!run.stopped) {
       LogResponse page;
       try {
         page = client.rangeLog(src.url(), applied + 1, range, settings.logPageSize());
@@ -255,14 +284,15 @@ public class ImportService implements AutoCloseable {
         last = e.lsn();
         ClientChange change = changeOf(table, e);
         if (change != null) {
-          pending.add(coordinator.enqueue(change));
+          pending.add(enqueue(run, change));
         }
       }
       for (CompletableFuture<WriteCoordinator.Acked> f : pending) {
         coordinator.await(f);
       }
       applied = last;
-      ctx.importing(
+      publish(
+          run,
           progress(req, ImportState.CatchingUp, copied, src.epoch(), applied, "following the log"));
       if (entries.isEmpty()) {
         Thread.sleep(pause);
@@ -290,14 +320,31 @@ public class ImportService implements AutoCloseable {
     };
   }
 
-  private long apply(ClientChange change, int rows) throws InterruptedException {
-    checkStopped();
-    coordinator.submitAcked(change);
+  private long apply(Run run, ClientChange change, int rows) throws InterruptedException {
+    coordinator.await(enqueue(run, change));
     return rows;
   }
 
-  private void checkStopped() throws InterruptedException {
-    if (stopped || Thread.currentThread().isInterrupted()) {
+  /** Queues {@code change} unless {@code run} was stopped (see {@link Run}). */
+  private CompletableFuture<WriteCoordinator.Acked> enqueue(Run run, ClientChange change)
+      throws InterruptedException {
+    synchronized (run) {
+      checkStopped(run);
+      return coordinator.enqueue(change);
+    }
+  }
+
+  /** Publishes progress unless {@code run} was stopped (a stopped import keeps "Stopped"). */
+  private void publish(Run run, ImportProgress progress) {
+    synchronized (run) {
+      if (!run.stopped) {
+        ctx.importing(progress);
+      }
+    }
+  }
+
+  private static void checkStopped(Run run) throws InterruptedException {
+    if (run.stopped || Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("import stopped");
     }
   }
@@ -331,12 +378,13 @@ public class ImportService implements AutoCloseable {
     return ImportRules.sourcePrimary(answers);
   }
 
-  private void report(ImportRequest req, ImportState state, String message) {
+  private void report(Run run, ImportState state, String message) {
     ImportProgress p = ctx.importing();
-    if (p == null || !p.moveId().equals(req.moveId()) || p.state() == ImportState.Stopped) {
+    if (p == null || !p.moveId().equals(run.req.moveId()) || p.state() == ImportState.Stopped) {
       return;
     }
-    ctx.importing(
+    publish(
+        run,
         new ImportProgress(
             p.moveId(),
             state == null ? p.state() : state,
