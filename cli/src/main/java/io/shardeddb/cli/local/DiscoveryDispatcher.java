@@ -22,8 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * Answers what plain {@code kubectl} needs besides the objects themselves — discovery and the
- * OpenAPI v3 documents {@code apply} asks for ({@link LocalDiscovery}; 404 for OpenAPI v2) — and
- * hands every other request to the CRUD dispatcher.
+ * OpenAPI v3 documents {@code apply} asks for ({@link LocalDiscovery}; 404 for OpenAPI v2), custom
+ * resources as Tables for {@code get} ({@link TableView}), and the lines of its HTTP watches
+ * ({@link LocalApiServer}) — and hands every other request to the CRUD dispatcher.
  */
 final class DiscoveryDispatcher extends Dispatcher implements LocalApiServer.WatchEvents {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -51,6 +51,10 @@ final class LocalApiServer extends MockWebServer {
   private final Set<HttpWatchStream> streams = ConcurrentHashMap.newKeySet();
   private volatile Dispatcher dispatcher;
   private HttpServer http;
+
+  /** Stays true after shutdown, as in the superclass: a stopped server is not started again. */
+  private boolean started;
+
   private InetAddress address;
   private int port;
 
@@ -66,7 +70,7 @@ final class LocalApiServer extends MockWebServer {
 
   @Override
   public synchronized void start(InetAddress inetAddress, int port) {
-    if (http != null) {
+    if (started) {
       throw new IllegalStateException("start() already called");
     }
     HttpServerRequestHandler mock =
@@ -96,6 +100,7 @@ final class LocalApiServer extends MockWebServer {
                 });
     await(server.listen(), "cannot listen on " + inetAddress.getHostAddress() + ":" + port);
     this.http = server;
+    this.started = true;
     this.address = inetAddress;
     this.port = server.actualPort();
   }
@@ -172,7 +177,7 @@ final class LocalApiServer extends MockWebServer {
   }
 
   private synchronized void ensureStarted() {
-    if (http == null) {
+    if (!started) {
       start(InetAddress.getLoopbackAddress(), 0);
     }
   }
