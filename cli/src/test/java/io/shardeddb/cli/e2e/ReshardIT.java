@@ -160,8 +160,7 @@ class ReshardIT {
   @Test
   @Order(4)
   void killingTheSourcePrimaryMidCopyStillEndsWithEveryKeyOnce() throws Exception {
-    ConcurrentWriters writers =
-        new ConcurrentWriters(routers, 2, 4096, 600, Duration.ofMinutes(6));
+    ConcurrentWriters writers = new ConcurrentWriters(routers, 2, 4096, 600, Duration.ofMinutes(6));
     reshape(shard("sh1", 0, 4096), shard("sh4", 4096, 4096));
     await()
         .atMost(LONG)
