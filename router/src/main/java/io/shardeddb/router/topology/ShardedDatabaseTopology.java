@@ -72,8 +72,11 @@ public final class ShardedDatabaseTopology {
         spec.writeQuorumOrDefault(),
         shards,
         servers,
-        // The sharding cannot change once applied, so the spec's is the published one.
-        spec.shardingOrDefault());
+        // The published sharding wins: a spec that changed it is refused by the operator, and
+        // routing by it would send keys to shards that do not own their points.
+        status.applied() != null && status.applied().sharding() != null
+            ? status.applied().sharding()
+            : spec.shardingOrDefault());
   }
 
   /** One shard's id and range, from the published layout or the spec. */

@@ -120,6 +120,17 @@ class ShardedDatabaseTopologyTest {
   }
 
   @Test
+  void thePublishedShardingWinsOverASpecThatChangedIt() {
+    // The operator refuses a spec that changes the sharding; until it is fixed, routing keeps the
+    // sharding the data was placed by.
+    String published = RESHARDING.replace("  applied:\n", "  applied:\n    sharding: Range\n");
+    assertThat(published).contains("sharding: Range");
+    Topology t =
+        ShardedDatabaseTopology.from(Serialization.unmarshal(published, ShardedDatabase.class));
+    assertThat(t.sharding()).isEqualTo(Sharding.Range);
+  }
+
+  @Test
   void aShardThatLeftTheSpecButIsStillPublishedKeepsItsTraffic() {
     ShardedDatabase r = Serialization.unmarshal(RESHARDING, ShardedDatabase.class);
     r.getSpec().shards().removeIf(s -> s.id().equals("sh2"));
