@@ -88,13 +88,58 @@ final class DiscoveryDispatcher extends Dispatcher implements LocalApiServer.Wat
         return asTable(crud.dispatch(request), custom.get(), query);
       }
     }
-    MockResponse response = crud.dispatch(request);
+    String contentType = request.getHeader("Content-Type");
+    if ("PATCH".equals(request.getMethod())
+        && contentType != null
+        && contentType.contains("merge-patch+json")) {
+      return withJsonType(crud.dispatch(asJsonPatch(request, path)));
+    }
+    return withJsonType(crud.dispatch(request));
+  }
+
+  private static MockResponse withJsonType(MockResponse response) {
     if (response.getWebSocketListener() == null && response.header("Content-Type") == null) {
       // The CRUD store answers JSON without saying so; client-go then reads a reply to a request
       // that accepted protobuf first (kubectl describe's events list) as protobuf and fails.
       response.setHeader("Content-Type", "application/json");
     }
     return response;
+  }
+
+  /**
+   * A merge patch rewritten as the JSON patch that does the same to the stored object ({@link
+   * MergePatch}); the request unchanged when the object cannot be read (the store then answers with
+   * its own error).
+   */
+  private RecordedRequest asJsonPatch(RecordedRequest request, String path) {
+    MockResponse current =
+        crud.dispatch(
+            new RecordedRequest(
+                request.getHttpVersion(),
+                io.fabric8.mockwebserver.dsl.HttpMethod.GET,
+                path,
+                request.getHeaders().newBuilder().removeAll("Content-Type").build(),
+                new io.fabric8.mockwebserver.http.Buffer()));
+    if (current.code() != 200 || current.getBody() == null) {
+      return request;
+    }
+    try {
+      JsonNode target = JSON.readTree(current.getBody().getBytes());
+      JsonNode patch = JSON.readTree(request.getBody().getBytes());
+      byte[] body = JSON.writeValueAsBytes(MergePatch.toJsonPatch(target, patch));
+      return new RecordedRequest(
+          request.getHttpVersion(),
+          request.method(),
+          request.getPath(),
+          request
+              .getHeaders()
+              .newBuilder()
+              .set("Content-Type", "application/json-patch+json")
+              .build(),
+          new io.fabric8.mockwebserver.http.Buffer(body));
+    } catch (IOException e) {
+      return request;
+    }
   }
 
   /**
