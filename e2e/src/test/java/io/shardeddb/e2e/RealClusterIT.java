@@ -12,6 +12,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.shardeddb.api.v1alpha1.MovePhase;
+import io.shardeddb.api.v1alpha1.MoveStatus;
 import io.shardeddb.api.v1alpha1.RequestStatus;
 import io.shardeddb.api.v1alpha1.RequestStatus.Outcome;
 import io.shardeddb.api.v1alpha1.ShardStatus;
@@ -360,6 +364,79 @@ class RealClusterIT {
         before.primary(), target, before.epochOrZero(), now.epochOrZero(), old, rebuilt.message());
   }
 
+  @Test
+  @Order(8)
+  void splittingAShardUnderWritesAndMergingItBackMovesTheRowsAndLosesNone() throws Exception {
+    await().atMost(READY).pollInterval(Duration.ofSeconds(2)).until(() -> isReady(status()));
+    try (Writer writer = new Writer(11000, 14000)) {
+      writer.awaitAcknowledged(20);
+      reshape(
+          "[{\"id\":\"sh1\",\"low\":0,\"size\":8192},"
+              + "{\"id\":\"sh2\",\"low\":8192,\"size\":4096},"
+              + "{\"id\":\"sh3\",\"low\":12288,\"size\":4096}]");
+      MoveStatus split = awaitMove("sh2", "sh3");
+      assertThat(split.phase()).as("split: %s", split).isEqualTo(MovePhase.Done);
+      writer.awaitMoreAcknowledged();
+      // sh3 stores exactly the rows of [12288, 16384); sh2 kept none of them.
+      JsonNode moved = router("/read", "{\"Stud_id\":{\"low\":12288,\"high\":16383}}");
+      assertThat(checksumRows("sh3")).isEqualTo(moved.path("data").size());
+      System.out.printf(
+          "step 8: split sh2 at 12288: %d rows moved, write pause %d ms%n",
+          split.rowsCopied(), split.pauseMillis());
+    }
+    reshape(
+        "[{\"id\":\"sh1\",\"low\":0,\"size\":8192},"
+            + "{\"id\":\"sh2\",\"low\":8192,\"size\":8192}]");
+    MoveStatus merge = awaitMove("sh3", "sh2");
+    assertThat(merge.phase()).as("merge: %s", merge).isEqualTo(MovePhase.Done);
+    await()
+        .atMost(READY)
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> isReady(status()) && status().shard("sh3").isEmpty());
+    JsonNode all = router("/read", "{\"Stud_id\":{\"low\":8192,\"high\":16383}}");
+    assertThat(checksumRows("sh2")).isEqualTo(all.path("data").size());
+    System.out.printf(
+        "step 8: merged sh3 back into sh2: %d rows moved, write pause %d ms%n",
+        merge.rowsCopied(), merge.pauseMillis());
+  }
+
+  private void reshape(String shards) {
+    client
+        .resources(ShardedDatabase.class)
+        .inNamespace(dbNs)
+        .withName(DB)
+        .patch(
+            PatchContext.of(PatchType.JSON),
+            "[{\"op\":\"replace\",\"path\":\"/spec/shards\",\"value\":" + shards + "}]");
+  }
+
+  /** The finished move from {@code source} to {@code destination}, once no move is in flight. */
+  private MoveStatus awaitMove(String source, String destination) {
+    return await()
+        .atMost(Duration.ofMinutes(10))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () -> {
+              var resharding = status().reshardingOrEmpty();
+              if (resharding.inFlight().isPresent()) {
+                return null;
+              }
+              List<MoveStatus> moves = resharding.movesOrEmpty();
+              MoveStatus last = moves.isEmpty() ? null : moves.get(moves.size() - 1);
+              return last != null
+                      && source.equals(last.source())
+                      && destination.equals(last.destination())
+                  ? last
+                  : null;
+            },
+            java.util.Objects::nonNull);
+  }
+
+  private long checksumRows(String shard) throws Exception {
+    ShardStatus s = status().shard(shard).orElseThrow();
+    return get(s.replica(s.primary()).orElseThrow().url() + "/checksum").path("rows").asLong();
+  }
+
   private void annotate(String key, String value) {
     client
         .resources(ShardedDatabase.class)
@@ -391,7 +468,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aSettledDatabaseGetsNoWorkloadWritesAndItsBudgetsUseTheServersPolicyVersion() {
     await().atMost(READY).until(() -> isReady(status()));
     long before = workloadWrites();
@@ -418,7 +495,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void theOperatorNeverRestartedAndNoReconcileFailedWithAConflict() {
     assertOperatorHealthy();
     // For the record (step 6 restarts one shard-server on purpose): which containers restarted,
@@ -438,7 +515,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void aRestartedOperatorTakesOverAndTheDatabaseStaysReady() {
     String old = operatorPod().getMetadata().getName();
     client.pods().inNamespace(OPERATOR_NS).withName(old).delete();
@@ -455,7 +532,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void aHelmUpgradeWithAChangedValueRollsTheOperator() {
     new Helm(repo.resolve("helm/shardeddb-operator"))
         .upgrade()
@@ -511,7 +588,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void deletingTheDatabaseAndUninstallingTheChartLeavesNothingBehind() {
     client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(DB).delete();
     await()
@@ -583,7 +660,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(13)
+  @Order(14)
   void thePlainManifestsInstallTheOperatorAsDocumented() throws Exception {
     // docs/install.md, "Without Helm", for Kubernetes 1.20 - 1.24: the CRD without CEL rules
     // (kubectl create), the rendered chart, and the MySQL image changed with kubectl set env.

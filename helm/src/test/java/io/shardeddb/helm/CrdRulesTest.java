@@ -91,6 +91,19 @@ class CrdRulesTest {
   }
 
   @Test
+  void underHashShardRangesMustLieInThe32BitHashSpace() {
+    Map<String, Object> hashed = change(base(), s -> s.put("sharding", "Hash"));
+    Map<String, Object> ok = change(hashed, CrdRulesTest::init);
+
+    assertThat(refusals(null, ok)).isEmpty();
+    assertThat(refusals(null, change(ok, s -> shards(s).add(shard("s9", 4294967295L, 1)))))
+        .isEmpty();
+    assertThat(refusals(null, change(ok, s -> shards(s).add(shard("s9", 4294967295L, 2)))))
+        .containsExactly(
+            "under sharding Hash, shard ranges must lie in [0, 4294967296) (32-bit hashes)");
+  }
+
+  @Test
   void theSchemaRulesRefuseAMissingNonNumberOrDuplicateKey() {
     assertThat(schemaRefusals(schema("id", "Number", "id", "name"))).as("valid schema").isEmpty();
     assertThat(schemaRefusals(schema("nope", "Number", "id", "name")))
@@ -110,10 +123,13 @@ class CrdRulesTest {
                 old, change(old, s -> ((Map<String, Object>) s.get("schema")).put("table", "x"))))
         .containsExactly(
             "spec.schema cannot change once set: the shards' tables were created with it");
-    assertThat(refusals(old, change(old, s -> shards(s).get(1).put("size", 2000))))
+    // Ranges may change: the operator moves the rows (docs/resharding.md).
+    assertThat(refusals(old, change(old, s -> shards(s).get(1).put("size", 2000)))).isEmpty();
+    assertThat(refusals(old, change(old, s -> s.put("sharding", "Hash"))))
         .containsExactly(
-            "a shard's low and size cannot change (rows would have to move); add new shards"
-                + " instead");
+            "spec.sharding cannot change once shards exist: every row's placement depends on it");
+    assertThat(refusals(old, change(old, s -> s.put("sharding", "Range")))).isEmpty();
+    assertThat(refusals(base(), change(base(), s -> s.put("sharding", "Hash")))).isEmpty();
     assertThat(refusals(old, change(old, s -> s.put("storage", Map.of("size", "2Gi")))))
         .containsExactly(
             "spec.storage cannot change once set: a StatefulSet's volume claims are fixed");

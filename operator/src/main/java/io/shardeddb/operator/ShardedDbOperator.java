@@ -15,6 +15,7 @@ import io.shardeddb.operator.reconciler.ShardedDatabaseReconciler;
 import io.shardeddb.operator.reconciler.SpecValidator;
 import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.replacement.PodReplacementPolicy;
+import io.shardeddb.operator.reshard.Resharder;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.StatusAggregator;
 import java.util.concurrent.ExecutorService;
@@ -94,6 +95,7 @@ public final class ShardedDbOperator implements AutoCloseable {
                 new ShardActuator(settings.shardServerClient(), probes),
                 events),
             new ShardRemovalGuard(settings.shardServerClient()),
+            new Resharder(settings.shardServerClient()),
             new PodReplacementPolicy(),
             new StatusAggregator(),
             events,

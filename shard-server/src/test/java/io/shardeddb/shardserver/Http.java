@@ -49,6 +49,11 @@ final class Http {
     return send(withBody(url, "POST", json));
   }
 
+  /** POSTs {@code json} with one extra request header. */
+  static Reply post(String url, String json, String header, String value) {
+    return send(withBody(url, "POST", json).header(header, value));
+  }
+
   static Reply put(String url, String json) {
     return send(withBody(url, "PUT", json));
   }

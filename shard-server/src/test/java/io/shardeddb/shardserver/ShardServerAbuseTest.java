@@ -88,7 +88,7 @@ class ShardServerAbuseTest {
             write(row("2051", "\"" + "y".repeat(1025) + "\"", "1")),
             400,
             "longer than 1024"),
-        new Case("POST", "/write", write(row("5", "\"n\"", "1")), 400, "5"),
+        new Case("POST", "/write", write(row("5", "\"n\"", "1")), 421, "not owned by shard sh2"),
         new Case(
             "POST",
             "/write",

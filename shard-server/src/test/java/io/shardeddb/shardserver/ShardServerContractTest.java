@@ -183,8 +183,8 @@ class ShardServerContractTest {
     assertFailure(
         Http.post(
             url + "/write", row("{\"Stud_id\":9000,\"Stud_name\":\"A\",\"Stud_marks\":\"1\"}")),
-        400,
-        "Stud_id 9000 is outside shard sh2's range [2048, 4096)");
+        421,
+        "Stud_id 9000 is not owned by shard sh2, which owns [2048, 4096)");
     assertFailure(
         Http.post(url + "/write", "{\"shard\":\"sh2\",\"curr_idx\":1}"),
         400,

@@ -3,17 +3,23 @@ package io.shardeddb.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.shardeddb.protocol.topology.Sharding;
 import java.util.List;
 
 /**
  * The fields of the spec that cannot change once applied, as the operator last applied them (kept
  * in the status): the operator refuses a spec that changes them, even when no CEL rule stopped it.
+ * {@code shards} is the <em>published layout</em> (docs/resharding.md): which shard owns which
+ * range now. Routers route by it; the operator changes it only at a move's cut-over.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AppliedSpec(
     @JsonPropertyDescription("The schema the shards' tables were created with.") SchemaSpec schema,
-    @JsonPropertyDescription("Each shard's id and key range.") List<AppliedShard> shards,
+    @JsonPropertyDescription(
+            "The published layout: each shard's id and the range of points it owns now. Routers"
+                + " route by it; it changes only at a resharding move's cut-over.")
+        List<AppliedShard> shards,
     @JsonPropertyDescription("The volume size of the shard pods (effective, default included).")
         String storageSize,
     @JsonPropertyDescription("The StorageClass of the shard volumes; absent for the default.")
@@ -21,9 +27,35 @@ public record AppliedSpec(
     @JsonPropertyDescription("The Secret holding the router token (effective name).")
         String routerTokenSecret,
     @JsonPropertyDescription("The Secret holding the MySQL credentials (effective name).")
-        String mysqlSecret) {
+        String mysqlSecret,
+    @JsonPropertyDescription(
+            "How keys map to points (Range or Hash); absent in statuses written before it existed"
+                + " (Range).")
+        Sharding sharding) {
 
-  /** A shard's id and range {@code [low, low+size)}. */
+  /** An applied spec that does not record the sharding (Range). */
+  public AppliedSpec(
+      SchemaSpec schema,
+      List<AppliedShard> shards,
+      String storageSize,
+      String storageClassName,
+      String routerTokenSecret,
+      String mysqlSecret) {
+    this(schema, shards, storageSize, storageClassName, routerTokenSecret, mysqlSecret, null);
+  }
+
+  /** This applied spec with another published layout. */
+  public AppliedSpec withShards(List<AppliedShard> published) {
+    return new AppliedSpec(
+        schema, published, storageSize, storageClassName, routerTokenSecret, mysqlSecret, sharding);
+  }
+
+  /** The sharding, Range when not recorded. */
+  public Sharding shardingOrDefault() {
+    return Sharding.orDefault(sharding);
+  }
+
+  /** A shard's id and the range of points {@code [low, low+size)} it owns. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record AppliedShard(String id, long low, long size) {}
 

@@ -30,6 +30,11 @@ import java.util.Map;
 @ValidationRule(
     value = "!has(self.shards) || size(self.shards) == 0 || has(self.schema)",
     message = "shards need a schema: set spec.schema (or use the router's /init)")
+@ValidationRule(
+    value =
+        "!has(self.sharding) || self.sharding != 'Hash' || !has(self.shards)"
+            + " || self.shards.all(s, s.low + s.size <= 4294967296)",
+    message = "under sharding Hash, shard ranges must lie in [0, 4294967296) (32-bit hashes)")
 // Transition rules (oldSelf): fields a running database cannot honour a change of. The operator
 // checks the same against status.applied, for API servers without CEL (SpecValidator).
 @ValidationRule(
@@ -37,10 +42,10 @@ import java.util.Map;
     message = "spec.schema cannot change once set: the shards' tables were created with it")
 @ValidationRule(
     value =
-        "!has(oldSelf.shards) || !has(self.shards) || self.shards.all(s, oldSelf.shards.all(o,"
-            + " o.id != s.id || (o.low == s.low && o.size == s.size)))",
-    message =
-        "a shard's low and size cannot change (rows would have to move); add new shards instead")
+        "!has(oldSelf.shards) || size(oldSelf.shards) == 0"
+            + " || (has(oldSelf.sharding) ? oldSelf.sharding : 'Range')"
+            + " == (has(self.sharding) ? self.sharding : 'Range')",
+    message = "spec.sharding cannot change once shards exist: every row's placement depends on it")
 @ValidationRule(
     value = "!has(oldSelf.storage) || (has(self.storage) && self.storage == oldSelf.storage)",
     message = "spec.storage cannot change once set: a StatefulSet's volume claims are fixed")
@@ -50,7 +55,10 @@ import java.util.Map;
 public record ShardedDatabaseSpec(
     @JsonPropertyDescription("The table every shard stores; absent until the router's /init.")
         SchemaSpec schema,
-    @JsonPropertyDescription("Key-range shards [low, low+size); absent or empty until /init.")
+    @JsonPropertyDescription(
+            "Shards and the ranges of points [low, low+size) they should own; absent or empty"
+                + " until /init. Editing the ranges reshards the live database: the operator"
+                + " moves the rows (status.resharding).")
         @Size(max = 64)
         List<ShardSpec> shards,
     @JsonPropertyDescription("Replicas per shard (one primary, the rest secondaries).")

@@ -26,11 +26,37 @@ public record ShardedDatabaseStatus(
     @JsonPropertyDescription(
             "The last outcome of each kind of annotation request (shardeddb.io/promote,"
                 + " shardeddb.io/rebuild).")
-        List<RequestStatus> requests) {
+        List<RequestStatus> requests,
+    @JsonPropertyDescription(
+            "Resharding moves (docs/resharding.md): the one in flight with its phase and"
+                + " progress, and the last finished ones.")
+        ReshardingStatus resharding) {
 
   /** The canonical constructor is the one JSON binds to. */
   @JsonCreator
   public ShardedDatabaseStatus {}
+
+  /** A status without resharding moves. */
+  public ShardedDatabaseStatus(
+      Long observedGeneration,
+      List<Condition> conditions,
+      Integer shardCount,
+      String replicas,
+      List<ShardStatus> shards,
+      RouterStatus router,
+      AppliedSpec applied,
+      List<RequestStatus> requests) {
+    this(
+        observedGeneration,
+        conditions,
+        shardCount,
+        replicas,
+        shards,
+        router,
+        applied,
+        requests,
+        null);
+  }
 
   /** A status that records no applied spec (yet). */
   public ShardedDatabaseStatus(
@@ -58,13 +84,62 @@ public record ShardedDatabaseStatus(
   /** This status recording {@code applied}. */
   public ShardedDatabaseStatus withApplied(AppliedSpec applied) {
     return new ShardedDatabaseStatus(
-        observedGeneration, conditions, shardCount, replicas, shards, router, applied, requests);
+        observedGeneration,
+        conditions,
+        shardCount,
+        replicas,
+        shards,
+        router,
+        applied,
+        requests,
+        resharding);
   }
 
   /** This status recording {@code requests}. */
   public ShardedDatabaseStatus withRequests(List<RequestStatus> requests) {
     return new ShardedDatabaseStatus(
-        observedGeneration, conditions, shardCount, replicas, shards, router, applied, requests);
+        observedGeneration,
+        conditions,
+        shardCount,
+        replicas,
+        shards,
+        router,
+        applied,
+        requests,
+        resharding);
+  }
+
+  /** This status recording {@code resharding}. */
+  public ShardedDatabaseStatus withResharding(ReshardingStatus resharding) {
+    return new ShardedDatabaseStatus(
+        observedGeneration,
+        conditions,
+        shardCount,
+        replicas,
+        shards,
+        router,
+        applied,
+        requests,
+        resharding);
+  }
+
+  /** This status with other conditions. */
+  public ShardedDatabaseStatus withConditions(List<Condition> conditions) {
+    return new ShardedDatabaseStatus(
+        observedGeneration,
+        conditions,
+        shardCount,
+        replicas,
+        shards,
+        router,
+        applied,
+        requests,
+        resharding);
+  }
+
+  /** Resharding moves, never null. */
+  public ReshardingStatus reshardingOrEmpty() {
+    return resharding == null ? new ReshardingStatus(List.of()) : resharding;
   }
 
   /** Request outcomes, never null. */

@@ -2,12 +2,14 @@ package io.shardeddb.cli.command;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.shardeddb.api.v1alpha1.MoveStatus;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.RouterStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -94,6 +96,30 @@ public final class StatusCommand implements Callable<Integer> {
                   orDash(r.appliedLsn()),
                   orDash(r.lagLsn()),
                   orDash(r.state())));
+        }
+      }
+      List<MoveStatus> moves = status.reshardingOrEmpty().movesOrEmpty();
+      if (!moves.isEmpty()) {
+        // Resharding moves (docs/resharding.md), oldest first: the finished ones, then the one in
+        // flight with its progress.
+        sb.append('\n')
+            .append(
+                String.format(
+                    "%-12s %-8s %-8s %-26s %-8s %-10s %-8s %s%n",
+                    "MOVE", "FROM", "TO", "RANGE", "ROWS", "SOURCELSN", "PAUSE", "PHASE: MESSAGE"));
+        for (MoveStatus m : moves) {
+          sb.append(
+              String.format(
+                  "%-12s %-8s %-8s %-26s %-8s %-10s %-8s %s: %s%n",
+                  m.phase() != null && m.phase().finished() ? "finished" : "in flight",
+                  m.source(),
+                  m.destination(),
+                  "[" + m.low() + ", " + (m.low() + m.size()) + ")",
+                  orDash(m.rowsCopied()),
+                  orDash(m.sourceLsn()),
+                  m.pauseMillis() == null ? "-" : m.pauseMillis() + "ms",
+                  m.phase(),
+                  orDash(m.message())));
         }
       }
       RouterStatus router = status.router();

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -114,6 +115,15 @@ final class LocalDiscovery {
 
   private final List<Resource> custom = new CopyOnWriteArrayList<>();
 
+  /** The printer columns of each served custom resource version, by "group/version/plural". */
+  private final Map<String, List<TableView.Column>> printerColumns = new ConcurrentHashMap<>();
+
+  /**
+   * A request path that names a custom resource collection or one object of it (not a subresource),
+   * with the printer columns of its CRD version.
+   */
+  record CustomResourcePath(List<TableView.Column> columns, boolean collection) {}
+
   private static Resource core(
       String plural, String kind, boolean namespaced, List<String> shortNames, boolean status) {
     return new Resource("", "v1", plural, kind.toLowerCase(), kind, namespaced, shortNames, status);
@@ -137,7 +147,42 @@ final class LocalDiscovery {
               "Namespaced".equals(spec.getScope()),
               Optional.ofNullable(names.getShortNames()).orElse(List.of()),
               v.getSubresources() != null && v.getSubresources().getStatus() != null));
+      List<TableView.Column> columns = new ArrayList<>();
+      for (var c : Optional.ofNullable(v.getAdditionalPrinterColumns()).orElse(List.of())) {
+        columns.add(
+            new TableView.Column(
+                c.getName(),
+                c.getType(),
+                c.getFormat(),
+                c.getDescription(),
+                Optional.ofNullable(c.getPriority()).orElse(0),
+                c.getJsonPath()));
+      }
+      printerColumns.put(
+          spec.getGroup() + "/" + v.getName() + "/" + names.getPlural(), List.copyOf(columns));
     }
+  }
+
+  /**
+   * The custom resource {@code path} (no query) names: {@code /apis/G/V[/namespaces/NS]/PLURAL} or
+   * {@code .../PLURAL/NAME}; empty for anything else.
+   */
+  Optional<CustomResourcePath> customResource(String path) {
+    String[] p = path.split("/");
+    // "", "apis", group, version, [namespaces, ns,] plural [, name]
+    if (p.length < 5 || !p[1].equals("apis")) {
+      return Optional.empty();
+    }
+    int rest = 4;
+    if (p[4].equals("namespaces") && p.length >= 7) {
+      rest = 6;
+    }
+    int left = p.length - rest;
+    if (left != 1 && left != 2) {
+      return Optional.empty();
+    }
+    List<TableView.Column> columns = printerColumns.get(p[2] + "/" + p[3] + "/" + p[rest]);
+    return Optional.ofNullable(columns).map(c -> new CustomResourcePath(c, left == 1));
   }
 
   private List<Resource> all() {

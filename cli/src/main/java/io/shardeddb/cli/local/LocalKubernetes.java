@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,7 +21,8 @@ import java.util.HashMap;
  * The in-process Kubernetes API of local mode: fabric8's mock server in CRUD mode on 127.0.0.1,
  * with the ShardedDatabase CRD installed and a kubeconfig written for other processes (the router
  * pods, {@code kubectl-sdb status}, plain {@code kubectl}: {@link DiscoveryDispatcher} serves the
- * discovery documents kubectl needs in front of the CRUD store).
+ * discovery documents and Tables kubectl needs in front of the CRUD store, {@link LocalApiServer}
+ * its plain HTTP watches).
  */
 public final class LocalKubernetes implements AutoCloseable {
   /**
@@ -37,13 +37,16 @@ public final class LocalKubernetes implements AutoCloseable {
   }
 
   private final KubernetesMockServer server;
+  private final LocalApiServer http;
   private final KubernetesClient client;
   private final Path kubeconfig;
   private final String url;
   private final LocalDiscovery discovery;
 
-  private LocalKubernetes(KubernetesMockServer server, Path kubeconfig, LocalDiscovery discovery) {
+  private LocalKubernetes(
+      KubernetesMockServer server, LocalApiServer http, Path kubeconfig, LocalDiscovery discovery) {
     this.server = server;
+    this.http = http;
     this.discovery = discovery;
     this.client = server.createClient();
     this.kubeconfig = kubeconfig;
@@ -56,21 +59,19 @@ public final class LocalKubernetes implements AutoCloseable {
   public static LocalKubernetes start(int port, Path kubeconfig, String namespace) {
     LocalDiscovery discovery = new LocalDiscovery();
     int[] boundPort = {port};
+    DiscoveryDispatcher dispatcher =
+        new DiscoveryDispatcher(
+            new KubernetesCrudDispatcher(), discovery, () -> "127.0.0.1:" + boundPort[0]);
+    LocalApiServer http = new LocalApiServer(dispatcher);
     KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new DiscoveryDispatcher(
-                new KubernetesCrudDispatcher(), discovery, () -> "127.0.0.1:" + boundPort[0]),
-            false);
+        new KubernetesMockServer(new Context(), http, new HashMap<>(), dispatcher, false);
     try {
       server.init(InetAddress.getByName("127.0.0.1"), port);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the local Kubernetes API: " + e.getMessage(), e);
     }
     boundPort[0] = server.getPort();
-    LocalKubernetes k = new LocalKubernetes(server, kubeconfig, discovery);
+    LocalKubernetes k = new LocalKubernetes(server, http, kubeconfig, discovery);
     k.writeKubeconfig(namespace);
     return k;
   }
@@ -117,6 +118,14 @@ public final class LocalKubernetes implements AutoCloseable {
   /** The API's URL. */
   public String url() {
     return url;
+  }
+
+  /**
+   * How many plain HTTP watches are open (each ends when its client goes away); for tests and
+   * diagnostics.
+   */
+  public int openHttpWatches() {
+    return http.openWatches();
   }
 
   /** The kubeconfig file that points at this API. */

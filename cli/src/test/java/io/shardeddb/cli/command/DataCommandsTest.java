@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.shardeddb.cli.KubectlSdb;
 import io.shardeddb.cli.local.LocalKubernetes;
+import io.shardeddb.cli.testing.CliRun;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The data commands' answers when the database or its router cannot be used, against an API server
@@ -47,20 +44,20 @@ class DataCommandsTest {
 
   @Test
   void anUnknownDatabaseIsNamedInTheError() {
-    Result r = run("find", "nosuch", "1");
+    CliRun r = run("find", "nosuch", "1");
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("error: ShardedDatabase 'nosuch' not found in namespace default");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("error: ShardedDatabase 'nosuch' not found in namespace default");
   }
 
   @Test
   void aDatabaseAwaitingInitHasNoSchemaToWriteTo() {
     create(HOME.resolve("examples/awaiting-init.yaml"));
 
-    Result r = run("insert", "legacy", "{\"Stud_id\":1}");
+    CliRun r = run("insert", "legacy", "{\"Stud_id\":1}");
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("has no schema yet");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("has no schema yet");
   }
 
   @Test
@@ -83,29 +80,31 @@ class DataCommandsTest {
                 .build())
         .create();
 
-    Result r = run("delete", "failover", "7");
+    CliRun r = run("delete", "failover", "7");
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("no ready router pod for 'failover'").contains("kubectl-sdb status");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("no ready router pod for 'failover'")
+        .contains("kubectl-sdb status");
   }
 
   @Test
   void aRowThatIsNotAJsonObjectIsAUsageErrorAndNothingIsSent() {
-    Result notJson = run("insert", "failover", "{\"Stud_id\":1}", "{oops");
-    Result notObject = run("update", "failover", "1", "[1,2]");
+    CliRun notJson = run("insert", "failover", "{\"Stud_id\":1}", "{oops");
+    CliRun notObject = run("update", "failover", "1", "[1,2]");
 
-    assertThat(notJson.code).isEqualTo(2);
-    assertThat(notJson.err).contains("row 2 is not valid JSON");
-    assertThat(notObject.code).isEqualTo(2);
-    assertThat(notObject.err).contains("JSON_ROW is not a JSON object");
+    assertThat(notJson.code()).isEqualTo(2);
+    assertThat(notJson.err()).contains("row 2 is not valid JSON");
+    assertThat(notObject.code()).isEqualTo(2);
+    assertThat(notObject.err()).contains("JSON_ROW is not a JSON object");
   }
 
   @Test
   void aRangeWhoseHighIsBelowItsLowIsAUsageError() {
-    Result r = run("find", "failover", "10", "5");
+    CliRun r = run("find", "failover", "10", "5");
 
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).contains("HIGH (5) is below LOW (10)");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("HIGH (5) is below LOW (10)");
   }
 
   private void create(Path yaml) {
@@ -117,20 +116,11 @@ class DataCommandsTest {
     }
   }
 
-  private Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
+  private CliRun run(String... args) {
     String[] all = new String[args.length + 2];
     System.arraycopy(args, 0, all, 0, args.length);
     all[args.length] = "--kubeconfig";
     all[args.length + 1] = kubeconfig.toString();
-    int code =
-        new CommandLine(new KubectlSdb())
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(all);
-    return new Result(code, out.toString(), err.toString());
+    return CliRun.cli(all);
   }
-
-  private record Result(int code, String out, String err) {}
 }

@@ -1,5 +1,6 @@
 package io.shardeddb.cli.e2e;
 
+import static io.shardeddb.cli.testing.CliRun.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.shardeddb.cli.KubectlSdb;
 import io.shardeddb.cli.local.LocalCluster;
 import io.shardeddb.cli.local.LocalPodRunner;
+import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.client.RouterException;
 import io.shardeddb.protocol.lb.AddRequest;
@@ -350,11 +352,11 @@ class LocalModeIT {
     cli("delete", "failover", "4090", "--kubeconfig", kubeconfig);
     cli("delete", "failover", "8190", "--kubeconfig", kubeconfig);
 
-    Cli inserted = cli("insert", "failover", ada, bo, "--kubeconfig", kubeconfig);
+    CliRun inserted = cli("insert", "failover", ada, bo, "--kubeconfig", kubeconfig);
     assertThat(inserted.code()).as(inserted.err()).isZero();
     assertThat(inserted.out()).contains("2 Data entries added").contains("session: sh");
 
-    Cli found = cli("find", "failover", "4090", "--kubeconfig", kubeconfig);
+    CliRun found = cli("find", "failover", "4090", "--kubeconfig", kubeconfig);
     assertThat(found.code()).as(found.err()).isZero();
     assertThat(found.out())
         .contains("STUD_ID")
@@ -362,7 +364,7 @@ class LocalModeIT {
         .contains("Ada")
         .contains("(1 row from sh1)");
 
-    Cli updated =
+    CliRun updated =
         cli(
             "update",
             "failover",
@@ -371,7 +373,7 @@ class LocalModeIT {
             "--kubeconfig",
             kubeconfig);
     assertThat(updated.code()).as(updated.err()).isZero();
-    Cli both = cli("find", "failover", "4090", "8190", "-o", "json", "--kubeconfig", kubeconfig);
+    CliRun both = cli("find", "failover", "4090", "8190", "-o", "json", "--kubeconfig", kubeconfig);
     assertThat(both.code()).as(both.err()).isZero();
     Map<String, Object> read = JSON.readValue(both.out(), Map.class);
     @SuppressWarnings("unchecked")
@@ -383,13 +385,13 @@ class LocalModeIT {
     assertThat(byKey.get(8190L)).containsEntry("Stud_name", "Bo; DROP TABLE x");
     assertThat(read.get("shards_queried")).isEqualTo(List.of("sh1", "sh2"));
 
-    Cli deleted = cli("delete", "failover", "8190", "--kubeconfig", kubeconfig);
+    CliRun deleted = cli("delete", "failover", "8190", "--kubeconfig", kubeconfig);
     assertThat(deleted.code()).as(deleted.err()).isZero();
     assertThat(cli("find", "failover", "8190", "--kubeconfig", kubeconfig).out())
         .contains("(0 rows from sh2)");
 
     // The router's refusals reach the user as one line and a non-zero exit; nothing is written.
-    Cli refused =
+    CliRun refused =
         cli(
             "insert",
             "failover",
@@ -404,22 +406,9 @@ class LocalModeIT {
         .contains("(HTTP 400)");
     assertThat(cli("find", "failover", "4091", "--kubeconfig", kubeconfig).out())
         .contains("(0 rows from sh1)");
-    Cli missing = cli("delete", "failover", "4091", "--kubeconfig", kubeconfig);
+    CliRun missing = cli("delete", "failover", "4091", "--kubeconfig", kubeconfig);
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("(HTTP 404)");
-  }
-
-  private record Cli(int code, String out, String err) {}
-
-  private static Cli cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        new CommandLine(new KubectlSdb())
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(args);
-    return new Cli(code, out.toString(), err.toString());
   }
 
   @Test

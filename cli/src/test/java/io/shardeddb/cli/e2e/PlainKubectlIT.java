@@ -2,6 +2,7 @@ package io.shardeddb.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -14,6 +15,7 @@ import java.io.File;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real {@code kubectl} binary against local mode's API (LocalKubernetes with the CRD from
  * {@code crds/}, as {@code local up} starts it): discovery, client-side apply (create and update),
- * get, describe, wait and delete of a ShardedDatabase, and get of the built-in kinds the operator
- * owns.
+ * get (with the CRD's printer columns), get -w (a plain HTTP watch), describe, wait and delete of a
+ * ShardedDatabase, and get of the built-in kinds the operator owns.
  *
  * <p>Needs {@code kubectl} (env {@code KUBECTL}, else on {@code PATH}); this machine's image has
  * it. Without it the tests are <b>skipped</b> with the reason (a JUnit assumption, counted as
@@ -228,6 +230,117 @@ class PlainKubectlIT {
 
   @Test
   @Order(6)
+  void kubectlGetPrintsThePrinterColumnsOfTheCrd_needsKubectl() throws Exception {
+    requireKubectl();
+    Result patched =
+        kubectl(
+            "patch", "sdb", "students", "--type=merge", "-p", "{\"spec\":{\"sharding\":\"Hash\"}}");
+    assertThat(patched.code).as(patched.toString()).isZero();
+    writeStatus("12/12");
+
+    Result r = kubectl("get", "sdb");
+
+    assertThat(r.code).as(r.toString()).isZero();
+    // The CRD generator orders the columns by JSON path.
+    assertThat(r.out)
+        .containsPattern(
+            "(?m)^NAME\\s+AGE\\s+SHARDING\\s+READY\\s+RESHARDING\\s+REPLICAS\\s+SHARDS\\s*$")
+        .containsPattern("(?m)^students\\s+\\S+\\s+Hash\\s+True\\s+False\\s+12/12\\s+4\\s*$");
+  }
+
+  @Test
+  @Order(7)
+  void kubectlGetWatchPrintsAChangeAsANewLine_needsKubectl() throws Exception {
+    requireKubectl();
+    Process watch = start("watch", "get", "sdb", "-w");
+    try {
+      await("the first row of kubectl get -w")
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> Files.readString(dir.resolve("watch.out")).contains("students"));
+
+      // Whether kubectl's watch has started yet or not: a change after its list reaches it.
+      writeStatus("11/12");
+
+      await("the change as a new line")
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> Files.readString(dir.resolve("watch.out")).contains("11/12"));
+      assertThat(watch.isAlive()).as(Files.readString(dir.resolve("watch.err"))).isTrue();
+      List<String> rows =
+          Files.readString(dir.resolve("watch.out"))
+              .lines()
+              .filter(l -> l.startsWith("students"))
+              .toList();
+      assertThat(rows).as("the listed row, then the change; no replay").hasSize(2);
+      assertThat(rows.get(1)).containsPattern("True\\s+False\\s+11/12\\s+4");
+    } finally {
+      watch.destroy();
+      assertThat(watch.waitFor(60, TimeUnit.SECONDS)).as("kubectl stopped").isTrue();
+    }
+    await("the watch ends when kubectl goes away")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> kube.openHttpWatches() == 0);
+  }
+
+  @Test
+  @Order(8)
+  void kubectlGetWatchAsYamlStreamsTheChangedObject_needsKubectl() throws Exception {
+    requireKubectl();
+    writeStatus("11/12");
+    Process watch = start("watch-yaml", "get", "sdb", "students", "-w", "-o", "yaml");
+    try {
+      await("the listed object")
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> Files.readString(dir.resolve("watch-yaml.out")).contains("replicas: 11/12"));
+
+      writeStatus("10/12");
+
+      await("the changed object")
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> Files.readString(dir.resolve("watch-yaml.out")).contains("replicas: 10/12"));
+    } finally {
+      watch.destroy();
+      assertThat(watch.waitFor(60, TimeUnit.SECONDS)).as("kubectl stopped").isTrue();
+    }
+    await("the watch ends when kubectl goes away")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> kube.openHttpWatches() == 0);
+  }
+
+  /** Status as the operator writes it: Ready, not resharding, 4 shards, {@code replicas} ready. */
+  private void writeStatus(String replicas) {
+    GenericKubernetesResource db = sdb();
+    db.getAdditionalProperties()
+        .put(
+            "status",
+            Map.of(
+                "shardCount",
+                4,
+                "replicas",
+                replicas,
+                "conditions",
+                List.of(
+                    condition("Ready", "True", "AllReplicasReady"),
+                    condition("Resharding", "False", "NoMoves"))));
+    kube.client()
+        .genericKubernetesResources(SDB)
+        .inNamespace("default")
+        .resource(db)
+        .updateStatus();
+  }
+
+  private static io.fabric8.kubernetes.api.model.Condition condition(
+      String type, String status, String reason) {
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(reason)
+        .withLastTransitionTime("2026-01-01T00:00:00Z")
+        .build();
+  }
+
+  @Test
+  @Order(9)
   void kubectlDeletesTheDatabase_needsKubectl() throws Exception {
     Result r = kubectl("delete", "sdb", "students", "--timeout=60s");
 

@@ -1,15 +1,14 @@
 package io.shardeddb.cli.e2e;
 
+import static io.shardeddb.cli.testing.CliRun.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shardeddb.cli.KubectlSdb;
 import io.shardeddb.cli.local.LocalCluster;
+import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.shard.ChecksumResponse;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code kubectl-sdb promote} and {@code rebuild} against local mode, as a user runs them: the real
@@ -82,7 +80,7 @@ class RequestCommandsIT {
     long oldEpoch = db.epoch("sh1");
     String target = readySecondary("sh1");
     long started = System.nanoTime();
-    Cli promoted = cli("promote", DB, "sh1", target, "--kubeconfig", kubeconfig);
+    CliRun promoted = cli("promote", DB, "sh1", target, "--kubeconfig", kubeconfig);
     int ackedAtSwitch = writers.ackCount();
 
     assertThat(promoted.code()).as(promoted.err()).isZero();
@@ -116,20 +114,20 @@ class RequestCommandsIT {
   @Test
   @Order(2)
   void requestsNamingNothingOrThePrimaryFailWithTheirExitCodeAndOneLine() {
-    Cli noDb = cli("promote", "nope", "sh1", "x", "--kubeconfig", kubeconfig);
+    CliRun noDb = cli("promote", "nope", "sh1", "x", "--kubeconfig", kubeconfig);
     assertThat(noDb.code()).isEqualTo(3);
     assertThat(noDb.err()).contains("ShardedDatabase 'nope' not found");
 
-    Cli noShard = cli("promote", DB, "sh9", "x", "--kubeconfig", kubeconfig);
+    CliRun noShard = cli("promote", DB, "sh9", "x", "--kubeconfig", kubeconfig);
     assertThat(noShard.code()).isEqualTo(3);
     assertThat(noShard.err()).contains("no shard 'sh9'").contains("sh1, sh2");
 
-    Cli noPod = cli("promote", DB, "sh1", DB + "-sh2-0", "--kubeconfig", kubeconfig);
+    CliRun noPod = cli("promote", DB, "sh1", DB + "-sh2-0", "--kubeconfig", kubeconfig);
     assertThat(noPod.code()).isEqualTo(3);
     assertThat(noPod.err()).contains("is not a replica of shard sh1");
 
     String primary = db.primary("sh2");
-    Cli rebuildPrimary = cli("rebuild", DB, primary, "--kubeconfig", kubeconfig);
+    CliRun rebuildPrimary = cli("rebuild", DB, primary, "--kubeconfig", kubeconfig);
     assertThat(rebuildPrimary.code()).as(rebuildPrimary.err()).isEqualTo(4);
     assertThat(rebuildPrimary.err().strip())
         .startsWith("error: rebuild refused:")
@@ -155,7 +153,7 @@ class RequestCommandsIT {
             .collect(Collectors.toList()));
     String victim = readySecondary("sh2");
 
-    Cli rebuilt = cli("rebuild", DB, victim, "-o", "json", "--kubeconfig", kubeconfig);
+    CliRun rebuilt = cli("rebuild", DB, victim, "-o", "json", "--kubeconfig", kubeconfig);
 
     assertThat(rebuilt.code()).as(rebuilt.err()).isZero();
     Map<?, ?> json = JSON.readValue(rebuilt.out(), Map.class);
@@ -211,18 +209,5 @@ class RequestCommandsIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return JSON.readValue(r.body(), ChecksumResponse.class);
-  }
-
-  private record Cli(int code, String out, String err) {}
-
-  private static Cli cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        new CommandLine(new KubectlSdb())
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(args);
-    return new Cli(code, out.toString(), err.toString());
   }
 }

@@ -11,14 +11,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Refuses to remove a shard that still holds rows (moving rows between shards is a later
- * capability): a shard gone from the spec is kept running while its primary reports rows, or while
- * the operator cannot ask it.
+ * Decides which shards gone from the spec keep running: one that still owns a range of the
+ * published layout, or takes part in the move in flight, is kept while resharding moves its rows
+ * away (not a refusal); one that owns nothing is removed once its primary reports no rows (its last
+ * move's purge is done), and is kept, refused, while it still holds rows or cannot be asked.
  */
 public final class ShardRemovalGuard {
 
-  /** A shard the spec dropped but the operator keeps, and why. */
-  public record Refusal(DesiredShard shard, String reason) {}
+  /**
+   * A shard the spec dropped but the operator keeps, and why; {@code resharding}: kept because
+   * resharding still moves its rows (expected, not a refused removal).
+   */
+  public record Refusal(DesiredShard shard, String reason, boolean resharding) {
+
+    /** A refused removal. */
+    public Refusal(DesiredShard shard, String reason) {
+      this(shard, reason, false);
+    }
+  }
 
   private final ShardServerClient client;
 
@@ -27,8 +37,13 @@ public final class ShardRemovalGuard {
     this.client = client;
   }
 
-  /** The shards in {@code previous} but not in {@code specIds} that must be kept. */
-  public List<Refusal> refusals(List<ShardStatus> previous, Set<String> specIds) {
+  /**
+   * The shards in {@code previous} but not in {@code specIds} that must be kept; {@code resharding}
+   * names the shards resharding still needs (owners in the published layout, the source and
+   * destination of the move in flight).
+   */
+  public List<Refusal> refusals(
+      List<ShardStatus> previous, Set<String> specIds, Set<String> resharding) {
     List<Refusal> refusals = new ArrayList<>();
     for (ShardStatus shard : previous) {
       if (specIds.contains(shard.id())) {
@@ -36,6 +51,16 @@ public final class ShardRemovalGuard {
       }
       int replicas = Math.max(1, shard.replicasOrEmpty().size());
       DesiredShard keep = new DesiredShard(shard.id(), replicas);
+      if (resharding.contains(shard.id())) {
+        refusals.add(
+            new Refusal(
+                keep,
+                "shard "
+                    + shard.id()
+                    + " is kept until resharding has moved its rows to the shards of the spec",
+                true));
+        continue;
+      }
       String url =
           shard.replicasOrEmpty().stream()
               .filter(r -> r.pod().equals(shard.primary()))
@@ -54,11 +79,10 @@ public final class ShardRemovalGuard {
                   keep,
                   "shard "
                       + shard.id()
-                      + " still holds "
+                      + " was removed from the spec and owns no range, but still holds "
                       + sum.rows()
-                      + " rows; removing a shard with data needs resharding, which ShardedDB"
-                      + " does not do yet. Delete its rows first, or put the shard back in"
-                      + " spec.shards"));
+                      + " rows (rows outside what it owns are purged when a move ends); it is"
+                      + " kept until it is empty"));
         }
       } catch (ShardServerException e) {
         refusals.add(

@@ -24,9 +24,12 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.FailoverSpec;
+import io.shardeddb.api.v1alpha1.MoveStatus;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.RequestStatus;
 import io.shardeddb.api.v1alpha1.RouterStatus;
 import io.shardeddb.api.v1alpha1.ShardSpec;
+import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
@@ -56,14 +59,24 @@ import io.shardeddb.operator.model.Labels;
 import io.shardeddb.operator.model.SecretModel;
 import io.shardeddb.operator.replacement.PodReplacementPolicy;
 import io.shardeddb.operator.replacement.ReplacementDecision;
+import io.shardeddb.operator.reshard.Layouts;
+import io.shardeddb.operator.reshard.MovePlanner;
+import io.shardeddb.operator.reshard.Resharder;
+import io.shardeddb.operator.reshard.ShardEndpoint;
 import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.operator.status.ConditionReason;
+import io.shardeddb.operator.status.ConditionType;
+import io.shardeddb.operator.status.Conditions;
+import io.shardeddb.operator.status.DesiredCondition;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.operator.status.ShardOutcome;
+import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.operator.status.StatusAggregator;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.topology.PointRange;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,6 +84,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,10 +101,10 @@ import org.slf4j.LoggerFactory;
  * failover, re-copy), replace stuck pods, and record the status. It never waits: work that is not
  * possible yet is retried by {@code rescheduleAfter}.
  *
- * <p>Why one file (~530 lines, with the workflow's dependent list): it is the one place where a
- * pass runs in order (validate, observe, workflow, coordinate, replace stuck pods, status); each
- * step's logic lives in its own class ({@link ShardPlanner}, {@link ShardRequests}, the status
- * aggregator, the dependents).
+ * <p>Why one file (~650 lines, with the workflow's dependent list): it is the one place where a
+ * pass runs in order (validate, observe, workflow, coordinate, replace stuck pods, reshard,
+ * status); each step's logic lives in its own class ({@link ShardPlanner}, {@link ShardRequests},
+ * {@link Resharder}, the status aggregator, the dependents).
  */
 @Workflow(
     explicitInvocation = true,
@@ -142,6 +156,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final SpecValidator validator;
   private final ShardCoordinator coordinator;
   private final ShardRemovalGuard removalGuard;
+  private final Resharder resharder;
   private final PodReplacementPolicy replacement;
   private final StatusAggregator aggregator;
   private final EventRecorder events;
@@ -162,6 +177,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       SpecValidator validator,
       ShardCoordinator coordinator,
       ShardRemovalGuard removalGuard,
+      Resharder resharder,
       PodReplacementPolicy replacement,
       StatusAggregator aggregator,
       EventRecorder events,
@@ -175,6 +191,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     this.validator = validator;
     this.coordinator = coordinator;
     this.removalGuard = removalGuard;
+    this.resharder = resharder;
     this.replacement = replacement;
     this.aggregator = aggregator;
     this.events = events;
@@ -236,8 +253,19 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
 
     Set<String> specIds =
         spec.shardsOrEmpty().stream().map(ShardSpec::id).collect(Collectors.toSet());
+    // The published layout (routers route by it) and the spec's layout; resharding moves the
+    // rows from the one to the other, publishing each move at its cut-over.
+    Map<String, PointRange> target = Layouts.ofSpec(spec.shardsOrEmpty());
+    Map<String, PointRange> published =
+        MovePlanner.withNewCoverage(Layouts.published(previous.applied(), target), target);
+    MoveStatus inFlight = previous.reshardingOrEmpty().inFlight().orElse(null);
+    Set<String> reshardingShards = new HashSet<>(published.keySet());
+    if (inFlight != null) {
+      reshardingShards.add(inFlight.source());
+      reshardingShards.add(inFlight.destination());
+    }
     List<ShardRemovalGuard.Refusal> refusals =
-        removalGuard.refusals(previous.shardsOrEmpty(), specIds);
+        removalGuard.refusals(previous.shardsOrEmpty(), specIds, reshardingShards);
     DatabaseModel model =
         DatabaseModel.of(
             sdb,
@@ -274,7 +302,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
               new ShardContext(
                   sdb,
                   shard.id(),
-                  configRequest(spec, shardSpec),
+                  configRequest(spec, shardSpec, published.get(shard.id())),
                   shard.replicas(),
                   spec.writeQuorumOrDefault(),
                   Duration.ofSeconds(spec.failoverOrDefault().primaryUnavailableSecondsOrDefault()),
@@ -287,13 +315,24 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       replaceStuckPods(sdb, pods, spec.failoverOrDefault(), now);
     }
 
+    Resharder.Outcome reshard =
+        spec.initialized()
+            ? resharder.step(
+                new Resharder.View(
+                    generation(sdb), published, target, inFlight, endpoints(outcomes)),
+                new StatusMoveRecorder(sdb, context))
+            : new Resharder.Outcome(published, null, null, List.of(), false);
+
     RouterStatus router = routerStatus(sdb, context);
     StatusAggregator.Result result =
         aggregator.aggregate(
             sdb,
             previous,
             outcomes,
-            refusals.stream().map(ShardRemovalGuard.Refusal::reason).toList(),
+            refusals.stream()
+                .filter(r -> !r.resharding())
+                .map(ShardRemovalGuard.Refusal::reason)
+                .toList(),
             router,
             now);
     List<RequestStatus> handled = new ArrayList<>(requests.refused());
@@ -301,17 +340,41 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     outcomes.stream().map(ShardOutcome::request).filter(r -> r != null).forEach(handled::add);
     Set<String> verified =
         outcomes.stream().flatMap(o -> o.verified().stream()).collect(Collectors.toSet());
-    // The workflow applied this spec: its fixed fields are the ones later specs are held to.
+    // The workflow applied this spec: its fixed fields are the ones later specs are held to. The
+    // shards are the published layout, which only a cut-over changes.
+    ShardedDatabaseStatus withReshard =
+        result
+            .status()
+            .withApplied(
+                SpecValidator.appliedOf(sdb).withShards(Layouts.toApplied(reshard.published())))
+            .withRequests(
+                AnnotationRequests.merge(previous.requestsOrEmpty(), handled, verified, now))
+            .withResharding(
+                reshard.move() == null
+                    ? previous.resharding()
+                    : previous.reshardingOrEmpty().with(reshard.move()));
+    withReshard =
+        withReshard.withConditions(
+            Conditions.apply(
+                withReshard.conditionsOrEmpty(),
+                List.of(reshardingCondition(reshard)),
+                generation(sdb),
+                now));
+    List<ShardEvent> due = new ArrayList<>(result.events());
+    due.addAll(reshard.events());
+    if (reshard.blocked() != null
+        && !previous
+            .condition(ConditionType.Resharding.name())
+            .map(c -> reshard.blocked().equals(c.getMessage()))
+            .orElse(false)) {
+      due.add(new ShardEvent(EventReason.ReshardingBlocked, reshard.blocked()));
+    }
     result =
         new StatusAggregator.Result(
-            result
-                .status()
-                .withApplied(SpecValidator.appliedOf(sdb))
-                .withRequests(
-                    AnnotationRequests.merge(previous.requestsOrEmpty(), handled, verified, now)),
-            result.busy(),
+            withReshard,
+            result.busy() || reshard.busy(),
             result.failoverPending(),
-            result.events());
+            List.copyOf(due));
     events.recordAll(sdb, result.events());
     boolean inProgress = result.status().requestsOrEmpty().stream().anyMatch(r -> !r.finished());
     UpdateControl<ShardedDatabase> control =
@@ -416,7 +479,13 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         });
   }
 
-  private static ShardConfigRequest configRequest(ShardedDatabaseSpec spec, ShardSpec shard) {
+  /**
+   * The shard's /config: its spec range as before, plus the sharding and the ranges it owns in the
+   * published layout ({@code owned}); a shard not published yet (a move's new destination) owns
+   * nothing until it adopts a range.
+   */
+  private static ShardConfigRequest configRequest(
+      ShardedDatabaseSpec spec, ShardSpec shard, PointRange owned) {
     if (shard == null || spec.schema() == null) {
       return null;
     }
@@ -426,7 +495,64 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         spec.schema().table(),
         spec.schema().shardKey(),
         shard.low(),
-        shard.size());
+        shard.size(),
+        spec.shardingOrDefault(),
+        owned == null ? List.of() : List.of(owned));
+  }
+
+  /** How to reach each shard this pass coordinated: primary first, and whether it is Ready. */
+  private static Map<String, ShardEndpoint> endpoints(List<ShardOutcome> outcomes) {
+    Map<String, ShardEndpoint> out = new HashMap<>();
+    for (ShardOutcome o : outcomes) {
+      ShardStatus s = o.status();
+      String primaryUrl =
+          s.primary() == null ? null : s.replica(s.primary()).map(ReplicaStatus::url).orElse(null);
+      List<String> urls = new ArrayList<>();
+      if (primaryUrl != null) {
+        urls.add(primaryUrl);
+      }
+      s.replicasOrEmpty().stream()
+          .map(ReplicaStatus::url)
+          .filter(u -> u != null && !u.equals(primaryUrl))
+          .forEach(urls::add);
+      out.put(
+          s.id(), new ShardEndpoint(primaryUrl, List.copyOf(urls), o.phase() == ShardPhase.Ready));
+    }
+    return out;
+  }
+
+  private static DesiredCondition reshardingCondition(Resharder.Outcome reshard) {
+    if (reshard.move() != null && !reshard.move().phase().finished()) {
+      MoveStatus m = reshard.move();
+      return DesiredCondition.isTrue(
+          ConditionType.Resharding,
+          ConditionReason.MoveInProgress,
+          "moving ["
+              + m.low()
+              + ", "
+              + (m.low() + m.size())
+              + ") from "
+              + m.source()
+              + " to "
+              + m.destination()
+              + ": "
+              + m.phase()
+              + ", "
+              + m.message());
+    }
+    if (reshard.blocked() != null) {
+      return DesiredCondition.isFalse(
+          ConditionType.Resharding, ConditionReason.ReshardingBlocked, reshard.blocked());
+    }
+    return DesiredCondition.isFalse(
+        ConditionType.Resharding,
+        ConditionReason.Reconciled,
+        "every shard owns the range the spec gives it");
+  }
+
+  private static long generation(ShardedDatabase sdb) {
+    Long g = sdb.getMetadata().getGeneration();
+    return g == null ? 0 : g;
   }
 
   /** Every reachable shard-server's heartbeat, asked in parallel; the silent ones are absent. */

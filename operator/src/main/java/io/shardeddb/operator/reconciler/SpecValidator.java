@@ -10,7 +10,9 @@ import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.api.v1alpha1.StorageSpec;
 import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.ShardMap;
+import io.shardeddb.protocol.topology.Sharding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -63,6 +65,19 @@ public final class SpecValidator {
                 + ShardedDatabaseResources.MAX_STATEFULSET_NAME
                 + " characters; use a shorter database name or shard id");
       }
+      if (spec.shardingOrDefault() == Sharding.Hash
+          && (shard.low() < 0 || shard.low() + shard.size() > Sharding.HASH_SPACE)) {
+        problems.add(
+            "shard '"
+                + shard.id()
+                + "': under sharding Hash a range must lie in [0, "
+                + Sharding.HASH_SPACE
+                + "), it is [low "
+                + shard.low()
+                + ", size "
+                + shard.size()
+                + "]");
+      }
       if (shard.replicas() != null && (shard.replicas() < 1 || shard.replicas() > 9)) {
         problems.add(
             "shard '" + shard.id() + "' replicas must be between 1 and 9, got " + shard.replicas());
@@ -85,13 +100,15 @@ public final class SpecValidator {
         storage.sizeOrDefault(),
         storage.storageClassName(),
         ShardedDatabaseResources.routerTokenSecretName(sdb),
-        ShardedDatabaseResources.mysqlSecretName(sdb));
+        ShardedDatabaseResources.mysqlSecretName(sdb),
+        spec.shardingOrDefault());
   }
 
   /**
    * What {@code wanted} changes of {@code applied} that cannot be honoured, each naming the field:
-   * the schema (the shards' tables were created with it; a shard-server refuses another one), an
-   * existing shard's range (rows would have to move; new shards are added, empty ones removed), the
+   * the schema (the shards' tables were created with it; a shard-server refuses another one), the
+   * sharding (rows are placed by it), a layout that leaves points of the published layout in no
+   * shard (their rows would be lost; ranges may otherwise change: the operator moves the rows), the
    * volume size and class (a StatefulSet's volume claims cannot change), and the Secret names (the
    * pods' credentials would change under them). Nothing applied yet: nothing refused.
    */
@@ -105,22 +122,38 @@ public final class SpecValidator {
           "spec.schema cannot change once applied (the shards' tables were created with it): "
               + schemaChange(applied.schema(), wanted.schema()));
     }
-    for (AppliedSpec.AppliedShard was : applied.shardsOrEmpty()) {
-      for (AppliedSpec.AppliedShard now : wanted.shardsOrEmpty()) {
-        if (was.id().equals(now.id()) && (was.low() != now.low() || was.size() != now.size())) {
-          refused.add(
-              "spec.shards '"
-                  + was.id()
-                  + "': the key range cannot change (rows would have to move); it is [low "
-                  + was.low()
-                  + ", size "
-                  + was.size()
-                  + "], the spec asks for [low "
-                  + now.low()
-                  + ", size "
-                  + now.size()
-                  + "]; add new shards instead");
-        }
+    if (!applied.shardsOrEmpty().isEmpty()
+        && applied.shardingOrDefault() != wanted.shardingOrDefault()) {
+      refused.add(
+          "spec.sharding cannot change once applied (every row's placement depends on it): it is "
+              + applied.shardingOrDefault()
+              + ", the spec asks for "
+              + wanted.shardingOrDefault());
+    }
+    // Ranges may change (the operator moves the rows), but every point the published layout owns
+    // must stay in some shard of the spec: rows there would have nowhere to go.
+    List<PointRange> specRanges =
+        wanted.shardsOrEmpty().stream()
+            .filter(s -> s.size() > 0)
+            .map(s -> new PointRange(s.low(), s.size()))
+            .toList();
+    for (AppliedSpec.AppliedShard owner : applied.shardsOrEmpty()) {
+      if (owner.size() <= 0) {
+        continue;
+      }
+      List<PointRange> left = List.of(new PointRange(owner.low(), owner.size()));
+      for (PointRange r : specRanges) {
+        left = PointRange.minus(left, r);
+      }
+      for (PointRange r : left) {
+        refused.add(
+            "spec.shards leaves the points ["
+                + r.low()
+                + ", "
+                + r.highExclusive()
+                + ") in no shard, but shard '"
+                + owner.id()
+                + "' owns them now: their rows would be lost; give them to a shard of the spec");
       }
     }
     if (!sameQuantity(applied.storageSize(), wanted.storageSize())) {

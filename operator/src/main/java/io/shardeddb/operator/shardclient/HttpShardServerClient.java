@@ -7,13 +7,20 @@ import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ImportProgress;
+import io.shardeddb.protocol.shard.ImportRequest;
+import io.shardeddb.protocol.shard.RangeChange;
+import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.shard.ShardEndpoints;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -93,6 +100,68 @@ public final class HttpShardServerClient implements ShardServerClient {
   }
 
   @Override
+  public RangeChangeResponse fenceRange(String baseUrl, RangeChange change) {
+    return read(
+        send(post(baseUrl, ShardEndpoints.FENCE_RANGE, change), rangeTimeout()),
+        RangeChangeResponse.class);
+  }
+
+  @Override
+  public RangeChangeResponse adoptRange(String baseUrl, RangeChange change) {
+    return read(
+        send(post(baseUrl, ShardEndpoints.ADOPT_RANGE, change), rangeTimeout()),
+        RangeChangeResponse.class);
+  }
+
+  @Override
+  public RangeChangeResponse purgeRange(String baseUrl, RangeChange change) {
+    return read(
+        send(post(baseUrl, ShardEndpoints.PURGE_RANGE, change), rangeTimeout()),
+        RangeChangeResponse.class);
+  }
+
+  @Override
+  public void startImport(String baseUrl, ImportRequest request) {
+    send(post(baseUrl, ShardEndpoints.IMPORT, request));
+  }
+
+  @Override
+  public ImportProgress importProgress(String baseUrl, String moveId) {
+    try {
+      return read(
+          send(get(baseUrl, ShardEndpoints.IMPORT + "?moveId=" + encode(moveId))),
+          ImportProgress.class);
+    } catch (ShardServerException e) {
+      if (e.status() == 404) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void stopImport(String baseUrl, String moveId) {
+    send(
+        request(baseUrl, ShardEndpoints.IMPORT + "?moveId=" + encode(moveId))
+            .header("Accept", "application/json")
+            .DELETE()
+            .build());
+  }
+
+  /**
+   * A range change waits for a write quorum and a purge deletes rows: both may take longer than a
+   * heartbeat, so they get a longer deadline (still bounded, DESIGN §5 rule 10).
+   */
+  private Duration rangeTimeout() {
+    Duration floor = Duration.ofSeconds(10);
+    return requestTimeout.compareTo(floor) > 0 ? requestTimeout : floor;
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  @Override
   public synchronized void useCredential(
       String database, Collection<String> baseUrls, String token) {
     Registration before = byDatabase.remove(database);
@@ -139,6 +208,10 @@ public final class HttpShardServerClient implements ShardServerClient {
     } catch (IOException e) {
       throw new ShardServerException("cannot encode request to " + path, 0, e);
     }
+  }
+
+  private String send(HttpRequest request, Duration timeout) {
+    return send(HttpRequest.newBuilder(request, (n, v) -> true).timeout(timeout).build());
   }
 
   private String send(HttpRequest request) {

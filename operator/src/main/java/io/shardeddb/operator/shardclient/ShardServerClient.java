@@ -2,6 +2,10 @@ package io.shardeddb.operator.shardclient;
 
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.ImportProgress;
+import io.shardeddb.protocol.shard.ImportRequest;
+import io.shardeddb.protocol.shard.RangeChange;
+import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import java.util.Collection;
@@ -32,6 +36,48 @@ public interface ShardServerClient {
 
   /** {@code GET /checksum}: row count and digest at the applied LSN. */
   ChecksumResponse checksum(String baseUrl);
+
+  /**
+   * {@code POST /ranges/fence} on a shard's primary: it stops serving {@code change.range()}
+   * (answers 421) once a write quorum holds the fence entry; the answer's {@code (epoch, lsn)}
+   * bounds every change the shard made to the range. Repeating the same {@code moveId} answers the
+   * first outcome.
+   */
+  default RangeChangeResponse fenceRange(String baseUrl, RangeChange change) {
+    throw unsupported("fenceRange");
+  }
+
+  /** {@code POST /ranges/adopt} on a shard's primary: it owns the range from then on. */
+  default RangeChangeResponse adoptRange(String baseUrl, RangeChange change) {
+    throw unsupported("adoptRange");
+  }
+
+  /** {@code POST /ranges/purge} on a shard's primary: it deletes the rows of a range it lost. */
+  default RangeChangeResponse purgeRange(String baseUrl, RangeChange change) {
+    throw unsupported("purgeRange");
+  }
+
+  /** {@code POST /import} on the destination's primary: copy a range from the source. */
+  default void startImport(String baseUrl, ImportRequest request) {
+    throw unsupported("startImport");
+  }
+
+  /**
+   * {@code GET /import?moveId=} on the destination's primary: the import's progress, or null when
+   * it runs no import of that move (e.g. a new primary after a failover).
+   */
+  default ImportProgress importProgress(String baseUrl, String moveId) {
+    throw unsupported("importProgress");
+  }
+
+  /** {@code DELETE /import?moveId=}: stop applying the source's log (after adopt, or abort). */
+  default void stopImport(String baseUrl, String moveId) {
+    throw unsupported("stopImport");
+  }
+
+  private static ShardServerException unsupported(String call) {
+    return new ShardServerException(call + " is not supported by this client", 0, null);
+  }
 
   /**
    * From now on, calls to {@code baseUrls} carry {@code token} (the database's shard credential;

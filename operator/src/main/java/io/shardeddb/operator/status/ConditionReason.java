@@ -29,5 +29,9 @@ public enum ConditionReason {
   /** A replica is copying or catching up. */
   Copying,
   /** Everything matches the spec. */
-  Reconciled
+  Reconciled,
+  /** A resharding move is in flight. */
+  MoveInProgress,
+  /** The spec's layout cannot be reached by moves. */
+  ReshardingBlocked
 }

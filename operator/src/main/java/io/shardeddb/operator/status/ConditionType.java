@@ -7,5 +7,7 @@ public enum ConditionType {
   /** Running but with less redundancy than asked for, or a change was refused. */
   Degraded,
   /** The operator is bringing shards up, copying data, scaling or failing over. */
-  Progressing
+  Progressing,
+  /** A resharding move is in flight (status.resharding says which and how far). */
+  Resharding
 }

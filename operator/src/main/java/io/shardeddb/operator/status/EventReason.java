@@ -32,6 +32,14 @@ public enum EventReason {
   InvalidSpec(true),
   /** A shard that still holds rows was removed from the spec; the removal is refused. */
   ShardRemovalRefused(true),
+  /** A resharding move reached a new phase (docs/resharding.md). */
+  MovePhaseChanged(false),
+  /** A move's destination was not caught up in time after the fence; the source owns it again. */
+  CutoverRetry(true),
+  /** The spec was reverted before a move's cut-over; the move was rolled back. */
+  MoveAborted(false),
+  /** The spec's layout cannot be reached by moves (see the message). */
+  ReshardingBlocked(true),
   /** A stuck pod was deleted so its StatefulSet recreates it. */
   PodReplaced(true);
 

@@ -81,7 +81,8 @@ public final class StatusAggregator {
         previous.shards(),
         previous.router(),
         previous.applied(),
-        previous.requests());
+        previous.requests(),
+        previous.resharding());
   }
 
   /** The status after a full reconcile. */
@@ -247,7 +248,8 @@ public final class StatusAggregator {
             shards,
             router,
             previous.applied(),
-            previous.requests());
+            previous.requests(),
+            previous.resharding());
     return new Result(status, busy, failoverPending, events);
   }
 

@@ -60,7 +60,8 @@ class CrdTest {
   }
 
   @Test
-  void theCrdNamesTheResourceAndPrintsReadyShardsReplicasAndAge() throws IOException {
+  void theCrdNamesTheResourceAndPrintsReadyShardsReplicasReshardingShardingAndAge()
+      throws IOException {
     CustomResourceDefinition crd = crd();
     CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
 
@@ -72,7 +73,15 @@ class CrdTest {
     assertThat(v.getSubresources().getStatus()).isNotNull();
     assertThat(v.getAdditionalPrinterColumns())
         .extracting(c -> c.getName())
-        .containsExactlyInAnyOrder("Ready", "Shards", "Replicas", "Age");
+        .containsExactlyInAnyOrder("Ready", "Shards", "Replicas", "Resharding", "Sharding", "Age");
+    assertThat(v.getAdditionalPrinterColumns())
+        .filteredOn(c -> c.getName().equals("Resharding"))
+        .extracting(c -> c.getJsonPath())
+        .containsExactly(".status.conditions[?(@.type==\"Resharding\")].status");
+    assertThat(v.getAdditionalPrinterColumns())
+        .filteredOn(c -> c.getName().equals("Sharding"))
+        .extracting(c -> c.getJsonPath())
+        .containsExactly(".spec.sharding");
   }
 
   @Test
@@ -98,8 +107,7 @@ class CrdTest {
         .extracting(ValidationRule::getMessage)
         .containsExactlyInAnyOrder(
             "spec.schema cannot change once set: the shards' tables were created with it",
-            "a shard's low and size cannot change (rows would have to move); add new shards"
-                + " instead",
+            "spec.sharding cannot change once shards exist: every row's placement depends on it",
             "spec.storage cannot change once set: a StatefulSet's volume claims are fixed",
             "spec.secrets cannot change once set: rotate credentials by editing the Secrets");
     assertThat(spec.getProperties().get("replicas").getDefault().asInt()).isEqualTo(3);

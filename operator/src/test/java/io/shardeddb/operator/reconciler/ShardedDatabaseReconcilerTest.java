@@ -12,19 +12,24 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.FailoverSpec;
+import io.shardeddb.api.v1alpha1.MovePhase;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.operator.OperatorSettings;
 import io.shardeddb.operator.ShardedDbOperator;
 import io.shardeddb.operator.model.Labels;
 import io.shardeddb.operator.testing.ClusterSimulator;
 import io.shardeddb.operator.testing.FakeShardFleet;
+import io.shardeddb.operator.testing.FakeShardServer;
 import io.shardeddb.operator.testing.Fixtures;
 import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -498,7 +503,7 @@ class ShardedDatabaseReconcilerTest {
   }
 
   @Test
-  void removingAShardThatStillHoldsRowsIsRefusedWithAConditionAndAnEvent() {
+  void removingAShardWhoseRangeNoOtherShardTakesIsRefusedWithAConditionAndAnEvent() {
     ShardedDatabase sdb = singleShard("db6", 1);
     ShardedDatabaseSpec s = sdb.getSpec();
     sdb.setSpec(
@@ -518,15 +523,135 @@ class ShardedDatabaseReconcilerTest {
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
-                assertThat(status("db6").condition("Degraded"))
+                assertThat(status("db6").condition("Ready"))
                     .hasValueSatisfying(
                         c -> {
-                          assertThat(c.getStatus()).isEqualTo("True");
-                          assertThat(c.getReason()).isEqualTo("ShardRemovalRefused");
-                          assertThat(c.getMessage()).contains("sh2 still holds 5 rows");
+                          assertThat(c.getStatus()).isEqualTo("False");
+                          assertThat(c.getReason()).isEqualTo("InvalidSpec");
+                          assertThat(c.getMessage())
+                              .contains("the points [100, 200) in no shard")
+                              .contains("shard 'sh2' owns them now");
                         }));
     assertThat(client.apps().statefulSets().inNamespace(NS).withName("db6-sh2").get()).isNotNull();
-    assertThat(events("ShardRemovalRefused")).isNotEmpty();
+    assertThat(events("InvalidSpec")).isNotEmpty();
+  }
+
+  @Test
+  void splittingALiveShardMovesTheUpperHalfAndPublishesTheNewLayoutAtTheCutOver() {
+    List<String> pods = readySingleShard("db12", 1);
+    assertThat(status("db12").applied().shards())
+        .singleElement()
+        .satisfies(a -> assertThat(a.size()).isEqualTo(4096));
+    assertThat(fleet.replica(pods.get(0)).lastConfig().ranges())
+        .containsExactly(new PointRange(0, 4096));
+
+    ShardedDatabase edited = current("db12");
+    edited.setSpec(
+        withShards(
+            edited.getSpec(),
+            List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh2", 2048, 2048, null))));
+    client.resource(edited).update();
+    List<String> destPods = awaitPods("db12-sh2");
+    fleet.replica(destPods.get(0)).importsFrom(fleet.replica(pods.get(0)));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(status("db12").shard("sh2"))
+                  .hasValueSatisfying(sh -> assertThat(sh.primary()).isNotNull());
+              // Until the cut-over the router keeps routing the whole range to sh1.
+              assertThat(status("db12").applied().shards())
+                  .extracting(AppliedSpec.AppliedShard::id)
+                  .containsExactly("sh1");
+            });
+    // A new destination owns nothing until it adopts the range.
+    assertThat(fleet.replica(destPods.get(0)).lastConfig().ranges()).isEmpty();
+    cluster.allReady(destPods);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              ShardedDatabaseStatus st = status("db12");
+              assertThat(st.reshardingOrEmpty().movesOrEmpty())
+                  .singleElement()
+                  .satisfies(
+                      m -> {
+                        assertThat(m.phase()).isEqualTo(MovePhase.Done);
+                        assertThat(m.pauseMillis()).isNotNull();
+                      });
+              assertThat(st.applied().shards())
+                  .containsExactly(
+                      new AppliedSpec.AppliedShard("sh1", 0, 2048),
+                      new AppliedSpec.AppliedShard("sh2", 2048, 2048));
+              assertThat(st.condition("Resharding"))
+                  .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+            });
+    FakeShardServer source = fleet.replica(pods.get(0));
+    FakeShardServer dest = fleet.replica(destPods.get(0));
+    assertThat(source.owned()).containsExactly(new PointRange(0, 2048));
+    assertThat(dest.owned()).containsExactly(new PointRange(2048, 2048));
+    assertThat(source.calls()).containsSubsequence("POST /ranges/fence", "POST /ranges/purge");
+    assertThat(dest.calls())
+        .containsSubsequence("POST /import", "DELETE /import", "POST /ranges/adopt");
+    assertThat(events("MovePhaseChanged")).hasSizeGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void mergingTwoShardsMovesTheRangeAndRemovesTheEmptiedShardOnceItsPurgeIsDone() {
+    ShardedDatabase sdb = singleShard("db14", 1);
+    sdb.setSpec(
+        withShards(
+            sdb.getSpec(),
+            List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh2", 2048, 2048, null))));
+    apply(sdb);
+    List<String> pods = new java.util.ArrayList<>(awaitPods("db14-sh1"));
+    pods.addAll(awaitPods("db14-sh2"));
+    awaitReady("db14", pods);
+    FakeShardServer kept = fleet.replica("db14-sh1-0");
+    FakeShardServer dropped = fleet.replica("db14-sh2-0").holding(5, 1, 5);
+    kept.importsFrom(dropped);
+
+    ShardedDatabase edited = current("db14");
+    edited.setSpec(withShards(edited.getSpec(), List.of(new ShardSpec("sh1", 0, 4096, null))));
+    client.resource(edited).update();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              ShardedDatabaseStatus st = status("db14");
+              assertThat(st.reshardingOrEmpty().movesOrEmpty())
+                  .singleElement()
+                  .satisfies(m -> assertThat(m.phase()).isEqualTo(MovePhase.Done));
+              assertThat(st.applied().shards())
+                  .containsExactly(new AppliedSpec.AppliedShard("sh1", 0, 4096));
+              assertThat(client.apps().statefulSets().inNamespace(NS).withName("db14-sh2").get())
+                  .isNull();
+              assertThat(st.shardsOrEmpty()).extracting(ShardStatus::id).containsExactly("sh1");
+            });
+    assertThat(kept.owned()).containsExactly(new PointRange(0, 4096));
+    assertThat(dropped.calls()).containsSubsequence("POST /ranges/fence", "POST /ranges/purge");
+    // Kept for resharding, never refused.
+    assertThat(events("ShardRemovalRefused")).isEmpty();
+  }
+
+  @Test
+  void aBrandNewDatabasePublishesItsLayoutBeforeItIsReady() {
+    apply(singleShard("db15", 1));
+    awaitPods("db15-sh1");
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              ShardedDatabaseStatus st = status("db15");
+              assertThat(st.applied()).isNotNull();
+              assertThat(st.applied().shards())
+                  .containsExactly(new AppliedSpec.AppliedShard("sh1", 0, 4096));
+              assertThat(st.condition("Ready"))
+                  .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+            });
   }
 
   @Test
@@ -541,7 +666,7 @@ class ShardedDatabaseReconcilerTest {
     edited.setSpec(
         new ShardedDatabaseSpec(
             s.schema(),
-            List.of(new ShardSpec("sh1", 0, 8192, null), new ShardSpec("sh2", 8192, 10, null)),
+            List.of(new ShardSpec("sh1", 0, 100, null), new ShardSpec("sh2", 8192, 10, null)),
             s.replicas(),
             s.writeQuorum(),
             new io.shardeddb.api.v1alpha1.StorageSpec("5Gi", null),
@@ -562,7 +687,7 @@ class ShardedDatabaseReconcilerTest {
                           assertThat(c.getStatus()).isEqualTo("False");
                           assertThat(c.getReason()).isEqualTo("InvalidSpec");
                           assertThat(c.getMessage())
-                              .contains("spec.shards 'sh1': the key range cannot change")
+                              .contains("the points [100, 4096) in no shard")
                               .contains("spec.storage.size cannot change");
                         }));
     assertThat(events("InvalidSpec"))

@@ -8,6 +8,7 @@ import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.topology.Sharding;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -137,19 +138,81 @@ class SpecValidatorTest {
   }
 
   @Test
-  void aMovedShardRangeIsRefusedNamingTheShard() {
+  void changedRangesAreAllowedBecauseTheOperatorMovesTheRows() {
     var problems =
         validator.problems(
             after(
                 db("db", SCHEMA, List.of(new ShardSpec("a", 0, 100, null))),
-                db("db", SCHEMA, List.of(new ShardSpec("a", 0, 200, null)))));
+                db(
+                    "db",
+                    SCHEMA,
+                    List.of(new ShardSpec("a", 0, 50, null), new ShardSpec("b", 50, 50, null)))));
+
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void aSpecLeavingPublishedPointsInNoShardIsRefusedNamingTheRangeAndTheShard() {
+    var problems =
+        validator.problems(
+            after(
+                db(
+                    "db",
+                    SCHEMA,
+                    List.of(new ShardSpec("a", 0, 100, null), new ShardSpec("b", 100, 100, null))),
+                db("db", SCHEMA, List.of(new ShardSpec("a", 0, 150, null)))));
 
     assertThat(problems)
         .singleElement()
         .asString()
-        .contains("spec.shards 'a'")
-        .contains("[low 0, size 100]")
-        .contains("[low 0, size 200]");
+        .contains("[150, 200)")
+        .contains("shard 'b'")
+        .contains("rows would be lost");
+  }
+
+  @Test
+  void theShardingCannotChangeOnceAppliedAndHashRangesStayIn32Bits() {
+    List<ShardSpec> one = List.of(new ShardSpec("a", 0, 100, null));
+    ShardedDatabase hashed = withSharding(db("db", SCHEMA, one), Sharding.Hash);
+
+    assertThat(validator.problems(after(db("db", SCHEMA, one), hashed)))
+        .singleElement()
+        .asString()
+        .contains("spec.sharding cannot change")
+        .contains("it is Range, the spec asks for Hash");
+    assertThat(
+            validator.problems(
+                withSharding(
+                    db("db", SCHEMA, List.of(new ShardSpec("a", 0, Sharding.HASH_SPACE + 1, null))),
+                    Sharding.Hash)))
+        .singleElement()
+        .asString()
+        .contains("under sharding Hash a range must lie in [0, 4294967296)");
+    assertThat(
+            validator.problems(
+                withSharding(
+                    db("db", SCHEMA, List.of(new ShardSpec("a", 0, Sharding.HASH_SPACE, null))),
+                    Sharding.Hash)))
+        .isEmpty();
+  }
+
+  private static ShardedDatabase withSharding(ShardedDatabase sdb, Sharding sharding) {
+    var s = sdb.getSpec();
+    sdb.setSpec(
+        new ShardedDatabaseSpec(
+            s.schema(),
+            s.shards(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            sharding));
+    return sdb;
   }
 
   @Test

@@ -6,6 +6,10 @@ import io.shardeddb.operator.shardclient.TimedFence;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.ImportProgress;
+import io.shardeddb.protocol.shard.ImportRequest;
+import io.shardeddb.protocol.shard.RangeChange;
+import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import java.net.URI;
@@ -98,6 +102,36 @@ public final class FakeShardFleet implements ShardServerClient, AutoCloseable {
   @Override
   public ChecksumResponse checksum(String baseUrl) {
     return http.checksum(route(baseUrl));
+  }
+
+  @Override
+  public RangeChangeResponse fenceRange(String baseUrl, RangeChange change) {
+    return http.fenceRange(route(baseUrl), change);
+  }
+
+  @Override
+  public RangeChangeResponse adoptRange(String baseUrl, RangeChange change) {
+    return http.adoptRange(route(baseUrl), change);
+  }
+
+  @Override
+  public RangeChangeResponse purgeRange(String baseUrl, RangeChange change) {
+    return http.purgeRange(route(baseUrl), change);
+  }
+
+  @Override
+  public void startImport(String baseUrl, ImportRequest request) {
+    http.startImport(route(baseUrl), request);
+  }
+
+  @Override
+  public ImportProgress importProgress(String baseUrl, String moveId) {
+    return http.importProgress(route(baseUrl), moveId);
+  }
+
+  @Override
+  public void stopImport(String baseUrl, String moveId) {
+    http.stopImport(route(baseUrl), moveId);
   }
 
   @Override

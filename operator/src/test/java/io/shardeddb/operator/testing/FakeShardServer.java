@@ -9,9 +9,16 @@ import io.shardeddb.protocol.shard.CopyProgress;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ImportProgress;
+import io.shardeddb.protocol.shard.ImportRequest;
+import io.shardeddb.protocol.shard.ImportState;
+import io.shardeddb.protocol.shard.RangeChange;
+import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,6 +58,11 @@ public final class FakeShardServer implements AutoCloseable {
   private boolean unreachable;
   private long unseenEntries;
   private final List<Long> fencedAt = new ArrayList<>();
+  private List<PointRange> owned = List.of();
+  private final java.util.Map<String, RangeChangeResponse> rangeChanges = new java.util.HashMap<>();
+  private ImportRequest importing;
+  private ImportState importState;
+  private final FakeShardServer[] importSource = new FakeShardServer[1];
 
   /** A replica named like its pod, listening on an ephemeral port. */
   private final List<String> authorizations = new java.util.ArrayList<>();
@@ -122,6 +134,14 @@ public final class FakeShardServer implements AutoCloseable {
           lastConfig = JSON.readValue(body, ShardConfigRequest.class);
           shard = lastConfig.shards().get(0);
           if (state == ReplicaState.Unconfigured) {
+            owned =
+                lastConfig.ranges() != null
+                    ? lastConfig.ranges()
+                    : lastConfig.low() == null
+                        ? List.of()
+                        : List.of(new PointRange(lastConfig.low(), lastConfig.size()));
+          }
+          if (state == ReplicaState.Unconfigured) {
             state = ReplicaState.AwaitingRole;
           }
           reply = java.util.Map.of("message", "configured", "status", "success");
@@ -161,6 +181,51 @@ public final class FakeShardServer implements AutoCloseable {
           reply = java.util.Map.of("message", "resync started", "status", "success");
         }
         case "/checksum" -> reply = new ChecksumResponse(shard, rows, digest, appliedLsn);
+        case ShardEndpoints.FENCE_RANGE, ShardEndpoints.ADOPT_RANGE, ShardEndpoints.PURGE_RANGE -> {
+          RangeChange change = JSON.readValue(body, RangeChange.class);
+          RangeChangeResponse first = rangeChanges.get(change.moveId());
+          if (first == null) {
+            long removed = 0;
+            if (path.equals(ShardEndpoints.FENCE_RANGE)) {
+              owned = PointRange.minus(owned, change.range());
+            } else if (path.equals(ShardEndpoints.ADOPT_RANGE)) {
+              owned = PointRange.plus(owned, change.range());
+            } else {
+              // The fake keeps no keys: a shard left owning nothing is purged of every row.
+              removed = owned.isEmpty() ? rows : 0;
+              rows -= removed;
+            }
+            // Each range change is one entry of the shard's log.
+            appliedLsn++;
+            first = new RangeChangeResponse(epoch, appliedLsn, owned, removed);
+            rangeChanges.put(change.moveId(), first);
+          }
+          reply = first;
+        }
+        case ShardEndpoints.IMPORT -> {
+          switch (ex.getRequestMethod()) {
+            case "POST" -> {
+              ImportRequest request = JSON.readValue(body, ImportRequest.class);
+              if (!request.equals(importing) || importState == ImportState.Stopped) {
+                importing = request;
+                importState = ImportState.Copying;
+              }
+              reply = java.util.Map.of("message", "importing", "status", "success");
+            }
+            case "DELETE" -> {
+              importState = ImportState.Stopped;
+              reply = java.util.Map.of("message", "stopped", "status", "success");
+            }
+            default -> {
+              if (importing == null) {
+                status = 404;
+                reply = java.util.Map.of("message", "no import", "status", "failure");
+              } else {
+                reply = importProgress();
+              }
+            }
+          }
+        }
         default -> {
           status = 404;
           reply = java.util.Map.of("message", "no " + path, "status", "failure");
@@ -187,7 +252,41 @@ public final class FakeShardServer implements AutoCloseable {
         primary,
         0,
         state,
-        copy);
+        copy,
+        null,
+        owned,
+        importing == null ? null : importProgress());
+  }
+
+  /**
+   * The import's progress: the first look finds the snapshot copied, later ones find it applying
+   * the source's log, caught up with the source replica set by {@link #importsFrom}.
+   */
+  private ImportProgress importProgress() {
+    long sourceEpoch;
+    long sourceLsn;
+    synchronized (importSource) {
+      sourceEpoch = importSource[0] == null ? 0 : importSource[0].epoch();
+      sourceLsn = importSource[0] == null ? 0 : importSource[0].appliedLsn();
+    }
+    if (importState == ImportState.Copying) {
+      importState = ImportState.CatchingUp;
+      return new ImportProgress(importing.moveId(), ImportState.Copying, 10, sourceEpoch, 0, null);
+    }
+    return new ImportProgress(importing.moveId(), importState, 10, sourceEpoch, sourceLsn, null);
+  }
+
+  /** Makes imports on this replica follow {@code source}'s log (a source shard's primary). */
+  public FakeShardServer importsFrom(FakeShardServer source) {
+    synchronized (importSource) {
+      importSource[0] = source;
+    }
+    return this;
+  }
+
+  /** The point ranges it owns (from /config, then range changes). */
+  public synchronized List<PointRange> owned() {
+    return owned;
   }
 
   /** Pretends the replica holds data up to {@code lsn}, written in {@code entryEpoch}. */

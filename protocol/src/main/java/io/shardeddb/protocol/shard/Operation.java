@@ -12,5 +12,14 @@ public enum Operation {
    * Changes nothing: the entry a new primary appends at its epoch before acknowledging anything
    * (DESIGN §5 rule 3).
    */
-  Noop
+  Noop,
+  /**
+   * Stop owning a range of points ({@code rows} holds one {@code {low, size, moveId}}): from this
+   * entry on the shard refuses (421) keys in it (docs/resharding.md).
+   */
+  Fence,
+  /** Start owning a range of points ({@code rows} as for {@link #Fence}). */
+  Adopt,
+  /** Delete the rows whose point lies in a range the shard no longer owns. */
+  Purge
 }

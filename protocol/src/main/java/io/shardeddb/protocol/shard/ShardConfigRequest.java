@@ -1,5 +1,6 @@
 package io.shardeddb.protocol.shard;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.lb.SchemaDoc;
 import io.shardeddb.protocol.topology.PointRange;
@@ -20,6 +21,7 @@ import java.util.List;
  * a later {@code /config} naming other ranges is not a conflict.
  */
 @Serdeable
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShardConfigRequest(
     SchemaDoc schema,
     List<String> shards,

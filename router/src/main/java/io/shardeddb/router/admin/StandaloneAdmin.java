@@ -20,9 +20,11 @@ import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.router.ApiException;
@@ -271,7 +273,10 @@ public class StandaloneAdmin implements ClusterAdmin {
                 schema.table(),
                 schema.shardKey(),
                 doc.low(),
-                doc.size())));
+                doc.size(),
+                // The assignment's /init has no sharding: a standalone database is range-sharded.
+                Sharding.Range,
+                List.of(new PointRange(doc.low(), doc.size())))));
   }
 
   /**

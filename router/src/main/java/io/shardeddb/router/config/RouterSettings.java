@@ -24,6 +24,8 @@ public record RouterSettings(
     Admin admin,
     Standalone standalone,
     Retry retry,
+    // Top level, as docs/resharding.md names it: shardeddb.router.moved-retry-timeout.
+    @Bindable(defaultValue = "10s") Duration movedRetryTimeout,
     Heartbeat heartbeat,
     Kubernetes kubernetes) {
 

@@ -23,8 +23,11 @@ import io.shardeddb.protocol.lb.RemoveResponse;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.lb.WriteRequest;
 import io.shardeddb.protocol.lb.WriteResponse;
+import io.shardeddb.protocol.topology.Sharding;
+import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.admin.ClusterAdmin;
+import io.shardeddb.router.admin.HashStatus;
 import io.shardeddb.router.admin.Layout;
 import io.shardeddb.router.routing.ReadPath;
 import io.shardeddb.router.routing.WritePath;
@@ -85,9 +88,16 @@ public class ContractController {
   }
 
   @Get("/status")
-  @Operation(summary = "The configuration, in the /init shape")
-  public DatabaseConfig status() {
-    return Layout.statusOf(topology.current().topology());
+  @Operation(
+      summary = "The configuration, in the /init shape",
+      description = "A Hash-sharded database adds \"sharding\":\"Hash\".")
+  @ApiResponse(
+      responseCode = "200",
+      content = @Content(schema = @Schema(implementation = DatabaseConfig.class)))
+  public Object status() {
+    Topology t = topology.current().topology();
+    DatabaseConfig config = Layout.statusOf(t);
+    return t.sharding() == Sharding.Hash ? HashStatus.of(config) : config;
   }
 
   @Post("/add")

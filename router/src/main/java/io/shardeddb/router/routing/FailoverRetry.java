@@ -29,6 +29,7 @@ public class FailoverRetry {
   private final ReplicaHealth health;
   private final RouterMetrics metrics;
   private final Duration timeout;
+  private final Duration movedTimeout;
 
   /**
    * Every newer routing table, for the calls in flight to watch. A call subscribes here, not to the
@@ -44,17 +45,89 @@ public class FailoverRetry {
       ReplicaHealth health,
       RouterMetrics metrics,
       RouterSettings settings) {
-    this(topology, health, metrics, settings.retry().timeout());
+    this(topology, health, metrics, settings.retry().timeout(), settings.movedRetryTimeout());
   }
 
   /** Retries on {@code topology} until {@code timeout} after the first attempt. */
   public FailoverRetry(
       TopologyHolder topology, ReplicaHealth health, RouterMetrics metrics, Duration timeout) {
+    this(topology, health, metrics, timeout, Duration.ofSeconds(10));
+  }
+
+  /**
+   * As above; a request a shard refused as not its own (421) is routed again for {@code
+   * movedTimeout} after that first refusal.
+   */
+  public FailoverRetry(
+      TopologyHolder topology,
+      ReplicaHealth health,
+      RouterMetrics metrics,
+      Duration timeout,
+      Duration movedTimeout) {
     this.topology = topology;
     this.health = health;
     this.metrics = metrics;
     this.timeout = timeout;
+    this.movedTimeout = movedTimeout;
     follow(topology.current().version());
+  }
+
+  /**
+   * One request's budget for routing again after 421 answers: the deadline starts at the first
+   * refusal ({@code moved-retry-timeout}), the back-off between tries of an unchanged layout grows
+   * from 50 ms to 1 s. Shared by every part of the request (all its shards' calls).
+   */
+  public static final class MovedBudget {
+    private long deadline;
+    private Duration backoff = FIRST_BACKOFF;
+
+    private synchronized long deadline(long now, Duration timeout) {
+      if (deadline == 0) {
+        deadline = now + timeout.toNanos();
+      }
+      return deadline;
+    }
+
+    private synchronized Duration nextBackoff() {
+      Duration b = backoff;
+      backoff = b.multipliedBy(2).compareTo(MAX_BACKOFF) < 0 ? b.multipliedBy(2) : MAX_BACKOFF;
+      return b;
+    }
+  }
+
+  /** A fresh budget for one request. */
+  public MovedBudget movedBudget() {
+    return new MovedBudget();
+  }
+
+  /**
+   * After a shard refused a call planned on layout {@code planned} as not its own ({@code refusal},
+   * 421): signals the routing table to plan it again on — the first newer one, or the current one
+   * after a back-off (a move that was rolled back leaves the layout as it was, and the shard owns
+   * the range again) — or fails with 503 naming {@code what} (the key range that is moving) once
+   * the request's budget is spent.
+   */
+  public Mono<RoutingTable> afterNotOwned(
+      MovedBudget budget, long planned, String what, ShardServerException refusal) {
+    long now = System.nanoTime();
+    long left = budget.deadline(now, movedTimeout) - now;
+    if (left <= 0) {
+      return Mono.error(
+          new ApiException(
+              503,
+              what
+                  + ": this key range is moving to another shard; the shard no longer owns it and"
+                  + " no newer layout routed it elsewhere within "
+                  + movedTimeout.toSeconds()
+                  + " s; retry later (shard-server: "
+                  + refusal.getMessage()
+                  + ")"));
+    }
+    metrics.movedRetry();
+    Duration backoff = budget.nextBackoff();
+    Duration wait =
+        backoff.compareTo(Duration.ofNanos(left)) < 0 ? backoff : Duration.ofNanos(left);
+    return Mono.firstWithSignal(newerThan(planned), Mono.delay(wait).map(x -> topology.current()));
   }
 
   /** Publishes each topology newer than {@code version} into {@link #newer}, one at a time. */
@@ -133,5 +206,27 @@ public class FailoverRetry {
               return Mono.firstWithSignal(changed, Mono.delay(wait).cast(Object.class))
                   .then(Mono.defer(() -> attempt(what, attempt, deadline, next)));
             });
+  }
+
+  /**
+   * Runs {@code attempt} planned on {@code planned}; when a shard refuses it as not its own (421),
+   * plans it again on the table {@link #afterNotOwned} gives, until it succeeds, fails otherwise or
+   * the budget is spent. {@code what} names, for a layout, the key range the attempt covers (for
+   * the 503 message). The attempt must keep its request ids across plans: a shard whose rows moved
+   * may have applied them before its range was fenced, and the new owner imported them with their
+   * ids (docs/resharding.md).
+   */
+  public <T> Mono<T> rerouted(
+      RoutingTable planned,
+      MovedBudget budget,
+      Function<RoutingTable, String> what,
+      Function<RoutingTable, Mono<T>> attempt) {
+    return Mono.defer(() -> attempt.apply(planned))
+        .onErrorResume(
+            e -> e instanceof ShardServerException s && s.notOwned(),
+            e ->
+                afterNotOwned(
+                        budget, planned.version(), what.apply(planned), (ShardServerException) e)
+                    .flatMap(next -> rerouted(next, budget, what, attempt)));
   }
 }

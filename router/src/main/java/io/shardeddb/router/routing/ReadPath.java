@@ -5,13 +5,17 @@ import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardReadResponse;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.shard.ShardServerClient;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.RoutingTable;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +30,10 @@ import reactor.core.publisher.Mono;
  * parallel from a replica chosen by the consistency level, then the rest of each shard page by page
  * as the client takes them (a shard-server answers at most one page per request, with the key to go
  * on from). Pages come in shard order — shards own disjoint ascending ranges and each answers in
- * key order — so the rows come in key order, and the router holds at most a page per shard.
+ * key order — so the rows come in key order, and the router holds at most a page per shard. Under
+ * {@code Hash} sharding every shard is asked and their rows are merged in key order. The shards to
+ * ask and the ranges each is told it owns ({@code X-Shard-Owned}) come from one layout; a shard
+ * that answers 421 before the first pages are in makes the read be planned again by a newer one.
  */
 @Singleton
 public class ReadPath {
@@ -51,6 +58,12 @@ public class ReadPath {
 
   /** One shard's first page and how to fetch the pages after it. */
   private record ShardPages(ShardTopology shard, ShardReadResponse first) {}
+
+  /** Rows of each shard the key-order merge takes ahead (a page is fetched as they are used). */
+  private static final int MERGE_PREFETCH = 32;
+
+  /** Rows per page of a merged (Hash) read. */
+  static final int MERGED_PAGE_ROWS = 500;
 
   private final ShardServerClient client;
   private final ReplicaHealth health;
@@ -86,11 +99,30 @@ public class ReadPath {
       ReadConsistency consistency,
       SessionToken session,
       ReadFilter filter) {
-    List<ShardTopology> shards = table.shardMap().shardsFor(range.low(), range.high());
+    String keyName = table.topology().schema().shardKey();
+    // A shard that answers 421 (its ranges moved) makes the whole read be planned again by a newer
+    // layout: the shards to ask, and what each owns, come from one layout.
+    FailoverRetry.MovedBudget budget = retry.movedBudget();
+    return retry.rerouted(
+        table,
+        budget,
+        t -> rangeText(keyName, range),
+        t -> firstPages(t, range, consistency, session, filter, budget));
+  }
+
+  private Mono<RangeRead> firstPages(
+      RoutingTable table,
+      KeyRange range,
+      ReadConsistency consistency,
+      SessionToken session,
+      ReadFilter filter,
+      FailoverRetry.MovedBudget budget) {
+    List<ShardTopology> shards = table.shardsFor(range.low(), range.high());
     metrics.readFanout(shards.size());
     String keyName = table.topology().schema().shardKey();
     List<String> ids = shards.stream().map(ShardTopology::id).toList();
-    Ask ask = new Ask(keyName, consistency, session, filter, false, new ConcurrentHashMap<>());
+    Ask ask =
+        new Ask(keyName, consistency, session, filter, false, new ConcurrentHashMap<>(), budget);
     return Flux.fromIterable(shards)
         .flatMapSequential(
             s ->
@@ -102,9 +134,33 @@ public class ReadPath {
                 new RangeRead(
                     ids,
                     firsts.stream().allMatch(f -> f.first().next() == null),
-                    Flux.fromIterable(firsts)
-                        .concatMap(f -> pagesOf(table, f, range.high(), ask), 1),
+                    table.sharding() == Sharding.Hash && firsts.size() > 1
+                        ? inKeyOrder(
+                            firsts.stream().map(f -> pagesOf(table, f, range.high(), ask)).toList(),
+                            keyName)
+                        : Flux.fromIterable(firsts)
+                            .concatMap(f -> pagesOf(table, f, range.high(), ask), 1),
                     ask.servedBy()));
+  }
+
+  /**
+   * Merges the shards' pages, each in key order, into pages in key order (under {@code Hash} every
+   * shard holds keys from all over the range). Each shard's next page is fetched only when the
+   * merge has used up the one before, so the router holds about one page per shard.
+   */
+  static Flux<List<Map<String, Object>>> inKeyOrder(
+      List<Flux<List<Map<String, Object>>>> shards, String keyName) {
+    Comparator<Map<String, Object>> byKey =
+        Comparator.comparingLong(row -> ((Number) row.get(keyName)).longValue());
+    @SuppressWarnings("unchecked")
+    Flux<Map<String, Object>>[] rows =
+        shards.stream().map(p -> p.concatMapIterable(page -> page, 1)).toArray(Flux[]::new);
+    return Flux.mergeComparing(MERGE_PREFETCH, byKey, rows).buffer(MERGED_PAGE_ROWS);
+  }
+
+  /** {@code Stud_id range [low, high]}, for messages. */
+  private static String rangeText(String keyName, KeyRange range) {
+    return keyName + " range [" + range.low() + ", " + range.high() + "]";
   }
 
   /**
@@ -117,10 +173,27 @@ public class ReadPath {
       ReadConsistency consistency,
       SessionToken session,
       ReadFilter filter) {
-    List<ShardTopology> shards = table.shardMap().shardsFor(range.low(), range.high());
+    String keyName = table.topology().schema().shardKey();
+    FailoverRetry.MovedBudget budget = retry.movedBudget();
+    return retry.rerouted(
+        table,
+        budget,
+        t -> rangeText(keyName, range),
+        t -> counts(t, range, consistency, session, filter, budget));
+  }
+
+  private Mono<RangeCount> counts(
+      RoutingTable table,
+      KeyRange range,
+      ReadConsistency consistency,
+      SessionToken session,
+      ReadFilter filter,
+      FailoverRetry.MovedBudget budget) {
+    List<ShardTopology> shards = table.shardsFor(range.low(), range.high());
     metrics.readFanout(shards.size());
     String keyName = table.topology().schema().shardKey();
-    Ask ask = new Ask(keyName, consistency, session, filter, true, new ConcurrentHashMap<>());
+    Ask ask =
+        new Ask(keyName, consistency, session, filter, true, new ConcurrentHashMap<>(), budget);
     return Flux.fromIterable(shards)
         .flatMapSequential(s -> readShard(table, s, range.low(), range.high(), ask))
         .collectList()
@@ -149,7 +222,8 @@ public class ReadPath {
       SessionToken session,
       ReadFilter filter,
       boolean count,
-      Map<String, Set<String>> servedBy) {
+      Map<String, Set<String>> servedBy,
+      FailoverRetry.MovedBudget budget) {
     void served(String shard, Replica replica) {
       servedBy.computeIfAbsent(shard, k -> ConcurrentHashMap.newKeySet()).add(replica.name());
     }
@@ -169,26 +243,110 @@ public class ReadPath {
     Long firstNext = first.next();
     return Flux.concat(
         Mono.fromSupplier(() -> rowsOf(table, first)),
-        Flux.defer(() -> after(table, shard.shard(), firstNext, high, ask)));
+        Flux.defer(
+            () ->
+                firstNext == null
+                    ? Flux.empty()
+                    : pagesFrom(
+                        table,
+                        shard.shard(),
+                        RoutingTable.ownedBy(shard.shard()),
+                        firstNext,
+                        high,
+                        ask)));
   }
 
   /**
-   * The pages from key {@code from} on, one request at a time: the next page is requested when the
-   * one before has been emitted and the subscriber asks for more ({@code repeat} resubscribes only
-   * after the previous page completed). Nothing but the next key is held between pages.
+   * The shard's pages from key {@code from} on, keeping only the rows whose points lie in {@code
+   * part}, one request at a time: the next page is requested when the one before has been emitted
+   * and the subscriber asks for more ({@code repeat} resubscribes only after the previous page
+   * completed). Nothing but the next key is held between pages.
+   *
+   * <p>When the shard answers 421 (its ranges moved while the read was under way: the rows before
+   * {@code from} are already on their way to the client, so the read cannot start over), the rest
+   * of {@code part} — the keys from the one not yet read — is read from the shards that own it in a
+   * newer layout ({@link #remainder}).
    */
-  private Flux<List<Map<String, Object>>> after(
-      RoutingTable table, ShardTopology shard, Long from, long high, Ask ask) {
-    if (from == null) {
-      return Flux.empty();
-    }
+  private Flux<List<Map<String, Object>>> pagesFrom(
+      RoutingTable table,
+      ShardTopology shard,
+      List<PointRange> part,
+      long from,
+      long high,
+      Ask ask) {
     AtomicReference<Long> next = new AtomicReference<>(from);
     return Mono.defer(() -> readShard(table, shard, next.get(), high, ask))
         // A page always comes (or an error): an empty answer would repeat the same key forever.
         .single()
         .doOnNext(page -> next.set(page.next()))
-        .map(page -> rowsOf(table, page))
-        .repeat(() -> next.get() != null);
+        .map(page -> inPart(table, rowsOf(table, page), part, ask.keyName()))
+        .repeat(() -> next.get() != null)
+        .onErrorResume(
+            e -> e instanceof ShardServerException s && s.notOwned(),
+            e ->
+                retry
+                    .afterNotOwned(
+                        ask.budget(),
+                        table.version(),
+                        rangeText(ask.keyName(), new KeyRange(next.get(), high))
+                            + " ("
+                            + table.describe(shard.id())
+                            + ")",
+                        (ShardServerException) e)
+                    .flatMapMany(
+                        newer ->
+                            remainder(
+                                newer,
+                                intersect(part, RoutingTable.ownedBy(shard)),
+                                next.get(),
+                                high,
+                                ask)));
+  }
+
+  /**
+   * The rows of keys {@code [from, high]} whose points lie in {@code part} (what a shard owned in
+   * an older layout), read from the shards that own those points in {@code table}, in key order.
+   */
+  private Flux<List<Map<String, Object>>> remainder(
+      RoutingTable table, List<PointRange> part, long from, long high, Ask ask) {
+    List<Flux<List<Map<String, Object>>>> parts = new ArrayList<>();
+    for (ShardTopology s : table.shardsFor(from, high)) {
+      List<PointRange> theirs = intersect(part, RoutingTable.ownedBy(s));
+      if (!theirs.isEmpty()) {
+        parts.add(Flux.defer(() -> pagesFrom(table, s, theirs, from, high, ask)));
+      }
+    }
+    return table.sharding() == Sharding.Hash && parts.size() > 1
+        ? inKeyOrder(parts, ask.keyName())
+        : Flux.concat(parts);
+  }
+
+  /** The points in both lists. */
+  static List<PointRange> intersect(List<PointRange> a, List<PointRange> b) {
+    List<PointRange> out = new ArrayList<>();
+    for (PointRange x : a) {
+      for (PointRange y : b) {
+        long low = Math.max(x.low(), y.low());
+        long high = Math.min(x.highExclusive(), y.highExclusive());
+        if (low < high) {
+          out.add(new PointRange(low, high - low));
+        }
+      }
+    }
+    return PointRange.normalize(out);
+  }
+
+  /** The rows whose key's point lies in {@code part}. */
+  private static List<Map<String, Object>> inPart(
+      RoutingTable table, List<Map<String, Object>> rows, List<PointRange> part, String keyName) {
+    List<Map<String, Object>> out = new ArrayList<>(rows.size());
+    for (Map<String, Object> row : rows) {
+      long key = ((Number) row.get(keyName)).longValue();
+      if (PointRange.anyContains(part, table.sharding().point(key))) {
+        out.add(row);
+      }
+    }
+    return out.size() == rows.size() ? rows : out;
   }
 
   /** A page's rows as the client gets them; serde leaves out an empty list, so none is absent. */
@@ -218,7 +376,16 @@ public class ReadPath {
                               new ShardServerException(
                                   "", 503, "shard " + shard.id() + " has no primary"));
               return readFrom(
-                  primary, shard.id(), keyName, low, high, primaryOnly, minEpoch, minLsn, ask);
+                  table,
+                  primary,
+                  shard.id(),
+                  keyName,
+                  low,
+                  high,
+                  primaryOnly,
+                  minEpoch,
+                  minLsn,
+                  ask);
             });
     Mono<ShardReadResponse> chain = fromPrimary;
     // Try the chosen replicas in ring order; the primary (with retries) is the last resort.
@@ -226,12 +393,17 @@ public class ReadPath {
       Replica r = replicas.get(i);
       Mono<ShardReadResponse> fallback = chain;
       chain =
-          readFrom(r, shard.id(), keyName, low, high, false, minEpoch, minLsn, ask)
+          readFrom(table, r, shard.id(), keyName, low, high, false, minEpoch, minLsn, ask)
               .onErrorResume(ShardServerException.class, e -> fallback);
     }
-    // A final answer from a shard-server (e.g. 400) becomes the router's answer.
+    // A final answer from a shard-server (e.g. 400) becomes the router's answer; a 421 (the layout
+    // is old) is left for the read to be planned again.
     return chain.onErrorMap(
-        ShardServerException.class, e -> new ApiException(e.status(), e.getMessage()));
+        e -> e instanceof ShardServerException s && !s.notOwned(),
+        e -> {
+          ShardServerException s = (ShardServerException) e;
+          return new ApiException(s.status(), s.getMessage());
+        });
   }
 
   private List<Replica> replicaChoices(
@@ -252,7 +424,13 @@ public class ReadPath {
         .toList();
   }
 
+  /**
+   * One page from {@code replica}, sent with the ranges {@code planned} (the layout the read was
+   * planned by) gives the shard, so a shard whose ranges changed answers 421 instead of rows of
+   * another layout.
+   */
   private Mono<ShardReadResponse> readFrom(
+      RoutingTable planned,
       Replica replica,
       String shardId,
       String keyName,
@@ -266,6 +444,7 @@ public class ReadPath {
         .read(
             replica.url(),
             shardId,
+            planned.ownedHeader(shardId),
             keyName,
             low,
             high,

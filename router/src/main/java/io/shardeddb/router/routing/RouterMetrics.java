@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The router's own meters, beside Micronaut's per-endpoint latency histograms: fan-out size per
- * read and write, retries after a failed shard call, failures by endpoint and status, and SQL
- * statements by kind.
+ * read and write, retries after a failed shard call or a 421 (a moved key range), failures by
+ * endpoint and status, and SQL statements by kind.
  */
 @Singleton
 public class RouterMetrics {
@@ -18,6 +18,7 @@ public class RouterMetrics {
   private final DistributionSummary readFanout;
   private final DistributionSummary writeFanout;
   private final Counter retries;
+  private final Counter movedRetries;
 
   public RouterMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -37,6 +38,11 @@ public class RouterMetrics {
         Counter.builder("shardeddb.router.retries")
             .description("shard calls retried after a failover or an unreachable replica")
             .register(registry);
+    this.movedRetries =
+        Counter.builder("shardeddb.router.moved.retries")
+            .description(
+                "requests routed again after a shard answered 421 (its key range moved away)")
+            .register(registry);
   }
 
   public void readFanout(int shards) {
@@ -49,6 +55,11 @@ public class RouterMetrics {
 
   public void retry() {
     retries.increment();
+  }
+
+  /** Counts one routing again after a 421 (the router's layout was older than a shard's). */
+  public void movedRetry() {
+    movedRetries.increment();
   }
 
   /**

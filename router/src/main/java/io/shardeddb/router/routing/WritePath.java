@@ -7,6 +7,7 @@ import io.shardeddb.protocol.lb.WriteResponse;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
 import io.shardeddb.protocol.topology.Replica;
@@ -22,7 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -60,8 +63,40 @@ public class WritePath {
   /** A write's reply, with each written shard's acknowledgement. */
   public record Written(WriteResponse response, List<ShardWrite> shards) {}
 
-  /** One shard's part of a write: acknowledged ({@code ack}) or failed. */
-  private record ShardAck(String shard, int rows, ShardWrite ack, ApiException failure) {}
+  /**
+   * One shard's part of a write: acknowledged ({@code acks}, several if it was split) or failed.
+   */
+  private record ShardAck(String shard, int rows, List<ShardWrite> acks, ApiException failure) {}
+
+  /** Rows planned for one shard, with the request id they carry. */
+  private record Part(String shard, String requestId, List<Map<String, Object>> rows) {}
+
+  /**
+   * Which rows each (shard, request id) pair was sent in this request. A part whose rows were
+   * routed again keeps its request id (the new owner may have imported them with it; the old one
+   * may have applied them before its range was fenced), unless that shard already has the id for
+   * other rows — acknowledged, or in flight — which it would answer with the first rows' outcome
+   * without applying these: then they get a derived id. A send the shard refused with 421 frees its
+   * pair (the shard applied nothing under it).
+   */
+  private static final class SentIds {
+    private final Map<String, List<Object>> keysBySent = new ConcurrentHashMap<>();
+
+    String idFor(String shard, String requestId, List<Object> keys) {
+      String id = requestId;
+      for (int n = 1; ; n++) {
+        List<Object> before = keysBySent.putIfAbsent(shard + "\n" + id, keys);
+        if (before == null || before.equals(keys)) {
+          return id;
+        }
+        id = requestId + "." + n;
+      }
+    }
+
+    void refused(String shard, String id, List<Object> keys) {
+      keysBySent.remove(shard + "\n" + id, keys);
+    }
+  }
 
   /** Validates {@code rows}, groups them by shard and writes each group to its primary. */
   public Mono<WriteResponse> write(RoutingTable table, List<Map<String, Object>> rows) {
@@ -73,26 +108,105 @@ public class WritePath {
     Map<String, List<Map<String, Object>>> byShard = group(table, rows);
     metrics.writeFanout(byShard.size());
     String requestId = UUID.randomUUID().toString();
+    FailoverRetry.MovedBudget budget = retry.movedBudget();
+    SentIds sent = new SentIds();
     return Flux.fromIterable(byShard.entrySet())
         .flatMap(
             e ->
-                onPrimary(
-                        e.getKey(),
-                        primary ->
-                            client
-                                .write(
-                                    primary.url(),
-                                    new ShardWriteRequest(
-                                        e.getKey(),
-                                        null,
-                                        e.getValue(),
-                                        requestId + "/" + e.getKey()))
-                                .map(r -> ShardWrite.of(e.getKey(), primary, r)))
+                send(
+                        new Part(e.getKey(), requestId + "/" + e.getKey(), e.getValue()),
+                        table,
+                        budget,
+                        sent)
                     .map(w -> new ShardAck(e.getKey(), e.getValue().size(), w, null))
                     .onErrorResume(
                         ApiException.class, f -> Mono.just(new ShardAck(e.getKey(), 0, null, f))))
         .collectList()
         .map(this::summarise);
+  }
+
+  /**
+   * Writes {@code part}, planned on {@code planned}, to its shard's primary; when the shard answers
+   * that the rows are not its own (421), routes them again by a newer layout (split over the shards
+   * that now own them) with the same request id.
+   */
+  private Mono<List<ShardWrite>> send(
+      Part part, RoutingTable planned, FailoverRetry.MovedBudget budget, SentIds sent) {
+    String keyName = planned.topology().schema().shardKey();
+    return retry.rerouted(
+        planned,
+        budget,
+        t ->
+            "the rows with "
+                + keyName
+                + " "
+                + keysOf(part, keyName)
+                + " ("
+                + t.describe(part.shard())
+                + ")",
+        t -> {
+          List<Part> parts = regroup(t, part, keyName);
+          if (parts.size() == 1 && parts.get(0).shard().equals(part.shard())) {
+            Part p = parts.get(0);
+            List<Object> keys = keys(p, keyName);
+            String id = sent.idFor(p.shard(), p.requestId(), keys);
+            return onPrimary(
+                    p.shard(),
+                    t,
+                    (primary, owned) ->
+                        client
+                            .write(
+                                primary.url(),
+                                owned,
+                                new ShardWriteRequest(p.shard(), null, p.rows(), id))
+                            .map(r -> ShardWrite.of(p.shard(), primary, r)))
+                .doOnError(
+                    e -> e instanceof ShardServerException s && s.notOwned(),
+                    e -> sent.refused(p.shard(), id, keys))
+                .map(List::of);
+          }
+          return Flux.fromIterable(parts)
+              .flatMap(p -> send(p, t, budget, sent))
+              .collectList()
+              .map(ws -> ws.stream().flatMap(List::stream).toList());
+        });
+  }
+
+  /** {@code part}'s rows grouped by the shards that own them in {@code table}, same request id. */
+  private static List<Part> regroup(RoutingTable table, Part part, String keyName) {
+    Map<String, List<Map<String, Object>>> byShard = new LinkedHashMap<>();
+    for (Map<String, Object> row : part.rows()) {
+      long key = ((Number) row.get(keyName)).longValue();
+      ShardTopology owner =
+          table
+              .shardFor(key)
+              .orElseThrow(
+                  () ->
+                      new ApiException(
+                          503,
+                          "no shard owns "
+                              + keyName
+                              + " "
+                              + key
+                              + " in the current layout (version "
+                              + table.version()
+                              + ")"));
+      byShard.computeIfAbsent(owner.id(), k -> new ArrayList<>()).add(row);
+    }
+    List<Part> out = new ArrayList<>();
+    byShard.forEach((shard, rows) -> out.add(new Part(shard, part.requestId(), rows)));
+    return out;
+  }
+
+  private static List<Object> keys(Part part, String keyName) {
+    return part.rows().stream().map(r -> r.get(keyName)).toList();
+  }
+
+  /** The first few keys of a part, for messages. */
+  private static String keysOf(Part part, String keyName) {
+    List<Object> keys = keys(part, keyName);
+    String shown = keys.stream().limit(5).map(String::valueOf).collect(Collectors.joining(", "));
+    return keys.size() > 5 ? shown + ", … (" + keys.size() + " rows)" : shown;
   }
 
   /** Updates the row with {@code key} to the values of {@code data}. */
@@ -120,14 +234,13 @@ public class WritePath {
               + key
               + "); a row's key cannot change");
     }
-    ShardTopology shard = owner(table, key);
+    owner(table, key);
     String requestId = UUID.randomUUID().toString();
-    return onPrimary(
-            shard.id(),
-            primary ->
-                client
-                    .update(primary.url(), shard.id(), schema.shardKey(), key, row, requestId)
-                    .map(r -> ShardWrite.of(shard.id(), primary, r)))
+    return onOwner(
+            table,
+            key,
+            (shard, primary, owned) ->
+                client.update(primary.url(), shard, owned, schema.shardKey(), key, row, requestId))
         .map(
             w ->
                 new Written(
@@ -147,14 +260,13 @@ public class WritePath {
   public Mono<Written> deleteAcked(RoutingTable table, Object rawKey) {
     TableSchema schema = table.topology().schema();
     long key = schema.coerceKey(rawKey);
-    ShardTopology shard = owner(table, key);
+    owner(table, key);
     String requestId = UUID.randomUUID().toString();
-    return onPrimary(
-            shard.id(),
-            primary ->
-                client
-                    .delete(primary.url(), shard.id(), schema.shardKey(), key, requestId)
-                    .map(r -> ShardWrite.of(shard.id(), primary, r)))
+    return onOwner(
+            table,
+            key,
+            (shard, primary, owned) ->
+                client.delete(primary.url(), shard, owned, schema.shardKey(), key, requestId))
         .map(
             w ->
                 new Written(
@@ -201,7 +313,6 @@ public class WritePath {
       int index = i;
       ShardTopology shard =
           table
-              .shardMap()
               .shardFor(key)
               .orElseThrow(
                   () ->
@@ -244,7 +355,6 @@ public class WritePath {
 
   private ShardTopology owner(RoutingTable table, long key) {
     return table
-        .shardMap()
         .shardFor(key)
         .orElseThrow(
             () ->
@@ -257,11 +367,44 @@ public class WritePath {
                         + " (no shard holds this key)"));
   }
 
+  /** One call to the primary of {@code shard}, carrying the layout's {@code owned} ranges. */
+  private interface PrimaryCall {
+    Mono<ShardWriteResponse> call(String shard, Replica primary, String owned);
+  }
+
   /**
-   * Runs {@code call} on the shard's current primary with failover retries; a shard-server's
-   * non-retriable answer (404 missing key, 400) becomes the router's answer.
+   * Runs {@code call} on the primary of the shard that owns {@code key}, routing it again by a
+   * newer layout when that shard answers that the key is no longer its own (421); same request id.
    */
-  private <T> Mono<T> onPrimary(String shardId, Function<Replica, Mono<T>> call) {
+  private Mono<ShardWrite> onOwner(RoutingTable table, long key, PrimaryCall call) {
+    String keyName = table.topology().schema().shardKey();
+    return retry.rerouted(
+        table,
+        retry.movedBudget(),
+        t ->
+            keyName
+                + " "
+                + key
+                + t.shardFor(key).map(s -> " (" + t.describe(s.id()) + ")").orElse(""),
+        t -> {
+          String shard = owner(t, key).id();
+          return onPrimary(
+              shard,
+              t,
+              (primary, owned) ->
+                  call.call(shard, primary, owned).map(r -> ShardWrite.of(shard, primary, r)));
+        });
+  }
+
+  /**
+   * Runs {@code call} on the shard's current primary with failover retries, sending the ranges
+   * {@code planned} (the layout the call was routed by) gives the shard; a shard-server's
+   * non-retriable answer (404 missing key, 400) becomes the router's answer, except a 421 (the
+   * layout is old), which the caller routes again.
+   */
+  private <T> Mono<T> onPrimary(
+      String shardId, RoutingTable planned, BiFunction<Replica, String, Mono<T>> call) {
+    String owned = planned.ownedHeader(shardId);
     return retry
         .run(
             "shard " + shardId,
@@ -272,8 +415,11 @@ public class WritePath {
                       .shard(shardId)
                       .orElseThrow(
                           () ->
-                              new ApiException(
-                                  503, "shard " + shardId + " is no longer in the topology"));
+                              // Gone from the layout: its ranges moved, route the call again.
+                              new ShardServerException(
+                                  "",
+                                  ShardEndpoints.NOT_OWNED,
+                                  "shard " + shardId + " is no longer in the layout"));
               Replica primary =
                   shard
                       .primaryReplica()
@@ -281,9 +427,14 @@ public class WritePath {
                           () ->
                               new ShardServerException(
                                   "", 503, "shard " + shardId + " has no primary"));
-              return call.apply(primary);
+              return call.apply(primary, owned);
             })
-        .onErrorMap(ShardServerException.class, e -> new ApiException(e.status(), e.getMessage()));
+        .onErrorMap(
+            e -> e instanceof ShardServerException s && !s.notOwned(),
+            e -> {
+              ShardServerException s = (ShardServerException) e;
+              return new ApiException(s.status(), s.getMessage());
+            });
   }
 
   private Written summarise(List<ShardAck> acks) {
@@ -293,11 +444,13 @@ public class WritePath {
     List<ShardWrite> shards = new ArrayList<>();
     for (ShardAck a : acks) {
       written += a.rows();
-      if (a.ack() != null) {
-        shards.add(a.ack());
-        Long epoch = a.ack().epoch();
-        if (a.ack().lsn() != null) {
-          token = token.merge(SessionToken.of(a.shard(), epoch == null ? 0 : epoch, a.ack().lsn()));
+      if (a.acks() != null) {
+        for (ShardWrite w : a.acks()) {
+          shards.add(w);
+          if (w.lsn() != null) {
+            token =
+                token.merge(SessionToken.of(w.shard(), w.epoch() == null ? 0 : w.epoch(), w.lsn()));
+          }
         }
       }
       if (a.failure() != null) {

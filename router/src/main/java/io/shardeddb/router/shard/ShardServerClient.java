@@ -17,6 +17,7 @@ import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
@@ -101,16 +102,19 @@ public class ShardServerClient {
       boolean primary,
       Long minEpoch,
       Long minLsn) {
-    return read(url, shard, keyName, low, high, primary, minEpoch, minLsn, null, false);
+    return read(url, shard, null, keyName, low, high, primary, minEpoch, minLsn, null, false);
   }
 
   /**
-   * As above, with a {@code filter} the shard-server applies before paging (null: none) and, with
-   * {@code count}, asking how many rows match instead of the rows.
+   * As above, with the point ranges the router's layout says the shard owns ({@code owned}, the
+   * {@link ShardEndpoints#OWNED_HEADER} value; null: not sent), a {@code filter} the shard-server
+   * applies before paging (null: none) and, with {@code count}, asking how many rows match instead
+   * of the rows.
    */
   public Mono<ShardReadResponse> read(
       String url,
       String shard,
+      String owned,
       String keyName,
       long low,
       long high,
@@ -137,18 +141,20 @@ public class ShardServerClient {
     if (count) {
       body.put("count", true);
     }
-    return call(url, HttpRequest.POST(url + "/read", body), ShardReadResponse.class);
+    return call(url, owned(HttpRequest.POST(url + "/read", body), owned), ShardReadResponse.class);
   }
 
-  /** {@code POST /write} of one shard's rows. */
-  public Mono<ShardWriteResponse> write(String url, ShardWriteRequest request) {
-    return call(url, HttpRequest.POST(url + "/write", request), ShardWriteResponse.class);
+  /** {@code POST /write} of one shard's rows; {@code owned} as for {@link #read}. */
+  public Mono<ShardWriteResponse> write(String url, String owned, ShardWriteRequest request) {
+    return call(
+        url, owned(HttpRequest.POST(url + "/write", request), owned), ShardWriteResponse.class);
   }
 
-  /** {@code PUT /update} of the row with {@code key}. */
+  /** {@code PUT /update} of the row with {@code key}; {@code owned} as for {@link #read}. */
   public Mono<ShardWriteResponse> update(
       String url,
       String shard,
+      String owned,
       String keyName,
       long key,
       Map<String, Object> row,
@@ -158,17 +164,30 @@ public class ShardServerClient {
     body.put(keyName, key);
     body.put("data", row);
     body.put("requestId", requestId);
-    return call(url, HttpRequest.PUT(url + "/update", body), ShardWriteResponse.class);
+    return call(
+        url, owned(HttpRequest.PUT(url + "/update", body), owned), ShardWriteResponse.class);
   }
 
-  /** {@code DELETE /del} of the row with {@code key}. */
+  /** {@code DELETE /del} of the row with {@code key}; {@code owned} as for {@link #read}. */
   public Mono<ShardWriteResponse> delete(
-      String url, String shard, String keyName, long key, String requestId) {
+      String url, String shard, String owned, String keyName, long key, String requestId) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("shard", shard);
     body.put(keyName, key);
     body.put("requestId", requestId);
-    return call(url, HttpRequest.DELETE(url + "/del", body), ShardWriteResponse.class);
+    return call(
+        url, owned(HttpRequest.DELETE(url + "/del", body), owned), ShardWriteResponse.class);
+  }
+
+  /**
+   * Adds the {@link ShardEndpoints#OWNED_HEADER} a shard-server checks its ownership against (it
+   * answers {@link ShardEndpoints#NOT_OWNED} when the router's layout is not its own).
+   */
+  private static MutableHttpRequest<?> owned(MutableHttpRequest<?> request, String owned) {
+    if (owned != null) {
+      request.header(ShardEndpoints.OWNED_HEADER, owned);
+    }
+    return request;
   }
 
   /** {@code GET /heartbeat}. */

@@ -1,5 +1,7 @@
 package io.shardeddb.router.shard;
 
+import io.shardeddb.protocol.shard.ShardEndpoints;
+
 /**
  * A shard-server call that failed: the HTTP status it answered ({@code 0} when it could not be
  * reached or timed out) and its failure message.
@@ -25,6 +27,15 @@ public class ShardServerException extends RuntimeException {
   /** The shard-server's base URL. */
   public String url() {
     return url;
+  }
+
+  /**
+   * Whether the shard-server refused the call because it does not own the key range the router's
+   * layout gave it ({@link ShardEndpoints#NOT_OWNED}): the layout is old, so the request must be
+   * routed again by a newer one (not retried at the same shard).
+   */
+  public boolean notOwned() {
+    return status == ShardEndpoints.NOT_OWNED;
   }
 
   /**

@@ -5,6 +5,7 @@ import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.routing.ReadPath;
 import io.shardeddb.router.routing.WritePath;
@@ -199,11 +200,21 @@ public class SqlExecutor {
   }
 
   /**
-   * The ranges to read: the key set clamped to the keys some shard owns (so a WHERE on other
-   * columns reads each shard's range, never an unowned gap); when that leaves very many ranges (a
-   * long IN list), each shard's part is read as one range and the predicate drops the rest.
+   * The ranges to read: under {@code Range} sharding the key set clamped to the keys some shard
+   * owns (so a WHERE on other columns reads each shard's range, never an unowned gap); when that
+   * leaves very many ranges (a long IN list), each shard's part is read as one range and the
+   * predicate drops the rest.
    */
   static List<KeyRange> readRanges(RoutingTable table, KeyRanges keys) {
+    if (table.sharding() == Sharding.Hash) {
+      // Shard ranges divide hashes, not keys: nothing to clamp to, every shard is read for each
+      // range, so very many ranges are read as their hull.
+      List<KeyRange> ranges = keys.ranges();
+      if (ranges.size() <= MAX_RANGE_READS) {
+        return ranges;
+      }
+      return List.of(new KeyRange(ranges.get(0).low(), ranges.get(ranges.size() - 1).high()));
+    }
     List<KeyRange> owned = new ArrayList<>();
     for (ShardTopology s : table.shards()) {
       owned.add(new KeyRange(s.low(), s.highExclusive() - 1));

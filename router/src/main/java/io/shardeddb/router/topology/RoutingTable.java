@@ -1,31 +1,41 @@
 package io.shardeddb.router.topology;
 
+import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardMap;
 import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.router.routing.HashRing;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * One topology with everything a request needs precomputed once per change (the key → shard map and
- * a hash ring of replicas per shard), so requests share it instead of copying the topology.
+ * One topology with everything a request needs precomputed once per change (the point → shard map,
+ * each shard's owned ranges as the {@code X-Shard-Owned} header and a hash ring of replicas per
+ * shard), so requests share it instead of copying the topology. Keys are routed by their point
+ * ({@link Sharding#point}): the key itself under {@code Range}, its hash under {@code Hash}.
  */
 public final class RoutingTable {
   private final Topology topology;
   private final ShardMap<ShardTopology> shardMap;
   private final Map<String, HashRing<Replica>> rings;
+  private final Map<String, String> ownedHeaders;
 
   public RoutingTable(Topology topology) {
     this.topology = topology;
     this.shardMap = topology.shardMap();
     Map<String, HashRing<Replica>> r = new HashMap<>();
+    Map<String, String> owned = new HashMap<>();
     for (ShardTopology s : topology.shards()) {
       r.put(s.id(), new HashRing<>(s.replicas(), Replica::name));
+      owned.put(s.id(), ShardEndpoints.ownedHeader(ownedBy(s)));
     }
     this.rings = Map.copyOf(r);
+    this.ownedHeaders = Map.copyOf(owned);
   }
 
   /** The topology document. */
@@ -38,14 +48,70 @@ public final class RoutingTable {
     return topology.version();
   }
 
-  /** The key → shard map. */
+  /** How keys map to the points the shard ranges divide. */
+  public Sharding sharding() {
+    return topology.sharding();
+  }
+
+  /** The point → shard map (points are keys only under {@code Range}: use {@link #shardFor}). */
   public ShardMap<ShardTopology> shardMap() {
     return shardMap;
   }
 
-  /** The shards in key order. */
+  /** The shard that owns {@code key}'s point, if any. */
+  public Optional<ShardTopology> shardFor(long key) {
+    return shardMap.shardFor(topology.sharding().point(key));
+  }
+
+  /**
+   * The shards that may hold keys of {@code [low, high]} (inclusive), in point order: under {@code
+   * Range} those whose ranges overlap it, under {@code Hash} every shard (a key range is scattered
+   * over the whole hash space). Empty when {@code low > high}.
+   */
+  public List<ShardTopology> shardsFor(long low, long high) {
+    if (topology.sharding() == Sharding.Hash) {
+      return low > high ? List.of() : shardMap.shards();
+    }
+    return shardMap.shardsFor(low, high);
+  }
+
+  /** The shards in point order. */
   public List<ShardTopology> shards() {
     return shardMap.shards();
+  }
+
+  /** The point ranges this layout says {@code shard} owns. */
+  public static List<PointRange> ownedBy(ShardTopology shard) {
+    return List.of(new PointRange(shard.low(), shard.size()));
+  }
+
+  /**
+   * The {@code X-Shard-Owned} value for {@code shardId} (docs/resharding.md), or null for a shard
+   * this layout does not have.
+   */
+  public String ownedHeader(String shardId) {
+    return ownedHeaders.get(shardId);
+  }
+
+  /**
+   * {@code shardId} and the range this layout gives it, for messages: {@code shard sh1, which owns
+   * [0, 4096)} (of hash points under {@code Hash}).
+   */
+  public String describe(String shardId) {
+    return topology
+        .shard(shardId)
+        .map(
+            s ->
+                "shard "
+                    + s.id()
+                    + ", which owns ["
+                    + s.low()
+                    + ", "
+                    + s.highExclusive()
+                    + ")"
+                    + (sharding() == Sharding.Hash ? " of hash points" : "")
+                    + " in the router's layout")
+        .orElse("shard " + shardId);
   }
 
   /** The consistent-hash ring over the replicas of {@code shardId}. */

@@ -1,10 +1,10 @@
 package io.shardeddb.router.topology;
 
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.ColumnSpec;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
-import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
@@ -29,12 +29,18 @@ public final class ShardedDatabaseTopology {
 
   private ShardedDatabaseTopology() {}
 
-  /** The topology the resource describes; {@code version} is assigned by the holder. */
+  /**
+   * The topology the resource describes; {@code version} is assigned by the holder. Shards come
+   * from the published layout ({@code status.applied.shards}, docs/resharding.md) when the status
+   * has one: the spec is the goal, and a shard the operator has not published yet owns nothing,
+   * while one that left the spec may still own its range until its move is cut over. A resource
+   * whose status records no layout yet (a new database) is routed by its spec, as before.
+   */
   public static Topology from(ShardedDatabase resource) {
     ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(resource);
     ShardedDatabaseStatus status = statusOf(resource);
     List<ShardTopology> shards = new ArrayList<>();
-    for (ShardSpec s : spec.shardsOrEmpty()) {
+    for (Range s : layout(spec, status)) {
       ShardStatus st = status.shard(s.id()).orElse(null);
       List<Replica> replicas = new ArrayList<>();
       if (st != null) {
@@ -65,7 +71,26 @@ public final class ShardedDatabaseTopology {
         schema(spec.schema()),
         spec.writeQuorumOrDefault(),
         shards,
-        servers);
+        servers,
+        // The published sharding wins: a spec that changed it is refused by the operator, and
+        // routing by it would send keys to shards that do not own their points.
+        status.applied() != null && status.applied().sharding() != null
+            ? status.applied().sharding()
+            : spec.shardingOrDefault());
+  }
+
+  /** One shard's id and range, from the published layout or the spec. */
+  private record Range(String id, long low, long size) {}
+
+  /** The published layout when the status has one, else the spec's shards. */
+  private static List<Range> layout(ShardedDatabaseSpec spec, ShardedDatabaseStatus status) {
+    AppliedSpec applied = status.applied();
+    if (applied != null && !applied.shardsOrEmpty().isEmpty()) {
+      return applied.shardsOrEmpty().stream()
+          .map(s -> new Range(s.id(), s.low(), s.size()))
+          .toList();
+    }
+    return spec.shardsOrEmpty().stream().map(s -> new Range(s.id(), s.low(), s.size())).toList();
   }
 
   /** Whether status reports condition Ready=True for at least {@code generation}. */

@@ -89,7 +89,8 @@ public class TopologyHolder {
               t.schema(),
               t.writeQuorum(),
               t.shards(),
-              t.servers());
+              t.servers(),
+              t.sharding());
       RoutingTable table = new RoutingTable(versioned);
       if (swap(s, table)) {
         return table;

@@ -4,6 +4,7 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardMap;
 import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.protocol.topology.Topology;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,7 +16,8 @@ import java.util.Set;
 /**
  * Checks a topology pushed to {@code PUT /admin/topology} before the router routes by it: a
  * positive version, a valid schema, non-overlapping shards, replicas with unique names and plain
- * {@code http(s)://host[:port]} URLs, a primary that is one of them. Pure; fails naming the field.
+ * {@code http(s)://host[:port]} URLs, a primary that is one of them, and under {@code Hash} shard
+ * ranges inside the hash space. Pure; fails naming the field.
  */
 public final class TopologyRules {
   /** The longest name or shard id accepted (both are Kubernetes names elsewhere). */
@@ -38,6 +40,21 @@ public final class TopologyRules {
     }
     for (int i = 0; i < t.shards().size(); i++) {
       shard("shards[" + i + "]", t.shards().get(i));
+      ShardTopology s = t.shards().get(i);
+      // Hash points lie in [0, 2^32): a range outside it would own nothing, or the impossible.
+      if (t.sharding() == Sharding.Hash
+          && (s.low() < 0 || s.size() > Sharding.HASH_SPACE - s.low())) {
+        throw new InvalidRequestException(
+            "shards["
+                + i
+                + "] range [low "
+                + s.low()
+                + ", size "
+                + s.size()
+                + "] is not inside the hash space [0, "
+                + Sharding.HASH_SPACE
+                + ") of a Hash-sharded database");
+      }
     }
     new ShardMap<>(t.shards());
     Set<String> ids = new HashSet<>();

@@ -98,6 +98,7 @@ class RouterSettingsDocumentationTest {
         bound.admin(),
         bound.standalone(),
         bound.retry(),
+        bound.movedRetryTimeout(),
         bound.heartbeat(),
         bound.kubernetes());
   }

@@ -72,6 +72,7 @@ class SqlExecutorMixedVersionsTest {
     public Mono<ShardReadResponse> read(
         String url,
         String shard,
+        String owned,
         String keyName,
         long low,
         long high,

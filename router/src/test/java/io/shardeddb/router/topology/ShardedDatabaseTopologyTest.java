@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,77 @@ class ShardedDatabaseTopologyTest {
   void readyNeedsTheConditionAtTheRequestedGeneration() {
     assertThat(ShardedDatabaseTopology.readyFor(resource(), 3)).isTrue();
     assertThat(ShardedDatabaseTopology.readyFor(resource(), 4)).isFalse();
+  }
+
+  static final String RESHARDING =
+      """
+      apiVersion: shardeddb.io/v1alpha1
+      kind: ShardedDatabase
+      metadata: {name: students, namespace: ns, generation: 5}
+      spec:
+        schema:
+          shardKey: Stud_id
+          columns: [{name: Stud_id, type: Number}]
+        sharding: Hash
+        shards:
+          - {id: sh1, low: 0, size: 2048}
+          - {id: sh2, low: 4096, size: 4096}
+          - {id: sh3, low: 2048, size: 2048}
+      status:
+        observedGeneration: 4
+        applied:
+          shards:
+            - {id: sh1, low: 0, size: 4096}
+            - {id: sh2, low: 4096, size: 4096}
+        shards:
+          - id: sh1
+            epoch: 2
+            primary: p1
+            replicas: [{pod: p1, url: "http://10.0.0.1:8081", role: Primary}]
+          - id: sh3
+            epoch: 1
+            primary: p3
+            replicas: [{pod: p3, url: "http://10.0.0.3:8081", role: Primary}]
+      """;
+
+  @Test
+  void thePublishedLayoutIsRoutedNotTheSpecsGoal() {
+    Topology t =
+        ShardedDatabaseTopology.from(Serialization.unmarshal(RESHARDING, ShardedDatabase.class));
+    // sh1 still owns [0, 4096) until the operator publishes the split; sh3 gets no traffic yet.
+    assertThat(t.shards()).extracting(ShardTopology::id).containsExactly("sh1", "sh2");
+    ShardTopology sh1 = t.shard("sh1").orElseThrow();
+    assertThat(sh1.low()).isZero();
+    assertThat(sh1.size()).isEqualTo(4096);
+    assertThat(sh1.primaryReplica().orElseThrow().url()).isEqualTo("http://10.0.0.1:8081");
+    assertThat(t.sharding()).isEqualTo(Sharding.Hash);
+    assertThat(t.shardMap().shardFor(3000)).map(ShardTopology::id).hasValue("sh1");
+  }
+
+  @Test
+  void thePublishedShardingWinsOverASpecThatChangedIt() {
+    // The operator refuses a spec that changes the sharding; until it is fixed, routing keeps the
+    // sharding the data was placed by.
+    String published = RESHARDING.replace("  applied:\n", "  applied:\n    sharding: Range\n");
+    assertThat(published).contains("sharding: Range");
+    Topology t =
+        ShardedDatabaseTopology.from(Serialization.unmarshal(published, ShardedDatabase.class));
+    assertThat(t.sharding()).isEqualTo(Sharding.Range);
+  }
+
+  @Test
+  void aShardThatLeftTheSpecButIsStillPublishedKeepsItsTraffic() {
+    ShardedDatabase r = Serialization.unmarshal(RESHARDING, ShardedDatabase.class);
+    r.getSpec().shards().removeIf(s -> s.id().equals("sh2"));
+    Topology t = ShardedDatabaseTopology.from(r);
+    assertThat(t.shards()).extracting(ShardTopology::id).containsExactly("sh1", "sh2");
+  }
+
+  @Test
+  void withoutAPublishedLayoutTheSpecsShardsAreRoutedAsBefore() {
+    Topology t = ShardedDatabaseTopology.from(resource());
+    assertThat(t.shards()).extracting(ShardTopology::id).containsExactly("sh1", "sh2");
+    assertThat(t.sharding()).isEqualTo(Sharding.Range);
   }
 
   @Test

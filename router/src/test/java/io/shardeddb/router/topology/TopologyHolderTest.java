@@ -3,6 +3,7 @@ package io.shardeddb.router.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.protocol.topology.Topology;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,12 @@ class TopologyHolderTest {
   void publishAssignsTheNextVersion() {
     holder.accept(version(7));
     assertThat(holder.publish(t -> version(0)).version()).isEqualTo(8);
+  }
+
+  @Test
+  void publishKeepsTheSharding() {
+    Topology hash = new Topology("db", 0, null, null, List.of(), Map.of(), Sharding.Hash);
+    assertThat(holder.publish(t -> hash).topology().sharding()).isEqualTo(Sharding.Hash);
   }
 
   @Test

@@ -18,6 +18,7 @@ import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
@@ -26,6 +27,7 @@ import io.shardeddb.shardserver.replication.RoleService;
 import io.shardeddb.shardserver.replication.SecondarySync;
 import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.replication.rules.RangeRules;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
@@ -99,7 +101,10 @@ public class ReplicationController {
       @QueryValue long fromLsn,
       @QueryValue @Nullable Long prevEpoch,
       @QueryValue @Nullable Integer limit,
-      @QueryValue @Nullable String replica) {
+      @QueryValue @Nullable String replica,
+      @QueryValue @Nullable Long low,
+      @QueryValue @Nullable Long size) {
+    PointRange exported = exportRange(low, size);
     if (fromLsn < 1) {
       throw new io.shardeddb.protocol.InvalidRequestException(
           "query 'fromLsn' must be at least 1, got " + fromLsn);
@@ -144,6 +149,12 @@ public class ReplicationController {
       coordinator.peerHolds(replica, prev);
     }
     long lastLsn = entries.isEmpty() ? last : Math.max(last, entries.getLast().lsn());
+    if (exported != null) {
+      ShardConfig config = ctx.requireConfig();
+      entries =
+          RangeRules.filterToRange(
+              entries, config.pointsBy(), exported, config.schema().shardKey());
+    }
     return new LogResponse(entries, lastLsn);
   }
 
@@ -153,11 +164,12 @@ public class ReplicationController {
    * whole shard in memory).
    */
   @Get(value = "/snapshot", produces = "application/x-ndjson")
-  public Flux<byte[]> snapshot() {
+  public Flux<byte[]> snapshot(@QueryValue @Nullable Long low, @QueryValue @Nullable Long size) {
     UserTable table = ctx.requireTable();
     ShardConfig config = ctx.requireConfig();
+    PointRange exported = exportRange(low, size);
     return Flux.using(
-            () -> store.openSnapshot(table),
+            () -> store.openSnapshot(table, config.pointsBy(), exported),
             snap ->
                 Flux.concat(
                     Mono.fromCallable(
@@ -167,7 +179,7 @@ public class ReplicationController {
                                     snap.lsn(),
                                     snap.epoch(),
                                     snap.rowCount(),
-                                    config,
+                                    configAt(snap, config),
                                     snap.requestIdCount()))),
                     Flux.<byte[]>generate(
                         sink -> {
@@ -189,6 +201,34 @@ public class ReplicationController {
                         })),
             ShardStore.Snapshot::close)
         .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /**
+   * The range an import asks for ({@code low} and {@code size} together), or null for the whole
+   * shard. Only a primary exports: an import must read the history of the source's current epoch.
+   */
+  private PointRange exportRange(Long low, Long size) {
+    if (low == null && size == null) {
+      return null;
+    }
+    if (low == null || size == null) {
+      throw new io.shardeddb.protocol.InvalidRequestException(
+          "queries 'low' and 'size' go together (the point range to export)");
+    }
+    ctx.requirePrimary();
+    try {
+      return new PointRange(low, size);
+    } catch (IllegalArgumentException e) {
+      throw new io.shardeddb.protocol.InvalidRequestException(
+          "queries 'low'/'size': " + e.getMessage());
+    }
+  }
+
+  /** The config as of the snapshot's LSN (what the shard owned then), else {@code current}. */
+  private ShardConfig configAt(ShardStore.Snapshot snap, ShardConfig current) throws IOException {
+    return snap.configJson() == null
+        ? current
+        : json.readValue(snap.configJson(), ShardConfig.class);
   }
 
   @Post("/resync")

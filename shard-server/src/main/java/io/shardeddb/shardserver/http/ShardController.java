@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.json.JsonMapper;
@@ -22,9 +23,12 @@ import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.ClientChange;
@@ -180,9 +184,12 @@ public class ShardController {
    * rows match instead of the rows.
    */
   @Post("/read")
-  public ShardReadResponse read(@Body Map<String, Object> body) {
+  public ShardReadResponse read(
+      @Body Map<String, Object> body,
+      @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
     ShardConfig config = ctx.requireConfig();
     RequestFields.requireShard(config, body.get("shard"), ctx.name());
+    requireExpectedOwnership(config, expectedOwned);
     KeyRange range = ContractBodies.range(body, config.schema().shardKey());
     Long minLsn = RequestFields.minLsn(body);
     Long minEpoch = RequestFields.minEpoch(body);
@@ -198,13 +205,25 @@ public class ShardController {
       awaitLsn(minLsn);
     }
     ReadFilter filter = ReadFilter.fromWire(body.get("filter"));
-    FilterClause where = filter == null ? null : FilterClause.of(config.schema(), filter);
+    FilterClause userWhere = filter == null ? null : FilterClause.of(config.schema(), filter);
     boolean count = RequestFields.count(body);
     ReplicaContext.View v = ctx.view();
     UserTable table = ctx.requireTable();
-    String filtered = where == null ? "none" : "pushed";
+    String filtered = userWhere == null ? "none" : "pushed";
+    // Rows the shard still stores but no longer owns (fenced, not yet purged) are never returned:
+    // under Range the owned key ranges go into the SQL, under Hash each row's point is checked.
+    List<PointRange> owned = ctx.config().ownedRanges();
+    Sharding sharding = config.pointsBy();
+    boolean byHash = owned != null && sharding == Sharding.Hash;
+    FilterClause where =
+        owned != null && sharding == Sharding.Range ? table.keyIn(owned, userWhere) : userWhere;
     if (count) {
-      long n = store.read(c -> table.count(c, range.low(), range.high(), where));
+      long n =
+          byHash
+              ? store.read(c -> table.keys(c, range.low(), range.high(), where)).stream()
+                  .filter(k -> PointRange.anyContains(owned, sharding.point(k)))
+                  .count()
+              : store.read(c -> table.count(c, range.low(), range.high(), where));
       counted.computeIfAbsent(filtered, this::countedCounter).increment();
       return new ShardReadResponse(
           List.of(),
@@ -225,6 +244,17 @@ public class ShardController {
     if (rows.size() > pageRows) {
       next = ((Number) rows.get(pageRows).get(config.schema().shardKey())).longValue();
       rows = rows.subList(0, pageRows);
+    }
+    if (byHash) {
+      // A page may come out short; `next` still says where the key range goes on.
+      String keyName = config.schema().shardKey();
+      rows =
+          rows.stream()
+              .filter(
+                  r ->
+                      PointRange.anyContains(
+                          owned, sharding.point(((Number) r.get(keyName)).longValue())))
+              .toList();
     }
     rowsRead.computeIfAbsent(filtered, this::rowsCounter).increment(rows.size());
     return new ShardReadResponse(
@@ -355,9 +385,12 @@ public class ShardController {
   }
 
   @Post("/write")
-  public ShardWriteResponse write(@Body ShardWriteRequest request) {
+  public ShardWriteResponse write(
+      @Body ShardWriteRequest request,
+      @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
     ShardConfig config = ctx.requireConfig();
     RequestFields.requireShard(config, request.shard(), ctx.name());
+    requireExpectedOwnership(config, expectedOwned);
     if (request.data() == null) {
       throw new InvalidRequestException("missing field 'data'");
     }
@@ -370,7 +403,7 @@ public class ShardController {
     for (Map<String, Object> raw : request.data()) {
       Map<String, Object> row = schema.coerceRow(raw);
       long key = (Long) row.get(schema.shardKey());
-      config.requireContains(key);
+      config.requireOwns(key);
       if (!keys.add(key)) {
         throw new InvalidRequestException(
             "field 'data' lists " + schema.shardKey() + ":" + key + " more than once");
@@ -384,12 +417,15 @@ public class ShardController {
   }
 
   @Put("/update")
-  public ShardWriteResponse update(@Body Map<String, Object> body) {
+  public ShardWriteResponse update(
+      @Body Map<String, Object> body,
+      @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
     ShardConfig config = ctx.requireConfig();
     RequestFields.requireShard(config, body.get("shard"), ctx.name());
+    requireExpectedOwnership(config, expectedOwned);
     String keyName = config.schema().shardKey();
     long key = ContractBodies.key(body, keyName);
-    config.requireContains(key);
+    config.requireOwns(key);
     Map<String, Object> values = config.schema().coercePartialRow(ContractBodies.updateData(body));
     Object newKey = values.get(keyName);
     if (newKey != null && (Long) newKey != key) {
@@ -409,18 +445,46 @@ public class ShardController {
   }
 
   @Delete("/del")
-  public ShardWriteResponse delete(@Body @Nullable Map<String, Object> body) {
+  public ShardWriteResponse delete(
+      @Body @Nullable Map<String, Object> body,
+      @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
     ShardConfig config = ctx.requireConfig();
     if (body == null) {
       throw new InvalidRequestException("request body must be a JSON object");
     }
     RequestFields.requireShard(config, body.get("shard"), ctx.name());
+    requireExpectedOwnership(config, expectedOwned);
     String keyName = config.schema().shardKey();
     long key = ContractBodies.key(body, keyName);
-    config.requireContains(key);
+    config.requireOwns(key);
     String requestId = RequestFields.requestId(body.get("requestId"));
     WriteCoordinator.Acked acked = coordinator.submitAcked(ClientChange.delete(key, requestId));
     return written("Data entry with " + keyName + ":" + key + " removed", null, acked);
+  }
+
+  /**
+   * 421 when the router's layout ({@link ShardEndpoints#OWNED_HEADER}) says this shard owns other
+   * ranges than it does: its layout is old (or new, and this shard has not caught up), and a range
+   * read would otherwise come back incomplete.
+   */
+  private void requireExpectedOwnership(ShardConfig config, @Nullable String expected) {
+    if (expected == null) {
+      return;
+    }
+    List<PointRange> wanted = ShardEndpoints.parseOwnedHeader(expected);
+    if (!config.ownsExactly(wanted)) {
+      throw new ShardException(
+          ShardEndpoints.NOT_OWNED,
+          "shard "
+              + config.shardId()
+              + " owns "
+              + ShardConfig.describe(config.ownedRanges())
+              + ", not "
+              + ShardConfig.describe(wanted)
+              + " as the request's "
+              + ShardEndpoints.OWNED_HEADER
+              + " says; re-read the topology");
+    }
   }
 
   /** The reply to an acknowledged change: its position and the acknowledgements it got. */

@@ -1,15 +1,30 @@
 package io.shardeddb.shardserver.replication;
 
 import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.topology.PointRange;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A validated client change for the primary to order: rows (coerced, for writes), the single row's
- * new values (updates) or only the key (deletes), and the optional client request id.
+ * A validated change for the primary to order: rows (coerced, for writes), the single row's new
+ * values (updates) or only the key (deletes), and the optional client request id; or a range entry
+ * ({@code range}, {@code moveId}). An {@code internal} change is an import's copy of the source's
+ * data (docs/resharding.md): it skips the ownership check, writes as upserts, tolerates missing
+ * rows and is never deduplicated (a restarted import re-applies what it purged), though it records
+ * the source's request id.
  */
 public record ClientChange(
-    Operation op, List<Map<String, Object>> rows, Long key, String requestId) {
+    Operation op,
+    List<Map<String, Object>> rows,
+    Long key,
+    String requestId,
+    PointRange range,
+    String moveId,
+    boolean internal) {
+
+  public ClientChange(Operation op, List<Map<String, Object>> rows, Long key, String requestId) {
+    this(op, rows, key, requestId, null, null, false);
+  }
 
   public static ClientChange write(List<Map<String, Object>> rows, String requestId) {
     return new ClientChange(Operation.Write, rows, null, requestId);
@@ -21,5 +36,16 @@ public record ClientChange(
 
   public static ClientChange delete(long key, String requestId) {
     return new ClientChange(Operation.Delete, null, key, requestId);
+  }
+
+  /** A fence, adopt or purge of {@code range} for move {@code moveId}. */
+  public static ClientChange range(Operation op, PointRange range, String moveId) {
+    return new ClientChange(op, null, null, null, range, moveId, false);
+  }
+
+  /** An import's change (see the class comment); {@code rows} coerced, as for client changes. */
+  public static ClientChange imported(
+      Operation op, List<Map<String, Object>> rows, Long key, String requestId) {
+    return new ClientChange(op, rows, key, requestId, null, null, true);
   }
 }

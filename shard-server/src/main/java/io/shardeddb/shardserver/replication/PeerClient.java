@@ -4,10 +4,12 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -107,13 +109,54 @@ public class PeerClient implements AutoCloseable {
    * deadline covers the response's start; reading the rows is bounded by the caller (interrupt).
    */
   public Stream<String> snapshot(String url) throws IOException, InterruptedException {
-    HttpRequest req = authorized(URI.create(base(url) + "/snapshot")).GET().build();
+    return snapshotAt(url, "/snapshot");
+  }
+
+  private Stream<String> snapshotAt(String url, String path)
+      throws IOException, InterruptedException {
+    HttpRequest req = authorized(URI.create(base(url) + path)).GET().build();
     HttpResponse<Stream<String>> resp = http.send(req, HttpResponse.BodyHandlers.ofLines());
     if (resp.statusCode() != 200) {
       String body = String.join("\n", resp.body().limit(5).toList());
       throw refusal(resp.statusCode(), body.getBytes(StandardCharsets.UTF_8), resp);
     }
     return resp.body();
+  }
+
+  /** {@code GET /heartbeat} of a replica (of this shard, or of an import's source shard). */
+  public Heartbeat heartbeat(String url) throws IOException, InterruptedException {
+    HttpRequest req = authorized(URI.create(base(url) + "/heartbeat")).GET().build();
+    HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    if (resp.statusCode() != 200) {
+      throw refusal(resp.statusCode(), resp.body(), resp);
+    }
+    return read(resp.body(), Heartbeat.class);
+  }
+
+  /** An import's page of a source primary's log from {@code fromLsn}, filtered to {@code range}. */
+  public LogResponse rangeLog(String url, long fromLsn, PointRange range, int limit)
+      throws IOException, InterruptedException {
+    String query =
+        "/log?fromLsn="
+            + fromLsn
+            + "&limit="
+            + limit
+            + "&low="
+            + range.low()
+            + "&size="
+            + range.size();
+    HttpRequest req = authorized(URI.create(base(url) + query)).GET().build();
+    HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    if (resp.statusCode() != 200) {
+      throw refusal(resp.statusCode(), resp.body(), resp);
+    }
+    return read(resp.body(), LogResponse.class);
+  }
+
+  /** Opens a source primary's snapshot of {@code range} (as {@link #snapshot}). */
+  public Stream<String> rangeSnapshot(String url, PointRange range)
+      throws IOException, InterruptedException {
+    return snapshotAt(url, "/snapshot?low=" + range.low() + "&size=" + range.size());
   }
 
   /** A request with the deadline and this database's shard credential (peers check it). */

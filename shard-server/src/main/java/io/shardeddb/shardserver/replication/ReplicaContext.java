@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.replication;
 
 import io.shardeddb.protocol.shard.CopyProgress;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ImportProgress;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.topology.Role;
@@ -55,6 +56,7 @@ public class ReplicaContext {
   private long voteEpoch;
   private String votedPrimary;
   private int specReplicas;
+  private ImportProgress importing;
 
   public ReplicaContext(ServerSettings server) {
     this.name = server.name();
@@ -132,6 +134,23 @@ public class ReplicaContext {
   public synchronized ShardConfig requireConfig() {
     requireTable();
     return config;
+  }
+
+  /**
+   * A range entry changed what the shard owns (already persisted with the entry): same table, new
+   * ownership.
+   */
+  public synchronized void updateOwned(ShardConfig config) {
+    this.config = config;
+  }
+
+  /** The progress of this primary's import, or null (docs/resharding.md). */
+  public synchronized void importing(ImportProgress progress) {
+    this.importing = progress;
+  }
+
+  public synchronized ImportProgress importing() {
+    return importing;
   }
 
   public synchronized void configure(ShardConfig config) {
@@ -404,7 +423,9 @@ public class ReplicaContext {
         lagLsn(),
         s,
         s == ReplicaState.Copying ? copy : null,
-        primary == null ? null : primary.url());
+        primary == null ? null : primary.url(),
+        config == null ? null : config.ownedRanges(),
+        role == Role.Primary ? importing : null);
   }
 
   /**

@@ -13,6 +13,7 @@ import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.storage.RequestOutcome;
+import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PreDestroy;
@@ -434,7 +435,11 @@ public class SecondarySync implements AutoCloseable {
       return entries.isEmpty() || entries.get(entries.size() - 1).lsn() <= applied;
     }
     UserTable table = ctx.requireTable();
-    store.applyReplicated(table, fresh);
+    ShardConfig before = ctx.requireConfig();
+    ShardConfig after = store.applyReplicated(table, fresh, before, configs::write);
+    if (after != before) {
+      ctx.updateOwned(after);
+    }
     LogEntry last = fresh.get(fresh.size() - 1);
     ctx.advance(last.lsn(), last.epoch());
     return last.lsn() >= entries.get(entries.size() - 1).lsn();
@@ -455,7 +460,7 @@ public class SecondarySync implements AutoCloseable {
       }
       SnapshotHeader header = json.readValue(it.next(), SnapshotHeader.class);
       if (header.config() != null) {
-        configs.adopt(header.config());
+        configs.adopt(header.config(), true);
       }
       UserTable table = ctx.requireTable();
       store.beginCopy(table);

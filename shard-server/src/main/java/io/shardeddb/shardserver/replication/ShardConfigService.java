@@ -5,6 +5,8 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
@@ -12,11 +14,14 @@ import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * Applies {@code POST /config}: validates the schema and the shard, creates the table and persists
- * the config. The same config again is a no-op; a different one is a 409.
+ * the config. The same shard again is a no-op (whatever ranges it names: ownership changes only
+ * through the log after bring-up); a different shard id, schema or sharding is a 409.
  */
 @Singleton
 public class ShardConfigService {
@@ -62,15 +67,42 @@ public class ShardConfigService {
     TableSchema schema =
         TableSchema.fromContract(
             req.table() == null ? DEFAULT_TABLE : req.table(), req.shardKey(), req.schema());
-    adopt(new ShardConfig(shardId, schema, req.low(), req.size()));
+    Sharding sharding = Sharding.orDefault(req.sharding());
+    List<PointRange> ranges = null;
+    if (req.ranges() != null) {
+      ranges = PointRange.normalize(req.ranges().stream().filter(Objects::nonNull).toList());
+      for (PointRange r : ranges) {
+        if (sharding == Sharding.Hash && (r.low() < 0 || r.highExclusive() > Sharding.HASH_SPACE)) {
+          throw new InvalidRequestException(
+              "field 'ranges': ["
+                  + r.low()
+                  + ", "
+                  + r.highExclusive()
+                  + ") is outside the hash space [0, "
+                  + Sharding.HASH_SPACE
+                  + ")");
+        }
+      }
+    }
+    adopt(new ShardConfig(shardId, schema, req.low(), req.size(), sharding, ranges), false);
     return MessageResponse.success(ctx.name() + ":" + shardId + " configured");
   }
 
-  /** Persists and applies {@code config}, unless the same one is already in place. */
-  public synchronized void adopt(ShardConfig config) {
+  /**
+   * Persists and applies {@code config}, unless the same shard is already configured: then a config
+   * that differs only in its ranges changes nothing (after bring-up ownership changes only through
+   * range entries of the log), unless {@code replaceOwned} (a snapshot of the primary ships what
+   * the shard owns at the snapshot's LSN).
+   */
+  public synchronized void adopt(ShardConfig config, boolean replaceOwned) {
     ShardConfig current = ctx.config();
     if (current != null) {
-      if (current.equals(config)) {
+      if (current.sameShardAs(config)) {
+        if (replaceOwned && !Objects.equals(current.ownedRanges(), config.ownedRanges())) {
+          ShardConfig owned = current.withOwned(config.ownedRanges());
+          store.saveConfig(write(owned));
+          ctx.configure(owned);
+        }
         return;
       }
       throw ShardException.conflict(
@@ -83,9 +115,23 @@ public class ShardConfigService {
               + ", not "
               + describe(config));
     }
-    UserTable table = new UserTable(config.schema());
-    store.configure(write(config), table);
-    ctx.configure(config);
+    // Ownership is recorded explicitly from bring-up on, so range entries have a list to change.
+    ShardConfig explicit =
+        config.owned() == null && config.ownedRanges() != null
+            ? config.withOwned(config.ownedRanges())
+            : config;
+    UserTable table = new UserTable(explicit.schema());
+    store.configure(write(explicit), table);
+    ctx.configure(explicit);
+  }
+
+  /** The stored form of {@code config} (persisted in the shard's metadata row). */
+  public String write(ShardConfig config) {
+    try {
+      return json.writeValueAsString(config);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Restores a persisted config after a restart. */
@@ -99,23 +145,12 @@ public class ShardConfigService {
     }
   }
 
-  private String write(ShardConfig config) {
-    try {
-      return json.writeValueAsString(config);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private static String describe(ShardConfig c) {
     return c.schema().table()
         + c.schema().columns().stream().map(col -> col.name() + ":" + col.type()).toList()
         + " key "
         + c.schema().shardKey()
-        + " range ["
-        + c.low()
-        + ", "
-        + (c.low() == null || c.size() == null ? "unbounded" : c.low() + c.size())
-        + ")";
+        + " sharding "
+        + c.pointsBy();
   }
 }

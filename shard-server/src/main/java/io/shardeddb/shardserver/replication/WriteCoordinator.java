@@ -7,12 +7,16 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
+import io.shardeddb.shardserver.replication.rules.RangeRules;
 import io.shardeddb.shardserver.storage.RequestOutcome;
+import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PostConstruct;
@@ -63,7 +67,14 @@ public class WriteCoordinator implements AutoCloseable {
    * An acknowledged change: its LSN, how many replicas (the primary included) held that entry when
    * the quorum was reached, and how many replicas of the spec the quorum is counted over.
    */
-  public record Acked(long lsn, int acks, int replicas) {}
+  public record Acked(long lsn, int acks, int replicas, RangeOutcome range) {
+    public Acked(long lsn, int acks, int replicas) {
+      this(lsn, acks, replicas, null);
+    }
+  }
+
+  /** What a range entry did: the ranges owned after it and, for a purge, the rows removed. */
+  public record RangeOutcome(long lsn, List<PointRange> owned, long rows) {}
 
   /** One epoch as primary. {@code noopLsn} is -1 until the term's no-op entry is committed. */
   private static final class Term {
@@ -93,6 +104,7 @@ public class WriteCoordinator implements AutoCloseable {
   private final PeerClient client;
   private final ReplicationSettings settings;
   private final RoleStore roleStore;
+  private final ShardConfigService configs;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final ReentrantLock commitLock = new ReentrantLock();
   private final DistributionSummary batchSizes;
@@ -110,7 +122,9 @@ public class WriteCoordinator implements AutoCloseable {
       PeerClient client,
       ReplicationSettings settings,
       RoleStore roleStore,
+      ShardConfigService configs,
       MeterRegistry registry) {
+    this.configs = configs;
     this.ctx = ctx;
     this.store = store;
     this.client = client;
@@ -158,12 +172,25 @@ public class WriteCoordinator implements AutoCloseable {
 
   /** As {@link #submit}, also telling how many replicas held the entry when it was acknowledged. */
   public Acked submitAcked(ClientChange change) {
+    return await(enqueue(change));
+  }
+
+  /**
+   * Queues one change without waiting; changes queued by one thread are ordered (and logged) in the
+   * order they were queued. Complete it with {@link #await}.
+   */
+  public CompletableFuture<Acked> enqueue(ClientChange change) {
     ctx.requirePrimary();
     Pending p = new Pending(change, new CompletableFuture<>());
     queue.add(p);
+    return p.done;
+  }
+
+  /** Waits (bounded) for a change queued by {@link #enqueue}, as {@link #submitAcked} does. */
+  public Acked await(CompletableFuture<Acked> done) {
     long wait = settings.quorumTimeout().toMillis() * 2 + 5000;
     try {
-      return p.done.get(wait, TimeUnit.MILLISECONDS);
+      return done.get(wait, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -354,11 +381,14 @@ public class WriteCoordinator implements AutoCloseable {
     long prevEpoch = v.lastEntryEpoch();
     Object[] outcomes = new Object[batch.size()];
     List<LogEntry> entries = new ArrayList<>();
+    ShardConfig before = ctx.config();
+    ShardConfig[] after = {before};
     try {
       store.inTransaction(
           c ->
               applyBatch(
-                  c, table, t.epoch, needNoop, prevLsn, prevEpoch, batch, outcomes, entries));
+                  c, table, t.epoch, needNoop, prevLsn, prevEpoch, batch, outcomes, entries,
+                  after));
     } catch (RuntimeException e) {
       if (e instanceof ShardException se && se.status() == 409) {
         // Demoted or fenced while committing: the transaction rolled back, nothing was written.
@@ -383,6 +413,10 @@ public class WriteCoordinator implements AutoCloseable {
     batchSizes.record(batch.size());
     if (!entries.isEmpty()) {
       LogEntry last = entries.get(entries.size() - 1);
+      if (after[0] != before) {
+        // Under the commit lock: the next batch checks keys against the new ownership.
+        ctx.updateOwned(after[0]);
+      }
       if (!ctx.advanceAsPrimary(last.lsn(), last.epoch(), t.epoch)) {
         LOG.error("{} committed up to lsn {} but is no longer primary", ctx.name(), last.lsn());
       }
@@ -404,7 +438,12 @@ public class WriteCoordinator implements AutoCloseable {
         continue;
       }
       long lsn;
-      if (outcomes[i] instanceof RequestOutcome earlier) {
+      RangeOutcome rangeOutcome = null;
+      if (outcomes[i] instanceof RangeOutcome ro) {
+        rangeOutcome = ro;
+        lsn = ro.lsn();
+        registry.counter("shardeddb.writes", "op", p.change().op().name()).increment();
+      } else if (outcomes[i] instanceof RequestOutcome earlier) {
         if (!earlier.applied()) {
           p.done.completeExceptionally(new ShardException(earlier.status(), earlier.message()));
           continue;
@@ -416,6 +455,7 @@ public class WriteCoordinator implements AutoCloseable {
       }
       // Nothing is acknowledged before this term's no-op is on a quorum (rule 3).
       long needed = Math.max(lsn, t.noopLsn);
+      RangeOutcome ranged = rangeOutcome;
       t.tracker
           .await(needed)
           .orTimeout(settings.quorumTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -424,7 +464,7 @@ public class WriteCoordinator implements AutoCloseable {
                 if (err == null) {
                   quorumLatency.record(System.nanoTime() - committedAt, TimeUnit.NANOSECONDS);
                   // Counted as the quorum is reached: what the client's acknowledgement rests on.
-                  p.done.complete(new Acked(lsn, t.tracker.holders(needed), t.replicas));
+                  p.done.complete(new Acked(lsn, t.tracker.holders(needed), t.replicas, ranged));
                 } else if (err instanceof TimeoutException) {
                   p.done.completeExceptionally(
                       ShardException.unavailable(
@@ -461,9 +501,11 @@ public class WriteCoordinator implements AutoCloseable {
       long prevEpoch,
       List<Pending> batch,
       Object[] outcomes,
-      List<LogEntry> entries)
+      List<LogEntry> entries,
+      ShardConfig[] config)
       throws SQLException {
     String key = table.schema().shardKey();
+    ShardConfig initial = config[0];
     List<String> requestIds = new ArrayList<>();
     List<Long> writeKeys = new ArrayList<>();
     for (Pending p : batch) {
@@ -471,7 +513,7 @@ public class WriteCoordinator implements AutoCloseable {
       if (ch == null) {
         continue;
       }
-      if (ch.requestId() != null) {
+      if (ch.requestId() != null && !ch.internal()) {
         requestIds.add(ch.requestId());
       }
       if (ch.op() == Operation.Write) {
@@ -493,40 +535,69 @@ public class WriteCoordinator implements AutoCloseable {
         continue;
       }
       String rid = ch.requestId();
-      if (rid != null && seen.containsKey(rid)) {
+      if (rid != null && !ch.internal() && seen.containsKey(rid)) {
         outcomes[i] = seen.get(rid);
         continue;
       }
+      RangeOutcome ranged = null;
       try {
-        switch (ch.op()) {
-          case Write -> {
-            for (Map<String, Object> r : ch.rows()) {
-              if (present.contains((Long) r.get(key))) {
-                throw ShardException.conflict(
-                    "Data entry with " + key + ":" + r.get(key) + " already exists");
+        if (!ch.internal() && !RangeRules.isRangeOp(ch.op())) {
+          requireOwned(config[0], ch, key);
+        }
+        if (ch.internal()) {
+          // An import's copy of the source's data: upsert, tolerate missing rows (docs above).
+          flush(c, table, inserts);
+          switch (ch.op()) {
+            case Write -> {
+              table.upsert(c, ch.rows());
+              ch.rows().forEach(r -> present.add((Long) r.get(key)));
+            }
+            case Update -> table.update(c, ch.key(), ch.rows().get(0));
+            case Delete -> {
+              table.delete(c, ch.key());
+              present.remove(ch.key());
+            }
+            default -> throw new IllegalStateException("an import never sends " + ch.op());
+          }
+        } else if (RangeRules.isRangeOp(ch.op())) {
+          flush(c, table, inserts);
+          ranged = applyRange(c, table, config, ch, lsn + 1);
+          if (ch.op() == Operation.Purge) {
+            // The purged keys are gone: a later insert of one in this batch must not conflict.
+            present.clear();
+            present.addAll(table.existingKeys(c, writeKeys));
+          }
+        } else {
+          switch (ch.op()) {
+            case Write -> {
+              for (Map<String, Object> r : ch.rows()) {
+                if (present.contains((Long) r.get(key))) {
+                  throw ShardException.conflict(
+                      "Data entry with " + key + ":" + r.get(key) + " already exists");
+                }
+              }
+              ch.rows().forEach(r -> present.add((Long) r.get(key)));
+              inserts.addAll(ch.rows());
+            }
+            case Update -> {
+              flush(c, table, inserts);
+              if (table.update(c, ch.key(), ch.rows().get(0)) == 0) {
+                throw ShardException.notFound("No data entry with " + key + ":" + ch.key());
               }
             }
-            ch.rows().forEach(r -> present.add((Long) r.get(key)));
-            inserts.addAll(ch.rows());
-          }
-          case Update -> {
-            flush(c, table, inserts);
-            if (table.update(c, ch.key(), ch.rows().get(0)) == 0) {
-              throw ShardException.notFound("No data entry with " + key + ":" + ch.key());
+            case Delete -> {
+              flush(c, table, inserts);
+              if (table.delete(c, ch.key()) == 0) {
+                throw ShardException.notFound("No data entry with " + key + ":" + ch.key());
+              }
+              present.remove(ch.key());
             }
+            default -> throw new IllegalStateException("a client change is never " + ch.op());
           }
-          case Delete -> {
-            flush(c, table, inserts);
-            if (table.delete(c, ch.key()) == 0) {
-              throw ShardException.notFound("No data entry with " + key + ":" + ch.key());
-            }
-            present.remove(ch.key());
-          }
-          case Noop -> throw new IllegalStateException("a client change is never a no-op");
         }
       } catch (ShardException e) {
         outcomes[i] = e;
-        if (rid != null) {
+        if (rid != null && e.status() != ShardEndpoints.NOT_OWNED) {
           RequestOutcome failed = new RequestOutcome(rid, lsn, e.status(), e.getMessage());
           records.add(failed);
           seen.put(rid, failed);
@@ -538,7 +609,7 @@ public class WriteCoordinator implements AutoCloseable {
       }
       lsn++;
       entries.add(new LogEntry(lsn, epoch, ch.op(), wire(table, ch), ch.key(), rid));
-      outcomes[i] = lsn;
+      outcomes[i] = ranged != null ? ranged : lsn;
       if (rid != null) {
         RequestOutcome applied = new RequestOutcome(rid, lsn, RequestOutcome.APPLIED, null);
         records.add(applied);
@@ -547,6 +618,9 @@ public class WriteCoordinator implements AutoCloseable {
     }
     flush(c, table, inserts);
     store.saveOutcomes(c, records);
+    if (config[0] != initial) {
+      store.saveConfigIn(c, configs.write(config[0]));
+    }
     if (!store.appendAsPrimary(entries, epoch, prevLsn, prevEpoch)) {
       throw ShardException.conflict(
           "not primary: "
@@ -565,7 +639,50 @@ public class WriteCoordinator implements AutoCloseable {
   }
 
   private static List<Map<String, Object>> wire(UserTable table, ClientChange ch) {
+    if (RangeRules.isRangeOp(ch.op())) {
+      return RangeRules.payload(ch.range(), ch.moveId());
+    }
     return ch.op() == Operation.Delete ? null : ch.rows().stream().map(table::toWire).toList();
+  }
+
+  /**
+   * Refuses (421) a client change of a key this shard does not own as of this point of the log:
+   * checked here, inside the commit, and not only when the request arrived, so a write queued
+   * behind a fence cannot land in the fenced range after the fence's LSN.
+   */
+  private static void requireOwned(ShardConfig config, ClientChange ch, String key) {
+    if (ch.op() == Operation.Write) {
+      for (Map<String, Object> r : ch.rows()) {
+        config.requireOwns((Long) r.get(key));
+      }
+    } else if (ch.key() != null) {
+      config.requireOwns(ch.key());
+    }
+  }
+
+  /** Applies a fence, adopt or purge at {@code lsn}; {@code config[0]} follows the change. */
+  private static RangeOutcome applyRange(
+      Connection c, UserTable table, ShardConfig[] config, ClientChange ch, long lsn)
+      throws SQLException {
+    List<PointRange> owned = config[0].ownedRanges();
+    if (owned == null) {
+      throw ShardException.conflict(
+          "shard "
+              + config[0].shardId()
+              + " owns every key (configured without a range); configure low/size or ranges to"
+              + " reshard it");
+    }
+    if (ch.op() == Operation.Purge) {
+      String refusal = RangeRules.purgeRefusal(owned, ch.range());
+      if (refusal != null) {
+        throw ShardException.conflict(refusal);
+      }
+      long rows = table.deletePoints(c, config[0].pointsBy(), ch.range());
+      return new RangeOutcome(lsn, owned, rows);
+    }
+    List<PointRange> next = RangeRules.ownedAfter(owned, ch.op(), ch.range());
+    config[0] = config[0].withOwned(next);
+    return new RangeOutcome(lsn, next, 0);
   }
 
   @PreDestroy

@@ -2,39 +2,129 @@ package io.shardeddb.shardserver.storage;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
+import io.shardeddb.shardserver.ShardException;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * What {@code /config} fixed for this replica: the shard id, the table and its key range {@code
- * [low, low+size)} (unbounded when {@code low} is null).
+ * What {@code /config} fixed for this replica (shard id, table, sharding) and the point ranges the
+ * shard owns. {@code owned} is null for a config from before resharding: then the shard owns its
+ * bring-up range {@code [low, low+size)} (everything when {@code low} is null). Once set, {@code
+ * owned} changes only through range entries of the shard's log (docs/resharding.md).
  */
 @Serdeable
 public record ShardConfig(
-    String shardId, TableSchema schema, @Nullable Long low, @Nullable Long size) {
+    String shardId,
+    TableSchema schema,
+    @Nullable Long low,
+    @Nullable Long size,
+    @Nullable Sharding sharding,
+    @Nullable List<PointRange> owned) {
 
-  /** Whether {@code key} belongs to this shard. */
-  public boolean contains(long key) {
-    if (low == null) {
-      return true;
-    }
-    return key >= low && (size == null || key - low < size);
+  /** A range-sharded config owning {@code [low, low+size)}, as before resharding existed. */
+  public ShardConfig(String shardId, TableSchema schema, Long low, Long size) {
+    this(shardId, schema, low, size, null, null);
   }
 
-  /** Fails with a 400 naming the key and the range unless {@code key} belongs to this shard. */
-  public void requireContains(long key) {
-    if (!contains(key)) {
-      throw new InvalidRequestException(
-          schema.shardKey()
-              + " "
-              + key
-              + " is outside shard "
-              + shardId
-              + "'s range ["
-              + low
-              + ", "
-              + (size == null ? "unbounded" : String.valueOf(low + size))
-              + ")");
+  /** How keys map to points ({@code Range} when unset). */
+  public Sharding pointsBy() {
+    return Sharding.orDefault(sharding);
+  }
+
+  /**
+   * The ranges the shard owns, or null when it owns every point (a config without a range). An
+   * unbounded upper end is cut at {@code Long.MAX_VALUE}.
+   */
+  @Nullable
+  public List<PointRange> ownedRanges() {
+    if (owned != null) {
+      return owned;
     }
+    if (low == null) {
+      return pointsBy() == Sharding.Hash ? List.of(new PointRange(0, Sharding.HASH_SPACE)) : null;
+    }
+    if (size != null) {
+      return List.of(new PointRange(low, size));
+    }
+    return low >= 0 ? List.of(new PointRange(low, Long.MAX_VALUE - low)) : null;
+  }
+
+  /** This config with {@code ranges} as what the shard owns. */
+  public ShardConfig withOwned(List<PointRange> ranges) {
+    return new ShardConfig(shardId, schema, low, size, sharding, List.copyOf(ranges));
+  }
+
+  /**
+   * Whether {@code other} names the same shard, table and sharding: a later {@code /config} that
+   * differs only in its ranges is not a conflict, since ownership changes through the log.
+   */
+  public boolean sameShardAs(ShardConfig other) {
+    return shardId.equals(other.shardId)
+        && schema.equals(other.schema)
+        && pointsBy() == other.pointsBy();
+  }
+
+  /** Whether the point of {@code key} is owned by this shard. */
+  public boolean owns(long key) {
+    List<PointRange> r = ownedRanges();
+    return r == null || PointRange.anyContains(r, pointsBy().point(key));
+  }
+
+  /** Fails with 421 naming the key, the shard and what it owns unless {@code key} is owned. */
+  public void requireOwns(long key) {
+    if (!owns(key)) {
+      throw notOwned(key);
+    }
+  }
+
+  /** The 421 for a key whose point this shard does not own. */
+  public ShardException notOwned(long key) {
+    return notOwned(shardId, schema.shardKey(), pointsBy(), ownedRanges(), key);
+  }
+
+  /** The 421 for {@code key} against {@code ranges} (what the shard owns at that log position). */
+  public static ShardException notOwned(
+      String shardId, String keyName, Sharding sharding, List<PointRange> ranges, long key) {
+    String point = sharding == Sharding.Hash ? " (hash point " + sharding.point(key) + ")" : "";
+    return new ShardException(
+        ShardEndpoints.NOT_OWNED,
+        keyName
+            + " "
+            + key
+            + point
+            + " is not owned by shard "
+            + shardId
+            + ", which owns "
+            + describe(ranges));
+  }
+
+  /** {@code [low, high)} of each range, or "every point" for null. */
+  public static String describe(@Nullable List<PointRange> ranges) {
+    if (ranges == null) {
+      return "every point";
+    }
+    if (ranges.isEmpty()) {
+      return "nothing";
+    }
+    StringBuilder b = new StringBuilder();
+    for (PointRange r : ranges) {
+      b.append(b.isEmpty() ? "" : ", ")
+          .append('[')
+          .append(r.low())
+          .append(", ")
+          .append(r.highExclusive())
+          .append(')');
+    }
+    return b.toString();
+  }
+
+  /** Whether the owned ranges equal {@code expected} (the router's {@code X-Shard-Owned}). */
+  public boolean ownsExactly(List<PointRange> expected) {
+    List<PointRange> mine = ownedRanges();
+    return mine != null && Objects.equals(PointRange.normalize(mine), expected);
   }
 }

@@ -8,6 +8,9 @@ import io.micronaut.transaction.TransactionOperations;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
+import io.shardeddb.shardserver.replication.rules.RangeRules;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -197,13 +202,19 @@ public class ShardStore {
   /**
    * Applies replicated entries (consecutive, starting right after the applied LSN) to the table and
    * the log in one transaction. Replaying is idempotent: inserts replace, updates and deletes of
-   * missing rows do nothing.
+   * missing rows do nothing. Range entries change what the shard owns (persisted with the config in
+   * the same transaction) or purge rows; returns the config as of the last entry.
    */
-  public void applyReplicated(UserTable table, List<LogEntry> entries) {
+  public ShardConfig applyReplicated(
+      UserTable table,
+      List<LogEntry> entries,
+      ShardConfig config,
+      Function<ShardConfig, String> encode) {
     TableSchema schema = table.schema();
-    inTransaction(
+    return inTransaction(
         c -> {
-          // Consecutive inserts go out as one statement; order is kept around updates/deletes.
+          ShardConfig now = config;
+          // Consecutive inserts go out as one statement; order is kept around other entries.
           List<Map<String, Object>> upserts = new ArrayList<>();
           for (LogEntry e : entries) {
             if (e.op() == Operation.Write) {
@@ -215,10 +226,17 @@ public class ShardStore {
             }
             table.upsert(c, upserts);
             upserts.clear();
-            if (e.op() == Operation.Update) {
-              table.update(c, e.key(), schema.coercePartialRow(e.rows().get(0)));
-            } else {
-              table.delete(c, e.key());
+            switch (e.op()) {
+              case Update -> table.update(c, e.key(), schema.coercePartialRow(e.rows().get(0)));
+              case Delete -> table.delete(c, e.key());
+              case Purge -> table.deletePoints(c, now.pointsBy(), RangeRules.rangeOf(e));
+              case Fence, Adopt -> {
+                List<PointRange> before = now.ownedRanges();
+                if (before != null) {
+                  now = now.withOwned(RangeRules.ownedAfter(before, e.op(), RangeRules.rangeOf(e)));
+                }
+              }
+              default -> throw new IllegalStateException("unexpected entry " + e.op());
             }
           }
           table.upsert(c, upserts);
@@ -229,9 +247,26 @@ public class ShardStore {
             }
           }
           RequestOutcomes.save(c, ids);
+          if (now != config) {
+            meta.saveConfig(encode.apply(now));
+          }
           appendLog(entries);
+          return now;
+        });
+  }
+
+  /** Persists the config (what the shard owns included) on its own. */
+  public void saveConfig(String configJson) {
+    inTransaction(
+        c -> {
+          meta.saveConfig(configJson);
           return null;
         });
+  }
+
+  /** Inside a transaction: persists the config with the change it belongs to. */
+  public void saveConfigIn(Connection c, String configJson) {
+    meta.saveConfig(configJson);
   }
 
   /** Entries one {@link #logPage} fetches from MySQL at a time. */
@@ -346,6 +381,15 @@ public class ShardStore {
    * LSN, the row count and a cursor over all rows, all as of the same moment.
    */
   public Snapshot openSnapshot(UserTable table) {
+    return openSnapshot(table, null, null);
+  }
+
+  /**
+   * As {@link #openSnapshot(UserTable)}, but only the rows whose point (under {@code sharding})
+   * lies in {@code range} (all rows when {@code range} is null), and no request outcomes: the
+   * export an import on another shard reads (docs/resharding.md).
+   */
+  public Snapshot openSnapshot(UserTable table, Sharding sharding, PointRange range) {
     Connection c = null;
     try {
       c = pool.dataSource().getConnection();
@@ -356,18 +400,48 @@ public class ShardStore {
       }
       long lsn;
       long epoch;
+      String configJson;
+      // The config (what the shard owns) is read in the same snapshot as the rows and the LSN:
+      // range entries change both in one transaction, so a copy gets the ownership of its LSN.
       try (Statement s = c.createStatement();
           ResultSet rs =
-              s.executeQuery("SELECT applied_lsn, last_entry_epoch FROM shard_meta WHERE id = 1")) {
+              s.executeQuery(
+                  "SELECT applied_lsn, last_entry_epoch, config_json FROM shard_meta WHERE id = 1")) {
         rs.next();
         lsn = rs.getLong(1);
         epoch = rs.getLong(2);
+        configJson = rs.getString(3);
       }
-      long rows = table.count(c);
-      long requestIds = RequestOutcomes.count(c);
+      long rows;
+      long requestIds;
+      Predicate<Map<String, Object>> keep;
+      if (range == null) {
+        rows = table.count(c);
+        requestIds = RequestOutcomes.count(c);
+        keep = r -> true;
+      } else {
+        String keyName = table.schema().shardKey();
+        keep = r -> range.contains(sharding.point(((Number) r.get(keyName)).longValue()));
+        rows =
+            sharding == Sharding.Range
+                ? table.count(c, range.low(), range.highExclusive() - 1, null)
+                : table.keys(c, Long.MIN_VALUE, Long.MAX_VALUE, null).stream()
+                    .filter(k -> range.contains(sharding.point(k)))
+                    .count();
+        requestIds = 0;
+      }
       Statement cursor = table.openCursor(c);
       return new Snapshot(
-          c, cursor, table, lsn, epoch, rows, requestIds, pool.dataSource()::evictConnection);
+          c,
+          cursor,
+          table,
+          lsn,
+          epoch,
+          rows,
+          requestIds,
+          pool.dataSource()::evictConnection,
+          keep,
+          configJson);
     } catch (SQLException e) {
       closeQuietly(c);
       throw new StorageException("cannot open snapshot: " + e.getMessage(), e);
@@ -392,6 +466,8 @@ public class ShardStore {
     private final long requestIdCount;
     private Statement idCursor;
     private ResultSet ids;
+    private final Predicate<Map<String, Object>> keep;
+    private final String configJson;
 
     Snapshot(
         Connection connection,
@@ -401,8 +477,12 @@ public class ShardStore {
         long epoch,
         long rowCount,
         long requestIdCount,
-        Consumer<Connection> evict)
+        Consumer<Connection> evict,
+        Predicate<Map<String, Object>> keep,
+        String configJson)
         throws SQLException {
+      this.keep = keep;
+      this.configJson = configJson;
       this.connection = connection;
       this.evict = evict;
       this.cursor = cursor;
@@ -452,6 +532,11 @@ public class ShardStore {
       return lsn;
     }
 
+    /** The persisted config as of the snapshot (null before {@code /config}). */
+    public String configJson() {
+      return configJson;
+    }
+
     public long epoch() {
       return epoch;
     }
@@ -469,7 +554,10 @@ public class ShardStore {
             rowsDone = true;
             break;
           }
-          out.add(table.read(rows));
+          Map<String, Object> row = table.read(rows);
+          if (keep.test(row)) {
+            out.add(row);
+          }
         }
         return out;
       } catch (SQLException e) {

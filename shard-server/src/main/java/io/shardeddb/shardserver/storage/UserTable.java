@@ -3,6 +3,8 @@ package io.shardeddb.shardserver.storage;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -187,6 +189,102 @@ public final class UserTable {
         c.prepareStatement("DELETE FROM " + table + " WHERE " + key + " = ?")) {
       ps.setLong(1, k);
       return ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Deletes the rows whose point (under {@code sharding}) lies in {@code range}; returns how many.
+   * Under {@code Range} one statement on the key; under {@code Hash} the keys are read and their
+   * points computed here (MySQL has no 64-bit wrapping multiply for the hash).
+   */
+  public long deletePoints(Connection c, Sharding sharding, PointRange range) throws SQLException {
+    if (sharding == Sharding.Range) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "DELETE FROM " + table + " WHERE " + key + " >= ? AND " + key + " < ?")) {
+        ps.setLong(1, range.low());
+        ps.setLong(2, range.highExclusive());
+        return ps.executeUpdate();
+      }
+    }
+    List<Long> doomed = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT " + key + " FROM " + table)) {
+      while (rs.next()) {
+        long k = rs.getLong(1);
+        if (range.contains(sharding.point(k))) {
+          doomed.add(k);
+        }
+      }
+    }
+    long n = 0;
+    for (int from = 0; from < doomed.size(); from += CHUNK) {
+      List<Long> part = doomed.subList(from, Math.min(doomed.size(), from + CHUNK));
+      String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+      try (PreparedStatement ps =
+          c.prepareStatement("DELETE FROM " + table + " WHERE " + key + " IN (" + marks + ")")) {
+        for (int i = 0; i < part.size(); i++) {
+          ps.setLong(i + 1, part.get(i));
+        }
+        n += ps.executeUpdate();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The condition "the key lies in one of {@code ranges}" (Range sharding: points are keys), or
+   * {@code filter} AND it; a false condition for no ranges.
+   */
+  public FilterClause keyIn(List<PointRange> ranges, FilterClause filter) {
+    StringBuilder sql = new StringBuilder("(");
+    List<Object> params = new ArrayList<>();
+    if (ranges.isEmpty()) {
+      sql.append("1 = 0");
+    }
+    for (PointRange r : ranges) {
+      sql.append(params.isEmpty() ? "" : " OR ")
+          .append('(')
+          .append(key)
+          .append(" >= ? AND ")
+          .append(key)
+          .append(" < ?)");
+      params.add(r.low());
+      params.add(r.highExclusive());
+    }
+    sql.append(')');
+    if (filter != null) {
+      sql.append(" AND ").append(filter.sql());
+      params.addAll(filter.params());
+    }
+    return new FilterClause(sql.toString(), params);
+  }
+
+  /** The keys with {@code low <= key <= high} matching {@code filter} (null: all), in key order. */
+  public List<Long> keys(Connection c, long low, long high, FilterClause filter)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + key
+                + " FROM "
+                + table
+                + " WHERE "
+                + key
+                + " BETWEEN ? AND ?"
+                + (filter == null ? "" : " AND " + filter.sql())
+                + " ORDER BY "
+                + key)) {
+      ps.setLong(1, low);
+      ps.setLong(2, high);
+      bind(ps, 3, filter);
+      List<Long> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+      }
+      return out;
     }
   }
 

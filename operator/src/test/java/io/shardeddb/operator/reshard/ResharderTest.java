@@ -1,0 +1,351 @@
+package io.shardeddb.operator.reshard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardeddb.api.v1alpha1.MovePhase;
+import io.shardeddb.api.v1alpha1.MoveStatus;
+import io.shardeddb.api.v1alpha1.ReshardingStatus;
+import io.shardeddb.operator.status.EventReason;
+import io.shardeddb.operator.status.ShardEvent;
+import io.shardeddb.protocol.topology.PointRange;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * One resharding move (split [0,100) of "src" at 50, the upper half to the new shard "dst") through
+ * the real {@link Resharder} against a source and a destination primary that keep logs and enforce
+ * ownership: every phase in order, an operator restart in each phase, a destination that does not
+ * catch up in time, and a spec reverted mid-move. Writes go on between passes; every acknowledged
+ * write must end up exactly once, in the shard that owns its key.
+ */
+class ResharderTest {
+
+  private static final PointRange ALL = new PointRange(0, 100);
+  private static final PointRange UPPER = new PointRange(50, 50);
+  private static final Map<String, PointRange> BEFORE = layout("src", ALL);
+  private static final Map<String, PointRange> SPLIT =
+      layout("src", new PointRange(0, 50), "dst", UPPER);
+
+  private final TwoShardFake shards = new TwoShardFake(ALL);
+  private final Recorder recorder = new Recorder();
+  private final Map<Long, String> acknowledged = new LinkedHashMap<>();
+  private final List<ShardEvent> events = new ArrayList<>();
+  private Resharder resharder = newOperator(Duration.ofSeconds(5));
+  private int writes;
+
+  @Test
+  void aSplitGoesThroughEveryPhaseAndEveryAcknowledgedWriteEndsUpAtItsOwner() {
+    loadSource();
+
+    runUntilSettled(SPLIT);
+
+    assertThat(recorder.phases)
+        .containsExactly(
+            MovePhase.Pending,
+            MovePhase.Copying,
+            MovePhase.CatchingUp,
+            MovePhase.CuttingOver,
+            MovePhase.Purging,
+            MovePhase.Done);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(recorder.publishedBeforeAdopt).isFalse();
+    MoveStatus done = recorder.last();
+    assertThat(done.pauseMillis()).isNotNull().isGreaterThanOrEqualTo(0);
+    assertThat(done.rowsCopied()).isGreaterThanOrEqualTo(50);
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+    assertThat(shards.importStopped()).isTrue();
+    assertThat(events).extracting(ShardEvent::reason).contains(EventReason.MovePhaseChanged);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = MovePhase.class,
+      names = {"Pending", "Copying", "CatchingUp", "CuttingOver", "Purging"})
+  void anOperatorRestartRightAfterRecordingAPhaseResumesAndFinishesTheMove(MovePhase phase) {
+    loadSource();
+    recorder.crashAfter = phase;
+
+    runUntilSettled(SPLIT);
+
+    assertThat(recorder.crashes).isEqualTo(1);
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.Done);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(recorder.publishedBeforeAdopt).isFalse();
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+    // A restart repeats the fence under the same id, never a second, different fence.
+    assertThat(shards.calls.stream().filter(c -> c.startsWith("source fence")).distinct())
+        .hasSize(1);
+  }
+
+  @Test
+  void anOperatorKilledBetweenTheAdoptAndThePublicationPublishesOnRestart() {
+    loadSource();
+    recorder.failPublishOnce = true;
+
+    runUntilSettled(SPLIT);
+
+    assertThat(recorder.crashes).isEqualTo(1);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.Done);
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void aDestinationNotCaughtUpInTimeIsNotCutOverAndTheSourceOwnsTheRangeAgain() {
+    resharder = newOperator(Duration.ofMillis(300));
+    loadSource();
+    pass(SPLIT); // Pending -> Copying
+    pass(SPLIT); // CatchingUp
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.CatchingUp);
+    shards.pulls = false;
+    write(60, "late");
+
+    pass(SPLIT);
+
+    MoveStatus retry = recorder.last();
+    assertThat(retry.phase()).isEqualTo(MovePhase.CatchingUp);
+    assertThat(retry.attemptOrFirst()).isEqualTo(2);
+    assertThat(retry.message()).contains("not caught up");
+    assertThat(recorder.published).isEqualTo(BEFORE);
+    assertThat(shards.source.owned).containsExactly(ALL);
+    assertThat(shards.dest.owned).isEmpty();
+    assertThat(shards.calls).contains("source adopt " + retry.id() + "/unfence/1");
+    assertThat(events).extracting(ShardEvent::reason).contains(EventReason.CutoverRetry);
+    // The source takes writes to the range again.
+    assertThat(shards.writeToSource(61, "after-unfence")).isTrue();
+    acknowledged.put(61L, "after-unfence");
+
+    shards.pulls = true;
+    runUntilSettled(SPLIT);
+
+    assertThat(shards.calls).contains("source fence " + retry.id() + "/fence/2");
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void revertingTheSpecBeforeTheCutOverAbortsAndLeavesTheSourceAsItWas() {
+    loadSource();
+    pass(SPLIT);
+    pass(SPLIT);
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.CatchingUp);
+    assertThat(shards.dest.rows.keySet()).anyMatch(UPPER::contains);
+
+    pass(BEFORE);
+
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.Aborted);
+    assertThat(recorder.published).isEqualTo(BEFORE);
+    assertThat(shards.importStopped()).isTrue();
+    assertThat(shards.dest.rows.keySet()).noneMatch(UPPER::contains);
+    assertThat(shards.source.owned).containsExactly(ALL);
+    assertThat(events).extracting(ShardEvent::reason).contains(EventReason.MoveAborted);
+    Resharder.Outcome idle = pass(BEFORE);
+    assertThat(idle.busy()).isFalse();
+    assertThat(recorder.inFlight()).isNull();
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void anAbortAfterACrashedRetryReAdoptsTheRangeOnTheFencedSource() {
+    resharder = newOperator(Duration.ofMillis(300));
+    loadSource();
+    pass(SPLIT);
+    pass(SPLIT);
+    shards.pulls = false;
+    // The operator dies after recording the retry, before it un-fences the source.
+    recorder.crashAfterAttempt = 2;
+    pass(SPLIT);
+    assertThat(recorder.crashes).isEqualTo(1);
+    assertThat(shards.source.owned).doesNotContain(ALL);
+
+    pass(BEFORE);
+
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.Aborted);
+    assertThat(shards.source.owned).containsExactly(ALL);
+    assertThat(shards.dest.owned).isEmpty();
+    assertThat(recorder.published).isEqualTo(BEFORE);
+  }
+
+  @Test
+  void aRetryRecordedBeforeTheOperatorDiedUnFencesTheSourceOnTheNextPassAndThenCutsOver() {
+    resharder = newOperator(Duration.ofMillis(300));
+    loadSource();
+    pass(SPLIT);
+    pass(SPLIT);
+    shards.pulls = false;
+    recorder.crashAfterAttempt = 2;
+    pass(SPLIT);
+    assertThat(shards.source.owned).doesNotContain(ALL);
+    shards.pulls = true;
+
+    pass(SPLIT);
+
+    // The range was not left paused: the source took it back before anything else.
+    assertThat(shards.calls).contains("source adopt " + recorder.last().id() + "/unfence/1");
+    runUntilSettled(SPLIT);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(shards.calls).contains("source fence " + recorder.last().id() + "/fence/2");
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void aSpecThatGrowsAShardIntoPointsNobodyOwnsIsBlockedWithTheReasonAndNothingIsCalled() {
+    Resharder.Outcome o = pass(layout("src", new PointRange(0, 200)));
+
+    assertThat(o.blocked()).contains("src").contains("[100, 200)");
+    assertThat(o.move()).isNull();
+    assertThat(o.busy()).isFalse();
+    assertThat(shards.calls).isEmpty();
+  }
+
+  private void loadSource() {
+    for (long k = 0; k < 100; k++) {
+      write(k, "v0-" + k);
+    }
+  }
+
+  /** A client write as a router does it: to the owner, retried at the other shard on 421. */
+  private void write(long key, String value) {
+    if (shards.writeToSource(key, value) || shards.writeToDest(key, value)) {
+      acknowledged.put(key, value);
+    }
+  }
+
+  private Resharder.Outcome pass(Map<String, PointRange> target) {
+    Resharder.View view =
+        new Resharder.View(
+            7,
+            recorder.published,
+            target,
+            recorder.inFlight(),
+            Map.of(
+                "src",
+                new ShardEndpoint(TwoShardFake.SOURCE_URL, List.of(TwoShardFake.SOURCE_URL), true),
+                "dst",
+                new ShardEndpoint(TwoShardFake.DEST_URL, List.of(TwoShardFake.DEST_URL), true)));
+    try {
+      Resharder.Outcome o = resharder.step(view, recorder);
+      events.addAll(o.events());
+      recorder.endOfPass(o);
+      return o;
+    } catch (OperatorKilled e) {
+      resharder = newOperator(Duration.ofSeconds(5));
+      return null;
+    }
+  }
+
+  /** Passes with writes in between until no move is in flight (bounded). */
+  private void runUntilSettled(Map<String, PointRange> target) {
+    for (int i = 0; i < 30; i++) {
+      pass(target);
+      writes++;
+      write(10 + writes, "w" + writes);
+      write(55 + writes, "w" + writes);
+      if (recorder.inFlight() == null && MovePlanner.plan(recorder.published, target).done()) {
+        return;
+      }
+    }
+    throw new AssertionError("the move did not finish: " + recorder.moves);
+  }
+
+  private void assertEveryAcknowledgedWriteIsAtItsOwnerOnly() {
+    acknowledged.forEach(
+        (key, value) -> {
+          boolean upperOwnedByDst = recorder.published.containsKey("dst");
+          TwoShardFake.Primary owner =
+              UPPER.contains(key) && upperOwnedByDst ? shards.dest : shards.source;
+          TwoShardFake.Primary other = owner == shards.dest ? shards.source : shards.dest;
+          assertThat(owner.rows.get(key)).as("key %d at its owner", key).isEqualTo(value);
+          assertThat(other.rows).as("key %d elsewhere", key).doesNotContainKey(key);
+        });
+  }
+
+  private Resharder newOperator(Duration cutover) {
+    return new Resharder(shards, cutover, System::nanoTime);
+  }
+
+  private static Map<String, PointRange> layout(Object... idRange) {
+    Map<String, PointRange> out = new LinkedHashMap<>();
+    for (int i = 0; i < idRange.length; i += 2) {
+      out.put((String) idRange[i], (PointRange) idRange[i + 1]);
+    }
+    return out;
+  }
+
+  /** The operator process dying at a chosen point. */
+  private static final class OperatorKilled extends RuntimeException {
+    OperatorKilled(String where) {
+      super("operator killed " + where);
+    }
+  }
+
+  /** The resource's status in memory: the published layout and the moves, as recorded. */
+  private final class Recorder implements MoveRecorder {
+    Map<String, PointRange> published = BEFORE;
+    ReshardingStatus moves = new ReshardingStatus(List.of());
+    final List<MovePhase> phases = new ArrayList<>();
+    MovePhase crashAfter;
+    Integer crashAfterAttempt;
+    boolean failPublishOnce;
+    boolean publishedBeforeAdopt;
+    int crashes;
+
+    @Override
+    public void record(MoveStatus move) {
+      moves = moves.with(move);
+      if (phases.isEmpty() || phases.get(phases.size() - 1) != move.phase()) {
+        phases.add(move.phase());
+      }
+      if (move.phase() == crashAfter) {
+        crashAfter = null;
+        crashes++;
+        throw new OperatorKilled("after recording " + move.phase());
+      }
+      if (crashAfterAttempt != null && move.attemptOrFirst() == crashAfterAttempt) {
+        crashAfterAttempt = null;
+        crashes++;
+        throw new OperatorKilled("after recording attempt " + move.attemptOrFirst());
+      }
+    }
+
+    @Override
+    public void publish(
+        Map<String, PointRange> basis, Map<String, PointRange> layout, MoveStatus move) {
+      assertThat(basis).isEqualTo(published);
+      if (failPublishOnce) {
+        failPublishOnce = false;
+        crashes++;
+        throw new OperatorKilled("before publishing");
+      }
+      PointRange r = new PointRange(move.low(), move.size());
+      if (!MoveRules.owns(shards.dest.owned, r) || MoveRules.owns(shards.source.owned, r)) {
+        publishedBeforeAdopt = true;
+      }
+      published = layout;
+      record(move);
+    }
+
+    /** The pass's final status write. */
+    void endOfPass(Resharder.Outcome o) {
+      if (o.move() != null) {
+        moves = moves.with(o.move());
+      }
+    }
+
+    MoveStatus inFlight() {
+      return moves.inFlight().orElse(null);
+    }
+
+    MoveStatus last() {
+      List<MoveStatus> all = moves.movesOrEmpty();
+      return Optional.ofNullable(all.isEmpty() ? null : all.get(all.size() - 1)).orElseThrow();
+    }
+  }
+}

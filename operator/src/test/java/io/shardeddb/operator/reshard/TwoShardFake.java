@@ -1,0 +1,290 @@
+package io.shardeddb.operator.reshard;
+
+import io.shardeddb.operator.shardclient.ShardServerClient;
+import io.shardeddb.operator.shardclient.ShardServerException;
+import io.shardeddb.operator.shardclient.TimedFence;
+import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ImportProgress;
+import io.shardeddb.protocol.shard.ImportRequest;
+import io.shardeddb.protocol.shard.ImportState;
+import io.shardeddb.protocol.shard.RangeChange;
+import io.shardeddb.protocol.shard.RangeChangeResponse;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Role;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Two shard primaries, a source ({@link #SOURCE_URL}) and a destination ({@link #DEST_URL}), that
+ * keep logs as the resharding protocol describes: owned ranges change only through range entries
+ * (idempotent per id), writes outside the owned ranges are refused (421), and the destination's
+ * import copies a snapshot of the range and then applies the source's log filtered to it. Every
+ * call is logged, and no point is ever owned by both (checked on each range change).
+ */
+final class TwoShardFake implements ShardServerClient {
+
+  static final String SOURCE_URL = "http://source";
+  static final String DEST_URL = "http://dest";
+
+  /** One shard primary: its log position, owned ranges and rows (key → value). */
+  static final class Primary {
+    final String name;
+    long epoch = 1;
+    long lsn;
+    List<PointRange> owned;
+    final TreeMap<Long, String> rows = new TreeMap<>();
+    final Map<String, RangeChangeResponse> changes = new HashMap<>();
+
+    /** The source's log: (lsn, key, value or null for a delete). */
+    final List<Object[]> log = new ArrayList<>();
+
+    Primary(String name, List<PointRange> owned) {
+      this.name = name;
+      this.owned = owned;
+    }
+  }
+
+  final Primary source;
+  final Primary dest;
+  final List<String> calls = new ArrayList<>();
+
+  /** Whether the destination's import pulls the source's log (false: it falls behind). */
+  boolean pulls = true;
+
+  /** Whether the destination primary answers at all. */
+  boolean destReachable = true;
+
+  private ImportRequest importing;
+  private ImportState importState;
+  private long importedLsn;
+  private long rowsCopied;
+
+  TwoShardFake(PointRange sourceOwns) {
+    source = new Primary("source", List.of(sourceOwns));
+    dest = new Primary("dest", List.of());
+  }
+
+  /** A client write of {@code key} on the source; false when refused (421: not owned). */
+  synchronized boolean writeToSource(long key, String value) {
+    if (!PointRange.anyContains(source.owned, key)) {
+      return false;
+    }
+    source.lsn++;
+    source.rows.put(key, value);
+    source.log.add(new Object[] {source.lsn, key, value});
+    return true;
+  }
+
+  /** A client write of {@code key} on the destination; false when refused (421: not owned). */
+  synchronized boolean writeToDest(long key, String value) {
+    if (!PointRange.anyContains(dest.owned, key)) {
+      return false;
+    }
+    dest.lsn++;
+    dest.rows.put(key, value);
+    return true;
+  }
+
+  private Primary at(String url) {
+    if (url.equals(SOURCE_URL)) {
+      return source;
+    }
+    if (url.equals(DEST_URL)) {
+      if (!destReachable) {
+        throw new ShardServerException(url + " unreachable", 0, null);
+      }
+      return dest;
+    }
+    throw new ShardServerException("unknown " + url, 0, null);
+  }
+
+  @Override
+  public synchronized TimedHeartbeat heartbeat(String baseUrl) {
+    Primary p = at(baseUrl);
+    ImportProgress progress = p == dest && importing != null ? progress() : null;
+    return new TimedHeartbeat(
+        new Heartbeat(
+            p.name,
+            p.name,
+            Role.Primary,
+            p.epoch,
+            p.lsn,
+            p.epoch,
+            p.name,
+            0,
+            ReplicaState.Ready,
+            null,
+            baseUrl,
+            p.owned,
+            progress),
+        Duration.ofMillis(1));
+  }
+
+  @Override
+  public synchronized RangeChangeResponse fenceRange(String baseUrl, RangeChange change) {
+    return change(baseUrl, "fence", change, p -> PointRange.minus(p.owned, change.range()));
+  }
+
+  @Override
+  public synchronized RangeChangeResponse adoptRange(String baseUrl, RangeChange change) {
+    return change(baseUrl, "adopt", change, p -> PointRange.plus(p.owned, change.range()));
+  }
+
+  @Override
+  public synchronized RangeChangeResponse purgeRange(String baseUrl, RangeChange change) {
+    Primary p = at(baseUrl);
+    calls.add(p.name + " purge " + change.moveId());
+    RangeChangeResponse first = p.changes.get(change.moveId());
+    if (first != null) {
+      return first;
+    }
+    long removed = 0;
+    for (long key : new ArrayList<>(p.rows.keySet())) {
+      if (change.range().contains(key) && !PointRange.anyContains(p.owned, key)) {
+        p.rows.remove(key);
+        removed++;
+      }
+    }
+    p.lsn++;
+    RangeChangeResponse answer = new RangeChangeResponse(p.epoch, p.lsn, p.owned, removed);
+    p.changes.put(change.moveId(), answer);
+    return answer;
+  }
+
+  private RangeChangeResponse change(
+      String baseUrl,
+      String kind,
+      RangeChange change,
+      java.util.function.Function<Primary, List<PointRange>> next) {
+    Primary p = at(baseUrl);
+    calls.add(p.name + " " + kind + " " + change.moveId());
+    RangeChangeResponse first = p.changes.get(change.moveId());
+    if (first != null) {
+      return first;
+    }
+    p.owned = next.apply(p);
+    p.lsn++;
+    if (p == source) {
+      p.log.add(new Object[] {p.lsn, null, null});
+    }
+    for (PointRange r : source.owned) {
+      for (PointRange o : dest.owned) {
+        if (r.overlaps(o)) {
+          throw new AssertionError("both shards own " + r + " and " + o + " after " + change);
+        }
+      }
+    }
+    RangeChangeResponse answer = new RangeChangeResponse(p.epoch, p.lsn, p.owned, 0);
+    p.changes.put(change.moveId(), answer);
+    return answer;
+  }
+
+  @Override
+  public synchronized void startImport(String baseUrl, ImportRequest request) {
+    at(baseUrl);
+    calls.add("dest import " + request.moveId());
+    if (request.equals(importing) && importState != ImportState.Stopped) {
+      return;
+    }
+    // Starting over: drop what an earlier import copied of the range.
+    dest.rows.keySet().removeIf(k -> request.range().contains(k));
+    importing = request;
+    importState = ImportState.Copying;
+    importedLsn = 0;
+    rowsCopied = 0;
+  }
+
+  @Override
+  public synchronized ImportProgress importProgress(String baseUrl, String moveId) {
+    at(baseUrl);
+    if (importing == null || !importing.moveId().equals(moveId)) {
+      return null;
+    }
+    advance();
+    return progress();
+  }
+
+  @Override
+  public synchronized void stopImport(String baseUrl, String moveId) {
+    at(baseUrl);
+    calls.add("dest stop-import " + moveId);
+    if (importing != null && importing.moveId().equals(moveId)) {
+      importState = ImportState.Stopped;
+    }
+  }
+
+  /** One step of the import: the snapshot on the first, then the source's log if it pulls. */
+  private void advance() {
+    PointRange r = importing.range();
+    if (importState == ImportState.Copying) {
+      importedLsn = source.lsn;
+      for (Map.Entry<Long, String> e : source.rows.entrySet()) {
+        if (r.contains(e.getKey())) {
+          dest.rows.put(e.getKey(), e.getValue());
+          rowsCopied++;
+        }
+      }
+      importState = ImportState.CatchingUp;
+      return;
+    }
+    if (importState != ImportState.CatchingUp || !pulls) {
+      return;
+    }
+    for (Object[] entry : source.log) {
+      long lsn = (Long) entry[0];
+      if (lsn <= importedLsn) {
+        continue;
+      }
+      Long key = (Long) entry[1];
+      if (key != null && r.contains(key)) {
+        dest.rows.put(key, (String) entry[2]);
+      }
+      importedLsn = lsn;
+    }
+  }
+
+  private ImportProgress progress() {
+    return new ImportProgress(
+        importing.moveId(), importState, rowsCopied, source.epoch, importedLsn, null);
+  }
+
+  /** Whether the destination's import is stopped. */
+  synchronized boolean importStopped() {
+    return importState == ImportState.Stopped;
+  }
+
+  @Override
+  public void configure(String baseUrl, ShardConfigRequest request) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public TimedFence fence(String baseUrl, FenceRequest request) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public void assignRole(String baseUrl, RoleRequest request) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public void resync(String baseUrl) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public ChecksumResponse checksum(String baseUrl) {
+    throw new UnsupportedOperationException();
+  }
+}

@@ -1,0 +1,210 @@
+package io.shardeddb.router.routing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in shard-server primary on a loopback port, enough for the router's data path: it stores
+ * rows in memory, pages range reads ({@code pageSize} rows a page, in key order, only rows whose
+ * point it owns), acknowledges a write whose request id it has applied without applying it again,
+ * and checks ownership as docs/resharding.md says a real one does — 421 when the request's {@code
+ * X-Shard-Owned} is not what it owns or a key's point is not its own. It records every request
+ * (path, owned header, request id) for the tests to check.
+ */
+final class FakeShardServer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One request as received. */
+  record Seen(String path, String owned, String requestId, List<Long> keys) {}
+
+  private final HttpServer server;
+  private final String keyName;
+  private final Sharding sharding;
+  private final int pageSize;
+  private volatile List<PointRange> owned;
+  final NavigableMap<Long, Map<String, Object>> rows = new ConcurrentSkipListMap<>();
+  final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final AtomicInteger reads = new AtomicInteger();
+  private final Set<String> applied = ConcurrentHashMap.newKeySet();
+  private volatile int hookRead;
+  private volatile Runnable hook;
+
+  FakeShardServer(String keyName, Sharding sharding, int pageSize, List<PointRange> owned)
+      throws IOException {
+    this.keyName = keyName;
+    this.sharding = sharding;
+    this.pageSize = pageSize;
+    this.owned = PointRange.normalize(owned);
+    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** What the shard owns from now on (a move's fence or adopt). */
+  void own(List<PointRange> ranges) {
+    this.owned = PointRange.normalize(ranges);
+  }
+
+  /** Runs {@code action} when the {@code n}-th {@code /read} arrives, before answering it. */
+  void beforeRead(int n, Runnable action) {
+    this.hookRead = n;
+    this.hook = action;
+  }
+
+  /** The stored keys, ascending. */
+  List<Long> keys() {
+    return List.copyOf(rows.keySet());
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String path = ex.getRequestURI().getPath();
+      String header = ex.getRequestHeaders().getFirst(ShardEndpoints.OWNED_HEADER);
+      byte[] raw = ex.getRequestBody().readAllBytes();
+      JsonNode body = raw.length == 0 ? null : JSON.readTree(raw);
+      if (body == null || !path.matches("/(read|write|update|del)")) {
+        reply(ex, 404, message("no such endpoint " + path));
+        return;
+      }
+      if (path.equals("/read") && reads.incrementAndGet() == hookRead && hook != null) {
+        hook.run();
+      }
+      List<Long> keys = keysOf(path, body);
+      seen.add(new Seen(path, header, text(body.get("requestId")), keys));
+      List<PointRange> mine = owned;
+      if (header != null && !ShardEndpoints.parseOwnedHeader(header).equals(mine)) {
+        reply(
+            ex,
+            ShardEndpoints.NOT_OWNED,
+            message("the router's layout says " + header + "; this shard owns " + mine));
+        return;
+      }
+      for (long key : keys) {
+        if (!PointRange.anyContains(mine, sharding.point(key))) {
+          reply(ex, ShardEndpoints.NOT_OWNED, message("key " + key + " is not owned here"));
+          return;
+        }
+      }
+      switch (path) {
+        case "/read" -> read(ex, body, mine);
+        case "/write" -> {
+          // Like a real shard-server: a request id seen before is acknowledged, not applied again.
+          String id = text(body.get("requestId"));
+          if (id != null && !applied.add(id)) {
+            reply(ex, 200, written("duplicate of " + id));
+            return;
+          }
+          for (JsonNode row : body.get("data")) {
+            rows.put(row.get(keyName).asLong(), JSON.convertValue(row, Map.class));
+          }
+          reply(ex, 200, written(body.get("data").size() + " Data entries added"));
+        }
+        case "/update" -> {
+          long key = body.get(keyName).asLong();
+          if (rows.replace(key, JSON.convertValue(body.get("data"), Map.class)) == null) {
+            reply(ex, 404, message("no row " + key));
+          } else {
+            reply(ex, 200, written("updated"));
+          }
+        }
+        default -> {
+          long key = body.get(keyName).asLong();
+          if (rows.remove(key) == null) {
+            reply(ex, 404, message("no row " + key));
+          } else {
+            reply(ex, 200, written("removed"));
+          }
+        }
+      }
+    }
+  }
+
+  private List<Long> keysOf(String path, JsonNode body) {
+    List<Long> keys = new ArrayList<>();
+    if (path.equals("/write")) {
+      body.get("data").forEach(r -> keys.add(r.get(keyName).asLong()));
+    } else if (!path.equals("/read")) {
+      keys.add(body.get(keyName).asLong());
+    }
+    return keys;
+  }
+
+  private void read(HttpExchange ex, JsonNode body, List<PointRange> mine) throws IOException {
+    long low = body.get(keyName).get("low").asLong();
+    long high = body.get(keyName).get("high").asLong();
+    List<Object> page = new ArrayList<>();
+    Long next = null;
+    for (Map.Entry<Long, Map<String, Object>> e : rows.subMap(low, true, high, true).entrySet()) {
+      if (!PointRange.anyContains(mine, sharding.point(e.getKey()))) {
+        continue;
+      }
+      if (page.size() == pageSize) {
+        next = e.getKey();
+        break;
+      }
+      page.add(e.getValue());
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.set("data", JSON.valueToTree(page));
+    out.put("status", "success");
+    out.put("lsn", 1);
+    out.put("epoch", 1);
+    if (next != null) {
+      out.put("next", next);
+    }
+    reply(ex, 200, out);
+  }
+
+  private static String text(JsonNode n) {
+    return n == null || n.isNull() ? null : n.asText();
+  }
+
+  private static ObjectNode message(String m) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("message", m);
+    n.put("status", "failure");
+    return n;
+  }
+
+  private static ObjectNode written(String m) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("message", m);
+    n.put("status", "success");
+    n.put("lsn", 1);
+    n.put("epoch", 1);
+    return n;
+  }
+
+  private static void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    ex.getResponseHeaders().add("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    ex.getResponseBody().write(bytes);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,30 @@
+package io.shardeddb.shardserver.replication.rules;
+
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.topology.Role;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where an import (docs/resharding.md) reads the source shard from. Pure: the importer feeds it the
+ * heartbeats it collected (and starts over when the answer names another primary or epoch).
+ */
+public final class ImportRules {
+  private ImportRules() {}
+
+  /** What one of the source's replicas said about itself. */
+  public record SourceReplica(String url, Role role, long epoch, ReplicaState state) {}
+
+  /**
+   * The source replica to read from: the unfenced primary of the highest epoch any answering
+   * replica has seen. Empty while no such primary answers — in particular while some replica has
+   * seen a higher epoch than the primary (a failover is under way, the primary may be stale).
+   */
+  public static Optional<SourceReplica> sourcePrimary(List<SourceReplica> answers) {
+    long highest = answers.stream().mapToLong(SourceReplica::epoch).max().orElse(-1);
+    return answers.stream()
+        .filter(a -> a.role() == Role.Primary && a.state() != ReplicaState.Fenced)
+        .filter(a -> a.epoch() == highest)
+        .findFirst();
+  }
+}

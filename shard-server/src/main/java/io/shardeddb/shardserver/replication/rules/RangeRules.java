@@ -1,0 +1,111 @@
+package io.shardeddb.shardserver.replication.rules;
+
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Range entries of the log (docs/resharding.md): how fence, adopt and purge change what a shard
+ * owns, and how their range travels in a {@link LogEntry} (one row {@code {low, size, moveId}}).
+ * Pure: every replica applies the same entry to the same owned list and gets the same answer.
+ */
+public final class RangeRules {
+  private RangeRules() {}
+
+  /** Whether {@code op} is a range entry. */
+  public static boolean isRangeOp(Operation op) {
+    return op == Operation.Fence || op == Operation.Adopt || op == Operation.Purge;
+  }
+
+  /**
+   * What the shard owns after {@code op} of {@code range}: fence removes it, adopt adds it, purge
+   * leaves ownership as it is. Each is idempotent, so a repeated change (same or new entry) is
+   * harmless.
+   */
+  public static List<PointRange> ownedAfter(
+      List<PointRange> owned, Operation op, PointRange range) {
+    return switch (op) {
+      case Fence -> PointRange.minus(owned, range);
+      case Adopt -> PointRange.plus(owned, range);
+      default -> owned;
+    };
+  }
+
+  /**
+   * Why a purge of {@code range} must be refused while the shard owns {@code owned}, or null when
+   * it may go: rows of a range the shard still owns are live data.
+   */
+  public static String purgeRefusal(List<PointRange> owned, PointRange range) {
+    for (PointRange r : owned) {
+      if (r.overlaps(range)) {
+        return "cannot purge ["
+            + range.low()
+            + ", "
+            + range.highExclusive()
+            + "): the shard still owns ["
+            + r.low()
+            + ", "
+            + r.highExclusive()
+            + "); fence it first";
+      }
+    }
+    return null;
+  }
+
+  /** The payload of a range entry. */
+  public static List<Map<String, Object>> payload(PointRange range, String moveId) {
+    return List.of(
+        moveId == null
+            ? Map.of("low", range.low(), "size", range.size())
+            : Map.of("low", range.low(), "size", range.size(), "moveId", moveId));
+  }
+
+  /** The range a range entry carries. */
+  public static PointRange rangeOf(LogEntry e) {
+    Map<String, Object> row = e.rows().get(0);
+    return new PointRange(
+        ((Number) row.get("low")).longValue(), ((Number) row.get("size")).longValue());
+  }
+
+  /**
+   * The entries of a source's log as a destination importing {@code range} sees them: writes keep
+   * only the rows whose point lies in the range, updates and deletes of other keys, range entries
+   * and writes left with no row become no-ops (so LSNs stay consecutive and the importer knows how
+   * far it has read). Request ids stay with the entries that still change something.
+   */
+  public static List<LogEntry> filterToRange(
+      List<LogEntry> entries, Sharding sharding, PointRange range, String keyName) {
+    List<LogEntry> out = new ArrayList<>(entries.size());
+    for (LogEntry e : entries) {
+      LogEntry kept =
+          switch (e.op()) {
+            case Write -> {
+              List<Map<String, Object>> rows =
+                  e.rows().stream()
+                      .filter(r -> range.contains(sharding.point(keyOf(r.get(keyName)))))
+                      .toList();
+              yield rows.isEmpty()
+                  ? null
+                  : new LogEntry(e.lsn(), e.epoch(), e.op(), rows, e.key(), e.requestId());
+            }
+            case Update, Delete -> range.contains(sharding.point(e.key())) ? e : null;
+            default -> null;
+          };
+      out.add(
+          kept != null ? kept : new LogEntry(e.lsn(), e.epoch(), Operation.Noop, null, null, null));
+    }
+    return out;
+  }
+
+  /** A shard key as it travels in a row (a JSON number, or its text). */
+  public static long keyOf(Object v) {
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    return Long.parseLong(String.valueOf(v).trim());
+  }
+}
