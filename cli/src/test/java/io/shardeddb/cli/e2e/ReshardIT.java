@@ -181,6 +181,32 @@ class ReshardIT {
 
   @Test
   @Order(5)
+  void killingTheDestinationPrimaryMidCopyStillEndsWithEveryKeyOnce() throws Exception {
+    // Merge sh4 back into sh1: sh1 is the destination, and its primary runs the import.
+    ConcurrentWriters writers = new ConcurrentWriters(routers, 2, 5400, 300, Duration.ofMinutes(6));
+    reshape(shard("sh1", 0, 8192));
+    await()
+        .atMost(LONG)
+        .until(
+            () -> String.valueOf(lastMove().get("phase")),
+            p -> p.equals("Copying") || p.equals("CatchingUp"));
+    writers.start();
+    String destinationPrimary = db.primary("sh1");
+    long epoch = db.epoch("sh1");
+    sdb("local", "kill", destinationPrimary);
+    await().atMost(LONG).until(() -> db.epoch("sh1") > epoch);
+    awaitReshaped(List.of("sh1"));
+    writers.stop();
+    Map<String, Object> move = lastMove();
+    assertThat(move.get("phase")).isEqualTo("Done");
+    assertThat(move.get("source")).isEqualTo("sh4");
+    assertThat(move.get("destination")).isEqualTo("sh1");
+    written.addAll(writers.acked());
+    assertEveryKeyOnceInItsShard(Map.of("sh1", range(0, 8192)));
+  }
+
+  @Test
+  @Order(6)
   void aHashShardedDatabaseSplitsTheSameWay() throws Exception {
     cluster
         .client()
