@@ -97,6 +97,17 @@ class RealClusterIT {
   @Test
   @Order(1)
   void theChartInstallsAndTheOperatorBecomesAvailable() {
+    // A fresh install, also on a cluster whose state a previous run left (e2e/cluster/down.sh
+    // keeps etcd unless --purge): Helm installs crds/ only when the CRD is absent and never
+    // upgrades it, so an older run's CRD would stay and prune the status fields this operator
+    // writes (a resharding move's state was lost that way, 2026-11-23).
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName("shardeddatabases.shardeddb.io")
+        .withTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
+        .delete();
     // A watched namespace must exist before the install: the chart puts the operator's Role there.
     client
         .namespaces()
