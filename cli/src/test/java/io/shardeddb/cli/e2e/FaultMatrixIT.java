@@ -6,14 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.shardeddb.cli.KubectlSdb;
 import io.shardeddb.cli.local.LocalCluster;
+import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +40,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The fault matrix on real processes: one local cluster (1 shard x 3 replicas, two routers,
@@ -429,15 +426,9 @@ class FaultMatrixIT {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--kubeconfig");
     all.add(cluster.kubeconfig().toString());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        new CommandLine(new KubectlSdb())
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(all.toArray(String[]::new));
-    assertThat(code).as("kubectl-sdb %s: %s", all, err).isZero();
-    return out.toString();
+    CliRun run = CliRun.cli(all.toArray(String[]::new));
+    assertThat(run.code()).as("kubectl-sdb %s: %s", all, run.err()).isZero();
+    return run.out();
   }
 
   private static void waitFor(Duration d) {

@@ -9,14 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.shardeddb.cli.KubectlSdb;
 import io.shardeddb.cli.local.LocalCluster;
+import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.operator.model.PodReadiness;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.topology.Sharding;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +37,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Online resharding on real processes (docs/resharding.md), as a user does it: edit {@code
@@ -391,14 +388,8 @@ class ReshardIT {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--kubeconfig");
     all.add(cluster.kubeconfig().toString());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        new CommandLine(new KubectlSdb())
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(all.toArray(String[]::new));
-    assertThat(code).as("kubectl-sdb %s: %s", all, err).isZero();
-    return out.toString();
+    CliRun run = CliRun.cli(all.toArray(String[]::new));
+    assertThat(run.code()).as("kubectl-sdb %s: %s", all, run.err()).isZero();
+    return run.out();
   }
 }
