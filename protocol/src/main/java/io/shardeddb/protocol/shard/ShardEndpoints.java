@@ -25,6 +25,15 @@ public final class ShardEndpoints {
   public static final String IMPORT = "/import";
 
   /**
+   * Several {@code /write} requests in one ({@link ShardWriteBatchRequest}): a router coalesces
+   * concurrent writes to one primary; each item keeps its own request id and outcome.
+   */
+  public static final String WRITE_BATCH = "/write/batch";
+
+  /** Several {@code /read} requests in one ({@link ShardReadBatchRequest}), each answered alone. */
+  public static final String READ_BATCH = "/read/batch";
+
+  /**
    * The answer to a read or write of a key whose point this shard does not own (421 Misdirected
    * Request): the router re-reads the topology and retries at the new owner.
    */
