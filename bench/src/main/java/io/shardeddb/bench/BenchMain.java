@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -128,6 +130,7 @@ public final class BenchMain implements Callable<Integer> {
   boolean replot;
 
   private final List<PhaseResult> results = new ArrayList<>();
+  private final List<CpuUsage> cpu = new ArrayList<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
 
   public static void main(String[] args) {
@@ -175,17 +178,24 @@ public final class BenchMain implements Callable<Integer> {
       if (!skipMain) {
         log("main: direct JDBC");
         try (JdbcTarget direct = baselines.direct(clients)) {
-          measure(runner, Ratios.DIRECT, 0, 0, direct, plan);
+          measure(runner, Ratios.DIRECT, 0, 0, direct, plan, cmd -> Optional.empty());
         }
-        writer.write(results, environment);
+        writer.write(results, cpu, environment);
         log("main: ShardingSphere-JDBC");
         try (JdbcTarget ss = baselines.shardingSphere(shardingSphereShards, clients)) {
-          measure(runner, "shardingsphere-jdbc", shardingSphereShards, 1, ss, plan);
+          measure(
+              runner,
+              "shardingsphere-jdbc",
+              shardingSphereShards,
+              1,
+              ss,
+              plan,
+              cmd -> Optional.empty());
         } catch (Exception | LinkageError e) {
           environment.put("shardingsphere-error", e.toString());
           log("ShardingSphere-JDBC failed: " + e);
         }
-        writer.write(results, environment);
+        writer.write(results, cpu, environment);
         for (String config : configs) {
           int shards = Integer.parseInt(config.split("x")[0].trim());
           int replicas = Integer.parseInt(config.split("x")[1].trim());
@@ -194,9 +204,10 @@ public final class BenchMain implements Callable<Integer> {
               new DatabaseYaml("bench-" + shards + "x" + replicas, shards, replicas, keySpace);
           try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
               RouterTarget router = d.target()) {
-            measure(runner, "shardeddb " + config, shards, replicas, router, plan);
+            measure(
+                runner, "shardeddb " + config, shards, replicas, router, plan, d.processGroups());
           }
-          writer.write(results, environment);
+          writer.write(results, cpu, environment);
         }
       }
 
@@ -206,11 +217,12 @@ public final class BenchMain implements Callable<Integer> {
     }
     environment.put("finished", Instant.now().toString());
     environment.put("load-average-at-end", loadAverage());
-    writer.write(results, environment);
+    writer.write(results, cpu, environment);
     for (Path p : new Charts(out).draw(results)) {
       log("plot " + p);
     }
     System.out.println(ResultsWriter.tables(results, new Ratios(results)));
+    System.out.println(ResultsWriter.cpuTable(cpu));
     long invalid = results.stream().filter(r -> !r.valid()).count();
     if (invalid > 0) {
       System.err.println(invalid + " phase(s) had failures or did not finish: not a result");
@@ -246,7 +258,7 @@ public final class BenchMain implements Callable<Integer> {
           writeThenRead(runner, "shards", Ratios.DIRECT, 0, 0, direct, sweepKeys, clients);
         }
       }
-      writer.write(results, environment);
+      writer.write(results, cpu, environment);
     }
     List<Integer> shardCounts = new ArrayList<>(sweepShards);
     if (!sweepClients.isEmpty() && !shardCounts.contains(sweepBaseShards)) {
@@ -274,7 +286,7 @@ public final class BenchMain implements Callable<Integer> {
           writeThenRead(runner, "shards", target, shards, sweepReplicas, router, keys, clients);
         }
       }
-      writer.write(results, environment);
+      writer.write(results, cpu, environment);
     }
   }
 
@@ -284,22 +296,45 @@ public final class BenchMain implements Callable<Integer> {
    * the one-client latency phase.
    */
   private void measure(
-      LoadRunner runner, String target, int shards, int replicas, Target t, RunPlan plan)
+      LoadRunner runner,
+      String target,
+      int shards,
+      int replicas,
+      Target t,
+      RunPlan plan,
+      Function<List<String>, Optional<String>> groups)
       throws InterruptedException {
     environment.put("load-average-before " + target, loadAverage());
     warmUp(runner, target, t, plan.warmup(), clients);
     List<PhaseResult> writes = new ArrayList<>();
     List<PhaseResult> reads = new ArrayList<>();
+    ProcessCpu.Reading writeCpu = ProcessCpu.Reading.none();
+    ProcessCpu.Reading readCpu = ProcessCpu.Reading.none();
     for (int run = 0; run < plan.runs(); run++) {
+      ProcessCpu.Reading before = ProcessCpu.read(groups);
       writes.add(phase(runner, "main", target, shards, replicas, "write", t, plan.measured(run)));
+      ProcessCpu.Reading between = ProcessCpu.read(groups);
       reads.add(phase(runner, "main", target, shards, replicas, "read", t, plan.measured(run)));
+      ProcessCpu.Reading after = ProcessCpu.read(groups);
+      writeCpu = writeCpu.plus(between.minus(before));
+      readCpu = readCpu.plus(after.minus(between));
     }
+    cpu.add(CpuUsage.of("main", target, "write", completed(writes), seconds(writes), writeCpu));
+    cpu.add(CpuUsage.of("main", target, "read", completed(reads), seconds(reads), readCpu));
     results.add(RunPlan.median(writes));
     results.add(RunPlan.median(reads));
     if (plan.latencyOps() > 0) {
       writeThenRead(runner, "latency", target, shards, replicas, t, plan.latency(), 1);
     }
     environment.put("load-average-after " + target, loadAverage());
+  }
+
+  private static int completed(List<PhaseResult> runs) {
+    return runs.stream().mapToInt(PhaseResult::completed).sum();
+  }
+
+  private static double seconds(List<PhaseResult> runs) {
+    return runs.stream().mapToDouble(PhaseResult::seconds).sum();
   }
 
   /** A run that is not reported, so no target is measured cold (JIT, pools, caches). */

@@ -10,7 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One configuration deployed in local mode: applies its ShardedDatabase, waits until the operator
@@ -52,6 +56,35 @@ final class LocalDeployment implements AutoCloseable {
 
   RouterTarget target() {
     return new RouterTarget(router.routerUrl(), router.token());
+  }
+
+  /**
+   * Which group a process of this configuration belongs to, by its command line: the router pods,
+   * the shards' current primaries, the other shard-server replicas; empty for other processes.
+   */
+  Function<List<String>, Optional<String>> processGroups() {
+    ShardedDatabase r =
+        cluster
+            .client()
+            .resources(ShardedDatabase.class)
+            .inNamespace(cluster.namespace())
+            .withName(name)
+            .get();
+    Set<String> primaries = new HashSet<>();
+    if (r != null && r.getStatus() != null) {
+      r.getStatus().shardsOrEmpty().forEach(s -> primaries.add(s.primary()));
+    }
+    String marker = "-Dshardeddb.local.pod=";
+    return cmd ->
+        cmd.stream()
+            .filter(a -> a.startsWith(marker + name + "-"))
+            .findFirst()
+            .map(a -> a.substring(marker.length()))
+            .map(
+                pod ->
+                    cmd.stream().anyMatch(a -> a.endsWith("router.jar"))
+                        ? "router"
+                        : primaries.contains(pod) ? "primaries" : "secondaries");
   }
 
   /** How many pod processes this configuration runs (shard-servers and routers). */

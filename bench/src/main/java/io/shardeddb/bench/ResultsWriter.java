@@ -24,7 +24,8 @@ final class ResultsWriter {
   }
 
   /** Rewrites results.csv, results.json and tables.md from everything measured so far. */
-  void write(List<PhaseResult> results, Map<String, String> environment) throws IOException {
+  void write(List<PhaseResult> results, List<CpuUsage> cpu, Map<String, String> environment)
+      throws IOException {
     Files.createDirectories(dir);
     Ratios ratios = new Ratios(results);
     List<String> csv = new ArrayList<>();
@@ -63,10 +64,19 @@ final class ResultsWriter {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("environment", environment);
     doc.put("results", json);
+    List<Map<String, Object>> cpuJson = new ArrayList<>();
+    for (CpuUsage u : cpu) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("usage", u);
+      row.put("cpuMsPerOp", u.msPerOp());
+      row.put("machineCores", u.machineCores());
+      cpuJson.add(row);
+    }
+    doc.put("cpu", cpuJson);
     new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(dir.resolve("results.json").toFile(), doc);
-    Files.writeString(dir.resolve("tables.md"), tables(results, ratios));
+    Files.writeString(dir.resolve("tables.md"), tables(results, ratios) + cpuTable(cpu));
   }
 
   /** One Markdown table per suite, in the order measured. */
@@ -109,6 +119,43 @@ final class ResultsWriter {
             .append(ratios.timeRatio(r).map(x -> fmt(x) + "x").orElse("-"))
             .append(" |\n");
       }
+    }
+    return md.toString();
+  }
+
+  /**
+   * CPU milliseconds per operation of each process group, over all measured runs of a phase, and
+   * how many cores the machine kept busy meanwhile (everything on it, not only these processes).
+   */
+  static String cpuTable(List<CpuUsage> cpu) {
+    if (cpu.isEmpty()) {
+      return "";
+    }
+    List<String> groups = new ArrayList<>();
+    for (CpuUsage u : cpu) {
+      for (String g : u.msPerOp().keySet()) {
+        if (!groups.contains(g) && !g.equals("total")) {
+          groups.add(g);
+        }
+      }
+    }
+    groups.add("total");
+    StringBuilder md = new StringBuilder("\n### CPU per operation (ms), measured runs summed\n\n");
+    md.append("| target | phase | ops |");
+    groups.forEach(g -> md.append(' ').append(g).append(" |"));
+    md.append(" machine busy (cores) |\n|---|---|---|");
+    groups.forEach(g -> md.append("---|"));
+    md.append("---|\n");
+    for (CpuUsage u : cpu) {
+      Map<String, Double> ms = u.msPerOp();
+      md.append("| ").append(u.target()).append(" | ").append(u.phase()).append(" | ");
+      md.append(u.ops()).append(" |");
+      for (String g : groups) {
+        md.append(' ')
+            .append(ms.containsKey(g) ? String.format(Locale.ROOT, "%.3f", ms.get(g)) : "-");
+        md.append(" |");
+      }
+      md.append(' ').append(fmt(u.machineCores())).append(" |\n");
     }
     return md.toString();
   }

@@ -57,7 +57,7 @@ class LoadRunnerTest {
   void resultsWrittenAsCsvReadBackForReplotting(@TempDir Path dir) throws Exception {
     PhaseResult written = runner.run(label, KeySet.contiguous(50), 2, key -> {});
 
-    new ResultsWriter(dir).write(List.of(written), Map.of("cpus", "2"));
+    new ResultsWriter(dir).write(List.of(written), List.of(), Map.of("cpus", "2"));
     List<PhaseResult> read = ResultsReader.read(dir.resolve("results.csv"));
 
     assertThat(read)

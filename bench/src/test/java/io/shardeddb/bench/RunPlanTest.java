@@ -70,7 +70,7 @@ class RunPlanTest {
   void runSecondsSurviveTheCsv(@TempDir Path dir) throws Exception {
     PhaseResult m = RunPlan.median(List.of(result(2.0, 0, 100), result(1.0, 0, 100)));
 
-    new ResultsWriter(dir).write(List.of(m), Map.of());
+    new ResultsWriter(dir).write(List.of(m), List.of(), Map.of());
 
     assertThat(ResultsReader.read(dir.resolve("results.csv")))
         .singleElement()

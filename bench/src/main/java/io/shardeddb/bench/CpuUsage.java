@@ -1,0 +1,53 @@
+package io.shardeddb.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU used by one target's processes over the measured runs of one phase (summed over the runs),
+ * per process group, with the operations completed and the wall time they took.
+ */
+record CpuUsage(
+    String suite,
+    String target,
+    String phase,
+    int ops,
+    double wallSeconds,
+    double machineBusySeconds,
+    Map<String, Double> groupSeconds) {
+
+  static CpuUsage of(
+      String suite,
+      String target,
+      String phase,
+      int ops,
+      double wallSeconds,
+      ProcessCpu.Reading d) {
+    return new CpuUsage(
+        suite,
+        target,
+        phase,
+        ops,
+        wallSeconds,
+        d.machineBusySeconds(),
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(d.groupSeconds())));
+  }
+
+  /** Milliseconds of CPU per operation, per group, plus their total. */
+  Map<String, Double> msPerOp() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    double total = 0;
+    for (Map.Entry<String, Double> e : groupSeconds.entrySet()) {
+      double ms = ops == 0 ? 0 : e.getValue() * 1000 / ops;
+      out.put(e.getKey(), ms);
+      total += ms;
+    }
+    out.put("total", total);
+    return out;
+  }
+
+  /** How many cores the whole machine kept busy on average while the phase ran. */
+  double machineCores() {
+    return wallSeconds <= 0 ? 0 : machineBusySeconds / wallSeconds;
+  }
+}

@@ -1,0 +1,76 @@
+package io.shardeddb.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessCpuTest {
+
+  @Test
+  void countsTheCpuOfAChildProcessInItsGroupAndTheBenchJvm() throws Exception {
+    // A child that burns CPU for a bounded number of iterations, marked like a local-mode pod.
+    Process child =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; sleep 5",
+                "-Dshardeddb.local.pod=bench-t-sh1-0")
+            .start();
+    try {
+      ProcessCpu.Reading before =
+          ProcessCpu.read(
+              cmd ->
+                  cmd.contains("-Dshardeddb.local.pod=bench-t-sh1-0")
+                      ? Optional.of("secondaries")
+                      : Optional.empty());
+      long spin = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+      long x = 0;
+      while (System.nanoTime() < spin) {
+        x += Long.numberOfTrailingZeros(x + 1);
+      }
+      Thread.sleep(1500);
+      ProcessCpu.Reading after =
+          ProcessCpu.read(
+              cmd ->
+                  cmd.contains("-Dshardeddb.local.pod=bench-t-sh1-0")
+                      ? Optional.of("secondaries")
+                      : Optional.empty());
+      ProcessCpu.Reading used = after.minus(before);
+
+      assertThat(used.groupSeconds()).containsKeys(ProcessCpu.BENCH, "secondaries");
+      assertThat(used.groupSeconds().get(ProcessCpu.BENCH))
+          .as("spun 300 ms: %s", x)
+          .isGreaterThan(0.1);
+      assertThat(after.groupSeconds().get("secondaries")).isGreaterThan(0.0);
+      assertThat(used.machineBusySeconds()).isGreaterThan(0.1);
+    } finally {
+      child.destroyForcibly();
+      child.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void cpuPerOperationAndItsTable(@TempDir Path dir) throws Exception {
+    ProcessCpu.Reading a =
+        new ProcessCpu.Reading(Map.of("router", 1.0, ProcessCpu.MARIADB, 0.5), 4);
+    ProcessCpu.Reading b =
+        new ProcessCpu.Reading(Map.of("router", 2.0, ProcessCpu.MARIADB, 1.5), 6);
+    CpuUsage u = CpuUsage.of("main", "shardeddb 4x3", "write", 1000, 5.0, a.plus(b));
+
+    assertThat(u.msPerOp()).containsEntry("router", 3.0).containsEntry("total", 5.0);
+    assertThat(u.machineCores()).isEqualTo(2.0);
+
+    new ResultsWriter(dir).write(List.of(), List.of(u), Map.of());
+    assertThat(dir.resolve("tables.md"))
+        .content()
+        .contains("| shardeddb 4x3 | write | 1000 |")
+        .contains("3.000")
+        .contains("| 2.00 |");
+  }
+}
