@@ -131,6 +131,10 @@ public final class BenchMain implements Callable<Integer> {
 
   private final List<PhaseResult> results = new ArrayList<>();
   private final List<CpuUsage> cpu = new ArrayList<>();
+
+  /** How long each target is watched with no load, to tell its background CPU apart. */
+  private static final java.time.Duration IDLE_WINDOW = java.time.Duration.ofSeconds(10);
+
   private final Map<String, String> environment = new LinkedHashMap<>();
 
   public static void main(String[] args) {
@@ -306,6 +310,14 @@ public final class BenchMain implements Callable<Integer> {
       throws InterruptedException {
     environment.put("load-average-before " + target, loadAverage());
     warmUp(runner, target, t, plan.warmup(), clients);
+    // What the target's processes use with no client load (heartbeats, lease pings, polls).
+    ProcessCpu.Reading idleStart = ProcessCpu.read(groups);
+    long idleFrom = System.nanoTime();
+    Thread.sleep(IDLE_WINDOW.toMillis());
+    double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
+    cpu.add(
+        CpuUsage.of(
+            "main", target, "idle", 0, idleSeconds, ProcessCpu.read(groups).minus(idleStart)));
     List<PhaseResult> writes = new ArrayList<>();
     List<PhaseResult> reads = new ArrayList<>();
     ProcessCpu.Reading writeCpu = ProcessCpu.Reading.none();

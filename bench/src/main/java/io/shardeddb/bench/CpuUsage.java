@@ -46,6 +46,19 @@ record CpuUsage(
     return out;
   }
 
+  /** Cores used per group (CPU seconds per wall second), plus their total. */
+  Map<String, Double> cores() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    double total = 0;
+    for (Map.Entry<String, Double> e : groupSeconds.entrySet()) {
+      double c = wallSeconds <= 0 ? 0 : e.getValue() / wallSeconds;
+      out.put(e.getKey(), c);
+      total += c;
+    }
+    out.put("total", total);
+    return out;
+  }
+
   /** How many cores the whole machine kept busy on average while the phase ran. */
   double machineCores() {
     return wallSeconds <= 0 ? 0 : machineBusySeconds / wallSeconds;

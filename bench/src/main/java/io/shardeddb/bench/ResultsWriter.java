@@ -128,6 +128,7 @@ final class ResultsWriter {
    * how many cores the machine kept busy meanwhile (everything on it, not only these processes).
    */
   static String cpuTable(List<CpuUsage> cpu) {
+    // Rows with operations give CPU ms per operation; an idle row gives cores used.
     if (cpu.isEmpty()) {
       return "";
     }
@@ -147,9 +148,11 @@ final class ResultsWriter {
     groups.forEach(g -> md.append("---|"));
     md.append("---|\n");
     for (CpuUsage u : cpu) {
-      Map<String, Double> ms = u.msPerOp();
+      // With no operations (the idle window), the cores each group kept busy instead.
+      boolean idle = u.ops() == 0;
+      Map<String, Double> ms = idle ? u.cores() : u.msPerOp();
       md.append("| ").append(u.target()).append(" | ").append(u.phase()).append(" | ");
-      md.append(u.ops()).append(" |");
+      md.append(idle ? "none (cores used)" : String.valueOf(u.ops())).append(" |");
       for (String g : groups) {
         md.append(' ')
             .append(ms.containsKey(g) ? String.format(Locale.ROOT, "%.3f", ms.get(g)) : "-");

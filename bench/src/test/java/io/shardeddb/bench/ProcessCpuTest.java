@@ -66,11 +66,17 @@ class ProcessCpuTest {
     assertThat(u.msPerOp()).containsEntry("router", 3.0).containsEntry("total", 5.0);
     assertThat(u.machineCores()).isEqualTo(2.0);
 
-    new ResultsWriter(dir).write(List.of(), List.of(u), Map.of());
+    CpuUsage idle = CpuUsage.of("main", "shardeddb 4x3", "idle", 0, 10.0, a);
+    assertThat(idle.cores()).containsEntry("router", 0.1);
+    assertThat(idle.cores().get("total"))
+        .isCloseTo(0.15, org.assertj.core.data.Offset.offset(1e-9));
+
+    new ResultsWriter(dir).write(List.of(), List.of(u, idle), Map.of());
     assertThat(dir.resolve("tables.md"))
         .content()
         .contains("| shardeddb 4x3 | write | 1000 |")
         .contains("3.000")
-        .contains("| 2.00 |");
+        .contains("| 2.00 |")
+        .contains("| shardeddb 4x3 | idle | none (cores used) | 0.100 |");
   }
 }
