@@ -9,6 +9,8 @@ import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -96,7 +98,16 @@ class RealClusterIT {
 
   @Test
   @Order(1)
-  void theChartInstallsAndTheOperatorBecomesAvailable() {
+  void theChartInstallsAndTheOperatorBecomesAvailable() throws Exception {
+    // A previous run whose last step failed leaves the plain manifests' install (same names, no
+    // Helm release): helm install would refuse to take those objects over.
+    kubectl(
+        "delete",
+        "-f",
+        "helm/manifests/shardeddb-operator.yaml",
+        "--ignore-not-found",
+        "--wait=true",
+        "--timeout=180s");
     // A fresh install, also on a cluster whose state a previous run left (e2e/cluster/down.sh
     // keeps etcd unless --purge): Helm installs crds/ only when the CRD is absent and never
     // upgrades it, so an older run's CRD would stay and prune the status fields this operator
@@ -545,18 +556,51 @@ class RealClusterIT {
   @Test
   @Order(12)
   void aHelmUpgradeWithAChangedValueRollsTheOperator() {
-    new Helm(repo.resolve("helm/shardeddb-operator"))
-        .upgrade()
-        .withName(RELEASE)
-        .withNamespace(OPERATOR_NS)
-        .withKubeConfig(kubeconfig)
-        .set("images.mysql.repository", "shardeddb.local/mariadb")
-        .set("images.mysql.tag", "10.11")
-        .set("watchNamespaces[0]", dbNs)
-        .set("podAnnotations.e2e/upgraded", "yes")
-        .waitReady()
-        .withTimeout(300)
-        .call();
+    // On a node whose CPU requests are full (as after a split left a third shard, 2026-11-23) a
+    // rollout that surges a second operator pod never finishes: the surge pod stays Pending and
+    // helm's --wait ends in "context deadline exceeded". Fill the node so the upgrade must work
+    // without that room.
+    long free = freeCpuMillis();
+    String filler = "e2e-cpu-filler";
+    if (free > 0) {
+      client
+          .pods()
+          .inNamespace(dbNs)
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName(filler)
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("pause")
+                  .withImage("shardeddb.local/pause:3.2")
+                  .withImagePullPolicy("Never")
+                  .withNewResources()
+                  .addToRequests("cpu", new Quantity(free + "m"))
+                  .endResources()
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .create();
+    }
+    try {
+      System.out.println("step 12: node CPU filled with a " + free + "m pod before the upgrade");
+      new Helm(repo.resolve("helm/shardeddb-operator"))
+          .upgrade()
+          .withName(RELEASE)
+          .withNamespace(OPERATOR_NS)
+          .withKubeConfig(kubeconfig)
+          .set("images.mysql.repository", "shardeddb.local/mariadb")
+          .set("images.mysql.tag", "10.11")
+          .set("watchNamespaces[0]", dbNs)
+          .set("podAnnotations.e2e/upgraded", "yes")
+          .waitReady()
+          .withTimeout(300)
+          .call();
+    } finally {
+      client.pods().inNamespace(dbNs).withName(filler).withGracePeriod(0).delete();
+    }
 
     await()
         .atMost(Duration.ofMinutes(3))
@@ -578,6 +622,27 @@ class RealClusterIT {
     String log =
         client.pods().inNamespace(OPERATOR_NS).withName(operator.getMetadata().getName()).getLog();
     assertThat(log).doesNotContain("the object has been modified").doesNotContain("code=409");
+  }
+
+  /** The node's allocatable CPU minus what its live pods request, in millicores. */
+  private long freeCpuMillis() {
+    var node = client.nodes().list().getItems().get(0);
+    long allocatable = millis(node.getStatus().getAllocatable().get("cpu"));
+    long requested =
+        client.pods().inAnyNamespace().list().getItems().stream()
+            .filter(p -> node.getMetadata().getName().equals(p.getSpec().getNodeName()))
+            .filter(p -> !Set.of("Succeeded", "Failed").contains(p.getStatus().getPhase()))
+            .flatMap(p -> p.getSpec().getContainers().stream())
+            .filter(c -> c.getResources() != null && c.getResources().getRequests() != null)
+            .mapToLong(c -> millis(c.getResources().getRequests().get("cpu")))
+            .sum();
+    return allocatable - requested;
+  }
+
+  private static long millis(Quantity q) {
+    return q == null
+        ? 0
+        : Quantity.getAmountInBytes(q).multiply(java.math.BigDecimal.valueOf(1000)).longValue();
   }
 
   /** The API server's own count of writes to workload objects (not their status). */

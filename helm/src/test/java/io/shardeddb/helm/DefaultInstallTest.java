@@ -99,6 +99,12 @@ class DefaultInstallTest {
 
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    // No surge: an upgrade must not need room for a second pod on a full node.
+    assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal())
+        .isZero();
+    assertThat(
+            deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+        .isEqualTo(1);
     assertThat(operatorContainer().getImage()).isEqualTo("shardeddb/operator:0.1.0");
     assertThat(operatorContainer().getImagePullPolicy()).isEqualTo("IfNotPresent");
     assertThat(pod.getServiceAccountName())

@@ -33,6 +33,8 @@ import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.operator.crd.CrdFreshness;
+import io.shardeddb.operator.crd.StoredStatusMonitor;
 import io.shardeddb.operator.dependent.ConfigMapDependent;
 import io.shardeddb.operator.dependent.DisruptionBudgetApiCondition;
 import io.shardeddb.operator.dependent.Models;
@@ -162,6 +164,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final EventRecorder events;
   private final String operatorNamespace;
   private final ResyncIntervals resync;
+  // What status writes showed about the server's CRD (cluster-wide, so one per operator).
+  private final StoredStatusMonitor crd = new StoredStatusMonitor();
 
   /**
    * A reconciler using these collaborators; {@code probes} runs heartbeats in parallel; the
@@ -315,13 +319,23 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       replaceStuckPods(sdb, pods, spec.failoverOrDefault(), now);
     }
 
-    Resharder.Outcome reshard =
-        spec.initialized()
-            ? resharder.step(
+    // An outdated CRD prunes status.resharding: a move it cannot record is neither started nor
+    // continued (each pass would re-plan it from nothing), whatever the spec asks.
+    Optional<CrdFreshness.Outdated> outdated = crd.outdated();
+    Resharder.Outcome stepped = new Resharder.Outcome(published, null, null, List.of(), false);
+    if (spec.initialized() && outdated.isEmpty()) {
+      try {
+        stepped =
+            resharder.step(
                 new Resharder.View(
                     generation(sdb), published, target, inFlight, endpoints(outcomes)),
-                new StatusMoveRecorder(sdb, context))
-            : new Resharder.Outcome(published, null, null, List.of(), false);
+                new StatusMoveRecorder(sdb, context, crd));
+      } catch (StoredStatusMonitor.CrdOutdatedException e) {
+        LOG.warn("resharding of {} stops: {}", sdb.getMetadata().getName(), e.getMessage());
+        outdated = Optional.of(e.outdated());
+      }
+    }
+    Resharder.Outcome reshard = stepped;
 
     RouterStatus router = routerStatus(sdb, context);
     StatusAggregator.Result result =
@@ -357,11 +371,18 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         withReshard.withConditions(
             Conditions.apply(
                 withReshard.conditionsOrEmpty(),
-                List.of(reshardingCondition(reshard)),
+                List.of(reshardingCondition(reshard, outdated)),
                 generation(sdb),
                 now));
     List<ShardEvent> due = new ArrayList<>(result.events());
     due.addAll(reshard.events());
+    if (outdated.isPresent()
+        && !previous
+            .condition(ConditionType.Resharding.name())
+            .map(c -> ConditionReason.CrdOutdated.name().equals(c.getReason()))
+            .orElse(false)) {
+      due.add(new ShardEvent(EventReason.CrdOutdated, outdated.get().message()));
+    }
     if (reshard.blocked() != null
         && !previous
             .condition(ConditionType.Resharding.name())
@@ -466,17 +487,20 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
    * StatusWriteGuard} refuses that when the newer copy records another election (epochs stay unique
    * per election); the pass then fails and is retried from the new status.
    */
-  private static void writeStatus(
+  private void writeStatus(
       ShardedDatabase sdb, Context<ShardedDatabase> context, ShardedDatabaseStatus status) {
     ShardedDatabaseStatus basis = sdb.getStatus();
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-        sdb,
-        context,
-        r -> {
-          StatusWriteGuard.check(basis, r.getStatus());
-          r.setStatus(status);
-          return r;
-        });
+    ShardedDatabase stored =
+        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+            sdb,
+            context,
+            r -> {
+              StatusWriteGuard.check(basis, r.getStatus());
+              r.setStatus(status);
+              return r;
+            });
+    // Every pass writes status.applied.sharding: its answer tells whether the CRD is current.
+    crd.observe(status, stored);
   }
 
   /**
@@ -521,7 +545,12 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     return out;
   }
 
-  private static DesiredCondition reshardingCondition(Resharder.Outcome reshard) {
+  private static DesiredCondition reshardingCondition(
+      Resharder.Outcome reshard, Optional<CrdFreshness.Outdated> outdated) {
+    if (outdated.isPresent()) {
+      return DesiredCondition.isFalse(
+          ConditionType.Resharding, ConditionReason.CrdOutdated, outdated.get().message());
+    }
     if (reshard.move() != null && !reshard.move().phase().finished()) {
       MoveStatus m = reshard.move();
       return DesiredCondition.isTrue(

@@ -6,37 +6,47 @@ import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.MoveStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.operator.crd.StoredStatusMonitor;
 import io.shardeddb.operator.reshard.Layouts;
 import io.shardeddb.operator.reshard.MovePlanner;
 import io.shardeddb.operator.reshard.MoveRecorder;
 import io.shardeddb.protocol.topology.PointRange;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Records moves in the resource's status as the resharder goes (before it acts on them), with
  * optimistic locking; a publication also checks that the published layout is still the one the move
- * started from.
+ * started from. A write the server did not store whole (an outdated CRD prunes {@code
+ * status.resharding}) throws, so the resharder does not act on a move the status cannot remember.
  */
 final class StatusMoveRecorder implements MoveRecorder {
   private final ShardedDatabase sdb;
   private final Context<ShardedDatabase> context;
+  private final StoredStatusMonitor crd;
 
-  StatusMoveRecorder(ShardedDatabase sdb, Context<ShardedDatabase> context) {
+  StatusMoveRecorder(
+      ShardedDatabase sdb, Context<ShardedDatabase> context, StoredStatusMonitor crd) {
     this.sdb = sdb;
     this.context = context;
+    this.crd = crd;
   }
 
   @Override
   public void record(MoveStatus move) {
-    written(
+    AtomicReference<ShardedDatabaseStatus> sent = new AtomicReference<>();
+    ShardedDatabase updated =
         PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
             sdb,
             context,
             r -> {
               ShardedDatabaseStatus now = statusOf(r);
-              r.setStatus(now.withResharding(now.reshardingOrEmpty().with(move)));
+              sent.set(now.withResharding(now.reshardingOrEmpty().with(move)));
+              r.setStatus(sent.get());
               return r;
-            }));
+            });
+    written(updated);
+    crd.requireStored(sent.get(), updated);
   }
 
   /** The pass's later writes start from the version just written instead of conflicting. */
@@ -49,6 +59,7 @@ final class StatusMoveRecorder implements MoveRecorder {
   @Override
   public void publish(
       Map<String, PointRange> basis, Map<String, PointRange> layout, MoveStatus move) {
+    AtomicReference<ShardedDatabaseStatus> sent = new AtomicReference<>();
     ShardedDatabase updated =
         PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
             sdb,
@@ -74,11 +85,12 @@ final class StatusMoveRecorder implements MoveRecorder {
               AppliedSpec applied =
                   (now.applied() == null ? SpecValidator.appliedOf(r) : now.applied())
                       .withShards(Layouts.toApplied(layout));
-              r.setStatus(
-                  now.withApplied(applied).withResharding(now.reshardingOrEmpty().with(move)));
+              sent.set(now.withApplied(applied).withResharding(now.reshardingOrEmpty().with(move)));
+              r.setStatus(sent.get());
               return r;
             });
     written(updated);
+    crd.requireStored(sent.get(), updated);
   }
 
   private static ShardedDatabaseStatus statusOf(ShardedDatabase r) {

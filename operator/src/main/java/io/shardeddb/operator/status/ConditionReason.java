@@ -33,5 +33,7 @@ public enum ConditionReason {
   /** A resharding move is in flight. */
   MoveInProgress,
   /** The spec's layout cannot be reached by moves. */
-  ReshardingBlocked
+  ReshardingBlocked,
+  /** The server's CRD is older than the operator and drops status fields resharding needs. */
+  CrdOutdated
 }

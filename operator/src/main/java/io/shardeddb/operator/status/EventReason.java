@@ -40,6 +40,8 @@ public enum EventReason {
   MoveAborted(false),
   /** The spec's layout cannot be reached by moves (see the message). */
   ReshardingBlocked(true),
+  /** The server's CRD dropped status fields the operator wrote; resharding stops until updated. */
+  CrdOutdated(true),
   /** A stuck pod was deleted so its StatefulSet recreates it. */
   PodReplaced(true);
 
