@@ -351,6 +351,46 @@ class BatchEndpointsTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "the items of a write batch share group commits; single /writes one after the other take"
+          + " one each")
+  void writeBatchSharesGroupCommits() {
+    List<String> items = new ArrayList<>();
+    for (int k = 200; k < 300; k++) {
+      items.add(write(row(k, "w" + k, 1), "gc-" + k));
+    }
+    double before = metric("shardeddb_write_batch_size_count");
+    Http.Reply r = writeBatch(items);
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    r.json().get("results").forEach(x -> assertThat(x.get("status").asInt()).isEqualTo(200));
+    double batchCommits = metric("shardeddb_write_batch_size_count") - before;
+
+    before = metric("shardeddb_write_batch_size_count");
+    for (int k = 300; k < 400; k++) {
+      Http.Reply w = Http.post(url + "/write", write(row(k, "w" + k, 1), "gc-" + k));
+      assertThat(w.status()).as(w.raw()).isEqualTo(200);
+    }
+    double singleCommits = metric("shardeddb_write_batch_size_count") - before;
+    System.out.printf(
+        "group commits for 100 writes: one /write/batch %.0f, 100 sequential /write %.0f%n",
+        batchCommits, singleCommits);
+    assertThat(singleCommits).isEqualTo(100);
+    assertThat(batchCommits).isGreaterThanOrEqualTo(1).isLessThan(100);
+    assertThat(keys(200, 399)).hasSize(200);
+    assertThat(metric("shardeddb_batch_items_sum{op=\"write\"")).isGreaterThanOrEqualTo(100);
+  }
+
+  /** The value of the first Prometheus sample whose line starts with {@code prefix}. */
+  private double metric(String prefix) {
+    String text = Http.get(url + "/prometheus").raw();
+    return text.lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + prefix + " in\n" + text));
+  }
+
   /** SELECTs on the user table that MariaDB's general log saw while {@code work} ran. */
   private static long selectsDuring(Connection c, Runnable work) throws SQLException {
     try (Statement s = c.createStatement()) {
