@@ -318,6 +318,40 @@ class BatchEndpointsTest {
   }
 
   @Test
+  @DisplayName(
+      "on a replica that is not the primary a write batch is a 409 before anything is queued;"
+          + " in a read batch only the primary items fail")
+  void notPrimary() {
+    try (Replica other =
+        Replica.start("Batch1", "batch_" + UUID.randomUUID().toString().substring(0, 8))) {
+      assertThat(Http.post(other.url() + "/config", CONFIG).status()).isEqualTo(200);
+      Http.Reply w =
+          Http.post(
+              other.url() + ShardEndpoints.WRITE_BATCH,
+              "{\"writes\":[" + write(row(60, "x", 1), null) + "]}");
+      assertThat(w.status()).as(w.raw()).isEqualTo(409);
+      assertThat(w.message()).startsWith("not primary");
+      assertThat(w.json().get("status").asText()).isEqualTo("failure");
+
+      Http.Reply r =
+          Http.post(
+              other.url() + ShardEndpoints.READ_BATCH,
+              "{\"reads\":["
+                  + "{\"shard\":\"sh1\",\"id\":{\"low\":60,\"high\":60},"
+                  + "\"consistency\":\"primary\"},"
+                  + point(60)
+                  + ",{\"shard\":\"sh1\",\"id\":{\"low\":0,\"high\":999}}]}");
+      assertThat(r.status()).as(r.raw()).isEqualTo(200);
+      JsonNode results = r.json().get("results");
+      assertThat(results.get(0).get("status").asInt()).isEqualTo(409);
+      assertThat(results.get(0).get("message").asText()).startsWith("not primary");
+      assertThat(results.get(1).get("status").asInt()).isEqualTo(200);
+      assertThat(results.get(1).get("response").get("data")).isEmpty();
+      assertThat(results.get(2).get("status").asInt()).isEqualTo(200);
+    }
+  }
+
+  @Test
   @DisplayName("a batch of 200 point reads costs one SELECT; 200 single /reads cost 200")
   void pointReadsShareOneQuery() throws SQLException {
     List<String> points = new ArrayList<>();
