@@ -105,17 +105,27 @@ public class BatchController {
       }
       queued.add(q);
     }
+    WriteCoordinator.Acked[] acked = new WriteCoordinator.Acked[n];
+    List<Long> lsns = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       if (queued.get(i) == null) {
         continue;
       }
       try {
-        WriteCoordinator.Acked acked = coordinator.await(queued.get(i));
-        results[i] =
-            ShardWriteBatchResponse.Result.ok(
-                writes.written(WriteRequests.ADDED, prepared[i].current(), acked));
+        acked[i] = coordinator.await(queued.get(i));
+        lsns.add(acked[i].lsn());
       } catch (RuntimeException e) {
         results[i] = failedWrite(e);
+      }
+    }
+    // One epoch lookup per batch instead of one per item (see WriteRequests.epochsOf).
+    List<Long> epochs = writes.epochsOf(lsns);
+    for (int i = 0, j = 0; i < n; i++) {
+      if (acked[i] != null) {
+        results[i] =
+            ShardWriteBatchResponse.Result.ok(
+                writes.written(
+                    WriteRequests.ADDED, prepared[i].current(), acked[i], epochs.get(j++)));
       }
     }
     return new ShardWriteBatchResponse(Arrays.asList(results));

@@ -71,12 +71,37 @@ class WriteRequests {
 
   /** The reply to an acknowledged change: its position and the acknowledgements it got. */
   ShardWriteResponse written(String message, Integer current, WriteCoordinator.Acked a) {
+    return written(message, current, a, epochOf(a.lsn()));
+  }
+
+  /**
+   * The epochs of the acknowledged entries at {@code lsns} (null where no longer in the log), as
+   * {@link #written} would look them up one by one, in at most two lookups when they agree: the
+   * epochs of a log never decrease along its LSNs (a new term appends after all it kept, rule 3; a
+   * truncated tail is replaced by entries of a later epoch), so if the lowest and the highest of
+   * these LSNs hold the same epoch, every LSN between them holds it too.
+   */
+  List<Long> epochsOf(List<Long> lsns) {
+    List<Long> held = lsns.stream().filter(l -> l > 0).sorted().toList();
+    if (held.size() > 2) {
+      Long low = epochOf(held.get(0));
+      Long high = epochOf(held.get(held.size() - 1));
+      if (low != null && low.equals(high)) {
+        return lsns.stream().map(l -> l > 0 ? low : null).toList();
+      }
+    }
+    return lsns.stream().map(this::epochOf).toList();
+  }
+
+  /** As {@link #written}, with the entry's epoch already known. */
+  ShardWriteResponse written(
+      String message, Integer current, WriteCoordinator.Acked a, Long epoch) {
     return new ShardWriteResponse(
         message,
         current,
         MessageResponse.SUCCESS,
         a.lsn(),
-        epochOf(a.lsn()),
+        epoch,
         a.acks() > 0 ? a.acks() : null,
         a.replicas() > 0 ? a.replicas() : null);
   }
