@@ -1,11 +1,19 @@
 package io.shardeddb.shardserver.http;
 
+import io.micronaut.core.annotation.Nullable;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.storage.ShardConfig;
+import java.util.List;
 import java.util.Map;
 
-/** Reads the fields that every shard-server data request shares: the shard id and request id. */
+/**
+ * Reads the fields that every shard-server data request shares: the shard id, the request id and
+ * the router's {@link ShardEndpoints#OWNED_HEADER}.
+ */
 final class RequestFields {
   private RequestFields() {}
 
@@ -88,5 +96,30 @@ final class RequestFields {
                   + s
                   + "\"");
     };
+  }
+
+  /**
+   * 421 when the router's layout ({@link ShardEndpoints#OWNED_HEADER}) says this shard owns other
+   * ranges than it does: its layout is old (or new, and this shard has not caught up), and a range
+   * read would otherwise come back incomplete.
+   */
+  static void requireExpectedOwnership(ShardConfig config, @Nullable String expected) {
+    if (expected == null) {
+      return;
+    }
+    List<PointRange> wanted = ShardEndpoints.parseOwnedHeader(expected);
+    if (!config.ownsExactly(wanted)) {
+      throw new ShardException(
+          ShardEndpoints.NOT_OWNED,
+          "shard "
+              + config.shardId()
+              + " owns "
+              + ShardConfig.describe(config.ownedRanges())
+              + ", not "
+              + ShardConfig.describe(wanted)
+              + " as the request's "
+              + ShardEndpoints.OWNED_HEADER
+              + " says; re-read the topology");
+    }
   }
 }

@@ -453,4 +453,45 @@ public final class UserTable {
   private static String quote(String identifier) {
     return "`" + identifier + "`";
   }
+
+  /**
+   * The rows whose key is one of {@code keys} and that match {@code filter} (null: every row), in
+   * key order, as {@link #range(Connection, long, long)} returns them: many point reads answered by
+   * one {@code WHERE key IN (..)} statement per {@value #CHUNK} keys.
+   */
+  public List<Map<String, Object>> rowsWithKeys(
+      Connection c, Collection<Long> keys, FilterClause filter) throws SQLException {
+    List<Long> all = new ArrayList<>(keys);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += CHUNK) {
+      List<Long> part = all.subList(from, Math.min(all.size(), from + CHUNK));
+      String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT "
+                  + columnList
+                  + " FROM "
+                  + table
+                  + " WHERE "
+                  + key
+                  + " IN ("
+                  + marks
+                  + ")"
+                  + (filter == null ? "" : " AND " + filter.sql())
+                  + " ORDER BY "
+                  + key)) {
+        int i = 1;
+        for (Long k : part) {
+          ps.setLong(i++, k);
+        }
+        bind(ps, i, filter);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(toWire(read(rs)));
+          }
+        }
+      }
+    }
+    return rows;
+  }
 }

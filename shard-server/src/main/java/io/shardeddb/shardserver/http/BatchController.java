@@ -1,0 +1,217 @@
+package io.shardeddb.shardserver.http;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.shard.ShardReadBatchRequest;
+import io.shardeddb.protocol.shard.ShardReadBatchResponse;
+import io.shardeddb.protocol.shard.ShardReadResponse;
+import io.shardeddb.protocol.shard.ShardWriteBatchRequest;
+import io.shardeddb.protocol.shard.ShardWriteBatchResponse;
+import io.shardeddb.protocol.shard.ShardWriteRequest;
+import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /write/batch} and {@code POST /read/batch}: several {@code /write} or {@code /read}
+ * requests a router coalesced, each item checked and answered by the same code as the single
+ * endpoint ({@link WriteRequests}, {@link ReadRequests}) and given its own result.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class BatchController {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchController.class);
+
+  private final ReplicaContext ctx;
+  private final WriteCoordinator coordinator;
+  private final ReadRequests reads;
+  private final WriteRequests writes;
+  private final DistributionSummary writeItems;
+  private final DistributionSummary readItems;
+
+  public BatchController(
+      ReplicaContext ctx,
+      WriteCoordinator coordinator,
+      ReadRequests reads,
+      WriteRequests writes,
+      MeterRegistry registry) {
+    this.ctx = ctx;
+    this.coordinator = coordinator;
+    this.reads = reads;
+    this.writes = writes;
+    this.writeItems = itemsSummary(registry, "write");
+    this.readItems = itemsSummary(registry, "read");
+  }
+
+  private static DistributionSummary itemsSummary(MeterRegistry registry, String op) {
+    return DistributionSummary.builder("shardeddb.batch.items")
+        .description("items per /write/batch or /read/batch request")
+        .tag("op", op)
+        .publishPercentileHistogram()
+        .register(registry);
+  }
+
+  /**
+   * Every valid item is queued before any is awaited, in the request's order, so they share one
+   * group commit (and one round trip to each secondary); an invalid item is answered at once and
+   * never queued. A retried request id gets its original outcome (rule 8) as it would alone.
+   */
+  @Post(ShardEndpoints.WRITE_BATCH)
+  public ShardWriteBatchResponse writeBatch(
+      @Body ShardWriteBatchRequest request,
+      @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
+    ShardConfig config = ctx.requireConfig();
+    RequestFields.requireExpectedOwnership(config, expectedOwned);
+    List<ShardWriteRequest> items =
+        BatchItems.require(request.writes(), "writes", BatchItems.MAX_ITEMS);
+    ctx.requirePrimary();
+    writeItems.record(items.size());
+    int n = items.size();
+    ShardWriteBatchResponse.Result[] results = new ShardWriteBatchResponse.Result[n];
+    WriteRequests.Prepared[] prepared = new WriteRequests.Prepared[n];
+    for (int i = 0; i < n; i++) {
+      try {
+        prepared[i] = writes.prepare(config, requireItem(items.get(i), "writes", i));
+      } catch (RuntimeException e) {
+        results[i] = failedWrite(e);
+      }
+    }
+    List<CompletableFuture<WriteCoordinator.Acked>> queued = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      CompletableFuture<WriteCoordinator.Acked> q = null;
+      if (prepared[i] != null) {
+        try {
+          q = coordinator.enqueue(prepared[i].change());
+        } catch (RuntimeException e) {
+          // The role changed after the first items were queued: those still get their outcome.
+          results[i] = failedWrite(e);
+        }
+      }
+      queued.add(q);
+    }
+    WriteCoordinator.Acked[] acked = new WriteCoordinator.Acked[n];
+    List<Long> lsns = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (queued.get(i) == null) {
+        continue;
+      }
+      try {
+        acked[i] = coordinator.await(queued.get(i));
+        lsns.add(acked[i].lsn());
+      } catch (RuntimeException e) {
+        results[i] = failedWrite(e);
+      }
+    }
+    // One epoch lookup per batch instead of one per item (see WriteRequests.epochsOf).
+    List<Long> epochs = writes.epochsOf(lsns);
+    for (int i = 0, j = 0; i < n; i++) {
+      if (acked[i] != null) {
+        results[i] =
+            ShardWriteBatchResponse.Result.ok(
+                writes.written(
+                    WriteRequests.ADDED, prepared[i].current(), acked[i], epochs.get(j++)));
+      }
+    }
+    return new ShardWriteBatchResponse(Arrays.asList(results));
+  }
+
+  /**
+   * Every item is planned (validated, lease, session and {@code minLsn} guards) first; then, with
+   * the lease checked again for {@code primary} items right before their rows are read, all
+   * single-key items are answered by one query and the others one by one.
+   */
+  @Post(ShardEndpoints.READ_BATCH)
+  public ShardReadBatchResponse readBatch(
+      @Body ShardReadBatchRequest request,
+      @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
+    ShardConfig config = ctx.requireConfig();
+    RequestFields.requireExpectedOwnership(config, expectedOwned);
+    List<Map<String, Object>> items =
+        BatchItems.require(request.reads(), "reads", BatchItems.MAX_ITEMS);
+    readItems.record(items.size());
+    int n = items.size();
+    ShardReadBatchResponse.Result[] results = new ShardReadBatchResponse.Result[n];
+    ReadRequests.Plan[] plans = new ReadRequests.Plan[n];
+    for (int i = 0; i < n; i++) {
+      try {
+        plans[i] = reads.plan(config, requireItem(items.get(i), "reads", i));
+      } catch (RuntimeException e) {
+        results[i] = failedRead(e);
+      }
+    }
+    List<Integer> pointItems = new ArrayList<>();
+    List<ReadRequests.Plan> points = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (plans[i] != null && plans[i].isPoint()) {
+        try {
+          reads.recheck(plans[i]);
+          pointItems.add(i);
+          points.add(plans[i]);
+        } catch (RuntimeException e) {
+          results[i] = failedRead(e);
+        }
+      }
+    }
+    if (!points.isEmpty()) {
+      try {
+        List<ShardReadResponse> answers = reads.runPoints(config, points);
+        for (int j = 0; j < pointItems.size(); j++) {
+          results[pointItems.get(j)] = ShardReadBatchResponse.Result.ok(answers.get(j));
+        }
+      } catch (RuntimeException e) {
+        ShardReadBatchResponse.Result failed = failedRead(e);
+        pointItems.forEach(i -> results[i] = failed);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (plans[i] != null && !plans[i].isPoint()) {
+        try {
+          reads.recheck(plans[i]);
+          results[i] = ShardReadBatchResponse.Result.ok(reads.run(config, plans[i]));
+        } catch (RuntimeException e) {
+          results[i] = failedRead(e);
+        }
+      }
+    }
+    return new ShardReadBatchResponse(Arrays.asList(results));
+  }
+
+  private static <T> T requireItem(T item, String field, int index) {
+    if (item == null) {
+      throw new InvalidRequestException(field + "[" + index + "] must be a JSON object, not null");
+    }
+    return item;
+  }
+
+  private static ShardWriteBatchResponse.Result failedWrite(RuntimeException e) {
+    return ShardWriteBatchResponse.Result.failed(statusOf(e), e.getMessage());
+  }
+
+  private static ShardReadBatchResponse.Result failedRead(RuntimeException e) {
+    return ShardReadBatchResponse.Result.failed(statusOf(e), e.getMessage());
+  }
+
+  private static int statusOf(RuntimeException e) {
+    int status = BatchItems.status(e);
+    if (status == 500) {
+      LOG.warn("batch item failed unexpectedly", e);
+    }
+    return status;
+  }
+}

@@ -1,0 +1,344 @@
+package io.shardeddb.shardserver.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Value;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.ContractBodies;
+import io.shardeddb.protocol.lb.KeyRange;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.shard.ReadFilter;
+import io.shardeddb.protocol.shard.ShardReadResponse;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
+import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.replication.rules.LogMatching;
+import io.shardeddb.shardserver.replication.rules.SessionReads;
+import io.shardeddb.shardserver.storage.FilterClause;
+import io.shardeddb.shardserver.storage.ReadPaging;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import io.shardeddb.shardserver.storage.ShardStore;
+import io.shardeddb.shardserver.storage.UserTable;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one implementation of a {@code /read}, shared by {@code POST /read} and every item of {@code
+ * POST /read/batch}: {@link #plan} validates the body and passes the guards (the primary's lease,
+ * the session's entry, waiting for an LSN; rule 9), {@link #run} answers one planned read, {@link
+ * #runPoints} answers many single-key reads with one query.
+ */
+@Singleton
+class ReadRequests {
+  /**
+   * A validated read whose guards have passed: its key range, whether it asked for {@code
+   * "consistency":"primary"}, its filter (null: none), whether it counts, and its page size.
+   */
+  record Plan(KeyRange range, boolean primary, FilterClause filter, boolean count, int pageRows) {
+    /** One key, no filter, no count: at most one row, so many of them can share one query. */
+    boolean isPoint() {
+      return range.low() == range.high() && filter == null && !count;
+    }
+  }
+
+  private final ReplicaContext ctx;
+  private final ShardStore store;
+  private final WriteCoordinator coordinator;
+  private final ReplicationSettings settings;
+  private final long pageBytes;
+  private final MeterRegistry registry;
+  private final Map<String, Counter> rowsRead = new ConcurrentHashMap<>();
+  private final Map<String, Counter> counted = new ConcurrentHashMap<>();
+
+  ReadRequests(
+      ReplicaContext ctx,
+      ShardStore store,
+      WriteCoordinator coordinator,
+      ReplicationSettings settings,
+      @Value("${shardeddb.read.page-bytes:" + ReadPaging.DEFAULT_PAGE_BYTES + "}") long pageBytes,
+      MeterRegistry registry) {
+    this.ctx = ctx;
+    this.store = store;
+    this.coordinator = coordinator;
+    this.settings = settings;
+    this.pageBytes = pageBytes;
+    this.registry = registry;
+  }
+
+  /**
+   * Validates one {@code /read} body (shard, range, session fields, filter, count, limit) and
+   * passes its guards, in the order {@code /read} always had: the lease for {@code primary}, then
+   * the session's entry or the {@code minLsn} wait. Throws the error {@code /read} answers.
+   */
+  Plan plan(ShardConfig config, Map<String, Object> body) {
+    RequestFields.requireShard(config, body.get("shard"), ctx.name());
+    return planChecked(config, body);
+  }
+
+  /** {@link #plan} after the shard id was checked (so {@code /read} keeps its error order). */
+  Plan planChecked(ShardConfig config, Map<String, Object> body) {
+    KeyRange range = ContractBodies.range(body, config.schema().shardKey());
+    Long minLsn = RequestFields.minLsn(body);
+    Long minEpoch = RequestFields.minEpoch(body);
+    boolean primary = RequestFields.primaryConsistency(body);
+    if (primary) {
+      requireLease();
+    }
+    if (minEpoch != null) {
+      if (minLsn == null) {
+        throw new InvalidRequestException("field 'minEpoch' needs 'minLsn' (the session's entry)");
+      }
+      requireSessionEntry(minEpoch, minLsn);
+    } else if (minLsn != null) {
+      awaitLsn(minLsn);
+    }
+    ReadFilter filter = ReadFilter.fromWire(body.get("filter"));
+    FilterClause userWhere = filter == null ? null : FilterClause.of(config.schema(), filter);
+    boolean count = RequestFields.count(body);
+    int pageRows =
+        ReadPaging.rowsPerPage(
+            config.schema(), pageBytes, ReadPaging.DEFAULT_PAGE_ROWS, RequestFields.limit(body));
+    return new Plan(range, primary, userWhere, count, pageRows);
+  }
+
+  /**
+   * Checks the lease again for a planned {@code primary} read that did not run at once (a batch
+   * plans every item first): the lease must hold when the rows are read, not only when planned.
+   */
+  void recheck(Plan plan) {
+    if (plan.primary()) {
+      requireLease();
+    }
+  }
+
+  /** Answers one planned read: its rows (one page) or its count. */
+  ShardReadResponse run(ShardConfig config, Plan p) {
+    ReplicaContext.View v = ctx.view();
+    UserTable table = ctx.requireTable();
+    String filtered = p.filter() == null ? "none" : "pushed";
+    // Rows the shard still stores but no longer owns (fenced, not yet purged) are never returned:
+    // under Range the owned key ranges go into the SQL, under Hash each row's point is checked.
+    List<PointRange> owned = ctx.config().ownedRanges();
+    Sharding sharding = config.pointsBy();
+    boolean byHash = owned != null && sharding == Sharding.Hash;
+    FilterClause where =
+        owned != null && sharding == Sharding.Range ? table.keyIn(owned, p.filter()) : p.filter();
+    KeyRange range = p.range();
+    if (p.count()) {
+      long n =
+          byHash
+              ? store.read(c -> table.keys(c, range.low(), range.high(), where)).stream()
+                  .filter(k -> PointRange.anyContains(owned, sharding.point(k)))
+                  .count()
+              : store.read(c -> table.count(c, range.low(), range.high(), where));
+      counted.computeIfAbsent(filtered, this::countedCounter).increment();
+      return new ShardReadResponse(
+          List.of(),
+          MessageResponse.SUCCESS,
+          v.appliedLsn(),
+          v.appliedLsn(),
+          v.lastEntryEpoch(),
+          null,
+          n);
+    }
+    int pageRows = p.pageRows();
+    // One row past the page tells whether the range goes on, and where.
+    List<Map<String, Object>> rows =
+        store.read(c -> table.range(c, range.low(), range.high(), where, pageRows + 1));
+    Long next = null;
+    if (rows.size() > pageRows) {
+      next = ((Number) rows.get(pageRows).get(config.schema().shardKey())).longValue();
+      rows = rows.subList(0, pageRows);
+    }
+    if (byHash) {
+      // A page may come out short; `next` still says where the key range goes on.
+      rows = ownedOnly(config, owned, rows);
+    }
+    rowsRead.computeIfAbsent(filtered, this::rowsCounter).increment(rows.size());
+    return new ShardReadResponse(
+        rows, MessageResponse.SUCCESS, v.appliedLsn(), v.appliedLsn(), v.lastEntryEpoch(), next);
+  }
+
+  /**
+   * Answers planned point reads ({@link Plan#isPoint}) with ONE query in one read transaction; each
+   * answer is what {@link #run} would give that item alone (a point has at most one row, so never a
+   * {@code next}), in the order given.
+   */
+  List<ShardReadResponse> runPoints(ShardConfig config, List<Plan> points) {
+    ReplicaContext.View v = ctx.view();
+    UserTable table = ctx.requireTable();
+    List<PointRange> owned = ctx.config().ownedRanges();
+    Sharding sharding = config.pointsBy();
+    FilterClause where =
+        owned != null && sharding == Sharding.Range ? table.keyIn(owned, null) : null;
+    Set<Long> keys = new LinkedHashSet<>();
+    points.forEach(p -> keys.add(p.range().low()));
+    List<Map<String, Object>> found = store.read(c -> table.rowsWithKeys(c, keys, where));
+    if (owned != null && sharding == Sharding.Hash) {
+      found = ownedOnly(config, owned, found);
+    }
+    String keyName = config.schema().shardKey();
+    Map<Long, Map<String, Object>> byKey = new HashMap<>();
+    found.forEach(r -> byKey.put(((Number) r.get(keyName)).longValue(), r));
+    Counter rows = rowsRead.computeIfAbsent("none", this::rowsCounter);
+    List<ShardReadResponse> out = new ArrayList<>(points.size());
+    for (Plan p : points) {
+      Map<String, Object> row = byKey.get(p.range().low());
+      List<Map<String, Object>> data = row == null ? List.of() : List.of(row);
+      rows.increment(data.size());
+      out.add(
+          new ShardReadResponse(
+              data,
+              MessageResponse.SUCCESS,
+              v.appliedLsn(),
+              v.appliedLsn(),
+              v.lastEntryEpoch(),
+              null));
+    }
+    return out;
+  }
+
+  private static List<Map<String, Object>> ownedOnly(
+      ShardConfig config, List<PointRange> owned, List<Map<String, Object>> rows) {
+    String keyName = config.schema().shardKey();
+    Sharding sharding = config.pointsBy();
+    return rows.stream()
+        .filter(
+            r ->
+                PointRange.anyContains(
+                    owned, sharding.point(((Number) r.get(keyName)).longValue())))
+        .toList();
+  }
+
+  private Counter rowsCounter(String filter) {
+    return Counter.builder("shardeddb.read.rows")
+        .description("rows /read sent back, by whether a filter was applied in MySQL")
+        .tag("filter", filter)
+        .register(registry);
+  }
+
+  private Counter countedCounter(String filter) {
+    return Counter.builder("shardeddb.read.counts")
+        .description("/read requests answered with a count instead of rows")
+        .tag("filter", filter)
+        .register(registry);
+  }
+
+  private void requireLease() {
+    ctx.requirePrimary();
+    ReplicaContext.View v = ctx.view();
+    switch (coordinator.lease()) {
+      case HELD -> {}
+      case TOO_SOON_AFTER_PROMOTION ->
+          throw ShardException.unavailable(
+              "no lease: "
+                  + ctx.name()
+                  + " became primary of epoch "
+                  + v.epoch()
+                  + " less than one lease period ("
+                  + settings.leasePeriod().toMillis()
+                  + " ms) ago; a former primary may still serve reads until then");
+      case EXPIRED ->
+          throw ShardException.unavailable(
+              "no lease: a majority of the replicas has not acknowledged epoch "
+                  + v.epoch()
+                  + " of "
+                  + ctx.name()
+                  + " within the last "
+                  + settings.leaseWindow().toMillis()
+                  + " ms");
+    }
+  }
+
+  private void requireSessionEntry(long minEpoch, long minLsn) {
+    try {
+      ctx.awaitApplied(minLsn, settings.minLsnWait().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ShardException.unavailable("interrupted while waiting for lsn " + minLsn);
+    }
+    ReplicaContext.View v = ctx.view();
+    long epochAt = epochAt(v, minLsn);
+    switch (SessionReads.decide(ctx.inSync(), v.appliedLsn(), minEpoch, minLsn, epochAt)) {
+      case SERVE -> {}
+      case NOT_YET ->
+          throw ShardException.conflict(
+              "replica "
+                  + ctx.name()
+                  + " has applied lsn "
+                  + v.appliedLsn()
+                  + ", not yet minLsn "
+                  + minLsn);
+      case NOT_IN_SYNC ->
+          throw ShardException.conflict(
+              "replica "
+                  + ctx.name()
+                  + " is not in sync with the primary of epoch "
+                  + v.epoch()
+                  + " (state "
+                  + ctx.state()
+                  + "); it cannot serve a session read");
+      case OTHER_HISTORY ->
+          throw ShardException.conflict(
+              "replica "
+                  + ctx.name()
+                  + " holds lsn "
+                  + minLsn
+                  + " from epoch "
+                  + epochAt
+                  + ", not the session's epoch "
+                  + minEpoch
+                  + "; it cannot serve this session");
+      case CANNOT_VERIFY ->
+          throw ShardException.conflict(
+              "replica "
+                  + ctx.name()
+                  + " no longer holds lsn "
+                  + minLsn
+                  + " in its log (trimmed or below its last re-copy); it cannot verify the"
+                  + " session");
+    }
+  }
+
+  private long epochAt(ReplicaContext.View v, long lsn) {
+    if (lsn <= 0) {
+      return 0;
+    }
+    if (lsn == v.appliedLsn()) {
+      return v.lastEntryEpoch();
+    }
+    if (lsn == ctx.logStartLsn()) {
+      return ctx.logStartEpoch();
+    }
+    if (lsn > v.appliedLsn() || lsn < ctx.logStartLsn()) {
+      return LogMatching.NOT_HELD;
+    }
+    return store.epochAt(lsn).orElse(LogMatching.NOT_HELD);
+  }
+
+  private void awaitLsn(long minLsn) {
+    try {
+      if (!ctx.awaitApplied(minLsn, settings.minLsnWait().toMillis())) {
+        throw ShardException.conflict(
+            "replica "
+                + ctx.name()
+                + " has applied lsn "
+                + ctx.appliedLsn()
+                + ", not yet minLsn "
+                + minLsn);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ShardException.unavailable("interrupted while waiting for lsn " + minLsn);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.shardeddb.shardserver.http;
+
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.ShardWriteRequest;
+import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import io.shardeddb.shardserver.storage.ShardStore;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one implementation of a {@code /write}'s checks and reply, shared by {@code POST /write} and
+ * every item of {@code POST /write/batch}: {@link #prepare} turns a request into the change to
+ * queue (or throws the error {@code /write} answers), {@link #written} builds the reply to an
+ * acknowledged change.
+ */
+@Singleton
+class WriteRequests {
+  /** A valid {@code /write}: the change to queue and the {@code current_idx} to answer. */
+  record Prepared(ClientChange change, Integer current) {}
+
+  /** The message of an acknowledged {@code /write}. */
+  static final String ADDED = "Data entries added";
+
+  private final ReplicaContext ctx;
+  private final ShardStore store;
+
+  WriteRequests(ReplicaContext ctx, ShardStore store) {
+    this.ctx = ctx;
+    this.store = store;
+  }
+
+  /**
+   * Checks one {@code /write} body: this shard, at least one row, each row coerced to the schema,
+   * each key owned (421), no key twice (400), a well-formed request id.
+   */
+  Prepared prepare(ShardConfig config, ShardWriteRequest request) {
+    RequestFields.requireShard(config, request.shard(), ctx.name());
+    if (request.data() == null) {
+      throw new InvalidRequestException("missing field 'data'");
+    }
+    if (request.data().isEmpty()) {
+      throw new InvalidRequestException("field 'data' must list at least one row");
+    }
+    TableSchema schema = config.schema();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    Set<Long> keys = new HashSet<>();
+    for (Map<String, Object> raw : request.data()) {
+      Map<String, Object> row = schema.coerceRow(raw);
+      long key = (Long) row.get(schema.shardKey());
+      config.requireOwns(key);
+      if (!keys.add(key)) {
+        throw new InvalidRequestException(
+            "field 'data' lists " + schema.shardKey() + ":" + key + " more than once");
+      }
+      rows.add(row);
+    }
+    String requestId = RequestFields.requestId(request.requestId());
+    Integer current = request.currIdx() == null ? null : request.currIdx() + rows.size();
+    return new Prepared(ClientChange.write(rows, requestId), current);
+  }
+
+  /** The reply to an acknowledged change: its position and the acknowledgements it got. */
+  ShardWriteResponse written(String message, Integer current, WriteCoordinator.Acked a) {
+    return written(message, current, a, epochOf(a.lsn()));
+  }
+
+  /**
+   * The epochs of the acknowledged entries at {@code lsns} (null where no longer in the log), as
+   * {@link #written} would look them up one by one, in at most two lookups when they agree: the
+   * epochs of a log never decrease along its LSNs (a new term appends after all it kept, rule 3; a
+   * truncated tail is replaced by entries of a later epoch), so if the lowest and the highest of
+   * these LSNs hold the same epoch, every LSN between them holds it too.
+   */
+  List<Long> epochsOf(List<Long> lsns) {
+    List<Long> held = lsns.stream().filter(l -> l > 0).sorted().toList();
+    if (held.size() > 2) {
+      Long low = epochOf(held.get(0));
+      Long high = epochOf(held.get(held.size() - 1));
+      if (low != null && low.equals(high)) {
+        return lsns.stream().map(l -> l > 0 ? low : null).toList();
+      }
+    }
+    return lsns.stream().map(this::epochOf).toList();
+  }
+
+  /** As {@link #written}, with the entry's epoch already known. */
+  ShardWriteResponse written(
+      String message, Integer current, WriteCoordinator.Acked a, Long epoch) {
+    return new ShardWriteResponse(
+        message,
+        current,
+        MessageResponse.SUCCESS,
+        a.lsn(),
+        epoch,
+        a.acks() > 0 ? a.acks() : null,
+        a.replicas() > 0 ? a.replicas() : null);
+  }
+
+  /**
+   * The epoch of the acknowledged entry at {@code lsn}, for the caller's session token (a
+   * deduplicated retry may name an entry of an earlier epoch); null when no longer in the log.
+   */
+  private Long epochOf(long lsn) {
+    return lsn <= 0 ? null : store.epochAt(lsn).orElse(null);
+  }
+}
