@@ -49,6 +49,7 @@ final class BatchReplies {
       Function<X, R> response) {
     if (results == null || results.size() != items) {
       return all(
+          url,
           items,
           malformed(
               url,
@@ -61,13 +62,13 @@ final class BatchReplies {
     List<Outcome<R>> out = new ArrayList<>(items);
     for (X result : results) {
       if (result == null) {
-        return all(items, malformed(url, "answered a null result"));
+        return all(url, items, malformed(url, "answered a null result"));
       }
       int s = status.applyAsInt(result);
       if (s == 200) {
         R value = response.apply(result);
         if (value == null) {
-          return all(items, malformed(url, "answered 200 without a response"));
+          return all(url, items, malformed(url, "answered 200 without a response"));
         }
         out.add(Outcome.ok(value));
       } else {
@@ -81,14 +82,15 @@ final class BatchReplies {
     return out;
   }
 
-  private static ShardServerException malformed(String url, String what) {
-    return new ShardServerException(url, 502, "shard-server " + url + " batch reply " + what);
+  private static String malformed(String url, String what) {
+    return "shard-server " + url + " batch reply " + what;
   }
 
-  private static <R> List<Outcome<R>> all(int items, ShardServerException error) {
+  /** Every item failed with 502 {@code message}, each with its own exception. */
+  private static <R> List<Outcome<R>> all(String url, int items, String message) {
     List<Outcome<R>> out = new ArrayList<>(items);
     for (int i = 0; i < items; i++) {
-      out.add(Outcome.failed(error));
+      out.add(Outcome.failed(new ShardServerException(url, 502, message)));
     }
     return out;
   }

@@ -66,6 +66,22 @@ final class CoalesceQueue<T> {
     return out;
   }
 
+  /**
+   * A request this queue started ended without an answer (unreachable, timed out): the items
+   * waiting behind it are taken out, for the caller to fail the same way — sending them to a
+   * replica that just did not answer would cost each of them another timeout (DESIGN §5 rule 10: a
+   * hung peer costs one timeout). Their callers retry as after any unreachable replica.
+   */
+  List<T> doneUnanswered() {
+    if (inFlight == 0) {
+      throw new IllegalStateException("doneUnanswered() without a request in flight");
+    }
+    inFlight--;
+    List<T> out = new ArrayList<>(waiting);
+    waiting.clear();
+    return out;
+  }
+
   /** Takes a waiting item back (its caller gave up before it was sent); false if already sent. */
   boolean withdraw(T item) {
     return waiting.remove(item);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -138,9 +139,7 @@ final class Coalescer<Q, R> {
       batchItems.record(1);
       Item<Q, R> item = items.get(0);
       item.running.update(
-          transport
-              .one(target.url(), target.owned(), item.request)
-              .doFinally(s -> finished(target))
+          tracked(target, transport.one(target.url(), target.owned(), item.request))
               .subscribe(item.sink::success, item.sink::error));
       return;
     }
@@ -154,9 +153,7 @@ final class Coalescer<Q, R> {
     for (Item<Q, R> item : items) {
       requests.add(item.request);
     }
-    transport
-        .batch(target.url(), target.owned(), requests)
-        .doFinally(s -> finished(target))
+    tracked(target, transport.batch(target.url(), target.owned(), requests))
         .subscribe(
             outcomes -> {
               for (int i = 0; i < items.size(); i++) {
@@ -174,7 +171,7 @@ final class Coalescer<Q, R> {
                 support.refused(target.url(), nanoTime.getAsLong());
                 oneByOne(target, items);
               } else {
-                items.forEach(item -> item.sink.error(error));
+                items.forEach(item -> item.sink.error(own(error)));
               }
             });
   }
@@ -189,16 +186,45 @@ final class Coalescer<Q, R> {
     }
   }
 
+  /**
+   * {@code request}, which this target's queue started, calling {@link #finished} when it ends
+   * however it ends (answer, failure, or abort), after its own subscriber has seen the outcome.
+   */
+  private <X> Mono<X> tracked(Target target, Mono<X> request) {
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    return request.doOnError(failure::set).doFinally(s -> finished(target, failure.get()));
+  }
+
   private void finished(Target target) {
-    List<CoalesceQueue.Send<Item<Q, R>>> next;
+    finished(target, null);
+  }
+
+  private void finished(Target target, Throwable failure) {
+    List<CoalesceQueue.Send<Item<Q, R>>> next = List.of();
+    List<Item<Q, R>> abandoned = List.of();
     synchronized (this) {
       CoalesceQueue<Item<Q, R>> queue = queues.get(target);
-      next = queue.done();
+      if (failure instanceof ShardServerException s
+          && s.status() == ShardServerException.UNREACHABLE) {
+        abandoned = queue.doneUnanswered();
+      } else {
+        next = queue.done();
+      }
       if (queue.idle()) {
         queues.remove(target);
       }
     }
+    for (Item<Q, R> item : abandoned) {
+      item.sink.error(own(failure));
+    }
     start(target, next);
+  }
+
+  /** A copy of a failure for one caller: callers' operators may add to an exception they get. */
+  private static Throwable own(Throwable failure) {
+    return failure instanceof ShardServerException s
+        ? new ShardServerException(s.url(), s.status(), s.getMessage())
+        : failure;
   }
 
   /** How long a shard-server that refused a batch gets plain requests only. */

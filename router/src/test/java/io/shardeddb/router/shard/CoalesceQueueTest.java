@@ -119,6 +119,19 @@ class CoalesceQueueTest {
   }
 
   @Test
+  void whenARequestGotNoAnswerTheCallsWaitingBehindItAreGivenBackUnsent() {
+    CoalesceQueue<String> q = new CoalesceQueue<>(64, 1);
+    q.offer("a");
+    q.offer("b");
+    q.offer("c");
+
+    assertThat(q.doneUnanswered()).containsExactly("b", "c");
+    assertThat(q.idle()).isTrue();
+    // The next call is sent again as usual (the replica may be back).
+    assertThat(q.offer("d")).containsExactly(new CoalesceQueue.Send<>(List.of("d")));
+  }
+
+  @Test
   void doneWithoutARequestInFlightIsABug() {
     assertThatThrownBy(() -> new CoalesceQueue<String>(64, 1).done())
         .isInstanceOf(IllegalStateException.class);

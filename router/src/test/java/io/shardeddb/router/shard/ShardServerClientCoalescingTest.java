@@ -440,6 +440,31 @@ class ShardServerClientCoalescingTest {
   }
 
   @Test
+  void callsWaitingBehindARequestThatTimedOutFailWithItUnsentSoAHungPrimaryCostsOneTimeout()
+      throws Exception {
+    startClient(Map.of("micronaut.http.client.read-timeout", "2s"));
+    CountDownLatch hold = new CountDownLatch(1);
+    primary.holdFirst = hold;
+    try {
+      List<CompletableFuture<ShardWriteResponse>> calls = new ArrayList<>();
+      calls.add(write(0));
+      Awaitility.await().atMost(WAIT).until(() -> primary.count("/write") == 1);
+      calls.add(write(1));
+      calls.add(write(2));
+
+      for (CompletableFuture<ShardWriteResponse> c : calls) {
+        Throwable e = failureOf(c);
+        assertThat(e).isInstanceOf(ShardServerException.class);
+        assertThat(((ShardServerException) e).status()).isEqualTo(ShardServerException.UNREACHABLE);
+        assertThat(((ShardServerException) e).retriable()).isTrue();
+      }
+      assertThat(primary.seen).hasSize(1);
+    } finally {
+      hold.countDown();
+    }
+  }
+
+  @Test
   void aBigWriteIsNeverHeldBackForABatch() {
     Map<String, Object> bigRow = Map.of("Stud_id", 1L, "Stud_name", "x".repeat(70_000));
     assertThat(
