@@ -288,6 +288,11 @@ public class ShardServerClient {
         url, owned(HttpRequest.POST(url + "/write", request), owned), ShardWriteResponse.class);
   }
 
+  /** Writes to {@code url} waiting to be sent in a batch (tests watch the queue fill). */
+  int waitingWrites(String url) {
+    return writes == null ? 0 : writes.waiting(url);
+  }
+
   /** Whether {@code request}'s rows are small enough to coalesce (a cheap over-estimate). */
   static boolean smallWrite(ShardWriteRequest request) {
     if (request.data() == null) {

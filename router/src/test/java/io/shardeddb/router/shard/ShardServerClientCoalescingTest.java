@@ -63,6 +63,9 @@ class ShardServerClientCoalescingTest {
     /** A whole-request failure for the next batch: {status, message}; null: none. */
     volatile Object[] failNextBatch;
 
+    /** Keys whose next write inside a batch is answered 503 (quorum not reached). */
+    final Set<Long> quorumLostOnceInBatch = ConcurrentHashMap.newKeySet();
+
     Primary() throws IOException {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       server.setExecutor(threads);
@@ -104,7 +107,7 @@ class ShardServerClientCoalescingTest {
           return;
         }
         CountDownLatch hold = holdFirst;
-        if (!batch && hold != null) {
+        if (!batch && hold != null && (path.equals("/write") || path.equals("/read"))) {
           holdFirst = null;
           try {
             hold.await(60, TimeUnit.SECONDS);
@@ -121,7 +124,10 @@ class ShardServerClientCoalescingTest {
           case "/write/batch" -> {
             ArrayNode results = JSON.createArrayNode();
             for (JsonNode item : body.get("writes")) {
-              Object[] r = write(item);
+              Object[] r =
+                  quorumLostOnceInBatch.remove(item.get("data").get(0).get("Stud_id").asLong())
+                      ? new Object[] {503, failure("write quorum not reached in 5 s")}
+                      : write(item);
               ObjectNode result = results.addObject();
               result.put("status", (Integer) r[0]);
               if ((Integer) r[0] == 200) {
