@@ -139,7 +139,9 @@ final class Coalescer<Q, R> {
       batchItems.record(1);
       Item<Q, R> item = items.get(0);
       item.running.update(
-          tracked(target, transport.one(target.url(), target.owned(), item.request))
+          tracked(
+                  target,
+                  Mono.defer(() -> transport.one(target.url(), target.owned(), item.request)))
               .subscribe(item.sink::success, item.sink::error));
       return;
     }
@@ -153,7 +155,9 @@ final class Coalescer<Q, R> {
     for (Item<Q, R> item : items) {
       requests.add(item.request);
     }
-    tracked(target, transport.batch(target.url(), target.owned(), requests))
+    // Deferred: a request that fails while being built (e.g. the credential file unreadable) must
+    // end through tracked() like any other, or its queue would wait for it forever.
+    tracked(target, Mono.defer(() -> transport.batch(target.url(), target.owned(), requests)))
         .subscribe(
             outcomes -> {
               for (int i = 0; i < items.size(); i++) {
@@ -180,8 +184,7 @@ final class Coalescer<Q, R> {
   private void oneByOne(Target target, List<Item<Q, R>> items) {
     for (Item<Q, R> item : items) {
       item.running.update(
-          transport
-              .one(target.url(), target.owned(), item.request)
+          Mono.defer(() -> transport.one(target.url(), target.owned(), item.request))
               .subscribe(item.sink::success, item.sink::error));
     }
   }
