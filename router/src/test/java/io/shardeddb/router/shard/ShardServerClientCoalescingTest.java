@@ -63,6 +63,9 @@ class ShardServerClientCoalescingTest {
     /** A whole-request failure for the next batch: {status, message}; null: none. */
     volatile Object[] failNextBatch;
 
+    /** Milliseconds each request takes, plus 0.1 ms per batch item (a bench's model). */
+    volatile int serviceMillis;
+
     /** Keys whose next write inside a batch is answered 503 (quorum not reached). */
     final Set<Long> quorumLostOnceInBatch = ConcurrentHashMap.newKeySet();
 
@@ -88,6 +91,14 @@ class ShardServerClientCoalescingTest {
         seen.add(
             new Seen(path, ex.getRequestHeaders().getFirst(ShardEndpoints.OWNED_HEADER), body));
         boolean batch = path.endsWith("/batch");
+        if (serviceMillis > 0) {
+          int items = batch ? body.elements().next().size() : 1;
+          try {
+            TimeUnit.MICROSECONDS.sleep(serviceMillis * 1000L + items * 100L);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
         if (batch && !batchEndpoints) {
           // What a Micronaut server without the route answers.
           ObjectNode notFound = JSON.createObjectNode();
