@@ -27,6 +27,7 @@ public record RouterSettings(
     // Top level, as docs/resharding.md names it: shardeddb.router.moved-retry-timeout.
     @Bindable(defaultValue = "10s") Duration movedRetryTimeout,
     Heartbeat heartbeat,
+    Coalesce coalesce,
     Kubernetes kubernetes) {
 
   public RouterSettings {
@@ -86,6 +87,23 @@ public record RouterSettings(
   /** {@code shardeddb.router.heartbeat.*}: how the router checks shard-servers' health. */
   @ConfigurationProperties("heartbeat")
   public record Heartbeat(@Bindable(defaultValue = "1s") Duration interval) {}
+
+  /**
+   * {@code shardeddb.router.coalesce.*}: concurrent writes and point reads to one shard-server sent
+   * together in one request (docs/router.md, "Coalescing").
+   */
+  @ConfigurationProperties("coalesce")
+  public record Coalesce(
+      @Bindable(defaultValue = "true") boolean enabled,
+      @Bindable(defaultValue = "64") int maxBatch,
+      @Bindable(defaultValue = "1") int maxInFlight) {
+    public Coalesce {
+      if (maxBatch < 1 || maxInFlight < 1) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.coalesce.max-batch and max-in-flight must be at least 1");
+      }
+    }
+  }
 
   /** {@code shardeddb.router.kubernetes.*}: the API server the topology source talks to. */
   @ConfigurationProperties("kubernetes")

@@ -1,5 +1,8 @@
 package io.shardeddb.router.shard;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -18,7 +21,11 @@ import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.shard.ShardReadBatchRequest;
+import io.shardeddb.protocol.shard.ShardReadBatchResponse;
 import io.shardeddb.protocol.shard.ShardReadResponse;
+import io.shardeddb.protocol.shard.ShardWriteBatchRequest;
+import io.shardeddb.protocol.shard.ShardWriteBatchResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
 import io.shardeddb.router.config.RouterSettings;
@@ -27,6 +34,7 @@ import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Mono;
 
@@ -36,22 +44,37 @@ import reactor.core.publisher.Mono;
  * ShardServerException} carrying the replica's status and message. With {@code
  * shardeddb.router.local-address} set (env {@code SHARDEDDB_LOCAL_ADDRESS}; local mode sets it to
  * the pod's loopback address), connections leave from that address, so a network fault can tell
- * this router's traffic apart from other pods'.
+ * this router's traffic apart from other pods'. Concurrent writes and point reads to one replica
+ * are coalesced into {@code /write/batch} and {@code /read/batch} requests ({@link Coalescer};
+ * {@code shardeddb.router.coalesce.*}).
  */
 @Singleton
 public class ShardServerClient {
   private static final Argument<MessageResponse> ERROR = Argument.of(MessageResponse.class);
 
+  /**
+   * Writes bigger than this (a rough size of their rows) are never coalesced: they gain little from
+   * sharing a request, and a batch of them could pass the shard-server's request size limit (64 MB;
+   * {@code max-batch} of these stays far below it, whatever the JSON escaping).
+   */
+  static final long MAX_COALESCED_WRITE_CHARS = 64 * 1024;
+
   private final HttpClient http;
   private final CredentialSource credentials;
+  private final Coalescer<ShardWriteRequest, ShardWriteResponse> writes;
+  private final Coalescer<Map<String, Object>, ShardReadResponse> reads;
 
   /**
    * A client whose connections leave from the default address (tests, tools), sending the shard
-   * credential from {@code credentials}.
+   * credential from {@code credentials}, coalescing with the default settings.
    */
   public ShardServerClient(HttpClientRegistry<HttpClient> registry, CredentialSource credentials) {
     this.http = registry.getDefaultClient();
     this.credentials = credentials;
+    RouterSettings.Coalesce defaults = new RouterSettings.Coalesce(true, 64, 1);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    this.writes = writeCoalescer(defaults, meters);
+    this.reads = readCoalescer(defaults, meters);
   }
 
   /**
@@ -64,7 +87,8 @@ public class ShardServerClient {
   public ShardServerClient(
       HttpClientRegistry<HttpClient> registry,
       NettyClientCustomizer.Registry customizers,
-      RouterSettings settings) {
+      RouterSettings settings,
+      MeterRegistry meters) {
     String localAddress = settings.localAddress();
     String credentialsDir = settings.shardAuth().credentialsDir();
     String token = settings.shardAuth().token();
@@ -77,6 +101,101 @@ public class ShardServerClient {
       customizers.register(new BindTo(new InetSocketAddress(localAddress, 0)));
     }
     this.http = registry.getDefaultClient();
+    this.writes = writeCoalescer(settings.coalesce(), meters);
+    this.reads = readCoalescer(settings.coalesce(), meters);
+  }
+
+  private Coalescer<ShardWriteRequest, ShardWriteResponse> writeCoalescer(
+      RouterSettings.Coalesce settings, MeterRegistry meters) {
+    if (!settings.enabled()) {
+      return null;
+    }
+    Coalescer.Transport<ShardWriteRequest, ShardWriteResponse> transport =
+        new Coalescer.Transport<>() {
+          @Override
+          public Mono<ShardWriteResponse> one(String url, String owned, ShardWriteRequest r) {
+            return writeOne(url, owned, r);
+          }
+
+          @Override
+          public Mono<List<BatchReplies.Outcome<ShardWriteResponse>>> batch(
+              String url, String owned, List<ShardWriteRequest> requests) {
+            return call(
+                    url,
+                    owned(
+                        HttpRequest.POST(
+                            url + ShardEndpoints.WRITE_BATCH, new ShardWriteBatchRequest(requests)),
+                        owned),
+                    ShardWriteBatchResponse.class)
+                .map(
+                    reply ->
+                        BatchReplies.split(
+                            url,
+                            requests.size(),
+                            reply.results(),
+                            ShardWriteBatchResponse.Result::status,
+                            ShardWriteBatchResponse.Result::message,
+                            ShardWriteBatchResponse.Result::response));
+          }
+        };
+    return new Coalescer<>(
+        transport,
+        settings.maxBatch(),
+        settings.maxInFlight(),
+        new BatchSupport(Coalescer.FORGET_REFUSAL_NANOS),
+        System::nanoTime,
+        batchItems(meters, "write"));
+  }
+
+  private Coalescer<Map<String, Object>, ShardReadResponse> readCoalescer(
+      RouterSettings.Coalesce settings, MeterRegistry meters) {
+    if (!settings.enabled()) {
+      return null;
+    }
+    Coalescer.Transport<Map<String, Object>, ShardReadResponse> transport =
+        new Coalescer.Transport<>() {
+          @Override
+          public Mono<ShardReadResponse> one(String url, String owned, Map<String, Object> body) {
+            return readOne(url, owned, body);
+          }
+
+          @Override
+          public Mono<List<BatchReplies.Outcome<ShardReadResponse>>> batch(
+              String url, String owned, List<Map<String, Object>> bodies) {
+            return call(
+                    url,
+                    owned(
+                        HttpRequest.POST(
+                            url + ShardEndpoints.READ_BATCH, new ShardReadBatchRequest(bodies)),
+                        owned),
+                    ShardReadBatchResponse.class)
+                .map(
+                    reply ->
+                        BatchReplies.split(
+                            url,
+                            bodies.size(),
+                            reply.results(),
+                            ShardReadBatchResponse.Result::status,
+                            ShardReadBatchResponse.Result::message,
+                            ShardReadBatchResponse.Result::response));
+          }
+        };
+    return new Coalescer<>(
+        transport,
+        settings.maxBatch(),
+        settings.maxInFlight(),
+        new BatchSupport(Coalescer.FORGET_REFUSAL_NANOS),
+        System::nanoTime,
+        batchItems(meters, "read"));
+  }
+
+  /** {@code shardeddb_router_batch_items}: calls per request the coalescer sent (1: alone). */
+  private static DistributionSummary batchItems(MeterRegistry meters, String op) {
+    return DistributionSummary.builder("shardeddb.router.batch.items")
+        .description("calls carried by one request to a shard-server (1: sent alone)")
+        .tag("op", op)
+        .publishPercentileHistogram()
+        .register(meters);
   }
 
   /** Binds outgoing connections to one local address. */
@@ -141,13 +260,55 @@ public class ShardServerClient {
     if (count) {
       body.put("count", true);
     }
+    // Point reads only: their replies are one row at most, so a batch of them stays small.
+    if (reads != null && filter == null && !count && low == high) {
+      return reads.call(url, owned, body);
+    }
+    return readOne(url, owned, body);
+  }
+
+  private Mono<ShardReadResponse> readOne(String url, String owned, Map<String, Object> body) {
     return call(url, owned(HttpRequest.POST(url + "/read", body), owned), ShardReadResponse.class);
   }
 
-  /** {@code POST /write} of one shard's rows; {@code owned} as for {@link #read}. */
+  /**
+   * {@code POST /write} of one shard's rows; {@code owned} as for {@link #read}. While another
+   * write to the same replica is in flight, it waits and goes with the others in one {@code
+   * /write/batch}; its outcome is the one {@code /write} would have given.
+   */
   public Mono<ShardWriteResponse> write(String url, String owned, ShardWriteRequest request) {
+    if (writes != null && smallWrite(request)) {
+      return writes.call(url, owned, request);
+    }
+    return writeOne(url, owned, request);
+  }
+
+  private Mono<ShardWriteResponse> writeOne(String url, String owned, ShardWriteRequest request) {
     return call(
         url, owned(HttpRequest.POST(url + "/write", request), owned), ShardWriteResponse.class);
+  }
+
+  /** Writes to {@code url} waiting to be sent in a batch (tests watch the queue fill). */
+  int waitingWrites(String url) {
+    return writes == null ? 0 : writes.waiting(url);
+  }
+
+  /** Whether {@code request}'s rows are small enough to coalesce (a cheap over-estimate). */
+  static boolean smallWrite(ShardWriteRequest request) {
+    if (request.data() == null) {
+      return true;
+    }
+    long chars = 0;
+    for (Map<String, Object> row : request.data()) {
+      for (Map.Entry<String, Object> cell : row.entrySet()) {
+        chars += cell.getKey().length() + 8;
+        chars += cell.getValue() instanceof CharSequence cs ? cs.length() : 40;
+        if (chars > MAX_COALESCED_WRITE_CHARS) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** {@code PUT /update} of the row with {@code key}; {@code owned} as for {@link #read}. */

@@ -100,6 +100,7 @@ class RouterSettingsDocumentationTest {
         bound.retry(),
         bound.movedRetryTimeout(),
         bound.heartbeat(),
+        bound.coalesce(),
         bound.kubernetes());
   }
 
