@@ -54,11 +54,16 @@ class RoundTripCountTest {
     assertThat(keys(primary, 1, 1)).containsExactly(1L);
 
     int[] perReplica = new int[3];
+    long firstLsn = 0;
     for (int w = 0; w < WRITES; w++) {
       SqlRoundTrips.clear();
-      Http.Reply reply = write(primary, 100 + w);
+      // As the router sends it: with a request id (rule 8's lookup and record are on the path).
+      Http.Reply reply = write(primary, 100 + w, "rt-" + w);
       assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
+      // The session token names the entry's epoch, known without a log lookup.
+      assertThat(reply.json().get("epoch").asLong()).isEqualTo(1);
       awaitApplied(reply.json().get("lsn").asLong());
+      firstLsn = w == 0 ? reply.json().get("lsn").asLong() : firstLsn;
       for (int i = 0; i < 3; i++) {
         List<String> sent = SqlRoundTrips.sent(shard.get(i).database);
         perReplica[i] += sent.size();
@@ -72,6 +77,12 @@ class RoundTripCountTest {
         }
       }
     }
+    // A retry is answered from the recorded outcome, with the same LSN and epoch.
+    Http.Reply retry = write(primary, 100, "rt-0");
+    assertThat(retry.status()).as(retry.raw()).isEqualTo(200);
+    assertThat(retry.json().get("epoch").asLong()).isEqualTo(1);
+    assertThat(retry.json().get("lsn").asLong()).isEqualTo(firstLsn);
+
     SqlRoundTrips.clear();
     assertThat(keys(primary, 100, 100)).containsExactly(100L);
     List<String> read = SqlRoundTrips.sent(primary.database);
