@@ -494,7 +494,7 @@ public class ShardController {
         current,
         MessageResponse.SUCCESS,
         a.lsn(),
-        epochOf(a.lsn()),
+        a.entryEpoch() > 0 ? Long.valueOf(a.entryEpoch()) : epochOf(a.lsn()),
         a.acks() > 0 ? a.acks() : null,
         a.replicas() > 0 ? a.replicas() : null);
   }
