@@ -331,10 +331,12 @@ public class ShardStore {
             folded.add(SAVE_CONFIG, List.of(encode.apply(now)));
           }
           addLog(folded, entries);
-          LogEntry last = entries.get(entries.size() - 1);
-          folded.add(
-              "UPDATE shard_meta SET applied_lsn = ?, last_entry_epoch = ? WHERE id = 1",
-              List.of(last.lsn(), last.epoch()));
+          if (!entries.isEmpty()) {
+            LogEntry last = entries.get(entries.size() - 1);
+            folded.add(
+                "UPDATE shard_meta SET applied_lsn = ?, last_entry_epoch = ? WHERE id = 1",
+                List.of(last.lsn(), last.epoch()));
+          }
           folded.execute();
           return now;
         });
