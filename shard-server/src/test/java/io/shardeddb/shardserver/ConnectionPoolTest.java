@@ -39,6 +39,8 @@ class ConnectionPoolTest {
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE t (id INT PRIMARY KEY)");
       s.execute("INSERT INTO t VALUES (1), (2), (3)");
+      // The pool's connections start with autocommit off (ConnectionPool).
+      c.commit();
     }
   }
 

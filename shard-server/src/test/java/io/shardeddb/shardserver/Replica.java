@@ -73,6 +73,11 @@ final class Replica implements AutoCloseable {
     }
   }
 
+  /** A bean of the running server (storage tests drive ShardStore directly). */
+  <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
   boolean running() {
     return context != null;
   }

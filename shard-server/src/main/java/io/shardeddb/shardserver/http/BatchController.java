@@ -113,19 +113,24 @@ public class BatchController {
       }
       try {
         acked[i] = coordinator.await(queued.get(i));
-        lsns.add(acked[i].lsn());
+        if (acked[i].entryEpoch() <= 0) {
+          // The batcher did not know the entry's epoch (a deduplicated retry): look it up.
+          lsns.add(acked[i].lsn());
+        }
       } catch (RuntimeException e) {
         results[i] = failedWrite(e);
       }
     }
-    // One epoch lookup per batch instead of one per item (see WriteRequests.epochsOf).
+    // Epochs the batcher did not report: one lookup per batch, not per item
+    // (WriteRequests.epochsOf).
     List<Long> epochs = writes.epochsOf(lsns);
     for (int i = 0, j = 0; i < n; i++) {
       if (acked[i] != null) {
+        Long epoch =
+            acked[i].entryEpoch() > 0 ? Long.valueOf(acked[i].entryEpoch()) : epochs.get(j++);
         results[i] =
             ShardWriteBatchResponse.Result.ok(
-                writes.written(
-                    WriteRequests.ADDED, prepared[i].current(), acked[i], epochs.get(j++)));
+                writes.written(WriteRequests.ADDED, prepared[i].current(), acked[i], epoch));
       }
     }
     return new ShardWriteBatchResponse(Arrays.asList(results));

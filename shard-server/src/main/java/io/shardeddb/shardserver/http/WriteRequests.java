@@ -71,7 +71,8 @@ class WriteRequests {
 
   /** The reply to an acknowledged change: its position and the acknowledgements it got. */
   ShardWriteResponse written(String message, Integer current, WriteCoordinator.Acked a) {
-    return written(message, current, a, epochOf(a.lsn()));
+    return written(
+        message, current, a, a.entryEpoch() > 0 ? Long.valueOf(a.entryEpoch()) : epochOf(a.lsn()));
   }
 
   /**

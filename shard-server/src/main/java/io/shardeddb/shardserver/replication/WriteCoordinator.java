@@ -65,11 +65,18 @@ public class WriteCoordinator implements AutoCloseable {
 
   /**
    * An acknowledged change: its LSN, how many replicas (the primary included) held that entry when
-   * the quorum was reached, and how many replicas of the spec the quorum is counted over.
+   * the quorum was reached, and how many replicas of the spec the quorum is counted over. {@code
+   * entryEpoch} is the epoch of the entry at {@code lsn} when the batcher knows it (an entry it
+   * just appended), 0 when not (a deduplicated retry of an earlier entry): the reply's session
+   * token then needs no log lookup.
    */
-  public record Acked(long lsn, int acks, int replicas, RangeOutcome range) {
+  public record Acked(long lsn, int acks, int replicas, RangeOutcome range, long entryEpoch) {
     public Acked(long lsn, int acks, int replicas) {
-      this(lsn, acks, replicas, null);
+      this(lsn, acks, replicas, null, 0);
+    }
+
+    public Acked(long lsn, int acks, int replicas, RangeOutcome range) {
+      this(lsn, acks, replicas, range, 0);
     }
   }
 
@@ -438,6 +445,8 @@ public class WriteCoordinator implements AutoCloseable {
         continue;
       }
       long lsn;
+      // A new entry of this batch carries the term's epoch; an earlier one's is looked up later.
+      long entryEpoch = t.epoch;
       RangeOutcome rangeOutcome = null;
       if (outcomes[i] instanceof RangeOutcome ro) {
         rangeOutcome = ro;
@@ -449,6 +458,7 @@ public class WriteCoordinator implements AutoCloseable {
           continue;
         }
         lsn = earlier.lsn();
+        entryEpoch = 0;
       } else {
         lsn = (Long) outcomes[i];
         registry.counter("shardeddb.writes", "op", p.change().op().name()).increment();
@@ -456,6 +466,7 @@ public class WriteCoordinator implements AutoCloseable {
       // Nothing is acknowledged before this term's no-op is on a quorum (rule 3).
       long needed = Math.max(lsn, t.noopLsn);
       RangeOutcome ranged = rangeOutcome;
+      long knownEpoch = entryEpoch;
       t.tracker
           .await(needed)
           .orTimeout(settings.quorumTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -464,7 +475,8 @@ public class WriteCoordinator implements AutoCloseable {
                 if (err == null) {
                   quorumLatency.record(System.nanoTime() - committedAt, TimeUnit.NANOSECONDS);
                   // Counted as the quorum is reached: what the client's acknowledgement rests on.
-                  p.done.complete(new Acked(lsn, t.tracker.holders(needed), t.replicas, ranged));
+                  p.done.complete(
+                      new Acked(lsn, t.tracker.holders(needed), t.replicas, ranged, knownEpoch));
                 } else if (err instanceof TimeoutException) {
                   p.done.completeExceptionally(
                       ShardException.unavailable(
@@ -485,12 +497,13 @@ public class WriteCoordinator implements AutoCloseable {
   }
 
   /**
-   * Applies the batch in order inside the open transaction and assigns LSNs. Inserts are gathered
-   * into one statement and existence is checked with one query, so a batch costs a handful of round
-   * trips to the database however many changes it holds; pending inserts are flushed before any
-   * update or delete so the result equals applying the changes one by one. Request outcomes are
-   * recorded in the same transaction (rule 8), and the commit goes through only if the persisted
-   * epoch and role are still this term's (rule 6): otherwise a 409 rolls everything back.
+   * Applies the batch in order inside the open transaction and assigns LSNs. Request ids and
+   * existing keys are looked up in one query and inserts are gathered, so a batch of inserts costs
+   * three round trips to the database however many changes it holds (lookup, one folded write,
+   * COMMIT; docs/shard-server.md); pending inserts are flushed before any update or delete so the
+   * result equals applying the changes one by one. Request outcomes are recorded in the same
+   * transaction (rule 8), and the commit goes through only if the persisted epoch and role are
+   * still this term's (rule 6): otherwise a 409 rolls everything back.
    */
   private Void applyBatch(
       Connection c,
@@ -520,8 +533,9 @@ public class WriteCoordinator implements AutoCloseable {
         ch.rows().forEach(r -> writeKeys.add((Long) r.get(key)));
       }
     }
-    Map<String, RequestOutcome> seen = new HashMap<>(store.outcomesOf(c, requestIds));
-    Set<Long> present = new HashSet<>(table.existingKeys(c, writeKeys));
+    ShardStore.Known known = store.lookUp(c, table, requestIds, writeKeys);
+    Map<String, RequestOutcome> seen = new HashMap<>(known.outcomes());
+    Set<Long> present = new HashSet<>(known.present());
     List<Map<String, Object>> inserts = new ArrayList<>();
     List<RequestOutcome> records = new ArrayList<>();
     long lsn = prevLsn;
@@ -616,12 +630,11 @@ public class WriteCoordinator implements AutoCloseable {
         seen.put(rid, applied);
       }
     }
-    flush(c, table, inserts);
-    store.saveOutcomes(c, records);
-    if (config[0] != initial) {
-      store.saveConfigIn(c, configs.write(config[0]));
-    }
-    if (!store.appendAsPrimary(entries, epoch, prevLsn, prevEpoch)) {
+    // The last inserts, the outcomes, the config, the log and the epoch re-check go out
+    // together; the re-check is the last statement and its row count decides (rule 6).
+    String configJson = config[0] != initial ? configs.write(config[0]) : null;
+    if (!store.commitAsPrimary(
+        c, table, inserts, records, configJson, entries, epoch, prevLsn, prevEpoch)) {
       throw ShardException.conflict(
           "not primary: "
               + ctx.name()

@@ -46,6 +46,11 @@ public class ConnectionPool implements AutoCloseable {
           // before and "... READ WRITE" after: two round trips around one SELECT. The code in
           // it only reads; the snapshot says READ ONLY in its own statement.
           Map.entry("readOnlyPropagatesToServer", "false"),
+          // Several statements in one round trip (FoldedStatements: a group commit's inserts,
+          // outcomes, log append and conditional meta update; a secondary's apply). Every value
+          // still travels as a bound parameter and every name is validated and quoted
+          // (UserTable, FilterClause), so no input can add a statement.
+          Map.entry("allowMultiQueries", "true"),
           // No clock reads per query for statistics nobody reads.
           Map.entry("maintainTimeStats", "false"),
           Map.entry("allowPublicKeyRetrieval", "true"),
@@ -93,6 +98,12 @@ public class ConnectionPool implements AutoCloseable {
     config.setPassword(server.password());
     config.setMaximumPoolSize(storage.poolSize());
     config.setMinimumIdle(2);
+    // Connections start with autocommit off: a transaction then costs no "SET autocommit=0"
+    // before and "SET autocommit=1" after (Micronaut's transactions only switch it when it is
+    // on). Every write of the shard-server runs in a transaction that commits explicitly
+    // (ShardStore's methods, Flyway, the snapshot's own); a write outside one would be rolled
+    // back by Hikari when its connection goes back to the pool (StoreCommitsTest).
+    config.setAutoCommit(false);
     connectorProperties(extraProperties).forEach(config::addDataSourceProperty);
     HikariDataSource dataSource = new HikariDataSource(config);
     try {

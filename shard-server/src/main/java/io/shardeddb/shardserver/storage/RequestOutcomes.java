@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +58,38 @@ final class RequestOutcomes {
       }
       ps.executeBatch();
     }
+  }
+
+  /** As {@link #save}, added to statements sent in one round trip. */
+  static void addSave(FoldedStatements folded, List<RequestOutcome> outcomes) throws SQLException {
+    if (outcomes.isEmpty()) {
+      return;
+    }
+    StringBuilder sql =
+        new StringBuilder("INSERT INTO request_ids (request_id, lsn, status, message) VALUES ");
+    List<Object> values = new ArrayList<>(outcomes.size() * 4);
+    for (RequestOutcome o : outcomes) {
+      sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?)");
+      values.add(o.requestId());
+      values.add(o.lsn());
+      values.add(o.status());
+      values.add(o.message());
+    }
+    sql.append(
+        " ON DUPLICATE KEY UPDATE lsn = VALUES(lsn), status = VALUES(status),"
+            + " message = VALUES(message)");
+    folded.add(sql.toString(), values);
+  }
+
+  /**
+   * A {@code SELECT} of the recorded outcomes of {@code ids} as five columns that line up with
+   * {@link UserTable#existingKeysUnionPart} in a {@code UNION ALL}: {@code (0, id, lsn, status,
+   * message)}.
+   */
+  static String unionPart(int ids) {
+    return "SELECT 0, request_id, lsn, status, message FROM request_ids WHERE request_id IN ("
+        + String.join(", ", java.util.Collections.nCopies(ids, "?"))
+        + ")";
   }
 
   static void deleteUpTo(Connection c, long lsn) throws SQLException {

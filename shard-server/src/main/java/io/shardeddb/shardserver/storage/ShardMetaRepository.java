@@ -34,25 +34,11 @@ public interface ShardMetaRepository extends GenericRepository<ShardMeta, Intege
       "UPDATE shard_meta SET vote_epoch = :voteEpoch, voted_primary = :votedPrimary WHERE id = 1")
   void saveVote(long voteEpoch, String votedPrimary);
 
-  /**
-   * Rule 6: the primary's progress, only while the persisted epoch and role are still its own;
-   * returns 0 when a fence or a new role got there first (the caller then rolls back).
-   */
-  @Query(
-      "UPDATE shard_meta SET applied_lsn = :appliedLsn, last_entry_epoch = :lastEntryEpoch"
-          + " WHERE id = 1 AND epoch = :epoch AND role = 'Primary'")
-  long savePrimaryProgress(long appliedLsn, long lastEntryEpoch, long epoch);
-
   /** Rule 7: a re-copy begins; nothing is known to be held any more. */
   @Query(
       "UPDATE shard_meta SET copy_pending = TRUE, applied_lsn = 0, last_entry_epoch = 0,"
           + " log_start_lsn = 0, log_start_epoch = 0 WHERE id = 1")
   void saveCopyBegun();
-
-  @Query(
-      "UPDATE shard_meta SET applied_lsn = :appliedLsn, last_entry_epoch = :lastEntryEpoch"
-          + " WHERE id = 1")
-  void saveProgress(long appliedLsn, long lastEntryEpoch);
 
   @Query(
       "UPDATE shard_meta SET applied_lsn = :lsn, last_entry_epoch = :epoch, log_start_lsn = :lsn,"

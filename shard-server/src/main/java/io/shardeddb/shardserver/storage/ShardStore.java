@@ -13,14 +13,18 @@ import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -161,42 +165,116 @@ public class ShardStore {
         });
   }
 
-  /** Inside a transaction: the recorded outcomes of these request ids, by id. */
-  public Map<String, RequestOutcome> outcomesOf(Connection c, Collection<String> requestIds)
+  /** What a group commit reads before it decides: recorded outcomes by request id, held keys. */
+  public record Known(Map<String, RequestOutcome> outcomes, Set<Long> present) {}
+
+  /**
+   * Inside the group-commit transaction, in one round trip (one {@code UNION ALL}): the recorded
+   * outcomes of {@code requestIds} (rule 8) and which of {@code keys} already have a row.
+   */
+  public Known lookUp(
+      Connection c, UserTable table, Collection<String> requestIds, Collection<Long> keys)
       throws SQLException {
-    return RequestOutcomes.find(c, requestIds);
-  }
-
-  /** Inside a transaction: records the outcomes of requests that carried an id. */
-  public void saveOutcomes(Connection c, List<RequestOutcome> outcomes) throws SQLException {
-    RequestOutcomes.save(c, outcomes);
-  }
-
-  /** Inside a transaction: appends entries and moves the applied LSN to the last one. */
-  public void appendLog(List<LogEntry> entries) {
-    if (entries.isEmpty()) {
-      return;
+    Map<String, RequestOutcome> outcomes = new HashMap<>();
+    Set<Long> present = new HashSet<>();
+    List<String> parts = new ArrayList<>();
+    List<Object> params = new ArrayList<>();
+    if (!requestIds.isEmpty()) {
+      parts.add(RequestOutcomes.unionPart(requestIds.size()));
+      params.addAll(requestIds);
     }
-    log.saveAll(entries.stream().map(codec::toRecord).toList());
-    LogEntry last = entries.get(entries.size() - 1);
-    meta.saveProgress(last.lsn(), last.epoch());
+    List<Long> all = new ArrayList<>(keys);
+    for (int from = 0; from < all.size(); from += UserTable.keysPerPart()) {
+      List<Long> part = all.subList(from, Math.min(all.size(), from + UserTable.keysPerPart()));
+      parts.add(table.existingKeysUnionPart(part.size()));
+      params.addAll(part);
+    }
+    if (parts.isEmpty()) {
+      return new Known(outcomes, present);
+    }
+    try (PreparedStatement ps = c.prepareStatement(String.join(" UNION ALL ", parts))) {
+      for (int i = 0; i < params.size(); i++) {
+        ps.setObject(i + 1, params.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (rs.getInt(1) == 0) {
+            outcomes.put(
+                rs.getString(2),
+                new RequestOutcome(rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5)));
+          } else {
+            present.add(rs.getLong(3));
+          }
+        }
+      }
+    }
+    return new Known(outcomes, present);
   }
 
   /**
-   * Inside the primary's group-commit transaction: appends its entries and moves the applied
-   * position, only if the persisted epoch and role are still {@code epoch} and Primary (rule 6).
-   * {@code lsn}/{@code entryEpoch} are the current position when there are no entries.
+   * Ends the primary's group-commit transaction's work in one round trip: inserts {@code inserts},
+   * records {@code outcomes} (rule 8, in the write's transaction), persists {@code configJson} when
+   * a range entry changed it (null: unchanged), appends {@code entries}, and, last, moves the
+   * applied position only if the persisted epoch and role are still {@code epoch} and Primary (rule
+   * 6: a conditional update of the meta row in this same transaction). {@code lsn}/{@code
+   * entryEpoch} are the current position when there are no entries.
    *
-   * @return false when the replica was fenced or demoted meanwhile; the caller must roll back
+   * @return false when that update matched no row (fenced or demoted meanwhile): the caller must
+   *     roll back, and the commit never happens
    */
-  public boolean appendAsPrimary(List<LogEntry> entries, long epoch, long lsn, long entryEpoch) {
+  public boolean commitAsPrimary(
+      Connection c,
+      UserTable table,
+      List<Map<String, Object>> inserts,
+      List<RequestOutcome> outcomes,
+      String configJson,
+      List<LogEntry> entries,
+      long epoch,
+      long lsn,
+      long entryEpoch)
+      throws SQLException {
+    FoldedStatements folded = new FoldedStatements(c);
+    table.addWrites(folded, inserts, false);
+    RequestOutcomes.addSave(folded, outcomes);
+    if (configJson != null) {
+      folded.add(SAVE_CONFIG, List.of(configJson));
+    }
+    addLog(folded, entries);
     if (!entries.isEmpty()) {
-      log.saveAll(entries.stream().map(codec::toRecord).toList());
       LogEntry last = entries.get(entries.size() - 1);
       lsn = last.lsn();
       entryEpoch = last.epoch();
     }
-    return meta.savePrimaryProgress(lsn, entryEpoch, epoch) == 1;
+    folded.add(
+        "UPDATE shard_meta SET applied_lsn = ?, last_entry_epoch = ?"
+            + " WHERE id = 1 AND epoch = ? AND role = 'Primary'",
+        List.of(lsn, entryEpoch, epoch));
+    List<Long> counts = folded.execute();
+    return counts.get(counts.size() - 1) == 1;
+  }
+
+  private static final String SAVE_CONFIG = "UPDATE shard_meta SET config_json = ? WHERE id = 1";
+
+  /** Adds the multi-row insert of {@code entries} into the log (nothing when empty). */
+  private void addLog(FoldedStatements folded, List<LogEntry> entries) throws SQLException {
+    if (entries.isEmpty()) {
+      return;
+    }
+    StringBuilder sql =
+        new StringBuilder(
+            "INSERT INTO replication_log (lsn, epoch, op, row_key, request_id, payload) VALUES ");
+    List<Object> values = new ArrayList<>();
+    for (LogEntry e : entries) {
+      LogRecord r = codec.toRecord(e);
+      sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
+      values.add(r.lsn());
+      values.add(r.epoch());
+      values.add(r.op());
+      values.add(r.rowKey());
+      values.add(r.requestId());
+      values.add(r.payload());
+    }
+    folded.add(sql.toString(), values);
   }
 
   /**
@@ -239,18 +317,27 @@ public class ShardStore {
               default -> throw new IllegalStateException("unexpected entry " + e.op());
             }
           }
-          table.upsert(c, upserts);
+          // The last rows, the outcomes, the config, the log and the position: one round trip.
+          FoldedStatements folded = new FoldedStatements(c);
+          table.addWrites(folded, upserts, true);
           List<RequestOutcome> ids = new ArrayList<>();
           for (LogEntry e : entries) {
             if (e.requestId() != null) {
               ids.add(new RequestOutcome(e.requestId(), e.lsn(), RequestOutcome.APPLIED, null));
             }
           }
-          RequestOutcomes.save(c, ids);
+          RequestOutcomes.addSave(folded, ids);
           if (now != config) {
-            meta.saveConfig(encode.apply(now));
+            folded.add(SAVE_CONFIG, List.of(encode.apply(now)));
           }
-          appendLog(entries);
+          addLog(folded, entries);
+          if (!entries.isEmpty()) {
+            LogEntry last = entries.get(entries.size() - 1);
+            folded.add(
+                "UPDATE shard_meta SET applied_lsn = ?, last_entry_epoch = ? WHERE id = 1",
+                List.of(last.lsn(), last.epoch()));
+          }
+          folded.execute();
           return now;
         });
   }
@@ -262,11 +349,6 @@ public class ShardStore {
           meta.saveConfig(configJson);
           return null;
         });
-  }
-
-  /** Inside a transaction: persists the config with the change it belongs to. */
-  public void saveConfigIn(Connection c, String configJson) {
-    meta.saveConfig(configJson);
   }
 
   /** Entries one {@link #logPage} fetches from MySQL at a time. */
@@ -602,7 +684,7 @@ public class ShardStore {
       return;
     }
     try {
-      c.setAutoCommit(true);
+      // Autocommit stays off, as the pool hands its connections out (ConnectionPool).
       c.close();
     } catch (SQLException ignored) {
       // Returning a broken connection to the pool fails; the pool evicts it.

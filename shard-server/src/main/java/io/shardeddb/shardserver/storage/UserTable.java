@@ -105,6 +105,35 @@ public final class UserTable {
 
   private void writeChunk(Connection c, List<Map<String, Object>> rows, boolean replace)
       throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(writeSql(rows.size(), replace))) {
+      List<Object> values = values(rows);
+      for (int i = 0; i < values.size(); i++) {
+        ps.setObject(i + 1, values.get(i));
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  /** As {@link #insert} or {@link #upsert}, but added to statements sent in one round trip. */
+  void addWrites(FoldedStatements folded, List<Map<String, Object>> rows, boolean replace)
+      throws SQLException {
+    for (int from = 0; from < rows.size(); from += CHUNK) {
+      List<Map<String, Object>> part = rows.subList(from, Math.min(rows.size(), from + CHUNK));
+      folded.add(writeSql(part.size(), replace), values(part));
+    }
+  }
+
+  private List<Object> values(List<Map<String, Object>> rows) {
+    List<Object> values = new ArrayList<>(rows.size() * schema.columns().size());
+    for (Map<String, Object> row : rows) {
+      for (Column col : schema.columns()) {
+        values.add(row.get(col.name()));
+      }
+    }
+    return values;
+  }
+
+  private String writeSql(int rowCount, boolean replace) {
     String placeholders =
         "(" + schema.columns().stream().map(col -> "?").collect(Collectors.joining(", ")) + ")";
     StringBuilder sql =
@@ -113,7 +142,7 @@ public final class UserTable {
             .append(" (")
             .append(columnList)
             .append(") VALUES ");
-    for (int i = 0; i < rows.size(); i++) {
+    for (int i = 0; i < rowCount; i++) {
       sql.append(i == 0 ? "" : ", ").append(placeholders);
     }
     if (replace) {
@@ -123,15 +152,7 @@ public final class UserTable {
               .map(col -> quote(col.name()) + " = VALUES(" + quote(col.name()) + ")")
               .collect(Collectors.joining(", ")));
     }
-    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      int i = 1;
-      for (Map<String, Object> row : rows) {
-        for (Column col : schema.columns()) {
-          ps.setObject(i++, row.get(col.name()));
-        }
-      }
-      ps.executeUpdate();
-    }
+    return sql.toString();
   }
 
   /** The keys among {@code keys} that already have a row. */
@@ -142,6 +163,29 @@ public final class UserTable {
       found.addAll(existingChunk(c, all.subList(from, Math.min(all.size(), from + CHUNK))));
     }
     return found;
+  }
+
+  /**
+   * A {@code SELECT} of the keys among {@code keys} (at most {@link #CHUNK} of them) that have a
+   * row, as five columns that line up with a request-id lookup in a {@code UNION ALL}: {@code (1,
+   * NULL, key, NULL, NULL)}.
+   */
+  String existingKeysUnionPart(int keys) {
+    String in = String.join(", ", java.util.Collections.nCopies(keys, "?"));
+    return "SELECT 1, NULL, "
+        + key
+        + ", NULL, NULL FROM "
+        + table
+        + " WHERE "
+        + key
+        + " IN ("
+        + in
+        + ")";
+  }
+
+  /** How many keys one {@link #existingKeysUnionPart} may hold. */
+  static int keysPerPart() {
+    return CHUNK;
   }
 
   private List<Long> existingChunk(Connection c, List<Long> keys) throws SQLException {

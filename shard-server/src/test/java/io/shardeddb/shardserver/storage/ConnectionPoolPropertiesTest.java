@@ -14,7 +14,8 @@ class ConnectionPoolPropertiesTest {
         .isEqualTo(ConnectionPool.TUNED)
         .containsEntry("cachePrepStmts", "true")
         .containsEntry("prepStmtCacheSqlLimit", "2048")
-        .containsEntry("readOnlyPropagatesToServer", "false");
+        .containsEntry("readOnlyPropagatesToServer", "false")
+        .containsEntry("allowMultiQueries", "true");
     assertThat(ConnectionPool.connectorProperties(null)).isEqualTo(ConnectionPool.TUNED);
   }
 
