@@ -63,13 +63,7 @@ final class LocalDeployment implements AutoCloseable {
    * the shards' current primaries, the other shard-server replicas; empty for other processes.
    */
   Function<List<String>, Optional<String>> processGroups() {
-    ShardedDatabase r =
-        cluster
-            .client()
-            .resources(ShardedDatabase.class)
-            .inNamespace(cluster.namespace())
-            .withName(name)
-            .get();
+    ShardedDatabase r = resource(cluster, name);
     Set<String> primaries = new HashSet<>();
     if (r != null && r.getStatus() != null) {
       r.getStatus().shardsOrEmpty().forEach(s -> primaries.add(s.primary()));
@@ -116,14 +110,17 @@ final class LocalDeployment implements AutoCloseable {
         .getItems();
   }
 
+  private static ShardedDatabase resource(LocalCluster cluster, String name) {
+    return cluster
+        .client()
+        .resources(ShardedDatabase.class)
+        .inNamespace(cluster.namespace())
+        .withName(name)
+        .get();
+  }
+
   private static boolean isReady(LocalCluster cluster, String name) {
-    ShardedDatabase r =
-        cluster
-            .client()
-            .resources(ShardedDatabase.class)
-            .inNamespace(cluster.namespace())
-            .withName(name)
-            .get();
+    ShardedDatabase r = resource(cluster, name);
     if (r == null || r.getStatus() == null) {
       return false;
     }
