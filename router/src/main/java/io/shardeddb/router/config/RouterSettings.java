@@ -28,6 +28,7 @@ public record RouterSettings(
     @Bindable(defaultValue = "10s") Duration movedRetryTimeout,
     Heartbeat heartbeat,
     Coalesce coalesce,
+    Sql sql,
     Kubernetes kubernetes) {
 
   public RouterSettings {
@@ -101,6 +102,26 @@ public record RouterSettings(
       if (maxBatch < 1 || maxInFlight < 1) {
         throw new IllegalArgumentException(
             "shardeddb.router.coalesce.max-batch and max-in-flight must be at least 1");
+      }
+    }
+  }
+
+  /**
+   * {@code shardeddb.router.sql.*}: how much one {@code /query} statement may cost the router
+   * (docs/sql.md, "Limits").
+   */
+  @ConfigurationProperties("sql")
+  public record Sql(
+      @Bindable(defaultValue = "10000") int maxResultRows,
+      @Bindable(defaultValue = "16777216") long maxResultBytes,
+      @Bindable(defaultValue = "10000") int maxRowsPerWrite,
+      @Bindable(defaultValue = "2s") Duration parseTimeout,
+      @Bindable(defaultValue = "2") int parserThreads,
+      @Bindable(defaultValue = "32") int parserQueue) {
+    public Sql {
+      if (parserThreads < 1 || parserQueue < 1) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.sql.parser-threads and parser-queue must be at least 1");
       }
     }
   }

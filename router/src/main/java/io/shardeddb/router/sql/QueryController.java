@@ -48,6 +48,7 @@ public class QueryController {
   private final RouterMetrics metrics;
   private final ReplicaHealth health;
   private final PrimaryHistory history;
+  private final SqlParser parser;
 
   public QueryController(
       TopologyHolder topology,
@@ -55,7 +56,9 @@ public class QueryController {
       JsonBodies bodies,
       RouterMetrics metrics,
       ReplicaHealth health,
-      PrimaryHistory history) {
+      PrimaryHistory history,
+      SqlParser parser) {
+    this.parser = parser;
     this.topology = topology;
     this.executor = executor;
     this.bodies = bodies;
@@ -139,14 +142,15 @@ public class QueryController {
         topology.current().topology(), history.firstPrimaries(), health::heartbeat);
   }
 
-  private static SqlPlan translate(RoutingTable table, String sql) {
+  private SqlPlan translate(RoutingTable table, String sql) {
     try {
-      return new SqlTranslator(table.topology().schema()).translate(sql);
-    } catch (InvalidRequestException e) {
+      return new SqlTranslator(table.topology().schema(), parser).translate(sql);
+    } catch (InvalidRequestException | ApiException e) {
       throw e;
     } catch (RuntimeException | StackOverflowError e) {
-      // Whatever the parser could not cope with is the statement's problem, not the server's.
-      LOG.warn("could not translate a statement", e);
+      // Whatever the parser could not cope with is the statement's problem, not the server's: a
+      // client can send these at will, so no stack trace in the log.
+      LOG.debug("could not translate a statement: {}", e.toString());
       throw new InvalidRequestException(
           "the statement is not supported (" + e.getClass().getSimpleName() + ")");
     }

@@ -51,7 +51,7 @@ public final class ResultShaper {
     return shown ? List.of(one) : List.of();
   }
 
-  private static Comparator<Map<String, Object>> comparator(List<SqlPlan.Order> order) {
+  static Comparator<Map<String, Object>> comparator(List<SqlPlan.Order> order) {
     Comparator<Map<String, Object>> c = (a, b) -> 0;
     for (SqlPlan.Order o : order) {
       Comparator<Map<String, Object>> one =

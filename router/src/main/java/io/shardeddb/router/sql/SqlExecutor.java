@@ -34,9 +34,6 @@ import reactor.core.publisher.Mono;
  */
 @Singleton
 public class SqlExecutor {
-  /** The most rows one UPDATE or DELETE may change (each is its own quorum write). */
-  public static final int MAX_ROWS_PER_WRITE = 10_000;
-
   /** Beyond this many disjoint key ranges, each shard's ranges are read as one hull. */
   static final int MAX_RANGE_READS = 64;
 
@@ -46,11 +43,13 @@ public class SqlExecutor {
   private final ReadPath reads;
   private final WritePath writes;
   private final TopologyHolder topology;
+  private final SqlLimits limits;
 
-  public SqlExecutor(ReadPath reads, WritePath writes, TopologyHolder topology) {
+  public SqlExecutor(ReadPath reads, WritePath writes, TopologyHolder topology, SqlLimits limits) {
     this.reads = reads;
     this.writes = writes;
     this.topology = topology;
+    this.limits = limits;
   }
 
   /** Runs {@code plan} against {@code table}; reads use {@code consistency} and {@code session}. */
@@ -93,11 +92,33 @@ public class SqlExecutor {
               counted ->
                   counted.count() != null
                       ? Mono.just(counted)
-                      : readAll(table, plan.keys(), consistency, session, plan.where(), push))
+                      : selectRows(table, plan, consistency, session, push))
           .map(read -> selected(plan, read, consistency));
     }
-    return readAll(table, plan.keys(), consistency, session, plan.where(), push)
+    return selectRows(table, plan, consistency, session, push)
         .map(read -> selected(plan, read, consistency));
+  }
+
+  /** The rows (or the count) {@code plan} needs, read within {@link SqlLimits}. */
+  private Mono<Rows> selectRows(
+      RoutingTable table,
+      SqlPlan.Select plan,
+      ReadConsistency consistency,
+      SessionToken session,
+      Pushdown.Result push) {
+    String shardKey = table.topology().schema().shardKey();
+    return Mono.defer(
+        () -> {
+          ResultBuffer buffer = ResultBuffer.forSelect(plan, shardKey, limits);
+          return readInto(table, plan.keys(), consistency, session, plan.where(), push, buffer::add)
+              .map(
+                  read ->
+                      new Rows(
+                          read.shards(),
+                          plan.countLabel() != null ? List.of() : buffer.rows(),
+                          plan.countLabel() != null ? buffer.count() : null,
+                          read.servedBy()));
+        });
   }
 
   private QueryResponse selected(SqlPlan.Select plan, Rows read, ReadConsistency consistency) {
@@ -152,51 +173,52 @@ public class SqlExecutor {
   }
 
   /**
-   * Reads every key range (clamped to the shards' ranges) and concatenates, in key order, the rows
-   * that match {@code where}. The shard-servers apply {@code push.filter()} before paging, so only
-   * rows that can match travel; each page is still checked against the whole {@code where} as it
-   * arrives (the filter may be only part of it, and an older shard-server ignores it), so the
-   * router holds the matching rows and one page per shard, not every row of the ranges.
+   * Reads every key range (clamped to the shards' ranges) in key order and hands each row that
+   * matches {@code where} to {@code sink}, which answers whether it needs no more: then no further
+   * page is fetched (a LIMIT stops the read). The shard-servers apply {@code push.filter()} before
+   * paging, so only rows that can match travel; each row is still checked against the whole {@code
+   * where} as it arrives (the filter may be only part of it, and an older shard-server ignores it).
+   * The router holds one page per shard at a time plus what {@code sink} keeps; a sink that throws
+   * (a limit) cancels the read.
    */
-  private Mono<Rows> readAll(
+  private Mono<Rows> readInto(
       RoutingTable table,
       KeyRanges keys,
       ReadConsistency consistency,
       SessionToken session,
       Predicate where,
-      Pushdown.Result push) {
+      Pushdown.Result push,
+      java.util.function.Predicate<Map<String, Object>> sink) {
     List<KeyRange> ranges = readRanges(table, keys);
+    List<ReadPath.RangeRead> started = new ArrayList<>();
     return Flux.fromIterable(ranges)
         .concatMap(
             r ->
                 reads
                     .read(table, r, consistency, session, push.filter())
-                    .flatMap(
-                        read ->
-                            read.pages()
-                                .map(page -> page.stream().filter(where::matches).toList())
-                                .collectList()
-                                .map(
-                                    pages ->
-                                        new Rows(
-                                            read.shardsQueried(),
-                                            pages.stream().flatMap(List::stream).toList(),
-                                            null,
-                                            read.servedBy()))))
-        .collectList()
-        .map(
-            parts -> {
-              Set<String> shards = new LinkedHashSet<>();
-              List<Map<String, Object>> rows = new ArrayList<>();
-              Map<String, Set<String>> servedBy = new TreeMap<>();
-              for (Rows p : parts) {
-                shards.addAll(p.shards());
-                rows.addAll(p.rows());
-                p.servedBy()
-                    .forEach((k, v) -> servedBy.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
-              }
-              return new Rows(List.copyOf(shards), rows, null, servedBy);
-            });
+                    .flatMapMany(
+                        read -> {
+                          started.add(read);
+                          return read.pages();
+                        }),
+            1)
+        // One page at a time: the next is fetched only once this one's rows are used.
+        .concatMapIterable(page -> page, 1)
+        .filter(where::matches)
+        .takeUntil(sink)
+        .then(
+            Mono.fromSupplier(
+                () -> {
+                  Set<String> shards = new LinkedHashSet<>();
+                  Map<String, Set<String>> servedBy = new TreeMap<>();
+                  for (ReadPath.RangeRead p : started) {
+                    shards.addAll(p.shardsQueried());
+                    p.servedBy()
+                        .forEach(
+                            (k, v) -> servedBy.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
+                  }
+                  return new Rows(List.copyOf(shards), List.of(), null, servedBy);
+                }));
   }
 
   /**
@@ -234,29 +256,41 @@ public class SqlExecutor {
     return hulls;
   }
 
-  /** The keys of the rows an UPDATE/DELETE touches, read from the primaries. */
+  /**
+   * The keys of the rows an UPDATE/DELETE touches, read from the primaries; only keys are kept, and
+   * the read stops at the first key past {@link SqlLimits#maxRowsPerWrite()} (a 400: nothing is
+   * changed).
+   */
   private Mono<List<Long>> matchingKeys(
       RoutingTable table, KeyRanges keys, Predicate where, String what) {
     String keyName = table.topology().schema().shardKey();
     Pushdown.Result push = Pushdown.of(where, table.topology().schema());
-    return readAll(table, keys, ReadConsistency.PRIMARY, SessionToken.empty(), where, push)
-        .map(
-            read -> {
-              List<Long> out = new ArrayList<>();
-              for (Map<String, Object> row : read.rows()) {
-                out.add(((Number) row.get(keyName)).longValue());
-              }
-              if (out.size() > MAX_ROWS_PER_WRITE) {
-                throw new InvalidRequestException(
-                    what
-                        + " would change "
-                        + out.size()
-                        + " rows; at most "
-                        + MAX_ROWS_PER_WRITE
-                        + " per statement are supported");
-              }
-              return out;
-            });
+    return Mono.defer(
+        () -> {
+          List<Long> out = new ArrayList<>();
+          return readInto(
+                  table,
+                  keys,
+                  ReadConsistency.PRIMARY,
+                  SessionToken.empty(),
+                  where,
+                  push,
+                  row -> {
+                    out.add(((Number) row.get(keyName)).longValue());
+                    if (out.size() > limits.maxRowsPerWrite()) {
+                      throw new InvalidRequestException(
+                          what
+                              + " would change more than "
+                              + limits.maxRowsPerWrite()
+                              + " rows; at most "
+                              + limits.maxRowsPerWrite()
+                              + " per statement are supported"
+                              + " (shardeddb.router.sql.max-rows-per-write); narrow the WHERE");
+                    }
+                    return false;
+                  })
+              .map(read -> out);
+        });
   }
 
   /**

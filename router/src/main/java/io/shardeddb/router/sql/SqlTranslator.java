@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
@@ -34,7 +33,6 @@ import net.sf.jsqlparser.expression.operators.relational.MinorThan;
 import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
-import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
@@ -72,9 +70,11 @@ public final class SqlTranslator {
   public static final int MAX_WHERE_DEPTH = 256;
 
   private final TableSchema schema;
+  private final SqlParser parser;
 
-  public SqlTranslator(TableSchema schema) {
+  public SqlTranslator(TableSchema schema, SqlParser parser) {
     this.schema = schema;
+    this.parser = parser;
   }
 
   /** The plan for {@code sql}, or a 400 naming the first thing that is not supported. */
@@ -85,12 +85,7 @@ public final class SqlTranslator {
     if (sql.length() > MAX_QUERY_CHARS) {
       throw unsupported("the query is longer than " + MAX_QUERY_CHARS + " characters");
     }
-    Statements statements;
-    try {
-      statements = CCJSqlParserUtil.parseStatements(sql, p -> p.withBackslashEscapeCharacter(true));
-    } catch (JSQLParserException e) {
-      throw unsupported("could not parse the query: " + firstLine(e));
-    }
+    Statements statements = parser.parse(sql);
     if (statements == null || statements.isEmpty()) {
       throw unsupported("the query holds no statement");
     }
@@ -677,24 +672,6 @@ public final class SqlTranslator {
 
   private static boolean notEmpty(List<?> list) {
     return list != null && !list.isEmpty();
-  }
-
-  private static String firstLine(JSQLParserException e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    String m = t.getMessage() == null ? e.getMessage() : t.getMessage();
-    if (m == null) {
-      return "syntax error";
-    }
-    m = m.replaceFirst("^[\\w.]+Exception: ", "").strip();
-    String[] lines = m.split("\\R");
-    StringBuilder out = new StringBuilder(lines[0].strip());
-    if (lines.length > 1 && lines[1].strip().startsWith("at line")) {
-      out.append(' ').append(lines[1].strip());
-    }
-    return out.length() > 300 ? out.substring(0, 300) + "..." : out.toString();
   }
 
   private static InvalidRequestException unsupported(String message) {

@@ -101,6 +101,7 @@ class RouterSettingsDocumentationTest {
         bound.movedRetryTimeout(),
         bound.heartbeat(),
         bound.coalesce(),
+        bound.sql(),
         bound.kubernetes());
   }
 

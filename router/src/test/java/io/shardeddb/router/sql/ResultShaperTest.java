@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** What the router does itself over the rows read: filter, order, offset/limit, project, count. */
 class ResultShaperTest {
-  final SqlTranslator translator = new SqlTranslator(SqlTranslatorTest.SCHEMA);
+  final SqlTranslator translator =
+      new SqlTranslator(SqlTranslatorTest.SCHEMA, SqlTranslatorTest.PARSER);
   final List<Map<String, Object>> rows =
       List.of(
           row(1, "Ann", 70),

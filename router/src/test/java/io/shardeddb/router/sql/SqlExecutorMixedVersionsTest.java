@@ -113,7 +113,10 @@ class SqlExecutorMixedVersionsTest {
     ReplicaHealth health = new ReplicaHealth(holder, shard);
     FailoverRetry retry = new FailoverRetry(holder, health, metrics, Duration.ofSeconds(5));
     return new SqlExecutor(
-        new ReadPath(shard, health, retry, metrics), new WritePath(shard, retry, metrics), holder);
+        new ReadPath(shard, health, retry, metrics),
+        new WritePath(shard, retry, metrics),
+        holder,
+        SqlLimits.DEFAULTS);
   }
 
   static TopologyHolder topology() {
@@ -143,7 +146,8 @@ class SqlExecutorMixedVersionsTest {
     TopologyHolder holder = topology();
     SqlExecutor sql = executor(shard, holder);
     RoutingTable table = holder.current();
-    SqlTranslator translator = new SqlTranslator(SqlTranslatorTest.SCHEMA);
+    SqlTranslator translator =
+        new SqlTranslator(SqlTranslatorTest.SCHEMA, SqlTranslatorTest.PARSER);
 
     QueryResponse select =
         sql.execute(
