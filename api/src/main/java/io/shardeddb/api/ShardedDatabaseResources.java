@@ -21,6 +21,12 @@ public final class ShardedDatabaseResources {
   /** Where shard-server and router containers find the mounted shard credential Secret. */
   public static final String SHARD_AUTH_MOUNT = "/var/run/secrets/shardeddb/shard-auth";
 
+  /**
+   * Where shard-server and router pods mount the shard DATA credential Secret: the one identity the
+   * router holds, accepted by shard-servers only on the data endpoints (docs/security.md).
+   */
+  public static final String SHARD_DATA_AUTH_MOUNT = "/var/run/secrets/shardeddb/shard-data-auth";
+
   /** The MySQL database (schema) every shard-server uses inside its own MySQL. */
   public static final String MYSQL_DATABASE = "shardeddb";
 
@@ -90,6 +96,15 @@ public final class ShardedDatabaseResources {
    */
   public static String shardAuthSecretName(String db) {
     return db + "-shard-auth";
+  }
+
+  /**
+   * The shard data credential Secret: what routers send to shard-servers, accepted only on the data
+   * endpoints ({@code /read}, {@code /write}, {@code /update}, {@code /del}, the batches and {@code
+   * /heartbeat}); the operator and the peers use {@link #shardAuthSecretName}.
+   */
+  public static String shardDataAuthSecretName(String db) {
+    return db + "-shard-data-auth";
   }
 
   /** The router token Secret in use: the user's, or the generated one. */

@@ -44,7 +44,40 @@ class ShardAuthTest {
           // An unknown path is refused before routing, so probing learns nothing.
           List.of("GET", "/no-such-endpoint"));
 
+  /** The endpoints a router calls: the data credential is accepted here and nowhere else. */
+  static final List<List<String>> DATA =
+      List.of(
+          List.of("GET", "/heartbeat"),
+          List.of("POST", "/read"),
+          List.of("POST", "/write"),
+          List.of("PUT", "/update"),
+          List.of("DELETE", "/del"),
+          List.of("POST", "/write/batch"),
+          List.of("POST", "/read/batch"));
+
+  /** Control and replication endpoints: a router's data credential gets 403 on each. */
+  static final List<List<String>> CONTROL =
+      List.of(
+          List.of("POST", "/config"),
+          List.of("GET", "/copy"),
+          List.of("POST", "/copy"),
+          List.of("POST", "/role"),
+          List.of("POST", "/fence"),
+          List.of("POST", "/replicate"),
+          List.of("GET", "/log?fromLsn=1&prevEpoch=0&limit=10&replica=x"),
+          List.of("GET", "/snapshot"),
+          List.of("POST", "/resync"),
+          List.of("GET", "/checksum"),
+          List.of("POST", "/ranges/fence"),
+          List.of("POST", "/ranges/adopt"),
+          List.of("POST", "/ranges/purge"),
+          List.of("POST", "/import"),
+          List.of("GET", "/import"),
+          List.of("DELETE", "/import"),
+          List.of("GET", "/no-such-endpoint"));
+
   private Path secret;
+  private Path dataSecret;
   private Replica server;
 
   @BeforeAll
@@ -52,6 +85,8 @@ class ShardAuthTest {
     secret = Files.createTempDirectory("shard-auth");
     Files.writeString(secret.resolve("token"), "current-credential");
     Files.writeString(secret.resolve("previous"), "previous-credential");
+    dataSecret = Files.createTempDirectory("shard-data-auth");
+    Files.writeString(dataSecret.resolve("token"), "data-credential");
     server =
         Replica.start(
             "auth-0",
@@ -59,6 +94,8 @@ class ShardAuthTest {
             Map.of(
                 "shardeddb.auth.credentials-dir",
                 secret.toString(),
+                "shardeddb.auth.data-credentials-dir",
+                dataSecret.toString(),
                 "shardeddb.auth.refresh",
                 "100ms"));
   }
@@ -101,6 +138,24 @@ class ShardAuthTest {
             .as("%s with %s", endpoint, good)
             .isNotEqualTo(401);
       }
+    }
+  }
+
+  @Test
+  void theDataCredentialIsAcceptedOnTheDataEndpointsOnly() {
+    for (List<String> endpoint : DATA) {
+      assertThat(call(endpoint, "Bearer data-credential").status())
+          .as("%s with the data credential", endpoint)
+          .isNotIn(401, 403);
+    }
+    for (List<String> endpoint : CONTROL) {
+      Http.Reply r = call(endpoint, "Bearer data-credential");
+      assertThat(r.status()).as("%s with the data credential", endpoint).isEqualTo(403);
+      assertThat(r.message()).contains("data credential is accepted on the data endpoints only");
+      // The shard credential (operator, peers) still gets past the filter there.
+      assertThat(call(endpoint, "Bearer current-credential").status())
+          .as("%s with the shard credential", endpoint)
+          .isNotIn(401, 403);
     }
   }
 

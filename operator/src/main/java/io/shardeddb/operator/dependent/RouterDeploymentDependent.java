@@ -1,5 +1,6 @@
 package io.shardeddb.operator.dependent;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -18,6 +19,9 @@ public class RouterDeploymentDependent extends DesiredStateDependent<Deployment>
 
   @Override
   protected Deployment desired(ShardedDatabase primary, Context<ShardedDatabase> context) {
-    return RouterModel.deployment(Models.of(context));
+    return RouterModel.deployment(
+        Models.of(context),
+        RouterModel.shardsAcceptDataCredential(
+            context.getSecondaryResourcesAsStream(Pod.class).toList()));
   }
 }

@@ -27,6 +27,7 @@ public final class Labels {
   public static final String COMPONENT_ROUTER_TOKEN = "router-token";
   public static final String COMPONENT_MYSQL_CREDENTIALS = "mysql-credentials";
   public static final String COMPONENT_SHARD_AUTH = "shard-auth";
+  public static final String COMPONENT_SHARD_DATA_AUTH = "shard-data-auth";
 
   /** The label the operator's own pods carry (set by the Helm chart); NetworkPolicies admit it. */
   public static final Map<String, String> OPERATOR_POD = Map.of(NAME, OPERATOR);
@@ -45,6 +46,8 @@ public final class Labels {
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_MYSQL_CREDENTIALS;
   public static final String SELECT_SHARD_AUTH =
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_SHARD_AUTH;
+  public static final String SELECT_SHARD_DATA_AUTH =
+      MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_SHARD_DATA_AUTH;
 
   private Labels() {}
 

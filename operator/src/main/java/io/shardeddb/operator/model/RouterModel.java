@@ -2,6 +2,7 @@ package io.shardeddb.operator.model;
 
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -20,10 +21,11 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.RouterSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import java.util.Collection;
 import java.util.Map;
 
 /**
- * Builds the router's Deployment (data token, admin token and the mounted shard credential),
+ * Builds the router's Deployment (data token, admin token and the mounted shard data credential),
  * Service, NetworkPolicy and its ServiceAccount, Role and RoleBinding (read its own
  * ShardedDatabase, patch its spec for /init, /add, /rm; no access to any Secret).
  */
@@ -48,8 +50,37 @@ public final class RouterModel {
         .build();
   }
 
-  /** The router Deployment. */
+  /** The router Deployment, holding the shard data credential only. */
   public static Deployment deployment(DatabaseModel db) {
+    return deployment(db, true);
+  }
+
+  /**
+   * Whether routers may switch to the shard data credential: every shard pod that exists mounts it
+   * (so its shard-server accepts it on the data endpoints). Pods from before per-role credentials
+   * accept only the shard credential; while any runs (an upgrade's roll), routers keep sending that
+   * one, and they switch once the last old pod is replaced. No pods yet: every pod to come mounts
+   * it.
+   */
+  public static boolean shardsAcceptDataCredential(Collection<Pod> pods) {
+    return pods.stream()
+        .filter(p -> p.getMetadata() != null && p.getMetadata().getLabels() != null)
+        .filter(
+            p -> Labels.COMPONENT_SHARD.equals(p.getMetadata().getLabels().get(Labels.COMPONENT)))
+        .allMatch(
+            p ->
+                p.getSpec() != null
+                    && p.getSpec().getVolumes() != null
+                    && p.getSpec().getVolumes().stream()
+                        .anyMatch(v -> ShardModel.SHARD_DATA_AUTH_VOLUME.equals(v.getName())));
+  }
+
+  /**
+   * The router Deployment. With {@code dataCredential} its pods hold only the shard data credential
+   * (refused by shard-servers on every control and replication endpoint); without, the shard
+   * credential, as before per-role credentials (see {@link #shardsAcceptDataCredential}).
+   */
+  public static Deployment deployment(DatabaseModel db, boolean dataCredential) {
     String name = ShardedDatabaseResources.routerName(db.name());
     Map<String, String> labels = Labels.component(db.name(), Labels.COMPONENT_ROUTER);
     RouterSpec router = db.spec().routerOrDefault();
@@ -67,7 +98,8 @@ public final class RouterModel {
         .withNewSpec()
         .withServiceAccountName(name)
         .withSecurityContext(Security.pod(ROUTER_UID))
-        .withVolumes(ShardModel.shardAuthVolume(db))
+        .withVolumes(
+            dataCredential ? ShardModel.shardDataAuthVolume(db) : ShardModel.shardAuthVolume(db))
         .addNewContainer()
         .withName("router")
         .withImage(db.images().router())
@@ -104,9 +136,13 @@ public final class RouterModel {
                 .endValueFrom()
                 .build(),
             PodParts.env(
-                "SHARDEDDB_ROUTER_SHARD_AUTH_DIR", ShardedDatabaseResources.SHARD_AUTH_MOUNT),
+                "SHARDEDDB_ROUTER_SHARD_AUTH_DIR",
+                dataCredential
+                    ? ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT
+                    : ShardedDatabaseResources.SHARD_AUTH_MOUNT),
             PodParts.env("JDK_JAVA_OPTIONS", PodParts.JVM_OPTIONS))
-        .withVolumeMounts(ShardModel.shardAuthMount())
+        .withVolumeMounts(
+            dataCredential ? ShardModel.shardDataAuthMount() : ShardModel.shardAuthMount())
         .withStartupProbe(PodParts.startupProbe("/health/liveness"))
         .withReadinessProbe(PodParts.httpProbe("/health/readiness", 5, 5))
         .withLivenessProbe(PodParts.livenessProbe("/health/liveness"))

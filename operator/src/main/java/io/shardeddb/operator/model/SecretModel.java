@@ -69,6 +69,23 @@ public final class SecretModel {
         data);
   }
 
+  /**
+   * The shard data credential Secret (what routers hold): {@code token} generated once, every key
+   * already stored kept, as for {@link #shardAuth}.
+   */
+  public Secret shardDataAuth(DatabaseModel db, Secret existing) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(TOKEN, keep(existing, TOKEN));
+    if (existing != null && existing.getData() != null) {
+      existing.getData().forEach(data::putIfAbsent);
+    }
+    return secret(
+        db,
+        ShardedDatabaseResources.shardDataAuthSecretName(db.name()),
+        Labels.COMPONENT_SHARD_DATA_AUTH,
+        data);
+  }
+
   /** The MySQL credentials Secret, keeping {@code existing} values (null when there is none). */
   public Secret mysql(DatabaseModel db, Secret existing) {
     Map<String, String> data = new LinkedHashMap<>();

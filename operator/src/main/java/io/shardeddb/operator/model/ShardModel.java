@@ -84,7 +84,7 @@ public final class ShardModel {
         .withTerminationGracePeriodSeconds(30L)
         .withAffinity(affinity(db, shard))
         .withTopologySpreadConstraints(zoneSpread(db, shard))
-        .withVolumes(shardAuthVolume(db))
+        .withVolumes(shardAuthVolume(db), shardDataAuthVolume(db))
         .withContainers(
             mysqlContainer(
                 db, PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.mysql()))),
@@ -234,8 +234,9 @@ public final class ShardModel {
             // The user from MYSQL_USER holds privileges on exactly this database.
             PodParts.env("SHARDEDDB_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE),
             PodParts.env("SHARDEDDB_AUTH_DIR", ShardedDatabaseResources.SHARD_AUTH_MOUNT),
+            PodParts.env("SHARDEDDB_AUTH_DATA_DIR", ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT),
             PodParts.env("JDK_JAVA_OPTIONS", PodParts.JVM_OPTIONS))
-        .withVolumeMounts(shardAuthMount())
+        .withVolumeMounts(shardAuthMount(), shardDataAuthMount())
         .withStartupProbe(PodParts.startupProbe("/health/liveness"))
         .withReadinessProbe(PodParts.httpProbe("/health/readiness", 5, 5))
         .withLivenessProbe(PodParts.livenessProbe("/health/liveness"))
@@ -265,6 +266,31 @@ public final class ShardModel {
     return new VolumeMountBuilder()
         .withName(SHARD_AUTH_VOLUME)
         .withMountPath(ShardedDatabaseResources.SHARD_AUTH_MOUNT)
+        .withReadOnly(true)
+        .build();
+  }
+
+  static final String SHARD_DATA_AUTH_VOLUME = "shard-data-auth";
+
+  /**
+   * The shard data credential Secret as files: what routers send; a shard-server accepts it on the
+   * data endpoints only (docs/security.md, "Identities").
+   */
+  static Volume shardDataAuthVolume(DatabaseModel db) {
+    return new VolumeBuilder()
+        .withName(SHARD_DATA_AUTH_VOLUME)
+        .withNewSecret()
+        .withSecretName(ShardedDatabaseResources.shardDataAuthSecretName(db.name()))
+        .withDefaultMode(0440)
+        .endSecret()
+        .build();
+  }
+
+  /** Where a container finds the shard data credential files (read-only). */
+  static VolumeMount shardDataAuthMount() {
+    return new VolumeMountBuilder()
+        .withName(SHARD_DATA_AUTH_VOLUME)
+        .withMountPath(ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT)
         .withReadOnly(true)
         .build();
   }

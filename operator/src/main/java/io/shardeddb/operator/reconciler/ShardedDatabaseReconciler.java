@@ -49,6 +49,7 @@ import io.shardeddb.operator.dependent.RouterServiceAccountDependent;
 import io.shardeddb.operator.dependent.RouterServiceDependent;
 import io.shardeddb.operator.dependent.RouterTokenSecretDependent;
 import io.shardeddb.operator.dependent.ShardAuthSecretDependent;
+import io.shardeddb.operator.dependent.ShardDataAuthSecretDependent;
 import io.shardeddb.operator.dependent.ShardNetworkPolicyDependent;
 import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetDependent;
 import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetV1beta1Dependent;
@@ -119,6 +120,7 @@ import org.slf4j.LoggerFactory;
           type = MysqlSecretDependent.class,
           reconcilePrecondition = MysqlSecretDependent.Generated.class),
       @Dependent(type = ShardAuthSecretDependent.class),
+      @Dependent(type = ShardDataAuthSecretDependent.class),
       @Dependent(type = RouterServiceAccountDependent.class),
       @Dependent(type = RouterRoleDependent.class),
       @Dependent(type = RouterRoleBindingDependent.class),

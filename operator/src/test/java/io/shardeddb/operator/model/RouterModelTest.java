@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.operator.testing.Fixtures;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -144,7 +147,7 @@ class RouterModelTest {
   }
 
   @Test
-  void theRouterGetsASeparateAdminTokenAndTheMountedShardCredential() {
+  void theRouterGetsASeparateAdminTokenAndOnlyTheMountedShardDataCredential() {
     Deployment d = RouterModel.deployment(students);
     var pod = d.getSpec().getTemplate().getSpec();
     Container router = pod.getContainers().get(0);
@@ -156,18 +159,59 @@ class RouterModelTest {
     assertThat(env(router, "SHARDEDDB_ROUTER_AUTH_TOKEN").getValueFrom().getSecretKeyRef().getKey())
         .isEqualTo("token");
 
+    // The router never holds the shard credential (control and replication endpoints).
     assertThat(pod.getVolumes())
         .singleElement()
-        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-auth"));
+        .satisfies(
+            v -> assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-data-auth"));
     assertThat(router.getVolumeMounts())
         .singleElement()
         .satisfies(
             m -> {
               assertThat(m.getReadOnly()).isTrue();
               assertThat(m.getMountPath())
-                  .isEqualTo(ShardedDatabaseResources.SHARD_AUTH_MOUNT)
+                  .isEqualTo(ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT)
                   .isEqualTo(env(router, "SHARDEDDB_ROUTER_SHARD_AUTH_DIR").getValue());
             });
+  }
+
+  @Test
+  void routersSwitchToTheDataCredentialOnlyOnceEveryShardPodAcceptsIt() {
+    Pod current = shardPod("students-sh1-0", ShardModel.SHARD_DATA_AUTH_VOLUME);
+    Pod old = shardPod("students-sh1-1", "shard-auth");
+    Pod routerPod = shardPod("students-router-x", "shard-auth");
+    routerPod.getMetadata().getLabels().put(Labels.COMPONENT, Labels.COMPONENT_ROUTER);
+
+    assertThat(RouterModel.shardsAcceptDataCredential(List.of())).as("no pods yet").isTrue();
+    assertThat(RouterModel.shardsAcceptDataCredential(List.of(current, routerPod))).isTrue();
+    assertThat(RouterModel.shardsAcceptDataCredential(List.of(current, old)))
+        .as("an upgrade's roll: an old shard-server would refuse the data credential")
+        .isFalse();
+
+    Deployment during = RouterModel.deployment(students, false);
+    assertThat(during.getSpec().getTemplate().getSpec().getVolumes())
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-auth"));
+    assertThat(
+            env(
+                    during.getSpec().getTemplate().getSpec().getContainers().get(0),
+                    "SHARDEDDB_ROUTER_SHARD_AUTH_DIR")
+                .getValue())
+        .isEqualTo(ShardedDatabaseResources.SHARD_AUTH_MOUNT);
+  }
+
+  private static Pod shardPod(String name, String volume) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(new java.util.HashMap<>(Map.of(Labels.COMPONENT, Labels.COMPONENT_SHARD)))
+        .endMetadata()
+        .withNewSpec()
+        .addNewVolume()
+        .withName(volume)
+        .endVolume()
+        .endSpec()
+        .build();
   }
 
   @Test

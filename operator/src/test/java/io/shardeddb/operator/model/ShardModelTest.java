@@ -367,28 +367,27 @@ class ShardModelTest {
   }
 
   @Test
-  void theShardServerMountsTheShardCredentialSecretReadOnly() {
+  void theShardServerMountsTheShardAndTheDataCredentialSecretsReadOnly() {
     PodSpec pod = ShardModel.statefulSet(students, sh1).getSpec().getTemplate().getSpec();
     Container server = container(pod, "shard-server");
 
     assertThat(pod.getVolumes())
-        .singleElement()
-        .satisfies(
-            v -> {
-              assertThat(v.getName()).isEqualTo("shard-auth");
-              assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-auth");
-              assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
-            });
+        .hasSize(2)
+        .allSatisfy(v -> assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440))
+        .extracting(v -> v.getName() + "=" + v.getSecret().getSecretName())
+        .containsExactly(
+            "shard-auth=students-shard-auth", "shard-data-auth=students-shard-data-auth");
     assertThat(server.getVolumeMounts())
-        .singleElement()
-        .satisfies(
-            m -> {
-              assertThat(m.getName()).isEqualTo("shard-auth");
-              assertThat(m.getReadOnly()).isTrue();
-              assertThat(m.getMountPath())
-                  .isEqualTo(env(server, "SHARDEDDB_AUTH_DIR").getValue())
-                  .isEqualTo("/var/run/secrets/shardeddb/shard-auth");
-            });
+        .hasSize(2)
+        .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
+        .extracting(m -> m.getName() + "=" + m.getMountPath())
+        .containsExactly(
+            "shard-auth=" + env(server, "SHARDEDDB_AUTH_DIR").getValue(),
+            "shard-data-auth=" + env(server, "SHARDEDDB_AUTH_DATA_DIR").getValue());
+    assertThat(env(server, "SHARDEDDB_AUTH_DIR").getValue())
+        .isEqualTo("/var/run/secrets/shardeddb/shard-auth");
+    assertThat(env(server, "SHARDEDDB_AUTH_DATA_DIR").getValue())
+        .isEqualTo("/var/run/secrets/shardeddb/shard-data-auth");
     assertThat(container(pod, "mysql").getVolumeMounts())
         .extracting(m -> m.getName())
         .as("MySQL never sees the shard credential")

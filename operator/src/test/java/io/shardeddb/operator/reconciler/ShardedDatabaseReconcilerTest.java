@@ -248,10 +248,37 @@ class ShardedDatabaseReconcilerTest {
 
     StatefulSet sts = client.apps().statefulSets().inNamespace(NS).withName("db9-sh1").get();
     assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
-        .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("db9-shard-auth"));
-    var router = client.apps().deployments().inNamespace(NS).withName("db9-router").get();
-    assertThat(router.getSpec().getTemplate().getSpec().getVolumes())
-        .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("db9-shard-auth"));
+        .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("db9-shard-auth"))
+        .anySatisfy(
+            v -> assertThat(v.getSecret().getSecretName()).isEqualTo("db9-shard-data-auth"));
+    Secret data =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> client.secrets().inNamespace(NS).withName("db9-shard-data-auth").get(),
+                s -> s != null && s.getData() != null && s.getData().get("token") != null);
+    assertThat(data.getData().get("token")).isNotEqualTo(generated.getData().get("token"));
+    // Routers hold the data credential only.
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .apps()
+                            .deployments()
+                            .inNamespace(NS)
+                            .withName("db9-router")
+                            .get()
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getVolumes())
+                    .singleElement()
+                    .satisfies(
+                        v ->
+                            assertThat(v.getSecret().getSecretName())
+                                .isEqualTo("db9-shard-data-auth")));
 
     // A rotation in progress: the administrator adds a key. Later passes keep it and the token.
     client

@@ -1,8 +1,10 @@
 package io.shardeddb.shardserver.config;
 
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Primary;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.shardeddb.protocol.auth.CredentialSource;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 
@@ -15,6 +17,7 @@ public class CredentialsFactory {
    * refuses to start: an open shard-server would let anyone who reaches it change its role.
    */
   @Singleton
+  @Primary
   public CredentialSource credentials(AuthSettings settings) {
     if (settings.credentialsDir() != null && !settings.credentialsDir().isBlank()) {
       return CredentialSource.directory(
@@ -30,4 +33,25 @@ public class CredentialsFactory {
     }
     return CredentialSource.fixed("");
   }
+
+  /**
+   * The data credential (routers' identity), accepted on the data endpoints only; none configured
+   * (a standalone router, or an operator from before per-role credentials): nothing extra is
+   * accepted there, the shard credential still is.
+   */
+  @Singleton
+  @Named(DATA)
+  public CredentialSource dataCredentials(AuthSettings settings) {
+    if (settings.dataCredentialsDir() != null && !settings.dataCredentialsDir().isBlank()) {
+      return CredentialSource.directory(
+          Path.of(settings.dataCredentialsDir().trim()), settings.refresh(), System::nanoTime);
+    }
+    if (settings.dataToken() != null && !settings.dataToken().isBlank()) {
+      return CredentialSource.fixed(settings.dataToken().trim());
+    }
+    return CredentialSource.fixed("");
+  }
+
+  /** The qualifier of the data credential's source. */
+  public static final String DATA = "data";
 }
