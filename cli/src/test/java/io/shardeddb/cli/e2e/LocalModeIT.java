@@ -1,12 +1,14 @@
 package io.shardeddb.cli.e2e;
 
 import static io.shardeddb.cli.testing.CliRun.cli;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.shardeddb.cli.KubectlSdb;
 import io.shardeddb.cli.local.LocalCluster;
 import io.shardeddb.cli.local.LocalPodRunner;
@@ -32,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -424,6 +427,67 @@ class LocalModeIT {
     await().atMost(LONG).until(db::isReady);
     assertThat(ownedUids()).isEqualTo(before);
     assertThat(db.epoch("sh1")).isEqualTo(epochBefore);
+  }
+
+  @Test
+  @Order(7)
+  void theRoutersDataCredentialIsRefusedOnEveryControlAndReplicationEndpoint() throws Exception {
+    // The writes and reads above went through the router, which holds only this credential.
+    var router =
+        cluster
+            .client()
+            .apps()
+            .deployments()
+            .inNamespace(cluster.namespace())
+            .withName("failover-router")
+            .get();
+    assertThat(router.getSpec().getTemplate().getSpec().getVolumes())
+        .extracting(v -> v.getSecret().getSecretName())
+        .containsExactly("failover-shard-data-auth");
+    Secret secret =
+        cluster
+            .client()
+            .secrets()
+            .inNamespace(cluster.namespace())
+            .withName("failover-shard-data-auth")
+            .get();
+    String data =
+        new String(Base64.getDecoder().decode(secret.getData().get("token")), UTF_8).trim();
+    assertThat(data).isNotEqualTo(cluster.shardCredential("failover").orElseThrow());
+
+    DatabaseStatus db = new DatabaseStatus(cluster.client(), cluster.namespace(), "failover");
+    String url = (String) db.replica("sh1", db.primary("sh1")).orElseThrow().get("url");
+    assertThat(shardCall(url, "GET", "/heartbeat", data)).isEqualTo(200);
+    for (String[] call :
+        new String[][] {
+          {"POST", "/role"},
+          {"POST", "/fence"},
+          {"POST", "/replicate"},
+          {"GET", "/snapshot"},
+          {"POST", "/config"},
+          {"GET", "/checksum"}
+        }) {
+      assertThat(shardCall(url, call[0], call[1], data))
+          .as("%s %s", call[0], call[1])
+          .isEqualTo(403);
+    }
+  }
+
+  private int shardCall(String url, String method, String path, String credential)
+      throws Exception {
+    HttpRequest.BodyPublisher body =
+        method.equals("GET")
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString("{}");
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + credential)
+                .header("Content-Type", "application/json")
+                .method(method, body)
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .statusCode();
   }
 
   private Map<String, String> ownedUids() {
