@@ -3,6 +3,7 @@ package io.shardeddb.cli.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.shardeddb.cli.local.LocalCluster;
+import io.shardeddb.cli.local.OwnerOnlyFiles;
 import io.shardeddb.cli.resource.ResourceFileValidator;
 import io.shardeddb.protocol.InvalidRequestException;
 import java.io.IOException;
@@ -115,7 +116,8 @@ public final class LocalUpCommand implements Callable<Integer> {
       json.put("token", r.token());
       json.put("adminToken", r.adminToken());
       json.put("kubeconfig", r.kubeconfig());
-      Files.writeString(infoFile, new ObjectMapper().writeValueAsString(json));
+      // It holds the tokens: owner-only, whatever the umask.
+      OwnerOnlyFiles.write(infoFile, new ObjectMapper().writeValueAsString(json));
     }
     String auth = r.token() == null ? "" : " -H 'Authorization: Bearer " + r.token() + "'";
     out.println();

@@ -84,12 +84,21 @@ public class AuthFilter implements Ordered {
         || p.equals("/query/status");
   }
 
-  private static boolean isOpen(String path) {
-    return path.equals("/health")
-        || path.startsWith("/health/")
-        || path.equals("/prometheus")
-        || path.startsWith("/swagger/");
+  /**
+   * Health, metrics and the OpenAPI files, matched exactly (no prefix): a spelling of a guarded
+   * path that starts like an open one ({@code /health/../admin}, {@code /swagger/..%2F}) is never
+   * let through on its prefix, whatever the server later makes of it (OpenPathsTest).
+   */
+  static boolean isOpen(String path) {
+    return switch (path) {
+      case "/health", "/health/liveness", "/health/readiness", "/prometheus" -> true;
+      default -> SWAGGER_FILE.matcher(path).matches();
+    };
   }
+
+  /** One file directly under {@code /swagger/}, no dot segment. */
+  private static final java.util.regex.Pattern SWAGGER_FILE =
+      java.util.regex.Pattern.compile("/swagger/[A-Za-z0-9_-][A-Za-z0-9._-]*");
 
   @Override
   public int getOrder() {
