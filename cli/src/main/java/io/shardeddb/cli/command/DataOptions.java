@@ -10,6 +10,7 @@ import io.shardeddb.cli.data.DataCommandException;
 import io.shardeddb.cli.data.RouterConnection;
 import io.shardeddb.cli.data.RouterLocator;
 import io.shardeddb.cli.data.RouterTarget;
+import io.shardeddb.cli.output.Structured;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.client.RouterException;
 import java.io.PrintWriter;
@@ -41,7 +42,8 @@ public final class DataOptions {
   /** The output format. */
   public enum Output {
     table,
-    json
+    json,
+    yaml
   }
 
   @Parameters(index = "0", paramLabel = "DB", description = "the ShardedDatabase's name")
@@ -52,7 +54,7 @@ public final class DataOptions {
   @Option(
       names = {"-o", "--output"},
       defaultValue = "table",
-      description = "table (default) or json")
+      description = "table (default), json or yaml")
   Output output;
 
   @Option(
@@ -128,5 +130,17 @@ public final class DataOptions {
   /** Prints a value as JSON. */
   static void printJson(PrintWriter out, Object value) throws JsonProcessingException {
     out.println(JSON.writeValueAsString(value));
+  }
+
+  /**
+   * Prints {@code value} in {@code output}'s machine-readable form and answers true, or answers
+   * false for {@code table} (the caller prints its table).
+   */
+  static boolean printStructured(PrintWriter out, Output output, Object value) {
+    if (output == Output.table) {
+      return false;
+    }
+    Structured.print(out, value, output == Output.yaml);
+    return true;
   }
 }

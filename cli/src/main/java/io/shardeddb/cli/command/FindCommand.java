@@ -58,9 +58,7 @@ public final class FindCommand implements Callable<Integer> {
         spec,
         (router, target, out) -> {
           ReadResponse r = router.read(low, to, level, session);
-          if (options.output == DataOptions.Output.json) {
-            DataOptions.printJson(out, r);
-          } else {
+          if (!DataOptions.printStructured(out, options.output, r)) {
             out.print(RowTable.render(DataOptions.columns(target), r.data()));
             out.println(
                 "("

@@ -8,6 +8,7 @@ import io.shardeddb.api.v1alpha1.RequestStatus;
 import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.cli.output.TextTable;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -51,7 +52,7 @@ public final class PromoteCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--output"},
       defaultValue = "table",
-      description = "table (default) or json")
+      description = "table (default), json or yaml")
   DataOptions.Output output;
 
   @Option(
@@ -154,7 +155,7 @@ public final class PromoteCommand implements Callable<Integer> {
   }
 
   private void print(PrintWriter out, ShardStatus now, String previous, RequestStatus result) {
-    if (output == DataOptions.Output.json) {
+    if (output != DataOptions.Output.table) {
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("database", database);
       json.put("shard", shard);
@@ -163,11 +164,13 @@ public final class PromoteCommand implements Callable<Integer> {
       json.put("previousPrimary", previous);
       json.put("outcome", result.outcome().name());
       json.put("message", result.message());
-      RequestSupport.printJson(out, json);
+      DataOptions.printStructured(out, output, json);
       return;
     }
-    out.printf("%-8s %-28s %-6s %-28s%n", "SHARD", "PRIMARY", "EPOCH", "PREVIOUS");
-    out.printf("%-8s %-28s %-6s %-28s%n", shard, now.primary(), now.epoch(), previous);
+    out.print(
+        new TextTable("SHARD", "PRIMARY", "EPOCH", "PREVIOUS")
+            .row(shard, now.primary(), now.epoch(), previous)
+            .render());
     out.println(result.message());
   }
 }

@@ -6,6 +6,7 @@ import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.RequestStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.cli.output.TextTable;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -45,7 +46,7 @@ public final class RebuildCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--output"},
       defaultValue = "table",
-      description = "table (default) or json")
+      description = "table (default), json or yaml")
   DataOptions.Output output;
 
   @Option(
@@ -122,7 +123,7 @@ public final class RebuildCommand implements Callable<Integer> {
   }
 
   private void print(PrintWriter out, String shardId, ReplicaStatus r, RequestStatus result) {
-    if (output == DataOptions.Output.json) {
+    if (output != DataOptions.Output.table) {
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("database", database);
       json.put("shard", shardId);
@@ -132,17 +133,18 @@ public final class RebuildCommand implements Callable<Integer> {
       json.put("appliedLsn", r == null ? null : r.appliedLsn());
       json.put("outcome", result.outcome().name());
       json.put("message", result.message());
-      RequestSupport.printJson(out, json);
+      DataOptions.printStructured(out, output, json);
       return;
     }
-    out.printf("%-28s %-8s %-10s %-6s %-10s%n", "POD", "SHARD", "STATE", "READY", "APPLIED");
-    out.printf(
-        "%-28s %-8s %-10s %-6s %-10s%n",
-        pod,
-        shardId,
-        r == null ? "-" : r.state(),
-        r == null ? "-" : r.ready(),
-        r == null ? "-" : r.appliedLsn());
+    out.print(
+        new TextTable("POD", "SHARD", "STATE", "READY", "APPLIED")
+            .row(
+                pod,
+                shardId,
+                r == null ? null : r.state(),
+                r == null ? null : r.ready(),
+                r == null ? null : r.appliedLsn())
+            .render());
     out.println(result.message());
   }
 }

@@ -8,12 +8,14 @@ import io.shardeddb.api.v1alpha1.RouterStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.cli.output.TextTable;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,6 +28,12 @@ public final class StatusCommand implements Callable<Integer> {
   String name;
 
   @Mixin KubeconfigOption cluster;
+
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table (default), json or yaml: the whole ShardedDatabase, as kubectl get -o")
+  DataOptions.Output output;
 
   @Spec CommandSpec spec;
 
@@ -45,13 +53,15 @@ public final class StatusCommand implements Callable<Integer> {
             .println("error: ShardedDatabase '" + name + "' not found in " + client.getNamespace());
         return 1;
       }
-      out.print(new StatusTable().render(db));
+      if (!DataOptions.printStructured(out, output, db)) {
+        out.print(new StatusTable().render(db));
+      }
       out.flush();
       return 0;
     }
   }
 
-  /** Renders the status of a ShardedDatabase as readable tables. */
+  /** Renders the status of a ShardedDatabase as readable tables ({@link TextTable}). */
   static final class StatusTable {
     String render(ShardedDatabase db) {
       StringBuilder sb = new StringBuilder();
@@ -64,63 +74,53 @@ public final class StatusCommand implements Callable<Integer> {
           .append("  (generation ")
           .append(db.getMetadata().getGeneration())
           .append(", observed ")
-          .append(orDash(status.observedGeneration()))
+          .append(TextTable.cell(status.observedGeneration()))
           .append(")\n\n");
-      sb.append(
-          String.format("%-12s %-8s %-8s %s%n", "CONDITION", "STATUS", "", "REASON: MESSAGE"));
+      TextTable conditions = new TextTable("CONDITION", "STATUS", "REASON: MESSAGE");
       for (Condition c : status.conditionsOrEmpty()) {
-        sb.append(
-            String.format(
-                "%-12s %-8s %-8s %s: %s%n",
-                c.getType(), c.getStatus(), "", c.getReason(), c.getMessage()));
+        conditions.row(c.getType(), c.getStatus(), c.getReason() + ": " + c.getMessage());
       }
-      sb.append('\n');
-      sb.append(
-          String.format(
-              "%-8s %-6s %-24s %-24s %-10s %-6s %-10s %-6s %-10s%n",
-              "SHARD", "EPOCH", "PRIMARY", "REPLICA", "ROLE", "READY", "APPLIED", "LAG", "STATE"));
+      sb.append(conditions.render()).append('\n');
+      TextTable replicas =
+          new TextTable(
+              "SHARD", "EPOCH", "PRIMARY", "REPLICA", "ROLE", "READY", "APPLIED", "LAG", "STATE");
       for (ShardStatus s : status.shardsOrEmpty()) {
         if (s.replicasOrEmpty().isEmpty()) {
-          sb.append(String.format("%-8s %-6s %-24s%n", s.id(), s.epoch(), orDash(s.primary())));
+          replicas.row(s.id(), s.epoch(), s.primary(), null, null, null, null, null, null);
         }
         for (ReplicaStatus r : s.replicasOrEmpty()) {
-          sb.append(
-              String.format(
-                  "%-8s %-6s %-24s %-24s %-10s %-6s %-10s %-6s %-10s%n",
-                  s.id(),
-                  s.epoch(),
-                  orDash(s.primary()),
-                  r.pod(),
-                  orDash(r.role()),
-                  orDash(r.ready()),
-                  orDash(r.appliedLsn()),
-                  orDash(r.lagLsn()),
-                  orDash(r.state())));
+          replicas.row(
+              s.id(),
+              s.epoch(),
+              s.primary(),
+              r.pod(),
+              r.role(),
+              r.ready(),
+              r.appliedLsn(),
+              r.lagLsn(),
+              r.state());
         }
       }
+      sb.append(replicas.render());
       List<MoveStatus> moves = status.reshardingOrEmpty().movesOrEmpty();
       if (!moves.isEmpty()) {
         // Resharding moves (docs/resharding.md), oldest first: the finished ones, then the one in
         // flight with its progress.
-        sb.append('\n')
-            .append(
-                String.format(
-                    "%-12s %-8s %-8s %-26s %-8s %-10s %-8s %s%n",
-                    "MOVE", "FROM", "TO", "RANGE", "ROWS", "SOURCELSN", "PAUSE", "PHASE: MESSAGE"));
+        TextTable table =
+            new TextTable(
+                "MOVE", "FROM", "TO", "RANGE", "ROWS", "SOURCELSN", "PAUSE", "PHASE: MESSAGE");
         for (MoveStatus m : moves) {
-          sb.append(
-              String.format(
-                  "%-12s %-8s %-8s %-26s %-8s %-10s %-8s %s: %s%n",
-                  m.phase() != null && m.phase().finished() ? "finished" : "in flight",
-                  m.source(),
-                  m.destination(),
-                  "[" + m.low() + ", " + (m.low() + m.size()) + ")",
-                  orDash(m.rowsCopied()),
-                  orDash(m.sourceLsn()),
-                  m.pauseMillis() == null ? "-" : m.pauseMillis() + "ms",
-                  m.phase(),
-                  orDash(m.message())));
+          table.row(
+              m.phase() != null && m.phase().finished() ? "finished" : "in flight",
+              m.source(),
+              m.destination(),
+              "[" + m.low() + ", " + (m.low() + m.size()) + ")",
+              m.rowsCopied(),
+              m.sourceLsn(),
+              m.pauseMillis() == null ? null : m.pauseMillis() + "ms",
+              m.phase() + ": " + TextTable.cell(m.message()));
         }
+        sb.append('\n').append(table.render());
       }
       RouterStatus router = status.router();
       if (router != null) {
@@ -128,14 +128,10 @@ public final class StatusCommand implements Callable<Integer> {
             .append("router: ")
             .append(router.readyReplicas() == null ? 0 : router.readyReplicas())
             .append(" ready, endpoint ")
-            .append(orDash(router.endpoint()))
+            .append(TextTable.cell(router.endpoint()))
             .append('\n');
       }
       return sb.toString();
-    }
-
-    private static Object orDash(Object value) {
-      return value == null ? "-" : value;
     }
   }
 }

@@ -10,8 +10,7 @@ final class WriteCommands {
 
   static void print(DataOptions options, PrintWriter out, WriteResponse r)
       throws JsonProcessingException {
-    if (options.output == DataOptions.Output.json) {
-      DataOptions.printJson(out, r);
+    if (DataOptions.printStructured(out, options.output, r)) {
       return;
     }
     out.println(r.message());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatusTableTest {
@@ -46,5 +47,33 @@ class StatusTableTest {
             "finished\\s+sh1\\s+sh2\\s+\\[4096, 8192\\)\\s+1096\\s+603\\s+1234ms\\s+Done: done")
         .containsPattern(
             "in flight\\s+sh2\\s+sh3\\s+\\[6144, 8192\\)\\s+500\\s+40\\s+-\\s+CatchingUp: catching up");
+  }
+
+  @Test
+  void aFiftyTwoCharacterPodNameKeepsTheColumnsAligned() {
+    String pod = "a-very-long-database-name-for-a-team-sh12-replica-10";
+    ShardedDatabase db =
+        Serialization.unmarshal(
+            """
+            apiVersion: shardeddb.io/v1alpha1
+            kind: ShardedDatabase
+            metadata: {name: students, generation: 1}
+            status:
+              shards:
+              - id: sh1
+                epoch: 2
+                primary: POD
+                replicas:
+                - {pod: POD, role: Primary, ready: true, appliedLsn: 7, lagLsn: 0, state: Ready}
+                - {pod: students-sh1-1, role: Secondary, ready: true, appliedLsn: 7, lagLsn: 0, state: Ready}
+            """
+                .replace("POD", pod),
+            ShardedDatabase.class);
+    List<String> lines = new StatusCommand.StatusTable().render(db).lines().toList();
+    String header = lines.stream().filter(l -> l.startsWith("SHARD")).findFirst().orElseThrow();
+    int role = header.indexOf("ROLE");
+    assertThat(lines.stream().filter(l -> l.startsWith("sh1")))
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l.substring(role)).matches("(Primary|Secondary)\\s+true.*"));
   }
 }
