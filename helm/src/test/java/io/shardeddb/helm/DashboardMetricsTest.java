@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,6 +93,29 @@ class DashboardMetricsTest {
             .toList();
 
     assertThat(metricsIn(queries)).isNotEmpty().isSubsetOf(registered());
+  }
+
+  @Test
+  void everyJobTheDashboardSelectsIsOneThePodMonitorsSet() throws IOException {
+    Set<String> jobs = new TreeSet<>();
+    Matcher m =
+        Pattern.compile("job=\"([^\"]+)\"")
+            .matcher(String.join("\n", dashboard().findValuesAsText("expr")));
+    while (m.find()) {
+      jobs.add(m.group(1));
+    }
+    Set<String> set = new TreeSet<>();
+    chart
+        .render(Map.of("metrics.podMonitors.enabled", "true"))
+        .all(PodMonitor.class)
+        .forEach(
+            monitor ->
+                monitor.getSpec().getPodMetricsEndpoints().stream()
+                    .flatMap(e -> e.getRelabelings().stream())
+                    .filter(r -> "job".equals(r.getTargetLabel()))
+                    .forEach(r -> set.add(r.getReplacement())));
+
+    assertThat(jobs).isNotEmpty().isSubsetOf(set);
   }
 
   @Test
