@@ -79,3 +79,23 @@ else watchNamespaces, else the release namespace alone (least privilege by defau
 {{- .Release.Namespace }}
 {{- end }}
 {{- end }}
+
+{{/* A duration value (30s, 5m, 2h, 1500ms) in whole seconds, for PromQL arithmetic. */}}
+{{- define "shardeddb-operator.durationSeconds" -}}
+{{- $d := toString . }}
+{{- if hasSuffix "ms" $d }}{{ div (trimSuffix "ms" $d | int64) 1000 }}
+{{- else if hasSuffix "s" $d }}{{ trimSuffix "s" $d | int64 }}
+{{- else if hasSuffix "m" $d }}{{ mul (trimSuffix "m" $d | int64) 60 }}
+{{- else if hasSuffix "h" $d }}{{ mul (trimSuffix "h" $d | int64) 3600 }}
+{{- else }}{{ fail (printf "not a duration: %s" $d) }}
+{{- end }}
+{{- end }}
+
+{{/* The scraper's pod labels as key=value,key=value (SHARDEDDB_METRICS_SCRAPER_POD_LABELS). */}}
+{{- define "shardeddb-operator.scraperPodLabels" -}}
+{{- $pairs := list }}
+{{- range $k, $v := .Values.metrics.scraper.podLabels }}
+{{- $pairs = append $pairs (printf "%s=%s" $k $v) }}
+{{- end }}
+{{- join "," $pairs }}
+{{- end }}

@@ -3,6 +3,9 @@ package io.shardeddb.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,5 +30,17 @@ class KubernetesVersionTest {
     assertThat(RenderedChart.parse(chart.template("v1.24.9").call()).objects()).isNotEmpty();
     assertThat(RenderedChart.parse(chart.template("v1.25.0").call()).objects()).isNotEmpty();
     assertThat(RenderedChart.parse(chart.template("v1.34.1").call()).objects()).isNotEmpty();
+  }
+
+  @Test
+  void theChartReadmeRequiresTheVersionChartYamlDeclares() throws Exception {
+    String chartYaml = Files.readString(chart.chartDir().resolve("Chart.yaml"));
+    Matcher declared = Pattern.compile("(?m)^kubeVersion: \">=(\\d+\\.\\d+)").matcher(chartYaml);
+    assertThat(declared.find()).as("kubeVersion in Chart.yaml").isTrue();
+    String readme = Files.readString(chart.chartDir().resolve("README.md"));
+
+    Matcher required = Pattern.compile("Requires Kubernetes (\\d+\\.\\d+)\\+").matcher(readme);
+    assertThat(required.find()).as("'Requires Kubernetes X.Y+' in the chart README").isTrue();
+    assertThat(required.group(1)).isEqualTo(declared.group(1));
   }
 }

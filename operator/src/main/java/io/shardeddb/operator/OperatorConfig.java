@@ -1,5 +1,6 @@
 package io.shardeddb.operator;
 
+import io.shardeddb.operator.model.MetricsScraper;
 import io.shardeddb.operator.reconciler.ResyncIntervals;
 import java.time.Duration;
 import java.util.Locale;
@@ -22,7 +23,9 @@ public record OperatorConfig(
     Duration settledResync,
     Duration busyResync,
     Duration failoverWatch,
-    int heartbeatThreads) {
+    int heartbeatThreads,
+    String metricsScraperNamespace,
+    Map<String, String> metricsScraperPodLabels) {
 
   /** One knob: read from its system property, else its environment variable, else the default. */
   public enum Setting {
@@ -40,7 +43,8 @@ public record OperatorConfig(
         "managementPort",
         "shardeddb.management-port",
         "8090",
-        "Port of /metrics, /healthz and /readyz; 0 disables it, -1 picks a free loopback port."),
+        "Port of /metrics, /health/liveness and /health/readiness; 0 disables it, -1 picks a"
+            + " free loopback port."),
     WATCH_NAMESPACES(
         "watchNamespaces",
         "shardeddb.watch-namespaces",
@@ -71,7 +75,19 @@ public record OperatorConfig(
         "heartbeatThreads",
         "shardeddb.heartbeat-threads",
         "8",
-        "Threads that send heartbeats and role calls to shard-servers in parallel.");
+        "Threads that send heartbeats and role calls to shard-servers in parallel."),
+    METRICS_SCRAPER_NAMESPACE(
+        "metricsScraperNamespace",
+        "shardeddb.metrics-scraper.namespace",
+        "",
+        "Namespace of the Prometheus pods shard NetworkPolicies admit on the metrics port; empty:"
+            + " any namespace (docs/monitoring.md)."),
+    METRICS_SCRAPER_POD_LABELS(
+        "metricsScraperPodLabels",
+        "shardeddb.metrics-scraper.pod-labels",
+        "",
+        "Labels (`key=value,...`) of the Prometheus pods shard NetworkPolicies admit on the"
+            + " metrics port; empty: no scraper is admitted.");
 
     private final String component;
     private final String property;
@@ -113,6 +129,13 @@ public record OperatorConfig(
 
   public OperatorConfig {
     watchNamespaces = watchNamespaces == null ? Set.of() : Set.copyOf(watchNamespaces);
+    metricsScraperPodLabels =
+        metricsScraperPodLabels == null ? Map.of() : Map.copyOf(metricsScraperPodLabels);
+  }
+
+  /** The pods shard NetworkPolicies admit on the metrics port. */
+  public MetricsScraper metricsScraper() {
+    return new MetricsScraper(metricsScraperNamespace, metricsScraperPodLabels);
   }
 
   /** The configuration of a container: system properties, then the environment, then defaults. */
@@ -154,7 +177,9 @@ public record OperatorConfig(
         parseDuration(Setting.SETTLED_RESYNC, read.apply(Setting.SETTLED_RESYNC)),
         parseDuration(Setting.BUSY_RESYNC, read.apply(Setting.BUSY_RESYNC)),
         parseDuration(Setting.FAILOVER_WATCH, read.apply(Setting.FAILOVER_WATCH)),
-        Integer.parseInt(read.apply(Setting.HEARTBEAT_THREADS)));
+        Integer.parseInt(read.apply(Setting.HEARTBEAT_THREADS)),
+        blankToNull(read.apply(Setting.METRICS_SCRAPER_NAMESPACE)),
+        MetricsScraper.parse(null, read.apply(Setting.METRICS_SCRAPER_POD_LABELS)).podLabels());
   }
 
   /** The reconciler's re-trigger intervals. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -16,8 +17,10 @@ import io.shardeddb.operator.reconciler.SpecValidator;
 import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.replacement.PodReplacementPolicy;
 import io.shardeddb.operator.reshard.Resharder;
+import io.shardeddb.operator.status.DatabaseMetrics;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.StatusAggregator;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -32,6 +35,7 @@ public final class ShardedDbOperator implements AutoCloseable {
   private final OperatorSettings settings;
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final DatabaseMetrics databaseMetrics;
   private final ExecutorService probes;
   private final Operator operator;
   private ManagementServer management;
@@ -41,6 +45,7 @@ public final class ShardedDbOperator implements AutoCloseable {
   public ShardedDbOperator(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
     this.settings = settings;
+    this.databaseMetrics = new DatabaseMetrics(registry, settings.clock());
     this.probes =
         Executors.newFixedThreadPool(
             settings.config().heartbeatThreads(),
@@ -54,7 +59,11 @@ public final class ShardedDbOperator implements AutoCloseable {
             o -> {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
-                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                  .withMetrics(
+                      new AggregatedMetrics(
+                          List.of(
+                              MicrometerMetrics.withoutPerResourceMetrics(registry),
+                              databaseMetrics)))
                   // Plain create/update and merge patches: the same on a real API server and on
                   // the in-process mock server local mode runs against.
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
@@ -80,7 +89,8 @@ public final class ShardedDbOperator implements AutoCloseable {
                         .build());
               }
             });
-    EventRecorder events = new EventRecorder(client, settings.clock());
+    EventRecorder events =
+        new EventRecorder(client, settings.clock(), databaseMetrics::eventRecorded);
     operator.register(
         new ShardedDatabaseReconciler(
             client,
@@ -100,6 +110,7 @@ public final class ShardedDbOperator implements AutoCloseable {
             new StatusAggregator(),
             events,
             settings.config().operatorNamespace(),
+            settings.config().metricsScraper(),
             settings.config().resyncIntervals()),
         // Watch only the listed namespaces when the chart grants per-namespace Roles.
         o -> {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.shardeddb.operator.shardclient.HttpShardServerClient;
+import io.shardeddb.operator.testing.Fixtures;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -99,6 +100,32 @@ class OperatorEndpointsTest {
                               .get())
                       .isNotNull()
                       .satisfies(l -> assertThat(l.getSpec().getHolderIdentity()).isNotBlank()));
+    }
+  }
+
+  @Test
+  void eachManagedDatabaseGetsItsOwnSeriesOnMetrics() throws Exception {
+    client.resource(Fixtures.load("students.yaml", "shop")).create();
+    try (ShardedDbOperator operator =
+        new ShardedDbOperator(
+            client,
+            OperatorSettings.inProcess(
+                Map.of("shardeddb.management-port", "-1"),
+                HttpShardServerClient.withDefaultTimeouts()))) {
+      operator.start();
+      int port = operator.managementPort();
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(get(port, "/metrics").body())
+                      .contains(
+                          "shardeddb_operator_failovers_total{database=\"students\","
+                              + "namespace=\"shop\"} 0.0")
+                      .contains(
+                          "shardeddb_operator_condition{database=\"students\","
+                              + "namespace=\"shop\""));
     }
   }
 

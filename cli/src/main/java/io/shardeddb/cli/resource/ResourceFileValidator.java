@@ -71,13 +71,20 @@ public final class ResourceFileValidator {
     return r;
   }
 
+  /**
+   * The CRD's bound on spec.replicas ({@code @Max} on {@code ShardedDatabaseSpec.replicas}), so
+   * local mode accepts what a cluster accepts; ResourceFileValidatorTest keeps them equal.
+   */
+  static final int MAX_REPLICAS = 9;
+
   private void checkSpec(Path file, String name, Map<String, Object> spec) {
     try {
       Object replicas = spec.get("replicas");
       if (replicas != null) {
         long n = (Long) ColumnType.Number.coerce("spec.replicas", replicas);
-        if (n < 1 || n > 15) {
-          throw new InvalidRequestException("spec.replicas must be between 1 and 15, got " + n);
+        if (n < 1 || n > MAX_REPLICAS) {
+          throw new InvalidRequestException(
+              "spec.replicas must be between 1 and " + MAX_REPLICAS + ", got " + n);
         }
       }
       Object quorum = spec.get("writeQuorum");

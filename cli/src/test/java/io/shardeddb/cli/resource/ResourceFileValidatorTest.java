@@ -3,6 +3,8 @@ package io.shardeddb.cli.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.generator.annotation.Max;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.protocol.InvalidRequestException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +64,27 @@ class ResourceFileValidatorTest {
                         "apiVersion: shardeddb.io/v1alpha1\nkind: ShardedDatabase\nmetadata: {name: a}\n"
                             + "spec: {writeQuorum: Most}\n")))
         .hasMessageContaining("spec.writeQuorum must be Majority, All or One");
+  }
+
+  @Test
+  void replicasAreBoundedLikeTheCrdBoundsThem() throws Exception {
+    long crdMax = crdMaximumReplicas();
+    String spec =
+        "apiVersion: shardeddb.io/v1alpha1\nkind: ShardedDatabase\nmetadata: {name: a}\n"
+            + "spec: {replicas: %d}\n";
+
+    assertThat(validator.validate(write(spec.formatted(crdMax))).getKind())
+        .isEqualTo("ShardedDatabase");
+    assertThatThrownBy(() -> validator.validate(write(spec.formatted(crdMax + 1))))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("spec.replicas must be between 1 and " + crdMax);
+  }
+
+  /** The maximum the generated CRD puts on spec.replicas (its {@code @Max}). */
+  private static long crdMaximumReplicas() throws NoSuchFieldException {
+    Max max = ShardedDatabaseSpec.class.getDeclaredField("replicas").getAnnotation(Max.class);
+    assertThat(max).as("@Max on ShardedDatabaseSpec.replicas").isNotNull();
+    return (long) max.value();
   }
 
   @Test

@@ -17,7 +17,8 @@ import java.util.Map;
  * Everything the model builders need about one database, computed once per reconcile: its name,
  * namespace, spec with defaults applied, the images, the Secrets in use, the shards to run and the
  * namespace the operator runs in (null when unknown: NetworkPolicies then admit the operator's pods
- * from any namespace).
+ * from any namespace) and the metrics scraper shard NetworkPolicies admit ({@link
+ * MetricsScraper#NONE}: none).
  */
 public record DatabaseModel(
     String name,
@@ -27,7 +28,12 @@ public record DatabaseModel(
     String routerTokenSecret,
     String mysqlSecret,
     List<DesiredShard> shards,
-    String operatorNamespace) {
+    String operatorNamespace,
+    MetricsScraper scraper) {
+
+  public DatabaseModel {
+    scraper = scraper == null ? MetricsScraper.NONE : scraper;
+  }
 
   /** Container defaults when the spec names no resources. */
   static final ResourceRequirements DEFAULT_RESOURCES =
@@ -68,7 +74,22 @@ public record DatabaseModel(
         ShardedDatabaseResources.routerTokenSecretName(sdb),
         ShardedDatabaseResources.mysqlSecretName(sdb),
         new ArrayList<>(shards.values()),
-        operatorNamespace == null || operatorNamespace.isBlank() ? null : operatorNamespace);
+        operatorNamespace == null || operatorNamespace.isBlank() ? null : operatorNamespace,
+        MetricsScraper.NONE);
+  }
+
+  /** This model with shard NetworkPolicies admitting {@code scraper} on the metrics port. */
+  public DatabaseModel withScraper(MetricsScraper scraper) {
+    return new DatabaseModel(
+        name,
+        namespace,
+        spec,
+        images,
+        routerTokenSecret,
+        mysqlSecret,
+        shards,
+        operatorNamespace,
+        scraper);
   }
 
   /** The model of a database running exactly its spec shards. */

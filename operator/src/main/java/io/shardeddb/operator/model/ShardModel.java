@@ -348,7 +348,16 @@ public final class ShardModel {
         .build();
   }
 
-  /** Shard pods accept traffic only from the router, the operator and their own shard's peers. */
+  /**
+   * The port Prometheus scrapes ({@code /prometheus}); today the API port, whose other endpoints
+   * still need the shard credential.
+   */
+  public static final int METRICS_PORT = ShardedDatabaseResources.SHARD_SERVER_PORT;
+
+  /**
+   * Shard pods accept traffic only from the router, the operator and their own shard's peers, and
+   * on the metrics port from the metrics scraper when one is configured ({@link MetricsScraper}).
+   */
   public static NetworkPolicy networkPolicy(DatabaseModel db, DesiredShard shard) {
     String name = ShardedDatabaseResources.shardNetworkPolicyName(db.name(), shard.id());
     NetworkPolicyPeer router =
@@ -377,21 +386,37 @@ public final class ShardModel {
             .withMatchLabels(Labels.OPERATOR_POD)
             .endPodSelector()
             .build();
-    return new NetworkPolicyBuilder()
-        .withMetadata(PodParts.meta(db, name, Labels.shard(db.name(), shard.id())))
-        .withNewSpec()
-        .withNewPodSelector()
-        .withMatchLabels(Labels.shardSelector(db.name(), shard.id()))
-        .endPodSelector()
-        .withPolicyTypes("Ingress")
-        .addNewIngress()
-        .withFrom(List.of(router, operator, peers))
-        .addNewPort()
-        .withProtocol("TCP")
-        .withPort(new IntOrString(ShardedDatabaseResources.SHARD_SERVER_PORT))
-        .endPort()
-        .endIngress()
-        .endSpec()
-        .build();
+    NetworkPolicyBuilder policy =
+        new NetworkPolicyBuilder()
+            .withMetadata(PodParts.meta(db, name, Labels.shard(db.name(), shard.id())))
+            .withNewSpec()
+            .withNewPodSelector()
+            .withMatchLabels(Labels.shardSelector(db.name(), shard.id()))
+            .endPodSelector()
+            .withPolicyTypes("Ingress")
+            .addNewIngress()
+            .withFrom(List.of(router, operator, peers))
+            .addNewPort()
+            .withProtocol("TCP")
+            .withPort(new IntOrString(ShardedDatabaseResources.SHARD_SERVER_PORT))
+            .endPort()
+            .endIngress()
+            .endSpec();
+    // A rule of its own, so the scraper stays limited to the metrics port should it ever differ.
+    db.scraper()
+        .peer()
+        .ifPresent(
+            scraper ->
+                policy
+                    .editSpec()
+                    .addNewIngress()
+                    .withFrom(scraper)
+                    .addNewPort()
+                    .withProtocol("TCP")
+                    .withPort(new IntOrString(METRICS_PORT))
+                    .endPort()
+                    .endIngress()
+                    .endSpec());
+    return policy.build();
   }
 }

@@ -59,6 +59,7 @@ import io.shardeddb.operator.model.DatabaseModel;
 import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.operator.model.Images;
 import io.shardeddb.operator.model.Labels;
+import io.shardeddb.operator.model.MetricsScraper;
 import io.shardeddb.operator.model.SecretModel;
 import io.shardeddb.operator.replacement.PodReplacementPolicy;
 import io.shardeddb.operator.replacement.ReplacementDecision;
@@ -165,14 +166,15 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final StatusAggregator aggregator;
   private final EventRecorder events;
   private final String operatorNamespace;
+  private final MetricsScraper scraper;
   private final ResyncIntervals resync;
   // What status writes showed about the server's CRD (cluster-wide, so one per operator).
   private final StoredStatusMonitor crd = new StoredStatusMonitor();
 
   /**
    * A reconciler using these collaborators; {@code probes} runs heartbeats in parallel; the
-   * operator runs in {@code operatorNamespace} (null: unknown); {@code resync} says when to run
-   * again.
+   * operator runs in {@code operatorNamespace} (null: unknown); shard NetworkPolicies admit {@code
+   * scraper} on the metrics port; {@code resync} says when to run again.
    */
   public ShardedDatabaseReconciler(
       KubernetesClient client,
@@ -188,6 +190,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       StatusAggregator aggregator,
       EventRecorder events,
       String operatorNamespace,
+      MetricsScraper scraper,
       ResyncIntervals resync) {
     this.client = client;
     this.images = images;
@@ -202,6 +205,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     this.aggregator = aggregator;
     this.events = events;
     this.operatorNamespace = operatorNamespace;
+    this.scraper = scraper;
     this.resync = resync;
   }
 
@@ -274,10 +278,11 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         removalGuard.refusals(previous.shardsOrEmpty(), specIds, reshardingShards);
     DatabaseModel model =
         DatabaseModel.of(
-            sdb,
-            images,
-            refusals.stream().map(ShardRemovalGuard.Refusal::shard).toList(),
-            operatorNamespace);
+                sdb,
+                images,
+                refusals.stream().map(ShardRemovalGuard.Refusal::shard).toList(),
+                operatorNamespace)
+            .withScraper(scraper);
     Models.put(context, model);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 

@@ -7,6 +7,7 @@ import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,15 +18,24 @@ public final class EventRecorder {
 
   private final KubernetesClient client;
   private final Clock clock;
+  private final BiConsumer<ShardedDatabase, EventReason> recorded;
 
   /** Records through this client, timestamped by this clock. */
   public EventRecorder(KubernetesClient client, Clock clock) {
+    this(client, clock, (sdb, reason) -> {});
+  }
+
+  /** As above, also telling {@code recorded} (e.g. {@link DatabaseMetrics}) each reason. */
+  public EventRecorder(
+      KubernetesClient client, Clock clock, BiConsumer<ShardedDatabase, EventReason> recorded) {
     this.client = client;
     this.clock = clock;
+    this.recorded = recorded;
   }
 
   /** Records one event decided elsewhere; its reason fixes Normal or Warning. */
   public void record(ShardedDatabase sdb, ShardEvent event) {
+    recorded.accept(sdb, event.reason());
     record(
         sdb,
         event.reason().warning() ? "Warning" : "Normal",

@@ -1,6 +1,7 @@
 package io.shardeddb.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
@@ -482,5 +483,69 @@ class ShardModelTest {
     assertThat(from)
         .filteredOn(p -> p != operator)
         .allSatisfy(p -> assertThat(p.getNamespaceSelector()).as("same namespace only").isNull());
+  }
+
+  @Test
+  void theMetricsScraperIsAdmittedOnTheMetricsPortOnlyFromItsNamespaceAndPods() {
+    DatabaseModel scraped =
+        students.withScraper(
+            MetricsScraper.parse("monitoring", "app.kubernetes.io/name=prometheus"));
+
+    var ingress = ShardModel.networkPolicy(scraped, sh1).getSpec().getIngress();
+    assertThat(ingress).hasSize(2);
+    assertThat(ingress.get(0).getFrom())
+        .as("the data/control rule is unchanged")
+        .extracting(peer -> peer.getPodSelector().getMatchLabels())
+        .containsExactlyInAnyOrder(
+            Labels.routerSelector("students"),
+            Labels.OPERATOR_POD,
+            Labels.shardSelector("students", "sh1"));
+    assertThat(ingress.get(1).getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getPort().getIntVal()).isEqualTo(ShardModel.METRICS_PORT);
+              assertThat(p.getProtocol()).isEqualTo("TCP");
+            });
+    assertThat(ingress.get(1).getFrom())
+        .singleElement()
+        .satisfies(
+            peer -> {
+              assertThat(peer.getPodSelector().getMatchLabels())
+                  .isEqualTo(Map.of("app.kubernetes.io/name", "prometheus"));
+              assertThat(peer.getNamespaceSelector().getMatchLabels())
+                  .isEqualTo(Map.of("kubernetes.io/metadata.name", "monitoring"));
+            });
+  }
+
+  @Test
+  void aScraperWithoutNamespaceIsAdmittedFromAnyNamespaceButOnlyByItsPodLabels() {
+    DatabaseModel scraped =
+        students.withScraper(MetricsScraper.parse("", "app=prometheus, team = observability"));
+
+    var scraper =
+        ShardModel.networkPolicy(scraped, sh1).getSpec().getIngress().get(1).getFrom().get(0);
+    assertThat(scraper.getNamespaceSelector().getMatchLabels()).as("any namespace").isNullOrEmpty();
+    assertThat(scraper.getNamespaceSelector().getMatchExpressions()).isNullOrEmpty();
+    assertThat(scraper.getPodSelector().getMatchLabels())
+        .isEqualTo(Map.of("app", "prometheus", "team", "observability"));
+  }
+
+  @Test
+  void withoutScraperLabelsNoScraperRuleIsAdded() {
+    assertThat(MetricsScraper.parse("monitoring", " ").admitsAny()).isFalse();
+    assertThat(
+            ShardModel.networkPolicy(
+                    students.withScraper(MetricsScraper.parse("monitoring", "")), sh1)
+                .getSpec()
+                .getIngress())
+        .singleElement();
+  }
+
+  @Test
+  void aScraperLabelThatIsNotKeyEqualsValueIsRefusedNamingIt() {
+    assertThatThrownBy(() -> MetricsScraper.parse(null, "app=prometheus,prometheus"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'prometheus' is not key=value");
   }
 }

@@ -1,0 +1,255 @@
+package io.shardeddb.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.openshift.api.model.monitoring.v1.PodMetricsEndpoint;
+import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.Rule;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.OperatorConfig;
+import io.shardeddb.operator.model.DatabaseModel;
+import io.shardeddb.operator.model.DesiredShard;
+import io.shardeddb.operator.model.Images;
+import io.shardeddb.operator.model.RouterModel;
+import io.shardeddb.operator.model.ShardModel;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * src/test/resources/values/monitoring.yaml: PodMonitors that select the pods the operator really
+ * builds (its model classes), on a port those pods really have; the scraper they need admitted by
+ * the shard NetworkPolicies; the alert rules and the dashboard ConfigMap.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MonitoringTest {
+
+  private RenderedChart rendered;
+  private DatabaseModel students;
+
+  @BeforeAll
+  void render() throws Exception {
+    ChartUnderTest chart = new ChartUnderTest();
+    rendered = chart.render(ChartUnderTest.valuesFile("monitoring.yaml"));
+    ShardedDatabase sdb =
+        new KubernetesSerialization()
+            .unmarshal(
+                Files.readString(chart.repoRoot().resolve("examples/students.yaml")),
+                ShardedDatabase.class);
+    sdb.getMetadata().setNamespace("team-a");
+    students = DatabaseModel.of(sdb, Images.DEFAULTS);
+  }
+
+  @Test
+  void everyRenderedObjectIsAKnownKindWithOnlyKnownFields() {
+    assertThat(rendered.untyped()).as("objects fabric8 has no model for").isEmpty();
+    assertThat(rendered.objects())
+        .allSatisfy(
+            object ->
+                assertThat(UnknownFields.in(object))
+                    .as("%s %s", object.getKind(), object.getMetadata().getName())
+                    .isEmpty());
+  }
+
+  @Test
+  void theShardPodMonitorSelectsEveryShardPodTheOperatorBuildsAndNoRouterPod() {
+    PodMonitor shard = podMonitor("shard");
+    PodTemplateSpec shardPod =
+        ShardModel.statefulSet(students, new DesiredShard("sh1", 3)).getSpec().getTemplate();
+    PodTemplateSpec routerPod = RouterModel.deployment(students).getSpec().getTemplate();
+
+    assertThat(shardPod.getMetadata().getLabels())
+        .containsAllEntriesOf(shard.getSpec().getSelector().getMatchLabels());
+    assertThat(selects(shard, routerPod)).as("router pods are the other PodMonitor's").isFalse();
+    assertScrapesPrometheusOnAPortThePodHas(shard, shardPod, ShardModel.METRICS_PORT);
+  }
+
+  @Test
+  void theRouterPodMonitorSelectsEveryRouterPodTheOperatorBuildsAndNoShardPod() {
+    PodMonitor router = podMonitor("router");
+    PodTemplateSpec routerPod = RouterModel.deployment(students).getSpec().getTemplate();
+    PodTemplateSpec shardPod =
+        ShardModel.statefulSet(students, new DesiredShard("sh1", 3)).getSpec().getTemplate();
+
+    assertThat(routerPod.getMetadata().getLabels())
+        .containsAllEntriesOf(router.getSpec().getSelector().getMatchLabels());
+    assertThat(selects(router, shardPod)).as("shard pods are the other PodMonitor's").isFalse();
+    assertScrapesPrometheusOnAPortThePodHas(
+        router, routerPod, io.shardeddb.api.ShardedDatabaseResources.ROUTER_PORT);
+  }
+
+  @Test
+  void podMonitorsLookInTheWatchedNamespacesAndLabelTargetsLikeTheOperatorsMetrics() {
+    for (String component : List.of("router", "shard")) {
+      PodMonitor monitor = podMonitor(component);
+      assertThat(monitor.getMetadata().getLabels())
+          .containsEntry("release", "kube-prometheus-stack");
+      assertThat(monitor.getSpec().getNamespaceSelector().getMatchNames())
+          .containsExactly("team-a", "team-b");
+      PodMetricsEndpoint endpoint = monitor.getSpec().getPodMetricsEndpoints().get(0);
+      assertThat(endpoint.getInterval()).isEqualTo("15s");
+      Map<String, String> targets =
+          endpoint.getRelabelings().stream()
+              .collect(
+                  Collectors.toMap(
+                      r -> r.getTargetLabel(),
+                      r ->
+                          r.getSourceLabels() == null || r.getSourceLabels().isEmpty()
+                              ? r.getReplacement()
+                              : String.join(";", r.getSourceLabels())));
+      assertThat(targets)
+          .containsEntry("database", "__meta_kubernetes_pod_label_app_kubernetes_io_instance")
+          .containsEntry("job", "shardeddb-" + component);
+      if (component.equals("shard")) {
+        assertThat(targets)
+            .containsEntry("shard", "__meta_kubernetes_pod_label_shardeddb_io_shard");
+      }
+    }
+  }
+
+  @Test
+  void clusterWidePodMonitorsLookInEveryNamespace() {
+    RenderedChart clusterWide =
+        new ChartUnderTest()
+            .render(Map.of("clusterWide", "true", "metrics.podMonitors.enabled", "true"));
+    assertThat(clusterWide.all(PodMonitor.class))
+        .hasSize(2)
+        .allSatisfy(m -> assertThat(m.getSpec().getNamespaceSelector().getAny()).isTrue());
+  }
+
+  @Test
+  void theOperatorIsToldWhichScraperToAdmitAndTheShardPolicyThenAdmitsItOnTheMetricsPort() {
+    Map<String, String> env =
+        operatorContainer().getEnv().stream()
+            .filter(e -> e.getValue() != null)
+            .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    OperatorConfig config = OperatorConfig.from(k -> null, env::get);
+
+    assertThat(config.metricsScraper().namespace()).isEqualTo("monitoring");
+    assertThat(config.metricsScraper().podLabels())
+        .isEqualTo(Map.of("app.kubernetes.io/name", "prometheus", "prometheus", "k8s"));
+    var ingress =
+        ShardModel.networkPolicy(
+                students.withScraper(config.metricsScraper()), new DesiredShard("sh1", 3))
+            .getSpec()
+            .getIngress();
+    assertThat(ingress)
+        .anySatisfy(
+            rule -> {
+              assertThat(rule.getFrom())
+                  .extracting(NetworkPolicyPeer::getPodSelector)
+                  .extracting(s -> s.getMatchLabels())
+                  .containsExactly(config.metricsScraper().podLabels());
+              assertThat(rule.getPorts())
+                  .singleElement()
+                  .satisfies(
+                      p -> assertThat(p.getPort().getIntVal()).isEqualTo(ShardModel.METRICS_PORT));
+            });
+  }
+
+  @Test
+  void withoutPodMonitorsNoScraperIsAdmitted() {
+    Deployment deployment = new ChartUnderTest().render().one(Deployment.class);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .extracting(EnvVar::getName)
+        .noneMatch(name -> name.startsWith("SHARDEDDB_METRICS_SCRAPER"));
+  }
+
+  @Test
+  void theOperatorServiceMonitorKeepsTheDatabasesNamespaceLabel() {
+    assertThat(rendered.one(ServiceMonitor.class).getSpec().getEndpoints())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getHonorLabels()).isTrue());
+  }
+
+  @Test
+  void theRuleHasEveryAlertWithASeverityAndADescription() {
+    PrometheusRule rule = rendered.one(PrometheusRule.class);
+    List<Rule> rules = rule.getSpec().getGroups().get(0).getRules();
+
+    assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+    assertThat(rules)
+        .extracting(Rule::getAlert)
+        .containsExactlyInAnyOrder(
+            "ShardedDBShardBelowWriteQuorum",
+            "ShardedDBFailoverNoQuorum",
+            "ShardedDBPrimaryUnavailable",
+            "ShardedDBReplicationLagHigh",
+            "ShardedDBFailoverStorm",
+            "ShardedDBCrdOutdated",
+            "ShardedDBReshardingStuck");
+    assertThat(rules)
+        .allSatisfy(
+            r -> {
+              assertThat(r.getLabels()).containsKey("severity");
+              assertThat(r.getAnnotations()).containsKeys("summary", "description");
+            });
+  }
+
+  @Test
+  void theDashboardIsAConfigMapTheGrafanaSidecarPicksUpHoldingValidJson() throws Exception {
+    ConfigMap dashboard =
+        rendered.all(ConfigMap.class).stream()
+            .filter(c -> c.getMetadata().getName().endsWith("-dashboard"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(dashboard.getMetadata().getAnnotations())
+        .containsEntry("grafana_folder", "Databases");
+    JsonNode json = new ObjectMapper().readTree(dashboard.getData().get("shardeddb.json"));
+    assertThat(json.get("title").asText()).isEqualTo("ShardedDB");
+    assertThat(json.get("panels")).isNotEmpty();
+  }
+
+  private void assertScrapesPrometheusOnAPortThePodHas(
+      PodMonitor monitor, PodTemplateSpec pod, int containerPort) {
+    PodMetricsEndpoint endpoint = monitor.getSpec().getPodMetricsEndpoints().get(0);
+    assertThat(endpoint.getPath()).isEqualTo("/prometheus");
+    List<ContainerPort> named =
+        pod.getSpec().getContainers().stream()
+            .map(Container::getPorts)
+            .filter(p -> p != null)
+            .flatMap(List::stream)
+            .filter(p -> endpoint.getPort().equals(p.getName()))
+            .toList();
+    assertThat(named)
+        .as("container ports named %s", endpoint.getPort())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(containerPort));
+  }
+
+  private static boolean selects(PodMonitor monitor, PodTemplateSpec pod) {
+    return pod.getMetadata()
+        .getLabels()
+        .entrySet()
+        .containsAll(monitor.getSpec().getSelector().getMatchLabels().entrySet());
+  }
+
+  private PodMonitor podMonitor(String component) {
+    return rendered.all(PodMonitor.class).stream()
+        .filter(m -> m.getMetadata().getName().endsWith("-" + component))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no PodMonitor for " + component));
+  }
+
+  private Container operatorContainer() {
+    return rendered.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+}

@@ -1,0 +1,77 @@
+package io.shardeddb.operator.model;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The pods that scrape the shard-servers' {@code /prometheus} (Prometheus, through the chart's
+ * PodMonitor): shard NetworkPolicies admit them on the metrics port. No pod labels: nobody is
+ * admitted (the default, least privilege). No namespace: those pods in any namespace.
+ */
+public record MetricsScraper(String namespace, Map<String, String> podLabels) {
+
+  /** No scraper is admitted. */
+  public static final MetricsScraper NONE = new MetricsScraper(null, Map.of());
+
+  public MetricsScraper {
+    namespace = namespace == null || namespace.isBlank() ? null : namespace.trim();
+    podLabels = podLabels == null ? Map.of() : Map.copyOf(new TreeMap<>(podLabels));
+  }
+
+  /**
+   * The scraper from the operator's settings: {@code podLabels} as {@code key=value,key=value}
+   * (blank: none admitted).
+   *
+   * @throws IllegalArgumentException naming an entry that is not {@code key=value}
+   */
+  public static MetricsScraper parse(String namespace, String podLabels) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (podLabels != null) {
+      for (String entry : podLabels.split(",")) {
+        if (entry.isBlank()) {
+          continue;
+        }
+        int eq = entry.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException(
+              "metrics scraper pod labels: '" + entry.trim() + "' is not key=value");
+        }
+        labels.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+      }
+    }
+    return new MetricsScraper(namespace, labels);
+  }
+
+  /** Whether any pod is admitted. */
+  public boolean admitsAny() {
+    return !podLabels.isEmpty();
+  }
+
+  /** The NetworkPolicy peer matching the scraper's pods, or empty when none is admitted. */
+  public Optional<NetworkPolicyPeer> peer() {
+    if (!admitsAny()) {
+      return Optional.empty();
+    }
+    // The namespace by the label every namespace carries since Kubernetes 1.21; an empty
+    // selector means every namespace.
+    LabelSelector namespaces =
+        namespace == null
+            ? new LabelSelector()
+            : new LabelSelectorBuilder()
+                .withMatchLabels(Map.of(ShardModel.NAMESPACE_NAME_LABEL, namespace))
+                .build();
+    return Optional.of(
+        new NetworkPolicyPeerBuilder()
+            .withNamespaceSelector(namespaces)
+            .withNewPodSelector()
+            .withMatchLabels(podLabels)
+            .endPodSelector()
+            .build());
+  }
+}
