@@ -105,6 +105,9 @@ public class ReplicationController {
       @QueryValue @Nullable Long low,
       @QueryValue @Nullable Long size) {
     PointRange exported = exportRange(low, size);
+    // An export never shows entries a quorum does not hold yet (rule 13): read the commit point
+    // before the page, so every entry of the page up to it is committed.
+    long committed = exported == null ? Long.MAX_VALUE : coordinator.committedLsn();
     if (fromLsn < 1) {
       throw new io.shardeddb.protocol.InvalidRequestException(
           "query 'fromLsn' must be at least 1, got " + fromLsn);
@@ -150,6 +153,8 @@ public class ReplicationController {
     }
     long lastLsn = entries.isEmpty() ? last : Math.max(last, entries.getLast().lsn());
     if (exported != null) {
+      entries = entries.stream().takeWhile(e -> e.lsn() <= committed).toList();
+      lastLsn = Math.max(0, Math.min(lastLsn, committed));
       ShardConfig config = ctx.requireConfig();
       entries =
           RangeRules.filterToRange(
@@ -169,7 +174,7 @@ public class ReplicationController {
     ShardConfig config = ctx.requireConfig();
     PointRange exported = exportRange(low, size);
     return Flux.using(
-            () -> store.openSnapshot(table, config.pointsBy(), exported),
+            () -> openExport(table, config, exported),
             snap ->
                 Flux.concat(
                     Mono.fromCallable(
@@ -201,6 +206,42 @@ public class ReplicationController {
                         })),
             ShardStore.Snapshot::close)
         .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /**
+   * A snapshot for {@code /snapshot}: of the whole shard (a re-copy: any LSN, the secondary then
+   * follows the log), or of an exported range only once a quorum holds its LSN (rule 13), waiting
+   * up to the quorum timeout for that, else 503: an import never copies an unacknowledged tail.
+   */
+  private ShardStore.Snapshot openExport(UserTable table, ShardConfig config, PointRange exported) {
+    ShardStore.Snapshot snap = store.openSnapshot(table, config.pointsBy(), exported);
+    if (exported == null) {
+      return snap;
+    }
+    long deadline = System.nanoTime() + settings.quorumTimeout().toNanos();
+    try {
+      while (coordinator.committedLsn() < snap.lsn()) {
+        if (System.nanoTime() >= deadline) {
+          throw ShardException.unavailable(
+              "the snapshot of "
+                  + ctx.name()
+                  + " at lsn "
+                  + snap.lsn()
+                  + " is not on a quorum yet (committed: "
+                  + coordinator.committedLsn()
+                  + "); an import copies only committed entries");
+        }
+        Thread.sleep(5);
+      }
+      return snap;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      snap.close();
+      throw ShardException.unavailable("interrupted while waiting for the snapshot's quorum");
+    } catch (RuntimeException e) {
+      snap.close();
+      throw e;
+    }
   }
 
   /**
