@@ -140,6 +140,20 @@ class MoveRetryTest {
     assertThat(u1Again.json().get("lsn").asLong()).isEqualTo(u1.json().get("lsn").asLong());
     assertThat(w1Again.status()).as(w1Again.raw()).isEqualTo(200);
     assertThat(w1Again.json().get("lsn").asLong()).isEqualTo(w1.json().get("lsn").asLong());
+    // A router that already has the new layout sends U1's retry straight to the destination: the
+    // outcome travelled with the range, so it is answered, not applied again.
+    Http.Reply u1AtDest = update(d, "sh2", 1050, "u1", "v1");
+    assertThat(readKey(d, "sh2", 1050).get("Stud_name").asText())
+        .as("U1's retry on the destination after U2 (reply %s)", u1AtDest.raw())
+        .isEqualTo("v2");
+    assertThat(u1AtDest.status()).as(u1AtDest.raw()).isEqualTo(200);
+    Http.Reply w1AtDest =
+        Http.post(
+            d.url() + "/write",
+            "{\"shard\":\"sh2\",\"requestId\":\"w1\",\"data\":["
+                + ThreeReplicaShard.row(1200)
+                + "]}");
+    assertThat(w1AtDest.status()).as(w1AtDest.raw()).isEqualTo(200);
     // A change the source never saw is still refused there.
     Http.Reply fresh = update(s, "sh1", 1050, "u3", "v3");
     assertThat(fresh.status()).as(fresh.raw()).isEqualTo(ShardEndpoints.NOT_OWNED);

@@ -94,7 +94,9 @@ public class ReplicationController {
 
   /**
    * Entries from {@code fromLsn} on. {@code prevEpoch} is the caller's epoch at {@code fromLsn-1}:
-   * 409 when that entry differs here (diverged), 410 when it is no longer held (re-copy).
+   * 409 when that entry differs here (diverged), 410 when it is no longer held (re-copy). An export
+   * ({@code low} and {@code size}: a move's import) gets only entries a quorum holds (rule 13), and
+   * {@code fromLsn=0} asks it from the first entry the log still holds.
    */
   @Get("/log")
   public LogResponse log(
@@ -108,6 +110,10 @@ public class ReplicationController {
     // An export never shows entries a quorum does not hold yet (rule 13): read the commit point
     // before the page, so every entry of the page up to it is committed.
     long committed = exported == null ? Long.MAX_VALUE : coordinator.committedLsn();
+    if (exported != null && fromLsn == 0) {
+      // An import handing request outcomes over reads the range's history from the log's start.
+      fromLsn = ctx.logStartLsn() + 1;
+    }
     if (fromLsn < 1) {
       throw new io.shardeddb.protocol.InvalidRequestException(
           "query 'fromLsn' must be at least 1, got " + fromLsn);

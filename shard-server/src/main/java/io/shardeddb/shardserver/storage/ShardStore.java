@@ -700,4 +700,12 @@ public class ShardStore {
     return read(
         c -> Optional.ofNullable(RequestOutcomes.find(c, List.of(requestId)).get(requestId)));
   }
+
+  /** Which of {@code requestIds} have a recorded outcome here (one lookup). */
+  public Set<String> recordedAmong(Collection<String> requestIds) {
+    if (requestIds.isEmpty()) {
+      return Set.of();
+    }
+    return read(c -> new HashSet<>(RequestOutcomes.find(c, requestIds).keySet()));
+  }
 }
