@@ -18,6 +18,7 @@ import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
@@ -105,7 +106,10 @@ public class ReplicationController {
       @QueryValue @Nullable Integer limit,
       @QueryValue @Nullable String replica,
       @QueryValue @Nullable Long low,
-      @QueryValue @Nullable Long size) {
+      @QueryValue @Nullable Long size,
+      @QueryValue @Nullable String primary,
+      @QueryValue @Nullable Long epoch) {
+    requireIdentity(primary, epoch);
     PointRange exported = exportRange(low, size);
     // An export never shows entries a quorum does not hold yet (rule 13): read the commit point
     // before the page, so every entry of the page up to it is committed.
@@ -212,6 +216,39 @@ public class ReplicationController {
                         })),
             ShardStore.Snapshot::close)
         .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /**
+   * Refuses (421) a {@code /log} pull meant for another server: a secondary names the primary it
+   * follows and that primary's epoch, and only that replica, as the unfenced primary of that epoch,
+   * answers. An address can be served by another process than the one a secondary last heard of (a
+   * pod moved and its address was reused); its log must not pass for the primary's (its matching
+   * entries would mark the secondary in sync, rule 4). Absent: not checked (older callers, imports,
+   * which pick their source by heartbeat).
+   */
+  private void requireIdentity(String primary, Long epoch) {
+    if (primary == null) {
+      return;
+    }
+    ReplicaContext.View v = ctx.view();
+    if (!primary.equals(ctx.name())
+        || v.role() != Role.Primary
+        || v.fenced()
+        || (epoch != null && epoch != v.epoch())) {
+      throw new ShardException(
+          ShardEndpoints.NOT_OWNED,
+          "this is "
+              + ctx.name()
+              + " ("
+              + v.role()
+              + (v.fenced() ? ", fenced" : "")
+              + ", epoch "
+              + v.epoch()
+              + "), not the primary "
+              + primary
+              + (epoch == null ? "" : " of epoch " + epoch)
+              + " that the caller follows");
+    }
   }
 
   /**

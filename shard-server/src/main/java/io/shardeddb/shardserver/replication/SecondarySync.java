@@ -332,7 +332,13 @@ public class SecondarySync implements AutoCloseable {
       try {
         page =
             client.log(
-                v.primary().url(), applied + 1, appliedEpoch, ctx.name(), settings.logPageSize());
+                v.primary().url(),
+                applied + 1,
+                appliedEpoch,
+                ctx.name(),
+                settings.logPageSize(),
+                v.primary().name(),
+                v.epoch());
       } catch (PeerRefusal r) {
         if (r.status() == 410 || r.status() == 409) {
           LOG.info("{} must re-copy: {}", ctx.name(), r.getMessage());
