@@ -247,14 +247,24 @@ public final class Resharder {
       }
       int attempt = move.attemptOrFirst();
       long start = nanos.getAsLong();
-      RangeChangeResponse fence =
-          client.fenceRange(s.primaryUrl(), change(move.id() + "/fence/" + attempt, m));
+      String fenceId = move.id() + "/fence/" + attempt;
+      if (MoveRules.owns(client.heartbeat(d.primaryUrl()).heartbeat().owned(), m.range())) {
+        // An earlier pass sent the adopt (after the destination had caught up) and it committed
+        // on the destination's primary, but a heartbeat may report a state no quorum holds: a
+        // failover could drop it. Publish on the re-sent fence's and adopt's answers only.
+        client.fenceRange(s.primaryUrl(), change(fenceId, m));
+        adoptAcknowledged(d, m);
+        publish(m, null, start);
+        return;
+      }
+      RangeChangeResponse fence = client.fenceRange(s.primaryUrl(), change(fenceId, m));
       ImportProgress p = awaitCaughtUp(d.primaryUrl(), fence);
       if (!MoveRules.caughtUp(p, move.id(), fence.epoch(), fence.lsn())) {
         Heartbeat dest = client.heartbeat(d.primaryUrl()).heartbeat();
         if (MoveRules.owns(dest.owned(), m.range())) {
-          // The destination adopted in an earlier pass (then its import was stopped or its
-          // primary failed over): the cut-over happened; only the publication is missing.
+          // The destination adopted meanwhile (an operator that restarted mid-pass): never
+          // un-fence the source then; publish on the adopt's acknowledged answer.
+          adoptAcknowledged(d, m);
           publish(m, p, start);
           return;
         }
@@ -280,8 +290,29 @@ public final class Resharder {
         return;
       }
       client.stopImport(d.primaryUrl(), move.id());
-      client.adoptRange(d.primaryUrl(), change(move.id() + "/adopt", m));
+      adoptAcknowledged(d, m);
       publish(m, p, start);
+    }
+
+    /**
+     * Sends the (idempotent) adopt to the destination's primary and returns only on its answer,
+     * which comes once a quorum of the destination holds the adopt: a 503 (no quorum in time) or
+     * any error ends the pass before anything is published or purged (DESIGN §5 rule 14).
+     */
+    private void adoptAcknowledged(ShardEndpoint d, Move m) {
+      RangeChangeResponse adopted =
+          client.adoptRange(d.primaryUrl(), change(move.id() + "/adopt", m));
+      if (!MoveRules.owns(adopted.owned(), m.range())) {
+        throw new ShardServerException(
+            "the adopt on "
+                + m.destination()
+                + " answered that it owns "
+                + adopted.owned()
+                + ", without "
+                + m.range(),
+            0,
+            null);
+      }
     }
 
     private void publish(Move m, ImportProgress p, long start) {
@@ -349,9 +380,13 @@ public final class Resharder {
           note("aborting: waiting for a primary of " + m.source() + " to own the range again");
           return;
         }
-        Heartbeat source = client.heartbeat(s.primaryUrl()).heartbeat();
-        if (!MoveRules.owns(source.owned(), m.range())) {
-          client.adoptRange(s.primaryUrl(), change(unfenceId(move.attemptOrFirst() - 1), m));
+        // Always sent (an adopt of an owned range changes nothing): a heartbeat saying the source
+        // owns the range may report an un-fence that no quorum holds (rule 14).
+        RangeChangeResponse back =
+            client.adoptRange(s.primaryUrl(), change(unfenceId(move.attemptOrFirst() - 1), m));
+        if (!MoveRules.owns(back.owned(), m.range())) {
+          note("aborting: " + m.source() + " answered that it owns " + back.owned());
+          return;
         }
       }
       MoveStatus aborted =

@@ -131,6 +131,51 @@ class ResharderTest {
   }
 
   @Test
+  void anAdoptThatNoQuorumOfTheDestinationHoldsIsNeverPublishedThoughItsHeartbeatOwnsTheRange() {
+    resharder = newOperator(Duration.ofMillis(300));
+    loadSource();
+    shards.destAdoptUnacknowledged = true;
+
+    for (int i = 0; i < 6; i++) {
+      pass(SPLIT);
+    }
+
+    assertThat(shards.dest.owned).as("the adopt committed on D's primary alone").contains(UPPER);
+    assertThat(recorder.published).isEqualTo(BEFORE);
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.CuttingOver);
+    assertThat(shards.calls).noneMatch(c -> c.startsWith("source purge"));
+    assertThat(shards.source.rows).containsKeys(60L, 99L);
+
+    // D fails over to a replica without the adopt: the move carries on and ends exact.
+    shards.destFailsOverWithoutTheAdopt();
+    shards.destAdoptUnacknowledged = false;
+    runUntilSettled(SPLIT);
+
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(recorder.publishedBeforeAdopt).isFalse();
+    assertThat(shards.dest.owned).contains(UPPER);
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void anAdoptAnswered503IsSentAgainAndPublishedOnlyOnceAcknowledged() {
+    resharder = newOperator(Duration.ofMillis(300));
+    loadSource();
+    shards.destAdoptUnacknowledged = true;
+    for (int i = 0; i < 4; i++) {
+      pass(SPLIT);
+    }
+    assertThat(recorder.published).isEqualTo(BEFORE);
+
+    shards.destAdoptUnacknowledged = false;
+    runUntilSettled(SPLIT);
+
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(recorder.publishedBeforeAdopt).isFalse();
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
   void revertingTheSpecBeforeTheCutOverAbortsAndLeavesTheSourceAsItWas() {
     loadSource();
     pass(SPLIT);
@@ -325,7 +370,9 @@ class ResharderTest {
         throw new OperatorKilled("before publishing");
       }
       PointRange r = new PointRange(move.low(), move.size());
-      if (!MoveRules.owns(shards.dest.owned, r) || MoveRules.owns(shards.source.owned, r)) {
+      if (!shards.destAdoptAcknowledged
+          || !MoveRules.owns(shards.dest.owned, r)
+          || MoveRules.owns(shards.source.owned, r)) {
         publishedBeforeAdopt = true;
       }
       published = layout;

@@ -64,6 +64,15 @@ final class TwoShardFake implements ShardServerClient {
   /** Whether the destination primary answers at all. */
   boolean destReachable = true;
 
+  /**
+   * Whether the destination's secondaries are paused: an adopt then commits on its primary alone
+   * (its heartbeat reports the range owned) and is answered 503, as no quorum holds it.
+   */
+  boolean destAdoptUnacknowledged;
+
+  /** Whether an adopt on the destination was answered 200 (a quorum holds it). */
+  boolean destAdoptAcknowledged;
+
   private ImportRequest importing;
   private ImportState importState;
   private long importedLsn;
@@ -168,10 +177,8 @@ final class TwoShardFake implements ShardServerClient {
       java.util.function.Function<Primary, List<PointRange>> next) {
     Primary p = at(baseUrl);
     calls.add(p.name + " " + kind + " " + change.moveId());
-    RangeChangeResponse first = p.changes.get(change.moveId());
-    if (first != null) {
-      return first;
-    }
+    // As a shard-server does: a repeated fence or adopt is applied again (a set operation) and
+    // appends a new entry, answered with its own LSN, never a replay of the first answer.
     p.owned = next.apply(p);
     p.lsn++;
     if (p == source) {
@@ -184,9 +191,27 @@ final class TwoShardFake implements ShardServerClient {
         }
       }
     }
-    RangeChangeResponse answer = new RangeChangeResponse(p.epoch, p.lsn, p.owned, 0);
-    p.changes.put(change.moveId(), answer);
-    return answer;
+    if (p == dest && kind.equals("adopt")) {
+      if (destAdoptUnacknowledged) {
+        throw new ShardServerException(
+            "write quorum not reached: lsn " + p.lsn + " is held by 1 of the 2 required",
+            503,
+            null);
+      }
+      destAdoptAcknowledged = true;
+    }
+    return new RangeChangeResponse(p.epoch, p.lsn, p.owned, 0);
+  }
+
+  /**
+   * The destination's primary fails over to a replica that never got the unacknowledged adopt (nor
+   * runs an import): the range is not owned there.
+   */
+  synchronized void destFailsOverWithoutTheAdopt() {
+    dest.epoch++;
+    dest.owned = List.of();
+    importing = null;
+    importState = null;
   }
 
   @Override

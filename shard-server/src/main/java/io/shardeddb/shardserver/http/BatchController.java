@@ -17,6 +17,7 @@ import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteBatchRequest;
 import io.shardeddb.protocol.shard.ShardWriteBatchResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
+import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.storage.ShardConfig;
@@ -77,9 +78,20 @@ public class BatchController {
       @Body ShardWriteBatchRequest request,
       @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
     ShardConfig config = ctx.requireConfig();
-    RequestFields.requireExpectedOwnership(config, expectedOwned);
     List<ShardWriteRequest> items =
         BatchItems.require(request.writes(), "writes", BatchItems.MAX_ITEMS);
+    // A router with another layout gets one 421 for the whole batch, unless an item is a retry of
+    // a change recorded here: then each item is checked alone (a retry gets its original outcome,
+    // the others 421), so no retry is routed to the range's new owner and applied twice there.
+    String itemsExpect = null;
+    try {
+      RequestFields.requireExpectedOwnership(config, expectedOwned);
+    } catch (ShardException e) {
+      if (e.status() != ShardEndpoints.NOT_OWNED || !anyRecorded(items)) {
+        throw e;
+      }
+      itemsExpect = expectedOwned;
+    }
     ctx.requirePrimary();
     writeItems.record(items.size());
     int n = items.size();
@@ -87,7 +99,7 @@ public class BatchController {
     WriteRequests.Prepared[] prepared = new WriteRequests.Prepared[n];
     for (int i = 0; i < n; i++) {
       try {
-        prepared[i] = writes.prepare(config, requireItem(items.get(i), "writes", i));
+        prepared[i] = writes.prepare(config, requireItem(items.get(i), "writes", i), itemsExpect);
       } catch (RuntimeException e) {
         results[i] = failedWrite(e);
       }
@@ -195,6 +207,15 @@ public class BatchController {
       }
     }
     return new ShardReadBatchResponse(Arrays.asList(results));
+  }
+
+  private boolean anyRecorded(List<ShardWriteRequest> items) {
+    for (ShardWriteRequest item : items) {
+      if (item != null && item.requestId() != null && writes.isRecorded(item.requestId())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static <T> T requireItem(T item, String field, int index) {

@@ -18,6 +18,7 @@ import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
@@ -94,7 +95,9 @@ public class ReplicationController {
 
   /**
    * Entries from {@code fromLsn} on. {@code prevEpoch} is the caller's epoch at {@code fromLsn-1}:
-   * 409 when that entry differs here (diverged), 410 when it is no longer held (re-copy).
+   * 409 when that entry differs here (diverged), 410 when it is no longer held (re-copy). An export
+   * ({@code low} and {@code size}: a move's import) gets only entries a quorum holds (rule 13), and
+   * {@code fromLsn=0} asks it from the first entry the log still holds.
    */
   @Get("/log")
   public LogResponse log(
@@ -103,8 +106,18 @@ public class ReplicationController {
       @QueryValue @Nullable Integer limit,
       @QueryValue @Nullable String replica,
       @QueryValue @Nullable Long low,
-      @QueryValue @Nullable Long size) {
+      @QueryValue @Nullable Long size,
+      @QueryValue @Nullable String primary,
+      @QueryValue @Nullable Long epoch) {
+    requireIdentity(primary, epoch);
     PointRange exported = exportRange(low, size);
+    // An export never shows entries a quorum does not hold yet (rule 13): read the commit point
+    // before the page, so every entry of the page up to it is committed.
+    long committed = exported == null ? Long.MAX_VALUE : coordinator.committedLsn();
+    if (exported != null && fromLsn == 0) {
+      // An import handing request outcomes over reads the range's history from the log's start.
+      fromLsn = ctx.logStartLsn() + 1;
+    }
     if (fromLsn < 1) {
       throw new io.shardeddb.protocol.InvalidRequestException(
           "query 'fromLsn' must be at least 1, got " + fromLsn);
@@ -150,6 +163,8 @@ public class ReplicationController {
     }
     long lastLsn = entries.isEmpty() ? last : Math.max(last, entries.getLast().lsn());
     if (exported != null) {
+      entries = entries.stream().takeWhile(e -> e.lsn() <= committed).toList();
+      lastLsn = Math.max(0, Math.min(lastLsn, committed));
       ShardConfig config = ctx.requireConfig();
       entries =
           RangeRules.filterToRange(
@@ -169,7 +184,7 @@ public class ReplicationController {
     ShardConfig config = ctx.requireConfig();
     PointRange exported = exportRange(low, size);
     return Flux.using(
-            () -> store.openSnapshot(table, config.pointsBy(), exported),
+            () -> openExport(table, config, exported),
             snap ->
                 Flux.concat(
                     Mono.fromCallable(
@@ -201,6 +216,75 @@ public class ReplicationController {
                         })),
             ShardStore.Snapshot::close)
         .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /**
+   * Refuses (421) a {@code /log} pull meant for another server: a secondary names the primary it
+   * follows and that primary's epoch, and only that replica, as the unfenced primary of that epoch,
+   * answers. An address can be served by another process than the one a secondary last heard of (a
+   * pod moved and its address was reused); its log must not pass for the primary's (its matching
+   * entries would mark the secondary in sync, rule 4). Absent: not checked (older callers, imports,
+   * which pick their source by heartbeat).
+   */
+  private void requireIdentity(String primary, Long epoch) {
+    if (primary == null) {
+      return;
+    }
+    ReplicaContext.View v = ctx.view();
+    if (!primary.equals(ctx.name())
+        || v.role() != Role.Primary
+        || v.fenced()
+        || (epoch != null && epoch != v.epoch())) {
+      throw new ShardException(
+          ShardEndpoints.NOT_OWNED,
+          "this is "
+              + ctx.name()
+              + " ("
+              + v.role()
+              + (v.fenced() ? ", fenced" : "")
+              + ", epoch "
+              + v.epoch()
+              + "), not the primary "
+              + primary
+              + (epoch == null ? "" : " of epoch " + epoch)
+              + " that the caller follows");
+    }
+  }
+
+  /**
+   * A snapshot for {@code /snapshot}: of the whole shard (a re-copy: any LSN, the secondary then
+   * follows the log), or of an exported range only once a quorum holds its LSN (rule 13), waiting
+   * up to the quorum timeout for that, else 503: an import never copies an unacknowledged tail.
+   */
+  private ShardStore.Snapshot openExport(UserTable table, ShardConfig config, PointRange exported) {
+    ShardStore.Snapshot snap = store.openSnapshot(table, config.pointsBy(), exported);
+    if (exported == null) {
+      return snap;
+    }
+    long deadline = System.nanoTime() + settings.quorumTimeout().toNanos();
+    try {
+      while (coordinator.committedLsn() < snap.lsn()) {
+        if (System.nanoTime() >= deadline) {
+          throw ShardException.unavailable(
+              "the snapshot of "
+                  + ctx.name()
+                  + " at lsn "
+                  + snap.lsn()
+                  + " is not on a quorum yet (committed: "
+                  + coordinator.committedLsn()
+                  + "); an import copies only committed entries");
+        }
+        Thread.sleep(5);
+      }
+      return snap;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      snap.close();
+      throw ShardException.unavailable("interrupted while waiting for the snapshot's quorum");
+    } catch (RuntimeException e) {
+      snap.close();
+      throw e;
+    }
   }
 
   /**

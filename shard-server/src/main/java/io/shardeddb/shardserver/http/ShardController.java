@@ -178,8 +178,7 @@ public class ShardController {
       @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
     ShardConfig config = ctx.requireConfig();
     RequestFields.requireShard(config, request.shard(), ctx.name());
-    RequestFields.requireExpectedOwnership(config, expectedOwned);
-    WriteRequests.Prepared w = writes.prepare(config, request);
+    WriteRequests.Prepared w = writes.prepare(config, request, expectedOwned);
     WriteCoordinator.Acked acked = coordinator.submitAcked(w.change());
     return writes.written(WriteRequests.ADDED, w.current(), acked);
   }
@@ -190,10 +189,10 @@ public class ShardController {
       @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
     ShardConfig config = ctx.requireConfig();
     RequestFields.requireShard(config, body.get("shard"), ctx.name());
-    RequestFields.requireExpectedOwnership(config, expectedOwned);
     String keyName = config.schema().shardKey();
     long key = ContractBodies.key(body, keyName);
-    config.requireOwns(key);
+    String requestId = RequestFields.requestId(body.get("requestId"));
+    writes.requireOwnedUnlessRetry(config, expectedOwned, requestId, List.of(key));
     Map<String, Object> values = config.schema().coercePartialRow(ContractBodies.updateData(body));
     Object newKey = values.get(keyName);
     if (newKey != null && (Long) newKey != key) {
@@ -206,7 +205,6 @@ public class ShardController {
               + newKey
               + "; the shard key cannot be updated");
     }
-    String requestId = RequestFields.requestId(body.get("requestId"));
     WriteCoordinator.Acked acked =
         coordinator.submitAcked(ClientChange.update(key, values, requestId));
     return writes.written("Data entry for " + keyName + ":" + key + " updated", null, acked);
@@ -221,11 +219,10 @@ public class ShardController {
       throw new InvalidRequestException("request body must be a JSON object");
     }
     RequestFields.requireShard(config, body.get("shard"), ctx.name());
-    RequestFields.requireExpectedOwnership(config, expectedOwned);
     String keyName = config.schema().shardKey();
     long key = ContractBodies.key(body, keyName);
-    config.requireOwns(key);
     String requestId = RequestFields.requestId(body.get("requestId"));
+    writes.requireOwnedUnlessRetry(config, expectedOwned, requestId, List.of(key));
     WriteCoordinator.Acked acked = coordinator.submitAcked(ClientChange.delete(key, requestId));
     return writes.written("Data entry with " + keyName + ":" + key + " removed", null, acked);
   }

@@ -3,8 +3,10 @@ package io.shardeddb.shardserver.http;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
@@ -41,9 +43,10 @@ class WriteRequests {
 
   /**
    * Checks one {@code /write} body: this shard, at least one row, each row coerced to the schema,
-   * each key owned (421), no key twice (400), a well-formed request id.
+   * each key owned and the router's {@code expectedOwned} ranges (when given) ours (421, unless a
+   * retry: {@link #requireOwnedUnlessRetry}), no key twice (400), a well-formed request id.
    */
-  Prepared prepare(ShardConfig config, ShardWriteRequest request) {
+  Prepared prepare(ShardConfig config, ShardWriteRequest request, String expectedOwned) {
     RequestFields.requireShard(config, request.shard(), ctx.name());
     if (request.data() == null) {
       throw new InvalidRequestException("missing field 'data'");
@@ -57,7 +60,6 @@ class WriteRequests {
     for (Map<String, Object> raw : request.data()) {
       Map<String, Object> row = schema.coerceRow(raw);
       long key = (Long) row.get(schema.shardKey());
-      config.requireOwns(key);
       if (!keys.add(key)) {
         throw new InvalidRequestException(
             "field 'data' lists " + schema.shardKey() + ":" + key + " more than once");
@@ -65,8 +67,37 @@ class WriteRequests {
       rows.add(row);
     }
     String requestId = RequestFields.requestId(request.requestId());
+    requireOwnedUnlessRetry(config, expectedOwned, requestId, keys);
     Integer current = request.currIdx() == null ? null : request.currIdx() + rows.size();
     return new Prepared(ClientChange.write(rows, requestId), current);
+  }
+
+  /**
+   * Refuses (421) a change of {@code keys} this shard does not own, or sent by a router whose
+   * layout gives this shard other ranges than {@code expectedOwned} — unless {@code requestId}
+   * names a change recorded here: a retry is recognised before ownership (DESIGN §5 rule 13). A
+   * change this shard applied before its range moved away then gets its original outcome from the
+   * write path (which deduplicates before its own ownership check) instead of being routed to the
+   * new owner and applied there a second time. The write path still checks ownership inside the
+   * commit for anything it does not find recorded.
+   */
+  void requireOwnedUnlessRetry(
+      ShardConfig config, String expectedOwned, String requestId, Iterable<Long> keys) {
+    try {
+      RequestFields.requireExpectedOwnership(config, expectedOwned);
+      for (long key : keys) {
+        config.requireOwns(key);
+      }
+    } catch (ShardException e) {
+      if (e.status() != ShardEndpoints.NOT_OWNED || !isRecorded(requestId)) {
+        throw e;
+      }
+    }
+  }
+
+  /** Whether {@code requestId} names a change whose outcome this shard recorded (rule 8). */
+  boolean isRecorded(String requestId) {
+    return requestId != null && store.outcomeOf(requestId).isPresent();
   }
 
   /** The reply to an acknowledged change: its position and the acknowledgements it got. */

@@ -18,6 +18,7 @@ import io.shardeddb.shardserver.replication.rules.ImportRules;
 import io.shardeddb.shardserver.replication.rules.ImportRules.SourceReplica;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
 import io.shardeddb.shardserver.storage.ShardConfig;
+import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -27,6 +28,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -57,6 +59,7 @@ public class ImportService implements AutoCloseable {
   private final ReplicaContext ctx;
   private final WriteCoordinator coordinator;
   private final PeerClient client;
+  private final ShardStore store;
   private final ReplicationSettings settings;
   private final JsonMapper json;
   private ImportRequest request;
@@ -82,11 +85,13 @@ public class ImportService implements AutoCloseable {
       ReplicaContext ctx,
       WriteCoordinator coordinator,
       PeerClient client,
+      ShardStore store,
       ReplicationSettings settings,
       JsonMapper json) {
     this.ctx = ctx;
     this.coordinator = coordinator;
     this.client = client;
+    this.store = store;
     this.settings = settings;
     this.json = json;
   }
@@ -257,6 +262,7 @@ public class ImportService implements AutoCloseable {
         throw new IOException("snapshot ended after " + copied + " of " + header.rows() + " rows");
       }
     }
+    handOverOutcomes(run, src, table, range, snapshotLsn);
     requireSameSource(req, src);
     long applied = snapshotLsn;
     publish(
@@ -277,12 +283,13 @@ public class ImportService implements AutoCloseable {
       requireSameSource(req, src);
       List<CompletableFuture<WriteCoordinator.Acked>> pending = new ArrayList<>();
       long last = applied;
+      Set<String> recorded = recordedHere(entries);
       for (LogEntry e : entries) {
         if (e.lsn() != last + 1) {
           break;
         }
         last = e.lsn();
-        ClientChange change = changeOf(table, e);
+        ClientChange change = changeOf(table, e, recorded);
         if (change != null) {
           pending.add(enqueue(run, change));
         }
@@ -300,22 +307,96 @@ public class ImportService implements AutoCloseable {
     }
   }
 
-  /** The change a filtered source entry makes here, or null for a no-op. */
-  private static ClientChange changeOf(UserTable table, LogEntry e) {
+  /**
+   * Hands the moved range's request outcomes over (DESIGN §5 rule 13): each change of the range
+   * that the source logged with a request id up to the snapshot is recorded here as well, by an
+   * imported update of its key that sets nothing (no row changes, the snapshot already holds the
+   * change's effect) but carries that id through this shard's log and quorum. A retry that reaches
+   * this shard after the cut-over then gets its original outcome (rule 8) instead of being applied
+   * a second time. The source keeps an id only while its log holds the entry (its retention
+   * window); later changes carry their ids through the catch-up. Refusals (404, 409) write no entry
+   * and are not handed over.
+   */
+  private void handOverOutcomes(
+      Run run, SourceReplica src, UserTable table, PointRange range, long upTo)
+      throws StartOver, IOException, InterruptedException {
+    String keyName = table.schema().shardKey();
+    long from = 0; // the source's first retained entry
+    while (true) {
+      LogResponse page;
+      try {
+        page = client.rangeLog(src.url(), from, range, settings.logPageSize());
+      } catch (PeerRefusal r) {
+        throw new StartOver("the source refused its log: " + r.getMessage());
+      }
+      List<LogEntry> entries = page.entries() == null ? List.of() : page.entries();
+      List<CompletableFuture<WriteCoordinator.Acked>> pending = new ArrayList<>();
+      Set<String> recorded = recordedHere(entries);
+      long last = -1;
+      for (LogEntry e : entries) {
+        if (e.lsn() > upTo) {
+          break;
+        }
+        last = e.lsn();
+        Long key =
+            switch (e.op()) {
+              case Write -> RangeRules.keyOf(e.rows().get(0).get(keyName));
+              case Update, Delete -> e.key();
+              default -> null;
+            };
+        if (key != null && e.requestId() != null && !recorded.contains(e.requestId())) {
+          pending.add(
+              enqueue(
+                  run,
+                  ClientChange.imported(
+                      Operation.Update, List.of(Map.of(keyName, key)), key, e.requestId())));
+        }
+      }
+      for (CompletableFuture<WriteCoordinator.Acked> f : pending) {
+        coordinator.await(f);
+      }
+      if (last < 0 || last >= upTo) {
+        return;
+      }
+      from = last + 1;
+    }
+  }
+
+  /**
+   * The request ids of {@code entries} already recorded here: by an earlier attempt of this import
+   * (a request id names one log entry, so its outcome is recorded once; a later attempt copies the
+   * same committed change again without it) or by an earlier move of the range.
+   */
+  private Set<String> recordedHere(List<LogEntry> entries) {
+    List<String> ids = new ArrayList<>();
+    for (LogEntry e : entries) {
+      if (e.requestId() != null) {
+        ids.add(e.requestId());
+      }
+    }
+    return store.recordedAmong(ids);
+  }
+
+  /**
+   * The change a filtered source entry makes here, or null for a no-op; it keeps the source's
+   * request id unless {@code recorded} holds it already.
+   */
+  private static ClientChange changeOf(UserTable table, LogEntry e, Set<String> recorded) {
+    String rid = e.requestId() == null || recorded.contains(e.requestId()) ? null : e.requestId();
     return switch (e.op()) {
       case Write ->
           ClientChange.imported(
               Operation.Write,
               e.rows().stream().map(r -> table.schema().coerceRow(r)).toList(),
               null,
-              e.requestId());
+              rid);
       case Update ->
           ClientChange.imported(
               Operation.Update,
               List.of(table.schema().coercePartialRow(e.rows().get(0))),
               e.key(),
-              e.requestId());
-      case Delete -> ClientChange.imported(Operation.Delete, null, e.key(), e.requestId());
+              rid);
+      case Delete -> ClientChange.imported(Operation.Delete, null, e.key(), rid);
       default -> null;
     };
   }

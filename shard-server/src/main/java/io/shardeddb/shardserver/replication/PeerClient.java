@@ -87,6 +87,22 @@ public class PeerClient implements AutoCloseable {
    */
   public LogResponse log(String url, long fromLsn, long prevEpoch, String replica, int limit)
       throws IOException, InterruptedException {
+    return log(url, fromLsn, prevEpoch, replica, limit, null, 0);
+  }
+
+  /**
+   * As above, answered only by {@code primary} as the primary of {@code epoch} (421 from any other
+   * server at that address).
+   */
+  public LogResponse log(
+      String url,
+      long fromLsn,
+      long prevEpoch,
+      String replica,
+      int limit,
+      String primary,
+      long epoch)
+      throws IOException, InterruptedException {
     String query =
         "/log?fromLsn="
             + fromLsn
@@ -95,7 +111,13 @@ public class PeerClient implements AutoCloseable {
             + "&limit="
             + limit
             + "&replica="
-            + URLEncoder.encode(replica, StandardCharsets.UTF_8);
+            + URLEncoder.encode(replica, StandardCharsets.UTF_8)
+            + (primary == null
+                ? ""
+                : "&primary="
+                    + URLEncoder.encode(primary, StandardCharsets.UTF_8)
+                    + "&epoch="
+                    + epoch);
     HttpRequest req = authorized(URI.create(base(url) + query)).GET().build();
     HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
     if (resp.statusCode() != 200) {

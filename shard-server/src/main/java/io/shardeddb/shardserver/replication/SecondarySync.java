@@ -332,7 +332,13 @@ public class SecondarySync implements AutoCloseable {
       try {
         page =
             client.log(
-                v.primary().url(), applied + 1, appliedEpoch, ctx.name(), settings.logPageSize());
+                v.primary().url(),
+                applied + 1,
+                appliedEpoch,
+                ctx.name(),
+                settings.logPageSize(),
+                v.primary().name(),
+                v.epoch());
       } catch (PeerRefusal r) {
         if (r.status() == 410 || r.status() == 409) {
           LOG.info("{} must re-copy: {}", ctx.name(), r.getMessage());
@@ -463,8 +469,11 @@ public class SecondarySync implements AutoCloseable {
         configs.adopt(header.config(), true);
       }
       UserTable table = ctx.requireTable();
-      store.beginCopy(table);
+      // In memory first (rule 7): from here on /fence, /role and /heartbeat report Copying at
+      // LSN 0, before anything is persisted or deleted; reporting Copying a moment early only
+      // makes this replica count for nothing, reporting the old LSN while its rows go would not.
       ctx.beginCopy();
+      store.beginCopy(table);
       ctx.copyProgress(new CopyProgress(0, header.rows(), header.lsn()));
       List<Map<String, Object>> chunk = new ArrayList<>();
       long copied = 0;

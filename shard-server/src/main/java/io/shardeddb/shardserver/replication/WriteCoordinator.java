@@ -276,6 +276,18 @@ public class WriteCoordinator implements AutoCloseable {
     }
   }
 
+  /**
+   * The highest LSN of this primary's log that a quorum holds in its current term, once the term's
+   * no-op is on a quorum (every entry up to it survives any failover, rules 2-3); -1 when not
+   * primary or not yet. What a move may export (rule 13). Read-only.
+   */
+  public long committedLsn() {
+    Term t = term;
+    long noop = t == null ? -1 : t.noopLsn;
+    long held = t == null ? -1 : t.tracker.quorumLsn();
+    return noop >= 0 && held >= noop ? held : -1;
+  }
+
   /** Whether this primary may serve a {@code primary} read now (rule 9). */
   public LeaseRules.Lease lease() {
     Term t = term;

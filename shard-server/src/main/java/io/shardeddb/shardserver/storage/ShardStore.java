@@ -690,4 +690,22 @@ public class ShardStore {
       // Returning a broken connection to the pool fails; the pool evicts it.
     }
   }
+
+  /**
+   * The recorded outcome of one request id, if any: a retry is recognised before any ownership
+   * check, so a change this shard applied before its range moved away is answered, not re-routed
+   * and applied again elsewhere (DESIGN §5 rule 13).
+   */
+  public Optional<RequestOutcome> outcomeOf(String requestId) {
+    return read(
+        c -> Optional.ofNullable(RequestOutcomes.find(c, List.of(requestId)).get(requestId)));
+  }
+
+  /** Which of {@code requestIds} have a recorded outcome here (one lookup). */
+  public Set<String> recordedAmong(Collection<String> requestIds) {
+    if (requestIds.isEmpty()) {
+      return Set.of();
+    }
+    return read(c -> new HashSet<>(RequestOutcomes.find(c, requestIds).keySet()));
+  }
 }
