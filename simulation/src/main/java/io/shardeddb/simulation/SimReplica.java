@@ -1,10 +1,16 @@
 package io.shardeddb.simulation;
 
 import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
+import io.shardeddb.shardserver.replication.write.BatchPlan;
+import io.shardeddb.shardserver.replication.write.BatchPlanner;
+import io.shardeddb.shardserver.replication.write.LogOps;
+import io.shardeddb.shardserver.replication.write.StorageOp;
+import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.simulation.Messages.Append;
 import io.shardeddb.simulation.Messages.AppendAck;
 import io.shardeddb.simulation.Messages.Entry;
@@ -23,8 +29,10 @@ import io.shardeddb.simulation.Messages.Write;
 import io.shardeddb.simulation.Messages.WriteReply;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -76,12 +84,70 @@ final class SimReplica {
       return e == null ? LogMatching.NOT_HELD : e.epoch();
     }
 
+    /**
+     * A secondary's replay of a replicated entry: what it does to the rows is the shard-server's
+     * one definition ({@link LogOps#replay}), run on this disk ({@link #execute}).
+     */
     void apply(Entry e) {
+      LogOps.Effect effect = LogOps.replay(SimStorage.toLogEntry(e), SimStorage.CONFIG);
+      effect.ops().forEach(this::execute);
+      append(e);
+    }
+
+    private void append(Entry e) {
       log.put(e.lsn(), e);
-      if (!e.noop()) {
-        rows.merge(e.key(), 1, Integer::sum);
+      if (e.rid() != null) {
         rids.put(e.rid(), e.lsn());
       }
+    }
+
+    /**
+     * One storage operation on the in-memory rows. Each write of a row counts one application (an
+     * insert or upsert of a held key counts twice: the checker's "applied twice").
+     */
+    void execute(StorageOp op) {
+      switch (op) {
+        case StorageOp.Insert in ->
+            in.rows().forEach(r -> rows.merge(SimStorage.key(r), 1, Integer::sum));
+        case StorageOp.Upsert up ->
+            up.rows().forEach(r -> rows.merge(SimStorage.key(r), 1, Integer::sum));
+        case StorageOp.Update u -> {}
+        case StorageOp.Delete d -> rows.remove(d.key());
+        case StorageOp.DeletePoints dp ->
+            rows.keySet().removeIf(k -> dp.range().contains(dp.pointsBy().point(k)));
+      }
+    }
+
+    /**
+     * Commits a primary's plan: its storage operations, its log entries and its request outcomes,
+     * all at once (a simulated transaction).
+     */
+    void commit(BatchPlan plan) {
+      plan.ops().forEach(this::execute);
+      plan.entries().forEach(e -> append(SimStorage.toEntry(e)));
+      plan.records()
+          .forEach(
+              o -> {
+                if (o.applied()) {
+                  rids.put(o.requestId(), o.lsn());
+                }
+              });
+    }
+
+    /** The planner's lookup answered from this disk: recorded outcomes and held keys. */
+    BatchPlanner.Batch batch(List<ClientChange> changes, boolean needNoop) {
+      BatchPlanner.Lookup lookup = BatchPlanner.lookupOf(changes, SimStorage.KEY);
+      Map<String, RequestOutcome> outcomes = new HashMap<>();
+      for (String rid : lookup.requestIds()) {
+        Long lsn = rids.get(rid);
+        if (lsn != null) {
+          outcomes.put(rid, new RequestOutcome(rid, lsn, RequestOutcome.APPLIED, null));
+        }
+      }
+      Set<Long> present = new HashSet<>();
+      lookup.keys().stream().filter(rows::containsKey).forEach(present::add);
+      return new BatchPlanner.Batch(
+          changes, epoch, needNoop, lastLsn(), SimStorage.CONFIG, outcomes, present, r -> r);
     }
 
     EpochRules.Epochs epochs() {
@@ -331,8 +397,10 @@ final class SimReplica {
   // --- rule 3: the new primary commits its epoch before serving -----------------------------
 
   private void becomePrimary() {
-    Entry noop = new Entry(disk.lastLsn() + 1, disk.epoch, -1, null);
-    disk.apply(noop);
+    // The term's no-op, planned and committed as the shard-server's batcher does (rule 3).
+    BatchPlan plan = BatchPlanner.plan(disk.batch(List.of(), true));
+    disk.commit(plan);
+    Entry noop = SimStorage.toEntry(plan.entries().get(0));
     noopLsn = noop.lsn();
     promotedAt = scheduler.now();
     List<String> others = peers.stream().filter(p -> !p.equals(name)).toList();
@@ -350,13 +418,24 @@ final class SimReplica {
       network.send(name, client, new WriteReply(w.rid(), false, disk.epoch, "not primary"));
       return;
     }
-    Long earlier = disk.rids.get(w.rid());
+    // The shard-server's planner decides (a retry gets the original entry, never a second one:
+    // rule 8); this disk commits the plan as one transaction.
+    ClientChange change = ClientChange.write(List.of(SimStorage.row(w.key())), w.rid());
+    BatchPlan plan = BatchPlanner.plan(disk.batch(List.of(change), false));
     long lsn;
-    if (earlier != null) {
-      lsn = earlier; // rule 8: a retry gets the original entry, never a second one
-    } else {
-      lsn = disk.lastLsn() + 1;
-      disk.apply(new Entry(lsn, disk.epoch, w.key(), w.rid()));
+    switch (plan.outcomes().get(0)) {
+      case BatchPlan.Earlier e -> lsn = e.outcome().lsn();
+      case BatchPlan.Applied a -> lsn = a.lsn();
+      default -> {
+        network.send(
+            name,
+            client,
+            new WriteReply(w.rid(), false, disk.epoch, "refused: " + plan.outcomes()));
+        return;
+      }
+    }
+    if (!plan.entries().isEmpty()) {
+      disk.commit(plan);
       tracker.selfHolds(lsn);
       for (String p : peers) {
         if (!p.equals(name)) {
