@@ -14,9 +14,14 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +95,37 @@ class LostCommitReplyTest {
     assertThat(afterRestart.status()).as(afterRestart.raw()).isEqualTo(200);
     assertPositionCoversTheLog();
     assertThat(one("SELECT COUNT(*) FROM user_students")).isEqualTo("6");
+  }
+
+  @Test
+  void givenAGroupCommitWhoseReplyIsLost_thenEveryChangeGetsItsTrueOutcome() throws Exception {
+    assertThat(write(replica, 1, "g-1").status()).isEqualTo(200);
+    LostCommitReply.arm(replica.database);
+    ExecutorService clients = Executors.newFixedThreadPool(8);
+    List<Future<Http.Reply>> replies = new ArrayList<>();
+    try {
+      for (long k = 10; k < 30; k++) {
+        long key = k;
+        replies.add(clients.submit(() -> write(replica, key, "g-" + key)));
+      }
+      for (Future<Http.Reply> f : replies) {
+        Http.Reply r = f.get(60, TimeUnit.SECONDS);
+        assertThat(r.status()).as(r.raw()).isIn(200, 503);
+        assertThat(r.raw()).doesNotContain("nothing was written");
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+    assertThat(LostCommitReply.fired()).isTrue();
+    // Retries learn the truth; none is applied twice (each key is one row, its id one outcome).
+    for (long k = 10; k < 30; k++) {
+      Http.Reply retry = write(replica, k, "g-" + k);
+      assertThat(retry.status()).as(retry.raw()).isEqualTo(200);
+    }
+    assertThat(one("SELECT COUNT(*) FROM user_students")).isEqualTo("21");
+    assertThat(one("SELECT COUNT(*) FROM replication_log WHERE op = 'Write'")).isEqualTo("21");
+    assertPositionCoversTheLog();
+    assertThat(write(replica, 40, "g-40").status()).isEqualTo(200);
   }
 
   @Test

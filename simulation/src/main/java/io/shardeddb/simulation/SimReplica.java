@@ -2,15 +2,11 @@ package io.shardeddb.simulation;
 
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.shardserver.replication.ClientChange;
-import io.shardeddb.shardserver.replication.rules.EpochRules;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
 import io.shardeddb.shardserver.replication.write.BatchPlanner;
-import io.shardeddb.shardserver.replication.write.LogOps;
-import io.shardeddb.shardserver.replication.write.StorageOp;
-import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.simulation.Messages.Append;
 import io.shardeddb.simulation.Messages.AppendAck;
 import io.shardeddb.simulation.Messages.Entry;
@@ -29,138 +25,27 @@ import io.shardeddb.simulation.Messages.Write;
 import io.shardeddb.simulation.Messages.WriteReply;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * One simulated shard-server replica: its disk (what survives a crash), its volatile state, and the
- * glue that turns messages into calls of the shard-server's real rules ({@link ReplicaRules},
- * {@link QuorumTracker}) and replies, mirroring the shard-server's controllers. A crash keeps the
- * disk; a lost volume replaces it with an empty, unconfigured one.
+ * One simulated shard-server replica: its disk ({@link SimDisk}, what survives a crash), its
+ * volatile state, and the glue that turns messages into calls of the shard-server's real code
+ * ({@link ReplicaRules}, {@link QuorumTracker}, and the write path's {@code BatchPlanner} and
+ * {@code LogOps} through the disk) and replies, mirroring the shard-server's controllers. A crash
+ * keeps the disk; a lost volume replaces it with an empty, unconfigured one.
  *
- * <p>Why one file (~630 lines): it is one replica's state machine with a handler per message kind,
+ * <p>Why one file (~560 lines): it is one replica's state machine with a handler per message kind,
  * mirroring the shard-server's controllers; the handlers share the replica's volatile state and are
  * read together to check that the simulation calls the same rules as production.
  */
 final class SimReplica {
-  /** What survives a crash: config, epochs and vote, role, log, rows, request ids, copy state. */
-  static final class Disk {
-    boolean configured = true;
-
-    /** Lost its volume and has not re-copied since: holds nothing it acknowledged before. */
-    boolean empty;
-
-    long epoch;
-    long voteEpoch;
-    String vote;
-    boolean primary;
-    boolean secondary;
-    String primaryName;
-    int replicas;
-    final TreeMap<Long, Entry> log = new TreeMap<>();
-    long baseLsn;
-    long baseEpoch;
-    final Map<Long, Integer> rows = new TreeMap<>();
-    final Map<String, Long> rids = new HashMap<>();
-    boolean copying;
-
-    long lastLsn() {
-      return log.isEmpty() ? baseLsn : log.lastKey();
-    }
-
-    long lastEntryEpoch() {
-      return log.isEmpty() ? baseEpoch : log.lastEntry().getValue().epoch();
-    }
-
-    /** The epoch of the entry at {@code lsn}, or {@link LogMatching#NOT_HELD}. */
-    long epochAt(long lsn) {
-      if (lsn == baseLsn) {
-        return baseEpoch;
-      }
-      Entry e = log.get(lsn);
-      return e == null ? LogMatching.NOT_HELD : e.epoch();
-    }
-
-    /**
-     * A secondary's replay of a replicated entry: what it does to the rows is the shard-server's
-     * one definition ({@link LogOps#replay}), run on this disk ({@link #execute}).
-     */
-    void apply(Entry e) {
-      LogOps.Effect effect = LogOps.replay(SimStorage.toLogEntry(e), SimStorage.CONFIG);
-      effect.ops().forEach(this::execute);
-      append(e);
-    }
-
-    private void append(Entry e) {
-      log.put(e.lsn(), e);
-      if (e.rid() != null) {
-        rids.put(e.rid(), e.lsn());
-      }
-    }
-
-    /**
-     * One storage operation on the in-memory rows. Each write of a row counts one application (an
-     * insert or upsert of a held key counts twice: the checker's "applied twice").
-     */
-    void execute(StorageOp op) {
-      switch (op) {
-        case StorageOp.Insert in ->
-            in.rows().forEach(r -> rows.merge(SimStorage.key(r), 1, Integer::sum));
-        case StorageOp.Upsert up ->
-            up.rows().forEach(r -> rows.merge(SimStorage.key(r), 1, Integer::sum));
-        case StorageOp.Update u -> {}
-        case StorageOp.Delete d -> rows.remove(d.key());
-        case StorageOp.DeletePoints dp ->
-            rows.keySet().removeIf(k -> dp.range().contains(dp.pointsBy().point(k)));
-      }
-    }
-
-    /**
-     * Commits a primary's plan: its storage operations, its log entries and its request outcomes,
-     * all at once (a simulated transaction).
-     */
-    void commit(BatchPlan plan) {
-      plan.ops().forEach(this::execute);
-      plan.entries().forEach(e -> append(SimStorage.toEntry(e)));
-      plan.records()
-          .forEach(
-              o -> {
-                if (o.applied()) {
-                  rids.put(o.requestId(), o.lsn());
-                }
-              });
-    }
-
-    /** The planner's lookup answered from this disk: recorded outcomes and held keys. */
-    BatchPlanner.Batch batch(List<ClientChange> changes, boolean needNoop) {
-      BatchPlanner.Lookup lookup = BatchPlanner.lookupOf(changes, SimStorage.KEY);
-      Map<String, RequestOutcome> outcomes = new HashMap<>();
-      for (String rid : lookup.requestIds()) {
-        Long lsn = rids.get(rid);
-        if (lsn != null) {
-          outcomes.put(rid, new RequestOutcome(rid, lsn, RequestOutcome.APPLIED, null));
-        }
-      }
-      Set<Long> present = new HashSet<>();
-      lookup.keys().stream().filter(rows::containsKey).forEach(present::add);
-      return new BatchPlanner.Batch(
-          changes, epoch, needNoop, lastLsn(), SimStorage.CONFIG, outcomes, present, r -> r);
-    }
-
-    EpochRules.Epochs epochs() {
-      return new EpochRules.Epochs(epoch, voteEpoch, vote);
-    }
-  }
-
   private final String name;
   private final List<String> peers;
   private final Scheduler scheduler;
   private final Network network;
   private final ReplicaRules rules;
-  private Disk disk = new Disk();
+  private SimDisk disk = new SimDisk();
   private int incarnation;
 
   // Volatile primary state (one term).
@@ -187,7 +72,7 @@ final class SimReplica {
     return name;
   }
 
-  Disk disk() {
+  SimDisk disk() {
     return disk;
   }
 
@@ -221,7 +106,7 @@ final class SimReplica {
 
   /** A lost volume: the pod comes back with an empty, unconfigured database. */
   void wipe() {
-    disk = new Disk();
+    disk = new SimDisk();
     disk.configured = false;
     disk.empty = true;
   }

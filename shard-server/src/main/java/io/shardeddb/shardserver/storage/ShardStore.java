@@ -458,26 +458,15 @@ public class ShardStore {
       Function<ShardConfig, String> encode) {
     return inTransaction(
         c -> {
-          ShardConfig now = config;
           // What each entry does is LogOps' one definition; consecutive writes (upserts) go out
           // as one statement, the last ones with the rest.
-          List<StorageOp> ops = new ArrayList<>();
-          for (LogEntry e : entries) {
-            LogOps.Effect effect = LogOps.replay(e, now);
-            ops.addAll(effect.ops());
-            now = effect.config();
-          }
-          Trailing tail = execute(c, table, ops, new long[ops.size()]);
+          LogOps.Replay replay = LogOps.replayAll(entries, config);
+          ShardConfig now = replay.config();
+          Trailing tail = execute(c, table, replay.ops(), new long[replay.ops().size()]);
           // The last rows, the outcomes, the config, the log and the position: one round trip.
           FoldedStatements folded = new FoldedStatements(c);
           table.addWrites(folded, tail.rows(), tail.upsert());
-          List<RequestOutcome> ids = new ArrayList<>();
-          for (LogEntry e : entries) {
-            if (e.requestId() != null) {
-              ids.add(new RequestOutcome(e.requestId(), e.lsn(), RequestOutcome.APPLIED, null));
-            }
-          }
-          RequestOutcomes.addSave(folded, ids);
+          RequestOutcomes.addSave(folded, replay.outcomes());
           if (now != config) {
             folded.add(SAVE_CONFIG, List.of(encode.apply(now)));
           }

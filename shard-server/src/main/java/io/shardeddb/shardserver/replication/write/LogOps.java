@@ -5,7 +5,9 @@ import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
+import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -51,6 +53,29 @@ public final class LogOps {
       case Purge ->
           new Effect(List.of(new StorageOp.DeletePoints(config.pointsBy(), range)), config);
     };
+  }
+
+  /**
+   * What a secondary's apply of consecutive replicated entries writes besides the log: the storage
+   * operations in order, the request outcomes the entries carry (rule 8: a retry on this replica,
+   * once primary, gets the original LSN) and the config after the last entry.
+   */
+  public record Replay(List<StorageOp> ops, List<RequestOutcome> outcomes, ShardConfig config) {}
+
+  /** {@link #replay(LogEntry, ShardConfig)} of each entry in order, with their request outcomes. */
+  public static Replay replayAll(List<LogEntry> entries, ShardConfig config) {
+    List<StorageOp> ops = new ArrayList<>();
+    List<RequestOutcome> outcomes = new ArrayList<>();
+    ShardConfig now = config;
+    for (LogEntry e : entries) {
+      Effect effect = replay(e, now);
+      ops.addAll(effect.ops());
+      now = effect.config();
+      if (e.requestId() != null) {
+        outcomes.add(new RequestOutcome(e.requestId(), e.lsn(), RequestOutcome.APPLIED, null));
+      }
+    }
+    return new Replay(List.copyOf(ops), List.copyOf(outcomes), now);
   }
 
   /** What a replicated entry does on a secondary (its rows as they travel, coerced here). */

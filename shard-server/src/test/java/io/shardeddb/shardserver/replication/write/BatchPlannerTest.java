@@ -180,6 +180,30 @@ class BatchPlannerTest {
   }
 
   @Test
+  void aSecondarysReplayRecordsTheEntriesRequestIdsAndFollowsOwnership() {
+    LogOps.Replay r =
+        LogOps.replayAll(
+            List.of(
+                new LogEntry(1, 1, Operation.Write, List.of(Map.of("k", 7)), null, "r7"),
+                new LogEntry(
+                    2, 1, Operation.Fence, List.of(Map.of("low", 50, "size", 50)), null, null),
+                new LogEntry(
+                    3, 1, Operation.Purge, List.of(Map.of("low", 50, "size", 50)), null, null),
+                new LogEntry(4, 1, Operation.Delete, null, 7L, "d7")),
+            OWNS_0_TO_100);
+    assertThat(r.ops())
+        .containsExactly(
+            new StorageOp.Upsert(List.of(Map.of("k", 7L))),
+            new StorageOp.DeletePoints(OWNS_0_TO_100.pointsBy(), new PointRange(50, 50)),
+            new StorageOp.Delete(7));
+    assertThat(r.outcomes())
+        .containsExactly(
+            new RequestOutcome("r7", 1, RequestOutcome.APPLIED, null),
+            new RequestOutcome("d7", 4, RequestOutcome.APPLIED, null));
+    assertThat(r.config().ownedRanges()).containsExactly(new PointRange(0, 50));
+  }
+
+  @Test
   void aReplayedEntryUpsertsAndEachOperationHasOneDefinition() {
     LogEntry write = new LogEntry(1, 1, Operation.Write, List.of(Map.of("k", 7)), null, "r");
     assertThat(LogOps.replay(write, OWNS_0_TO_100).ops())
