@@ -5,10 +5,13 @@ import io.shardeddb.shardserver.replication.rules.EpochRules;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
 import io.shardeddb.shardserver.replication.write.BatchPlanner;
+import io.shardeddb.shardserver.replication.write.GroupCommit;
 import io.shardeddb.shardserver.replication.write.LogOps;
 import io.shardeddb.shardserver.replication.write.StorageOp;
+import io.shardeddb.shardserver.replication.write.WriteStorage;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.simulation.Messages.Entry;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,7 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** What survives a crash: config, epochs and vote, role, log, rows, request ids, copy state. */
-final class SimDisk {
+final class SimDisk implements WriteStorage {
   boolean configured = true;
 
   /** Lost its volume and has not re-copied since: holds nothing it acknowledged before. */
@@ -84,10 +87,20 @@ final class SimDisk {
 
   /**
    * Commits a primary's plan: its storage operations, its log entries and its request outcomes, all
-   * at once (a simulated transaction).
+   * at once (a simulated transaction), only while this disk still says Primary at {@code epoch}
+   * (rule 6's re-check).
    */
-  void commit(BatchPlan plan) {
-    plan.ops().forEach(this::execute);
+  @Override
+  public long[] commit(BatchPlan plan, long termEpoch) {
+    if (!primary || epoch != termEpoch) {
+      return null;
+    }
+    long[] removed = new long[plan.ops().size()];
+    for (int i = 0; i < plan.ops().size(); i++) {
+      int before = rows.size();
+      execute(plan.ops().get(i));
+      removed[i] = Math.max(0, before - rows.size());
+    }
     plan.entries().forEach(e -> log.put(e.lsn(), SimStorage.toEntry(e)));
     plan.records()
         .forEach(
@@ -96,11 +109,12 @@ final class SimDisk {
                 rids.put(o.requestId(), o.lsn());
               }
             });
+    return removed;
   }
 
   /** The planner's lookup answered from this disk: recorded outcomes and held keys. */
-  BatchPlanner.Batch batch(List<ClientChange> changes, boolean needNoop) {
-    BatchPlanner.Lookup lookup = BatchPlanner.lookupOf(changes, SimStorage.KEY);
+  @Override
+  public Known lookUp(BatchPlanner.Lookup lookup) {
     Map<String, RequestOutcome> outcomes = new HashMap<>();
     for (String rid : lookup.requestIds()) {
       Long lsn = rids.get(rid);
@@ -110,8 +124,17 @@ final class SimDisk {
     }
     Set<Long> present = new HashSet<>();
     lookup.keys().stream().filter(rows::containsKey).forEach(present::add);
-    return new BatchPlanner.Batch(
-        changes, epoch, needNoop, lastLsn(), SimStorage.CONFIG, outcomes, present, r -> r);
+    return new Known(outcomes, present);
+  }
+
+  /** One group commit of {@code changes} on this disk, as the shard-server's batcher runs it. */
+  GroupCommit.Result groupCommit(List<ClientChange> changes, boolean needNoop) {
+    try {
+      return GroupCommit.run(
+          this, changes, epoch, needNoop, lastLsn(), SimStorage.CONFIG, r -> r, p -> {});
+    } catch (SQLException e) {
+      throw new IllegalStateException("the simulated disk never fails a statement", e);
+    }
   }
 
   EpochRules.Epochs epochs() {

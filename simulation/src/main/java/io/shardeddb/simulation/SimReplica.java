@@ -6,7 +6,7 @@ import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
-import io.shardeddb.shardserver.replication.write.BatchPlanner;
+import io.shardeddb.shardserver.replication.write.GroupCommit;
 import io.shardeddb.simulation.Messages.Append;
 import io.shardeddb.simulation.Messages.AppendAck;
 import io.shardeddb.simulation.Messages.Entry;
@@ -283,8 +283,7 @@ final class SimReplica {
 
   private void becomePrimary() {
     // The term's no-op, planned and committed as the shard-server's batcher does (rule 3).
-    BatchPlan plan = BatchPlanner.plan(disk.batch(List.of(), true));
-    disk.commit(plan);
+    BatchPlan plan = disk.groupCommit(List.of(), true).plan();
     Entry noop = SimStorage.toEntry(plan.entries().get(0));
     noopLsn = noop.lsn();
     promotedAt = scheduler.now();
@@ -306,7 +305,12 @@ final class SimReplica {
     // The shard-server's planner decides (a retry gets the original entry, never a second one:
     // rule 8); this disk commits the plan as one transaction.
     ClientChange change = ClientChange.write(List.of(SimStorage.row(w.key())), w.rid());
-    BatchPlan plan = BatchPlanner.plan(disk.batch(List.of(change), false));
+    GroupCommit.Result result = disk.groupCommit(List.of(change), false);
+    BatchPlan plan = result.plan();
+    if (!result.committed()) {
+      network.send(name, client, new WriteReply(w.rid(), false, disk.epoch, "not primary"));
+      return;
+    }
     long lsn;
     switch (plan.outcomes().get(0)) {
       case BatchPlan.Earlier e -> lsn = e.outcome().lsn();
@@ -320,7 +324,6 @@ final class SimReplica {
       }
     }
     if (!plan.entries().isEmpty()) {
-      disk.commit(plan);
       tracker.selfHolds(lsn);
       for (String p : peers) {
         if (!p.equals(name)) {

@@ -15,6 +15,8 @@ import io.shardeddb.shardserver.replication.rules.QuorumTracker;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
 import io.shardeddb.shardserver.replication.write.BatchPlanner;
+import io.shardeddb.shardserver.replication.write.GroupCommit;
+import io.shardeddb.shardserver.replication.write.WriteStorage;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
@@ -489,9 +491,8 @@ public class WriteCoordinator implements AutoCloseable {
   }
 
   /**
-   * Inside the open transaction: looks up what the plan needs (request outcomes and which keys
-   * exist, one round trip), plans the batch ({@link BatchPlanner}, pure), and commits the plan
-   * ({@link ShardStore#commitPlan}: the rows, the outcomes (rule 8), the config, the log and, last,
+   * Inside the open transaction: one {@link GroupCommit} (lookup, one round trip; the pure plan;
+   * {@link ShardStore#commitPlan}: the rows, the outcomes (rule 8), the config, the log and, last,
    * the epoch re-check (rule 6), one more round trip). A re-check that fails is a 409 that rolls
    * everything back.
    */
@@ -505,23 +506,31 @@ public class WriteCoordinator implements AutoCloseable {
       List<ClientChange> changes,
       Attempt attempt)
       throws SQLException {
-    BatchPlanner.Lookup lookup = BatchPlanner.lookupOf(changes, table.schema().shardKey());
-    ShardStore.Known known = store.lookUp(c, table, lookup.requestIds(), lookup.keys());
-    BatchPlan plan =
-        BatchPlanner.plan(
-            new BatchPlanner.Batch(
-                changes,
-                epoch,
-                needNoop,
-                prevLsn,
-                config,
-                known.outcomes(),
-                known.present(),
-                table::toWire));
-    attempt.plan = plan;
-    String configJson = plan.configChanged() ? configs.write(plan.configAfter()) : null;
-    long[] removed = store.commitPlan(c, table, plan, configJson, epoch, prevLsn);
-    if (removed == null) {
+    WriteStorage storage =
+        new WriteStorage() {
+          @Override
+          public Known lookUp(BatchPlanner.Lookup lookup) throws SQLException {
+            ShardStore.Known k = store.lookUp(c, table, lookup.requestIds(), lookup.keys());
+            return new Known(k.outcomes(), k.present());
+          }
+
+          @Override
+          public long[] commit(BatchPlan plan, long termEpoch) throws SQLException {
+            String configJson = plan.configChanged() ? configs.write(plan.configAfter()) : null;
+            return store.commitPlan(c, table, plan, configJson, termEpoch, prevLsn);
+          }
+        };
+    GroupCommit.Result result =
+        GroupCommit.run(
+            storage,
+            changes,
+            epoch,
+            needNoop,
+            prevLsn,
+            config,
+            table::toWire,
+            p -> attempt.plan = p);
+    if (!result.committed()) {
       throw ShardException.conflict(
           "not primary: "
               + ctx.name()
@@ -529,7 +538,7 @@ public class WriteCoordinator implements AutoCloseable {
               + epoch
               + " while committing; nothing was written");
     }
-    attempt.removed = removed;
+    attempt.removed = result.removed();
   }
 
   /**
