@@ -107,7 +107,7 @@ public final class ShardSimulation {
     List<Checker.FinalState> finals = new ArrayList<>();
     List<Checker.FinalState> holding = new ArrayList<>();
     for (SimReplica rep : replicas) {
-      SimReplica.Disk d = rep.disk();
+      SimDisk d = rep.disk();
       Map<Long, Integer> rows = new TreeMap<>(d.rows);
       finals.add(new Checker.FinalState(rep.name(), d.lastLsn(), rows));
       if (!rep.holdsNoData()) {

@@ -255,7 +255,7 @@ final class SimOperator {
   }
 
   private static ChecksumResponse checksum(SimReplica r) {
-    SimReplica.Disk d = r.disk();
+    SimDisk d = r.disk();
     return new ChecksumResponse("sh1", d.rows.size(), d.rows.toString(), d.lastLsn());
   }
 

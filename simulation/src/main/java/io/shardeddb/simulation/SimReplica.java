@@ -1,10 +1,12 @@
 package io.shardeddb.simulation;
 
 import io.shardeddb.protocol.shard.ReplicaState;
-import io.shardeddb.shardserver.replication.rules.EpochRules;
+import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
+import io.shardeddb.shardserver.replication.write.BatchPlan;
+import io.shardeddb.shardserver.replication.write.GroupCommit;
 import io.shardeddb.simulation.Messages.Append;
 import io.shardeddb.simulation.Messages.AppendAck;
 import io.shardeddb.simulation.Messages.Entry;
@@ -25,76 +27,25 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * One simulated shard-server replica: its disk (what survives a crash), its volatile state, and the
- * glue that turns messages into calls of the shard-server's real rules ({@link ReplicaRules},
- * {@link QuorumTracker}) and replies, mirroring the shard-server's controllers. A crash keeps the
- * disk; a lost volume replaces it with an empty, unconfigured one.
+ * One simulated shard-server replica: its disk ({@link SimDisk}, what survives a crash), its
+ * volatile state, and the glue that turns messages into calls of the shard-server's real code
+ * ({@link ReplicaRules}, {@link QuorumTracker}, and the write path's {@code BatchPlanner} and
+ * {@code LogOps} through the disk) and replies, mirroring the shard-server's controllers. A crash
+ * keeps the disk; a lost volume replaces it with an empty, unconfigured one.
  *
- * <p>Why one file (~630 lines): it is one replica's state machine with a handler per message kind,
+ * <p>Why one file (~560 lines): it is one replica's state machine with a handler per message kind,
  * mirroring the shard-server's controllers; the handlers share the replica's volatile state and are
  * read together to check that the simulation calls the same rules as production.
  */
 final class SimReplica {
-  /** What survives a crash: config, epochs and vote, role, log, rows, request ids, copy state. */
-  static final class Disk {
-    boolean configured = true;
-
-    /** Lost its volume and has not re-copied since: holds nothing it acknowledged before. */
-    boolean empty;
-
-    long epoch;
-    long voteEpoch;
-    String vote;
-    boolean primary;
-    boolean secondary;
-    String primaryName;
-    int replicas;
-    final TreeMap<Long, Entry> log = new TreeMap<>();
-    long baseLsn;
-    long baseEpoch;
-    final Map<Long, Integer> rows = new TreeMap<>();
-    final Map<String, Long> rids = new HashMap<>();
-    boolean copying;
-
-    long lastLsn() {
-      return log.isEmpty() ? baseLsn : log.lastKey();
-    }
-
-    long lastEntryEpoch() {
-      return log.isEmpty() ? baseEpoch : log.lastEntry().getValue().epoch();
-    }
-
-    /** The epoch of the entry at {@code lsn}, or {@link LogMatching#NOT_HELD}. */
-    long epochAt(long lsn) {
-      if (lsn == baseLsn) {
-        return baseEpoch;
-      }
-      Entry e = log.get(lsn);
-      return e == null ? LogMatching.NOT_HELD : e.epoch();
-    }
-
-    void apply(Entry e) {
-      log.put(e.lsn(), e);
-      if (!e.noop()) {
-        rows.merge(e.key(), 1, Integer::sum);
-        rids.put(e.rid(), e.lsn());
-      }
-    }
-
-    EpochRules.Epochs epochs() {
-      return new EpochRules.Epochs(epoch, voteEpoch, vote);
-    }
-  }
-
   private final String name;
   private final List<String> peers;
   private final Scheduler scheduler;
   private final Network network;
   private final ReplicaRules rules;
-  private Disk disk = new Disk();
+  private SimDisk disk = new SimDisk();
   private int incarnation;
 
   // Volatile primary state (one term).
@@ -121,7 +72,7 @@ final class SimReplica {
     return name;
   }
 
-  Disk disk() {
+  SimDisk disk() {
     return disk;
   }
 
@@ -155,7 +106,7 @@ final class SimReplica {
 
   /** A lost volume: the pod comes back with an empty, unconfigured database. */
   void wipe() {
-    disk = new Disk();
+    disk = new SimDisk();
     disk.configured = false;
     disk.empty = true;
   }
@@ -331,8 +282,9 @@ final class SimReplica {
   // --- rule 3: the new primary commits its epoch before serving -----------------------------
 
   private void becomePrimary() {
-    Entry noop = new Entry(disk.lastLsn() + 1, disk.epoch, -1, null);
-    disk.apply(noop);
+    // The term's no-op, planned and committed as the shard-server's batcher does (rule 3).
+    BatchPlan plan = disk.groupCommit(List.of(), true).plan();
+    Entry noop = SimStorage.toEntry(plan.entries().get(0));
     noopLsn = noop.lsn();
     promotedAt = scheduler.now();
     List<String> others = peers.stream().filter(p -> !p.equals(name)).toList();
@@ -350,13 +302,28 @@ final class SimReplica {
       network.send(name, client, new WriteReply(w.rid(), false, disk.epoch, "not primary"));
       return;
     }
-    Long earlier = disk.rids.get(w.rid());
+    // The shard-server's planner decides (a retry gets the original entry, never a second one:
+    // rule 8); this disk commits the plan as one transaction.
+    ClientChange change = ClientChange.write(List.of(SimStorage.row(w.key())), w.rid());
+    GroupCommit.Result result = disk.groupCommit(List.of(change), false);
+    BatchPlan plan = result.plan();
+    if (!result.committed()) {
+      network.send(name, client, new WriteReply(w.rid(), false, disk.epoch, "not primary"));
+      return;
+    }
     long lsn;
-    if (earlier != null) {
-      lsn = earlier; // rule 8: a retry gets the original entry, never a second one
-    } else {
-      lsn = disk.lastLsn() + 1;
-      disk.apply(new Entry(lsn, disk.epoch, w.key(), w.rid()));
+    switch (plan.outcomes().get(0)) {
+      case BatchPlan.Earlier e -> lsn = e.outcome().lsn();
+      case BatchPlan.Applied a -> lsn = a.lsn();
+      default -> {
+        network.send(
+            name,
+            client,
+            new WriteReply(w.rid(), false, disk.epoch, "refused: " + plan.outcomes()));
+        return;
+      }
+    }
+    if (!plan.entries().isEmpty()) {
       tracker.selfHolds(lsn);
       for (String p : peers) {
         if (!p.equals(name)) {

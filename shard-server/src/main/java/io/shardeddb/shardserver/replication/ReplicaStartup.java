@@ -44,6 +44,16 @@ public class ReplicaStartup {
 
   @EventListener
   void onStartup(StartupEvent event) {
+    // Rule 15: the applied position is never below an entry the log holds (a position written
+    // below it by an older version is raised before anything reads it).
+    ShardStore.StoredPosition stored = store.recoverPosition();
+    if (!stored.copyPending() && stored.maxLsn() > stored.appliedLsn()) {
+      LOG.warn(
+          "{}: applied lsn {} was below the log's last entry {}; resuming from the log",
+          ctx.name(),
+          stored.appliedLsn(),
+          stored.maxLsn());
+    }
     ShardMeta m = store.loadMeta();
     if (m.configJson() != null) {
       configs.restore(m.configJson());

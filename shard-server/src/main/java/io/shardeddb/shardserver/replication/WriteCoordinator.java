@@ -3,11 +3,9 @@ package io.shardeddb.shardserver.replication;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.Peer;
-import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
@@ -15,6 +13,10 @@ import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
+import io.shardeddb.shardserver.replication.write.BatchPlan;
+import io.shardeddb.shardserver.replication.write.BatchPlanner;
+import io.shardeddb.shardserver.replication.write.GroupCommit;
+import io.shardeddb.shardserver.replication.write.WriteStorage;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
@@ -25,11 +27,7 @@ import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -52,9 +50,12 @@ import org.slf4j.LoggerFactory;
  * persisted epoch and role in its own transaction, and role changes wait for a commit in flight
  * (rule 6).
  *
- * <p>Why one file (~580 lines): group commit, the quorum wait, the new term's no-op entry and the
- * role-change hand-off are one state machine around one batcher thread; the rules that make an
- * acknowledgement safe (3, 6) are checked by reading these transitions together.
+ * <p>What each batch does is decided elsewhere, as a pure plan ({@code replication.write}:
+ * GroupCommit, BatchPlanner, LogOps), which the simulator runs too; this class is the thread, the
+ * term and the quorum wait around it. Why one file (~700 lines): group commit, the quorum wait, the
+ * new term's no-op entry, the resolution of an unknown commit outcome (rule 15) and the role-change
+ * hand-off are one state machine around one batcher thread; the rules that make an acknowledgement
+ * safe (3, 6, 15) are checked by reading these transitions together.
  */
 @Singleton
 public class WriteCoordinator implements AutoCloseable {
@@ -91,6 +92,12 @@ public class WriteCoordinator implements AutoCloseable {
     final long promotedAtNanos;
     final int replicas;
     volatile long noopLsn = -1;
+
+    /**
+     * Set when a commit failed and storage could not be read back (rule 15): the next batch first
+     * learns from storage where the log ends, and commits nothing before it knows.
+     */
+    boolean positionUnknown;
 
     Term(
         long epoch,
@@ -391,6 +398,14 @@ public class WriteCoordinator implements AutoCloseable {
       batch.forEach(p -> p.done.completeExceptionally(e));
       return;
     }
+    if (t.positionUnknown && !catchUpWithStorage(t)) {
+      ShardException unknown =
+          ShardException.unavailable(
+              "storage unavailable: the outcome of an earlier commit is not known yet; nothing"
+                  + " was written");
+      batch.forEach(p -> p.done.completeExceptionally(unknown));
+      return;
+    }
     boolean needNoop = t.noopLsn < 0;
     if (!needNoop && batch.stream().allMatch(p -> p.change() == null)) {
       batch.forEach(p -> p.done.complete(new Acked(0, 0, t.replicas)));
@@ -398,20 +413,54 @@ public class WriteCoordinator implements AutoCloseable {
     }
     long prevLsn = v.appliedLsn();
     long prevEpoch = v.lastEntryEpoch();
-    Object[] outcomes = new Object[batch.size()];
-    List<LogEntry> entries = new ArrayList<>();
     ShardConfig before = ctx.config();
-    ShardConfig[] after = {before};
+    List<ClientChange> changes = batch.stream().map(Pending::change).toList();
+    Attempt attempt = new Attempt();
     try {
       store.inTransaction(
-          c ->
-              applyBatch(
-                  c, table, t.epoch, needNoop, prevLsn, prevEpoch, batch, outcomes, entries,
-                  after));
+          c -> {
+            commitBatch(c, table, t.epoch, needNoop, prevLsn, before, changes, attempt);
+            return null;
+          });
     } catch (RuntimeException e) {
       if (e instanceof ShardException se && se.status() == 409) {
         // Demoted or fenced while committing: the transaction rolled back, nothing was written.
         batch.forEach(p -> p.done.completeExceptionally(se));
+        return;
+      }
+      // Rule 15: an error in or after COMMIT does not say whether the commit happened. Storage
+      // says: nothing past prevLsn (nothing written), exactly this batch's entries (committed:
+      // acknowledged by quorum as usual), or it cannot tell (503, outcome unknown).
+      if (!catchUpWithStorage(t)) {
+        ShardException unknown =
+            ShardException.unavailable(
+                "storage error, the outcome is unknown (retry with the same request id): "
+                    + e.getMessage());
+        batch.forEach(p -> p.done.completeExceptionally(unknown));
+        return;
+      }
+      ReplicaContext.View now = ctx.view();
+      List<LogEntry> entries = attempt.plan == null ? List.of() : attempt.plan.entries();
+      boolean committed =
+          !entries.isEmpty()
+              && now.appliedLsn() == entries.get(entries.size() - 1).lsn()
+              && now.lastEntryEpoch() == t.epoch;
+      if (committed) {
+        LOG.warn(
+            "{}: commit of lsn {}..{} reported {}, but storage holds it: acknowledging by quorum",
+            ctx.name(),
+            entries.get(0).lsn(),
+            now.appliedLsn(),
+            e.toString());
+        answer(t, batch, attempt);
+        return;
+      }
+      if (now.appliedLsn() != prevLsn) {
+        ShardException unknown =
+            ShardException.unavailable(
+                "storage error, the outcome is unknown (retry with the same request id): "
+                    + e.getMessage());
+        batch.forEach(p -> p.done.completeExceptionally(unknown));
         return;
       }
       if (batch.size() > 1) {
@@ -430,11 +479,13 @@ public class WriteCoordinator implements AutoCloseable {
       return;
     }
     batchSizes.record(batch.size());
+    BatchPlan plan = attempt.plan;
+    List<LogEntry> entries = plan.entries();
     if (!entries.isEmpty()) {
       LogEntry last = entries.get(entries.size() - 1);
-      if (after[0] != before) {
+      if (plan.configChanged()) {
         // Under the commit lock: the next batch checks keys against the new ownership.
-        ctx.updateOwned(after[0]);
+        ctx.updateOwned(plan.configAfter());
       }
       if (!ctx.advanceAsPrimary(last.lsn(), last.epoch(), t.epoch)) {
         LOG.error("{} committed up to lsn {} but is no longer primary", ctx.name(), last.lsn());
@@ -445,35 +496,187 @@ public class WriteCoordinator implements AutoCloseable {
       t.tracker.selfHolds(last.lsn());
       t.links.forEach(l -> l.offer(entries, prevLsn, prevEpoch));
     }
+    answer(t, batch, attempt);
+  }
+
+  /** One group commit's plan and, once committed, the rows each of its operations removed. */
+  private static final class Attempt {
+    BatchPlan plan;
+    long[] removed;
+  }
+
+  /**
+   * Inside the open transaction: one {@link GroupCommit} (lookup, one round trip; the pure plan;
+   * {@link ShardStore#commitPlan}: the rows, the outcomes (rule 8), the config, the log and, last,
+   * the epoch re-check (rule 6), one more round trip). A re-check that fails is a 409 that rolls
+   * everything back.
+   */
+  private void commitBatch(
+      Connection c,
+      UserTable table,
+      long epoch,
+      boolean needNoop,
+      long prevLsn,
+      ShardConfig config,
+      List<ClientChange> changes,
+      Attempt attempt)
+      throws SQLException {
+    WriteStorage storage =
+        new WriteStorage() {
+          @Override
+          public Known lookUp(BatchPlanner.Lookup lookup) throws SQLException {
+            ShardStore.Known k = store.lookUp(c, table, lookup.requestIds(), lookup.keys());
+            return new Known(k.outcomes(), k.present());
+          }
+
+          @Override
+          public long[] commit(BatchPlan plan, long termEpoch) throws SQLException {
+            String configJson = plan.configChanged() ? configs.write(plan.configAfter()) : null;
+            return store.commitPlan(c, table, plan, configJson, termEpoch, prevLsn);
+          }
+        };
+    GroupCommit.Result result =
+        GroupCommit.run(
+            storage,
+            changes,
+            epoch,
+            needNoop,
+            prevLsn,
+            config,
+            table::toWire,
+            p -> attempt.plan = p);
+    if (!result.committed()) {
+      throw ShardException.conflict(
+          "not primary: "
+              + ctx.name()
+              + " was fenced or demoted from epoch "
+              + epoch
+              + " while committing; nothing was written");
+    }
+    attempt.removed = result.removed();
+  }
+
+  /**
+   * Rule 15: learns from storage where the log ends and takes every entry past the in-memory
+   * position as committed by this term (they are: only this term's batcher appends while the
+   * persisted epoch and role are its own), handing them to the secondaries. Returns false when
+   * storage cannot be read (the next batch tries again first) or holds what this term cannot
+   * explain (then this replica steps down).
+   */
+  private boolean catchUpWithStorage(Term t) {
+    ShardStore.StoredPosition stored;
+    try {
+      stored = store.recoverPosition();
+    } catch (RuntimeException e) {
+      t.positionUnknown = true;
+      LOG.warn("{}: cannot read the log position back from storage: {}", ctx.name(), e.toString());
+      return false;
+    }
+    ReplicaContext.View v = ctx.view();
+    long from = v.appliedLsn();
+    long tail = stored.tailLsn();
+    String refusal = null;
+    if (stored.epoch() != t.epoch || !Role.Primary.name().equals(stored.role())) {
+      refusal = "storage holds epoch " + stored.epoch() + " and role " + stored.role();
+    } else if (tail < from) {
+      refusal = "storage ends at lsn " + tail + ", below the position " + from + " in memory";
+    }
+    List<LogEntry> landed = new ArrayList<>();
+    try {
+      while (refusal == null && from + landed.size() < tail) {
+        List<LogEntry> page = store.logPage(from + landed.size() + 1, settings.maxBatch());
+        if (page.isEmpty() || page.get(0).lsn() != from + landed.size() + 1) {
+          refusal = "the log has no entry at lsn " + (from + landed.size() + 1);
+          break;
+        }
+        for (LogEntry e : page) {
+          if (e.epoch() != t.epoch) {
+            refusal = "lsn " + e.lsn() + " is of epoch " + e.epoch() + ", not " + t.epoch;
+            break;
+          }
+          if (e.lsn() <= tail) {
+            landed.add(e);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      t.positionUnknown = true;
+      LOG.warn("{}: cannot read the log back from storage: {}", ctx.name(), e.toString());
+      return false;
+    }
+    if (refusal != null) {
+      LOG.error("{} steps down: cannot reconcile its log position: {}", ctx.name(), refusal);
+      stepDown(
+          ShardException.unavailable(
+              "not primary: " + ctx.name() + " cannot reconcile its log position: " + refusal));
+      return false;
+    }
+    t.positionUnknown = false;
+    if (landed.isEmpty()) {
+      return true;
+    }
+    ShardConfig config = ctx.config();
+    ShardConfig after = config;
+    for (LogEntry e : landed) {
+      if (e.op() == Operation.Noop && t.noopLsn < 0) {
+        t.noopLsn = e.lsn();
+      }
+      if ((e.op() == Operation.Fence || e.op() == Operation.Adopt) && after.ownedRanges() != null) {
+        after =
+            after.withOwned(
+                RangeRules.ownedAfter(after.ownedRanges(), e.op(), RangeRules.rangeOf(e)));
+      }
+    }
+    if (after != config) {
+      ctx.updateOwned(after);
+    }
+    LogEntry last = landed.get(landed.size() - 1);
+    ctx.advanceAsPrimary(last.lsn(), last.epoch(), t.epoch);
+    t.tracker.selfHolds(last.lsn());
+    long prevEpoch = v.lastEntryEpoch();
+    t.links.forEach(l -> l.offer(landed, from, prevEpoch));
+    return true;
+  }
+
+  /** Completes each change of a committed batch once its entry is on a quorum (or fails it). */
+  private void answer(Term t, List<Pending> batch, Attempt attempt) {
     long committedAt = System.nanoTime();
+    List<BatchPlan.Outcome> outcomes = attempt.plan.outcomes();
     for (int i = 0; i < batch.size(); i++) {
       Pending p = batch.get(i);
-      if (p.change() == null) {
-        p.done.complete(new Acked(0, 0, t.replicas));
-        continue;
-      }
-      if (outcomes[i] instanceof RuntimeException e) {
-        p.done.completeExceptionally(e);
-        continue;
-      }
       long lsn;
       // A new entry of this batch carries the term's epoch; an earlier one's is looked up later.
       long entryEpoch = t.epoch;
       RangeOutcome rangeOutcome = null;
-      if (outcomes[i] instanceof RangeOutcome ro) {
-        rangeOutcome = ro;
-        lsn = ro.lsn();
-        registry.counter("shardeddb.writes", "op", p.change().op().name()).increment();
-      } else if (outcomes[i] instanceof RequestOutcome earlier) {
-        if (!earlier.applied()) {
-          p.done.completeExceptionally(new ShardException(earlier.status(), earlier.message()));
+      switch (outcomes.get(i)) {
+        case BatchPlan.Wakeup w -> {
+          p.done.complete(new Acked(0, 0, t.replicas));
           continue;
         }
-        lsn = earlier.lsn();
-        entryEpoch = 0;
-      } else {
-        lsn = (Long) outcomes[i];
-        registry.counter("shardeddb.writes", "op", p.change().op().name()).increment();
+        case BatchPlan.Refused r -> {
+          p.done.completeExceptionally(r.error());
+          continue;
+        }
+        case BatchPlan.Earlier earlier -> {
+          if (!earlier.outcome().applied()) {
+            RequestOutcome o = earlier.outcome();
+            p.done.completeExceptionally(new ShardException(o.status(), o.message()));
+            continue;
+          }
+          lsn = earlier.outcome().lsn();
+          entryEpoch = 0;
+        }
+        case BatchPlan.Ranged ro -> {
+          long rows =
+              ro.purgeOp() >= 0 && attempt.removed != null ? attempt.removed[ro.purgeOp()] : 0;
+          rangeOutcome = new RangeOutcome(ro.lsn(), ro.owned(), rows);
+          lsn = ro.lsn();
+          registry.counter("shardeddb.writes", "op", p.change().op().name()).increment();
+        }
+        case BatchPlan.Applied a -> {
+          lsn = a.lsn();
+          registry.counter("shardeddb.writes", "op", p.change().op().name()).increment();
+        }
       }
       // Nothing is acknowledged before this term's no-op is on a quorum (rule 3).
       long needed = Math.max(lsn, t.noopLsn);
@@ -506,208 +709,6 @@ public class WriteCoordinator implements AutoCloseable {
                 }
               });
     }
-  }
-
-  /**
-   * Applies the batch in order inside the open transaction and assigns LSNs. Request ids and
-   * existing keys are looked up in one query and inserts are gathered, so a batch of inserts costs
-   * three round trips to the database however many changes it holds (lookup, one folded write,
-   * COMMIT; docs/shard-server.md); pending inserts are flushed before any update or delete so the
-   * result equals applying the changes one by one. Request outcomes are recorded in the same
-   * transaction (rule 8), and the commit goes through only if the persisted epoch and role are
-   * still this term's (rule 6): otherwise a 409 rolls everything back.
-   */
-  private Void applyBatch(
-      Connection c,
-      UserTable table,
-      long epoch,
-      boolean needNoop,
-      long prevLsn,
-      long prevEpoch,
-      List<Pending> batch,
-      Object[] outcomes,
-      List<LogEntry> entries,
-      ShardConfig[] config)
-      throws SQLException {
-    String key = table.schema().shardKey();
-    ShardConfig initial = config[0];
-    List<String> requestIds = new ArrayList<>();
-    List<Long> writeKeys = new ArrayList<>();
-    for (Pending p : batch) {
-      ClientChange ch = p.change();
-      if (ch == null) {
-        continue;
-      }
-      if (ch.requestId() != null && !ch.internal()) {
-        requestIds.add(ch.requestId());
-      }
-      if (ch.op() == Operation.Write) {
-        ch.rows().forEach(r -> writeKeys.add((Long) r.get(key)));
-      }
-    }
-    ShardStore.Known known = store.lookUp(c, table, requestIds, writeKeys);
-    Map<String, RequestOutcome> seen = new HashMap<>(known.outcomes());
-    Set<Long> present = new HashSet<>(known.present());
-    List<Map<String, Object>> inserts = new ArrayList<>();
-    List<RequestOutcome> records = new ArrayList<>();
-    long lsn = prevLsn;
-    if (needNoop) {
-      lsn++;
-      entries.add(new LogEntry(lsn, epoch, Operation.Noop, null, null, null));
-    }
-    for (int i = 0; i < batch.size(); i++) {
-      ClientChange ch = batch.get(i).change();
-      if (ch == null) {
-        continue;
-      }
-      String rid = ch.requestId();
-      if (rid != null && !ch.internal() && seen.containsKey(rid)) {
-        outcomes[i] = seen.get(rid);
-        continue;
-      }
-      RangeOutcome ranged = null;
-      try {
-        if (!ch.internal() && !RangeRules.isRangeOp(ch.op())) {
-          requireOwned(config[0], ch, key);
-        }
-        if (ch.internal()) {
-          // An import's copy of the source's data: upsert, tolerate missing rows (docs above).
-          flush(c, table, inserts);
-          switch (ch.op()) {
-            case Write -> {
-              table.upsert(c, ch.rows());
-              ch.rows().forEach(r -> present.add((Long) r.get(key)));
-            }
-            case Update -> table.update(c, ch.key(), ch.rows().get(0));
-            case Delete -> {
-              table.delete(c, ch.key());
-              present.remove(ch.key());
-            }
-            default -> throw new IllegalStateException("an import never sends " + ch.op());
-          }
-        } else if (RangeRules.isRangeOp(ch.op())) {
-          flush(c, table, inserts);
-          ranged = applyRange(c, table, config, ch, lsn + 1);
-          if (ch.op() == Operation.Purge) {
-            // The purged keys are gone: a later insert of one in this batch must not conflict.
-            present.clear();
-            present.addAll(table.existingKeys(c, writeKeys));
-          }
-        } else {
-          switch (ch.op()) {
-            case Write -> {
-              for (Map<String, Object> r : ch.rows()) {
-                if (present.contains((Long) r.get(key))) {
-                  throw ShardException.conflict(
-                      "Data entry with " + key + ":" + r.get(key) + " already exists");
-                }
-              }
-              ch.rows().forEach(r -> present.add((Long) r.get(key)));
-              inserts.addAll(ch.rows());
-            }
-            case Update -> {
-              flush(c, table, inserts);
-              if (table.update(c, ch.key(), ch.rows().get(0)) == 0) {
-                throw ShardException.notFound("No data entry with " + key + ":" + ch.key());
-              }
-            }
-            case Delete -> {
-              flush(c, table, inserts);
-              if (table.delete(c, ch.key()) == 0) {
-                throw ShardException.notFound("No data entry with " + key + ":" + ch.key());
-              }
-              present.remove(ch.key());
-            }
-            default -> throw new IllegalStateException("a client change is never " + ch.op());
-          }
-        }
-      } catch (ShardException e) {
-        outcomes[i] = e;
-        if (rid != null && e.status() != ShardEndpoints.NOT_OWNED) {
-          RequestOutcome failed = new RequestOutcome(rid, lsn, e.status(), e.getMessage());
-          records.add(failed);
-          seen.put(rid, failed);
-        }
-        continue;
-      } catch (InvalidRequestException e) {
-        outcomes[i] = e;
-        continue;
-      }
-      lsn++;
-      entries.add(new LogEntry(lsn, epoch, ch.op(), wire(table, ch), ch.key(), rid));
-      outcomes[i] = ranged != null ? ranged : lsn;
-      if (rid != null) {
-        RequestOutcome applied = new RequestOutcome(rid, lsn, RequestOutcome.APPLIED, null);
-        records.add(applied);
-        seen.put(rid, applied);
-      }
-    }
-    // The last inserts, the outcomes, the config, the log and the epoch re-check go out
-    // together; the re-check is the last statement and its row count decides (rule 6).
-    String configJson = config[0] != initial ? configs.write(config[0]) : null;
-    if (!store.commitAsPrimary(
-        c, table, inserts, records, configJson, entries, epoch, prevLsn, prevEpoch)) {
-      throw ShardException.conflict(
-          "not primary: "
-              + ctx.name()
-              + " was fenced or demoted from epoch "
-              + epoch
-              + " while committing; nothing was written");
-    }
-    return null;
-  }
-
-  private static void flush(Connection c, UserTable table, List<Map<String, Object>> inserts)
-      throws SQLException {
-    table.insert(c, inserts);
-    inserts.clear();
-  }
-
-  private static List<Map<String, Object>> wire(UserTable table, ClientChange ch) {
-    if (RangeRules.isRangeOp(ch.op())) {
-      return RangeRules.payload(ch.range(), ch.moveId());
-    }
-    return ch.op() == Operation.Delete ? null : ch.rows().stream().map(table::toWire).toList();
-  }
-
-  /**
-   * Refuses (421) a client change of a key this shard does not own as of this point of the log:
-   * checked here, inside the commit, and not only when the request arrived, so a write queued
-   * behind a fence cannot land in the fenced range after the fence's LSN.
-   */
-  private static void requireOwned(ShardConfig config, ClientChange ch, String key) {
-    if (ch.op() == Operation.Write) {
-      for (Map<String, Object> r : ch.rows()) {
-        config.requireOwns((Long) r.get(key));
-      }
-    } else if (ch.key() != null) {
-      config.requireOwns(ch.key());
-    }
-  }
-
-  /** Applies a fence, adopt or purge at {@code lsn}; {@code config[0]} follows the change. */
-  private static RangeOutcome applyRange(
-      Connection c, UserTable table, ShardConfig[] config, ClientChange ch, long lsn)
-      throws SQLException {
-    List<PointRange> owned = config[0].ownedRanges();
-    if (owned == null) {
-      throw ShardException.conflict(
-          "shard "
-              + config[0].shardId()
-              + " owns every key (configured without a range); configure low/size or ranges to"
-              + " reshard it");
-    }
-    if (ch.op() == Operation.Purge) {
-      String refusal = RangeRules.purgeRefusal(owned, ch.range());
-      if (refusal != null) {
-        throw ShardException.conflict(refusal);
-      }
-      long rows = table.deletePoints(c, config[0].pointsBy(), ch.range());
-      return new RangeOutcome(lsn, owned, rows);
-    }
-    List<PointRange> next = RangeRules.ownedAfter(owned, ch.op(), ch.range());
-    config[0] = config[0].withOwned(next);
-    return new RangeOutcome(lsn, next, 0);
   }
 
   @PreDestroy

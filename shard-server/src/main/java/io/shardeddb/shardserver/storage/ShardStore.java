@@ -5,12 +5,12 @@ import io.micronaut.data.connection.exceptions.ConnectionException;
 import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException;
 import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.transaction.TransactionOperations;
-import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogEntry;
-import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
-import io.shardeddb.shardserver.replication.rules.RangeRules;
+import io.shardeddb.shardserver.replication.write.BatchPlan;
+import io.shardeddb.shardserver.replication.write.LogOps;
+import io.shardeddb.shardserver.replication.write.StorageOp;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -233,8 +233,31 @@ public class ShardStore {
       long lsn,
       long entryEpoch)
       throws SQLException {
+    return commitFolded(
+        c,
+        table,
+        new Trailing(inserts, false),
+        outcomes,
+        configJson,
+        entries,
+        epoch,
+        lsn,
+        entryEpoch);
+  }
+
+  private boolean commitFolded(
+      Connection c,
+      UserTable table,
+      Trailing rows,
+      List<RequestOutcome> outcomes,
+      String configJson,
+      List<LogEntry> entries,
+      long epoch,
+      long lsn,
+      long entryEpoch)
+      throws SQLException {
     FoldedStatements folded = new FoldedStatements(c);
-    table.addWrites(folded, inserts, false);
+    table.addWrites(folded, rows.rows(), rows.upsert());
     RequestOutcomes.addSave(folded, outcomes);
     if (configJson != null) {
       folded.add(SAVE_CONFIG, List.of(configJson));
@@ -245,12 +268,157 @@ public class ShardStore {
       lsn = last.lsn();
       entryEpoch = last.epoch();
     }
-    folded.add(
-        "UPDATE shard_meta SET applied_lsn = ?, last_entry_epoch = ?"
-            + " WHERE id = 1 AND epoch = ? AND role = 'Primary'",
-        List.of(lsn, entryEpoch, epoch));
+    if (entries.isEmpty()) {
+      // Nothing appended: the position stays as storage has it (rule 15: never rewritten from
+      // memory, which may lag an entry whose commit reply was lost); only the re-check remains.
+      folded.add(
+          "UPDATE shard_meta SET epoch = epoch WHERE id = 1 AND epoch = ? AND role = 'Primary'",
+          List.of(epoch));
+    } else {
+      folded.add(
+          "UPDATE shard_meta SET applied_lsn = ?, last_entry_epoch = ?"
+              + " WHERE id = 1 AND epoch = ? AND role = 'Primary'",
+          List.of(lsn, entryEpoch, epoch));
+    }
     List<Long> counts = folded.execute();
     return counts.get(counts.size() - 1) == 1;
+  }
+
+  /**
+   * Commits a primary's {@link BatchPlan} inside the group-commit transaction: its storage
+   * operations in order (consecutive inserts gathered; the last ones go out with the rest), then,
+   * in one round trip, the request outcomes, the config ({@code configJson}, null when unchanged),
+   * the log entries and, last, the conditional meta update (rule 6), as {@link #commitAsPrimary}. A
+   * batch of inserts costs the same round trips as before the plan existed: the lookup, one folded
+   * write, COMMIT.
+   *
+   * @return the rows each operation removed (by index in the plan's ops; a purge's count), or null
+   *     when the epoch re-check matched no row: the caller must roll back
+   */
+  public long[] commitPlan(
+      Connection c, UserTable table, BatchPlan plan, String configJson, long epoch, long prevLsn)
+      throws SQLException {
+    long[] removed = new long[plan.ops().size()];
+    Trailing last = execute(c, table, plan.ops(), removed);
+    boolean committed =
+        commitFolded(c, table, last, plan.records(), configJson, plan.entries(), epoch, prevLsn, 0);
+    return committed ? removed : null;
+  }
+
+  /** Rows at the end of a batch's operations, left for its one folded write. */
+  private record Trailing(List<Map<String, Object>> rows, boolean upsert) {}
+
+  /**
+   * Runs {@code ops} in order on {@code c}, gathering consecutive inserts (or consecutive upserts)
+   * into one statement; the rows of the last such run are not sent but returned, for the caller's
+   * folded write. {@code removed[i]} receives the rows op {@code i} deleted.
+   */
+  private static Trailing execute(
+      Connection c, UserTable table, List<StorageOp> ops, long[] removed) throws SQLException {
+    List<Map<String, Object>> pending = new ArrayList<>();
+    boolean pendingUpsert = false;
+    for (int i = 0; i < ops.size(); i++) {
+      StorageOp op = ops.get(i);
+      boolean rows = op instanceof StorageOp.Insert || op instanceof StorageOp.Upsert;
+      boolean upsert = op instanceof StorageOp.Upsert;
+      if (!pending.isEmpty() && (!rows || pendingUpsert != upsert)) {
+        flush(c, table, pending, pendingUpsert);
+      }
+      switch (op) {
+        case StorageOp.Insert in -> {
+          pending.addAll(in.rows());
+          pendingUpsert = false;
+        }
+        case StorageOp.Upsert up -> {
+          pending.addAll(up.rows());
+          pendingUpsert = true;
+        }
+        case StorageOp.Update u -> table.update(c, u.key(), u.values());
+        case StorageOp.Delete d -> removed[i] = table.delete(c, d.key());
+        case StorageOp.DeletePoints dp ->
+            removed[i] = table.deletePoints(c, dp.pointsBy(), dp.range());
+      }
+    }
+    return new Trailing(pending, pendingUpsert);
+  }
+
+  private static void flush(
+      Connection c, UserTable table, List<Map<String, Object>> rows, boolean upsert)
+      throws SQLException {
+    if (upsert) {
+      table.upsert(c, rows);
+    } else {
+      table.insert(c, rows);
+    }
+    rows.clear();
+  }
+
+  /**
+   * Where storage says the log ends (rule 15): the meta row's applied position and persisted epoch
+   * and role, and the log's last entry ({@code maxLsn} 0 when the log is empty).
+   */
+  public record StoredPosition(
+      long appliedLsn,
+      long lastEntryEpoch,
+      long epoch,
+      String role,
+      boolean copyPending,
+      long maxLsn,
+      long maxEpoch) {
+    /** The last entry held: the log's last entry, or the applied position (a snapshot's base). */
+    public long tailLsn() {
+      return Math.max(appliedLsn, maxLsn);
+    }
+
+    /** The epoch of {@link #tailLsn()}'s entry. */
+    public long tailEpoch() {
+      return maxLsn > appliedLsn ? maxEpoch : lastEntryEpoch;
+    }
+  }
+
+  /**
+   * Reads the position storage holds and, unless a re-copy is pending (its log is being discarded),
+   * raises a meta row's applied position that lies below the log's last entry to that entry (rule
+   * 15: the position is never below an entry the log holds). Used on startup and by a primary after
+   * a storage error in or after COMMIT, whose outcome it cannot know otherwise.
+   */
+  public StoredPosition recoverPosition() {
+    return inTransaction(
+        c -> {
+          StoredPosition p;
+          try (Statement s = c.createStatement();
+              ResultSet rs =
+                  s.executeQuery(
+                      "SELECT m.applied_lsn, m.last_entry_epoch, m.epoch, m.role, m.copy_pending,"
+                          + " COALESCE(l.lsn, 0), COALESCE(l.epoch, 0) FROM shard_meta m"
+                          + " LEFT JOIN (SELECT lsn, epoch FROM replication_log"
+                          + " ORDER BY lsn DESC LIMIT 1) l ON TRUE WHERE m.id = 1")) {
+            if (!rs.next()) {
+              throw new IllegalStateException("shard_meta row 1 is missing");
+            }
+            p =
+                new StoredPosition(
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    rs.getLong(3),
+                    rs.getString(4),
+                    rs.getBoolean(5),
+                    rs.getLong(6),
+                    rs.getLong(7));
+          }
+          if (!p.copyPending() && p.maxLsn() > p.appliedLsn()) {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE shard_meta SET applied_lsn = ?, last_entry_epoch = ?"
+                        + " WHERE id = 1 AND applied_lsn < ?")) {
+              ps.setLong(1, p.maxLsn());
+              ps.setLong(2, p.maxEpoch());
+              ps.setLong(3, p.maxLsn());
+              ps.executeUpdate();
+            }
+          }
+          return p;
+        });
   }
 
   private static final String SAVE_CONFIG = "UPDATE shard_meta SET config_json = ? WHERE id = 1";
@@ -288,45 +456,17 @@ public class ShardStore {
       List<LogEntry> entries,
       ShardConfig config,
       Function<ShardConfig, String> encode) {
-    TableSchema schema = table.schema();
     return inTransaction(
         c -> {
-          ShardConfig now = config;
-          // Consecutive inserts go out as one statement; order is kept around other entries.
-          List<Map<String, Object>> upserts = new ArrayList<>();
-          for (LogEntry e : entries) {
-            if (e.op() == Operation.Write) {
-              e.rows().forEach(r -> upserts.add(schema.coerceRow(r)));
-              continue;
-            }
-            if (e.op() == Operation.Noop) {
-              continue;
-            }
-            table.upsert(c, upserts);
-            upserts.clear();
-            switch (e.op()) {
-              case Update -> table.update(c, e.key(), schema.coercePartialRow(e.rows().get(0)));
-              case Delete -> table.delete(c, e.key());
-              case Purge -> table.deletePoints(c, now.pointsBy(), RangeRules.rangeOf(e));
-              case Fence, Adopt -> {
-                List<PointRange> before = now.ownedRanges();
-                if (before != null) {
-                  now = now.withOwned(RangeRules.ownedAfter(before, e.op(), RangeRules.rangeOf(e)));
-                }
-              }
-              default -> throw new IllegalStateException("unexpected entry " + e.op());
-            }
-          }
+          // What each entry does is LogOps' one definition; consecutive writes (upserts) go out
+          // as one statement, the last ones with the rest.
+          LogOps.Replay replay = LogOps.replayAll(entries, config);
+          ShardConfig now = replay.config();
+          Trailing tail = execute(c, table, replay.ops(), new long[replay.ops().size()]);
           // The last rows, the outcomes, the config, the log and the position: one round trip.
           FoldedStatements folded = new FoldedStatements(c);
-          table.addWrites(folded, upserts, true);
-          List<RequestOutcome> ids = new ArrayList<>();
-          for (LogEntry e : entries) {
-            if (e.requestId() != null) {
-              ids.add(new RequestOutcome(e.requestId(), e.lsn(), RequestOutcome.APPLIED, null));
-            }
-          }
-          RequestOutcomes.addSave(folded, ids);
+          table.addWrites(folded, tail.rows(), tail.upsert());
+          RequestOutcomes.addSave(folded, replay.outcomes());
           if (now != config) {
             folded.add(SAVE_CONFIG, List.of(encode.apply(now)));
           }

@@ -1,0 +1,233 @@
+package io.shardeddb.shardserver.replication.write;
+
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.replication.rules.RangeRules;
+import io.shardeddb.shardserver.storage.RequestOutcome;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The primary's group commit decided as a pure function (DESIGN §5 "Shape of the code"): from the
+ * batch, the term, the log's position, what the shard owns and what storage knows (recorded request
+ * outcomes, which keys have a row), the {@link BatchPlan}. No JDBC, clock or thread: the
+ * shard-server's WriteCoordinator and the simulator's replica run this same code.
+ */
+public final class BatchPlanner {
+  private BatchPlanner() {}
+
+  /** What storage must be asked before planning: request ids to look up and keys to test. */
+  public record Lookup(List<String> requestIds, List<Long> keys) {}
+
+  /**
+   * A batch to plan. {@code changes} may hold nulls (wake-ups); {@code outcomes} and {@code
+   * present} answer {@link #lookupOf}; {@code toWire} turns a coerced row into its log form.
+   */
+  public record Batch(
+      List<ClientChange> changes,
+      long epoch,
+      boolean needNoop,
+      long prevLsn,
+      ShardConfig config,
+      Map<String, RequestOutcome> outcomes,
+      Set<Long> present,
+      UnaryOperator<Map<String, Object>> toWire) {}
+
+  /**
+   * The request ids (of client changes: an import's are never deduplicated) and the keys (of every
+   * write, update and delete: each needs to know whether its row exists) of {@code changes}.
+   */
+  public static Lookup lookupOf(List<ClientChange> changes, String shardKey) {
+    List<String> requestIds = new ArrayList<>();
+    List<Long> keys = new ArrayList<>();
+    for (ClientChange ch : changes) {
+      if (ch == null) {
+        continue;
+      }
+      if (ch.requestId() != null && !ch.internal()) {
+        requestIds.add(ch.requestId());
+      }
+      if (ch.op() == Operation.Write) {
+        ch.rows().forEach(r -> keys.add(keyOf(r, shardKey)));
+      } else if (ch.key() != null && !RangeRules.isRangeOp(ch.op())) {
+        keys.add(ch.key());
+      }
+    }
+    return new Lookup(requestIds, keys);
+  }
+
+  /**
+   * Plans the batch in order, assigning LSNs from {@code prevLsn + 1} (the term's no-op first when
+   * {@code needNoop}). The result equals applying the changes one by one: a retry gets its recorded
+   * outcome (rule 8), a key not owned as of its point in the log is refused (421), an insert of a
+   * held key 409, an update or delete of a missing one 404 (recorded with the request id), a range
+   * entry changes the ownership later changes of the batch are checked against.
+   */
+  public static BatchPlan plan(Batch in) {
+    String key = in.config().schema().shardKey();
+    Map<String, RequestOutcome> seen = new HashMap<>(in.outcomes());
+    Set<Long> present = new HashSet<>(in.present());
+    ShardConfig config = in.config();
+    List<BatchPlan.Outcome> outcomes = new ArrayList<>();
+    List<LogEntry> entries = new ArrayList<>();
+    List<RequestOutcome> records = new ArrayList<>();
+    List<StorageOp> ops = new ArrayList<>();
+    long lsn = in.prevLsn();
+    if (in.needNoop()) {
+      lsn++;
+      entries.add(new LogEntry(lsn, in.epoch(), Operation.Noop, null, null, null));
+    }
+    for (ClientChange ch : in.changes()) {
+      if (ch == null) {
+        outcomes.add(new BatchPlan.Wakeup());
+        continue;
+      }
+      String rid = ch.requestId();
+      if (rid != null && !ch.internal() && seen.containsKey(rid)) {
+        outcomes.add(new BatchPlan.Earlier(seen.get(rid)));
+        continue;
+      }
+      LogOps.Effect effect;
+      BatchPlan.Outcome outcome;
+      try {
+        if (ch.internal()) {
+          // An import's copy of the source's data: upserts, tolerates missing rows.
+          if (RangeRules.isRangeOp(ch.op()) || ch.op() == Operation.Noop) {
+            throw new IllegalStateException("an import never sends " + ch.op());
+          }
+          effect = LogOps.of(ch.op(), ch.rows(), ch.key(), null, config, false);
+          track(present, ch, key);
+          outcome = new BatchPlan.Applied(lsn + 1);
+        } else if (RangeRules.isRangeOp(ch.op())) {
+          List<PointRange> owned = requireRanges(config);
+          if (ch.op() == Operation.Purge) {
+            String refusal = RangeRules.purgeRefusal(owned, ch.range());
+            if (refusal != null) {
+              throw ShardException.conflict(refusal);
+            }
+          }
+          effect = LogOps.of(ch.op(), null, null, ch.range(), config, true);
+          int purgeOp = -1;
+          if (ch.op() == Operation.Purge) {
+            purgeOp = ops.size();
+            // The purged keys are gone: a later insert of one in this batch must not conflict.
+            ShardConfig before = config;
+            present.removeIf(k -> ch.range().contains(before.pointsBy().point(k)));
+          }
+          outcome =
+              new BatchPlan.Ranged(
+                  lsn + 1,
+                  ch.op() == Operation.Purge ? owned : effect.config().ownedRanges(),
+                  purgeOp);
+        } else {
+          requireOwned(config, ch, key);
+          requireApplies(present, ch, key);
+          effect = LogOps.of(ch.op(), ch.rows(), ch.key(), null, config, true);
+          track(present, ch, key);
+          outcome = new BatchPlan.Applied(lsn + 1);
+        }
+      } catch (ShardException e) {
+        outcomes.add(new BatchPlan.Refused(e));
+        if (rid != null && e.status() != ShardEndpoints.NOT_OWNED) {
+          RequestOutcome failed = new RequestOutcome(rid, lsn, e.status(), e.getMessage());
+          records.add(failed);
+          seen.put(rid, failed);
+        }
+        continue;
+      } catch (InvalidRequestException e) {
+        outcomes.add(new BatchPlan.Refused(e));
+        continue;
+      }
+      ops.addAll(effect.ops());
+      config = effect.config();
+      lsn++;
+      entries.add(new LogEntry(lsn, in.epoch(), ch.op(), wire(in.toWire(), ch), ch.key(), rid));
+      outcomes.add(outcome);
+      if (rid != null) {
+        RequestOutcome applied = new RequestOutcome(rid, lsn, RequestOutcome.APPLIED, null);
+        records.add(applied);
+        seen.put(rid, applied);
+      }
+    }
+    return new BatchPlan(outcomes, entries, records, ops, config, config != in.config());
+  }
+
+  private static long keyOf(Map<String, Object> row, String shardKey) {
+    return ((Number) row.get(shardKey)).longValue();
+  }
+
+  /** Which keys have a row after {@code ch} (inserts and upserts add, deletes remove). */
+  private static void track(Set<Long> present, ClientChange ch, String key) {
+    switch (ch.op()) {
+      case Write -> ch.rows().forEach(r -> present.add(keyOf(r, key)));
+      case Delete -> present.remove(ch.key());
+      default -> {}
+    }
+  }
+
+  /** 409 for an insert of a held key, 404 for an update or delete of a missing one. */
+  private static void requireApplies(Set<Long> present, ClientChange ch, String key) {
+    switch (ch.op()) {
+      case Write -> {
+        for (Map<String, Object> r : ch.rows()) {
+          if (present.contains(keyOf(r, key))) {
+            throw ShardException.conflict(
+                "Data entry with " + key + ":" + r.get(key) + " already exists");
+          }
+        }
+      }
+      case Update, Delete -> {
+        if (!present.contains(ch.key())) {
+          throw ShardException.notFound("No data entry with " + key + ":" + ch.key());
+        }
+      }
+      default -> throw new IllegalStateException("a client change is never " + ch.op());
+    }
+  }
+
+  /**
+   * Refuses (421) a client change of a key this shard does not own as of this point of the log:
+   * checked here, inside the commit, and not only when the request arrived, so a write queued
+   * behind a fence cannot land in the fenced range after the fence's LSN.
+   */
+  private static void requireOwned(ShardConfig config, ClientChange ch, String key) {
+    if (ch.op() == Operation.Write) {
+      for (Map<String, Object> r : ch.rows()) {
+        config.requireOwns(keyOf(r, key));
+      }
+    } else if (ch.key() != null) {
+      config.requireOwns(ch.key());
+    }
+  }
+
+  private static List<PointRange> requireRanges(ShardConfig config) {
+    List<PointRange> owned = config.ownedRanges();
+    if (owned == null) {
+      throw ShardException.conflict(
+          "shard "
+              + config.shardId()
+              + " owns every key (configured without a range); configure low/size or ranges to"
+              + " reshard it");
+    }
+    return owned;
+  }
+
+  private static List<Map<String, Object>> wire(
+      UnaryOperator<Map<String, Object>> toWire, ClientChange ch) {
+    if (RangeRules.isRangeOp(ch.op())) {
+      return RangeRules.payload(ch.range(), ch.moveId());
+    }
+    return ch.op() == Operation.Delete ? null : ch.rows().stream().map(toWire).toList();
+  }
+}

@@ -1,0 +1,58 @@
+package io.shardeddb.shardserver.replication.write;
+
+import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * One group commit, the same for the shard-server and the simulator: look up what the plan needs,
+ * plan (pure, {@link BatchPlanner}), commit the plan, all against one {@link WriteStorage}
+ * transaction.
+ */
+public final class GroupCommit {
+  private GroupCommit() {}
+
+  /** A committed (or, when {@code removed} is null, refused by the epoch re-check) plan. */
+  public record Result(BatchPlan plan, long[] removed) {
+    public boolean committed() {
+      return removed != null;
+    }
+  }
+
+  /**
+   * Plans {@code changes} (nulls are wake-ups) after {@code prevLsn} in {@code epoch}, the term's
+   * no-op first when {@code needNoop}, and commits the plan. {@code planned} sees the plan before
+   * the commit is attempted, so a caller whose commit fails can still tell which entries it meant
+   * to append (rule 15).
+   */
+  public static Result run(
+      WriteStorage storage,
+      List<ClientChange> changes,
+      long epoch,
+      boolean needNoop,
+      long prevLsn,
+      ShardConfig config,
+      UnaryOperator<Map<String, Object>> toWire,
+      Consumer<BatchPlan> planned)
+      throws SQLException {
+    BatchPlanner.Lookup lookup = BatchPlanner.lookupOf(changes, config.schema().shardKey());
+    WriteStorage.Known known = storage.lookUp(lookup);
+    BatchPlan plan =
+        BatchPlanner.plan(
+            new BatchPlanner.Batch(
+                changes,
+                epoch,
+                needNoop,
+                prevLsn,
+                config,
+                known.outcomes(),
+                known.present(),
+                toWire));
+    planned.accept(plan);
+    return new Result(plan, storage.commit(plan, epoch));
+  }
+}

@@ -1,0 +1,93 @@
+package io.shardeddb.shardserver.replication.write;
+
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.shardserver.replication.rules.RangeRules;
+import io.shardeddb.shardserver.storage.RequestOutcome;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each log {@link Operation} does to storage and to what the shard owns, written once (STYLE
+ * 15) for the primary's batch plan ({@link BatchPlanner}), a secondary's replay of replicated
+ * entries and an import's copy of a source's changes (both through {@link #replay} or the planner's
+ * internal changes). The checks that decide whether a client change may happen at all (ownership,
+ * existence, request ids, range refusals) are the planner's; this says what happens once it does.
+ */
+public final class LogOps {
+  private LogOps() {}
+
+  /** The storage operations of one entry, in order, and the config as of after it. */
+  public record Effect(List<StorageOp> ops, ShardConfig config) {}
+
+  /**
+   * What {@code op} does. {@code fresh}: a client change the primary has checked (a write inserts,
+   * failing on a duplicate key); otherwise a replay or an import's copy (a write upserts, so
+   * applying an entry twice leaves one row). {@code rows} are coerced; {@code range} is the range
+   * entry's. Fence and adopt change what is owned (nothing for a config that owns every key).
+   */
+  public static Effect of(
+      Operation op,
+      List<Map<String, Object>> rows,
+      Long key,
+      PointRange range,
+      ShardConfig config,
+      boolean fresh) {
+    return switch (op) {
+      case Write ->
+          new Effect(
+              List.of(fresh ? new StorageOp.Insert(rows) : new StorageOp.Upsert(rows)), config);
+      case Update -> new Effect(List.of(new StorageOp.Update(key, rows.get(0))), config);
+      case Delete -> new Effect(List.of(new StorageOp.Delete(key)), config);
+      case Noop -> new Effect(List.of(), config);
+      case Fence, Adopt -> {
+        List<PointRange> owned = config.ownedRanges();
+        yield new Effect(
+            List.of(),
+            owned == null ? config : config.withOwned(RangeRules.ownedAfter(owned, op, range)));
+      }
+      case Purge ->
+          new Effect(List.of(new StorageOp.DeletePoints(config.pointsBy(), range)), config);
+    };
+  }
+
+  /**
+   * What a secondary's apply of consecutive replicated entries writes besides the log: the storage
+   * operations in order, the request outcomes the entries carry (rule 8: a retry on this replica,
+   * once primary, gets the original LSN) and the config after the last entry.
+   */
+  public record Replay(List<StorageOp> ops, List<RequestOutcome> outcomes, ShardConfig config) {}
+
+  /** {@link #replay(LogEntry, ShardConfig)} of each entry in order, with their request outcomes. */
+  public static Replay replayAll(List<LogEntry> entries, ShardConfig config) {
+    List<StorageOp> ops = new ArrayList<>();
+    List<RequestOutcome> outcomes = new ArrayList<>();
+    ShardConfig now = config;
+    for (LogEntry e : entries) {
+      Effect effect = replay(e, now);
+      ops.addAll(effect.ops());
+      now = effect.config();
+      if (e.requestId() != null) {
+        outcomes.add(new RequestOutcome(e.requestId(), e.lsn(), RequestOutcome.APPLIED, null));
+      }
+    }
+    return new Replay(List.copyOf(ops), List.copyOf(outcomes), now);
+  }
+
+  /** What a replicated entry does on a secondary (its rows as they travel, coerced here). */
+  public static Effect replay(LogEntry e, ShardConfig config) {
+    TableSchema schema = config.schema();
+    List<Map<String, Object>> rows =
+        switch (e.op()) {
+          case Write -> e.rows().stream().map(schema::coerceRow).toList();
+          case Update -> List.of(schema.coercePartialRow(e.rows().get(0)));
+          default -> null;
+        };
+    PointRange range = RangeRules.isRangeOp(e.op()) ? RangeRules.rangeOf(e) : null;
+    return of(e.op(), rows, e.key(), range, config, false);
+  }
+}

@@ -1,0 +1,27 @@
+package io.shardeddb.shardserver.replication.write;
+
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One change to the user's rows, as a value: what a log entry does to storage ({@link LogOps}),
+ * executed in order by the real store (ShardStore, one transaction) or by a simulated one.
+ */
+public sealed interface StorageOp {
+  /** Inserts rows (coerced, column order) that do not exist: a duplicate key fails the commit. */
+  record Insert(List<Map<String, Object>> rows) implements StorageOp {}
+
+  /** Inserts rows or replaces the ones whose key exists (a replayed or imported write). */
+  record Upsert(List<Map<String, Object>> rows) implements StorageOp {}
+
+  /** Sets the given columns of the row with {@code key} (nothing when there is none). */
+  record Update(long key, Map<String, Object> values) implements StorageOp {}
+
+  /** Deletes the row with {@code key} (nothing when there is none). */
+  record Delete(long key) implements StorageOp {}
+
+  /** Deletes the rows whose point (under {@code pointsBy}) lies in {@code range}. */
+  record DeletePoints(Sharding pointsBy, PointRange range) implements StorageOp {}
+}

@@ -1,0 +1,29 @@
+package io.shardeddb.shardserver.replication.write;
+
+import io.shardeddb.shardserver.storage.RequestOutcome;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a group commit needs from storage, inside one transaction: the lookup before the plan and
+ * the commit of the plan. The shard-server's is JDBC over MariaDB (ShardStore); the simulator's is
+ * an in-memory disk. {@link GroupCommit} drives either the same way.
+ */
+public interface WriteStorage {
+  /** What storage knows before the plan: recorded outcomes by request id, keys with a row. */
+  record Known(Map<String, RequestOutcome> outcomes, Set<Long> present) {}
+
+  /** The recorded outcomes of {@code lookup}'s request ids and which of its keys have a row. */
+  Known lookUp(BatchPlanner.Lookup lookup) throws SQLException;
+
+  /**
+   * Writes the plan (operations, request outcomes, config, log entries) and, last, moves the
+   * applied position only if the persisted epoch and role are still {@code epoch} and Primary (rule
+   * 6).
+   *
+   * @return the rows each operation removed (by index in the plan's ops), or null when the re-check
+   *     failed: nothing of the plan may then become durable
+   */
+  long[] commit(BatchPlan plan, long epoch) throws SQLException;
+}

@@ -1,0 +1,181 @@
+package io.shardeddb.shardserver;
+
+import static io.shardeddb.shardserver.ThreeReplicaShard.heartbeat;
+import static io.shardeddb.shardserver.ThreeReplicaShard.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rule 15: a COMMIT that reached MariaDB but whose reply was lost (a connection reset, a restart of
+ * the database) has an unknown outcome for the primary. It must re-read its log position from
+ * storage instead of assuming nothing was written: later writes go on at the right LSN, the applied
+ * position never falls below an entry the log holds, a retry of the lost write gets its true
+ * outcome, and a restart resumes from the log's last entry.
+ */
+class LostCommitReplyTest {
+  private Replica replica;
+
+  @BeforeEach
+  void start() {
+    String id = UUID.randomUUID().toString().substring(0, 6);
+    replica =
+        Replica.start(
+            "lost-" + id,
+            "lost_" + id,
+            Map.of(
+                "shardeddb.storage.jdbc-properties",
+                "queryInterceptors=" + LostCommitReply.class.getName()));
+    Http.Reply reply = Http.post(replica.url() + "/config", ThreeReplicaShard.CONFIG);
+    assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
+    Peer self = replica.peer();
+    RoleRequest role =
+        new RoleRequest(1, Role.Primary, self, List.of(self), WriteQuorum.Majority, 1);
+    Http.Reply assigned = Http.post(replica.url() + "/role", Http.json(role));
+    assertThat(assigned.status()).as(assigned.raw()).isEqualTo(200);
+  }
+
+  @AfterEach
+  void stop() {
+    replica.close();
+  }
+
+  @Test
+  void givenACommitWhoseReplyIsLost_thenLaterWritesAndARestartStillWork() throws SQLException {
+    assertThat(write(replica, 1, "rid-1").status()).isEqualTo(200);
+
+    LostCommitReply.arm(replica.database);
+    Http.Reply lost = write(replica, 2, "rid-2");
+    assertThat(LostCommitReply.fired()).as("the commit's reply was lost").isTrue();
+    // The row and its log entry are in storage: "nothing was written" would be a lie.
+    assertThat(one("SELECT COUNT(*) FROM user_students WHERE Stud_id = 2")).isEqualTo("1");
+    assertThat(lost.status()).as(lost.raw()).isIn(200, 503);
+    assertThat(lost.raw()).doesNotContain("nothing was written");
+    assertPositionCoversTheLog();
+
+    // A retry with the same request id gets the true outcome: applied, at the entry's LSN.
+    Http.Reply retry = write(replica, 2, "rid-2");
+    assertThat(retry.status()).as(retry.raw()).isEqualTo(200);
+    assertThat(retry.json().get("lsn").asText())
+        .isEqualTo(one("SELECT lsn FROM request_ids WHERE request_id = 'rid-2'"));
+    assertPositionCoversTheLog();
+
+    // Later writes are not wedged on a duplicate LSN.
+    for (long k = 3; k < 6; k++) {
+      Http.Reply later = write(replica, k, "rid-" + k);
+      assertThat(later.status()).as(later.raw()).isEqualTo(200);
+    }
+    assertPositionCoversTheLog();
+    assertThat(heartbeat(replica).get("appliedLsn").asText()).isEqualTo(maxLsn());
+
+    // And across a restart: the new term's no-op and the writes after it commit.
+    replica.stop();
+    replica.start();
+    Http.Reply afterRestart = write(replica, 6, "rid-6");
+    assertThat(afterRestart.status()).as(afterRestart.raw()).isEqualTo(200);
+    assertPositionCoversTheLog();
+    assertThat(one("SELECT COUNT(*) FROM user_students")).isEqualTo("6");
+  }
+
+  @Test
+  void givenAGroupCommitWhoseReplyIsLost_thenEveryChangeGetsItsTrueOutcome() throws Exception {
+    assertThat(write(replica, 1, "g-1").status()).isEqualTo(200);
+    LostCommitReply.arm(replica.database);
+    ExecutorService clients = Executors.newFixedThreadPool(8);
+    List<Future<Http.Reply>> replies = new ArrayList<>();
+    try {
+      for (long k = 10; k < 30; k++) {
+        long key = k;
+        replies.add(clients.submit(() -> write(replica, key, "g-" + key)));
+      }
+      for (Future<Http.Reply> f : replies) {
+        Http.Reply r = f.get(60, TimeUnit.SECONDS);
+        assertThat(r.status()).as(r.raw()).isIn(200, 503);
+        assertThat(r.raw()).doesNotContain("nothing was written");
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+    assertThat(LostCommitReply.fired()).isTrue();
+    // Retries learn the truth; none is applied twice (each key is one row, its id one outcome).
+    for (long k = 10; k < 30; k++) {
+      Http.Reply retry = write(replica, k, "g-" + k);
+      assertThat(retry.status()).as(retry.raw()).isEqualTo(200);
+    }
+    assertThat(one("SELECT COUNT(*) FROM user_students")).isEqualTo("21");
+    assertThat(one("SELECT COUNT(*) FROM replication_log WHERE op = 'Write'")).isEqualTo("21");
+    assertPositionCoversTheLog();
+    assertThat(write(replica, 40, "g-40").status()).isEqualTo(200);
+  }
+
+  @Test
+  void givenAnAppliedPositionBelowTheLog_whenTheReplicaRestarts_thenItResumesFromTheLog()
+      throws SQLException {
+    for (long k = 1; k < 4; k++) {
+      assertThat(write(replica, k, "rid-" + k).status()).isEqualTo(200);
+    }
+    replica.stop();
+    // As the code before rule 15 could leave it: the position rewritten below the log's tail.
+    other("UPDATE shard_meta SET applied_lsn = applied_lsn - 2 WHERE id = 1");
+    replica.start();
+    Http.Reply reply = write(replica, 4, "rid-4");
+    assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
+    assertPositionCoversTheLog();
+    assertThat(heartbeat(replica).get("appliedLsn").asText()).isEqualTo(maxLsn());
+  }
+
+  private void assertPositionCoversTheLog() throws SQLException {
+    assertThat(Long.parseLong(one("SELECT applied_lsn FROM shard_meta WHERE id = 1")))
+        .as("applied_lsn never below MAX(lsn) of the log")
+        .isGreaterThanOrEqualTo(Long.parseLong(maxLsn()));
+  }
+
+  private String maxLsn() throws SQLException {
+    return one("SELECT COALESCE(MAX(lsn), 0) FROM replication_log");
+  }
+
+  private String one(String sql) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      assertThat(rs.next()).as(sql).isTrue();
+      return rs.getString(1);
+    }
+  }
+
+  private void other(String sql) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    EmbeddedMariaDb db = SharedMariaDb.get();
+    Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+    try (Statement s = c.createStatement()) {
+      s.execute("USE `" + replica.database + "`");
+    }
+    return c;
+  }
+}

@@ -1,0 +1,224 @@
+package io.shardeddb.shardserver.replication.write;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.storage.RequestOutcome;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The primary's group commit as a pure plan: what each change gets, in batch order. */
+class BatchPlannerTest {
+  private static final ShardConfig OWNS_0_TO_100 =
+      new ShardConfig(
+              "sh1",
+              new TableSchema("t", "k", List.of(new Column("k", ColumnType.Number))),
+              0L,
+              100L)
+          .withOwned(List.of(new PointRange(0, 100)));
+
+  private static Map<String, Object> row(long k) {
+    return Map.of("k", k);
+  }
+
+  private static BatchPlan plan(
+      boolean needNoop,
+      Map<String, RequestOutcome> outcomes,
+      Set<Long> present,
+      ClientChange... changes) {
+    return BatchPlanner.plan(
+        new BatchPlanner.Batch(
+            new ArrayList<>(Arrays.asList(changes)),
+            3,
+            needNoop,
+            10,
+            OWNS_0_TO_100,
+            outcomes,
+            present,
+            r -> r));
+  }
+
+  @Test
+  void theTermsNoopComesFirstAndEachNewChangeGetsTheNextLsn() {
+    BatchPlan p =
+        plan(
+            true,
+            Map.of(),
+            Set.of(),
+            ClientChange.write(List.of(row(1)), "a"),
+            null,
+            ClientChange.write(List.of(row(2), row(3)), null));
+    assertThat(p.entries()).extracting(LogEntry::lsn).containsExactly(11L, 12L, 13L);
+    assertThat(p.entries())
+        .extracting(LogEntry::op)
+        .containsExactly(Operation.Noop, Operation.Write, Operation.Write);
+    assertThat(p.entries()).extracting(LogEntry::epoch).containsOnly(3L);
+    assertThat(p.outcomes())
+        .containsExactly(
+            new BatchPlan.Applied(12), new BatchPlan.Wakeup(), new BatchPlan.Applied(13));
+    assertThat(p.records())
+        .containsExactly(new RequestOutcome("a", 12, RequestOutcome.APPLIED, null));
+    assertThat(p.ops())
+        .containsExactly(
+            new StorageOp.Insert(List.of(row(1))), new StorageOp.Insert(List.of(row(2), row(3))));
+    assertThat(p.configChanged()).isFalse();
+  }
+
+  @Test
+  void aRetryGetsTheRecordedOutcomeAndAppendsNothing_alsoWithinOneBatch() {
+    RequestOutcome earlier = new RequestOutcome("a", 5, RequestOutcome.APPLIED, null);
+    BatchPlan p =
+        plan(
+            false,
+            Map.of("a", earlier),
+            Set.of(1L),
+            ClientChange.write(List.of(row(1)), "a"),
+            ClientChange.write(List.of(row(2)), "b"),
+            ClientChange.write(List.of(row(2)), "b"));
+    assertThat(p.outcomes())
+        .containsExactly(
+            new BatchPlan.Earlier(earlier),
+            new BatchPlan.Applied(11),
+            new BatchPlan.Earlier(new RequestOutcome("b", 11, RequestOutcome.APPLIED, null)));
+    assertThat(p.entries()).hasSize(1);
+  }
+
+  @Test
+  void existenceDecides409And404_andIsTrackedThroughTheBatch() {
+    BatchPlan p =
+        plan(
+            false,
+            Map.of(),
+            Set.of(1L),
+            ClientChange.write(List.of(row(1)), "dup"),
+            ClientChange.update(2, row(2), "missing"),
+            ClientChange.delete(1, null),
+            ClientChange.write(List.of(row(1)), null),
+            ClientChange.update(1, Map.of(), null));
+    assertThat(((BatchPlan.Refused) p.outcomes().get(0)).error())
+        .isInstanceOfSatisfying(ShardException.class, e -> assertThat(e.status()).isEqualTo(409));
+    assertThat(((BatchPlan.Refused) p.outcomes().get(1)).error())
+        .isInstanceOfSatisfying(ShardException.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThat(p.outcomes().subList(2, 5))
+        .containsExactly(
+            new BatchPlan.Applied(11), new BatchPlan.Applied(12), new BatchPlan.Applied(13));
+    // Refusals with a request id are recorded at the position they were decided (rule 8).
+    assertThat(p.records()).extracting(RequestOutcome::status).containsExactly(409, 404);
+    assertThat(p.ops())
+        .containsExactly(
+            new StorageOp.Delete(1),
+            new StorageOp.Insert(List.of(row(1))),
+            new StorageOp.Update(1, Map.of()));
+  }
+
+  @Test
+  void aFenceChangesOwnershipForTheRestOfTheBatch_andAPurgeFreesItsKeys() {
+    PointRange upper = new PointRange(50, 50);
+    BatchPlan p =
+        plan(
+            false,
+            Map.of(),
+            Set.of(60L),
+            ClientChange.range(Operation.Fence, upper, "m1"),
+            ClientChange.write(List.of(row(70)), "late"),
+            ClientChange.range(Operation.Purge, upper, "m1"));
+    assertThat(p.outcomes().get(0))
+        .isEqualTo(new BatchPlan.Ranged(11, List.of(new PointRange(0, 50)), -1));
+    assertThat(((BatchPlan.Refused) p.outcomes().get(1)).error())
+        .isInstanceOfSatisfying(ShardException.class, e -> assertThat(e.status()).isEqualTo(421));
+    // A 421 is not recorded: the retry goes to the new owner.
+    assertThat(p.records()).isEmpty();
+    assertThat(p.outcomes().get(2))
+        .isEqualTo(new BatchPlan.Ranged(12, List.of(new PointRange(0, 50)), 0));
+    assertThat(p.ops())
+        .containsExactly(new StorageOp.DeletePoints(OWNS_0_TO_100.pointsBy(), upper));
+    assertThat(p.configChanged()).isTrue();
+    assertThat(p.configAfter().ownedRanges()).containsExactly(new PointRange(0, 50));
+  }
+
+  @Test
+  void anImportsChangesUpsertAndTolerateMissingRows_andAreNeverDeduplicated() {
+    RequestOutcome earlier = new RequestOutcome("src", 5, RequestOutcome.APPLIED, null);
+    BatchPlan p =
+        plan(
+            false,
+            Map.of("src", earlier),
+            Set.of(),
+            ClientChange.imported(Operation.Write, List.of(row(1)), null, "src"),
+            ClientChange.imported(Operation.Delete, null, 9L, null));
+    assertThat(p.outcomes()).containsExactly(new BatchPlan.Applied(11), new BatchPlan.Applied(12));
+    assertThat(p.ops())
+        .containsExactly(new StorageOp.Upsert(List.of(row(1))), new StorageOp.Delete(9));
+  }
+
+  @Test
+  void theLookupAsksForClientRequestIdsAndEveryRowKey() {
+    BatchPlanner.Lookup l =
+        BatchPlanner.lookupOf(
+            Arrays.asList(
+                ClientChange.write(List.of(row(1), row(2)), "a"),
+                null,
+                ClientChange.update(3, row(3), "b"),
+                ClientChange.delete(4, null),
+                ClientChange.imported(Operation.Write, List.of(row(5)), null, "src"),
+                ClientChange.range(Operation.Fence, new PointRange(0, 1), "m")),
+            "k");
+    assertThat(l.requestIds()).containsExactly("a", "b");
+    assertThat(l.keys()).containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void aSecondarysReplayRecordsTheEntriesRequestIdsAndFollowsOwnership() {
+    LogOps.Replay r =
+        LogOps.replayAll(
+            List.of(
+                new LogEntry(1, 1, Operation.Write, List.of(Map.of("k", 7)), null, "r7"),
+                new LogEntry(
+                    2, 1, Operation.Fence, List.of(Map.of("low", 50, "size", 50)), null, null),
+                new LogEntry(
+                    3, 1, Operation.Purge, List.of(Map.of("low", 50, "size", 50)), null, null),
+                new LogEntry(4, 1, Operation.Delete, null, 7L, "d7")),
+            OWNS_0_TO_100);
+    assertThat(r.ops())
+        .containsExactly(
+            new StorageOp.Upsert(List.of(Map.of("k", 7L))),
+            new StorageOp.DeletePoints(OWNS_0_TO_100.pointsBy(), new PointRange(50, 50)),
+            new StorageOp.Delete(7));
+    assertThat(r.outcomes())
+        .containsExactly(
+            new RequestOutcome("r7", 1, RequestOutcome.APPLIED, null),
+            new RequestOutcome("d7", 4, RequestOutcome.APPLIED, null));
+    assertThat(r.config().ownedRanges()).containsExactly(new PointRange(0, 50));
+  }
+
+  @Test
+  void aReplayedEntryUpsertsAndEachOperationHasOneDefinition() {
+    LogEntry write = new LogEntry(1, 1, Operation.Write, List.of(Map.of("k", 7)), null, "r");
+    assertThat(LogOps.replay(write, OWNS_0_TO_100).ops())
+        .containsExactly(new StorageOp.Upsert(List.of(Map.of("k", 7L))));
+    for (Operation op : Operation.values()) {
+      LogEntry e =
+          switch (op) {
+            case Write -> write;
+            case Update -> new LogEntry(2, 1, op, List.of(Map.of("k", 7)), 7L, null);
+            case Delete -> new LogEntry(2, 1, op, null, 7L, null);
+            case Noop -> new LogEntry(2, 1, op, null, null, null);
+            case Fence, Adopt, Purge ->
+                new LogEntry(2, 1, op, List.of(Map.of("low", 0, "size", 10)), null, null);
+          };
+      assertThat(LogOps.replay(e, OWNS_0_TO_100)).as(op.name()).isNotNull();
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.shardeddb.simulation;
+
+import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.replication.rules.EpochRules;
+import io.shardeddb.shardserver.replication.rules.LogMatching;
+import io.shardeddb.shardserver.replication.write.BatchPlan;
+import io.shardeddb.shardserver.replication.write.BatchPlanner;
+import io.shardeddb.shardserver.replication.write.GroupCommit;
+import io.shardeddb.shardserver.replication.write.LogOps;
+import io.shardeddb.shardserver.replication.write.StorageOp;
+import io.shardeddb.shardserver.replication.write.WriteStorage;
+import io.shardeddb.shardserver.storage.RequestOutcome;
+import io.shardeddb.simulation.Messages.Entry;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** What survives a crash: config, epochs and vote, role, log, rows, request ids, copy state. */
+final class SimDisk implements WriteStorage {
+  boolean configured = true;
+
+  /** Lost its volume and has not re-copied since: holds nothing it acknowledged before. */
+  boolean empty;
+
+  long epoch;
+  long voteEpoch;
+  String vote;
+  boolean primary;
+  boolean secondary;
+  String primaryName;
+  int replicas;
+  final TreeMap<Long, Entry> log = new TreeMap<>();
+  long baseLsn;
+  long baseEpoch;
+  final Map<Long, Integer> rows = new TreeMap<>();
+  final Map<String, Long> rids = new HashMap<>();
+  boolean copying;
+
+  long lastLsn() {
+    return log.isEmpty() ? baseLsn : log.lastKey();
+  }
+
+  long lastEntryEpoch() {
+    return log.isEmpty() ? baseEpoch : log.lastEntry().getValue().epoch();
+  }
+
+  /** The epoch of the entry at {@code lsn}, or {@link LogMatching#NOT_HELD}. */
+  long epochAt(long lsn) {
+    if (lsn == baseLsn) {
+      return baseEpoch;
+    }
+    Entry e = log.get(lsn);
+    return e == null ? LogMatching.NOT_HELD : e.epoch();
+  }
+
+  /**
+   * A secondary's replay of a replicated entry: what it does to the rows is the shard-server's one
+   * definition ({@link LogOps#replay}), run on this disk ({@link #execute}).
+   */
+  void apply(Entry e) {
+    LogOps.Replay replay = LogOps.replayAll(List.of(SimStorage.toLogEntry(e)), SimStorage.CONFIG);
+    replay.ops().forEach(this::execute);
+    log.put(e.lsn(), e);
+    replay.outcomes().forEach(o -> rids.put(o.requestId(), o.lsn()));
+  }
+
+  /**
+   * One storage operation on the in-memory rows. Each write of a row counts one application (an
+   * insert or upsert of a held key counts twice: the checker's "applied twice").
+   */
+  void execute(StorageOp op) {
+    switch (op) {
+      case StorageOp.Insert in ->
+          in.rows().forEach(r -> rows.merge(SimStorage.key(r), 1, Integer::sum));
+      case StorageOp.Upsert up ->
+          up.rows().forEach(r -> rows.merge(SimStorage.key(r), 1, Integer::sum));
+      case StorageOp.Update u -> {}
+      case StorageOp.Delete d -> rows.remove(d.key());
+      case StorageOp.DeletePoints dp ->
+          rows.keySet().removeIf(k -> dp.range().contains(dp.pointsBy().point(k)));
+    }
+  }
+
+  /**
+   * Commits a primary's plan: its storage operations, its log entries and its request outcomes, all
+   * at once (a simulated transaction), only while this disk still says Primary at {@code epoch}
+   * (rule 6's re-check).
+   */
+  @Override
+  public long[] commit(BatchPlan plan, long termEpoch) {
+    if (!primary || epoch != termEpoch) {
+      return null;
+    }
+    long[] removed = new long[plan.ops().size()];
+    for (int i = 0; i < plan.ops().size(); i++) {
+      int before = rows.size();
+      execute(plan.ops().get(i));
+      removed[i] = Math.max(0, before - rows.size());
+    }
+    plan.entries().forEach(e -> log.put(e.lsn(), SimStorage.toEntry(e)));
+    plan.records()
+        .forEach(
+            o -> {
+              if (o.applied()) {
+                rids.put(o.requestId(), o.lsn());
+              }
+            });
+    return removed;
+  }
+
+  /** The planner's lookup answered from this disk: recorded outcomes and held keys. */
+  @Override
+  public Known lookUp(BatchPlanner.Lookup lookup) {
+    Map<String, RequestOutcome> outcomes = new HashMap<>();
+    for (String rid : lookup.requestIds()) {
+      Long lsn = rids.get(rid);
+      if (lsn != null) {
+        outcomes.put(rid, new RequestOutcome(rid, lsn, RequestOutcome.APPLIED, null));
+      }
+    }
+    Set<Long> present = new HashSet<>();
+    lookup.keys().stream().filter(rows::containsKey).forEach(present::add);
+    return new Known(outcomes, present);
+  }
+
+  /** One group commit of {@code changes} on this disk, as the shard-server's batcher runs it. */
+  GroupCommit.Result groupCommit(List<ClientChange> changes, boolean needNoop) {
+    try {
+      return GroupCommit.run(
+          this, changes, epoch, needNoop, lastLsn(), SimStorage.CONFIG, r -> r, p -> {});
+    } catch (SQLException e) {
+      throw new IllegalStateException("the simulated disk never fails a statement", e);
+    }
+  }
+
+  EpochRules.Epochs epochs() {
+    return new EpochRules.Epochs(epoch, voteEpoch, vote);
+  }
+}
