@@ -226,6 +226,36 @@ class ReplicatedShardTest {
   }
 
   @Test
+  @DisplayName(
+      "a primary's heartbeat reports its quorum, and how long it has gone without a majority")
+  void primaryReportsItsQuorumState() {
+    Replica primary = shard.get(0);
+    writeAll(primary, 0, 3);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              var q = heartbeat(primary).get("quorum");
+              assertThat(q.get("replicas").asInt()).isEqualTo(3);
+              assertThat(q.get("voters")).hasSize(2);
+              assertThat(q.get("termCommitted").asBoolean()).isTrue();
+              assertThat(q.get("majorityAckAgeMillis").asLong()).isLessThan(3000);
+            });
+    var secondaryQuorum = heartbeat(shard.get(1)).path("quorum");
+    assertThat(secondaryQuorum.isMissingNode() || secondaryQuorum.isNull()).isTrue();
+
+    // Cut off from both secondaries, it still answers, but its last majority grows old (rule 11).
+    shard.get(1).stop();
+    shard.get(2).stop();
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(heartbeat(primary).get("quorum").get("majorityAckAgeMillis").asLong())
+                    .isGreaterThan(4000));
+  }
+
+  @Test
   @DisplayName("a former primary learns a higher epoch from a peer, is fenced, then converges")
   void formerPrimaryIsFencedAndConverges() {
     Replica old = shard.get(0);

@@ -223,13 +223,50 @@ class FaultMatrixIT {
         run, "primary paused; operator restarted mid-failover", faultAt, System.nanoTime(), bound);
   }
 
+  @Test
+  @Order(6)
+  void aPrimaryCutOffFromBothSecondaries() throws Exception {
+    // The operator and the routers still reach it: only a primary that reports it reaches no
+    // majority is replaced (DESIGN §5 rule 11); the returning primary is fenced.
+    Run run = begin(6, Set.of());
+    String primary = db.primary(SHARD);
+    List<String> secondaries = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String pod = DB + "-" + SHARD + "-" + i;
+      if (!pod.equals(primary)) {
+        secondaries.add(pod);
+      }
+    }
+    long faultAt = System.nanoTime();
+    List<String> args = new ArrayList<>(List.of("local", "partition", primary, "--from"));
+    args.addAll(secondaries);
+    sdb(args.toArray(String[]::new));
+    waitFor(Duration.ofSeconds(20));
+    sdb("local", "heal", primary);
+    finish(
+        run,
+        "primary cut off from both secondaries 20 s",
+        faultAt,
+        System.nanoTime(),
+        ISOLATED_BOUND);
+    assertThat(db.primary(SHARD)).as("a secondary took over").isNotEqualTo(primary);
+  }
+
+  /**
+   * A primary cut off from its secondaries: it reports no majority after 3 s ({@code
+   * ShardPlanner.ISOLATED_AFTER}), then the hung-primary bound.
+   */
+  private static final Duration ISOLATED_BOUND = HUNG_BOUND.plusSeconds(3);
+
   /** One scenario's workload and epoch watch. */
   private record Run(int index, ConcurrentWriters writers, EpochWatch epochs, long epochBefore) {}
 
   private Run begin(int index, Set<String> epochExempt) {
     await().atMost(LONG).ignoreExceptions().until(this::converged);
     ConcurrentWriters writers =
-        new ConcurrentWriters(routers, WRITERS, index * 10_000L, PER_WRITER, Duration.ofMinutes(6));
+        // Keys in [0, 60000) of the one shard's [0, 65536): 10,000 per scenario, wrapping.
+        new ConcurrentWriters(
+            routers, WRITERS, (index % 6) * 10_000L, PER_WRITER, Duration.ofMinutes(6));
     EpochWatch epochs = new EpochWatch(epochExempt);
     epochs.start();
     long before = db.epoch(SHARD);

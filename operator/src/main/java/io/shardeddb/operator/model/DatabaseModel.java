@@ -92,6 +92,20 @@ public record DatabaseModel(
         scraper);
   }
 
+  /** This model with {@code shards} instead (e.g. StatefulSets held larger by a resize gate). */
+  public DatabaseModel withShards(List<DesiredShard> shards) {
+    return new DatabaseModel(
+        name,
+        namespace,
+        spec,
+        images,
+        routerTokenSecret,
+        mysqlSecret,
+        List.copyOf(shards),
+        operatorNamespace,
+        scraper);
+  }
+
   /** The model of a database running exactly its spec shards. */
   public static DatabaseModel of(ShardedDatabase sdb, Images images) {
     return of(sdb, images, List.of());

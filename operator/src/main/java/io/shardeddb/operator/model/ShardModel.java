@@ -68,7 +68,7 @@ public final class ShardModel {
         .withMetadata(PodParts.meta(db, name, labels))
         .withNewSpec()
         .withServiceName(ShardedDatabaseResources.shardServiceName(db.name(), shard.id()))
-        .withReplicas(shard.replicas())
+        .withReplicas(shard.pods())
         // Pods start together: the operator, not pod order, decides who is primary.
         .withPodManagementPolicy("Parallel")
         .withNewSelector()

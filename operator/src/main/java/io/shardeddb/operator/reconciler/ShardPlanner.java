@@ -130,7 +130,9 @@ public final class ShardPlanner {
         primaryBeat != null
             && primaryBeat.role() == Role.Primary
             && primaryBeat.epoch() == epoch
-            && primaryBeat.state() != ReplicaState.Fenced;
+            && primaryBeat.state() != ReplicaState.Fenced
+            // A primary that answers but reaches no majority takes no write either (rule 11).
+            && !isolated(primaryBeat);
     if (!primaryUp) {
       String since = prev.primaryUnavailableSince();
       Instant first = since == null ? o.now() : Instant.parse(since);
@@ -142,7 +144,17 @@ public final class ShardPlanner {
             primary,
             first.toString(),
             ShardPhase.PrimaryUnavailable,
-            "primary " + primary + " unavailable for " + down.toSeconds() + "s",
+            "primary "
+                + primary
+                + (primaryBeat != null && isolated(primaryBeat)
+                    ? " reaches no majority of its replicas"
+                        + " (no majority acknowledgement for "
+                        + primaryBeat.quorum().majorityAckAgeMillis() / 1000
+                        + "s)"
+                    : " unavailable")
+                + " for "
+                + down.toSeconds()
+                + "s",
             0,
             List.of(),
             events,
@@ -196,15 +208,38 @@ public final class ShardPlanner {
 
   /** Chooses a primary from the fence answers of an {@link Stage#ELECT} plan. */
   public ShardPlan elect(ShardObservation o, ShardPlan plan, Map<String, TimedFence> answers) {
-    List<Candidate> candidates = new ArrayList<>();
+    // A primary that reported it reaches no majority is fenced but is no candidate, and its answer
+    // does not count: its extra entries were never acknowledged, and every acknowledged one is on
+    // a majority of the others (rule 11).
+    Heartbeat oldPrimary = plan.primary() == null ? null : o.beat(plan.primary());
+    String excluded = oldPrimary != null && isolated(oldPrimary) ? plan.primary() : null;
+    List<Candidate> staying = new ArrayList<>();
+    List<Candidate> all = new ArrayList<>();
     for (Member m : o.members()) {
       TimedFence t = answers.get(m.name());
-      // Pods beyond the spec's count are being scaled away: they neither vote nor win.
-      if (t != null && m.ordinal() < o.desiredReplicas()) {
-        candidates.add(Candidate.of(t.answer(), m.name(), t.latency(), m.restarts(), m.uptime()));
+      if (t == null || m.name().equals(excluded)) {
+        continue;
+      }
+      Candidate c = Candidate.of(t.answer(), m.name(), t.latency(), m.restarts(), m.uptime());
+      all.add(c);
+      if (m.ordinal() < o.desiredReplicas()) {
+        staying.add(c);
       }
     }
-    Election result = FailoverPlanner.choose(plan.fenceEpoch(), o.desiredReplicas(), candidates);
+    Set<String> mayLead =
+        o.members().stream()
+            .filter(m -> m.ordinal() < o.desiredReplicas())
+            .map(Member::name)
+            .collect(Collectors.toSet());
+    Election result =
+        FailoverPlanner.choose(plan.fenceEpoch(), o.desiredReplicas(), staying, mayLead::contains);
+    int oldSize = membershipSize(o);
+    if (oldSize > o.desiredReplicas() && result instanceof Election.Elected) {
+      // Replicas are being removed (rule 12): writes may have been acknowledged by a majority of
+      // the old membership, so a majority of it must answer too (joint quorum), and a leaving
+      // replica that is ahead of every staying one blocks the choice (Behind).
+      result = FailoverPlanner.choose(plan.fenceEpoch(), oldSize, all, mayLead::contains);
+    }
     String refusal =
         switch (result) {
           case Election.NoQuorum q -> q.describe();
@@ -402,9 +437,15 @@ public final class ShardPlanner {
     String primaryUrl = o.member(primary).map(Member::url).orElse(null);
     List<ShardAction> actions = new ArrayList<>();
     Set<String> copying = new HashSet<>();
+    boolean quorumStale = quorumStale(o, primary, primaryBeat);
     for (Member m : o.members()) {
       Heartbeat h = o.beat(m.name());
       if (h == null || m.url() == null) {
+        continue;
+      }
+      if (m.ordinal() >= o.desiredReplicas()) {
+        // Being removed: left as it is (no role, no re-copy), so it still holds what it
+        // acknowledged and answers fences until the StatefulSet has removed it (rule 12).
         continue;
       }
       boolean cameBackEmpty = h.state() == ReplicaState.Unconfigured && o.config() != null;
@@ -414,6 +455,7 @@ public final class ShardPlanner {
       Role expected = m.name().equals(primary) ? Role.Primary : Role.Secondary;
       if (cameBackEmpty
           || membershipChanged
+          || (quorumStale && m.name().equals(primary))
           || h.epoch() < epoch
           || h.role() != expected
           || h.state() == ReplicaState.AwaitingRole
@@ -448,6 +490,45 @@ public final class ShardPlanner {
         Set.copyOf(copying));
   }
 
+  /**
+   * How long a primary may go without a majority acknowledging its epoch before the operator treats
+   * it as unavailable (rule 11): several lease pings, so one slow round trip does not count.
+   */
+  static final Duration ISOLATED_AFTER = Duration.ofSeconds(3);
+
+  /**
+   * Whether the primary reported that no majority has acknowledged it for {@link #ISOLATED_AFTER}.
+   */
+  static boolean isolated(Heartbeat primaryBeat) {
+    return primaryBeat.quorum() != null
+        && primaryBeat.quorum().majorityAckAgeMillis() > ISOLATED_AFTER.toMillis();
+  }
+
+  /** The replicas that exist or are kept: the spec's count, or more while some are leaving. */
+  static int membershipSize(ShardObservation o) {
+    int highest = o.members().stream().mapToInt(Member::ordinal).max().orElse(-1);
+    return Math.max(o.desiredReplicas(), highest + 1);
+  }
+
+  /**
+   * Whether the primary's write quorum differs from the spec's membership: counted over another
+   * replica count, or replicating to other secondaries than the staying ones (rule 12). Older
+   * shard-servers do not report it: never stale then.
+   */
+  static boolean quorumStale(ShardObservation o, String primary, Heartbeat primaryBeat) {
+    if (primaryBeat == null || primaryBeat.quorum() == null) {
+      return false;
+    }
+    Set<String> expected =
+        o.members().stream()
+            .filter(m -> m.url() != null && m.ordinal() < o.desiredReplicas())
+            .map(Member::name)
+            .filter(n -> !n.equals(primary))
+            .collect(Collectors.toSet());
+    return primaryBeat.quorum().replicas() != o.desiredReplicas()
+        || !Set.copyOf(primaryBeat.quorum().voters()).equals(expected);
+  }
+
   private static boolean wasCopying(ShardStatus prev, String pod) {
     return prev.replica(pod).map(r -> r.state() == ReplicaState.Copying).orElse(false);
   }
@@ -459,9 +540,11 @@ public final class ShardPlanner {
 
   /** The role request for {@code pod}: every RoleRequest carries the spec's replica count. */
   static RoleRequest roleRequest(ShardObservation o, String pod, long epoch, String primary) {
+    // Replicas being removed (ordinal past the spec's count) are no peers: the primary's quorum
+    // moves to the staying ones (rule 12).
     List<Peer> peers =
         o.members().stream()
-            .filter(m -> m.url() != null)
+            .filter(m -> m.url() != null && m.ordinal() < o.desiredReplicas())
             .map(m -> new Peer(m.name(), m.url()))
             .toList();
     Peer primaryPeer = new Peer(primary, o.member(primary).map(Member::url).orElse(null));

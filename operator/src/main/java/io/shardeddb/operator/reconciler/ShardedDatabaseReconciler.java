@@ -283,6 +283,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
                 refusals.stream().map(ShardRemovalGuard.Refusal::shard).toList(),
                 operatorNamespace)
             .withScraper(scraper);
+    model = model.withShards(gated(model.shards(), podsByShard, heartbeats, previous));
     Models.put(context, model);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
@@ -657,6 +658,31 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         LOG.warn("could not delete pod {}: {}", pod.name(), e.getMessage());
       }
     }
+  }
+
+  /**
+   * Each shard with the pods its StatefulSet keeps: more than the spec's count while replicas being
+   * removed may still hold acknowledged writes ({@link ResizeGate}, DESIGN §5 rule 12).
+   */
+  private static List<DesiredShard> gated(
+      List<DesiredShard> shards,
+      Map<String, List<PodView>> podsByShard,
+      Map<String, TimedHeartbeat> heartbeats,
+      ShardedDatabaseStatus previous) {
+    List<DesiredShard> out = new ArrayList<>();
+    for (DesiredShard s : shards) {
+      List<PodView> pods =
+          podsByShard.getOrDefault(s.id(), List.of()).stream()
+              .filter(p -> p.ordinal() >= 0 && !p.terminating())
+              .toList();
+      ResizeGate.Decision d =
+          ResizeGate.decide(s.replicas(), pods, heartbeats, previous.shard(s.id()).orElse(null));
+      if (d.waiting() != null) {
+        LOG.info("shard {}: {}", s.id(), d.waiting());
+      }
+      out.add(s.withPods(d.pods()));
+    }
+    return out;
   }
 
   /**

@@ -12,6 +12,7 @@ import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ImportProgress;
 import io.shardeddb.protocol.shard.ImportRequest;
 import io.shardeddb.protocol.shard.ImportState;
+import io.shardeddb.protocol.shard.QuorumState;
 import io.shardeddb.protocol.shard.RangeChange;
 import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.ReplicaState;
@@ -255,7 +256,20 @@ public final class FakeShardServer implements AutoCloseable {
         copy,
         null,
         owned,
-        importing == null ? null : importProgress());
+        importing == null ? null : importProgress(),
+        role == Role.Primary && lastRole != null ? quorum(lastRole) : null);
+  }
+
+  /**
+   * As a real primary reports its quorum once its term's first entry is on it: counted over the
+   * role request's replicas, replicating to its peers.
+   */
+  private QuorumState quorum(RoleRequest r) {
+    return new QuorumState(
+        r.replicas(),
+        r.peers().stream().map(p -> p.name()).filter(n -> !n.equals(name)).toList(),
+        true,
+        0);
   }
 
   /**

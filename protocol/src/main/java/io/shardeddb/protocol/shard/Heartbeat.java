@@ -13,7 +13,8 @@ import java.util.List;
  * primaryUrl} is the address at which this replica was told its primary is (the one it pulls the
  * log from); null from shard-servers that predate the field. {@code owned} is the point ranges this
  * replica's shard owns as of its applied log; {@code importing} the progress of an import on a
- * primary (docs/resharding.md); both null from older shard-servers.
+ * primary (docs/resharding.md); both null from older shard-servers. {@code quorum} is a primary's
+ * write quorum as it stands ({@link QuorumState}); null from secondaries and older shard-servers.
  */
 @Serdeable
 public record Heartbeat(
@@ -29,7 +30,59 @@ public record Heartbeat(
     CopyProgress copy,
     String primaryUrl,
     List<PointRange> owned,
-    ImportProgress importing) {
+    ImportProgress importing,
+    QuorumState quorum) {
+
+  /** A heartbeat without the quorum state (secondaries; shard-servers before it). */
+  public Heartbeat(
+      String name,
+      String shard,
+      Role role,
+      long epoch,
+      long appliedLsn,
+      long lastEntryEpoch,
+      String primary,
+      long lagLsn,
+      ReplicaState state,
+      CopyProgress copy,
+      String primaryUrl,
+      List<PointRange> owned,
+      ImportProgress importing) {
+    this(
+        name,
+        shard,
+        role,
+        epoch,
+        appliedLsn,
+        lastEntryEpoch,
+        primary,
+        lagLsn,
+        state,
+        copy,
+        primaryUrl,
+        owned,
+        importing,
+        null);
+  }
+
+  /** The same heartbeat with a primary's {@code quorum} state. */
+  public Heartbeat withQuorum(QuorumState quorum) {
+    return new Heartbeat(
+        name,
+        shard,
+        role,
+        epoch,
+        appliedLsn,
+        lastEntryEpoch,
+        primary,
+        lagLsn,
+        state,
+        copy,
+        primaryUrl,
+        owned,
+        importing,
+        quorum);
+  }
 
   /** A heartbeat without the resharding fields (as shard-servers before them send it). */
   public Heartbeat(

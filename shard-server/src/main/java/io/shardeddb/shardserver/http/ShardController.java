@@ -22,6 +22,7 @@ import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.ShardConfigService;
@@ -82,7 +83,9 @@ public class ShardController {
 
   @Get("/heartbeat")
   public Heartbeat heartbeat() {
-    return ctx.heartbeat();
+    Heartbeat h = ctx.heartbeat();
+    // A primary also says how its write quorum stands (rules 11 and 12).
+    return h.role() == Role.Primary ? h.withQuorum(coordinator.quorumState()) : h;
   }
 
   @Get(value = "/copy", produces = MediaType.APPLICATION_JSON)

@@ -38,6 +38,11 @@ final class PeerLink {
   private boolean closed;
   private long downUntilNanos;
 
+  /** The secondary this link replicates to. */
+  String peerName() {
+    return peer.name();
+  }
+
   PeerLink(
       Peer peer,
       long epoch,

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.QuorumState;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
@@ -293,6 +294,34 @@ public class WriteCoordinator implements AutoCloseable {
     long noop = t == null ? -1 : t.noopLsn;
     long held = t == null ? -1 : t.tracker.quorumLsn();
     return noop >= 0 && held >= noop ? held : -1;
+  }
+
+  /**
+   * This primary's write quorum as it stands, for its heartbeat (rules 11 and 12), or null when it
+   * is not primary.
+   */
+  public QuorumState quorumState() {
+    Term t = term;
+    if (t == null) {
+      return null;
+    }
+    List<String> voters = t.links.stream().map(PeerLink::peerName).toList();
+    boolean committed = t.noopLsn >= 0 && t.tracker.holders(t.noopLsn) >= t.tracker.required();
+    long now = System.nanoTime();
+    // The (required - 1)-th most recent acknowledgement among the secondaries, with the primary's
+    // own: when that many secondaries last acknowledged, a majority had.
+    long[] acks = t.tracker.ackSentNanos();
+    java.util.Arrays.sort(acks);
+    int needed = t.tracker.required() - 1;
+    long since;
+    if (needed <= 0) {
+      since = now;
+    } else if (acks.length < needed || acks[acks.length - needed] == Long.MIN_VALUE) {
+      since = t.promotedAtNanos;
+    } else {
+      since = Math.max(acks[acks.length - needed], t.promotedAtNanos);
+    }
+    return new QuorumState(t.replicas, voters, committed, Math.max(0, (now - since) / 1_000_000));
   }
 
   /** Whether this primary may serve a {@code primary} read now (rule 9). */

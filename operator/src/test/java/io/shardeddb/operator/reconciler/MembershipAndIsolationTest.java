@@ -1,0 +1,192 @@
+package io.shardeddb.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
+import io.shardeddb.operator.reconciler.ShardObservation.Member;
+import io.shardeddb.operator.recopy.RecopyPolicy;
+import io.shardeddb.operator.shardclient.TimedFence;
+import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.protocol.shard.FenceResponse;
+import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.QuorumState;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DESIGN §5 rules 11 and 12 in the operator's pure decisions: a primary that answers the operator
+ * but reaches no majority is replaced, and is no candidate; while replicas are being removed the
+ * leaving ones vote (joint majority), block a choice they are ahead of, are left alone, and the
+ * primary's quorum moves to the staying replicas.
+ */
+class MembershipAndIsolationTest {
+  static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+  final ShardPlanner planner = new ShardPlanner(new RecopyPolicy());
+
+  static Member member(int i) {
+    return new Member("p-" + i, i, "http://10.0.0." + i + ":8081", true, 0, Duration.ZERO);
+  }
+
+  static List<Member> members(int n) {
+    return IntStream.range(0, n).mapToObj(MembershipAndIsolationTest::member).toList();
+  }
+
+  static TimedHeartbeat beat(String name, Role role, long epoch, long lsn, QuorumState q) {
+    return new TimedHeartbeat(
+        new Heartbeat(
+                name,
+                "sh1",
+                role,
+                epoch,
+                lsn,
+                1,
+                "p-0",
+                0,
+                ReplicaState.Ready,
+                null,
+                null,
+                null,
+                null)
+            .withQuorum(q),
+        Duration.ofMillis(2));
+  }
+
+  static ShardStatus recorded(long epoch, String since, int pods) {
+    List<ReplicaStatus> replicas =
+        IntStream.range(0, pods)
+            .mapToObj(
+                i ->
+                    new ReplicaStatus(
+                        "p-" + i,
+                        "http://10.0.0." + i + ":8081",
+                        i == 0 ? Role.Primary : Role.Secondary,
+                        true,
+                        ReplicaState.Ready,
+                        0L,
+                        0L,
+                        null))
+            .toList();
+    return new ShardStatus("sh1", epoch, "p-0", pods, since, replicas);
+  }
+
+  static ShardObservation observe(
+      int spec, ShardStatus prev, List<Member> members, Map<String, TimedHeartbeat> beats) {
+    return new ShardObservation(
+        "sh1", null, spec, WriteQuorum.Majority, Duration.ofSeconds(5), prev, members, beats, NOW);
+  }
+
+  static TimedFence answer(String name, long epoch, long lsn) {
+    return new TimedFence(
+        new FenceResponse(name, epoch, 1, lsn, ReplicaState.Fenced), Duration.ofMillis(1));
+  }
+
+  static QuorumState quorum(int replicas, long ageMillis, String... voters) {
+    return new QuorumState(replicas, List.of(voters), true, ageMillis);
+  }
+
+  @Test
+  void aPrimaryThatAnswersButReachesNoMajorityIsReplacedAndIsNoCandidate() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.Primary, 3, 40, quorum(3, 12_000, "p-1", "p-2")));
+    beats.put("p-1", beat("p-1", Role.Secondary, 3, 30, null));
+    beats.put("p-2", beat("p-2", Role.Secondary, 3, 30, null));
+
+    // First seen isolated: the clock starts, as for a primary that does not answer.
+    ShardPlan first = planner.plan(observe(3, recorded(3, null, 3), members(3), beats));
+    assertThat(first.stage()).isEqualTo(ShardPlan.Stage.WAIT);
+    assertThat(first.message()).contains("reaches no majority");
+
+    // Past primaryUnavailableSeconds: fence everyone, the isolated primary included.
+    String since = NOW.minusSeconds(6).toString();
+    ShardObservation o = observe(3, recorded(3, since, 3), members(3), beats);
+    ShardPlan plan = planner.plan(o);
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.ELECT);
+    assertThat(plan.actions()).hasSize(3);
+
+    // Its unacknowledged tail (lsn 40) does not win it the election back.
+    Map<String, TimedFence> answers = new HashMap<>();
+    answers.put("p-0", answer("p-0", plan.fenceEpoch(), 40));
+    answers.put("p-1", answer("p-1", plan.fenceEpoch(), 30));
+    answers.put("p-2", answer("p-2", plan.fenceEpoch(), 30));
+    ShardPlan elected = planner.elect(o, plan, answers);
+    assertThat(elected.stage()).isEqualTo(ShardPlan.Stage.STEADY);
+    assertThat(elected.primary()).isIn("p-1", "p-2");
+
+    // Its answer does not count toward the majority either.
+    answers.remove("p-2");
+    assertThat(planner.elect(o, plan, answers).phase())
+        .isEqualTo(io.shardeddb.operator.status.ShardPhase.NoQuorum);
+  }
+
+  @Test
+  void aPrimaryWithARecentMajorityIsUp() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.Primary, 3, 40, quorum(3, 200, "p-1", "p-2")));
+    beats.put("p-1", beat("p-1", Role.Secondary, 3, 40, null));
+    beats.put("p-2", beat("p-2", Role.Secondary, 3, 40, null));
+    assertThat(planner.plan(observe(3, recorded(3, null, 3), members(3), beats)).stage())
+        .isEqualTo(ShardPlan.Stage.STEADY);
+  }
+
+  @Test
+  void whileShrinkingFiveToThreeTheLeavingReplicasVoteAndBlockAStaleChoice() {
+    // Writes were acknowledged by p-0, p-3 and p-4 (a majority of five); p-0 is gone.
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-1", beat("p-1", Role.Secondary, 1, 100, null));
+    beats.put("p-2", beat("p-2", Role.Secondary, 1, 100, null));
+    beats.put("p-3", beat("p-3", Role.Secondary, 1, 400, null));
+    String since = NOW.minusSeconds(6).toString();
+    ShardObservation o = observe(3, recorded(1, since, 5), members(5), beats);
+    ShardPlan plan = planner.plan(o);
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.ELECT);
+    assertThat(plan.actions()).hasSize(5);
+
+    // p-1 and p-2 are a majority of three, not of the five the writes were counted over.
+    Map<String, TimedFence> staying = new HashMap<>();
+    staying.put("p-1", answer("p-1", plan.fenceEpoch(), 100));
+    staying.put("p-2", answer("p-2", plan.fenceEpoch(), 100));
+    ShardPlan noQuorum = planner.elect(o, plan, staying);
+    assertThat(noQuorum.stage()).isEqualTo(ShardPlan.Stage.WAIT);
+    assertThat(noQuorum.primary()).isEqualTo("p-0");
+
+    // With p-3 answering there is a joint majority, but p-3 (leaving) holds what they lack.
+    staying.put("p-3", answer("p-3", plan.fenceEpoch(), 400));
+    ShardPlan behind = planner.elect(o, plan, staying);
+    assertThat(behind.stage()).isEqualTo(ShardPlan.Stage.WAIT);
+    assertThat(behind.message()).contains("p-3");
+  }
+
+  @Test
+  void whileShrinkingThePrimarysQuorumMovesToTheStayingReplicasAndLeavingOnesAreLeftAlone() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.Primary, 2, 50, quorum(5, 100, "p-1", "p-2", "p-3", "p-4")));
+    for (int i = 1; i < 5; i++) {
+      beats.put("p-" + i, beat("p-" + i, Role.Secondary, 2, 50, null));
+    }
+    ShardPlan plan = planner.plan(observe(3, recorded(2, null, 5), members(5), beats));
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.STEADY);
+    assertThat(plan.actions())
+        .filteredOn(a -> a instanceof ShardAction.AssignRole)
+        .singleElement()
+        .satisfies(
+            a -> {
+              ShardAction.AssignRole r = (ShardAction.AssignRole) a;
+              assertThat(r.pod()).isEqualTo("p-0");
+              assertThat(r.request().replicas()).isEqualTo(3);
+              assertThat(r.request().peers())
+                  .extracting(p -> p.name())
+                  .containsExactly("p-0", "p-1", "p-2");
+            });
+    assertThat(plan.actions())
+        .noneMatch(a -> a.toString().contains("p-3") || a.toString().contains("p-4"));
+  }
+}
