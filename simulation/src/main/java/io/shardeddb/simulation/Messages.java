@@ -36,7 +36,8 @@ final class Messages {
       String primaryName,
       long lastEntryEpoch,
       long lastLsn,
-      ReplicaState state) {}
+      ReplicaState state,
+      io.shardeddb.protocol.shard.QuorumState quorum) {}
 
   // primary -> secondary
   /**

@@ -143,6 +143,52 @@ public final class ShardSimulation {
         stuck);
   }
 
+  /** What one isolated-primary schedule showed. */
+  public record Isolation(
+      String isolated, String primaryAfter, long ackedWhileCut, List<String> violations) {}
+
+  /**
+   * DESIGN §5 rule 11 as a scripted schedule: at t=4 s the primary is cut off from every other
+   * replica (the operator and the clients still reach it) for {@code cutFor} ms, with no other
+   * fault. A primary that reaches no majority takes no write; the shard must take writes again
+   * within {@code ShardPlanner.ISOLATED_AFTER} + {@link #UNAVAILABLE} + a few passes, on another
+   * replica, and the history must keep the promise. {@code reportQuorum} false: primaries do not
+   * report their quorum (the rule's input missing) — then nothing replaces the cut-off primary.
+   */
+  public Isolation runIsolatedPrimary(long cutFor, boolean reportQuorum) {
+    replicas.forEach(rep -> rep.reportQuorum(reportQuorum));
+    replicas.forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    String cut = operator.primary();
+    for (SimReplica other : replicas) {
+      if (!other.name().equals(cut)) {
+        network.partition(cut, other.name());
+      }
+    }
+    long healAt = 4_000 + cutFor;
+    scheduler.runUntil(healAt);
+    String after = operator.primary();
+    // Writes acknowledged in the cut's second half: well past the bound the rule promises.
+    long from = 4_000 + cutFor / 2;
+    long acked =
+        history.writes().stream()
+            .filter(w -> w.outcome() == History.Outcome.OK)
+            .filter(w -> w.completedAt >= from && w.completedAt <= healAt)
+            .count();
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(healAt + SETTLE);
+    List<Checker.FinalState> finals = new ArrayList<>();
+    for (SimReplica rep : replicas) {
+      SimDisk d = rep.disk();
+      finals.add(new Checker.FinalState(rep.name(), d.lastLsn(), new TreeMap<>(d.rows)));
+    }
+    return new Isolation(cut, after, acked, Checker.violations(history, finals));
+  }
+
   private void injectFault(Random r) {
     long now = scheduler.now();
     SimReplica victim = pick(r);

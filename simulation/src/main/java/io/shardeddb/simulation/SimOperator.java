@@ -262,16 +262,20 @@ final class SimOperator {
   private static Heartbeat heartbeat(Pong p) {
     Role role = p.primary() ? Role.Primary : p.secondary() ? Role.Secondary : Role.None;
     return new Heartbeat(
-        p.name(),
-        "sh1",
-        role,
-        p.epoch(),
-        p.lastLsn(),
-        p.lastEntryEpoch(),
-        p.primaryName(),
-        0,
-        p.state(),
-        null);
+            p.name(),
+            "sh1",
+            role,
+            p.epoch(),
+            p.lastLsn(),
+            p.lastEntryEpoch(),
+            p.primaryName(),
+            0,
+            p.state(),
+            null,
+            null,
+            null,
+            null)
+        .withQuorum(p.quorum());
   }
 
   private static String url(String replica) {

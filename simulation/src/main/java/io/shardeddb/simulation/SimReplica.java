@@ -1,5 +1,6 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.protocol.shard.QuorumState;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
@@ -193,7 +194,27 @@ final class SimReplica {
         disk.primaryName,
         disk.lastEntryEpoch(),
         disk.lastLsn(),
-        state());
+        state(),
+        quorumState());
+  }
+
+  /** As the shard-server's primary reports it in its heartbeat (rules 11 and 12). */
+  private QuorumState quorumState() {
+    if (!disk.primary || tracker == null || !reportsQuorum) {
+      return null;
+    }
+    long now = scheduler.nanos();
+    long since = tracker.majorityAckedAtNanos(now, promotedAt * 1_000_000L);
+    List<String> voters = peers.stream().filter(p -> !p.equals(name)).toList();
+    boolean committed = noopLsn >= 0 && tracker.holders(noopLsn) >= tracker.required();
+    return new QuorumState(disk.replicas, voters, committed, (now - since) / 1_000_000);
+  }
+
+  /** Off: a primary that does not report its quorum (as shard-servers before rule 11). */
+  private boolean reportsQuorum = true;
+
+  void reportQuorum(boolean on) {
+    reportsQuorum = on;
   }
 
   // --- rules 1 and 2: epochs, votes, fencing ------------------------------------------------

@@ -308,19 +308,7 @@ public class WriteCoordinator implements AutoCloseable {
     List<String> voters = t.links.stream().map(PeerLink::peerName).toList();
     boolean committed = t.noopLsn >= 0 && t.tracker.holders(t.noopLsn) >= t.tracker.required();
     long now = System.nanoTime();
-    // The (required - 1)-th most recent acknowledgement among the secondaries, with the primary's
-    // own: when that many secondaries last acknowledged, a majority had.
-    long[] acks = t.tracker.ackSentNanos();
-    java.util.Arrays.sort(acks);
-    int needed = t.tracker.required() - 1;
-    long since;
-    if (needed <= 0) {
-      since = now;
-    } else if (acks.length < needed || acks[acks.length - needed] == Long.MIN_VALUE) {
-      since = t.promotedAtNanos;
-    } else {
-      since = Math.max(acks[acks.length - needed], t.promotedAtNanos);
-    }
+    long since = t.tracker.majorityAckedAtNanos(now, t.promotedAtNanos);
     return new QuorumState(t.replicas, voters, committed, Math.max(0, (now - since) / 1_000_000));
   }
 

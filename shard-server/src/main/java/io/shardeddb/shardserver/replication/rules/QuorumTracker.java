@@ -78,6 +78,23 @@ public final class QuorumTracker {
     return held.keySet().stream().mapToLong(p -> ackSent.getOrDefault(p, Long.MIN_VALUE)).toArray();
   }
 
+  /**
+   * When a majority (the primary included) last acknowledged this epoch: the {@code required - 1}th
+   * most recent acknowledgement among the secondaries, never before {@code termStartNanos} (a term
+   * that no majority has acknowledged yet counts from its start). Rule 11 judges a primary by it.
+   */
+  public synchronized long majorityAckedAtNanos(long nowNanos, long termStartNanos) {
+    int needed = required - 1;
+    if (needed <= 0) {
+      return nowNanos;
+    }
+    long[] acks = ackSent.values().stream().mapToLong(Long::longValue).sorted().toArray();
+    if (acks.length < needed) {
+      return termStartNanos;
+    }
+    return Math.max(acks[acks.length - needed], termStartNanos);
+  }
+
   /** How many replicas hold {@code lsn}. */
   public synchronized int holders(long lsn) {
     int n = self >= lsn ? 1 : 0;
