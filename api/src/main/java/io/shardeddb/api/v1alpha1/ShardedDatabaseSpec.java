@@ -157,6 +157,57 @@ public record ShardedDatabaseSpec(
         servers);
   }
 
+  /** This spec with {@code schema} instead; every other field as it is. */
+  public ShardedDatabaseSpec withSchema(SchemaSpec schema) {
+    return new ShardedDatabaseSpec(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding);
+  }
+
+  /** This spec with {@code shards} instead; every other field as it is. */
+  public ShardedDatabaseSpec withShards(List<ShardSpec> shards) {
+    return new ShardedDatabaseSpec(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding);
+  }
+
+  /** This spec with the assignment's {@code servers} map instead; every other field as it is. */
+  public ShardedDatabaseSpec withServers(Map<String, List<String>> servers) {
+    return new ShardedDatabaseSpec(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding);
+  }
+
   /** Shards, never null. */
   public List<ShardSpec> shardsOrEmpty() {
     return shards == null ? List.of() : shards;
