@@ -35,6 +35,11 @@ import java.util.Map;
         "!has(self.sharding) || self.sharding != 'Hash' || !has(self.shards)"
             + " || self.shards.all(s, s.low + s.size <= 4294967296)",
     message = "under sharding Hash, shard ranges must lie in [0, 4294967296) (32-bit hashes)")
+@ValidationRule(
+    value = "!has(self.writeQuorum) || self.writeQuorum != 'One'",
+    message =
+        "spec.writeQuorum One is not allowed: a write the primary alone holds is lost with it;"
+            + " use Majority (or All)")
 // Transition rules (oldSelf): fields a running database cannot honour a change of. The operator
 // checks the same against status.applied, for API servers without CEL (SpecValidator).
 @ValidationRule(
@@ -67,7 +72,9 @@ public record ShardedDatabaseSpec(
         @Max(9)
         Integer replicas,
     @JsonPropertyDescription(
-            "How many replicas must hold a write before it is acknowledged: Majority, All or One.")
+            "How many replicas must hold a write before it is acknowledged: Majority (default) or"
+                + " All. One (the primary alone) is refused: a write acknowledged by the primary"
+                + " alone is lost when it fails, against the durability the database promises.")
         @Default("Majority")
         WriteQuorum writeQuorum,
     @JsonPropertyDescription("The volume each shard pod claims for its MySQL data.")
@@ -155,6 +162,57 @@ public record ShardedDatabaseSpec(
         secrets,
         null,
         servers);
+  }
+
+  /** This spec with {@code schema} instead; every other field as it is. */
+  public ShardedDatabaseSpec withSchema(SchemaSpec schema) {
+    return new ShardedDatabaseSpec(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding);
+  }
+
+  /** This spec with {@code shards} instead; every other field as it is. */
+  public ShardedDatabaseSpec withShards(List<ShardSpec> shards) {
+    return new ShardedDatabaseSpec(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding);
+  }
+
+  /** This spec with the assignment's {@code servers} map instead; every other field as it is. */
+  public ShardedDatabaseSpec withServers(Map<String, List<String>> servers) {
+    return new ShardedDatabaseSpec(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding);
   }
 
   /** Shards, never null. */

@@ -89,11 +89,18 @@ public final class ResourceFileValidator {
       }
       Object quorum = spec.get("writeQuorum");
       if (quorum != null) {
+        WriteQuorum q;
         try {
-          WriteQuorum.valueOf(String.valueOf(quorum));
+          q = WriteQuorum.valueOf(String.valueOf(quorum));
         } catch (IllegalArgumentException e) {
           throw new InvalidRequestException(
-              "spec.writeQuorum must be Majority, All or One, got '" + quorum + "'");
+              "spec.writeQuorum must be Majority or All, got '" + quorum + "'");
+        }
+        if (q == WriteQuorum.One) {
+          // As the CRD's rule and the operator's SpecValidator say.
+          throw new InvalidRequestException(
+              "spec.writeQuorum One is not allowed: a write the primary alone holds is lost with"
+                  + " it; use Majority (or All)");
         }
       }
       Map<String, Object> schema = map(spec.get("schema"), "spec.schema", file);

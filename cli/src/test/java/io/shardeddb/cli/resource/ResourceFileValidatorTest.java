@@ -63,7 +63,14 @@ class ResourceFileValidatorTest {
                     write(
                         "apiVersion: shardeddb.io/v1alpha1\nkind: ShardedDatabase\nmetadata: {name: a}\n"
                             + "spec: {writeQuorum: Most}\n")))
-        .hasMessageContaining("spec.writeQuorum must be Majority, All or One");
+        .hasMessageContaining("spec.writeQuorum must be Majority or All");
+    assertThatThrownBy(
+            () ->
+                validator.validate(
+                    write(
+                        "apiVersion: shardeddb.io/v1alpha1\nkind: ShardedDatabase\nmetadata: {name: a}\n"
+                            + "spec: {writeQuorum: One}\n")))
+        .hasMessageContaining("spec.writeQuorum One is not allowed");
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.ShardMap;
 import io.shardeddb.protocol.topology.Sharding;
+import io.shardeddb.protocol.topology.WriteQuorum;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,6 +46,12 @@ public final class SpecValidator {
       new ShardMap<>(shards);
     } catch (InvalidRequestException e) {
       problems.add("spec.shards: " + e.getMessage());
+    }
+    if (spec.writeQuorum() == WriteQuorum.One) {
+      // The CRD refuses it too (CEL); this catches API servers without CEL and older resources.
+      problems.add(
+          "spec.writeQuorum One is not allowed: a write the primary alone holds is lost with it;"
+              + " use Majority (or All)");
     }
     if (spec.replicas() != null && (spec.replicas() < 1 || spec.replicas() > 9)) {
       problems.add("spec.replicas must be between 1 and 9, got " + spec.replicas());

@@ -260,4 +260,40 @@ class SpecValidatorTest {
         .contains("db-router-token")
         .contains("other-token");
   }
+
+  @Test
+  void writeQuorumOneIsRefusedNamingTheField() {
+    ShardedDatabase sdb = db("db", null, null);
+    sdb.setSpec(
+        new ShardedDatabaseSpec(
+            null,
+            null,
+            null,
+            io.shardeddb.protocol.topology.WriteQuorum.One,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
+    assertThat(validator.problems(sdb))
+        .singleElement()
+        .asString()
+        .contains("spec.writeQuorum")
+        .contains("One")
+        .contains("Majority");
+    sdb.setSpec(
+        new ShardedDatabaseSpec(
+            null,
+            null,
+            null,
+            io.shardeddb.protocol.topology.WriteQuorum.All,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
+    assertThat(validator.problems(sdb)).isEmpty();
+  }
 }

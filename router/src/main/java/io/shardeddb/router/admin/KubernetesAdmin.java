@@ -178,19 +178,9 @@ public class KubernetesAdmin implements ClusterAdmin {
           new ShardSpec(
               s.id(), s.low(), s.size(), replicas(s.id(), before, layout, replicasBefore)));
     }
-    r.setSpec(
-        new ShardedDatabaseSpec(
-            schema,
-            shards,
-            spec.replicas(),
-            spec.writeQuorum(),
-            spec.storage(),
-            spec.resources(),
-            spec.router(),
-            spec.failover(),
-            spec.secrets(),
-            spec.placement(),
-            layout.servers()));
+    // With-methods, not the constructor: every field the router does not own (sharding,
+    // writeQuorum, storage, ...) stays as the user wrote it.
+    r.setSpec(spec.withSchema(schema).withShards(shards).withServers(layout.servers()));
     return r;
   }
 

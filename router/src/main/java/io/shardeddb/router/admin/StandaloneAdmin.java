@@ -126,6 +126,14 @@ public class StandaloneAdmin implements ClusterAdmin {
             throw new ApiException(
                 409, "database is already configured; change it with /add and /rm");
           }
+          if (quorum == WriteQuorum.One) {
+            // As the CRD and the operator refuse spec.writeQuorum One: a write the primary
+            // alone holds is lost with it.
+            throw new ApiException(
+                400,
+                "shardeddb.router.standalone.write-quorum One is not allowed: a write the primary"
+                    + " alone holds is lost with it; use Majority (or All)");
+          }
           Layout layout = LayoutPlanner.init(config, tableName(current.database()));
           Map<String, List<Slot>> slots = allocate(layout.servers());
           List<ShardTopology> shards = new ArrayList<>();

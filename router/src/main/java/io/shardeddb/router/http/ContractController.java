@@ -1,6 +1,7 @@
 package io.shardeddb.router.http;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -117,7 +118,10 @@ public class ContractController {
   /**
    * Also serves {@code GET /read} with a body, which {@link GetReadWithBody} turns into a POST. A
    * result that fits in one page per shard goes out as one JSON document; a larger one is streamed
-   * (chunked) in the same shape, page by page, so no process holds the whole range.
+   * (chunked) in the same shape, page by page, so no process holds the whole range. The response
+   * (status and headers) is built only once every shard answered its first page, so a shard's
+   * failure until then (409, 503, ...) is the status, asynchronous or not; after that the status is
+   * sent and a failing shard can only cut the body short.
    */
   @Post(value = "/read", produces = MediaType.APPLICATION_JSON)
   @Operation(
@@ -128,7 +132,7 @@ public class ContractController {
   @ApiResponse(
       responseCode = "200",
       content = @Content(schema = @Schema(implementation = ReadResponse.class)))
-  public Flux<byte[]> read(@Body @Nullable String body) {
+  public Mono<HttpResponse<byte[]>> read(@Body @Nullable String body) {
     return doRead(body);
   }
 
@@ -163,26 +167,75 @@ public class ContractController {
     return writes.delete(table, ContractBodies.key(req, key));
   }
 
-  private Flux<byte[]> doRead(String body) {
+  private Mono<HttpResponse<byte[]>> doRead(String body) {
     RoutingTable table = initialized();
     Map<String, Object> req = bodies.object(body);
     String key = table.topology().schema().shardKey();
     onlyFields(req, List.of(key, "consistency", "session"));
     KeyRange range = ContractBodies.range(req, key);
     ReadConsistency consistency = ReadConsistency.parse(req.get("consistency"));
-    Object session = req.get("session");
-    if (session != null && !(session instanceof String)) {
+    SessionToken session = session(req.get("session"));
+    // Nothing is sent before every shard answered its first page: the Mono fails until then, so
+    // the error handlers answer with the shard's status. After that a failing shard cuts the
+    // streamed body short (never a short 200 body that looks complete).
+    return reads
+        .read(table, range, consistency, session)
+        .map(r -> rawBody(r.complete() ? whole(r).flux() : streamed(r)));
+  }
+
+  /**
+   * A response whose body is {@code pieces}, written one after the other as they come. It is
+   * declared as bytes so that Micronaut writes each piece as it is (the route's body type decides;
+   * a publisher of any other declared type would be written as a JSON array of its pieces).
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static HttpResponse<byte[]> rawBody(Flux<byte[]> pieces) {
+    return (HttpResponse) HttpResponse.ok(pieces).contentType(MediaType.APPLICATION_JSON_TYPE);
+  }
+
+  /**
+   * The largest position a session token may name: 2^53 − 1, the largest integer every JSON client
+   * reads exactly. An LSN or epoch grows by one per write or election, so a token beyond it was not
+   * issued by any shard.
+   */
+  static final long MAX_SESSION_POSITION = (1L << 53) - 1;
+
+  /** The {@code session} field as a token; 400 naming the field when it is not one a shard gave. */
+  static SessionToken session(Object field) {
+    if (field != null && !(field instanceof String)) {
       throw new InvalidRequestException("field 'session' must be a string token");
     }
-    // Nothing is sent before every shard answered its first page: errors until then keep their
-    // status code. A shard failing after that cuts the response short (never a short 200 body).
-    return reads
-        .read(table, range, consistency, SessionToken.parse((String) session))
-        .flatMapMany(r -> r.complete() ? whole(r) : streamed(r));
+    SessionToken token;
+    try {
+      token = SessionToken.parse((String) field);
+    } catch (InvalidRequestException e) {
+      throw new InvalidRequestException("field 'session': " + e.getMessage());
+    }
+    token
+        .byShard()
+        .forEach(
+            (shard, p) -> {
+              if (shard.isEmpty()
+                  || p.lsn() > MAX_SESSION_POSITION
+                  || p.epoch() > MAX_SESSION_POSITION) {
+                throw new InvalidRequestException(
+                    "field 'session': shard '"
+                        + (shard.length() > 63 ? shard.substring(0, 63) + "..." : shard)
+                        + "' at lsn "
+                        + p.lsn()
+                        + ", epoch "
+                        + p.epoch()
+                        + " is out of range (a token a write returned names a shard and"
+                        + " positions of at most "
+                        + MAX_SESSION_POSITION
+                        + ")");
+              }
+            });
+    return token;
   }
 
   /** A small result: the rows are all here; one document, exactly as a {@link ReadResponse}. */
-  private Flux<byte[]> whole(ReadPath.RangeRead read) {
+  private Mono<byte[]> whole(ReadPath.RangeRead read) {
     return read.pages()
         .collectList()
         .map(
@@ -190,8 +243,7 @@ public class ContractController {
               List<Map<String, Object>> rows = new ArrayList<>();
               pages.forEach(rows::addAll);
               return json(new ReadResponse(read.shardsQueried(), rows, MessageResponse.SUCCESS));
-            })
-        .flux();
+            });
   }
 
   /** A large result: the {@link ReadResponse} shape written a page at a time. */

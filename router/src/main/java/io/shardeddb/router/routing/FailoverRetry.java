@@ -130,6 +130,15 @@ public class FailoverRetry {
     return Mono.firstWithSignal(newerThan(planned), Mono.delay(wait).map(x -> topology.current()));
   }
 
+  /**
+   * The first routing table newer than {@code planned}, or the current one after {@code wait}: a
+   * request that found its layout behind what the client already saw (a session token naming a
+   * shard it lacks) gives the sources this long to deliver the newer one.
+   */
+  public Mono<RoutingTable> newerWithin(long planned, Duration wait) {
+    return Mono.firstWithSignal(newerThan(planned), Mono.delay(wait).map(x -> topology.current()));
+  }
+
   /** Publishes each topology newer than {@code version} into {@link #newer}, one at a time. */
   private void follow(long version) {
     topology

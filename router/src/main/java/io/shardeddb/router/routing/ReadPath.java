@@ -14,14 +14,17 @@ import io.shardeddb.router.shard.ShardServerClient;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.RoutingTable;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -99,15 +102,64 @@ public class ReadPath {
       ReadConsistency consistency,
       SessionToken session,
       ReadFilter filter) {
-    String keyName = table.topology().schema().shardKey();
-    // A shard that answers 421 (its ranges moved) makes the whole read be planned again by a newer
-    // layout: the shards to ask, and what each owns, come from one layout.
-    FailoverRetry.MovedBudget budget = retry.movedBudget();
-    return retry.rerouted(
+    return withLayoutFor(
         table,
-        budget,
-        t -> rangeText(keyName, range),
-        t -> firstPages(t, range, consistency, session, filter, budget));
+        consistency,
+        session,
+        (known, level) -> {
+          String keyName = known.topology().schema().shardKey();
+          // A shard that answers 421 (its ranges moved) makes the whole read be planned again by
+          // a newer layout: the shards to ask, and what each owns, come from one layout.
+          FailoverRetry.MovedBudget budget = retry.movedBudget();
+          return retry.rerouted(
+              known,
+              budget,
+              t -> rangeText(keyName, range),
+              t -> firstPages(t, range, level, session, filter, budget));
+        });
+  }
+
+  /**
+   * How long a session read whose token is ahead of the router's layout waits for a newer one
+   * before it is served by the primaries.
+   */
+  static final Duration SESSION_LAYOUT_WAIT = Duration.ofMillis(250);
+
+  /**
+   * Runs {@code read} on a layout that knows every shard and epoch {@code session} names (safety
+   * review 2026-11-23 #6). A token can come from a router with a newer layout: it may name a shard
+   * this layout lacks (a split's new shard now holding the client's write) or an epoch newer than
+   * this layout's, and then no replica's heartbeat here can prove it holds the client's write — a
+   * secondary of the old owner, cut off from its primary, would serve the rows as they were. Such a
+   * read waits up to {@link #SESSION_LAYOUT_WAIT} for a newer layout; if that one still does not
+   * know the token, it is read at {@code primary} consistency (under the lease, the primary holds
+   * every acknowledged write of its shard, and answers 421 when the range moved away).
+   */
+  private <T> Mono<T> withLayoutFor(
+      RoutingTable table,
+      ReadConsistency consistency,
+      SessionToken session,
+      BiFunction<RoutingTable, ReadConsistency, Mono<T>> read) {
+    if (consistency != ReadConsistency.SESSION || knows(table, session)) {
+      return read.apply(table, consistency);
+    }
+    return retry
+        .newerWithin(table.version(), SESSION_LAYOUT_WAIT)
+        .flatMap(
+            t ->
+                read.apply(
+                    t, knows(t, session) ? ReadConsistency.SESSION : ReadConsistency.PRIMARY));
+  }
+
+  /** Whether {@code table} has every shard {@code session} names, at its epoch or a later one. */
+  static boolean knows(RoutingTable table, SessionToken session) {
+    for (Map.Entry<String, SessionToken.Position> e : session.byShard().entrySet()) {
+      Optional<ShardTopology> shard = table.topology().shard(e.getKey());
+      if (shard.isEmpty() || shard.get().epoch() < e.getValue().epoch()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Mono<RangeRead> firstPages(
@@ -173,13 +225,19 @@ public class ReadPath {
       ReadConsistency consistency,
       SessionToken session,
       ReadFilter filter) {
-    String keyName = table.topology().schema().shardKey();
-    FailoverRetry.MovedBudget budget = retry.movedBudget();
-    return retry.rerouted(
+    return withLayoutFor(
         table,
-        budget,
-        t -> rangeText(keyName, range),
-        t -> counts(t, range, consistency, session, filter, budget));
+        consistency,
+        session,
+        (known, level) -> {
+          String keyName = known.topology().schema().shardKey();
+          FailoverRetry.MovedBudget budget = retry.movedBudget();
+          return retry.rerouted(
+              known,
+              budget,
+              t -> rangeText(keyName, range),
+              t -> counts(t, range, level, session, filter, budget));
+        });
   }
 
   private Mono<RangeCount> counts(

@@ -66,7 +66,7 @@ class KubernetesAdminTest {
                 apiVersion: shardeddb.io/v1alpha1
                 kind: ShardedDatabase
                 metadata: {name: students, namespace: test}
-                spec: {replicas: 3, writeQuorum: Majority}
+                spec: {replicas: 3, writeQuorum: Majority, sharding: Hash}
                 """,
                 GenericKubernetesResource.class))
         .create();
@@ -211,6 +211,8 @@ class KubernetesAdminTest {
         .contains(
             Map.of("id", "sh3", "low", 8192, "size", 4096, "replicas", 3),
             Map.of("id", "sh4", "low", 12288, "size", 4096, "replicas", 2));
+    // The router rebuilds the spec from its layout: every field it does not own stays as it was.
+    assertThat(spec()).containsEntry("sharding", "Hash").containsEntry("writeQuorum", "Majority");
   }
 
   @Test
@@ -221,6 +223,7 @@ class KubernetesAdminTest {
     assertThat(r.json().get("status").asText()).isEqualTo("failure");
     assertThat(r.message()).contains("did not report the ShardedDatabase Ready");
     assertThat(spec().get("servers").toString()).doesNotContain("Server4");
+    assertThat(spec()).containsEntry("sharding", "Hash");
   }
 
   @Test

@@ -252,4 +252,28 @@ class StandaloneAdminTest {
     assertThat(client.replicas.get("http://a").epoch).isEqualTo(2);
     assertThat(sh1().epoch()).isEqualTo(2);
   }
+
+  @Test
+  void initWithWriteQuorumOneIsRefusedWith400NamingTheSettingAndStartsNothing() {
+    List<String> pool = List.of("http://a", "http://b", "http://c");
+    pool.forEach(u -> client.replicas.put(u, new Replica(u)));
+    StandaloneAdmin admin = new StandaloneAdmin(holder, client, blocking, pool, WriteQuorum.One);
+    Map<String, List<String>> servers = new LinkedHashMap<>();
+    servers.put("Server0", List.of("sh1"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                admin
+                    .init(
+                        new DatabaseConfig(
+                            1,
+                            LayoutPlannerTest.SCHEMA,
+                            List.of(new ShardDoc(0, "sh1", 4096)),
+                            servers))
+                    .join())
+        .rootCause()
+        .isInstanceOf(io.shardeddb.router.ApiException.class)
+        .hasMessageContaining("shardeddb.router.standalone.write-quorum")
+        .satisfies(e -> assertThat(((io.shardeddb.router.ApiException) e).status()).isEqualTo(400));
+    assertThat(holder.current().topology().isInitialized()).isFalse();
+  }
 }

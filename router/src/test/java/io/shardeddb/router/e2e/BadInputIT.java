@@ -222,6 +222,21 @@ class BadInputIT {
             "{\"Stud_id\":{\"low\":0,\"high\":3},\"session\":5}",
             400,
             "field 'session' must be a string token"),
+        // Issue 26: an LSN no shard ever issued was a 500; both are the session field's 400.
+        new Case(
+            "POST",
+            "/read",
+            "{\"Stud_id\":{\"low\":0,\"high\":3},\"consistency\":\"session\","
+                + "\"session\":\"sh1:9223372036854775807\"}",
+            400,
+            "field 'session'"),
+        new Case(
+            "POST",
+            "/read",
+            "{\"Stud_id\":{\"low\":0,\"high\":3},\"consistency\":\"session\","
+                + "\"session\":\"sh1:12x\"}",
+            400,
+            "field 'session'"),
         new Case(
             "POST",
             "/read",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shardeddb.router.Http;
 import io.shardeddb.router.Http.Reply;
 import io.shardeddb.router.TestRouter;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -359,5 +360,36 @@ class ContractErrorsTest {
             "{\"data\":[{\"Stud_id\":\"2255\",\"Stud_name\":\"GHI\",\"Stud_marks\":27,"
                 + "\"Stud_gpa\":3.5}]}");
     assertFailure(r, 503, "shard sh1");
+  }
+
+  @Test
+  void aReadOfAShardThatCannotBeReachedIsA503NotA500() {
+    // The shard fails asynchronously (after the retry deadline), before anything was sent: the
+    // read keeps the shard's status like a write does.
+    pushTopologyOnce();
+    assertFailure(http.send("POST", "/read", "{\"Stud_id\":{\"low\":1,\"high\":2}}"), 503, "sh1");
+  }
+
+  @Test
+  void sessionTokensThatDoNotParseOrAreOutOfRangeAreA400NamingTheField() {
+    pushTopologyOnce();
+    for (String token :
+        List.of(
+            "sh1:9223372036854775807",
+            "sh1:5@9223372036854775807",
+            "sh1:99999999999999999999",
+            "sh1:abc",
+            "sh1:-1",
+            ":5")) {
+      assertFailure(
+          http.send(
+              "POST",
+              "/read",
+              "{\"Stud_id\":{\"low\":1,\"high\":2},\"consistency\":\"session\",\"session\":\""
+                  + token
+                  + "\"}"),
+          400,
+          "field 'session'");
+    }
   }
 }

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * point it owns), acknowledges a write whose request id it has applied without applying it again,
  * and checks ownership as docs/resharding.md says a real one does — 421 when the request's {@code
  * X-Shard-Owned} is not what it owns or a key's point is not its own. It records every request
- * (path, owned header, request id) for the tests to check.
+ * (path, owned header, request id) for the tests to check. Its {@code /heartbeat} says Ready at LSN
+ * 1, epoch 1.
  */
 final class FakeShardServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,6 +84,18 @@ final class FakeShardServer implements AutoCloseable {
       String header = ex.getRequestHeaders().getFirst(ShardEndpoints.OWNED_HEADER);
       byte[] raw = ex.getRequestBody().readAllBytes();
       JsonNode body = raw.length == 0 ? null : JSON.readTree(raw);
+      if (path.equals("/heartbeat")) {
+        ObjectNode hb = JSON.createObjectNode();
+        hb.put("name", url());
+        hb.put("role", "Secondary");
+        hb.put("epoch", 1);
+        hb.put("appliedLsn", 1);
+        hb.put("lastEntryEpoch", 1);
+        hb.put("lagLsn", 0);
+        hb.put("state", "Ready");
+        reply(ex, 200, hb);
+        return;
+      }
       if (body == null || !path.matches("/(read|write|update|del)")) {
         reply(ex, 404, message("no such endpoint " + path));
         return;

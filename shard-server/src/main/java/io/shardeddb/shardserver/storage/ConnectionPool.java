@@ -104,7 +104,9 @@ public class ConnectionPool implements AutoCloseable {
     // (ShardStore's methods, Flyway, the snapshot's own); a write outside one would be rolled
     // back by Hikari when its connection goes back to the pool (StoreCommitsTest).
     config.setAutoCommit(false);
-    connectorProperties(extraProperties).forEach(config::addDataSourceProperty);
+    Map<String, String> properties = connectorProperties(extraProperties);
+    requireFoundRows(server.url(), properties);
+    properties.forEach(config::addDataSourceProperty);
     HikariDataSource dataSource = new HikariDataSource(config);
     try {
       Flyway.configure()
@@ -142,6 +144,43 @@ public class ConnectionPool implements AutoCloseable {
       properties.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
     }
     return properties;
+  }
+
+  /**
+   * Refuses {@code useAffectedRows=true} in the server URL ({@code SHARDEDDB_JDBC_URL}) or the
+   * extra properties: the shard-server reads an UPDATE's row count as "the row exists"
+   * (Connector/J's default, found rows). Counting changed rows instead, an update that sets a row
+   * to the values it already has counts 0, so a deduplicated retry of an update (or an update to
+   * the same values) would be told the row is missing.
+   */
+  static void requireFoundRows(String url, Map<String, String> properties) {
+    int q = url == null ? -1 : url.indexOf('?');
+    if (q >= 0) {
+      for (String param : url.substring(q + 1).split("&")) {
+        int eq = param.indexOf('=');
+        if (eq > 0
+            && param.substring(0, eq).trim().equalsIgnoreCase(AFFECTED_ROWS)
+            && Boolean.parseBoolean(param.substring(eq + 1).trim())) {
+          throw affectedRows("SHARDEDDB_JDBC_URL (shardeddb.storage.jdbc-url)");
+        }
+      }
+    }
+    properties.forEach(
+        (k, v) -> {
+          if (k.equalsIgnoreCase(AFFECTED_ROWS) && Boolean.parseBoolean(v.trim())) {
+            throw affectedRows("SHARDEDDB_JDBC_PROPERTIES (shardeddb.storage.jdbc-properties)");
+          }
+        });
+  }
+
+  private static final String AFFECTED_ROWS = "useAffectedRows";
+
+  private static IllegalArgumentException affectedRows(String setting) {
+    return new IllegalArgumentException(
+        setting
+            + ": useAffectedRows=true is not supported; remove it. The shard-server counts the"
+            + " rows an UPDATE found, and with affected rows a retried or unchanged update would"
+            + " count 0 and be answered as a missing row.");
   }
 
   private static void createIfMissing(DatabaseServer server, String database) {

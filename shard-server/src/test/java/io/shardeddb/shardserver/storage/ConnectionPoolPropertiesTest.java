@@ -47,4 +47,43 @@ class ConnectionPoolPropertiesTest {
         .doesNotContainKeys("elideSetAutoCommits", "useLocalTransactionState")
         .doesNotContainKey("cacheResultSetMetadata");
   }
+
+  @Test
+  void aJdbcUrlAskingForAffectedRows_isRefusedNamingTheSettingAndWhy() {
+    // With useAffectedRows=true an UPDATE that sets a row to the values it has counts 0 rows: a
+    // deduplicated retry of an update would be told the row is not there.
+    assertThatThrownBy(
+            () ->
+                ConnectionPool.requireFoundRows(
+                    "jdbc:mysql://db:3306/?useSSL=false&useAffectedRows=true",
+                    ConnectionPool.connectorProperties("")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SHARDEDDB_JDBC_URL")
+        .hasMessageContaining("useAffectedRows");
+    assertThatThrownBy(
+            () ->
+                ConnectionPool.requireFoundRows(
+                    "jdbc:mariadb://db/?USEAFFECTEDROWS=TRUE", ConnectionPool.TUNED))
+        .hasMessageContaining("useAffectedRows");
+  }
+
+  @Test
+  void jdbcPropertiesAskingForAffectedRows_areRefusedNamingTheSetting() {
+    assertThatThrownBy(
+            () ->
+                ConnectionPool.requireFoundRows(
+                    "jdbc:mysql://db:3306/",
+                    ConnectionPool.connectorProperties("useAffectedRows=true")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("shardeddb.storage.jdbc-properties")
+        .hasMessageContaining("useAffectedRows");
+  }
+
+  @Test
+  void urlsWithoutAffectedRows_orWithItOff_areAccepted() {
+    ConnectionPool.requireFoundRows(
+        "jdbc:mysql://db:3306/?useAffectedRows=false&x=useAffectedRows=true",
+        ConnectionPool.connectorProperties("useAffectedRows=false"));
+    ConnectionPool.requireFoundRows("jdbc:mysql://db:3306/", ConnectionPool.TUNED);
+  }
 }
