@@ -397,6 +397,36 @@ public final class ShardPlanner {
 
   private ShardPlan election(
       ShardObservation o, long epoch, String primary, String since, List<ShardEvent> events) {
+    long holdingData =
+        o.members().stream()
+            .filter(m -> m.url() != null)
+            .map(m -> o.beat(m.name()))
+            .filter(ShardPlanner::holdsData)
+            .count();
+    int required = FailoverPlanner.majority(membershipSize(o));
+    if (holdingData < required) {
+      // Fences that cannot reach a majority elect nobody but leave the epoch they carried on the
+      // replicas they reach: fencing anyway would raise the epoch every pass (DESIGN §5 rule 1).
+      String who = primary == null ? "no primary recorded" : "primary " + primary + " unavailable";
+      return new ShardPlan(
+          Stage.WAIT,
+          epoch,
+          primary,
+          since,
+          ShardPhase.NoQuorum,
+          who
+              + " and only "
+              + holdingData
+              + " of "
+              + membershipSize(o)
+              + " replicas answered holding their data; a new primary needs "
+              + required
+              + " (not fencing: it would only raise their epoch)",
+          0,
+          List.of(),
+          events,
+          Set.of());
+    }
     long fenceEpoch =
         FailoverPlanner.fenceEpoch(
             epoch, o.beats().values().stream().map(t -> t.heartbeat().epoch()).toList());
@@ -502,6 +532,14 @@ public final class ShardPlanner {
   static boolean isolated(Heartbeat primaryBeat) {
     return primaryBeat.quorum() != null
         && primaryBeat.quorum().majorityAckAgeMillis() > ISOLATED_AFTER.toMillis();
+  }
+
+  /** Whether a heartbeat shows a replica that holds data (may vote for a new primary). */
+  private static boolean holdsData(Heartbeat h) {
+    return h != null
+        && h.state() != ReplicaState.Copying
+        && h.state() != ReplicaState.Unconfigured
+        && (h.lastEntryEpoch() > 0 || h.appliedLsn() > 0);
   }
 
   /** The replicas that exist or are kept: the spec's count, or more while some are leaving. */

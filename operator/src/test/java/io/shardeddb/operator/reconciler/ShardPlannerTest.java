@@ -186,11 +186,28 @@ class ShardPlannerTest {
                 "p-1", beat("p-1", Role.Secondary, 1, 5, ReplicaState.Ready),
                 "p-2", beat("p-2", Role.Secondary, 1, 5, ReplicaState.Ready)));
 
+    // Two answering replicas cannot be a majority of 5: no fence is sent (which would only
+    // raise their epoch), and fence answers from them would elect nobody either.
+    ShardPlan planned = planner.plan(o);
+    assertThat(planned.phase()).isEqualTo(ShardPhase.NoQuorum);
+    assertThat(planned.actions()).isEmpty();
+    assertThat(planned.message()).contains("only 2 of 5").contains("needs 3");
+
+    ShardPlan fenced =
+        new ShardPlan(
+            ShardPlan.Stage.ELECT,
+            1,
+            "p-0",
+            planned.since(),
+            ShardPhase.PrimaryUnavailable,
+            "fencing at epoch 2",
+            2,
+            List.of(),
+            List.of(),
+            java.util.Set.of());
     ShardPlan plan =
         planner.elect(
-            o,
-            planner.plan(o),
-            Map.of("p-1", answer("p-1", 2, 1, 5), "p-2", answer("p-2", 2, 1, 5)));
+            o, fenced, Map.of("p-1", answer("p-1", 2, 1, 5), "p-2", answer("p-2", 2, 1, 5)));
 
     assertThat(plan.phase()).isEqualTo(ShardPhase.NoQuorum);
     assertThat(plan.primary()).isEqualTo("p-0");
