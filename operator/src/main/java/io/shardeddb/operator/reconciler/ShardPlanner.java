@@ -156,7 +156,7 @@ public final class ShardPlanner {
                 + down.toSeconds()
                 + "s",
             0,
-            List.of(),
+            rolesForAnsweringPrimary(o, epoch, primary, primaryBeat),
             events,
             Set.of());
       }
@@ -182,6 +182,40 @@ public final class ShardPlanner {
       message = "primary " + primary + " re-announced at epoch " + epoch;
     }
     return repair(o, epoch, primary, message, events);
+  }
+
+  /**
+   * While a primary that answers but reaches no majority waits out primaryUnavailableSeconds: the
+   * staying secondaries that do not follow it at this epoch get their role again (they may have
+   * restarted and lost it — then the primary is isolated because nobody follows it, and the repair
+   * ends that without a failover). Nothing else is sent: no fence, no re-copy.
+   */
+  private List<ShardAction> rolesForAnsweringPrimary(
+      ShardObservation o, long epoch, String primary, Heartbeat primaryBeat) {
+    if (primaryBeat == null
+        || primaryBeat.role() != Role.Primary
+        || primaryBeat.epoch() != epoch
+        || primaryBeat.state() == ReplicaState.Fenced) {
+      return List.of();
+    }
+    List<ShardAction> actions = new ArrayList<>();
+    for (Member m : o.members()) {
+      Heartbeat h = o.beat(m.name());
+      if (h == null
+          || m.url() == null
+          || m.name().equals(primary)
+          || m.ordinal() >= o.desiredReplicas()
+          || h.state() == ReplicaState.Unconfigured
+          || h.state() == ReplicaState.Fenced) {
+        continue;
+      }
+      if (h.epoch() < epoch
+          || h.role() != Role.Secondary
+          || h.state() == ReplicaState.AwaitingRole) {
+        actions.add(new AssignRole(m.name(), m.url(), roleRequest(o, m.name(), epoch, primary)));
+      }
+    }
+    return actions;
   }
 
   /**

@@ -189,4 +189,49 @@ class MembershipAndIsolationTest {
     assertThat(plan.actions())
         .noneMatch(a -> a.toString().contains("p-3") || a.toString().contains("p-4"));
   }
+
+  @Test
+  void anIsolatedPrimaryWhoseSecondariesMissedItsRoleGetsThemRepairedWhileItWaits() {
+    // Both secondaries restarted and lost their role: the primary reaches no majority because
+    // nobody follows it, not because it is cut off. Re-sending their roles may end it before a
+    // failover is due (ported from the liveness branch's planner test).
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.Primary, 3, 40, quorum(3, 12_000, "p-1", "p-2")));
+    beats.put("p-1", beat("p-1", Role.Secondary, 2, 40, null));
+    beats.put(
+        "p-2",
+        new TimedHeartbeat(
+            new Heartbeat(
+                "p-2",
+                "sh1",
+                Role.None,
+                3,
+                40,
+                1,
+                null,
+                0,
+                ReplicaState.AwaitingRole,
+                null,
+                null,
+                null,
+                null),
+            Duration.ofMillis(2)));
+
+    ShardPlan plan = planner.plan(observe(3, recorded(3, null, 3), members(3), beats));
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.WAIT);
+    assertThat(plan.actions())
+        .filteredOn(a -> a instanceof ShardAction.AssignRole)
+        .extracting(a -> (ShardAction.AssignRole) a)
+        .extracting(ShardAction.AssignRole::pod)
+        .containsExactlyInAnyOrder("p-1", "p-2");
+    assertThat(plan.actions())
+        .filteredOn(a -> a instanceof ShardAction.AssignRole)
+        .extracting(a -> ((ShardAction.AssignRole) a).request())
+        .allSatisfy(
+            r -> {
+              assertThat(r.epoch()).isEqualTo(3);
+              assertThat(r.role()).isEqualTo(Role.Secondary);
+            });
+  }
 }
