@@ -294,8 +294,7 @@ class FaultMatrixIT {
     await().atMost(LONG).ignoreExceptions().until(this::converged);
     ConcurrentWriters writers =
         // Keys in [0, 63000) of the one shard's [0, 65536): 9,000 per scenario, apart.
-        new ConcurrentWriters(
-            routers, WRITERS, firstKey(index), PER_WRITER, Duration.ofMinutes(6));
+        new ConcurrentWriters(routers, WRITERS, firstKey(index), PER_WRITER, Duration.ofMinutes(6));
     EpochWatch epochs = new EpochWatch(epochExempt);
     epochs.start();
     long before = db.epoch(SHARD);
