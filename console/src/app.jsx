@@ -27,10 +27,10 @@ export function App() {
           return;
         }
         if (e instanceof RouterError && e.status === 401) {
-          // A wrong or expired token: back to the login box.
+          // No token yet, or a wrong one: back to the login box (saying so only if one was tried).
           storeToken(null);
           setToken(null);
-          setError('The router refused the token (401). Enter the data token.');
+          setError(token ? 'The router refused the token (401). Enter the data token.' : null);
           return;
         }
         setError(e.message);

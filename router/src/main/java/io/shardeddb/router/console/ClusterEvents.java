@@ -6,6 +6,7 @@ import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.router.console.ConsoleStatus.EventView;
 import io.shardeddb.router.routing.ReplicaHealth;
+import io.shardeddb.router.topology.RoutingTable;
 import io.shardeddb.router.topology.TopologyHolder;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -32,7 +33,6 @@ public class ClusterEvents {
   private final ReplicaHealth health;
   private final Clock clock;
   private final Deque<EventView> recent = new ArrayDeque<>();
-  private Topology seen;
   private final Map<String, Boolean> reachable = new HashMap<>();
 
   @Inject
@@ -44,32 +44,36 @@ public class ClusterEvents {
     this.topology = topology;
     this.health = health;
     this.clock = clock;
+    follow(topology.current());
   }
 
-  /** Compares what the router holds now with what it held at the last look, and records it. */
-  @Scheduled(fixedDelay = "1s", initialDelay = "1s")
-  public synchronized void observe() {
-    Topology now = topology.current().topology();
-    if (seen == null) {
-      if (topology.loaded()) {
-        record(
-            "Normal",
-            "TopologyLoaded",
-            "routing by topology version "
-                + now.version()
-                + ": "
-                + now.shards().size()
-                + " shard(s)");
-        seen = now;
-      }
-    } else if (now.version() != seen.version()) {
-      for (TopologyChanges.Change c : TopologyChanges.between(seen, now)) {
-        record(c.type(), c.reason(), c.message());
-      }
-      seen = now;
+  /**
+   * Records the change from {@code from} to the next table the holder installs, then waits for the
+   * one after. Each install completes the future of the one before, so every change is seen (a
+   * table replaced again before this runs is compared as the net change). One callback waits at a
+   * time.
+   */
+  private void follow(RoutingTable from) {
+    topology
+        .newerThan(from.version())
+        .thenAccept(
+            next -> {
+              changed(from.topology(), next.topology());
+              follow(next);
+            });
+  }
+
+  private synchronized void changed(Topology before, Topology after) {
+    for (TopologyChanges.Change c : TopologyChanges.between(before, after)) {
+      record(c.type(), c.reason(), c.message());
     }
+  }
+
+  /** Records each replica that stopped or started answering the router's heartbeats. */
+  @Scheduled(fixedDelay = "1s", initialDelay = "1s")
+  public synchronized void observeHealth() {
     Map<String, String> names = new HashMap<>();
-    for (ShardTopology s : now.shards()) {
+    for (ShardTopology s : topology.current().shards()) {
       for (Replica r : s.replicas()) {
         names.put(r.url(), r.name());
       }

@@ -126,6 +126,7 @@ class ConsoleEndpointTest {
               assertThat(shard.get("replicas").findValuesAsText("role"))
                   .containsExactly("Primary", "Secondary");
               assertThat(s.get("eventsNote").asText()).contains("not Kubernetes");
+              assertThat(s.get("events").findValuesAsText("reason")).contains("ShardAdded");
             });
 
     assertThat(admin.send("PUT", "/admin/topology", TOPOLOGY.formatted(2, 2, "b")).status())
