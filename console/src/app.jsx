@@ -244,11 +244,11 @@ function Events({ events, note }) {
       <h2>Recent events</h2>
       {note ? <p class="muted" data-testid="events-note">{note}</p> : null}
       <table data-testid="events">
-        <thead><tr><th>time</th><th>from</th><th>type</th><th>reason</th><th>message</th></tr></thead>
+        <thead><tr><th>time (UTC)</th><th>from</th><th>type</th><th>reason</th><th>message</th></tr></thead>
         <tbody>
           {events.map((e, i) => (
             <tr key={i} data-testid="event" data-reason={e.reason}>
-              <td>{e.time}</td>
+              <td class="time">{e.time ? e.time.replace('T', ' ').replace('Z', '') : ''}</td>
               <td>{e.source}</td>
               <td class={e.type === 'Warning' ? 'warn' : ''}>{e.type}</td>
               <td>{e.reason}</td>

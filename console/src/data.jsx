@@ -178,8 +178,11 @@ function Sql() {
       const r = await call('POST', '/query', { query });
       setReply(r);
       const parts = [r.message];
-      if (r.rows_affected != null) parts.push(`${r.rows_affected} row(s) affected`);
-      if (Array.isArray(r.data)) parts.push(`${r.data.length} row(s)`);
+      if (Array.isArray(r.data)) {
+        parts.push(`${r.data.length} row(s)`);
+      } else if (r.rows_affected != null) {
+        parts.push(`${r.rows_affected} row(s) affected`);
+      }
       setOutcome({ ok: true, text: parts.filter((p) => p).join(' · ') || r.status });
     } catch (err) {
       setReply(null);

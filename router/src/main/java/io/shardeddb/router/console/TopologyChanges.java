@@ -44,7 +44,13 @@ public final class TopologyChanges {
                     + now.epoch()));
         continue;
       }
-      if (!Objects.equals(was.primary(), now.primary())) {
+      if (was.primary() == null && now.primary() != null) {
+        changes.add(
+            new Change(
+                "Normal",
+                "PrimaryElected",
+                now.id() + ": primary " + now.primary() + " at epoch " + now.epoch()));
+      } else if (!Objects.equals(was.primary(), now.primary())) {
         changes.add(
             new Change(
                 "Warning",

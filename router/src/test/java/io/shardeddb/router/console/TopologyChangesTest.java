@@ -30,6 +30,14 @@ class TopologyChangesTest {
   }
 
   @Test
+  void aShardsFirstPrimaryIsAnElectionNotAChange() {
+    Topology before = of(1, new ShardTopology("sh1", 0, 10, 0, null, List.of(A, B)));
+    Topology after = of(2, new ShardTopology("sh1", 0, 10, 1, "a", List.of(A, B)));
+    assertThat(TopologyChanges.between(before, after))
+        .containsExactly(new Change("Normal", "PrimaryElected", "sh1: primary a at epoch 1"));
+  }
+
+  @Test
   void anEpochThatGrewUnderTheSamePrimaryIsNamedAsSuch() {
     Topology before = of(1, new ShardTopology("sh1", 0, 10, 3, "a", List.of(A, B)));
     Topology after = of(2, new ShardTopology("sh1", 0, 10, 5, "a", List.of(A, B)));
