@@ -148,8 +148,35 @@ final class WorkloadController {
     }
   }
 
-  /** What a workload's status says: replicas, ready replicas, the generation it describes. */
-  private record Reported(Integer replicas, Integer ready, Long observedGeneration) {}
+  /**
+   * What a workload's status says: replicas, ready replicas, the generation it describes, and (a
+   * StatefulSet) the revision of its current template.
+   */
+  private record Reported(
+      Integer replicas, Integer ready, Long observedGeneration, String updateRevision) {}
+
+  /** The label a StatefulSet puts on each pod: the revision of the template it was made from. */
+  static final String REVISION_LABEL = "controller-revision-hash";
+
+  /**
+   * A template's revision, as a StatefulSet names it ({@code <name>-<hash>}): equal templates,
+   * equal revisions. Pods keep the revision they were made from; with the {@code OnDelete} update
+   * strategy (all local mode implements) a pod moves to a new template only when deleted.
+   */
+  static String revision(Workload w) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  io.fabric8.kubernetes.client.utils.Serialization.asJson(w.template())
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return w.owner().getMetadata().getName()
+          + "-"
+          + java.util.HexFormat.of().formatHex(digest, 0, 5);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /**
    * Reports the workload's replicas and how many of its pods {@code ready} accepts; writes only
@@ -159,12 +186,17 @@ final class WorkloadController {
     int replicas = w.replicas();
     int readyCount = (int) w.podNames().stream().filter(ready).count();
     Long generation = w.owner().getMetadata().getGeneration();
-    Reported wanted = new Reported(replicas, readyCount, generation);
     if (w.owner() instanceof StatefulSet s) {
+      String revision = revision(w);
+      Reported wanted = new Reported(replicas, readyCount, generation, revision);
       var st = s.getStatus();
       if (st == null
           || !wanted.equals(
-              new Reported(st.getReplicas(), st.getReadyReplicas(), st.getObservedGeneration()))) {
+              new Reported(
+                  st.getReplicas(),
+                  st.getReadyReplicas(),
+                  st.getObservedGeneration(),
+                  st.getUpdateRevision()))) {
         s.setStatus(
             new StatefulSetStatusBuilder()
                 .withReplicas(replicas)
@@ -172,15 +204,18 @@ final class WorkloadController {
                 .withAvailableReplicas(readyCount)
                 .withCurrentReplicas(replicas)
                 .withUpdatedReplicas(replicas)
+                .withUpdateRevision(revision)
                 .withObservedGeneration(generation)
                 .build());
         client.apps().statefulSets().inNamespace(namespace).resource(s).updateStatus();
       }
     } else if (w.owner() instanceof Deployment d) {
+      Reported wanted = new Reported(replicas, readyCount, generation, null);
       var st = d.getStatus();
       if (st == null
           || !wanted.equals(
-              new Reported(st.getReplicas(), st.getReadyReplicas(), st.getObservedGeneration()))) {
+              new Reported(
+                  st.getReplicas(), st.getReadyReplicas(), st.getObservedGeneration(), null))) {
         d.setStatus(
             new DeploymentStatusBuilder()
                 .withReplicas(replicas)
@@ -214,6 +249,7 @@ final class WorkloadController {
     String subdomain = w.subdomain();
     if (subdomain != null) {
       labels.put("statefulset.kubernetes.io/pod-name", name);
+      labels.put(REVISION_LABEL, revision(w));
     }
     Pod pod =
         new PodBuilder()

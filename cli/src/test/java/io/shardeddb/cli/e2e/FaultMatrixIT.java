@@ -65,7 +65,7 @@ class FaultMatrixIT {
   private static final Duration LONG = Duration.ofMinutes(4);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int WRITERS = 4;
-  private static final int PER_WRITER = 2250;
+  private static final int PER_WRITER = 2000;
 
   private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
   private final List<String> matrix = Collections.synchronizedList(new ArrayList<>());
@@ -277,6 +277,81 @@ class FaultMatrixIT {
     assertThat(db.epoch(SHARD)).isEqualTo(epoch);
   }
 
+  @Test
+  @Order(8)
+  void aTemplateChangeRollsTheShardWithAPlannedSwitchOverNotAFailover() throws Exception {
+    // Shard StatefulSets update OnDelete: the operator deletes the secondaries one at a time, then
+    // switches over and deletes the old primary (docs/operator.md, "Rolling a template change").
+    Run run = begin(8, Set.of());
+    String primary = db.primary(SHARD);
+    int failovers = events("FailoverCompleted").size();
+    int switchovers = events("PrimarySwitchedOver").size();
+    long faultAt = System.nanoTime();
+    String patch =
+        JSON.writeValueAsString(
+            List.of(
+                Map.of(
+                    "op",
+                    "add",
+                    "path",
+                    "/spec/resources",
+                    "value",
+                    Map.of("mysql", Map.of("requests", Map.of("cpu", "50m"))))));
+    cluster
+        .client()
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+        .inNamespace(cluster.namespace())
+        .withName(DB)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+            patch);
+    await().atMost(LONG).until(() -> rolled() && db.isReady());
+    finish(run, "template change rolled (3 pods)", faultAt, System.nanoTime(), HUNG_BOUND);
+    assertThat(events("FailoverCompleted")).as("no failover").hasSize(failovers);
+    assertThat(events("PrimarySwitchedOver").size()).isGreaterThan(switchovers);
+    assertThat(events("PodRolled")).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(db.primary(SHARD)).isNotEqualTo(primary);
+  }
+
+  /** Whether every pod of the shard carries its StatefulSet's update revision. */
+  private boolean rolled() {
+    var sts =
+        cluster
+            .client()
+            .apps()
+            .statefulSets()
+            .inNamespace(cluster.namespace())
+            .withName(DB + "-" + SHARD)
+            .get();
+    String revision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+    List<Pod> pods =
+        cluster.client().pods().inNamespace(cluster.namespace()).list().getItems().stream()
+            .filter(p -> p.getMetadata().getName().startsWith(DB + "-" + SHARD + "-"))
+            .toList();
+    return revision != null
+        && pods.size() == 3
+        && pods.stream()
+            .allMatch(
+                p ->
+                    revision.equals(p.getMetadata().getLabels().get("controller-revision-hash"))
+                        && p.getMetadata().getDeletionTimestamp() == null
+                        && isReady(p));
+  }
+
+  private List<io.fabric8.kubernetes.api.model.Event> events(String reason) {
+    return cluster
+        .client()
+        .v1()
+        .events()
+        .inNamespace(cluster.namespace())
+        .list()
+        .getItems()
+        .stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+
   /**
    * A primary cut off from its secondaries: it reports no majority after 3 s ({@code
    * ShardPlanner.ISOLATED_AFTER}), then the hung-primary bound.
@@ -293,7 +368,7 @@ class FaultMatrixIT {
   private Run begin(int index, Set<String> epochExempt) {
     await().atMost(LONG).ignoreExceptions().until(this::converged);
     ConcurrentWriters writers =
-        // Keys in [0, 63000) of the one shard's [0, 65536): 9,000 per scenario, apart.
+        // Keys in [0, 64000) of the one shard's [0, 65536): 8,000 per scenario, apart.
         new ConcurrentWriters(routers, WRITERS, firstKey(index), PER_WRITER, Duration.ofMinutes(6));
     EpochWatch epochs = new EpochWatch(epochExempt);
     epochs.start();

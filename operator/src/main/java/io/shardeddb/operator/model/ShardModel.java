@@ -71,6 +71,11 @@ public final class ShardModel {
         .withReplicas(shard.pods())
         // Pods start together: the operator, not pod order, decides who is primary.
         .withPodManagementPolicy("Parallel")
+        // A changed template rolls no pod by itself: the operator deletes secondaries one at a
+        // time and the primary last, after a planned switch-over (RollPlanner), never mid-write.
+        .withNewUpdateStrategy()
+        .withType("OnDelete")
+        .endUpdateStrategy()
         .withNewSelector()
         .withMatchLabels(Labels.shardSelector(db.name(), shard.id()))
         .endSelector()

@@ -47,6 +47,21 @@ public record PodView(
         pod);
   }
 
+  /** The label a StatefulSet puts on its pods: the revision of the template each was made from. */
+  public static final String REVISION_LABEL = "controller-revision-hash";
+
+  /**
+   * Whether {@code pod} was made from another template than the StatefulSet's {@code
+   * updateRevision} (it waits to be rolled); false when either is unknown.
+   */
+  public static boolean outdated(PodView pod, String updateRevision) {
+    if (updateRevision == null || pod.pod().getMetadata().getLabels() == null) {
+      return false;
+    }
+    String revision = pod.pod().getMetadata().getLabels().get(REVISION_LABEL);
+    return revision != null && !revision.equals(updateRevision);
+  }
+
   /** Whether the operator can talk to the pod's shard-server. */
   public boolean reachable() {
     return ip != null && !ip.isBlank() && running && !terminating;

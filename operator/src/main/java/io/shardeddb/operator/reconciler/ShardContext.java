@@ -14,7 +14,8 @@ import java.util.Map;
  * Everything observed about one shard for one coordination pass: the resource, the shard's /config
  * request (null for a retained shard being removed), its desired replicas, the previous status, its
  * pods and their heartbeats (absent when a replica did not answer), and the pods named by a pending
- * promote or rebuild request for this shard (null: none).
+ * promote or rebuild request for this shard (null: none), and the shard StatefulSet's update
+ * revision (null: unknown), which pods carrying another revision are not on yet (a roll).
  */
 public record ShardContext(
     ShardedDatabase sdb,
@@ -28,4 +29,5 @@ public record ShardContext(
     Map<String, TimedHeartbeat> heartbeats,
     Instant now,
     String promoteTo,
-    String rebuild) {}
+    String rebuild,
+    String updateRevision) {}

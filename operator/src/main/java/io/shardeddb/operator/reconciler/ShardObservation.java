@@ -92,7 +92,20 @@ public record ShardObservation(
 
   /** One pod of the shard: name, StatefulSet ordinal, shard-server URL, readiness, history. */
   public record Member(
-      String name, int ordinal, String url, boolean ready, int restarts, Duration uptime) {}
+      String name,
+      int ordinal,
+      String url,
+      boolean ready,
+      int restarts,
+      Duration uptime,
+      boolean outdated) {
+
+    /** A member on the StatefulSet's current template. */
+    public Member(
+        String name, int ordinal, String url, boolean ready, int restarts, Duration uptime) {
+      this(name, ordinal, url, ready, restarts, uptime, false);
+    }
+  }
 
   /** The observation of one pass from the reconciler's context. */
   public static ShardObservation of(ShardContext ctx) {
@@ -108,7 +121,8 @@ public record ShardObservation(
                         p.url(),
                         p.ready(),
                         p.restarts(),
-                        uptime(p.pod(), ctx.now())))
+                        uptime(p.pod(), ctx.now()),
+                        PodView.outdated(p, ctx.updateRevision())))
             .toList();
     ShardStatus previous =
         ctx.previous() != null

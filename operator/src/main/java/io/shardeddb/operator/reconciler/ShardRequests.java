@@ -86,12 +86,23 @@ public final class ShardRequests {
    * switch-over, with no user request recorded; while none may take over, {@code base} stands.
    */
   public ShardPlan handOver(ShardObservation o, ShardPlan base) {
-    if (base.stage() != Stage.STEADY || !ShardPlanner.leaving(o, base.primary())) {
+    if (base.stage() != Stage.STEADY || base.primary() == null) {
+      return base;
+    }
+    boolean leaving = ShardPlanner.leaving(o, base.primary());
+    // A roll (RollPlanner): the primary goes last, once every other replica is on the new template.
+    boolean rolled =
+        o.member(base.primary()).map(Member::outdated).orElse(false)
+            && o.members().stream()
+                .filter(m -> !m.name().equals(base.primary()))
+                .noneMatch(Member::outdated);
+    if (!leaving && !rolled) {
       return base;
     }
     Optional<Member> target =
         o.members().stream()
             .filter(m -> m.ordinal() < o.desiredReplicas())
+            .filter(m -> !m.outdated())
             .filter(m -> switchoverRefusal(o, base, m) == null)
             .max(Comparator.comparingLong((Member m) -> o.beat(m.name()).appliedLsn()));
     if (target.isEmpty()) {

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -91,6 +93,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -324,8 +327,10 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
                   shardBeats,
                   now,
                   requests.promoteByShard().get(shard.id()),
-                  requests.rebuildByShard().get(shard.id()))));
+                  requests.rebuildByShard().get(shard.id()),
+                  updateRevision(sdb, context, shard.id()))));
       replaceStuckPods(sdb, pods, spec.failoverOrDefault(), now);
+      roll(sdb, outcomes.get(outcomes.size() - 1), pods, updateRevision(sdb, context, shard.id()));
     }
 
     // An outdated CRD prunes status.resharding: a move it cannot record is neither started nor
@@ -659,6 +664,56 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       } catch (KubernetesClientException e) {
         LOG.warn("could not delete pod {}: {}", pod.name(), e.getMessage());
       }
+    }
+  }
+
+  /** The shard StatefulSet's update revision (its current template), or null when unknown. */
+  private static String updateRevision(
+      ShardedDatabase sdb, Context<ShardedDatabase> context, String shardId) {
+    String name =
+        ShardedDatabaseResources.shardStatefulSetName(sdb.getMetadata().getName(), shardId);
+    return context
+        .getSecondaryResourcesAsStream(StatefulSet.class)
+        .filter(s -> name.equals(s.getMetadata().getName()))
+        .map(StatefulSet::getStatus)
+        .filter(Objects::nonNull)
+        .map(StatefulSetStatus::getUpdateRevision)
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * Rolls one outdated secondary onto the StatefulSet's new template ({@link RollPlanner}): shard
+   * StatefulSets update {@code OnDelete}, so the operator decides which pod goes when.
+   */
+  private void roll(
+      ShardedDatabase sdb, ShardOutcome outcome, List<PodView> pods, String updateRevision) {
+    Optional<PodView> next =
+        RollPlanner.next(outcome.phase(), outcome.status(), pods, updateRevision);
+    if (next.isEmpty()) {
+      return;
+    }
+    PodView pod = next.get();
+    try {
+      client
+          .pods()
+          .inNamespace(pod.pod().getMetadata().getNamespace())
+          .withName(pod.name())
+          .delete();
+      events.record(
+          sdb,
+          new ShardEvent(
+              EventReason.PodRolled,
+              "deleted secondary "
+                  + pod.name()
+                  + " so its StatefulSet re-creates it from the new template (revision "
+                  + pod.pod().getMetadata().getLabels().get(PodView.REVISION_LABEL)
+                  + " -> "
+                  + updateRevision
+                  + "); the primary goes last, after a planned switch-over"));
+    } catch (KubernetesClientException e) {
+      LOG.warn("could not delete pod {} for the roll: {}", pod.name(), e.getMessage());
     }
   }
 

@@ -48,7 +48,9 @@ public enum EventReason {
    * Fewer replicas were asked for, and the pods past the new count stay until the staying replicas
    * hold every acknowledged write (DESIGN §5 rule 12); the message says what is awaited.
    */
-  ScaleDownWaiting(false);
+  ScaleDownWaiting(false),
+  /** A secondary was deleted so its StatefulSet re-creates it from a changed template (a roll). */
+  PodRolled(false);
 
   private final boolean warning;
 

@@ -247,6 +247,12 @@ class ShardModelTest {
   }
 
   @Test
+  void shardPodsAreRolledByTheOperatorNotByTheStatefulSet() {
+    assertThat(ShardModel.statefulSet(students, sh1).getSpec().getUpdateStrategy().getType())
+        .isEqualTo("OnDelete");
+  }
+
+  @Test
   void shardPodsAdmitOnlyTheRouterTheOperatorAndTheDatabasesShardPods() {
     // Every shard pod of the database, not just the shard's own: a resharding move's destination
     // pulls /snapshot and /log from the source shard's pods (security review: the policy dropped

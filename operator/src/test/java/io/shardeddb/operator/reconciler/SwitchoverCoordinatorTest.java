@@ -147,6 +147,7 @@ class SwitchoverCoordinatorTest {
         beats,
         Instant.now(),
         target,
+        null,
         null);
   }
 
