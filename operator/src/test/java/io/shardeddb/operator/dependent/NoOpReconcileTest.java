@@ -132,10 +132,13 @@ class NoOpReconcileTest {
         case "StatefulSet" -> {
           spec.put("podManagementPolicy", spec.path("podManagementPolicy").asText("OrderedReady"));
           spec.put("revisionHistoryLimit", 10);
-          spec.putObject("updateStrategy")
-              .put("type", "RollingUpdate")
-              .putObject("rollingUpdate")
-              .put("partition", 0);
+          // Defaulted only when absent (type RollingUpdate with partition 0); OnDelete stays.
+          if (!spec.has("updateStrategy")) {
+            spec.putObject("updateStrategy")
+                .put("type", "RollingUpdate")
+                .putObject("rollingUpdate")
+                .put("partition", 0);
+          }
           podTemplate((ObjectNode) spec.get("template"));
           for (JsonNode claim : spec.withArray("volumeClaimTemplates")) {
             ObjectNode c = (ObjectNode) claim;
