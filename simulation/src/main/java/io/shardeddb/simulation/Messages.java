@@ -39,23 +39,7 @@ final class Messages {
       ReplicaState state,
       io.shardeddb.protocol.shard.QuorumState quorum) {}
 
-  // primary -> secondary
-  /**
-   * {@code logStart}: the primary's log holds entries after this LSN only (older ones: re-copy).
-   */
-  record Append(
-      long epoch, long prevLsn, long prevEpoch, List<Entry> entries, long sentAt, long logStart) {}
-
-  /** {@code stale}: the secondary has seen {@code epoch} > the primary's (it is fenced). */
-  record AppendAck(
-      String name,
-      long epoch,
-      boolean stale,
-      boolean inSync,
-      long matchLsn,
-      long lastLsn,
-      long sentAt) {}
-
+  // secondary -> primary (the primary -> secondary batches are SimTransport's)
   /** A secondary verifying its log against the primary's ({@code GET /log}). */
   record LogRequest(long epoch, long fromLsn, long prevEpoch) {}
 

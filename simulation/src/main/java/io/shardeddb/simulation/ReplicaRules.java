@@ -1,18 +1,20 @@
 package io.shardeddb.simulation;
 
 import io.shardeddb.protocol.shard.ReplicaState;
-import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
-import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 
 /**
- * The shard-server's real decision code as the simulated replica calls it: {@link EpochRules} for
- * fences, roles and votes, {@link LogMatching} for replication batches, {@link LeaseRules} for
- * primary reads, and the write quorum over the spec's replicas. Each method is one seam a test may
- * override to break that rule on purpose and see the simulator catch it.
+ * The shard-server's rules as the simulated replica uses them. The {@link Rulebook} part (quorum
+ * size, lease, the resolution of an unknown commit outcome) is injected into the production {@code
+ * WriteCoordinator} each simulated replica runs; the rest — {@link EpochRules} for fences, roles
+ * and votes, {@link LogMatching} for replication batches, the state a fence answer reports — is
+ * called by the simulator's adapter for the parts of the replica it does not run from production
+ * yet. Each method is one seam a test may override to break that rule on purpose and see the
+ * simulator catch it.
  */
-class ReplicaRules {
+class ReplicaRules extends Rulebook {
   EpochRules.Fence fence(EpochRules.Epochs persisted, long requested) {
     return EpochRules.fence(persisted, requested);
   }
@@ -24,16 +26,6 @@ class ReplicaRules {
 
   LogMatching.Decision batch(LogMatching.Local mine, LogMatching.Batch batch) {
     return LogMatching.decide(mine, batch);
-  }
-
-  LeaseRules.Lease lease(
-      long nowNanos, long promotedAtNanos, long leaseNanos, int required, long[] acks) {
-    return LeaseRules.primaryLease(nowNanos, promotedAtNanos, leaseNanos, 0, required, acks);
-  }
-
-  /** Acknowledgements a write needs, counted over the spec's {@code replicas}. */
-  int required(int replicas, int peersWithAddress) {
-    return WriteQuorum.Majority.required(replicas);
   }
 
   /** The state a replica reports in its fence answer. */

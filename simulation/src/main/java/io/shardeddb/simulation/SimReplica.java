@@ -1,15 +1,20 @@
 package io.shardeddb.simulation;
 
-import io.shardeddb.protocol.shard.QuorumState;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.shard.ReplicateRequest;
+import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.config.ServerSettings;
 import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.RoleStore;
+import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
-import io.shardeddb.shardserver.replication.rules.QuorumTracker;
-import io.shardeddb.shardserver.replication.write.BatchPlan;
-import io.shardeddb.shardserver.replication.write.GroupCommit;
-import io.shardeddb.simulation.Messages.Append;
-import io.shardeddb.simulation.Messages.AppendAck;
 import io.shardeddb.simulation.Messages.Entry;
 import io.shardeddb.simulation.Messages.Fence;
 import io.shardeddb.simulation.Messages.FenceAck;
@@ -24,38 +29,58 @@ import io.shardeddb.simulation.Messages.Snapshot;
 import io.shardeddb.simulation.Messages.SnapshotRequest;
 import io.shardeddb.simulation.Messages.Write;
 import io.shardeddb.simulation.Messages.WriteReply;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * One simulated shard-server replica: its disk ({@link SimDisk}, what survives a crash), its
- * volatile state, and the glue that turns messages into calls of the shard-server's real code
- * ({@link ReplicaRules}, {@link QuorumTracker}, and the write path's {@code BatchPlanner} and
- * {@code LogOps} through the disk) and replies, mirroring the shard-server's controllers. A crash
- * keeps the disk; a lost volume replaces it with an empty, unconfigured one.
- *
- * <p>Why one file (~560 lines): it is one replica's state machine with a handler per message kind,
- * mirroring the shard-server's controllers; the handlers share the replica's volatile state and are
- * read together to check that the simulation calls the same rules as production.
+ * One simulated shard-server replica: the production replica classes over simulated storage, peers
+ * and time. Its disk ({@link SimDisk}, what survives a crash) is the replica's {@code
+ * ReplicaStore}; each boot builds the production {@link ReplicaContext}, {@link RoleStore} and
+ * {@link WriteCoordinator} (term start and no-op, group commit, replication through {@code
+ * PeerLink}, quorum wait, reply, lease, quorum report, rule 15's recovery) over that disk, a {@link
+ * SimTransport} and a {@link SimClock}. This class is the adapter that turns messages into the
+ * calls the shard-server's controllers make. The secondary's side (append, pull, re-copy) is still
+ * the simulator's own here, calling the production {@code LogMatching} and {@code LogOps}; it moves
+ * onto {@code SecondarySync} next (docs/safety.md, "How the simulator runs production code").
  */
 final class SimReplica {
+  /** The shard-server's replication settings in the simulator (its lease is {@link #LEASE}). */
+  static final ReplicationSettings SETTINGS =
+      new ReplicationSettings(
+          Duration.ofMillis(1_500),
+          64,
+          Duration.ofMillis(500),
+          Duration.ofMillis(200),
+          Duration.ofSeconds(1),
+          256,
+          1_000_000,
+          Duration.ofSeconds(10),
+          Duration.ofMillis(500),
+          Duration.ofMillis(ShardSimulation.LEASE),
+          Duration.ZERO,
+          null);
+
   private final String name;
   private final List<String> peers;
   private final Scheduler scheduler;
   private final Network network;
   private final ReplicaRules rules;
+  private final StorageFaults storageFaults;
   private SimDisk disk = new SimDisk();
   private int incarnation;
+  private long requestIds;
 
-  // Volatile primary state (one term).
-  private QuorumTracker tracker;
-  private final Map<String, Long> nextLsn = new HashMap<>();
-  private final Map<String, List<String>> waiting = new HashMap<>();
-  private long noopLsn = -1;
-  private long promotedAt;
-  // Volatile secondary state.
+  // One incarnation of the production replica.
+  private SimClock clock;
+  private SimTransport transport;
+  private ReplicaContext ctx;
+  private RoleStore roleStore;
+  private WriteCoordinator coordinator;
+
+  // Volatile secondary state (the simulator's own secondary side).
   private long verifiedEpoch = -1;
   private long pullAskedAt = -1_000_000;
   private long snapshotAskedAt = -1_000_000;
@@ -67,6 +92,7 @@ final class SimReplica {
     this.scheduler = scheduler;
     this.network = network;
     this.rules = rules;
+    this.storageFaults = new StorageFaults(scheduler::now);
   }
 
   String name() {
@@ -75,6 +101,10 @@ final class SimReplica {
 
   SimDisk disk() {
     return disk;
+  }
+
+  StorageFaults storageFaults() {
+    return storageFaults;
   }
 
   boolean actingPrimary() {
@@ -86,22 +116,68 @@ final class SimReplica {
     return disk.empty || disk.copying || !disk.configured;
   }
 
+  private static Peer peer(String name) {
+    return new Peer(name, "sim://" + name);
+  }
+
   /** Boots (first start or after a crash): volatile state is empty, the disk is what it was. */
   void start() {
     incarnation++;
-    tracker = null;
-    nextLsn.clear();
-    waiting.clear();
-    noopLsn = -1;
     verifiedEpoch = -1;
     // A restarted primary waits for the operator: its term's volatile state is gone.
     disk.primary = false;
+    disk.faults = storageFaults;
+    clock = new SimClock(scheduler, network, name, storageFaults::busyUntil);
+    transport =
+        new SimTransport(
+            name, network, clock, SETTINGS.requestTimeout().toMillis(), () -> ++requestIds);
+    ctx = new ReplicaContext(new ServerSettings(name));
+    if (disk.configured) {
+      ctx.configure(SimStorage.CONFIG);
+    }
+    restoreContext();
+    roleStore = new RoleStore(ctx, disk);
+    coordinator =
+        new WriteCoordinator(
+            ctx, disk, transport, SETTINGS, roleStore, rules, clock, new CompositeMeterRegistry());
+    coordinator.start();
     network.liveness(name, Network.Liveness.UP);
     tick(incarnation);
   }
 
+  /**
+   * The production context restored from the disk, as {@code ReplicaStartup} does on boot; also
+   * before a role change of a replica that is not primary, whose position the simulator's own
+   * secondary side moved on the disk only.
+   */
+  private void restoreContext() {
+    io.shardeddb.protocol.topology.Role role =
+        disk.primary
+            ? io.shardeddb.protocol.topology.Role.Primary
+            : disk.secondary
+                ? io.shardeddb.protocol.topology.Role.Secondary
+                : io.shardeddb.protocol.topology.Role.None;
+    ctx.restore(
+        disk.epoch,
+        role,
+        disk.primaryName == null ? null : peer(disk.primaryName),
+        peers.stream().map(SimReplica::peer).toList(),
+        WriteQuorum.Majority,
+        disk.lastLsn(),
+        disk.lastEntryEpoch(),
+        disk.baseLsn,
+        disk.baseEpoch,
+        disk.copying,
+        disk.voteEpoch,
+        disk.vote,
+        disk.replicas);
+  }
+
   void crash() {
     network.liveness(name, Network.Liveness.DOWN);
+    if (clock != null) {
+      clock.stop();
+    }
     incarnation++;
   }
 
@@ -146,13 +222,7 @@ final class SimReplica {
 
   private void onTick() {
     long now = scheduler.now();
-    if (disk.primary) {
-      for (String p : peers) {
-        if (!p.equals(name)) {
-          sendAppend(p);
-        }
-      }
-    } else if (disk.secondary && disk.copying) {
+    if (disk.secondary && disk.copying) {
       if (now - snapshotAskedAt > 500) {
         snapshotAskedAt = now;
         network.send(name, disk.primaryName, new SnapshotRequest(disk.epoch));
@@ -165,7 +235,12 @@ final class SimReplica {
   void receive(String from, Object m) {
     switch (m) {
       case Ping p -> network.send(name, from, pong());
-      case Messages.Configure c -> disk.configured = true;
+      case Messages.Configure c -> {
+        if (!disk.configured) {
+          disk.configured = true;
+          ctx.configure(SimStorage.CONFIG);
+        }
+      }
       case Messages.Resync r -> {
         if (disk.secondary) {
           startCopy("asked to re-copy");
@@ -173,8 +248,8 @@ final class SimReplica {
       }
       case Fence f -> onFence(from, f);
       case Role r -> onRole(r);
-      case Append a -> onAppend(from, a);
-      case AppendAck a -> onAppendAck(a);
+      case SimTransport.Replicate r -> onReplicate(from, r);
+      case SimTransport.Replicated r -> transport.answered(r);
       case LogRequest l -> onLogRequest(from, l);
       case LogReply l -> onLogReply(from, l);
       case SnapshotRequest s -> onSnapshotRequest(from, s);
@@ -195,19 +270,7 @@ final class SimReplica {
         disk.lastEntryEpoch(),
         disk.lastLsn(),
         state(),
-        quorumState());
-  }
-
-  /** As the shard-server's primary reports it in its heartbeat (rules 11 and 12). */
-  private QuorumState quorumState() {
-    if (!disk.primary || tracker == null || !reportsQuorum) {
-      return null;
-    }
-    long now = scheduler.nanos();
-    long since = tracker.majorityAckedAtNanos(now, promotedAt * 1_000_000L);
-    List<String> voters = peers.stream().filter(p -> !p.equals(name)).toList();
-    boolean committed = noopLsn >= 0 && tracker.holders(noopLsn) >= tracker.required();
-    return new QuorumState(disk.replicas, voters, committed, (now - since) / 1_000_000);
+        reportsQuorum ? coordinator.quorumState() : null);
   }
 
   /** Off: a primary that does not report its quorum (as shard-servers before rule 11). */
@@ -217,7 +280,7 @@ final class SimReplica {
     reportsQuorum = on;
   }
 
-  // --- rules 1 and 2: epochs, votes, fencing ------------------------------------------------
+  // --- rules 1 and 2: epochs, votes, fencing (RoleService's part) ------------------------------
 
   private void onFence(String from, Fence f) {
     if (!disk.configured) {
@@ -229,16 +292,27 @@ final class SimReplica {
         return;
       }
       case RAISE -> {
-        disk.epoch = f.epoch();
-        stepDown();
+        if (!disk.primary) {
+          restoreContext();
+        }
+        coordinator.whileNoCommit(
+            () -> {
+              roleStore.fence(f.epoch());
+              coordinator.stepDown(
+                  ShardException.conflict(
+                      "not primary: " + name + " was fenced by epoch " + f.epoch()));
+              return null;
+            });
+        verifiedEpoch = -1;
       }
       case REPEAT -> {}
     }
+    ReplicaContext.View v = ctx.view();
     network.send(
         name,
         from,
         new FenceAck(
-            name, disk.epoch, disk.lastEntryEpoch(), disk.lastLsn(), rules.reported(state())));
+            name, disk.epoch, v.lastEntryEpoch(), v.appliedLsn(), rules.reported(state())));
   }
 
   private void onRole(Role r) {
@@ -255,14 +329,32 @@ final class SimReplica {
     if (same) {
       return;
     }
-    stepDown();
-    disk.epoch = r.epoch();
-    disk.voteEpoch = r.epoch();
-    disk.vote = r.primaryName();
-    disk.primaryName = r.primaryName();
-    disk.replicas = r.replicas();
-    disk.primary = r.primary();
-    disk.secondary = !r.primary();
+    if (!disk.primary) {
+      restoreContext();
+    }
+    io.shardeddb.protocol.topology.Role role =
+        r.primary()
+            ? io.shardeddb.protocol.topology.Role.Primary
+            : io.shardeddb.protocol.topology.Role.Secondary;
+    coordinator.whileNoCommit(
+        () -> {
+          roleStore.assign(
+              r.epoch(),
+              role,
+              peer(r.primaryName()),
+              peers.stream().map(SimReplica::peer).toList(),
+              WriteQuorum.Majority,
+              r.replicas());
+          if (r.primary()) {
+            ctx.markVerified(r.epoch());
+            coordinator.becomePrimary();
+          } else {
+            coordinator.stepDown(
+                ShardException.conflict(
+                    "not primary: primary is " + r.primaryName() + " (epoch " + r.epoch() + ")"));
+          }
+          return null;
+        });
     verifiedEpoch = -1;
     trace(
         (r.primary() ? "primary" : "secondary")
@@ -272,153 +364,53 @@ final class SimReplica {
             + disk.lastEntryEpoch()
             + "/"
             + disk.lastLsn());
-    if (r.primary()) {
-      becomePrimary();
-    }
   }
 
-  private void stepDown() {
-    if (disk.primary) {
-      // Waiting clients learn nothing definite: the entry may still be committed by the next
-      // primary, so they retry with the same request id.
-      waiting.forEach(
-          (rid, clients) -> {
-            for (String c : clients) {
-              network.send(
-                  name,
-                  c.substring(0, c.lastIndexOf('#')),
-                  new WriteReply(rid, false, disk.epoch, "stepped down"));
-            }
-          });
-      if (tracker != null) {
-        tracker.failAll(new IllegalStateException("stepped down"));
-      }
-    }
-    tracker = null;
-    waiting.clear();
-    disk.primary = false;
-    disk.secondary = false;
-  }
-
-  // --- rule 3: the new primary commits its epoch before serving -----------------------------
-
-  private void becomePrimary() {
-    // The term's no-op, planned and committed as the shard-server's batcher does (rule 3).
-    BatchPlan plan = disk.groupCommit(List.of(), true).plan();
-    Entry noop = SimStorage.toEntry(plan.entries().get(0));
-    noopLsn = noop.lsn();
-    promotedAt = scheduler.now();
-    List<String> others = peers.stream().filter(p -> !p.equals(name)).toList();
-    tracker =
-        new QuorumTracker(rules.required(disk.replicas, others.size() + 1), others, noop.lsn());
-    nextLsn.clear();
-    for (String p : others) {
-      nextLsn.put(p, noop.lsn());
-      sendAppend(p);
-    }
-  }
+  // --- the primary: the production WriteCoordinator -------------------------------------------
 
   private void onWrite(String client, Write w) {
-    if (!disk.primary) {
-      network.send(name, client, new WriteReply(w.rid(), false, disk.epoch, "not primary"));
+    CompletableFuture<WriteCoordinator.Acked> done;
+    try {
+      done = coordinator.enqueue(ClientChange.write(List.of(SimStorage.row(w.key())), w.rid()));
+    } catch (ShardException e) {
+      network.send(name, client, new WriteReply(w.rid(), false, disk.epoch, e.getMessage()));
       return;
     }
-    // The shard-server's planner decides (a retry gets the original entry, never a second one:
-    // rule 8); this disk commits the plan as one transaction.
-    ClientChange change = ClientChange.write(List.of(SimStorage.row(w.key())), w.rid());
-    GroupCommit.Result result = disk.groupCommit(List.of(change), false);
-    BatchPlan plan = result.plan();
-    if (!result.committed()) {
-      network.send(name, client, new WriteReply(w.rid(), false, disk.epoch, "not primary"));
-      return;
-    }
-    long lsn;
-    switch (plan.outcomes().get(0)) {
-      case BatchPlan.Earlier e -> lsn = e.outcome().lsn();
-      case BatchPlan.Applied a -> lsn = a.lsn();
-      default -> {
-        network.send(
-            name,
-            client,
-            new WriteReply(w.rid(), false, disk.epoch, "refused: " + plan.outcomes()));
-        return;
-      }
-    }
-    if (!plan.entries().isEmpty()) {
-      tracker.selfHolds(lsn);
-      for (String p : peers) {
-        if (!p.equals(name)) {
-          sendAppend(p);
-        }
-      }
-    }
-    waiting.computeIfAbsent(w.rid(), k -> new ArrayList<>()).add(client + "#" + lsn);
-    release();
-  }
-
-  /** Acknowledges every waiting write whose entry and this term's no-op are on a quorum. */
-  private void release() {
-    long committed = tracker.quorumLsn();
-    if (committed < noopLsn) {
-      return;
-    }
-    List<String> done = new ArrayList<>();
-    waiting.forEach(
-        (rid, clients) -> {
-          List<String> rest = new ArrayList<>();
-          for (String c : clients) {
-            int hash = c.lastIndexOf('#');
-            long lsn = Long.parseLong(c.substring(hash + 1));
-            if (lsn <= committed) {
-              network.send(name, c.substring(0, hash), new WriteReply(rid, true, disk.epoch, null));
-            } else {
-              rest.add(c);
-            }
+    int inc = incarnation;
+    done.whenComplete(
+        (acked, err) -> {
+          if (inc != incarnation) {
+            return;
           }
-          if (rest.isEmpty()) {
-            done.add(rid);
+          if (err == null) {
+            // Acknowledged by this term's primary: the epoch it was primary of.
+            network.send(name, client, new WriteReply(w.rid(), true, ctx.view().epoch(), null));
           } else {
-            clients.retainAll(rest);
+            Throwable cause = err instanceof CompletionException c ? c.getCause() : err;
+            // 409 not primary, 503 quorum or storage: no definite answer, the client retries.
+            network.send(
+                name, client, new WriteReply(w.rid(), false, disk.epoch, cause.getMessage()));
           }
         });
-    done.forEach(waiting::remove);
   }
 
-  // --- rules 4 and 5: log matching, quorum over the spec -------------------------------------
+  // --- the secondary's side of /replicate (rule 4), the simulator's own for now ----------------
 
-  private void sendAppend(String peer) {
-    long next = Math.max(nextLsn.getOrDefault(peer, disk.lastLsn() + 1), disk.baseLsn + 1);
-    long prev = next - 1;
-    List<Entry> entries = new ArrayList<>(disk.log.tailMap(prev, false).values());
-    if (entries.size() > 64) {
-      entries = new ArrayList<>(entries.subList(0, 64));
-    }
-    network.send(
-        name,
-        peer,
-        new Append(
-            disk.epoch,
-            prev,
-            disk.epochAt(prev),
-            List.copyOf(entries),
-            scheduler.nanos(),
-            disk.baseLsn));
-  }
-
-  private void onAppend(String from, Append a) {
+  private void onReplicate(String from, SimTransport.Replicate m) {
+    ReplicateRequest a = m.request();
     if (a.epoch() < disk.epoch) {
-      network.send(
-          name, from, new AppendAck(name, disk.epoch, true, false, -1, disk.lastLsn(), a.sentAt()));
+      network.send(name, from, new SimTransport.Replicated(m.id(), null, 409, disk.epoch));
       return;
     }
     if (a.epoch() > disk.epoch || !disk.secondary || !from.equals(disk.primaryName)) {
       // No role under this primary yet (503 in the shard-server): counts for nothing.
-      network.send(
-          name, from, new AppendAck(name, a.epoch(), false, false, -1, disk.lastLsn(), a.sentAt()));
+      network.send(name, from, new SimTransport.Replicated(m.id(), null, 503, disk.epoch));
       return;
     }
-    long first = a.entries().isEmpty() ? a.prevLsn() + 1 : a.entries().get(0).lsn();
-    long last = a.entries().isEmpty() ? a.prevLsn() : a.entries().getLast().lsn();
+    List<Entry> entries =
+        a.entries() == null ? List.of() : a.entries().stream().map(SimStorage::toEntry).toList();
+    long first = entries.isEmpty() ? a.prevLsn() + 1 : entries.get(0).lsn();
+    long last = entries.isEmpty() ? a.prevLsn() : entries.getLast().lsn();
     LogMatching.Decision d =
         rules.batch(
             new LogMatching.Local(
@@ -431,7 +423,7 @@ final class SimReplica {
     long match = d.matchLsn();
     switch (d.action()) {
       case APPEND -> {
-        for (Entry e : a.entries()) {
+        for (Entry e : entries) {
           if (e.lsn() == disk.lastLsn() + 1) {
             disk.apply(e);
             if (disk.lastLsn() > 0 && disk.baseLsn == 0 && disk.log.firstKey() == 1) {
@@ -455,28 +447,8 @@ final class SimReplica {
     network.send(
         name,
         from,
-        new AppendAck(name, disk.epoch, false, inSync, match, disk.lastLsn(), a.sentAt()));
-  }
-
-  private void onAppendAck(AppendAck a) {
-    if (!disk.primary || tracker == null) {
-      return;
-    }
-    if (a.stale() && a.epoch() > disk.epoch) {
-      disk.epoch = a.epoch();
-      stepDown();
-      return;
-    }
-    if (a.epoch() != disk.epoch) {
-      return;
-    }
-    tracker.peerReport(a.name(), a.inSync(), a.matchLsn(), a.sentAt());
-    if (a.inSync()) {
-      nextLsn.put(a.name(), Math.max(nextLsn.getOrDefault(a.name(), 0L), a.matchLsn() + 1));
-      release();
-    } else {
-      nextLsn.put(a.name(), Math.min(disk.lastLsn() + 1, a.lastLsn() + 1));
-    }
+        new SimTransport.Replicated(
+            m.id(), new ReplicateResponse(disk.lastLsn(), disk.epoch, inSync, match), 200, 0));
   }
 
   /** {@code GET /log} from the primary with the epoch of this replica's last entry. */
@@ -511,9 +483,8 @@ final class SimReplica {
             ? List.of()
             : disk.log.tailMap(prev, false).values().stream().limit(256).toList();
     if (status == 200) {
-      // The secondary proved it holds everything up to prev (the shard-server's peerHolds).
-      tracker.peerHolds(from, prev);
-      release();
+      // The secondary proved it holds everything up to prev.
+      coordinator.peerHolds(from, prev);
     }
     network.send(name, from, new LogReply(disk.epoch, status, entries, disk.lastLsn()));
   }
@@ -595,20 +566,10 @@ final class SimReplica {
     trace("installed a snapshot of " + s.rows().size() + " rows at " + s.lsn() + " from " + from);
   }
 
-  // --- rule 9: fenced reads --------------------------------------------------------------
+  // --- rule 9: fenced reads (the production lease) -------------------------------------------
 
   private void onRead(String client, Read r) {
-    boolean lease =
-        disk.primary
-            && tracker != null
-            && rules.lease(
-                    scheduler.nanos(),
-                    promotedAt * 1_000_000L,
-                    ShardSimulation.LEASE * 1_000_000L,
-                    tracker.required(),
-                    tracker.ackSentNanos())
-                == LeaseRules.Lease.HELD;
-    if (!lease) {
+    if (!disk.primary || coordinator.lease() != LeaseRules.Lease.HELD) {
       network.send(name, client, new ReadReply(r.id(), false, disk.epoch, List.of()));
       return;
     }

@@ -2,6 +2,7 @@ package io.shardeddb.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
 import java.util.ArrayList;
@@ -11,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The simulator is only worth its green runs if it goes red when a rule is broken: each test
- * weakens one rule of DESIGN §5 at its seam in {@link ReplicaRules} and expects violations within a
- * few hundred schedules.
+ * weakens one rule of DESIGN §5 at its seam in {@link ReplicaRules} — for rules 5, 9 and 15 the
+ * {@code Rulebook} injected into the production {@code WriteCoordinator} every simulated replica
+ * runs — and expects violations within a few hundred schedules.
  */
 class BrokenRulesAreCaughtTest {
 
@@ -33,7 +35,7 @@ class BrokenRulesAreCaughtTest {
     ReplicaRules weak =
         new ReplicaRules() {
           @Override
-          int required(int replicas, int peersWithAddress) {
+          public int required(WriteQuorum quorum, int specReplicas) {
             return 1;
           }
         };
@@ -46,8 +48,13 @@ class BrokenRulesAreCaughtTest {
     ReplicaRules noLease =
         new ReplicaRules() {
           @Override
-          LeaseRules.Lease lease(
-              long nowNanos, long promotedAtNanos, long leaseNanos, int required, long[] acks) {
+          public LeaseRules.Lease primaryLease(
+              long nowNanos,
+              long promotedAtNanos,
+              long leaseNanos,
+              long driftNanos,
+              int required,
+              long[] acks) {
             return LeaseRules.Lease.HELD;
           }
         };
@@ -68,5 +75,20 @@ class BrokenRulesAreCaughtTest {
           }
         };
     assertThat(violations(blind, 600)).isNotEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "rule 15 broken (a lost COMMIT reply taken as nothing written): the primary wedges on its"
+          + " own log and the replicas never converge")
+  void lostCommitReplyTakenAsNothingWritten() {
+    ReplicaRules guess =
+        new ReplicaRules() {
+          @Override
+          public boolean readsBackUnknownCommit() {
+            return false;
+          }
+        };
+    assertThat(violations(guess, 400)).isNotEmpty();
   }
 }

@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * (a role change abandons work against the old primary).
  */
 @Singleton
-public class PeerClient implements AutoCloseable {
+public class PeerClient implements PeerTransport, AutoCloseable {
   /** The header that carries the receiver's epoch on a 409, so a stale primary learns it. */
   public static final String EPOCH_HEADER = "X-ShardedDB-Epoch";
 
@@ -47,6 +47,11 @@ public class PeerClient implements AutoCloseable {
     this.json = json;
     this.settings = settings;
     this.credentials = credentials;
+    this.http = httpClient(settings);
+  }
+
+  /** The one HTTP client every peer call goes through (connect deadline, local address). */
+  private static HttpClient httpClient(ReplicationSettings settings) {
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -60,10 +65,11 @@ public class PeerClient implements AutoCloseable {
             "shardeddb.replication.local-address '" + local + "' is not an address", e);
       }
     }
-    this.http = builder.build();
+    return builder.build();
   }
 
   /** Sends entries to a secondary; completes with its applied LSN or a {@link PeerRefusal}. */
+  @Override
   public CompletableFuture<ReplicateResponse> replicate(Peer peer, ReplicateRequest request) {
     HttpRequest req =
         authorized(URI.create(base(peer.url()) + "/replicate"))
@@ -94,6 +100,7 @@ public class PeerClient implements AutoCloseable {
    * As above, answered only by {@code primary} as the primary of {@code epoch} (421 from any other
    * server at that address).
    */
+  @Override
   public LogResponse log(
       String url,
       long fromLsn,
@@ -130,6 +137,7 @@ public class PeerClient implements AutoCloseable {
    * Opens {@code GET /snapshot} as a lazy stream of NDJSON lines; close it when done. The request
    * deadline covers the response's start; reading the rows is bounded by the caller (interrupt).
    */
+  @Override
   public Stream<String> snapshot(String url) throws IOException, InterruptedException {
     return snapshotAt(url, "/snapshot");
   }

@@ -55,7 +55,7 @@ public class SecondarySync implements AutoCloseable {
 
   private final ReplicaContext ctx;
   private final ShardStore store;
-  private final PeerClient client;
+  private final PeerTransport client;
   private final ShardConfigService configs;
   private final ReplicationSettings settings;
   private final JsonMapper json;
@@ -72,7 +72,7 @@ public class SecondarySync implements AutoCloseable {
   public SecondarySync(
       ReplicaContext ctx,
       ShardStore store,
-      PeerClient client,
+      PeerTransport client,
       ShardConfigService configs,
       ReplicationSettings settings,
       JsonMapper json) {
