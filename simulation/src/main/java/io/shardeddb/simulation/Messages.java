@@ -2,7 +2,6 @@ package io.shardeddb.simulation;
 
 import io.shardeddb.protocol.shard.ReplicaState;
 import java.util.List;
-import java.util.Map;
 
 /** The messages of the simulated shard: the wire protocol of DESIGN §4/§5 reduced to values. */
 final class Messages {
@@ -38,18 +37,6 @@ final class Messages {
       long lastLsn,
       ReplicaState state,
       io.shardeddb.protocol.shard.QuorumState quorum) {}
-
-  // secondary -> primary (the primary -> secondary batches are SimTransport's)
-  /** A secondary verifying its log against the primary's ({@code GET /log}). */
-  record LogRequest(long epoch, long fromLsn, long prevEpoch) {}
-
-  /** 200 with entries, 409 (diverged) or 410 (no longer held: re-copy). */
-  record LogReply(long epoch, int status, List<Entry> entries, long lastLsn) {}
-
-  record SnapshotRequest(long epoch) {}
-
-  record Snapshot(
-      long epoch, long lsn, long entryEpoch, Map<Long, Integer> rows, Map<String, Long> rids) {}
 
   // client <-> replica
   record Write(String rid, long key) {}

@@ -2,17 +2,15 @@ package io.shardeddb.simulation;
 
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
-import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 
 /**
  * The shard-server's rules as the simulated replica uses them. The {@link Rulebook} part (quorum
- * size, lease, the resolution of an unknown commit outcome) is injected into the production {@code
- * WriteCoordinator} each simulated replica runs; the rest — {@link EpochRules} for fences, roles
- * and votes, {@link LogMatching} for replication batches, the state a fence answer reports — is
- * called by the simulator's adapter for the parts of the replica it does not run from production
- * yet. Each method is one seam a test may override to break that rule on purpose and see the
- * simulator catch it.
+ * size, log matching, lease, the resolution of an unknown commit outcome) is injected into the
+ * production {@code WriteCoordinator} and {@code SecondarySync} each simulated replica runs; the
+ * rest — {@link EpochRules} for fences, roles and votes and the state a fence answer reports — is
+ * called by the simulator's adapter in place of {@code RoleService}. Each method is one seam a test
+ * may override to break that rule on purpose and see the simulator catch it.
  */
 class ReplicaRules extends Rulebook {
   EpochRules.Fence fence(EpochRules.Epochs persisted, long requested) {
@@ -22,10 +20,6 @@ class ReplicaRules extends Rulebook {
   EpochRules.RoleVerdict role(
       EpochRules.Epochs persisted, long epoch, String primary, boolean asPrimary, boolean copying) {
     return EpochRules.role(persisted, epoch, primary, asPrimary, copying);
-  }
-
-  LogMatching.Decision batch(LogMatching.Local mine, LogMatching.Batch batch) {
-    return LogMatching.decide(mine, batch);
   }
 
   /** The state a replica reports in its fence answer. */

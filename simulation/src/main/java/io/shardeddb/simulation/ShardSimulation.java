@@ -66,7 +66,7 @@ public final class ShardSimulation {
     }
     Map<String, SimReplica> byName = new java.util.HashMap<>();
     for (String n : names) {
-      SimReplica r = new SimReplica(n, names, scheduler, network, rules);
+      SimReplica r = new SimReplica(n, names, scheduler, network, rules, byName::get);
       replicas.add(r);
       byName.put(n, r);
       network.attach(n, r::receive);

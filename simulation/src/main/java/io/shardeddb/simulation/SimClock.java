@@ -49,6 +49,11 @@ final class SimClock implements ReplicaClock {
     return task -> scheduler.after(0, () -> runLive(task, new boolean[] {false}, true));
   }
 
+  @Override
+  public Executor background(String ignored) {
+    return task -> scheduler.after(0, () -> runLive(task, new boolean[] {false}, false));
+  }
+
   private void runLive(Runnable task, boolean[] cancelled, boolean storageBound) {
     if (stopped || cancelled[0]) {
       return;

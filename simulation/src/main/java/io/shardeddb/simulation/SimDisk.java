@@ -7,7 +7,6 @@ import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.ReplicaStore;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
-import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
 import io.shardeddb.shardserver.replication.write.BatchPlanner;
 import io.shardeddb.shardserver.replication.write.GroupCommit;
@@ -25,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -63,15 +63,6 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   long lastEntryEpoch() {
     return log.isEmpty() ? baseEpoch : log.lastEntry().getValue().epoch();
-  }
-
-  /** The epoch of the entry at {@code lsn}, or {@link LogMatching#NOT_HELD}. */
-  long epochAt(long lsn) {
-    if (lsn == baseLsn) {
-      return baseEpoch;
-    }
-    Entry e = log.get(lsn);
-    return e == null ? LogMatching.NOT_HELD : e.epoch();
   }
 
   /**
@@ -220,5 +211,60 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   EpochRules.Epochs epochs() {
     return new EpochRules.Epochs(epoch, voteEpoch, vote);
+  }
+
+  @Override
+  public Optional<Long> epochAt(long lsn) {
+    Entry e = log.get(lsn);
+    return e == null ? Optional.empty() : Optional.of(e.epoch());
+  }
+
+  @Override
+  public ShardConfig applyReplicated(UserTable table, List<LogEntry> entries, ShardConfig config) {
+    for (LogEntry e : entries) {
+      if (log.containsKey(e.lsn()) || e.lsn() <= baseLsn) {
+        // MariaDB's duplicate key on replication_log: the transaction applies nothing.
+        throw new StorageException(
+            "database error: Duplicate entry '" + e.lsn() + "' for key 'PRIMARY'", null);
+      }
+    }
+    for (LogEntry e : entries) {
+      apply(SimStorage.toEntry(e));
+    }
+    if (lastLsn() > 0 && baseLsn == 0 && log.firstKey() == 1) {
+      // Holds the whole history again: what it acknowledges from now on, it holds.
+      empty = false;
+    }
+    return config;
+  }
+
+  @Override
+  public void beginCopy(UserTable table) {
+    copying = true;
+    log.clear();
+    rows.clear();
+    rids.clear();
+    baseLsn = 0;
+    baseEpoch = 0;
+  }
+
+  @Override
+  public void loadChunk(UserTable table, List<Map<String, Object>> chunk) {
+    chunk.forEach(r -> rows.merge(SimStorage.key(r), 1, Integer::sum));
+  }
+
+  @Override
+  public void loadOutcomes(List<RequestOutcome> outcomes) {
+    outcomes.stream()
+        .filter(RequestOutcome::applied)
+        .forEach(o -> rids.put(o.requestId(), o.lsn()));
+  }
+
+  @Override
+  public void finishCopy(long lsn, long entryEpoch) {
+    baseLsn = lsn;
+    baseEpoch = entryEpoch;
+    copying = false;
+    empty = false;
   }
 }

@@ -1,50 +1,43 @@
 package io.shardeddb.simulation;
 
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicaState;
-import io.shardeddb.protocol.shard.ReplicateRequest;
-import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.config.ServerSettings;
 import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.replication.PeerRefusal;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.RoleStore;
+import io.shardeddb.shardserver.replication.SecondarySync;
+import io.shardeddb.shardserver.replication.SnapshotHeader;
+import io.shardeddb.shardserver.replication.SnapshotStream;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
-import io.shardeddb.shardserver.replication.rules.LogMatching;
-import io.shardeddb.simulation.Messages.Entry;
-import io.shardeddb.simulation.Messages.Fence;
-import io.shardeddb.simulation.Messages.FenceAck;
-import io.shardeddb.simulation.Messages.LogReply;
-import io.shardeddb.simulation.Messages.LogRequest;
-import io.shardeddb.simulation.Messages.Ping;
-import io.shardeddb.simulation.Messages.Pong;
-import io.shardeddb.simulation.Messages.Read;
-import io.shardeddb.simulation.Messages.ReadReply;
-import io.shardeddb.simulation.Messages.Role;
-import io.shardeddb.simulation.Messages.Snapshot;
-import io.shardeddb.simulation.Messages.SnapshotRequest;
-import io.shardeddb.simulation.Messages.Write;
-import io.shardeddb.simulation.Messages.WriteReply;
+import io.shardeddb.shardserver.storage.RequestOutcome;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 /**
  * One simulated shard-server replica: the production replica classes over simulated storage, peers
  * and time. Its disk ({@link SimDisk}, what survives a crash) is the replica's {@code
- * ReplicaStore}; each boot builds the production {@link ReplicaContext}, {@link RoleStore} and
- * {@link WriteCoordinator} (term start and no-op, group commit, replication through {@code
- * PeerLink}, quorum wait, reply, lease, quorum report, rule 15's recovery) over that disk, a {@link
- * SimTransport} and a {@link SimClock}. This class is the adapter that turns messages into the
- * calls the shard-server's controllers make. The secondary's side (append, pull, re-copy) is still
- * the simulator's own here, calling the production {@code LogMatching} and {@code LogOps}; it moves
- * onto {@code SecondarySync} next (docs/safety.md, "How the simulator runs production code").
+ * ReplicaStore}; each boot builds the production {@link ReplicaContext}, {@link RoleStore}, {@link
+ * WriteCoordinator} (term start and no-op, group commit, replication through {@code PeerLink},
+ * quorum wait, reply, lease, quorum report, rule 15's recovery) and {@link SecondarySync} (append
+ * with log matching, pull catch-up, re-copy) over that disk, a {@link SimTransport} and a {@link
+ * SimClock}. This class is only the adapter: it turns messages into the calls the shard-server's
+ * controllers make ({@code /role}, {@code /fence}, {@code /replicate}, {@code /write}, {@code
+ * /read}, and the primary's answers to {@code /log} and {@code /snapshot}).
  */
 final class SimReplica {
   /** The shard-server's replication settings in the simulator (its lease is {@link #LEASE}). */
@@ -68,6 +61,7 @@ final class SimReplica {
   private final Scheduler scheduler;
   private final Network network;
   private final ReplicaRules rules;
+  private final Function<String, SimReplica> directory;
   private final StorageFaults storageFaults;
   private SimDisk disk = new SimDisk();
   private int incarnation;
@@ -79,19 +73,21 @@ final class SimReplica {
   private ReplicaContext ctx;
   private RoleStore roleStore;
   private WriteCoordinator coordinator;
-
-  // Volatile secondary state (the simulator's own secondary side).
-  private long verifiedEpoch = -1;
-  private long pullAskedAt = -1_000_000;
-  private long snapshotAskedAt = -1_000_000;
+  private SecondarySync sync;
 
   SimReplica(
-      String name, List<String> peers, Scheduler scheduler, Network network, ReplicaRules rules) {
+      String name,
+      List<String> peers,
+      Scheduler scheduler,
+      Network network,
+      ReplicaRules rules,
+      Function<String, SimReplica> directory) {
     this.name = name;
     this.peers = peers;
     this.scheduler = scheduler;
     this.network = network;
     this.rules = rules;
+    this.directory = directory;
     this.storageFaults = new StorageFaults(scheduler::now);
   }
 
@@ -120,46 +116,36 @@ final class SimReplica {
     return new Peer(name, "sim://" + name);
   }
 
-  /** Boots (first start or after a crash): volatile state is empty, the disk is what it was. */
+  /**
+   * Boots (first start or after a crash) as {@code ReplicaStartup} does: volatile state is empty,
+   * the disk is what it was, the context is restored from it. Unlike a shard-server, a restarted
+   * primary waits for the operator (its persisted role is dropped).
+   */
   void start() {
+    // Two restarts can be scheduled for one crash (a crash during a wipe's downtime): the process
+    // that runs is the last one started, never two at once over one disk.
+    if (clock != null) {
+      clock.stop();
+    }
     incarnation++;
-    verifiedEpoch = -1;
-    // A restarted primary waits for the operator: its term's volatile state is gone.
     disk.primary = false;
     disk.faults = storageFaults;
     clock = new SimClock(scheduler, network, name, storageFaults::busyUntil);
     transport =
         new SimTransport(
-            name, network, clock, SETTINGS.requestTimeout().toMillis(), () -> ++requestIds);
-    ctx = new ReplicaContext(new ServerSettings(name));
+            name,
+            network,
+            clock,
+            SETTINGS.requestTimeout().toMillis(),
+            () -> ++requestIds,
+            directory);
+    ctx = new ReplicaContext(new ServerSettings(name), clock);
     if (disk.configured) {
       ctx.configure(SimStorage.CONFIG);
     }
-    restoreContext();
-    roleStore = new RoleStore(ctx, disk);
-    coordinator =
-        new WriteCoordinator(
-            ctx, disk, transport, SETTINGS, roleStore, rules, clock, new CompositeMeterRegistry());
-    coordinator.start();
-    network.liveness(name, Network.Liveness.UP);
-    tick(incarnation);
-  }
-
-  /**
-   * The production context restored from the disk, as {@code ReplicaStartup} does on boot; also
-   * before a role change of a replica that is not primary, whose position the simulator's own
-   * secondary side moved on the disk only.
-   */
-  private void restoreContext() {
-    io.shardeddb.protocol.topology.Role role =
-        disk.primary
-            ? io.shardeddb.protocol.topology.Role.Primary
-            : disk.secondary
-                ? io.shardeddb.protocol.topology.Role.Secondary
-                : io.shardeddb.protocol.topology.Role.None;
     ctx.restore(
         disk.epoch,
-        role,
+        disk.secondary ? Role.Secondary : Role.None,
         disk.primaryName == null ? null : peer(disk.primaryName),
         peers.stream().map(SimReplica::peer).toList(),
         WriteQuorum.Majority,
@@ -171,6 +157,19 @@ final class SimReplica {
         disk.voteEpoch,
         disk.vote,
         disk.replicas);
+    roleStore = new RoleStore(ctx, disk);
+    coordinator =
+        new WriteCoordinator(
+            ctx, disk, transport, SETTINGS, roleStore, rules, clock, new CompositeMeterRegistry());
+    coordinator.start();
+    // A snapshot ships no config in the simulator: its one table is configured at boot.
+    sync =
+        new SecondarySync(
+            ctx, disk, transport, (config, replaceOwned) -> {}, SETTINGS, clock, rules);
+    network.liveness(name, Network.Liveness.UP);
+    if (disk.secondary) {
+      sync.trigger();
+    }
   }
 
   void crash() {
@@ -188,53 +187,9 @@ final class SimReplica {
     disk.empty = true;
   }
 
-  ReplicaState state() {
-    if (!disk.configured) {
-      return ReplicaState.Unconfigured;
-    }
-    if (disk.copying) {
-      return ReplicaState.Copying;
-    }
-    if (disk.primary) {
-      return ReplicaState.Ready;
-    }
-    if (disk.secondary) {
-      return verifiedEpoch == disk.epoch ? ReplicaState.Ready : ReplicaState.CatchingUp;
-    }
-    return disk.epoch > 0 ? ReplicaState.Fenced : ReplicaState.AwaitingRole;
-  }
-
-  private void tick(int inc) {
-    scheduler.after(
-        50,
-        () -> {
-          if (inc != incarnation) {
-            return;
-          }
-          if (network.liveness(name) == Network.Liveness.PAUSED) {
-            tick(inc);
-            return;
-          }
-          onTick();
-          tick(inc);
-        });
-  }
-
-  private void onTick() {
-    long now = scheduler.now();
-    if (disk.secondary && disk.copying) {
-      if (now - snapshotAskedAt > 500) {
-        snapshotAskedAt = now;
-        network.send(name, disk.primaryName, new SnapshotRequest(disk.epoch));
-      }
-    } else if (disk.secondary && verifiedEpoch != disk.epoch) {
-      pull();
-    }
-  }
-
   void receive(String from, Object m) {
     switch (m) {
-      case Ping p -> network.send(name, from, pong());
+      case Messages.Ping p -> network.send(name, from, pong());
       case Messages.Configure c -> {
         if (!disk.configured) {
           disk.configured = true;
@@ -242,26 +197,22 @@ final class SimReplica {
         }
       }
       case Messages.Resync r -> {
-        if (disk.secondary) {
-          startCopy("asked to re-copy");
+        if (ctx.view().role() == Role.Secondary) {
+          sync.resync();
         }
       }
-      case Fence f -> onFence(from, f);
-      case Role r -> onRole(r);
+      case Messages.Fence f -> onFence(from, f);
+      case Messages.Role r -> onRole(r);
       case SimTransport.Replicate r -> onReplicate(from, r);
       case SimTransport.Replicated r -> transport.answered(r);
-      case LogRequest l -> onLogRequest(from, l);
-      case LogReply l -> onLogReply(from, l);
-      case SnapshotRequest s -> onSnapshotRequest(from, s);
-      case Snapshot s -> onSnapshot(from, s);
-      case Write w -> onWrite(from, w);
-      case Read r -> onRead(from, r);
+      case Messages.Write w -> onWrite(from, w);
+      case Messages.Read r -> onRead(from, r);
       default -> throw new IllegalArgumentException("unexpected " + m);
     }
   }
 
-  private Pong pong() {
-    return new Pong(
+  private Messages.Pong pong() {
+    return new Messages.Pong(
         name,
         disk.epoch,
         disk.primary,
@@ -269,7 +220,7 @@ final class SimReplica {
         disk.primaryName,
         disk.lastEntryEpoch(),
         disk.lastLsn(),
-        state(),
+        ctx.state(),
         reportsQuorum ? coordinator.quorumState() : null);
   }
 
@@ -280,21 +231,19 @@ final class SimReplica {
     reportsQuorum = on;
   }
 
-  // --- rules 1 and 2: epochs, votes, fencing (RoleService's part) ------------------------------
+  // --- /fence and /role as RoleService applies them (rules 1 and 2) ---------------------------
 
-  private void onFence(String from, Fence f) {
+  private void onFence(String from, Messages.Fence f) {
     if (!disk.configured) {
-      network.send(name, from, new FenceAck(name, f.epoch(), 0, 0, ReplicaState.Unconfigured));
+      network.send(
+          name, from, new Messages.FenceAck(name, f.epoch(), 0, 0, ReplicaState.Unconfigured));
       return;
     }
-    switch (rules.fence(disk.epochs(), f.epoch())) {
+    switch (rules.fence(ctx.epochs(), f.epoch())) {
       case REFUSE -> {
         return;
       }
       case RAISE -> {
-        if (!disk.primary) {
-          restoreContext();
-        }
         coordinator.whileNoCommit(
             () -> {
               roleStore.fence(f.epoch());
@@ -303,7 +252,7 @@ final class SimReplica {
                       "not primary: " + name + " was fenced by epoch " + f.epoch()));
               return null;
             });
-        verifiedEpoch = -1;
+        sync.restart();
       }
       case REPEAT -> {}
     }
@@ -311,31 +260,29 @@ final class SimReplica {
     network.send(
         name,
         from,
-        new FenceAck(
-            name, disk.epoch, v.lastEntryEpoch(), v.appliedLsn(), rules.reported(state())));
+        new Messages.FenceAck(
+            name, v.epoch(), v.lastEntryEpoch(), v.appliedLsn(), rules.reported(ctx.state())));
   }
 
-  private void onRole(Role r) {
+  private void onRole(Messages.Role r) {
     if (!disk.configured
         || !rules
-            .role(disk.epochs(), r.epoch(), r.primaryName(), r.primary(), disk.copying)
+            .role(ctx.epochs(), r.epoch(), r.primaryName(), r.primary(), ctx.copying())
             .accept()) {
       return;
     }
+    Role role = r.primary() ? Role.Primary : Role.Secondary;
+    ReplicaContext.View v = ctx.view();
     boolean same =
-        r.epoch() == disk.epoch
-            && r.primaryName().equals(disk.primaryName)
-            && (r.primary() ? disk.primary : disk.secondary);
+        r.epoch() == v.epoch()
+            && !v.fenced()
+            && v.role() == role
+            && v.primary() != null
+            && v.primary().name().equals(r.primaryName())
+            && v.specReplicas() == r.replicas();
     if (same) {
       return;
     }
-    if (!disk.primary) {
-      restoreContext();
-    }
-    io.shardeddb.protocol.topology.Role role =
-        r.primary()
-            ? io.shardeddb.protocol.topology.Role.Primary
-            : io.shardeddb.protocol.topology.Role.Secondary;
     coordinator.whileNoCommit(
         () -> {
           roleStore.assign(
@@ -355,9 +302,10 @@ final class SimReplica {
           }
           return null;
         });
-    verifiedEpoch = -1;
+    // Abandon any call still waiting on a former primary; a secondary starts over at once.
+    sync.restart();
     trace(
-        (r.primary() ? "primary" : "secondary")
+        role
             + " at epoch "
             + r.epoch()
             + ", log at "
@@ -366,14 +314,15 @@ final class SimReplica {
             + disk.lastLsn());
   }
 
-  // --- the primary: the production WriteCoordinator -------------------------------------------
+  // --- /write: the production WriteCoordinator -----------------------------------------------
 
-  private void onWrite(String client, Write w) {
+  private void onWrite(String client, Messages.Write w) {
     CompletableFuture<WriteCoordinator.Acked> done;
     try {
       done = coordinator.enqueue(ClientChange.write(List.of(SimStorage.row(w.key())), w.rid()));
     } catch (ShardException e) {
-      network.send(name, client, new WriteReply(w.rid(), false, disk.epoch, e.getMessage()));
+      network.send(
+          name, client, new Messages.WriteReply(w.rid(), false, disk.epoch, e.getMessage()));
       return;
     }
     int inc = incarnation;
@@ -384,197 +333,109 @@ final class SimReplica {
           }
           if (err == null) {
             // Acknowledged by this term's primary: the epoch it was primary of.
-            network.send(name, client, new WriteReply(w.rid(), true, ctx.view().epoch(), null));
+            network.send(
+                name, client, new Messages.WriteReply(w.rid(), true, ctx.view().epoch(), null));
           } else {
             Throwable cause = err instanceof CompletionException c ? c.getCause() : err;
             // 409 not primary, 503 quorum or storage: no definite answer, the client retries.
             network.send(
-                name, client, new WriteReply(w.rid(), false, disk.epoch, cause.getMessage()));
+                name,
+                client,
+                new Messages.WriteReply(w.rid(), false, disk.epoch, cause.getMessage()));
           }
         });
   }
 
-  // --- the secondary's side of /replicate (rule 4), the simulator's own for now ----------------
+  // --- /replicate: the production SecondarySync -----------------------------------------------
 
   private void onReplicate(String from, SimTransport.Replicate m) {
-    ReplicateRequest a = m.request();
-    if (a.epoch() < disk.epoch) {
-      network.send(name, from, new SimTransport.Replicated(m.id(), null, 409, disk.epoch));
-      return;
+    SimTransport.Replicated answer;
+    try {
+      answer = new SimTransport.Replicated(m.id(), sync.onReplicate(m.request()), 200, 0);
+    } catch (ShardException e) {
+      answer = new SimTransport.Replicated(m.id(), null, e.status(), e.epoch());
     }
-    if (a.epoch() > disk.epoch || !disk.secondary || !from.equals(disk.primaryName)) {
-      // No role under this primary yet (503 in the shard-server): counts for nothing.
-      network.send(name, from, new SimTransport.Replicated(m.id(), null, 503, disk.epoch));
-      return;
+    network.send(name, from, answer);
+  }
+
+  // --- the primary's answers to /log and /snapshot, as ReplicationController gives them -------
+
+  /** {@code GET /log} (not an export): identity, log matching at {@code fromLsn - 1}, a page. */
+  LogResponse serveLog(
+      String replica, long fromLsn, long prevEpoch, int limit, String primary, long epoch)
+      throws PeerRefusal {
+    ReplicaContext.View v = ctx.view();
+    if (!primary.equals(name) || v.role() != Role.Primary || v.fenced() || epoch != v.epoch()) {
+      throw new PeerRefusal(421, name + " is not the primary of epoch " + epoch, v.epoch());
     }
-    List<Entry> entries =
-        a.entries() == null ? List.of() : a.entries().stream().map(SimStorage::toEntry).toList();
-    long first = entries.isEmpty() ? a.prevLsn() + 1 : entries.get(0).lsn();
-    long last = entries.isEmpty() ? a.prevLsn() : entries.getLast().lsn();
-    LogMatching.Decision d =
-        rules.batch(
-            new LogMatching.Local(
-                disk.copying,
-                verifiedEpoch == disk.epoch,
-                disk.lastLsn(),
-                disk.epochAt(a.prevLsn())),
-            new LogMatching.Batch(a.prevLsn(), a.prevEpoch(), first, last));
-    boolean inSync = d.inSync();
-    long match = d.matchLsn();
-    switch (d.action()) {
-      case APPEND -> {
-        for (Entry e : entries) {
-          if (e.lsn() == disk.lastLsn() + 1) {
-            disk.apply(e);
-            if (disk.lastLsn() > 0 && disk.baseLsn == 0 && disk.log.firstKey() == 1) {
-              disk.empty = false;
-            }
-          }
+    long last = ctx.appliedLsn();
+    long prev = fromLsn - 1;
+    long start = ctx.logStartLsn();
+    if (prev > last) {
+      throw new PeerRefusal(409, "diverged: the log ends at " + last, v.epoch());
+    }
+    if (prev < start) {
+      throw new PeerRefusal(410, "log before " + (start + 1) + " no longer held", v.epoch());
+    }
+    if (prev > 0) {
+      long here = prev == start ? ctx.logStartEpoch() : disk.epochAt(prev).orElse(-1L);
+      if (here != prevEpoch) {
+        throw new PeerRefusal(409, "diverged at lsn " + prev, v.epoch());
+      }
+    }
+    List<LogEntry> entries = disk.logPage(fromLsn, Math.max(1, Math.min(limit, 256)));
+    // A matching previous entry proves the caller's log equals ours up to prev: it counts.
+    coordinator.peerHolds(replica, prev);
+    long lastLsn = entries.isEmpty() ? last : Math.max(last, entries.getLast().lsn());
+    return new LogResponse(entries, lastLsn);
+  }
+
+  /** {@code GET /snapshot}: the rows and request outcomes at the disk's position, at once. */
+  SnapshotStream serveSnapshot() throws PeerRefusal {
+    if (!disk.configured) {
+      throw new PeerRefusal(503, name + " is not configured", disk.epoch);
+    }
+    SnapshotHeader header =
+        new SnapshotHeader(
+            disk.lastLsn(), disk.lastEntryEpoch(), disk.rows.size(), null, disk.rids.size());
+    Iterator<Long> keys = List.copyOf(disk.rows.keySet()).iterator();
+    Iterator<Map.Entry<String, Long>> rids = List.copyOf(disk.rids.entrySet()).iterator();
+    return new SnapshotStream() {
+      @Override
+      public SnapshotHeader header() {
+        return header;
+      }
+
+      @Override
+      public Map<String, Object> nextRow() {
+        return keys.hasNext() ? SimStorage.row(keys.next()) : null;
+      }
+
+      @Override
+      public RequestOutcome nextOutcome() {
+        if (!rids.hasNext()) {
+          return null;
         }
-        match = disk.lastLsn();
+        Map.Entry<String, Long> e = rids.next();
+        return new RequestOutcome(e.getKey(), e.getValue(), RequestOutcome.APPLIED, null);
       }
-      case GAP -> pull();
-      case UNVERIFIED -> {
-        if (!disk.copying) {
-          pull();
-        }
-      }
-      case DIVERGED -> {
-        verifiedEpoch = -1;
-        pull();
-      }
-    }
-    network.send(
-        name,
-        from,
-        new SimTransport.Replicated(
-            m.id(), new ReplicateResponse(disk.lastLsn(), disk.epoch, inSync, match), 200, 0));
+
+      @Override
+      public void close() {}
+    };
   }
 
-  /** {@code GET /log} from the primary with the epoch of this replica's last entry. */
-  private void pull() {
-    long now = scheduler.now();
-    if (now - pullAskedAt < 100 || disk.primaryName == null) {
-      return;
-    }
-    pullAskedAt = now;
-    network.send(
-        name,
-        disk.primaryName,
-        new LogRequest(disk.epoch, disk.lastLsn() + 1, disk.lastEntryEpoch()));
-  }
+  // --- /read at primary consistency: the production lease (rule 9) -----------------------------
 
-  /** The primary's side of {@code GET /log}, as ReplicationController answers it. */
-  private void onLogRequest(String from, LogRequest l) {
-    if (!disk.primary || l.epoch() != disk.epoch) {
-      return;
-    }
-    long prev = l.fromLsn() - 1;
-    int status = 200;
-    if (prev > disk.lastLsn()) {
-      status = 409;
-    } else if (prev < disk.baseLsn) {
-      status = 410;
-    } else if (prev > 0 && disk.epochAt(prev) != l.prevEpoch()) {
-      status = 409;
-    }
-    List<Entry> entries =
-        status != 200
-            ? List.of()
-            : disk.log.tailMap(prev, false).values().stream().limit(256).toList();
-    if (status == 200) {
-      // The secondary proved it holds everything up to prev.
-      coordinator.peerHolds(from, prev);
-    }
-    network.send(name, from, new LogReply(disk.epoch, status, entries, disk.lastLsn()));
-  }
-
-  private void onLogReply(String from, LogReply l) {
-    if (!disk.secondary
-        || disk.copying
-        || l.epoch() != disk.epoch
-        || !from.equals(disk.primaryName)) {
-      return;
-    }
-    if (l.status() != 200) {
-      startCopy(l.status() == 409 ? "diverged from the primary" : "log no longer held");
-      return;
-    }
-    if (disk.lastLsn() == 0 && l.lastLsn() > 0) {
-      startCopy("empty while the primary has data");
-      return;
-    }
-    verifiedEpoch = disk.epoch;
-    for (Entry e : l.entries()) {
-      if (e.lsn() == disk.lastLsn() + 1) {
-        disk.apply(e);
-      }
-    }
-    if (disk.lastLsn() > 0 && disk.baseLsn == 0 && disk.log.firstKey() == 1) {
-      disk.empty = false;
-    }
-  }
-
-  // --- rule 7: copy state is durable and honest ----------------------------------------------
-
-  private void startCopy(String why) {
-    trace("re-copy (" + why + "), had " + disk.rows.size() + " rows at " + disk.lastLsn());
-    disk.copying = true;
-    disk.log.clear();
-    disk.rows.clear();
-    disk.rids.clear();
-    disk.baseLsn = 0;
-    disk.baseEpoch = 0;
-    verifiedEpoch = -1;
-    snapshotAskedAt = scheduler.now();
-    network.send(name, disk.primaryName, new SnapshotRequest(disk.epoch));
-  }
-
-  private void onSnapshotRequest(String from, SnapshotRequest s) {
-    if (!disk.primary || s.epoch() != disk.epoch) {
-      return;
-    }
-    network.send(
-        name,
-        from,
-        new Snapshot(
-            disk.epoch,
-            disk.lastLsn(),
-            disk.lastEntryEpoch(),
-            Map.copyOf(disk.rows),
-            Map.copyOf(disk.rids)));
-  }
-
-  private void onSnapshot(String from, Snapshot s) {
-    if (!disk.secondary || !disk.copying || s.epoch() != disk.epoch) {
-      return;
-    }
-    if (!from.equals(disk.primaryName)) {
-      return;
-    }
-    disk.rows.clear();
-    disk.rows.putAll(s.rows());
-    disk.rids.clear();
-    disk.rids.putAll(s.rids());
-    disk.log.clear();
-    disk.baseLsn = s.lsn();
-    disk.baseEpoch = s.entryEpoch();
-    disk.copying = false;
-    disk.empty = false;
-    // The snapshot came from this epoch's primary: the log matches it at its base.
-    verifiedEpoch = disk.epoch;
-    trace("installed a snapshot of " + s.rows().size() + " rows at " + s.lsn() + " from " + from);
-  }
-
-  // --- rule 9: fenced reads (the production lease) -------------------------------------------
-
-  private void onRead(String client, Read r) {
+  private void onRead(String client, Messages.Read r) {
     if (!disk.primary || coordinator.lease() != LeaseRules.Lease.HELD) {
-      network.send(name, client, new ReadReply(r.id(), false, disk.epoch, List.of()));
+      network.send(name, client, new Messages.ReadReply(r.id(), false, disk.epoch, List.of()));
       return;
     }
     network.send(
-        name, client, new ReadReply(r.id(), true, disk.epoch, List.copyOf(disk.rows.keySet())));
+        name,
+        client,
+        new Messages.ReadReply(r.id(), true, disk.epoch, List.copyOf(disk.rows.keySet())));
   }
 
   private void trace(String what) {

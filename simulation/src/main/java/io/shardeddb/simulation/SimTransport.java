@@ -6,17 +6,21 @@ import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.shardserver.replication.PeerRefusal;
 import io.shardeddb.shardserver.replication.PeerTransport;
+import io.shardeddb.shardserver.replication.SnapshotStream;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
- * The production replica's {@link PeerTransport} over the simulated {@link Network}: a request is a
- * message, its answer another one, and a request unanswered within the deadline fails (rule 10) —
- * lost, delayed past the deadline, or sent to a replica that is down, paused or cut off.
+ * The production replica's {@link PeerTransport} over the simulated {@link Network}. A replicate
+ * request is a message, its answer another one, and a request unanswered within the deadline fails
+ * (rule 10) — lost, delayed past the deadline, or sent to a replica that is down, paused or cut
+ * off. A log pull and a snapshot are answered at once by the replica at the address (the caller's
+ * blocking call in production; no simulated time passes), or fail when the network does not let the
+ * exchange through ({@link Network#reaches}).
  */
 final class SimTransport implements PeerTransport {
   /** A replicate request on the wire; {@code id} pairs it with its answer. */
@@ -30,10 +34,17 @@ final class SimTransport implements PeerTransport {
   private final SimClock clock;
   private final long deadlineMillis;
   private final LongSupplier ids;
+  private final Function<String, SimReplica> directory;
   private final Map<Long, CompletableFuture<ReplicateResponse>> waiting = new HashMap<>();
 
   SimTransport(
-      String name, Network network, SimClock clock, long deadlineMillis, LongSupplier ids) {
+      String name,
+      Network network,
+      SimClock clock,
+      long deadlineMillis,
+      LongSupplier ids,
+      Function<String, SimReplica> directory) {
+    this.directory = directory;
     this.name = name;
     this.network = network;
     this.clock = clock;
@@ -80,12 +91,22 @@ final class SimTransport implements PeerTransport {
       String replica,
       int limit,
       String primary,
-      long epoch) {
-    throw new UnsupportedOperationException("the simulated secondary pulls with LogRequest");
+      long epoch)
+      throws IOException {
+    return at(url).serveLog(replica, fromLsn, prevEpoch, limit, primary, epoch);
   }
 
   @Override
-  public Stream<String> snapshot(String url) {
-    throw new UnsupportedOperationException("the simulated secondary copies with Snapshot");
+  public SnapshotStream snapshot(String url) throws IOException {
+    return at(url).serveSnapshot();
+  }
+
+  /** The replica answering at {@code url} now, if the exchange gets through. */
+  private SimReplica at(String url) throws IOException {
+    String to = url.substring(url.indexOf("://") + 3);
+    if (!network.reaches(name, to)) {
+      throw new IOException("no answer from " + to + " within the deadline");
+    }
+    return directory.apply(to);
   }
 }

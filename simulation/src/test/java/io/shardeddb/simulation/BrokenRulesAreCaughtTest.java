@@ -26,6 +26,7 @@ class BrokenRulesAreCaughtTest {
         found.add("seed " + seed + ": " + r.violations().get(0));
       }
     }
+    System.out.println("broken rule caught: " + found);
     return found;
   }
 
@@ -67,8 +68,8 @@ class BrokenRulesAreCaughtTest {
     ReplicaRules blind =
         new ReplicaRules() {
           @Override
-          LogMatching.Decision batch(LogMatching.Local mine, LogMatching.Batch batch) {
-            LogMatching.Decision d = super.batch(mine, batch);
+          public LogMatching.Decision logMatching(LogMatching.Local mine, LogMatching.Batch batch) {
+            LogMatching.Decision d = super.logMatching(mine, batch);
             return d.action() == LogMatching.Action.UNVERIFIED && !mine.copying()
                 ? new LogMatching.Decision(LogMatching.Action.APPEND, true, mine.appliedLsn())
                 : d;

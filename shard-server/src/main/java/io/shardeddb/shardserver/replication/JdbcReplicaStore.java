@@ -10,6 +10,7 @@ import io.shardeddb.shardserver.replication.write.BatchPlan;
 import io.shardeddb.shardserver.replication.write.BatchPlanner;
 import io.shardeddb.shardserver.replication.write.GroupCommit;
 import io.shardeddb.shardserver.replication.write.WriteStorage;
+import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
@@ -19,6 +20,8 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -122,6 +125,36 @@ public class JdbcReplicaStore implements ReplicaStore {
         quorum.name(),
         specReplicas,
         vote);
+  }
+
+  @Override
+  public Optional<Long> epochAt(long lsn) {
+    return store.epochAt(lsn);
+  }
+
+  @Override
+  public ShardConfig applyReplicated(UserTable table, List<LogEntry> entries, ShardConfig config) {
+    return store.applyReplicated(table, entries, config, this::writeConfig);
+  }
+
+  @Override
+  public void beginCopy(UserTable table) {
+    store.beginCopy(table);
+  }
+
+  @Override
+  public void loadChunk(UserTable table, List<Map<String, Object>> rows) {
+    store.loadChunk(table, rows);
+  }
+
+  @Override
+  public void loadOutcomes(List<RequestOutcome> outcomes) {
+    store.loadOutcomes(outcomes);
+  }
+
+  @Override
+  public void finishCopy(long lsn, long epoch) {
+    store.finishCopy(lsn, epoch);
   }
 
   /** The config as persisted in {@code shard_meta.config_json}. */

@@ -6,7 +6,6 @@ import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
 /**
  * What a replica asks of the other replicas of its shard. {@link PeerClient} implements it over
@@ -45,5 +44,5 @@ public interface PeerTransport {
       throws IOException, InterruptedException;
 
   /** Opens the primary's consistent snapshot (header, rows, request outcomes) for a re-copy. */
-  Stream<String> snapshot(String url) throws IOException, InterruptedException;
+  SnapshotStream snapshot(String url) throws IOException, InterruptedException;
 }

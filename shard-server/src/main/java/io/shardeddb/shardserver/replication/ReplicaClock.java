@@ -26,4 +26,10 @@ public interface ReplicaClock {
    * thread in production). Tasks must not block on one another.
    */
   Executor serial(String name);
+
+  /**
+   * An executor for background work that may block on a peer (a secondary's catch-up): production
+   * gives each task its own thread, so work abandoned after a role change never delays the next.
+   */
+  Executor background(String name);
 }

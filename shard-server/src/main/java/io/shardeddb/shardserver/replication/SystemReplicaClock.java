@@ -41,6 +41,12 @@ public class SystemReplicaClock implements ReplicaClock, AutoCloseable {
     return Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name(name).factory());
   }
 
+  @Override
+  public Executor background(String name) {
+    return Executors.newCachedThreadPool(
+        Thread.ofPlatform().daemon().name(name + "-", 0).factory());
+  }
+
   @PreDestroy
   @Override
   public void close() {

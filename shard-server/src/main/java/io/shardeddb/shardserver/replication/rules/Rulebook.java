@@ -16,6 +16,11 @@ public class Rulebook {
     return quorum.required(specReplicas);
   }
 
+  /** Rule 4: whether a secondary appends a replication batch and counts as in sync. */
+  public LogMatching.Decision logMatching(LogMatching.Local mine, LogMatching.Batch batch) {
+    return LogMatching.decide(mine, batch);
+  }
+
   /** Rule 9: whether a primary may serve a {@code primary} read now ({@link LeaseRules}). */
   public LeaseRules.Lease primaryLease(
       long nowNanos,
