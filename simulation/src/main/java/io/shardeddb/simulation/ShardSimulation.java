@@ -1,5 +1,6 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +53,10 @@ public final class ShardSimulation {
   private final List<String> faultLog = new ArrayList<>();
 
   public ShardSimulation(long seed, int replicaCount) {
-    this(seed, replicaCount, new ReplicaRules());
+    this(seed, replicaCount, new Rulebook());
   }
 
-  ShardSimulation(long seed, int replicaCount, ReplicaRules rules) {
+  ShardSimulation(long seed, int replicaCount, Rulebook rules) {
     this.seed = seed;
     this.replicaCount = replicaCount;
     this.scheduler = new Scheduler(seed);

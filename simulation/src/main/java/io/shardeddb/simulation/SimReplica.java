@@ -1,10 +1,13 @@
 package io.shardeddb.simulation;
 
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.Peer;
-import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.ShardException;
@@ -13,13 +16,16 @@ import io.shardeddb.shardserver.config.ServerSettings;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.PeerRefusal;
 import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.RoleService;
 import io.shardeddb.shardserver.replication.RoleStore;
 import io.shardeddb.shardserver.replication.SecondarySync;
 import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.replication.SnapshotStream;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.RequestOutcome;
+import io.shardeddb.shardserver.storage.ShardConfig;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -60,7 +66,7 @@ final class SimReplica {
   private final List<String> peers;
   private final Scheduler scheduler;
   private final Network network;
-  private final ReplicaRules rules;
+  private final Rulebook rules;
   private final Function<String, SimReplica> directory;
   private final StorageFaults storageFaults;
   private SimDisk disk = new SimDisk();
@@ -74,13 +80,14 @@ final class SimReplica {
   private RoleStore roleStore;
   private WriteCoordinator coordinator;
   private SecondarySync sync;
+  private RoleService roles;
 
   SimReplica(
       String name,
       List<String> peers,
       Scheduler scheduler,
       Network network,
-      ReplicaRules rules,
+      Rulebook rules,
       Function<String, SimReplica> directory) {
     this.name = name;
     this.peers = peers;
@@ -162,13 +169,22 @@ final class SimReplica {
         new WriteCoordinator(
             ctx, disk, transport, SETTINGS, roleStore, rules, clock, new CompositeMeterRegistry());
     coordinator.start();
-    // A snapshot ships no config in the simulator: its one table is configured at boot.
-    sync =
-        new SecondarySync(
-            ctx, disk, transport, (config, replaceOwned) -> {}, SETTINGS, clock, rules);
+    sync = new SecondarySync(ctx, disk, transport, this::adopt, SETTINGS, clock, rules);
+    roles = new RoleService(ctx, roleStore, coordinator, sync);
     network.liveness(name, Network.Liveness.UP);
     if (disk.secondary) {
       sync.trigger();
+    }
+  }
+
+  /**
+   * {@code ShardConfigService.adopt} on the disk: a replica that lost its volume learns its table
+   * from the primary's snapshot (or from {@code /config}).
+   */
+  private void adopt(ShardConfig config, boolean replaceOwned) {
+    if (!disk.configured) {
+      disk.configured = true;
+      ctx.configure(config);
     }
   }
 
@@ -190,12 +206,7 @@ final class SimReplica {
   void receive(String from, Object m) {
     switch (m) {
       case Messages.Ping p -> network.send(name, from, pong());
-      case Messages.Configure c -> {
-        if (!disk.configured) {
-          disk.configured = true;
-          ctx.configure(SimStorage.CONFIG);
-        }
-      }
+      case Messages.Configure c -> adopt(SimStorage.CONFIG, false);
       case Messages.Resync r -> {
         if (ctx.view().role() == Role.Secondary) {
           sync.resync();
@@ -231,79 +242,35 @@ final class SimReplica {
     reportsQuorum = on;
   }
 
-  // --- /fence and /role as RoleService applies them (rules 1 and 2) ---------------------------
+  // --- /fence and /role: the production RoleService (rules 1 and 2) ---------------------------
 
   private void onFence(String from, Messages.Fence f) {
-    if (!disk.configured) {
-      network.send(
-          name, from, new Messages.FenceAck(name, f.epoch(), 0, 0, ReplicaState.Unconfigured));
+    FenceResponse a;
+    try {
+      a = roles.fence(new FenceRequest(f.epoch()));
+    } catch (ShardException stale) {
       return;
     }
-    switch (rules.fence(ctx.epochs(), f.epoch())) {
-      case REFUSE -> {
-        return;
-      }
-      case RAISE -> {
-        coordinator.whileNoCommit(
-            () -> {
-              roleStore.fence(f.epoch());
-              coordinator.stepDown(
-                  ShardException.conflict(
-                      "not primary: " + name + " was fenced by epoch " + f.epoch()));
-              return null;
-            });
-        sync.restart();
-      }
-      case REPEAT -> {}
-    }
-    ReplicaContext.View v = ctx.view();
     network.send(
         name,
         from,
-        new Messages.FenceAck(
-            name, v.epoch(), v.lastEntryEpoch(), v.appliedLsn(), rules.reported(ctx.state())));
+        new Messages.FenceAck(a.name(), a.epoch(), a.lastEntryEpoch(), a.lastLsn(), a.state()));
   }
 
   private void onRole(Messages.Role r) {
-    if (!disk.configured
-        || !rules
-            .role(ctx.epochs(), r.epoch(), r.primaryName(), r.primary(), ctx.copying())
-            .accept()) {
-      return;
-    }
     Role role = r.primary() ? Role.Primary : Role.Secondary;
-    ReplicaContext.View v = ctx.view();
-    boolean same =
-        r.epoch() == v.epoch()
-            && !v.fenced()
-            && v.role() == role
-            && v.primary() != null
-            && v.primary().name().equals(r.primaryName())
-            && v.specReplicas() == r.replicas();
-    if (same) {
-      return;
-    }
-    coordinator.whileNoCommit(
-        () -> {
-          roleStore.assign(
+    try {
+      roles.assign(
+          new RoleRequest(
               r.epoch(),
               role,
               peer(r.primaryName()),
               peers.stream().map(SimReplica::peer).toList(),
               WriteQuorum.Majority,
-              r.replicas());
-          if (r.primary()) {
-            ctx.markVerified(r.epoch());
-            coordinator.becomePrimary();
-          } else {
-            coordinator.stepDown(
-                ShardException.conflict(
-                    "not primary: primary is " + r.primaryName() + " (epoch " + r.epoch() + ")"));
-          }
-          return null;
-        });
-    // Abandon any call still waiting on a former primary; a secondary starts over at once.
-    sync.restart();
+              r.replicas()));
+    } catch (ShardException | InvalidRequestException refused) {
+      return;
+    }
     trace(
         role
             + " at epoch "
@@ -397,7 +364,11 @@ final class SimReplica {
     }
     SnapshotHeader header =
         new SnapshotHeader(
-            disk.lastLsn(), disk.lastEntryEpoch(), disk.rows.size(), null, disk.rids.size());
+            disk.lastLsn(),
+            disk.lastEntryEpoch(),
+            disk.rows.size(),
+            SimStorage.CONFIG,
+            disk.rids.size());
     Iterator<Long> keys = List.copyOf(disk.rows.keySet()).iterator();
     Iterator<Map.Entry<String, Long>> rids = List.copyOf(disk.rids.entrySet()).iterator();
     return new SnapshotStream() {

@@ -55,9 +55,13 @@ class ShardSimulationTest {
    * Seeds that once failed, kept as regression cases. 48: a replica whose volume was lost was
    * configured again and, unable to copy from the dead primary, answered the fence with an empty
    * log; counted toward the majority, it let a lagging replica win and drop acknowledged writes.
+   * 79: a replica that lost its volume took a secondary role before {@code /config} (as the
+   * production RoleService allows); a copy was requested, so it reported Copying, not Unconfigured,
+   * and only the config a snapshot ships (once the simulator's snapshot carried none) configures
+   * it.
    */
   @ParameterizedTest(name = "seed {0}")
-  @ValueSource(longs = {48})
+  @ValueSource(longs = {48, 79})
   @DisplayName("seeds that once failed keep the promise")
   void regressionSeeds(long seed) {
     ShardSimulation.Result r = new ShardSimulation(seed, 3 + (int) (seed % 3)).run();
