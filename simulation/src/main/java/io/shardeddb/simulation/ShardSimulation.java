@@ -36,7 +36,8 @@ public final class ShardSimulation {
       long failovers,
       List<String> faults,
       long events,
-      boolean stuck) {
+      boolean stuck,
+      long[] storageFaults) {
     public boolean ok() {
       return violations.isEmpty();
     }
@@ -142,7 +143,8 @@ public final class ShardSimulation {
         operator.failovers(),
         List.copyOf(faultLog),
         scheduler.executed(),
-        stuck);
+        stuck,
+        storageFaultsStruck());
   }
 
   /** What one isolated-primary schedule showed. */
@@ -281,6 +283,18 @@ public final class ShardSimulation {
         scheduler.after(length, () -> network.heal(c.name(), v.name()));
       }
     }
+  }
+
+  /** Summed over the replicas: lost COMMIT replies, failed statements, slow commits. */
+  private long[] storageFaultsStruck() {
+    long[] sum = new long[3];
+    for (SimReplica rep : replicas) {
+      long[] s = rep.storageFaults().struck();
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += s[i];
+      }
+    }
+    return sum;
   }
 
   private SimReplica byName(String name) {

@@ -17,6 +17,9 @@ final class StorageFaults {
   private long slowUntil = -1;
   private long fsyncMillis;
   private long busyUntil = -1;
+  private long lostReplies;
+  private long failedStatements;
+  private long slowCommits;
 
   StorageFaults(LongSupplier now) {
     this.now = now;
@@ -41,6 +44,11 @@ final class StorageFaults {
     slowUntil = -1;
   }
 
+  /** How often each fault struck: {lost COMMIT replies, failed statements, slow commits}. */
+  long[] struck() {
+    return new long[] {lostReplies, failedStatements, slowCommits};
+  }
+
   /** Until when the batcher is busy with a slow commit. */
   long busyUntil() {
     return busyUntil;
@@ -49,6 +57,7 @@ final class StorageFaults {
   /** Before a statement: fails it while connections are being reset (nothing is applied). */
   void statement() throws SQLException {
     if (now.getAsLong() < resetUntil) {
+      failedStatements++;
       throw new SQLException("Connection reset", "08S01");
     }
   }
@@ -56,10 +65,12 @@ final class StorageFaults {
   /** After a commit that applied: its reply may be lost, and it may have taken long. */
   void committed() throws SQLException {
     if (now.getAsLong() < slowUntil) {
+      slowCommits++;
       busyUntil = now.getAsLong() + fsyncMillis;
     }
     if (loseNextCommitReply) {
       loseNextCommitReply = false;
+      lostReplies++;
       throw new SQLException("Communications link failure (the COMMIT reply was lost)", "08S01");
     }
   }
