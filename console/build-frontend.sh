@@ -38,6 +38,10 @@ if [ -f "$out/index.html" ] && [ -z "$(find src index.html package.json package-
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # `npm install` with the committed lock file, not `npm ci`: npm ci also checks the lock's optional
+  # per-platform packages (rollup's native builds for other systems), which the npm registry this
+  # builds from may not all serve; `npm install` installs this platform's from the lock and leaves
+  # package-lock.json unchanged (checked on a fresh copy).
+  npm install --no-audit --no-fund
 fi
 npx --no-install vite build --outDir "$out" --emptyOutDir
