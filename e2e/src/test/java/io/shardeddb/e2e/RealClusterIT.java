@@ -55,7 +55,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The operator on a real Kubernetes (the cluster e2e/cluster/up.sh brings up): installed with the
  * chart through helm-java, a 2-shard x 3-replica database made Ready, used through the router with
  * the token from its Secret; under writes its primary force-deleted and its primary's shard-server
- * killed in place, a secondary's pod and volume lost; the operator restarted and upgraded; all
+ * killed in place, a secondary's pod and volume lost; a template change rolled (secondaries
+ * first, the primary after a planned switch-over); the operator restarted and upgraded; all
  * uninstalled, and installed once more from the plain manifests. The steps build on each other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,8 +65,8 @@ class RealClusterIT {
 
   private static final String RELEASE = "shardeddb";
   private static final String OPERATOR_NS = "shardeddb-system";
-  // The databases' namespace: one the chart is told to watch; the plain manifests (step 12)
-  // watch only the operator's own namespace, as docs/install.md says, so step 12 uses that one.
+  // The databases' namespace: one the chart is told to watch; the plain manifests (step 15)
+  // watch only the operator's own namespace, as docs/install.md says, so step 15 uses that one.
   private static String dbNs = "e2e";
   private static final String DB = "students";
   private static final Duration READY = Duration.ofMinutes(6);
@@ -491,6 +492,67 @@ class RealClusterIT {
 
   @Test
   @Order(9)
+  void aTemplateChangeRollsEveryShardPodWithPlannedSwitchOversAndNoFailover() throws Exception {
+    await().atMost(READY).pollInterval(Duration.ofSeconds(2)).until(() -> isReady(status()));
+    List<String> failoversBefore = new ArrayList<>(shardEvents("sh1", "FailoverCompleted"));
+    failoversBefore.addAll(shardEvents("sh2", "FailoverCompleted"));
+    try (Writer writer = new Writer(14500, 16000)) {
+      writer.awaitAcknowledged(20);
+      kubectl(
+          "-n",
+          dbNs,
+          "patch",
+          "shardeddatabase",
+          DB,
+          "--type",
+          "json",
+          "-p",
+          "[{\"op\":\"add\",\"path\":\"/spec/resources\","
+              + "\"value\":{\"mysql\":{\"requests\":{\"cpu\":\"60m\"}}}}]");
+      await()
+          .atMost(Duration.ofMinutes(12))
+          .pollInterval(Duration.ofSeconds(3))
+          .until(() -> rolledOnto(DB + "-sh1") && rolledOnto(DB + "-sh2") && isReady(status()));
+      writer.awaitMoreAcknowledged();
+    }
+    List<String> failoversAfter = new ArrayList<>(shardEvents("sh1", "FailoverCompleted"));
+    failoversAfter.addAll(shardEvents("sh2", "FailoverCompleted"));
+    assertThat(failoversAfter).as("no failover during the roll").hasSameSizeAs(failoversBefore);
+    assertThat(shardEvents("sh1", "PrimarySwitchedOver")).isNotEmpty();
+    assertThat(shardEvents("sh2", "PrimarySwitchedOver")).isNotEmpty();
+    System.out.printf(
+        "step 9: template change rolled sh1 and sh2 (%s), no failover%n",
+        client.v1().events().inNamespace(dbNs).list().getItems().stream()
+                .filter(e -> "PodRolled".equals(e.getReason()))
+                .count()
+            + " PodRolled Events");
+  }
+
+  /** Whether every pod of the StatefulSet carries its update revision and is ready. */
+  private boolean rolledOnto(String statefulSet) {
+    var sts = client.apps().statefulSets().inNamespace(dbNs).withName(statefulSet).get();
+    String revision =
+        sts == null || sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+    List<Pod> pods =
+        client.pods().inNamespace(dbNs).list().getItems().stream()
+            .filter(p -> p.getMetadata().getName().startsWith(statefulSet + "-"))
+            .toList();
+    return revision != null
+        && !pods.isEmpty()
+        && pods.stream()
+            .allMatch(
+                p ->
+                    revision.equals(p.getMetadata().getLabels().get("controller-revision-hash"))
+                        && p.getMetadata().getDeletionTimestamp() == null
+                        && p.getStatus() != null
+                        && p.getStatus().getConditions() != null
+                        && p.getStatus().getConditions().stream()
+                            .anyMatch(
+                                c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
+  }
+
+  @Test
+  @Order(10)
   void aSettledDatabaseGetsNoWorkloadWritesAndItsBudgetsUseTheServersPolicyVersion() {
     await().atMost(READY).until(() -> isReady(status()));
     long before = workloadWrites();
@@ -517,7 +579,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void theOperatorNeverRestartedAndNoReconcileFailedWithAConflict() {
     assertOperatorHealthy();
     // For the record (step 6 restarts one shard-server on purpose): which containers restarted,
@@ -537,7 +599,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void aRestartedOperatorTakesOverAndTheDatabaseStaysReady() {
     String old = operatorPod().getMetadata().getName();
     client.pods().inNamespace(OPERATOR_NS).withName(old).delete();
@@ -554,7 +616,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void aHelmUpgradeWithAChangedValueRollsTheOperator() {
     // On a node whose CPU requests are full (as after a split left a third shard, 2026-11-23) a
     // rollout that surges a second operator pod never finishes: the surge pod stays Pending and
@@ -585,7 +647,7 @@ class RealClusterIT {
           .create();
     }
     try {
-      System.out.println("step 12: node CPU filled with a " + free + "m pod before the upgrade");
+      System.out.println("step 13: node CPU filled with a " + free + "m pod before the upgrade");
       new Helm(repo.resolve("helm/shardeddb-operator"))
           .upgrade()
           .withName(RELEASE)
@@ -664,7 +726,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(13)
+  @Order(14)
   void deletingTheDatabaseAndUninstallingTheChartLeavesNothingBehind() {
     client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(DB).delete();
     await()
@@ -736,7 +798,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(14)
+  @Order(15)
   void thePlainManifestsInstallTheOperatorAsDocumented() throws Exception {
     // docs/install.md, "Without Helm", for Kubernetes 1.20 - 1.24: the CRD without CEL rules
     // (kubectl create), the rendered chart, and the MySQL image changed with kubectl set env.
