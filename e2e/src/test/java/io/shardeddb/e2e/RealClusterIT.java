@@ -55,9 +55,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The operator on a real Kubernetes (the cluster e2e/cluster/up.sh brings up): installed with the
  * chart through helm-java, a 2-shard x 3-replica database made Ready, used through the router with
  * the token from its Secret; under writes its primary force-deleted and its primary's shard-server
- * killed in place, a secondary's pod and volume lost; a template change rolled (secondaries
- * first, the primary after a planned switch-over); the operator restarted and upgraded; all
- * uninstalled, and installed once more from the plain manifests. The steps build on each other.
+ * killed in place, a secondary's pod and volume lost; a template change rolled (secondaries first,
+ * the primary after a planned switch-over); the operator restarted and upgraded; all uninstalled,
+ * and installed once more from the plain manifests. The steps build on each other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -460,19 +460,21 @@ class RealClusterIT {
     return get(s.replica(s.primary()).orElseThrow().url() + "/checksum").path("rows").asLong();
   }
 
-  private void annotate(String key, String value) {
+  /**
+   * As {@code kubectl annotate} does it: a merge patch of the one annotation, with no
+   * resourceVersion, so the operator's own concurrent writes (it clears handled requests) cause no
+   * conflict.
+   */
+  private void annotate(String key, String value) throws Exception {
+    String patch =
+        JSON.writeValueAsString(
+            java.util.Map.of(
+                "metadata", java.util.Map.of("annotations", java.util.Map.of(key, value))));
     client
         .resources(ShardedDatabase.class)
         .inNamespace(dbNs)
         .withName(DB)
-        .edit(
-            db -> {
-              if (db.getMetadata().getAnnotations() == null) {
-                db.getMetadata().setAnnotations(new java.util.HashMap<>());
-              }
-              db.getMetadata().getAnnotations().put(key, value);
-              return db;
-            });
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
   }
 
   /** The request's final outcome in status.requests (not InProgress). */

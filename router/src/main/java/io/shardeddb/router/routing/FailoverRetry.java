@@ -8,6 +8,7 @@ import io.shardeddb.router.topology.TopologyHolder;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -95,6 +96,16 @@ public class FailoverRetry {
     }
   }
 
+  /**
+   * A back-off with "equal jitter": between half of {@code backoff} and all of it, by {@code
+   * random} in [0, 1). Routers and requests that failed together then retry apart, not in lockstep
+   * against a shard that just came back.
+   */
+  static Duration jittered(Duration backoff, double random) {
+    long half = backoff.toNanos() / 2;
+    return Duration.ofNanos(half + (long) (half * Math.max(0, Math.min(random, 1))));
+  }
+
   /** A fresh budget for one request. */
   public MovedBudget movedBudget() {
     return new MovedBudget();
@@ -124,7 +135,7 @@ public class FailoverRetry {
                   + ")"));
     }
     metrics.movedRetry();
-    Duration backoff = budget.nextBackoff();
+    Duration backoff = jittered(budget.nextBackoff(), ThreadLocalRandom.current().nextDouble());
     Duration wait =
         backoff.compareTo(Duration.ofNanos(left)) < 0 ? backoff : Duration.ofNanos(left);
     return Mono.firstWithSignal(newerThan(planned), Mono.delay(wait).map(x -> topology.current()));
@@ -204,8 +215,11 @@ public class FailoverRetry {
                             + ")"));
               }
               metrics.retry();
+              Duration jittered = jittered(backoff, ThreadLocalRandom.current().nextDouble());
               Duration wait =
-                  backoff.compareTo(Duration.ofNanos(left)) < 0 ? backoff : Duration.ofNanos(left);
+                  jittered.compareTo(Duration.ofNanos(left)) < 0
+                      ? jittered
+                      : Duration.ofNanos(left);
               Duration next =
                   backoff.multipliedBy(2).compareTo(MAX_BACKOFF) < 0
                       ? backoff.multipliedBy(2)

@@ -65,4 +65,12 @@ class FailoverRetryTest {
         .as("callbacks left on the pending topology future after 1000 finished calls")
         .isLessThanOrEqualTo(1);
   }
+
+  @Test
+  void backOffsAreJitteredBetweenHalfAndAllOfTheBackOffSoRetriesDoNotMarchInLockstep() {
+    Duration b = Duration.ofMillis(400);
+    assertThat(FailoverRetry.jittered(b, 0.0)).isEqualTo(Duration.ofMillis(200));
+    assertThat(FailoverRetry.jittered(b, 0.5)).isEqualTo(Duration.ofMillis(300));
+    assertThat(FailoverRetry.jittered(b, 0.999)).isBetween(Duration.ofMillis(399), b);
+  }
 }
