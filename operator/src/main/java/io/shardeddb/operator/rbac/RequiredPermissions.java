@@ -42,7 +42,8 @@ public final class RequiredPermissions {
           // Nodes: a pod on a NotReady or vanished node is replaced.
           new PermissionRule(List.of(""), List.of("nodes"), READ),
           // Events for bring-up, failover, re-copy and refused spec changes.
-          new PermissionRule(List.of(""), List.of("events"), List.of("create", "patch")),
+          // list: granted on to each router Role (the web console shows the database's Events).
+          new PermissionRule(List.of(""), List.of("events"), List.of("create", "patch", "list")),
           // Leader election: fabric8's Lease lock reads and creates the Lease and renews it with
           // PATCH (LeaderElectionPermissionsTest records what it sends); without patch every
           // renewal is refused and the operator loses leadership within a lease period. The SDK
