@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shardeddb.operator.backup.ShardedDatabaseBackupReconciler;
 import io.shardeddb.operator.reconciler.ShardActuator;
 import io.shardeddb.operator.reconciler.ShardCoordinator;
 import io.shardeddb.operator.reconciler.ShardPlanner;
@@ -113,6 +114,14 @@ public final class ShardedDbOperator implements AutoCloseable {
             settings.config().metricsScraper(),
             settings.config().resyncIntervals()),
         // Watch only the listed namespaces when the chart grants per-namespace Roles.
+        o -> {
+          if (!settings.config().watchNamespaces().isEmpty()) {
+            o.settingNamespaces(settings.config().watchNamespaces());
+          }
+        });
+    // Backups and restore points (docs/backup.md), in the same namespaces.
+    operator.register(
+        new ShardedDatabaseBackupReconciler(client, settings.shardServerClient(), settings.clock()),
         o -> {
           if (!settings.config().watchNamespaces().isEmpty()) {
             o.settingNamespaces(settings.config().watchNamespaces());

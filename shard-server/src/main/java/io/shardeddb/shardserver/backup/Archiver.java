@@ -52,6 +52,7 @@ public class Archiver implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private long term = -1;
   private boolean known;
+  private boolean hasHistory;
   private long archivedEpoch;
   private int ticks;
 
@@ -169,7 +170,7 @@ public class Archiver implements AutoCloseable {
       known = false;
     }
     if (!known) {
-      readState(shard);
+      hasHistory = readState(shard) != null || hasHistory;
       known = true;
     }
     long t0 = System.currentTimeMillis();
@@ -180,7 +181,11 @@ public class Archiver implements AutoCloseable {
       progress.pending(t0);
     }
     long start = ctx.logStartLsn();
-    if (archived < start) {
+    if (archived < start && !hasHistory) {
+      // A new archive (e.g. of a database restored at lsn `start`) begins where the log does.
+      progress.archived(start, 0, 0);
+      archived = start;
+    } else if (archived < start) {
       // The entries after the archive's end are no longer in this replica's log (it was
       // re-copied from a snapshot past them): a restore cannot replay across them.
       String gap =
@@ -208,6 +213,7 @@ public class Archiver implements AutoCloseable {
       long first = entries.getFirst().lsn();
       long last = entries.getLast().lsn();
       store.putBytes(BackupKeys.segment(db, shard, first, last), body);
+      hasHistory = true;
       bytes += body.length;
       archived = last;
       archivedEpoch = entries.getLast().epoch();

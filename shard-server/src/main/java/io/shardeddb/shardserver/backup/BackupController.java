@@ -19,10 +19,28 @@ import io.shardeddb.shardserver.ShardException;
 public class BackupController {
   private final BaseBackupService backups;
   private final Archiver archiver;
+  private final WritePauses pauses;
 
-  public BackupController(BaseBackupService backups, Archiver archiver) {
+  public BackupController(BaseBackupService backups, Archiver archiver, WritePauses pauses) {
     this.backups = backups;
     this.archiver = archiver;
+    this.pauses = pauses;
+  }
+
+  /** The body of {@code POST /backup/pause} and {@code /backup/resume}. */
+  @Serdeable
+  public record PauseRequest(String id, long millis) {}
+
+  /** A restore point's fence: commits stop until resume or the lease ends; answers the cut. */
+  @Post("/pause")
+  public WritePauses.Cut pause(@Body PauseRequest request) throws InterruptedException {
+    return pauses.pause(request.id(), request.millis());
+  }
+
+  @Post("/resume")
+  public io.shardeddb.protocol.lb.MessageResponse resume(@Body PauseRequest request) {
+    pauses.resume(request.id());
+    return io.shardeddb.protocol.lb.MessageResponse.success("resumed " + request.id());
   }
 
   /** The body of {@code POST /backup/base}. */

@@ -3,10 +3,13 @@ package io.shardeddb.shardserver.backup;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
+import io.shardeddb.backup.BackupCatalog;
 import io.shardeddb.backup.BackupJson;
 import io.shardeddb.backup.BackupKeys;
 import io.shardeddb.backup.BackupManifest;
 import io.shardeddb.backup.BackupStore;
+import io.shardeddb.backup.RestorePlan;
+import io.shardeddb.backup.RestoreTarget;
 import io.shardeddb.backup.ShardBaseBackup;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.topology.Role;
@@ -98,6 +101,27 @@ public class BackupRestorer {
       throw new IllegalStateException("a restore needs shardeddb.backup.restore-shard");
     }
     BackupStore bs = stores.get();
+    long toLsn = settings.restoreToLsn();
+    long toTime = settings.restoreToTime();
+    boolean point = settings.restorePoint() != null && !settings.restorePoint().isBlank();
+    if (point || ((backup == null || backup.isBlank()) && settings.restoreTime() >= 0)) {
+      // The same plan the operator checked before creating this database (RestorePlanner): the
+      // objects it reads are immutable, so every replica arrives at the same one.
+      RestoreTarget target =
+          point
+              ? new RestoreTarget.Point(settings.restorePoint())
+              : new RestoreTarget.Time(settings.restoreTime());
+      RestorePlan plan = new BackupCatalog(bs, source).plan(target);
+      RestorePlan.Shard s = plan.shard(shard);
+      if (s == null) {
+        throw new IllegalStateException(
+            "the restore plan (" + plan.summary() + ") has no " + shard);
+      }
+      backup = plan.base().name();
+      toLsn = s.toLsn();
+      toTime = s.toTimeMillis();
+    }
+    String backupName = backup;
     BackupManifest manifest =
         bs.get(BackupKeys.manifest(source, backup))
             .map(b -> BackupJson.read(b, BackupManifest.class))
@@ -105,7 +129,7 @@ public class BackupRestorer {
                 () ->
                     new IllegalStateException(
                         "backup '"
-                            + backup
+                            + backupName
                             + "' of database '"
                             + source
                             + "' is not in "
@@ -174,8 +198,6 @@ public class BackupRestorer {
     // 2. The archive after the snapshot, up to the target.
     long applied = header.lsn();
     long lastEpoch = header.epoch();
-    long toLsn = settings.restoreToLsn();
-    long toTime = settings.restoreToTime();
     ShardConfig config = ctx.requireConfig();
     if (toLsn >= 0 || toTime >= 0) {
       List<long[]> segments = new ArrayList<>();

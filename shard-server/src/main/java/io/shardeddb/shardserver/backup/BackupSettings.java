@@ -29,7 +29,9 @@ public record BackupSettings(
     @Nullable String restoreBackup,
     @Bindable(defaultValue = "-1") long restoreToLsn,
     @Bindable(defaultValue = "-1") long restoreToTime,
-    @Nullable String restoreShard) {
+    @Nullable String restoreShard,
+    @Bindable(defaultValue = "-1") long restoreTime,
+    @Nullable String restorePoint) {
 
   /** Whether a store is configured (continuous archiving and base backups on). */
   public boolean enabled() {
@@ -40,13 +42,16 @@ public record BackupSettings(
   public boolean restoring() {
     return restoreSource != null
         && !restoreSource.isBlank()
-        && restoreBackup != null
-        && !restoreBackup.isBlank();
+        && (present(restoreBackup) || present(restorePoint) || restoreTime >= 0);
   }
 
   public StoreSettings store() {
     return new StoreSettings(
         endpoint, region, bucket, prefix, pathStyle, blankToNull(accessKeyId), secretAccessKey);
+  }
+
+  private static boolean present(String s) {
+    return s != null && !s.isBlank();
   }
 
   private static String blankToNull(String s) {
