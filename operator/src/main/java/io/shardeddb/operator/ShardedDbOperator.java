@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shardeddb.operator.backup.BackupScheduler;
 import io.shardeddb.operator.backup.ShardedDatabaseBackupReconciler;
 import io.shardeddb.operator.reconciler.ShardActuator;
 import io.shardeddb.operator.reconciler.ShardCoordinator;
@@ -40,6 +41,7 @@ public final class ShardedDbOperator implements AutoCloseable {
   private final ExecutorService probes;
   private final Operator operator;
   private ManagementServer management;
+  private final BackupScheduler backupScheduler;
   private volatile boolean stopping;
 
   /** An operator on {@code client}; nothing runs until {@link #start()}. */
@@ -90,6 +92,8 @@ public final class ShardedDbOperator implements AutoCloseable {
                         .build());
               }
             });
+    this.backupScheduler =
+        new BackupScheduler(client, settings.clock(), settings.config().watchNamespaces());
     EventRecorder events =
         new EventRecorder(client, settings.clock(), databaseMetrics::eventRecorded);
     operator.register(
@@ -140,6 +144,7 @@ public final class ShardedDbOperator implements AutoCloseable {
               () -> operator.getRuntimeInfo().allEventSourcesAreHealthy());
     }
     operator.start();
+    backupScheduler.start();
   }
 
   /** The bound management port, or 0 when disabled. */
@@ -155,6 +160,7 @@ public final class ShardedDbOperator implements AutoCloseable {
   /** Stops the controller, the management endpoint and the heartbeat threads. */
   public void stop() {
     stopping = true;
+    backupScheduler.close();
     operator.stop();
     if (management != null) {
       management.close();

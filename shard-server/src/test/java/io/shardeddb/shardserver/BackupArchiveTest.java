@@ -159,7 +159,73 @@ class BackupArchiveTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "the store stopped and the primary killed while archiving: after both recover, the archive"
+          + " holds every acknowledged write")
+  void nothingIsLostWhenTheStoreAndThePrimaryFailDuringArchiving() throws Exception {
+    String db = "kill" + UUID.randomUUID().toString().substring(0, 6);
+    Path own = dir.resolve(db);
+    EmbeddedS3Server server =
+        EmbeddedS3Server.start(own, "127.0.0.1", 0, "test-key", "test-secret-key");
+    int port = server.port();
+    try (BackupStore mine = new BackupStore(server.settings(BUCKET, "it"))) {
+      mine.ensureBucket();
+    }
+    Map<String, Object> props = backupProps(server.url(), db);
+    props.put("shardeddb.replication.log-retention", 5);
+    props.put("shardeddb.replication.log-trim-interval", "200ms");
+    try (ThreeReplicaShard shard = new ThreeReplicaShard(ThreeReplicaShard.CONFIG, props)) {
+      shard.assignAll(1, 0);
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> assertThat(heartbeat(shard.get(1)).get("state").asText()).isEqualTo("Ready"));
+      writeAll(shard.get(0), 0, 10);
+      Http.Reply started = Http.post(shard.get(1).url() + "/backup/base", "{\"name\":\"k1\"}");
+      assertThat(started.status()).as(started.raw()).isEqualTo(200);
+      JsonNode base = awaitBackup(shard.get(1), "k1");
+
+      server.close();
+      writeAll(shard.get(0), 10, 30);
+      Thread.sleep(1000);
+      shard.get(0).stop();
+      shard.failover(2, 1, 1, 2);
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(() -> assertThat(write(shard.get(1), 30).status()).isEqualTo(200));
+      writeAll(shard.get(1), 31, 40);
+      server = EmbeddedS3Server.start(own, "127.0.0.1", port, "test-key", "test-secret-key");
+      long applied = applied(shard.get(1));
+      JsonNode expected = checksum(shard.get(1));
+      try (BackupStore store = new BackupStore(server.settings(BUCKET, "it"))) {
+        await()
+            .atMost(PATIENCE)
+            .until(
+                () ->
+                    store
+                        .get(BackupKeys.archiveState(db, "sh1"))
+                        .map(b -> BackupJson.read(b, ArchiveState.class).archivedLsn() >= applied)
+                        .orElse(false));
+        writeManifestTo(store, db, "k1", base);
+      }
+      Map<String, Object> restore = restoreProps(db, db + "r", "k1", applied, -1);
+      restore.put("shardeddb.backup.endpoint", server.url());
+      try (Replica restored = Replica.start("rk-" + db, db + "_rk", restore)) {
+        assertThat(checksum(restored).get("rows").asLong()).isEqualTo(40);
+        assertThat(checksum(restored).get("digest").asText())
+            .isEqualTo(expected.get("digest").asText());
+      }
+    } finally {
+      server.close();
+    }
+  }
+
   private static void writeManifest(String db, String name, JsonNode r) {
+    writeManifestTo(store, db, name, r);
+  }
+
+  private static void writeManifestTo(BackupStore target, String db, String name, JsonNode r) {
     ShardBaseBackup s =
         new ShardBaseBackup(
             r.get("shard").asText(),
@@ -182,7 +248,7 @@ class BackupArchiveTest {
             List.of(s),
             List.of(new BackupManifest.ShardRange("sh1", 0, 4096)),
             null);
-    store.putBytes(BackupKeys.manifest(db, name), BackupJson.write(m));
+    target.putBytes(BackupKeys.manifest(db, name), BackupJson.write(m));
   }
 
   private static JsonNode awaitBackup(Replica r, String name) {
