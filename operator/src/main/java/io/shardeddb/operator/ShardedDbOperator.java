@@ -93,7 +93,11 @@ public final class ShardedDbOperator implements AutoCloseable {
               }
             });
     this.backupScheduler =
-        new BackupScheduler(client, settings.clock(), settings.config().watchNamespaces());
+        new BackupScheduler(
+            client,
+            settings.clock(),
+            settings.config().watchNamespaces(),
+            settings.shardServerClient());
     EventRecorder events =
         new EventRecorder(client, settings.clock(), databaseMetrics::eventRecorded);
     operator.register(

@@ -1,16 +1,22 @@
 package io.shardeddb.operator.backup;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.shardeddb.api.v1alpha1.BackupRetentionSpec;
 import io.shardeddb.api.v1alpha1.BackupSpec;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackup;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupStatus;
 import io.shardeddb.backup.BackupKeys;
 import io.shardeddb.backup.BackupStore;
+import io.shardeddb.operator.shardclient.ShardServerClient;
+import io.shardeddb.protocol.topology.Role;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +28,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * more); and deletes the oldest complete base backups past {@code maxCount} or older than {@code
  * maxAgeDays} — the manifest first (a backup without one is no longer complete, so no restore picks
  * it), then its snapshots, then the resource. A minute in which the operator was down is skipped.
+ * It also reports a shard whose archive is stalled as a Warning Event on the database.
  */
 public final class BackupScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
@@ -52,10 +61,23 @@ public final class BackupScheduler implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("backup-scheduler").factory());
 
-  public BackupScheduler(KubernetesClient client, Clock clock, Collection<String> namespaces) {
+  private final ShardServerClient shards;
+  private final BackupEvents events;
+  private final ObjectMapper json = new ObjectMapper();
+
+  /** Shards whose stall was already reported (by database/shard), until archiving recovers. */
+  private final Set<String> stalled = ConcurrentHashMap.newKeySet();
+
+  public BackupScheduler(
+      KubernetesClient client,
+      Clock clock,
+      Collection<String> namespaces,
+      ShardServerClient shards) {
     this.client = client;
     this.clock = clock;
     this.namespaces = List.copyOf(namespaces);
+    this.shards = shards;
+    this.events = new BackupEvents(client, clock);
   }
 
   private List<ShardedDatabase> databases() {
@@ -105,6 +127,51 @@ public final class BackupScheduler implements AutoCloseable {
       }
       if (backup.retention() != null) {
         expire(db, backup.retention(), now);
+      }
+      checkArchive(db);
+    }
+  }
+
+  /**
+   * Asks each shard's primary how its archive stands ({@code GET /backup/status}); a stalled one
+   * (failing past its bound, the log held back) gets a Warning Event on the database, once, and a
+   * Normal one when it recovers: never silent.
+   */
+  private void checkArchive(ShardedDatabase db) {
+    if (db.getStatus() == null || db.getStatus().shards() == null) {
+      return;
+    }
+    for (ShardStatus shard : db.getStatus().shards()) {
+      String url =
+          (shard.replicas() == null ? List.<ReplicaStatus>of() : shard.replicas())
+              .stream()
+                  .filter(r -> r.role() == Role.Primary && r.url() != null)
+                  .map(ReplicaStatus::url)
+                  .findFirst()
+                  .orElse(null);
+      if (url == null) {
+        continue;
+      }
+      String key =
+          db.getMetadata().getNamespace() + "/" + db.getMetadata().getName() + "/" + shard.id();
+      try {
+        JsonNode s = json.readTree(shards.getJson(url, "/backup/status"));
+        if (s.path("stalled").asBoolean()) {
+          if (stalled.add(key)) {
+            events.warning(
+                db,
+                "ArchiveStalled",
+                "shard "
+                    + shard.id()
+                    + ": archiving has failed for longer than its bound (the log is kept, not"
+                    + " trimmed, until it recovers): "
+                    + s.path("lastError").asText());
+          }
+        } else if (stalled.remove(key)) {
+          events.normal(db, "ArchiveRecovered", "shard " + shard.id() + ": archiving caught up");
+        }
+      } catch (RuntimeException | java.io.IOException e) {
+        LOG.debug("archive status of {}: {}", key, e.toString());
       }
     }
   }
