@@ -105,6 +105,7 @@ public final class LocalCluster implements AutoCloseable {
     LocalKubernetes kube = null;
     EmbeddedMariaDb db = null;
     AddressBlock block = null;
+    LocalBackupStore backups = null;
     try {
       block = AddressBlock.reserve();
       Files.createDirectories(options.dataDir());
@@ -122,15 +123,15 @@ public final class LocalCluster implements AutoCloseable {
       }
       kube.registerNode(LocalPodRunner.NODE_NAME);
       db = EmbeddedMariaDb.start(options.dataDir().resolve("mariadb"), 0);
-      LocalCluster cluster = new LocalCluster(options, kube, db, block);
       try {
-        cluster.backups =
+        backups =
             LocalBackupStore.start(
                 options.dataDir().resolve("backups"), kube.client(), options.namespace());
       } catch (Exception e) {
-        cluster.close();
         throw new IllegalStateException("cannot start the embedded S3 server: " + e, e);
       }
+      LocalCluster cluster = new LocalCluster(options, kube, db, block);
+      cluster.backups = backups;
       cluster.runner.start();
       cluster.startOperator();
       LOG.info(
@@ -140,6 +141,13 @@ public final class LocalCluster implements AutoCloseable {
           block.prefix());
       return cluster;
     } catch (IOException | RuntimeException e) {
+      if (backups != null) {
+        try {
+          backups.close();
+        } catch (Exception stop) {
+          e.addSuppressed(stop);
+        }
+      }
       if (db != null) {
         db.close();
       }
