@@ -33,7 +33,8 @@ when watchNamespaces is a list.
   verbs: ["get", "list", "watch", "delete"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  # list: granted on to each database's router Role (its web console shows the database's Events).
+  verbs: ["create", "patch", "list"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]

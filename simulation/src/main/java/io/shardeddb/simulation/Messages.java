@@ -2,7 +2,6 @@ package io.shardeddb.simulation;
 
 import io.shardeddb.protocol.shard.ReplicaState;
 import java.util.List;
-import java.util.Map;
 
 /** The messages of the simulated shard: the wire protocol of DESIGN §4/§5 reduced to values. */
 final class Messages {
@@ -38,34 +37,6 @@ final class Messages {
       long lastLsn,
       ReplicaState state,
       io.shardeddb.protocol.shard.QuorumState quorum) {}
-
-  // primary -> secondary
-  /**
-   * {@code logStart}: the primary's log holds entries after this LSN only (older ones: re-copy).
-   */
-  record Append(
-      long epoch, long prevLsn, long prevEpoch, List<Entry> entries, long sentAt, long logStart) {}
-
-  /** {@code stale}: the secondary has seen {@code epoch} > the primary's (it is fenced). */
-  record AppendAck(
-      String name,
-      long epoch,
-      boolean stale,
-      boolean inSync,
-      long matchLsn,
-      long lastLsn,
-      long sentAt) {}
-
-  /** A secondary verifying its log against the primary's ({@code GET /log}). */
-  record LogRequest(long epoch, long fromLsn, long prevEpoch) {}
-
-  /** 200 with entries, 409 (diverged) or 410 (no longer held: re-copy). */
-  record LogReply(long epoch, int status, List<Entry> entries, long lastLsn) {}
-
-  record SnapshotRequest(long epoch) {}
-
-  record Snapshot(
-      long epoch, long lsn, long entryEpoch, Map<Long, Integer> rows, Map<String, Long> rids) {}
 
   // client <-> replica
   record Write(String rid, long key) {}

@@ -76,6 +76,18 @@ public final class Network {
     return cut.contains(key(a, b));
   }
 
+  /**
+   * Whether a call from {@code from} to {@code to} answered at once gets through now: {@code to} up
+   * and not cut off from {@code from}, and the exchange not lost (one draw of the loss rate). A
+   * paused receiver does not answer in time.
+   */
+  public boolean reaches(String from, String to) {
+    if (partitioned(from, to) || liveness(to) != Liveness.UP) {
+      return false;
+    }
+    return scheduler.random().nextDouble() >= faults.loss();
+  }
+
   /** Sends {@code message} from {@code from} to {@code to}; it may arrive late, twice or never. */
   public void send(String from, String to, Object message) {
     sent++;

@@ -1,5 +1,6 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,10 +9,11 @@ import java.util.TreeMap;
 
 /**
  * One seeded schedule of one shard: N replicas, the operator and clients behind two routers, with
- * random crashes, restarts, pauses, partitions, disk wipes, operator restarts and message loss,
- * duplication and reordering for {@link #FAULTY} ms; then every fault heals and the shard gets
- * {@link #SETTLE} ms to converge before the {@link Checker} judges the history. Everything runs on
- * one thread from one {@link Random}: a seed reproduces its schedule exactly.
+ * random crashes, restarts, pauses, partitions, disk wipes, operator restarts, storage faults (a
+ * lost commit reply, connection resets, slow fsyncs) and message loss, duplication and reordering
+ * for {@link #FAULTY} ms; then every fault heals and the shard gets {@link #SETTLE} ms to converge
+ * before the {@link Checker} judges the history. Everything runs on one thread from one {@link
+ * Random}: a seed reproduces its schedule exactly.
  */
 public final class ShardSimulation {
   /** Read-lease period (ms). */
@@ -34,7 +36,8 @@ public final class ShardSimulation {
       long failovers,
       List<String> faults,
       long events,
-      boolean stuck) {
+      boolean stuck,
+      long[] storageFaults) {
     public boolean ok() {
       return violations.isEmpty();
     }
@@ -51,10 +54,10 @@ public final class ShardSimulation {
   private final List<String> faultLog = new ArrayList<>();
 
   public ShardSimulation(long seed, int replicaCount) {
-    this(seed, replicaCount, new ReplicaRules());
+    this(seed, replicaCount, new Rulebook());
   }
 
-  ShardSimulation(long seed, int replicaCount, ReplicaRules rules) {
+  ShardSimulation(long seed, int replicaCount, Rulebook rules) {
     this.seed = seed;
     this.replicaCount = replicaCount;
     this.scheduler = new Scheduler(seed);
@@ -65,7 +68,7 @@ public final class ShardSimulation {
     }
     Map<String, SimReplica> byName = new java.util.HashMap<>();
     for (String n : names) {
-      SimReplica r = new SimReplica(n, names, scheduler, network, rules);
+      SimReplica r = new SimReplica(n, names, scheduler, network, rules, byName::get);
       replicas.add(r);
       byName.put(n, r);
       network.attach(n, r::receive);
@@ -140,7 +143,8 @@ public final class ShardSimulation {
         operator.failovers(),
         List.copyOf(faultLog),
         scheduler.executed(),
-        stuck);
+        stuck,
+        storageFaultsStruck());
   }
 
   /** What one isolated-primary schedule showed. */
@@ -198,7 +202,7 @@ public final class ShardSimulation {
     }
     final SimReplica v = victim;
     long length = 300 + r.nextInt(3_000);
-    switch (r.nextInt(8)) {
+    switch (r.nextInt(11)) {
       case 0 -> {
         log(now, "crash " + v.name() + " for " + length);
         v.crash();
@@ -254,6 +258,24 @@ public final class ShardSimulation {
         operator.crash();
         scheduler.after(length, operator::start);
       }
+      case 8 -> {
+        // Rule 15: the COMMIT happened, its reply is lost. The primary is the one that commits.
+        SimReplica p = primary == null ? v : byName(primary);
+        log(now, "lose the next commit reply on " + p.name());
+        p.storageFaults().loseNextCommitReply();
+      }
+      case 9 -> {
+        SimReplica p = primary == null ? v : byName(primary);
+        long reset = 50 + length / 5;
+        log(now, "reset the database connections of " + p.name() + " for " + reset);
+        p.storageFaults().resetFor(reset);
+      }
+      case 10 -> {
+        SimReplica p = primary == null ? v : byName(primary);
+        long fsync = 20 + r.nextInt(300);
+        log(now, "slow fsync (" + fsync + " ms a commit) on " + p.name() + " for " + length);
+        p.storageFaults().slowFsync(length, fsync);
+      }
       default -> {
         SimClient c = clients.get(r.nextInt(clients.size()));
         log(now, "partition " + c.name() + " from " + v.name() + " for " + length);
@@ -261,6 +283,22 @@ public final class ShardSimulation {
         scheduler.after(length, () -> network.heal(c.name(), v.name()));
       }
     }
+  }
+
+  /** Summed over the replicas: lost COMMIT replies, failed statements, slow commits. */
+  private long[] storageFaultsStruck() {
+    long[] sum = new long[3];
+    for (SimReplica rep : replicas) {
+      long[] s = rep.storageFaults().struck();
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += s[i];
+      }
+    }
+    return sum;
+  }
+
+  private SimReplica byName(String name) {
+    return replicas.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
   }
 
   private SimReplica pick(Random r) {
@@ -272,6 +310,7 @@ public final class ShardSimulation {
     network.healAll();
     network.faults(Network.Faults.none());
     for (SimReplica rep : replicas) {
+      rep.storageFaults().healAll();
       switch (network.liveness(rep.name())) {
         case DOWN -> rep.start();
         case PAUSED -> network.liveness(rep.name(), Network.Liveness.UP);

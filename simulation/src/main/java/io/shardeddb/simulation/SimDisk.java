@@ -1,8 +1,12 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.replication.ReplicaStore;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
-import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
 import io.shardeddb.shardserver.replication.write.BatchPlanner;
 import io.shardeddb.shardserver.replication.write.GroupCommit;
@@ -10,17 +14,30 @@ import io.shardeddb.shardserver.replication.write.LogOps;
 import io.shardeddb.shardserver.replication.write.StorageOp;
 import io.shardeddb.shardserver.replication.write.WriteStorage;
 import io.shardeddb.shardserver.storage.RequestOutcome;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import io.shardeddb.shardserver.storage.ShardStore;
+import io.shardeddb.shardserver.storage.StorageException;
+import io.shardeddb.shardserver.storage.UserTable;
 import io.shardeddb.simulation.Messages.Entry;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
-/** What survives a crash: config, epochs and vote, role, log, rows, request ids, copy state. */
-final class SimDisk implements WriteStorage {
+/**
+ * What survives a crash: config, epochs and vote, role, log, rows, request ids, copy state. The
+ * production replica's {@link ReplicaStore} (a group commit is one simulated transaction, with the
+ * seeded {@link StorageFaults}) and the planner's {@link WriteStorage}.
+ */
+final class SimDisk implements WriteStorage, ReplicaStore {
+  /** The database server's faults (set when the replica boots; none by default). */
+  StorageFaults faults = new StorageFaults(() -> 0);
+
   boolean configured = true;
 
   /** Lost its volume and has not re-copied since: holds nothing it acknowledged before. */
@@ -46,15 +63,6 @@ final class SimDisk implements WriteStorage {
 
   long lastEntryEpoch() {
     return log.isEmpty() ? baseEpoch : log.lastEntry().getValue().epoch();
-  }
-
-  /** The epoch of the entry at {@code lsn}, or {@link LogMatching#NOT_HELD}. */
-  long epochAt(long lsn) {
-    if (lsn == baseLsn) {
-      return baseEpoch;
-    }
-    Entry e = log.get(lsn);
-    return e == null ? LogMatching.NOT_HELD : e.epoch();
   }
 
   /**
@@ -91,9 +99,15 @@ final class SimDisk implements WriteStorage {
    * (rule 6's re-check).
    */
   @Override
-  public long[] commit(BatchPlan plan, long termEpoch) {
+  public long[] commit(BatchPlan plan, long termEpoch) throws SQLException {
+    faults.statement();
     if (!primary || epoch != termEpoch) {
       return null;
+    }
+    for (LogEntry e : plan.entries()) {
+      if (log.containsKey(e.lsn()) || e.lsn() <= baseLsn) {
+        throw new SQLException("Duplicate entry '" + e.lsn() + "' for key 'PRIMARY'", "23000");
+      }
     }
     long[] removed = new long[plan.ops().size()];
     for (int i = 0; i < plan.ops().size(); i++) {
@@ -127,17 +141,130 @@ final class SimDisk implements WriteStorage {
     return new Known(outcomes, present);
   }
 
-  /** One group commit of {@code changes} on this disk, as the shard-server's batcher runs it. */
-  GroupCommit.Result groupCommit(List<ClientChange> changes, boolean needNoop) {
+  @Override
+  public GroupCommit.Result groupCommit(
+      UserTable table,
+      List<ClientChange> changes,
+      long termEpoch,
+      boolean needNoop,
+      long prevLsn,
+      ShardConfig config,
+      Consumer<BatchPlan> planned) {
     try {
-      return GroupCommit.run(
-          this, changes, epoch, needNoop, lastLsn(), SimStorage.CONFIG, r -> r, p -> {});
+      GroupCommit.Result r =
+          GroupCommit.run(
+              this, changes, termEpoch, needNoop, prevLsn, config, table::toWire, planned);
+      if (r.committed()) {
+        faults.committed();
+      }
+      return r;
     } catch (SQLException e) {
-      throw new IllegalStateException("the simulated disk never fails a statement", e);
+      throw new StorageException("database error: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public ShardStore.StoredPosition recoverPosition() {
+    try {
+      faults.statement();
+    } catch (SQLException e) {
+      throw new StorageException("database unavailable: " + e.getMessage(), e);
+    }
+    String role = primary ? Role.Primary.name() : secondary ? Role.Secondary.name() : "None";
+    long max = log.isEmpty() ? 0 : log.lastKey();
+    return new ShardStore.StoredPosition(
+        lastLsn(), lastEntryEpoch(), epoch, role, copying, max, lastEntryEpoch());
+  }
+
+  @Override
+  public List<LogEntry> logPage(long fromLsn, int limit) {
+    try {
+      faults.statement();
+    } catch (SQLException e) {
+      throw new StorageException("database unavailable: " + e.getMessage(), e);
+    }
+    return log.tailMap(fromLsn, true).values().stream()
+        .limit(limit)
+        .map(SimStorage::toLogEntry)
+        .toList();
+  }
+
+  @Override
+  public void saveRole(
+      long newEpoch,
+      Role role,
+      Peer primaryPeer,
+      List<Peer> peers,
+      WriteQuorum quorum,
+      int specReplicas,
+      String votedFor) {
+    epoch = newEpoch;
+    primary = role == Role.Primary;
+    secondary = role == Role.Secondary;
+    primaryName = primaryPeer == null ? null : primaryPeer.name();
+    replicas = specReplicas;
+    if (votedFor != null) {
+      voteEpoch = newEpoch;
+      vote = votedFor;
     }
   }
 
   EpochRules.Epochs epochs() {
     return new EpochRules.Epochs(epoch, voteEpoch, vote);
+  }
+
+  @Override
+  public Optional<Long> epochAt(long lsn) {
+    Entry e = log.get(lsn);
+    return e == null ? Optional.empty() : Optional.of(e.epoch());
+  }
+
+  @Override
+  public ShardConfig applyReplicated(UserTable table, List<LogEntry> entries, ShardConfig config) {
+    for (LogEntry e : entries) {
+      if (log.containsKey(e.lsn()) || e.lsn() <= baseLsn) {
+        // MariaDB's duplicate key on replication_log: the transaction applies nothing.
+        throw new StorageException(
+            "database error: Duplicate entry '" + e.lsn() + "' for key 'PRIMARY'", null);
+      }
+    }
+    for (LogEntry e : entries) {
+      apply(SimStorage.toEntry(e));
+    }
+    if (lastLsn() > 0 && baseLsn == 0 && log.firstKey() == 1) {
+      // Holds the whole history again: what it acknowledges from now on, it holds.
+      empty = false;
+    }
+    return config;
+  }
+
+  @Override
+  public void beginCopy(UserTable table) {
+    copying = true;
+    log.clear();
+    rows.clear();
+    rids.clear();
+    baseLsn = 0;
+    baseEpoch = 0;
+  }
+
+  @Override
+  public void loadChunk(UserTable table, List<Map<String, Object>> chunk) {
+    chunk.forEach(r -> rows.merge(SimStorage.key(r), 1, Integer::sum));
+  }
+
+  @Override
+  public void loadOutcomes(List<RequestOutcome> outcomes) {
+    outcomes.stream()
+        .filter(RequestOutcome::applied)
+        .forEach(o -> rids.put(o.requestId(), o.lsn()));
+  }
+
+  @Override
+  public void finishCopy(long lsn, long entryEpoch) {
+    baseLsn = lsn;
+    baseEpoch = entryEpoch;
+    copying = false;
+    empty = false;
   }
 }

@@ -1,72 +1,101 @@
 package io.shardeddb.simulation;
 
-import io.shardeddb.protocol.shard.QuorumState;
-import io.shardeddb.protocol.shard.ReplicaState;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.shard.FenceRequest;
+import io.shardeddb.protocol.shard.FenceResponse;
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.LogResponse;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.config.ServerSettings;
 import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.replication.PeerRefusal;
+import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.RoleService;
+import io.shardeddb.shardserver.replication.RoleStore;
+import io.shardeddb.shardserver.replication.SecondarySync;
+import io.shardeddb.shardserver.replication.SnapshotHeader;
+import io.shardeddb.shardserver.replication.SnapshotStream;
+import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
-import io.shardeddb.shardserver.replication.rules.LogMatching;
-import io.shardeddb.shardserver.replication.rules.QuorumTracker;
-import io.shardeddb.shardserver.replication.write.BatchPlan;
-import io.shardeddb.shardserver.replication.write.GroupCommit;
-import io.shardeddb.simulation.Messages.Append;
-import io.shardeddb.simulation.Messages.AppendAck;
-import io.shardeddb.simulation.Messages.Entry;
-import io.shardeddb.simulation.Messages.Fence;
-import io.shardeddb.simulation.Messages.FenceAck;
-import io.shardeddb.simulation.Messages.LogReply;
-import io.shardeddb.simulation.Messages.LogRequest;
-import io.shardeddb.simulation.Messages.Ping;
-import io.shardeddb.simulation.Messages.Pong;
-import io.shardeddb.simulation.Messages.Read;
-import io.shardeddb.simulation.Messages.ReadReply;
-import io.shardeddb.simulation.Messages.Role;
-import io.shardeddb.simulation.Messages.Snapshot;
-import io.shardeddb.simulation.Messages.SnapshotRequest;
-import io.shardeddb.simulation.Messages.Write;
-import io.shardeddb.simulation.Messages.WriteReply;
-import java.util.ArrayList;
-import java.util.HashMap;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
+import io.shardeddb.shardserver.storage.RequestOutcome;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 /**
- * One simulated shard-server replica: its disk ({@link SimDisk}, what survives a crash), its
- * volatile state, and the glue that turns messages into calls of the shard-server's real code
- * ({@link ReplicaRules}, {@link QuorumTracker}, and the write path's {@code BatchPlanner} and
- * {@code LogOps} through the disk) and replies, mirroring the shard-server's controllers. A crash
- * keeps the disk; a lost volume replaces it with an empty, unconfigured one.
- *
- * <p>Why one file (~560 lines): it is one replica's state machine with a handler per message kind,
- * mirroring the shard-server's controllers; the handlers share the replica's volatile state and are
- * read together to check that the simulation calls the same rules as production.
+ * One simulated shard-server replica: the production replica classes over simulated storage, peers
+ * and time. Its disk ({@link SimDisk}, what survives a crash) is the replica's {@code
+ * ReplicaStore}; each boot builds the production {@link ReplicaContext}, {@link RoleStore}, {@link
+ * WriteCoordinator} (term start and no-op, group commit, replication through {@code PeerLink},
+ * quorum wait, reply, lease, quorum report, rule 15's recovery) and {@link SecondarySync} (append
+ * with log matching, pull catch-up, re-copy) over that disk, a {@link SimTransport} and a {@link
+ * SimClock}. This class is only the adapter: it turns messages into the calls the shard-server's
+ * controllers make ({@code /role}, {@code /fence}, {@code /replicate}, {@code /write}, {@code
+ * /read}, and the primary's answers to {@code /log} and {@code /snapshot}).
  */
 final class SimReplica {
+  /** The shard-server's replication settings in the simulator (its lease is {@link #LEASE}). */
+  static final ReplicationSettings SETTINGS =
+      new ReplicationSettings(
+          Duration.ofMillis(1_500),
+          64,
+          Duration.ofMillis(500),
+          Duration.ofMillis(200),
+          Duration.ofSeconds(1),
+          256,
+          1_000_000,
+          Duration.ofSeconds(10),
+          Duration.ofMillis(500),
+          Duration.ofMillis(ShardSimulation.LEASE),
+          Duration.ZERO,
+          null);
+
   private final String name;
   private final List<String> peers;
   private final Scheduler scheduler;
   private final Network network;
-  private final ReplicaRules rules;
+  private final Rulebook rules;
+  private final Function<String, SimReplica> directory;
+  private final StorageFaults storageFaults;
   private SimDisk disk = new SimDisk();
   private int incarnation;
+  private long requestIds;
 
-  // Volatile primary state (one term).
-  private QuorumTracker tracker;
-  private final Map<String, Long> nextLsn = new HashMap<>();
-  private final Map<String, List<String>> waiting = new HashMap<>();
-  private long noopLsn = -1;
-  private long promotedAt;
-  // Volatile secondary state.
-  private long verifiedEpoch = -1;
-  private long pullAskedAt = -1_000_000;
-  private long snapshotAskedAt = -1_000_000;
+  // One incarnation of the production replica.
+  private SimClock clock;
+  private SimTransport transport;
+  private ReplicaContext ctx;
+  private RoleStore roleStore;
+  private WriteCoordinator coordinator;
+  private SecondarySync sync;
+  private RoleService roles;
 
   SimReplica(
-      String name, List<String> peers, Scheduler scheduler, Network network, ReplicaRules rules) {
+      String name,
+      List<String> peers,
+      Scheduler scheduler,
+      Network network,
+      Rulebook rules,
+      Function<String, SimReplica> directory) {
     this.name = name;
     this.peers = peers;
     this.scheduler = scheduler;
     this.network = network;
     this.rules = rules;
+    this.directory = directory;
+    this.storageFaults = new StorageFaults(scheduler::now);
   }
 
   String name() {
@@ -75,6 +104,10 @@ final class SimReplica {
 
   SimDisk disk() {
     return disk;
+  }
+
+  StorageFaults storageFaults() {
+    return storageFaults;
   }
 
   boolean actingPrimary() {
@@ -86,22 +119,80 @@ final class SimReplica {
     return disk.empty || disk.copying || !disk.configured;
   }
 
-  /** Boots (first start or after a crash): volatile state is empty, the disk is what it was. */
+  private static Peer peer(String name) {
+    return new Peer(name, "sim://" + name);
+  }
+
+  /**
+   * Boots (first start or after a crash) as {@code ReplicaStartup} does: volatile state is empty,
+   * the disk is what it was, the context is restored from it. Unlike a shard-server, a restarted
+   * primary waits for the operator (its persisted role is dropped).
+   */
   void start() {
+    // Two restarts can be scheduled for one crash (a crash during a wipe's downtime): the process
+    // that runs is the last one started, never two at once over one disk.
+    if (clock != null) {
+      clock.stop();
+    }
     incarnation++;
-    tracker = null;
-    nextLsn.clear();
-    waiting.clear();
-    noopLsn = -1;
-    verifiedEpoch = -1;
-    // A restarted primary waits for the operator: its term's volatile state is gone.
     disk.primary = false;
+    disk.faults = storageFaults;
+    clock = new SimClock(scheduler, network, name, storageFaults::busyUntil);
+    transport =
+        new SimTransport(
+            name,
+            network,
+            clock,
+            SETTINGS.requestTimeout().toMillis(),
+            () -> ++requestIds,
+            directory);
+    ctx = new ReplicaContext(new ServerSettings(name), clock);
+    if (disk.configured) {
+      ctx.configure(SimStorage.CONFIG);
+    }
+    ctx.restore(
+        disk.epoch,
+        disk.secondary ? Role.Secondary : Role.None,
+        disk.primaryName == null ? null : peer(disk.primaryName),
+        peers.stream().map(SimReplica::peer).toList(),
+        WriteQuorum.Majority,
+        disk.lastLsn(),
+        disk.lastEntryEpoch(),
+        disk.baseLsn,
+        disk.baseEpoch,
+        disk.copying,
+        disk.voteEpoch,
+        disk.vote,
+        disk.replicas);
+    roleStore = new RoleStore(ctx, disk);
+    coordinator =
+        new WriteCoordinator(
+            ctx, disk, transport, SETTINGS, roleStore, rules, clock, new CompositeMeterRegistry());
+    coordinator.start();
+    sync = new SecondarySync(ctx, disk, transport, this::adopt, SETTINGS, clock, rules);
+    roles = new RoleService(ctx, roleStore, coordinator, sync);
     network.liveness(name, Network.Liveness.UP);
-    tick(incarnation);
+    if (disk.secondary) {
+      sync.trigger();
+    }
+  }
+
+  /**
+   * {@code ShardConfigService.adopt} on the disk: a replica that lost its volume learns its table
+   * from the primary's snapshot (or from {@code /config}).
+   */
+  private void adopt(ShardConfig config, boolean replaceOwned) {
+    if (!disk.configured) {
+      disk.configured = true;
+      ctx.configure(config);
+    }
   }
 
   void crash() {
     network.liveness(name, Network.Liveness.DOWN);
+    if (clock != null) {
+      clock.stop();
+    }
     incarnation++;
   }
 
@@ -112,81 +203,27 @@ final class SimReplica {
     disk.empty = true;
   }
 
-  ReplicaState state() {
-    if (!disk.configured) {
-      return ReplicaState.Unconfigured;
-    }
-    if (disk.copying) {
-      return ReplicaState.Copying;
-    }
-    if (disk.primary) {
-      return ReplicaState.Ready;
-    }
-    if (disk.secondary) {
-      return verifiedEpoch == disk.epoch ? ReplicaState.Ready : ReplicaState.CatchingUp;
-    }
-    return disk.epoch > 0 ? ReplicaState.Fenced : ReplicaState.AwaitingRole;
-  }
-
-  private void tick(int inc) {
-    scheduler.after(
-        50,
-        () -> {
-          if (inc != incarnation) {
-            return;
-          }
-          if (network.liveness(name) == Network.Liveness.PAUSED) {
-            tick(inc);
-            return;
-          }
-          onTick();
-          tick(inc);
-        });
-  }
-
-  private void onTick() {
-    long now = scheduler.now();
-    if (disk.primary) {
-      for (String p : peers) {
-        if (!p.equals(name)) {
-          sendAppend(p);
-        }
-      }
-    } else if (disk.secondary && disk.copying) {
-      if (now - snapshotAskedAt > 500) {
-        snapshotAskedAt = now;
-        network.send(name, disk.primaryName, new SnapshotRequest(disk.epoch));
-      }
-    } else if (disk.secondary && verifiedEpoch != disk.epoch) {
-      pull();
-    }
-  }
-
   void receive(String from, Object m) {
     switch (m) {
-      case Ping p -> network.send(name, from, pong());
-      case Messages.Configure c -> disk.configured = true;
+      case Messages.Ping p -> network.send(name, from, pong());
+      case Messages.Configure c -> adopt(SimStorage.CONFIG, false);
       case Messages.Resync r -> {
-        if (disk.secondary) {
-          startCopy("asked to re-copy");
+        if (ctx.view().role() == Role.Secondary) {
+          sync.resync();
         }
       }
-      case Fence f -> onFence(from, f);
-      case Role r -> onRole(r);
-      case Append a -> onAppend(from, a);
-      case AppendAck a -> onAppendAck(a);
-      case LogRequest l -> onLogRequest(from, l);
-      case LogReply l -> onLogReply(from, l);
-      case SnapshotRequest s -> onSnapshotRequest(from, s);
-      case Snapshot s -> onSnapshot(from, s);
-      case Write w -> onWrite(from, w);
-      case Read r -> onRead(from, r);
+      case Messages.Fence f -> onFence(from, f);
+      case Messages.Role r -> onRole(r);
+      case SimTransport.Replicate r -> onReplicate(from, r);
+      case SimTransport.Replicated r -> transport.answered(r);
+      case Messages.Write w -> onWrite(from, w);
+      case Messages.Read r -> onRead(from, r);
       default -> throw new IllegalArgumentException("unexpected " + m);
     }
   }
 
-  private Pong pong() {
-    return new Pong(
+  private Messages.Pong pong() {
+    return new Messages.Pong(
         name,
         disk.epoch,
         disk.primary,
@@ -194,20 +231,8 @@ final class SimReplica {
         disk.primaryName,
         disk.lastEntryEpoch(),
         disk.lastLsn(),
-        state(),
-        quorumState());
-  }
-
-  /** As the shard-server's primary reports it in its heartbeat (rules 11 and 12). */
-  private QuorumState quorumState() {
-    if (!disk.primary || tracker == null || !reportsQuorum) {
-      return null;
-    }
-    long now = scheduler.nanos();
-    long since = tracker.majorityAckedAtNanos(now, promotedAt * 1_000_000L);
-    List<String> voters = peers.stream().filter(p -> !p.equals(name)).toList();
-    boolean committed = noopLsn >= 0 && tracker.holders(noopLsn) >= tracker.required();
-    return new QuorumState(disk.replicas, voters, committed, (now - since) / 1_000_000);
+        ctx.state(),
+        reportsQuorum ? coordinator.quorumState() : null);
   }
 
   /** Off: a primary that does not report its quorum (as shard-servers before rule 11). */
@@ -217,403 +242,171 @@ final class SimReplica {
     reportsQuorum = on;
   }
 
-  // --- rules 1 and 2: epochs, votes, fencing ------------------------------------------------
+  // --- /fence and /role: the production RoleService (rules 1 and 2) ---------------------------
 
-  private void onFence(String from, Fence f) {
-    if (!disk.configured) {
-      network.send(name, from, new FenceAck(name, f.epoch(), 0, 0, ReplicaState.Unconfigured));
+  private void onFence(String from, Messages.Fence f) {
+    FenceResponse a;
+    try {
+      a = roles.fence(new FenceRequest(f.epoch()));
+    } catch (ShardException stale) {
       return;
-    }
-    switch (rules.fence(disk.epochs(), f.epoch())) {
-      case REFUSE -> {
-        return;
-      }
-      case RAISE -> {
-        disk.epoch = f.epoch();
-        stepDown();
-      }
-      case REPEAT -> {}
     }
     network.send(
         name,
         from,
-        new FenceAck(
-            name, disk.epoch, disk.lastEntryEpoch(), disk.lastLsn(), rules.reported(state())));
+        new Messages.FenceAck(a.name(), a.epoch(), a.lastEntryEpoch(), a.lastLsn(), a.state()));
   }
 
-  private void onRole(Role r) {
-    if (!disk.configured
-        || !rules
-            .role(disk.epochs(), r.epoch(), r.primaryName(), r.primary(), disk.copying)
-            .accept()) {
+  private void onRole(Messages.Role r) {
+    Role role = r.primary() ? Role.Primary : Role.Secondary;
+    try {
+      roles.assign(
+          new RoleRequest(
+              r.epoch(),
+              role,
+              peer(r.primaryName()),
+              peers.stream().map(SimReplica::peer).toList(),
+              WriteQuorum.Majority,
+              r.replicas()));
+    } catch (ShardException | InvalidRequestException refused) {
       return;
     }
-    boolean same =
-        r.epoch() == disk.epoch
-            && r.primaryName().equals(disk.primaryName)
-            && (r.primary() ? disk.primary : disk.secondary);
-    if (same) {
-      return;
-    }
-    stepDown();
-    disk.epoch = r.epoch();
-    disk.voteEpoch = r.epoch();
-    disk.vote = r.primaryName();
-    disk.primaryName = r.primaryName();
-    disk.replicas = r.replicas();
-    disk.primary = r.primary();
-    disk.secondary = !r.primary();
-    verifiedEpoch = -1;
     trace(
-        (r.primary() ? "primary" : "secondary")
+        role
             + " at epoch "
             + r.epoch()
             + ", log at "
             + disk.lastEntryEpoch()
             + "/"
             + disk.lastLsn());
-    if (r.primary()) {
-      becomePrimary();
-    }
   }
 
-  private void stepDown() {
-    if (disk.primary) {
-      // Waiting clients learn nothing definite: the entry may still be committed by the next
-      // primary, so they retry with the same request id.
-      waiting.forEach(
-          (rid, clients) -> {
-            for (String c : clients) {
-              network.send(
-                  name,
-                  c.substring(0, c.lastIndexOf('#')),
-                  new WriteReply(rid, false, disk.epoch, "stepped down"));
-            }
-          });
-      if (tracker != null) {
-        tracker.failAll(new IllegalStateException("stepped down"));
-      }
-    }
-    tracker = null;
-    waiting.clear();
-    disk.primary = false;
-    disk.secondary = false;
-  }
+  // --- /write: the production WriteCoordinator -----------------------------------------------
 
-  // --- rule 3: the new primary commits its epoch before serving -----------------------------
-
-  private void becomePrimary() {
-    // The term's no-op, planned and committed as the shard-server's batcher does (rule 3).
-    BatchPlan plan = disk.groupCommit(List.of(), true).plan();
-    Entry noop = SimStorage.toEntry(plan.entries().get(0));
-    noopLsn = noop.lsn();
-    promotedAt = scheduler.now();
-    List<String> others = peers.stream().filter(p -> !p.equals(name)).toList();
-    tracker =
-        new QuorumTracker(rules.required(disk.replicas, others.size() + 1), others, noop.lsn());
-    nextLsn.clear();
-    for (String p : others) {
-      nextLsn.put(p, noop.lsn());
-      sendAppend(p);
-    }
-  }
-
-  private void onWrite(String client, Write w) {
-    if (!disk.primary) {
-      network.send(name, client, new WriteReply(w.rid(), false, disk.epoch, "not primary"));
+  private void onWrite(String client, Messages.Write w) {
+    CompletableFuture<WriteCoordinator.Acked> done;
+    try {
+      done = coordinator.enqueue(ClientChange.write(List.of(SimStorage.row(w.key())), w.rid()));
+    } catch (ShardException e) {
+      network.send(
+          name, client, new Messages.WriteReply(w.rid(), false, disk.epoch, e.getMessage()));
       return;
     }
-    // The shard-server's planner decides (a retry gets the original entry, never a second one:
-    // rule 8); this disk commits the plan as one transaction.
-    ClientChange change = ClientChange.write(List.of(SimStorage.row(w.key())), w.rid());
-    GroupCommit.Result result = disk.groupCommit(List.of(change), false);
-    BatchPlan plan = result.plan();
-    if (!result.committed()) {
-      network.send(name, client, new WriteReply(w.rid(), false, disk.epoch, "not primary"));
-      return;
-    }
-    long lsn;
-    switch (plan.outcomes().get(0)) {
-      case BatchPlan.Earlier e -> lsn = e.outcome().lsn();
-      case BatchPlan.Applied a -> lsn = a.lsn();
-      default -> {
-        network.send(
-            name,
-            client,
-            new WriteReply(w.rid(), false, disk.epoch, "refused: " + plan.outcomes()));
-        return;
-      }
-    }
-    if (!plan.entries().isEmpty()) {
-      tracker.selfHolds(lsn);
-      for (String p : peers) {
-        if (!p.equals(name)) {
-          sendAppend(p);
-        }
-      }
-    }
-    waiting.computeIfAbsent(w.rid(), k -> new ArrayList<>()).add(client + "#" + lsn);
-    release();
-  }
-
-  /** Acknowledges every waiting write whose entry and this term's no-op are on a quorum. */
-  private void release() {
-    long committed = tracker.quorumLsn();
-    if (committed < noopLsn) {
-      return;
-    }
-    List<String> done = new ArrayList<>();
-    waiting.forEach(
-        (rid, clients) -> {
-          List<String> rest = new ArrayList<>();
-          for (String c : clients) {
-            int hash = c.lastIndexOf('#');
-            long lsn = Long.parseLong(c.substring(hash + 1));
-            if (lsn <= committed) {
-              network.send(name, c.substring(0, hash), new WriteReply(rid, true, disk.epoch, null));
-            } else {
-              rest.add(c);
-            }
+    int inc = incarnation;
+    done.whenComplete(
+        (acked, err) -> {
+          if (inc != incarnation) {
+            return;
           }
-          if (rest.isEmpty()) {
-            done.add(rid);
+          if (err == null) {
+            // Acknowledged by this term's primary: the epoch it was primary of.
+            network.send(
+                name, client, new Messages.WriteReply(w.rid(), true, ctx.view().epoch(), null));
           } else {
-            clients.retainAll(rest);
+            Throwable cause = err instanceof CompletionException c ? c.getCause() : err;
+            // 409 not primary, 503 quorum or storage: no definite answer, the client retries.
+            network.send(
+                name,
+                client,
+                new Messages.WriteReply(w.rid(), false, disk.epoch, cause.getMessage()));
           }
         });
-    done.forEach(waiting::remove);
   }
 
-  // --- rules 4 and 5: log matching, quorum over the spec -------------------------------------
+  // --- /replicate: the production SecondarySync -----------------------------------------------
 
-  private void sendAppend(String peer) {
-    long next = Math.max(nextLsn.getOrDefault(peer, disk.lastLsn() + 1), disk.baseLsn + 1);
-    long prev = next - 1;
-    List<Entry> entries = new ArrayList<>(disk.log.tailMap(prev, false).values());
-    if (entries.size() > 64) {
-      entries = new ArrayList<>(entries.subList(0, 64));
+  private void onReplicate(String from, SimTransport.Replicate m) {
+    SimTransport.Replicated answer;
+    try {
+      answer = new SimTransport.Replicated(m.id(), sync.onReplicate(m.request()), 200, 0);
+    } catch (ShardException e) {
+      answer = new SimTransport.Replicated(m.id(), null, e.status(), e.epoch());
     }
-    network.send(
-        name,
-        peer,
-        new Append(
-            disk.epoch,
-            prev,
-            disk.epochAt(prev),
-            List.copyOf(entries),
-            scheduler.nanos(),
-            disk.baseLsn));
+    network.send(name, from, answer);
   }
 
-  private void onAppend(String from, Append a) {
-    if (a.epoch() < disk.epoch) {
-      network.send(
-          name, from, new AppendAck(name, disk.epoch, true, false, -1, disk.lastLsn(), a.sentAt()));
-      return;
+  // --- the primary's answers to /log and /snapshot, as ReplicationController gives them -------
+
+  /** {@code GET /log} (not an export): identity, log matching at {@code fromLsn - 1}, a page. */
+  LogResponse serveLog(
+      String replica, long fromLsn, long prevEpoch, int limit, String primary, long epoch)
+      throws PeerRefusal {
+    ReplicaContext.View v = ctx.view();
+    if (!primary.equals(name) || v.role() != Role.Primary || v.fenced() || epoch != v.epoch()) {
+      throw new PeerRefusal(421, name + " is not the primary of epoch " + epoch, v.epoch());
     }
-    if (a.epoch() > disk.epoch || !disk.secondary || !from.equals(disk.primaryName)) {
-      // No role under this primary yet (503 in the shard-server): counts for nothing.
-      network.send(
-          name, from, new AppendAck(name, a.epoch(), false, false, -1, disk.lastLsn(), a.sentAt()));
-      return;
+    long last = ctx.appliedLsn();
+    long prev = fromLsn - 1;
+    long start = ctx.logStartLsn();
+    if (prev > last) {
+      throw new PeerRefusal(409, "diverged: the log ends at " + last, v.epoch());
     }
-    long first = a.entries().isEmpty() ? a.prevLsn() + 1 : a.entries().get(0).lsn();
-    long last = a.entries().isEmpty() ? a.prevLsn() : a.entries().getLast().lsn();
-    LogMatching.Decision d =
-        rules.batch(
-            new LogMatching.Local(
-                disk.copying,
-                verifiedEpoch == disk.epoch,
-                disk.lastLsn(),
-                disk.epochAt(a.prevLsn())),
-            new LogMatching.Batch(a.prevLsn(), a.prevEpoch(), first, last));
-    boolean inSync = d.inSync();
-    long match = d.matchLsn();
-    switch (d.action()) {
-      case APPEND -> {
-        for (Entry e : a.entries()) {
-          if (e.lsn() == disk.lastLsn() + 1) {
-            disk.apply(e);
-            if (disk.lastLsn() > 0 && disk.baseLsn == 0 && disk.log.firstKey() == 1) {
-              disk.empty = false;
-            }
-          }
-        }
-        match = disk.lastLsn();
-      }
-      case GAP -> pull();
-      case UNVERIFIED -> {
-        if (!disk.copying) {
-          pull();
-        }
-      }
-      case DIVERGED -> {
-        verifiedEpoch = -1;
-        pull();
+    if (prev < start) {
+      throw new PeerRefusal(410, "log before " + (start + 1) + " no longer held", v.epoch());
+    }
+    if (prev > 0) {
+      long here = prev == start ? ctx.logStartEpoch() : disk.epochAt(prev).orElse(-1L);
+      if (here != prevEpoch) {
+        throw new PeerRefusal(409, "diverged at lsn " + prev, v.epoch());
       }
     }
-    network.send(
-        name,
-        from,
-        new AppendAck(name, disk.epoch, false, inSync, match, disk.lastLsn(), a.sentAt()));
+    List<LogEntry> entries = disk.logPage(fromLsn, Math.max(1, Math.min(limit, 256)));
+    // A matching previous entry proves the caller's log equals ours up to prev: it counts.
+    coordinator.peerHolds(replica, prev);
+    long lastLsn = entries.isEmpty() ? last : Math.max(last, entries.getLast().lsn());
+    return new LogResponse(entries, lastLsn);
   }
 
-  private void onAppendAck(AppendAck a) {
-    if (!disk.primary || tracker == null) {
-      return;
+  /** {@code GET /snapshot}: the rows and request outcomes at the disk's position, at once. */
+  SnapshotStream serveSnapshot() throws PeerRefusal {
+    if (!disk.configured) {
+      throw new PeerRefusal(503, name + " is not configured", disk.epoch);
     }
-    if (a.stale() && a.epoch() > disk.epoch) {
-      disk.epoch = a.epoch();
-      stepDown();
-      return;
-    }
-    if (a.epoch() != disk.epoch) {
-      return;
-    }
-    tracker.peerReport(a.name(), a.inSync(), a.matchLsn(), a.sentAt());
-    if (a.inSync()) {
-      nextLsn.put(a.name(), Math.max(nextLsn.getOrDefault(a.name(), 0L), a.matchLsn() + 1));
-      release();
-    } else {
-      nextLsn.put(a.name(), Math.min(disk.lastLsn() + 1, a.lastLsn() + 1));
-    }
-  }
-
-  /** {@code GET /log} from the primary with the epoch of this replica's last entry. */
-  private void pull() {
-    long now = scheduler.now();
-    if (now - pullAskedAt < 100 || disk.primaryName == null) {
-      return;
-    }
-    pullAskedAt = now;
-    network.send(
-        name,
-        disk.primaryName,
-        new LogRequest(disk.epoch, disk.lastLsn() + 1, disk.lastEntryEpoch()));
-  }
-
-  /** The primary's side of {@code GET /log}, as ReplicationController answers it. */
-  private void onLogRequest(String from, LogRequest l) {
-    if (!disk.primary || l.epoch() != disk.epoch) {
-      return;
-    }
-    long prev = l.fromLsn() - 1;
-    int status = 200;
-    if (prev > disk.lastLsn()) {
-      status = 409;
-    } else if (prev < disk.baseLsn) {
-      status = 410;
-    } else if (prev > 0 && disk.epochAt(prev) != l.prevEpoch()) {
-      status = 409;
-    }
-    List<Entry> entries =
-        status != 200
-            ? List.of()
-            : disk.log.tailMap(prev, false).values().stream().limit(256).toList();
-    if (status == 200) {
-      // The secondary proved it holds everything up to prev (the shard-server's peerHolds).
-      tracker.peerHolds(from, prev);
-      release();
-    }
-    network.send(name, from, new LogReply(disk.epoch, status, entries, disk.lastLsn()));
-  }
-
-  private void onLogReply(String from, LogReply l) {
-    if (!disk.secondary
-        || disk.copying
-        || l.epoch() != disk.epoch
-        || !from.equals(disk.primaryName)) {
-      return;
-    }
-    if (l.status() != 200) {
-      startCopy(l.status() == 409 ? "diverged from the primary" : "log no longer held");
-      return;
-    }
-    if (disk.lastLsn() == 0 && l.lastLsn() > 0) {
-      startCopy("empty while the primary has data");
-      return;
-    }
-    verifiedEpoch = disk.epoch;
-    for (Entry e : l.entries()) {
-      if (e.lsn() == disk.lastLsn() + 1) {
-        disk.apply(e);
-      }
-    }
-    if (disk.lastLsn() > 0 && disk.baseLsn == 0 && disk.log.firstKey() == 1) {
-      disk.empty = false;
-    }
-  }
-
-  // --- rule 7: copy state is durable and honest ----------------------------------------------
-
-  private void startCopy(String why) {
-    trace("re-copy (" + why + "), had " + disk.rows.size() + " rows at " + disk.lastLsn());
-    disk.copying = true;
-    disk.log.clear();
-    disk.rows.clear();
-    disk.rids.clear();
-    disk.baseLsn = 0;
-    disk.baseEpoch = 0;
-    verifiedEpoch = -1;
-    snapshotAskedAt = scheduler.now();
-    network.send(name, disk.primaryName, new SnapshotRequest(disk.epoch));
-  }
-
-  private void onSnapshotRequest(String from, SnapshotRequest s) {
-    if (!disk.primary || s.epoch() != disk.epoch) {
-      return;
-    }
-    network.send(
-        name,
-        from,
-        new Snapshot(
-            disk.epoch,
+    SnapshotHeader header =
+        new SnapshotHeader(
             disk.lastLsn(),
             disk.lastEntryEpoch(),
-            Map.copyOf(disk.rows),
-            Map.copyOf(disk.rids)));
+            disk.rows.size(),
+            SimStorage.CONFIG,
+            disk.rids.size());
+    Iterator<Long> keys = List.copyOf(disk.rows.keySet()).iterator();
+    Iterator<Map.Entry<String, Long>> rids = List.copyOf(disk.rids.entrySet()).iterator();
+    return new SnapshotStream() {
+      @Override
+      public SnapshotHeader header() {
+        return header;
+      }
+
+      @Override
+      public Map<String, Object> nextRow() {
+        return keys.hasNext() ? SimStorage.row(keys.next()) : null;
+      }
+
+      @Override
+      public RequestOutcome nextOutcome() {
+        if (!rids.hasNext()) {
+          return null;
+        }
+        Map.Entry<String, Long> e = rids.next();
+        return new RequestOutcome(e.getKey(), e.getValue(), RequestOutcome.APPLIED, null);
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
-  private void onSnapshot(String from, Snapshot s) {
-    if (!disk.secondary || !disk.copying || s.epoch() != disk.epoch) {
-      return;
-    }
-    if (!from.equals(disk.primaryName)) {
-      return;
-    }
-    disk.rows.clear();
-    disk.rows.putAll(s.rows());
-    disk.rids.clear();
-    disk.rids.putAll(s.rids());
-    disk.log.clear();
-    disk.baseLsn = s.lsn();
-    disk.baseEpoch = s.entryEpoch();
-    disk.copying = false;
-    disk.empty = false;
-    // The snapshot came from this epoch's primary: the log matches it at its base.
-    verifiedEpoch = disk.epoch;
-    trace("installed a snapshot of " + s.rows().size() + " rows at " + s.lsn() + " from " + from);
-  }
+  // --- /read at primary consistency: the production lease (rule 9) -----------------------------
 
-  // --- rule 9: fenced reads --------------------------------------------------------------
-
-  private void onRead(String client, Read r) {
-    boolean lease =
-        disk.primary
-            && tracker != null
-            && rules.lease(
-                    scheduler.nanos(),
-                    promotedAt * 1_000_000L,
-                    ShardSimulation.LEASE * 1_000_000L,
-                    tracker.required(),
-                    tracker.ackSentNanos())
-                == LeaseRules.Lease.HELD;
-    if (!lease) {
-      network.send(name, client, new ReadReply(r.id(), false, disk.epoch, List.of()));
+  private void onRead(String client, Messages.Read r) {
+    if (!disk.primary || coordinator.lease() != LeaseRules.Lease.HELD) {
+      network.send(name, client, new Messages.ReadReply(r.id(), false, disk.epoch, List.of()));
       return;
     }
     network.send(
-        name, client, new ReadReply(r.id(), true, disk.epoch, List.copyOf(disk.rows.keySet())));
+        name,
+        client,
+        new Messages.ReadReply(r.id(), true, disk.epoch, List.copyOf(disk.rows.keySet())));
   }
 
   private void trace(String what) {

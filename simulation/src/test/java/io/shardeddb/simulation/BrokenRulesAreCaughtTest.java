@@ -2,8 +2,10 @@ package io.shardeddb.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -11,12 +13,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The simulator is only worth its green runs if it goes red when a rule is broken: each test
- * weakens one rule of DESIGN §5 at its seam in {@link ReplicaRules} and expects violations within a
- * few hundred schedules.
+ * weakens one rule of DESIGN §5 in the {@link Rulebook} injected into the production {@code
+ * WriteCoordinator} and {@code SecondarySync} every simulated replica runs, and expects violations
+ * within a few hundred schedules.
  */
 class BrokenRulesAreCaughtTest {
 
-  private static List<String> violations(ReplicaRules rules, int schedules) {
+  private static List<String> violations(Rulebook rules, int schedules) {
     List<String> found = new ArrayList<>();
     for (long seed = 1; seed <= schedules && found.size() < 3; seed++) {
       ShardSimulation.Result r = new ShardSimulation(seed, 3, rules).run();
@@ -24,16 +27,19 @@ class BrokenRulesAreCaughtTest {
         found.add("seed " + seed + ": " + r.violations().get(0));
       }
     }
+    String test =
+        StackWalker.getInstance().walk(f -> f.skip(1).findFirst()).orElseThrow().getMethodName();
+    System.out.println("broken rule (" + test + ") caught: " + found);
     return found;
   }
 
   @Test
   @DisplayName("rule 5 broken (quorum counted over the replicas with an address): writes are lost")
   void quorumOverPeersWithAddress() {
-    ReplicaRules weak =
-        new ReplicaRules() {
+    Rulebook weak =
+        new Rulebook() {
           @Override
-          int required(int replicas, int peersWithAddress) {
+          public int required(WriteQuorum quorum, int specReplicas) {
             return 1;
           }
         };
@@ -43,11 +49,16 @@ class BrokenRulesAreCaughtTest {
   @Test
   @DisplayName("rule 9 broken (primary reads without a lease): a read misses an acknowledged write")
   void readsWithoutLease() {
-    ReplicaRules noLease =
-        new ReplicaRules() {
+    Rulebook noLease =
+        new Rulebook() {
           @Override
-          LeaseRules.Lease lease(
-              long nowNanos, long promotedAtNanos, long leaseNanos, int required, long[] acks) {
+          public LeaseRules.Lease primaryLease(
+              long nowNanos,
+              long promotedAtNanos,
+              long leaseNanos,
+              long driftNanos,
+              int required,
+              long[] acks) {
             return LeaseRules.Lease.HELD;
           }
         };
@@ -57,16 +68,31 @@ class BrokenRulesAreCaughtTest {
   @Test
   @DisplayName("rule 4 broken (an unverified replica's batch counted in sync): writes are lost")
   void unverifiedCounts() {
-    ReplicaRules blind =
-        new ReplicaRules() {
+    Rulebook blind =
+        new Rulebook() {
           @Override
-          LogMatching.Decision batch(LogMatching.Local mine, LogMatching.Batch batch) {
-            LogMatching.Decision d = super.batch(mine, batch);
+          public LogMatching.Decision logMatching(LogMatching.Local mine, LogMatching.Batch batch) {
+            LogMatching.Decision d = super.logMatching(mine, batch);
             return d.action() == LogMatching.Action.UNVERIFIED && !mine.copying()
                 ? new LogMatching.Decision(LogMatching.Action.APPEND, true, mine.appliedLsn())
                 : d;
           }
         };
     assertThat(violations(blind, 600)).isNotEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "rule 15 broken (a lost COMMIT reply taken as nothing written): the primary wedges on its"
+          + " own log and the replicas never converge")
+  void lostCommitReplyTakenAsNothingWritten() {
+    Rulebook guess =
+        new Rulebook() {
+          @Override
+          public boolean readsBackUnknownCommit() {
+            return false;
+          }
+        };
+    assertThat(violations(guess, 400)).isNotEmpty();
   }
 }

@@ -124,6 +124,7 @@ public final class LocalUpCommand implements Callable<Integer> {
     out.println();
     out.println("ShardedDB " + name + " is up.");
     out.println("  router:     " + r.routerUrl());
+    out.println("  console:    " + r.routerUrl() + "/console/  (log in with the token)");
     out.println("  token:      " + (r.token() == null ? "(auth off)" : r.token()));
     if (r.adminToken() != null) {
       out.println("  admin:      " + r.adminToken() + "  (/init, /add, /rm)");

@@ -24,6 +24,8 @@ final class ConcurrentWriters {
   private final long firstKey;
   private final int perWriter;
   private final Instant deadline;
+  private Duration pace = Duration.ZERO;
+  private final AtomicInteger finished = new AtomicInteger();
   private final Set<Long> acked = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<Long> ackNanos = new ConcurrentLinkedQueue<>();
   private final AtomicInteger attempts = new AtomicInteger();
@@ -38,6 +40,17 @@ final class ConcurrentWriters {
     this.firstKey = firstKey;
     this.perWriter = perWriter;
     this.deadline = Instant.now().plus(maxTime);
+  }
+
+  /** A pause after each write, so that a bounded key range lasts through a slow scenario. */
+  ConcurrentWriters paced(Duration pause) {
+    this.pace = pause;
+    return this;
+  }
+
+  /** Whether some writer still has keys left to write (false once all ran out or stopped). */
+  boolean writing() {
+    return !stop.get() && finished.get() < writers;
   }
 
   void start() {
@@ -62,7 +75,16 @@ final class ConcurrentWriters {
       } catch (RuntimeException e) {
         // not acknowledged: it may or may not have been applied; never retried
       }
+      if (!pace.isZero()) {
+        try {
+          Thread.sleep(pace.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
     }
+    finished.incrementAndGet();
   }
 
   void stop() throws InterruptedException {

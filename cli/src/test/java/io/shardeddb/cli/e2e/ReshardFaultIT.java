@@ -107,7 +107,11 @@ class ReshardFaultIT {
     // Merge sh2 back into sh1: sh1 is the destination and its primary runs the import.
     // Writers below the moving range (sh1's own keys) and in it (keys the first test left free).
     ConcurrentWriters writers = new ConcurrentWriters(routers, 2, 0, 1000, Duration.ofMinutes(6));
-    ConcurrentWriters inRange = new ConcurrentWriters(routers, 2, 7000, 500, Duration.ofMinutes(6));
+    // Paced: the in-range keys (7000..8191) must last through the freeze and the cut-over, or
+    // the outage and the resumption below would be measured on writers that already finished.
+    ConcurrentWriters inRange =
+        new ConcurrentWriters(routers, 2, 7000, 596, Duration.ofMinutes(6))
+            .paced(Duration.ofMillis(150));
     reshape(shard("sh1", 0, 8192));
     writers.start();
     inRange.start();
@@ -117,6 +121,7 @@ class ReshardFaultIT {
     sdb("local", "pause", destination, "--for", "12");
     awaitReshaped(List.of("sh1"));
     long reshapedAt = System.nanoTime();
+    assertThat(inRange.writing()).as("in-range writers still writing after the merge").isTrue();
     await().atMost(Duration.ofMinutes(1)).until(() -> inRange.acksSince(reshapedAt) >= 10);
     writers.stop();
     inRange.stop();

@@ -78,6 +78,14 @@ public final class Labels {
     return selector;
   }
 
+  /** The selector matching every shard pod of a database (all its shards). */
+  public static Map<String, String> shardsSelector(String db) {
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(INSTANCE, db);
+    selector.put(COMPONENT, COMPONENT_SHARD);
+    return selector;
+  }
+
   /** The selector matching the router's pods. */
   public static Map<String, String> routerSelector(String db) {
     Map<String, String> selector = new LinkedHashMap<>();

@@ -202,9 +202,10 @@ public final class RouterModel {
   }
 
   /**
-   * Read its own ShardedDatabase (and its status); patch its spec for /init, /add, /rm. RBAC cannot
-   * limit the fields; the chart's router field policy (ValidatingAdmissionPolicy, matched on this
-   * ServiceAccount's name) keeps the patches to spec.shards, spec.servers and spec.schema at /init.
+   * Read its own ShardedDatabase (and its status) and list Events in its namespace (the web console
+   * shows the database's); patch its spec for /init, /add, /rm. RBAC cannot limit the fields; the
+   * chart's router field policy (ValidatingAdmissionPolicy, matched on this ServiceAccount's name)
+   * keeps the patches to spec.shards, spec.servers and spec.schema at /init.
    */
   public static Role role(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
@@ -222,6 +223,13 @@ public final class RouterModel {
                 .withResources("shardeddatabases/status")
                 .withResourceNames(db.name())
                 .withVerbs("get")
+                .build(),
+            // The web console lists the database's Events (a field selector on the involved
+            // object; list cannot be limited by name). Read-only.
+            new PolicyRuleBuilder()
+                .withApiGroups("")
+                .withResources("events")
+                .withVerbs("list")
                 .build())
         .build();
   }

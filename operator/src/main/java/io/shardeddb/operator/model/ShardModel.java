@@ -361,7 +361,7 @@ public final class ShardModel {
   public static final int METRICS_PORT = ShardedDatabaseResources.SHARD_SERVER_PORT;
 
   /**
-   * Shard pods accept traffic only from the router, the operator and their own shard's peers, and
+   * Shard pods accept traffic only from the router, the operator and the database's shard pods, and
    * on the metrics port from the metrics scraper when one is configured ({@link MetricsScraper}).
    */
   public static NetworkPolicy networkPolicy(DatabaseModel db, DesiredShard shard) {
@@ -372,10 +372,12 @@ public final class ShardModel {
             .withMatchLabels(Labels.routerSelector(db.name()))
             .endPodSelector()
             .build();
+    // Every shard pod of the database: its own peers replicate, and a resharding move's
+    // destination (another shard) pulls /snapshot and /log from this shard's pods.
     NetworkPolicyPeer peers =
         new NetworkPolicyPeerBuilder()
             .withNewPodSelector()
-            .withMatchLabels(Labels.shardSelector(db.name(), shard.id()))
+            .withMatchLabels(Labels.shardsSelector(db.name()))
             .endPodSelector()
             .build();
     // The operator's pods, in the operator's own namespace (the label every namespace carries

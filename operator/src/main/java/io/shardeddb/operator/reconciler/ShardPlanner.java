@@ -63,6 +63,8 @@ public final class ShardPlanner {
     ShardPlan plan = maintain(o);
     if (o.promoteTo() != null) {
       plan = requests.promote(o, plan);
+    } else {
+      plan = requests.handOver(o, plan);
     }
     if (o.rebuild() != null && plan.stage() != Stage.SWITCH_OVER) {
       plan = requests.rebuild(o, plan);
@@ -156,7 +158,7 @@ public final class ShardPlanner {
                 + down.toSeconds()
                 + "s",
             0,
-            List.of(),
+            rolesForAnsweringPrimary(o, epoch, primary, primaryBeat),
             events,
             Set.of());
       }
@@ -182,6 +184,40 @@ public final class ShardPlanner {
       message = "primary " + primary + " re-announced at epoch " + epoch;
     }
     return repair(o, epoch, primary, message, events);
+  }
+
+  /**
+   * While a primary that answers but reaches no majority waits out primaryUnavailableSeconds: the
+   * staying secondaries that do not follow it at this epoch get their role again (they may have
+   * restarted and lost it — then the primary is isolated because nobody follows it, and the repair
+   * ends that without a failover). Nothing else is sent: no fence, no re-copy.
+   */
+  private List<ShardAction> rolesForAnsweringPrimary(
+      ShardObservation o, long epoch, String primary, Heartbeat primaryBeat) {
+    if (primaryBeat == null
+        || primaryBeat.role() != Role.Primary
+        || primaryBeat.epoch() != epoch
+        || primaryBeat.state() == ReplicaState.Fenced) {
+      return List.of();
+    }
+    List<ShardAction> actions = new ArrayList<>();
+    for (Member m : o.members()) {
+      Heartbeat h = o.beat(m.name());
+      if (h == null
+          || m.url() == null
+          || m.name().equals(primary)
+          || m.ordinal() >= o.desiredReplicas()
+          || h.state() == ReplicaState.Unconfigured
+          || h.state() == ReplicaState.Fenced) {
+        continue;
+      }
+      if (h.epoch() < epoch
+          || h.role() != Role.Secondary
+          || h.state() == ReplicaState.AwaitingRole) {
+        actions.add(new AssignRole(m.name(), m.url(), roleRequest(o, m.name(), epoch, primary)));
+      }
+    }
+    return actions;
   }
 
   /**
@@ -239,6 +275,12 @@ public final class ShardPlanner {
       // the old membership, so a majority of it must answer too (joint quorum), and a leaving
       // replica that is ahead of every staying one blocks the choice (Behind).
       result = FailoverPlanner.choose(plan.fenceEpoch(), oldSize, all, mayLead::contains);
+      if (result instanceof Election.Behind) {
+        // A leaving replica holds writes no staying one has (a majority of the old membership
+        // acknowledged them): it leads for now, over the old membership, until a staying replica
+        // has caught up and takes over by a planned switch-over; only then does the shrink go on.
+        result = FailoverPlanner.choose(plan.fenceEpoch(), oldSize, all, name -> true);
+      }
     }
     String refusal =
         switch (result) {
@@ -473,9 +515,10 @@ public final class ShardPlanner {
       if (h == null || m.url() == null) {
         continue;
       }
-      if (m.ordinal() >= o.desiredReplicas()) {
+      if (m.ordinal() >= o.desiredReplicas() && !leaving(o, primary)) {
         // Being removed: left as it is (no role, no re-copy), so it still holds what it
-        // acknowledged and answers fences until the StatefulSet has removed it (rule 12).
+        // acknowledged and answers fences until the StatefulSet has removed it (rule 12). While a
+        // leaving primary leads, the old membership is its quorum: everyone keeps a role.
         continue;
       }
       boolean cameBackEmpty = h.state() == ReplicaState.Unconfigured && o.config() != null;
@@ -557,13 +600,13 @@ public final class ShardPlanner {
     if (primaryBeat == null || primaryBeat.quorum() == null) {
       return false;
     }
+    RoleRequest wanted = roleRequest(o, primary, primaryBeat.epoch(), primary);
     Set<String> expected =
-        o.members().stream()
-            .filter(m -> m.url() != null && m.ordinal() < o.desiredReplicas())
-            .map(Member::name)
+        wanted.peers().stream()
+            .map(Peer::name)
             .filter(n -> !n.equals(primary))
             .collect(Collectors.toSet());
-    return primaryBeat.quorum().replicas() != o.desiredReplicas()
+    return primaryBeat.quorum().replicas() != wanted.replicas()
         || !Set.copyOf(primaryBeat.quorum().voters()).equals(expected);
   }
 
@@ -579,15 +622,23 @@ public final class ShardPlanner {
   /** The role request for {@code pod}: every RoleRequest carries the spec's replica count. */
   static RoleRequest roleRequest(ShardObservation o, String pod, long epoch, String primary) {
     // Replicas being removed (ordinal past the spec's count) are no peers: the primary's quorum
-    // moves to the staying ones (rule 12).
+    // moves to the staying ones (rule 12) -- unless the primary is itself leaving (it held writes
+    // no staying replica had): then its quorum is the old membership until it hands over.
+    boolean oldMembership = leaving(o, primary);
     List<Peer> peers =
         o.members().stream()
-            .filter(m -> m.url() != null && m.ordinal() < o.desiredReplicas())
+            .filter(m -> m.url() != null && (oldMembership || m.ordinal() < o.desiredReplicas()))
             .map(m -> new Peer(m.name(), m.url()))
             .toList();
     Peer primaryPeer = new Peer(primary, o.member(primary).map(Member::url).orElse(null));
     Role role = pod.equals(primary) ? Role.Primary : Role.Secondary;
-    return new RoleRequest(epoch, role, primaryPeer, peers, o.writeQuorum(), o.desiredReplicas());
+    int replicas = oldMembership ? membershipSize(o) : o.desiredReplicas();
+    return new RoleRequest(epoch, role, primaryPeer, peers, o.writeQuorum(), replicas);
+  }
+
+  /** Whether {@code pod} is a replica being removed (its ordinal is past the spec's count). */
+  static boolean leaving(ShardObservation o, String pod) {
+    return pod != null && o.member(pod).map(m -> m.ordinal() >= o.desiredReplicas()).orElse(false);
   }
 
   static ShardEvent event(EventReason reason, ShardObservation o, String what) {

@@ -19,6 +19,7 @@ import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.topology.Role;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -76,6 +77,30 @@ public final class ShardRequests {
     if (refusal != null) {
       return refuse(o, base, Type.Promote, value, EventReason.SwitchoverRefused, refusal);
     }
+    return switchOver(o, base, target);
+  }
+
+  /**
+   * A leaving primary (it was elected after a shrink because it held writes no staying replica had,
+   * DESIGN §5 rule 12) hands over to the most caught-up staying secondary by the same planned
+   * switch-over, with no user request recorded; while none may take over, {@code base} stands.
+   */
+  public ShardPlan handOver(ShardObservation o, ShardPlan base) {
+    if (base.stage() != Stage.STEADY || !ShardPlanner.leaving(o, base.primary())) {
+      return base;
+    }
+    Optional<Member> target =
+        o.members().stream()
+            .filter(m -> m.ordinal() < o.desiredReplicas())
+            .filter(m -> switchoverRefusal(o, base, m) == null)
+            .max(Comparator.comparingLong((Member m) -> o.beat(m.name()).appliedLsn()));
+    if (target.isEmpty()) {
+      return base;
+    }
+    return switchOver(o, base, target.get().name());
+  }
+
+  private static ShardPlan switchOver(ShardObservation o, ShardPlan base, String target) {
     String primary = base.primary();
     String primaryUrl = o.member(primary).map(Member::url).orElseThrow();
     long fenceEpoch =
@@ -94,6 +119,16 @@ public final class ShardRequests {
         base.copying(),
         target,
         null);
+  }
+
+  /** The request record of a finished switch-over, only when a user asked for this one. */
+  private static ShardPlan recorded(
+      ShardObservation o, ShardPlan plan, String target, Outcome outcome, String message) {
+    if (!target.equals(o.promoteTo())) {
+      return plan;
+    }
+    return plan.withRequest(
+        record(o, Type.Promote, promoteValue(o.shardId(), target), outcome, message));
   }
 
   /** Why {@code target} may not take over from the serving primary now, or null when it may. */
@@ -176,7 +211,6 @@ public final class ShardRequests {
   public ShardPlan complete(
       ShardObservation o, ShardPlan started, TimedFence answer, Heartbeat target) {
     String old = started.primary();
-    String value = promoteValue(o.shardId(), started.target());
     long e = started.fenceEpoch();
     List<ShardEvent> events = new ArrayList<>(started.events());
     if (answer == null || answer.answer().epoch() != e) {
@@ -192,7 +226,9 @@ public final class ShardRequests {
                   : " (it is at epoch " + answer.answer().epoch() + ")")
               + "; nothing was switched";
       events.add(ShardPlanner.event(EventReason.SwitchoverFailed, o, why));
-      return new ShardPlan(
+      return recorded(
+          o,
+          new ShardPlan(
               Stage.WAIT,
               started.epoch(),
               old,
@@ -202,8 +238,10 @@ public final class ShardRequests {
               0,
               List.of(),
               events,
-              started.copying())
-          .withRequest(record(o, Type.Promote, value, Outcome.Failed, why));
+              started.copying()),
+          started.target(),
+          Outcome.Failed,
+          why);
     }
     FenceResponse fenced = answer.answer();
     String position = "lsn " + fenced.lastLsn() + " of epoch " + fenced.lastEntryEpoch();
@@ -224,7 +262,9 @@ public final class ShardRequests {
                   + ", which "
                   + promoted
                   + " had applied)"));
-      return new ShardPlan(
+      return recorded(
+          o,
+          new ShardPlan(
               Stage.STEADY,
               e,
               promoted,
@@ -236,21 +276,17 @@ public final class ShardRequests {
               events,
               started.copying(),
               promoted,
-              null)
-          .withRequest(
-              record(
-                  o,
-                  Type.Promote,
-                  value,
-                  Outcome.Succeeded,
-                  promoted
-                      + " is the primary of shard "
-                      + o.shardId()
-                      + " at epoch "
-                      + e
-                      + " (was "
-                      + old
-                      + ")"));
+              null),
+          promoted,
+          Outcome.Succeeded,
+          promoted
+              + " is the primary of shard "
+              + o.shardId()
+              + " at epoch "
+              + e
+              + " (was "
+              + old
+              + ")");
     }
     String why =
         started.target()
@@ -273,7 +309,9 @@ public final class ShardRequests {
             + " stays primary, announced again at epoch "
             + e;
     events.add(ShardPlanner.event(EventReason.SwitchoverFailed, o, why));
-    return new ShardPlan(
+    return recorded(
+        o,
+        new ShardPlan(
             Stage.STEADY,
             e,
             old,
@@ -285,8 +323,10 @@ public final class ShardRequests {
             events,
             started.copying(),
             null,
-            null)
-        .withRequest(record(o, Type.Promote, value, Outcome.Failed, why));
+            null),
+        started.target(),
+        Outcome.Failed,
+        why);
   }
 
   /** Roles at {@code epoch} under {@code primary}: the primary first, then every other replica. */

@@ -293,7 +293,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
                 refusals.stream().map(ShardRemovalGuard.Refusal::shard).toList(),
                 operatorNamespace)
             .withScraper(scraper);
-    model = model.withShards(gated(model.shards(), podsByShard, heartbeats, previous));
+    List<String> resizing = new ArrayList<>();
+    model = model.withShards(gated(model.shards(), podsByShard, heartbeats, previous, resizing));
     Models.put(context, model);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
@@ -365,6 +366,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
                 .filter(r -> !r.resharding())
                 .map(ShardRemovalGuard.Refusal::reason)
                 .toList(),
+            resizing,
             router,
             now);
     List<RequestStatus> handled = new ArrayList<>(requests.refused());
@@ -678,7 +680,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       List<DesiredShard> shards,
       Map<String, List<PodView>> podsByShard,
       Map<String, TimedHeartbeat> heartbeats,
-      ShardedDatabaseStatus previous) {
+      ShardedDatabaseStatus previous,
+      List<String> resizing) {
     List<DesiredShard> out = new ArrayList<>();
     for (DesiredShard s : shards) {
       List<PodView> pods =
@@ -689,6 +692,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
           ResizeGate.decide(s.replicas(), pods, heartbeats, previous.shard(s.id()).orElse(null));
       if (d.waiting() != null) {
         LOG.info("shard {}: {}", s.id(), d.waiting());
+        resizing.add("shard " + s.id() + ": " + d.waiting());
       }
       out.add(s.withPods(d.pods()));
     }

@@ -257,6 +257,25 @@ public final class Resharder {
         publish(m, null, start);
         return;
       }
+      Heartbeat source = client.heartbeat(s.primaryUrl()).heartbeat();
+      ImportProgress before = client.importProgress(d.primaryUrl(), move.id());
+      if (MoveRules.owns(source.owned(), m.range()) && !MoveRules.readyToCutOver(before, source)) {
+        // The cut-over was chosen on an earlier pass, but the destination's primary changed (a
+        // failover: its import does not run there) or fell behind since. A fence now would pause
+        // the range's writes for the whole timeout; catch up first, nothing fenced.
+        String why =
+            m.destination()
+                + "'s primary is not caught up with the source (import "
+                + (before == null
+                    ? "not running there"
+                    : before.state() + " at lsn " + before.sourceLsn())
+                + "); catching up before the fence";
+        enter(move.in(MovePhase.CatchingUp, why), why);
+        if (MoveRules.needsStart(before, move.id())) {
+          client.startImport(d.primaryUrl(), importRequest(m, s));
+        }
+        return;
+      }
       RangeChangeResponse fence = client.fenceRange(s.primaryUrl(), change(fenceId, m));
       ImportProgress p = awaitCaughtUp(d.primaryUrl(), fence);
       if (!MoveRules.caughtUp(p, move.id(), fence.epoch(), fence.lsn())) {

@@ -35,5 +35,9 @@ public enum ConditionReason {
   /** The spec's layout cannot be reached by moves. */
   ReshardingBlocked,
   /** The server's CRD is older than the operator and drops status fields resharding needs. */
-  CrdOutdated
+  CrdOutdated,
+  /**
+   * Fewer replicas were asked for; the leaving pods stay until the staying ones hold everything.
+   */
+  ScalingDown
 }

@@ -43,7 +43,12 @@ public enum EventReason {
   /** The server's CRD dropped status fields the operator wrote; resharding stops until updated. */
   CrdOutdated(true),
   /** A stuck pod was deleted so its StatefulSet recreates it. */
-  PodReplaced(true);
+  PodReplaced(true),
+  /**
+   * Fewer replicas were asked for, and the pods past the new count stay until the staying replicas
+   * hold every acknowledged write (DESIGN §5 rule 12); the message says what is awaited.
+   */
+  ScaleDownWaiting(false);
 
   private final boolean warning;
 

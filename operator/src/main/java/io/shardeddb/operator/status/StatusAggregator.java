@@ -91,6 +91,7 @@ public final class StatusAggregator {
       ShardedDatabaseStatus previous,
       List<ShardOutcome> outcomes,
       List<String> refusals,
+      List<String> resizing,
       RouterStatus router,
       Instant now) {
     ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(sdb);
@@ -215,6 +216,18 @@ public final class StatusAggregator {
                   ConditionType.Ready, readyReason, String.join("; ", notServing)));
         }
       }
+      boolean onlyResizing = progressing.isEmpty() && !resizing.isEmpty();
+      progressing.addAll(resizing);
+      String waiting = String.join("; ", resizing);
+      if (!resizing.isEmpty()
+          && !previous
+              .condition(ConditionType.Progressing.name())
+              .map(c -> c.getMessage() != null && c.getMessage().contains(waiting))
+              .orElse(false)) {
+        // The replicas past the new count stay until the staying ones hold every acknowledged
+        // write (DESIGN §5 rule 12); say why the StatefulSet keeps them, once per reason.
+        events.add(new ShardEvent(EventReason.ScaleDownWaiting, waiting));
+      }
       if (!progressing.isEmpty() || !routerReady) {
         boolean starting = outcomes.stream().anyMatch(o -> STARTING.contains(o.phase()));
         desired.add(
@@ -226,7 +239,7 @@ public final class StatusAggregator {
                         ? ConditionReason.FailoverPending
                         : progressing.isEmpty()
                             ? ConditionReason.RouterStarting
-                            : ConditionReason.Copying,
+                            : onlyResizing ? ConditionReason.ScalingDown : ConditionReason.Copying,
                 progressing.isEmpty() ? summary : String.join("; ", progressing)));
       } else {
         desired.add(

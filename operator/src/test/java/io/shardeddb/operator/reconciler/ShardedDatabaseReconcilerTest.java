@@ -853,6 +853,59 @@ class ShardedDatabaseReconcilerTest {
             });
   }
 
+  @Test
+  void aScaleDownWaitingForTheStayingReplicasSaysSoInACondition() {
+    List<String> pods = readySingleShard("db11", 3);
+    String primary = status("db11").shards().get(0).primary();
+    fleet.replica(primary).termCommitted(false);
+
+    ShardedDatabase edited = current("db11");
+    ShardedDatabaseSpec s = edited.getSpec();
+    edited.setSpec(withShards(s, s.shards(), 2));
+    client.resource(edited).update();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(status("db11").condition("Progressing"))
+                  .hasValueSatisfying(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("True");
+                        assertThat(c.getReason()).isEqualTo("ScalingDown");
+                        assertThat(c.getMessage()).contains("keeping 3 pods");
+                      });
+              assertThat(events("ScaleDownWaiting")).isNotEmpty();
+            });
+    assertThat(
+            client
+                .apps()
+                .statefulSets()
+                .inNamespace(NS)
+                .withName("db11-sh1")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .isEqualTo(3);
+
+    fleet.replica(primary).termCommitted(true);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .apps()
+                            .statefulSets()
+                            .inNamespace(NS)
+                            .withName("db11-sh1")
+                            .get()
+                            .getSpec()
+                            .getReplicas())
+                    .isEqualTo(2));
+    assertThat(pods).hasSize(3);
+  }
+
   private ShardedDatabase apply(ShardedDatabase sdb) {
     return client.resource(sdb).create();
   }

@@ -131,6 +131,33 @@ class ResharderTest {
   }
 
   @Test
+  void aDestinationThatFailedOverAfterTheCutOverWasChosenIsNotWaitedForBehindAFence() {
+    // The cut-over was recorded, then the destination's primary froze and its replica took over
+    // without the import (ReshardFaultIT's merge). Fencing the source now would pause the range's
+    // writes for the whole cut-over timeout, waiting for an import that does not run.
+    loadSource();
+    recorder.crashAfter = MovePhase.CuttingOver;
+    for (int i = 0; i < 5 && recorder.crashes == 0; i++) {
+      pass(SPLIT);
+    }
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.CuttingOver);
+    shards.destFailsOverWithoutTheAdopt();
+
+    pass(SPLIT);
+
+    assertThat(shards.calls).noneMatch(c -> c.startsWith("source fence"));
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.CatchingUp);
+    assertThat(recorder.published).isEqualTo(BEFORE);
+    assertThat(shards.writeToSource(62, "while-the-import-restarts")).isTrue();
+    acknowledged.put(62L, "while-the-import-restarts");
+
+    runUntilSettled(SPLIT);
+
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
   void anAdoptThatNoQuorumOfTheDestinationHoldsIsNeverPublishedThoughItsHeartbeatOwnsTheRange() {
     resharder = newOperator(Duration.ofMillis(300));
     loadSource();

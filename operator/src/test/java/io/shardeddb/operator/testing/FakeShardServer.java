@@ -268,8 +268,16 @@ public final class FakeShardServer implements AutoCloseable {
     return new QuorumState(
         r.replicas(),
         r.peers().stream().map(p -> p.name()).filter(n -> !n.equals(name)).toList(),
-        true,
+        termCommitted,
         0);
+  }
+
+  private volatile boolean termCommitted = true;
+
+  /** Whether, as a primary, it reports its term's first entry on a majority of its quorum. */
+  public FakeShardServer termCommitted(boolean committed) {
+    this.termCommitted = committed;
+    return this;
   }
 
   /**

@@ -20,9 +20,11 @@ import java.security.MessageDigest;
  * shardeddb.router.auth.enabled=false} (for legacy clients that cannot send it). Admin endpoints
  * ({@code /init}, {@code /add}, {@code /rm}, {@code /admin/**} and any other guarded path) take the
  * admin token, the data endpoints ({@code /read}, {@code /write}, {@code /update}, {@code /del},
- * {@code /status}, {@code /query}, {@code /query/status}) the data token; the admin token defaults
- * to the data token, so one token does both until an operator splits them. Health, metrics and the
- * OpenAPI document stay open. The 401 body says only that the token is missing or wrong.
+ * {@code /status}, {@code /query}, {@code /query/status}, {@code /console/api/status}) the data
+ * token; the admin token defaults to the data token, so one token does both until an operator
+ * splits them. Health, metrics, the OpenAPI document and the web console's static files (which hold
+ * no data: the console calls the guarded endpoints with the token it is given) stay open. The 401
+ * body says only that the token is missing or wrong.
  */
 // Created eagerly so that a missing token stops the router at start, not at the first request.
 @Context
@@ -81,24 +83,37 @@ public class AuthFilter implements Ordered {
         || p.equals("/del")
         || p.equals("/status")
         || p.equals("/query")
-        || p.equals("/query/status");
+        || p.equals("/query/status")
+        || p.equals("/console/api/status");
   }
 
   /**
-   * Health, metrics and the OpenAPI files, matched exactly (no prefix): a spelling of a guarded
-   * path that starts like an open one ({@code /health/../admin}, {@code /swagger/..%2F}) is never
-   * let through on its prefix, whatever the server later makes of it (OpenPathsTest).
+   * Health, metrics, the OpenAPI files and the console's static files, matched exactly (no prefix):
+   * a spelling of a guarded path that starts like an open one ({@code /health/../admin}, {@code
+   * /swagger/..%2F}, {@code /console/assets/..%2F}) is never let through on its prefix, whatever
+   * the server later makes of it (OpenPathsTest).
    */
   static boolean isOpen(String path) {
     return switch (path) {
-      case "/health", "/health/liveness", "/health/readiness", "/prometheus" -> true;
-      default -> SWAGGER_FILE.matcher(path).matches();
+      case "/health",
+          "/health/liveness",
+          "/health/readiness",
+          "/prometheus",
+          "/console",
+          "/console/",
+          "/console/index.html" ->
+          true;
+      default -> SWAGGER_FILE.matcher(path).matches() || CONSOLE_ASSET.matcher(path).matches();
     };
   }
 
   /** One file directly under {@code /swagger/}, no dot segment. */
   private static final java.util.regex.Pattern SWAGGER_FILE =
       java.util.regex.Pattern.compile("/swagger/[A-Za-z0-9_-][A-Za-z0-9._-]*");
+
+  /** One file directly under {@code /console/assets/} (the built scripts and styles). */
+  private static final java.util.regex.Pattern CONSOLE_ASSET =
+      java.util.regex.Pattern.compile("/console/assets/[A-Za-z0-9_-][A-Za-z0-9._-]*");
 
   @Override
   public int getOrder() {

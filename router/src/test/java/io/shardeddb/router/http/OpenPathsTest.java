@@ -47,7 +47,12 @@ class OpenPathsTest {
             "//admin/topology",
             "/health/liveness/../../status",
             "/prometheus/../status",
-            "/health;/../admin/topology");
+            "/health;/../admin/topology",
+            "/console/../status",
+            "/console/assets/../../admin/topology",
+            "/console/assets/..%2F..%2Fadmin%2Ftopology",
+            "/console/api/status",
+            "/console/assets/../api/status");
     for (String path : sneaky) {
       Http.Reply r = anonymous.get(path);
       assertThat(r.status()).as(path).isNotEqualTo(200).isNotEqualTo(500);
@@ -59,6 +64,8 @@ class OpenPathsTest {
   void onlyExactOpenPathsAreOpen() {
     assertThat(AuthFilter.isOpen("/health/liveness")).isTrue();
     assertThat(AuthFilter.isOpen("/swagger/shardeddb-router-0.1.yml")).isTrue();
+    assertThat(AuthFilter.isOpen("/console/")).isTrue();
+    assertThat(AuthFilter.isOpen("/console/assets/index-BF2r8xqe.js")).isTrue();
     for (String path :
         List.of(
             "/health/",
@@ -69,7 +76,11 @@ class OpenPathsTest {
             "/swagger/..%2Fadmin",
             "/swagger/a/b",
             "/swagger/.hidden",
-            "/prometheus/x")) {
+            "/prometheus/x",
+            "/console/api/status",
+            "/console/assets/../api/status",
+            "/console/assets/a/b",
+            "/console/x.html")) {
       assertThat(AuthFilter.isOpen(path)).as(path).isFalse();
     }
   }

@@ -11,6 +11,7 @@ import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.storage.RequestOutcome;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -23,6 +24,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
@@ -34,7 +37,10 @@ import java.util.stream.Stream;
  * (a role change abandons work against the old primary).
  */
 @Singleton
-public class PeerClient implements AutoCloseable {
+public class PeerClient implements PeerTransport, AutoCloseable {
+  private static final Argument<Map<String, Object>> ROW =
+      Argument.mapOf(String.class, Object.class);
+
   /** The header that carries the receiver's epoch on a 409, so a stale primary learns it. */
   public static final String EPOCH_HEADER = "X-ShardedDB-Epoch";
 
@@ -47,6 +53,11 @@ public class PeerClient implements AutoCloseable {
     this.json = json;
     this.settings = settings;
     this.credentials = credentials;
+    this.http = httpClient(settings);
+  }
+
+  /** The one HTTP client every peer call goes through (connect deadline, local address). */
+  private static HttpClient httpClient(ReplicationSettings settings) {
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -60,10 +71,11 @@ public class PeerClient implements AutoCloseable {
             "shardeddb.replication.local-address '" + local + "' is not an address", e);
       }
     }
-    this.http = builder.build();
+    return builder.build();
   }
 
   /** Sends entries to a secondary; completes with its applied LSN or a {@link PeerRefusal}. */
+  @Override
   public CompletableFuture<ReplicateResponse> replicate(Peer peer, ReplicateRequest request) {
     HttpRequest req =
         authorized(URI.create(base(peer.url()) + "/replicate"))
@@ -94,6 +106,7 @@ public class PeerClient implements AutoCloseable {
    * As above, answered only by {@code primary} as the primary of {@code epoch} (421 from any other
    * server at that address).
    */
+  @Override
   public LogResponse log(
       String url,
       long fromLsn,
@@ -127,11 +140,38 @@ public class PeerClient implements AutoCloseable {
   }
 
   /**
-   * Opens {@code GET /snapshot} as a lazy stream of NDJSON lines; close it when done. The request
-   * deadline covers the response's start; reading the rows is bounded by the caller (interrupt).
+   * Opens {@code GET /snapshot} and decodes its NDJSON lines (a {@link SnapshotHeader}, the rows,
+   * the request outcomes) lazily; close it when done. The request deadline covers the response's
+   * start; reading the rows is bounded by the caller (interrupt, or the stall check).
    */
-  public Stream<String> snapshot(String url) throws IOException, InterruptedException {
-    return snapshotAt(url, "/snapshot");
+  @Override
+  public SnapshotStream snapshot(String url) throws IOException, InterruptedException {
+    Stream<String> lines = snapshotAt(url, "/snapshot");
+    Iterator<String> it = lines.filter(l -> !l.isBlank()).iterator();
+    return new SnapshotStream() {
+      @Override
+      public SnapshotHeader header() throws IOException {
+        if (!it.hasNext()) {
+          throw new IOException("empty snapshot from " + url);
+        }
+        return json.readValue(it.next(), SnapshotHeader.class);
+      }
+
+      @Override
+      public Map<String, Object> nextRow() throws IOException {
+        return it.hasNext() ? json.readValue(it.next(), ROW) : null;
+      }
+
+      @Override
+      public RequestOutcome nextOutcome() throws IOException {
+        return it.hasNext() ? json.readValue(it.next(), RequestOutcome.class) : null;
+      }
+
+      @Override
+      public void close() {
+        lines.close();
+      }
+    };
   }
 
   private Stream<String> snapshotAt(String url, String path)

@@ -27,7 +27,8 @@ final class PeerLink {
   private final Peer peer;
   private final long epoch;
   private final String primaryName;
-  private final PeerClient client;
+  private final PeerTransport transport;
+  private final ReplicaClock clock;
   private final QuorumTracker tracker;
   private final LongConsumer onHigherEpoch;
   private final Timer latency;
@@ -47,14 +48,16 @@ final class PeerLink {
       Peer peer,
       long epoch,
       String primaryName,
-      PeerClient client,
+      PeerTransport transport,
+      ReplicaClock clock,
       QuorumTracker tracker,
       LongConsumer onHigherEpoch,
       Timer latency) {
     this.peer = peer;
     this.epoch = epoch;
     this.primaryName = primaryName;
-    this.client = client;
+    this.transport = transport;
+    this.clock = clock;
     this.tracker = tracker;
     this.onHigherEpoch = onHigherEpoch;
     this.latency = latency;
@@ -62,7 +65,7 @@ final class PeerLink {
 
   /** Entries just committed; {@code (prevLsn, prevEpoch)} is the entry before the first. */
   synchronized void offer(List<LogEntry> entries, long prevLsn, long prevEpoch) {
-    if (closed || System.nanoTime() < downUntilNanos) {
+    if (closed || clock.nanos() < downUntilNanos) {
       return;
     }
     if (pending.isEmpty()) {
@@ -80,7 +83,7 @@ final class PeerLink {
    * acknowledging this epoch (the lease) and learns where the log ends.
    */
   synchronized void ping(long lastLsn, long lastEpoch) {
-    if (closed || inFlight || !pending.isEmpty() || System.nanoTime() < downUntilNanos) {
+    if (closed || inFlight || !pending.isEmpty() || clock.nanos() < downUntilNanos) {
       return;
     }
     send(List.of(), lastLsn, lastEpoch);
@@ -105,8 +108,8 @@ final class PeerLink {
 
   private void send(List<LogEntry> batch, long prevLsn, long prevEpoch) {
     inFlight = true;
-    long start = System.nanoTime();
-    client
+    long start = clock.nanos();
+    transport
         .replicate(peer, new ReplicateRequest(epoch, primaryName, prevLsn, prevEpoch, batch))
         .whenComplete((resp, err) -> done(resp, err, start));
   }
@@ -116,7 +119,7 @@ final class PeerLink {
     synchronized (this) {
       inFlight = false;
       if (err == null) {
-        latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        latency.record(clock.nanos() - start, TimeUnit.NANOSECONDS);
         tracker.peerReport(peer.name(), resp.inSync(), resp.matchLsn(), start);
       } else {
         Throwable cause =
@@ -126,7 +129,7 @@ final class PeerLink {
         }
         tracker.peerLost(peer.name());
         pending.clear();
-        downUntilNanos = System.nanoTime() + BACKOFF_NANOS;
+        downUntilNanos = clock.nanos() + BACKOFF_NANOS;
       }
       if (!closed && !pending.isEmpty() && higherEpoch < 0) {
         sendLocked();

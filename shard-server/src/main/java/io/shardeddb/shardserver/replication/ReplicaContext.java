@@ -51,15 +51,19 @@ public class ReplicaContext {
   private CopyProgress copy;
   private long primaryLsn;
   private long verifiedEpoch = -1;
-  private long lastPrimaryContactNanos = System.nanoTime();
+  private long lastPrimaryContactNanos;
   private boolean copying;
   private long voteEpoch;
   private String votedPrimary;
   private int specReplicas;
   private ImportProgress importing;
 
-  public ReplicaContext(ServerSettings server) {
+  private final ReplicaClock clock;
+
+  public ReplicaContext(ServerSettings server, ReplicaClock clock) {
     this.name = server.name();
+    this.clock = clock;
+    this.lastPrimaryContactNanos = clock.nanos();
   }
 
   /** This replica's name. */
@@ -348,11 +352,11 @@ public class ReplicaContext {
       return;
     }
     primaryLsn = Math.max(primaryLsn, lsn);
-    lastPrimaryContactNanos = System.nanoTime();
+    lastPrimaryContactNanos = clock.nanos();
   }
 
   public synchronized long nanosSincePrimaryContact() {
-    return System.nanoTime() - lastPrimaryContactNanos;
+    return clock.nanos() - lastPrimaryContactNanos;
   }
 
   /** Asks for a re-copy: Copying from now on, until {@link #beginCopy} (see copyRequested). */

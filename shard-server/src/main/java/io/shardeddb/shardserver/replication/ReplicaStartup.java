@@ -23,7 +23,7 @@ public class ReplicaStartup {
   private final ReplicaContext ctx;
   private final ShardStore store;
   private final ShardConfigService configs;
-  private final RoleStore roles;
+  private final JdbcReplicaStore replicaStore;
   private final WriteCoordinator coordinator;
   private final SecondarySync sync;
 
@@ -31,13 +31,13 @@ public class ReplicaStartup {
       ReplicaContext ctx,
       ShardStore store,
       ShardConfigService configs,
-      RoleStore roles,
+      JdbcReplicaStore replicaStore,
       WriteCoordinator coordinator,
       SecondarySync sync) {
     this.ctx = ctx;
     this.store = store;
     this.configs = configs;
-    this.roles = roles;
+    this.replicaStore = replicaStore;
     this.coordinator = coordinator;
     this.sync = sync;
   }
@@ -64,7 +64,7 @@ public class ReplicaStartup {
         m.epoch(),
         role,
         primary,
-        roles.readPeers(m.peersJson()),
+        replicaStore.readPeers(m.peersJson()),
         WriteQuorum.valueOf(m.writeQuorum()),
         m.appliedLsn(),
         m.lastEntryEpoch(),

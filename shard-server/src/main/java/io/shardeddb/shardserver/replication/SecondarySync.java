@@ -1,7 +1,5 @@
 package io.shardeddb.shardserver.replication;
 
-import io.micronaut.core.type.Argument;
-import io.micronaut.json.JsonMapper;
 import io.shardeddb.protocol.shard.CopyProgress;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogResponse;
@@ -12,24 +10,21 @@ import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
-import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,50 +45,57 @@ public class SecondarySync implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SecondarySync.class);
   private static final int COPY_CHUNK = 500;
   private static final int MAX_ROUNDS = 10_000;
-  private static final Argument<Map<String, Object>> ROW =
-      Argument.mapOf(String.class, Object.class);
 
   private final ReplicaContext ctx;
-  private final ShardStore store;
-  private final PeerClient client;
-  private final ShardConfigService configs;
+  private final ReplicaStore store;
+  private final PeerTransport client;
+  private final ConfigAdopter configs;
   private final ReplicationSettings settings;
-  private final JsonMapper json;
+  private final ReplicaClock clock;
+  private final Rulebook rules;
   private final ReentrantLock applyLock = new ReentrantLock();
-  private final ExecutorService worker;
-  private final ScheduledExecutorService poller;
+  private final Executor worker;
   private final Object runLock = new Object();
-  private Future<?> current;
+  private FutureTask<Void> current;
   private long generation;
+  private volatile boolean closed;
 
   /** While a snapshot streams: when its last line arrived (0 when no snapshot is streaming). */
   private volatile long snapshotProgressNanos;
 
   public SecondarySync(
       ReplicaContext ctx,
-      ShardStore store,
-      PeerClient client,
-      ShardConfigService configs,
+      ReplicaStore store,
+      PeerTransport client,
+      ConfigAdopter configs,
       ReplicationSettings settings,
-      JsonMapper json) {
+      ReplicaClock clock,
+      Rulebook rules) {
+    this.rules = rules;
     this.ctx = ctx;
     this.store = store;
     this.client = client;
     this.configs = configs;
     this.settings = settings;
-    this.json = json;
-    // A new thread per run: an abandoned run may take a moment to notice its interrupt, and the
-    // run against the new primary must not wait behind it.
-    this.worker =
-        Executors.newCachedThreadPool(
-            Thread.ofPlatform().daemon().name("secondary-sync-" + ctx.name() + "-", 0).factory());
-    // Its own timer rather than @Scheduled: a framework-scheduled task that fires while the
-    // context closes would re-create this bean and with it the connection pool.
-    this.poller =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("secondary-poll-" + ctx.name()).factory());
+    this.clock = clock;
+    // A new thread per run in production: an abandoned run may take a moment to notice its
+    // interrupt, and the run against the new primary must not wait behind it.
+    this.worker = clock.background("secondary-sync-" + ctx.name());
+    // The replica clock's timer rather than @Scheduled: a framework-scheduled task that fires while
+    // the context closes would re-create this bean and with it the connection pool.
+    schedulePoll();
+  }
+
+  private void schedulePoll() {
     long period = Math.max(50, settings.pollInterval().toMillis());
-    poller.scheduleWithFixedDelay(this::pollQuietly, period, period, TimeUnit.MILLISECONDS);
+    clock.schedule(
+        period,
+        () -> {
+          if (!closed) {
+            pollQuietly();
+            schedulePoll();
+          }
+        });
   }
 
   private void pollQuietly() {
@@ -167,9 +169,7 @@ public class SecondarySync implements AutoCloseable {
     if (!locked) {
       // The catch-up holds the lock: answer what is known without appending.
       return answer(
-          LogMatching.decide(local(v, req.prevLsn(), false), batch(req, entries)),
-          v.epoch(),
-          false);
+          rules.logMatching(local(v, req.prevLsn(), false), batch(req, entries)), v.epoch(), false);
     }
     try {
       v = ctx.view();
@@ -177,7 +177,7 @@ public class SecondarySync implements AutoCloseable {
         throw ShardException.unavailable(ctx.name() + " changed role while a batch arrived");
       }
       LogMatching.Decision d =
-          LogMatching.decide(local(v, req.prevLsn(), true), batch(req, entries));
+          rules.logMatching(local(v, req.prevLsn(), true), batch(req, entries));
       if (d.action() == LogMatching.Action.APPEND && last > ctx.appliedLsn()) {
         applyLocked(entries);
         markReadyIfCaughtUp();
@@ -266,16 +266,19 @@ public class SecondarySync implements AutoCloseable {
 
   private void startLocked() {
     long gen = generation;
+    FutureTask<Void> run =
+        new FutureTask<>(
+            () -> {
+              try {
+                syncLoop(gen);
+              } catch (RuntimeException e) {
+                LOG.warn("catch-up of {} failed: {}", ctx.name(), e.toString());
+              }
+            },
+            null);
+    current = run;
     try {
-      current =
-          worker.submit(
-              () -> {
-                try {
-                  syncLoop(gen);
-                } catch (RuntimeException e) {
-                  LOG.warn("catch-up of {} failed: {}", ctx.name(), e.toString());
-                }
-              });
+      worker.execute(run);
     } catch (RuntimeException e) {
       current = null;
     }
@@ -294,7 +297,7 @@ public class SecondarySync implements AutoCloseable {
    */
   private void abandonStalledSnapshot() {
     long last = snapshotProgressNanos;
-    if (last != 0 && System.nanoTime() - last > settings.requestTimeout().toNanos()) {
+    if (last != 0 && clock.nanos() - last > settings.requestTimeout().toNanos()) {
       LOG.warn("{}: the snapshot stream stalled; abandoning it", ctx.name());
       snapshotProgressNanos = 0;
       restart();
@@ -442,7 +445,7 @@ public class SecondarySync implements AutoCloseable {
     }
     UserTable table = ctx.requireTable();
     ShardConfig before = ctx.requireConfig();
-    ShardConfig after = store.applyReplicated(table, fresh, before, configs::write);
+    ShardConfig after = store.applyReplicated(table, fresh, before);
     if (after != before) {
       ctx.updateOwned(after);
     }
@@ -458,13 +461,10 @@ public class SecondarySync implements AutoCloseable {
    */
   private boolean recopy(ReplicaContext.View v, long gen) {
     applyLock.lock();
-    snapshotProgressNanos = System.nanoTime();
-    try (Stream<String> lines = client.snapshot(v.primary().url())) {
-      Iterator<String> it = progress(lines.iterator());
-      if (!it.hasNext()) {
-        throw new IOException("empty snapshot from " + v.primary().name());
-      }
-      SnapshotHeader header = json.readValue(it.next(), SnapshotHeader.class);
+    snapshotProgressNanos = clock.nanos();
+    try (SnapshotStream snapshot = client.snapshot(v.primary().url())) {
+      SnapshotHeader header = snapshot.header();
+      progress();
       if (header.config() != null) {
         configs.adopt(header.config(), true);
       }
@@ -477,12 +477,10 @@ public class SecondarySync implements AutoCloseable {
       ctx.copyProgress(new CopyProgress(0, header.rows(), header.lsn()));
       List<Map<String, Object>> chunk = new ArrayList<>();
       long copied = 0;
-      while (copied + chunk.size() < header.rows() && it.hasNext()) {
-        String line = it.next();
-        if (line.isBlank()) {
-          continue;
-        }
-        chunk.add(table.schema().coerceRow(json.readValue(line, ROW)));
+      Map<String, Object> row;
+      while (copied + chunk.size() < header.rows() && (row = snapshot.nextRow()) != null) {
+        progress();
+        chunk.add(table.schema().coerceRow(row));
         if (chunk.size() >= COPY_CHUNK) {
           abandonIf(gen);
           store.loadChunk(table, chunk);
@@ -498,12 +496,11 @@ public class SecondarySync implements AutoCloseable {
       }
       List<RequestOutcome> outcomes = new ArrayList<>();
       long ids = 0;
-      while (ids + outcomes.size() < header.requestIds() && it.hasNext()) {
-        String line = it.next();
-        if (line.isBlank()) {
-          continue;
-        }
-        outcomes.add(json.readValue(line, RequestOutcome.class));
+      RequestOutcome outcome;
+      while (ids + outcomes.size() < header.requestIds()
+          && (outcome = snapshot.nextOutcome()) != null) {
+        progress();
+        outcomes.add(outcome);
         if (outcomes.size() >= COPY_CHUNK) {
           abandonIf(gen);
           store.loadOutcomes(outcomes);
@@ -547,21 +544,9 @@ public class SecondarySync implements AutoCloseable {
     }
   }
 
-  /** Notes the arrival of every snapshot line, for {@link #abandonStalledSnapshot}. */
-  private Iterator<String> progress(Iterator<String> lines) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return lines.hasNext();
-      }
-
-      @Override
-      public String next() {
-        String line = lines.next();
-        snapshotProgressNanos = System.nanoTime();
-        return line;
-      }
-    };
+  /** Notes the arrival of a snapshot item, for {@link #abandonStalledSnapshot}. */
+  private void progress() {
+    snapshotProgressNanos = clock.nanos();
   }
 
   private void abandonIf(long gen) throws InterruptedException {
@@ -573,7 +558,9 @@ public class SecondarySync implements AutoCloseable {
   @PreDestroy
   @Override
   public void close() {
-    poller.shutdownNow();
-    worker.shutdownNow();
+    closed = true;
+    if (worker instanceof ExecutorService es) {
+      es.shutdownNow();
+    }
   }
 }

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * through the log after bring-up); a different shard id, schema or sharding is a 409.
  */
 @Singleton
-public class ShardConfigService {
+public class ShardConfigService implements ConfigAdopter {
   private static final Pattern SHARD_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final String DEFAULT_TABLE = "data";
 
@@ -94,6 +94,7 @@ public class ShardConfigService {
    * range entries of the log), unless {@code replaceOwned} (a snapshot of the primary ships what
    * the shard owns at the snapshot's LSN).
    */
+  @Override
   public synchronized void adopt(ShardConfig config, boolean replaceOwned) {
     ShardConfig current = ctx.config();
     if (current != null) {

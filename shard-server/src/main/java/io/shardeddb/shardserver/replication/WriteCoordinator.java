@@ -14,10 +14,9 @@ import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
-import io.shardeddb.shardserver.replication.write.BatchPlanner;
 import io.shardeddb.shardserver.replication.write.GroupCommit;
-import io.shardeddb.shardserver.replication.write.WriteStorage;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
@@ -25,17 +24,16 @@ import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -115,36 +113,39 @@ public class WriteCoordinator implements AutoCloseable {
   }
 
   private final ReplicaContext ctx;
-  private final ShardStore store;
-  private final PeerClient client;
+  private final ReplicaStore store;
+  private final PeerTransport transport;
   private final ReplicationSettings settings;
   private final RoleStore roleStore;
-  private final ShardConfigService configs;
+  private final Rulebook rules;
+  private final ReplicaClock clock;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final ReentrantLock commitLock = new ReentrantLock();
   private final DistributionSummary batchSizes;
   private final Timer replicationLatency;
   private final Timer quorumLatency;
   private final MeterRegistry registry;
-  private final ScheduledExecutorService pinger;
+  private final Executor batcher;
   private volatile Term term;
   private volatile boolean running = true;
-  private Thread batcher;
 
   public WriteCoordinator(
       ReplicaContext ctx,
-      ShardStore store,
-      PeerClient client,
+      ReplicaStore store,
+      PeerTransport transport,
       ReplicationSettings settings,
       RoleStore roleStore,
-      ShardConfigService configs,
+      Rulebook rules,
+      ReplicaClock clock,
       MeterRegistry registry) {
-    this.configs = configs;
     this.ctx = ctx;
     this.store = store;
-    this.client = client;
+    this.transport = transport;
     this.settings = settings;
     this.roleStore = roleStore;
+    this.rules = rules;
+    this.clock = clock;
     this.registry = registry;
     this.batchSizes =
         DistributionSummary.builder("shardeddb.write.batch.size")
@@ -161,18 +162,29 @@ public class WriteCoordinator implements AutoCloseable {
             .description("from local commit until writeQuorum replicas hold the entry")
             .publishPercentileHistogram()
             .register(registry);
-    this.pinger =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("primary-ping-" + ctx.name()).factory());
+    this.batcher = clock.serial("write-batcher-" + ctx.name());
   }
 
+  /** Starts the pings (production: after injection; the simulator: when its replica boots). */
   @PostConstruct
-  void start() {
-    batcher = Thread.ofPlatform().daemon().name("write-batcher-" + ctx.name()).start(this::loop);
-    // Empty /replicate requests keep the lease (rule 9) and tell idle secondaries where the log
-    // ends; a few per lease period so one lost round trip does not cost the lease.
+  public void start() {
+    schedulePing();
+  }
+
+  /**
+   * Empty /replicate requests keep the lease (rule 9) and tell idle secondaries where the log ends;
+   * a few per lease period so one lost round trip does not cost the lease.
+   */
+  private void schedulePing() {
     long period = Math.max(50, settings.leaseWindow().toMillis() / 4);
-    pinger.scheduleWithFixedDelay(this::pingQuietly, period, period, TimeUnit.MILLISECONDS);
+    clock.schedule(
+        period,
+        () -> {
+          if (running) {
+            pingQuietly();
+            schedulePing();
+          }
+        });
   }
 
   /**
@@ -198,7 +210,50 @@ public class WriteCoordinator implements AutoCloseable {
     ctx.requirePrimary();
     Pending p = new Pending(change, new CompletableFuture<>());
     queue.add(p);
+    kick();
     return p.done;
+  }
+
+  /**
+   * Makes the batcher take what is queued (group commit): one drain at a time on the serial
+   * executor; whatever arrives while a batch commits goes in the next one.
+   */
+  private void kick() {
+    if (!running || !drainQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      batcher.execute(this::drain);
+    } catch (RuntimeException e) {
+      drainQueued.set(false);
+      failQueued(ShardException.unavailable("the write batcher of " + ctx.name() + " stopped"));
+    }
+  }
+
+  private void drain() {
+    drainQueued.set(false);
+    List<Pending> batch = new ArrayList<>();
+    queue.drainTo(batch, settings.maxBatch());
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      process(batch);
+    } catch (RuntimeException e) {
+      LOG.error("write batcher of {} failed; continuing", ctx.name(), e);
+      ShardException failed = ShardException.unavailable("write failed: " + e);
+      batch.forEach(p -> p.done.completeExceptionally(failed));
+    }
+    if (!queue.isEmpty()) {
+      kick();
+    }
+  }
+
+  private void failQueued(ShardException reason) {
+    Pending p;
+    while ((p = queue.poll()) != null) {
+      p.done.completeExceptionally(reason);
+    }
   }
 
   /** Waits (bounded) for a change queued by {@link #enqueue}, as {@link #submitAcked} does. */
@@ -244,7 +299,7 @@ public class WriteCoordinator implements AutoCloseable {
     int replicas = v.replicasForQuorum();
     QuorumTracker tracker =
         new QuorumTracker(
-            v.quorum().required(replicas),
+            rules.required(v.quorum(), replicas),
             others.stream().map(Peer::name).toList(),
             v.appliedLsn());
     long epoch = v.epoch();
@@ -255,13 +310,15 @@ public class WriteCoordinator implements AutoCloseable {
               p,
               epoch,
               ctx.name(),
-              client,
+              transport,
+              clock,
               tracker,
               seen -> onHigherEpoch(epoch, seen),
               replicationLatency));
     }
-    term = new Term(epoch, tracker, List.copyOf(links), System.nanoTime(), replicas);
+    term = new Term(epoch, tracker, List.copyOf(links), clock.nanos(), replicas);
     queue.add(new Pending(null, new CompletableFuture<>()));
+    kick();
     LOG.info(
         "{} is primary for epoch {} with {} secondaries, quorum {} of {} (spec)",
         ctx.name(),
@@ -307,7 +364,7 @@ public class WriteCoordinator implements AutoCloseable {
     }
     List<String> voters = t.links.stream().map(PeerLink::peerName).toList();
     boolean committed = t.noopLsn >= 0 && t.tracker.holders(t.noopLsn) >= t.tracker.required();
-    long now = System.nanoTime();
+    long now = clock.nanos();
     long since = t.tracker.majorityAckedAtNanos(now, t.promotedAtNanos);
     return new QuorumState(t.replicas, voters, committed, Math.max(0, (now - since) / 1_000_000));
   }
@@ -318,8 +375,8 @@ public class WriteCoordinator implements AutoCloseable {
     if (t == null) {
       return LeaseRules.Lease.EXPIRED;
     }
-    return LeaseRules.primaryLease(
-        System.nanoTime(),
+    return rules.primaryLease(
+        clock.nanos(),
         t.promotedAtNanos,
         settings.leasePeriod().toNanos(),
         settings.leaseDrift().toNanos(),
@@ -372,26 +429,6 @@ public class WriteCoordinator implements AutoCloseable {
     }
   }
 
-  private void loop() {
-    while (running) {
-      try {
-        Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        List<Pending> batch = new ArrayList<>();
-        batch.add(first);
-        queue.drainTo(batch, settings.maxBatch() - 1);
-        process(batch);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        LOG.error("write batcher of {} failed; continuing", ctx.name(), e);
-      }
-    }
-  }
-
   private void process(List<Pending> batch) {
     commitLock.lock();
     try {
@@ -434,11 +471,18 @@ public class WriteCoordinator implements AutoCloseable {
     List<ClientChange> changes = batch.stream().map(Pending::change).toList();
     Attempt attempt = new Attempt();
     try {
-      store.inTransaction(
-          c -> {
-            commitBatch(c, table, t.epoch, needNoop, prevLsn, before, changes, attempt);
-            return null;
-          });
+      GroupCommit.Result result =
+          store.groupCommit(
+              table, changes, t.epoch, needNoop, prevLsn, before, p -> attempt.plan = p);
+      if (!result.committed()) {
+        throw ShardException.conflict(
+            "not primary: "
+                + ctx.name()
+                + " was fenced or demoted from epoch "
+                + t.epoch
+                + " while committing; nothing was written");
+      }
+      attempt.removed = result.removed();
     } catch (RuntimeException e) {
       if (e instanceof ShardException se && se.status() == 409) {
         // Demoted or fenced while committing: the transaction rolled back, nothing was written.
@@ -448,7 +492,7 @@ public class WriteCoordinator implements AutoCloseable {
       // Rule 15: an error in or after COMMIT does not say whether the commit happened. Storage
       // says: nothing past prevLsn (nothing written), exactly this batch's entries (committed:
       // acknowledged by quorum as usual), or it cannot tell (503, outcome unknown).
-      if (!catchUpWithStorage(t)) {
+      if (rules.readsBackUnknownCommit() && !catchUpWithStorage(t)) {
         ShardException unknown =
             ShardException.unavailable(
                 "storage error, the outcome is unknown (retry with the same request id): "
@@ -520,57 +564,6 @@ public class WriteCoordinator implements AutoCloseable {
   private static final class Attempt {
     BatchPlan plan;
     long[] removed;
-  }
-
-  /**
-   * Inside the open transaction: one {@link GroupCommit} (lookup, one round trip; the pure plan;
-   * {@link ShardStore#commitPlan}: the rows, the outcomes (rule 8), the config, the log and, last,
-   * the epoch re-check (rule 6), one more round trip). A re-check that fails is a 409 that rolls
-   * everything back.
-   */
-  private void commitBatch(
-      Connection c,
-      UserTable table,
-      long epoch,
-      boolean needNoop,
-      long prevLsn,
-      ShardConfig config,
-      List<ClientChange> changes,
-      Attempt attempt)
-      throws SQLException {
-    WriteStorage storage =
-        new WriteStorage() {
-          @Override
-          public Known lookUp(BatchPlanner.Lookup lookup) throws SQLException {
-            ShardStore.Known k = store.lookUp(c, table, lookup.requestIds(), lookup.keys());
-            return new Known(k.outcomes(), k.present());
-          }
-
-          @Override
-          public long[] commit(BatchPlan plan, long termEpoch) throws SQLException {
-            String configJson = plan.configChanged() ? configs.write(plan.configAfter()) : null;
-            return store.commitPlan(c, table, plan, configJson, termEpoch, prevLsn);
-          }
-        };
-    GroupCommit.Result result =
-        GroupCommit.run(
-            storage,
-            changes,
-            epoch,
-            needNoop,
-            prevLsn,
-            config,
-            table::toWire,
-            p -> attempt.plan = p);
-    if (!result.committed()) {
-      throw ShardException.conflict(
-          "not primary: "
-              + ctx.name()
-              + " was fenced or demoted from epoch "
-              + epoch
-              + " while committing; nothing was written");
-    }
-    attempt.removed = result.removed();
   }
 
   /**
@@ -657,7 +650,7 @@ public class WriteCoordinator implements AutoCloseable {
 
   /** Completes each change of a committed batch once its entry is on a quorum (or fails it). */
   private void answer(Term t, List<Pending> batch, Attempt attempt) {
-    long committedAt = System.nanoTime();
+    long committedAt = clock.nanos();
     List<BatchPlan.Outcome> outcomes = attempt.plan.outcomes();
     for (int i = 0; i < batch.size(); i++) {
       Pending p = batch.get(i);
@@ -699,13 +692,11 @@ public class WriteCoordinator implements AutoCloseable {
       long needed = Math.max(lsn, t.noopLsn);
       RangeOutcome ranged = rangeOutcome;
       long knownEpoch = entryEpoch;
-      t.tracker
-          .await(needed)
-          .orTimeout(settings.quorumTimeout().toMillis(), TimeUnit.MILLISECONDS)
+      withTimeout(t.tracker.await(needed), settings.quorumTimeout().toMillis())
           .whenComplete(
               (ok, err) -> {
                 if (err == null) {
-                  quorumLatency.record(System.nanoTime() - committedAt, TimeUnit.NANOSECONDS);
+                  quorumLatency.record(clock.nanos() - committedAt, TimeUnit.NANOSECONDS);
                   // Counted as the quorum is reached: what the client's acknowledgement rests on.
                   p.done.complete(
                       new Acked(lsn, t.tracker.holders(needed), t.replicas, ranged, knownEpoch));
@@ -728,20 +719,29 @@ public class WriteCoordinator implements AutoCloseable {
     }
   }
 
+  /** Fails {@code f} with a {@link TimeoutException} unless it completes within {@code millis}. */
+  private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f, long millis) {
+    if (!f.isDone()) {
+      ReplicaClock.Scheduled timer =
+          clock.schedule(millis, () -> f.completeExceptionally(new TimeoutException()));
+      f.whenComplete((ok, err) -> timer.cancel());
+    }
+    return f;
+  }
+
   @PreDestroy
   @Override
   public void close() {
     running = false;
-    pinger.shutdownNow();
     stepDown(ShardException.unavailable("shard-server " + ctx.name() + " is shutting down"));
-    if (batcher != null) {
-      batcher.interrupt();
+    if (batcher instanceof ExecutorService es) {
+      es.shutdownNow();
       try {
-        batcher.join(5000);
+        es.awaitTermination(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    queue.forEach(p -> p.done.completeExceptionally(ShardException.unavailable("shutting down")));
+    failQueued(ShardException.unavailable("shutting down"));
   }
 }

@@ -1,0 +1,247 @@
+package io.shardeddb.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import io.shardeddb.cli.local.LocalCluster;
+import io.shardeddb.cli.testing.Chromium;
+import io.shardeddb.cli.testing.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The web console in a real browser (Debian's headless Chromium through chromedriver) against local
+ * mode, used as a person would: log in with the token, see every shard and its replicas, kill a
+ * primary and watch the failover (a new primary at a higher epoch) appear on the page, then insert
+ * a row with the data browser and find it again, by key and by SQL.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleBrowserIT {
+  private static final Duration LONG = Duration.ofMinutes(4);
+
+  private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
+  private LocalCluster cluster;
+  private WebDriver browser;
+
+  @BeforeAll
+  void start(@TempDir Path dataDir) throws Exception {
+    Chromium.Result chromium = Chromium.locate();
+    if (chromium.whyNot() != null) {
+      if (chromium.mustExist()) {
+        fail("no browser for the console test: " + chromium.whyNot());
+      }
+      Assumptions.abort("skipped: " + chromium.whyNot());
+    }
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(chromium.browser().toFile());
+    // The flags the machine's notes give for a closed network: no background fetches that would
+    // be refused, no first-run or sync; a fresh profile per run.
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1800",
+        "--user-data-dir=" + Files.createDirectories(dataDir.resolve("chromium-profile")));
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(chromium.driver().toFile())
+            .usingAnyFreePort()
+            .build();
+    browser = new ChromeDriver(service, options);
+    cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
+  }
+
+  @AfterAll
+  void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void theConsoleShowsEveryReplicaAFailoverAndFindsARowItInserted() throws Exception {
+    String name = cluster.apply(home.resolve("cli/src/test/resources/failover.yaml"));
+    DatabaseStatus db = new DatabaseStatus(cluster.client(), cluster.namespace(), name);
+    LocalCluster.RouterInfo info =
+        await().atMost(LONG).until(() -> cluster.routerInfo(name).orElse(null), i -> i != null);
+    await().atMost(LONG).until(db::isReady);
+
+    // Log in: the page asks for the token and keeps it in the tab's session storage.
+    browser.get(info.routerUrl() + "/console/");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> present(By.cssSelector("[data-testid=login]")));
+    type(By.cssSelector("[data-testid=token]"), info.token());
+    browser.findElement(By.cssSelector("[data-testid=login-submit]")).click();
+    assertThat(browser.getCurrentUrl()).doesNotContain(info.token());
+
+    // Every shard, each with its three replicas, healthy, one of them the primary the status names.
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(text(By.cssSelector("[data-testid=database]"))).isEqualTo(name);
+              for (String shard : List.of("sh1", "sh2")) {
+                WebElement section = shard(shard);
+                List<WebElement> replicas =
+                    section.findElements(By.cssSelector("[data-testid=replica]"));
+                assertThat(replicas).hasSize(3);
+                assertThat(replicas)
+                    .extracting(
+                        r -> r.findElement(By.cssSelector("[data-testid=health]")).getText())
+                    .containsOnly("healthy");
+                assertThat(
+                        replicas.stream()
+                            .filter(r -> "Primary".equals(r.getAttribute("data-role")))
+                            .map(r -> r.getAttribute("data-replica")))
+                    .containsExactly(db.primary(shard));
+                assertThat(primaryOnPage(shard)).isEqualTo(db.primary(shard));
+                assertThat(epochOnPage(shard)).isEqualTo(db.epoch(shard));
+              }
+            });
+    screenshot("console-before-failover.png");
+
+    // Kill sh1's primary (kill -9 of its process); the page shows the new primary and epoch.
+    String oldPrimary = db.primary("sh1");
+    long oldEpoch = db.epoch("sh1");
+    sdb("local", "kill", oldPrimary);
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(primaryOnPage("sh1")).isNotEqualTo(oldPrimary);
+              assertThat(epochOnPage("sh1")).isGreaterThan(oldEpoch);
+              assertThat(
+                      shard("sh1")
+                          .findElements(By.cssSelector("[data-testid=replica][data-role=Primary]")))
+                  .extracting(r -> r.getAttribute("data-replica"))
+                  .containsExactly(primaryOnPage("sh1"));
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("[data-testid=event][data-reason=PrimaryChanged]")))
+                  .extracting(WebElement::getText)
+                  .anySatisfy(
+                      e -> assertThat(e).contains("sh1: primary " + oldPrimary + " (epoch "));
+            });
+    String newPrimary = primaryOnPage("sh1");
+    assertThat(newPrimary).isEqualTo(db.primary("sh1"));
+    screenshot("console-after-failover.png");
+
+    // The data browser: insert a row into the shard that just failed over, then find it.
+    type(By.cssSelector("[data-testid=column-Stud_id]"), "1234");
+    type(By.cssSelector("[data-testid=column-Stud_name]"), "Console");
+    type(By.cssSelector("[data-testid=column-Stud_marks]"), "77");
+    browser.findElement(By.cssSelector("[data-testid=insert]")).click();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(text(By.cssSelector("[data-testid=edit-outcome]")))
+                    .isEqualTo("1 Data entries added"));
+
+    type(By.cssSelector("[data-testid=find-low]"), "1234");
+    browser.findElement(By.cssSelector("[data-testid=find-submit]")).click();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(text(By.cssSelector("[data-testid=find-outcome]")))
+                  .startsWith("1 row(s) from shard(s) sh1");
+              assertThat(rows("find-rows")).containsExactly(List.of("1234", "Console", "77"));
+            });
+
+    type(
+        By.cssSelector("[data-testid=sql-query]"),
+        "SELECT Stud_name FROM students WHERE Stud_id = 1234");
+    browser.findElement(By.cssSelector("[data-testid=sql-submit]")).click();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(rows("sql-rows")).containsExactly(List.of("Console")));
+    screenshot("console-data.png");
+  }
+
+  private boolean present(By by) {
+    return !browser.findElements(by).isEmpty();
+  }
+
+  private String text(By by) {
+    return browser.findElement(by).getText();
+  }
+
+  private void type(By by, String value) {
+    WebElement e = browser.findElement(by);
+    e.clear();
+    e.sendKeys(value);
+  }
+
+  private WebElement shard(String id) {
+    return browser.findElement(By.cssSelector("[data-testid=shard][data-shard=" + id + "]"));
+  }
+
+  private String primaryOnPage(String shard) {
+    return shard(shard).findElement(By.cssSelector("[data-testid=primary]")).getText();
+  }
+
+  private long epochOnPage(String shard) {
+    return Long.parseLong(
+        shard(shard).findElement(By.cssSelector("[data-testid=epoch]")).getText());
+  }
+
+  private List<List<String>> rows(String table) {
+    List<List<String>> rows = new ArrayList<>();
+    for (WebElement row :
+        browser.findElements(By.cssSelector("[data-testid=" + table + "] [data-testid=row]"))) {
+      rows.add(row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList());
+    }
+    return rows;
+  }
+
+  /** Saves what the page looks like now under cli/target, for a person to look at. */
+  private void screenshot(String file) throws Exception {
+    Path shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
+    Path target = home.resolve("cli/target").resolve(file);
+    Files.createDirectories(target.getParent());
+    Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private String sdb(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--kubeconfig");
+    all.add(cluster.kubeconfig().toString());
+    CliRun run = CliRun.cli(all.toArray(String[]::new));
+    assertThat(run.code()).as("kubectl-sdb %s: %s", all, run.err()).isZero();
+    return run.out();
+  }
+}

@@ -1,0 +1,44 @@
+package io.shardeddb.shardserver.replication.rules;
+
+import io.shardeddb.protocol.topology.WriteQuorum;
+import jakarta.inject.Singleton;
+
+/**
+ * The safety rules the replica classes ask at their decision points, as one injected object: the
+ * production instance answers with the pure rules of this package; the simulator's {@code
+ * BrokenRulesAreCaughtTest} injects a subclass that weakens one rule, so each mutation breaks the
+ * production code path and the simulator must go red. Nothing else overrides it.
+ */
+@Singleton
+public class Rulebook {
+  /** Rule 5: acknowledgements a write needs, counted over the spec's {@code specReplicas}. */
+  public int required(WriteQuorum quorum, int specReplicas) {
+    return quorum.required(specReplicas);
+  }
+
+  /** Rule 4: whether a secondary appends a replication batch and counts as in sync. */
+  public LogMatching.Decision logMatching(LogMatching.Local mine, LogMatching.Batch batch) {
+    return LogMatching.decide(mine, batch);
+  }
+
+  /** Rule 9: whether a primary may serve a {@code primary} read now ({@link LeaseRules}). */
+  public LeaseRules.Lease primaryLease(
+      long nowNanos,
+      long promotedAtNanos,
+      long leaseNanos,
+      long driftNanos,
+      int required,
+      long[] peerAckSentNanos) {
+    return LeaseRules.primaryLease(
+        nowNanos, promotedAtNanos, leaseNanos, driftNanos, required, peerAckSentNanos);
+  }
+
+  /**
+   * Rule 15: after a storage error in or after COMMIT, the outcome is read back from storage (the
+   * commit may have happened and only its reply been lost). False is the guess the rule forbids:
+   * taking the error for "nothing written".
+   */
+  public boolean readsBackUnknownCommit() {
+    return true;
+  }
+}

@@ -1,0 +1,112 @@
+package io.shardeddb.simulation;
+
+import io.shardeddb.protocol.shard.LogResponse;
+import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.ReplicateRequest;
+import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.shardserver.replication.PeerRefusal;
+import io.shardeddb.shardserver.replication.PeerTransport;
+import io.shardeddb.shardserver.replication.SnapshotStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The production replica's {@link PeerTransport} over the simulated {@link Network}. A replicate
+ * request is a message, its answer another one, and a request unanswered within the deadline fails
+ * (rule 10) — lost, delayed past the deadline, or sent to a replica that is down, paused or cut
+ * off. A log pull and a snapshot are answered at once by the replica at the address (the caller's
+ * blocking call in production; no simulated time passes), or fail when the network does not let the
+ * exchange through ({@link Network#reaches}).
+ */
+final class SimTransport implements PeerTransport {
+  /** A replicate request on the wire; {@code id} pairs it with its answer. */
+  record Replicate(long id, ReplicateRequest request) {}
+
+  /** The answer: {@code response} on 200, else the refusal's status and the receiver's epoch. */
+  record Replicated(long id, ReplicateResponse response, int status, long epoch) {}
+
+  private final String name;
+  private final Network network;
+  private final SimClock clock;
+  private final long deadlineMillis;
+  private final LongSupplier ids;
+  private final Function<String, SimReplica> directory;
+  private final Map<Long, CompletableFuture<ReplicateResponse>> waiting = new HashMap<>();
+
+  SimTransport(
+      String name,
+      Network network,
+      SimClock clock,
+      long deadlineMillis,
+      LongSupplier ids,
+      Function<String, SimReplica> directory) {
+    this.directory = directory;
+    this.name = name;
+    this.network = network;
+    this.clock = clock;
+    this.deadlineMillis = deadlineMillis;
+    this.ids = ids;
+  }
+
+  @Override
+  public CompletableFuture<ReplicateResponse> replicate(Peer peer, ReplicateRequest request) {
+    long id = ids.getAsLong();
+    CompletableFuture<ReplicateResponse> f = new CompletableFuture<>();
+    waiting.put(id, f);
+    network.send(name, peer.name(), new Replicate(id, request));
+    clock.schedule(
+        deadlineMillis,
+        () -> {
+          CompletableFuture<ReplicateResponse> late = waiting.remove(id);
+          if (late != null) {
+            late.completeExceptionally(
+                new IOException("no answer from " + peer.name() + " within the deadline"));
+          }
+        });
+    return f;
+  }
+
+  /** An answer arrived (a duplicate, or one after the deadline, finds nobody waiting). */
+  void answered(Replicated r) {
+    CompletableFuture<ReplicateResponse> f = waiting.remove(r.id());
+    if (f == null) {
+      return;
+    }
+    if (r.status() == 200) {
+      f.complete(r.response());
+    } else {
+      f.completeExceptionally(new PeerRefusal(r.status(), "HTTP " + r.status(), r.epoch()));
+    }
+  }
+
+  @Override
+  public LogResponse log(
+      String url,
+      long fromLsn,
+      long prevEpoch,
+      String replica,
+      int limit,
+      String primary,
+      long epoch)
+      throws IOException {
+    return at(url).serveLog(replica, fromLsn, prevEpoch, limit, primary, epoch);
+  }
+
+  @Override
+  public SnapshotStream snapshot(String url) throws IOException {
+    return at(url).serveSnapshot();
+  }
+
+  /** The replica answering at {@code url} now, if the exchange gets through. */
+  private SimReplica at(String url) throws IOException {
+    String to = url.substring(url.indexOf("://") + 3);
+    if (!network.reaches(name, to)) {
+      throw new IOException("no answer from " + to + " within the deadline");
+    }
+    return directory.apply(to);
+  }
+}
