@@ -753,7 +753,8 @@ class RealClusterIT {
     kubectl("create", "-f", "crds/without-cel/shardeddatabases.shardeddb.io-v1.yml");
     kubectl("wait", "--for=condition=Established", crd, "--timeout=60s");
     // The operator also watches ShardedDatabaseBackups (docs/backup.md).
-    kubectl("delete", "crd/shardeddatabasebackups.shardeddb.io", "--ignore-not-found", "--wait=true");
+    kubectl(
+        "delete", "crd/shardeddatabasebackups.shardeddb.io", "--ignore-not-found", "--wait=true");
     kubectl("create", "-f", "crds/without-cel/shardeddatabasebackups.shardeddb.io-v1.yml");
     kubectl(
         "wait",
