@@ -1,11 +1,14 @@
 package io.shardeddb.cli;
 
+import io.shardeddb.cli.command.BackupCommand;
 import io.shardeddb.cli.command.DeleteCommand;
 import io.shardeddb.cli.command.FindCommand;
 import io.shardeddb.cli.command.InsertCommand;
 import io.shardeddb.cli.command.LocalCommand;
 import io.shardeddb.cli.command.PromoteCommand;
 import io.shardeddb.cli.command.RebuildCommand;
+import io.shardeddb.cli.command.RestoreCommand;
+import io.shardeddb.cli.command.RestorePointCommand;
 import io.shardeddb.cli.command.StatusCommand;
 import io.shardeddb.cli.command.UpdateCommand;
 import picocli.CommandLine;
@@ -25,7 +28,10 @@ import picocli.CommandLine.Command;
       UpdateCommand.class,
       DeleteCommand.class,
       PromoteCommand.class,
-      RebuildCommand.class
+      RebuildCommand.class,
+      BackupCommand.class,
+      RestorePointCommand.class,
+      RestoreCommand.class
     })
 public final class KubectlSdb {
   public static void main(String[] args) {

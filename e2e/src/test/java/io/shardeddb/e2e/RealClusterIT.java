@@ -816,6 +816,15 @@ class RealClusterIT {
     kubectl("delete", crd, "--ignore-not-found", "--wait=true");
     kubectl("create", "-f", "crds/without-cel/shardeddatabases.shardeddb.io-v1.yml");
     kubectl("wait", "--for=condition=Established", crd, "--timeout=60s");
+    // The operator also watches ShardedDatabaseBackups (docs/backup.md).
+    kubectl(
+        "delete", "crd/shardeddatabasebackups.shardeddb.io", "--ignore-not-found", "--wait=true");
+    kubectl("create", "-f", "crds/without-cel/shardeddatabasebackups.shardeddb.io-v1.yml");
+    kubectl(
+        "wait",
+        "--for=condition=Established",
+        "crd/shardeddatabasebackups.shardeddb.io",
+        "--timeout=60s");
     kubectl("apply", "-f", "helm/manifests/shardeddb-operator.yaml");
     kubectl(
         "-n",

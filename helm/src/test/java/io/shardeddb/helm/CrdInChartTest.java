@@ -17,6 +17,9 @@ class CrdInChartTest {
 
   private static final String CRD_FILE = "shardeddatabases.shardeddb.io-v1.yml";
 
+  /** ShardedDatabaseBackup (docs/backup.md). */
+  private static final String BACKUP_CRD_FILE = "shardeddatabasebackups.shardeddb.io-v1.yml";
+
   private final ChartUnderTest chart = new ChartUnderTest();
 
   @Test
@@ -27,8 +30,13 @@ class CrdInChartTest {
     assertThat(Files.mismatch(generated, inChart))
         .as("%s differs from %s; refresh both with -Pupdate-crds in operator/", inChart, generated)
         .isEqualTo(-1L);
+    Path backups = chart.chartDir().resolve("crds").resolve(BACKUP_CRD_FILE);
+    assertThat(Files.mismatch(chart.repoRoot().resolve("crds").resolve(BACKUP_CRD_FILE), backups))
+        .as("%s differs from crds/; refresh both with -Pupdate-crds in operator/", backups)
+        .isEqualTo(-1L);
     try (Stream<Path> files = Files.list(chart.chartDir().resolve("crds"))) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly(CRD_FILE);
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(CRD_FILE, BACKUP_CRD_FILE);
     }
   }
 

@@ -54,7 +54,12 @@ class CrdRulesTest {
   void readRules() throws IOException {
     Path crdFile;
     try (var files = Files.list(new ChartUnderTest().chartDir().resolve("crds"))) {
-      crdFile = files.filter(f -> f.toString().endsWith(".yml")).findFirst().orElseThrow();
+      crdFile =
+          files
+              .filter(
+                  f -> f.getFileName().toString().equals("shardeddatabases.shardeddb.io-v1.yml"))
+              .findFirst()
+              .orElseThrow();
     }
     Map<String, Object> crd = YAML.readValue(crdFile.toFile(), new TypeReference<>() {});
     Map<String, Object> spec =

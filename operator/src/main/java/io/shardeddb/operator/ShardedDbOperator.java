@@ -8,6 +8,8 @@ import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shardeddb.operator.backup.BackupScheduler;
+import io.shardeddb.operator.backup.ShardedDatabaseBackupReconciler;
 import io.shardeddb.operator.reconciler.ShardActuator;
 import io.shardeddb.operator.reconciler.ShardCoordinator;
 import io.shardeddb.operator.reconciler.ShardPlanner;
@@ -39,6 +41,7 @@ public final class ShardedDbOperator implements AutoCloseable {
   private final ExecutorService probes;
   private final Operator operator;
   private ManagementServer management;
+  private final BackupScheduler backupScheduler;
   private volatile boolean stopping;
 
   /** An operator on {@code client}; nothing runs until {@link #start()}. */
@@ -89,6 +92,12 @@ public final class ShardedDbOperator implements AutoCloseable {
                         .build());
               }
             });
+    this.backupScheduler =
+        new BackupScheduler(
+            client,
+            settings.clock(),
+            settings.config().watchNamespaces(),
+            settings.shardServerClient());
     EventRecorder events =
         new EventRecorder(client, settings.clock(), databaseMetrics::eventRecorded);
     operator.register(
@@ -118,6 +127,14 @@ public final class ShardedDbOperator implements AutoCloseable {
             o.settingNamespaces(settings.config().watchNamespaces());
           }
         });
+    // Backups and restore points (docs/backup.md), in the same namespaces.
+    operator.register(
+        new ShardedDatabaseBackupReconciler(client, settings.shardServerClient(), settings.clock()),
+        o -> {
+          if (!settings.config().watchNamespaces().isEmpty()) {
+            o.settingNamespaces(settings.config().watchNamespaces());
+          }
+        });
   }
 
   /** Starts the controller (and the management endpoint when its port is not 0). */
@@ -131,6 +148,7 @@ public final class ShardedDbOperator implements AutoCloseable {
               () -> operator.getRuntimeInfo().allEventSourcesAreHealthy());
     }
     operator.start();
+    backupScheduler.start();
   }
 
   /** The bound management port, or 0 when disabled. */
@@ -146,6 +164,7 @@ public final class ShardedDbOperator implements AutoCloseable {
   /** Stops the controller, the management endpoint and the heartbeat threads. */
   public void stop() {
     stopping = true;
+    backupScheduler.close();
     operator.stop();
     if (management != null) {
       management.close();

@@ -55,6 +55,10 @@ import java.util.Map;
     value = "!has(oldSelf.storage) || (has(self.storage) && self.storage == oldSelf.storage)",
     message = "spec.storage cannot change once set: a StatefulSet's volume claims are fixed")
 @ValidationRule(
+    value =
+        "!has(oldSelf.bootstrap) || (has(self.bootstrap) && self.bootstrap == oldSelf.bootstrap)",
+    message = "spec.bootstrap cannot change once set: the database was created from it")
+@ValidationRule(
     value = "!has(oldSelf.secrets) || (has(self.secrets) && self.secrets == oldSelf.secrets)",
     message = "spec.secrets cannot change once set: rotate credentials by editing the Secrets")
 public record ShardedDatabaseSpec(
@@ -100,7 +104,89 @@ public record ShardedDatabaseSpec(
             "Range (default): shard ranges divide the shard key's values. Hash: they divide a"
                 + " 32-bit hash of the key, [0, 4294967296), so keys spread evenly and splitting a"
                 + " range moves only its keys. Cannot change once applied.")
-        Sharding sharding) {
+        Sharding sharding,
+    @JsonPropertyDescription(
+            "Backups (docs/backup.md): the S3-compatible store, continuous archiving of the"
+                + " committed log, scheduled base backups and their retention.")
+        BackupSpec backup,
+    @JsonPropertyDescription(
+            "How the database starts: restored from another database's backup (a new database"
+                + " only; it never overwrites one). Cannot change once applied.")
+        BootstrapSpec bootstrap) {
+
+  /** The spec without backups or bootstrap. */
+  public ShardedDatabaseSpec(
+      SchemaSpec schema,
+      List<ShardSpec> shards,
+      Integer replicas,
+      WriteQuorum writeQuorum,
+      StorageSpec storage,
+      ResourcesSpec resources,
+      RouterSpec router,
+      FailoverSpec failover,
+      SecretsSpec secrets,
+      PlacementSpec placement,
+      Map<String, List<String>> servers,
+      Sharding sharding) {
+    this(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding,
+        null,
+        null);
+  }
+
+  /** This spec with {@code backup} instead; every other field as it is. */
+  public ShardedDatabaseSpec withBackup(BackupSpec backup) {
+    return new ShardedDatabaseSpec(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding,
+        backup,
+        bootstrap);
+  }
+
+  /** This spec with {@code bootstrap} instead; every other field as it is. */
+  public ShardedDatabaseSpec withBootstrap(BootstrapSpec bootstrap) {
+    return new ShardedDatabaseSpec(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding,
+        backup,
+        bootstrap);
+  }
+
+  /** The restore this database starts from, or null. */
+  public FromBackupSpec restoreSource() {
+    return bootstrap == null ? null : bootstrap.fromBackup();
+  }
 
   /** The spec with the default (Range) sharding. */
   public ShardedDatabaseSpec(
@@ -178,7 +264,9 @@ public record ShardedDatabaseSpec(
         secrets,
         placement,
         servers,
-        sharding);
+        sharding,
+        backup,
+        bootstrap);
   }
 
   /** This spec with {@code shards} instead; every other field as it is. */
@@ -195,7 +283,9 @@ public record ShardedDatabaseSpec(
         secrets,
         placement,
         servers,
-        sharding);
+        sharding,
+        backup,
+        bootstrap);
   }
 
   /** This spec with the assignment's {@code servers} map instead; every other field as it is. */
@@ -212,7 +302,9 @@ public record ShardedDatabaseSpec(
         secrets,
         placement,
         servers,
-        sharding);
+        sharding,
+        backup,
+        bootstrap);
   }
 
   /** Shards, never null. */

@@ -2,6 +2,7 @@ package io.shardeddb.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.shardeddb.cli.local.LocalBackupStore;
 import io.shardeddb.cli.local.LocalCluster;
 import io.shardeddb.cli.local.OwnerOnlyFiles;
 import io.shardeddb.cli.resource.ResourceFileValidator;
@@ -129,6 +130,16 @@ public final class LocalUpCommand implements Callable<Integer> {
       out.println("  admin:      " + r.adminToken() + "  (/init, /add, /rm)");
     }
     out.println("  kubeconfig: " + r.kubeconfig());
+    if (cluster.backupStore() != null) {
+      out.println(
+          "  backups:    "
+              + cluster.backupStore().url()
+              + " (S3, bucket "
+              + LocalBackupStore.BUCKET
+              + ", key in Secret "
+              + LocalBackupStore.SECRET
+              + ")");
+    }
     out.println();
     out.println("Try:");
     out.println("  curl -s" + auth + " " + r.routerUrl() + "/status");

@@ -59,6 +59,9 @@ public final class LocalCluster implements AutoCloseable {
   private final LocalPodRunner runner;
   private ShardedDbOperator operator;
 
+  /** The embedded S3 server backups go to (docs/backup.md). */
+  private LocalBackupStore backups;
+
   /** Set by the first {@link #close}: a shutdown hook and the caller may both close. */
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -102,6 +105,7 @@ public final class LocalCluster implements AutoCloseable {
     LocalKubernetes kube = null;
     EmbeddedMariaDb db = null;
     AddressBlock block = null;
+    LocalBackupStore backups = null;
     try {
       block = AddressBlock.reserve();
       Files.createDirectories(options.dataDir());
@@ -111,9 +115,23 @@ public final class LocalCluster implements AutoCloseable {
       try (InputStream in = Files.newInputStream(crd)) {
         kube.installCrd(in);
       }
+      Path backupCrd = crd.resolveSibling("shardeddatabasebackups.shardeddb.io-v1.yml");
+      if (Files.isRegularFile(backupCrd)) {
+        try (InputStream in = Files.newInputStream(backupCrd)) {
+          kube.installCrd(in);
+        }
+      }
       kube.registerNode(LocalPodRunner.NODE_NAME);
       db = EmbeddedMariaDb.start(options.dataDir().resolve("mariadb"), 0);
+      try {
+        backups =
+            LocalBackupStore.start(
+                options.dataDir().resolve("backups"), kube.client(), options.namespace());
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot start the embedded S3 server: " + e, e);
+      }
       LocalCluster cluster = new LocalCluster(options, kube, db, block);
+      cluster.backups = backups;
       cluster.runner.start();
       cluster.startOperator();
       LOG.info(
@@ -123,6 +141,13 @@ public final class LocalCluster implements AutoCloseable {
           block.prefix());
       return cluster;
     } catch (IOException | RuntimeException e) {
+      if (backups != null) {
+        try {
+          backups.close();
+        } catch (Exception stop) {
+          e.addSuppressed(stop);
+        }
+      }
       if (db != null) {
         db.close();
       }
@@ -158,6 +183,9 @@ public final class LocalCluster implements AutoCloseable {
     try (InputStream in = Files.newInputStream(yaml)) {
       GenericKubernetesResource r = Serialization.unmarshal(in, GenericKubernetesResource.class);
       r.getMetadata().setNamespace(options.namespace());
+      if (backups != null) {
+        backups.fillIn(r);
+      }
       kube.client().resource(r).inNamespace(options.namespace()).create();
       return r.getMetadata().getName();
     } catch (IOException e) {
@@ -245,6 +273,11 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** The pod runner (pids, addresses). */
+  /** The embedded backup store (S3 protocol), or null before it started. */
+  public LocalBackupStore backupStore() {
+    return backups;
+  }
+
   public LocalPodRunner pods() {
     return runner;
   }
@@ -283,6 +316,13 @@ public final class LocalCluster implements AutoCloseable {
     }
     stopOperator();
     runner.close();
+    if (backups != null) {
+      try {
+        backups.close();
+      } catch (Exception e) {
+        LOG.warn("stopping the embedded S3 server: {}", e.toString());
+      }
+    }
     mariadb.close();
     kube.close();
     block.close();

@@ -34,6 +34,7 @@ import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.PlacementSpec.Spread;
 import io.shardeddb.api.v1alpha1.ResourcesSpec;
 import io.shardeddb.api.v1alpha1.StorageSpec;
+import io.shardeddb.operator.backup.BackupEnv;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +95,9 @@ public final class ShardModel {
             mysqlContainer(
                 db, PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.mysql()))),
             shardServerContainer(
-                db, PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.shardServer()))))
+                db,
+                shard,
+                PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.shardServer()))))
         .endSpec()
         .endTemplate()
         .withVolumeClaimTemplates(dataClaim(db.spec().storageOrDefault()))
@@ -210,7 +213,8 @@ public final class ShardModel {
           + ShardedDatabaseResources.MYSQL_PORT
           + " -u \"$MYSQL_USER\" -e 'SELECT 1'";
 
-  private static Container shardServerContainer(DatabaseModel db, ResourceRequirements resources) {
+  private static Container shardServerContainer(
+      DatabaseModel db, DesiredShard shard, ResourceRequirements resources) {
     return new ContainerBuilder()
         .withName(SHARD_SERVER_CONTAINER)
         .withImage(db.images().shardServer())
@@ -241,6 +245,8 @@ public final class ShardModel {
             PodParts.env("SHARDEDDB_AUTH_DIR", ShardedDatabaseResources.SHARD_AUTH_MOUNT),
             PodParts.env("SHARDEDDB_AUTH_DATA_DIR", ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT),
             PodParts.env("JDK_JAVA_OPTIONS", PodParts.JVM_OPTIONS))
+        // Archiving, base backups and restore at start (docs/backup.md); none without spec.backup.
+        .addAllToEnv(BackupEnv.shardServer(db.name(), db.spec(), shard.id()))
         .withVolumeMounts(shardAuthMount(), shardDataAuthMount())
         .withStartupProbe(PodParts.startupProbe("/health/liveness"))
         .withReadinessProbe(PodParts.httpProbe("/health/readiness", 5, 5))

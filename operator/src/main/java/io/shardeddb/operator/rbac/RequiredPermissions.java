@@ -28,6 +28,16 @@ public final class RequiredPermissions {
               List.of("get", "update", "patch")),
           new PermissionRule(
               List.of("shardeddb.io"), List.of("shardeddatabases/finalizers"), List.of("update")),
+          // Backups (docs/backup.md): taken and their status written; scheduled ones created and
+          // expired ones deleted.
+          new PermissionRule(
+              List.of("shardeddb.io"),
+              List.of("shardeddatabasebackups"),
+              List.of("get", "list", "watch", "create", "delete")),
+          new PermissionRule(
+              List.of("shardeddb.io"),
+              List.of("shardeddatabasebackups/status"),
+              List.of("get", "update", "patch")),
           // Dependents.
           new PermissionRule(List.of("apps"), List.of("statefulsets", "deployments"), OWN),
           new PermissionRule(

@@ -35,6 +35,7 @@ import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.operator.backup.RestoreGate;
 import io.shardeddb.operator.crd.CrdFreshness;
 import io.shardeddb.operator.crd.StoredStatusMonitor;
 import io.shardeddb.operator.dependent.ConfigMapDependent;
@@ -162,6 +163,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final Clock clock;
   private final ExecutorService probes;
   private final SpecValidator validator;
+  private final RestoreGate restoreGate;
   private final ShardCoordinator coordinator;
   private final ShardRemovalGuard removalGuard;
   private final Resharder resharder;
@@ -201,6 +203,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     this.clock = clock;
     this.probes = probes;
     this.validator = validator;
+    this.restoreGate = new RestoreGate(client);
     this.coordinator = coordinator;
     this.removalGuard = removalGuard;
     this.resharder = resharder;
@@ -241,6 +244,13 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(sdb);
 
     List<String> problems = validator.problems(sdb);
+    if (problems.isEmpty() && previous.applied() == null) {
+      // A database restored from a backup: nothing is created unless the restore can be done.
+      String restore = restoreGate.problem(sdb);
+      if (restore != null) {
+        problems = List.of(restore);
+      }
+    }
     if (!problems.isEmpty()) {
       StatusAggregator.Result invalid = aggregator.invalid(sdb, previous, problems, now);
       events.recordAll(sdb, invalid.events());

@@ -183,6 +183,17 @@ public final class HttpShardServerClient implements ShardServerClient {
     }
   }
 
+  @Override
+  public String postJson(String baseUrl, String path, Object body) {
+    // A restore point's pause waits for a quorum: longer than the heartbeat's second.
+    return send(post(baseUrl, path, body), Duration.ofSeconds(10));
+  }
+
+  @Override
+  public String getJson(String baseUrl, String path) {
+    return send(get(baseUrl, path));
+  }
+
   private HttpRequest.Builder request(String baseUrl, String path) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(requestTimeout);

@@ -75,6 +75,19 @@ public interface ShardServerClient {
     throw unsupported("stopImport");
   }
 
+  /**
+   * {@code POST path} with a JSON body, the answer's JSON text: the backup calls ({@code
+   * /backup/base}, {@code /backup/archive}), whose answers the backup reconciler reads itself.
+   */
+  default String postJson(String baseUrl, String path, Object body) {
+    throw unsupported("postJson");
+  }
+
+  /** {@code GET path}, the answer's JSON text (see {@link #postJson}). */
+  default String getJson(String baseUrl, String path) {
+    throw unsupported("getJson");
+  }
+
   private static ShardServerException unsupported(String call) {
     return new ShardServerException(call + " is not supported by this client", 0, null);
   }

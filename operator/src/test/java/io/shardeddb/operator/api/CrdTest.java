@@ -109,6 +109,7 @@ class CrdTest {
             "spec.schema cannot change once set: the shards' tables were created with it",
             "spec.sharding cannot change once shards exist: every row's placement depends on it",
             "spec.storage cannot change once set: a StatefulSet's volume claims are fixed",
+            "spec.bootstrap cannot change once set: the database was created from it",
             "spec.secrets cannot change once set: rotate credentials by editing the Secrets");
     assertThat(spec.getProperties().get("replicas").getDefault().asInt()).isEqualTo(3);
     assertThat(spec.getProperties().get("writeQuorum").getEnum()).hasSize(3);

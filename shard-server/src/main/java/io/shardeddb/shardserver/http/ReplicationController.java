@@ -23,6 +23,7 @@ import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.replication.CommittedLog;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.RoleService;
 import io.shardeddb.shardserver.replication.SecondarySync;
@@ -163,7 +164,7 @@ public class ReplicationController {
     }
     long lastLsn = entries.isEmpty() ? last : Math.max(last, entries.getLast().lsn());
     if (exported != null) {
-      entries = entries.stream().takeWhile(e -> e.lsn() <= committed).toList();
+      entries = CommittedLog.upTo(entries, committed);
       lastLsn = Math.max(0, Math.min(lastLsn, committed));
       ShardConfig config = ctx.requireConfig();
       entries =

@@ -21,12 +21,15 @@ public class LogTrimmer implements AutoCloseable {
   private final ReplicaContext ctx;
   private final ShardStore store;
   private final ReplicationSettings settings;
+  private final LogTrimFloor floor;
   private final ScheduledExecutorService timer;
 
-  public LogTrimmer(ReplicaContext ctx, ShardStore store, ReplicationSettings settings) {
+  public LogTrimmer(
+      ReplicaContext ctx, ShardStore store, ReplicationSettings settings, LogTrimFloor floor) {
     this.ctx = ctx;
     this.store = store;
     this.settings = settings;
+    this.floor = floor;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("log-trimmer-" + ctx.name()).factory());
@@ -34,9 +37,12 @@ public class LogTrimmer implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::trimQuietly, period, period, TimeUnit.MILLISECONDS);
   }
 
-  /** Trims once if the log holds more than the retention; returns the new log base LSN. */
+  /**
+   * Trims once if the log holds more than the retention, never above the {@link LogTrimFloor}
+   * (entries not yet archived stay); returns the new log base LSN.
+   */
   public long trim() {
-    long target = ctx.appliedLsn() - settings.logRetention();
+    long target = Math.min(ctx.appliedLsn() - settings.logRetention(), floor.maxTrimLsn());
     if (target > ctx.logStartLsn()) {
       long epoch = store.trimLog(target);
       ctx.logStart(target, epoch);

@@ -1,0 +1,37 @@
+package io.shardeddb.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+
+/**
+ * An S3-compatible bucket (AWS S3, MinIO, Ceph, GCS interop, S3Proxy) where a database's archive
+ * and base backups are kept; docs/backup.md.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record BackupStoreSpec(
+    @JsonPropertyDescription(
+            "The S3 endpoint URL, e.g. http://minio.backup.svc:9000; absent: AWS S3 of the region.")
+        String endpoint,
+    @JsonPropertyDescription("The bucket's region (default us-east-1).") String region,
+    @JsonPropertyDescription("The bucket; it must exist.") @Required String bucket,
+    @JsonPropertyDescription(
+            "A key prefix; each database keeps its objects under <prefix>/<database>/.")
+        String prefix,
+    @JsonPropertyDescription(
+            "Path-style addressing (endpoint/bucket/key), which most S3-compatible servers need"
+                + " (default true).")
+        Boolean pathStyle,
+    @JsonPropertyDescription(
+            "The Secret in the database's namespace holding the access key: keys accessKeyId and"
+                + " secretAccessKey.")
+        @Required
+        String credentialsSecret) {
+
+  /** Path-style addressing, default true. */
+  public boolean pathStyleOrDefault() {
+    return pathStyle == null || pathStyle;
+  }
+}

@@ -1,0 +1,33 @@
+package io.shardeddb.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/**
+ * What a new database is restored from: the backups of database {@code source} in this database's
+ * backup store, to exactly one of a named backup, a time, or a restore point.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@ValidationRule(
+    value =
+        "(has(self.backup) ? 1 : 0) + (has(self.time) ? 1 : 0) + (has(self.restorePoint) ? 1 : 0)"
+            + " == 1",
+    message = "spec.bootstrap.fromBackup needs exactly one of backup, time or restorePoint")
+public record FromBackupSpec(
+    @JsonPropertyDescription("The database whose backups to restore (its name in the store).")
+        @Required
+        String source,
+    @JsonPropertyDescription("A base backup's name: the database as that backup holds it.")
+        String backup,
+    @JsonPropertyDescription(
+            "An RFC 3339 time: every shard as of its last entry committed at or before it"
+                + " (point-in-time recovery).")
+        String time,
+    @JsonPropertyDescription(
+            "A restore point's name: every shard exactly at the cross-shard consistent cut it"
+                + " recorded.")
+        String restorePoint) {}

@@ -1,0 +1,66 @@
+package io.shardeddb.backup;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the store holds for one database: complete backups, archive states, restore points. */
+public final class BackupCatalog {
+  private final BackupStore store;
+  private final String database;
+
+  public BackupCatalog(BackupStore store, String database) {
+    this.store = store;
+    this.database = database;
+  }
+
+  /** Complete backups (those with a manifest), oldest first. */
+  public List<BackupManifest> backups() {
+    List<BackupManifest> out = new ArrayList<>();
+    for (String key : store.list(BackupKeys.backupsPrefix(database))) {
+      if (key.endsWith("/manifest.json")) {
+        store.get(key).ifPresent(b -> out.add(BackupJson.read(b, BackupManifest.class)));
+      }
+    }
+    out.sort(Comparator.comparingLong(BackupManifest::completedAtMillis));
+    return out;
+  }
+
+  /** The archive state of each shard that has one. */
+  public Map<String, ArchiveState> archive(List<String> shards) {
+    Map<String, ArchiveState> out = new LinkedHashMap<>();
+    for (String shard : shards) {
+      store
+          .get(BackupKeys.archiveState(database, shard))
+          .ifPresent(b -> out.put(shard, BackupJson.read(b, ArchiveState.class)));
+    }
+    return out;
+  }
+
+  public Map<String, RestorePoint> restorePoints() {
+    Map<String, RestorePoint> out = new LinkedHashMap<>();
+    for (String key : store.list(BackupKeys.restorePointsPrefix(database))) {
+      store
+          .get(key)
+          .map(b -> BackupJson.read(b, RestorePoint.class))
+          .ifPresent(p -> out.put(p.name(), p));
+    }
+    return out;
+  }
+
+  /** Plans a restore of this database (checks the store's credentials first). */
+  public RestorePlan plan(RestoreTarget target) {
+    store.check();
+    List<BackupManifest> backups = backups();
+    List<String> shards =
+        backups.stream()
+            .flatMap(m -> m.shards().stream().map(ShardBaseBackup::shard))
+            .distinct()
+            .toList();
+    Map<String, RestorePoint> points =
+        target instanceof RestoreTarget.Point ? restorePoints() : Map.of();
+    return RestorePlanner.plan(database, target, backups, archive(shards), points);
+  }
+}

@@ -1,0 +1,74 @@
+package io.shardeddb.backup;
+
+/**
+ * The object layout in the store, in one place (docs/backup.md): everything of a database lives
+ * under {@code <database>/}; the archive under {@code wal/<shard>/} as segments named by their
+ * first and last LSN (zero-padded, so key order is LSN order) plus the shard's archive state; each
+ * base backup under {@code backups/<name>/} (one snapshot per shard and the manifest written last);
+ * restore points under {@code restore-points/}.
+ */
+public final class BackupKeys {
+  private BackupKeys() {}
+
+  public static String database(String db) {
+    return db + "/";
+  }
+
+  public static String walPrefix(String db, String shard) {
+    return db + "/wal/" + shard + "/";
+  }
+
+  public static String segment(String db, String shard, long firstLsn, long lastLsn) {
+    return walPrefix(db, shard) + "seg-" + pad(firstLsn) + "-" + pad(lastLsn) + ".ndjson";
+  }
+
+  /** The first and last LSN of a segment key, or null when the key is no segment. */
+  public static long[] segmentRange(String key) {
+    int slash = key.lastIndexOf('/');
+    String name = key.substring(slash + 1);
+    if (!name.startsWith("seg-") || !name.endsWith(".ndjson")) {
+      return null;
+    }
+    String[] parts = name.substring(4, name.length() - 7).split("-");
+    if (parts.length != 2) {
+      return null;
+    }
+    try {
+      return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  public static String archiveState(String db, String shard) {
+    return db + "/wal/" + shard + "/state.json";
+  }
+
+  public static String backupsPrefix(String db) {
+    return db + "/backups/";
+  }
+
+  public static String manifest(String db, String backup) {
+    return backupsPrefix(db) + backup + "/manifest.json";
+  }
+
+  public static String baseSnapshot(String db, String backup, String shard) {
+    return backupsPrefix(db) + backup + "/" + shard + ".ndjson";
+  }
+
+  public static String baseResult(String db, String backup, String shard) {
+    return backupsPrefix(db) + backup + "/" + shard + ".json";
+  }
+
+  public static String restorePointsPrefix(String db) {
+    return db + "/restore-points/";
+  }
+
+  public static String restorePoint(String db, String name) {
+    return restorePointsPrefix(db) + name + ".json";
+  }
+
+  private static String pad(long lsn) {
+    return String.format("%020d", lsn);
+  }
+}

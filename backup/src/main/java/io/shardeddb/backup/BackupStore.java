@@ -1,0 +1,302 @@
+package io.shardeddb.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The backup store: an S3 bucket through the AWS SDK for Java v2. Uploads stream in parts of {@link
+ * #PART_SIZE} (a multipart upload once an object outgrows one part), so memory stays bounded
+ * whatever the shard's size; every failure becomes a {@link BackupStoreException} whose message
+ * names the store and what to fix. Keys are relative to the settings' prefix.
+ */
+public final class BackupStore implements AutoCloseable {
+  /** One part of a multipart upload held in memory at a time (S3's minimum is 5 MiB). */
+  public static final int PART_SIZE = 8 * 1024 * 1024;
+
+  private final StoreSettings settings;
+  private final S3Client s3;
+
+  public BackupStore(StoreSettings settings) {
+    this.settings = settings;
+    AwsCredentialsProvider credentials =
+        settings.accessKeyId() == null || settings.accessKeyId().isBlank()
+            ? DefaultCredentialsProvider.builder().build()
+            : StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(
+                    settings.accessKeyId(),
+                    settings.secretAccessKey() == null ? "" : settings.secretAccessKey()));
+    var builder =
+        S3Client.builder()
+            .region(Region.of(settings.region()))
+            .credentialsProvider(credentials)
+            .httpClientBuilder(
+                UrlConnectionHttpClient.builder()
+                    .connectionTimeout(Duration.ofSeconds(3))
+                    .socketTimeout(Duration.ofSeconds(30)))
+            .serviceConfiguration(
+                S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build())
+            // Checksums only where S3 requires them: S3-compatible servers (S3Proxy, older MinIO,
+            // Ceph) do not all accept the trailing checksums newer SDKs send by default.
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .overrideConfiguration(
+                o ->
+                    o.apiCallAttemptTimeout(Duration.ofSeconds(30))
+                        .apiCallTimeout(Duration.ofSeconds(90)));
+    if (settings.endpoint() != null) {
+      builder.endpointOverride(URI.create(settings.endpoint()));
+    }
+    this.s3 = builder.build();
+  }
+
+  public StoreSettings settings() {
+    return settings;
+  }
+
+  /** Fails with a clear message unless the bucket exists and these credentials may use it. */
+  public void check() {
+    call("check bucket", () -> s3.headBucket(b -> b.bucket(settings.bucket())));
+    // HEAD answers 403 without a body; a listing proves read access with a message on refusal.
+    call("list bucket", () -> s3.listObjectsV2(b -> b.bucket(settings.bucket()).maxKeys(1)));
+  }
+
+  /** Creates the bucket if it is missing (local mode's embedded store). */
+  public void ensureBucket() {
+    try {
+      s3.headBucket(b -> b.bucket(settings.bucket()));
+    } catch (NoSuchBucketException e) {
+      call("create bucket", () -> s3.createBucket(b -> b.bucket(settings.bucket())));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        call("create bucket", () -> s3.createBucket(b -> b.bucket(settings.bucket())));
+      } else {
+        throw translate("check bucket", e);
+      }
+    } catch (SdkClientException e) {
+      throw translate("check bucket", e);
+    }
+  }
+
+  /** Stores {@code body} under {@code key}. */
+  public void putBytes(String key, byte[] body) {
+    call(
+        "put " + key,
+        () ->
+            s3.putObject(
+                b -> b.bucket(settings.bucket()).key(full(key)), RequestBody.fromBytes(body)));
+  }
+
+  /**
+   * Streams {@code in} to {@code key}: one request when it fits one part, else a multipart upload
+   * (aborted on failure, so no half object is left behind). Returns the bytes written.
+   */
+  public long put(String key, InputStream in) {
+    String full = full(key);
+    try {
+      byte[] first = in.readNBytes(PART_SIZE);
+      if (first.length < PART_SIZE) {
+        call(
+            "put " + key,
+            () ->
+                s3.putObject(
+                    b -> b.bucket(settings.bucket()).key(full), RequestBody.fromBytes(first)));
+        return first.length;
+      }
+      String uploadId =
+          call(
+                  "start upload " + key,
+                  () -> s3.createMultipartUpload(b -> b.bucket(settings.bucket()).key(full)))
+              .uploadId();
+      try {
+        List<CompletedPart> parts = new ArrayList<>();
+        long total = 0;
+        byte[] part = first;
+        int number = 1;
+        while (part.length > 0) {
+          int n = number;
+          byte[] body = part;
+          String etag =
+              call(
+                      "upload part " + n + " of " + key,
+                      () ->
+                          s3.uploadPart(
+                              b ->
+                                  b.bucket(settings.bucket())
+                                      .key(full)
+                                      .uploadId(uploadId)
+                                      .partNumber(n)
+                                      .contentLength((long) body.length),
+                              RequestBody.fromBytes(body)))
+                  .eTag();
+          parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
+          total += part.length;
+          number++;
+          part = in.readNBytes(PART_SIZE);
+        }
+        call(
+            "complete upload " + key,
+            () ->
+                s3.completeMultipartUpload(
+                    b ->
+                        b.bucket(settings.bucket())
+                            .key(full)
+                            .uploadId(uploadId)
+                            .multipartUpload(
+                                CompletedMultipartUpload.builder().parts(parts).build())));
+        return total;
+      } catch (RuntimeException | IOException e) {
+        try {
+          s3.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(full).uploadId(uploadId));
+        } catch (RuntimeException abort) {
+          e.addSuppressed(abort);
+        }
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the stream for " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The object at {@code key}, or empty when there is none. */
+  public Optional<byte[]> get(String key) {
+    try {
+      return Optional.of(
+          s3.getObject(
+                  b -> b.bucket(settings.bucket()).key(full(key)), ResponseTransformer.toBytes())
+              .asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404 && !(e instanceof NoSuchBucketException)) {
+        return Optional.empty();
+      }
+      throw translate("get " + key, e);
+    } catch (SdkClientException e) {
+      throw translate("get " + key, e);
+    }
+  }
+
+  /** A stream over the object at {@code key}; close it. */
+  public InputStream open(String key) {
+    try {
+      return s3.getObject(b -> b.bucket(settings.bucket()).key(full(key)));
+    } catch (NoSuchKeyException e) {
+      throw new BackupStoreException(
+          BackupStoreException.Reason.ObjectNotFound,
+          "no object " + full(key) + " in " + settings.describe(),
+          e);
+    } catch (S3Exception | SdkClientException e) {
+      throw translate("get " + key, e);
+    }
+  }
+
+  /** Every key under {@code prefix} (relative to the settings' prefix), in key order. */
+  public List<String> list(String prefix) {
+    List<String> out = new ArrayList<>();
+    String full = full(prefix);
+    String token = null;
+    int strip = settings.prefix().isEmpty() ? 0 : settings.prefix().length() + 1;
+    do {
+      String t = token;
+      ListObjectsV2Response page =
+          call(
+              "list " + prefix,
+              () ->
+                  s3.listObjectsV2(
+                      ListObjectsV2Request.builder()
+                          .bucket(settings.bucket())
+                          .prefix(full)
+                          .continuationToken(t)
+                          .build()));
+      for (S3Object o : page.contents()) {
+        out.add(o.key().substring(strip));
+      }
+      token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+    } while (token != null);
+    return out;
+  }
+
+  /** Deletes {@code key} (nothing when it is absent). */
+  public void delete(String key) {
+    call("delete " + key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(full(key))));
+  }
+
+  private String full(String key) {
+    return settings.prefix().isEmpty() ? key : settings.prefix() + "/" + key;
+  }
+
+  private <T> T call(String what, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (S3Exception | SdkClientException e) {
+      throw translate(what, e);
+    }
+  }
+
+  private BackupStoreException translate(String what, RuntimeException e) {
+    String where = settings.describe();
+    if (e instanceof NoSuchBucketException
+        || (e instanceof S3Exception s && s.statusCode() == 404 && what.contains("bucket"))) {
+      return new BackupStoreException(
+          BackupStoreException.Reason.BucketNotFound,
+          "bucket '" + settings.bucket() + "' does not exist at " + where + " (" + what + ")",
+          e);
+    }
+    if (e instanceof S3Exception s && (s.statusCode() == 403 || s.statusCode() == 401)) {
+      return new BackupStoreException(
+          BackupStoreException.Reason.StoreAccessDenied,
+          "the backup store "
+              + where
+              + " refused the credentials (HTTP "
+              + s.statusCode()
+              + (s.awsErrorDetails() == null ? "" : ", " + s.awsErrorDetails().errorCode())
+              + ") on "
+              + what
+              + ": check the access key in the credentials Secret",
+          e);
+    }
+    if (e instanceof SdkClientException) {
+      return new BackupStoreException(
+          BackupStoreException.Reason.StoreUnreachable,
+          "the backup store " + where + " is unreachable (" + what + "): " + e.getMessage(),
+          e);
+    }
+    return new BackupStoreException(
+        BackupStoreException.Reason.StoreError,
+        "the backup store " + where + " failed to " + what + ": " + e.getMessage(),
+        e);
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+}

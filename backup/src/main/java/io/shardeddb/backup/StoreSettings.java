@@ -1,0 +1,95 @@
+package io.shardeddb.backup;
+
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * Where backups go: an S3-compatible endpoint (null: AWS's own), its region, the bucket, a key
+ * prefix under which every database has its folder, path-style addressing (MinIO, S3Proxy, Ceph)
+ * and the access key. The same settings reach shard-servers as environment variables ({@link
+ * #fromEnv}) and the operator and CLI from the ShardedDatabase's {@code spec.backup.store}.
+ */
+public record StoreSettings(
+    String endpoint,
+    String region,
+    String bucket,
+    String prefix,
+    boolean pathStyle,
+    String accessKeyId,
+    String secretAccessKey) {
+
+  public static final String ENV_ENDPOINT = "SHARDEDDB_BACKUP_ENDPOINT";
+  public static final String ENV_REGION = "SHARDEDDB_BACKUP_REGION";
+  public static final String ENV_BUCKET = "SHARDEDDB_BACKUP_BUCKET";
+  public static final String ENV_PREFIX = "SHARDEDDB_BACKUP_PREFIX";
+  public static final String ENV_PATH_STYLE = "SHARDEDDB_BACKUP_PATH_STYLE";
+  public static final String ENV_ACCESS_KEY_ID = "SHARDEDDB_BACKUP_ACCESS_KEY_ID";
+  public static final String ENV_SECRET_ACCESS_KEY = "SHARDEDDB_BACKUP_SECRET_ACCESS_KEY";
+
+  /** Keys of the credentials Secret named by {@code spec.backup.store.credentialsSecret}. */
+  public static final String SECRET_ACCESS_KEY_ID = "accessKeyId";
+
+  public static final String SECRET_SECRET_ACCESS_KEY = "secretAccessKey";
+
+  public StoreSettings {
+    region = region == null || region.isBlank() ? "us-east-1" : region;
+    prefix = normalizePrefix(prefix);
+    if (endpoint != null && endpoint.isBlank()) {
+      endpoint = null;
+    }
+    if (endpoint != null) {
+      URI.create(endpoint);
+    }
+  }
+
+  /**
+   * The settings from a shard-server's environment, or null when no bucket is set (backups off).
+   */
+  public static StoreSettings fromEnv(Map<String, String> env) {
+    String bucket = env.get(ENV_BUCKET);
+    if (bucket == null || bucket.isBlank()) {
+      return null;
+    }
+    return new StoreSettings(
+        env.get(ENV_ENDPOINT),
+        env.get(ENV_REGION),
+        bucket,
+        env.get(ENV_PREFIX),
+        Boolean.parseBoolean(env.getOrDefault(ENV_PATH_STYLE, "true")),
+        env.get(ENV_ACCESS_KEY_ID),
+        env.get(ENV_SECRET_ACCESS_KEY));
+  }
+
+  /** The same store with other credentials. */
+  public StoreSettings withCredentials(String accessKeyId, String secretAccessKey) {
+    return new StoreSettings(
+        endpoint, region, bucket, prefix, pathStyle, accessKeyId, secretAccessKey);
+  }
+
+  /** A printable description without the secret. */
+  public String describe() {
+    return (endpoint == null ? "s3" : endpoint)
+        + "/"
+        + bucket
+        + (prefix.isEmpty() ? "" : "/" + prefix);
+  }
+
+  private static String normalizePrefix(String prefix) {
+    if (prefix == null) {
+      return "";
+    }
+    String p = prefix.strip();
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
+
+  @Override
+  public String toString() {
+    return "StoreSettings[" + describe() + ", pathStyle=" + pathStyle + "]";
+  }
+}

@@ -1,0 +1,110 @@
+package io.shardeddb.backup.embedded;
+
+import io.shardeddb.backup.StoreSettings;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+
+/**
+ * A real S3 protocol server on this machine: S3Proxy over a filesystem blob store, on a loopback
+ * address, with one access key (AWS signature v2/v4 checked on every request). Local mode's default
+ * backup store, and the store the tests use. Needs {@code org.gaul:s3proxy} on the class path
+ * (optional dependency of this module).
+ */
+public final class EmbeddedS3Server implements AutoCloseable {
+  private final S3Proxy proxy;
+  private final BlobStoreContext context;
+  private final String host;
+  private final String accessKeyId;
+  private final String secretAccessKey;
+  private final Path directory;
+
+  private EmbeddedS3Server(
+      S3Proxy proxy,
+      BlobStoreContext context,
+      String host,
+      String accessKeyId,
+      String secretAccessKey,
+      Path directory) {
+    this.proxy = proxy;
+    this.context = context;
+    this.host = host;
+    this.accessKeyId = accessKeyId;
+    this.secretAccessKey = secretAccessKey;
+    this.directory = directory;
+  }
+
+  /**
+   * Starts a server storing objects under {@code directory} (each bucket a sub-directory), on
+   * {@code host}:{@code port} (0: any free port).
+   */
+  public static EmbeddedS3Server start(
+      Path directory, String host, int port, String accessKeyId, String secretAccessKey)
+      throws Exception {
+    Files.createDirectories(directory);
+    Properties props = new Properties();
+    props.setProperty("jclouds.filesystem.basedir", directory.toAbsolutePath().toString());
+    BlobStoreContext context =
+        ContextBuilder.newBuilder("filesystem").overrides(props).build(BlobStoreContext.class);
+    S3Proxy proxy =
+        S3Proxy.builder()
+            .blobStore(context.getBlobStore())
+            .endpoint(URI.create("http://" + host + ":" + port))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKeyId, secretAccessKey)
+            .ignoreUnknownHeaders(true)
+            .build();
+    proxy.start();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!"STARTED".equals(proxy.getState())) {
+      if (System.nanoTime() > deadline) {
+        proxy.stop();
+        context.close();
+        throw new IllegalStateException(
+            "the embedded S3 server did not start: " + proxy.getState());
+      }
+      Thread.sleep(10);
+    }
+    return new EmbeddedS3Server(proxy, context, host, accessKeyId, secretAccessKey, directory);
+  }
+
+  /** The endpoint URL, e.g. {@code http://127.0.0.1:9000}. */
+  public String url() {
+    return "http://" + host + ":" + proxy.getPort();
+  }
+
+  public int port() {
+    return proxy.getPort();
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  /** Settings for {@code bucket} on this server with its access key, path-style. */
+  public StoreSettings settings(String bucket, String prefix) {
+    return new StoreSettings(
+        url(), "us-east-1", bucket, prefix, true, accessKeyId, secretAccessKey);
+  }
+
+  public String accessKeyId() {
+    return accessKeyId;
+  }
+
+  public String secretAccessKey() {
+    return secretAccessKey;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      proxy.stop();
+    } finally {
+      context.close();
+    }
+  }
+}

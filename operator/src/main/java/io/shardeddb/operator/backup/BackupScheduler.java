@@ -1,0 +1,258 @@
+package io.shardeddb.operator.backup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.shardeddb.api.v1alpha1.BackupRetentionSpec;
+import io.shardeddb.api.v1alpha1.BackupSpec;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackup;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupStatus;
+import io.shardeddb.backup.BackupKeys;
+import io.shardeddb.backup.BackupStore;
+import io.shardeddb.operator.shardclient.ShardServerClient;
+import io.shardeddb.protocol.topology.Role;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code spec.backup.schedule} and {@code spec.backup.retention} (docs/backup.md): once a minute,
+ * for every database whose schedule fires in this minute, creates the ShardedDatabaseBackup {@code
+ * <db>-sched-<yyyyMMddHHmm>} (a fixed name, so a second operator or a repeated tick creates nothing
+ * more); and deletes the oldest complete base backups past {@code maxCount} or older than {@code
+ * maxAgeDays} — the manifest first (a backup without one is no longer complete, so no restore picks
+ * it), then its snapshots, then the resource. A minute in which the operator was down is skipped.
+ * It also reports a shard whose archive is stalled as a Warning Event on the database.
+ */
+public final class BackupScheduler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
+  static final String SCHEDULED_LABEL = "shardeddb.io/scheduled-by";
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  /** The watched namespaces; empty: all. */
+  private final List<String> namespaces;
+
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("backup-scheduler").factory());
+
+  private final ShardServerClient shards;
+  private final BackupEvents events;
+  private final ObjectMapper json = new ObjectMapper();
+
+  /** Shards whose stall was already reported (by database/shard), until archiving recovers. */
+  private final Set<String> stalled = ConcurrentHashMap.newKeySet();
+
+  public BackupScheduler(
+      KubernetesClient client,
+      Clock clock,
+      Collection<String> namespaces,
+      ShardServerClient shards) {
+    this.client = client;
+    this.clock = clock;
+    this.namespaces = List.copyOf(namespaces);
+    this.shards = shards;
+    this.events = new BackupEvents(client, clock);
+  }
+
+  private List<ShardedDatabase> databases() {
+    if (namespaces.isEmpty()) {
+      return client.resources(ShardedDatabase.class).inAnyNamespace().list().getItems();
+    }
+    List<ShardedDatabase> out = new ArrayList<>();
+    for (String ns : namespaces) {
+      out.addAll(client.resources(ShardedDatabase.class).inNamespace(ns).list().getItems());
+    }
+    return out;
+  }
+
+  public void start() {
+    long delay =
+        Duration.between(
+                clock.instant(), clock.instant().truncatedTo(ChronoUnit.MINUTES).plusSeconds(61))
+            .toMillis();
+    timer.scheduleAtFixedRate(
+        this::tickQuietly, Math.max(1000, delay), 60_000, TimeUnit.MILLISECONDS);
+  }
+
+  private void tickQuietly() {
+    try {
+      tick(clock.instant());
+    } catch (RuntimeException e) {
+      LOG.warn("backup schedule pass failed: {}", e.toString());
+    }
+  }
+
+  /** One pass for the minute of {@code now}. */
+  public void tick(Instant now) {
+    ZonedDateTime minute = now.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES);
+    for (ShardedDatabase db : databases()) {
+      BackupSpec backup = db.getSpec() == null ? null : db.getSpec().backup();
+      if (backup == null || backup.store() == null) {
+        continue;
+      }
+      if (backup.schedule() != null) {
+        try {
+          if (CronSchedule.parse(backup.schedule()).matches(minute)) {
+            create(db, db.getMetadata().getName() + "-sched-" + STAMP.format(minute));
+          }
+        } catch (IllegalArgumentException e) {
+          LOG.warn("{}: {}", db.getMetadata().getName(), e.getMessage());
+        }
+      }
+      if (backup.retention() != null) {
+        expire(db, backup.retention(), now);
+      }
+      checkArchive(db);
+    }
+  }
+
+  /**
+   * Asks each shard's primary how its archive stands ({@code GET /backup/status}); a stalled one
+   * (failing past its bound, the log held back) gets a Warning Event on the database, once, and a
+   * Normal one when it recovers: never silent.
+   */
+  private void checkArchive(ShardedDatabase db) {
+    if (db.getStatus() == null || db.getStatus().shards() == null) {
+      return;
+    }
+    for (ShardStatus shard : db.getStatus().shards()) {
+      String url =
+          (shard.replicas() == null ? List.<ReplicaStatus>of() : shard.replicas())
+              .stream()
+                  .filter(r -> r.role() == Role.Primary && r.url() != null)
+                  .map(ReplicaStatus::url)
+                  .findFirst()
+                  .orElse(null);
+      if (url == null) {
+        continue;
+      }
+      String key =
+          db.getMetadata().getNamespace() + "/" + db.getMetadata().getName() + "/" + shard.id();
+      try {
+        JsonNode s = json.readTree(shards.getJson(url, "/backup/status"));
+        if (s.path("stalled").asBoolean()) {
+          if (stalled.add(key)) {
+            events.warning(
+                db,
+                "ArchiveStalled",
+                "shard "
+                    + shard.id()
+                    + ": archiving has failed for longer than its bound (the log is kept, not"
+                    + " trimmed, until it recovers): "
+                    + s.path("lastError").asText());
+          }
+        } else if (stalled.remove(key)) {
+          events.normal(db, "ArchiveRecovered", "shard " + shard.id() + ": archiving caught up");
+        }
+      } catch (RuntimeException | java.io.IOException e) {
+        LOG.debug("archive status of {}: {}", key, e.toString());
+      }
+    }
+  }
+
+  private void create(ShardedDatabase db, String name) {
+    ShardedDatabaseBackup b = new ShardedDatabaseBackup();
+    b.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(db.getMetadata().getNamespace())
+            .addToLabels(SCHEDULED_LABEL, db.getMetadata().getName())
+            .build());
+    b.setSpec(
+        new ShardedDatabaseBackupSpec(
+            db.getMetadata().getName(), ShardedDatabaseBackupSpec.BackupMethod.Base));
+    try {
+      client.resource(b).inNamespace(db.getMetadata().getNamespace()).create();
+      LOG.info("scheduled backup {} of {}", name, db.getMetadata().getName());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  /** The backups {@code retention} removes, oldest first (pure, for tests). */
+  static List<ShardedDatabaseBackup> expired(
+      List<ShardedDatabaseBackup> backups, BackupRetentionSpec retention, Instant now) {
+    List<ShardedDatabaseBackup> complete =
+        backups.stream()
+            .filter(
+                b -> b.getSpec().methodOrDefault() == ShardedDatabaseBackupSpec.BackupMethod.Base)
+            .filter(
+                b ->
+                    b.getStatus() != null
+                        && ShardedDatabaseBackupStatus.COMPLETED.equals(b.getStatus().phase()))
+            .sorted(Comparator.comparing(b -> Instant.parse(b.getStatus().completedAt())))
+            .toList();
+    List<ShardedDatabaseBackup> out = new ArrayList<>();
+    int keep = retention.maxCount() == null ? Integer.MAX_VALUE : retention.maxCount();
+    for (int i = 0; i < complete.size(); i++) {
+      ShardedDatabaseBackup b = complete.get(i);
+      boolean tooMany = complete.size() - i > keep;
+      boolean tooOld =
+          retention.maxAgeDays() != null
+              && Instant.parse(b.getStatus().completedAt())
+                  .isBefore(now.minus(Duration.ofDays(retention.maxAgeDays())));
+      // The newest complete backup is never expired by age alone: PITR needs a base.
+      if (tooMany || (tooOld && i < complete.size() - 1)) {
+        out.add(b);
+      }
+    }
+    return out;
+  }
+
+  private void expire(ShardedDatabase db, BackupRetentionSpec retention, Instant now) {
+    String ns = db.getMetadata().getNamespace();
+    String name = db.getMetadata().getName();
+    List<ShardedDatabaseBackup> mine =
+        client.resources(ShardedDatabaseBackup.class).inNamespace(ns).list().getItems().stream()
+            .filter(b -> b.getSpec() != null && name.equals(b.getSpec().database()))
+            .toList();
+    List<ShardedDatabaseBackup> gone = expired(mine, retention, now);
+    if (gone.isEmpty()) {
+      return;
+    }
+    try (BackupStore store = BackupStores.open(client, ns, db.getSpec().backup().store())) {
+      for (ShardedDatabaseBackup b : gone) {
+        String backup = b.getMetadata().getName();
+        store.delete(BackupKeys.manifest(name, backup));
+        for (String key : store.list(BackupKeys.backupsPrefix(name) + backup + "/")) {
+          store.delete(key);
+        }
+        client.resource(b).inNamespace(ns).delete();
+        LOG.info("retention: deleted backup {} of {}", backup, name);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

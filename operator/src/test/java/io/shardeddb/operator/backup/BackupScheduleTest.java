@@ -1,0 +1,80 @@
+package io.shardeddb.operator.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.shardeddb.api.v1alpha1.BackupRetentionSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackup;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupStatus;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** spec.backup.schedule (cron) and retention, as pure decisions. */
+class BackupScheduleTest {
+
+  private static ZonedDateTime at(String iso) {
+    return ZonedDateTime.parse(iso);
+  }
+
+  @Test
+  void aDailyScheduleFiresOnceADayAtItsMinute() {
+    CronSchedule daily = CronSchedule.parse("0 3 * * *");
+    assertThat(daily.matches(at("2026-11-23T03:00:00Z"))).isTrue();
+    assertThat(daily.matches(at("2026-11-23T03:01:00Z"))).isFalse();
+    assertThat(daily.matches(at("2026-11-23T04:00:00Z"))).isFalse();
+  }
+
+  @Test
+  void stepsRangesListsAndWeekdays() {
+    CronSchedule every15 = CronSchedule.parse("*/15 * * * *");
+    assertThat(every15.matches(at("2026-11-23T10:45:00Z"))).isTrue();
+    assertThat(every15.matches(at("2026-11-23T10:46:00Z"))).isFalse();
+    // 2026-11-23 is a Monday; 0 and 7 are Sunday.
+    CronSchedule weekdays = CronSchedule.parse("30 1 * * 1-5");
+    assertThat(weekdays.matches(at("2026-11-23T01:30:00Z"))).isTrue();
+    assertThat(weekdays.matches(at("2026-11-22T01:30:00Z"))).isFalse();
+    assertThat(CronSchedule.parse("0 0 * * 7").matches(at("2026-11-22T00:00:00Z"))).isTrue();
+    assertThat(CronSchedule.parse("0 0 1,15 * *").matches(at("2026-11-15T00:00:00Z"))).isTrue();
+  }
+
+  @Test
+  void aBadScheduleNamesTheField() {
+    assertThatThrownBy(() -> CronSchedule.parse("0 25 * * *")).hasMessageContaining("hour 25");
+    assertThatThrownBy(() -> CronSchedule.parse("0 3 * *")).hasMessageContaining("five fields");
+  }
+
+  @Test
+  void retentionKeepsTheNewestAndNeverExpiresTheLastBackupByAge() {
+    List<ShardedDatabaseBackup> backups = new ArrayList<>();
+    for (int day = 1; day <= 5; day++) {
+      backups.add(backup("b" + day, "2026-11-0" + day + "T03:00:00Z"));
+    }
+    Instant now = Instant.parse("2026-11-06T00:00:00Z");
+    assertThat(names(BackupScheduler.expired(backups, new BackupRetentionSpec(3, null), now)))
+        .containsExactly("b1", "b2");
+    assertThat(names(BackupScheduler.expired(backups, new BackupRetentionSpec(null, 2), now)))
+        .containsExactly("b1", "b2", "b3");
+    Instant muchLater = Instant.parse("2027-01-01T00:00:00Z");
+    assertThat(names(BackupScheduler.expired(backups, new BackupRetentionSpec(null, 1), muchLater)))
+        .containsExactly("b1", "b2", "b3", "b4");
+  }
+
+  private static List<String> names(List<ShardedDatabaseBackup> bs) {
+    return bs.stream().map(b -> b.getMetadata().getName()).toList();
+  }
+
+  private static ShardedDatabaseBackup backup(String name, String completedAt) {
+    ShardedDatabaseBackup b = new ShardedDatabaseBackup();
+    b.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    b.setSpec(new ShardedDatabaseBackupSpec("db", null));
+    b.setStatus(
+        new ShardedDatabaseBackupStatus(
+            ShardedDatabaseBackupStatus.COMPLETED, completedAt, completedAt, 1L, null, null, null));
+    return b;
+  }
+}

@@ -1,0 +1,24 @@
+package io.shardeddb.shardserver.backup;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+
+/**
+ * {@code GET /backup/status}: whether archiving is on, this replica's role in it, the archived and
+ * committed LSNs, the archive lag, bytes shipped, the last error, whether it is stalled (failing
+ * past {@code stall-after} while entries wait; the log is then held back, not trimmed), and a gap
+ * in the archive if one was found.
+ */
+@Serdeable
+public record ArchiveStatus(
+    boolean enabled,
+    String shard,
+    boolean archiving,
+    long archivedLsn,
+    long committedLsn,
+    long archivedThroughMillis,
+    long lagMillis,
+    long bytes,
+    @Nullable String lastError,
+    boolean stalled,
+    @Nullable String gap) {}

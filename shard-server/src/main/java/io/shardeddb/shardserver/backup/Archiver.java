@@ -1,0 +1,260 @@
+package io.shardeddb.shardserver.backup;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.json.JsonMapper;
+import io.shardeddb.backup.ArchiveState;
+import io.shardeddb.backup.BackupJson;
+import io.shardeddb.backup.BackupKeys;
+import io.shardeddb.backup.BackupStore;
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.QuorumState;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.replication.CommittedLog;
+import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import jakarta.annotation.PreDestroy;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Continuous archiving (docs/backup.md): every archive interval the shard's primary ships the
+ * entries a quorum holds ({@link CommittedLog}, the same cut a move's export uses: never an
+ * unacknowledged tail) past the archived LSN to the store, as one segment per page, each entry
+ * stamped with when it was seen committed; then it records the shard's {@link ArchiveState}.
+ * Secondaries read that state to learn their trim floor ({@link ArchiveProgress}). A failed upload
+ * is retried next interval from the same LSN; the log is held back meanwhile.
+ */
+@Context
+public class Archiver implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
+  private static final long SAMPLE_MILLIS = 50;
+
+  /** Secondaries refresh their trim floor from the store every this many intervals. */
+  private static final int FLOOR_REFRESH_TICKS = 5;
+
+  private final ReplicaContext ctx;
+  private final WriteCoordinator coordinator;
+  private final CommittedLog log;
+  private final BackupStores stores;
+  private final BackupSettings settings;
+  private final ArchiveProgress progress;
+  private final ReplicationSettings replication;
+  private final JsonMapper json;
+  private final CommitClock clock;
+  private final ScheduledExecutorService timer;
+  private long term = -1;
+  private boolean known;
+  private boolean hasHistory;
+  private long archivedEpoch;
+  private int ticks;
+
+  public Archiver(
+      ReplicaContext ctx,
+      WriteCoordinator coordinator,
+      CommittedLog log,
+      BackupStores stores,
+      BackupSettings settings,
+      ArchiveProgress progress,
+      ReplicationSettings replication,
+      JsonMapper json) {
+    this.ctx = ctx;
+    this.coordinator = coordinator;
+    this.log = log;
+    this.stores = stores;
+    this.settings = settings;
+    this.progress = progress;
+    this.replication = replication;
+    this.json = json;
+    this.clock = new CommitClock(coordinator::committedLsn, System::currentTimeMillis);
+    this.timer =
+        Executors.newScheduledThreadPool(
+            2, Thread.ofPlatform().daemon().name("archiver-" + ctx.name() + "-", 0).factory());
+    if (settings.enabled()) {
+      timer.scheduleWithFixedDelay(
+          this::sampleQuietly, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+      long period = Math.max(50, settings.archiveInterval().toMillis());
+      timer.scheduleWithFixedDelay(this::tickQuietly, period, period, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** What {@code /backup/status} reports. */
+  public ArchiveStatus status() {
+    long now = System.currentTimeMillis();
+    ShardConfig config = ctx.config();
+    ReplicaContext.View v = ctx.view();
+    return new ArchiveStatus(
+        settings.enabled(),
+        config == null ? null : config.shardId(),
+        settings.enabled() && v.role() == Role.Primary && !v.fenced(),
+        progress.archivedLsn(),
+        coordinator.committedLsn(),
+        progress.archivedThroughMillis(),
+        progress.lagMillis(now),
+        progress.bytes(),
+        progress.lastError(),
+        progress.stalled(now),
+        progress.gapDescription());
+  }
+
+  private void sampleQuietly() {
+    try {
+      clock.sample();
+    } catch (RuntimeException e) {
+      LOG.debug("commit clock sample failed: {}", e.toString());
+    }
+  }
+
+  private void tickQuietly() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      progress.failed(e.getMessage());
+      long now = System.currentTimeMillis();
+      if (progress.stalled(now)) {
+        LOG.error(
+            "{}: archiving stalled for {} ms (log held back, not trimmed): {}",
+            ctx.name(),
+            now - progress.lastSuccessMillis(),
+            e.getMessage());
+      } else {
+        LOG.warn("{}: archiving failed, retrying: {}", ctx.name(), e.getMessage());
+      }
+    }
+  }
+
+  /** One archive pass; public for tests that do not wait for the timer. */
+  public synchronized void tick() {
+    ShardConfig config = ctx.config();
+    if (!settings.enabled() || config == null) {
+      return;
+    }
+    ReplicaContext.View v = ctx.view();
+    String shard = config.shardId();
+    if (v.role() == Role.Primary && !v.fenced() && coordinator.committedLsn() >= 0) {
+      archiveAsPrimary(shard, v.epoch());
+    } else {
+      term = -1;
+      if (ticks++ % FLOOR_REFRESH_TICKS == 0) {
+        readState(shard);
+      }
+    }
+  }
+
+  private ArchiveState readState(String shard) {
+    BackupStore store = stores.get();
+    ArchiveState state =
+        store
+            .get(BackupKeys.archiveState(stores.database(), shard))
+            .map(b -> BackupJson.read(b, ArchiveState.class))
+            .orElse(null);
+    if (state != null) {
+      progress.archived(state.archivedLsn(), state.archivedThroughMillis(), 0);
+      archivedEpoch = Math.max(archivedEpoch, state.archivedEpoch());
+    }
+    return state;
+  }
+
+  private void archiveAsPrimary(String shard, long epoch) {
+    BackupStore store = stores.get();
+    String db = stores.database();
+    if (term != epoch) {
+      term = epoch;
+      known = false;
+    }
+    if (!known) {
+      hasHistory = readState(shard) != null || hasHistory;
+      known = true;
+    }
+    long t0 = System.currentTimeMillis();
+    QuorumState quorum = coordinator.quorumState();
+    long c0 = coordinator.committedLsn();
+    long archived = progress.archivedLsn();
+    if (c0 > archived) {
+      progress.pending(t0);
+    }
+    long start = ctx.logStartLsn();
+    if (archived < start && !hasHistory) {
+      // A new archive (e.g. of a database restored at lsn `start`) begins where the log does.
+      progress.archived(start, 0, 0);
+      archived = start;
+    } else if (archived < start) {
+      // The entries after the archive's end are no longer in this replica's log (it was
+      // re-copied from a snapshot past them): a restore cannot replay across them.
+      String gap =
+          "entries "
+              + (archived + 1)
+              + ".."
+              + start
+              + " of "
+              + shard
+              + " were never archived (this replica's log starts after them); take a new base"
+              + " backup";
+      LOG.error("{}: {}", ctx.name(), gap);
+      progress.gap(gap);
+      progress.archived(start, 0, 0);
+      archived = start;
+    }
+    long bytes = 0;
+    while (true) {
+      CommittedLog.Page page = log.page(archived + 1, replication.logPageSize());
+      List<LogEntry> entries = page.entries();
+      if (entries.isEmpty()) {
+        break;
+      }
+      byte[] body = segment(entries);
+      long first = entries.getFirst().lsn();
+      long last = entries.getLast().lsn();
+      store.putBytes(BackupKeys.segment(db, shard, first, last), body);
+      hasHistory = true;
+      bytes += body.length;
+      archived = last;
+      archivedEpoch = entries.getLast().epoch();
+      progress.archived(last, 0, body.length);
+      clock.archivedUpTo(last);
+    }
+    // Every entry committed by the time the majority last acknowledged this primary is at or
+    // below c0 (a newer primary commits only after fencing a majority, later than that).
+    long through =
+        archived >= c0 && quorum != null ? t0 - Math.max(0, quorum.majorityAckAgeMillis()) : 0;
+    if (bytes > 0 || through > progress.archivedThroughMillis()) {
+      store.putBytes(
+          BackupKeys.archiveState(db, shard),
+          BackupJson.write(
+              new ArchiveState(
+                  shard,
+                  archived,
+                  archivedEpoch,
+                  Math.max(through, progress.archivedThroughMillis()),
+                  ctx.name())));
+      progress.archived(archived, through, 0);
+    }
+    progress.succeeded(System.currentTimeMillis(), archived >= c0);
+  }
+
+  private byte[] segment(List<LogEntry> entries) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(entries.size() * 128);
+      for (LogEntry e : entries) {
+        out.write(json.writeValueAsBytes(new ArchivedEntry(clock.stampFor(e.lsn()), e)));
+        out.write('\n');
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode an archive segment: " + e.getMessage(), e);
+    }
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,50 @@
+package io.shardeddb.shardserver.backup;
+
+import io.shardeddb.backup.BackupStore;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+
+/** The one {@link BackupStore} of this shard-server, or none when backups are off. */
+@Singleton
+public class BackupStores implements AutoCloseable {
+  private final BackupSettings settings;
+  private volatile BackupStore store;
+
+  public BackupStores(BackupSettings settings) {
+    this.settings = settings;
+  }
+
+  public boolean enabled() {
+    return settings.enabled();
+  }
+
+  /** The store; only when {@link #enabled()}. */
+  public synchronized BackupStore get() {
+    if (!settings.enabled()) {
+      throw new IllegalStateException("no backup store is configured (shardeddb.backup.bucket)");
+    }
+    if (store == null) {
+      store = new BackupStore(settings.store());
+    }
+    return store;
+  }
+
+  /** The database name the archive and backups are kept under. */
+  public String database() {
+    String db = settings.database();
+    if (db == null || db.isBlank()) {
+      throw new IllegalStateException(
+          "shardeddb.backup.database (SHARDEDDB_BACKUP_DATABASE) is not set");
+    }
+    return db;
+  }
+
+  @PreDestroy
+  @Override
+  public synchronized void close() {
+    if (store != null) {
+      store.close();
+      store = null;
+    }
+  }
+}

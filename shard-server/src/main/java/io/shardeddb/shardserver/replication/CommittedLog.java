@@ -1,0 +1,43 @@
+package io.shardeddb.shardserver.replication;
+
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.shardserver.storage.ShardStore;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/**
+ * The part of a primary's log that a quorum holds (rules 2-3, 13): what a move's export and the
+ * archiver read, and nothing beyond it, so neither ever ships an unacknowledged tail that a
+ * failover could discard.
+ */
+@Singleton
+public class CommittedLog {
+  private final WriteCoordinator coordinator;
+  private final ShardStore store;
+
+  public CommittedLog(WriteCoordinator coordinator, ShardStore store) {
+    this.coordinator = coordinator;
+    this.store = store;
+  }
+
+  /** A page of committed entries from {@code fromLsn}, and the commit point it was cut at. */
+  public record Page(List<LogEntry> entries, long committedLsn) {}
+
+  /**
+   * Committed entries from {@code fromLsn} on, at most {@code limit}: the commit point is read
+   * before the page, so every entry of the page up to it is committed. Empty when this replica is
+   * not a primary whose term is committed.
+   */
+  public Page page(long fromLsn, int limit) {
+    long committed = coordinator.committedLsn();
+    if (committed < fromLsn) {
+      return new Page(List.of(), committed);
+    }
+    return new Page(upTo(store.logPage(fromLsn, limit), committed), committed);
+  }
+
+  /** The leading entries of {@code entries} at or below {@code committedLsn}. */
+  public static List<LogEntry> upTo(List<LogEntry> entries, long committedLsn) {
+    return entries.stream().takeWhile(e -> e.lsn() <= committedLsn).toList();
+  }
+}

@@ -1,0 +1,290 @@
+package io.shardeddb.shardserver;
+
+import static io.shardeddb.shardserver.ThreeReplicaShard.checksum;
+import static io.shardeddb.shardserver.ThreeReplicaShard.heartbeat;
+import static io.shardeddb.shardserver.ThreeReplicaShard.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shardeddb.backup.ArchiveState;
+import io.shardeddb.backup.BackupJson;
+import io.shardeddb.backup.BackupKeys;
+import io.shardeddb.backup.BackupManifest;
+import io.shardeddb.backup.BackupStore;
+import io.shardeddb.backup.ShardBaseBackup;
+import io.shardeddb.backup.embedded.EmbeddedS3Server;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Continuous archiving, base backups and restore of one shard against a real S3 protocol server
+ * (S3Proxy): what is archived is only what a quorum committed, a base backup restores to exactly
+ * its rows, a restore to a time or an LSN replays the archive exactly up to it, and trimming never
+ * removes an entry the archive still lacks.
+ */
+class BackupArchiveTest {
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
+  private static final String BUCKET = "backups";
+
+  @TempDir static Path dir;
+  static EmbeddedS3Server s3;
+  static BackupStore store;
+
+  @BeforeAll
+  static void startStore() throws Exception {
+    s3 = EmbeddedS3Server.start(dir, "127.0.0.1", 0, "test-key", "test-secret-key");
+    store = new BackupStore(s3.settings(BUCKET, "it"));
+    store.ensureBucket();
+  }
+
+  @AfterAll
+  static void stopStore() throws Exception {
+    store.close();
+    s3.close();
+  }
+
+  private static Map<String, Object> backupProps(String endpoint, String database) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("shardeddb.backup.endpoint", endpoint);
+    p.put("shardeddb.backup.bucket", BUCKET);
+    p.put("shardeddb.backup.prefix", "it");
+    p.put("shardeddb.backup.access-key-id", "test-key");
+    p.put("shardeddb.backup.secret-access-key", "test-secret-key");
+    p.put("shardeddb.backup.database", database);
+    p.put("shardeddb.backup.archive-interval", "200ms");
+    return p;
+  }
+
+  private static Map<String, Object> restoreProps(
+      String source, String target, String backup, long toLsn, long toTime) {
+    Map<String, Object> p = backupProps(s3.url(), target);
+    p.put("shardeddb.backup.restore-source", source);
+    p.put("shardeddb.backup.restore-backup", backup);
+    p.put("shardeddb.backup.restore-shard", "sh1");
+    p.put("shardeddb.backup.restore-to-lsn", toLsn);
+    p.put("shardeddb.backup.restore-to-time", toTime);
+    return p;
+  }
+
+  @Test
+  @DisplayName(
+      "a base backup from a secondary restores its exact rows; the archive replays to a time and to"
+          + " an LSN exactly")
+  void baseBackupAndArchiveRestoreExactly() throws Exception {
+    String db = "src" + UUID.randomUUID().toString().substring(0, 6);
+    try (ThreeReplicaShard shard =
+        new ThreeReplicaShard(ThreeReplicaShard.CONFIG, backupProps(s3.url(), db))) {
+      shard.assignAll(1, 0);
+      Replica primary = shard.get(0);
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> assertThat(heartbeat(shard.get(1)).get("state").asText()).isEqualTo("Ready"));
+      writeAll(primary, 0, 20);
+      awaitArchived(db, applied(primary));
+
+      Http.Reply started = Http.post(shard.get(1).url() + "/backup/base", "{\"name\":\"b1\"}");
+      assertThat(started.status()).as(started.raw()).isEqualTo(200);
+      JsonNode result = awaitBackup(shard.get(1), "b1");
+      assertThat(result.get("rows").asLong()).isEqualTo(20);
+      assertThat(result.get("takenFrom").asText()).isEqualTo(shard.get(1).name);
+      JsonNode at20 = checksum(primary);
+      assertThat(result.get("checksum").asText()).isEqualTo(at20.get("digest").asText());
+      writeManifest(db, "b1", result);
+
+      writeAll(primary, 20, 30);
+      long lsnAt30 = applied(primary);
+      JsonNode at30 = checksum(primary);
+      awaitArchived(db, lsnAt30);
+      Thread.sleep(400);
+      long between = System.currentTimeMillis();
+      Thread.sleep(400);
+      for (long k = 0; k < 5; k++) {
+        Http.Reply d =
+            Http.delete(primary.url() + "/del", "{\"shard\":\"sh1\",\"Stud_id\":" + k + "}");
+        assertThat(d.status()).as(d.raw()).isEqualTo(200);
+      }
+      awaitArchived(db, applied(primary));
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () -> archiveState(db) != null && archiveState(db).archivedThroughMillis() > between);
+
+      try (Replica fromBackup =
+          Replica.start("rb-" + db, db + "_rb", restoreProps(db, db + "rb", "b1", -1, -1))) {
+        assertThat(checksum(fromBackup).get("digest").asText())
+            .isEqualTo(at20.get("digest").asText());
+        assertThat(heartbeat(fromBackup).get("appliedLsn").asLong())
+            .isEqualTo(result.get("lsn").asLong());
+      }
+      try (Replica toTime =
+          Replica.start("rt-" + db, db + "_rt", restoreProps(db, db + "rt", "b1", -1, between))) {
+        assertThat(checksum(toTime).get("rows").asLong()).isEqualTo(30);
+        assertThat(checksum(toTime).get("digest").asText()).isEqualTo(at30.get("digest").asText());
+      }
+      try (Replica toLsn =
+          Replica.start("rl-" + db, db + "_rl", restoreProps(db, db + "rl", "b1", lsnAt30, -1))) {
+        assertThat(checksum(toLsn).get("digest").asText()).isEqualTo(at30.get("digest").asText());
+        assertThat(heartbeat(toLsn).get("appliedLsn").asLong()).isEqualTo(lsnAt30);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("with the store down, the log is not trimmed past what the archive holds")
+  void trimmingWaitsForTheArchive() throws Exception {
+    Map<String, Object> props = backupProps("http://127.0.0.1:1", "down");
+    props.put("shardeddb.replication.log-retention", 5);
+    props.put("shardeddb.replication.log-trim-interval", "200ms");
+    try (ThreeReplicaShard shard = new ThreeReplicaShard(ThreeReplicaShard.CONFIG, props)) {
+      shard.assignAll(1, 0);
+      Replica primary = shard.get(0);
+      writeAll(primary, 0, 40);
+      Thread.sleep(1500);
+      Http.Reply fromStart = Http.get(primary.url() + "/log?fromLsn=2");
+      assertThat(fromStart.status()).as(fromStart.raw()).isEqualTo(200);
+      JsonNode status = Http.get(primary.url() + "/backup/status").json();
+      assertThat(status.get("archivedLsn").asLong()).isZero();
+      assertThat(status.get("lastError").asText()).contains("unreachable");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "the store stopped and the primary killed while archiving: after both recover, the archive"
+          + " holds every acknowledged write")
+  void nothingIsLostWhenTheStoreAndThePrimaryFailDuringArchiving() throws Exception {
+    String db = "kill" + UUID.randomUUID().toString().substring(0, 6);
+    Path own = dir.resolve(db);
+    EmbeddedS3Server server =
+        EmbeddedS3Server.start(own, "127.0.0.1", 0, "test-key", "test-secret-key");
+    int port = server.port();
+    try (BackupStore mine = new BackupStore(server.settings(BUCKET, "it"))) {
+      mine.ensureBucket();
+    }
+    Map<String, Object> props = backupProps(server.url(), db);
+    props.put("shardeddb.replication.log-retention", 5);
+    props.put("shardeddb.replication.log-trim-interval", "200ms");
+    try (ThreeReplicaShard shard = new ThreeReplicaShard(ThreeReplicaShard.CONFIG, props)) {
+      shard.assignAll(1, 0);
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> assertThat(heartbeat(shard.get(1)).get("state").asText()).isEqualTo("Ready"));
+      writeAll(shard.get(0), 0, 10);
+      Http.Reply started = Http.post(shard.get(1).url() + "/backup/base", "{\"name\":\"k1\"}");
+      assertThat(started.status()).as(started.raw()).isEqualTo(200);
+      JsonNode base = awaitBackup(shard.get(1), "k1");
+
+      server.close();
+      writeAll(shard.get(0), 10, 30);
+      Thread.sleep(1000);
+      shard.get(0).stop();
+      shard.failover(2, 1, 1, 2);
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(() -> assertThat(write(shard.get(1), 30).status()).isEqualTo(200));
+      writeAll(shard.get(1), 31, 40);
+      server = EmbeddedS3Server.start(own, "127.0.0.1", port, "test-key", "test-secret-key");
+      long applied = applied(shard.get(1));
+      JsonNode expected = checksum(shard.get(1));
+      try (BackupStore store = new BackupStore(server.settings(BUCKET, "it"))) {
+        await()
+            .atMost(PATIENCE)
+            .until(
+                () ->
+                    store
+                        .get(BackupKeys.archiveState(db, "sh1"))
+                        .map(b -> BackupJson.read(b, ArchiveState.class).archivedLsn() >= applied)
+                        .orElse(false));
+        writeManifestTo(store, db, "k1", base);
+      }
+      Map<String, Object> restore = restoreProps(db, db + "r", "k1", applied, -1);
+      restore.put("shardeddb.backup.endpoint", server.url());
+      try (Replica restored = Replica.start("rk-" + db, db + "_rk", restore)) {
+        assertThat(checksum(restored).get("rows").asLong()).isEqualTo(40);
+        assertThat(checksum(restored).get("digest").asText())
+            .isEqualTo(expected.get("digest").asText());
+      }
+    } finally {
+      server.close();
+    }
+  }
+
+  private static void writeManifest(String db, String name, JsonNode r) {
+    writeManifestTo(store, db, name, r);
+  }
+
+  private static void writeManifestTo(BackupStore target, String db, String name, JsonNode r) {
+    ShardBaseBackup s =
+        new ShardBaseBackup(
+            r.get("shard").asText(),
+            r.get("lsn").asLong(),
+            r.get("epoch").asLong(),
+            r.get("rows").asLong(),
+            r.get("checksum").asText(),
+            r.get("bytes").asLong(),
+            r.get("key").asText(),
+            r.get("takenFrom").asText(),
+            r.get("configJson").asText(),
+            r.get("startedAtMillis").asLong(),
+            r.get("completedAtMillis").asLong());
+    BackupManifest m =
+        new BackupManifest(
+            name,
+            db,
+            s.startedAtMillis(),
+            s.completedAtMillis(),
+            List.of(s),
+            List.of(new BackupManifest.ShardRange("sh1", 0, 4096)),
+            null);
+    target.putBytes(BackupKeys.manifest(db, name), BackupJson.write(m));
+  }
+
+  private static JsonNode awaitBackup(Replica r, String name) {
+    JsonNode[] out = new JsonNode[1];
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              JsonNode s = Http.get(r.url() + "/backup/base?name=" + name).json();
+              assertThat(s.get("phase").asText()).as(s.toString()).isEqualTo("Completed");
+              out[0] = s.get("result");
+            });
+    return out[0];
+  }
+
+  private static ArchiveState archiveState(String db) {
+    return store
+        .get(BackupKeys.archiveState(db, "sh1"))
+        .map(b -> BackupJson.read(b, ArchiveState.class))
+        .orElse(null);
+  }
+
+  private static void awaitArchived(String db, long lsn) {
+    await()
+        .atMost(PATIENCE)
+        .until(() -> archiveState(db) != null && archiveState(db).archivedLsn() >= lsn);
+  }
+
+  private static long applied(Replica r) {
+    return heartbeat(r).get("appliedLsn").asLong();
+  }
+
+  private static void writeAll(Replica primary, long from, long to) {
+    for (long k = from; k < to; k++) {
+      Http.Reply r = write(primary, k);
+      assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    }
+  }
+}
