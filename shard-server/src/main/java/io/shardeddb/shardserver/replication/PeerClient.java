@@ -11,7 +11,9 @@ import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.config.TlsFactory;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +25,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
@@ -44,6 +47,16 @@ public class PeerClient implements AutoCloseable {
   private final CredentialSource credentials;
 
   public PeerClient(JsonMapper json, ReplicationSettings settings, CredentialSource credentials) {
+    this(json, settings, credentials, new TlsFactory.ServerTls(Optional.empty()));
+  }
+
+  /** A client calling peers over TLS when {@code tls} is on (this server's certificate as mTLS). */
+  @Inject
+  public PeerClient(
+      JsonMapper json,
+      ReplicationSettings settings,
+      CredentialSource credentials,
+      TlsFactory.ServerTls tls) {
     this.json = json;
     this.settings = settings;
     this.credentials = credentials;
@@ -60,7 +73,7 @@ public class PeerClient implements AutoCloseable {
             "shardeddb.replication.local-address '" + local + "' is not an address", e);
       }
     }
-    this.http = builder.build();
+    this.http = tls.peers(builder).build();
   }
 
   /** Sends entries to a secondary; completes with its applied LSN or a {@link PeerRefusal}. */
