@@ -100,7 +100,46 @@ public record ShardedDatabaseSpec(
             "Range (default): shard ranges divide the shard key's values. Hash: they divide a"
                 + " 32-bit hash of the key, [0, 4294967296), so keys spread evenly and splitting a"
                 + " range moves only its keys. Cannot change once applied.")
-        Sharding sharding) {
+        Sharding sharding,
+    @JsonPropertyDescription(
+            "TLS on every hop (on by default): the operator's CA for this database, per-role"
+                + " certificates, the router's client-facing certificate.")
+        TlsSpec tls) {
+
+  /** The spec with TLS settings absent (the defaults apply: TLS on). */
+  public ShardedDatabaseSpec(
+      SchemaSpec schema,
+      List<ShardSpec> shards,
+      Integer replicas,
+      WriteQuorum writeQuorum,
+      StorageSpec storage,
+      ResourcesSpec resources,
+      RouterSpec router,
+      FailoverSpec failover,
+      SecretsSpec secrets,
+      PlacementSpec placement,
+      Map<String, List<String>> servers,
+      Sharding sharding) {
+    this(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding,
+        null);
+  }
+
+  /** TLS settings, never null (TLS on by default). */
+  public TlsSpec tlsOrDefault() {
+    return tls == null ? new TlsSpec(null, null, null) : tls;
+  }
 
   /** The spec with the default (Range) sharding. */
   public ShardedDatabaseSpec(
@@ -178,7 +217,8 @@ public record ShardedDatabaseSpec(
         secrets,
         placement,
         servers,
-        sharding);
+        sharding,
+        tls);
   }
 
   /** This spec with {@code shards} instead; every other field as it is. */
@@ -195,7 +235,8 @@ public record ShardedDatabaseSpec(
         secrets,
         placement,
         servers,
-        sharding);
+        sharding,
+        tls);
   }
 
   /** This spec with the assignment's {@code servers} map instead; every other field as it is. */
@@ -212,7 +253,8 @@ public record ShardedDatabaseSpec(
         secrets,
         placement,
         servers,
-        sharding);
+        sharding,
+        tls);
   }
 
   /** Shards, never null. */

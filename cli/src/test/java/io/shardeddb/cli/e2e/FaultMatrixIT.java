@@ -89,11 +89,10 @@ class FaultMatrixIT {
     cluster.apply(home.resolve("cli/src/test/resources/faults.yaml"));
     db = new DatabaseStatus(cluster.client(), cluster.namespace(), DB);
     await().atMost(LONG).until(db::isReady);
-    String token =
-        await()
-            .atMost(LONG)
-            .until(() -> cluster.routerInfo(DB).orElse(null), Objects::nonNull)
-            .token();
+    LocalCluster.RouterInfo info =
+        await().atMost(LONG).until(() -> cluster.routerInfo(DB).orElse(null), Objects::nonNull);
+    String token = info.token();
+    String scheme = info.tls() == null ? "http://" : "https://";
     List<String> urls =
         await()
             .atMost(LONG)
@@ -108,13 +107,13 @@ class FaultMatrixIT {
                         .stream()
                         .filter(p -> p.getMetadata().getName().startsWith(routerName(DB) + "-"))
                         .filter(FaultMatrixIT::isReady)
-                        .map(p -> "http://" + p.getStatus().getPodIP() + ":8080")
+                        .map(p -> scheme + p.getStatus().getPodIP() + ":8080")
                         .sorted()
                         .toList(),
                 l -> l.size() == 2);
     routers =
         urls.stream()
-            .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(10)))
+            .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(10), info.tls()))
             .toList();
     matrix.add(
         "| fault | writes acknowledged | lost | duplicated | longest write outage | bound |"

@@ -110,7 +110,7 @@ class LocalModeIT {
     String name = cluster.apply(home.resolve("examples/awaiting-init.yaml"));
     LocalCluster.RouterInfo info = awaitRouter(name);
     assertThat(info.token()).as("awaiting-init switches auth off for legacy clients").isNull();
-    RouterClient lb = new RouterClient(info.routerUrl(), null, "Stud_id", LONG);
+    RouterClient lb = info.client(null, "Stud_id", LONG);
 
     DatabaseConfig config =
         new DatabaseConfig(
@@ -212,8 +212,7 @@ class LocalModeIT {
     DatabaseStatus db = new DatabaseStatus(cluster.client(), cluster.namespace(), name);
     LocalCluster.RouterInfo info = awaitRouter(name);
     await().atMost(LONG).until(db::isReady);
-    RouterClient lb =
-        new RouterClient(info.routerUrl(), info.token(), "Stud_id", Duration.ofSeconds(20));
+    RouterClient lb = info.client(info.token(), "Stud_id", Duration.ofSeconds(20));
 
     Set<Long> acked = ConcurrentHashMap.newKeySet();
     AtomicBoolean stop = new AtomicBoolean();

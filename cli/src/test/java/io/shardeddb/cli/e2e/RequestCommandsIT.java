@@ -56,7 +56,7 @@ class RequestCommandsIT {
     LocalCluster.RouterInfo info =
         await().atMost(LONG).until(() -> cluster.routerInfo(name).orElse(null), i -> i != null);
     await().atMost(LONG).until(db::isReady);
-    lb = new RouterClient(info.routerUrl(), info.token(), "Stud_id", Duration.ofSeconds(20));
+    lb = info.client(info.token(), "Stud_id", Duration.ofSeconds(20));
     kubeconfig = cluster.kubeconfig().toString();
   }
 

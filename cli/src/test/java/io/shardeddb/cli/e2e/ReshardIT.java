@@ -244,11 +244,12 @@ class ReshardIT {
   // --- helpers ---
 
   private List<RouterClient> routers(String database, int count) {
-    String token =
+    LocalCluster.RouterInfo info =
         await()
             .atMost(LONG)
-            .until(() -> cluster.routerInfo(database).orElse(null), Objects::nonNull)
-            .token();
+            .until(() -> cluster.routerInfo(database).orElse(null), Objects::nonNull);
+    String token = info.token();
+    String scheme = info.tls() == null ? "http://" : "https://";
     List<String> urls =
         await()
             .atMost(LONG)
@@ -256,12 +257,12 @@ class ReshardIT {
                 () ->
                     podsOf(database + "-router-").stream()
                         .filter(PodReadiness::isReady)
-                        .map(p -> "http://" + p.getStatus().getPodIP() + ":8080")
+                        .map(p -> scheme + p.getStatus().getPodIP() + ":8080")
                         .sorted()
                         .toList(),
                 l -> l.size() == count);
     return urls.stream()
-        .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(20)))
+        .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(20), info.tls()))
         .toList();
   }
 

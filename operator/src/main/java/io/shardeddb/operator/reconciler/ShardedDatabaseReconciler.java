@@ -33,8 +33,11 @@ import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.operator.cert.OperatorTls;
+import io.shardeddb.operator.cert.TlsSecrets;
 import io.shardeddb.operator.crd.CrdFreshness;
 import io.shardeddb.operator.crd.StoredStatusMonitor;
+import io.shardeddb.operator.dependent.CaSecretDependent;
 import io.shardeddb.operator.dependent.ConfigMapDependent;
 import io.shardeddb.operator.dependent.DisruptionBudgetApiCondition;
 import io.shardeddb.operator.dependent.Models;
@@ -55,6 +58,8 @@ import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetDependent;
 import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetV1beta1Dependent;
 import io.shardeddb.operator.dependent.ShardServiceDependent;
 import io.shardeddb.operator.dependent.ShardStatefulSetDependent;
+import io.shardeddb.operator.dependent.TlsModels;
+import io.shardeddb.operator.dependent.TlsSecretDependent;
 import io.shardeddb.operator.model.DatabaseModel;
 import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.operator.model.Images;
@@ -80,8 +85,10 @@ import io.shardeddb.operator.status.ShardOutcome;
 import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.operator.status.StatusAggregator;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.topology.PointRange;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,6 +129,8 @@ import org.slf4j.LoggerFactory;
           reconcilePrecondition = MysqlSecretDependent.Generated.class),
       @Dependent(type = ShardAuthSecretDependent.class),
       @Dependent(type = ShardDataAuthSecretDependent.class),
+      @Dependent(type = CaSecretDependent.class),
+      @Dependent(type = TlsSecretDependent.class),
       @Dependent(type = RouterServiceAccountDependent.class),
       @Dependent(type = RouterRoleDependent.class),
       @Dependent(type = RouterRoleBindingDependent.class),
@@ -168,6 +177,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final String operatorNamespace;
   private final MetricsScraper scraper;
   private final ResyncIntervals resync;
+  // Each database's CA and the operator's certificate for it, kept across passes.
+  private final OperatorTls tls = new OperatorTls(new TlsSecrets(new SecureRandom()));
   // What status writes showed about the server's CRD (cluster-wide, so one per operator).
   private final StoredStatusMonitor crd = new StoredStatusMonitor();
 
@@ -251,14 +262,19 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
             .collect(
                 Collectors.groupingBy(
                     p -> p.pod().getMetadata().getLabels().getOrDefault(Labels.SHARD, "")));
-    shards.useCredential(
-        sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName(),
+    List<String> reachable =
         podsByShard.values().stream()
             .flatMap(List::stream)
             .filter(PodView::reachable)
             .map(PodView::url)
-            .toList(),
-        shardCredential(sdb, context));
+            .toList();
+    String database = sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName();
+    shards.useCredential(database, reachable, shardCredential(sdb, context));
+    // TLS (docs/security.md): the database's CA this pass (stored, or generated until it is) and
+    // the operator's own certificate for calling its shard-servers.
+    CertificateAuthority authority =
+        tls.authority(sdb, context.getSecondaryResourcesAsStream(Secret.class), now);
+    shards.useTls(database, reachable, tls.clientContext(sdb, authority, now));
     Map<String, TimedHeartbeat> heartbeats = heartbeats(podsByShard);
 
     Set<String> specIds =
@@ -285,6 +301,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
             .withScraper(scraper);
     model = model.withShards(gated(model.shards(), podsByShard, heartbeats, previous));
     Models.put(context, model);
+    TlsModels.put(context, authority);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
     AnnotationRequests.Routed requests =
@@ -715,6 +732,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     return new RouterStatus(
         ready,
         ShardedDatabaseResources.routerEndpoint(
-            sdb.getMetadata().getName(), sdb.getMetadata().getNamespace()));
+            sdb.getMetadata().getName(),
+            sdb.getMetadata().getNamespace(),
+            ShardedDatabaseResources.routerServesTls(sdb)));
   }
 }

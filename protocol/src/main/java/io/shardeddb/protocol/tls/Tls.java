@@ -58,6 +58,15 @@ public final class Tls {
   }
 
   /**
+   * A context for a client of the router (CLI, tests, bench): trusts routers of the CA in {@code
+   * caPem} (the database's {@code ca.crt}), presents nothing.
+   */
+  public static SSLContext routerClientContext(String caPem) {
+    return clientContext(
+        TlsMaterialSource.fixed(PemMaterial.parse(caPem, null, null)), TlsRole.ROUTER);
+  }
+
+  /**
    * A context that accepts any server certificate: only for what the kubelet does (probes, which
    * carry no credential and read nothing secret), never for a call that sends a credential.
    */
