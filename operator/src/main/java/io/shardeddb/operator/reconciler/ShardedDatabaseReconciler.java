@@ -82,6 +82,7 @@ import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.operator.status.ShardOutcome;
+import io.shardeddb.operator.status.SecurityCondition;
 import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.operator.status.StatusAggregator;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
@@ -396,10 +397,13 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         withReshard.withConditions(
             Conditions.apply(
                 withReshard.conditionsOrEmpty(),
-                List.of(reshardingCondition(reshard, outdated)),
+                List.of(
+                    reshardingCondition(reshard, outdated),
+                    SecurityCondition.of(spec, adminTokenMissing(sdb))),
                 generation(sdb),
                 now));
     List<ShardEvent> due = new ArrayList<>(result.events());
+    insecureEvent(previous, withReshard).ifPresent(due::add);
     due.addAll(reshard.events());
     if (outdated.isPresent()
         && !previous
@@ -568,6 +572,48 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
           s.id(), new ShardEndpoint(primaryUrl, List.copyOf(urls), o.phase() == ShardPhase.Ready));
     }
     return out;
+  }
+
+  /**
+   * The name of the user's router token Secret when it exists without {@code admin-token} (the
+   * data token never stands in: routers cannot start, and the Insecure condition says why); null
+   * otherwise, and for the generated Secret (it always has both).
+   */
+  private String adminTokenMissing(ShardedDatabase sdb) {
+    String named = ShardedDatabaseResources.spec(sdb).secretsOrDefault().routerToken();
+    if (named == null) {
+      return null;
+    }
+    try {
+      Secret s = client.secrets().inNamespace(sdb.getMetadata().getNamespace()).withName(named).get();
+      boolean has =
+          s != null
+              && ((s.getData() != null && s.getData().get(SecretModel.ADMIN_TOKEN) != null)
+                  || (s.getStringData() != null
+                      && s.getStringData().get(SecretModel.ADMIN_TOKEN) != null));
+      return s == null || has ? null : named;
+    } catch (KubernetesClientException e) {
+      LOG.debug("cannot read {} to check its admin-token", named, e);
+      return null;
+    }
+  }
+
+  /** A Warning Event when the Insecure condition turns true or changes what it says. */
+  private static Optional<ShardEvent> insecureEvent(
+      ShardedDatabaseStatus previous, ShardedDatabaseStatus now) {
+    Optional<io.fabric8.kubernetes.api.model.Condition> was =
+        previous.condition(ConditionType.Insecure.name());
+    Optional<io.fabric8.kubernetes.api.model.Condition> is =
+        now.condition(ConditionType.Insecure.name());
+    if (is.isEmpty() || !"True".equals(is.get().getStatus())) {
+      return Optional.empty();
+    }
+    if (was.isPresent()
+        && "True".equals(was.get().getStatus())
+        && was.get().getMessage().equals(is.get().getMessage())) {
+      return Optional.empty();
+    }
+    return Optional.of(new ShardEvent(EventReason.InsecureSettings, is.get().getMessage()));
   }
 
   private static DesiredCondition reshardingCondition(

@@ -35,5 +35,17 @@ public enum ConditionReason {
   /** The spec's layout cannot be reached by moves. */
   ReshardingBlocked,
   /** The server's CRD is older than the operator and drops status fields resharding needs. */
-  CrdOutdated
+  CrdOutdated,
+  /** Every security default is in force (Insecure False). */
+  SecureDefaults,
+  /** spec.tls.enabled is false: credentials and rows cross the network in clear text. */
+  TlsDisabled,
+  /** spec.tls.routerPlainHttp: the router serves its clients plain HTTP. */
+  RouterPlainHttp,
+  /** spec.router.auth.enabled is false: the data endpoints take no token. */
+  DataAuthDisabled,
+  /** spec.router.auth.openAdminForAssignment: /init, /add, /rm take no token. */
+  AdminOpenForAssignment,
+  /** The router token Secret the user named has no admin-token: routers cannot start. */
+  AdminTokenMissing
 }

@@ -43,7 +43,9 @@ public enum EventReason {
   /** The server's CRD dropped status fields the operator wrote; resharding stops until updated. */
   CrdOutdated(true),
   /** A stuck pod was deleted so its StatefulSet recreates it. */
-  PodReplaced(true);
+  PodReplaced(true),
+  /** The database opted out of a security default, or its admin token is missing (Insecure). */
+  InsecureSettings(true);
 
   private final boolean warning;
 
