@@ -24,21 +24,20 @@ import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.operator.reconciler.AnnotationRequests;
-import java.io.InputStream;
-import java.net.URI;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.protocol.tls.TlsRole;
+import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpClient;
-import java.security.SecureRandom;
-import javax.net.ssl.SSLContext;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +50,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -944,7 +944,12 @@ class RealClusterIT {
             new SecureRandom());
     CertificateAuthority.Issued issued =
         ca.issue(
-            TlsRole.OPERATOR, "e2e-operator", List.of(), List.of(), Instant.now(), Duration.ofHours(1));
+            TlsRole.OPERATOR,
+            "e2e-operator",
+            List.of(),
+            List.of(),
+            Instant.now(),
+            Duration.ofHours(1));
     return Tls.clientContext(
         TlsMaterialSource.fixed(
             PemMaterial.parse(

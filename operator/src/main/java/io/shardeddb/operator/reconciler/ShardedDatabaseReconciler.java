@@ -80,9 +80,9 @@ import io.shardeddb.operator.status.Conditions;
 import io.shardeddb.operator.status.DesiredCondition;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.EventRecorder;
+import io.shardeddb.operator.status.SecurityCondition;
 import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.operator.status.ShardOutcome;
-import io.shardeddb.operator.status.SecurityCondition;
 import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.operator.status.StatusAggregator;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
@@ -575,8 +575,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   }
 
   /**
-   * The name of the user's router token Secret when it exists without {@code admin-token} (the
-   * data token never stands in: routers cannot start, and the Insecure condition says why); null
+   * The name of the user's router token Secret when it exists without {@code admin-token} (the data
+   * token never stands in: routers cannot start, and the Insecure condition says why); null
    * otherwise, and for the generated Secret (it always has both).
    */
   private String adminTokenMissing(ShardedDatabase sdb) {
@@ -585,7 +585,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       return null;
     }
     try {
-      Secret s = client.secrets().inNamespace(sdb.getMetadata().getNamespace()).withName(named).get();
+      Secret s =
+          client.secrets().inNamespace(sdb.getMetadata().getNamespace()).withName(named).get();
       boolean has =
           s != null
               && ((s.getData() != null && s.getData().get(SecretModel.ADMIN_TOKEN) != null)

@@ -16,8 +16,8 @@ public final class SecurityCondition {
   private SecurityCondition() {}
 
   /**
-   * The condition for {@code spec}; {@code adminTokenMissing} names the user's router token
-   * Secret when it lacks {@code admin-token} (null otherwise).
+   * The condition for {@code spec}; {@code adminTokenMissing} names the user's router token Secret
+   * when it lacks {@code admin-token} (null otherwise).
    */
   public static DesiredCondition of(ShardedDatabaseSpec spec, String adminTokenMissing) {
     List<ConditionReason> reasons = new ArrayList<>();

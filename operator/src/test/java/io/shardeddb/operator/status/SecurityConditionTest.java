@@ -18,7 +18,18 @@ class SecurityConditionTest {
 
   private static ShardedDatabaseSpec spec(RouterAuthSpec auth, TlsSpec tls) {
     return new ShardedDatabaseSpec(
-        null, null, null, null, null, null, new RouterSpec(1, auth), null, null, null, null, null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        new RouterSpec(1, auth),
+        null,
+        null,
+        null,
+        null,
+        null,
         tls);
   }
 
