@@ -27,6 +27,16 @@ public final class ShardedDatabaseResources {
    */
   public static final String SHARD_DATA_AUTH_MOUNT = "/var/run/secrets/shardeddb/shard-data-auth";
 
+  /**
+   * Where shard-server and router containers mount the database's TLS Secret, projected as {@code
+   * ca.crt}, {@code tls.crt}, {@code tls.key} for their own role (docs/security.md).
+   */
+  public static final String TLS_MOUNT = "/var/run/secrets/shardeddb/tls";
+
+  /** Where router containers mount a user's certificate for clients ({@code spec.tls}). */
+  public static final String ROUTER_SERVER_TLS_MOUNT =
+      "/var/run/secrets/shardeddb/router-server-tls";
+
   /** The MySQL database (schema) every shard-server uses inside its own MySQL. */
   public static final String MYSQL_DATABASE = "shardeddb";
 
@@ -60,9 +70,24 @@ public final class ShardedDatabaseResources {
     return shardStatefulSetName(db, shardId) + "-" + ordinal;
   }
 
-  /** The base URL of a shard-server reached at this pod IP. */
+  /** The base URL of a shard-server reached at this pod IP, without TLS. */
   public static String shardServerUrl(String podIp) {
-    return "http://" + podIp + ":" + SHARD_SERVER_PORT;
+    return shardServerUrl(podIp, false);
+  }
+
+  /** The base URL of a shard-server reached at this pod IP, HTTPS when {@code tls}. */
+  public static String shardServerUrl(String podIp, boolean tls) {
+    return (tls ? "https://" : "http://") + podIp + ":" + SHARD_SERVER_PORT;
+  }
+
+  /** Whether {@code sdb} runs TLS on its internal hops (spec.tls.enabled, default true). */
+  public static boolean tlsEnabled(ShardedDatabase sdb) {
+    return spec(sdb).tlsOrDefault().enabledOrDefault();
+  }
+
+  /** Whether {@code sdb}'s router serves its clients HTTPS. */
+  public static boolean routerServesTls(ShardedDatabase sdb) {
+    return tlsEnabled(sdb) && !spec(sdb).tlsOrDefault().routerPlainHttpOrDefault();
   }
 
   /** The router Deployment, Service, ServiceAccount, Role, RoleBinding and NetworkPolicy. */
@@ -70,9 +95,19 @@ public final class ShardedDatabaseResources {
     return db + "-router";
   }
 
-  /** The router's in-cluster endpoint. */
+  /** The router's in-cluster endpoint, without TLS. */
   public static String routerEndpoint(String db, String namespace) {
-    return "http://" + routerName(db) + "." + namespace + ".svc:" + ROUTER_PORT;
+    return routerEndpoint(db, namespace, false);
+  }
+
+  /** The router's in-cluster endpoint, HTTPS when {@code tls}. */
+  public static String routerEndpoint(String db, String namespace, boolean tls) {
+    return (tls ? "https://" : "http://")
+        + routerName(db)
+        + "."
+        + namespace
+        + ".svc:"
+        + ROUTER_PORT;
   }
 
   /** The ConfigMap describing the database (schema and layout). */
@@ -105,6 +140,22 @@ public final class ShardedDatabaseResources {
    */
   public static String shardDataAuthSecretName(String db) {
     return db + "-shard-data-auth";
+  }
+
+  /**
+   * The Secret holding the database's CA certificate and key: read by the operator only, never
+   * mounted into a pod (a node that runs a pod may read the Secrets its pods mount).
+   */
+  public static String caSecretName(String db) {
+    return db + "-ca";
+  }
+
+  /**
+   * The Secret holding the certificates the CA issued (per role: {@code shard-server.crt/.key},
+   * {@code router.crt/.key}) and {@code ca.crt}; pods mount their own role's pair.
+   */
+  public static String tlsSecretName(String db) {
+    return db + "-tls";
   }
 
   /** The router token Secret in use: the user's, or the generated one. */

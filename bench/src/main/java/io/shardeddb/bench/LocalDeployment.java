@@ -55,7 +55,7 @@ final class LocalDeployment implements AutoCloseable {
   }
 
   RouterTarget target() {
-    return new RouterTarget(router.routerUrl(), router.token());
+    return new RouterTarget(router.routerUrl(), router.token(), router.tls());
   }
 
   /**

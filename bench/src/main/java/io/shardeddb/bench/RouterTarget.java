@@ -12,7 +12,12 @@ final class RouterTarget implements Target {
   private final RouterClient client;
 
   RouterTarget(String routerUrl, String token) {
-    this.client = new RouterClient(routerUrl, token, Rows.KEY, Duration.ofSeconds(60));
+    this(routerUrl, token, null);
+  }
+
+  /** A router served over HTTPS, verified with {@code tls} (null: plain HTTP or JDK defaults). */
+  RouterTarget(String routerUrl, String token, javax.net.ssl.SSLContext tls) {
+    this.client = new RouterClient(routerUrl, token, Rows.KEY, Duration.ofSeconds(60), tls);
   }
 
   @Override

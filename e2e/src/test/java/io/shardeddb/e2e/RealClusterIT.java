@@ -24,6 +24,11 @@ import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.operator.reconciler.AnnotationRequests;
+import io.shardeddb.protocol.tls.CertificateAuthority;
+import io.shardeddb.protocol.tls.PemMaterial;
+import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsMaterialSource;
+import io.shardeddb.protocol.tls.TlsRole;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +37,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -43,6 +50,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -996,6 +1004,34 @@ class RealClusterIT {
     return output;
   }
 
+  private static HttpClient tlsClient(SSLContext tls) {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
+  }
+
+  /** An operator-role identity issued from the database's CA ({@code <db>-ca}), as the operator. */
+  private SSLContext operatorTls() throws Exception {
+    CertificateAuthority ca =
+        CertificateAuthority.of(
+            PemMaterial.certificates(secretValue(DB + "-ca", "ca.crt")).get(0),
+            PemMaterial.privateKey(secretValue(DB + "-ca", "ca.key")),
+            new SecureRandom());
+    CertificateAuthority.Issued issued =
+        ca.issue(
+            TlsRole.OPERATOR,
+            "e2e-operator",
+            List.of(),
+            List.of(),
+            Instant.now(),
+            Duration.ofHours(1));
+    return Tls.clientContext(
+        TlsMaterialSource.fixed(
+            PemMaterial.parse(
+                PemMaterial.pem(List.of(ca.certificate())),
+                issued.certificatePem(),
+                issued.keyPem())),
+        TlsRole.SHARD_SERVER);
+  }
+
   /**
    * GETs a shard-server endpoint over the node's bridge, with the shard credential the operator
    * generated into {@code <db>-shard-auth} (every endpoint but health requires it).
@@ -1008,7 +1044,10 @@ class RealClusterIT {
             .timeout(Duration.ofSeconds(30))
             .GET()
             .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    // TLS (the default): shard-servers answer control endpoints such as /checksum to the operator
+    // role only, so the test issues itself an operator certificate from the database's CA.
+    HttpClient client = url.startsWith("https://") ? tlsClient(operatorTls()) : http;
+    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as("GET %s: %s", url, response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
   }
@@ -1061,15 +1100,18 @@ class RealClusterIT {
             .findFirst()
             .orElseThrow();
     String token = secretValue(DB + "-router-token", "token");
+    // The router serves HTTPS by default; the client verifies it against the database's CA.
+    SSLContext trust = Tls.routerClientContext(secretValue(DB + "-tls", "ca.crt"));
     HttpRequest request =
         HttpRequest.newBuilder(
-                URI.create("http://" + routerPod.getStatus().getPodIP() + ":8080" + path))
+                URI.create("https://" + routerPod.getStatus().getPodIP() + ":8080" + path))
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(30))
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        tlsClient(trust).send(request, HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(response.body());
   }
 

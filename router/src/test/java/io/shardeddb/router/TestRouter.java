@@ -32,10 +32,14 @@ public final class TestRouter implements AutoCloseable {
     Map<String, Object> all = new LinkedHashMap<>();
     all.put("micronaut.server.host", "127.0.0.1");
     all.put("micronaut.server.port", -1);
+    // Tests drive /init, /add, /rm as the assignment's clients do: without a token when auth is
+    // off (the named opt-in), with one token for both otherwise (an explicit admin token).
     if (token == null) {
       all.put("shardeddb.router.auth.enabled", false);
+      all.put("shardeddb.router.auth.open-admin-for-assignment", true);
     } else {
       all.put("shardeddb.router.auth.token", token);
+      all.put("shardeddb.router.auth.admin-token", token);
     }
     all.putAll(settings);
     return all;

@@ -23,6 +23,11 @@ public record RouterSpec(
     return replicas == null ? DEFAULT_REPLICAS : replicas;
   }
 
+  /** Whether the admin endpoints are opened without the admin token (the assignment's opt-in). */
+  public boolean openAdminForAssignment() {
+    return auth != null && auth.openAdminOrDefault();
+  }
+
   /** Whether the router demands a bearer token (default true). */
   public boolean authEnabled() {
     return auth == null || auth.enabled() == null || auth.enabled();

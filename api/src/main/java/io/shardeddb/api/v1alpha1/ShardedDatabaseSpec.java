@@ -112,9 +112,13 @@ public record ShardedDatabaseSpec(
     @JsonPropertyDescription(
             "How the database starts: restored from another database's backup (a new database"
                 + " only; it never overwrites one). Cannot change once applied.")
-        BootstrapSpec bootstrap) {
+        BootstrapSpec bootstrap,
+    @JsonPropertyDescription(
+            "TLS on every hop (on by default): the operator's CA for this database, per-role"
+                + " certificates, the router's client-facing certificate.")
+        TlsSpec tls) {
 
-  /** The spec without backups or bootstrap. */
+  /** The spec without backups, bootstrap or TLS settings (the defaults apply: TLS on). */
   public ShardedDatabaseSpec(
       SchemaSpec schema,
       List<ShardSpec> shards,
@@ -142,6 +146,7 @@ public record ShardedDatabaseSpec(
         servers,
         sharding,
         null,
+        null,
         null);
   }
 
@@ -161,7 +166,8 @@ public record ShardedDatabaseSpec(
         servers,
         sharding,
         backup,
-        bootstrap);
+        bootstrap,
+        tls);
   }
 
   /** This spec with {@code bootstrap} instead; every other field as it is. */
@@ -180,12 +186,18 @@ public record ShardedDatabaseSpec(
         servers,
         sharding,
         backup,
-        bootstrap);
+        bootstrap,
+        tls);
   }
 
   /** The restore this database starts from, or null. */
   public FromBackupSpec restoreSource() {
     return bootstrap == null ? null : bootstrap.fromBackup();
+  }
+
+  /** TLS settings, never null (TLS on by default). */
+  public TlsSpec tlsOrDefault() {
+    return tls == null ? new TlsSpec(null, null, null) : tls;
   }
 
   /** The spec with the default (Range) sharding. */
@@ -266,7 +278,8 @@ public record ShardedDatabaseSpec(
         servers,
         sharding,
         backup,
-        bootstrap);
+        bootstrap,
+        tls);
   }
 
   /** This spec with {@code shards} instead; every other field as it is. */
@@ -285,7 +298,8 @@ public record ShardedDatabaseSpec(
         servers,
         sharding,
         backup,
-        bootstrap);
+        bootstrap,
+        tls);
   }
 
   /** This spec with the assignment's {@code servers} map instead; every other field as it is. */
@@ -304,7 +318,8 @@ public record ShardedDatabaseSpec(
         servers,
         sharding,
         backup,
-        bootstrap);
+        bootstrap,
+        tls);
   }
 
   /** Shards, never null. */

@@ -111,12 +111,18 @@ public final class LocalUpCommand implements Callable<Integer> {
       return 1;
     }
     LocalCluster.RouterInfo r = info.get();
+    Path caFile = null;
+    if (r.caPem() != null) {
+      caFile = data.resolve(name + "-ca.crt");
+      OwnerOnlyFiles.write(caFile, r.caPem());
+    }
     if (infoFile != null) {
       Map<String, String> json = new LinkedHashMap<>();
       json.put("routerUrl", r.routerUrl());
       json.put("token", r.token());
       json.put("adminToken", r.adminToken());
       json.put("kubeconfig", r.kubeconfig());
+      json.put("caFile", caFile == null ? null : caFile.toString());
       // It holds the tokens: owner-only, whatever the umask.
       OwnerOnlyFiles.write(infoFile, new ObjectMapper().writeValueAsString(json));
     }
@@ -142,7 +148,29 @@ public final class LocalUpCommand implements Callable<Integer> {
     }
     out.println();
     out.println("Try:");
-    out.println("  curl -s" + auth + " " + r.routerUrl() + "/status");
+    if (caFile == null) {
+      out.println("  curl -s" + auth + " " + r.routerUrl() + "/status");
+    } else {
+      // The certificate names the router Service, not the pod's address: resolve the name to it.
+      java.net.URI u = java.net.URI.create(r.routerUrl());
+      String host = name + "-router";
+      out.println("  ca:         " + caFile);
+      out.println(
+          "  curl -s --cacert "
+              + caFile
+              + " --resolve "
+              + host
+              + ":"
+              + u.getPort()
+              + ":"
+              + u.getHost()
+              + auth
+              + " https://"
+              + host
+              + ":"
+              + u.getPort()
+              + "/status");
+    }
     out.println("  kubectl-sdb status " + name + " --kubeconfig " + r.kubeconfig());
     out.println();
     out.println("Press Ctrl-C to stop everything.");

@@ -3,6 +3,7 @@ package io.shardeddb.cli.data;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.shardeddb.protocol.client.RouterClient;
+import io.shardeddb.protocol.tls.Tls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class RouterConnection implements AutoCloseable {
   public static RouterConnection open(KubernetesClient client, RouterTarget target) {
     return switch (target.route()) {
       case DIRECT ->
-          new RouterConnection(target, null, "http://" + target.podIp() + ":" + target.port());
+          new RouterConnection(target, null, scheme(target) + target.podIp() + ":" + target.port());
       case PORT_FORWARD -> {
         LocalPortForward pf =
             client
@@ -34,7 +35,7 @@ public final class RouterConnection implements AutoCloseable {
                 .inNamespace(target.namespace())
                 .withName(target.pod())
                 .portForward(target.port());
-        yield new RouterConnection(target, pf, "http://127.0.0.1:" + pf.getLocalPort());
+        yield new RouterConnection(target, pf, scheme(target) + "127.0.0.1:" + pf.getLocalPort());
       }
     };
   }
@@ -46,7 +47,16 @@ public final class RouterConnection implements AutoCloseable {
 
   /** A client of the router's API for this database's shard key. */
   public RouterClient client(Duration timeout) {
-    return new RouterClient(baseUrl, target.token(), target.schema().shardKey(), timeout);
+    return new RouterClient(
+        baseUrl,
+        target.token(),
+        target.schema().shardKey(),
+        timeout,
+        target.tls() ? Tls.routerClientContext(target.caPem()) : null);
+  }
+
+  private static String scheme(RouterTarget target) {
+    return target.tls() ? "https://" : "http://";
   }
 
   @Override

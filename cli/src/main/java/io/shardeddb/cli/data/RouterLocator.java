@@ -66,7 +66,20 @@ public final class RouterLocator {
         pod.getStatus().getPodIP(),
         ShardedDatabaseResources.ROUTER_PORT,
         token,
-        schema);
+        schema,
+        ShardedDatabaseResources.routerServesTls(db) ? routerCa(db) : null);
+  }
+
+  /** The database's CA ({@code ca.crt} of {@code <db>-tls}), to verify its routers with. */
+  private String routerCa(ShardedDatabase db) {
+    String name = ShardedDatabaseResources.tlsSecretName(db.getMetadata().getName());
+    Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+    String encoded = s == null || s.getData() == null ? null : s.getData().get("ca.crt");
+    if (encoded == null) {
+      throw new DataCommandException(
+          "the router serves TLS but its CA ('" + name + "', key ca.crt) is missing");
+    }
+    return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
   }
 
   private static boolean authEnabled(ShardedDatabase db) {

@@ -7,7 +7,24 @@ import io.shardeddb.api.v1alpha1.SchemaSpec;
  * when auth is off) and the table's schema.
  */
 public record RouterTarget(
-    String namespace, String pod, String podIp, int port, String token, SchemaSpec schema) {
+    String namespace,
+    String pod,
+    String podIp,
+    int port,
+    String token,
+    SchemaSpec schema,
+    String caPem) {
+
+  /** A target reached over plain HTTP (no CA to verify it with). */
+  public RouterTarget(
+      String namespace, String pod, String podIp, int port, String token, SchemaSpec schema) {
+    this(namespace, pod, podIp, port, token, schema, null);
+  }
+
+  /** Whether the router serves HTTPS (verified with {@code caPem}, the database's CA). */
+  public boolean tls() {
+    return caPem != null;
+  }
 
   /** How a command reaches the pod: directly, or through the API server's port-forward. */
   public enum Route {

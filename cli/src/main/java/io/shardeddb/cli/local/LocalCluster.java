@@ -13,6 +13,9 @@ import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.OperatorSettings;
 import io.shardeddb.operator.ShardedDbOperator;
 import io.shardeddb.operator.model.PodReadiness;
+import io.shardeddb.protocol.client.RouterClient;
+import io.shardeddb.protocol.tls.PemMaterial;
+import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,10 +27,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +55,19 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** What a user needs to reach the router. */
-  public record RouterInfo(String routerUrl, String token, String kubeconfig, String adminToken) {}
+  public record RouterInfo(
+      String routerUrl, String token, String kubeconfig, String adminToken, String caPem) {
+
+    /** How to verify the router (its database's CA), or null when it serves plain HTTP. */
+    public SSLContext tls() {
+      return caPem == null ? null : Tls.routerClientContext(caPem);
+    }
+
+    /** A client of this router with {@code token} (null: none), verified by the database's CA. */
+    public RouterClient client(String token, String shardKey, Duration timeout) {
+      return new RouterClient(routerUrl, token, shardKey, timeout, tls());
+    }
+  }
 
   private final Options options;
   private final LocalKubernetes kube;
@@ -212,9 +229,44 @@ public final class LocalCluster implements AutoCloseable {
     }
     boolean auth = authEnabled(database);
     String token = auth ? routerToken(database, "token").orElse(null) : null;
-    String adminToken = auth ? routerToken(database, "admin-token").orElse(token) : null;
-    String url = "http://" + ready.get().getStatus().getPodIP() + ":" + ROUTER_PORT;
-    return Optional.of(new RouterInfo(url, token, kube.kubeconfig().toString(), adminToken));
+    String adminToken = routerToken(database, "admin-token").orElse(null);
+    Optional<String> ca = routerCa(database);
+    String url =
+        (ca.isPresent() ? "https://" : "http://")
+            + ready.get().getStatus().getPodIP()
+            + ":"
+            + ROUTER_PORT;
+    return Optional.of(
+        new RouterInfo(url, token, kube.kubeconfig().toString(), adminToken, ca.orElse(null)));
+  }
+
+  /**
+   * How to verify {@code database}'s routers: their CA (key {@code ca.crt} of {@code <db>-tls}),
+   * when the router serves its clients TLS; empty when it serves plain HTTP.
+   */
+  public Optional<String> routerCa(String database) {
+    ShardedDatabase db =
+        kube.client()
+            .resources(ShardedDatabase.class)
+            .inNamespace(options.namespace())
+            .withName(database)
+            .get();
+    if (db == null || !ShardedDatabaseResources.routerServesTls(db)) {
+      return Optional.empty();
+    }
+    Secret s =
+        kube.client()
+            .secrets()
+            .inNamespace(options.namespace())
+            .withName(ShardedDatabaseResources.tlsSecretName(database))
+            .get();
+    if (s == null || s.getData() == null || s.getData().get(PemMaterial.CA_FILE) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new String(
+            Base64.getDecoder().decode(s.getData().get(PemMaterial.CA_FILE)),
+            StandardCharsets.UTF_8));
   }
 
   /** Whether the database's router requires a bearer token ({@code spec.router.auth.enabled}). */

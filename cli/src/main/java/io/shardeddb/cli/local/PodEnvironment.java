@@ -105,7 +105,27 @@ final class PodEnvironment {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Set<String> keys = new HashSet<>();
-        for (Map.Entry<String, String> e : s.getData().entrySet()) {
+        // As the kubelet: with items, only those keys, each at its path; else every key.
+        Map<String, String> files = new LinkedHashMap<>();
+        if (volume.getSecret().getItems() != null && !volume.getSecret().getItems().isEmpty()) {
+          for (var item : volume.getSecret().getItems()) {
+            String value = s.getData().get(item.getKey());
+            if (value == null) {
+              throw new IllegalStateException(
+                  "volume "
+                      + volume.getName()
+                      + ": secret "
+                      + secretName
+                      + " has no key "
+                      + item.getKey()
+                      + " (yet)");
+            }
+            files.put(item.getPath(), value);
+          }
+        } else {
+          files.putAll(s.getData());
+        }
+        for (Map.Entry<String, String> e : files.entrySet()) {
           keys.add(e.getKey());
           Path tmp = dir.resolve(".tmp-" + e.getKey());
           Files.write(tmp, Base64.getDecoder().decode(e.getValue()));

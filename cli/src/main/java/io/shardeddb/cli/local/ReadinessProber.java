@@ -2,6 +2,7 @@ package io.shardeddb.cli.local;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.shardeddb.protocol.tls.Tls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -29,6 +30,9 @@ final class ReadinessProber {
               .connectTimeout(PROBE_TIMEOUT)
               .version(HttpClient.Version.HTTP_1_1)
               .localAddress(InetAddress.getByName(nodeAddress))
+              // A kubelet probes HTTPS without verifying the certificate and without presenting
+              // one; so does this stand-in (probes carry no credential, read nothing secret).
+              .sslContext(Tls.probeContext())
               .build();
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
@@ -59,7 +63,8 @@ final class ReadinessProber {
     try {
       HttpResponse<Void> r =
           http.send(
-              HttpRequest.newBuilder(URI.create("http://" + pod.ip() + ":" + port + get.getPath()))
+              HttpRequest.newBuilder(
+                      URI.create(scheme(get) + pod.ip() + ":" + port + get.getPath()))
                   .timeout(PROBE_TIMEOUT)
                   .GET()
                   .build(),
@@ -71,6 +76,11 @@ final class ReadinessProber {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** The probe's scheme, as the kubelet reads {@code httpGet.scheme} (HTTP when absent). */
+  static String scheme(HTTPGetAction get) {
+    return "HTTPS".equalsIgnoreCase(get.getScheme()) ? "https://" : "http://";
   }
 
   private static int resolvePort(Container c, HTTPGetAction get) {

@@ -11,6 +11,7 @@ import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.tls.TlsRole;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -73,27 +74,18 @@ class FaultMatrixIT {
   private Path dataDir;
   private DatabaseStatus db;
   private List<RouterClient> routers;
-  private HttpClient direct;
 
   @BeforeAll
   void startCluster(@TempDir Path dataDir) throws IOException {
     this.dataDir = dataDir;
     cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
-    // The test's own calls to replicas come from the "node" address, which no partition cuts.
-    direct =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .localAddress(InetAddress.getByName(cluster.addressBlock().nodeAddress()))
-            .build();
     cluster.apply(home.resolve("cli/src/test/resources/faults.yaml"));
     db = new DatabaseStatus(cluster.client(), cluster.namespace(), DB);
     await().atMost(LONG).until(db::isReady);
-    String token =
-        await()
-            .atMost(LONG)
-            .until(() -> cluster.routerInfo(DB).orElse(null), Objects::nonNull)
-            .token();
+    LocalCluster.RouterInfo info =
+        await().atMost(LONG).until(() -> cluster.routerInfo(DB).orElse(null), Objects::nonNull);
+    String token = info.token();
+    String scheme = info.tls() == null ? "http://" : "https://";
     List<String> urls =
         await()
             .atMost(LONG)
@@ -108,13 +100,13 @@ class FaultMatrixIT {
                         .stream()
                         .filter(p -> p.getMetadata().getName().startsWith(routerName(DB) + "-"))
                         .filter(FaultMatrixIT::isReady)
-                        .map(p -> "http://" + p.getStatus().getPodIP() + ":8080")
+                        .map(p -> scheme + p.getStatus().getPodIP() + ":8080")
                         .sorted()
                         .toList(),
                 l -> l.size() == 2);
     routers =
         urls.stream()
-            .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(10)))
+            .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(10), info.tls()))
             .toList();
     matrix.add(
         "| fault | writes acknowledged | lost | duplicated | longest write outage | bound |"
@@ -465,15 +457,36 @@ class FaultMatrixIT {
     return digests.size() == 1;
   }
 
+  private HttpClient directTls;
+
+  /**
+   * The test's client for replicas once the database's CA exists: from the "node" address (which no
+   * partition cuts), with the operator's role (mTLS; /checksum is a control endpoint, /heartbeat
+   * takes any role).
+   */
+  private HttpClient directTls() throws IOException {
+    if (directTls == null) {
+      directTls =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(2))
+              .localAddress(InetAddress.getByName(cluster.addressBlock().nodeAddress()))
+              .sslContext(ShardTls.context(cluster, DB, TlsRole.OPERATOR))
+              .build();
+    }
+    return directTls;
+  }
+
   private <T> T get(String url, Class<T> type) throws Exception {
     HttpResponse<String> r =
-        direct.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(2))
-                // Shard-servers answer 401 without the database's shard credential.
-                .header("Authorization", "Bearer " + cluster.shardCredential(DB).orElseThrow())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        directTls()
+            .send(
+                HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(2))
+                    // Shard-servers answer 401 without the database's shard credential.
+                    .header("Authorization", "Bearer " + cluster.shardCredential(DB).orElseThrow())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException(url + " answered " + r.statusCode());
     }

@@ -24,6 +24,7 @@ import io.shardeddb.protocol.lb.RemoveResponse;
 import io.shardeddb.protocol.lb.SchemaDoc;
 import io.shardeddb.protocol.lb.ShardDoc;
 import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.tls.TlsRole;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -110,7 +111,7 @@ class LocalModeIT {
     String name = cluster.apply(home.resolve("examples/awaiting-init.yaml"));
     LocalCluster.RouterInfo info = awaitRouter(name);
     assertThat(info.token()).as("awaiting-init switches auth off for legacy clients").isNull();
-    RouterClient lb = new RouterClient(info.routerUrl(), null, "Stud_id", LONG);
+    RouterClient lb = info.client(null, "Stud_id", LONG);
 
     DatabaseConfig config =
         new DatabaseConfig(
@@ -212,8 +213,7 @@ class LocalModeIT {
     DatabaseStatus db = new DatabaseStatus(cluster.client(), cluster.namespace(), name);
     LocalCluster.RouterInfo info = awaitRouter(name);
     await().atMost(LONG).until(db::isReady);
-    RouterClient lb =
-        new RouterClient(info.routerUrl(), info.token(), "Stud_id", Duration.ofSeconds(20));
+    RouterClient lb = info.client(info.token(), "Stud_id", Duration.ofSeconds(20));
 
     Set<Long> acked = ConcurrentHashMap.newKeySet();
     AtomicBoolean stop = new AtomicBoolean();
@@ -443,7 +443,7 @@ class LocalModeIT {
             .get();
     assertThat(router.getSpec().getTemplate().getSpec().getVolumes())
         .extracting(v -> v.getSecret().getSecretName())
-        .containsExactly("failover-shard-data-auth");
+        .containsExactly("failover-shard-data-auth", "failover-tls");
     Secret secret =
         cluster
             .client()
@@ -457,7 +457,9 @@ class LocalModeIT {
 
     DatabaseStatus db = new DatabaseStatus(cluster.client(), cluster.namespace(), "failover");
     String url = (String) db.replica("sh1", db.primary("sh1")).orElseThrow().get("url");
-    assertThat(shardCall(url, "GET", "/heartbeat", data)).isEqualTo(200);
+    // Everything the router holds: its data credential and its certificate (mTLS role router).
+    HttpClient asRouter = ShardTls.client(cluster, "failover", TlsRole.ROUTER);
+    assertThat(shardCall(asRouter, url, "GET", "/heartbeat", data)).isEqualTo(200);
     for (String[] call :
         new String[][] {
           {"POST", "/role"},
@@ -467,13 +469,13 @@ class LocalModeIT {
           {"POST", "/config"},
           {"GET", "/checksum"}
         }) {
-      assertThat(shardCall(url, call[0], call[1], data))
+      assertThat(shardCall(asRouter, url, call[0], call[1], data))
           .as("%s %s", call[0], call[1])
           .isEqualTo(403);
     }
   }
 
-  private int shardCall(String url, String method, String path, String credential)
+  private int shardCall(HttpClient http, String url, String method, String path, String credential)
       throws Exception {
     HttpRequest.BodyPublisher body =
         method.equals("GET")
@@ -512,15 +514,18 @@ class LocalModeIT {
   private ChecksumResponse checksumOf(String shard, String pod, DatabaseStatus db)
       throws Exception {
     String url = (String) db.replica(shard, pod).orElseThrow().get("url");
+    // A control endpoint: the operator's role (mTLS) and the shard credential.
     HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url + "/checksum"))
-                .timeout(Duration.ofSeconds(10))
-                // Shard-servers answer 401 without the database's shard credential.
-                .header(
-                    "Authorization", "Bearer " + cluster.shardCredential("failover").orElseThrow())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        ShardTls.client(cluster, "failover", TlsRole.OPERATOR)
+            .send(
+                HttpRequest.newBuilder(URI.create(url + "/checksum"))
+                    .timeout(Duration.ofSeconds(10))
+                    // Shard-servers answer 401 without the database's shard credential.
+                    .header(
+                        "Authorization",
+                        "Bearer " + cluster.shardCredential("failover").orElseThrow())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return JSON.readValue(r.body(), ChecksumResponse.class);
   }

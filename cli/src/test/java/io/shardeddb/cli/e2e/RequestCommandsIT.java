@@ -9,6 +9,7 @@ import io.shardeddb.cli.local.LocalCluster;
 import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.tls.TlsRole;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +57,7 @@ class RequestCommandsIT {
     LocalCluster.RouterInfo info =
         await().atMost(LONG).until(() -> cluster.routerInfo(name).orElse(null), i -> i != null);
     await().atMost(LONG).until(db::isReady);
-    lb = new RouterClient(info.routerUrl(), info.token(), "Stud_id", Duration.ofSeconds(20));
+    lb = info.client(info.token(), "Stud_id", Duration.ofSeconds(20));
     kubeconfig = cluster.kubeconfig().toString();
   }
 
@@ -200,13 +201,15 @@ class RequestCommandsIT {
 
   private ChecksumResponse checksumOf(String pod, String shard) throws Exception {
     String url = (String) db.replica(shard, pod).orElseThrow().get("url");
+    // A control endpoint: the operator's role (mTLS) and the shard credential.
     HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url + "/checksum"))
-                .timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + cluster.shardCredential(DB).orElseThrow())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        ShardTls.client(cluster, DB, TlsRole.OPERATOR)
+            .send(
+                HttpRequest.newBuilder(URI.create(url + "/checksum"))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + cluster.shardCredential(DB).orElseThrow())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return JSON.readValue(r.body(), ChecksumResponse.class);
   }

@@ -197,11 +197,10 @@ class ReshardFaultIT {
   }
 
   private List<RouterClient> routers(int count) {
-    String token =
-        await()
-            .atMost(LONG)
-            .until(() -> cluster.routerInfo(DB).orElse(null), Objects::nonNull)
-            .token();
+    LocalCluster.RouterInfo info =
+        await().atMost(LONG).until(() -> cluster.routerInfo(DB).orElse(null), Objects::nonNull);
+    String token = info.token();
+    String scheme = info.tls() == null ? "http://" : "https://";
     List<String> urls =
         await()
             .atMost(LONG)
@@ -209,12 +208,12 @@ class ReshardFaultIT {
                 () ->
                     podsOf(DB + "-router-").stream()
                         .filter(PodReadiness::isReady)
-                        .map(p -> "http://" + p.getStatus().getPodIP() + ":8080")
+                        .map(p -> scheme + p.getStatus().getPodIP() + ":8080")
                         .sorted()
                         .toList(),
                 l -> l.size() == count);
     return urls.stream()
-        .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(20)))
+        .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(20), info.tls()))
         .toList();
   }
 

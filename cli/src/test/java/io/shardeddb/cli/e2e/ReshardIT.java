@@ -14,6 +14,7 @@ import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.operator.model.PodReadiness;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.tls.TlsRole;
 import io.shardeddb.protocol.topology.Sharding;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -244,11 +245,12 @@ class ReshardIT {
   // --- helpers ---
 
   private List<RouterClient> routers(String database, int count) {
-    String token =
+    LocalCluster.RouterInfo info =
         await()
             .atMost(LONG)
-            .until(() -> cluster.routerInfo(database).orElse(null), Objects::nonNull)
-            .token();
+            .until(() -> cluster.routerInfo(database).orElse(null), Objects::nonNull);
+    String token = info.token();
+    String scheme = info.tls() == null ? "http://" : "https://";
     List<String> urls =
         await()
             .atMost(LONG)
@@ -256,12 +258,12 @@ class ReshardIT {
                 () ->
                     podsOf(database + "-router-").stream()
                         .filter(PodReadiness::isReady)
-                        .map(p -> "http://" + p.getStatus().getPodIP() + ":8080")
+                        .map(p -> scheme + p.getStatus().getPodIP() + ":8080")
                         .sorted()
                         .toList(),
                 l -> l.size() == count);
     return urls.stream()
-        .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(20)))
+        .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(20), info.tls()))
         .toList();
   }
 
@@ -372,14 +374,17 @@ class ReshardIT {
     String pod = status.primary(shard);
     String url = (String) status.replica(shard, pod).orElseThrow().get("url");
     String database = status.resource().getMetadata().getName();
+    // A control endpoint: the operator's role (mTLS) and the shard credential.
     HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url + "/checksum"))
-                .timeout(Duration.ofSeconds(10))
-                .header(
-                    "Authorization", "Bearer " + cluster.shardCredential(database).orElseThrow())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        ShardTls.client(cluster, database, TlsRole.OPERATOR)
+            .send(
+                HttpRequest.newBuilder(URI.create(url + "/checksum"))
+                    .timeout(Duration.ofSeconds(10))
+                    .header(
+                        "Authorization",
+                        "Bearer " + cluster.shardCredential(database).orElseThrow())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return JSON.readValue(r.body(), ChecksumResponse.class);
   }

@@ -38,8 +38,7 @@ class SqlEndpointIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private HttpClient http;
   private LocalCluster cluster;
   private LocalCluster.RouterInfo router;
 
@@ -94,6 +93,11 @@ class SqlEndpointIT {
     DatabaseStatus db = new DatabaseStatus(cluster.client(), cluster.namespace(), name);
     router =
         await().atMost(LONG).until(() -> cluster.routerInfo(name).orElse(null), i -> i != null);
+    HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (router.tls() != null) {
+      client.sslContext(router.tls());
+    }
+    http = client.build();
     await().atMost(LONG).until(db::isReady);
 
     // The coordinator's INSERT and SELECT, on this database's table.

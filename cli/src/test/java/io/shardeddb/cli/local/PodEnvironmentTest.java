@@ -119,4 +119,53 @@ class PodEnvironmentTest {
     env.projectSecretVolumes(pod, c, data.resolve("volumes"));
     assertThat(dir.resolve("previous")).doesNotExist();
   }
+
+  @Test
+  void aSecretVolumeWithItemsProjectsOnlyThoseKeysAtTheirPathsAsTheKubeletDoes() throws Exception {
+    secret(
+        "db-tls",
+        Map.of(
+            "ca.crt", b64("ca"),
+            "router.crt", b64("rc"),
+            "router.key", b64("rk"),
+            "shard-server.key", b64("secret of another role")));
+    Container c =
+        new ContainerBuilder()
+            .withName("router")
+            .addNewVolumeMount()
+            .withName("tls")
+            .withMountPath("/var/run/secrets/tls")
+            .endVolumeMount()
+            .build();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("db-router-0")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withContainers(c)
+            .addNewVolume()
+            .withName("tls")
+            .withNewSecret()
+            .withSecretName("db-tls")
+            .addNewItem("ca.crt", null, "ca.crt")
+            .addNewItem("router.crt", null, "tls.crt")
+            .addNewItem("router.key", null, "tls.key")
+            .endSecret()
+            .endVolume()
+            .endSpec()
+            .build();
+
+    Path dir =
+        new PodEnvironment(kube.client())
+            .projectSecretVolumes(pod, c, data.resolve("volumes"))
+            .get("/var/run/secrets/tls");
+
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("ca.crt", "tls.crt", "tls.key");
+    }
+    assertThat(Files.readString(dir.resolve("tls.key"))).isEqualTo("rk");
+  }
 }

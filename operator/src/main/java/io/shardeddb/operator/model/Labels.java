@@ -28,6 +28,8 @@ public final class Labels {
   public static final String COMPONENT_MYSQL_CREDENTIALS = "mysql-credentials";
   public static final String COMPONENT_SHARD_AUTH = "shard-auth";
   public static final String COMPONENT_SHARD_DATA_AUTH = "shard-data-auth";
+  public static final String COMPONENT_CA = "ca";
+  public static final String COMPONENT_TLS = "tls";
 
   /** The label the operator's own pods carry (set by the Helm chart); NetworkPolicies admit it. */
   public static final Map<String, String> OPERATOR_POD = Map.of(NAME, OPERATOR);
@@ -48,6 +50,10 @@ public final class Labels {
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_SHARD_AUTH;
   public static final String SELECT_SHARD_DATA_AUTH =
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_SHARD_DATA_AUTH;
+  public static final String SELECT_CA =
+      MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_CA;
+  public static final String SELECT_TLS =
+      MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_TLS;
 
   private Labels() {}
 

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.RouterSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.cert.TlsPods;
 import java.util.Collection;
 import java.util.Map;
 
@@ -84,77 +85,79 @@ public final class RouterModel {
     String name = ShardedDatabaseResources.routerName(db.name());
     Map<String, String> labels = Labels.component(db.name(), Labels.COMPONENT_ROUTER);
     RouterSpec router = db.spec().routerOrDefault();
-    return new DeploymentBuilder()
-        .withMetadata(PodParts.meta(db, name, labels))
-        .withNewSpec()
-        .withReplicas(router.replicasOrDefault())
-        .withNewSelector()
-        .withMatchLabels(Labels.routerSelector(db.name()))
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .endMetadata()
-        .withNewSpec()
-        .withServiceAccountName(name)
-        .withSecurityContext(Security.pod(ROUTER_UID))
-        .withVolumes(
-            dataCredential ? ShardModel.shardDataAuthVolume(db) : ShardModel.shardAuthVolume(db))
-        .addNewContainer()
-        .withName("router")
-        .withImage(db.images().router())
-        .addNewPort()
-        .withName("http")
-        .withContainerPort(ShardedDatabaseResources.ROUTER_PORT)
-        .endPort()
-        .withEnv(
-            PodParts.env(
-                "MICRONAUT_SERVER_PORT", String.valueOf(ShardedDatabaseResources.ROUTER_PORT)),
-            PodParts.env("SHARDEDDB_ROUTER_TOPOLOGY_SOURCE", "kubernetes"),
-            PodParts.env("SHARDEDDB_ROUTER_DATABASE", db.name()),
-            new EnvVarBuilder()
-                .withName("SHARDEDDB_ROUTER_NAMESPACE")
-                .withNewValueFrom()
-                .withNewFieldRef()
-                .withFieldPath("metadata.namespace")
-                .endFieldRef()
-                .endValueFrom()
-                .build(),
-            PodParts.env("SHARDEDDB_ROUTER_AUTH_ENABLED", String.valueOf(router.authEnabled())),
-            PodParts.secretEnv(
-                "SHARDEDDB_ROUTER_AUTH_TOKEN", db.routerTokenSecret(), SecretModel.TOKEN),
-            // Optional: a Secret the user names may hold only 'token'; the admin endpoints then
-            // take the data token, as before admin tokens existed.
-            new EnvVarBuilder()
-                .withName("SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN")
-                .withNewValueFrom()
-                .withNewSecretKeyRef()
-                .withName(db.routerTokenSecret())
-                .withKey(SecretModel.ADMIN_TOKEN)
-                .withOptional(true)
-                .endSecretKeyRef()
-                .endValueFrom()
-                .build(),
-            PodParts.env(
-                "SHARDEDDB_ROUTER_SHARD_AUTH_DIR",
+    Deployment built =
+        new DeploymentBuilder()
+            .withMetadata(PodParts.meta(db, name, labels))
+            .withNewSpec()
+            .withReplicas(router.replicasOrDefault())
+            .withNewSelector()
+            .withMatchLabels(Labels.routerSelector(db.name()))
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(labels)
+            .endMetadata()
+            .withNewSpec()
+            .withServiceAccountName(name)
+            .withSecurityContext(Security.pod(ROUTER_UID))
+            .withVolumes(
                 dataCredential
-                    ? ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT
-                    : ShardedDatabaseResources.SHARD_AUTH_MOUNT),
-            PodParts.env("JDK_JAVA_OPTIONS", PodParts.JVM_OPTIONS))
-        .withVolumeMounts(
-            dataCredential ? ShardModel.shardDataAuthMount() : ShardModel.shardAuthMount())
-        .withStartupProbe(PodParts.startupProbe("/health/liveness"))
-        .withReadinessProbe(PodParts.httpProbe("/health/readiness", 5, 5))
-        .withLivenessProbe(PodParts.livenessProbe("/health/liveness"))
-        .withResources(
-            PodParts.guaranteedMemory(
-                DatabaseModel.orDefault(db.spec().resourcesOrDefault().router())))
-        .withSecurityContext(Security.container())
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+                    ? ShardModel.shardDataAuthVolume(db)
+                    : ShardModel.shardAuthVolume(db))
+            .addNewContainer()
+            .withName("router")
+            .withImage(db.images().router())
+            .addNewPort()
+            .withName("http")
+            .withContainerPort(ShardedDatabaseResources.ROUTER_PORT)
+            .endPort()
+            .withEnv(
+                PodParts.env(
+                    "MICRONAUT_SERVER_PORT", String.valueOf(ShardedDatabaseResources.ROUTER_PORT)),
+                PodParts.env("SHARDEDDB_ROUTER_TOPOLOGY_SOURCE", "kubernetes"),
+                PodParts.env("SHARDEDDB_ROUTER_DATABASE", db.name()),
+                new EnvVarBuilder()
+                    .withName("SHARDEDDB_ROUTER_NAMESPACE")
+                    .withNewValueFrom()
+                    .withNewFieldRef()
+                    .withFieldPath("metadata.namespace")
+                    .endFieldRef()
+                    .endValueFrom()
+                    .build(),
+                PodParts.env("SHARDEDDB_ROUTER_AUTH_ENABLED", String.valueOf(router.authEnabled())),
+                PodParts.secretEnv(
+                    "SHARDEDDB_ROUTER_AUTH_TOKEN", db.routerTokenSecret(), SecretModel.TOKEN),
+                // Required: the data token never stands in for the admin token. A user's Secret
+                // without 'admin-token' keeps the pod from starting, and the operator says why in a
+                // condition (SpecValidator).
+                PodParts.secretEnv(
+                    "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN",
+                    db.routerTokenSecret(),
+                    SecretModel.ADMIN_TOKEN),
+                PodParts.env(
+                    "SHARDEDDB_ROUTER_AUTH_OPEN_ADMIN_FOR_ASSIGNMENT",
+                    String.valueOf(router.openAdminForAssignment())),
+                PodParts.env(
+                    "SHARDEDDB_ROUTER_SHARD_AUTH_DIR",
+                    dataCredential
+                        ? ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT
+                        : ShardedDatabaseResources.SHARD_AUTH_MOUNT),
+                PodParts.env("JDK_JAVA_OPTIONS", PodParts.JVM_OPTIONS))
+            .withVolumeMounts(
+                dataCredential ? ShardModel.shardDataAuthMount() : ShardModel.shardAuthMount())
+            .withStartupProbe(PodParts.startupProbe("/health/liveness"))
+            .withReadinessProbe(PodParts.httpProbe("/health/readiness", 5, 5))
+            .withLivenessProbe(PodParts.livenessProbe("/health/liveness"))
+            .withResources(
+                PodParts.guaranteedMemory(
+                    DatabaseModel.orDefault(db.spec().resourcesOrDefault().router())))
+            .withSecurityContext(Security.container())
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
+    return TlsPods.router(db, built);
   }
 
   /** The router Service (cluster IP, port 8080). */

@@ -35,6 +35,7 @@ import io.shardeddb.api.v1alpha1.PlacementSpec.Spread;
 import io.shardeddb.api.v1alpha1.ResourcesSpec;
 import io.shardeddb.api.v1alpha1.StorageSpec;
 import io.shardeddb.operator.backup.BackupEnv;
+import io.shardeddb.operator.cert.TlsPods;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,44 +66,46 @@ public final class ShardModel {
     String name = ShardedDatabaseResources.shardStatefulSetName(db.name(), shard.id());
     Map<String, String> labels = Labels.shard(db.name(), shard.id());
     ResourcesSpec resources = db.spec().resourcesOrDefault();
-    return new StatefulSetBuilder()
-        .withMetadata(PodParts.meta(db, name, labels))
-        .withNewSpec()
-        .withServiceName(ShardedDatabaseResources.shardServiceName(db.name(), shard.id()))
-        .withReplicas(shard.pods())
-        // Pods start together: the operator, not pod order, decides who is primary.
-        .withPodManagementPolicy("Parallel")
-        // A changed template rolls no pod by itself: the operator deletes secondaries one at a
-        // time and the primary last, after a planned switch-over (RollPlanner), never mid-write.
-        .withNewUpdateStrategy()
-        .withType("OnDelete")
-        .endUpdateStrategy()
-        .withNewSelector()
-        .withMatchLabels(Labels.shardSelector(db.name(), shard.id()))
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .endMetadata()
-        .withNewSpec()
-        .withSecurityContext(Security.pod(MYSQL_UID))
-        .withAutomountServiceAccountToken(false)
-        .withTerminationGracePeriodSeconds(30L)
-        .withAffinity(affinity(db, shard))
-        .withTopologySpreadConstraints(zoneSpread(db, shard))
-        .withVolumes(shardAuthVolume(db), shardDataAuthVolume(db))
-        .withContainers(
-            mysqlContainer(
-                db, PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.mysql()))),
-            shardServerContainer(
-                db,
-                shard,
-                PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.shardServer()))))
-        .endSpec()
-        .endTemplate()
-        .withVolumeClaimTemplates(dataClaim(db.spec().storageOrDefault()))
-        .endSpec()
-        .build();
+    StatefulSet built =
+        new StatefulSetBuilder()
+            .withMetadata(PodParts.meta(db, name, labels))
+            .withNewSpec()
+            .withServiceName(ShardedDatabaseResources.shardServiceName(db.name(), shard.id()))
+            .withReplicas(shard.pods())
+            // Pods start together: the operator, not pod order, decides who is primary.
+            .withPodManagementPolicy("Parallel")
+            // A changed template rolls no pod by itself: the operator deletes secondaries one at
+            // a time and the primary last, after a planned switch-over (RollPlanner).
+            .withNewUpdateStrategy()
+            .withType("OnDelete")
+            .endUpdateStrategy()
+            .withNewSelector()
+            .withMatchLabels(Labels.shardSelector(db.name(), shard.id()))
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(labels)
+            .endMetadata()
+            .withNewSpec()
+            .withSecurityContext(Security.pod(MYSQL_UID))
+            .withAutomountServiceAccountToken(false)
+            .withTerminationGracePeriodSeconds(30L)
+            .withAffinity(affinity(db, shard))
+            .withTopologySpreadConstraints(zoneSpread(db, shard))
+            .withVolumes(shardAuthVolume(db), shardDataAuthVolume(db))
+            .withContainers(
+                mysqlContainer(
+                    db, PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.mysql()))),
+                shardServerContainer(
+                    db,
+                    shard,
+                    PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.shardServer()))))
+            .endSpec()
+            .endTemplate()
+            .withVolumeClaimTemplates(dataClaim(db.spec().storageOrDefault()))
+            .endSpec()
+            .build();
+    return TlsPods.shard(db, built, SHARD_SERVER_CONTAINER);
   }
 
   /**

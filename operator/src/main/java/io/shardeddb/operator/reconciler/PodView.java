@@ -3,6 +3,7 @@ package io.shardeddb.operator.reconciler;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.operator.cert.TlsPods;
 import io.shardeddb.operator.model.PodReadiness;
 
 /** What the operator needs to know about one shard pod. */
@@ -69,6 +70,8 @@ public record PodView(
 
   /** The shard-server base URL, or null without an IP. */
   public String url() {
-    return ip == null || ip.isBlank() ? null : ShardedDatabaseResources.shardServerUrl(ip);
+    return ip == null || ip.isBlank()
+        ? null
+        : ShardedDatabaseResources.shardServerUrl(ip, TlsPods.speaksTls(pod));
   }
 }

@@ -36,8 +36,11 @@ import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.operator.backup.RestoreGate;
+import io.shardeddb.operator.cert.OperatorTls;
+import io.shardeddb.operator.cert.TlsSecrets;
 import io.shardeddb.operator.crd.CrdFreshness;
 import io.shardeddb.operator.crd.StoredStatusMonitor;
+import io.shardeddb.operator.dependent.CaSecretDependent;
 import io.shardeddb.operator.dependent.ConfigMapDependent;
 import io.shardeddb.operator.dependent.DisruptionBudgetApiCondition;
 import io.shardeddb.operator.dependent.Models;
@@ -58,6 +61,8 @@ import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetDependent;
 import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetV1beta1Dependent;
 import io.shardeddb.operator.dependent.ShardServiceDependent;
 import io.shardeddb.operator.dependent.ShardStatefulSetDependent;
+import io.shardeddb.operator.dependent.TlsModels;
+import io.shardeddb.operator.dependent.TlsSecretDependent;
 import io.shardeddb.operator.model.DatabaseModel;
 import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.operator.model.Images;
@@ -78,13 +83,16 @@ import io.shardeddb.operator.status.Conditions;
 import io.shardeddb.operator.status.DesiredCondition;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.EventRecorder;
+import io.shardeddb.operator.status.SecurityCondition;
 import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.operator.status.ShardOutcome;
 import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.operator.status.StatusAggregator;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.topology.PointRange;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,6 +134,8 @@ import org.slf4j.LoggerFactory;
           reconcilePrecondition = MysqlSecretDependent.Generated.class),
       @Dependent(type = ShardAuthSecretDependent.class),
       @Dependent(type = ShardDataAuthSecretDependent.class),
+      @Dependent(type = CaSecretDependent.class),
+      @Dependent(type = TlsSecretDependent.class),
       @Dependent(type = RouterServiceAccountDependent.class),
       @Dependent(type = RouterRoleDependent.class),
       @Dependent(type = RouterRoleBindingDependent.class),
@@ -173,6 +183,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final String operatorNamespace;
   private final MetricsScraper scraper;
   private final ResyncIntervals resync;
+  // Each database's CA and the operator's certificate for it, kept across passes.
+  private final OperatorTls tls = new OperatorTls(new TlsSecrets(new SecureRandom()));
   // What status writes showed about the server's CRD (cluster-wide, so one per operator).
   private final StoredStatusMonitor crd = new StoredStatusMonitor();
 
@@ -264,14 +276,19 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
             .collect(
                 Collectors.groupingBy(
                     p -> p.pod().getMetadata().getLabels().getOrDefault(Labels.SHARD, "")));
-    shards.useCredential(
-        sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName(),
+    List<String> reachable =
         podsByShard.values().stream()
             .flatMap(List::stream)
             .filter(PodView::reachable)
             .map(PodView::url)
-            .toList(),
-        shardCredential(sdb, context));
+            .toList();
+    String database = sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName();
+    shards.useCredential(database, reachable, shardCredential(sdb, context));
+    // TLS (docs/security.md): the database's CA this pass (stored, or generated until it is) and
+    // the operator's own certificate for calling its shard-servers.
+    CertificateAuthority authority =
+        tls.authority(sdb, context.getSecondaryResourcesAsStream(Secret.class), now);
+    shards.useTls(database, reachable, tls.clientContext(sdb, authority, now));
     Map<String, TimedHeartbeat> heartbeats = heartbeats(podsByShard);
 
     Set<String> specIds =
@@ -299,6 +316,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     List<String> resizing = new ArrayList<>();
     model = model.withShards(gated(model.shards(), podsByShard, heartbeats, previous, resizing));
     Models.put(context, model);
+    TlsModels.put(context, authority);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
     AnnotationRequests.Routed requests =
@@ -396,10 +414,13 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         withReshard.withConditions(
             Conditions.apply(
                 withReshard.conditionsOrEmpty(),
-                List.of(reshardingCondition(reshard, outdated)),
+                List.of(
+                    reshardingCondition(reshard, outdated),
+                    SecurityCondition.of(spec, adminTokenMissing(sdb))),
                 generation(sdb),
                 now));
     List<ShardEvent> due = new ArrayList<>(result.events());
+    insecureEvent(previous, withReshard).ifPresent(due::add);
     due.addAll(reshard.events());
     if (outdated.isPresent()
         && !previous
@@ -568,6 +589,49 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
           s.id(), new ShardEndpoint(primaryUrl, List.copyOf(urls), o.phase() == ShardPhase.Ready));
     }
     return out;
+  }
+
+  /**
+   * The name of the user's router token Secret when it exists without {@code admin-token} (the data
+   * token never stands in: routers cannot start, and the Insecure condition says why); null
+   * otherwise, and for the generated Secret (it always has both).
+   */
+  private String adminTokenMissing(ShardedDatabase sdb) {
+    String named = ShardedDatabaseResources.spec(sdb).secretsOrDefault().routerToken();
+    if (named == null) {
+      return null;
+    }
+    try {
+      Secret s =
+          client.secrets().inNamespace(sdb.getMetadata().getNamespace()).withName(named).get();
+      boolean has =
+          s != null
+              && ((s.getData() != null && s.getData().get(SecretModel.ADMIN_TOKEN) != null)
+                  || (s.getStringData() != null
+                      && s.getStringData().get(SecretModel.ADMIN_TOKEN) != null));
+      return s == null || has ? null : named;
+    } catch (KubernetesClientException e) {
+      LOG.debug("cannot read {} to check its admin-token", named, e);
+      return null;
+    }
+  }
+
+  /** A Warning Event when the Insecure condition turns true or changes what it says. */
+  private static Optional<ShardEvent> insecureEvent(
+      ShardedDatabaseStatus previous, ShardedDatabaseStatus now) {
+    Optional<io.fabric8.kubernetes.api.model.Condition> was =
+        previous.condition(ConditionType.Insecure.name());
+    Optional<io.fabric8.kubernetes.api.model.Condition> is =
+        now.condition(ConditionType.Insecure.name());
+    if (is.isEmpty() || !"True".equals(is.get().getStatus())) {
+      return Optional.empty();
+    }
+    if (was.isPresent()
+        && "True".equals(was.get().getStatus())
+        && was.get().getMessage().equals(is.get().getMessage())) {
+      return Optional.empty();
+    }
+    return Optional.of(new ShardEvent(EventReason.InsecureSettings, is.get().getMessage()));
   }
 
   private static DesiredCondition reshardingCondition(
@@ -784,6 +848,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     return new RouterStatus(
         ready,
         ShardedDatabaseResources.routerEndpoint(
-            sdb.getMetadata().getName(), sdb.getMetadata().getNamespace()));
+            sdb.getMetadata().getName(),
+            sdb.getMetadata().getNamespace(),
+            ShardedDatabaseResources.routerServesTls(sdb)));
   }
 }

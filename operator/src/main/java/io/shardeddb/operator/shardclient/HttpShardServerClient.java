@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * {@link ShardServerClient} over java.net.http with Jackson and short timeouts; every call carries
@@ -46,9 +47,17 @@ public final class HttpShardServerClient implements ShardServerClient {
 
   private record Registration(Set<String> urls, String authorization) {}
 
+  /** Per database: the TLS context in force and the client built on it. */
+  private record TlsClient(SSLContext context, HttpClient http, Set<String> urls) {}
+
+  private final Map<String, TlsClient> tlsByDatabase = new ConcurrentHashMap<>();
+  private final Map<String, HttpClient> tlsByUrl = new ConcurrentHashMap<>();
+  private final Duration connectTimeout;
+
   /** A client whose connects and requests give up after these timeouts. */
   public HttpShardServerClient(Duration connectTimeout, Duration requestTimeout) {
     this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+    this.connectTimeout = connectTimeout;
     this.json =
         new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     this.requestTimeout = requestTimeout;
@@ -194,6 +203,48 @@ public final class HttpShardServerClient implements ShardServerClient {
     return send(get(baseUrl, path));
   }
 
+  @Override
+  public synchronized void useTls(String database, Collection<String> baseUrls, SSLContext tls) {
+    TlsClient before = tlsByDatabase.remove(database);
+    if (before != null) {
+      before.urls().forEach(url -> tlsByUrl.remove(url, before.http()));
+    }
+    if (tls == null) {
+      if (before != null) {
+        before.http().shutdown();
+      }
+      return;
+    }
+    HttpClient client;
+    if (before != null && before.context() == tls) {
+      client = before.http();
+    } else {
+      client = HttpClient.newBuilder().connectTimeout(connectTimeout).sslContext(tls).build();
+      if (before != null) {
+        before.http().shutdown();
+      }
+    }
+    Set<String> urls = Set.copyOf(baseUrls);
+    urls.forEach(url -> tlsByUrl.put(url, client));
+    tlsByDatabase.put(database, new TlsClient(tls, client, urls));
+  }
+
+  /** The client for {@code uri}: its database's TLS client for HTTPS, else the plain one. */
+  private HttpClient clientFor(URI uri) {
+    if (!"https".equals(uri.getScheme())) {
+      return http;
+    }
+    String base = uri.getScheme() + "://" + uri.getRawAuthority();
+    HttpClient client = tlsByUrl.get(base);
+    if (client == null) {
+      throw new ShardServerException(
+          "no TLS context registered for " + base + " (its database's CA is not loaded yet)",
+          0,
+          null);
+    }
+    return client;
+  }
+
   private HttpRequest.Builder request(String baseUrl, String path) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(requestTimeout);
@@ -227,7 +278,8 @@ public final class HttpShardServerClient implements ShardServerClient {
 
   private String send(HttpRequest request) {
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          clientFor(request.uri()).send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 != 2) {
         throw new ShardServerException(
             request.method()

@@ -9,6 +9,7 @@ import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import java.util.Collection;
+import javax.net.ssl.SSLContext;
 
 /**
  * The operator's calls to one shard-server (base URL {@code http://<podIP>:8081}). Every call is
@@ -99,4 +100,11 @@ public interface ShardServerClient {
    * at the next pass. Clients that do not authenticate ignore it.
    */
   default void useCredential(String database, Collection<String> baseUrls, String token) {}
+
+  /**
+   * From now on, HTTPS calls to {@code baseUrls} use {@code tls} (the operator's identity for that
+   * database and its CA; null: the database's TLS is off). Called every pass, like {@link
+   * #useCredential}; clients without TLS ignore it.
+   */
+  default void useTls(String database, Collection<String> baseUrls, SSLContext tls) {}
 }

@@ -39,5 +39,17 @@ public enum ConditionReason {
   /**
    * Fewer replicas were asked for; the leaving pods stay until the staying ones hold everything.
    */
-  ScalingDown
+  ScalingDown,
+  /** Every security default is in force (Insecure False). */
+  SecureDefaults,
+  /** spec.tls.enabled is false: credentials and rows cross the network in clear text. */
+  TlsDisabled,
+  /** spec.tls.routerPlainHttp: the router serves its clients plain HTTP. */
+  RouterPlainHttp,
+  /** spec.router.auth.enabled is false: the data endpoints take no token. */
+  DataAuthDisabled,
+  /** spec.router.auth.openAdminForAssignment: /init, /add, /rm take no token. */
+  AdminOpenForAssignment,
+  /** The router token Secret the user named has no admin-token: routers cannot start. */
+  AdminTokenMissing
 }

@@ -9,5 +9,11 @@ public enum ConditionType {
   /** The operator is bringing shards up, copying data, scaling or failing over. */
   Progressing,
   /** A resharding move is in flight (status.resharding says which and how far). */
-  Resharding
+  Resharding,
+  /**
+   * True while the spec opts out of a security default (TLS off, router plain HTTP, data auth off,
+   * admin opened for the assignment) or the router's admin token is missing: a warning that says
+   * which, reported with a Warning Event when it changes.
+   */
+  Insecure
 }

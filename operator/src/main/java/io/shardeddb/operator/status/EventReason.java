@@ -50,7 +50,9 @@ public enum EventReason {
    */
   ScaleDownWaiting(false),
   /** A secondary was deleted so its StatefulSet re-creates it from a changed template (a roll). */
-  PodRolled(false);
+  PodRolled(false),
+  /** The database opted out of a security default, or its admin token is missing (Insecure). */
+  InsecureSettings(true);
 
   private final boolean warning;
 

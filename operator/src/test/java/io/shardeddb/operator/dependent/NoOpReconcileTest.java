@@ -205,7 +205,7 @@ class NoOpReconcileTest {
               p.put("timeoutSeconds", p.path("timeoutSeconds").asInt(1));
               p.put("successThreshold", p.path("successThreshold").asInt(1));
               p.put("failureThreshold", p.path("failureThreshold").asInt(3));
-              if (p.get("httpGet") instanceof ObjectNode http) {
+              if (p.get("httpGet") instanceof ObjectNode http && !http.has("scheme")) {
                 http.put("scheme", "HTTP");
               }
             }

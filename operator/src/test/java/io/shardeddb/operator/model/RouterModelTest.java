@@ -158,16 +158,23 @@ class RouterModelTest {
     var admin = env(router, "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN").getValueFrom().getSecretKeyRef();
     assertThat(admin.getName()).isEqualTo("students-router-token");
     assertThat(admin.getKey()).isEqualTo("admin-token");
-    assertThat(admin.getOptional()).as("a user's Secret with only 'token' still works").isTrue();
+    assertThat(admin.getOptional())
+        .as("required: the data token never stands in for the admin token")
+        .isNotEqualTo(Boolean.TRUE);
+    assertThat(env(router, "SHARDEDDB_ROUTER_AUTH_OPEN_ADMIN_FOR_ASSIGNMENT").getValue())
+        .isEqualTo("false");
     assertThat(env(router, "SHARDEDDB_ROUTER_AUTH_TOKEN").getValueFrom().getSecretKeyRef().getKey())
         .isEqualTo("token");
 
-    // The router never holds the shard credential (control and replication endpoints).
+    // The router never holds the shard credential (control and replication endpoints); besides
+    // the data credential it mounts only its TLS identity.
     assertThat(pod.getVolumes())
+        .filteredOn(v -> !v.getName().equals("tls"))
         .singleElement()
         .satisfies(
             v -> assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-data-auth"));
     assertThat(router.getVolumeMounts())
+        .filteredOn(m -> !m.getName().equals("tls"))
         .singleElement()
         .satisfies(
             m -> {
@@ -193,6 +200,7 @@ class RouterModelTest {
 
     Deployment during = RouterModel.deployment(students, false);
     assertThat(during.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> !v.getName().equals("tls"))
         .singleElement()
         .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-auth"));
     assertThat(

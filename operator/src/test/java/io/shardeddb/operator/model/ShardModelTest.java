@@ -382,18 +382,21 @@ class ShardModelTest {
     Container server = container(pod, "shard-server");
 
     assertThat(pod.getVolumes())
-        .hasSize(2)
+        .hasSize(3)
         .allSatisfy(v -> assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440))
         .extracting(v -> v.getName() + "=" + v.getSecret().getSecretName())
         .containsExactly(
-            "shard-auth=students-shard-auth", "shard-data-auth=students-shard-data-auth");
+            "shard-auth=students-shard-auth",
+            "shard-data-auth=students-shard-data-auth",
+            "tls=students-tls");
     assertThat(server.getVolumeMounts())
-        .hasSize(2)
+        .hasSize(3)
         .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
         .extracting(m -> m.getName() + "=" + m.getMountPath())
         .containsExactly(
             "shard-auth=" + env(server, "SHARDEDDB_AUTH_DIR").getValue(),
-            "shard-data-auth=" + env(server, "SHARDEDDB_AUTH_DATA_DIR").getValue());
+            "shard-data-auth=" + env(server, "SHARDEDDB_AUTH_DATA_DIR").getValue(),
+            "tls=" + env(server, "SHARDEDDB_TLS_DIR").getValue());
     assertThat(env(server, "SHARDEDDB_AUTH_DIR").getValue())
         .isEqualTo("/var/run/secrets/shardeddb/shard-auth");
     assertThat(env(server, "SHARDEDDB_AUTH_DATA_DIR").getValue())

@@ -213,9 +213,10 @@ class ShardedDatabaseReconcilerTest {
                       org.assertj.core.groups.Tuple.tuple("db1-sh1-1", Role.Secondary),
                       org.assertj.core.groups.Tuple.tuple("db1-sh1-2", Role.Secondary));
               assertThat(shard.replicas().get(0).url())
-                  .matches("http://127\\.0\\.\\d+\\.\\d+:8081");
+                  .as("TLS by default: the operator calls shard-servers over HTTPS")
+                  .matches("https://127\\.0\\.\\d+\\.\\d+:8081");
               assertThat(now.getStatus().router().endpoint())
-                  .isEqualTo("http://db1-router.test.svc:8080");
+                  .isEqualTo("https://db1-router.test.svc:8080");
               assertThat(now.getStatus().observedGeneration())
                   .isEqualTo(now.getMetadata().getGeneration());
             });
@@ -274,6 +275,7 @@ class ShardedDatabaseReconcilerTest {
                             .getTemplate()
                             .getSpec()
                             .getVolumes())
+                    .filteredOn(v -> !v.getName().equals("tls"))
                     .singleElement()
                     .satisfies(
                         v ->
@@ -795,7 +797,7 @@ class ShardedDatabaseReconcilerTest {
               assertThat(shard.primary()).isEqualTo("db8-sh1-0");
               assertThat(shard.epoch()).isEqualTo(2);
               assertThat(fleet.replica("db8-sh1-1").lastRole().primary().url())
-                  .isEqualTo("http://" + ip + ":8081");
+                  .isEqualTo("https://" + ip + ":8081");
               assertThat(fleet.replica("db8-sh1-2").epoch()).isEqualTo(2);
             });
     assertThat(events("PrimaryReannounced")).isNotEmpty();

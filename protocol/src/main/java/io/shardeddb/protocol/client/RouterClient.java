@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * A typed client for the router's public API (the assignment's load-balancer contract plus the
@@ -52,15 +53,27 @@ public final class RouterClient {
   }
 
   public RouterClient(String baseUrl, String token, String shardKey, Duration timeout) {
+    this(baseUrl, token, shardKey, timeout, null);
+  }
+
+  /**
+   * A client of a router served over HTTPS, verified with {@code tls} (see {@link
+   * io.shardeddb.protocol.tls.Tls#routerClientContext}); null: the JDK's defaults.
+   */
+  public RouterClient(
+      String baseUrl, String token, String shardKey, Duration timeout, SSLContext tls) {
     this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
     this.token = token;
     this.shardKey = shardKey;
     this.timeout = timeout;
-    this.http =
+    HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+            .connectTimeout(Duration.ofSeconds(5));
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.http = builder.build();
   }
 
   public MessageResponse init(DatabaseConfig config) {

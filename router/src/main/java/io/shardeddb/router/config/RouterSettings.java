@@ -46,15 +46,25 @@ public record RouterSettings(
     }
   }
 
-  /** {@code shardeddb.router.auth.*}: the bearer tokens clients present. */
+  /**
+   * {@code shardeddb.router.auth.*}: the bearer tokens clients present. {@code enabled} guards the
+   * data endpoints; the admin endpoints always need {@code admin-token} (never the data token)
+   * unless {@code open-admin-for-assignment} opens them for the assignment's course client.
+   */
   @ConfigurationProperties("auth")
   public record Auth(
       @Bindable(defaultValue = "true") boolean enabled,
       @Nullable String token,
-      @Nullable String adminToken) {
+      @Nullable String adminToken,
+      @Bindable(defaultValue = "false") boolean openAdminForAssignment) {
     public Auth {
       token = blank(token);
       adminToken = blank(adminToken);
+    }
+
+    /** Token settings with the admin endpoints guarded (no opt-in). */
+    public Auth(boolean enabled, String token, String adminToken) {
+      this(enabled, token, adminToken, false);
     }
   }
 

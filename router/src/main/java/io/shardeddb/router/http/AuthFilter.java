@@ -16,23 +16,29 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Requires {@code Authorization: Bearer <token>} on every data and admin endpoint unless {@code
- * shardeddb.router.auth.enabled=false} (for legacy clients that cannot send it). Admin endpoints
- * ({@code /init}, {@code /add}, {@code /rm}, {@code /admin/**} and any other guarded path) take the
- * admin token, the data endpoints ({@code /read}, {@code /write}, {@code /update}, {@code /del},
- * {@code /status}, {@code /query}, {@code /query/status}, {@code /console/api/status}) the data
- * token; the admin token defaults to the data token, so one token does both until an operator
- * splits them. Health, metrics, the OpenAPI document and the web console's static files (which hold
- * no data: the console calls the guarded endpoints with the token it is given) stay open. The 401
- * body says only that the token is missing or wrong.
+ * Requires {@code Authorization: Bearer <token>} on every data and admin endpoint. The data
+ * endpoints ({@code /read}, {@code /write}, {@code /update}, {@code /del}, {@code /status}, {@code
+ * /query}, {@code /query/status}, {@code /console/api/status}) take the data token unless {@code
+ * shardeddb.router.auth.enabled=false} (legacy clients that cannot send it). The admin endpoints
+ * ({@code /init}, {@code /add}, {@code /rm}, {@code /admin/**} and any other guarded path) always
+ * take the admin token, whatever {@code enabled} says; without an admin token configured they
+ * refuse everyone (the data token never stands in). Only {@code
+ * shardeddb.router.auth.open-admin-for-assignment=true} opens them, for the assignment's course
+ * client (the operator reports it with a Warning condition). Health, metrics, the OpenAPI
+ * document and the web console's static files (which hold no data: the console calls the guarded
+ * endpoints with the token it is given) stay open. The 401 body says only that the token is missing or wrong.
  */
 // Created eagerly so that a missing token stops the router at start, not at the first request.
 @Context
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class AuthFilter implements Ordered {
   static final String DENIED = "missing or invalid bearer token";
+  static final String NO_ADMIN_TOKEN =
+      "the admin endpoints need the admin token, and none is configured"
+          + " (shardeddb.router.auth.admin-token; the Secret's key admin-token)";
 
   private final boolean enabled;
+  private final boolean openAdmin;
   private final byte[] data;
   private final byte[] admin;
 
@@ -46,28 +52,40 @@ public class AuthFilter implements Ordered {
               + " shardeddb.router.auth.enabled is true");
     }
     this.enabled = enabled;
+    this.openAdmin = settings.auth().openAdminForAssignment();
     this.data = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     this.admin =
-        ("Bearer " + (adminToken.isBlank() ? token : adminToken)).getBytes(StandardCharsets.UTF_8);
+        adminToken.isBlank() ? null : ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
   }
 
   @RequestFilter
   @Nullable
   public HttpResponse<MessageResponse> check(HttpRequest<?> request) {
     String path = request.getPath();
-    if (!enabled || isOpen(path)) {
+    if (isOpen(path)) {
       return null;
     }
-    byte[] expected = isData(path) ? data : admin;
+    boolean isData = isData(path);
+    if (isData ? !enabled : openAdmin) {
+      return null;
+    }
+    byte[] expected = isData ? data : admin;
+    if (expected == null) {
+      return denied(NO_ADMIN_TOKEN);
+    }
     String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
     // Constant-time comparison, so response timing does not reveal the token.
     if (header != null
         && MessageDigest.isEqual(header.trim().getBytes(StandardCharsets.UTF_8), expected)) {
       return null;
     }
+    return denied(DENIED);
+  }
+
+  private static HttpResponse<MessageResponse> denied(String message) {
     return HttpResponse.<MessageResponse>status(HttpStatus.UNAUTHORIZED)
         .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-        .body(MessageResponse.failure(DENIED));
+        .body(MessageResponse.failure(message));
   }
 
   /**

@@ -62,6 +62,8 @@ class BadInputIT {
             database,
             "shardeddb.router.auth.token",
             TOKEN,
+            "shardeddb.router.auth.admin-token",
+            TOKEN,
             "shardeddb.router.topology.source",
             "standalone",
             "shardeddb.router.standalone.shard-servers",

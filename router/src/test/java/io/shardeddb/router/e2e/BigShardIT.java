@@ -102,6 +102,7 @@ class BigShardIT {
                 "-Dmicronaut.server.port=" + port,
                 "-Dshardeddb.router.database=big",
                 "-Dshardeddb.router.auth.token=" + TOKEN,
+                "-Dshardeddb.router.auth.admin-token=" + TOKEN,
                 "-Dshardeddb.router.shard-auth.token=" + ShardServerFleet.SHARD_CREDENTIAL,
                 "-Dshardeddb.router.topology.source=standalone",
                 "-Dshardeddb.router.standalone.shard-servers=" + String.join(",", urls),

@@ -53,6 +53,7 @@ class QueryEndpointIT {
                 "micronaut.server.port", -1,
                 "shardeddb.router.database", "students",
                 "shardeddb.router.auth.token", TOKEN,
+                "shardeddb.router.auth.admin-token", TOKEN,
                 "shardeddb.router.topology.source", "standalone",
                 "shardeddb.router.standalone.shard-servers", pool,
                 "shardeddb.router.heartbeat.interval", "200ms",

@@ -12,9 +12,15 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.tls.TlsRole;
 import io.shardeddb.shardserver.config.AuthSettings;
 import io.shardeddb.shardserver.config.CredentialsFactory;
+import io.shardeddb.shardserver.config.TlsFactory;
 import jakarta.inject.Named;
+import java.security.cert.X509Certificate;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Requires {@code Authorization: Bearer <credential>} on every endpoint except health and metrics
@@ -24,6 +30,12 @@ import jakarta.inject.Named;
  * only on the data endpoints ({@link #isData}), so a stolen router credential cannot fence,
  * promote, re-point, snapshot or re-copy a shard. Any credential of a mounted set is accepted, so a
  * rotation has an overlap.
+ *
+ * <p>With TLS on, the caller's client certificate (mTLS, verified against the database's CA by the
+ * TLS layer) decides first: each endpoint takes one role ({@link #rolesFor}): data endpoints the
+ * router, replication ({@code /replicate}, {@code /log}, {@code /snapshot}) the shard-servers,
+ * everything else (role, fence, config, ranges, import, resync, checksum, copy) the operator, and
+ * the heartbeat any of them. The bearer credentials stay as a second layer.
  */
 // Created eagerly so that missing credentials stop the server at start, not at the first request.
 @Context
@@ -35,14 +47,17 @@ public class ShardAuthFilter implements Ordered {
           + " their batches, heartbeat)";
 
   private final boolean enabled;
+  private final boolean tls;
   private final CredentialSource credentials;
   private final CredentialSource dataCredentials;
 
   public ShardAuthFilter(
       AuthSettings settings,
       CredentialSource credentials,
-      @Named(CredentialsFactory.DATA) CredentialSource dataCredentials) {
+      @Named(CredentialsFactory.DATA) CredentialSource dataCredentials,
+      TlsFactory.ServerTls tls) {
     this.enabled = settings.enabled();
+    this.tls = tls.enabled();
     this.credentials = credentials;
     this.dataCredentials = dataCredentials;
   }
@@ -50,7 +65,22 @@ public class ShardAuthFilter implements Ordered {
   @RequestFilter
   @Nullable
   public HttpResponse<MessageResponse> check(HttpRequest<?> request) {
-    if (!enabled || isOpen(request.getPath())) {
+    if (isOpen(request.getPath())) {
+      return null;
+    }
+    if (tls) {
+      Set<TlsRole> allowed = rolesFor(request.getPath());
+      Optional<TlsRole> role =
+          request
+              .getCertificate()
+              .filter(X509Certificate.class::isInstance)
+              .flatMap(c -> TlsRole.of((X509Certificate) c));
+      if (role.isEmpty() || !allowed.contains(role.get())) {
+        return HttpResponse.<MessageResponse>status(HttpStatus.FORBIDDEN)
+            .body(MessageResponse.failure(wrongRole(allowed, role)));
+      }
+    }
+    if (!enabled) {
       return null;
     }
     String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
@@ -87,6 +117,30 @@ public class ShardAuthFilter implements Ordered {
           true;
       default -> false;
     };
+  }
+
+  /**
+   * The client-certificate roles an endpoint takes: the heartbeat every role, data endpoints the
+   * router, replication the shard-servers, everything else (control) the operator.
+   */
+  static Set<TlsRole> rolesFor(String path) {
+    if (path.equals("/heartbeat")) {
+      return EnumSet.allOf(TlsRole.class);
+    }
+    if (isData(path)) {
+      return EnumSet.of(TlsRole.ROUTER);
+    }
+    return switch (path) {
+      case "/replicate", "/log", "/snapshot" -> EnumSet.of(TlsRole.SHARD_SERVER);
+      default -> EnumSet.of(TlsRole.OPERATOR);
+    };
+  }
+
+  private static String wrongRole(Set<TlsRole> allowed, Optional<TlsRole> role) {
+    return "this endpoint takes a client certificate of role "
+        + allowed.stream().map(TlsRole::label).sorted().toList()
+        + " from the database's CA; got "
+        + role.map(r -> "role " + r.label()).orElse("none");
   }
 
   /** Health (probes) and metrics; exact paths, so nothing else hides behind a prefix. */

@@ -12,7 +12,9 @@ import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.storage.RequestOutcome;
+import io.shardeddb.shardserver.config.TlsFactory;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
@@ -50,14 +53,27 @@ public class PeerClient implements PeerTransport, AutoCloseable {
   private final CredentialSource credentials;
 
   public PeerClient(JsonMapper json, ReplicationSettings settings, CredentialSource credentials) {
+    this(json, settings, credentials, new TlsFactory.ServerTls(Optional.empty()));
+  }
+
+  /** A client calling peers over TLS when {@code tls} is on (this server's certificate as mTLS). */
+  @Inject
+  public PeerClient(
+      JsonMapper json,
+      ReplicationSettings settings,
+      CredentialSource credentials,
+      TlsFactory.ServerTls tls) {
     this.json = json;
     this.settings = settings;
     this.credentials = credentials;
-    this.http = httpClient(settings);
+    this.http = httpClient(settings, tls);
   }
 
-  /** The one HTTP client every peer call goes through (connect deadline, local address). */
-  private static HttpClient httpClient(ReplicationSettings settings) {
+  /**
+   * The one HTTP client every peer call goes through (connect deadline, local address, and this
+   * server's certificate as mTLS when TLS is on).
+   */
+  private static HttpClient httpClient(ReplicationSettings settings, TlsFactory.ServerTls tls) {
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -71,7 +87,7 @@ public class PeerClient implements PeerTransport, AutoCloseable {
             "shardeddb.replication.local-address '" + local + "' is not an address", e);
       }
     }
-    return builder.build();
+    return tls.peers(builder).build();
   }
 
   /** Sends entries to a secondary; completes with its applied LSN or a {@link PeerRefusal}. */

@@ -1,0 +1,200 @@
+package io.shardeddb.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.cli.local.LocalCluster;
+import io.shardeddb.operator.model.PodReadiness;
+import io.shardeddb.protocol.client.RouterClient;
+import io.shardeddb.protocol.tls.CertificateAuthority;
+import io.shardeddb.protocol.tls.PemMaterial;
+import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsMaterialSource;
+import io.shardeddb.protocol.tls.TlsRole;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS on every hop of a local-mode database that asks for nothing (TLS is the default): rows
+ * written through the router reach a majority of replicas (router → shard-server and peer → peer
+ * over mTLS), plain HTTP gets no answer from a shard-server or the router, a client that trusts
+ * another CA refuses the router, and each mTLS role reaches only its own endpoints even with a
+ * valid bearer credential in hand.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TlsEveryHopIT {
+  private static final Duration LONG = Duration.ofMinutes(4);
+  private static final String DB = "tlsdb";
+
+  private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
+  private LocalCluster cluster;
+  private LocalCluster.RouterInfo router;
+  private DatabaseStatus db;
+
+  @BeforeAll
+  void startCluster(@TempDir Path dataDir) {
+    cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
+    cluster.apply(home.resolve("cli/src/test/resources/tls.yaml"));
+    db = new DatabaseStatus(cluster.client(), cluster.namespace(), DB);
+    router = await().atMost(LONG).until(() -> cluster.routerInfo(DB).orElse(null), i -> i != null);
+    await().atMost(LONG).until(db::isReady);
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void rowsTravelOverTlsFromTheClientThroughTheRouterToAMajorityOfReplicas() {
+    assertThat(router.routerUrl()).startsWith("https://");
+    RouterClient client = router.client(router.token(), "Stud_id", Duration.ofSeconds(30));
+    await()
+        .atMost(LONG)
+        .untilAsserted(() -> client.write(List.of(row(7, "Ada", 91), row(8, "Lin", 77))));
+    assertThat(client.read(7, 8).data()).hasSize(2);
+  }
+
+  @Test
+  void plainHttpGetsNoAnswerFromAShardServerOrTheRouter() {
+    HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    for (String url :
+        List.of(
+            "http://" + shardPods().get(0).getStatus().getPodIP() + ":8081/health/liveness",
+            router.routerUrl().replace("https://", "http://") + "/health/liveness")) {
+      assertThatThrownBy(
+              () ->
+                  plain.send(
+                      HttpRequest.newBuilder(URI.create(url))
+                          .timeout(Duration.ofSeconds(10))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString()))
+          .as(url)
+          .isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void aClientThatTrustsAnotherCaRefusesTheRouter() {
+    CertificateAuthority other =
+        CertificateAuthority.create("other", Instant.now(), Duration.ofDays(1), new SecureRandom());
+    HttpClient wrong =
+        HttpClient.newBuilder()
+            .sslContext(Tls.routerClientContext(PemMaterial.pem(List.of(other.certificate()))))
+            .build();
+    assertThatThrownBy(
+            () ->
+                wrong.send(
+                    HttpRequest.newBuilder(URI.create(router.routerUrl() + "/health/liveness"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void eachRoleReachesOnlyItsOwnShardEndpointsWhateverTokenItHolds() throws Exception {
+    String shard = "https://" + primaryIp() + ":8081";
+    String shardToken = cluster.shardCredential(DB).orElseThrow();
+    String dataToken = secret(ShardedDatabaseResources.shardDataAuthSecretName(DB), "token");
+    SSLContext asPeer = identity(TlsRole.SHARD_SERVER);
+    SSLContext asRouter = identity(TlsRole.ROUTER);
+    String log = "/log?fromLsn=1&prevEpoch=0&limit=1&replica=probe";
+
+    // A peer's certificate with the router's data credential: refused on the log.
+    assertThat(call(asPeer, "GET", shard + log, dataToken)).isEqualTo(403);
+    // The router's certificate, even with the full shard credential: no role change, no snapshot.
+    assertThat(call(asRouter, "POST", shard + "/role", shardToken)).isEqualTo(403);
+    assertThat(call(asRouter, "GET", shard + "/snapshot", shardToken)).isEqualTo(403);
+    // Each role on its own endpoints is let through the gate.
+    assertThat(call(asPeer, "GET", shard + log, shardToken)).isNotIn(401, 403);
+    assertThat(call(asRouter, "GET", shard + "/heartbeat", dataToken)).isEqualTo(200);
+  }
+
+  private int call(SSLContext tls, String method, String url, String token) throws Exception {
+    HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(tls)
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(
+                    method,
+                    method.equals("GET")
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  /** A client holding {@code role}'s certificate from the database's TLS Secret. */
+  private SSLContext identity(TlsRole role) {
+    String tls = ShardedDatabaseResources.tlsSecretName(DB);
+    return Tls.clientContext(
+        TlsMaterialSource.fixed(
+            PemMaterial.parse(
+                secret(tls, "ca.crt"),
+                secret(tls, role.label() + ".crt"),
+                secret(tls, role.label() + ".key"))),
+        TlsRole.SHARD_SERVER);
+  }
+
+  private String secret(String name, String key) {
+    Secret s = cluster.client().secrets().inNamespace(cluster.namespace()).withName(name).get();
+    return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+  }
+
+  private String primaryIp() {
+    String primary = db.primary("sh1");
+    return shardPods().stream()
+        .filter(p -> p.getMetadata().getName().equals(primary))
+        .findFirst()
+        .orElseThrow()
+        .getStatus()
+        .getPodIP();
+  }
+
+  private List<Pod> shardPods() {
+    return cluster.client().pods().inNamespace(cluster.namespace()).list().getItems().stream()
+        .filter(p -> p.getMetadata().getName().startsWith(DB + "-sh1-"))
+        .filter(PodReadiness::isReady)
+        .toList();
+  }
+
+  private static Map<String, Object> row(long id, String name, long marks) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("Stud_id", id);
+    row.put("Stud_name", name);
+    row.put("Stud_marks", marks);
+    return row;
+  }
+}

@@ -1,0 +1,145 @@
+package io.shardeddb.operator.cert;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.TlsSpec;
+import io.shardeddb.operator.model.DatabaseModel;
+import io.shardeddb.protocol.tls.PemMaterial;
+import io.shardeddb.protocol.tls.TlsRole;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What TLS adds to the pods the operator builds (pure): the TLS Secret projected with the pod's own
+ * role's pair as {@code tls.crt}/{@code tls.key} beside {@code ca.crt}, the settings that switch
+ * the servers to it, and HTTPS probes (the kubelet probes without verifying, as for any HTTPS
+ * probe). With {@code spec.tls.enabled: false} the pods are left as they are.
+ */
+public final class TlsPods {
+
+  static final String TLS_VOLUME = "tls";
+  static final String ROUTER_SERVER_TLS_VOLUME = "router-server-tls";
+
+  private TlsPods() {}
+
+  /** The shard StatefulSet with TLS added to its shard-server container. */
+  public static StatefulSet shard(DatabaseModel db, StatefulSet sts, String container) {
+    if (!db.spec().tlsOrDefault().enabledOrDefault()) {
+      return sts;
+    }
+    PodSpec pod = sts.getSpec().getTemplate().getSpec();
+    pod.getVolumes().add(tlsVolume(db, TlsRole.SHARD_SERVER));
+    for (Container c : pod.getContainers()) {
+      if (c.getName().equals(container)) {
+        c.getVolumeMounts().add(mount(TLS_VOLUME, ShardedDatabaseResources.TLS_MOUNT));
+        c.getEnv().add(env("SHARDEDDB_TLS_ENABLED", "true"));
+        c.getEnv().add(env("SHARDEDDB_TLS_DIR", ShardedDatabaseResources.TLS_MOUNT));
+        https(c);
+      }
+    }
+    return sts;
+  }
+
+  /**
+   * The router Deployment with TLS to shard-servers and, unless plain HTTP is asked, to clients.
+   */
+  public static Deployment router(DatabaseModel db, Deployment deployment) {
+    TlsSpec tls = db.spec().tlsOrDefault();
+    if (!tls.enabledOrDefault()) {
+      return deployment;
+    }
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    pod.getVolumes().add(tlsVolume(db, TlsRole.ROUTER));
+    Container c = pod.getContainers().get(0);
+    c.getVolumeMounts().add(mount(TLS_VOLUME, ShardedDatabaseResources.TLS_MOUNT));
+    c.getEnv().add(env("SHARDEDDB_ROUTER_TLS_DIR", ShardedDatabaseResources.TLS_MOUNT));
+    boolean serve = !tls.routerPlainHttpOrDefault();
+    c.getEnv().add(env("SHARDEDDB_ROUTER_SERVE_TLS", String.valueOf(serve)));
+    if (serve && tls.routerCertificateSecret() != null) {
+      pod.getVolumes()
+          .add(
+              new VolumeBuilder()
+                  .withName(ROUTER_SERVER_TLS_VOLUME)
+                  .withNewSecret()
+                  .withSecretName(tls.routerCertificateSecret())
+                  .withItems(
+                      item(PemMaterial.CERT_FILE, PemMaterial.CERT_FILE),
+                      item(PemMaterial.KEY_FILE, PemMaterial.KEY_FILE))
+                  .withDefaultMode(0440)
+                  .endSecret()
+                  .build());
+      c.getVolumeMounts()
+          .add(mount(ROUTER_SERVER_TLS_VOLUME, ShardedDatabaseResources.ROUTER_SERVER_TLS_MOUNT));
+      c.getEnv()
+          .add(
+              env(
+                  "SHARDEDDB_ROUTER_SERVER_TLS_DIR",
+                  ShardedDatabaseResources.ROUTER_SERVER_TLS_MOUNT));
+    }
+    if (serve) {
+      https(c);
+    }
+    return deployment;
+  }
+
+  /**
+   * Whether {@code pod} was built to speak TLS (it mounts the TLS Secret): the scheme to call it
+   * with, decided per pod, since pods built before TLS was switched on still speak plain HTTP.
+   */
+  public static boolean speaksTls(io.fabric8.kubernetes.api.model.Pod pod) {
+    return pod != null
+        && pod.getSpec() != null
+        && pod.getSpec().getVolumes() != null
+        && pod.getSpec().getVolumes().stream().anyMatch(v -> TLS_VOLUME.equals(v.getName()));
+  }
+
+  /** The TLS Secret with {@code role}'s pair projected as {@code tls.crt}/{@code tls.key}. */
+  static Volume tlsVolume(DatabaseModel db, TlsRole role) {
+    return new VolumeBuilder()
+        .withName(TLS_VOLUME)
+        .withNewSecret()
+        .withSecretName(ShardedDatabaseResources.tlsSecretName(db.name()))
+        .withItems(
+            item(TlsSecrets.CA_CERT, PemMaterial.CA_FILE),
+            item(TlsSecrets.certKey(role), PemMaterial.CERT_FILE),
+            item(TlsSecrets.keyKey(role), PemMaterial.KEY_FILE))
+        .withDefaultMode(0440)
+        .endSecret()
+        .build();
+  }
+
+  private static KeyToPath item(String key, String path) {
+    return new KeyToPath(key, null, path);
+  }
+
+  private static VolumeMount mount(String volume, String path) {
+    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(true).build();
+  }
+
+  private static EnvVar env(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static void https(Container c) {
+    List<Probe> probes = new ArrayList<>();
+    probes.add(c.getStartupProbe());
+    probes.add(c.getReadinessProbe());
+    probes.add(c.getLivenessProbe());
+    for (Probe p : probes) {
+      if (p != null && p.getHttpGet() != null) {
+        p.getHttpGet().setScheme("HTTPS");
+      }
+    }
+  }
+}

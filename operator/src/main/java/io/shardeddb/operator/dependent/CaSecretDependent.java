@@ -1,0 +1,30 @@
+package io.shardeddb.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.cert.TlsSecrets;
+import io.shardeddb.operator.model.Labels;
+import java.security.SecureRandom;
+
+/**
+ * The database's CA Secret ({@code <db>-ca}: certificate and key): created once from the CA the
+ * reconciler holds for this pass ({@link TlsModels}), read by the operator only, never mounted.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_CA))
+public class CaSecretDependent extends CRUDKubernetesDependentResource<Secret, ShardedDatabase> {
+
+  private final TlsSecrets secrets = new TlsSecrets(new SecureRandom());
+
+  public CaSecretDependent() {
+    super(Secret.class);
+  }
+
+  @Override
+  protected Secret desired(ShardedDatabase primary, Context<ShardedDatabase> context) {
+    return secrets.caSecret(Models.of(context), TlsModels.of(context));
+  }
+}

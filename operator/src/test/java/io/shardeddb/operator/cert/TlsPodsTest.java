@@ -1,0 +1,120 @@
+package io.shardeddb.operator.cert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.TlsSpec;
+import io.shardeddb.operator.model.DatabaseModel;
+import io.shardeddb.operator.model.DesiredShard;
+import io.shardeddb.operator.model.Images;
+import io.shardeddb.operator.model.RouterModel;
+import io.shardeddb.operator.model.ShardModel;
+import io.shardeddb.operator.testing.Fixtures;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * TLS in the pods the operator builds: each pod mounts its own role's pair (never another role's,
+ * never the CA key), the servers are switched to it, probes speak HTTPS; {@code tls.enabled: false}
+ * leaves the pods plain, {@code routerPlainHttp} only the router's client port.
+ */
+class TlsPodsTest {
+
+  private final Images images = new Images("ss:1", "rt:1", "my:1");
+
+  private DatabaseModel db(TlsSpec tls) {
+    ShardedDatabase sdb = Fixtures.load("students.yaml", "ns");
+    sdb.setSpec(
+        new io.shardeddb.api.v1alpha1.ShardedDatabaseSpec(
+            sdb.getSpec().schema(),
+            sdb.getSpec().shards(),
+            sdb.getSpec().replicas(),
+            sdb.getSpec().writeQuorum(),
+            sdb.getSpec().storage(),
+            sdb.getSpec().resources(),
+            sdb.getSpec().router(),
+            sdb.getSpec().failover(),
+            sdb.getSpec().secrets(),
+            sdb.getSpec().placement(),
+            sdb.getSpec().servers(),
+            sdb.getSpec().sharding(),
+            tls));
+    return DatabaseModel.of(sdb, images);
+  }
+
+  private static String env(Container c, String name) {
+    return c.getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Volume volume(PodSpec pod, String name) {
+    return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst().orElse(null);
+  }
+
+  private static Container container(PodSpec pod, String name) {
+    return pod.getContainers().stream().filter(c -> c.getName().equals(name)).findFirst().get();
+  }
+
+  @Test
+  void byDefaultEveryPodMountsItsOwnRolesCertificateAndProbesOverHttps() {
+    DatabaseModel db = db(null);
+    PodSpec shard =
+        ShardModel.statefulSet(db, new DesiredShard("sh1", 3)).getSpec().getTemplate().getSpec();
+    assertThat(volume(shard, "tls").getSecret().getSecretName()).isEqualTo("students-tls");
+    assertThat(volume(shard, "tls").getSecret().getItems())
+        .extracting(i -> i.getKey() + "->" + i.getPath())
+        .containsExactly(
+            "ca.crt->ca.crt", "shard-server.crt->tls.crt", "shard-server.key->tls.key");
+    Container server = container(shard, "shard-server");
+    assertThat(env(server, "SHARDEDDB_TLS_ENABLED")).isEqualTo("true");
+    assertThat(env(server, "SHARDEDDB_TLS_DIR")).isEqualTo("/var/run/secrets/shardeddb/tls");
+    assertThat(server.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+    assertThat(container(shard, "mysql").getVolumeMounts())
+        .extracting(m -> m.getName())
+        .doesNotContain("tls");
+
+    PodSpec router = RouterModel.deployment(db).getSpec().getTemplate().getSpec();
+    assertThat(volume(router, "tls").getSecret().getItems())
+        .extracting(i -> i.getKey() + "->" + i.getPath())
+        .containsExactly("ca.crt->ca.crt", "router.crt->tls.crt", "router.key->tls.key");
+    Container r = router.getContainers().get(0);
+    assertThat(env(r, "SHARDEDDB_ROUTER_TLS_DIR")).isEqualTo("/var/run/secrets/shardeddb/tls");
+    assertThat(env(r, "SHARDEDDB_ROUTER_SERVE_TLS")).isEqualTo("true");
+    assertThat(r.getLivenessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+  }
+
+  @Test
+  void tlsOffLeavesThePodsPlainAndPlainHttpOnlyTheRoutersClientPort() {
+    DatabaseModel off = db(new TlsSpec(false, null, null));
+    PodSpec shard =
+        ShardModel.statefulSet(off, new DesiredShard("sh1", 3)).getSpec().getTemplate().getSpec();
+    assertThat(volume(shard, "tls")).isNull();
+    assertThat(container(shard, "shard-server").getReadinessProbe().getHttpGet().getScheme())
+        .isNull();
+
+    DatabaseModel plain = db(new TlsSpec(null, true, null));
+    PodSpec router = RouterModel.deployment(plain).getSpec().getTemplate().getSpec();
+    Container r = router.getContainers().get(0);
+    assertThat(env(r, "SHARDEDDB_ROUTER_SERVE_TLS")).isEqualTo("false");
+    assertThat(env(r, "SHARDEDDB_ROUTER_TLS_DIR")).as("shard hops stay TLS").isNotNull();
+    assertThat(r.getReadinessProbe().getHttpGet().getScheme()).isNull();
+  }
+
+  @Test
+  void aUsersRouterCertificateIsServedToClients() {
+    DatabaseModel db = db(new TlsSpec(null, null, "my-router-cert"));
+    PodSpec router = RouterModel.deployment(db).getSpec().getTemplate().getSpec();
+    assertThat(volume(router, "router-server-tls").getSecret().getSecretName())
+        .isEqualTo("my-router-cert");
+    assertThat(env(router.getContainers().get(0), "SHARDEDDB_ROUTER_SERVER_TLS_DIR"))
+        .isEqualTo("/var/run/secrets/shardeddb/router-server-tls");
+    assertThat(List.of(TlsPods.speaksTls(null))).containsExactly(false);
+  }
+}

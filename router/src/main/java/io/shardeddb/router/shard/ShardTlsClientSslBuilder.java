@@ -1,0 +1,52 @@
+package io.shardeddb.router.shard;
+
+import io.micronaut.context.annotation.BootstrapContextCompatible;
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.core.io.ResourceResolver;
+import io.micronaut.http.client.netty.ssl.NettyClientSslBuilder;
+import io.micronaut.http.ssl.SslConfiguration;
+import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsMaterialSource;
+import io.shardeddb.protocol.tls.TlsRole;
+import io.shardeddb.router.config.RouterTlsSettings;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The HTTPS side of the router's shard-server calls, from the project's TLS helper: the router's
+ * certificate as the client identity (mTLS; shard-servers let the router role reach the data
+ * endpoints only), and a server accepted only when it chains to the database's CA and holds the
+ * shard-server role. Host names are not compared: shard-servers are reached by pod IP (see {@code
+ * RoleTrustManager}). Without {@code shardeddb.router.tls.dir}, Micronaut's defaults apply.
+ */
+@Singleton
+@BootstrapContextCompatible
+@Replaces(NettyClientSslBuilder.class)
+public class ShardTlsClientSslBuilder extends NettyClientSslBuilder {
+
+  private final TlsMaterialSource source;
+
+  public ShardTlsClientSslBuilder(ResourceResolver resources, RouterTlsSettings settings) {
+    super(resources);
+    this.source =
+        settings.shardTls()
+            ? TlsMaterialSource.directory(
+                Path.of(settings.dir().trim()), settings.refresh(), System::nanoTime)
+            : null;
+  }
+
+  @Override
+  protected KeyManagerFactory getKeyManagerFactory(SslConfiguration ssl) {
+    return source == null ? super.getKeyManagerFactory(ssl) : Tls.keyManagerFactory(source);
+  }
+
+  @Override
+  protected TrustManagerFactory getTrustManagerFactory(SslConfiguration ssl) {
+    return source == null
+        ? super.getTrustManagerFactory(ssl)
+        : Tls.trustManagerFactory(source, Set.of(TlsRole.SHARD_SERVER));
+  }
+}
