@@ -69,7 +69,7 @@ class BackupRestoreIT {
     LocalCluster.RouterInfo info =
         await().atMost(LONG).until(() -> cluster.routerInfo(name).orElse(null), i -> i != null);
     await().atMost(LONG).until(db::isReady);
-    return new RouterClient(info.routerUrl(), info.token(), "Stud_id", Duration.ofSeconds(20));
+    return info.client(info.token(), "Stud_id", Duration.ofSeconds(20));
   }
 
   @Test

@@ -40,6 +40,8 @@ class ConsoleBrowserIT {
   private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
   private LocalCluster cluster;
   private WebDriver browser;
+  private ChromeOptions options;
+  private ChromeDriverService service;
 
   @BeforeAll
   void start(@TempDir Path dataDir) throws Exception {
@@ -50,7 +52,7 @@ class ConsoleBrowserIT {
       }
       Assumptions.abort("skipped: " + chromium.whyNot());
     }
-    ChromeOptions options = new ChromeOptions();
+    options = new ChromeOptions();
     options.setBinary(chromium.browser().toFile());
     // The flags the machine's notes give for a closed network: no background fetches that would
     // be refused, no first-run or sync; a fresh profile per run.
@@ -66,13 +68,27 @@ class ConsoleBrowserIT {
         "--disable-sync",
         "--window-size=1400,1800",
         "--user-data-dir=" + Files.createDirectories(dataDir.resolve("chromium-profile")));
-    ChromeDriverService service =
+    service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(chromium.driver().toFile())
             .usingAnyFreePort()
             .build();
-    browser = new ChromeDriver(service, options);
     cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
+  }
+
+  /** SHA-256 (base64) of the public key of the router's certificate, verified by the CA. */
+  private static String verifiedSpki(LocalCluster.RouterInfo info) throws Exception {
+    java.net.URI uri = java.net.URI.create(info.routerUrl());
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket)
+            info.tls().getSocketFactory().createSocket(uri.getHost(), uri.getPort())) {
+      socket.startHandshake();
+      java.security.cert.Certificate leaf = socket.getSession().getPeerCertificates()[0];
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(leaf.getPublicKey().getEncoded());
+      return java.util.Base64.getEncoder().encodeToString(digest);
+    }
   }
 
   @AfterAll
@@ -92,6 +108,13 @@ class ConsoleBrowserIT {
     LocalCluster.RouterInfo info =
         await().atMost(LONG).until(() -> cluster.routerInfo(name).orElse(null), i -> i != null);
     await().atMost(LONG).until(db::isReady);
+    // The router serves TLS from the database's CA, which the browser does not know: the test
+    // verifies the router's certificate with that CA itself and pins the browser to exactly
+    // that certificate's key (Chromium's SPKI allow-list), so nothing else would be accepted.
+    if (info.tls() != null) {
+      options.addArguments("--ignore-certificate-errors-spki-list=" + verifiedSpki(info));
+    }
+    browser = new ChromeDriver(service, options);
 
     // Log in: the page asks for the token and keeps it in the tab's session storage.
     browser.get(info.routerUrl() + "/console/");

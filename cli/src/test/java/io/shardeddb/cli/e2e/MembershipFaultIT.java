@@ -58,11 +58,10 @@ class MembershipFaultIT {
     cluster.apply(home.resolve("cli/src/test/resources/membership.yaml"));
     db = new DatabaseStatus(cluster.client(), cluster.namespace(), DB);
     await().atMost(LONG).until(() -> db.isReady() && db.replicas(SHARD).size() == 5);
-    String token =
-        await()
-            .atMost(LONG)
-            .until(() -> cluster.routerInfo(DB).orElse(null), Objects::nonNull)
-            .token();
+    LocalCluster.RouterInfo info =
+        await().atMost(LONG).until(() -> cluster.routerInfo(DB).orElse(null), Objects::nonNull);
+    String token = info.token();
+    String scheme = info.tls() == null ? "http://" : "https://";
     List<String> urls =
         await()
             .atMost(LONG)
@@ -77,13 +76,13 @@ class MembershipFaultIT {
                         .stream()
                         .filter(p -> p.getMetadata().getName().startsWith(DB + "-router-"))
                         .filter(PodReadiness::isReady)
-                        .map(p -> "http://" + p.getStatus().getPodIP() + ":8080")
+                        .map(p -> scheme + p.getStatus().getPodIP() + ":8080")
                         .sorted()
                         .toList(),
                 l -> l.size() == 2);
     routers =
         urls.stream()
-            .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(10)))
+            .map(u -> new RouterClient(u, token, "Stud_id", Duration.ofSeconds(10), info.tls()))
             .toList();
   }
 

@@ -42,6 +42,8 @@ class TlsPodsTest {
             sdb.getSpec().placement(),
             sdb.getSpec().servers(),
             sdb.getSpec().sharding(),
+            sdb.getSpec().backup(),
+            sdb.getSpec().bootstrap(),
             tls));
     return DatabaseModel.of(sdb, images);
   }

@@ -30,6 +30,8 @@ class SecurityConditionTest {
         null,
         null,
         null,
+        null,
+        null,
         tls);
   }
 

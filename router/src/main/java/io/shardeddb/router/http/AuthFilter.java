@@ -24,9 +24,9 @@ import java.security.MessageDigest;
  * take the admin token, whatever {@code enabled} says; without an admin token configured they
  * refuse everyone (the data token never stands in). Only {@code
  * shardeddb.router.auth.open-admin-for-assignment=true} opens them, for the assignment's course
- * client (the operator reports it with a Warning condition). Health, metrics, the OpenAPI
- * document and the web console's static files (which hold no data: the console calls the guarded
- * endpoints with the token it is given) stay open. The 401 body says only that the token is missing or wrong.
+ * client (the operator reports it with a Warning condition). Health, metrics, the OpenAPI document
+ * and the web console's static files (which hold no data: the console calls the guarded endpoints
+ * with the token it is given) stay open. The 401 body says only that the token is missing or wrong.
  */
 // Created eagerly so that a missing token stops the router at start, not at the first request.
 @Context
