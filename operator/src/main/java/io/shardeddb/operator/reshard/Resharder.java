@@ -426,6 +426,11 @@ public final class Resharder {
           if (MoveRules.caughtUp(last, move.id(), fence.epoch(), fence.lsn())) {
             return last;
           }
+          if (MoveRules.needsStart(last, move.id())) {
+            // No import of this move runs there (the destination failed over since the check):
+            // waiting cannot help; un-fence now rather than after the whole timeout.
+            return last;
+          }
         } catch (ShardServerException e) {
           LOG.debug("no import progress from {}: {}", destination, e.getMessage());
         }

@@ -158,6 +158,27 @@ class ResharderTest {
   }
 
   @Test
+  void aDestinationThatLosesItsImportAfterTheFenceIsNotWaitedForTheWholeTimeout() {
+    // Seen in the fresh-clone run: the destination failed over between the check and the fence;
+    // the cut-over then waited its whole timeout for an import that no longer ran.
+    resharder = newOperator(Duration.ofSeconds(30));
+    loadSource();
+    pass(SPLIT); // Copying
+    pass(SPLIT); // CatchingUp
+    shards.destFailsOverAtTheFence = true;
+    long start = System.nanoTime();
+
+    pass(SPLIT);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.CatchingUp);
+    assertThat(shards.source.owned).containsExactly(ALL);
+    runUntilSettled(SPLIT);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
   void anAdoptThatNoQuorumOfTheDestinationHoldsIsNeverPublishedThoughItsHeartbeatOwnsTheRange() {
     resharder = newOperator(Duration.ofMillis(300));
     loadSource();

@@ -141,8 +141,18 @@ final class TwoShardFake implements ShardServerClient {
 
   @Override
   public synchronized RangeChangeResponse fenceRange(String baseUrl, RangeChange change) {
-    return change(baseUrl, "fence", change, p -> PointRange.minus(p.owned, change.range()));
+    RangeChangeResponse r =
+        change(baseUrl, "fence", change, p -> PointRange.minus(p.owned, change.range()));
+    if (destFailsOverAtTheFence) {
+      // The destination's primary fails over right after the fence; its replica runs no import.
+      destFailsOverAtTheFence = false;
+      destFailsOverWithoutTheAdopt();
+    }
+    return r;
   }
+
+  /** Whether the destination fails over (losing its import) right after the next fence. */
+  boolean destFailsOverAtTheFence;
 
   @Override
   public synchronized RangeChangeResponse adoptRange(String baseUrl, RangeChange change) {
