@@ -98,7 +98,12 @@ class OperatorPermissionsTest {
     assertThat(routerGrants).extracting(Grant::resource).doesNotContain("secrets");
     assertThat(routerGrants)
         .extracting(Grant::resource)
-        .containsOnly("shardeddatabases", "shardeddatabases/status");
+        .containsOnly("shardeddatabases", "shardeddatabases/status", "events");
+    // Events only to list them (the web console shows the database's); nothing written.
+    assertThat(routerGrants)
+        .filteredOn(g -> g.resource().equals("events"))
+        .extracting(Grant::verb)
+        .containsOnly("list");
   }
 
   @Test
