@@ -432,6 +432,17 @@ public final class Resharder {
             return last;
           }
         } catch (ShardServerException e) {
+          if (e.status() == 0) {
+            // No answer at all (frozen, partitioned, dead). Whether an adopt reached it cannot
+            // be known, so the source stays fenced (rule 14) -- but waiting here would also hold
+            // back the failover that ends the fence, decided by the shard loop of the next pass.
+            throw new ShardServerException(
+                "the primary of the destination stopped answering after the fence ("
+                    + e.getMessage()
+                    + "); the range stays fenced until it answers again or fails over",
+                0,
+                e);
+          }
           LOG.debug("no import progress from {}: {}", destination, e.getMessage());
         }
         if (nanos.getAsLong() >= deadline) {

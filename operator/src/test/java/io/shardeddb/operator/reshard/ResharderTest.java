@@ -179,6 +179,35 @@ class ResharderTest {
   }
 
   @Test
+  void aDestinationThatStopsAnsweringAfterTheFenceEndsThePassAtOnceAndKeepsTheFence() {
+    // ReshardFaultIT's merge in CI (11.2 s outage): the destination's primary froze right after
+    // the fence; the pass polled it for the whole cut-over timeout, so the failover that would
+    // end the fence was decided only on the next pass. Whether an adopt reached the frozen
+    // primary cannot be known, so the fence stays -- but the pass must end at once.
+    resharder = newOperator(Duration.ofSeconds(30));
+    loadSource();
+    pass(SPLIT); // Copying
+    pass(SPLIT); // CatchingUp
+    shards.destFreezesAtTheFence = true;
+    long start = System.nanoTime();
+
+    pass(SPLIT);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(shards.source.owned).as("still fenced: the adopt is unknown").doesNotContain(ALL);
+    assertThat(recorder.published).isEqualTo(BEFORE);
+
+    // Its replica takes over without the adopt: the fence ends, the move goes on.
+    shards.destReachable = true;
+    shards.destFailsOverWithoutTheAdopt();
+    pass(SPLIT);
+    assertThat(shards.source.owned).containsExactly(ALL);
+    runUntilSettled(SPLIT);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
   void anAdoptThatNoQuorumOfTheDestinationHoldsIsNeverPublishedThoughItsHeartbeatOwnsTheRange() {
     resharder = newOperator(Duration.ofMillis(300));
     loadSource();

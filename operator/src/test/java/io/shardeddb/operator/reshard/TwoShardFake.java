@@ -148,8 +148,16 @@ final class TwoShardFake implements ShardServerClient {
       destFailsOverAtTheFence = false;
       destFailsOverWithoutTheAdopt();
     }
+    if (destFreezesAtTheFence) {
+      // The destination's primary stops answering right after the fence (SIGSTOP).
+      destFreezesAtTheFence = false;
+      destReachable = false;
+    }
     return r;
   }
+
+  /** Whether the destination's primary stops answering right after the next fence. */
+  boolean destFreezesAtTheFence;
 
   /** Whether the destination fails over (losing its import) right after the next fence. */
   boolean destFailsOverAtTheFence;
