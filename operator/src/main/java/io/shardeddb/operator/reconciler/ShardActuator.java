@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -54,12 +55,46 @@ public final class ShardActuator {
     this.calls = calls;
   }
 
-  /** Sends every fence at once; the answers that arrived, by pod. */
+  /** Sends every fence at once; the answers that arrived, by pod (each waited for). */
   public Map<String, TimedFence> fence(List<ShardAction> fences) {
-    return parallel(
-        fences.stream().filter(a -> a instanceof Fence).map(a -> (Fence) a).toList(),
-        f -> client.fence(f.url(), new FenceRequest(f.epoch())),
-        Fence::pod);
+    return fence(fences, null);
+  }
+
+  /**
+   * Sends every fence at once; the answers that arrived, by pod. The fences to pods in {@code
+   * answering} (those that answered this pass's heartbeat) are waited for up to the client's
+   * deadline; the others only until then: a replica that is hung or cut off (typically the primary
+   * being replaced) would answer with the deadline, adding a second to every failover. An election
+   * needs a majority of answers, never all of them (rule 2), so a late answer is just not counted.
+   * {@code answering} null: wait for every answer.
+   */
+  public Map<String, TimedFence> fence(List<ShardAction> fences, Set<String> answering) {
+    List<Fence> all = fences.stream().filter(a -> a instanceof Fence).map(a -> (Fence) a).toList();
+    Map<String, CompletableFuture<TimedFence>> futures =
+        start(all, f -> client.fence(f.url(), new FenceRequest(f.epoch())), Fence::pod);
+    Map<String, TimedFence> out = new LinkedHashMap<>();
+    // The expected answers first (joined: the slowest bounds the wait), then whatever else came.
+    futures.forEach(
+        (pod, f) -> {
+          if (answering == null || answering.contains(pod)) {
+            join(pod, f).ifPresent(a -> out.put(pod, a));
+          }
+        });
+    futures.forEach(
+        (pod, f) -> {
+          if (answering != null && !answering.contains(pod)) {
+            if (f.isDone()) {
+              join(pod, f).ifPresent(a -> out.put(pod, a));
+            } else {
+              LOG.debug("fence of {} not waited for: it answered no heartbeat this pass", pod);
+            }
+          }
+        });
+    Map<String, TimedFence> ordered = new LinkedHashMap<>();
+    futures
+        .keySet()
+        .forEach(pod -> Optional.ofNullable(out.get(pod)).ifPresent(a -> ordered.put(pod, a)));
+    return ordered;
   }
 
   /**
@@ -163,6 +198,13 @@ public final class ShardActuator {
 
   private <T, R> Map<String, R> parallel(
       List<T> items, Function<T, R> call, Function<T, String> key) {
+    Map<String, R> out = new LinkedHashMap<>();
+    start(items, call, key).forEach((pod, f) -> join(pod, f).ifPresent(r -> out.put(pod, r)));
+    return out;
+  }
+
+  private <T, R> Map<String, CompletableFuture<R>> start(
+      List<T> items, Function<T, R> call, Function<T, String> key) {
     Map<String, CompletableFuture<R>> futures = new LinkedHashMap<>();
     for (T item : items) {
       futures.put(
@@ -170,15 +212,15 @@ public final class ShardActuator {
           CompletableFuture.supplyAsync(() -> call.apply(item), calls)
               .orTimeout(PARALLEL_BOUND.toMillis(), TimeUnit.MILLISECONDS));
     }
-    Map<String, R> out = new LinkedHashMap<>();
-    futures.forEach(
-        (pod, f) -> {
-          try {
-            out.put(pod, f.join());
-          } catch (RuntimeException e) {
-            LOG.debug("no answer from {}: {}", pod, e.getMessage());
-          }
-        });
-    return out;
+    return futures;
+  }
+
+  private static <R> Optional<R> join(String pod, CompletableFuture<R> f) {
+    try {
+      return Optional.of(f.join());
+    } catch (RuntimeException e) {
+      LOG.debug("no answer from {}: {}", pod, e.getMessage());
+      return Optional.empty();
+    }
   }
 }

@@ -59,7 +59,8 @@ public final class ShardCoordinator {
     ShardObservation o = ShardObservation.of(ctx);
     ShardPlan plan = planner.plan(o);
     if (plan.stage() == ShardPlan.Stage.ELECT) {
-      Map<String, TimedFence> answers = actuator.fence(plan.actions());
+      // A replica silent this pass (the hung primary) is not waited for: a majority decides.
+      Map<String, TimedFence> answers = actuator.fence(plan.actions(), o.beats().keySet());
       plan = planner.elect(o, plan, answers).withRequest(plan.request());
     }
     if (plan.stage() == ShardPlan.Stage.SWITCH_OVER) {
