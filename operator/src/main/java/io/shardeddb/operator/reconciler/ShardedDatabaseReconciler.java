@@ -519,7 +519,17 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       StatusAggregator.Result result,
       boolean busy) {
     Duration next =
-        result.failoverPending() ? resync.failoverWatch() : busy ? resync.busy() : resync.settled();
+        result.failoverPending()
+            ? resync.failoverWatch(
+                clock.instant(),
+                result.status().shardsOrEmpty().stream()
+                    .map(ShardStatus::primaryUnavailableSince)
+                    .filter(Objects::nonNull)
+                    .map(Instant::parse)
+                    .toList(),
+                Duration.ofSeconds(
+                    sdb.getSpec().failoverOrDefault().primaryUnavailableSecondsOrDefault()))
+            : busy ? resync.busy() : resync.settled();
     if (!result.status().equals(previous)) {
       writeStatus(sdb, context, result.status());
     }
