@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shardeddb.operator.backup.ArchiveHealth;
 import io.shardeddb.operator.backup.BackupScheduler;
 import io.shardeddb.operator.backup.ShardedDatabaseBackupReconciler;
 import io.shardeddb.operator.reconciler.ShardActuator;
@@ -92,12 +93,14 @@ public final class ShardedDbOperator implements AutoCloseable {
                         .build());
               }
             });
+    ArchiveHealth archives = new ArchiveHealth();
     this.backupScheduler =
         new BackupScheduler(
             client,
             settings.clock(),
             settings.config().watchNamespaces(),
-            settings.shardServerClient());
+            settings.shardServerClient(),
+            archives);
     EventRecorder events =
         new EventRecorder(client, settings.clock(), databaseMetrics::eventRecorded);
     operator.register(
@@ -120,7 +123,8 @@ public final class ShardedDbOperator implements AutoCloseable {
             events,
             settings.config().operatorNamespace(),
             settings.config().metricsScraper(),
-            settings.config().resyncIntervals()),
+            settings.config().resyncIntervals(),
+            archives),
         // Watch only the listed namespaces when the chart grants per-namespace Roles.
         o -> {
           if (!settings.config().watchNamespaces().isEmpty()) {

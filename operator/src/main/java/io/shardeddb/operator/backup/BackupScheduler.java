@@ -28,8 +28,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,14 +63,16 @@ public final class BackupScheduler implements AutoCloseable {
   private final BackupEvents events;
   private final ObjectMapper json = new ObjectMapper();
 
-  /** Shards whose stall was already reported (by database/shard), until archiving recovers. */
-  private final Set<String> stalled = ConcurrentHashMap.newKeySet();
+  /** Stalled shards, by database: reported by Events here, as a condition by the reconciler. */
+  private final ArchiveHealth archives;
 
   public BackupScheduler(
       KubernetesClient client,
       Clock clock,
       Collection<String> namespaces,
-      ShardServerClient shards) {
+      ShardServerClient shards,
+      ArchiveHealth archives) {
+    this.archives = archives;
     this.client = client;
     this.clock = clock;
     this.namespaces = List.copyOf(namespaces);
@@ -152,12 +152,12 @@ public final class BackupScheduler implements AutoCloseable {
       if (url == null) {
         continue;
       }
-      String key =
-          db.getMetadata().getNamespace() + "/" + db.getMetadata().getName() + "/" + shard.id();
+      String database = db.getMetadata().getNamespace() + "/" + db.getMetadata().getName();
       try {
         JsonNode s = json.readTree(shards.getJson(url, "/backup/status"));
         if (s.path("stalled").asBoolean()) {
-          if (stalled.add(key)) {
+          String error = s.path("lastError").asText("unknown error");
+          if (archives.report(database, shard.id(), error)) {
             events.warning(
                 db,
                 "ArchiveStalled",
@@ -165,13 +165,13 @@ public final class BackupScheduler implements AutoCloseable {
                     + shard.id()
                     + ": archiving has failed for longer than its bound (the log is kept, not"
                     + " trimmed, until it recovers): "
-                    + s.path("lastError").asText());
+                    + error);
           }
-        } else if (stalled.remove(key)) {
+        } else if (archives.report(database, shard.id(), null)) {
           events.normal(db, "ArchiveRecovered", "shard " + shard.id() + ": archiving caught up");
         }
       } catch (RuntimeException | java.io.IOException e) {
-        LOG.debug("archive status of {}: {}", key, e.toString());
+        LOG.debug("archive status of {}/{}: {}", database, shard.id(), e.toString());
       }
     }
   }

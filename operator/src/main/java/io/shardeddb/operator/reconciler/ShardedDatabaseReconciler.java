@@ -35,6 +35,7 @@ import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.operator.backup.ArchiveHealth;
 import io.shardeddb.operator.backup.RestoreGate;
 import io.shardeddb.operator.cert.OperatorTls;
 import io.shardeddb.operator.cert.TlsSecrets;
@@ -77,6 +78,7 @@ import io.shardeddb.operator.reshard.Resharder;
 import io.shardeddb.operator.reshard.ShardEndpoint;
 import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.operator.status.ArchiveCondition;
 import io.shardeddb.operator.status.ConditionReason;
 import io.shardeddb.operator.status.ConditionType;
 import io.shardeddb.operator.status.Conditions;
@@ -185,6 +187,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final ResyncIntervals resync;
   // Each database's CA and the operator's certificate for it, kept across passes.
   private final OperatorTls tls = new OperatorTls(new TlsSecrets(new SecureRandom()));
+  // Which shards' archives the backup scheduler found stalled (the ContinuousArchiving condition).
+  private final ArchiveHealth archives;
   // What status writes showed about the server's CRD (cluster-wide, so one per operator).
   private final StoredStatusMonitor crd = new StoredStatusMonitor();
 
@@ -208,7 +212,9 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       EventRecorder events,
       String operatorNamespace,
       MetricsScraper scraper,
-      ResyncIntervals resync) {
+      ResyncIntervals resync,
+      ArchiveHealth archives) {
+    this.archives = archives;
     this.client = client;
     this.images = images;
     this.shards = shards;
@@ -416,7 +422,11 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
                 withReshard.conditionsOrEmpty(),
                 List.of(
                     reshardingCondition(reshard, outdated),
-                    SecurityCondition.of(spec, adminTokenMissing(sdb))),
+                    SecurityCondition.of(spec, adminTokenMissing(sdb)),
+                    ArchiveCondition.of(
+                        spec.backup() != null,
+                        archives.stalled(
+                            sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName()))),
                 generation(sdb),
                 now));
     List<ShardEvent> due = new ArrayList<>(result.events());

@@ -51,5 +51,11 @@ public enum ConditionReason {
   /** spec.router.auth.openAdminForAssignment: /init, /add, /rm take no token. */
   AdminOpenForAssignment,
   /** The router token Secret the user named has no admin-token: routers cannot start. */
-  AdminTokenMissing
+  AdminTokenMissing,
+  /** Every shard archives its committed log within its bound. */
+  ArchivingHealthy,
+  /** A shard's archiving has failed past its bound (store unreachable, wrong bucket, ...). */
+  ArchiveStalled,
+  /** No spec.backup: nothing is archived. */
+  BackupNotConfigured
 }

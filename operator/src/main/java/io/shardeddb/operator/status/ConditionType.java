@@ -15,5 +15,10 @@ public enum ConditionType {
    * admin opened for the assignment) or the router's admin token is missing: a warning that says
    * which, reported with a Warning Event when it changes.
    */
-  Insecure
+  Insecure,
+  /**
+   * Whether every shard ships its committed log to the backup store within its bound (False with
+   * the shards and the store's error while one is stalled, or when spec.backup is not set).
+   */
+  ContinuousArchiving
 }
