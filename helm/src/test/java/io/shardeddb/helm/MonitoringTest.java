@@ -190,6 +190,7 @@ class MonitoringTest {
             "ShardedDBShardBelowWriteQuorum",
             "ShardedDBFailoverNoQuorum",
             "ShardedDBPrimaryUnavailable",
+            "ShardedDBArchiveStalled",
             "ShardedDBReplicationLagHigh",
             "ShardedDBFailoverStorm",
             "ShardedDBCrdOutdated",
