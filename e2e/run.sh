@@ -7,7 +7,7 @@ t0=$(date +%s)
 "$E2E_DIR/cluster/up.sh"
 t_up=$(date +%s)
 "$E2E_DIR/images/build.sh" "$STATE/images"
-for image in "$STATE"/images/{operator,router,shard-server,mariadb}.tar; do
+for image in "$STATE"/images/{operator,router,shard-server,s3,mariadb}.tar; do
   ctr --address "$STATE/containerd/containerd.sock" -n k8s.io images import "$image" >/dev/null
 done
 t_images=$(date +%s)

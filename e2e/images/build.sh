@@ -13,14 +13,17 @@ mkdir -p "$out" "$cache"
 ensure_packages umoci skopeo rsync jq
 
 base=${SHARDEDDB_IMAGES_BASE:-tar://$("$E2E_DIR/images/base.sh")}
-log "images shardeddb/{operator,router,shard-server}:$version on $base (Maven -Pimages)"
+log "images shardeddb/{operator,router,shard-server,s3}:$version on $base (Maven -Pimages)"
 # Each image is checked as it is built (e2e/images/check.sh, run by the profile).
-(cd "$REPO_DIR" && ./mvnw -B -q -Pimages -pl operator,router,shard-server -am package \
+(cd "$REPO_DIR" && ./mvnw -B -q -Pimages -pl operator,router,shard-server,backup -am package \
   -Dmaven.test.skip=true -Dimages.base="$base" -Dimages.tag="$version")
 for name in operator router shard-server; do
   cp "$REPO_DIR/$name/target/image/$name.tar" "$out/$name.tar.tmp"
   mv "$out/$name.tar.tmp" "$out/$name.tar"
 done
+# The S3 server the backup step runs as a pod (backup module: S3Proxy, as local mode embeds it).
+cp "$REPO_DIR/backup/target/image/s3.tar" "$out/s3.tar.tmp"
+mv "$out/s3.tar.tmp" "$out/s3.tar"
 
 # The MySQL sidecar: Debian's MariaDB with an entrypoint that honours the mysql image's variables.
 "$E2E_DIR/images/rootfs.sh" mariadb "$K8S_CACHE/rootfs/mariadb" mariadb-server

@@ -7,15 +7,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.shardeddb.api.v1alpha1.BootstrapSpec;
+import io.shardeddb.api.v1alpha1.FromBackupSpec;
 import io.shardeddb.api.v1alpha1.MovePhase;
 import io.shardeddb.api.v1alpha1.MoveStatus;
 import io.shardeddb.api.v1alpha1.RequestStatus;
@@ -43,6 +49,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -737,6 +744,204 @@ class RealClusterIT {
 
   @Test
   @Order(14)
+  void aBaseBackupToAnS3ServerPodRestoresIntoANewDatabaseWithEveryRow() throws Exception {
+    // The S3 server as a pod (image shardeddb/s3: the S3Proxy local mode embeds), its key in a
+    // Secret the database names; spec.backup added to the live database rolls its pods.
+    String keyId = "e2e-" + Long.toHexString(new SecureRandom().nextLong());
+    String secretKey = Long.toHexString(new SecureRandom().nextLong()) + "x" + keyId;
+    client
+        .secrets()
+        .inNamespace(dbNs)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("s3-credentials")
+                .endMetadata()
+                .addToStringData("accessKeyId", keyId)
+                .addToStringData("secretAccessKey", secretKey)
+                .build())
+        .createOr(r -> r.update());
+    Map<String, String> s3Labels = Map.of("app", "e2e-s3");
+    client
+        .apps()
+        .deployments()
+        .inNamespace(dbNs)
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("s3")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewSelector()
+                .withMatchLabels(s3Labels)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(s3Labels)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("s3")
+                .withImage("shardeddb/s3:0.1.0")
+                .withImagePullPolicy("IfNotPresent")
+                .addNewEnv()
+                .withName("S3_ACCESS_KEY_ID")
+                .withValue(keyId)
+                .endEnv()
+                .addNewEnv()
+                .withName("S3_SECRET_ACCESS_KEY")
+                .withValue(secretKey)
+                .endEnv()
+                .addNewEnv()
+                .withName("S3_BUCKETS")
+                .withValue("backups")
+                .endEnv()
+                .addNewPort()
+                .withContainerPort(9000)
+                .endPort()
+                .addNewVolumeMount()
+                .withName("data")
+                .withMountPath("/data")
+                .endVolumeMount()
+                .withNewReadinessProbe()
+                .withNewTcpSocket()
+                .withNewPort(9000)
+                .endTcpSocket()
+                .endReadinessProbe()
+                .endContainer()
+                .addNewVolume()
+                .withName("data")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .endVolume()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .createOr(r -> r.update());
+    client
+        .services()
+        .inNamespace(dbNs)
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("s3")
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(s3Labels)
+                .addNewPort()
+                .withPort(9000)
+                .withNewTargetPort(9000)
+                .endPort()
+                .endSpec()
+                .build())
+        .createOr(r -> r.update());
+    client
+        .apps()
+        .deployments()
+        .inNamespace(dbNs)
+        .withName("s3")
+        .waitUntilReady(3, TimeUnit.MINUTES);
+    String store =
+        "{\"store\":{\"endpoint\":\"http://s3."
+            + dbNs
+            + ".svc:9000\",\"bucket\":\"backups\",\"credentialsSecret\":\"s3-credentials\","
+            + "\"pathStyle\":true}}";
+    client
+        .resources(ShardedDatabase.class)
+        .inNamespace(dbNs)
+        .withName(DB)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"backup\":" + store + "}}");
+    await()
+        .atMost(READY)
+        .pollInterval(Duration.ofSeconds(3))
+        .until(() -> isReady(status()) && rolledOnto(DB + "-sh1") && rolledOnto(DB + "-sh2"));
+
+    // What the backup must hold: every row, read with no writer running.
+    List<String> before = rows(DB);
+    assertThat(before).isNotEmpty();
+    GenericKubernetesResource backup = new GenericKubernetesResource();
+    backup.setApiVersion("shardeddb.io/v1alpha1");
+    backup.setKind("ShardedDatabaseBackup");
+    backup.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("e2e-base")
+            .withNamespace(dbNs)
+            .build());
+    backup.setAdditionalProperty("spec", Map.of("database", DB, "method", "Base"));
+    client.resource(backup).create();
+    await()
+        .atMost(READY)
+        .pollInterval(Duration.ofSeconds(3))
+        .untilAsserted(
+            () -> {
+              GenericKubernetesResource b =
+                  client
+                      .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabaseBackup")
+                      .inNamespace(dbNs)
+                      .withName("e2e-base")
+                      .get();
+              Object st = b == null ? null : b.getAdditionalProperties().get("status");
+              assertThat(st).as("backup status").isInstanceOf(Map.class);
+              assertThat(((Map<?, ?>) st).get("phase")).as("backup %s", st).isEqualTo("Completed");
+            });
+
+    // A new database bootstrapped from it (never over a live one), as `kubectl sdb restore`
+    // declares it: the source's spec with spec.bootstrap.fromBackup.
+    String copy = "restored";
+    ShardedDatabase restored = new ShardedDatabase();
+    restored.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(copy)
+            .withNamespace(dbNs)
+            .build());
+    restored.setSpec(
+        client
+            .resources(ShardedDatabase.class)
+            .inNamespace(dbNs)
+            .withName(DB)
+            .get()
+            .getSpec()
+            .withBootstrap(new BootstrapSpec(new FromBackupSpec(DB, "e2e-base", null, null)))
+            .withServers(null));
+    client.resource(restored).create();
+    await().atMost(READY).pollInterval(Duration.ofSeconds(3)).until(() -> isReady(status(copy)));
+    assertThat(rows(copy)).as("rows of the restored database").isEqualTo(before);
+    System.out.println(
+        "step 14: backup e2e-base restored into " + copy + ": " + before.size() + " rows");
+
+    client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(copy).delete();
+    client
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabaseBackup")
+        .inNamespace(dbNs)
+        .withName("e2e-base")
+        .delete();
+    client.apps().deployments().inNamespace(dbNs).withName("s3").delete();
+    client.services().inNamespace(dbNs).withName("s3").delete();
+    client.secrets().inNamespace(dbNs).withName("s3-credentials").delete();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .until(
+            () ->
+                client.pods().inNamespace(dbNs).list().getItems().stream()
+                    .noneMatch(p -> p.getMetadata().getName().startsWith(copy + "-")));
+    client.persistentVolumeClaims().inNamespace(dbNs).list().getItems().stream()
+        .filter(c -> c.getMetadata().getName().startsWith("data-" + copy + "-"))
+        .forEach(c -> client.resource(c).delete());
+  }
+
+  /** Every row of database {@code db} through its router, as sorted JSON lines. */
+  private List<String> rows(String db) throws Exception {
+    JsonNode read = router(db, "/read", "{\"Stud_id\":{\"low\":0,\"high\":16383}}");
+    List<String> out = new ArrayList<>();
+    read.path("data").forEach(r -> out.add(r.toString()));
+    assertThat(read.path("data").isArray()).as("read of %s: %s", db, read).isTrue();
+    return out.stream().sorted().toList();
+  }
+
+  @Test
+  @Order(15)
   void deletingTheDatabaseAndUninstallingTheChartLeavesNothingBehind() {
     client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(DB).delete();
     await()
@@ -808,7 +1013,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(15)
+  @Order(16)
   void thePlainManifestsInstallTheOperatorAsDocumented() throws Exception {
     // docs/install.md, "Without Helm", for Kubernetes 1.20 - 1.24: the CRD without CEL rules
     // (kubectl create), the rendered chart, and the MySQL image changed with kubectl set env.
@@ -1063,8 +1268,12 @@ class RealClusterIT {
   }
 
   private ShardedDatabaseStatus status() {
+    return status(DB);
+  }
+
+  private ShardedDatabaseStatus status(String db) {
     ShardedDatabase sdb =
-        client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(DB).get();
+        client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(db).get();
     return sdb == null || sdb.getStatus() == null
         ? new ShardedDatabaseStatus(null, null, null, null, null, null)
         : sdb.getStatus();
@@ -1088,20 +1297,26 @@ class RealClusterIT {
 
   /** POSTs to the router pod over the node's bridge with the bearer token from its Secret. */
   private JsonNode router(String path, String body) throws Exception {
+    return router(DB, path, body);
+  }
+
+  /** POSTs to a router pod of database {@code db}. */
+  private JsonNode router(String db, String path, String body) throws Exception {
     Pod routerPod =
         client
             .pods()
             .inNamespace(dbNs)
             .withLabel("app.kubernetes.io/component", "router")
+            .withLabel("app.kubernetes.io/instance", db)
             .list()
             .getItems()
             .stream()
             .filter(p -> p.getStatus().getPodIP() != null)
             .findFirst()
             .orElseThrow();
-    String token = secretValue(DB + "-router-token", "token");
+    String token = secretValue(db + "-router-token", "token");
     // The router serves HTTPS by default; the client verifies it against the database's CA.
-    SSLContext trust = Tls.routerClientContext(secretValue(DB + "-tls", "ca.crt"));
+    SSLContext trust = Tls.routerClientContext(secretValue(db + "-tls", "ca.crt"));
     HttpRequest request =
         HttpRequest.newBuilder(
                 URI.create("https://" + routerPod.getStatus().getPodIP() + ":8080" + path))
