@@ -837,12 +837,58 @@ class RealClusterIT {
                 .endSpec()
                 .build())
         .createOr(r -> r.update());
-    client
-        .apps()
-        .deployments()
-        .inNamespace(dbNs)
-        .withName("s3")
-        .waitUntilReady(3, TimeUnit.MINUTES);
+    try {
+      client
+          .apps()
+          .deployments()
+          .inNamespace(dbNs)
+          .withName("s3")
+          .waitUntilReady(READY.toMinutes(), TimeUnit.MINUTES);
+      backUpAndRestore();
+    } finally {
+      client.resources(ShardedDatabase.class).inNamespace(dbNs).withName("restored").delete();
+      client
+          .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabaseBackup")
+          .inNamespace(dbNs)
+          .withName("e2e-base")
+          .delete();
+      printS3Pod();
+      client.apps().deployments().inNamespace(dbNs).withName("s3").delete();
+      client.services().inNamespace(dbNs).withName("s3").delete();
+      client.secrets().inNamespace(dbNs).withName("s3-credentials").delete();
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .until(
+              () ->
+                  client.pods().inNamespace(dbNs).list().getItems().stream()
+                      .noneMatch(
+                          p ->
+                              p.getMetadata().getName().startsWith("restored-")
+                                  || p.getMetadata().getName().startsWith("s3-")));
+      client.persistentVolumeClaims().inNamespace(dbNs).list().getItems().stream()
+          .filter(c -> c.getMetadata().getName().startsWith("data-restored-"))
+          .forEach(c -> client.resource(c).delete());
+    }
+  }
+
+  /** The S3 pod's state and log, for a failed step's report. */
+  private void printS3Pod() {
+    client.pods().inNamespace(dbNs).withLabel("app", "e2e-s3").list().getItems().stream()
+        .forEach(
+            p -> {
+              System.out.println(
+                  "step 14: pod " + p.getMetadata().getName() + " status " + p.getStatus());
+              try {
+                String log =
+                    client.pods().inNamespace(dbNs).withName(p.getMetadata().getName()).getLog();
+                System.out.println("step 14: its log: " + log);
+              } catch (RuntimeException e) {
+                System.out.println("step 14: no log: " + e.getMessage());
+              }
+            });
+  }
+
+  private void backUpAndRestore() throws Exception {
     String store =
         "{\"store\":{\"endpoint\":\"http://s3."
             + dbNs
@@ -910,25 +956,6 @@ class RealClusterIT {
     assertThat(rows(copy)).as("rows of the restored database").isEqualTo(before);
     System.out.println(
         "step 14: backup e2e-base restored into " + copy + ": " + before.size() + " rows");
-
-    client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(copy).delete();
-    client
-        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabaseBackup")
-        .inNamespace(dbNs)
-        .withName("e2e-base")
-        .delete();
-    client.apps().deployments().inNamespace(dbNs).withName("s3").delete();
-    client.services().inNamespace(dbNs).withName("s3").delete();
-    client.secrets().inNamespace(dbNs).withName("s3-credentials").delete();
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .until(
-            () ->
-                client.pods().inNamespace(dbNs).list().getItems().stream()
-                    .noneMatch(p -> p.getMetadata().getName().startsWith(copy + "-")));
-    client.persistentVolumeClaims().inNamespace(dbNs).list().getItems().stream()
-        .filter(c -> c.getMetadata().getName().startsWith("data-" + copy + "-"))
-        .forEach(c -> client.resource(c).delete());
   }
 
   /** Every row of database {@code db} through its router, as sorted JSON lines. */
