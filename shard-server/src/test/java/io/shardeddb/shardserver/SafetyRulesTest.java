@@ -9,7 +9,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -202,6 +204,71 @@ class SafetyRulesTest {
 
     assertThat(w.status()).as(w.raw()).isEqualTo(503);
     assertThat(w.message()).contains("not acknowledged");
+  }
+
+  @Test
+  @DisplayName(
+      "rule 12: a primary with two learners acknowledges on a majority of its voters, feeds the"
+          + " learners and never counts them")
+  void learnersAreFedButNeverCounted() {
+    start(Map.of());
+    Replica p = shard.get(0);
+    Replica a = shard.get(1);
+    Replica b = shard.get(2);
+    // Nothing listens there: a voter cut off, and a new replica whose pod is not up yet.
+    Peer voterDown = new Peer("voter-down", "http://127.0.0.1:9");
+    Peer learnerDown = new Peer("learner-down", "http://127.0.0.1:9");
+    List<Peer> voters = List.of(p.peer(), a.peer(), voterDown);
+    Http.Reply r = primaryRole(p, voters, List.of(b.peer(), learnerDown));
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    for (int t = 1; t < 3; t++) {
+      Http.Reply s = shard.role(t, 1, Role.Secondary, p.peer(), voters, 3);
+      assertThat(s.status()).as(s.raw()).isEqualTo(200);
+    }
+
+    // 3 -> 5 with one old voter unreachable: p and a are a majority of the three voters.
+    Http.Reply w = write(p, 1);
+    assertThat(w.status()).as(w.raw()).isEqualTo(200);
+    JsonNode q = heartbeat(p).get("quorum");
+    assertThat(q.get("replicas").asInt()).isEqualTo(3);
+    assertThat(q.get("voters").toString()).contains(a.name).doesNotContain(b.name);
+    assertThat(q.get("learners").toString()).contains(b.name, "learner-down");
+    // The learner is fed all the same (it copies in while the voters carry the writes).
+    await().atMost(PATIENCE).until(() -> keys(b, 0, 10).contains(1L));
+
+    // Its acknowledgement never counts: with both other voters down, a and b holding the entry
+    // is not a quorum of the voters.
+    List<Peer> lonely =
+        List.of(p.peer(), voterDown, new Peer("voter-down-2", "http://127.0.0.1:9"));
+    r = primaryRole(p, lonely, List.of(a.peer(), b.peer()));
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    w = write(p, 2);
+    assertThat(w.status()).as(w.raw()).isEqualTo(503);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> keys(a, 0, 10).contains(2L) && keys(b, 0, 10).contains(2L));
+
+    // A learner is never made primary.
+    Http.Reply refused =
+        Http.post(
+            b.url() + "/role",
+            Http.json(
+                new RoleRequest(
+                    2,
+                    Role.Primary,
+                    b.peer(),
+                    voters,
+                    WriteQuorum.Majority,
+                    3,
+                    List.of(b.peer()))));
+    assertThat(refused.status()).as(refused.raw()).isEqualTo(400);
+  }
+
+  private static Http.Reply primaryRole(Replica p, List<Peer> voters, List<Peer> learners) {
+    return Http.post(
+        p.url() + "/role",
+        Http.json(
+            new RoleRequest(1, Role.Primary, p.peer(), voters, WriteQuorum.Majority, 3, learners)));
   }
 
   @Test

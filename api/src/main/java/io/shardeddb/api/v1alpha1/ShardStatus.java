@@ -18,7 +18,24 @@ public record ShardStatus(
     @JsonPropertyDescription(
             "When the primary was first seen unavailable (RFC 3339); cleared when it is back.")
         String primaryUnavailableSince,
-    @JsonPropertyDescription("Each replica (pod) of the shard.") List<ReplicaStatus> replicas) {
+    @JsonPropertyDescription("Each replica (pod) of the shard.") List<ReplicaStatus> replicas,
+    @JsonPropertyDescription(
+            "How many replicas vote (ordinals 0..voters-1): the primary's write quorum and"
+                + " elections are counted over them. Replicas past it up to the spec's count are"
+                + " learners that copy in while the shard grows and become voters one at a time"
+                + " once caught up. Absent: every replica the shard has votes.")
+        Integer voters) {
+
+  /** A status without the voting count (as operators before learners wrote it). */
+  public ShardStatus(
+      String id,
+      Long epoch,
+      String primary,
+      Integer readyReplicas,
+      String primaryUnavailableSince,
+      List<ReplicaStatus> replicas) {
+    this(id, epoch, primary, readyReplicas, primaryUnavailableSince, replicas, null);
+  }
 
   /** Replicas, never null. */
   public List<ReplicaStatus> replicasOrEmpty() {

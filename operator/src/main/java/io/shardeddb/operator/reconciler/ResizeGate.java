@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * replicating to staying replicas only — and that its term's first entry under that quorum is on a
  * majority of it: the staying replicas then hold every entry before it, which includes every write
  * any earlier quorum acknowledged. Until then the leaving pods keep their data and vote in
- * elections ({@link ShardPlanner#elect}). Pure.
+ * elections ({@link ShardPlanner#elect}). Pods past the spec's count that are learners (the status
+ * records fewer voters than the spec's count) never voted and go at once. Pure.
  */
 public final class ResizeGate {
   /** What the gate decided for one shard: the pods to keep, and why when more than the spec's. */
@@ -35,6 +36,13 @@ public final class ResizeGate {
       return new Decision(desired, null);
     }
     int keep = highest + 1;
+    Integer recorded = previous == null ? null : previous.voters();
+    int voters = recorded != null && recorded > 0 ? recorded : keep;
+    if (voters <= desired) {
+      // The pods past the spec's count are learners that never voted (rule 12): no write was
+      // acknowledged on their account, so they may go at once.
+      return new Decision(desired, null);
+    }
     String primary = previous == null ? null : previous.primary();
     Optional<PodView> primaryPod = pods.stream().filter(p -> p.name().equals(primary)).findFirst();
     if (primaryPod.isEmpty() || primaryPod.get().ordinal() >= desired) {

@@ -14,6 +14,7 @@ import java.util.Set;
  * handled in this pass (null: none). An {@link Stage#ELECT} plan holds only fences; the planner
  * chooses after their answers. A {@link Stage#SWITCH_OVER} plan holds only the fence of the old
  * primary; {@code target} is the replica to promote once it holds the fenced primary's whole log.
+ * {@code voters} is the voting count to record ({@link #withVoters}), 0 to keep the recorded one.
  */
 public record ShardPlan(
     Stage stage,
@@ -27,7 +28,38 @@ public record ShardPlan(
     List<ShardEvent> events,
     Set<String> copying,
     String target,
-    RequestStatus request) {
+    RequestStatus request,
+    int voters) {
+
+  /** A plan that leaves the voting count as recorded ({@code voters} 0). */
+  public ShardPlan(
+      Stage stage,
+      long epoch,
+      String primary,
+      String since,
+      ShardPhase phase,
+      String message,
+      long fenceEpoch,
+      List<ShardAction> actions,
+      List<ShardEvent> events,
+      Set<String> copying,
+      String target,
+      RequestStatus request) {
+    this(
+        stage,
+        epoch,
+        primary,
+        since,
+        phase,
+        message,
+        fenceEpoch,
+        actions,
+        events,
+        copying,
+        target,
+        request,
+        0);
+  }
 
   /** A plan with no switch-over target and no request outcome. */
   public ShardPlan(
@@ -77,7 +109,19 @@ public record ShardPlan(
     List<ShardEvent> e = new ArrayList<>(events);
     e.addAll(moreEvents);
     return new ShardPlan(
-        stage, epoch, primary, since, phase, message, fenceEpoch, a, e, copying, target, request);
+        stage,
+        epoch,
+        primary,
+        since,
+        phase,
+        message,
+        fenceEpoch,
+        a,
+        e,
+        copying,
+        target,
+        request,
+        voters);
   }
 
   /** A copy with these replicas still awaiting verification. */
@@ -94,7 +138,8 @@ public record ShardPlan(
         events,
         stillCopying,
         target,
-        request);
+        request,
+        voters);
   }
 
   /** A copy recording {@code outcome} as the result of the request handled in this pass. */
@@ -111,6 +156,29 @@ public record ShardPlan(
         events,
         copying,
         target,
-        outcome);
+        outcome,
+        voters);
+  }
+
+  /**
+   * A copy recording {@code count} replicas as the shard's voting set (ordinals below it; DESIGN §5
+   * rule 12): set when a pass promotes a learner, lowers the count after a shrink, or brings the
+   * shard up; 0 keeps what was recorded.
+   */
+  public ShardPlan withVoters(int count) {
+    return new ShardPlan(
+        stage,
+        epoch,
+        primary,
+        since,
+        phase,
+        message,
+        fenceEpoch,
+        actions,
+        events,
+        copying,
+        target,
+        request,
+        count);
   }
 }

@@ -249,27 +249,32 @@ public final class ShardPlanner {
     // a majority of the others (rule 11).
     Heartbeat oldPrimary = plan.primary() == null ? null : o.beat(plan.primary());
     String excluded = oldPrimary != null && isolated(oldPrimary) ? plan.primary() : null;
+    // Only voters count and may lead (rule 12): a learner (ordinal at or past the voting count)
+    // was never counted in an acknowledgement, so its answer proves nothing and it may lack
+    // acknowledged writes; a replica that stays and votes is one below both counts.
+    int voters = recordedVoters(o);
+    int stayingVoters = Math.min(voters, o.desiredReplicas());
     List<Candidate> staying = new ArrayList<>();
     List<Candidate> all = new ArrayList<>();
     for (Member m : o.members()) {
       TimedFence t = answers.get(m.name());
-      if (t == null || m.name().equals(excluded)) {
+      if (t == null || m.name().equals(excluded) || m.ordinal() >= voters) {
         continue;
       }
       Candidate c = Candidate.of(t.answer(), m.name(), t.latency(), m.restarts(), m.uptime());
       all.add(c);
-      if (m.ordinal() < o.desiredReplicas()) {
+      if (m.ordinal() < stayingVoters) {
         staying.add(c);
       }
     }
     Set<String> mayLead =
         o.members().stream()
-            .filter(m -> m.ordinal() < o.desiredReplicas())
+            .filter(m -> m.ordinal() < stayingVoters)
             .map(Member::name)
             .collect(Collectors.toSet());
     Election result =
-        FailoverPlanner.choose(plan.fenceEpoch(), o.desiredReplicas(), staying, mayLead::contains);
-    int oldSize = membershipSize(o);
+        FailoverPlanner.choose(plan.fenceEpoch(), stayingVoters, staying, mayLead::contains);
+    int oldSize = voters;
     if (oldSize > o.desiredReplicas() && result instanceof Election.Elected) {
       // Replicas are being removed (rule 12): writes may have been acknowledged by a majority of
       // the old membership, so a majority of it must answer too (joint quorum), and a leaving
@@ -413,39 +418,43 @@ public final class ShardPlanner {
       }
     }
     for (Member m : o.members()) {
-      actions.add(new AssignRole(m.name(), m.url(), roleRequest(o, m.name(), epoch, primary)));
+      actions.add(
+          new AssignRole(
+              m.name(), m.url(), roleRequest(o, o.desiredReplicas(), m.name(), epoch, primary)));
     }
     return new ShardPlan(
-        Stage.BRING_UP,
-        epoch,
-        primary,
-        null,
-        ShardPhase.BringingUp,
-        "brought up with primary " + primary + " at epoch " + epoch,
-        0,
-        actions,
-        List.of(
-            event(
-                EventReason.ShardBroughtUp,
-                o,
-                "configured "
-                    + o.members().size()
-                    + " replicas, "
-                    + primary
-                    + " is primary at epoch "
-                    + epoch)),
-        Set.of());
+            Stage.BRING_UP,
+            epoch,
+            primary,
+            null,
+            ShardPhase.BringingUp,
+            "brought up with primary " + primary + " at epoch " + epoch,
+            0,
+            actions,
+            List.of(
+                event(
+                    EventReason.ShardBroughtUp,
+                    o,
+                    "configured "
+                        + o.members().size()
+                        + " replicas, "
+                        + primary
+                        + " is primary at epoch "
+                        + epoch)),
+            Set.of())
+        .withVoters(o.desiredReplicas());
   }
 
   private ShardPlan election(
       ShardObservation o, long epoch, String primary, String since, List<ShardEvent> events) {
+    int voters = recordedVoters(o);
     long holdingData =
         o.members().stream()
-            .filter(m -> m.url() != null)
+            .filter(m -> m.url() != null && m.ordinal() < voters)
             .map(m -> o.beat(m.name()))
             .filter(ShardPlanner::holdsData)
             .count();
-    int required = FailoverPlanner.majority(membershipSize(o));
+    int required = FailoverPlanner.majority(voters);
     if (holdingData < required) {
       // Fences that cannot reach a majority elect nobody but leave the epoch they carried on the
       // replicas they reach: fencing anyway would raise the epoch every pass (DESIGN §5 rule 1).
@@ -460,7 +469,7 @@ public final class ShardPlanner {
               + " and only "
               + holdingData
               + " of "
-              + membershipSize(o)
+              + voters
               + " replicas answered holding their data; a new primary needs "
               + required
               + " (not fencing: it would only raise their epoch)",
@@ -509,7 +518,37 @@ public final class ShardPlanner {
     String primaryUrl = o.member(primary).map(Member::url).orElse(null);
     List<ShardAction> actions = new ArrayList<>();
     Set<String> copying = new HashSet<>();
-    boolean quorumStale = quorumStale(o, primary, primaryBeat);
+    // The voting set (rule 12): one learner becomes a voter per pass, and only once the primary
+    // counts over the current set with its term confirmed on it; a shrink's lower count is
+    // recorded once the primary's quorum has moved to the staying replicas and confirmed its log.
+    int voters = recordedVoters(o);
+    int record = 0;
+    if (voters < o.desiredReplicas()) {
+      Optional<Member> learner = promotable(o, voters, epoch, primary, primaryBeat);
+      if (learner.isPresent()) {
+        voters++;
+        record = voters;
+        events.add(
+            event(
+                EventReason.LearnerPromoted,
+                o,
+                learner.get().name()
+                    + " caught up with primary "
+                    + primary
+                    + " (applied lsn "
+                    + o.beat(learner.get().name()).appliedLsn()
+                    + ", committed "
+                    + primaryBeat.quorum().committedLsn()
+                    + "); it votes now: quorum counted over "
+                    + voters
+                    + " replicas"));
+        message = message + "; " + learner.get().name() + " is a voter now";
+      }
+    } else if (voters > o.desiredReplicas() && shrinkConfirmed(o, primary, primaryBeat)) {
+      voters = o.desiredReplicas();
+      record = voters;
+    }
+    boolean quorumStale = quorumStale(o, voters, primary, primaryBeat);
     for (Member m : o.members()) {
       Heartbeat h = o.beat(m.name());
       if (h == null || m.url() == null) {
@@ -533,7 +572,8 @@ public final class ShardPlanner {
           || h.role() != expected
           || h.state() == ReplicaState.AwaitingRole
           || h.state() == ReplicaState.Fenced) {
-        actions.add(new AssignRole(m.name(), m.url(), roleRequest(o, m.name(), epoch, primary)));
+        actions.add(
+            new AssignRole(m.name(), m.url(), roleRequest(o, voters, m.name(), epoch, primary)));
       }
       if (expected != Role.Secondary || primaryBeat == null) {
         continue;
@@ -551,16 +591,80 @@ public final class ShardPlanner {
       }
     }
     return new ShardPlan(
-        Stage.STEADY,
-        epoch,
-        primary,
-        null,
-        ShardPhase.Ready,
-        message,
-        0,
-        actions,
-        events,
-        Set.copyOf(copying));
+            Stage.STEADY,
+            epoch,
+            primary,
+            null,
+            ShardPhase.Ready,
+            message,
+            0,
+            actions,
+            events,
+            Set.copyOf(copying))
+        .withVoters(record);
+  }
+
+  /**
+   * The learner at ordinal {@code voters} when it may vote now (rule 12), else empty. It may once
+   * (a) the primary counts its quorum over the current voting set (not stale) and its term's first
+   * entry is on a majority of that set ({@code termCommitted}: every write acknowledged under an
+   * earlier, smaller set is then on a majority of this one, so adding one more voter keeps every
+   * election intersecting every quorum that acknowledged anything), and (b) the learner is caught
+   * up: a secondary of this primary at this epoch, Ready, its pod ready, not copying or awaiting
+   * verification, and its applied LSN at least the LSN the primary reports committed (held by a
+   * quorum) in the same pass. (b) is for availability only: safety needs one voter at a time.
+   */
+  private static Optional<Member> promotable(
+      ShardObservation o, int voters, long epoch, String primary, Heartbeat primaryBeat) {
+    if (primaryBeat == null
+        || primaryBeat.quorum() == null
+        || primaryBeat.role() != Role.Primary
+        || primaryBeat.epoch() != epoch
+        || primaryBeat.state() == ReplicaState.Fenced
+        || leaving(o, primary)
+        || !primaryBeat.quorum().termCommitted()
+        || quorumStale(o, voters, primary, primaryBeat)) {
+      return Optional.empty();
+    }
+    long committed = primaryBeat.quorum().committedLsn();
+    return o.members().stream()
+        .filter(m -> m.ordinal() == voters && m.url() != null && m.ready())
+        .filter(
+            m -> {
+              Heartbeat h = o.beat(m.name());
+              return h != null
+                  && h.role() == Role.Secondary
+                  && h.epoch() == epoch
+                  && primary.equals(h.primary())
+                  && h.state() == ReplicaState.Ready
+                  && !wasCopying(o.previous(), m.name())
+                  && committed >= 0
+                  && h.appliedLsn() >= committed;
+            })
+        .findFirst();
+  }
+
+  /**
+   * Whether a shrink's new, smaller voting set is in force: the primary (a staying replica) counts
+   * over the spec's count, replicates to staying replicas only, and its term's first entry is on a
+   * majority of them (the condition on which {@link ResizeGate} lets the leaving pods go).
+   */
+  private static boolean shrinkConfirmed(ShardObservation o, String primary, Heartbeat beat) {
+    if (beat == null
+        || beat.quorum() == null
+        || beat.role() != Role.Primary
+        || beat.state() == ReplicaState.Fenced
+        || leaving(o, primary)
+        || !beat.quorum().termCommitted()
+        || beat.quorum().replicas() != o.desiredReplicas()) {
+      return false;
+    }
+    Set<String> staying =
+        o.members().stream()
+            .filter(m -> m.ordinal() < o.desiredReplicas())
+            .map(Member::name)
+            .collect(Collectors.toSet());
+    return staying.containsAll(beat.quorum().voters());
   }
 
   /**
@@ -592,22 +696,25 @@ public final class ShardPlanner {
   }
 
   /**
-   * Whether the primary's write quorum differs from the spec's membership: counted over another
-   * replica count, or replicating to other secondaries than the staying ones (rule 12). Older
-   * shard-servers do not report it: never stale then.
+   * Whether the primary's write quorum differs from the membership in force with {@code voters}
+   * voting: counted over another replica count, counting other secondaries than the voting staying
+   * ones, or feeding other learners (rule 12). Older shard-servers do not report it: never stale.
    */
-  static boolean quorumStale(ShardObservation o, String primary, Heartbeat primaryBeat) {
+  static boolean quorumStale(
+      ShardObservation o, int voters, String primary, Heartbeat primaryBeat) {
     if (primaryBeat == null || primaryBeat.quorum() == null) {
       return false;
     }
-    RoleRequest wanted = roleRequest(o, primary, primaryBeat.epoch(), primary);
+    RoleRequest wanted = roleRequest(o, voters, primary, primaryBeat.epoch(), primary);
     Set<String> expected =
         wanted.peers().stream()
             .map(Peer::name)
             .filter(n -> !n.equals(primary))
             .collect(Collectors.toSet());
+    Set<String> learners = wanted.learners().stream().map(Peer::name).collect(Collectors.toSet());
     return primaryBeat.quorum().replicas() != wanted.replicas()
-        || !Set.copyOf(primaryBeat.quorum().voters()).equals(expected);
+        || !Set.copyOf(primaryBeat.quorum().voters()).equals(expected)
+        || !Set.copyOf(primaryBeat.quorum().learners()).equals(learners);
   }
 
   private static boolean wasCopying(ShardStatus prev, String pod) {
@@ -619,21 +726,48 @@ public final class ShardPlanner {
         Stage.WAIT, 0, null, null, phase, message, 0, List.of(), List.of(), Set.of());
   }
 
-  /** The role request for {@code pod}: every RoleRequest carries the spec's replica count. */
+  /** The role request for {@code pod} under the recorded voting set ({@link #recordedVoters}). */
   static RoleRequest roleRequest(ShardObservation o, String pod, long epoch, String primary) {
-    // Replicas being removed (ordinal past the spec's count) are no peers: the primary's quorum
-    // moves to the staying ones (rule 12) -- unless the primary is itself leaving (it held writes
-    // no staying replica had): then its quorum is the old membership until it hands over.
+    return roleRequest(o, recordedVoters(o), pod, epoch, primary);
+  }
+
+  /**
+   * The role request for {@code pod} with {@code voters} replicas voting (rule 12). Peers are the
+   * voting replicas with an address and {@code replicas} their count, over which the quorum is
+   * counted; learners (ordinals from the voting count up to the spec's) are fed but not counted.
+   * Replicas being removed (ordinal past the spec's count) are neither: the primary's quorum moves
+   * to the staying ones -- unless the primary is itself leaving (it held writes no staying replica
+   * had): then its quorum is the old voting set until it hands over.
+   */
+  static RoleRequest roleRequest(
+      ShardObservation o, int voters, String pod, long epoch, String primary) {
     boolean oldMembership = leaving(o, primary);
+    int bound = Math.max(1, oldMembership ? voters : Math.min(voters, o.desiredReplicas()));
     List<Peer> peers =
         o.members().stream()
-            .filter(m -> m.url() != null && (oldMembership || m.ordinal() < o.desiredReplicas()))
+            .filter(m -> m.url() != null && m.ordinal() < bound)
+            .map(m -> new Peer(m.name(), m.url()))
+            .toList();
+    List<Peer> learners =
+        o.members().stream()
+            .filter(
+                m -> m.url() != null && m.ordinal() >= bound && m.ordinal() < o.desiredReplicas())
             .map(m -> new Peer(m.name(), m.url()))
             .toList();
     Peer primaryPeer = new Peer(primary, o.member(primary).map(Member::url).orElse(null));
     Role role = pod.equals(primary) ? Role.Primary : Role.Secondary;
-    int replicas = oldMembership ? membershipSize(o) : o.desiredReplicas();
-    return new RoleRequest(epoch, role, primaryPeer, peers, o.writeQuorum(), replicas);
+    return new RoleRequest(epoch, role, primaryPeer, peers, o.writeQuorum(), bound, learners);
+  }
+
+  /**
+   * The voting count in force (DESIGN §5 rule 12), as the status records it: replicas with an
+   * ordinal below it vote -- the primary's quorum and elections are counted over them; the ones
+   * from it up to the spec's count are learners. Absent (a status written before learners, or
+   * lost): every replica the shard has, as the operator counted before learners.
+   */
+  static int recordedVoters(ShardObservation o) {
+    Integer v = o.previous().voters();
+    return v != null && v > 0 ? v : membershipSize(o);
   }
 
   /** Whether {@code pod} is a replica being removed (its ordinal is past the spec's count). */

@@ -95,7 +95,8 @@ public final class ShardReport {
             plan.primary(),
             ready,
             plan.since(),
-            replicas);
+            replicas,
+            plan.voters() > 0 ? plan.voters() : ShardPlanner.recordedVoters(o));
     return new Report(new ShardOutcome(status, o.desiredReplicas(), phase, message), events);
   }
 

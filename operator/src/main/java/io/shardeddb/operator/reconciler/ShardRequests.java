@@ -163,6 +163,10 @@ public final class ShardRequests {
     if (target.ordinal() >= o.desiredReplicas()) {
       return name + " is beyond the spec's " + o.desiredReplicas() + " replicas (being removed)";
     }
+    if (target.ordinal() >= ShardPlanner.recordedVoters(o)) {
+      // Rule 12: a learner is never made primary; it votes first, once caught up.
+      return name + " is a learner still joining the shard (not a voter yet)";
+    }
     if (!target.ready() || target.url() == null) {
       return "pod " + name + " is not Ready";
     }
@@ -436,10 +440,12 @@ public final class ShardRequests {
                   Outcome.InProgress,
                   pod + " is already re-copying from primary " + base.primary()));
     }
-    int needed = FailoverPlanner.majority(o.desiredReplicas());
+    // Only voters carry writes (rule 12): learners in sync do not make up for a voter's copy.
+    int voting = Math.min(ShardPlanner.recordedVoters(o), o.desiredReplicas());
+    int needed = FailoverPlanner.majority(voting);
     long inSyncOthers =
         o.members().stream()
-            .filter(m -> !m.name().equals(pod))
+            .filter(m -> !m.name().equals(pod) && m.ordinal() < voting)
             .filter(m -> inSync(o, base, m.name()))
             .count();
     if (inSyncOthers < needed) {
@@ -454,8 +460,8 @@ public final class ShardRequests {
               + " would leave "
               + inSyncOthers
               + " of "
-              + o.desiredReplicas()
-              + " replicas of shard "
+              + voting
+              + " voting replicas of shard "
               + o.shardId()
               + " in sync, fewer than the "
               + needed

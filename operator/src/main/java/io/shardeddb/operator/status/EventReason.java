@@ -10,6 +10,8 @@ public enum EventReason {
   FailoverBlocked(true),
   /** The primary came back at a new address and was announced at the next epoch. */
   PrimaryReannounced(false),
+  /** A learner that copied in while the shard grew caught up and votes now (rule 12). */
+  LearnerPromoted(false),
   /** The status was behind the replicas; the primary they elected was adopted. */
   PrimaryAdopted(false),
   /** A replica that came back empty (or was asked to) re-copies from the primary. */

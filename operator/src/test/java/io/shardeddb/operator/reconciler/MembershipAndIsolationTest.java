@@ -296,4 +296,161 @@ class MembershipAndIsolationTest {
               assertThat(r.role()).isEqualTo(Role.Secondary);
             });
   }
+
+  // ---- Growing (rule 12): new replicas join as learners and vote once caught up, one at a time.
+
+  static ShardStatus recordedVoters(long epoch, int pods, int voters) {
+    ShardStatus s = recorded(epoch, null, pods);
+    return new ShardStatus(
+        s.id(), s.epoch(), s.primary(), s.readyReplicas(), null, s.replicas(), voters);
+  }
+
+  static QuorumState growing(
+      int replicas,
+      boolean termCommitted,
+      long committed,
+      List<String> voters,
+      String... learners) {
+    return new QuorumState(replicas, voters, termCommitted, 100, List.of(learners), committed);
+  }
+
+  static TimedHeartbeat copying(String name, long epoch) {
+    return new TimedHeartbeat(
+        new Heartbeat(
+            name,
+            "sh1",
+            Role.Secondary,
+            epoch,
+            0,
+            0,
+            "p-0",
+            0,
+            ReplicaState.Copying,
+            null,
+            null,
+            null,
+            null),
+        Duration.ofMillis(2));
+  }
+
+  static ShardAction.AssignRole primaryRole(ShardPlan plan) {
+    return plan.actions().stream()
+        .filter(a -> a instanceof ShardAction.AssignRole r && r.pod().equals("p-0"))
+        .map(ShardAction.AssignRole.class::cast)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no role for the primary in " + plan.actions()));
+  }
+
+  @Test
+  void whileGrowingThreeToFiveTheNewReplicasAreLearnersAndTheQuorumStaysOverTheOldVoters() {
+    // Status: 3 voters. The spec now asks for 5; p-3 and p-4 came up empty and copy in.
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.Primary, 2, 50, growing(3, true, 50, List.of("p-1", "p-2"))));
+    beats.put("p-1", secondary("p-1", 2, 50, "p-0"));
+    beats.put("p-2", secondary("p-2", 2, 50, "p-0"));
+    beats.put("p-3", copying("p-3", 2));
+    beats.put("p-4", copying("p-4", 2));
+
+    ShardPlan plan = planner.plan(observe(5, recordedVoters(2, 3, 3), members(5), beats));
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.STEADY);
+    var r = primaryRole(plan).request();
+    assertThat(r.replicas()).as("quorum counted over the old voters").isEqualTo(3);
+    assertThat(r.peers()).extracting(p -> p.name()).containsExactly("p-0", "p-1", "p-2");
+    assertThat(r.learners()).extracting(p -> p.name()).containsExactly("p-3", "p-4");
+    assertThat(plan.voters()).isIn(0, 3);
+  }
+
+  @Test
+  void aGrowingShardsElectionCountsOnlyTheVotersAndNeverElectsALearner() {
+    // p-0 is gone; p-3 and p-4 are learners (fed by p-0, so p-3 even holds its unacknowledged
+    // tail). Writes were acknowledged by a majority of p-0, p-1, p-2.
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-1", secondary("p-1", 2, 100, "p-0"));
+    beats.put("p-2", secondary("p-2", 2, 90, "p-0"));
+    beats.put("p-3", secondary("p-3", 2, 120, "p-0"));
+    beats.put("p-4", secondary("p-4", 2, 100, "p-0"));
+    ShardStatus prev = recordedVoters(2, 5, 3);
+    prev = new ShardStatus("sh1", 2L, "p-0", 4, NOW.minusSeconds(6).toString(), prev.replicas(), 3);
+    ShardObservation o = observe(5, prev, members(5), beats);
+    ShardPlan plan = planner.plan(o);
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.ELECT);
+
+    // p-1 and two learners are three answers of five, but one voter of three: nobody is chosen.
+    Map<String, TimedFence> answers = new HashMap<>();
+    answers.put("p-1", answer("p-1", plan.fenceEpoch(), 100));
+    answers.put("p-3", answer("p-3", plan.fenceEpoch(), 120));
+    answers.put("p-4", answer("p-4", plan.fenceEpoch(), 100));
+    ShardPlan none = planner.elect(o, plan, answers);
+    assertThat(none.stage()).isEqualTo(ShardPlan.Stage.WAIT);
+    assertThat(none.phase()).isEqualTo(io.shardeddb.operator.status.ShardPhase.NoQuorum);
+
+    // With p-2 a majority of the voters answered; the learner ahead of them is no candidate.
+    answers.put("p-2", answer("p-2", plan.fenceEpoch(), 90));
+    ShardPlan elected = planner.elect(o, plan, answers);
+    assertThat(elected.stage()).isEqualTo(ShardPlan.Stage.STEADY);
+    assertThat(elected.primary()).isEqualTo("p-1");
+  }
+
+  @Test
+  void aLearnerVotesOnlyOnceCaughtUpAndOneAtATime() {
+    ShardStatus prev = recordedVoters(2, 5, 3);
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put(
+        "p-0",
+        beat(
+            "p-0",
+            Role.Primary,
+            2,
+            104,
+            growing(3, true, 100, List.of("p-1", "p-2"), "p-3", "p-4")));
+    beats.put("p-1", secondary("p-1", 2, 104, "p-0"));
+    beats.put("p-2", secondary("p-2", 2, 100, "p-0"));
+    beats.put("p-3", secondary("p-3", 2, 98, "p-0"));
+    beats.put("p-4", secondary("p-4", 2, 104, "p-0"));
+
+    // p-3 is behind what the primary reports committed: nobody votes yet (p-4 waits its turn).
+    ShardPlan behind = planner.plan(observe(5, prev, members(5), beats));
+    assertThat(behind.actions()).noneMatch(a -> a instanceof ShardAction.AssignRole);
+    assertThat(behind.voters()).isIn(0, 3);
+
+    // Caught up: p-3 votes, the primary's quorum is counted over four; p-4 stays a learner.
+    beats.put("p-3", secondary("p-3", 2, 100, "p-0"));
+    ShardPlan promoted = planner.plan(observe(5, prev, members(5), beats));
+    var r = primaryRole(promoted).request();
+    assertThat(r.replicas()).isEqualTo(4);
+    assertThat(r.peers()).extracting(p -> p.name()).containsExactly("p-0", "p-1", "p-2", "p-3");
+    assertThat(r.learners()).extracting(p -> p.name()).containsExactly("p-4");
+    assertThat(promoted.voters()).isEqualTo(4);
+
+    // Next pass: four voters recorded, but the primary's new term is not on a majority of them
+    // yet: p-4 waits although it is caught up (never two steps before the first is confirmed).
+    ShardStatus four = recordedVoters(2, 5, 4);
+    beats.put(
+        "p-0",
+        beat(
+            "p-0",
+            Role.Primary,
+            2,
+            104,
+            growing(4, false, -1, List.of("p-1", "p-2", "p-3"), "p-4")));
+    ShardPlan unconfirmed = planner.plan(observe(5, four, members(5), beats));
+    assertThat(unconfirmed.actions()).noneMatch(a -> a instanceof ShardAction.AssignRole);
+    assertThat(unconfirmed.voters()).isIn(0, 4);
+
+    // Confirmed: p-4 votes; five voters, no learner left.
+    beats.put(
+        "p-0",
+        beat(
+            "p-0",
+            Role.Primary,
+            2,
+            104,
+            growing(4, true, 104, List.of("p-1", "p-2", "p-3"), "p-4")));
+    ShardPlan all = planner.plan(observe(5, four, members(5), beats));
+    var last = primaryRole(all).request();
+    assertThat(last.replicas()).isEqualTo(5);
+    assertThat(last.learners()).isEmpty();
+    assertThat(all.voters()).isEqualTo(5);
+  }
 }

@@ -66,4 +66,15 @@ class ResizeGateTest {
     assertThat(ResizeGate.decide(3, pods(5), Map.of(), leavingPrimary).pods()).isEqualTo(5);
     assertThat(ResizeGate.decide(5, pods(3), Map.of(), prev).pods()).isEqualTo(5);
   }
+
+  @Test
+  void learnersPastTheSpecNeverVotedAndGoAtOnce() {
+    // Growing 3 -> 5 was reverted before p-3 and p-4 voted: nothing was acknowledged on their
+    // account, so the StatefulSet shrinks without waiting for any report.
+    var prev = MembershipAndIsolationTest.recordedVoters(2, 5, 3);
+    assertThat(ResizeGate.decide(3, pods(5), Map.of(), prev).pods()).isEqualTo(3);
+    // p-3 voted (four voters): the old rule holds until the quorum moved and confirmed.
+    var four = MembershipAndIsolationTest.recordedVoters(2, 5, 4);
+    assertThat(ResizeGate.decide(3, pods(5), Map.of(), four).pods()).isEqualTo(5);
+  }
 }

@@ -775,11 +775,28 @@ class ShardedDatabaseReconcilerTest {
             () -> {
               assertThat(fleet.replica("db7-sh1-2").calls())
                   .contains("POST /config", "POST /role", "POST /resync");
-              assertThat(fleet.replica("db7-sh1-0").lastRole().peers()).hasSize(3);
+              // Rule 12: the new replica copies in as a learner; the quorum stays over two.
+              assertThat(fleet.replica("db7-sh1-0").lastRole().peers()).hasSize(2);
+              assertThat(fleet.replica("db7-sh1-0").lastRole().learners())
+                  .extracting(p -> p.name())
+                  .containsExactly("db7-sh1-2");
               assertThat(fleet.replica("db7-sh2-0").role()).isEqualTo(Role.Primary);
               assertThat(fleet.replica("db7-sh2-0").lastConfig().low()).isEqualTo(4096L);
               assertThat(status("db7").shardCount()).isEqualTo(2);
             });
+    // Its copy done and verified, it votes: the primary's quorum is counted over three.
+    fleet.replica("db7-sh1-2").finishCopyFrom(fleet.replica("db7-sh1-0"));
+    cluster.setReady("db7-sh1-2", true);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(fleet.replica("db7-sh1-0").lastRole().peers()).hasSize(3);
+              assertThat(fleet.replica("db7-sh1-0").lastRole().learners()).isEmpty();
+              assertThat(fleet.replica("db7-sh1-0").lastRole().replicas()).isEqualTo(3);
+              assertThat(status("db7").shard("sh1").orElseThrow().voters()).isEqualTo(3);
+            });
+    assertThat(events("LearnerPromoted")).isNotEmpty();
   }
 
   @Test

@@ -269,7 +269,9 @@ public final class FakeShardServer implements AutoCloseable {
         r.replicas(),
         r.peers().stream().map(p -> p.name()).filter(n -> !n.equals(name)).toList(),
         termCommitted,
-        0);
+        0,
+        r.learners().stream().map(p -> p.name()).toList(),
+        termCommitted ? appliedLsn : -1);
   }
 
   private volatile boolean termCommitted = true;

@@ -4,18 +4,33 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
 /**
- * A primary's write quorum as it stands (in its heartbeat): the replica count it is counted over,
- * the secondaries it replicates to and counts ({@code voters}), whether this term's first entry is
- * on a quorum of them ({@code termCommitted}: then every entry before it is too), and how long ago
- * a majority last acknowledged this epoch ({@code majorityAckAgeMillis}, the primary included; from
- * the start of the term when no majority has yet). The operator judges with it whether a primary
- * that answers it still reaches a majority (DESIGN §5 rule 11) and whether a membership change may
- * remove replicas (rule 12).
+ * A primary's write quorum as it stands (in its heartbeat): the number of voting replicas it is
+ * counted over ({@code replicas}), the secondaries it replicates to and counts ({@code voters}),
+ * whether this term's first entry is on a quorum of them ({@code termCommitted}: then every entry
+ * before it is too), how long ago a majority last acknowledged this epoch ({@code
+ * majorityAckAgeMillis}, the primary included; from the start of the term when no majority has
+ * yet), the learners it replicates to without counting them ({@code learners}, DESIGN §5 rule 12),
+ * and the highest LSN a quorum holds in this term ({@code committedLsn}, -1 before its first entry
+ * is on a quorum, or from shard-servers before the field). The operator judges with it whether a
+ * primary that answers it still reaches a majority (rule 11), whether a membership change may
+ * remove replicas, and whether a learner has caught up and may vote (rule 12).
  */
 @Serdeable
 public record QuorumState(
-    int replicas, List<String> voters, boolean termCommitted, long majorityAckAgeMillis) {
+    int replicas,
+    List<String> voters,
+    boolean termCommitted,
+    long majorityAckAgeMillis,
+    List<String> learners,
+    long committedLsn) {
   public QuorumState {
     voters = voters == null ? List.of() : List.copyOf(voters);
+    learners = learners == null ? List.of() : List.copyOf(learners);
+  }
+
+  /** A quorum state without learners or committed LSN (shard-servers before them). */
+  public QuorumState(
+      int replicas, List<String> voters, boolean termCommitted, long majorityAckAgeMillis) {
+    this(replicas, voters, termCommitted, majorityAckAgeMillis, List.of(), -1);
   }
 }

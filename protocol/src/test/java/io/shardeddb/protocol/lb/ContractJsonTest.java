@@ -299,4 +299,43 @@ class ContractJsonTest {
     assertThat(back.shard("sh1").orElseThrow().primaryReplica().orElseThrow().url())
         .isEqualTo("http://127.0.0.2:8081");
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mappers")
+  void roleRequestAndQuorumStateCarryLearners(String name, Mapper m) throws IOException {
+    // Rule 12: new replicas join as learners; the primary's heartbeat reports them apart.
+    RoleRequest r =
+        roundTrip(
+            m,
+            "{\"epoch\":4,\"role\":\"Primary\","
+                + "\"primary\":{\"name\":\"s-0\",\"url\":\"http://127.0.0.2:8081\"},"
+                + "\"peers\":[{\"name\":\"s-0\",\"url\":\"http://127.0.0.2:8081\"}],"
+                + "\"writeQuorum\":\"Majority\",\"replicas\":3,"
+                + "\"learners\":[{\"name\":\"s-3\",\"url\":\"http://127.0.0.5:8081\"}]}",
+            RoleRequest.class);
+    assertThat(r.learners()).extracting(Peer::name).containsExactly("s-3");
+    // An operator before learners sends none: every peer votes.
+    RoleRequest old =
+        m.read(
+            "{\"epoch\":4,\"role\":\"Secondary\","
+                + "\"primary\":{\"name\":\"s-0\",\"url\":\"http://127.0.0.2:8081\"},"
+                + "\"peers\":[],\"writeQuorum\":\"Majority\",\"replicas\":3}",
+            RoleRequest.class);
+    assertThat(old.learners()).isEmpty();
+    io.shardeddb.protocol.shard.QuorumState q =
+        roundTrip(
+            m,
+            "{\"replicas\":3,\"voters\":[\"s-1\",\"s-2\"],\"termCommitted\":true,"
+                + "\"majorityAckAgeMillis\":12,\"learners\":[\"s-3\",\"s-4\"],"
+                + "\"committedLsn\":41}",
+            io.shardeddb.protocol.shard.QuorumState.class);
+    assertThat(q.learners()).containsExactly("s-3", "s-4");
+    assertThat(q.committedLsn()).isEqualTo(41);
+    io.shardeddb.protocol.shard.QuorumState before =
+        m.read(
+            "{\"replicas\":3,\"voters\":[\"s-1\"],\"termCommitted\":false,"
+                + "\"majorityAckAgeMillis\":0}",
+            io.shardeddb.protocol.shard.QuorumState.class);
+    assertThat(before.learners()).isEmpty();
+  }
 }

@@ -58,14 +58,17 @@ public class RoleService {
                       && r.primary().equals(v.primary())
                       && v.peers().equals(r.peers())
                       && v.quorum() == quorum
-                      && v.specReplicas() == r.replicas();
+                      && v.specReplicas() == r.replicas()
+                      // A primary's learners are part of its term (rule 12); a secondary's are
+                      // nothing to it.
+                      && (r.role() != Role.Primary || coordinator.learners().equals(r.learners()));
               if (repeat) {
                 return false;
               }
               roles.assign(r.epoch(), r.role(), r.primary(), r.peers(), quorum, r.replicas());
               if (r.role() == Role.Primary) {
                 ctx.markVerified(r.epoch());
-                coordinator.becomePrimary();
+                coordinator.becomePrimary(r.learners());
               } else {
                 coordinator.stepDown(
                     ShardException.conflict(
@@ -159,7 +162,21 @@ public class RoleService {
         throw new InvalidRequestException("every entry of 'peers' needs a name and a url");
       }
     }
+    for (Peer p : r.learners()) {
+      if (p == null || blank(p.name()) || blank(p.url())) {
+        throw new InvalidRequestException("every entry of 'learners' needs a name and a url");
+      }
+      if (peers.stream().anyMatch(v -> v.name().equals(p.name()))) {
+        throw new InvalidRequestException(
+            "replica " + p.name() + " is listed both as a voting peer and as a learner");
+      }
+    }
     boolean self = r.primary().name().equals(ctx.name());
+    if (r.learners().stream().anyMatch(p -> p.name().equals(r.primary().name()))) {
+      // Rule 12: a learner is never elected; only a voter may lead.
+      throw new InvalidRequestException(
+          "primary '" + r.primary().name() + "' is listed as a learner; only a voter may lead");
+    }
     if (r.role() == Role.Primary && !self) {
       throw new InvalidRequestException(
           "role Primary names primary '"

@@ -90,6 +90,7 @@ public class WriteCoordinator implements AutoCloseable {
     final List<PeerLink> links;
     final long promotedAtNanos;
     final int replicas;
+    final List<Peer> learners;
     volatile long noopLsn = -1;
 
     /**
@@ -103,12 +104,14 @@ public class WriteCoordinator implements AutoCloseable {
         QuorumTracker tracker,
         List<PeerLink> links,
         long promotedAtNanos,
-        int replicas) {
+        int replicas,
+        List<Peer> learners) {
       this.epoch = epoch;
       this.tracker = tracker;
       this.links = links;
       this.promotedAtNanos = promotedAtNanos;
       this.replicas = replicas;
+      this.learners = learners;
     }
   }
 
@@ -292,10 +295,26 @@ public class WriteCoordinator implements AutoCloseable {
    * Starts ordering writes for the current epoch, replicating to every other peer, with the quorum
    * counted over the spec's replicas (rule 5). The batcher appends the term's no-op at once.
    */
-  public synchronized void becomePrimary() {
+  public void becomePrimary() {
+    becomePrimary(List.of());
+  }
+
+  /**
+   * As {@link #becomePrimary()}, also replicating to {@code learners} (rule 12): replicas that copy
+   * in while the shard grows, whose acknowledgements never count toward the quorum (the tracker
+   * knows only the voting peers). They are held in memory only: a primary that restarts forgets
+   * them (so it counts nothing more, it only stops feeding them) until the operator, seeing them
+   * missing from {@link #quorumState()}, sends the role again.
+   */
+  public synchronized void becomePrimary(List<Peer> learners) {
     closeTerm(ShardException.conflict("not primary: the role of " + ctx.name() + " changed"));
     ReplicaContext.View v = ctx.view();
     List<Peer> others = v.peers().stream().filter(p -> !p.name().equals(ctx.name())).toList();
+    List<String> voting = others.stream().map(Peer::name).toList();
+    List<Peer> learning =
+        learners.stream()
+            .filter(p -> !p.name().equals(ctx.name()) && !voting.contains(p.name()))
+            .toList();
     int replicas = v.replicasForQuorum();
     QuorumTracker tracker =
         new QuorumTracker(
@@ -304,7 +323,9 @@ public class WriteCoordinator implements AutoCloseable {
             v.appliedLsn());
     long epoch = v.epoch();
     List<PeerLink> links = new ArrayList<>();
-    for (Peer p : others) {
+    List<Peer> fed = new ArrayList<>(others);
+    fed.addAll(learning);
+    for (Peer p : fed) {
       links.add(
           new PeerLink(
               p,
@@ -316,16 +337,23 @@ public class WriteCoordinator implements AutoCloseable {
               seen -> onHigherEpoch(epoch, seen),
               replicationLatency));
     }
-    term = new Term(epoch, tracker, List.copyOf(links), clock.nanos(), replicas);
+    term = new Term(epoch, tracker, List.copyOf(links), clock.nanos(), replicas, learning);
     queue.add(new Pending(null, new CompletableFuture<>()));
     kick();
     LOG.info(
-        "{} is primary for epoch {} with {} secondaries, quorum {} of {} (spec)",
+        "{} is primary for epoch {} with {} secondaries and {} learners, quorum {} of {} (voting)",
         ctx.name(),
         epoch,
         others.size(),
+        learning.size(),
         tracker.required(),
         replicas);
+  }
+
+  /** The learners this primary replicates to without counting them (empty when not primary). */
+  public List<Peer> learners() {
+    Term t = term;
+    return t == null ? List.of() : t.learners;
   }
 
   /** Stops acting as primary; waiting writes fail with {@code reason}. */
@@ -362,11 +390,19 @@ public class WriteCoordinator implements AutoCloseable {
     if (t == null) {
       return null;
     }
-    List<String> voters = t.links.stream().map(PeerLink::peerName).toList();
+    List<String> learning = t.learners.stream().map(Peer::name).toList();
+    List<String> voters =
+        t.links.stream().map(PeerLink::peerName).filter(n -> !learning.contains(n)).toList();
     boolean committed = t.noopLsn >= 0 && t.tracker.holders(t.noopLsn) >= t.tracker.required();
     long now = clock.nanos();
     long since = t.tracker.majorityAckedAtNanos(now, t.promotedAtNanos);
-    return new QuorumState(t.replicas, voters, committed, Math.max(0, (now - since) / 1_000_000));
+    return new QuorumState(
+        t.replicas,
+        voters,
+        committed,
+        Math.max(0, (now - since) / 1_000_000),
+        learning,
+        committedLsn());
   }
 
   /** Whether this primary may serve a {@code primary} read now (rule 9). */

@@ -14,7 +14,10 @@ import java.util.concurrent.CompletableFuture;
  * log in this epoch, and completion of a waiter once {@code required} replicas (counted over the
  * spec's replicas) hold its LSN. Only in-sync reports count; a report that the secondary is out of
  * sync, or a lost connection, drops what it was credited with, so no stale maximum survives a loss
- * of sync. Also remembers when each secondary last acknowledged this epoch (for the lease).
+ * of sync. Also remembers when each secondary last acknowledged this epoch (for the lease). Only
+ * the voting secondaries it is built with count: reports from anyone else -- a learner copying in
+ * while the shard grows (rule 12), fed by the primary all the same -- are ignored, for the quorum,
+ * the lease and the majority's last acknowledgement alike.
  */
 public final class QuorumTracker {
   private final int required;

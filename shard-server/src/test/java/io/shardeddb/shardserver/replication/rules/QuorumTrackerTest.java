@@ -49,4 +49,20 @@ class QuorumTrackerTest {
     t.peerReport("b", true, 0, 50);
     assertThat(t.ackSentNanos()).containsExactlyInAnyOrder(100L, Long.MIN_VALUE);
   }
+
+  @Test
+  void aLearnersAcknowledgementsNeverCount() {
+    // Rule 12: voters b and c (3 voting replicas); learners l1 and l2 are fed but not known here.
+    QuorumTracker t = new QuorumTracker(2, List.of("b", "c"), 0);
+    t.selfHolds(7);
+    CompletableFuture<Void> w = t.await(7);
+    t.peerReport("l1", true, 7, 1);
+    t.peerReport("l2", true, 7, 1);
+    t.peerHolds("l1", 7);
+    assertThat(w).isNotDone();
+    assertThat(t.holders(7)).isEqualTo(1);
+    assertThat(t.majorityAckedAtNanos(100, 0)).isZero();
+    t.peerReport("c", true, 7, 1);
+    assertThat(w).isCompleted();
+  }
 }
