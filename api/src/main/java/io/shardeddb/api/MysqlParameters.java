@@ -1,6 +1,5 @@
 package io.shardeddb.api;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -196,31 +195,5 @@ public final class MysqlParameters {
       }
     }
     return parameters;
-  }
-
-  /**
-   * A valid value as a SQL literal for {@code SET GLOBAL}: a size such as {@code 256M} as its
-   * number of bytes, a number as it is, anything else quoted (the value pattern admits no quote).
-   */
-  public static String sqlLiteral(String value) {
-    if (!VALUE.matcher(value).matches()) {
-      throw new IllegalArgumentException("not a valid parameter value: " + value);
-    }
-    var size = java.util.regex.Pattern.compile("^([0-9]+)([KkMmGg]?)$").matcher(value);
-    if (size.matches()) {
-      BigInteger n = new BigInteger(size.group(1));
-      int shift =
-          switch (size.group(2).toUpperCase(java.util.Locale.ROOT)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            default -> 0;
-          };
-      return n.shiftLeft(shift).toString();
-    }
-    if (value.matches("^[0-9]+\\.[0-9]+$")) {
-      return value;
-    }
-    return "'" + value + "'";
   }
 }
