@@ -49,8 +49,11 @@ public record PodsSpec(
   public static final String DNS_SUBDOMAIN =
       "^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
-  /** Whether nothing is set (the operator's pods as they are without this field). */
-  public boolean isEmpty() {
+  /**
+   * Whether nothing is set (the operator's pods as they are without this field); not a bean name,
+   * so it is no CRD property.
+   */
+  public boolean nothingSet() {
     return (annotations == null || annotations.isEmpty())
         && (nodeSelector == null || nodeSelector.isEmpty())
         && (tolerations == null || tolerations.isEmpty())

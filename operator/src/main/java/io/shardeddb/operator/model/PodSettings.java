@@ -34,7 +34,7 @@ final class PodSettings {
 
   /** {@code template} with the settings of {@code pods} added. */
   static void apply(PodTemplateSpec template, PodsSpec pods) {
-    if (pods == null || pods.isEmpty()) {
+    if (pods == null || pods.nothingSet()) {
       return;
     }
     var spec = template.getSpec();

@@ -93,7 +93,7 @@ public final class RouterModel {
     Deployment built =
         new DeploymentBuilder()
             .withMetadata(
-                PodParts.meta(db, name, labels, pods == null || pods.isEmpty() ? null : pods))
+                PodParts.meta(db, name, labels, pods == null || pods.nothingSet() ? null : pods))
             .withNewSpec()
             .withReplicas(router.replicasOrDefault())
             .withNewSelector()

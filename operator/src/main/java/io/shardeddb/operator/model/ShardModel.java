@@ -215,7 +215,7 @@ public final class ShardModel {
 
   /** The user's settings the StatefulSet carries, for the digest annotation; null when none. */
   private static Object settingsOf(PodsSpec pods) {
-    return pods == null || pods.isEmpty() ? null : pods;
+    return pods == null || pods.nothingSet() ? null : pods;
   }
 
   /** Answers once mysqld accepts and serves a connection on 127.0.0.1. */

@@ -203,6 +203,10 @@ class CrdTest {
             io.shardeddb.api.MysqlParameters.REFUSED_RULE,
             io.shardeddb.api.MysqlParameters.ALLOWED_RULE);
     assertThat(mysql.getProperties().get("parameters").getMaxProperties()).isEqualTo(32L);
+    // Only the fields: a helper method named like a bean property (isEmpty) would become one.
+    assertThat(spec.getProperties().get("pods").getProperties())
+        .containsOnlyKeys(
+            "annotations", "nodeSelector", "tolerations", "affinity", "priorityClassName");
     assertThat(spec.getProperties().get("pods").getXKubernetesValidations())
         .extracting(ValidationRule::getMessage)
         .containsExactly("spec.pods.annotations: keys under shardeddb.io/ are the operator's");

@@ -245,4 +245,29 @@ class PodSettingsModelTest {
             RouterModel.deployment(students(s -> s.withPods(PODS))).getMetadata().getAnnotations())
         .containsKey(Labels.SETTINGS_DIGEST);
   }
+
+  @Test
+  void theExampleOfEverySettingBuildsWhatItsCommentsSay() {
+    DatabaseModel tuned = DatabaseModel.of(Fixtures.load("pod-settings.yaml", "ns"), images);
+    StatefulSet sts = ShardModel.statefulSet(tuned, sh1);
+    PodSpec pod = sts.getSpec().getTemplate().getSpec();
+
+    assertThat(container(pod, "shard-server").getImage())
+        .isEqualTo("registry.example.com/shardeddb/shard-server:0.1.1");
+    assertThat(container(pod, "mysql").getImage()).isEqualTo("mysql:8.4.3");
+    assertThat(container(pod, "mysql").getArgs())
+        .contains("--max_connections=300", "--slow_query_log=ON", "--long_query_time=0.5");
+    assertThat(pod.getTolerations()).extracting(Toleration::getKey).containsExactly("dedicated");
+    assertThat(pod.getPriorityClassName()).isEqualTo("database-critical");
+    assertThat(pod.getAffinity().getNodeAffinity()).isNotNull();
+    assertThat(
+            pod.getAffinity()
+                .getPodAntiAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution())
+        .hasSize(1);
+    assertThat(RouterModel.service(tuned).getSpec().getType()).isEqualTo("LoadBalancer");
+    assertThat(RouterModel.deployment(tuned).getSpec().getTemplate().getSpec().getContainers())
+        .singleElement()
+        .satisfies(c -> assertThat(c.getImage()).isEqualTo("rt:1"));
+  }
 }
