@@ -48,6 +48,8 @@ class CrdRulesTest {
 
   private List<Rule> specRules;
   private List<Rule> schemaRules;
+  private List<Rule> mysqlRules;
+  private List<Rule> podsRules;
 
   @BeforeAll
   @SuppressWarnings("unchecked")
@@ -67,6 +69,8 @@ class CrdRulesTest {
             at(crd, "spec", "versions", 0, "schema", "openAPIV3Schema", "properties", "spec");
     specRules = rules(spec);
     schemaRules = rules((Map<String, Object>) at(spec, "properties", "schema"));
+    mysqlRules = rules((Map<String, Object>) at(spec, "properties", "mysql"));
+    podsRules = rules((Map<String, Object>) at(spec, "properties", "pods"));
   }
 
   @Test
@@ -157,6 +161,45 @@ class CrdRulesTest {
       }
     }
     return refused;
+  }
+
+  @Test
+  void mysqlParametersAreLimitedToTuningVariablesWithPlainValues() {
+    assertThat(refusedBy(mysqlRules, Map.of())).isEmpty();
+    assertThat(
+            refusedBy(
+                mysqlRules,
+                Map.of(
+                    "parameters",
+                    Map.of("max_connections", "300", "innodb_buffer_pool_size", "1G"))))
+        .isEmpty();
+    assertThat(
+            refusedBy(
+                mysqlRules, Map.of("parameters", Map.of("innodb_flush_log_at_trx_commit", "2"))))
+        .hasSize(2)
+        .anyMatch(m -> m.contains("innodb_flush_log_at_trx_commit"));
+    assertThat(
+            refusedBy(
+                mysqlRules, Map.of("parameters", Map.of("max_connections", "1 --init-file=x"))))
+        .containsExactly(
+            "spec.mysql.parameters: values may hold only letters, digits and . _ + - (e.g. 256M, ON)");
+    assertThat(refusedBy(mysqlRules, Map.of("parameters", Map.of("Max-Connections", "1"))))
+        .contains(
+            "spec.mysql.parameters: names are MySQL system variables in lower case with underscores"
+                + " (e.g. max_connections)");
+  }
+
+  @Test
+  void podAnnotationsUnderTheOperatorsPrefixAreRefused() {
+    assertThat(refusedBy(podsRules, Map.of("annotations", Map.of("mesh/inject", "false"))))
+        .isEmpty();
+    assertThat(refusedBy(podsRules, Map.of("priorityClassName", "x"))).isEmpty();
+    assertThat(refusedBy(podsRules, Map.of("annotations", Map.of("shardeddb.io/x", "1"))))
+        .containsExactly("spec.pods.annotations: keys under shardeddb.io/ are the operator's");
+  }
+
+  private List<String> refusedBy(List<Rule> rules, Map<String, Object> self) {
+    return rules.stream().filter(r -> !holds(r, self, null)).map(Rule::message).toList();
   }
 
   private List<String> schemaRefusals(Map<String, Object> schema) {

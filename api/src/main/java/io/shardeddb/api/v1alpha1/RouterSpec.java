@@ -12,8 +12,19 @@ import io.fabric8.generator.annotation.Min;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RouterSpec(
     @JsonPropertyDescription("Router pods.") @Default("2") @Min(1) @Max(20) Integer replicas,
-    @JsonPropertyDescription("Bearer-token authentication of the router API.")
-        RouterAuthSpec auth) {
+    @JsonPropertyDescription("Bearer-token authentication of the router API.") RouterAuthSpec auth,
+    @JsonPropertyDescription("The router Service: its type (ClusterIP by default) and annotations.")
+        RouterServiceSpec service) {
+
+  /** Router settings with the default Service. */
+  public RouterSpec(Integer replicas, RouterAuthSpec auth) {
+    this(replicas, auth, null);
+  }
+
+  /** The Service settings, never null. */
+  public RouterServiceSpec serviceOrDefault() {
+    return service == null ? new RouterServiceSpec(null, null) : service;
+  }
 
   /** The default router replicas. */
   public static final int DEFAULT_REPLICAS = 2;

@@ -116,7 +116,160 @@ public record ShardedDatabaseSpec(
     @JsonPropertyDescription(
             "TLS on every hop (on by default): the operator's CA for this database, per-role"
                 + " certificates, the router's client-facing certificate.")
-        TlsSpec tls) {
+        TlsSpec tls,
+    @JsonPropertyDescription(
+            "This database's container images, replacing the operator's one by one. A change"
+                + " rolls the pods (shard primaries last, after a planned switch-over).")
+        ImagesSpec images,
+    @JsonPropertyDescription(
+            "Settings of every pod of the database (shard and router pods): annotations,"
+                + " nodeSelector, tolerations, affinity added to the operator's, priority class."
+                + " A change rolls the pods like an image change.")
+        PodsSpec pods,
+    @JsonPropertyDescription(
+            "The MySQL server of each shard pod: system variables (tuning only; the ones"
+                + " durability and replication rely on are refused). A change rolls the pods.")
+        MysqlSpec mysql) {
+
+  /** The spec without images, pod or MySQL settings (the operator's apply). */
+  public ShardedDatabaseSpec(
+      SchemaSpec schema,
+      List<ShardSpec> shards,
+      Integer replicas,
+      WriteQuorum writeQuorum,
+      StorageSpec storage,
+      ResourcesSpec resources,
+      RouterSpec router,
+      FailoverSpec failover,
+      SecretsSpec secrets,
+      PlacementSpec placement,
+      Map<String, List<String>> servers,
+      Sharding sharding,
+      BackupSpec backup,
+      BootstrapSpec bootstrap,
+      TlsSpec tls) {
+    this(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding,
+        backup,
+        bootstrap,
+        tls,
+        null,
+        null,
+        null);
+  }
+
+  /** This spec with {@code images} instead; every other field as it is. */
+  public ShardedDatabaseSpec withImages(ImagesSpec images) {
+    return new ShardedDatabaseSpec(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding,
+        backup,
+        bootstrap,
+        tls,
+        images,
+        pods,
+        mysql);
+  }
+
+  /** This spec with {@code pods} instead; every other field as it is. */
+  public ShardedDatabaseSpec withPods(PodsSpec pods) {
+    return new ShardedDatabaseSpec(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding,
+        backup,
+        bootstrap,
+        tls,
+        images,
+        pods,
+        mysql);
+  }
+
+  /** This spec with {@code mysql} instead; every other field as it is. */
+  public ShardedDatabaseSpec withMysql(MysqlSpec mysql) {
+    return new ShardedDatabaseSpec(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding,
+        backup,
+        bootstrap,
+        tls,
+        images,
+        pods,
+        mysql);
+  }
+
+  /** This spec with {@code router} instead; every other field as it is. */
+  public ShardedDatabaseSpec withRouter(RouterSpec router) {
+    return new ShardedDatabaseSpec(
+        schema,
+        shards,
+        replicas,
+        writeQuorum,
+        storage,
+        resources,
+        router,
+        failover,
+        secrets,
+        placement,
+        servers,
+        sharding,
+        backup,
+        bootstrap,
+        tls,
+        images,
+        pods,
+        mysql);
+  }
+
+  /** Pod settings, never null. */
+  public PodsSpec podsOrDefault() {
+    return pods == null ? new PodsSpec(null, null, null, null, null) : pods;
+  }
+
+  /** MySQL settings, never null. */
+  public MysqlSpec mysqlOrDefault() {
+    return mysql == null ? new MysqlSpec(null) : mysql;
+  }
 
   /** The spec without backups, bootstrap or TLS settings (the defaults apply: TLS on). */
   public ShardedDatabaseSpec(
@@ -167,7 +320,10 @@ public record ShardedDatabaseSpec(
         sharding,
         backup,
         bootstrap,
-        tls);
+        tls,
+        images,
+        pods,
+        mysql);
   }
 
   /** This spec with {@code bootstrap} instead; every other field as it is. */
@@ -187,7 +343,10 @@ public record ShardedDatabaseSpec(
         sharding,
         backup,
         bootstrap,
-        tls);
+        tls,
+        images,
+        pods,
+        mysql);
   }
 
   /** The restore this database starts from, or null. */
@@ -279,7 +438,10 @@ public record ShardedDatabaseSpec(
         sharding,
         backup,
         bootstrap,
-        tls);
+        tls,
+        images,
+        pods,
+        mysql);
   }
 
   /** This spec with {@code shards} instead; every other field as it is. */
@@ -299,7 +461,10 @@ public record ShardedDatabaseSpec(
         sharding,
         backup,
         bootstrap,
-        tls);
+        tls,
+        images,
+        pods,
+        mysql);
   }
 
   /** This spec with the assignment's {@code servers} map instead; every other field as it is. */
@@ -319,7 +484,10 @@ public record ShardedDatabaseSpec(
         sharding,
         backup,
         bootstrap,
-        tls);
+        tls,
+        images,
+        pods,
+        mysql);
   }
 
   /** Shards, never null. */

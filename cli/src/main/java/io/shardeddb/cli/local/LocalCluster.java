@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.MysqlParameters;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.OperatorSettings;
@@ -394,6 +395,38 @@ public final class LocalCluster implements AutoCloseable {
         case "router" -> Map.of("KUBECONFIG", kube.kubeconfig().toString());
         default -> Map.of();
       };
+    }
+
+    /**
+     * A shard pod's MySQL parameters ({@code spec.mysql.parameters}, the operator's arguments of
+     * its mysql container) set on the shared MariaDB at run time, as mysqld would take them at
+     * start in a real pod. The server is shared: the last database started wins, and a variable
+     * that cannot change at run time is only reported.
+     */
+    @Override
+    public void beforeStart(Pod pod, String component) {
+      if (!"shard-server".equals(component)) {
+        return;
+      }
+      Map<String, String> parameters =
+          pod.getSpec().getContainers().stream()
+              .filter(c -> "mysql".equals(c.getName()))
+              .findFirst()
+              .map(c -> MysqlParameters.fromServerArgs(c.getArgs()))
+              .orElse(Map.of());
+      if (parameters.isEmpty()) {
+        return;
+      }
+      try {
+        mariadb.setGlobalVariables(parameters);
+        LOG.info("pod {}: MySQL parameters {} set", pod.getMetadata().getName(), parameters);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "pod {}: MySQL parameters {} not applied to the shared MariaDB: {}",
+            pod.getMetadata().getName(),
+            parameters,
+            e.getMessage());
+      }
     }
 
     @Override

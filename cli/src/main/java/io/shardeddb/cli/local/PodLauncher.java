@@ -100,11 +100,23 @@ final class PodLauncher {
     this.javaBin = javaHome.resolve("bin/java");
   }
 
-  /** The component that runs {@code container}, or empty when local mode does not run it. */
+  /**
+   * The component that runs {@code container}, or empty when local mode does not run it: by its
+   * image's name, else by the container's name (the operator names them {@code shard-server} and
+   * {@code router}), so a per-database image ({@code spec.images}) with another name still runs.
+   * Local mode always runs the jars built from this checkout, whatever the image.
+   */
   Optional<Component> componentFor(Container container) {
     String image = container.getImage() == null ? "" : container.getImage();
     String lastSegment = image.substring(image.lastIndexOf('/') + 1);
-    return components.stream().filter(c -> lastSegment.startsWith(c.imageMarker())).findFirst();
+    return components.stream()
+        .filter(c -> lastSegment.startsWith(c.imageMarker()))
+        .findFirst()
+        .or(
+            () ->
+                components.stream()
+                    .filter(c -> c.imageMarker().equals(container.getName()))
+                    .findFirst());
   }
 
   /** The command line for {@code component}, failing clearly when its jar has not been built. */

@@ -138,6 +138,7 @@ final class PodProcess {
       // Outgoing connections from the pod's own address, so partitions can tell pods apart.
       env.put("SHARDEDDB_LOCAL_ADDRESS", ip);
       env.putAll(node.hooks().envOverrides(pod, comp.get().imageMarker(), ip));
+      node.hooks().beforeStart(pod, comp.get().imageMarker());
       List<String> cmd = node.launcher().command(comp.get(), env);
       ProcessBuilder pb = new ProcessBuilder(cmd);
       pb.environment().putAll(env);

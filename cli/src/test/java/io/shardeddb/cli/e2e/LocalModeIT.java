@@ -551,4 +551,35 @@ class LocalModeIT {
     }
     return m;
   }
+
+  @Test
+  @Order(8)
+  void theDatabasesImageOverrideRunsTheBuiltJarAndItsMysqlParametersReachMariaDb()
+      throws Exception {
+    var sts =
+        cluster
+            .client()
+            .apps()
+            .statefulSets()
+            .inNamespace(cluster.namespace())
+            .withName("failover-sh1")
+            .get();
+    assertThat(sts.getSpec().getTemplate().getSpec().getContainers())
+        .filteredOn(c -> c.getName().equals("shard-server"))
+        .singleElement()
+        .satisfies(
+            c -> assertThat(c.getImage()).isEqualTo("registry.example.com/team/sdb-shard:dev"));
+    assertThat(new DatabaseStatus(cluster.client(), cluster.namespace(), "failover").isReady())
+        .isTrue();
+
+    var mariadb = cluster.database();
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                mariadb.jdbcUrl(), mariadb.user(), mariadb.password());
+        var st = c.createStatement();
+        var rs = st.executeQuery("SHOW GLOBAL VARIABLES LIKE 'max_allowed_packet'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(2)).isEqualTo(String.valueOf(32L * 1024 * 1024));
+    }
+  }
 }

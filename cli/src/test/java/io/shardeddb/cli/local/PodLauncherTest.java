@@ -218,4 +218,27 @@ class PodLauncherTest {
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).contains("version");
   }
+
+  @Test
+  void aPerDatabaseImageOverrideStillRunsTheBuiltJarOfTheContainersComponent() {
+    PodLauncher launcher = launcher(false);
+
+    assertThat(
+            launcher.componentFor(
+                new ContainerBuilder()
+                    .withName("shard-server")
+                    .withImage("registry.example.com/team/sdb-shard:2.0")
+                    .build()))
+        .map(PodLauncher.Component::imageMarker)
+        .contains("shard-server");
+    assertThat(
+            launcher.componentFor(
+                new ContainerBuilder().withName("router").withImage("example/edge:1").build()))
+        .map(PodLauncher.Component::imageMarker)
+        .contains("router");
+    assertThat(
+            launcher.componentFor(
+                new ContainerBuilder().withName("mysql").withImage("mariadb:11").build()))
+        .isEmpty();
+  }
 }

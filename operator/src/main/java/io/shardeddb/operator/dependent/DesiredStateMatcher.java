@@ -2,6 +2,7 @@ package io.shardeddb.operator.dependent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.shardeddb.operator.model.Labels;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +29,19 @@ public final class DesiredStateMatcher {
         && contains(
             desired.path("metadata").path("annotations"),
             actual.path("metadata").path("annotations"))
-        && contains(desired.path("spec"), actual.path("spec"));
+        && contains(desired.path("spec"), actual.path("spec"))
+        && sameSettingsDigest(desired, actual);
+  }
+
+  /**
+   * The digest of the user's settings ({@link Labels#SETTINGS_DIGEST}) is compared both ways:
+   * removing the last toleration or annotation leaves the desired object lacking nothing the live
+   * one has, and only the digest's disappearance says that it must be written.
+   */
+  private static boolean sameSettingsDigest(JsonNode desired, JsonNode actual) {
+    JsonNode want = desired.path("metadata").path("annotations").path(Labels.SETTINGS_DIGEST);
+    JsonNode have = actual.path("metadata").path("annotations").path(Labels.SETTINGS_DIGEST);
+    return want.asText("").equals(have.asText(""));
   }
 
   /**

@@ -70,7 +70,8 @@ public record DatabaseModel(
         sdb.getMetadata().getName(),
         sdb.getMetadata().getNamespace(),
         spec,
-        images,
+        // The database's own images (spec.images) replace the operator's one by one.
+        images.overriddenBy(spec.images()),
         ShardedDatabaseResources.routerTokenSecretName(sdb),
         ShardedDatabaseResources.mysqlSecretName(sdb),
         new ArrayList<>(shards.values()),

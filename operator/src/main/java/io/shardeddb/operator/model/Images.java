@@ -1,5 +1,6 @@
 package io.shardeddb.operator.model;
 
+import io.shardeddb.api.v1alpha1.ImagesSpec;
 import java.util.Map;
 
 /**
@@ -20,6 +21,17 @@ public record Images(String shardServer, String router, String mysql) {
   /** The images of this release, used when the environment names none. */
   public static final Images DEFAULTS =
       new Images("shardeddb/shard-server:0.1.0", "shardeddb/router:0.1.0", "mysql:8.4");
+
+  /** These images with the database's own ({@code spec.images}) where it names one. */
+  public Images overriddenBy(ImagesSpec spec) {
+    if (spec == null) {
+      return this;
+    }
+    return new Images(
+        spec.shardServer() != null ? spec.shardServer() : shardServer,
+        spec.router() != null ? spec.router() : router,
+        spec.mysql() != null ? spec.mysql() : mysql);
+  }
 
   /** Images from these environment variables, falling back to the defaults one by one. */
   public static Images fromEnvironment(Map<String, String> env) {

@@ -17,6 +17,14 @@ public final class Labels {
   /** The shard a shard resource belongs to. */
   public static final String SHARD = "shardeddb.io/shard";
 
+  /**
+   * Annotation on a workload or Service carrying a digest of the user's settings in it (spec.pods,
+   * spec.router.service), absent when there are none. The dependents write only what the live
+   * object lacks; removing the last setting leaves nothing lacking, so the matcher also compares
+   * this annotation both ways (DesiredStateMatcher).
+   */
+  public static final String SETTINGS_DIGEST = "shardeddb.io/settings-digest";
+
   /** Values. */
   public static final String APP = "shardeddb";
 

@@ -64,6 +64,19 @@ final class PodParts {
         .build();
   }
 
+  /**
+   * {@link #meta} with the digest of the user's {@code settings} as an annotation (none when null),
+   * so that removing the last setting is still a difference the dependent writes.
+   */
+  static ObjectMeta meta(
+      DatabaseModel db, String name, Map<String, String> labels, Object settings) {
+    ObjectMeta meta = meta(db, name, labels);
+    if (settings != null) {
+      meta.setAnnotations(PodSettings.withDigest(Map.of(), settings));
+    }
+    return meta;
+  }
+
   static EnvVar env(String name, String value) {
     return new EnvVarBuilder().withName(name).withValue(value).build();
   }

@@ -2,6 +2,7 @@ package io.shardeddb.operator.model;
 
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -19,11 +20,14 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.PodsSpec;
+import io.shardeddb.api.v1alpha1.RouterServiceSpec;
 import io.shardeddb.api.v1alpha1.RouterSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.cert.TlsPods;
 import java.util.Collection;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Builds the router's Deployment (data token, admin token and the mounted shard data credential),
@@ -85,9 +89,11 @@ public final class RouterModel {
     String name = ShardedDatabaseResources.routerName(db.name());
     Map<String, String> labels = Labels.component(db.name(), Labels.COMPONENT_ROUTER);
     RouterSpec router = db.spec().routerOrDefault();
+    PodsSpec pods = db.spec().pods();
     Deployment built =
         new DeploymentBuilder()
-            .withMetadata(PodParts.meta(db, name, labels))
+            .withMetadata(
+                PodParts.meta(db, name, labels, pods == null || pods.nothingSet() ? null : pods))
             .withNewSpec()
             .withReplicas(router.replicasOrDefault())
             .withNewSelector()
@@ -157,15 +163,33 @@ public final class RouterModel {
             .endTemplate()
             .endSpec()
             .build();
+    PodSettings.apply(built.getSpec().getTemplate(), pods);
     return TlsPods.router(db, built);
   }
 
-  /** The router Service (cluster IP, port 8080). */
+  /**
+   * The router Service, port 8080, of {@code spec.router.service.type} (ClusterIP by default,
+   * always written so that a change back to it is a difference), with the user's annotations.
+   */
   public static Service service(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
+    RouterServiceSpec settings = db.spec().routerOrDefault().serviceOrDefault();
+    Map<String, String> annotations = settings.annotationsOrEmpty();
+    ObjectMeta meta =
+        PodParts.meta(
+            db,
+            name,
+            Labels.component(db.name(), Labels.COMPONENT_ROUTER),
+            annotations.isEmpty() ? null : new TreeMap<>(annotations));
+    if (!annotations.isEmpty()) {
+      Map<String, String> all = new TreeMap<>(annotations);
+      all.putAll(meta.getAnnotations());
+      meta.setAnnotations(all);
+    }
     return new ServiceBuilder()
-        .withMetadata(PodParts.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
+        .withMetadata(meta)
         .withNewSpec()
+        .withType(settings.typeOrDefault().name())
         .withSelector(Labels.routerSelector(db.name()))
         .addNewPort()
         .withName("http")

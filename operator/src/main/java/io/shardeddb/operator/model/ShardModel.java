@@ -30,8 +30,10 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.shardeddb.api.MysqlParameters;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.PlacementSpec.Spread;
+import io.shardeddb.api.v1alpha1.PodsSpec;
 import io.shardeddb.api.v1alpha1.ResourcesSpec;
 import io.shardeddb.api.v1alpha1.StorageSpec;
 import io.shardeddb.operator.backup.BackupEnv;
@@ -66,9 +68,10 @@ public final class ShardModel {
     String name = ShardedDatabaseResources.shardStatefulSetName(db.name(), shard.id());
     Map<String, String> labels = Labels.shard(db.name(), shard.id());
     ResourcesSpec resources = db.spec().resourcesOrDefault();
+    PodsSpec pods = db.spec().pods();
     StatefulSet built =
         new StatefulSetBuilder()
-            .withMetadata(PodParts.meta(db, name, labels))
+            .withMetadata(PodParts.meta(db, name, labels, settingsOf(pods)))
             .withNewSpec()
             .withServiceName(ShardedDatabaseResources.shardServiceName(db.name(), shard.id()))
             .withReplicas(shard.pods())
@@ -105,6 +108,7 @@ public final class ShardModel {
             .withVolumeClaimTemplates(dataClaim(db.spec().storageOrDefault()))
             .endSpec()
             .build();
+    PodSettings.apply(built.getSpec().getTemplate(), pods);
     return TlsPods.shard(db, built, SHARD_SERVER_CONTAINER);
   }
 
@@ -171,12 +175,19 @@ public final class ShardModel {
    * even while its port still accepts connections.
    */
   private static Container mysqlContainer(DatabaseModel db, ResourceRequirements resources) {
+    Map<String, String> parameters = db.spec().mysqlOrDefault().parametersOrEmpty();
     List<String> args = new ArrayList<>();
     args.add("--bind-address=127.0.0.1");
     args.add("--skip-log-bin");
     args.add("--skip-name-resolve");
-    PodParts.memoryLimitMib(resources)
-        .ifPresent(mib -> args.add("--innodb-buffer-pool-size=" + Math.max(32, mib / 2) + "M"));
+    // The operator's own arguments use dashes, the user's (spec.mysql.parameters) underscores:
+    // local mode tells them apart that way (MysqlParameters.fromServerArgs).
+    if (!parameters.containsKey("innodb_buffer_pool_size")) {
+      PodParts.memoryLimitMib(resources)
+          .ifPresent(mib -> args.add("--innodb-buffer-pool-size=" + Math.max(32, mib / 2) + "M"));
+    }
+    // SpecValidator refused the spec before any invalid parameter could get here.
+    args.addAll(MysqlParameters.serverArgs(parameters));
     return new ContainerBuilder()
         .withName(MYSQL_CONTAINER)
         .withImage(db.images().mysql())
@@ -200,6 +211,11 @@ public final class ShardModel {
         .withResources(resources)
         .withSecurityContext(Security.container())
         .build();
+  }
+
+  /** The user's settings the StatefulSet carries, for the digest annotation; null when none. */
+  private static Object settingsOf(PodsSpec pods) {
+    return pods == null || pods.nothingSet() ? null : pods;
   }
 
   /** Answers once mysqld accepts and serves a connection on 127.0.0.1. */

@@ -1,9 +1,11 @@
 package io.shardeddb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.shardeddb.api.MysqlParameters;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.ColumnSpec;
+import io.shardeddb.api.v1alpha1.PodsSpec;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
@@ -16,6 +18,7 @@ import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -90,9 +93,44 @@ public final class SpecValidator {
             "shard '" + shard.id() + "' replicas must be between 1 and 9, got " + shard.replicas());
       }
     }
+    problems.addAll(MysqlParameters.problems(spec.mysqlOrDefault().parameters()));
+    problems.addAll(podSettingsProblems(spec));
     problems.addAll(
         refusedChanges(sdb.getStatus() == null ? null : sdb.getStatus().applied(), appliedOf(sdb)));
     return problems;
+  }
+
+  /**
+   * What the CRD checks of spec.pods and spec.router.service (annotations under the operator's
+   * prefix, the priority class name), for API servers that skipped the CRD's rules.
+   */
+  static List<String> podSettingsProblems(ShardedDatabaseSpec spec) {
+    List<String> problems = new ArrayList<>();
+    PodsSpec pods = spec.podsOrDefault();
+    operatorKeys("spec.pods.annotations", pods.annotations(), problems);
+    operatorKeys(
+        "spec.router.service.annotations",
+        spec.routerOrDefault().serviceOrDefault().annotations(),
+        problems);
+    if (pods.priorityClassName() != null
+        && !pods.priorityClassName().matches(PodsSpec.DNS_SUBDOMAIN)) {
+      problems.add(
+          "spec.pods.priorityClassName '"
+              + pods.priorityClassName()
+              + "' is not a PriorityClass name (lower-case DNS subdomain)");
+    }
+    return problems;
+  }
+
+  private static void operatorKeys(String field, Map<String, String> map, List<String> problems) {
+    if (map == null) {
+      return;
+    }
+    map.keySet().stream()
+        .filter(k -> k.startsWith("shardeddb.io/"))
+        .sorted()
+        .forEach(
+            k -> problems.add(field + ": " + k + " is the operator's (keys under shardeddb.io/)"));
   }
 
   /** The fields of {@code sdb}'s spec that cannot change, as they would be applied. */

@@ -154,4 +154,71 @@ class CrdTest {
         .anyMatch(v -> v.startsWith("spec.shards[0].low: below minimum"))
         .anyMatch(v -> v.startsWith("spec.shards[0].size: below minimum"));
   }
+
+  @Test
+  void theSchemaTypesThePodSettingsImagesMysqlParametersAndServiceType() throws IOException {
+    JsonNode bad =
+        YAML.readTree(
+            """
+            apiVersion: shardeddb.io/v1alpha1
+            kind: ShardedDatabase
+            metadata: {name: bad}
+            spec:
+              images: {shardServer: "has space", registry: x}
+              pods:
+                priorityClassName: Not_A_Name
+                tolerations: [{key: dedicated, effect: NoSchedule, colour: blue}]
+                nodeSelector: {pool: 7}
+                affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {}}}
+              mysql: {parameters: {max_connections: 300}}
+              router: {service: {type: ExternalName}}
+            """);
+
+    List<String> violations = new CrdSchemaValidator(crd()).violations(bad);
+
+    assertThat(violations)
+        .anyMatch(v -> v.startsWith("spec.images.shardServer:"))
+        .anyMatch(v -> v.equals("spec.images.registry: unknown field"))
+        .anyMatch(v -> v.startsWith("spec.pods.priorityClassName:"))
+        .anyMatch(v -> v.equals("spec.pods.tolerations[0].colour: unknown field"))
+        .anyMatch(v -> v.startsWith("spec.router.service.type:"));
+  }
+
+  @Test
+  void theCrdCarriesTheMysqlParameterAndAnnotationRules() throws IOException {
+    var spec =
+        crd()
+            .getSpec()
+            .getVersions()
+            .get(0)
+            .getSchema()
+            .getOpenAPIV3Schema()
+            .getProperties()
+            .get("spec");
+    var mysql = spec.getProperties().get("mysql");
+
+    assertThat(mysql.getXKubernetesValidations())
+        .extracting(ValidationRule::getRule)
+        .contains(
+            io.shardeddb.api.MysqlParameters.REFUSED_RULE,
+            io.shardeddb.api.MysqlParameters.ALLOWED_RULE);
+    assertThat(mysql.getProperties().get("parameters").getMaxProperties()).isEqualTo(32L);
+    // Only the fields: a helper method named like a bean property (isEmpty) would become one.
+    assertThat(spec.getProperties().get("pods").getProperties())
+        .containsOnlyKeys(
+            "annotations", "nodeSelector", "tolerations", "affinity", "priorityClassName");
+    assertThat(spec.getProperties().get("pods").getXKubernetesValidations())
+        .extracting(ValidationRule::getMessage)
+        .containsExactly("spec.pods.annotations: keys under shardeddb.io/ are the operator's");
+    assertThat(
+            spec.getProperties()
+                .get("router")
+                .getProperties()
+                .get("service")
+                .getProperties()
+                .get("type")
+                .getEnum())
+        .extracting(JsonNode::asText)
+        .containsExactly("ClusterIP", "LoadBalancer", "NodePort");
+  }
 }

@@ -58,4 +58,23 @@ class DesiredStateMatcherTest {
         .as("extra list item")
         .isFalse();
   }
+
+  @Test
+  void removingTheLastUserSettingIsADifferenceThroughTheSettingsDigest() throws Exception {
+    JsonNode live =
+        json(
+            "{'metadata':{'annotations':{'shardeddb.io/settings-digest':'abc'}},"
+                + "'spec':{'template':{'spec':{'tolerations':[{'key':'dedicated'}]}}}}");
+    JsonNode withoutSettings = json("{'metadata':{},'spec':{'template':{'spec':{}}}}");
+    JsonNode sameSettings =
+        json(
+            "{'metadata':{'annotations':{'shardeddb.io/settings-digest':'abc'}},"
+                + "'spec':{'template':{'spec':{'tolerations':[{'key':'dedicated'}]}}}}");
+
+    assertThat(DesiredStateMatcher.matches(withoutSettings, live)).as("settings removed").isFalse();
+    assertThat(DesiredStateMatcher.matches(sameSettings, live)).as("unchanged").isTrue();
+    assertThat(DesiredStateMatcher.matches(withoutSettings, withoutSettings))
+        .as("never had any")
+        .isTrue();
+  }
 }

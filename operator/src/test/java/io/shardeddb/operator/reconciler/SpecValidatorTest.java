@@ -3,6 +3,8 @@ package io.shardeddb.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardeddb.api.v1alpha1.ColumnSpec;
+import io.shardeddb.api.v1alpha1.MysqlSpec;
+import io.shardeddb.api.v1alpha1.PodsSpec;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
@@ -295,5 +297,46 @@ class SpecValidatorTest {
             null,
             null));
     assertThat(validator.problems(sdb)).isEmpty();
+  }
+
+  @Test
+  void mysqlParametersTheSafetyRulesNeedAreRefusedWithTheReasonAndUnknownOnesNamed() {
+    ShardedDatabase sdb = db("db", null, null);
+    sdb.setSpec(
+        sdb.getSpec()
+            .withMysql(
+                new MysqlSpec(
+                    java.util.Map.of(
+                        "innodb_flush_log_at_trx_commit", "2",
+                        "init_file", "x",
+                        "max_connections", "300;drop",
+                        "innodb_buffer_pool_size", "256M"))));
+
+    assertThat(validator.problems(sdb))
+        .anyMatch(
+            p ->
+                p.startsWith("spec.mysql.parameters.innodb_flush_log_at_trx_commit cannot be set")
+                    && p.contains("crash"))
+        .anyMatch(p -> p.startsWith("spec.mysql.parameters.init_file cannot be set"))
+        .anyMatch(p -> p.startsWith("spec.mysql.parameters.max_connections: the value may hold"))
+        .noneMatch(p -> p.contains("innodb_buffer_pool_size"));
+  }
+
+  @Test
+  void podAnnotationsUnderTheOperatorsPrefixAreRefused() {
+    ShardedDatabase sdb = db("db", null, null);
+    sdb.setSpec(
+        sdb.getSpec()
+            .withPods(
+                new PodsSpec(
+                    java.util.Map.of("shardeddb.io/settings-digest", "x"),
+                    null,
+                    null,
+                    null,
+                    "Not_A_Name")));
+
+    assertThat(validator.problems(sdb))
+        .anyMatch(p -> p.startsWith("spec.pods.annotations: shardeddb.io/settings-digest"))
+        .anyMatch(p -> p.startsWith("spec.pods.priorityClassName 'Not_A_Name'"));
   }
 }

