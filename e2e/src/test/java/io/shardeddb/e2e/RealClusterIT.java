@@ -135,6 +135,13 @@ class RealClusterIT {
         .withName("shardeddatabases.shardeddb.io")
         .withTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
         .delete();
+    // A previous run that failed before its clean-up leaves the databases' namespace behind (its
+    // claims hold MariaDB data with the old run's credentials): start from an empty one.
+    client.namespaces().withName(dbNs).delete();
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> client.namespaces().withName(dbNs).get() == null);
     // A watched namespace must exist before the install: the chart puts the operator's Role there.
     client
         .namespaces()
@@ -781,6 +788,8 @@ class RealClusterIT {
                 .withLabels(s3Labels)
                 .endMetadata()
                 .withNewSpec()
+                // No Service environment variables (S3_PORT=tcp://... for the Service "s3").
+                .withEnableServiceLinks(false)
                 .addNewContainer()
                 .withName("s3")
                 .withImage("shardeddb/s3:0.1.0")

@@ -10,8 +10,10 @@ import java.util.concurrent.CountDownLatch;
  * The S3 server as a process of its own: the image {@code shardeddb/s3} the real-cluster tier
  * (e2e/) runs as a pod, the same filesystem-backed S3Proxy local mode embeds. Configured by the
  * environment: {@code S3_ACCESS_KEY_ID} and {@code S3_SECRET_ACCESS_KEY} (required), {@code
- * S3_PORT} (default 9000), {@code S3_DATA_DIR} (default /data) and {@code S3_BUCKETS} (buckets to
- * create, comma-separated). For tests and trials, not a production object store.
+ * S3_LISTEN_PORT} (default 9000), {@code S3_DATA_DIR} (default /data) and {@code S3_BUCKETS}
+ * (buckets to create, comma-separated). Not {@code S3_PORT}: Kubernetes sets that (to {@code
+ * tcp://ip:port}) in every pod of a namespace with a Service named {@code s3}. For tests and
+ * trials, not a production object store.
  */
 public final class S3ServerMain {
 
@@ -21,7 +23,7 @@ public final class S3ServerMain {
     Map<String, String> env = System.getenv();
     String key = required(env, "S3_ACCESS_KEY_ID");
     String secret = required(env, "S3_SECRET_ACCESS_KEY");
-    int port = Integer.parseInt(env.getOrDefault("S3_PORT", "9000"));
+    int port = Integer.parseInt(env.getOrDefault("S3_LISTEN_PORT", "9000"));
     Path data = Path.of(env.getOrDefault("S3_DATA_DIR", "/data"));
     EmbeddedS3Server server = EmbeddedS3Server.start(data, "0.0.0.0", port, key, secret);
     for (String bucket :
