@@ -12,7 +12,9 @@ import io.fabric8.generator.annotation.Min;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FailoverSpec(
     @JsonPropertyDescription(
-            "Seconds the primary's pod may be unready before a new one is elected.")
+            "Seconds the primary may stay unavailable before a new one is elected: it answers"
+                + " no heartbeat of the operator, or answers but reaches no majority of its"
+                + " replicas.")
         @Default("5")
         @Min(1)
         @Max(3600)
