@@ -43,11 +43,16 @@ public record PodsSpec(
             "The PriorityClass of every pod (e.g. one above the cluster's batch jobs, so the"
                 + " database is not preempted for them).")
         @Pattern(DNS_SUBDOMAIN)
+        @Size(max = 253)
         String priorityClassName) {
 
-  /** A Kubernetes object name (DNS subdomain, at most 253 characters). */
+  /**
+   * A Kubernetes object name (DNS subdomain; its 253-character bound is the field's maxLength). RE2
+   * syntax, as the API server compiles CRD patterns: no lookaheads (a pattern with one made the API
+   * server refuse the whole CRD on the real-cluster tier).
+   */
   public static final String DNS_SUBDOMAIN =
-      "^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
   /**
    * Whether nothing is set (the operator's pods as they are without this field); not a bean name,

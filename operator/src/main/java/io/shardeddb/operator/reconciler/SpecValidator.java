@@ -113,7 +113,8 @@ public final class SpecValidator {
         spec.routerOrDefault().serviceOrDefault().annotations(),
         problems);
     if (pods.priorityClassName() != null
-        && !pods.priorityClassName().matches(PodsSpec.DNS_SUBDOMAIN)) {
+        && (pods.priorityClassName().length() > 253
+            || !pods.priorityClassName().matches(PodsSpec.DNS_SUBDOMAIN))) {
       problems.add(
           "spec.pods.priorityClassName '"
               + pods.priorityClassName()
