@@ -36,17 +36,7 @@ public final class LocalDeletePodCommand implements Callable<Integer> {
         return 1;
       }
       if (wipe) {
-        client
-            .pods()
-            .withName(pod)
-            .edit(
-                x -> {
-                  if (x.getMetadata().getAnnotations() == null) {
-                    x.getMetadata().setAnnotations(new java.util.HashMap<>());
-                  }
-                  x.getMetadata().getAnnotations().put(LocalPodRunner.WIPE_ANNOTATION, "true");
-                  return x;
-                });
+        PodAnnotations.set(client, pod, LocalPodRunner.WIPE_ANNOTATION, "true");
         // The runner must see the mark before the pod disappears (it polls every 500 ms).
         Thread.sleep(1500);
       }

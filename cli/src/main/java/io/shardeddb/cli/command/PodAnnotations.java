@@ -2,6 +2,8 @@ package io.shardeddb.cli.command;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -13,6 +15,8 @@ import java.util.function.UnaryOperator;
  * --wipe}.
  */
 final class PodAnnotations {
+  private static final int CONFLICT_ATTEMPTS = 10;
+
   private PodAnnotations() {}
 
   /** Sets ({@code value} non-null) or removes an annotation; false when the pod does not exist. */
@@ -20,31 +24,44 @@ final class PodAnnotations {
     return update(client, pod, key, old -> value);
   }
 
-  /** Replaces an annotation by a function of its current value (null = absent / remove). */
+  /**
+   * Replaces an annotation by a function of its current value (null = absent / remove). The edit
+   * carries the pod's resourceVersion, and local mode writes pod status every few hundred ms: on a
+   * 409 Conflict the pod is read again and the change re-applied to what is there now (a few times;
+   * the runner's writes are short).
+   */
   static boolean update(
       KubernetesClient client, String pod, String key, UnaryOperator<String> change) {
-    if (client.pods().withName(pod).get() == null) {
-      return false;
+    for (int attempt = 1; ; attempt++) {
+      if (client.pods().withName(pod).get() == null) {
+        return false;
+      }
+      try {
+        client
+            .pods()
+            .withName(pod)
+            .edit(
+                p -> {
+                  Map<String, String> a =
+                      p.getMetadata().getAnnotations() == null
+                          ? new LinkedHashMap<>()
+                          : new LinkedHashMap<>(p.getMetadata().getAnnotations());
+                  String next = change.apply(a.get(key));
+                  if (next == null) {
+                    a.remove(key);
+                  } else {
+                    a.put(key, next);
+                  }
+                  p.getMetadata().setAnnotations(a);
+                  return p;
+                });
+        return true;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= CONFLICT_ATTEMPTS) {
+          throw e;
+        }
+      }
     }
-    client
-        .pods()
-        .withName(pod)
-        .edit(
-            p -> {
-              Map<String, String> a =
-                  p.getMetadata().getAnnotations() == null
-                      ? new LinkedHashMap<>()
-                      : new LinkedHashMap<>(p.getMetadata().getAnnotations());
-              String next = change.apply(a.get(key));
-              if (next == null) {
-                a.remove(key);
-              } else {
-                a.put(key, next);
-              }
-              p.getMetadata().setAnnotations(a);
-              return p;
-            });
-    return true;
   }
 
   /** The value of an annotation of a pod, or null. */

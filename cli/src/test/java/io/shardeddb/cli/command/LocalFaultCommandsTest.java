@@ -83,6 +83,44 @@ class LocalFaultCommandsTest {
     assertThat(annotation("db-sh1-0", Faults.PAUSE_ANNOTATION)).isNull();
   }
 
+  @Test
+  void aPodChangedByLocalModeMeanwhileStillGetsTheAnnotation() throws Exception {
+    // The local pod runner writes pod status every few hundred ms; a fault command that loses
+    // that race (409 Conflict on its edit) must read the pod again and retry, not fail.
+    var client = kube.client().pods().inNamespace("default");
+    int[] calls = {0};
+    boolean found;
+    try (var cli =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                    java.nio.file.Files.readString(kube.kubeconfig())))
+            .build()) {
+      found =
+          PodAnnotations.update(
+              cli,
+              "db-sh1-0",
+              Faults.PAUSE_ANNOTATION,
+              old -> {
+                if (calls[0]++ == 0) {
+                  client
+                      .withName("db-sh1-0")
+                      .edit(
+                          p -> {
+                            p.getMetadata().setLabels(java.util.Map.of("written", "meanwhile"));
+                            return p;
+                          });
+                }
+                return "true";
+              });
+    }
+    assertThat(found).isTrue();
+    assertThat(calls[0]).isGreaterThan(1);
+    assertThat(annotation("db-sh1-0", Faults.PAUSE_ANNOTATION)).isEqualTo("true");
+    assertThat(client.withName("db-sh1-0").get().getMetadata().getLabels())
+        .containsEntry("written", "meanwhile");
+  }
+
   private int sdb(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--kubeconfig");
