@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.topology.Role;
@@ -402,6 +403,49 @@ class SafetyRulesTest {
     assertThat(shard.role(0, 2, Role.Secondary, b, shard.peers(), 3).status()).isEqualTo(200);
     awaitReady(0, 1, 2);
     writeAll(shard.get(1), 5, 10);
+  }
+
+  @Test
+  @DisplayName(
+      "rule 2: a replica refuses a Primary role for a position past its own last entry (it lost"
+          + " entries since its fence answer) and nothing changes; the role for the position it"
+          + " holds is accepted")
+  void primaryRoleForAPositionPastTheLogIsRefused() {
+    startReady(Map.of());
+    writeAll(shard.get(0), 0, 5);
+    assertThat(shard.fence(1, 2).status()).isEqualTo(200);
+    Http.Reply answer = shard.fence(2, 2);
+    assertThat(answer.status()).as(answer.raw()).isEqualTo(200);
+    long lsn = answer.json().get("lastLsn").asLong();
+    long entryEpoch = answer.json().get("lastEntryEpoch").asLong();
+    Replica c = shard.get(2);
+    RoleRequest primary =
+        new RoleRequest(2, Role.Primary, c.peer(), shard.peers(), WriteQuorum.Majority, 3);
+
+    // Chosen for a position its log does not reach: as if it lost its volume after answering.
+    Http.Reply refused =
+        Http.post(
+            c.url() + "/role", Http.json(primary.chosenAt(new LogPosition(entryEpoch, lsn + 7))));
+    assertThat(refused.status()).as(refused.raw()).isEqualTo(409);
+    assertThat(refused.message())
+        .contains("lsn " + (lsn + 7) + " of epoch " + entryEpoch)
+        .contains("lsn " + lsn + " of epoch " + entryEpoch);
+    JsonNode hb = heartbeat(c);
+    assertThat(hb.get("role").asText()).isNotEqualTo("Primary");
+    assertThat(hb.get("epoch").asLong()).isEqualTo(2);
+    // A later entry epoch is past it too, whatever the LSN.
+    Http.Reply laterEpoch =
+        Http.post(
+            c.url() + "/role", Http.json(primary.chosenAt(new LogPosition(entryEpoch + 1, 1))));
+    assertThat(laterEpoch.status()).as(laterEpoch.raw()).isEqualTo(409);
+
+    // The refusal cast no vote: the role for the position it holds is accepted, and it leads.
+    Http.Reply taken =
+        Http.post(c.url() + "/role", Http.json(primary.chosenAt(new LogPosition(entryEpoch, lsn))));
+    assertThat(taken.status()).as(taken.raw()).isEqualTo(200);
+    assertThat(shard.role(1, 2, Role.Secondary, c.peer(), shard.peers(), 3).status())
+        .isEqualTo(200);
+    writeAll(c, 5, 10);
   }
 
   @Test

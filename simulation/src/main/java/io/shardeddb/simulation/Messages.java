@@ -23,7 +23,13 @@ final class Messages {
 
   record Resync() {}
 
-  record Role(long epoch, boolean primary, String primaryName, int replicas) {}
+  /** {@code chosenAt}: the position a Primary role was chosen for (null: none named). */
+  record Role(
+      long epoch,
+      boolean primary,
+      String primaryName,
+      int replicas,
+      io.shardeddb.protocol.shard.LogPosition chosenAt) {}
 
   record Ping() {}
 

@@ -107,6 +107,11 @@ public final class ShardSimulation {
     healEverything();
     clients.forEach(SimClient::stopWriting);
     scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
+  /** Checks the history against the replicas' final state (after every fault healed). */
+  private Result judge() {
     List<Checker.FinalState> finals = new ArrayList<>();
     List<Checker.FinalState> holding = new ArrayList<>();
     for (SimReplica rep : replicas) {
@@ -145,6 +150,51 @@ public final class ShardSimulation {
         scheduler.executed(),
         stuck,
         storageFaultsStruck());
+  }
+
+  /** What one lost-volume-before-role schedule showed. */
+  public record LostVolume(
+      String wiped, long wipedAt, int primaryRefusals, long acknowledgedBefore, Result result) {}
+
+  /**
+   * The election gap of seed 722 (found with a replication window of 4) as a scripted schedule: at
+   * t=4 s the primary crashes; when the operator has chosen its successor from the fence answers,
+   * and before it sends the roles, the chosen replica loses its volume and restarts empty (a crash,
+   * a wipe and a start at that instant, so the Primary role reaches the empty process). The old
+   * primary comes back at t=9 s; then everything heals and the shard settles. The chosen replica
+   * must refuse a Primary role for a position its log no longer reaches (DESIGN §5 rule 2); taking
+   * it empty loses the writes acknowledged before the crash.
+   */
+  public LostVolume runLostVolumeBeforeRole() {
+    replicas.forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica old = byName(operator.primary());
+    long[] wipedAt = {-1};
+    String[] wiped = {null};
+    operator.onceElectedBeforeRoles(
+        winner -> {
+          SimReplica w = byName(winner);
+          wiped[0] = winner;
+          wipedAt[0] = scheduler.now();
+          log(scheduler.now(), "wipe " + winner + " (elected, before its role) and restart it");
+          w.crash();
+          w.wipe();
+          w.start();
+        });
+    log(scheduler.now(), "crash " + old.name() + " for 5000");
+    long ackedBefore =
+        history.writes().stream().filter(w -> w.outcome() == History.Outcome.OK).count();
+    old.crash();
+    scheduler.after(5_000, old::start);
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    int refusals = replicas.stream().mapToInt(SimReplica::primaryRefusals).sum();
+    return new LostVolume(wiped[0], wipedAt[0], refusals, ackedBefore, judge());
   }
 
   /** What one isolated-primary schedule showed. */

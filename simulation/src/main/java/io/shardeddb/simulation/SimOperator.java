@@ -56,6 +56,7 @@ final class SimOperator {
   private long fenceEpoch = -1;
   private int incarnation;
   private long failovers;
+  private java.util.function.Consumer<String> beforeRoles;
 
   SimOperator(
       List<String> replicas, Scheduler scheduler, Network network, Map<String, SimReplica> byName) {
@@ -72,6 +73,14 @@ final class SimOperator {
 
   long failovers() {
     return failovers;
+  }
+
+  /**
+   * A fault to inject once, at the next election, between the fence answers it chose from and the
+   * role calls it sends: {@code fault} gets the elected replica's name.
+   */
+  void onceElectedBeforeRoles(java.util.function.Consumer<String> fault) {
+    beforeRoles = fault;
   }
 
   void start() {
@@ -165,6 +174,11 @@ final class SimOperator {
                       + elected.epoch()
                       + " from "
                       + fences.values());
+              if (beforeRoles != null) {
+                java.util.function.Consumer<String> fault = beforeRoles;
+                beforeRoles = null;
+                fault.accept(elected.primary());
+              }
             }
             finish(o, elected, inc);
           });
@@ -216,7 +230,8 @@ final class SimOperator {
                     r.request().epoch(),
                     r.request().role() == Role.Primary,
                     r.request().primary().name(),
-                    r.request().replicas()));
+                    r.request().replicas(),
+                    r.request().chosenAt()));
         case ShardAction.Configure c -> network.send(NAME, c.pod(), new Messages.Configure());
         case ShardAction.Resync r -> network.send(NAME, r.pod(), new Messages.Resync());
         case ShardAction.Verify v -> verify(v);

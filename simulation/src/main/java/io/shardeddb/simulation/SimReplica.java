@@ -72,6 +72,7 @@ final class SimReplica {
   private SimDisk disk = new SimDisk();
   private int incarnation;
   private long requestIds;
+  private int primaryRefusals;
 
   // One incarnation of the production replica.
   private SimClock clock;
@@ -104,6 +105,11 @@ final class SimReplica {
 
   SimDisk disk() {
     return disk;
+  }
+
+  /** How many Primary roles this replica refused (across restarts). */
+  int primaryRefusals() {
+    return primaryRefusals;
   }
 
   StorageFaults storageFaults() {
@@ -170,7 +176,7 @@ final class SimReplica {
             ctx, disk, transport, SETTINGS, roleStore, rules, clock, new CompositeMeterRegistry());
     coordinator.start();
     sync = new SecondarySync(ctx, disk, transport, this::adopt, SETTINGS, clock, rules);
-    roles = new RoleService(ctx, roleStore, coordinator, sync);
+    roles = new RoleService(ctx, roleStore, coordinator, sync, rules);
     network.liveness(name, Network.Liveness.UP);
     if (disk.secondary) {
       sync.trigger();
@@ -267,8 +273,14 @@ final class SimReplica {
               peer(r.primaryName()),
               peers.stream().map(SimReplica::peer).toList(),
               WriteQuorum.Majority,
-              r.replicas()));
+              r.replicas(),
+              List.of(),
+              r.chosenAt()));
     } catch (ShardException | InvalidRequestException refused) {
+      if (role == Role.Primary) {
+        primaryRefusals++;
+        trace("refused Primary at epoch " + r.epoch() + ": " + refused.getMessage());
+      }
       return;
     }
     trace(

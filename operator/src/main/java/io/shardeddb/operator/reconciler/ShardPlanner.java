@@ -19,6 +19,7 @@ import io.shardeddb.protocol.failover.Candidate;
 import io.shardeddb.protocol.failover.Election;
 import io.shardeddb.protocol.failover.FailoverPlanner;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.shard.RoleRequest;
@@ -124,6 +125,12 @@ public final class ShardPlanner {
     }
     if (epoch == 0) {
       return bringUp(o, 1);
+    }
+    if (primary == null) {
+      // No primary is recorded at this epoch: the one elected refused its role (its log no longer
+      // reached the position it was chosen for, rule 2). Nobody is to be waited for: elect again.
+      String since = prev.primaryUnavailableSince();
+      return election(o, epoch, null, since != null ? since : o.now().toString(), events);
     }
     Heartbeat primaryBeat = primary == null ? null : o.beat(primary);
     // The operator's own heartbeat decides (each call has a deadline), not pod readiness: a hung
@@ -313,6 +320,9 @@ public final class ShardPlanner {
     Election.Elected won = (Election.Elected) result;
     String winner = won.winner().name();
     long epoch = won.epoch();
+    // The winner is chosen for the log its fence answer reported, and refuses the role if its log
+    // no longer reaches that far (it lost its volume in between: rule 2).
+    LogPosition chosenAt = LogPosition.of(answers.get(winner).answer());
     List<ShardAction> actions = new ArrayList<>();
     List<Member> answered =
         o.members().stream()
@@ -325,7 +335,8 @@ public final class ShardPlanner {
         actions.add(new Configure(m.name(), m.url(), o.config()));
       }
       // Primary first, then every other replica that answered; the rest are repaired next pass.
-      actions.add(new AssignRole(m.name(), m.url(), roleRequest(o, m.name(), epoch, winner)));
+      actions.add(
+          new AssignRole(m.name(), m.url(), roleRequest(o, m.name(), epoch, winner, chosenAt)));
     }
     String previously =
         plan.primary() == null
@@ -420,7 +431,9 @@ public final class ShardPlanner {
     for (Member m : o.members()) {
       actions.add(
           new AssignRole(
-              m.name(), m.url(), roleRequest(o, o.desiredReplicas(), m.name(), epoch, primary)));
+              m.name(),
+              m.url(),
+              roleRequest(o, o.desiredReplicas(), m.name(), epoch, primary, LogPosition.EMPTY)));
     }
     return new ShardPlan(
             Stage.BRING_UP,
@@ -573,7 +586,10 @@ public final class ShardPlanner {
           || h.state() == ReplicaState.AwaitingRole
           || h.state() == ReplicaState.Fenced) {
         actions.add(
-            new AssignRole(m.name(), m.url(), roleRequest(o, voters, m.name(), epoch, primary)));
+            new AssignRole(
+                m.name(),
+                m.url(),
+                roleRequest(o, voters, m.name(), epoch, primary, positionOf(primaryBeat))));
       }
       if (expected != Role.Secondary || primaryBeat == null) {
         continue;
@@ -729,6 +745,39 @@ public final class ShardPlanner {
   /** The role request for {@code pod} under the recorded voting set ({@link #recordedVoters}). */
   static RoleRequest roleRequest(ShardObservation o, String pod, long epoch, String primary) {
     return roleRequest(o, recordedVoters(o), pod, epoch, primary);
+  }
+
+  /**
+   * The same, and the primary's own request names {@code chosenAt}: the log position it was chosen
+   * for, which it refuses to lead without (rule 2).
+   */
+  static RoleRequest roleRequest(
+      ShardObservation o, String pod, long epoch, String primary, LogPosition chosenAt) {
+    return roleRequest(o, recordedVoters(o), pod, epoch, primary, chosenAt);
+  }
+
+  /**
+   * The role request with {@code voters} voting; the primary's names {@code chosenAt} (null: none).
+   */
+  static RoleRequest roleRequest(
+      ShardObservation o,
+      int voters,
+      String pod,
+      long epoch,
+      String primary,
+      LogPosition chosenAt) {
+    RoleRequest r = roleRequest(o, voters, pod, epoch, primary);
+    return r.role() == Role.Primary && chosenAt != null ? r.chosenAt(chosenAt) : r;
+  }
+
+  /**
+   * The position a sitting primary reported (its last entry), which it is told its role again for:
+   * a primary's log only grows, so only a primary that lost entries refuses (null: no heartbeat).
+   */
+  static LogPosition positionOf(Heartbeat primaryBeat) {
+    return primaryBeat == null
+        ? null
+        : new LogPosition(primaryBeat.lastEntryEpoch(), primaryBeat.appliedLsn());
   }
 
   /**

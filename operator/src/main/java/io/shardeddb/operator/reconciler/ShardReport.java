@@ -77,9 +77,28 @@ public final class ShardReport {
                     + r.error()));
       }
     }
-    List<ReplicaStatus> replicas = replicas(o, fresh, plan.epoch(), plan.primary(), plan.copying());
-    int ready = (int) replicas.stream().filter(r -> Boolean.TRUE.equals(r.ready())).count();
+    String primary = plan.primary();
+    String since = plan.since();
     String message = plan.message();
+    Optional<ActionResult> refused = refusedPrimaryRole(plan, results);
+    if (refused.isPresent()) {
+      // The replica chosen as primary refused its role (its log is behind the position it was
+      // chosen for, or it saw a higher epoch): the shard has no primary. None is recorded, so no
+      // router sends it writes and the next pass elects again without waiting (rule 2).
+      primary = null;
+      String before = o.previous().primaryUnavailableSince();
+      since = before != null ? before : o.now().toString();
+      phase = ShardPhase.PrimaryUnavailable;
+      message =
+          plan.primary()
+              + " refused the primary role at epoch "
+              + plan.epoch()
+              + ": "
+              + refused.get().error()
+              + "; no primary until the next election";
+    }
+    List<ReplicaStatus> replicas = replicas(o, fresh, plan.epoch(), primary, plan.copying());
+    int ready = (int) replicas.stream().filter(r -> Boolean.TRUE.equals(r.ready())).count();
     if (phase == ShardPhase.Ready && ready < o.desiredReplicas()) {
       boolean copying =
           replicas.stream()
@@ -92,12 +111,25 @@ public final class ShardReport {
         new ShardStatus(
             o.shardId(),
             plan.epoch() == 0 ? null : plan.epoch(),
-            plan.primary(),
+            primary,
             ready,
-            plan.since(),
+            since,
             replicas,
             plan.voters() > 0 ? plan.voters() : ShardPlanner.recordedVoters(o));
     return new Report(new ShardOutcome(status, o.desiredReplicas(), phase, message), events);
+  }
+
+  /** The plan's primary's refusal (409) of the Primary role the plan gave it, if any. */
+  private static Optional<ActionResult> refusedPrimaryRole(
+      ShardPlan plan, List<ActionResult> results) {
+    return results.stream()
+        .filter(r -> r.staleEpoch() && r.action() instanceof ShardAction.AssignRole)
+        .filter(
+            r -> {
+              ShardAction.AssignRole a = (ShardAction.AssignRole) r.action();
+              return a.pod().equals(plan.primary()) && a.request().role() == Role.Primary;
+            })
+        .findFirst();
   }
 
   private static List<ReplicaStatus> replicas(

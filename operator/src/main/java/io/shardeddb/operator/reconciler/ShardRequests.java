@@ -16,6 +16,7 @@ import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.protocol.failover.FailoverPlanner;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.topology.Role;
 import java.util.ArrayList;
@@ -287,7 +288,7 @@ public final class ShardRequests {
               ShardPhase.Ready,
               "switched over from " + old + " to " + promoted + " at epoch " + e,
               0,
-              announce(o, e, promoted),
+              announce(o, e, promoted, LogPosition.of(fenced)),
               events,
               started.copying(),
               promoted,
@@ -334,7 +335,7 @@ public final class ShardRequests {
             ShardPhase.Ready,
             "switch-over to " + started.target() + " given up; " + old + " primary at epoch " + e,
             0,
-            announce(o, e, old),
+            announce(o, e, old, LogPosition.of(fenced)),
             events,
             started.copying(),
             null,
@@ -344,12 +345,18 @@ public final class ShardRequests {
         why);
   }
 
-  /** Roles at {@code epoch} under {@code primary}: the primary first, then every other replica. */
-  private static List<ShardAction> announce(ShardObservation o, long epoch, String primary) {
+  /**
+   * Roles at {@code epoch} under {@code primary}: the primary first, then every other replica. The
+   * primary's names {@code chosenAt}, the fenced primary's last entry (the target caught up with
+   * it; the old primary holds it): it refuses the role if its log no longer reaches it (rule 2).
+   */
+  private static List<ShardAction> announce(
+      ShardObservation o, long epoch, String primary, LogPosition chosenAt) {
     List<ShardAction> actions = new ArrayList<>();
     Member p = o.member(primary).orElseThrow();
     actions.add(
-        new AssignRole(p.name(), p.url(), ShardPlanner.roleRequest(o, primary, epoch, primary)));
+        new AssignRole(
+            p.name(), p.url(), ShardPlanner.roleRequest(o, primary, epoch, primary, chosenAt)));
     for (Member m : o.members()) {
       if (!m.name().equals(primary) && m.url() != null) {
         actions.add(

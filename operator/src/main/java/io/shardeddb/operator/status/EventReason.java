@@ -28,7 +28,10 @@ public enum EventReason {
   SwitchoverFailed(true),
   /** A rebuild request (shardeddb.io/rebuild) was refused. */
   RebuildRefused(true),
-  /** A replica refused a role because it has seen a higher epoch. */
+  /**
+   * A replica refused a role: it has seen a higher epoch, or (a Primary role) its log is behind the
+   * position it was chosen for.
+   */
   StaleEpoch(true),
   /** The spec cannot be applied. */
   InvalidSpec(true),

@@ -12,6 +12,7 @@ import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.topology.Role;
@@ -172,6 +173,86 @@ class ShardPlannerTest {
     assertThat(roles).allSatisfy(r -> assertThat(r.request().replicas()).isEqualTo(3));
     assertThat(elected.events())
         .anySatisfy(e -> assertThat(e.reason()).isEqualTo(EventReason.FailoverCompleted));
+  }
+
+  @Test
+  void theElectedReplicasPrimaryRoleNamesThePositionOfItsFenceAnswer() {
+    ShardObservation o = failedPrimary();
+    ShardPlan elected =
+        planner.elect(
+            o,
+            planner.plan(o),
+            Map.of("p-1", answer("p-1", 2, 1, 20), "p-2", answer("p-2", 2, 1, 25)));
+
+    List<ShardAction.AssignRole> roles =
+        elected.actions().stream().map(a -> (ShardAction.AssignRole) a).toList();
+    assertThat(roles.get(0).pod()).isEqualTo("p-2");
+    // Chosen from its fence answer (lsn 25 of epoch 1): it refuses the role without that log.
+    assertThat(roles.get(0).request().chosenAt()).isEqualTo(new LogPosition(1, 25));
+    assertThat(roles.subList(1, roles.size()))
+        .allSatisfy(r -> assertThat(r.request().chosenAt()).isNull());
+  }
+
+  @Test
+  void anElectedReplicaThatRefusesItsPrimaryRoleIsNotRecordedAndTheNextPassElectsAgain() {
+    ShardObservation o = failedPrimary();
+    ShardPlan elected =
+        planner.elect(
+            o,
+            planner.plan(o),
+            Map.of("p-1", answer("p-1", 2, 1, 20), "p-2", answer("p-2", 2, 1, 25)));
+    // p-2 lost its volume after its fence answer: it refuses the role it was chosen for.
+    List<ActionResult> results =
+        elected.actions().stream()
+            .map(
+                a ->
+                    a.pod().equals("p-2")
+                        ? new ActionResult(
+                            a,
+                            false,
+                            409,
+                            "chosen as primary for the log through lsn 25 of epoch 1, but this"
+                                + " replica's log ends at lsn 0 of epoch 0")
+                        : ActionResult.done(a))
+            .toList();
+    Map<String, Heartbeat> fresh = new HashMap<>();
+    fresh.put(
+        "p-1",
+        new Heartbeat("p-1", "sh1", Role.Secondary, 2, 20, 1, "p-2", 0, ReplicaState.Ready, null));
+    fresh.put(
+        "p-2",
+        new Heartbeat("p-2", "sh1", Role.None, 0, 0, 0, null, 0, ReplicaState.Unconfigured, null));
+
+    ShardReport.Report report = ShardReport.of(o, elected, results, fresh);
+
+    ShardStatus status = report.outcome().status();
+    assertThat(status.primary()).as("no primary is recorded").isNull();
+    assertThat(status.epoch()).isEqualTo(2);
+    assertThat(report.outcome().phase()).isNotEqualTo(ShardPhase.Ready);
+    assertThat(report.outcome().message()).contains("p-2").contains("refused");
+
+    // The next pass: the old primary is back with its data; nothing to wait for, elect at once.
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.Secondary, 1, 30, ReplicaState.Ready));
+    beats.put("p-1", beat("p-1", Role.Secondary, 2, 20, ReplicaState.Ready));
+    beats.put("p-2", new TimedHeartbeat(fresh.get("p-2"), Duration.ofMillis(2)));
+    ShardPlan next =
+        planner.plan(
+            observe(3, status, List.of(member(0, true), member(1, true), member(2, true)), beats));
+    assertThat(next.stage()).isEqualTo(ShardPlan.Stage.ELECT);
+    assertThat(next.fenceEpoch()).isEqualTo(3);
+  }
+
+  /** p-0, the primary at epoch 1, unanswering for 9 s; p-1 and p-2 answer. */
+  private static ShardObservation failedPrimary() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-1", beat("p-1", Role.Secondary, 1, 20, ReplicaState.Ready));
+    beats.put("p-2", beat("p-2", Role.Secondary, 1, 10, ReplicaState.Ready));
+    return observe(
+        3,
+        recorded(1, "p-0", NOW.minusSeconds(9).toString(), 3),
+        List.of(member(0, true), member(1, true), member(2, true)),
+        beats);
   }
 
   @Test
@@ -390,6 +471,15 @@ class ShardPlannerTest {
         .filteredOn(a -> a instanceof ShardAction.AssignRole)
         .hasSize(3)
         .allMatch(a -> ((ShardAction.AssignRole) a).request().epoch() == 8);
+    // A first bring-up chooses its primary for an empty log (0/0).
+    assertThat(plan.actions())
+        .filteredOn(
+            a -> a instanceof ShardAction.AssignRole r && r.request().role() == Role.Primary)
+        .singleElement()
+        .satisfies(
+            a ->
+                assertThat(((ShardAction.AssignRole) a).request().chosenAt())
+                    .isEqualTo(LogPosition.EMPTY));
   }
 
   /** Empty logs are no history only when every replica answers: a silent one may hold the data. */

@@ -13,6 +13,7 @@ import io.shardeddb.operator.shardclient.TimedHeartbeat;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
@@ -136,6 +137,8 @@ class ShardRequestsTest {
               assertThat(r.request().epoch()).isEqualTo(4);
               assertThat(r.request().primary().name()).isEqualTo("p-1");
             });
+    // Chosen for the fenced primary's last entry, which it caught up with.
+    assertThat(roles.get(0).request().chosenAt()).isEqualTo(new LogPosition(3, 42));
     assertThat(done.request().outcome()).isEqualTo(Outcome.Succeeded);
     assertThat(done.request().request()).isEqualTo("sh1=p-1");
     assertThat(done.events())
@@ -163,6 +166,7 @@ class ShardRequestsTest {
               assertThat(r.pod()).isEqualTo("p-1");
               assertThat(r.request().role()).isEqualTo(Role.Primary);
             });
+    assertThat(roles.get(0).request().chosenAt()).isEqualTo(new LogPosition(3, 42));
     assertThat(done.request().outcome()).isEqualTo(Outcome.Failed);
     assertThat(done.request().message()).contains("lsn 42").contains("p-0 stays primary");
     assertThat(done.events())

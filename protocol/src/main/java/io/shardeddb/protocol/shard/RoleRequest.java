@@ -1,5 +1,6 @@
 package io.shardeddb.protocol.shard;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
@@ -13,8 +14,14 @@ import java.util.List;
  * happen to exist); {@code learners} are replicas that copy in while the shard grows (rule 12): the
  * primary replicates to them but never counts their acknowledgements, and they are never elected,
  * until the operator makes them voters by sending the role again with a larger voting set. {@code
- * writeQuorum} decides when the primary acknowledges. A replica refuses (409) a role whose epoch is
- * lower than the highest it has seen, and a second, different primary for the same epoch.
+ * writeQuorum} decides when the primary acknowledges. {@code chosenAt} (Primary only) is the log
+ * position the replica was chosen for: the last entry of its fence answer in a failover, the fenced
+ * primary's last entry it caught up with in a planned switch-over, its heartbeat's position when a
+ * sitting primary is told its role again, and 0/0 at the first bring-up of an empty shard. A
+ * replica refuses (409) a role whose epoch is lower than the highest it has seen, a second,
+ * different primary for the same epoch, and a Primary role when its own last entry is before {@code
+ * chosenAt} (it lost entries since it was chosen, e.g. its volume; rule 2). {@code chosenAt} absent
+ * (operators before it): no such check.
  */
 @Serdeable
 public record RoleRequest(
@@ -24,10 +31,28 @@ public record RoleRequest(
     List<Peer> peers,
     WriteQuorum writeQuorum,
     int replicas,
-    List<Peer> learners) {
+    List<Peer> learners,
+    @JsonInclude(JsonInclude.Include.NON_NULL) LogPosition chosenAt) {
 
   public RoleRequest {
     learners = learners == null ? List.of() : List.copyOf(learners);
+  }
+
+  /** A role request that names no chosen position, as operators before it send it. */
+  public RoleRequest(
+      long epoch,
+      Role role,
+      Peer primary,
+      List<Peer> peers,
+      WriteQuorum writeQuorum,
+      int replicas,
+      List<Peer> learners) {
+    this(epoch, role, primary, peers, writeQuorum, replicas, learners, null);
+  }
+
+  /** The same request, naming the position its primary was chosen for. */
+  public RoleRequest chosenAt(LogPosition position) {
+    return new RoleRequest(epoch, role, primary, peers, writeQuorum, replicas, learners, position);
   }
 
   /** A role request without learners (every peer votes), as operators before them send it. */

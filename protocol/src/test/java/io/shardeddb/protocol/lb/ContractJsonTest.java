@@ -9,6 +9,7 @@ import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicaState;
@@ -322,6 +323,19 @@ class ContractJsonTest {
                 + "\"peers\":[],\"writeQuorum\":\"Majority\",\"replicas\":3}",
             RoleRequest.class);
     assertThat(old.learners()).isEmpty();
+    // Rule 2: a Primary role names the position its replica was chosen for; before, none.
+    assertThat(old.chosenAt()).isNull();
+    RoleRequest chosen =
+        m.read(
+            "{\"epoch\":4,\"role\":\"Primary\","
+                + "\"primary\":{\"name\":\"s-0\",\"url\":\"http://127.0.0.2:8081\"},"
+                + "\"peers\":[{\"name\":\"s-0\",\"url\":\"http://127.0.0.2:8081\"}],"
+                + "\"writeQuorum\":\"Majority\",\"replicas\":3,"
+                + "\"chosenAt\":{\"epoch\":3,\"lsn\":189}}",
+            RoleRequest.class);
+    assertThat(chosen.chosenAt()).isEqualTo(new LogPosition(3, 189));
+    assertThat(m.read(m.write(chosen), RoleRequest.class)).isEqualTo(chosen);
+    assertThat(m.write(old)).doesNotContain("chosenAt");
     io.shardeddb.protocol.shard.QuorumState q =
         roundTrip(
             m,

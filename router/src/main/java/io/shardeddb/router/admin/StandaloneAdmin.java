@@ -17,6 +17,7 @@ import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
@@ -268,7 +269,7 @@ public class StandaloneAdmin implements ClusterAdmin {
       replicas.add(new Replica(s.name(), s.url(), i == 0 ? Role.Primary : Role.Secondary));
     }
     ShardTopology fresh = new ShardTopology(doc.id(), doc.low(), doc.size(), 0, null, replicas);
-    return assignRoles(fresh, replicas.get(0).name(), replicas, 1);
+    return assignRoles(fresh, replicas.get(0).name(), replicas, 1, false, LogPosition.EMPTY);
   }
 
   private void configure(TableSchema schema, ShardDoc doc, Slot slot) {
@@ -293,19 +294,21 @@ public class StandaloneAdmin implements ClusterAdmin {
    */
   private ShardTopology assignRoles(
       ShardTopology shard, String primary, List<Replica> replicas, long epoch) {
-    return assignRoles(shard, primary, replicas, epoch, false);
+    return assignRoles(shard, primary, replicas, epoch, false, null);
   }
 
   /**
    * The same; {@code afterElection}: only the primary's {@code /role} must succeed, the
-   * secondaries' are best effort.
+   * secondaries' are best effort. {@code chosenAt}: the log position the primary was chosen for
+   * (its fence answer; 0/0 at bring-up; null: none named), which it refuses to lead without.
    */
   private ShardTopology assignRoles(
       ShardTopology shard,
       String primary,
       List<Replica> replicas,
       long epoch,
-      boolean afterElection) {
+      boolean afterElection,
+      LogPosition chosenAt) {
     List<Replica> roled =
         replicas.stream()
             .map(
@@ -319,9 +322,11 @@ public class StandaloneAdmin implements ClusterAdmin {
     Replica p = roled.get(0);
     List<Peer> peers = roled.stream().map(StandaloneAdmin::peer).toList();
     for (Replica r : roled) {
+      RoleRequest request = new RoleRequest(epoch, r.role(), peer(p), peers, quorum, peers.size());
       Mono<String> call =
           client.role(
-              r.url(), new RoleRequest(epoch, r.role(), peer(p), peers, quorum, peers.size()));
+              r.url(),
+              r.role() == Role.Primary && chosenAt != null ? request.chosenAt(chosenAt) : request);
       if (r.role() == Role.Primary || !afterElection) {
         await(call);
       } else {
@@ -371,7 +376,7 @@ public class StandaloneAdmin implements ClusterAdmin {
     Election result =
         FailoverPlanner.choose(epoch, shard.replicas().size(), answers, remaining::contains);
     if (result instanceof Election.Elected won) {
-      return assignRoles(shard, won.winner().name(), kept, epoch, true);
+      return assignRoles(shard, won.winner().name(), kept, epoch, true, positionOf(won.winner()));
     }
     String why =
         result instanceof Election.Behind behind
@@ -387,7 +392,13 @@ public class StandaloneAdmin implements ClusterAdmin {
                 ? shard.primary()
                 : null;
     if (reinstate != null) {
-      ShardTopology reinstated = assignRoles(shard, reinstate, shard.replicas(), epoch, true);
+      LogPosition at =
+          answers.stream()
+              .filter(c -> c.name().equals(reinstate))
+              .findFirst()
+              .map(StandaloneAdmin::positionOf)
+              .orElse(null);
+      ShardTopology reinstated = assignRoles(shard, reinstate, shard.replicas(), epoch, true, at);
       holder.publish(
           t ->
               new Topology(
@@ -414,6 +425,10 @@ public class StandaloneAdmin implements ClusterAdmin {
       throw new ApiException(409, "database is not configured yet; call /init first");
     }
     return current;
+  }
+
+  private static LogPosition positionOf(Candidate c) {
+    return new LogPosition(c.lastEntryEpoch(), c.lastLsn());
   }
 
   private static Peer peer(Replica r) {

@@ -12,6 +12,7 @@ import io.shardeddb.protocol.lb.ShardDoc;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
@@ -50,6 +51,7 @@ class StandaloneAdminTest {
     Role role = Role.None;
     String votedPrimary;
     boolean down;
+    RoleRequest lastRole;
     final List<String> calls = new ArrayList<>();
 
     Replica(String url) {
@@ -133,6 +135,7 @@ class StandaloneAdminTest {
           () -> {
             Replica r = replica(url);
             r.calls.add("role " + request.role() + " " + request.epoch());
+            r.lastRole = request;
             if (request.role() == Role.None
                 || request.epoch() < r.epoch
                 || (request.epoch() == r.epoch
@@ -187,6 +190,8 @@ class StandaloneAdminTest {
   void removingThePrimarysServerFencesEveryReplicaThenPromotesTheMostUpToDateAnswer() {
     StandaloneAdmin admin = threeReplicasOfOneShard();
     assertThat(sh1().primary()).isEqualTo("http://a");
+    // /init brings an empty shard up: its primary is chosen for an empty log.
+    assertThat(client.replicas.get("http://a").lastRole.chosenAt()).isEqualTo(LogPosition.EMPTY);
     position("http://a", 1, 30);
     position("http://b", 1, 20);
     position("http://c", 1, 30);
@@ -200,6 +205,10 @@ class StandaloneAdminTest {
     }
     assertThat(client.replicas.get("http://c").role).isEqualTo(Role.Primary);
     assertThat(client.replicas.get("http://b").role).isEqualTo(Role.Secondary);
+    // Chosen for its fence answer's last entry: it refuses the role without that log (rule 2).
+    assertThat(client.replicas.get("http://c").lastRole.chosenAt())
+        .isEqualTo(new LogPosition(1, 30));
+    assertThat(client.replicas.get("http://b").lastRole.chosenAt()).isNull();
     // The old way sent a Role.None "fence" the shard-server always rejects.
     assertThat(client.replicas.get("http://a").calls).noneMatch(c -> c.startsWith("role None"));
   }

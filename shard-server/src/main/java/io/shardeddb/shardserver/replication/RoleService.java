@@ -4,12 +4,14 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import jakarta.inject.Singleton;
 import java.util.List;
 
@@ -24,13 +26,19 @@ public class RoleService {
   private final RoleStore roles;
   private final WriteCoordinator coordinator;
   private final SecondarySync sync;
+  private final Rulebook rules;
 
   public RoleService(
-      ReplicaContext ctx, RoleStore roles, WriteCoordinator coordinator, SecondarySync sync) {
+      ReplicaContext ctx,
+      RoleStore roles,
+      WriteCoordinator coordinator,
+      SecondarySync sync,
+      Rulebook rules) {
     this.ctx = ctx;
     this.roles = roles;
     this.coordinator = coordinator;
     this.sync = sync;
+    this.rules = rules;
   }
 
   public synchronized MessageResponse assign(RoleRequest r) {
@@ -47,6 +55,13 @@ public class RoleService {
                       r.primary().name(),
                       r.role() == Role.Primary,
                       ctx.copying());
+              if (verdict.accept() && r.role() == Role.Primary) {
+                // Checked against the log as it is now, with no commit in flight, and before
+                // anything is persisted: a refusal changes nothing, not even the vote.
+                verdict =
+                    rules.primaryPosition(
+                        new LogPosition(v.lastEntryEpoch(), v.appliedLsn()), r.chosenAt());
+              }
               if (!verdict.accept()) {
                 throw new ShardException(
                     409, verdict.reason() + " (" + ctx.name() + ")", v.epoch());

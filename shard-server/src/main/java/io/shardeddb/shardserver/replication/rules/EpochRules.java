@@ -1,5 +1,7 @@
 package io.shardeddb.shardserver.replication.rules;
 
+import io.shardeddb.protocol.shard.LogPosition;
+
 /**
  * Rules 1 and 2: which epochs a replica accepts for fences, roles and replication, and the one vote
  * per epoch (the primary it accepted for that epoch).
@@ -72,6 +74,26 @@ public final class EpochRules {
           "a replica in the middle of a re-copy holds an incomplete table and cannot be primary");
     }
     return RoleVerdict.accepted();
+  }
+
+  /**
+   * Rule 2 at the chosen replica: a Primary role names the position it was chosen for ({@code
+   * chosenAt}: its fence answer's last entry, a switch-over's caught-up position, 0/0 at bring-up),
+   * and a replica whose own last entry ({@code mine}) is before it refuses: it lost entries since
+   * it was chosen (a volume lost between its fence answer and the role), and leading without them
+   * would drop writes a majority acknowledged. {@code chosenAt} null (an operator that does not
+   * send it, during a rolling upgrade): accepted, as before the check.
+   */
+  public static RoleVerdict primaryPosition(LogPosition mine, LogPosition chosenAt) {
+    if (chosenAt == null || !mine.isBefore(chosenAt)) {
+      return RoleVerdict.accepted();
+    }
+    return RoleVerdict.refused(
+        "chosen as primary for the log through "
+            + chosenAt
+            + ", but this replica's log ends at "
+            + mine
+            + " (entries lost since it was chosen, e.g. its volume); elect again");
   }
 
   /** Whether replication or a write of {@code epoch} may be taken by a replica at {@code seen}. */

@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.replication.rules;
 
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import jakarta.inject.Singleton;
 
@@ -31,6 +32,14 @@ public class Rulebook {
       long[] peerAckSentNanos) {
     return LeaseRules.primaryLease(
         nowNanos, promotedAtNanos, leaseNanos, driftNanos, required, peerAckSentNanos);
+  }
+
+  /**
+   * Rule 2: whether a replica whose log ends at {@code mine} takes a Primary role chosen for {@code
+   * chosenAt} ({@link EpochRules#primaryPosition}).
+   */
+  public EpochRules.RoleVerdict primaryPosition(LogPosition mine, LogPosition chosenAt) {
+    return EpochRules.primaryPosition(mine, chosenAt);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.replication.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.shardserver.replication.rules.EpochRules.Epochs;
 import io.shardeddb.shardserver.replication.rules.EpochRules.Fence;
 import org.junit.jupiter.api.Test;
@@ -45,5 +46,27 @@ class EpochRulesTest {
     Epochs fresh = new Epochs(4, 3, "b");
     assertThat(EpochRules.role(fresh, 4, "me", true, true).accept()).isFalse();
     assertThat(EpochRules.role(fresh, 4, "b", false, true).accept()).isTrue();
+  }
+
+  @Test
+  void aPrimaryRoleForAPositionPastTheLogIsRefusedNamingBoth() {
+    LogPosition mine = new LogPosition(3, 120);
+    EpochRules.RoleVerdict shorter = EpochRules.primaryPosition(mine, new LogPosition(3, 189));
+    assertThat(shorter.accept()).isFalse();
+    assertThat(shorter.reason()).contains("lsn 189 of epoch 3").contains("lsn 120 of epoch 3");
+    // A later entry epoch is past any LSN of an earlier one; an empty log is before any entry.
+    assertThat(EpochRules.primaryPosition(mine, new LogPosition(4, 1)).accept()).isFalse();
+    assertThat(EpochRules.primaryPosition(LogPosition.EMPTY, new LogPosition(4, 189)).accept())
+        .isFalse();
+  }
+
+  @Test
+  void aPrimaryRoleAtOrBeforeTheLogsEndOrNamingNoPositionIsAccepted() {
+    LogPosition mine = new LogPosition(3, 120);
+    assertThat(EpochRules.primaryPosition(mine, new LogPosition(3, 120)).accept()).isTrue();
+    assertThat(EpochRules.primaryPosition(mine, new LogPosition(2, 500)).accept()).isTrue();
+    assertThat(EpochRules.primaryPosition(LogPosition.EMPTY, LogPosition.EMPTY).accept()).isTrue();
+    // An operator before the field (rolling upgrade): no check.
+    assertThat(EpochRules.primaryPosition(LogPosition.EMPTY, null).accept()).isTrue();
   }
 }
