@@ -19,6 +19,12 @@ public final class ShardSimulation {
   /** Read-lease period (ms). */
   static final long LEASE = 400;
 
+  /**
+   * Replicate requests a primary keeps in flight to each secondary (the shard-server's default):
+   * with the network's random delays, requests and answers overtake one another.
+   */
+  static final int WINDOW = Integer.getInteger("sim.window", 4);
+
   /** How long the primary may be unanswering before the operator fails over (ms). */
   static final long UNAVAILABLE = 1_000;
 

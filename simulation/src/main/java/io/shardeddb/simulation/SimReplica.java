@@ -46,7 +46,11 @@ import java.util.function.Function;
  * /read}, and the primary's answers to {@code /log} and {@code /snapshot}).
  */
 final class SimReplica {
-  /** The shard-server's replication settings in the simulator (its lease is {@link #LEASE}). */
+  /**
+   * The shard-server's replication settings in the simulator (its lease is {@code
+   * ShardSimulation.LEASE}, its window of replicate requests in flight per secondary {@code
+   * ShardSimulation.WINDOW}).
+   */
   static final ReplicationSettings SETTINGS =
       new ReplicationSettings(
           Duration.ofMillis(1_500),
@@ -60,7 +64,8 @@ final class SimReplica {
           Duration.ofMillis(500),
           Duration.ofMillis(ShardSimulation.LEASE),
           Duration.ZERO,
-          null);
+          null,
+          ShardSimulation.WINDOW);
 
   private final String name;
   private final List<String> peers;

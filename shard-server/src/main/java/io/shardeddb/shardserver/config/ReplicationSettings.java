@@ -11,8 +11,9 @@ import java.time.Duration;
  * long a read with {@code minLsn} waits for this replica to reach it, how many log entries (and
  * request outcomes) are kept behind the applied LSN (older ones are trimmed; a replica that needs
  * them re-copies), the deadlines of every call to a peer (connect and whole request, DESIGN §5 rule
- * 10), the primary's read lease and its clock-drift margin (rule 9), and the local address outgoing
- * peer connections bind to (unset: the system's choice).
+ * 10), the primary's read lease and its clock-drift margin (rule 9), the local address outgoing
+ * peer connections bind to (unset: the system's choice), and how many {@code /replicate} requests a
+ * primary keeps in flight to each secondary ({@code window}; 1 = one at a time).
  */
 @ConfigurationProperties("shardeddb.replication")
 public record ReplicationSettings(
@@ -27,7 +28,15 @@ public record ReplicationSettings(
     @Bindable(defaultValue = "5s") Duration requestTimeout,
     @Bindable(defaultValue = "2s") Duration leasePeriod,
     @Bindable(defaultValue = "200ms") Duration leaseDrift,
-    @Nullable String localAddress) {
+    @Nullable String localAddress,
+    @Bindable(defaultValue = "4") int window) {
+
+  public ReplicationSettings {
+    if (window < 1) {
+      throw new IllegalArgumentException(
+          "shardeddb.replication.window must be at least 1, not " + window);
+    }
+  }
 
   /** How recent a majority's acknowledgement must be for the lease to hold. */
   public Duration leaseWindow() {

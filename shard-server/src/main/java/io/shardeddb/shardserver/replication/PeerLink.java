@@ -1,6 +1,5 @@
 package io.shardeddb.shardserver.replication;
 
-import io.micrometer.core.instrument.Timer;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicateRequest;
@@ -31,7 +30,7 @@ final class PeerLink {
   private final ReplicaClock clock;
   private final QuorumTracker tracker;
   private final LongConsumer onHigherEpoch;
-  private final Timer latency;
+  private final ReplicationMeters meters;
   private final List<LogEntry> pending = new ArrayList<>();
   private long pendingPrevLsn;
   private long pendingPrevEpoch;
@@ -52,7 +51,7 @@ final class PeerLink {
       ReplicaClock clock,
       QuorumTracker tracker,
       LongConsumer onHigherEpoch,
-      Timer latency) {
+      ReplicationMeters meters) {
     this.peer = peer;
     this.epoch = epoch;
     this.primaryName = primaryName;
@@ -60,7 +59,7 @@ final class PeerLink {
     this.clock = clock;
     this.tracker = tracker;
     this.onHigherEpoch = onHigherEpoch;
-    this.latency = latency;
+    this.meters = meters;
   }
 
   /** Entries just committed; {@code (prevLsn, prevEpoch)} is the entry before the first. */
@@ -108,6 +107,7 @@ final class PeerLink {
 
   private void send(List<LogEntry> batch, long prevLsn, long prevEpoch) {
     inFlight = true;
+    meters.sent(batch.size(), 1);
     long start = clock.nanos();
     transport
         .replicate(peer, new ReplicateRequest(epoch, primaryName, prevLsn, prevEpoch, batch))
@@ -119,7 +119,7 @@ final class PeerLink {
     synchronized (this) {
       inFlight = false;
       if (err == null) {
-        latency.record(clock.nanos() - start, TimeUnit.NANOSECONDS);
+        meters.answered(clock.nanos() - start);
         tracker.peerReport(peer.name(), resp.inSync(), resp.matchLsn(), start);
       } else {
         Throwable cause =

@@ -126,7 +126,7 @@ public class WriteCoordinator implements AutoCloseable {
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final ReentrantLock commitLock = new ReentrantLock();
   private final DistributionSummary batchSizes;
-  private final Timer replicationLatency;
+  private final ReplicationMeters replicationMeters;
   private final Timer quorumLatency;
   private final MeterRegistry registry;
   private final Executor batcher;
@@ -155,11 +155,7 @@ public class WriteCoordinator implements AutoCloseable {
             .description("client changes committed together in one group commit")
             .publishPercentileHistogram()
             .register(registry);
-    this.replicationLatency =
-        Timer.builder("shardeddb.replication.latency")
-            .description("round trip of one /replicate request to a secondary")
-            .publishPercentileHistogram()
-            .register(registry);
+    this.replicationMeters = new ReplicationMeters(registry);
     this.quorumLatency =
         Timer.builder("shardeddb.write.quorum.latency")
             .description("from local commit until writeQuorum replicas hold the entry")
@@ -335,7 +331,7 @@ public class WriteCoordinator implements AutoCloseable {
               clock,
               tracker,
               seen -> onHigherEpoch(epoch, seen),
-              replicationLatency));
+              replicationMeters));
     }
     term = new Term(epoch, tracker, List.copyOf(links), clock.nanos(), replicas, learning);
     queue.add(new Pending(null, new CompletableFuture<>()));

@@ -35,7 +35,8 @@ class PeerClientTest {
         requestTimeout,
         Duration.ofSeconds(2),
         Duration.ofMillis(200),
-        localAddress);
+        localAddress,
+        4);
   }
 
   @Test
