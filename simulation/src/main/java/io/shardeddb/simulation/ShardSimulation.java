@@ -265,6 +265,11 @@ public final class ShardSimulation {
         scheduler.after(length, v::start);
       }
       case 1 -> {
+        if (network.liveness(v.name()) != Network.Liveness.UP) {
+          // A crashed process cannot be paused: pausing (and later resuming) it would bring its
+          // dead incarnation back to answer, over a disk it no longer holds.
+          return;
+        }
         log(now, "pause " + v.name() + " for " + length);
         network.liveness(v.name(), Network.Liveness.PAUSED);
         scheduler.after(

@@ -65,7 +65,9 @@ final class SimReplica {
           Duration.ofMillis(ShardSimulation.LEASE),
           Duration.ZERO,
           null,
-          ShardSimulation.WINDOW);
+          ShardSimulation.WINDOW,
+          false,
+          -1);
 
   private final String name;
   private final List<String> peers;

@@ -127,4 +127,19 @@ class BrokenRulesAreCaughtTest {
         "broken rule (primaryRoleTakenWithoutThePositionItWasChosenFor) caught: " + found);
     assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
   }
+
+  @Test
+  @DisplayName(
+      "rules 4 and 5 broken on the primary (a pipelined link counts what it sent, not what the"
+          + " secondary matched): writes are lost")
+  void sentCountedAsAcknowledged() {
+    Rulebook optimistic =
+        new Rulebook() {
+          @Override
+          public long acknowledgedLsn(long matchLsn, long lastSentLsn) {
+            return Math.max(matchLsn, lastSentLsn);
+          }
+        };
+    assertThat(violations(optimistic, 400)).anyMatch(v -> v.contains("acknowledged write"));
+  }
 }

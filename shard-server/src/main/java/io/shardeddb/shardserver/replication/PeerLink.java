@@ -5,23 +5,40 @@ import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
- * The primary's sender to one secondary: one request in flight at a time, and whatever was
- * committed meanwhile goes in the next request (so concurrent writes share round trips and arrive
- * in LSN order). Each request names the entry before its first one (log matching, rule 4); only an
- * in-sync answer counts toward the quorum, and an unreachable secondary loses what it was credited
- * with (rule 5). When the secondary is unreachable, entries are dropped for a short back-off; the
- * secondary notices the gap and pulls them from the log itself.
+ * The primary's sender to one secondary: up to {@code window} requests in flight at a time (1: one
+ * at a time), and whatever was committed while the window was full goes in the next request (so
+ * concurrent writes share round trips). Requests go out in LSN order, each naming the entry before
+ * its first one (log matching, rule 4), so a secondary appends a request only after everything
+ * before it.
+ *
+ * <p>Answers are cumulative: an in-sync answer proves the secondary's log equals this primary's up
+ * to its {@code matchLsn} (whatever request it answers, in whatever order answers arrive), and only
+ * that counts toward the quorum (rule 5) — never what the request carried ({@link
+ * Rulebook#acknowledgedLsn}). The lease (rule 9) counts the send time of the request each answer
+ * answers. Entries stay buffered until the secondary acknowledges them: an answer below what its
+ * request carried (the secondary missed an earlier request, or could not append it yet) sends again
+ * from {@code matchLsn + 1}; an answer out of sync (the secondary verifies or re-copies itself
+ * first) and entries no longer buffered leave the gap to the secondary, which pulls it from the
+ * log. A refusal or an error (unreachable, timed out, the stream lost) drops what the secondary was
+ * credited with (rule 5) and pauses the link for a short back-off, after which it sends again from
+ * the last acknowledged entry. Each reset starts a new generation: the answers of requests sent
+ * before it still count (they are cumulative) but trigger no further reset.
  */
 final class PeerLink {
   private static final long BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final int MAX_ENTRIES_PER_REQUEST = 4096;
+
+  /** Unacknowledged entries kept for sending again; older ones are left to the secondary's pull. */
+  private static final int MAX_BUFFERED = 4 * MAX_ENTRIES_PER_REQUEST;
 
   private final Peer peer;
   private final long epoch;
@@ -31,10 +48,28 @@ final class PeerLink {
   private final QuorumTracker tracker;
   private final LongConsumer onHigherEpoch;
   private final ReplicationMeters meters;
-  private final List<LogEntry> pending = new ArrayList<>();
-  private long pendingPrevLsn;
-  private long pendingPrevEpoch;
-  private boolean inFlight;
+  private final int window;
+  private final Rulebook rules;
+
+  /** Consecutive entries the secondary has not acknowledged (sent or not), in LSN order. */
+  private final ArrayList<LogEntry> buffer = new ArrayList<>();
+
+  /** The entry before {@code buffer[0]}. */
+  private long bufferPrevLsn;
+
+  private long bufferPrevEpoch;
+
+  /** {@code buffer[0..sent)} went out in the current generation. */
+  private int sent;
+
+  /** Requests of the current generation not answered yet. */
+  private int inFlight;
+
+  private long generation;
+
+  /** The highest LSN this secondary acknowledged in sync in this term (trims the buffer). */
+  private long acked;
+
   private boolean closed;
   private long downUntilNanos;
 
@@ -51,7 +86,9 @@ final class PeerLink {
       ReplicaClock clock,
       QuorumTracker tracker,
       LongConsumer onHigherEpoch,
-      ReplicationMeters meters) {
+      ReplicationMeters meters,
+      int window,
+      Rulebook rules) {
     this.peer = peer;
     this.epoch = epoch;
     this.primaryName = primaryName;
@@ -60,67 +97,103 @@ final class PeerLink {
     this.tracker = tracker;
     this.onHigherEpoch = onHigherEpoch;
     this.meters = meters;
+    this.window = Math.max(1, window);
+    this.rules = rules;
   }
 
   /** Entries just committed; {@code (prevLsn, prevEpoch)} is the entry before the first. */
   synchronized void offer(List<LogEntry> entries, long prevLsn, long prevEpoch) {
-    if (closed || clock.nanos() < downUntilNanos) {
+    if (closed || entries.isEmpty()) {
       return;
     }
-    if (pending.isEmpty()) {
-      pendingPrevLsn = prevLsn;
-      pendingPrevEpoch = prevEpoch;
+    long bufferEnd = buffer.isEmpty() ? bufferPrevLsn : buffer.get(buffer.size() - 1).lsn();
+    if (buffer.isEmpty() || prevLsn != bufferEnd) {
+      // Not after what is buffered (the first offer, or entries dropped meanwhile): start afresh
+      // here; the secondary pulls whatever it misses before.
+      buffer.clear();
+      sent = 0;
+      bufferPrevLsn = prevLsn;
+      bufferPrevEpoch = prevEpoch;
     }
-    pending.addAll(entries);
-    if (!inFlight) {
-      sendLocked();
+    buffer.addAll(entries);
+    if (buffer.size() > MAX_BUFFERED) {
+      dropFirst(buffer.size() - MAX_BUFFERED);
     }
+    pump();
   }
 
   /**
-   * When idle: an empty request naming the primary's last entry, so the secondary keeps
-   * acknowledging this epoch (the lease) and learns where the log ends.
+   * Every few hundred ms: sends what is buffered once a back-off is over, or, when nothing is in
+   * flight, an empty request naming the primary's last entry, so the secondary keeps acknowledging
+   * this epoch (the lease) and learns where the log ends.
    */
   synchronized void ping(long lastLsn, long lastEpoch) {
-    if (closed || inFlight || !pending.isEmpty() || clock.nanos() < downUntilNanos) {
+    if (closed || clock.nanos() < downUntilNanos) {
       return;
     }
-    send(List.of(), lastLsn, lastEpoch);
+    if (sent < buffer.size()) {
+      pump();
+    } else if (inFlight == 0) {
+      send(List.of(), lastLsn, lastEpoch);
+    }
   }
 
   synchronized void close() {
     closed = true;
-    pending.clear();
+    buffer.clear();
+    sent = 0;
   }
 
-  private void sendLocked() {
-    int n = Math.min(pending.size(), MAX_ENTRIES_PER_REQUEST);
-    List<LogEntry> batch = new ArrayList<>(pending.subList(0, n));
-    pending.subList(0, n).clear();
-    long prevLsn = pendingPrevLsn;
-    long prevEpoch = pendingPrevEpoch;
-    LogEntry last = batch.get(batch.size() - 1);
-    pendingPrevLsn = last.lsn();
-    pendingPrevEpoch = last.epoch();
-    send(batch, prevLsn, prevEpoch);
+  /** Sends buffered entries while the window has room. */
+  private void pump() {
+    while (!closed
+        && inFlight < window
+        && sent < buffer.size()
+        && clock.nanos() >= downUntilNanos) {
+      int n = Math.min(buffer.size() - sent, MAX_ENTRIES_PER_REQUEST);
+      List<LogEntry> batch = List.copyOf(buffer.subList(sent, sent + n));
+      long prevLsn = sent == 0 ? bufferPrevLsn : buffer.get(sent - 1).lsn();
+      long prevEpoch = sent == 0 ? bufferPrevEpoch : buffer.get(sent - 1).epoch();
+      sent += n;
+      send(batch, prevLsn, prevEpoch);
+    }
   }
 
   private void send(List<LogEntry> batch, long prevLsn, long prevEpoch) {
-    inFlight = true;
-    meters.sent(batch.size(), 1);
+    inFlight++;
+    meters.sent(batch.size(), inFlight);
     long start = clock.nanos();
-    transport
-        .replicate(peer, new ReplicateRequest(epoch, primaryName, prevLsn, prevEpoch, batch))
-        .whenComplete((resp, err) -> done(resp, err, start));
+    long lastLsn = batch.isEmpty() ? prevLsn : batch.get(batch.size() - 1).lsn();
+    long gen = generation;
+    ReplicateRequest request = new ReplicateRequest(epoch, primaryName, prevLsn, prevEpoch, batch);
+    CompletableFuture<ReplicateResponse> answer;
+    try {
+      answer = transport.replicate(peer, request);
+    } catch (RuntimeException e) {
+      // A transport that fails before sending still frees the slot (rule 10).
+      answer = CompletableFuture.failedFuture(e);
+    }
+    answer.whenComplete((resp, err) -> done(resp, err, start, lastLsn, gen));
   }
 
-  private void done(ReplicateResponse resp, Throwable err, long start) {
+  private void done(ReplicateResponse resp, Throwable err, long start, long lastLsn, long gen) {
     long higherEpoch = -1;
     synchronized (this) {
-      inFlight = false;
+      boolean current = gen == generation;
+      if (current) {
+        inFlight--;
+      }
       if (err == null) {
         meters.answered(clock.nanos() - start);
-        tracker.peerReport(peer.name(), resp.inSync(), resp.matchLsn(), start);
+        long match = rules.acknowledgedLsn(resp.matchLsn(), lastLsn);
+        tracker.peerReport(peer.name(), resp.inSync(), match, start);
+        if (resp.inSync() && match > acked) {
+          acked = match;
+          trim();
+        }
+        if (current && !closed && !(resp.inSync() && match >= lastLsn)) {
+          resendFrom(resp.inSync() ? match : -1);
+        }
       } else {
         Throwable cause =
             err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
@@ -128,15 +201,58 @@ final class PeerLink {
           higherEpoch = Math.max(r.epoch(), epoch + 1);
         }
         tracker.peerLost(peer.name());
-        pending.clear();
-        downUntilNanos = clock.nanos() + BACKOFF_NANOS;
+        if (current) {
+          // Everything unacknowledged goes again after the back-off (ping or the next offer).
+          newGeneration();
+          sent = 0;
+          downUntilNanos = clock.nanos() + BACKOFF_NANOS;
+        }
       }
-      if (!closed && !pending.isEmpty() && higherEpoch < 0) {
-        sendLocked();
+      if (higherEpoch < 0) {
+        pump();
       }
     }
     if (higherEpoch >= 0) {
       onHigherEpoch.accept(higherEpoch);
     }
+  }
+
+  /**
+   * The secondary answered below what its request carried: send again from {@code matchLsn + 1}
+   * when the buffer still holds it; otherwise (or when it is out of sync, {@code matchLsn < 0})
+   * forget what was sent and let the secondary pull the gap, sending only what is new.
+   */
+  private void resendFrom(long matchLsn) {
+    newGeneration();
+    if (matchLsn >= bufferPrevLsn && matchLsn >= 0) {
+      dropFirst((int) Math.min(buffer.size(), matchLsn - bufferPrevLsn));
+      sent = 0;
+    } else {
+      dropFirst(sent);
+    }
+  }
+
+  private void newGeneration() {
+    generation++;
+    inFlight = 0;
+    meters.resent();
+  }
+
+  /** Drops what the secondary acknowledged. */
+  private void trim() {
+    if (acked > bufferPrevLsn) {
+      dropFirst((int) Math.min(buffer.size(), acked - bufferPrevLsn));
+    }
+  }
+
+  private void dropFirst(int n) {
+    if (n <= 0) {
+      return;
+    }
+    LogEntry last = buffer.get(n - 1);
+    bufferPrevLsn = last.lsn();
+    bufferPrevEpoch = last.epoch();
+    buffer.subList(0, n).clear();
+    sent = Math.max(0, sent - n);
   }
 }

@@ -331,7 +331,9 @@ public class WriteCoordinator implements AutoCloseable {
               clock,
               tracker,
               seen -> onHigherEpoch(epoch, seen),
-              replicationMeters));
+              replicationMeters,
+              settings.window(),
+              rules));
     }
     term = new Term(epoch, tracker, List.copyOf(links), clock.nanos(), replicas, learning);
     queue.add(new Pending(null, new CompletableFuture<>()));

@@ -36,7 +36,9 @@ class PeerClientTest {
         Duration.ofSeconds(2),
         Duration.ofMillis(200),
         localAddress,
-        4);
+        4,
+        false,
+        -1);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -102,6 +103,10 @@ class PeerLinkTest {
   final QuorumTracker tracker = new QuorumTracker(2, List.of(SECONDARY.name()), 0);
 
   PeerLink link() {
+    return link(4, new Rulebook());
+  }
+
+  PeerLink link(int window, Rulebook rules) {
     return new PeerLink(
         SECONDARY,
         EPOCH,
@@ -110,7 +115,9 @@ class PeerLinkTest {
         clock,
         tracker,
         seen -> {},
-        new ReplicationMeters(registry));
+        new ReplicationMeters(registry),
+        window,
+        rules);
   }
 
   static List<LogEntry> entries(long from, long to) {
@@ -140,5 +147,164 @@ class PeerLinkTest {
     assertThat(registry.get("shardeddb.replication.in.flight").summary().max()).isEqualTo(1);
     assertThat(registry.get("shardeddb.replication.latency").timer().count()).isEqualTo(1);
     assertThat(tracker.quorumLsn()).isEqualTo(3);
+  }
+
+  @Test
+  void upToTheWindowRequestsAreInFlightEachNamingTheEntryBeforeItsFirst() {
+    PeerLink link = link();
+    for (long lsn = 1; lsn <= 6; lsn++) {
+      commit(link, lsn, lsn);
+    }
+
+    assertThat(transport.unanswered()).hasSize(4);
+    for (int i = 0; i < 4; i++) {
+      ReplicateRequest r = transport.calls.get(i).request();
+      assertThat(r.prevLsn()).isEqualTo(i);
+      assertThat(r.entries()).extracting(LogEntry::lsn).containsExactly(i + 1L);
+    }
+    assertThat(registry.get("shardeddb.replication.in.flight").summary().max()).isEqualTo(4);
+
+    // A free slot takes everything committed meanwhile, after the last entry sent.
+    transport.calls.get(0).inSync(1);
+    assertThat(transport.calls).hasSize(5);
+    ReplicateRequest fifth = transport.calls.get(4).request();
+    assertThat(fifth.prevLsn()).isEqualTo(4);
+    assertThat(fifth.prevEpoch()).isEqualTo(EPOCH);
+    assertThat(fifth.entries()).extracting(LogEntry::lsn).containsExactly(5L, 6L);
+  }
+
+  @Test
+  void aWindowOfOneSendsOneRequestAtATime() {
+    PeerLink link = link(1, new Rulebook());
+    commit(link, 1, 1);
+    commit(link, 2, 2);
+    commit(link, 3, 3);
+
+    assertThat(transport.unanswered()).hasSize(1);
+    transport.calls.get(0).inSync(1);
+    assertThat(transport.unanswered()).hasSize(1);
+    assertThat(transport.calls.get(1).request().entries())
+        .extracting(LogEntry::lsn)
+        .containsExactly(2L, 3L);
+  }
+
+  @Test
+  void answersAreCumulativeSoReorderedAndLostAnswersCountCorrectly() {
+    PeerLink link = link();
+    commit(link, 1, 1);
+    commit(link, 2, 2);
+    commit(link, 3, 3);
+    List<HeldTransport.Call> calls = List.copyOf(transport.calls);
+
+    // The third answer arrives first: the secondary holds 1..3.
+    calls.get(2).inSync(3);
+    assertThat(tracker.quorumLsn()).isEqualTo(3);
+    // The first answer, late, does not take the credit back.
+    calls.get(0).inSync(1);
+    assertThat(tracker.quorumLsn()).isEqualTo(3);
+    // The second answer is never given: nothing is missing, nothing resent.
+    assertThat(transport.calls).hasSize(3);
+    assertThat(tracker.holders(3)).isEqualTo(2);
+  }
+
+  @Test
+  void anAnswerBelowWhatItWasSentIsNeverCountedAsMoreAndTheLinkResendsFromTheMatchPoint() {
+    PeerLink link = link();
+    commit(link, 1, 2);
+    commit(link, 3, 4);
+    commit(link, 5, 5);
+
+    // The first request was lost: the second finds a gap, the secondary holds nothing of it.
+    transport.calls.get(1).inSync(0);
+
+    assertThat(tracker.quorumLsn()).isZero();
+    assertThat(tracker.holders(1)).isEqualTo(1);
+    HeldTransport.Call resend = transport.calls.get(3);
+    assertThat(resend.request().prevLsn()).isZero();
+    assertThat(resend.request().entries())
+        .extracting(LogEntry::lsn)
+        .containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(registry.get("shardeddb.replication.resends").counter().count()).isEqualTo(1);
+
+    // The third request's answer (sent before the reset) neither counts nor resets again.
+    transport.calls.get(2).inSync(0);
+    assertThat(transport.calls).hasSize(4);
+    resend.inSync(5);
+    assertThat(tracker.quorumLsn()).isEqualTo(5);
+  }
+
+  @Test
+  void aSecondaryOutOfSyncCountsForNothingAndIsNotSentItsOldEntriesAgain() {
+    PeerLink link = link();
+    commit(link, 1, 2);
+    transport.calls.get(0).inSync(2);
+    commit(link, 3, 4);
+    transport.calls.get(1).answer().complete(new ReplicateResponse(2, EPOCH, false, 0));
+
+    assertThat(tracker.holders(2)).isEqualTo(1);
+    assertThat(tracker.quorumLsn()).isZero();
+    // It verifies itself through /log; new entries still go to it, after the last one sent.
+    commit(link, 5, 5);
+    ReplicateRequest next = transport.calls.get(transport.calls.size() - 1).request();
+    assertThat(next.prevLsn()).isEqualTo(4);
+    assertThat(next.entries()).extracting(LogEntry::lsn).containsExactly(5L);
+  }
+
+  @Test
+  void aRefusalDropsTheCreditAndAfterTheBackOffTheLinkResendsFromTheMatchPoint() {
+    PeerLink link = link();
+    commit(link, 1, 2);
+    transport.calls.get(0).inSync(2);
+    assertThat(tracker.quorumLsn()).isEqualTo(2);
+    commit(link, 3, 4);
+    commit(link, 5, 6);
+    transport
+        .calls
+        .get(1)
+        .answer()
+        .completeExceptionally(new PeerRefusal(503, "not yet a secondary", EPOCH));
+
+    assertThat(tracker.quorumLsn()).isZero();
+    int before = transport.calls.size();
+    // Within the back-off nothing is sent, not even a ping.
+    link.ping(6, EPOCH);
+    assertThat(transport.calls).hasSize(before);
+
+    clock.now.addAndGet(1_000_000_000L);
+    link.ping(6, EPOCH);
+    HeldTransport.Call resend = transport.calls.get(transport.calls.size() - 1);
+    assertThat(resend.request().prevLsn()).isEqualTo(2);
+    assertThat(resend.request().entries())
+        .extracting(LogEntry::lsn)
+        .containsExactly(3L, 4L, 5L, 6L);
+    resend.inSync(6);
+    assertThat(tracker.quorumLsn()).isEqualTo(6);
+  }
+
+  @Test
+  void theLeaseCountsTheSendTimeOfTheRequestEachAnswerAnswers() {
+    PeerLink link = link();
+    long first = clock.nanos();
+    commit(link, 1, 1);
+    clock.now.addAndGet(300_000_000L);
+    commit(link, 2, 2);
+    clock.now.addAndGet(300_000_000L);
+
+    // Only the first request is answered (the second's answer is lost).
+    transport.calls.get(0).inSync(1);
+    assertThat(tracker.ackSentNanos()).containsExactly(first);
+  }
+
+  @Test
+  void anIdleLinkPingsWithThePrimarysLastEntryAndABusyOneDoesNot() {
+    PeerLink link = link();
+    commit(link, 1, 1);
+    link.ping(1, EPOCH);
+    assertThat(transport.calls).hasSize(1);
+    transport.calls.get(0).inSync(1);
+    link.ping(1, EPOCH);
+    assertThat(transport.calls).hasSize(2);
+    assertThat(transport.calls.get(1).request().entries()).isEmpty();
+    assertThat(transport.calls.get(1).request().prevLsn()).isEqualTo(1);
   }
 }

@@ -22,6 +22,16 @@ public class Rulebook {
     return LogMatching.decide(mine, batch);
   }
 
+  /**
+   * Rules 4 and 5 on the primary: what a secondary's in-sync answer to a {@code /replicate} request
+   * whose last entry is {@code lastSentLsn} proves it holds — its cumulative {@code matchLsn},
+   * never more, whatever the request carried (with a window of requests in flight, a request may be
+   * answered by a secondary that has not received the ones before it).
+   */
+  public long acknowledgedLsn(long matchLsn, long lastSentLsn) {
+    return matchLsn;
+  }
+
   /** Rule 9: whether a primary may serve a {@code primary} read now ({@link LeaseRules}). */
   public LeaseRules.Lease primaryLease(
       long nowNanos,
