@@ -131,7 +131,8 @@ public class ShardAuthFilter implements Ordered {
       return EnumSet.of(TlsRole.ROUTER);
     }
     return switch (path) {
-      case "/replicate", "/log", "/snapshot" -> EnumSet.of(TlsRole.SHARD_SERVER);
+      case "/replicate", "/replicate/stream", "/log", "/snapshot" ->
+          EnumSet.of(TlsRole.SHARD_SERVER);
       default -> EnumSet.of(TlsRole.OPERATOR);
     };
   }

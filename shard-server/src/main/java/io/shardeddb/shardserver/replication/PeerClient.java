@@ -12,6 +12,7 @@ import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.config.TlsFactory;
+import io.shardeddb.shardserver.replication.stream.StreamOffer;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -105,6 +106,25 @@ public class PeerClient implements PeerTransport, AutoCloseable {
                 throw new CompletionException(refusal(resp.statusCode(), resp.body(), resp));
               }
               return read(resp.body(), ReplicateResponse.class);
+            });
+  }
+
+  /**
+   * Where the secondary at {@code url} offers the binary replication stream: its port, or -1 when
+   * it does not (404: a server without the stream).
+   */
+  public CompletableFuture<Integer> streamPort(String url) {
+    HttpRequest req = authorized(URI.create(base(url) + "/replicate/stream")).GET().build();
+    return http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(
+            resp -> {
+              if (resp.statusCode() == 404) {
+                return -1;
+              }
+              if (resp.statusCode() != 200) {
+                throw new CompletionException(refusal(resp.statusCode(), resp.body(), resp));
+              }
+              return read(resp.body(), StreamOffer.class).port();
             });
   }
 

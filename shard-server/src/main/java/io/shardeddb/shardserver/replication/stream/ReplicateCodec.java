@@ -1,0 +1,235 @@
+package io.shardeddb.shardserver.replication.stream;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import io.netty.buffer.ByteBuf;
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.shard.ReplicateRequest;
+import io.shardeddb.protocol.shard.ReplicateResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The frames of the replication stream and the compact binary encoding of what they carry: a {@link
+ * ReplicateRequest} (its log entries with typed row values — no JSON text for numbers, strings or
+ * booleans) and a {@link ReplicateResponse}. Every frame is {@code [type][id]...} after a 4-byte
+ * length prefix; a value of a type this encoding does not know goes as its JSON.
+ */
+final class ReplicateCodec {
+  /** Client → server, first frame: protocol version and the shard credential. */
+  static final byte HELLO = 1;
+
+  /** Server → client: the credential (and certificate) were accepted. */
+  static final byte WELCOME = 2;
+
+  /** Client → server: one {@code replicate} request. */
+  static final byte REPLICATE = 3;
+
+  /** Server → client: its answer. */
+  static final byte REPLICATED = 4;
+
+  /** Server → client: a refusal (status, the receiver's epoch, a message); id 0 for the hello. */
+  static final byte REFUSED = 5;
+
+  static final int VERSION = 1;
+
+  /** The largest frame either side accepts. */
+  static final int MAX_FRAME = 64 * 1024 * 1024;
+
+  private static final byte NULL = 0;
+  private static final byte FALSE = 1;
+  private static final byte TRUE = 2;
+  private static final byte INT = 3;
+  private static final byte LONG = 4;
+  private static final byte DOUBLE = 5;
+  private static final byte DECIMAL = 6;
+  private static final byte BIG_INTEGER = 7;
+  private static final byte STRING = 8;
+  private static final byte JSON = 9;
+
+  private final JsonMapper json;
+
+  ReplicateCodec(JsonMapper json) {
+    this.json = json;
+  }
+
+  void writeRequest(ByteBuf out, ReplicateRequest r) {
+    out.writeLong(r.epoch());
+    writeString(out, r.primary());
+    out.writeLong(r.prevLsn());
+    out.writeLong(r.prevEpoch());
+    List<LogEntry> entries = r.entries() == null ? List.of() : r.entries();
+    out.writeInt(entries.size());
+    for (LogEntry e : entries) {
+      out.writeLong(e.lsn());
+      out.writeLong(e.epoch());
+      writeString(out, e.op() == null ? null : e.op().name());
+      List<Map<String, Object>> rows = e.rows();
+      out.writeInt(rows == null ? -1 : rows.size());
+      if (rows != null) {
+        for (Map<String, Object> row : rows) {
+          writeRow(out, row);
+        }
+      }
+      if (e.key() == null) {
+        out.writeByte(0);
+      } else {
+        out.writeByte(1);
+        out.writeLong(e.key());
+      }
+      writeString(out, e.requestId());
+    }
+  }
+
+  ReplicateRequest readRequest(ByteBuf in) {
+    long epoch = in.readLong();
+    String primary = readString(in);
+    long prevLsn = in.readLong();
+    long prevEpoch = in.readLong();
+    int n = in.readInt();
+    List<LogEntry> entries = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long lsn = in.readLong();
+      long entryEpoch = in.readLong();
+      String op = readString(in);
+      int rowCount = in.readInt();
+      List<Map<String, Object>> rows = null;
+      if (rowCount >= 0) {
+        rows = new ArrayList<>(rowCount);
+        for (int j = 0; j < rowCount; j++) {
+          rows.add(readRow(in));
+        }
+      }
+      Long key = in.readByte() == 0 ? null : in.readLong();
+      String requestId = readString(in);
+      entries.add(
+          new LogEntry(
+              lsn, entryEpoch, op == null ? null : Operation.valueOf(op), rows, key, requestId));
+    }
+    return new ReplicateRequest(epoch, primary, prevLsn, prevEpoch, entries);
+  }
+
+  static void writeResponse(ByteBuf out, ReplicateResponse r) {
+    out.writeLong(r.appliedLsn());
+    out.writeLong(r.epoch());
+    out.writeBoolean(r.inSync());
+    out.writeLong(r.matchLsn());
+  }
+
+  static ReplicateResponse readResponse(ByteBuf in) {
+    return new ReplicateResponse(in.readLong(), in.readLong(), in.readBoolean(), in.readLong());
+  }
+
+  private void writeRow(ByteBuf out, Map<String, Object> row) {
+    if (row == null) {
+      out.writeInt(-1);
+      return;
+    }
+    out.writeInt(row.size());
+    for (Map.Entry<String, Object> f : row.entrySet()) {
+      writeString(out, f.getKey());
+      writeValue(out, f.getValue());
+    }
+  }
+
+  private Map<String, Object> readRow(ByteBuf in) {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    Map<String, Object> row = new LinkedHashMap<>(Math.max(4, n * 2));
+    for (int i = 0; i < n; i++) {
+      String name = readString(in);
+      row.put(name, readValue(in));
+    }
+    return row;
+  }
+
+  private void writeValue(ByteBuf out, Object v) {
+    switch (v) {
+      case null -> out.writeByte(NULL);
+      case Boolean b -> out.writeByte(b ? TRUE : FALSE);
+      case Integer i -> out.writeByte(INT).writeInt(i);
+      case Short s -> out.writeByte(INT).writeInt(s);
+      case Byte b -> out.writeByte(INT).writeInt(b);
+      case Long l -> out.writeByte(LONG).writeLong(l);
+      case Double d -> out.writeByte(DOUBLE).writeDouble(d);
+      case Float f -> out.writeByte(DOUBLE).writeDouble(f);
+      case BigDecimal d -> {
+        out.writeByte(DECIMAL);
+        writeString(out, d.toString());
+      }
+      case BigInteger b -> {
+        out.writeByte(BIG_INTEGER);
+        writeString(out, b.toString());
+      }
+      case String s -> {
+        out.writeByte(STRING);
+        writeString(out, s);
+      }
+      default -> {
+        out.writeByte(JSON);
+        try {
+          byte[] bytes = json.writeValueAsBytes(v);
+          out.writeInt(bytes.length).writeBytes(bytes);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+  }
+
+  private Object readValue(ByteBuf in) {
+    byte tag = in.readByte();
+    return switch (tag) {
+      case NULL -> null;
+      case FALSE -> Boolean.FALSE;
+      case TRUE -> Boolean.TRUE;
+      case INT -> in.readInt();
+      case LONG -> in.readLong();
+      case DOUBLE -> in.readDouble();
+      case DECIMAL -> new BigDecimal(readString(in));
+      case BIG_INTEGER -> new BigInteger(readString(in));
+      case STRING -> readString(in);
+      case JSON -> {
+        byte[] bytes = new byte[in.readInt()];
+        in.readBytes(bytes);
+        try {
+          yield json.readValue(bytes, Argument.OBJECT_ARGUMENT);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      default -> throw new IllegalArgumentException("unknown value tag " + tag);
+    };
+  }
+
+  static void writeString(ByteBuf out, String s) {
+    if (s == null) {
+      out.writeInt(-1);
+      return;
+    }
+    int at = out.writerIndex();
+    out.writeInt(0);
+    int n = out.writeCharSequence(s, StandardCharsets.UTF_8);
+    out.setInt(at, n);
+  }
+
+  static String readString(ByteBuf in) {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    String s = in.toString(in.readerIndex(), n, StandardCharsets.UTF_8);
+    in.skipBytes(n);
+    return s;
+  }
+}

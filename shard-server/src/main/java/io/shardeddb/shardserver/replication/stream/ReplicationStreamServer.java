@@ -1,0 +1,260 @@
+package io.shardeddb.shardserver.replication.stream;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.json.JsonMapper;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.shardeddb.protocol.auth.CredentialSource;
+import io.shardeddb.protocol.shard.ReplicateRequest;
+import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsRole;
+import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.config.AuthSettings;
+import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.config.TlsFactory;
+import io.shardeddb.shardserver.replication.SecondarySync;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The secondary's end of the replication stream: a TCP listener ({@code
+ * shardeddb.replication.stream-port}; 0 = any free port, -1 = none) on the HTTP server's host. A
+ * connection is accepted as {@code /replicate} is: with TLS on, only a client certificate of role
+ * shard-server (mTLS, required here); with auth on, only the shard credential (checked once, in the
+ * first frame; the data credential is refused). Each connection's requests are applied one at a
+ * time in arrival order on its own thread (never on the event loop), by the same {@link
+ * SecondarySync#onReplicate} the HTTP endpoint calls, and answered on the same connection with the
+ * request's id. A connection silent for longer than twice the lease period is closed.
+ */
+@Context
+public class ReplicationStreamServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicationStreamServer.class);
+
+  private final SecondarySync sync;
+  private final ReplicationSettings settings;
+  private final boolean authEnabled;
+  private final CredentialSource credentials;
+  private final TlsFactory.ServerTls tls;
+  private final ReplicateCodec codec;
+  private final String host;
+  private EventLoopGroup group;
+  private Channel listener;
+  private volatile int port = -1;
+
+  public ReplicationStreamServer(
+      SecondarySync sync,
+      ReplicationSettings settings,
+      AuthSettings auth,
+      CredentialSource credentials,
+      TlsFactory.ServerTls tls,
+      JsonMapper json,
+      @Value("${micronaut.server.host:}") String host) {
+    this.sync = sync;
+    this.settings = settings;
+    this.authEnabled = auth.enabled();
+    this.credentials = credentials;
+    this.tls = tls;
+    this.codec = new ReplicateCodec(json);
+    this.host = host;
+  }
+
+  @PostConstruct
+  void start() throws InterruptedException {
+    if (settings.streamPort() < 0) {
+      return;
+    }
+    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    if (tls.enabled()) {
+                      SSLEngine engine =
+                          new JdkSslContext(
+                                  Tls.serverContext(
+                                      tls.source().orElseThrow(), EnumSet.of(TlsRole.SHARD_SERVER)),
+                                  false,
+                                  ClientAuth.REQUIRE)
+                              .newEngine(ch.alloc());
+                      engine.setEnabledProtocols(Tls.PROTOCOLS);
+                      ch.pipeline().addLast(new SslHandler(engine));
+                    }
+                    long idle = Math.max(1_000, settings.leasePeriod().toMillis() * 2);
+                    ch.pipeline()
+                        .addLast(new ReadTimeoutHandler(idle, TimeUnit.MILLISECONDS))
+                        .addLast(
+                            new LengthFieldBasedFrameDecoder(ReplicateCodec.MAX_FRAME, 0, 4, 0, 4))
+                        .addLast(new LengthFieldPrepender(4))
+                        .addLast(new Connection());
+                  }
+                });
+    String bindHost = host == null || host.isBlank() ? "0.0.0.0" : host.trim();
+    listener = b.bind(bindHost, settings.streamPort()).sync().channel();
+    port = ((InetSocketAddress) listener.localAddress()).getPort();
+    LOG.info("replication stream listening on {}:{}", bindHost, port);
+  }
+
+  /** The port the stream listens on, -1 when it does not. */
+  public int port() {
+    return port;
+  }
+
+  /** One primary's connection: hello first, then requests answered in order on its thread. */
+  private final class Connection extends SimpleChannelInboundHandler<ByteBuf> {
+    private boolean welcomed;
+    private ExecutorService applier;
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+      byte type = frame.readByte();
+      long id = frame.readLong();
+      if (!welcomed) {
+        hello(ctx, type, frame);
+        return;
+      }
+      if (type != ReplicateCodec.REPLICATE) {
+        refuse(ctx, id, 400, "unexpected frame type " + type, -1);
+        return;
+      }
+      ReplicateRequest request;
+      try {
+        request = codec.readRequest(frame);
+      } catch (RuntimeException e) {
+        refuse(ctx, id, 400, "malformed replicate frame: " + e.getMessage(), -1);
+        return;
+      }
+      applier.execute(() -> apply(ctx, id, request));
+    }
+
+    private void hello(ChannelHandlerContext ctx, byte type, ByteBuf frame) {
+      if (type != ReplicateCodec.HELLO) {
+        close(ctx, 400, "the first frame must be a hello");
+        return;
+      }
+      int version = frame.readInt();
+      String authorization = ReplicateCodec.readString(frame);
+      if (version != ReplicateCodec.VERSION) {
+        close(ctx, 400, "stream version " + version + " is not spoken here");
+        return;
+      }
+      if (tls.enabled() && !shardServerCertificate(ctx)) {
+        close(ctx, 403, "the replication stream takes a client certificate of role shard-server");
+        return;
+      }
+      if (authEnabled && !credentials.get().accepts(authorization)) {
+        close(ctx, 401, "missing or invalid shard credential");
+        return;
+      }
+      welcomed = true;
+      applier =
+          Executors.newSingleThreadExecutor(
+              Thread.ofPlatform().daemon().name("replicate-stream-apply").factory());
+      ctx.channel().closeFuture().addListener(f -> applier.shutdownNow());
+      ByteBuf out = ctx.alloc().buffer(9);
+      out.writeByte(ReplicateCodec.WELCOME).writeLong(0);
+      ctx.writeAndFlush(out);
+    }
+
+    private boolean shardServerCertificate(ChannelHandlerContext ctx) {
+      SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+      if (ssl == null) {
+        return false;
+      }
+      try {
+        Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+        Optional<TlsRole> role =
+            chain.length > 0 && chain[0] instanceof X509Certificate c
+                ? TlsRole.of(c)
+                : Optional.empty();
+        return role.isPresent() && role.get() == TlsRole.SHARD_SERVER;
+      } catch (SSLPeerUnverifiedException e) {
+        return false;
+      }
+    }
+
+    private void apply(ChannelHandlerContext ctx, long id, ReplicateRequest request) {
+      ByteBuf out = ctx.alloc().buffer(64);
+      try {
+        ReplicateResponse r = sync.onReplicate(request);
+        out.writeByte(ReplicateCodec.REPLICATED).writeLong(id);
+        ReplicateCodec.writeResponse(out, r);
+      } catch (ShardException e) {
+        out.clear();
+        writeRefusal(out, id, e.status(), e.getMessage(), e.epoch());
+      } catch (RuntimeException e) {
+        out.clear();
+        writeRefusal(out, id, 500, "replicate failed: " + e, -1);
+      }
+      ctx.writeAndFlush(out);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, long id, int status, String msg, long epoch) {
+      ByteBuf out = ctx.alloc().buffer(64);
+      writeRefusal(out, id, status, msg, epoch);
+      ctx.writeAndFlush(out);
+    }
+
+    private void close(ChannelHandlerContext ctx, int status, String message) {
+      ByteBuf out = ctx.alloc().buffer(64);
+      writeRefusal(out, 0, status, message, -1);
+      ctx.writeAndFlush(out).addListener(f -> ctx.close());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug("replication stream from {} closed: {}", ctx.channel().remoteAddress(), cause);
+      ctx.close();
+    }
+  }
+
+  static void writeRefusal(ByteBuf out, long id, int status, String message, long epoch) {
+    out.writeByte(ReplicateCodec.REFUSED).writeLong(id).writeInt(status).writeLong(epoch);
+    ReplicateCodec.writeString(out, message);
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    if (listener != null) {
+      listener.close().syncUninterruptibly();
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+}
