@@ -20,8 +20,8 @@ public final class ShardSimulation {
   static final long LEASE = 400;
 
   /**
-   * Replicate requests a primary keeps in flight to each secondary (the shard-server's default):
-   * with the network's random delays, requests and answers overtake one another.
+   * Replicate requests a primary keeps in flight to each secondary (more than the shard-server's
+   * default of 1): with the network's random delays, requests and answers overtake one another.
    */
   static final int WINDOW = Integer.getInteger("sim.window", 4);
 

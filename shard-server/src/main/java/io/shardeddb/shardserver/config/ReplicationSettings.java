@@ -29,7 +29,7 @@ public record ReplicationSettings(
     @Bindable(defaultValue = "2s") Duration leasePeriod,
     @Bindable(defaultValue = "200ms") Duration leaseDrift,
     @Nullable String localAddress,
-    @Bindable(defaultValue = "4") int window,
+    @Bindable(defaultValue = "1") int window,
     @Bindable(defaultValue = "false") boolean stream,
     @Bindable(defaultValue = "0") int streamPort) {
 
