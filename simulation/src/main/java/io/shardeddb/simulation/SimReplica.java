@@ -26,6 +26,7 @@ import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
+import io.shardeddb.shardserver.storage.StorageException;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -48,27 +49,28 @@ import java.util.function.Function;
 final class SimReplica {
   /**
    * The shard-server's replication settings in the simulator (its lease is {@code
-   * ShardSimulation.LEASE}, its window of replicate requests in flight per secondary {@code
-   * ShardSimulation.WINDOW}).
+   * ShardSimulation.LEASE}), with {@code window} replicate requests in flight per secondary.
    */
-  static final ReplicationSettings SETTINGS =
-      new ReplicationSettings(
-          Duration.ofMillis(1_500),
-          64,
-          Duration.ofMillis(500),
-          Duration.ofMillis(200),
-          Duration.ofSeconds(1),
-          256,
-          1_000_000,
-          Duration.ofSeconds(10),
-          Duration.ofMillis(500),
-          Duration.ofMillis(ShardSimulation.LEASE),
-          Duration.ZERO,
-          null,
-          ShardSimulation.WINDOW,
-          false,
-          -1);
+  static ReplicationSettings settings(int window) {
+    return new ReplicationSettings(
+        Duration.ofMillis(1_500),
+        64,
+        Duration.ofMillis(500),
+        Duration.ofMillis(200),
+        Duration.ofSeconds(1),
+        256,
+        1_000_000,
+        Duration.ofSeconds(10),
+        Duration.ofMillis(500),
+        Duration.ofMillis(ShardSimulation.LEASE),
+        Duration.ZERO,
+        null,
+        window,
+        false,
+        -1);
+  }
 
+  private final ReplicationSettings settings;
   private final String name;
   private final List<String> peers;
   private final Scheduler scheduler;
@@ -96,7 +98,9 @@ final class SimReplica {
       Scheduler scheduler,
       Network network,
       Rulebook rules,
-      Function<String, SimReplica> directory) {
+      Function<String, SimReplica> directory,
+      int window) {
+    this.settings = settings(window);
     this.name = name;
     this.peers = peers;
     this.scheduler = scheduler;
@@ -156,7 +160,7 @@ final class SimReplica {
             name,
             network,
             clock,
-            SETTINGS.requestTimeout().toMillis(),
+            settings.requestTimeout().toMillis(),
             () -> ++requestIds,
             directory);
     ctx = new ReplicaContext(new ServerSettings(name), clock);
@@ -180,9 +184,9 @@ final class SimReplica {
     roleStore = new RoleStore(ctx, disk);
     coordinator =
         new WriteCoordinator(
-            ctx, disk, transport, SETTINGS, roleStore, rules, clock, new CompositeMeterRegistry());
+            ctx, disk, transport, settings, roleStore, rules, clock, new CompositeMeterRegistry());
     coordinator.start();
-    sync = new SecondarySync(ctx, disk, transport, this::adopt, SETTINGS, clock, rules);
+    sync = new SecondarySync(ctx, disk, transport, this::adopt, settings, clock, rules);
     roles = new RoleService(ctx, roleStore, coordinator, sync, rules);
     network.liveness(name, Network.Liveness.UP);
     if (disk.secondary) {
@@ -340,6 +344,10 @@ final class SimReplica {
       answer = new SimTransport.Replicated(m.id(), sync.onReplicate(m.request()), 200, 0);
     } catch (ShardException e) {
       answer = new SimTransport.Replicated(m.id(), null, e.status(), e.epoch());
+    } catch (StorageException e) {
+      // As the shard-server's StorageExceptionHandler: 503 (e.g. an entry the disk already holds,
+      // refused by its primary key, when a broken rule let a primary reuse an LSN).
+      answer = new SimTransport.Replicated(m.id(), null, 503, 0);
     }
     network.send(name, from, answer);
   }

@@ -64,10 +64,12 @@ class ShardSimulationTest {
    * 79: a replica that lost its volume took a secondary role before {@code /config} (as the
    * production RoleService allows); a copy was requested, so it reported Copying, not Unconfigured,
    * and only the config a snapshot ships (once the simulator's snapshot carried none) configures
-   * it.
+   * it. 722 (window 4): the replica chosen from its fence answer lost its volume before its Primary
+   * role arrived and took the role with an empty log; it now refuses a role for a position past its
+   * log (RoleRequest.chosenAt).
    */
   @ParameterizedTest(name = "seed {0}")
-  @ValueSource(longs = {48, 79})
+  @ValueSource(longs = {48, 79, 722})
   @DisplayName("seeds that once failed keep the promise")
   void regressionSeeds(long seed) {
     ShardSimulation.Result r = new ShardSimulation(seed, 3 + (int) (seed % 3)).run();
