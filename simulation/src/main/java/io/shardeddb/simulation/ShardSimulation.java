@@ -277,6 +277,11 @@ public final class ShardSimulation {
         scheduler.after(length, v::start);
       }
       case 1 -> {
+        // SIGSTOP stops a running process only: a crashed replica paused and then resumed would
+        // come back as its dead incarnation (its memory over the disk it had), which no pod does.
+        if (network.liveness(v.name()) != Network.Liveness.UP) {
+          return;
+        }
         log(now, "pause " + v.name() + " for " + length);
         network.liveness(v.name(), Network.Liveness.PAUSED);
         scheduler.after(
