@@ -12,8 +12,8 @@ import java.util.TreeMap;
  * random crashes, restarts, pauses, partitions, disk wipes, operator restarts, storage faults (a
  * lost commit reply, connection resets, slow fsyncs) and message loss, duplication and reordering
  * for {@link #FAULTY} ms; then every fault heals and the shard gets {@link #SETTLE} ms to converge
- * before the {@link Checker} judges the history. Everything runs on one thread from one {@link
- * Random}: a seed reproduces its schedule exactly.
+ * before the {@link Checker} and the {@link RegisterChecker} judge the history. Everything runs on
+ * one thread from one {@link Random}: a seed reproduces its schedule exactly.
  */
 public final class ShardSimulation {
   /** Read-lease period (ms). */
@@ -85,7 +85,8 @@ public final class ShardSimulation {
               operator::primary,
               i % 2 == 0 ? 150 : 900,
               history,
-              (i + 1) * 1_000_000L));
+              (i + 1) * 1_000_000L,
+              names));
     }
   }
 
@@ -137,6 +138,7 @@ public final class ShardSimulation {
         violations.add("clients still waiting for an answer after the shard settled");
       }
     }
+    violations.addAll(registerViolations(stuck));
     long acked = history.writes().stream().filter(w -> w.outcome() == History.Outcome.OK).count();
     long unknown =
         history.writes().stream().filter(w -> w.outcome() == History.Outcome.UNKNOWN).count();
@@ -243,6 +245,72 @@ public final class ShardSimulation {
     return new Isolation(cut, after, acked, Checker.violations(history, finals));
   }
 
+  /**
+   * The per-key checks ({@link RegisterChecker}) of every insert, update and delete and every read
+   * of one key at each level, against each replica's final values (when a quorum of replicas holds
+   * data at the end: otherwise only the reads); each replica's log applied no request id twice
+   * (rule 8), and the replicas converged on the values.
+   */
+  private List<String> registerViolations(boolean stuck) {
+    Map<String, Map<Long, Long>> finalValues = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> logged = new java.util.LinkedHashMap<>();
+    for (SimReplica rep : replicas) {
+      SimDisk d = rep.disk();
+      if (!stuck) {
+        finalValues.put(rep.name(), new TreeMap<>(d.values));
+      }
+      logged.put(
+          rep.name(),
+          d.log.values().stream()
+              .map(io.shardeddb.protocol.shard.LogEntry::requestId)
+              .filter(java.util.Objects::nonNull)
+              .toList());
+    }
+    List<String> out = new ArrayList<>();
+    out.addAll(
+        RegisterChecker.violations(
+            history.changes().stream().map(History.Change::forChecker).toList(),
+            history.keyReads().stream().map(History.KeyRead::forChecker).toList(),
+            finalValues));
+    out.addAll(RegisterChecker.appliedTwice(logged));
+    out.addAll(RegisterChecker.diverged(finalValues));
+    return out;
+  }
+
+  /**
+   * What the clients did in this schedule: {inserts, updates, deletes, acknowledged updates,
+   * acknowledged deletes, reads of one key at primary, at session, at any}.
+   */
+  long[] clientCounts() {
+    long[] n = new long[8];
+    for (History.Change c : history.changes()) {
+      n[c.kind().ordinal()]++;
+      if (c.outcome() == History.Outcome.OK && c.kind() != History.Kind.INSERT) {
+        n[c.kind().ordinal() + 2]++;
+      }
+    }
+    history.keyReads().forEach(r -> n[5 + r.level().ordinal()]++);
+    return n;
+  }
+
+  /**
+   * Clients as before updates, deletes and reads of one key ({@link SimClient#insertsOnly}): a seed
+   * replays the schedule it had then (the regression seeds found then).
+   */
+  ShardSimulation insertsOnly() {
+    clients.forEach(SimClient::insertsOnly);
+    return this;
+  }
+
+  /**
+   * Rule 8 broken on purpose ({@code BrokenRulesAreCaughtTest}): every replica's group commit drops
+   * the request outcomes it should record with its entries.
+   */
+  ShardSimulation withoutRequestOutcomes() {
+    replicas.forEach(r -> r.storageFaults().dropsRequestOutcomes = true);
+    return this;
+  }
+
   private void injectFault(Random r) {
     long now = scheduler.now();
     SimReplica victim = pick(r);
@@ -259,6 +327,11 @@ public final class ShardSimulation {
         scheduler.after(length, v::start);
       }
       case 1 -> {
+        // SIGSTOP stops a running process only: a crashed replica paused and then resumed would
+        // come back as its dead incarnation (its memory over the disk it had), which no pod does.
+        if (network.liveness(v.name()) != Network.Liveness.UP) {
+          return;
+        }
         log(now, "pause " + v.name() + " for " + length);
         network.liveness(v.name(), Network.Liveness.PAUSED);
         scheduler.after(
