@@ -169,6 +169,28 @@ class VolumeResizerTest {
   }
 
   @Test
+  void inLocalModeWithoutClaimsTheTemplateTakesTheNewSizeInPlaceAndTheResizeIsReportedDone() {
+    // Local mode: pods, no PersistentVolumeClaims, no StorageClass.
+    StatefulSet sts = statefulSet("1Gi");
+    pod(0);
+
+    VolumeResizer.Result r =
+        new VolumeResizer(client)
+            .resize(
+                students("2Gi"),
+                List.of(new DesiredShard("sh1", 1)),
+                Map.of(STS, sts),
+                Optional.empty());
+
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName(STS).get()).isNotNull();
+    assertThat(r.shards()).singleElement().extracting(DesiredShard::volumeSize).isEqualTo("2Gi");
+    assertThat(r.unsupported()).isFalse();
+    assertThat(r.condition().status()).isFalse();
+    assertThat(r.condition().reason()).isEqualTo("Reconciled");
+    assertThat(r.condition().message()).contains("2Gi");
+  }
+
+  @Test
   void aDatabaseThatNeverResizedGetsNoConditionAndNoApiCall() {
     StatefulSet sts = statefulSet("1Gi");
     int before = server.getRequestCount();
