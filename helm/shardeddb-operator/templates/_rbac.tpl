@@ -32,6 +32,10 @@ when watchNamespaces is a list.
   resources: ["pods"]
   verbs: ["get", "list", "watch", "delete"]
 - apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  # A larger spec.storage.size: the shard pods' claims are raised (docs/operator.md).
+  verbs: ["get", "patch"]
+- apiGroups: [""]
   resources: ["events"]
   # list: granted on to each database's router Role (its web console shows the database's Events).
   verbs: ["create", "patch", "list"]
@@ -51,6 +55,10 @@ when watchNamespaces is a list.
 - apiGroups: [""]
   resources: ["nodes"]
   verbs: ["get", "list", "watch"]
+- apiGroups: ["storage.k8s.io"]
+  resources: ["storageclasses"]
+  # Whether a claim's class allows expansion (allowVolumeExpansion).
+  verbs: ["get"]
 {{- end }}
 
 {{/* Only in the release namespace, where the leader-election Lease lives. */}}

@@ -853,7 +853,11 @@ class RealClusterIT {
           .inNamespace(dbNs)
           .withName("s3")
           .waitUntilReady(READY.toMinutes(), TimeUnit.MINUTES);
-      backUpAndRestore();
+      // The tier's cluster has no DNS (pods are addressed by IP; notes/real-cluster.md): the
+      // store is named by the Service's cluster IP, which kube-proxy routes to the S3 pod.
+      String clusterIp =
+          client.services().inNamespace(dbNs).withName("s3").get().getSpec().getClusterIP();
+      backUpAndRestore("http://" + clusterIp + ":9000");
     } finally {
       client.resources(ShardedDatabase.class).inNamespace(dbNs).withName("restored").delete();
       client
@@ -897,11 +901,11 @@ class RealClusterIT {
             });
   }
 
-  private void backUpAndRestore() throws Exception {
+  private void backUpAndRestore(String endpoint) throws Exception {
     String store =
-        "{\"store\":{\"endpoint\":\"http://s3."
-            + dbNs
-            + ".svc:9000\",\"bucket\":\"backups\",\"credentialsSecret\":\"s3-credentials\","
+        "{\"store\":{\"endpoint\":\""
+            + endpoint
+            + "\",\"bucket\":\"backups\",\"credentialsSecret\":\"s3-credentials\","
             + "\"pathStyle\":true}}";
     client
         .resources(ShardedDatabase.class)

@@ -139,9 +139,21 @@ class CrdRulesTest {
             "spec.sharding cannot change once shards exist: every row's placement depends on it");
     assertThat(refusals(old, change(old, s -> s.put("sharding", "Range")))).isEmpty();
     assertThat(refusals(base(), change(base(), s -> s.put("sharding", "Hash")))).isEmpty();
-    assertThat(refusals(old, change(old, s -> s.put("storage", Map.of("size", "2Gi")))))
+    // The size may grow: the operator expands the volumes (a shrink it refuses: CEL has no
+    // quantity comparison on every server the CRD installs on).
+    assertThat(refusals(old, change(old, s -> s.put("storage", Map.of("size", "2Gi"))))).isEmpty();
+    assertThat(
+            refusals(
+                old,
+                change(
+                    old, s -> s.put("storage", Map.of("size", "1Gi", "storageClassName", "fast")))))
         .containsExactly(
-            "spec.storage cannot change once set: a StatefulSet's volume claims are fixed");
+            "spec.storage.storageClassName cannot change once set, nor spec.storage be removed:"
+                + " the volumes were created in that class (spec.storage.size may grow)");
+    assertThat(refusals(old, change(old, s -> s.remove("storage"))))
+        .containsExactly(
+            "spec.storage.storageClassName cannot change once set, nor spec.storage be removed:"
+                + " the volumes were created in that class (spec.storage.size may grow)");
     assertThat(refusals(old, change(old, s -> s.put("secrets", Map.of("mysql", "other")))))
         .containsExactly(
             "spec.secrets cannot change once set: rotate credentials by editing the Secrets");

@@ -206,7 +206,7 @@ class DefaultInstallTest {
     assertThat(Grant.ofRules(rendered.one(ClusterRole.class).getRules()))
         .extracting(Grant::resource)
         .as("by default only what a Role cannot hold is cluster-wide")
-        .containsOnly("nodes");
+        .containsOnly("nodes", "storageclasses");
     List<io.fabric8.kubernetes.api.model.rbac.Subject> subjects =
         new ArrayList<>(clusterBinding.getSubjects());
     rendered.all(RoleBinding.class).forEach(b -> subjects.addAll(b.getSubjects()));

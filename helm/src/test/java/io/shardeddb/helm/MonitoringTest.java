@@ -194,7 +194,8 @@ class MonitoringTest {
             "ShardedDBReplicationLagHigh",
             "ShardedDBFailoverStorm",
             "ShardedDBCrdOutdated",
-            "ShardedDBReshardingStuck");
+            "ShardedDBReshardingStuck",
+            "ShardedDBBackupTooOld");
     assertThat(rules)
         .allSatisfy(
             r -> {

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OperatorPermissionsTest {
 
   /** Cluster-scoped resources among the operator's needs: a Role cannot grant them. */
-  private static final Set<String> CLUSTER_SCOPED = Set.of("nodes");
+  private static final Set<String> CLUSTER_SCOPED = Set.of("nodes", "storageclasses");
 
   /** The leader-election Lease lives in the operator's own namespace only. */
   private static final String LEASES = "leases";

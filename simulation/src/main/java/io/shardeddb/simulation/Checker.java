@@ -11,7 +11,8 @@ import java.util.Set;
  * The promise of DESIGN §5 as checks over a {@link History} and the replicas' final state (after
  * every fault healed and the shard settled): no acknowledged write lost, none applied twice, at
  * most one replica acknowledging per epoch, all replicas converged, and no {@code primary} read
- * missing a write acknowledged before the read began.
+ * missing a write acknowledged before the read began. A key a client sent a delete of is left to
+ * the {@link RegisterChecker} for presence (its other checks still apply to it).
  */
 public final class Checker {
   /** What one replica holds at the end: its rows' keys and each key's count of applications. */
@@ -38,7 +39,7 @@ public final class Checker {
                 + w.ackedBy);
       }
       for (FinalState r : replicas) {
-        if (!r.applications().containsKey(w.key)) {
+        if (!r.applications().containsKey(w.key) && !history.mayBeDeleted(w.key)) {
           out.add(
               "acknowledged write of key "
                   + w.key
@@ -88,7 +89,8 @@ public final class Checker {
       for (History.Write w : history.writes()) {
         if (w.outcome == History.Outcome.OK
             && w.completedAt < read.invokedAt()
-            && !seen.contains(w.key)) {
+            && !seen.contains(w.key)
+            && !history.mayBeDeleted(w.key)) {
           out.add(
               "stale primary read by "
                   + read.servedBy()
@@ -111,6 +113,7 @@ public final class Checker {
     List<String> out = new ArrayList<>();
     for (History.Write w : history.writes()) {
       if (w.outcome == History.Outcome.OK
+          && !history.mayBeDeleted(w.key)
           && holding.stream().noneMatch(r -> r.applications().containsKey(w.key))) {
         out.add("acknowledged write of key " + w.key + " is on no replica that holds data");
       }

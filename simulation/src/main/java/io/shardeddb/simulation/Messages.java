@@ -7,13 +7,6 @@ import java.util.List;
 final class Messages {
   private Messages() {}
 
-  /** A log entry: a client insert of {@code key} with {@code rid}, or a no-op when key < 0. */
-  record Entry(long lsn, long epoch, long key, String rid) {
-    boolean noop() {
-      return key < 0;
-    }
-  }
-
   // operator -> replica
   record Fence(long epoch) {}
 
@@ -47,9 +40,43 @@ final class Messages {
   // client <-> replica
   record Write(String rid, long key) {}
 
-  record WriteReply(String rid, boolean ok, long epoch, String notPrimaryBecause) {}
+  /**
+   * The answer to a change: {@code status} 200 with its entry's {@code (lsn, entryEpoch)} (the
+   * session token; {@code entryEpoch} 0 when the entry left the log), or the error's status.
+   */
+  record WriteReply(
+      String rid,
+      boolean ok,
+      long epoch,
+      String notPrimaryBecause,
+      int status,
+      long lsn,
+      long entryEpoch) {
+    WriteReply(String rid, boolean ok, long epoch, String notPrimaryBecause) {
+      this(rid, ok, epoch, notPrimaryBecause, ok ? 200 : 503, -1, 0);
+    }
+  }
+
+  /** {@code PUT /update} of {@code key}'s value. */
+  record Update(String rid, long key, long value) {}
+
+  /** {@code DELETE /del} of {@code key}. */
+  record Delete(String rid, long key) {}
 
   record Read(long id) {}
 
   record ReadReply(long id, boolean ok, long epoch, List<Long> keys) {}
+
+  /** The router's read consistency levels (docs/router.md). */
+  enum Level {
+    PRIMARY,
+    SESSION,
+    ANY
+  }
+
+  /** A {@code /read} of one key; a session read carries its token ({@code minLsn} < 0: none). */
+  record ReadKey(long id, long key, Level level, long minLsn, long minEpoch) {}
+
+  /** 200 with the key's value (null: absent), or the error's status. */
+  record ReadKeyReply(long id, int status, Long value) {}
 }

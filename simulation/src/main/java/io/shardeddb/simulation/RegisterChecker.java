@@ -227,4 +227,63 @@ public final class RegisterChecker {
     }
     return out;
   }
+
+  /**
+   * Rule 8 on each replica's log ({@code logged}: replica → the request ids of its log entries): a
+   * request id logged twice was applied twice (a retry that was not deduplicated).
+   */
+  public static List<String> appliedTwice(Map<String, List<String>> logged) {
+    List<String> out = new ArrayList<>();
+    logged.forEach(
+        (replica, ids) -> {
+          Map<String, Integer> n = new HashMap<>();
+          ids.forEach(id -> n.merge(id, 1, Integer::sum));
+          n.forEach(
+              (id, times) -> {
+                if (times > 1) {
+                  out.add("request " + id + " was applied " + times + " times on " + replica);
+                }
+              });
+        });
+    return out;
+  }
+
+  /** Replicas whose final values differ from the first one's (they must converge). */
+  public static List<String> diverged(Map<String, Map<Long, Long>> finalValues) {
+    List<String> out = new ArrayList<>();
+    Map.Entry<String, Map<Long, Long>> first = null;
+    for (Map.Entry<String, Map<Long, Long>> e : finalValues.entrySet()) {
+      if (first == null) {
+        first = e;
+      } else if (!e.getValue().equals(first.getValue())) {
+        int before = out.size();
+        for (Map.Entry<Long, Long> kv : first.getValue().entrySet()) {
+          Long other = e.getValue().get(kv.getKey());
+          if (!kv.getValue().equals(other)) {
+            out.add(
+                "replicas did not converge on key "
+                    + kv.getKey()
+                    + ": "
+                    + first.getKey()
+                    + " has value "
+                    + kv.getValue()
+                    + ", "
+                    + e.getKey()
+                    + " has "
+                    + other);
+            break;
+          }
+        }
+        if (out.size() == before) {
+          out.add(
+              "replicas did not converge: "
+                  + e.getKey()
+                  + " has keys "
+                  + first.getKey()
+                  + " lacks");
+        }
+      }
+    }
+    return out;
+  }
 }

@@ -12,23 +12,19 @@ import java.util.TreeMap;
  * random crashes, restarts, pauses, partitions, disk wipes, operator restarts, storage faults (a
  * lost commit reply, connection resets, slow fsyncs) and message loss, duplication and reordering
  * for {@link #FAULTY} ms; then every fault heals and the shard gets {@link #SETTLE} ms to converge
- * before the {@link Checker} judges the history. Everything runs on one thread from one {@link
- * Random}: a seed reproduces its schedule exactly.
+ * before the {@link Checker} and the {@link RegisterChecker} judge the history. Everything runs on
+ * one thread from one {@link Random}: a seed reproduces its schedule exactly.
  */
 public final class ShardSimulation {
   /** Read-lease period (ms). */
   static final long LEASE = 400;
 
   /**
-   * Replicate requests a primary keeps in flight to each secondary: 4 (more than the shard-server's
-   * default; with the network's random delays, requests and answers overtake one another) for four
-   * seeds in five, the shard-server's default of 1 for the fifth ({@code seed % 5 == 4}), so both
-   * configurations run in every build; {@code -Dsim.window=N} sets it for all.
+   * Replicate requests a primary keeps in flight to each secondary unless {@link #withWindow} says
+   * otherwise: the shard-server's default of 1 ({@code -Dsim.window=N} sets it for a run), so the
+   * seeds found with it keep their schedules.
    */
-  static int window(long seed) {
-    Integer fixed = Integer.getInteger("sim.window");
-    return fixed != null ? fixed : seed % 5 == 4 ? 1 : 4;
-  }
+  static final int DEFAULT_WINDOW = Integer.getInteger("sim.window", 1);
 
   /** How long the primary may be unanswering before the operator fails over (ms). */
   static final long UNAVAILABLE = 1_000;
@@ -79,7 +75,8 @@ public final class ShardSimulation {
     }
     Map<String, SimReplica> byName = new java.util.HashMap<>();
     for (String n : names) {
-      SimReplica r = new SimReplica(n, names, scheduler, network, rules, byName::get, window(seed));
+      SimReplica r =
+          new SimReplica(n, names, scheduler, network, rules, byName::get, DEFAULT_WINDOW);
       replicas.add(r);
       byName.put(n, r);
       network.attach(n, r::receive);
@@ -96,7 +93,8 @@ public final class ShardSimulation {
               operator::primary,
               i % 2 == 0 ? 150 : 900,
               history,
-              (i + 1) * 1_000_000L));
+              (i + 1) * 1_000_000L,
+              names));
     }
   }
 
@@ -148,6 +146,7 @@ public final class ShardSimulation {
         violations.add("clients still waiting for an answer after the shard settled");
       }
     }
+    violations.addAll(registerViolations(stuck));
     long acked = history.writes().stream().filter(w -> w.outcome() == History.Outcome.OK).count();
     long unknown =
         history.writes().stream().filter(w -> w.outcome() == History.Outcome.UNKNOWN).count();
@@ -254,6 +253,82 @@ public final class ShardSimulation {
     return new Isolation(cut, after, acked, Checker.violations(history, finals));
   }
 
+  /**
+   * The per-key checks ({@link RegisterChecker}) of every insert, update and delete and every read
+   * of one key at each level, against each replica's final values (when a quorum of replicas holds
+   * data at the end: otherwise only the reads); each replica's log applied no request id twice
+   * (rule 8), and the replicas converged on the values.
+   */
+  private List<String> registerViolations(boolean stuck) {
+    Map<String, Map<Long, Long>> finalValues = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> logged = new java.util.LinkedHashMap<>();
+    for (SimReplica rep : replicas) {
+      SimDisk d = rep.disk();
+      if (!stuck) {
+        finalValues.put(rep.name(), new TreeMap<>(d.values));
+      }
+      logged.put(
+          rep.name(),
+          d.log.values().stream()
+              .map(io.shardeddb.protocol.shard.LogEntry::requestId)
+              .filter(java.util.Objects::nonNull)
+              .toList());
+    }
+    List<String> out = new ArrayList<>();
+    out.addAll(
+        RegisterChecker.violations(
+            history.changes().stream().map(History.Change::forChecker).toList(),
+            history.keyReads().stream().map(History.KeyRead::forChecker).toList(),
+            finalValues));
+    out.addAll(RegisterChecker.appliedTwice(logged));
+    out.addAll(RegisterChecker.diverged(finalValues));
+    return out;
+  }
+
+  /**
+   * What the clients did in this schedule: {inserts, updates, deletes, acknowledged updates,
+   * acknowledged deletes, reads of one key at primary, at session, at any}.
+   */
+  long[] clientCounts() {
+    long[] n = new long[8];
+    for (History.Change c : history.changes()) {
+      n[c.kind().ordinal()]++;
+      if (c.outcome() == History.Outcome.OK && c.kind() != History.Kind.INSERT) {
+        n[c.kind().ordinal() + 2]++;
+      }
+    }
+    history.keyReads().forEach(r -> n[5 + r.level().ordinal()]++);
+    return n;
+  }
+
+  /**
+   * Clients as before updates, deletes and reads of one key ({@link SimClient#insertsOnly}): a seed
+   * replays the schedule it had then (the regression seeds found then).
+   */
+  ShardSimulation insertsOnly() {
+    clients.forEach(SimClient::insertsOnly);
+    return this;
+  }
+
+  /**
+   * Every replica keeps up to {@code window} replicate requests in flight per secondary (the
+   * shard-server's {@code shardeddb.replication.window}); with the network's random delays,
+   * requests and answers overtake one another. Before {@link #run}.
+   */
+  ShardSimulation withWindow(int window) {
+    replicas.forEach(r -> r.window(window));
+    return this;
+  }
+
+  /**
+   * Rule 8 broken on purpose ({@code BrokenRulesAreCaughtTest}): every replica's group commit drops
+   * the request outcomes it should record with its entries.
+   */
+  ShardSimulation withoutRequestOutcomes() {
+    replicas.forEach(r -> r.storageFaults().dropsRequestOutcomes = true);
+    return this;
+  }
+
   private void injectFault(Random r) {
     long now = scheduler.now();
     SimReplica victim = pick(r);
@@ -270,9 +345,9 @@ public final class ShardSimulation {
         scheduler.after(length, v::start);
       }
       case 1 -> {
+        // SIGSTOP stops a running process only: a crashed replica paused and then resumed would
+        // come back as its dead incarnation (its memory over the disk it had), which no pod does.
         if (network.liveness(v.name()) != Network.Liveness.UP) {
-          // A crashed process cannot be paused: pausing (and later resuming) it would bring its
-          // dead incarnation back to answer, over a disk it no longer holds.
           return;
         }
         log(now, "pause " + v.name() + " for " + length);

@@ -18,7 +18,6 @@ import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.StorageException;
 import io.shardeddb.shardserver.storage.UserTable;
-import io.shardeddb.simulation.Messages.Entry;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,11 +49,19 @@ final class SimDisk implements WriteStorage, ReplicaStore {
   boolean secondary;
   String primaryName;
   int replicas;
-  final TreeMap<Long, Entry> log = new TreeMap<>();
+  final TreeMap<Long, LogEntry> log = new TreeMap<>();
   long baseLsn;
   long baseEpoch;
   final Map<Long, Integer> rows = new TreeMap<>();
+
+  /** Each row's value column (the same keys as {@link #rows}). */
+  final Map<Long, Long> values = new TreeMap<>();
+
   final Map<String, Long> rids = new HashMap<>();
+
+  /** The outcomes of refused changes (404) the primary recorded with their request ids (rule 8). */
+  final Map<String, RequestOutcome> refusals = new HashMap<>();
+
   boolean copying;
 
   long lastLsn() {
@@ -69,8 +76,8 @@ final class SimDisk implements WriteStorage, ReplicaStore {
    * A secondary's replay of a replicated entry: what it does to the rows is the shard-server's one
    * definition ({@link LogOps#replay}), run on this disk ({@link #execute}).
    */
-  void apply(Entry e) {
-    LogOps.Replay replay = LogOps.replayAll(List.of(SimStorage.toLogEntry(e)), SimStorage.CONFIG);
+  void apply(LogEntry e) {
+    LogOps.Replay replay = LogOps.replayAll(List.of(e), SimStorage.CONFIG);
     replay.ops().forEach(this::execute);
     log.put(e.lsn(), e);
     replay.outcomes().forEach(o -> rids.put(o.requestId(), o.lsn()));
@@ -82,15 +89,28 @@ final class SimDisk implements WriteStorage, ReplicaStore {
    */
   void execute(StorageOp op) {
     switch (op) {
-      case StorageOp.Insert in ->
-          in.rows().forEach(r -> rows.merge(SimStorage.key(r), 1, Integer::sum));
-      case StorageOp.Upsert up ->
-          up.rows().forEach(r -> rows.merge(SimStorage.key(r), 1, Integer::sum));
-      case StorageOp.Update u -> {}
-      case StorageOp.Delete d -> rows.remove(d.key());
-      case StorageOp.DeletePoints dp ->
-          rows.keySet().removeIf(k -> dp.range().contains(dp.pointsBy().point(k)));
+      case StorageOp.Insert in -> in.rows().forEach(this::write);
+      case StorageOp.Upsert up -> up.rows().forEach(this::write);
+      case StorageOp.Update u -> {
+        if (rows.containsKey(u.key()) && u.values().containsKey(SimStorage.VALUE)) {
+          values.put(u.key(), SimStorage.value(u.values()));
+        }
+      }
+      case StorageOp.Delete d -> {
+        rows.remove(d.key());
+        values.remove(d.key());
+      }
+      case StorageOp.DeletePoints dp -> {
+        rows.keySet().removeIf(k -> dp.range().contains(dp.pointsBy().point(k)));
+        values.keySet().retainAll(rows.keySet());
+      }
     }
+  }
+
+  private void write(Map<String, Object> row) {
+    long key = SimStorage.key(row);
+    rows.merge(key, 1, Integer::sum);
+    values.put(key, SimStorage.value(row));
   }
 
   /**
@@ -115,14 +135,18 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       execute(plan.ops().get(i));
       removed[i] = Math.max(0, before - rows.size());
     }
-    plan.entries().forEach(e -> log.put(e.lsn(), SimStorage.toEntry(e)));
-    plan.records()
-        .forEach(
-            o -> {
-              if (o.applied()) {
-                rids.put(o.requestId(), o.lsn());
-              }
-            });
+    plan.entries().forEach(e -> log.put(e.lsn(), e));
+    if (!faults.dropsRequestOutcomes) {
+      plan.records()
+          .forEach(
+              o -> {
+                if (o.applied()) {
+                  rids.put(o.requestId(), o.lsn());
+                } else {
+                  refusals.put(o.requestId(), o);
+                }
+              });
+    }
     return removed;
   }
 
@@ -134,6 +158,8 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       Long lsn = rids.get(rid);
       if (lsn != null) {
         outcomes.put(rid, new RequestOutcome(rid, lsn, RequestOutcome.APPLIED, null));
+      } else if (refusals.containsKey(rid)) {
+        outcomes.put(rid, refusals.get(rid));
       }
     }
     Set<Long> present = new HashSet<>();
@@ -183,10 +209,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
     } catch (SQLException e) {
       throw new StorageException("database unavailable: " + e.getMessage(), e);
     }
-    return log.tailMap(fromLsn, true).values().stream()
-        .limit(limit)
-        .map(SimStorage::toLogEntry)
-        .toList();
+    return log.tailMap(fromLsn, true).values().stream().limit(limit).toList();
   }
 
   @Override
@@ -215,7 +238,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   @Override
   public Optional<Long> epochAt(long lsn) {
-    Entry e = log.get(lsn);
+    LogEntry e = log.get(lsn);
     return e == null ? Optional.empty() : Optional.of(e.epoch());
   }
 
@@ -229,7 +252,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       }
     }
     for (LogEntry e : entries) {
-      apply(SimStorage.toEntry(e));
+      apply(e);
     }
     if (lastLsn() > 0 && baseLsn == 0 && log.firstKey() == 1) {
       // Holds the whole history again: what it acknowledges from now on, it holds.
@@ -243,14 +266,16 @@ final class SimDisk implements WriteStorage, ReplicaStore {
     copying = true;
     log.clear();
     rows.clear();
+    values.clear();
     rids.clear();
+    refusals.clear();
     baseLsn = 0;
     baseEpoch = 0;
   }
 
   @Override
   public void loadChunk(UserTable table, List<Map<String, Object>> chunk) {
-    chunk.forEach(r -> rows.merge(SimStorage.key(r), 1, Integer::sum));
+    chunk.forEach(this::write);
   }
 
   @Override

@@ -23,7 +23,9 @@ import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.replication.SnapshotStream;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
+import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
+import io.shardeddb.shardserver.replication.rules.SessionReads;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.StorageException;
@@ -44,13 +46,19 @@ import java.util.function.Function;
  * with log matching, pull catch-up, re-copy) over that disk, a {@link SimTransport} and a {@link
  * SimClock}. This class is only the adapter: it turns messages into the calls the shard-server's
  * controllers make ({@code /role}, {@code /fence}, {@code /replicate}, {@code /write}, {@code
- * /read}, and the primary's answers to {@code /log} and {@code /snapshot}).
+ * /update}, {@code /del}, {@code /read} at each consistency level, and the primary's answers to
+ * {@code /log} and {@code /snapshot}).
  */
 final class SimReplica {
   /**
    * The shard-server's replication settings in the simulator (its lease is {@code
    * ShardSimulation.LEASE}), with {@code window} replicate requests in flight per secondary.
    */
+  /** The window this replica's next boot uses (before the simulation runs). */
+  void window(int window) {
+    this.settings = settings(window);
+  }
+
   static ReplicationSettings settings(int window) {
     return new ReplicationSettings(
         Duration.ofMillis(1_500),
@@ -70,7 +78,7 @@ final class SimReplica {
         -1);
   }
 
-  private final ReplicationSettings settings;
+  private ReplicationSettings settings;
   private final String name;
   private final List<String> peers;
   private final Scheduler scheduler;
@@ -100,7 +108,7 @@ final class SimReplica {
       Rulebook rules,
       Function<String, SimReplica> directory,
       int window) {
-    this.settings = settings(window);
+    window(window);
     this.name = name;
     this.peers = peers;
     this.scheduler = scheduler;
@@ -235,6 +243,9 @@ final class SimReplica {
       case SimTransport.Replicated r -> transport.answered(r);
       case Messages.Write w -> onWrite(from, w);
       case Messages.Read r -> onRead(from, r);
+      case Messages.Update u -> onUpdate(from, u);
+      case Messages.Delete d -> onDelete(from, d);
+      case Messages.ReadKey r -> onReadKey(from, r);
       default -> throw new IllegalArgumentException("unexpected " + m);
     }
   }
@@ -307,33 +318,7 @@ final class SimReplica {
   // --- /write: the production WriteCoordinator -----------------------------------------------
 
   private void onWrite(String client, Messages.Write w) {
-    CompletableFuture<WriteCoordinator.Acked> done;
-    try {
-      done = coordinator.enqueue(ClientChange.write(List.of(SimStorage.row(w.key())), w.rid()));
-    } catch (ShardException e) {
-      network.send(
-          name, client, new Messages.WriteReply(w.rid(), false, disk.epoch, e.getMessage()));
-      return;
-    }
-    int inc = incarnation;
-    done.whenComplete(
-        (acked, err) -> {
-          if (inc != incarnation) {
-            return;
-          }
-          if (err == null) {
-            // Acknowledged by this term's primary: the epoch it was primary of.
-            network.send(
-                name, client, new Messages.WriteReply(w.rid(), true, ctx.view().epoch(), null));
-          } else {
-            Throwable cause = err instanceof CompletionException c ? c.getCause() : err;
-            // 409 not primary, 503 quorum or storage: no definite answer, the client retries.
-            network.send(
-                name,
-                client,
-                new Messages.WriteReply(w.rid(), false, disk.epoch, cause.getMessage()));
-          }
-        });
+    submit(client, w.rid(), ClientChange.write(List.of(SimStorage.row(w.key())), w.rid()));
   }
 
   // --- /replicate: the production SecondarySync -----------------------------------------------
@@ -396,7 +381,11 @@ final class SimReplica {
             disk.rows.size(),
             SimStorage.CONFIG,
             disk.rids.size());
-    Iterator<Long> keys = List.copyOf(disk.rows.keySet()).iterator();
+    Iterator<Map.Entry<Long, Long>> keys =
+        disk.values.entrySet().stream()
+            .map(e -> Map.entry(e.getKey(), e.getValue()))
+            .toList()
+            .iterator();
     Iterator<Map.Entry<String, Long>> rids = List.copyOf(disk.rids.entrySet()).iterator();
     return new SnapshotStream() {
       @Override
@@ -406,7 +395,11 @@ final class SimReplica {
 
       @Override
       public Map<String, Object> nextRow() {
-        return keys.hasNext() ? SimStorage.row(keys.next()) : null;
+        if (!keys.hasNext()) {
+          return null;
+        }
+        Map.Entry<Long, Long> row = keys.next();
+        return SimStorage.row(row.getKey(), row.getValue());
       }
 
       @Override
@@ -434,6 +427,126 @@ final class SimReplica {
         name,
         client,
         new Messages.ReadReply(r.id(), true, disk.epoch, List.copyOf(disk.rows.keySet())));
+  }
+
+  // --- /update and /del: the production WriteCoordinator, as ShardController calls it ----------
+
+  /** {@code PUT /update}: the row's new values (the shard key cannot change), one change. */
+  private void onUpdate(String client, Messages.Update u) {
+    Map<String, Object> values =
+        SimStorage.CONFIG.schema().coercePartialRow(Map.of(SimStorage.VALUE, u.value()));
+    submit(client, u.rid(), ClientChange.update(u.key(), values, u.rid()));
+  }
+
+  /** {@code DELETE /del}: one change. */
+  private void onDelete(String client, Messages.Delete d) {
+    submit(client, d.rid(), ClientChange.delete(d.key(), d.rid()));
+  }
+
+  /**
+   * {@code coordinator.submitAcked(change)} and {@code WriteRequests.written}: 200 with the entry's
+   * LSN and epoch (the session token; a deduplicated retry's epoch is read from the log), or the
+   * error's status — 404 for an update or delete of a missing key, 409 not primary, 503.
+   */
+  private void submit(String client, String rid, ClientChange change) {
+    CompletableFuture<WriteCoordinator.Acked> done;
+    try {
+      done = coordinator.enqueue(change);
+    } catch (ShardException e) {
+      network.send(name, client, refusal(rid, e));
+      return;
+    }
+    int inc = incarnation;
+    done.whenComplete(
+        (acked, err) -> {
+          if (inc != incarnation) {
+            return;
+          }
+          if (err == null) {
+            // Acknowledged by this term's primary: the epoch it was primary of.
+            long entryEpoch =
+                acked.entryEpoch() > 0 ? acked.entryEpoch() : disk.epochAt(acked.lsn()).orElse(0L);
+            network.send(
+                name,
+                client,
+                new Messages.WriteReply(
+                    rid, true, ctx.view().epoch(), null, 200, acked.lsn(), entryEpoch));
+          } else {
+            Throwable cause = err instanceof CompletionException c ? c.getCause() : err;
+            // 404 refused; 409 not primary, 503 quorum or storage: no definite answer, retried.
+            network.send(name, client, refusal(rid, cause));
+          }
+        });
+  }
+
+  private Messages.WriteReply refusal(String rid, Throwable e) {
+    int status = e instanceof ShardException s ? s.status() : 503;
+    return new Messages.WriteReply(rid, false, disk.epoch, e.getMessage(), status, -1, 0);
+  }
+
+  // --- /read of one key at each level, as ReadRequests.plan and run answer it ------------------
+
+  private void onReadKey(String client, Messages.ReadKey r) {
+    int status = readKeyStatus(r);
+    Long value = status == 200 ? disk.values.get(r.key()) : null;
+    network.send(name, client, new Messages.ReadKeyReply(r.id(), status, value));
+  }
+
+  /**
+   * The guards of {@code ReadRequests.plan}: a configured replica; for {@code primary} the primary
+   * holding its lease (rule 9); for a session, its entry through {@link Rulebook#sessionRead}
+   * (without the production's wait of up to {@code min-lsn-wait} for {@code minLsn}: a replica
+   * behind answers 409 at once, and the client asks the primary); {@code any}: nothing more.
+   */
+  private int readKeyStatus(Messages.ReadKey r) {
+    if (!disk.configured) {
+      return 503;
+    }
+    switch (r.level()) {
+      case PRIMARY -> {
+        try {
+          ctx.requirePrimary();
+        } catch (ShardException notPrimary) {
+          return notPrimary.status();
+        }
+        return coordinator.lease() == LeaseRules.Lease.HELD ? 200 : 503;
+      }
+      case SESSION -> {
+        if (r.minLsn() < 0) {
+          return 200;
+        }
+        ReplicaContext.View v = ctx.view();
+        if (r.minEpoch() <= 0) {
+          // A token without an epoch (its entry left the log): minLsn alone, as awaitLsn.
+          return v.appliedLsn() >= r.minLsn() ? 200 : 409;
+        }
+        long epochAt = epochAt(v, r.minLsn());
+        return rules.sessionRead(ctx.inSync(), v.appliedLsn(), r.minEpoch(), r.minLsn(), epochAt)
+                == SessionReads.Session.SERVE
+            ? 200
+            : 409;
+      }
+      default -> {
+        return 200;
+      }
+    }
+  }
+
+  /** {@code ReadRequests.epochAt}: the epoch of the entry at {@code lsn} here, if held. */
+  private long epochAt(ReplicaContext.View v, long lsn) {
+    if (lsn <= 0) {
+      return 0;
+    }
+    if (lsn == v.appliedLsn()) {
+      return v.lastEntryEpoch();
+    }
+    if (lsn == ctx.logStartLsn()) {
+      return ctx.logStartEpoch();
+    }
+    if (lsn > v.appliedLsn() || lsn < ctx.logStartLsn()) {
+      return LogMatching.NOT_HELD;
+    }
+    return disk.epochAt(lsn).orElse(LogMatching.NOT_HELD);
   }
 
   private void trace(String what) {

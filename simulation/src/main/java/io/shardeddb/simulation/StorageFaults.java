@@ -21,6 +21,12 @@ final class StorageFaults {
   private long failedStatements;
   private long slowCommits;
 
+  /**
+   * Not a fault but a mutation ({@code BrokenRulesAreCaughtTest}, rule 8 broken): the group commit
+   * writes its entries and rows but not the request outcomes (a retry is applied again).
+   */
+  boolean dropsRequestOutcomes;
+
   StorageFaults(LongSupplier now) {
     this.now = now;
   }

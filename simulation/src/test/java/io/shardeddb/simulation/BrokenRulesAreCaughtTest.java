@@ -8,6 +8,7 @@ import io.shardeddb.shardserver.replication.rules.EpochRules;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
+import io.shardeddb.shardserver.replication.rules.SessionReads;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -128,6 +129,47 @@ class BrokenRulesAreCaughtTest {
     assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
   }
 
+  /** As {@link #violations(Rulebook, int)}, for a world broken otherwise than by a Rulebook. */
+  private static List<String> violationsOf(
+      java.util.function.LongFunction<ShardSimulation> world, int schedules) {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= schedules && found.size() < 3; seed++) {
+      ShardSimulation.Result r = world.apply(seed).run();
+      if (!r.ok()) {
+        found.add("seed " + seed + ": " + r.violations().get(0));
+      }
+    }
+    String test =
+        StackWalker.getInstance().walk(f -> f.skip(1).findFirst()).orElseThrow().getMethodName();
+    System.out.println("broken rule (" + test + ") caught: " + found);
+    return found;
+  }
+
+  @Test
+  @DisplayName(
+      "rule 9 broken (a session read served without checking its entry, minLsn and minEpoch): a"
+          + " session read misses the client's own change")
+  void sessionReadWithoutItsEntry() {
+    Rulebook anyInSync =
+        new Rulebook() {
+          @Override
+          public SessionReads.Session sessionRead(
+              boolean inSync, long appliedLsn, long minEpoch, long minLsn, long epochAtMinLsn) {
+            return inSync ? SessionReads.Session.SERVE : SessionReads.Session.NOT_IN_SYNC;
+          }
+        };
+    assertThat(violations(anyInSync, 400)).anyMatch(v -> v.contains("session read of key"));
+  }
+
+  @Test
+  @DisplayName(
+      "rule 8 broken (the group commit drops the request outcomes): a retried update or delete is"
+          + " applied twice")
+  void retriesAppliedAgain() {
+    assertThat(violationsOf(seed -> new ShardSimulation(seed, 3).withoutRequestOutcomes(), 400))
+        .anyMatch(v -> v.contains("applied 2 times") || v.contains("lost or reordered"));
+  }
+
   @Test
   @DisplayName(
       "rules 4 and 5 broken on the primary (a pipelined link counts what it sent, not what the"
@@ -140,6 +182,7 @@ class BrokenRulesAreCaughtTest {
             return Math.max(matchLsn, lastSentLsn);
           }
         };
-    assertThat(violations(optimistic, 400)).anyMatch(v -> v.contains("acknowledged write"));
+    assertThat(violationsOf(seed -> new ShardSimulation(seed, 3, optimistic).withWindow(4), 400))
+        .anyMatch(v -> v.contains("acknowledged write"));
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,21 +16,44 @@ class ShardSimulationTest {
    */
   private static final int SCHEDULES = Integer.getInteger("sim.schedules", 2_000);
 
+  /** Schedules per build with a replication window of 4 ({@code -Dsim.windowSchedules=N}). */
+  private static final int WINDOW_SCHEDULES = Integer.getInteger("sim.windowSchedules", 1_000);
+
   private static final long FIRST_SEED = Long.getLong("sim.firstSeed", 1L);
 
   @Test
   @DisplayName(
       "under crashes, pauses, partitions, wipes, operator restarts and a faulty network, no"
-          + " acknowledged write is lost or applied twice, one primary acknowledges per epoch,"
-          + " primary reads are never stale and the replicas converge")
+          + " acknowledged insert, update or delete is lost, applied twice or reordered, one"
+          + " primary acknowledges per epoch, primary reads are never stale, session reads see"
+          + " the client's own changes, no read sees a value never written, and the replicas"
+          + " converge")
   void seededSchedulesKeepThePromise() {
+    schedules(SCHEDULES, 1);
+  }
+
+  @Test
+  @DisplayName(
+      "the same promise with a replication window of 4 (requests and answers overtaking one"
+          + " another)")
+  void seededSchedulesWithAWindowOfFourKeepThePromise() {
+    schedules(WINDOW_SCHEDULES, 4);
+  }
+
+  private static void schedules(int count, int window) {
     List<String> failures = new ArrayList<>();
     long acked = 0;
     long failovers = 0;
     long stuck = 0;
     long[] storage = new long[3];
-    for (long seed = FIRST_SEED; seed < FIRST_SEED + SCHEDULES; seed++) {
-      ShardSimulation.Result r = new ShardSimulation(seed, 3 + (int) (seed % 3)).run();
+    long[] ops = new long[8];
+    for (long seed = FIRST_SEED; seed < FIRST_SEED + count; seed++) {
+      ShardSimulation sim = new ShardSimulation(seed, 3 + (int) (seed % 3)).withWindow(window);
+      ShardSimulation.Result r = sim.run();
+      long[] c = sim.clientCounts();
+      for (int i = 0; i < ops.length; i++) {
+        ops[i] += c[i];
+      }
       acked += r.acknowledged();
       failovers += r.failovers();
       stuck += r.stuck() ? 1 : 0;
@@ -47,13 +71,28 @@ class ShardSimulationTest {
       }
     }
     System.out.printf(
-        "simulation: %d schedules, %d acknowledged writes, %d failovers, %d without a quorum of"
+        "simulation (window %d): %d schedules, %d acknowledged writes, %d failovers, %d without a quorum of"
             + " replicas holding data at the end, %d failing; storage faults struck: %d lost"
             + " COMMIT replies, %d failed statements, %d slow commits%n",
-        SCHEDULES, acked, failovers, stuck, failures.size(), storage[0], storage[1], storage[2]);
+        window,
+        count,
+        acked,
+        failovers,
+        stuck,
+        failures.size(),
+        storage[0],
+        storage[1],
+        storage[2]);
+    System.out.printf(
+        "simulation: clients sent %d inserts, %d updates (%d acknowledged), %d deletes (%d"
+            + " acknowledged); reads of one key recorded: %d primary, %d session, %d any%n",
+        ops[0], ops[1], ops[3], ops[2], ops[4], ops[5], ops[6], ops[7]);
     assertThat(storage[0]).as("lost COMMIT replies must strike to test rule 15").isPositive();
     assertThat(acked).as("the schedules must acknowledge writes to be meaningful").isPositive();
     assertThat(failovers).as("the schedules must exercise failover").isPositive();
+    assertThat(ops[3]).as("updates must be acknowledged to be checked").isPositive();
+    assertThat(ops[4]).as("deletes must be acknowledged to be checked").isPositive();
+    assertThat(ops[6]).as("session reads must be served to be checked").isPositive();
     assertThat(failures).isEmpty();
   }
 
@@ -64,15 +103,83 @@ class ShardSimulationTest {
    * 79: a replica that lost its volume took a secondary role before {@code /config} (as the
    * production RoleService allows); a copy was requested, so it reported Copying, not Unconfigured,
    * and only the config a snapshot ships (once the simulator's snapshot carried none) configures
-   * it. 722 (window 4): the replica chosen from its fence answer lost its volume before its Primary
-   * role arrived and took the role with an empty log; it now refuses a role for a position past its
-   * log (RoleRequest.chosenAt).
+   * it. Each replays its schedule of that time with clients that only insert ({@code insertsOnly}:
+   * the same draws from the seed), and runs again with today's clients.
    */
   @ParameterizedTest(name = "seed {0}")
-  @ValueSource(longs = {48, 79, 722})
+  @ValueSource(longs = {48, 79})
   @DisplayName("seeds that once failed keep the promise")
   void regressionSeeds(long seed) {
-    ShardSimulation.Result r = new ShardSimulation(seed, 3 + (int) (seed % 3)).run();
+    ShardSimulation.Result then =
+        new ShardSimulation(seed, 3 + (int) (seed % 3)).insertsOnly().run();
+    assertThat(then.violations()).as("faults: %s", then.faults()).isEmpty();
+    ShardSimulation.Result now = new ShardSimulation(seed, 3 + (int) (seed % 3)).run();
+    assertThat(now.violations()).as("faults: %s", now.faults()).isEmpty();
+  }
+
+  /**
+   * Seeds that once failed with a replication window of 4. 722: a replica answered the fence of
+   * epoch 4 holding 189 entries, lost its volume 124 ms later, restarted empty and took the Primary
+   * role chosen from its old answer with an empty log; it now refuses a role for a position past
+   * its log ({@code RoleRequest.chosenAt}). 861: a crashed replica was "paused" and the resume
+   * brought its dead incarnation back (a simulator defect: pauses strike running replicas only).
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {722, 861})
+  @DisplayName("seeds that once failed with a window of 4 keep the promise")
+  void regressionSeedsWithAWindowOfFour(long seed) {
+    ShardSimulation.Result then =
+        new ShardSimulation(seed, 3 + (int) (seed % 3)).insertsOnly().withWindow(4).run();
+    assertThat(then.violations()).as("faults: %s", then.faults()).isEmpty();
+  }
+
+  /**
+   * Seeds of three replicas that once failed. 185: a replica crashed (and lost its volume), then
+   * the schedule "paused" it, and healing resumed it: its dead incarnation answered the fence with
+   * the log it had in memory (lsn 122 over an empty disk), won the election and re-copied both
+   * others from nothing — every acknowledged write gone. A simulator defect (a crashed process
+   * cannot be paused); pauses now strike running replicas only.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {185})
+  @DisplayName("seeds of three replicas that once failed keep the promise")
+  void regressionSeedsOfThreeReplicas(long seed) {
+    ShardSimulation.Result r = new ShardSimulation(seed, 3).run();
+    assertThat(r.violations()).as("faults: %s", r.faults()).isEmpty();
+  }
+
+  /**
+   * A production defect the per-key checks found (2026-11-23), not fixed yet: a {@code primary}
+   * read returns rows the primary committed locally but no quorum acknowledged. Seed 155, three
+   * replicas: r0 (primary of epoch 1, holding its lease) answers a read at t=4029 with update
+   * c1-0-u1, sent at t=4007 and not yet replicated; r0 loses its volume at t=4515; r1 becomes
+   * primary of epoch 2 without it and answers a read at t=5927 with the older insert c1-0; the
+   * client's retry applies c1-0-u1 again at t≈6069. Two primary reads went back in time (v1, v0,
+   * v1): not linearizable. The fix is a read index (Raft §6.4): a primary read waits until the
+   * quorum holds the primary's last applied entry. Enable with the fix.
+   */
+  @Test
+  @Disabled("production defect: primary reads see writes no quorum acknowledged (seed 155, 3)")
+  @DisplayName("a primary read never sees a write a failover can lose")
+  void primaryReadsSeeOnlyQuorumHeldWrites() {
+    ShardSimulation.Result r = new ShardSimulation(155, 3).run();
+    assertThat(r.violations()).as("faults: %s", r.faults()).isEmpty();
+  }
+
+  /**
+   * A production defect in the election (2026-11-23), outside the build's seeds (found by a sweep
+   * of seeds 2001–4088): seed 4088, five replicas. r0 answers the fence of epoch 5 at t=14885 with
+   * its log at 4/60; at t=14969 it crashes and loses its volume; it restarts empty at t=15000; at
+   * t=15031 the operator, deciding from the fence answers, makes it primary of epoch 5 — and r0
+   * accepts with an empty log (its vote and epoch went with the volume). The four others re-copy
+   * from it: every acknowledged write is gone. The role request must carry the position the
+   * operator chose (a replica whose log is not that entry refuses Primary): fixed by {@code
+   * RoleRequest.chosenAt} (the replica refuses a Primary role for a position past its log).
+   */
+  @Test
+  @DisplayName("a replica is made primary only with the log the operator chose it for")
+  void primaryOnlyWithTheChosenLog() {
+    ShardSimulation.Result r = new ShardSimulation(4088, 5).run();
     assertThat(r.violations()).as("faults: %s", r.faults()).isEmpty();
   }
 

@@ -20,7 +20,9 @@ public record AppliedSpec(
             "The published layout: each shard's id and the range of points it owns now. Routers"
                 + " route by it; it changes only at a resharding move's cut-over.")
         List<AppliedShard> shards,
-    @JsonPropertyDescription("The volume size of the shard pods (effective, default included).")
+    @JsonPropertyDescription(
+            "The volume size of the shard pods (effective, default included): the spec's once the"
+                + " operator has taken a growth up; a smaller spec size is refused.")
         String storageSize,
     @JsonPropertyDescription("The StorageClass of the shard volumes; absent for the default.")
         String storageClassName,
@@ -48,6 +50,12 @@ public record AppliedSpec(
   public AppliedSpec withShards(List<AppliedShard> published) {
     return new AppliedSpec(
         schema, published, storageSize, storageClassName, routerTokenSecret, mysqlSecret, sharding);
+  }
+
+  /** This applied spec with another volume size. */
+  public AppliedSpec withStorageSize(String size) {
+    return new AppliedSpec(
+        schema, shards, size, storageClassName, routerTokenSecret, mysqlSecret, sharding);
   }
 
   /** The sharding, Range when not recorded. */

@@ -51,9 +51,17 @@ import java.util.Map;
             + " || (has(oldSelf.sharding) ? oldSelf.sharding : 'Range')"
             + " == (has(self.sharding) ? self.sharding : 'Range')",
     message = "spec.sharding cannot change once shards exist: every row's placement depends on it")
+// spec.storage.size may grow (the operator expands the volumes) but not shrink; CEL compares
+// quantities only from Kubernetes 1.29 on, so SpecValidator alone refuses a shrink.
 @ValidationRule(
-    value = "!has(oldSelf.storage) || (has(self.storage) && self.storage == oldSelf.storage)",
-    message = "spec.storage cannot change once set: a StatefulSet's volume claims are fixed")
+    value =
+        "!has(oldSelf.storage) || (has(self.storage)"
+            + " && has(self.storage.storageClassName) == has(oldSelf.storage.storageClassName)"
+            + " && (!has(self.storage.storageClassName)"
+            + " || self.storage.storageClassName == oldSelf.storage.storageClassName))",
+    message =
+        "spec.storage.storageClassName cannot change once set, nor spec.storage be removed:"
+            + " the volumes were created in that class (spec.storage.size may grow)")
 @ValidationRule(
     value =
         "!has(oldSelf.bootstrap) || (has(self.bootstrap) && self.bootstrap == oldSelf.bootstrap)",

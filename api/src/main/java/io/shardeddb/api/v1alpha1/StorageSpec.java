@@ -10,11 +10,15 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record StorageSpec(
-    @JsonPropertyDescription("Size of each pod's volume, as a Kubernetes quantity (e.g. 1Gi).")
+    @JsonPropertyDescription(
+            "Size of each pod's volume, as a Kubernetes quantity (e.g. 1Gi). It may grow later:"
+                + " the operator expands the volumes where the StorageClass allows it"
+                + " (condition StorageResizing); it never shrinks.")
         @Default("1Gi")
         @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")
         String size,
-    @JsonPropertyDescription("The StorageClass of the volumes; the cluster default when absent.")
+    @JsonPropertyDescription(
+            "The StorageClass of the volumes; the cluster default when absent. Fixed once set.")
         String storageClassName) {
 
   /** The default volume size. */

@@ -51,7 +51,7 @@ public final class ShardModel {
   /** The MySQL image's mysql user; both containers run as it so they share the volume. */
   static final long MYSQL_UID = 999;
 
-  static final String DATA_VOLUME = "data";
+  public static final String DATA_VOLUME = "data";
   static final String MYSQL_CONTAINER = "mysql";
   static final String SHARD_SERVER_CONTAINER = "shard-server";
 
@@ -62,6 +62,14 @@ public final class ShardModel {
   static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
   private ShardModel() {}
+
+  /**
+   * The PersistentVolumeClaim a StatefulSet makes for pod {@code podName} from the data volume
+   * template ({@code <template>-<pod>}).
+   */
+  public static String dataClaimName(String podName) {
+    return DATA_VOLUME + "-" + podName;
+  }
 
   /** The shard's StatefulSet. */
   public static StatefulSet statefulSet(DatabaseModel db, DesiredShard shard) {
@@ -105,7 +113,7 @@ public final class ShardModel {
                     PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.shardServer()))))
             .endSpec()
             .endTemplate()
-            .withVolumeClaimTemplates(dataClaim(db.spec().storageOrDefault()))
+            .withVolumeClaimTemplates(dataClaim(db.spec().storageOrDefault(), shard.volumeSize()))
             .endSpec()
             .build();
     PodSettings.apply(built.getSpec().getTemplate(), pods);
@@ -325,7 +333,8 @@ public final class ShardModel {
         .build();
   }
 
-  private static PersistentVolumeClaim dataClaim(StorageSpec storage) {
+  /** The claim template: the spec's size, or {@code size} when the shard carries one. */
+  private static PersistentVolumeClaim dataClaim(StorageSpec storage, String size) {
     return new PersistentVolumeClaimBuilder()
         .withNewMetadata()
         .withName(DATA_VOLUME)
@@ -334,7 +343,7 @@ public final class ShardModel {
         .withAccessModes("ReadWriteOnce")
         .withStorageClassName(storage.storageClassName())
         .withNewResources()
-        .addToRequests("storage", new Quantity(storage.sizeOrDefault()))
+        .addToRequests("storage", new Quantity(size != null ? size : storage.sizeOrDefault()))
         .endResources()
         .endSpec()
         .build();

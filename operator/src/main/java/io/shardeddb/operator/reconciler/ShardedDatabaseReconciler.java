@@ -25,6 +25,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.FailoverSpec;
 import io.shardeddb.api.v1alpha1.MoveStatus;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
@@ -90,6 +91,7 @@ import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.operator.status.ShardOutcome;
 import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.operator.status.StatusAggregator;
+import io.shardeddb.operator.storage.VolumeResizer;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.topology.PointRange;
@@ -176,6 +178,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final ExecutorService probes;
   private final SpecValidator validator;
   private final RestoreGate restoreGate;
+  private final VolumeResizer volumes;
   private final ShardCoordinator coordinator;
   private final ShardRemovalGuard removalGuard;
   private final Resharder resharder;
@@ -222,6 +225,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     this.probes = probes;
     this.validator = validator;
     this.restoreGate = new RestoreGate(client);
+    this.volumes = new VolumeResizer(client);
     this.coordinator = coordinator;
     this.removalGuard = removalGuard;
     this.resharder = resharder;
@@ -321,6 +325,15 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
             .withScraper(scraper);
     List<String> resizing = new ArrayList<>();
     model = model.withShards(gated(model.shards(), podsByShard, heartbeats, previous, resizing));
+    // A larger spec.storage.size: claims expanded, StatefulSets re-created with their pods
+    // orphaned; each desired StatefulSet keeps its live claim template until then.
+    VolumeResizer.Result volumeResize =
+        volumes.resize(
+            sdb,
+            model.shards(),
+            shardStatefulSets(context),
+            previous.condition(ConditionType.StorageResizing.name()));
+    model = model.withShards(volumeResize.shards());
     Models.put(context, model);
     TlsModels.put(context, authority);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
@@ -405,11 +418,28 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         outcomes.stream().flatMap(o -> o.verified().stream()).collect(Collectors.toSet());
     // The workflow applied this spec: its fixed fields are the ones later specs are held to. The
     // shards are the published layout, which only a cut-over changes.
+    AppliedSpec applied =
+        SpecValidator.appliedOf(sdb).withShards(Layouts.toApplied(reshard.published()));
+    if (volumeResize.unsupported() && previous.applied() != null) {
+      // Not taken up: the spec may go back to the size the volumes have.
+      applied = applied.withStorageSize(previous.applied().storageSize());
+    }
+    List<DesiredCondition> databaseConditions =
+        new ArrayList<>(
+            List.of(
+                reshardingCondition(reshard, outdated),
+                SecurityCondition.of(spec, adminTokenMissing(sdb)),
+                ArchiveCondition.of(
+                    spec.backup() != null,
+                    archives.stalled(
+                        sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName()))));
+    if (volumeResize.condition() != null) {
+      databaseConditions.add(volumeResize.condition());
+    }
     ShardedDatabaseStatus withReshard =
         result
             .status()
-            .withApplied(
-                SpecValidator.appliedOf(sdb).withShards(Layouts.toApplied(reshard.published())))
+            .withApplied(applied)
             .withRequests(
                 AnnotationRequests.merge(previous.requestsOrEmpty(), handled, verified, now))
             .withResharding(
@@ -419,19 +449,11 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     withReshard =
         withReshard.withConditions(
             Conditions.apply(
-                withReshard.conditionsOrEmpty(),
-                List.of(
-                    reshardingCondition(reshard, outdated),
-                    SecurityCondition.of(spec, adminTokenMissing(sdb)),
-                    ArchiveCondition.of(
-                        spec.backup() != null,
-                        archives.stalled(
-                            sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName()))),
-                generation(sdb),
-                now));
+                withReshard.conditionsOrEmpty(), databaseConditions, generation(sdb), now));
     List<ShardEvent> due = new ArrayList<>(result.events());
     insecureEvent(previous, withReshard).ifPresent(due::add);
     due.addAll(reshard.events());
+    due.addAll(volumeResize.events());
     if (outdated.isPresent()
         && !previous
             .condition(ConditionType.Resharding.name())
@@ -449,7 +471,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     result =
         new StatusAggregator.Result(
             withReshard,
-            result.busy() || reshard.busy(),
+            result.busy() || reshard.busy() || volumeResize.busy(),
             result.failoverPending(),
             List.copyOf(due));
     events.recordAll(sdb, result.events());
@@ -759,6 +781,15 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         LOG.warn("could not delete pod {}: {}", pod.name(), e.getMessage());
       }
     }
+  }
+
+  /** The shard StatefulSets the informer holds, by name. */
+  private static Map<String, StatefulSet> shardStatefulSets(Context<ShardedDatabase> context) {
+    Map<String, StatefulSet> out = new HashMap<>();
+    context
+        .getSecondaryResourcesAsStream(StatefulSet.class)
+        .forEach(s -> out.put(s.getMetadata().getName(), s));
+    return out;
   }
 
   /** The shard StatefulSet's update revision (its current template), or null when unknown. */

@@ -154,9 +154,10 @@ public final class SpecValidator {
    * What {@code wanted} changes of {@code applied} that cannot be honoured, each naming the field:
    * the schema (the shards' tables were created with it; a shard-server refuses another one), the
    * sharding (rows are placed by it), a layout that leaves points of the published layout in no
-   * shard (their rows would be lost; ranges may otherwise change: the operator moves the rows), the
-   * volume size and class (a StatefulSet's volume claims cannot change), and the Secret names (the
-   * pods' credentials would change under them). Nothing applied yet: nothing refused.
+   * shard (their rows would be lost; ranges may otherwise change: the operator moves the rows), a
+   * smaller volume size (a volume only grows; a larger one is expanded by the operator), the volume
+   * class (the volumes were created in it), and the Secret names (the pods' credentials would
+   * change under them). Nothing applied yet: nothing refused.
    */
   public static List<String> refusedChanges(AppliedSpec applied, AppliedSpec wanted) {
     List<String> refused = new ArrayList<>();
@@ -202,13 +203,15 @@ public final class SpecValidator {
                 + "' owns them now: their rows would be lost; give them to a shard of the spec");
       }
     }
-    if (!sameQuantity(applied.storageSize(), wanted.storageSize())) {
+    if (shrinks(applied.storageSize(), wanted.storageSize())) {
       refused.add(
-          "spec.storage.size cannot change once applied (a StatefulSet's volume claims are"
-              + " fixed): it is "
+          "spec.storage.size cannot shrink: the volumes have "
               + applied.storageSize()
               + ", the spec asks for "
-              + wanted.storageSize());
+              + wanted.storageSize()
+              + " (a PersistentVolumeClaim only grows); put back "
+              + applied.storageSize()
+              + " or more");
     }
     if (!Objects.equals(applied.storageClassName(), wanted.storageClassName())) {
       refused.add(
@@ -261,15 +264,21 @@ public final class SpecValidator {
         + b.stream().map(ColumnSpec::name).toList();
   }
 
-  private static boolean sameQuantity(String a, String b) {
-    if (Objects.equals(a, b)) {
-      return true;
+  /**
+   * Whether {@code wanted} is a smaller quantity than {@code applied} (equal quantities such as 1Gi
+   * and 1024Mi are the same size); growing is allowed: the operator expands the volumes.
+   */
+  private static boolean shrinks(String applied, String wanted) {
+    if (applied == null || Objects.equals(applied, wanted)) {
+      return false;
     }
     try {
-      return new Quantity(a).getNumericalAmount().compareTo(new Quantity(b).getNumericalAmount())
-          == 0;
+      return new Quantity(wanted)
+              .getNumericalAmount()
+              .compareTo(new Quantity(applied).getNumericalAmount())
+          < 0;
     } catch (RuntimeException e) {
-      return false;
+      return true;
     }
   }
 

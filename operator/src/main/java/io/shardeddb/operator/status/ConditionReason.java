@@ -57,5 +57,11 @@ public enum ConditionReason {
   /** A shard's archiving has failed past its bound (store unreachable, wrong bucket, ...). */
   ArchiveStalled,
   /** No spec.backup: nothing is archived. */
-  BackupNotConfigured
+  BackupNotConfigured,
+  /** Shard volume claims were raised to a larger spec.storage.size and are growing. */
+  VolumeExpanding,
+  /** The volumes grew; a file system on one waits for the kubelet to grow it. */
+  FileSystemResizePending,
+  /** The volumes' StorageClass does not allow expansion (or is unknown): the size is unchanged. */
+  StorageResizeUnsupported
 }

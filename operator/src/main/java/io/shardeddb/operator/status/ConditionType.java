@@ -20,5 +20,11 @@ public enum ConditionType {
    * Whether every shard ships its committed log to the backup store within its bound (False with
    * the shards and the store's error while one is stalled, or when spec.backup is not set).
    */
-  ContinuousArchiving
+  ContinuousArchiving,
+  /**
+   * True while the shard volumes grow to a larger spec.storage.size (claims raised, StatefulSets
+   * re-created, file systems waiting); False once they have it, or with StorageResizeUnsupported
+   * when their StorageClass does not allow expansion (nothing is done then).
+   */
+  StorageResizing
 }

@@ -3,6 +3,7 @@ package io.shardeddb.operator.status;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.Counter;
@@ -15,10 +16,14 @@ import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackup;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,16 +35,21 @@ import java.util.TreeMap;
  * Per-database meters for Prometheus (docs/monitoring.md): each shard's epoch, ready replicas,
  * write quorum and whether its primary is ready, each replica's lag, each condition, the in-flight
  * resharding move's phase and progress, and failovers and switch-overs counted as the operator
- * records them.
+ * records them, and when a database with {@code spec.backup} last completed a base backup.
  *
  * <p>Fed from the status the operator recorded: as a java-operator-sdk {@link Metrics} it reads the
  * resource at the start of every reconcile (the cached copy, which holds the status the previous
  * pass wrote, so the meters trail the status by at most one pass) and drops a database's series
- * when the resource is deleted. Labels: {@code namespace} and {@code database}, plus {@code shard},
- * {@code pod}, {@code type}/{@code status}/{@code reason} or {@code phase}/{@code move} where they
- * apply. The operator's ServiceMonitor keeps them with {@code honorLabels}.
+ * when the resource is deleted. The same hook sees every ShardedDatabaseBackup the operator
+ * reconciles (all of them once at start, finished ones included), which is how the last completed
+ * base backup of each database is known. Labels: {@code namespace} and {@code database}, plus
+ * {@code shard}, {@code pod}, {@code type}/{@code status}/{@code reason} or {@code phase}/{@code
+ * move} where they apply. The operator's ServiceMonitor keeps them with {@code honorLabels}.
  */
 public final class DatabaseMetrics implements Metrics {
+
+  /** The backup controller's name (ShardedDatabaseBackupReconciler.NAME), as the SDK reports it. */
+  static final String BACKUP_CONTROLLER = "shardeddatabasebackup";
 
   private final MeterRegistry registry;
   private final Clock clock;
@@ -56,6 +66,9 @@ public final class DatabaseMetrics implements Metrics {
   private final MultiGauge movePhase;
   private final MultiGauge moveRowsCopied;
   private final MultiGauge moveLastProgress;
+  private final MultiGauge lastBackup;
+  // Guarded by this: the newest completion time of a Completed base backup, per database.
+  private final Map<ResourceID, Instant> lastBackups = new HashMap<>();
 
   /** Meters in {@code registry}; {@code clock} stamps a move's last progress. */
   public DatabaseMetrics(MeterRegistry registry, Clock clock) {
@@ -105,6 +118,14 @@ public final class DatabaseMetrics implements Metrics {
                     + " (Unix time, as this operator process saw it)")
             .baseUnit("seconds")
             .register(registry);
+    lastBackup =
+        MultiGauge.builder("shardeddb.operator.backup.last.completed.timestamp")
+            .description(
+                "when the database's newest Completed base backup completed (Unix time); before"
+                    + " its first one, when the database was created; only databases with"
+                    + " spec.backup")
+            .baseUnit("seconds")
+            .register(registry);
   }
 
   /** Records the status {@code sdb} carries (none yet: an empty status). */
@@ -123,8 +144,35 @@ public final class DatabaseMetrics implements Metrics {
     publish();
   }
 
+  /**
+   * Takes note of a backup: a Completed base backup moves its database's last backup time forward
+   * (never back: retention deleting older backups changes nothing).
+   */
+  public synchronized void recordBackup(ShardedDatabaseBackup backup) {
+    ShardedDatabaseBackupStatus status = backup.getStatus();
+    ShardedDatabaseBackupSpec spec = backup.getSpec();
+    if (status == null
+        || spec == null
+        || spec.database() == null
+        || spec.methodOrDefault() != ShardedDatabaseBackupSpec.BackupMethod.Base
+        || !ShardedDatabaseBackupStatus.COMPLETED.equals(status.phase())) {
+      return;
+    }
+    Instant completed = parse(status.completedAt());
+    if (completed == null) {
+      return;
+    }
+    ResourceID db = new ResourceID(spec.database(), backup.getMetadata().getNamespace());
+    Instant known = lastBackups.get(db);
+    if (known == null || completed.isAfter(known)) {
+      lastBackups.put(db, completed);
+      publish();
+    }
+  }
+
   /** Drops every series of the database {@code id}. */
   public synchronized void forget(ResourceID id) {
+    lastBackups.remove(id);
     if (databases.remove(id) != null) {
       publish();
     }
@@ -149,12 +197,17 @@ public final class DatabaseMetrics implements Metrics {
       HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
     if (resource instanceof ShardedDatabase sdb) {
       record(sdb);
+    } else if (resource instanceof ShardedDatabaseBackup backup) {
+      recordBackup(backup);
     }
   }
 
   @Override
   public void cleanupDoneFor(ResourceID resourceID, Map<String, Object> metadata) {
-    forget(resourceID);
+    // A deleted backup may carry its database's name: only a database's own deletion forgets it.
+    if (!BACKUP_CONTROLLER.equals(metadata.get(Constants.CONTROLLER_NAME))) {
+      forget(resourceID);
+    }
   }
 
   private Counter failovers(Tags tags) {
@@ -182,7 +235,13 @@ public final class DatabaseMetrics implements Metrics {
     List<MultiGauge.Row<?>> phase = new ArrayList<>();
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     List<MultiGauge.Row<?>> progress = new ArrayList<>();
-    for (View db : databases.values()) {
+    List<MultiGauge.Row<?>> backups = new ArrayList<>();
+    for (Map.Entry<ResourceID, View> e : databases.entrySet()) {
+      View db = e.getValue();
+      if (db.backupsSince() != null) {
+        Instant last = lastBackups.getOrDefault(e.getKey(), db.backupsSince());
+        backups.add(MultiGauge.Row.of(db.tags(), last.toEpochMilli() / 1000.0));
+      }
       for (ShardView s : db.shards()) {
         Tags shard = db.tags().and("shard", s.id());
         epochs.add(MultiGauge.Row.of(shard, s.epoch()));
@@ -224,6 +283,7 @@ public final class DatabaseMetrics implements Metrics {
     movePhase.register(phase, true);
     moveRowsCopied.register(rows, true);
     moveLastProgress.register(progress, true);
+    lastBackup.register(backups, true);
   }
 
   private static Tags databaseTags(HasMetadata sdb) {
@@ -232,6 +292,17 @@ public final class DatabaseMetrics implements Metrics {
         Objects.toString(sdb.getMetadata().getNamespace(), ""),
         "database",
         sdb.getMetadata().getName());
+  }
+
+  private static Instant parse(String rfc3339) {
+    if (rfc3339 == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(rfc3339);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   private static int compare(ResourceID a, ResourceID b) {
@@ -258,7 +329,8 @@ public final class DatabaseMetrics implements Metrics {
       List<ShardView> shards,
       List<Condition> conditions,
       MoveStatus move,
-      Instant moveProgressAt) {
+      Instant moveProgressAt,
+      Instant backupsSince) {
 
     static View of(ShardedDatabase sdb, ShardedDatabaseStatus status, View previous, Instant now) {
       ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(sdb);
@@ -301,7 +373,18 @@ public final class DatabaseMetrics implements Metrics {
           && sameProgress(previous.move(), move)) {
         progressAt = previous.moveProgressAt();
       }
-      return new View(databaseTags(sdb), shards, conditions, move, progressAt);
+      // With spec.backup: the time a missing backup counts from (its creation; unknown: now).
+      Instant backupsSince = null;
+      if (spec.backup() != null) {
+        Instant created = parse(sdb.getMetadata().getCreationTimestamp());
+        backupsSince =
+            created != null
+                ? created
+                : previous != null && previous.backupsSince() != null
+                    ? previous.backupsSince()
+                    : now;
+      }
+      return new View(databaseTags(sdb), shards, conditions, move, progressAt, backupsSince);
     }
 
     private static boolean sameProgress(MoveStatus a, MoveStatus b) {

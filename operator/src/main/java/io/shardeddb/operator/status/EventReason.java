@@ -57,7 +57,18 @@ public enum EventReason {
   /** A secondary was deleted so its StatefulSet re-creates it from a changed template (a roll). */
   PodRolled(false),
   /** The database opted out of a security default, or its admin token is missing (Insecure). */
-  InsecureSettings(true);
+  InsecureSettings(true),
+  /** A shard pod's volume claim was raised to a larger spec.storage.size. */
+  VolumeExpansionStarted(false),
+  /**
+   * A shard StatefulSet was deleted with its pods orphaned, to be re-created with the larger volume
+   * claim template (no pod restarts).
+   */
+  StatefulSetRecreated(false),
+  /** Every shard volume has the larger spec.storage.size. */
+  StorageResized(false),
+  /** spec.storage.size grew but the volumes' StorageClass does not allow expansion. */
+  StorageResizeUnsupported(true);
 
   private final boolean warning;
 

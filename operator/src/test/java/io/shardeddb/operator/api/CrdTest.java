@@ -108,7 +108,8 @@ class CrdTest {
         .containsExactlyInAnyOrder(
             "spec.schema cannot change once set: the shards' tables were created with it",
             "spec.sharding cannot change once shards exist: every row's placement depends on it",
-            "spec.storage cannot change once set: a StatefulSet's volume claims are fixed",
+            "spec.storage.storageClassName cannot change once set, nor spec.storage be removed:"
+                + " the volumes were created in that class (spec.storage.size may grow)",
             "spec.bootstrap cannot change once set: the database was created from it",
             "spec.secrets cannot change once set: rotate credentials by editing the Secrets");
     assertThat(spec.getProperties().get("replicas").getDefault().asInt()).isEqualTo(3);

@@ -699,7 +699,7 @@ class ShardedDatabaseReconcilerTest {
             List.of(new ShardSpec("sh1", 0, 100, null), new ShardSpec("sh2", 8192, 10, null)),
             s.replicas(),
             s.writeQuorum(),
-            new io.shardeddb.api.v1alpha1.StorageSpec("5Gi", null),
+            new io.shardeddb.api.v1alpha1.StorageSpec("512Mi", null),
             s.resources(),
             s.router(),
             s.failover(),
@@ -718,7 +718,7 @@ class ShardedDatabaseReconcilerTest {
                           assertThat(c.getReason()).isEqualTo("InvalidSpec");
                           assertThat(c.getMessage())
                               .contains("the points [100, 4096) in no shard")
-                              .contains("spec.storage.size cannot change");
+                              .contains("spec.storage.size cannot shrink");
                         }));
     assertThat(events("InvalidSpec"))
         .anySatisfy(e -> assertThat(e.getMessage()).contains("spec.storage.size"));
@@ -731,6 +731,138 @@ class ShardedDatabaseReconcilerTest {
     assertThat(status("db11").applied().shards())
         .singleElement()
         .satisfies(a -> assertThat(a.size()).isEqualTo(4096));
+  }
+
+  @Test
+  void aLargerStorageSizeExpandsTheClaimsAndReCreatesTheStatefulSetWithoutTouchingThePods() {
+    List<String> pods = readySingleShard("db16", 2);
+    client
+        .storage()
+        .v1()
+        .storageClasses()
+        .resource(
+            new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
+                .withNewMetadata()
+                .withName("expanding")
+                .endMetadata()
+                .withProvisioner("example.com/disk")
+                .withAllowVolumeExpansion(true)
+                .build())
+        .createOr(c -> c.update());
+    for (String pod : pods) {
+      claim(pod, "1Gi");
+    }
+    Map<String, String> uids = new java.util.HashMap<>();
+    pods.forEach(
+        p -> uids.put(p, client.pods().inNamespace(NS).withName(p).get().getMetadata().getUid()));
+    String stsUid =
+        client
+            .apps()
+            .statefulSets()
+            .inNamespace(NS)
+            .withName("db16-sh1")
+            .get()
+            .getMetadata()
+            .getUid();
+
+    ShardedDatabase edited = current("db16");
+    ShardedDatabaseSpec s = edited.getSpec();
+    edited.setSpec(
+        new ShardedDatabaseSpec(
+            s.schema(),
+            s.shards(),
+            s.replicas(),
+            s.writeQuorum(),
+            new io.shardeddb.api.v1alpha1.StorageSpec("2Gi", null),
+            s.resources(),
+            s.router(),
+            s.failover(),
+            s.secrets(),
+            s.servers()));
+    client.resource(edited).update();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              for (String pod : pods) {
+                assertThat(
+                        client
+                            .persistentVolumeClaims()
+                            .inNamespace(NS)
+                            .withName("data-" + pod)
+                            .get()
+                            .getSpec()
+                            .getResources()
+                            .getRequests()
+                            .get("storage"))
+                    .hasToString("2Gi");
+              }
+              StatefulSet sts =
+                  client.apps().statefulSets().inNamespace(NS).withName("db16-sh1").get();
+              assertThat(sts).isNotNull();
+              assertThat(sts.getMetadata().getUid()).isNotEqualTo(stsUid);
+              assertThat(
+                      sts.getSpec()
+                          .getVolumeClaimTemplates()
+                          .get(0)
+                          .getSpec()
+                          .getResources()
+                          .getRequests()
+                          .get("storage"))
+                  .hasToString("2Gi");
+              assertThat(status("db16").condition("StorageResizing"))
+                  .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("VolumeExpanding"));
+            });
+    assertThat(events("StatefulSetRecreated")).isNotEmpty();
+
+    // The storage driver grows the volumes.
+    for (String pod : pods) {
+      claim(pod, "2Gi");
+    }
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(status("db16").condition("StorageResizing"))
+                  .hasValueSatisfying(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("Reconciled");
+                      });
+              assertThat(status("db16").applied().storageSize()).isEqualTo("2Gi");
+            });
+    assertThat(events("StorageResized")).isNotEmpty();
+    // No pod was deleted or replaced on the way.
+    pods.forEach(
+        p ->
+            assertThat(client.pods().inNamespace(NS).withName(p).get().getMetadata().getUid())
+                .isEqualTo(uids.get(p)));
+  }
+
+  /** A bound claim of {@code pod}'s data volume in the class "expanding", at {@code size}. */
+  private void claim(String pod, String size) {
+    client
+        .persistentVolumeClaims()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName("data-" + pod)
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withStorageClassName("expanding")
+                .withNewResources()
+                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity(size))
+                .endResources()
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Bound")
+                .addToCapacity("storage", new io.fabric8.kubernetes.api.model.Quantity(size))
+                .endStatus()
+                .build())
+        .createOr(c -> c.update());
   }
 
   @Test

@@ -218,6 +218,27 @@ class SpecValidatorTest {
   }
 
   @Test
+  void theStorageSizeMayGrowButNotShrinkBelowWhatWasApplied() {
+    List<ShardSpec> one = List.of(new ShardSpec("a", 0, 100, null));
+    ShardedDatabase grown =
+        withStorage(db("db", SCHEMA, one), new io.shardeddb.api.v1alpha1.StorageSpec("5Gi", null));
+
+    assertThat(validator.problems(after(db("db", SCHEMA, one), grown))).isEmpty();
+    assertThat(
+            validator.problems(
+                after(
+                    grown,
+                    withStorage(
+                        db("db", SCHEMA, one),
+                        new io.shardeddb.api.v1alpha1.StorageSpec("2Gi", null)))))
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "spec.storage.size cannot shrink: the volumes have 5Gi, the spec asks for 2Gi"
+                + " (a PersistentVolumeClaim only grows); put back 5Gi or more");
+  }
+
+  @Test
   void storageSizeAndClassAndSecretNamesAreFixedButEqualQuantitiesAreTheSame() {
     List<ShardSpec> one = List.of(new ShardSpec("a", 0, 100, null));
     ShardedDatabase applied = db("db", SCHEMA, one);
@@ -236,9 +257,14 @@ class SpecValidatorTest {
                     applied,
                     withStorage(
                         db("db", SCHEMA, one),
-                        new io.shardeddb.api.v1alpha1.StorageSpec("2Gi", "fast")))))
+                        new io.shardeddb.api.v1alpha1.StorageSpec("512Mi", "fast")))))
         .hasSize(2)
-        .anySatisfy(p -> assertThat(p).contains("spec.storage.size").contains("2Gi"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains("spec.storage.size cannot shrink")
+                    .contains("1Gi")
+                    .contains("512Mi"))
         .anySatisfy(p -> assertThat(p).contains("spec.storage.storageClassName").contains("fast"));
 
     ShardedDatabase renamed = db("db", SCHEMA, one);

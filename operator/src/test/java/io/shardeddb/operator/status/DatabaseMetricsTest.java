@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,7 +15,11 @@ import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.ReshardingStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackup;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.operator.backup.ShardedDatabaseBackupReconciler;
 import io.shardeddb.operator.testing.Fixtures;
 import io.shardeddb.protocol.topology.Role;
 import java.time.Clock;
@@ -167,6 +173,71 @@ class DatabaseMetricsTest {
     assertThat(scrape()).contains("shardeddb_operator_shard_epoch{" + ordered("sh1") + "} 9.0");
   }
 
+  @Test
+  void theLastCompletedBaseBackupsTimeIsExportedForADatabaseWithBackups() {
+    ShardedDatabase sdb = backedUp();
+    metrics.record(sdb);
+    metrics.reconcileCustomResource(
+        backup("b1", "students", null, "Completed", "2026-11-22T03:00:00Z"), null, Map.of());
+    metrics.reconcileCustomResource(
+        backup("b2", "students", null, "Completed", "2026-11-23T03:00:00Z"), null, Map.of());
+    // Neither a failed backup nor a restore point is a base backup to restore from.
+    metrics.reconcileCustomResource(
+        backup("b3", "students", null, "Failed", "2026-11-23T05:00:00Z"), null, Map.of());
+    metrics.reconcileCustomResource(
+        backup(
+            "rp",
+            "students",
+            ShardedDatabaseBackupSpec.BackupMethod.RestorePoint,
+            "Completed",
+            "2026-11-23T06:00:00Z"),
+        null,
+        Map.of());
+
+    assertThat(scrape())
+        .contains(
+            "shardeddb_operator_backup_last_completed_timestamp_seconds{"
+                + DB
+                + "} "
+                + (double) Instant.parse("2026-11-23T03:00:00Z").getEpochSecond());
+  }
+
+  @Test
+  void beforeItsFirstBackupADatabaseCountsFromItsCreation() {
+    ShardedDatabase sdb = backedUp();
+    sdb.getMetadata().setCreationTimestamp("2026-11-20T10:00:00Z");
+    metrics.record(sdb);
+
+    assertThat(scrape())
+        .contains(
+            "shardeddb_operator_backup_last_completed_timestamp_seconds{"
+                + DB
+                + "} "
+                + (double) Instant.parse("2026-11-20T10:00:00Z").getEpochSecond());
+  }
+
+  @Test
+  void aDatabaseWithoutSpecBackupHasNoBackupSeries() {
+    metrics.record(students(status(List.of(shard("sh1", 1, 3, true)))));
+    metrics.reconcileCustomResource(
+        backup("b1", "students", null, "Completed", "2026-11-22T03:00:00Z"), null, Map.of());
+
+    assertThat(scrape()).doesNotContain("shardeddb_operator_backup_last_completed");
+  }
+
+  @Test
+  void aDeletedBackupNamedLikeItsDatabaseLeavesTheDatabasesSeries() {
+    ShardedDatabase sdb = backedUp();
+    metrics.record(sdb);
+    ShardedDatabaseBackup b = backup("students", "students", null, "Completed", null);
+
+    metrics.cleanupDoneFor(
+        ResourceID.fromResource(b),
+        Map.of(Constants.CONTROLLER_NAME, ShardedDatabaseBackupReconciler.NAME));
+
+    assertThat(scrape()).contains("shardeddb_operator_shard_epoch{" + ordered("sh1") + "}");
+  }
+
   private String scrape() {
     return registry.scrape();
   }
@@ -179,6 +250,28 @@ class DatabaseMetricsTest {
     ShardedDatabase sdb = Fixtures.load("students.yaml", "ns");
     sdb.setStatus(status);
     return sdb;
+  }
+
+  private static ShardedDatabase backedUp() {
+    ShardedDatabase sdb = Fixtures.load("students-backups.yaml", "ns");
+    sdb.getMetadata().setName("students");
+    sdb.setStatus(status(List.of(shard("sh1", 1, 3, true))));
+    return sdb;
+  }
+
+  private static ShardedDatabaseBackup backup(
+      String name,
+      String database,
+      ShardedDatabaseBackupSpec.BackupMethod method,
+      String phase,
+      String completedAt) {
+    ShardedDatabaseBackup b = new ShardedDatabaseBackup();
+    b.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").build());
+    b.setSpec(new ShardedDatabaseBackupSpec(database, method));
+    b.setStatus(
+        new ShardedDatabaseBackupStatus(
+            phase, "2026-11-22T02:59:00Z", completedAt, 10L, List.of(), List.of(), null));
+    return b;
   }
 
   private static ShardedDatabaseStatus status(List<ShardStatus> shards) {

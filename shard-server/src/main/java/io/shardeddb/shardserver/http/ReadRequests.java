@@ -16,7 +16,7 @@ import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
-import io.shardeddb.shardserver.replication.rules.SessionReads;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.FilterClause;
 import io.shardeddb.shardserver.storage.ReadPaging;
 import io.shardeddb.shardserver.storage.ShardConfig;
@@ -56,6 +56,7 @@ class ReadRequests {
   private final ReplicationSettings settings;
   private final long pageBytes;
   private final MeterRegistry registry;
+  private final Rulebook rules;
   private final Map<String, Counter> rowsRead = new ConcurrentHashMap<>();
   private final Map<String, Counter> counted = new ConcurrentHashMap<>();
 
@@ -65,13 +66,15 @@ class ReadRequests {
       WriteCoordinator coordinator,
       ReplicationSettings settings,
       @Value("${shardeddb.read.page-bytes:" + ReadPaging.DEFAULT_PAGE_BYTES + "}") long pageBytes,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Rulebook rules) {
     this.ctx = ctx;
     this.store = store;
     this.coordinator = coordinator;
     this.settings = settings;
     this.pageBytes = pageBytes;
     this.registry = registry;
+    this.rules = rules;
   }
 
   /**
@@ -268,7 +271,7 @@ class ReadRequests {
     }
     ReplicaContext.View v = ctx.view();
     long epochAt = epochAt(v, minLsn);
-    switch (SessionReads.decide(ctx.inSync(), v.appliedLsn(), minEpoch, minLsn, epochAt)) {
+    switch (rules.sessionRead(ctx.inSync(), v.appliedLsn(), minEpoch, minLsn, epochAt)) {
       case SERVE -> {}
       case NOT_YET ->
           throw ShardException.conflict(

@@ -53,6 +53,16 @@ public class Rulebook {
   }
 
   /**
+   * Rule 9, sessions: whether a replica may serve a read carrying the session's {@code (minEpoch,
+   * minLsn)} ({@link SessionReads}); {@code epochAtMinLsn} is the epoch of the entry at {@code
+   * minLsn} here, {@link LogMatching#NOT_HELD} when the log no longer holds it.
+   */
+  public SessionReads.Session sessionRead(
+      boolean inSync, long appliedLsn, long minEpoch, long minLsn, long epochAtMinLsn) {
+    return SessionReads.decide(inSync, appliedLsn, minEpoch, minLsn, epochAtMinLsn);
+  }
+
+  /**
    * Rule 15: after a storage error in or after COMMIT, the outcome is read back from storage (the
    * commit may have happened and only its reply been lost). False is the guess the rule forbids:
    * taking the error for "nothing written".
