@@ -126,6 +126,21 @@ public final class ShardSimulation {
     for (SimReplica rep : replicas) {
       SimDisk d = rep.disk();
       Map<Long, Integer> rows = new TreeMap<>(d.rows);
+      if (TRACE) {
+        System.err.println(
+            "final "
+                + rep.name()
+                + ": log "
+                + d.lastEntryEpoch()
+                + "/"
+                + d.lastLsn()
+                + " base "
+                + d.baseLsn
+                + " rows "
+                + rows.keySet()
+                + " noData="
+                + rep.holdsNoData());
+      }
       finals.add(new Checker.FinalState(rep.name(), d.lastLsn(), rows));
       if (!rep.holdsNoData()) {
         holding.add(new Checker.FinalState(rep.name(), d.lastLsn(), rows));

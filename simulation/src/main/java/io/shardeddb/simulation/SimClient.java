@@ -265,6 +265,10 @@ final class SimClient {
       return;
     }
     if (r.ok()) {
+      if (ShardSimulation.TRACE) {
+        System.err.println(
+            "t=" + now + " " + name + ": " + r.rid() + " acked by " + from + " at lsn " + r.lsn());
+      }
       history.ok(c, r.lsn(), now);
       if (c.kind() == History.Kind.INSERT) {
         history.ok(history.byRequest(r.rid()), from, r.epoch(), now);

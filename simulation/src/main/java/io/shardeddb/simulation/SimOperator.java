@@ -233,7 +233,10 @@ final class SimOperator {
                     r.request().replicas(),
                     r.request().chosenAt()));
         case ShardAction.Configure c -> network.send(NAME, c.pod(), new Messages.Configure());
-        case ShardAction.Resync r -> network.send(NAME, r.pod(), new Messages.Resync());
+        case ShardAction.Resync r -> {
+          trace("resync " + r.pod() + " (" + plan.phase() + ": " + plan.message() + ")");
+          network.send(NAME, r.pod(), new Messages.Resync());
+        }
         case ShardAction.Verify v -> verify(v);
       }
     }

@@ -7,6 +7,7 @@ import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
@@ -141,7 +142,12 @@ final class SimReplica {
 
   /** Whether this replica holds none of the data it once acknowledged (lost volume, copying). */
   boolean holdsNoData() {
-    return disk.empty || disk.copying || !disk.configured;
+    // A replica reporting Copying (a re-copy requested, even one not begun with its rows intact)
+    // counts for nothing in an election, as the operator counts it (seed 1224).
+    return disk.empty
+        || disk.copying
+        || !disk.configured
+        || (ctx != null && ctx.state() == ReplicaState.Copying);
   }
 
   private static Peer peer(String name) {
@@ -334,6 +340,34 @@ final class SimReplica {
       // refused by its primary key, when a broken rule let a primary reuse an LSN).
       answer = new SimTransport.Replicated(m.id(), null, 503, 0);
     }
+    if (ShardSimulation.TRACE) {
+      var q = m.request();
+      trace(
+          "replicate#"
+              + m.id()
+              + " from "
+              + from
+              + " e"
+              + q.epoch()
+              + " prev "
+              + q.prevEpoch()
+              + "/"
+              + q.prevLsn()
+              + " +"
+              + (q.entries() == null ? 0 : q.entries().size())
+              + " -> "
+              + (answer.response() == null
+                  ? "HTTP " + answer.status()
+                  : "inSync="
+                      + answer.response().inSync()
+                      + " match="
+                      + answer.response().matchLsn())
+              + " (log "
+              + disk.lastEntryEpoch()
+              + "/"
+              + disk.lastLsn()
+              + ")");
+    }
     network.send(name, from, answer);
   }
 
@@ -344,6 +378,7 @@ final class SimReplica {
       String replica, long fromLsn, long prevEpoch, int limit, String primary, long epoch)
       throws PeerRefusal {
     ReplicaContext.View v = ctx.view();
+    trace("serveLog to " + replica + " from " + fromLsn + " prevEpoch " + prevEpoch);
     if (!primary.equals(name) || v.role() != Role.Primary || v.fenced() || epoch != v.epoch()) {
       throw new PeerRefusal(421, name + " is not the primary of epoch " + epoch, v.epoch());
     }
@@ -371,6 +406,7 @@ final class SimReplica {
 
   /** {@code GET /snapshot}: the rows and request outcomes at the disk's position, at once. */
   SnapshotStream serveSnapshot() throws PeerRefusal {
+    trace("serveSnapshot at " + disk.lastEntryEpoch() + "/" + disk.lastLsn());
     if (!disk.configured) {
       throw new PeerRefusal(503, name + " is not configured", disk.epoch);
     }
