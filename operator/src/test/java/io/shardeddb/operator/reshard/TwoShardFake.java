@@ -58,6 +58,9 @@ final class TwoShardFake implements ShardServerClient {
   final Primary dest;
   final List<String> calls = new ArrayList<>();
 
+  /** Every call of the client (reads included). */
+  int requests;
+
   /** Whether the destination's import pulls the source's log (false: it falls behind). */
   boolean pulls = true;
 
@@ -105,6 +108,7 @@ final class TwoShardFake implements ShardServerClient {
   }
 
   private Primary at(String url) {
+    requests++;
     if (url.equals(SOURCE_URL)) {
       return source;
     }
