@@ -1,5 +1,6 @@
 package io.shardeddb.operator.reshard;
 
+import io.shardeddb.api.v1alpha1.MovePhase;
 import io.shardeddb.api.v1alpha1.MoveStatus;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ImportProgress;
@@ -10,10 +11,12 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
- * The cut-over's decisions as a pure function: what one pass observed ({@link Observation}) → the
- * one thing to do ({@link Action}); {@link Resharder} observes and performs it. The cut-over never
- * waits inside a pass: the fence's answer and the deadline are recorded in the move's status, and
- * each later pass looks once and decides (docs/resharding.md, DESIGN §5 rule 14).
+ * The resharder's decisions on what shard-servers answered, as pure functions: what one pass
+ * observed → the one thing to do ({@link Action}); {@link Resharder} observes and performs it.
+ * {@link #copying} decides a move in Copying or CatchingUp, {@link #next} one in CuttingOver. The
+ * cut-over never waits inside a pass: the fence's answer and the deadline are recorded in the
+ * move's status, and each later pass looks once and decides (docs/resharding.md, DESIGN §5 rule
+ * 14).
  */
 public final class MoveStep {
 
@@ -64,6 +67,81 @@ public final class MoveStep {
 
   /** Record the next attempt (CatchingUp) first, then un-fence the source. */
   public record Retry(String why) implements Action {}
+
+  /** (Re-)send the import to the destination's primary. */
+  public record StartImport(String why) implements Action {}
+
+  /**
+   * Record the import's progress ({@code rows}, {@code lsn}) in {@code phase}: a new phase is
+   * recorded on its own pass (with an Event), the same phase only gets the new message.
+   */
+  public record Advance(MovePhase phase, long rows, long lsn, String why) implements Action {}
+
+  /** Record CuttingOver (with the import's progress) and go on to the cut-over in this pass. */
+  public record BeginCutOver(long rows, long lsn, String why) implements Action {}
+
+  /**
+   * First re-adopt the range on the source under the un-fence id of {@code attempt} (a cut-over
+   * attempt fenced it and its pass ended before the un-fence), then {@code then}.
+   */
+  public record UnfenceFirst(int attempt, Action then) implements Action {
+    @Override
+    public String why() {
+      return then.why();
+    }
+  }
+
+  /**
+   * What a pass of a move in Copying or CatchingUp observed.
+   *
+   * @param move the move as recorded
+   * @param source the source primary's heartbeat
+   * @param progress the destination's import of this move (null: none runs there)
+   * @param progressError why the destination did not answer the progress question (null: it did)
+   */
+  public record CopyObservation(
+      MoveStatus move, Heartbeat source, ImportProgress progress, String progressError) {}
+
+  /** The one action for a move in Copying or CatchingUp. */
+  public static Action copying(CopyObservation o) {
+    MoveStatus move = o.move();
+    PointRange r = new PointRange(move.low(), move.size());
+    Action then = copyingAfterTheUnfence(o);
+    if (move.attemptOrFirst() > 1 && MoveRules.lacks(o.source().owned(), r)) {
+      // A cut-over attempt fenced the source and the pass stopped before un-fencing it; never
+      // leave the range paused, whatever the destination answers.
+      return new UnfenceFirst(move.attemptOrFirst() - 1, then);
+    }
+    return then;
+  }
+
+  private static Action copyingAfterTheUnfence(CopyObservation o) {
+    MoveStatus move = o.move();
+    ImportProgress p = o.progress();
+    if (o.progressError() != null) {
+      return new Wait("no import progress from " + move.destination() + ": " + o.progressError());
+    }
+    if (MoveRules.needsStart(p, move.id())) {
+      return new StartImport("import (re)started on " + move.destination() + "'s primary");
+    }
+    MovePhase phase = MoveRules.phaseOf(p);
+    String why =
+        phase == MovePhase.Copying
+            ? p.rowsCopied() + " rows copied"
+            : "catching up: source lsn "
+                + p.sourceLsn()
+                + " of "
+                + o.source().appliedLsn()
+                + " applied";
+    if (phase != move.phase() || !MoveRules.readyToCutOver(p, o.source())) {
+      // A new phase is recorded on its own; the cut-over starts on a later pass.
+      return new Advance(phase, p.rowsCopied(), p.sourceLsn(), why);
+    }
+    return new BeginCutOver(
+        p.rowsCopied(),
+        p.sourceLsn(),
+        "cutting over (attempt " + move.attemptOrFirst() + "): writes to the range pause");
+  }
 
   /** The one action for what a cut-over pass observed. */
   public static Action next(Observation o) {

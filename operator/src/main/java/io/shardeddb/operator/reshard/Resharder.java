@@ -233,42 +233,48 @@ public final class Resharder {
         return;
       }
       Heartbeat source = client.heartbeat(s.primaryUrl()).heartbeat();
-      if (move.attemptOrFirst() > 1 && MoveRules.lacks(source.owned(), m.range())) {
-        // A cut-over attempt fenced the source and the pass stopped before un-fencing it.
-        client.adoptRange(s.primaryUrl(), change(unfenceId(move.attemptOrFirst() - 1), m));
+      ImportProgress progress = null;
+      String progressError = null;
+      try {
+        progress = client.importProgress(d.primaryUrl(), move.id());
+      } catch (ShardServerException e) {
+        progressError = e.getMessage();
       }
-      ImportProgress p = client.importProgress(d.primaryUrl(), move.id());
-      if (MoveRules.needsStart(p, move.id())) {
-        client.startImport(d.primaryUrl(), importRequest(m, s));
-        note("import (re)started on " + m.destination() + "'s primary");
-        return;
+      performCopy(
+          MoveStep.copying(new MoveStep.CopyObservation(move, source, progress, progressError)),
+          d,
+          s,
+          m);
+    }
+
+    private void performCopy(MoveStep.Action action, ShardEndpoint d, ShardEndpoint s, Move m) {
+      switch (action) {
+        case MoveStep.UnfenceFirst u -> {
+          client.adoptRange(s.primaryUrl(), change(unfenceId(u.attempt()), m));
+          performCopy(u.then(), d, s, m);
+        }
+        case MoveStep.Wait w -> note(w.why());
+        case MoveStep.StartImport i -> {
+          client.startImport(d.primaryUrl(), importRequest(m, s));
+          note(i.why());
+        }
+        case MoveStep.Advance a -> {
+          MoveStatus progressed = move.progress(a.rows(), a.lsn());
+          if (a.phase() != move.phase()) {
+            enter(progressed.in(a.phase(), a.why()), a.why());
+          } else {
+            move = progressed;
+            note(a.why());
+          }
+        }
+        case MoveStep.BeginCutOver c -> {
+          enter(
+              move.progress(c.rows(), c.lsn()).in(MovePhase.CuttingOver, c.why()),
+              "cutting over " + m + " (attempt " + move.attemptOrFirst() + ")");
+          cutOver(m);
+        }
+        default -> throw new IllegalStateException("not a copying action: " + action);
       }
-      MoveStatus progressed = move.progress(p.rowsCopied(), p.sourceLsn());
-      MovePhase phase = MoveRules.phaseOf(p);
-      String why =
-          phase == MovePhase.Copying
-              ? p.rowsCopied() + " rows copied"
-              : "catching up: source lsn "
-                  + p.sourceLsn()
-                  + " of "
-                  + source.appliedLsn()
-                  + " applied";
-      if (phase != move.phase()) {
-        // A new phase is recorded on its own; the cut-over starts on a later pass.
-        enter(progressed.in(phase, why), why);
-        return;
-      }
-      if (MoveRules.readyToCutOver(p, source)) {
-        enter(
-            progressed.in(
-                MovePhase.CuttingOver,
-                "cutting over (attempt " + move.attemptOrFirst() + "): writes to the range pause"),
-            "cutting over " + m + " (attempt " + move.attemptOrFirst() + ")");
-        cutOver(m);
-        return;
-      }
-      move = progressed;
-      note(why);
     }
 
     /**
@@ -377,6 +383,7 @@ public final class Resharder {
         }
         case MoveStep.Fence f ->
             throw new IllegalStateException("a fence was recorded this pass: " + f.why());
+        default -> throw new IllegalStateException("not a cut-over action: " + action);
       }
     }
 

@@ -17,10 +17,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every branch of the cut-over's pure decision {@link MoveStep#next}: before the fence (publish on
- * an earlier adopt, catch up first, fence) and while it is held (publish when caught up or already
- * adopted, wait while the destination's ownership is unknown or the deadline is ahead, un-fence and
- * retry when no import runs or the deadline passed).
+ * Every branch of the resharder's pure decisions: {@link MoveStep#copying} (start the import,
+ * advance, begin the cut-over, un-fence a source an earlier attempt left fenced) and the cut-over's
+ * {@link MoveStep#next}: before the fence (publish on an earlier adopt, catch up first, fence) and
+ * while it is held (publish when caught up or already adopted, wait while the destination's
+ * ownership is unknown or the deadline is ahead, un-fence and retry when no import runs or the
+ * deadline passed).
  */
 class MoveStepTest {
 
@@ -176,6 +178,105 @@ class MoveStepTest {
     assertThat(MoveStep.expired(FENCED, T0)).isFalse();
   }
 
+  // ---- Copying and CatchingUp ----
+
+  private static final MoveStatus COPYING =
+      new MoveStatus(ID, "src", "dst", 50, 50, MovePhase.Copying, 0L, 0L, null, 1, "copy");
+  private static final MoveStatus CATCHING = COPYING.in(MovePhase.CatchingUp, "catch");
+
+  @Test
+  void noImportOfTheMoveOnTheDestinationIsStartedAgain() {
+    MoveStep.Action a = MoveStep.copying(copy(COPYING, source(List.of(ALL), 10), null));
+
+    assertThat(a).isInstanceOf(MoveStep.StartImport.class);
+    assertThat(MoveStep.copying(copy(COPYING, source(List.of(ALL), 10), other())))
+        .isInstanceOf(MoveStep.StartImport.class);
+    assertThat(
+            MoveStep.copying(
+                copy(COPYING, source(List.of(ALL), 10), progress(ImportState.Failed, 3, 1))))
+        .isInstanceOf(MoveStep.StartImport.class);
+  }
+
+  @Test
+  void aDestinationThatDoesNotAnswerTheProgressQuestionIsWaitedFor() {
+    MoveStep.Action a =
+        MoveStep.copying(
+            new MoveStep.CopyObservation(COPYING, source(List.of(ALL), 10), null, "timed out"));
+
+    assertThat(a).isEqualTo(new MoveStep.Wait(a.why()));
+    assertThat(a.why()).contains("timed out");
+  }
+
+  @Test
+  void aNewImportPhaseIsRecordedOnItsOwnPassEvenWhenReadyToCutOver() {
+    MoveStep.Action a =
+        MoveStep.copying(
+            copy(COPYING, source(List.of(ALL), 1000), progress(ImportState.CatchingUp, 3, 999)));
+
+    assertThat(a).isEqualTo(new MoveStep.Advance(MovePhase.CatchingUp, 50, 999, a.why()));
+  }
+
+  @Test
+  void copyingRowsAdvancesInItsPhase() {
+    MoveStep.Action a =
+        MoveStep.copying(
+            copy(COPYING, source(List.of(ALL), 1000), progress(ImportState.Copying, 3, 0)));
+
+    assertThat(a).isEqualTo(new MoveStep.Advance(MovePhase.Copying, 50, 0, "50 rows copied"));
+  }
+
+  @Test
+  void catchingUpFarBehindOrAtAnotherEpochIsNoCutOver() {
+    MoveStep.Action behind =
+        MoveStep.copying(
+            copy(CATCHING, source(List.of(ALL), 5000), progress(ImportState.CatchingUp, 3, 10)));
+    MoveStep.Action otherEpoch =
+        MoveStep.copying(
+            copy(CATCHING, source(List.of(ALL), 1000), progress(ImportState.CatchingUp, 2, 999)));
+
+    assertThat(behind).isEqualTo(new MoveStep.Advance(MovePhase.CatchingUp, 50, 10, behind.why()));
+    assertThat(behind.why()).contains("source lsn 10 of 5000");
+    assertThat(otherEpoch).isInstanceOf(MoveStep.Advance.class);
+  }
+
+  @Test
+  void catchingUpCloseBehindBeginsTheCutOver() {
+    MoveStep.Action a =
+        MoveStep.copying(
+            copy(CATCHING, source(List.of(ALL), 1000), progress(ImportState.CatchingUp, 3, 990)));
+
+    assertThat(a).isEqualTo(new MoveStep.BeginCutOver(50, 990, a.why()));
+  }
+
+  @Test
+  void aSourceLeftFencedByAnEarlierAttemptIsUnFencedFirstWhateverTheDestinationAnswers() {
+    MoveStatus second = CATCHING.nextAttempt();
+    MoveStep.Action a =
+        MoveStep.copying(
+            new MoveStep.CopyObservation(second, source(List.of(LOWER), 1000), null, "frozen"));
+
+    assertThat(a).isEqualTo(new MoveStep.UnfenceFirst(1, new MoveStep.Wait(a.why())));
+    assertThat(
+            MoveStep.copying(
+                copy(
+                    second,
+                    source(List.of(LOWER), 1000),
+                    progress(ImportState.CatchingUp, 3, 990))))
+        .isEqualTo(
+            new MoveStep.UnfenceFirst(
+                1,
+                new MoveStep.BeginCutOver(
+                    50, 990, "cutting over (attempt 2): writes to the range pause")));
+  }
+
+  @Test
+  void aFirstAttemptOrASourceThatOwnsTheRangeIsNotUnFenced() {
+    assertThat(MoveStep.copying(copy(CATCHING, source(List.of(LOWER), 10), null)))
+        .isInstanceOf(MoveStep.StartImport.class);
+    assertThat(MoveStep.copying(copy(CATCHING.nextAttempt(), source(List.of(ALL), 10), null)))
+        .isInstanceOf(MoveStep.StartImport.class);
+  }
+
   // ---- the recorded move ----
 
   @Test
@@ -211,6 +312,14 @@ class MoveStepTest {
   private static MoveStep.Observation held(
       List<PointRange> destOwned, ImportProgress p, Instant now) {
     return new MoveStep.Observation(FENCED, destOwned, null, p, true, now, TIMEOUT);
+  }
+
+  private static MoveStep.CopyObservation copy(MoveStatus m, Heartbeat source, ImportProgress p) {
+    return new MoveStep.CopyObservation(m, source, p, null);
+  }
+
+  private static ImportProgress other() {
+    return new ImportProgress("another-move", ImportState.CatchingUp, 5, 3, 5, null);
   }
 
   private static ImportProgress caughtUpTo(long lsn) {
