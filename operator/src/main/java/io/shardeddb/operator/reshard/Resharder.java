@@ -48,6 +48,18 @@ public final class Resharder {
    */
   public static final Duration FENCE_RECHECK = Duration.ofMillis(100);
 
+  /**
+   * How long a pass waits for the answer to one range change of a move (fence, adopt, un-fence).
+   * Each is one quorum round trip on the shard (milliseconds when healthy); a primary that has not
+   * answered within this is frozen, cut off or without a quorum (it answers 503 at its own quorum
+   * timeout, 3 s). No answer is read as "unknown": the move stays as recorded (a fence recorded
+   * before stays held) and the next pass observes and decides again, repeating the change under the
+   * same id. Shorter than the HTTP client's 10 s so that a frozen primary holds up the reconcile
+   * pass -- and with it the shard loop that fails that primary over -- for at most this
+   * (ReshardFaultIT's merge: a pass hung 11 s in the adopt to a frozen destination).
+   */
+  public static final Duration RANGE_CHANGE_DEADLINE = Duration.ofSeconds(2);
+
   private final ShardServerClient client;
   private final Duration cutoverTimeout;
   private final Clock clock;
@@ -250,7 +262,8 @@ public final class Resharder {
     private void performCopy(MoveStep.Action action, ShardEndpoint d, ShardEndpoint s, Move m) {
       switch (action) {
         case MoveStep.UnfenceFirst u -> {
-          client.adoptRange(s.primaryUrl(), change(unfenceId(u.attempt()), m));
+          client.adoptRange(
+              s.primaryUrl(), change(unfenceId(u.attempt()), m), RANGE_CHANGE_DEADLINE);
           performCopy(u.then(), d, s, m);
         }
         case MoveStep.Wait w -> note(w.why());
@@ -292,7 +305,8 @@ public final class Resharder {
       MoveStep.Observation seen = observe(d, s);
       MoveStep.Action action = MoveStep.next(seen);
       if (action instanceof MoveStep.Fence fence) {
-        RangeChangeResponse answer = client.fenceRange(s.primaryUrl(), change(fenceId(), m));
+        RangeChangeResponse answer =
+            client.fenceRange(s.primaryUrl(), change(fenceId(), m), RANGE_CHANGE_DEADLINE);
         // Recorded before anything else: a restart resumes the wait from this fence.
         move =
             move.fenced(
@@ -358,7 +372,7 @@ public final class Resharder {
       switch (action) {
         case MoveStep.Publish p -> {
           if (p.fenceAgain()) {
-            client.fenceRange(s.primaryUrl(), change(fenceId(), m));
+            client.fenceRange(s.primaryUrl(), change(fenceId(), m), RANGE_CHANGE_DEADLINE);
           }
           if (p.stopImport()) {
             client.stopImport(d.primaryUrl(), move.id());
@@ -379,7 +393,7 @@ public final class Resharder {
           move = move.nextAttempt().in(MovePhase.CatchingUp, r.why());
           recorder.record(move);
           events.add(new ShardEvent(EventReason.CutoverRetry, move.id() + ": " + r.why()));
-          client.adoptRange(s.primaryUrl(), change(unfenceId(attempt), m));
+          client.adoptRange(s.primaryUrl(), change(unfenceId(attempt), m), RANGE_CHANGE_DEADLINE);
         }
         case MoveStep.Fence f ->
             throw new IllegalStateException("a fence was recorded this pass: " + f.why());
@@ -398,7 +412,7 @@ public final class Resharder {
      */
     private void adoptAcknowledged(ShardEndpoint d, Move m) {
       RangeChangeResponse adopted =
-          client.adoptRange(d.primaryUrl(), change(move.id() + "/adopt", m));
+          client.adoptRange(d.primaryUrl(), change(move.id() + "/adopt", m), RANGE_CHANGE_DEADLINE);
       if (!MoveRules.owns(adopted.owned(), m.range())) {
         throw new ShardServerException(
             "the adopt on "
@@ -480,7 +494,10 @@ public final class Resharder {
         // Always sent (an adopt of an owned range changes nothing): a heartbeat saying the source
         // owns the range may report an un-fence that no quorum holds (rule 14).
         RangeChangeResponse back =
-            client.adoptRange(s.primaryUrl(), change(unfenceId(move.attemptOrFirst() - 1), m));
+            client.adoptRange(
+                s.primaryUrl(),
+                change(unfenceId(move.attemptOrFirst() - 1), m),
+                RANGE_CHANGE_DEADLINE);
         if (!MoveRules.owns(back.owned(), m.range())) {
           note("aborting: " + m.source() + " answered that it owns " + back.owned());
           return;

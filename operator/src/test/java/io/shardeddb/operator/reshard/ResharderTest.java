@@ -225,6 +225,96 @@ class ResharderTest {
   }
 
   @Test
+  void aDestinationThatFreezesInTheAdoptEndsThePassWithinTheRangeChangeDeadlineAndKeepsTheFence() {
+    // ReshardFaultIT's merge (12.0 s outage): the destination froze between the import's last
+    // answer and the adopt; the pass hung in POST /ranges/adopt for the HTTP client's 10 s, so the
+    // shard loop could not fail the destination over meanwhile. Whether the adopt took effect is
+    // unknown: the fence stays, and the pass must end within the cut-over's deadline for it.
+    resharder = newOperator(Duration.ofSeconds(30));
+    shards.clock = now;
+    loadSource();
+    pass(SPLIT); // Copying
+    pass(SPLIT); // CatchingUp
+    shards.destFreezesAtTheAdopt = true;
+
+    Duration fencePass = timed(() -> pass(SPLIT));
+
+    assertThat(shards.calls).contains("dest adopt " + recorder.last().id() + "/adopt");
+    assertThat(fencePass).isLessThanOrEqualTo(Resharder.RANGE_CHANGE_DEADLINE);
+    MoveStatus held = recorder.last();
+    assertThat(held.phase()).isEqualTo(MovePhase.CuttingOver);
+    assertThat(held.fenceRecorded()).isTrue();
+    assertThat(shards.source.owned).as("still fenced: the adopt is unknown").doesNotContain(ALL);
+    assertThat(recorder.published).isEqualTo(BEFORE);
+
+    // Still frozen: each pass ends within a read's timeout, the fence stays.
+    Duration frozenPass = timed(() -> pass(SPLIT));
+    assertThat(frozenPass).isLessThanOrEqualTo(Resharder.RANGE_CHANGE_DEADLINE);
+    assertThat(shards.source.owned).doesNotContain(ALL);
+    assertThat(recorder.published).isEqualTo(BEFORE);
+
+    // The shard loop fails it over to a replica without the adopt: the fence ends, the move goes
+    // on.
+    shards.destHung = false;
+    shards.destFailsOverWithoutTheAdopt();
+    pass(SPLIT);
+    assertThat(shards.source.owned).containsExactly(ALL);
+    assertThat(recorder.last().attemptOrFirst()).isEqualTo(2);
+    runUntilSettled(SPLIT);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(recorder.publishedBeforeAdopt).isFalse();
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void aDestinationThatResumesAfterFreezingInTheAdoptGetsItAgainAndIsPublishedOnItsAnswer() {
+    resharder = newOperator(Duration.ofSeconds(30));
+    shards.clock = now;
+    loadSource();
+    pass(SPLIT); // Copying
+    pass(SPLIT); // CatchingUp
+    shards.destFreezesAtTheAdopt = true;
+    assertThat(timed(() -> pass(SPLIT))).isLessThanOrEqualTo(Resharder.RANGE_CHANGE_DEADLINE);
+    assertThat(shards.dest.owned).as("the adopt took effect before it froze").contains(UPPER);
+    assertThat(recorder.published).isEqualTo(BEFORE);
+
+    shards.destHung = false; // SIGCONT
+    runUntilSettled(SPLIT);
+
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(recorder.publishedBeforeAdopt).isFalse();
+    assertThat(shards.calls.stream().filter(c -> c.startsWith("dest adopt"))).hasSize(2);
+    assertThat(shards.calls).noneMatch(c -> c.contains("/unfence/"));
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void aSourceThatFreezesInTheFenceEndsThePassWithinTheRangeChangeDeadline() {
+    resharder = newOperator(Duration.ofSeconds(30));
+    shards.clock = now;
+    loadSource();
+    pass(SPLIT); // Copying
+    pass(SPLIT); // CatchingUp
+    shards.sourceFreezesAtTheFence = true;
+
+    assertThat(timed(() -> pass(SPLIT))).isLessThanOrEqualTo(Resharder.RANGE_CHANGE_DEADLINE);
+
+    assertThat(shards.calls).anyMatch(c -> c.startsWith("source fence"));
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.CuttingOver);
+    assertThat(recorder.last().fenceRecorded()).as("no answer, nothing recorded").isFalse();
+    assertThat(recorder.published).isEqualTo(BEFORE);
+    assertThat(timed(() -> pass(SPLIT))).isLessThanOrEqualTo(Resharder.RANGE_CHANGE_DEADLINE);
+
+    // It resumes: the same fence again (same id) answers a position that bounds the range's writes.
+    shards.sourceHung = false;
+    runUntilSettled(SPLIT);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(shards.calls.stream().filter(c -> c.startsWith("source fence")).distinct())
+        .hasSize(1);
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
   void aCutOverHoldsTheFenceAcrossShortPassesUntilItsDeadlineAndNoPassWaits() {
     // The clock moves only when the test says so: a pass that polled or slept until the deadline
     // would never return. Each pass makes a few calls and returns; the fence is held across
@@ -508,6 +598,13 @@ class ResharderTest {
           assertThat(owner.rows.get(key)).as("key %d at its owner", key).isEqualTo(value);
           assertThat(other.rows).as("key %d elsewhere", key).doesNotContainKey(key);
         });
+  }
+
+  /** How much of the operator's clock {@code pass} took (calls to a hung primary move it). */
+  private Duration timed(Runnable pass) {
+    long before = now.get();
+    pass.run();
+    return Duration.ofNanos(now.get() - before);
   }
 
   private void elapse(Duration d) {
