@@ -403,10 +403,33 @@ final class SimReplica {
       network.send(name, client, new Messages.ReadReply(r.id(), false, disk.epoch, List.of()));
       return;
     }
-    network.send(
-        name,
-        client,
-        new Messages.ReadReply(r.id(), true, disk.epoch, List.copyOf(disk.rows.keySet())));
+    List<Long> rows = List.copyOf(disk.rows.keySet());
+    long epoch = disk.epoch;
+    afterReadIndex(
+        ok ->
+            network.send(
+                name,
+                client,
+                ok
+                    ? new Messages.ReadReply(r.id(), true, epoch, rows)
+                    : new Messages.ReadReply(r.id(), false, disk.epoch, List.of())));
+  }
+
+  /**
+   * {@code ReadRequests.awaitReadIndex}: the rows are read, then answered once the quorum holds
+   * every entry they may show (rule 9, read index), else 503; a crashed incarnation answers
+   * nothing.
+   */
+  private void afterReadIndex(java.util.function.Consumer<Boolean> answer) {
+    int inc = incarnation;
+    coordinator
+        .awaitReadIndex(coordinator.readIndexLsn(), SETTINGS.minLsnWait().toMillis())
+        .whenComplete(
+            (ok, err) -> {
+              if (inc == incarnation) {
+                answer.accept(err == null);
+              }
+            });
   }
 
   // --- /update and /del: the production WriteCoordinator, as ShardController calls it ----------
@@ -469,6 +492,15 @@ final class SimReplica {
   private void onReadKey(String client, Messages.ReadKey r) {
     int status = readKeyStatus(r);
     Long value = status == 200 ? disk.values.get(r.key()) : null;
+    if (status == 200 && r.level() == Messages.Level.PRIMARY) {
+      afterReadIndex(
+          ok ->
+              network.send(
+                  name,
+                  client,
+                  new Messages.ReadKeyReply(r.id(), ok ? 200 : 503, ok ? value : null)));
+      return;
+    }
     network.send(name, client, new Messages.ReadKeyReply(r.id(), status, value));
   }
 

@@ -30,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one implementation of a {@code /read}, shared by {@code POST /read} and every item of {@code
@@ -143,6 +146,7 @@ class ReadRequests {
                   .filter(k -> PointRange.anyContains(owned, sharding.point(k)))
                   .count()
               : store.read(c -> table.count(c, range.low(), range.high(), where));
+      awaitReadIndex(p);
       counted.computeIfAbsent(filtered, this::countedCounter).increment();
       return new ShardReadResponse(
           List.of(),
@@ -166,6 +170,7 @@ class ReadRequests {
       // A page may come out short; `next` still says where the key range goes on.
       rows = ownedOnly(config, owned, rows);
     }
+    awaitReadIndex(p);
     rowsRead.computeIfAbsent(filtered, this::rowsCounter).increment(rows.size());
     return new ShardReadResponse(
         rows, MessageResponse.SUCCESS, v.appliedLsn(), v.appliedLsn(), v.lastEntryEpoch(), next);
@@ -188,6 +193,9 @@ class ReadRequests {
     List<Map<String, Object>> found = store.read(c -> table.rowsWithKeys(c, keys, where));
     if (owned != null && sharding == Sharding.Hash) {
       found = ownedOnly(config, owned, found);
+    }
+    if (points.stream().anyMatch(Plan::primary)) {
+      awaitReadIndex(points.get(0));
     }
     String keyName = config.schema().shardKey();
     Map<Long, Map<String, Object>> byKey = new HashMap<>();
@@ -259,6 +267,39 @@ class ReadRequests {
                   + " within the last "
                   + settings.leaseWindow().toMillis()
                   + " ms");
+    }
+  }
+
+  /**
+   * Rule 9, read index: a {@code primary} read's rows (already read) are answered only once a
+   * quorum holds every entry they may show ({@link WriteCoordinator#readIndexLsn}), within {@code
+   * min-lsn-wait}; else 503 as a lost lease, and the router retries. A write the primary applied
+   * but no quorum acknowledged is never shown: a failover could lose it, and a later read would go
+   * back in time.
+   */
+  private void awaitReadIndex(Plan p) {
+    if (p.primary()) {
+      awaitReadIndex();
+    }
+  }
+
+  private void awaitReadIndex() {
+    long wait = settings.minLsnWait().toMillis();
+    long readLsn = coordinator.readIndexLsn();
+    try {
+      // The future is bounded by the coordinator's own timer; this bound only guards against it.
+      coordinator.awaitReadIndex(readLsn, wait).get(wait + 1_000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ShardException se) {
+        throw se;
+      }
+      throw ShardException.unavailable("no read index: " + e.getCause());
+    } catch (TimeoutException e) {
+      throw ShardException.unavailable(
+          "no read index: lsn " + readLsn + " not held by a quorum within " + wait + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ShardException.unavailable("interrupted while waiting for the read index " + readLsn);
     }
   }
 
