@@ -23,7 +23,6 @@ import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.replication.SnapshotStream;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
-import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.replication.rules.SessionReads;
 import io.shardeddb.shardserver.storage.RequestOutcome;
@@ -532,7 +531,7 @@ final class SimReplica {
           // A token without an epoch (its entry left the log): minLsn alone, as awaitLsn.
           return v.appliedLsn() >= r.minLsn() ? 200 : 409;
         }
-        long epochAt = epochAt(v, r.minLsn());
+        long epochAt = ctx.epochAt(v, r.minLsn(), disk::epochAt);
         return rules.sessionRead(ctx.inSync(), v.appliedLsn(), r.minEpoch(), r.minLsn(), epochAt)
                 == SessionReads.Session.SERVE
             ? 200
@@ -545,22 +544,6 @@ final class SimReplica {
   }
 
   /** {@code ReadRequests.epochAt}: the epoch of the entry at {@code lsn} here, if held. */
-  private long epochAt(ReplicaContext.View v, long lsn) {
-    if (lsn <= 0) {
-      return 0;
-    }
-    if (lsn == v.appliedLsn()) {
-      return v.lastEntryEpoch();
-    }
-    if (lsn == ctx.logStartLsn()) {
-      return ctx.logStartEpoch();
-    }
-    if (lsn > v.appliedLsn() || lsn < ctx.logStartLsn()) {
-      return LogMatching.NOT_HELD;
-    }
-    return disk.epochAt(lsn).orElse(LogMatching.NOT_HELD);
-  }
-
   private void trace(String what) {
     if (ShardSimulation.TRACE) {
       System.err.println("t=" + scheduler.now() + " " + name + ": " + what);

@@ -15,7 +15,6 @@ import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
-import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.FilterClause;
 import io.shardeddb.shardserver.storage.ReadPaging;
@@ -311,7 +310,7 @@ class ReadRequests {
       throw ShardException.unavailable("interrupted while waiting for lsn " + minLsn);
     }
     ReplicaContext.View v = ctx.view();
-    long epochAt = epochAt(v, minLsn);
+    long epochAt = ctx.epochAt(v, minLsn, store::epochAt);
     switch (rules.sessionRead(ctx.inSync(), v.appliedLsn(), minEpoch, minLsn, epochAt)) {
       case SERVE -> {}
       case NOT_YET ->
@@ -351,22 +350,6 @@ class ReadRequests {
                   + " in its log (trimmed or below its last re-copy); it cannot verify the"
                   + " session");
     }
-  }
-
-  private long epochAt(ReplicaContext.View v, long lsn) {
-    if (lsn <= 0) {
-      return 0;
-    }
-    if (lsn == v.appliedLsn()) {
-      return v.lastEntryEpoch();
-    }
-    if (lsn == ctx.logStartLsn()) {
-      return ctx.logStartEpoch();
-    }
-    if (lsn > v.appliedLsn() || lsn < ctx.logStartLsn()) {
-      return LogMatching.NOT_HELD;
-    }
-    return store.epochAt(lsn).orElse(LogMatching.NOT_HELD);
   }
 
   private void awaitLsn(long minLsn) {
