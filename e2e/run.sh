@@ -2,6 +2,8 @@
 # The real-cluster tier in one command: brings up the single-node Kubernetes (building and caching
 # Kubernetes on first use), builds and loads the images, and runs the end-to-end suite against it.
 # SHARDEDDB_E2E_KEEP=1 leaves the cluster up afterwards; otherwise it is torn down.
+# SHARDEDDB_E2E_TESTS selects steps (failsafe's it.test syntax), e.g.
+#   'RealClusterIT#theChart*+aTwoShard*+aBaseBackup*' for the install, a database and step 14.
 source "$(dirname "$0")/cluster/lib.sh"
 t0=$(date +%s)
 "$E2E_DIR/cluster/up.sh"
@@ -13,7 +15,8 @@ done
 t_images=$(date +%s)
 status=0
 (cd "$REPO_DIR" && ./mvnw -B -Pcluster-e2e -pl e2e -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dshardeddb.e2e.kubeconfig="$KUBECONFIG_FILE" -Dshardeddb.e2e.containerd="$STATE/containerd/containerd.sock") || status=$?
+  -Dshardeddb.e2e.kubeconfig="$KUBECONFIG_FILE" -Dshardeddb.e2e.containerd="$STATE/containerd/containerd.sock" \
+  ${SHARDEDDB_E2E_TESTS:+-Dit.test="$SHARDEDDB_E2E_TESTS"}) || status=$?
 t_suite=$(date +%s)
 log "cluster up $((t_up - t0)) s, images $((t_images - t_up)) s, suite $((t_suite - t_images)) s"
 [[ "${SHARDEDDB_E2E_KEEP:-0}" == 1 ]] || "$E2E_DIR/cluster/down.sh"

@@ -965,10 +965,68 @@ class RealClusterIT {
             .withBootstrap(new BootstrapSpec(new FromBackupSpec(DB, "e2e-base", null, null)))
             .withServers(null));
     client.resource(restored).create();
-    await().atMost(READY).pollInterval(Duration.ofSeconds(3)).until(() -> isReady(status(copy)));
+    try {
+      await().atMost(READY).pollInterval(Duration.ofSeconds(3)).until(() -> isReady(status(copy)));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      printDatabase(copy);
+      throw e;
+    }
     assertThat(rows(copy)).as("rows of the restored database").isEqualTo(before);
     System.out.println(
         "step 14: backup e2e-base restored into " + copy + ": " + before.size() + " rows");
+  }
+
+  /** A database's status, its pods and their logs' tails, for a failed step's report. */
+  private void printDatabase(String db) {
+    System.out.println("database " + db + ": status " + status(db));
+    client
+        .v1()
+        .events()
+        .inNamespace(dbNs)
+        .list()
+        .getItems()
+        .forEach(
+            e -> {
+              if (e.getInvolvedObject().getName().startsWith(db)) {
+                System.out.println(
+                    "event "
+                        + e.getInvolvedObject().getName()
+                        + " "
+                        + e.getReason()
+                        + ": "
+                        + e.getMessage());
+              }
+            });
+    client.pods().inNamespace(dbNs).list().getItems().stream()
+        .filter(p -> p.getMetadata().getName().startsWith(db + "-"))
+        .forEach(
+            p -> {
+              System.out.println("pod " + p.getMetadata().getName() + " status " + p.getStatus());
+              p.getSpec()
+                  .getContainers()
+                  .forEach(
+                      c -> {
+                        try {
+                          String log =
+                              client
+                                  .pods()
+                                  .inNamespace(dbNs)
+                                  .withName(p.getMetadata().getName())
+                                  .inContainer(c.getName())
+                                  .tailingLines(60)
+                                  .getLog();
+                          System.out.println(
+                              "pod "
+                                  + p.getMetadata().getName()
+                                  + "/"
+                                  + c.getName()
+                                  + " log:\n"
+                                  + log);
+                        } catch (RuntimeException ex) {
+                          System.out.println("no log: " + ex.getMessage());
+                        }
+                      });
+            });
   }
 
   /** Every row of database {@code db} through its router, as sorted JSON lines. */

@@ -635,6 +635,31 @@ class SafetyRulesTest {
     assertThat(deposed.status()).isEqualTo(409);
   }
 
+  @Test
+  @DisplayName(
+      "rule 9, read index: a primary read never shows a write no quorum acknowledged, even while"
+          + " the lease holds")
+  void primaryReadWaitsForTheReadIndex() {
+    // A lease far longer than the quorum timeout: it still holds when the write has failed.
+    startReady(Map.of("shardeddb.replication.lease-period", "10s"));
+    Replica a = shard.get(0);
+    assertThat(write(a, 5).status()).isEqualTo(200);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> assertThat(read(a, "\"consistency\":\"primary\"").status()).isEqualTo(200));
+
+    shard.get(1).stop();
+    shard.get(2).stop();
+    Http.Reply lone = write(a, 6);
+    assertThat(lone.status()).as(lone.raw()).isEqualTo(503);
+    assertThat(keys(a, 6, 6)).as("applied locally, not acknowledged").containsExactly(6L);
+
+    Http.Reply r = read(a, "\"consistency\":\"primary\"");
+    assertThat(r.status()).as(r.raw()).isEqualTo(503);
+    assertThat(r.message()).contains("no read index");
+  }
+
   private static Http.Reply read(Replica r, String extraFields) {
     return Http.post(
         r.url() + "/read",

@@ -24,7 +24,6 @@ import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.replication.SnapshotStream;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
-import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.replication.rules.SessionReads;
 import io.shardeddb.shardserver.storage.RequestOutcome;
@@ -459,10 +458,33 @@ final class SimReplica {
       network.send(name, client, new Messages.ReadReply(r.id(), false, disk.epoch, List.of()));
       return;
     }
-    network.send(
-        name,
-        client,
-        new Messages.ReadReply(r.id(), true, disk.epoch, List.copyOf(disk.rows.keySet())));
+    List<Long> rows = List.copyOf(disk.rows.keySet());
+    long epoch = disk.epoch;
+    afterReadIndex(
+        ok ->
+            network.send(
+                name,
+                client,
+                ok
+                    ? new Messages.ReadReply(r.id(), true, epoch, rows)
+                    : new Messages.ReadReply(r.id(), false, disk.epoch, List.of())));
+  }
+
+  /**
+   * {@code ReadRequests.awaitReadIndex}: the rows are read, then answered once the quorum holds
+   * every entry they may show (rule 9, read index), else 503; a crashed incarnation answers
+   * nothing.
+   */
+  private void afterReadIndex(java.util.function.Consumer<Boolean> answer) {
+    int inc = incarnation;
+    coordinator
+        .awaitReadIndex(coordinator.readIndexLsn(), SETTINGS.minLsnWait().toMillis())
+        .whenComplete(
+            (ok, err) -> {
+              if (inc == incarnation) {
+                answer.accept(err == null);
+              }
+            });
   }
 
   // --- /update and /del: the production WriteCoordinator, as ShardController calls it ----------
@@ -525,6 +547,15 @@ final class SimReplica {
   private void onReadKey(String client, Messages.ReadKey r) {
     int status = readKeyStatus(r);
     Long value = status == 200 ? disk.values.get(r.key()) : null;
+    if (status == 200 && r.level() == Messages.Level.PRIMARY) {
+      afterReadIndex(
+          ok ->
+              network.send(
+                  name,
+                  client,
+                  new Messages.ReadKeyReply(r.id(), ok ? 200 : 503, ok ? value : null)));
+      return;
+    }
     network.send(name, client, new Messages.ReadKeyReply(r.id(), status, value));
   }
 
@@ -556,7 +587,7 @@ final class SimReplica {
           // A token without an epoch (its entry left the log): minLsn alone, as awaitLsn.
           return v.appliedLsn() >= r.minLsn() ? 200 : 409;
         }
-        long epochAt = epochAt(v, r.minLsn());
+        long epochAt = ctx.epochAt(v, r.minLsn(), disk::epochAt);
         return rules.sessionRead(ctx.inSync(), v.appliedLsn(), r.minEpoch(), r.minLsn(), epochAt)
                 == SessionReads.Session.SERVE
             ? 200
@@ -569,22 +600,6 @@ final class SimReplica {
   }
 
   /** {@code ReadRequests.epochAt}: the epoch of the entry at {@code lsn} here, if held. */
-  private long epochAt(ReplicaContext.View v, long lsn) {
-    if (lsn <= 0) {
-      return 0;
-    }
-    if (lsn == v.appliedLsn()) {
-      return v.lastEntryEpoch();
-    }
-    if (lsn == ctx.logStartLsn()) {
-      return ctx.logStartEpoch();
-    }
-    if (lsn > v.appliedLsn() || lsn < ctx.logStartLsn()) {
-      return LogMatching.NOT_HELD;
-    }
-    return disk.epochAt(lsn).orElse(LogMatching.NOT_HELD);
-  }
-
   private void trace(String what) {
     if (ShardSimulation.TRACE) {
       System.err.println("t=" + scheduler.now() + " " + name + ": " + what);

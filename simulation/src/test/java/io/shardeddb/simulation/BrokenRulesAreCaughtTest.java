@@ -163,6 +163,21 @@ class BrokenRulesAreCaughtTest {
 
   @Test
   @DisplayName(
+      "rule 9 broken (a primary read answered before a quorum holds what it shows): primary reads"
+          + " go back in time")
+  void primaryReadsWithoutReadIndex() {
+    Rulebook noReadIndex =
+        new Rulebook() {
+          @Override
+          public boolean readIndexReached(long readLsn, long committedLsn) {
+            return true;
+          }
+        };
+    assertThat(violations(noReadIndex, 400)).anyMatch(v -> v.contains("primary reads of key"));
+  }
+
+  @Test
+  @DisplayName(
       "rule 8 broken (the group commit drops the request outcomes): a retried update or delete is"
           + " applied twice")
   void retriesAppliedAgain() {

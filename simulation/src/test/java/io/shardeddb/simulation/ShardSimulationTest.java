@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,17 +157,17 @@ class ShardSimulationTest {
   }
 
   /**
-   * A production defect the per-key checks found (2026-11-23), not fixed yet: a {@code primary}
-   * read returns rows the primary committed locally but no quorum acknowledged. Seed 155, three
+   * A production defect the per-key checks found (2026-11-23), fixed: a {@code primary} read
+   * returned rows the primary committed locally but no quorum acknowledged. Seed 155, three
    * replicas: r0 (primary of epoch 1, holding its lease) answers a read at t=4029 with update
    * c1-0-u1, sent at t=4007 and not yet replicated; r0 loses its volume at t=4515; r1 becomes
    * primary of epoch 2 without it and answers a read at t=5927 with the older insert c1-0; the
    * client's retry applies c1-0-u1 again at t≈6069. Two primary reads went back in time (v1, v0,
-   * v1): not linearizable. The fix is a read index (Raft §6.4): a primary read waits until the
-   * quorum holds the primary's last applied entry. Enable with the fix.
+   * v1): not linearizable. Fixed by a read index (Raft §6.4, {@code
+   * WriteCoordinator.awaitReadIndex}, {@code Rulebook.readIndexReached}): a primary read is
+   * answered only once the quorum holds every entry its rows may show, else 503.
    */
   @Test
-  @Disabled("production defect: primary reads see writes no quorum acknowledged (seed 155, 3)")
   @DisplayName("a primary read never sees a write a failover can lose")
   void primaryReadsSeeOnlyQuorumHeldWrites() {
     ShardSimulation.Result r = new ShardSimulation(155, 3).run();

@@ -33,32 +33,143 @@ public record MoveStatus(
                 + " destination not caught up).")
         Integer attempt,
     @JsonPropertyDescription("What is happening or why it is waiting, in a sentence.")
-        String message) {
+        String message,
+    @JsonPropertyDescription(
+            "The source epoch the fence of the current cut-over attempt answered (absent: no fence"
+                + " recorded).")
+        Long fenceEpoch,
+    @JsonPropertyDescription(
+            "The source log position the fence of the current cut-over attempt answered: the"
+                + " destination adopts only once it has applied the source's log through it.")
+        Long fenceLsn,
+    @JsonPropertyDescription("When the source answered that fence (RFC 3339).") String fencedAt,
+    @JsonPropertyDescription(
+            "When the cut-over stops waiting for the destination and un-fences the source, unless"
+                + " the destination has caught up by then (RFC 3339).")
+        String fenceDeadline) {
+
+  /** A move with no fence recorded (the fields a status without them parses to). */
+  public MoveStatus(
+      String id,
+      String source,
+      String destination,
+      long low,
+      long size,
+      MovePhase phase,
+      Long rowsCopied,
+      Long sourceLsn,
+      Long pauseMillis,
+      Integer attempt,
+      String message) {
+    this(
+        id,
+        source,
+        destination,
+        low,
+        size,
+        phase,
+        rowsCopied,
+        sourceLsn,
+        pauseMillis,
+        attempt,
+        message,
+        null,
+        null,
+        null,
+        null);
+  }
 
   /** The cut-over attempt, 1 when not recorded. */
   public int attemptOrFirst() {
     return attempt == null ? 1 : attempt;
   }
 
+  /** Whether the current cut-over attempt's fence answer is recorded (the source is fenced). */
+  public boolean fenceRecorded() {
+    return fenceEpoch != null && fenceLsn != null;
+  }
+
   /** This move in {@code next} with this message. */
   public MoveStatus in(MovePhase next, String why) {
     return new MoveStatus(
-        id, source, destination, low, size, next, rowsCopied, sourceLsn, pauseMillis, attempt, why);
+        id,
+        source,
+        destination,
+        low,
+        size,
+        next,
+        rowsCopied,
+        sourceLsn,
+        pauseMillis,
+        attempt,
+        why,
+        fenceEpoch,
+        fenceLsn,
+        fencedAt,
+        fenceDeadline);
   }
 
   /** This move with the import's progress. */
   public MoveStatus progress(long rows, long lsn) {
     return new MoveStatus(
-        id, source, destination, low, size, phase, rows, lsn, pauseMillis, attempt, message);
+        id,
+        source,
+        destination,
+        low,
+        size,
+        phase,
+        rows,
+        lsn,
+        pauseMillis,
+        attempt,
+        message,
+        fenceEpoch,
+        fenceLsn,
+        fencedAt,
+        fenceDeadline);
   }
 
   /** This move with the measured write pause. */
   public MoveStatus paused(long millis) {
     return new MoveStatus(
-        id, source, destination, low, size, phase, rowsCopied, sourceLsn, millis, attempt, message);
+        id,
+        source,
+        destination,
+        low,
+        size,
+        phase,
+        rowsCopied,
+        sourceLsn,
+        millis,
+        attempt,
+        message,
+        fenceEpoch,
+        fenceLsn,
+        fencedAt,
+        fenceDeadline);
   }
 
-  /** This move at the next cut-over attempt. */
+  /** This move with the fence's answer, when it was given and when the wait for it ends. */
+  public MoveStatus fenced(long epoch, long lsn, String at, String deadline) {
+    return new MoveStatus(
+        id,
+        source,
+        destination,
+        low,
+        size,
+        phase,
+        rowsCopied,
+        sourceLsn,
+        pauseMillis,
+        attempt,
+        message,
+        epoch,
+        lsn,
+        at,
+        deadline);
+  }
+
+  /** This move at the next cut-over attempt, with no fence recorded. */
   public MoveStatus nextAttempt() {
     return new MoveStatus(
         id,
@@ -71,6 +182,10 @@ public record MoveStatus(
         sourceLsn,
         pauseMillis,
         attemptOrFirst() + 1,
-        message);
+        message,
+        null,
+        null,
+        null,
+        null);
   }
 }

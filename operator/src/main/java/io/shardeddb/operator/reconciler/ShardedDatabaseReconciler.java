@@ -276,7 +276,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     if (!problems.isEmpty()) {
       StatusAggregator.Result invalid = aggregator.invalid(sdb, previous, problems, now);
       events.recordAll(sdb, invalid.events());
-      return finish(sdb, context, previous, invalid, false);
+      return finish(sdb, context, previous, invalid, false, null);
     }
 
     Map<String, List<PodView>> podsByShard =
@@ -476,8 +476,15 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
             List.copyOf(due));
     events.recordAll(sdb, result.events());
     boolean inProgress = result.status().requestsOrEmpty().stream().anyMatch(r -> !r.finished());
+    // A cut-over's fence pauses the range's writes: its next look comes within FENCE_RECHECK.
     UpdateControl<ShardedDatabase> control =
-        finish(sdb, context, previous, result, result.busy() || inProgress);
+        finish(
+            sdb,
+            context,
+            previous,
+            result,
+            result.busy() || inProgress,
+            reshard.fenceHeld() ? Resharder.FENCE_RECHECK : null);
     // Only once the outcome is recorded: a request whose pass failed is taken up again.
     handled.stream()
         .map(r -> AnnotationRequests.annotation(r.type()))
@@ -549,7 +556,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       Context<ShardedDatabase> context,
       ShardedDatabaseStatus previous,
       StatusAggregator.Result result,
-      boolean busy) {
+      boolean busy,
+      Duration atMost) {
     Duration next =
         result.failoverPending()
             ? resync.failoverWatch(
@@ -562,6 +570,9 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
                 Duration.ofSeconds(
                     sdb.getSpec().failoverOrDefault().primaryUnavailableSecondsOrDefault()))
             : busy ? resync.busy() : resync.settled();
+    if (atMost != null && atMost.compareTo(next) < 0) {
+      next = atMost;
+    }
     if (!result.status().equals(previous)) {
       writeStatus(sdb, context, result.status());
     }

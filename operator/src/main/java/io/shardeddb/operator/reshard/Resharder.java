@@ -12,7 +12,12 @@ import io.shardeddb.protocol.shard.ImportRequest;
 import io.shardeddb.protocol.shard.RangeChange;
 import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.topology.PointRange;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +29,11 @@ import org.slf4j.LoggerFactory;
  * Carries out resharding one move at a time (docs/resharding.md): plans with {@link MovePlanner},
  * records each phase through the {@link MoveRecorder} before acting on it, and calls the source's
  * and destination's primaries. Every step is idempotent (range changes carry ids derived from the
- * move), so a pass that fails or an operator that restarts resumes from the recorded phase. Only
- * the cut-over waits, bounded by {@link #CUTOVER_TIMEOUT}: the range's writes are paused then.
+ * move), so a pass that fails or an operator that restarts resumes from the recorded phase. No pass
+ * waits: the cut-over fences the source on one pass and records the fence's answer and its deadline
+ * ({@link #CUTOVER_TIMEOUT} later) in the move; each later pass, requeued after {@link
+ * #FENCE_RECHECK}, looks once and lets {@link MoveStep} decide (publish, wait, or un-fence and
+ * retry). The range's writes are paused while the fence is held.
  */
 public final class Resharder {
 
@@ -34,22 +42,49 @@ public final class Resharder {
   /** How long the cut-over waits, with the range fenced, for the destination to catch up. */
   public static final Duration CUTOVER_TIMEOUT = Duration.ofSeconds(5);
 
-  private static final Duration POLL = Duration.ofMillis(50);
+  /**
+   * How soon the database is reconciled again while a cut-over's fence is held (the range's writes
+   * are paused): each pass checks the destination's progress once.
+   */
+  public static final Duration FENCE_RECHECK = Duration.ofMillis(100);
+
+  /**
+   * How long a pass waits for the answer to one range change of a move (fence, adopt, un-fence).
+   * Each is one quorum round trip on the shard (milliseconds when healthy); a primary that has not
+   * answered within this is frozen, cut off or without a quorum (it answers 503 at its own quorum
+   * timeout, 3 s). No answer is read as "unknown": the move stays as recorded (a fence recorded
+   * before stays held) and the next pass observes and decides again, repeating the change under the
+   * same id. Shorter than the HTTP client's 10 s so that a frozen primary holds up the reconcile
+   * pass -- and with it the shard loop that fails that primary over -- for at most this
+   * (ReshardFaultIT's merge: a pass hung 11 s in the adopt to a frozen destination).
+   */
+  public static final Duration RANGE_CHANGE_DEADLINE = Duration.ofSeconds(2);
 
   private final ShardServerClient client;
   private final Duration cutoverTimeout;
-  private final LongSupplier nanos;
+  private final Clock clock;
 
   /** A resharder calling through {@code client}, with the documented cut-over bound. */
   public Resharder(ShardServerClient client) {
-    this(client, CUTOVER_TIMEOUT, System::nanoTime);
+    this(client, CUTOVER_TIMEOUT, Clock.systemUTC());
   }
 
-  /** A resharder with another cut-over bound and monotonic clock (tests). */
+  /**
+   * A resharder with another cut-over bound and a clock read as nanoseconds since the epoch (tests:
+   * a clock that moves only when the test moves it).
+   */
   public Resharder(ShardServerClient client, Duration cutoverTimeout, LongSupplier nanos) {
+    this(client, cutoverTimeout, new NanoClock(nanos));
+  }
+
+  /**
+   * A resharder with another cut-over bound and clock. The fence's deadline is recorded as a time
+   * of this clock, so an operator that restarts mid-wait keeps it (no re-basing).
+   */
+  public Resharder(ShardServerClient client, Duration cutoverTimeout, Clock clock) {
     this.client = client;
     this.cutoverTimeout = cutoverTimeout;
-    this.nanos = nanos;
+    this.clock = clock;
   }
 
   /**
@@ -73,7 +108,16 @@ public final class Resharder {
       MoveStatus move,
       String blocked,
       List<ShardEvent> events,
-      boolean busy) {}
+      boolean busy) {
+
+    /**
+     * Whether a cut-over's fence is held (the range's writes paused): look again within {@link
+     * #FENCE_RECHECK}, not at the busy interval.
+     */
+    public boolean fenceHeld() {
+      return move != null && move.phase() == MovePhase.CuttingOver && move.fenceRecorded();
+    }
+  }
 
   /** One pass: start, advance or abort the move in flight. */
   public Outcome step(View view, MoveRecorder recorder) {
@@ -112,6 +156,7 @@ public final class Resharder {
     private MoveStatus move;
     private String blocked;
     private final List<ShardEvent> events = new ArrayList<>();
+    private final Instant passStart = clock.instant();
 
     Pass(View view, MoveRecorder recorder) {
       this.view = view;
@@ -200,44 +245,56 @@ public final class Resharder {
         return;
       }
       Heartbeat source = client.heartbeat(s.primaryUrl()).heartbeat();
-      if (move.attemptOrFirst() > 1 && MoveRules.lacks(source.owned(), m.range())) {
-        // A cut-over attempt fenced the source and the pass stopped before un-fencing it.
-        client.adoptRange(s.primaryUrl(), change(unfenceId(move.attemptOrFirst() - 1), m));
+      ImportProgress progress = null;
+      String progressError = null;
+      try {
+        progress = client.importProgress(d.primaryUrl(), move.id());
+      } catch (ShardServerException e) {
+        progressError = e.getMessage();
       }
-      ImportProgress p = client.importProgress(d.primaryUrl(), move.id());
-      if (MoveRules.needsStart(p, move.id())) {
-        client.startImport(d.primaryUrl(), importRequest(m, s));
-        note("import (re)started on " + m.destination() + "'s primary");
-        return;
-      }
-      MoveStatus progressed = move.progress(p.rowsCopied(), p.sourceLsn());
-      MovePhase phase = MoveRules.phaseOf(p);
-      String why =
-          phase == MovePhase.Copying
-              ? p.rowsCopied() + " rows copied"
-              : "catching up: source lsn "
-                  + p.sourceLsn()
-                  + " of "
-                  + source.appliedLsn()
-                  + " applied";
-      if (phase != move.phase()) {
-        // A new phase is recorded on its own; the cut-over starts on a later pass.
-        enter(progressed.in(phase, why), why);
-        return;
-      }
-      if (MoveRules.readyToCutOver(p, source)) {
-        enter(
-            progressed.in(
-                MovePhase.CuttingOver,
-                "cutting over (attempt " + move.attemptOrFirst() + "): writes to the range pause"),
-            "cutting over " + m + " (attempt " + move.attemptOrFirst() + ")");
-        cutOver(m);
-        return;
-      }
-      move = progressed;
-      note(why);
+      performCopy(
+          MoveStep.copying(new MoveStep.CopyObservation(move, source, progress, progressError)),
+          d,
+          s,
+          m);
     }
 
+    private void performCopy(MoveStep.Action action, ShardEndpoint d, ShardEndpoint s, Move m) {
+      switch (action) {
+        case MoveStep.UnfenceFirst u -> {
+          client.adoptRange(
+              s.primaryUrl(), change(unfenceId(u.attempt()), m), RANGE_CHANGE_DEADLINE);
+          performCopy(u.then(), d, s, m);
+        }
+        case MoveStep.Wait w -> note(w.why());
+        case MoveStep.StartImport i -> {
+          client.startImport(d.primaryUrl(), importRequest(m, s));
+          note(i.why());
+        }
+        case MoveStep.Advance a -> {
+          MoveStatus progressed = move.progress(a.rows(), a.lsn());
+          if (a.phase() != move.phase()) {
+            enter(progressed.in(a.phase(), a.why()), a.why());
+          } else {
+            move = progressed;
+            note(a.why());
+          }
+        }
+        case MoveStep.BeginCutOver c -> {
+          enter(
+              move.progress(c.rows(), c.lsn()).in(MovePhase.CuttingOver, c.why()),
+              "cutting over " + m + " (attempt " + move.attemptOrFirst() + ")");
+          cutOver(m);
+        }
+        default -> throw new IllegalStateException("not a copying action: " + action);
+      }
+    }
+
+    /**
+     * One look at the cut-over: observe, let {@link MoveStep} decide, do it. A fence is recorded
+     * with its answer and deadline and then looked at once more in the same pass; what is not
+     * decided yet is left for the next pass (requeued after {@link #FENCE_RECHECK}).
+     */
     private void cutOver(Move m) {
       ShardEndpoint d = endpoint(m.destination());
       ShardEndpoint s = endpoint(m.source());
@@ -245,72 +302,107 @@ public final class Resharder {
         note("cut-over waits for the primaries of " + m.source() + " and " + m.destination());
         return;
       }
-      int attempt = move.attemptOrFirst();
-      long start = nanos.getAsLong();
-      String fenceId = move.id() + "/fence/" + attempt;
-      if (MoveRules.owns(client.heartbeat(d.primaryUrl()).heartbeat().owned(), m.range())) {
-        // An earlier pass sent the adopt (after the destination had caught up) and it committed
-        // on the destination's primary, but a heartbeat may report a state no quorum holds: a
-        // failover could drop it. Publish on the re-sent fence's and adopt's answers only.
-        client.fenceRange(s.primaryUrl(), change(fenceId, m));
-        adoptAcknowledged(d, m);
-        publish(m, null, start);
-        return;
-      }
-      Heartbeat source = client.heartbeat(s.primaryUrl()).heartbeat();
-      ImportProgress before = client.importProgress(d.primaryUrl(), move.id());
-      if (MoveRules.owns(source.owned(), m.range()) && !MoveRules.readyToCutOver(before, source)) {
-        // The cut-over was chosen on an earlier pass, but the destination's primary changed (a
-        // failover: its import does not run there) or fell behind since. A fence now would pause
-        // the range's writes for the whole timeout; catch up first, nothing fenced.
-        String why =
-            m.destination()
-                + "'s primary is not caught up with the source (import "
-                + (before == null
-                    ? "not running there"
-                    : before.state() + " at lsn " + before.sourceLsn())
-                + "); catching up before the fence";
-        enter(move.in(MovePhase.CatchingUp, why), why);
-        if (MoveRules.needsStart(before, move.id())) {
-          client.startImport(d.primaryUrl(), importRequest(m, s));
-        }
-        return;
-      }
-      RangeChangeResponse fence = client.fenceRange(s.primaryUrl(), change(fenceId, m));
-      ImportProgress p = awaitCaughtUp(d.primaryUrl(), fence);
-      if (!MoveRules.caughtUp(p, move.id(), fence.epoch(), fence.lsn())) {
-        Heartbeat dest = client.heartbeat(d.primaryUrl()).heartbeat();
-        if (MoveRules.owns(dest.owned(), m.range())) {
-          // The destination adopted meanwhile (an operator that restarted mid-pass): never
-          // un-fence the source then; publish on the adopt's acknowledged answer.
-          adoptAcknowledged(d, m);
-          publish(m, p, start);
-          return;
-        }
-        String why =
-            "shard "
-                + m.destination()
-                + " was not caught up "
-                + cutoverTimeout.toMillis()
-                + " ms after the fence (source "
-                + fence.epoch()
-                + "/"
-                + fence.lsn()
-                + ", applied "
-                + (p == null ? "none" : p.sourceEpoch() + "/" + p.sourceLsn())
-                + "); "
-                + m.source()
-                + " owns the range again; retrying";
-        // Recorded first: the next attempt fences with a new id, never the answered one.
-        move = move.nextAttempt().in(MovePhase.CatchingUp, why);
+      MoveStep.Observation seen = observe(d, s);
+      MoveStep.Action action = MoveStep.next(seen);
+      if (action instanceof MoveStep.Fence fence) {
+        RangeChangeResponse answer =
+            client.fenceRange(s.primaryUrl(), change(fenceId(), m), RANGE_CHANGE_DEADLINE);
+        // Recorded before anything else: a restart resumes the wait from this fence.
+        move =
+            move.fenced(
+                    answer.epoch(),
+                    answer.lsn(),
+                    clock.instant().toString(),
+                    fence.deadline().toString())
+                .in(MovePhase.CuttingOver, fence.why());
         recorder.record(move);
-        events.add(new ShardEvent(EventReason.CutoverRetry, move.id() + ": " + why));
-        client.adoptRange(s.primaryUrl(), change(unfenceId(attempt), m));
-        return;
+        seen = observe(d, s);
+        action = MoveStep.next(seen);
       }
-      client.stopImport(d.primaryUrl(), move.id());
-      adoptAcknowledged(d, m);
-      publish(m, p, start);
+      perform(action, seen, d, s, m);
+    }
+
+    /** What the cut-over needs to know this pass: a few calls, none waits. */
+    private MoveStep.Observation observe(ShardEndpoint d, ShardEndpoint s) {
+      Heartbeat source = null;
+      List<PointRange> destOwned;
+      ImportProgress progress = null;
+      boolean progressKnown = true;
+      try {
+        if (!move.fenceRecorded()) {
+          destOwned = client.heartbeat(d.primaryUrl()).heartbeat().owned();
+          source = client.heartbeat(s.primaryUrl()).heartbeat();
+          progress = client.importProgress(d.primaryUrl(), move.id());
+        } else {
+          try {
+            progress = client.importProgress(d.primaryUrl(), move.id());
+          } catch (ShardServerException e) {
+            if (e.status() == 0) {
+              throw e;
+            }
+            LOG.debug("no import progress from {}: {}", d.primaryUrl(), e.getMessage());
+            progressKnown = false;
+          }
+          destOwned = client.heartbeat(d.primaryUrl()).heartbeat().owned();
+        }
+      } catch (ShardServerException e) {
+        if (e.status() == 0 && move.fenceRecorded()) {
+          // No answer at all (frozen, partitioned, dead). Whether an adopt reached it cannot be
+          // known, so the source stays fenced (rule 14); the pass ends so that the shard loop of
+          // the next pass can fail it over, which ends the fence.
+          throw new ShardServerException(
+              "the primary of the destination stopped answering after the fence ("
+                  + e.getMessage()
+                  + "); the range stays fenced until it answers again or fails over",
+              0,
+              e);
+        }
+        throw e;
+      }
+      return new MoveStep.Observation(
+          move, destOwned, source, progress, progressKnown, clock.instant(), cutoverTimeout);
+    }
+
+    private void perform(
+        MoveStep.Action action,
+        MoveStep.Observation seen,
+        ShardEndpoint d,
+        ShardEndpoint s,
+        Move m) {
+      switch (action) {
+        case MoveStep.Publish p -> {
+          if (p.fenceAgain()) {
+            client.fenceRange(s.primaryUrl(), change(fenceId(), m), RANGE_CHANGE_DEADLINE);
+          }
+          if (p.stopImport()) {
+            client.stopImport(d.primaryUrl(), move.id());
+          }
+          adoptAcknowledged(d, m);
+          publish(m, p.stopImport() ? seen.progress() : null);
+        }
+        case MoveStep.CatchUpFirst c -> {
+          enter(move.in(MovePhase.CatchingUp, c.why()), c.why());
+          if (c.startImport()) {
+            client.startImport(d.primaryUrl(), importRequest(m, s));
+          }
+        }
+        case MoveStep.Wait w -> note(w.why());
+        case MoveStep.Retry r -> {
+          int attempt = move.attemptOrFirst();
+          // Recorded first: the next attempt fences with a new id, never the answered one.
+          move = move.nextAttempt().in(MovePhase.CatchingUp, r.why());
+          recorder.record(move);
+          events.add(new ShardEvent(EventReason.CutoverRetry, move.id() + ": " + r.why()));
+          client.adoptRange(s.primaryUrl(), change(unfenceId(attempt), m), RANGE_CHANGE_DEADLINE);
+        }
+        case MoveStep.Fence f ->
+            throw new IllegalStateException("a fence was recorded this pass: " + f.why());
+        default -> throw new IllegalStateException("not a cut-over action: " + action);
+      }
+    }
+
+    private String fenceId() {
+      return move.id() + "/fence/" + move.attemptOrFirst();
     }
 
     /**
@@ -320,7 +412,7 @@ public final class Resharder {
      */
     private void adoptAcknowledged(ShardEndpoint d, Move m) {
       RangeChangeResponse adopted =
-          client.adoptRange(d.primaryUrl(), change(move.id() + "/adopt", m));
+          client.adoptRange(d.primaryUrl(), change(move.id() + "/adopt", m), RANGE_CHANGE_DEADLINE);
       if (!MoveRules.owns(adopted.owned(), m.range())) {
         throw new ShardServerException(
             "the adopt on "
@@ -334,9 +426,9 @@ public final class Resharder {
       }
     }
 
-    private void publish(Move m, ImportProgress p, long start) {
+    private void publish(Move m, ImportProgress p) {
       Map<String, PointRange> next = MovePlanner.after(published, m);
-      long pause = Math.max(0, (nanos.getAsLong() - start) / 1_000_000);
+      long pause = Math.max(0, Duration.between(fencedAt(), clock.instant()).toMillis());
       MoveStatus cut = p == null ? move : move.progress(p.rowsCopied(), p.sourceLsn());
       cut =
           cut.paused(pause)
@@ -402,7 +494,10 @@ public final class Resharder {
         // Always sent (an adopt of an owned range changes nothing): a heartbeat saying the source
         // owns the range may report an un-fence that no quorum holds (rule 14).
         RangeChangeResponse back =
-            client.adoptRange(s.primaryUrl(), change(unfenceId(move.attemptOrFirst() - 1), m));
+            client.adoptRange(
+                s.primaryUrl(),
+                change(unfenceId(move.attemptOrFirst() - 1), m),
+                RANGE_CHANGE_DEADLINE);
         if (!MoveRules.owns(back.owned(), m.range())) {
           note("aborting: " + m.source() + " answered that it owns " + back.owned());
           return;
@@ -417,43 +512,12 @@ public final class Resharder {
       events.add(new ShardEvent(EventReason.MoveAborted, aborted.id() + ": " + aborted.message()));
     }
 
-    private ImportProgress awaitCaughtUp(String destination, RangeChangeResponse fence) {
-      long deadline = nanos.getAsLong() + cutoverTimeout.toNanos();
-      ImportProgress last = null;
-      while (true) {
-        try {
-          last = client.importProgress(destination, move.id());
-          if (MoveRules.caughtUp(last, move.id(), fence.epoch(), fence.lsn())) {
-            return last;
-          }
-          if (MoveRules.needsStart(last, move.id())) {
-            // No import of this move runs there (the destination failed over since the check):
-            // waiting cannot help; un-fence now rather than after the whole timeout.
-            return last;
-          }
-        } catch (ShardServerException e) {
-          if (e.status() == 0) {
-            // No answer at all (frozen, partitioned, dead). Whether an adopt reached it cannot
-            // be known, so the source stays fenced (rule 14) -- but waiting here would also hold
-            // back the failover that ends the fence, decided by the shard loop of the next pass.
-            throw new ShardServerException(
-                "the primary of the destination stopped answering after the fence ("
-                    + e.getMessage()
-                    + "); the range stays fenced until it answers again or fails over",
-                0,
-                e);
-          }
-          LOG.debug("no import progress from {}: {}", destination, e.getMessage());
-        }
-        if (nanos.getAsLong() >= deadline) {
-          return last;
-        }
-        try {
-          Thread.sleep(POLL.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return last;
-        }
+    /** When the source was fenced: as recorded, else (fenced again this pass) the pass's start. */
+    private Instant fencedAt() {
+      try {
+        return move.fencedAt() == null ? passStart : Instant.parse(move.fencedAt());
+      } catch (DateTimeParseException e) {
+        return passStart;
       }
     }
 
@@ -483,6 +547,30 @@ public final class Resharder {
 
     private RangeChange change(String id, Move m) {
       return new RangeChange(id, m.range());
+    }
+  }
+
+  /** A clock reading {@code nanos} as nanoseconds since the epoch (tests). */
+  private static final class NanoClock extends Clock {
+    private final LongSupplier nanos;
+
+    NanoClock(LongSupplier nanos) {
+      this.nanos = nanos;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.EPOCH.plusNanos(nanos.getAsLong());
     }
   }
 

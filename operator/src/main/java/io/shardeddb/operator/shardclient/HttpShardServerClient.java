@@ -109,16 +109,16 @@ public final class HttpShardServerClient implements ShardServerClient {
   }
 
   @Override
-  public RangeChangeResponse fenceRange(String baseUrl, RangeChange change) {
+  public RangeChangeResponse fenceRange(String baseUrl, RangeChange change, Duration deadline) {
     return read(
-        send(post(baseUrl, ShardEndpoints.FENCE_RANGE, change), rangeTimeout()),
+        send(post(baseUrl, ShardEndpoints.FENCE_RANGE, change), deadline),
         RangeChangeResponse.class);
   }
 
   @Override
-  public RangeChangeResponse adoptRange(String baseUrl, RangeChange change) {
+  public RangeChangeResponse adoptRange(String baseUrl, RangeChange change, Duration deadline) {
     return read(
-        send(post(baseUrl, ShardEndpoints.ADOPT_RANGE, change), rangeTimeout()),
+        send(post(baseUrl, ShardEndpoints.ADOPT_RANGE, change), deadline),
         RangeChangeResponse.class);
   }
 
@@ -158,8 +158,8 @@ public final class HttpShardServerClient implements ShardServerClient {
   }
 
   /**
-   * A range change waits for a write quorum and a purge deletes rows: both may take longer than a
-   * heartbeat, so they get a longer deadline (still bounded, DESIGN §5 rule 10).
+   * A purge deletes rows, which may take longer than a heartbeat, so it gets a longer deadline
+   * (still bounded, DESIGN §5 rule 10). A fence or adopt is given its deadline by the caller.
    */
   private Duration rangeTimeout() {
     Duration floor = Duration.ofSeconds(10);

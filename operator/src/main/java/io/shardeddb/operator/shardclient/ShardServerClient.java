@@ -8,6 +8,7 @@ import io.shardeddb.protocol.shard.RangeChange;
 import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import java.time.Duration;
 import java.util.Collection;
 import javax.net.ssl.SSLContext;
 
@@ -41,15 +42,19 @@ public interface ShardServerClient {
   /**
    * {@code POST /ranges/fence} on a shard's primary: it stops serving {@code change.range()}
    * (answers 421) once a write quorum holds the fence entry; the answer's {@code (epoch, lsn)}
-   * bounds every change the shard made to the range. Repeating the same {@code moveId} answers the
-   * first outcome.
+   * bounds every change the shard made to the range. Repeating the same {@code moveId} appends a
+   * new entry, answered with its own position. Gives up after {@code deadline} ({@link
+   * ShardServerException} with status 0: no answer, so whether the fence took effect is unknown).
    */
-  default RangeChangeResponse fenceRange(String baseUrl, RangeChange change) {
+  default RangeChangeResponse fenceRange(String baseUrl, RangeChange change, Duration deadline) {
     throw unsupported("fenceRange");
   }
 
-  /** {@code POST /ranges/adopt} on a shard's primary: it owns the range from then on. */
-  default RangeChangeResponse adoptRange(String baseUrl, RangeChange change) {
+  /**
+   * {@code POST /ranges/adopt} on a shard's primary: it owns the range from then on. Gives up after
+   * {@code deadline}, as {@link #fenceRange} does.
+   */
+  default RangeChangeResponse adoptRange(String baseUrl, RangeChange change, Duration deadline) {
     throw unsupported("adoptRange");
   }
 

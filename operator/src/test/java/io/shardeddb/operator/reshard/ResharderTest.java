@@ -1,6 +1,7 @@
 package io.shardeddb.operator.reshard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.shardeddb.api.v1alpha1.MovePhase;
 import io.shardeddb.api.v1alpha1.MoveStatus;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,6 +39,10 @@ class ResharderTest {
   private final Recorder recorder = new Recorder();
   private final Map<Long, String> acknowledged = new LinkedHashMap<>();
   private final List<ShardEvent> events = new ArrayList<>();
+
+  /** The operator's clock (ns): it moves only when a test moves it, also across restarts. */
+  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
   private Resharder resharder = newOperator(Duration.ofSeconds(5));
   private int writes;
 
@@ -106,6 +112,17 @@ class ResharderTest {
     assertThat(recorder.last().phase()).isEqualTo(MovePhase.CatchingUp);
     shards.pulls = false;
     write(60, "late");
+
+    pass(SPLIT);
+    MoveStatus fenced = recorder.last();
+    assertThat(fenced.phase()).isEqualTo(MovePhase.CuttingOver);
+    assertThat(fenced.fenceRecorded()).isTrue();
+    assertThat(shards.source.owned).as("fenced until the deadline").doesNotContain(ALL);
+    elapse(Duration.ofMillis(299));
+    pass(SPLIT);
+    assertThat(recorder.last().attemptOrFirst()).isEqualTo(1);
+    assertThat(shards.source.owned).as("fenced until the deadline").doesNotContain(ALL);
+    elapse(Duration.ofMillis(1));
 
     pass(SPLIT);
 
@@ -208,6 +225,196 @@ class ResharderTest {
   }
 
   @Test
+  void aDestinationThatFreezesInTheAdoptEndsThePassWithinTheRangeChangeDeadlineAndKeepsTheFence() {
+    // ReshardFaultIT's merge (12.0 s outage): the destination froze between the import's last
+    // answer and the adopt; the pass hung in POST /ranges/adopt for the HTTP client's 10 s, so the
+    // shard loop could not fail the destination over meanwhile. Whether the adopt took effect is
+    // unknown: the fence stays, and the pass must end within the cut-over's deadline for it.
+    resharder = newOperator(Duration.ofSeconds(30));
+    shards.clock = now;
+    loadSource();
+    pass(SPLIT); // Copying
+    pass(SPLIT); // CatchingUp
+    shards.destFreezesAtTheAdopt = true;
+
+    Duration fencePass = timed(() -> pass(SPLIT));
+
+    assertThat(shards.calls).contains("dest adopt " + recorder.last().id() + "/adopt");
+    assertThat(fencePass).isLessThanOrEqualTo(Resharder.RANGE_CHANGE_DEADLINE);
+    MoveStatus held = recorder.last();
+    assertThat(held.phase()).isEqualTo(MovePhase.CuttingOver);
+    assertThat(held.fenceRecorded()).isTrue();
+    assertThat(shards.source.owned).as("still fenced: the adopt is unknown").doesNotContain(ALL);
+    assertThat(recorder.published).isEqualTo(BEFORE);
+
+    // Still frozen: each pass ends within a read's timeout, the fence stays.
+    Duration frozenPass = timed(() -> pass(SPLIT));
+    assertThat(frozenPass).isLessThanOrEqualTo(Resharder.RANGE_CHANGE_DEADLINE);
+    assertThat(shards.source.owned).doesNotContain(ALL);
+    assertThat(recorder.published).isEqualTo(BEFORE);
+
+    // The shard loop fails it over to a replica without the adopt: the fence ends, the move goes
+    // on.
+    shards.destHung = false;
+    shards.destFailsOverWithoutTheAdopt();
+    pass(SPLIT);
+    assertThat(shards.source.owned).containsExactly(ALL);
+    assertThat(recorder.last().attemptOrFirst()).isEqualTo(2);
+    runUntilSettled(SPLIT);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(recorder.publishedBeforeAdopt).isFalse();
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void aDestinationThatResumesAfterFreezingInTheAdoptGetsItAgainAndIsPublishedOnItsAnswer() {
+    resharder = newOperator(Duration.ofSeconds(30));
+    shards.clock = now;
+    loadSource();
+    pass(SPLIT); // Copying
+    pass(SPLIT); // CatchingUp
+    shards.destFreezesAtTheAdopt = true;
+    assertThat(timed(() -> pass(SPLIT))).isLessThanOrEqualTo(Resharder.RANGE_CHANGE_DEADLINE);
+    assertThat(shards.dest.owned).as("the adopt took effect before it froze").contains(UPPER);
+    assertThat(recorder.published).isEqualTo(BEFORE);
+
+    shards.destHung = false; // SIGCONT
+    runUntilSettled(SPLIT);
+
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(recorder.publishedBeforeAdopt).isFalse();
+    assertThat(shards.calls.stream().filter(c -> c.startsWith("dest adopt"))).hasSize(2);
+    assertThat(shards.calls).noneMatch(c -> c.contains("/unfence/"));
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void aSourceThatFreezesInTheFenceEndsThePassWithinTheRangeChangeDeadline() {
+    resharder = newOperator(Duration.ofSeconds(30));
+    shards.clock = now;
+    loadSource();
+    pass(SPLIT); // Copying
+    pass(SPLIT); // CatchingUp
+    shards.sourceFreezesAtTheFence = true;
+
+    assertThat(timed(() -> pass(SPLIT))).isLessThanOrEqualTo(Resharder.RANGE_CHANGE_DEADLINE);
+
+    assertThat(shards.calls).anyMatch(c -> c.startsWith("source fence"));
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.CuttingOver);
+    assertThat(recorder.last().fenceRecorded()).as("no answer, nothing recorded").isFalse();
+    assertThat(recorder.published).isEqualTo(BEFORE);
+    assertThat(timed(() -> pass(SPLIT))).isLessThanOrEqualTo(Resharder.RANGE_CHANGE_DEADLINE);
+
+    // It resumes: the same fence again (same id) answers a position that bounds the range's writes.
+    shards.sourceHung = false;
+    runUntilSettled(SPLIT);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertThat(shards.calls.stream().filter(c -> c.startsWith("source fence")).distinct())
+        .hasSize(1);
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void aCutOverHoldsTheFenceAcrossShortPassesUntilItsDeadlineAndNoPassWaits() {
+    // The clock moves only when the test says so: a pass that polled or slept until the deadline
+    // would never return. Each pass makes a few calls and returns; the fence is held across
+    // passes (the reconciler requeues soon) until the deadline, then the source owns R again.
+    resharder = newOperator(Duration.ofMillis(500));
+    loadSource();
+    pass(SPLIT); // Copying
+    pass(SPLIT); // CatchingUp
+    shards.pulls = false;
+    write(60, "late");
+
+    int fencedPasses = 0;
+    for (int i = 0; i < 20 && recorder.last().attemptOrFirst() == 1; i++) {
+      int before = shards.requests;
+      Resharder.Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> pass(SPLIT));
+      // At most: the cut-over chosen (2 reads), 3 reads and the fence, 2 reads after it.
+      assertThat(shards.requests - before).as("client calls in pass %d", i).isLessThanOrEqualTo(8);
+      if (recorder.last().attemptOrFirst() == 1) {
+        fencedPasses++;
+        MoveStatus held = recorder.last();
+        assertThat(held.phase()).isEqualTo(MovePhase.CuttingOver);
+        assertThat(held.fenceRecorded()).isTrue();
+        assertThat(held.fenceDeadline()).isNotNull();
+        assertThat(shards.source.owned).as("fenced across passes").doesNotContain(ALL);
+        assertThat(recorder.published).isEqualTo(BEFORE);
+        assertThat(o.busy()).isTrue();
+        assertThat(o.fenceHeld()).as("requeued soon while the fence is held").isTrue();
+      } else {
+        assertThat(o.fenceHeld()).isFalse();
+      }
+      now.addAndGet(Duration.ofMillis(100).toNanos());
+    }
+
+    assertThat(fencedPasses).isBetween(5, 6);
+    assertThat(shards.calls.stream().filter(c -> c.startsWith("source fence")))
+        .as("one fence, held across the passes")
+        .hasSize(1);
+    MoveStatus retry = recorder.last();
+    assertThat(retry.attemptOrFirst()).isEqualTo(2);
+    assertThat(retry.phase()).isEqualTo(MovePhase.CatchingUp);
+    assertThat(shards.source.owned).containsExactly(ALL);
+    assertThat(shards.calls).contains("source adopt " + retry.id() + "/unfence/1");
+    shards.pulls = true;
+    runUntilSettled(SPLIT);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void anOperatorRestartMidWaitResumesFromTheRecordedFenceAndKeepsItsDeadline() {
+    resharder = newOperator(Duration.ofMillis(400));
+    loadSource();
+    pass(SPLIT); // Copying
+    pass(SPLIT); // CatchingUp
+    shards.pulls = false;
+    write(60, "late");
+    pass(SPLIT); // fenced
+    MoveStatus fenced = recorder.last();
+    assertThat(fenced.fenceRecorded()).isTrue();
+    assertThat(fenced.fenceLsn()).isEqualTo(shards.source.lsn);
+
+    // A new operator process (with the default 5 s bound) takes over mid-wait.
+    resharder = newOperator(Duration.ofSeconds(5));
+    elapse(Duration.ofMillis(200));
+    pass(SPLIT);
+    assertThat(recorder.last().fenceDeadline()).isEqualTo(fenced.fenceDeadline());
+    assertThat(recorder.last().fenceLsn()).isEqualTo(fenced.fenceLsn());
+    assertThat(shards.source.owned).doesNotContain(ALL);
+    elapse(Duration.ofMillis(200));
+    pass(SPLIT);
+
+    // The recorded deadline (400 ms after the fence) ended the wait, not a new 5 s one.
+    assertThat(recorder.last().attemptOrFirst()).isEqualTo(2);
+    assertThat(recorder.last().fenceRecorded()).isFalse();
+    assertThat(shards.source.owned).containsExactly(ALL);
+    assertThat(shards.calls.stream().filter(c -> c.startsWith("source fence")))
+        .containsExactly("source fence " + fenced.id() + "/fence/1");
+
+    shards.pulls = true;
+    runUntilSettled(SPLIT);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
+  void theWritePauseIsMeasuredFromTheRecordedFenceAcrossPasses() {
+    loadSource();
+    pass(SPLIT); // Copying
+    pass(SPLIT); // CatchingUp
+    shards.pulls = false;
+    pass(SPLIT); // fenced
+    elapse(Duration.ofMillis(700));
+    shards.pulls = true;
+
+    runUntilSettled(SPLIT);
+
+    assertThat(recorder.last().pauseMillis()).isEqualTo(700);
+  }
+
+  @Test
   void anAdoptThatNoQuorumOfTheDestinationHoldsIsNeverPublishedThoughItsHeartbeatOwnsTheRange() {
     resharder = newOperator(Duration.ofMillis(300));
     loadSource();
@@ -281,8 +488,10 @@ class ResharderTest {
     pass(SPLIT);
     pass(SPLIT);
     shards.pulls = false;
+    pass(SPLIT); // fenced
     // The operator dies after recording the retry, before it un-fences the source.
     recorder.crashAfterAttempt = 2;
+    elapse(Duration.ofMillis(300));
     pass(SPLIT);
     assertThat(recorder.crashes).isEqualTo(1);
     assertThat(shards.source.owned).doesNotContain(ALL);
@@ -302,7 +511,9 @@ class ResharderTest {
     pass(SPLIT);
     pass(SPLIT);
     shards.pulls = false;
+    pass(SPLIT); // fenced
     recorder.crashAfterAttempt = 2;
+    elapse(Duration.ofMillis(300));
     pass(SPLIT);
     assertThat(shards.source.owned).doesNotContain(ALL);
     shards.pulls = true;
@@ -389,8 +600,19 @@ class ResharderTest {
         });
   }
 
+  /** How much of the operator's clock {@code pass} took (calls to a hung primary move it). */
+  private Duration timed(Runnable pass) {
+    long before = now.get();
+    pass.run();
+    return Duration.ofNanos(now.get() - before);
+  }
+
+  private void elapse(Duration d) {
+    now.addAndGet(d.toNanos());
+  }
+
   private Resharder newOperator(Duration cutover) {
-    return new Resharder(shards, cutover, System::nanoTime);
+    return new Resharder(shards, cutover, now::get);
   }
 
   private static Map<String, PointRange> layout(Object... idRange) {

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Two shard primaries, a source ({@link #SOURCE_URL}) and a destination ({@link #DEST_URL}), that
@@ -57,6 +58,9 @@ final class TwoShardFake implements ShardServerClient {
   final Primary source;
   final Primary dest;
   final List<String> calls = new ArrayList<>();
+
+  /** Every call of the client (reads included). */
+  int requests;
 
   /** Whether the destination's import pulls the source's log (false: it falls behind). */
   boolean pulls = true;
@@ -104,17 +108,62 @@ final class TwoShardFake implements ShardServerClient {
     return true;
   }
 
+  /**
+   * What a read (heartbeat, import progress) to a primary that does not answer costs the caller:
+   * the operator's request timeout ({@code HttpShardServerClient.withDefaultTimeouts()}).
+   */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
+
+  /** What a purge to a primary that does not answer costs: the HTTP client's range timeout. */
+  static final Duration RANGE_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The operator's clock (ns), when a test wants calls to a hung primary to cost their timeout in
+   * it; null: such calls fail at once.
+   */
+  AtomicLong clock;
+
+  /** Whether the source's / destination's primary is frozen (SIGSTOP): calls hang, then fail. */
+  boolean sourceHung;
+
+  boolean destHung;
+
+  /** Whether the destination's primary freezes as the next adopt reaches it (before answering). */
+  boolean destFreezesAtTheAdopt;
+
+  /** Whether the source's primary freezes as the next fence reaches it (before answering). */
+  boolean sourceFreezesAtTheFence;
+
   private Primary at(String url) {
+    return at(url, READ_TIMEOUT);
+  }
+
+  /** The primary at {@code url}; a hung one costs the caller {@code timeout}, then fails. */
+  private Primary at(String url, Duration timeout) {
+    requests++;
     if (url.equals(SOURCE_URL)) {
+      if (sourceHung) {
+        throw hung(url, timeout);
+      }
       return source;
     }
     if (url.equals(DEST_URL)) {
+      if (destHung) {
+        throw hung(url, timeout);
+      }
       if (!destReachable) {
         throw new ShardServerException(url + " unreachable", 0, null);
       }
       return dest;
     }
     throw new ShardServerException("unknown " + url, 0, null);
+  }
+
+  private ShardServerException hung(String url, Duration timeout) {
+    if (clock != null) {
+      clock.addAndGet(timeout.toNanos());
+    }
+    return new ShardServerException(url + " timed out after " + timeout, 0, null);
   }
 
   @Override
@@ -140,9 +189,10 @@ final class TwoShardFake implements ShardServerClient {
   }
 
   @Override
-  public synchronized RangeChangeResponse fenceRange(String baseUrl, RangeChange change) {
+  public synchronized RangeChangeResponse fenceRange(
+      String baseUrl, RangeChange change, Duration deadline) {
     RangeChangeResponse r =
-        change(baseUrl, "fence", change, p -> PointRange.minus(p.owned, change.range()));
+        change(baseUrl, "fence", change, p -> PointRange.minus(p.owned, change.range()), deadline);
     if (destFailsOverAtTheFence) {
       // The destination's primary fails over right after the fence; its replica runs no import.
       destFailsOverAtTheFence = false;
@@ -163,13 +213,15 @@ final class TwoShardFake implements ShardServerClient {
   boolean destFailsOverAtTheFence;
 
   @Override
-  public synchronized RangeChangeResponse adoptRange(String baseUrl, RangeChange change) {
-    return change(baseUrl, "adopt", change, p -> PointRange.plus(p.owned, change.range()));
+  public synchronized RangeChangeResponse adoptRange(
+      String baseUrl, RangeChange change, Duration deadline) {
+    return change(
+        baseUrl, "adopt", change, p -> PointRange.plus(p.owned, change.range()), deadline);
   }
 
   @Override
   public synchronized RangeChangeResponse purgeRange(String baseUrl, RangeChange change) {
-    Primary p = at(baseUrl);
+    Primary p = at(baseUrl, RANGE_TIMEOUT);
     calls.add(p.name + " purge " + change.moveId());
     RangeChangeResponse first = p.changes.get(change.moveId());
     if (first != null) {
@@ -192,8 +244,9 @@ final class TwoShardFake implements ShardServerClient {
       String baseUrl,
       String kind,
       RangeChange change,
-      java.util.function.Function<Primary, List<PointRange>> next) {
-    Primary p = at(baseUrl);
+      java.util.function.Function<Primary, List<PointRange>> next,
+      Duration timeout) {
+    Primary p = at(baseUrl, timeout);
     calls.add(p.name + " " + kind + " " + change.moveId());
     // As a shard-server does: a repeated fence or adopt is applied again (a set operation) and
     // appends a new entry, answered with its own LSN, never a replay of the first answer.
@@ -208,6 +261,18 @@ final class TwoShardFake implements ShardServerClient {
           throw new AssertionError("both shards own " + r + " and " + o + " after " + change);
         }
       }
+    }
+    if ((p == dest && kind.equals("adopt") && destFreezesAtTheAdopt)
+        || (p == source && kind.equals("fence") && sourceFreezesAtTheFence)) {
+      // Frozen after applying the entry, before answering: the caller cannot know it did.
+      destFreezesAtTheAdopt = destFreezesAtTheAdopt && p != dest;
+      sourceFreezesAtTheFence = sourceFreezesAtTheFence && p != source;
+      if (p == dest) {
+        destHung = true;
+      } else {
+        sourceHung = true;
+      }
+      throw hung(baseUrl, timeout);
     }
     if (p == dest && kind.equals("adopt")) {
       if (destAdoptUnacknowledged) {

@@ -1,6 +1,7 @@
 package io.shardeddb.operator.shardclient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,11 @@ class HttpShardServerClientRangesTest {
       new HttpShardServerClient(Duration.ofSeconds(5), Duration.ofSeconds(10));
   private volatile boolean importRunning = true;
 
+  /** Range changes get no answer until the test ends (a frozen primary). */
+  private volatile boolean rangeChangesHang;
+
+  private final CountDownLatch released = new CountDownLatch(1);
+
   @BeforeEach
   void start() throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -47,6 +55,13 @@ class HttpShardServerClientRangesTest {
           int status = 200;
           Object reply;
           String path = ex.getRequestURI().getPath();
+          if (path.startsWith("/ranges/") && rangeChangesHang) {
+            try {
+              released.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           if (path.startsWith("/ranges/")) {
             RangeChange change = JSON.readValue(body, RangeChange.class);
             reply = new RangeChangeResponse(3, 42, List.of(change.range()), 7);
@@ -63,12 +78,14 @@ class HttpShardServerClientRangesTest {
           ex.getResponseBody().write(bytes);
           ex.close();
         });
+    server.setExecutor(Executors.newCachedThreadPool());
     server.start();
     url = "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   @AfterEach
   void stop() {
+    released.countDown();
     server.stop(0);
   }
 
@@ -76,8 +93,9 @@ class HttpShardServerClientRangesTest {
   void rangeChangesPostTheMoveIdAndRangeAndReadTheLogPosition() {
     PointRange r = new PointRange(2048, 2048);
 
-    RangeChangeResponse fenced = client.fenceRange(url, new RangeChange("m1/fence/1", r));
-    client.adoptRange(url, new RangeChange("m1/adopt", r));
+    RangeChangeResponse fenced =
+        client.fenceRange(url, new RangeChange("m1/fence/1", r), Duration.ofSeconds(2));
+    client.adoptRange(url, new RangeChange("m1/adopt", r), Duration.ofSeconds(2));
     RangeChangeResponse purged = client.purgeRange(url, new RangeChange("m1/purge", r));
 
     assertThat(fenced.epoch()).isEqualTo(3);
@@ -89,6 +107,33 @@ class HttpShardServerClientRangesTest {
             "POST /ranges/fence {\"moveId\":\"m1/fence/1\",\"range\":{\"low\":2048,\"size\":2048}}",
             "POST /ranges/adopt {\"moveId\":\"m1/adopt\",\"range\":{\"low\":2048,\"size\":2048}}",
             "POST /ranges/purge {\"moveId\":\"m1/purge\",\"range\":{\"low\":2048,\"size\":2048}}");
+  }
+
+  @Test
+  void aFenceOrAnAdoptWithoutAnAnswerFailsAtItsDeadlineNotAtTheClientsTimeout() {
+    // The client's requests time out after 10 s; the resharder gives its range changes less, so a
+    // frozen primary cannot hold up the reconcile pass (and the failover it would decide) for 10 s.
+    rangeChangesHang = true;
+    PointRange r = new PointRange(2048, 2048);
+    Duration deadline = Duration.ofMillis(300);
+
+    for (String kind : List.of("fence", "adopt")) {
+      long start = System.nanoTime();
+      assertThatThrownBy(
+              () -> {
+                if (kind.equals("fence")) {
+                  client.fenceRange(url, new RangeChange("m1/fence/1", r), deadline);
+                } else {
+                  client.adoptRange(url, new RangeChange("m1/adopt", r), deadline);
+                }
+              })
+          .as(kind)
+          .isInstanceOfSatisfying(
+              ShardServerException.class, e -> assertThat(e.status()).as("no answer").isZero());
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("%s gave up after", kind)
+          .isLessThan(Duration.ofSeconds(3));
+    }
   }
 
   @Test

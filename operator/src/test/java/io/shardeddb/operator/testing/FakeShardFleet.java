@@ -105,13 +105,13 @@ public final class FakeShardFleet implements ShardServerClient, AutoCloseable {
   }
 
   @Override
-  public RangeChangeResponse fenceRange(String baseUrl, RangeChange change) {
-    return http.fenceRange(route(baseUrl), change);
+  public RangeChangeResponse fenceRange(String baseUrl, RangeChange change, Duration deadline) {
+    return http.fenceRange(route(baseUrl), change, deadline);
   }
 
   @Override
-  public RangeChangeResponse adoptRange(String baseUrl, RangeChange change) {
-    return http.adoptRange(route(baseUrl), change);
+  public RangeChangeResponse adoptRange(String baseUrl, RangeChange change, Duration deadline) {
+    return http.adoptRange(route(baseUrl), change, deadline);
   }
 
   @Override

@@ -15,7 +15,6 @@ import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
-import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.FilterClause;
 import io.shardeddb.shardserver.storage.ReadPaging;
@@ -30,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one implementation of a {@code /read}, shared by {@code POST /read} and every item of {@code
@@ -143,6 +145,7 @@ class ReadRequests {
                   .filter(k -> PointRange.anyContains(owned, sharding.point(k)))
                   .count()
               : store.read(c -> table.count(c, range.low(), range.high(), where));
+      awaitReadIndex(p);
       counted.computeIfAbsent(filtered, this::countedCounter).increment();
       return new ShardReadResponse(
           List.of(),
@@ -166,6 +169,7 @@ class ReadRequests {
       // A page may come out short; `next` still says where the key range goes on.
       rows = ownedOnly(config, owned, rows);
     }
+    awaitReadIndex(p);
     rowsRead.computeIfAbsent(filtered, this::rowsCounter).increment(rows.size());
     return new ShardReadResponse(
         rows, MessageResponse.SUCCESS, v.appliedLsn(), v.appliedLsn(), v.lastEntryEpoch(), next);
@@ -188,6 +192,9 @@ class ReadRequests {
     List<Map<String, Object>> found = store.read(c -> table.rowsWithKeys(c, keys, where));
     if (owned != null && sharding == Sharding.Hash) {
       found = ownedOnly(config, owned, found);
+    }
+    if (points.stream().anyMatch(Plan::primary)) {
+      awaitReadIndex(points.get(0));
     }
     String keyName = config.schema().shardKey();
     Map<Long, Map<String, Object>> byKey = new HashMap<>();
@@ -262,6 +269,39 @@ class ReadRequests {
     }
   }
 
+  /**
+   * Rule 9, read index: a {@code primary} read's rows (already read) are answered only once a
+   * quorum holds every entry they may show ({@link WriteCoordinator#readIndexLsn}), within {@code
+   * min-lsn-wait}; else 503 as a lost lease, and the router retries. A write the primary applied
+   * but no quorum acknowledged is never shown: a failover could lose it, and a later read would go
+   * back in time.
+   */
+  private void awaitReadIndex(Plan p) {
+    if (p.primary()) {
+      awaitReadIndex();
+    }
+  }
+
+  private void awaitReadIndex() {
+    long wait = settings.minLsnWait().toMillis();
+    long readLsn = coordinator.readIndexLsn();
+    try {
+      // The future is bounded by the coordinator's own timer; this bound only guards against it.
+      coordinator.awaitReadIndex(readLsn, wait).get(wait + 1_000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ShardException se) {
+        throw se;
+      }
+      throw ShardException.unavailable("no read index: " + e.getCause());
+    } catch (TimeoutException e) {
+      throw ShardException.unavailable(
+          "no read index: lsn " + readLsn + " not held by a quorum within " + wait + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ShardException.unavailable("interrupted while waiting for the read index " + readLsn);
+    }
+  }
+
   private void requireSessionEntry(long minEpoch, long minLsn) {
     try {
       ctx.awaitApplied(minLsn, settings.minLsnWait().toMillis());
@@ -270,7 +310,7 @@ class ReadRequests {
       throw ShardException.unavailable("interrupted while waiting for lsn " + minLsn);
     }
     ReplicaContext.View v = ctx.view();
-    long epochAt = epochAt(v, minLsn);
+    long epochAt = ctx.epochAt(v, minLsn, store::epochAt);
     switch (rules.sessionRead(ctx.inSync(), v.appliedLsn(), minEpoch, minLsn, epochAt)) {
       case SERVE -> {}
       case NOT_YET ->
@@ -310,22 +350,6 @@ class ReadRequests {
                   + " in its log (trimmed or below its last re-copy); it cannot verify the"
                   + " session");
     }
-  }
-
-  private long epochAt(ReplicaContext.View v, long lsn) {
-    if (lsn <= 0) {
-      return 0;
-    }
-    if (lsn == v.appliedLsn()) {
-      return v.lastEntryEpoch();
-    }
-    if (lsn == ctx.logStartLsn()) {
-      return ctx.logStartEpoch();
-    }
-    if (lsn > v.appliedLsn() || lsn < ctx.logStartLsn()) {
-      return LogMatching.NOT_HELD;
-    }
-    return store.epochAt(lsn).orElse(LogMatching.NOT_HELD);
   }
 
   private void awaitLsn(long minLsn) {

@@ -11,10 +11,13 @@ import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ServerSettings;
 import io.shardeddb.shardserver.replication.rules.CopyState;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
+import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * The in-memory mirror of what this replica is (config, role, epoch) and how far it is (applied
@@ -238,6 +241,34 @@ public class ReplicaContext {
 
   public synchronized long logStartEpoch() {
     return logStartEpoch;
+  }
+
+  /**
+   * The epoch of the entry at {@code lsn} as this replica holds it (a session read's check that the
+   * entry it waits for is the session's): 0 for no entry, the view's last entry, the log start, or
+   * the stored entry's epoch looked up by {@code stored}; {@link LogMatching#NOT_HELD} past what it
+   * applied or below its log start.
+   */
+  public long epochAt(View v, long lsn, LongFunction<Optional<Long>> stored) {
+    if (lsn <= 0) {
+      return 0;
+    }
+    if (lsn == v.appliedLsn()) {
+      return v.lastEntryEpoch();
+    }
+    long startLsn;
+    long startEpoch;
+    synchronized (this) {
+      startLsn = logStartLsn;
+      startEpoch = logStartEpoch;
+    }
+    if (lsn == startLsn) {
+      return startEpoch;
+    }
+    if (lsn > v.appliedLsn() || lsn < startLsn) {
+      return LogMatching.NOT_HELD;
+    }
+    return stored.apply(lsn).orElse(LogMatching.NOT_HELD);
   }
 
   /**

@@ -94,6 +94,12 @@ public class WriteCoordinator implements AutoCloseable {
     volatile long noopLsn = -1;
 
     /**
+     * The last LSN of the group commit in flight (or of the last one): its rows may be visible in
+     * storage before the view's applied LSN advances, so a {@code primary} read waits for it too.
+     */
+    volatile long committingLsn = -1;
+
+    /**
      * Set when a commit failed and storage could not be read back (rule 15): the next batch first
      * learns from storage where the log ends, and commits nothing before it knows.
      */
@@ -418,6 +424,62 @@ public class WriteCoordinator implements AutoCloseable {
         t.tracker.ackSentNanos());
   }
 
+  /**
+   * Rule 9, read index: the LSN a {@code primary} read must see held by a quorum before it is
+   * answered — every entry whose rows it may have read (the applied LSN, or the last LSN of a group
+   * commit in flight, whose rows may be visible before the applied LSN advances). Call it after
+   * reading the rows.
+   */
+  public long readIndexLsn() {
+    Term t = term;
+    long applied = ctx.view().appliedLsn();
+    return t == null ? applied : Math.max(applied, t.committingLsn);
+  }
+
+  /**
+   * Rule 9, read index (Raft §6.4): completes once this primary's quorum-committed LSN ({@link
+   * #committedLsn}) reaches {@code readLsn}, as {@link Rulebook#readIndexReached} decides; fails
+   * with a 503 {@link ShardException} when it does not within {@code waitMillis} or this replica is
+   * no longer primary of the same term. Never blocks: the quorum tracker completes it, a timer of
+   * the replica's clock bounds it.
+   */
+  public CompletableFuture<Void> awaitReadIndex(long readLsn, long waitMillis) {
+    Term t = term;
+    if (t == null) {
+      return CompletableFuture.failedFuture(
+          ShardException.unavailable("no read index: " + ctx.name() + " is not primary"));
+    }
+    if (rules.readIndexReached(readLsn, committedLsn())) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> out = new CompletableFuture<>();
+    long needed = Math.max(readLsn, t.noopLsn);
+    withTimeout(t.tracker.await(needed), waitMillis)
+        .whenComplete(
+            (ok, err) -> {
+              if (term == t && rules.readIndexReached(readLsn, committedLsn())) {
+                out.complete(null);
+              } else {
+                out.completeExceptionally(
+                    ShardException.unavailable(
+                        "no read index: lsn "
+                            + readLsn
+                            + " of "
+                            + ctx.name()
+                            + " is held by "
+                            + t.tracker.holders(readLsn)
+                            + " of the "
+                            + t.tracker.required()
+                            + " replicas required"
+                            + (term == t
+                                ? " after " + waitMillis + " ms"
+                                : ", and it left the term")
+                            + "; the read is not answered"));
+              }
+            });
+    return out;
+  }
+
   private void onHigherEpoch(long termEpoch, long seenEpoch) {
     boolean fenced =
         whileNoCommit(
@@ -507,7 +569,19 @@ public class WriteCoordinator implements AutoCloseable {
     try {
       GroupCommit.Result result =
           store.groupCommit(
-              table, changes, t.epoch, needNoop, prevLsn, before, p -> attempt.plan = p);
+              table,
+              changes,
+              t.epoch,
+              needNoop,
+              prevLsn,
+              before,
+              p -> {
+                attempt.plan = p;
+                if (!p.entries().isEmpty()) {
+                  long last = p.entries().get(p.entries().size() - 1).lsn();
+                  t.committingLsn = Math.max(t.committingLsn, last);
+                }
+              });
       if (!result.committed()) {
         throw ShardException.conflict(
             "not primary: "

@@ -45,6 +45,16 @@ public class Rulebook {
   }
 
   /**
+   * Rule 9, read index (Raft §6.4): whether a {@code primary} read whose rows may include entries
+   * up to {@code readLsn} may be answered now that this primary's quorum holds its log up to {@code
+   * committedLsn} (-1: nothing of this term yet). Answering earlier could show a write a failover
+   * loses, and a later read would go back in time.
+   */
+  public boolean readIndexReached(long readLsn, long committedLsn) {
+    return committedLsn >= 0 && committedLsn >= readLsn;
+  }
+
+  /**
    * Rule 2: whether a replica whose log ends at {@code mine} takes a Primary role chosen for {@code
    * chosenAt} ({@link EpochRules#primaryPosition}).
    */
