@@ -478,7 +478,7 @@ final class SimReplica {
   private void afterReadIndex(java.util.function.Consumer<Boolean> answer) {
     int inc = incarnation;
     coordinator
-        .awaitReadIndex(coordinator.readIndexLsn(), SETTINGS.minLsnWait().toMillis())
+        .awaitReadIndex(coordinator.readIndexLsn(), settings.minLsnWait().toMillis())
         .whenComplete(
             (ok, err) -> {
               if (inc == incarnation) {

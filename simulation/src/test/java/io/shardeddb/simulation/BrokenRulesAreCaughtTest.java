@@ -173,7 +173,16 @@ class BrokenRulesAreCaughtTest {
             return true;
           }
         };
-    assertThat(violations(noReadIndex, 400)).anyMatch(v -> v.contains("primary reads of key"));
+    // Seed 583 (three replicas, window 4): once the replication window came in (branch stream),
+    // seeds 1-400 and seed 155 no longer reach the read of an unreplicated update followed by a
+    // failover; a sweep of seeds 1-1500 at windows 1 and 4 found 583 ("primary reads of key
+    // 4000000 went back: c3-0-u1 at t=3620, then the older c3-0 at t=6378"). The same schedule
+    // keeps the promise with the read index.
+    ShardSimulation.Result broken = new ShardSimulation(583, 3, noReadIndex).withWindow(4).run();
+    System.out.println("broken rule (primaryReadsWithoutReadIndex) caught: " + broken.violations());
+    assertThat(broken.violations()).anyMatch(v -> v.contains("primary reads of key"));
+    ShardSimulation.Result intact = new ShardSimulation(583, 3).withWindow(4).run();
+    assertThat(intact.violations()).as("faults: %s", intact.faults()).isEmpty();
   }
 
   @Test
@@ -197,14 +206,15 @@ class BrokenRulesAreCaughtTest {
             return Math.max(matchLsn, lastSentLsn);
           }
         };
-    // Seed 588 (three replicas, window 4): with the simrw clients seeds 1-400 no longer catch it
-    // (a secondary credited for a request that overtook an earlier one pulls the gap at once, so
-    // the primary must be lost in between); 588 loses c0-16, acknowledged by r0 at epoch 1. The
-    // same schedule keeps the promise with the rule intact.
-    ShardSimulation.Result broken = new ShardSimulation(588, 3, optimistic).withWindow(4).run();
+    // Seed 833 (three replicas, window 4): seeds 1-400 do not catch it (a secondary credited for
+    // a request that overtook an earlier one pulls the gap at once, so the primary must be lost
+    // in between). Seed 588 did until main's read index changed the schedules; a sweep of seeds
+    // 1-1500 found 833 and 1152, both at window 4 (833 loses c2-15, acknowledged by r0 at epoch
+    // 1). The same schedule keeps the promise with the rule intact.
+    ShardSimulation.Result broken = new ShardSimulation(833, 3, optimistic).withWindow(4).run();
     System.out.println("broken rule (sentCountedAsAcknowledged) caught: " + broken.violations());
     assertThat(broken.violations()).anyMatch(v -> v.contains("acknowledged write"));
-    ShardSimulation.Result intact = new ShardSimulation(588, 3).withWindow(4).run();
+    ShardSimulation.Result intact = new ShardSimulation(833, 3).withWindow(4).run();
     assertThat(intact.violations()).as("faults: %s", intact.faults()).isEmpty();
   }
 }
