@@ -275,7 +275,7 @@ class ShardedDatabaseReconcilerTest {
                             .getTemplate()
                             .getSpec()
                             .getVolumes())
-                    .filteredOn(v -> !v.getName().equals("tls"))
+                    .filteredOn(v -> v.getSecret() != null && !v.getName().equals("tls"))
                     .singleElement()
                     .satisfies(
                         v ->
