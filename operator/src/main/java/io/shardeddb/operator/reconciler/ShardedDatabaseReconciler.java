@@ -114,6 +114,9 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   /** The controller's name (metrics, logs). */
   public static final String NAME = "shardeddb";
 
+  /** The informer event source for Nodes (cluster-scoped; no Node event triggers a pass). */
+  static final String NODES = "nodes";
+
   private static final Logger LOG = LoggerFactory.getLogger(ShardedDatabaseReconciler.class);
 
   private final KubernetesClient client;
@@ -173,9 +176,6 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     this.aggregate = new AggregateStep(client, aggregator, archives, events);
     this.finish = new FinishStep(client, clock, resync, crd);
   }
-
-  /** The informer event source for Nodes (cluster-scoped; no Node event triggers a pass). */
-  static final String NODES = "nodes";
 
   @Override
   public List<EventSource<?, ShardedDatabase>> prepareEventSources(
