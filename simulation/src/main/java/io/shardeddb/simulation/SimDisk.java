@@ -292,4 +292,15 @@ final class SimDisk implements WriteStorage, ReplicaStore {
     copying = false;
     empty = false;
   }
+
+  @Override
+  public Set<String> recordedAmong(java.util.Collection<String> requestIds) {
+    Set<String> out = new HashSet<>();
+    for (String rid : requestIds) {
+      if (rids.containsKey(rid) || refusals.containsKey(rid)) {
+        out.add(rid);
+      }
+    }
+    return out;
+  }
 }

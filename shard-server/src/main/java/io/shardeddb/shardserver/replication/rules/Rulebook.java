@@ -3,6 +3,8 @@ package io.shardeddb.shardserver.replication.rules;
 import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The safety rules the replica classes ask at their decision points, as one injected object: the
@@ -69,5 +71,14 @@ public class Rulebook {
    */
   public boolean readsBackUnknownCommit() {
     return true;
+  }
+
+  /**
+   * Rule 13: which of the source's replicas a move's import reads from, given what each said about
+   * itself ({@link ImportRules#sourcePrimary}: the unfenced primary of the highest epoch seen).
+   */
+  public Optional<ImportRules.SourceReplica> sourcePrimary(
+      List<ImportRules.SourceReplica> answers) {
+    return ImportRules.sourcePrimary(answers);
   }
 }
