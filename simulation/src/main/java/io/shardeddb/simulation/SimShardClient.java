@@ -142,7 +142,10 @@ final class SimShardClient implements ShardServerClient {
     } catch (ShardException | InvalidRequestException e) {
       throw refused(e);
     }
-    scheduler.runUntil(scheduler.now() + deadline.toMillis(), done::isDone);
+    // A crash of the replica resets the connection: the call fails at once, as unknown.
+    scheduler.runUntil(
+        scheduler.now() + deadline.toMillis(),
+        () -> done.isDone() || r.incarnation() != incarnation);
     if (!alive.getAsBoolean()) {
       throw new CallerDied();
     }

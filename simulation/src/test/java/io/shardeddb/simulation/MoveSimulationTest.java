@@ -85,4 +85,20 @@ class MoveSimulationTest {
       assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
     }
   }
+
+  /**
+   * Seeds that once failed. 20 and 76: the spec was reverted mid-move after the destination had
+   * failed over; its new primary runs no import, so the abort's {@code DELETE /import} was answered
+   * 404 and every pass ended there — the move never aborted and the range stayed with whatever the
+   * source had (red before the fix: "the move did not end: Copying", each pass "waits: no import on
+   * b1").
+   */
+  @Test
+  @DisplayName("an abort completes when the destination's current primary runs no import")
+  void regressionSeeds() {
+    for (long seed : new long[] {20, 76}) {
+      MoveSimulation.Result r = new MoveSimulation(seed).run();
+      assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
+    }
+  }
 }
