@@ -49,7 +49,9 @@ final class SimOperator {
   private final Map<String, SimReplica> byName;
   private final ShardPlanner planner = new ShardPlanner(new RecopyPolicy());
   private final CopyVerification verification = new CopyVerification(new RecopyPolicy());
-  private ShardStatus status = new ShardStatus("sh1", null, null, null, null, List.of());
+  private final String shard;
+  private final String name;
+  private ShardStatus status;
   private final Map<String, TimedHeartbeat> beats = new HashMap<>();
   private final Map<String, TimedFence> fences = new HashMap<>();
   private long passStartedAt;
@@ -60,6 +62,20 @@ final class SimOperator {
 
   SimOperator(
       List<String> replicas, Scheduler scheduler, Network network, Map<String, SimReplica> byName) {
+    this(NAME, "sh1", replicas, scheduler, network, byName);
+  }
+
+  /** The shard loop of shard {@code shard}, as node {@code name} ({@link MoveSimulation}). */
+  SimOperator(
+      String name,
+      String shard,
+      List<String> replicas,
+      Scheduler scheduler,
+      Network network,
+      Map<String, SimReplica> byName) {
+    this.name = name;
+    this.shard = shard;
+    this.status = new ShardStatus(shard, null, null, null, null, List.of());
     this.replicas = replicas;
     this.scheduler = scheduler;
     this.network = network;
@@ -85,13 +101,13 @@ final class SimOperator {
 
   void start() {
     incarnation++;
-    network.liveness(NAME, Network.Liveness.UP);
+    network.liveness(name, Network.Liveness.UP);
     pass(incarnation);
   }
 
   void crash() {
     incarnation++;
-    network.liveness(NAME, Network.Liveness.DOWN);
+    network.liveness(name, Network.Liveness.DOWN);
   }
 
   private void later(long delay, int inc, Runnable r) {
@@ -107,7 +123,7 @@ final class SimOperator {
   private void pass(int inc) {
     beats.clear();
     passStartedAt = scheduler.now();
-    replicas.forEach(r -> network.send(NAME, r, new Ping()));
+    replicas.forEach(r -> network.send(name, r, new Ping()));
     later(DEADLINE, inc, () -> decide(inc));
   }
 
@@ -139,9 +155,9 @@ final class SimOperator {
               r, i, url(r), beats.containsKey(r), 0, Duration.ofSeconds(60)));
     }
     return new ShardObservation(
-        "sh1",
+        shard,
         new ShardConfigRequest(
-            new SchemaDoc(List.of("k"), List.of("Number")), List.of("sh1"), "t", "k", 0L, 1L << 40),
+            new SchemaDoc(List.of("k"), List.of("Number")), List.of(shard), "t", "k", 0L, 1L << 40),
         replicas.size(),
         WriteQuorum.Majority,
         Duration.ofMillis(ShardSimulation.UNAVAILABLE),
@@ -209,7 +225,7 @@ final class SimOperator {
     }
     status =
         new ShardStatus(
-            "sh1",
+            shard,
             plan.epoch() == 0 ? null : plan.epoch(),
             plan.primary(),
             ready,
@@ -221,10 +237,10 @@ final class SimOperator {
   private void act(ShardPlan plan) {
     for (ShardAction a : plan.actions()) {
       switch (a) {
-        case ShardAction.Fence f -> network.send(NAME, f.pod(), new Fence(f.epoch()));
+        case ShardAction.Fence f -> network.send(name, f.pod(), new Fence(f.epoch()));
         case ShardAction.AssignRole r ->
             network.send(
-                NAME,
+                name,
                 r.pod(),
                 new Messages.Role(
                     r.request().epoch(),
@@ -232,10 +248,10 @@ final class SimOperator {
                     r.request().primary().name(),
                     r.request().replicas(),
                     r.request().chosenAt()));
-        case ShardAction.Configure c -> network.send(NAME, c.pod(), new Messages.Configure());
+        case ShardAction.Configure c -> network.send(name, c.pod(), new Messages.Configure());
         case ShardAction.Resync r -> {
           trace("resync " + r.pod() + " (" + plan.phase() + ": " + plan.message() + ")");
-          network.send(NAME, r.pod(), new Messages.Resync());
+          network.send(name, r.pod(), new Messages.Resync());
         }
         case ShardAction.Verify v -> verify(v);
       }
@@ -250,8 +266,8 @@ final class SimOperator {
         || primary == null
         || network.liveness(v.pod()) != Network.Liveness.UP
         || network.liveness(primary.name()) != Network.Liveness.UP
-        || network.partitioned(NAME, v.pod())
-        || network.partitioned(NAME, primary.name())) {
+        || network.partitioned(name, v.pod())
+        || network.partitioned(name, primary.name())) {
       return;
     }
     ShardPlan judged =
@@ -272,16 +288,16 @@ final class SimOperator {
     act(judged);
   }
 
-  private static ChecksumResponse checksum(SimReplica r) {
+  private ChecksumResponse checksum(SimReplica r) {
     SimDisk d = r.disk();
-    return new ChecksumResponse("sh1", d.rows.size(), d.rows.toString(), d.lastLsn());
+    return new ChecksumResponse(shard, d.rows.size(), d.rows.toString(), d.lastLsn());
   }
 
-  private static Heartbeat heartbeat(Pong p) {
+  private Heartbeat heartbeat(Pong p) {
     Role role = p.primary() ? Role.Primary : p.secondary() ? Role.Secondary : Role.None;
     return new Heartbeat(
             p.name(),
-            "sh1",
+            shard,
             role,
             p.epoch(),
             p.lastLsn(),
