@@ -169,6 +169,12 @@ public final class ShardPlanner {
             events,
             Set.of());
       }
+      if (neverAcknowledged(o)) {
+        // The bring-up's Primary role never arrived (or its primary lost it before its no-op
+        // entry reached anyone): no log holds an entry, so no election can succeed (rule 2) and no
+        // write was ever acknowledged (rule 3). Done again, above every epoch seen.
+        return bringUp(o, Math.max(epoch, seen) + 1);
+      }
       return election(o, epoch, primary, first.toString(), events);
     }
     String message = "primary " + primary + " at epoch " + epoch;
