@@ -268,6 +268,60 @@ public final class ShardSimulation {
     return new LostVolume(wiped[0], wipedAt[0], refusals, ackedBefore, judge());
   }
 
+  /**
+   * The gap "a shrink reverted half-way is not treated as a growth" (docs/safety.md, rule 12) as a
+   * scripted schedule of five replicas: at t=4 s the primary is cut off from every replica but one
+   * staying one (its partner) and the spec goes 5 → 3, so the quorum moves to the three staying
+   * replicas and the primary acknowledges writes with its partner alone (two of three). 50 ms after
+   * the operator sent that role, the spec goes back to 5 — before a pass has seen the new quorum
+   * confirmed, so the recorded voting count is still 5; 450 ms later the partner crashes (for 8 s).
+   * The primary then reaches no majority and is replaced; an election that counts a majority of
+   * five among the three replicas that never saw those writes loses them.
+   */
+  public Result runShrinkRevertedHalfWay() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica primary = byName(operator.primary());
+    SimReplica partner =
+        pods().stream()
+            .filter(x -> x != primary && replicas.indexOf(x) < 3)
+            .findFirst()
+            .orElseThrow();
+    for (SimReplica o : pods()) {
+      if (o != primary && o != partner) {
+        network.partition(primary.name(), o.name());
+      }
+    }
+    log(
+        scheduler.now(),
+        "partition " + primary.name() + " from every replica but " + partner.name());
+    log(scheduler.now(), "spec: replicas 5 -> 3");
+    operator.resize(3);
+    operator.onceShrinkRoleSent(
+        () ->
+            scheduler.after(
+                50,
+                () -> {
+                  log(scheduler.now(), "spec: replicas 3 -> 5 (the shrink reverted half-way)");
+                  operator.resize(5);
+                  scheduler.after(
+                      450,
+                      () -> {
+                        log(scheduler.now(), "crash " + partner.name() + " for 8000");
+                        partner.crash();
+                        scheduler.after(8_000, () -> restart(partner));
+                      });
+                }));
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
   /** What one isolated-primary schedule showed. */
   public record Isolation(
       String isolated, String primaryAfter, long ackedWhileCut, List<String> violations) {}

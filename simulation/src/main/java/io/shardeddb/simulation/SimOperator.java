@@ -107,6 +107,17 @@ final class SimOperator {
     this.statefulSet = statefulSet;
   }
 
+  private Runnable afterShrinkRole;
+
+  /**
+   * A fault to inject once, right after the operator sends the primary a Primary role counted over
+   * fewer replicas than the recorded voting count (a shrink moving the quorum to the staying
+   * replicas, rule 12).
+   */
+  void onceShrinkRoleSent(Runnable fault) {
+    afterShrinkRole = fault;
+  }
+
   /** A spec change: the shard's replica count becomes {@code count}. */
   void resize(int count) {
     desired = count;
@@ -340,18 +351,26 @@ final class SimOperator {
     for (ShardAction a : plan.actions()) {
       switch (a) {
         case ShardAction.Fence f -> network.send(NAME, f.pod(), new Fence(f.epoch()));
-        case ShardAction.AssignRole r ->
-            network.send(
-                NAME,
-                r.pod(),
-                new Messages.Role(
-                    r.request().epoch(),
-                    r.request().role() == Role.Primary,
-                    r.request().primary().name(),
-                    r.request().replicas(),
-                    r.request().chosenAt(),
-                    r.request().peers().stream().map(p -> p.name()).toList(),
-                    r.request().learners().stream().map(p -> p.name()).toList()));
+        case ShardAction.AssignRole r -> {
+          network.send(
+              NAME,
+              r.pod(),
+              new Messages.Role(
+                  r.request().epoch(),
+                  r.request().role() == Role.Primary,
+                  r.request().primary().name(),
+                  r.request().replicas(),
+                  r.request().chosenAt(),
+                  r.request().peers().stream().map(p -> p.name()).toList(),
+                  r.request().learners().stream().map(p -> p.name()).toList()));
+          if (afterShrinkRole != null
+              && r.request().role() == Role.Primary
+              && r.request().replicas() < recordedVoters()) {
+            Runnable fault = afterShrinkRole;
+            afterShrinkRole = null;
+            fault.run();
+          }
+        }
         case ShardAction.Configure c -> network.send(NAME, c.pod(), new Messages.Configure());
         case ShardAction.Resync r -> network.send(NAME, r.pod(), new Messages.Resync());
         case ShardAction.Verify v -> verify(v);

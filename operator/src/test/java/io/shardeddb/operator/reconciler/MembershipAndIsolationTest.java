@@ -453,4 +453,43 @@ class MembershipAndIsolationTest {
     assertThat(last.learners()).isEmpty();
     assertThat(all.voters()).isEqualTo(5);
   }
+
+  /**
+   * A shrink reverted half-way (rule 12; reached by the simulator, {@code
+   * ShrinkRevertedHalfWayTest}): the spec went 5 → 3 and back to 5 before a pass saw the primary's
+   * quorum over the three staying replicas confirmed, so the status still records five voters while
+   * the primary counts over three — writes acknowledged by two of them need not be on three of the
+   * five. The primary's voting set is the base: its role stays over three (never a jump of two),
+   * the recorded count drops to three once that set is confirmed, and the other two are learners
+   * that vote again one at a time.
+   */
+  @Test
+  void aShrinkRevertedHalfWayGrowsBackFromThePrimarysVotingSetNeverJumpingToTheOldCount() {
+    ShardStatus five = recordedVoters(2, 5, 5);
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put(
+        "p-0", beat("p-0", Role.Primary, 2, 104, growing(3, false, -1, List.of("p-1", "p-2"))));
+    for (int i = 1; i < 5; i++) {
+      beats.put("p-" + i, secondary("p-" + i, 2, i < 3 ? 104 : 60, "p-0"));
+    }
+
+    // Not yet confirmed: the primary is told its three voters again (the two others as learners),
+    // never a quorum over five; the count recorded stays.
+    ShardPlan unconfirmed = planner.plan(observe(5, five, members(5), beats));
+    assertThat(unconfirmed.actions())
+        .filteredOn(a -> a instanceof ShardAction.AssignRole r && r.pod().equals("p-0"))
+        .allSatisfy(
+            a -> assertThat(((ShardAction.AssignRole) a).request().replicas()).isEqualTo(3));
+    assertThat(unconfirmed.voters()).isIn(0, 5);
+
+    // Confirmed on a majority of the three: three voters are recorded, p-3 and p-4 are learners.
+    beats.put(
+        "p-0", beat("p-0", Role.Primary, 2, 104, growing(3, true, 104, List.of("p-1", "p-2"))));
+    ShardPlan confirmed = planner.plan(observe(5, five, members(5), beats));
+    assertThat(confirmed.voters()).isEqualTo(3);
+    var r = primaryRole(confirmed).request();
+    assertThat(r.replicas()).isEqualTo(3);
+    assertThat(r.peers()).extracting(p -> p.name()).containsExactly("p-0", "p-1", "p-2");
+    assertThat(r.learners()).extracting(p -> p.name()).containsExactly("p-3", "p-4");
+  }
 }
