@@ -83,7 +83,9 @@ public final class ShardSimulation {
     /** In about one schedule of four, chosen by the seed. */
     BY_SEED,
     /** In every schedule (the seed chooses how). */
-    ALWAYS
+    ALWAYS,
+    /** Only by a scripted schedule: room for five replicas, no change chosen by the seed. */
+    SCRIPTED
   }
 
   /**
@@ -100,8 +102,8 @@ public final class ShardSimulation {
     this.replicaCount = replicaCount;
     this.scheduler = new Scheduler(seed);
     this.network = new Network(scheduler);
-    int most = replicaCount;
-    if (membership != Membership.FIXED) {
+    int most = membership == Membership.SCRIPTED ? 5 : replicaCount;
+    if (membership == Membership.BY_SEED || membership == Membership.ALWAYS) {
       Random m = new Random(seed * 0x9E3779B97F4A7C15L + 24);
       if (membership == Membership.ALWAYS || m.nextInt(4) == 0) {
         int other = replicaCount == 5 ? 3 : replicaCount == 3 ? 5 : m.nextBoolean() ? 3 : 5;
@@ -322,6 +324,53 @@ public final class ShardSimulation {
     return judge();
   }
 
+  /**
+   * Growing 3 → 5 with the primary cut off from both other voters (rule 12, learners), scripted for
+   * {@code BrokenRulesAreCaughtTest}: at t=4 s the primary is cut off from the other replicas (not
+   * from the new pods, which do not exist yet) and the spec goes 3 → 5. The primary feeds the
+   * learners but may count only voters, so it confirms no new term and acknowledges nothing until
+   * it is replaced. It crashes (for 6 s) the first time its heartbeat reports its term confirmed
+   * while it has learners — which only a quorum counting a learner can do — or at t=8 s.
+   */
+  public Result runGrowWithPrimaryCutOff() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica primary = byName(operator.primary());
+    for (SimReplica o : pods()) {
+      if (o != primary) {
+        network.partition(primary.name(), o.name());
+      }
+    }
+    log(scheduler.now(), "partition " + primary.name() + " from the other voters");
+    log(scheduler.now(), "spec: replicas " + live.size() + " -> 5");
+    operator.resize(5);
+    boolean[] crashed = {false};
+    Runnable crash =
+        () -> {
+          if (!crashed[0]) {
+            crashed[0] = true;
+            log(scheduler.now(), "crash " + primary.name() + " for 6000");
+            primary.crash();
+            scheduler.after(6_000, () -> restart(primary));
+          }
+        };
+    operator.onceTermConfirmedWithLearners(crash);
+    scheduler.after(4_000, crash);
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
+  /** A world of three replicas that may grow to five, for the scripted schedules. */
+  static ShardSimulation growable(long seed, Rulebook rules) {
+    return new ShardSimulation(seed, 3, rules, Membership.SCRIPTED);
+  }
+
   /** What one isolated-primary schedule showed. */
   public record Isolation(
       String isolated, String primaryAfter, long ackedWhileCut, List<String> violations) {}
@@ -431,6 +480,18 @@ public final class ShardSimulation {
    */
   ShardSimulation withoutRequestOutcomes() {
     replicas.forEach(r -> r.storageFaults().dropsRequestOutcomes = true);
+    return this;
+  }
+
+  /** Rule 12 broken on purpose: the StatefulSet follows the spec at once (no resize gate). */
+  ShardSimulation withoutResizeGate() {
+    operator.withoutResizeGate = true;
+    return this;
+  }
+
+  /** Rule 12 broken on purpose: elections count only the replicas the spec keeps. */
+  ShardSimulation electingOverTheSpecOnly() {
+    operator.electsOverTheSpecOnly = true;
     return this;
   }
 

@@ -118,6 +118,29 @@ final class SimOperator {
     afterShrinkRole = fault;
   }
 
+  /**
+   * Rule 12 broken on purpose ({@code BrokenRulesAreCaughtTest}): the StatefulSet follows the spec
+   * at once, as before {@link ResizeGate} (the pods past a lowered count go with their volumes
+   * while they may hold acknowledged writes).
+   */
+  boolean withoutResizeGate;
+
+  /**
+   * Rule 12 broken on purpose: elections see only the replicas the spec keeps, with its count as
+   * the voting set — as the operator elected before the joint majority (review 2026-11-23 #2).
+   */
+  boolean electsOverTheSpecOnly;
+
+  private Runnable learnersCounted;
+
+  /**
+   * A fault to inject once, when a primary's heartbeat first reports its term confirmed while it
+   * feeds learners, before the pass sees that heartbeat.
+   */
+  void onceTermConfirmedWithLearners(Runnable fault) {
+    learnersCounted = fault;
+  }
+
   /** A spec change: the shard's replica count becomes {@code count}. */
   void resize(int count) {
     desired = count;
@@ -187,6 +210,17 @@ final class SimOperator {
     long latency = scheduler.now() - passStartedAt;
     switch (m) {
       case Pong p -> {
+        if (learnersCounted != null
+            && p.primary()
+            && p.quorum() != null
+            && p.quorum().termCommitted()
+            && !p.quorum().learners().isEmpty()) {
+          // The scripted fault strikes before this answer reaches the pass.
+          Runnable fault = learnersCounted;
+          learnersCounted = null;
+          fault.run();
+          return;
+        }
         beats.put(p.name(), new TimedHeartbeat(heartbeat(p), Duration.ofMillis(latency)));
         if (p.name().equals(switchTarget)) {
           targetBeat = heartbeat(p);
@@ -241,7 +275,10 @@ final class SimOperator {
       podViews.add(
           new PodView(m.name(), m.ordinal(), m.name(), m.ready(), m.ready(), 0, false, null));
     }
-    int size = ResizeGate.decide(desired, podViews, Map.copyOf(beats), status).pods();
+    int size =
+        withoutResizeGate
+            ? desired
+            : ResizeGate.decide(desired, podViews, Map.copyOf(beats), status).pods();
     if (size != pods) {
       trace("StatefulSet " + pods + " -> " + size + " pods (spec " + desired + ")");
       pods = size;
@@ -261,7 +298,8 @@ final class SimOperator {
           DEADLINE,
           inc,
           () -> {
-            ShardPlan elected = planner.elect(o, plan, Map.copyOf(fences));
+            ShardPlan elected =
+                planner.elect(electsOverTheSpecOnly ? staying(o) : o, plan, Map.copyOf(fences));
             fenceEpoch = -1;
             if (elected.stage() == ShardPlan.Stage.STEADY) {
               failovers++;
@@ -333,6 +371,28 @@ final class SimOperator {
   private static final long SWITCHOVER_CATCH_UP = 1_000;
 
   private static final long AWAIT_POLL = 50;
+
+  /** {@code o} as if only the replicas the spec keeps existed and voted (a mutation's view). */
+  private ShardObservation staying(ShardObservation o) {
+    ShardStatus p = o.previous();
+    return new ShardObservation(
+        o.shardId(),
+        o.config(),
+        o.desiredReplicas(),
+        o.writeQuorum(),
+        o.primaryUnavailableAfter(),
+        new ShardStatus(
+            p.id(),
+            p.epoch(),
+            p.primary(),
+            p.readyReplicas(),
+            p.primaryUnavailableSince(),
+            p.replicas(),
+            Math.min(recordedVoters(), desired)),
+        o.members().stream().filter(m -> m.ordinal() < desired).toList(),
+        o.beats(),
+        o.now());
+  }
 
   /** The plan's calls, then the status the production {@link ShardReport} makes of the pass. */
   private void finish(ShardObservation o, ShardPlan plan, int inc) {

@@ -19,7 +19,7 @@ class ShrinkRevertedHalfWayTest {
       "a shrink reverted half-way grows back from the primary's voting set: no write acknowledged"
           + " by the smaller quorum is lost")
   void aShrinkRevertedHalfWayKeepsEveryAcknowledgement() {
-    for (long seed = 1; seed <= 10; seed++) {
+    for (long seed = 1; seed <= 5; seed++) {
       ShardSimulation.Result r = new ShardSimulation(seed, 5).runShrinkRevertedHalfWay();
       assertThat(r.acknowledged()).as("seed %d: writes acknowledged", seed).isPositive();
       assertThat(r.violations()).as("seed %d, faults %s", seed, r.faults()).isEmpty();
