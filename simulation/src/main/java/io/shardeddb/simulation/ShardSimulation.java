@@ -281,6 +281,16 @@ public final class ShardSimulation {
    * five among the three replicas that never saw those writes loses them.
    */
   public Result runShrinkRevertedHalfWay() {
+    return runShrinkRevertedHalfWay(false);
+  }
+
+  /**
+   * As {@link #runShrinkRevertedHalfWay()}; {@code beforeAPassSawIt}: instead of the partner
+   * crashing after the next pass, the primary and its partner both crash 150 ms after the revert,
+   * before any pass has seen the primary's smaller set (the window docs/safety.md "Known limits"
+   * describes).
+   */
+  Result runShrinkRevertedHalfWay(boolean beforeAPassSawIt) {
     pods().forEach(SimReplica::start);
     operator.start();
     scheduler.runUntil(2_000);
@@ -310,11 +320,16 @@ public final class ShardSimulation {
                   log(scheduler.now(), "spec: replicas 3 -> 5 (the shrink reverted half-way)");
                   operator.resize(5);
                   scheduler.after(
-                      450,
+                      beforeAPassSawIt ? 150 : 450,
                       () -> {
                         log(scheduler.now(), "crash " + partner.name() + " for 8000");
                         partner.crash();
                         scheduler.after(8_000, () -> restart(partner));
+                        if (beforeAPassSawIt) {
+                          log(scheduler.now(), "crash " + primary.name() + " for 8000");
+                          primary.crash();
+                          scheduler.after(8_000, () -> restart(primary));
+                        }
                       });
                 }));
     scheduler.runUntil(FAULTY);
