@@ -2,6 +2,7 @@ package io.shardeddb.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -154,6 +155,23 @@ class ShardSimulationTest {
   @DisplayName("a replica is made primary only with the log the operator chose it for")
   void primaryOnlyWithTheChosenLog() {
     ShardSimulation.Result r = new ShardSimulation(4088, 5).run();
+    assertThat(r.violations()).as("faults: %s", r.faults()).isEmpty();
+  }
+
+  /**
+   * A production defect a sweep with a replica-count change in every schedule found (2026-11-23,
+   * seeds 2001–2400): seed 2084, five replicas. Bring-up waited (not every pod answered), the
+   * status recorded five voters, the spec went 5 → 3 at t=7485, so the resize gate kept five pods;
+   * four answered (r1, cut off from the operator, did not) — at least the spec's three, so the
+   * bring-up ran over every pod and threw a NullPointerException on r1's missing heartbeat (on a
+   * cluster: a reconcile failing every pass, the shard never brought up). Fixed: a bring-up counts
+   * and uses only the replicas the spec keeps.
+   */
+  @Test
+  @DisplayName("a bring-up after the spec was lowered uses only the replicas the spec keeps")
+  void bringUpAfterTheSpecWasLowered() {
+    ShardSimulation.Result r =
+        new ShardSimulation(2084, 5, new Rulebook(), ShardSimulation.Membership.ALWAYS).run();
     assertThat(r.violations()).as("faults: %s", r.faults()).isEmpty();
   }
 

@@ -412,8 +412,12 @@ public final class ShardPlanner {
       // picks the most up-to-date one, never simply pod-0.
       return election(o, 0, null, null, new ArrayList<>());
     }
-    long answering = o.members().stream().filter(m -> o.beats().containsKey(m.name())).count();
-    if (o.members().size() < o.desiredReplicas() || answering < o.desiredReplicas()) {
+    // Only the replicas the spec keeps: pods past a lowered count (kept by the resize gate while
+    // the status records more voters) never held data and get no first role (rule 12).
+    List<Member> staying =
+        o.members().stream().filter(m -> m.ordinal() < o.desiredReplicas()).toList();
+    long answering = staying.stream().filter(m -> o.beats().containsKey(m.name())).count();
+    if (staying.size() < o.desiredReplicas() || answering < o.desiredReplicas()) {
       return wait(
           ShardPhase.AwaitingPods,
           answering + " of " + o.desiredReplicas() + " shard-servers answering");
@@ -421,14 +425,14 @@ public final class ShardPlanner {
     if (o.config() == null) {
       return wait(ShardPhase.AwaitingPods, "no configuration for the shard");
     }
-    String primary = o.members().get(0).name();
+    String primary = staying.get(0).name();
     List<ShardAction> actions = new ArrayList<>();
-    for (Member m : o.members()) {
+    for (Member m : staying) {
       if (o.beat(m.name()).state() == ReplicaState.Unconfigured) {
         actions.add(new Configure(m.name(), m.url(), o.config()));
       }
     }
-    for (Member m : o.members()) {
+    for (Member m : staying) {
       actions.add(
           new AssignRole(
               m.name(),
@@ -449,7 +453,7 @@ public final class ShardPlanner {
                     EventReason.ShardBroughtUp,
                     o,
                     "configured "
-                        + o.members().size()
+                        + staying.size()
                         + " replicas, "
                         + primary
                         + " is primary at epoch "

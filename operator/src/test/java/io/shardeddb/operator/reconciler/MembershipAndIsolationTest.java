@@ -492,4 +492,61 @@ class MembershipAndIsolationTest {
     assertThat(r.peers()).extracting(p -> p.name()).containsExactly("p-0", "p-1", "p-2");
     assertThat(r.learners()).extracting(p -> p.name()).containsExactly("p-3", "p-4");
   }
+
+  /**
+   * Found by the simulator (seed 2084 with a replica-count change in every schedule): a shard of
+   * five waits for bring-up (a pod does not answer), the status records five voters, the spec goes
+   * to three, so the resize gate keeps the five pods; three staying pods answer, one leaving pod
+   * does not. The bring-up used every pod and threw on the silent one's missing heartbeat (a
+   * reconcile that fails every pass: the shard never comes up). It brings up the staying ones.
+   */
+  @Test
+  void aBringUpAfterTheSpecWasLoweredConfiguresOnlyTheStayingReplicas() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    for (int i = 0; i < 4; i++) {
+      beats.put(
+          "p-" + i,
+          new TimedHeartbeat(
+              new Heartbeat(
+                  "p-" + i,
+                  "sh1",
+                  Role.None,
+                  0,
+                  0,
+                  0,
+                  null,
+                  0,
+                  ReplicaState.Unconfigured,
+                  null,
+                  null,
+                  null,
+                  null),
+              Duration.ofMillis(2)));
+    }
+    ShardStatus waiting = new ShardStatus("sh1", null, null, 0, null, List.of(), 5);
+    ShardPlan plan =
+        planner.plan(
+            new ShardObservation(
+                "sh1",
+                new io.shardeddb.protocol.shard.ShardConfigRequest(
+                    new io.shardeddb.protocol.lb.SchemaDoc(List.of("k"), List.of("Number")),
+                    List.of("sh1"),
+                    "t",
+                    "k",
+                    0L,
+                    1L << 40),
+                3,
+                WriteQuorum.Majority,
+                Duration.ofSeconds(5),
+                waiting,
+                members(5),
+                beats,
+                NOW));
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.BRING_UP);
+    assertThat(plan.actions())
+        .filteredOn(a -> a instanceof ShardAction.AssignRole)
+        .extracting(a -> ((ShardAction.AssignRole) a).pod())
+        .containsExactly("p-0", "p-1", "p-2");
+    assertThat(plan.voters()).isEqualTo(3);
+  }
 }
