@@ -85,4 +85,12 @@ final class Messages {
 
   /** 200 with the key's value (null: absent), or the error's status. */
   record ReadKeyReply(long id, int status, Long value) {}
+
+  /**
+   * A change routed by a router's layout ({@link MoveSimulation}): an insert of {@code key} ({@code
+   * value} null) or an update of its value, with the ranges the router's layout says the shard owns
+   * ({@code X-Shard-Owned}). Answered with a {@link WriteReply} (421: not owned).
+   */
+  record OwnedChange(
+      String rid, long key, Long value, List<io.shardeddb.protocol.topology.PointRange> expected) {}
 }

@@ -53,6 +53,24 @@ public final class Scheduler {
     now = Math.max(now, until);
   }
 
+  /**
+   * Runs events until {@code done} holds, or none is due before {@code until} (then the time is
+   * {@code until}): a blocking call of the simulated operator, during which the rest of the world
+   * goes on (the call is made from inside an event; nothing the caller schedules itself is due
+   * before it returns).
+   */
+  public void runUntil(long until, java.util.function.BooleanSupplier done) {
+    while (!done.getAsBoolean() && !queue.isEmpty() && queue.peek().at <= until) {
+      Event e = queue.poll();
+      now = e.at;
+      executed++;
+      e.action.run();
+    }
+    if (!done.getAsBoolean()) {
+      now = Math.max(now, until);
+    }
+  }
+
   /** How many events have run (a cheap fingerprint of a schedule). */
   public long executed() {
     return executed;

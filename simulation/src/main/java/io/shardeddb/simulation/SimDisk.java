@@ -39,6 +39,12 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   boolean configured = true;
 
+  /**
+   * The shard's config as persisted with the log: what it owns changes with each range entry
+   * (fence, adopt) committed or replayed here, as the shard-server's metadata row does.
+   */
+  ShardConfig config = SimStorage.CONFIG;
+
   /** Lost its volume and has not re-copied since: holds nothing it acknowledged before. */
   boolean empty;
 
@@ -77,8 +83,9 @@ final class SimDisk implements WriteStorage, ReplicaStore {
    * definition ({@link LogOps#replay}), run on this disk ({@link #execute}).
    */
   void apply(LogEntry e) {
-    LogOps.Replay replay = LogOps.replayAll(List.of(e), SimStorage.CONFIG);
+    LogOps.Replay replay = LogOps.replayAll(List.of(e), config);
     replay.ops().forEach(this::execute);
+    config = replay.config();
     log.put(e.lsn(), e);
     replay.outcomes().forEach(o -> rids.put(o.requestId(), o.lsn()));
   }
@@ -136,6 +143,9 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       removed[i] = Math.max(0, before - rows.size());
     }
     plan.entries().forEach(e -> log.put(e.lsn(), e));
+    if (plan.configChanged()) {
+      config = plan.configAfter();
+    }
     if (!faults.dropsRequestOutcomes) {
       plan.records()
           .forEach(
@@ -258,7 +268,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       // Holds the whole history again: what it acknowledges from now on, it holds.
       empty = false;
     }
-    return config;
+    return this.config.equals(config) ? config : this.config;
   }
 
   @Override
@@ -291,5 +301,16 @@ final class SimDisk implements WriteStorage, ReplicaStore {
     baseEpoch = entryEpoch;
     copying = false;
     empty = false;
+  }
+
+  @Override
+  public Set<String> recordedAmong(java.util.Collection<String> requestIds) {
+    Set<String> out = new HashSet<>();
+    for (String rid : requestIds) {
+      if (rids.containsKey(rid) || refusals.containsKey(rid)) {
+        out.add(rid);
+      }
+    }
+    return out;
   }
 }

@@ -60,7 +60,9 @@ final class SimOperator {
   private final Map<String, SimReplica> byName;
   private final ShardPlanner planner = new ShardPlanner(new RecopyPolicy());
   private final CopyVerification verification = new CopyVerification(new RecopyPolicy());
-  private ShardStatus status = new ShardStatus("sh1", null, null, null, null, List.of());
+  private final String shard;
+  private final String name;
+  private ShardStatus status;
   private final Map<String, TimedHeartbeat> beats = new HashMap<>();
   private final Map<String, TimedFence> fences = new HashMap<>();
   private long passStartedAt;
@@ -84,7 +86,18 @@ final class SimOperator {
 
   SimOperator(
       List<String> replicas, Scheduler scheduler, Network network, Map<String, SimReplica> byName) {
-    this(replicas, replicas.size(), scheduler, network, byName, size -> {});
+    this(NAME, "sh1", replicas, replicas.size(), scheduler, network, byName, size -> {});
+  }
+
+  /** The shard loop of shard {@code shard}, as node {@code name} ({@link MoveSimulation}). */
+  SimOperator(
+      String name,
+      String shard,
+      List<String> replicas,
+      Scheduler scheduler,
+      Network network,
+      Map<String, SimReplica> byName) {
+    this(name, shard, replicas, replicas.size(), scheduler, network, byName, size -> {});
   }
 
   /**
@@ -98,6 +111,21 @@ final class SimOperator {
       Network network,
       Map<String, SimReplica> byName,
       java.util.function.IntConsumer statefulSet) {
+    this(NAME, "sh1", replicas, initial, scheduler, network, byName, statefulSet);
+  }
+
+  private SimOperator(
+      String name,
+      String shard,
+      List<String> replicas,
+      int initial,
+      Scheduler scheduler,
+      Network network,
+      Map<String, SimReplica> byName,
+      java.util.function.IntConsumer statefulSet) {
+    this.name = name;
+    this.shard = shard;
+    this.status = new ShardStatus(shard, null, null, null, null, List.of());
     this.replicas = replicas;
     this.desired = initial;
     this.pods = initial;
@@ -180,13 +208,13 @@ final class SimOperator {
 
   void start() {
     incarnation++;
-    network.liveness(NAME, Network.Liveness.UP);
+    network.liveness(name, Network.Liveness.UP);
     pass(incarnation);
   }
 
   void crash() {
     incarnation++;
-    network.liveness(NAME, Network.Liveness.DOWN);
+    network.liveness(name, Network.Liveness.DOWN);
   }
 
   private void later(long delay, int inc, Runnable r) {
@@ -202,7 +230,7 @@ final class SimOperator {
   private void pass(int inc) {
     beats.clear();
     passStartedAt = scheduler.now();
-    members().forEach(r -> network.send(NAME, r, new Ping()));
+    members().forEach(r -> network.send(name, r, new Ping()));
     later(DEADLINE, inc, () -> decide(inc));
   }
 
@@ -254,9 +282,9 @@ final class SimOperator {
               r, i, url(r), beats.containsKey(r), 0, Duration.ofSeconds(60)));
     }
     return new ShardObservation(
-        "sh1",
+        shard,
         new ShardConfigRequest(
-            new SchemaDoc(List.of("k"), List.of("Number")), List.of("sh1"), "t", "k", 0L, 1L << 40),
+            new SchemaDoc(List.of("k"), List.of("Number")), List.of(shard), "t", "k", 0L, 1L << 40),
         desired,
         WriteQuorum.Majority,
         Duration.ofMillis(ShardSimulation.UNAVAILABLE),
@@ -352,7 +380,7 @@ final class SimOperator {
 
   private void awaitTarget(
       ShardObservation o, ShardPlan plan, TimedFence answer, long until, int inc) {
-    network.send(NAME, plan.target(), new Ping());
+    network.send(name, plan.target(), new Ping());
     later(
         AWAIT_POLL,
         inc,
@@ -410,10 +438,10 @@ final class SimOperator {
   private void act(ShardPlan plan) {
     for (ShardAction a : plan.actions()) {
       switch (a) {
-        case ShardAction.Fence f -> network.send(NAME, f.pod(), new Fence(f.epoch()));
+        case ShardAction.Fence f -> network.send(name, f.pod(), new Fence(f.epoch()));
         case ShardAction.AssignRole r -> {
           network.send(
-              NAME,
+              name,
               r.pod(),
               new Messages.Role(
                   r.request().epoch(),
@@ -431,8 +459,8 @@ final class SimOperator {
             fault.run();
           }
         }
-        case ShardAction.Configure c -> network.send(NAME, c.pod(), new Messages.Configure());
-        case ShardAction.Resync r -> network.send(NAME, r.pod(), new Messages.Resync());
+        case ShardAction.Configure c -> network.send(name, c.pod(), new Messages.Configure());
+        case ShardAction.Resync r -> network.send(name, r.pod(), new Messages.Resync());
         case ShardAction.Verify v -> verify(v);
       }
     }
@@ -446,8 +474,8 @@ final class SimOperator {
         || primary == null
         || network.liveness(v.pod()) != Network.Liveness.UP
         || network.liveness(primary.name()) != Network.Liveness.UP
-        || network.partitioned(NAME, v.pod())
-        || network.partitioned(NAME, primary.name())) {
+        || network.partitioned(name, v.pod())
+        || network.partitioned(name, primary.name())) {
       return;
     }
     ShardPlan judged =
@@ -468,16 +496,16 @@ final class SimOperator {
     act(judged);
   }
 
-  private static ChecksumResponse checksum(SimReplica r) {
+  private ChecksumResponse checksum(SimReplica r) {
     SimDisk d = r.disk();
-    return new ChecksumResponse("sh1", d.rows.size(), d.rows.toString(), d.lastLsn());
+    return new ChecksumResponse(shard, d.rows.size(), d.rows.toString(), d.lastLsn());
   }
 
-  private static Heartbeat heartbeat(Pong p) {
+  private Heartbeat heartbeat(Pong p) {
     Role role = p.primary() ? Role.Primary : p.secondary() ? Role.Secondary : Role.None;
     return new Heartbeat(
             p.name(),
-            "sh1",
+            shard,
             role,
             p.epoch(),
             p.lastLsn(),

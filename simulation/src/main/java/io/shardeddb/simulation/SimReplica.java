@@ -14,6 +14,7 @@ import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.config.ServerSettings;
 import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.replication.ImportService;
 import io.shardeddb.shardserver.replication.PeerRefusal;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.RoleService;
@@ -71,6 +72,10 @@ final class SimReplica {
   private final Rulebook rules;
   private final Function<String, SimReplica> directory;
   private final StorageFaults storageFaults;
+
+  /** What {@code /config} brings this replica up with (its shard, table and owned ranges). */
+  private final ShardConfig bringUp;
+
   private SimDisk disk = new SimDisk();
   private int incarnation;
   private long requestIds;
@@ -84,6 +89,7 @@ final class SimReplica {
   private WriteCoordinator coordinator;
   private SecondarySync sync;
   private RoleService roles;
+  private ImportService imports;
 
   SimReplica(
       String name,
@@ -92,6 +98,20 @@ final class SimReplica {
       Network network,
       Rulebook rules,
       Function<String, SimReplica> directory) {
+    this(name, peers, scheduler, network, rules, directory, SimStorage.CONFIG);
+  }
+
+  /** A replica of the shard {@code bringUp} configures (a shard of {@link MoveSimulation}). */
+  SimReplica(
+      String name,
+      List<String> peers,
+      Scheduler scheduler,
+      Network network,
+      Rulebook rules,
+      Function<String, SimReplica> directory,
+      ShardConfig bringUp) {
+    this.bringUp = bringUp;
+    this.disk.config = bringUp;
     this.name = name;
     this.peers = peers;
     this.scheduler = scheduler;
@@ -156,7 +176,7 @@ final class SimReplica {
             directory);
     ctx = new ReplicaContext(new ServerSettings(name), clock);
     if (disk.configured) {
-      ctx.configure(SimStorage.CONFIG);
+      ctx.configure(disk.config);
     }
     ctx.restore(
         disk.epoch,
@@ -179,6 +199,7 @@ final class SimReplica {
     coordinator.start();
     sync = new SecondarySync(ctx, disk, transport, this::adopt, SETTINGS, clock, rules);
     roles = new RoleService(ctx, roleStore, coordinator, sync, rules);
+    imports = new ImportService(ctx, coordinator, transport, disk, SETTINGS, clock, rules);
     network.liveness(name, Network.Liveness.UP);
     if (disk.secondary) {
       sync.trigger();
@@ -191,8 +212,18 @@ final class SimReplica {
    */
   private void adopt(ShardConfig config, boolean replaceOwned) {
     if (!disk.configured) {
+      // Ownership is recorded explicitly from bring-up on, so range entries have a list to change.
+      ShardConfig explicit =
+          config.owned() == null && config.ownedRanges() != null
+              ? config.withOwned(config.ownedRanges())
+              : config;
       disk.configured = true;
-      ctx.configure(config);
+      disk.config = explicit;
+      ctx.configure(explicit);
+    } else if (replaceOwned
+        && !java.util.Objects.equals(disk.config.ownedRanges(), config.ownedRanges())) {
+      disk.config = disk.config.withOwned(config.ownedRanges());
+      ctx.configure(disk.config);
     }
   }
 
@@ -214,7 +245,7 @@ final class SimReplica {
   void receive(String from, Object m) {
     switch (m) {
       case Messages.Ping p -> network.send(name, from, pong());
-      case Messages.Configure c -> adopt(SimStorage.CONFIG, false);
+      case Messages.Configure c -> adopt(bringUp, false);
       case Messages.Resync r -> {
         if (ctx.view().role() == Role.Secondary) {
           sync.resync();
@@ -229,6 +260,7 @@ final class SimReplica {
       case Messages.Update u -> onUpdate(from, u);
       case Messages.Delete d -> onDelete(from, d);
       case Messages.ReadKey r -> onReadKey(from, r);
+      case Messages.OwnedChange c -> onOwnedChange(from, c);
       default -> throw new IllegalArgumentException("unexpected " + m);
     }
   }
@@ -355,11 +387,7 @@ final class SimReplica {
     }
     SnapshotHeader header =
         new SnapshotHeader(
-            disk.lastLsn(),
-            disk.lastEntryEpoch(),
-            disk.rows.size(),
-            SimStorage.CONFIG,
-            disk.rids.size());
+            disk.lastLsn(), disk.lastEntryEpoch(), disk.rows.size(), disk.config, disk.rids.size());
     Iterator<Map.Entry<Long, Long>> keys =
         disk.values.entrySet().stream()
             .map(e -> Map.entry(e.getKey(), e.getValue()))
@@ -540,6 +568,165 @@ final class SimReplica {
       default -> {
         return 200;
       }
+    }
+  }
+
+  // --- a move (docs/resharding.md): the shard-server's RangeController and the export ----------
+
+  /** {@code GET /heartbeat} as {@code ShardController} answers it (a primary adds its quorum). */
+  io.shardeddb.protocol.shard.Heartbeat heartbeat() {
+    io.shardeddb.protocol.shard.Heartbeat h = ctx.heartbeat();
+    return h.role() == Role.Primary ? h.withQuorum(coordinator.quorumState()) : h;
+  }
+
+  /** The production {@link ImportService} of this incarnation ({@code /import}). */
+  ImportService imports() {
+    return imports;
+  }
+
+  /**
+   * {@code POST /ranges/fence|adopt|purge} as {@code RangeController.apply} does it, without the
+   * wait: the change's future, completed once a write quorum holds its entry (or failed).
+   */
+  CompletableFuture<WriteCoordinator.Acked> rangeChange(
+      io.shardeddb.protocol.shard.Operation op, io.shardeddb.protocol.shard.RangeChange change) {
+    ctx.requireConfig();
+    ctx.requirePrimary();
+    return coordinator.enqueue(ClientChange.range(op, change.range(), change.moveId()));
+  }
+
+  /** This incarnation's epoch as the primary answering a range change. */
+  long epoch() {
+    return ctx.view().epoch();
+  }
+
+  /** Whether {@code incarnation} is still the running one (a crash or restart ends it). */
+  int incarnation() {
+    return incarnation;
+  }
+
+  /**
+   * {@code GET /log?low=&size=} (an export, rule 13), as {@code ReplicationController.log}: only a
+   * primary's entries up to its quorum-committed LSN, filtered to the range; {@code fromLsn} 0 from
+   * the log's first held entry; 410 before it.
+   */
+  LogResponse serveRangeLog(
+      long fromLsn, io.shardeddb.protocol.topology.PointRange range, int limit) throws PeerRefusal {
+    ReplicaContext.View v = ctx.view();
+    if (v.role() != Role.Primary || v.fenced() || !disk.configured) {
+      throw new PeerRefusal(409, name + " is not primary", v.epoch());
+    }
+    long committed = rules.exportedUpTo(coordinator.committedLsn(), ctx.appliedLsn());
+    long from = fromLsn == 0 ? ctx.logStartLsn() + 1 : fromLsn;
+    long last = ctx.appliedLsn();
+    long prev = from - 1;
+    if (prev > last) {
+      throw new PeerRefusal(409, "diverged: the log ends at " + last, v.epoch());
+    }
+    if (prev < ctx.logStartLsn()) {
+      throw new PeerRefusal(410, "log before " + (ctx.logStartLsn() + 1) + " no longer held", 0);
+    }
+    List<LogEntry> entries =
+        disk.logPage(from, Math.max(1, Math.min(limit, SETTINGS.logPageSize())));
+    long lastLsn = entries.isEmpty() ? last : Math.max(last, entries.getLast().lsn());
+    entries = io.shardeddb.shardserver.replication.CommittedLog.upTo(entries, committed);
+    lastLsn = Math.max(0, Math.min(lastLsn, committed));
+    ShardConfig config = ctx.requireConfig();
+    entries =
+        io.shardeddb.shardserver.replication.rules.RangeRules.filterToRange(
+            entries, config.pointsBy(), range, config.schema().shardKey());
+    return new LogResponse(entries, lastLsn);
+  }
+
+  /**
+   * {@code GET /snapshot?low=&size=}: the range's rows at the disk's position, served by a primary
+   * only once its quorum holds that position (rule 13; production waits up to its quorum timeout,
+   * here a 503 at once and the import retries).
+   */
+  SnapshotStream serveRangeSnapshot(io.shardeddb.protocol.topology.PointRange range)
+      throws PeerRefusal {
+    ReplicaContext.View v = ctx.view();
+    if (v.role() != Role.Primary || v.fenced() || !disk.configured) {
+      throw new PeerRefusal(409, name + " is not primary", v.epoch());
+    }
+    long lsn = disk.lastLsn();
+    if (rules.exportedUpTo(coordinator.committedLsn(), lsn) < lsn) {
+      throw new PeerRefusal(503, "the snapshot at lsn " + lsn + " is not on a quorum yet", 0);
+    }
+    ShardConfig config = ctx.requireConfig();
+    List<Map.Entry<Long, Long>> rows =
+        disk.values.entrySet().stream()
+            .filter(e -> range.contains(config.pointsBy().point(e.getKey())))
+            .map(e -> Map.entry(e.getKey(), e.getValue()))
+            .toList();
+    SnapshotHeader header = new SnapshotHeader(lsn, disk.lastEntryEpoch(), rows.size(), config, 0);
+    Iterator<Map.Entry<Long, Long>> it = rows.iterator();
+    return new SnapshotStream() {
+      @Override
+      public SnapshotHeader header() {
+        return header;
+      }
+
+      @Override
+      public Map<String, Object> nextRow() {
+        if (!it.hasNext()) {
+          return null;
+        }
+        Map.Entry<Long, Long> row = it.next();
+        return SimStorage.row(row.getKey(), row.getValue());
+      }
+
+      @Override
+      public RequestOutcome nextOutcome() {
+        return null;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /**
+   * A client change routed by a layout ({@code X-Shard-Owned}): 421 unless this shard owns exactly
+   * what the router's layout says and the key, unless the request id is recorded here (a retry is
+   * recognised before ownership, {@code WriteRequests.requireOwnedUnlessRetry}, rule 13); then
+   * {@code /write} or {@code /update} as above.
+   */
+  private void onOwnedChange(String client, Messages.OwnedChange c) {
+    ShardConfig config = ctx.config();
+    if (config == null || !disk.configured) {
+      network.send(
+          name,
+          client,
+          new Messages.WriteReply(c.rid(), false, disk.epoch, "not configured", 503, -1, 0));
+      return;
+    }
+    boolean owned =
+        config.ownsExactly(io.shardeddb.protocol.topology.PointRange.normalize(c.expected()))
+            && config.owns(c.key());
+    boolean recorded =
+        rules.dedupBeforeOwnership()
+            && (disk.rids.containsKey(c.rid()) || disk.refusals.containsKey(c.rid()));
+    if (!owned && !recorded) {
+      network.send(
+          name,
+          client,
+          new Messages.WriteReply(
+              c.rid(),
+              false,
+              disk.epoch,
+              config.notOwned(c.key()).getMessage(),
+              io.shardeddb.protocol.shard.ShardEndpoints.NOT_OWNED,
+              -1,
+              0));
+      return;
+    }
+    if (c.value() == null) {
+      submit(client, c.rid(), ClientChange.write(List.of(SimStorage.row(c.key())), c.rid()));
+    } else {
+      Map<String, Object> values =
+          config.schema().coercePartialRow(Map.of(SimStorage.VALUE, c.value()));
+      submit(client, c.rid(), ClientChange.update(c.key(), values, c.rid()));
     }
   }
 

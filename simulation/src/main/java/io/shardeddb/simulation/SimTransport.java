@@ -1,12 +1,15 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.replication.PeerRefusal;
 import io.shardeddb.shardserver.replication.PeerTransport;
 import io.shardeddb.shardserver.replication.SnapshotStream;
+import io.shardeddb.shardserver.replication.SourceTransport;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,7 +25,7 @@ import java.util.function.LongSupplier;
  * blocking call in production; no simulated time passes), or fail when the network does not let the
  * exchange through ({@link Network#reaches}).
  */
-final class SimTransport implements PeerTransport {
+final class SimTransport implements PeerTransport, SourceTransport {
   /** A replicate request on the wire; {@code id} pairs it with its answer. */
   record Replicate(long id, ReplicateRequest request) {}
 
@@ -99,6 +102,24 @@ final class SimTransport implements PeerTransport {
   @Override
   public SnapshotStream snapshot(String url) throws IOException {
     return at(url).serveSnapshot();
+  }
+
+  // --- a move's import reading its source shard (answered at once, as log and snapshot) -------
+
+  @Override
+  public Heartbeat heartbeat(String url) throws IOException {
+    return at(url).heartbeat();
+  }
+
+  @Override
+  public SnapshotStream rangeSnapshot(String url, PointRange range) throws IOException {
+    return at(url).serveRangeSnapshot(range);
+  }
+
+  @Override
+  public LogResponse rangeLog(String url, long fromLsn, PointRange range, int limit)
+      throws IOException {
+    return at(url).serveRangeLog(fromLsn, range, limit);
   }
 
   /** The replica answering at {@code url} now, if the exchange gets through. */

@@ -91,101 +91,104 @@ public record MoveStatus(
 
   /** This move in {@code next} with this message. */
   public MoveStatus in(MovePhase next, String why) {
-    return new MoveStatus(
-        id,
-        source,
-        destination,
-        low,
-        size,
-        next,
-        rowsCopied,
-        sourceLsn,
-        pauseMillis,
-        attempt,
-        why,
-        fenceEpoch,
-        fenceLsn,
-        fencedAt,
-        fenceDeadline);
+    Copy c = new Copy(this);
+    c.phase = next;
+    c.message = why;
+    return c.build();
   }
 
   /** This move with the import's progress. */
   public MoveStatus progress(long rows, long lsn) {
-    return new MoveStatus(
-        id,
-        source,
-        destination,
-        low,
-        size,
-        phase,
-        rows,
-        lsn,
-        pauseMillis,
-        attempt,
-        message,
-        fenceEpoch,
-        fenceLsn,
-        fencedAt,
-        fenceDeadline);
+    Copy c = new Copy(this);
+    c.rowsCopied = rows;
+    c.sourceLsn = lsn;
+    return c.build();
   }
 
   /** This move with the measured write pause. */
   public MoveStatus paused(long millis) {
-    return new MoveStatus(
-        id,
-        source,
-        destination,
-        low,
-        size,
-        phase,
-        rowsCopied,
-        sourceLsn,
-        millis,
-        attempt,
-        message,
-        fenceEpoch,
-        fenceLsn,
-        fencedAt,
-        fenceDeadline);
+    Copy c = new Copy(this);
+    c.pauseMillis = millis;
+    return c.build();
   }
 
   /** This move with the fence's answer, when it was given and when the wait for it ends. */
   public MoveStatus fenced(long epoch, long lsn, String at, String deadline) {
-    return new MoveStatus(
-        id,
-        source,
-        destination,
-        low,
-        size,
-        phase,
-        rowsCopied,
-        sourceLsn,
-        pauseMillis,
-        attempt,
-        message,
-        epoch,
-        lsn,
-        at,
-        deadline);
+    Copy c = new Copy(this);
+    c.fenceEpoch = epoch;
+    c.fenceLsn = lsn;
+    c.fencedAt = at;
+    c.fenceDeadline = deadline;
+    return c.build();
   }
 
   /** This move at the next cut-over attempt, with no fence recorded. */
   public MoveStatus nextAttempt() {
-    return new MoveStatus(
-        id,
-        source,
-        destination,
-        low,
-        size,
-        phase,
-        rowsCopied,
-        sourceLsn,
-        pauseMillis,
-        attemptOrFirst() + 1,
-        message,
-        null,
-        null,
-        null,
-        null);
+    Copy c = new Copy(this);
+    c.attempt = attemptOrFirst() + 1;
+    c.fenceEpoch = null;
+    c.fenceLsn = null;
+    c.fencedAt = null;
+    c.fenceDeadline = null;
+    return c.build();
+  }
+
+  /**
+   * A move being changed: the one place (with {@link #build()}) that lists every field, so each
+   * with-method sets only what it changes and a new field is carried by all of them.
+   */
+  private static final class Copy {
+    private final String id;
+    private final String source;
+    private final String destination;
+    private final long low;
+    private final long size;
+    private MovePhase phase;
+    private Long rowsCopied;
+    private Long sourceLsn;
+    private Long pauseMillis;
+    private Integer attempt;
+    private String message;
+    private Long fenceEpoch;
+    private Long fenceLsn;
+    private String fencedAt;
+    private String fenceDeadline;
+
+    private Copy(MoveStatus m) {
+      id = m.id;
+      source = m.source;
+      destination = m.destination;
+      low = m.low;
+      size = m.size;
+      phase = m.phase;
+      rowsCopied = m.rowsCopied;
+      sourceLsn = m.sourceLsn;
+      pauseMillis = m.pauseMillis;
+      attempt = m.attempt;
+      message = m.message;
+      fenceEpoch = m.fenceEpoch;
+      fenceLsn = m.fenceLsn;
+      fencedAt = m.fencedAt;
+      fenceDeadline = m.fenceDeadline;
+    }
+
+    private MoveStatus build() {
+      return new MoveStatus(
+          id,
+          source,
+          destination,
+          low,
+          size,
+          phase,
+          rowsCopied,
+          sourceLsn,
+          pauseMillis,
+          attempt,
+          message,
+          fenceEpoch,
+          fenceLsn,
+          fencedAt,
+          fenceDeadline);
+    }
   }
 }

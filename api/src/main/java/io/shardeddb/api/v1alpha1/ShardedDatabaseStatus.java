@@ -81,60 +81,130 @@ public record ShardedDatabaseStatus(
     this(observedGeneration, conditions, shardCount, replicas, shards, router, applied, null);
   }
 
+  /** This status observing {@code generation}. */
+  public ShardedDatabaseStatus withObservedGeneration(Long generation) {
+    return toBuilder().observedGeneration(generation).build();
+  }
+
   /** This status recording {@code applied}. */
   public ShardedDatabaseStatus withApplied(AppliedSpec applied) {
-    return new ShardedDatabaseStatus(
-        observedGeneration,
-        conditions,
-        shardCount,
-        replicas,
-        shards,
-        router,
-        applied,
-        requests,
-        resharding);
+    return toBuilder().applied(applied).build();
   }
 
   /** This status recording {@code requests}. */
   public ShardedDatabaseStatus withRequests(List<RequestStatus> requests) {
-    return new ShardedDatabaseStatus(
-        observedGeneration,
-        conditions,
-        shardCount,
-        replicas,
-        shards,
-        router,
-        applied,
-        requests,
-        resharding);
+    return toBuilder().requests(requests).build();
   }
 
   /** This status recording {@code resharding}. */
   public ShardedDatabaseStatus withResharding(ReshardingStatus resharding) {
-    return new ShardedDatabaseStatus(
-        observedGeneration,
-        conditions,
-        shardCount,
-        replicas,
-        shards,
-        router,
-        applied,
-        requests,
-        resharding);
+    return toBuilder().resharding(resharding).build();
   }
 
   /** This status with other conditions. */
   public ShardedDatabaseStatus withConditions(List<Condition> conditions) {
-    return new ShardedDatabaseStatus(
-        observedGeneration,
-        conditions,
-        shardCount,
-        replicas,
-        shards,
-        router,
-        applied,
-        requests,
-        resharding);
+    return toBuilder().conditions(conditions).build();
+  }
+
+  /**
+   * A builder starting from this status: the one place (with {@link Builder#build()}) that lists
+   * every field, so a new field is copied by every change without touching its callers.
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Changes some fields of a status, keeping the others. */
+  public static final class Builder {
+    private Long observedGeneration;
+    private List<Condition> conditions;
+    private Integer shardCount;
+    private String replicas;
+    private List<ShardStatus> shards;
+    private RouterStatus router;
+    private AppliedSpec applied;
+    private List<RequestStatus> requests;
+    private ReshardingStatus resharding;
+
+    private Builder(ShardedDatabaseStatus from) {
+      observedGeneration = from.observedGeneration;
+      conditions = from.conditions;
+      shardCount = from.shardCount;
+      replicas = from.replicas;
+      shards = from.shards;
+      router = from.router;
+      applied = from.applied;
+      requests = from.requests;
+      resharding = from.resharding;
+    }
+
+    /** Sets {@code observedGeneration}. */
+    public Builder observedGeneration(Long value) {
+      observedGeneration = value;
+      return this;
+    }
+
+    /** Sets {@code conditions}. */
+    public Builder conditions(List<Condition> value) {
+      conditions = value;
+      return this;
+    }
+
+    /** Sets {@code shardCount}. */
+    public Builder shardCount(Integer value) {
+      shardCount = value;
+      return this;
+    }
+
+    /** Sets {@code replicas}. */
+    public Builder replicas(String value) {
+      replicas = value;
+      return this;
+    }
+
+    /** Sets {@code shards}. */
+    public Builder shards(List<ShardStatus> value) {
+      shards = value;
+      return this;
+    }
+
+    /** Sets {@code router}. */
+    public Builder router(RouterStatus value) {
+      router = value;
+      return this;
+    }
+
+    /** Sets {@code applied}. */
+    public Builder applied(AppliedSpec value) {
+      applied = value;
+      return this;
+    }
+
+    /** Sets {@code requests}. */
+    public Builder requests(List<RequestStatus> value) {
+      requests = value;
+      return this;
+    }
+
+    /** Sets {@code resharding}. */
+    public Builder resharding(ReshardingStatus value) {
+      resharding = value;
+      return this;
+    }
+
+    /** The status. */
+    public ShardedDatabaseStatus build() {
+      return new ShardedDatabaseStatus(
+          observedGeneration,
+          conditions,
+          shardCount,
+          replicas,
+          shards,
+          router,
+          applied,
+          requests,
+          resharding);
+    }
   }
 
   /** Resharding moves, never null. */

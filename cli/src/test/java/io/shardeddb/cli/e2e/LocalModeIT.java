@@ -442,6 +442,7 @@ class LocalModeIT {
             .withName("failover-router")
             .get();
     assertThat(router.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
         .extracting(v -> v.getSecret().getSecretName())
         .containsExactly("failover-shard-data-auth", "failover-tls");
     Secret secret =

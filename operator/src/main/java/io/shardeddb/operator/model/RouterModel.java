@@ -39,6 +39,8 @@ public final class RouterModel {
   /** The router runs as an unprivileged user of its image. */
   static final long ROUTER_UID = 10001;
 
+  static final String TMP_VOLUME = "router-tmp";
+
   private RouterModel() {}
 
   /** The routers' disruption budget: one router at a time may be evicted. */
@@ -109,7 +111,8 @@ public final class RouterModel {
             .withVolumes(
                 dataCredential
                     ? ShardModel.shardDataAuthVolume(db)
-                    : ShardModel.shardAuthVolume(db))
+                    : ShardModel.shardAuthVolume(db),
+                Security.scratch(TMP_VOLUME))
             .addNewContainer()
             .withName("router")
             .withImage(db.images().router())
@@ -150,7 +153,9 @@ public final class RouterModel {
                         : ShardedDatabaseResources.SHARD_AUTH_MOUNT),
                 PodParts.env("JDK_JAVA_OPTIONS", PodParts.JVM_OPTIONS))
             .withVolumeMounts(
-                dataCredential ? ShardModel.shardDataAuthMount() : ShardModel.shardAuthMount())
+                dataCredential ? ShardModel.shardDataAuthMount() : ShardModel.shardAuthMount(),
+                // The root filesystem is read-only; the JVM's /tmp.
+                Security.scratchMount(TMP_VOLUME, "/tmp"))
             .withStartupProbe(PodParts.startupProbe("/health/liveness"))
             .withReadinessProbe(PodParts.httpProbe("/health/readiness", 5, 5))
             .withLivenessProbe(PodParts.livenessProbe("/health/liveness"))

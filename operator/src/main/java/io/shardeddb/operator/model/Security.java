@@ -4,6 +4,10 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 
 /** The restricted pod-security settings every pod the operator creates runs with. */
 final class Security {
@@ -23,9 +27,13 @@ final class Security {
         .build();
   }
 
-  /** No privilege escalation, no capabilities. */
+  /**
+   * No privilege escalation, no capabilities, a read-only root filesystem: a container writes only
+   * to the volumes it mounts ({@link #scratch}, the data volume).
+   */
   static SecurityContext container() {
     return new SecurityContextBuilder()
+        .withReadOnlyRootFilesystem(true)
         .withAllowPrivilegeEscalation(false)
         .withRunAsNonRoot(true)
         .withPrivileged(false)
@@ -36,5 +44,15 @@ final class Security {
         .withType("RuntimeDefault")
         .endSeccompProfile()
         .build();
+  }
+
+  /** A writable emptyDir of one container (its /tmp, mysqld's socket directory). */
+  static Volume scratch(String name) {
+    return new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build();
+  }
+
+  /** The mount of a {@link #scratch} volume. */
+  static VolumeMount scratchMount(String name, String path) {
+    return new VolumeMountBuilder().withName(name).withMountPath(path).build();
   }
 }

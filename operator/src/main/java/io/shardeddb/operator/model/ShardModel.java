@@ -103,7 +103,12 @@ public final class ShardModel {
             .withTerminationGracePeriodSeconds(30L)
             .withAffinity(affinity(db, shard))
             .withTopologySpreadConstraints(zoneSpread(db, shard))
-            .withVolumes(shardAuthVolume(db), shardDataAuthVolume(db))
+            .withVolumes(
+                shardAuthVolume(db),
+                shardDataAuthVolume(db),
+                Security.scratch(MYSQL_RUN_VOLUME),
+                Security.scratch(MYSQL_TMP_VOLUME),
+                Security.scratch(SHARD_SERVER_TMP_VOLUME))
             .withContainers(
                 mysqlContainer(
                     db, PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.mysql()))),
@@ -212,6 +217,10 @@ public final class ShardModel {
         .withName(DATA_VOLUME)
         .withMountPath("/var/lib/mysql")
         .endVolumeMount()
+        // The root filesystem is read-only: the socket and pid file, temporary tables.
+        .addToVolumeMounts(
+            Security.scratchMount(MYSQL_RUN_VOLUME, "/run/mysqld"),
+            Security.scratchMount(MYSQL_TMP_VOLUME, "/tmp"))
         // First start initialises the data directory: up to 5 minutes before liveness counts.
         .withStartupProbe(PodParts.execProbe(MYSQL_PING, 5, 5, 60))
         .withReadinessProbe(PodParts.execProbe(MYSQL_QUERY, 5, 5, 3))
@@ -274,7 +283,10 @@ public final class ShardModel {
             PodParts.env("JDK_JAVA_OPTIONS", PodParts.JVM_OPTIONS))
         // Archiving, base backups and restore at start (docs/backup.md); none without spec.backup.
         .addAllToEnv(BackupEnv.shardServer(db.name(), db.spec(), shard.id()))
-        .withVolumeMounts(shardAuthMount(), shardDataAuthMount())
+        .withVolumeMounts(
+            shardAuthMount(),
+            shardDataAuthMount(),
+            Security.scratchMount(SHARD_SERVER_TMP_VOLUME, "/tmp"))
         .withStartupProbe(PodParts.startupProbe("/health/liveness"))
         .withReadinessProbe(PodParts.httpProbe("/health/readiness", 5, 5))
         .withLivenessProbe(PodParts.livenessProbe("/health/liveness"))
@@ -284,6 +296,11 @@ public final class ShardModel {
   }
 
   static final String SHARD_AUTH_VOLUME = "shard-auth";
+
+  // Writable scratch under a read-only root filesystem, one per container.
+  static final String MYSQL_RUN_VOLUME = "mysql-run";
+  static final String MYSQL_TMP_VOLUME = "mysql-tmp";
+  static final String SHARD_SERVER_TMP_VOLUME = "shard-server-tmp";
 
   /**
    * The database's shard credential Secret as files: the kubelet updates them when the Secret is

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * optimistic locking; a publication also checks that the published layout is still the one the move
  * started from. A write the server did not store whole (an outdated CRD prunes {@code
  * status.resharding}) throws, so the resharder does not act on a move the status cannot remember.
+ * It writes {@code status.resharding} and {@code status.applied} only, never a condition: the
+ * Resharding condition is the aggregate's ({@link io.shardeddb.operator.status.StatusAggregator}).
  */
 final class StatusMoveRecorder implements MoveRecorder {
   private final ShardedDatabase sdb;

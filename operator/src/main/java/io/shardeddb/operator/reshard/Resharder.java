@@ -483,7 +483,7 @@ public final class Resharder {
         return;
       }
       if (imported) {
-        client.stopImport(d.primaryUrl(), move.id());
+        stopImportIfAny(d);
         client.purgeRange(d.primaryUrl(), change(move.id() + "/abort", m));
       }
       if (move.attemptOrFirst() > 1) {
@@ -510,6 +510,21 @@ public final class Resharder {
       move = aborted;
       recorder.record(aborted);
       events.add(new ShardEvent(EventReason.MoveAborted, aborted.id() + ": " + aborted.message()));
+    }
+
+    /**
+     * {@code DELETE /import} on the destination's primary; a 404 says it runs no import (it failed
+     * over or restarted since: an import lives in its primary's memory), so there is nothing to
+     * stop. Before, that 404 ended every pass of an abort, which then never completed.
+     */
+    private void stopImportIfAny(ShardEndpoint d) {
+      try {
+        client.stopImport(d.primaryUrl(), move.id());
+      } catch (ShardServerException e) {
+        if (e.status() != 404) {
+          throw e;
+        }
+      }
     }
 
     /** When the source was fenced: as recorded, else (fenced again this pass) the pass's start. */

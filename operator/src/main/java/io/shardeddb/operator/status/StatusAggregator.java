@@ -2,6 +2,7 @@ package io.shardeddb.operator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.RequestStatus;
 import io.shardeddb.api.v1alpha1.RouterStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
@@ -15,10 +16,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns the shards' outcomes, refused removals and the router's readiness into the resource's
- * status: observedGeneration, Ready / Degraded / Progressing (through {@link Conditions}) and the
- * summary columns. Pure: the Warnings due when a refusal, a blocked failover or an invalid spec
- * first appears are returned as data for the caller to record.
+ * The aggregate step, the one owner of the resource's conditions: turns what a pass found and did
+ * ({@link PassReport}: the shards' outcomes, refused removals, the router's readiness, the
+ * resharding step's move, the volume resize, the security and archive inputs) into the status —
+ * observedGeneration, Ready / Degraded / Progressing, Resharding, Insecure, ContinuousArchiving,
+ * StorageResizing (all through one {@link Conditions#apply}) and the summary columns. Pure: the
+ * Warnings due when a condition first says something (a refusal, a blocked failover, an invalid
+ * spec, an outdated CRD, a blocked resharding, insecure settings) are returned as data, after the
+ * Events the other steps hand over, for the caller to record.
  */
 public final class StatusAggregator {
 
@@ -51,15 +56,10 @@ public final class StatusAggregator {
                 ConditionReason.InvalidSpec,
                 "fix the spec to continue: " + message));
     return new Result(
-        new ShardedDatabaseStatus(
-            generation(sdb),
-            Conditions.apply(previous.conditionsOrEmpty(), desired, generation(sdb), now),
-            previous.shardCount(),
-            previous.replicas(),
-            previous.shards(),
-            previous.router(),
-            previous.applied(),
-            previous.requests()),
+        previous
+            .withObservedGeneration(generation(sdb))
+            .withConditions(
+                Conditions.apply(previous.conditionsOrEmpty(), desired, generation(sdb), now)),
         false,
         false,
         events);
@@ -73,27 +73,17 @@ public final class StatusAggregator {
         List.of(
             DesiredCondition.isFalse(
                 ConditionType.Ready, error.getClass().getSimpleName(), message));
-    return new ShardedDatabaseStatus(
-        previous.observedGeneration(),
-        Conditions.apply(previous.conditionsOrEmpty(), desired, generation(sdb), now),
-        previous.shardCount(),
-        previous.replicas(),
-        previous.shards(),
-        previous.router(),
-        previous.applied(),
-        previous.requests(),
-        previous.resharding());
+    return previous.withConditions(
+        Conditions.apply(previous.conditionsOrEmpty(), desired, generation(sdb), now));
   }
 
-  /** The status after a full reconcile. */
+  /** The status after a full pass. */
   public Result aggregate(
-      ShardedDatabase sdb,
-      ShardedDatabaseStatus previous,
-      List<ShardOutcome> outcomes,
-      List<String> refusals,
-      List<String> resizing,
-      RouterStatus router,
-      Instant now) {
+      ShardedDatabase sdb, ShardedDatabaseStatus previous, PassReport pass, Instant now) {
+    List<ShardOutcome> outcomes = pass.outcomes();
+    List<String> refusals = pass.refusals();
+    List<String> resizing = pass.resizing();
+    RouterStatus router = pass.router();
     ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(sdb);
     int routerWanted = spec.routerOrDefault().replicasOrDefault();
     boolean routerReady = router.readyReplicas() != null && router.readyReplicas() > 0;
@@ -112,6 +102,7 @@ public final class StatusAggregator {
 
     List<DesiredCondition> desired = new ArrayList<>();
     List<ShardEvent> events = new ArrayList<>();
+    pass.refusedRequests().forEach(r -> events.add(refusalEvent(r)));
     boolean busy;
     boolean failoverPending =
         outcomes.stream().anyMatch(o -> o.phase() == ShardPhase.PrimaryUnavailable);
@@ -249,21 +240,79 @@ public final class StatusAggregator {
       busy = !progressing.isEmpty() || !routerReady || !notServing.isEmpty();
     }
 
+    // The database's own conditions, from what the other steps report.
+    PassReport.Resharding resharding = pass.resharding();
+    desired.add(ReshardingCondition.of(resharding));
+    DesiredCondition security = SecurityCondition.of(spec, pass.adminTokenMissing());
+    desired.add(security);
+    desired.add(ArchiveCondition.of(spec.backup() != null, pass.archiveStalls()));
+    if (pass.storage().condition() != null) {
+      desired.add(pass.storage().condition());
+    }
+    insecureEvent(previous, security).ifPresent(events::add);
+    events.addAll(resharding.events());
+    events.addAll(pass.storage().events());
+    if (resharding.crdOutdated() != null
+        && !previous
+            .condition(ConditionType.Resharding.name())
+            .map(c -> ConditionReason.CrdOutdated.name().equals(c.getReason()))
+            .orElse(false)) {
+      events.add(new ShardEvent(EventReason.CrdOutdated, resharding.crdOutdated()));
+    }
+    if (resharding.blocked() != null
+        && !previous
+            .condition(ConditionType.Resharding.name())
+            .map(c -> resharding.blocked().equals(c.getMessage()))
+            .orElse(false)) {
+      events.add(new ShardEvent(EventReason.ReshardingBlocked, resharding.blocked()));
+    }
+
     List<ShardStatus> shards = outcomes.stream().map(ShardOutcome::status).toList();
     List<Condition> conditions =
         Conditions.apply(previous.conditionsOrEmpty(), desired, generation(sdb), now);
     ShardedDatabaseStatus status =
-        new ShardedDatabaseStatus(
-            generation(sdb),
-            conditions,
-            spec.shardsOrEmpty().size(),
-            readyReplicas + "/" + desiredReplicas,
-            shards,
-            router,
-            previous.applied(),
-            previous.requests(),
-            previous.resharding());
-    return new Result(status, busy, failoverPending, events);
+        previous.toBuilder()
+            .observedGeneration(generation(sdb))
+            .conditions(conditions)
+            .shardCount(spec.shardsOrEmpty().size())
+            .replicas(readyReplicas + "/" + desiredReplicas)
+            .shards(shards)
+            .router(router)
+            .applied(pass.applied() == null ? previous.applied() : pass.applied())
+            .requests(pass.requests() == null ? previous.requests() : pass.requests())
+            .resharding(
+                resharding.move() == null
+                    ? previous.resharding()
+                    : previous.reshardingOrEmpty().with(resharding.move()))
+            .build();
+    return new Result(
+        status,
+        busy || resharding.busy() || pass.storage().busy(),
+        failoverPending,
+        List.copyOf(events));
+  }
+
+  private static ShardEvent refusalEvent(RequestStatus r) {
+    return new ShardEvent(
+        r.type() == RequestStatus.Type.Promote
+            ? EventReason.SwitchoverRefused
+            : EventReason.RebuildRefused,
+        r.message());
+  }
+
+  /** A Warning Event when the Insecure condition turns true or changes what it says. */
+  private static Optional<ShardEvent> insecureEvent(
+      ShardedDatabaseStatus previous, DesiredCondition now) {
+    if (!now.status()) {
+      return Optional.empty();
+    }
+    Optional<Condition> was = previous.condition(ConditionType.Insecure.name());
+    if (was.isPresent()
+        && "True".equals(was.get().getStatus())
+        && was.get().getMessage().equals(now.message())) {
+      return Optional.empty();
+    }
+    return Optional.of(new ShardEvent(EventReason.InsecureSettings, now.message()));
   }
 
   private static ConditionReason reasonFor(ShardPhase phase, ConditionReason current) {

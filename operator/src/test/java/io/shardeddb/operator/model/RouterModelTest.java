@@ -60,6 +60,9 @@ class RouterModelTest {
         .isGreaterThanOrEqualTo(180);
     assertThat(router.getLivenessProbe().getTimeoutSeconds()).isGreaterThanOrEqualTo(5);
     assertThat(router.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(router.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(ShardModelTest.writable(d.getSpec().getTemplate().getSpec(), router))
+        .containsOnlyKeys("/tmp");
     assertThat(d.getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo("students-router");
   }
@@ -169,12 +172,12 @@ class RouterModelTest {
     // The router never holds the shard credential (control and replication endpoints); besides
     // the data credential it mounts only its TLS identity.
     assertThat(pod.getVolumes())
-        .filteredOn(v -> !v.getName().equals("tls"))
+        .filteredOn(v -> v.getSecret() != null && !v.getName().equals("tls"))
         .singleElement()
         .satisfies(
             v -> assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-data-auth"));
     assertThat(router.getVolumeMounts())
-        .filteredOn(m -> !m.getName().equals("tls"))
+        .filteredOn(m -> !m.getName().equals("tls") && !m.getMountPath().equals("/tmp"))
         .singleElement()
         .satisfies(
             m -> {
@@ -200,7 +203,7 @@ class RouterModelTest {
 
     Deployment during = RouterModel.deployment(students, false);
     assertThat(during.getSpec().getTemplate().getSpec().getVolumes())
-        .filteredOn(v -> !v.getName().equals("tls"))
+        .filteredOn(v -> v.getSecret() != null && !v.getName().equals("tls"))
         .singleElement()
         .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-auth"));
     assertThat(

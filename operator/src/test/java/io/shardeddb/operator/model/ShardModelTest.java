@@ -105,6 +105,7 @@ class ShardModelTest {
         .isGreaterThanOrEqualTo(180);
     assertThat(server.getLivenessProbe().getTimeoutSeconds()).isGreaterThanOrEqualTo(5);
     assertThat(mysql.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("data"))
         .singleElement()
         .satisfies(
             m -> {
@@ -129,6 +130,35 @@ class ShardModelTest {
               assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
               assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
             });
+  }
+
+  @Test
+  void everyContainerHasAReadOnlyRootFilesystemAndWritesOnlyToItsVolumes() {
+    PodSpec pod = ShardModel.statefulSet(students, sh1).getSpec().getTemplate().getSpec();
+    Container mysql = container(pod, "mysql");
+    Container server = container(pod, "shard-server");
+
+    assertThat(pod.getContainers())
+        .allSatisfy(c -> assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue());
+    // mysqld's socket and pid file, its temporary tables; the JVM's /tmp (perf data, native
+    // libraries): each an emptyDir of its own, never shared between the containers.
+    assertThat(writable(pod, mysql)).containsOnlyKeys("/var/lib/mysql", "/run/mysqld", "/tmp");
+    assertThat(writable(pod, server)).containsOnlyKeys("/tmp");
+    assertThat(writable(pod, mysql).get("/tmp")).isNotEqualTo(writable(pod, server).get("/tmp"));
+  }
+
+  /** Mount path → volume name of the container's writable mounts. */
+  static java.util.Map<String, String> writable(PodSpec pod, Container c) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    c.getVolumeMounts().stream()
+        .filter(m -> !Boolean.TRUE.equals(m.getReadOnly()))
+        .filter(
+            m ->
+                "data".equals(m.getName())
+                    || pod.getVolumes().stream()
+                        .anyMatch(v -> v.getName().equals(m.getName()) && v.getEmptyDir() != null))
+        .forEach(m -> out.put(m.getMountPath(), m.getName()));
+    return out;
   }
 
   @Test
@@ -382,6 +412,7 @@ class ShardModelTest {
     Container server = container(pod, "shard-server");
 
     assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getEmptyDir() == null)
         .hasSize(3)
         .allSatisfy(v -> assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440))
         .extracting(v -> v.getName() + "=" + v.getSecret().getSecretName())
@@ -390,6 +421,7 @@ class ShardModelTest {
             "shard-data-auth=students-shard-data-auth",
             "tls=students-tls");
     assertThat(server.getVolumeMounts())
+        .filteredOn(m -> !m.getMountPath().equals("/tmp"))
         .hasSize(3)
         .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
         .extracting(m -> m.getName() + "=" + m.getMountPath())
@@ -404,7 +436,7 @@ class ShardModelTest {
     assertThat(container(pod, "mysql").getVolumeMounts())
         .extracting(m -> m.getName())
         .as("MySQL never sees the shard credential")
-        .containsExactly("data");
+        .containsExactly("data", "mysql-run", "mysql-tmp");
   }
 
   @Test

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.FailoverSpec;
@@ -37,6 +39,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +57,7 @@ class ShardedDatabaseReconcilerTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   KubernetesClient client;
+  KubernetesMockServer server;
   private FakeShardFleet fleet;
   private ShardedDbOperator operator;
   private ClusterSimulator cluster;
@@ -275,7 +279,7 @@ class ShardedDatabaseReconcilerTest {
                             .getTemplate()
                             .getSpec()
                             .getVolumes())
-                    .filteredOn(v -> !v.getName().equals("tls"))
+                    .filteredOn(v -> v.getSecret() != null && !v.getName().equals("tls"))
                     .singleElement()
                     .satisfies(
                         v ->
@@ -964,6 +968,34 @@ class ShardedDatabaseReconcilerTest {
             assertThat(message)
                 .startsWith("force-deleted db9-sh1-2")
                 .contains("vanished-node is gone"));
+  }
+
+  @Test
+  void anUnreadyPodsNodeIsReadFromTheInformerCacheNotFetchedFromTheApiServerEachPass()
+      throws Exception {
+    readySingleShard("db31", 3);
+
+    cluster.setReady("db31-sh1-2", false);
+    // A pass has seen the unready pod (and judged whether to replace it) once its status says so.
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(status("db31").shard("sh1").orElseThrow().replica("db31-sh1-2"))
+                    .hasValueSatisfying(r -> assertThat(r.ready()).isFalse()));
+
+    List<String> nodeReads = new java.util.ArrayList<>();
+    int recorded = server.getRequestCount();
+    for (int i = 0; i < recorded; i++) {
+      RecordedRequest r = server.takeRequest(1, TimeUnit.SECONDS);
+      if (r != null
+          && "GET".equals(r.getMethod())
+          && r.getPath().startsWith("/api/v1/nodes/" + ClusterSimulator.NODE)) {
+        nodeReads.add(r.getPath());
+      }
+    }
+    assertThat(nodeReads).as("live Node reads").isEmpty();
+    assertThat(client.pods().inNamespace(NS).withName("db31-sh1-2").get()).isNotNull();
   }
 
   @Test

@@ -482,6 +482,23 @@ class ResharderTest {
   }
 
   @Test
+  void anAbortCompletesWhenTheDestinationFailedOverAndRunsNoImport() {
+    loadSource();
+    pass(SPLIT);
+    pass(SPLIT);
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.CatchingUp);
+    // Its new primary runs no import: DELETE /import answers 404, as a shard-server does.
+    shards.destFailsOverWithoutTheAdopt();
+
+    pass(BEFORE);
+
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.Aborted);
+    assertThat(shards.dest.rows.keySet()).noneMatch(UPPER::contains);
+    assertThat(shards.source.owned).containsExactly(ALL);
+    assertThat(recorder.published).isEqualTo(BEFORE);
+  }
+
+  @Test
   void anAbortAfterACrashedRetryReAdoptsTheRangeOnTheFencedSource() {
     resharder = newOperator(Duration.ofMillis(300));
     loadSource();

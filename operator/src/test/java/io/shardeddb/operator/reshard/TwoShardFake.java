@@ -326,7 +326,11 @@ final class TwoShardFake implements ShardServerClient {
   public synchronized void stopImport(String baseUrl, String moveId) {
     at(baseUrl);
     calls.add("dest stop-import " + moveId);
-    if (importing != null && importing.moveId().equals(moveId)) {
+    if (importing == null) {
+      // As RangeController answers a primary that runs no import (a new one after a failover).
+      throw new ShardServerException("no import on the destination", 404, null);
+    }
+    if (importing.moveId().equals(moveId)) {
       importState = ImportState.Stopped;
     }
   }

@@ -30,6 +30,7 @@ import io.shardeddb.shardserver.replication.SecondarySync;
 import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
@@ -60,6 +61,7 @@ public class ReplicationController {
   private final ShardStore store;
   private final ReplicationSettings settings;
   private final JsonMapper json;
+  private final Rulebook rules;
 
   public ReplicationController(
       ReplicaContext ctx,
@@ -68,7 +70,9 @@ public class ReplicationController {
       WriteCoordinator coordinator,
       ShardStore store,
       ReplicationSettings settings,
-      JsonMapper json) {
+      JsonMapper json,
+      Rulebook rules) {
+    this.rules = rules;
     this.ctx = ctx;
     this.roles = roles;
     this.sync = sync;
@@ -114,7 +118,10 @@ public class ReplicationController {
     PointRange exported = exportRange(low, size);
     // An export never shows entries a quorum does not hold yet (rule 13): read the commit point
     // before the page, so every entry of the page up to it is committed.
-    long committed = exported == null ? Long.MAX_VALUE : coordinator.committedLsn();
+    long committed =
+        exported == null
+            ? Long.MAX_VALUE
+            : rules.exportedUpTo(coordinator.committedLsn(), ctx.appliedLsn());
     if (exported != null && fromLsn == 0) {
       // An import handing request outcomes over reads the range's history from the log's start.
       fromLsn = ctx.logStartLsn() + 1;
@@ -264,7 +271,7 @@ public class ReplicationController {
     }
     long deadline = System.nanoTime() + settings.quorumTimeout().toNanos();
     try {
-      while (coordinator.committedLsn() < snap.lsn()) {
+      while (rules.exportedUpTo(coordinator.committedLsn(), snap.lsn()) < snap.lsn()) {
         if (System.nanoTime() >= deadline) {
           throw ShardException.unavailable(
               "the snapshot of "

@@ -10,6 +10,7 @@ import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import jakarta.inject.Singleton;
@@ -35,10 +36,12 @@ class WriteRequests {
 
   private final ReplicaContext ctx;
   private final ShardStore store;
+  private final Rulebook rules;
 
-  WriteRequests(ReplicaContext ctx, ShardStore store) {
+  WriteRequests(ReplicaContext ctx, ShardStore store, Rulebook rules) {
     this.ctx = ctx;
     this.store = store;
+    this.rules = rules;
   }
 
   /**
@@ -89,7 +92,9 @@ class WriteRequests {
         config.requireOwns(key);
       }
     } catch (ShardException e) {
-      if (e.status() != ShardEndpoints.NOT_OWNED || !isRecorded(requestId)) {
+      if (e.status() != ShardEndpoints.NOT_OWNED
+          || !rules.dedupBeforeOwnership()
+          || !isRecorded(requestId)) {
         throw e;
       }
     }

@@ -1,7 +1,5 @@
 package io.shardeddb.shardserver.replication;
 
-import io.micronaut.core.type.Argument;
-import io.micronaut.json.JsonMapper;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ImportProgress;
@@ -14,86 +12,159 @@ import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
-import io.shardeddb.shardserver.replication.rules.ImportRules;
 import io.shardeddb.shardserver.replication.rules.ImportRules.SourceReplica;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.ShardConfig;
-import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The destination primary's side of a move (docs/resharding.md): one background worker per import
- * that purges the range here, copies the source primary's snapshot of it, then applies the source's
- * log filtered to it — every change through this shard's own log and write quorum — and starts over
+ * The destination primary's side of a move (docs/resharding.md): one import at a time that purges
+ * the range here, copies the source primary's snapshot of it, then applies the source's log
+ * filtered to it — every change through this shard's own log and write quorum — and starts over
  * whenever the source's epoch changes or its log no longer holds the next entry. Every call to the
- * source has a deadline (rule 10); the worker ends when stopped or when this replica stops being
+ * source has a deadline (rule 10); the import ends when stopped or when this replica stops being
  * primary (a new primary has no import: the operator re-sends it).
+ *
+ * <p>It runs over the replica's seams so that the simulator runs this same class: the source
+ * through {@link SourceTransport}, storage through {@link ReplicaStore}, time and threads through
+ * {@link ReplicaClock}. The import is a chain of short steps on the clock's background executor
+ * (each may block on one call to the source); it never blocks a thread on its own writes: a step
+ * queues changes and the next step runs once the write quorum acknowledged them, and pauses are the
+ * clock's timers.
  */
 @Singleton
 public class ImportService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ImportService.class);
   private static final int CHUNK_ROWS = 256;
-  private static final Argument<Map<String, Object>> ROW =
-      Argument.mapOf(String.class, Object.class);
 
-  /** Thrown inside the worker when the source changed under it: drop everything, copy anew. */
+  /** The source changed under the attempt: drop everything, copy anew (at once). */
   private static final class StartOver extends Exception {
     StartOver(String why) {
       super(why, null, false, false);
     }
   }
 
+  /** The import was stopped, or ended for good (already reported): nothing follows. */
+  private static final class Stopped extends Exception {
+    Stopped() {
+      super("import stopped", null, false, false);
+    }
+  }
+
+  /** Nothing to do yet (reported): try again after a poll interval. */
+  private static final class Pause extends Exception {
+    Pause() {
+      super("pause", null, false, false);
+    }
+  }
+
+  /** One step of an attempt; it may block on one call to the source. */
+  @FunctionalInterface
+  private interface Step {
+    void run() throws Exception;
+  }
+
   private final ReplicaContext ctx;
   private final WriteCoordinator coordinator;
-  private final PeerClient client;
-  private final ShardStore store;
+  private final SourceTransport source;
+  private final ReplicaStore store;
   private final ReplicationSettings settings;
-  private final JsonMapper json;
-  private ImportRequest request;
-  private Thread worker;
+  private final ReplicaClock clock;
+  private final Rulebook rules;
+  private final Executor worker;
   private Run current;
 
   /**
-   * One started import. Its worker queues changes and publishes progress only while holding this
+   * One started import. Its steps queue changes and publish progress only while holding this
    * object's monitor and not stopped, so once {@link #stop} has returned no change of it can be
    * queued any more (changes queued before are ordered before anything queued after, such as the
-   * adopt), and a worker that outlives its join cannot touch a later import.
+   * adopt), and a step that runs late cannot touch a later import.
    */
   private static final class Run {
     final ImportRequest req;
     volatile boolean stopped;
+    volatile boolean ended;
+    private Thread stepThread;
 
     Run(ImportRequest req) {
       this.req = req;
+    }
+
+    /** A step begins on the calling thread; false once stopped. */
+    synchronized boolean enter() {
+      if (stopped) {
+        return false;
+      }
+      stepThread = Thread.currentThread();
+      return true;
+    }
+
+    /** The step ended; an interrupt meant for it does not leak into the thread's next task. */
+    synchronized void leave() {
+      if (stepThread == Thread.currentThread()) {
+        stepThread = null;
+        Thread.interrupted();
+      }
+    }
+
+    /** Stops it; a step blocked in a call to the source is interrupted (rule 10). */
+    synchronized void stop() {
+      stopped = true;
+      if (stepThread != null && stepThread != Thread.currentThread()) {
+        stepThread.interrupt();
+      }
+    }
+  }
+
+  /** One attempt from empty against one source primary; it ends with the reason it ended. */
+  private final class Attempt {
+    final Run run;
+    final CompletableFuture<Void> ended = new CompletableFuture<>();
+    SourceReplica src;
+    UserTable table;
+    long copied;
+    long applied;
+
+    Attempt(Run run) {
+      this.run = run;
+    }
+
+    void end(Throwable why) {
+      ended.completeExceptionally(why);
     }
   }
 
   public ImportService(
       ReplicaContext ctx,
       WriteCoordinator coordinator,
-      PeerClient client,
-      ShardStore store,
+      SourceTransport source,
+      ReplicaStore store,
       ReplicationSettings settings,
-      JsonMapper json) {
+      ReplicaClock clock,
+      Rulebook rules) {
     this.ctx = ctx;
     this.coordinator = coordinator;
-    this.client = client;
+    this.source = source;
     this.store = store;
     this.settings = settings;
-    this.json = json;
+    this.clock = clock;
+    this.rules = rules;
+    this.worker = clock.background("import-" + ctx.name());
   }
 
   /** Starts {@code req}; the same request again is a no-op, another one replaces the current. */
@@ -117,24 +188,23 @@ public class ImportService implements AutoCloseable {
           "shard " + config.shardId() + " cannot import a range it owns: " + refusal);
     }
     ImportProgress now = ctx.importing();
-    if (req.equals(request)
-        && worker != null
-        && worker.isAlive()
+    Run running = current;
+    if (running != null
+        && req.equals(running.req)
+        && !running.ended
+        && !running.stopped
         && now != null
         && now.state() != ImportState.Failed
         && now.state() != ImportState.Stopped) {
       return now;
     }
-    stopWorker();
-    request = req;
+    if (running != null) {
+      running.stop();
+    }
     Run run = new Run(req);
     this.current = run;
     ctx.importing(progress(req, ImportState.Copying, 0, 0, 0, "starting"));
-    worker =
-        Thread.ofPlatform()
-            .daemon()
-            .name("import-" + req.moveId() + "-" + ctx.name())
-            .start(() -> run(run));
+    attempt(run);
     return ctx.importing();
   }
 
@@ -146,14 +216,15 @@ public class ImportService implements AutoCloseable {
   /** Stops the import of {@code moveId} (a no-op for another or no import). */
   public synchronized ImportProgress stop(String moveId) {
     ImportProgress p = ctx.importing();
-    if (request == null || !request.moveId().equals(moveId)) {
+    Run run = current;
+    if (run == null || !run.req.moveId().equals(moveId)) {
       return p;
     }
-    stopWorker();
+    run.stop();
     p = ctx.importing();
     ImportProgress done =
         p == null
-            ? progress(request, ImportState.Stopped, 0, 0, 0, "stopped")
+            ? progress(run.req, ImportState.Stopped, 0, 0, 0, "stopped")
             : new ImportProgress(
                 p.moveId(),
                 ImportState.Stopped,
@@ -165,146 +236,182 @@ public class ImportService implements AutoCloseable {
     return done;
   }
 
-  private void stopWorker() {
-    Run r = current;
-    if (r != null) {
-      synchronized (r) {
-        r.stopped = true;
-      }
-    }
-    Thread w = worker;
-    if (w != null) {
-      w.interrupt();
-      try {
-        w.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    worker = null;
+  // --- the steps ------------------------------------------------------------------------------
+
+  /**
+   * Starts one attempt of {@code run}; when it ends, {@link #afterAttempt} decides what follows.
+   */
+  private void attempt(Run run) {
+    Attempt a = new Attempt(run);
+    a.ended.whenComplete((v, err) -> afterAttempt(run, unwrap(err)));
+    step(a, () -> begin(a));
   }
 
-  private void run(Run run) {
-    ImportRequest req = run.req;
-    long pause = Math.max(50, settings.pollInterval().toMillis());
-    while (!run.stopped) {
-      try {
-        if (ctx.view().role() != Role.Primary) {
-          report(run, ImportState.Failed, "this replica is no longer primary");
-          return;
-        }
-        Optional<SourceReplica> source = findSource(req);
-        if (source.isEmpty()) {
-          report(run, null, "no primary of " + req.sourceShard() + " answers; retrying");
-          Thread.sleep(pause);
-          continue;
-        }
-        copyThenFollow(run, source.get(), pause);
-      } catch (StartOver e) {
-        LOG.info("import {} on {} starts over: {}", req.moveId(), ctx.name(), e.getMessage());
-      } catch (InterruptedException e) {
+  /** Runs {@code next} of {@code a} on the background executor; a failure ends the attempt. */
+  private void step(Attempt a, Step next) {
+    try {
+      worker.execute(
+          () -> {
+            if (!a.run.enter()) {
+              a.end(new Stopped());
+              return;
+            }
+            try {
+              next.run();
+            } catch (Throwable e) {
+              a.end(e);
+            } finally {
+              a.run.leave();
+            }
+          });
+    } catch (RuntimeException e) {
+      a.end(e);
+    }
+  }
+
+  /** Runs {@code next} once {@code f} succeeded; its failure ends the attempt. */
+  private void after(Attempt a, CompletableFuture<?> f, Step next) {
+    f.whenComplete(
+        (v, err) -> {
+          if (err != null) {
+            a.end(err);
+          } else {
+            step(a, next);
+          }
+        });
+  }
+
+  /** Runs {@code next} {@code millis} from now (a pause on the clock's timer, no thread held). */
+  private void sleep(Attempt a, long millis, Step next) {
+    clock.schedule(millis, () -> step(a, next));
+  }
+
+  private long pause() {
+    return Math.max(50, settings.pollInterval().toMillis());
+  }
+
+  /** What follows an attempt that ended with {@code why}. */
+  private void afterAttempt(Run run, Throwable why) {
+    if (run.stopped || why instanceof Stopped || why instanceof InterruptedException) {
+      run.ended = true;
+      return;
+    }
+    switch (why) {
+      case StartOver s -> {
+        LOG.info("import {} on {} starts over: {}", run.req.moveId(), ctx.name(), s.getMessage());
+        attempt(run);
         return;
-      } catch (ShardException e) {
+      }
+      case Pause p -> {}
+      case ShardException e -> {
         if (e.status() == 409 && ctx.view().role() != Role.Primary) {
           report(run, ImportState.Failed, "this replica is no longer primary: " + e.getMessage());
+          run.ended = true;
           return;
         }
         report(run, null, "retrying after: " + e.getMessage());
-        sleepQuietly(pause);
-      } catch (IOException | RuntimeException e) {
-        report(run, null, "retrying after: " + e);
-        sleepQuietly(pause);
       }
+      default -> report(run, null, "retrying after: " + why);
     }
+    clock.schedule(
+        pause(),
+        () -> {
+          if (run.stopped) {
+            run.ended = true;
+          } else {
+            attempt(run);
+          }
+        });
   }
 
-  /** One attempt from empty: purge here, copy the snapshot, then follow the log until stopped. */
-  private void copyThenFollow(Run run, SourceReplica src, long pause)
-      throws StartOver, IOException, InterruptedException {
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** Finds the source's primary, then purges here (start from empty) and copies its snapshot. */
+  private void begin(Attempt a) throws Exception {
+    Run run = a.run;
     ImportRequest req = run.req;
-    UserTable table = ctx.requireTable();
-    PointRange range = req.range();
-    publish(run, progress(req, ImportState.Copying, 0, src.epoch(), 0, "purging the range here"));
+    if (ctx.view().role() != Role.Primary) {
+      report(run, ImportState.Failed, "this replica is no longer primary");
+      throw new Stopped();
+    }
+    Optional<SourceReplica> found = findSource(req);
+    if (found.isEmpty()) {
+      report(run, null, "no primary of " + req.sourceShard() + " answers; retrying");
+      throw new Pause();
+    }
+    a.src = found.get();
+    a.table = ctx.requireTable();
+    publish(run, progress(req, ImportState.Copying, 0, a.src.epoch(), 0, "purging the range here"));
     // Start from empty: whatever an earlier attempt imported may belong to another history.
-    // Refused (409) once the range is owned here: a late worker can never purge adopted rows.
-    coordinator.await(enqueue(run, ClientChange.range(Operation.Purge, range, req.moveId())));
-    long copied = 0;
-    long snapshotLsn;
-    try (Stream<String> lines = client.rangeSnapshot(src.url(), range)) {
-      Iterator<String> it = lines.iterator();
-      if (!it.hasNext()) {
-        throw new IOException("empty snapshot from " + src.url());
-      }
-      SnapshotHeader header = json.readValue(it.next(), SnapshotHeader.class);
-      snapshotLsn = header.lsn();
-      List<Map<String, Object>> chunk = new ArrayList<>();
-      while (it.hasNext() && copied + chunk.size() < header.rows()) {
-        checkStopped(run);
-        String line = it.next();
-        if (line.isBlank()) {
-          continue;
-        }
-        chunk.add(table.schema().coerceRow(json.readValue(line, ROW)));
-        if (chunk.size() >= CHUNK_ROWS) {
-          copied +=
-              apply(run, ClientChange.imported(Operation.Write, chunk, null, null), chunk.size());
-          chunk = new ArrayList<>();
-          publish(
-              run,
-              progress(req, ImportState.Copying, copied, src.epoch(), 0, "copying the snapshot"));
-        }
-      }
-      if (!chunk.isEmpty()) {
-        copied +=
-            apply(run, ClientChange.imported(Operation.Write, chunk, null, null), chunk.size());
-      }
-      if (copied != header.rows()) {
-        throw new IOException("snapshot ended after " + copied + " of " + header.rows() + " rows");
-      }
+    // Refused (409) once the range is owned here: a late step can never purge adopted rows.
+    after(
+        a,
+        acked(enqueue(run, ClientChange.range(Operation.Purge, req.range(), req.moveId()))),
+        () -> openSnapshot(a));
+  }
+
+  private void openSnapshot(Attempt a) throws Exception {
+    SnapshotStream snap = source.rangeSnapshot(a.src.url(), a.run.req.range());
+    SnapshotHeader header;
+    try {
+      header = snap.header();
+    } catch (IOException | RuntimeException e) {
+      snap.close();
+      throw e;
     }
-    handOverOutcomes(run, src, table, range, snapshotLsn);
-    requireSameSource(req, src);
-    long applied = snapshotLsn;
-    publish(
-        run,
-        progress(req, ImportState.CatchingUp, copied, src.epoch(), applied, "following the log"));
-    while (!run.stopped) {
-      LogResponse page;
-      try {
-        page = client.rangeLog(src.url(), applied + 1, range, settings.logPageSize());
-      } catch (PeerRefusal r) {
-        if (r.status() == 410) {
-          throw new StartOver("the source's log no longer holds lsn " + (applied + 1));
-        }
-        throw new StartOver("the source refused its log: " + r.getMessage());
+    a.ended.whenComplete((v, err) -> snap.close());
+    a.copied = 0;
+    copyChunk(a, snap, header);
+  }
+
+  /** Copies the next chunk of the snapshot through this shard's log, then the next, ... */
+  private void copyChunk(Attempt a, SnapshotStream snap, SnapshotHeader header) throws Exception {
+    Run run = a.run;
+    List<Map<String, Object>> chunk = new ArrayList<>();
+    while (a.copied + chunk.size() < header.rows() && chunk.size() < CHUNK_ROWS) {
+      checkStopped(run);
+      Map<String, Object> row = snap.nextRow();
+      if (row == null) {
+        break;
       }
-      List<LogEntry> entries = page.entries() == null ? List.of() : page.entries();
-      // The page is the source's history only if the same primary of the same epoch still answers.
-      requireSameSource(req, src);
-      List<CompletableFuture<WriteCoordinator.Acked>> pending = new ArrayList<>();
-      long last = applied;
-      Set<String> recorded = recordedHere(entries);
-      for (LogEntry e : entries) {
-        if (e.lsn() != last + 1) {
-          break;
-        }
-        last = e.lsn();
-        ClientChange change = changeOf(table, e, recorded);
-        if (change != null) {
-          pending.add(enqueue(run, change));
-        }
-      }
-      for (CompletableFuture<WriteCoordinator.Acked> f : pending) {
-        coordinator.await(f);
-      }
-      applied = last;
-      publish(
-          run,
-          progress(req, ImportState.CatchingUp, copied, src.epoch(), applied, "following the log"));
-      if (entries.isEmpty()) {
-        Thread.sleep(pause);
-      }
+      chunk.add(a.table.schema().coerceRow(row));
     }
+    if (chunk.isEmpty()) {
+      snap.close();
+      if (a.copied != header.rows()) {
+        throw new IOException(
+            "snapshot ended after " + a.copied + " of " + header.rows() + " rows");
+      }
+      handOverOutcomes(a, 0, header.lsn());
+      return;
+    }
+    boolean full = chunk.size() >= CHUNK_ROWS;
+    long copiedNow = a.copied + chunk.size();
+    after(
+        a,
+        acked(enqueue(run, ClientChange.imported(Operation.Write, chunk, null, null))),
+        () -> {
+          a.copied = copiedNow;
+          if (full) {
+            publish(
+                run,
+                progress(
+                    run.req,
+                    ImportState.Copying,
+                    a.copied,
+                    a.src.epoch(),
+                    0,
+                    "copying the snapshot"));
+          }
+          copyChunk(a, snap, header);
+        });
   }
 
   /**
@@ -315,51 +422,120 @@ public class ImportService implements AutoCloseable {
    * this shard after the cut-over then gets its original outcome (rule 8) instead of being applied
    * a second time. The source keeps an id only while its log holds the entry (its retention
    * window); later changes carry their ids through the catch-up. Refusals (404, 409) write no entry
-   * and are not handed over.
+   * and are not handed over. One page per step, from {@code from} (0: the source's first retained
+   * entry); then the catch-up follows from {@code upTo}.
    */
-  private void handOverOutcomes(
-      Run run, SourceReplica src, UserTable table, PointRange range, long upTo)
-      throws StartOver, IOException, InterruptedException {
-    String keyName = table.schema().shardKey();
-    long from = 0; // the source's first retained entry
-    while (true) {
-      LogResponse page;
-      try {
-        page = client.rangeLog(src.url(), from, range, settings.logPageSize());
-      } catch (PeerRefusal r) {
-        throw new StartOver("the source refused its log: " + r.getMessage());
-      }
-      List<LogEntry> entries = page.entries() == null ? List.of() : page.entries();
-      List<CompletableFuture<WriteCoordinator.Acked>> pending = new ArrayList<>();
-      Set<String> recorded = recordedHere(entries);
-      long last = -1;
-      for (LogEntry e : entries) {
-        if (e.lsn() > upTo) {
-          break;
-        }
-        last = e.lsn();
-        Long key =
-            switch (e.op()) {
-              case Write -> RangeRules.keyOf(e.rows().get(0).get(keyName));
-              case Update, Delete -> e.key();
-              default -> null;
-            };
-        if (key != null && e.requestId() != null && !recorded.contains(e.requestId())) {
-          pending.add(
-              enqueue(
-                  run,
-                  ClientChange.imported(
-                      Operation.Update, List.of(Map.of(keyName, key)), key, e.requestId())));
-        }
-      }
-      for (CompletableFuture<WriteCoordinator.Acked> f : pending) {
-        coordinator.await(f);
-      }
-      if (last < 0 || last >= upTo) {
-        return;
-      }
-      from = last + 1;
+  private void handOverOutcomes(Attempt a, long from, long upTo) throws Exception {
+    Run run = a.run;
+    String keyName = a.table.schema().shardKey();
+    LogResponse page;
+    try {
+      page = source.rangeLog(a.src.url(), from, run.req.range(), settings.logPageSize());
+    } catch (PeerRefusal r) {
+      throw new StartOver("the source refused its log: " + r.getMessage());
     }
+    List<LogEntry> entries = page.entries() == null ? List.of() : page.entries();
+    List<CompletableFuture<WriteCoordinator.Acked>> pending = new ArrayList<>();
+    Set<String> recorded = recordedHere(entries);
+    long last = -1;
+    for (LogEntry e : entries) {
+      if (e.lsn() > upTo) {
+        break;
+      }
+      last = e.lsn();
+      Long key =
+          switch (e.op()) {
+            case Write -> RangeRules.keyOf(e.rows().get(0).get(keyName));
+            case Update, Delete -> e.key();
+            default -> null;
+          };
+      if (key != null && e.requestId() != null && !recorded.contains(e.requestId())) {
+        pending.add(
+            enqueue(
+                run,
+                ClientChange.imported(
+                    Operation.Update, List.of(Map.of(keyName, key)), key, e.requestId())));
+      }
+    }
+    long lastSeen = last;
+    after(
+        a,
+        allAcked(pending),
+        () -> {
+          if (lastSeen < 0 || lastSeen >= upTo) {
+            startFollowing(a, upTo);
+          } else {
+            handOverOutcomes(a, lastSeen + 1, upTo);
+          }
+        });
+  }
+
+  private void startFollowing(Attempt a, long snapshotLsn) throws Exception {
+    requireSameSource(a.run.req, a.src);
+    a.applied = snapshotLsn;
+    publish(
+        a.run,
+        progress(
+            a.run.req,
+            ImportState.CatchingUp,
+            a.copied,
+            a.src.epoch(),
+            a.applied,
+            "following the log"));
+    follow(a);
+  }
+
+  /** Applies the source's next page of the range's log here, then the next, until stopped. */
+  private void follow(Attempt a) throws Exception {
+    Run run = a.run;
+    ImportRequest req = run.req;
+    checkStopped(run);
+    LogResponse page;
+    try {
+      page = source.rangeLog(a.src.url(), a.applied + 1, req.range(), settings.logPageSize());
+    } catch (PeerRefusal r) {
+      if (r.status() == 410) {
+        throw new StartOver("the source's log no longer holds lsn " + (a.applied + 1));
+      }
+      throw new StartOver("the source refused its log: " + r.getMessage());
+    }
+    List<LogEntry> entries = page.entries() == null ? List.of() : page.entries();
+    // The page is the source's history only if the same primary of the same epoch still answers.
+    requireSameSource(req, a.src);
+    List<CompletableFuture<WriteCoordinator.Acked>> pending = new ArrayList<>();
+    long last = a.applied;
+    Set<String> recorded = recordedHere(entries);
+    for (LogEntry e : entries) {
+      if (e.lsn() != last + 1) {
+        break;
+      }
+      last = e.lsn();
+      ClientChange change = changeOf(a.table, e, recorded);
+      if (change != null) {
+        pending.add(enqueue(run, change));
+      }
+    }
+    long appliedNow = last;
+    after(
+        a,
+        allAcked(pending),
+        () -> {
+          a.applied = appliedNow;
+          publish(
+              run,
+              progress(
+                  req,
+                  ImportState.CatchingUp,
+                  a.copied,
+                  a.src.epoch(),
+                  a.applied,
+                  "following the log"));
+          if (entries.isEmpty()) {
+            sleep(a, pause(), () -> follow(a));
+          } else {
+            follow(a);
+          }
+        });
   }
 
   /**
@@ -374,7 +550,7 @@ public class ImportService implements AutoCloseable {
         ids.add(e.requestId());
       }
     }
-    return store.recordedAmong(ids);
+    return ids.isEmpty() ? Set.of() : store.recordedAmong(ids);
   }
 
   /**
@@ -401,18 +577,49 @@ public class ImportService implements AutoCloseable {
     };
   }
 
-  private long apply(Run run, ClientChange change, int rows) throws InterruptedException {
-    coordinator.await(enqueue(run, change));
-    return rows;
-  }
-
   /** Queues {@code change} unless {@code run} was stopped (see {@link Run}). */
   private CompletableFuture<WriteCoordinator.Acked> enqueue(Run run, ClientChange change)
-      throws InterruptedException {
+      throws Stopped {
     synchronized (run) {
       checkStopped(run);
       return coordinator.enqueue(change);
     }
+  }
+
+  /**
+   * {@code f}, failed with a 503 unless acknowledged within the bound {@link
+   * WriteCoordinator#await} has (the write quorum's own timeout ends it sooner).
+   */
+  private CompletableFuture<WriteCoordinator.Acked> acked(
+      CompletableFuture<WriteCoordinator.Acked> f) {
+    if (f.isDone()) {
+      return f;
+    }
+    long wait = settings.quorumTimeout().toMillis() * 2 + 5000;
+    CompletableFuture<WriteCoordinator.Acked> out = new CompletableFuture<>();
+    ReplicaClock.Scheduled timer =
+        clock.schedule(
+            wait,
+            () ->
+                out.completeExceptionally(
+                    ShardException.unavailable(
+                        "write not acknowledged within "
+                            + wait
+                            + " ms; it is not reported as applied")));
+    f.whenComplete(
+        (v, err) -> {
+          timer.cancel();
+          if (err != null) {
+            out.completeExceptionally(unwrap(err));
+          } else {
+            out.complete(v);
+          }
+        });
+    return out;
+  }
+
+  private CompletableFuture<Void> allAcked(List<CompletableFuture<WriteCoordinator.Acked>> fs) {
+    return CompletableFuture.allOf(fs.stream().map(this::acked).toArray(CompletableFuture[]::new));
   }
 
   /** Publishes progress unless {@code run} was stopped (a stopped import keeps "Stopped"). */
@@ -424,9 +631,9 @@ public class ImportService implements AutoCloseable {
     }
   }
 
-  private static void checkStopped(Run run) throws InterruptedException {
-    if (run.stopped || Thread.currentThread().isInterrupted()) {
-      throw new InterruptedException("import stopped");
+  private static void checkStopped(Run run) throws Stopped {
+    if (run.stopped) {
+      throw new Stopped();
     }
   }
 
@@ -447,7 +654,7 @@ public class ImportService implements AutoCloseable {
     List<SourceReplica> answers = new ArrayList<>();
     for (String url : req.sourceUrls()) {
       try {
-        Heartbeat hb = client.heartbeat(url);
+        Heartbeat hb = source.heartbeat(url);
         if (req.sourceShard() != null && !req.sourceShard().equals(hb.shard())) {
           continue;
         }
@@ -456,7 +663,7 @@ public class ImportService implements AutoCloseable {
         LOG.debug("source replica {} did not answer: {}", url, e.toString());
       }
     }
-    return ImportRules.sourcePrimary(answers);
+    return rules.sourcePrimary(answers);
   }
 
   private void report(Run run, ImportState state, String message) {
@@ -480,17 +687,12 @@ public class ImportService implements AutoCloseable {
     return new ImportProgress(req.moveId(), state, rows, epoch, lsn, message);
   }
 
-  private static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @PreDestroy
   @Override
   public synchronized void close() {
-    stopWorker();
+    Run run = current;
+    if (run != null) {
+      run.stop();
+    }
   }
 }

@@ -19,9 +19,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -184,5 +186,10 @@ public class JdbcReplicaStore implements ReplicaStore {
     } catch (IOException e) {
       throw new UncheckedIOException("stored peers are unreadable", e);
     }
+  }
+
+  @Override
+  public Set<String> recordedAmong(Collection<String> requestIds) {
+    return store.recordedAmong(requestIds);
   }
 }

@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * (a role change abandons work against the old primary).
  */
 @Singleton
-public class PeerClient implements PeerTransport, AutoCloseable {
+public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable {
   private static final Argument<Map<String, Object>> ROW =
       Argument.mapOf(String.class, Object.class);
 
@@ -162,7 +162,11 @@ public class PeerClient implements PeerTransport, AutoCloseable {
    */
   @Override
   public SnapshotStream snapshot(String url) throws IOException, InterruptedException {
-    Stream<String> lines = snapshotAt(url, "/snapshot");
+    return decoded(url, snapshotAt(url, "/snapshot"));
+  }
+
+  /** The NDJSON lines of a snapshot as a {@link SnapshotStream} (decoded lazily). */
+  private SnapshotStream decoded(String url, Stream<String> lines) {
     Iterator<String> it = lines.filter(l -> !l.isBlank()).iterator();
     return new SnapshotStream() {
       @Override
@@ -202,6 +206,7 @@ public class PeerClient implements PeerTransport, AutoCloseable {
   }
 
   /** {@code GET /heartbeat} of a replica (of this shard, or of an import's source shard). */
+  @Override
   public Heartbeat heartbeat(String url) throws IOException, InterruptedException {
     HttpRequest req = authorized(URI.create(base(url) + "/heartbeat")).GET().build();
     HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
@@ -212,6 +217,7 @@ public class PeerClient implements PeerTransport, AutoCloseable {
   }
 
   /** An import's page of a source primary's log from {@code fromLsn}, filtered to {@code range}. */
+  @Override
   public LogResponse rangeLog(String url, long fromLsn, PointRange range, int limit)
       throws IOException, InterruptedException {
     String query =
@@ -232,9 +238,10 @@ public class PeerClient implements PeerTransport, AutoCloseable {
   }
 
   /** Opens a source primary's snapshot of {@code range} (as {@link #snapshot}). */
-  public Stream<String> rangeSnapshot(String url, PointRange range)
+  @Override
+  public SnapshotStream rangeSnapshot(String url, PointRange range)
       throws IOException, InterruptedException {
-    return snapshotAt(url, "/snapshot?low=" + range.low() + "&size=" + range.size());
+    return decoded(url, snapshotAt(url, "/snapshot?low=" + range.low() + "&size=" + range.size()));
   }
 
   /** A request with the deadline and this database's shard credential (peers check it). */

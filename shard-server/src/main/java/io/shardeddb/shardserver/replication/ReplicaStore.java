@@ -10,9 +10,11 @@ import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -80,4 +82,10 @@ public interface ReplicaStore {
 
   /** Ends a re-copy: the rows are those of {@code lsn}, and the log continues after it. */
   void finishCopy(long lsn, long epoch);
+
+  /**
+   * Which of {@code requestIds} have a recorded outcome here (one lookup): an import never logs a
+   * request id twice (rule 13).
+   */
+  Set<String> recordedAmong(Collection<String> requestIds);
 }

@@ -3,6 +3,8 @@ package io.shardeddb.shardserver.replication.rules;
 import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The safety rules the replica classes ask at their decision points, as one injected object: the
@@ -77,6 +79,34 @@ public class Rulebook {
    * taking the error for "nothing written".
    */
   public boolean readsBackUnknownCommit() {
+    return true;
+  }
+
+  /**
+   * Rule 13: which of the source's replicas a move's import reads from, given what each said about
+   * itself ({@link ImportRules#sourcePrimary}: the unfenced primary of the highest epoch seen).
+   */
+  public Optional<ImportRules.SourceReplica> sourcePrimary(
+      List<ImportRules.SourceReplica> answers) {
+    return ImportRules.sourcePrimary(answers);
+  }
+
+  /**
+   * Rule 13: how far a source primary exports its log and snapshot to a move's import, given its
+   * quorum-committed LSN ({@code committedLsn}, -1: nothing of its term yet) and where its own log
+   * ends ({@code appliedLsn}): only what a quorum holds, never its unacknowledged tail, which a
+   * failover of the source could drop while the destination kept it (and its request id).
+   */
+  public long exportedUpTo(long committedLsn, long appliedLsn) {
+    return committedLsn;
+  }
+
+  /**
+   * Rule 13: a change whose request id a shard has recorded is answered its recorded outcome before
+   * any ownership check, so a retry of a change applied before its range moved away is not
+   * re-routed to the new owner and applied there again. False is the order the rule forbids.
+   */
+  public boolean dedupBeforeOwnership() {
     return true;
   }
 }

@@ -1,0 +1,34 @@
+package io.shardeddb.operator.model;
+
+import io.shardeddb.api.v1alpha1.ShardSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.topology.PointRange;
+import java.util.List;
+
+/** Builds the {@code POST /config} request a shard-server gets (pure). */
+public final class ShardConfigModel {
+
+  private ShardConfigModel() {}
+
+  /**
+   * The shard's /config: its spec range as before, plus the sharding and the ranges it owns in the
+   * published layout ({@code owned}); a shard not published yet (a move's new destination) owns
+   * nothing until it adopts a range. Null for a shard the spec no longer lists, or before a schema.
+   */
+  public static ShardConfigRequest request(
+      ShardedDatabaseSpec spec, ShardSpec shard, PointRange owned) {
+    if (shard == null || spec.schema() == null) {
+      return null;
+    }
+    return new ShardConfigRequest(
+        spec.schema().toTableSchema().toContract(),
+        List.of(shard.id()),
+        spec.schema().table(),
+        spec.schema().shardKey(),
+        shard.low(),
+        shard.size(),
+        spec.shardingOrDefault(),
+        owned == null ? List.of() : List.of(owned));
+  }
+}

@@ -1,0 +1,152 @@
+package io.shardeddb.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.AppliedSpec;
+import io.shardeddb.api.v1alpha1.RouterStatus;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.operator.backup.ArchiveHealth;
+import io.shardeddb.operator.model.SecretModel;
+import io.shardeddb.operator.reshard.Layouts;
+import io.shardeddb.operator.status.EventRecorder;
+import io.shardeddb.operator.status.PassReport;
+import io.shardeddb.operator.status.StatusAggregator;
+import io.shardeddb.operator.storage.VolumeResizer;
+import java.time.Instant;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The aggregate step: gathers what the other steps report and what status needs besides (the
+ * router's readiness, the router token Secret, the archives' health, the applied spec, the request
+ * outcomes), lets {@link StatusAggregator} — the one owner of conditions — decide the new status,
+ * and records the Events it returns.
+ */
+final class AggregateStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AggregateStep.class);
+
+  private final KubernetesClient client;
+  private final StatusAggregator aggregator;
+  private final ArchiveHealth archives;
+  private final EventRecorder events;
+
+  AggregateStep(
+      KubernetesClient client,
+      StatusAggregator aggregator,
+      ArchiveHealth archives,
+      EventRecorder events) {
+    this.client = client;
+    this.aggregator = aggregator;
+    this.archives = archives;
+    this.events = events;
+  }
+
+  /** The status of a database whose spec cannot be applied; its Warning recorded. */
+  StatusAggregator.Result invalid(
+      ShardedDatabase sdb,
+      ShardedDatabaseStatus previous,
+      java.util.List<String> problems,
+      Instant now) {
+    StatusAggregator.Result result = aggregator.invalid(sdb, previous, problems, now);
+    events.recordAll(sdb, result.events());
+    return result;
+  }
+
+  /** The status after a full pass; its Events recorded. */
+  StatusAggregator.Result aggregate(
+      ShardedDatabase sdb,
+      Context<ShardedDatabase> context,
+      ShardedDatabaseStatus previous,
+      WorkflowStep.Desired desired,
+      ShardsStep.Shards shards,
+      ReshardStep.Report reshard,
+      Instant now) {
+    VolumeResizer.Result volumes = desired.volumeResize();
+    // The workflow applied this spec: its fixed fields are the ones later specs are held to. The
+    // shards are the published layout, which only a cut-over changes.
+    AppliedSpec applied =
+        SpecValidator.appliedOf(sdb).withShards(Layouts.toApplied(reshard.published()));
+    if (volumes.unsupported() && previous.applied() != null) {
+      // Not taken up: the spec may go back to the size the volumes have.
+      applied = applied.withStorageSize(previous.applied().storageSize());
+    }
+    Set<String> verified =
+        shards.outcomes().stream().flatMap(o -> o.verified().stream()).collect(Collectors.toSet());
+    StatusAggregator.Result result =
+        aggregator.aggregate(
+            sdb,
+            previous,
+            PassReport.builder()
+                .outcomes(shards.outcomes())
+                .refusals(
+                    desired.refusals().stream()
+                        .filter(r -> !r.resharding())
+                        .map(ShardRemovalGuard.Refusal::reason)
+                        .toList())
+                .resizing(desired.resizing())
+                .router(routerStatus(sdb, context))
+                .resharding(reshard.resharding())
+                .storage(
+                    new PassReport.Storage(volumes.condition(), volumes.events(), volumes.busy()))
+                .adminTokenMissing(adminTokenMissing(sdb))
+                .archiveStalls(
+                    archives.stalled(
+                        sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName()))
+                .applied(applied)
+                .refusedRequests(shards.requests().refused())
+                .requests(
+                    AnnotationRequests.merge(
+                        previous.requestsOrEmpty(), shards.handled(), verified, now))
+                .build(),
+            now);
+    events.recordAll(sdb, result.events());
+    return result;
+  }
+
+  private static RouterStatus routerStatus(ShardedDatabase sdb, Context<ShardedDatabase> context) {
+    int ready =
+        context
+            .getSecondaryResource(Deployment.class)
+            .map(d -> d.getStatus() == null ? null : d.getStatus().getReadyReplicas())
+            .orElse(0);
+    return new RouterStatus(
+        ready,
+        ShardedDatabaseResources.routerEndpoint(
+            sdb.getMetadata().getName(),
+            sdb.getMetadata().getNamespace(),
+            ShardedDatabaseResources.routerServesTls(sdb)));
+  }
+
+  /**
+   * The name of the user's router token Secret when it exists without {@code admin-token} (the data
+   * token never stands in: routers cannot start, and the Insecure condition says why); null
+   * otherwise, and for the generated Secret (it always has both).
+   */
+  private String adminTokenMissing(ShardedDatabase sdb) {
+    String named = ShardedDatabaseResources.spec(sdb).secretsOrDefault().routerToken();
+    if (named == null) {
+      return null;
+    }
+    try {
+      Secret s =
+          client.secrets().inNamespace(sdb.getMetadata().getNamespace()).withName(named).get();
+      boolean has =
+          s != null
+              && ((s.getData() != null && s.getData().get(SecretModel.ADMIN_TOKEN) != null)
+                  || (s.getStringData() != null
+                      && s.getStringData().get(SecretModel.ADMIN_TOKEN) != null));
+      return s == null || has ? null : named;
+    } catch (KubernetesClientException e) {
+      LOG.debug("cannot read {} to check its admin-token", named, e);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.shardeddb.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.cert.OperatorTls;
+import io.shardeddb.operator.model.Labels;
+import io.shardeddb.operator.model.SecretModel;
+import io.shardeddb.operator.shardclient.ShardServerClient;
+import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.protocol.tls.CertificateAuthority;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The observe step: the shard pods (from the informer), the credential and TLS context the operator
+ * calls this database's shard-servers with, and every reachable shard-server's heartbeat, asked in
+ * parallel (each call has the client's deadline; the silent ones are absent).
+ */
+final class ObserveStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ObserveStep.class);
+
+  /**
+   * What a pass sees: the shard pods by shard id, the heartbeats by pod name, and the database's CA
+   * this pass (stored, or generated until it is).
+   */
+  record Observed(
+      Map<String, List<PodView>> podsByShard,
+      Map<String, TimedHeartbeat> heartbeats,
+      CertificateAuthority authority) {
+
+    /** The pods of shard {@code id}, none when it has none. */
+    List<PodView> pods(String id) {
+      return podsByShard.getOrDefault(id, List.of());
+    }
+
+    /** The heartbeats of {@code pods} that answered. */
+    Map<String, TimedHeartbeat> heartbeatsOf(List<PodView> pods) {
+      Map<String, TimedHeartbeat> out = new HashMap<>();
+      pods.forEach(
+          p -> Optional.ofNullable(heartbeats.get(p.name())).ifPresent(h -> out.put(p.name(), h)));
+      return out;
+    }
+  }
+
+  private final ShardServerClient shards;
+  private final ExecutorService probes;
+  private final OperatorTls tls;
+
+  ObserveStep(ShardServerClient shards, ExecutorService probes, OperatorTls tls) {
+    this.shards = shards;
+    this.probes = probes;
+    this.tls = tls;
+  }
+
+  Observed observe(ShardedDatabase sdb, Context<ShardedDatabase> context, Instant now) {
+    Map<String, List<PodView>> podsByShard =
+        context
+            .getSecondaryResourcesAsStream(Pod.class)
+            .map(PodView::of)
+            .collect(
+                Collectors.groupingBy(
+                    p -> p.pod().getMetadata().getLabels().getOrDefault(Labels.SHARD, "")));
+    List<String> reachable =
+        podsByShard.values().stream()
+            .flatMap(List::stream)
+            .filter(PodView::reachable)
+            .map(PodView::url)
+            .toList();
+    String database = sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName();
+    shards.useCredential(database, reachable, shardCredential(sdb, context));
+    // TLS (docs/security.md): the database's CA this pass (stored, or generated until it is) and
+    // the operator's own certificate for calling its shard-servers.
+    CertificateAuthority authority =
+        tls.authority(sdb, context.getSecondaryResourcesAsStream(Secret.class), now);
+    shards.useTls(database, reachable, tls.clientContext(sdb, authority, now));
+    return new Observed(podsByShard, heartbeats(podsByShard), authority);
+  }
+
+  /** Every reachable shard-server's heartbeat, asked in parallel; the silent ones are absent. */
+  private Map<String, TimedHeartbeat> heartbeats(Map<String, List<PodView>> podsByShard) {
+    Map<String, CompletableFuture<TimedHeartbeat>> calls = new HashMap<>();
+    podsByShard.values().stream()
+        .flatMap(List::stream)
+        .filter(PodView::reachable)
+        .forEach(
+            p ->
+                calls.put(
+                    p.name(),
+                    CompletableFuture.supplyAsync(() -> shards.heartbeat(p.url()), probes)));
+    Map<String, TimedHeartbeat> out = new HashMap<>();
+    calls.forEach(
+        (pod, call) -> {
+          try {
+            out.put(pod, call.join());
+          } catch (RuntimeException e) {
+            LOG.debug("no heartbeat from {}: {}", pod, e.getMessage());
+          }
+        });
+    return out;
+  }
+
+  /**
+   * The shard credential the operator sends (key {@code token} of the database's shard-auth Secret,
+   * from the informer cache), or null before the Secret exists.
+   */
+  private static String shardCredential(ShardedDatabase sdb, Context<ShardedDatabase> context) {
+    String name = ShardedDatabaseResources.shardAuthSecretName(sdb.getMetadata().getName());
+    return context
+        .getSecondaryResourcesAsStream(Secret.class)
+        .filter(s -> name.equals(s.getMetadata().getName()))
+        .map(Secret::getData)
+        .filter(data -> data != null && data.get(SecretModel.TOKEN) != null)
+        .map(
+            data ->
+                new String(
+                        Base64.getDecoder().decode(data.get(SecretModel.TOKEN)),
+                        StandardCharsets.UTF_8)
+                    .trim())
+        .findFirst()
+        .orElse(null);
+  }
+}

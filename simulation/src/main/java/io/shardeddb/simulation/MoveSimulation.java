@@ -1,0 +1,655 @@
+package io.shardeddb.simulation;
+
+import io.shardeddb.api.v1alpha1.MovePhase;
+import io.shardeddb.api.v1alpha1.MoveStatus;
+import io.shardeddb.operator.reshard.MoveRecorder;
+import io.shardeddb.operator.reshard.Resharder;
+import io.shardeddb.operator.reshard.ShardEndpoint;
+import io.shardeddb.operator.shardclient.ShardServerException;
+import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
+import io.shardeddb.shardserver.storage.ShardConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One seeded schedule of two shards and a move between them (docs/resharding.md): shards {@code
+ * sh1} (replicas a0–a2) and {@code sh2} (b0–b2), each the production replica classes ({@link
+ * SimReplica}: write path, replication, re-copy, and the destination's production {@code
+ * ImportService}) with its own shard loop ({@link SimOperator}: the production {@code
+ * ShardPlanner}'s failovers); the operator's production {@link Resharder} (with {@code MoveStep})
+ * over {@link SimShardClient}; clients that route by the layout the resharder publishes. At 3 s the
+ * spec asks for a split-like boundary move one way or the other, or a merge of sh1 into sh2 (one
+ * schedule in four reverts the spec later: the move aborts, or a move back follows); faults run
+ * until {@link ShardSimulation#FAULTY}: crashes and restarts (primaries of the source and
+ * destination among them), pauses, partitions (within and across shards, replicas from their shard
+ * loop, the resharder from replicas, clients from replicas), lost volumes, restarts of the shard
+ * loops and of the resharder, message loss, duplication and delay; then everything heals and the
+ * world gets {@link ShardSimulation#SETTLE} ms. Checked: the move ended (Done or Aborted), the
+ * published layout covers the key space once, each shard's replicas own exactly what it gives them
+ * and hold no row outside it, no acknowledged change lost or applied again (each key's final value
+ * on every replica of its owner is its last acknowledged change or one sent after it), no request
+ * id twice in a replica's log, the replicas of a shard converged.
+ */
+public final class MoveSimulation {
+  /** Keys (= points, range sharding) in the key space: sh1 owns [0, 1000), sh2 [1000, 2000). */
+  static final int KEYS = 2_000;
+
+  static final String MOVER = "resharder";
+  private static final long PASS = 250;
+
+  /** The outcome of one schedule. */
+  public record Result(
+      long seed,
+      List<String> violations,
+      String move,
+      MovePhase phase,
+      long acknowledged,
+      long unknown,
+      long failovers,
+      List<String> faults) {
+    public boolean ok() {
+      return violations.isEmpty();
+    }
+  }
+
+  private final long seed;
+  private final Scheduler scheduler;
+  private final Network network;
+  private final Map<String, SimReplica> byName = new HashMap<>();
+  private final Map<String, List<SimReplica>> shards = new LinkedHashMap<>();
+  private final Map<String, SimOperator> loops = new LinkedHashMap<>();
+  private final List<MoveClient> clients = new ArrayList<>();
+  private final Map<Long, List<MoveClient.Change>> history = new TreeMap<>();
+  private final List<String> faultLog = new ArrayList<>();
+  private final SimShardClient shardClient;
+  private final Resharder resharder;
+  private final Map<String, PointRange> initial = new LinkedHashMap<>();
+  private Map<String, PointRange> published;
+  private Map<String, PointRange> target;
+  private MoveStatus inFlight;
+  private int moverIncarnation;
+
+  public MoveSimulation(long seed) {
+    this(seed, new Rulebook());
+  }
+
+  MoveSimulation(long seed, Rulebook rules) {
+    this.seed = seed;
+    this.scheduler = new Scheduler(seed);
+    this.network = new Network(scheduler);
+    initial.put("sh1", new PointRange(0, KEYS / 2));
+    initial.put("sh2", new PointRange(KEYS / 2, KEYS / 2));
+    published = Map.copyOf(initial);
+    target = published;
+    for (Map.Entry<String, PointRange> shard : initial.entrySet()) {
+      String id = shard.getKey();
+      String prefix = id.equals("sh1") ? "a" : "b";
+      List<String> names = List.of(prefix + 0, prefix + 1, prefix + 2);
+      ShardConfig config =
+          new ShardConfig(
+              id,
+              SimStorage.CONFIG.schema(),
+              shard.getValue().low(),
+              shard.getValue().size(),
+              Sharding.Range,
+              List.of(shard.getValue()));
+      List<SimReplica> reps = new ArrayList<>();
+      for (String n : names) {
+        SimReplica r = new SimReplica(n, names, scheduler, network, rules, byName::get, config);
+        reps.add(r);
+        byName.put(n, r);
+        network.attach(n, r::receive);
+      }
+      shards.put(id, reps);
+      SimOperator loop = new SimOperator("operator-" + id, id, names, scheduler, network, byName);
+      loops.put(id, loop);
+      network.attach("operator-" + id, loop::receive);
+    }
+    shardClient = new SimShardClient(MOVER, scheduler, network, byName::get);
+    resharder = new Resharder(shardClient, Resharder.CUTOVER_TIMEOUT, scheduler::nanos);
+    network.attach(MOVER, (from, m) -> {});
+    for (int i = 0; i < 4; i++) {
+      MoveClient c =
+          new MoveClient(
+              "c" + i,
+              i,
+              4,
+              scheduler,
+              network,
+              () -> published,
+              shard -> loops.get(shard).primary(),
+              i % 2 == 0 ? 150 : 900,
+              history);
+      clients.add(c);
+      network.attach(c.name(), c::receive);
+    }
+  }
+
+  /** Runs the schedule and checks it. */
+  public Result run() {
+    Random r = scheduler.random();
+    Network.Faults faults =
+        new Network.Faults(r.nextDouble() * 0.05, r.nextDouble() * 0.05, 1, 1 + r.nextInt(40));
+    Map<String, PointRange> wanted =
+        switch (r.nextInt(3)) {
+          case 0 -> Map.of("sh1", new PointRange(0, 500), "sh2", new PointRange(500, 1_500));
+          case 1 -> Map.of("sh1", new PointRange(0, 1_500), "sh2", new PointRange(1_500, 500));
+          default -> Map.of("sh2", new PointRange(0, KEYS));
+        };
+    // One schedule in four reverts the spec mid-move: an abort before the adopt, else a move back.
+    long revertAt = r.nextInt(4) == 0 ? 3_500 + r.nextInt(6_000) : -1;
+    byName.values().forEach(SimReplica::start);
+    loops.values().forEach(SimOperator::start);
+    // Bring-up on a quiet network: a lost first Primary role leaves a new shard waiting for good
+    // (ShardPlanner: no replica holds data yet, so no election), which is not what this tests.
+    scheduler.runUntil(2_000);
+    network.faults(faults);
+    clients.forEach(MoveClient::start);
+    startMover();
+    scheduler.after(
+        1_000,
+        () -> {
+          target = wanted;
+          log(scheduler.now(), "spec asks for " + new TreeMap<>(wanted));
+        });
+    if (revertAt > 0) {
+      scheduler.after(
+          revertAt - scheduler.now(),
+          () -> {
+            target = Map.copyOf(initial);
+            log(scheduler.now(), "spec reverted to " + new TreeMap<>(initial));
+          });
+    }
+    // Each fault is an event at its time: a call of the resharder that holds its pass (running the
+    // world on until its answer) must not hold the faults back.
+    for (long t = 2_500; t < ShardSimulation.FAULTY; t += 200 + r.nextInt(1_200)) {
+      scheduler.after(t - scheduler.now(), () -> injectFault(r));
+    }
+    scheduler.runUntil(ShardSimulation.FAULTY);
+    healEverything();
+    clients.forEach(MoveClient::stopWriting);
+    scheduler.runUntil(ShardSimulation.FAULTY + ShardSimulation.SETTLE);
+    return judge();
+  }
+
+  /**
+   * DESIGN §5 rule 13 (review 2026-11-23 item 1) as a scripted schedule, on a quiet network and
+   * with no other writers: the move of [500, 1000) from sh1 to sh2 reaches CatchingUp; sh1's
+   * primary P is cut off from its secondaries (the destination, the resharder and a client still
+   * reach it) and the client inserts key 777 (in the range) there: P commits it alone, it is never
+   * acknowledged. Once the destination's import has read past P's log end (or 2 s later), P crashes
+   * and the client is cut off from the rest of sh1, so its retries (same request id) reach no
+   * source primary before the cut-over; sh1 fails over without the insert, the import starts over,
+   * the move completes, and the retry lands on sh2. An import that copied P's unacknowledged tail
+   * kept the insert's request id through its restart's purge, so the retry is answered 200 from it
+   * while the row exists nowhere.
+   */
+  public Result runUnacknowledgedTail() {
+    byName.values().forEach(SimReplica::start);
+    loops.values().forEach(SimOperator::start);
+    scheduler.runUntil(2_000);
+    startMover();
+    target = Map.of("sh1", new PointRange(0, 500), "sh2", new PointRange(500, 1_500));
+    log(scheduler.now(), "spec asks for " + new TreeMap<>(target));
+    long deadline = scheduler.now() + 10_000;
+    scheduler.runUntil(
+        deadline, () -> inFlight != null && inFlight.phase() == MovePhase.CatchingUp);
+    String primary = loops.get("sh1").primary();
+    if (primary == null || inFlight == null || inFlight.phase() != MovePhase.CatchingUp) {
+      return judge();
+    }
+    SimReplica p = byName.get(primary);
+    for (SimReplica o : shards.get("sh1")) {
+      if (o != p) {
+        network.partition(p.name(), o.name());
+      }
+    }
+    log(scheduler.now(), "cut " + p.name() + " off from its secondaries; c0 inserts key 777 there");
+    MoveClient writer = clients.get(0);
+    writer.insertOnce(777);
+    long sentAt = scheduler.now();
+    scheduler.runUntil(
+        sentAt + 2_000,
+        () -> {
+          long tail = p.disk().lastLsn();
+          String dest = loops.get("sh2").primary();
+          io.shardeddb.protocol.shard.ImportProgress ip =
+              dest == null ? null : byName.get(dest).imports().get();
+          return scheduler.now() > sentAt + 100 && ip != null && ip.sourceLsn() >= tail;
+        });
+    log(scheduler.now(), "crash " + p.name() + "; cut c0 off from the rest of sh1");
+    p.crash();
+    for (SimReplica o : shards.get("sh1")) {
+      if (o != p) {
+        network.partition(writer.name(), o.name());
+      }
+    }
+    scheduler.runUntil(scheduler.now() + 15_000, () -> inFlight.phase().finished());
+    healEverything();
+    scheduler.runUntil(scheduler.now() + ShardSimulation.SETTLE);
+    return judge();
+  }
+
+  // --- the resharder: the production Resharder, one pass at a time ----------------------------
+
+  private void startMover() {
+    moverIncarnation++;
+    network.liveness(MOVER, Network.Liveness.UP);
+    int inc = moverIncarnation;
+    scheduler.after(0, () -> moverPass(inc));
+  }
+
+  private void crashMover() {
+    moverIncarnation++;
+    network.liveness(MOVER, Network.Liveness.DOWN);
+  }
+
+  private boolean moverAlive(int inc) {
+    return inc == moverIncarnation && network.liveness(MOVER) == Network.Liveness.UP;
+  }
+
+  private void moverPass(int inc) {
+    if (!moverAlive(inc)) {
+      return;
+    }
+    shardClient.caller(() -> moverAlive(inc));
+    Resharder.Outcome out;
+    try {
+      out =
+          resharder.step(
+              new Resharder.View(1, published, target, inFlight, endpoints()), recorder(inc));
+    } catch (SimShardClient.CallerDied e) {
+      return;
+    }
+    if (!moverAlive(inc)) {
+      return;
+    }
+    // The status written at the end of the reconciler's pass.
+    published = out.published();
+    if (out.move() != null) {
+      inFlight = out.move();
+    }
+    scheduler.after(
+        out.fenceHeld() ? Resharder.FENCE_RECHECK.toMillis() : PASS, () -> moverPass(inc));
+  }
+
+  /** The status as the move recorder: written at once (the reconciler's status writes). */
+  private MoveRecorder recorder(int inc) {
+    return new MoveRecorder() {
+      @Override
+      public void record(MoveStatus move) {
+        if (!moverAlive(inc)) {
+          throw new SimShardClient.CallerDied();
+        }
+        inFlight = move;
+        trace("records " + move.id() + " " + move.phase() + ": " + move.message());
+      }
+
+      @Override
+      public void publish(
+          Map<String, PointRange> basis, Map<String, PointRange> layout, MoveStatus move) {
+        if (!moverAlive(inc)) {
+          throw new SimShardClient.CallerDied();
+        }
+        if (!basis.equals(published)) {
+          throw new ShardServerException("the published layout changed", 409, null);
+        }
+        published = Map.copyOf(layout);
+        inFlight = move;
+        log(scheduler.now(), "published " + new TreeMap<>(layout));
+      }
+    };
+  }
+
+  /** How to reach each shard, from its shard loop's status: primary first. */
+  private Map<String, ShardEndpoint> endpoints() {
+    Map<String, ShardEndpoint> out = new HashMap<>();
+    for (Map.Entry<String, List<SimReplica>> s : shards.entrySet()) {
+      String primary = loops.get(s.getKey()).primary();
+      List<String> urls = new ArrayList<>();
+      if (primary != null) {
+        urls.add(url(primary));
+      }
+      s.getValue().stream()
+          .map(SimReplica::name)
+          .filter(n -> !n.equals(primary))
+          .forEach(n -> urls.add(url(n)));
+      out.put(
+          s.getKey(),
+          new ShardEndpoint(
+              primary == null ? null : url(primary), List.copyOf(urls), primary != null));
+    }
+    return out;
+  }
+
+  private static String url(String replica) {
+    return "sim://" + replica;
+  }
+
+  // --- faults -------------------------------------------------------------------------------
+
+  private void injectFault(Random r) {
+    long now = scheduler.now();
+    List<SimReplica> all = new ArrayList<>(byName.values());
+    all.sort((x, y) -> x.name().compareTo(y.name()));
+    SimReplica v = all.get(r.nextInt(all.size()));
+    if (r.nextInt(3) == 0) {
+      // A primary of the source or the destination, mid-move.
+      String shard = r.nextBoolean() ? "sh1" : "sh2";
+      String p = loops.get(shard).primary();
+      if (p != null) {
+        v = byName.get(p);
+      }
+    }
+    final SimReplica victim = v;
+    String shard = shardOf(victim);
+    long length = 300 + r.nextInt(3_000);
+    switch (r.nextInt(10)) {
+      case 0 -> {
+        log(now, "crash " + victim.name() + " for " + length);
+        victim.crash();
+        scheduler.after(length, victim::start);
+      }
+      case 1 -> {
+        if (network.liveness(victim.name()) != Network.Liveness.UP) {
+          return;
+        }
+        log(now, "pause " + victim.name() + " for " + length);
+        network.liveness(victim.name(), Network.Liveness.PAUSED);
+        scheduler.after(
+            length,
+            () -> {
+              if (network.liveness(victim.name()) == Network.Liveness.PAUSED) {
+                network.liveness(victim.name(), Network.Liveness.UP);
+              }
+            });
+      }
+      case 2 -> {
+        SimReplica other = all.get(r.nextInt(all.size()));
+        if (other != victim) {
+          log(now, "partition " + victim.name() + " from " + other.name() + " for " + length);
+          network.partition(victim.name(), other.name());
+          scheduler.after(length, () -> network.heal(victim.name(), other.name()));
+        }
+      }
+      case 3 -> {
+        String loop = "operator-" + shard;
+        log(now, "partition " + victim.name() + " from " + loop + " for " + length);
+        network.partition(victim.name(), loop);
+        scheduler.after(length, () -> network.heal(victim.name(), loop));
+      }
+      case 4 -> {
+        log(now, "isolate " + victim.name() + " from its peers for " + length);
+        for (SimReplica o : shards.get(shard)) {
+          if (o != victim) {
+            network.partition(victim.name(), o.name());
+            scheduler.after(length, () -> network.heal(victim.name(), o.name()));
+          }
+        }
+      }
+      case 5 -> {
+        long empty = shards.get(shard).stream().filter(x -> x != victim && x.holdsNoData()).count();
+        if (network.liveness(victim.name()) == Network.Liveness.UP && empty == 0) {
+          log(now, "wipe " + victim.name() + " and restart it after " + length);
+          victim.crash();
+          victim.wipe();
+          scheduler.after(length, victim::start);
+        }
+      }
+      case 6 -> {
+        SimOperator loop = loops.get(shard);
+        log(now, "restart operator-" + shard + " after " + length);
+        loop.crash();
+        scheduler.after(length, loop::start);
+      }
+      case 7 -> {
+        if (network.liveness(MOVER) != Network.Liveness.UP) {
+          return;
+        }
+        log(now, "restart the resharder after " + length);
+        crashMover();
+        scheduler.after(length, this::startMover);
+      }
+      case 8 -> {
+        log(now, "partition the resharder from " + victim.name() + " for " + length);
+        network.partition(MOVER, victim.name());
+        scheduler.after(length, () -> network.heal(MOVER, victim.name()));
+      }
+      default -> {
+        MoveClient c = clients.get(r.nextInt(clients.size()));
+        log(now, "partition " + c.name() + " from " + victim.name() + " for " + length);
+        network.partition(c.name(), victim.name());
+        scheduler.after(length, () -> network.heal(c.name(), victim.name()));
+      }
+    }
+  }
+
+  private String shardOf(SimReplica r) {
+    return r.name().startsWith("a") ? "sh1" : "sh2";
+  }
+
+  private void healEverything() {
+    log(scheduler.now(), "heal everything");
+    network.healAll();
+    network.faults(Network.Faults.none());
+    for (SimReplica rep : byName.values()) {
+      switch (network.liveness(rep.name())) {
+        case DOWN -> rep.start();
+        case PAUSED -> network.liveness(rep.name(), Network.Liveness.UP);
+        case UP -> {}
+      }
+    }
+    for (Map.Entry<String, SimOperator> loop : loops.entrySet()) {
+      if (network.liveness("operator-" + loop.getKey()) == Network.Liveness.DOWN) {
+        loop.getValue().start();
+      }
+    }
+    if (network.liveness(MOVER) == Network.Liveness.DOWN) {
+      startMover();
+    }
+  }
+
+  // --- the checks ---------------------------------------------------------------------------
+
+  private Result judge() {
+    List<String> violations = new ArrayList<>();
+    MovePhase phase = inFlight == null ? null : inFlight.phase();
+    // No move at all is right only when the spec was reverted before one was planned.
+    boolean noneNeeded = inFlight == null && published.equals(target);
+    if (!noneNeeded && (inFlight == null || !phase.finished())) {
+      violations.add(
+          "the move did not end: "
+              + (inFlight == null ? "never started" : phase + " (" + inFlight.message() + ")"));
+    }
+    violations.addAll(layoutViolations());
+    for (Map.Entry<String, List<SimReplica>> s : shards.entrySet()) {
+      List<SimReplica> holding = s.getValue().stream().filter(x -> !x.holdsNoData()).toList();
+      if (holding.size() <= s.getValue().size() / 2) {
+        violations.add(
+            s.getKey() + ": more than a minority of its replicas hold no data at the end");
+      }
+      PointRange owns = published.get(s.getKey());
+      for (SimReplica rep : holding) {
+        SimDisk d = rep.disk();
+        List<PointRange> owned = d.config.ownedRanges();
+        List<PointRange> expected = owns == null ? List.of() : List.of(owns);
+        if (!Objects.equals(owned == null ? null : PointRange.normalize(owned), expected)) {
+          violations.add(
+              rep.name()
+                  + " of "
+                  + s.getKey()
+                  + " owns "
+                  + owned
+                  + ", the published layout gives it "
+                  + expected);
+        }
+        if (inFlight != null && phase != null && phase.finished()) {
+          for (long key : d.values.keySet()) {
+            if (owns == null || !owns.contains(key)) {
+              violations.add(
+                  rep.name()
+                      + " of "
+                      + s.getKey()
+                      + " still holds key "
+                      + key
+                      + ", which it does not own (not purged)");
+              break;
+            }
+          }
+        }
+        Set<String> seen = new HashSet<>();
+        for (LogEntry e : d.log.values()) {
+          if (e.requestId() != null && !seen.add(e.requestId())) {
+            violations.add(rep.name() + " logged request id " + e.requestId() + " twice");
+          }
+        }
+      }
+      for (int i = 1; i < holding.size(); i++) {
+        if (!holding.get(i).disk().values.equals(holding.get(0).disk().values)) {
+          violations.add(
+              s.getKey()
+                  + ": "
+                  + holding.get(i).name()
+                  + " and "
+                  + holding.get(0).name()
+                  + " did not converge on the same rows");
+        }
+      }
+    }
+    if (!clients.stream().allMatch(MoveClient::idle)) {
+      violations.add("clients still waiting for an answer after the world settled");
+    }
+    violations.addAll(keyViolations());
+    long acked =
+        history.values().stream()
+            .flatMap(List::stream)
+            .filter(c -> c.outcome == MoveClient.Outcome.OK)
+            .count();
+    long unknown =
+        history.values().stream()
+            .flatMap(List::stream)
+            .filter(c -> c.outcome == MoveClient.Outcome.UNKNOWN)
+            .count();
+    long failovers = loops.values().stream().mapToLong(SimOperator::failovers).sum();
+    return new Result(
+        seed,
+        violations.size() > 20 ? violations.subList(0, 20) : violations,
+        inFlight == null ? null : inFlight.id(),
+        phase,
+        acked,
+        unknown,
+        failovers,
+        List.copyOf(faultLog));
+  }
+
+  /** The published layout covers [0, KEYS) once; it is the spec's once the move is Done. */
+  private List<String> layoutViolations() {
+    List<String> out = new ArrayList<>();
+    List<PointRange> all = new ArrayList<>(published.values());
+    for (int i = 0; i < all.size(); i++) {
+      for (int j = i + 1; j < all.size(); j++) {
+        if (all.get(i).overlaps(all.get(j))) {
+          out.add("the published layout " + published + " gives a range to two shards");
+        }
+      }
+    }
+    if (!PointRange.normalize(all).equals(List.of(new PointRange(0, KEYS)))) {
+      out.add("the published layout " + published + " does not cover [0, " + KEYS + ") once");
+    }
+    if (inFlight != null && inFlight.phase() == MovePhase.Done && !published.equals(target)) {
+      out.add(
+          "the move is Done but the published layout "
+              + published
+              + " is not the spec's "
+              + target);
+    }
+    return out;
+  }
+
+  /**
+   * Each key on every replica (holding data) of the shard that owns it: present if an insert of it
+   * was acknowledged, and its value written by its last acknowledged change or by one sent after it
+   * that was not refused (nothing acknowledged lost, nothing older applied again after it).
+   */
+  private List<String> keyViolations() {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<Long, List<MoveClient.Change>> e : history.entrySet()) {
+      long key = e.getKey();
+      List<MoveClient.Change> changes = e.getValue();
+      String owner = MoveClient.ownerOf(published, key);
+      if (owner == null) {
+        continue;
+      }
+      int lastAck = -1;
+      boolean insertAcked = false;
+      for (int i = 0; i < changes.size(); i++) {
+        if (changes.get(i).outcome == MoveClient.Outcome.OK) {
+          lastAck = i;
+          insertAcked |= changes.get(i).insert;
+        }
+      }
+      // A change whose outcome stayed unknown may still land late (a copy in flight), whenever.
+      Set<Long> allowed = new HashSet<>();
+      for (int i = 0; i < changes.size(); i++) {
+        MoveClient.Outcome o = changes.get(i).outcome;
+        if ((i >= lastAck && o != MoveClient.Outcome.REFUSED) || o == MoveClient.Outcome.UNKNOWN) {
+          allowed.add(changes.get(i).value);
+        }
+      }
+      for (SimReplica rep : shards.get(owner)) {
+        if (rep.holdsNoData()) {
+          continue;
+        }
+        Long value = rep.disk().values.get(key);
+        if (value == null) {
+          if (insertAcked) {
+            out.add(
+                "acknowledged key "
+                    + key
+                    + " is missing on "
+                    + rep.name()
+                    + " of its owner "
+                    + owner
+                    + "; its changes: "
+                    + changes);
+          }
+        } else if (!allowed.contains(value)) {
+          out.add(
+              "key "
+                  + key
+                  + " on "
+                  + rep.name()
+                  + " of "
+                  + owner
+                  + " holds "
+                  + value
+                  + ", not its last acknowledged change or a later one; its changes: "
+                  + changes);
+        }
+      }
+    }
+    return out;
+  }
+
+  private void log(long now, String what) {
+    faultLog.add("t=" + now + " " + what);
+    trace(what);
+  }
+
+  private void trace(String what) {
+    if (ShardSimulation.TRACE) {
+      System.err.println("t=" + scheduler.now() + " resharder: " + what);
+    }
+  }
+}
