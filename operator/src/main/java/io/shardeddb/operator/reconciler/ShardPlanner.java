@@ -418,8 +418,12 @@ public final class ShardPlanner {
       // picks the most up-to-date one, never simply pod-0.
       return election(o, 0, null, null, new ArrayList<>());
     }
-    long answering = o.members().stream().filter(m -> o.beats().containsKey(m.name())).count();
-    if (o.members().size() < o.desiredReplicas() || answering < o.desiredReplicas()) {
+    // Only the replicas the spec keeps: pods past a lowered count (kept by the resize gate while
+    // the status records more voters) never held data and get no first role (rule 12).
+    List<Member> staying =
+        o.members().stream().filter(m -> m.ordinal() < o.desiredReplicas()).toList();
+    long answering = staying.stream().filter(m -> o.beats().containsKey(m.name())).count();
+    if (staying.size() < o.desiredReplicas() || answering < o.desiredReplicas()) {
       return wait(
           ShardPhase.AwaitingPods,
           answering + " of " + o.desiredReplicas() + " shard-servers answering");
@@ -427,14 +431,14 @@ public final class ShardPlanner {
     if (o.config() == null) {
       return wait(ShardPhase.AwaitingPods, "no configuration for the shard");
     }
-    String primary = o.members().get(0).name();
+    String primary = staying.get(0).name();
     List<ShardAction> actions = new ArrayList<>();
-    for (Member m : o.members()) {
+    for (Member m : staying) {
       if (o.beat(m.name()).state() == ReplicaState.Unconfigured) {
         actions.add(new Configure(m.name(), m.url(), o.config()));
       }
     }
-    for (Member m : o.members()) {
+    for (Member m : staying) {
       actions.add(
           new AssignRole(
               m.name(),
@@ -455,7 +459,7 @@ public final class ShardPlanner {
                     EventReason.ShardBroughtUp,
                     o,
                     "configured "
-                        + o.members().size()
+                        + staying.size()
                         + " replicas, "
                         + primary
                         + " is primary at epoch "
@@ -542,7 +546,19 @@ public final class ShardPlanner {
     // recorded once the primary's quorum has moved to the staying replicas and confirmed its log.
     int voters = recordedVoters(o);
     int record = 0;
-    if (voters < o.desiredReplicas()) {
+    // A shrink reverted half-way: the spec went back up before a pass saw the primary's quorum
+    // over the staying replicas confirmed, so the count recorded is still the old one while the
+    // primary counts over fewer. Its set is the base: kept in the roles (never a jump of two or
+    // more back to the recorded count), recorded once confirmed; learners then grow it back.
+    int reverted =
+        voters <= o.desiredReplicas() ? smallerVotingSet(o, voters, primary, primaryBeat) : 0;
+    if (reverted > 0) {
+      voters = reverted;
+      record = primaryBeat.quorum().termCommitted() ? reverted : 0;
+      if (record > 0) {
+        message = message + "; " + reverted + " voters (a shrink reverted half-way grows back)";
+      }
+    } else if (voters < o.desiredReplicas()) {
       Optional<Member> learner = promotable(o, voters, epoch, primary, primaryBeat);
       if (learner.isPresent()) {
         voters++;
@@ -664,6 +680,33 @@ public final class ShardPlanner {
                   && h.appliedLsn() >= committed;
             })
         .findFirst();
+  }
+
+  /**
+   * The size of the primary's voting set when it is smaller than {@code voters} (the recorded
+   * count) and made of the replicas below it (a prefix of the ordinals): what a shrink moved its
+   * quorum to before the spec went back up (rule 12). 0 otherwise, and for a leaving primary (it
+   * leads over the old membership) or one that does not report its quorum.
+   */
+  private static int smallerVotingSet(
+      ShardObservation o, int voters, String primary, Heartbeat beat) {
+    if (beat == null
+        || beat.quorum() == null
+        || beat.role() != Role.Primary
+        || beat.state() == ReplicaState.Fenced
+        || leaving(o, primary)) {
+      return 0;
+    }
+    int q = beat.quorum().replicas();
+    if (q <= 0 || q >= voters) {
+      return 0;
+    }
+    Set<String> below =
+        o.members().stream()
+            .filter(m -> m.ordinal() < q)
+            .map(Member::name)
+            .collect(Collectors.toSet());
+    return below.contains(primary) && below.containsAll(beat.quorum().voters()) ? q : 0;
   }
 
   /**
