@@ -169,10 +169,13 @@ public final class ShardPlanner {
             events,
             Set.of());
       }
-      if (neverAcknowledged(o)) {
+      if (neverAcknowledged(o)
+          && holdingData(o, recordedVoters(o)) < FailoverPlanner.majority(recordedVoters(o))) {
         // The bring-up's Primary role never arrived (or its primary lost it before its no-op
-        // entry reached anyone): no log holds an entry, so no election can succeed (rule 2) and no
-        // write was ever acknowledged (rule 3). Done again, above every epoch seen.
+        // entry reached anyone): no write was ever acknowledged (rule 3) and too few replicas
+        // hold data for an election to succeed (rule 2). Done again, above every epoch seen; while
+        // an election can succeed it is preferred (simulator seed 337: a redo onto an empty pod-0
+        // beside three replicas holding the first no-op).
         return bringUp(o, Math.max(epoch, seen) + 1);
       }
       return election(o, epoch, primary, first.toString(), events);
@@ -382,9 +385,11 @@ public final class ShardPlanner {
   }
 
   /**
-   * Whether every replica answered and none holds a log entry or is copying: then no write was ever
-   * acknowledged, since each acknowledgement leaves its primary's no-op entry on a majority (DESIGN
-   * §5 rule 3). A silent replica may hold the data, so all of them must answer.
+   * Whether every replica answered, none is copying and none holds more than one log entry: then no
+   * write was ever acknowledged, since every log starts with its first term's no-op (lsn 1) and
+   * each acknowledgement leaves an entry past it on a majority (DESIGN §5 rule 3). A lone no-op is
+   * what a bring-up's primary writes before its peers follow it (simulator seed 1879). A silent
+   * replica may hold the data, so all of them must answer.
    */
   private static boolean neverAcknowledged(ShardObservation o) {
     boolean allAnswer =
@@ -393,11 +398,7 @@ public final class ShardPlanner {
     return allAnswer
         && o.beats().values().stream()
             .map(t -> t.heartbeat())
-            .noneMatch(
-                h ->
-                    h.state() == ReplicaState.Copying
-                        || h.appliedLsn() > 0
-                        || h.lastEntryEpoch() > 0);
+            .noneMatch(h -> h.state() == ReplicaState.Copying || h.appliedLsn() > 1);
   }
 
   /** Configures every empty replica and assigns pod-0 primary at {@code epoch}. */
@@ -468,15 +469,19 @@ public final class ShardPlanner {
         .withVoters(o.desiredReplicas());
   }
 
+  /** How many voters answered this pass holding data (the election's candidates). */
+  private static long holdingData(ShardObservation o, int voters) {
+    return o.members().stream()
+        .filter(m -> m.url() != null && m.ordinal() < voters)
+        .map(m -> o.beat(m.name()))
+        .filter(ShardPlanner::holdsData)
+        .count();
+  }
+
   private ShardPlan election(
       ShardObservation o, long epoch, String primary, String since, List<ShardEvent> events) {
     int voters = recordedVoters(o);
-    long holdingData =
-        o.members().stream()
-            .filter(m -> m.url() != null && m.ordinal() < voters)
-            .map(m -> o.beat(m.name()))
-            .filter(ShardPlanner::holdsData)
-            .count();
+    long holdingData = holdingData(o, voters);
     int required = FailoverPlanner.majority(voters);
     if (holdingData < required) {
       // Fences that cannot reach a majority elect nobody but leave the epoch they carried on the
