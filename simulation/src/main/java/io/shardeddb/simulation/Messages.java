@@ -16,13 +16,19 @@ final class Messages {
 
   record Resync() {}
 
-  /** {@code chosenAt}: the position a Primary role was chosen for (null: none named). */
+  /**
+   * {@code chosenAt}: the position a Primary role was chosen for (null: none named); {@code peers}
+   * the voting replicas ({@code replicas} their count), {@code learners} the ones fed but not
+   * counted (rule 12).
+   */
   record Role(
       long epoch,
       boolean primary,
       String primaryName,
       int replicas,
-      io.shardeddb.protocol.shard.LogPosition chosenAt) {}
+      io.shardeddb.protocol.shard.LogPosition chosenAt,
+      List<String> peers,
+      List<String> learners) {}
 
   record Ping() {}
 

@@ -54,7 +54,22 @@ public final class ShardSimulation {
   private final int replicaCount;
   private final Scheduler scheduler;
   private final Network network;
+
+  /** Every replica the world may have, by ordinal; the first {@code live.size()} are pods. */
   private final List<SimReplica> replicas = new ArrayList<>();
+
+  /** The pods of the StatefulSet (a prefix of the ordinals), as the clients see the replicas. */
+  private final List<String> live = new ArrayList<>();
+
+  /** Spec changes of the replica count chosen by the seed: {time, count} (rule 12). */
+  private final List<long[]> resizes = new ArrayList<>();
+
+  /** Whether a removed pod's volume claim is kept (the StatefulSet's default) or deleted. */
+  private boolean keepsVolumes;
+
+  /** Replicas that ever had a volume (a re-created ordinal finds its kept claim). */
+  private final java.util.Set<String> claimed = new java.util.HashSet<>();
+
   private final SimOperator operator;
   private final List<SimClient> clients = new ArrayList<>();
   private final History history = new History();
@@ -65,12 +80,53 @@ public final class ShardSimulation {
   }
 
   ShardSimulation(long seed, int replicaCount, Rulebook rules) {
+    this(seed, replicaCount, rules, Membership.FIXED);
+  }
+
+  /** Whether the spec's replica count changes in a schedule (rule 12, issue 24). */
+  enum Membership {
+    /** Never (the world before issue 24; the regression seeds replay it). */
+    FIXED,
+    /** In about one schedule of four, chosen by the seed. */
+    BY_SEED,
+    /** In every schedule (the seed chooses how). */
+    ALWAYS,
+    /** Only by a scripted schedule: room for five replicas, no change chosen by the seed. */
+    SCRIPTED
+  }
+
+  /**
+   * A schedule whose spec's replica count may change mid-run, chosen by the seed (a fault kind of
+   * its own, drawn from a second {@code Random} of the seed so the other faults stay as they were):
+   * 3 → 5, 4 → 3 or 5, 5 → 3, there and back, or reverted half-way (within 800 ms).
+   */
+  public static ShardSimulation withMembershipChanges(long seed, int replicaCount) {
+    return new ShardSimulation(seed, replicaCount, new Rulebook(), Membership.BY_SEED);
+  }
+
+  ShardSimulation(long seed, int replicaCount, Rulebook rules, Membership membership) {
     this.seed = seed;
     this.replicaCount = replicaCount;
     this.scheduler = new Scheduler(seed);
     this.network = new Network(scheduler);
+    int most = membership == Membership.SCRIPTED ? 5 : replicaCount;
+    if (membership == Membership.BY_SEED || membership == Membership.ALWAYS) {
+      Random m = new Random(seed * 0x9E3779B97F4A7C15L + 24);
+      if (membership == Membership.ALWAYS || m.nextInt(4) == 0) {
+        int other = replicaCount == 5 ? 3 : replicaCount == 3 ? 5 : m.nextBoolean() ? 3 : 5;
+        long at = 3_000 + m.nextInt(7_000);
+        resizes.add(new long[] {at, other});
+        switch (m.nextInt(3)) {
+          case 1 -> resizes.add(new long[] {at + 2_000 + m.nextInt(3_000), replicaCount});
+          case 2 -> resizes.add(new long[] {at + m.nextInt(800), replicaCount});
+          default -> {}
+        }
+        keepsVolumes = m.nextBoolean();
+        most = Math.max(replicaCount, other);
+      }
+    }
     List<String> names = new ArrayList<>();
-    for (int i = 0; i < replicaCount; i++) {
+    for (int i = 0; i < most; i++) {
       names.add("r" + i);
     }
     Map<String, SimReplica> byName = new java.util.HashMap<>();
@@ -80,8 +136,14 @@ public final class ShardSimulation {
       replicas.add(r);
       byName.put(n, r);
       network.attach(n, r::receive);
+      if (replicas.size() <= replicaCount) {
+        live.add(n);
+        claimed.add(n);
+      } else {
+        r.crash(); // no pod yet
+      }
     }
-    operator = new SimOperator(names, scheduler, network, byName);
+    operator = new SimOperator(names, replicaCount, scheduler, network, byName, this::scale);
     network.attach(SimOperator.NAME, operator::receive);
     // Two routers that refresh their view of the status at different rates.
     for (int i = 0; i < 4; i++) {
@@ -94,7 +156,7 @@ public final class ShardSimulation {
               i % 2 == 0 ? 150 : 900,
               history,
               (i + 1) * 1_000_000L,
-              names));
+              live));
     }
   }
 
@@ -103,8 +165,17 @@ public final class ShardSimulation {
     Random r = scheduler.random();
     network.faults(
         new Network.Faults(r.nextDouble() * 0.05, r.nextDouble() * 0.05, 1, 1 + r.nextInt(40)));
-    replicas.forEach(SimReplica::start);
+    pods().forEach(SimReplica::start);
     operator.start();
+    for (long[] change : resizes) {
+      int count = (int) change[1];
+      scheduler.after(
+          change[0],
+          () -> {
+            log(scheduler.now(), "spec: replicas " + operator.desired() + " -> " + count);
+            operator.resize(count);
+          });
+    }
     scheduler.runUntil(2_000);
     clients.forEach(SimClient::start);
     for (long t = 2_000; t < FAULTY; t += 200 + r.nextInt(1_200)) {
@@ -123,7 +194,7 @@ public final class ShardSimulation {
   private Result judge() {
     List<Checker.FinalState> finals = new ArrayList<>();
     List<Checker.FinalState> holding = new ArrayList<>();
-    for (SimReplica rep : replicas) {
+    for (SimReplica rep : pods()) {
       SimDisk d = rep.disk();
       Map<Long, Integer> rows = new TreeMap<>(d.rows);
       if (TRACE) {
@@ -146,9 +217,9 @@ public final class ShardSimulation {
         holding.add(new Checker.FinalState(rep.name(), d.lastLsn(), rows));
       }
     }
-    long copying = replicas.stream().filter(SimReplica::holdsNoData).count();
-    boolean leaderless = replicas.stream().noneMatch(SimReplica::actingPrimary);
-    boolean stuck = leaderless && copying > (replicaCount - 1) / 2;
+    long copying = pods().stream().filter(SimReplica::holdsNoData).count();
+    boolean leaderless = pods().stream().noneMatch(SimReplica::actingPrimary);
+    boolean stuck = leaderless && copying > (minorityBase() - 1) / 2;
     List<String> violations = new ArrayList<>();
     if (stuck) {
       // More than a minority holds no data (a wipe plus re-copies after divergence): no
@@ -222,6 +293,122 @@ public final class ShardSimulation {
     return new LostVolume(wiped[0], wipedAt[0], refusals, ackedBefore, judge());
   }
 
+  /**
+   * The gap "a shrink reverted half-way is not treated as a growth" (docs/safety.md, rule 12) as a
+   * scripted schedule of five replicas: at t=4 s the primary is cut off from every replica but one
+   * staying one (its partner) and the spec goes 5 → 3, so the quorum moves to the three staying
+   * replicas and the primary acknowledges writes with its partner alone (two of three). 50 ms after
+   * the operator sent that role, the spec goes back to 5 — before a pass has seen the new quorum
+   * confirmed, so the recorded voting count is still 5; 450 ms later the partner crashes (for 8 s).
+   * The primary then reaches no majority and is replaced; an election that counts a majority of
+   * five among the three replicas that never saw those writes loses them.
+   */
+  public Result runShrinkRevertedHalfWay() {
+    return runShrinkRevertedHalfWay(false);
+  }
+
+  /**
+   * As {@link #runShrinkRevertedHalfWay()}; {@code beforeAPassSawIt}: instead of the partner
+   * crashing after the next pass, the primary and its partner both crash 150 ms after the revert,
+   * before any pass has seen the primary's smaller set (the window docs/safety.md "Known limits"
+   * describes).
+   */
+  Result runShrinkRevertedHalfWay(boolean beforeAPassSawIt) {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica primary = byName(operator.primary());
+    SimReplica partner =
+        pods().stream()
+            .filter(x -> x != primary && replicas.indexOf(x) < 3)
+            .findFirst()
+            .orElseThrow();
+    for (SimReplica o : pods()) {
+      if (o != primary && o != partner) {
+        network.partition(primary.name(), o.name());
+      }
+    }
+    log(
+        scheduler.now(),
+        "partition " + primary.name() + " from every replica but " + partner.name());
+    log(scheduler.now(), "spec: replicas 5 -> 3");
+    operator.resize(3);
+    operator.onceShrinkRoleSent(
+        () ->
+            scheduler.after(
+                50,
+                () -> {
+                  log(scheduler.now(), "spec: replicas 3 -> 5 (the shrink reverted half-way)");
+                  operator.resize(5);
+                  scheduler.after(
+                      beforeAPassSawIt ? 150 : 450,
+                      () -> {
+                        log(scheduler.now(), "crash " + partner.name() + " for 8000");
+                        partner.crash();
+                        scheduler.after(8_000, () -> restart(partner));
+                        if (beforeAPassSawIt) {
+                          log(scheduler.now(), "crash " + primary.name() + " for 8000");
+                          primary.crash();
+                          scheduler.after(8_000, () -> restart(primary));
+                        }
+                      });
+                }));
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
+  /**
+   * Growing 3 → 5 with the primary cut off from both other voters (rule 12, learners), scripted for
+   * {@code BrokenRulesAreCaughtTest}: at t=4 s the primary is cut off from the other replicas (not
+   * from the new pods, which do not exist yet) and the spec goes 3 → 5. The primary feeds the
+   * learners but may count only voters, so it confirms no new term and acknowledges nothing until
+   * it is replaced. It crashes (for 6 s) the first time its heartbeat reports its term confirmed
+   * while it has learners — which only a quorum counting a learner can do — or at t=8 s.
+   */
+  public Result runGrowWithPrimaryCutOff() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica primary = byName(operator.primary());
+    for (SimReplica o : pods()) {
+      if (o != primary) {
+        network.partition(primary.name(), o.name());
+      }
+    }
+    log(scheduler.now(), "partition " + primary.name() + " from the other voters");
+    log(scheduler.now(), "spec: replicas " + live.size() + " -> 5");
+    operator.resize(5);
+    boolean[] crashed = {false};
+    Runnable crash =
+        () -> {
+          if (!crashed[0]) {
+            crashed[0] = true;
+            log(scheduler.now(), "crash " + primary.name() + " for 6000");
+            primary.crash();
+            scheduler.after(6_000, () -> restart(primary));
+          }
+        };
+    operator.onceTermConfirmedWithLearners(crash);
+    scheduler.after(4_000, crash);
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
+  /** A world of three replicas that may grow to five, for the scripted schedules. */
+  static ShardSimulation growable(long seed, Rulebook rules) {
+    return new ShardSimulation(seed, 3, rules, Membership.SCRIPTED);
+  }
+
   /** What one isolated-primary schedule showed. */
   public record Isolation(
       String isolated, String primaryAfter, long ackedWhileCut, List<String> violations) {}
@@ -277,7 +464,7 @@ public final class ShardSimulation {
   private List<String> registerViolations(boolean stuck) {
     Map<String, Map<Long, Long>> finalValues = new java.util.LinkedHashMap<>();
     Map<String, List<String>> logged = new java.util.LinkedHashMap<>();
-    for (SimReplica rep : replicas) {
+    for (SimReplica rep : pods()) {
       SimDisk d = rep.disk();
       if (!stuck) {
         finalValues.put(rep.name(), new TreeMap<>(d.values));
@@ -344,6 +531,18 @@ public final class ShardSimulation {
     return this;
   }
 
+  /** Rule 12 broken on purpose: the StatefulSet follows the spec at once (no resize gate). */
+  ShardSimulation withoutResizeGate() {
+    operator.withoutResizeGate = true;
+    return this;
+  }
+
+  /** Rule 12 broken on purpose: elections count only the replicas the spec keeps. */
+  ShardSimulation electingOverTheSpecOnly() {
+    operator.electsOverTheSpecOnly = true;
+    return this;
+  }
+
   private void injectFault(Random r) {
     long now = scheduler.now();
     SimReplica victim = pick(r);
@@ -357,7 +556,7 @@ public final class ShardSimulation {
       case 0 -> {
         log(now, "crash " + v.name() + " for " + length);
         v.crash();
-        scheduler.after(length, v::start);
+        scheduler.after(length, () -> restart(v));
       }
       case 1 -> {
         // SIGSTOP stops a running process only: a crashed replica paused and then resumed would
@@ -390,7 +589,7 @@ public final class ShardSimulation {
       }
       case 4 -> {
         log(now, "isolate " + v.name() + " from its peers for " + length);
-        for (SimReplica o : replicas) {
+        for (SimReplica o : pods()) {
           if (o != v) {
             network.partition(v.name(), o.name());
             scheduler.after(length, () -> network.heal(v.name(), o.name()));
@@ -400,13 +599,13 @@ public final class ShardSimulation {
       case 5 -> {
         // The promise covers the loss of a minority: never more replicas without their data
         // (wiped and not yet re-copied) than a minority.
-        long empty = replicas.stream().filter(x -> x != v && x.holdsNoData()).count();
+        long empty = pods().stream().filter(x -> x != v && x.holdsNoData()).count();
         if (network.liveness(v.name()) == Network.Liveness.UP
-            && empty + 1 <= (replicaCount - 1) / 2) {
+            && empty + 1 <= (minorityBase() - 1) / 2) {
           log(now, "wipe " + v.name() + " and restart it after " + length);
           v.crash();
           v.wipe();
-          scheduler.after(length, v::start);
+          scheduler.after(length, () -> restart(v));
         }
       }
       case 6 -> {
@@ -458,14 +657,84 @@ public final class ShardSimulation {
   }
 
   private SimReplica pick(Random r) {
-    return replicas.get(r.nextInt(replicaCount));
+    return replicas.get(r.nextInt(live.size()));
+  }
+
+  /** The replicas that are pods of the StatefulSet now. */
+  private List<SimReplica> pods() {
+    return replicas.subList(0, live.size());
+  }
+
+  /**
+   * The replica count a minority is counted of (for faults that take data away, and for judging a
+   * shard without a quorum holding data): the smallest of the spec's count, the pods and the
+   * recorded voters — the fixed world's replica count.
+   */
+  private int minorityBase() {
+    return Math.min(Math.min(operator.desired(), live.size()), operator.recordedVoters());
+  }
+
+  /** A crashed replica's restart, unless its pod has been removed meanwhile. */
+  private void restart(SimReplica v) {
+    if (live.contains(v.name())) {
+      v.start();
+    }
+  }
+
+  /**
+   * The StatefulSet controller (podManagementPolicy Parallel): removes the pods past {@code size}
+   * at once (stopped; their volume deleted unless the schedule keeps the claims, the StatefulSet's
+   * default) and creates the missing ones, which start 300 ms later on a new empty volume or their
+   * kept claim.
+   */
+  private void scale(int size) {
+    while (live.size() > size) {
+      SimReplica gone = replicas.get(live.size() - 1);
+      live.remove(live.size() - 1);
+      log(
+          scheduler.now(),
+          "StatefulSet removes "
+              + gone.name()
+              + (keepsVolumes ? " (its volume claim kept)" : " and its volume"));
+      gone.crash();
+      if (!keepsVolumes) {
+        gone.wipe();
+        claimed.remove(gone.name());
+      }
+    }
+    while (live.size() < size) {
+      SimReplica fresh = replicas.get(live.size());
+      live.add(fresh.name());
+      boolean kept = claimed.contains(fresh.name());
+      log(
+          scheduler.now(),
+          "StatefulSet creates " + fresh.name() + (kept ? " on its kept volume" : " (empty)"));
+      fresh.crash();
+      if (!kept) {
+        fresh.wipe();
+        claimed.add(fresh.name());
+      }
+      scheduler.after(
+          300,
+          () -> {
+            if (live.contains(fresh.name())
+                && network.liveness(fresh.name()) == Network.Liveness.DOWN) {
+              fresh.start();
+            }
+          });
+    }
+  }
+
+  /** Whether this schedule changes the spec's replica count. */
+  boolean changesMembership() {
+    return !resizes.isEmpty();
   }
 
   private void healEverything() {
     log(scheduler.now(), "heal everything");
     network.healAll();
     network.faults(Network.Faults.none());
-    for (SimReplica rep : replicas) {
+    for (SimReplica rep : pods()) {
       rep.storageFaults().healAll();
       switch (network.liveness(rep.name())) {
         case DOWN -> rep.start();

@@ -1,12 +1,15 @@
 package io.shardeddb.simulation;
 
-import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.operator.reconciler.CopyVerification;
+import io.shardeddb.operator.reconciler.PodView;
+import io.shardeddb.operator.reconciler.ResizeGate;
 import io.shardeddb.operator.reconciler.ShardAction;
 import io.shardeddb.operator.reconciler.ShardObservation;
 import io.shardeddb.operator.reconciler.ShardPlan;
 import io.shardeddb.operator.reconciler.ShardPlanner;
+import io.shardeddb.operator.reconciler.ShardReport;
+import io.shardeddb.operator.reconciler.ShardRequests;
 import io.shardeddb.operator.recopy.CopyCheck;
 import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.shardclient.TimedFence;
@@ -15,7 +18,6 @@ import io.shardeddb.protocol.lb.SchemaDoc;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
-import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
@@ -32,10 +34,15 @@ import java.util.Map;
 
 /**
  * The simulated operator: runs the operator's real, pure {@link ShardPlanner} one pass at a time
- * the way the reconciler does — heartbeats with a deadline, then {@code plan}; for an election the
- * fences with a deadline, then {@code elect} on exactly their answers; then the plan's calls, and
- * the plan's epoch and primary recorded as the status (the only thing that survives an operator
- * restart). Only the transport is simulated.
+ * the way the reconciler does — heartbeats with a deadline, then the StatefulSet's size from the
+ * production {@link ResizeGate} (on this pass's heartbeats and the previous status, before the
+ * shard's pass, as the reconciler's {@code gated}), then {@code plan}; for an election the fences
+ * with a deadline, then {@code elect} on exactly their answers; for a switch-over (a leaving
+ * primary's hand-over) the old primary's fence, the target's heartbeat polled until caught up
+ * (bounded), then {@code completeSwitchover}; then the plan's calls, and the status the production
+ * {@link ShardReport} makes of the pass (epoch, primary, the voting count to record) — the only
+ * thing that survives an operator restart, with the spec's replica count and the StatefulSet's
+ * size. Only the transport and the StatefulSet controller are simulated.
  */
 final class SimOperator {
   static final String NAME = "operator";
@@ -43,7 +50,11 @@ final class SimOperator {
   private static final long PASS = 250;
   private static final Instant EPOCH_START = Instant.parse("2026-01-01T00:00:00Z");
 
+  /**
+   * Every replica the world may have, by ordinal; the first {@link #pods} are the StatefulSet's.
+   */
   private final List<String> replicas;
+
   private final Scheduler scheduler;
   private final Network network;
   private final Map<String, SimReplica> byName;
@@ -60,9 +71,22 @@ final class SimOperator {
   private long failovers;
   private java.util.function.Consumer<String> beforeRoles;
 
+  /** {@code spec.shards[].replicas}: what the user asks for. */
+  private int desired;
+
+  /** The StatefulSet's size: the pods that exist (ordinals below it). */
+  private int pods;
+
+  /** The StatefulSet controller: creates or removes pods to reach a size. */
+  private final java.util.function.IntConsumer statefulSet;
+
+  // A switch-over in progress: its target and the target's last heartbeat.
+  private String switchTarget;
+  private Heartbeat targetBeat;
+
   SimOperator(
       List<String> replicas, Scheduler scheduler, Network network, Map<String, SimReplica> byName) {
-    this(NAME, "sh1", replicas, scheduler, network, byName);
+    this(NAME, "sh1", replicas, replicas.size(), scheduler, network, byName, size -> {});
   }
 
   /** The shard loop of shard {@code shard}, as node {@code name} ({@link MoveSimulation}). */
@@ -73,13 +97,96 @@ final class SimOperator {
       Scheduler scheduler,
       Network network,
       Map<String, SimReplica> byName) {
+    this(name, shard, replicas, replicas.size(), scheduler, network, byName, size -> {});
+  }
+
+  /**
+   * An operator over {@code replicas} (every ordinal the world may have) whose shard starts with
+   * {@code initial} replicas in its spec and StatefulSet; {@code statefulSet} sizes the pods.
+   */
+  SimOperator(
+      List<String> replicas,
+      int initial,
+      Scheduler scheduler,
+      Network network,
+      Map<String, SimReplica> byName,
+      java.util.function.IntConsumer statefulSet) {
+    this(NAME, "sh1", replicas, initial, scheduler, network, byName, statefulSet);
+  }
+
+  private SimOperator(
+      String name,
+      String shard,
+      List<String> replicas,
+      int initial,
+      Scheduler scheduler,
+      Network network,
+      Map<String, SimReplica> byName,
+      java.util.function.IntConsumer statefulSet) {
     this.name = name;
     this.shard = shard;
     this.status = new ShardStatus(shard, null, null, null, null, List.of());
     this.replicas = replicas;
+    this.desired = initial;
+    this.pods = initial;
     this.scheduler = scheduler;
     this.network = network;
     this.byName = byName;
+    this.statefulSet = statefulSet;
+  }
+
+  private Runnable afterShrinkRole;
+
+  /**
+   * A fault to inject once, right after the operator sends the primary a Primary role counted over
+   * fewer replicas than the recorded voting count (a shrink moving the quorum to the staying
+   * replicas, rule 12).
+   */
+  void onceShrinkRoleSent(Runnable fault) {
+    afterShrinkRole = fault;
+  }
+
+  /**
+   * Rule 12 broken on purpose ({@code BrokenRulesAreCaughtTest}): the StatefulSet follows the spec
+   * at once, as before {@link ResizeGate} (the pods past a lowered count go with their volumes
+   * while they may hold acknowledged writes).
+   */
+  boolean withoutResizeGate;
+
+  /**
+   * Rule 12 broken on purpose: elections see only the replicas the spec keeps, with its count as
+   * the voting set — as the operator elected before the joint majority (review 2026-11-23 #2).
+   */
+  boolean electsOverTheSpecOnly;
+
+  private Runnable learnersCounted;
+
+  /**
+   * A fault to inject once, when a primary's heartbeat first reports its term confirmed while it
+   * feeds learners, before the pass sees that heartbeat.
+   */
+  void onceTermConfirmedWithLearners(Runnable fault) {
+    learnersCounted = fault;
+  }
+
+  /** A spec change: the shard's replica count becomes {@code count}. */
+  void resize(int count) {
+    desired = count;
+  }
+
+  int desired() {
+    return desired;
+  }
+
+  /** The StatefulSet's size (the pods that exist). */
+  int pods() {
+    return pods;
+  }
+
+  /** The voting count the status records (absent: every pod). */
+  int recordedVoters() {
+    Integer v = status.voters();
+    return v != null && v > 0 ? v : Math.max(desired, pods);
   }
 
   /** The recorded primary (what routers read from the status). */
@@ -123,15 +230,30 @@ final class SimOperator {
   private void pass(int inc) {
     beats.clear();
     passStartedAt = scheduler.now();
-    replicas.forEach(r -> network.send(name, r, new Ping()));
+    members().forEach(r -> network.send(name, r, new Ping()));
     later(DEADLINE, inc, () -> decide(inc));
   }
 
   void receive(String from, Object m) {
     long latency = scheduler.now() - passStartedAt;
     switch (m) {
-      case Pong p ->
-          beats.put(p.name(), new TimedHeartbeat(heartbeat(p), Duration.ofMillis(latency)));
+      case Pong p -> {
+        if (learnersCounted != null
+            && p.primary()
+            && p.quorum() != null
+            && p.quorum().termCommitted()
+            && !p.quorum().learners().isEmpty()) {
+          // The scripted fault strikes before this answer reaches the pass.
+          Runnable fault = learnersCounted;
+          learnersCounted = null;
+          fault.run();
+          return;
+        }
+        beats.put(p.name(), new TimedHeartbeat(heartbeat(p), Duration.ofMillis(latency)));
+        if (p.name().equals(switchTarget)) {
+          targetBeat = heartbeat(p);
+        }
+      }
       case FenceAck f -> {
         if (f.epoch() == fenceEpoch) {
           fences.put(
@@ -146,9 +268,14 @@ final class SimOperator {
     }
   }
 
+  /** The pods of the shard's StatefulSet. */
+  private List<String> members() {
+    return replicas.subList(0, pods);
+  }
+
   private ShardObservation observe() {
     List<ShardObservation.Member> members = new ArrayList<>();
-    for (int i = 0; i < replicas.size(); i++) {
+    for (int i = 0; i < pods; i++) {
       String r = replicas.get(i);
       members.add(
           new ShardObservation.Member(
@@ -158,7 +285,7 @@ final class SimOperator {
         shard,
         new ShardConfigRequest(
             new SchemaDoc(List.of("k"), List.of("Number")), List.of(shard), "t", "k", 0L, 1L << 40),
-        replicas.size(),
+        desired,
         WriteQuorum.Majority,
         Duration.ofMillis(ShardSimulation.UNAVAILABLE),
         status,
@@ -169,7 +296,27 @@ final class SimOperator {
 
   private void decide(int inc) {
     ShardObservation o = observe();
+    // The reconciler sizes the StatefulSet before the shard's pass, from this pass's heartbeats
+    // and the previous status; the pass then plans over the pods it listed before (rule 12).
+    List<PodView> podViews = new ArrayList<>();
+    for (ShardObservation.Member m : o.members()) {
+      podViews.add(
+          new PodView(m.name(), m.ordinal(), m.name(), m.ready(), m.ready(), 0, false, null));
+    }
+    int size =
+        withoutResizeGate
+            ? desired
+            : ResizeGate.decide(desired, podViews, Map.copyOf(beats), status).pods();
+    if (size != pods) {
+      trace("StatefulSet " + pods + " -> " + size + " pods (spec " + desired + ")");
+      pods = size;
+      statefulSet.accept(size);
+    }
     ShardPlan plan = planner.plan(o);
+    if (plan.stage() == ShardPlan.Stage.SWITCH_OVER) {
+      switchOver(o, plan, inc);
+      return;
+    }
     if (plan.stage() == ShardPlan.Stage.ELECT) {
       fenceEpoch = plan.fenceEpoch();
       fences.clear();
@@ -179,7 +326,8 @@ final class SimOperator {
           DEADLINE,
           inc,
           () -> {
-            ShardPlan elected = planner.elect(o, plan, Map.copyOf(fences));
+            ShardPlan elected =
+                planner.elect(electsOverTheSpecOnly ? staying(o) : o, plan, Map.copyOf(fences));
             fenceEpoch = -1;
             if (elected.stage() == ShardPlan.Stage.STEADY) {
               failovers++;
@@ -203,34 +351,87 @@ final class SimOperator {
     finish(o, plan, inc);
   }
 
+  /**
+   * {@code ShardCoordinator}'s switch-over (a leaving primary hands over, rule 12): fence the old
+   * primary, poll the target's heartbeat until it holds the fenced primary's whole log ({@link
+   * ShardRequests#caughtUp}) or the bound passes, then {@code completeSwitchover}.
+   */
+  private void switchOver(ShardObservation o, ShardPlan plan, int inc) {
+    fenceEpoch = plan.fenceEpoch();
+    fences.clear();
+    passStartedAt = scheduler.now();
+    act(plan);
+    later(
+        DEADLINE,
+        inc,
+        () -> {
+          TimedFence answer = fences.get(plan.primary());
+          fenceEpoch = -1;
+          String targetUrl = o.member(plan.target()).map(ShardObservation.Member::url).orElse(null);
+          if (answer == null || targetUrl == null) {
+            finish(o, planner.completeSwitchover(o, plan, answer, null), inc);
+            return;
+          }
+          switchTarget = plan.target();
+          targetBeat = null;
+          awaitTarget(o, plan, answer, scheduler.now() + SWITCHOVER_CATCH_UP, inc);
+        });
+  }
+
+  private void awaitTarget(
+      ShardObservation o, ShardPlan plan, TimedFence answer, long until, int inc) {
+    network.send(name, plan.target(), new Ping());
+    later(
+        AWAIT_POLL,
+        inc,
+        () -> {
+          Heartbeat h = targetBeat;
+          if (ShardRequests.caughtUp(answer.answer(), h) || scheduler.now() >= until) {
+            switchTarget = null;
+            finish(o, planner.completeSwitchover(o, plan, answer, h), inc);
+          } else {
+            awaitTarget(o, plan, answer, until, inc);
+          }
+        });
+  }
+
+  /** How long a switch-over waits for its target (the production's 5 s, scaled as the rest). */
+  private static final long SWITCHOVER_CATCH_UP = 1_000;
+
+  private static final long AWAIT_POLL = 50;
+
+  /** {@code o} as if only the replicas the spec keeps existed and voted (a mutation's view). */
+  private ShardObservation staying(ShardObservation o) {
+    ShardStatus p = o.previous();
+    return new ShardObservation(
+        o.shardId(),
+        o.config(),
+        o.desiredReplicas(),
+        o.writeQuorum(),
+        o.primaryUnavailableAfter(),
+        new ShardStatus(
+            p.id(),
+            p.epoch(),
+            p.primary(),
+            p.readyReplicas(),
+            p.primaryUnavailableSince(),
+            p.replicas(),
+            Math.min(recordedVoters(), desired)),
+        o.members().stream().filter(m -> m.ordinal() < desired).toList(),
+        o.beats(),
+        o.now());
+  }
+
+  /** The plan's calls, then the status the production {@link ShardReport} makes of the pass. */
   private void finish(ShardObservation o, ShardPlan plan, int inc) {
     act(plan);
-    List<ReplicaStatus> reps = new ArrayList<>();
-    int ready = 0;
-    for (ShardObservation.Member m : o.members()) {
-      Heartbeat h = o.beat(m.name());
-      boolean r = h != null && h.state() == ReplicaState.Ready && h.epoch() == plan.epoch();
-      ready += r ? 1 : 0;
-      boolean copying = plan.copying().contains(m.name());
-      reps.add(
-          new ReplicaStatus(
-              m.name(),
-              m.url(),
-              h == null ? Role.None : h.role(),
-              r && !copying,
-              copying ? ReplicaState.Copying : h == null ? null : h.state(),
-              h == null ? null : h.appliedLsn(),
-              0L,
-              null));
+    Map<String, Heartbeat> fresh = new HashMap<>();
+    o.beats().forEach((pod, t) -> fresh.put(pod, t.heartbeat()));
+    Integer before = status.voters();
+    status = ShardReport.of(o, plan, List.of(), fresh).outcome().status();
+    if (!java.util.Objects.equals(before, status.voters())) {
+      trace("voters " + before + " -> " + status.voters() + " (spec " + desired + ")");
     }
-    status =
-        new ShardStatus(
-            shard,
-            plan.epoch() == 0 ? null : plan.epoch(),
-            plan.primary(),
-            ready,
-            plan.since(),
-            reps);
     later(PASS, inc, () -> pass(inc));
   }
 
@@ -238,16 +439,26 @@ final class SimOperator {
     for (ShardAction a : plan.actions()) {
       switch (a) {
         case ShardAction.Fence f -> network.send(name, f.pod(), new Fence(f.epoch()));
-        case ShardAction.AssignRole r ->
-            network.send(
-                name,
-                r.pod(),
-                new Messages.Role(
-                    r.request().epoch(),
-                    r.request().role() == Role.Primary,
-                    r.request().primary().name(),
-                    r.request().replicas(),
-                    r.request().chosenAt()));
+        case ShardAction.AssignRole r -> {
+          network.send(
+              name,
+              r.pod(),
+              new Messages.Role(
+                  r.request().epoch(),
+                  r.request().role() == Role.Primary,
+                  r.request().primary().name(),
+                  r.request().replicas(),
+                  r.request().chosenAt(),
+                  r.request().peers().stream().map(p -> p.name()).toList(),
+                  r.request().learners().stream().map(p -> p.name()).toList()));
+          if (afterShrinkRole != null
+              && r.request().role() == Role.Primary
+              && r.request().replicas() < recordedVoters()) {
+            Runnable fault = afterShrinkRole;
+            afterShrinkRole = null;
+            fault.run();
+          }
+        }
         case ShardAction.Configure c -> network.send(name, c.pod(), new Messages.Configure());
         case ShardAction.Resync r -> {
           trace("resync " + r.pod() + " (" + plan.phase() + ": " + plan.message() + ")");

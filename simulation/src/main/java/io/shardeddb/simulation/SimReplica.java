@@ -343,10 +343,10 @@ final class SimReplica {
               r.epoch(),
               role,
               peer(r.primaryName()),
-              peers.stream().map(SimReplica::peer).toList(),
+              r.peers().stream().map(SimReplica::peer).toList(),
               WriteQuorum.Majority,
               r.replicas(),
-              List.of(),
+              r.learners().stream().map(SimReplica::peer).toList(),
               r.chosenAt()));
     } catch (ShardException | InvalidRequestException refused) {
       if (role == Role.Primary) {

@@ -2,6 +2,7 @@ package io.shardeddb.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.shardserver.replication.rules.Rulebook;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -46,9 +47,14 @@ class ShardSimulationTest {
     long stuck = 0;
     long[] storage = new long[3];
     long[] ops = new long[8];
+    long resizing = 0;
     for (long seed = FIRST_SEED; seed < FIRST_SEED + count; seed++) {
-      ShardSimulation sim = new ShardSimulation(seed, 3 + (int) (seed % 3)).withWindow(window);
+      // About one schedule in four changes the spec's replica count (rule 12), chosen by the seed;
+      // the others are the schedules of the fixed world, unchanged.
+      ShardSimulation sim =
+          ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3)).withWindow(window);
       ShardSimulation.Result r = sim.run();
+      resizing += sim.changesMembership() ? 1 : 0;
       long[] c = sim.clientCounts();
       for (int i = 0; i < ops.length; i++) {
         ops[i] += c[i];
@@ -70,11 +76,13 @@ class ShardSimulationTest {
       }
     }
     System.out.printf(
-        "simulation (window %d): %d schedules, %d acknowledged writes, %d failovers, %d without a quorum of"
-            + " replicas holding data at the end, %d failing; storage faults struck: %d lost"
-            + " COMMIT replies, %d failed statements, %d slow commits%n",
+        "simulation (window %d): %d schedules (%d changing the replica count), %d acknowledged"
+            + " writes, %d failovers, %d without a quorum of replicas holding data at the end, %d"
+            + " failing; storage faults struck: %d lost COMMIT replies, %d failed statements, %d"
+            + " slow commits%n",
         window,
         count,
+        resizing,
         acked,
         failovers,
         stuck,
@@ -89,6 +97,7 @@ class ShardSimulationTest {
     assertThat(storage[0]).as("lost COMMIT replies must strike to test rule 15").isPositive();
     assertThat(acked).as("the schedules must acknowledge writes to be meaningful").isPositive();
     assertThat(failovers).as("the schedules must exercise failover").isPositive();
+    assertThat(resizing).as("the schedules must change the replica count").isPositive();
     assertThat(ops[3]).as("updates must be acknowledged to be checked").isPositive();
     assertThat(ops[4]).as("deletes must be acknowledged to be checked").isPositive();
     assertThat(ops[6]).as("session reads must be served to be checked").isPositive();
@@ -189,6 +198,36 @@ class ShardSimulationTest {
   void primaryOnlyWithTheChosenLog() {
     ShardSimulation.Result r = new ShardSimulation(4088, 5).run();
     assertThat(r.violations()).as("faults: %s", r.faults()).isEmpty();
+  }
+
+  /**
+   * A production defect a sweep with a replica-count change in every schedule found (2026-11-23,
+   * seeds 2001–2400): seed 2084, five replicas. Bring-up waited (not every pod answered), the
+   * status recorded five voters, the spec went 5 → 3 at t=7485, so the resize gate kept five pods;
+   * four answered (r1, cut off from the operator, did not) — at least the spec's three, so the
+   * bring-up ran over every pod and threw a NullPointerException on r1's missing heartbeat (on a
+   * cluster: a reconcile failing every pass, the shard never brought up). Fixed: a bring-up counts
+   * and uses only the replicas the spec keeps.
+   */
+  @Test
+  @DisplayName("a bring-up after the spec was lowered uses only the replicas the spec keeps")
+  void bringUpAfterTheSpecWasLowered() {
+    ShardSimulation.Result r =
+        new ShardSimulation(2084, 5, new Rulebook(), ShardSimulation.Membership.ALWAYS).run();
+    assertThat(r.violations()).as("faults: %s", r.faults()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a seed that changes the replica count reproduces its schedule exactly")
+  void aSeedWithMembershipChangesReproduces() {
+    ShardSimulation a = ShardSimulation.withMembershipChanges(12, 5);
+    ShardSimulation b = ShardSimulation.withMembershipChanges(12, 5);
+    assertThat(a.changesMembership()).isTrue();
+    ShardSimulation.Result ra = a.run();
+    ShardSimulation.Result rb = b.run();
+    assertThat(ra.faults()).anyMatch(f -> f.contains("spec: replicas"));
+    assertThat(rb.events()).isEqualTo(ra.events());
+    assertThat(rb.faults()).isEqualTo(ra.faults());
   }
 
   @Test

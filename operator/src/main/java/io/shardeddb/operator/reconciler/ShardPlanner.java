@@ -169,6 +169,15 @@ public final class ShardPlanner {
             events,
             Set.of());
       }
+      if (neverAcknowledged(o)
+          && holdingData(o, recordedVoters(o)) < FailoverPlanner.majority(recordedVoters(o))) {
+        // The bring-up's Primary role never arrived (or its primary lost it before its no-op
+        // entry reached anyone): no write was ever acknowledged (rule 3) and too few replicas
+        // hold data for an election to succeed (rule 2). Done again, above every epoch seen; while
+        // an election can succeed it is preferred (simulator seed 337: a redo onto an empty pod-0
+        // beside three replicas holding the first no-op).
+        return bringUp(o, Math.max(epoch, seen) + 1);
+      }
       return election(o, epoch, primary, first.toString(), events);
     }
     String message = "primary " + primary + " at epoch " + epoch;
@@ -376,9 +385,11 @@ public final class ShardPlanner {
   }
 
   /**
-   * Whether every replica answered and none holds a log entry or is copying: then no write was ever
-   * acknowledged, since each acknowledgement leaves its primary's no-op entry on a majority (DESIGN
-   * §5 rule 3). A silent replica may hold the data, so all of them must answer.
+   * Whether every replica answered, none is copying and none holds more than one log entry: then no
+   * write was ever acknowledged, since every log starts with its first term's no-op (lsn 1) and
+   * each acknowledgement leaves an entry past it on a majority (DESIGN §5 rule 3). A lone no-op is
+   * what a bring-up's primary writes before its peers follow it (simulator seed 1879). A silent
+   * replica may hold the data, so all of them must answer.
    */
   private static boolean neverAcknowledged(ShardObservation o) {
     boolean allAnswer =
@@ -387,11 +398,7 @@ public final class ShardPlanner {
     return allAnswer
         && o.beats().values().stream()
             .map(t -> t.heartbeat())
-            .noneMatch(
-                h ->
-                    h.state() == ReplicaState.Copying
-                        || h.appliedLsn() > 0
-                        || h.lastEntryEpoch() > 0);
+            .noneMatch(h -> h.state() == ReplicaState.Copying || h.appliedLsn() > 1);
   }
 
   /** Configures every empty replica and assigns pod-0 primary at {@code epoch}. */
@@ -412,8 +419,12 @@ public final class ShardPlanner {
       // picks the most up-to-date one, never simply pod-0.
       return election(o, 0, null, null, new ArrayList<>());
     }
-    long answering = o.members().stream().filter(m -> o.beats().containsKey(m.name())).count();
-    if (o.members().size() < o.desiredReplicas() || answering < o.desiredReplicas()) {
+    // Only the replicas the spec keeps: pods past a lowered count (kept by the resize gate while
+    // the status records more voters) never held data and get no first role (rule 12).
+    List<Member> staying =
+        o.members().stream().filter(m -> m.ordinal() < o.desiredReplicas()).toList();
+    long answering = staying.stream().filter(m -> o.beats().containsKey(m.name())).count();
+    if (staying.size() < o.desiredReplicas() || answering < o.desiredReplicas()) {
       return wait(
           ShardPhase.AwaitingPods,
           answering + " of " + o.desiredReplicas() + " shard-servers answering");
@@ -421,14 +432,14 @@ public final class ShardPlanner {
     if (o.config() == null) {
       return wait(ShardPhase.AwaitingPods, "no configuration for the shard");
     }
-    String primary = o.members().get(0).name();
+    String primary = staying.get(0).name();
     List<ShardAction> actions = new ArrayList<>();
-    for (Member m : o.members()) {
+    for (Member m : staying) {
       if (o.beat(m.name()).state() == ReplicaState.Unconfigured) {
         actions.add(new Configure(m.name(), m.url(), o.config()));
       }
     }
-    for (Member m : o.members()) {
+    for (Member m : staying) {
       actions.add(
           new AssignRole(
               m.name(),
@@ -449,7 +460,7 @@ public final class ShardPlanner {
                     EventReason.ShardBroughtUp,
                     o,
                     "configured "
-                        + o.members().size()
+                        + staying.size()
                         + " replicas, "
                         + primary
                         + " is primary at epoch "
@@ -458,15 +469,19 @@ public final class ShardPlanner {
         .withVoters(o.desiredReplicas());
   }
 
+  /** How many voters answered this pass holding data (the election's candidates). */
+  private static long holdingData(ShardObservation o, int voters) {
+    return o.members().stream()
+        .filter(m -> m.url() != null && m.ordinal() < voters)
+        .map(m -> o.beat(m.name()))
+        .filter(ShardPlanner::holdsData)
+        .count();
+  }
+
   private ShardPlan election(
       ShardObservation o, long epoch, String primary, String since, List<ShardEvent> events) {
     int voters = recordedVoters(o);
-    long holdingData =
-        o.members().stream()
-            .filter(m -> m.url() != null && m.ordinal() < voters)
-            .map(m -> o.beat(m.name()))
-            .filter(ShardPlanner::holdsData)
-            .count();
+    long holdingData = holdingData(o, voters);
     int required = FailoverPlanner.majority(voters);
     if (holdingData < required) {
       // Fences that cannot reach a majority elect nobody but leave the epoch they carried on the
@@ -536,7 +551,19 @@ public final class ShardPlanner {
     // recorded once the primary's quorum has moved to the staying replicas and confirmed its log.
     int voters = recordedVoters(o);
     int record = 0;
-    if (voters < o.desiredReplicas()) {
+    // A shrink reverted half-way: the spec went back up before a pass saw the primary's quorum
+    // over the staying replicas confirmed, so the count recorded is still the old one while the
+    // primary counts over fewer. Its set is the base: kept in the roles (never a jump of two or
+    // more back to the recorded count), recorded once confirmed; learners then grow it back.
+    int reverted =
+        voters <= o.desiredReplicas() ? smallerVotingSet(o, voters, primary, primaryBeat) : 0;
+    if (reverted > 0) {
+      voters = reverted;
+      record = primaryBeat.quorum().termCommitted() ? reverted : 0;
+      if (record > 0) {
+        message = message + "; " + reverted + " voters (a shrink reverted half-way grows back)";
+      }
+    } else if (voters < o.desiredReplicas()) {
       Optional<Member> learner = promotable(o, voters, epoch, primary, primaryBeat);
       if (learner.isPresent()) {
         voters++;
@@ -658,6 +685,33 @@ public final class ShardPlanner {
                   && h.appliedLsn() >= committed;
             })
         .findFirst();
+  }
+
+  /**
+   * The size of the primary's voting set when it is smaller than {@code voters} (the recorded
+   * count) and made of the replicas below it (a prefix of the ordinals): what a shrink moved its
+   * quorum to before the spec went back up (rule 12). 0 otherwise, and for a leaving primary (it
+   * leads over the old membership) or one that does not report its quorum.
+   */
+  private static int smallerVotingSet(
+      ShardObservation o, int voters, String primary, Heartbeat beat) {
+    if (beat == null
+        || beat.quorum() == null
+        || beat.role() != Role.Primary
+        || beat.state() == ReplicaState.Fenced
+        || leaving(o, primary)) {
+      return 0;
+    }
+    int q = beat.quorum().replicas();
+    if (q <= 0 || q >= voters) {
+      return 0;
+    }
+    Set<String> below =
+        o.members().stream()
+            .filter(m -> m.ordinal() < q)
+            .map(Member::name)
+            .collect(Collectors.toSet());
+    return below.contains(primary) && below.containsAll(beat.quorum().voters()) ? q : 0;
   }
 
   /**

@@ -453,4 +453,100 @@ class MembershipAndIsolationTest {
     assertThat(last.learners()).isEmpty();
     assertThat(all.voters()).isEqualTo(5);
   }
+
+  /**
+   * A shrink reverted half-way (rule 12; reached by the simulator, {@code
+   * ShrinkRevertedHalfWayTest}): the spec went 5 → 3 and back to 5 before a pass saw the primary's
+   * quorum over the three staying replicas confirmed, so the status still records five voters while
+   * the primary counts over three — writes acknowledged by two of them need not be on three of the
+   * five. The primary's voting set is the base: its role stays over three (never a jump of two),
+   * the recorded count drops to three once that set is confirmed, and the other two are learners
+   * that vote again one at a time.
+   */
+  @Test
+  void aShrinkRevertedHalfWayGrowsBackFromThePrimarysVotingSetNeverJumpingToTheOldCount() {
+    ShardStatus five = recordedVoters(2, 5, 5);
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put(
+        "p-0", beat("p-0", Role.Primary, 2, 104, growing(3, false, -1, List.of("p-1", "p-2"))));
+    for (int i = 1; i < 5; i++) {
+      beats.put("p-" + i, secondary("p-" + i, 2, i < 3 ? 104 : 60, "p-0"));
+    }
+
+    // Not yet confirmed: the primary is told its three voters again (the two others as learners),
+    // never a quorum over five; the count recorded stays.
+    ShardPlan unconfirmed = planner.plan(observe(5, five, members(5), beats));
+    assertThat(unconfirmed.actions())
+        .filteredOn(a -> a instanceof ShardAction.AssignRole r && r.pod().equals("p-0"))
+        .allSatisfy(
+            a -> assertThat(((ShardAction.AssignRole) a).request().replicas()).isEqualTo(3));
+    assertThat(unconfirmed.voters()).isIn(0, 5);
+
+    // Confirmed on a majority of the three: three voters are recorded, p-3 and p-4 are learners.
+    beats.put(
+        "p-0", beat("p-0", Role.Primary, 2, 104, growing(3, true, 104, List.of("p-1", "p-2"))));
+    ShardPlan confirmed = planner.plan(observe(5, five, members(5), beats));
+    assertThat(confirmed.voters()).isEqualTo(3);
+    var r = primaryRole(confirmed).request();
+    assertThat(r.replicas()).isEqualTo(3);
+    assertThat(r.peers()).extracting(p -> p.name()).containsExactly("p-0", "p-1", "p-2");
+    assertThat(r.learners()).extracting(p -> p.name()).containsExactly("p-3", "p-4");
+  }
+
+  /**
+   * Found by the simulator (seed 2084 with a replica-count change in every schedule): a shard of
+   * five waits for bring-up (a pod does not answer), the status records five voters, the spec goes
+   * to three, so the resize gate keeps the five pods; three staying pods answer, one leaving pod
+   * does not. The bring-up used every pod and threw on the silent one's missing heartbeat (a
+   * reconcile that fails every pass: the shard never comes up). It brings up the staying ones.
+   */
+  @Test
+  void aBringUpAfterTheSpecWasLoweredConfiguresOnlyTheStayingReplicas() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    for (int i = 0; i < 4; i++) {
+      beats.put(
+          "p-" + i,
+          new TimedHeartbeat(
+              new Heartbeat(
+                  "p-" + i,
+                  "sh1",
+                  Role.None,
+                  0,
+                  0,
+                  0,
+                  null,
+                  0,
+                  ReplicaState.Unconfigured,
+                  null,
+                  null,
+                  null,
+                  null),
+              Duration.ofMillis(2)));
+    }
+    ShardStatus waiting = new ShardStatus("sh1", null, null, 0, null, List.of(), 5);
+    ShardPlan plan =
+        planner.plan(
+            new ShardObservation(
+                "sh1",
+                new io.shardeddb.protocol.shard.ShardConfigRequest(
+                    new io.shardeddb.protocol.lb.SchemaDoc(List.of("k"), List.of("Number")),
+                    List.of("sh1"),
+                    "t",
+                    "k",
+                    0L,
+                    1L << 40),
+                3,
+                WriteQuorum.Majority,
+                Duration.ofSeconds(5),
+                waiting,
+                members(5),
+                beats,
+                NOW));
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.BRING_UP);
+    assertThat(plan.actions())
+        .filteredOn(a -> a instanceof ShardAction.AssignRole)
+        .extracting(a -> ((ShardAction.AssignRole) a).pod())
+        .containsExactly("p-0", "p-1", "p-2");
+    assertThat(plan.voters()).isEqualTo(3);
+  }
 }

@@ -482,6 +482,140 @@ class ShardPlannerTest {
                     .isEqualTo(LogPosition.EMPTY));
   }
 
+  /**
+   * The bring-up's Primary role was lost (found by the two-shard move simulation, seeds 8 and 16
+   * with bring-up on a lossy network): the status records p-0 primary at epoch 1, the secondaries
+   * took their roles at epoch 1, p-0 never did. No log holds an entry, so no replica "holds data"
+   * and no election can ever succeed (rule 2); before, the shard waited for good. With every
+   * replica answering and no entry anywhere, no write was ever acknowledged, so once the primary
+   * has been unavailable for primaryUnavailableSeconds the bring-up is done again above every epoch
+   * seen.
+   */
+  @Test
+  void aBringUpWhosePrimaryRoleWasLostIsDoneAgain() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put(
+        "p-0",
+        new TimedHeartbeat(
+            new Heartbeat("p-0", "sh1", null, 0, 0, 0, null, 0, ReplicaState.AwaitingRole, null),
+            Duration.ofMillis(2)));
+    for (String name : List.of("p-1", "p-2")) {
+      beats.put(
+          name,
+          new TimedHeartbeat(
+              new Heartbeat(
+                  name, "sh1", Role.Secondary, 1, 0, 0, "p-0", 0, ReplicaState.AwaitingRole, null),
+              Duration.ofMillis(2)));
+    }
+    ShardConfigRequest config = new ShardConfigRequest(null, List.of("sh1"), "t", "k", 0L, 10L);
+    ShardPlan plan =
+        planner.plan(
+            new ShardObservation(
+                "sh1",
+                config,
+                3,
+                WriteQuorum.Majority,
+                Duration.ofSeconds(5),
+                new ShardStatus("sh1", 1L, "p-0", 0, NOW.minusSeconds(6).toString(), List.of()),
+                List.of(member(0, true), member(1, true), member(2, true)),
+                beats,
+                NOW));
+
+    assertThat(plan.stage()).as("plan %s", plan).isEqualTo(ShardPlan.Stage.BRING_UP);
+    assertThat(plan.epoch()).isEqualTo(2);
+    assertThat(plan.actions())
+        .filteredOn(a -> a instanceof ShardAction.AssignRole)
+        .hasSize(3)
+        .allMatch(a -> ((ShardAction.AssignRole) a).request().epoch() == 2);
+  }
+
+  /**
+   * Seed 1879 of the simulator once the bring-up was redone: the new primary wrote its no-op (lsn
+   * 1, epoch 2) while cut off from its peers, then restarted and lost its role. Only its own no-op
+   * exists anywhere — every log's first entry is a term's no-op (rule 3), so a client write has an
+   * lsn of 2 or more — hence nothing was acknowledged, and the bring-up is done again (p-0 keeps
+   * its entry; the new term's no-op follows it).
+   */
+  @Test
+  void aBringUpWhoseNoOpReachedOnlyItsPrimaryIsDoneAgain() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put(
+        "p-0",
+        new TimedHeartbeat(
+            new Heartbeat("p-0", "sh1", null, 2, 1, 2, "p-0", 0, ReplicaState.AwaitingRole, null),
+            Duration.ofMillis(2)));
+    for (String name : List.of("p-1", "p-2")) {
+      beats.put(
+          name,
+          new TimedHeartbeat(
+              new Heartbeat(
+                  name, "sh1", Role.Secondary, 2, 0, 0, "p-0", 0, ReplicaState.CatchingUp, null),
+              Duration.ofMillis(2)));
+    }
+    ShardConfigRequest config = new ShardConfigRequest(null, List.of("sh1"), "t", "k", 0L, 10L);
+    ShardPlan plan =
+        planner.plan(
+            new ShardObservation(
+                "sh1",
+                config,
+                3,
+                WriteQuorum.Majority,
+                Duration.ofSeconds(5),
+                new ShardStatus("sh1", 2L, "p-0", 0, NOW.minusSeconds(6).toString(), List.of()),
+                List.of(member(0, true), member(1, true), member(2, true)),
+                beats,
+                NOW));
+
+    assertThat(plan.stage()).as("plan %s", plan).isEqualTo(ShardPlan.Stage.BRING_UP);
+    assertThat(plan.epoch()).isEqualTo(3);
+  }
+
+  /**
+   * Simulator seed 337: pod-0 lost its volume before its first term's no-op left it; the others
+   * hold that no-op (lsn 1). Nothing was acknowledged, but an election can succeed, so it is not
+   * replaced by a bring-up onto the empty pod-0 (which left the shard without a quorum holding data
+   * once pod-0 lost its volume again).
+   */
+  @Test
+  void aBringUpIsNotRedoneWhileAnElectionCanSucceed() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put(
+        "p-0",
+        new TimedHeartbeat(
+            new Heartbeat("p-0", "sh1", null, 0, 0, 0, null, 0, ReplicaState.Unconfigured, null),
+            Duration.ofMillis(2)));
+    for (String name : List.of("p-1", "p-2")) {
+      beats.put(
+          name,
+          new TimedHeartbeat(
+              new Heartbeat(
+                  name, "sh1", Role.Secondary, 1, 1, 1, "p-0", 0, ReplicaState.Ready, null),
+              Duration.ofMillis(2)));
+    }
+    ShardConfigRequest config = new ShardConfigRequest(null, List.of("sh1"), "t", "k", 0L, 10L);
+    ShardPlan plan =
+        planner.plan(
+            new ShardObservation(
+                "sh1",
+                config,
+                3,
+                WriteQuorum.Majority,
+                Duration.ofSeconds(5),
+                new ShardStatus("sh1", 1L, "p-0", 0, NOW.minusSeconds(6).toString(), List.of()),
+                List.of(member(0, true), member(1, true), member(2, true)),
+                beats,
+                NOW));
+
+    assertThat(plan.stage()).as("plan %s", plan).isNotEqualTo(ShardPlan.Stage.BRING_UP);
+    assertThat(plan.actions())
+        .as("the empty p-0 is never made primary")
+        .noneMatch(
+            a ->
+                a instanceof ShardAction.AssignRole r
+                    && r.pod().equals("p-0")
+                    && r.request().role() == Role.Primary);
+  }
+
   /** Empty logs are no history only when every replica answers: a silent one may hold the data. */
   @Test
   void aBringUpIsNotRedoneWhileAReplicaIsSilent() {

@@ -321,7 +321,7 @@ public class WriteCoordinator implements AutoCloseable {
     QuorumTracker tracker =
         new QuorumTracker(
             rules.required(v.quorum(), replicas),
-            others.stream().map(Peer::name).toList(),
+            rules.countedPeers(voting, learning.stream().map(Peer::name).toList()),
             v.appliedLsn());
     long epoch = v.epoch();
     List<PeerLink> links = new ArrayList<>();

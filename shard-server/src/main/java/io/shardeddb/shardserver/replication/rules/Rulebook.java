@@ -19,6 +19,15 @@ public class Rulebook {
     return quorum.required(specReplicas);
   }
 
+  /**
+   * Rule 12: the peers whose acknowledgements a primary's quorum counts — its voting peers, never
+   * the learners it feeds while the shard grows ({@code learners}).
+   */
+  public java.util.List<String> countedPeers(
+      java.util.List<String> voting, java.util.List<String> learners) {
+    return voting;
+  }
+
   /** Rule 4: whether a secondary appends a replication batch and counts as in sync. */
   public LogMatching.Decision logMatching(LogMatching.Local mine, LogMatching.Batch batch) {
     return LogMatching.decide(mine, batch);
