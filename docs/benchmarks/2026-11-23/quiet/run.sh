@@ -10,6 +10,7 @@ for v in "$@"; do
   case $v in
     w1) opts=(--pod-jvm-option=-Dshardeddb.replication.window=1) ;;
     w4-stream) opts=(--pod-jvm-option=-Dshardeddb.replication.window=4 --pod-jvm-option=-Dshardeddb.replication.stream=true) ;;
+    w1-tls-off) opts=(--tls off --pod-jvm-option=-Dshardeddb.replication.window=1) ;;
     w1-stream) opts=(--pod-jvm-option=-Dshardeddb.replication.window=1 --pod-jvm-option=-Dshardeddb.replication.stream=true) ;;
   esac
   echo "start $(date -u +%H:%M:%S) $(uptime)" > $out/load.txt

@@ -125,6 +125,14 @@ public final class BenchMain implements Callable<Integer> {
   List<String> podJvmOptions = new ArrayList<>();
 
   @Option(
+      names = "--tls",
+      description =
+          "TLS on every hop of the ShardedDB targets (the default, on), or off (spec.tls.enabled:"
+              + " false) to measure what it costs.",
+      defaultValue = "on")
+  String tls;
+
+  @Option(
       names = "--replot",
       description = "Only redraw the plots from <out>/results.csv; measure nothing.")
   boolean replot;
@@ -172,6 +180,7 @@ public final class BenchMain implements Callable<Integer> {
     List<String> podJvm = new ArrayList<>(defaults.jvmOptions());
     podJvm.addAll(podJvmOptions);
     environment.put("pod-jvm-options", String.join(" ", podJvm));
+    environment.put("tls", tlsOn() ? "on" : "off");
     LocalCluster.Options options =
         new LocalCluster.Options(
             defaults.projectHome(), dataDir, defaults.namespace(), defaults.apiPort(), podJvm);
@@ -205,7 +214,8 @@ public final class BenchMain implements Callable<Integer> {
           int replicas = Integer.parseInt(config.split("x")[1].trim());
           log("main: ShardedDB " + config);
           DatabaseYaml yaml =
-              new DatabaseYaml("bench-" + shards + "x" + replicas, shards, replicas, keySpace);
+              new DatabaseYaml(
+                  "bench-" + shards + "x" + replicas, shards, replicas, keySpace, tlsOn());
           try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
               RouterTarget router = d.target()) {
             measure(
@@ -272,7 +282,7 @@ public final class BenchMain implements Callable<Integer> {
       log("sweeps: ShardedDB " + shards + "x" + sweepReplicas);
       DatabaseYaml yaml =
           new DatabaseYaml(
-              "sweep-" + shards + "x" + sweepReplicas, shards, sweepReplicas, keySpace);
+              "sweep-" + shards + "x" + sweepReplicas, shards, sweepReplicas, keySpace, tlsOn());
       String target = "shardeddb";
       try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
           RouterTarget router = d.target()) {
@@ -468,5 +478,15 @@ public final class BenchMain implements Callable<Integer> {
 
   private static void log(String line) {
     System.out.println("[bench " + Instant.now() + "] " + line);
+  }
+
+  private boolean tlsOn() {
+    return switch (tls) {
+      case "on" -> true;
+      case "off" -> false;
+      default ->
+          throw new picocli.CommandLine.ParameterException(
+              new picocli.CommandLine(this), "--tls must be on or off, not " + tls);
+    };
   }
 }

@@ -7,6 +7,7 @@ import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.api.v1alpha1.TlsSpec;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import java.util.ArrayList;
@@ -14,9 +15,15 @@ import java.util.List;
 
 /**
  * A ShardedDatabase for one configuration: the assignment's student table, {@code shards} equal key
- * ranges that together cover {@code [0, keySpace)}, {@code replicas} per shard, Majority.
+ * ranges that together cover {@code [0, keySpace)}, {@code replicas} per shard, Majority; TLS on
+ * every hop (the default) unless {@code tls} is false ({@code spec.tls.enabled: false}, to measure
+ * what TLS costs).
  */
-record DatabaseYaml(String name, int shards, int replicas, long keySpace) {
+record DatabaseYaml(String name, int shards, int replicas, long keySpace, boolean tls) {
+
+  DatabaseYaml(String name, int shards, int replicas, long keySpace) {
+    this(name, shards, replicas, keySpace, true);
+  }
 
   /** The size of each shard's range, so that {@code 0 .. keySpace-1} spreads over all shards. */
   long shardSize() {
@@ -51,7 +58,12 @@ record DatabaseYaml(String name, int shards, int replicas, long keySpace) {
             new RouterSpec(1, null),
             null,
             null,
-            null));
+            null,
+            null,
+            null,
+            null,
+            null,
+            tls ? null : new TlsSpec(false, null, null)));
     return db;
   }
 
