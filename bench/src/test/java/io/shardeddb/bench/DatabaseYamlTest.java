@@ -37,4 +37,17 @@ class DatabaseYamlTest {
     assertThat(last.low() + last.size()).isGreaterThanOrEqualTo(10_000);
     assertThat(db.getStatus()).isNull();
   }
+
+  @Test
+  void tlsIsTheDefaultAndOffTurnsItOffInTheSpec(@TempDir Path dir) throws Exception {
+    ShardedDatabase on =
+        Serialization.unmarshal(new DatabaseYaml("a", 1, 3, 100).render(), ShardedDatabase.class);
+    assertThat(on.getSpec().tlsOrDefault().enabledOrDefault()).isTrue();
+
+    Path file = dir.resolve("off.yaml");
+    Files.writeString(file, new DatabaseYaml("b", 1, 3, 100, false).render());
+    new ResourceFileValidator().validate(file);
+    ShardedDatabase off = Serialization.unmarshal(Files.readString(file), ShardedDatabase.class);
+    assertThat(off.getSpec().tlsOrDefault().enabledOrDefault()).isFalse();
+  }
 }
