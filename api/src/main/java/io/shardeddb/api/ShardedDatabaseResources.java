@@ -12,6 +12,12 @@ public final class ShardedDatabaseResources {
   /** The shard-server's HTTP port in every pod. */
   public static final int SHARD_SERVER_PORT = 8081;
 
+  /**
+   * The shard-server's binary replication stream (primary to secondary, {@code
+   * shardeddb.replication.stream-port}); only the database's shard pods connect to it.
+   */
+  public static final int REPLICATION_STREAM_PORT = 8083;
+
   /** The router's HTTP port. */
   public static final int ROUTER_PORT = 8080;
 

@@ -258,6 +258,10 @@ public final class ShardModel {
         .withName("http")
         .withContainerPort(ShardedDatabaseResources.SHARD_SERVER_PORT)
         .endPort()
+        .addNewPort()
+        .withName("replication")
+        .withContainerPort(ShardedDatabaseResources.REPLICATION_STREAM_PORT)
+        .endPort()
         .withEnv(
             new EnvVarBuilder()
                 .withName("SHARDEDDB_SERVER_NAME")
@@ -270,6 +274,9 @@ public final class ShardModel {
             PodParts.env(
                 "MICRONAUT_SERVER_PORT",
                 String.valueOf(ShardedDatabaseResources.SHARD_SERVER_PORT)),
+            PodParts.env(
+                "SHARDEDDB_REPLICATION_STREAM_PORT",
+                String.valueOf(ShardedDatabaseResources.REPLICATION_STREAM_PORT)),
             PodParts.env(
                 "SHARDEDDB_JDBC_URL",
                 "jdbc:mysql://127.0.0.1:" + ShardedDatabaseResources.MYSQL_PORT + "/"),
@@ -411,8 +418,9 @@ public final class ShardModel {
   public static final int METRICS_PORT = ShardedDatabaseResources.SHARD_SERVER_PORT;
 
   /**
-   * Shard pods accept traffic only from the router, the operator and the database's shard pods, and
-   * on the metrics port from the metrics scraper when one is configured ({@link MetricsScraper}).
+   * Shard pods accept traffic only from the router, the operator and the database's shard pods, on
+   * the replication stream's port only from the database's shard pods, and on the metrics port from
+   * the metrics scraper when one is configured ({@link MetricsScraper}).
    */
   public static NetworkPolicy networkPolicy(DatabaseModel db, DesiredShard shard) {
     String name = ShardedDatabaseResources.shardNetworkPolicyName(db.name(), shard.id());
@@ -457,6 +465,14 @@ public final class ShardModel {
             .addNewPort()
             .withProtocol("TCP")
             .withPort(new IntOrString(ShardedDatabaseResources.SHARD_SERVER_PORT))
+            .endPort()
+            .endIngress()
+            // The binary replication stream: a primary connects to its secondaries, nobody else.
+            .addNewIngress()
+            .withFrom(peers)
+            .addNewPort()
+            .withProtocol("TCP")
+            .withPort(new IntOrString(ShardedDatabaseResources.REPLICATION_STREAM_PORT))
             .endPort()
             .endIngress()
             .endSpec();

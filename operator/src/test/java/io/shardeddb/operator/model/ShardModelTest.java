@@ -2,9 +2,11 @@ package io.shardeddb.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -75,12 +77,11 @@ class ShardModelTest {
     assertThat(mysql.getImage()).isEqualTo("my:1");
     assertThat(server.getImage()).isEqualTo("ss:1");
     assertThat(server.getPorts())
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.getName()).isEqualTo("http");
-              assertThat(p.getContainerPort()).isEqualTo(8081);
-            });
+        .extracting(ContainerPort::getName, ContainerPort::getContainerPort)
+        .containsExactly(tuple("http", 8081), tuple("replication", 8083));
+    assertThat(env(server, "SHARDEDDB_REPLICATION_STREAM_PORT").getValue())
+        .as("the binary replication stream listens on the declared port, not on any free one")
+        .isEqualTo("8083");
     assertThat(env(server, "SHARDEDDB_SERVER_NAME").getValueFrom().getFieldRef().getFieldPath())
         .isEqualTo("metadata.name");
     assertThat(env(server, "SHARDEDDB_JDBC_URL").getValue())
@@ -293,8 +294,8 @@ class ShardModelTest {
     assertThat(np.getSpec().getPodSelector().getMatchLabels())
         .isEqualTo(Labels.shardSelector("students", "sh1"));
     var ingress = np.getSpec().getIngress();
-    assertThat(ingress)
-        .singleElement()
+    assertThat(ingress).hasSize(2);
+    assertThat(ingress.get(0))
         .satisfies(
             rule -> {
               assertThat(rule.getPorts())
@@ -306,6 +307,17 @@ class ShardModelTest {
                       Labels.routerSelector("students"),
                       Labels.OPERATOR_POD,
                       Labels.shardsSelector("students"));
+            });
+    // The replication stream (primary -> secondary): the database's shard pods only.
+    assertThat(ingress.get(1))
+        .satisfies(
+            rule -> {
+              assertThat(rule.getPorts())
+                  .singleElement()
+                  .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8083));
+              assertThat(rule.getFrom())
+                  .extracting(peer -> peer.getPodSelector().getMatchLabels())
+                  .containsExactly(Labels.shardsSelector("students"));
             });
   }
 
@@ -536,7 +548,7 @@ class ShardModelTest {
             MetricsScraper.parse("monitoring", "app.kubernetes.io/name=prometheus"));
 
     var ingress = ShardModel.networkPolicy(scraped, sh1).getSpec().getIngress();
-    assertThat(ingress).hasSize(2);
+    assertThat(ingress).hasSize(3);
     assertThat(ingress.get(0).getFrom())
         .as("the data/control rule is unchanged")
         .extracting(peer -> peer.getPodSelector().getMatchLabels())
@@ -544,14 +556,14 @@ class ShardModelTest {
             Labels.routerSelector("students"),
             Labels.OPERATOR_POD,
             Labels.shardsSelector("students"));
-    assertThat(ingress.get(1).getPorts())
+    assertThat(ingress.get(2).getPorts())
         .singleElement()
         .satisfies(
             p -> {
               assertThat(p.getPort().getIntVal()).isEqualTo(ShardModel.METRICS_PORT);
               assertThat(p.getProtocol()).isEqualTo("TCP");
             });
-    assertThat(ingress.get(1).getFrom())
+    assertThat(ingress.get(2).getFrom())
         .singleElement()
         .satisfies(
             peer -> {
@@ -568,7 +580,7 @@ class ShardModelTest {
         students.withScraper(MetricsScraper.parse("", "app=prometheus, team = observability"));
 
     var scraper =
-        ShardModel.networkPolicy(scraped, sh1).getSpec().getIngress().get(1).getFrom().get(0);
+        ShardModel.networkPolicy(scraped, sh1).getSpec().getIngress().get(2).getFrom().get(0);
     assertThat(scraper.getNamespaceSelector().getMatchLabels()).as("any namespace").isNullOrEmpty();
     assertThat(scraper.getNamespaceSelector().getMatchExpressions()).isNullOrEmpty();
     assertThat(scraper.getPodSelector().getMatchLabels())
@@ -583,7 +595,8 @@ class ShardModelTest {
                     students.withScraper(MetricsScraper.parse("monitoring", "")), sh1)
                 .getSpec()
                 .getIngress())
-        .singleElement();
+        .as("the API rule and the replication stream's rule, no scraper rule")
+        .hasSize(2);
   }
 
   @Test
