@@ -29,7 +29,6 @@ import io.shardeddb.api.v1alpha1.RequestStatus.Outcome;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
-import io.shardeddb.operator.reconciler.AnnotationRequests;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
@@ -385,7 +384,7 @@ class RealClusterIT {
             .orElseThrow();
     try (Writer writer = new Writer(4000, 5000)) {
       writer.awaitAcknowledged(20);
-      annotate(AnnotationRequests.PROMOTE, "sh1=" + target);
+      annotate(RequestStatus.Type.Promote.annotation(), "sh1=" + target);
       RequestStatus promoted = awaitRequest(RequestStatus.Type.Promote, "sh1=" + target);
       assertThat(promoted.outcome()).as("promote: %s", promoted).isEqualTo(Outcome.Succeeded);
       ShardStatus after = status().shard("sh1").orElseThrow();
@@ -395,7 +394,7 @@ class RealClusterIT {
       writer.awaitMoreAcknowledged();
     }
     String old = before.primary();
-    annotate(AnnotationRequests.REBUILD, old);
+    annotate(RequestStatus.Type.Rebuild.annotation(), old);
     RequestStatus rebuilt = awaitRequest(RequestStatus.Type.Rebuild, old);
     assertThat(rebuilt.outcome()).as("rebuild: %s", rebuilt).isEqualTo(Outcome.Succeeded);
     ShardStatus now = status().shard("sh1").orElseThrow();

@@ -22,9 +22,23 @@ public record RequestStatus(
   /** The kinds of request. */
   public enum Type {
     /** A planned switch-over of a shard's primary to a named replica. */
-    Promote,
+    Promote("shardeddb.io/promote"),
     /** A re-copy of one replica from its shard's primary. */
-    Rebuild
+    Rebuild("shardeddb.io/rebuild");
+
+    private final String annotation;
+
+    Type(String annotation) {
+      this.annotation = annotation;
+    }
+
+    /**
+     * The annotation on the ShardedDatabase that carries a request of this type ({@code
+     * <shard>=<pod>} for a promote, {@code <pod>} for a rebuild).
+     */
+    public String annotation() {
+      return annotation;
+    }
   }
 
   /** How a request ended (or that it is still under way). */

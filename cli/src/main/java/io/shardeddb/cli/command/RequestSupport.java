@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.shardeddb.api.v1alpha1.RequestStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
-import io.shardeddb.operator.reconciler.AnnotationRequests;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -172,6 +171,6 @@ final class RequestSupport {
 
   /** The annotation carrying requests of {@code type}. */
   static String annotation(RequestStatus.Type type) {
-    return AnnotationRequests.annotation(type);
+    return type.annotation();
   }
 }

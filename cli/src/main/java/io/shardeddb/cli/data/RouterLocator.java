@@ -3,13 +3,13 @@ package io.shardeddb.cli.data;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.shardeddb.api.Labels;
+import io.shardeddb.api.SecretKeys;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.RouterAuthSpec;
 import io.shardeddb.api.v1alpha1.RouterSpec;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
-import io.shardeddb.operator.model.Labels;
-import io.shardeddb.operator.model.SecretModel;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Comparator;
@@ -91,10 +91,10 @@ public final class RouterLocator {
   private String token(ShardedDatabase db) {
     String name = ShardedDatabaseResources.routerTokenSecretName(db);
     Secret s = client.secrets().inNamespace(namespace).withName(name).get();
-    String encoded = s == null || s.getData() == null ? null : s.getData().get(SecretModel.TOKEN);
+    String encoded = s == null || s.getData() == null ? null : s.getData().get(SecretKeys.TOKEN);
     if (encoded == null) {
       throw new DataCommandException(
-          "the router token Secret '" + name + "' (key " + SecretModel.TOKEN + ") is missing");
+          "the router token Secret '" + name + "' (key " + SecretKeys.TOKEN + ") is missing");
     }
     return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).trim();
   }

@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.shardeddb.operator.model.PodReadiness;
+import io.shardeddb.api.PodReadiness;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.shardeddb.api.PodReadiness;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.cli.local.LocalCluster;
-import io.shardeddb.operator.model.PodReadiness;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PemMaterial;

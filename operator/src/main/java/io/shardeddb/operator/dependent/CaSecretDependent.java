@@ -5,9 +5,9 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.shardeddb.api.Labels;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.cert.TlsSecrets;
-import io.shardeddb.operator.model.Labels;
 import java.security.SecureRandom;
 
 /**

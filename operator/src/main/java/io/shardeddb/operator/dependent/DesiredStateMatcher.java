@@ -2,7 +2,7 @@ package io.shardeddb.operator.dependent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.shardeddb.operator.model.Labels;
+import io.shardeddb.api.Labels;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;

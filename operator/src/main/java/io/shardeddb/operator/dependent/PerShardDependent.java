@@ -8,10 +8,10 @@ import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentR
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.shardeddb.api.Labels;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.model.DatabaseModel;
 import io.shardeddb.operator.model.DesiredShard;
-import io.shardeddb.operator.model.Labels;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;

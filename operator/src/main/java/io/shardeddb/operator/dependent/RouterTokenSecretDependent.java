@@ -3,10 +3,10 @@ package io.shardeddb.operator.dependent;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.shardeddb.api.Labels;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.SecretsSpec;
 import io.shardeddb.operator.model.DatabaseModel;
-import io.shardeddb.operator.model.Labels;
 
 /** The generated router token Secret (only when spec.secrets.routerToken names none). */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_ROUTER_TOKEN))

@@ -3,9 +3,9 @@ package io.shardeddb.operator.dependent;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.shardeddb.api.Labels;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.operator.model.DatabaseModel;
-import io.shardeddb.operator.model.Labels;
 
 /**
  * The shard data credential Secret ({@code <db>-shard-data-auth}): generated once, mounted into

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudgetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.shardeddb.operator.model.Labels;
+import io.shardeddb.api.Labels;
 import io.shardeddb.operator.model.ShardModel;
 
 /**

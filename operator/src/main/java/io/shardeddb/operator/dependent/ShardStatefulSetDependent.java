@@ -3,7 +3,7 @@ package io.shardeddb.operator.dependent;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.shardeddb.operator.model.Labels;
+import io.shardeddb.api.Labels;
 import io.shardeddb.operator.model.ShardModel;
 
 /** One StatefulSet per shard. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.shardeddb.api.Labels;
 import io.shardeddb.api.ShardedDatabaseResources;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PodAntiAffinityBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.Labels;
 import io.shardeddb.api.v1alpha1.PodsSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

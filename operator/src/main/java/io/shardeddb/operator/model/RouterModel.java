@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.shardeddb.api.Labels;
+import io.shardeddb.api.SecretKeys;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.PodsSpec;
 import io.shardeddb.api.v1alpha1.RouterServiceSpec;
@@ -135,14 +137,14 @@ public final class RouterModel {
                     .build(),
                 PodParts.env("SHARDEDDB_ROUTER_AUTH_ENABLED", String.valueOf(router.authEnabled())),
                 PodParts.secretEnv(
-                    "SHARDEDDB_ROUTER_AUTH_TOKEN", db.routerTokenSecret(), SecretModel.TOKEN),
+                    "SHARDEDDB_ROUTER_AUTH_TOKEN", db.routerTokenSecret(), SecretKeys.TOKEN),
                 // Required: the data token never stands in for the admin token. A user's Secret
                 // without 'admin-token' keeps the pod from starting, and the operator says why in a
                 // condition (SpecValidator).
                 PodParts.secretEnv(
                     "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN",
                     db.routerTokenSecret(),
-                    SecretModel.ADMIN_TOKEN),
+                    SecretKeys.ADMIN_TOKEN),
                 PodParts.env(
                     "SHARDEDDB_ROUTER_AUTH_OPEN_ADMIN_FOR_ASSIGNMENT",
                     String.valueOf(router.openAdminForAssignment())),

@@ -1,7 +1,14 @@
 package io.shardeddb.operator.model;
 
+import static io.shardeddb.api.SecretKeys.ADMIN_TOKEN;
+import static io.shardeddb.api.SecretKeys.MYSQL_PASSWORD;
+import static io.shardeddb.api.SecretKeys.MYSQL_ROOT_PASSWORD;
+import static io.shardeddb.api.SecretKeys.MYSQL_USERNAME;
+import static io.shardeddb.api.SecretKeys.TOKEN;
+
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.shardeddb.api.Labels;
 import io.shardeddb.api.ShardedDatabaseResources;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -14,18 +21,6 @@ import java.util.Map;
  * the existing Secret.
  */
 public final class SecretModel {
-
-  /** Key of the router token (data endpoints), and of the shard credential callers send. */
-  public static final String TOKEN = "token";
-
-  /** Key of the router's admin token ({@code /init}, {@code /add}, {@code /rm}, {@code /admin}). */
-  public static final String ADMIN_TOKEN = "admin-token";
-
-  /** Keys of the MySQL credentials. */
-  public static final String MYSQL_USERNAME = "username";
-
-  public static final String MYSQL_PASSWORD = "password";
-  public static final String MYSQL_ROOT_PASSWORD = "root-password";
 
   /** The MySQL user shard-servers log in as. */
   static final String MYSQL_USER = "shardeddb";

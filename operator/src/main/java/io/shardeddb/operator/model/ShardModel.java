@@ -30,7 +30,9 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.shardeddb.api.Labels;
 import io.shardeddb.api.MysqlParameters;
+import io.shardeddb.api.SecretKeys;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.PlacementSpec.Spread;
 import io.shardeddb.api.v1alpha1.PodsSpec;
@@ -207,11 +209,11 @@ public final class ShardModel {
         .withArgs(args)
         .withEnv(
             PodParts.secretEnv(
-                "MYSQL_ROOT_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_ROOT_PASSWORD),
+                "MYSQL_ROOT_PASSWORD", db.mysqlSecret(), SecretKeys.MYSQL_ROOT_PASSWORD),
             // Without it the image creates root@'%'.
             PodParts.env("MYSQL_ROOT_HOST", "localhost"),
-            PodParts.secretEnv("MYSQL_USER", db.mysqlSecret(), SecretModel.MYSQL_USERNAME),
-            PodParts.secretEnv("MYSQL_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_PASSWORD),
+            PodParts.secretEnv("MYSQL_USER", db.mysqlSecret(), SecretKeys.MYSQL_USERNAME),
+            PodParts.secretEnv("MYSQL_PASSWORD", db.mysqlSecret(), SecretKeys.MYSQL_PASSWORD),
             PodParts.env("MYSQL_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE))
         .addNewVolumeMount()
         .withName(DATA_VOLUME)
@@ -280,9 +282,9 @@ public final class ShardModel {
             PodParts.env(
                 "SHARDEDDB_JDBC_URL",
                 "jdbc:mysql://127.0.0.1:" + ShardedDatabaseResources.MYSQL_PORT + "/"),
-            PodParts.secretEnv("SHARDEDDB_JDBC_USER", db.mysqlSecret(), SecretModel.MYSQL_USERNAME),
+            PodParts.secretEnv("SHARDEDDB_JDBC_USER", db.mysqlSecret(), SecretKeys.MYSQL_USERNAME),
             PodParts.secretEnv(
-                "SHARDEDDB_JDBC_PASSWORD", db.mysqlSecret(), SecretModel.MYSQL_PASSWORD),
+                "SHARDEDDB_JDBC_PASSWORD", db.mysqlSecret(), SecretKeys.MYSQL_PASSWORD),
             // The user from MYSQL_USER holds privileges on exactly this database.
             PodParts.env("SHARDEDDB_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE),
             PodParts.env("SHARDEDDB_AUTH_DIR", ShardedDatabaseResources.SHARD_AUTH_MOUNT),

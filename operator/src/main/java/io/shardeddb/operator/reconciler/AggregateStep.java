@@ -5,13 +5,13 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.shardeddb.api.SecretKeys;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.RouterStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.operator.backup.ArchiveHealth;
-import io.shardeddb.operator.model.SecretModel;
 import io.shardeddb.operator.reshard.Layouts;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.PassReport;
@@ -140,9 +140,9 @@ final class AggregateStep {
           client.secrets().inNamespace(sdb.getMetadata().getNamespace()).withName(named).get();
       boolean has =
           s != null
-              && ((s.getData() != null && s.getData().get(SecretModel.ADMIN_TOKEN) != null)
+              && ((s.getData() != null && s.getData().get(SecretKeys.ADMIN_TOKEN) != null)
                   || (s.getStringData() != null
-                      && s.getStringData().get(SecretModel.ADMIN_TOKEN) != null));
+                      && s.getStringData().get(SecretKeys.ADMIN_TOKEN) != null));
       return s == null || has ? null : named;
     } catch (KubernetesClientException e) {
       LOG.debug("cannot read {} to check its admin-token", named, e);

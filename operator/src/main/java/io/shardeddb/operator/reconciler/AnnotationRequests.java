@@ -23,10 +23,10 @@ import java.util.Set;
 public final class AnnotationRequests {
 
   /** {@code <shard>=<pod>}: switch the shard's primary over to that replica. */
-  public static final String PROMOTE = "shardeddb.io/promote";
+  public static final String PROMOTE = Type.Promote.annotation();
 
   /** {@code <pod>}: re-copy that replica from its shard's primary. */
-  public static final String REBUILD = "shardeddb.io/rebuild";
+  public static final String REBUILD = Type.Rebuild.annotation();
 
   private AnnotationRequests() {}
 
@@ -101,11 +101,6 @@ public final class AnnotationRequests {
       }
     }
     return new Routed(promote, rebuild, refused);
-  }
-
-  /** The annotation that carries requests of this type. */
-  public static String annotation(Type type) {
-    return type == Type.Promote ? PROMOTE : REBUILD;
   }
 
   /**

@@ -71,7 +71,7 @@ final class FinishStep {
         finish(sdb, context, previous, result, result.busy() || inProgress, atMost);
     // Only once the outcome is recorded: a request whose pass failed is taken up again.
     handled.stream()
-        .map(r -> AnnotationRequests.annotation(r.type()))
+        .map(r -> r.type().annotation())
         .distinct()
         .forEach(key -> clearRequest(sdb, key));
     return control;

@@ -3,11 +3,11 @@ package io.shardeddb.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.shardeddb.api.Labels;
+import io.shardeddb.api.SecretKeys;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.cert.OperatorTls;
-import io.shardeddb.operator.model.Labels;
-import io.shardeddb.operator.model.SecretModel;
 import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
 import io.shardeddb.protocol.tls.CertificateAuthority;
@@ -123,11 +123,11 @@ final class ObserveStep {
         .getSecondaryResourcesAsStream(Secret.class)
         .filter(s -> name.equals(s.getMetadata().getName()))
         .map(Secret::getData)
-        .filter(data -> data != null && data.get(SecretModel.TOKEN) != null)
+        .filter(data -> data != null && data.get(SecretKeys.TOKEN) != null)
         .map(
             data ->
                 new String(
-                        Base64.getDecoder().decode(data.get(SecretModel.TOKEN)),
+                        Base64.getDecoder().decode(data.get(SecretKeys.TOKEN)),
                         StandardCharsets.UTF_8)
                     .trim())
         .findFirst()

@@ -2,9 +2,9 @@ package io.shardeddb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.shardeddb.api.PodReadiness;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.operator.cert.TlsPods;
-import io.shardeddb.operator.model.PodReadiness;
 
 /** What the operator needs to know about one shard pod. */
 public record PodView(

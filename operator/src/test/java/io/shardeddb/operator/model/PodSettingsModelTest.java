@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.Labels;
 import io.shardeddb.api.v1alpha1.ImagesSpec;
 import io.shardeddb.api.v1alpha1.MysqlSpec;
 import io.shardeddb.api.v1alpha1.PodsSpec;

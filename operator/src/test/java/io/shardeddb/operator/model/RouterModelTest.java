@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.shardeddb.api.Labels;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.operator.testing.Fixtures;
 import java.security.SecureRandom;

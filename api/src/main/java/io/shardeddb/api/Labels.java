@@ -1,4 +1,4 @@
-package io.shardeddb.operator.model;
+package io.shardeddb.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

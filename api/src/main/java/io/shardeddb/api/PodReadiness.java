@@ -1,4 +1,4 @@
-package io.shardeddb.operator.model;
+package io.shardeddb.api;
 
 import io.fabric8.kubernetes.api.model.Pod;
 
