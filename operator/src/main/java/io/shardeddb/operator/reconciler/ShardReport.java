@@ -84,7 +84,9 @@ public final class ShardReport {
     if (refused.isPresent()) {
       // The replica chosen as primary refused its role (its log is behind the position it was
       // chosen for, or it saw a higher epoch): the shard has no primary. None is recorded, so no
-      // router sends it writes and the next pass elects again without waiting (rule 2).
+      // router sends it writes and the next pass elects again without waiting (rule 2). The
+      // plan's FailoverCompleted did not happen: only the refusal (StaleEpoch) is reported.
+      events.removeIf(e -> e.reason() == EventReason.FailoverCompleted);
       primary = null;
       String before = o.previous().primaryUnavailableSince();
       since = before != null ? before : o.now().toString();

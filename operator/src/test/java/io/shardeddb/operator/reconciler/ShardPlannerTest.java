@@ -9,6 +9,7 @@ import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.shardclient.TimedFence;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
 import io.shardeddb.operator.status.EventReason;
+import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
@@ -230,6 +231,11 @@ class ShardPlannerTest {
     assertThat(status.epoch()).isEqualTo(2);
     assertThat(report.outcome().phase()).isNotEqualTo(ShardPhase.Ready);
     assertThat(report.outcome().message()).contains("p-2").contains("refused");
+    // No Event claims a failover that did not happen; the refusal is reported instead.
+    assertThat(report.events())
+        .extracting(ShardEvent::reason)
+        .doesNotContain(EventReason.FailoverCompleted)
+        .contains(EventReason.StaleEpoch);
 
     // The next pass: the old primary is back with its data; nothing to wait for, elect at once.
     Map<String, TimedHeartbeat> beats = new HashMap<>();
