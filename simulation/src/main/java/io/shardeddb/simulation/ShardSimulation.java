@@ -543,6 +543,12 @@ public final class ShardSimulation {
     return this;
   }
 
+  /** Rule 12 broken on purpose: elections ignore the smaller voting set a shrink recorded. */
+  ShardSimulation electingWithoutTheRecordedShrink() {
+    operator.electsIgnoringTheRecordedShrink = true;
+    return this;
+  }
+
   private void injectFault(Random r) {
     long now = scheduler.now();
     SimReplica victim = pick(r);

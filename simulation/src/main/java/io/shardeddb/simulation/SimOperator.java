@@ -159,6 +159,13 @@ final class SimOperator {
    */
   boolean electsOverTheSpecOnly;
 
+  /**
+   * Rule 12 broken on purpose: elections ignore the smaller voting set a shrink recorded ({@code
+   * status.shards[].shrinkVoters}) and count over the recorded voters alone once the spec is back
+   * up — the window before that field (docs/safety.md, "A shrink reverted half-way").
+   */
+  boolean electsIgnoringTheRecordedShrink;
+
   private Runnable learnersCounted;
 
   /**
@@ -327,7 +334,12 @@ final class SimOperator {
           inc,
           () -> {
             ShardPlan elected =
-                planner.elect(electsOverTheSpecOnly ? staying(o) : o, plan, Map.copyOf(fences));
+                planner.elect(
+                    electsOverTheSpecOnly
+                        ? staying(o)
+                        : electsIgnoringTheRecordedShrink ? withoutShrink(o) : o,
+                    plan,
+                    Map.copyOf(fences));
             fenceEpoch = -1;
             if (elected.stage() == ShardPlan.Stage.STEADY) {
               failovers++;
@@ -418,6 +430,28 @@ final class SimOperator {
             p.replicas(),
             Math.min(recordedVoters(), desired)),
         o.members().stream().filter(m -> m.ordinal() < desired).toList(),
+        o.beats(),
+        o.now());
+  }
+
+  /** {@code o} without the smaller voting set a shrink recorded (a mutation's view). */
+  private static ShardObservation withoutShrink(ShardObservation o) {
+    ShardStatus p = o.previous();
+    return new ShardObservation(
+        o.shardId(),
+        o.config(),
+        o.desiredReplicas(),
+        o.writeQuorum(),
+        o.primaryUnavailableAfter(),
+        new ShardStatus(
+            p.id(),
+            p.epoch(),
+            p.primary(),
+            p.readyReplicas(),
+            p.primaryUnavailableSince(),
+            p.replicas(),
+            p.voters()),
+        o.members(),
         o.beats(),
         o.now());
   }

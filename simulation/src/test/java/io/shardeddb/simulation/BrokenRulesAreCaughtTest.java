@@ -269,6 +269,28 @@ class BrokenRulesAreCaughtTest {
 
   @Test
   @DisplayName(
+      "rule 12 broken (elections ignore the smaller voting set a shrink recorded): a shrink"
+          + " reverted half-way whose primary dies before a pass saw its smaller set loses writes"
+          + " that set acknowledged")
+  void electionsIgnoringTheRecordedShrink() {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 3; seed++) {
+      ShardSimulation.Result broken =
+          new ShardSimulation(seed, 5)
+              .electingWithoutTheRecordedShrink()
+              .runShrinkRevertedHalfWay(true);
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+      }
+      ShardSimulation.Result kept = new ShardSimulation(seed, 5).runShrinkRevertedHalfWay(true);
+      assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
+    }
+    System.out.println("broken rule (electionsIgnoringTheRecordedShrink) caught: " + found);
+    assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
+  }
+
+  @Test
+  @DisplayName(
       "rule 12 broken (a learner's acknowledgement counted in the primary's quorum): growing 3 → 5"
           + " with the primary cut off from the other voters loses the writes it acknowledged with"
           + " learners")

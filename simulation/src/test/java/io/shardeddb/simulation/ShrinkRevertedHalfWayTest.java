@@ -2,7 +2,6 @@ package io.shardeddb.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -28,18 +27,15 @@ class ShrinkRevertedHalfWayTest {
   }
 
   /**
-   * The window the fix leaves open (docs/safety.md "Known limits"): the primary and its partner
-   * crash 150 ms after the revert, before any pass has seen the primary's smaller voting set, so
-   * the status still records five voters, the spec says five, and the election counts a majority of
-   * five among the three replicas that never saw the writes. Two of five failing is within the
-   * promise. Closing it needs the status to record the pending smaller set (a CRD field) so the
-   * election stays joint until the count is lowered. Enable with that fix.
+   * The window that stayed open before {@code status.shards[].shrinkVoters}: the primary and its
+   * partner crash 150 ms after the revert, before any pass has seen the primary's smaller voting
+   * set, so the status records five voters, the spec says five, and an election counting a majority
+   * of five among the three replicas that never saw the writes loses them (red before: seed 1
+   * "acknowledged write of key 2000031 (c1-31, acked by r0 at epoch 1) is missing on r0"). Two of
+   * five failing is within the promise. The smaller set is recorded before the primary is told it,
+   * so the election stays joint over it.
    */
   @Test
-  @Disabled(
-      "known limit (docs/safety.md): red on seed 1 with \"acknowledged write of key 2000031 (c1-31,"
-          + " acked by r0 at epoch 1) is missing on r0\"; needs the pending smaller voting set"
-          + " recorded in the status")
   @DisplayName(
       "a shrink reverted half-way whose primary dies before a pass saw its smaller voting set"
           + " loses no acknowledged write")

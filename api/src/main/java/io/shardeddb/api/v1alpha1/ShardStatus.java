@@ -24,7 +24,25 @@ public record ShardStatus(
                 + " elections are counted over them. Replicas past it up to the spec's count are"
                 + " learners that copy in while the shard grows and become voters one at a time"
                 + " once caught up. Absent: every replica the shard has votes.")
-        Integer voters) {
+        Integer voters,
+    @JsonPropertyDescription(
+            "While a shrink may be in force: the smallest voting count a primary may have been"
+                + " told to count its quorum over (ordinals below it). Recorded in a pass before any"
+                + " primary is told it; elections then need a majority of it as well as of voters,"
+                + " until a primary counts over voters with its term confirmed. Absent: none.")
+        Integer shrinkVoters) {
+
+  /** A status without a shrink in force (DESIGN §5 rule 12). */
+  public ShardStatus(
+      String id,
+      Long epoch,
+      String primary,
+      Integer readyReplicas,
+      String primaryUnavailableSince,
+      List<ReplicaStatus> replicas,
+      Integer voters) {
+    this(id, epoch, primary, readyReplicas, primaryUnavailableSince, replicas, voters, null);
+  }
 
   /** A status without the voting count (as operators before learners wrote it). */
   public ShardStatus(
@@ -34,7 +52,7 @@ public record ShardStatus(
       Integer readyReplicas,
       String primaryUnavailableSince,
       List<ReplicaStatus> replicas) {
-    this(id, epoch, primary, readyReplicas, primaryUnavailableSince, replicas, null);
+    this(id, epoch, primary, readyReplicas, primaryUnavailableSince, replicas, null, null);
   }
 
   /** Replicas, never null. */

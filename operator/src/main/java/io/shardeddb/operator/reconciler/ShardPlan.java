@@ -14,7 +14,9 @@ import java.util.Set;
  * handled in this pass (null: none). An {@link Stage#ELECT} plan holds only fences; the planner
  * chooses after their answers. A {@link Stage#SWITCH_OVER} plan holds only the fence of the old
  * primary; {@code target} is the replica to promote once it holds the fenced primary's whole log.
- * {@code voters} is the voting count to record ({@link #withVoters}), 0 to keep the recorded one.
+ * {@code voters} is the voting count to record ({@link #withVoters}), 0 to keep the recorded one;
+ * {@code shrinkVoters} the smaller count a primary may be told from the next pass on ({@link
+ * #withShrinkVoters}): positive to record it, {@link #CLEAR_SHRINK} to clear it, 0 to keep it.
  */
 public record ShardPlan(
     Stage stage,
@@ -29,7 +31,43 @@ public record ShardPlan(
     Set<String> copying,
     String target,
     RequestStatus request,
-    int voters) {
+    int voters,
+    int shrinkVoters) {
+
+  /** {@code shrinkVoters} that clears the recorded smaller count. */
+  public static final int CLEAR_SHRINK = -1;
+
+  /** A plan that leaves the smaller count of a shrink as recorded. */
+  public ShardPlan(
+      Stage stage,
+      long epoch,
+      String primary,
+      String since,
+      ShardPhase phase,
+      String message,
+      long fenceEpoch,
+      List<ShardAction> actions,
+      List<ShardEvent> events,
+      Set<String> copying,
+      String target,
+      RequestStatus request,
+      int voters) {
+    this(
+        stage,
+        epoch,
+        primary,
+        since,
+        phase,
+        message,
+        fenceEpoch,
+        actions,
+        events,
+        copying,
+        target,
+        request,
+        voters,
+        0);
+  }
 
   /** A plan that leaves the voting count as recorded ({@code voters} 0). */
   public ShardPlan(
@@ -121,7 +159,8 @@ public record ShardPlan(
         copying,
         target,
         request,
-        voters);
+        voters,
+        shrinkVoters);
   }
 
   /** A copy with these replicas still awaiting verification. */
@@ -139,7 +178,8 @@ public record ShardPlan(
         stillCopying,
         target,
         request,
-        voters);
+        voters,
+        shrinkVoters);
   }
 
   /** A copy recording {@code outcome} as the result of the request handled in this pass. */
@@ -157,7 +197,8 @@ public record ShardPlan(
         copying,
         target,
         outcome,
-        voters);
+        voters,
+        shrinkVoters);
   }
 
   /**
@@ -179,6 +220,29 @@ public record ShardPlan(
         copying,
         target,
         request,
+        count,
+        shrinkVoters);
+  }
+
+  /**
+   * A copy recording {@code count} as the smallest voting count a primary may be told from the next
+   * pass on (a shrink, DESIGN §5 rule 12), or clearing it ({@link #CLEAR_SHRINK}).
+   */
+  public ShardPlan withShrinkVoters(int count) {
+    return new ShardPlan(
+        stage,
+        epoch,
+        primary,
+        since,
+        phase,
+        message,
+        fenceEpoch,
+        actions,
+        events,
+        copying,
+        target,
+        request,
+        voters,
         count);
   }
 }

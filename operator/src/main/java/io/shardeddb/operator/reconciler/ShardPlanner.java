@@ -269,7 +269,14 @@ public final class ShardPlanner {
     // was never counted in an acknowledgement, so its answer proves nothing and it may lack
     // acknowledged writes; a replica that stays and votes is one below both counts.
     int voters = recordedVoters(o);
-    int stayingVoters = Math.min(voters, o.desiredReplicas());
+    // A shrink whose smaller set a primary may have been told (recorded before it was): writes may
+    // have been acknowledged by a majority of that set alone, so the election is joint over it even
+    // once the spec has gone back up.
+    int shrink = recordedShrink(o);
+    int stayingVoters =
+        shrink > 0
+            ? Math.min(shrink, Math.min(voters, o.desiredReplicas()))
+            : Math.min(voters, o.desiredReplicas());
     List<Candidate> staying = new ArrayList<>();
     List<Candidate> all = new ArrayList<>();
     for (Member m : o.members()) {
@@ -291,7 +298,7 @@ public final class ShardPlanner {
     Election result =
         FailoverPlanner.choose(plan.fenceEpoch(), stayingVoters, staying, mayLead::contains);
     int oldSize = voters;
-    if (oldSize > o.desiredReplicas() && result instanceof Election.Elected) {
+    if (oldSize > stayingVoters && result instanceof Election.Elected) {
       // Replicas are being removed (rule 12): writes may have been acknowledged by a majority of
       // the old membership, so a majority of it must answer too (joint quorum), and a leaving
       // replica that is ahead of every staying one blocks the choice (Behind).
@@ -588,6 +595,7 @@ public final class ShardPlanner {
       voters = o.desiredReplicas();
       record = voters;
     }
+    int shrink = shrinkToRecord(o, voters, epoch, primary, primaryBeat);
     boolean quorumStale = quorumStale(o, voters, primary, primaryBeat);
     for (Member m : o.members()) {
       Heartbeat h = o.beat(m.name());
@@ -644,7 +652,57 @@ public final class ShardPlanner {
             actions,
             events,
             Set.copyOf(copying))
-        .withVoters(record);
+        .withVoters(record)
+        .withShrinkVoters(shrink);
+  }
+
+  /**
+   * What to record of a shrink's smaller voting set (DESIGN §5 rule 12), as {@link
+   * ShardPlan#withShrinkVoters} takes it. A primary is told a set smaller than the status allows
+   * ({@link #toldFloor}) only from the pass after the one that recorded it, so an election always
+   * knows every set a quorum may have been counted over, also once the spec has gone back up. The
+   * record is cleared once the primary counts over the whole voting set with its term confirmed:
+   * its term's first entry is then on a majority of that set, and so is every entry before it.
+   */
+  private static int shrinkToRecord(
+      ShardObservation o, int voters, long epoch, String primary, Heartbeat primaryBeat) {
+    int wanted = leaving(o, primary) ? voters : Math.min(voters, o.desiredReplicas());
+    if (wanted < Math.min(voters, toldFloor(o))) {
+      return Math.max(1, wanted);
+    }
+    if (recordedShrink(o) == 0
+        || primaryBeat == null
+        || primaryBeat.quorum() == null
+        || primaryBeat.role() != Role.Primary
+        || primaryBeat.epoch() != epoch
+        || primaryBeat.state() == ReplicaState.Fenced
+        || !primaryBeat.quorum().termCommitted()
+        || primaryBeat.quorum().replicas() != voters
+        || quorumStale(o, voters, primary, primaryBeat)) {
+      return 0;
+    }
+    return ShardPlan.CLEAR_SHRINK;
+  }
+
+  /**
+   * The smaller voting count of a shrink a primary may have been told (recorded by {@link
+   * #shrinkToRecord}), 0 when none is in force.
+   */
+  static int recordedShrink(ShardObservation o) {
+    Integer s = o.previous().shrinkVoters();
+    return s != null && s > 0 && s < recordedVoters(o) ? s : 0;
+  }
+
+  /**
+   * The smallest voting set a primary may be told in this pass: the recorded shrink's, else the
+   * recorded voting count. Before the shard's first epoch nothing was acknowledged: no floor.
+   */
+  static int toldFloor(ShardObservation o) {
+    if (o.previous().epochOrZero() == 0) {
+      return 1;
+    }
+    int s = recordedShrink(o);
+    return s > 0 ? s : recordedVoters(o);
   }
 
   /**
@@ -845,7 +903,14 @@ public final class ShardPlanner {
   static RoleRequest roleRequest(
       ShardObservation o, int voters, String pod, long epoch, String primary) {
     boolean oldMembership = leaving(o, primary);
-    int bound = Math.max(1, oldMembership ? voters : Math.min(voters, o.desiredReplicas()));
+    // A smaller set than the status records as possibly in force waits for the pass that records
+    // it (a shrink: shrinkToRecord), so elections always know it.
+    int bound =
+        Math.max(
+            1,
+            Math.max(
+                oldMembership ? voters : Math.min(voters, o.desiredReplicas()),
+                Math.min(voters, toldFloor(o))));
     List<Peer> peers =
         o.members().stream()
             .filter(m -> m.url() != null && m.ordinal() < bound)

@@ -109,6 +109,11 @@ public final class ShardReport {
       phase = copying ? ShardPhase.Copying : ShardPhase.Degraded;
       message = ready + " of " + o.desiredReplicas() + " replicas ready";
     }
+    int voters = plan.voters() > 0 ? plan.voters() : ShardPlanner.recordedVoters(o);
+    Integer shrink =
+        plan.shrinkVoters() > 0
+            ? Integer.valueOf(plan.shrinkVoters())
+            : plan.shrinkVoters() == ShardPlan.CLEAR_SHRINK ? null : o.previous().shrinkVoters();
     ShardStatus status =
         new ShardStatus(
             o.shardId(),
@@ -117,7 +122,8 @@ public final class ShardReport {
             ready,
             since,
             replicas,
-            plan.voters() > 0 ? plan.voters() : ShardPlanner.recordedVoters(o));
+            voters,
+            shrink != null && shrink > 0 && shrink < voters ? shrink : null);
     return new Report(new ShardOutcome(status, o.desiredReplicas(), phase, message), events);
   }
 

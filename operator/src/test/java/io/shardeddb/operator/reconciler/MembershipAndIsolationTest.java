@@ -227,6 +227,12 @@ class MembershipAndIsolationTest {
         Duration.ofMillis(2));
   }
 
+  /**
+   * Rule 12: the primary's quorum moves to the staying replicas, but only from the pass after the
+   * one that recorded the smaller set ({@code status.shards[].shrinkVoters}), so that every later
+   * election knows a quorum may have been counted over it -- also if the spec goes back up before
+   * any pass sees the primary count over three.
+   */
   @Test
   void whileShrinkingThePrimarysQuorumMovesToTheStayingReplicasAndLeavingOnesAreLeftAlone() {
     Map<String, TimedHeartbeat> beats = new HashMap<>();
@@ -234,7 +240,22 @@ class MembershipAndIsolationTest {
     for (int i = 1; i < 5; i++) {
       beats.put("p-" + i, beat("p-" + i, Role.Secondary, 2, 50, null));
     }
-    ShardPlan plan = planner.plan(observe(3, recorded(2, null, 5), members(5), beats));
+    // First pass: the smaller set is recorded; the primary is not told it yet.
+    ShardObservation first = observe(3, recorded(2, null, 5), members(5), beats);
+    ShardPlan record = planner.plan(first);
+    assertThat(record.stage()).isEqualTo(ShardPlan.Stage.STEADY);
+    assertThat(record.shrinkVoters()).isEqualTo(3);
+    assertThat(record.actions())
+        .filteredOn(a -> a instanceof ShardAction.AssignRole)
+        .allSatisfy(
+            a -> assertThat(((ShardAction.AssignRole) a).request().replicas()).isEqualTo(5));
+    ShardStatus recordedShrink =
+        ShardReport.of(first, record, List.of(), Map.of()).outcome().status();
+    assertThat(recordedShrink.shrinkVoters()).isEqualTo(3);
+    assertThat(recordedShrink.voters()).isEqualTo(5);
+
+    // Next pass: the primary counts over the three staying replicas; the leaving ones are left.
+    ShardPlan plan = planner.plan(observe(3, recordedShrink, members(5), beats));
     assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.STEADY);
     assertThat(plan.actions())
         .filteredOn(a -> a instanceof ShardAction.AssignRole)
@@ -250,6 +271,87 @@ class MembershipAndIsolationTest {
             });
     assertThat(plan.actions())
         .noneMatch(a -> a.toString().contains("p-3") || a.toString().contains("p-4"));
+  }
+
+  /**
+   * The window docs/safety.md described as a known limit (simulator: {@code
+   * ShrinkRevertedHalfWayTest.aShrinkRevertedHalfWayWhosePrimaryDiesBeforeAPassSawIt}): the primary
+   * counted over three (p-0, p-1, p-2) and acknowledged writes with p-1, the spec went back to
+   * five, and p-0 and p-1 died before a pass saw the smaller set. The status records five voters
+   * and the smaller set of three: p-2, p-3 and p-4 (a majority of five, none holding the writes)
+   * cannot elect; a majority of the three must answer too.
+   */
+  @Test
+  void aShrinkRevertedBeforeAPassSawTheSmallerSetStillElectsOverIt() {
+    ShardStatus s = recordedVoters(2, 5, 5);
+    ShardStatus withShrink =
+        new ShardStatus(
+            s.id(),
+            s.epoch(),
+            s.primary(),
+            s.readyReplicas(),
+            NOW.minusSeconds(6).toString(),
+            s.replicas(),
+            5,
+            3);
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    for (int i = 2; i < 5; i++) {
+      beats.put("p-" + i, secondary("p-" + i, 2, 60, "p-0"));
+    }
+    ShardObservation o = observe(5, withShrink, members(5), beats);
+    ShardPlan plan = planner.plan(o);
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.ELECT);
+    Map<String, TimedFence> answers = new HashMap<>();
+    for (int i = 2; i < 5; i++) {
+      answers.put("p-" + i, answer("p-" + i, plan.fenceEpoch(), 60));
+    }
+    ShardPlan refused = planner.elect(o, plan, answers);
+    assertThat(refused.stage()).isEqualTo(ShardPlan.Stage.WAIT);
+    assertThat(refused.phase().toString()).isEqualTo("NoQuorum");
+
+    // p-1 is back with the writes: a majority of both sets answers, and it holds the most.
+    answers.put("p-1", answer("p-1", plan.fenceEpoch(), 104));
+    ShardPlan elected = planner.elect(o, plan, answers);
+    assertThat(elected.stage()).isEqualTo(ShardPlan.Stage.STEADY);
+    assertThat(elected.primary()).isEqualTo("p-1");
+
+    // Without the record (the status before the field), p-2..p-4 would have elected p-2.
+    ShardObservation without = observe(5, recordedVoters(2, 5, 5), members(5), beats);
+    answers.remove("p-1");
+    assertThat(planner.elect(without, plan, answers).stage()).isEqualTo(ShardPlan.Stage.STEADY);
+  }
+
+  /**
+   * The record of a smaller set is cleared once the primary counts over the whole voting set with
+   * its term confirmed: its term's first entry, and every entry before it, is then on a majority of
+   * that set. Not before.
+   */
+  @Test
+  void theRecordedSmallerSetIsClearedOnceThePrimaryCountsOverEveryVoterWithItsTermConfirmed() {
+    ShardStatus s = recordedVoters(2, 5, 5);
+    ShardStatus withShrink =
+        new ShardStatus(
+            s.id(), s.epoch(), s.primary(), s.readyReplicas(), null, s.replicas(), 5, 3);
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    for (int i = 1; i < 5; i++) {
+      beats.put("p-" + i, secondary("p-" + i, 2, 104, "p-0"));
+    }
+    List<String> others = List.of("p-1", "p-2", "p-3", "p-4");
+    beats.put("p-0", beat("p-0", Role.Primary, 2, 104, growing(5, false, -1, others)));
+    ShardObservation unconfirmed = observe(5, withShrink, members(5), beats);
+    ShardPlan keep = planner.plan(unconfirmed);
+    assertThat(keep.shrinkVoters()).isZero();
+    assertThat(ShardReport.of(unconfirmed, keep, List.of(), Map.of()).outcome().status())
+        .extracting(ShardStatus::shrinkVoters)
+        .isEqualTo(3);
+
+    beats.put("p-0", beat("p-0", Role.Primary, 2, 104, growing(5, true, 104, others)));
+    ShardObservation confirmed = observe(5, withShrink, members(5), beats);
+    ShardPlan clear = planner.plan(confirmed);
+    assertThat(clear.shrinkVoters()).isEqualTo(ShardPlan.CLEAR_SHRINK);
+    assertThat(ShardReport.of(confirmed, clear, List.of(), Map.of()).outcome().status())
+        .extracting(ShardStatus::shrinkVoters)
+        .isNull();
   }
 
   @Test
