@@ -165,7 +165,8 @@ final class PeerLink {
     long start = clock.nanos();
     long lastLsn = batch.isEmpty() ? prevLsn : batch.get(batch.size() - 1).lsn();
     long gen = generation;
-    ReplicateRequest request = new ReplicateRequest(epoch, primaryName, prevLsn, prevEpoch, batch);
+    ReplicateRequest request =
+        new ReplicateRequest(epoch, primaryName, prevLsn, prevEpoch, batch, peer.name());
     CompletableFuture<ReplicateResponse> answer;
     try {
       answer = transport.replicate(peer, request);

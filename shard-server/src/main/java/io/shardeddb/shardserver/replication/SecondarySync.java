@@ -6,6 +6,7 @@ import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
@@ -113,6 +114,19 @@ public class SecondarySync implements AutoCloseable {
    * then does its {@code matchLsn} count toward the quorum).
    */
   public ReplicateResponse onReplicate(ReplicateRequest req) {
+    if (req.replica() != null && !req.replica().equals(ctx.name())) {
+      // Meant for another replica whose address this server now serves (a pod moved, its address
+      // was reused): answering would let the primary count this copy for that replica too.
+      throw new ShardException(
+          ShardEndpoints.NOT_OWNED,
+          "this is "
+              + ctx.name()
+              + ", not "
+              + req.replica()
+              + " that the primary "
+              + req.primary()
+              + " replicates to at this address");
+    }
     ReplicateResponse r = replicate(req);
     // A /fence may have raised the epoch while the batch was applied (it does not wait for the
     // apply lock): an entry applied after the fence answered its position must not be

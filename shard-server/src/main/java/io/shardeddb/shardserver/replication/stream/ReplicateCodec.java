@@ -87,6 +87,8 @@ final class ReplicateCodec {
       }
       writeString(out, e.requestId());
     }
+    // Last, so a server before it reads the frame as it did and ignores the rest.
+    writeString(out, r.replica());
   }
 
   ReplicateRequest readRequest(ByteBuf in) {
@@ -114,7 +116,8 @@ final class ReplicateCodec {
           new LogEntry(
               lsn, entryEpoch, op == null ? null : Operation.valueOf(op), rows, key, requestId));
     }
-    return new ReplicateRequest(epoch, primary, prevLsn, prevEpoch, entries);
+    String replica = in.isReadable() ? readString(in) : null;
+    return new ReplicateRequest(epoch, primary, prevLsn, prevEpoch, entries, replica);
   }
 
   static void writeResponse(ByteBuf out, ReplicateResponse r) {
