@@ -105,7 +105,10 @@ final class ObserveStep {
     calls.forEach(
         (pod, call) -> {
           try {
-            out.put(pod, call.join());
+            TimedHeartbeat beat = call.join();
+            if (ShardActuator.answeredAs(pod, beat.heartbeat().name())) {
+              out.put(pod, beat);
+            }
           } catch (RuntimeException e) {
             LOG.debug("no heartbeat from {}: {}", pod, e.getMessage());
           }

@@ -93,7 +93,11 @@ public final class ShardActuator {
     Map<String, TimedFence> ordered = new LinkedHashMap<>();
     futures
         .keySet()
-        .forEach(pod -> Optional.ofNullable(out.get(pod)).ifPresent(a -> ordered.put(pod, a)));
+        .forEach(
+            pod ->
+                Optional.ofNullable(out.get(pod))
+                    .filter(a -> answeredAs(pod, a.answer().name()))
+                    .ifPresent(a -> ordered.put(pod, a)));
     return ordered;
   }
 
@@ -191,8 +195,13 @@ public final class ShardActuator {
             .toList();
     Map<String, Heartbeat> fresh = new HashMap<>();
     o.beats().forEach((pod, t) -> fresh.put(pod, t.heartbeat()));
-    fresh.putAll(
-        parallel(asked, m -> client.heartbeat(m.url()).heartbeat(), ShardObservation.Member::name));
+    parallel(asked, m -> client.heartbeat(m.url()).heartbeat(), ShardObservation.Member::name)
+        .forEach(
+            (pod, h) -> {
+              if (answeredAs(pod, h.name())) {
+                fresh.put(pod, h);
+              }
+            });
     return fresh;
   }
 
@@ -213,6 +222,24 @@ public final class ShardActuator {
               .orTimeout(PARALLEL_BOUND.toMillis(), TimeUnit.MILLISECONDS));
     }
     return futures;
+  }
+
+  /**
+   * Whether the replica that answered at {@code pod}'s address is {@code pod} (DESIGN §5 rules 2
+   * and 4): an address reused by another replica between the pass's pod listing and the call must
+   * not pass that replica's heartbeat or log position off as the pod's. A reply without a name
+   * (older shard-servers) is taken as the pod's.
+   */
+  static boolean answeredAs(String pod, String answeredName) {
+    if (answeredName == null || answeredName.equals(pod)) {
+      return true;
+    }
+    LOG.warn(
+        "{}'s address was answered by {}: its answer is not counted for {}",
+        pod,
+        answeredName,
+        pod);
+    return false;
   }
 
   private static <R> Optional<R> join(String pod, CompletableFuture<R> f) {

@@ -145,6 +145,23 @@ class ShardActuatorTest {
     assertThat(answers.get("a").answer().epoch()).isEqualTo(4);
   }
 
+  /**
+   * A fence is counted for the pod the operator meant only when the replica that answered is that
+   * pod: an address reused by another replica of the shard (a pod moved between the pass's pod
+   * listing and the call) must not lend its log position to the listed pod's candidacy (rule 2).
+   */
+  @Test
+  void aFenceAnsweredByAnotherReplicaAtThePodsAddressIsNotCounted() {
+    Client client = new Client("none");
+    ShardActuator actuator = new ShardActuator(client, pool);
+
+    Map<String, TimedFence> answers =
+        actuator.fence(
+            List.of(new ShardAction.Fence("a", "b", 4), new ShardAction.Fence("c", "c", 4)));
+
+    assertThat(answers).containsOnlyKeys("c");
+  }
+
   @Test
   void aReplicaSilentThisPassIsNotWaitedForOnceTheAnsweringOnesHaveAnsweredTheirFence() {
     // FaultMatrixIT's frozen primary: the election's pass waited out the fence's deadline on it
