@@ -39,6 +39,17 @@ public final class BackupCatalog {
     return out;
   }
 
+  /** Every shard's archived changes of its owned ranges (resharding moves), of every shard. */
+  public List<RangeChange> rangeChanges() {
+    List<RangeChange> out = new ArrayList<>();
+    for (String key : store.list(BackupKeys.walRoot(database))) {
+      if (key.contains("/ranges/") && key.endsWith(".json")) {
+        store.get(key).ifPresent(b -> out.add(BackupJson.read(b, RangeChange.class)));
+      }
+    }
+    return out;
+  }
+
   public Map<String, RestorePoint> restorePoints() {
     Map<String, RestorePoint> out = new LinkedHashMap<>();
     for (String key : store.list(BackupKeys.restorePointsPrefix(database))) {
@@ -61,6 +72,6 @@ public final class BackupCatalog {
             .toList();
     Map<String, RestorePoint> points =
         target instanceof RestoreTarget.Point ? restorePoints() : Map.of();
-    return RestorePlanner.plan(database, target, backups, archive(shards), points);
+    return RestorePlanner.plan(database, target, backups, archive(shards), points, rangeChanges());
   }
 }

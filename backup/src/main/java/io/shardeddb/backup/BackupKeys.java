@@ -5,7 +5,8 @@ package io.shardeddb.backup;
  * under {@code <database>/}; the archive under {@code wal/<shard>/} as segments named by their
  * first and last LSN (zero-padded, so key order is LSN order) plus the shard's archive state; each
  * base backup under {@code backups/<name>/} (one snapshot per shard and the manifest written last);
- * restore points under {@code restore-points/}.
+ * a shard's changes of its owned ranges (resharding) under {@code wal/<shard>/ranges/}; restore
+ * points under {@code restore-points/}.
  */
 public final class BackupKeys {
   private BackupKeys() {}
@@ -38,6 +39,19 @@ public final class BackupKeys {
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  /** Where a shard's archive records a change of its owned ranges ({@link RangeChange}). */
+  public static String rangeChange(String db, String shard, long lsn) {
+    return rangeChangesPrefix(db, shard) + pad(lsn) + ".json";
+  }
+
+  public static String rangeChangesPrefix(String db, String shard) {
+    return walPrefix(db, shard) + "ranges/";
+  }
+
+  public static String walRoot(String db) {
+    return db + "/wal/";
   }
 
   public static String archiveState(String db, String shard) {

@@ -21,6 +21,60 @@ public final class RestorePlanner {
       List<BackupManifest> backups,
       Map<String, ArchiveState> archive,
       Map<String, RestorePoint> points) {
+    return plan(source, target, backups, archive, points, List.of());
+  }
+
+  /**
+   * As above, refusing a target that a resharding move's range {@code changes} separate from its
+   * base backup: each shard's archive is replayed over the layout of that backup (its shards and
+   * their ranges), which the move changed, so rows would land with a shard the layout does not
+   * route them to, or not be restored at all (a shard the move created).
+   */
+  public static RestorePlan plan(
+      String source,
+      RestoreTarget target,
+      List<BackupManifest> backups,
+      Map<String, ArchiveState> archive,
+      Map<String, RestorePoint> points,
+      List<RangeChange> changes) {
+    RestorePlan plan = choose(source, target, backups, archive, points);
+    RestorePoint point = target instanceof RestoreTarget.Point p ? points.get(p.name()) : null;
+    for (RangeChange c :
+        changes.stream().sorted(Comparator.comparingLong(RangeChange::millis)).toList()) {
+      ShardBaseBackup base = plan.base().shard(c.shard());
+      if (base != null && c.lsn() <= base.lsn()) {
+        continue; // in the base backup's snapshot already
+      }
+      boolean replayed =
+          switch (target) {
+            case RestoreTarget.Backup b -> false;
+            case RestoreTarget.Time t -> c.millis() <= t.millis();
+            case RestoreTarget.Point p ->
+                point != null && c.lsn() <= point.lsns().getOrDefault(c.shard(), Long.MAX_VALUE);
+          };
+      if (replayed) {
+        throw new RestoreException(
+            "a resharding move changed the layout after backup '"
+                + plan.base().name()
+                + "' and before the target ("
+                + c.describe()
+                + "): a restore replays each shard's archive over the layout of its base backup."
+                + " Restore to a time before "
+                + java.time.Instant.ofEpochMilli(c.millis())
+                + ", or take a base backup after the move (kubectl-sdb backup create "
+                + source
+                + ") and restore to a time after it completed");
+      }
+    }
+    return plan;
+  }
+
+  private static RestorePlan choose(
+      String source,
+      RestoreTarget target,
+      List<BackupManifest> backups,
+      Map<String, ArchiveState> archive,
+      Map<String, RestorePoint> points) {
     List<BackupManifest> complete =
         backups.stream()
             .sorted(Comparator.comparingLong(BackupManifest::completedAtMillis))

@@ -93,4 +93,57 @@ class RestorePlannerTest {
             () -> RestorePlanner.plan("db", new RestoreTarget.Point("rp"), BACKUPS, ARCHIVE, ahead))
         .hasMessageContaining("short of restore point");
   }
+
+  /**
+   * A resharding move after the base backup: each shard's archive replays over the backup's layout,
+   * which the move changed, so a target past the move's first range change is refused with what
+   * changed and the way out; a target before it, a named backup, or a base taken after the move
+   * restores.
+   */
+  @Test
+  void aTargetPastAMoveAfterItsBaseIsRefusedWithWhatChanged() {
+    List<RangeChange> moved =
+        List.of(
+            new RangeChange("sh1", 70, 7_000, "Fence", 2048, 2048),
+            new RangeChange("sh2", 80, 7_100, "Adopt", 2048, 2048),
+            new RangeChange("sh1", 75, 7_500, "Purge", 2048, 2048));
+    assertThatThrownBy(
+            () ->
+                RestorePlanner.plan(
+                    "db", new RestoreTarget.Time(8_000), BACKUPS, ARCHIVE, Map.of(), moved))
+        .isInstanceOf(RestoreException.class)
+        .hasMessageContaining("resharding move changed the layout after backup 'b2'")
+        .hasMessageContaining("shard sh1 stopped taking writes for points [2048, 4096) at lsn 70")
+        .hasMessageContaining("backup create db");
+    assertThat(
+            RestorePlanner.plan(
+                    "db", new RestoreTarget.Time(6_999), BACKUPS, ARCHIVE, Map.of(), moved)
+                .base()
+                .name())
+        .isEqualTo("b2");
+    assertThat(
+            RestorePlanner.plan(
+                    "db", new RestoreTarget.Backup("b1"), BACKUPS, ARCHIVE, Map.of(), moved)
+                .base()
+                .name())
+        .isEqualTo("b1");
+    // A base completed after the move holds it in its snapshots (lsns past the changes).
+    List<BackupManifest> withLater =
+        List.of(BACKUPS.get(0), BACKUPS.get(1), manifest("b3", 7_800, 76, 81));
+    assertThat(
+            RestorePlanner.plan(
+                    "db", new RestoreTarget.Time(8_000), withLater, ARCHIVE, Map.of(), moved)
+                .base()
+                .name())
+        .isEqualTo("b3");
+    // A restore point past the fence is refused too.
+    Map<String, RestorePoint> points =
+        Map.of("rp", new RestorePoint("rp", "db", 7_600, Map.of("sh1", 76L, "sh2", 85L)));
+    assertThatThrownBy(
+            () ->
+                RestorePlanner.plan(
+                    "db", new RestoreTarget.Point("rp"), BACKUPS, ARCHIVE, points, moved))
+        .isInstanceOf(RestoreException.class)
+        .hasMessageContaining("resharding move");
+  }
 }

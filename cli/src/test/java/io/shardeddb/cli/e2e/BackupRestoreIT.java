@@ -165,14 +165,157 @@ class BackupRestoreIT {
     }
   }
 
+  /**
+   * A restore across a resharding move made after its base backup (docs/backup.md): the move [2048,
+   * 4096) sh1 → sh2 follows backup m1, so a restore to a time after it would replay each shard's
+   * archive over m1's layout (sh1 purged the range, sh2 adopted it, the layout still routes it to
+   * sh1; before the refusal such a restore succeeded and its reads of [0, 8191] answered 503 "shard
+   * sh2 owns [2048, 8192), not [4096, 8192)" for good): refused, naming the change, nothing
+   * created. The operator then takes a base backup after the move; from its completion a restore to
+   * a later time holds exactly the rows written.
+   */
+  @Test
+  void aRestoreAcrossAMoveAfterItsBaseIsRefusedAndABaseAfterTheMoveRestoresEveryRow()
+      throws Exception {
+    String name = cluster.apply(home.resolve("cli/src/test/resources/backup-moved.yaml"));
+    RouterClient moved = router(name);
+    Set<Long> expected = new HashSet<>();
+    write(moved, expected, LongStream.range(2000, 2100), LongStream.range(4096, 4136));
+    CliRun m1 = cli("backup", "create", name, "--name", "m1", "--wait", "--kubeconfig", kubeconfig);
+    assertThat(m1.code()).as(m1.err()).isZero();
+
+    patchShards(
+        name,
+        List.of(
+            Map.of("id", "sh1", "low", 0, "size", 2048),
+            Map.of("id", "sh2", "low", 2048, "size", 6144)));
+    DatabaseStatus status = new DatabaseStatus(cluster.client(), cluster.namespace(), name);
+    await().atMost(Duration.ofMinutes(10)).until(() -> moveDone(status));
+    write(moved, expected, LongStream.range(2100, 2150), LongStream.range(4136, 4150));
+    // A time just past the move's fence (its archived stamp is at most the commit clock's 50 ms
+    // late): long before the base backup the operator takes after the move can complete.
+    Map<String, Object> move = lastMove(status);
+    Instant pastFence = Instant.parse((String) move.get("fencedAt")).plusMillis(200);
+    awaitArchivedPast(name, Instant.now());
+
+    CliRun across =
+        cli(
+            "restore",
+            name,
+            "across",
+            "--time",
+            pastFence.toString(),
+            "--wait",
+            "--kubeconfig",
+            kubeconfig);
+    assertThat(across.code()).as(across.out() + across.err()).isEqualTo(1);
+    assertThat(across.err())
+        .contains("resharding move changed the layout after backup 'm1'")
+        .contains("[2048, 4096)");
+    assertThat(new DatabaseStatus(cluster.client(), cluster.namespace(), "across").resource())
+        .isNull();
+
+    // The operator takes a base backup after the move (its minute tick): from its completion on,
+    // a restore to a later time holds every row, in the layout after the move.
+    String afterMove = name + "-after-" + ((String) move.get("id")).replaceAll("[^a-z0-9-]", "-");
+    await().atMost(Duration.ofMinutes(4)).until(() -> "Completed".equals(backupPhase(afterMove)));
+    write(moved, expected, LongStream.range(2150, 2160));
+    Thread.sleep(1500);
+    Instant later = Instant.now();
+    awaitArchivedPast(name, later);
+    CliRun after =
+        cli(
+            "restore",
+            name,
+            "aftermove",
+            "--time",
+            later.toString(),
+            "--wait",
+            "--kubeconfig",
+            kubeconfig);
+    assertThat(after.code()).as(after.out() + after.err()).isZero();
+    assertThat(keys(router("aftermove"))).isEqualTo(expected);
+  }
+
+  private String backupPhase(String backup) {
+    var r =
+        cluster
+            .client()
+            .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabaseBackup")
+            .inNamespace(cluster.namespace())
+            .withName(backup)
+            .get();
+    if (r == null || r.getAdditionalProperties().get("status") == null) {
+      return null;
+    }
+    return (String) DatabaseStatus.asMap(r.getAdditionalProperties().get("status")).get("phase");
+  }
+
+  private static Map<String, Object> lastMove(DatabaseStatus status) {
+    List<Object> moves =
+        DatabaseStatus.asList(DatabaseStatus.asMap(status.status().get("resharding")).get("moves"));
+    return DatabaseStatus.asMap(moves.get(moves.size() - 1));
+  }
+
+  private void awaitArchivedPast(String db, Instant t) throws Exception {
+    try (BackupStore store = new BackupStore(cluster.backupStore().settings())) {
+      BackupCatalog catalog = new BackupCatalog(store, db);
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(
+              () ->
+                  catalog.archive(List.of("sh1", "sh2")).values().stream()
+                          .filter(a -> a.archivedThroughMillis() > t.toEpochMilli())
+                          .count()
+                      == 2);
+    }
+  }
+
+  private static boolean moveDone(DatabaseStatus status) {
+    Map<String, Object> st = status.status();
+    if (st == null || st.get("resharding") == null) {
+      return false;
+    }
+    List<Object> moves =
+        DatabaseStatus.asList(DatabaseStatus.asMap(st.get("resharding")).get("moves"));
+    boolean done =
+        !moves.isEmpty()
+            && "Done".equals(DatabaseStatus.asMap(moves.get(moves.size() - 1)).get("phase"));
+    boolean resharding =
+        DatabaseStatus.asList(st.get("conditions")).stream()
+            .map(DatabaseStatus::asMap)
+            .anyMatch(c -> "Resharding".equals(c.get("type")) && "True".equals(c.get("status")));
+    return done && !resharding && status.isReady();
+  }
+
+  private void patchShards(String database, List<Map<String, Object>> shards)
+      throws java.io.IOException {
+    String patch =
+        JSON.writeValueAsString(
+            List.of(Map.of("op", "replace", "path", "/spec/shards", "value", shards)));
+    cluster
+        .client()
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+        .inNamespace(cluster.namespace())
+        .withName(database)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+            patch);
+  }
+
   private void write(Set<Long> expected, LongStream... ranges) {
+    write(lb, expected, ranges);
+  }
+
+  private static void write(RouterClient router, Set<Long> expected, LongStream... ranges) {
     List<Map<String, Object>> rows =
         java.util.Arrays.stream(ranges)
             .flatMap(LongStream::boxed)
             .peek(expected::add)
             .map(ConcurrentWriters::row)
             .collect(Collectors.toList());
-    assertThat(lb.write(rows).status()).isEqualTo("success");
+    assertThat(router.write(rows).status()).isEqualTo("success");
   }
 
   private static Set<Long> keys(RouterClient router) {

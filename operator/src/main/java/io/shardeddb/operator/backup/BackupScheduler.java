@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.shardeddb.api.v1alpha1.BackupRetentionSpec;
 import io.shardeddb.api.v1alpha1.BackupSpec;
+import io.shardeddb.api.v1alpha1.MovePhase;
+import io.shardeddb.api.v1alpha1.MoveStatus;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * more); and deletes the oldest complete base backups past {@code maxCount} or older than {@code
  * maxAgeDays} — the manifest first (a backup without one is no longer complete, so no restore picks
  * it), then its snapshots, then the resource. A minute in which the operator was down is skipped.
- * It also reports a shard whose archive is stalled as a Warning Event on the database.
+ * After a resharding move it takes a base backup ({@link #afterMove}), as a restore past the move
+ * needs one. It also reports a shard whose archive is stalled as a Warning Event on the database.
  */
 public final class BackupScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
@@ -125,6 +128,10 @@ public final class BackupScheduler implements AutoCloseable {
           LOG.warn("{}: {}", db.getMetadata().getName(), e.getMessage());
         }
       }
+      String afterMove = afterMove(db, backupsOf(db));
+      if (afterMove != null) {
+        create(db, afterMove);
+      }
       if (backup.retention() != null) {
         expire(db, backup.retention(), now);
       }
@@ -195,6 +202,59 @@ public final class BackupScheduler implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  private List<ShardedDatabaseBackup> backupsOf(ShardedDatabase db) {
+    String name = db.getMetadata().getName();
+    return client
+        .resources(ShardedDatabaseBackup.class)
+        .inNamespace(db.getMetadata().getNamespace())
+        .list()
+        .getItems()
+        .stream()
+        .filter(b -> b.getSpec() != null && name.equals(b.getSpec().database()))
+        .toList();
+  }
+
+  /**
+   * The base backup to take after a resharding move (pure, for tests), or null: a restore replays
+   * each shard's archive over the layout of its base backup, so a time after a move needs a base
+   * taken after it (docs/backup.md). Taken once a move is Done when the database has a base backup
+   * (it uses backups) and none was created after the move's fence; named after the move, so a
+   * repeated tick or a second operator creates nothing more.
+   */
+  static String afterMove(ShardedDatabase db, List<ShardedDatabaseBackup> backups) {
+    if (db.getStatus() == null || db.getStatus().resharding() == null) {
+      return null;
+    }
+    MoveStatus last =
+        db.getStatus().resharding().movesOrEmpty().stream()
+            .filter(m -> m.phase() == MovePhase.Done && m.fencedAt() != null)
+            .max(Comparator.comparing(m -> Instant.parse(m.fencedAt())))
+            .orElse(null);
+    List<ShardedDatabaseBackup> bases =
+        backups.stream()
+            .filter(
+                b -> b.getSpec().methodOrDefault() == ShardedDatabaseBackupSpec.BackupMethod.Base)
+            .filter(
+                b ->
+                    b.getStatus() == null
+                        || !ShardedDatabaseBackupStatus.FAILED.equals(b.getStatus().phase()))
+            .toList();
+    if (last == null || bases.isEmpty()) {
+      return null;
+    }
+    Instant fenced = Instant.parse(last.fencedAt());
+    boolean taken =
+        bases.stream()
+            .map(b -> b.getMetadata().getCreationTimestamp())
+            .anyMatch(t -> t == null || !Instant.parse(t).isBefore(fenced));
+    if (taken) {
+      return null;
+    }
+    String id = last.id().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    String name = db.getMetadata().getName() + "-after-" + id;
+    return name.length() <= 63 ? name : name.substring(0, 63).replaceAll("-+$", "");
   }
 
   /** The backups {@code retention} removes, oldest first (pure, for tests). */

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.shardeddb.api.v1alpha1.BackupRetentionSpec;
+import io.shardeddb.api.v1alpha1.MovePhase;
+import io.shardeddb.api.v1alpha1.MoveStatus;
+import io.shardeddb.api.v1alpha1.ReshardingStatus;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackup;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupStatus;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -62,6 +67,52 @@ class BackupScheduleTest {
     Instant muchLater = Instant.parse("2027-01-01T00:00:00Z");
     assertThat(names(BackupScheduler.expired(backups, new BackupRetentionSpec(null, 1), muchLater)))
         .containsExactly("b1", "b2", "b3", "b4");
+  }
+
+  /**
+   * A base backup is due after a resharding move (a restore past the move replays over the base's
+   * layout and needs a base taken after it): once the move is Done, when the database already has a
+   * base backup and none was created since the move's fence; named after the move.
+   */
+  @Test
+  void aBaseBackupIsDueOnceAfterAMoveWhenTheDatabaseUsesBackups() {
+    ShardedDatabase db = new ShardedDatabase();
+    db.setMetadata(new ObjectMetaBuilder().withName("db").build());
+    MoveStatus done =
+        new MoveStatus(
+            "g1-sh1-sh2-2048+2048",
+            "sh1",
+            "sh2",
+            2048,
+            2048,
+            MovePhase.Done,
+            10L,
+            5L,
+            300L,
+            1,
+            "done",
+            2L,
+            40L,
+            "2026-11-24T10:00:00Z",
+            null);
+    db.setStatus(
+        new ShardedDatabaseStatus(null, List.of(), 2, "2", List.of(), null)
+            .withResharding(new ReshardingStatus(List.of(done))));
+    ShardedDatabaseBackup before =
+        created(backup("b1", "2026-11-24T09:00:00Z"), "2026-11-24T08:59:00Z");
+    assertThat(BackupScheduler.afterMove(db, List.of(before)))
+        .isEqualTo("db-after-g1-sh1-sh2-2048-2048");
+    // No base backup at all: the database does not use backups; nothing is taken.
+    assertThat(BackupScheduler.afterMove(db, List.of())).isNull();
+    // One created after the fence (the after-move one, or the user's): nothing more.
+    ShardedDatabaseBackup after =
+        created(backup("b2", "2026-11-24T10:02:00Z"), "2026-11-24T10:01:00Z");
+    assertThat(BackupScheduler.afterMove(db, List.of(before, after))).isNull();
+  }
+
+  private static ShardedDatabaseBackup created(ShardedDatabaseBackup b, String at) {
+    b.getMetadata().setCreationTimestamp(at);
+    return b;
   }
 
   private static List<String> names(List<ShardedDatabaseBackup> bs) {

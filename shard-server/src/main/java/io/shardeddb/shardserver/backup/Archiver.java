@@ -6,7 +6,9 @@ import io.shardeddb.backup.ArchiveState;
 import io.shardeddb.backup.BackupJson;
 import io.shardeddb.backup.BackupKeys;
 import io.shardeddb.backup.BackupStore;
+import io.shardeddb.backup.RangeChange;
 import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.QuorumState;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.config.ReplicationSettings;
@@ -17,7 +19,9 @@ import io.shardeddb.shardserver.storage.ShardConfig;
 import jakarta.annotation.PreDestroy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -209,10 +213,15 @@ public class Archiver implements AutoCloseable {
       if (entries.isEmpty()) {
         break;
       }
-      byte[] body = segment(entries);
+      List<RangeChange> changes = new ArrayList<>();
+      byte[] body = segment(shard, entries, changes);
       long first = entries.getFirst().lsn();
       long last = entries.getLast().lsn();
       store.putBytes(BackupKeys.segment(db, shard, first, last), body);
+      // After the segment that holds them: a restore that sees a change also finds its entry.
+      for (RangeChange c : changes) {
+        store.putBytes(BackupKeys.rangeChange(db, shard, c.lsn()), BackupJson.write(c));
+      }
       hasHistory = true;
       bytes += body.length;
       archived = last;
@@ -239,17 +248,43 @@ public class Archiver implements AutoCloseable {
     progress.succeeded(System.currentTimeMillis(), archived >= c0);
   }
 
-  private byte[] segment(List<LogEntry> entries) {
+  /**
+   * The segment's bytes; the range changes among {@code entries} (a move's fence, adopt, purge) are
+   * added to {@code changes} with the stamp their archived entry carries.
+   */
+  private byte[] segment(String shard, List<LogEntry> entries, List<RangeChange> changes) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream(entries.size() * 128);
       for (LogEntry e : entries) {
-        out.write(json.writeValueAsBytes(new ArchivedEntry(clock.stampFor(e.lsn()), e)));
+        long stamp = clock.stampFor(e.lsn());
+        out.write(json.writeValueAsBytes(new ArchivedEntry(stamp, e)));
         out.write('\n');
+        rangeChange(shard, e, stamp).ifPresent(changes::add);
       }
       return out.toByteArray();
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode an archive segment: " + e.getMessage(), e);
     }
+  }
+
+  /** The range change a log entry records, if it is a move's fence, adopt or purge. */
+  static java.util.Optional<RangeChange> rangeChange(String shard, LogEntry e, long stamp) {
+    if (e.op() != Operation.Fence && e.op() != Operation.Adopt && e.op() != Operation.Purge) {
+      return java.util.Optional.empty();
+    }
+    Map<String, Object> range = e.rows() == null || e.rows().isEmpty() ? Map.of() : e.rows().get(0);
+    return java.util.Optional.of(
+        new RangeChange(
+            shard,
+            e.lsn(),
+            stamp,
+            e.op().name(),
+            number(range.get("low")),
+            number(range.get("size"))));
+  }
+
+  private static long number(Object o) {
+    return o instanceof Number n ? n.longValue() : -1;
   }
 
   @PreDestroy
