@@ -24,10 +24,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -111,7 +113,8 @@ public final class BackupStore implements AutoCloseable {
         "put " + key,
         () ->
             s3.putObject(
-                b -> b.bucket(settings.bucket()).key(full(key)), RequestBody.fromBytes(body)));
+                b -> encrypted(b.bucket(settings.bucket()).key(full(key))),
+                RequestBody.fromBytes(body)));
   }
 
   /**
@@ -127,13 +130,16 @@ public final class BackupStore implements AutoCloseable {
             "put " + key,
             () ->
                 s3.putObject(
-                    b -> b.bucket(settings.bucket()).key(full), RequestBody.fromBytes(first)));
+                    b -> encrypted(b.bucket(settings.bucket()).key(full)),
+                    RequestBody.fromBytes(first)));
         return first.length;
       }
       String uploadId =
           call(
                   "start upload " + key,
-                  () -> s3.createMultipartUpload(b -> b.bucket(settings.bucket()).key(full)))
+                  () ->
+                      s3.createMultipartUpload(
+                          b -> encrypted(b.bucket(settings.bucket()).key(full))))
               .uploadId();
       try {
         List<CompletedPart> parts = new ArrayList<>();
@@ -183,6 +189,27 @@ public final class BackupStore implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("reading the stream for " + key + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@code b} asking the store to encrypt the object at rest, as the settings say (else as is). */
+  private PutObjectRequest.Builder encrypted(PutObjectRequest.Builder b) {
+    if (settings.serverSideEncryption() != null) {
+      b.serverSideEncryption(settings.serverSideEncryption());
+      if (settings.kmsKeyId() != null) {
+        b.ssekmsKeyId(settings.kmsKeyId());
+      }
+    }
+    return b;
+  }
+
+  private CreateMultipartUploadRequest.Builder encrypted(CreateMultipartUploadRequest.Builder b) {
+    if (settings.serverSideEncryption() != null) {
+      b.serverSideEncryption(settings.serverSideEncryption());
+      if (settings.kmsKeyId() != null) {
+        b.ssekmsKeyId(settings.kmsKeyId());
+      }
+    }
+    return b;
   }
 
   /** The object at {@code key}, or empty when there is none. */

@@ -16,7 +16,9 @@ public record StoreSettings(
     String prefix,
     boolean pathStyle,
     String accessKeyId,
-    String secretAccessKey) {
+    String secretAccessKey,
+    String serverSideEncryption,
+    String kmsKeyId) {
 
   public static final String ENV_ENDPOINT = "SHARDEDDB_BACKUP_ENDPOINT";
   public static final String ENV_REGION = "SHARDEDDB_BACKUP_REGION";
@@ -25,14 +27,47 @@ public record StoreSettings(
   public static final String ENV_PATH_STYLE = "SHARDEDDB_BACKUP_PATH_STYLE";
   public static final String ENV_ACCESS_KEY_ID = "SHARDEDDB_BACKUP_ACCESS_KEY_ID";
   public static final String ENV_SECRET_ACCESS_KEY = "SHARDEDDB_BACKUP_SECRET_ACCESS_KEY";
+  public static final String ENV_SSE = "SHARDEDDB_BACKUP_SSE";
+  public static final String ENV_SSE_KMS_KEY_ID = "SHARDEDDB_BACKUP_SSE_KMS_KEY_ID";
+
+  /** The server-side encryption values S3 takes ({@code x-amz-server-side-encryption}). */
+  public static final java.util.List<String> SSE_VALUES = java.util.List.of("AES256", "aws:kms");
 
   /** Keys of the credentials Secret named by {@code spec.backup.store.credentialsSecret}. */
   public static final String SECRET_ACCESS_KEY_ID = "accessKeyId";
 
   public static final String SECRET_SECRET_ACCESS_KEY = "secretAccessKey";
 
+  /** A store without server-side encryption. */
+  public StoreSettings(
+      String endpoint,
+      String region,
+      String bucket,
+      String prefix,
+      boolean pathStyle,
+      String accessKeyId,
+      String secretAccessKey) {
+    this(endpoint, region, bucket, prefix, pathStyle, accessKeyId, secretAccessKey, null, null);
+  }
+
   public StoreSettings {
     region = region == null || region.isBlank() ? "us-east-1" : region;
+    serverSideEncryption =
+        serverSideEncryption == null || serverSideEncryption.isBlank()
+            ? null
+            : serverSideEncryption;
+    kmsKeyId = kmsKeyId == null || kmsKeyId.isBlank() ? null : kmsKeyId;
+    if (serverSideEncryption != null && !SSE_VALUES.contains(serverSideEncryption)) {
+      throw new IllegalArgumentException(
+          "serverSideEncryption must be one of "
+              + SSE_VALUES
+              + ", not '"
+              + serverSideEncryption
+              + "'");
+    }
+    if (kmsKeyId != null && !"aws:kms".equals(serverSideEncryption)) {
+      throw new IllegalArgumentException("kmsKeyId needs serverSideEncryption aws:kms");
+    }
     prefix = normalizePrefix(prefix);
     if (endpoint != null && endpoint.isBlank()) {
       endpoint = null;
@@ -57,13 +92,23 @@ public record StoreSettings(
         env.get(ENV_PREFIX),
         Boolean.parseBoolean(env.getOrDefault(ENV_PATH_STYLE, "true")),
         env.get(ENV_ACCESS_KEY_ID),
-        env.get(ENV_SECRET_ACCESS_KEY));
+        env.get(ENV_SECRET_ACCESS_KEY),
+        env.get(ENV_SSE),
+        env.get(ENV_SSE_KMS_KEY_ID));
   }
 
   /** The same store with other credentials. */
   public StoreSettings withCredentials(String accessKeyId, String secretAccessKey) {
     return new StoreSettings(
-        endpoint, region, bucket, prefix, pathStyle, accessKeyId, secretAccessKey);
+        endpoint,
+        region,
+        bucket,
+        prefix,
+        pathStyle,
+        accessKeyId,
+        secretAccessKey,
+        serverSideEncryption,
+        kmsKeyId);
   }
 
   /** A printable description without the secret. */

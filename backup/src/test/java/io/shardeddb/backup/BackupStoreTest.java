@@ -53,6 +53,117 @@ class BackupStoreTest {
     }
   }
 
+  /**
+   * Server-side encryption (docs/backup.md): every object write — a single put, and the start of a
+   * multipart upload — asks the store for it ({@code x-amz-server-side-encryption}, and the KMS key
+   * for aws:kms). S3Proxy ignores the header, so the requests are read on the wire through a
+   * loopback tap in front of it; the objects still read back whole.
+   */
+  @Test
+  void serverSideEncryptionIsAskedForOnEveryObjectWrite() throws Exception {
+    try (WireTap tap =
+        new WireTap(java.net.URI.create(server.settings("backups", "").endpoint()))) {
+      StoreSettings s = server.settings("backups", "sse");
+      StoreSettings viaTap =
+          new StoreSettings(
+              tap.endpoint(),
+              s.region(),
+              s.bucket(),
+              s.prefix(),
+              s.pathStyle(),
+              s.accessKeyId(),
+              s.secretAccessKey(),
+              "aws:kms",
+              "alias/backups");
+      try (BackupStore sse = new BackupStore(viaTap)) {
+        sse.putBytes("db1/small.json", "{}".getBytes());
+        byte[] big = new byte[BackupStore.PART_SIZE + 10];
+        new Random(3).nextBytes(big);
+        sse.put("db1/big.bin", new ByteArrayInputStream(big));
+        assertThat(sse.get("db1/small.json")).hasValueSatisfying(b -> assertThat(b).hasSize(2));
+        try (InputStream in = sse.open("db1/big.bin")) {
+          assertThat(in.readAllBytes()).isEqualTo(big);
+        }
+      }
+      String wire = tap.requests().toLowerCase(java.util.Locale.ROOT);
+      // One PUT of the small object, one POST ?uploads starting the multipart upload.
+      assertThat(wire.split("x-amz-server-side-encryption: aws:kms", -1)).hasSize(3);
+      assertThat(wire.split("x-amz-server-side-encryption-aws-kms-key-id: alias/backups", -1))
+          .hasSize(3);
+    }
+    assertThatThrownBy(
+            () -> new StoreSettings(null, null, "b", null, true, "k", "s", "AES128", null))
+        .hasMessageContaining("serverSideEncryption must be one of [AES256, aws:kms]");
+  }
+
+  /**
+   * A TCP relay on loopback that forwards every byte to {@code target} and keeps the request
+   * headers it saw (bodies are binary; headers end at the first blank line of each request).
+   */
+  static final class WireTap implements AutoCloseable {
+    private final java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    private final java.net.URI target;
+    private final StringBuffer seen = new StringBuffer();
+    private final java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newCachedThreadPool();
+
+    WireTap(java.net.URI target) throws java.io.IOException {
+      this.target = target;
+      pool.execute(this::accept);
+    }
+
+    String endpoint() {
+      return "http://127.0.0.1:" + socket.getLocalPort();
+    }
+
+    String requests() {
+      return seen.toString();
+    }
+
+    private void accept() {
+      while (!socket.isClosed()) {
+        try {
+          java.net.Socket client = socket.accept();
+          java.net.Socket server = new java.net.Socket(target.getHost(), target.getPort());
+          pool.execute(() -> pipe(client, server, true));
+          pool.execute(() -> pipe(server, client, false));
+        } catch (java.io.IOException e) {
+          return;
+        }
+      }
+    }
+
+    private void pipe(java.net.Socket from, java.net.Socket to, boolean record) {
+      byte[] buf = new byte[65536];
+      try (InputStream in = from.getInputStream()) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          if (record) {
+            // Latin-1 keeps every byte one char: the headers are ASCII, bodies come along.
+            seen.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+          }
+          to.getOutputStream().write(buf, 0, n);
+          to.getOutputStream().flush();
+        }
+      } catch (java.io.IOException e) {
+        // the other side closed
+      } finally {
+        try {
+          to.shutdownOutput();
+        } catch (java.io.IOException ignored) {
+          // already closed
+        }
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void wrongCredentialsAreRefusedWithAClearMessage() {
     try (BackupStore wrong =

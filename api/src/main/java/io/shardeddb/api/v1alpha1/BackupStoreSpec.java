@@ -3,6 +3,7 @@ package io.shardeddb.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
 /**
@@ -28,7 +29,28 @@ public record BackupStoreSpec(
             "The Secret in the database's namespace holding the access key: keys accessKeyId and"
                 + " secretAccessKey.")
         @Required
-        String credentialsSecret) {
+        String credentialsSecret,
+    @JsonPropertyDescription(
+            "Server-side encryption the store applies to every object it is sent:"
+                + " AES256 (SSE-S3) or aws:kms (SSE-KMS, with kmsKeyId or the bucket's default"
+                + " key). Absent: the bucket's default.")
+        @Pattern("^(AES256|aws:kms)$")
+        String serverSideEncryption,
+    @JsonPropertyDescription(
+            "The KMS key for serverSideEncryption aws:kms (key id, ARN or alias); absent: the"
+                + " account's default key for S3.")
+        String kmsKeyId) {
+
+  /** A store without server-side encryption settings. */
+  public BackupStoreSpec(
+      String endpoint,
+      String region,
+      String bucket,
+      String prefix,
+      Boolean pathStyle,
+      String credentialsSecret) {
+    this(endpoint, region, bucket, prefix, pathStyle, credentialsSecret, null, null);
+  }
 
   /** Path-style addressing, default true. */
   public boolean pathStyleOrDefault() {

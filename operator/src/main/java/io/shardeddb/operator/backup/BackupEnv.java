@@ -43,6 +43,8 @@ public final class BackupEnv {
     add(env, StoreSettings.ENV_BUCKET, store.bucket());
     add(env, StoreSettings.ENV_PREFIX, store.prefix());
     add(env, StoreSettings.ENV_PATH_STYLE, Boolean.toString(store.pathStyleOrDefault()));
+    add(env, StoreSettings.ENV_SSE, store.serverSideEncryption());
+    add(env, StoreSettings.ENV_SSE_KMS_KEY_ID, store.kmsKeyId());
     env.add(
         secretRef(
             StoreSettings.ENV_ACCESS_KEY_ID,

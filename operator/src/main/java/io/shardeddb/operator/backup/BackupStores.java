@@ -44,7 +44,9 @@ public final class BackupStores {
         spec.prefix(),
         spec.pathStyleOrDefault(),
         id,
-        key);
+        key,
+        spec.serverSideEncryption(),
+        spec.kmsKeyId());
   }
 
   public static BackupStore open(KubernetesClient client, String namespace, BackupStoreSpec spec) {

@@ -8,10 +8,11 @@ import java.time.Duration;
 
 /**
  * {@code shardeddb.backup.*} (docs/backup.md): the store (endpoint, region, bucket, prefix,
- * path-style, access key), the database name the archive is kept under, how often the primary ships
- * committed entries ({@code archive-interval}, the archive lag's bound), how long the archive may
- * lag before the replica reports it stalled, and, on a replica of a database being restored, what
- * to restore (source database, base backup, and up to which LSN or time).
+ * path-style, access key, server-side encryption), the database name the archive is kept under, how
+ * often the primary ships committed entries ({@code archive-interval}, the archive lag's bound),
+ * how long the archive may lag before the replica reports it stalled, and, on a replica of a
+ * database being restored, what to restore (source database, base backup, and up to which LSN or
+ * time).
  */
 @ConfigurationProperties("shardeddb.backup")
 public record BackupSettings(
@@ -22,6 +23,8 @@ public record BackupSettings(
     @Bindable(defaultValue = "true") boolean pathStyle,
     @Nullable String accessKeyId,
     @Nullable String secretAccessKey,
+    @Nullable String serverSideEncryption,
+    @Nullable String kmsKeyId,
     @Nullable String database,
     @Bindable(defaultValue = "2s") Duration archiveInterval,
     @Bindable(defaultValue = "5m") Duration stallAfter,
@@ -47,7 +50,15 @@ public record BackupSettings(
 
   public StoreSettings store() {
     return new StoreSettings(
-        endpoint, region, bucket, prefix, pathStyle, blankToNull(accessKeyId), secretAccessKey);
+        endpoint,
+        region,
+        bucket,
+        prefix,
+        pathStyle,
+        blankToNull(accessKeyId),
+        secretAccessKey,
+        blankToNull(serverSideEncryption),
+        blankToNull(kmsKeyId));
   }
 
   private static boolean present(String s) {
