@@ -241,6 +241,65 @@ public final class MoveSimulation {
     return judge();
   }
 
+  /**
+   * Rule 14, scripted (review 2026-11-23 item 2): the move [500, 1000) sh1 → sh2; just before the
+   * cut-over's adopt is sent, the destination's primary is cut off from its secondaries, so the
+   * adopt it orders reaches no quorum; 3 s later it crashes for 8 s and its secondaries elect a
+   * primary without the adopt. A layout published on that adopt leaves the range owned by nobody;
+   * with the rule kept the adopt is unknown, nothing is published, and the cut-over is done again
+   * on the new primary.
+   */
+  public Result runAdoptWithoutQuorum() {
+    byName.values().forEach(SimReplica::start);
+    loops.values().forEach(SimOperator::start);
+    scheduler.runUntil(2_000);
+    long[] crashAt = {Long.MAX_VALUE};
+    shardClient.beforeFirstAdopt =
+        () -> {
+          String primary = loops.get("sh2").primary();
+          if (primary == null) {
+            return;
+          }
+          SimReplica p = byName.get(primary);
+          for (SimReplica o : shards.get("sh2")) {
+            if (o != p) {
+              network.partition(p.name(), o.name());
+            }
+          }
+          log(scheduler.now(), "cut " + p.name() + " off from its secondaries before the adopt");
+          crashAt[0] = scheduler.now() + 3_000;
+          scheduler.after(
+              3_000,
+              () -> {
+                log(scheduler.now(), "crash " + p.name() + " for 8000");
+                p.crash();
+                scheduler.after(8_000, p::start);
+              });
+        };
+    startMover();
+    target = Map.of("sh1", new PointRange(0, 500), "sh2", new PointRange(500, 1_500));
+    log(scheduler.now(), "spec asks for " + new TreeMap<>(target));
+    // Healed only once the move ended and sh2 has failed over (its secondaries elect without the
+    // cut-off primary), so an adopt only that primary held cannot reach them by the heal.
+    scheduler.runUntil(
+        scheduler.now() + 30_000,
+        () ->
+            inFlight != null
+                && inFlight.phase().finished()
+                && scheduler.now() >= crashAt[0] + 4_000);
+    healEverything();
+    scheduler.runUntil(scheduler.now() + ShardSimulation.SETTLE);
+    return judge();
+  }
+
+  /**
+   * Rule 14 broken on purpose: adopts are answered before a quorum of the destination holds them.
+   */
+  MoveSimulation answeringAdoptsBeforeQuorum() {
+    shardClient.adoptAnsweredBeforeQuorum = true;
+    return this;
+  }
+
   // --- the resharder: the production Resharder, one pass at a time ----------------------------
 
   private void startMover() {

@@ -50,6 +50,17 @@ final class SimShardClient implements ShardServerClient {
   private final Function<String, SimReplica> directory;
   private BooleanSupplier alive = () -> true;
 
+  /** A scripted fault run once, just before the first adopt is sent (null: none). */
+  Runnable beforeFirstAdopt;
+
+  /**
+   * Rule 14 broken on purpose ({@code BrokenMoveRulesAreCaughtTest}): an adopt is answered as soon
+   * as the destination's primary has applied it, with the ranges its heartbeat then owns, before a
+   * quorum holds it — what publishing from the destination's heartbeat did (review 2026-11-23 item
+   * 2).
+   */
+  boolean adoptAnsweredBeforeQuorum;
+
   SimShardClient(
       String name, Scheduler scheduler, Network network, Function<String, SimReplica> directory) {
     this.name = name;
@@ -133,6 +144,11 @@ final class SimShardClient implements ShardServerClient {
   /** {@code RangeController.apply}: ordered now, answered once a quorum holds it, or unknown. */
   private RangeChangeResponse rangeChange(
       String baseUrl, Operation op, RangeChange change, Duration deadline) {
+    if (op == Operation.Adopt && beforeFirstAdopt != null) {
+      Runnable fault = beforeFirstAdopt;
+      beforeFirstAdopt = null;
+      fault.run();
+    }
     SimReplica r = reach(baseUrl);
     int incarnation = r.incarnation();
     long epoch = r.epoch();
@@ -141,6 +157,13 @@ final class SimShardClient implements ShardServerClient {
       done = r.rangeChange(op, change);
     } catch (ShardException | InvalidRequestException e) {
       throw refused(e);
+    }
+    if (op == Operation.Adopt && adoptAnsweredBeforeQuorum) {
+      scheduler.runUntil(
+          scheduler.now() + deadline.toMillis(),
+          () ->
+              io.shardeddb.operator.reshard.MoveRules.owns(r.heartbeat().owned(), change.range()));
+      return new RangeChangeResponse(epoch, -1, r.heartbeat().owned(), 0);
     }
     // A crash of the replica resets the connection: the call fails at once, as unknown.
     scheduler.runUntil(

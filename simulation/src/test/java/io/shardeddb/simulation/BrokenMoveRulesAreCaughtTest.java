@@ -38,4 +38,24 @@ class BrokenMoveRulesAreCaughtTest {
     System.out.println("broken move rule (export of the unacknowledged tail) caught: " + found);
     assertThat(found).anyMatch(v -> v.contains("acknowledged key 777 is missing"));
   }
+
+  @Test
+  @DisplayName(
+      "rule 14 broken (an adopt answered before a quorum of the destination holds it): the layout"
+          + " is published, the destination fails over without the adopt, the range is owned by"
+          + " nobody")
+  void publishingAnAdoptNoQuorumHolds() {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 5; seed++) {
+      MoveSimulation.Result broken =
+          new MoveSimulation(seed).answeringAdoptsBeforeQuorum().runAdoptWithoutQuorum();
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+      }
+      MoveSimulation.Result kept = new MoveSimulation(seed).runAdoptWithoutQuorum();
+      assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
+    }
+    System.out.println("broken move rule (adopt published without a quorum) caught: " + found);
+    assertThat(found).anyMatch(v -> v.contains("the published layout gives it"));
+  }
 }
