@@ -292,6 +292,12 @@ public final class MoveSimulation {
     return judge();
   }
 
+  /** The catch-up rule broken on purpose: the import over-reports how far it has applied. */
+  MoveSimulation overReportingImportProgress() {
+    shardClient.importOverReportsProgress = true;
+    return this;
+  }
+
   /**
    * Rule 14 broken on purpose: adopts are answered before a quorum of the destination holds them.
    */

@@ -61,6 +61,14 @@ final class SimShardClient implements ShardServerClient {
    */
   boolean adoptAnsweredBeforeQuorum;
 
+  /**
+   * Move rule broken on purpose ({@code BrokenMoveRulesAreCaughtTest}): the destination's import
+   * reports it has applied the source's log 1,000 entries further than it has, so the cut-over
+   * starts, and the adopt follows the fence, before the destination holds the source's last writes
+   * to the range (the catch-up rule: adopt only once applied through the fence's LSN).
+   */
+  boolean importOverReportsProgress;
+
   SimShardClient(
       String name, Scheduler scheduler, Network network, Function<String, SimReplica> directory) {
     this.name = name;
@@ -207,7 +215,17 @@ final class SimShardClient implements ShardServerClient {
   /** {@code GET /import}: the import's progress, null on 404 (none). */
   @Override
   public ImportProgress importProgress(String baseUrl, String moveId) {
-    return reach(baseUrl).imports().get();
+    ImportProgress p = reach(baseUrl).imports().get();
+    if (importOverReportsProgress && p != null) {
+      return new ImportProgress(
+          p.moveId(),
+          p.state(),
+          p.rowsCopied(),
+          p.sourceEpoch(),
+          p.sourceLsn() + 1_000,
+          p.message());
+    }
+    return p;
   }
 
   @Override

@@ -41,6 +41,24 @@ class BrokenMoveRulesAreCaughtTest {
 
   @Test
   @DisplayName(
+      "the catch-up rule broken (the destination adopts before it has applied the source's log"
+          + " through the fence): writes to the range just before the fence are lost")
+  void adoptingBeforeCatchingUpThroughTheFence() {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 60 && found.size() < 3; seed++) {
+      MoveSimulation.Result broken = new MoveSimulation(seed).overReportingImportProgress().run();
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+        MoveSimulation.Result kept = new MoveSimulation(seed).run();
+        assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
+      }
+    }
+    System.out.println("broken move rule (adopt before catching up) caught: " + found);
+    assertThat(found).anyMatch(v -> v.contains("missing") || v.contains("lost"));
+  }
+
+  @Test
+  @DisplayName(
       "rule 14 broken (an adopt answered before a quorum of the destination holds it): the layout"
           + " is published, the destination fails over without the adopt, the range is owned by"
           + " nobody")
