@@ -38,6 +38,7 @@ final class MoveClient {
     final boolean insert;
     final long sentAt;
     Outcome outcome = Outcome.PENDING;
+    long giveUp = GIVE_UP;
     long answeredAt = -1;
     String answeredBy;
 
@@ -79,6 +80,7 @@ final class MoveClient {
   private Change inFlight;
   private long attempt;
   private boolean writing;
+  private boolean held;
   private long sends;
 
   MoveClient(
@@ -176,11 +178,45 @@ final class MoveClient {
     return c;
   }
 
+  /**
+   * A scripted update of {@code key} to {@code value} (any client's key), retried like any other
+   * change but never given up; this client then sends nothing more.
+   */
+  Change updateOnce(long key, long value) {
+    writing = false;
+    if (layout == null) {
+      readLayout();
+    }
+    Change c = new Change(name + "-" + key + "-" + value, key, value, false, scheduler.now());
+    c.giveUp = Long.MAX_VALUE;
+    history.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
+    inFlight = c;
+    send(c);
+    return c;
+  }
+
+  /**
+   * Holds this client as a frozen process would be (a long GC pause after sending): it reads no
+   * answer and sends no retry until {@link #release}, which retries at once on a fresh layout.
+   */
+  void hold() {
+    held = true;
+  }
+
+  void release() {
+    held = false;
+    Change c = inFlight;
+    if (c != null) {
+      long a = ++attempt;
+      retry(c, a, true);
+    }
+  }
+
   private void send(Change c) {
-    if (c != inFlight) {
+    if (c != inFlight || held) {
       return;
     }
-    if (scheduler.now() - c.sentAt > GIVE_UP) {
+    if (scheduler.now() - c.sentAt > c.giveUp) {
       c.outcome = Outcome.UNKNOWN;
       finish();
       return;
@@ -215,7 +251,7 @@ final class MoveClient {
   }
 
   void receive(String from, Object m) {
-    if (!(m instanceof Messages.WriteReply reply)) {
+    if (!(m instanceof Messages.WriteReply reply) || held) {
       return;
     }
     Change c = inFlight;

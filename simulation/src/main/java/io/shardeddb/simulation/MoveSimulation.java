@@ -292,6 +292,46 @@ public final class MoveSimulation {
     return judge();
   }
 
+  /**
+   * Rule 13's hand-over of request outcomes, scripted (review 2026-11-23 item 4), on a quiet
+   * network: c0 inserts key 777 (acknowledged) and sends update U1 of it, which sh1 commits on a
+   * quorum; then c0 freezes before it reads the answer (a long pause of its router). The move of
+   * [500, 1000) sh1 → sh2 completes, c1 updates 777 on sh2 (U2, acknowledged), and c0 resumes: its
+   * retry of U1 (same request id) goes to sh2 on a fresh layout. sh2 must answer it from the
+   * outcome the import handed over, leaving U2's value; a destination without that outcome applies
+   * U1 a second time, after the newer U2 (reads see v1, v2, v1).
+   */
+  public Result runRetryOfAChangeFromBeforeTheMove() {
+    byName.values().forEach(SimReplica::start);
+    loops.values().forEach(SimOperator::start);
+    scheduler.runUntil(2_000);
+    MoveClient first = clients.get(0);
+    MoveClient second = clients.get(1);
+    first.insertOnce(777);
+    scheduler.runUntil(scheduler.now() + 5_000, first::idle);
+    MoveClient.Change u1 = first.updateOnce(777, SimStorage.updateValue(777, 1));
+    // Until every replica of sh1 holds U1 (a quorum would do; all of them keep it simple).
+    scheduler.runUntil(
+        scheduler.now() + 5_000,
+        () -> shards.get("sh1").stream().allMatch(rep -> rep.disk().rids.containsKey(u1.rid)));
+    first.hold();
+    log(scheduler.now(), "sh1 holds " + u1.rid + "; c0 freezes before reading its answer");
+    startMover();
+    target = Map.of("sh1", new PointRange(0, 500), "sh2", new PointRange(500, 1_500));
+    log(scheduler.now(), "spec asks for " + new TreeMap<>(target));
+    scheduler.runUntil(
+        scheduler.now() + 20_000, () -> inFlight != null && inFlight.phase().finished());
+    // The move is recorded finished a moment before the layout is; let every router see it.
+    scheduler.runUntil(scheduler.now() + 1_000);
+    second.updateOnce(777, SimStorage.updateValue(777, 2));
+    scheduler.runUntil(scheduler.now() + 5_000, second::idle);
+    log(scheduler.now(), "c1's update of 777 answered; c0 resumes and retries " + u1.rid);
+    first.release();
+    scheduler.runUntil(scheduler.now() + 5_000, first::idle);
+    scheduler.runUntil(scheduler.now() + ShardSimulation.SETTLE);
+    return judge();
+  }
+
   /** The catch-up rule broken on purpose: the import over-reports how far it has applied. */
   MoveSimulation overReportingImportProgress() {
     shardClient.importOverReportsProgress = true;

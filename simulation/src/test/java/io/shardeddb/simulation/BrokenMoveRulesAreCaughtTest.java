@@ -76,4 +76,32 @@ class BrokenMoveRulesAreCaughtTest {
     System.out.println("broken move rule (adopt published without a quorum) caught: " + found);
     assertThat(found).anyMatch(v -> v.contains("the published layout gives it"));
   }
+
+  @Test
+  @DisplayName(
+      "rule 13's hand-over broken (the import copies rows without the request outcomes that made"
+          + " them): a retry of an update applied before the move is applied again on the"
+          + " destination after a newer update")
+  void importingWithoutTheRequestOutcomes() {
+    Rulebook withoutOutcomes =
+        new Rulebook() {
+          @Override
+          public boolean handsOverOutcomes() {
+            return false;
+          }
+        };
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 3; seed++) {
+      MoveSimulation.Result broken =
+          new MoveSimulation(seed, withoutOutcomes).runRetryOfAChangeFromBeforeTheMove();
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+      }
+      MoveSimulation.Result kept = new MoveSimulation(seed).runRetryOfAChangeFromBeforeTheMove();
+      assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
+    }
+    System.out.println("broken move rule (import without request outcomes) caught: " + found);
+    assertThat(found)
+        .anyMatch(v -> v.contains("key 777") && v.contains("not its last acknowledged"));
+  }
 }

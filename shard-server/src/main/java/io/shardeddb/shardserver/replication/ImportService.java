@@ -389,7 +389,11 @@ public class ImportService implements AutoCloseable {
         throw new IOException(
             "snapshot ended after " + a.copied + " of " + header.rows() + " rows");
       }
-      handOverOutcomes(a, 0, header.lsn());
+      if (rules.handsOverOutcomes()) {
+        handOverOutcomes(a, 0, header.lsn());
+      } else {
+        startFollowing(a, header.lsn());
+      }
       return;
     }
     boolean full = chunk.size() >= CHUNK_ROWS;

@@ -112,6 +112,16 @@ public class Rulebook {
   }
 
   /**
+   * Rule 13: a move's import records, after the snapshot, the request ids the source logged for the
+   * range up to it ({@code ImportService.handOverOutcomes}), so a retry of a change applied on the
+   * source before the move gets its original outcome on the destination. False is the import the
+   * rule forbids: the snapshot's rows without the outcomes of the changes that made them.
+   */
+  public boolean handsOverOutcomes() {
+    return true;
+  }
+
+  /**
    * Rule 13: a change whose request id a shard has recorded is answered its recorded outcome before
    * any ownership check, so a retry of a change applied before its range moved away is not
    * re-routed to the new owner and applied there again. False is the order the rule forbids.
