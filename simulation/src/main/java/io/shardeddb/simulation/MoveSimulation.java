@@ -57,6 +57,7 @@ public final class MoveSimulation {
       long acknowledged,
       long unknown,
       long failovers,
+      long[] storageFaultsStruck,
       List<String> faults) {
     public boolean ok() {
       return violations.isEmpty();
@@ -460,7 +461,7 @@ public final class MoveSimulation {
     final SimReplica victim = v;
     String shard = shardOf(victim);
     long length = 300 + r.nextInt(3_000);
-    switch (r.nextInt(10)) {
+    switch (r.nextInt(13)) {
       case 0 -> {
         log(now, "crash " + victim.name() + " for " + length);
         victim.crash();
@@ -531,6 +532,23 @@ public final class MoveSimulation {
         network.partition(MOVER, victim.name());
         scheduler.after(length, () -> network.heal(MOVER, victim.name()));
       }
+      // Rule 15 during a move: the database of a replica (a primary a third of the time: the one
+      // that commits imports, fences, adopts and purges) loses a COMMIT reply, resets its
+      // connections, or syncs slowly.
+      case 10 -> {
+        log(now, "lose the next commit reply on " + victim.name());
+        victim.storageFaults().loseNextCommitReply();
+      }
+      case 11 -> {
+        long reset = 50 + length / 5;
+        log(now, "reset the database connections of " + victim.name() + " for " + reset);
+        victim.storageFaults().resetFor(reset);
+      }
+      case 12 -> {
+        long fsync = 20 + r.nextInt(300);
+        log(now, "slow fsync (" + fsync + " ms a commit) on " + victim.name() + " for " + length);
+        victim.storageFaults().slowFsync(length, fsync);
+      }
       default -> {
         MoveClient c = clients.get(r.nextInt(clients.size()));
         log(now, "partition " + c.name() + " from " + victim.name() + " for " + length);
@@ -549,6 +567,7 @@ public final class MoveSimulation {
     network.healAll();
     network.faults(Network.Faults.none());
     for (SimReplica rep : byName.values()) {
+      rep.storageFaults().healAll();
       switch (network.liveness(rep.name())) {
         case DOWN -> rep.start();
         case PAUSED -> network.liveness(rep.name(), Network.Liveness.UP);
@@ -655,7 +674,20 @@ public final class MoveSimulation {
         acked,
         unknown,
         failovers,
+        storageFaultsStruck(),
         List.copyOf(faultLog));
+  }
+
+  /** How often each storage fault struck, over every replica: {lost replies, resets, slow}. */
+  private long[] storageFaultsStruck() {
+    long[] sum = new long[3];
+    for (SimReplica rep : byName.values()) {
+      long[] s = rep.storageFaults().struck();
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += s[i];
+      }
+    }
+    return sum;
   }
 
   /** The published layout covers [0, KEYS) once; it is the spec's once the move is Done. */

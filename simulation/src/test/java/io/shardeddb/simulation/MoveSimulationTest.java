@@ -32,12 +32,16 @@ class MoveSimulationTest {
     long failovers = 0;
     int done = 0;
     int aborted = 0;
+    long[] struck = new long[3];
     long started = System.nanoTime();
     for (long seed = FIRST_SEED; seed < FIRST_SEED + SCHEDULES; seed++) {
       MoveSimulation.Result r = new MoveSimulation(seed).run();
       acked += r.acknowledged();
       unknown += r.unknown();
       failovers += r.failovers();
+      for (int i = 0; i < struck.length; i++) {
+        struck[i] += r.storageFaultsStruck()[i];
+      }
       done += r.phase() == MovePhase.Done ? 1 : 0;
       aborted += r.phase() == MovePhase.Aborted ? 1 : 0;
       if (!r.ok()) {
@@ -56,7 +60,8 @@ class MoveSimulationTest {
     }
     System.out.printf(
         "move simulation: %d schedules in %.1f s, %d moves done, %d aborted, %d acknowledged"
-            + " changes, %d unknown, %d failovers, %d failing%n",
+            + " changes, %d unknown, %d failovers, storage faults struck: %d lost COMMIT replies,"
+            + " %d failed statements, %d slow commits; %d failing%n",
         SCHEDULES,
         (System.nanoTime() - started) / 1e9,
         done,
@@ -64,11 +69,16 @@ class MoveSimulationTest {
         acked,
         unknown,
         failovers,
+        struck[0],
+        struck[1],
+        struck[2],
         failures.size());
     failures.stream().limit(5).forEach(System.out::println);
     assertThat(acked).as("the schedules must acknowledge changes to be meaningful").isPositive();
     assertThat(done).as("moves must complete to be checked").isPositive();
     assertThat(failovers).as("the schedules must exercise failover").isPositive();
+    assertThat(struck[0]).as("lost COMMIT replies must strike during moves").isPositive();
+    assertThat(struck[1]).as("connection resets must strike during moves").isPositive();
     assertThat(failures).isEmpty();
   }
 
