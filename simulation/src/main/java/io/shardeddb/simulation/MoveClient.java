@@ -2,6 +2,7 @@ package io.shardeddb.simulation;
 
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -71,6 +72,7 @@ final class MoveClient {
   private final Supplier<Map<String, PointRange>> published;
   private final Function<String, String> primaryOf;
   private final long refreshMillis;
+  private final Sharding sharding;
   private final Map<Long, List<Change>> history;
   private Map<String, PointRange> layout;
   private long layoutReadAt;
@@ -92,7 +94,8 @@ final class MoveClient {
       Supplier<Map<String, PointRange>> published,
       Function<String, String> primaryOf,
       long refreshMillis,
-      Map<Long, List<Change>> history) {
+      Map<Long, List<Change>> history,
+      Sharding sharding) {
     this.name = name;
     this.index = index;
     this.clients = clients;
@@ -102,6 +105,7 @@ final class MoveClient {
     this.primaryOf = primaryOf;
     this.refreshMillis = refreshMillis;
     this.history = history;
+    this.sharding = sharding;
   }
 
   String name() {
@@ -224,7 +228,7 @@ final class MoveClient {
     if (scheduler.now() - layoutReadAt >= refreshMillis) {
       readLayout();
     }
-    String shard = ownerOf(layout, c.key);
+    String shard = ownerOf(layout, sharding.point(c.key));
     String primary = shard == null ? null : primaryOf.apply(shard);
     long a = ++attempt;
     if (primary == null) {
@@ -293,9 +297,10 @@ final class MoveClient {
     return sends;
   }
 
-  static String ownerOf(Map<String, PointRange> layout, long key) {
+  /** The shard whose range in {@code layout} holds {@code point}. */
+  static String ownerOf(Map<String, PointRange> layout, long point) {
     for (Map.Entry<String, PointRange> e : layout.entrySet()) {
-      if (e.getValue().contains(key)) {
+      if (e.getValue().contains(point)) {
         return e.getKey();
       }
     }

@@ -65,6 +65,8 @@ public final class MoveSimulation {
   }
 
   private final long seed;
+  private final Sharding sharding;
+  private final long space;
   private final Scheduler scheduler;
   private final Network network;
   private final Map<String, SimReplica> byName = new HashMap<>();
@@ -86,11 +88,26 @@ public final class MoveSimulation {
   }
 
   MoveSimulation(long seed, Rulebook rules) {
+    this(seed, rules, Sharding.Range);
+  }
+
+  /**
+   * A schedule over {@code sharding}: {@code Range} (keys are points, the space [0, {@link #KEYS}))
+   * or {@code Hash} (a key's point is its production hash, the space [0, 2^32)); the layouts and
+   * moves are the same fractions of the space either way.
+   */
+  public MoveSimulation(long seed, Sharding sharding) {
+    this(seed, new Rulebook(), sharding);
+  }
+
+  MoveSimulation(long seed, Rulebook rules, Sharding sharding) {
     this.seed = seed;
+    this.sharding = sharding;
+    this.space = sharding == Sharding.Hash ? Sharding.HASH_SPACE : KEYS;
     this.scheduler = new Scheduler(seed);
     this.network = new Network(scheduler);
-    initial.put("sh1", new PointRange(0, KEYS / 2));
-    initial.put("sh2", new PointRange(KEYS / 2, KEYS / 2));
+    initial.put("sh1", new PointRange(0, space / 2));
+    initial.put("sh2", new PointRange(space / 2, space / 2));
     published = Map.copyOf(initial);
     target = published;
     for (Map.Entry<String, PointRange> shard : initial.entrySet()) {
@@ -103,7 +120,7 @@ public final class MoveSimulation {
               SimStorage.CONFIG.schema(),
               shard.getValue().low(),
               shard.getValue().size(),
-              Sharding.Range,
+              sharding,
               List.of(shard.getValue()));
       List<SimReplica> reps = new ArrayList<>();
       for (String n : names) {
@@ -131,7 +148,8 @@ public final class MoveSimulation {
               () -> published,
               shard -> loops.get(shard).primary(),
               i % 2 == 0 ? 150 : 900,
-              history);
+              history,
+              sharding);
       clients.add(c);
       network.attach(c.name(), c::receive);
     }
@@ -144,9 +162,19 @@ public final class MoveSimulation {
         new Network.Faults(r.nextDouble() * 0.05, r.nextDouble() * 0.05, 1, 1 + r.nextInt(40));
     Map<String, PointRange> wanted =
         switch (r.nextInt(3)) {
-          case 0 -> Map.of("sh1", new PointRange(0, 500), "sh2", new PointRange(500, 1_500));
-          case 1 -> Map.of("sh1", new PointRange(0, 1_500), "sh2", new PointRange(1_500, 500));
-          default -> Map.of("sh2", new PointRange(0, KEYS));
+          case 0 ->
+              Map.of(
+                  "sh1",
+                  new PointRange(0, space / 4),
+                  "sh2",
+                  new PointRange(space / 4, space - space / 4));
+          case 1 ->
+              Map.of(
+                  "sh1",
+                  new PointRange(0, space - space / 4),
+                  "sh2",
+                  new PointRange(space - space / 4, space / 4));
+          default -> Map.of("sh2", new PointRange(0, space));
         };
     // One schedule in four reverts the spec mid-move: an abort before the adopt, else a move back.
     long revertAt = r.nextInt(4) == 0 ? 3_500 + r.nextInt(6_000) : -1;
@@ -620,7 +648,7 @@ public final class MoveSimulation {
         }
         if (inFlight != null && phase != null && phase.finished()) {
           for (long key : d.values.keySet()) {
-            if (owns == null || !owns.contains(key)) {
+            if (owns == null || !owns.contains(sharding.point(key))) {
               violations.add(
                   rep.name()
                       + " of "
@@ -690,7 +718,7 @@ public final class MoveSimulation {
     return sum;
   }
 
-  /** The published layout covers [0, KEYS) once; it is the spec's once the move is Done. */
+  /** The published layout covers the space once; it is the spec's once the move is Done. */
   private List<String> layoutViolations() {
     List<String> out = new ArrayList<>();
     List<PointRange> all = new ArrayList<>(published.values());
@@ -701,8 +729,8 @@ public final class MoveSimulation {
         }
       }
     }
-    if (!PointRange.normalize(all).equals(List.of(new PointRange(0, KEYS)))) {
-      out.add("the published layout " + published + " does not cover [0, " + KEYS + ") once");
+    if (!PointRange.normalize(all).equals(List.of(new PointRange(0, space)))) {
+      out.add("the published layout " + published + " does not cover [0, " + space + ") once");
     }
     if (inFlight != null && inFlight.phase() == MovePhase.Done && !published.equals(target)) {
       out.add(
@@ -724,7 +752,7 @@ public final class MoveSimulation {
     for (Map.Entry<Long, List<MoveClient.Change>> e : history.entrySet()) {
       long key = e.getKey();
       List<MoveClient.Change> changes = e.getValue();
-      String owner = MoveClient.ownerOf(published, key);
+      String owner = MoveClient.ownerOf(published, sharding.point(key));
       if (owner == null) {
         continue;
       }

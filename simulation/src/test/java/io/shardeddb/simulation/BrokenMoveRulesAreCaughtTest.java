@@ -2,6 +2,7 @@ package io.shardeddb.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,5 +104,24 @@ class BrokenMoveRulesAreCaughtTest {
     System.out.println("broken move rule (import without request outcomes) caught: " + found);
     assertThat(found)
         .anyMatch(v -> v.contains("key 777") && v.contains("not its last acknowledged"));
+  }
+
+  @Test
+  @DisplayName(
+      "the catch-up rule broken under Hash sharding: the hashed world's checks catch it too (writes"
+          + " to the moved hash range just before the fence are lost)")
+  void adoptingBeforeCatchingUpUnderHashSharding() {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 60 && found.isEmpty(); seed++) {
+      MoveSimulation.Result broken =
+          new MoveSimulation(seed, Sharding.Hash).overReportingImportProgress().run();
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+        MoveSimulation.Result kept = new MoveSimulation(seed, Sharding.Hash).run();
+        assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
+      }
+    }
+    System.out.println("broken move rule (adopt before catching up, Hash) caught: " + found);
+    assertThat(found).anyMatch(v -> v.contains("missing") || v.contains("not its last"));
   }
 }

@@ -3,6 +3,7 @@ package io.shardeddb.simulation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardeddb.api.v1alpha1.MovePhase;
+import io.shardeddb.protocol.topology.Sharding;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -33,9 +34,13 @@ class MoveSimulationTest {
     int done = 0;
     int aborted = 0;
     long[] struck = new long[3];
+    int hashed = 0;
     long started = System.nanoTime();
     for (long seed = FIRST_SEED; seed < FIRST_SEED + SCHEDULES; seed++) {
-      MoveSimulation.Result r = new MoveSimulation(seed).run();
+      // One schedule in three over Hash sharding (its points are the production hash of the keys).
+      Sharding sharding = seed % 3 == 0 ? Sharding.Hash : Sharding.Range;
+      hashed += sharding == Sharding.Hash ? 1 : 0;
+      MoveSimulation.Result r = new MoveSimulation(seed, sharding).run();
       acked += r.acknowledged();
       unknown += r.unknown();
       failovers += r.failovers();
@@ -49,6 +54,8 @@ class MoveSimulationTest {
             "seed "
                 + seed
                 + " ("
+                + sharding
+                + ", "
                 + r.move()
                 + " "
                 + r.phase()
@@ -59,10 +66,11 @@ class MoveSimulationTest {
       }
     }
     System.out.printf(
-        "move simulation: %d schedules in %.1f s, %d moves done, %d aborted, %d acknowledged"
+        "move simulation: %d schedules (%d over Hash sharding) in %.1f s, %d moves done, %d aborted, %d acknowledged"
             + " changes, %d unknown, %d failovers, storage faults struck: %d lost COMMIT replies,"
             + " %d failed statements, %d slow commits; %d failing%n",
         SCHEDULES,
+        hashed,
         (System.nanoTime() - started) / 1e9,
         done,
         aborted,
