@@ -2,6 +2,7 @@ package io.shardeddb.simulation;
 
 import io.shardeddb.protocol.shard.ReplicaState;
 import java.util.List;
+import java.util.Map;
 
 /** The messages of the simulated shard: the wire protocol of DESIGN §4/§5 reduced to values. */
 final class Messages {
@@ -19,7 +20,8 @@ final class Messages {
   /**
    * {@code chosenAt}: the position a Primary role was chosen for (null: none named); {@code peers}
    * the voting replicas ({@code replicas} their count), {@code learners} the ones fed but not
-   * counted (rule 12).
+   * counted (rule 12); {@code urls} the address of each of them and of the primary, as the
+   * operator's pod listing gave it (stale for a pod that is gone).
    */
   record Role(
       long epoch,
@@ -28,7 +30,8 @@ final class Messages {
       int replicas,
       io.shardeddb.protocol.shard.LogPosition chosenAt,
       List<String> peers,
-      List<String> learners) {}
+      List<String> learners,
+      Map<String, String> urls) {}
 
   record Ping() {}
 

@@ -64,6 +64,9 @@ public final class ShardSimulation {
   /** Spec changes of the replica count chosen by the seed: {time, count} (rule 12). */
   private final List<long[]> resizes = new ArrayList<>();
 
+  /** Pods moved to another address, chosen by the seed: {time, ordinal, reuse (1), downtime}. */
+  private final List<long[]> podMoves = new ArrayList<>();
+
   /** Whether a removed pod's volume claim is kept (the StatefulSet's default) or deleted. */
   private boolean keepsVolumes;
 
@@ -71,6 +74,10 @@ public final class ShardSimulation {
   private final java.util.Set<String> claimed = new java.util.HashSet<>();
 
   private final SimOperator operator;
+
+  /** The pods' addresses, shared by the operator's listing and every replica's transport. */
+  private final Addresses addresses = new Addresses();
+
   private final List<SimClient> clients = new ArrayList<>();
   private final History history = new History();
   private final List<String> faultLog = new ArrayList<>();
@@ -124,6 +131,7 @@ public final class ShardSimulation {
         keepsVolumes = m.nextBoolean();
         most = Math.max(replicaCount, other);
       }
+      drawPodMoves(most, membership == Membership.ALWAYS);
     }
     List<String> names = new ArrayList<>();
     for (int i = 0; i < most; i++) {
@@ -144,6 +152,8 @@ public final class ShardSimulation {
       }
     }
     operator = new SimOperator(names, replicaCount, scheduler, network, byName, this::scale);
+    operator.addresses = addresses;
+    replicas.forEach(r -> r.addresses = addresses);
     network.attach(SimOperator.NAME, operator::receive);
     // Two routers that refresh their view of the status at different rates.
     for (int i = 0; i < 4; i++) {
@@ -175,6 +185,9 @@ public final class ShardSimulation {
             log(scheduler.now(), "spec: replicas " + operator.desired() + " -> " + count);
             operator.resize(count);
           });
+    }
+    for (long[] move : podMoves) {
+      scheduler.after(move[0], () -> movePod((int) move[1], move[2] == 1, move[3]));
     }
     scheduler.runUntil(2_000);
     clients.forEach(SimClient::start);
@@ -673,14 +686,151 @@ public final class ShardSimulation {
 
   /**
    * The replica count a minority is counted of (for faults that take data away, and for judging a
-   * shard without a quorum holding data): the smallest of the spec's count, the pods and the
-   * recorded voters — the fixed world's replica count.
+   * shard without a quorum holding data): the smallest of the spec's count, the pods, the recorded
+   * voters and a recorded shrink's smaller set (elections are joint over it) — the fixed world's
+   * replica count.
    */
   private int minorityBase() {
-    return Math.min(Math.min(operator.desired(), live.size()), operator.recordedVoters());
+    int base = Math.min(Math.min(operator.desired(), live.size()), operator.recordedVoters());
+    int shrink = operator.recordedShrinkVoters();
+    return shrink > 0 ? Math.min(base, shrink) : base;
   }
 
   /** A crashed replica's restart, unless its pod has been removed meanwhile. */
+  /**
+   * Rule 5 through a reused address, scripted (five replicas, fixed membership): at t=4 s replica X
+   * stops for good (its listing still shows its address) and replica Y stops and returns 300 ms
+   * later at X's address; the next passes tell the primary P its peers X and Y — both at that
+   * address. 1.2 s later P is cut off from the two other replicas, so the only copy it reaches is
+   * Y. A write is acknowledged only if Y's one copy counted twice (once for X); 2 s later P and Y
+   * lose their volumes (a minority of five) and X returns, so the three others elect without such
+   * writes.
+   */
+  public Result runReusedAddress() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica p = byName(operator.primary());
+    List<SimReplica> others = pods().stream().filter(x -> x != p).toList();
+    SimReplica x = others.get(0);
+    SimReplica y = others.get(1);
+    log(scheduler.now(), "stop " + x.name() + "; stop " + y.name() + " to return at its address");
+    x.crash();
+    y.crash();
+    scheduler.runUntil(scheduler.now() + 300);
+    String at = addresses.of(x.name());
+    addresses.assign(y.name(), at);
+    reusedAddresses++;
+    log(scheduler.now(), y.name() + " returns at " + at + ", the address of " + x.name());
+    restart(y);
+    scheduler.runUntil(scheduler.now() + 1_200);
+    for (SimReplica o : others.subList(2, others.size())) {
+      network.partition(p.name(), o.name());
+    }
+    log(scheduler.now(), "partition " + p.name() + " from every replica but " + y.name());
+    scheduler.runUntil(scheduler.now() + 2_000);
+    log(scheduler.now(), "wipe " + p.name() + " and " + y.name() + "; " + x.name() + " returns");
+    for (SimReplica lost : List.of(p, y)) {
+      lost.crash();
+      lost.wipe();
+    }
+    network.healAll();
+    restart(x);
+    scheduler.after(3_000, () -> List.of(p, y).forEach(this::restart));
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
+  /**
+   * Pods that return at new addresses, or at the address of a pod that is down (issue 24): in one
+   * schedule in four (every one when {@code always}), one to three moves, drawn from a third {@code
+   * Random} of the seed so the other faults stay as they were.
+   */
+  private void drawPodMoves(int most, boolean always) {
+    Random a = new Random(seed * 0x9E3779B97F4A7C15L + 27);
+    if (always || a.nextInt(4) == 0) {
+      for (int i = 1 + a.nextInt(3); i > 0; i--) {
+        podMoves.add(
+            new long[] {
+              2_500 + a.nextInt(11_000), a.nextInt(most), a.nextInt(2), 300 + a.nextInt(3_000)
+            });
+      }
+    }
+  }
+
+  /** A five-replica schedule of the fixed membership for {@link #runReusedAddress}. */
+  static ShardSimulation forReusedAddress(long seed, Rulebook rules) {
+    return new ShardSimulation(seed, 5, rules, Membership.FIXED);
+  }
+
+  /** A schedule of the fixed membership in which pods always move to other addresses. */
+  static ShardSimulation withPodMoves(long seed, int replicaCount, Rulebook rules) {
+    ShardSimulation s = new ShardSimulation(seed, replicaCount, rules, Membership.FIXED);
+    s.drawPodMoves(replicaCount, true);
+    return s;
+  }
+
+  /** How many moved pods returned at the address of another pod (counted as they happen). */
+  private int reusedAddresses;
+
+  int reusedAddresses() {
+    return reusedAddresses;
+  }
+
+  /** How many pod moves the schedule has. */
+  int podMoves() {
+    return podMoves.size();
+  }
+
+  /**
+   * The pod of {@code ordinal} stops and comes back {@code downtime} later at another address: with
+   * {@code reuse}, the address of a pod that is down at that moment (whose listing still shows it:
+   * the operator may call that pod there, and a primary told that pod's address reaches this one),
+   * else a new one.
+   */
+  private void movePod(int ordinal, boolean reuse, long downtime) {
+    if (ordinal >= live.size()) {
+      return;
+    }
+    SimReplica v = replicas.get(ordinal);
+    log(scheduler.now(), "stop " + v.name() + " to return at another address after " + downtime);
+    v.crash();
+    scheduler.after(
+        downtime,
+        () -> {
+          if (network.liveness(v.name()) != Network.Liveness.DOWN) {
+            return; // restarted meanwhile (another fault's restart): it kept its address
+          }
+          String at = null;
+          if (reuse) {
+            for (SimReplica w : replicas) {
+              if (w != v
+                  && network.liveness(w.name()) == Network.Liveness.DOWN
+                  && addresses.servesItsOwn(w.name())) {
+                at = addresses.of(w.name());
+                log(
+                    scheduler.now(),
+                    v.name() + " returns at " + at + ", the address of " + w.name());
+                break;
+              }
+            }
+          }
+          if (at != null) {
+            reusedAddresses++;
+          }
+          String a = addresses.assign(v.name(), at);
+          if (at == null) {
+            log(scheduler.now(), v.name() + " returns at " + a);
+          }
+          restart(v);
+        });
+  }
+
   private void restart(SimReplica v) {
     if (live.contains(v.name())) {
       v.start();

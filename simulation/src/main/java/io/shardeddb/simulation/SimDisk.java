@@ -54,6 +54,10 @@ final class SimDisk implements WriteStorage, ReplicaStore {
   boolean primary;
   boolean secondary;
   String primaryName;
+
+  /** The address of each replica the persisted role named. */
+  java.util.Map<String, String> roleUrls = java.util.Map.of();
+
   int replicas;
   final TreeMap<Long, LogEntry> log = new TreeMap<>();
   long baseLsn;
@@ -235,6 +239,15 @@ final class SimDisk implements WriteStorage, ReplicaStore {
     primary = role == Role.Primary;
     secondary = role == Role.Secondary;
     primaryName = primaryPeer == null ? null : primaryPeer.name();
+    // The addresses the role named persist with it (as the shard-server's role row keeps them).
+    java.util.Map<String, String> urls = new java.util.HashMap<>();
+    if (primaryPeer != null) {
+      urls.put(primaryPeer.name(), primaryPeer.url());
+    }
+    if (peers != null) {
+      peers.forEach(p -> urls.put(p.name(), p.url()));
+    }
+    roleUrls = java.util.Map.copyOf(urls);
     replicas = specReplicas;
     if (votedFor != null) {
       voteEpoch = newEpoch;

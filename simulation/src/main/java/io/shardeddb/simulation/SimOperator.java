@@ -14,6 +14,7 @@ import io.shardeddb.operator.recopy.CopyCheck;
 import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.shardclient.TimedFence;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.protocol.lb.SchemaDoc;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.FenceResponse;
@@ -46,6 +47,7 @@ import java.util.Map;
  */
 final class SimOperator {
   static final String NAME = "operator";
+  private String lastPlanTrace;
   private static final long DEADLINE = 150;
   private static final long PASS = 250;
   private static final Instant EPOCH_START = Instant.parse("2026-01-01T00:00:00Z");
@@ -196,6 +198,12 @@ final class SimOperator {
     return v != null && v > 0 ? v : Math.max(desired, pods);
   }
 
+  /** The smaller voting count a shrink recorded (rule 12), 0 when none is in force. */
+  int recordedShrinkVoters() {
+    Integer s = status.shrinkVoters();
+    return s != null && s > 0 && s < recordedVoters() ? s : 0;
+  }
+
   /** The recorded primary (what routers read from the status). */
   String primary() {
     return status.primary();
@@ -319,7 +327,19 @@ final class SimOperator {
       pods = size;
       statefulSet.accept(size);
     }
-    ShardPlan plan = planner.plan(o);
+    ShardPlan planned = planner.plan(o);
+    // The mutation ignores the recorded set in the whole election: whether to fence, and whom.
+    ShardPlan plan =
+        electsIgnoringTheRecordedShrink && planned.phase() == ShardPhase.NoQuorum
+            ? planner.plan(withoutShrink(o))
+            : planned;
+    if (ShardSimulation.TRACE) {
+      String line = plan.phase() + ": " + plan.message() + " " + plan.actions();
+      if (!line.equals(lastPlanTrace)) {
+        lastPlanTrace = line;
+        trace("plan " + line);
+      }
+    }
     if (plan.stage() == ShardPlan.Stage.SWITCH_OVER) {
       switchOver(o, plan, inc);
       return;
@@ -484,7 +504,8 @@ final class SimOperator {
                   r.request().replicas(),
                   r.request().chosenAt(),
                   r.request().peers().stream().map(p -> p.name()).toList(),
-                  r.request().learners().stream().map(p -> p.name()).toList()));
+                  r.request().learners().stream().map(p -> p.name()).toList(),
+                  urls(r.request())));
           if (afterShrinkRole != null
               && r.request().role() == Role.Primary
               && r.request().replicas() < recordedVoters()) {
@@ -557,13 +578,29 @@ final class SimOperator {
         .withQuorum(p.quorum());
   }
 
-  private static String url(String replica) {
-    return "http://" + replica + ":8081";
+  /** The address the pod listing shows for {@code replica} (stale for a pod that is gone). */
+  private String url(String replica) {
+    return addresses.of(replica);
   }
 
-  private static String nameOf(String url) {
-    return url.substring("http://".length(), url.lastIndexOf(':'));
+  /** Who serves {@code url} now (the replica a call to it reaches). */
+  private String nameOf(String url) {
+    return addresses.holder(url);
   }
+
+  /** Every address a role request names: its primary's, its peers' and its learners'. */
+  private static Map<String, String> urls(io.shardeddb.protocol.shard.RoleRequest request) {
+    Map<String, String> urls = new java.util.HashMap<>();
+    if (request.primary() != null) {
+      urls.put(request.primary().name(), request.primary().url());
+    }
+    request.peers().forEach(p -> urls.put(p.name(), p.url()));
+    request.learners().forEach(p -> urls.put(p.name(), p.url()));
+    return Map.copyOf(urls);
+  }
+
+  /** The pod addresses (fixed unless a schedule moves pods). */
+  Addresses addresses = new Addresses();
 
   private void trace(String what) {
     if (ShardSimulation.TRACE) {

@@ -182,8 +182,12 @@ final class SimReplica {
         || (ctx != null && ctx.state() == ReplicaState.Copying);
   }
 
-  private static Peer peer(String name) {
-    return new Peer(name, "sim://" + name);
+  /** The pod addresses (fixed unless a schedule moves pods); shared by the whole world. */
+  Addresses addresses = new Addresses();
+
+  private static Peer peer(String name, java.util.Map<String, String> urls) {
+    String url = urls == null ? null : urls.get(name);
+    return new Peer(name, url == null ? "sim://" + name : url);
   }
 
   /**
@@ -198,6 +202,10 @@ final class SimReplica {
       clock.stop();
     }
     incarnation++;
+    // A pod that starts while another serves the address it had gets a new one.
+    if (!addresses.servesItsOwn(name)) {
+      addresses.assign(name, null);
+    }
     disk.primary = false;
     disk.faults = storageFaults;
     clock = new SimClock(scheduler, network, name, storageFaults::busyUntil);
@@ -208,7 +216,8 @@ final class SimReplica {
             clock,
             settings.requestTimeout().toMillis(),
             () -> ++requestIds,
-            directory);
+            directory,
+            addresses);
     ctx = new ReplicaContext(new ServerSettings(name), clock);
     if (disk.configured) {
       ctx.configure(disk.config);
@@ -216,8 +225,8 @@ final class SimReplica {
     ctx.restore(
         disk.epoch,
         disk.secondary ? Role.Secondary : Role.None,
-        disk.primaryName == null ? null : peer(disk.primaryName),
-        peers.stream().map(SimReplica::peer).toList(),
+        disk.primaryName == null ? null : peer(disk.primaryName, disk.roleUrls),
+        peers.stream().map(p -> peer(p, disk.roleUrls)).toList(),
         WriteQuorum.Majority,
         disk.lastLsn(),
         disk.lastEntryEpoch(),
@@ -342,11 +351,11 @@ final class SimReplica {
           new RoleRequest(
               r.epoch(),
               role,
-              peer(r.primaryName()),
-              r.peers().stream().map(SimReplica::peer).toList(),
+              peer(r.primaryName(), r.urls()),
+              r.peers().stream().map(p -> peer(p, r.urls())).toList(),
               WriteQuorum.Majority,
               r.replicas(),
-              r.learners().stream().map(SimReplica::peer).toList(),
+              r.learners().stream().map(p -> peer(p, r.urls())).toList(),
               r.chosenAt()));
     } catch (ShardException | InvalidRequestException refused) {
       if (role == Role.Primary) {

@@ -38,6 +38,7 @@ final class SimTransport implements PeerTransport, SourceTransport {
   private final long deadlineMillis;
   private final LongSupplier ids;
   private final Function<String, SimReplica> directory;
+  private final Addresses addresses;
   private final Map<Long, CompletableFuture<ReplicateResponse>> waiting = new HashMap<>();
 
   SimTransport(
@@ -46,8 +47,10 @@ final class SimTransport implements PeerTransport, SourceTransport {
       SimClock clock,
       long deadlineMillis,
       LongSupplier ids,
-      Function<String, SimReplica> directory) {
+      Function<String, SimReplica> directory,
+      Addresses addresses) {
     this.directory = directory;
+    this.addresses = addresses;
     this.name = name;
     this.network = network;
     this.clock = clock;
@@ -60,7 +63,11 @@ final class SimTransport implements PeerTransport, SourceTransport {
     long id = ids.getAsLong();
     CompletableFuture<ReplicateResponse> f = new CompletableFuture<>();
     waiting.put(id, f);
-    network.send(name, peer.name(), new Replicate(id, request));
+    // To whoever serves the peer's address now (another replica, if the address was reused).
+    String to = addresses.holder(peer.url());
+    if (to != null) {
+      network.send(name, to, new Replicate(id, request));
+    }
     clock.schedule(
         deadlineMillis,
         () -> {
@@ -124,7 +131,10 @@ final class SimTransport implements PeerTransport, SourceTransport {
 
   /** The replica answering at {@code url} now, if the exchange gets through. */
   private SimReplica at(String url) throws IOException {
-    String to = url.substring(url.indexOf("://") + 3);
+    String to = addresses.holder(url);
+    if (to == null) {
+      throw new IOException("connection refused: nobody serves " + url);
+    }
     if (!network.reaches(name, to)) {
       throw new IOException("no answer from " + to + " within the deadline");
     }

@@ -272,11 +272,7 @@ public final class ShardPlanner {
     // A shrink whose smaller set a primary may have been told (recorded before it was): writes may
     // have been acknowledged by a majority of that set alone, so the election is joint over it even
     // once the spec has gone back up.
-    int shrink = recordedShrink(o);
-    int stayingVoters =
-        shrink > 0
-            ? Math.min(shrink, Math.min(voters, o.desiredReplicas()))
-            : Math.min(voters, o.desiredReplicas());
+    int stayingVoters = stayingVoters(o);
     List<Candidate> staying = new ArrayList<>();
     List<Candidate> all = new ArrayList<>();
     for (Member m : o.members()) {
@@ -476,6 +472,20 @@ public final class ShardPlanner {
         .withVoters(o.desiredReplicas());
   }
 
+  /**
+   * The voters an election must also win a majority of and chooses among (rule 12): the ones that
+   * stay — below the spec's count and, while a shrink's smaller set is recorded, below that count
+   * too (a primary may have been told it, so writes may have been acknowledged by a majority of it
+   * alone), also once the spec has gone back up.
+   */
+  static int stayingVoters(ShardObservation o) {
+    int voters = recordedVoters(o);
+    int shrink = recordedShrink(o);
+    return shrink > 0
+        ? Math.min(shrink, Math.min(voters, o.desiredReplicas()))
+        : Math.min(voters, o.desiredReplicas());
+  }
+
   /** How many voters answered this pass holding data (the election's candidates). */
   private static long holdingData(ShardObservation o, int voters) {
     return o.members().stream()
@@ -490,6 +500,16 @@ public final class ShardPlanner {
     int voters = recordedVoters(o);
     long holdingData = holdingData(o, voters);
     int required = FailoverPlanner.majority(voters);
+    // The election is joint (rule 12): a majority of the staying voters must answer holding data
+    // as well; without it fences elect nobody and only raise the epoch, pass after pass.
+    int staying = stayingVoters(o);
+    if (staying < voters
+        && holdingData >= required
+        && holdingData(o, staying) < FailoverPlanner.majority(staying)) {
+      voters = staying;
+      holdingData = holdingData(o, staying);
+      required = FailoverPlanner.majority(staying);
+    }
     if (holdingData < required) {
       // Fences that cannot reach a majority elect nobody but leave the epoch they carried on the
       // replicas they reach: fencing anyway would raise the epoch every pass (DESIGN §5 rule 1).

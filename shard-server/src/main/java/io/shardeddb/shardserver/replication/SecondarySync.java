@@ -114,7 +114,7 @@ public class SecondarySync implements AutoCloseable {
    * then does its {@code matchLsn} count toward the quorum).
    */
   public ReplicateResponse onReplicate(ReplicateRequest req) {
-    if (req.replica() != null && !req.replica().equals(ctx.name())) {
+    if (!rules.replicateMeantFor(req.replica(), ctx.name())) {
       // Meant for another replica whose address this server now serves (a pod moved, its address
       // was reused): answering would let the primary count this copy for that replica too.
       throw new ShardException(

@@ -112,6 +112,16 @@ public class Rulebook {
   }
 
   /**
+   * Rule 5: whether a {@code /replicate} request naming {@code receiver} (null: an older primary
+   * that does not name it) may be answered by replica {@code me}. A request meant for another
+   * replica whose address this one now serves (a pod moved, its address was reused) is refused, or
+   * the primary would count this one copy for that replica too.
+   */
+  public boolean replicateMeantFor(String receiver, String me) {
+    return receiver == null || receiver.equals(me);
+  }
+
+  /**
    * Rule 13: a move's import records, after the snapshot, the request ids the source logged for the
    * range up to it ({@code ImportService.handOverOutcomes}), so a retry of a change applied on the
    * source before the move gets its original outcome on the destination. False is the import the
