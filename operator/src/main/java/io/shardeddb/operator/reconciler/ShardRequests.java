@@ -92,12 +92,15 @@ public final class ShardRequests {
       return base;
     }
     boolean leaving = ShardPlanner.leaving(o, base.primary());
-    // A roll (RollPlanner): the primary goes last, once every other replica is on the new template.
+    // A roll (RollPlanner) or a rolling rebuild onto larger volumes: the primary goes last, once
+    // every other replica is back on the new template (or volume) and caught up.
+    List<Member> others =
+        o.members().stream().filter(m -> !m.name().equals(base.primary())).toList();
     boolean rolled =
         o.member(base.primary()).map(Member::outdated).orElse(false)
-            && o.members().stream()
-                .filter(m -> !m.name().equals(base.primary()))
-                .noneMatch(Member::outdated);
+            && others.size() + 1 >= o.desiredReplicas()
+            && others.stream().noneMatch(Member::outdated)
+            && others.stream().allMatch(m -> switchoverRefusal(o, base, m) == null);
     if (!leaving && !rolled) {
       return base;
     }
