@@ -170,10 +170,15 @@ public final class VolumeResizePlanner {
   public static Plan plan(String wanted, Observed o) {
     List<Claim> small = o.claims().stream().filter(c -> less(c.requested(), wanted)).toList();
     boolean templateSmall = o.templateSize() != null && less(o.templateSize(), wanted);
-    boolean going = o.claims().stream().anyMatch(Claim::deleting);
-    boolean missing =
-        o.templateSize() != null && !o.claims().isEmpty() && o.claims().size() < o.pods();
-    if ((!small.isEmpty() || (templateSmall && !o.claims().isEmpty()) || going || missing)
+    // A rolling rebuild under way: a claim deleted and its pod not re-created yet, or re-created
+    // without its new claim.
+    boolean replacing =
+        o.rebuild()
+            && (o.claims().stream().anyMatch(Claim::deleting)
+                || (o.templateSize() != null
+                    && !o.claims().isEmpty()
+                    && o.claims().size() < o.pods()));
+    if ((!small.isEmpty() || (templateSmall && !o.claims().isEmpty()) || replacing)
         && !Boolean.TRUE.equals(o.expandable())) {
       String have = small.isEmpty() ? o.templateSize() : small.get(0).requested();
       String blocked =

@@ -204,6 +204,18 @@ class RollingRebuildPlannerTest {
   }
 
   @Test
+  void underExpandOnlyAPodWhoseClaimIsNotMadeYetIsNoResize() {
+    // A scale-up: the new pod's claim comes with it; only a rolling rebuild waits for it.
+    Plan plan =
+        VolumeResizePlanner.plan(
+            "2Gi",
+            new Observed(
+                "sh1", STS, "2Gi", false, 3, claims("2Gi", "2Gi"), "standard", false, false));
+
+    assertThat(plan.phase()).isEqualTo(Phase.Resized);
+  }
+
+  @Test
   void aClassThatExpandsIsExpandedEvenUnderTheRebuildPolicy() {
     Plan plan =
         VolumeResizePlanner.plan(
