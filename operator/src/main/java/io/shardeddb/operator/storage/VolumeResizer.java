@@ -108,6 +108,21 @@ public final class VolumeResizer {
       List<DesiredShard> shards,
       Map<String, StatefulSet> live,
       Optional<Condition> previous) {
+    return resize(sdb, shards, live, previous, null);
+  }
+
+  /**
+   * As above, with the size {@code status.applied.storageSize} records (null: none): while it is
+   * smaller than the spec's, a resize is not finished (a rolling rebuild keeps it until every claim
+   * has the new size), so the volumes are observed even when the condition was never written (a
+   * status write lost right after the StatefulSet was re-created with the new template).
+   */
+  public Result resize(
+      ShardedDatabase sdb,
+      List<DesiredShard> shards,
+      Map<String, StatefulSet> live,
+      Optional<Condition> previous,
+      String appliedSize) {
     StorageSpec storage = ShardedDatabaseResources.spec(sdb).storageOrDefault();
     String wanted = storage.sizeOrDefault();
     boolean rebuild = storage.resizePolicyOrDefault() == StorageSpec.ResizePolicy.ExpandOrRebuild;
@@ -123,7 +138,8 @@ public final class VolumeResizer {
           templateSize(live.get(ShardedDatabaseResources.shardStatefulSetName(db, s.id())));
       anySmall |= template != null && VolumeResizePlanner.less(template, wanted);
     }
-    if (!anySmall && !underWay && !unsupportedBefore) {
+    boolean appliedSmall = appliedSize != null && VolumeResizePlanner.less(appliedSize, wanted);
+    if (!anySmall && !underWay && !unsupportedBefore && !appliedSmall) {
       // Settled: every template has the spec's size. Report only once a resize has happened.
       return new Result(
           shards,

@@ -255,6 +255,30 @@ class VolumeResizerTest {
   }
 
   @Test
+  void aRebuildWhoseConditionWasNeverWrittenIsFoundByTheAppliedSizeStillBeingSmaller() {
+    // The StatefulSet was re-created with 2Gi claims but the status write of that pass was lost:
+    // no condition, every template at the spec's size, the claims still 1Gi.
+    storageClass("fixed", false);
+    for (int i = 0; i < 3; i++) {
+      claim(i, "fixed", "1Gi", "5Gi");
+      pod(i);
+    }
+    VolumeResizer.Result r =
+        new VolumeResizer(client)
+            .resize(
+                students("2Gi"),
+                List.of(new DesiredShard("sh1", 3)),
+                Map.of(STS, statefulSet("2Gi")),
+                Optional.empty(),
+                "1Gi");
+
+    assertThat(r.condition()).isNotNull();
+    assertThat(r.condition().reason()).isEqualTo("RollingRebuild");
+    assertThat(r.rebuilds()).containsKey("sh1");
+    assertThat(r.notTakenUp()).isTrue();
+  }
+
+  @Test
   void underExpandOnlyAClassWithoutExpansionIsLeftAsItIs() {
     storageClass("fixed", false);
     for (int i = 0; i < 3; i++) {
