@@ -618,6 +618,12 @@ class RealClusterIT {
                           assertThat(c.getReason()).isEqualTo("Reconciled");
                         });
                 assertThat(isReady(now)).as("Ready; status %s", now).isTrue();
+                // The last rebuilt pod (each shard's old primary) copied in and caught up.
+                for (String shard : List.of("sh1", "sh2")) {
+                  assertThat(now.shard(shard).orElseThrow().readyReplicas())
+                      .as("%s ready replicas; status %s", shard, now)
+                      .isEqualTo(3);
+                }
               });
       writer.awaitMoreAcknowledged();
       sh1Writer.awaitMoreAcknowledged();

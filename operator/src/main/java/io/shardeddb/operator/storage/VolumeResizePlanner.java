@@ -170,11 +170,11 @@ public final class VolumeResizePlanner {
   public static Plan plan(String wanted, Observed o) {
     List<Claim> small = o.claims().stream().filter(c -> less(c.requested(), wanted)).toList();
     boolean templateSmall = o.templateSize() != null && less(o.templateSize(), wanted);
-    // A rolling rebuild under way: a claim deleted and its pod not re-created yet, or re-created
-    // without its new claim.
+    // A rolling rebuild under way: a claim deleted and its pod not re-created yet, re-created
+    // without its new claim, or with a new claim not bound yet.
     boolean replacing =
         o.rebuild()
-            && (o.claims().stream().anyMatch(Claim::deleting)
+            && (o.claims().stream().anyMatch(c -> c.deleting() || c.capacity() == null)
                 || (o.templateSize() != null
                     && !o.claims().isEmpty()
                     && o.claims().size() < o.pods()));
@@ -313,9 +313,11 @@ public final class VolumeResizePlanner {
     return new Plan(o.shard(), template, List.copyOf(actions), Phase.Rebuilding, message);
   }
 
-  /** Whether the pod's claim exists, is not going, and has the wanted size. */
+  /** Whether the pod's claim exists, is not going, has the wanted size and is bound. */
   private static boolean rebuilt(String wanted, Observed o, String pod) {
-    return o.claimOf(pod).map(c -> !c.deleting() && !less(c.requested(), wanted)).orElse(false);
+    return o.claimOf(pod)
+        .map(c -> !c.deleting() && c.capacity() != null && !less(c.requested(), wanted))
+        .orElse(false);
   }
 
   /**
@@ -385,7 +387,9 @@ public final class VolumeResizePlanner {
                   .replica(name)
                   .map(r -> Boolean.TRUE.equals(r.ready()) && r.state() == ReplicaState.Ready)
                   .orElse(false);
-      if (rebuilt(wanted, o, name) && !caughtUp) {
+      boolean onNewClaim =
+          o.claimOf(name).map(c -> !c.deleting() && !less(c.requested(), wanted)).orElse(false);
+      if (onNewClaim && !caughtUp) {
         return new Wait(
             shard
                 + "waiting for "

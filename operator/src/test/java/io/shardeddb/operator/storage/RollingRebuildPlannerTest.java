@@ -88,6 +88,16 @@ class RollingRebuildPlannerTest {
     assertThat(s).isInstanceOf(Wait.class);
     assertThat(((Wait) s).why()).contains("students-sh1-2");
 
+    // Back, but its new claim is not bound yet and the pod not Ready.
+    List<Claim> unbound = new ArrayList<>(claims("1Gi", "1Gi"));
+    unbound.add(new Claim("data-students-sh1-2", "2Gi", null, false, false));
+    List<PodState> pendingPod = new ArrayList<>(pods(2));
+    pendingPod.add(new PodState("students-sh1-2", 2, false, false, false));
+    RebuildStep waiting =
+        step(rebuilding(unbound), unbound, status(0, Map.of(2, ReplicaState.Copying)), pendingPod);
+    assertThat(waiting).isInstanceOf(Wait.class);
+    assertThat(((Wait) waiting).why()).contains("students-sh1-2");
+
     // Its pod is not there at all yet.
     assertThat(step(plan, twoDone, settled(0), pods(2))).isInstanceOf(Wait.class);
 
@@ -158,6 +168,13 @@ class RollingRebuildPlannerTest {
     // A pod whose new claim is not made yet is not done.
     Plan missing = VolumeResizePlanner.plan("2Gi", shard("2Gi", false, claims("2Gi", "2Gi")));
     assertThat(missing.phase()).isEqualTo(Phase.Rebuilding);
+    // Nor one whose new claim is not bound yet (no capacity): still a rolling rebuild, never
+    // VolumeExpanding on a class that cannot expand.
+    List<Claim> unbound = new ArrayList<>(claims("2Gi", "2Gi"));
+    unbound.add(new Claim("data-students-sh1-2", "2Gi", null, false, false));
+    Plan pending = VolumeResizePlanner.plan("2Gi", shard("2Gi", false, unbound));
+    assertThat(pending.phase()).isEqualTo(Phase.Rebuilding);
+    assertThat(pending.message()).contains("2 of 3");
   }
 
   @Test
