@@ -4,11 +4,15 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 
 /**
  * Which shard-server pod a caller means to reach at an address, and the check that the certificate
@@ -28,6 +32,7 @@ public final class PeerNames {
   private static final int SAN_DNS = 2;
 
   private final Map<String, String> expected = new ConcurrentHashMap<>();
+  private final List<SSLSessionContext> sessions = new CopyOnWriteArrayList<>();
   private final boolean acceptShared;
 
   /** Expected names with the upgrade window open (shared wildcard certificates accepted). */
@@ -51,7 +56,37 @@ public final class PeerNames {
 
   /** From now on the server at {@code host:port} must be {@code podHost}. */
   public void expect(String host, int port, String podHost) {
-    expected.put(key(host, port), podHost.toLowerCase(Locale.ROOT));
+    put(key(host, port), podHost);
+  }
+
+  /**
+   * Forgets the TLS sessions of {@code context}'s clients to an address when the pod expected there
+   * changes, so the next call makes a full handshake and is checked (a resumed session is not).
+   */
+  void watch(SSLSessionContext context) {
+    if (context != null) {
+      sessions.add(context);
+    }
+  }
+
+  private void put(String address, String podHost) {
+    String host = podHost.toLowerCase(Locale.ROOT);
+    if (!host.equals(expected.put(address, host))) {
+      forgetSessions(address);
+    }
+  }
+
+  private void forgetSessions(String address) {
+    for (SSLSessionContext context : sessions) {
+      for (byte[] id : Collections.list(context.getIds())) {
+        SSLSession session = context.getSession(id);
+        if (session != null
+            && session.getPeerHost() != null
+            && key(session.getPeerHost(), session.getPeerPort()).equals(address)) {
+          session.invalidate();
+        }
+      }
+    }
   }
 
   /**
@@ -59,9 +94,15 @@ public final class PeerNames {
    * addresses no longer known are checked no more.
    */
   public void replaceAll(Map<String, String> byAddress) {
-    expected.keySet().retainAll(byAddress.keySet());
-    byAddress.forEach(
-        (address, host) -> expected.put(normalize(address), host.toLowerCase(Locale.ROOT)));
+    java.util.Set<String> keep = new java.util.HashSet<>();
+    byAddress.keySet().forEach(a -> keep.add(normalize(a)));
+    for (String address : List.copyOf(expected.keySet())) {
+      if (!keep.contains(address)) {
+        expected.remove(address);
+        forgetSessions(address);
+      }
+    }
+    byAddress.forEach((address, host) -> put(normalize(address), host));
   }
 
   /** The pod name expected at {@code host:port}, if any. */

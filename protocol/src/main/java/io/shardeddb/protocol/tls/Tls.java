@@ -48,9 +48,14 @@ public final class Tls {
    */
   public static SSLContext clientContext(
       TlsMaterialSource source, TlsRole role, PeerNames peerNames) {
-    return context(
-        new KeyManager[] {new ReloadingKeyManager(source)},
-        new TrustManager[] {new RoleTrustManager(source, Set.of(role), peerNames)});
+    SSLContext context =
+        context(
+            new KeyManager[] {new ReloadingKeyManager(source)},
+            new TrustManager[] {new RoleTrustManager(source, Set.of(role), peerNames)});
+    if (peerNames != null) {
+      peerNames.watch(context.getClientSessionContext());
+    }
+    return context;
   }
 
   /** A context for calling a server of {@code role}. */
