@@ -1,5 +1,6 @@
 package io.shardeddb.protocol.tls;
 
+import java.lang.ref.WeakReference;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -32,7 +33,8 @@ public final class PeerNames {
   private static final int SAN_DNS = 2;
 
   private final Map<String, String> expected = new ConcurrentHashMap<>();
-  private final List<SSLSessionContext> sessions = new CopyOnWriteArrayList<>();
+  // Weakly: a context replaced (renewed identity) is dropped with its sessions.
+  private final List<WeakReference<SSLSessionContext>> sessions = new CopyOnWriteArrayList<>();
   private final boolean acceptShared;
 
   /** Expected names with the upgrade window open (shared wildcard certificates accepted). */
@@ -64,8 +66,9 @@ public final class PeerNames {
    * changes, so the next call makes a full handshake and is checked (a resumed session is not).
    */
   void watch(SSLSessionContext context) {
+    sessions.removeIf(ref -> ref.get() == null);
     if (context != null) {
-      sessions.add(context);
+      sessions.add(new WeakReference<>(context));
     }
   }
 
@@ -77,7 +80,11 @@ public final class PeerNames {
   }
 
   private void forgetSessions(String address) {
-    for (SSLSessionContext context : sessions) {
+    for (WeakReference<SSLSessionContext> ref : sessions) {
+      SSLSessionContext context = ref.get();
+      if (context == null) {
+        continue;
+      }
       for (byte[] id : Collections.list(context.getIds())) {
         SSLSession session = context.getSession(id);
         if (session != null
