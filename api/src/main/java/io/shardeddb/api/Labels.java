@@ -38,6 +38,7 @@ public final class Labels {
   public static final String COMPONENT_SHARD_DATA_AUTH = "shard-data-auth";
   public static final String COMPONENT_CA = "ca";
   public static final String COMPONENT_TLS = "tls";
+  public static final String COMPONENT_SHARD_TLS = "shard-tls";
 
   /** The label the operator's own pods carry (set by the Helm chart); NetworkPolicies admit it. */
   public static final Map<String, String> OPERATOR_POD = Map.of(NAME, OPERATOR);
@@ -62,6 +63,8 @@ public final class Labels {
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_CA;
   public static final String SELECT_TLS =
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_TLS;
+  public static final String SELECT_SHARD_TLS =
+      MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_SHARD_TLS;
 
   private Labels() {}
 

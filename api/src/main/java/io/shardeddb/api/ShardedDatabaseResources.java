@@ -157,11 +157,19 @@ public final class ShardedDatabaseResources {
   }
 
   /**
-   * The Secret holding the certificates the CA issued (per role: {@code shard-server.crt/.key},
-   * {@code router.crt/.key}) and {@code ca.crt}; pods mount their own role's pair.
+   * The Secret holding the router's certificate the CA issued ({@code router.crt/.key}) and {@code
+   * ca.crt}; router pods mount it. (Shard-servers: {@link #shardTlsSecretName}.)
    */
   public static String tlsSecretName(String db) {
     return db + "-tls";
+  }
+
+  /**
+   * The Secret of shard {@code shardId}'s per-pod certificates ({@code <pod>.crt/.key}, {@code
+   * ca.crt}), mounted by its StatefulSet.
+   */
+  public static String shardTlsSecretName(String db, String shardId) {
+    return shardStatefulSetName(db, shardId) + "-tls";
   }
 
   /** The router token Secret in use: the user's, or the generated one. */

@@ -11,6 +11,7 @@ import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.cli.local.LocalCluster;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.tls.CertificateAuthority;
+import io.shardeddb.protocol.tls.PeerNames;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
@@ -156,16 +157,56 @@ class TlsEveryHopIT {
         .statusCode();
   }
 
-  /** A client holding {@code role}'s certificate from the database's TLS Secret. */
+  @Test
+  void aCallerThatExpectsAnotherPodAtTheAddressRefusesTheAnswer() throws Exception {
+    // Per-pod certificates: the primary presents its own pod's certificate, so a caller that
+    // expects the primary there is answered, one that expects a sibling (a reused IP) is refused.
+    String primary = db.primary("sh1");
+    String sibling =
+        shardPods().stream()
+            .map(p -> p.getMetadata().getName())
+            .filter(n -> !n.equals(primary))
+            .findFirst()
+            .orElseThrow();
+    String shard = "https://" + primaryIp() + ":8081";
+    String dataToken = secret(ShardedDatabaseResources.shardDataAuthSecretName(DB), "token");
+
+    assertThat(call(expecting(primary), "GET", shard + "/heartbeat", dataToken)).isEqualTo(200);
+    assertThatThrownBy(() -> call(expecting(sibling), "GET", shard + "/heartbeat", dataToken))
+        .isInstanceOf(IOException.class);
+  }
+
+  /** A router client that expects pod {@code pod} of sh1 at the primary's address. */
+  private SSLContext expecting(String pod) {
+    PeerNames names = new PeerNames();
+    names.expect(
+        primaryIp(),
+        8081,
+        PeerNames.podHost(
+            pod, ShardedDatabaseResources.shardServiceName(DB, "sh1"), cluster.namespace()));
+    return Tls.clientContext(material(TlsRole.ROUTER), TlsRole.SHARD_SERVER, names);
+  }
+
+  /** A client holding {@code role}'s certificate from the database's TLS Secrets. */
   private SSLContext identity(TlsRole role) {
+    return Tls.clientContext(material(role), TlsRole.SHARD_SERVER);
+  }
+
+  /** The router's pair from {@code <db>-tls}, a shard-server's from its shard's Secret. */
+  private TlsMaterialSource material(TlsRole role) {
     String tls = ShardedDatabaseResources.tlsSecretName(DB);
-    return Tls.clientContext(
-        TlsMaterialSource.fixed(
-            PemMaterial.parse(
-                secret(tls, "ca.crt"),
-                secret(tls, role.label() + ".crt"),
-                secret(tls, role.label() + ".key"))),
-        TlsRole.SHARD_SERVER);
+    if (role == TlsRole.SHARD_SERVER) {
+      String pods = ShardedDatabaseResources.shardTlsSecretName(DB, "sh1");
+      String pod = ShardedDatabaseResources.shardPodName(DB, "sh1", 0);
+      return TlsMaterialSource.fixed(
+          PemMaterial.parse(
+              secret(pods, "ca.crt"), secret(pods, pod + ".crt"), secret(pods, pod + ".key")));
+    }
+    return TlsMaterialSource.fixed(
+        PemMaterial.parse(
+            secret(tls, "ca.crt"),
+            secret(tls, role.label() + ".crt"),
+            secret(tls, role.label() + ".key")));
   }
 
   private String secret(String name, String key) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.protocol.tls.CertificateAuthority;
+import io.shardeddb.protocol.tls.PeerNames;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
@@ -20,13 +21,15 @@ import javax.net.ssl.SSLContext;
  * The operator's side of each database's TLS, kept across passes: the CA (the stored one; until it
  * is stored, the one generated for it, so every pass issues from the same CA), and the operator's
  * own client identity (role operator, held in memory only, renewed with a third of its validity
- * left), as the context its shard-server calls use.
+ * left), as the context its shard-server calls use, and the pod it expects at each shard-server
+ * address ({@link PeerNames}: a certificate naming another pod is refused).
  */
 public final class OperatorTls {
 
   private final TlsSecrets secrets;
   private final Map<String, CertificateAuthority> generated = new ConcurrentHashMap<>();
   private final Map<String, Identity> identities = new ConcurrentHashMap<>();
+  private final Map<String, PeerNames> peerNames = new ConcurrentHashMap<>();
 
   private record Identity(
       X509Certificate authority, X509Certificate certificate, SSLContext context) {}
@@ -65,10 +68,42 @@ public final class OperatorTls {
     PemMaterial material =
         PemMaterial.parse(
             PemMaterial.pem(List.of(ca.certificate())), issued.certificatePem(), issued.keyPem());
-    SSLContext context = Tls.clientContext(TlsMaterialSource.fixed(material), TlsRole.SHARD_SERVER);
+    SSLContext context =
+        Tls.clientContext(TlsMaterialSource.fixed(material), TlsRole.SHARD_SERVER, peerNames(key));
     identities.put(key, new Identity(ca.certificate(), issued.certificate(), context));
     return context;
   }
+
+  /**
+   * The pods the operator's calls to database {@code key} expect, by address: its contexts refuse a
+   * shard-server whose certificate does not name the pod expected at the address dialled.
+   */
+  public PeerNames peerNames(String key) {
+    return peerNames.computeIfAbsent(key, k -> new PeerNames());
+  }
+
+  /**
+   * From now on, a call to shard-server base URL {@code url} of {@code sdb} (a key of {@code pods})
+   * expects the pod named by its value (pod name and shard id); URLs left out are no longer
+   * expected (their pods are gone).
+   */
+  public void expect(ShardedDatabase sdb, Map<String, PodName> pods) {
+    String db = sdb.getMetadata().getName();
+    String ns = sdb.getMetadata().getNamespace();
+    Map<String, String> byAddress = new java.util.HashMap<>();
+    pods.forEach(
+        (url, pod) -> {
+          java.net.URI uri = java.net.URI.create(url);
+          byAddress.put(
+              uri.getHost() + ":" + uri.getPort(),
+              PeerNames.podHost(
+                  pod.pod(), ShardedDatabaseResources.shardServiceName(db, pod.shard()), ns));
+        });
+    peerNames(key(sdb)).replaceAll(byAddress);
+  }
+
+  /** A shard-server pod: its name and its shard's id. */
+  public record PodName(String pod, String shard) {}
 
   /** The CA of {@code sdb} this pass, from its CA Secret among {@code secrets} when stored. */
   public CertificateAuthority authority(ShardedDatabase sdb, Stream<Secret> secrets, Instant now) {
@@ -94,5 +129,6 @@ public final class OperatorTls {
   public void forget(String key) {
     generated.remove(key);
     identities.remove(key);
+    peerNames.remove(key);
   }
 }

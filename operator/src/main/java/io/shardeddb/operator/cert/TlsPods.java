@@ -21,10 +21,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What TLS adds to the pods the operator builds (pure): the TLS Secret projected with the pod's own
- * role's pair as {@code tls.crt}/{@code tls.key} beside {@code ca.crt}, the settings that switch
- * the servers to it, and HTTPS probes (the kubelet probes without verifying, as for any HTTPS
- * probe). With {@code spec.tls.enabled: false} the pods are left as they are.
+ * What TLS adds to the pods the operator builds (pure): for routers, the TLS Secret projected with
+ * the router's pair as {@code tls.crt}/{@code tls.key} beside {@code ca.crt}; for shard-servers,
+ * their shard's Secret of per-pod pairs, whole, with the pod's name so the server picks its own
+ * {@code <pod>.crt/.key}; the settings that switch the servers to it, and HTTPS probes (the kubelet
+ * probes without verifying, as for any HTTPS probe). With {@code spec.tls.enabled: false} the pods
+ * are left as they are.
  */
 public final class TlsPods {
 
@@ -34,17 +36,36 @@ public final class TlsPods {
   private TlsPods() {}
 
   /** The shard StatefulSet with TLS added to its shard-server container. */
-  public static StatefulSet shard(DatabaseModel db, StatefulSet sts, String container) {
+  public static StatefulSet shard(
+      DatabaseModel db, String shardId, StatefulSet sts, String container) {
     if (!db.spec().tlsOrDefault().enabledOrDefault()) {
       return sts;
     }
     PodSpec pod = sts.getSpec().getTemplate().getSpec();
-    pod.getVolumes().add(tlsVolume(db, TlsRole.SHARD_SERVER));
+    pod.getVolumes()
+        .add(
+            new VolumeBuilder()
+                .withName(TLS_VOLUME)
+                .withNewSecret()
+                .withSecretName(ShardedDatabaseResources.shardTlsSecretName(db.name(), shardId))
+                .withDefaultMode(0440)
+                .endSecret()
+                .build());
     for (Container c : pod.getContainers()) {
       if (c.getName().equals(container)) {
         c.getVolumeMounts().add(mount(TLS_VOLUME, ShardedDatabaseResources.TLS_MOUNT));
         c.getEnv().add(env("SHARDEDDB_TLS_ENABLED", "true"));
         c.getEnv().add(env("SHARDEDDB_TLS_DIR", ShardedDatabaseResources.TLS_MOUNT));
+        c.getEnv()
+            .add(
+                new EnvVarBuilder()
+                    .withName("SHARDEDDB_TLS_POD_NAME")
+                    .withNewValueFrom()
+                    .withNewFieldRef()
+                    .withFieldPath("metadata.name")
+                    .endFieldRef()
+                    .endValueFrom()
+                    .build());
         https(c);
       }
     }

@@ -8,6 +8,7 @@ import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.operator.model.DatabaseModel;
 import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.protocol.tls.CertificateAuthority;
+import io.shardeddb.protocol.tls.PeerNames;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.TlsRole;
 import java.nio.charset.StandardCharsets;
@@ -28,12 +29,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Builds the two TLS Secrets of a database (pure: no API calls). {@code <db>-ca} holds the CA's
- * certificate and key and is never mounted. {@code <db>-tls} holds {@code ca.crt} and one
- * certificate and key per role that runs in pods ({@code shard-server.crt/.key}, {@code
- * router.crt/.key}); each pod projects its own role's pair as {@code tls.crt}/{@code tls.key}. A
- * certificate is kept while it chains to the CA, names what it should and has more than a third of
- * its validity left; otherwise it is issued again, and the pods' files follow (no restart).
+ * Builds the TLS Secrets of a database (pure: no API calls). {@code <db>-ca} holds the CA's
+ * certificate and key and is never mounted. {@code <db>-tls} holds {@code ca.crt} and the router's
+ * pair ({@code router.crt/.key}), projected as {@code tls.crt}/{@code tls.key}. Each shard has
+ * {@code <db>-<shard>-tls}: {@code ca.crt} and one pair per pod ordinal of its StatefulSet ({@code
+ * <pod>.crt/.key}), each naming exactly that pod by its headless-Service names; the shard-server
+ * picks its own pair by its pod name. A certificate is kept while it chains to the CA, names what
+ * it should and has more than a third of its validity left; otherwise it is issued again, and the
+ * pods' files follow (no restart). Pairs of ordinals the StatefulSet no longer has are dropped.
  */
 public final class TlsSecrets {
 
@@ -48,8 +51,8 @@ public final class TlsSecrets {
   /** How long issued certificates are valid; renewed with a third of it left. */
   public static final Duration LEAF_VALIDITY = Duration.ofDays(90);
 
-  /** The roles whose certificates pods mount. */
-  public static final List<TlsRole> POD_ROLES = List.of(TlsRole.SHARD_SERVER, TlsRole.ROUTER);
+  /** The roles whose certificates pods mount from the database-wide TLS Secret. */
+  public static final List<TlsRole> POD_ROLES = List.of(TlsRole.ROUTER);
 
   private final SecureRandom random;
   private final Duration leafValidity;
@@ -103,46 +106,122 @@ public final class TlsSecrets {
   }
 
   /**
-   * The TLS Secret: {@code ca.crt} and each pod role's pair, kept from {@code existing} when good.
+   * The TLS Secret: {@code ca.crt} and the router's pair, kept from {@code existing} when good. The
+   * shard-servers' shared pair an operator before per-pod certificates stored here ({@code
+   * shard-server.crt/.key}, wildcard names) is kept as it is (pods not rolled yet still mount it)
+   * until it expires or stops chaining to the CA, never renewed, then dropped.
    */
   public Secret tlsSecret(DatabaseModel db, CertificateAuthority ca, Secret existing, Instant now) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(CA_CERT, encode(PemMaterial.pem(List.of(ca.certificate()))));
     for (TlsRole role : POD_ROLES) {
-      List<String> names = dnsNames(db, role);
-      String cert = text(existing, certKey(role));
-      String key = text(existing, keyKey(role));
-      if (cert != null && key != null && current(cert, key, ca, role, names, now)) {
-        data.put(certKey(role), encode(cert));
-        data.put(keyKey(role), encode(key));
-      } else {
-        CertificateAuthority.Issued issued =
-            ca.issue(role, db.name() + "-" + role.label(), names, List.of(), now, leafValidity);
-        data.put(certKey(role), encode(issued.certificatePem()));
-        data.put(keyKey(role), encode(issued.keyPem()));
-      }
+      putPair(
+          data,
+          existing,
+          certKey(role),
+          keyKey(role),
+          ca,
+          role,
+          db.name() + "-" + role.label(),
+          dnsNames(db, role),
+          now);
+    }
+    String sharedCert = text(existing, certKey(TlsRole.SHARD_SERVER));
+    String sharedKey = text(existing, keyKey(TlsRole.SHARD_SERVER));
+    if (sharedCert != null && sharedKey != null && stillValid(sharedCert, ca, now)) {
+      data.put(certKey(TlsRole.SHARD_SERVER), encode(sharedCert));
+      data.put(keyKey(TlsRole.SHARD_SERVER), encode(sharedKey));
     }
     return secret(
         db, ShardedDatabaseResources.tlsSecretName(db.name()), Labels.COMPONENT_TLS, data);
   }
 
   /**
-   * The DNS names a role's certificate carries (for tools that check host names; the project's own
-   * clients check chain and role): each shard's headless Service and its pods, the router Service
-   * in its short and long forms.
+   * The Secret of {@code shard}'s pods: {@code ca.crt} and a pair per pod ordinal of its
+   * StatefulSet ({@code <pod>.crt/.key}), each kept from {@code existing} when good.
+   */
+  public Secret shardTlsSecret(
+      DatabaseModel db, DesiredShard shard, CertificateAuthority ca, Secret existing, Instant now) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(CA_CERT, encode(PemMaterial.pem(List.of(ca.certificate()))));
+    for (int ordinal = 0; ordinal < shard.pods(); ordinal++) {
+      String pod = ShardedDatabaseResources.shardPodName(db.name(), shard.id(), ordinal);
+      putPair(
+          data,
+          existing,
+          pod + ".crt",
+          pod + ".key",
+          ca,
+          TlsRole.SHARD_SERVER,
+          pod,
+          podDnsNames(db, shard.id(), pod),
+          now);
+    }
+    Map<String, String> labels = Labels.component(db.name(), Labels.COMPONENT_SHARD_TLS);
+    labels.put(Labels.SHARD, shard.id());
+    Secret secret =
+        secret(
+            db,
+            ShardedDatabaseResources.shardTlsSecretName(db.name(), shard.id()),
+            Labels.COMPONENT_SHARD_TLS,
+            data);
+    secret.getMetadata().setLabels(labels);
+    return secret;
+  }
+
+  /**
+   * The DNS names of shard-server pod {@code pod}: its headless-Service name, short and with the
+   * cluster domain (what {@link PeerNames#podHost} expects; local mode dials pod IPs and expects
+   * the same names).
+   */
+  public static List<String> podDnsNames(DatabaseModel db, String shardId, String pod) {
+    String host =
+        PeerNames.podHost(
+            pod, ShardedDatabaseResources.shardServiceName(db.name(), shardId), db.namespace());
+    return List.of(host, host + ".cluster.local");
+  }
+
+  private void putPair(
+      Map<String, String> data,
+      Secret existing,
+      String certKey,
+      String keyKey,
+      CertificateAuthority ca,
+      TlsRole role,
+      String commonName,
+      List<String> names,
+      Instant now) {
+    String cert = text(existing, certKey);
+    String key = text(existing, keyKey);
+    if (cert != null && key != null && current(cert, key, ca, role, names, now)) {
+      data.put(certKey, encode(cert));
+      data.put(keyKey, encode(key));
+    } else {
+      CertificateAuthority.Issued issued =
+          ca.issue(role, commonName, names, List.of(), now, leafValidity);
+      data.put(certKey, encode(issued.certificatePem()));
+      data.put(keyKey, encode(issued.keyPem()));
+    }
+  }
+
+  private static boolean stillValid(String certPem, CertificateAuthority ca, Instant now) {
+    try {
+      X509Certificate cert = PemMaterial.certificates(certPem).get(0);
+      cert.verify(ca.certificate().getPublicKey());
+      return now.isBefore(cert.getNotAfter().toInstant());
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The DNS names the router's certificate carries (for clients that check host names): the router
+   * Service in its short and long forms, and localhost.
    */
   public static List<String> dnsNames(DatabaseModel db, TlsRole role) {
     Set<String> names = new TreeSet<>();
     String ns = db.namespace();
-    if (role == TlsRole.SHARD_SERVER) {
-      for (DesiredShard shard : db.shards()) {
-        String svc = ShardedDatabaseResources.shardServiceName(db.name(), shard.id());
-        for (String suffix : List.of("." + ns + ".svc", "." + ns + ".svc.cluster.local")) {
-          names.add(svc + suffix);
-          names.add("*." + svc + suffix);
-        }
-      }
-    } else if (role == TlsRole.ROUTER) {
+    if (role == TlsRole.ROUTER) {
       String svc = ShardedDatabaseResources.routerName(db.name());
       names.add(svc);
       names.add(svc + "." + ns);

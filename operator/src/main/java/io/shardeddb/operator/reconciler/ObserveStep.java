@@ -86,6 +86,14 @@ final class ObserveStep {
     // the operator's own certificate for calling its shard-servers.
     CertificateAuthority authority =
         tls.authority(sdb, context.getSecondaryResourcesAsStream(Secret.class), now);
+    // Each call expects the pod it means: a reused IP answered by another pod is refused.
+    Map<String, OperatorTls.PodName> expected = new HashMap<>();
+    podsByShard.forEach(
+        (shard, pods) ->
+            pods.stream()
+                .filter(PodView::reachable)
+                .forEach(p -> expected.put(p.url(), new OperatorTls.PodName(p.name(), shard))));
+    tls.expect(sdb, expected);
     shards.useTls(database, reachable, tls.clientContext(sdb, authority, now));
     return new Observed(podsByShard, heartbeats(podsByShard), authority);
   }

@@ -44,6 +44,7 @@ import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetDependent;
 import io.shardeddb.operator.dependent.ShardPodDisruptionBudgetV1beta1Dependent;
 import io.shardeddb.operator.dependent.ShardServiceDependent;
 import io.shardeddb.operator.dependent.ShardStatefulSetDependent;
+import io.shardeddb.operator.dependent.ShardTlsSecretDependent;
 import io.shardeddb.operator.dependent.TlsSecretDependent;
 import io.shardeddb.operator.model.Images;
 import io.shardeddb.operator.model.MetricsScraper;
@@ -85,6 +86,7 @@ import org.slf4j.LoggerFactory;
       @Dependent(type = ShardDataAuthSecretDependent.class),
       @Dependent(type = CaSecretDependent.class),
       @Dependent(type = TlsSecretDependent.class),
+      @Dependent(type = ShardTlsSecretDependent.class),
       @Dependent(type = RouterServiceAccountDependent.class),
       @Dependent(type = RouterRoleDependent.class),
       @Dependent(type = RouterRoleBindingDependent.class),

@@ -69,13 +69,17 @@ class TlsPodsTest {
     DatabaseModel db = db(null);
     PodSpec shard =
         ShardModel.statefulSet(db, new DesiredShard("sh1", 3)).getSpec().getTemplate().getSpec();
-    assertThat(volume(shard, "tls").getSecret().getSecretName()).isEqualTo("students-tls");
-    assertThat(volume(shard, "tls").getSecret().getItems())
-        .extracting(i -> i.getKey() + "->" + i.getPath())
-        .containsExactly(
-            "ca.crt->ca.crt", "shard-server.crt->tls.crt", "shard-server.key->tls.key");
+    // The shard's Secret of per-pod pairs, whole; the server picks its own by its pod name.
+    assertThat(volume(shard, "tls").getSecret().getSecretName()).isEqualTo("students-sh1-tls");
+    assertThat(volume(shard, "tls").getSecret().getItems()).isNullOrEmpty();
     Container server = container(shard, "shard-server");
     assertThat(env(server, "SHARDEDDB_TLS_ENABLED")).isEqualTo("true");
+    assertThat(
+            server.getEnv().stream()
+                .filter(e -> e.getName().equals("SHARDEDDB_TLS_POD_NAME"))
+                .map(e -> e.getValueFrom().getFieldRef().getFieldPath())
+                .findFirst())
+        .contains("metadata.name");
     assertThat(env(server, "SHARDEDDB_TLS_DIR")).isEqualTo("/var/run/secrets/shardeddb/tls");
     assertThat(server.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
     assertThat(container(shard, "mysql").getVolumeMounts())

@@ -9,6 +9,7 @@ import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.operator.model.Images;
 import io.shardeddb.operator.testing.Fixtures;
 import io.shardeddb.protocol.tls.CertificateAuthority;
+import io.shardeddb.protocol.tls.PeerNames;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.TlsRole;
 import java.security.SecureRandom;
@@ -37,26 +38,133 @@ class TlsSecretsTest {
   }
 
   @Test
-  void eachPodRoleGetsACertificateOfItsRoleFromTheDatabasesCaAndTheCaKeyStaysApart()
-      throws Exception {
+  void theDatabaseWideSecretHoldsTheRoutersCertificateAndTheCaKeyStaysApart() throws Exception {
     Secret tls = secrets.tlsSecret(db, ca, null, now);
 
-    assertThat(tls.getData())
-        .containsOnlyKeys(
-            "ca.crt", "shard-server.crt", "shard-server.key", "router.crt", "router.key");
-    for (TlsRole role : TlsSecrets.POD_ROLES) {
-      X509Certificate c = cert(tls, TlsSecrets.certKey(role));
-      c.verify(ca.certificate().getPublicKey());
-      assertThat(TlsRole.of(c)).contains(role);
-    }
-    assertThat(TlsSecrets.dnsNames(db, TlsRole.SHARD_SERVER))
-        .contains("*.students-sh1.ns.svc", "*.students-sh4.ns.svc.cluster.local");
-    assertThat(cert(tls, "router.crt").getSubjectAlternativeNames().toString())
-        .contains("students-router.ns.svc");
+    // Shard-servers have per-pod certificates in their shard's Secret; no shared one is issued.
+    assertThat(tls.getData()).containsOnlyKeys("ca.crt", "router.crt", "router.key");
+    X509Certificate c = cert(tls, "router.crt");
+    c.verify(ca.certificate().getPublicKey());
+    assertThat(TlsRole.of(c)).contains(TlsRole.ROUTER);
+    assertThat(c.getSubjectAlternativeNames().toString()).contains("students-router.ns.svc");
     Secret caSecret = secrets.caSecret(db, ca);
     assertThat(caSecret.getData()).containsOnlyKeys("ca.crt", "ca.key");
     assertThat(secrets.authority("students", caSecret, now).certificate())
         .isEqualTo(ca.certificate());
+  }
+
+  @Test
+  void eachShardPodGetsACertificateNamingExactlyThatPod() throws Exception {
+    DesiredShard sh1 = db.shards().get(0);
+    Secret shard = secrets.shardTlsSecret(db, sh1, ca, null, now);
+
+    assertThat(shard.getMetadata().getName()).isEqualTo("students-sh1-tls");
+    assertThat(shard.getMetadata().getLabels()).containsEntry("shardeddb.io/shard", "sh1");
+    List<String> keys = new ArrayList<>(List.of("ca.crt"));
+    for (int i = 0; i < sh1.pods(); i++) {
+      keys.add("students-sh1-" + i + ".crt");
+      keys.add("students-sh1-" + i + ".key");
+    }
+    assertThat(shard.getData()).containsOnlyKeys(keys);
+    X509Certificate pod0 = cert(shard, "students-sh1-0.crt");
+    pod0.verify(ca.certificate().getPublicKey());
+    assertThat(TlsRole.of(pod0)).contains(TlsRole.SHARD_SERVER);
+    assertThat(dns(pod0))
+        .containsExactlyInAnyOrder(
+            "students-sh1-0.students-sh1.ns.svc",
+            "students-sh1-0.students-sh1.ns.svc.cluster.local");
+    // The pair matches: the key is the certificate's.
+    assertThat(
+            PemMaterial.parse(
+                    TlsSecrets.text(shard, "ca.crt"),
+                    TlsSecrets.text(shard, "students-sh1-0.crt"),
+                    TlsSecrets.text(shard, "students-sh1-0.key"))
+                .hasIdentity())
+        .isTrue();
+    // A sibling's certificate does not pass for pod 0.
+    X509Certificate pod1 = cert(shard, "students-sh1-1.crt");
+    assertThat(PeerNames.names(pod1, "students-sh1-0.students-sh1.ns.svc")).isFalse();
+    assertThat(PeerNames.names(pod0, "students-sh1-0.students-sh1.ns.svc")).isTrue();
+  }
+
+  @Test
+  void morePodsAddCertificatesFewerRemoveThemAndTheRestAreKept() {
+    Secret three = secrets.shardTlsSecret(db, new DesiredShard("sh1", 3), ca, null, now);
+    Secret five = secrets.shardTlsSecret(db, new DesiredShard("sh1", 5), ca, three, now);
+    assertThat(five.getData()).containsKeys("students-sh1-3.crt", "students-sh1-4.key");
+    for (int i = 0; i < 3; i++) {
+      assertThat(five.getData().get("students-sh1-" + i + ".crt"))
+          .isEqualTo(three.getData().get("students-sh1-" + i + ".crt"));
+    }
+    assertThat(dns(cert(five, "students-sh1-4.crt")))
+        .contains("students-sh1-4.students-sh1.ns.svc");
+
+    Secret two = secrets.shardTlsSecret(db, new DesiredShard("sh1", 2), ca, five, now);
+    assertThat(two.getData())
+        .containsOnlyKeys(
+            "ca.crt",
+            "students-sh1-0.crt",
+            "students-sh1-0.key",
+            "students-sh1-1.crt",
+            "students-sh1-1.key");
+    assertThat(two.getData().get("students-sh1-1.key"))
+        .isEqualTo(three.getData().get("students-sh1-1.key"));
+  }
+
+  @Test
+  void podCertificatesAreRenewedWithAThirdOfTheirValidityLeftOrAnotherCa() {
+    DesiredShard sh1 = new DesiredShard("sh1", 3);
+    Secret first = secrets.shardTlsSecret(db, sh1, ca, null, now);
+    Secret again = secrets.shardTlsSecret(db, sh1, ca, first, now.plus(Duration.ofDays(1)));
+    assertThat(again.getData()).isEqualTo(first.getData());
+
+    Secret renewed = secrets.shardTlsSecret(db, sh1, ca, again, now.plus(Duration.ofHours(49)));
+    assertThat(cert(renewed, "students-sh1-2.crt")).isNotEqualTo(cert(first, "students-sh1-2.crt"));
+
+    CertificateAuthority other = secrets.authority("students", null, now);
+    Secret reissued = secrets.shardTlsSecret(db, sh1, other, first, now);
+    assertThat(reissued.getData().get("students-sh1-0.crt"))
+        .isNotEqualTo(first.getData().get("students-sh1-0.crt"));
+  }
+
+  @Test
+  void theOldSharedShardCertificateIsKeptAsItIsUntilItExpiresThenDropped() {
+    // What an operator before per-pod certificates stored: still mounted by pods not yet rolled.
+    CertificateAuthority.Issued shared =
+        ca.issue(
+            TlsRole.SHARD_SERVER,
+            "students-shard-server",
+            List.of("*.students-sh1.ns.svc"),
+            List.of(),
+            now,
+            Duration.ofDays(3));
+    Secret old = secrets.tlsSecret(db, ca, null, now);
+    old.getData().put("shard-server.crt", encode(shared.certificatePem()));
+    old.getData().put("shard-server.key", encode(shared.keyPem()));
+
+    Secret kept = secrets.tlsSecret(db, ca, old, now.plus(Duration.ofDays(2)));
+    assertThat(kept.getData().get("shard-server.crt"))
+        .as("not renewed, not dropped while it may still be in use")
+        .isEqualTo(old.getData().get("shard-server.crt"));
+
+    Secret dropped = secrets.tlsSecret(db, ca, kept, now.plus(Duration.ofDays(4)));
+    assertThat(dropped.getData()).containsOnlyKeys("ca.crt", "router.crt", "router.key");
+  }
+
+  private static String encode(String text) {
+    return java.util.Base64.getEncoder()
+        .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static List<String> dns(X509Certificate c) {
+    try {
+      return c.getSubjectAlternativeNames().stream()
+          .filter(n -> Integer.valueOf(2).equals(n.get(0)))
+          .map(n -> String.valueOf(n.get(1)))
+          .toList();
+    } catch (java.security.cert.CertificateParsingException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
@@ -66,20 +174,14 @@ class TlsSecretsTest {
     assertThat(again.getData()).isEqualTo(first.getData());
 
     Secret renewed = secrets.tlsSecret(db, ca, again, now.plus(Duration.ofHours(49)));
-    assertThat(cert(renewed, "shard-server.crt")).isNotEqualTo(cert(first, "shard-server.crt"));
-    assertThat(cert(renewed, "shard-server.crt").getNotAfter().toInstant())
+    assertThat(cert(renewed, "router.crt")).isNotEqualTo(cert(first, "router.crt"));
+    assertThat(cert(renewed, "router.crt").getNotAfter().toInstant())
         .isAfter(now.plus(Duration.ofDays(4)));
   }
 
   @Test
-  void aNewShardOrAnotherCaIssuesAgain() {
+  void anotherCaIssuesAgain() {
     Secret first = secrets.tlsSecret(db, ca, null, now);
-    List<DesiredShard> more = new ArrayList<>(db.shards());
-    more.add(new DesiredShard("sh9", 3));
-    Secret grown = secrets.tlsSecret(db.withShards(more), ca, first, now);
-    assertThat(cert(grown, "shard-server.crt").toString()).contains("students-sh9");
-    assertThat(grown.getData().get("router.crt")).isEqualTo(first.getData().get("router.crt"));
-
     CertificateAuthority other = secrets.authority("students", null, now);
     Secret reissued = secrets.tlsSecret(db, other, first, now);
     assertThat(reissued.getData().get("router.crt"))

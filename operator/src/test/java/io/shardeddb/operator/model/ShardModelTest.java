@@ -432,7 +432,7 @@ class ShardModelTest {
         .containsExactly(
             "shard-auth=students-shard-auth",
             "shard-data-auth=students-shard-data-auth",
-            "tls=students-tls");
+            "tls=students-sh1-tls");
     assertThat(server.getVolumeMounts())
         .filteredOn(m -> !m.getMountPath().equals("/tmp"))
         .hasSize(3)

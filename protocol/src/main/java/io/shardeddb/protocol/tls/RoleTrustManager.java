@@ -15,22 +15,34 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Trusts a peer whose chain leads to the database's CA (PKIX) and whose certificate carries one of
- * the expected {@link TlsRole}s. It does not compare the host name: shard-servers are reached by
- * pod IP, which is not known when their certificate is issued, and the CA is per database and signs
- * only the database's own components, so "chain to this CA + this role" names the peer exactly. The
- * CA is taken from {@code source} at each handshake, so a renewed CA bundle applies at once.
+ * the expected {@link TlsRole}s. It does not compare the host name dialled: shard-servers are
+ * reached by pod IP, which is not known when their certificate is issued. Instead, a caller that
+ * knows which pod it means registers the pod's name for the address ({@link PeerNames}), and the
+ * server's certificate must name that pod (per-pod certificates), so a reused IP answered by
+ * another pod, even of the same shard, is refused. The CA is taken from {@code source} at each
+ * handshake, so a renewed CA bundle applies at once.
  */
 public final class RoleTrustManager extends X509ExtendedTrustManager {
 
   private final TlsMaterialSource source;
   private final Set<TlsRole> roles;
+  private final PeerNames peerNames;
   private List<X509Certificate> cachedAuthorities;
   private X509TrustManager cachedPkix;
 
   /** Trusts peers of {@code source}'s CA that hold one of {@code roles}. */
   public RoleTrustManager(TlsMaterialSource source, Set<TlsRole> roles) {
+    this(source, roles, null);
+  }
+
+  /**
+   * Trusts peers of {@code source}'s CA that hold one of {@code roles} and, as servers, name the
+   * pod {@code peerNames} expects at the address dialled (null: no name check).
+   */
+  public RoleTrustManager(TlsMaterialSource source, Set<TlsRole> roles, PeerNames peerNames) {
     this.source = source;
     this.roles = Set.copyOf(roles);
+    this.peerNames = peerNames;
   }
 
   private synchronized X509TrustManager pkix() throws CertificateException {
@@ -93,12 +105,19 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
     checkServerTrusted(chain, authType);
+    if (peerNames != null && socket != null && socket.getInetAddress() != null) {
+      peerNames.check(chain[0], socket.getInetAddress().getHostAddress(), socket.getPort());
+    }
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
     checkServerTrusted(chain, authType);
+    if (peerNames != null && engine != null) {
+      // The host the caller dialled (java.net.http passes the URI's host, here the pod IP).
+      peerNames.check(chain[0], engine.getPeerHost(), engine.getPeerPort());
+    }
   }
 
   @Override

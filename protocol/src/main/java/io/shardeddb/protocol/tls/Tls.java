@@ -42,6 +42,22 @@ public final class Tls {
         new TrustManager[] {new RoleTrustManager(source, serverRoles)});
   }
 
+  /**
+   * A context for calling servers of {@code role} that, at the addresses {@code peerNames} knows,
+   * must present a certificate naming the expected pod.
+   */
+  public static SSLContext clientContext(
+      TlsMaterialSource source, TlsRole role, PeerNames peerNames) {
+    SSLContext context =
+        context(
+            new KeyManager[] {new ReloadingKeyManager(source)},
+            new TrustManager[] {new RoleTrustManager(source, Set.of(role), peerNames)});
+    if (peerNames != null) {
+      peerNames.watch(context.getClientSessionContext());
+    }
+    return context;
+  }
+
   /** A context for calling a server of {@code role}. */
   public static SSLContext clientContext(TlsMaterialSource source, TlsRole role) {
     return clientContext(source, Set.of(role));

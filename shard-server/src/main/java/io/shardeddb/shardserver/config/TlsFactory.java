@@ -31,7 +31,10 @@ public class TlsFactory {
     return new ServerTls(
         Optional.of(
             TlsMaterialSource.directory(
-                Path.of(settings.dir().trim()), settings.refresh(), System::nanoTime)));
+                Path.of(settings.dir().trim()),
+                settings.podName(),
+                settings.refresh(),
+                System::nanoTime)));
   }
 
   /**
