@@ -90,11 +90,7 @@ public record ShardObservation(
         pod);
   }
 
-  /**
-   * One pod of the shard: name, StatefulSet ordinal, shard-server URL, readiness, history, and
-   * whether it waits to be replaced (a roll onto a new template, or a rolling rebuild onto a larger
-   * volume).
-   */
+  /** One pod of the shard: name, StatefulSet ordinal, shard-server URL, readiness, history. */
   public record Member(
       String name,
       int ordinal,
@@ -126,8 +122,7 @@ public record ShardObservation(
                         p.ready(),
                         p.restarts(),
                         uptime(p.pod(), ctx.now()),
-                        PodView.outdated(p, ctx.updateRevision())
-                            || ctx.awaitingVolume().contains(p.name())))
+                        PodView.outdated(p, ctx.updateRevision())))
             .toList();
     ShardStatus previous =
         ctx.previous() != null

@@ -9,7 +9,6 @@ import io.shardeddb.operator.reconciler.ShardAction.Fence;
 import io.shardeddb.operator.reconciler.ShardAction.Resync;
 import io.shardeddb.operator.reconciler.ShardObservation.Member;
 import io.shardeddb.operator.reconciler.ShardPlan.Stage;
-import io.shardeddb.operator.recopy.RebuildGate;
 import io.shardeddb.operator.shardclient.TimedFence;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.ShardEvent;
@@ -92,15 +91,12 @@ public final class ShardRequests {
       return base;
     }
     boolean leaving = ShardPlanner.leaving(o, base.primary());
-    // A roll (RollPlanner) or a rolling rebuild onto larger volumes: the primary goes last, once
-    // every other replica is back on the new template (or volume) and caught up.
-    List<Member> others =
-        o.members().stream().filter(m -> !m.name().equals(base.primary())).toList();
+    // A roll (RollPlanner): the primary goes last, once every other replica is on the new template.
     boolean rolled =
         o.member(base.primary()).map(Member::outdated).orElse(false)
-            && others.size() + 1 >= o.desiredReplicas()
-            && others.stream().noneMatch(Member::outdated)
-            && others.stream().allMatch(m -> switchoverRefusal(o, base, m) == null);
+            && o.members().stream()
+                .filter(m -> !m.name().equals(base.primary()))
+                .noneMatch(Member::outdated);
     if (!leaving && !rolled) {
       return base;
     }
@@ -453,14 +449,30 @@ public final class ShardRequests {
     }
     // Only voters carry writes (rule 12): learners in sync do not make up for a voter's copy.
     int voting = Math.min(ShardPlanner.recordedVoters(o), o.desiredReplicas());
+    int needed = FailoverPlanner.majority(voting);
     long inSyncOthers =
         o.members().stream()
             .filter(m -> !m.name().equals(pod) && m.ordinal() < voting)
             .filter(m -> inSync(o, base, m.name()))
             .count();
-    String lacking = RebuildGate.refusal(o.shardId(), pod, voting, inSyncOthers);
-    if (lacking != null) {
-      return refuse(o, base, Type.Rebuild, pod, EventReason.RebuildRefused, lacking);
+    if (inSyncOthers < needed) {
+      return refuse(
+          o,
+          base,
+          Type.Rebuild,
+          pod,
+          EventReason.RebuildRefused,
+          "rebuilding "
+              + pod
+              + " would leave "
+              + inSyncOthers
+              + " of "
+              + voting
+              + " voting replicas of shard "
+              + o.shardId()
+              + " in sync, fewer than the "
+              + needed
+              + " a write needs");
     }
     // Verified once the copy is done, even if it finishes before any pass saw it Copying.
     copying.add(pod);

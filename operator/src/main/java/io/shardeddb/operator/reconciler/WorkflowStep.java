@@ -130,8 +130,7 @@ final class WorkflowStep {
             sdb,
             model.shards(),
             shardStatefulSets(context),
-            previous.condition(ConditionType.StorageResizing.name()),
-            previous.applied() == null ? null : previous.applied().storageSize());
+            previous.condition(ConditionType.StorageResizing.name()));
     model = model.withShards(volumeResize.shards());
     Models.put(context, model);
     TlsModels.put(context, observed.authority());
