@@ -284,16 +284,7 @@ class MembershipAndIsolationTest {
   @Test
   void aShrinkRevertedBeforeAPassSawTheSmallerSetStillElectsOverIt() {
     ShardStatus s = recordedVoters(2, 5, 5);
-    ShardStatus withShrink =
-        new ShardStatus(
-            s.id(),
-            s.epoch(),
-            s.primary(),
-            s.readyReplicas(),
-            NOW.minusSeconds(6).toString(),
-            s.replicas(),
-            5,
-            3);
+    ShardStatus withShrink = unavailableSince6s(s, 3);
     Map<String, TimedHeartbeat> beats = new HashMap<>();
     for (int i = 2; i < 5; i++) {
       beats.put("p-" + i, secondary("p-" + i, 2, 60, "p-0"));
@@ -327,22 +318,28 @@ class MembershipAndIsolationTest {
 
     // Without the record (the status before the field), p-2..p-4 would have elected p-2.
     beats.remove("p-1");
-    ShardStatus unrecordedStatus =
-        new ShardStatus(
-            s.id(),
-            s.epoch(),
-            s.primary(),
-            s.readyReplicas(),
-            NOW.minusSeconds(6).toString(),
-            s.replicas(),
-            5,
-            null);
-    ShardObservation without = observe(5, unrecordedStatus, members(5), beats);
+    ShardObservation without = observe(5, unavailableSince6s(s, null), members(5), beats);
     ShardPlan unrecorded = planner.plan(without);
     assertThat(unrecorded.stage()).isEqualTo(ShardPlan.Stage.ELECT);
     answers.remove("p-1");
     assertThat(planner.elect(without, unrecorded, answers).stage())
         .isEqualTo(ShardPlan.Stage.STEADY);
+  }
+
+  /**
+   * {@code s} with five recorded voters, its primary unavailable for 6 s and {@code shrinkVoters}
+   * as the recorded smaller set (null: none).
+   */
+  private static ShardStatus unavailableSince6s(ShardStatus s, Integer shrinkVoters) {
+    return new ShardStatus(
+        s.id(),
+        s.epoch(),
+        s.primary(),
+        s.readyReplicas(),
+        NOW.minusSeconds(6).toString(),
+        s.replicas(),
+        5,
+        shrinkVoters);
   }
 
   /**
