@@ -546,8 +546,9 @@ public class SecondarySync implements AutoCloseable {
         return copyFailed(v, r);
       }
       // Not my primary here: another server answers at the address this replica was told (a pod
-      // moved and its address was reused). Nothing of it is loaded; a requested copy stays
-      // requested (and reported Copying) until the operator names where the primary is now.
+      // moved and its address was reused), or the primary no longer leads this epoch. Nothing of
+      // it is loaded; a requested copy stays requested (reported Copying, rows intact) and is
+      // tried again at the next poll, against the address of the role it then holds.
       LOG.warn(
           "{}: not re-copying from {}: the server there is not the primary {} of epoch {} ({})",
           ctx.name(),
