@@ -747,6 +747,63 @@ public final class ShardSimulation {
   }
 
   /**
+   * Rules 4 and 7 through a reused address, scripted (three replicas P, S, Y; fixed membership): at
+   * t=4 s the primary P is cut off from Y, so the writes of the next two seconds are acknowledged
+   * by P and S alone. At t=6 s P stops (its data kept, its listing still showing its address), Y
+   * stops and returns 300 ms later at P's address, and S is asked to re-copy (a {@code /resync}
+   * decided from a stale heartbeat, as in seed 1224, or sent by hand): S's copy goes to P's
+   * address, where Y answers. Loaded as S's copy of P, Y's rows (without those writes) would make
+   * two replicas holding data that lack them, and they could elect; a copy refused there leaves S
+   * reporting Copying with its rows intact, and the shard waits for P, which returns at t=11 s.
+   */
+  public Result runRecopyFromReusedAddress() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica p = byName(operator.primary());
+    List<SimReplica> others = pods().stream().filter(x -> x != p).toList();
+    SimReplica s = others.get(0);
+    SimReplica y = others.get(1);
+    log(scheduler.now(), "partition " + p.name() + " from " + y.name());
+    network.partition(p.name(), y.name());
+    scheduler.runUntil(6_000);
+    log(
+        scheduler.now(),
+        "stop "
+            + p.name()
+            + "; stop "
+            + y.name()
+            + " to return at its address; "
+            + s.name()
+            + " is asked to re-copy");
+    p.crash();
+    y.crash();
+    network.send(SimOperator.NAME, s.name(), new Messages.Resync());
+    scheduler.runUntil(scheduler.now() + 300);
+    String at = addresses.of(p.name());
+    addresses.assign(y.name(), at);
+    reusedAddresses++;
+    log(scheduler.now(), y.name() + " returns at " + at + ", the address of " + p.name());
+    restart(y);
+    scheduler.runUntil(11_000);
+    log(scheduler.now(), p.name() + " returns");
+    network.healAll();
+    restart(p);
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
+  /** A three-replica schedule of the fixed membership for {@link #runRecopyFromReusedAddress}. */
+  static ShardSimulation forRecopyFromReusedAddress(long seed, Rulebook rules) {
+    return new ShardSimulation(seed, 3, rules, Membership.FIXED);
+  }
+
+  /**
    * Pods that return at new addresses, or at the address of a pod that is down (issue 24): in one
    * schedule in four (every one when {@code always}), one to three moves, drawn from a third {@code
    * Random} of the seed so the other faults stay as they were.

@@ -25,6 +25,7 @@ import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.replication.SnapshotStream;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
+import io.shardeddb.shardserver.replication.rules.PrimaryIdentity;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.replication.rules.SessionReads;
 import io.shardeddb.shardserver.storage.RequestOutcome;
@@ -432,9 +433,7 @@ final class SimReplica {
       throws PeerRefusal {
     ReplicaContext.View v = ctx.view();
     trace("serveLog to " + replica + " from " + fromLsn + " prevEpoch " + prevEpoch);
-    if (!primary.equals(name) || v.role() != Role.Primary || v.fenced() || epoch != v.epoch()) {
-      throw new PeerRefusal(421, name + " is not the primary of epoch " + epoch, v.epoch());
-    }
+    requireIdentity(PrimaryIdentity.Pull.LOG, primary, epoch);
     long last = ctx.appliedLsn();
     long prev = fromLsn - 1;
     long start = ctx.logStartLsn();
@@ -457,9 +456,35 @@ final class SimReplica {
     return new LogResponse(entries, lastLsn);
   }
 
-  /** {@code GET /snapshot}: the rows and request outcomes at the disk's position, at once. */
-  SnapshotStream serveSnapshot() throws PeerRefusal {
-    trace("serveSnapshot at " + disk.lastEntryEpoch() + "/" + disk.lastLsn());
+  /**
+   * As {@code ReplicationController.requireIdentity}: a pull meant for another server (the caller
+   * follows {@code primary} of {@code epoch}) is refused with 421, by the rulebook's one rule.
+   */
+  private void requireIdentity(PrimaryIdentity.Pull pull, String primary, long epoch)
+      throws PeerRefusal {
+    ReplicaContext.View v = ctx.view();
+    if (!rules.answersAs(
+        pull, primary, epoch, new PrimaryIdentity.Server(name, v.role(), v.fenced(), v.epoch()))) {
+      throw new PeerRefusal(
+          421, name + " is not the primary " + primary + " of epoch " + epoch, v.epoch());
+    }
+  }
+
+  /**
+   * {@code GET /snapshot} for a re-copy by a secondary following {@code primary} of {@code epoch}
+   * (identity as {@code /log}): the rows and request outcomes at the disk's position, at once.
+   */
+  SnapshotStream serveSnapshot(String primary, long epoch) throws PeerRefusal {
+    trace(
+        "serveSnapshot at "
+            + disk.lastEntryEpoch()
+            + "/"
+            + disk.lastLsn()
+            + " for a follower of "
+            + primary
+            + " at epoch "
+            + epoch);
+    requireIdentity(PrimaryIdentity.Pull.SNAPSHOT, primary, epoch);
     if (!disk.configured) {
       throw new PeerRefusal(503, name + " is not configured", disk.epoch);
     }

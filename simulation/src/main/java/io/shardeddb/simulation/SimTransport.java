@@ -107,8 +107,8 @@ final class SimTransport implements PeerTransport, SourceTransport {
   }
 
   @Override
-  public SnapshotStream snapshot(String url) throws IOException {
-    return at(url).serveSnapshot();
+  public SnapshotStream snapshot(String url, String primary, long epoch) throws IOException {
+    return at(url).serveSnapshot(primary, epoch);
   }
 
   // --- a move's import reading its source shard (answered at once, as log and snapshot) -------

@@ -2,6 +2,7 @@ package io.shardeddb.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.shardserver.replication.rules.PrimaryIdentity;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,42 @@ class PodAddressesTest {
       assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
     }
     System.out.println("rule 5 broken through a reused address: " + found);
+    assertThat(found).anyMatch(v -> v.contains("missing"));
+  }
+
+  @Test
+  @DisplayName(
+      "rules 4 and 7 broken (a re-copy's snapshot is served by whoever serves the primary's"
+          + " address): a replica loads another replica's rows as its primary's and they elect"
+          + " without acknowledged writes")
+  void copyingASnapshotFromWhoeverServesThePrimarysAddress() {
+    Rulebook anyone =
+        new Rulebook() {
+          @Override
+          public boolean answersAs(
+              PrimaryIdentity.Pull pull,
+              String primary,
+              Long epoch,
+              PrimaryIdentity.Server server) {
+            return pull == PrimaryIdentity.Pull.SNAPSHOT
+                || super.answersAs(pull, primary, epoch, server);
+          }
+        };
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 5; seed++) {
+      ShardSimulation.Result broken =
+          ShardSimulation.forRecopyFromReusedAddress(seed, anyone).runRecopyFromReusedAddress();
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+      }
+      ShardSimulation.Result kept =
+          ShardSimulation.forRecopyFromReusedAddress(seed, new Rulebook())
+              .runRecopyFromReusedAddress();
+      assertThat(kept.violations())
+          .as("seed %d with the rule kept; faults %s", seed, kept.faults())
+          .isEmpty();
+    }
+    System.out.println("rules 4 and 7 broken through a reused address (snapshot): " + found);
     assertThat(found).anyMatch(v -> v.contains("missing"));
   }
 }

@@ -29,6 +29,7 @@ import io.shardeddb.shardserver.replication.RoleService;
 import io.shardeddb.shardserver.replication.SecondarySync;
 import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.replication.rules.PrimaryIdentity;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.RequestOutcome;
@@ -114,7 +115,7 @@ public class ReplicationController {
       @QueryValue @Nullable Long size,
       @QueryValue @Nullable String primary,
       @QueryValue @Nullable Long epoch) {
-    requireIdentity(primary, epoch);
+    requireIdentity(PrimaryIdentity.Pull.LOG, primary, epoch);
     PointRange exported = exportRange(low, size);
     // An export never shows entries a quorum does not hold yet (rule 13): read the commit point
     // before the page, so every entry of the page up to it is committed.
@@ -184,10 +185,16 @@ public class ReplicationController {
   /**
    * NDJSON: a {@link SnapshotHeader} line, then one row per line, then one request outcome per line
    * (rule 8), all read in one consistent snapshot transaction and streamed in chunks (never the
-   * whole shard in memory).
+   * whole shard in memory). A re-copying secondary names the primary it follows and its epoch
+   * ({@code primary}, {@code epoch}): any other server answers 421, as {@code /log} does.
    */
   @Get(value = "/snapshot", produces = "application/x-ndjson")
-  public Flux<byte[]> snapshot(@QueryValue @Nullable Long low, @QueryValue @Nullable Long size) {
+  public Flux<byte[]> snapshot(
+      @QueryValue @Nullable Long low,
+      @QueryValue @Nullable Long size,
+      @QueryValue @Nullable String primary,
+      @QueryValue @Nullable Long epoch) {
+    requireIdentity(PrimaryIdentity.Pull.SNAPSHOT, primary, epoch);
     UserTable table = ctx.requireTable();
     ShardConfig config = ctx.requireConfig();
     PointRange exported = exportRange(low, size);
@@ -227,22 +234,21 @@ public class ReplicationController {
   }
 
   /**
-   * Refuses (421) a {@code /log} pull meant for another server: a secondary names the primary it
-   * follows and that primary's epoch, and only that replica, as the unfenced primary of that epoch,
-   * answers. An address can be served by another process than the one a secondary last heard of (a
-   * pod moved and its address was reused); its log must not pass for the primary's (its matching
-   * entries would mark the secondary in sync, rule 4). Absent: not checked (older callers, imports,
-   * which pick their source by heartbeat).
+   * Refuses (421) a {@code /log} or {@code /snapshot} pull meant for another server: a secondary
+   * names the primary it follows and that primary's epoch, and only that replica, as the unfenced
+   * primary of that epoch, answers ({@link PrimaryIdentity}). An address can be served by another
+   * process than the one a secondary last heard of (a pod moved and its address was reused); its
+   * log must not pass for the primary's (its matching entries would mark the secondary in sync,
+   * rule 4), nor its rows for the primary's copy (rule 7). Absent: not checked (older callers,
+   * imports, which pick their source by heartbeat).
    */
-  private void requireIdentity(String primary, Long epoch) {
-    if (primary == null) {
-      return;
-    }
+  private void requireIdentity(PrimaryIdentity.Pull pull, String primary, Long epoch) {
     ReplicaContext.View v = ctx.view();
-    if (!primary.equals(ctx.name())
-        || v.role() != Role.Primary
-        || v.fenced()
-        || (epoch != null && epoch != v.epoch())) {
+    if (!rules.answersAs(
+        pull,
+        primary,
+        epoch,
+        new PrimaryIdentity.Server(ctx.name(), v.role(), v.fenced(), v.epoch()))) {
       throw new ShardException(
           ShardEndpoints.NOT_OWNED,
           "this is "

@@ -178,11 +178,20 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
   /**
    * Opens {@code GET /snapshot} and decodes its NDJSON lines (a {@link SnapshotHeader}, the rows,
    * the request outcomes) lazily; close it when done. The request deadline covers the response's
-   * start; reading the rows is bounded by the caller (interrupt, or the stall check).
+   * start; reading the rows is bounded by the caller (interrupt, or the stall check). Answered only
+   * by {@code primary} as the primary of {@code epoch} (421 from any other server at that address).
    */
   @Override
-  public SnapshotStream snapshot(String url) throws IOException, InterruptedException {
-    return decoded(url, snapshotAt(url, "/snapshot"));
+  public SnapshotStream snapshot(String url, String primary, long epoch)
+      throws IOException, InterruptedException {
+    return decoded(
+        url,
+        snapshotAt(
+            url,
+            "/snapshot?primary="
+                + URLEncoder.encode(primary, StandardCharsets.UTF_8)
+                + "&epoch="
+                + epoch));
   }
 
   /** The NDJSON lines of a snapshot as a {@link SnapshotStream} (decoded lazily). */

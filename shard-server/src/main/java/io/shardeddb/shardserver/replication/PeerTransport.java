@@ -43,6 +43,11 @@ public interface PeerTransport {
       long epoch)
       throws IOException, InterruptedException;
 
-  /** Opens the primary's consistent snapshot (header, rows, request outcomes) for a re-copy. */
-  SnapshotStream snapshot(String url) throws IOException, InterruptedException;
+  /**
+   * Opens the consistent snapshot (header, rows, request outcomes) of {@code primary} (at {@code
+   * url}) as the primary of {@code epoch}, for a re-copy; any other server at that address refuses
+   * (a {@link PeerRefusal} with status 421).
+   */
+  SnapshotStream snapshot(String url, String primary, long epoch)
+      throws IOException, InterruptedException;
 }

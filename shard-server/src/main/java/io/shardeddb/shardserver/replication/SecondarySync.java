@@ -476,7 +476,8 @@ public class SecondarySync implements AutoCloseable {
   private boolean recopy(ReplicaContext.View v, long gen) {
     applyLock.lock();
     snapshotProgressNanos = clock.nanos();
-    try (SnapshotStream snapshot = client.snapshot(v.primary().url())) {
+    try (SnapshotStream snapshot =
+        client.snapshot(v.primary().url(), v.primary().name(), v.epoch())) {
       SnapshotHeader header = snapshot.header();
       progress();
       if (header.config() != null) {
@@ -540,15 +541,25 @@ public class SecondarySync implements AutoCloseable {
           header.lsn(),
           v.primary().name());
       return true;
-    } catch (IOException | RuntimeException e) {
+    } catch (PeerRefusal r) {
+      if (r.status() != ShardEndpoints.NOT_OWNED) {
+        return copyFailed(v, r);
+      }
+      // Not my primary here: another server answers at the address this replica was told (a pod
+      // moved and its address was reused), or the primary no longer leads this epoch. Nothing of
+      // it is loaded; a requested copy stays requested (reported Copying, rows intact) and is
+      // tried again at the next poll, against the address of the role it then holds.
       LOG.warn(
-          "re-copy of {} from {} failed{}: {}",
+          "{}: not re-copying from {}: the server there is not the primary {} of epoch {} ({})",
           ctx.name(),
+          v.primary().url(),
           v.primary().name(),
-          ctx.copying() ? " (stays Copying)" : "",
-          e.toString());
+          v.epoch(),
+          r.getMessage());
       ctx.secondaryState(ctx.copying() ? ReplicaState.Copying : ReplicaState.CatchingUp);
       return false;
+    } catch (IOException | RuntimeException e) {
+      return copyFailed(v, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
@@ -556,6 +567,18 @@ public class SecondarySync implements AutoCloseable {
       snapshotProgressNanos = 0;
       applyLock.unlock();
     }
+  }
+
+  /** A copy that failed before completing: once begun, it stays Copying (rule 7). */
+  private boolean copyFailed(ReplicaContext.View v, Exception e) {
+    LOG.warn(
+        "re-copy of {} from {} failed{}: {}",
+        ctx.name(),
+        v.primary().name(),
+        ctx.copying() ? " (stays Copying)" : "",
+        e.toString());
+    ctx.secondaryState(ctx.copying() ? ReplicaState.Copying : ReplicaState.CatchingUp);
+    return false;
   }
 
   /** Notes the arrival of a snapshot item, for {@link #abandonStalledSnapshot}. */

@@ -64,7 +64,8 @@ class PeerClientTest {
 
       assertThatThrownBy(() -> client.log(url, 1, 0, "me", 10))
           .isInstanceOf(HttpTimeoutException.class);
-      assertThatThrownBy(() -> client.snapshot(url)).isInstanceOf(HttpTimeoutException.class);
+      assertThatThrownBy(() -> client.snapshot(url, "primary", 1))
+          .isInstanceOf(HttpTimeoutException.class);
     } finally {
       for (Socket s : held) {
         s.close();

@@ -66,7 +66,7 @@ class PeerLinkTest {
     }
 
     @Override
-    public SnapshotStream snapshot(String url) {
+    public SnapshotStream snapshot(String url, String primary, long epoch) {
       throw new UnsupportedOperationException();
     }
   }

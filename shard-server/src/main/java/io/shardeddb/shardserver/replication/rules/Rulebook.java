@@ -122,6 +122,18 @@ public class Rulebook {
   }
 
   /**
+   * Rules 4 and 7: whether {@code server} answers a {@code pull} ({@code /log} or {@code
+   * /snapshot}) whose caller follows {@code primary} as the primary of {@code epoch} ({@link
+   * PrimaryIdentity#answers}); refused, the caller gets 421. True for another server at the
+   * primary's address is the pull the rules forbid: its log would verify the caller, its snapshot
+   * become the caller's copy of the primary's history.
+   */
+  public boolean answersAs(
+      PrimaryIdentity.Pull pull, String primary, Long epoch, PrimaryIdentity.Server server) {
+    return PrimaryIdentity.answers(primary, epoch, server);
+  }
+
+  /**
    * Rule 13: a move's import records, after the snapshot, the request ids the source logged for the
    * range up to it ({@code ImportService.handOverOutcomes}), so a retry of a change applied on the
    * source before the move gets its original outcome on the destination. False is the import the

@@ -127,8 +127,9 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
   }
 
   @Override
-  public SnapshotStream snapshot(String url) throws IOException, InterruptedException {
-    return http.snapshot(url);
+  public SnapshotStream snapshot(String url, String primary, long epoch)
+      throws IOException, InterruptedException {
+    return http.snapshot(url, primary, epoch);
   }
 
   private EventLoopGroup group() {
