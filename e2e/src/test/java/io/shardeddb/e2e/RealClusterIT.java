@@ -64,6 +64,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The operator on a real Kubernetes (the cluster e2e/cluster/up.sh brings up): installed with the
@@ -97,6 +100,51 @@ class RealClusterIT {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private KubernetesClient client;
+
+  /**
+   * A failed step prints what a reader needs to tell why without the cluster: the database
+   * namespace's Events in order and the last lines of the operator's log.
+   */
+  @RegisterExtension
+  final TestWatcher onFailure =
+      new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+          dumpForDiagnosis(context.getDisplayName());
+        }
+      };
+
+  private void dumpForDiagnosis(String step) {
+    try {
+      System.out.printf("==== %s failed: Events in %s ====%n", step, dbNs);
+      client.v1().events().inNamespace(dbNs).list().getItems().stream()
+          .sorted(
+              java.util.Comparator.comparing(
+                  e ->
+                      String.valueOf(
+                          e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getEventTime())))
+          .forEach(
+              e ->
+                  System.out.printf(
+                      "  %s %s %s %s: %s%n",
+                      e.getLastTimestamp(),
+                      e.getType(),
+                      e.getInvolvedObject().getName(),
+                      e.getReason(),
+                      e.getMessage()));
+      Pod operator = operatorPod();
+      String log =
+          client
+              .pods()
+              .inNamespace(OPERATOR_NS)
+              .withName(operator.getMetadata().getName())
+              .tailingLines(400)
+              .getLog();
+      System.out.printf("==== operator log (last 400 lines) ====%n%s%n", log);
+    } catch (RuntimeException e) {
+      System.out.printf("==== could not collect diagnostics: %s ====%n", e);
+    }
+  }
 
   @BeforeAll
   void connect() throws Exception {
