@@ -3,7 +3,7 @@
 # Kubernetes on first use), builds and loads the images, and runs the end-to-end suite against it.
 # SHARDEDDB_E2E_KEEP=1 leaves the cluster up afterwards; otherwise it is torn down.
 # SHARDEDDB_E2E_TESTS selects steps (failsafe's it.test syntax), e.g.
-#   'RealClusterIT#theChart*+aTwoShard*+aBaseBackup*' for the install, a database and step 14.
+#   'RealClusterIT#theChart*+aTwoShard*+aBaseBackup*' for the install, a database and step 15.
 source "$(dirname "$0")/cluster/lib.sh"
 t0=$(date +%s)
 "$E2E_DIR/cluster/up.sh"

@@ -33,8 +33,9 @@ when watchNamespaces is a list.
   verbs: ["get", "list", "watch", "delete"]
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
-  # A larger spec.storage.size: the shard pods' claims are raised (docs/operator.md).
-  verbs: ["get", "patch"]
+  # A larger spec.storage.size: the shard pods' claims are raised, or deleted one at a
+  # time by the rolling rebuild where the class cannot expand (docs/operator.md).
+  verbs: ["get", "patch", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   # list: granted on to each database's router Role (its web console shows the database's Events).

@@ -64,6 +64,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The operator on a real Kubernetes (the cluster e2e/cluster/up.sh brings up): installed with the
@@ -79,8 +82,8 @@ class RealClusterIT {
 
   private static final String RELEASE = "shardeddb";
   private static final String OPERATOR_NS = "shardeddb-system";
-  // The databases' namespace: one the chart is told to watch; the plain manifests (step 15)
-  // watch only the operator's own namespace, as docs/install.md says, so step 15 uses that one.
+  // The databases' namespace: one the chart is told to watch; the plain manifests (step 17)
+  // watch only the operator's own namespace, as docs/install.md says, so step 17 uses that one.
   private static String dbNs = "e2e";
   private static final String DB = "students";
   private static final Duration READY = Duration.ofMinutes(6);
@@ -97,6 +100,51 @@ class RealClusterIT {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private KubernetesClient client;
+
+  /**
+   * A failed step prints what a reader needs to tell why without the cluster: the database
+   * namespace's Events in order and the last lines of the operator's log.
+   */
+  @RegisterExtension
+  final TestWatcher onFailure =
+      new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+          dumpForDiagnosis(context.getDisplayName());
+        }
+      };
+
+  private void dumpForDiagnosis(String step) {
+    try {
+      System.out.printf("==== %s failed: Events in %s ====%n", step, dbNs);
+      client.v1().events().inNamespace(dbNs).list().getItems().stream()
+          .sorted(
+              java.util.Comparator.comparing(
+                  e ->
+                      String.valueOf(
+                          e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getEventTime())))
+          .forEach(
+              e ->
+                  System.out.printf(
+                      "  %s %s %s %s: %s%n",
+                      e.getLastTimestamp(),
+                      e.getType(),
+                      e.getInvolvedObject().getName(),
+                      e.getReason(),
+                      e.getMessage()));
+      Pod operator = operatorPod();
+      String log =
+          client
+              .pods()
+              .inNamespace(OPERATOR_NS)
+              .withName(operator.getMetadata().getName())
+              .tailingLines(400)
+              .getLog();
+      System.out.printf("==== operator log (last 400 lines) ====%n%s%n", log);
+    } catch (RuntimeException e) {
+      System.out.printf("==== could not collect diagnostics: %s ====%n", e);
+    }
+  }
 
   @BeforeAll
   void connect() throws Exception {
@@ -551,6 +599,135 @@ class RealClusterIT {
             + " PodRolled Events");
   }
 
+  @Test
+  @Order(10)
+  void aLargerStorageSizeOnAClassThatCannotExpandRebuildsEveryPodWithAPromoteAndNoFailover()
+      throws Exception {
+    // The tier's StorageClass `local` (no provisioner) has no allowVolumeExpansion: the operator
+    // rebuilds the pods onto new claims one at a time, the primary last after a planned
+    // switch-over. Its hostPath volumes are 5Gi, so the 2Gi claims bind.
+    await().atMost(READY).pollInterval(Duration.ofSeconds(2)).until(() -> isReady(status()));
+    List<String> failoversBefore = new ArrayList<>(shardEvents("sh1", "FailoverCompleted"));
+    failoversBefore.addAll(shardEvents("sh2", "FailoverCompleted"));
+    int switchOversBefore =
+        shardEvents("sh1", "PrimarySwitchedOver").size()
+            + shardEvents("sh2", "PrimarySwitchedOver").size();
+    Map<String, String> claimsBefore = new java.util.HashMap<>();
+    for (String shard : List.of("sh1", "sh2")) {
+      for (int i = 0; i < 3; i++) {
+        String claim = "data-" + DB + "-" + shard + "-" + i;
+        claimsBefore.put(
+            claim,
+            client
+                .persistentVolumeClaims()
+                .inNamespace(dbNs)
+                .withName(claim)
+                .get()
+                .getMetadata()
+                .getUid());
+      }
+    }
+    // Keys no earlier step wrote: 8000-8191 are sh1's (one write every 6 s lasts 19 minutes),
+    // 8200-10999 sh2's (every 400 ms, 18 minutes).
+    try (Writer writer = new Writer(8200, 11000, Duration.ofMillis(400));
+        Writer sh1Writer = new Writer(8000, 8192, Duration.ofSeconds(6))) {
+      writer.awaitAcknowledged(20);
+      sh1Writer.awaitAcknowledged(2);
+      kubectl(
+          "-n",
+          dbNs,
+          "patch",
+          "shardeddatabase",
+          DB,
+          "--type",
+          "merge",
+          "-p",
+          "{\"spec\":{\"storage\":{\"size\":\"2Gi\"}}}");
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofSeconds(2))
+          .untilAsserted(
+              () ->
+                  assertThat(status().condition("StorageResizing"))
+                      .as("StorageResizing; status %s", status())
+                      .hasValueSatisfying(
+                          c -> assertThat(c.getReason()).isEqualTo("RollingRebuild")));
+      await()
+          .atMost(Duration.ofMinutes(20))
+          .pollInterval(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                ShardedDatabaseStatus now = status();
+                assertThat(now.condition("StorageResizing"))
+                    .as("StorageResizing; status %s", now)
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("False");
+                          assertThat(c.getReason()).isEqualTo("Reconciled");
+                        });
+                assertThat(isReady(now)).as("Ready; status %s", now).isTrue();
+                // The last rebuilt pod (each shard's old primary) copied in and caught up.
+                for (String shard : List.of("sh1", "sh2")) {
+                  assertThat(now.shard(shard).orElseThrow().readyReplicas())
+                      .as("%s ready replicas; status %s", shard, now)
+                      .isEqualTo(3);
+                }
+              });
+      writer.awaitMoreAcknowledged();
+      sh1Writer.awaitMoreAcknowledged();
+    }
+    for (Map.Entry<String, String> e : claimsBefore.entrySet()) {
+      var pvc = client.persistentVolumeClaims().inNamespace(dbNs).withName(e.getKey()).get();
+      assertThat(pvc).as("claim %s", e.getKey()).isNotNull();
+      assertThat(pvc.getMetadata().getUid())
+          .as("claim %s replaced", e.getKey())
+          .isNotEqualTo(e.getValue());
+      assertThat(pvc.getSpec().getResources().getRequests().get("storage"))
+          .as("claim %s size", e.getKey())
+          .isEqualTo(new Quantity("2Gi"));
+      assertThat(pvc.getStatus().getPhase()).isEqualTo("Bound");
+    }
+    assertThat(status().applied().storageSize()).isEqualTo("2Gi");
+    List<String> failoversAfter = new ArrayList<>(shardEvents("sh1", "FailoverCompleted"));
+    failoversAfter.addAll(shardEvents("sh2", "FailoverCompleted"));
+    assertThat(failoversAfter)
+        .as("no failover during the rolling rebuild")
+        .hasSameSizeAs(failoversBefore);
+    assertThat(
+            shardEvents("sh1", "PrimarySwitchedOver").size()
+                + shardEvents("sh2", "PrimarySwitchedOver").size())
+        .as("a planned switch-over (promote) in each shard")
+        .isGreaterThanOrEqualTo(switchOversBefore + 2);
+    List<String> rebuilt = new ArrayList<>(shardEvents("sh1", "VolumeRebuildStarted"));
+    rebuilt.addAll(shardEvents("sh2", "VolumeRebuildStarted"));
+    assertThat(rebuilt).as("VolumeRebuildStarted Events").hasSizeGreaterThanOrEqualTo(6);
+    // Each rebuilt replica holds what its primary holds.
+    for (String shard : List.of("sh1", "sh2")) {
+      ShardStatus s = status().shard(shard).orElseThrow();
+      JsonNode primary = get(s.replica(s.primary()).orElseThrow().url() + "/checksum");
+      for (var r : s.replicasOrEmpty()) {
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofSeconds(2))
+            .untilAsserted(
+                () -> {
+                  JsonNode p = get(s.replica(s.primary()).orElseThrow().url() + "/checksum");
+                  JsonNode copy = get(r.url() + "/checksum");
+                  assertThat(copy.path("appliedLsn").asLong())
+                      .isEqualTo(p.path("appliedLsn").asLong());
+                  assertThat(copy.path("digest").asText())
+                      .as("checksum of rebuilt %s vs its primary", r.pod())
+                      .isEqualTo(p.path("digest").asText());
+                });
+      }
+      assertThat(primary.path("rows").asLong()).isPositive();
+    }
+    System.out.printf(
+        "step 10: storage 1Gi -> 2Gi by a rolling rebuild (%d VolumeRebuildStarted Events), no"
+            + " failover%n",
+        rebuilt.size());
+  }
+
   /** Whether every pod of the StatefulSet carries its update revision and is ready. */
   private boolean rolledOnto(String statefulSet) {
     var sts = client.apps().statefulSets().inNamespace(dbNs).withName(statefulSet).get();
@@ -575,7 +752,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void aSettledDatabaseGetsNoWorkloadWritesAndItsBudgetsUseTheServersPolicyVersion() {
     await().atMost(READY).until(() -> isReady(status()));
     long before = workloadWrites();
@@ -602,7 +779,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void theOperatorNeverRestartedAndNoReconcileFailedWithAConflict() {
     assertOperatorHealthy();
     // For the record (step 6 restarts one shard-server on purpose): which containers restarted,
@@ -622,7 +799,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void aRestartedOperatorTakesOverAndTheDatabaseStaysReady() {
     String old = operatorPod().getMetadata().getName();
     client.pods().inNamespace(OPERATOR_NS).withName(old).delete();
@@ -639,7 +816,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(13)
+  @Order(14)
   void aHelmUpgradeWithAChangedValueRollsTheOperator() {
     // On a node whose CPU requests are full (as after a split left a third shard, 2026-11-23) a
     // rollout that surges a second operator pod never finishes: the surge pod stays Pending and
@@ -670,7 +847,7 @@ class RealClusterIT {
           .create();
     }
     try {
-      System.out.println("step 13: node CPU filled with a " + free + "m pod before the upgrade");
+      System.out.println("step 14: node CPU filled with a " + free + "m pod before the upgrade");
       new Helm(repo.resolve("helm/shardeddb-operator"))
           .upgrade()
           .withName(RELEASE)
@@ -749,7 +926,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(14)
+  @Order(15)
   void aBaseBackupToAnS3ServerPodRestoresIntoANewDatabaseWithEveryRow() throws Exception {
     // The S3 server as a pod (image shardeddb/s3: the S3Proxy local mode embeds), its key in a
     // Secret the database names; spec.backup added to the live database rolls its pods.
@@ -889,13 +1066,13 @@ class RealClusterIT {
         .forEach(
             p -> {
               System.out.println(
-                  "step 14: pod " + p.getMetadata().getName() + " status " + p.getStatus());
+                  "step 15: pod " + p.getMetadata().getName() + " status " + p.getStatus());
               try {
                 String log =
                     client.pods().inNamespace(dbNs).withName(p.getMetadata().getName()).getLog();
-                System.out.println("step 14: its log: " + log);
+                System.out.println("step 15: its log: " + log);
               } catch (RuntimeException e) {
-                System.out.println("step 14: no log: " + e.getMessage());
+                System.out.println("step 15: no log: " + e.getMessage());
               }
             });
   }
@@ -966,7 +1143,7 @@ class RealClusterIT {
     // The tier's one node has 2 CPUs and the source database stays up beside the copy: with the
     // default requests (160m a shard pod) 3 of the copy's 6 pods stayed Pending "Insufficient
     // cpu" (run 8), so the copy asks for less CPU. What is restored does not depend on it.
-    System.out.println("step 14: free CPU before the restore " + freeCpuMillis() + "m");
+    System.out.println("step 15: free CPU before the restore " + freeCpuMillis() + "m");
     com.fasterxml.jackson.databind.node.ObjectNode tree =
         (com.fasterxml.jackson.databind.node.ObjectNode)
             JSON.readTree(client.getKubernetesSerialization().asJson(restored));
@@ -992,7 +1169,7 @@ class RealClusterIT {
     }
     assertThat(rows(copy)).as("rows of the restored database").isEqualTo(before);
     System.out.println(
-        "step 14: backup e2e-base restored into " + copy + ": " + before.size() + " rows");
+        "step 15: backup e2e-base restored into " + copy + ": " + before.size() + " rows");
   }
 
   /** A database's status, its pods and their logs' tails, for a failed step's report. */
@@ -1058,7 +1235,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(15)
+  @Order(16)
   void deletingTheDatabaseAndUninstallingTheChartLeavesNothingBehind() {
     client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(DB).delete();
     await()
@@ -1130,7 +1307,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(16)
+  @Order(17)
   void thePlainManifestsInstallTheOperatorAsDocumented() throws Exception {
     // docs/install.md, "Without Helm", for Kubernetes 1.20 - 1.24: the CRD without CEL rules
     // (kubectl create), the rendered chart, and the MySQL image changed with kubectl set env.
@@ -1231,19 +1408,26 @@ class RealClusterIT {
   }
 
   /**
-   * Writes one row per request to sh1's key range through the router until closed, and keeps the
-   * keys whose write was acknowledged.
+   * Writes one row per request to its key range through the router until closed, and keeps the keys
+   * whose write was acknowledged.
    */
   private final class Writer implements AutoCloseable {
     private final int from;
     private final int to;
     private final Set<Integer> acknowledged = new ConcurrentSkipListSet<>();
     private final AtomicBoolean writing = new AtomicBoolean(true);
+    private final Duration pace;
     private final Thread thread;
 
     Writer(int from, int to) {
+      this(from, to, Duration.ofMillis(200));
+    }
+
+    /** A writer that waits {@code pace} after each acknowledged write (a long fault, few keys). */
+    Writer(int from, int to, Duration pace) {
       this.from = from;
       this.to = to;
+      this.pace = pace;
       this.thread = Thread.ofPlatform().start(this::write);
     }
 
@@ -1261,7 +1445,7 @@ class RealClusterIT {
           // At most five writes a second, so that a long fault (a roll of every pod takes minutes)
           // does not use up the key range: a writer out of keys acknowledges nothing more (run 14
           // of 2026-11-24: step 9 timed out waiting for a write after the roll had finished).
-          LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+          LockSupport.parkNanos(pace.toNanos());
         } else {
           // Pace refusals so that an outage does not use up the key range.
           LockSupport.parkNanos(Duration.ofMillis(250).toNanos());

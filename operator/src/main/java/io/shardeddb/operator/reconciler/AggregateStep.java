@@ -74,8 +74,9 @@ final class AggregateStep {
     // shards are the published layout, which only a cut-over changes.
     AppliedSpec applied =
         SpecValidator.appliedOf(sdb).withShards(Layouts.toApplied(reshard.published()));
-    if (volumes.unsupported() && previous.applied() != null) {
-      // Not taken up: the spec may go back to the size the volumes have.
+    if (volumes.notTakenUp() && previous.applied() != null) {
+      // Not taken up (unsupported, or a rolling rebuild not finished): the spec may go back to the
+      // size the volumes have.
       applied = applied.withStorageSize(previous.applied().storageSize());
     }
     Set<String> verified =

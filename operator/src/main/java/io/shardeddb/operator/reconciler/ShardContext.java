@@ -9,13 +9,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything observed about one shard for one coordination pass: the resource, the shard's /config
  * request (null for a retained shard being removed), its desired replicas, the previous status, its
  * pods and their heartbeats (absent when a replica did not answer), and the pods named by a pending
- * promote or rebuild request for this shard (null: none), and the shard StatefulSet's update
- * revision (null: unknown), which pods carrying another revision are not on yet (a roll).
+ * promote or rebuild request for this shard (null: none), the shard StatefulSet's update revision
+ * (null: unknown), which pods carrying another revision are not on yet (a roll), and the pods a
+ * rolling rebuild has yet to move onto a larger volume; both count as outdated, so the primary
+ * hands over once it is the last one.
  */
 public record ShardContext(
     ShardedDatabase sdb,
@@ -30,4 +33,38 @@ public record ShardContext(
     Instant now,
     String promoteTo,
     String rebuild,
-    String updateRevision) {}
+    String updateRevision,
+    Set<String> awaitingVolume) {
+
+  /** A context with no rolling rebuild. */
+  public ShardContext(
+      ShardedDatabase sdb,
+      String shardId,
+      ShardConfigRequest config,
+      int desiredReplicas,
+      WriteQuorum writeQuorum,
+      Duration primaryUnavailableAfter,
+      ShardStatus previous,
+      List<PodView> pods,
+      Map<String, TimedHeartbeat> heartbeats,
+      Instant now,
+      String promoteTo,
+      String rebuild,
+      String updateRevision) {
+    this(
+        sdb,
+        shardId,
+        config,
+        desiredReplicas,
+        writeQuorum,
+        primaryUnavailableAfter,
+        previous,
+        pods,
+        heartbeats,
+        now,
+        promoteTo,
+        rebuild,
+        updateRevision,
+        Set.of());
+  }
+}

@@ -90,7 +90,11 @@ public record ShardObservation(
         pod);
   }
 
-  /** One pod of the shard: name, StatefulSet ordinal, shard-server URL, readiness, history. */
+  /**
+   * One pod of the shard: name, StatefulSet ordinal, shard-server URL, readiness, history, and
+   * whether it waits to be replaced (a roll onto a new template, or a rolling rebuild onto a larger
+   * volume).
+   */
   public record Member(
       String name,
       int ordinal,
@@ -122,7 +126,8 @@ public record ShardObservation(
                         p.ready(),
                         p.restarts(),
                         uptime(p.pod(), ctx.now()),
-                        PodView.outdated(p, ctx.updateRevision())))
+                        PodView.outdated(p, ctx.updateRevision())
+                            || ctx.awaitingVolume().contains(p.name())))
             .toList();
     ShardStatus previous =
         ctx.previous() != null

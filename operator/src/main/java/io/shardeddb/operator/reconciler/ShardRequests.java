@@ -9,6 +9,7 @@ import io.shardeddb.operator.reconciler.ShardAction.Fence;
 import io.shardeddb.operator.reconciler.ShardAction.Resync;
 import io.shardeddb.operator.reconciler.ShardObservation.Member;
 import io.shardeddb.operator.reconciler.ShardPlan.Stage;
+import io.shardeddb.operator.recopy.RebuildGate;
 import io.shardeddb.operator.shardclient.TimedFence;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.ShardEvent;
@@ -91,12 +92,15 @@ public final class ShardRequests {
       return base;
     }
     boolean leaving = ShardPlanner.leaving(o, base.primary());
-    // A roll (RollPlanner): the primary goes last, once every other replica is on the new template.
+    // A roll (RollPlanner) or a rolling rebuild onto larger volumes: the primary goes last, once
+    // every other replica is back on the new template (or volume) and caught up.
+    List<Member> others =
+        o.members().stream().filter(m -> !m.name().equals(base.primary())).toList();
     boolean rolled =
         o.member(base.primary()).map(Member::outdated).orElse(false)
-            && o.members().stream()
-                .filter(m -> !m.name().equals(base.primary()))
-                .noneMatch(Member::outdated);
+            && others.size() + 1 >= o.desiredReplicas()
+            && others.stream().noneMatch(Member::outdated)
+            && others.stream().allMatch(m -> switchoverRefusal(o, base, m) == null);
     if (!leaving && !rolled) {
       return base;
     }
@@ -449,30 +453,14 @@ public final class ShardRequests {
     }
     // Only voters carry writes (rule 12): learners in sync do not make up for a voter's copy.
     int voting = Math.min(ShardPlanner.recordedVoters(o), o.desiredReplicas());
-    int needed = FailoverPlanner.majority(voting);
     long inSyncOthers =
         o.members().stream()
             .filter(m -> !m.name().equals(pod) && m.ordinal() < voting)
             .filter(m -> inSync(o, base, m.name()))
             .count();
-    if (inSyncOthers < needed) {
-      return refuse(
-          o,
-          base,
-          Type.Rebuild,
-          pod,
-          EventReason.RebuildRefused,
-          "rebuilding "
-              + pod
-              + " would leave "
-              + inSyncOthers
-              + " of "
-              + voting
-              + " voting replicas of shard "
-              + o.shardId()
-              + " in sync, fewer than the "
-              + needed
-              + " a write needs");
+    String lacking = RebuildGate.refusal(o.shardId(), pod, voting, inSyncOthers);
+    if (lacking != null) {
+      return refuse(o, base, Type.Rebuild, pod, EventReason.RebuildRefused, lacking);
     }
     // Verified once the copy is done, even if it finishes before any pass saw it Copying.
     copying.add(pod);

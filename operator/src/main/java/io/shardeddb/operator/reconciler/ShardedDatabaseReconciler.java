@@ -169,10 +169,9 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     // Each database's CA and the operator's certificate for it, kept across passes.
     OperatorTls tls = new OperatorTls(new TlsSecrets(new SecureRandom()));
     this.observe = new ObserveStep(shardClient, probes, tls);
-    this.workflow =
-        new WorkflowStep(
-            images, removalGuard, new VolumeResizer(client), operatorNamespace, scraper);
-    this.shards = new ShardsStep(client, coordinator, events);
+    VolumeResizer volumes = new VolumeResizer(client);
+    this.workflow = new WorkflowStep(images, removalGuard, volumes, operatorNamespace, scraper);
+    this.shards = new ShardsStep(client, coordinator, events, volumes);
     this.stuckPods = new StuckPodReplacer(client, replacement, events);
     this.resharding = new ReshardStep(resharder, crd);
     this.aggregate = new AggregateStep(client, aggregator, archives, events);

@@ -17,6 +17,8 @@ import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.operator.status.ShardOutcome;
+import io.shardeddb.operator.storage.VolumeResizePlanner;
+import io.shardeddb.operator.storage.VolumeResizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The shards step: routes the promote and rebuild annotations to their shards, then gives each
  * shard that runs one pass of {@link ShardCoordinator} (bring-up, failover, re-copy, switch-over,
- * learners) and rolls one outdated secondary onto its StatefulSet's new template ({@link
- * RollPlanner}).
+ * learners) and takes one step of a rolling rebuild onto larger volumes ({@link VolumeResizer}) or
+ * else rolls one outdated secondary onto its StatefulSet's new template ({@link RollPlanner}).
  */
 final class ShardsStep {
 
@@ -52,11 +54,17 @@ final class ShardsStep {
   private final KubernetesClient client;
   private final ShardCoordinator coordinator;
   private final EventRecorder events;
+  private final VolumeResizer volumes;
 
-  ShardsStep(KubernetesClient client, ShardCoordinator coordinator, EventRecorder events) {
+  ShardsStep(
+      KubernetesClient client,
+      ShardCoordinator coordinator,
+      EventRecorder events,
+      VolumeResizer volumes) {
     this.client = client;
     this.coordinator = coordinator;
     this.events = events;
+    this.volumes = volumes;
   }
 
   Shards coordinate(
@@ -100,11 +108,43 @@ final class ShardsStep {
                   now,
                   requests.promoteByShard().get(shard.id()),
                   requests.rebuildByShard().get(shard.id()),
-                  updateRevision(sdb, context, shard.id())));
+                  updateRevision(sdb, context, shard.id()),
+                  desired.volumeResize().awaitingVolume(shard.id())));
       outcomes.add(outcome);
-      roll(sdb, outcome, pods, updateRevision(sdb, context, shard.id()));
+      // One pod at a time: a rolling rebuild's step (which also re-creates the pod from the
+      // current template) goes before a roll's.
+      if (!rebuild(sdb, desired.volumeResize().rebuilds().get(shard.id()), outcome, pods)) {
+        roll(sdb, outcome, pods, updateRevision(sdb, context, shard.id()));
+      }
     }
     return new Shards(List.copyOf(outcomes), requests);
+  }
+
+  /**
+   * Takes one step of the shard's rolling rebuild onto larger volumes ({@link
+   * VolumeResizer#rebuild}, decided by {@code VolumeResizePlanner.rebuildStep} from this pass's
+   * outcome); whether it did.
+   */
+  private boolean rebuild(
+      ShardedDatabase sdb, VolumeResizer.Rebuild r, ShardOutcome outcome, List<PodView> pods) {
+    if (r == null) {
+      return false;
+    }
+    Optional<ShardEvent> done =
+        volumes.rebuild(
+            sdb.getMetadata().getNamespace(),
+            r,
+            outcome.phase(),
+            outcome.status(),
+            pods.stream()
+                .filter(p -> p.ordinal() >= 0)
+                .map(
+                    p ->
+                        new VolumeResizePlanner.PodState(
+                            p.name(), p.ordinal(), p.ready(), p.running(), p.terminating()))
+                .toList());
+    done.ifPresent(e -> events.record(sdb, e));
+    return done.isPresent();
   }
 
   /** The shard StatefulSet's update revision (its current template), or null when unknown. */

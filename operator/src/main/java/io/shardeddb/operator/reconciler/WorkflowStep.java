@@ -130,7 +130,8 @@ final class WorkflowStep {
             sdb,
             model.shards(),
             shardStatefulSets(context),
-            previous.condition(ConditionType.StorageResizing.name()));
+            previous.condition(ConditionType.StorageResizing.name()),
+            previous.applied() == null ? null : previous.applied().storageSize());
     model = model.withShards(volumeResize.shards());
     Models.put(context, model);
     TlsModels.put(context, observed.authority());

@@ -60,6 +60,11 @@ public enum ConditionReason {
   BackupNotConfigured,
   /** Shard volume claims were raised to a larger spec.storage.size and are growing. */
   VolumeExpanding,
+  /**
+   * The StorageClass cannot expand: the shard pods move onto new volumes of the new size one at a
+   * time (secondaries first, the primary last after a planned switch-over), each copied again.
+   */
+  RollingRebuild,
   /** The volumes grew; a file system on one waits for the kubelet to grow it. */
   FileSystemResizePending,
   /** The volumes' StorageClass does not allow expansion (or is unknown): the size is unchanged. */

@@ -65,6 +65,11 @@ public enum EventReason {
    * claim template (no pod restarts).
    */
   StatefulSetRecreated(false),
+  /**
+   * A rolling rebuild (the StorageClass cannot expand) deleted a pod's claim and the pod, so its
+   * StatefulSet re-creates both with the larger size and the replica copies in again.
+   */
+  VolumeRebuildStarted(false),
   /** Every shard volume has the larger spec.storage.size. */
   StorageResized(false),
   /** spec.storage.size grew but the volumes' StorageClass does not allow expansion. */

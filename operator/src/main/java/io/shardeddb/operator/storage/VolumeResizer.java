@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.StorageSpec;
 import io.shardeddb.operator.model.DesiredShard;
@@ -19,17 +20,25 @@ import io.shardeddb.operator.status.ConditionReason;
 import io.shardeddb.operator.status.DesiredCondition;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.ShardEvent;
+import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.operator.storage.VolumeResizePlanner.Claim;
 import io.shardeddb.operator.storage.VolumeResizePlanner.ExpandClaim;
 import io.shardeddb.operator.storage.VolumeResizePlanner.Observed;
 import io.shardeddb.operator.storage.VolumeResizePlanner.Phase;
 import io.shardeddb.operator.storage.VolumeResizePlanner.Plan;
+import io.shardeddb.operator.storage.VolumeResizePlanner.PodState;
+import io.shardeddb.operator.storage.VolumeResizePlanner.RebuildStep;
+import io.shardeddb.operator.storage.VolumeResizePlanner.RecreatePod;
 import io.shardeddb.operator.storage.VolumeResizePlanner.RecreateStatefulSet;
+import io.shardeddb.operator.storage.VolumeResizePlanner.ReplaceVolume;
+import io.shardeddb.operator.storage.VolumeResizePlanner.Wait;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +46,11 @@ import org.slf4j.LoggerFactory;
  * Carries out a larger {@code spec.storage.size} (docs/operator.md, "Growing the volumes"):
  * observes each shard's live StatefulSet, claims and StorageClass, lets {@link VolumeResizePlanner}
  * decide, raises the claims and re-creates the StatefulSets (orphan deletion: the pods keep
- * running), and says which claim template each desired StatefulSet carries this pass. It reads
- * nothing from the API server while every template already has the spec's size and no resize is
- * under way.
+ * running), and says which claim template each desired StatefulSet carries this pass ({@link
+ * #resize}, in the workflow step). Where the class cannot expand, the shards step then takes one
+ * step of the rolling rebuild per shard and pass ({@link #rebuild}), decided from that pass's shard
+ * outcome. It reads nothing from the API server while every template already has the spec's size
+ * and no resize is under way.
  */
 public final class VolumeResizer {
   private static final Logger LOG = LoggerFactory.getLogger(VolumeResizer.class);
@@ -47,15 +58,40 @@ public final class VolumeResizer {
   /**
    * One pass's outcome: the shards with the claim template their StatefulSets carry, the
    * StorageResizing condition (null: no resize ever, nothing to report), the Events due, whether a
-   * resize is under way (come back soon), and whether the size could not be taken up (the applied
-   * size then stays what it was, so the spec may be put back).
+   * resize is under way (come back soon), whether the size is not taken up (unsupported, or a
+   * rolling rebuild not finished: the applied size then stays what it was, so the spec may be put
+   * back), and the shards under a rolling rebuild, by id.
    */
   public record Result(
       List<DesiredShard> shards,
       DesiredCondition condition,
       List<ShardEvent> events,
       boolean busy,
-      boolean unsupported) {}
+      boolean notTakenUp,
+      Map<String, Rebuild> rebuilds) {
+
+    /** A result with no rolling rebuild. */
+    public Result(
+        List<DesiredShard> shards,
+        DesiredCondition condition,
+        List<ShardEvent> events,
+        boolean busy,
+        boolean notTakenUp) {
+      this(shards, condition, events, busy, notTakenUp, Map.of());
+    }
+
+    /** The pods of this shard that wait for a volume of the new size (none: no rebuild). */
+    public Set<String> awaitingVolume(String shard) {
+      Rebuild r = rebuilds.get(shard);
+      return r == null ? Set.of() : r.awaiting();
+    }
+  }
+
+  /**
+   * One shard under a rolling rebuild this pass: the size, what was observed and decided, and the
+   * pods still waiting for a volume of that size.
+   */
+  public record Rebuild(String wanted, Observed observed, Plan plan, Set<String> awaiting) {}
 
   private final KubernetesClient client;
 
@@ -72,8 +108,24 @@ public final class VolumeResizer {
       List<DesiredShard> shards,
       Map<String, StatefulSet> live,
       Optional<Condition> previous) {
+    return resize(sdb, shards, live, previous, null);
+  }
+
+  /**
+   * As above, with the size {@code status.applied.storageSize} records (null: none): while it is
+   * smaller than the spec's, a resize is not finished (a rolling rebuild keeps it until every claim
+   * has the new size), so the volumes are observed even when the condition was never written (a
+   * status write lost right after the StatefulSet was re-created with the new template).
+   */
+  public Result resize(
+      ShardedDatabase sdb,
+      List<DesiredShard> shards,
+      Map<String, StatefulSet> live,
+      Optional<Condition> previous,
+      String appliedSize) {
     StorageSpec storage = ShardedDatabaseResources.spec(sdb).storageOrDefault();
     String wanted = storage.sizeOrDefault();
+    boolean rebuild = storage.resizePolicyOrDefault() == StorageSpec.ResizePolicy.ExpandOrRebuild;
     String db = sdb.getMetadata().getName();
     boolean underWay = previous.map(c -> "True".equals(c.getStatus())).orElse(false);
     boolean unsupportedBefore =
@@ -86,7 +138,8 @@ public final class VolumeResizer {
           templateSize(live.get(ShardedDatabaseResources.shardStatefulSetName(db, s.id())));
       anySmall |= template != null && VolumeResizePlanner.less(template, wanted);
     }
-    if (!anySmall && !underWay && !unsupportedBefore) {
+    boolean appliedSmall = appliedSize != null && VolumeResizePlanner.less(appliedSize, wanted);
+    if (!anySmall && !underWay && !unsupportedBefore && !appliedSmall) {
       // Settled: every template has the spec's size. Report only once a resize has happened.
       return new Result(
           shards,
@@ -101,6 +154,7 @@ public final class VolumeResizer {
     List<Plan> plans = new ArrayList<>();
     List<DesiredShard> out = new ArrayList<>();
     List<ShardEvent> events = new ArrayList<>();
+    Map<String, Rebuild> rebuilds = new LinkedHashMap<>();
     for (DesiredShard s : shards) {
       String stsName = ShardedDatabaseResources.shardStatefulSetName(db, s.id());
       StatefulSet sts = live.get(stsName);
@@ -126,19 +180,28 @@ public final class VolumeResizer {
           className == null
               ? null
               : classes.computeIfAbsent(className, this::expandable).orElse(null);
-      Plan plan =
-          VolumeResizePlanner.plan(
-              wanted,
-              new Observed(
-                  s.id(),
-                  stsName,
-                  templateSize(sts),
-                  sts != null && sts.getMetadata().getDeletionTimestamp() != null,
-                  s.pods(),
-                  claims.stream().map(VolumeResizer::claim).toList(),
-                  className,
-                  expandable));
+      Observed observed =
+          new Observed(
+              s.id(),
+              stsName,
+              templateSize(sts),
+              sts != null && sts.getMetadata().getDeletionTimestamp() != null,
+              s.pods(),
+              claims.stream().map(VolumeResizer::claim).toList(),
+              className,
+              expandable,
+              rebuild);
+      Plan plan = VolumeResizePlanner.plan(wanted, observed);
       plans.add(plan);
+      if (plan.phase() == Phase.Rebuilding) {
+        rebuilds.put(
+            s.id(),
+            new Rebuild(
+                wanted,
+                observed,
+                plan,
+                VolumeResizePlanner.awaitingVolume(wanted, plan, observed)));
+      }
       out.add(s.withVolumeSize(plan.templateSize()));
       plan.actions().forEach(a -> act(namespace, a, className).ifPresent(events::add));
     }
@@ -151,7 +214,79 @@ public final class VolumeResizer {
     if (underWay && ConditionReason.Reconciled.name().equals(condition.reason())) {
       events.add(new ShardEvent(EventReason.StorageResized, condition.message()));
     }
-    return new Result(out, condition, List.copyOf(events), condition.status(), unsupported);
+    return new Result(
+        out,
+        condition,
+        List.copyOf(events),
+        condition.status(),
+        unsupported || !rebuilds.isEmpty(),
+        Map.copyOf(rebuilds));
+  }
+
+  /**
+   * One step of a shard's rolling rebuild ({@link VolumeResizePlanner#rebuildStep}), decided from
+   * this pass's outcome of the shard ({@code phase}, {@code status}) and its pods; the Event of the
+   * step taken, empty when none was (waiting, or the call failed).
+   */
+  public Optional<ShardEvent> rebuild(
+      String namespace, Rebuild r, ShardPhase phase, ShardStatus status, List<PodState> pods) {
+    RebuildStep step =
+        VolumeResizePlanner.rebuildStep(r.wanted(), r.plan(), r.observed(), phase, status, pods);
+    String shard = r.observed().shard();
+    try {
+      switch (step) {
+        case Wait w -> {
+          LOG.debug("rolling rebuild: {}", w.why());
+          return Optional.empty();
+        }
+        case ReplaceVolume v -> {
+          // The claim stays (pvc-protection) while the pod uses it; once the pod is gone, both go
+          // and the StatefulSet creates them again, the claim from the new template.
+          client.persistentVolumeClaims().inNamespace(namespace).withName(v.claim()).delete();
+          client.pods().inNamespace(namespace).withName(v.pod()).delete();
+          int total = r.observed().pods();
+          return Optional.of(
+              new ShardEvent(
+                  EventReason.VolumeRebuildStarted,
+                  "shard "
+                      + shard
+                      + ": rolling rebuild onto "
+                      + v.to()
+                      + " volumes (StorageClass "
+                      + r.observed().storageClass()
+                      + " cannot expand): deleted claim "
+                      + v.claim()
+                      + " ("
+                      + v.from()
+                      + ") and pod "
+                      + v.pod()
+                      + "; its StatefulSet re-creates both and the replica copies in from primary "
+                      + status.primary()
+                      + " ("
+                      + (total - r.awaiting().size())
+                      + " of "
+                      + total
+                      + " pods done before it)"));
+        }
+        case RecreatePod p -> {
+          client.pods().inNamespace(namespace).withName(p.pod()).delete();
+          return Optional.of(
+              new ShardEvent(
+                  EventReason.VolumeRebuildStarted,
+                  "shard "
+                      + shard
+                      + ": deleted pod "
+                      + p.pod()
+                      + " again: it was re-created before its old claim "
+                      + p.claim()
+                      + " was gone and waits for it; its StatefulSet re-creates it with a new"
+                      + " claim"));
+        }
+      }
+    } catch (KubernetesClientException ex) {
+      LOG.warn("rolling rebuild step {} failed: {}", step, ex.getMessage());
+    }
+    return Optional.empty();
   }
 
   private Optional<ShardEvent> act(
@@ -251,7 +386,8 @@ public final class VolumeResizer {
         c.getMetadata().getName(),
         requested(c),
         capacity == null ? null : capacity.toString(),
-        fileSystem);
+        fileSystem,
+        c.getMetadata().getDeletionTimestamp() != null);
   }
 
   private static String requested(PersistentVolumeClaim c) {

@@ -116,6 +116,43 @@ class RollPlannerTest {
     assertThat(waits.primary()).isEqualTo("p-0");
   }
 
+  @Test
+  void theOutdatedPrimaryStaysWhileAnUpdatedSecondaryIsStillCopyingOrMissing() {
+    // The rolled (or rebuilt) p-2 is back but still copying: the switch-over waits for it, one
+    // replacement at a time, even though p-1 could take over.
+    ShardPlanner planner = new ShardPlanner(new RecopyPolicy());
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.Primary, 40, null));
+    beats.put("p-1", beat("p-1", Role.Secondary, 40, "p-0"));
+    Heartbeat copying =
+        new Heartbeat(
+            "p-2",
+            "sh1",
+            Role.Secondary,
+            2,
+            3,
+            2,
+            "p-0",
+            37,
+            ReplicaState.Copying,
+            null,
+            null,
+            null,
+            null);
+    beats.put("p-2", new TimedHeartbeat(copying, Duration.ofMillis(2)));
+    ShardStatus prev = status("p-0", 3, ReplicaState.Ready);
+
+    ShardPlan waits =
+        planner.plan(observe(prev, beats, member(0, true), member(1, false), member(2, false)));
+    assertThat(waits.stage()).isNotEqualTo(ShardPlan.Stage.SWITCH_OVER);
+    assertThat(waits.primary()).isEqualTo("p-0");
+
+    // p-2's pod is not even there yet.
+    beats.remove("p-2");
+    ShardPlan missing = planner.plan(observe(prev, beats, member(0, true), member(1, false)));
+    assertThat(missing.stage()).isNotEqualTo(ShardPlan.Stage.SWITCH_OVER);
+  }
+
   static Member member(int i, boolean outdated) {
     return new Member(
         "p-" + i, i, "http://10.0.0." + i + ":8081", true, 0, Duration.ZERO, outdated);

@@ -844,8 +844,120 @@ class ShardedDatabaseReconcilerTest {
                 .isEqualTo(uids.get(p)));
   }
 
+  @Test
+  void
+      aLargerStorageSizeOnAClassThatCannotExpandRebuildsOnePodAtATimeThePrimaryLastAfterASwitchOver() {
+    List<String> pods = readySingleShard("db17", 3);
+    pods.forEach(p -> fleet.replica(p).holding(50, 1, 40));
+    client
+        .storage()
+        .v1()
+        .storageClasses()
+        .resource(
+            new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
+                .withNewMetadata()
+                .withName("fixed")
+                .endMetadata()
+                .withProvisioner("kubernetes.io/no-provisioner")
+                .withAllowVolumeExpansion(false)
+                .build())
+        .createOr(c -> c.update());
+    for (String pod : pods) {
+      claim(pod, "1Gi", "fixed");
+    }
+    String stsUid =
+        client
+            .apps()
+            .statefulSets()
+            .inNamespace(NS)
+            .withName("db17-sh1")
+            .get()
+            .getMetadata()
+            .getUid();
+
+    ShardedDatabase edited = current("db17");
+    ShardedDatabaseSpec s = edited.getSpec();
+    edited.setSpec(
+        new ShardedDatabaseSpec(
+            s.schema(),
+            s.shards(),
+            s.replicas(),
+            s.writeQuorum(),
+            new io.shardeddb.api.v1alpha1.StorageSpec("2Gi", null),
+            s.resources(),
+            s.router(),
+            s.failover(),
+            s.secrets(),
+            s.servers()));
+    client.resource(edited).update();
+
+    // Secondaries highest ordinal first, then (after the switch-over) the old primary.
+    for (String pod : List.of("db17-sh1-2", "db17-sh1-1", "db17-sh1-0")) {
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                StatefulSet sts =
+                    client.apps().statefulSets().inNamespace(NS).withName("db17-sh1").get();
+                assertThat(sts).isNotNull();
+                assertThat(sts.getMetadata().getUid()).isNotEqualTo(stsUid);
+                assertThat(client.pods().inNamespace(NS).withName(pod).get())
+                    .as("pod %s deleted; status %s", pod, status("db17"))
+                    .isNull();
+                assertThat(
+                        client
+                            .persistentVolumeClaims()
+                            .inNamespace(NS)
+                            .withName("data-" + pod)
+                            .get())
+                    .isNull();
+                assertThat(status("db17").condition("StorageResizing"))
+                    .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("RollingRebuild"));
+              });
+      assertThat(events("VolumeRebuildStarted"))
+          .anySatisfy(e -> assertThat(e.getMessage()).contains("data-" + pod));
+      // No other pod was touched meanwhile.
+      assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(2);
+      if (pod.equals("db17-sh1-0")) {
+        assertThat(events("PrimarySwitchedOver")).isNotEmpty();
+        assertThat(status("db17").shard("sh1").orElseThrow().primary()).isNotEqualTo(pod);
+      }
+      // Play the StatefulSet controller: a new 2Gi claim and the pod again, on an empty volume.
+      claim(pod, "2Gi", "fixed");
+      cluster.startPods("db17-sh1");
+      fleet.replica(pod).wipe();
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(() -> assertThat(fleet.replica(pod).calls()).contains("POST /resync"));
+      String primary = status("db17").shard("sh1").orElseThrow().primary();
+      fleet.replica(pod).finishCopyFrom(fleet.replica(primary));
+      cluster.setReady(pod, true);
+    }
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(status("db17").condition("StorageResizing"))
+                  .hasValueSatisfying(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("Reconciled");
+                      });
+              assertThat(status("db17").applied().storageSize()).isEqualTo("2Gi");
+            });
+    assertThat(events("FailoverCompleted"))
+        .noneSatisfy(e -> assertThat(e.getMessage()).startsWith("shard sh1"));
+    assertThat(events("StorageResized")).isNotEmpty();
+  }
+
   /** A bound claim of {@code pod}'s data volume in the class "expanding", at {@code size}. */
   private void claim(String pod, String size) {
+    claim(pod, size, "expanding");
+  }
+
+  /** A bound claim of {@code pod}'s data volume in {@code storageClass}, at {@code size}. */
+  private void claim(String pod, String size, String storageClass) {
     client
         .persistentVolumeClaims()
         .inNamespace(NS)
@@ -856,7 +968,7 @@ class ShardedDatabaseReconcilerTest {
                 .withNamespace(NS)
                 .endMetadata()
                 .withNewSpec()
-                .withStorageClassName("expanding")
+                .withStorageClassName(storageClass)
                 .withNewResources()
                 .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity(size))
                 .endResources()

@@ -14,13 +14,18 @@ import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.api.v1alpha1.StorageSpec;
 import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.ShardEvent;
+import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.operator.testing.Fixtures;
+import io.shardeddb.protocol.shard.ReplicaState;
+import io.shardeddb.protocol.topology.Role;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -150,7 +155,7 @@ class VolumeResizerTest {
         .singleElement()
         .extracting(DesiredShard::volumeSize)
         .isEqualTo("1Gi");
-    assertThat(first.unsupported()).isTrue();
+    assertThat(first.notTakenUp()).isTrue();
     assertThat(first.condition().status()).isFalse();
     assertThat(first.condition().reason()).isEqualTo("StorageResizeUnsupported");
     assertThat(first.condition().message()).contains("fixed").contains("1Gi").contains("2Gi");
@@ -169,6 +174,195 @@ class VolumeResizerTest {
   }
 
   @Test
+  void givenAClassWithoutExpansion_aRollingRebuildReplacesOneClaimAndPodAtATimeThePrimaryLast() {
+    storageClass("fixed", false);
+    for (int i = 0; i < 3; i++) {
+      claim(i, "fixed", "1Gi", "5Gi");
+      pod(i);
+    }
+    ShardedDatabase sdb = students("2Gi");
+    List<DesiredShard> shards = List.of(new DesiredShard("sh1", 3));
+    VolumeResizer resizer = new VolumeResizer(client);
+
+    // The StatefulSet first, orphaning its pods: the claims it makes from now on are 2Gi.
+    VolumeResizer.Result first =
+        resizer.resize(sdb, shards, Map.of(STS, statefulSet("1Gi")), Optional.empty());
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName(STS).get()).isNull();
+    assertThat(first.condition().status()).isTrue();
+    assertThat(first.condition().reason()).isEqualTo("RollingRebuild");
+    assertThat(first.condition().message()).contains("0 of 3").contains("fixed");
+    assertThat(first.notTakenUp()).isTrue();
+    assertThat(first.busy()).isTrue();
+    assertThat(first.events())
+        .extracting(ShardEvent::reason)
+        .containsExactly(EventReason.StatefulSetRecreated);
+    // Nothing is deleted while the StatefulSet is being re-created.
+    assertThat(step(resizer, first, "students-sh1-0")).isEmpty();
+    assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(3);
+
+    // p-2 first: its claim and pod deleted.
+    VolumeResizer.Result second = pass(resizer, sdb, shards, first);
+    assertThat(second.shards())
+        .singleElement()
+        .extracting(DesiredShard::volumeSize)
+        .isEqualTo("2Gi");
+    assertThat(second.awaitingVolume("sh1"))
+        .containsExactly("students-sh1-0", "students-sh1-1", "students-sh1-2");
+    assertThat(step(resizer, second, "students-sh1-0"))
+        .hasValueSatisfying(
+            e -> {
+              assertThat(e.reason()).isEqualTo(EventReason.VolumeRebuildStarted);
+              assertThat(e.message()).contains("data-students-sh1-2").contains("0 of 3");
+            });
+    assertThat(claimOf(2)).isNull();
+    assertThat(client.pods().inNamespace(NS).withName(STS + "-2").get()).isNull();
+
+    // Until the StatefulSet has made p-2 again (a 2Gi claim) and it caught up, nothing else.
+    VolumeResizer.Result third = pass(resizer, sdb, shards, second);
+    assertThat(third.condition().reason()).isEqualTo("RollingRebuild");
+    assertThat(step(resizer, third, "students-sh1-0")).isEmpty();
+    claim(2, "fixed", "2Gi", "5Gi");
+    pod(2);
+    VolumeResizer.Result fourth = pass(resizer, sdb, shards, third);
+    assertThat(fourth.condition().message()).contains("1 of 3");
+    assertThat(step(resizer, fourth, "students-sh1-0", "students-sh1-2")).isEmpty();
+    assertThat(claimOf(1)).isNotNull();
+    // Caught up: p-1 next.
+    assertThat(step(resizer, fourth, "students-sh1-0")).isPresent();
+    assertThat(claimOf(1)).isNull();
+    claim(1, "fixed", "2Gi", "5Gi");
+    pod(1);
+
+    // Only the primary is left: it is not touched, it waits for the planned switch-over.
+    VolumeResizer.Result fifth = pass(resizer, sdb, shards, fourth);
+    assertThat(fifth.awaitingVolume("sh1")).containsExactly("students-sh1-0");
+    assertThat(step(resizer, fifth, "students-sh1-0")).isEmpty();
+    assertThat(claimOf(0)).isNotNull();
+    // Switched over to p-2: the old primary goes.
+    assertThat(step(resizer, fifth, "students-sh1-2")).isPresent();
+    assertThat(claimOf(0)).isNull();
+    claim(0, "fixed", "2Gi", "5Gi");
+    pod(0);
+
+    VolumeResizer.Result done = pass(resizer, sdb, shards, fifth);
+    assertThat(done.condition().status()).isFalse();
+    assertThat(done.condition().reason()).isEqualTo("Reconciled");
+    assertThat(done.notTakenUp()).isFalse();
+    assertThat(done.rebuilds()).isEmpty();
+    assertThat(done.events())
+        .extracting(ShardEvent::reason)
+        .containsExactly(EventReason.StorageResized);
+  }
+
+  @Test
+  void aRebuildWhoseConditionWasNeverWrittenIsFoundByTheAppliedSizeStillBeingSmaller() {
+    // The StatefulSet was re-created with 2Gi claims but the status write of that pass was lost:
+    // no condition, every template at the spec's size, the claims still 1Gi.
+    storageClass("fixed", false);
+    for (int i = 0; i < 3; i++) {
+      claim(i, "fixed", "1Gi", "5Gi");
+      pod(i);
+    }
+    VolumeResizer.Result r =
+        new VolumeResizer(client)
+            .resize(
+                students("2Gi"),
+                List.of(new DesiredShard("sh1", 3)),
+                Map.of(STS, statefulSet("2Gi")),
+                Optional.empty(),
+                "1Gi");
+
+    assertThat(r.condition()).isNotNull();
+    assertThat(r.condition().reason()).isEqualTo("RollingRebuild");
+    assertThat(r.rebuilds()).containsKey("sh1");
+    assertThat(r.notTakenUp()).isTrue();
+  }
+
+  @Test
+  void underExpandOnlyAClassWithoutExpansionIsLeftAsItIs() {
+    storageClass("fixed", false);
+    for (int i = 0; i < 3; i++) {
+      claim(i, "fixed", "1Gi", "5Gi");
+      pod(i);
+    }
+    ShardedDatabase sdb = students("2Gi", StorageSpec.ResizePolicy.ExpandOnly);
+
+    VolumeResizer.Result r =
+        new VolumeResizer(client)
+            .resize(
+                sdb,
+                List.of(new DesiredShard("sh1", 3)),
+                Map.of(STS, statefulSet("1Gi")),
+                Optional.empty());
+
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName(STS).get()).isNotNull();
+    assertThat(r.condition().reason()).isEqualTo("StorageResizeUnsupported");
+    assertThat(r.condition().message()).contains("ExpandOnly");
+    assertThat(r.rebuilds()).isEmpty();
+  }
+
+  private VolumeResizer.Result pass(
+      VolumeResizer resizer,
+      ShardedDatabase sdb,
+      List<DesiredShard> shards,
+      VolumeResizer.Result before) {
+    // The workflow re-created the StatefulSet with the new template.
+    return resizer.resize(
+        sdb, shards, Map.of(STS, statefulSet("2Gi")), Optional.of(asStatus(before)));
+  }
+
+  /** One rebuild step with every pod Ready, {@code primary} primary, and these pods caught up. */
+  private Optional<ShardEvent> step(
+      VolumeResizer resizer, VolumeResizer.Result r, String primary, String... behind) {
+    List<String> lagging = List.of(behind);
+    List<VolumeResizePlanner.PodState> pods =
+        client.pods().inNamespace(NS).list().getItems().stream()
+            .map(p -> p.getMetadata().getName())
+            .sorted()
+            .map(
+                n ->
+                    new VolumeResizePlanner.PodState(
+                        n,
+                        Integer.parseInt(n.substring(n.lastIndexOf('-') + 1)),
+                        true,
+                        true,
+                        false))
+            .toList();
+    List<ReplicaStatus> replicas =
+        pods.stream()
+            .map(
+                p ->
+                    new ReplicaStatus(
+                        p.name(),
+                        "https://10.0.0." + p.ordinal() + ":8081",
+                        p.name().equals(primary) ? Role.Primary : Role.Secondary,
+                        !lagging.contains(p.name()),
+                        lagging.contains(p.name()) ? ReplicaState.Copying : ReplicaState.Ready,
+                        10L,
+                        0L,
+                        null))
+            .toList();
+    VolumeResizer.Rebuild rebuild = r.rebuilds().get("sh1");
+    if (rebuild == null) {
+      return Optional.empty();
+    }
+    return resizer.rebuild(
+        NS,
+        rebuild,
+        lagging.isEmpty() && pods.size() == 3 ? ShardPhase.Ready : ShardPhase.Copying,
+        new ShardStatus("sh1", 3L, primary, 3, null, replicas, 3),
+        pods);
+  }
+
+  private PersistentVolumeClaim claimOf(int ordinal) {
+    return client
+        .persistentVolumeClaims()
+        .inNamespace(NS)
+        .withName("data-" + STS + "-" + ordinal)
+        .get();
+  }
+
+  @Test
   void inLocalModeWithoutClaimsTheTemplateTakesTheNewSizeInPlaceAndTheResizeIsReportedDone() {
     // Local mode: pods, no PersistentVolumeClaims, no StorageClass.
     StatefulSet sts = statefulSet("1Gi");
@@ -184,7 +378,7 @@ class VolumeResizerTest {
 
     assertThat(client.apps().statefulSets().inNamespace(NS).withName(STS).get()).isNotNull();
     assertThat(r.shards()).singleElement().extracting(DesiredShard::volumeSize).isEqualTo("2Gi");
-    assertThat(r.unsupported()).isFalse();
+    assertThat(r.notTakenUp()).isFalse();
     assertThat(r.condition().status()).isFalse();
     assertThat(r.condition().reason()).isEqualTo("Reconciled");
     assertThat(r.condition().message()).contains("2Gi");
@@ -218,6 +412,10 @@ class VolumeResizerTest {
   }
 
   private ShardedDatabase students(String size) {
+    return students(size, null);
+  }
+
+  private ShardedDatabase students(String size, StorageSpec.ResizePolicy policy) {
     ShardedDatabase sdb = Fixtures.load("students.yaml", NS);
     ShardedDatabaseSpec s = sdb.getSpec();
     sdb.setSpec(
@@ -226,7 +424,7 @@ class VolumeResizerTest {
             s.shards(),
             s.replicas(),
             s.writeQuorum(),
-            new StorageSpec(size, null),
+            new StorageSpec(size, null, policy),
             s.resources(),
             s.router(),
             s.failover(),
