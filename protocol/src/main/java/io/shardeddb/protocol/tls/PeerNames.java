@@ -56,6 +56,34 @@ public final class PeerNames {
     return pod + "." + service + "." + ns + ".svc";
   }
 
+  /**
+   * The host name {@code cert} gives pod {@code pod}: its DNS name {@code
+   * <pod>.<service>.<ns>.svc}, as the operator issues it ({@link #podHost}). Empty when it has none
+   * (the shard's shared wildcard certificate, or one issued outside the operator). A shard-server
+   * reads its peers' names off its own: they sit behind the same Service in the same namespace.
+   */
+  public static Optional<String> hostOf(X509Certificate cert, String pod) {
+    if (pod == null || pod.isBlank()) {
+      return Optional.empty();
+    }
+    String prefix = pod.toLowerCase(Locale.ROOT) + ".";
+    return dnsNames(cert).stream()
+        .map(d -> d.toLowerCase(Locale.ROOT))
+        .filter(d -> d.startsWith(prefix) && d.endsWith(".svc"))
+        .filter(d -> d.substring(prefix.length()).split("\\.").length == 3)
+        .findFirst();
+  }
+
+  /** The {@code host:port} key of base URL {@code url} (its scheme's port when it names none). */
+  public static String address(String url) {
+    java.net.URI uri = java.net.URI.create(url);
+    int port = uri.getPort();
+    if (port < 0) {
+      port = "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
+    }
+    return normalize(uri.getHost() + ":" + port);
+  }
+
   /** From now on the server at {@code host:port} must be {@code podHost}. */
   public void expect(String host, int port, String podHost) {
     put(key(host, port), podHost);
@@ -66,8 +94,16 @@ public final class PeerNames {
    * changes, so the next call makes a full handshake and is checked (a resumed session is not).
    */
   void watch(SSLSessionContext context) {
-    sessions.removeIf(ref -> ref.get() == null);
-    if (context != null) {
+    if (context == null) {
+      return;
+    }
+    for (WeakReference<SSLSessionContext> ref : sessions) {
+      if (ref.get() == context) {
+        return;
+      }
+    }
+    synchronized (sessions) {
+      sessions.removeIf(ref -> ref.get() == null || ref.get() == context);
       sessions.add(new WeakReference<>(context));
     }
   }

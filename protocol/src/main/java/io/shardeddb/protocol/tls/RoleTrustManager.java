@@ -8,6 +8,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -106,6 +108,9 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     checkServerTrusted(chain, authType);
     if (peerNames != null && socket != null && socket.getInetAddress() != null) {
+      if (socket instanceof SSLSocket ssl) {
+        watch(ssl.getHandshakeSession());
+      }
       peerNames.check(chain[0], socket.getInetAddress().getHostAddress(), socket.getPort());
     }
   }
@@ -115,8 +120,25 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     checkServerTrusted(chain, authType);
     if (peerNames != null && engine != null) {
-      // The host the caller dialled (java.net.http passes the URI's host, here the pod IP).
+      watch(engine.getHandshakeSession());
+      // The host the caller dialled (java.net.http and Micronaut's Netty client pass the URI's
+      // host, here the pod IP). An engine made without it cannot be checked: refused, not passed.
+      if (engine.getPeerHost() == null || engine.getPeerPort() < 0) {
+        throw new CertificateException(
+            "cannot check which pod the server is: the TLS engine was made without its address");
+      }
       peerNames.check(chain[0], engine.getPeerHost(), engine.getPeerPort());
+    }
+  }
+
+  /**
+   * Whichever client made this handshake (an {@link javax.net.ssl.SSLContext} built here or a Netty
+   * one), its cached sessions are dropped when the pod expected at an address changes, so a resumed
+   * session, which skips this check, never stands in for a checked one.
+   */
+  private void watch(SSLSession handshake) {
+    if (handshake != null) {
+      peerNames.watch(handshake.getSessionContext());
     }
   }
 
