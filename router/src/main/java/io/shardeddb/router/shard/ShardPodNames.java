@@ -38,9 +38,14 @@ public class ShardPodNames {
     for (ShardTopology shard : topology.shards()) {
       String service = ShardedDatabaseResources.shardServiceName(topology.database(), shard.id());
       for (Replica r : shard.replicas()) {
-        if (r.name() != null && r.url() != null) {
+        if (r.name() == null || r.url() == null) {
+          continue;
+        }
+        try {
           byAddress.put(
               PeerNames.address(r.url()), PeerNames.podHost(r.name(), service, namespace));
+        } catch (IllegalArgumentException notAUrl) {
+          // Not dialled either (the call fails on the URL): nothing to expect there.
         }
       }
     }

@@ -71,10 +71,14 @@ public final class PeerPodNames {
     Map<String, String> byAddress = new HashMap<>();
     hostByUrl.forEach(
         (url, host) -> {
-          byAddress.put(PeerNames.address(url), host);
-          Integer stream = streamPorts.get(url);
-          if (stream != null) {
-            byAddress.put(URI.create(url).getHost() + ":" + stream, host);
+          try {
+            byAddress.put(PeerNames.address(url), host);
+            Integer stream = streamPorts.get(url);
+            if (stream != null) {
+              byAddress.put(URI.create(url).getHost() + ":" + stream, host);
+            }
+          } catch (IllegalArgumentException notAUrl) {
+            // Never dialled either (the call fails on the URL): nothing to expect there.
           }
         });
     names.replaceAll(byAddress);
