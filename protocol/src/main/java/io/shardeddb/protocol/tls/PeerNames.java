@@ -36,6 +36,8 @@ public final class PeerNames {
   // Weakly: a context replaced (renewed identity) is dropped with its sessions.
   private final List<WeakReference<SSLSessionContext>> sessions = new CopyOnWriteArrayList<>();
   private final boolean acceptShared;
+  // Per address, the sessions of handshakes checked there (weakly: a session nobody holds is gone).
+  private final Map<String, List<WeakReference<SSLSession>>> handshakes = new ConcurrentHashMap<>();
 
   /** Expected names with the upgrade window open (shared wildcard certificates accepted). */
   public PeerNames() {
@@ -108,6 +110,34 @@ public final class PeerNames {
     }
   }
 
+  /**
+   * A handshake with {@code host:port} was checked against what is expected there: its session is
+   * dropped when that changes. This reaches the sessions of clients whose {@link
+   * javax.net.ssl.SSLContext} was built elsewhere (Micronaut's Netty client builds its own from the
+   * trust manager factory), where {@link #watch} sees no context: a session resumed later skips the
+   * check, so it must not outlive the expectation it was checked against.
+   */
+  void checked(SSLSession handshake, String host, int port) {
+    if (handshake == null || host == null) {
+      return;
+    }
+    handshakes.compute(
+        key(host, port),
+        (address, list) -> {
+          List<WeakReference<SSLSession>> kept = new java.util.ArrayList<>();
+          if (list != null) {
+            for (WeakReference<SSLSession> ref : list) {
+              SSLSession s = ref.get();
+              if (s != null && s.isValid() && s != handshake) {
+                kept.add(ref);
+              }
+            }
+          }
+          kept.add(new WeakReference<>(handshake));
+          return kept;
+        });
+  }
+
   private void put(String address, String podHost) {
     String host = podHost.toLowerCase(Locale.ROOT);
     if (!host.equals(expected.put(address, host))) {
@@ -116,6 +146,15 @@ public final class PeerNames {
   }
 
   private void forgetSessions(String address) {
+    List<WeakReference<SSLSession>> checkedThere = handshakes.remove(address);
+    if (checkedThere != null) {
+      for (WeakReference<SSLSession> ref : checkedThere) {
+        SSLSession session = ref.get();
+        if (session != null) {
+          session.invalidate();
+        }
+      }
+    }
     for (WeakReference<SSLSessionContext> ref : sessions) {
       SSLSessionContext context = ref.get();
       if (context == null) {

@@ -108,10 +108,11 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     checkServerTrusted(chain, authType);
     if (peerNames != null && socket != null && socket.getInetAddress() != null) {
+      String host = socket.getInetAddress().getHostAddress();
+      peerNames.check(chain[0], host, socket.getPort());
       if (socket instanceof SSLSocket ssl) {
-        watch(ssl.getHandshakeSession());
+        checked(ssl.getHandshakeSession(), host, socket.getPort());
       }
-      peerNames.check(chain[0], socket.getInetAddress().getHostAddress(), socket.getPort());
     }
   }
 
@@ -120,7 +121,6 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     checkServerTrusted(chain, authType);
     if (peerNames != null && engine != null) {
-      watch(engine.getHandshakeSession());
       // The host the caller dialled (java.net.http and Micronaut's Netty client pass the URI's
       // host, here the pod IP). An engine made without it cannot be checked: refused, not passed.
       if (engine.getPeerHost() == null || engine.getPeerPort() < 0) {
@@ -128,18 +128,17 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
             "cannot check which pod the server is: the TLS engine was made without its address");
       }
       peerNames.check(chain[0], engine.getPeerHost(), engine.getPeerPort());
+      checked(engine.getHandshakeSession(), engine.getPeerHost(), engine.getPeerPort());
     }
   }
 
   /**
-   * Whichever client made this handshake (an {@link javax.net.ssl.SSLContext} built here or a Netty
-   * one), its cached sessions are dropped when the pod expected at an address changes, so a resumed
-   * session, which skips this check, never stands in for a checked one.
+   * Whichever client made this handshake (an {@link javax.net.ssl.SSLContext} built by {@link Tls}
+   * or a Netty one), its session is dropped when the pod expected at the address changes, so a
+   * resumed session, which skips this check, never stands in for a checked one.
    */
-  private void watch(SSLSession handshake) {
-    if (handshake != null) {
-      peerNames.watch(handshake.getSessionContext());
-    }
+  private void checked(SSLSession handshake, String host, int port) {
+    peerNames.checked(handshake, host, port);
   }
 
   @Override

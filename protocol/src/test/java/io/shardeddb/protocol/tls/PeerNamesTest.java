@@ -176,6 +176,36 @@ class PeerNamesTest {
         .isEqualTo(200);
   }
 
+  @Test
+  void aSessionResumedFromBeforeTheExpectationChangedIsNotAccepted() throws Exception {
+    // A client whose SSLContext is not built by Tls (Micronaut's Netty client builds its own from
+    // the trust manager factory): its sessions are found through the handshakes it checked.
+    URI uri = start(pod("db-sh1-1"));
+    PeerNames names = new PeerNames();
+    names.expect("127.0.0.1", uri.getPort(), "db-sh1-1.db-sh1.ns.svc");
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(
+        Tls.keyManagerFactory(router()).getKeyManagers(),
+        Tls.trustManagerFactory(router(), java.util.Set.of(TlsRole.SHARD_SERVER), names)
+            .getTrustManagers(),
+        null);
+    assertThat(call(context, uri)).isEqualTo(200);
+
+    // The pod expected there changes while the same server still answers: a new connection on
+    // the same context must not resume the session checked for the old name.
+    names.expect("127.0.0.1", uri.getPort(), "db-sh1-0.db-sh1.ns.svc");
+    assertThatThrownBy(() -> call(context, uri)).isInstanceOf(SSLHandshakeException.class);
+  }
+
+  private static int call(javax.net.ssl.SSLContext context, URI uri) throws Exception {
+    // A fresh client: a new connection, which may resume a session of the context.
+    return HttpClient.newBuilder()
+        .sslContext(context)
+        .build()
+        .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
   private TlsMaterialSource router() {
     CertificateAuthority.Issued id =
         ca.issue(TlsRole.ROUTER, "r", List.of(), List.of(), NOW, Duration.ofDays(30));
