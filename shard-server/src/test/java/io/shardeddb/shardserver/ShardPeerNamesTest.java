@@ -206,7 +206,7 @@ class ShardPeerNamesTest {
         HttpClient.newBuilder()
             .sslContext(context)
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
+            .connectTimeout(Duration.ofSeconds(10))
             .build();
     return client.send(
         HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + r.port + path))
