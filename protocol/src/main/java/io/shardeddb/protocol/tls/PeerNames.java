@@ -36,6 +36,8 @@ public final class PeerNames {
   // Weakly: a context replaced (renewed identity) is dropped with its sessions.
   private final List<WeakReference<SSLSessionContext>> sessions = new CopyOnWriteArrayList<>();
   private final boolean acceptShared;
+  // Per address, the sessions of handshakes checked there (weakly: a session nobody holds is gone).
+  private final Map<String, List<WeakReference<SSLSession>>> handshakes = new ConcurrentHashMap<>();
 
   /** Expected names with the upgrade window open (shared wildcard certificates accepted). */
   public PeerNames() {
@@ -56,6 +58,34 @@ public final class PeerNames {
     return pod + "." + service + "." + ns + ".svc";
   }
 
+  /**
+   * The host name {@code cert} gives pod {@code pod}: its DNS name {@code
+   * <pod>.<service>.<ns>.svc}, as the operator issues it ({@link #podHost}). Empty when it has none
+   * (the shard's shared wildcard certificate, or one issued outside the operator). A shard-server
+   * reads its peers' names off its own: they sit behind the same Service in the same namespace.
+   */
+  public static Optional<String> hostOf(X509Certificate cert, String pod) {
+    if (pod == null || pod.isBlank()) {
+      return Optional.empty();
+    }
+    String prefix = pod.toLowerCase(Locale.ROOT) + ".";
+    return dnsNames(cert).stream()
+        .map(d -> d.toLowerCase(Locale.ROOT))
+        .filter(d -> d.startsWith(prefix) && d.endsWith(".svc"))
+        .filter(d -> d.substring(prefix.length()).split("\\.").length == 3)
+        .findFirst();
+  }
+
+  /** The {@code host:port} key of base URL {@code url} (its scheme's port when it names none). */
+  public static String address(String url) {
+    java.net.URI uri = java.net.URI.create(url);
+    int port = uri.getPort();
+    if (port < 0) {
+      port = "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
+    }
+    return normalize(uri.getHost() + ":" + port);
+  }
+
   /** From now on the server at {@code host:port} must be {@code podHost}. */
   public void expect(String host, int port, String podHost) {
     put(key(host, port), podHost);
@@ -66,10 +96,46 @@ public final class PeerNames {
    * changes, so the next call makes a full handshake and is checked (a resumed session is not).
    */
   void watch(SSLSessionContext context) {
-    sessions.removeIf(ref -> ref.get() == null);
-    if (context != null) {
+    if (context == null) {
+      return;
+    }
+    for (WeakReference<SSLSessionContext> ref : sessions) {
+      if (ref.get() == context) {
+        return;
+      }
+    }
+    synchronized (sessions) {
+      sessions.removeIf(ref -> ref.get() == null || ref.get() == context);
       sessions.add(new WeakReference<>(context));
     }
+  }
+
+  /**
+   * A handshake with {@code host:port} was checked against what is expected there: its session is
+   * dropped when that changes. This reaches the sessions of clients whose {@link
+   * javax.net.ssl.SSLContext} was built elsewhere (Micronaut's Netty client builds its own from the
+   * trust manager factory), where {@link #watch} sees no context: a session resumed later skips the
+   * check, so it must not outlive the expectation it was checked against.
+   */
+  void checked(SSLSession handshake, String host, int port) {
+    if (handshake == null || host == null) {
+      return;
+    }
+    handshakes.compute(
+        key(host, port),
+        (address, list) -> {
+          List<WeakReference<SSLSession>> kept = new java.util.ArrayList<>();
+          if (list != null) {
+            for (WeakReference<SSLSession> ref : list) {
+              SSLSession s = ref.get();
+              if (s != null && s.isValid() && s != handshake) {
+                kept.add(ref);
+              }
+            }
+          }
+          kept.add(new WeakReference<>(handshake));
+          return kept;
+        });
   }
 
   private void put(String address, String podHost) {
@@ -80,6 +146,15 @@ public final class PeerNames {
   }
 
   private void forgetSessions(String address) {
+    List<WeakReference<SSLSession>> checkedThere = handshakes.remove(address);
+    if (checkedThere != null) {
+      for (WeakReference<SSLSession> ref : checkedThere) {
+        SSLSession session = ref.get();
+        if (session != null) {
+          session.invalidate();
+        }
+      }
+    }
     for (WeakReference<SSLSessionContext> ref : sessions) {
       SSLSessionContext context = ref.get();
       if (context == null) {

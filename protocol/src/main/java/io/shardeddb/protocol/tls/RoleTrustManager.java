@@ -8,6 +8,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -106,7 +108,11 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     checkServerTrusted(chain, authType);
     if (peerNames != null && socket != null && socket.getInetAddress() != null) {
-      peerNames.check(chain[0], socket.getInetAddress().getHostAddress(), socket.getPort());
+      String host = socket.getInetAddress().getHostAddress();
+      peerNames.check(chain[0], host, socket.getPort());
+      if (socket instanceof SSLSocket ssl) {
+        checked(ssl.getHandshakeSession(), host, socket.getPort());
+      }
     }
   }
 
@@ -115,9 +121,24 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     checkServerTrusted(chain, authType);
     if (peerNames != null && engine != null) {
-      // The host the caller dialled (java.net.http passes the URI's host, here the pod IP).
+      // The host the caller dialled (java.net.http and Micronaut's Netty client pass the URI's
+      // host, here the pod IP). An engine made without it cannot be checked: refused, not passed.
+      if (engine.getPeerHost() == null || engine.getPeerPort() < 0) {
+        throw new CertificateException(
+            "cannot check which pod the server is: the TLS engine was made without its address");
+      }
       peerNames.check(chain[0], engine.getPeerHost(), engine.getPeerPort());
+      checked(engine.getHandshakeSession(), engine.getPeerHost(), engine.getPeerPort());
     }
+  }
+
+  /**
+   * Whichever client made this handshake (an {@link javax.net.ssl.SSLContext} built by {@link Tls}
+   * or a Netty one), its session is dropped when the pod expected at the address changes, so a
+   * resumed session, which skips this check, never stands in for a checked one.
+   */
+  private void checked(SSLSession handshake, String host, int port) {
+    peerNames.checked(handshake, host, port);
   }
 
   @Override

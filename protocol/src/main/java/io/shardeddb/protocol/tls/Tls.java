@@ -115,7 +115,18 @@ public final class Tls {
    */
   public static TrustManagerFactory trustManagerFactory(
       TlsMaterialSource source, Set<TlsRole> roles) {
-    TrustManager manager = new RoleTrustManager(source, roles);
+    return trustManagerFactory(source, roles, null);
+  }
+
+  /**
+   * As {@link #trustManagerFactory(TlsMaterialSource, Set)}, and a server at an address {@code
+   * peerNames} knows must present a certificate naming the pod expected there (null: no name
+   * check). For clients built elsewhere (Micronaut's Netty client): the SSL engine must be created
+   * with the peer's host and port, which is how the expected name is looked up.
+   */
+  public static TrustManagerFactory trustManagerFactory(
+      TlsMaterialSource source, Set<TlsRole> roles, PeerNames peerNames) {
+    TrustManager manager = new RoleTrustManager(source, roles, peerNames);
     return new TrustManagerFactory(
         new TrustManagerFactorySpi() {
           @Override

@@ -87,6 +87,44 @@ class PeerNamesTest {
   }
 
   @Test
+  void aPodsOwnCertificateGivesItsHostNameAndNoOtherPods() {
+    // A shard-server names its peers after its own certificate: same Service, same namespace.
+    X509Certificate own = pod("db-sh1-0").certificate();
+    assertThat(PeerNames.hostOf(own, "db-sh1-0")).contains("db-sh1-0.db-sh1.ns.svc");
+    assertThat(PeerNames.hostOf(own, "db-sh1-1")).isEmpty();
+    assertThat(PeerNames.hostOf(own, null)).isEmpty();
+    // The shared wildcard certificate names no pod.
+    X509Certificate shared = issue("db-sh1.ns.svc", "*.db-sh1.ns.svc").certificate();
+    assertThat(PeerNames.hostOf(shared, "db-sh1-0")).isEmpty();
+  }
+
+  @Test
+  void aUrlsAddressIsItsHostAndPortAsDialled() {
+    assertThat(PeerNames.address("https://10.0.0.5:8081")).isEqualTo("10.0.0.5:8081");
+    assertThat(PeerNames.address("https://10.0.0.5")).isEqualTo("10.0.0.5:443");
+    assertThat(PeerNames.address("https://[fd00::5]:8081/")).isEqualTo("fd00::5:8081");
+  }
+
+  @Test
+  void anEngineMadeWithoutThePeersAddressIsRefusedWhenNamesAreChecked() throws Exception {
+    // A client that made its engine without host and port could not be checked: never passed.
+    TlsMaterialSource source =
+        TlsMaterialSource.fixed(
+            PemMaterial.parse(PemMaterial.pem(List.of(ca.certificate())), null, null));
+    RoleTrustManager checking =
+        new RoleTrustManager(source, java.util.Set.of(TlsRole.SHARD_SERVER), new PeerNames());
+    javax.net.ssl.SSLEngine anonymous = javax.net.ssl.SSLContext.getDefault().createSSLEngine();
+    X509Certificate[] chain = {pod("db-sh1-0").certificate()};
+    assertThatThrownBy(() -> checking.checkServerTrusted(chain, "ECDHE_ECDSA", anonymous))
+        .isInstanceOf(CertificateException.class)
+        .hasMessageContaining("without its address");
+    javax.net.ssl.SSLEngine addressed =
+        javax.net.ssl.SSLContext.getDefault().createSSLEngine("10.0.0.5", 8081);
+    assertThatCode(() -> checking.checkServerTrusted(chain, "ECDHE_ECDSA", addressed))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void withoutTheUpgradeWindowTheWildcardIsRefused() {
     X509Certificate shared = issue("*.db-sh1.ns.svc").certificate();
     PeerNames strict = PeerNames.strict();
@@ -136,6 +174,36 @@ class PeerNamesTest {
                 .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void aSessionResumedFromBeforeTheExpectationChangedIsNotAccepted() throws Exception {
+    // A client whose SSLContext is not built by Tls (Micronaut's Netty client builds its own from
+    // the trust manager factory): its sessions are found through the handshakes it checked.
+    URI uri = start(pod("db-sh1-1"));
+    PeerNames names = new PeerNames();
+    names.expect("127.0.0.1", uri.getPort(), "db-sh1-1.db-sh1.ns.svc");
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(
+        Tls.keyManagerFactory(router()).getKeyManagers(),
+        Tls.trustManagerFactory(router(), java.util.Set.of(TlsRole.SHARD_SERVER), names)
+            .getTrustManagers(),
+        null);
+    assertThat(call(context, uri)).isEqualTo(200);
+
+    // The pod expected there changes while the same server still answers: a new connection on
+    // the same context must not resume the session checked for the old name.
+    names.expect("127.0.0.1", uri.getPort(), "db-sh1-0.db-sh1.ns.svc");
+    assertThatThrownBy(() -> call(context, uri)).isInstanceOf(SSLHandshakeException.class);
+  }
+
+  private static int call(javax.net.ssl.SSLContext context, URI uri) throws Exception {
+    // A fresh client: a new connection, which may resume a session of the context.
+    return HttpClient.newBuilder()
+        .sslContext(context)
+        .build()
+        .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private TlsMaterialSource router() {

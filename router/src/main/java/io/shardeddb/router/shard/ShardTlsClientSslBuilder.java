@@ -18,9 +18,12 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * The HTTPS side of the router's shard-server calls, from the project's TLS helper: the router's
  * certificate as the client identity (mTLS; shard-servers let the router role reach the data
- * endpoints only), and a server accepted only when it chains to the database's CA and holds the
- * shard-server role. Host names are not compared: shard-servers are reached by pod IP (see {@code
- * RoleTrustManager}). Without {@code shardeddb.router.tls.dir}, Micronaut's defaults apply.
+ * endpoints only), and a server accepted only when it chains to the database's CA, holds the
+ * shard-server role and, at an address the topology names a pod for, presents that pod's
+ * certificate ({@link ShardPodNames}). The dialled host name itself is not compared: shard-servers
+ * are reached by pod IP (see {@code RoleTrustManager}); Micronaut's client makes each SSL engine
+ * with the URL's host and port, which is what the expected pod is looked up by. Without {@code
+ * shardeddb.router.tls.dir}, Micronaut's defaults apply.
  */
 @Singleton
 @BootstrapContextCompatible
@@ -28,9 +31,12 @@ import javax.net.ssl.TrustManagerFactory;
 public class ShardTlsClientSslBuilder extends NettyClientSslBuilder {
 
   private final TlsMaterialSource source;
+  private final ShardPodNames podNames;
 
-  public ShardTlsClientSslBuilder(ResourceResolver resources, RouterTlsSettings settings) {
+  public ShardTlsClientSslBuilder(
+      ResourceResolver resources, RouterTlsSettings settings, ShardPodNames podNames) {
     super(resources);
+    this.podNames = podNames;
     this.source =
         settings.shardTls()
             ? TlsMaterialSource.directory(
@@ -47,6 +53,6 @@ public class ShardTlsClientSslBuilder extends NettyClientSslBuilder {
   protected TrustManagerFactory getTrustManagerFactory(SslConfiguration ssl) {
     return source == null
         ? super.getTrustManagerFactory(ssl)
-        : Tls.trustManagerFactory(source, Set.of(TlsRole.SHARD_SERVER));
+        : Tls.trustManagerFactory(source, Set.of(TlsRole.SHARD_SERVER), podNames.names());
   }
 }

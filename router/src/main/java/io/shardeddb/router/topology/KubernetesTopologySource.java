@@ -8,6 +8,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.router.config.RouterSettings;
+import io.shardeddb.router.shard.ShardPodNames;
 import jakarta.annotation.PreDestroy;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the router's own ShardedDatabase with a fabric8 informer: every add or update of the
  * resource becomes the next topology, so a new primary, replica or shard takes effect without a
- * restart. Also lets the admin wait until the operator reports a generation Ready.
+ * restart. Also lets the admin wait until the operator reports a generation Ready. The operator's
+ * pods it names are what the router's TLS client expects at their addresses ({@link
+ * ShardPodNames}).
  */
 @Context
 @Requires(property = "shardeddb.router.topology.source", value = "kubernetes")
@@ -33,12 +36,19 @@ public class KubernetesTopologySource {
   private final Map<CompletableFuture<ShardedDatabase>, Long> readyWaiters =
       new ConcurrentHashMap<>();
   private final SharedIndexInformer<ShardedDatabase> informer;
+  private final ShardPodNames podNames;
+  private final String namespace;
 
   public KubernetesTopologySource(
-      TopologyHolder holder, KubernetesClient client, RouterSettings settings) {
+      TopologyHolder holder,
+      KubernetesClient client,
+      RouterSettings settings,
+      ShardPodNames podNames) {
     String database = settings.database();
     String namespace = settings.namespace();
     this.holder = holder;
+    this.podNames = podNames;
+    this.namespace = namespace;
     this.resource =
         client.resources(ShardedDatabase.class).inNamespace(namespace).withName(database);
     this.informer =
@@ -87,6 +97,8 @@ public class KubernetesTopologySource {
     latest.set(r);
     try {
       var topology = ShardedDatabaseTopology.from(r);
+      // The pods are expected at their addresses before any request is routed to them.
+      podNames.expect(topology, namespace);
       holder.publish(t -> topology);
     } catch (RuntimeException e) {
       LOG.error("cannot read ShardedDatabase {}: {}", r.getMetadata().getName(), e.getMessage());

@@ -28,21 +28,27 @@ public class TlsFactory {
           "shardeddb.tls.dir (SHARDEDDB_TLS_DIR) must name the mounted certificate directory"
               + " while shardeddb.tls.enabled is true");
     }
-    return new ServerTls(
-        Optional.of(
-            TlsMaterialSource.directory(
-                Path.of(settings.dir().trim()),
-                settings.podName(),
-                settings.refresh(),
-                System::nanoTime)));
+    TlsMaterialSource source =
+        TlsMaterialSource.directory(
+            Path.of(settings.dir().trim()),
+            settings.podName(),
+            settings.refresh(),
+            System::nanoTime);
+    return new ServerTls(Optional.of(source), new PeerPodNames(source, settings.podName()));
   }
 
   /**
-   * The material in force ({@code source}, empty with TLS off), and the HTTP client setup for calls
-   * to peers: this server's certificate as the client identity, peers verified as shard-servers of
-   * the same CA.
+   * The material in force ({@code source}, empty with TLS off), and the client side of calls to
+   * peers: this server's certificate as the client identity, peers verified as shard-servers of the
+   * same CA and, at the addresses of its role's peers, as the pods named there ({@code pods}).
    */
-  public record ServerTls(Optional<TlsMaterialSource> source) {
+  public record ServerTls(Optional<TlsMaterialSource> source, PeerPodNames pods) {
+
+    /** TLS as {@code source} says, expecting no pod anywhere until told the peers. */
+    public ServerTls(Optional<TlsMaterialSource> source) {
+      this(source, new PeerPodNames(source.orElse(null), null));
+    }
+
     /** Whether this server speaks TLS. */
     public boolean enabled() {
       return source.isPresent();
@@ -50,12 +56,18 @@ public class TlsFactory {
 
     /** {@code builder} with the peer TLS context when TLS is on, unchanged otherwise. */
     public HttpClient.Builder peers(HttpClient.Builder builder) {
-      source.ifPresent(s -> builder.sslContext(peerContext(s)));
+      source.ifPresent(s -> builder.sslContext(peerContext()));
       return builder;
     }
 
-    private static SSLContext peerContext(TlsMaterialSource source) {
-      return Tls.clientContext(source, TlsRole.SHARD_SERVER);
+    /** A context for calling peers (TLS on only): shard-servers, the pods expected by address. */
+    public SSLContext peerContext() {
+      return Tls.clientContext(source.orElseThrow(), TlsRole.SHARD_SERVER, pods.names());
+    }
+
+    /** From now on the peers of this server's role are {@code peers} (see {@link PeerPodNames}). */
+    public void expectPeers(java.util.Collection<io.shardeddb.protocol.shard.Peer> peers) {
+      pods.expect(peers);
     }
   }
 }

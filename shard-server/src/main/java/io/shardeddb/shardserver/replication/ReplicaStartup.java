@@ -5,9 +5,12 @@ import io.micronaut.runtime.event.annotation.EventListener;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
+import io.shardeddb.shardserver.config.TlsFactory;
 import io.shardeddb.shardserver.storage.ShardMeta;
 import io.shardeddb.shardserver.storage.ShardStore;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,7 @@ public class ReplicaStartup {
   private final JdbcReplicaStore replicaStore;
   private final WriteCoordinator coordinator;
   private final SecondarySync sync;
+  private final TlsFactory.ServerTls tls;
 
   public ReplicaStartup(
       ReplicaContext ctx,
@@ -33,7 +37,9 @@ public class ReplicaStartup {
       ShardConfigService configs,
       JdbcReplicaStore replicaStore,
       WriteCoordinator coordinator,
-      SecondarySync sync) {
+      SecondarySync sync,
+      TlsFactory.ServerTls tls) {
+    this.tls = tls;
     this.ctx = ctx;
     this.store = store;
     this.configs = configs;
@@ -60,11 +66,16 @@ public class ReplicaStartup {
     }
     Role role = Role.valueOf(m.role());
     Peer primary = m.primaryName() == null ? null : new Peer(m.primaryName(), m.primaryUrl());
+    List<Peer> peers = replicaStore.readPeers(m.peersJson());
+    // The restored role's peers are the pods expected at their addresses, as at /role.
+    List<Peer> expected = new ArrayList<>(peers);
+    expected.add(primary);
+    tls.expectPeers(expected);
     ctx.restore(
         m.epoch(),
         role,
         primary,
-        replicaStore.readPeers(m.peersJson()),
+        peers,
         WriteQuorum.valueOf(m.writeQuorum()),
         m.appliedLsn(),
         m.lastEntryEpoch(),

@@ -10,10 +10,13 @@ import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.config.TlsFactory;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Applies {@code POST /role} and {@code POST /fence} (DESIGN §5 rules 1 and 2) as decided by {@link
@@ -27,6 +30,7 @@ public class RoleService {
   private final WriteCoordinator coordinator;
   private final SecondarySync sync;
   private final Rulebook rules;
+  private final TlsFactory.ServerTls tls;
 
   public RoleService(
       ReplicaContext ctx,
@@ -34,11 +38,24 @@ public class RoleService {
       WriteCoordinator coordinator,
       SecondarySync sync,
       Rulebook rules) {
+    this(ctx, roles, coordinator, sync, rules, new TlsFactory.ServerTls(Optional.empty()));
+  }
+
+  /** As above; each accepted role's peers are the pods {@code tls}'s peer calls expect. */
+  @Inject
+  public RoleService(
+      ReplicaContext ctx,
+      RoleStore roles,
+      WriteCoordinator coordinator,
+      SecondarySync sync,
+      Rulebook rules,
+      TlsFactory.ServerTls tls) {
     this.ctx = ctx;
     this.roles = roles;
     this.coordinator = coordinator;
     this.sync = sync;
     this.rules = rules;
+    this.tls = tls;
   }
 
   public synchronized MessageResponse assign(RoleRequest r) {
@@ -81,6 +98,8 @@ public class RoleService {
                 return false;
               }
               roles.assign(r.epoch(), r.role(), r.primary(), r.peers(), quorum, r.replicas());
+              // Before anything is sent to them: each peer is expected at its address.
+              tls.expectPeers(peersOf(r));
               if (r.role() == Role.Primary) {
                 ctx.markVerified(r.epoch());
                 coordinator.becomePrimary(r.learners());
@@ -145,6 +164,14 @@ public class RoleService {
     ReplicaContext.View v = ctx.view();
     return new FenceResponse(
         ctx.name(), v.epoch(), v.lastEntryEpoch(), v.appliedLsn(), ctx.state());
+  }
+
+  /** Every replica {@code r} names: its primary, voters and learners. */
+  private static List<Peer> peersOf(RoleRequest r) {
+    List<Peer> all = new java.util.ArrayList<>(r.peers());
+    all.add(r.primary());
+    all.addAll(r.learners());
+    return all;
   }
 
   private String describe(RoleRequest r) {

@@ -25,7 +25,6 @@ import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.tls.Tls;
-import io.shardeddb.protocol.tls.TlsRole;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.config.TlsFactory;
 import io.shardeddb.shardserver.replication.PeerClient;
@@ -188,6 +187,8 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
                   LOG.info("{} does not offer the replication stream: /replicate over HTTP", url);
                   return CompletableFuture.completedFuture(null);
                 }
+                // The stream's address is the same pod's: expected under the same name.
+                tls.pods().expectStream(url, port);
                 return open(URI.create(url).getHost(), port);
               });
     }
@@ -207,9 +208,9 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                       if (tls.enabled()) {
-                        SSLEngine engine =
-                            Tls.clientContext(tls.source().orElseThrow(), TlsRole.SHARD_SERVER)
-                                .createSSLEngine(host, port);
+                        // Made with the peer's host and port: the pod expected there is
+                        // looked up by them.
+                        SSLEngine engine = tls.peerContext().createSSLEngine(host, port);
                         engine.setUseClientMode(true);
                         engine.setEnabledProtocols(Tls.PROTOCOLS);
                         ch.pipeline().addLast(new SslHandler(engine));
