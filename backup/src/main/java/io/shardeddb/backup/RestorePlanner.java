@@ -294,8 +294,8 @@ public final class RestorePlanner {
   }
 
   /**
-   * The ranges a shard owned in the backup: its config's {@code owned}, else its bring-up range,
-   * else (a config without one) the manifest's layout; null when none says.
+   * The ranges a shard owned in the backup: its config's {@code owned}, else its bring-up range;
+   * null for a config that owns every key; the manifest's layout when there is no config.
    */
   static List<KeyRange> ownedIn(ShardBaseBackup s, BackupManifest m) {
     try {
@@ -312,6 +312,9 @@ public final class RestorePlanner {
       }
       if (c != null && "Hash".equals(c.path("sharding").asText())) {
         return List.of(new KeyRange(0, HASH_SPACE));
+      }
+      if (c != null && c.path("schema").isObject()) {
+        return null; // a config that owns every key: no range to plan with
       }
     } catch (IOException e) {
       // unreadable: fall back to the layout
