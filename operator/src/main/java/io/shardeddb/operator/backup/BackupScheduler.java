@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * maxAgeDays} — the manifest first (a backup without one is no longer complete, so no restore picks
  * it), then its snapshots, then the resource. A minute in which the operator was down is skipped.
  * After a resharding move it takes a base backup ({@link #afterMove}), so a restore past the move
- * replays less of the archive. It also reports a shard whose archive is stalled as a Warning Event on the database.
+ * replays less of the archive. It also reports a shard whose archive is stalled as a Warning Event
+ * on the database.
  */
 public final class BackupScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
@@ -218,9 +219,10 @@ public final class BackupScheduler implements AutoCloseable {
 
   /**
    * The base backup to take after a resharding move (pure, for tests), or null: a restore past the
-   * move then starts from it instead of replaying the move (docs/backup.md). Taken once a move is Done when the database has a base backup
-   * (it uses backups) and none was created after the move's fence; named after the move, so a
-   * repeated tick or a second operator creates nothing more.
+   * move then starts from it instead of replaying the move (docs/backup.md). Taken once a move is
+   * Done when the database has a base backup (it uses backups) and none was created after the
+   * move's fence; named after the move, so a repeated tick or a second operator creates nothing
+   * more.
    */
   static String afterMove(ShardedDatabase db, List<ShardedDatabaseBackup> backups) {
     if (db.getStatus() == null || db.getStatus().resharding() == null) {
