@@ -332,4 +332,45 @@ class RestorePlannerTest {
                 .layout())
         .containsExactly(range("sh1", 0, 4096), range("sh2", 4096, 4096));
   }
+
+  /**
+   * A base backup taken during a move's cut-over (sh2 fenced [6144, 8192) before its snapshot, sh3
+   * adopted it after): the backup alone restores it on sh2, as the published layout had it then; a
+   * time after the adopt restores it on sh3, from sh3's snapshot in the backup and its archive.
+   */
+  @Test
+  void aBackupTakenBetweenAFenceAndItsAdoptRestoresTheLayoutThatWasPublished() {
+    ShardBaseBackup sh3 =
+        new ShardBaseBackup(
+            "sh3", 25, 1, 0, "c", 10, "k", "r", "{\"shardId\":\"sh3\",\"owned\":[]}", 0, 0);
+    List<BackupManifest> midMove =
+        List.of(
+            new BackupManifest(
+                "b2",
+                "db",
+                4_900,
+                5_000,
+                List.of(owning("sh1", 50, 0, 4096), owning("sh2", 60, 4096, 2048), sh3),
+                List.of(),
+                null));
+    List<RangeChange> changes =
+        List.of(
+            new RangeChange("sh2", 58, 4_800, "Fence", 6144, 2048),
+            new RangeChange("sh3", 30, 5_100, "Adopt", 6144, 2048));
+    RestorePlan named =
+        RestorePlanner.plan(
+            "db", new RestoreTarget.Backup("b2"), midMove, WITH_SH3, Map.of(), changes, FROM_START);
+    assertThat(named.layout()).containsExactly(range("sh1", 0, 4096), range("sh2", 4096, 4096));
+    assertThat(named.shard("sh2").unfenced()).containsExactly(new KeyRange(6144, 2048));
+    assertThat(named.shard("sh3")).isNull();
+    RestorePlan later =
+        RestorePlanner.plan(
+            "db", new RestoreTarget.Time(5_200), midMove, WITH_SH3, Map.of(), changes, FROM_START);
+    assertThat(later.layout())
+        .containsExactly(range("sh1", 0, 4096), range("sh2", 4096, 2048), range("sh3", 6144, 2048));
+    assertThat(later.shard("sh3"))
+        .isEqualTo(
+            new RestorePlan.Shard(
+                "sh3", 25, -1, 5_200, false, List.of(new KeyRange(6144, 2048)), List.of()));
+  }
 }
