@@ -3,8 +3,10 @@ package io.shardeddb.backup;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** What the store holds for one database: complete backups, archive states, restore points. */
 public final class BackupCatalog {
@@ -41,14 +43,33 @@ public final class BackupCatalog {
 
   /** Every shard's archived changes of its owned ranges (resharding moves), of every shard. */
   public List<RangeChange> rangeChanges() {
-    List<RangeChange> out = new ArrayList<>();
-    for (String key : store.list(BackupKeys.walRoot(database))) {
+    return walIndex().changes();
+  }
+
+  /**
+   * What the archive holds of every shard, from one listing: its range changes and the first LSN of
+   * its first segment (where its archive starts).
+   */
+  public WalIndex walIndex() {
+    List<RangeChange> changes = new ArrayList<>();
+    Map<String, Long> starts = new LinkedHashMap<>();
+    String root = BackupKeys.walRoot(database);
+    for (String key : store.list(root)) {
       if (key.contains("/ranges/") && key.endsWith(".json")) {
-        store.get(key).ifPresent(b -> out.add(BackupJson.read(b, RangeChange.class)));
+        store.get(key).ifPresent(b -> changes.add(BackupJson.read(b, RangeChange.class)));
+        continue;
+      }
+      long[] range = BackupKeys.segmentRange(key);
+      if (range != null && key.startsWith(root)) {
+        String shard = key.substring(root.length(), key.indexOf('/', root.length()));
+        starts.merge(shard, range[0], Math::min);
       }
     }
-    return out;
+    return new WalIndex(changes, starts);
   }
+
+  /** The archive's range changes of every shard and where each shard's archive starts. */
+  public record WalIndex(List<RangeChange> changes, Map<String, Long> starts) {}
 
   public Map<String, RestorePoint> restorePoints() {
     Map<String, RestorePoint> out = new LinkedHashMap<>();
@@ -65,13 +86,19 @@ public final class BackupCatalog {
   public RestorePlan plan(RestoreTarget target) {
     store.check();
     List<BackupManifest> backups = backups();
-    List<String> shards =
-        backups.stream()
-            .flatMap(m -> m.shards().stream().map(ShardBaseBackup::shard))
-            .distinct()
-            .toList();
+    WalIndex wal = walIndex();
+    Set<String> shards = new LinkedHashSet<>();
+    backups.forEach(m -> m.shards().forEach(s -> shards.add(s.shard())));
+    wal.changes().forEach(c -> shards.add(c.shard()));
     Map<String, RestorePoint> points =
         target instanceof RestoreTarget.Point ? restorePoints() : Map.of();
-    return RestorePlanner.plan(database, target, backups, archive(shards), points, rangeChanges());
+    return RestorePlanner.plan(
+        database,
+        target,
+        backups,
+        archive(List.copyOf(shards)),
+        points,
+        wal.changes(),
+        wal.starts());
   }
 }

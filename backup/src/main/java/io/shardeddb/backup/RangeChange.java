@@ -4,9 +4,8 @@ package io.shardeddb.backup;
  * A change of the key ranges a shard owns, as its archive recorded it (docs/backup.md): a
  * resharding move's {@code Fence} (the shard stops taking writes for the range), {@code Adopt} (it
  * starts owning it) or {@code Purge} (it deletes the rows it no longer owns), at {@code lsn},
- * committed by {@code millis} (the same stamp the archived entry carries). A restore replays each
- * shard's archive over the layout of its base backup, so a change between that backup and the
- * target means the layout no longer matches: {@link RestorePlanner} refuses such a restore.
+ * committed by {@code millis} (the same stamp the archived entry carries). {@link RestorePlanner}
+ * derives the layout at a restore's target from the base backup's and these.
  */
 public record RangeChange(String shard, long lsn, long millis, String op, long low, long size) {
 

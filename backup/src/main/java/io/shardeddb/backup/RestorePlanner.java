@@ -1,18 +1,39 @@
 package io.shardeddb.backup;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * Decides, from what the store holds, how a restore is done, or refuses with a message that names
  * what is missing: an unknown backup or restore point, a time before the first complete backup or
- * past the end of the archive. Pure: the caller reads the store ({@link BackupCatalog}).
+ * past the end of the archive, a layout the archives cannot give exactly. Pure: the caller reads
+ * the store ({@link BackupCatalog}).
+ *
+ * <p>Resharding moves (docs/backup.md, "Restores and resharding moves"): each shard's archive
+ * replays its moves' range entries (fence, adopt, purge) exactly as its live replicas applied them,
+ * so what a shard owns at the target is what it owned in the base backup changed by its archived
+ * {@link RangeChange}s up to its cut. The plan restores the layout at the target: a shard a split
+ * created after the base restores from an empty base and its whole archive, a shard merged away
+ * (owning nothing) is not restored, and a range fenced on its source but not yet adopted by its
+ * destination is owned by the source again, as the published layout still had it.
  */
 public final class RestorePlanner {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Points of the hash space (docs/resharding.md), owned whole by a hash-sharded config. */
+  private static final long HASH_SPACE = 1L << 32;
+
   private RestorePlanner() {}
 
   public static RestorePlan plan(
@@ -21,14 +42,13 @@ public final class RestorePlanner {
       List<BackupManifest> backups,
       Map<String, ArchiveState> archive,
       Map<String, RestorePoint> points) {
-    return plan(source, target, backups, archive, points, List.of());
+    return plan(source, target, backups, archive, points, List.of(), Map.of());
   }
 
   /**
-   * As above, refusing a target that a resharding move's range {@code changes} separate from its
-   * base backup: each shard's archive is replayed over the layout of that backup (its shards and
-   * their ranges), which the move changed, so rows would land with a shard the layout does not
-   * route them to, or not be restored at all (a shard the move created).
+   * As above, over the layout at the target: {@code changes} are every shard's archived range
+   * changes, {@code archiveStarts} the first LSN each shard's archive holds (a shard created after
+   * the base must have archived from its first entry on).
    */
   public static RestorePlan plan(
       String source,
@@ -36,44 +56,377 @@ public final class RestorePlanner {
       List<BackupManifest> backups,
       Map<String, ArchiveState> archive,
       Map<String, RestorePoint> points,
-      List<RangeChange> changes) {
-    RestorePlan plan = choose(source, target, backups, archive, points);
-    RestorePoint point = target instanceof RestoreTarget.Point p ? points.get(p.name()) : null;
+      List<RangeChange> changes,
+      Map<String, Long> archiveStarts) {
+    Chosen chosen = choose(source, target, backups, points);
+    BackupManifest m = chosen.manifest();
+    Map<String, List<RangeChange>> byShard = new LinkedHashMap<>();
     for (RangeChange c :
-        changes.stream().sorted(Comparator.comparingLong(RangeChange::millis)).toList()) {
-      ShardBaseBackup base = plan.base().shard(c.shard());
-      if (base != null && c.lsn() <= base.lsn()) {
-        continue; // in the base backup's snapshot already
+        changes.stream().sorted(Comparator.comparingLong(RangeChange::lsn)).toList()) {
+      byShard.computeIfAbsent(c.shard(), k -> new ArrayList<>()).add(c);
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    m.shards().forEach(s -> ids.add(s.shard()));
+    ids.addAll(byShard.keySet());
+
+    // Each shard's changes up to its cut, and whether any lies after its base.
+    Map<String, List<RangeChange>> cut = new LinkedHashMap<>();
+    boolean replaysAChange = false;
+    for (String id : ids) {
+      ShardBaseBackup base = m.shard(id);
+      long baseLsn = base == null ? 0 : base.lsn();
+      List<RangeChange> in = new ArrayList<>();
+      for (RangeChange c : byShard.getOrDefault(id, List.of())) {
+        boolean inside =
+            c.lsn() <= baseLsn
+                || switch (target) {
+                  case RestoreTarget.Backup b -> false;
+                  // The replay stops at the first entry stamped after the time.
+                  case RestoreTarget.Time t -> c.millis() <= t.millis();
+                  case RestoreTarget.Point p -> c.lsn() <= chosen.pointLsn(id, base != null);
+                };
+        if (!inside) {
+          break;
+        }
+        in.add(c);
+        replaysAChange |= c.lsn() > baseLsn;
       }
-      boolean replayed =
-          switch (target) {
-            case RestoreTarget.Backup b -> false;
-            case RestoreTarget.Time t -> c.millis() <= t.millis();
-            case RestoreTarget.Point p ->
-                point != null && c.lsn() <= point.lsns().getOrDefault(c.shard(), Long.MAX_VALUE);
-          };
-      if (replayed) {
-        throw new RestoreException(
-            "a resharding move changed the layout after backup '"
-                + plan.base().name()
-                + "' and before the target ("
-                + c.describe()
-                + "): a restore replays each shard's archive over the layout of its base backup."
-                + " Restore to a time before "
-                + java.time.Instant.ofEpochMilli(c.millis())
-                + ", or take a base backup after the move (kubectl-sdb backup create "
-                + source
-                + ") and restore to a time after it completed");
+      cut.put(id, in);
+    }
+
+    // What each shard owned in the base backup (its config at the snapshot's LSN).
+    Map<String, List<KeyRange>> owned = new LinkedHashMap<>();
+    for (ShardBaseBackup s : m.shards()) {
+      List<KeyRange> o = ownedIn(s, m);
+      if (o == null) {
+        if (replaysAChange) {
+          throw new RestoreException(
+              "cannot tell which points shard "
+                  + s.shard()
+                  + " owned in backup '"
+                  + m.name()
+                  + "' (its config names no ranges), and a resharding move changed the layout"
+                  + " between it and the target; restore to a time before "
+                  + Instant.ofEpochMilli(firstChangeAfterBase(cut, m))
+                  + " or from a later base backup");
+        }
+        return chosen.plan(archive, source);
+      }
+      owned.put(s.shard(), o);
+    }
+
+    // The owned ranges each shard's replay leaves, and the ranges it fenced and had not adopted
+    // again by its cut (with the fence's stamp).
+    Map<String, List<KeyRange>> released = new LinkedHashMap<>();
+    Map<String, Map<KeyRange, Long>> fencedAt = new LinkedHashMap<>();
+    for (String id : ids) {
+      ShardBaseBackup base = m.shard(id);
+      long baseLsn = base == null ? 0 : base.lsn();
+      List<KeyRange> o = owned.getOrDefault(id, List.of());
+      List<KeyRange> rel = List.of();
+      Map<KeyRange, Long> stamps = new LinkedHashMap<>();
+      for (RangeChange c : cut.get(id)) {
+        KeyRange r = new KeyRange(c.low(), c.size());
+        switch (c.op()) {
+          case "Fence" -> {
+            if (c.lsn() > baseLsn) {
+              o = KeyRange.minus(o, r);
+            }
+            rel = KeyRange.plus(rel, r);
+            stamps.put(r, c.millis());
+          }
+          case "Adopt" -> {
+            if (c.lsn() > baseLsn) {
+              o = KeyRange.plus(o, r);
+            }
+            rel = KeyRange.minus(rel, r);
+          }
+          default -> {}
+        }
+      }
+      owned.put(id, o);
+      released.put(id, rel);
+      fencedAt.put(id, stamps);
+    }
+
+    // Point by point: the shard that owns it, else the shard that fenced it last (a cut-over
+    // that had not completed at the target: the published layout still had it there).
+    TreeSet<Long> edges = new TreeSet<>();
+    for (String id : ids) {
+      for (KeyRange r : owned.get(id)) {
+        edges.add(r.low());
+        edges.add(r.high());
+      }
+      for (KeyRange r : released.get(id)) {
+        edges.add(r.low());
+        edges.add(r.high());
       }
     }
+    Map<String, List<KeyRange>> unfenced = new LinkedHashMap<>();
+    Long prev = null;
+    for (long edge : edges) {
+      if (prev != null) {
+        long point = prev;
+        KeyRange piece = new KeyRange(prev, edge - prev);
+        List<String> owners =
+            ids.stream().filter(id -> KeyRange.contains(owned.get(id), point)).toList();
+        if (owners.size() > 1) {
+          throw new RestoreException(
+              "shards "
+                  + String.join(" and ", owners)
+                  + " both own points "
+                  + overlap(owned, owners, point)
+                  + " at the target: their archived range changes disagree about the order of a"
+                  + " resharding move's fence and adopt (the primaries' clocks differ); restore"
+                  + " to a restore point, or to a time before or well after the move");
+        }
+        if (owners.isEmpty()) {
+          String last = null;
+          long lastStamp = Long.MIN_VALUE;
+          for (String id : ids) {
+            if (KeyRange.contains(released.get(id), point)) {
+              long stamp =
+                  fencedAt.get(id).entrySet().stream()
+                      .filter(e -> KeyRange.contains(List.of(e.getKey()), point))
+                      .mapToLong(Map.Entry::getValue)
+                      .max()
+                      .orElse(Long.MIN_VALUE);
+              if (last == null || stamp > lastStamp) {
+                last = id;
+                lastStamp = stamp;
+              }
+            }
+          }
+          if (last != null) {
+            unfenced.put(last, KeyRange.plus(unfenced.getOrDefault(last, List.of()), piece));
+          }
+        }
+      }
+      prev = edge;
+    }
+
+    List<RestorePlan.Shard> shards = new ArrayList<>();
+    List<BackupManifest.ShardRange> layout = new ArrayList<>();
+    for (String id : ids) {
+      List<KeyRange> back = unfenced.getOrDefault(id, List.of());
+      List<KeyRange> all = KeyRange.normalize(concat(owned.get(id), back));
+      if (all.isEmpty()) {
+        continue; // merged away, or created after the target: not part of the layout then
+      }
+      if (all.size() > 1) {
+        throw new RestoreException(
+            "shard "
+                + id
+                + " owns "
+                + all
+                + " at the target, not one range as spec.shards gives each shard; restore to a"
+                + " time before or after the move that left it so");
+      }
+      ShardBaseBackup base = m.shard(id);
+      if (base == null) {
+        requireWholeArchive(id, m, archiveStarts);
+      }
+      shards.add(chosen.shard(id, base, all, back));
+      layout.add(new BackupManifest.ShardRange(id, all.get(0).low(), all.get(0).size()));
+    }
+    layout.sort(Comparator.comparingLong(BackupManifest.ShardRange::low));
+    RestorePlan plan = new RestorePlan(source, m, shards, chosen.summary(), List.copyOf(layout));
+    chosen.check(plan, archive, source);
     return plan;
   }
 
-  private static RestorePlan choose(
+  private static List<KeyRange> concat(List<KeyRange> a, List<KeyRange> b) {
+    List<KeyRange> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private static String overlap(Map<String, List<KeyRange>> owned, List<String> owners, long p) {
+    KeyRange common = null;
+    for (String id : owners) {
+      for (KeyRange r : owned.get(id)) {
+        if (p >= r.low() && p < r.high()) {
+          common =
+              common == null
+                  ? r
+                  : new KeyRange(
+                      Math.max(common.low(), r.low()),
+                      Math.min(common.high(), r.high()) - Math.max(common.low(), r.low()));
+        }
+      }
+    }
+    return String.valueOf(common);
+  }
+
+  private static long firstChangeAfterBase(Map<String, List<RangeChange>> cut, BackupManifest m) {
+    return cut.entrySet().stream()
+        .flatMap(
+            e -> {
+              ShardBaseBackup b = m.shard(e.getKey());
+              long baseLsn = b == null ? 0 : b.lsn();
+              return e.getValue().stream().filter(c -> c.lsn() > baseLsn);
+            })
+        .mapToLong(RangeChange::millis)
+        .min()
+        .orElse(0);
+  }
+
+  /** A shard created after the base restores from its archive's first entry on, or not at all. */
+  private static void requireWholeArchive(
+      String id, BackupManifest m, Map<String, Long> archiveStarts) {
+    Long start = archiveStarts.get(id);
+    if (start == null || start != 1) {
+      throw new RestoreException(
+          "shard "
+              + id
+              + " was created by a resharding move after backup '"
+              + m.name()
+              + "', so it restores from its archive alone, but "
+              + (start == null
+                  ? "it has no archive"
+                  : "its archive starts at lsn "
+                      + start
+                      + ": entries 1.."
+                      + (start - 1)
+                      + " were never archived")
+              + "; restore to a time before the move, or from a base backup taken after it");
+    }
+  }
+
+  /**
+   * The ranges a shard owned in the backup: its config's {@code owned}, else its bring-up range;
+   * null for a config that owns every key; the manifest's layout when there is no config.
+   */
+  static List<KeyRange> ownedIn(ShardBaseBackup s, BackupManifest m) {
+    try {
+      JsonNode c = s.configJson() == null ? null : JSON.readTree(s.configJson());
+      if (c != null && c.path("owned").isArray()) {
+        List<KeyRange> out = new ArrayList<>();
+        for (JsonNode r : c.path("owned")) {
+          out.add(new KeyRange(r.path("low").asLong(), r.path("size").asLong()));
+        }
+        return KeyRange.normalize(out);
+      }
+      if (c != null && c.path("low").isNumber() && c.path("size").isNumber()) {
+        return List.of(new KeyRange(c.path("low").asLong(), c.path("size").asLong()));
+      }
+      if (c != null && "Hash".equals(c.path("sharding").asText())) {
+        return List.of(new KeyRange(0, HASH_SPACE));
+      }
+      if (c != null && c.path("schema").isObject()) {
+        return null; // a config that owns every key: no range to plan with
+      }
+    } catch (IOException e) {
+      // unreadable: fall back to the layout
+    }
+    return m.layout().stream()
+        .filter(r -> r.shard().equals(s.shard()))
+        .map(r -> List.of(new KeyRange(r.low(), r.size())))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The base backup chosen for a target, and how each shard's target and archive are checked. */
+  private record Chosen(
+      BackupManifest manifest, RestoreTarget target, RestorePoint point, String summary) {
+
+    /**
+     * The restore point's LSN of a shard. A shard it does not list did not exist at the point: one
+     * of the base was gone by then (all its changes happened before), one created after the base
+     * did not exist yet (none of its changes did).
+     */
+    long pointLsn(String id, boolean inBase) {
+      return point.lsns().getOrDefault(id, inBase ? Long.MAX_VALUE : 0);
+    }
+
+    RestorePlan.Shard shard(
+        String id, ShardBaseBackup base, List<KeyRange> owned, List<KeyRange> unfenced) {
+      long baseLsn = base == null ? 0 : base.lsn();
+      return switch (target) {
+        case RestoreTarget.Backup b ->
+            new RestorePlan.Shard(id, baseLsn, -1, -1, base == null, owned, unfenced);
+        case RestoreTarget.Time t ->
+            new RestorePlan.Shard(id, baseLsn, -1, t.millis(), base == null, owned, unfenced);
+        case RestoreTarget.Point p -> {
+          Long want = point.lsns().get(id);
+          if (want == null) {
+            throw new RestoreException(
+                "shard "
+                    + id
+                    + " owns "
+                    + owned
+                    + " at restore point '"
+                    + point.name()
+                    + "', which records no lsn for it");
+          }
+          yield new RestorePlan.Shard(id, baseLsn, want, -1, base == null, owned, unfenced);
+        }
+      };
+    }
+
+    /** The plan of the base's shards alone, as before resharding (ownership unknown). */
+    RestorePlan plan(Map<String, ArchiveState> archive, String source) {
+      List<RestorePlan.Shard> shards = new ArrayList<>();
+      for (ShardBaseBackup s : manifest.shards()) {
+        RestorePlan.Shard full = shard(s.shard(), s, null, List.of());
+        shards.add(
+            new RestorePlan.Shard(full.shard(), full.baseLsn(), full.toLsn(), full.toTimeMillis()));
+      }
+      RestorePlan plan = new RestorePlan(source, manifest, shards, summary);
+      check(plan, archive, source);
+      return plan;
+    }
+
+    /** Every restored shard's archive reaches the target. */
+    void check(RestorePlan plan, Map<String, ArchiveState> archive, String source) {
+      for (RestorePlan.Shard s : plan.shards()) {
+        ArchiveState a = archive.get(s.shard());
+        switch (target) {
+          case RestoreTarget.Backup b -> {}
+          case RestoreTarget.Time t -> {
+            if (a == null) {
+              throw new RestoreException(
+                  "shard "
+                      + s.shard()
+                      + " of '"
+                      + source
+                      + "' has no archive: cannot restore to a time");
+            }
+            if (a.archivedThroughMillis() < t.millis()) {
+              throw new RestoreException(
+                  "time "
+                      + Instant.ofEpochMilli(t.millis())
+                      + " is after the last archived entry of shard "
+                      + s.shard()
+                      + " (archived through "
+                      + Instant.ofEpochMilli(a.archivedThroughMillis())
+                      + ")");
+            }
+          }
+          case RestoreTarget.Point p -> {
+            long want = s.toLsn();
+            if (want > s.baseLsn() && (a == null || a.archivedLsn() < want)) {
+              throw new RestoreException(
+                  "shard "
+                      + s.shard()
+                      + " has archived up to lsn "
+                      + (a == null ? 0 : a.archivedLsn())
+                      + ", short of restore point '"
+                      + p.name()
+                      + "' (lsn "
+                      + want
+                      + "); retry once archiving catches up");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static Chosen choose(
       String source,
       RestoreTarget target,
       List<BackupManifest> backups,
-      Map<String, ArchiveState> archive,
       Map<String, RestorePoint> points) {
     List<BackupManifest> complete =
         backups.stream()
@@ -95,11 +448,7 @@ public final class RestorePlanner {
                                 + "' is not in the store (complete backups: "
                                 + names(complete)
                                 + ")"));
-        List<RestorePlan.Shard> shards = new ArrayList<>();
-        for (ShardBaseBackup s : m.shards()) {
-          shards.add(new RestorePlan.Shard(s.shard(), s.lsn(), -1, -1));
-        }
-        yield new RestorePlan(source, m, shards, "backup " + m.name());
+        yield new Chosen(m, target, null, "backup " + m.name());
       }
       case RestoreTarget.Time t -> {
         BackupManifest m =
@@ -119,35 +468,10 @@ public final class RestorePlanner {
                                     : " (completed at "
                                         + Instant.ofEpochMilli(complete.get(0).completedAtMillis())
                                         + ")")));
-        for (ShardBaseBackup s : m.shards()) {
-          ArchiveState a = archive.get(s.shard());
-          if (a == null) {
-            throw new RestoreException(
-                "shard "
-                    + s.shard()
-                    + " of '"
-                    + source
-                    + "' has no archive: cannot restore to a time");
-          }
-          if (a.archivedThroughMillis() < t.millis()) {
-            throw new RestoreException(
-                "time "
-                    + Instant.ofEpochMilli(t.millis())
-                    + " is after the last archived entry of shard "
-                    + s.shard()
-                    + " (archived through "
-                    + Instant.ofEpochMilli(a.archivedThroughMillis())
-                    + ")");
-          }
-        }
-        List<RestorePlan.Shard> shards = new ArrayList<>();
-        for (ShardBaseBackup s : m.shards()) {
-          shards.add(new RestorePlan.Shard(s.shard(), s.lsn(), -1, t.millis()));
-        }
-        yield new RestorePlan(
-            source,
+        yield new Chosen(
             m,
-            shards,
+            target,
+            null,
             "time " + Instant.ofEpochMilli(t.millis()) + " from backup " + m.name());
       }
       case RestoreTarget.Point p -> {
@@ -162,6 +486,8 @@ public final class RestorePlanner {
                   + (points.isEmpty() ? "none" : String.join(", ", points.keySet()))
                   + ")");
         }
+        // A backup before the point may hold a shard the point does not list: gone by then (merged
+        // away after the backup). One after it must list every shard it holds.
         BackupManifest m =
             complete.stream()
                 .filter(
@@ -170,7 +496,8 @@ public final class RestorePlanner {
                             .allMatch(
                                 s ->
                                     rp.lsns().containsKey(s.shard())
-                                        && s.lsn() <= rp.lsns().get(s.shard())))
+                                        ? s.lsn() <= rp.lsns().get(s.shard())
+                                        : x.completedAtMillis() <= rp.createdAtMillis()))
                 .reduce((a, c) -> c)
                 .orElseThrow(
                     () ->
@@ -180,28 +507,7 @@ public final class RestorePlanner {
                                 + "' lies before restore point '"
                                 + p.name()
                                 + "'"));
-        for (ShardBaseBackup s : m.shards()) {
-          ArchiveState a = archive.get(s.shard());
-          long want = rp.lsns().get(s.shard());
-          if (want > s.lsn() && (a == null || a.archivedLsn() < want)) {
-            throw new RestoreException(
-                "shard "
-                    + s.shard()
-                    + " has archived up to lsn "
-                    + (a == null ? 0 : a.archivedLsn())
-                    + ", short of restore point '"
-                    + p.name()
-                    + "' (lsn "
-                    + want
-                    + "); retry once archiving catches up");
-          }
-        }
-        List<RestorePlan.Shard> shards = new ArrayList<>();
-        for (ShardBaseBackup s : m.shards()) {
-          shards.add(new RestorePlan.Shard(s.shard(), s.lsn(), rp.lsns().get(s.shard()), -1));
-        }
-        yield new RestorePlan(
-            source, m, shards, "restore point " + rp.name() + " from backup " + m.name());
+        yield new Chosen(m, target, rp, "restore point " + rp.name() + " from backup " + m.name());
       }
     };
   }

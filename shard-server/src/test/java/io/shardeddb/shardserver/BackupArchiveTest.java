@@ -12,8 +12,10 @@ import io.shardeddb.backup.BackupJson;
 import io.shardeddb.backup.BackupKeys;
 import io.shardeddb.backup.BackupManifest;
 import io.shardeddb.backup.BackupStore;
+import io.shardeddb.backup.RestorePoint;
 import io.shardeddb.backup.ShardBaseBackup;
 import io.shardeddb.backup.embedded.EmbeddedS3Server;
+import io.shardeddb.protocol.shard.ShardEndpoints;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -136,6 +138,57 @@ class BackupArchiveTest {
           Replica.start("rl-" + db, db + "_rl", restoreProps(db, db + "rl", "b1", lsnAt30, -1))) {
         assertThat(checksum(toLsn).get("digest").asText()).isEqualTo(at30.get("digest").asText());
         assertThat(heartbeat(toLsn).get("appliedLsn").asLong()).isEqualTo(lsnAt30);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a restore to a restore point between a move's fence on this shard and its adopt elsewhere"
+          + " owns the fenced range again, with every row")
+  void aRestoreBetweenAFenceAndItsAdoptOwnsTheFencedRangeAgain() throws Exception {
+    String db = "fence" + UUID.randomUUID().toString().substring(0, 6);
+    try (ThreeReplicaShard shard =
+        new ThreeReplicaShard(ThreeReplicaShard.CONFIG, backupProps(s3.url(), db))) {
+      shard.assignAll(1, 0);
+      Replica primary = shard.get(0);
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> assertThat(heartbeat(shard.get(1)).get("state").asText()).isEqualTo("Ready"));
+      writeAll(primary, 2000, 2100);
+      awaitArchived(db, applied(primary));
+      Http.Reply started = Http.post(shard.get(1).url() + "/backup/base", "{\"name\":\"f1\"}");
+      assertThat(started.status()).as(started.raw()).isEqualTo(200);
+      writeManifest(db, "f1", awaitBackup(shard.get(1), "f1"));
+
+      // After the base: writes into [2048, 4096), then a move's fence of it (the cut-over never
+      // completed: no shard adopted it), and a restore point right at the fence.
+      writeAll(primary, 2100, 2120);
+      JsonNode atFence = checksum(primary);
+      Http.Reply fence = RangeOwnershipTest.range(primary, ShardEndpoints.FENCE_RANGE, 2048, 2048);
+      assertThat(fence.status()).as(fence.raw()).isEqualTo(200);
+      long fenceLsn = fence.json().get("lsn").asLong();
+      awaitArchived(db, fenceLsn);
+      await()
+          .atMost(PATIENCE)
+          .until(() -> store.get(BackupKeys.rangeChange(db, "sh1", fenceLsn)).isPresent());
+      store.putBytes(
+          BackupKeys.restorePoint(db, "rp"),
+          BackupJson.write(
+              new RestorePoint("rp", db, System.currentTimeMillis(), Map.of("sh1", fenceLsn))));
+
+      Map<String, Object> props = backupProps(s3.url(), db + "rf");
+      props.put("shardeddb.backup.restore-source", db);
+      props.put("shardeddb.backup.restore-point", "rp");
+      props.put("shardeddb.backup.restore-shard", "sh1");
+      try (Replica restored = Replica.start("rf-" + db, db + "_rf", props)) {
+        assertThat(heartbeat(restored).get("appliedLsn").asLong()).isEqualTo(fenceLsn);
+        assertThat(heartbeat(restored).get("owned").toString())
+            .isEqualTo("[{\"low\":0,\"size\":4096}]");
+        assertThat(checksum(restored).get("rows").asLong()).isEqualTo(120);
+        assertThat(checksum(restored).get("digest").asText())
+            .isEqualTo(atFence.get("digest").asText());
       }
     }
   }

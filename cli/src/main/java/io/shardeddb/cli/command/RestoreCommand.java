@@ -10,6 +10,7 @@ import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.backup.BackupJson;
+import io.shardeddb.backup.BackupManifest;
 import io.shardeddb.backup.BackupStore;
 import io.shardeddb.backup.BackupStoreException;
 import io.shardeddb.backup.RestorePlan;
@@ -103,11 +104,16 @@ public final class RestoreCommand implements Callable<Integer> {
       RestorePlan plan = null;
       try {
         plan = RestoreGate.plan(client, ns, newSpec);
-        // The layout and schema as the base backup recorded them.
+        // The schema as the base backup recorded it, the layout at the target (resharding moves
+        // between the base and the target included: docs/backup.md).
         if (plan.base().specJson() != null) {
           ShardedDatabaseSpec then =
               Serialization.unmarshal(plan.base().specJson(), ShardedDatabaseSpec.class);
-          newSpec = newSpec.withSchema(then.schema()).withShards(then.shards()).withServers(null);
+          newSpec =
+              newSpec
+                  .withSchema(then.schema())
+                  .withShards(shardsAtTarget(plan, then, src.getSpec()))
+                  .withServers(null);
         }
       } catch (BackupStoreException e) {
         if (e.reason() != BackupStoreException.Reason.StoreUnreachable) {
@@ -129,6 +135,31 @@ public final class RestoreCommand implements Callable<Integer> {
       }
       return awaitVerified(client, ns, newSpec, plan, out, err);
     }
+  }
+
+  /**
+   * {@code spec.shards} of the restored database: the plan's layout at the target, each shard with
+   * the replicas the base backup's spec (else the source's spec now) gave it; the base backup's
+   * spec's shards when the plan does not know its shards' ranges (a backup from before resharding).
+   */
+  static List<ShardSpec> shardsAtTarget(
+      RestorePlan plan, ShardedDatabaseSpec then, ShardedDatabaseSpec now) {
+    if (plan.layout().isEmpty()) {
+      return then.shards();
+    }
+    List<ShardSpec> out = new ArrayList<>();
+    for (BackupManifest.ShardRange r : plan.layout()) {
+      Integer replicas =
+          java.util.stream.Stream.of(then, now)
+              .flatMap(s -> s.shardsOrEmpty().stream())
+              .filter(s -> s.id().equals(r.shard()))
+              .map(ShardSpec::replicas)
+              .filter(java.util.Objects::nonNull)
+              .findFirst()
+              .orElse(null);
+      out.add(new ShardSpec(r.shard(), r.low(), r.size(), replicas));
+    }
+    return out;
   }
 
   private int awaitVerified(

@@ -166,108 +166,174 @@ class BackupRestoreIT {
   }
 
   /**
-   * A restore across a resharding move made after its base backup (docs/backup.md): the move [2048,
-   * 4096) sh1 → sh2 follows backup m1, so a restore to a time after it would replay each shard's
-   * archive over m1's layout (sh1 purged the range, sh2 adopted it, the layout still routes it to
-   * sh1; before the refusal such a restore succeeded and its reads of [0, 8191] answered 503 "shard
-   * sh2 owns [2048, 8192), not [4096, 8192)" for good): refused, naming the change, nothing
-   * created. The operator then takes a base backup after the move; from its completion a restore to
-   * a later time holds exactly the rows written.
+   * A restore across a resharding move made after its base backup (docs/backup.md, "Restores and
+   * resharding moves"): backup m1 of sh1 [0, 4096) and sh2 [4096, 8192); then sh2 is split under
+   * writes, [6144, 8192) moving to a new shard sh3; then more writes. A restore to a time after the
+   * split and one to a restore point after it each create a database with the layout after the
+   * split (sh3 restored from an empty base and its whole archive), every row the source held at the
+   * target and no other, each on the shard that owns it, every replica's checksum agreeing.
+   * (Before: refused, "a resharding move changed the layout after backup 'm1' ...".) m1's resource
+   * is deleted once complete — its objects stay in the store, which is what a restore reads — so
+   * the operator takes no base backup after the move (it does so only for a database that has a
+   * backup resource) and both restores must replay across the split, whatever its minute tick does.
    */
   @Test
-  void aRestoreAcrossAMoveAfterItsBaseIsRefusedAndABaseAfterTheMoveRestoresEveryRow()
+  void aRestoreToATimeOrARestorePointPastASplitAfterItsBaseHasTheLayoutAndRowsOfThen()
       throws Exception {
     String name = cluster.apply(home.resolve("cli/src/test/resources/backup-moved.yaml"));
     RouterClient moved = router(name);
-    Set<Long> expected = new HashSet<>();
-    write(moved, expected, LongStream.range(2000, 2100), LongStream.range(4096, 4136));
+    Set<Long> acked = new HashSet<>();
+    write(
+        moved,
+        acked,
+        LongStream.range(2000, 2100),
+        LongStream.range(4096, 4136),
+        LongStream.range(6200, 6240));
     CliRun m1 = cli("backup", "create", name, "--name", "m1", "--wait", "--kubeconfig", kubeconfig);
     assertThat(m1.code()).as(m1.err()).isZero();
+    cluster
+        .client()
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabaseBackup")
+        .inNamespace(cluster.namespace())
+        .withName("m1")
+        .delete();
 
+    // Split sh2 while writers write keys in both of its halves: [4200, 6000) stays on sh2, [6300,
+    // 8100) moves to sh3 (written during the copy, the catch-up and the cut-over's pause).
+    List<ConcurrentWriters> writers =
+        List.of(
+            new ConcurrentWriters(List.of(moved), 1, 4200, 1800, Duration.ofMinutes(8))
+                .paced(Duration.ofMillis(30)),
+            new ConcurrentWriters(List.of(moved), 1, 6300, 1800, Duration.ofMinutes(8))
+                .paced(Duration.ofMillis(30)));
+    writers.forEach(ConcurrentWriters::start);
     patchShards(
         name,
         List.of(
-            Map.of("id", "sh1", "low", 0, "size", 2048),
-            Map.of("id", "sh2", "low", 2048, "size", 6144)));
+            Map.of("id", "sh1", "low", 0, "size", 4096),
+            Map.of("id", "sh2", "low", 4096, "size", 2048),
+            Map.of("id", "sh3", "low", 6144, "size", 2048)));
     DatabaseStatus status = new DatabaseStatus(cluster.client(), cluster.namespace(), name);
     await().atMost(Duration.ofMinutes(10)).until(() -> moveDone(status));
-    write(moved, expected, LongStream.range(2100, 2150), LongStream.range(4136, 4150));
-    // A time just past the move's fence (its archived stamp is at most the commit clock's 50 ms
-    // late): long before the base backup the operator takes after the move can complete.
-    Map<String, Object> move = lastMove(status);
-    Instant pastFence = Instant.parse((String) move.get("fencedAt")).plusMillis(200);
-    awaitArchivedPast(name, Instant.now());
+    for (ConcurrentWriters w : writers) {
+      w.stop();
+      acked.addAll(w.acked());
+      assertThat(w.ackCount()).as("writes acknowledged during the split").isPositive();
+      System.out.printf("split under writes: %d of %d acknowledged%n", w.ackCount(), w.attempts());
+    }
 
-    CliRun across =
-        cli(
-            "restore",
-            name,
-            "across",
-            "--time",
-            pastFence.toString(),
-            "--wait",
-            "--kubeconfig",
-            kubeconfig);
-    assertThat(across.code()).as(across.out() + across.err()).isEqualTo(1);
-    assertThat(across.err())
-        .contains("resharding move changed the layout after backup 'm1'")
-        .contains("[2048, 4096)");
-    assertThat(new DatabaseStatus(cluster.client(), cluster.namespace(), "across").resource())
-        .isNull();
+    write(
+        moved,
+        acked,
+        LongStream.range(2100, 2150),
+        LongStream.range(4150, 4160),
+        LongStream.range(7000, 7050));
+    // What the source holds is the truth a restore must give (a write that was not acknowledged
+    // may still have been applied); every acknowledged write is in it.
+    Set<Long> atPoint = keys(moved);
+    assertThat(atPoint).containsAll(acked);
+    CliRun point = cli("restore-point", "create", name, "rp-split", "--kubeconfig", kubeconfig);
+    assertThat(point.code()).as(point.err()).isZero();
 
-    // The operator takes a base backup after the move (its minute tick): from its completion on,
-    // a restore to a later time holds every row, in the layout after the move.
-    String afterMove = name + "-after-" + ((String) move.get("id")).replaceAll("[^a-z0-9-]", "-");
-    await().atMost(Duration.ofMinutes(4)).until(() -> "Completed".equals(backupPhase(afterMove)));
-    write(moved, expected, LongStream.range(2150, 2160));
+    write(
+        moved,
+        acked,
+        LongStream.range(2150, 2160),
+        LongStream.range(4160, 4170),
+        LongStream.range(7050, 7060));
+    Set<Long> atTime = keys(moved);
     Thread.sleep(1500);
     Instant later = Instant.now();
-    awaitArchivedPast(name, later);
-    CliRun after =
+    Thread.sleep(1500);
+    write(moved, acked, LongStream.range(2160, 2170), LongStream.range(7060, 7070));
+    awaitArchivedPast(name, later, List.of("sh1", "sh2", "sh3"));
+
+    CliRun toTime =
         cli(
             "restore",
             name,
-            "aftermove",
+            "splittime",
             "--time",
             later.toString(),
             "--wait",
             "--kubeconfig",
             kubeconfig);
-    assertThat(after.code()).as(after.out() + after.err()).isZero();
-    assertThat(keys(router("aftermove"))).isEqualTo(expected);
+    assertThat(toTime.code()).as(toTime.out() + toTime.err()).isZero();
+    assertThat(toTime.out()).contains("from backup m1").contains("restored and verified");
+    assertRestoredAsSplit("splittime", toTime.out(), atTime);
+    deleteDatabase("splittime");
+
+    CliRun toPoint =
+        cli(
+            "restore",
+            name,
+            "splitpoint",
+            "--restore-point",
+            "rp-split",
+            "--wait",
+            "--kubeconfig",
+            kubeconfig);
+    assertThat(toPoint.code()).as(toPoint.out() + toPoint.err()).isZero();
+    assertThat(toPoint.out()).contains("from backup m1").contains("restored and verified");
+    assertRestoredAsSplit("splitpoint", toPoint.out(), atPoint);
+    deleteDatabase("splitpoint");
   }
 
-  private String backupPhase(String backup) {
-    var r =
-        cluster
-            .client()
-            .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabaseBackup")
-            .inNamespace(cluster.namespace())
-            .withName(backup)
-            .get();
-    if (r == null || r.getAdditionalProperties().get("status") == null) {
-      return null;
+  /**
+   * The restored database has the layout after the split, exactly {@code expected} through its
+   * router, and each shard (every replica agreeing, as {@code restore --wait} printed) holds
+   * exactly the rows of its range.
+   */
+  private void assertRestoredAsSplit(String db, String restoreOut, Set<Long> expected) {
+    DatabaseStatus restored = new DatabaseStatus(cluster.client(), cluster.namespace(), db);
+    Object shards =
+        DatabaseStatus.asMap(restored.resource().getAdditionalProperties().get("spec"))
+            .get("shards");
+    assertThat(
+            DatabaseStatus.asList(shards).stream()
+                .map(DatabaseStatus::asMap)
+                .map(m -> m.get("id") + " " + m.get("low") + "+" + m.get("size"))
+                .toList())
+        .containsExactly("sh1 0+4096", "sh2 4096+2048", "sh3 6144+2048");
+    assertThat(keys(router(db))).isEqualTo(expected);
+    Map<String, Long> rows = new java.util.TreeMap<>();
+    for (String line : restoreOut.split("\n")) {
+      String[] cols = line.strip().split("\\s+");
+      if (cols.length >= 5 && cols[0].startsWith("sh")) {
+        rows.put(cols[0], Long.parseLong(cols[2]));
+        assertThat(line).as(restoreOut).contains("yes (2 replicas)");
+      }
     }
-    return (String) DatabaseStatus.asMap(r.getAdditionalProperties().get("status")).get("phase");
+    assertThat(rows)
+        .as(restoreOut)
+        .containsExactlyEntriesOf(
+            new java.util.TreeMap<>(
+                Map.of(
+                    "sh1", expected.stream().filter(k -> k < 4096).count(),
+                    "sh2", expected.stream().filter(k -> k >= 4096 && k < 6144).count(),
+                    "sh3", expected.stream().filter(k -> k >= 6144).count())));
   }
 
-  private static Map<String, Object> lastMove(DatabaseStatus status) {
-    List<Object> moves =
-        DatabaseStatus.asList(DatabaseStatus.asMap(status.status().get("resharding")).get("moves"));
-    return DatabaseStatus.asMap(moves.get(moves.size() - 1));
+  private void deleteDatabase(String db) {
+    cluster
+        .client()
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+        .inNamespace(cluster.namespace())
+        .withName(db)
+        .delete();
   }
 
-  private void awaitArchivedPast(String db, Instant t) throws Exception {
+  private void awaitArchivedPast(String db, Instant t, List<String> shards) throws Exception {
     try (BackupStore store = new BackupStore(cluster.backupStore().settings())) {
       BackupCatalog catalog = new BackupCatalog(store, db);
       await()
           .atMost(Duration.ofMinutes(1))
           .until(
               () ->
-                  catalog.archive(List.of("sh1", "sh2")).values().stream()
+                  catalog.archive(shards).values().stream()
                           .filter(a -> a.archivedThroughMillis() > t.toEpochMilli())
                           .count()
-                      == 2);
+                      == shards.size());
     }
   }
 

@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * more); and deletes the oldest complete base backups past {@code maxCount} or older than {@code
  * maxAgeDays} — the manifest first (a backup without one is no longer complete, so no restore picks
  * it), then its snapshots, then the resource. A minute in which the operator was down is skipped.
- * After a resharding move it takes a base backup ({@link #afterMove}), as a restore past the move
- * needs one. It also reports a shard whose archive is stalled as a Warning Event on the database.
+ * After a resharding move it takes a base backup ({@link #afterMove}), so a restore past the move
+ * replays less of the archive. It also reports a shard whose archive is stalled as a Warning Event
+ * on the database.
  */
 public final class BackupScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
@@ -217,11 +218,11 @@ public final class BackupScheduler implements AutoCloseable {
   }
 
   /**
-   * The base backup to take after a resharding move (pure, for tests), or null: a restore replays
-   * each shard's archive over the layout of its base backup, so a time after a move needs a base
-   * taken after it (docs/backup.md). Taken once a move is Done when the database has a base backup
-   * (it uses backups) and none was created after the move's fence; named after the move, so a
-   * repeated tick or a second operator creates nothing more.
+   * The base backup to take after a resharding move (pure, for tests), or null: a restore past the
+   * move then starts from it instead of replaying the move (docs/backup.md). Taken once a move is
+   * Done when the database has a base backup (it uses backups) and none was created after the
+   * move's fence; named after the move, so a repeated tick or a second operator creates nothing
+   * more.
    */
   static String afterMove(ShardedDatabase db, List<ShardedDatabaseBackup> backups) {
     if (db.getStatus() == null || db.getStatus().resharding() == null) {

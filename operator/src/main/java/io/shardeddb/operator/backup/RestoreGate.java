@@ -38,13 +38,48 @@ public final class RestoreGate {
     if (planned.containsKey(uid)) {
       return null;
     }
+    RestorePlan plan;
     try {
-      RestorePlan plan = plan(client, sdb.getMetadata().getNamespace(), spec);
-      planned.put(uid, plan);
-      return null;
+      plan = plan(client, sdb.getMetadata().getNamespace(), spec);
     } catch (RuntimeException e) {
       return "spec.bootstrap.fromBackup: " + e.getMessage();
     }
+    String layout = layoutProblem(spec, plan);
+    if (layout != null) {
+      return layout;
+    }
+    planned.put(uid, plan);
+    return null;
+  }
+
+  /**
+   * Null when {@code spec.shards} is the layout at the restore's target (or names no shards, or the
+   * plan does not know its layout), else what to write: each restored shard owns exactly what it
+   * owned at the target (resharding moves after the base backup included), and a router that routed
+   * by another layout would be refused (421) by every shard it asked.
+   */
+  public static String layoutProblem(ShardedDatabaseSpec spec, RestorePlan plan) {
+    if (plan.layout().isEmpty() || spec.shardsOrEmpty().isEmpty()) {
+      return null;
+    }
+    java.util.Set<String> want =
+        plan.layout().stream()
+            .map(r -> r.shard() + " [" + r.low() + ", " + (r.low() + r.size()) + ")")
+            .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    java.util.Set<String> have =
+        spec.shardsOrEmpty().stream()
+            .map(s -> s.id() + " [" + s.low() + ", " + (s.low() + s.size()) + ")")
+            .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    if (want.equals(have)) {
+      return null;
+    }
+    return "spec.shards must be the layout at the restore's target ("
+        + plan.summary()
+        + "): "
+        + String.join(", ", want)
+        + "; it has "
+        + String.join(", ", have)
+        + " (kubectl-sdb restore writes it)";
   }
 
   /** Plans the restore {@code spec} asks for, or throws with the reason. */

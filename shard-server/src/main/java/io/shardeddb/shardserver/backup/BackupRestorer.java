@@ -8,10 +8,12 @@ import io.shardeddb.backup.BackupJson;
 import io.shardeddb.backup.BackupKeys;
 import io.shardeddb.backup.BackupManifest;
 import io.shardeddb.backup.BackupStore;
+import io.shardeddb.backup.KeyRange;
 import io.shardeddb.backup.RestorePlan;
 import io.shardeddb.backup.RestoreTarget;
 import io.shardeddb.backup.ShardBaseBackup;
 import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.ShardConfigService;
@@ -104,22 +106,31 @@ public class BackupRestorer {
     long toLsn = settings.restoreToLsn();
     long toTime = settings.restoreToTime();
     boolean point = settings.restorePoint() != null && !settings.restorePoint().isBlank();
-    if (point || ((backup == null || backup.isBlank()) && settings.restoreTime() >= 0)) {
+    RestorePlan.Shard planned = null;
+    if (point || (present(backup) ? toLsn < 0 && toTime < 0 : settings.restoreTime() >= 0)) {
       // The same plan the operator checked before creating this database (RestorePlanner): the
-      // objects it reads are immutable, so every replica arrives at the same one.
+      // objects it reads are immutable, so every replica arrives at the same one. (An explicit
+      // restore-to-lsn or -time with a backup is a test's direct replay, planned by nobody.)
       RestoreTarget target =
           point
               ? new RestoreTarget.Point(settings.restorePoint())
-              : new RestoreTarget.Time(settings.restoreTime());
+              : present(backup)
+                  ? new RestoreTarget.Backup(backup)
+                  : new RestoreTarget.Time(settings.restoreTime());
       RestorePlan plan = new BackupCatalog(bs, source).plan(target);
-      RestorePlan.Shard s = plan.shard(shard);
-      if (s == null) {
+      planned = plan.shard(shard);
+      if (planned == null) {
         throw new IllegalStateException(
-            "the restore plan (" + plan.summary() + ") has no " + shard);
+            "the restore plan ("
+                + plan.summary()
+                + ") has no "
+                + shard
+                + ": the layout at the target is "
+                + plan.layout());
       }
       backup = plan.base().name();
-      toLsn = s.toLsn();
-      toTime = s.toTimeMillis();
+      toLsn = planned.toLsn();
+      toTime = planned.toTimeMillis();
     }
     String backupName = backup;
     BackupManifest manifest =
@@ -135,69 +146,60 @@ public class BackupRestorer {
                             + "' is not in "
                             + bs.settings().describe()));
     ShardBaseBackup base = manifest.shard(shard);
-    if (base == null) {
+    boolean emptyBase = planned != null && planned.emptyBase();
+    if (base == null && !emptyBase) {
       throw new IllegalStateException(
           "backup '" + backup + "' has no shard " + shard + " (it has " + manifest.layout() + ")");
     }
-    LOG.info("{}: restoring {} from backup {} of {}", ctx.name(), shard, backup, source);
-    // 1. The base snapshot, exactly as a re-copy loads one (rule 7: Copying until complete).
-    SnapshotHeader header;
+    LOG.info(
+        "{}: restoring {} from {} of {}",
+        ctx.name(),
+        shard,
+        emptyBase ? "an empty base (created after backup " + backup + ")" : "backup " + backup,
+        source);
     UserTable table;
-    try (InputStream in = bs.open(base.key());
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      header = json.readValue(r.readLine(), SnapshotHeader.class);
-      configs.adopt(header.config(), true);
+    long baseLsn;
+    long baseEpoch;
+    String baseChecksum;
+    if (emptyBase) {
+      // 1. A shard a split created after the base backup: it began empty, owning nothing (as the
+      // operator configures a move's new destination), with the database's schema and sharding.
+      ShardConfig like =
+          json.readValue(manifest.shards().getFirst().configJson(), ShardConfig.class);
+      KeyRange at = planned.owned().getFirst();
+      configs.adopt(
+          new ShardConfig(shard, like.schema(), at.low(), at.size(), like.sharding(), List.of()),
+          true);
       table = ctx.requireTable();
       store.beginCopy(table);
-      List<Map<String, Object>> chunk = new ArrayList<>();
-      long rows = 0;
-      while (rows + chunk.size() < header.rows()) {
-        String line = r.readLine();
-        if (line == null) {
-          throw new IOException("backup snapshot ended after " + rows + " of " + header.rows());
-        }
-        chunk.add(table.schema().coerceRow(json.readValue(line, ROW)));
-        if (chunk.size() >= CHUNK) {
-          store.loadChunk(table, chunk);
-          rows += chunk.size();
-          chunk = new ArrayList<>();
-        }
+      store.finishCopy(0, 0);
+      baseLsn = 0;
+      baseEpoch = 0;
+      baseChecksum = checksum(table)[1];
+    } else {
+      SnapshotHeader header = loadBase(bs, base);
+      table = ctx.requireTable();
+      String[] baseSum = checksum(table);
+      if (!baseSum[1].equals(base.checksum()) || Long.parseLong(baseSum[0]) != base.rows()) {
+        throw new IllegalStateException(
+            "restored base of "
+                + shard
+                + " does not match the manifest: "
+                + baseSum[0]
+                + " rows, checksum "
+                + baseSum[1]
+                + "; manifest: "
+                + base.rows()
+                + " rows, checksum "
+                + base.checksum());
       }
-      store.loadChunk(table, chunk);
-      List<RequestOutcome> outcomes = new ArrayList<>();
-      long ids = 0;
-      while (ids + outcomes.size() < header.requestIds()) {
-        String line = r.readLine();
-        if (line == null) {
-          throw new IOException("backup snapshot ended after " + ids + " request ids");
-        }
-        outcomes.add(json.readValue(line, RequestOutcome.class));
-        if (outcomes.size() >= CHUNK) {
-          store.loadOutcomes(outcomes);
-          ids += outcomes.size();
-          outcomes = new ArrayList<>();
-        }
-      }
-      store.loadOutcomes(outcomes);
-      store.finishCopy(header.lsn(), header.epoch());
-    }
-    String[] baseSum = checksum(table);
-    if (!baseSum[1].equals(base.checksum()) || Long.parseLong(baseSum[0]) != base.rows()) {
-      throw new IllegalStateException(
-          "restored base of "
-              + shard
-              + " does not match the manifest: "
-              + baseSum[0]
-              + " rows, checksum "
-              + baseSum[1]
-              + "; manifest: "
-              + base.rows()
-              + " rows, checksum "
-              + base.checksum());
+      baseLsn = header.lsn();
+      baseEpoch = header.epoch();
+      baseChecksum = base.checksum();
     }
     // 2. The archive after the snapshot, up to the target.
-    long applied = header.lsn();
-    long lastEpoch = header.epoch();
+    long applied = baseLsn;
+    long lastEpoch = baseEpoch;
     ShardConfig config = ctx.requireConfig();
     if (toLsn >= 0 || toTime >= 0) {
       List<long[]> segments = new ArrayList<>();
@@ -256,6 +258,9 @@ public class BackupRestorer {
       }
       ctx.configure(config);
     }
+    if (planned != null && planned.owned() != null) {
+      ownAsPlanned(shard, config, planned);
+    }
     // 3. The highest epoch any restored entry carries is this replica's epoch, so the election
     // that follows fences above it and every new entry's epoch exceeds every restored one.
     store.saveRole(
@@ -274,8 +279,8 @@ public class BackupRestorer {
             ctx.name(),
             source,
             backup,
-            header.lsn(),
-            base.checksum(),
+            baseLsn,
+            baseChecksum,
             true,
             applied,
             Long.parseLong(sum[0]),
@@ -295,6 +300,95 @@ public class BackupRestorer {
         sum[1],
         backup,
         source);
+  }
+
+  /** 1. The base snapshot, exactly as a re-copy loads one (rule 7: Copying until complete). */
+  private SnapshotHeader loadBase(BackupStore bs, ShardBaseBackup base) throws IOException {
+    try (InputStream in = bs.open(base.key());
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      SnapshotHeader header = json.readValue(r.readLine(), SnapshotHeader.class);
+      configs.adopt(header.config(), true);
+      UserTable table = ctx.requireTable();
+      store.beginCopy(table);
+      List<Map<String, Object>> chunk = new ArrayList<>();
+      long rows = 0;
+      while (rows + chunk.size() < header.rows()) {
+        String line = r.readLine();
+        if (line == null) {
+          throw new IOException("backup snapshot ended after " + rows + " of " + header.rows());
+        }
+        chunk.add(table.schema().coerceRow(json.readValue(line, ROW)));
+        if (chunk.size() >= CHUNK) {
+          store.loadChunk(table, chunk);
+          rows += chunk.size();
+          chunk = new ArrayList<>();
+        }
+      }
+      store.loadChunk(table, chunk);
+      List<RequestOutcome> outcomes = new ArrayList<>();
+      long ids = 0;
+      while (ids + outcomes.size() < header.requestIds()) {
+        String line = r.readLine();
+        if (line == null) {
+          throw new IOException("backup snapshot ended after " + ids + " request ids");
+        }
+        outcomes.add(json.readValue(line, RequestOutcome.class));
+        if (outcomes.size() >= CHUNK) {
+          store.loadOutcomes(outcomes);
+          ids += outcomes.size();
+          outcomes = new ArrayList<>();
+        }
+      }
+      store.loadOutcomes(outcomes);
+      store.finishCopy(header.lsn(), header.epoch());
+      return header;
+    }
+  }
+
+  /**
+   * 3. What the shard owns at the target, as planned: the replay must have left exactly the planned
+   * ranges less those a cut-over had fenced but not handed over by the target; those it owns again
+   * (as the operator's un-fence does after a cut-over that timed out), so the restored shard owns
+   * what the published layout gave it then. A replay that disagrees with the plan fails the restore
+   * rather than serve a layout nobody routes.
+   */
+  private void ownAsPlanned(String shard, ShardConfig config, RestorePlan.Shard planned) {
+    List<KeyRange> replayed =
+        config.ownedRanges() == null
+            ? null
+            : KeyRange.normalize(
+                config.ownedRanges().stream().map(r -> new KeyRange(r.low(), r.size())).toList());
+    List<KeyRange> expected = planned.owned();
+    for (KeyRange r : planned.unfenced()) {
+      expected = KeyRange.minus(expected, r);
+    }
+    if (!expected.equals(replayed)) {
+      throw new IllegalStateException(
+          "the archive of "
+              + shard
+              + " leaves it owning "
+              + replayed
+              + " at the target, but the restore plan expects "
+              + expected
+              + " (and "
+              + planned.unfenced()
+              + " un-fenced): the archive and its range changes disagree");
+    }
+    if (!planned.unfenced().isEmpty()) {
+      LOG.info(
+          "{}: {} owns {} again: fenced by a cut-over that had not completed at the target",
+          ctx.name(),
+          shard,
+          planned.unfenced());
+      configs.adopt(
+          config.withOwned(
+              planned.owned().stream().map(r -> new PointRange(r.low(), r.size())).toList()),
+          true);
+    }
+  }
+
+  private static boolean present(String s) {
+    return s != null && !s.isBlank();
   }
 
   /** Row count and SHA-256 as {@code /checksum} computes them. */
