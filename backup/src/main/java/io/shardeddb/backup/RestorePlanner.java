@@ -68,6 +68,7 @@ public final class RestorePlanner {
     Set<String> ids = new LinkedHashSet<>();
     m.shards().forEach(s -> ids.add(s.shard()));
     ids.addAll(byShard.keySet());
+    refuseShardsAddedAfter(m, chosen, ids, archiveStarts.keySet(), source);
 
     // Each shard's changes up to its cut, and whether any lies after its base.
     Map<String, List<RangeChange>> cut = new LinkedHashMap<>();
@@ -233,6 +234,49 @@ public final class RestorePlanner {
     RestorePlan plan = new RestorePlan(source, m, shards, chosen.summary(), List.copyOf(layout));
     chosen.check(plan, archive, source);
     return plan;
+  }
+
+  /**
+   * A shard with an archive that is neither in the base backup nor in any range change was added
+   * over new points after the base (the assignment's {@code /add}: no move, so nothing in the
+   * archive says what it owns or since when). A restore past the base cannot place it, and leaving
+   * it out would drop its rows: refused, naming it. A named backup replays nothing; a restore point
+   * that records no LSN for it was taken before it existed.
+   */
+  private static void refuseShardsAddedAfter(
+      BackupManifest m, Chosen chosen, Set<String> known, Set<String> archived, String source) {
+    for (String id : archived.stream().sorted().toList()) {
+      if (known.contains(id)) {
+        continue;
+      }
+      String why =
+          switch (chosen.target()) {
+            case RestoreTarget.Backup b -> null;
+            case RestoreTarget.Time t ->
+                "a restore to a time after that backup cannot tell whether it existed at the time";
+            case RestoreTarget.Point p ->
+                chosen.point().lsns().containsKey(id)
+                    ? "restore point '" + p.name() + "' records it"
+                    : null;
+          };
+      if (why != null) {
+        throw new RestoreException(
+            "shard "
+                + id
+                + " has archived log entries but is not in backup '"
+                + m.name()
+                + "' and took part in no resharding move: it was added over new points after that"
+                + " backup ("
+                + why
+                + "), and its rows would be missing from the restore; take a base backup"
+                + " (kubectl-sdb backup create "
+                + source
+                + ") and restore from it or to a later time or restore point, or restore the named"
+                + " backup '"
+                + m.name()
+                + "' itself");
+      }
+    }
   }
 
   private static List<KeyRange> concat(List<KeyRange> a, List<KeyRange> b) {

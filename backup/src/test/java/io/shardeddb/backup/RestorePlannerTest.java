@@ -237,6 +237,73 @@ class RestorePlannerTest {
         .hasMessageContaining("sh3 has archived up to lsn 40");
   }
 
+  /**
+   * A shard added over new points after the base backup (the assignment's {@code /add}, no move)
+   * has an archive but is neither in the base nor in any range change: a restore past the base
+   * cannot place it, and leaving it out would drop its rows, so the restore is refused naming it. A
+   * named backup replays nothing, and a restore point that does not record the shard was taken
+   * before it existed: both restore as before.
+   */
+  @Test
+  void aShardAddedOverNewPointsAfterTheBaseIsNeverLeftOutSilently() {
+    Map<String, Long> withSh4 = Map.of("sh1", 1L, "sh2", 1L, "sh4", 1L);
+    assertThatThrownBy(
+            () ->
+                RestorePlanner.plan(
+                    "db",
+                    new RestoreTarget.Time(8_000),
+                    OWNING,
+                    WITH_SH3,
+                    Map.of(),
+                    List.of(),
+                    withSh4))
+        .isInstanceOf(RestoreException.class)
+        .hasMessageContaining("shard sh4")
+        .hasMessageContaining("not in backup 'b2'")
+        .hasMessageContaining("its rows would be missing");
+    Map<String, RestorePoint> after =
+        Map.of(
+            "rp", new RestorePoint("rp", "db", 7_600, Map.of("sh1", 55L, "sh2", 75L, "sh4", 9L)));
+    assertThatThrownBy(
+            () ->
+                RestorePlanner.plan(
+                    "db",
+                    new RestoreTarget.Point("rp"),
+                    OWNING,
+                    WITH_SH3,
+                    after,
+                    List.of(),
+                    withSh4))
+        .isInstanceOf(RestoreException.class)
+        .hasMessageContaining("shard sh4")
+        .hasMessageContaining("restore point 'rp' records it");
+
+    Map<String, RestorePoint> before =
+        Map.of("rp", new RestorePoint("rp", "db", 7_600, Map.of("sh1", 55L, "sh2", 75L)));
+    assertThat(
+            RestorePlanner.plan(
+                    "db",
+                    new RestoreTarget.Point("rp"),
+                    OWNING,
+                    WITH_SH3,
+                    before,
+                    List.of(),
+                    withSh4)
+                .layout())
+        .containsExactly(range("sh1", 0, 4096), range("sh2", 4096, 4096));
+    assertThat(
+            RestorePlanner.plan(
+                    "db",
+                    new RestoreTarget.Backup("b2"),
+                    OWNING,
+                    WITH_SH3,
+                    Map.of(),
+                    List.of(),
+                    withSh4)
+                .layout())
+        .containsExactly(range("sh1", 0, 4096), range("sh2", 4096, 4096));
+  }
+
   /** A merge after the base backup: the shard merged away owns nothing and is not restored. */
   @Test
   void aMergeAfterTheBaseRestoresOneShardOwningBothRanges() {
@@ -247,7 +314,13 @@ class RestorePlannerTest {
             new RangeChange("sh2", 72, 7_200, "Purge", 4096, 4096));
     RestorePlan p =
         RestorePlanner.plan(
-            "db", new RestoreTarget.Time(8_000), OWNING, ARCHIVE_BOTH, Map.of(), merge, FROM_START);
+            "db",
+            new RestoreTarget.Time(8_000),
+            OWNING,
+            ARCHIVE_BOTH,
+            Map.of(),
+            merge,
+            Map.of("sh1", 1L, "sh2", 1L));
     assertThat(p.layout()).containsExactly(range("sh1", 0, 8192));
     assertThat(p.shard("sh2")).isNull();
     assertThat(p.shard("sh1").owned()).containsExactly(new KeyRange(0, 8192));
