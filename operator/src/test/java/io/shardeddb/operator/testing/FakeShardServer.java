@@ -88,8 +88,11 @@ public final class FakeShardServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** Stops answering (connections are refused), as a killed process would. */
-  public synchronized void kill() {
+  /**
+   * Stops answering (connections are refused), as a killed process would. Not synchronized, as
+   * {@link #close}.
+   */
+  public void kill() {
     server.stop(0);
   }
 
