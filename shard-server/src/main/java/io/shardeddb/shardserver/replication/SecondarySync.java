@@ -48,6 +48,9 @@ public class SecondarySync implements AutoCloseable {
   private static final int MAX_ROUNDS = 10_000;
 
   private final ReplicaContext ctx;
+  // A refused re-copy is tried again every poll: warn once per 30 s while it stays the same.
+  private final RepeatedWarning refusedCopy =
+      new RepeatedWarning(java.time.Duration.ofSeconds(30), System::nanoTime);
   private final ReplicaStore store;
   private final PeerTransport client;
   private final ConfigAdopter configs;
@@ -549,13 +552,18 @@ public class SecondarySync implements AutoCloseable {
       // moved and its address was reused), or the primary no longer leads this epoch. Nothing of
       // it is loaded; a requested copy stays requested (reported Copying, rows intact) and is
       // tried again at the next poll, against the address of the role it then holds.
-      LOG.warn(
-          "{}: not re-copying from {}: the server there is not the primary {} of epoch {} ({})",
-          ctx.name(),
-          v.primary().url(),
-          v.primary().name(),
-          v.epoch(),
-          r.getMessage());
+      boolean loud =
+          refusedCopy.loud(v.primary().url() + " " + v.primary().name() + " " + v.epoch());
+      String format =
+          "{}: not re-copying from {}: the server there is not the primary {} of epoch {} ({})";
+      Object[] args = {
+        ctx.name(), v.primary().url(), v.primary().name(), v.epoch(), r.getMessage()
+      };
+      if (loud) {
+        LOG.warn(format, args);
+      } else {
+        LOG.debug(format, args);
+      }
       ctx.secondaryState(ctx.copying() ? ReplicaState.Copying : ReplicaState.CatchingUp);
       return false;
     } catch (IOException | RuntimeException e) {
