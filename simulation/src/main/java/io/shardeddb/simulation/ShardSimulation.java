@@ -720,11 +720,7 @@ public final class ShardSimulation {
     x.crash();
     y.crash();
     scheduler.runUntil(scheduler.now() + 300);
-    String at = addresses.of(x.name());
-    addresses.assign(y.name(), at);
-    reusedAddresses++;
-    log(scheduler.now(), y.name() + " returns at " + at + ", the address of " + x.name());
-    restart(y);
+    returnAtAddressOf(y, x);
     scheduler.runUntil(scheduler.now() + 1_200);
     for (SimReplica o : others.subList(2, others.size())) {
       network.partition(p.name(), o.name());
@@ -782,11 +778,7 @@ public final class ShardSimulation {
     y.crash();
     network.send(SimOperator.NAME, s.name(), new Messages.Resync());
     scheduler.runUntil(scheduler.now() + 300);
-    String at = addresses.of(p.name());
-    addresses.assign(y.name(), at);
-    reusedAddresses++;
-    log(scheduler.now(), y.name() + " returns at " + at + ", the address of " + p.name());
-    restart(y);
+    returnAtAddressOf(y, p);
     scheduler.runUntil(11_000);
     log(scheduler.now(), p.name() + " returns");
     network.healAll();
@@ -886,6 +878,17 @@ public final class ShardSimulation {
           }
           restart(v);
         });
+  }
+
+  /** {@code returning} starts again at the address {@code owner} had (a pod IP given again). */
+  private void returnAtAddressOf(SimReplica returning, SimReplica owner) {
+    String at = addresses.of(owner.name());
+    addresses.assign(returning.name(), at);
+    reusedAddresses++;
+    log(
+        scheduler.now(),
+        returning.name() + " returns at " + at + ", the address of " + owner.name());
+    restart(returning);
   }
 
   private void restart(SimReplica v) {
