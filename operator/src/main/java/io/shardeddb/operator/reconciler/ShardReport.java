@@ -109,7 +109,7 @@ public final class ShardReport {
       phase = copying ? ShardPhase.Copying : ShardPhase.Degraded;
       message = ready + " of " + o.desiredReplicas() + " replicas ready";
     }
-    int voters = plan.voters() > 0 ? plan.voters() : ShardPlanner.recordedVoters(o);
+    int voters = plan.voters() > 0 ? plan.voters() : VotingSet.recordedVoters(o);
     Integer shrink =
         plan.shrinkVoters() > 0
             ? Integer.valueOf(plan.shrinkVoters())

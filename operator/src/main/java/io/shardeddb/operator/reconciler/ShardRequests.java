@@ -91,7 +91,7 @@ public final class ShardRequests {
     if (base.stage() != Stage.STEADY || base.primary() == null) {
       return base;
     }
-    boolean leaving = ShardPlanner.leaving(o, base.primary());
+    boolean leaving = VotingSet.leaving(o, base.primary());
     // A roll (RollPlanner) or a rolling rebuild onto larger volumes: the primary goes last, once
     // every other replica is back on the new template (or volume) and caught up.
     List<Member> others =
@@ -168,7 +168,7 @@ public final class ShardRequests {
     if (target.ordinal() >= o.desiredReplicas()) {
       return name + " is beyond the spec's " + o.desiredReplicas() + " replicas (being removed)";
     }
-    if (target.ordinal() >= ShardPlanner.recordedVoters(o)) {
+    if (target.ordinal() >= VotingSet.recordedVoters(o)) {
       // Rule 12: a learner is never made primary; it votes first, once caught up.
       return name + " is a learner still joining the shard (not a voter yet)";
     }
@@ -360,12 +360,12 @@ public final class ShardRequests {
     Member p = o.member(primary).orElseThrow();
     actions.add(
         new AssignRole(
-            p.name(), p.url(), ShardPlanner.roleRequest(o, primary, epoch, primary, chosenAt)));
+            p.name(), p.url(), RoleRequests.roleRequest(o, primary, epoch, primary, chosenAt)));
     for (Member m : o.members()) {
       if (!m.name().equals(primary) && m.url() != null) {
         actions.add(
             new AssignRole(
-                m.name(), m.url(), ShardPlanner.roleRequest(o, m.name(), epoch, primary)));
+                m.name(), m.url(), RoleRequests.roleRequest(o, m.name(), epoch, primary)));
       }
     }
     return actions;
@@ -452,7 +452,7 @@ public final class ShardRequests {
                   pod + " is already re-copying from primary " + base.primary()));
     }
     // Only voters carry writes (rule 12): learners in sync do not make up for a voter's copy.
-    int voting = Math.min(ShardPlanner.recordedVoters(o), o.desiredReplicas());
+    int voting = Math.min(VotingSet.recordedVoters(o), o.desiredReplicas());
     long inSyncOthers =
         o.members().stream()
             .filter(m -> !m.name().equals(pod) && m.ordinal() < voting)

@@ -423,7 +423,7 @@ class ShardPlannerTest {
             new ShardAction.AssignRole(
                 "p-2",
                 "http://10.0.0.2:8081",
-                ShardPlanner.roleRequest(
+                RoleRequests.roleRequest(
                     observe(3, prev, List.of(p0, member(1, true), member(2, true)), beats),
                     "p-2",
                     2,
