@@ -1,6 +1,6 @@
 package io.shardeddb.bench;
 
-import io.shardeddb.cli.local.LocalCluster;
+import io.shardeddb.local.LocalCluster;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.time.OffsetDateTime;
 
 /**
  * What a new database is restored from: the backups of database {@code source} in this database's
@@ -30,4 +31,15 @@ public record FromBackupSpec(
     @JsonPropertyDescription(
             "A restore point's name: every shard exactly at the cross-shard consistent cut it"
                 + " recorded.")
-        String restorePoint) {}
+        String restorePoint) {
+
+  /** An RFC 3339 time of {@code time} as epoch milliseconds; IllegalArgumentException naming it. */
+  public static long epochMillis(String rfc3339) {
+    try {
+      return OffsetDateTime.parse(rfc3339).toInstant().toEpochMilli();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "spec.bootstrap.fromBackup.time '" + rfc3339 + "' is not an RFC 3339 time", e);
+    }
+  }
+}

@@ -2,7 +2,7 @@ package io.shardeddb.cli.command;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.shardeddb.cli.local.LocalPodRunner;
+import io.shardeddb.local.LocalPodRunner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

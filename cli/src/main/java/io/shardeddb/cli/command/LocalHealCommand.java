@@ -2,7 +2,7 @@ package io.shardeddb.cli.command;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.shardeddb.cli.local.Faults;
+import io.shardeddb.local.Faults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package io.shardeddb.cli.command;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.shardeddb.cli.local.Faults;
+import io.shardeddb.local.Faults;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

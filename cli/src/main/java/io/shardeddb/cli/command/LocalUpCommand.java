@@ -2,10 +2,10 @@ package io.shardeddb.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.shardeddb.cli.local.LocalBackupStore;
-import io.shardeddb.cli.local.LocalCluster;
-import io.shardeddb.cli.local.OwnerOnlyFiles;
 import io.shardeddb.cli.resource.ResourceFileValidator;
+import io.shardeddb.local.LocalBackupStore;
+import io.shardeddb.local.LocalCluster;
+import io.shardeddb.local.OwnerOnlyFiles;
 import io.shardeddb.protocol.InvalidRequestException;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -15,10 +15,9 @@ import io.shardeddb.backup.BackupStore;
 import io.shardeddb.backup.BackupStoreException;
 import io.shardeddb.backup.RestorePlan;
 import io.shardeddb.backup.ShardBaseBackup;
+import io.shardeddb.backup.resource.BackupStores;
+import io.shardeddb.backup.resource.RestoreGate;
 import io.shardeddb.cli.output.TextTable;
-import io.shardeddb.operator.backup.BackupEnv;
-import io.shardeddb.operator.backup.BackupStores;
-import io.shardeddb.operator.backup.RestoreGate;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +93,7 @@ public final class RestoreCommand implements Callable<Integer> {
       }
       if (what.time != null) {
         try {
-          BackupEnv.epochMillis(what.time);
+          FromBackupSpec.epochMillis(what.time);
         } catch (IllegalArgumentException e) {
           return fail(err, "--time '" + what.time + "' is not an RFC 3339 time");
         }

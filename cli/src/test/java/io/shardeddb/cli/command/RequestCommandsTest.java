@@ -11,7 +11,7 @@ import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.cli.KubectlSdb;
-import io.shardeddb.cli.local.LocalKubernetes;
+import io.shardeddb.local.LocalKubernetes;
 import io.shardeddb.protocol.topology.Role;
 import java.io.InputStream;
 import java.io.PrintWriter;

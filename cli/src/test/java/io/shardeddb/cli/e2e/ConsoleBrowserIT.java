@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
-import io.shardeddb.cli.local.LocalCluster;
 import io.shardeddb.cli.testing.Chromium;
 import io.shardeddb.cli.testing.CliRun;
+import io.shardeddb.local.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

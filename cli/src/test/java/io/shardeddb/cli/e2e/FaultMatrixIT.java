@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.shardeddb.cli.local.LocalCluster;
 import io.shardeddb.cli.testing.CliRun;
+import io.shardeddb.local.LocalCluster;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
@@ -569,9 +569,7 @@ class FaultMatrixIT {
     Pod p = cluster.client().pods().inNamespace(cluster.namespace()).withName(pod).get();
     return p != null
         && p.getMetadata().getAnnotations() != null
-        && p.getMetadata()
-            .getAnnotations()
-            .containsKey(io.shardeddb.cli.local.Faults.PAUSE_ANNOTATION);
+        && p.getMetadata().getAnnotations().containsKey(io.shardeddb.local.Faults.PAUSE_ANNOTATION);
   }
 
   /** Runs {@code kubectl-sdb ARGS --kubeconfig <local>} in-process, as a user would. */

@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.shardeddb.cli.local.LocalKubernetes;
+import io.shardeddb.local.LocalKubernetes;
 import java.io.File;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shardeddb.cli.local.LocalCluster;
 import io.shardeddb.cli.testing.CliRun;
+import io.shardeddb.local.LocalCluster;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.tls.TlsRole;

@@ -2,7 +2,7 @@ package io.shardeddb.cli.e2e;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.shardeddb.api.ShardedDatabaseResources;
-import io.shardeddb.cli.local.LocalCluster;
+import io.shardeddb.local.LocalCluster;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;

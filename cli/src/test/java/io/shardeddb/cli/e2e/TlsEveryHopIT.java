@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.shardeddb.api.PodReadiness;
 import io.shardeddb.api.ShardedDatabaseResources;
-import io.shardeddb.cli.local.LocalCluster;
+import io.shardeddb.local.LocalCluster;
 import io.shardeddb.protocol.client.RouterClient;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PeerNames;

@@ -1,4 +1,4 @@
-package io.shardeddb.cli.local;
+package io.shardeddb.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -7,7 +7,6 @@ import io.shardeddb.api.v1alpha1.BackupStoreSpec;
 import io.shardeddb.api.v1alpha1.FromBackupSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.backup.StoreSettings;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,21 +62,11 @@ public final class BackupEnv {
       add(env, RESTORE_SHARD, shard);
       add(env, RESTORE_BACKUP, from.backup());
       if (from.time() != null) {
-        add(env, RESTORE_TIME, Long.toString(epochMillis(from.time())));
+        add(env, RESTORE_TIME, Long.toString(FromBackupSpec.epochMillis(from.time())));
       }
       add(env, RESTORE_POINT, from.restorePoint());
     }
     return env;
-  }
-
-  /** An RFC 3339 time as epoch milliseconds; IllegalArgumentException naming the field. */
-  public static long epochMillis(String rfc3339) {
-    try {
-      return OffsetDateTime.parse(rfc3339).toInstant().toEpochMilli();
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "spec.bootstrap.fromBackup.time '" + rfc3339 + "' is not an RFC 3339 time", e);
-    }
   }
 
   private static void add(List<EnvVar> env, String name, String value) {

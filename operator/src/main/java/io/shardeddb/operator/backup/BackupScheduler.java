@@ -17,6 +17,7 @@ import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupStatus;
 import io.shardeddb.backup.BackupKeys;
 import io.shardeddb.backup.BackupStore;
+import io.shardeddb.backup.resource.BackupStores;
 import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.protocol.topology.Role;
 import java.time.Clock;

@@ -25,6 +25,7 @@ import io.shardeddb.backup.BackupKeys;
 import io.shardeddb.backup.BackupManifest;
 import io.shardeddb.backup.BackupStore;
 import io.shardeddb.backup.ShardBaseBackup;
+import io.shardeddb.backup.resource.BackupStores;
 import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.shardclient.ShardServerException;
 import io.shardeddb.protocol.topology.Role;

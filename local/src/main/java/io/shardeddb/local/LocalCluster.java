@@ -1,0 +1,444 @@
+package io.shardeddb.local;
+
+import static io.shardeddb.api.ShardedDatabaseResources.ROUTER_PORT;
+import static io.shardeddb.api.ShardedDatabaseResources.routerName;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.MysqlParameters;
+import io.shardeddb.api.PodReadiness;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.OperatorSettings;
+import io.shardeddb.operator.ShardedDbOperator;
+import io.shardeddb.protocol.client.RouterClient;
+import io.shardeddb.protocol.tls.PemMaterial;
+import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system on one machine: an in-process Kubernetes API with the CRD, the real operator
+ * against it, one embedded MariaDB shared by every shard-server pod (a database per pod, so a pod's
+ * "volume" survives its process restarting), and the local pod runner that turns the operator's
+ * StatefulSets and Deployments into processes on loopback addresses.
+ */
+public final class LocalCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+
+  /** Where and how to run. {@code apiPort} 0 picks a free port. */
+  public record Options(
+      Path projectHome, Path dataDir, String namespace, int apiPort, List<String> jvmOptions) {
+    /** Defaults for this machine: namespace {@code default}, small fast-starting pod JVMs. */
+    public static Options defaults(Path projectHome, Path dataDir) {
+      return new Options(projectHome, dataDir, "default", 0, PodLauncher.SMALL_JVM);
+    }
+  }
+
+  /** What a user needs to reach the router. */
+  public record RouterInfo(
+      String routerUrl, String token, String kubeconfig, String adminToken, String caPem) {
+
+    /** How to verify the router (its database's CA), or null when it serves plain HTTP. */
+    public SSLContext tls() {
+      return caPem == null ? null : Tls.routerClientContext(caPem);
+    }
+
+    /** A client of this router with {@code token} (null: none), verified by the database's CA. */
+    public RouterClient client(String token, String shardKey, Duration timeout) {
+      return new RouterClient(routerUrl, token, shardKey, timeout, tls());
+    }
+  }
+
+  private final Options options;
+  private final LocalKubernetes kube;
+  private final EmbeddedMariaDb mariadb;
+  private final AddressBlock block;
+  private final LocalPodRunner runner;
+  private ShardedDbOperator operator;
+
+  /** The embedded S3 server backups go to (docs/backup.md). */
+  private LocalBackupStore backups;
+
+  /** Set by the first {@link #close}: a shutdown hook and the caller may both close. */
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Stops the pods when the JVM is asked to end (SIGTERM, Ctrl-C) without reaching {@link #close}:
+   * the pod processes are not the JVM's children in any way the OS would end with it (a bench
+   * stopped by SIGTERM left 13 shard-server and router JVMs running).
+   */
+  private final Thread shutdownHook = new Thread(this::close, "local-cluster-shutdown");
+
+  private LocalCluster(
+      Options options, LocalKubernetes kube, EmbeddedMariaDb mariadb, AddressBlock block) {
+    this.options = options;
+    this.kube = kube;
+    this.mariadb = mariadb;
+    this.block = block;
+    LoopbackFirewall firewall = new LoopbackFirewall(block.slot());
+    // Rules of clusters that crashed (and of an earlier run on this slot) go before we start.
+    firewall.removeStaleRules();
+    Path javaHome = Path.of(System.getProperty("java.home"));
+    this.runner =
+        new LocalPodRunner(
+            kube.client(),
+            options.namespace(),
+            new PodLauncher(options.projectHome(), javaHome, options.jvmOptions()),
+            new PodEnvironment(kube.client()),
+            new Hooks(),
+            options.dataDir().resolve("logs"),
+            block,
+            firewall);
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Starts the API, the database, the pod runner and the operator. */
+  public static LocalCluster start(Options options) {
+    Path crd = options.projectHome().resolve("crds/shardeddatabases.shardeddb.io-v1.yml");
+    if (!Files.isRegularFile(crd)) {
+      throw new IllegalStateException("CRD not found at " + crd + " (is the project home right?)");
+    }
+    LocalKubernetes kube = null;
+    EmbeddedMariaDb db = null;
+    AddressBlock block = null;
+    LocalBackupStore backups = null;
+    try {
+      block = AddressBlock.reserve();
+      Files.createDirectories(options.dataDir());
+      kube =
+          LocalKubernetes.start(
+              options.apiPort(), options.dataDir().resolve("kubeconfig"), options.namespace());
+      try (InputStream in = Files.newInputStream(crd)) {
+        kube.installCrd(in);
+      }
+      Path backupCrd = crd.resolveSibling("shardeddatabasebackups.shardeddb.io-v1.yml");
+      if (Files.isRegularFile(backupCrd)) {
+        try (InputStream in = Files.newInputStream(backupCrd)) {
+          kube.installCrd(in);
+        }
+      }
+      kube.registerNode(LocalPodRunner.NODE_NAME);
+      db = EmbeddedMariaDb.start(options.dataDir().resolve("mariadb"), 0);
+      try {
+        backups =
+            LocalBackupStore.start(
+                options.dataDir().resolve("backups"), kube.client(), options.namespace());
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot start the embedded S3 server: " + e, e);
+      }
+      LocalCluster cluster = new LocalCluster(options, kube, db, block);
+      cluster.backups = backups;
+      cluster.runner.start();
+      cluster.startOperator();
+      LOG.info(
+          "local cluster up: API {}, MariaDB {}, pods on {}0/24",
+          kube.url(),
+          db.jdbcUrl(),
+          block.prefix());
+      return cluster;
+    } catch (IOException | RuntimeException e) {
+      if (backups != null) {
+        try {
+          backups.close();
+        } catch (Exception stop) {
+          e.addSuppressed(stop);
+        }
+      }
+      if (db != null) {
+        db.close();
+      }
+      if (kube != null) {
+        kube.close();
+      }
+      if (block != null) {
+        block.close();
+      }
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+  }
+
+  /** Starts (or restarts) the in-process operator. */
+  public synchronized void startOperator() {
+    if (operator != null) {
+      throw new IllegalStateException("operator already running");
+    }
+    operator = new ShardedDbOperator(kube.client(), OperatorSettings.inProcess());
+    operator.start();
+  }
+
+  /** Stops the in-process operator (the pods keep running, as they would in a cluster). */
+  public synchronized void stopOperator() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
+  }
+
+  /** Creates the resource described by a YAML file; returns its name. */
+  public String apply(Path yaml) {
+    try (InputStream in = Files.newInputStream(yaml)) {
+      GenericKubernetesResource r = Serialization.unmarshal(in, GenericKubernetesResource.class);
+      r.getMetadata().setNamespace(options.namespace());
+      if (backups != null) {
+        backups.fillIn(r);
+      }
+      kube.client().resource(r).inNamespace(options.namespace()).create();
+      return r.getMetadata().getName();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + yaml, e);
+    }
+  }
+
+  /** The router's URL and token once a router pod of {@code database} is ready, else empty. */
+  public Optional<RouterInfo> routerInfo(String database) {
+    KubernetesClient c = kube.client();
+    Optional<Pod> ready =
+        c
+            .pods()
+            .inNamespace(options.namespace())
+            .withLabel("app.kubernetes.io/instance", database)
+            .list()
+            .getItems()
+            .stream()
+            .filter(p -> p.getMetadata().getName().startsWith(routerName(database) + "-"))
+            .filter(PodReadiness::isReady)
+            .findFirst();
+    if (ready.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean auth = authEnabled(database);
+    String token = auth ? routerToken(database, "token").orElse(null) : null;
+    String adminToken = routerToken(database, "admin-token").orElse(null);
+    Optional<String> ca = routerCa(database);
+    String url =
+        (ca.isPresent() ? "https://" : "http://")
+            + ready.get().getStatus().getPodIP()
+            + ":"
+            + ROUTER_PORT;
+    return Optional.of(
+        new RouterInfo(url, token, kube.kubeconfig().toString(), adminToken, ca.orElse(null)));
+  }
+
+  /**
+   * How to verify {@code database}'s routers: their CA (key {@code ca.crt} of {@code <db>-tls}),
+   * when the router serves its clients TLS; empty when it serves plain HTTP.
+   */
+  public Optional<String> routerCa(String database) {
+    ShardedDatabase db =
+        kube.client()
+            .resources(ShardedDatabase.class)
+            .inNamespace(options.namespace())
+            .withName(database)
+            .get();
+    if (db == null || !ShardedDatabaseResources.routerServesTls(db)) {
+      return Optional.empty();
+    }
+    Secret s =
+        kube.client()
+            .secrets()
+            .inNamespace(options.namespace())
+            .withName(ShardedDatabaseResources.tlsSecretName(database))
+            .get();
+    if (s == null || s.getData() == null || s.getData().get(PemMaterial.CA_FILE) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new String(
+            Base64.getDecoder().decode(s.getData().get(PemMaterial.CA_FILE)),
+            StandardCharsets.UTF_8));
+  }
+
+  /** Whether the database's router requires a bearer token ({@code spec.router.auth.enabled}). */
+  private boolean authEnabled(String database) {
+    ShardedDatabase db =
+        kube.client()
+            .resources(ShardedDatabase.class)
+            .inNamespace(options.namespace())
+            .withName(database)
+            .get();
+    return db == null || ShardedDatabaseResources.spec(db).routerOrDefault().authEnabled();
+  }
+
+  /**
+   * The shard credential of {@code database} (key {@code token} of {@code <db>-shard-auth}), for
+   * tools and tests that call shard-servers directly; empty before the operator created it.
+   */
+  public Optional<String> shardCredential(String database) {
+    Secret s =
+        kube.client()
+            .secrets()
+            .inNamespace(options.namespace())
+            .withName(ShardedDatabaseResources.shardAuthSecretName(database))
+            .get();
+    if (s == null || s.getData() == null || s.getData().get("token") == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new String(Base64.getDecoder().decode(s.getData().get("token")), StandardCharsets.UTF_8)
+            .trim());
+  }
+
+  /** A key of the router token Secret: {@code token} (data) or {@code admin-token}. */
+  private Optional<String> routerToken(String database, String key) {
+    Secret s =
+        kube.client()
+            .secrets()
+            .inNamespace(options.namespace())
+            .withName(database + "-router-token")
+            .get();
+    if (s == null || s.getData() == null || s.getData().get(key) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8));
+  }
+
+  /** The Kubernetes client of the in-process API. */
+  public KubernetesClient client() {
+    return kube.client();
+  }
+
+  /** The namespace local mode runs in. */
+  public String namespace() {
+    return options.namespace();
+  }
+
+  /** The pod runner (pids, addresses). */
+  /** The embedded backup store (S3 protocol), or null before it started. */
+  public LocalBackupStore backupStore() {
+    return backups;
+  }
+
+  public LocalPodRunner pods() {
+    return runner;
+  }
+
+  /** The loopback /24 this cluster's pods live in. */
+  public AddressBlock addressBlock() {
+    return block;
+  }
+
+  /** The embedded MariaDB every shard-server pod stores into (benchmarks compare against it). */
+  public EmbeddedMariaDb database() {
+    return mariadb;
+  }
+
+  /** The kubeconfig written for the in-process API. */
+  public Path kubeconfig() {
+    return kube.kubeconfig();
+  }
+
+  /** The MySQL database name that holds a pod's data. */
+  static String databaseOf(String pod) {
+    return "sdb_" + pod.replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is ending; the hook runs close() again and returns at once.
+      }
+    }
+    stopOperator();
+    runner.close();
+    if (backups != null) {
+      try {
+        backups.close();
+      } catch (Exception e) {
+        LOG.warn("stopping the embedded S3 server: {}", e.toString());
+      }
+    }
+    mariadb.close();
+    kube.close();
+    block.close();
+  }
+
+  /** Points shard-servers at the shared MariaDB and routers at the in-process API. */
+  private final class Hooks implements PodHooks {
+    @Override
+    public Map<String, String> envOverrides(Pod pod, String component, String podIp) {
+      return switch (component) {
+        case "shard-server" ->
+            Map.of(
+                "SHARDEDDB_JDBC_URL", mariadb.jdbcUrl(),
+                "SHARDEDDB_JDBC_USER", mariadb.user(),
+                "SHARDEDDB_JDBC_PASSWORD", mariadb.password(),
+                "SHARDEDDB_DATABASE", databaseOf(pod.getMetadata().getName()));
+        case "router" -> Map.of("KUBECONFIG", kube.kubeconfig().toString());
+        default -> Map.of();
+      };
+    }
+
+    /**
+     * A shard pod's MySQL parameters ({@code spec.mysql.parameters}, the operator's arguments of
+     * its mysql container) set on the shared MariaDB at run time, as mysqld would take them at
+     * start in a real pod. The server is shared: the last database started wins, and a variable
+     * that cannot change at run time is only reported.
+     */
+    @Override
+    public void beforeStart(Pod pod, String component) {
+      if (!"shard-server".equals(component)) {
+        return;
+      }
+      Map<String, String> parameters =
+          pod.getSpec().getContainers().stream()
+              .filter(c -> "mysql".equals(c.getName()))
+              .findFirst()
+              .map(c -> MysqlParameters.fromServerArgs(c.getArgs()))
+              .orElse(Map.of());
+      if (parameters.isEmpty()) {
+        return;
+      }
+      try {
+        mariadb.setGlobalVariables(parameters);
+        LOG.info("pod {}: MySQL parameters {} set", pod.getMetadata().getName(), parameters);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "pod {}: MySQL parameters {} not applied to the shared MariaDB: {}",
+            pod.getMetadata().getName(),
+            parameters,
+            e.getMessage());
+      }
+    }
+
+    @Override
+    public void wipeVolume(Pod pod) {
+      String db = databaseOf(pod.getMetadata().getName());
+      try (Connection c =
+              DriverManager.getConnection(mariadb.jdbcUrl(), mariadb.user(), mariadb.password());
+          Statement st = c.createStatement()) {
+        st.execute("DROP DATABASE IF EXISTS `" + db + "`");
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot wipe " + db + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

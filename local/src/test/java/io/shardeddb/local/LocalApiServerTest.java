@@ -1,0 +1,241 @@
+package io.shardeddb.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Local mode's API answers a plain HTTP watch ({@code GET ?watch=true}, as kubectl and client-go
+ * send it) with a chunked stream of JSON events, and Tables when asked for them; each watch ends
+ * when its client goes away or its timeout passes.
+ */
+class LocalApiServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TABLE =
+      "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;"
+          + "g=meta.k8s.io,application/json";
+  private static final String EOF = "<end of stream>";
+  private static final ResourceDefinitionContext SDB =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("shardeddb.io")
+          .withVersion("v1alpha1")
+          .withKind("ShardedDatabase")
+          .withPlural("shardeddatabases")
+          .withNamespaced(true)
+          .build();
+
+  private LocalKubernetes kube;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
+
+  @BeforeEach
+  void start(@TempDir Path dir) throws Exception {
+    kube = LocalKubernetes.start(0, dir.resolve("kubeconfig"), "default");
+    Path crd =
+        Path.of(System.getProperty("shardeddb.home", ".."))
+            .resolve("crds/shardeddatabases.shardeddb.io-v1.yml");
+    try (InputStream in = Files.newInputStream(crd)) {
+      kube.installCrd(in);
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    kube.close();
+  }
+
+  @Test
+  void aWatchFromTheListsVersionStreamsLaterChangesOnlyAndEndsWhenTheClientGoesAway()
+      throws Exception {
+    configMap("before", Map.of());
+    String listed =
+        list("/api/v1/namespaces/default/configmaps")
+            .path("metadata")
+            .path("resourceVersion")
+            .asText();
+    assertThat(listed).isNotEmpty();
+
+    Watch watch =
+        watch(
+            "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=" + listed,
+            "application/json");
+    assertThat(watch.status).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> kube.openHttpWatches() == 1);
+    configMap("before", Map.of("color", "blue"));
+    configMap("after", Map.of());
+
+    JsonNode first = JSON.readTree(watch.next());
+    assertThat(first.path("type").asText()).isEqualTo("MODIFIED");
+    assertThat(first.path("object").path("metadata").path("name").asText()).isEqualTo("before");
+    assertThat(first.path("object").path("metadata").path("labels").path("color").asText())
+        .isEqualTo("blue");
+    JsonNode second = JSON.readTree(watch.next());
+    assertThat(second.path("type").asText()).isEqualTo("ADDED");
+    assertThat(second.path("object").path("metadata").path("name").asText()).isEqualTo("after");
+
+    watch.body.close();
+    await().atMost(Duration.ofSeconds(30)).until(() -> kube.openHttpWatches() == 0);
+  }
+
+  @Test
+  void aWatchEndsByItselfAfterItsTimeout() throws Exception {
+    Watch watch =
+        watch(
+            "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1",
+            "application/json");
+
+    assertThat(watch.status).isEqualTo(200);
+    assertThat(watch.next()).isEqualTo(EOF);
+    await().atMost(Duration.ofSeconds(30)).until(() -> kube.openHttpWatches() == 0);
+  }
+
+  @Test
+  void aCustomResourceListAndItsWatchEventsAreTablesWithThePrinterColumnsWhenAsked()
+      throws Exception {
+    sdb(Map.of());
+
+    JsonNode table = get("/apis/shardeddb.io/v1alpha1/namespaces/default/shardeddatabases", TABLE);
+    assertThat(table.path("kind").asText()).isEqualTo("Table");
+    assertThat(table.path("columnDefinitions").findValuesAsText("name"))
+        .contains("Name", "Ready", "Shards", "Replicas", "Resharding", "Sharding", "Age");
+    assertThat(table.path("rows").get(0).path("cells").get(0).asText()).isEqualTo("students");
+    String listed = table.path("metadata").path("resourceVersion").asText();
+    assertThat(
+            get(
+                    "/apis/shardeddb.io/v1alpha1/namespaces/default/shardeddatabases",
+                    "application/json")
+                .path("kind")
+                .asText())
+        .as("plain JSON without the Table Accept header")
+        .isNotEqualTo("Table");
+
+    Watch watch =
+        watch(
+            "/apis/shardeddb.io/v1alpha1/namespaces/default/shardeddatabases?watch=true&resourceVersion="
+                + listed,
+            TABLE);
+    await().atMost(Duration.ofSeconds(30)).until(() -> kube.openHttpWatches() == 1);
+    sdb(Map.of("edited", "yes"));
+
+    JsonNode event = JSON.readTree(watch.next());
+    assertThat(event.path("type").asText()).isEqualTo("MODIFIED");
+    assertThat(event.path("object").path("kind").asText()).isEqualTo("Table");
+    assertThat(event.path("object").path("rows").get(0).path("cells").get(0).asText())
+        .isEqualTo("students");
+    watch.body.close();
+    await().atMost(Duration.ofSeconds(30)).until(() -> kube.openHttpWatches() == 0);
+  }
+
+  private void configMap(String name, Map<String, String> labels) {
+    kube.client()
+        .configMaps()
+        .inNamespace("default")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .addToData("k", "v")
+                .build())
+        .createOr(c -> c.update());
+  }
+
+  private void sdb(Map<String, String> labels) {
+    GenericKubernetesResource db =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("shardeddb.io/v1alpha1")
+            .withKind("ShardedDatabase")
+            .withNewMetadata()
+            .withName("students")
+            .withNamespace("default")
+            .withLabels(labels)
+            .endMetadata()
+            .addToAdditionalProperties("spec", Map.of("sharding", "Hash"))
+            .build();
+    kube.client()
+        .genericKubernetesResources(SDB)
+        .inNamespace("default")
+        .resource(db)
+        .createOr(c -> c.update());
+  }
+
+  private JsonNode list(String path) throws Exception {
+    return get(path, "application/json");
+  }
+
+  private JsonNode get(String path, String accept) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(kube.url() + path))
+                .header("Accept", accept)
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  /** An open watch: its status and a reader thread that queues each line (then {@link #EOF}). */
+  private Watch watch(String path, String accept) throws Exception {
+    HttpResponse<InputStream> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(kube.url() + path)).header("Accept", accept).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    Watch w = new Watch(r.statusCode(), r.body());
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(new InputStreamReader(w.body, StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  w.lines.add(line);
+                }
+              } catch (Exception e) {
+                // closed by the test
+              }
+              w.lines.add(EOF);
+            });
+    return w;
+  }
+
+  private record Watch(int status, InputStream body, BlockingQueue<String> lines) {
+    Watch(int status, InputStream body) {
+      this(status, body, new LinkedBlockingQueue<>());
+    }
+
+    String next() throws InterruptedException {
+      String line = lines.poll(60, TimeUnit.SECONDS);
+      assertThat(line).as("a watch line within 60 s").isNotNull();
+      return line;
+    }
+  }
+}

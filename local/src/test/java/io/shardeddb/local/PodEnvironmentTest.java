@@ -1,0 +1,171 @@
+package io.shardeddb.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Local mode hands a process its Secrets as the kubelet would: a mounted Secret volume becomes a
+ * directory of key files (kept up to date), env values naming the mount path point there, and an
+ * optional key that is missing is left out.
+ */
+class PodEnvironmentTest {
+
+  @TempDir Path data;
+  private LocalKubernetes kube;
+
+  @BeforeEach
+  void start() {
+    kube = LocalKubernetes.start(0, data.resolve("kubeconfig"), "default");
+  }
+
+  @AfterEach
+  void stop() {
+    kube.close();
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void secret(String name, Map<String, String> data) {
+    kube.client()
+        .secrets()
+        .inNamespace("default")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .endMetadata()
+                .withData(data)
+                .build())
+        .createOr(r -> r.update());
+  }
+
+  @Test
+  void aSecretVolumeIsProjectedAsPrivateFilesAndEnvPointsAtThem() throws Exception {
+    secret("db-shard-auth", Map.of("token", b64("t1")));
+    secret("db-router-token", Map.of("token", b64("data")));
+    Container c =
+        new ContainerBuilder()
+            .withName("router")
+            .addNewEnv()
+            .withName("AUTH_DIR")
+            .withValue("/var/run/secrets/x")
+            .endEnv()
+            .addNewEnv()
+            .withName("ADMIN")
+            .withNewValueFrom()
+            .withNewSecretKeyRef()
+            .withName("db-router-token")
+            .withKey("admin-token")
+            .withOptional(true)
+            .endSecretKeyRef()
+            .endValueFrom()
+            .endEnv()
+            .addNewVolumeMount()
+            .withName("auth")
+            .withMountPath("/var/run/secrets/x")
+            .endVolumeMount()
+            .build();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("db-router-0")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withContainers(c)
+            .addNewVolume()
+            .withName("auth")
+            .withNewSecret()
+            .withSecretName("db-shard-auth")
+            .endSecret()
+            .endVolume()
+            .endSpec()
+            .build();
+    PodEnvironment env = new PodEnvironment(kube.client());
+
+    Map<String, Path> mounts = env.projectSecretVolumes(pod, c, data.resolve("volumes"));
+    Map<String, String> resolved = env.resolve(pod, c, "127.0.0.5", mounts);
+
+    Path dir = Path.of(resolved.get("AUTH_DIR"));
+    assertThat(Files.readString(dir.resolve("token"))).isEqualTo("t1");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("token"))))
+        .isEqualTo("rw-------");
+    assertThat(resolved).doesNotContainKey("ADMIN");
+
+    secret("db-shard-auth", Map.of("token", b64("t2"), "previous", b64("t1")));
+    env.projectSecretVolumes(pod, c, data.resolve("volumes"));
+    assertThat(Files.readString(dir.resolve("token"))).isEqualTo("t2");
+    assertThat(Files.readString(dir.resolve("previous"))).isEqualTo("t1");
+
+    secret("db-shard-auth", Map.of("token", b64("t2")));
+    env.projectSecretVolumes(pod, c, data.resolve("volumes"));
+    assertThat(dir.resolve("previous")).doesNotExist();
+  }
+
+  @Test
+  void aSecretVolumeWithItemsProjectsOnlyThoseKeysAtTheirPathsAsTheKubeletDoes() throws Exception {
+    secret(
+        "db-tls",
+        Map.of(
+            "ca.crt", b64("ca"),
+            "router.crt", b64("rc"),
+            "router.key", b64("rk"),
+            "shard-server.key", b64("secret of another role")));
+    Container c =
+        new ContainerBuilder()
+            .withName("router")
+            .addNewVolumeMount()
+            .withName("tls")
+            .withMountPath("/var/run/secrets/tls")
+            .endVolumeMount()
+            .build();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("db-router-0")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withContainers(c)
+            .addNewVolume()
+            .withName("tls")
+            .withNewSecret()
+            .withSecretName("db-tls")
+            .addNewItem("ca.crt", null, "ca.crt")
+            .addNewItem("router.crt", null, "tls.crt")
+            .addNewItem("router.key", null, "tls.key")
+            .endSecret()
+            .endVolume()
+            .endSpec()
+            .build();
+
+    Path dir =
+        new PodEnvironment(kube.client())
+            .projectSecretVolumes(pod, c, data.resolve("volumes"))
+            .get("/var/run/secrets/tls");
+
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("ca.crt", "tls.crt", "tls.key");
+    }
+    assertThat(Files.readString(dir.resolve("tls.key"))).isEqualTo("rk");
+  }
+}
