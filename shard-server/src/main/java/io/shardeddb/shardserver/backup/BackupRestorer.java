@@ -22,6 +22,7 @@ import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardMeta;
 import io.shardeddb.shardserver.storage.ShardStore;
+import io.shardeddb.shardserver.storage.Snapshot;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PostConstruct;
 import java.io.BufferedReader;
@@ -393,7 +394,7 @@ public class BackupRestorer {
 
   /** Row count and SHA-256 as {@code /checksum} computes them. */
   private String[] checksum(UserTable table) {
-    try (ShardStore.Snapshot snap = store.openSnapshot(table)) {
+    try (Snapshot snap = store.openSnapshot(table)) {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       long n = 0;
       List<Map<String, Object>> rows;

@@ -10,6 +10,7 @@ import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
+import io.shardeddb.shardserver.storage.Snapshot;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -117,7 +118,7 @@ public class BaseBackupService implements AutoCloseable {
       long rows;
       long bytes;
       String configJson;
-      try (ShardStore.Snapshot snap = shardStore.openSnapshot(table)) {
+      try (Snapshot snap = shardStore.openSnapshot(table)) {
         ShardConfig config =
             snap.configJson() == null
                 ? current

@@ -3,7 +3,7 @@ package io.shardeddb.shardserver.backup;
 import io.micronaut.json.JsonMapper;
 import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.storage.RequestOutcome;
-import io.shardeddb.shardserver.storage.ShardStore;
+import io.shardeddb.shardserver.storage.Snapshot;
 import io.shardeddb.shardserver.storage.UserTable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SnapshotStream extends InputStream {
   private static final int CHUNK_ROWS = 256;
 
-  private final ShardStore.Snapshot snap;
+  private final Snapshot snap;
   private final UserTable table;
   private final JsonMapper json;
   private final MessageDigest digest;
@@ -36,11 +36,7 @@ final class SnapshotStream extends InputStream {
   private long rowCount;
 
   SnapshotStream(
-      ShardStore.Snapshot snap,
-      UserTable table,
-      SnapshotHeader header,
-      JsonMapper json,
-      AtomicLong rowsDone)
+      Snapshot snap, UserTable table, SnapshotHeader header, JsonMapper json, AtomicLong rowsDone)
       throws IOException {
     this.snap = snap;
     this.table = table;

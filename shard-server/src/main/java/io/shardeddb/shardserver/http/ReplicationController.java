@@ -35,6 +35,7 @@ import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
+import io.shardeddb.shardserver.storage.Snapshot;
 import io.shardeddb.shardserver.storage.UserTable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -229,7 +230,7 @@ public class ReplicationController {
                             sink.next(outcomeLines(ids));
                           }
                         })),
-            ShardStore.Snapshot::close)
+            Snapshot::close)
         .subscribeOn(Schedulers.boundedElastic());
   }
 
@@ -270,8 +271,8 @@ public class ReplicationController {
    * follows the log), or of an exported range only once a quorum holds its LSN (rule 13), waiting
    * up to the quorum timeout for that, else 503: an import never copies an unacknowledged tail.
    */
-  private ShardStore.Snapshot openExport(UserTable table, ShardConfig config, PointRange exported) {
-    ShardStore.Snapshot snap = store.openSnapshot(table, config.pointsBy(), exported);
+  private Snapshot openExport(UserTable table, ShardConfig config, PointRange exported) {
+    Snapshot snap = store.openSnapshot(table, config.pointsBy(), exported);
     if (exported == null) {
       return snap;
     }
@@ -323,7 +324,7 @@ public class ReplicationController {
   }
 
   /** The config as of the snapshot's LSN (what the shard owned then), else {@code current}. */
-  private ShardConfig configAt(ShardStore.Snapshot snap, ShardConfig current) throws IOException {
+  private ShardConfig configAt(Snapshot snap, ShardConfig current) throws IOException {
     return snap.configJson() == null
         ? current
         : json.readValue(snap.configJson(), ShardConfig.class);
@@ -346,7 +347,7 @@ public class ReplicationController {
   public ChecksumResponse checksum() {
     UserTable table = ctx.requireTable();
     ShardConfig config = ctx.requireConfig();
-    try (ShardStore.Snapshot snap = store.openSnapshot(table)) {
+    try (Snapshot snap = store.openSnapshot(table)) {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       long n = 0;
       List<Map<String, Object>> rows;

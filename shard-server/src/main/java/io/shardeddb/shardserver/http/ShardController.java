@@ -29,6 +29,7 @@ import io.shardeddb.shardserver.replication.ShardConfigService;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
+import io.shardeddb.shardserver.storage.Snapshot;
 import io.shardeddb.shardserver.storage.UserTable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -149,7 +150,7 @@ public class ShardController {
                                     + json.writeValueAsString(MessageResponse.SUCCESS)
                                     + "}")
                                 .getBytes(StandardCharsets.UTF_8))),
-            ShardStore.Snapshot::close)
+            Snapshot::close)
         .subscribeOn(Schedulers.boundedElastic());
   }
 

@@ -1,0 +1,239 @@
+package io.shardeddb.shardserver.storage;
+
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Sharding;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A consistent view of every row, then every request outcome, read one after the other; close it to
+ * end its transaction.
+ */
+public final class Snapshot implements AutoCloseable {
+  private final Connection connection;
+  private final Consumer<Connection> evict;
+  private boolean rowsDone;
+  private boolean idsDone;
+  private final Statement cursor;
+  private final ResultSet rows;
+  private final UserTable table;
+  private final long lsn;
+  private final long epoch;
+  private final long rowCount;
+  private final long requestIdCount;
+  private Statement idCursor;
+  private ResultSet ids;
+  private final Predicate<Map<String, Object>> keep;
+  private final String configJson;
+
+  /**
+   * Opens a consistent snapshot on its own connection of {@code pool} (REPEATABLE READ, read only):
+   * the applied LSN, the row count and a cursor over the rows, all as of the same moment; only the
+   * rows whose point (under {@code sharding}) lies in {@code range}, and no request outcomes, when
+   * {@code range} is set (an export for an import on another shard, docs/resharding.md).
+   */
+  static Snapshot open(ConnectionPool pool, UserTable table, Sharding sharding, PointRange range) {
+    Connection c = null;
+    try {
+      c = pool.dataSource().getConnection();
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try (Statement s = c.createStatement()) {
+        s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+      }
+      long lsn;
+      long epoch;
+      String configJson;
+      // The config (what the shard owns) is read in the same snapshot as the rows and the LSN:
+      // range entries change both in one transaction, so a copy gets the ownership of its LSN.
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT applied_lsn, last_entry_epoch, config_json FROM shard_meta WHERE id = 1")) {
+        rs.next();
+        lsn = rs.getLong(1);
+        epoch = rs.getLong(2);
+        configJson = rs.getString(3);
+      }
+      long rows;
+      long requestIds;
+      Predicate<Map<String, Object>> keep;
+      if (range == null) {
+        rows = table.count(c);
+        requestIds = RequestOutcomes.count(c);
+        keep = r -> true;
+      } else {
+        String keyName = table.schema().shardKey();
+        keep = r -> range.contains(sharding.point(((Number) r.get(keyName)).longValue()));
+        rows =
+            sharding == Sharding.Range
+                ? table.count(c, range.low(), range.highExclusive() - 1, null)
+                : table.keys(c, Long.MIN_VALUE, Long.MAX_VALUE, null).stream()
+                    .filter(k -> range.contains(sharding.point(k)))
+                    .count();
+        requestIds = 0;
+      }
+      Statement cursor = table.openCursor(c);
+      return new Snapshot(
+          c,
+          cursor,
+          table,
+          lsn,
+          epoch,
+          rows,
+          requestIds,
+          pool.dataSource()::evictConnection,
+          keep,
+          configJson);
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw new StorageException("cannot open snapshot: " + e.getMessage(), e);
+    }
+  }
+
+  private Snapshot(
+      Connection connection,
+      Statement cursor,
+      UserTable table,
+      long lsn,
+      long epoch,
+      long rowCount,
+      long requestIdCount,
+      Consumer<Connection> evict,
+      Predicate<Map<String, Object>> keep,
+      String configJson)
+      throws SQLException {
+    this.keep = keep;
+    this.configJson = configJson;
+    this.connection = connection;
+    this.evict = evict;
+    this.cursor = cursor;
+    this.rows = cursor.getResultSet();
+    this.table = table;
+    this.lsn = lsn;
+    this.epoch = epoch;
+    this.rowCount = rowCount;
+    this.requestIdCount = requestIdCount;
+  }
+
+  public long requestIdCount() {
+    return requestIdCount;
+  }
+
+  /**
+   * Up to {@code max} next request outcomes; call only after {@link #next} returned empty (the row
+   * cursor streams, so it must be finished before this one opens). Empty at the end.
+   */
+  public synchronized List<RequestOutcome> nextOutcomes(int max) {
+    try {
+      if (ids == null) {
+        rows.close();
+        cursor.close();
+        idCursor =
+            connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+        idCursor.setFetchSize(Integer.MIN_VALUE);
+        ids =
+            idCursor.executeQuery(
+                "SELECT request_id, lsn, status, message FROM request_ids ORDER BY request_id");
+      }
+      List<RequestOutcome> out = new ArrayList<>();
+      while (out.size() < max) {
+        if (!ids.next()) {
+          idsDone = true;
+          break;
+        }
+        out.add(RequestOutcomes.read(ids));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StorageException("snapshot read failed: " + e.getMessage(), e);
+    }
+  }
+
+  public long lsn() {
+    return lsn;
+  }
+
+  /** The persisted config as of the snapshot (null before {@code /config}). */
+  public String configJson() {
+    return configJson;
+  }
+
+  public long epoch() {
+    return epoch;
+  }
+
+  public long rowCount() {
+    return rowCount;
+  }
+
+  /** Up to {@code max} next rows; empty at the end. */
+  public synchronized List<Map<String, Object>> next(int max) {
+    try {
+      List<Map<String, Object>> out = new ArrayList<>();
+      while (out.size() < max) {
+        if (!rows.next()) {
+          rowsDone = true;
+          break;
+        }
+        Map<String, Object> row = table.read(rows);
+        if (keep.test(row)) {
+          out.add(row);
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StorageException("snapshot read failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (ids == null ? !rowsDone : !idsDone) {
+      // Abandoned mid-stream (a reader that went away, a cancelled copy): the driver would have
+      // to read every remaining row to free the connection, and a connection handed back with
+      // a streaming result still open fails every later statement on it. Drop it instead.
+      evict.accept(connection);
+      try {
+        connection.abort(Runnable::run);
+      } catch (SQLException | RuntimeException ignored) {
+        // Evicted already: the pool closes it whatever abort did.
+      }
+      closeQuietly(connection);
+      return;
+    }
+    try {
+      if (ids != null) {
+        ids.close();
+        idCursor.close();
+      }
+      rows.close();
+      cursor.close();
+      connection.rollback();
+    } catch (SQLException e) {
+      // Not clean: never hand this connection to the next statement.
+      evict.accept(connection);
+    } finally {
+      closeQuietly(connection);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      // Autocommit stays off, as the pool hands its connections out (ConnectionPool).
+      c.close();
+    } catch (SQLException ignored) {
+      // Returning a broken connection to the pool fails; the pool evicts it.
+    }
+  }
+}
