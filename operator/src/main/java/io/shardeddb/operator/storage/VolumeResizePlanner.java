@@ -35,6 +35,10 @@ import java.util.stream.IntStream;
  * while that would leave fewer in-sync replicas than a write needs ({@link RebuildGate}). Under
  * {@code ExpandOnly}, or with fewer than three replicas, nothing is touched: the resize is reported
  * as unsupported and the data stays as it is. Pure; {@link VolumeResizer} does the API calls.
+ *
+ * <p>Why one file (~520 lines): expansion, the StatefulSet's re-creation and the rolling rebuild
+ * are the outcomes of one decision per pass over the same observations, and the rebuild's order and
+ * gate only make sense read with it; the API calls are apart.
  */
 public final class VolumeResizePlanner {
 
