@@ -709,12 +709,18 @@ final class SimReplica {
   }
 
   /**
-   * {@code GET /log?low=&size=} (an export, rule 13), as {@code ReplicationController.log}: only a
-   * primary's entries up to its quorum-committed LSN, filtered to the range; {@code fromLsn} 0 from
-   * the log's first held entry; 410 before it.
+   * {@code GET /log?low=&size=&primary=&epoch=} (an export, rule 13), as {@code
+   * ReplicationController.log}: only the named primary's entries up to its quorum-committed LSN,
+   * filtered to the range; {@code fromLsn} 0 from the log's first held entry; 410 before it.
    */
   LogResponse serveRangeLog(
-      long fromLsn, io.shardeddb.protocol.topology.PointRange range, int limit) throws PeerRefusal {
+      String primary,
+      long epoch,
+      long fromLsn,
+      io.shardeddb.protocol.topology.PointRange range,
+      int limit)
+      throws PeerRefusal {
+    requireIdentity(PrimaryIdentity.Pull.LOG, primary, epoch);
     ReplicaContext.View v = ctx.view();
     if (v.role() != Role.Primary || v.fenced() || !disk.configured) {
       throw new PeerRefusal(409, name + " is not primary", v.epoch());
@@ -742,12 +748,15 @@ final class SimReplica {
   }
 
   /**
-   * {@code GET /snapshot?low=&size=}: the range's rows at the disk's position, served by a primary
-   * only once its quorum holds that position (rule 13; production waits up to its quorum timeout,
-   * here a 503 at once and the import retries).
+   * {@code GET /snapshot?low=&size=&primary=&epoch=}: the range's rows at the disk's position,
+   * served by the named primary (identity as {@code /log}) only once its quorum holds that position
+   * (rule 13; production waits up to its quorum timeout, here a 503 at once and the import
+   * retries).
    */
-  SnapshotStream serveRangeSnapshot(io.shardeddb.protocol.topology.PointRange range)
+  SnapshotStream serveRangeSnapshot(
+      String primary, long epoch, io.shardeddb.protocol.topology.PointRange range)
       throws PeerRefusal {
+    requireIdentity(PrimaryIdentity.Pull.SNAPSHOT, primary, epoch);
     ReplicaContext.View v = ctx.view();
     if (v.role() != Role.Primary || v.fenced() || !disk.configured) {
       throw new PeerRefusal(409, name + " is not primary", v.epoch());

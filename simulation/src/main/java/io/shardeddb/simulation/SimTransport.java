@@ -119,14 +119,16 @@ final class SimTransport implements PeerTransport, SourceTransport {
   }
 
   @Override
-  public SnapshotStream rangeSnapshot(String url, PointRange range) throws IOException {
-    return at(url).serveRangeSnapshot(range);
+  public SnapshotStream rangeSnapshot(String url, String primary, long epoch, PointRange range)
+      throws IOException {
+    return at(url).serveRangeSnapshot(primary, epoch, range);
   }
 
   @Override
-  public LogResponse rangeLog(String url, long fromLsn, PointRange range, int limit)
+  public LogResponse rangeLog(
+      String url, String primary, long epoch, long fromLsn, PointRange range, int limit)
       throws IOException {
-    return at(url).serveRangeLog(fromLsn, range, limit);
+    return at(url).serveRangeLog(primary, epoch, fromLsn, range, limit);
   }
 
   /** The replica answering at {@code url} now, if the exchange gets through. */

@@ -240,8 +240,9 @@ public class ReplicationController {
    * primary of that epoch, answers ({@link PrimaryIdentity}). An address can be served by another
    * process than the one a secondary last heard of (a pod moved and its address was reused); its
    * log must not pass for the primary's (its matching entries would mark the secondary in sync,
-   * rule 4), nor its rows for the primary's copy (rule 7). Absent: not checked (older callers,
-   * imports, which pick their source by heartbeat).
+   * rule 4), nor its rows for the primary's copy (rule 7), nor for a move's export of a range (rule
+   * 13: an import names the source primary it chose by heartbeat, and its epoch). Absent: not
+   * checked (older callers).
    */
   private void requireIdentity(PrimaryIdentity.Pull pull, String primary, Long epoch) {
     ReplicaContext.View v = ctx.view();

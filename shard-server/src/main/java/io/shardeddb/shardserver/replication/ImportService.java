@@ -99,6 +99,10 @@ public class ImportService implements AutoCloseable {
     final ImportRequest req;
     volatile boolean stopped;
     volatile boolean ended;
+
+    /** Why the last attempt ended without reaching the catch-up (shown until one reaches it). */
+    volatile String lastFailure;
+
     private Thread stepThread;
 
     Run(ImportRequest req) {
@@ -309,9 +313,13 @@ public class ImportService implements AutoCloseable {
           run.ended = true;
           return;
         }
+        run.lastFailure = e.getMessage();
         report(run, null, "retrying after: " + e.getMessage());
       }
-      default -> report(run, null, "retrying after: " + why);
+      default -> {
+        run.lastFailure = String.valueOf(why.getMessage() == null ? why : why.getMessage());
+        report(run, null, "retrying after: " + run.lastFailure);
+      }
     }
     clock.schedule(
         pause(),
@@ -348,7 +356,18 @@ public class ImportService implements AutoCloseable {
     }
     a.src = found.get();
     a.table = ctx.requireTable();
-    publish(run, progress(req, ImportState.Copying, 0, a.src.epoch(), 0, "purging the range here"));
+    publish(
+        run,
+        progress(
+            req,
+            ImportState.Copying,
+            0,
+            a.src.epoch(),
+            0,
+            "purging the range here"
+                + (run.lastFailure == null
+                    ? ""
+                    : " (the last attempt ended: " + run.lastFailure + ")")));
     // Start from empty: whatever an earlier attempt imported may belong to another history.
     // Refused (409) once the range is owned here: a late step can never purge adopted rows.
     after(
@@ -358,7 +377,8 @@ public class ImportService implements AutoCloseable {
   }
 
   private void openSnapshot(Attempt a) throws Exception {
-    SnapshotStream snap = source.rangeSnapshot(a.src.url(), a.run.req.range());
+    SnapshotStream snap =
+        source.rangeSnapshot(a.src.url(), a.src.name(), a.src.epoch(), a.run.req.range());
     SnapshotHeader header;
     try {
       header = snap.header();
@@ -434,7 +454,14 @@ public class ImportService implements AutoCloseable {
     String keyName = a.table.schema().shardKey();
     LogResponse page;
     try {
-      page = source.rangeLog(a.src.url(), from, run.req.range(), settings.logPageSize());
+      page =
+          source.rangeLog(
+              a.src.url(),
+              a.src.name(),
+              a.src.epoch(),
+              from,
+              run.req.range(),
+              settings.logPageSize());
     } catch (PeerRefusal r) {
       throw new StartOver("the source refused its log: " + r.getMessage());
     }
@@ -477,6 +504,7 @@ public class ImportService implements AutoCloseable {
   private void startFollowing(Attempt a, long snapshotLsn) throws Exception {
     requireSameSource(a.run.req, a.src);
     a.applied = snapshotLsn;
+    a.run.lastFailure = null;
     publish(
         a.run,
         progress(
@@ -496,7 +524,14 @@ public class ImportService implements AutoCloseable {
     checkStopped(run);
     LogResponse page;
     try {
-      page = source.rangeLog(a.src.url(), a.applied + 1, req.range(), settings.logPageSize());
+      page =
+          source.rangeLog(
+              a.src.url(),
+              a.src.name(),
+              a.src.epoch(),
+              a.applied + 1,
+              req.range(),
+              settings.logPageSize());
     } catch (PeerRefusal r) {
       if (r.status() == 410) {
         throw new StartOver("the source's log no longer holds lsn " + (a.applied + 1));
@@ -662,7 +697,7 @@ public class ImportService implements AutoCloseable {
         if (req.sourceShard() != null && !req.sourceShard().equals(hb.shard())) {
           continue;
         }
-        answers.add(new SourceReplica(url, hb.role(), hb.epoch(), hb.state()));
+        answers.add(new SourceReplica(url, hb.name(), hb.role(), hb.epoch(), hb.state()));
       } catch (IOException | RuntimeException e) {
         LOG.debug("source replica {} did not answer: {}", url, e.toString());
       }

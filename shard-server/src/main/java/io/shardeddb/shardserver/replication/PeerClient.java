@@ -247,7 +247,8 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
 
   /** An import's page of a source primary's log from {@code fromLsn}, filtered to {@code range}. */
   @Override
-  public LogResponse rangeLog(String url, long fromLsn, PointRange range, int limit)
+  public LogResponse rangeLog(
+      String url, String primary, long epoch, long fromLsn, PointRange range, int limit)
       throws IOException, InterruptedException {
     String query =
         "/log?fromLsn="
@@ -257,7 +258,8 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
             + "&low="
             + range.low()
             + "&size="
-            + range.size();
+            + range.size()
+            + identity(primary, epoch);
     HttpRequest req = authorized(URI.create(base(url) + query)).GET().build();
     HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
     if (resp.statusCode() != 200) {
@@ -268,9 +270,20 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
 
   /** Opens a source primary's snapshot of {@code range} (as {@link #snapshot}). */
   @Override
-  public SnapshotStream rangeSnapshot(String url, PointRange range)
+  public SnapshotStream rangeSnapshot(String url, String primary, long epoch, PointRange range)
       throws IOException, InterruptedException {
-    return decoded(url, snapshotAt(url, "/snapshot?low=" + range.low() + "&size=" + range.size()));
+    return decoded(
+        url,
+        snapshotAt(
+            url,
+            "/snapshot?low=" + range.low() + "&size=" + range.size() + identity(primary, epoch)));
+  }
+
+  /** The query naming the source primary an import reads from, and its epoch (none: unchecked). */
+  private static String identity(String primary, long epoch) {
+    return primary == null
+        ? ""
+        : "&primary=" + URLEncoder.encode(primary, StandardCharsets.UTF_8) + "&epoch=" + epoch;
   }
 
   /** A request with the deadline and this database's shard credential (peers check it). */

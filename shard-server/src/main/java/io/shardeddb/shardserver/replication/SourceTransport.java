@@ -20,17 +20,21 @@ public interface SourceTransport {
   Heartbeat heartbeat(String url) throws IOException, InterruptedException;
 
   /**
-   * {@code GET /snapshot?low=&size=}: the source primary's rows of {@code range} at one LSN that a
-   * quorum of the source holds (header, rows; close it when done).
+   * {@code GET /snapshot?low=&size=&primary=&epoch=}: the source primary's rows of {@code range} at
+   * one LSN that a quorum of the source holds (header, rows; close it when done). Only {@code
+   * primary}, as the unfenced primary of {@code epoch}, answers; any other server at {@code url}
+   * refuses with 421 ({@code PrimaryIdentity}).
    */
-  SnapshotStream rangeSnapshot(String url, PointRange range)
+  SnapshotStream rangeSnapshot(String url, String primary, long epoch, PointRange range)
       throws IOException, InterruptedException;
 
   /**
    * {@code GET /log?fromLsn=&low=&size=}: a page of the source primary's committed log from {@code
    * fromLsn} (0: from its first retained entry), entries outside {@code range} as no-ops; 410 when
-   * the log no longer holds {@code fromLsn}.
+   * the log no longer holds {@code fromLsn}. Only {@code primary} of {@code epoch} answers, as
+   * above.
    */
-  LogResponse rangeLog(String url, long fromLsn, PointRange range, int limit)
+  LogResponse rangeLog(
+      String url, String primary, long epoch, long fromLsn, PointRange range, int limit)
       throws IOException, InterruptedException;
 }

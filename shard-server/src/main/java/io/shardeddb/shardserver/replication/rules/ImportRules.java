@@ -13,7 +13,12 @@ public final class ImportRules {
   private ImportRules() {}
 
   /** What one of the source's replicas said about itself. */
-  public record SourceReplica(String url, Role role, long epoch, ReplicaState state) {}
+  /**
+   * A source replica's answer at {@code url}: its name (the pod), role, epoch and state. The import
+   * names the one it reads from ({@code name} and {@code epoch}) on every range call, so no other
+   * server answering at that address is read (rules 4, 7 and 13).
+   */
+  public record SourceReplica(String url, String name, Role role, long epoch, ReplicaState state) {}
 
   /**
    * The source replica to read from: the unfenced primary of the highest epoch any answering

@@ -23,9 +23,9 @@ public final class PrimaryIdentity {
 
   /**
    * Whether {@code server} answers a pull whose caller follows {@code primary} as the primary of
-   * {@code epoch}; a caller naming nobody ({@code primary} null: an older caller, or an import,
-   * which picks its source by heartbeat) is not checked, and a null {@code epoch} checks the name,
-   * role and fence only.
+   * {@code epoch} (a secondary's catch-up or re-copy, or a move's import reading the range from the
+   * source primary it chose by heartbeat); a caller naming nobody ({@code primary} null: an older
+   * caller) is not checked, and a null {@code epoch} checks the name, role and fence only.
    */
   public static boolean answers(String primary, Long epoch, Server server) {
     if (primary == null) {

@@ -92,10 +92,10 @@ class RangeRulesTest {
 
   @Test
   void theImportReadsOnlyFromTheUnfencedPrimaryOfTheHighestEpoch() {
-    SourceReplica oldPrimary = new SourceReplica("a", Role.Primary, 3, ReplicaState.Ready);
-    SourceReplica fencedAt4 = new SourceReplica("b", Role.None, 4, ReplicaState.Fenced);
-    SourceReplica newPrimary = new SourceReplica("c", Role.Primary, 4, ReplicaState.Ready);
-    SourceReplica secondary = new SourceReplica("b", Role.Secondary, 3, ReplicaState.Ready);
+    SourceReplica oldPrimary = new SourceReplica("a", "a", Role.Primary, 3, ReplicaState.Ready);
+    SourceReplica fencedAt4 = new SourceReplica("b", "b", Role.None, 4, ReplicaState.Fenced);
+    SourceReplica newPrimary = new SourceReplica("c", "c", Role.Primary, 4, ReplicaState.Ready);
+    SourceReplica secondary = new SourceReplica("b", "b", Role.Secondary, 3, ReplicaState.Ready);
 
     assertThat(ImportRules.sourcePrimary(List.of(oldPrimary, secondary))).contains(oldPrimary);
     // A replica has seen epoch 4: the epoch-3 primary may be stale, so nobody is read.
