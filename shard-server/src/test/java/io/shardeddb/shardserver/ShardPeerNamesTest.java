@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.shardeddb.protocol.shard.ImportRequest;
+import io.shardeddb.protocol.shard.ImportSource;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.tls.CertificateAuthority;
@@ -16,6 +18,7 @@ import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.protocol.tls.TlsRole;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.replication.PeerClient;
@@ -58,6 +61,7 @@ class ShardPeerNamesTest {
   private static final String PRIMARY = "db-sh1-0";
   private static final String SECONDARY = "db-sh1-1";
   private static final String OTHER = "db-sh1-2";
+  private static final String DEST = "db-sh2-0";
 
   private final Instant now = Instant.now();
   private final CertificateAuthority ca =
@@ -71,7 +75,7 @@ class ShardPeerNamesTest {
   void certificates() throws IOException {
     dir = Files.createTempDirectory("shard-peer-names");
     Files.writeString(dir.resolve("ca.crt"), PemMaterial.pem(List.of(ca.certificate())));
-    for (String pod : List.of(PRIMARY, SECONDARY, OTHER)) {
+    for (String pod : List.of(PRIMARY, SECONDARY, OTHER, DEST)) {
       CertificateAuthority.Issued issued = issue(pod);
       Files.writeString(dir.resolve(pod + ".key"), issued.keyPem());
       Files.writeString(dir.resolve(pod + ".crt"), issued.certificatePem());
@@ -146,7 +150,74 @@ class ShardPeerNamesTest {
             () -> assertThat(heartbeat(secondary).get("appliedLsn").asLong()).isPositive());
   }
 
+  /**
+   * A move's import (docs/resharding.md) expects at each source address the pod the operator named
+   * there ({@code ImportRequest.sources}): here the address it was given for db-sh1-0 is served by
+   * db-sh1-2, a real shard-server of the source shard leading it with rows of its own in the range
+   * (a sibling at a reused IP). The import reads nothing from it; named right, it copies.
+   */
+  @Test
+  void anImportReadsNothingFromAnotherPodAnsweringAtItsSourcesAddress() throws Exception {
+    Replica other = start(OTHER);
+    Peer o = peer(other);
+    assertThat(role(other, Role.Primary, o, List.of(o)).statusCode()).isEqualTo(200);
+    HttpResponse<String> w = write(other, 1500);
+    assertThat(w.statusCode()).as(w.body()).isEqualTo(200);
+    Replica dest =
+        start(
+            DEST,
+            ThreeReplicaShard.CONFIG
+                .replace("[\"sh1\"]", "[\"sh2\"]")
+                .replace("\"low\":0, \"size\":4096", "\"ranges\":[]"));
+    Peer d = peer(dest);
+    assertThat(role(dest, Role.Primary, d, List.of(d)).statusCode()).isEqualTo(200);
+
+    ImportRequest named =
+        new ImportRequest(
+            "move-1",
+            "sh1",
+            List.of(o.url()),
+            new PointRange(1024, 1024),
+            List.of(new ImportSource(o.url(), PRIMARY, host(PRIMARY))));
+    HttpResponse<String> started = send(operator(), dest, "POST", "/import", Http.json(named));
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              JsonNode p = heartbeat(dest).path("importing");
+              assertThat(p.path("state").asText()).as("%s", p).isNotEqualTo("CatchingUp");
+              assertThat(p.path("rowsCopied").asLong()).as("%s", p).isZero();
+            });
+    assertThatThrownBy(() -> dest.bean(PeerClient.class).heartbeat(o.url()))
+        .hasStackTraceContaining("is not " + host(PRIMARY));
+
+    // The same address named for the pod that serves it: the import copies its row.
+    ImportRequest right =
+        new ImportRequest(
+            "move-2",
+            "sh1",
+            List.of(o.url()),
+            new PointRange(1024, 1024),
+            List.of(new ImportSource(o.url(), OTHER, host(OTHER))));
+    started = send(operator(), dest, "POST", "/import", Http.json(right));
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              JsonNode p = heartbeat(dest).path("importing");
+              assertThat(p.path("state").asText()).as("%s", p).isEqualTo("CatchingUp");
+              assertThat(p.path("rowsCopied").asLong()).as("%s", p).isEqualTo(1);
+            });
+  }
+
   private Replica start(String pod) {
+    return start(pod, ThreeReplicaShard.CONFIG);
+  }
+
+  private Replica start(String pod, String shardConfig) {
     Map<String, Object> props = new HashMap<>();
     props.put("shardeddb.tls.enabled", "true");
     props.put("shardeddb.tls.dir", dir.toString());
@@ -156,8 +227,7 @@ class ShardPeerNamesTest {
     Replica r = Replica.start(pod, "pn_" + UUID.randomUUID().toString().substring(0, 8), props);
     replicas.add(r);
     try {
-      HttpResponse<String> config =
-          send(operator(), r, "POST", "/config", ThreeReplicaShard.CONFIG);
+      HttpResponse<String> config = send(operator(), r, "POST", "/config", shardConfig);
       assertThat(config.statusCode()).as(config.body()).isEqualTo(200);
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
@@ -274,8 +344,9 @@ class ShardPeerNamesTest {
     return "https://127.0.0.1:" + impostor.getAddress().getPort();
   }
 
+  /** The host name of {@code pod} behind its StatefulSet's headless Service (its name less -N). */
   private static String host(String pod) {
-    return PeerNames.podHost(pod, "db-sh1", "ns");
+    return PeerNames.podHost(pod, pod.substring(0, pod.lastIndexOf('-')), "ns");
   }
 
   private CertificateAuthority.Issued issue(String pod) {

@@ -12,6 +12,8 @@ import io.shardeddb.operator.reshard.ShardEndpoint;
 import io.shardeddb.operator.status.PassReport;
 import io.shardeddb.operator.status.ShardOutcome;
 import io.shardeddb.operator.status.ShardPhase;
+import io.shardeddb.protocol.shard.ImportSource;
+import io.shardeddb.protocol.tls.PeerNames;
 import io.shardeddb.protocol.topology.PointRange;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +70,7 @@ final class ReshardStep {
                     layout.published(),
                     layout.target(),
                     layout.inFlight(),
-                    endpoints(outcomes)),
+                    endpoints(sdb, outcomes)),
                 new StatusMoveRecorder(sdb, context, crd));
       } catch (StoredStatusMonitor.CrdOutdatedException e) {
         LOG.warn("resharding of {} stops: {}", sdb.getMetadata().getName(), e.getMessage());
@@ -86,8 +88,13 @@ final class ReshardStep {
         report, stepped.published(), stepped.fenceHeld() ? Resharder.FENCE_RECHECK : null);
   }
 
-  /** How to reach each shard this pass coordinated: primary first, and whether it is Ready. */
-  private static Map<String, ShardEndpoint> endpoints(List<ShardOutcome> outcomes) {
+  /**
+   * How to reach each shard this pass coordinated: primary first, whether it is Ready, and the pod
+   * and certificate host at each URL (what an import from it expects there).
+   */
+  static Map<String, ShardEndpoint> endpoints(ShardedDatabase sdb, List<ShardOutcome> outcomes) {
+    String db = sdb.getMetadata().getName();
+    String ns = sdb.getMetadata().getNamespace();
     Map<String, ShardEndpoint> out = new HashMap<>();
     for (ShardOutcome o : outcomes) {
       ShardStatus s = o.status();
@@ -101,8 +108,21 @@ final class ReshardStep {
           .map(ReplicaStatus::url)
           .filter(u -> u != null && !u.equals(primaryUrl))
           .forEach(urls::add);
+      String service = ShardedDatabaseResources.shardServiceName(db, s.id());
+      List<ImportSource> sources = new ArrayList<>();
+      for (String url : urls) {
+        s.replicasOrEmpty().stream()
+            .filter(r -> url.equals(r.url()) && r.pod() != null)
+            .findFirst()
+            .ifPresent(
+                r ->
+                    sources.add(
+                        new ImportSource(url, r.pod(), PeerNames.podHost(r.pod(), service, ns))));
+      }
       out.put(
-          s.id(), new ShardEndpoint(primaryUrl, List.copyOf(urls), o.phase() == ShardPhase.Ready));
+          s.id(),
+          new ShardEndpoint(
+              primaryUrl, List.copyOf(urls), o.phase() == ShardPhase.Ready, List.copyOf(sources)));
     }
     return out;
   }

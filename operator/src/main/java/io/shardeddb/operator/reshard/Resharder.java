@@ -557,7 +557,12 @@ public final class Resharder {
     }
 
     private ImportRequest importRequest(Move m, ShardEndpoint source) {
-      return new ImportRequest(move.id(), m.source(), source.urls(), m.range());
+      return new ImportRequest(
+          move.id(),
+          m.source(),
+          source.urls(),
+          m.range(),
+          source.sources().isEmpty() ? null : source.sources());
     }
 
     private RangeChange change(String id, Move m) {

@@ -8,6 +8,7 @@ import io.shardeddb.api.v1alpha1.MoveStatus;
 import io.shardeddb.api.v1alpha1.ReshardingStatus;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.ShardEvent;
+import io.shardeddb.protocol.shard.ImportSource;
 import io.shardeddb.protocol.topology.PointRange;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * write must end up exactly once, in the shard that owns its key.
  */
 class ResharderTest {
+  private static final ImportSource SOURCE_POD =
+      new ImportSource(TwoShardFake.SOURCE_URL, "db-src-0", "db-src-0.db-src.ns.svc");
 
   private static final PointRange ALL = new PointRange(0, 100);
   private static final PointRange UPPER = new PointRange(50, 50);
@@ -68,6 +71,10 @@ class ResharderTest {
     assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
     assertThat(shards.importStopped()).isTrue();
     assertThat(events).extracting(ShardEvent::reason).contains(EventReason.MovePhaseChanged);
+    // The destination is told which pod (and certificate host) to expect at the source's address.
+    assertThat(shards.importRequests)
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.sources()).containsExactly(SOURCE_POD));
   }
 
   @ParameterizedTest
@@ -577,7 +584,11 @@ class ResharderTest {
             recorder.inFlight(),
             Map.of(
                 "src",
-                new ShardEndpoint(TwoShardFake.SOURCE_URL, List.of(TwoShardFake.SOURCE_URL), true),
+                new ShardEndpoint(
+                    TwoShardFake.SOURCE_URL,
+                    List.of(TwoShardFake.SOURCE_URL),
+                    true,
+                    List.of(SOURCE_POD)),
                 "dst",
                 new ShardEndpoint(TwoShardFake.DEST_URL, List.of(TwoShardFake.DEST_URL), true)));
     try {

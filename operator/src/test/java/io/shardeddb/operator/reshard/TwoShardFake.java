@@ -297,9 +297,13 @@ final class TwoShardFake implements ShardServerClient {
     importState = null;
   }
 
+  /** Every import request the destination was sent, in order. */
+  final java.util.List<ImportRequest> importRequests = new java.util.ArrayList<>();
+
   @Override
   public synchronized void startImport(String baseUrl, ImportRequest request) {
     at(baseUrl);
+    importRequests.add(request);
     calls.add("dest import " + request.moveId());
     if (request.equals(importing) && importState != ImportState.Stopped) {
       return;

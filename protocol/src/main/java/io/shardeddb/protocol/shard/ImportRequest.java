@@ -11,8 +11,20 @@ import java.util.List;
  * source's replicas, its primary first; the import only reads from a replica that says it is the
  * source's primary at {@code sourceEpoch} or later, and starts over (dropping what it imported)
  * when the source's epoch changes. Repeating the same request is a no-op; a different one for the
- * same {@code moveId} replaces it.
+ * same {@code moveId} replaces it. {@code sources} names the pod and certificate host at each
+ * source URL (absent from an older operator: the source is then checked by chain and role only).
  */
 @Serdeable
 public record ImportRequest(
-    String moveId, String sourceShard, List<String> sourceUrls, PointRange range) {}
+    String moveId,
+    String sourceShard,
+    List<String> sourceUrls,
+    PointRange range,
+    List<ImportSource> sources) {
+
+  /** A request naming the source's URLs only (an older operator's). */
+  public ImportRequest(
+      String moveId, String sourceShard, List<String> sourceUrls, PointRange range) {
+    this(moveId, sourceShard, sourceUrls, range, null);
+  }
+}

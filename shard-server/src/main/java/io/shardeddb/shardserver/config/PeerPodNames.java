@@ -28,6 +28,7 @@ public final class PeerPodNames {
   private final String podName;
   private final PeerNames names = new PeerNames();
   private Map<String, String> hostByUrl = Map.of();
+  private Map<String, String> sourceHostByUrl = Map.of();
   private final Map<String, Integer> streamPorts = new HashMap<>();
 
   /**
@@ -61,6 +62,17 @@ public final class PeerPodNames {
     apply();
   }
 
+  /**
+   * From now on a move's import reads from the source replicas {@code hostByUrl} (URL → the host
+   * name the operator issued that pod's certificate for; empty: none). Kept apart from the role's
+   * peers, which win where both name an address. Only in force where this server's own certificate
+   * names its pod (else nothing is expected anywhere).
+   */
+  public synchronized void expectSources(Map<String, String> hostByUrl) {
+    sourceHostByUrl = suffix().isPresent() ? Map.copyOf(hostByUrl) : Map.of();
+    apply();
+  }
+
   /** The peer at {@code url} offered its replication stream on {@code port} (same pod). */
   public synchronized void expectStream(String url, int port) {
     streamPorts.put(url, port);
@@ -69,6 +81,14 @@ public final class PeerPodNames {
 
   private void apply() {
     Map<String, String> byAddress = new HashMap<>();
+    sourceHostByUrl.forEach(
+        (url, host) -> {
+          try {
+            byAddress.put(PeerNames.address(url), host);
+          } catch (IllegalArgumentException notAUrl) {
+            // Never dialled either.
+          }
+        });
     hostByUrl.forEach(
         (url, host) -> {
           try {

@@ -65,6 +65,11 @@ public class TlsFactory {
       return Tls.clientContext(source.orElseThrow(), TlsRole.SHARD_SERVER, pods.names());
     }
 
+    /** An import reads from the source replicas {@code hostByUrl} ({@link PeerPodNames}). */
+    public void expectSources(java.util.Map<String, String> hostByUrl) {
+      pods.expectSources(hostByUrl);
+    }
+
     /** From now on the peers of this server's role are {@code peers} (see {@link PeerPodNames}). */
     public void expectPeers(java.util.Collection<io.shardeddb.protocol.shard.Peer> peers) {
       pods.expect(peers);

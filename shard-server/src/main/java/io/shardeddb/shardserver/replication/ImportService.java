@@ -4,6 +4,7 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ImportProgress;
 import io.shardeddb.protocol.shard.ImportRequest;
+import io.shardeddb.protocol.shard.ImportSource;
 import io.shardeddb.protocol.shard.ImportState;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogResponse;
@@ -21,6 +22,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -205,11 +207,26 @@ public class ImportService implements AutoCloseable {
     if (running != null) {
       running.stop();
     }
+    // Before any call to them: the pod each source address must answer as (TLS).
+    source.expectSources(sourceHosts(req));
     Run run = new Run(req);
     this.current = run;
     ctx.importing(progress(req, ImportState.Copying, 0, 0, 0, "starting"));
     attempt(run);
     return ctx.importing();
+  }
+
+  /** The certificate host expected at each source URL the request names (none: unchecked). */
+  private static Map<String, String> sourceHosts(ImportRequest req) {
+    Map<String, String> hosts = new HashMap<>();
+    if (req.sources() != null) {
+      for (ImportSource s : req.sources()) {
+        if (s != null && s.url() != null && s.host() != null && !s.host().isBlank()) {
+          hosts.put(s.url(), s.host());
+        }
+      }
+    }
+    return hosts;
   }
 
   /** The current import's progress, or null. */

@@ -52,6 +52,7 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
   private final JsonMapper json;
   private final ReplicationSettings settings;
   private final CredentialSource credentials;
+  private final TlsFactory.ServerTls tls;
 
   public PeerClient(JsonMapper json, ReplicationSettings settings, CredentialSource credentials) {
     this(json, settings, credentials, new TlsFactory.ServerTls(Optional.empty()));
@@ -67,6 +68,7 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
     this.json = json;
     this.settings = settings;
     this.credentials = credentials;
+    this.tls = tls;
     this.http = httpClient(settings, tls);
   }
 
@@ -232,6 +234,11 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
       throw refusal(resp.statusCode(), body.getBytes(StandardCharsets.UTF_8), resp);
     }
     return resp.body();
+  }
+
+  @Override
+  public void expectSources(Map<String, String> hostByUrl) {
+    tls.expectSources(hostByUrl);
   }
 
   /** {@code GET /heartbeat} of a replica (of this shard, or of an import's source shard). */

@@ -4,6 +4,7 @@ import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.topology.PointRange;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * What a move's destination primary ({@link ImportService}) asks of the source shard's replicas:
@@ -16,6 +17,12 @@ import java.io.IOException;
  * replica clock's background executor.
  */
 public interface SourceTransport {
+  /**
+   * From now on the source replicas are {@code hostByUrl}: at each URL, the host name the pod's
+   * certificate must carry (TLS; empty: nothing expected). Before any call to them.
+   */
+  default void expectSources(Map<String, String> hostByUrl) {}
+
   /** {@code GET /heartbeat} of the source replica at {@code url}. */
   Heartbeat heartbeat(String url) throws IOException, InterruptedException;
 
