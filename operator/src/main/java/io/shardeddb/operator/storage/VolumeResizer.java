@@ -315,6 +315,19 @@ public final class VolumeResizer {
                       + " allows expansion)"));
         }
         case RecreateStatefulSet r -> {
+          // The plan was made on the informer's copy, which can still show the old StatefulSet
+          // after it was deleted and re-created: read it again and delete only an old one. Deleting
+          // the re-created one (its pods orphaned) races its adoption of the pods, and the garbage
+          // collector then deletes them all (the real-cluster tier, 2026-11-25).
+          StatefulSet now =
+              client.apps().statefulSets().inNamespace(namespace).withName(r.name()).get();
+          String size = templateSize(now);
+          if (now == null
+              || now.getMetadata().getDeletionTimestamp() != null
+              || size == null
+              || !VolumeResizePlanner.less(size, r.to())) {
+            return Optional.empty();
+          }
           // Orphan: the pods and their claims stay; the re-created StatefulSet adopts them.
           client
               .apps()

@@ -254,6 +254,44 @@ class VolumeResizerTest {
         .containsExactly(EventReason.StorageResized);
   }
 
+  /**
+   * The real-cluster tier, 2026-11-25 (step 10): the pass after the StatefulSet was re-created
+   * still saw the old one in the informer's cache and deleted the new one with its pods orphaned;
+   * the garbage collector raced the new StatefulSet's adoption of the pods and deleted all three,
+   * and the shard failed over. The StatefulSet is read again before it is deleted.
+   */
+  @Test
+  void aStaleCacheStillShowingTheOldStatefulSetNeverDeletesTheReCreatedOne() {
+    storageClass("fixed", false);
+    for (int i = 0; i < 3; i++) {
+      claim(i, "fixed", "1Gi", "5Gi");
+      pod(i);
+    }
+    statefulSet("2Gi");
+    StatefulSet stale = statefulSet("1Gi");
+    statefulSet("2Gi");
+    ShardedDatabase sdb = students("2Gi");
+    List<DesiredShard> shards = List.of(new DesiredShard("sh1", 3));
+
+    VolumeResizer.Result r =
+        new VolumeResizer(client).resize(sdb, shards, Map.of(STS, stale), Optional.empty());
+
+    StatefulSet now = client.apps().statefulSets().inNamespace(NS).withName(STS).get();
+    assertThat(now).as("the re-created StatefulSet").isNotNull();
+    assertThat(
+            now.getSpec()
+                .getVolumeClaimTemplates()
+                .get(0)
+                .getSpec()
+                .getResources()
+                .getRequests()
+                .get("storage"))
+        .isEqualTo(new Quantity("2Gi"));
+    assertThat(r.events())
+        .extracting(ShardEvent::reason)
+        .doesNotContain(EventReason.StatefulSetRecreated);
+  }
+
   @Test
   void aRebuildWhoseConditionWasNeverWrittenIsFoundByTheAppliedSizeStillBeingSmaller() {
     // The StatefulSet was re-created with 2Gi claims but the status write of that pass was lost:
