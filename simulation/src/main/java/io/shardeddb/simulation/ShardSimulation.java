@@ -14,6 +14,10 @@ import java.util.TreeMap;
  * for {@link #FAULTY} ms; then every fault heals and the shard gets {@link #SETTLE} ms to converge
  * before the {@link Checker} and the {@link RegisterChecker} judge the history. Everything runs on
  * one thread from one {@link Random}: a seed reproduces its schedule exactly.
+ *
+ * <p>Why one file (~970 lines): one schedule's world — the fault injection, the scripted schedules
+ * and the switches the mutation tests turn — shares the scheduler, the replicas and the history,
+ * and a scripted schedule must reach the exact points the random ones fault at.
  */
 public final class ShardSimulation {
   /** Read-lease period (ms). */
