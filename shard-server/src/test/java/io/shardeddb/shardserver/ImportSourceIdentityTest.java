@@ -36,10 +36,7 @@ import org.junit.jupiter.api.Test;
 class ImportSourceIdentityTest {
   private static final Duration PATIENCE = Duration.ofSeconds(120);
   private static final PointRange MOVED = new PointRange(1024, 1024);
-  private static final String DEST_CONFIG =
-      ThreeReplicaShard.CONFIG
-          .replace("[\"sh1\"]", "[\"sh2\"]")
-          .replace("\"low\":0, \"size\":4096", "\"ranges\":[]");
+  private static final String DEST_CONFIG = ThreeReplicaShard.EMPTY_SH2_CONFIG;
   private static final String OTHER_CONFIG =
       ThreeReplicaShard.CONFIG
           .replace("[\"sh1\"]", "[\"sh3\"]")
@@ -74,9 +71,9 @@ class ImportSourceIdentityTest {
     dest.assignAll(1, 0);
     other = new ThreeReplicaShard(OTHER_CONFIG);
     other.assignAll(1, 0);
-    awaitReady(source);
-    awaitReady(dest);
-    awaitReady(other);
+    ThreeReplicaShard.awaitReady(source);
+    ThreeReplicaShard.awaitReady(dest);
+    ThreeReplicaShard.awaitReady(other);
     Replica s0 = source.get(0);
     for (long k = 1000; k < 1300; k += 100) {
       Http.Reply r = ThreeReplicaShard.writeRange(s0, k, k + 100);
@@ -167,16 +164,5 @@ class ImportSourceIdentityTest {
     } finally {
       ex.close();
     }
-  }
-
-  private static void awaitReady(ThreeReplicaShard shard) {
-    await()
-        .atMost(PATIENCE)
-        .untilAsserted(
-            () -> {
-              for (Replica r : shard.replicas) {
-                assertThat(heartbeat(r).get("state").asText()).isEqualTo("Ready");
-              }
-            });
   }
 }

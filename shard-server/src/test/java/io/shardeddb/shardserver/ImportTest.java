@@ -36,10 +36,7 @@ class ImportTest {
   private static final Duration PATIENCE = Duration.ofSeconds(120);
   private static final PointRange MOVED_KEYS = new PointRange(1024, 1024);
   private static final PointRange MOVED_HASHES = new PointRange(0, Sharding.HASH_SPACE / 2);
-  private static final String DEST_CONFIG =
-      ThreeReplicaShard.CONFIG
-          .replace("[\"sh1\"]", "[\"sh2\"]")
-          .replace("\"low\":0, \"size\":4096", "\"ranges\":[]");
+  private static final String DEST_CONFIG = ThreeReplicaShard.EMPTY_SH2_CONFIG;
 
   /** The points that move, and how keys map to points, for the test under way. */
   private PointRange moved = MOVED_KEYS;
@@ -116,8 +113,8 @@ class ImportTest {
                 ? DEST_CONFIG
                 : DEST_CONFIG.replace("\"ranges\"", hash + "\"ranges\""));
     dest.assignAll(1, 0);
-    awaitReady(source);
-    awaitReady(dest);
+    ThreeReplicaShard.awaitReady(source);
+    ThreeReplicaShard.awaitReady(dest);
     sourcePrimary = source.get(0);
     for (long k = 0; k < 1500; k += 100) {
       Http.Reply r = ThreeReplicaShard.writeRange(sourcePrimary, k, k + 100);
@@ -154,7 +151,7 @@ class ImportTest {
       epoch = 2;
       source.failover(2, 1, 0, 1, 2);
       sourcePrimary = source.get(1);
-      awaitReady(source);
+      ThreeReplicaShard.awaitReady(source);
       // The import notices the new epoch, drops what it had and copies again from the new primary.
       await()
           .atMost(PATIENCE)
@@ -390,16 +387,5 @@ class ImportTest {
       from = next == null || next.isNull() ? null : next.asLong();
     }
     return out;
-  }
-
-  private static void awaitReady(ThreeReplicaShard shard) {
-    await()
-        .atMost(PATIENCE)
-        .untilAsserted(
-            () -> {
-              for (Replica r : shard.replicas) {
-                assertThat(heartbeat(r).get("state").asText()).isEqualTo("Ready");
-              }
-            });
   }
 }

@@ -26,10 +26,7 @@ import org.junit.jupiter.api.Test;
 class MoveRetryTest {
   private static final Duration PATIENCE = Duration.ofSeconds(120);
   private static final PointRange MOVED = new PointRange(1024, 1024);
-  private static final String DEST_CONFIG =
-      ThreeReplicaShard.CONFIG
-          .replace("[\"sh1\"]", "[\"sh2\"]")
-          .replace("\"low\":0, \"size\":4096", "\"ranges\":[]");
+  private static final String DEST_CONFIG = ThreeReplicaShard.EMPTY_SH2_CONFIG;
 
   private ThreeReplicaShard source;
   private ThreeReplicaShard dest;
@@ -40,8 +37,8 @@ class MoveRetryTest {
     source.assignAll(1, 0);
     dest = new ThreeReplicaShard(DEST_CONFIG);
     dest.assignAll(1, 0);
-    awaitReady(source);
-    awaitReady(dest);
+    ThreeReplicaShard.awaitReady(source);
+    ThreeReplicaShard.awaitReady(dest);
     Http.Reply loaded = ThreeReplicaShard.writeRange(source.get(0), 1000, 1100);
     assertThat(loaded.status()).as(loaded.raw()).isEqualTo(200);
   }
@@ -228,16 +225,5 @@ class MoveRetryTest {
     assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
     JsonNode data = reply.json().get("data");
     return data.isEmpty() ? null : data.get(0);
-  }
-
-  private static void awaitReady(ThreeReplicaShard shard) {
-    await()
-        .atMost(PATIENCE)
-        .untilAsserted(
-            () -> {
-              for (Replica r : shard.replicas) {
-                assertThat(heartbeat(r).get("state").asText()).isEqualTo("Ready");
-              }
-            });
   }
 }

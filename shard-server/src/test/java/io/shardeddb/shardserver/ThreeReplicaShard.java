@@ -29,6 +29,22 @@ final class ThreeReplicaShard implements AutoCloseable {
        "shards":["sh1"], "table":"students", "shardKey":"Stud_id", "low":0, "size":4096}
       """;
 
+  /** The same table as shard sh2 owning nothing yet: a move's destination. */
+  static final String EMPTY_SH2_CONFIG =
+      CONFIG.replace("[\"sh1\"]", "[\"sh2\"]").replace("\"low\":0, \"size\":4096", "\"ranges\":[]");
+
+  /** Waits until every replica of {@code shard} reports state Ready. */
+  static void awaitReady(ThreeReplicaShard shard) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(120))
+        .untilAsserted(
+            () -> {
+              for (Replica r : shard.replicas) {
+                assertThat(heartbeat(r).get("state").asText()).isEqualTo("Ready");
+              }
+            });
+  }
+
   /** Short timeouts so quorum failures and catch-up show within a test's patience. */
   private static final Map<String, Object> FAST =
       Map.of(
