@@ -3,6 +3,7 @@ package io.shardeddb.operator.dependent;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.model.DatabaseModel;
+import java.util.Optional;
 
 /** Hands the reconciler's per-pass {@link DatabaseModel} to the dependents through the context. */
 public final class Models {
@@ -21,5 +22,10 @@ public final class Models {
     return context
         .managedWorkflowAndDependentResourceContext()
         .getMandatory(KEY, DatabaseModel.class);
+  }
+
+  /** The model, if the reconciler stored one (not on clean-up). */
+  public static Optional<DatabaseModel> find(Context<ShardedDatabase> context) {
+    return context.managedWorkflowAndDependentResourceContext().get(KEY, DatabaseModel.class);
   }
 }

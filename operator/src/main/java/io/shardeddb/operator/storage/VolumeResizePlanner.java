@@ -325,6 +325,21 @@ public final class VolumeResizePlanner {
   }
 
   /**
+   * Whether the shard's StatefulSet is being re-created with {@code wanted} claims: its live
+   * template is smaller (it is being deleted with its pods orphaned, or is deleted this pass) while
+   * the volumes grow or are rebuilt. The workflow then leaves it alone (creates, updates and
+   * deletes nothing) and, once it is gone, creates it with {@code wanted} claims: handing the
+   * workflow the old template instead lets a deletion that finishes mid-pass be followed by a
+   * StatefulSet with the old template again, which the next pass deletes in turn, each delete
+   * racing the pods' adoption (the real-cluster tier, 2026-11-25).
+   */
+  public static boolean recreating(String wanted, Plan plan) {
+    return (plan.phase() == Phase.Expanding || plan.phase() == Phase.Rebuilding)
+        && plan.templateSize() != null
+        && less(plan.templateSize(), wanted);
+  }
+
+  /**
    * The pods of a rebuilding shard that still wait for a volume of the wanted size: they count as
    * outdated for the planned switch-over of a roll ({@code ShardRequests.handOver}), so once only
    * the primary waits it hands over to a rebuilt, caught-up secondary and is rebuilt last.

@@ -46,11 +46,12 @@ import org.slf4j.LoggerFactory;
  * Carries out a larger {@code spec.storage.size} (docs/operator.md, "Growing the volumes"):
  * observes each shard's live StatefulSet, claims and StorageClass, lets {@link VolumeResizePlanner}
  * decide, raises the claims and re-creates the StatefulSets (orphan deletion: the pods keep
- * running), and says which claim template each desired StatefulSet carries this pass ({@link
- * #resize}, in the workflow step). Where the class cannot expand, the shards step then takes one
- * step of the rolling rebuild per shard and pass ({@link #rebuild}), decided from that pass's shard
- * outcome. It reads nothing from the API server while every template already has the spec's size
- * and no resize is under way.
+ * running), and says which claim template each desired StatefulSet carries this pass and which
+ * StatefulSets the workflow leaves alone while they are re-created ({@link #resize}, in the
+ * workflow step). Where the class cannot expand, the shards step then takes one step of the rolling
+ * rebuild per shard and pass ({@link #rebuild}), decided from that pass's shard outcome. It reads
+ * nothing from the API server while every template already has the spec's size and no resize is
+ * under way.
  */
 public final class VolumeResizer {
   private static final Logger LOG = LoggerFactory.getLogger(VolumeResizer.class);
@@ -202,7 +203,10 @@ public final class VolumeResizer {
                 plan,
                 VolumeResizePlanner.awaitingVolume(wanted, plan, observed)));
       }
-      out.add(s.withVolumeSize(plan.templateSize()));
+      boolean recreating = VolumeResizePlanner.recreating(wanted, plan);
+      out.add(
+          s.withVolumeSize(recreating ? wanted : plan.templateSize())
+              .withStatefulSetHeld(recreating));
       plan.actions().forEach(a -> act(namespace, a, className).ifPresent(events::add));
     }
     DesiredCondition condition = VolumeResizePlanner.condition(wanted, plans);

@@ -79,11 +79,9 @@ class VolumeResizerTest {
         .contains("\"propagationPolicy\":\"Orphan\"");
     assertThat(client.apps().statefulSets().inNamespace(NS).withName(STS).get()).isNull();
     assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(3);
-    // The old template stays in the desired StatefulSet until the old one is gone.
-    assertThat(first.shards())
-        .singleElement()
-        .extracting(DesiredShard::volumeSize)
-        .isEqualTo("1Gi");
+    // The workflow leaves the StatefulSet alone until the old one is gone: it is then created
+    // with the new template, never again with the old one.
+    assertThat(first.shards()).singleElement().satisfies(VolumeResizerTest::heldFor2Gi);
     assertThat(first.condition().status()).isTrue();
     assertThat(first.condition().reason()).isEqualTo("VolumeExpanding");
     assertThat(first.busy()).isTrue();
@@ -290,6 +288,45 @@ class VolumeResizerTest {
     assertThat(r.events())
         .extracting(ShardEvent::reason)
         .doesNotContain(EventReason.StatefulSetRecreated);
+  }
+
+  /**
+   * The real-cluster tier, 2026-11-25 (step 10, second run): the pass that saw the old StatefulSet
+   * on its way out (orphan deletion: the garbage collector first strips the pods' owner references)
+   * gave the workflow a desired StatefulSet with the old template; when the deletion finished
+   * during that pass the workflow created it again with the old template, the next pass deleted
+   * that one, and so on (StatefulSetRecreated five times), each delete racing the pods' adoption. A
+   * StatefulSet on its way out is held: the workflow neither creates, updates nor deletes it, and
+   * once it is gone creates it with the new template.
+   */
+  @Test
+  void aStatefulSetOnItsWayOutIsHeldAndNeverCreatedAgainWithTheOldTemplate() {
+    storageClass("fixed", false);
+    for (int i = 0; i < 3; i++) {
+      claim(i, "fixed", "1Gi", "5Gi");
+      pod(i);
+    }
+    StatefulSet going = statefulSet("1Gi");
+    going.getMetadata().setDeletionTimestamp("2026-11-25T07:00:00Z");
+    ShardedDatabase sdb = students("2Gi");
+
+    VolumeResizer.Result r =
+        new VolumeResizer(client)
+            .resize(sdb, List.of(new DesiredShard("sh1", 3)), Map.of(STS, going), Optional.empty());
+
+    assertThat(r.shards()).singleElement().satisfies(VolumeResizerTest::heldFor2Gi);
+    assertThat(r.condition().reason()).isEqualTo("RollingRebuild");
+    assertThat(r.events())
+        .extracting(ShardEvent::reason)
+        .doesNotContain(EventReason.StatefulSetRecreated);
+    // Nothing of the rebuild happens before the new StatefulSet exists.
+    assertThat(step(new VolumeResizer(client), r, "students-sh1-0")).isEmpty();
+    assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(3);
+  }
+
+  private static void heldFor2Gi(DesiredShard s) {
+    assertThat(s.volumeSize()).as("the desired claim template").isEqualTo("2Gi");
+    assertThat(s.statefulSetHeld()).as("left alone by the workflow").isTrue();
   }
 
   @Test
