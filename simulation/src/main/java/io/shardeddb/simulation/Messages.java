@@ -90,10 +90,15 @@ final class Messages {
   record ReadKeyReply(long id, int status, Long value) {}
 
   /**
-   * A change routed by a router's layout ({@link MoveSimulation}): an insert of {@code key} ({@code
-   * value} null) or an update of its value, with the ranges the router's layout says the shard owns
-   * ({@code X-Shard-Owned}). Answered with a {@link WriteReply} (421: not owned).
+   * A change the production router's write path sends ({@link SimRouter}): an insert of {@code key}
+   * with {@code value} ({@code POST /write}) or an update of its value ({@code PUT /update}), with
+   * the ranges the router's layout says the shard owns ({@code X-Shard-Owned}). Answered with a
+   * {@link WriteReply} (421: not owned).
    */
   record OwnedChange(
-      String rid, long key, Long value, List<io.shardeddb.protocol.topology.PointRange> expected) {}
+      String rid,
+      long key,
+      long value,
+      boolean insert,
+      List<io.shardeddb.protocol.topology.PointRange> expected) {}
 }

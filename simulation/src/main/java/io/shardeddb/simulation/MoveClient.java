@@ -1,29 +1,25 @@
 package io.shardeddb.simulation;
 
-import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.PointRange;
-import io.shardeddb.protocol.topology.Sharding;
+import io.shardeddb.router.ApiException;
+import io.shardeddb.router.routing.WritePath;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
 
 /**
- * A client behind a router of {@link MoveSimulation}: it routes each change by the layout its
- * router last read (refreshed every {@code refreshMillis}) to the primary of the owning shard, with
- * the ranges that layout gives that shard ({@code X-Shard-Owned}). A 421 makes the router re-read
- * the layout and send the same request again (same request id), as the router's re-route does; no
- * answer within the deadline, 409 (not primary) or 503 is retried with the same id (for up to
- * {@link #GIVE_UP} ms, then its outcome stays unknown); 404 is a definite refusal. One change at a
- * time: an insert of a new key of its own, or an update of a key whose insert was acknowledged.
+ * A client of {@link MoveSimulation} behind its own router process ({@link SimRouter}: the
+ * production {@code WritePath} and {@code FailoverRetry}), which routes each change by the layout
+ * it last read, retries it with the same request id while the shard fails over, and routes it again
+ * after a 421. The client records how each change ended: the router's 200 (acknowledged), a 4xx
+ * (refused: a definite no, so the change must not be found applied), or any other answer (its
+ * retries ran out: unknown, the change may land late). One change at a time: an insert of a new key
+ * of its own, or an update of a key whose insert was acknowledged.
  */
 final class MoveClient {
-  static final long GIVE_UP = 8_000;
-  private static final long DEADLINE = 1_000;
-
   enum Outcome {
     PENDING,
     OK,
@@ -31,20 +27,28 @@ final class MoveClient {
     UNKNOWN
   }
 
-  /** One change of one key: its request id, the value it writes and how it ended. */
+  /**
+   * One change of one key: the request id its first call carried, the value it writes and how it
+   * ended.
+   */
   static final class Change {
-    final String rid;
     final long key;
     final long value;
     final boolean insert;
     final long sentAt;
     Outcome outcome = Outcome.PENDING;
-    long giveUp = GIVE_UP;
     long answeredAt = -1;
     String answeredBy;
+    String failure;
+    private List<String> routerIds = List.of();
+    private int firstCall;
 
-    Change(String rid, long key, long value, boolean insert, long sentAt) {
-      this.rid = rid;
+    /** The request id of the first call the router made for this change (null: none yet). */
+    String rid() {
+      return routerIds.size() > firstCall ? routerIds.get(firstCall) : null;
+    }
+
+    Change(long key, long value, boolean insert, long sentAt) {
       this.key = key;
       this.value = value;
       this.insert = insert;
@@ -53,68 +57,59 @@ final class MoveClient {
 
     @Override
     public String toString() {
-      return rid
+      return rid()
           + (insert ? " insert " : " update ")
           + key
           + "="
           + value
           + " "
           + outcome
-          + (answeredBy == null ? "" : " by " + answeredBy + " at t=" + answeredAt);
+          + (answeredBy == null ? "" : " by " + answeredBy + " at t=" + answeredAt)
+          + (failure == null ? "" : " (" + failure + ")");
     }
   }
 
-  private final String name;
   private final int index;
   private final int clients;
   private final Scheduler scheduler;
-  private final Network network;
-  private final Supplier<Map<String, PointRange>> published;
-  private final Function<String, String> primaryOf;
-  private final long refreshMillis;
-  private final Sharding sharding;
   private final Map<Long, List<Change>> history;
-  private Map<String, PointRange> layout;
-  private long layoutReadAt;
+  private SimRouter router;
   private final List<Long> acked = new ArrayList<>();
   private final Map<Long, Integer> updates = new HashMap<>();
   private int inserted;
   private Change inFlight;
-  private long attempt;
   private boolean writing;
-  private boolean held;
-  private long sends;
 
   MoveClient(
-      String name,
       int index,
       int clients,
       Scheduler scheduler,
-      Network network,
-      Supplier<Map<String, PointRange>> published,
-      Function<String, String> primaryOf,
-      long refreshMillis,
-      Map<Long, List<Change>> history,
-      Sharding sharding) {
-    this.name = name;
+      SimRouter router,
+      Map<Long, List<Change>> history) {
     this.index = index;
     this.clients = clients;
     this.scheduler = scheduler;
-    this.network = network;
-    this.published = published;
-    this.primaryOf = primaryOf;
-    this.refreshMillis = refreshMillis;
+    this.router = router;
     this.history = history;
-    this.sharding = sharding;
   }
 
+  /** The node its router is on the network. */
   String name() {
-    return name;
+    return router.name();
+  }
+
+  SimRouter router() {
+    return router;
+  }
+
+  /** Puts this client behind {@code router} (before it starts). */
+  void useRouter(SimRouter router) {
+    this.router = router;
   }
 
   void start() {
     writing = true;
-    readLayout();
+    router.start();
     scheduler.after(1 + scheduler.random().nextInt(20), this::next);
   }
 
@@ -124,11 +119,6 @@ final class MoveClient {
 
   boolean idle() {
     return inFlight == null;
-  }
-
-  private void readLayout() {
-    layout = Map.copyOf(published.get());
-    layoutReadAt = scheduler.now();
   }
 
   /** Starts the next change (when none is in flight). */
@@ -154,147 +144,69 @@ final class MoveClient {
       value = SimStorage.updateValue(key, n);
       insert = false;
     }
-    Change c = new Change(name + "-" + key + "-" + value, key, value, insert, scheduler.now());
-    history.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
-    inFlight = c;
-    send(c);
+    send(new Change(key, value, insert, scheduler.now()));
   }
 
   /**
-   * A scripted insert of {@code key} (outside the keys {@link #next} picks), retried like any other
-   * change; this client then sends nothing more.
+   * A scripted insert of {@code key} (outside the keys {@link #next} picks); this client then sends
+   * nothing more of its own.
    */
   Change insertOnce(long key) {
     writing = false;
-    if (layout == null) {
-      readLayout();
-    }
-    Change c =
-        new Change(
-            name + "-" + key + "-" + SimStorage.insertValue(key),
-            key,
-            SimStorage.insertValue(key),
-            true,
-            scheduler.now());
-    history.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
-    inFlight = c;
-    send(c);
-    return c;
+    router.start();
+    return send(new Change(key, SimStorage.insertValue(key), true, scheduler.now()));
   }
 
-  /**
-   * A scripted update of {@code key} to {@code value} (any client's key), retried like any other
-   * change but never given up; this client then sends nothing more.
-   */
+  /** A scripted update of {@code key} (any client's) to {@code value}; nothing more of its own. */
   Change updateOnce(long key, long value) {
     writing = false;
-    if (layout == null) {
-      readLayout();
-    }
-    Change c = new Change(name + "-" + key + "-" + value, key, value, false, scheduler.now());
-    c.giveUp = Long.MAX_VALUE;
-    history.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
+    router.start();
+    return send(new Change(key, value, false, scheduler.now()));
+  }
+
+  /** Sends {@code c} through the router; its first call's request id is known on return. */
+  private Change send(Change c) {
+    history.computeIfAbsent(c.key, k -> new ArrayList<>()).add(c);
     inFlight = c;
-    send(c);
+    // One change at a time per router: its calls from here on are this change's.
+    c.routerIds = router.requestIds();
+    c.firstCall = router.requestIds().size();
+    WritePath writes = router.writes();
+    Mono<WritePath.Written> call =
+        c.insert
+            ? writes.writeAcked(router.table(), List.of(SimStorage.row(c.key, c.value)))
+            : writes.updateAcked(router.table(), c.key, Map.of(SimStorage.VALUE, c.value));
+    call.subscribe(
+        w -> {
+          c.outcome = Outcome.OK;
+          c.answeredBy = w.shards().isEmpty() ? null : w.shards().get(0).primary();
+          if (c.insert) {
+            acked.add(c.key);
+          }
+          finish(c);
+        },
+        e -> {
+          // A 4xx is the router's definite no (404: the row to update is not there; 409: the key
+          // exists): nothing of the request was applied. Anything else (503 once the retries ran
+          // out) leaves the change unknown: it may still land.
+          c.outcome =
+              e instanceof ApiException a && a.status() >= 400 && a.status() < 500
+                  ? Outcome.REFUSED
+                  : Outcome.UNKNOWN;
+          c.failure = e.getMessage();
+          finish(c);
+        });
     return c;
   }
 
-  /**
-   * Holds this client as a frozen process would be (a long GC pause after sending): it reads no
-   * answer and sends no retry until {@link #release}, which retries at once on a fresh layout.
-   */
-  void hold() {
-    held = true;
-  }
-
-  void release() {
-    held = false;
-    Change c = inFlight;
-    if (c != null) {
-      long a = ++attempt;
-      retry(c, a, true);
-    }
-  }
-
-  private void send(Change c) {
-    if (c != inFlight || held) {
-      return;
-    }
-    if (scheduler.now() - c.sentAt > c.giveUp) {
-      c.outcome = Outcome.UNKNOWN;
-      finish();
-      return;
-    }
-    if (scheduler.now() - layoutReadAt >= refreshMillis) {
-      readLayout();
-    }
-    String shard = ownerOf(layout, sharding.point(c.key));
-    String primary = shard == null ? null : primaryOf.apply(shard);
-    long a = ++attempt;
-    if (primary == null) {
-      scheduler.after(50, () -> retry(c, a, true));
-      return;
-    }
-    sends++;
-    network.send(
-        name,
-        primary,
-        new Messages.OwnedChange(
-            c.rid, c.key, c.insert ? null : c.value, List.of(layout.get(shard))));
-    scheduler.after(DEADLINE, () -> retry(c, a, false));
-  }
-
-  private void retry(MoveClient.Change c, long a, boolean refresh) {
-    if (c != inFlight || a != attempt) {
-      return;
-    }
-    if (refresh) {
-      readLayout();
-    }
-    send(c);
-  }
-
-  void receive(String from, Object m) {
-    if (!(m instanceof Messages.WriteReply reply) || held) {
-      return;
-    }
-    Change c = inFlight;
-    if (c == null || !c.rid.equals(reply.rid())) {
-      return;
-    }
-    long a = ++attempt;
-    switch (reply.status()) {
-      case 200 -> {
-        c.outcome = Outcome.OK;
-        c.answeredAt = scheduler.now();
-        c.answeredBy = from;
-        if (c.insert) {
-          acked.add(c.key);
-        }
-        finish();
-      }
-      case 404 -> {
-        c.outcome = Outcome.REFUSED;
-        c.answeredAt = scheduler.now();
-        c.answeredBy = from;
-        finish();
-      }
-      case ShardEndpoints.NOT_OWNED -> scheduler.after(20, () -> retry(c, a, true));
-      default -> {
-        // 409: an insert of a key that exists means the first attempt was applied and its id was
-        // not recognised on retry; neither proves nor refutes it: keep retrying until given up.
-        scheduler.after(100, () -> retry(c, a, true));
-      }
-    }
-  }
-
-  private void finish() {
+  private void finish(Change c) {
+    c.answeredAt = scheduler.now();
     inFlight = null;
     scheduler.after(5 + scheduler.random().nextInt(40), this::next);
   }
 
   long sends() {
-    return sends;
+    return router.calls();
   }
 
   /** The shard whose range in {@code layout} holds {@code point}. */

@@ -11,6 +11,7 @@ import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.ShardConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -86,6 +87,10 @@ public final class MoveSimulation {
   private Map<String, PointRange> target;
   private MoveStatus inFlight;
   private int moverIncarnation;
+  private SimRouter.Mutation routerMutation = SimRouter.Mutation.NONE;
+
+  /** {@code shardeddb.router.retry.timeout}'s default. */
+  private static final Duration DEFAULT_RETRY = Duration.ofSeconds(10);
 
   public MoveSimulation(long seed) {
     this(seed, new Rulebook());
@@ -142,21 +147,49 @@ public final class MoveSimulation {
     resharder = new Resharder(shardClient, Resharder.CUTOVER_TIMEOUT, scheduler::nanos);
     network.attach(MOVER, (from, m) -> {});
     for (int i = 0; i < 4; i++) {
-      MoveClient c =
-          new MoveClient(
-              "c" + i,
-              i,
-              4,
-              scheduler,
-              network,
-              () -> published,
-              shard -> loops.get(shard).primary(),
-              i % 2 == 0 ? 150 : 900,
-              history,
-              sharding);
+      MoveClient c = new MoveClient(i, 4, scheduler, router(i, DEFAULT_RETRY), history);
       clients.add(c);
-      network.attach(c.name(), c::receive);
+      network.attach(c.name(), c.router()::receive);
     }
+  }
+
+  /**
+   * The router of client {@code i}: layout refresh 150 ms for even clients, 900 ms for odd ones
+   * (two routers on different layouts), failover retries for {@code retryTimeout}.
+   */
+  private SimRouter router(int i, Duration retryTimeout) {
+    return new SimRouter(
+        "c" + i,
+        scheduler,
+        network,
+        () -> published,
+        shard -> loops.get(shard).primary(),
+        i % 2 == 0 ? 150 : 900,
+        sharding,
+        retryTimeout,
+        routerMutation);
+  }
+
+  /** Client {@code i} behind a new router that retries for {@code retryTimeout} (scripted runs). */
+  private MoveClient patientClient(int i, Duration retryTimeout) {
+    MoveClient c = clients.get(i);
+    c.useRouter(router(i, retryTimeout));
+    network.attach(c.name(), c.router()::receive);
+    return c;
+  }
+
+  /** Every router breaks {@code mutation}'s request-id rule on purpose. */
+  MoveSimulation routersBreaking(SimRouter.Mutation mutation) {
+    routerMutation = mutation;
+    for (int i = 0; i < clients.size(); i++) {
+      patientClient(i, DEFAULT_RETRY);
+    }
+    return this;
+  }
+
+  /** Every change the clients sent, by key (for scripted tests that look at one). */
+  Map<Long, List<MoveClient.Change>> history() {
+    return history;
   }
 
   /** Runs the schedule and checks it. */
@@ -249,7 +282,8 @@ public final class MoveSimulation {
       }
     }
     log(scheduler.now(), "cut " + p.name() + " off from its secondaries; c0 inserts key 777 there");
-    MoveClient writer = clients.get(0);
+    // Its router retries for a minute (shardeddb.router.retry.timeout), past the cut-over.
+    MoveClient writer = patientClient(0, Duration.ofSeconds(60));
     writer.insertOnce(777);
     long sentAt = scheduler.now();
     scheduler.runUntil(
@@ -328,29 +362,38 @@ public final class MoveSimulation {
   /**
    * Rule 13's hand-over of request outcomes, scripted (review 2026-11-23 item 4), on a quiet
    * network: c0 inserts key 777 (acknowledged) and sends update U1 of it, which sh1 commits on a
-   * quorum; then c0 freezes before it reads the answer (a long pause of its router). The move of
-   * [500, 1000) sh1 → sh2 completes, c1 updates 777 on sh2 (U2, acknowledged), and c0 resumes: its
-   * retry of U1 (same request id) goes to sh2 on a fresh layout. sh2 must answer it from the
-   * outcome the import handed over, leaving U2's value; a destination without that outcome applies
-   * U1 a second time, after the newer U2 (reads see v1, v2, v1).
+   * quorum; c0's router freezes before it reads the answer (a long pause), and its connections to
+   * sh1 break meanwhile. The merge of sh1 into sh2 completes, c1 updates 777 on sh2 (U2,
+   * acknowledged), and c0's router resumes: its call timed out, the layout no longer has sh1, so
+   * the production router routes the retry of U1 (same request id) to sh2. sh2 must answer it from
+   * the outcome the import handed over, leaving U2's value; a destination without that outcome
+   * applies U1 a second time, after the newer U2 (reads see v1, v2, v1). (A split would not show
+   * it: the router retries on the shard it planned, and the source answers a request it applied
+   * from its own outcome, owned or not.)
    */
   public Result runRetryOfAChangeFromBeforeTheMove() {
     byName.values().forEach(SimReplica::start);
     loops.values().forEach(SimOperator::start);
     scheduler.runUntil(2_000);
-    MoveClient first = clients.get(0);
+    // c0's router retries for a minute (shardeddb.router.retry.timeout), past its freeze.
+    MoveClient first = patientClient(0, Duration.ofSeconds(60));
     MoveClient second = clients.get(1);
     first.insertOnce(777);
     scheduler.runUntil(scheduler.now() + 5_000, first::idle);
     MoveClient.Change u1 = first.updateOnce(777, SimStorage.updateValue(777, 1));
+    // c0's router freezes right after sending U1: the answer waits in its socket, its timers wait.
+    network.liveness(first.name(), Network.Liveness.PAUSED);
     // Until every replica of sh1 holds U1 (a quorum would do; all of them keep it simple).
     scheduler.runUntil(
         scheduler.now() + 5_000,
-        () -> shards.get("sh1").stream().allMatch(rep -> rep.disk().rids.containsKey(u1.rid)));
-    first.hold();
-    log(scheduler.now(), "sh1 holds " + u1.rid + "; c0 freezes before reading its answer");
+        () -> shards.get("sh1").stream().allMatch(rep -> rep.disk().rids.containsKey(u1.rid())));
+    // Its connections to sh1 break while it is frozen: the answer is lost.
+    for (SimReplica o : shards.get("sh1")) {
+      network.partition(first.name(), o.name());
+    }
+    log(scheduler.now(), "sh1 holds " + u1.rid() + "; c0 froze before reading its answer");
     startMover();
-    target = Map.of("sh1", new PointRange(0, 500), "sh2", new PointRange(500, 1_500));
+    target = Map.of("sh2", new PointRange(0, KEYS));
     log(scheduler.now(), "spec asks for " + new TreeMap<>(target));
     scheduler.runUntil(
         scheduler.now() + 20_000, () -> inFlight != null && inFlight.phase().finished());
@@ -358,9 +401,12 @@ public final class MoveSimulation {
     scheduler.runUntil(scheduler.now() + 1_000);
     second.updateOnce(777, SimStorage.updateValue(777, 2));
     scheduler.runUntil(scheduler.now() + 5_000, second::idle);
-    log(scheduler.now(), "c1's update of 777 answered; c0 resumes and retries " + u1.rid);
-    first.release();
-    scheduler.runUntil(scheduler.now() + 5_000, first::idle);
+    log(scheduler.now(), "c1's update of 777 answered; c0 resumes and retries " + u1.rid());
+    for (SimReplica o : shards.get("sh1")) {
+      network.heal(first.name(), o.name());
+    }
+    network.liveness(first.name(), Network.Liveness.UP);
+    scheduler.runUntil(scheduler.now() + 15_000, first::idle);
     scheduler.runUntil(scheduler.now() + ShardSimulation.SETTLE);
     return judge();
   }

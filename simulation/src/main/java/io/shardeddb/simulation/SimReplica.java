@@ -837,8 +837,11 @@ final class SimReplica {
               0));
       return;
     }
-    if (c.value() == null) {
-      submit(client, c.rid(), ClientChange.write(List.of(SimStorage.row(c.key())), c.rid()));
+    if (c.insert()) {
+      submit(
+          client,
+          c.rid(),
+          ClientChange.write(List.of(SimStorage.row(c.key(), c.value())), c.rid()));
     } else {
       Map<String, Object> values =
           config.schema().coercePartialRow(Map.of(SimStorage.VALUE, c.value()));

@@ -104,6 +104,19 @@ class MoveSimulationTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a seed runs the same way twice: the production router's time, back-off jitter and request"
+          + " ids come from the simulation")
+  void aSeedIsDeterministicWithTheProductionRouter() {
+    MoveSimulation.Result a = new MoveSimulation(7).run();
+    MoveSimulation.Result b = new MoveSimulation(7).run();
+    assertThat(b.faults()).isEqualTo(a.faults());
+    assertThat(b.acknowledged()).isEqualTo(a.acknowledged()).isPositive();
+    assertThat(b.unknown()).isEqualTo(a.unknown());
+    assertThat(b.failovers()).isEqualTo(a.failovers());
+  }
+
   /**
    * Seeds that once failed. 20 and 76: the spec was reverted mid-move after the destination had
    * failed over; its new primary runs no import, so the abort's {@code DELETE /import} was answered

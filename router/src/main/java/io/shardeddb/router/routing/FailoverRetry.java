@@ -8,7 +8,6 @@ import io.shardeddb.router.topology.TopologyHolder;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,6 +30,7 @@ public class FailoverRetry {
   private final RouterMetrics metrics;
   private final Duration timeout;
   private final Duration movedTimeout;
+  private final RouterTime time;
 
   /**
    * Every newer routing table, for the calls in flight to watch. A call subscribes here, not to the
@@ -65,6 +65,20 @@ public class FailoverRetry {
       RouterMetrics metrics,
       Duration timeout,
       Duration movedTimeout) {
+    this(topology, health, metrics, timeout, movedTimeout, RouterTime.SYSTEM);
+  }
+
+  /**
+   * As above, on {@code time}'s clock, chance and scheduler (the simulator's; production: SYSTEM).
+   */
+  public FailoverRetry(
+      TopologyHolder topology,
+      ReplicaHealth health,
+      RouterMetrics metrics,
+      Duration timeout,
+      Duration movedTimeout,
+      RouterTime time) {
+    this.time = time;
     this.topology = topology;
     this.health = health;
     this.metrics = metrics;
@@ -106,6 +120,11 @@ public class FailoverRetry {
     return Duration.ofNanos(half + (long) (half * Math.max(0, Math.min(random, 1))));
   }
 
+  /** The clock, chance and scheduler the retries run on. */
+  public RouterTime time() {
+    return time;
+  }
+
   /** A fresh budget for one request. */
   public MovedBudget movedBudget() {
     return new MovedBudget();
@@ -120,7 +139,7 @@ public class FailoverRetry {
    */
   public Mono<RoutingTable> afterNotOwned(
       MovedBudget budget, long planned, String what, ShardServerException refusal) {
-    long now = System.nanoTime();
+    long now = time.nanos();
     long left = budget.deadline(now, movedTimeout) - now;
     if (left <= 0) {
       return Mono.error(
@@ -135,10 +154,11 @@ public class FailoverRetry {
                   + ")"));
     }
     metrics.movedRetry();
-    Duration backoff = jittered(budget.nextBackoff(), ThreadLocalRandom.current().nextDouble());
+    Duration backoff = jittered(budget.nextBackoff(), time.random());
     Duration wait =
         backoff.compareTo(Duration.ofNanos(left)) < 0 ? backoff : Duration.ofNanos(left);
-    return Mono.firstWithSignal(newerThan(planned), Mono.delay(wait).map(x -> topology.current()));
+    return Mono.firstWithSignal(
+        newerThan(planned), Mono.delay(wait, time.scheduler()).map(x -> topology.current()));
   }
 
   /**
@@ -147,7 +167,8 @@ public class FailoverRetry {
    * shard it lacks) gives the sources this long to deliver the newer one.
    */
   public Mono<RoutingTable> newerWithin(long planned, Duration wait) {
-    return Mono.firstWithSignal(newerThan(planned), Mono.delay(wait).map(x -> topology.current()));
+    return Mono.firstWithSignal(
+        newerThan(planned), Mono.delay(wait, time.scheduler()).map(x -> topology.current()));
   }
 
   /** Publishes each topology newer than {@code version} into {@link #newer}, one at a time. */
@@ -176,7 +197,7 @@ public class FailoverRetry {
    * deadline; {@code what} names the target in the 503 message (e.g. "shard sh2").
    */
   public <T> Mono<T> run(String what, Function<RoutingTable, Mono<T>> attempt) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = time.nanos() + timeout.toNanos();
     return Mono.defer(() -> attempt(what, attempt, deadline, FIRST_BACKOFF));
   }
 
@@ -202,7 +223,7 @@ public class FailoverRetry {
               if (s.status() == ShardServerException.UNREACHABLE) {
                 health.markUnreachable(s.url());
               }
-              long left = deadline - System.nanoTime();
+              long left = deadline - time.nanos();
               if (left <= 0) {
                 return Mono.error(
                     new ApiException(
@@ -215,7 +236,7 @@ public class FailoverRetry {
                             + ")"));
               }
               metrics.retry();
-              Duration jittered = jittered(backoff, ThreadLocalRandom.current().nextDouble());
+              Duration jittered = jittered(backoff, time.random());
               Duration wait =
                   jittered.compareTo(Duration.ofNanos(left)) < 0
                       ? jittered
@@ -226,7 +247,8 @@ public class FailoverRetry {
                       : MAX_BACKOFF;
               // A failover shows up as a newer topology; a restarted replica only as time passing.
               Mono<Object> changed = newerThan(table.version()).cast(Object.class);
-              return Mono.firstWithSignal(changed, Mono.delay(wait).cast(Object.class))
+              return Mono.firstWithSignal(
+                      changed, Mono.delay(wait, time.scheduler()).cast(Object.class))
                   .then(Mono.defer(() -> attempt(what, attempt, deadline, next)));
             });
   }

@@ -13,7 +13,7 @@ import io.shardeddb.protocol.shard.ShardWriteResponse;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.router.ApiException;
-import io.shardeddb.router.shard.ShardServerClient;
+import io.shardeddb.router.shard.ShardDataCalls;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.RoutingTable;
 import jakarta.inject.Singleton;
@@ -22,9 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -42,11 +40,11 @@ import reactor.core.publisher.Mono;
  */
 @Singleton
 public class WritePath {
-  private final ShardServerClient client;
+  private final ShardDataCalls client;
   private final FailoverRetry retry;
   private final RouterMetrics metrics;
 
-  public WritePath(ShardServerClient client, FailoverRetry retry, RouterMetrics metrics) {
+  public WritePath(ShardDataCalls client, FailoverRetry retry, RouterMetrics metrics) {
     this.client = client;
     this.retry = retry;
     this.metrics = metrics;
@@ -73,7 +71,11 @@ public class WritePath {
   private record ShardAck(String shard, int rows, List<ShardWrite> acks, ApiException failure) {}
 
   /** Rows planned for one shard, with the request id they carry. */
-  private record Part(String shard, String requestId, List<Map<String, Object>> rows) {}
+  private record Part(String shard, String requestId, List<Map<String, Object>> rows) {
+    Part withRequestId(String id) {
+      return new Part(shard, id, rows);
+    }
+  }
 
   /**
    * Which rows each (shard, request id) pair was sent in this request. A part whose rows were
@@ -111,7 +113,7 @@ public class WritePath {
   public Mono<Written> writeAcked(RoutingTable table, List<Map<String, Object>> rows) {
     Map<String, List<Map<String, Object>>> byShard = group(table, rows);
     metrics.writeFanout(byShard.size());
-    String requestId = UUID.randomUUID().toString();
+    String requestId = retry.time().requestId();
     FailoverRetry.MovedBudget budget = retry.movedBudget();
     SentIds sent = new SentIds();
     return Flux.fromIterable(byShard.entrySet())
@@ -149,7 +151,8 @@ public class WritePath {
                 + t.describe(part.shard())
                 + ")",
         t -> {
-          List<Part> parts = regroup(t, part, keyName);
+          Part planning = t == planned ? part : part.withRequestId(reroutedId(part.requestId()));
+          List<Part> parts = regroup(t, planning, keyName);
           if (parts.size() == 1 && parts.get(0).shard().equals(part.shard())) {
             Part p = parts.get(0);
             List<Object> keys = keys(p, keyName);
@@ -157,12 +160,13 @@ public class WritePath {
             return onPrimary(
                     p.shard(),
                     t,
-                    (primary, owned) ->
+                    id,
+                    (primary, owned, attemptId) ->
                         client
                             .write(
                                 primary.url(),
                                 owned,
-                                new ShardWriteRequest(p.shard(), null, p.rows(), id))
+                                new ShardWriteRequest(p.shard(), null, p.rows(), attemptId))
                             .map(r -> ShardWrite.of(p.shard(), primary, r)))
                 .doOnError(
                     e -> e instanceof ShardServerException s && s.notOwned(),
@@ -239,12 +243,11 @@ public class WritePath {
               + "); a row's key cannot change");
     }
     owner(table, key);
-    String requestId = UUID.randomUUID().toString();
     return onOwner(
             table,
             key,
-            (shard, primary, owned) ->
-                client.update(primary.url(), shard, owned, schema.shardKey(), key, row, requestId))
+            (shard, primary, owned, id) ->
+                client.update(primary.url(), shard, owned, schema.shardKey(), key, row, id))
         .map(
             w ->
                 new Written(
@@ -265,12 +268,11 @@ public class WritePath {
     TableSchema schema = table.topology().schema();
     long key = schema.coerceKey(rawKey);
     owner(table, key);
-    String requestId = UUID.randomUUID().toString();
     return onOwner(
             table,
             key,
-            (shard, primary, owned) ->
-                client.delete(primary.url(), shard, owned, schema.shardKey(), key, requestId))
+            (shard, primary, owned, id) ->
+                client.delete(primary.url(), shard, owned, schema.shardKey(), key, id))
         .map(
             w ->
                 new Written(
@@ -371,9 +373,34 @@ public class WritePath {
                         + " (no shard holds this key)"));
   }
 
-  /** One call to the primary of {@code shard}, carrying the layout's {@code owned} ranges. */
+  /**
+   * One call to the primary of {@code shard}, carrying the layout's {@code owned} ranges and the
+   * request id of this attempt.
+   */
   private interface PrimaryCall {
-    Mono<ShardWriteResponse> call(String shard, Replica primary, String owned);
+    Mono<ShardWriteResponse> call(String shard, Replica primary, String owned, String requestId);
+  }
+
+  /** One attempt on a primary: the ranges sent as {@code X-Shard-Owned}, the request id. */
+  private interface Attempt<T> {
+    Mono<T> call(Replica primary, String owned, String requestId);
+  }
+
+  /**
+   * The request id a call routed again after a 421 carries: the same one (the new owner may have
+   * imported the change with it). Only the simulator's mutations override it (a fresh id, which
+   * must turn the simulator red: docs/safety.md).
+   */
+  protected String reroutedId(String requestId) {
+    return requestId;
+  }
+
+  /**
+   * The request id a failover retry carries: the same one (the shard-servers deduplicate by it,
+   * DESIGN §5 rule 8). Only the simulator's mutations override it.
+   */
+  protected String retriedId(String requestId) {
+    return requestId;
   }
 
   /**
@@ -382,6 +409,7 @@ public class WritePath {
    */
   private Mono<ShardWrite> onOwner(RoutingTable table, long key, PrimaryCall call) {
     String keyName = table.topology().schema().shardKey();
+    String requestId = retry.time().requestId();
     return retry.rerouted(
         table,
         retry.movedBudget(),
@@ -395,8 +423,9 @@ public class WritePath {
           return onPrimary(
               shard,
               t,
-              (primary, owned) ->
-                  call.call(shard, primary, owned).map(r -> ShardWrite.of(shard, primary, r)));
+              t == table ? requestId : reroutedId(requestId),
+              (primary, owned, id) ->
+                  call.call(shard, primary, owned, id).map(r -> ShardWrite.of(shard, primary, r)));
         });
   }
 
@@ -407,8 +436,9 @@ public class WritePath {
    * layout is old), which the caller routes again.
    */
   private <T> Mono<T> onPrimary(
-      String shardId, RoutingTable planned, BiFunction<Replica, String, Mono<T>> call) {
+      String shardId, RoutingTable planned, String requestId, Attempt<T> call) {
     String owned = planned.ownedHeader(shardId);
+    int[] attempts = {0};
     return retry
         .run(
             "shard " + shardId,
@@ -431,7 +461,8 @@ public class WritePath {
                           () ->
                               new ShardServerException(
                                   "", 503, "shard " + shardId + " has no primary"));
-              return call.apply(primary, owned);
+              return call.call(
+                  primary, owned, attempts[0]++ == 0 ? requestId : retriedId(requestId));
             })
         .onErrorMap(
             e -> e instanceof ShardServerException s && !s.notOwned(),

@@ -49,7 +49,7 @@ import reactor.core.publisher.Mono;
  * {@code shardeddb.router.coalesce.*}).
  */
 @Singleton
-public class ShardServerClient {
+public class ShardServerClient implements ShardDataCalls {
   private static final Argument<MessageResponse> ERROR = Argument.of(MessageResponse.class);
 
   /**
@@ -276,6 +276,7 @@ public class ShardServerClient {
    * write to the same replica is in flight, it waits and goes with the others in one {@code
    * /write/batch}; its outcome is the one {@code /write} would have given.
    */
+  @Override
   public Mono<ShardWriteResponse> write(String url, String owned, ShardWriteRequest request) {
     if (writes != null && smallWrite(request)) {
       return writes.call(url, owned, request);
@@ -312,6 +313,7 @@ public class ShardServerClient {
   }
 
   /** {@code PUT /update} of the row with {@code key}; {@code owned} as for {@link #read}. */
+  @Override
   public Mono<ShardWriteResponse> update(
       String url,
       String shard,
@@ -330,6 +332,7 @@ public class ShardServerClient {
   }
 
   /** {@code DELETE /del} of the row with {@code key}; {@code owned} as for {@link #read}. */
+  @Override
   public Mono<ShardWriteResponse> delete(
       String url, String shard, String owned, String keyName, long key, String requestId) {
     Map<String, Object> body = new LinkedHashMap<>();

@@ -1,0 +1,35 @@
+package io.shardeddb.router.shard;
+
+import io.shardeddb.protocol.shard.ShardWriteRequest;
+import io.shardeddb.protocol.shard.ShardWriteResponse;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+
+/**
+ * The data calls the router's write path makes to a shard's primary: {@code POST /write}, {@code
+ * PUT /update}, {@code DELETE /del}, each with the ranges the router's layout gives that shard
+ * ({@code X-Shard-Owned}) and a request id. Every failure is a {@link ShardServerException} with
+ * the shard-server's status (or {@link ShardServerException#UNREACHABLE}). {@link
+ * ShardServerClient} is the production one (HTTP, coalesced); the simulator carries them over its
+ * simulated network, so the production write path runs there too (docs/safety.md, "The router in
+ * the simulator").
+ */
+public interface ShardDataCalls {
+
+  /** {@code POST /write} of one shard's rows. */
+  Mono<ShardWriteResponse> write(String url, String owned, ShardWriteRequest request);
+
+  /** {@code PUT /update} of the row with {@code key} to the values of {@code row}. */
+  Mono<ShardWriteResponse> update(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      Map<String, Object> row,
+      String requestId);
+
+  /** {@code DELETE /del} of the row with {@code key}. */
+  Mono<ShardWriteResponse> delete(
+      String url, String shard, String owned, String keyName, long key, String requestId);
+}

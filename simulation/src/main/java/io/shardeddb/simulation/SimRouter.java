@@ -1,0 +1,417 @@
+package io.shardeddb.simulation;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.shard.ShardWriteRequest;
+import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Replica;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.protocol.topology.Sharding;
+import io.shardeddb.protocol.topology.Topology;
+import io.shardeddb.protocol.topology.WriteQuorum;
+import io.shardeddb.router.routing.FailoverRetry;
+import io.shardeddb.router.routing.ReplicaHealth;
+import io.shardeddb.router.routing.RouterMetrics;
+import io.shardeddb.router.routing.RouterTime;
+import io.shardeddb.router.routing.WritePath;
+import io.shardeddb.router.shard.ShardDataCalls;
+import io.shardeddb.router.shard.ShardServerException;
+import io.shardeddb.router.topology.RoutingTable;
+import io.shardeddb.router.topology.TopologyHolder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * One router process of {@link MoveSimulation}: the production {@link WritePath}, {@link
+ * FailoverRetry} and {@link TopologyHolder} over the simulated network and time. Its layout source
+ * reads the published layout and each shard's primary every {@code refreshMillis} and installs a
+ * new routing table when they changed (as the Kubernetes source does on a status change). Its data
+ * calls ({@link ShardDataCalls}) are messages to the primary's node, answered by {@link SimReplica}
+ * as the shard-server's controllers answer; a call with no answer within {@link #CALL_DEADLINE} ms
+ * fails as a broken connection does ({@link ShardServerException#UNREACHABLE}). Its delays run on
+ * the simulation's {@link io.shardeddb.simulation.Scheduler}; while the router is paused (a frozen
+ * process), nothing of it runs and answers to it wait, as a stopped process's threads and sockets
+ * do. Request ids come from the seeded random, so a seed runs the same way every time.
+ */
+final class SimRouter implements ShardDataCalls {
+  /** How long a call waits for its answer before it fails as unreachable. */
+  static final long CALL_DEADLINE = 1_000;
+
+  private static final long PAUSE_POLL = 10;
+
+  private final String name;
+  private final io.shardeddb.simulation.Scheduler scheduler;
+  private final Network network;
+  private final Supplier<Map<String, PointRange>> published;
+  private final Function<String, String> primaryOf;
+  private final long refreshMillis;
+  private final Sharding sharding;
+  private final TopologyHolder topology = new TopologyHolder("sim");
+  private final FailoverRetry retry;
+  private final WritePath writes;
+  private final Map<String, MonoSink<ShardWriteResponse>> pending = new HashMap<>();
+  private final List<String> requestIds = new ArrayList<>();
+  private Map<String, PointRange> layoutSeen = Map.of();
+  private Map<String, String> primariesSeen = Map.of();
+  private long calls;
+  private boolean started;
+
+  /** Which of the production request-id rules this router breaks on purpose (none: production). */
+  enum Mutation {
+    NONE,
+    /** A part routed again after a 421 gets a fresh request id. */
+    FRESH_ID_ON_REROUTE,
+    /** A failover retry gets a fresh request id. */
+    FRESH_ID_ON_RETRY
+  }
+
+  SimRouter(
+      String name,
+      io.shardeddb.simulation.Scheduler scheduler,
+      Network network,
+      Supplier<Map<String, PointRange>> published,
+      Function<String, String> primaryOf,
+      long refreshMillis,
+      Sharding sharding,
+      Duration retryTimeout,
+      Mutation mutation) {
+    this.name = name;
+    this.scheduler = scheduler;
+    this.network = network;
+    this.published = published;
+    this.primaryOf = primaryOf;
+    this.refreshMillis = refreshMillis;
+    this.sharding = sharding;
+    RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry());
+    this.retry =
+        new FailoverRetry(
+            topology,
+            new ReplicaHealth(topology, null),
+            metrics,
+            retryTimeout,
+            // shardeddb.router.moved-retry-timeout's default.
+            Duration.ofSeconds(10),
+            new Time());
+    this.writes =
+        switch (mutation) {
+          case NONE -> new WritePath(this, retry, metrics);
+          case FRESH_ID_ON_REROUTE ->
+              new WritePath(this, retry, metrics) {
+                @Override
+                protected String reroutedId(String requestId) {
+                  return fresh();
+                }
+              };
+          case FRESH_ID_ON_RETRY ->
+              new WritePath(this, retry, metrics) {
+                @Override
+                protected String retriedId(String requestId) {
+                  return fresh();
+                }
+              };
+        };
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Starts the layout source (once): reads the layout now and every {@code refreshMillis}. */
+  void start() {
+    if (!started) {
+      started = true;
+      refresh();
+    }
+  }
+
+  WritePath writes() {
+    return writes;
+  }
+
+  /** The routing table the router routes a new request by. */
+  RoutingTable table() {
+    return topology.current();
+  }
+
+  /** Every request id this router has sent, in order (the last one: the latest call's). */
+  List<String> requestIds() {
+    return requestIds;
+  }
+
+  long calls() {
+    return calls;
+  }
+
+  private void refresh() {
+    Map<String, PointRange> layout = new TreeMap<>(published.get());
+    Map<String, String> primaries = new TreeMap<>();
+    layout.keySet().forEach(s -> primaries.put(s, String.valueOf(primaryOf.apply(s))));
+    if (!layout.equals(layoutSeen) || !primaries.equals(primariesSeen)) {
+      layoutSeen = layout;
+      primariesSeen = primaries;
+      List<ShardTopology> shards = new ArrayList<>();
+      layout.forEach(
+          (id, range) -> {
+            String primary = primaryOf.apply(id);
+            shards.add(
+                new ShardTopology(
+                    id,
+                    range.low(),
+                    range.size(),
+                    0,
+                    primary,
+                    primary == null
+                        ? List.of()
+                        : List.of(new Replica(primary, primary, Role.Primary))));
+          });
+      topology.publish(
+          t ->
+              new Topology(
+                  "sim",
+                  0,
+                  SimStorage.CONFIG.schema(),
+                  WriteQuorum.Majority,
+                  shards,
+                  Map.of(),
+                  sharding));
+    }
+    live(refreshMillis, this::refresh);
+  }
+
+  // --- ShardDataCalls over the simulated network ---------------------------------------------
+
+  @Override
+  public Mono<ShardWriteResponse> write(String url, String owned, ShardWriteRequest request) {
+    if (request.data().size() != 1) {
+      return Mono.error(
+          new IllegalStateException("the simulated clients write one row per request"));
+    }
+    Map<String, Object> row = request.data().get(0);
+    return call(
+        url,
+        request.requestId(),
+        new Messages.OwnedChange(
+            request.requestId(),
+            SimStorage.key(row),
+            SimStorage.value(row),
+            true,
+            ShardEndpoints.parseOwnedHeader(owned)));
+  }
+
+  @Override
+  public Mono<ShardWriteResponse> update(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      Map<String, Object> row,
+      String requestId) {
+    return call(
+        url,
+        requestId,
+        new Messages.OwnedChange(
+            requestId,
+            key,
+            ((Number) row.get(SimStorage.VALUE)).longValue(),
+            false,
+            ShardEndpoints.parseOwnedHeader(owned)));
+  }
+
+  @Override
+  public Mono<ShardWriteResponse> delete(
+      String url, String shard, String owned, String keyName, long key, String requestId) {
+    return Mono.error(new IllegalStateException("the simulated clients send no deletes"));
+  }
+
+  /**
+   * Sends {@code change} to the replica at {@code url} (a node name); completes with its answer, or
+   * fails as unreachable after {@link #CALL_DEADLINE}. Answers are matched by replica and request
+   * id: a late answer of an earlier call with the same id from the same replica answers the same
+   * request, so taking it is what a retry would have got.
+   */
+  private Mono<ShardWriteResponse> call(String url, String rid, Messages.OwnedChange change) {
+    return Mono.create(
+        sink -> {
+          String key = url + "\n" + rid;
+          calls++;
+          requestIds.add(rid);
+          pending.put(key, sink);
+          boolean[] over = {false};
+          sink.onDispose(
+              () -> {
+                over[0] = true;
+                pending.remove(key, sink);
+              });
+          network.send(name, url, change);
+          live(
+              CALL_DEADLINE,
+              () -> {
+                if (!over[0] && pending.remove(key, sink)) {
+                  sink.error(
+                      new ShardServerException(
+                          url,
+                          ShardServerException.UNREACHABLE,
+                          "shard-server "
+                              + url
+                              + " unreachable: no answer within "
+                              + CALL_DEADLINE
+                              + " ms"));
+                }
+              });
+        });
+  }
+
+  /** An answer from a replica: completes the call waiting for it, if any. */
+  void receive(String from, Object m) {
+    if (!(m instanceof Messages.WriteReply reply)) {
+      return;
+    }
+    MonoSink<ShardWriteResponse> sink = pending.remove(from + "\n" + reply.rid());
+    if (sink == null) {
+      return;
+    }
+    if (reply.status() == 200) {
+      sink.success(
+          new ShardWriteResponse(
+              "ok", null, "success", reply.lsn(), reply.entryEpoch(), null, null));
+    } else {
+      sink.error(
+          new ShardServerException(
+              from,
+              reply.status(),
+              reply.notPrimaryBecause() == null
+                  ? "status " + reply.status()
+                  : reply.notPrimaryBecause()));
+    }
+  }
+
+  private String fresh() {
+    return new UUID(scheduler.random().nextLong(), scheduler.random().nextLong()).toString();
+  }
+
+  /**
+   * Runs {@code task} after {@code delay} ms of simulated time, later while the router is paused.
+   */
+  private void live(long delay, Runnable task) {
+    scheduler.after(delay, () -> runLive(task));
+  }
+
+  private void runLive(Runnable task) {
+    if (network.liveness(name) == Network.Liveness.PAUSED) {
+      scheduler.after(PAUSE_POLL, () -> runLive(task));
+      return;
+    }
+    task.run();
+  }
+
+  /** The router's clock, chance and scheduler: the simulation's. */
+  private final class Time implements RouterTime {
+    private final Scheduler reactor = new ReactorScheduler();
+
+    @Override
+    public long nanos() {
+      return scheduler.nanos();
+    }
+
+    @Override
+    public double random() {
+      return scheduler.random().nextDouble();
+    }
+
+    @Override
+    public Scheduler scheduler() {
+      return reactor;
+    }
+
+    @Override
+    public String requestId() {
+      return fresh();
+    }
+  }
+
+  /**
+   * Reactor's delays ({@code Mono.delay}) as events of the simulation's scheduler, on its one
+   * thread; a disposed task never runs.
+   */
+  private final class ReactorScheduler implements Scheduler {
+    @Override
+    public Disposable schedule(Runnable task) {
+      return schedule(task, 0, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+      boolean[] disposed = {false};
+      long millis = (unit.toNanos(delay) + 999_999) / 1_000_000;
+      live(
+          millis,
+          () -> {
+            if (!disposed[0]) {
+              task.run();
+            }
+          });
+      return () -> disposed[0] = true;
+    }
+
+    @Override
+    public Disposable schedulePeriodically(
+        Runnable task, long initialDelay, long period, TimeUnit unit) {
+      throw new RejectedExecutionException("no periodic tasks in the simulation");
+    }
+
+    @Override
+    public long now(TimeUnit unit) {
+      return unit.convert(scheduler.nanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public Worker createWorker() {
+      List<Disposable> tasks = new ArrayList<>();
+      boolean[] workerDisposed = {false};
+      return new Worker() {
+        @Override
+        public Disposable schedule(Runnable task) {
+          return schedule(task, 0, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+          if (workerDisposed[0]) {
+            throw new RejectedExecutionException("worker disposed");
+          }
+          Disposable d = ReactorScheduler.this.schedule(task, delay, unit);
+          tasks.add(d);
+          return d;
+        }
+
+        @Override
+        public void dispose() {
+          workerDisposed[0] = true;
+          tasks.forEach(Disposable::dispose);
+          tasks.clear();
+        }
+
+        @Override
+        public boolean isDisposed() {
+          return workerDisposed[0];
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.shardeddb.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The move simulator runs the production router write path ({@code WritePath}, {@code
+ * FailoverRetry}, {@code TopologyHolder}: {@link SimRouter}) and goes red when the router breaks
+ * its request-id rule on purpose (a subclass of {@code WritePath} overriding the one method that
+ * names the id of a re-routed or retried call).
+ */
+class BrokenRouterRulesAreCaughtTest {
+
+  @Test
+  @DisplayName(
+      "rule 8 broken in the router (a call routed again after its shard left the layout gets a"
+          + " fresh request id): the retry of an update applied before a merge is applied again on"
+          + " the destination after a newer update")
+  void aFreshRequestIdOnReroute() {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 3; seed++) {
+      MoveSimulation.Result broken =
+          new MoveSimulation(seed)
+              .routersBreaking(SimRouter.Mutation.FRESH_ID_ON_REROUTE)
+              .runRetryOfAChangeFromBeforeTheMove();
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+      }
+      MoveSimulation.Result kept = new MoveSimulation(seed).runRetryOfAChangeFromBeforeTheMove();
+      assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
+      assertThat(kept.acknowledged())
+          .as("seed %d: insert, U1 and U2 acknowledged", seed)
+          .isEqualTo(3);
+    }
+    System.out.println("broken router rule (fresh request id on re-route) caught: " + found);
+    assertThat(found)
+        .anyMatch(v -> v.contains("key 777") && v.contains("not its last acknowledged"));
+  }
+
+  @Test
+  @DisplayName(
+      "rule 8 broken in the router (a failover retry gets a fresh request id): an insert whose"
+          + " first attempt was applied but not answered is refused as a duplicate, or an update"
+          + " lands twice")
+  void aFreshRequestIdOnFailoverRetry() {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 40 && found.size() < 3; seed++) {
+      MoveSimulation.Result broken =
+          new MoveSimulation(seed).routersBreaking(SimRouter.Mutation.FRESH_ID_ON_RETRY).run();
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+      }
+    }
+    System.out.println("broken router rule (fresh request id on failover retry) caught: " + found);
+    assertThat(found).isNotEmpty();
+  }
+}
