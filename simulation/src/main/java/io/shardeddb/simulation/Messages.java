@@ -101,4 +101,19 @@ final class Messages {
       long value,
       boolean insert,
       List<io.shardeddb.protocol.topology.PointRange> expected) {}
+
+  /**
+   * {@code POST /write/batch} of inserts the production router's coalescer put together, with the
+   * ranges its layout gives the shard. Answered with a {@link BatchReply}.
+   */
+  record OwnedBatch(
+      String id,
+      List<OwnedChange> items,
+      List<io.shardeddb.protocol.topology.PointRange> expected) {}
+
+  /**
+   * The answer to an {@link OwnedBatch}: {@code status} 200 with one {@link WriteReply} per item,
+   * in the request's order, or the whole request's failure (421: not owned, 503: not configured).
+   */
+  record BatchReply(String id, int status, String message, List<WriteReply> results) {}
 }

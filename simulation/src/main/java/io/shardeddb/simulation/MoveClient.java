@@ -11,11 +11,11 @@ import java.util.Random;
 import reactor.core.publisher.Mono;
 
 /**
- * A client of {@link MoveSimulation} behind its own router process ({@link SimRouter}: the
- * production {@code WritePath} and {@code FailoverRetry}), which routes each change by the layout
- * it last read, retries it with the same request id while the shard fails over, and routes it again
- * after a 421. The client records how each change ended: the router's 200 (acknowledged), a 4xx
- * (refused: a definite no, so the change must not be found applied), or any other answer (its
+ * A client of {@link MoveSimulation} behind a router process ({@link SimRouter}: the production
+ * {@code WritePath}, {@code FailoverRetry} and write coalescing), which routes each change by the
+ * layout it last read, retries it with the same request id while the shard fails over, and routes
+ * it again after a 421. The client records how each change ended: the router's 200 (acknowledged),
+ * a 4xx (refused: a definite no, so the change must not be found applied), or any other answer (its
  * retries ran out: unknown, the change may land late). One change at a time: an insert of a new key
  * of its own, or an update of a key whose insert was acknowledged.
  */
@@ -32,6 +32,7 @@ final class MoveClient {
    * ended.
    */
   static final class Change {
+    String rid;
     final long key;
     final long value;
     final boolean insert;
@@ -40,13 +41,6 @@ final class MoveClient {
     long answeredAt = -1;
     String answeredBy;
     String failure;
-    private List<String> routerIds = List.of();
-    private int firstCall;
-
-    /** The request id of the first call the router made for this change (null: none yet). */
-    String rid() {
-      return routerIds.size() > firstCall ? routerIds.get(firstCall) : null;
-    }
 
     Change(long key, long value, boolean insert, long sentAt) {
       this.key = key;
@@ -57,7 +51,7 @@ final class MoveClient {
 
     @Override
     public String toString() {
-      return rid()
+      return rid
           + (insert ? " insert " : " update ")
           + key
           + "="
@@ -69,6 +63,7 @@ final class MoveClient {
     }
   }
 
+  private final String name;
   private final int index;
   private final int clients;
   private final Scheduler scheduler;
@@ -81,11 +76,13 @@ final class MoveClient {
   private boolean writing;
 
   MoveClient(
+      String name,
       int index,
       int clients,
       Scheduler scheduler,
       SimRouter router,
       Map<Long, List<Change>> history) {
+    this.name = name;
     this.index = index;
     this.clients = clients;
     this.scheduler = scheduler;
@@ -93,9 +90,8 @@ final class MoveClient {
     this.history = history;
   }
 
-  /** The node its router is on the network. */
   String name() {
-    return router.name();
+    return name;
   }
 
   SimRouter router() {
@@ -168,14 +164,14 @@ final class MoveClient {
   private Change send(Change c) {
     history.computeIfAbsent(c.key, k -> new ArrayList<>()).add(c);
     inFlight = c;
-    // One change at a time per router: its calls from here on are this change's.
-    c.routerIds = router.requestIds();
-    c.firstCall = router.requestIds().size();
     WritePath writes = router.writes();
     Mono<WritePath.Written> call =
         c.insert
             ? writes.writeAcked(router.table(), List.of(SimStorage.row(c.key, c.value)))
             : writes.updateAcked(router.table(), c.key, Map.of(SimStorage.VALUE, c.value));
+    // The request id the write path gave it as it assembled the call (an insert's part to shard s
+    // carries it + "/s").
+    c.rid = router.lastIssued();
     call.subscribe(
         w -> {
           c.outcome = Outcome.OK;

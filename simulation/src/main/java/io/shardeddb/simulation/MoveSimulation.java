@@ -51,6 +51,7 @@ public final class MoveSimulation {
   static final int KEYS = 2_000;
 
   static final String MOVER = "resharder";
+  private static final int CLIENTS = 8;
   private static final long PASS = 250;
 
   /** The outcome of one schedule. */
@@ -63,7 +64,8 @@ public final class MoveSimulation {
       long unknown,
       long failovers,
       long[] storageFaultsStruck,
-      List<String> faults) {
+      List<String> faults,
+      long[] batches) {
     public boolean ok() {
       return violations.isEmpty();
     }
@@ -77,6 +79,7 @@ public final class MoveSimulation {
   private final Map<String, SimReplica> byName = new HashMap<>();
   private final Map<String, List<SimReplica>> shards = new LinkedHashMap<>();
   private final Map<String, SimOperator> loops = new LinkedHashMap<>();
+  private final List<SimRouter> routers = new ArrayList<>();
   private final List<MoveClient> clients = new ArrayList<>();
   private final Map<Long, List<MoveClient.Change>> history = new TreeMap<>();
   private final List<String> faultLog = new ArrayList<>();
@@ -146,43 +149,56 @@ public final class MoveSimulation {
     shardClient = new SimShardClient(MOVER, scheduler, network, byName::get);
     resharder = new Resharder(shardClient, Resharder.CUTOVER_TIMEOUT, scheduler::nanos);
     network.attach(MOVER, (from, m) -> {});
-    for (int i = 0; i < 4; i++) {
-      MoveClient c = new MoveClient(i, 4, scheduler, router(i, DEFAULT_RETRY), history);
-      clients.add(c);
-      network.attach(c.name(), c.router()::receive);
+    for (int r = 0; r < 2; r++) {
+      SimRouter router = router("r" + r, r == 0 ? 150 : 900, DEFAULT_RETRY);
+      routers.add(router);
+      network.attach(router.name(), router::receive);
+    }
+    // Four clients behind each router, so writes to one primary meet in its coalescing queue.
+    for (int i = 0; i < CLIENTS; i++) {
+      clients.add(new MoveClient("c" + i, i, CLIENTS, scheduler, routers.get(i % 2), history));
     }
   }
 
   /**
-   * The router of client {@code i}: layout refresh 150 ms for even clients, 900 ms for odd ones
-   * (two routers on different layouts), failover retries for {@code retryTimeout}.
+   * A router process: layout refresh every {@code refreshMillis} (r0 150 ms, r1 900 ms: two routers
+   * on different layouts), failover retries for {@code retryTimeout}.
    */
-  private SimRouter router(int i, Duration retryTimeout) {
+  private SimRouter router(String name, long refreshMillis, Duration retryTimeout) {
     return new SimRouter(
-        "c" + i,
+        name,
         scheduler,
         network,
         () -> published,
         shard -> loops.get(shard).primary(),
-        i % 2 == 0 ? 150 : 900,
+        refreshMillis,
         sharding,
         retryTimeout,
         routerMutation);
   }
 
-  /** Client {@code i} behind a new router that retries for {@code retryTimeout} (scripted runs). */
+  /**
+   * Client {@code i} alone behind a router of its own that retries for {@code retryTimeout} (the
+   * scripted schedules freeze or cut off that router).
+   */
   private MoveClient patientClient(int i, Duration retryTimeout) {
     MoveClient c = clients.get(i);
-    c.useRouter(router(i, retryTimeout));
-    network.attach(c.name(), c.router()::receive);
+    SimRouter own = router("p" + i, 150, retryTimeout);
+    network.attach(own.name(), own::receive);
+    c.useRouter(own);
     return c;
   }
 
   /** Every router breaks {@code mutation}'s request-id rule on purpose. */
   MoveSimulation routersBreaking(SimRouter.Mutation mutation) {
     routerMutation = mutation;
+    for (int r = 0; r < routers.size(); r++) {
+      SimRouter router = router("r" + r, r == 0 ? 150 : 900, DEFAULT_RETRY);
+      routers.set(r, router);
+      network.attach(router.name(), router::receive);
+    }
     for (int i = 0; i < clients.size(); i++) {
-      patientClient(i, DEFAULT_RETRY);
+      clients.get(i).useRouter(routers.get(i % 2));
     }
     return this;
   }
@@ -299,7 +315,7 @@ public final class MoveSimulation {
     p.crash();
     for (SimReplica o : shards.get("sh1")) {
       if (o != p) {
-        network.partition(writer.name(), o.name());
+        network.partition(writer.router().name(), o.name());
       }
     }
     scheduler.runUntil(scheduler.now() + 15_000, () -> inFlight.phase().finished());
@@ -382,16 +398,16 @@ public final class MoveSimulation {
     scheduler.runUntil(scheduler.now() + 5_000, first::idle);
     MoveClient.Change u1 = first.updateOnce(777, SimStorage.updateValue(777, 1));
     // c0's router freezes right after sending U1: the answer waits in its socket, its timers wait.
-    network.liveness(first.name(), Network.Liveness.PAUSED);
+    network.liveness(first.router().name(), Network.Liveness.PAUSED);
     // Until every replica of sh1 holds U1 (a quorum would do; all of them keep it simple).
     scheduler.runUntil(
         scheduler.now() + 5_000,
-        () -> shards.get("sh1").stream().allMatch(rep -> rep.disk().rids.containsKey(u1.rid())));
+        () -> shards.get("sh1").stream().allMatch(rep -> rep.disk().rids.containsKey(u1.rid)));
     // Its connections to sh1 break while it is frozen: the answer is lost.
     for (SimReplica o : shards.get("sh1")) {
-      network.partition(first.name(), o.name());
+      network.partition(first.router().name(), o.name());
     }
-    log(scheduler.now(), "sh1 holds " + u1.rid() + "; c0 froze before reading its answer");
+    log(scheduler.now(), "sh1 holds " + u1.rid + "; c0 froze before reading its answer");
     startMover();
     target = Map.of("sh2", new PointRange(0, KEYS));
     log(scheduler.now(), "spec asks for " + new TreeMap<>(target));
@@ -401,11 +417,11 @@ public final class MoveSimulation {
     scheduler.runUntil(scheduler.now() + 1_000);
     second.updateOnce(777, SimStorage.updateValue(777, 2));
     scheduler.runUntil(scheduler.now() + 5_000, second::idle);
-    log(scheduler.now(), "c1's update of 777 answered; c0 resumes and retries " + u1.rid());
+    log(scheduler.now(), "c1's update of 777 answered; c0 resumes and retries " + u1.rid);
     for (SimReplica o : shards.get("sh1")) {
-      network.heal(first.name(), o.name());
+      network.heal(first.router().name(), o.name());
     }
-    network.liveness(first.name(), Network.Liveness.UP);
+    network.liveness(first.router().name(), Network.Liveness.UP);
     scheduler.runUntil(scheduler.now() + 15_000, first::idle);
     scheduler.runUntil(scheduler.now() + ShardSimulation.SETTLE);
     return judge();
@@ -628,10 +644,10 @@ public final class MoveSimulation {
         victim.storageFaults().slowFsync(length, fsync);
       }
       default -> {
-        MoveClient c = clients.get(r.nextInt(clients.size()));
-        log(now, "partition " + c.name() + " from " + victim.name() + " for " + length);
-        network.partition(c.name(), victim.name());
-        scheduler.after(length, () -> network.heal(c.name(), victim.name()));
+        SimRouter router = routers.get(r.nextInt(routers.size()));
+        log(now, "partition " + router.name() + " from " + victim.name() + " for " + length);
+        network.partition(router.name(), victim.name());
+        scheduler.after(length, () -> network.heal(router.name(), victim.name()));
       }
     }
   }
@@ -753,7 +769,21 @@ public final class MoveSimulation {
         unknown,
         failovers,
         storageFaultsStruck(),
-        List.copyOf(faultLog));
+        List.copyOf(faultLog),
+        batches());
+  }
+
+  /** The {@code /write/batch} requests the routers' coalescing sent, and the items they carried. */
+  private long[] batches() {
+    long[] sum = new long[2];
+    java.util.Set<SimRouter> all = new java.util.LinkedHashSet<>(routers);
+    clients.forEach(c -> all.add(c.router()));
+    for (SimRouter router : all) {
+      long[] b = router.batches();
+      sum[0] += b[0];
+      sum[1] += b[1];
+    }
+    return sum;
   }
 
   /** How often each storage fault struck, over every replica: {lost replies, resets, slow}. */

@@ -310,6 +310,7 @@ final class SimReplica {
       case Messages.Delete d -> onDelete(from, d);
       case Messages.ReadKey r -> onReadKey(from, r);
       case Messages.OwnedChange c -> onOwnedChange(from, c);
+      case Messages.OwnedBatch b -> onOwnedBatch(from, b);
       default -> throw new IllegalArgumentException("unexpected " + m);
     }
   }
@@ -586,11 +587,17 @@ final class SimReplica {
    * error's status — 404 for an update or delete of a missing key, 409 not primary, 503.
    */
   private void submit(String client, String rid, ClientChange change) {
+    submit(rid, change, reply -> network.send(name, client, reply));
+  }
+
+  /** Queues {@code change} on the production write path; {@code answer} gets its reply. */
+  private void submit(
+      String rid, ClientChange change, java.util.function.Consumer<Messages.WriteReply> answer) {
     CompletableFuture<WriteCoordinator.Acked> done;
     try {
       done = coordinator.enqueue(change);
     } catch (ShardException e) {
-      network.send(name, client, refusal(rid, e));
+      answer.accept(refusal(rid, e));
       return;
     }
     int inc = incarnation;
@@ -603,15 +610,13 @@ final class SimReplica {
             // Acknowledged by this term's primary: the epoch it was primary of.
             long entryEpoch =
                 acked.entryEpoch() > 0 ? acked.entryEpoch() : disk.epochAt(acked.lsn()).orElse(0L);
-            network.send(
-                name,
-                client,
+            answer.accept(
                 new Messages.WriteReply(
                     rid, true, ctx.view().epoch(), null, 200, acked.lsn(), entryEpoch));
           } else {
             Throwable cause = err instanceof CompletionException c ? c.getCause() : err;
             // 404 refused; 409 not primary, 503 quorum or storage: no definite answer, retried.
-            network.send(name, client, refusal(rid, cause));
+            answer.accept(refusal(rid, cause));
           }
         });
   }
@@ -846,6 +851,77 @@ final class SimReplica {
       Map<String, Object> values =
           config.schema().coercePartialRow(Map.of(SimStorage.VALUE, c.value()));
       submit(client, c.rid(), ClientChange.update(c.key(), values, c.rid()));
+    }
+  }
+
+  /**
+   * {@code POST /write/batch} as {@code BatchController.writeBatch} answers it: a layout the shard
+   * does not have gets one 421 for the whole batch, unless an item is a retry of a change recorded
+   * here (then each item is checked alone: a retry gets its original outcome, the others 421);
+   * every other item is queued in the request's order, and the reply goes once each has its
+   * outcome.
+   */
+  private void onOwnedBatch(String client, Messages.OwnedBatch b) {
+    ShardConfig config = ctx.config();
+    if (config == null || !disk.configured) {
+      network.send(name, client, new Messages.BatchReply(b.id(), 503, "not configured", null));
+      return;
+    }
+    boolean owned =
+        config.ownsExactly(io.shardeddb.protocol.topology.PointRange.normalize(b.expected()));
+    boolean anyRecorded =
+        rules.dedupBeforeOwnership()
+            && b.items().stream()
+                .anyMatch(
+                    c -> disk.rids.containsKey(c.rid()) || disk.refusals.containsKey(c.rid()));
+    if (!owned && !anyRecorded) {
+      network.send(
+          name,
+          client,
+          new Messages.BatchReply(
+              b.id(),
+              io.shardeddb.protocol.shard.ShardEndpoints.NOT_OWNED,
+              config.notOwned(b.items().get(0).key()).getMessage(),
+              null));
+      return;
+    }
+    int n = b.items().size();
+    Messages.WriteReply[] results = new Messages.WriteReply[n];
+    int[] left = {n};
+    int inc = incarnation;
+    for (int i = 0; i < n; i++) {
+      Messages.OwnedChange c = b.items().get(i);
+      int at = i;
+      java.util.function.Consumer<Messages.WriteReply> answer =
+          reply -> {
+            if (inc != incarnation || results[at] != null) {
+              return;
+            }
+            results[at] = reply;
+            if (--left[0] == 0) {
+              network.send(
+                  name, client, new Messages.BatchReply(b.id(), 200, null, List.of(results)));
+            }
+          };
+      boolean recorded =
+          rules.dedupBeforeOwnership()
+              && (disk.rids.containsKey(c.rid()) || disk.refusals.containsKey(c.rid()));
+      if (!(owned && config.owns(c.key())) && !recorded) {
+        answer.accept(
+            new Messages.WriteReply(
+                c.rid(),
+                false,
+                disk.epoch,
+                config.notOwned(c.key()).getMessage(),
+                io.shardeddb.protocol.shard.ShardEndpoints.NOT_OWNED,
+                -1,
+                0));
+        continue;
+      }
+      submit(
+          c.rid(),
+          ClientChange.write(List.of(SimStorage.row(c.key(), c.value())), c.rid()),
+          answer);
     }
   }
 

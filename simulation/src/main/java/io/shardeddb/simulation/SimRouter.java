@@ -2,6 +2,8 @@ package io.shardeddb.simulation;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.shard.ShardWriteBatchRequest;
+import io.shardeddb.protocol.shard.ShardWriteBatchResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
 import io.shardeddb.protocol.topology.PointRange;
@@ -11,11 +13,13 @@ import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.protocol.topology.WriteQuorum;
+import io.shardeddb.router.config.RouterSettings;
 import io.shardeddb.router.routing.FailoverRetry;
 import io.shardeddb.router.routing.ReplicaHealth;
 import io.shardeddb.router.routing.RouterMetrics;
 import io.shardeddb.router.routing.RouterTime;
 import io.shardeddb.router.routing.WritePath;
+import io.shardeddb.router.shard.CoalescedWrites;
 import io.shardeddb.router.shard.ShardDataCalls;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.RoutingTable;
@@ -38,17 +42,19 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * One router process of {@link MoveSimulation}: the production {@link WritePath}, {@link
- * FailoverRetry} and {@link TopologyHolder} over the simulated network and time. Its layout source
- * reads the published layout and each shard's primary every {@code refreshMillis} and installs a
- * new routing table when they changed (as the Kubernetes source does on a status change). Its data
- * calls ({@link ShardDataCalls}) are messages to the primary's node, answered by {@link SimReplica}
+ * FailoverRetry}, {@link TopologyHolder} and {@link CoalescedWrites} (writes to one primary that
+ * arrive while one is in flight go together as one {@code /write/batch}) over the simulated network
+ * and time. Its layout source reads the published layout and each shard's primary every {@code
+ * refreshMillis} and installs a new routing table when they changed (as the Kubernetes source does
+ * on a status change). Its wire ({@link CoalescedWrites.Wire}: {@code /write}, {@code
+ * /write/batch}, {@code /update}) is messages to the primary's node, answered by {@link SimReplica}
  * as the shard-server's controllers answer; a call with no answer within {@link #CALL_DEADLINE} ms
  * fails as a broken connection does ({@link ShardServerException#UNREACHABLE}). Its delays run on
  * the simulation's {@link io.shardeddb.simulation.Scheduler}; while the router is paused (a frozen
  * process), nothing of it runs and answers to it wait, as a stopped process's threads and sockets
  * do. Request ids come from the seeded random, so a seed runs the same way every time.
  */
-final class SimRouter implements ShardDataCalls {
+final class SimRouter implements CoalescedWrites.Wire {
   /** How long a call waits for its answer before it fails as unreachable. */
   static final long CALL_DEADLINE = 1_000;
 
@@ -65,7 +71,10 @@ final class SimRouter implements ShardDataCalls {
   private final FailoverRetry retry;
   private final WritePath writes;
   private final Map<String, MonoSink<ShardWriteResponse>> pending = new HashMap<>();
-  private final List<String> requestIds = new ArrayList<>();
+  private final Map<String, MonoSink<ShardWriteBatchResponse>> batches = new HashMap<>();
+  private String lastIssued;
+  private long batchesSent;
+  private long batchedItems;
   private Map<String, PointRange> layoutSeen = Map.of();
   private Map<String, String> primariesSeen = Map.of();
   private long calls;
@@ -97,7 +106,12 @@ final class SimRouter implements ShardDataCalls {
     this.primaryOf = primaryOf;
     this.refreshMillis = refreshMillis;
     this.sharding = sharding;
-    RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry());
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    RouterMetrics metrics = new RouterMetrics(meters);
+    // shardeddb.router.coalesce.*'s defaults.
+    ShardDataCalls calls =
+        new CoalescedWrites(
+            this, new RouterSettings.Coalesce(true, 64, 1), scheduler::nanos, meters);
     this.retry =
         new FailoverRetry(
             topology,
@@ -109,16 +123,16 @@ final class SimRouter implements ShardDataCalls {
             new Time());
     this.writes =
         switch (mutation) {
-          case NONE -> new WritePath(this, retry, metrics);
+          case NONE -> new WritePath(calls, retry, metrics);
           case FRESH_ID_ON_REROUTE ->
-              new WritePath(this, retry, metrics) {
+              new WritePath(calls, retry, metrics) {
                 @Override
                 protected String reroutedId(String requestId) {
                   return fresh();
                 }
               };
           case FRESH_ID_ON_RETRY ->
-              new WritePath(this, retry, metrics) {
+              new WritePath(calls, retry, metrics) {
                 @Override
                 protected String retriedId(String requestId) {
                   return fresh();
@@ -148,13 +162,19 @@ final class SimRouter implements ShardDataCalls {
     return topology.current();
   }
 
-  /** Every request id this router has sent, in order (the last one: the latest call's). */
-  List<String> requestIds() {
-    return requestIds;
+  /** The request id the router issued last (a request's, as its write path assembles it). */
+  String lastIssued() {
+    return lastIssued;
   }
 
+  /** Requests sent: {@code /write} and {@code /update} alone, and {@code /write/batch}. */
   long calls() {
     return calls;
+  }
+
+  /** {@code /write/batch} requests sent, and the items they carried. */
+  long[] batches() {
+    return new long[] {batchesSent, batchedItems};
   }
 
   private void refresh() {
@@ -193,7 +213,7 @@ final class SimRouter implements ShardDataCalls {
     live(refreshMillis, this::refresh);
   }
 
-  // --- ShardDataCalls over the simulated network ---------------------------------------------
+  // --- the wire: the simulated network ------------------------------------------------------
 
   @Override
   public Mono<ShardWriteResponse> write(String url, String owned, ShardWriteRequest request) {
@@ -211,6 +231,55 @@ final class SimRouter implements ShardDataCalls {
             SimStorage.value(row),
             true,
             ShardEndpoints.parseOwnedHeader(owned)));
+  }
+
+  @Override
+  public Mono<ShardWriteBatchResponse> writeBatch(
+      String url, String owned, ShardWriteBatchRequest batch) {
+    List<Messages.OwnedChange> items = new ArrayList<>();
+    List<io.shardeddb.protocol.topology.PointRange> expected =
+        ShardEndpoints.parseOwnedHeader(owned);
+    for (ShardWriteRequest w : batch.writes()) {
+      if (w.data().size() != 1) {
+        return Mono.error(
+            new IllegalStateException("the simulated clients write one row per request"));
+      }
+      Map<String, Object> row = w.data().get(0);
+      items.add(
+          new Messages.OwnedChange(
+              w.requestId(), SimStorage.key(row), SimStorage.value(row), true, expected));
+    }
+    String id = "batch-" + calls;
+    return Mono.create(
+        sink -> {
+          String key = url + "\n" + id;
+          calls++;
+          batchesSent++;
+          batchedItems += items.size();
+          batches.put(key, sink);
+          boolean[] over = {false};
+          sink.onDispose(
+              () -> {
+                over[0] = true;
+                batches.remove(key, sink);
+              });
+          network.send(name, url, new Messages.OwnedBatch(id, items, expected));
+          live(
+              CALL_DEADLINE,
+              () -> {
+                if (!over[0] && batches.remove(key, sink)) {
+                  sink.error(
+                      new ShardServerException(
+                          url,
+                          ShardServerException.UNREACHABLE,
+                          "shard-server "
+                              + url
+                              + " unreachable: no answer within "
+                              + CALL_DEADLINE
+                              + " ms"));
+                }
+              });
+        });
   }
 
   @Override
@@ -250,7 +319,6 @@ final class SimRouter implements ShardDataCalls {
         sink -> {
           String key = url + "\n" + rid;
           calls++;
-          requestIds.add(rid);
           pending.put(key, sink);
           boolean[] over = {false};
           sink.onDispose(
@@ -279,6 +347,25 @@ final class SimRouter implements ShardDataCalls {
 
   /** An answer from a replica: completes the call waiting for it, if any. */
   void receive(String from, Object m) {
+    if (m instanceof Messages.BatchReply b) {
+      MonoSink<ShardWriteBatchResponse> sink = batches.remove(from + "\n" + b.id());
+      if (sink == null) {
+        return;
+      }
+      if (b.status() != 200) {
+        sink.error(new ShardServerException(from, b.status(), b.message()));
+        return;
+      }
+      List<ShardWriteBatchResponse.Result> results = new ArrayList<>();
+      for (Messages.WriteReply r : b.results()) {
+        results.add(
+            r.status() == 200
+                ? ShardWriteBatchResponse.Result.ok(response(r))
+                : ShardWriteBatchResponse.Result.failed(r.status(), message(r)));
+      }
+      sink.success(new ShardWriteBatchResponse(results));
+      return;
+    }
     if (!(m instanceof Messages.WriteReply reply)) {
       return;
     }
@@ -287,22 +374,28 @@ final class SimRouter implements ShardDataCalls {
       return;
     }
     if (reply.status() == 200) {
-      sink.success(
-          new ShardWriteResponse(
-              "ok", null, "success", reply.lsn(), reply.entryEpoch(), null, null));
+      sink.success(response(reply));
     } else {
-      sink.error(
-          new ShardServerException(
-              from,
-              reply.status(),
-              reply.notPrimaryBecause() == null
-                  ? "status " + reply.status()
-                  : reply.notPrimaryBecause()));
+      sink.error(new ShardServerException(from, reply.status(), message(reply)));
     }
+  }
+
+  private static ShardWriteResponse response(Messages.WriteReply r) {
+    return new ShardWriteResponse("ok", null, "success", r.lsn(), r.entryEpoch(), null, null);
+  }
+
+  private static String message(Messages.WriteReply r) {
+    return r.notPrimaryBecause() == null ? "status " + r.status() : r.notPrimaryBecause();
   }
 
   private String fresh() {
     return new UUID(scheduler.random().nextLong(), scheduler.random().nextLong()).toString();
+  }
+
+  /** A request's id, remembered as the last one issued. */
+  private String issue() {
+    lastIssued = fresh();
+    return lastIssued;
   }
 
   /**
@@ -341,7 +434,7 @@ final class SimRouter implements ShardDataCalls {
 
     @Override
     public String requestId() {
-      return fresh();
+      return issue();
     }
   }
 

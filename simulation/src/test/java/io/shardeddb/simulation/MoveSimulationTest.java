@@ -34,6 +34,7 @@ class MoveSimulationTest {
     int done = 0;
     int aborted = 0;
     long[] struck = new long[3];
+    long[] batches = new long[2];
     int hashed = 0;
     long started = System.nanoTime();
     for (long seed = FIRST_SEED; seed < FIRST_SEED + SCHEDULES; seed++) {
@@ -47,6 +48,8 @@ class MoveSimulationTest {
       for (int i = 0; i < struck.length; i++) {
         struck[i] += r.storageFaultsStruck()[i];
       }
+      batches[0] += r.batches()[0];
+      batches[1] += r.batches()[1];
       done += r.phase() == MovePhase.Done ? 1 : 0;
       aborted += r.phase() == MovePhase.Aborted ? 1 : 0;
       if (!r.ok()) {
@@ -68,7 +71,8 @@ class MoveSimulationTest {
     System.out.printf(
         "move simulation: %d schedules (%d over Hash sharding) in %.1f s, %d moves done, %d aborted, %d acknowledged"
             + " changes, %d unknown, %d failovers, storage faults struck: %d lost COMMIT replies,"
-            + " %d failed statements, %d slow commits; %d failing%n",
+            + " %d failed statements, %d slow commits; the routers sent %d /write/batch requests"
+            + " carrying %d writes; %d failing%n",
         SCHEDULES,
         hashed,
         (System.nanoTime() - started) / 1e9,
@@ -80,6 +84,8 @@ class MoveSimulationTest {
         struck[0],
         struck[1],
         struck[2],
+        batches[0],
+        batches[1],
         failures.size());
     failures.stream().limit(5).forEach(System.out::println);
     assertThat(acked).as("the schedules must acknowledge changes to be meaningful").isPositive();
@@ -87,6 +93,7 @@ class MoveSimulationTest {
     assertThat(failovers).as("the schedules must exercise failover").isPositive();
     assertThat(struck[0]).as("lost COMMIT replies must strike during moves").isPositive();
     assertThat(struck[1]).as("connection resets must strike during moves").isPositive();
+    assertThat(batches[0]).as("the routers' coalescing must send batches").isPositive();
     assertThat(failures).isEmpty();
   }
 

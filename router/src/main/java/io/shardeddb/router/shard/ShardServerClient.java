@@ -1,6 +1,5 @@
 package io.shardeddb.router.shard;
 
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.core.type.Argument;
@@ -45,23 +44,16 @@ import reactor.core.publisher.Mono;
  * shardeddb.router.local-address} set (env {@code SHARDEDDB_LOCAL_ADDRESS}; local mode sets it to
  * the pod's loopback address), connections leave from that address, so a network fault can tell
  * this router's traffic apart from other pods'. Concurrent writes and point reads to one replica
- * are coalesced into {@code /write/batch} and {@code /read/batch} requests ({@link Coalescer};
- * {@code shardeddb.router.coalesce.*}).
+ * are coalesced into {@code /write/batch} and {@code /read/batch} requests ({@link CoalescedWrites}
+ * over this client's HTTP calls, {@link Coalescer}; {@code shardeddb.router.coalesce.*}).
  */
 @Singleton
 public class ShardServerClient implements ShardDataCalls {
   private static final Argument<MessageResponse> ERROR = Argument.of(MessageResponse.class);
 
-  /**
-   * Writes bigger than this (a rough size of their rows) are never coalesced: they gain little from
-   * sharing a request, and a batch of them could pass the shard-server's request size limit (64 MB;
-   * {@code max-batch} of these stays far below it, whatever the JSON escaping).
-   */
-  static final long MAX_COALESCED_WRITE_CHARS = 64 * 1024;
-
   private final HttpClient http;
   private final CredentialSource credentials;
-  private final Coalescer<ShardWriteRequest, ShardWriteResponse> writes;
+  private final CoalescedWrites writes;
   private final Coalescer<Map<String, Object>, ShardReadResponse> reads;
 
   /**
@@ -73,7 +65,7 @@ public class ShardServerClient implements ShardDataCalls {
     this.credentials = credentials;
     RouterSettings.Coalesce defaults = new RouterSettings.Coalesce(true, 64, 1);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    this.writes = writeCoalescer(defaults, meters);
+    this.writes = new CoalescedWrites(new HttpWire(), defaults, System::nanoTime, meters);
     this.reads = readCoalescer(defaults, meters);
   }
 
@@ -101,50 +93,44 @@ public class ShardServerClient implements ShardDataCalls {
       customizers.register(new BindTo(new InetSocketAddress(localAddress, 0)));
     }
     this.http = registry.getDefaultClient();
-    this.writes = writeCoalescer(settings.coalesce(), meters);
+    this.writes =
+        new CoalescedWrites(new HttpWire(), settings.coalesce(), System::nanoTime, meters);
     this.reads = readCoalescer(settings.coalesce(), meters);
   }
 
-  private Coalescer<ShardWriteRequest, ShardWriteResponse> writeCoalescer(
-      RouterSettings.Coalesce settings, MeterRegistry meters) {
-    if (!settings.enabled()) {
-      return null;
+  /** The plain HTTP calls under the coalescer: {@code /write}, {@code /write/batch}. */
+  private final class HttpWire implements CoalescedWrites.Wire {
+    @Override
+    public Mono<ShardWriteResponse> write(String url, String owned, ShardWriteRequest request) {
+      return writeOne(url, owned, request);
     }
-    Coalescer.Transport<ShardWriteRequest, ShardWriteResponse> transport =
-        new Coalescer.Transport<>() {
-          @Override
-          public Mono<ShardWriteResponse> one(String url, String owned, ShardWriteRequest r) {
-            return writeOne(url, owned, r);
-          }
 
-          @Override
-          public Mono<List<BatchReplies.Outcome<ShardWriteResponse>>> batch(
-              String url, String owned, List<ShardWriteRequest> requests) {
-            return call(
-                    url,
-                    owned(
-                        HttpRequest.POST(
-                            url + ShardEndpoints.WRITE_BATCH, new ShardWriteBatchRequest(requests)),
-                        owned),
-                    ShardWriteBatchResponse.class)
-                .map(
-                    reply ->
-                        BatchReplies.split(
-                            url,
-                            requests.size(),
-                            reply.results(),
-                            ShardWriteBatchResponse.Result::status,
-                            ShardWriteBatchResponse.Result::message,
-                            ShardWriteBatchResponse.Result::response));
-          }
-        };
-    return new Coalescer<>(
-        transport,
-        settings.maxBatch(),
-        settings.maxInFlight(),
-        new BatchSupport(Coalescer.FORGET_REFUSAL_NANOS),
-        System::nanoTime,
-        batchItems(meters, "write"));
+    @Override
+    public Mono<ShardWriteBatchResponse> writeBatch(
+        String url, String owned, ShardWriteBatchRequest batch) {
+      return call(
+          url,
+          owned(HttpRequest.POST(url + ShardEndpoints.WRITE_BATCH, batch), owned),
+          ShardWriteBatchResponse.class);
+    }
+
+    @Override
+    public Mono<ShardWriteResponse> update(
+        String url,
+        String shard,
+        String owned,
+        String keyName,
+        long key,
+        Map<String, Object> row,
+        String requestId) {
+      return ShardServerClient.this.update(url, shard, owned, keyName, key, row, requestId);
+    }
+
+    @Override
+    public Mono<ShardWriteResponse> delete(
+        String url, String shard, String owned, String keyName, long key, String requestId) {
+      return ShardServerClient.this.delete(url, shard, owned, keyName, key, requestId);
+    }
   }
 
   private Coalescer<Map<String, Object>, ShardReadResponse> readCoalescer(
@@ -186,16 +172,7 @@ public class ShardServerClient implements ShardDataCalls {
         settings.maxInFlight(),
         new BatchSupport(Coalescer.FORGET_REFUSAL_NANOS),
         System::nanoTime,
-        batchItems(meters, "read"));
-  }
-
-  /** {@code shardeddb_router_batch_items}: calls per request the coalescer sent (1: alone). */
-  private static DistributionSummary batchItems(MeterRegistry meters, String op) {
-    return DistributionSummary.builder("shardeddb.router.batch.items")
-        .description("calls carried by one request to a shard-server (1: sent alone)")
-        .tag("op", op)
-        .publishPercentileHistogram()
-        .register(meters);
+        CoalescedWrites.batchItems(meters, "read"));
   }
 
   /** Binds outgoing connections to one local address. */
@@ -278,10 +255,7 @@ public class ShardServerClient implements ShardDataCalls {
    */
   @Override
   public Mono<ShardWriteResponse> write(String url, String owned, ShardWriteRequest request) {
-    if (writes != null && smallWrite(request)) {
-      return writes.call(url, owned, request);
-    }
-    return writeOne(url, owned, request);
+    return writes.write(url, owned, request);
   }
 
   private Mono<ShardWriteResponse> writeOne(String url, String owned, ShardWriteRequest request) {
@@ -291,25 +265,7 @@ public class ShardServerClient implements ShardDataCalls {
 
   /** Writes to {@code url} waiting to be sent in a batch (tests watch the queue fill). */
   int waitingWrites(String url) {
-    return writes == null ? 0 : writes.waiting(url);
-  }
-
-  /** Whether {@code request}'s rows are small enough to coalesce (a cheap over-estimate). */
-  static boolean smallWrite(ShardWriteRequest request) {
-    if (request.data() == null) {
-      return true;
-    }
-    long chars = 0;
-    for (Map<String, Object> row : request.data()) {
-      for (Map.Entry<String, Object> cell : row.entrySet()) {
-        chars += cell.getKey().length() + 8;
-        chars += cell.getValue() instanceof CharSequence cs ? cs.length() : 40;
-        if (chars > MAX_COALESCED_WRITE_CHARS) {
-          return false;
-        }
-      }
-    }
-    return true;
+    return writes.waiting(url);
   }
 
   /** {@code PUT /update} of the row with {@code key}; {@code owned} as for {@link #read}. */

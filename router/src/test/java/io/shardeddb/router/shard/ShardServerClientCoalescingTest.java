@@ -484,9 +484,8 @@ class ShardServerClientCoalescingTest {
   @Test
   void aBigWriteIsNeverHeldBackForABatch() {
     Map<String, Object> bigRow = Map.of("Stud_id", 1L, "Stud_name", "x".repeat(70_000));
-    assertThat(
-            ShardServerClient.smallWrite(new ShardWriteRequest("sh1", null, List.of(bigRow), "r")))
+    assertThat(CoalescedWrites.smallWrite(new ShardWriteRequest("sh1", null, List.of(bigRow), "r")))
         .isFalse();
-    assertThat(ShardServerClient.smallWrite(row(1))).isTrue();
+    assertThat(CoalescedWrites.smallWrite(row(1))).isTrue();
   }
 }
