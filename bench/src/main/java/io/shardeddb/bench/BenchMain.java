@@ -8,12 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -137,13 +135,8 @@ public final class BenchMain implements Callable<Integer> {
       description = "Only redraw the plots from <out>/results.csv; measure nothing.")
   boolean replot;
 
-  private final List<PhaseResult> results = new ArrayList<>();
-  private final List<CpuUsage> cpu = new ArrayList<>();
-
-  /** How long each target is watched with no load, to tell its background CPU apart. */
-  private static final java.time.Duration IDLE_WINDOW = java.time.Duration.ofSeconds(10);
-
-  private final Map<String, String> environment = new LinkedHashMap<>();
+  private Phases phases;
+  private Map<String, String> environment;
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
@@ -172,9 +165,10 @@ public final class BenchMain implements Callable<Integer> {
     }
     Path scratch = work != null ? work : Files.createTempDirectory("shardeddb-bench");
     Path dataDir = scratch.resolve("local");
+    phases = new Phases(new LoadRunner(Duration.ofMinutes(phaseMinutes)), clients);
+    environment = phases.environment;
     describeMachine();
     ResultsWriter writer = new ResultsWriter(out);
-    LoadRunner runner = new LoadRunner(Duration.ofMinutes(phaseMinutes));
     Duration ready = Duration.ofMinutes(readyMinutes);
     LocalCluster.Options defaults = LocalCluster.Options.defaults(home.toAbsolutePath(), dataDir);
     List<String> podJvm = new ArrayList<>(defaults.jvmOptions());
@@ -189,54 +183,67 @@ public final class BenchMain implements Callable<Integer> {
       environment.put("mariadb", mariadb.baseUrl());
       Baselines baselines = new Baselines(mariadb, scratch.resolve("shardingsphere"));
       if (!skipMain) {
-        log("main: direct JDBC");
-        try (JdbcTarget direct = baselines.direct(clients)) {
-          measure(runner, Ratios.DIRECT, 0, 0, direct, plan, cmd -> Optional.empty());
-        }
-        writer.write(results, cpu, environment);
-        log("main: ShardingSphere-JDBC");
-        try (JdbcTarget ss = baselines.shardingSphere(shardingSphereShards, clients)) {
-          measure(
-              runner,
-              "shardingsphere-jdbc",
-              shardingSphereShards,
-              1,
-              ss,
-              plan,
-              cmd -> Optional.empty());
-        } catch (Exception | LinkageError e) {
-          environment.put("shardingsphere-error", e.toString());
-          log("ShardingSphere-JDBC failed: " + e);
-        }
-        writer.write(results, cpu, environment);
-        for (String config : configs) {
-          int shards = Integer.parseInt(config.split("x")[0].trim());
-          int replicas = Integer.parseInt(config.split("x")[1].trim());
-          log("main: ShardedDB " + config);
-          DatabaseYaml yaml =
-              new DatabaseYaml(
-                  "bench-" + shards + "x" + replicas, shards, replicas, keySpace, tlsOn());
-          try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
-              RouterTarget router = d.target()) {
-            measure(
-                runner, "shardeddb " + config, shards, replicas, router, plan, d.processGroups());
-          }
-          writer.write(results, cpu, environment);
-        }
+        mainComparison(cluster, baselines, writer, plan, scratch, ready);
       }
-
       if (!skipSweeps) {
-        sweeps(cluster, baselines, runner, writer, scratch, ready, keySpace, stride);
+        sweeps(cluster, baselines, writer, scratch, ready, keySpace, stride);
       }
     }
+    return finish(writer);
+  }
+
+  /**
+   * Direct JDBC, ShardingSphere-JDBC, then each ShardedDB configuration: the same plan on each,
+   * results written after every target (a crash keeps what was measured).
+   */
+  private void mainComparison(
+      LocalCluster cluster,
+      Baselines baselines,
+      ResultsWriter writer,
+      RunPlan plan,
+      Path scratch,
+      Duration ready)
+      throws Exception {
+    log("main: direct JDBC");
+    try (JdbcTarget direct = baselines.direct(clients)) {
+      phases.measure(Ratios.DIRECT, 0, 0, direct, plan, cmd -> Optional.empty());
+    }
+    write(writer);
+    log("main: ShardingSphere-JDBC");
+    try (JdbcTarget ss = baselines.shardingSphere(shardingSphereShards, clients)) {
+      phases.measure(
+          "shardingsphere-jdbc", shardingSphereShards, 1, ss, plan, cmd -> Optional.empty());
+    } catch (Exception | LinkageError e) {
+      environment.put("shardingsphere-error", e.toString());
+      log("ShardingSphere-JDBC failed: " + e);
+    }
+    write(writer);
+    for (String config : configs) {
+      int shards = Integer.parseInt(config.split("x")[0].trim());
+      int replicas = Integer.parseInt(config.split("x")[1].trim());
+      log("main: ShardedDB " + config);
+      DatabaseYaml yaml =
+          new DatabaseYaml(
+              "bench-" + shards + "x" + replicas, shards, replicas, plan.keySpace(), tlsOn());
+      try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
+          RouterTarget router = d.target()) {
+        phases.measure("shardeddb " + config, shards, replicas, router, plan, d.processGroups());
+      }
+      write(writer);
+    }
+  }
+
+  /** The results, tables and plots; exit status 1 when a phase had failures or did not finish. */
+  private int finish(ResultsWriter writer) throws IOException {
     environment.put("finished", Instant.now().toString());
     environment.put("load-average-at-end", loadAverage());
-    writer.write(results, cpu, environment);
+    write(writer);
+    List<PhaseResult> results = phases.results;
     for (Path p : new Charts(out).draw(results)) {
       log("plot " + p);
     }
     System.out.println(ResultsWriter.tables(results, new Ratios(results)));
-    System.out.println(ResultsWriter.cpuTable(cpu));
+    System.out.println(ResultsWriter.cpuTable(phases.cpu));
     long invalid = results.stream().filter(r -> !r.valid()).count();
     if (invalid > 0) {
       System.err.println(invalid + " phase(s) had failures or did not finish: not a result");
@@ -245,10 +252,13 @@ public final class BenchMain implements Callable<Integer> {
     return 0;
   }
 
+  private void write(ResultsWriter writer) throws IOException {
+    writer.write(phases.results, phases.cpu, environment);
+  }
+
   private void sweeps(
       LocalCluster cluster,
       Baselines baselines,
-      LoadRunner runner,
       ResultsWriter writer,
       Path scratch,
       Duration ready,
@@ -262,17 +272,17 @@ public final class BenchMain implements Callable<Integer> {
       log("sweeps: direct JDBC");
       for (int c : sweepClients) {
         try (JdbcTarget direct = baselines.direct(c)) {
-          warmUp(runner, Ratios.DIRECT, direct, warmKeys, c);
-          writeThenRead(runner, "clients", Ratios.DIRECT, 0, 0, direct, sweepKeys, c);
+          phases.warmUp(Ratios.DIRECT, direct, warmKeys, c);
+          phases.writeThenRead("clients", Ratios.DIRECT, 0, 0, direct, sweepKeys, c);
         }
       }
       if (!sweepShards.isEmpty()) {
         try (JdbcTarget direct = baselines.direct(clients)) {
-          warmUp(runner, Ratios.DIRECT, direct, warmKeys, clients);
-          writeThenRead(runner, "shards", Ratios.DIRECT, 0, 0, direct, sweepKeys, clients);
+          phases.warmUp(Ratios.DIRECT, direct, warmKeys, clients);
+          phases.writeThenRead("shards", Ratios.DIRECT, 0, 0, direct, sweepKeys, clients);
         }
       }
-      writer.write(results, cpu, environment);
+      write(writer);
     }
     List<Integer> shardCounts = new ArrayList<>(sweepShards);
     if (!sweepClients.isEmpty() && !shardCounts.contains(sweepBaseShards)) {
@@ -286,151 +296,22 @@ public final class BenchMain implements Callable<Integer> {
       String target = "shardeddb";
       try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
           RouterTarget router = d.target()) {
-        warmUp(runner, target + " " + shards + "x" + sweepReplicas, router, warmKeys, clients);
+        phases.warmUp(target + " " + shards + "x" + sweepReplicas, router, warmKeys, clients);
         int base = 0;
         if (shards == sweepBaseShards) {
           // Each step writes keys no earlier step wrote, on the same deployment.
           for (int c : sweepClients) {
             KeySet keys = new KeySet(base++, stride, sweepOps);
-            writeThenRead(runner, "clients", target, shards, sweepReplicas, router, keys, c);
+            phases.writeThenRead("clients", target, shards, sweepReplicas, router, keys, c);
           }
         }
         if (sweepShards.contains(shards)) {
           KeySet keys = new KeySet(base, stride, sweepOps);
-          writeThenRead(runner, "shards", target, shards, sweepReplicas, router, keys, clients);
+          phases.writeThenRead("shards", target, shards, sweepReplicas, router, keys, clients);
         }
       }
-      writer.write(results, cpu, environment);
+      write(writer);
     }
-  }
-
-  /**
-   * The main comparison for one target, treated like every other: a warm-up run, {@code
-   * plan.runs()} measured runs of writes then reads (the median of each phase is reported), then
-   * the one-client latency phase.
-   */
-  private void measure(
-      LoadRunner runner,
-      String target,
-      int shards,
-      int replicas,
-      Target t,
-      RunPlan plan,
-      Function<List<String>, Optional<String>> groups)
-      throws InterruptedException {
-    environment.put("load-average-before " + target, loadAverage());
-    warmUp(runner, target, t, plan.warmup(), clients);
-    // What the target's processes use with no client load (heartbeats, lease pings, polls).
-    ProcessCpu.Reading idleStart = ProcessCpu.read(groups);
-    long idleFrom = System.nanoTime();
-    Thread.sleep(IDLE_WINDOW.toMillis());
-    double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
-    cpu.add(
-        CpuUsage.of(
-            "main", target, "idle", 0, idleSeconds, ProcessCpu.read(groups).minus(idleStart)));
-    List<PhaseResult> writes = new ArrayList<>();
-    List<PhaseResult> reads = new ArrayList<>();
-    ProcessCpu.Reading writeCpu = ProcessCpu.Reading.none();
-    ProcessCpu.Reading readCpu = ProcessCpu.Reading.none();
-    for (int run = 0; run < plan.runs(); run++) {
-      ProcessCpu.Reading before = ProcessCpu.read(groups);
-      writes.add(phase(runner, "main", target, shards, replicas, "write", t, plan.measured(run)));
-      ProcessCpu.Reading between = ProcessCpu.read(groups);
-      reads.add(phase(runner, "main", target, shards, replicas, "read", t, plan.measured(run)));
-      ProcessCpu.Reading after = ProcessCpu.read(groups);
-      writeCpu = writeCpu.plus(between.minus(before));
-      readCpu = readCpu.plus(after.minus(between));
-    }
-    cpu.add(CpuUsage.of("main", target, "write", completed(writes), seconds(writes), writeCpu));
-    cpu.add(CpuUsage.of("main", target, "read", completed(reads), seconds(reads), readCpu));
-    results.add(RunPlan.median(writes));
-    results.add(RunPlan.median(reads));
-    if (plan.latencyOps() > 0) {
-      writeThenRead(runner, "latency", target, shards, replicas, t, plan.latency(), 1);
-    }
-    environment.put("load-average-after " + target, loadAverage());
-  }
-
-  private static int completed(List<PhaseResult> runs) {
-    return runs.stream().mapToInt(PhaseResult::completed).sum();
-  }
-
-  private static double seconds(List<PhaseResult> runs) {
-    return runs.stream().mapToDouble(PhaseResult::seconds).sum();
-  }
-
-  /** A run that is not reported, so no target is measured cold (JIT, pools, caches). */
-  private void warmUp(LoadRunner runner, String target, Target t, KeySet keys, int clients)
-      throws InterruptedException {
-    for (String phase : List.of("write", "read")) {
-      PhaseResult r =
-          runner.run(
-              new LoadRunner.PhaseLabel("warmup", target, 0, 0, phase),
-              keys,
-              clients,
-              phase.equals("write") ? t::write : t::read);
-      logResult(r);
-      if (!r.valid()) {
-        // Keep going: the measured runs after it say whether the target works.
-        log("warm-up of " + target + " " + phase + " had failures: " + r.failedSamples());
-      }
-    }
-  }
-
-  private PhaseResult phase(
-      LoadRunner runner,
-      String suite,
-      String target,
-      int shards,
-      int replicas,
-      String phase,
-      Target t,
-      KeySet keys)
-      throws InterruptedException {
-    LoadRunner.PhaseLabel label = new LoadRunner.PhaseLabel(suite, target, shards, replicas, phase);
-    PhaseResult r = runner.run(label, keys, clients, phase.equals("write") ? t::write : t::read);
-    logResult(r);
-    return r;
-  }
-
-  private void writeThenRead(
-      LoadRunner runner,
-      String suite,
-      String target,
-      int shards,
-      int replicas,
-      Target t,
-      KeySet keys,
-      int clients)
-      throws InterruptedException {
-    for (String phase : List.of("write", "read")) {
-      LoadRunner.PhaseLabel label =
-          new LoadRunner.PhaseLabel(suite, target, shards, replicas, phase);
-      PhaseResult r = runner.run(label, keys, clients, phase.equals("write") ? t::write : t::read);
-      results.add(r);
-      logResult(r);
-    }
-  }
-
-  private static void logResult(PhaseResult r) {
-    log(
-        String.format(
-            java.util.Locale.ROOT,
-            "%s %s %s clients=%d ops=%d completed=%d failed=%d %.2fs %.0f ops/s p50=%.2f"
-                + " p95=%.2f p99=%.2f ms %s",
-            r.suite(),
-            r.target(),
-            r.phase(),
-            r.clients(),
-            r.ops(),
-            r.completed(),
-            r.failures(),
-            r.seconds(),
-            r.opsPerSecond(),
-            r.latency().p50(),
-            r.latency().p95(),
-            r.latency().p99(),
-            r.failedSamples().isEmpty() ? "" : r.failedSamples().toString()));
   }
 
   private void describeMachine() throws IOException {
@@ -470,14 +351,11 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   private static String loadAverage() {
-    return String.format(
-        java.util.Locale.ROOT,
-        "%.2f",
-        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    return Phases.loadAverage();
   }
 
   private static void log(String line) {
-    System.out.println("[bench " + Instant.now() + "] " + line);
+    Phases.log(line);
   }
 
   private boolean tlsOn() {

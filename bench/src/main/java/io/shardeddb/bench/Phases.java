@@ -1,0 +1,156 @@
+package io.shardeddb.bench;
+
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * How one benchmark run measures a target: warm-up, the measured write and read phases (the median
+ * of {@code runs}), the one-client latency phase, CPU per process group (idle, writes, reads), and
+ * the sweeps' write-then-read steps. It keeps every phase's result, the CPU readings and the
+ * environment notes that {@link ResultsWriter} writes; {@link BenchMain} decides what to run.
+ */
+final class Phases {
+  /** How long each target is watched with no load, to tell its background CPU apart. */
+  private static final java.time.Duration IDLE_WINDOW = java.time.Duration.ofSeconds(10);
+
+  private final LoadRunner runner;
+  private final int clients;
+  final List<PhaseResult> results = new ArrayList<>();
+  final List<CpuUsage> cpu = new ArrayList<>();
+  final Map<String, String> environment = new LinkedHashMap<>();
+
+  Phases(LoadRunner runner, int clients) {
+    this.runner = runner;
+    this.clients = clients;
+  }
+
+  /**
+   * The main comparison for one target, treated like every other: a warm-up run, {@code
+   * plan.runs()} measured runs of writes then reads (the median of each phase is reported), then
+   * the one-client latency phase.
+   */
+  void measure(
+      String target,
+      int shards,
+      int replicas,
+      Target t,
+      RunPlan plan,
+      Function<List<String>, Optional<String>> groups)
+      throws InterruptedException {
+    environment.put("load-average-before " + target, loadAverage());
+    warmUp(target, t, plan.warmup(), clients);
+    // What the target's processes use with no client load (heartbeats, lease pings, polls).
+    ProcessCpu.Reading idleStart = ProcessCpu.read(groups);
+    long idleFrom = System.nanoTime();
+    Thread.sleep(IDLE_WINDOW.toMillis());
+    double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
+    cpu.add(
+        CpuUsage.of(
+            "main", target, "idle", 0, idleSeconds, ProcessCpu.read(groups).minus(idleStart)));
+    List<PhaseResult> writes = new ArrayList<>();
+    List<PhaseResult> reads = new ArrayList<>();
+    ProcessCpu.Reading writeCpu = ProcessCpu.Reading.none();
+    ProcessCpu.Reading readCpu = ProcessCpu.Reading.none();
+    for (int run = 0; run < plan.runs(); run++) {
+      ProcessCpu.Reading before = ProcessCpu.read(groups);
+      writes.add(phase("main", target, shards, replicas, "write", t, plan.measured(run)));
+      ProcessCpu.Reading between = ProcessCpu.read(groups);
+      reads.add(phase("main", target, shards, replicas, "read", t, plan.measured(run)));
+      ProcessCpu.Reading after = ProcessCpu.read(groups);
+      writeCpu = writeCpu.plus(between.minus(before));
+      readCpu = readCpu.plus(after.minus(between));
+    }
+    cpu.add(CpuUsage.of("main", target, "write", completed(writes), seconds(writes), writeCpu));
+    cpu.add(CpuUsage.of("main", target, "read", completed(reads), seconds(reads), readCpu));
+    results.add(RunPlan.median(writes));
+    results.add(RunPlan.median(reads));
+    if (plan.latencyOps() > 0) {
+      writeThenRead("latency", target, shards, replicas, t, plan.latency(), 1);
+    }
+    environment.put("load-average-after " + target, loadAverage());
+  }
+
+  private static int completed(List<PhaseResult> runs) {
+    return runs.stream().mapToInt(PhaseResult::completed).sum();
+  }
+
+  private static double seconds(List<PhaseResult> runs) {
+    return runs.stream().mapToDouble(PhaseResult::seconds).sum();
+  }
+
+  /** A run that is not reported, so no target is measured cold (JIT, pools, caches). */
+  void warmUp(String target, Target t, KeySet keys, int clients) throws InterruptedException {
+    for (String phase : List.of("write", "read")) {
+      PhaseResult r =
+          runner.run(
+              new LoadRunner.PhaseLabel("warmup", target, 0, 0, phase),
+              keys,
+              clients,
+              phase.equals("write") ? t::write : t::read);
+      logResult(r);
+      if (!r.valid()) {
+        // Keep going: the measured runs after it say whether the target works.
+        log("warm-up of " + target + " " + phase + " had failures: " + r.failedSamples());
+      }
+    }
+  }
+
+  private PhaseResult phase(
+      String suite, String target, int shards, int replicas, String phase, Target t, KeySet keys)
+      throws InterruptedException {
+    LoadRunner.PhaseLabel label = new LoadRunner.PhaseLabel(suite, target, shards, replicas, phase);
+    PhaseResult r = runner.run(label, keys, clients, phase.equals("write") ? t::write : t::read);
+    logResult(r);
+    return r;
+  }
+
+  void writeThenRead(
+      String suite, String target, int shards, int replicas, Target t, KeySet keys, int clients)
+      throws InterruptedException {
+    for (String phase : List.of("write", "read")) {
+      LoadRunner.PhaseLabel label =
+          new LoadRunner.PhaseLabel(suite, target, shards, replicas, phase);
+      PhaseResult r = runner.run(label, keys, clients, phase.equals("write") ? t::write : t::read);
+      results.add(r);
+      logResult(r);
+    }
+  }
+
+  static void logResult(PhaseResult r) {
+    log(
+        String.format(
+            java.util.Locale.ROOT,
+            "%s %s %s clients=%d ops=%d completed=%d failed=%d %.2fs %.0f ops/s p50=%.2f"
+                + " p95=%.2f p99=%.2f ms %s",
+            r.suite(),
+            r.target(),
+            r.phase(),
+            r.clients(),
+            r.ops(),
+            r.completed(),
+            r.failures(),
+            r.seconds(),
+            r.opsPerSecond(),
+            r.latency().p50(),
+            r.latency().p95(),
+            r.latency().p99(),
+            r.failedSamples().isEmpty() ? "" : r.failedSamples().toString()));
+  }
+
+  static String loadAverage() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%.2f",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  static void log(String line) {
+    System.out.println("[bench " + Instant.now() + "] " + line);
+  }
+}
