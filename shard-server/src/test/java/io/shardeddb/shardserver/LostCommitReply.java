@@ -22,12 +22,26 @@ import java.util.function.Supplier;
  */
 public final class LostCommitReply implements QueryInterceptor {
   private static final AtomicReference<String> ARMED = new AtomicReference<>();
+  private static final AtomicReference<String> FAIL_APPEND = new AtomicReference<>();
   private MysqlConnection connection;
   private boolean appended;
 
   /** The next group commit on {@code database} commits and then reports a lost connection. */
   static void arm(String database) {
     ARMED.set(database);
+  }
+
+  /**
+   * The next append to the replication log on {@code database} fails before it runs ("Connection
+   * reset", SQLState 08S01): its transaction writes nothing.
+   */
+  static void failNextAppend(String database) {
+    FAIL_APPEND.set(database);
+  }
+
+  /** Whether the armed append failure has happened. */
+  static boolean appendFailed() {
+    return FAIL_APPEND.get() == null;
   }
 
   /** Whether the armed commit has happened (and its reply was lost). */
@@ -45,6 +59,11 @@ public final class LostCommitReply implements QueryInterceptor {
   public <T extends Resultset> T preProcess(Supplier<String> sql, Query interceptedQuery) {
     String text = sql == null ? "" : String.valueOf(sql.get());
     if (text.contains("INSERT INTO replication_log")) {
+      String database = connection instanceof JdbcConnection j ? j.getDatabase() : null;
+      String armed = FAIL_APPEND.get();
+      if (database != null && database.equals(armed) && FAIL_APPEND.compareAndSet(armed, null)) {
+        throw new CJCommunicationsException("Connection reset");
+      }
       appended = true;
     }
     return null;

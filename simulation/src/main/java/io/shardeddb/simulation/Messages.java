@@ -89,17 +89,24 @@ final class Messages {
   /** 200 with the key's value (null: absent), or the error's status. */
   record ReadKeyReply(long id, int status, Long value) {}
 
+  /** What a routed change does. */
+  enum Op {
+    INSERT,
+    UPDATE,
+    DELETE
+  }
+
   /**
    * A change the production router's write path sends ({@link SimRouter}): an insert of {@code key}
-   * with {@code value} ({@code POST /write}) or an update of its value ({@code PUT /update}), with
-   * the ranges the router's layout says the shard owns ({@code X-Shard-Owned}). Answered with a
-   * {@link WriteReply} (421: not owned).
+   * with {@code value} ({@code POST /write}), an update of its value ({@code PUT /update}) or its
+   * delete ({@code DELETE /del}; {@code value} unused), with the ranges the router's layout says
+   * the shard owns ({@code X-Shard-Owned}). Answered with a {@link WriteReply} (421: not owned).
    */
   record OwnedChange(
       String rid,
       long key,
       long value,
-      boolean insert,
+      Op op,
       List<io.shardeddb.protocol.topology.PointRange> expected) {}
 
   /**

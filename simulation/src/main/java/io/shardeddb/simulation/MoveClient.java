@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
  * it again after a 421. The client records how each change ended: the router's 200 (acknowledged),
  * a 4xx (refused: a definite no, so the change must not be found applied), or any other answer (its
  * retries ran out: unknown, the change may land late). One change at a time: an insert of a new key
- * of its own, or an update of a key whose insert was acknowledged.
+ * of its own, or an update (one time in ten the delete) of a key whose insert was acknowledged.
  */
 final class MoveClient {
   enum Outcome {
@@ -36,6 +36,7 @@ final class MoveClient {
     final long key;
     final long value;
     final boolean insert;
+    final boolean delete;
     final long sentAt;
     Outcome outcome = Outcome.PENDING;
     long answeredAt = -1;
@@ -43,19 +44,28 @@ final class MoveClient {
     String failure;
 
     Change(long key, long value, boolean insert, long sentAt) {
+      this(key, value, insert, false, sentAt);
+    }
+
+    private Change(long key, long value, boolean insert, boolean delete, long sentAt) {
       this.key = key;
       this.value = value;
       this.insert = insert;
+      this.delete = delete;
       this.sentAt = sentAt;
+    }
+
+    /** A delete of {@code key}. */
+    static Change deleteOf(long key, long sentAt) {
+      return new Change(key, -1, false, true, sentAt);
     }
 
     @Override
     public String toString() {
       return rid
-          + (insert ? " insert " : " update ")
+          + (insert ? " insert " : delete ? " delete " : " update ")
           + key
-          + "="
-          + value
+          + (delete ? "" : "=" + value)
           + " "
           + outcome
           + (answeredBy == null ? "" : " by " + answeredBy + " at t=" + answeredAt)
@@ -131,6 +141,11 @@ final class MoveClient {
       inserted++;
       value = SimStorage.insertValue(key);
       insert = true;
+    } else if (r.nextInt(10) == 0) {
+      // A delete of an acknowledged key, which this client then leaves alone.
+      key = acked.remove(r.nextInt(acked.size()));
+      send(Change.deleteOf(key, scheduler.now()));
+      return;
     } else {
       key = acked.get(r.nextInt(acked.size()));
       int n = updates.merge(key, 1, Integer::sum);
@@ -168,7 +183,9 @@ final class MoveClient {
     Mono<WritePath.Written> call =
         c.insert
             ? writes.writeAcked(router.table(), List.of(SimStorage.row(c.key, c.value)))
-            : writes.updateAcked(router.table(), c.key, Map.of(SimStorage.VALUE, c.value));
+            : c.delete
+                ? writes.deleteAcked(router.table(), c.key)
+                : writes.updateAcked(router.table(), c.key, Map.of(SimStorage.VALUE, c.value));
     // The request id the write path gave it as it assembled the call (an insert's part to shard s
     // carries it + "/s").
     c.rid = router.lastIssued();

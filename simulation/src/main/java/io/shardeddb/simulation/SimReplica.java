@@ -842,15 +842,18 @@ final class SimReplica {
               0));
       return;
     }
-    if (c.insert()) {
-      submit(
-          client,
-          c.rid(),
-          ClientChange.write(List.of(SimStorage.row(c.key(), c.value())), c.rid()));
-    } else {
-      Map<String, Object> values =
-          config.schema().coercePartialRow(Map.of(SimStorage.VALUE, c.value()));
-      submit(client, c.rid(), ClientChange.update(c.key(), values, c.rid()));
+    switch (c.op()) {
+      case INSERT ->
+          submit(
+              client,
+              c.rid(),
+              ClientChange.write(List.of(SimStorage.row(c.key(), c.value())), c.rid()));
+      case UPDATE -> {
+        Map<String, Object> values =
+            config.schema().coercePartialRow(Map.of(SimStorage.VALUE, c.value()));
+        submit(client, c.rid(), ClientChange.update(c.key(), values, c.rid()));
+      }
+      case DELETE -> submit(client, c.rid(), ClientChange.delete(c.key(), c.rid()));
     }
   }
 

@@ -47,12 +47,13 @@ import reactor.core.scheduler.Scheduler;
  * and time. Its layout source reads the published layout and each shard's primary every {@code
  * refreshMillis} and installs a new routing table when they changed (as the Kubernetes source does
  * on a status change). Its wire ({@link CoalescedWrites.Wire}: {@code /write}, {@code
- * /write/batch}, {@code /update}) is messages to the primary's node, answered by {@link SimReplica}
- * as the shard-server's controllers answer; a call with no answer within {@link #CALL_DEADLINE} ms
- * fails as a broken connection does ({@link ShardServerException#UNREACHABLE}). Its delays run on
- * the simulation's {@link io.shardeddb.simulation.Scheduler}; while the router is paused (a frozen
- * process), nothing of it runs and answers to it wait, as a stopped process's threads and sockets
- * do. Request ids come from the seeded random, so a seed runs the same way every time.
+ * /write/batch}, {@code /update}, {@code /del}) is messages to the primary's node, answered by
+ * {@link SimReplica} as the shard-server's controllers answer; a call with no answer within {@link
+ * #CALL_DEADLINE} ms fails as a broken connection does ({@link ShardServerException#UNREACHABLE}).
+ * Its delays run on the simulation's {@link io.shardeddb.simulation.Scheduler}; while the router is
+ * paused (a frozen process), nothing of it runs and answers to it wait, as a stopped process's
+ * threads and sockets do. Request ids come from the seeded random, so a seed runs the same way
+ * every time.
  */
 final class SimRouter implements CoalescedWrites.Wire {
   /** How long a call waits for its answer before it fails as unreachable. */
@@ -229,7 +230,7 @@ final class SimRouter implements CoalescedWrites.Wire {
             request.requestId(),
             SimStorage.key(row),
             SimStorage.value(row),
-            true,
+            Messages.Op.INSERT,
             ShardEndpoints.parseOwnedHeader(owned)));
   }
 
@@ -247,7 +248,11 @@ final class SimRouter implements CoalescedWrites.Wire {
       Map<String, Object> row = w.data().get(0);
       items.add(
           new Messages.OwnedChange(
-              w.requestId(), SimStorage.key(row), SimStorage.value(row), true, expected));
+              w.requestId(),
+              SimStorage.key(row),
+              SimStorage.value(row),
+              Messages.Op.INSERT,
+              expected));
     }
     String id = "batch-" + calls;
     return Mono.create(
@@ -298,14 +303,18 @@ final class SimRouter implements CoalescedWrites.Wire {
             requestId,
             key,
             ((Number) row.get(SimStorage.VALUE)).longValue(),
-            false,
+            Messages.Op.UPDATE,
             ShardEndpoints.parseOwnedHeader(owned)));
   }
 
   @Override
   public Mono<ShardWriteResponse> delete(
       String url, String shard, String owned, String keyName, long key, String requestId) {
-    return Mono.error(new IllegalStateException("the simulated clients send no deletes"));
+    return call(
+        url,
+        requestId,
+        new Messages.OwnedChange(
+            requestId, key, 0, Messages.Op.DELETE, ShardEndpoints.parseOwnedHeader(owned)));
   }
 
   /**

@@ -124,6 +124,21 @@ class MoveSimulationTest {
     assertThat(b.failovers()).isEqualTo(a.failovers());
   }
 
+  @Test
+  @DisplayName(
+      "a new primary whose term no-op failed on a storage error confirms its term once storage"
+          + " heals, with no client write to wake it: a move of its range completes")
+  void aNoOpLostToAStorageErrorIsAppendedAgain() {
+    for (long seed = 1; seed <= 3; seed++) {
+      MoveSimulation.Result r = new MoveSimulation(seed).runNoOpLostToAStorageError();
+      assertThat(r.storageFaultsStruck()[1])
+          .as("seed %d: the reset failed a statement: %s", seed, r.faults())
+          .isPositive();
+      assertThat(r.phase()).as("seed %d: %s", seed, r.faults()).isEqualTo(MovePhase.Done);
+      assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
+    }
+  }
+
   /**
    * Seeds that once failed. 20 and 76: the spec was reverted mid-move after the destination had
    * failed over; its new primary runs no import, so the abort's {@code DELETE /import} was answered

@@ -60,6 +60,9 @@ import org.slf4j.LoggerFactory;
 public class WriteCoordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriteCoordinator.class);
 
+  /** How long after a failed attempt the term's no-op is appended again. */
+  static final long NOOP_RETRY_MILLIS = 200;
+
   /** A client change, or (change == null) a wake-up that makes the batcher append the no-op. */
   private record Pending(ClientChange change, CompletableFuture<Acked> done) {}
 
@@ -104,6 +107,9 @@ public class WriteCoordinator implements AutoCloseable {
      * learns from storage where the log ends, and commits nothing before it knows.
      */
     boolean positionUnknown;
+
+    /** A wake-up that appends the no-op again is scheduled (its last attempt failed). */
+    final AtomicBoolean noopRetryScheduled = new AtomicBoolean();
 
     Term(
         long epoch,
@@ -532,6 +538,34 @@ public class WriteCoordinator implements AutoCloseable {
     } finally {
       commitLock.unlock();
     }
+    retryNoopIfFailed();
+  }
+
+  /**
+   * Every batch of a term carries its no-op until one commits; when that batch failed (a storage
+   * error: nothing written, or the outcome unknown), a wake-up tries again after {@link
+   * #NOOP_RETRY_MILLIS}. Without it an idle primary — no client write to carry the no-op — never
+   * confirms its term: its committed position stays unknown, so it serves no range snapshot and
+   * acknowledges nothing (found by the move simulator, seed 290: a move of its range stayed in
+   * Copying for good).
+   */
+  private void retryNoopIfFailed() {
+    Term t = term;
+    if (t == null
+        || t.noopLsn >= 0
+        || !rules.retriesFailedNoOp()
+        || !t.noopRetryScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    clock.schedule(
+        NOOP_RETRY_MILLIS,
+        () -> {
+          t.noopRetryScheduled.set(false);
+          if (term == t && t.noopLsn < 0) {
+            queue.add(new Pending(null, new CompletableFuture<>()));
+            kick();
+          }
+        });
   }
 
   private void processLocked(List<Pending> batch) {

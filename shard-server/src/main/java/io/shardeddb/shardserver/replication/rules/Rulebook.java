@@ -144,6 +144,16 @@ public class Rulebook {
   }
 
   /**
+   * Rule 3's liveness: a new primary whose term no-op failed to commit (a storage error, nothing
+   * written or the outcome unknown) appends it again after a pause ({@code WriteCoordinator}), so
+   * an idle primary still confirms its term. False is the batcher the rule replaces: the no-op
+   * waits for a client write to carry it, and an idle shard's committed position stays unknown.
+   */
+  public boolean retriesFailedNoOp() {
+    return true;
+  }
+
+  /**
    * Rule 13: a change whose request id a shard has recorded is answered its recorded outcome before
    * any ownership check, so a retry of a change applied before its range moved away is not
    * re-routed to the new owner and applied there again. False is the order the rule forbids.
