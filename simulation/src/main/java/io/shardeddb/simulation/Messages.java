@@ -123,4 +123,13 @@ final class Messages {
    * in the request's order, or the whole request's failure (421: not owned, 503: not configured).
    */
   record BatchReply(String id, int status, String message, List<WriteReply> results) {}
+
+  /**
+   * {@code POST /read} of one key at {@code primary} consistency from the production router's read
+   * path ({@link SimRouter}), with the ranges its layout gives the shard ({@code X-Shard-Owned}).
+   */
+  record OwnedRead(String id, long key, List<io.shardeddb.protocol.topology.PointRange> expected) {}
+
+  /** 200 with the key's value (null: absent), or the error's status and message. */
+  record OwnedReadReply(String id, long key, int status, String message, Long value) {}
 }

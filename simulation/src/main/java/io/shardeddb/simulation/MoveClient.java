@@ -1,5 +1,8 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.protocol.lb.KeyRange;
+import io.shardeddb.protocol.lb.ReadConsistency;
+import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.routing.WritePath;
@@ -16,8 +19,9 @@ import reactor.core.publisher.Mono;
  * layout it last read, retries it with the same request id while the shard fails over, and routes
  * it again after a 421. The client records how each change ended: the router's 200 (acknowledged),
  * a 4xx (refused: a definite no, so the change must not be found applied), or any other answer (its
- * retries ran out: unknown, the change may land late). One change at a time: an insert of a new key
- * of its own, or an update (one time in ten the delete) of a key whose insert was acknowledged.
+ * retries ran out: unknown, the change may land late). One request at a time: an insert of a new
+ * key of its own, an update (one time in ten the delete) of a key whose insert was acknowledged, or
+ * (one time in five) a {@code primary} read of such a key through the production read path.
  */
 final class MoveClient {
   enum Outcome {
@@ -73,16 +77,46 @@ final class MoveClient {
     }
   }
 
+  /**
+   * A {@code primary} read of one of this client's keys through the router's production read path
+   * (the assignment's one-key range read): when it was sent and answered, and the value it saw
+   * (null: absent), or why it failed.
+   */
+  static final class Read {
+    final long key;
+    final long start;
+    long end = -1;
+    boolean ok;
+    Long value;
+    String failure;
+
+    Read(long key, long start) {
+      this.key = key;
+      this.start = start;
+    }
+
+    @Override
+    public String toString() {
+      return "read of "
+          + key
+          + " sent at t="
+          + start
+          + (ok ? " saw " + value + " at t=" + end : " failed (" + failure + ")");
+    }
+  }
+
   private final String name;
   private final int index;
   private final int clients;
   private final Scheduler scheduler;
   private final Map<Long, List<Change>> history;
+  private final List<Read> reads;
   private SimRouter router;
   private final List<Long> acked = new ArrayList<>();
   private final Map<Long, Integer> updates = new HashMap<>();
   private int inserted;
   private Change inFlight;
+  private Read reading;
   private boolean writing;
 
   MoveClient(
@@ -91,13 +125,15 @@ final class MoveClient {
       int clients,
       Scheduler scheduler,
       SimRouter router,
-      Map<Long, List<Change>> history) {
+      Map<Long, List<Change>> history,
+      List<Read> reads) {
     this.name = name;
     this.index = index;
     this.clients = clients;
     this.scheduler = scheduler;
     this.router = router;
     this.history = history;
+    this.reads = reads;
   }
 
   String name() {
@@ -124,15 +160,19 @@ final class MoveClient {
   }
 
   boolean idle() {
-    return inFlight == null;
+    return inFlight == null && reading == null;
   }
 
   /** Starts the next change (when none is in flight). */
   private void next() {
-    if (!writing || inFlight != null) {
+    if (!writing || !idle()) {
       return;
     }
     Random r = scheduler.random();
+    if (!acked.isEmpty() && r.nextInt(5) == 0) {
+      read(acked.get(r.nextInt(acked.size())));
+      return;
+    }
     long key;
     long value;
     boolean insert;
@@ -210,6 +250,34 @@ final class MoveClient {
           finish(c);
         });
     return c;
+  }
+
+  /** A {@code primary} read of {@code key} through the router. */
+  private void read(long key) {
+    Read rd = new Read(key, scheduler.now());
+    reads.add(rd);
+    reading = rd;
+    router
+        .reads()
+        .read(router.table(), new KeyRange(key, key), ReadConsistency.PRIMARY, SessionToken.empty())
+        .flatMap(rr -> rr.pages().collectList())
+        .subscribe(
+            pages -> {
+              List<Map<String, Object>> rows = pages.stream().flatMap(List::stream).toList();
+              rd.ok = true;
+              rd.value = rows.isEmpty() ? null : SimStorage.value(rows.get(0));
+              finishRead(rd);
+            },
+            e -> {
+              rd.failure = e.getMessage();
+              finishRead(rd);
+            });
+  }
+
+  private void finishRead(Read rd) {
+    rd.end = scheduler.now();
+    reading = null;
+    scheduler.after(5 + scheduler.random().nextInt(40), this::next);
   }
 
   private void finish(Change c) {

@@ -65,7 +65,8 @@ public final class MoveSimulation {
       long failovers,
       long[] storageFaultsStruck,
       List<String> faults,
-      long[] batches) {
+      long[] batches,
+      long[] reads) {
     public boolean ok() {
       return violations.isEmpty();
     }
@@ -82,6 +83,7 @@ public final class MoveSimulation {
   private final List<SimRouter> routers = new ArrayList<>();
   private final List<MoveClient> clients = new ArrayList<>();
   private final Map<Long, List<MoveClient.Change>> history = new TreeMap<>();
+  private final List<MoveClient.Read> reads = new ArrayList<>();
   private final List<String> faultLog = new ArrayList<>();
   private final SimShardClient shardClient;
   private final Resharder resharder;
@@ -156,7 +158,8 @@ public final class MoveSimulation {
     }
     // Four clients behind each router, so writes to one primary meet in its coalescing queue.
     for (int i = 0; i < CLIENTS; i++) {
-      clients.add(new MoveClient("c" + i, i, CLIENTS, scheduler, routers.get(i % 2), history));
+      clients.add(
+          new MoveClient("c" + i, i, CLIENTS, scheduler, routers.get(i % 2), history, reads));
     }
   }
 
@@ -796,6 +799,7 @@ public final class MoveSimulation {
       violations.add("clients still waiting for an answer after the world settled");
     }
     violations.addAll(keyViolations());
+    violations.addAll(readViolations());
     long acked =
         history.values().stream()
             .flatMap(List::stream)
@@ -817,7 +821,10 @@ public final class MoveSimulation {
         failovers,
         storageFaultsStruck(),
         List.copyOf(faultLog),
-        batches());
+        batches(),
+        new long[] {
+          reads.stream().filter(rd -> rd.ok).count(), reads.stream().filter(rd -> !rd.ok).count()
+        });
   }
 
   /** The {@code /write/batch} requests the routers' coalescing sent, and the items they carried. */
@@ -933,6 +940,51 @@ public final class MoveSimulation {
                   + ", not its last acknowledged change or a later one; its changes: "
                   + changes);
         }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each {@code primary} read answered: it saw the value of the key's last change acknowledged
+   * before it was sent, or of a change after that one that was not refused, or of one whose outcome
+   * stayed unknown (absent for a delete) — never an older value, across moves and failovers. The
+   * reader is the key's only writer, so every change of the key before the read had ended.
+   */
+  private List<String> readViolations() {
+    List<String> out = new ArrayList<>();
+    for (MoveClient.Read rd : reads) {
+      if (!rd.ok) {
+        continue;
+      }
+      List<MoveClient.Change> changes =
+          history.getOrDefault(rd.key, List.of()).stream()
+              .filter(c -> c.sentAt <= rd.start)
+              .toList();
+      int lastAck = -1;
+      for (int i = 0; i < changes.size(); i++) {
+        if (changes.get(i).outcome == MoveClient.Outcome.OK
+            && changes.get(i).answeredAt <= rd.start) {
+          lastAck = i;
+        }
+      }
+      Set<Long> allowed = new HashSet<>();
+      for (int i = 0; i < changes.size(); i++) {
+        MoveClient.Change c = changes.get(i);
+        if ((i >= lastAck && c.outcome != MoveClient.Outcome.REFUSED)
+            || c.outcome == MoveClient.Outcome.UNKNOWN) {
+          allowed.add(c.delete ? null : c.value);
+        }
+      }
+      if (lastAck < 0) {
+        allowed.add(null);
+      }
+      if (!allowed.contains(rd.value)) {
+        out.add(
+            "a primary "
+                + rd
+                + ", not its last acknowledged change or a later one; its changes: "
+                + changes);
       }
     }
     return out;

@@ -311,6 +311,7 @@ final class SimReplica {
       case Messages.ReadKey r -> onReadKey(from, r);
       case Messages.OwnedChange c -> onOwnedChange(from, c);
       case Messages.OwnedBatch b -> onOwnedBatch(from, b);
+      case Messages.OwnedRead r -> onOwnedRead(from, r);
       default -> throw new IllegalArgumentException("unexpected " + m);
     }
   }
@@ -855,6 +856,58 @@ final class SimReplica {
       }
       case DELETE -> submit(client, c.rid(), ClientChange.delete(c.key(), c.rid()));
     }
+  }
+
+  /**
+   * {@code POST /read} of one key at {@code primary} as {@code ShardController.read} and {@code
+   * ReadRequests} answer it: a configured replica whose ranges are the router's layout's (else
+   * 421), the primary (else 409) holding its lease (else 503, rule 9), its rows answered once the
+   * quorum-committed LSN reaches every entry they may show (the read index, else 503).
+   */
+  private void onOwnedRead(String client, Messages.OwnedRead r) {
+    ShardConfig config = ctx.config();
+    if (config == null || !disk.configured) {
+      network.send(
+          name, client, new Messages.OwnedReadReply(r.id(), r.key(), 503, "not configured", null));
+      return;
+    }
+    if (!config.ownsExactly(io.shardeddb.protocol.topology.PointRange.normalize(r.expected()))) {
+      network.send(
+          name,
+          client,
+          new Messages.OwnedReadReply(
+              r.id(),
+              r.key(),
+              io.shardeddb.protocol.shard.ShardEndpoints.NOT_OWNED,
+              config.notOwned(r.key()).getMessage(),
+              null));
+      return;
+    }
+    try {
+      ctx.requirePrimary();
+    } catch (ShardException notPrimary) {
+      network.send(
+          name,
+          client,
+          new Messages.OwnedReadReply(
+              r.id(), r.key(), notPrimary.status(), notPrimary.getMessage(), null));
+      return;
+    }
+    if (coordinator.lease() != LeaseRules.Lease.HELD) {
+      network.send(
+          name,
+          client,
+          new Messages.OwnedReadReply(r.id(), r.key(), 503, "no primary lease", null));
+      return;
+    }
+    Long value = disk.values.get(r.key());
+    afterReadIndex(
+        ok ->
+            network.send(
+                name,
+                client,
+                new Messages.OwnedReadReply(
+                    r.id(), r.key(), ok ? 200 : 503, ok ? null : "read index not reached", value)));
   }
 
   /**

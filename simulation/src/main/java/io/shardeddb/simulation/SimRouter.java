@@ -1,7 +1,9 @@
 package io.shardeddb.simulation;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteBatchRequest;
 import io.shardeddb.protocol.shard.ShardWriteBatchResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
@@ -15,12 +17,14 @@ import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.router.config.RouterSettings;
 import io.shardeddb.router.routing.FailoverRetry;
+import io.shardeddb.router.routing.ReadPath;
 import io.shardeddb.router.routing.ReplicaHealth;
 import io.shardeddb.router.routing.RouterMetrics;
 import io.shardeddb.router.routing.RouterTime;
 import io.shardeddb.router.routing.WritePath;
 import io.shardeddb.router.shard.CoalescedWrites;
 import io.shardeddb.router.shard.ShardDataCalls;
+import io.shardeddb.router.shard.ShardReadCalls;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.RoutingTable;
 import io.shardeddb.router.topology.TopologyHolder;
@@ -55,7 +59,7 @@ import reactor.core.scheduler.Scheduler;
  * threads and sockets do. Request ids come from the seeded random, so a seed runs the same way
  * every time.
  */
-final class SimRouter implements CoalescedWrites.Wire {
+final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
   /** How long a call waits for its answer before it fails as unreachable. */
   static final long CALL_DEADLINE = 1_000;
 
@@ -71,6 +75,8 @@ final class SimRouter implements CoalescedWrites.Wire {
   private final TopologyHolder topology = new TopologyHolder("sim");
   private final FailoverRetry retry;
   private final WritePath writes;
+  private final ReadPath reads;
+  private final Map<String, MonoSink<ShardReadResponse>> readsPending = new HashMap<>();
   private final Map<String, MonoSink<ShardWriteResponse>> pending = new HashMap<>();
   private final Map<String, MonoSink<ShardWriteBatchResponse>> batches = new HashMap<>();
   private String lastIssued;
@@ -113,15 +119,18 @@ final class SimRouter implements CoalescedWrites.Wire {
     ShardDataCalls calls =
         new CoalescedWrites(
             this, new RouterSettings.Coalesce(true, 64, 1), scheduler::nanos, meters);
+    // Never polled: the simulated reads are at primary consistency, which asks no heartbeat.
+    ReplicaHealth health = new ReplicaHealth(topology, null);
     this.retry =
         new FailoverRetry(
             topology,
-            new ReplicaHealth(topology, null),
+            health,
             metrics,
             retryTimeout,
             // shardeddb.router.moved-retry-timeout's default.
             Duration.ofSeconds(10),
             new Time());
+    this.reads = new ReadPath(this, health, retry, metrics);
     this.writes =
         switch (mutation) {
           case NONE -> new WritePath(calls, retry, metrics);
@@ -156,6 +165,10 @@ final class SimRouter implements CoalescedWrites.Wire {
 
   WritePath writes() {
     return writes;
+  }
+
+  ReadPath reads() {
+    return reads;
   }
 
   /** The routing table the router routes a new request by. */
@@ -354,8 +367,71 @@ final class SimRouter implements CoalescedWrites.Wire {
         });
   }
 
+  @Override
+  public Mono<ShardReadResponse> read(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long low,
+      long high,
+      boolean primary,
+      Long minEpoch,
+      Long minLsn,
+      ReadFilter filter,
+      boolean count) {
+    if (low != high || !primary || filter != null || count) {
+      return Mono.error(
+          new IllegalStateException("the simulated clients read one key at primary consistency"));
+    }
+    String id = "read-" + calls;
+    return Mono.create(
+        sink -> {
+          String key = url + "\n" + id;
+          calls++;
+          readsPending.put(key, sink);
+          boolean[] over = {false};
+          sink.onDispose(
+              () -> {
+                over[0] = true;
+                readsPending.remove(key, sink);
+              });
+          network.send(
+              name, url, new Messages.OwnedRead(id, low, ShardEndpoints.parseOwnedHeader(owned)));
+          live(
+              CALL_DEADLINE,
+              () -> {
+                if (!over[0] && readsPending.remove(key, sink)) {
+                  sink.error(
+                      new ShardServerException(
+                          url,
+                          ShardServerException.UNREACHABLE,
+                          "shard-server "
+                              + url
+                              + " unreachable: no answer within "
+                              + CALL_DEADLINE
+                              + " ms"));
+                }
+              });
+        });
+  }
+
   /** An answer from a replica: completes the call waiting for it, if any. */
   void receive(String from, Object m) {
+    if (m instanceof Messages.OwnedReadReply r) {
+      MonoSink<ShardReadResponse> sink = readsPending.remove(from + "\n" + r.id());
+      if (sink == null) {
+        return;
+      }
+      if (r.status() != 200) {
+        sink.error(new ShardServerException(from, r.status(), r.message()));
+        return;
+      }
+      List<Map<String, Object>> rows =
+          r.value() == null ? List.of() : List.of(SimStorage.row(r.key(), r.value()));
+      sink.success(new ShardReadResponse(rows, "success", null, null, null, null));
+      return;
+    }
     if (m instanceof Messages.BatchReply b) {
       MonoSink<ShardWriteBatchResponse> sink = batches.remove(from + "\n" + b.id());
       if (sink == null) {

@@ -35,6 +35,7 @@ class MoveSimulationTest {
     int aborted = 0;
     long[] struck = new long[3];
     long[] batches = new long[2];
+    long[] reads = new long[2];
     int hashed = 0;
     long started = System.nanoTime();
     for (long seed = FIRST_SEED; seed < FIRST_SEED + SCHEDULES; seed++) {
@@ -50,6 +51,8 @@ class MoveSimulationTest {
       }
       batches[0] += r.batches()[0];
       batches[1] += r.batches()[1];
+      reads[0] += r.reads()[0];
+      reads[1] += r.reads()[1];
       done += r.phase() == MovePhase.Done ? 1 : 0;
       aborted += r.phase() == MovePhase.Aborted ? 1 : 0;
       if (!r.ok()) {
@@ -72,7 +75,7 @@ class MoveSimulationTest {
         "move simulation: %d schedules (%d over Hash sharding) in %.1f s, %d moves done, %d aborted, %d acknowledged"
             + " changes, %d unknown, %d failovers, storage faults struck: %d lost COMMIT replies,"
             + " %d failed statements, %d slow commits; the routers sent %d /write/batch requests"
-            + " carrying %d writes; %d failing%n",
+            + " carrying %d writes; %d primary reads answered, %d refused; %d failing%n",
         SCHEDULES,
         hashed,
         (System.nanoTime() - started) / 1e9,
@@ -86,6 +89,8 @@ class MoveSimulationTest {
         struck[2],
         batches[0],
         batches[1],
+        reads[0],
+        reads[1],
         failures.size());
     failures.stream().limit(5).forEach(System.out::println);
     assertThat(acked).as("the schedules must acknowledge changes to be meaningful").isPositive();
@@ -94,6 +99,7 @@ class MoveSimulationTest {
     assertThat(struck[0]).as("lost COMMIT replies must strike during moves").isPositive();
     assertThat(struck[1]).as("connection resets must strike during moves").isPositive();
     assertThat(batches[0]).as("the routers' coalescing must send batches").isPositive();
+    assertThat(reads[0]).as("primary reads through the router must be answered").isPositive();
     assertThat(failures).isEmpty();
   }
 

@@ -10,7 +10,7 @@ import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.router.ApiException;
-import io.shardeddb.router.shard.ShardServerClient;
+import io.shardeddb.router.shard.ShardReadCalls;
 import io.shardeddb.router.shard.ShardServerException;
 import io.shardeddb.router.topology.RoutingTable;
 import jakarta.inject.Singleton;
@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import reactor.core.publisher.Flux;
@@ -72,13 +71,13 @@ public class ReadPath {
   /** Rows per page of a merged (Hash) read. */
   static final int MERGED_PAGE_ROWS = 500;
 
-  private final ShardServerClient client;
+  private final ShardReadCalls client;
   private final ReplicaHealth health;
   private final FailoverRetry retry;
   private final RouterMetrics metrics;
 
   public ReadPath(
-      ShardServerClient client, ReplicaHealth health, FailoverRetry retry, RouterMetrics metrics) {
+      ShardReadCalls client, ReplicaHealth health, FailoverRetry retry, RouterMetrics metrics) {
     this.client = client;
     this.health = health;
     this.retry = retry;
@@ -473,7 +472,8 @@ public class ReadPath {
     if (consistency == ReadConsistency.PRIMARY) {
       return List.of();
     }
-    long requestHash = ThreadLocalRandom.current().nextLong();
+    // A random point on the ring, from the router's chance (the simulator's, there).
+    long requestHash = (long) ((retry.time().random() * 2 - 1) * Long.MAX_VALUE);
     return table
         .ring(shard.id())
         .candidates(

@@ -48,7 +48,7 @@ import reactor.core.publisher.Mono;
  * over this client's HTTP calls, {@link Coalescer}; {@code shardeddb.router.coalesce.*}).
  */
 @Singleton
-public class ShardServerClient implements ShardDataCalls {
+public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
   private static final Argument<MessageResponse> ERROR = Argument.of(MessageResponse.class);
 
   private final HttpClient http;
@@ -207,6 +207,7 @@ public class ShardServerClient implements ShardDataCalls {
    * applies before paging (null: none) and, with {@code count}, asking how many rows match instead
    * of the rows.
    */
+  @Override
   public Mono<ShardReadResponse> read(
       String url,
       String shard,

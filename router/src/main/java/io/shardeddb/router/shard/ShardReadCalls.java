@@ -1,0 +1,34 @@
+package io.shardeddb.router.shard;
+
+import io.shardeddb.protocol.shard.ReadFilter;
+import io.shardeddb.protocol.shard.ShardReadResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * The read call the router's read path makes to a shard replica: {@code POST /read} of {@code [low,
+ * high]} with the ranges the router's layout gives the shard ({@code X-Shard-Owned}). Every failure
+ * is a {@link ShardServerException}. {@link ShardServerClient} is the production one (HTTP, point
+ * reads coalesced); the simulator carries it over its simulated network, so the production read
+ * path runs there too (docs/safety.md).
+ */
+public interface ShardReadCalls {
+
+  /**
+   * {@code POST /read} of {@code [low, high]}. {@code primary}: only the current primary holding
+   * its lease may answer; {@code minEpoch}/{@code minLsn}: only a replica whose in-sync log holds
+   * that entry; {@code owned}: the {@code X-Shard-Owned} value (null: not sent); {@code filter}
+   * applied before paging (null: none); with {@code count}, how many rows match instead of rows.
+   */
+  Mono<ShardReadResponse> read(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long low,
+      long high,
+      boolean primary,
+      Long minEpoch,
+      Long minLsn,
+      ReadFilter filter,
+      boolean count);
+}
