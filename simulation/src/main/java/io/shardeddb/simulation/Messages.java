@@ -126,7 +126,8 @@ final class Messages {
 
   /**
    * {@code POST /read} of one key at {@code primary} consistency from the production router's read
-   * path ({@link SimRouter}), with the ranges its layout gives the shard ({@code X-Shard-Owned}).
+   * path ({@link SimRouter}), with the ranges its layout gives the shard ({@code X-Shard-Owned};
+   * null: not sent).
    */
   record OwnedRead(String id, long key, List<io.shardeddb.protocol.topology.PointRange> expected) {}
 

@@ -860,9 +860,10 @@ final class SimReplica {
 
   /**
    * {@code POST /read} of one key at {@code primary} as {@code ShardController.read} and {@code
-   * ReadRequests} answer it: a configured replica whose ranges are the router's layout's (else
-   * 421), the primary (else 409) holding its lease (else 503, rule 9), its rows answered once the
-   * quorum-committed LSN reaches every entry they may show (the read index, else 503).
+   * ReadRequests} answer it: a configured replica whose ranges are the router's layout's when the
+   * request names them (else 421), only rows it owns, the primary (else 409) holding its lease
+   * (else 503, rule 9), its rows answered once the quorum-committed LSN reaches every entry they
+   * may show (the read index, else 503).
    */
   private void onOwnedRead(String client, Messages.OwnedRead r) {
     ShardConfig config = ctx.config();
@@ -871,7 +872,8 @@ final class SimReplica {
           name, client, new Messages.OwnedReadReply(r.id(), r.key(), 503, "not configured", null));
       return;
     }
-    if (!config.ownsExactly(io.shardeddb.protocol.topology.PointRange.normalize(r.expected()))) {
+    if (r.expected() != null
+        && !config.ownsExactly(io.shardeddb.protocol.topology.PointRange.normalize(r.expected()))) {
       network.send(
           name,
           client,
@@ -900,7 +902,8 @@ final class SimReplica {
           new Messages.OwnedReadReply(r.id(), r.key(), 503, "no primary lease", null));
       return;
     }
-    Long value = disk.values.get(r.key());
+    // Rows the shard still stores but no longer owns (fenced, not yet purged) are never returned.
+    Long value = config.owns(r.key()) ? disk.values.get(r.key()) : null;
     afterReadIndex(
         ok ->
             network.send(

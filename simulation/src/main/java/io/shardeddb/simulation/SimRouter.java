@@ -93,7 +93,9 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
     /** A part routed again after a 421 gets a fresh request id. */
     FRESH_ID_ON_REROUTE,
     /** A failover retry gets a fresh request id. */
-    FRESH_ID_ON_RETRY
+    FRESH_ID_ON_RETRY,
+    /** A read carries no {@code X-Shard-Owned}: a shard whose ranges moved still answers it. */
+    READ_WITHOUT_OWNED
   }
 
   SimRouter(
@@ -130,10 +132,18 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
             // shardeddb.router.moved-retry-timeout's default.
             Duration.ofSeconds(10),
             new Time());
-    this.reads = new ReadPath(this, health, retry, metrics);
+    this.reads =
+        mutation == Mutation.READ_WITHOUT_OWNED
+            ? new ReadPath(this, health, retry, metrics) {
+              @Override
+              protected String ownedHeader(RoutingTable planned, String shardId) {
+                return null;
+              }
+            }
+            : new ReadPath(this, health, retry, metrics);
     this.writes =
         switch (mutation) {
-          case NONE -> new WritePath(calls, retry, metrics);
+          case NONE, READ_WITHOUT_OWNED -> new WritePath(calls, retry, metrics);
           case FRESH_ID_ON_REROUTE ->
               new WritePath(calls, retry, metrics) {
                 @Override
@@ -397,7 +407,10 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
                 readsPending.remove(key, sink);
               });
           network.send(
-              name, url, new Messages.OwnedRead(id, low, ShardEndpoints.parseOwnedHeader(owned)));
+              name,
+              url,
+              new Messages.OwnedRead(
+                  id, low, owned == null ? null : ShardEndpoints.parseOwnedHeader(owned)));
           live(
               CALL_DEADLINE,
               () -> {

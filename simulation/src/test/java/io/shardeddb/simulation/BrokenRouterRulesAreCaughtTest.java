@@ -58,4 +58,22 @@ class BrokenRouterRulesAreCaughtTest {
     System.out.println("broken router rule (fresh request id on failover retry) caught: " + found);
     assertThat(found).isNotEmpty();
   }
+
+  @Test
+  @DisplayName(
+      "the router's read rule broken (a read carries no X-Shard-Owned, so a shard whose range moved"
+          + " away answers it): a primary read after a move misses the key's acknowledged value")
+  void aReadWithoutTheLayoutsRanges() {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 60 && found.size() < 3; seed++) {
+      MoveSimulation.Result broken =
+          new MoveSimulation(seed).routersBreaking(SimRouter.Mutation.READ_WITHOUT_OWNED).run();
+      broken.violations().stream()
+          .filter(v -> v.startsWith("a primary read"))
+          .findFirst()
+          .ifPresent(v -> found.add(v));
+    }
+    System.out.println("broken router rule (read without X-Shard-Owned) caught: " + found);
+    assertThat(found).isNotEmpty();
+  }
 }

@@ -487,6 +487,15 @@ public class ReadPath {
   }
 
   /**
+   * The {@code X-Shard-Owned} a read of {@code shardId} planned on {@code planned} carries: the
+   * ranges that layout gives the shard, so a shard whose ranges changed answers 421 instead of rows
+   * it no longer owns. Only the simulator's mutations override it (docs/safety.md).
+   */
+  protected String ownedHeader(RoutingTable planned, String shardId) {
+    return planned.ownedHeader(shardId);
+  }
+
+  /**
    * One page from {@code replica}, sent with the ranges {@code planned} (the layout the read was
    * planned by) gives the shard, so a shard whose ranges changed answers 421 instead of rows of
    * another layout.
@@ -506,7 +515,7 @@ public class ReadPath {
         .read(
             replica.url(),
             shardId,
-            planned.ownedHeader(shardId),
+            ownedHeader(planned, shardId),
             keyName,
             low,
             high,
