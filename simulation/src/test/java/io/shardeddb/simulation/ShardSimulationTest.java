@@ -40,6 +40,26 @@ class ShardSimulationTest {
     schedules(WINDOW_SCHEDULES, 4);
   }
 
+  /**
+   * Found by a sweep beyond CI's seeds (2026-11-25): after a shrink 5 → 3 the StatefulSet removed
+   * two pods in a pass whose shard loop had not recorded the smaller voting set (the primary judged
+   * unavailable, the operator restarted), so elections still counted five voters over three pods;
+   * with one of them wiped no election could pass and it was never re-copied (red before: "1
+   * failing", the wiped replica's log 0/0). {@code ResizeGate} now removes pods only once the
+   * smaller set is recorded.
+   */
+  @Test
+  @DisplayName(
+      "a shrink removes pods only once the smaller voting set is recorded (seeds 21824, 22958)")
+  void shrinkRegressionSeeds() {
+    for (long seed : new long[] {21824, 22958}) {
+      ShardSimulation sim = ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3));
+      ShardSimulation.Result r = sim.run();
+      assertThat(sim.changesMembership()).as("seed %d changes the replica count", seed).isTrue();
+      assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
+    }
+  }
+
   private static void schedules(int count, int window) {
     List<String> failures = new ArrayList<>();
     long acked = 0;

@@ -18,9 +18,11 @@ import java.util.stream.Collectors;
  * stay until the primary reports that its quorum is the new one — counted over the spec's count,
  * replicating to staying replicas only — and that its term's first entry under that quorum is on a
  * majority of it: the staying replicas then hold every entry before it, which includes every write
- * any earlier quorum acknowledged. Until then the leaving pods keep their data and vote in
- * elections ({@link ShardPlanner#elect}). Pods past the spec's count that are learners (the status
- * records fewer voters than the spec's count) never voted and go at once. Pure.
+ * any earlier quorum acknowledged — and that the status records the smaller voting count (the shard
+ * loop records it once it sees that confirmation): decide and record first, remove in a later pass,
+ * so an election never counts voters whose pods are gone. Until then the leaving pods keep their
+ * data and vote in elections ({@link ShardPlanner#elect}). Pods past the recorded voting count
+ * (learners, or voters of a shrink already recorded) go at once. Pure.
  */
 public final class ResizeGate {
   /** What the gate decided for one shard: the pods to keep, and why when more than the spec's. */
@@ -82,6 +84,19 @@ public final class ResizeGate {
                   ? ": its quorum of " + desired + " has not confirmed its log yet)"
                   : ": quorum still counted over " + q.replicas() + " replicas)"));
     }
-    return new Decision(desired, null);
+    // Moved and confirmed: the shard loop records the smaller voting set in this pass
+    // (ShardRepair, VotingSet.shrinkConfirmed); the pods go in a pass after that record, never
+    // before. Removed first, a pass whose shard loop did not record it (the primary judged
+    // unavailable, the operator restarted) left elections counting the old five over three pods,
+    // and with one of them empty no election could pass (the simulator, seeds 21824 and 22958).
+    return new Decision(
+        keep,
+        "keeping "
+            + keep
+            + " pods until the smaller voting set of "
+            + desired
+            + " is recorded (primary "
+            + primary
+            + " counts its quorum over it, confirmed)");
   }
 }

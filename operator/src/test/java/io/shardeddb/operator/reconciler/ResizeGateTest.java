@@ -50,10 +50,21 @@ class ResizeGateTest {
     assertThat(waiting.waiting()).contains("has not confirmed its log yet");
     // No report at all (an older shard-server, or no heartbeat): held.
     assertThat(ResizeGate.decide(3, pods(5), Map.of(), prev).pods()).isEqualTo(5);
-    // Moved and confirmed: the StatefulSet may shrink.
-    ResizeGate.Decision done =
+    // Moved and confirmed, but the smaller voting set is not recorded yet: an election would
+    // still count five voters, so the pods stay (seeds 21824 and 22958 of the simulator).
+    ResizeGate.Decision confirmed =
         ResizeGate.decide(
             3, pods(5), primaryReports(new QuorumState(3, List.of("p-1", "p-2"), true, 0)), prev);
+    assertThat(confirmed.pods()).isEqualTo(5);
+    assertThat(confirmed.waiting()).contains("until the smaller voting set of 3 is recorded");
+    // Recorded (the shard loop's next pass): the StatefulSet may shrink.
+    var recorded = MembershipAndIsolationTest.recordedVoters(2, 5, 3);
+    ResizeGate.Decision done =
+        ResizeGate.decide(
+            3,
+            pods(5),
+            primaryReports(new QuorumState(3, List.of("p-1", "p-2"), true, 0)),
+            recorded);
     assertThat(done.pods()).isEqualTo(3);
     assertThat(done.waiting()).isNull();
   }
