@@ -146,6 +146,23 @@ class MoveSimulationTest {
   }
 
   /**
+   * Seed 9232 (found 2026-11-25 by a sweep of seeds 4,301–10,300): the adopt sent to sh1's primary
+   * a0 got no answer (a0 crashed); a2, elected without it, reported the range not owned before its
+   * term was confirmed, so the resharder un-fenced sh2 — then a0, holding the adopt, won the next
+   * election and the adopt committed: sh1 owned [0, 1500) against a layout giving it [0, 1000), and
+   * the move waited for good (red before: "the move did not end: CatchingUp"). A destination's "not
+   * owned" counts only from a primary whose term is confirmed.
+   */
+  @Test
+  @DisplayName(
+      "an unanswered adopt is not taken as failed until the destination's new primary has"
+          + " confirmed its term")
+  void anUnansweredAdoptIsNotTakenAsFailedBeforeTheNewPrimaryConfirmsItsTerm() {
+    MoveSimulation.Result r = new MoveSimulation(9232).run();
+    assertThat(r.violations()).as("seed 9232: %s", r.faults()).isEmpty();
+  }
+
+  /**
    * Seeds that once failed. 20 and 76: the spec was reverted mid-move after the destination had
    * failed over; its new primary runs no import, so the abort's {@code DELETE /import} was answered
    * 404 and every pass ended there — the move never aborted and the range stayed with whatever the

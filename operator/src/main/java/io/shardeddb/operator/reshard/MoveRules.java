@@ -60,6 +60,23 @@ public final class MoveRules {
   }
 
   /** Whether {@code owned} holds every point of {@code range}; false when unknown (null). */
+  /**
+   * What a destination's primary owns, as evidence about an adopt whose answer was lost (rule 14):
+   * its reported ranges once its term is confirmed (its no-op on a quorum: no entry outside its log
+   * can commit any more), else null — unknown. A primary elected without the adopt reports the
+   * range not owned, yet the replica holding the adopt can still win the next election, and the
+   * adopt then commits (the move simulator, seed 9232).
+   */
+  public static List<PointRange> confirmedOwned(Heartbeat destinationPrimary) {
+    if (destinationPrimary == null
+        || destinationPrimary.role() != io.shardeddb.protocol.topology.Role.Primary
+        || destinationPrimary.quorum() == null
+        || !destinationPrimary.quorum().termCommitted()) {
+      return null;
+    }
+    return destinationPrimary.owned();
+  }
+
   public static boolean owns(List<PointRange> owned, PointRange range) {
     return owned != null && outside(owned, range).isEmpty();
   }

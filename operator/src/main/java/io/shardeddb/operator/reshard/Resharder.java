@@ -347,7 +347,9 @@ public final class Resharder {
             LOG.debug("no import progress from {}: {}", d.primaryUrl(), e.getMessage());
             progressKnown = false;
           }
-          destOwned = client.heartbeat(d.primaryUrl()).heartbeat().owned();
+          // After the fence an adopt may be unanswered: "not owned" counts only from a primary
+          // whose term is confirmed (null otherwise: unknown, the range stays fenced).
+          destOwned = MoveRules.confirmedOwned(client.heartbeat(d.primaryUrl()).heartbeat());
         }
       } catch (ShardServerException e) {
         if (e.status() == 0 && move.fenceRecorded()) {

@@ -203,6 +203,38 @@ class ResharderTest {
   }
 
   @Test
+  void aNewDestinationPrimaryWhoseTermIsNotConfirmedCannotEndTheFence() {
+    // The move simulator, seed 9232: the adopt went unanswered, the replica elected without it
+    // reported the range not owned before its term was confirmed, the source was un-fenced -- and
+    // the replica holding the adopt won the next election. Until the new primary's term is
+    // confirmed, its "not owned" proves nothing: the fence stays.
+    resharder = newOperator(Duration.ofSeconds(30));
+    loadSource();
+    pass(SPLIT); // Copying
+    pass(SPLIT); // CatchingUp
+    shards.destFreezesAtTheFence = true;
+    pass(SPLIT);
+    assertThat(shards.source.owned).as("fenced: the adopt is unknown").doesNotContain(ALL);
+
+    shards.destReachable = true;
+    shards.destFailsOverWithoutTheAdopt();
+    shards.dest.termCommitted = false;
+    pass(SPLIT);
+    assertThat(shards.source.owned)
+        .as("still fenced: the new primary's term is not confirmed")
+        .doesNotContain(ALL);
+    assertThat(recorder.published).isEqualTo(BEFORE);
+
+    // Confirmed without the adopt: the adopt can never commit now, the fence ends.
+    shards.dest.termCommitted = true;
+    pass(SPLIT);
+    assertThat(shards.source.owned).containsExactly(ALL);
+    runUntilSettled(SPLIT);
+    assertThat(recorder.published).isEqualTo(SPLIT);
+    assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
+  }
+
+  @Test
   void aDestinationThatStopsAnsweringAfterTheFenceEndsThePassAtOnceAndKeepsTheFence() {
     // ReshardFaultIT's merge in CI (11.2 s outage): the destination's primary froze right after
     // the fence; the pass polled it for the whole cut-over timeout, so the failover that would

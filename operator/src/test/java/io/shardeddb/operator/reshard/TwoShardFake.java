@@ -43,6 +43,10 @@ final class TwoShardFake implements ShardServerClient {
     long epoch = 1;
     long lsn;
     List<PointRange> owned;
+
+    /** Whether this primary's term is confirmed (its no-op on a quorum), as its heartbeat says. */
+    boolean termCommitted = true;
+
     final TreeMap<Long, String> rows = new TreeMap<>();
     final Map<String, RangeChangeResponse> changes = new HashMap<>();
 
@@ -172,19 +176,21 @@ final class TwoShardFake implements ShardServerClient {
     ImportProgress progress = p == dest && importing != null ? progress() : null;
     return new TimedHeartbeat(
         new Heartbeat(
-            p.name,
-            p.name,
-            Role.Primary,
-            p.epoch,
-            p.lsn,
-            p.epoch,
-            p.name,
-            0,
-            ReplicaState.Ready,
-            null,
-            baseUrl,
-            p.owned,
-            progress),
+                p.name,
+                p.name,
+                Role.Primary,
+                p.epoch,
+                p.lsn,
+                p.epoch,
+                p.name,
+                0,
+                ReplicaState.Ready,
+                null,
+                baseUrl,
+                p.owned,
+                progress)
+            .withQuorum(
+                new io.shardeddb.protocol.shard.QuorumState(3, List.of(), p.termCommitted, 0)),
         Duration.ofMillis(1));
   }
 
