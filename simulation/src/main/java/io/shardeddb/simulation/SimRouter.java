@@ -278,36 +278,9 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
               expected));
     }
     String id = "batch-" + calls;
-    return Mono.create(
-        sink -> {
-          String key = url + "\n" + id;
-          calls++;
-          batchesSent++;
-          batchedItems += items.size();
-          batches.put(key, sink);
-          boolean[] over = {false};
-          sink.onDispose(
-              () -> {
-                over[0] = true;
-                batches.remove(key, sink);
-              });
-          network.send(name, url, new Messages.OwnedBatch(id, items, expected));
-          live(
-              CALL_DEADLINE,
-              () -> {
-                if (!over[0] && batches.remove(key, sink)) {
-                  sink.error(
-                      new ShardServerException(
-                          url,
-                          ShardServerException.UNREACHABLE,
-                          "shard-server "
-                              + url
-                              + " unreachable: no answer within "
-                              + CALL_DEADLINE
-                              + " ms"));
-                }
-              });
-        });
+    batchesSent++;
+    batchedItems += items.size();
+    return exchange(url, id, batches, new Messages.OwnedBatch(id, items, expected));
   }
 
   @Override
@@ -347,22 +320,32 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
    * request, so taking it is what a retry would have got.
    */
   private Mono<ShardWriteResponse> call(String url, String rid, Messages.OwnedChange change) {
+    return exchange(url, rid, pending, change);
+  }
+
+  /**
+   * Sends {@code message} to {@code url} and waits in {@code waiting} (under {@code url} and {@code
+   * id}, as the answer names them) for its answer, or fails as unreachable after {@link
+   * #CALL_DEADLINE}; a cancelled call stops waiting.
+   */
+  private <T> Mono<T> exchange(
+      String url, String id, Map<String, MonoSink<T>> waiting, Object message) {
     return Mono.create(
         sink -> {
-          String key = url + "\n" + rid;
+          String key = url + "\n" + id;
           calls++;
-          pending.put(key, sink);
+          waiting.put(key, sink);
           boolean[] over = {false};
           sink.onDispose(
               () -> {
                 over[0] = true;
-                pending.remove(key, sink);
+                waiting.remove(key, sink);
               });
-          network.send(name, url, change);
+          network.send(name, url, message);
           live(
               CALL_DEADLINE,
               () -> {
-                if (!over[0] && pending.remove(key, sink)) {
+                if (!over[0] && waiting.remove(key, sink)) {
                   sink.error(
                       new ShardServerException(
                           url,
@@ -395,38 +378,12 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
           new IllegalStateException("the simulated clients read one key at primary consistency"));
     }
     String id = "read-" + calls;
-    return Mono.create(
-        sink -> {
-          String key = url + "\n" + id;
-          calls++;
-          readsPending.put(key, sink);
-          boolean[] over = {false};
-          sink.onDispose(
-              () -> {
-                over[0] = true;
-                readsPending.remove(key, sink);
-              });
-          network.send(
-              name,
-              url,
-              new Messages.OwnedRead(
-                  id, low, owned == null ? null : ShardEndpoints.parseOwnedHeader(owned)));
-          live(
-              CALL_DEADLINE,
-              () -> {
-                if (!over[0] && readsPending.remove(key, sink)) {
-                  sink.error(
-                      new ShardServerException(
-                          url,
-                          ShardServerException.UNREACHABLE,
-                          "shard-server "
-                              + url
-                              + " unreachable: no answer within "
-                              + CALL_DEADLINE
-                              + " ms"));
-                }
-              });
-        });
+    return exchange(
+        url,
+        id,
+        readsPending,
+        new Messages.OwnedRead(
+            id, low, owned == null ? null : ShardEndpoints.parseOwnedHeader(owned)));
   }
 
   /** An answer from a replica: completes the call waiting for it, if any. */
