@@ -13,7 +13,11 @@ final class Messages {
 
   record FenceAck(String name, long epoch, long lastEntryEpoch, long lastLsn, ReplicaState state) {}
 
-  record Configure() {}
+  /**
+   * {@code POST /config}: the bring-up's table, owning {@code owned} (the published layout's range
+   * for the shard, as {@code ShardConfigModel} sends it; null: the bring-up's own).
+   */
+  record Configure(List<io.shardeddb.protocol.topology.PointRange> owned) {}
 
   record Resync() {}
 
@@ -125,12 +129,25 @@ final class Messages {
   record BatchReply(String id, int status, String message, List<WriteReply> results) {}
 
   /**
-   * {@code POST /read} of one key at {@code primary} consistency from the production router's read
-   * path ({@link SimRouter}), with the ranges its layout gives the shard ({@code X-Shard-Owned};
-   * null: not sent).
+   * {@code POST /read} of one key from the production router's read path ({@link SimRouter}), with
+   * the ranges its layout gives the shard ({@code X-Shard-Owned}; null: not sent): at {@code
+   * primary} consistency, or not (then {@code minLsn}/{@code minEpoch} are the session's entry, -1
+   * and 0 when not sent: {@code ShardServerClient} sends only positive ones).
    */
-  record OwnedRead(String id, long key, List<io.shardeddb.protocol.topology.PointRange> expected) {}
+  record OwnedRead(
+      String id,
+      long key,
+      List<io.shardeddb.protocol.topology.PointRange> expected,
+      boolean primary,
+      long minEpoch,
+      long minLsn) {}
 
   /** 200 with the key's value (null: absent), or the error's status and message. */
   record OwnedReadReply(String id, long key, int status, String message, Long value) {}
+
+  /** {@code GET /heartbeat} from a router's {@code ReplicaHealth}. */
+  record HeartbeatAsk(String id) {}
+
+  /** The answer to a {@link HeartbeatAsk}: what {@code ShardController.heartbeat} answers. */
+  record HeartbeatReply(String id, io.shardeddb.protocol.shard.Heartbeat heartbeat) {}
 }

@@ -5,6 +5,7 @@ import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.router.ApiException;
+import io.shardeddb.router.routing.ReadPath;
 import io.shardeddb.router.routing.WritePath;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,10 @@ import reactor.core.publisher.Mono;
  * a 4xx (refused: a definite no, so the change must not be found applied), or any other answer (its
  * retries ran out: unknown, the change may land late). One request at a time: an insert of a new
  * key of its own, an update (one time in ten the delete) of a key whose insert was acknowledged, or
- * (one time in five) a {@code primary} read of such a key through the production read path.
+ * (one time in five) a read of such a key through the production read path at one of the three
+ * levels: {@code primary}, {@code session} (with the token of every write this client had
+ * acknowledged, merged as a client keeps it) or {@code any} (from a replica the router's health
+ * polling picks).
  */
 final class MoveClient {
   enum Outcome {
@@ -78,30 +82,40 @@ final class MoveClient {
   }
 
   /**
-   * A {@code primary} read of one of this client's keys through the router's production read path
+   * A read of one of this client's keys at {@code level} through the router's production read path
    * (the assignment's one-key range read): when it was sent and answered, and the value it saw
    * (null: absent), or why it failed.
    */
   static final class Read {
     final long key;
+    final ReadConsistency level;
     final long start;
     long end = -1;
     boolean ok;
     Long value;
     String failure;
 
-    Read(long key, long start) {
+    /** The replica that answered, and whether it was not the primary the router's layout names. */
+    String servedBy;
+
+    boolean fromSecondary;
+
+    Read(long key, ReadConsistency level, long start) {
       this.key = key;
+      this.level = level;
       this.start = start;
     }
 
     @Override
     public String toString() {
-      return "read of "
+      return level.name().toLowerCase(java.util.Locale.ROOT)
+          + " read of "
           + key
           + " sent at t="
           + start
-          + (ok ? " saw " + value + " at t=" + end : " failed (" + failure + ")");
+          + (ok
+              ? " saw " + value + " at t=" + end + " from " + servedBy
+              : " failed (" + failure + ")");
     }
   }
 
@@ -118,6 +132,7 @@ final class MoveClient {
   private Change inFlight;
   private Read reading;
   private boolean writing;
+  private SessionToken session = SessionToken.empty();
 
   MoveClient(
       String name,
@@ -170,7 +185,7 @@ final class MoveClient {
     }
     Random r = scheduler.random();
     if (!acked.isEmpty() && r.nextInt(5) == 0) {
-      read(acked.get(r.nextInt(acked.size())));
+      read(acked.get(r.nextInt(acked.size())), ReadConsistency.values()[r.nextInt(3)]);
       return;
     }
     long key;
@@ -233,6 +248,9 @@ final class MoveClient {
         w -> {
           c.outcome = Outcome.OK;
           c.answeredBy = w.shards().isEmpty() ? null : w.shards().get(0).primary();
+          if (w.response().session() != null) {
+            session = session.merge(SessionToken.parse(w.response().session()));
+          }
           if (c.insert) {
             acked.add(c.key);
           }
@@ -252,15 +270,15 @@ final class MoveClient {
     return c;
   }
 
-  /** A {@code primary} read of {@code key} through the router. */
-  private void read(long key) {
-    Read rd = new Read(key, scheduler.now());
+  /** A read of {@code key} at {@code level} through the router (with this client's session). */
+  private void read(long key, ReadConsistency level) {
+    Read rd = new Read(key, level, scheduler.now());
     reads.add(rd);
     reading = rd;
     router
         .reads()
-        .read(router.table(), new KeyRange(key, key), ReadConsistency.PRIMARY, SessionToken.empty())
-        .flatMap(rr -> rr.pages().collectList())
+        .read(router.table(), new KeyRange(key, key), level, session)
+        .flatMap(rr -> rr.pages().collectList().map(pages -> served(rd, rr, pages)))
         .subscribe(
             pages -> {
               List<Map<String, Object>> rows = pages.stream().flatMap(List::stream).toList();
@@ -272,6 +290,23 @@ final class MoveClient {
               rd.failure = e.getMessage();
               finishRead(rd);
             });
+  }
+
+  /** Notes who answered {@code rd} (one shard: one key). */
+  private <T> T served(Read rd, ReadPath.RangeRead rr, T pages) {
+    rr.servedBy().values().stream()
+        .flatMap(java.util.Set::stream)
+        .findFirst()
+        .ifPresent(
+            r -> {
+              rd.servedBy = r;
+              rd.fromSecondary =
+                  rr.shardsQueried().stream()
+                      .map(id -> router.table().topology().shard(id))
+                      .flatMap(java.util.Optional::stream)
+                      .noneMatch(t -> r.equals(t.primary()));
+            });
+    return pages;
   }
 
   private void finishRead(Read rd) {

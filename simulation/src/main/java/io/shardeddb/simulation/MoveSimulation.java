@@ -6,6 +6,7 @@ import io.shardeddb.operator.reshard.MoveRecorder;
 import io.shardeddb.operator.reshard.Resharder;
 import io.shardeddb.operator.reshard.ShardEndpoint;
 import io.shardeddb.operator.shardclient.ShardServerException;
+import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
@@ -66,7 +67,8 @@ public final class MoveSimulation {
       long[] storageFaultsStruck,
       List<String> faults,
       long[] batches,
-      long[] reads) {
+      long[] reads,
+      int resizes) {
     public boolean ok() {
       return violations.isEmpty();
     }
@@ -78,7 +80,25 @@ public final class MoveSimulation {
   private final Scheduler scheduler;
   private final Network network;
   private final Map<String, SimReplica> byName = new HashMap<>();
+
+  /** Every ordinal each shard may have (five); its pods are the first {@link #podCount} of them. */
   private final Map<String, List<SimReplica>> shards = new LinkedHashMap<>();
+
+  /** How many pods each shard's StatefulSet has now. */
+  private final Map<String, Integer> podCount = new HashMap<>();
+
+  /** Replicas with a volume claim (created once, kept after a scale-down when volumes are kept). */
+  private final Set<String> claimed = new HashSet<>();
+
+  /** Each shard's replica count at bring-up. */
+  private static final int REPLICAS = 3;
+
+  /** Whether a scale-down keeps the removed pods' claims (the StatefulSet's default: Retain). */
+  private boolean keepsVolumes;
+
+  /** Replica-count changes the schedule made. */
+  private int resizes;
+
   private final Map<String, SimOperator> loops = new LinkedHashMap<>();
   private final List<SimRouter> routers = new ArrayList<>();
   private final List<MoveClient> clients = new ArrayList<>();
@@ -127,7 +147,7 @@ public final class MoveSimulation {
     for (Map.Entry<String, PointRange> shard : initial.entrySet()) {
       String id = shard.getKey();
       String prefix = id.equals("sh1") ? "a" : "b";
-      List<String> names = List.of(prefix + 0, prefix + 1, prefix + 2);
+      List<String> names = List.of(prefix + 0, prefix + 1, prefix + 2, prefix + 3, prefix + 4);
       ShardConfig config =
           new ShardConfig(
               id,
@@ -142,9 +162,28 @@ public final class MoveSimulation {
         reps.add(r);
         byName.put(n, r);
         network.attach(n, r::receive);
+        if (reps.size() <= REPLICAS) {
+          claimed.add(n);
+        } else {
+          r.crash(); // no pod yet
+        }
       }
       shards.put(id, reps);
-      SimOperator loop = new SimOperator("operator-" + id, id, names, scheduler, network, byName);
+      podCount.put(id, REPLICAS);
+      SimOperator loop =
+          SimOperator.forShard(
+              "operator-" + id,
+              id,
+              names,
+              REPLICAS,
+              scheduler,
+              network,
+              byName,
+              size -> scale(id, size),
+              () -> {
+                PointRange owns = published.get(id);
+                return owns == null ? List.of() : List.of(owns);
+              });
       loops.put(id, loop);
       network.attach("operator-" + id, loop::receive);
     }
@@ -173,7 +212,7 @@ public final class MoveSimulation {
         scheduler,
         network,
         () -> published,
-        shard -> loops.get(shard).primary(),
+        shard -> loops.get(shard).status(),
         refreshMillis,
         sharding,
         retryTimeout,
@@ -239,7 +278,13 @@ public final class MoveSimulation {
         };
     // One schedule in four reverts the spec mid-move: an abort before the adopt, else a move back.
     long revertAt = r.nextInt(4) == 0 ? 3_500 + r.nextInt(6_000) : -1;
-    byName.values().forEach(SimReplica::start);
+    // One schedule in three grows a shard's replica count 3 -> 5 mid-move, half of them shrinking
+    // it back to 3 later; the removed pods' volumes are kept in half of the schedules.
+    String resized = r.nextInt(3) == 0 ? (r.nextBoolean() ? "sh1" : "sh2") : null;
+    long growAt = 2_500 + r.nextInt(7_000);
+    long shrinkAt = r.nextBoolean() ? growAt + 2_000 + r.nextInt(6_000) : -1;
+    keepsVolumes = r.nextBoolean();
+    allPods().forEach(SimReplica::start);
     loops.values().forEach(SimOperator::start);
     // Bring-up on a quiet network: a lost first Primary role leaves a new shard waiting for good
     // (ShardPlanner: no replica holds data yet, so no election), which is not what this tests.
@@ -253,6 +298,12 @@ public final class MoveSimulation {
           target = wanted;
           log(scheduler.now(), "spec asks for " + new TreeMap<>(wanted));
         });
+    if (resized != null) {
+      scheduler.after(growAt - scheduler.now(), () -> resize(resized, 5));
+      if (shrinkAt > 0) {
+        scheduler.after(shrinkAt - scheduler.now(), () -> resize(resized, REPLICAS));
+      }
+    }
     if (revertAt > 0) {
       scheduler.after(
           revertAt - scheduler.now(),
@@ -286,7 +337,7 @@ public final class MoveSimulation {
    * while the row exists nowhere.
    */
   public Result runUnacknowledgedTail() {
-    byName.values().forEach(SimReplica::start);
+    allPods().forEach(SimReplica::start);
     loops.values().forEach(SimOperator::start);
     scheduler.runUntil(2_000);
     startMover();
@@ -300,7 +351,7 @@ public final class MoveSimulation {
       return judge();
     }
     SimReplica p = byName.get(primary);
-    for (SimReplica o : shards.get("sh1")) {
+    for (SimReplica o : pods("sh1")) {
       if (o != p) {
         network.partition(p.name(), o.name());
       }
@@ -321,7 +372,7 @@ public final class MoveSimulation {
         });
     log(scheduler.now(), "crash " + p.name() + "; cut c0 off from the rest of sh1");
     p.crash();
-    for (SimReplica o : shards.get("sh1")) {
+    for (SimReplica o : pods("sh1")) {
       if (o != p) {
         network.partition(writer.router().name(), o.name());
       }
@@ -341,7 +392,7 @@ public final class MoveSimulation {
    * on the new primary.
    */
   public Result runAdoptWithoutQuorum() {
-    byName.values().forEach(SimReplica::start);
+    allPods().forEach(SimReplica::start);
     loops.values().forEach(SimOperator::start);
     scheduler.runUntil(2_000);
     long[] crashAt = {Long.MAX_VALUE};
@@ -352,7 +403,7 @@ public final class MoveSimulation {
             return;
           }
           SimReplica p = byName.get(primary);
-          for (SimReplica o : shards.get("sh2")) {
+          for (SimReplica o : pods("sh2")) {
             if (o != p) {
               network.partition(p.name(), o.name());
             }
@@ -396,7 +447,7 @@ public final class MoveSimulation {
    * from its own outcome, owned or not.)
    */
   public Result runRetryOfAChangeFromBeforeTheMove() {
-    byName.values().forEach(SimReplica::start);
+    allPods().forEach(SimReplica::start);
     loops.values().forEach(SimOperator::start);
     scheduler.runUntil(2_000);
     // c0's router retries for a minute (shardeddb.router.retry.timeout), past its freeze.
@@ -410,9 +461,9 @@ public final class MoveSimulation {
     // Until every replica of sh1 holds U1 (a quorum would do; all of them keep it simple).
     scheduler.runUntil(
         scheduler.now() + 5_000,
-        () -> shards.get("sh1").stream().allMatch(rep -> rep.disk().rids.containsKey(u1.rid)));
+        () -> pods("sh1").stream().allMatch(rep -> rep.disk().rids.containsKey(u1.rid)));
     // Its connections to sh1 break while it is frozen: the answer is lost.
-    for (SimReplica o : shards.get("sh1")) {
+    for (SimReplica o : pods("sh1")) {
       network.partition(first.router().name(), o.name());
     }
     log(scheduler.now(), "sh1 holds " + u1.rid + "; c0 froze before reading its answer");
@@ -426,7 +477,7 @@ public final class MoveSimulation {
     second.updateOnce(777, SimStorage.updateValue(777, 2));
     scheduler.runUntil(scheduler.now() + 5_000, second::idle);
     log(scheduler.now(), "c1's update of 777 answered; c0 resumes and retries " + u1.rid);
-    for (SimReplica o : shards.get("sh1")) {
+    for (SimReplica o : pods("sh1")) {
       network.heal(first.router().name(), o.name());
     }
     network.liveness(first.router().name(), Network.Liveness.UP);
@@ -446,11 +497,11 @@ public final class MoveSimulation {
    * complete.
    */
   public Result runNoOpLostToAStorageError() {
-    byName.values().forEach(SimReplica::start);
+    allPods().forEach(SimReplica::start);
     loops.values().forEach(SimOperator::start);
     scheduler.runUntil(2_000);
     SimReplica old = byName.get(loops.get("sh2").primary());
-    for (SimReplica o : shards.get("sh2")) {
+    for (SimReplica o : pods("sh2")) {
       if (o != old) {
         o.storageFaults().resetFor(4_000);
       }
@@ -571,7 +622,7 @@ public final class MoveSimulation {
       if (primary != null) {
         urls.add(url(primary));
       }
-      s.getValue().stream()
+      pods(s.getKey()).stream()
           .map(SimReplica::name)
           .filter(n -> !n.equals(primary))
           .forEach(n -> urls.add(url(n)));
@@ -591,7 +642,7 @@ public final class MoveSimulation {
 
   private void injectFault(Random r) {
     long now = scheduler.now();
-    List<SimReplica> all = new ArrayList<>(byName.values());
+    List<SimReplica> all = new ArrayList<>(allPods());
     all.sort((x, y) -> x.name().compareTo(y.name()));
     SimReplica v = all.get(r.nextInt(all.size()));
     if (r.nextInt(3) == 0) {
@@ -609,7 +660,7 @@ public final class MoveSimulation {
       case 0 -> {
         log(now, "crash " + victim.name() + " for " + length);
         victim.crash();
-        scheduler.after(length, victim::start);
+        scheduler.after(length, () -> startIfPod(victim));
       }
       case 1 -> {
         if (network.liveness(victim.name()) != Network.Liveness.UP) {
@@ -641,7 +692,7 @@ public final class MoveSimulation {
       }
       case 4 -> {
         log(now, "isolate " + victim.name() + " from its peers for " + length);
-        for (SimReplica o : shards.get(shard)) {
+        for (SimReplica o : pods(shard)) {
           if (o != victim) {
             network.partition(victim.name(), o.name());
             scheduler.after(length, () -> network.heal(victim.name(), o.name()));
@@ -649,12 +700,12 @@ public final class MoveSimulation {
         }
       }
       case 5 -> {
-        long empty = shards.get(shard).stream().filter(x -> x != victim && x.holdsNoData()).count();
+        long empty = pods(shard).stream().filter(x -> x != victim && x.holdsNoData()).count();
         if (network.liveness(victim.name()) == Network.Liveness.UP && empty == 0) {
           log(now, "wipe " + victim.name() + " and restart it after " + length);
           victim.crash();
           victim.wipe();
-          scheduler.after(length, victim::start);
+          scheduler.after(length, () -> startIfPod(victim));
         }
       }
       case 6 -> {
@@ -706,6 +757,77 @@ public final class MoveSimulation {
     return r.name().startsWith("a") ? "sh1" : "sh2";
   }
 
+  /** The pods of shard {@code id} now: its first {@link #podCount} ordinals. */
+  private List<SimReplica> pods(String id) {
+    return shards.get(id).subList(0, podCount.get(id));
+  }
+
+  /** Every pod of every shard. */
+  private List<SimReplica> allPods() {
+    List<SimReplica> out = new ArrayList<>();
+    shards.keySet().forEach(id -> out.addAll(pods(id)));
+    return out;
+  }
+
+  /** Starts {@code r} again unless its StatefulSet removed its pod meanwhile. */
+  private void startIfPod(SimReplica r) {
+    if (pods(shardOf(r)).contains(r)) {
+      r.start();
+    }
+  }
+
+  /** The spec's replica count of shard {@code id} becomes {@code count}. */
+  private void resize(String id, int count) {
+    resizes++;
+    log(scheduler.now(), "spec: " + id + " replicas " + loops.get(id).desired() + " -> " + count);
+    loops.get(id).resize(count);
+  }
+
+  /**
+   * The StatefulSet controller of shard {@code id} (as {@code ShardSimulation.scale}): removes the
+   * pods past {@code size} at once (stopped; their volume deleted unless the schedule keeps the
+   * claims) and creates the missing ones, which start 300 ms later on a new empty volume or their
+   * kept claim.
+   */
+  private void scale(String id, int size) {
+    List<SimReplica> all = shards.get(id);
+    while (podCount.get(id) > size) {
+      SimReplica gone = all.get(podCount.get(id) - 1);
+      podCount.merge(id, -1, Integer::sum);
+      log(
+          scheduler.now(),
+          "StatefulSet removes "
+              + gone.name()
+              + (keepsVolumes ? " (its volume claim kept)" : " and its volume"));
+      gone.crash();
+      if (!keepsVolumes) {
+        gone.wipe();
+        claimed.remove(gone.name());
+      }
+    }
+    while (podCount.get(id) < size) {
+      SimReplica fresh = all.get(podCount.get(id));
+      podCount.merge(id, 1, Integer::sum);
+      boolean kept = claimed.contains(fresh.name());
+      log(
+          scheduler.now(),
+          "StatefulSet creates " + fresh.name() + (kept ? " on its kept volume" : " (empty)"));
+      fresh.crash();
+      if (!kept) {
+        fresh.wipe();
+        claimed.add(fresh.name());
+      }
+      scheduler.after(
+          300,
+          () -> {
+            if (pods(id).contains(fresh)
+                && network.liveness(fresh.name()) == Network.Liveness.DOWN) {
+              fresh.start();
+            }
+          });
+    }
+  }
+
   private void healEverything() {
     log(scheduler.now(), "heal everything");
     network.healAll();
@@ -713,7 +835,7 @@ public final class MoveSimulation {
     for (SimReplica rep : byName.values()) {
       rep.storageFaults().healAll();
       switch (network.liveness(rep.name())) {
-        case DOWN -> rep.start();
+        case DOWN -> startIfPod(rep);
         case PAUSED -> network.liveness(rep.name(), Network.Liveness.UP);
         case UP -> {}
       }
@@ -742,8 +864,19 @@ public final class MoveSimulation {
     }
     violations.addAll(layoutViolations());
     for (Map.Entry<String, List<SimReplica>> s : shards.entrySet()) {
-      List<SimReplica> holding = s.getValue().stream().filter(x -> !x.holdsNoData()).toList();
-      if (holding.size() <= s.getValue().size() / 2) {
+      SimOperator loop = loops.get(s.getKey());
+      if (podCount.get(s.getKey()) != loop.desired() || loop.recordedVoters() != loop.desired()) {
+        violations.add(
+            s.getKey()
+                + " has "
+                + podCount.get(s.getKey())
+                + " pods and "
+                + loop.recordedVoters()
+                + " voters at the end; the spec asks for "
+                + loop.desired());
+      }
+      List<SimReplica> holding = pods(s.getKey()).stream().filter(x -> !x.holdsNoData()).toList();
+      if (holding.size() <= pods(s.getKey()).size() / 2) {
         violations.add(
             s.getKey() + ": more than a minority of its replicas hold no data at the end");
       }
@@ -822,9 +955,25 @@ public final class MoveSimulation {
         storageFaultsStruck(),
         List.copyOf(faultLog),
         batches(),
-        new long[] {
-          reads.stream().filter(rd -> rd.ok).count(), reads.stream().filter(rd -> !rd.ok).count()
-        });
+        readCounts(),
+        resizes);
+  }
+
+  /**
+   * Reads answered at {primary, session, any}, reads that failed, and answered reads served by a
+   * replica other than the layout's primary.
+   */
+  private long[] readCounts() {
+    long[] n = new long[5];
+    for (MoveClient.Read rd : reads) {
+      if (!rd.ok) {
+        n[3]++;
+        continue;
+      }
+      n[rd.level.ordinal()]++;
+      n[4] += rd.fromSecondary ? 1 : 0;
+    }
+    return n;
   }
 
   /** The {@code /write/batch} requests the routers' coalescing sent, and the items they carried. */
@@ -910,7 +1059,7 @@ public final class MoveSimulation {
           allowed.add(c.delete ? null : c.value);
         }
       }
-      for (SimReplica rep : shards.get(owner)) {
+      for (SimReplica rep : pods(owner)) {
         if (rep.holdsNoData()) {
           continue;
         }
@@ -946,15 +1095,35 @@ public final class MoveSimulation {
   }
 
   /**
-   * Each {@code primary} read answered: it saw the value of the key's last change acknowledged
-   * before it was sent, or of a change after that one that was not refused, or of one whose outcome
-   * stayed unknown (absent for a delete) — never an older value, across moves and failovers. The
-   * reader is the key's only writer, so every change of the key before the read had ended.
+   * Each {@code primary} and {@code session} read answered: it saw the value of the key's last
+   * change acknowledged before it was sent, or of a change after that one that was not refused, or
+   * of one whose outcome stayed unknown (absent for a delete) — never an older value, across moves
+   * and failovers. The reader is the key's only writer, so every change of the key before the read
+   * had ended, and its session token holds every one acknowledged (read your writes). An {@code
+   * any} read may be stale, but only with a value some change of the key wrote: never a refused
+   * change's, never one not yet sent.
    */
   private List<String> readViolations() {
     List<String> out = new ArrayList<>();
     for (MoveClient.Read rd : reads) {
       if (!rd.ok) {
+        continue;
+      }
+      if (rd.level == ReadConsistency.ANY) {
+        Set<Long> written = new HashSet<>();
+        written.add(null);
+        for (MoveClient.Change c : history.getOrDefault(rd.key, List.of())) {
+          if (c.sentAt <= rd.end && c.outcome != MoveClient.Outcome.REFUSED && !c.delete) {
+            written.add(c.value);
+          }
+        }
+        if (!written.contains(rd.value)) {
+          out.add(
+              "an "
+                  + rd
+                  + ", a value no change of the key that was not refused wrote; its changes: "
+                  + history.get(rd.key));
+        }
         continue;
       }
       List<MoveClient.Change> changes =
@@ -981,7 +1150,7 @@ public final class MoveSimulation {
       }
       if (!allowed.contains(rd.value)) {
         out.add(
-            "a primary "
+            "a "
                 + rd
                 + ", not its last acknowledged change or a later one; its changes: "
                 + changes);

@@ -208,6 +208,36 @@ final class SimOperator {
     return s != null && s > 0 && s < recordedVoters() ? s : 0;
   }
 
+  /** What a {@code /config} says the shard owns (null: the bring-up's ranges). */
+  private java.util.function.Supplier<List<io.shardeddb.protocol.topology.PointRange>> owned =
+      () -> null;
+
+  /**
+   * An operator of shard {@code shard} of {@link MoveSimulation} over {@code replicas} (every
+   * ordinal it may have), {@code initial} of them pods; {@code statefulSet} sizes the pods; its
+   * {@code /config} says the shard owns what {@code owned} gives (the published layout's range).
+   */
+  static SimOperator forShard(
+      String name,
+      String shard,
+      List<String> replicas,
+      int initial,
+      Scheduler scheduler,
+      Network network,
+      Map<String, SimReplica> byName,
+      java.util.function.IntConsumer statefulSet,
+      java.util.function.Supplier<List<io.shardeddb.protocol.topology.PointRange>> owned) {
+    SimOperator o =
+        new SimOperator(name, shard, replicas, initial, scheduler, network, byName, statefulSet);
+    o.owned = owned;
+    return o;
+  }
+
+  /** The shard's status as this operator last recorded it (what routers read). */
+  ShardStatus status() {
+    return status;
+  }
+
   /** The recorded primary (what routers read from the status). */
   String primary() {
     return status.primary();
@@ -518,7 +548,8 @@ final class SimOperator {
             fault.run();
           }
         }
-        case ShardAction.Configure c -> network.send(name, c.pod(), new Messages.Configure());
+        case ShardAction.Configure c ->
+            network.send(name, c.pod(), new Messages.Configure(owned.get()));
         case ShardAction.Resync r -> {
           trace("resync " + r.pod() + " (" + plan.phase() + ": " + plan.message() + ")");
           network.send(name, r.pod(), new Messages.Resync());

@@ -294,7 +294,8 @@ final class SimReplica {
   void receive(String from, Object m) {
     switch (m) {
       case Messages.Ping p -> network.send(name, from, pong());
-      case Messages.Configure c -> adopt(bringUp, false);
+      case Messages.Configure c ->
+          adopt(c.owned() == null ? bringUp : bringUp.withOwned(c.owned()), false);
       case Messages.Resync r -> {
         if (ctx.view().role() == Role.Secondary) {
           sync.resync();
@@ -312,6 +313,8 @@ final class SimReplica {
       case Messages.OwnedChange c -> onOwnedChange(from, c);
       case Messages.OwnedBatch b -> onOwnedBatch(from, b);
       case Messages.OwnedRead r -> onOwnedRead(from, r);
+      case Messages.HeartbeatAsk h ->
+          network.send(name, from, new Messages.HeartbeatReply(h.id(), heartbeat()));
       default -> throw new IllegalArgumentException("unexpected " + m);
     }
   }
@@ -664,24 +667,32 @@ final class SimReplica {
         return coordinator.lease() == LeaseRules.Lease.HELD ? 200 : 503;
       }
       case SESSION -> {
-        if (r.minLsn() < 0) {
-          return 200;
-        }
-        ReplicaContext.View v = ctx.view();
-        if (r.minEpoch() <= 0) {
-          // A token without an epoch (its entry left the log): minLsn alone, as awaitLsn.
-          return v.appliedLsn() >= r.minLsn() ? 200 : 409;
-        }
-        long epochAt = ctx.epochAt(v, r.minLsn(), disk::epochAt);
-        return rules.sessionRead(ctx.inSync(), v.appliedLsn(), r.minEpoch(), r.minLsn(), epochAt)
-                == SessionReads.Session.SERVE
-            ? 200
-            : 409;
+        return sessionStatus(r.minEpoch(), r.minLsn());
       }
       default -> {
         return 200;
       }
     }
+  }
+
+  /**
+   * The session guard of {@code ReadRequests.planChecked}: no entry ({@code minLsn} &lt; 0): 200;
+   * {@code minLsn} alone (a token without an epoch: its entry left the log), as {@code awaitLsn};
+   * else the entry through {@link Rulebook#sessionRead}. 409 when not served.
+   */
+  private int sessionStatus(long minEpoch, long minLsn) {
+    if (minLsn < 0) {
+      return 200;
+    }
+    ReplicaContext.View v = ctx.view();
+    if (minEpoch <= 0) {
+      return v.appliedLsn() >= minLsn ? 200 : 409;
+    }
+    long epochAt = ctx.epochAt(v, minLsn, disk::epochAt);
+    return rules.sessionRead(ctx.inSync(), v.appliedLsn(), minEpoch, minLsn, epochAt)
+            == SessionReads.Session.SERVE
+        ? 200
+        : 409;
   }
 
   // --- a move (docs/resharding.md): the shard-server's RangeController and the export ----------
@@ -859,11 +870,12 @@ final class SimReplica {
   }
 
   /**
-   * {@code POST /read} of one key at {@code primary} as {@code ShardController.read} and {@code
-   * ReadRequests} answer it: a configured replica whose ranges are the router's layout's when the
-   * request names them (else 421), only rows it owns, the primary (else 409) holding its lease
+   * {@code POST /read} of one key as {@code ShardController.read} and {@code ReadRequests} answer
+   * it: a configured replica whose ranges are the router's layout's when the request names them
+   * (else 421), only rows it owns; at {@code primary}, the primary (else 409) holding its lease
    * (else 503, rule 9), its rows answered once the quorum-committed LSN reaches every entry they
-   * may show (the read index, else 503).
+   * may show (the read index, else 503); otherwise the session's entry held (else 409, without the
+   * production's wait of up to {@code min-lsn-wait}).
    */
   private void onOwnedRead(String client, Messages.OwnedRead r) {
     ShardConfig config = ctx.config();
@@ -883,6 +895,21 @@ final class SimReplica {
               io.shardeddb.protocol.shard.ShardEndpoints.NOT_OWNED,
               config.notOwned(r.key()).getMessage(),
               null));
+      return;
+    }
+    if (!r.primary()) {
+      // session (its entry, else 409) or any: this replica's rows as they are, only those it owns.
+      int status = sessionStatus(r.minEpoch(), r.minLsn());
+      Long value = status == 200 && config.owns(r.key()) ? disk.values.get(r.key()) : null;
+      network.send(
+          name,
+          client,
+          new Messages.OwnedReadReply(
+              r.id(),
+              r.key(),
+              status,
+              status == 200 ? null : "session entry " + r.minLsn() + " not held",
+              value));
       return;
     }
     try {

@@ -1,6 +1,10 @@
 package io.shardeddb.simulation;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
+import io.shardeddb.api.v1alpha1.ShardStatus;
+import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadResponse;
@@ -45,19 +49,20 @@ import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * One router process of {@link MoveSimulation}: the production {@link WritePath}, {@link
- * FailoverRetry}, {@link TopologyHolder} and {@link CoalescedWrites} (writes to one primary that
- * arrive while one is in flight go together as one {@code /write/batch}) over the simulated network
- * and time. Its layout source reads the published layout and each shard's primary every {@code
- * refreshMillis} and installs a new routing table when they changed (as the Kubernetes source does
- * on a status change). Its wire ({@link CoalescedWrites.Wire}: {@code /write}, {@code
- * /write/batch}, {@code /update}, {@code /del}) is messages to the primary's node, answered by
- * {@link SimReplica} as the shard-server's controllers answer; a call with no answer within {@link
- * #CALL_DEADLINE} ms fails as a broken connection does ({@link ShardServerException#UNREACHABLE}).
- * Its delays run on the simulation's {@link io.shardeddb.simulation.Scheduler}; while the router is
- * paused (a frozen process), nothing of it runs and answers to it wait, as a stopped process's
- * threads and sockets do. Request ids come from the seeded random, so a seed runs the same way
- * every time.
+ * One router process of {@link MoveSimulation}: the production {@link WritePath}, {@link ReadPath},
+ * {@link ReplicaHealth}, {@link FailoverRetry}, {@link TopologyHolder} and {@link CoalescedWrites}
+ * (writes to one primary that arrive while one is in flight go together as one {@code
+ * /write/batch}) over the simulated network and time. Its layout source reads the published layout
+ * and each shard's status every {@code refreshMillis} and installs a new routing table when they
+ * changed (as the Kubernetes source does on a status change); its health polls every replica's
+ * {@code /heartbeat} each second, which picks the replicas of {@code session} and {@code any}
+ * reads. Its wire ({@link CoalescedWrites.Wire}: {@code /write}, {@code /write/batch}, {@code
+ * /update}, {@code /del}) is messages to the primary's node, answered by {@link SimReplica} as the
+ * shard-server's controllers answer; a call with no answer within {@link #CALL_DEADLINE} ms fails
+ * as a broken connection does ({@link ShardServerException#UNREACHABLE}). Its delays run on the
+ * simulation's {@link io.shardeddb.simulation.Scheduler}; while the router is paused (a frozen
+ * process), nothing of it runs and answers to it wait, as a stopped process's threads and sockets
+ * do. Request ids come from the seeded random, so a seed runs the same way every time.
  */
 final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
   /** How long a call waits for its answer before it fails as unreachable. */
@@ -69,7 +74,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
   private final io.shardeddb.simulation.Scheduler scheduler;
   private final Network network;
   private final Supplier<Map<String, PointRange>> published;
-  private final Function<String, String> primaryOf;
+  private final Function<String, ShardStatus> statusOf;
   private final long refreshMillis;
   private final Sharding sharding;
   private final TopologyHolder topology = new TopologyHolder("sim");
@@ -77,13 +82,17 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
   private final WritePath writes;
   private final ReadPath reads;
   private final Map<String, MonoSink<ShardReadResponse>> readsPending = new HashMap<>();
+  private final Map<String, MonoSink<Heartbeat>> heartbeats = new HashMap<>();
+  private final ReplicaHealth health;
+  private boolean polling;
+  private long asks;
   private final Map<String, MonoSink<ShardWriteResponse>> pending = new HashMap<>();
   private final Map<String, MonoSink<ShardWriteBatchResponse>> batches = new HashMap<>();
   private String lastIssued;
   private long batchesSent;
   private long batchedItems;
   private Map<String, PointRange> layoutSeen = Map.of();
-  private Map<String, String> primariesSeen = Map.of();
+  private Map<String, ShardStatus> statusSeen = Map.of();
   private long calls;
   private boolean started;
 
@@ -95,7 +104,12 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
     /** A failover retry gets a fresh request id. */
     FRESH_ID_ON_RETRY,
     /** A read carries no {@code X-Shard-Owned}: a shard whose ranges moved still answers it. */
-    READ_WITHOUT_OWNED
+    READ_WITHOUT_OWNED,
+    /**
+     * A session read asks for none of its token's entries: its replicas are picked as for {@code
+     * any} and asked for nothing.
+     */
+    SESSION_WITHOUT_ENTRY
   }
 
   SimRouter(
@@ -103,7 +117,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       io.shardeddb.simulation.Scheduler scheduler,
       Network network,
       Supplier<Map<String, PointRange>> published,
-      Function<String, String> primaryOf,
+      Function<String, ShardStatus> statusOf,
       long refreshMillis,
       Sharding sharding,
       Duration retryTimeout,
@@ -112,7 +126,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
     this.scheduler = scheduler;
     this.network = network;
     this.published = published;
-    this.primaryOf = primaryOf;
+    this.statusOf = statusOf;
     this.refreshMillis = refreshMillis;
     this.sharding = sharding;
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -121,8 +135,10 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
     ShardDataCalls calls =
         new CoalescedWrites(
             this, new RouterSettings.Coalesce(true, 64, 1), scheduler::nanos, meters);
-    // Never polled: the simulated reads are at primary consistency, which asks no heartbeat.
-    ReplicaHealth health = new ReplicaHealth(topology, null);
+    Time time = new Time();
+    // Polled every second (shardeddb.router.heartbeat.interval's default) once started: session
+    // and any reads pick their replicas by it.
+    this.health = new ReplicaHealth(topology, this, time);
     this.retry =
         new FailoverRetry(
             topology,
@@ -131,19 +147,29 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
             retryTimeout,
             // shardeddb.router.moved-retry-timeout's default.
             Duration.ofSeconds(10),
-            new Time());
+            time);
     this.reads =
-        mutation == Mutation.READ_WITHOUT_OWNED
-            ? new ReadPath(this, health, retry, metrics) {
-              @Override
-              protected String ownedHeader(RoutingTable planned, String shardId) {
-                return null;
-              }
-            }
-            : new ReadPath(this, health, retry, metrics);
+        switch (mutation) {
+          case READ_WITHOUT_OWNED ->
+              new ReadPath(this, health, retry, metrics) {
+                @Override
+                protected String ownedHeader(RoutingTable planned, String shardId) {
+                  return null;
+                }
+              };
+          case SESSION_WITHOUT_ENTRY ->
+              new ReadPath(this, health, retry, metrics) {
+                @Override
+                protected SessionToken.Position sessionEntry(SessionToken session, String shard) {
+                  return new SessionToken.Position(0, 0);
+                }
+              };
+          default -> new ReadPath(this, health, retry, metrics);
+        };
     this.writes =
         switch (mutation) {
-          case NONE, READ_WITHOUT_OWNED -> new WritePath(calls, retry, metrics);
+          case NONE, READ_WITHOUT_OWNED, SESSION_WITHOUT_ENTRY ->
+              new WritePath(calls, retry, metrics);
           case FRESH_ID_ON_REROUTE ->
               new WritePath(calls, retry, metrics) {
                 @Override
@@ -165,12 +191,28 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
     return name;
   }
 
-  /** Starts the layout source (once): reads the layout now and every {@code refreshMillis}. */
+  /**
+   * Starts the layout source (once): reads the layout now and every {@code refreshMillis}; and the
+   * replicas' health, polled every {@link #HEARTBEAT_INTERVAL} ms.
+   */
   void start() {
     if (!started) {
       started = true;
       refresh();
+      live(HEARTBEAT_INTERVAL, this::pollHealth);
     }
+  }
+
+  /** {@code shardeddb.router.heartbeat.interval}'s default. */
+  static final long HEARTBEAT_INTERVAL = 1_000;
+
+  /** {@code ReplicaHealth.pollAll}: a round, unless the one before still waits for answers. */
+  private void pollHealth() {
+    if (!polling) {
+      polling = true;
+      health.poll().doFinally(s -> polling = false).subscribe();
+    }
+    live(HEARTBEAT_INTERVAL, this::pollHealth);
   }
 
   WritePath writes() {
@@ -201,27 +243,32 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
     return new long[] {batchesSent, batchedItems};
   }
 
+  /**
+   * Installs a new routing table when the published layout or a shard's status changed, built as
+   * {@code ShardedDatabaseTopology.from} builds it: each shard's epoch, primary and replicas (with
+   * their roles) from its status; a replica's url is its node's name.
+   */
   private void refresh() {
     Map<String, PointRange> layout = new TreeMap<>(published.get());
-    Map<String, String> primaries = new TreeMap<>();
-    layout.keySet().forEach(s -> primaries.put(s, String.valueOf(primaryOf.apply(s))));
-    if (!layout.equals(layoutSeen) || !primaries.equals(primariesSeen)) {
+    Map<String, ShardStatus> statuses = new TreeMap<>();
+    layout.keySet().forEach(s -> statuses.put(s, statusOf.apply(s)));
+    if (!layout.equals(layoutSeen) || !statuses.equals(statusSeen)) {
       layoutSeen = layout;
-      primariesSeen = primaries;
+      statusSeen = statuses;
       List<ShardTopology> shards = new ArrayList<>();
       layout.forEach(
           (id, range) -> {
-            String primary = primaryOf.apply(id);
+            ShardStatus st = statuses.get(id);
+            List<Replica> replicas = new ArrayList<>();
+            for (ReplicaStatus r : st.replicasOrEmpty()) {
+              if (r.pod() != null) {
+                replicas.add(
+                    new Replica(r.pod(), r.pod(), r.role() == null ? Role.None : r.role()));
+              }
+            }
             shards.add(
                 new ShardTopology(
-                    id,
-                    range.low(),
-                    range.size(),
-                    0,
-                    primary,
-                    primary == null
-                        ? List.of()
-                        : List.of(new Replica(primary, primary, Role.Primary))));
+                    id, range.low(), range.size(), st.epochOrZero(), st.primary(), replicas));
           });
       topology.publish(
           t ->
@@ -333,7 +380,9 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
     return Mono.create(
         sink -> {
           String key = url + "\n" + id;
-          calls++;
+          if (!(message instanceof Messages.HeartbeatAsk)) {
+            calls++;
+          }
           waiting.put(key, sink);
           boolean[] over = {false};
           sink.onDispose(
@@ -373,21 +422,41 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       Long minLsn,
       ReadFilter filter,
       boolean count) {
-    if (low != high || !primary || filter != null || count) {
-      return Mono.error(
-          new IllegalStateException("the simulated clients read one key at primary consistency"));
+    if (low != high || filter != null || count) {
+      return Mono.error(new IllegalStateException("the simulated clients read one key"));
     }
-    String id = "read-" + calls;
+    String id = "read-" + ++asks;
+    // As ShardServerClient: minLsn only when positive, minEpoch with it only when positive.
+    long lsn = minLsn != null && minLsn > 0 ? minLsn : -1;
+    long epoch = lsn > 0 && minEpoch != null && minEpoch > 0 ? minEpoch : 0;
     return exchange(
         url,
         id,
         readsPending,
         new Messages.OwnedRead(
-            id, low, owned == null ? null : ShardEndpoints.parseOwnedHeader(owned)));
+            id,
+            low,
+            owned == null ? null : ShardEndpoints.parseOwnedHeader(owned),
+            primary,
+            epoch,
+            lsn));
+  }
+
+  @Override
+  public Mono<Heartbeat> heartbeat(String url) {
+    String id = "hb-" + ++asks;
+    return exchange(url, id, heartbeats, new Messages.HeartbeatAsk(id));
   }
 
   /** An answer from a replica: completes the call waiting for it, if any. */
   void receive(String from, Object m) {
+    if (m instanceof Messages.HeartbeatReply h) {
+      MonoSink<Heartbeat> sink = heartbeats.remove(from + "\n" + h.id());
+      if (sink != null) {
+        sink.success(h.heartbeat());
+      }
+      return;
+    }
     if (m instanceof Messages.OwnedReadReply r) {
       MonoSink<ShardReadResponse> sink = readsPending.remove(from + "\n" + r.id());
       if (sink == null) {

@@ -76,4 +76,22 @@ class BrokenRouterRulesAreCaughtTest {
     System.out.println("broken router rule (read without X-Shard-Owned) caught: " + found);
     assertThat(found).isNotEmpty();
   }
+
+  @Test
+  @DisplayName(
+      "the router's session rule broken (a session read asks for none of its token's entries, so"
+          + " it is served as an any read): a session read misses the client's own change")
+  void aSessionReadWithoutItsEntry() {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 60 && found.size() < 3; seed++) {
+      MoveSimulation.Result broken =
+          new MoveSimulation(seed).routersBreaking(SimRouter.Mutation.SESSION_WITHOUT_ENTRY).run();
+      broken.violations().stream()
+          .filter(v -> v.startsWith("a session read"))
+          .findFirst()
+          .ifPresent(v -> found.add(v));
+    }
+    System.out.println("broken router rule (session read without its entry) caught: " + found);
+    assertThat(found).isNotEmpty();
+  }
 }

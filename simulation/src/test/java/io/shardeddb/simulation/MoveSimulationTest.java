@@ -35,8 +35,9 @@ class MoveSimulationTest {
     int aborted = 0;
     long[] struck = new long[3];
     long[] batches = new long[2];
-    long[] reads = new long[2];
+    long[] reads = new long[5];
     int hashed = 0;
+    int resizes = 0;
     long started = System.nanoTime();
     for (long seed = FIRST_SEED; seed < FIRST_SEED + SCHEDULES; seed++) {
       // One schedule in three over Hash sharding (its points are the production hash of the keys).
@@ -51,8 +52,10 @@ class MoveSimulationTest {
       }
       batches[0] += r.batches()[0];
       batches[1] += r.batches()[1];
-      reads[0] += r.reads()[0];
-      reads[1] += r.reads()[1];
+      for (int i = 0; i < reads.length; i++) {
+        reads[i] += r.reads()[i];
+      }
+      resizes += r.resizes();
       done += r.phase() == MovePhase.Done ? 1 : 0;
       aborted += r.phase() == MovePhase.Aborted ? 1 : 0;
       if (!r.ok()) {
@@ -72,13 +75,15 @@ class MoveSimulationTest {
       }
     }
     System.out.printf(
-        "move simulation: %d schedules (%d over Hash sharding) in %.1f s, %d moves done, %d aborted, %d acknowledged"
+        "move simulation: %d schedules (%d over Hash sharding) in %.1f s, %d replica-count changes, %d moves done, %d aborted, %d acknowledged"
             + " changes, %d unknown, %d failovers, storage faults struck: %d lost COMMIT replies,"
             + " %d failed statements, %d slow commits; the routers sent %d /write/batch requests"
-            + " carrying %d writes; %d primary reads answered, %d refused; %d failing%n",
+            + " carrying %d writes; reads answered: %d primary, %d session, %d any (%d of them by a"
+            + " secondary), %d failed; %d failing%n",
         SCHEDULES,
         hashed,
         (System.nanoTime() - started) / 1e9,
+        resizes,
         done,
         aborted,
         acked,
@@ -91,6 +96,9 @@ class MoveSimulationTest {
         batches[1],
         reads[0],
         reads[1],
+        reads[2],
+        reads[4],
+        reads[3],
         failures.size());
     failures.stream().limit(5).forEach(System.out::println);
     assertThat(acked).as("the schedules must acknowledge changes to be meaningful").isPositive();
@@ -99,7 +107,11 @@ class MoveSimulationTest {
     assertThat(struck[0]).as("lost COMMIT replies must strike during moves").isPositive();
     assertThat(struck[1]).as("connection resets must strike during moves").isPositive();
     assertThat(batches[0]).as("the routers' coalescing must send batches").isPositive();
+    assertThat(resizes).as("shards must change their replica count mid-move").isPositive();
     assertThat(reads[0]).as("primary reads through the router must be answered").isPositive();
+    assertThat(reads[1]).as("session reads through the router must be answered").isPositive();
+    assertThat(reads[2]).as("any reads through the router must be answered").isPositive();
+    assertThat(reads[4]).as("secondaries must serve session and any reads").isPositive();
     assertThat(failures).isEmpty();
   }
 

@@ -421,8 +421,12 @@ public class ReadPath {
     String keyName = ask.keyName();
     ReadConsistency consistency = ask.consistency();
     SessionToken session = ask.session();
-    long minLsn = consistency == ReadConsistency.SESSION ? session.lsnFor(shard.id()) : 0;
-    long minEpoch = consistency == ReadConsistency.SESSION ? session.epochFor(shard.id()) : 0;
+    SessionToken.Position entry =
+        consistency == ReadConsistency.SESSION
+            ? sessionEntry(session, shard.id())
+            : new SessionToken.Position(0, 0);
+    long minLsn = entry.lsn();
+    long minEpoch = entry.epoch();
     boolean primaryOnly = consistency == ReadConsistency.PRIMARY;
     List<Replica> replicas = replicaChoices(table, shard, consistency, minLsn);
     Mono<ShardReadResponse> fromPrimary =
@@ -484,6 +488,16 @@ public class ReadPath {
         .stream()
         .limit(2)
         .toList();
+  }
+
+  /**
+   * The entry a {@code session} read of {@code shardId} must see, which picks its replicas (a last
+   * heartbeat at or past it) and which it asks the replica to hold ({@code minLsn}, {@code
+   * minEpoch}): the token's position for the shard ({@code 0, 0}: none). Only the simulator's
+   * mutations override it (docs/safety.md).
+   */
+  protected SessionToken.Position sessionEntry(SessionToken session, String shardId) {
+    return new SessionToken.Position(session.epochFor(shardId), session.lsnFor(shardId));
   }
 
   /**

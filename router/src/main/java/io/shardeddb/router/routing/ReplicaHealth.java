@@ -5,8 +5,9 @@ import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardTopology;
-import io.shardeddb.router.shard.ShardServerClient;
+import io.shardeddb.router.shard.ShardReadCalls;
 import io.shardeddb.router.topology.TopologyHolder;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.HashSet;
@@ -34,11 +35,22 @@ public class ReplicaHealth {
   private final Map<String, Observation> byUrl = new ConcurrentHashMap<>();
   private final AtomicBoolean polling = new AtomicBoolean();
   private final TopologyHolder topology;
-  private final ShardServerClient client;
+  private final ShardReadCalls client;
+  private final RouterTime time;
 
-  public ReplicaHealth(TopologyHolder topology, ShardServerClient client) {
+  @Inject
+  public ReplicaHealth(TopologyHolder topology, ShardReadCalls client) {
+    this(topology, client, RouterTime.SYSTEM);
+  }
+
+  /**
+   * As above, with the heartbeat timeout on {@code time}'s scheduler (the simulator's; production:
+   * SYSTEM).
+   */
+  public ReplicaHealth(TopologyHolder topology, ShardReadCalls client, RouterTime time) {
     this.topology = topology;
     this.client = client;
+    this.time = time;
   }
 
   /**
@@ -68,7 +80,7 @@ public class ReplicaHealth {
             url ->
                 client
                     .heartbeat(url)
-                    .timeout(HEARTBEAT_TIMEOUT)
+                    .timeout(HEARTBEAT_TIMEOUT, time.scheduler())
                     .doOnNext(hb -> byUrl.put(url, new Observation(true, hb)))
                     .onErrorResume(
                         e -> {

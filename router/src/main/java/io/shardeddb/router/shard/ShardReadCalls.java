@@ -1,15 +1,17 @@
 package io.shardeddb.router.shard;
 
+import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * The read call the router's read path makes to a shard replica: {@code POST /read} of {@code [low,
- * high]} with the ranges the router's layout gives the shard ({@code X-Shard-Owned}). Every failure
- * is a {@link ShardServerException}. {@link ShardServerClient} is the production one (HTTP, point
- * reads coalesced); the simulator carries it over its simulated network, so the production read
- * path runs there too (docs/safety.md).
+ * The calls the router's read side makes to a shard replica: {@code POST /read} of {@code [low,
+ * high]} with the ranges the router's layout gives the shard ({@code X-Shard-Owned}), and {@code
+ * GET /heartbeat}, by which {@code ReplicaHealth} picks the replicas for {@code session} and {@code
+ * any} reads. Every failure is a {@link ShardServerException}. {@link ShardServerClient} is the
+ * production one (HTTP, point reads coalesced); the simulator carries it over its simulated
+ * network, so the production read path runs there too (docs/safety.md).
  */
 public interface ShardReadCalls {
 
@@ -31,4 +33,7 @@ public interface ShardReadCalls {
       Long minLsn,
       ReadFilter filter,
       boolean count);
+
+  /** {@code GET /heartbeat}: the replica's role, state and applied LSN. */
+  Mono<Heartbeat> heartbeat(String url);
 }

@@ -312,6 +312,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
   }
 
   /** {@code GET /heartbeat}. */
+  @Override
   public Mono<Heartbeat> heartbeat(String url) {
     return call(url, HttpRequest.GET(url + "/heartbeat"), Heartbeat.class);
   }
