@@ -22,10 +22,11 @@ import reactor.core.publisher.Mono;
  * a 4xx (refused: a definite no, so the change must not be found applied), or any other answer (its
  * retries ran out: unknown, the change may land late). One request at a time: an insert of a new
  * key of its own, an update (one time in ten the delete) of a key whose insert was acknowledged, or
- * (one time in five) a read of such a key through the production read path at one of the three
- * levels: {@code primary}, {@code session} (with the token of every write this client had
+ * (one time in five) a read through the production read path at one of the three levels: {@code
+ * primary}, {@code session} (of its own key, with the token of every write this client had
  * acknowledged, merged as a client keeps it) or {@code any} (from a replica the router's health
- * polling picks).
+ * polling picks); half the {@code primary} and {@code any} reads are of a key one of the latest
+ * acknowledged changes of any client changed.
  */
 final class MoveClient {
   enum Outcome {
@@ -125,6 +126,14 @@ final class MoveClient {
   private final Scheduler scheduler;
   private final Map<Long, List<Change>> history;
   private final List<Read> reads;
+  private final List<Long> recentlyChanged;
+
+  /**
+   * How many of the latest acknowledged changes (of every client) a read of others' keys picks
+   * from.
+   */
+  private static final int RECENT = 8;
+
   private SimRouter router;
   private final List<Long> acked = new ArrayList<>();
   private final Map<Long, Integer> updates = new HashMap<>();
@@ -141,7 +150,8 @@ final class MoveClient {
       Scheduler scheduler,
       SimRouter router,
       Map<Long, List<Change>> history,
-      List<Read> reads) {
+      List<Read> reads,
+      List<Long> recentlyChanged) {
     this.name = name;
     this.index = index;
     this.clients = clients;
@@ -149,6 +159,7 @@ final class MoveClient {
     this.router = router;
     this.history = history;
     this.reads = reads;
+    this.recentlyChanged = recentlyChanged;
   }
 
   String name() {
@@ -185,7 +196,17 @@ final class MoveClient {
     }
     Random r = scheduler.random();
     if (!acked.isEmpty() && r.nextInt(5) == 0) {
-      read(acked.get(r.nextInt(acked.size())), ReadConsistency.values()[r.nextInt(3)]);
+      ReadConsistency level = ReadConsistency.values()[r.nextInt(3)];
+      // Half the primary and any reads are of a key some client changed lately: a primary read
+      // promises every change acknowledged before it began, whoever made it (a session only the
+      // reader's own), which a deposed primary a router still routes to would miss.
+      boolean others = level != ReadConsistency.SESSION && r.nextBoolean();
+      int recent = Math.min(RECENT, recentlyChanged.size());
+      read(
+          others
+              ? recentlyChanged.get(recentlyChanged.size() - 1 - r.nextInt(recent))
+              : acked.get(r.nextInt(acked.size())),
+          level);
       return;
     }
     long key;
@@ -254,6 +275,7 @@ final class MoveClient {
           if (c.insert) {
             acked.add(c.key);
           }
+          recentlyChanged.add(c.key);
           finish(c);
         },
         e -> {

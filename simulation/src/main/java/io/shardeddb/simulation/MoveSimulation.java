@@ -104,6 +104,7 @@ public final class MoveSimulation {
   private final List<MoveClient> clients = new ArrayList<>();
   private final Map<Long, List<MoveClient.Change>> history = new TreeMap<>();
   private final List<MoveClient.Read> reads = new ArrayList<>();
+  private final List<Long> recentlyChanged = new ArrayList<>();
   private final List<String> faultLog = new ArrayList<>();
   private final SimShardClient shardClient;
   private final Resharder resharder;
@@ -198,7 +199,8 @@ public final class MoveSimulation {
     // Four clients behind each router, so writes to one primary meet in its coalescing queue.
     for (int i = 0; i < CLIENTS; i++) {
       clients.add(
-          new MoveClient("c" + i, i, CLIENTS, scheduler, routers.get(i % 2), history, reads));
+          new MoveClient(
+              "c" + i, i, CLIENTS, scheduler, routers.get(i % 2), history, reads, recentlyChanged));
     }
   }
 
@@ -1096,12 +1098,13 @@ public final class MoveSimulation {
 
   /**
    * Each {@code primary} and {@code session} read answered: it saw the value of the key's last
-   * change acknowledged before it was sent, or of a change after that one that was not refused, or
-   * of one whose outcome stayed unknown (absent for a delete) — never an older value, across moves
-   * and failovers. The reader is the key's only writer, so every change of the key before the read
-   * had ended, and its session token holds every one acknowledged (read your writes). An {@code
-   * any} read may be stale, but only with a value some change of the key wrote: never a refused
-   * change's, never one not yet sent.
+   * change acknowledged before it was sent, or of a change after that one (sent before the read
+   * ended: another client's may be under way) that was not refused, or of one whose outcome stayed
+   * unknown (absent for a delete) — never an older value, across moves and failovers. A primary
+   * read promises that for any client's changes; a session read is of the reader's own key, whose
+   * every acknowledged change its token holds (read your writes). An {@code any} read may be stale,
+   * but only with a value some change of the key wrote: never a refused change's, never one not yet
+   * sent.
    */
   private List<String> readViolations() {
     List<String> out = new ArrayList<>();
@@ -1126,10 +1129,9 @@ public final class MoveSimulation {
         }
         continue;
       }
+      // Changes sent before the read ended: another client's may be under way while it reads.
       List<MoveClient.Change> changes =
-          history.getOrDefault(rd.key, List.of()).stream()
-              .filter(c -> c.sentAt <= rd.start)
-              .toList();
+          history.getOrDefault(rd.key, List.of()).stream().filter(c -> c.sentAt <= rd.end).toList();
       int lastAck = -1;
       for (int i = 0; i < changes.size(); i++) {
         if (changes.get(i).outcome == MoveClient.Outcome.OK

@@ -382,7 +382,7 @@ final class SimOperator {
       fenceEpoch = plan.fenceEpoch();
       fences.clear();
       passStartedAt = scheduler.now();
-      act(plan);
+      act(plan.actions());
       later(
           DEADLINE,
           inc,
@@ -426,7 +426,7 @@ final class SimOperator {
     fenceEpoch = plan.fenceEpoch();
     fences.clear();
     passStartedAt = scheduler.now();
-    act(plan);
+    act(plan.actions());
     later(
         DEADLINE,
         inc,
@@ -510,21 +510,40 @@ final class SimOperator {
         o.now());
   }
 
-  /** The plan's calls, then the status the production {@link ShardReport} makes of the pass. */
+  /**
+   * The plan's calls, then, as {@code ShardCoordinator.coordinate}, the copies it asked to verify
+   * judged by their checksums ({@link CopyVerification}: rejoin, or copy again) and the judged
+   * plan's further calls; then the status the production {@link ShardReport} makes of the judged
+   * plan (who still copies). Before, the judgement's calls were made but the status was made of the
+   * plan before it, so a copy that matched stayed Copying in status for good and a learner
+   * re-copied while the shard grew was never promoted (move simulator seed 108).
+   */
   private void finish(ShardObservation o, ShardPlan plan, int inc) {
-    act(plan);
+    act(plan.actions());
+    int applied = plan.actions().size();
+    Map<String, CopyCheck> checks = new HashMap<>();
+    for (ShardAction a : plan.actions()) {
+      if (a instanceof ShardAction.Verify v) {
+        CopyCheck c = verify(v);
+        if (c != null) {
+          checks.put(v.pod(), c);
+        }
+      }
+    }
+    ShardPlan judged = checks.isEmpty() ? plan : verification.judge(o, plan, checks);
+    act(judged.actions().subList(applied, judged.actions().size()));
     Map<String, Heartbeat> fresh = new HashMap<>();
     o.beats().forEach((pod, t) -> fresh.put(pod, t.heartbeat()));
     Integer before = status.voters();
-    status = ShardReport.of(o, plan, List.of(), fresh).outcome().status();
+    status = ShardReport.of(o, judged, List.of(), fresh).outcome().status();
     if (!java.util.Objects.equals(before, status.voters())) {
       trace("voters " + before + " -> " + status.voters() + " (spec " + desired + ")");
     }
     later(PASS, inc, () -> pass(inc));
   }
 
-  private void act(ShardPlan plan) {
-    for (ShardAction a : plan.actions()) {
+  private void act(List<ShardAction> actions) {
+    for (ShardAction a : actions) {
       switch (a) {
         case ShardAction.Fence f -> network.send(name, f.pod(), new Fence(f.epoch()));
         case ShardAction.AssignRole r -> {
@@ -551,16 +570,19 @@ final class SimOperator {
         case ShardAction.Configure c ->
             network.send(name, c.pod(), new Messages.Configure(owned.get()));
         case ShardAction.Resync r -> {
-          trace("resync " + r.pod() + " (" + plan.phase() + ": " + plan.message() + ")");
+          trace("resync " + r.pod() + " (" + r.reason() + ")");
           network.send(name, r.pod(), new Messages.Resync());
         }
-        case ShardAction.Verify v -> verify(v);
+        case ShardAction.Verify v -> {} // judged after the calls, in finish()
       }
     }
   }
 
-  /** {@code /checksum} of both sides, read directly (a synchronous call in the real actuator). */
-  private void verify(ShardAction.Verify v) {
+  /**
+   * {@code /checksum} of both sides, read directly (a synchronous call in the real actuator); null
+   * when either cannot be reached.
+   */
+  private CopyCheck verify(ShardAction.Verify v) {
     SimReplica replica = byName.get(v.pod());
     SimReplica primary = byName.get(nameOf(v.primaryUrl()));
     if (replica == null
@@ -569,24 +591,9 @@ final class SimOperator {
         || network.liveness(primary.name()) != Network.Liveness.UP
         || network.partitioned(name, v.pod())
         || network.partitioned(name, primary.name())) {
-      return;
+      return null;
     }
-    ShardPlan judged =
-        verification.judge(
-            observe(),
-            new ShardPlan(
-                ShardPlan.Stage.STEADY,
-                0,
-                null,
-                null,
-                null,
-                null,
-                0,
-                List.of(),
-                List.of(),
-                java.util.Set.of(v.pod())),
-            Map.of(v.pod(), new CopyCheck(checksum(replica), checksum(primary))));
-    act(judged);
+    return new CopyCheck(checksum(replica), checksum(primary));
   }
 
   private ChecksumResponse checksum(SimReplica r) {
