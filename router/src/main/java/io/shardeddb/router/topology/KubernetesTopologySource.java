@@ -51,22 +51,46 @@ public class KubernetesTopologySource {
     this.namespace = namespace;
     this.resource =
         client.resources(ShardedDatabase.class).inNamespace(namespace).withName(database);
+    // Started without waiting for its first list: an API server that is down or slow when the
+    // router starts (seen under load on the real-cluster tier: the first list timed out, the bean
+    // failed and the container exited 1) leaves the router running and not ready
+    // (TopologyReadiness) while the informer lists again with its back-off; every failure is
+    // retried, so a later outage of the API server never stops it either.
     this.informer =
-        resource.inform(
-            new ResourceEventHandler<>() {
-              @Override
-              public void onAdd(ShardedDatabase r) {
-                apply(r);
-              }
+        resource
+            .runnableInformer(0)
+            .exceptionHandler(
+                (started, e) -> {
+                  LOG.warn(
+                      "cannot follow ShardedDatabase {}/{} ({}); retrying",
+                      namespace,
+                      database,
+                      e.toString());
+                  return true;
+                });
+    informer.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(ShardedDatabase r) {
+            apply(r);
+          }
 
-              @Override
-              public void onUpdate(ShardedDatabase old, ShardedDatabase r) {
-                apply(r);
-              }
+          @Override
+          public void onUpdate(ShardedDatabase old, ShardedDatabase r) {
+            apply(r);
+          }
 
-              @Override
-              public void onDelete(ShardedDatabase r, boolean unknownFinalState) {
-                LOG.warn("ShardedDatabase {} was deleted; keeping the last topology", database);
+          @Override
+          public void onDelete(ShardedDatabase r, boolean unknownFinalState) {
+            LOG.warn("ShardedDatabase {} was deleted; keeping the last topology", database);
+          }
+        });
+    informer
+        .start()
+        .whenComplete(
+            (ok, e) -> {
+              if (e == null) {
+                LOG.info("following ShardedDatabase {}/{}", namespace, database);
               }
             });
   }
