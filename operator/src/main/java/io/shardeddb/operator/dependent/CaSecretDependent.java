@@ -3,16 +3,19 @@ package io.shardeddb.operator.dependent;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.shardeddb.api.Labels;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.cert.TlsSecrets;
 import java.security.SecureRandom;
 
 /**
- * The database's CA Secret ({@code <db>-ca}: certificate and key): created once from the CA the
- * reconciler holds for this pass ({@link TlsModels}), read by the operator only, never mounted.
+ * The database's CA Secret ({@code <db>-ca}): the CA in force (with its key when the operator made
+ * it) and a rotation's state ({@link io.shardeddb.operator.cert.CaRotation}), as the reconciler
+ * decided this pass ({@link TlsModels}); read by the operator only, never mounted.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_CA))
 public class CaSecretDependent extends CRUDKubernetesDependentResource<Secret, ShardedDatabase> {
@@ -25,6 +28,20 @@ public class CaSecretDependent extends CRUDKubernetesDependentResource<Secret, S
 
   @Override
   protected Secret desired(ShardedDatabase primary, Context<ShardedDatabase> context) {
-    return secrets.caSecret(Models.of(context), TlsModels.of(context));
+    return secrets.caSecret(Models.of(context), TlsModels.state(context).orElseThrow());
+  }
+
+  /**
+   * Written only when there is a state to store: none before the first CA exists, while the CA the
+   * user named cannot be used.
+   */
+  public static class Decided implements Condition<Secret, ShardedDatabase> {
+    @Override
+    public boolean isMet(
+        DependentResource<Secret, ShardedDatabase> dependentResource,
+        ShardedDatabase primary,
+        Context<ShardedDatabase> context) {
+      return TlsModels.state(context).isPresent();
+    }
   }
 }
