@@ -29,13 +29,16 @@ import java.util.TreeSet;
 
 /**
  * Builds the TLS Secrets of a database (pure: no API calls). {@code <db>-ca} holds the CA's
- * certificate and key and is never mounted. {@code <db>-tls} holds {@code ca.crt} and the router's
- * pair ({@code router.crt/.key}), projected as {@code tls.crt}/{@code tls.key}. Each shard has
- * {@code <db>-<shard>-tls}: {@code ca.crt} and one pair per pod ordinal of its StatefulSet ({@code
- * <pod>.crt/.key}), each naming exactly that pod by its headless-Service names; the shard-server
- * picks its own pair by its pod name. A certificate is kept while it chains to the CA, names what
- * it should and has more than a third of its validity left; otherwise it is issued again, and the
- * pods' files follow (no restart). Pairs of ordinals the StatefulSet no longer has are dropped.
+ * certificate and key (no key for a user's CA, whose key stays in the user's Secret) and a
+ * rotation's state ({@link CaRotation}), and is never mounted. Every {@code ca.crt} holds the
+ * bundle of the pass ({@link Authorities}: two CAs during a rotation). {@code <db>-tls} holds
+ * {@code ca.crt} and the router's pair ({@code router.crt/.key}), projected as {@code
+ * tls.crt}/{@code tls.key}. Each shard has {@code <db>-<shard>-tls}: {@code ca.crt} and one pair
+ * per pod ordinal of its StatefulSet ({@code <pod>.crt/.key}), each naming exactly that pod by its
+ * headless-Service names; the shard-server picks its own pair by its pod name. A certificate is
+ * kept while it chains to an accepted CA, names what it should and has more than a third of its
+ * validity left; otherwise it is issued again, and the pods' files follow (no restart). Pairs of
+ * ordinals the StatefulSet no longer has are dropped.
  */
 public final class TlsSecrets {
 
