@@ -69,6 +69,11 @@ class CaRotationPassesTest {
   }
 
   private Stored pass(Stored before, boolean rotate, CaRotation.UserCa user, Instant now) {
+    return pass(tls, before, rotate, user, now);
+  }
+
+  private Stored pass(
+      OperatorTls tls, Stored before, boolean rotate, CaRotation.UserCa user, Instant now) {
     OperatorTls.CaPass p =
         tls.pass(sdb, before == null ? List.of() : before.all(), user, rotate, now);
     Secret ca = p.state() == null ? before.ca() : secrets.caSecret(db, p.state());
@@ -117,6 +122,26 @@ class CaRotationPassesTest {
         }
       }
     }
+  }
+
+  @Test
+  void anOperatorRestartedAtEveryPassGoesOnFromTheStateInTheCaSecret() {
+    Instant now = Instant.parse("2026-11-25T10:00:00Z");
+    Stored s = pass(new OperatorTls(secrets, OVERLAP), null, false, null, now);
+    List<String> nextCas = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      now = now.plus(PASS);
+      // A new operator each pass: nothing in memory, only what the Secrets hold.
+      s = pass(new OperatorTls(secrets, OVERLAP), s, i == 0, null, now);
+      String next = text(s.ca(), "next.crt");
+      if (next != null && !nextCas.contains(next)) {
+        nextCas.add(next);
+      }
+    }
+    assertThat(nextCas).as("one new CA for the whole rotation").hasSize(1);
+    assertThat(TlsSecrets.state(s.ca()).phase()).isEqualTo(CaRotation.Phase.Steady);
+    assertThat(text(s.ca(), "ca.crt")).isEqualTo(nextCas.get(0));
+    assertThat(text(s.tls(), "ca.crt")).isEqualTo(nextCas.get(0));
   }
 
   @Test
