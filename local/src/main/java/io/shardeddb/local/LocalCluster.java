@@ -46,12 +46,36 @@ import org.slf4j.LoggerFactory;
 public final class LocalCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
 
-  /** Where and how to run. {@code apiPort} 0 picks a free port. */
+  /**
+   * Where and how to run. {@code apiPort} 0 picks a free port; {@code operatorProperties} are the
+   * in-process operator's settings by property name (e.g. {@code shardeddb.tls.ca-overlap}).
+   */
   public record Options(
-      Path projectHome, Path dataDir, String namespace, int apiPort, List<String> jvmOptions) {
+      Path projectHome,
+      Path dataDir,
+      String namespace,
+      int apiPort,
+      List<String> jvmOptions,
+      Map<String, String> operatorProperties) {
+
+    public Options {
+      operatorProperties = operatorProperties == null ? Map.of() : Map.copyOf(operatorProperties);
+    }
+
+    /** With the operator's default settings. */
+    public Options(
+        Path projectHome, Path dataDir, String namespace, int apiPort, List<String> jvmOptions) {
+      this(projectHome, dataDir, namespace, apiPort, jvmOptions, Map.of());
+    }
+
     /** Defaults for this machine: namespace {@code default}, small fast-starting pod JVMs. */
     public static Options defaults(Path projectHome, Path dataDir) {
       return new Options(projectHome, dataDir, "default", 0, PodLauncher.SMALL_JVM);
+    }
+
+    /** These options with the operator's {@code properties}. */
+    public Options withOperatorProperties(Map<String, String> properties) {
+      return new Options(projectHome, dataDir, namespace, apiPort, jvmOptions, properties);
     }
   }
 
@@ -184,7 +208,12 @@ public final class LocalCluster implements AutoCloseable {
     if (operator != null) {
       throw new IllegalStateException("operator already running");
     }
-    operator = new ShardedDbOperator(kube.client(), OperatorSettings.inProcess());
+    operator =
+        new ShardedDbOperator(
+            kube.client(),
+            OperatorSettings.inProcess(
+                options.operatorProperties(),
+                io.shardeddb.operator.shardclient.HttpShardServerClient.withDefaultTimeouts()));
     operator.start();
   }
 

@@ -25,7 +25,9 @@ public record OperatorConfig(
     Duration failoverWatch,
     int heartbeatThreads,
     String metricsScraperNamespace,
-    Map<String, String> metricsScraperPodLabels) {
+    Map<String, String> metricsScraperPodLabels,
+    Duration caValidity,
+    Duration caOverlap) {
 
   /** One knob: read from its system property, else its environment variable, else the default. */
   public enum Setting {
@@ -87,7 +89,20 @@ public record OperatorConfig(
         "shardeddb.metrics-scraper.pod-labels",
         "",
         "Labels (`key=value,...`) of the Prometheus pods shard NetworkPolicies admit on the"
-            + " metrics port; empty: no scraper is admitted.");
+            + " metrics port; empty: no scraper is admitted."),
+    CA_VALIDITY(
+        "caValidity",
+        "shardeddb.tls.ca-validity",
+        "3650d",
+        "How long a CA the operator makes for a database is valid; it is rotated with a third of"
+            + " it left (docs/security.md)."),
+    CA_OVERLAP(
+        "caOverlap",
+        "shardeddb.tls.ca-overlap",
+        "5m",
+        "How long each step of a CA rotation waits: the new CA is trusted everywhere before"
+            + " certificates are issued from it, and the old one until they all were"
+            + " (docs/security.md).");
 
     private final String component;
     private final String property;
@@ -179,7 +194,9 @@ public record OperatorConfig(
         parseDuration(Setting.FAILOVER_WATCH, read.apply(Setting.FAILOVER_WATCH)),
         Integer.parseInt(read.apply(Setting.HEARTBEAT_THREADS)),
         blankToNull(read.apply(Setting.METRICS_SCRAPER_NAMESPACE)),
-        MetricsScraper.parse(null, read.apply(Setting.METRICS_SCRAPER_POD_LABELS)).podLabels());
+        MetricsScraper.parse(null, read.apply(Setting.METRICS_SCRAPER_POD_LABELS)).podLabels(),
+        parseDuration(Setting.CA_VALIDITY, read.apply(Setting.CA_VALIDITY)),
+        parseDuration(Setting.CA_OVERLAP, read.apply(Setting.CA_OVERLAP)));
   }
 
   /** The reconciler's re-trigger intervals. */
@@ -201,7 +218,10 @@ public record OperatorConfig(
     return out;
   }
 
-  /** A duration as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}). */
+  /**
+   * A duration as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 30d} or ISO-8601
+   * ({@code PT5S}).
+   */
   static Duration parseDuration(Setting setting, String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     try {
@@ -216,6 +236,7 @@ public record OperatorConfig(
         case 's' -> Duration.ofSeconds(n);
         case 'm' -> Duration.ofMinutes(n);
         case 'h' -> Duration.ofHours(n);
+        case 'd' -> Duration.ofDays(n);
         default -> throw new IllegalArgumentException();
       };
     } catch (RuntimeException e) {

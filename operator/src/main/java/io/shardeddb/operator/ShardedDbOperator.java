@@ -124,7 +124,9 @@ public final class ShardedDbOperator implements AutoCloseable {
             settings.config().operatorNamespace(),
             settings.config().metricsScraper(),
             settings.config().resyncIntervals(),
-            archives),
+            archives,
+            new ShardedDatabaseReconciler.CaTimes(
+                settings.config().caValidity(), settings.config().caOverlap())),
         // Watch only the listed namespaces when the chart grants per-namespace Roles.
         o -> {
           if (!settings.config().watchNamespaces().isEmpty()) {

@@ -6,12 +6,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
  * The last outcome of a one-shot request made by annotating the resource ({@code
- * shardeddb.io/promote}, {@code shardeddb.io/rebuild}); {@code kubectl-sdb} waits on it.
+ * shardeddb.io/promote}, {@code shardeddb.io/rebuild}, {@code shardeddb.io/rotate-ca}); {@code
+ * kubectl-sdb} waits on it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RequestStatus(
-    @JsonPropertyDescription("Which request: Promote or Rebuild.") Type type,
+    @JsonPropertyDescription("Which request: Promote, Rebuild or RotateCa.") Type type,
     @JsonPropertyDescription(
             "The annotation's value as the operator read it, e.g. sh1=students-sh1-1.")
         String request,
@@ -24,7 +25,12 @@ public record RequestStatus(
     /** A planned switch-over of a shard's primary to a named replica. */
     Promote("shardeddb.io/promote"),
     /** A re-copy of one replica from its shard's primary. */
-    Rebuild("shardeddb.io/rebuild");
+    Rebuild("shardeddb.io/rebuild"),
+    /**
+     * A rotation of the database's CA (any value), with both CAs trusted while every certificate is
+     * issued again (docs/security.md).
+     */
+    RotateCa("shardeddb.io/rotate-ca");
 
     private final String annotation;
 

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 
-/** TLS on every hop: the operator's per-database CA and the certificates it issues. */
+/**
+ * TLS on every hop: the operator's per-database CA (or the user's, {@code caSecret}) and the
+ * certificates it issues.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TlsSpec(
@@ -25,7 +28,20 @@ public record TlsSpec(
     @JsonPropertyDescription(
             "A kubernetes.io/tls Secret (tls.crt, tls.key) the router serves to its clients"
                 + " instead of the certificate from the database's CA.")
-        String routerCertificateSecret) {
+        String routerCertificateSecret,
+    @JsonPropertyDescription(
+            "A Secret in the database's namespace holding the CA to issue every certificate"
+                + " from, in cert-manager's layout: tls.crt (the CA certificate, then any"
+                + " intermediates), tls.key (its private key: PKCS#8, PKCS#1 or SEC 1), optionally ca.crt (the"
+                + " chain to the root). The operator never writes it and does not rotate it;"
+                + " when its content changes, every certificate is issued again from the new CA"
+                + " with both CAs trusted meanwhile. Unset: the operator runs its own CA.")
+        String caSecret) {
+
+  /** TLS with these three settings and the operator's own CA. */
+  public TlsSpec(Boolean enabled, Boolean routerPlainHttp, String routerCertificateSecret) {
+    this(enabled, routerPlainHttp, routerCertificateSecret, null);
+  }
 
   /** Whether TLS is on (default true). */
   public boolean enabledOrDefault() {

@@ -10,6 +10,7 @@ import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.protocol.tls.TlsRole;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,24 +19,124 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
- * The operator's side of each database's TLS, kept across passes: the CA (the stored one; until it
- * is stored, the one generated for it, so every pass issues from the same CA), and the operator's
- * own client identity (role operator, held in memory only, renewed with a third of its validity
- * left), as the context its shard-server calls use, and the pod it expects at each shard-server
- * address ({@link PeerNames}: a certificate naming another pod is refused).
+ * The operator's side of each database's TLS, kept across passes: the CA state ({@link CaRotation}:
+ * the stored one; until what a pass decided is read back, that decision, so every pass issues from
+ * the same CA and a new CA is made once), and the operator's own client identity (role operator,
+ * held in memory only, renewed with a third of its validity left or when the issuing CA changes; it
+ * trusts every CA of the bundle), as the context its shard-server calls use, and the pod it expects
+ * at each shard-server address ({@link PeerNames}: a certificate naming another pod is refused).
  */
 public final class OperatorTls {
 
+  /**
+   * How long each step of a CA rotation waits by default: the kubelet syncs a mounted Secret within
+   * its sync period (a minute by default) plus its cache's delay, and servers read their files
+   * again every {@link TlsMaterialSource#DEFAULT_REFRESH}; five minutes covers both with a margin.
+   */
+  public static final Duration CA_OVERLAP = Duration.ofMinutes(5);
+
   private final TlsSecrets secrets;
-  private final Map<String, CertificateAuthority> generated = new ConcurrentHashMap<>();
+  private final Duration overlap;
+  private final Map<String, CaRotation.State> pending = new ConcurrentHashMap<>();
   private final Map<String, Identity> identities = new ConcurrentHashMap<>();
   private final Map<String, PeerNames> peerNames = new ConcurrentHashMap<>();
 
   private record Identity(
-      X509Certificate authority, X509Certificate certificate, SSLContext context) {}
+      X509Certificate authority, String bundle, X509Certificate certificate, SSLContext context) {}
+
+  /**
+   * What a pass decided about a database's CAs: the state to store, the CAs to issue from and
+   * publish, the Event to record for a step of a rotation (null: none), the answer to {@code
+   * shardeddb.io/rotate-ca} (null: none asked), and the user's CA as read (null: not asked for).
+   */
+  public record CaPass(
+      CaRotation.State state,
+      Authorities authorities,
+      String event,
+      CaRotation.Request request,
+      CaRotation.UserCa user) {}
 
   public OperatorTls(TlsSecrets secrets) {
+    this(secrets, CA_OVERLAP);
+  }
+
+  /** With another wait between the steps of a CA rotation (setting shardeddb.tls.ca-overlap). */
+  public OperatorTls(TlsSecrets secrets, Duration overlap) {
     this.secrets = secrets;
+    this.overlap = overlap;
+  }
+
+  /** How long each step of a CA rotation waits. */
+  public Duration overlap() {
+    return overlap;
+  }
+
+  /**
+   * This pass's CAs of database {@code sdb}, from its CA Secret among {@code stored} (with its TLS
+   * Secrets, to see what is published), {@code user} (the CA of spec.tls.caSecret as read, null
+   * when not set) and whether a rotation is asked for.
+   */
+  public CaPass pass(
+      ShardedDatabase sdb,
+      List<Secret> stored,
+      CaRotation.UserCa user,
+      boolean requested,
+      Instant now) {
+    String db = sdb.getMetadata().getName();
+    String key = key(sdb);
+    String caName = ShardedDatabaseResources.caSecretName(db);
+    CaRotation.State saved =
+        TlsSecrets.state(
+            stored.stream()
+                .filter(s -> caName.equals(s.getMetadata().getName()))
+                .findFirst()
+                .orElse(null));
+    CaRotation.State decidedBefore = pending.get(key);
+    CaRotation.State base = saved;
+    if (decidedBefore != null && (saved == null || saved.version() < decidedBefore.version())) {
+      base = decidedBefore;
+    } else {
+      pending.remove(key);
+    }
+    boolean published =
+        base != null && publishes(db, stored, Authorities.of(base, user, secrets.random()));
+    CaRotation.Decision decision =
+        CaRotation.decide(
+            base,
+            new CaRotation.Inputs(
+                now, overlap, requested, published, user, () -> secrets.fresh(db, now)));
+    if (decision.state() != null && decision.state() != saved) {
+      pending.put(key, decision.state());
+    }
+    Authorities authorities =
+        decision.state() == null
+            ? new Authorities(null, List.of(), List.of(), List.of())
+            : Authorities.of(decision.state(), user, secrets.random());
+    return new CaPass(decision.state(), authorities, decision.event(), decision.request(), user);
+  }
+
+  /**
+   * Whether every TLS Secret of database {@code db} among {@code stored} holds what {@code
+   * authorities} publish (and there is at least the database-wide one).
+   */
+  private static boolean publishes(String db, List<Secret> stored, Authorities authorities) {
+    String tls = ShardedDatabaseResources.tlsSecretName(db);
+    boolean any = false;
+    for (Secret s : stored) {
+      Map<String, String> labels = s.getMetadata().getLabels();
+      boolean shardTls =
+          labels != null
+              && db.equals(labels.get(io.shardeddb.api.Labels.INSTANCE))
+              && io.shardeddb.api.Labels.COMPONENT_SHARD_TLS.equals(
+                  labels.get(io.shardeddb.api.Labels.COMPONENT));
+      if (tls.equals(s.getMetadata().getName()) || shardTls) {
+        any |= tls.equals(s.getMetadata().getName());
+        if (s.getData() == null || !TlsSecrets.publishes(s, authorities)) {
+          return false;
+        }
+      }
+    }
+    return any;
   }
 
   /**
@@ -43,34 +144,59 @@ public final class OperatorTls {
    * (its CA Secret; null while it does not exist), else the one generated for it earlier.
    */
   public CertificateAuthority authority(String key, String db, Secret stored, Instant now) {
-    if (TlsSecrets.text(stored, TlsSecrets.CA_CERT) != null) {
-      CertificateAuthority ca = secrets.authority(db, stored, now);
-      if (TlsSecrets.text(stored, TlsSecrets.CA_CERT)
-          .equals(PemMaterial.pem(List.of(ca.certificate())))) {
-        generated.remove(key);
-        return ca;
-      }
+    CaRotation.State saved = TlsSecrets.state(stored);
+    if (saved != null && saved.active().key() != null) {
+      pending.remove(key);
+      return CertificateAuthority.of(
+          saved.active().certificate(), saved.active().key(), secrets.random());
     }
-    return generated.computeIfAbsent(key, k -> secrets.authority(db, null, now));
+    CaRotation.State state =
+        pending.computeIfAbsent(
+            key,
+            k ->
+                CaRotation.State.steady(
+                    CaRotation.Source.Generated, secrets.fresh(db, now), now, 1));
+    return CertificateAuthority.of(
+        state.active().certificate(), state.active().key(), secrets.random());
   }
 
   /** The context for calling database {@code key}'s shard-servers as the operator. */
   public SSLContext operatorContext(String key, String db, CertificateAuthority ca, Instant now) {
+    return operatorContext(key, db, Authorities.of(ca), now);
+  }
+
+  /**
+   * The context for calling database {@code key}'s shard-servers as the operator: its identity from
+   * the issuing CA, trusting every CA of the bundle; the last one while nothing can be issued (null
+   * when there was none).
+   */
+  public SSLContext operatorContext(String key, String db, Authorities ca, Instant now) {
     Identity id = identities.get(key);
+    String bundle = ca.bundlePem();
     if (id != null
-        && id.authority().equals(ca.certificate())
-        && !TlsSecrets.renewalDue(id.certificate(), now)) {
+        && (!ca.issuing()
+            || (id.authority().equals(ca.signer().certificate())
+                && id.bundle().equals(bundle)
+                && !TlsSecrets.renewalDue(id.certificate(), now)))) {
       return id.context();
     }
+    if (!ca.issuing()) {
+      return null;
+    }
     CertificateAuthority.Issued issued =
-        ca.issue(
-            TlsRole.OPERATOR, db + "-operator", List.of(), List.of(), now, secrets.leafValidity());
-    PemMaterial material =
-        PemMaterial.parse(
-            PemMaterial.pem(List.of(ca.certificate())), issued.certificatePem(), issued.keyPem());
+        ca.signer()
+            .issue(
+                TlsRole.OPERATOR,
+                db + "-operator",
+                List.of(),
+                List.of(),
+                now,
+                secrets.leafValidity());
+    PemMaterial material = PemMaterial.parse(bundle, issued.certificatePem(), issued.keyPem());
     SSLContext context =
         Tls.clientContext(TlsMaterialSource.fixed(material), TlsRole.SHARD_SERVER, peerNames(key));
-    identities.put(key, new Identity(ca.certificate(), issued.certificate(), context));
+    identities.put(
+        key, new Identity(ca.signer().certificate(), bundle, issued.certificate(), context));
     return context;
   }
 
@@ -116,6 +242,11 @@ public final class OperatorTls {
 
   /** The operator's context for {@code sdb}'s shard-servers, or null while its TLS is off. */
   public SSLContext clientContext(ShardedDatabase sdb, CertificateAuthority ca, Instant now) {
+    return clientContext(sdb, Authorities.of(ca), now);
+  }
+
+  /** The operator's context for {@code sdb}'s shard-servers, or null while its TLS is off. */
+  public SSLContext clientContext(ShardedDatabase sdb, Authorities ca, Instant now) {
     return ShardedDatabaseResources.tlsEnabled(sdb)
         ? operatorContext(key(sdb), sdb.getMetadata().getName(), ca, now)
         : null;
@@ -127,7 +258,7 @@ public final class OperatorTls {
 
   /** Forgets database {@code key} (deleted). */
   public void forget(String key) {
-    generated.remove(key);
+    pending.remove(key);
     identities.remove(key);
     peerNames.remove(key);
   }

@@ -68,6 +68,7 @@ final class AggregateStep {
       WorkflowStep.Desired desired,
       ShardsStep.Shards shards,
       ReshardStep.Report reshard,
+      CaStep ca,
       Instant now) {
     VolumeResizer.Result volumes = desired.volumeResize();
     // The workflow applied this spec: its fixed fields are the ones later specs are held to. The
@@ -97,6 +98,7 @@ final class AggregateStep {
                 .resharding(reshard.resharding())
                 .storage(
                     new PassReport.Storage(volumes.condition(), volumes.events(), volumes.busy()))
+                .ca(ca.report())
                 .adminTokenMissing(adminTokenMissing(sdb))
                 .archiveStalls(
                     archives.stalled(
@@ -105,12 +107,21 @@ final class AggregateStep {
                 .refusedRequests(shards.requests().refused())
                 .requests(
                     AnnotationRequests.merge(
-                        previous.requestsOrEmpty(), shards.handled(), verified, now))
+                        previous.requestsOrEmpty(),
+                        java.util.stream.Stream.concat(
+                                shards.handled().stream(), ca.handled().stream())
+                            .toList(),
+                        verified,
+                        now))
                 .build(),
             now);
     events.recordAll(sdb, result.events());
     return result;
   }
+
+  /** What the CA step shows: its condition and Events, and its answer to a request. */
+  record CaStep(
+      PassReport.Ca report, java.util.List<io.shardeddb.api.v1alpha1.RequestStatus> handled) {}
 
   private static RouterStatus routerStatus(ShardedDatabase sdb, Context<ShardedDatabase> context) {
     int ready =

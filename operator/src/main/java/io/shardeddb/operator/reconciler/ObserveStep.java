@@ -2,15 +2,19 @@ package io.shardeddb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.shardeddb.api.Labels;
 import io.shardeddb.api.SecretKeys;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.RequestStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.cert.CaRotation;
 import io.shardeddb.operator.cert.OperatorTls;
+import io.shardeddb.operator.cert.TlsSecrets;
 import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
-import io.shardeddb.protocol.tls.CertificateAuthority;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -33,14 +37,17 @@ final class ObserveStep {
 
   private static final Logger LOG = LoggerFactory.getLogger(ObserveStep.class);
 
+  /** The annotation asking for a rotation of the database's CA (any value). */
+  static final String ROTATE_CA = RequestStatus.Type.RotateCa.annotation();
+
   /**
-   * What a pass sees: the shard pods by shard id, the heartbeats by pod name, and the database's CA
-   * this pass (stored, or generated until it is).
+   * What a pass sees: the shard pods by shard id, the heartbeats by pod name, and the database's
+   * CAs this pass ({@link CaRotation}: stored, or decided until read back).
    */
   record Observed(
       Map<String, List<PodView>> podsByShard,
       Map<String, TimedHeartbeat> heartbeats,
-      CertificateAuthority authority) {
+      OperatorTls.CaPass tls) {
 
     /** The pods of shard {@code id}, none when it has none. */
     List<PodView> pods(String id) {
@@ -59,11 +66,14 @@ final class ObserveStep {
   private final ShardServerClient shards;
   private final ExecutorService probes;
   private final OperatorTls tls;
+  private final KubernetesClient client;
 
-  ObserveStep(ShardServerClient shards, ExecutorService probes, OperatorTls tls) {
+  ObserveStep(
+      ShardServerClient shards, ExecutorService probes, OperatorTls tls, KubernetesClient client) {
     this.shards = shards;
     this.probes = probes;
     this.tls = tls;
+    this.client = client;
   }
 
   Observed observe(ShardedDatabase sdb, Context<ShardedDatabase> context, Instant now) {
@@ -82,10 +92,17 @@ final class ObserveStep {
             .toList();
     String database = sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName();
     shards.useCredential(database, reachable, shardCredential(sdb, context));
-    // TLS (docs/security.md): the database's CA this pass (stored, or generated until it is) and
-    // the operator's own certificate for calling its shard-servers.
-    CertificateAuthority authority =
-        tls.authority(sdb, context.getSecondaryResourcesAsStream(Secret.class), now);
+    // TLS (docs/security.md): the database's CAs this pass (stored, or decided until read back;
+    // a rotation's step, CaRotation) and the operator's own certificate for calling its
+    // shard-servers.
+    Map<String, String> annotations = sdb.getMetadata().getAnnotations();
+    OperatorTls.CaPass authority =
+        tls.pass(
+            sdb,
+            context.getSecondaryResourcesAsStream(Secret.class).toList(),
+            userCa(sdb, now),
+            annotations != null && annotations.containsKey(ROTATE_CA),
+            now);
     // Each call expects the pod it means: a reused IP answered by another pod is refused.
     Map<String, OperatorTls.PodName> expected = new HashMap<>();
     podsByShard.forEach(
@@ -94,8 +111,27 @@ final class ObserveStep {
                 .filter(PodView::reachable)
                 .forEach(p -> expected.put(p.url(), new OperatorTls.PodName(p.name(), shard))));
     tls.expect(sdb, expected);
-    shards.useTls(database, reachable, tls.clientContext(sdb, authority, now));
+    shards.useTls(database, reachable, tls.clientContext(sdb, authority.authorities(), now));
     return new Observed(podsByShard, heartbeats(podsByShard), authority);
+  }
+
+  /**
+   * The CA of the user's Secret named by spec.tls.caSecret, read through the API (it is not one of
+   * the operator's Secrets), or null when none is named.
+   */
+  private CaRotation.UserCa userCa(ShardedDatabase sdb, Instant now) {
+    String name = ShardedDatabaseResources.spec(sdb).tlsOrDefault().caSecret();
+    if (name == null || name.isBlank()) {
+      return null;
+    }
+    try {
+      return TlsSecrets.userCa(
+          name,
+          client.secrets().inNamespace(sdb.getMetadata().getNamespace()).withName(name).get(),
+          now);
+    } catch (KubernetesClientException e) {
+      return CaRotation.UserCa.unusable(name, "cannot be read: " + e.getMessage());
+    }
   }
 
   /** Every reachable shard-server's heartbeat, asked in parallel; the silent ones are absent. */

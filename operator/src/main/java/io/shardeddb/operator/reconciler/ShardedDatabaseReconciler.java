@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.shardeddb.api.Labels;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.RequestStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.backup.resource.RestoreGate;
@@ -56,8 +57,11 @@ import io.shardeddb.operator.status.StatusAggregator;
 import io.shardeddb.operator.storage.VolumeResizer;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
@@ -84,7 +88,9 @@ import org.slf4j.LoggerFactory;
           reconcilePrecondition = MysqlSecretDependent.Generated.class),
       @Dependent(type = ShardAuthSecretDependent.class),
       @Dependent(type = ShardDataAuthSecretDependent.class),
-      @Dependent(type = CaSecretDependent.class),
+      @Dependent(
+          type = CaSecretDependent.class,
+          reconcilePrecondition = CaSecretDependent.Decided.class),
       @Dependent(type = TlsSecretDependent.class),
       @Dependent(type = ShardTlsSecretDependent.class),
       @Dependent(type = RouterServiceAccountDependent.class),
@@ -133,6 +139,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final ReshardStep resharding;
   private final AggregateStep aggregate;
   private final FinishStep finish;
+  private final OperatorTls tls;
   // The Node informer's cache (null until the event sources are prepared): stuck-pod replacement
   // reads nodes from it instead of asking the API server for each unready pod.
   private volatile InformerEventSource<Node, ShardedDatabase> nodes;
@@ -158,7 +165,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       String operatorNamespace,
       MetricsScraper scraper,
       ResyncIntervals resync,
-      ArchiveHealth archives) {
+      ArchiveHealth archives,
+      CaTimes caTimes) {
     this.client = client;
     this.clock = clock;
     this.validator = validator;
@@ -167,8 +175,11 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     // What status writes showed about the server's CRD (cluster-wide, so one per operator).
     StoredStatusMonitor crd = new StoredStatusMonitor();
     // Each database's CA and the operator's certificate for it, kept across passes.
-    OperatorTls tls = new OperatorTls(new TlsSecrets(new SecureRandom()));
-    this.observe = new ObserveStep(shardClient, probes, tls);
+    this.tls =
+        new OperatorTls(
+            new TlsSecrets(new SecureRandom(), TlsSecrets.LEAF_VALIDITY, caTimes.validity()),
+            caTimes.overlap());
+    this.observe = new ObserveStep(shardClient, probes, tls, client);
     VolumeResizer volumes = new VolumeResizer(client);
     this.workflow = new WorkflowStep(images, removalGuard, volumes, operatorNamespace, scraper);
     this.shards = new ShardsStep(client, coordinator, events, volumes);
@@ -227,10 +238,29 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         StuckPodReplacer.Nodes.of(nodes, client));
     ReshardStep.Report reshard =
         resharding.step(sdb, context, desired.layout(), coordinated.outcomes());
+    Map<String, String> annotations = sdb.getMetadata().getAnnotations();
+    AggregateStep.CaStep ca =
+        new AggregateStep.CaStep(
+            CaReport.of(observed.tls(), ShardedDatabaseResources.tlsEnabled(sdb), tls.overlap()),
+            CaReport.request(
+                observed.tls(),
+                annotations == null ? null : annotations.get(ObserveStep.ROTATE_CA),
+                now));
     StatusAggregator.Result result =
-        aggregate.aggregate(sdb, context, previous, desired, coordinated, reshard, now);
-    return finish.finish(
-        sdb, context, previous, result, reshard.lookAgainWithin(), coordinated.handled());
+        aggregate.aggregate(sdb, context, previous, desired, coordinated, reshard, ca, now);
+    List<RequestStatus> handled = new ArrayList<>(coordinated.handled());
+    handled.addAll(ca.handled());
+    // A rotation under way is looked at again when its next step is due.
+    Duration atMost = reshard.lookAgainWithin();
+    if (observed.tls() != null && observed.tls().state() != null) {
+      Instant due = observed.tls().state().due(tls.overlap());
+      if (due != null) {
+        Duration until = Duration.between(now, due);
+        Duration soon = until.isNegative() ? Duration.ofSeconds(1) : until.plusSeconds(1);
+        atMost = atMost == null || soon.compareTo(atMost) < 0 ? soon : atMost;
+      }
+    }
+    return finish.finish(sdb, context, previous, result, atMost, handled);
   }
 
   /**
@@ -262,6 +292,17 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       }
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /**
+   * How long a CA the operator makes is valid (rotated with a third of it left), and how long each
+   * step of a rotation waits ({@link io.shardeddb.operator.cert.CaRotation}).
+   */
+  public record CaTimes(Duration validity, Duration overlap) {
+
+    /** Ten years; five minutes. */
+    public static final CaTimes DEFAULTS =
+        new CaTimes(TlsSecrets.CA_VALIDITY, OperatorTls.CA_OVERLAP);
   }
 
   private static ShardedDatabaseStatus statusOf(ShardedDatabase sdb) {

@@ -134,7 +134,7 @@ final class WorkflowStep {
             previous.applied() == null ? null : previous.applied().storageSize());
     model = model.withShards(volumeResize.shards());
     Models.put(context, model);
-    TlsModels.put(context, observed.authority());
+    TlsModels.put(context, observed.tls());
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     return new Desired(model, refusals, resizing, volumeResize, layout);
   }

@@ -68,5 +68,11 @@ public enum ConditionReason {
   /** The volumes grew; a file system on one waits for the kubelet to grow it. */
   FileSystemResizePending,
   /** The volumes' StorageClass does not allow expansion (or is unknown): the size is unchanged. */
-  StorageResizeUnsupported
+  StorageResizeUnsupported,
+  /** Certificates are issued from one CA, the only one trusted. */
+  CaIssuing,
+  /** A CA rotation is under way: two CAs trusted (the message says which step and until when). */
+  CaRotating,
+  /** The Secret named by spec.tls.caSecret is missing, holds no CA, or lacks its key. */
+  CaSecretUnusable
 }

@@ -26,5 +26,11 @@ public enum ConditionType {
    * re-created, file systems waiting); False once they have it, or with StorageResizeUnsupported
    * when their StorageClass does not allow expansion (nothing is done then).
    */
-  StorageResizing
+  StorageResizing,
+  /**
+   * Whether the database's certificates can be issued (True: from the operator's CA or the user's,
+   * with CaRotating while a CA rotation is under way); False with CaSecretUnusable while the Secret
+   * named by spec.tls.caSecret cannot be used (nothing is re-issued then). Absent with TLS off.
+   */
+  CertificateAuthority
 }

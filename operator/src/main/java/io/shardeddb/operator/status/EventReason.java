@@ -73,7 +73,13 @@ public enum EventReason {
   /** Every shard volume has the larger spec.storage.size. */
   StorageResized(false),
   /** spec.storage.size grew but the volumes' StorageClass does not allow expansion. */
-  StorageResizeUnsupported(true);
+  StorageResizeUnsupported(true),
+  /** A step of a CA rotation: new CA trusted, certificates re-issued, old CA dropped. */
+  CaRotation(false),
+  /** A rotation asked by shardeddb.io/rotate-ca was refused (message says why). */
+  CaRotationRefused(true),
+  /** The CA Secret named by spec.tls.caSecret cannot be used: nothing is issued from it. */
+  CaSecretUnusable(true);
 
   private final boolean warning;
 

@@ -21,6 +21,7 @@ public record PassReport(
     RouterStatus router,
     Resharding resharding,
     Storage storage,
+    Ca ca,
     String adminTokenMissing,
     List<ArchiveHealth.Stall> archiveStalls,
     AppliedSpec applied,
@@ -65,6 +66,17 @@ public record PassReport(
     public static final Storage NONE = new Storage(null, List.of(), false);
   }
 
+  /**
+   * What the CA step reports: its CertificateAuthority condition (null: none, TLS off) and its
+   * Events (a rotation's steps and refusals; the unusable user CA's Warning is the aggregate's, on
+   * a change of the condition).
+   */
+  public record Ca(DesiredCondition condition, List<ShardEvent> events) {
+
+    /** Nothing to report. */
+    public static final Ca NONE = new Ca(null, List.of());
+  }
+
   /** A builder with no shard, no refusal, no resharding, no resize, nothing stalled. */
   public static Builder builder() {
     return new Builder();
@@ -78,6 +90,7 @@ public record PassReport(
     private RouterStatus router = new RouterStatus(0, null);
     private Resharding resharding = Resharding.NONE;
     private Storage storage = Storage.NONE;
+    private Ca ca = Ca.NONE;
     private String adminTokenMissing;
     private List<ArchiveHealth.Stall> archiveStalls = List.of();
     private AppliedSpec applied;
@@ -122,6 +135,12 @@ public record PassReport(
       return this;
     }
 
+    /** The CA step's report. */
+    public Builder ca(Ca value) {
+      ca = value;
+      return this;
+    }
+
     /** The user's router token Secret lacking admin-token (null: none). */
     public Builder adminTokenMissing(String value) {
       adminTokenMissing = value;
@@ -161,6 +180,7 @@ public record PassReport(
           router,
           resharding,
           storage,
+          ca,
           adminTokenMissing,
           archiveStalls,
           applied,

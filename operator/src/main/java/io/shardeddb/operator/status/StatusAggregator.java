@@ -249,6 +249,19 @@ public final class StatusAggregator {
     if (pass.storage().condition() != null) {
       desired.add(pass.storage().condition());
     }
+    DesiredCondition ca = pass.ca().condition();
+    if (ca != null) {
+      desired.add(ca);
+      boolean changed =
+          !previous
+              .condition(ConditionType.CertificateAuthority.name())
+              .map(c -> ca.message().equals(c.getMessage()))
+              .orElse(false);
+      if (!ca.status() && changed) {
+        events.add(new ShardEvent(EventReason.CaSecretUnusable, ca.message()));
+      }
+    }
+    events.addAll(pass.ca().events());
     insecureEvent(previous, security).ifPresent(events::add);
     events.addAll(resharding.events());
     events.addAll(pass.storage().events());

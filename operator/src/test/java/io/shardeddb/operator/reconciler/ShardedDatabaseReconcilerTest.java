@@ -1201,6 +1201,98 @@ class ShardedDatabaseReconcilerTest {
     assertThat(pods).hasSize(3);
   }
 
+  @Test
+  void aUsersCaSecretIssuesEveryCertificateAndAMissingOneIsReportedWithNothingIssued()
+      throws Exception {
+    io.shardeddb.protocol.tls.CertificateAuthority org =
+        io.shardeddb.protocol.tls.CertificateAuthority.create(
+            "org-issuing",
+            java.time.Instant.now(),
+            Duration.ofDays(365),
+            new java.security.SecureRandom());
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("org-ca")
+                .withNamespace(NS)
+                .endMetadata()
+                .withType("kubernetes.io/tls")
+                .addToData(
+                    "tls.crt",
+                    Base64.getEncoder()
+                        .encodeToString(
+                            io.shardeddb.protocol.tls.PemMaterial.pem(List.of(org.certificate()))
+                                .getBytes(UTF_8)))
+                .addToData(
+                    "tls.key",
+                    Base64.getEncoder()
+                        .encodeToString(
+                            io.shardeddb.protocol.tls.PemMaterial.pem(org.key()).getBytes(UTF_8)))
+                .build())
+        .create();
+    apply(withCaSecret(singleShard("orgdb", 1), "org-ca"));
+    apply(withCaSecret(singleShard("nocadb", 1), "no-such-secret"));
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Secret tls = client.secrets().inNamespace(NS).withName("orgdb-tls").get();
+              assertThat(tls).isNotNull();
+              java.security.cert.X509Certificate router =
+                  io.shardeddb.protocol.tls.PemMaterial.certificates(text(tls, "router.crt"))
+                      .get(0);
+              router.verify(org.certificate().getPublicKey());
+              assertThat(status("orgdb").condition("CertificateAuthority"))
+                  .hasValueSatisfying(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("True");
+                        assertThat(c.getReason()).isEqualTo("CaIssuing");
+                        assertThat(c.getMessage()).contains("Secret 'org-ca'");
+                      });
+            });
+    // The user's key is never copied into the operator's Secret.
+    assertThat(client.secrets().inNamespace(NS).withName("orgdb-ca").get().getData())
+        .doesNotContainKey("ca.key");
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(status("nocadb").condition("CertificateAuthority"))
+                  .hasValueSatisfying(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("CaSecretUnusable");
+                        assertThat(c.getMessage())
+                            .contains("'no-such-secret'")
+                            .contains("Secret not found");
+                      });
+              assertThat(events("CaSecretUnusable")).isNotEmpty();
+            });
+    assertThat(client.secrets().inNamespace(NS).withName("nocadb-ca").get()).isNull();
+    Secret nothing = client.secrets().inNamespace(NS).withName("nocadb-tls").get();
+    assertThat(nothing == null || !nothing.getData().containsKey("router.crt"))
+        .as("no certificate issued without the CA")
+        .isTrue();
+  }
+
+  private static ShardedDatabase withCaSecret(ShardedDatabase sdb, String secret) {
+    ShardedDatabaseSpec s = sdb.getSpec();
+    ShardedDatabaseSpec spec =
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(s)
+                .replaceFirst("^\\{", "{\"tls\":{\"caSecret\":\"" + secret + "\"},"),
+            ShardedDatabaseSpec.class);
+    sdb.setSpec(spec);
+    return sdb;
+  }
+
+  private static String text(Secret s, String key) {
+    return new String(Base64.getDecoder().decode(s.getData().get(key)), UTF_8);
+  }
+
   private ShardedDatabase apply(ShardedDatabase sdb) {
     return client.resource(sdb).create();
   }

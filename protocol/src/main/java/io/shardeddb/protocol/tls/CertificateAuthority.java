@@ -34,12 +34,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A database's certificate authority (Bouncy Castle's certificate builder over JDK keys): creates
  * the CA, and issues the certificates of the database's components, each naming its {@link TlsRole}
- * in a URI subject alternative name beside its DNS names. Keys are EC P-256. Only the operator (and
- * tests) issue; Bouncy Castle is an optional dependency of this module.
+ * in a URI subject alternative name beside its DNS names. Keys are EC P-256; a CA the user supplies
+ * may hold an RSA or Ed25519 key, and signs with it. Only the operator (and tests) issue; Bouncy
+ * Castle is an optional dependency of this module.
  */
 public final class CertificateAuthority {
-
-  private static final String SIGNATURE = "SHA256withECDSA";
 
   private final X509Certificate certificate;
   private final PrivateKey key;
@@ -166,11 +165,38 @@ public final class CertificateAuthority {
     }
   }
 
+  /** Whether {@code key} is the private key of {@code certificate} (a signature round trip). */
+  public static boolean matches(X509Certificate certificate, PrivateKey key) {
+    try {
+      byte[] probe = "shardeddb-key-check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      java.security.Signature sign = java.security.Signature.getInstance(signature(key));
+      sign.initSign(key);
+      sign.update(probe);
+      byte[] signed = sign.sign();
+      java.security.Signature verify = java.security.Signature.getInstance(signature(key));
+      verify.initVerify(certificate.getPublicKey());
+      verify.update(probe);
+      return verify.verify(signed);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The signature algorithm a CA with {@code key} signs with. */
+  private static String signature(PrivateKey key) {
+    return switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "Ed25519", "EdDSA" -> "Ed25519";
+      default -> "SHA256withECDSA";
+    };
+  }
+
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
       throws GeneralSecurityException {
     try {
       return new JcaX509CertificateConverter()
-          .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(signer)));
+          .getCertificate(
+              builder.build(new JcaContentSignerBuilder(signature(signer)).build(signer)));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException(e);
     }
