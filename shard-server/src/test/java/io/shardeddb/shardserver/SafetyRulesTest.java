@@ -637,6 +637,31 @@ class SafetyRulesTest {
 
   @Test
   @DisplayName(
+      "rule 9: a session read whose token has no entry for this shard is still served only by a"
+          + " replica in sync with the primary (an empty or fenced one could lack the client's"
+          + " writes that a move brought here); an any read is served as before")
+  void aSessionReadWithoutAnEntryNeedsAReplicaInSync() {
+    startReady(Map.of());
+    Replica b = shard.get(1);
+    assertThat(write(shard.get(0), 5).status()).isEqualTo(200);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              Http.Reply r = read(b, "\"consistency\":\"session\"");
+              assertThat(r.status()).as(r.raw()).isEqualTo(200);
+              assertThat(r.json().get("data")).hasSize(1);
+            });
+    assertThat(shard.fence(1, 2).status()).isEqualTo(200);
+    Http.Reply session = read(b, "\"consistency\":\"session\"");
+    assertThat(session.status()).as(session.raw()).isEqualTo(409);
+    assertThat(session.message()).contains("not in sync");
+    Http.Reply any = read(b, "\"consistency\":\"any\"");
+    assertThat(any.status()).as(any.raw()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName(
       "rule 9, read index: a primary read never shows a write no quorum acknowledged, even while"
           + " the lease holds")
   void primaryReadWaitsForTheReadIndex() {

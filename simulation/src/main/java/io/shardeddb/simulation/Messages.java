@@ -131,14 +131,16 @@ final class Messages {
   /**
    * {@code POST /read} of one key from the production router's read path ({@link SimRouter}), with
    * the ranges its layout gives the shard ({@code X-Shard-Owned}; null: not sent): at {@code
-   * primary} consistency, or not (then {@code minLsn}/{@code minEpoch} are the session's entry, -1
-   * and 0 when not sent: {@code ShardServerClient} sends only positive ones).
+   * primary} consistency, at {@code session} or at {@code any} ({@code minLsn}/{@code minEpoch} are
+   * the session's entry, -1 and 0 when not sent: {@code ShardServerClient} sends only positive
+   * ones).
    */
   record OwnedRead(
       String id,
       long key,
       List<io.shardeddb.protocol.topology.PointRange> expected,
       boolean primary,
+      boolean session,
       long minEpoch,
       long minLsn) {}
 

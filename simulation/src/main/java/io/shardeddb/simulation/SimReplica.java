@@ -25,6 +25,7 @@ import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.replication.SnapshotStream;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
+import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.PrimaryIdentity;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.replication.rules.SessionReads;
@@ -667,7 +668,7 @@ final class SimReplica {
         return coordinator.lease() == LeaseRules.Lease.HELD ? 200 : 503;
       }
       case SESSION -> {
-        return sessionStatus(r.minEpoch(), r.minLsn());
+        return sessionStatus(r.minEpoch(), r.minLsn(), true);
       }
       default -> {
         return 200;
@@ -676,13 +677,22 @@ final class SimReplica {
   }
 
   /**
-   * The session guard of {@code ReadRequests.planChecked}: no entry ({@code minLsn} &lt; 0): 200;
+   * The session guard of {@code ReadRequests.planChecked}: no entry ({@code minLsn} &lt; 0): 200,
+   * or, when the read says {@code "consistency":"session"} ({@code marked}, as the production
+   * router sends it since 2026-11-25), a replica in sync through {@link Rulebook#sessionRead};
    * {@code minLsn} alone (a token without an epoch: its entry left the log), as {@code awaitLsn};
    * else the entry through {@link Rulebook#sessionRead}. 409 when not served.
    */
-  private int sessionStatus(long minEpoch, long minLsn) {
+  private int sessionStatus(long minEpoch, long minLsn, boolean marked) {
     if (minLsn < 0) {
-      return 200;
+      if (!marked) {
+        return 200;
+      }
+      ReplicaContext.View v = ctx.view();
+      return rules.sessionRead(ctx.inSync(), v.appliedLsn(), 0, 0, LogMatching.NOT_HELD)
+              == SessionReads.Session.SERVE
+          ? 200
+          : 409;
     }
     ReplicaContext.View v = ctx.view();
     if (minEpoch <= 0) {
@@ -898,8 +908,9 @@ final class SimReplica {
       return;
     }
     if (!r.primary()) {
-      // session (its entry, else 409) or any: this replica's rows as they are, only those it owns.
-      int status = sessionStatus(r.minEpoch(), r.minLsn());
+      // session (in sync, holding its entry if any; else 409) or any: this replica's rows as they
+      // are, only those it owns.
+      int status = r.session() ? sessionStatus(r.minEpoch(), r.minLsn(), true) : 200;
       Long value = status == 200 && config.owns(r.key()) ? disk.values.get(r.key()) : null;
       network.send(
           name,

@@ -3,6 +3,7 @@ package io.shardeddb.simulation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
+import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReadFilter;
@@ -417,7 +418,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       String keyName,
       long low,
       long high,
-      boolean primary,
+      ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
       ReadFilter filter,
@@ -437,7 +438,8 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
             id,
             low,
             owned == null ? null : ShardEndpoints.parseOwnedHeader(owned),
-            primary,
+            consistency == ReadConsistency.PRIMARY,
+            consistency == ReadConsistency.SESSION,
             epoch,
             lsn));
   }

@@ -189,4 +189,23 @@ class MoveSimulationTest {
       assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
     }
   }
+
+  /**
+   * Seed 1442 (sweep of 2026-11-25, seeds 301–1,500): a merge moved key 53 from sh1 to sh2; b2 of
+   * sh2 was wiped and came back after the cut-over, its {@code /config} giving it the range the
+   * layout gives sh2, and answered a session read of key 53 (whose token named only sh1) with
+   * nothing: a session with no entry for a shard was served by any replica. Red before: "a session
+   * read of 53 sent at t=9073 saw null at t=11226 from b2, not its last acknowledged change". Now
+   * the router marks the read {@code "consistency":"session"} and the replica serves it only in
+   * sync with the primary (holding every entry up to the adopt).
+   */
+  @Test
+  @DisplayName(
+      "a session read of a key a merge moved is not served by an empty replica of its shard")
+  void sessionReadRegressionSeeds() {
+    for (long seed : new long[] {1442}) {
+      MoveSimulation.Result r = new MoveSimulation(seed).run();
+      assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
+    }
+  }
 }

@@ -427,7 +427,6 @@ public class ReadPath {
             : new SessionToken.Position(0, 0);
     long minLsn = entry.lsn();
     long minEpoch = entry.epoch();
-    boolean primaryOnly = consistency == ReadConsistency.PRIMARY;
     List<Replica> replicas = replicaChoices(table, shard, consistency, minLsn);
     Mono<ShardReadResponse> fromPrimary =
         retry.run(
@@ -447,7 +446,7 @@ public class ReadPath {
                   keyName,
                   low,
                   high,
-                  primaryOnly,
+                  consistency,
                   minEpoch,
                   minLsn,
                   ask);
@@ -458,7 +457,7 @@ public class ReadPath {
       Replica r = replicas.get(i);
       Mono<ShardReadResponse> fallback = chain;
       chain =
-          readFrom(table, r, shard.id(), keyName, low, high, false, minEpoch, minLsn, ask)
+          readFrom(table, r, shard.id(), keyName, low, high, consistency, minEpoch, minLsn, ask)
               .onErrorResume(ShardServerException.class, e -> fallback);
     }
     // A final answer from a shard-server (e.g. 400) becomes the router's answer; a 421 (the layout
@@ -521,7 +520,7 @@ public class ReadPath {
       String keyName,
       long low,
       long high,
-      boolean primaryOnly,
+      ReadConsistency consistency,
       long minEpoch,
       long minLsn,
       Ask ask) {
@@ -533,7 +532,7 @@ public class ReadPath {
             keyName,
             low,
             high,
-            primaryOnly,
+            consistency,
             minEpoch,
             minLsn,
             ask.filter(),

@@ -1,5 +1,6 @@
 package io.shardeddb.router.shard;
 
+import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardReadResponse;
@@ -16,10 +17,11 @@ import reactor.core.publisher.Mono;
 public interface ShardReadCalls {
 
   /**
-   * {@code POST /read} of {@code [low, high]}. {@code primary}: only the current primary holding
-   * its lease may answer; {@code minEpoch}/{@code minLsn}: only a replica whose in-sync log holds
-   * that entry; {@code owned}: the {@code X-Shard-Owned} value (null: not sent); {@code filter}
-   * applied before paging (null: none); with {@code count}, how many rows match instead of rows.
+   * {@code POST /read} of {@code [low, high]} at {@code consistency}: {@code PRIMARY}, only the
+   * current primary holding its lease may answer; {@code SESSION}, only a replica in sync with the
+   * primary, whose log holds {@code minEpoch}/{@code minLsn} when given; {@code ANY}, any replica;
+   * {@code owned}: the {@code X-Shard-Owned} value (null: not sent); {@code filter} applied before
+   * paging (null: none); with {@code count}, how many rows match instead of rows.
    */
   Mono<ShardReadResponse> read(
       String url,
@@ -28,7 +30,7 @@ public interface ShardReadCalls {
       String keyName,
       long low,
       long high,
-      boolean primary,
+      ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
       ReadFilter filter,

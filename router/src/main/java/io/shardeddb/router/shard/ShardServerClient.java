@@ -13,6 +13,7 @@ import io.micronaut.http.client.netty.NettyClientCustomizer;
 import io.netty.bootstrap.Bootstrap;
 import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
@@ -198,7 +199,18 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
       boolean primary,
       Long minEpoch,
       Long minLsn) {
-    return read(url, shard, null, keyName, low, high, primary, minEpoch, minLsn, null, false);
+    return read(
+        url,
+        shard,
+        null,
+        keyName,
+        low,
+        high,
+        primary ? ReadConsistency.PRIMARY : ReadConsistency.ANY,
+        minEpoch,
+        minLsn,
+        null,
+        false);
   }
 
   /**
@@ -215,7 +227,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
       String keyName,
       long low,
       long high,
-      boolean primary,
+      ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
       ReadFilter filter,
@@ -223,8 +235,10 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("shard", shard);
     body.put(keyName, Map.of("low", low, "high", high));
-    if (primary) {
-      body.put("consistency", "primary");
+    // "session" too (since 2026-11-25): a session with no entry for this shard is then served
+    // only by a replica in sync with the primary. Older shard-servers accept and ignore it.
+    if (consistency != ReadConsistency.ANY) {
+      body.put("consistency", consistency.name().toLowerCase(java.util.Locale.ROOT));
     }
     if (minLsn != null && minLsn > 0) {
       body.put("minLsn", minLsn);

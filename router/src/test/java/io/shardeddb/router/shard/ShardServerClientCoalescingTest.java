@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
+import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
@@ -424,7 +425,18 @@ class ShardServerClientCoalescingTest {
 
   CompletableFuture<ShardReadResponse> read(long low, long high) {
     return client
-        .read(primary.url(), "sh1", OWNED, "Stud_id", low, high, true, null, null, null, false)
+        .read(
+            primary.url(),
+            "sh1",
+            OWNED,
+            "Stud_id",
+            low,
+            high,
+            ReadConsistency.PRIMARY,
+            null,
+            null,
+            null,
+            false)
         .toFuture();
   }
 

@@ -62,7 +62,7 @@ class SqlExecutorBoundsTest {
         String keyName,
         long low,
         long high,
-        boolean primary,
+        ReadConsistency consistency,
         Long minEpoch,
         Long minLsn,
         ReadFilter filter,

@@ -76,7 +76,7 @@ class SqlExecutorMixedVersionsTest {
         String keyName,
         long low,
         long high,
-        boolean primary,
+        ReadConsistency consistency,
         Long minEpoch,
         Long minLsn,
         ReadFilter filter,

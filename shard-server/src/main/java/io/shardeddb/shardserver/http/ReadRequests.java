@@ -15,7 +15,9 @@ import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
+import io.shardeddb.shardserver.replication.rules.SessionReads;
 import io.shardeddb.shardserver.storage.FilterClause;
 import io.shardeddb.shardserver.storage.ReadPaging;
 import io.shardeddb.shardserver.storage.ShardConfig;
@@ -105,6 +107,11 @@ class ReadRequests {
       requireSessionEntry(minEpoch, minLsn);
     } else if (minLsn != null) {
       awaitLsn(minLsn);
+    } else if (RequestFields.sessionConsistency(body)) {
+      // A session with no entry for this shard may still hold writes a move brought here (its
+      // token names the shard they were acknowledged on): only a replica in sync with the primary
+      // — which holds every entry up to the adopt that made the range its own — may serve it.
+      requireInSyncForSession();
     }
     ReadFilter filter = ReadFilter.fromWire(body.get("filter"));
     FilterClause userWhere = filter == null ? null : FilterClause.of(config.schema(), filter);
@@ -302,6 +309,28 @@ class ReadRequests {
     }
   }
 
+  /**
+   * A session read with no entry for this shard: a replica in sync ({@link Rulebook#sessionRead}).
+   */
+  private void requireInSyncForSession() {
+    ReplicaContext.View v = ctx.view();
+    if (rules.sessionRead(ctx.inSync(), v.appliedLsn(), 0, 0, LogMatching.NOT_HELD)
+        != SessionReads.Session.SERVE) {
+      throw notInSync(v);
+    }
+  }
+
+  private ShardException notInSync(ReplicaContext.View v) {
+    return ShardException.conflict(
+        "replica "
+            + ctx.name()
+            + " is not in sync with the primary of epoch "
+            + v.epoch()
+            + " (state "
+            + ctx.state()
+            + "); it cannot serve a session read");
+  }
+
   private void requireSessionEntry(long minEpoch, long minLsn) {
     try {
       ctx.awaitApplied(minLsn, settings.minLsnWait().toMillis());
@@ -321,15 +350,7 @@ class ReadRequests {
                   + v.appliedLsn()
                   + ", not yet minLsn "
                   + minLsn);
-      case NOT_IN_SYNC ->
-          throw ShardException.conflict(
-              "replica "
-                  + ctx.name()
-                  + " is not in sync with the primary of epoch "
-                  + v.epoch()
-                  + " (state "
-                  + ctx.state()
-                  + "); it cannot serve a session read");
+      case NOT_IN_SYNC -> throw notInSync(v);
       case OTHER_HISTORY ->
           throw ShardException.conflict(
               "replica "

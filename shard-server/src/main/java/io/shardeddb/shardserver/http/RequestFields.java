@@ -98,6 +98,12 @@ final class RequestFields {
     };
   }
 
+  /** Whether {@code body} asks for {@code "consistency":"session"} (checked as above). */
+  static boolean sessionConsistency(Map<String, ?> body) {
+    primaryConsistency(body);
+    return "session".equals(String.valueOf(body.get("consistency")));
+  }
+
   /**
    * 421 when the router's layout ({@link ShardEndpoints#OWNED_HEADER}) says this shard owns other
    * ranges than it does: its layout is old (or new, and this shard has not caught up), and a range
