@@ -199,6 +199,21 @@ class MoveSimulationTest {
    * the router marks the read {@code "consistency":"session"} and the replica serves it only in
    * sync with the primary (holding every entry up to the adopt).
    */
+  /**
+   * Seed 747 (same sweep): sh1 grew 3 → 5 mid-move and a4, a pod added after the import began,
+   * became its primary; the import knew only the addresses it was started with and the move waited
+   * in CatchingUp for good ("catching up: source lsn 59 of 142 applied"). Now the resharder names
+   * the source's current replicas to a running import each pass (the same request is a no-op).
+   */
+  @Test
+  @DisplayName("an import follows its source to a primary the source shard gained mid-move")
+  void importFollowsANewSourcePodRegressionSeeds() {
+    for (long seed : new long[] {747}) {
+      MoveSimulation.Result r = new MoveSimulation(seed, Sharding.Hash).run();
+      assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
+    }
+  }
+
   @Test
   @DisplayName(
       "a session read of a key a merge moved is not served by an empty replica of its shard")

@@ -93,4 +93,14 @@ public final class MoveRules {
     }
     return left;
   }
+
+  /**
+   * Whether the destination runs the move's import now ({@code progress} from {@code GET /import}):
+   * copying or catching up, so its sources can be named to it again.
+   */
+  public static boolean importRunning(io.shardeddb.protocol.shard.ImportProgress progress) {
+    return progress != null
+        && (progress.state() == io.shardeddb.protocol.shard.ImportState.Copying
+            || progress.state() == io.shardeddb.protocol.shard.ImportState.CatchingUp);
+  }
 }

@@ -9,6 +9,7 @@ import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ImportProgress;
 import io.shardeddb.protocol.shard.ImportRequest;
+import io.shardeddb.protocol.shard.ImportSource;
 import io.shardeddb.protocol.shard.RangeChange;
 import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.topology.PointRange;
@@ -256,11 +257,25 @@ public final class Resharder {
       } catch (ShardServerException e) {
         progressError = e.getMessage();
       }
+      nameSources(d, s, m, progress);
       performCopy(
           MoveStep.copying(new MoveStep.CopyObservation(move, source, progress, progressError)),
           d,
           s,
           m);
+    }
+
+    /**
+     * Tells a running import the source shard's replicas as its status lists them now (the same
+     * request is a no-op on the destination; sources in a stable order). A pod the source shard
+     * gained after the import began may become its primary, and an import that knows only the
+     * addresses it was started with cannot follow it there: the move waited for good (move
+     * simulator seed 747: sh1 grew 3 → 5 mid-move and a4 became its primary).
+     */
+    private void nameSources(ShardEndpoint d, ShardEndpoint s, Move m, ImportProgress progress) {
+      if (MoveRules.importRunning(progress)) {
+        client.startImport(d.primaryUrl(), importRequest(m, s));
+      }
     }
 
     private void performCopy(MoveStep.Action action, ShardEndpoint d, ShardEndpoint s, Move m) {
@@ -307,6 +322,7 @@ public final class Resharder {
         return;
       }
       MoveStep.Observation seen = observe(d, s);
+      nameSources(d, s, m, seen.progress());
       MoveStep.Action action = MoveStep.next(seen);
       if (action instanceof MoveStep.Fence fence) {
         RangeChangeResponse answer =
@@ -562,13 +578,18 @@ public final class Resharder {
       return view.shards().get(shard);
     }
 
+    /** The import of {@code m} from {@code source}'s replicas, in a stable order (by address). */
     private ImportRequest importRequest(Move m, ShardEndpoint source) {
       return new ImportRequest(
           move.id(),
           m.source(),
-          source.urls(),
+          source.urls().stream().sorted().toList(),
           m.range(),
-          source.sources().isEmpty() ? null : source.sources());
+          source.sources().isEmpty()
+              ? null
+              : source.sources().stream()
+                  .sorted(java.util.Comparator.comparing(ImportSource::url))
+                  .toList());
     }
 
     private RangeChange change(String id, Move m) {
