@@ -14,6 +14,8 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The replica's connection pool: built at startup and brought up to date (Flyway, versioned
@@ -55,6 +57,8 @@ public class ConnectionPool implements AutoCloseable {
           Map.entry("maintainTimeStats", "false"),
           Map.entry("allowPublicKeyRetrieval", "true"),
           Map.entry("tcpKeepAlive", "true"));
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionPool.class);
 
   private final HikariDataSource dataSource;
 
@@ -183,15 +187,49 @@ public class ConnectionPool implements AutoCloseable {
             + " count 0 and be answered as a missing row.");
   }
 
+  /**
+   * How long a start waits for a MySQL that does not accept connections yet (the sidecar of a pod
+   * still initialising a fresh volume starts beside the shard-server); within the pod's startup
+   * probe window.
+   */
+  static final java.time.Duration STARTUP_WAIT = java.time.Duration.ofSeconds(120);
+
+  /**
+   * {@code CREATE DATABASE IF NOT EXISTS}, waiting up to {@link #STARTUP_WAIT} (back-off 250 ms to
+   * 2 s) while the server refuses connections (SQLState class 08); any other failure, or still no
+   * connection by then, fails the start. Before, the first refused connection failed the start: the
+   * application exited 1 and the kubelet restarted the container.
+   */
   private static void createIfMissing(DatabaseServer server, String database) {
-    try (Connection c =
-            DriverManager.getConnection(
-                DatabaseNames.withDatabase(server.url(), ""), server.user(), server.password());
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE IF NOT EXISTS `" + database + "` CHARACTER SET utf8mb4");
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "cannot create database " + database + " on " + server.url() + ": " + e.getMessage(), e);
+    long deadline = System.nanoTime() + STARTUP_WAIT.toNanos();
+    long backoff = 250;
+    while (true) {
+      try (Connection c =
+              DriverManager.getConnection(
+                  DatabaseNames.withDatabase(server.url(), ""), server.user(), server.password());
+          Statement s = c.createStatement()) {
+        s.execute("CREATE DATABASE IF NOT EXISTS `" + database + "` CHARACTER SET utf8mb4");
+        return;
+      } catch (SQLException e) {
+        boolean notUpYet = e.getSQLState() != null && e.getSQLState().startsWith("08");
+        if (!notUpYet || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "cannot create database " + database + " on " + server.url() + ": " + e.getMessage(),
+              e);
+        }
+        LOG.warn(
+            "MySQL at {} does not accept connections yet ({}); trying again in {} ms",
+            server.url(),
+            e.getMessage(),
+            backoff);
+      }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for MySQL at " + server.url());
+      }
+      backoff = Math.min(2_000, backoff * 2);
     }
   }
 }
