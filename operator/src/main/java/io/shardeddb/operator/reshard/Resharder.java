@@ -508,7 +508,11 @@ public final class Resharder {
         stopImportIfAny(d);
         client.purgeRange(d.primaryUrl(), change(move.id() + "/abort", m));
       }
-      if (move.attemptOrFirst() > 1) {
+      // Any move that got past Pending may have sent a fence that was never answered (its primary
+      // crashed), so never recorded: it can survive in that primary's log and commit when it wins
+      // a later election (move simulator seed 3288). So the range is adopted back on the source
+      // whenever an import began, not only after a failed attempt.
+      if (imported || move.attemptOrFirst() > 1) {
         if (s == null || s.primaryUrl() == null) {
           note("aborting: waiting for a primary of " + m.source() + " to own the range again");
           return;

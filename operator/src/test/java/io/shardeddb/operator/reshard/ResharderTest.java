@@ -542,6 +542,25 @@ class ResharderTest {
   }
 
   @Test
+  void anAbortUnFencesASourceWhoseFenceWasNeverRecorded() {
+    // Move simulator seed 3288: a fence sent in the first attempt was never answered (its primary
+    // crashed), so no fence was recorded; it survived in that primary's log and committed when it
+    // won a later election. The spec was then reverted: the abort of attempt 1 sent no un-fence,
+    // and the source owned nothing for good.
+    loadSource();
+    pass(SPLIT);
+    pass(SPLIT);
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.CatchingUp);
+    assertThat(recorder.last().fenceRecorded()).isFalse();
+    shards.source.owned = List.of(new PointRange(0, 50)); // the unrecorded fence took effect
+
+    pass(BEFORE);
+
+    assertThat(recorder.last().phase()).isEqualTo(MovePhase.Aborted);
+    assertThat(shards.source.owned).containsExactly(ALL);
+  }
+
+  @Test
   void anAbortCompletesWhenTheDestinationFailedOverAndRunsNoImport() {
     loadSource();
     pass(SPLIT);
