@@ -6,6 +6,8 @@ import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.ReplicaStore;
+import io.shardeddb.shardserver.replication.SnapshotHeader;
+import io.shardeddb.shardserver.replication.SnapshotStream;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
 import io.shardeddb.shardserver.replication.write.BatchPlanner;
@@ -325,5 +327,56 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       }
     }
     return out;
+  }
+
+  /**
+   * A consistent snapshot of this disk at its position, as {@code ShardStore.openSnapshot} reads
+   * one: the whole table with its request outcomes (a re-copy, {@code range} null), or the rows of
+   * {@code range} only (a move's export, no outcomes), under {@code config}'s header.
+   */
+  SnapshotStream snapshot(io.shardeddb.protocol.topology.PointRange range, ShardConfig config) {
+    List<Map.Entry<Long, Long>> kept =
+        values.entrySet().stream()
+            .filter(e -> range == null || range.contains(config.pointsBy().point(e.getKey())))
+            .map(e -> Map.entry(e.getKey(), e.getValue()))
+            .toList();
+    List<Map.Entry<String, Long>> outcomes =
+        range == null ? List.copyOf(rids.entrySet()) : List.of();
+    SnapshotHeader header =
+        new SnapshotHeader(
+            lastLsn(),
+            lastEntryEpoch(),
+            range == null ? rows.size() : kept.size(),
+            config,
+            outcomes.size());
+    java.util.Iterator<Map.Entry<Long, Long>> keys = kept.iterator();
+    java.util.Iterator<Map.Entry<String, Long>> ids = outcomes.iterator();
+    return new SnapshotStream() {
+      @Override
+      public SnapshotHeader header() {
+        return header;
+      }
+
+      @Override
+      public Map<String, Object> nextRow() {
+        if (!keys.hasNext()) {
+          return null;
+        }
+        Map.Entry<Long, Long> row = keys.next();
+        return SimStorage.row(row.getKey(), row.getValue());
+      }
+
+      @Override
+      public RequestOutcome nextOutcome() {
+        if (!ids.hasNext()) {
+          return null;
+        }
+        Map.Entry<String, Long> e = ids.next();
+        return new RequestOutcome(e.getKey(), e.getValue(), RequestOutcome.APPLIED, null);
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 }

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
-import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicaState;
@@ -16,24 +15,21 @@ import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.config.ServerSettings;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.ImportService;
+import io.shardeddb.shardserver.replication.LogExport;
+import io.shardeddb.shardserver.replication.Ownership;
 import io.shardeddb.shardserver.replication.PeerRefusal;
+import io.shardeddb.shardserver.replication.ReadGuards;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.RoleService;
 import io.shardeddb.shardserver.replication.RoleStore;
 import io.shardeddb.shardserver.replication.SecondarySync;
-import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.replication.SnapshotStream;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
-import io.shardeddb.shardserver.replication.rules.LeaseRules;
-import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.PrimaryIdentity;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
-import io.shardeddb.shardserver.replication.rules.SessionReads;
-import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.StorageException;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +48,7 @@ import java.util.function.Function;
  * /update}, {@code /del}, {@code /read} at each consistency level, and the primary's answers to
  * {@code /log} and {@code /snapshot}).
  *
- * <p>Why one file (~850 lines): it is the shard-server's controllers' adapter in one place, so each
+ * <p>Why one file (~890 lines): it is the shard-server's controllers' adapter in one place, so each
  * message maps to exactly one production call with the controller's guards beside it; the classes
  * it drives are the production ones.
  */
@@ -111,6 +107,9 @@ final class SimReplica {
   private SecondarySync sync;
   private RoleService roles;
   private ImportService imports;
+  private LogExport export;
+  private Ownership ownership;
+  private ReadGuards guards;
 
   SimReplica(
       String name,
@@ -250,6 +249,9 @@ final class SimReplica {
     sync = new SecondarySync(ctx, disk, transport, this::adopt, settings, clock, rules);
     roles = new RoleService(ctx, roleStore, coordinator, sync, rules);
     imports = new ImportService(ctx, coordinator, transport, disk, settings, clock, rules);
+    export = new LogExport(ctx, coordinator, disk, settings, rules);
+    ownership = new Ownership(disk, rules);
+    guards = new ReadGuards(ctx, coordinator, disk, settings, rules);
     network.liveness(name, Network.Liveness.UP);
     if (disk.secondary) {
       sync.trigger();
@@ -437,46 +439,23 @@ final class SimReplica {
 
   // --- the primary's answers to /log and /snapshot, as ReplicationController gives them -------
 
-  /** {@code GET /log} (not an export): identity, log matching at {@code fromLsn - 1}, a page. */
+  /** {@code GET /log} (not an export): the production {@link LogExport}. */
   LogResponse serveLog(
       String replica, long fromLsn, long prevEpoch, int limit, String primary, long epoch)
       throws PeerRefusal {
-    ReplicaContext.View v = ctx.view();
     trace("serveLog to " + replica + " from " + fromLsn + " prevEpoch " + prevEpoch);
-    requireIdentity(PrimaryIdentity.Pull.LOG, primary, epoch);
-    long last = ctx.appliedLsn();
-    long prev = fromLsn - 1;
-    long start = ctx.logStartLsn();
-    if (prev > last) {
-      throw new PeerRefusal(409, "diverged: the log ends at " + last, v.epoch());
-    }
-    if (prev < start) {
-      throw new PeerRefusal(410, "log before " + (start + 1) + " no longer held", v.epoch());
-    }
-    if (prev > 0) {
-      long here = prev == start ? ctx.logStartEpoch() : disk.epochAt(prev).orElse(-1L);
-      if (here != prevEpoch) {
-        throw new PeerRefusal(409, "diverged at lsn " + prev, v.epoch());
-      }
-    }
-    List<LogEntry> entries = disk.logPage(fromLsn, Math.max(1, Math.min(limit, 256)));
-    // A matching previous entry proves the caller's log equals ours up to prev: it counts.
-    coordinator.peerHolds(replica, prev);
-    long lastLsn = entries.isEmpty() ? last : Math.max(last, entries.getLast().lsn());
-    return new LogResponse(entries, lastLsn);
+    return answered(
+        () -> export.log(fromLsn, prevEpoch, limit, replica, null, null, primary, epoch));
   }
 
-  /**
-   * As {@code ReplicationController.requireIdentity}: a pull meant for another server (the caller
-   * follows {@code primary} of {@code epoch}) is refused with 421, by the rulebook's one rule.
-   */
-  private void requireIdentity(PrimaryIdentity.Pull pull, String primary, long epoch)
-      throws PeerRefusal {
-    ReplicaContext.View v = ctx.view();
-    if (!rules.answersAs(
-        pull, primary, epoch, new PrimaryIdentity.Server(name, v.role(), v.fenced(), v.epoch()))) {
-      throw new PeerRefusal(
-          421, name + " is not the primary " + primary + " of epoch " + epoch, v.epoch());
+  /** A call of the production export answered as its HTTP status ({@code PeerClient}'s view). */
+  private static <T> T answered(java.util.function.Supplier<T> call) throws PeerRefusal {
+    try {
+      return call.get();
+    } catch (ShardException e) {
+      throw new PeerRefusal(e.status(), e.getMessage(), e.epoch());
+    } catch (InvalidRequestException e) {
+      throw new PeerRefusal(400, e.getMessage(), -1);
     }
   }
 
@@ -494,52 +473,18 @@ final class SimReplica {
             + primary
             + " at epoch "
             + epoch);
-    requireIdentity(PrimaryIdentity.Pull.SNAPSHOT, primary, epoch);
-    if (!disk.configured) {
-      throw new PeerRefusal(503, name + " is not configured", disk.epoch);
-    }
-    SnapshotHeader header =
-        new SnapshotHeader(
-            disk.lastLsn(), disk.lastEntryEpoch(), disk.rows.size(), disk.config, disk.rids.size());
-    Iterator<Map.Entry<Long, Long>> keys =
-        disk.values.entrySet().stream()
-            .map(e -> Map.entry(e.getKey(), e.getValue()))
-            .toList()
-            .iterator();
-    Iterator<Map.Entry<String, Long>> rids = List.copyOf(disk.rids.entrySet()).iterator();
-    return new SnapshotStream() {
-      @Override
-      public SnapshotHeader header() {
-        return header;
-      }
-
-      @Override
-      public Map<String, Object> nextRow() {
-        if (!keys.hasNext()) {
-          return null;
-        }
-        Map.Entry<Long, Long> row = keys.next();
-        return SimStorage.row(row.getKey(), row.getValue());
-      }
-
-      @Override
-      public RequestOutcome nextOutcome() {
-        if (!rids.hasNext()) {
-          return null;
-        }
-        Map.Entry<String, Long> e = rids.next();
-        return new RequestOutcome(e.getKey(), e.getValue(), RequestOutcome.APPLIED, null);
-      }
-
-      @Override
-      public void close() {}
-    };
+    answered(
+        () -> {
+          export.requireIdentity(PrimaryIdentity.Pull.SNAPSHOT, primary, epoch);
+          return ctx.requireConfig();
+        });
+    return disk.snapshot(null, disk.config);
   }
 
   // --- /read at primary consistency: the production lease (rule 9) -----------------------------
 
   private void onRead(String client, Messages.Read r) {
-    if (!disk.primary || coordinator.lease() != LeaseRules.Lease.HELD) {
+    if (!disk.primary || refusalOf(guards::requireLease) != null) {
       network.send(name, client, new Messages.ReadReply(r.id(), false, disk.epoch, List.of()));
       return;
     }
@@ -649,8 +594,8 @@ final class SimReplica {
   }
 
   /**
-   * The guards of {@code ReadRequests.plan}: a configured replica; for {@code primary} the primary
-   * holding its lease (rule 9); for a session, its entry through {@link Rulebook#sessionRead}
+   * The guards of {@code ReadRequests.plan}, the production {@link ReadGuards}: a configured
+   * replica; for {@code primary} the primary holding its lease (rule 9); for a session, its entry
    * (without the production's wait of up to {@code min-lsn-wait} for {@code minLsn}: a replica
    * behind answers 409 at once, and the client asks the primary); {@code any}: nothing more.
    */
@@ -658,51 +603,43 @@ final class SimReplica {
     if (!disk.configured) {
       return 503;
     }
-    switch (r.level()) {
-      case PRIMARY -> {
-        try {
-          ctx.requirePrimary();
-        } catch (ShardException notPrimary) {
-          return notPrimary.status();
-        }
-        return coordinator.lease() == LeaseRules.Lease.HELD ? 200 : 503;
-      }
-      case SESSION -> {
-        return sessionStatus(r.minEpoch(), r.minLsn(), true);
-      }
-      default -> {
-        return 200;
-      }
+    return switch (r.level()) {
+      case PRIMARY -> statusOf(guards::requireLease);
+      case SESSION -> statusOf(() -> requireSession(r.minEpoch(), r.minLsn(), true));
+      default -> 200;
+    };
+  }
+
+  /** 200 when {@code guard} passes, else the status of the error it throws. */
+  private static int statusOf(Runnable guard) {
+    ShardException refused = refusalOf(guard);
+    return refused == null ? 200 : refused.status();
+  }
+
+  /** The error {@code guard} throws, or null when it passes. */
+  private static ShardException refusalOf(Runnable guard) {
+    try {
+      guard.run();
+      return null;
+    } catch (ShardException e) {
+      return e;
     }
   }
 
   /**
-   * The session guard of {@code ReadRequests.planChecked}: no entry ({@code minLsn} &lt; 0): 200,
-   * or, when the read says {@code "consistency":"session"} ({@code marked}, as the production
-   * router sends it since 2026-11-25), a replica in sync through {@link Rulebook#sessionRead};
-   * {@code minLsn} alone (a token without an epoch: its entry left the log), as {@code awaitLsn};
-   * else the entry through {@link Rulebook#sessionRead}. 409 when not served.
+   * The session guards of {@code ReadRequests.planChecked}, in its order: the session's entry
+   * ({@code minEpoch} &gt; 0), or {@code minLsn} alone (a token without an epoch: its entry left
+   * the log), or, with no entry but {@code "consistency":"session"} ({@code marked}, as the
+   * production router sends it since 2026-11-25), a replica in sync.
    */
-  private int sessionStatus(long minEpoch, long minLsn, boolean marked) {
-    if (minLsn < 0) {
-      if (!marked) {
-        return 200;
-      }
-      ReplicaContext.View v = ctx.view();
-      return rules.sessionRead(ctx.inSync(), v.appliedLsn(), 0, 0, LogMatching.NOT_HELD)
-              == SessionReads.Session.SERVE
-          ? 200
-          : 409;
+  private void requireSession(long minEpoch, long minLsn, boolean marked) {
+    if (minEpoch > 0 && minLsn >= 0) {
+      guards.requireSessionEntry(minEpoch, minLsn);
+    } else if (minLsn >= 0) {
+      guards.requireApplied(minLsn);
+    } else if (marked) {
+      guards.requireInSyncForSession();
     }
-    ReplicaContext.View v = ctx.view();
-    if (minEpoch <= 0) {
-      return v.appliedLsn() >= minLsn ? 200 : 409;
-    }
-    long epochAt = ctx.epochAt(v, minLsn, disk::epochAt);
-    return rules.sessionRead(ctx.inSync(), v.appliedLsn(), minEpoch, minLsn, epochAt)
-            == SessionReads.Session.SERVE
-        ? 200
-        : 409;
   }
 
   // --- a move (docs/resharding.md): the shard-server's RangeController and the export ----------
@@ -751,31 +688,8 @@ final class SimReplica {
       io.shardeddb.protocol.topology.PointRange range,
       int limit)
       throws PeerRefusal {
-    requireIdentity(PrimaryIdentity.Pull.LOG, primary, epoch);
-    ReplicaContext.View v = ctx.view();
-    if (v.role() != Role.Primary || v.fenced() || !disk.configured) {
-      throw new PeerRefusal(409, name + " is not primary", v.epoch());
-    }
-    long committed = rules.exportedUpTo(coordinator.committedLsn(), ctx.appliedLsn());
-    long from = fromLsn == 0 ? ctx.logStartLsn() + 1 : fromLsn;
-    long last = ctx.appliedLsn();
-    long prev = from - 1;
-    if (prev > last) {
-      throw new PeerRefusal(409, "diverged: the log ends at " + last, v.epoch());
-    }
-    if (prev < ctx.logStartLsn()) {
-      throw new PeerRefusal(410, "log before " + (ctx.logStartLsn() + 1) + " no longer held", 0);
-    }
-    List<LogEntry> entries =
-        disk.logPage(from, Math.max(1, Math.min(limit, settings.logPageSize())));
-    long lastLsn = entries.isEmpty() ? last : Math.max(last, entries.getLast().lsn());
-    entries = io.shardeddb.shardserver.replication.CommittedLog.upTo(entries, committed);
-    lastLsn = Math.max(0, Math.min(lastLsn, committed));
-    ShardConfig config = ctx.requireConfig();
-    entries =
-        io.shardeddb.shardserver.replication.rules.RangeRules.filterToRange(
-            entries, config.pointsBy(), range, config.schema().shardKey());
-    return new LogResponse(entries, lastLsn);
+    return answered(
+        () -> export.log(fromLsn, null, limit, null, range.low(), range.size(), primary, epoch));
   }
 
   /**
@@ -787,46 +701,22 @@ final class SimReplica {
   SnapshotStream serveRangeSnapshot(
       String primary, long epoch, io.shardeddb.protocol.topology.PointRange range)
       throws PeerRefusal {
-    requireIdentity(PrimaryIdentity.Pull.SNAPSHOT, primary, epoch);
-    ReplicaContext.View v = ctx.view();
-    if (v.role() != Role.Primary || v.fenced() || !disk.configured) {
-      throw new PeerRefusal(409, name + " is not primary", v.epoch());
-    }
+    ShardConfig config =
+        answered(
+            () -> {
+              export.requireIdentity(PrimaryIdentity.Pull.SNAPSHOT, primary, epoch);
+              export.exportRange(range.low(), range.size());
+              return ctx.requireConfig();
+            });
     long lsn = disk.lastLsn();
-    if (rules.exportedUpTo(coordinator.committedLsn(), lsn) < lsn) {
-      throw new PeerRefusal(503, "the snapshot at lsn " + lsn + " is not on a quorum yet", 0);
+    if (!export.exportable(lsn)) {
+      throw answeredAs(export.notCommitted(lsn));
     }
-    ShardConfig config = ctx.requireConfig();
-    List<Map.Entry<Long, Long>> rows =
-        disk.values.entrySet().stream()
-            .filter(e -> range.contains(config.pointsBy().point(e.getKey())))
-            .map(e -> Map.entry(e.getKey(), e.getValue()))
-            .toList();
-    SnapshotHeader header = new SnapshotHeader(lsn, disk.lastEntryEpoch(), rows.size(), config, 0);
-    Iterator<Map.Entry<Long, Long>> it = rows.iterator();
-    return new SnapshotStream() {
-      @Override
-      public SnapshotHeader header() {
-        return header;
-      }
+    return disk.snapshot(range, config);
+  }
 
-      @Override
-      public Map<String, Object> nextRow() {
-        if (!it.hasNext()) {
-          return null;
-        }
-        Map.Entry<Long, Long> row = it.next();
-        return SimStorage.row(row.getKey(), row.getValue());
-      }
-
-      @Override
-      public RequestOutcome nextOutcome() {
-        return null;
-      }
-
-      @Override
-      public void close() {}
-    };
+  private static PeerRefusal answeredAs(ShardException e) {
+    return new PeerRefusal(e.status(), e.getMessage(), e.epoch());
   }
 
   /**
@@ -844,39 +734,36 @@ final class SimReplica {
           new Messages.WriteReply(c.rid(), false, disk.epoch, "not configured", 503, -1, 0));
       return;
     }
-    boolean owned =
-        config.ownsExactly(io.shardeddb.protocol.topology.PointRange.normalize(c.expected()))
-            && config.owns(c.key());
-    boolean recorded =
-        rules.dedupBeforeOwnership()
-            && (disk.rids.containsKey(c.rid()) || disk.refusals.containsKey(c.rid()));
-    if (!owned && !recorded) {
-      network.send(
-          name,
-          client,
-          new Messages.WriteReply(
-              c.rid(),
-              false,
-              disk.epoch,
-              config.notOwned(c.key()).getMessage(),
-              io.shardeddb.protocol.shard.ShardEndpoints.NOT_OWNED,
-              -1,
-              0));
+    ShardException notOwned =
+        refusalOf(
+            () ->
+                ownership.requireOwnedUnlessRetry(
+                    config, header(c.expected()), c.rid(), List.of(c.key())));
+    if (notOwned != null) {
+      network.send(name, client, refusal(c.rid(), notOwned));
       return;
     }
-    switch (c.op()) {
-      case INSERT ->
-          submit(
-              client,
-              c.rid(),
-              ClientChange.write(List.of(SimStorage.row(c.key(), c.value())), c.rid()));
-      case UPDATE -> {
-        Map<String, Object> values =
-            config.schema().coercePartialRow(Map.of(SimStorage.VALUE, c.value()));
-        submit(client, c.rid(), ClientChange.update(c.key(), values, c.rid()));
-      }
-      case DELETE -> submit(client, c.rid(), ClientChange.delete(c.key(), c.rid()));
-    }
+    submit(client, c.rid(), change(config, c));
+  }
+
+  /** The change {@code ShardController} queues for {@code c}. */
+  private static ClientChange change(ShardConfig config, Messages.OwnedChange c) {
+    return switch (c.op()) {
+      case INSERT -> ClientChange.write(List.of(SimStorage.row(c.key(), c.value())), c.rid());
+      case UPDATE ->
+          ClientChange.update(
+              c.key(),
+              config.schema().coercePartialRow(Map.of(SimStorage.VALUE, c.value())),
+              c.rid());
+      case DELETE -> ClientChange.delete(c.key(), c.rid());
+    };
+  }
+
+  /** The {@code X-Shard-Owned} header the router sent with {@code expected} (null: none). */
+  private static String header(List<io.shardeddb.protocol.topology.PointRange> expected) {
+    return expected == null
+        ? null
+        : io.shardeddb.protocol.shard.ShardEndpoints.ownedHeader(expected);
   }
 
   /**
@@ -894,54 +781,31 @@ final class SimReplica {
           name, client, new Messages.OwnedReadReply(r.id(), r.key(), 503, "not configured", null));
       return;
     }
-    if (r.expected() != null
-        && !config.ownsExactly(io.shardeddb.protocol.topology.PointRange.normalize(r.expected()))) {
+    // ShardController.read: the layout first, then ReadRequests.planChecked's guards.
+    ShardException refused =
+        refusalOf(
+            () -> {
+              Ownership.requireExpected(config, header(r.expected()));
+              if (r.primary()) {
+                guards.requireLease();
+              } else if (r.session()) {
+                requireSession(r.minEpoch(), r.minLsn(), true);
+              }
+            });
+    if (refused != null) {
       network.send(
           name,
           client,
           new Messages.OwnedReadReply(
-              r.id(),
-              r.key(),
-              io.shardeddb.protocol.shard.ShardEndpoints.NOT_OWNED,
-              config.notOwned(r.key()).getMessage(),
-              null));
-      return;
-    }
-    if (!r.primary()) {
-      // session (in sync, holding its entry if any; else 409) or any: this replica's rows as they
-      // are, only those it owns.
-      int status = r.session() ? sessionStatus(r.minEpoch(), r.minLsn(), true) : 200;
-      Long value = status == 200 && config.owns(r.key()) ? disk.values.get(r.key()) : null;
-      network.send(
-          name,
-          client,
-          new Messages.OwnedReadReply(
-              r.id(),
-              r.key(),
-              status,
-              status == 200 ? null : "session entry " + r.minLsn() + " not held",
-              value));
-      return;
-    }
-    try {
-      ctx.requirePrimary();
-    } catch (ShardException notPrimary) {
-      network.send(
-          name,
-          client,
-          new Messages.OwnedReadReply(
-              r.id(), r.key(), notPrimary.status(), notPrimary.getMessage(), null));
-      return;
-    }
-    if (coordinator.lease() != LeaseRules.Lease.HELD) {
-      network.send(
-          name,
-          client,
-          new Messages.OwnedReadReply(r.id(), r.key(), 503, "no primary lease", null));
+              r.id(), r.key(), refused.status(), refused.getMessage(), null));
       return;
     }
     // Rows the shard still stores but no longer owns (fenced, not yet purged) are never returned.
     Long value = config.owns(r.key()) ? disk.values.get(r.key()) : null;
+    if (!r.primary()) {
+      network.send(name, client, new Messages.OwnedReadReply(r.id(), r.key(), 200, null, value));
+      return;
+    }
     afterReadIndex(
         ok ->
             network.send(
@@ -964,22 +828,18 @@ final class SimReplica {
       network.send(name, client, new Messages.BatchReply(b.id(), 503, "not configured", null));
       return;
     }
-    boolean owned =
-        config.ownsExactly(io.shardeddb.protocol.topology.PointRange.normalize(b.expected()));
-    boolean anyRecorded =
-        rules.dedupBeforeOwnership()
-            && b.items().stream()
-                .anyMatch(
-                    c -> disk.rids.containsKey(c.rid()) || disk.refusals.containsKey(c.rid()));
-    if (!owned && !anyRecorded) {
+    String itemsExpect;
+    try {
+      itemsExpect =
+          ownership.itemsExpectation(
+              config,
+              header(b.expected()),
+              b.items().stream().map(Messages.OwnedChange::rid).toList());
+    } catch (ShardException notOwned) {
       network.send(
           name,
           client,
-          new Messages.BatchReply(
-              b.id(),
-              io.shardeddb.protocol.shard.ShardEndpoints.NOT_OWNED,
-              config.notOwned(b.items().get(0).key()).getMessage(),
-              null));
+          new Messages.BatchReply(b.id(), notOwned.status(), notOwned.getMessage(), null));
       return;
     }
     int n = b.items().size();
@@ -1000,25 +860,18 @@ final class SimReplica {
                   name, client, new Messages.BatchReply(b.id(), 200, null, List.of(results)));
             }
           };
-      boolean recorded =
-          rules.dedupBeforeOwnership()
-              && (disk.rids.containsKey(c.rid()) || disk.refusals.containsKey(c.rid()));
-      if (!(owned && config.owns(c.key())) && !recorded) {
-        answer.accept(
-            new Messages.WriteReply(
-                c.rid(),
-                false,
-                disk.epoch,
-                config.notOwned(c.key()).getMessage(),
-                io.shardeddb.protocol.shard.ShardEndpoints.NOT_OWNED,
-                -1,
-                0));
+      // WriteRequests.prepare: each item's keys, against the layout only when a retry is among
+      // them.
+      ShardException notOwned =
+          refusalOf(
+              () ->
+                  ownership.requireOwnedUnlessRetry(
+                      config, itemsExpect, c.rid(), List.of(c.key())));
+      if (notOwned != null) {
+        answer.accept(refusal(c.rid(), notOwned));
         continue;
       }
-      submit(
-          c.rid(),
-          ClientChange.write(List.of(SimStorage.row(c.key(), c.value())), c.rid()),
-          answer);
+      submit(c.rid(), change(config, c), answer);
     }
   }
 

@@ -17,7 +17,7 @@ import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteBatchRequest;
 import io.shardeddb.protocol.shard.ShardWriteBatchResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
-import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.replication.Ownership;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.storage.ShardConfig;
@@ -43,6 +43,7 @@ public class BatchController {
   private final WriteCoordinator coordinator;
   private final ReadRequests reads;
   private final WriteRequests writes;
+  private final Ownership ownership;
   private final DistributionSummary writeItems;
   private final DistributionSummary readItems;
 
@@ -51,11 +52,13 @@ public class BatchController {
       WriteCoordinator coordinator,
       ReadRequests reads,
       WriteRequests writes,
+      Ownership ownership,
       MeterRegistry registry) {
     this.ctx = ctx;
     this.coordinator = coordinator;
     this.reads = reads;
     this.writes = writes;
+    this.ownership = ownership;
     this.writeItems = itemsSummary(registry, "write");
     this.readItems = itemsSummary(registry, "read");
   }
@@ -81,17 +84,12 @@ public class BatchController {
     List<ShardWriteRequest> items =
         BatchItems.require(request.writes(), "writes", BatchItems.MAX_ITEMS);
     // A router with another layout gets one 421 for the whole batch, unless an item is a retry of
-    // a change recorded here: then each item is checked alone (a retry gets its original outcome,
-    // the others 421), so no retry is routed to the range's new owner and applied twice there.
-    String itemsExpect = null;
-    try {
-      RequestFields.requireExpectedOwnership(config, expectedOwned);
-    } catch (ShardException e) {
-      if (e.status() != ShardEndpoints.NOT_OWNED || !anyRecorded(items)) {
-        throw e;
-      }
-      itemsExpect = expectedOwned;
-    }
+    // a change recorded here (Ownership.itemsExpectation).
+    String itemsExpect =
+        ownership.itemsExpectation(
+            config,
+            expectedOwned,
+            items.stream().map(i -> i == null ? null : i.requestId()).toList());
     ctx.requirePrimary();
     writeItems.record(items.size());
     int n = items.size();
@@ -207,15 +205,6 @@ public class BatchController {
       }
     }
     return new ShardReadBatchResponse(Arrays.asList(results));
-  }
-
-  private boolean anyRecorded(List<ShardWriteRequest> items) {
-    for (ShardWriteRequest item : items) {
-      if (item != null && item.requestId() != null && writes.isRecorded(item.requestId())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static <T> T requireItem(T item, String field, int index) {

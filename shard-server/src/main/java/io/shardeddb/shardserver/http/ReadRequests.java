@@ -13,11 +13,9 @@ import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.replication.ReadGuards;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
-import io.shardeddb.shardserver.replication.rules.LogMatching;
-import io.shardeddb.shardserver.replication.rules.Rulebook;
-import io.shardeddb.shardserver.replication.rules.SessionReads;
 import io.shardeddb.shardserver.storage.FilterClause;
 import io.shardeddb.shardserver.storage.ReadPaging;
 import io.shardeddb.shardserver.storage.ShardConfig;
@@ -60,7 +58,7 @@ class ReadRequests {
   private final ReplicationSettings settings;
   private final long pageBytes;
   private final MeterRegistry registry;
-  private final Rulebook rules;
+  private final ReadGuards guards;
   private final Map<String, Counter> rowsRead = new ConcurrentHashMap<>();
   private final Map<String, Counter> counted = new ConcurrentHashMap<>();
 
@@ -71,14 +69,14 @@ class ReadRequests {
       ReplicationSettings settings,
       @Value("${shardeddb.read.page-bytes:" + ReadPaging.DEFAULT_PAGE_BYTES + "}") long pageBytes,
       MeterRegistry registry,
-      Rulebook rules) {
+      ReadGuards guards) {
     this.ctx = ctx;
     this.store = store;
     this.coordinator = coordinator;
     this.settings = settings;
     this.pageBytes = pageBytes;
     this.registry = registry;
-    this.rules = rules;
+    this.guards = guards;
   }
 
   /**
@@ -111,7 +109,7 @@ class ReadRequests {
       // A session with no entry for this shard may still hold writes a move brought here (its
       // token names the shard they were acknowledged on): only a replica in sync with the primary
       // — which holds every entry up to the adopt that made the range its own — may serve it.
-      requireInSyncForSession();
+      guards.requireInSyncForSession();
     }
     ReadFilter filter = ReadFilter.fromWire(body.get("filter"));
     FilterClause userWhere = filter == null ? null : FilterClause.of(config.schema(), filter);
@@ -251,29 +249,7 @@ class ReadRequests {
   }
 
   private void requireLease() {
-    ctx.requirePrimary();
-    ReplicaContext.View v = ctx.view();
-    switch (coordinator.lease()) {
-      case HELD -> {}
-      case TOO_SOON_AFTER_PROMOTION ->
-          throw ShardException.unavailable(
-              "no lease: "
-                  + ctx.name()
-                  + " became primary of epoch "
-                  + v.epoch()
-                  + " less than one lease period ("
-                  + settings.leasePeriod().toMillis()
-                  + " ms) ago; a former primary may still serve reads until then");
-      case EXPIRED ->
-          throw ShardException.unavailable(
-              "no lease: a majority of the replicas has not acknowledged epoch "
-                  + v.epoch()
-                  + " of "
-                  + ctx.name()
-                  + " within the last "
-                  + settings.leaseWindow().toMillis()
-                  + " ms");
-    }
+    guards.requireLease();
   }
 
   /**
@@ -309,28 +285,7 @@ class ReadRequests {
     }
   }
 
-  /**
-   * A session read with no entry for this shard: a replica in sync ({@link Rulebook#sessionRead}).
-   */
-  private void requireInSyncForSession() {
-    ReplicaContext.View v = ctx.view();
-    if (rules.sessionRead(ctx.inSync(), v.appliedLsn(), 0, 0, LogMatching.NOT_HELD)
-        != SessionReads.Session.SERVE) {
-      throw notInSync(v);
-    }
-  }
-
-  private ShardException notInSync(ReplicaContext.View v) {
-    return ShardException.conflict(
-        "replica "
-            + ctx.name()
-            + " is not in sync with the primary of epoch "
-            + v.epoch()
-            + " (state "
-            + ctx.state()
-            + "); it cannot serve a session read");
-  }
-
+  /** Waits up to {@code min-lsn-wait} for the session's entry, then {@link ReadGuards}. */
   private void requireSessionEntry(long minEpoch, long minLsn) {
     try {
       ctx.awaitApplied(minLsn, settings.minLsnWait().toMillis());
@@ -338,55 +293,16 @@ class ReadRequests {
       Thread.currentThread().interrupt();
       throw ShardException.unavailable("interrupted while waiting for lsn " + minLsn);
     }
-    ReplicaContext.View v = ctx.view();
-    long epochAt = ctx.epochAt(v, minLsn, store::epochAt);
-    switch (rules.sessionRead(ctx.inSync(), v.appliedLsn(), minEpoch, minLsn, epochAt)) {
-      case SERVE -> {}
-      case NOT_YET ->
-          throw ShardException.conflict(
-              "replica "
-                  + ctx.name()
-                  + " has applied lsn "
-                  + v.appliedLsn()
-                  + ", not yet minLsn "
-                  + minLsn);
-      case NOT_IN_SYNC -> throw notInSync(v);
-      case OTHER_HISTORY ->
-          throw ShardException.conflict(
-              "replica "
-                  + ctx.name()
-                  + " holds lsn "
-                  + minLsn
-                  + " from epoch "
-                  + epochAt
-                  + ", not the session's epoch "
-                  + minEpoch
-                  + "; it cannot serve this session");
-      case CANNOT_VERIFY ->
-          throw ShardException.conflict(
-              "replica "
-                  + ctx.name()
-                  + " no longer holds lsn "
-                  + minLsn
-                  + " in its log (trimmed or below its last re-copy); it cannot verify the"
-                  + " session");
-    }
+    guards.requireSessionEntry(minEpoch, minLsn);
   }
 
   private void awaitLsn(long minLsn) {
     try {
-      if (!ctx.awaitApplied(minLsn, settings.minLsnWait().toMillis())) {
-        throw ShardException.conflict(
-            "replica "
-                + ctx.name()
-                + " has applied lsn "
-                + ctx.appliedLsn()
-                + ", not yet minLsn "
-                + minLsn);
-      }
+      ctx.awaitApplied(minLsn, settings.minLsnWait().toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ShardException.unavailable("interrupted while waiting for lsn " + minLsn);
     }
+    guards.requireApplied(minLsn);
   }
 }

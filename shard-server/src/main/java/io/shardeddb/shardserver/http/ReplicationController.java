@@ -13,25 +13,20 @@ import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
-import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
-import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
-import io.shardeddb.shardserver.replication.CommittedLog;
+import io.shardeddb.shardserver.replication.LogExport;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.RoleService;
 import io.shardeddb.shardserver.replication.SecondarySync;
 import io.shardeddb.shardserver.replication.SnapshotHeader;
-import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.replication.rules.PrimaryIdentity;
-import io.shardeddb.shardserver.replication.rules.RangeRules;
-import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
@@ -59,26 +54,23 @@ public class ReplicationController {
   private final ReplicaContext ctx;
   private final RoleService roles;
   private final SecondarySync sync;
-  private final WriteCoordinator coordinator;
   private final ShardStore store;
   private final ReplicationSettings settings;
   private final JsonMapper json;
-  private final Rulebook rules;
+  private final LogExport export;
 
   public ReplicationController(
       ReplicaContext ctx,
       RoleService roles,
       SecondarySync sync,
-      WriteCoordinator coordinator,
       ShardStore store,
       ReplicationSettings settings,
       JsonMapper json,
-      Rulebook rules) {
-    this.rules = rules;
+      LogExport export) {
+    this.export = export;
     this.ctx = ctx;
     this.roles = roles;
     this.sync = sync;
-    this.coordinator = coordinator;
     this.store = store;
     this.settings = settings;
     this.json = json;
@@ -116,71 +108,7 @@ public class ReplicationController {
       @QueryValue @Nullable Long size,
       @QueryValue @Nullable String primary,
       @QueryValue @Nullable Long epoch) {
-    requireIdentity(PrimaryIdentity.Pull.LOG, primary, epoch);
-    PointRange exported = exportRange(low, size);
-    // An export never shows entries a quorum does not hold yet (rule 13): read the commit point
-    // before the page, so every entry of the page up to it is committed.
-    long committed =
-        exported == null
-            ? Long.MAX_VALUE
-            : rules.exportedUpTo(coordinator.committedLsn(), ctx.appliedLsn());
-    if (exported != null && fromLsn == 0) {
-      // An import handing request outcomes over reads the range's history from the log's start.
-      fromLsn = ctx.logStartLsn() + 1;
-    }
-    if (fromLsn < 1) {
-      throw new io.shardeddb.protocol.InvalidRequestException(
-          "query 'fromLsn' must be at least 1, got " + fromLsn);
-    }
-    long last = ctx.appliedLsn();
-    long prev = fromLsn - 1;
-    long start = ctx.logStartLsn();
-    if (prev > last) {
-      throw ShardException.conflict(
-          "diverged: the caller holds lsn "
-              + prev
-              + " but the log of "
-              + ctx.name()
-              + " ends at "
-              + last);
-    }
-    if (prev < start) {
-      throw new ShardException(
-          410,
-          "log before lsn "
-              + (start + 1)
-              + " is no longer held by "
-              + ctx.name()
-              + "; re-copy from /snapshot");
-    }
-    if (prev > 0 && prevEpoch != null) {
-      long here =
-          prev == start
-              ? ctx.logStartEpoch()
-              : store
-                  .epochAt(prev)
-                  .orElseThrow(() -> new ShardException(410, "lsn " + prev + " is no longer held"));
-      if (here != prevEpoch) {
-        throw ShardException.conflict(
-            "diverged at lsn " + prev + ": epoch " + prevEpoch + " there, " + here + " here");
-      }
-    }
-    int max = limit == null ? settings.logPageSize() : Math.min(limit, settings.logPageSize());
-    List<LogEntry> entries = store.logPage(fromLsn, Math.max(1, max));
-    // A matching previous entry proves the caller's log equals ours up to prev: it counts.
-    if (replica != null && prevEpoch != null && ctx.view().role() == Role.Primary) {
-      coordinator.peerHolds(replica, prev);
-    }
-    long lastLsn = entries.isEmpty() ? last : Math.max(last, entries.getLast().lsn());
-    if (exported != null) {
-      entries = CommittedLog.upTo(entries, committed);
-      lastLsn = Math.max(0, Math.min(lastLsn, committed));
-      ShardConfig config = ctx.requireConfig();
-      entries =
-          RangeRules.filterToRange(
-              entries, config.pointsBy(), exported, config.schema().shardKey());
-    }
-    return new LogResponse(entries, lastLsn);
+    return export.log(fromLsn, prevEpoch, limit, replica, low, size, primary, epoch);
   }
 
   /**
@@ -195,10 +123,10 @@ public class ReplicationController {
       @QueryValue @Nullable Long size,
       @QueryValue @Nullable String primary,
       @QueryValue @Nullable Long epoch) {
-    requireIdentity(PrimaryIdentity.Pull.SNAPSHOT, primary, epoch);
+    export.requireIdentity(PrimaryIdentity.Pull.SNAPSHOT, primary, epoch);
     UserTable table = ctx.requireTable();
     ShardConfig config = ctx.requireConfig();
-    PointRange exported = exportRange(low, size);
+    PointRange exported = export.exportRange(low, size);
     return Flux.using(
             () -> openExport(table, config, exported),
             snap ->
@@ -235,39 +163,6 @@ public class ReplicationController {
   }
 
   /**
-   * Refuses (421) a {@code /log} or {@code /snapshot} pull meant for another server: a secondary
-   * names the primary it follows and that primary's epoch, and only that replica, as the unfenced
-   * primary of that epoch, answers ({@link PrimaryIdentity}). An address can be served by another
-   * process than the one a secondary last heard of (a pod moved and its address was reused); its
-   * log must not pass for the primary's (its matching entries would mark the secondary in sync,
-   * rule 4), nor its rows for the primary's copy (rule 7), nor for a move's export of a range (rule
-   * 13: an import names the source primary it chose by heartbeat, and its epoch). Absent: not
-   * checked (older callers).
-   */
-  private void requireIdentity(PrimaryIdentity.Pull pull, String primary, Long epoch) {
-    ReplicaContext.View v = ctx.view();
-    if (!rules.answersAs(
-        pull,
-        primary,
-        epoch,
-        new PrimaryIdentity.Server(ctx.name(), v.role(), v.fenced(), v.epoch()))) {
-      throw new ShardException(
-          ShardEndpoints.NOT_OWNED,
-          "this is "
-              + ctx.name()
-              + " ("
-              + v.role()
-              + (v.fenced() ? ", fenced" : "")
-              + ", epoch "
-              + v.epoch()
-              + "), not the primary "
-              + primary
-              + (epoch == null ? "" : " of epoch " + epoch)
-              + " that the caller follows");
-    }
-  }
-
-  /**
    * A snapshot for {@code /snapshot}: of the whole shard (a re-copy: any LSN, the secondary then
    * follows the log), or of an exported range only once a quorum holds its LSN (rule 13), waiting
    * up to the quorum timeout for that, else 503: an import never copies an unacknowledged tail.
@@ -279,16 +174,9 @@ public class ReplicationController {
     }
     long deadline = System.nanoTime() + settings.quorumTimeout().toNanos();
     try {
-      while (rules.exportedUpTo(coordinator.committedLsn(), snap.lsn()) < snap.lsn()) {
+      while (!export.exportable(snap.lsn())) {
         if (System.nanoTime() >= deadline) {
-          throw ShardException.unavailable(
-              "the snapshot of "
-                  + ctx.name()
-                  + " at lsn "
-                  + snap.lsn()
-                  + " is not on a quorum yet (committed: "
-                  + coordinator.committedLsn()
-                  + "); an import copies only committed entries");
+          throw export.notCommitted(snap.lsn());
         }
         Thread.sleep(5);
       }
@@ -300,27 +188,6 @@ public class ReplicationController {
     } catch (RuntimeException e) {
       snap.close();
       throw e;
-    }
-  }
-
-  /**
-   * The range an import asks for ({@code low} and {@code size} together), or null for the whole
-   * shard. Only a primary exports: an import must read the history of the source's current epoch.
-   */
-  private PointRange exportRange(Long low, Long size) {
-    if (low == null && size == null) {
-      return null;
-    }
-    if (low == null || size == null) {
-      throw new io.shardeddb.protocol.InvalidRequestException(
-          "queries 'low' and 'size' go together (the point range to export)");
-    }
-    ctx.requirePrimary();
-    try {
-      return new PointRange(low, size);
-    } catch (IllegalArgumentException e) {
-      throw new io.shardeddb.protocol.InvalidRequestException(
-          "queries 'low'/'size': " + e.getMessage());
     }
   }
 

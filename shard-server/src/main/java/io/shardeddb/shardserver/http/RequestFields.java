@@ -4,10 +4,8 @@ import io.micronaut.core.annotation.Nullable;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.shard.ShardEndpoints;
-import io.shardeddb.protocol.topology.PointRange;
-import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.replication.Ownership;
 import io.shardeddb.shardserver.storage.ShardConfig;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -110,22 +108,6 @@ final class RequestFields {
    * read would otherwise come back incomplete.
    */
   static void requireExpectedOwnership(ShardConfig config, @Nullable String expected) {
-    if (expected == null) {
-      return;
-    }
-    List<PointRange> wanted = ShardEndpoints.parseOwnedHeader(expected);
-    if (!config.ownsExactly(wanted)) {
-      throw new ShardException(
-          ShardEndpoints.NOT_OWNED,
-          "shard "
-              + config.shardId()
-              + " owns "
-              + ShardConfig.describe(config.ownedRanges())
-              + ", not "
-              + ShardConfig.describe(wanted)
-              + " as the request's "
-              + ShardEndpoints.OWNED_HEADER
-              + " says; re-read the topology");
-    }
+    Ownership.requireExpected(config, expected);
   }
 }

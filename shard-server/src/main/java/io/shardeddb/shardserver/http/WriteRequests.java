@@ -3,14 +3,12 @@ package io.shardeddb.shardserver.http;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.schema.TableSchema;
-import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
-import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.replication.Ownership;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
-import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import jakarta.inject.Singleton;
@@ -36,12 +34,12 @@ class WriteRequests {
 
   private final ReplicaContext ctx;
   private final ShardStore store;
-  private final Rulebook rules;
+  private final Ownership ownership;
 
-  WriteRequests(ReplicaContext ctx, ShardStore store, Rulebook rules) {
+  WriteRequests(ReplicaContext ctx, ShardStore store, Ownership ownership) {
     this.ctx = ctx;
     this.store = store;
-    this.rules = rules;
+    this.ownership = ownership;
   }
 
   /**
@@ -75,34 +73,10 @@ class WriteRequests {
     return new Prepared(ClientChange.write(rows, requestId), current);
   }
 
-  /**
-   * Refuses (421) a change of {@code keys} this shard does not own, or sent by a router whose
-   * layout gives this shard other ranges than {@code expectedOwned} — unless {@code requestId}
-   * names a change recorded here: a retry is recognised before ownership (DESIGN §5 rule 13). A
-   * change this shard applied before its range moved away then gets its original outcome from the
-   * write path (which deduplicates before its own ownership check) instead of being routed to the
-   * new owner and applied there a second time. The write path still checks ownership inside the
-   * commit for anything it does not find recorded.
-   */
+  /** {@link Ownership#requireOwnedUnlessRetry}: 421 unless owned or a retry recorded here. */
   void requireOwnedUnlessRetry(
       ShardConfig config, String expectedOwned, String requestId, Iterable<Long> keys) {
-    try {
-      RequestFields.requireExpectedOwnership(config, expectedOwned);
-      for (long key : keys) {
-        config.requireOwns(key);
-      }
-    } catch (ShardException e) {
-      if (e.status() != ShardEndpoints.NOT_OWNED
-          || !rules.dedupBeforeOwnership()
-          || !isRecorded(requestId)) {
-        throw e;
-      }
-    }
-  }
-
-  /** Whether {@code requestId} names a change whose outcome this shard recorded (rule 8). */
-  boolean isRecorded(String requestId) {
-    return requestId != null && store.outcomeOf(requestId).isPresent();
+    ownership.requireOwnedUnlessRetry(config, expectedOwned, requestId, keys);
   }
 
   /** The reply to an acknowledged change: its position and the acknowledgements it got. */
