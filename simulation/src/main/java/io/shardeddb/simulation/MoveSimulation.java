@@ -258,6 +258,20 @@ public final class MoveSimulation {
   }
 
   /** Runs the schedule and checks it. */
+  /**
+   * About one snapshot in four (a re-copy's or the move's range snapshot) breaks mid-stream, chosen
+   * by the seed ({@link SnapshotCuts}). Before {@link #run}.
+   */
+  MoveSimulation withSnapshotCuts() {
+    network.snapshotCuts(SnapshotCuts.bySeed(seed, 0.25));
+    return this;
+  }
+
+  /** Snapshot streams cut so far. */
+  long snapshotCuts() {
+    return network.snapshotCuts().cuts();
+  }
+
   public Result run() {
     Random r = scheduler.random();
     Network.Faults faults =

@@ -34,6 +34,7 @@ public final class Network {
   private final Map<String, Long> resumeAt = new HashMap<>();
   private final Set<String> cut = new HashSet<>();
   private Faults faults = Faults.none();
+  private SnapshotCuts snapshotCuts = SnapshotCuts.none();
   private long sent;
   private long delivered;
 
@@ -49,6 +50,15 @@ public final class Network {
 
   public void faults(Faults faults) {
     this.faults = faults;
+  }
+
+  /** Which snapshot streams break mid-way (none unless a world turns them on). */
+  SnapshotCuts snapshotCuts() {
+    return snapshotCuts;
+  }
+
+  void snapshotCuts(SnapshotCuts cuts) {
+    this.snapshotCuts = cuts;
   }
 
   public Liveness liveness(String node) {

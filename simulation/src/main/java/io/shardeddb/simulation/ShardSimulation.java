@@ -540,6 +540,20 @@ public final class ShardSimulation {
   }
 
   /**
+   * About one snapshot in four (a re-copy's) breaks mid-stream, chosen by the seed ({@link
+   * SnapshotCuts}). Before {@link #run}.
+   */
+  ShardSimulation withSnapshotCuts() {
+    network.snapshotCuts(SnapshotCuts.bySeed(seed, 0.25));
+    return this;
+  }
+
+  /** Snapshot streams cut so far. */
+  long snapshotCuts() {
+    return network.snapshotCuts().cuts();
+  }
+
+  /**
    * Rule 8 broken on purpose ({@code BrokenRulesAreCaughtTest}): every replica's group commit drops
    * the request outcomes it should record with its entries.
    */

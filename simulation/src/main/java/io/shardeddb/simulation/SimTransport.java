@@ -108,7 +108,7 @@ final class SimTransport implements PeerTransport, SourceTransport {
 
   @Override
   public SnapshotStream snapshot(String url, String primary, long epoch) throws IOException {
-    return at(url).serveSnapshot(primary, epoch);
+    return network.snapshotCuts().maybeCut(at(url).serveSnapshot(primary, epoch));
   }
 
   // --- a move's import reading its source shard (answered at once, as log and snapshot) -------
@@ -121,7 +121,7 @@ final class SimTransport implements PeerTransport, SourceTransport {
   @Override
   public SnapshotStream rangeSnapshot(String url, String primary, long epoch, PointRange range)
       throws IOException {
-    return at(url).serveRangeSnapshot(primary, epoch, range);
+    return network.snapshotCuts().maybeCut(at(url).serveRangeSnapshot(primary, epoch, range));
   }
 
   @Override

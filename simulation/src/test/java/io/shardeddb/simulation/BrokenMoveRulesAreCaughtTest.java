@@ -150,4 +150,30 @@ class BrokenMoveRulesAreCaughtTest {
     System.out.println("broken move rule (adopt before catching up, Hash) caught: " + found);
     assertThat(found).anyMatch(v -> v.contains("missing") || v.contains("not its last"));
   }
+
+  @Test
+  @DisplayName(
+      "rule 7 broken for a move (a range snapshot that ended early taken as complete): the"
+          + " destination owns the range without some of its rows")
+  void aRangeSnapshotCutMidStreamTakenAsComplete() {
+    Rulebook shortCopies =
+        new Rulebook() {
+          @Override
+          public boolean copyComplete(long received, long announced) {
+            return received <= announced;
+          }
+        };
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 120 && found.size() < 3; seed++) {
+      MoveSimulation.Result r = new MoveSimulation(seed, shortCopies).withSnapshotCuts().run();
+      if (!r.ok()) {
+        found.add("seed " + seed + ": " + r.violations().get(0));
+        MoveSimulation.Result kept = new MoveSimulation(seed).withSnapshotCuts().run();
+        assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
+      }
+    }
+    System.out.println(
+        "broken move rule (a cut range snapshot taken as complete) caught: " + found);
+    assertThat(found).isNotEmpty();
+  }
 }

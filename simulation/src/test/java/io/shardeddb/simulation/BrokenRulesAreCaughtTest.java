@@ -320,4 +320,31 @@ class BrokenRulesAreCaughtTest {
     System.out.println("broken rule (aLearnerCountedInTheQuorum) caught: " + found);
     assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
   }
+
+  @Test
+  @DisplayName(
+      "rule 7 broken (a snapshot that ended early taken as a complete copy): writes are lost")
+  void aSnapshotCutMidStreamTakenAsComplete() {
+    Rulebook shortCopies =
+        new Rulebook() {
+          @Override
+          public boolean copyComplete(long received, long announced) {
+            return received <= announced;
+          }
+        };
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 400 && found.size() < 3; seed++) {
+      ShardSimulation.Result r = new ShardSimulation(seed, 3, shortCopies).withSnapshotCuts().run();
+      if (!r.ok()) {
+        found.add("seed " + seed + ": " + r.violations().get(0));
+      }
+    }
+    System.out.println("broken rule (aSnapshotCutMidStreamTakenAsComplete) caught: " + found);
+    assertThat(found).isNotEmpty();
+    // The same schedules keep every acknowledged write with the rule kept.
+    for (long seed = 1; seed <= 40; seed++) {
+      ShardSimulation.Result r = new ShardSimulation(seed, 3).withSnapshotCuts().run();
+      assertThat(r.violations()).as("seed " + seed).isEmpty();
+    }
+  }
 }

@@ -38,12 +38,15 @@ class MoveSimulationTest {
     long[] reads = new long[5];
     int hashed = 0;
     int resizes = 0;
+    long cuts = 0;
     long started = System.nanoTime();
     for (long seed = FIRST_SEED; seed < FIRST_SEED + SCHEDULES; seed++) {
       // One schedule in three over Hash sharding (its points are the production hash of the keys).
       Sharding sharding = seed % 3 == 0 ? Sharding.Hash : Sharding.Range;
       hashed += sharding == Sharding.Hash ? 1 : 0;
-      MoveSimulation.Result r = new MoveSimulation(seed, sharding).run();
+      MoveSimulation sim = new MoveSimulation(seed, sharding).withSnapshotCuts();
+      MoveSimulation.Result r = sim.run();
+      cuts += sim.snapshotCuts();
       acked += r.acknowledged();
       unknown += r.unknown();
       failovers += r.failovers();
@@ -79,7 +82,7 @@ class MoveSimulationTest {
             + " changes, %d unknown, %d failovers, storage faults struck: %d lost COMMIT replies,"
             + " %d failed statements, %d slow commits; the routers sent %d /write/batch requests"
             + " carrying %d writes; reads answered: %d primary, %d session, %d any (%d of them by a"
-            + " secondary), %d failed; %d failing%n",
+            + " secondary), %d failed; %d snapshot streams cut mid-way; %d failing%n",
         SCHEDULES,
         hashed,
         (System.nanoTime() - started) / 1e9,
@@ -99,6 +102,7 @@ class MoveSimulationTest {
         reads[2],
         reads[4],
         reads[3],
+        cuts,
         failures.size());
     failures.stream().limit(5).forEach(System.out::println);
     assertThat(acked).as("the schedules must acknowledge changes to be meaningful").isPositive();
@@ -108,6 +112,7 @@ class MoveSimulationTest {
     assertThat(struck[1]).as("connection resets must strike during moves").isPositive();
     assertThat(batches[0]).as("the routers' coalescing must send batches").isPositive();
     assertThat(resizes).as("shards must change their replica count mid-move").isPositive();
+    assertThat(cuts).as("snapshot streams must break mid-way during moves").isPositive();
     assertThat(reads[0]).as("primary reads through the router must be answered").isPositive();
     assertThat(reads[1]).as("session reads through the router must be answered").isPositive();
     assertThat(reads[2]).as("any reads through the router must be answered").isPositive();

@@ -68,13 +68,18 @@ class ShardSimulationTest {
     long[] storage = new long[3];
     long[] ops = new long[8];
     long resizing = 0;
+    long cuts = 0;
     for (long seed = FIRST_SEED; seed < FIRST_SEED + count; seed++) {
       // About one schedule in four changes the spec's replica count (rule 12), chosen by the seed;
       // the others are the schedules of the fixed world, unchanged.
+      // About one snapshot in four breaks mid-stream (SnapshotCuts, a Random of its own).
       ShardSimulation sim =
-          ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3)).withWindow(window);
+          ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3))
+              .withWindow(window)
+              .withSnapshotCuts();
       ShardSimulation.Result r = sim.run();
       resizing += sim.changesMembership() ? 1 : 0;
+      cuts += sim.snapshotCuts();
       long[] c = sim.clientCounts();
       for (int i = 0; i < ops.length; i++) {
         ops[i] += c[i];
@@ -99,7 +104,7 @@ class ShardSimulationTest {
         "simulation (window %d): %d schedules (%d changing the replica count), %d acknowledged"
             + " writes, %d failovers, %d without a quorum of replicas holding data at the end, %d"
             + " failing; storage faults struck: %d lost COMMIT replies, %d failed statements, %d"
-            + " slow commits%n",
+            + " slow commits; %d snapshot streams cut mid-way%n",
         window,
         count,
         resizing,
@@ -109,7 +114,8 @@ class ShardSimulationTest {
         failures.size(),
         storage[0],
         storage[1],
-        storage[2]);
+        storage[2],
+        cuts);
     System.out.printf(
         "simulation: clients sent %d inserts, %d updates (%d acknowledged), %d deletes (%d"
             + " acknowledged); reads of one key recorded: %d primary, %d session, %d any%n",
@@ -118,6 +124,7 @@ class ShardSimulationTest {
     assertThat(acked).as("the schedules must acknowledge writes to be meaningful").isPositive();
     assertThat(failovers).as("the schedules must exercise failover").isPositive();
     assertThat(resizing).as("the schedules must change the replica count").isPositive();
+    assertThat(cuts).as("snapshot streams must break mid-way to test rule 7").isPositive();
     assertThat(ops[3]).as("updates must be acknowledged to be checked").isPositive();
     assertThat(ops[4]).as("deletes must be acknowledged to be checked").isPositive();
     assertThat(ops[6]).as("session reads must be served to be checked").isPositive();

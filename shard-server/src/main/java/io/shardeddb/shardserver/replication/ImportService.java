@@ -427,7 +427,7 @@ public class ImportService implements AutoCloseable {
     }
     if (chunk.isEmpty()) {
       snap.close();
-      if (a.copied != header.rows()) {
+      if (!rules.copyComplete(a.copied, header.rows())) {
         throw new IOException(
             "snapshot ended after " + a.copied + " of " + header.rows() + " rows");
       }

@@ -509,7 +509,7 @@ public class SecondarySync implements AutoCloseable {
       }
       store.loadChunk(table, chunk);
       copied += chunk.size();
-      if (copied != header.rows()) {
+      if (!rules.copyComplete(copied, header.rows())) {
         throw new IOException("snapshot ended after " + copied + " of " + header.rows() + " rows");
       }
       List<RequestOutcome> outcomes = new ArrayList<>();
@@ -528,7 +528,7 @@ public class SecondarySync implements AutoCloseable {
       }
       store.loadOutcomes(outcomes);
       ids += outcomes.size();
-      if (ids != header.requestIds()) {
+      if (!rules.copyComplete(ids, header.requestIds())) {
         throw new IOException(
             "snapshot ended after " + ids + " of " + header.requestIds() + " request ids");
       }

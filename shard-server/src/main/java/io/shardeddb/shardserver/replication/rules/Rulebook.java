@@ -161,4 +161,14 @@ public class Rulebook {
   public boolean dedupBeforeOwnership() {
     return true;
   }
+
+  /**
+   * Rule 7: a copy (a re-copy's snapshot, or a move's range snapshot) is complete only when every
+   * row and request outcome its header announced arrived; a stream that ends early (the source
+   * crashed, the connection closed mid-way) is a failed copy, never a copy at its LSN. True for a
+   * shorter stream is the check the rule forbids dropping.
+   */
+  public boolean copyComplete(long received, long announced) {
+    return received == announced;
+  }
 }
