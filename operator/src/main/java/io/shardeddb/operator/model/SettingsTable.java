@@ -1,0 +1,539 @@
+package io.shardeddb.operator.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.shardeddb.api.MysqlParameters;
+import io.shardeddb.api.SecretKeys;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.BackupSpec;
+import io.shardeddb.api.v1alpha1.BackupStoreSpec;
+import io.shardeddb.api.v1alpha1.FromBackupSpec;
+import io.shardeddb.backup.StoreSettings;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The one table from a field of the resource to the setting of a process that takes it (Keycloak's
+ * {@code KeycloakDistConfigurator.mapOption}): each row names the field, the setting, the process
+ * and the channel, and for the channels built here the value. The shard-server's, MySQL's and the
+ * router's environment, MySQL's arguments and the database ConfigMap are built from it, in the
+ * table's order; a new field that a process reads is one row here.
+ *
+ * <p>The channels, and why more than one stays:
+ *
+ * <ul>
+ *   <li>{@link Channel#ENV} and {@link Channel#ARGS}, built here: settings a process reads once at
+ *       start. A change changes the pod template, so it takes effect as the operator rolls the pods
+ *       (one at a time, the primary last).
+ *   <li>{@link Channel#TLS_ENV}: environment too, but added by {@code cert/TlsPods} together with
+ *       the certificate volume it points at (listed here so the table is whole; the values are
+ *       mount paths, not fields).
+ *   <li>{@link Channel#CONFIG_CALL}, {@code POST /config}: what changes while the shard-servers run
+ *       and must not restart them — the schema arrives with {@code /init} after the pods are up,
+ *       and the ranges a shard owns change with every resharding move. Built by {@link
+ *       ShardConfigModel} as the typed protocol record; its fields are listed here.
+ *   <li>{@link Channel#ROLE_CALL}, {@code POST /role}: the write quorum travels with the role,
+ *       epoch and peers, so a replica never acknowledges under one quorum with the peers of
+ *       another.
+ *   <li>{@link Channel#RESOURCE}: the router watches its ShardedDatabase (docs/architecture.md,
+ *       "What the router reads"), so layout and quorum reach it without a restart.
+ *   <li>{@link Channel#CONFIG_MAP}: the database ConfigMap, which no process reads: it describes
+ *       the database to people ({@code kubectl get configmap <db>-config}).
+ * </ul>
+ *
+ * <p>Fields that shape Kubernetes objects rather than a process's settings (replicas, storage,
+ * resources, placement, pods, images, failover timing, backup schedule) are not rows: the builder
+ * of each object reads them.
+ */
+public final class SettingsTable {
+
+  /** Who reads a setting. */
+  public enum Process {
+    SHARD_SERVER("shard-server"),
+    MYSQL("mysql"),
+    ROUTER("router"),
+    /** No process: people, through kubectl. */
+    PEOPLE("people");
+
+    private final String label;
+
+    Process(String label) {
+      this.label = label;
+    }
+
+    /** The name the docs use. */
+    public String label() {
+      return label;
+    }
+  }
+
+  /** How a setting reaches its process. */
+  public enum Channel {
+    ENV("environment"),
+    ARGS("arguments"),
+    TLS_ENV("environment (TlsPods)"),
+    CONFIG_CALL("POST /config"),
+    ROLE_CALL("POST /role"),
+    RESOURCE("the ShardedDatabase, watched"),
+    CONFIG_MAP("ConfigMap <db>-config");
+
+    private final String label;
+
+    Channel(String label) {
+      this.label = label;
+    }
+
+    /** The name the docs use. */
+    public String label() {
+      return label;
+    }
+  }
+
+  /** What a setting is set to. */
+  public sealed interface Value {
+    /** A literal; null or blank is not emitted. */
+    record Text(String text) implements Value {}
+
+    /** A key of a Secret, read by the kubelet. */
+    record FromSecret(String secret, String key) implements Value {}
+
+    /** A field of the pod itself (the downward API). */
+    record FromPod(String fieldPath) implements Value {}
+
+    /** Command-line arguments, in order. */
+    record Args(List<String> args) implements Value {}
+  }
+
+  /**
+   * What a row's value is computed from: the database, the shard whose pods these are (null for
+   * routers) and whether routers hold the shard data credential ({@link
+   * RouterModel#shardsAcceptDataCredential}).
+   */
+  public record Target(DatabaseModel db, String shard, boolean dataCredential) {
+    /** A pod of {@code shard}. */
+    public static Target shard(DatabaseModel db, String shard) {
+      return new Target(db, shard, true);
+    }
+
+    /** A router pod. */
+    public static Target router(DatabaseModel db, boolean dataCredential) {
+      return new Target(db, null, dataCredential);
+    }
+  }
+
+  /**
+   * One row: {@code field} of the resource (or who else decides it: {@code (operator)} for the
+   * operator's own constants, {@code (pod)} for the pod itself) becomes setting {@code name} of
+   * {@code process} through {@code channel}. {@code value} is null for the channels built
+   * elsewhere; it returns null when the setting is not emitted for that target.
+   */
+  public record Setting(
+      Process process, Channel channel, String name, String field, Function<Target, Value> value) {
+
+    /** Whether this table builds the setting (else it is only listed). */
+    public boolean builtHere() {
+      return value != null;
+    }
+  }
+
+  static final String OPERATOR = "(operator)";
+  static final String POD = "(pod)";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  /** Every row; within a process and channel, in the order the settings are emitted. */
+  public static final List<Setting> ROWS =
+      List.of(
+          // The shard-server.
+          env(Process.SHARD_SERVER, "SHARDEDDB_SERVER_NAME", POD, pod("metadata.name")),
+          env(Process.SHARD_SERVER, "MICRONAUT_SERVER_PORT", OPERATOR, fixed(port(true))),
+          env(
+              Process.SHARD_SERVER,
+              "SHARDEDDB_REPLICATION_STREAM_PORT",
+              OPERATOR,
+              fixed(String.valueOf(ShardedDatabaseResources.REPLICATION_STREAM_PORT))),
+          env(
+              Process.SHARD_SERVER,
+              "SHARDEDDB_JDBC_URL",
+              OPERATOR,
+              fixed("jdbc:mysql://127.0.0.1:" + ShardedDatabaseResources.MYSQL_PORT + "/")),
+          env(
+              Process.SHARD_SERVER,
+              "SHARDEDDB_JDBC_USER",
+              "spec.secrets.mysql",
+              t -> secret(t.db().mysqlSecret(), SecretKeys.MYSQL_USERNAME)),
+          env(
+              Process.SHARD_SERVER,
+              "SHARDEDDB_JDBC_PASSWORD",
+              "spec.secrets.mysql",
+              t -> secret(t.db().mysqlSecret(), SecretKeys.MYSQL_PASSWORD)),
+          // The user from MYSQL_USER holds privileges on exactly this database.
+          env(
+              Process.SHARD_SERVER,
+              "SHARDEDDB_DATABASE",
+              OPERATOR,
+              fixed(ShardedDatabaseResources.MYSQL_DATABASE)),
+          env(
+              Process.SHARD_SERVER,
+              "SHARDEDDB_AUTH_DIR",
+              OPERATOR,
+              fixed(ShardedDatabaseResources.SHARD_AUTH_MOUNT)),
+          env(
+              Process.SHARD_SERVER,
+              "SHARDEDDB_AUTH_DATA_DIR",
+              OPERATOR,
+              fixed(ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT)),
+          env(Process.SHARD_SERVER, "JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
+          // Archiving, base backups and restore at start (docs/backup.md); none without a store.
+          store(StoreSettings.ENV_ENDPOINT, "endpoint", BackupStoreSpec::endpoint),
+          store(StoreSettings.ENV_REGION, "region", BackupStoreSpec::region),
+          store(StoreSettings.ENV_BUCKET, "bucket", BackupStoreSpec::bucket),
+          store(StoreSettings.ENV_PREFIX, "prefix", BackupStoreSpec::prefix),
+          store(
+              StoreSettings.ENV_PATH_STYLE,
+              "pathStyle",
+              s -> Boolean.toString(s.pathStyleOrDefault())),
+          store(
+              StoreSettings.ENV_SSE, "serverSideEncryption", BackupStoreSpec::serverSideEncryption),
+          store(StoreSettings.ENV_SSE_KMS_KEY_ID, "kmsKeyId", BackupStoreSpec::kmsKeyId),
+          env(
+              Process.SHARD_SERVER,
+              StoreSettings.ENV_ACCESS_KEY_ID,
+              "spec.backup.store.credentialsSecret",
+              t ->
+                  store(t)
+                      .map(s -> secret(s.credentialsSecret(), StoreSettings.SECRET_ACCESS_KEY_ID))
+                      .orElse(null)),
+          env(
+              Process.SHARD_SERVER,
+              StoreSettings.ENV_SECRET_ACCESS_KEY,
+              "spec.backup.store.credentialsSecret",
+              t ->
+                  store(t)
+                      .map(
+                          s ->
+                              secret(s.credentialsSecret(), StoreSettings.SECRET_SECRET_ACCESS_KEY))
+                      .orElse(null)),
+          env(
+              Process.SHARD_SERVER,
+              "SHARDEDDB_BACKUP_DATABASE",
+              "metadata.name",
+              t -> store(t).map(s -> text(t.db().name())).orElse(null)),
+          env(
+              Process.SHARD_SERVER,
+              "SHARDEDDB_BACKUP_ARCHIVE_INTERVAL",
+              "spec.backup.archiveIntervalSeconds",
+              t ->
+                  store(t)
+                      .map(
+                          s -> text(t.db().spec().backup().archiveIntervalSecondsOrDefault() + "s"))
+                      .orElse(null)),
+          restore("SHARDEDDB_RESTORE_SOURCE", "source", (t, from) -> from.source()),
+          restore("SHARDEDDB_RESTORE_SHARD", "source", (t, from) -> t.shard()),
+          restore("SHARDEDDB_RESTORE_BACKUP", "backup", (t, from) -> from.backup()),
+          restore(
+              "SHARDEDDB_RESTORE_TIME",
+              "time",
+              (t, from) ->
+                  from.time() == null
+                      ? null
+                      : Long.toString(FromBackupSpec.epochMillis(from.time()))),
+          restore("SHARDEDDB_RESTORE_POINT", "restorePoint", (t, from) -> from.restorePoint()),
+          listed(
+              Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_ENABLED", "spec.tls.enabled"),
+          listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_DIR", "spec.tls.enabled"),
+          listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_POD_NAME", POD),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "schema", "spec.schema.columns"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "table", "spec.schema.table"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "shardKey", "spec.schema.shardKey"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "shards", "spec.shards[].id"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "low", "spec.shards[].low"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "size", "spec.shards[].size"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "sharding", "spec.sharding"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "ranges", "status.applied.shards"),
+          listed(Process.SHARD_SERVER, Channel.ROLE_CALL, "writeQuorum", "spec.writeQuorum"),
+          // MySQL, beside each shard-server.
+          env(
+              Process.MYSQL,
+              "MYSQL_ROOT_PASSWORD",
+              "spec.secrets.mysql",
+              t -> secret(t.db().mysqlSecret(), SecretKeys.MYSQL_ROOT_PASSWORD)),
+          // Without it the image creates root@'%'.
+          env(Process.MYSQL, "MYSQL_ROOT_HOST", OPERATOR, fixed("localhost")),
+          env(
+              Process.MYSQL,
+              "MYSQL_USER",
+              "spec.secrets.mysql",
+              t -> secret(t.db().mysqlSecret(), SecretKeys.MYSQL_USERNAME)),
+          env(
+              Process.MYSQL,
+              "MYSQL_PASSWORD",
+              "spec.secrets.mysql",
+              t -> secret(t.db().mysqlSecret(), SecretKeys.MYSQL_PASSWORD)),
+          env(
+              Process.MYSQL,
+              "MYSQL_DATABASE",
+              OPERATOR,
+              fixed(ShardedDatabaseResources.MYSQL_DATABASE)),
+          // It listens on 127.0.0.1 only (the shard-server is its only client), root logs in from
+          // localhost only, and the binary log is off (the shard-server keeps its own log).
+          args("--bind-address", OPERATOR, t -> List.of("--bind-address=127.0.0.1")),
+          args("--skip-log-bin", OPERATOR, t -> List.of("--skip-log-bin")),
+          args("--skip-name-resolve", OPERATOR, t -> List.of("--skip-name-resolve")),
+          args("--innodb-buffer-pool-size", "spec.resources.mysql", SettingsTable::bufferPool),
+          // The operator's own arguments use dashes, the user's underscores: local mode tells them
+          // apart that way (MysqlParameters.fromServerArgs). SpecValidator refused the spec before
+          // any invalid parameter could get here.
+          args(
+              "--<parameter>",
+              "spec.mysql.parameters",
+              t -> MysqlParameters.serverArgs(mysqlParameters(t))),
+          // The router.
+          env(Process.ROUTER, "MICRONAUT_SERVER_PORT", OPERATOR, fixed(port(false))),
+          env(Process.ROUTER, "SHARDEDDB_ROUTER_TOPOLOGY_SOURCE", OPERATOR, fixed("kubernetes")),
+          env(
+              Process.ROUTER,
+              "SHARDEDDB_ROUTER_DATABASE",
+              "metadata.name",
+              t -> text(t.db().name())),
+          env(
+              Process.ROUTER,
+              "SHARDEDDB_ROUTER_NAMESPACE",
+              "metadata.namespace",
+              pod("metadata.namespace")),
+          env(
+              Process.ROUTER,
+              "SHARDEDDB_ROUTER_AUTH_ENABLED",
+              "spec.router.auth.enabled",
+              t -> text(String.valueOf(t.db().spec().routerOrDefault().authEnabled()))),
+          env(
+              Process.ROUTER,
+              "SHARDEDDB_ROUTER_AUTH_TOKEN",
+              "spec.secrets.routerToken",
+              t -> secret(t.db().routerTokenSecret(), SecretKeys.TOKEN)),
+          // Required: the data token never stands in for the admin token. A user's Secret without
+          // 'admin-token' keeps the pod from starting, and SpecValidator says why in a condition.
+          env(
+              Process.ROUTER,
+              "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN",
+              "spec.secrets.routerToken",
+              t -> secret(t.db().routerTokenSecret(), SecretKeys.ADMIN_TOKEN)),
+          env(
+              Process.ROUTER,
+              "SHARDEDDB_ROUTER_AUTH_OPEN_ADMIN_FOR_ASSIGNMENT",
+              "spec.router.auth.openAdminForAssignment",
+              t -> text(String.valueOf(t.db().spec().routerOrDefault().openAdminForAssignment()))),
+          env(
+              Process.ROUTER,
+              "SHARDEDDB_ROUTER_SHARD_AUTH_DIR",
+              OPERATOR,
+              t ->
+                  text(
+                      t.dataCredential()
+                          ? ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT
+                          : ShardedDatabaseResources.SHARD_AUTH_MOUNT)),
+          env(Process.ROUTER, "JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
+          listed(Process.ROUTER, Channel.TLS_ENV, "SHARDEDDB_ROUTER_TLS_DIR", "spec.tls.enabled"),
+          listed(
+              Process.ROUTER,
+              Channel.TLS_ENV,
+              "SHARDEDDB_ROUTER_SERVE_TLS",
+              "spec.tls.routerPlainHttp"),
+          listed(
+              Process.ROUTER,
+              Channel.TLS_ENV,
+              "SHARDEDDB_ROUTER_SERVER_TLS_DIR",
+              "spec.tls.routerCertificateSecret"),
+          listed(
+              Process.ROUTER,
+              Channel.RESOURCE,
+              "topology",
+              "spec.schema, spec.shards, spec.replicas, spec.writeQuorum, spec.servers, status"),
+          // The database ConfigMap, for people.
+          row(
+              Process.PEOPLE,
+              Channel.CONFIG_MAP,
+              "database",
+              "metadata.name",
+              t -> text(t.db().name())),
+          row(
+              Process.PEOPLE,
+              Channel.CONFIG_MAP,
+              "writeQuorum",
+              "spec.writeQuorum",
+              t -> text(t.db().spec().writeQuorumOrDefault().name())),
+          row(
+              Process.PEOPLE,
+              Channel.CONFIG_MAP,
+              "schema.json",
+              "spec.schema",
+              t -> text(json(t.db().spec().schema()))),
+          row(
+              Process.PEOPLE,
+              Channel.CONFIG_MAP,
+              "shards.json",
+              "spec.shards, spec.replicas",
+              t -> text(json(t.db().shards()))));
+
+  private SettingsTable() {}
+
+  /** The environment of {@code process}'s container for {@code target}, in the table's order. */
+  public static List<EnvVar> env(Process process, Target target) {
+    List<EnvVar> env = new ArrayList<>();
+    for (Setting s : built(process, Channel.ENV)) {
+      Value v = s.value().apply(target);
+      switch (v) {
+        case null -> {}
+        case Value.Text t when t.text() == null || t.text().isBlank() -> {}
+        case Value.Text t ->
+            env.add(new EnvVarBuilder().withName(s.name()).withValue(t.text()).build());
+        case Value.FromSecret f -> env.add(PodParts.secretEnv(s.name(), f.secret(), f.key()));
+        case Value.FromPod p ->
+            env.add(
+                new EnvVarBuilder()
+                    .withName(s.name())
+                    .withNewValueFrom()
+                    .withNewFieldRef()
+                    .withFieldPath(p.fieldPath())
+                    .endFieldRef()
+                    .endValueFrom()
+                    .build());
+        case Value.Args a ->
+            throw new IllegalStateException(
+                s.name() + " is an environment variable, not arguments");
+      }
+    }
+    return env;
+  }
+
+  /** The command-line arguments of {@code process}'s container for {@code target}. */
+  public static List<String> args(Process process, Target target) {
+    List<String> args = new ArrayList<>();
+    for (Setting s : built(process, Channel.ARGS)) {
+      if (s.value().apply(target) instanceof Value.Args a) {
+        args.addAll(a.args());
+      }
+    }
+    return args;
+  }
+
+  /** The data of the database ConfigMap, in the table's order. */
+  public static Map<String, String> configMapData(DatabaseModel db) {
+    Map<String, String> data = new LinkedHashMap<>();
+    for (Setting s : built(Process.PEOPLE, Channel.CONFIG_MAP)) {
+      if (s.value().apply(new Target(db, null, true)) instanceof Value.Text t) {
+        data.put(s.name(), t.text());
+      }
+    }
+    return data;
+  }
+
+  /** The rows of {@code process} through {@code channel}, in order. */
+  public static List<Setting> rows(Process process, Channel channel) {
+    return ROWS.stream().filter(s -> s.process() == process && s.channel() == channel).toList();
+  }
+
+  private static List<Setting> built(Process process, Channel channel) {
+    return rows(process, channel).stream().filter(Setting::builtHere).toList();
+  }
+
+  private static Setting row(
+      Process process, Channel channel, String name, String field, Function<Target, Value> value) {
+    return new Setting(process, channel, name, field, value);
+  }
+
+  private static Setting env(
+      Process process, String name, String field, Function<Target, Value> value) {
+    return row(process, Channel.ENV, name, field, value);
+  }
+
+  private static Setting args(String name, String field, Function<Target, List<String>> args) {
+    return row(Process.MYSQL, Channel.ARGS, name, field, t -> new Value.Args(args.apply(t)));
+  }
+
+  private static Setting listed(Process process, Channel channel, String name, String field) {
+    return row(process, channel, name, field, null);
+  }
+
+  /** A field of {@code spec.backup.store}, emitted only when the database has a store. */
+  private static Setting store(String name, String field, Function<BackupStoreSpec, String> get) {
+    return env(
+        Process.SHARD_SERVER,
+        name,
+        "spec.backup.store." + field,
+        t -> store(t).map(s -> text(get.apply(s))).orElse(null));
+  }
+
+  /** A field of {@code spec.bootstrap.fromBackup}, emitted only with a store and a restore. */
+  private static Setting restore(
+      String name, String field, BiFunction<Target, FromBackupSpec, String> get) {
+    return env(
+        Process.SHARD_SERVER,
+        name,
+        "spec.bootstrap.fromBackup." + field,
+        t -> {
+          FromBackupSpec from = t.db().spec().restoreSource();
+          return store(t).isEmpty() || from == null ? null : text(get.apply(t, from));
+        });
+  }
+
+  private static Optional<BackupStoreSpec> store(Target t) {
+    BackupSpec backup = t.db().spec().backup();
+    return Optional.ofNullable(backup == null ? null : backup.store());
+  }
+
+  /** Half the memory limit, unless the user set {@code innodb_buffer_pool_size} themselves. */
+  private static List<String> bufferPool(Target t) {
+    if (mysqlParameters(t).containsKey("innodb_buffer_pool_size")) {
+      return List.of();
+    }
+    return PodParts.memoryLimitMib(ShardModel.mysqlResources(t.db()))
+        .map(mib -> List.of("--innodb-buffer-pool-size=" + Math.max(32, mib / 2) + "M"))
+        .orElse(List.of());
+  }
+
+  private static Map<String, String> mysqlParameters(Target t) {
+    return t.db().spec().mysqlOrDefault().parametersOrEmpty();
+  }
+
+  private static String port(boolean shardServer) {
+    return String.valueOf(
+        shardServer
+            ? ShardedDatabaseResources.SHARD_SERVER_PORT
+            : ShardedDatabaseResources.ROUTER_PORT);
+  }
+
+  private static Function<Target, Value> fixed(String value) {
+    return t -> new Value.Text(value);
+  }
+
+  private static Function<Target, Value> pod(String fieldPath) {
+    return t -> new Value.FromPod(fieldPath);
+  }
+
+  private static Value text(String value) {
+    return new Value.Text(value);
+  }
+
+  private static Value secret(String secret, String key) {
+    return new Value.FromSecret(secret, key);
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
