@@ -84,7 +84,7 @@ public final class SettingsTable {
     CONFIG_CALL("POST /config"),
     ROLE_CALL("POST /role"),
     RESOURCE("the ShardedDatabase, watched"),
-    CONFIG_MAP("ConfigMap <db>-config");
+    CONFIG_MAP("ConfigMap `<db>-config`");
 
     private final String label;
 
@@ -147,6 +147,7 @@ public final class SettingsTable {
 
   static final String OPERATOR = "(operator)";
   static final String POD = "(pod)";
+  private static final String FROM = "spec.bootstrap.fromBackup.";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -238,17 +239,19 @@ public final class SettingsTable {
                       .map(
                           s -> text(t.db().spec().backup().archiveIntervalSecondsOrDefault() + "s"))
                       .orElse(null)),
-          restore("SHARDEDDB_RESTORE_SOURCE", "source", (t, from) -> from.source()),
-          restore("SHARDEDDB_RESTORE_SHARD", "source", (t, from) -> t.shard()),
-          restore("SHARDEDDB_RESTORE_BACKUP", "backup", (t, from) -> from.backup()),
+          restore("SHARDEDDB_RESTORE_SOURCE", FROM + "source", (t, from) -> from.source()),
+          // Each shard restores its own shard's backups.
+          restore("SHARDEDDB_RESTORE_SHARD", "spec.shards[].id", (t, from) -> t.shard()),
+          restore("SHARDEDDB_RESTORE_BACKUP", FROM + "backup", (t, from) -> from.backup()),
           restore(
               "SHARDEDDB_RESTORE_TIME",
-              "time",
+              FROM + "time",
               (t, from) ->
                   from.time() == null
                       ? null
                       : Long.toString(FromBackupSpec.epochMillis(from.time()))),
-          restore("SHARDEDDB_RESTORE_POINT", "restorePoint", (t, from) -> from.restorePoint()),
+          restore(
+              "SHARDEDDB_RESTORE_POINT", FROM + "restorePoint", (t, from) -> from.restorePoint()),
           listed(
               Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_ENABLED", "spec.tls.enabled"),
           listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_DIR", "spec.tls.enabled"),
@@ -480,7 +483,7 @@ public final class SettingsTable {
     return env(
         Process.SHARD_SERVER,
         name,
-        "spec.bootstrap.fromBackup." + field,
+        field,
         t -> {
           FromBackupSpec from = t.db().spec().restoreSource();
           return store(t).isEmpty() || from == null ? null : text(get.apply(t, from));
