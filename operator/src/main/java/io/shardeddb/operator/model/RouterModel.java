@@ -122,7 +122,7 @@ public final class RouterModel {
             .endPort()
             .withEnv(
                 SettingsTable.env(
-                    SettingsTable.Process.ROUTER, SettingsTable.Target.router(db, dataCredential)))
+                    Setting.Process.ROUTER, Setting.Target.router(db, dataCredential)))
             .withVolumeMounts(
                 dataCredential ? ShardModel.shardDataAuthMount() : ShardModel.shardAuthMount(),
                 // The root filesystem is read-only; the JVM's /tmp.

@@ -12,6 +12,10 @@ import io.shardeddb.api.v1alpha1.BackupSpec;
 import io.shardeddb.api.v1alpha1.BackupStoreSpec;
 import io.shardeddb.api.v1alpha1.FromBackupSpec;
 import io.shardeddb.backup.StoreSettings;
+import io.shardeddb.operator.model.Setting.Channel;
+import io.shardeddb.operator.model.Setting.Process;
+import io.shardeddb.operator.model.Setting.Target;
+import io.shardeddb.operator.model.Setting.Value;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,98 +60,18 @@ import java.util.function.Function;
  */
 public final class SettingsTable {
 
-  /** Who reads a setting. */
-  public enum Process {
-    SHARD_SERVER("shard-server"),
-    MYSQL("mysql"),
-    ROUTER("router"),
-    /** No process: people, through kubectl. */
-    PEOPLE("people");
-
-    private final String label;
-
-    Process(String label) {
-      this.label = label;
-    }
-
-    /** The name the docs use. */
-    public String label() {
-      return label;
-    }
-  }
-
-  /** How a setting reaches its process. */
-  public enum Channel {
-    ENV("environment"),
-    ARGS("arguments"),
-    TLS_ENV("environment (TlsPods)"),
-    CONFIG_CALL("POST /config"),
-    ROLE_CALL("POST /role"),
-    RESOURCE("the ShardedDatabase, watched"),
-    CONFIG_MAP("ConfigMap `<db>-config`");
-
-    private final String label;
-
-    Channel(String label) {
-      this.label = label;
-    }
-
-    /** The name the docs use. */
-    public String label() {
-      return label;
-    }
-  }
-
-  /** What a setting is set to. */
-  public sealed interface Value {
-    /** A literal; null or blank is not emitted. */
-    record Text(String text) implements Value {}
-
-    /** A key of a Secret, read by the kubelet. */
-    record FromSecret(String secret, String key) implements Value {}
-
-    /** A field of the pod itself (the downward API). */
-    record FromPod(String fieldPath) implements Value {}
-
-    /** Command-line arguments, in order. */
-    record Args(List<String> args) implements Value {}
-  }
-
-  /**
-   * What a row's value is computed from: the database, the shard whose pods these are (null for
-   * routers) and whether routers hold the shard data credential ({@link
-   * RouterModel#shardsAcceptDataCredential}).
-   */
-  public record Target(DatabaseModel db, String shard, boolean dataCredential) {
-    /** A pod of {@code shard}. */
-    public static Target shard(DatabaseModel db, String shard) {
-      return new Target(db, shard, true);
-    }
-
-    /** A router pod. */
-    public static Target router(DatabaseModel db, boolean dataCredential) {
-      return new Target(db, null, dataCredential);
-    }
-  }
-
-  /**
-   * One row: {@code field} of the resource (or who else decides it: {@code (operator)} for the
-   * operator's own constants, {@code (pod)} for the pod itself) becomes setting {@code name} of
-   * {@code process} through {@code channel}. {@code value} is null for the channels built
-   * elsewhere; it returns null when the setting is not emitted for that target.
-   */
-  public record Setting(
-      Process process, Channel channel, String name, String field, Function<Target, Value> value) {
-
-    /** Whether this table builds the setting (else it is only listed). */
-    public boolean builtHere() {
-      return value != null;
-    }
-  }
-
   static final String OPERATOR = "(operator)";
   static final String POD = "(pod)";
   private static final String FROM = "spec.bootstrap.fromBackup.";
+  private static final String STORE = "spec.backup.store.";
+  private static final String TLS = "spec.tls.";
+  private static final String MYSQL_SECRET = "spec.secrets.mysql";
+  private static final String ROUTER_SECRET = "spec.secrets.routerToken";
+  private static final String SHARD_SERVER_PORT = "" + ShardedDatabaseResources.SHARD_SERVER_PORT;
+  private static final String ROUTER_PORT = "" + ShardedDatabaseResources.ROUTER_PORT;
+  private static final String STREAM_PORT = "" + ShardedDatabaseResources.REPLICATION_STREAM_PORT;
+  private static final String JDBC_URL =
+      "jdbc:mysql://127.0.0.1:" + ShardedDatabaseResources.MYSQL_PORT + "/";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -156,82 +80,39 @@ public final class SettingsTable {
   public static final List<Setting> ROWS =
       List.of(
           // The shard-server.
-          env(Process.SHARD_SERVER, "SHARDEDDB_SERVER_NAME", POD, pod("metadata.name")),
-          env(Process.SHARD_SERVER, "MICRONAUT_SERVER_PORT", OPERATOR, fixed(port(true))),
-          env(
-              Process.SHARD_SERVER,
-              "SHARDEDDB_REPLICATION_STREAM_PORT",
-              OPERATOR,
-              fixed(String.valueOf(ShardedDatabaseResources.REPLICATION_STREAM_PORT))),
-          env(
-              Process.SHARD_SERVER,
-              "SHARDEDDB_JDBC_URL",
-              OPERATOR,
-              fixed("jdbc:mysql://127.0.0.1:" + ShardedDatabaseResources.MYSQL_PORT + "/")),
-          env(
-              Process.SHARD_SERVER,
-              "SHARDEDDB_JDBC_USER",
-              "spec.secrets.mysql",
-              t -> secret(t.db().mysqlSecret(), SecretKeys.MYSQL_USERNAME)),
-          env(
-              Process.SHARD_SERVER,
-              "SHARDEDDB_JDBC_PASSWORD",
-              "spec.secrets.mysql",
-              t -> secret(t.db().mysqlSecret(), SecretKeys.MYSQL_PASSWORD)),
+          shardServer("SHARDEDDB_SERVER_NAME", POD, pod("metadata.name")),
+          shardServer("MICRONAUT_SERVER_PORT", OPERATOR, fixed(SHARD_SERVER_PORT)),
+          shardServer("SHARDEDDB_REPLICATION_STREAM_PORT", OPERATOR, fixed(STREAM_PORT)),
+          shardServer("SHARDEDDB_JDBC_URL", OPERATOR, fixed(JDBC_URL)),
+          shardServer("SHARDEDDB_JDBC_USER", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_USERNAME)),
+          shardServer(
+              "SHARDEDDB_JDBC_PASSWORD", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_PASSWORD)),
           // The user from MYSQL_USER holds privileges on exactly this database.
-          env(
-              Process.SHARD_SERVER,
-              "SHARDEDDB_DATABASE",
-              OPERATOR,
-              fixed(ShardedDatabaseResources.MYSQL_DATABASE)),
-          env(
-              Process.SHARD_SERVER,
-              "SHARDEDDB_AUTH_DIR",
-              OPERATOR,
-              fixed(ShardedDatabaseResources.SHARD_AUTH_MOUNT)),
-          env(
-              Process.SHARD_SERVER,
+          shardServer(
+              "SHARDEDDB_DATABASE", OPERATOR, fixed(ShardedDatabaseResources.MYSQL_DATABASE)),
+          shardServer(
+              "SHARDEDDB_AUTH_DIR", OPERATOR, fixed(ShardedDatabaseResources.SHARD_AUTH_MOUNT)),
+          shardServer(
               "SHARDEDDB_AUTH_DATA_DIR",
               OPERATOR,
               fixed(ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT)),
-          env(Process.SHARD_SERVER, "JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
+          shardServer("JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
           // Archiving, base backups and restore at start (docs/backup.md); none without a store.
           store(StoreSettings.ENV_ENDPOINT, "endpoint", BackupStoreSpec::endpoint),
           store(StoreSettings.ENV_REGION, "region", BackupStoreSpec::region),
           store(StoreSettings.ENV_BUCKET, "bucket", BackupStoreSpec::bucket),
           store(StoreSettings.ENV_PREFIX, "prefix", BackupStoreSpec::prefix),
-          store(
-              StoreSettings.ENV_PATH_STYLE,
-              "pathStyle",
-              s -> Boolean.toString(s.pathStyleOrDefault())),
+          store(StoreSettings.ENV_PATH_STYLE, "pathStyle", s -> "" + s.pathStyleOrDefault()),
           store(
               StoreSettings.ENV_SSE, "serverSideEncryption", BackupStoreSpec::serverSideEncryption),
           store(StoreSettings.ENV_SSE_KMS_KEY_ID, "kmsKeyId", BackupStoreSpec::kmsKeyId),
-          env(
-              Process.SHARD_SERVER,
-              StoreSettings.ENV_ACCESS_KEY_ID,
-              "spec.backup.store.credentialsSecret",
-              t ->
-                  store(t)
-                      .map(s -> secret(s.credentialsSecret(), StoreSettings.SECRET_ACCESS_KEY_ID))
-                      .orElse(null)),
-          env(
-              Process.SHARD_SERVER,
-              StoreSettings.ENV_SECRET_ACCESS_KEY,
-              "spec.backup.store.credentialsSecret",
-              t ->
-                  store(t)
-                      .map(
-                          s ->
-                              secret(s.credentialsSecret(), StoreSettings.SECRET_SECRET_ACCESS_KEY))
-                      .orElse(null)),
-          env(
-              Process.SHARD_SERVER,
+          storeSecret(StoreSettings.ENV_ACCESS_KEY_ID, StoreSettings.SECRET_ACCESS_KEY_ID),
+          storeSecret(StoreSettings.ENV_SECRET_ACCESS_KEY, StoreSettings.SECRET_SECRET_ACCESS_KEY),
+          shardServer(
               "SHARDEDDB_BACKUP_DATABASE",
               "metadata.name",
               t -> store(t).map(s -> text(t.db().name())).orElse(null)),
-          env(
-              Process.SHARD_SERVER,
+          shardServer(
               "SHARDEDDB_BACKUP_ARCHIVE_INTERVAL",
               "spec.backup.archiveIntervalSeconds",
               t ->
@@ -247,14 +128,10 @@ public final class SettingsTable {
               "SHARDEDDB_RESTORE_TIME",
               FROM + "time",
               (t, from) ->
-                  from.time() == null
-                      ? null
-                      : Long.toString(FromBackupSpec.epochMillis(from.time()))),
-          restore(
-              "SHARDEDDB_RESTORE_POINT", FROM + "restorePoint", (t, from) -> from.restorePoint()),
-          listed(
-              Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_ENABLED", "spec.tls.enabled"),
-          listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_DIR", "spec.tls.enabled"),
+                  from.time() == null ? null : "" + FromBackupSpec.epochMillis(from.time())),
+          restore("SHARDEDDB_RESTORE_POINT", FROM + "restorePoint", (t, f) -> f.restorePoint()),
+          listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_ENABLED", TLS + "enabled"),
+          listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_DIR", TLS + "enabled"),
           listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_POD_NAME", POD),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "schema", "spec.schema.columns"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "table", "spec.schema.table"),
@@ -266,28 +143,12 @@ public final class SettingsTable {
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "ranges", "status.applied.shards"),
           listed(Process.SHARD_SERVER, Channel.ROLE_CALL, "writeQuorum", "spec.writeQuorum"),
           // MySQL, beside each shard-server.
-          env(
-              Process.MYSQL,
-              "MYSQL_ROOT_PASSWORD",
-              "spec.secrets.mysql",
-              t -> secret(t.db().mysqlSecret(), SecretKeys.MYSQL_ROOT_PASSWORD)),
+          mysql("MYSQL_ROOT_PASSWORD", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_ROOT_PASSWORD)),
           // Without it the image creates root@'%'.
-          env(Process.MYSQL, "MYSQL_ROOT_HOST", OPERATOR, fixed("localhost")),
-          env(
-              Process.MYSQL,
-              "MYSQL_USER",
-              "spec.secrets.mysql",
-              t -> secret(t.db().mysqlSecret(), SecretKeys.MYSQL_USERNAME)),
-          env(
-              Process.MYSQL,
-              "MYSQL_PASSWORD",
-              "spec.secrets.mysql",
-              t -> secret(t.db().mysqlSecret(), SecretKeys.MYSQL_PASSWORD)),
-          env(
-              Process.MYSQL,
-              "MYSQL_DATABASE",
-              OPERATOR,
-              fixed(ShardedDatabaseResources.MYSQL_DATABASE)),
+          mysql("MYSQL_ROOT_HOST", OPERATOR, fixed("localhost")),
+          mysql("MYSQL_USER", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_USERNAME)),
+          mysql("MYSQL_PASSWORD", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_PASSWORD)),
+          mysql("MYSQL_DATABASE", OPERATOR, fixed(ShardedDatabaseResources.MYSQL_DATABASE)),
           // It listens on 127.0.0.1 only (the shard-server is its only client), root logs in from
           // localhost only, and the binary log is off (the shard-server keeps its own log).
           args("--bind-address", OPERATOR, t -> List.of("--bind-address=127.0.0.1")),
@@ -302,42 +163,26 @@ public final class SettingsTable {
               "spec.mysql.parameters",
               t -> MysqlParameters.serverArgs(mysqlParameters(t))),
           // The router.
-          env(Process.ROUTER, "MICRONAUT_SERVER_PORT", OPERATOR, fixed(port(false))),
-          env(Process.ROUTER, "SHARDEDDB_ROUTER_TOPOLOGY_SOURCE", OPERATOR, fixed("kubernetes")),
-          env(
-              Process.ROUTER,
-              "SHARDEDDB_ROUTER_DATABASE",
-              "metadata.name",
-              t -> text(t.db().name())),
-          env(
-              Process.ROUTER,
-              "SHARDEDDB_ROUTER_NAMESPACE",
-              "metadata.namespace",
-              pod("metadata.namespace")),
-          env(
-              Process.ROUTER,
+          router("MICRONAUT_SERVER_PORT", OPERATOR, fixed(ROUTER_PORT)),
+          router("SHARDEDDB_ROUTER_TOPOLOGY_SOURCE", OPERATOR, fixed("kubernetes")),
+          router("SHARDEDDB_ROUTER_DATABASE", "metadata.name", t -> text(t.db().name())),
+          router("SHARDEDDB_ROUTER_NAMESPACE", "metadata.namespace", pod("metadata.namespace")),
+          router(
               "SHARDEDDB_ROUTER_AUTH_ENABLED",
               "spec.router.auth.enabled",
-              t -> text(String.valueOf(t.db().spec().routerOrDefault().authEnabled()))),
-          env(
-              Process.ROUTER,
-              "SHARDEDDB_ROUTER_AUTH_TOKEN",
-              "spec.secrets.routerToken",
-              t -> secret(t.db().routerTokenSecret(), SecretKeys.TOKEN)),
+              t -> text("" + t.db().spec().routerOrDefault().authEnabled())),
+          router("SHARDEDDB_ROUTER_AUTH_TOKEN", ROUTER_SECRET, routerSecret(SecretKeys.TOKEN)),
           // Required: the data token never stands in for the admin token. A user's Secret without
           // 'admin-token' keeps the pod from starting, and SpecValidator says why in a condition.
-          env(
-              Process.ROUTER,
+          router(
               "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN",
-              "spec.secrets.routerToken",
-              t -> secret(t.db().routerTokenSecret(), SecretKeys.ADMIN_TOKEN)),
-          env(
-              Process.ROUTER,
+              ROUTER_SECRET,
+              routerSecret(SecretKeys.ADMIN_TOKEN)),
+          router(
               "SHARDEDDB_ROUTER_AUTH_OPEN_ADMIN_FOR_ASSIGNMENT",
               "spec.router.auth.openAdminForAssignment",
-              t -> text(String.valueOf(t.db().spec().routerOrDefault().openAdminForAssignment()))),
-          env(
-              Process.ROUTER,
+              t -> text("" + t.db().spec().routerOrDefault().openAdminForAssignment())),
+          router(
               "SHARDEDDB_ROUTER_SHARD_AUTH_DIR",
               OPERATOR,
               t ->
@@ -345,48 +190,31 @@ public final class SettingsTable {
                       t.dataCredential()
                           ? ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT
                           : ShardedDatabaseResources.SHARD_AUTH_MOUNT)),
-          env(Process.ROUTER, "JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
-          listed(Process.ROUTER, Channel.TLS_ENV, "SHARDEDDB_ROUTER_TLS_DIR", "spec.tls.enabled"),
+          router("JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
+          listed(Process.ROUTER, Channel.TLS_ENV, "SHARDEDDB_ROUTER_TLS_DIR", TLS + "enabled"),
           listed(
               Process.ROUTER,
               Channel.TLS_ENV,
               "SHARDEDDB_ROUTER_SERVE_TLS",
-              "spec.tls.routerPlainHttp"),
+              TLS + "routerPlainHttp"),
           listed(
               Process.ROUTER,
               Channel.TLS_ENV,
               "SHARDEDDB_ROUTER_SERVER_TLS_DIR",
-              "spec.tls.routerCertificateSecret"),
+              TLS + "routerCertificateSecret"),
           listed(
               Process.ROUTER,
               Channel.RESOURCE,
               "topology",
               "spec.schema, spec.shards, spec.replicas, spec.writeQuorum, spec.servers, status"),
           // The database ConfigMap, for people.
-          row(
-              Process.PEOPLE,
-              Channel.CONFIG_MAP,
-              "database",
-              "metadata.name",
-              t -> text(t.db().name())),
-          row(
-              Process.PEOPLE,
-              Channel.CONFIG_MAP,
+          people("database", "metadata.name", t -> text(t.db().name())),
+          people(
               "writeQuorum",
               "spec.writeQuorum",
               t -> text(t.db().spec().writeQuorumOrDefault().name())),
-          row(
-              Process.PEOPLE,
-              Channel.CONFIG_MAP,
-              "schema.json",
-              "spec.schema",
-              t -> text(json(t.db().spec().schema()))),
-          row(
-              Process.PEOPLE,
-              Channel.CONFIG_MAP,
-              "shards.json",
-              "spec.shards, spec.replicas",
-              t -> text(json(t.db().shards()))));
+          people("schema.json", "spec.schema", t -> text(json(t.db().spec().schema()))),
+          people("shards.json", "spec.shards, spec.replicas", t -> text(json(t.db().shards()))));
 
   private SettingsTable() {}
 
@@ -455,9 +283,20 @@ public final class SettingsTable {
     return new Setting(process, channel, name, field, value);
   }
 
-  private static Setting env(
-      Process process, String name, String field, Function<Target, Value> value) {
-    return row(process, Channel.ENV, name, field, value);
+  private static Setting shardServer(String name, String field, Function<Target, Value> value) {
+    return row(Process.SHARD_SERVER, Channel.ENV, name, field, value);
+  }
+
+  private static Setting mysql(String name, String field, Function<Target, Value> value) {
+    return row(Process.MYSQL, Channel.ENV, name, field, value);
+  }
+
+  private static Setting router(String name, String field, Function<Target, Value> value) {
+    return row(Process.ROUTER, Channel.ENV, name, field, value);
+  }
+
+  private static Setting people(String name, String field, Function<Target, Value> value) {
+    return row(Process.PEOPLE, Channel.CONFIG_MAP, name, field, value);
   }
 
   private static Setting args(String name, String field, Function<Target, List<String>> args) {
@@ -470,18 +309,22 @@ public final class SettingsTable {
 
   /** A field of {@code spec.backup.store}, emitted only when the database has a store. */
   private static Setting store(String name, String field, Function<BackupStoreSpec, String> get) {
-    return env(
-        Process.SHARD_SERVER,
+    return shardServer(
+        name, STORE + field, t -> store(t).map(s -> text(get.apply(s))).orElse(null));
+  }
+
+  /** A key of the store's credentials Secret, by reference; only when there is a store. */
+  private static Setting storeSecret(String name, String key) {
+    return shardServer(
         name,
-        "spec.backup.store." + field,
-        t -> store(t).map(s -> text(get.apply(s))).orElse(null));
+        STORE + "credentialsSecret",
+        t -> store(t).map(s -> secret(s.credentialsSecret(), key)).orElse(null));
   }
 
   /** A field of {@code spec.bootstrap.fromBackup}, emitted only with a store and a restore. */
   private static Setting restore(
       String name, String field, BiFunction<Target, FromBackupSpec, String> get) {
-    return env(
-        Process.SHARD_SERVER,
+    return shardServer(
         name,
         field,
         t -> {
@@ -509,11 +352,12 @@ public final class SettingsTable {
     return t.db().spec().mysqlOrDefault().parametersOrEmpty();
   }
 
-  private static String port(boolean shardServer) {
-    return String.valueOf(
-        shardServer
-            ? ShardedDatabaseResources.SHARD_SERVER_PORT
-            : ShardedDatabaseResources.ROUTER_PORT);
+  private static Function<Target, Value> mysqlSecret(String key) {
+    return t -> secret(t.db().mysqlSecret(), key);
+  }
+
+  private static Function<Target, Value> routerSecret(String key) {
+    return t -> secret(t.db().routerTokenSecret(), key);
   }
 
   private static Function<Target, Value> fixed(String value) {

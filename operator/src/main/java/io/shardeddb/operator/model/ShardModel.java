@@ -189,12 +189,12 @@ public final class ShardModel {
    * SettingsTable}.
    */
   private static Container mysqlContainer(DatabaseModel db, DesiredShard shard) {
-    SettingsTable.Target target = SettingsTable.Target.shard(db, shard.id());
+    Setting.Target target = Setting.Target.shard(db, shard.id());
     return new ContainerBuilder()
         .withName(MYSQL_CONTAINER)
         .withImage(db.images().mysql())
-        .withArgs(SettingsTable.args(SettingsTable.Process.MYSQL, target))
-        .withEnv(SettingsTable.env(SettingsTable.Process.MYSQL, target))
+        .withArgs(SettingsTable.args(Setting.Process.MYSQL, target))
+        .withEnv(SettingsTable.env(Setting.Process.MYSQL, target))
         .addNewVolumeMount()
         .withName(DATA_VOLUME)
         .withMountPath("/var/lib/mysql")
@@ -252,8 +252,7 @@ public final class ShardModel {
         .endPort()
         // Archiving, base backups and restore at start (docs/backup.md) are rows of the table.
         .withEnv(
-            SettingsTable.env(
-                SettingsTable.Process.SHARD_SERVER, SettingsTable.Target.shard(db, shard.id())))
+            SettingsTable.env(Setting.Process.SHARD_SERVER, Setting.Target.shard(db, shard.id())))
         .withVolumeMounts(
             shardAuthMount(),
             shardDataAuthMount(),
