@@ -222,29 +222,39 @@ public final class SettingsTable {
   public static List<EnvVar> env(Process process, Target target) {
     List<EnvVar> env = new ArrayList<>();
     for (Setting s : built(process, Channel.ENV)) {
-      Value v = s.value().apply(target);
-      switch (v) {
-        case null -> {}
-        case Value.Text t when t.text() == null || t.text().isBlank() -> {}
-        case Value.Text t ->
-            env.add(new EnvVarBuilder().withName(s.name()).withValue(t.text()).build());
-        case Value.FromSecret f -> env.add(PodParts.secretEnv(s.name(), f.secret(), f.key()));
-        case Value.FromPod p ->
-            env.add(
-                new EnvVarBuilder()
-                    .withName(s.name())
-                    .withNewValueFrom()
-                    .withNewFieldRef()
-                    .withFieldPath(p.fieldPath())
-                    .endFieldRef()
-                    .endValueFrom()
-                    .build());
-        case Value.Args a ->
-            throw new IllegalStateException(
-                s.name() + " is an environment variable, not arguments");
+      EnvVar var = envVar(s.name(), s.value().apply(target));
+      if (var != null) {
+        env.add(var);
       }
     }
     return env;
+  }
+
+  /** The variable {@code name} set to {@code value}; null when it is not emitted. */
+  private static EnvVar envVar(String name, Value value) {
+    EnvVarBuilder var = new EnvVarBuilder().withName(name);
+    return switch (value) {
+      case null -> null;
+      case Value.Text t when t.text() == null || t.text().isBlank() -> null;
+      case Value.Text t -> var.withValue(t.text()).build();
+      case Value.FromSecret f ->
+          var.withNewValueFrom()
+              .withNewSecretKeyRef()
+              .withName(f.secret())
+              .withKey(f.key())
+              .endSecretKeyRef()
+              .endValueFrom()
+              .build();
+      case Value.FromPod p ->
+          var.withNewValueFrom()
+              .withNewFieldRef()
+              .withFieldPath(p.fieldPath())
+              .endFieldRef()
+              .endValueFrom()
+              .build();
+      case Value.Args a ->
+          throw new IllegalStateException(name + " is an environment variable, not arguments");
+    };
   }
 
   /** The command-line arguments of {@code process}'s container for {@code target}. */
