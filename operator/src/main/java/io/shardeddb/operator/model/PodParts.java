@@ -1,7 +1,5 @@
 package io.shardeddb.operator.model;
 
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -16,8 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The pieces every pod the operator builds is made of (metadata, environment variables, probes,
- * memory sizing), shared by the shard and router models. Pure builders.
+ * The pieces every pod the operator builds is made of (metadata, probes, memory sizing), shared by
+ * the shard and router models; their environment comes from {@link SettingsTable}. Pure builders.
  */
 final class PodParts {
   private PodParts() {}
@@ -75,22 +73,6 @@ final class PodParts {
       meta.setAnnotations(PodSettings.withDigest(Map.of(), settings));
     }
     return meta;
-  }
-
-  static EnvVar env(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
-  }
-
-  static EnvVar secretEnv(String name, String secret, String key) {
-    return new EnvVarBuilder()
-        .withName(name)
-        .withNewValueFrom()
-        .withNewSecretKeyRef()
-        .withName(secret)
-        .withKey(key)
-        .endSecretKeyRef()
-        .endValueFrom()
-        .build();
   }
 
   static Probe httpProbe(String path, int initialDelay, int period) {

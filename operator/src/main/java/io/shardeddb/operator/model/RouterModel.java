@@ -1,6 +1,5 @@
 package io.shardeddb.operator.model;
 
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,7 +19,6 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.shardeddb.api.Labels;
-import io.shardeddb.api.SecretKeys;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.PodsSpec;
 import io.shardeddb.api.v1alpha1.RouterServiceSpec;
@@ -123,37 +121,8 @@ public final class RouterModel {
             .withContainerPort(ShardedDatabaseResources.ROUTER_PORT)
             .endPort()
             .withEnv(
-                PodParts.env(
-                    "MICRONAUT_SERVER_PORT", String.valueOf(ShardedDatabaseResources.ROUTER_PORT)),
-                PodParts.env("SHARDEDDB_ROUTER_TOPOLOGY_SOURCE", "kubernetes"),
-                PodParts.env("SHARDEDDB_ROUTER_DATABASE", db.name()),
-                new EnvVarBuilder()
-                    .withName("SHARDEDDB_ROUTER_NAMESPACE")
-                    .withNewValueFrom()
-                    .withNewFieldRef()
-                    .withFieldPath("metadata.namespace")
-                    .endFieldRef()
-                    .endValueFrom()
-                    .build(),
-                PodParts.env("SHARDEDDB_ROUTER_AUTH_ENABLED", String.valueOf(router.authEnabled())),
-                PodParts.secretEnv(
-                    "SHARDEDDB_ROUTER_AUTH_TOKEN", db.routerTokenSecret(), SecretKeys.TOKEN),
-                // Required: the data token never stands in for the admin token. A user's Secret
-                // without 'admin-token' keeps the pod from starting, and the operator says why in a
-                // condition (SpecValidator).
-                PodParts.secretEnv(
-                    "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN",
-                    db.routerTokenSecret(),
-                    SecretKeys.ADMIN_TOKEN),
-                PodParts.env(
-                    "SHARDEDDB_ROUTER_AUTH_OPEN_ADMIN_FOR_ASSIGNMENT",
-                    String.valueOf(router.openAdminForAssignment())),
-                PodParts.env(
-                    "SHARDEDDB_ROUTER_SHARD_AUTH_DIR",
-                    dataCredential
-                        ? ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT
-                        : ShardedDatabaseResources.SHARD_AUTH_MOUNT),
-                PodParts.env("JDK_JAVA_OPTIONS", PodParts.JVM_OPTIONS))
+                SettingsTable.env(
+                    Setting.Process.ROUTER, Setting.Target.router(db, dataCredential)))
             .withVolumeMounts(
                 dataCredential ? ShardModel.shardDataAuthMount() : ShardModel.shardAuthMount(),
                 // The root filesystem is read-only; the JVM's /tmp.

@@ -6,7 +6,12 @@ import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.topology.PointRange;
 import java.util.List;
 
-/** Builds the {@code POST /config} request a shard-server gets (pure). */
+/**
+ * Builds the {@code POST /config} request a shard-server gets (pure). A channel of its own, not
+ * environment: the schema arrives with {@code /init} after the pods run and the owned ranges change
+ * with every move, neither may restart a shard-server. Its fields are rows of {@link SettingsTable}
+ * ({@code SettingsTableTest} fails when the record gains one the table lacks).
+ */
 public final class ShardConfigModel {
 
   private ShardConfigModel() {}

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -31,16 +30,12 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.shardeddb.api.Labels;
-import io.shardeddb.api.MysqlParameters;
-import io.shardeddb.api.SecretKeys;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.PlacementSpec.Spread;
 import io.shardeddb.api.v1alpha1.PodsSpec;
 import io.shardeddb.api.v1alpha1.ResourcesSpec;
 import io.shardeddb.api.v1alpha1.StorageSpec;
-import io.shardeddb.operator.backup.BackupEnv;
 import io.shardeddb.operator.cert.TlsPods;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -116,8 +111,7 @@ public final class ShardModel {
                 Security.scratch(MYSQL_TMP_VOLUME),
                 Security.scratch(SHARD_SERVER_TMP_VOLUME))
             .withContainers(
-                mysqlContainer(
-                    db, PodParts.guaranteedMemory(DatabaseModel.orDefault(resources.mysql()))),
+                mysqlContainer(db, shard),
                 shardServerContainer(
                     db,
                     shard,
@@ -191,34 +185,16 @@ public final class ShardModel {
    * shard-server is its only client), root may log in from localhost only, the binary log is off
    * (the shard-server keeps its own replication log), the InnoDB buffer pool takes half the memory
    * limit, and the probes run a real statement with a deadline, so a mysqld that hangs is restarted
-   * even while its port still accepts connections.
+   * even while its port still accepts connections. Its arguments and environment are rows of {@link
+   * SettingsTable}.
    */
-  private static Container mysqlContainer(DatabaseModel db, ResourceRequirements resources) {
-    Map<String, String> parameters = db.spec().mysqlOrDefault().parametersOrEmpty();
-    List<String> args = new ArrayList<>();
-    args.add("--bind-address=127.0.0.1");
-    args.add("--skip-log-bin");
-    args.add("--skip-name-resolve");
-    // The operator's own arguments use dashes, the user's (spec.mysql.parameters) underscores:
-    // local mode tells them apart that way (MysqlParameters.fromServerArgs).
-    if (!parameters.containsKey("innodb_buffer_pool_size")) {
-      PodParts.memoryLimitMib(resources)
-          .ifPresent(mib -> args.add("--innodb-buffer-pool-size=" + Math.max(32, mib / 2) + "M"));
-    }
-    // SpecValidator refused the spec before any invalid parameter could get here.
-    args.addAll(MysqlParameters.serverArgs(parameters));
+  private static Container mysqlContainer(DatabaseModel db, DesiredShard shard) {
+    Setting.Target target = Setting.Target.shard(db, shard.id());
     return new ContainerBuilder()
         .withName(MYSQL_CONTAINER)
         .withImage(db.images().mysql())
-        .withArgs(args)
-        .withEnv(
-            PodParts.secretEnv(
-                "MYSQL_ROOT_PASSWORD", db.mysqlSecret(), SecretKeys.MYSQL_ROOT_PASSWORD),
-            // Without it the image creates root@'%'.
-            PodParts.env("MYSQL_ROOT_HOST", "localhost"),
-            PodParts.secretEnv("MYSQL_USER", db.mysqlSecret(), SecretKeys.MYSQL_USERNAME),
-            PodParts.secretEnv("MYSQL_PASSWORD", db.mysqlSecret(), SecretKeys.MYSQL_PASSWORD),
-            PodParts.env("MYSQL_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE))
+        .withArgs(SettingsTable.args(Setting.Process.MYSQL, target))
+        .withEnv(SettingsTable.env(Setting.Process.MYSQL, target))
         .addNewVolumeMount()
         .withName(DATA_VOLUME)
         .withMountPath("/var/lib/mysql")
@@ -231,9 +207,15 @@ public final class ShardModel {
         .withStartupProbe(PodParts.execProbe(MYSQL_PING, 5, 5, 60))
         .withReadinessProbe(PodParts.execProbe(MYSQL_QUERY, 5, 5, 3))
         .withLivenessProbe(PodParts.execProbe(MYSQL_QUERY, 10, 5, 3))
-        .withResources(resources)
+        .withResources(mysqlResources(db))
         .withSecurityContext(Security.container())
         .build();
+  }
+
+  /** MySQL's resources: the spec's or the default, its memory request equal to its limit. */
+  static ResourceRequirements mysqlResources(DatabaseModel db) {
+    return PodParts.guaranteedMemory(
+        DatabaseModel.orDefault(db.spec().resourcesOrDefault().mysql()));
   }
 
   /** The user's settings the StatefulSet carries, for the digest annotation; null when none. */
@@ -268,34 +250,9 @@ public final class ShardModel {
         .withName("replication")
         .withContainerPort(ShardedDatabaseResources.REPLICATION_STREAM_PORT)
         .endPort()
+        // Archiving, base backups and restore at start (docs/backup.md) are rows of the table.
         .withEnv(
-            new EnvVarBuilder()
-                .withName("SHARDEDDB_SERVER_NAME")
-                .withNewValueFrom()
-                .withNewFieldRef()
-                .withFieldPath("metadata.name")
-                .endFieldRef()
-                .endValueFrom()
-                .build(),
-            PodParts.env(
-                "MICRONAUT_SERVER_PORT",
-                String.valueOf(ShardedDatabaseResources.SHARD_SERVER_PORT)),
-            PodParts.env(
-                "SHARDEDDB_REPLICATION_STREAM_PORT",
-                String.valueOf(ShardedDatabaseResources.REPLICATION_STREAM_PORT)),
-            PodParts.env(
-                "SHARDEDDB_JDBC_URL",
-                "jdbc:mysql://127.0.0.1:" + ShardedDatabaseResources.MYSQL_PORT + "/"),
-            PodParts.secretEnv("SHARDEDDB_JDBC_USER", db.mysqlSecret(), SecretKeys.MYSQL_USERNAME),
-            PodParts.secretEnv(
-                "SHARDEDDB_JDBC_PASSWORD", db.mysqlSecret(), SecretKeys.MYSQL_PASSWORD),
-            // The user from MYSQL_USER holds privileges on exactly this database.
-            PodParts.env("SHARDEDDB_DATABASE", ShardedDatabaseResources.MYSQL_DATABASE),
-            PodParts.env("SHARDEDDB_AUTH_DIR", ShardedDatabaseResources.SHARD_AUTH_MOUNT),
-            PodParts.env("SHARDEDDB_AUTH_DATA_DIR", ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT),
-            PodParts.env("JDK_JAVA_OPTIONS", PodParts.JVM_OPTIONS))
-        // Archiving, base backups and restore at start (docs/backup.md); none without spec.backup.
-        .addAllToEnv(BackupEnv.shardServer(db.name(), db.spec(), shard.id()))
+            SettingsTable.env(Setting.Process.SHARD_SERVER, Setting.Target.shard(db, shard.id())))
         .withVolumeMounts(
             shardAuthMount(),
             shardDataAuthMount(),

@@ -1,0 +1,396 @@
+package io.shardeddb.operator.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.shardeddb.api.MysqlParameters;
+import io.shardeddb.api.SecretKeys;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.BackupSpec;
+import io.shardeddb.api.v1alpha1.BackupStoreSpec;
+import io.shardeddb.api.v1alpha1.FromBackupSpec;
+import io.shardeddb.backup.StoreSettings;
+import io.shardeddb.operator.model.Setting.Channel;
+import io.shardeddb.operator.model.Setting.Process;
+import io.shardeddb.operator.model.Setting.Target;
+import io.shardeddb.operator.model.Setting.Value;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The one table from a field of the resource to the setting of a process that takes it (Keycloak's
+ * {@code KeycloakDistConfigurator.mapOption}): each row names the field, the setting, the process
+ * and the channel, and for the channels built here the value. The shard-server's, MySQL's and the
+ * router's environment, MySQL's arguments and the database ConfigMap are built from it, in the
+ * table's order; a new field that a process reads is one row here.
+ *
+ * <p>The channels, and why more than one stays:
+ *
+ * <ul>
+ *   <li>{@link Channel#ENV} and {@link Channel#ARGS}, built here: settings a process reads once at
+ *       start. A change changes the pod template, so it takes effect as the operator rolls the pods
+ *       (one at a time, the primary last).
+ *   <li>{@link Channel#TLS_ENV}: environment too, but added by {@code cert/TlsPods} together with
+ *       the certificate volume it points at (listed here so the table is whole; the values are
+ *       mount paths, not fields).
+ *   <li>{@link Channel#CONFIG_CALL}, {@code POST /config}: what changes while the shard-servers run
+ *       and must not restart them — the schema arrives with {@code /init} after the pods are up,
+ *       and the ranges a shard owns change with every resharding move. Built by {@link
+ *       ShardConfigModel} as the typed protocol record; its fields are listed here.
+ *   <li>{@link Channel#ROLE_CALL}, {@code POST /role}: the write quorum travels with the role,
+ *       epoch and peers, so a replica never acknowledges under one quorum with the peers of
+ *       another.
+ *   <li>{@link Channel#RESOURCE}: the router watches its ShardedDatabase (docs/architecture.md,
+ *       "What the router reads"), so layout and quorum reach it without a restart.
+ *   <li>{@link Channel#CONFIG_MAP}: the database ConfigMap, which no process reads: it describes
+ *       the database to people ({@code kubectl get configmap <db>-config}).
+ * </ul>
+ *
+ * <p>Fields that shape Kubernetes objects rather than a process's settings (replicas, storage,
+ * resources, placement, pods, images, failover timing, backup schedule) are not rows: the builder
+ * of each object reads them.
+ */
+public final class SettingsTable {
+
+  static final String OPERATOR = "(operator)";
+  static final String POD = "(pod)";
+  private static final String FROM = "spec.bootstrap.fromBackup.";
+  private static final String STORE = "spec.backup.store.";
+  private static final String TLS = "spec.tls.";
+  private static final String MYSQL_SECRET = "spec.secrets.mysql";
+  private static final String ROUTER_SECRET = "spec.secrets.routerToken";
+  private static final String SHARD_SERVER_PORT = "" + ShardedDatabaseResources.SHARD_SERVER_PORT;
+  private static final String ROUTER_PORT = "" + ShardedDatabaseResources.ROUTER_PORT;
+  private static final String STREAM_PORT = "" + ShardedDatabaseResources.REPLICATION_STREAM_PORT;
+  private static final String JDBC_URL =
+      "jdbc:mysql://127.0.0.1:" + ShardedDatabaseResources.MYSQL_PORT + "/";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  /** Every row; within a process and channel, in the order the settings are emitted. */
+  public static final List<Setting> ROWS =
+      List.of(
+          // The shard-server.
+          shardServer("SHARDEDDB_SERVER_NAME", POD, pod("metadata.name")),
+          shardServer("MICRONAUT_SERVER_PORT", OPERATOR, fixed(SHARD_SERVER_PORT)),
+          shardServer("SHARDEDDB_REPLICATION_STREAM_PORT", OPERATOR, fixed(STREAM_PORT)),
+          shardServer("SHARDEDDB_JDBC_URL", OPERATOR, fixed(JDBC_URL)),
+          shardServer("SHARDEDDB_JDBC_USER", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_USERNAME)),
+          shardServer(
+              "SHARDEDDB_JDBC_PASSWORD", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_PASSWORD)),
+          // The user from MYSQL_USER holds privileges on exactly this database.
+          shardServer(
+              "SHARDEDDB_DATABASE", OPERATOR, fixed(ShardedDatabaseResources.MYSQL_DATABASE)),
+          shardServer(
+              "SHARDEDDB_AUTH_DIR", OPERATOR, fixed(ShardedDatabaseResources.SHARD_AUTH_MOUNT)),
+          shardServer(
+              "SHARDEDDB_AUTH_DATA_DIR",
+              OPERATOR,
+              fixed(ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT)),
+          shardServer("JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
+          // Archiving, base backups and restore at start (docs/backup.md); none without a store.
+          store(StoreSettings.ENV_ENDPOINT, "endpoint", BackupStoreSpec::endpoint),
+          store(StoreSettings.ENV_REGION, "region", BackupStoreSpec::region),
+          store(StoreSettings.ENV_BUCKET, "bucket", BackupStoreSpec::bucket),
+          store(StoreSettings.ENV_PREFIX, "prefix", BackupStoreSpec::prefix),
+          store(StoreSettings.ENV_PATH_STYLE, "pathStyle", s -> "" + s.pathStyleOrDefault()),
+          store(
+              StoreSettings.ENV_SSE, "serverSideEncryption", BackupStoreSpec::serverSideEncryption),
+          store(StoreSettings.ENV_SSE_KMS_KEY_ID, "kmsKeyId", BackupStoreSpec::kmsKeyId),
+          storeSecret(StoreSettings.ENV_ACCESS_KEY_ID, StoreSettings.SECRET_ACCESS_KEY_ID),
+          storeSecret(StoreSettings.ENV_SECRET_ACCESS_KEY, StoreSettings.SECRET_SECRET_ACCESS_KEY),
+          shardServer(
+              "SHARDEDDB_BACKUP_DATABASE",
+              "metadata.name",
+              t -> store(t).map(s -> text(t.db().name())).orElse(null)),
+          shardServer(
+              "SHARDEDDB_BACKUP_ARCHIVE_INTERVAL",
+              "spec.backup.archiveIntervalSeconds",
+              t ->
+                  store(t)
+                      .map(
+                          s -> text(t.db().spec().backup().archiveIntervalSecondsOrDefault() + "s"))
+                      .orElse(null)),
+          restore("SHARDEDDB_RESTORE_SOURCE", FROM + "source", (t, from) -> from.source()),
+          // Each shard restores its own shard's backups.
+          restore("SHARDEDDB_RESTORE_SHARD", "spec.shards[].id", (t, from) -> t.shard()),
+          restore("SHARDEDDB_RESTORE_BACKUP", FROM + "backup", (t, from) -> from.backup()),
+          restore(
+              "SHARDEDDB_RESTORE_TIME",
+              FROM + "time",
+              (t, from) ->
+                  from.time() == null ? null : "" + FromBackupSpec.epochMillis(from.time())),
+          restore("SHARDEDDB_RESTORE_POINT", FROM + "restorePoint", (t, f) -> f.restorePoint()),
+          listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_ENABLED", TLS + "enabled"),
+          listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_DIR", TLS + "enabled"),
+          listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_POD_NAME", POD),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "schema", "spec.schema.columns"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "table", "spec.schema.table"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "shardKey", "spec.schema.shardKey"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "shards", "spec.shards[].id"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "low", "spec.shards[].low"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "size", "spec.shards[].size"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "sharding", "spec.sharding"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "ranges", "status.applied.shards"),
+          listed(Process.SHARD_SERVER, Channel.ROLE_CALL, "writeQuorum", "spec.writeQuorum"),
+          // MySQL, beside each shard-server.
+          mysql("MYSQL_ROOT_PASSWORD", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_ROOT_PASSWORD)),
+          // Without it the image creates root@'%'.
+          mysql("MYSQL_ROOT_HOST", OPERATOR, fixed("localhost")),
+          mysql("MYSQL_USER", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_USERNAME)),
+          mysql("MYSQL_PASSWORD", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_PASSWORD)),
+          mysql("MYSQL_DATABASE", OPERATOR, fixed(ShardedDatabaseResources.MYSQL_DATABASE)),
+          // It listens on 127.0.0.1 only (the shard-server is its only client), root logs in from
+          // localhost only, and the binary log is off (the shard-server keeps its own log).
+          args("--bind-address", OPERATOR, t -> List.of("--bind-address=127.0.0.1")),
+          args("--skip-log-bin", OPERATOR, t -> List.of("--skip-log-bin")),
+          args("--skip-name-resolve", OPERATOR, t -> List.of("--skip-name-resolve")),
+          args("--innodb-buffer-pool-size", "spec.resources.mysql", SettingsTable::bufferPool),
+          // The operator's own arguments use dashes, the user's underscores: local mode tells them
+          // apart that way (MysqlParameters.fromServerArgs). SpecValidator refused the spec before
+          // any invalid parameter could get here.
+          args(
+              "--<parameter>",
+              "spec.mysql.parameters",
+              t -> MysqlParameters.serverArgs(mysqlParameters(t))),
+          // The router.
+          router("MICRONAUT_SERVER_PORT", OPERATOR, fixed(ROUTER_PORT)),
+          router("SHARDEDDB_ROUTER_TOPOLOGY_SOURCE", OPERATOR, fixed("kubernetes")),
+          router("SHARDEDDB_ROUTER_DATABASE", "metadata.name", t -> text(t.db().name())),
+          router("SHARDEDDB_ROUTER_NAMESPACE", "metadata.namespace", pod("metadata.namespace")),
+          router(
+              "SHARDEDDB_ROUTER_AUTH_ENABLED",
+              "spec.router.auth.enabled",
+              t -> text("" + t.db().spec().routerOrDefault().authEnabled())),
+          router("SHARDEDDB_ROUTER_AUTH_TOKEN", ROUTER_SECRET, routerSecret(SecretKeys.TOKEN)),
+          // Required: the data token never stands in for the admin token. A user's Secret without
+          // 'admin-token' keeps the pod from starting, and SpecValidator says why in a condition.
+          router(
+              "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN",
+              ROUTER_SECRET,
+              routerSecret(SecretKeys.ADMIN_TOKEN)),
+          router(
+              "SHARDEDDB_ROUTER_AUTH_OPEN_ADMIN_FOR_ASSIGNMENT",
+              "spec.router.auth.openAdminForAssignment",
+              t -> text("" + t.db().spec().routerOrDefault().openAdminForAssignment())),
+          router(
+              "SHARDEDDB_ROUTER_SHARD_AUTH_DIR",
+              OPERATOR,
+              t ->
+                  text(
+                      t.dataCredential()
+                          ? ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT
+                          : ShardedDatabaseResources.SHARD_AUTH_MOUNT)),
+          router("JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
+          listed(Process.ROUTER, Channel.TLS_ENV, "SHARDEDDB_ROUTER_TLS_DIR", TLS + "enabled"),
+          listed(
+              Process.ROUTER,
+              Channel.TLS_ENV,
+              "SHARDEDDB_ROUTER_SERVE_TLS",
+              TLS + "routerPlainHttp"),
+          listed(
+              Process.ROUTER,
+              Channel.TLS_ENV,
+              "SHARDEDDB_ROUTER_SERVER_TLS_DIR",
+              TLS + "routerCertificateSecret"),
+          listed(
+              Process.ROUTER,
+              Channel.RESOURCE,
+              "topology",
+              "spec.schema, spec.shards, spec.replicas, spec.writeQuorum, spec.servers, status"),
+          // The database ConfigMap, for people.
+          people("database", "metadata.name", t -> text(t.db().name())),
+          people(
+              "writeQuorum",
+              "spec.writeQuorum",
+              t -> text(t.db().spec().writeQuorumOrDefault().name())),
+          people("schema.json", "spec.schema", t -> text(json(t.db().spec().schema()))),
+          people("shards.json", "spec.shards, spec.replicas", t -> text(json(t.db().shards()))));
+
+  private SettingsTable() {}
+
+  /** The environment of {@code process}'s container for {@code target}, in the table's order. */
+  public static List<EnvVar> env(Process process, Target target) {
+    List<EnvVar> env = new ArrayList<>();
+    for (Setting s : built(process, Channel.ENV)) {
+      EnvVar var = envVar(s.name(), s.value().apply(target));
+      if (var != null) {
+        env.add(var);
+      }
+    }
+    return env;
+  }
+
+  /** The variable {@code name} set to {@code value}; null when it is not emitted. */
+  private static EnvVar envVar(String name, Value value) {
+    EnvVarBuilder var = new EnvVarBuilder().withName(name);
+    return switch (value) {
+      case null -> null;
+      case Value.Text t when t.text() == null || t.text().isBlank() -> null;
+      case Value.Text t -> var.withValue(t.text()).build();
+      case Value.FromSecret f ->
+          var.withNewValueFrom()
+              .withNewSecretKeyRef()
+              .withName(f.secret())
+              .withKey(f.key())
+              .endSecretKeyRef()
+              .endValueFrom()
+              .build();
+      case Value.FromPod p ->
+          var.withNewValueFrom()
+              .withNewFieldRef()
+              .withFieldPath(p.fieldPath())
+              .endFieldRef()
+              .endValueFrom()
+              .build();
+      case Value.Args a ->
+          throw new IllegalStateException(name + " is an environment variable, not arguments");
+    };
+  }
+
+  /** The command-line arguments of {@code process}'s container for {@code target}. */
+  public static List<String> args(Process process, Target target) {
+    List<String> args = new ArrayList<>();
+    for (Setting s : built(process, Channel.ARGS)) {
+      if (s.value().apply(target) instanceof Value.Args a) {
+        args.addAll(a.args());
+      }
+    }
+    return args;
+  }
+
+  /** The data of the database ConfigMap, in the table's order. */
+  public static Map<String, String> configMapData(DatabaseModel db) {
+    Map<String, String> data = new LinkedHashMap<>();
+    for (Setting s : built(Process.PEOPLE, Channel.CONFIG_MAP)) {
+      if (s.value().apply(new Target(db, null, true)) instanceof Value.Text t) {
+        data.put(s.name(), t.text());
+      }
+    }
+    return data;
+  }
+
+  /** The rows of {@code process} through {@code channel}, in order. */
+  public static List<Setting> rows(Process process, Channel channel) {
+    return ROWS.stream().filter(s -> s.process() == process && s.channel() == channel).toList();
+  }
+
+  private static List<Setting> built(Process process, Channel channel) {
+    return rows(process, channel).stream().filter(Setting::builtHere).toList();
+  }
+
+  private static Setting row(
+      Process process, Channel channel, String name, String field, Function<Target, Value> value) {
+    return new Setting(process, channel, name, field, value);
+  }
+
+  private static Setting shardServer(String name, String field, Function<Target, Value> value) {
+    return row(Process.SHARD_SERVER, Channel.ENV, name, field, value);
+  }
+
+  private static Setting mysql(String name, String field, Function<Target, Value> value) {
+    return row(Process.MYSQL, Channel.ENV, name, field, value);
+  }
+
+  private static Setting router(String name, String field, Function<Target, Value> value) {
+    return row(Process.ROUTER, Channel.ENV, name, field, value);
+  }
+
+  private static Setting people(String name, String field, Function<Target, Value> value) {
+    return row(Process.PEOPLE, Channel.CONFIG_MAP, name, field, value);
+  }
+
+  private static Setting args(String name, String field, Function<Target, List<String>> args) {
+    return row(Process.MYSQL, Channel.ARGS, name, field, t -> new Value.Args(args.apply(t)));
+  }
+
+  private static Setting listed(Process process, Channel channel, String name, String field) {
+    return row(process, channel, name, field, null);
+  }
+
+  /** A field of {@code spec.backup.store}, emitted only when the database has a store. */
+  private static Setting store(String name, String field, Function<BackupStoreSpec, String> get) {
+    return shardServer(
+        name, STORE + field, t -> store(t).map(s -> text(get.apply(s))).orElse(null));
+  }
+
+  /** A key of the store's credentials Secret, by reference; only when there is a store. */
+  private static Setting storeSecret(String name, String key) {
+    return shardServer(
+        name,
+        STORE + "credentialsSecret",
+        t -> store(t).map(s -> secret(s.credentialsSecret(), key)).orElse(null));
+  }
+
+  /** A field of {@code spec.bootstrap.fromBackup}, emitted only with a store and a restore. */
+  private static Setting restore(
+      String name, String field, BiFunction<Target, FromBackupSpec, String> get) {
+    return shardServer(
+        name,
+        field,
+        t -> {
+          FromBackupSpec from = t.db().spec().restoreSource();
+          return store(t).isEmpty() || from == null ? null : text(get.apply(t, from));
+        });
+  }
+
+  private static Optional<BackupStoreSpec> store(Target t) {
+    BackupSpec backup = t.db().spec().backup();
+    return Optional.ofNullable(backup == null ? null : backup.store());
+  }
+
+  /** Half the memory limit, unless the user set {@code innodb_buffer_pool_size} themselves. */
+  private static List<String> bufferPool(Target t) {
+    if (mysqlParameters(t).containsKey("innodb_buffer_pool_size")) {
+      return List.of();
+    }
+    return PodParts.memoryLimitMib(ShardModel.mysqlResources(t.db()))
+        .map(mib -> List.of("--innodb-buffer-pool-size=" + Math.max(32, mib / 2) + "M"))
+        .orElse(List.of());
+  }
+
+  private static Map<String, String> mysqlParameters(Target t) {
+    return t.db().spec().mysqlOrDefault().parametersOrEmpty();
+  }
+
+  private static Function<Target, Value> mysqlSecret(String key) {
+    return t -> secret(t.db().mysqlSecret(), key);
+  }
+
+  private static Function<Target, Value> routerSecret(String key) {
+    return t -> secret(t.db().routerTokenSecret(), key);
+  }
+
+  private static Function<Target, Value> fixed(String value) {
+    return t -> new Value.Text(value);
+  }
+
+  private static Function<Target, Value> pod(String fieldPath) {
+    return t -> new Value.FromPod(fieldPath);
+  }
+
+  private static Value text(String value) {
+    return new Value.Text(value);
+  }
+
+  private static Value secret(String secret, String key) {
+    return new Value.FromSecret(secret, key);
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
