@@ -227,6 +227,43 @@ class ReplicatedShardTest {
 
   @Test
   @DisplayName(
+      "a heartbeat long-poll answers once the replica has applied the LSN asked for, or at its bound")
+  void aHeartbeatLongPollWaitsForTheAppliedLsn() throws Exception {
+    Replica primary = shard.get(0);
+    Replica secondary = shard.get(1);
+    writeAll(primary, 0, 3);
+    long target = heartbeat(primary).get("appliedLsn").asLong();
+    await().atMost(PATIENCE).until(() -> heartbeat(secondary).get("appliedLsn").asLong() >= target);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Http.Reply> waiting =
+          pool.submit(
+              () ->
+                  Http.get(
+                      secondary.url()
+                          + "/heartbeat?appliedLsn="
+                          + (target + 1)
+                          + "&waitMillis=20000"));
+      // It waits for the entry (before the long-poll, it answered at once with the old position).
+      await()
+          .during(Duration.ofMillis(700))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !waiting.isDone());
+      write(primary, 100);
+      var h = waiting.get(30, TimeUnit.SECONDS).json();
+      assertThat(h.get("appliedLsn").asLong()).isGreaterThanOrEqualTo(target + 1);
+      // An LSN that does not come: the answer comes at the bound, with the position as it is.
+      var bounded =
+          Http.get(secondary.url() + "/heartbeat?appliedLsn=" + (target + 1000) + "&waitMillis=300")
+              .json();
+      assertThat(bounded.get("appliedLsn").asLong()).isLessThan(target + 1000);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  @DisplayName(
       "a primary's heartbeat reports its quorum, and how long it has gone without a majority")
   void primaryReportsItsQuorumState() {
     Replica primary = shard.get(0);

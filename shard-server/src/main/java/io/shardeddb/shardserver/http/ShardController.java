@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -77,13 +78,31 @@ public class ShardController {
     this.json = json;
   }
 
+  /** The longest a {@code /heartbeat} long-poll waits, whatever it asks. */
+  static final long MAX_HEARTBEAT_WAIT_MILLIS = 10_000;
+
   @Post("/config")
   public MessageResponse config(@Body ShardConfigRequest request) {
     return configs.configure(request);
   }
 
+  /**
+   * This replica's role, epoch, position and state. A long-poll when {@code appliedLsn} and {@code
+   * waitMillis} are given: the answer waits (at most {@code waitMillis}, capped at {@link
+   * #MAX_HEARTBEAT_WAIT_MILLIS}) until this replica has applied {@code appliedLsn}, so the
+   * operator's switch-over waits for its target here instead of polling with a sleep in its
+   * reconcile pass.
+   */
   @Get("/heartbeat")
-  public Heartbeat heartbeat() {
+  public Heartbeat heartbeat(
+      @QueryValue @Nullable Long appliedLsn, @QueryValue @Nullable Long waitMillis) {
+    if (appliedLsn != null && waitMillis != null && waitMillis > 0) {
+      try {
+        ctx.awaitApplied(appliedLsn, Math.min(waitMillis, MAX_HEARTBEAT_WAIT_MILLIS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     Heartbeat h = ctx.heartbeat();
     // A primary also says how its write quorum stands (rules 11 and 12).
     return h.role() == Role.Primary ? h.withQuorum(coordinator.quorumState()) : h;
