@@ -3,6 +3,7 @@ package io.shardeddb.shardserver.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shardeddb.protocol.client.Backoff;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.Peer;
@@ -10,6 +11,7 @@ import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -306,5 +308,60 @@ class PeerLinkTest {
     assertThat(transport.calls).hasSize(2);
     assertThat(transport.calls.get(1).request().entries()).isEmpty();
     assertThat(transport.calls.get(1).request().prevLsn()).isEqualTo(1);
+  }
+
+  @Test
+  void failuresInARowPauseTheLinkLongerUpToTheCapAndAnAnswerStartsThePauseOver() {
+    // The longest pause each time (random 1.0): 200 ms, then 400 ms, then the cap again.
+    PeerLink link =
+        new PeerLink(
+            SECONDARY,
+            EPOCH,
+            "p0",
+            transport,
+            clock,
+            tracker,
+            seen -> {},
+            new ReplicationMeters(registry),
+            4,
+            new Rulebook(),
+            PeerLink.BACKOFF.start(() -> Math.nextDown(1.0)));
+    commit(link, 1, 1);
+    for (long pause : new long[] {200, 400, 400}) {
+      transport.calls.get(transport.calls.size() - 1).answer().completeExceptionally(refused());
+      int before = transport.calls.size();
+      clock.now.addAndGet(Duration.ofMillis(pause - 2).toNanos());
+      link.ping(1, EPOCH);
+      assertThat(transport.calls).as("within a pause of %d ms", pause).hasSize(before);
+      clock.now.addAndGet(Duration.ofMillis(2).toNanos());
+      link.ping(1, EPOCH);
+      assertThat(transport.calls).as("after a pause of %d ms", pause).hasSize(before + 1);
+    }
+
+    transport.calls.get(transport.calls.size() - 1).inSync(1);
+    link.ping(1, EPOCH);
+    transport.calls.get(transport.calls.size() - 1).answer().completeExceptionally(refused());
+    int before = transport.calls.size();
+    clock.now.addAndGet(Duration.ofMillis(200).toNanos());
+    link.ping(1, EPOCH);
+    assertThat(transport.calls).as("the first pause after an answer").hasSize(before + 1);
+  }
+
+  @Test
+  void theLinksOfAPrimaryPauseForDifferentTimesAndTheSameLinkAlwaysTheSame() {
+    List<Duration> first = new ArrayList<>();
+    for (String secondary : List.of("s1", "s2", "s3", "s4", "s5", "s6")) {
+      Backoff.Sequence s = PeerLink.BACKOFF.start(Backoff.seeded("p0", secondary, EPOCH));
+      Duration d = s.next();
+      assertThat(d).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
+      assertThat(PeerLink.BACKOFF.start(Backoff.seeded("p0", secondary, EPOCH)).next())
+          .isEqualTo(d);
+      first.add(d);
+    }
+    assertThat(first.stream().distinct().count()).isGreaterThan(3);
+  }
+
+  private static PeerRefusal refused() {
+    return new PeerRefusal(503, "not yet a secondary", EPOCH);
   }
 }
