@@ -2,6 +2,7 @@ package io.shardeddb.local;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.shardeddb.protocol.client.Backoff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,15 @@ final class PodProcess {
   private int restarts;
   private volatile boolean ready;
   private Instant nextStart = Instant.EPOCH;
-  private Duration backoff = Duration.ofSeconds(1);
+
+  /**
+   * The kubelet's crash-loop back-off, scaled down: 1 s doubling to 10 s, not jittered (a kubelet's
+   * is not either), never reset while the pod lives.
+   */
+  private final Backoff.Sequence backoff =
+      Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(10), Backoff.Jitter.NONE)
+          .start(() -> 0);
+
   private boolean stopped;
   private Long pausedPid;
   private Instant nextSecretRefresh = Instant.EPOCH;
@@ -115,11 +124,7 @@ final class PodProcess {
       process = null;
       ready = false;
       restarts++;
-      nextStart = Instant.now().plus(backoff);
-      backoff =
-          backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
-              ? Duration.ofSeconds(10)
-              : backoff.multipliedBy(2);
+      nextStart = Instant.now().plus(backoff.next());
     }
     if (Instant.now().isBefore(nextStart)) {
       return;

@@ -3,6 +3,7 @@ package io.shardeddb.operator.shardclient;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardeddb.protocol.auth.ShardCredentials;
+import io.shardeddb.protocol.client.ServerCalls;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -30,14 +30,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
- * {@link ShardServerClient} over java.net.http with Jackson and short timeouts; every call carries
- * the shard credential registered for its URL ({@link #useCredential}).
+ * {@link ShardServerClient} over java.net.http with Jackson and short timeouts ({@link
+ * ServerCalls}: request building and failure mapping shared with the other clients); every call
+ * carries the shard credential registered for its URL ({@link #useCredential}) and goes through the
+ * TLS client registered for its database ({@link #useTls}).
  */
 public final class HttpShardServerClient implements ShardServerClient {
 
   private final HttpClient http;
-  private final ObjectMapper json;
   private final Duration requestTimeout;
+  private final ServerCalls calls;
 
   /** The Authorization header value per shard-server base URL. */
   private final Map<String, String> authorizationByUrl = new ConcurrentHashMap<>();
@@ -58,9 +60,46 @@ public final class HttpShardServerClient implements ShardServerClient {
   public HttpShardServerClient(Duration connectTimeout, Duration requestTimeout) {
     this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
     this.connectTimeout = connectTimeout;
-    this.json =
+    ObjectMapper json =
         new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     this.requestTimeout = requestTimeout;
+    this.calls =
+        new ServerCalls(
+            json, requestTimeout, this::clientFor, authorizationByUrl::get, new Failures());
+  }
+
+  /** Every failure as a {@link ShardServerException} naming the call. */
+  private static final class Failures implements ServerCalls.Failures {
+    @Override
+    public RuntimeException refused(HttpRequest request, int status, String reason, String body) {
+      return new ShardServerException(
+          call(request) + " answered " + status + ": " + body, status, reason, null);
+    }
+
+    @Override
+    public RuntimeException unanswered(HttpRequest request, IOException cause) {
+      return new ShardServerException(call(request) + " failed", 0, cause);
+    }
+
+    @Override
+    public RuntimeException interrupted(HttpRequest request, InterruptedException cause) {
+      return new ShardServerException(call(request) + " interrupted", 0, cause);
+    }
+
+    @Override
+    public RuntimeException unreadable(Class<?> type, String body, IOException cause) {
+      return new ShardServerException(
+          "cannot read " + type.getSimpleName() + ": " + body, 0, cause);
+    }
+
+    @Override
+    public RuntimeException unwritable(String path, IOException cause) {
+      return new ShardServerException("cannot encode request to " + path, 0, cause);
+    }
+
+    private static String call(HttpRequest request) {
+      return request.method() + " " + request.uri();
+    }
   }
 
   /**
@@ -150,11 +189,7 @@ public final class HttpShardServerClient implements ShardServerClient {
 
   @Override
   public void stopImport(String baseUrl, String moveId) {
-    send(
-        request(baseUrl, ShardEndpoints.IMPORT + "?moveId=" + encode(moveId))
-            .header("Accept", "application/json")
-            .DELETE()
-            .build());
+    send(calls.delete(baseUrl, ShardEndpoints.IMPORT + "?moveId=" + encode(moveId)));
   }
 
   /**
@@ -245,67 +280,24 @@ public final class HttpShardServerClient implements ShardServerClient {
     return client;
   }
 
-  private HttpRequest.Builder request(String baseUrl, String path) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(requestTimeout);
-    String authorization = authorizationByUrl.get(baseUrl);
-    if (authorization != null) {
-      builder.header("Authorization", authorization);
-    }
-    return builder;
-  }
-
   private HttpRequest get(String baseUrl, String path) {
-    return request(baseUrl, path).header("Accept", "application/json").GET().build();
+    return calls.get(baseUrl, path);
   }
 
+  /** A POST with {@code body} as JSON; no body is sent as {@code {}}. */
   private HttpRequest post(String baseUrl, String path, Object body) {
-    try {
-      String text = body == null ? "{}" : json.writeValueAsString(body);
-      return request(baseUrl, path)
-          .header("Content-Type", "application/json")
-          .header("Accept", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(text))
-          .build();
-    } catch (IOException e) {
-      throw new ShardServerException("cannot encode request to " + path, 0, e);
-    }
+    return calls.request("POST", baseUrl, path, body == null ? Map.of() : body);
   }
 
   private String send(HttpRequest request, Duration timeout) {
-    return send(HttpRequest.newBuilder(request, (n, v) -> true).timeout(timeout).build());
+    return calls.send(ServerCalls.within(request, timeout));
   }
 
   private String send(HttpRequest request) {
-    try {
-      HttpResponse<String> response =
-          clientFor(request.uri()).send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 != 2) {
-        throw new ShardServerException(
-            request.method()
-                + " "
-                + request.uri()
-                + " answered "
-                + response.statusCode()
-                + ": "
-                + response.body(),
-            response.statusCode(),
-            null);
-      }
-      return response.body();
-    } catch (IOException e) {
-      throw new ShardServerException(request.method() + " " + request.uri() + " failed", 0, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ShardServerException(request.method() + " " + request.uri() + " interrupted", 0, e);
-    }
+    return calls.send(request);
   }
 
   private <T> T read(String body, Class<T> type) {
-    try {
-      return json.readValue(body, type);
-    } catch (IOException e) {
-      throw new ShardServerException("cannot read " + type.getSimpleName() + ": " + body, 0, e);
-    }
+    return calls.read(body, type);
   }
 }

@@ -1,8 +1,6 @@
 package io.shardeddb.protocol.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardeddb.protocol.lb.AddRequest;
 import io.shardeddb.protocol.lb.AddResponse;
@@ -16,10 +14,8 @@ import io.shardeddb.protocol.lb.WriteRequest;
 import io.shardeddb.protocol.lb.WriteResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +24,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A typed client for the router's public API (the assignment's load-balancer contract plus the
- * consistency and session extensions). Thread-safe; one instance per router is enough.
+ * consistency and session extensions), over {@link ServerCalls}: a failure reply becomes a {@link
+ * RouterException} with the router's message, no answer an {@link UncheckedIOException}.
+ * Thread-safe; one instance per router is enough.
  */
 public final class RouterClient {
   private static final ObjectMapper JSON =
@@ -37,11 +35,9 @@ public final class RouterClient {
           // Decimal columns carry up to 38 digits; a double would round them.
           .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true);
 
-  private final URI base;
-  private final String token;
+  private final String base;
   private final String shardKey;
-  private final HttpClient http;
-  private final Duration timeout;
+  private final ServerCalls calls;
 
   /**
    * @param baseUrl the router's URL, e.g. {@code http://127.0.0.1:8080}
@@ -62,10 +58,8 @@ public final class RouterClient {
    */
   public RouterClient(
       String baseUrl, String token, String shardKey, Duration timeout, SSLContext tls) {
-    this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
-    this.token = token;
+    this.base = baseUrl;
     this.shardKey = shardKey;
-    this.timeout = timeout;
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -73,7 +67,47 @@ public final class RouterClient {
     if (tls != null) {
       builder.sslContext(tls);
     }
-    this.http = builder.build();
+    HttpClient http = builder.build();
+    String authorization = ServerCalls.bearer(token);
+    this.calls = new ServerCalls(JSON, timeout, uri -> http, url -> authorization, new Failures());
+  }
+
+  /** The router's failures as this client has always reported them. */
+  private final class Failures implements ServerCalls.Failures {
+    @Override
+    public RuntimeException refused(HttpRequest request, int status, String reason, String body) {
+      return new RouterException(status, reason);
+    }
+
+    @Override
+    public RuntimeException unanswered(HttpRequest request, IOException cause) {
+      return unchecked(path(request), cause);
+    }
+
+    @Override
+    public RuntimeException interrupted(HttpRequest request, InterruptedException cause) {
+      return new IllegalStateException("interrupted calling router " + path(request), cause);
+    }
+
+    @Override
+    public RuntimeException unreadable(Class<?> type, String body, IOException cause) {
+      return unchecked(type.getSimpleName(), cause);
+    }
+
+    @Override
+    public RuntimeException unwritable(String path, IOException cause) {
+      return unchecked(path, cause);
+    }
+
+    private RuntimeException unchecked(String what, IOException cause) {
+      return new UncheckedIOException(
+          "router " + base + " " + what + ": " + cause.getMessage(), cause);
+    }
+
+    private String path(HttpRequest request) {
+      String path = request.uri().getRawPath();
+      return path.startsWith("/") ? path.substring(1) : path;
+    }
   }
 
   public MessageResponse init(DatabaseConfig config) {
@@ -126,42 +160,6 @@ public final class RouterClient {
   }
 
   private <T> T send(String method, String path, Object body, Class<T> type) {
-    try {
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(base.resolve(path))
-              .timeout(timeout)
-              .header("Accept", "application/json");
-      if (token != null && !token.isBlank()) {
-        b.header("Authorization", "Bearer " + token);
-      }
-      if (body != null) {
-        b.header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-      } else {
-        b.method(method, HttpRequest.BodyPublishers.noBody());
-      }
-      HttpResponse<byte[]> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-      if (resp.statusCode() / 100 != 2) {
-        throw new RouterException(resp.statusCode(), failureMessage(resp.body()));
-      }
-      return JSON.readValue(resp.body(), type);
-    } catch (IOException e) {
-      throw new UncheckedIOException("router " + base + " " + path + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted calling router " + path, e);
-    }
-  }
-
-  private static String failureMessage(byte[] body) {
-    try {
-      JsonNode n = JSON.readTree(body);
-      JsonNode m = n == null ? null : n.get("message");
-      return m == null ? new String(body) : m.isTextual() ? m.asText() : m.toString();
-    } catch (JsonProcessingException e) {
-      return new String(body);
-    } catch (IOException e) {
-      return "(unreadable body)";
-    }
+    return calls.send(calls.request(method, base, path, body), type);
   }
 }

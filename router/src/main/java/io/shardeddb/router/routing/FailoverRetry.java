@@ -1,5 +1,6 @@
 package io.shardeddb.router.routing;
 
+import io.shardeddb.protocol.client.Backoff;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.config.RouterSettings;
 import io.shardeddb.router.shard.ShardServerException;
@@ -22,8 +23,13 @@ import reactor.core.publisher.Sinks;
  */
 @Singleton
 public class FailoverRetry {
-  private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+  /**
+   * From 50 ms to 1 s with "equal jitter" (between half of each step and all of it, by {@link
+   * RouterTime#random()}): routers and requests that failed together then retry apart, not in
+   * lockstep against a shard that just came back.
+   */
+  static final Backoff BACKOFF =
+      Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), Backoff.Jitter.EQUAL);
 
   private final TopologyHolder topology;
   private final ReplicaHealth health;
@@ -94,7 +100,7 @@ public class FailoverRetry {
    */
   public static final class MovedBudget {
     private long deadline;
-    private Duration backoff = FIRST_BACKOFF;
+    private int refusals;
 
     private synchronized long deadline(long now, Duration timeout) {
       if (deadline == 0) {
@@ -103,21 +109,9 @@ public class FailoverRetry {
       return deadline;
     }
 
-    private synchronized Duration nextBackoff() {
-      Duration b = backoff;
-      backoff = b.multipliedBy(2).compareTo(MAX_BACKOFF) < 0 ? b.multipliedBy(2) : MAX_BACKOFF;
-      return b;
+    private synchronized Duration nextBackoff(double random) {
+      return BACKOFF.delay(refusals++, random);
     }
-  }
-
-  /**
-   * A back-off with "equal jitter": between half of {@code backoff} and all of it, by {@code
-   * random} in [0, 1). Routers and requests that failed together then retry apart, not in lockstep
-   * against a shard that just came back.
-   */
-  static Duration jittered(Duration backoff, double random) {
-    long half = backoff.toNanos() / 2;
-    return Duration.ofNanos(half + (long) (half * Math.max(0, Math.min(random, 1))));
   }
 
   /** The clock, chance and scheduler the retries run on. */
@@ -154,7 +148,7 @@ public class FailoverRetry {
                   + ")"));
     }
     metrics.movedRetry();
-    Duration backoff = jittered(budget.nextBackoff(), time.random());
+    Duration backoff = budget.nextBackoff(time.random());
     Duration wait =
         backoff.compareTo(Duration.ofNanos(left)) < 0 ? backoff : Duration.ofNanos(left);
     return Mono.firstWithSignal(
@@ -198,11 +192,11 @@ public class FailoverRetry {
    */
   public <T> Mono<T> run(String what, Function<RoutingTable, Mono<T>> attempt) {
     long deadline = time.nanos() + timeout.toNanos();
-    return Mono.defer(() -> attempt(what, attempt, deadline, FIRST_BACKOFF));
+    return Mono.defer(() -> attempt(what, attempt, deadline, 0));
   }
 
   private <T> Mono<T> attempt(
-      String what, Function<RoutingTable, Mono<T>> attempt, long deadline, Duration backoff) {
+      String what, Function<RoutingTable, Mono<T>> attempt, long deadline, int failures) {
     RoutingTable table = topology.current();
     // A newer topology (e.g. a failover away from a primary that hangs) supersedes a call still in
     // flight: it is cancelled and retried at once with the same request id, so a hung process
@@ -236,20 +230,16 @@ public class FailoverRetry {
                             + ")"));
               }
               metrics.retry();
-              Duration jittered = jittered(backoff, time.random());
+              Duration jittered = BACKOFF.delay(failures, time.random());
               Duration wait =
                   jittered.compareTo(Duration.ofNanos(left)) < 0
                       ? jittered
                       : Duration.ofNanos(left);
-              Duration next =
-                  backoff.multipliedBy(2).compareTo(MAX_BACKOFF) < 0
-                      ? backoff.multipliedBy(2)
-                      : MAX_BACKOFF;
               // A failover shows up as a newer topology; a restarted replica only as time passing.
               Mono<Object> changed = newerThan(table.version()).cast(Object.class);
               return Mono.firstWithSignal(
                       changed, Mono.delay(wait, time.scheduler()).cast(Object.class))
-                  .then(Mono.defer(() -> attempt(what, attempt, deadline, next)));
+                  .then(Mono.defer(() -> attempt(what, attempt, deadline, failures + 1)));
             });
   }
 

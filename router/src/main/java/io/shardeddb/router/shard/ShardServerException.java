@@ -1,27 +1,22 @@
 package io.shardeddb.router.shard;
 
+import io.shardeddb.protocol.client.ServerCallException;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 
 /**
- * A shard-server call that failed: the HTTP status it answered ({@code 0} when it could not be
- * reached or timed out) and its failure message.
+ * A shard-server call of the router's that failed: the HTTP status it answered ({@code 0} when it
+ * could not be reached or timed out) and its failure message (the same {@link ServerCallException}
+ * the operator's and the CLI's clients throw, with the replica's URL).
  */
-public class ShardServerException extends RuntimeException {
+public class ShardServerException extends ServerCallException {
   /** The status used when no HTTP answer arrived (refused, reset, timed out). */
-  public static final int UNREACHABLE = 0;
+  public static final int UNREACHABLE = NO_ANSWER;
 
-  private final int status;
   private final String url;
 
   public ShardServerException(String url, int status, String message) {
-    super(message);
+    super(message, status, status == NO_ANSWER ? null : message, null);
     this.url = url;
-    this.status = status;
-  }
-
-  /** The HTTP status, or {@link #UNREACHABLE}. */
-  public int status() {
-    return status;
   }
 
   /** The shard-server's base URL. */
@@ -35,7 +30,7 @@ public class ShardServerException extends RuntimeException {
    * routed again by a newer one (not retried at the same shard).
    */
   public boolean notOwned() {
-    return status == ShardEndpoints.NOT_OWNED;
+    return status() == ShardEndpoints.NOT_OWNED;
   }
 
   /**
@@ -44,6 +39,7 @@ public class ShardServerException extends RuntimeException {
    * key are final), or could not reach its quorum (503).
    */
   public boolean retriable() {
+    int status = status();
     if (status == 409) {
       return getMessage() != null && getMessage().startsWith("not primary");
     }

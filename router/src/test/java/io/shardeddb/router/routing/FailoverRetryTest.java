@@ -68,9 +68,12 @@ class FailoverRetryTest {
 
   @Test
   void backOffsAreJitteredBetweenHalfAndAllOfTheBackOffSoRetriesDoNotMarchInLockstep() {
+    // The fourth failure in a row: 50 ms doubled three times.
     Duration b = Duration.ofMillis(400);
-    assertThat(FailoverRetry.jittered(b, 0.0)).isEqualTo(Duration.ofMillis(200));
-    assertThat(FailoverRetry.jittered(b, 0.5)).isEqualTo(Duration.ofMillis(300));
-    assertThat(FailoverRetry.jittered(b, 0.999)).isBetween(Duration.ofMillis(399), b);
+    assertThat(FailoverRetry.BACKOFF.delay(3, 0.0)).isEqualTo(Duration.ofMillis(200));
+    assertThat(FailoverRetry.BACKOFF.delay(3, 0.5)).isEqualTo(Duration.ofMillis(300));
+    assertThat(FailoverRetry.BACKOFF.delay(3, 0.999)).isBetween(Duration.ofMillis(399), b);
+    assertThat(FailoverRetry.BACKOFF.delay(10, 0.999))
+        .isBetween(Duration.ofMillis(999), Duration.ofSeconds(1));
   }
 }

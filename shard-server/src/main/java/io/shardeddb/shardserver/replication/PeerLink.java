@@ -1,16 +1,17 @@
 package io.shardeddb.shardserver.replication;
 
+import io.shardeddb.protocol.client.Backoff;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
@@ -29,12 +30,23 @@ import java.util.function.LongConsumer;
  * from {@code matchLsn + 1}; an answer out of sync (the secondary verifies or re-copies itself
  * first) and entries no longer buffered leave the gap to the secondary, which pulls it from the
  * log. A refusal or an error (unreachable, timed out, the stream lost) drops what the secondary was
- * credited with (rule 5) and pauses the link for a short back-off, after which it sends again from
- * the last acknowledged entry. Each reset starts a new generation: the answers of requests sent
- * before it still count (they are cumulative) but trigger no further reset.
+ * credited with (rule 5) and pauses the link for a short back-off ({@link #BACKOFF}), after which
+ * it sends again from the last acknowledged entry. Each reset starts a new generation: the answers
+ * of requests sent before it still count (they are cumulative) but trigger no further reset.
  */
 final class PeerLink {
-  private static final long BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /**
+   * The pause after a failure: 200 ms, every time (below the ping period, a quarter of the lease
+   * window, so a link that is back keeps the lease). Not jittered yet, though the source is seeded
+   * per link (primary, secondary, epoch) so jitter would keep the simulator deterministic: a
+   * different pause changes the simulator's schedules, and the mutation tests that pin seeds
+   * ({@code BrokenRulesAreCaughtTest}: 583, 833, the 1-400 sweep of rule 9) stop catching their
+   * broken rule until they are swept again. A primary has one link per secondary, so links do not
+   * march in step against one server the way routers' retries did.
+   */
+  static final Backoff BACKOFF =
+      Backoff.exponential(Duration.ofMillis(200), Duration.ofMillis(200), Backoff.Jitter.NONE);
+
   private static final int MAX_ENTRIES_PER_REQUEST = 4096;
 
   /** Unacknowledged entries kept for sending again; older ones are left to the secondary's pull. */
@@ -72,6 +84,7 @@ final class PeerLink {
 
   private boolean closed;
   private long downUntilNanos;
+  private final Backoff.Sequence backoff;
 
   /** The secondary this link replicates to. */
   String peerName() {
@@ -89,6 +102,33 @@ final class PeerLink {
       ReplicationMeters meters,
       int window,
       Rulebook rules) {
+    this(
+        peer,
+        epoch,
+        primaryName,
+        transport,
+        clock,
+        tracker,
+        onHigherEpoch,
+        meters,
+        window,
+        rules,
+        BACKOFF.start(Backoff.seeded(primaryName, peer.name(), epoch)));
+  }
+
+  /** As above, pausing after failures by {@code backoff} (tests give their own). */
+  PeerLink(
+      Peer peer,
+      long epoch,
+      String primaryName,
+      PeerTransport transport,
+      ReplicaClock clock,
+      QuorumTracker tracker,
+      LongConsumer onHigherEpoch,
+      ReplicationMeters meters,
+      int window,
+      Rulebook rules,
+      Backoff.Sequence backoff) {
     this.peer = peer;
     this.epoch = epoch;
     this.primaryName = primaryName;
@@ -99,6 +139,7 @@ final class PeerLink {
     this.meters = meters;
     this.window = Math.max(1, window);
     this.rules = rules;
+    this.backoff = backoff;
   }
 
   /** Entries just committed; {@code (prevLsn, prevEpoch)} is the entry before the first. */
@@ -185,6 +226,7 @@ final class PeerLink {
         inFlight--;
       }
       if (err == null) {
+        backoff.reset();
         meters.answered(clock.nanos() - start);
         long match = rules.acknowledgedLsn(resp.matchLsn(), lastLsn);
         tracker.peerReport(peer.name(), resp.inSync(), match, start);
@@ -206,7 +248,7 @@ final class PeerLink {
           // Everything unacknowledged goes again after the back-off (ping or the next offer).
           newGeneration();
           sent = 0;
-          downUntilNanos = clock.nanos() + BACKOFF_NANOS;
+          downUntilNanos = clock.nanos() + backoff.next().toNanos();
         }
       }
       if (higherEpoch < 0) {

@@ -3,6 +3,7 @@ package io.shardeddb.shardserver.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.annotation.Value;
+import io.shardeddb.protocol.client.Backoff;
 import io.shardeddb.shardserver.config.ServerSettings;
 import io.shardeddb.shardserver.config.StorageSettings;
 import jakarta.annotation.PreDestroy;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -195,14 +197,23 @@ public class ConnectionPool implements AutoCloseable {
   static final java.time.Duration STARTUP_WAIT = java.time.Duration.ofSeconds(120);
 
   /**
-   * {@code CREATE DATABASE IF NOT EXISTS}, waiting up to {@link #STARTUP_WAIT} (back-off 250 ms to
-   * 2 s) while the server refuses connections (SQLState class 08); any other failure, or still no
-   * connection by then, fails the start. Before, the first refused connection failed the start: the
-   * application exited 1 and the kubelet restarted the container.
+   * 250 ms to 2 s between tries, each between half and all of that (equal jitter): the replicas of
+   * a cluster that started together do not knock on their MySQL servers in step.
+   */
+  static final Backoff STARTUP_BACKOFF =
+      Backoff.exponential(
+          java.time.Duration.ofMillis(250), java.time.Duration.ofSeconds(2), Backoff.Jitter.EQUAL);
+
+  /**
+   * {@code CREATE DATABASE IF NOT EXISTS}, waiting up to {@link #STARTUP_WAIT} ({@link
+   * #STARTUP_BACKOFF}) while the server refuses connections (SQLState class 08); any other failure,
+   * or still no connection by then, fails the start. Before, the first refused connection failed
+   * the start: the application exited 1 and the kubelet restarted the container.
    */
   private static void createIfMissing(DatabaseServer server, String database) {
     long deadline = System.nanoTime() + STARTUP_WAIT.toNanos();
-    long backoff = 250;
+    Backoff.Sequence backoff =
+        STARTUP_BACKOFF.start(() -> ThreadLocalRandom.current().nextDouble());
     while (true) {
       try (Connection c =
               DriverManager.getConnection(
@@ -211,6 +222,7 @@ public class ConnectionPool implements AutoCloseable {
         s.execute("CREATE DATABASE IF NOT EXISTS `" + database + "` CHARACTER SET utf8mb4");
         return;
       } catch (SQLException e) {
+        long wait = backoff.next().toMillis();
         boolean notUpYet = e.getSQLState() != null && e.getSQLState().startsWith("08");
         if (!notUpYet || System.nanoTime() > deadline) {
           throw new IllegalStateException(
@@ -221,15 +233,14 @@ public class ConnectionPool implements AutoCloseable {
             "MySQL at {} does not accept connections yet ({}); trying again in {} ms",
             server.url(),
             e.getMessage(),
-            backoff);
+            wait);
+        try {
+          Thread.sleep(wait);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for MySQL at " + server.url());
+        }
       }
-      try {
-        Thread.sleep(backoff);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for MySQL at " + server.url());
-      }
-      backoff = Math.min(2_000, backoff * 2);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.shardeddb.shardserver.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shardeddb.protocol.client.Backoff;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.Peer;
@@ -10,6 +11,7 @@ import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -306,5 +308,56 @@ class PeerLinkTest {
     assertThat(transport.calls).hasSize(2);
     assertThat(transport.calls.get(1).request().entries()).isEmpty();
     assertThat(transport.calls.get(1).request().prevLsn()).isEqualTo(1);
+  }
+
+  @Test
+  void everyFailureInARowPausesTheLinkForTheBackOffAndAnAnswerStartsItOver() {
+    // A back-off that grows (the test's own) shows which failure in a row each pause follows.
+    PeerLink link =
+        new PeerLink(
+            SECONDARY,
+            EPOCH,
+            "p0",
+            transport,
+            clock,
+            tracker,
+            seen -> {},
+            new ReplicationMeters(registry),
+            4,
+            new Rulebook(),
+            Backoff.exponential(
+                    Duration.ofMillis(200), Duration.ofMillis(400), Backoff.Jitter.EQUAL)
+                .start(() -> Math.nextDown(1.0)));
+    commit(link, 1, 1);
+    for (long pause : new long[] {200, 400, 400}) {
+      transport.calls.get(transport.calls.size() - 1).answer().completeExceptionally(refused());
+      int before = transport.calls.size();
+      clock.now.addAndGet(Duration.ofMillis(pause - 2).toNanos());
+      link.ping(1, EPOCH);
+      assertThat(transport.calls).as("within a pause of %d ms", pause).hasSize(before);
+      clock.now.addAndGet(Duration.ofMillis(2).toNanos());
+      link.ping(1, EPOCH);
+      assertThat(transport.calls).as("after a pause of %d ms", pause).hasSize(before + 1);
+    }
+
+    transport.calls.get(transport.calls.size() - 1).inSync(1);
+    link.ping(1, EPOCH);
+    transport.calls.get(transport.calls.size() - 1).answer().completeExceptionally(refused());
+    int before = transport.calls.size();
+    clock.now.addAndGet(Duration.ofMillis(200).toNanos());
+    link.ping(1, EPOCH);
+    assertThat(transport.calls).as("the first pause after an answer").hasSize(before + 1);
+  }
+
+  @Test
+  void theProductionPauseIs200MillisecondsAfterEveryFailureSoTheSimulatorsSchedulesHold() {
+    Backoff.Sequence s = PeerLink.BACKOFF.start(Backoff.seeded("p0", "s1", EPOCH));
+    for (int i = 0; i < 5; i++) {
+      assertThat(s.next()).isEqualTo(Duration.ofMillis(200));
+    }
+  }
+
+  private static PeerRefusal refused() {
+    return new PeerRefusal(503, "not yet a secondary", EPOCH);
   }
 }
