@@ -1,8 +1,6 @@
 package io.shardeddb.operator.cert;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -15,6 +13,10 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.TlsSpec;
 import io.shardeddb.operator.model.DatabaseModel;
+import io.shardeddb.operator.model.Setting.Channel;
+import io.shardeddb.operator.model.Setting.Process;
+import io.shardeddb.operator.model.Setting.Target;
+import io.shardeddb.operator.model.SettingsTable;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.TlsRole;
 import java.util.ArrayList;
@@ -24,9 +26,9 @@ import java.util.List;
  * What TLS adds to the pods the operator builds (pure): for routers, the TLS Secret projected with
  * the router's pair as {@code tls.crt}/{@code tls.key} beside {@code ca.crt}; for shard-servers,
  * their shard's Secret of per-pod pairs, whole, with the pod's name so the server picks its own
- * {@code <pod>.crt/.key}; the settings that switch the servers to it, and HTTPS probes (the kubelet
- * probes without verifying, as for any HTTPS probe). With {@code spec.tls.enabled: false} the pods
- * are left as they are.
+ * {@code <pod>.crt/.key}; the settings that switch the servers to it (the {@code TLS_ENV} rows of
+ * {@link SettingsTable}, names and values), and HTTPS probes (the kubelet probes without verifying,
+ * as for any HTTPS probe). With {@code spec.tls.enabled: false} the pods are left as they are.
  */
 public final class TlsPods {
 
@@ -35,9 +37,11 @@ public final class TlsPods {
 
   private TlsPods() {}
 
-  /** The shard StatefulSet with TLS added to its shard-server container. */
-  public static StatefulSet shard(
-      DatabaseModel db, String shardId, StatefulSet sts, String container) {
+  /**
+   * The shard StatefulSet of {@code target}'s shard with TLS added to its shard-server container.
+   */
+  public static StatefulSet shard(Target target, StatefulSet sts, String container) {
+    DatabaseModel db = target.db();
     if (!db.spec().tlsOrDefault().enabledOrDefault()) {
       return sts;
     }
@@ -47,25 +51,15 @@ public final class TlsPods {
             new VolumeBuilder()
                 .withName(TLS_VOLUME)
                 .withNewSecret()
-                .withSecretName(ShardedDatabaseResources.shardTlsSecretName(db.name(), shardId))
+                .withSecretName(
+                    ShardedDatabaseResources.shardTlsSecretName(db.name(), target.shard()))
                 .withDefaultMode(0440)
                 .endSecret()
                 .build());
     for (Container c : pod.getContainers()) {
       if (c.getName().equals(container)) {
         c.getVolumeMounts().add(mount(TLS_VOLUME, ShardedDatabaseResources.TLS_MOUNT));
-        c.getEnv().add(env("SHARDEDDB_TLS_ENABLED", "true"));
-        c.getEnv().add(env("SHARDEDDB_TLS_DIR", ShardedDatabaseResources.TLS_MOUNT));
-        c.getEnv()
-            .add(
-                new EnvVarBuilder()
-                    .withName("SHARDEDDB_TLS_POD_NAME")
-                    .withNewValueFrom()
-                    .withNewFieldRef()
-                    .withFieldPath("metadata.name")
-                    .endFieldRef()
-                    .endValueFrom()
-                    .build());
+        c.getEnv().addAll(SettingsTable.env(Process.SHARD_SERVER, Channel.TLS_ENV, target));
         https(c);
       }
     }
@@ -75,7 +69,8 @@ public final class TlsPods {
   /**
    * The router Deployment with TLS to shard-servers and, unless plain HTTP is asked, to clients.
    */
-  public static Deployment router(DatabaseModel db, Deployment deployment) {
+  public static Deployment router(Target target, Deployment deployment) {
+    DatabaseModel db = target.db();
     TlsSpec tls = db.spec().tlsOrDefault();
     if (!tls.enabledOrDefault()) {
       return deployment;
@@ -84,10 +79,7 @@ public final class TlsPods {
     pod.getVolumes().add(tlsVolume(db, TlsRole.ROUTER));
     Container c = pod.getContainers().get(0);
     c.getVolumeMounts().add(mount(TLS_VOLUME, ShardedDatabaseResources.TLS_MOUNT));
-    c.getEnv().add(env("SHARDEDDB_ROUTER_TLS_DIR", ShardedDatabaseResources.TLS_MOUNT));
-    boolean serve = !tls.routerPlainHttpOrDefault();
-    c.getEnv().add(env("SHARDEDDB_ROUTER_SERVE_TLS", String.valueOf(serve)));
-    if (serve && tls.routerCertificateSecret() != null) {
+    if (servesUsersCertificate(tls)) {
       pod.getVolumes()
           .add(
               new VolumeBuilder()
@@ -102,16 +94,21 @@ public final class TlsPods {
                   .build());
       c.getVolumeMounts()
           .add(mount(ROUTER_SERVER_TLS_VOLUME, ShardedDatabaseResources.ROUTER_SERVER_TLS_MOUNT));
-      c.getEnv()
-          .add(
-              env(
-                  "SHARDEDDB_ROUTER_SERVER_TLS_DIR",
-                  ShardedDatabaseResources.ROUTER_SERVER_TLS_MOUNT));
     }
-    if (serve) {
+    c.getEnv().addAll(SettingsTable.env(Process.ROUTER, Channel.TLS_ENV, target));
+    if (!tls.routerPlainHttpOrDefault()) {
       https(c);
     }
     return deployment;
+  }
+
+  /**
+   * Whether the router serves its clients the user's certificate ({@code
+   * spec.tls.routerCertificateSecret}, over HTTPS): then it mounts that Secret, and the settings
+   * table's {@code SHARDEDDB_ROUTER_SERVER_TLS_DIR} row names the mount.
+   */
+  public static boolean servesUsersCertificate(TlsSpec tls) {
+    return !tls.routerPlainHttpOrDefault() && tls.routerCertificateSecret() != null;
   }
 
   /**
@@ -146,10 +143,6 @@ public final class TlsPods {
 
   private static VolumeMount mount(String volume, String path) {
     return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(true).build();
-  }
-
-  private static EnvVar env(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 
   private static void https(Container c) {

@@ -140,7 +140,7 @@ public final class RouterModel {
             .endSpec()
             .build();
     PodSettings.apply(built.getSpec().getTemplate(), pods);
-    return TlsPods.router(db, built);
+    return TlsPods.router(Setting.Target.router(db, dataCredential), built);
   }
 
   /**

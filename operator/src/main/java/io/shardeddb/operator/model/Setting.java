@@ -8,7 +8,8 @@ import java.util.function.Function;
  * One row of {@link SettingsTable}: {@code field} of the resource (or who else decides it: {@code
  * (operator)} for the operator's own constants, {@code (pod)} for the pod itself) becomes setting
  * {@code name} of {@code process} through {@code channel}. {@code value} is null for the channels
- * built elsewhere; it returns null when the setting is not emitted for that target.
+ * whose values are built elsewhere ({@code POST /config}, {@code POST /role}, the watched
+ * resource); it returns null when the setting is not emitted for that target.
  */
 public record Setting(
     Setting.Process process,
@@ -17,8 +18,11 @@ public record Setting(
     String field,
     Function<Setting.Target, Setting.Value> value) {
 
-  /** Whether {@link SettingsTable} builds the setting (else it is only listed). */
-  public boolean builtHere() {
+  /**
+   * Whether the row holds the setting's value (else it only lists a setting built elsewhere). The
+   * {@link Channel#TLS_ENV} rows do: {@code cert/TlsPods} adds them from the table.
+   */
+  public boolean hasValue() {
     return value != null;
   }
 

@@ -11,7 +11,9 @@ import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.BackupSpec;
 import io.shardeddb.api.v1alpha1.BackupStoreSpec;
 import io.shardeddb.api.v1alpha1.FromBackupSpec;
+import io.shardeddb.api.v1alpha1.TlsSpec;
 import io.shardeddb.backup.StoreSettings;
+import io.shardeddb.operator.cert.TlsPods;
 import io.shardeddb.operator.model.Setting.Channel;
 import io.shardeddb.operator.model.Setting.Process;
 import io.shardeddb.operator.model.Setting.Target;
@@ -38,9 +40,9 @@ import java.util.function.Function;
  *   <li>{@link Channel#ENV} and {@link Channel#ARGS}, built here: settings a process reads once at
  *       start. A change changes the pod template, so it takes effect as the operator rolls the pods
  *       (one at a time, the primary last).
- *   <li>{@link Channel#TLS_ENV}: environment too, but added by {@code cert/TlsPods} together with
- *       the certificate volume it points at (listed here so the table is whole; the values are
- *       mount paths, not fields).
+ *   <li>{@link Channel#TLS_ENV}: environment too, with names and values from these rows, but added
+ *       by {@code cert/TlsPods} ({@link #env(Process, Channel, Target)}) together with the
+ *       certificate volumes whose mount paths the values are.
  *   <li>{@link Channel#CONFIG_CALL}, {@code POST /config}: what changes while the shard-servers run
  *       and must not restart them — the schema arrives with {@code /init} after the pods are up,
  *       and the ranges a shard owns change with every resharding move. Built by {@link
@@ -130,9 +132,14 @@ public final class SettingsTable {
               (t, from) ->
                   from.time() == null ? null : "" + FromBackupSpec.epochMillis(from.time())),
           restore("SHARDEDDB_RESTORE_POINT", FROM + "restorePoint", (t, f) -> f.restorePoint()),
-          listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_ENABLED", TLS + "enabled"),
-          listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_DIR", TLS + "enabled"),
-          listed(Process.SHARD_SERVER, Channel.TLS_ENV, "SHARDEDDB_TLS_POD_NAME", POD),
+          // TLS (added by TlsPods with the certificate volume); none with spec.tls.enabled false.
+          shardServerTls("SHARDEDDB_TLS_ENABLED", TLS + "enabled", tls -> text("true")),
+          shardServerTls(
+              "SHARDEDDB_TLS_DIR",
+              TLS + "enabled",
+              tls -> text(ShardedDatabaseResources.TLS_MOUNT)),
+          // The server picks its own <pod>.crt/.key from its shard's Secret.
+          shardServerTls("SHARDEDDB_TLS_POD_NAME", POD, tls -> new Value.FromPod("metadata.name")),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "schema", "spec.schema.columns"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "table", "spec.schema.table"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "shardKey", "spec.schema.shardKey"),
@@ -191,17 +198,22 @@ public final class SettingsTable {
                           ? ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT
                           : ShardedDatabaseResources.SHARD_AUTH_MOUNT)),
           router("JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
-          listed(Process.ROUTER, Channel.TLS_ENV, "SHARDEDDB_ROUTER_TLS_DIR", TLS + "enabled"),
-          listed(
-              Process.ROUTER,
-              Channel.TLS_ENV,
+          // Shard hops stay TLS with routerPlainHttp; only the client port goes plain.
+          routerTls(
+              "SHARDEDDB_ROUTER_TLS_DIR",
+              TLS + "enabled",
+              tls -> text(ShardedDatabaseResources.TLS_MOUNT)),
+          routerTls(
               "SHARDEDDB_ROUTER_SERVE_TLS",
-              TLS + "routerPlainHttp"),
-          listed(
-              Process.ROUTER,
-              Channel.TLS_ENV,
+              TLS + "routerPlainHttp",
+              tls -> text("" + !tls.routerPlainHttpOrDefault())),
+          routerTls(
               "SHARDEDDB_ROUTER_SERVER_TLS_DIR",
-              TLS + "routerCertificateSecret"),
+              TLS + "routerCertificateSecret",
+              tls ->
+                  TlsPods.servesUsersCertificate(tls)
+                      ? text(ShardedDatabaseResources.ROUTER_SERVER_TLS_MOUNT)
+                      : null),
           listed(
               Process.ROUTER,
               Channel.RESOURCE,
@@ -220,8 +232,16 @@ public final class SettingsTable {
 
   /** The environment of {@code process}'s container for {@code target}, in the table's order. */
   public static List<EnvVar> env(Process process, Target target) {
+    return env(process, Channel.ENV, target);
+  }
+
+  /**
+   * The variables of {@code process} through {@code channel} ({@link Channel#ENV}, or {@link
+   * Channel#TLS_ENV} for {@code cert/TlsPods}) for {@code target}, in the table's order.
+   */
+  public static List<EnvVar> env(Process process, Channel channel, Target target) {
     List<EnvVar> env = new ArrayList<>();
-    for (Setting s : built(process, Channel.ENV)) {
+    for (Setting s : built(process, channel)) {
       EnvVar var = envVar(s.name(), s.value().apply(target));
       if (var != null) {
         env.add(var);
@@ -285,7 +305,7 @@ public final class SettingsTable {
   }
 
   private static List<Setting> built(Process process, Channel channel) {
-    return rows(process, channel).stream().filter(Setting::builtHere).toList();
+    return rows(process, channel).stream().filter(Setting::hasValue).toList();
   }
 
   private static Setting row(
@@ -311,6 +331,22 @@ public final class SettingsTable {
 
   private static Setting args(String name, String field, Function<Target, List<String>> args) {
     return row(Process.MYSQL, Channel.ARGS, name, field, t -> new Value.Args(args.apply(t)));
+  }
+
+  private static Setting shardServerTls(String name, String field, Function<TlsSpec, Value> value) {
+    return row(Process.SHARD_SERVER, Channel.TLS_ENV, name, field, tls(value));
+  }
+
+  private static Setting routerTls(String name, String field, Function<TlsSpec, Value> value) {
+    return row(Process.ROUTER, Channel.TLS_ENV, name, field, tls(value));
+  }
+
+  /** A value from {@code spec.tls}, emitted only when TLS is on. */
+  private static Function<Target, Value> tls(Function<TlsSpec, Value> value) {
+    return t -> {
+      TlsSpec tls = t.db().spec().tlsOrDefault();
+      return tls.enabledOrDefault() ? value.apply(tls) : null;
+    };
   }
 
   private static Setting listed(Process process, Channel channel, String name, String field) {

@@ -122,7 +122,7 @@ public final class ShardModel {
             .endSpec()
             .build();
     PodSettings.apply(built.getSpec().getTemplate(), pods);
-    return TlsPods.shard(db, shard.id(), built, SHARD_SERVER_CONTAINER);
+    return TlsPods.shard(Setting.Target.shard(db, shard.id()), built, SHARD_SERVER_CONTAINER);
   }
 
   /**

@@ -12,6 +12,11 @@ import io.shardeddb.operator.model.DatabaseModel;
 import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.operator.model.Images;
 import io.shardeddb.operator.model.RouterModel;
+import io.shardeddb.operator.model.Setting;
+import io.shardeddb.operator.model.Setting.Channel;
+import io.shardeddb.operator.model.Setting.Process;
+import io.shardeddb.operator.model.Setting.Target;
+import io.shardeddb.operator.model.SettingsTable;
 import io.shardeddb.operator.model.ShardModel;
 import io.shardeddb.operator.testing.Fixtures;
 import java.util.List;
@@ -111,6 +116,77 @@ class TlsPodsTest {
     assertThat(env(r, "SHARDEDDB_ROUTER_SERVE_TLS")).isEqualTo("false");
     assertThat(env(r, "SHARDEDDB_ROUTER_TLS_DIR")).as("shard hops stay TLS").isNotNull();
     assertThat(r.getReadinessProbe().getHttpGet().getScheme()).isNull();
+  }
+
+  /**
+   * The TLS variables are the settings table's rows, names and values: the container carries
+   * exactly what the table gives for it, every directory variable names a mount of the container,
+   * and every certificate mount is named by one (so the row and the volume cannot drift apart).
+   */
+  @Test
+  void theTlsVariablesAreTheSettingsTablesRowsAndNameTheMountedDirectories() {
+    List<TlsSpec> variants =
+        List.of(
+            new TlsSpec(null, null, null),
+            new TlsSpec(null, true, null),
+            new TlsSpec(null, null, "my-router-cert"),
+            new TlsSpec(null, true, "my-router-cert"),
+            new TlsSpec(false, null, "my-router-cert"));
+    for (TlsSpec tls : variants) {
+      DatabaseModel db = db(tls);
+      Container server =
+          container(
+              ShardModel.statefulSet(db, new DesiredShard("sh1", 3))
+                  .getSpec()
+                  .getTemplate()
+                  .getSpec(),
+              "shard-server");
+      assertTableVariables(
+          tls,
+          server,
+          SettingsTable.env(Process.SHARD_SERVER, Channel.TLS_ENV, Target.shard(db, "sh1")));
+      for (boolean dataCredential : List.of(true, false)) {
+        Container router =
+            RouterModel.deployment(db, dataCredential)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertTableVariables(
+            tls,
+            router,
+            SettingsTable.env(Process.ROUTER, Channel.TLS_ENV, Target.router(db, dataCredential)));
+      }
+    }
+  }
+
+  private static void assertTableVariables(TlsSpec tls, Container c, List<EnvVar> fromTable) {
+    List<String> tlsNames =
+        SettingsTable.ROWS.stream()
+            .filter(s -> s.channel() == Channel.TLS_ENV)
+            .map(Setting::name)
+            .toList();
+    assertThat(c.getEnv().stream().filter(e -> tlsNames.contains(e.getName())).toList())
+        .as("%s, %s: the TLS variables", tls, c.getName())
+        .containsExactlyElementsOf(fromTable);
+    if (!tls.enabledOrDefault()) {
+      assertThat(fromTable).as("%s: no TLS variable with TLS off", tls).isEmpty();
+    }
+    List<String> mounts = c.getVolumeMounts().stream().map(m -> m.getMountPath()).toList();
+    List<String> dirs =
+        fromTable.stream().filter(e -> e.getName().endsWith("_DIR")).map(EnvVar::getValue).toList();
+    assertThat(mounts).as("%s, %s: the mounts", tls, c.getName()).containsAll(dirs);
+    assertThat(
+            c.getVolumeMounts().stream()
+                .filter(
+                    m ->
+                        m.getName().equals(TlsPods.TLS_VOLUME)
+                            || m.getName().equals(TlsPods.ROUTER_SERVER_TLS_VOLUME))
+                .map(m -> m.getMountPath())
+                .toList())
+        .as("%s, %s: the certificate mounts, each named by a variable", tls, c.getName())
+        .containsExactlyInAnyOrderElementsOf(dirs);
   }
 
   @Test
