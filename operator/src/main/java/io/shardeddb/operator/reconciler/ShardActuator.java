@@ -40,8 +40,8 @@ public final class ShardActuator {
   /** A bound on waiting for parallel calls, above the client's own request deadline. */
   private static final Duration PARALLEL_BOUND = Duration.ofSeconds(10);
 
-  /** How often {@link #awaitHeartbeat} asks again. */
-  private static final Duration AWAIT_POLL = Duration.ofMillis(50);
+  /** How many long-polls {@link #awaitHeartbeat} makes at most. */
+  static final int LONG_POLLS = 3;
 
   /** Checksum comparisons per finished copy and pass, until the two are at the same LSN. */
   static final int VERIFY_ATTEMPTS = 3;
@@ -160,16 +160,22 @@ public final class ShardActuator {
   }
 
   /**
-   * Asks {@code url} for its heartbeat until {@code done} holds or {@code bound} has passed (each
-   * call keeps the client's deadline); the last heartbeat read, or null when none answered.
+   * Waits for {@code url} to have applied {@code appliedLsn} and for {@code done} to hold, at most
+   * {@code bound}: a long-poll on the shard-server's {@code /heartbeat} (the replica answers once
+   * it has applied that LSN), not a sleep in this pass. A long-poll answered early without the LSN
+   * (a server that does not wait, an error) is asked again at most {@link #LONG_POLLS} times in
+   * all; the last heartbeat read, or null when none answered.
    */
-  public Heartbeat awaitHeartbeat(String url, Predicate<Heartbeat> done, Duration bound) {
+  public Heartbeat awaitHeartbeat(
+      String url, long appliedLsn, Predicate<Heartbeat> done, Duration bound) {
     long deadline = System.nanoTime() + bound.toNanos();
     Heartbeat last = null;
-    while (true) {
+    for (int poll = 0; poll < LONG_POLLS; poll++) {
+      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
       try {
-        last = client.heartbeat(url).heartbeat();
-        if (done.test(last)) {
+        last = client.heartbeat(url, appliedLsn, left).heartbeat();
+        if (done.test(last) || last.appliedLsn() >= appliedLsn) {
+          // Done, or the LSN is there and waiting longer changes nothing the long-poll waits for.
           return last;
         }
       } catch (ShardServerException e) {
@@ -178,13 +184,8 @@ public final class ShardActuator {
       if (System.nanoTime() >= deadline) {
         return last;
       }
-      try {
-        Thread.sleep(AWAIT_POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return last;
-      }
     }
+    return last;
   }
 
   /** Heartbeats again after changes, so the status shows their effect; old ones on failure. */

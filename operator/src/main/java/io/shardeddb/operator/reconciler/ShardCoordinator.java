@@ -64,15 +64,19 @@ public final class ShardCoordinator {
       plan = planner.elect(o, plan, answers).withRequest(plan.request());
     }
     if (plan.stage() == ShardPlan.Stage.SWITCH_OVER) {
-      // Writes are paused from the fence on: wait (bounded) only for the target to hold the fenced
-      // primary's whole log, then announce at once, in this same pass.
+      // Writes are paused from the fence on: wait (bounded, a long-poll on the target's heartbeat)
+      // only for the target to hold the fenced primary's whole log, then announce at once, in this
+      // same pass.
       TimedFence answer = actuator.fence(plan.actions()).get(plan.primary());
       String targetUrl = o.member(plan.target()).map(ShardObservation.Member::url).orElse(null);
       Heartbeat target =
           answer == null || targetUrl == null
               ? null
               : actuator.awaitHeartbeat(
-                  targetUrl, h -> ShardRequests.caughtUp(answer.answer(), h), switchoverCatchUp);
+                  targetUrl,
+                  answer.answer().lastLsn(),
+                  h -> ShardRequests.caughtUp(answer.answer(), h),
+                  switchoverCatchUp);
       plan = planner.completeSwitchover(o, plan, answer, target);
     }
     List<ActionResult> results = new ArrayList<>(actuator.apply(plan.actions()));

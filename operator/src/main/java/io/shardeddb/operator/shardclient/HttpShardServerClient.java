@@ -120,6 +120,17 @@ public final class HttpShardServerClient implements ShardServerClient {
   }
 
   @Override
+  public TimedHeartbeat heartbeat(String baseUrl, long appliedLsn, Duration wait) {
+    long start = System.nanoTime();
+    String body =
+        send(
+            get(baseUrl, "/heartbeat?appliedLsn=" + appliedLsn + "&waitMillis=" + wait.toMillis()),
+            requestTimeout.plus(wait));
+    Duration latency = Duration.ofNanos(System.nanoTime() - start);
+    return new TimedHeartbeat(read(body, Heartbeat.class), latency);
+  }
+
+  @Override
   public void configure(String baseUrl, ShardConfigRequest request) {
     send(post(baseUrl, "/config", request));
   }

@@ -21,6 +21,15 @@ public interface ShardServerClient {
   /** {@code GET /heartbeat}, with the round-trip latency. */
   TimedHeartbeat heartbeat(String baseUrl);
 
+  /**
+   * {@code GET /heartbeat?appliedLsn=&waitMillis=}, a long-poll: the replica answers once it has
+   * applied {@code appliedLsn}, or when {@code wait} has passed, whichever is first. A server that
+   * does not wait (older, or a fake) answers at once, as this default does.
+   */
+  default TimedHeartbeat heartbeat(String baseUrl, long appliedLsn, Duration wait) {
+    return heartbeat(baseUrl);
+  }
+
   /** {@code POST /config}: the schema, the shard id and its key range. */
   void configure(String baseUrl, ShardConfigRequest request);
 

@@ -10,6 +10,7 @@ import io.shardeddb.operator.shardclient.TimedHeartbeat;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
+import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.shard.RoleRequest;
@@ -51,6 +52,21 @@ class ShardActuatorTest {
     @Override
     public TimedHeartbeat heartbeat(String baseUrl) {
       throw new UnsupportedOperationException();
+    }
+
+    /** Long-polls asked: the LSN and the wait, in order. */
+    final List<String> longPolls = new ArrayList<>();
+
+    /** The position a long-polled replica reports (it never reaches more). */
+    long appliedLsn = 7;
+
+    @Override
+    public synchronized TimedHeartbeat heartbeat(String baseUrl, long lsn, Duration wait) {
+      longPolls.add(lsn + " within " + wait.toMillis() + " ms");
+      return new TimedHeartbeat(
+          new Heartbeat(
+              baseUrl, "sh1", Role.Secondary, 1, appliedLsn, 1, "p", 0, ReplicaState.Ready, null),
+          Duration.ZERO);
     }
 
     @Override
@@ -215,5 +231,28 @@ class ShardActuatorTest {
 
     assertThat(checks.get("r").replica().appliedLsn()).isEqualTo(20);
     assertThat(client.calls).filteredOn(c -> c.equals("checksum r")).hasSize(2);
+  }
+
+  @Test
+  void aSwitchOversWaitForItsTargetIsALongPollOnTheTargetNeverASleepAndIsBounded() {
+    Client client = new Client("none");
+    ShardActuator actuator = new ShardActuator(client, pool);
+
+    // The target reaches the LSN: one long-poll, whatever the predicate says.
+    client.appliedLsn = 10;
+    Heartbeat there = actuator.awaitHeartbeat("t", 10, h -> false, Duration.ofSeconds(5));
+    assertThat(there.appliedLsn()).isEqualTo(10);
+    assertThat(client.longPolls).hasSize(1);
+    assertThat(client.longPolls.get(0)).startsWith("10 within ").doesNotEndWith(" 0 ms");
+
+    // A server that answers at once without the LSN (older, or failing): asked at most
+    // LONG_POLLS times, then the last answer — no sleep between, no spin until the bound.
+    client.longPolls.clear();
+    client.appliedLsn = 7;
+    long start = System.nanoTime();
+    Heartbeat behind = actuator.awaitHeartbeat("t", 10, h -> false, Duration.ofSeconds(5));
+    assertThat(behind.appliedLsn()).isEqualTo(7);
+    assertThat(client.longPolls).hasSize(ShardActuator.LONG_POLLS);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
   }
 }

@@ -248,6 +248,16 @@ class SwitchoverCoordinatorTest {
           .orElseThrow(() -> new ShardServerException("no such replica " + url, 0, null));
     }
 
+    /** The long-poll, as a shard-server waits: it keeps pulling until it holds the LSN asked. */
+    @Override
+    public synchronized TimedHeartbeat heartbeat(String baseUrl, long appliedLsn, Duration wait) {
+      Replica r = at(baseUrl);
+      for (int i = 0; i < 1000 && r.log.size() < appliedLsn; i++) {
+        pull(r);
+      }
+      return heartbeat(baseUrl);
+    }
+
     @Override
     public synchronized TimedHeartbeat heartbeat(String baseUrl) {
       Replica r = at(baseUrl);

@@ -59,6 +59,7 @@ class HttpShardServerClientWireTest {
     client.useCredential("ns/db", List.of(url), "tok");
     RangeChange change = from("{\"moveId\":\"m1\"}", RangeChange.class);
     quietly(() -> client.heartbeat(url));
+    quietly(() -> client.heartbeat(url, 42, Duration.ofMillis(1500)));
     quietly(() -> client.configure(url, from("{}", ShardConfigRequest.class)));
     quietly(() -> client.fence(url, from("{\"epoch\":3}", FenceRequest.class)));
     quietly(() -> client.assignRole(url, from("{\"epoch\":3}", RoleRequest.class)));
@@ -77,6 +78,7 @@ class HttpShardServerClientWireTest {
     assertThat(pod.requests)
         .containsExactly(
             "GET /heartbeat {accept=application/json, authorization=Bearer tok}",
+            "GET /heartbeat?appliedLsn=42&waitMillis=1500 {accept=application/json, authorization=Bearer tok}",
             "POST /config {accept=application/json, authorization=Bearer tok, content-length=2, content-type=application/json} {}",
             "POST /fence {accept=application/json, authorization=Bearer tok, content-length=11, content-type=application/json} {\"epoch\":3}",
             "POST /role {accept=application/json, authorization=Bearer tok, content-length=97, content-type=application/json} {\"epoch\":3,\"learners\":[],\"peers\":null,\"primary\":null,\"replicas\":0,\"role\":null,\"writeQuorum\":null}",
