@@ -722,8 +722,8 @@ final class SimReplica {
   /**
    * A client change routed by a layout ({@code X-Shard-Owned}): 421 unless this shard owns exactly
    * what the router's layout says and the key, unless the request id is recorded here (a retry is
-   * recognised before ownership, {@link Ownership#requireOwnedUnlessRetry}, rule 13); then
-   * {@code /write} or {@code /update} as above.
+   * recognised before ownership, {@link Ownership#requireOwnedUnlessRetry}, rule 13); then {@code
+   * /write} or {@code /update} as above.
    */
   private void onOwnedChange(String client, Messages.OwnedChange c) {
     ShardConfig config = ctx.config();
