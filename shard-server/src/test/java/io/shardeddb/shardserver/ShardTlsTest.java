@@ -121,6 +121,57 @@ class ShardTlsTest {
         .isEqualTo(403);
   }
 
+  /**
+   * Issue 26's "done when": the router's identity — its certificate, even with the shard credential
+   * in hand — is refused by every control and replication endpoint.
+   */
+  @Test
+  void theRoutersIdentityIsRefusedByEveryControlAndReplicationEndpoint() throws Exception {
+    SSLContext router = client(ca, TlsRole.ROUTER);
+    List<String> calls =
+        List.of(
+            "POST /role",
+            "POST /fence",
+            "POST /replicate",
+            "GET /snapshot",
+            "GET /log?fromLsn=1&prevEpoch=0&limit=1&replica=x",
+            "POST /resync",
+            "POST /config",
+            "GET /checksum",
+            "POST /ranges/fence",
+            "POST /ranges/adopt",
+            "POST /ranges/purge",
+            "POST /import");
+    for (String c : calls) {
+      String[] mp = c.split(" ");
+      assertThat(call(router, mp[0], mp[1], Http.TOKEN).statusCode()).as(c).isEqualTo(403);
+    }
+  }
+
+  /**
+   * Only the exact open paths are open: no spelling of a guarded path behind one (dot segments,
+   * encoded slashes and dots, a doubled slash, a matrix parameter) is served to a caller without a
+   * client certificate.
+   */
+  @Test
+  void noSpellingOfAGuardedPathBehindAnOpenPathIsServedWithoutACertificate() throws Exception {
+    List<String> spellings =
+        List.of(
+            "/health/../role",
+            "/health/%2E%2E/role",
+            "/health%2F..%2Frole",
+            "/health/..%2Frole",
+            "/prometheus/../fence",
+            "//role",
+            "/health/..;/role",
+            "/health/readiness/../../fence");
+    for (String path : spellings) {
+      HttpResponse<String> r = call(Tls.probeContext(), "POST", path, Http.TOKEN);
+      assertThat(r.statusCode()).as(path).isIn(400, 403, 404, 405);
+      assertThat(r.body()).as(path).doesNotContain("epoch\":").doesNotContain("Primary for");
+    }
+  }
+
   @Test
   void aPeerHoldingOnlyTheDataCredentialIsRefusedOnTheLog() throws Exception {
     SSLContext peer = client(ca, TlsRole.SHARD_SERVER);
