@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * (owning nothing) is not restored, and a range fenced on its source but not yet adopted by its
  * destination is owned by the source again, as the published layout still had it.
  *
- * <p>Why one file (~560 lines): the three targets (a backup, a time, a restore point) and the
+ * <p>Why this file is over 450 lines: the three targets (a backup, a time, a restore point) and the
  * layout past resharding moves are one decision — which base and which archive suffix each shard
  * restores from — and every refusal is a case of that decision; kept together so no target can skip
  * a check another one makes.

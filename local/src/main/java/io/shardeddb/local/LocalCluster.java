@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.shardeddb.api.MysqlParameters;
 import io.shardeddb.api.PodReadiness;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
@@ -24,10 +23,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -131,7 +126,7 @@ public final class LocalCluster implements AutoCloseable {
             options.namespace(),
             new PodLauncher(options.projectHome(), javaHome, options.jvmOptions()),
             new PodEnvironment(kube.client()),
-            new Hooks(),
+            new SharedMariaDbHooks(mariadb, kube),
             options.dataDir().resolve("logs"),
             block,
             firewall);
@@ -354,12 +349,12 @@ public final class LocalCluster implements AutoCloseable {
     return options.namespace();
   }
 
-  /** The pod runner (pids, addresses). */
   /** The embedded backup store (S3 protocol), or null before it started. */
   public LocalBackupStore backupStore() {
     return backups;
   }
 
+  /** The pod runner (pids, addresses). */
   public LocalPodRunner pods() {
     return runner;
   }
@@ -377,11 +372,6 @@ public final class LocalCluster implements AutoCloseable {
   /** The kubeconfig written for the in-process API. */
   public Path kubeconfig() {
     return kube.kubeconfig();
-  }
-
-  /** The MySQL database name that holds a pod's data. */
-  static String databaseOf(String pod) {
-    return "sdb_" + pod.replaceAll("[^A-Za-z0-9_]", "_");
   }
 
   @Override
@@ -408,66 +398,5 @@ public final class LocalCluster implements AutoCloseable {
     mariadb.close();
     kube.close();
     block.close();
-  }
-
-  /** Points shard-servers at the shared MariaDB and routers at the in-process API. */
-  private final class Hooks implements PodHooks {
-    @Override
-    public Map<String, String> envOverrides(Pod pod, String component, String podIp) {
-      return switch (component) {
-        case "shard-server" ->
-            Map.of(
-                "SHARDEDDB_JDBC_URL", mariadb.jdbcUrl(),
-                "SHARDEDDB_JDBC_USER", mariadb.user(),
-                "SHARDEDDB_JDBC_PASSWORD", mariadb.password(),
-                "SHARDEDDB_DATABASE", databaseOf(pod.getMetadata().getName()));
-        case "router" -> Map.of("KUBECONFIG", kube.kubeconfig().toString());
-        default -> Map.of();
-      };
-    }
-
-    /**
-     * A shard pod's MySQL parameters ({@code spec.mysql.parameters}, the operator's arguments of
-     * its mysql container) set on the shared MariaDB at run time, as mysqld would take them at
-     * start in a real pod. The server is shared: the last database started wins, and a variable
-     * that cannot change at run time is only reported.
-     */
-    @Override
-    public void beforeStart(Pod pod, String component) {
-      if (!"shard-server".equals(component)) {
-        return;
-      }
-      Map<String, String> parameters =
-          pod.getSpec().getContainers().stream()
-              .filter(c -> "mysql".equals(c.getName()))
-              .findFirst()
-              .map(c -> MysqlParameters.fromServerArgs(c.getArgs()))
-              .orElse(Map.of());
-      if (parameters.isEmpty()) {
-        return;
-      }
-      try {
-        mariadb.setGlobalVariables(parameters);
-        LOG.info("pod {}: MySQL parameters {} set", pod.getMetadata().getName(), parameters);
-      } catch (RuntimeException e) {
-        LOG.warn(
-            "pod {}: MySQL parameters {} not applied to the shared MariaDB: {}",
-            pod.getMetadata().getName(),
-            parameters,
-            e.getMessage());
-      }
-    }
-
-    @Override
-    public void wipeVolume(Pod pod) {
-      String db = databaseOf(pod.getMetadata().getName());
-      try (Connection c =
-              DriverManager.getConnection(mariadb.jdbcUrl(), mariadb.user(), mariadb.password());
-          Statement st = c.createStatement()) {
-        st.execute("DROP DATABASE IF EXISTS `" + db + "`");
-      } catch (SQLException e) {
-        throw new IllegalStateException("cannot wipe " + db + ": " + e.getMessage(), e);
-      }
-    }
   }
 }

@@ -43,9 +43,9 @@ import java.util.TreeMap;
  * on every replica of its owner is its last acknowledged change or one sent after it), no request
  * id twice in a replica's log, the replicas of a shard converged.
  *
- * <p>Why one file (~820 lines): the two shards, the resharder and the clients share one scheduler
- * and history, and each scripted schedule must reach exact points of a move (before the adopt,
- * after the import read past a log end) that only this world sees together.
+ * <p>Why this file is over 450 lines: the two shards, the resharder and the clients share one
+ * scheduler and history, and each scripted schedule must reach exact points of a move (before the
+ * adopt, after the import read past a log end) that only this world sees together.
  */
 public final class MoveSimulation {
   /** Keys (= points, range sharding) in the key space: sh1 owns [0, 1000), sh2 [1000, 2000). */

@@ -15,9 +15,9 @@ import java.util.TreeMap;
  * before the {@link Checker} and the {@link RegisterChecker} judge the history. Everything runs on
  * one thread from one {@link Random}: a seed reproduces its schedule exactly.
  *
- * <p>Why one file (~970 lines): one schedule's world — the fault injection, the scripted schedules
- * and the switches the mutation tests turn — shares the scheduler, the replicas and the history,
- * and a scripted schedule must reach the exact points the random ones fault at.
+ * <p>Why this file is over 450 lines: one schedule's world — the fault injection, the scripted
+ * schedules and the switches the mutation tests turn — shares the scheduler, the replicas and the
+ * history, and a scripted schedule must reach the exact points the random ones fault at.
  */
 public final class ShardSimulation {
   /** Read-lease period (ms). */

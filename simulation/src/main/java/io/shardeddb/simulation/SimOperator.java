@@ -45,8 +45,8 @@ import java.util.Map;
  * thing that survives an operator restart, with the spec's replica count and the StatefulSet's
  * size. Only the transport and the StatefulSet controller are simulated.
  *
- * <p>Why one file (~610 lines): it is one reconciler pass in simulated time (observe, gate, plan,
- * fence and elect, switch over, act, verify, report) and the injection points of the scripted
+ * <p>Why this file is over 450 lines: it is one reconciler pass in simulated time (observe, gate,
+ * plan, fence and elect, switch over, act, verify, report) and the injection points of the scripted
  * schedules, which must sit between exactly those steps.
  */
 final class SimOperator {

@@ -48,9 +48,9 @@ import java.util.function.Function;
  * /update}, {@code /del}, {@code /read} at each consistency level, and the primary's answers to
  * {@code /log} and {@code /snapshot}).
  *
- * <p>Why one file (~890 lines): it is the shard-server's controllers' adapter in one place, so each
- * message maps to exactly one production call with the controller's guards beside it; the classes
- * it drives are the production ones.
+ * <p>Why this file is over 450 lines: it is the shard-server's controllers' adapter in one place,
+ * so each message maps to exactly one production call with the controller's guards beside it; the
+ * classes it drives are the production ones.
  */
 final class SimReplica {
   /**

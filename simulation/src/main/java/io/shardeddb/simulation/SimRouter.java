@@ -64,6 +64,14 @@ import reactor.core.scheduler.Scheduler;
  * simulation's {@link io.shardeddb.simulation.Scheduler}; while the router is paused (a frozen
  * process), nothing of it runs and answers to it wait, as a stopped process's threads and sockets
  * do. Request ids come from the seeded random, so a seed runs the same way every time.
+ *
+ * <p>Why this file is over 450 lines: it is the router's adapter in one place, like {@link
+ * SimReplica}'s for the shard-server — the wiring of the production classes (with the mutations
+ * that subclass them), the layout source, the wire that turns each call into a message and each
+ * answer back into the call waiting for it, and Reactor's scheduler over the simulation's — and
+ * every part of it runs through the one pause rule ({@code live}), so a paused router is frozen
+ * whole, as a stopped process is. The Reactor scheduler is the part that could live apart, taking
+ * {@code live} with it as a dependency.
  */
 final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
   /** How long a call waits for its answer before it fails as unreachable. */

@@ -39,6 +39,14 @@ import java.util.TreeSet;
  * kept while it chains to an accepted CA, names what it should and has more than a third of its
  * validity left; otherwise it is issued again, and the pods' files follow (no restart). Pairs of
  * ordinals the StatefulSet no longer has are dropped.
+ *
+ * <p>Why this file is over 450 lines: it is the layout of every Secret TLS depends on — the CA
+ * Secret's keys and rotation state, written by {@code caSecret} and read back by {@code state} with
+ * the same constants, the user's CA Secret in cert-manager's layout, the database-wide and
+ * per-shard TLS Secrets — and the one keep-or-issue rule ({@code putPair}, {@code current}) every
+ * pair in them passes; split, a key's writer and reader would sit in different files. Issuing is
+ * apart ({@code CertificateAuthority}), as are the rotation's decisions ({@link CaRotation}), the
+ * pass's CAs ({@link Authorities}) and the mounts ({@link TlsPods}).
  */
 public final class TlsSecrets {
 

@@ -37,9 +37,9 @@ import java.util.stream.Collectors;
  * shardeddb.io/rebuild}) re-copies a secondary, never the primary, and never one whose copy would
  * leave fewer in-sync replicas than a write quorum.
  *
- * <p>Why one file (~500 lines): a switch-over is one state machine (requested, fenced, promoted or
- * re-announced, recorded) whose steps span passes and must be read together, and rebuild shares its
- * refusal and recording rules.
+ * <p>Why this file is over 450 lines: a switch-over is one state machine (requested, fenced,
+ * promoted or re-announced, recorded) whose steps span passes and must be read together, and
+ * rebuild shares its refusal and recording rules.
  */
 public final class ShardRequests {
 

@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * #FENCE_RECHECK}, looks once and lets {@link MoveStep} decide (publish, wait, or un-fence and
  * retry). The range's writes are paused while the fence is held.
  *
- * <p>Why one file (~600 lines): what is recorded before which call, and which call a restarted
- * operator repeats, is the idempotence argument of a move and is read along one pass; the per-phase
- * decisions are apart ({@link MoveStep}, {@code MovePlanner}, {@code MoveRules}).
+ * <p>Why this file is over 450 lines: what is recorded before which call, and which call a
+ * restarted operator repeats, is the idempotence argument of a move and is read along one pass; the
+ * per-phase decisions are apart ({@link MoveStep}, {@code MovePlanner}, {@code MoveRules}).
  */
 public final class Resharder {
 

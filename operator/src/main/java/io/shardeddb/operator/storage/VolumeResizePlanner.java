@@ -36,9 +36,9 @@ import java.util.stream.IntStream;
  * {@code ExpandOnly}, or with fewer than three replicas, nothing is touched: the resize is reported
  * as unsupported and the data stays as it is. Pure; {@link VolumeResizer} does the API calls.
  *
- * <p>Why one file (~520 lines): expansion, the StatefulSet's re-creation and the rolling rebuild
- * are the outcomes of one decision per pass over the same observations, and the rebuild's order and
- * gate only make sense read with it; the API calls are apart.
+ * <p>Why this file is over 450 lines: expansion, the StatefulSet's re-creation and the rolling
+ * rebuild are the outcomes of one decision per pass over the same observations, and the rebuild's
+ * order and gate only make sense read with it; the API calls are apart.
  */
 public final class VolumeResizePlanner {
 

@@ -57,9 +57,9 @@ import reactor.core.publisher.Mono;
  * Removed shard-servers are fenced, then retired, never reused, because they still hold their old
  * shard's rows. Operations run one at a time on the blocking pool.
  *
- * <p>Why one file (~470 lines): init, add, remove and the election on removing a primary are one
- * serialized sequence over the same pool and topology; the planning of layouts is pure and apart in
- * {@link LayoutPlanner}.
+ * <p>Why this file is over 450 lines: init, add, remove and the election on removing a primary are
+ * one serialized sequence over the same pool and topology; the planning of layouts is pure and
+ * apart in {@link LayoutPlanner}.
  */
 // Eager: in standalone mode this bean is the topology's source, so readiness must not wait for it.
 @Context

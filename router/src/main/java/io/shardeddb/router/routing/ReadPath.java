@@ -37,9 +37,9 @@ import reactor.core.publisher.Mono;
  * ask and the ranges each is told it owns ({@code X-Shard-Owned}) come from one layout; a shard
  * that answers 421 before the first pages are in makes the read be planned again by a newer one.
  *
- * <p>Why one file (~520 lines): the consistency levels and the paging share the choice of replica,
- * the session-token rules and the re-plan after a 421, which must agree for a read to see what the
- * client was promised.
+ * <p>Why this file is over 450 lines: the consistency levels and the paging share the choice of
+ * replica, the session-token rules and the re-plan after a 421, which must agree for a read to see
+ * what the client was promised.
  */
 @Singleton
 public class ReadPath {

@@ -34,9 +34,9 @@ import reactor.core.publisher.Mono;
  * grouped into one request per shard, sent to the primaries in parallel, and each shard request
  * carries a request id that stays the same across failover retries.
  *
- * <p>Why one file (~480 lines): write, update and delete share the validation before anything is
- * sent and the request-id rules across failover retries and 421 re-routing ({@code SentIds}), which
- * are the argument that no change is applied twice; they are read together.
+ * <p>Why this file is over 450 lines: write, update and delete share the validation before anything
+ * is sent and the request-id rules across failover retries and 421 re-routing ({@code SentIds}),
+ * which are the argument that no change is applied twice; they are read together.
  */
 @Singleton
 public class WritePath {

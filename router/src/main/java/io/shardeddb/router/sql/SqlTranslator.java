@@ -54,10 +54,10 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  * (JSqlParser, MySQL's backslash escapes on) and checks against the schema; no I/O. Values leave it
  * as typed Java values, never as SQL text, so nothing the client wrote reaches MySQL as SQL.
  *
- * <p>Why one file (~700 lines): it is one walk over JSqlParser's tree per statement kind (INSERT,
- * UPDATE, DELETE, SELECT) against one schema, sharing the WHERE translation and the column and
- * value checks, so what is supported reads as one list. Literal values ({@link SqlLiterals}) and
- * the keys a WHERE can match ({@link PredicateKeys}) are pure and live apart.
+ * <p>Why this file is over 450 lines: it is one walk over JSqlParser's tree per statement kind
+ * (INSERT, UPDATE, DELETE, SELECT) against one schema, sharing the WHERE translation and the column
+ * and value checks, so what is supported reads as one list. Literal values ({@link SqlLiterals})
+ * and the keys a WHERE can match ({@link PredicateKeys}) are pure and live apart.
  */
 public final class SqlTranslator {
   /** The longest statement accepted, in characters. */

@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * queues changes and the next step runs once the write quorum acknowledged them, and pauses are the
  * clock's timers.
  *
- * <p>Why one file (~750 lines): the import is one chain of steps (find the source, purge, copy,
- * hand over request outcomes, follow) whose ends — start over, pause, stop — decide whether a row
- * or a request id from another history can stay (rule 13), and that is only checkable with the
+ * <p>Why this file is over 450 lines: the import is one chain of steps (find the source, purge,
+ * copy, hand over request outcomes, follow) whose ends — start over, pause, stop — decide whether a
+ * row or a request id from another history can stay (rule 13), and that is only checkable with the
  * whole chain in view; the decisions it asks are apart ({@code ImportRules}, {@code RangeRules}).
  */
 @Singleton

@@ -23,7 +23,7 @@ import java.util.function.LongFunction;
  * The in-memory mirror of what this replica is (config, role, epoch) and how far it is (applied
  * LSN). Every change that must survive a restart is persisted by its caller before it lands here.
  *
- * <p>Why one file (~490 lines): every field sits behind this object's one monitor, and the
+ * <p>Why this file is over 450 lines: every field sits behind this object's one monitor, and the
  * replication rules hold across fields together (role with epoch, applied LSN with the log's start
  * and the copy state); splitting the state would split the lock that keeps them consistent.
  */

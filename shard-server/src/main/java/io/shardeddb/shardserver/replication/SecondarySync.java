@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * when it is empty, diverged, or the primary no longer holds the range. A role change abandons the
  * work in flight against the old primary at once (rule 10).
  *
- * <p>Why one file (~610 lines): applying {@code /replicate}, the background pull and the re-copy
- * share one state (the expected primary and epoch, the work in flight) and must abandon each
- * other's work on a role change; the safety rules (4, 10) are only checkable with all three paths
- * in view.
+ * <p>Why this file is over 450 lines: applying {@code /replicate}, the background pull and the
+ * re-copy share one state (the expected primary and epoch, the work in flight) and must abandon
+ * each other's work on a role change; the safety rules (4, 10) are only checkable with all three
+ * paths in view.
  */
 @Singleton
 public class SecondarySync implements AutoCloseable {

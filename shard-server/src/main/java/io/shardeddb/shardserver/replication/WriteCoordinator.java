@@ -51,10 +51,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What each batch does is decided elsewhere, as a pure plan ({@code replication.write}:
  * GroupCommit, BatchPlanner, LogOps), which the simulator runs too; this class is the thread, the
- * term and the quorum wait around it. Why one file (~860 lines): group commit, the quorum wait, the
- * new term's no-op entry, the resolution of an unknown commit outcome (rule 15) and the role-change
- * hand-off are one state machine around one batcher thread; the rules that make an acknowledgement
- * safe (3, 6, 15) are checked by reading these transitions together.
+ * term and the quorum wait around it.
+ *
+ * <p>Why this file is over 450 lines: group commit, the quorum wait, the new term's no-op entry,
+ * the resolution of an unknown commit outcome (rule 15) and the role-change hand-off are one state
+ * machine around one batcher thread; the rules that make an acknowledgement safe (3, 6, 15) are
+ * checked by reading these transitions together.
  */
 @Singleton
 public class WriteCoordinator implements AutoCloseable {

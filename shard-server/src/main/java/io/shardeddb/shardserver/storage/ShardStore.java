@@ -32,8 +32,8 @@ import java.util.function.Supplier;
  * Transactions over the replica's database: the user's rows, the replication log and the metadata
  * row change together, so an entry is in the log exactly when its change is in the table.
  *
- * <p>Why one file (~630 lines): every method is a transaction whose correctness rests on the same
- * guarantee (rows, log and metadata change together), and they are reviewed together. The
+ * <p>Why this file is over 450 lines: every method is a transaction whose correctness rests on the
+ * same guarantee (rows, log and metadata change together), and they are reviewed together. The
  * consistent reader of all of them at one point is apart ({@link Snapshot}).
  */
 @Singleton

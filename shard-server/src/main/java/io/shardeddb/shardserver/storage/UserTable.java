@@ -23,9 +23,9 @@ import java.util.stream.Collectors;
  * values only ever travel as bound parameters. The table is stored as {@code user_<name>}, apart
  * from the shard-server's own tables, so no schema can make a write or a delete reach them.
  *
- * <p>Why one file (~540 lines): every SQL statement that names the user's table is here, so the
- * rule that keeps user input out of SQL text (quoted names from the validated schema, values only
- * as bound parameters) is reviewed in one place.
+ * <p>Why this file is over 450 lines: every SQL statement that names the user's table is here, so
+ * the rule that keeps user input out of SQL text (quoted names from the validated schema, values
+ * only as bound parameters) is reviewed in one place.
  */
 public final class UserTable {
   private static final int CHUNK = 1000;

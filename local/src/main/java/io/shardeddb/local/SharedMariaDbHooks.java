@@ -1,0 +1,92 @@
+package io.shardeddb.local;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.shardeddb.api.MysqlParameters;
+import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Points shard-servers at the shared MariaDB (a database per pod, so a pod's "volume" survives its
+ * process restarting) and routers at the in-process API.
+ */
+final class SharedMariaDbHooks implements PodHooks {
+  // Logged under LocalCluster, as when this was its inner class.
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+
+  private final EmbeddedMariaDb mariadb;
+  private final LocalKubernetes kube;
+
+  SharedMariaDbHooks(EmbeddedMariaDb mariadb, LocalKubernetes kube) {
+    this.mariadb = mariadb;
+    this.kube = kube;
+  }
+
+  /** The MySQL database name that holds a pod's data. */
+  static String databaseOf(String pod) {
+    return "sdb_" + pod.replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
+  @Override
+  public Map<String, String> envOverrides(Pod pod, String component, String podIp) {
+    return switch (component) {
+      case "shard-server" ->
+          Map.of(
+              "SHARDEDDB_JDBC_URL", mariadb.jdbcUrl(),
+              "SHARDEDDB_JDBC_USER", mariadb.user(),
+              "SHARDEDDB_JDBC_PASSWORD", mariadb.password(),
+              "SHARDEDDB_DATABASE", databaseOf(pod.getMetadata().getName()));
+      case "router" -> Map.of("KUBECONFIG", kube.kubeconfig().toString());
+      default -> Map.of();
+    };
+  }
+
+  /**
+   * A shard pod's MySQL parameters ({@code spec.mysql.parameters}, the operator's arguments of its
+   * mysql container) set on the shared MariaDB at run time, as mysqld would take them at start in a
+   * real pod. The server is shared: the last database started wins, and a variable that cannot
+   * change at run time is only reported.
+   */
+  @Override
+  public void beforeStart(Pod pod, String component) {
+    if (!"shard-server".equals(component)) {
+      return;
+    }
+    Map<String, String> parameters =
+        pod.getSpec().getContainers().stream()
+            .filter(c -> "mysql".equals(c.getName()))
+            .findFirst()
+            .map(c -> MysqlParameters.fromServerArgs(c.getArgs()))
+            .orElse(Map.of());
+    if (parameters.isEmpty()) {
+      return;
+    }
+    try {
+      mariadb.setGlobalVariables(parameters);
+      LOG.info("pod {}: MySQL parameters {} set", pod.getMetadata().getName(), parameters);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "pod {}: MySQL parameters {} not applied to the shared MariaDB: {}",
+          pod.getMetadata().getName(),
+          parameters,
+          e.getMessage());
+    }
+  }
+
+  @Override
+  public void wipeVolume(Pod pod) {
+    String db = databaseOf(pod.getMetadata().getName());
+    try (Connection c =
+            DriverManager.getConnection(mariadb.jdbcUrl(), mariadb.user(), mariadb.password());
+        Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS `" + db + "`");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot wipe " + db + ": " + e.getMessage(), e);
+    }
+  }
+}
