@@ -16,13 +16,16 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
 
 /**
  * The router's own admin API: read the topology it routes by, or push a new one (tests and local
  * runs; a push whose version is not newer than the current one is refused with 409). When the
  * topology comes from Kubernetes a push is refused with 409: the operator owns it, and a pushed
  * table would route by something no resource says until the next sync. A push is validated
- * (versions, URLs, names) before it is installed.
+ * (versions, URLs, names) before it is installed; a standalone router with a configured pool of
+ * shard-servers accepts only those addresses, since the router sends the shard credential to every
+ * replica it routes to.
  */
 @Controller("/admin")
 @Tag(name = "admin", description = "The router's topology")
@@ -31,10 +34,17 @@ public class AdminController {
   private final JsonBodies bodies;
   private final boolean fromKubernetes;
 
+  /** The standalone pool a push may name; empty: any address (no pool configured). */
+  private final List<String> standalonePool;
+
   public AdminController(TopologyHolder topology, JsonBodies bodies, RouterSettings settings) {
     this.topology = topology;
     this.bodies = bodies;
     this.fromKubernetes = settings.topology().source().equals("kubernetes");
+    this.standalonePool =
+        settings.topology().source().equals("standalone")
+            ? settings.standalone().shardServers().stream().filter(s -> !s.isBlank()).toList()
+            : List.of();
   }
 
   @Get("/topology")
@@ -54,6 +64,9 @@ public class AdminController {
               + " PUT /admin/topology is refused, change the resource instead");
     }
     Topology t = TopologyRules.validate(bodies.typed(body, Topology.class));
+    if (!standalonePool.isEmpty()) {
+      TopologyRules.onlyConfiguredShardServers(t, standalonePool);
+    }
     long version = topology.accept(t).version();
     return MessageResponse.success("topology version " + version + " installed");
   }

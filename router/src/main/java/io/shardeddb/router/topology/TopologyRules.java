@@ -8,9 +8,12 @@ import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.protocol.topology.Topology;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -70,6 +73,60 @@ public final class TopologyRules {
       }
     }
     return t;
+  }
+
+  /**
+   * Returns {@code t} when every replica URL is one of {@code configured} (a standalone router's
+   * {@code shardeddb.router.standalone.shard-servers}), else throws naming the first that is not: a
+   * push must not point the router, and the shard credential it sends, at any other address.
+   * Addresses compare by scheme, host (any case) and port (the scheme's default when absent); call
+   * after {@link #validate}.
+   */
+  public static Topology onlyConfiguredShardServers(Topology t, Collection<String> configured) {
+    Set<String> allowed = new HashSet<>();
+    configured.forEach(c -> address(c.trim()).ifPresent(allowed::add));
+    for (int i = 0; i < t.shards().size(); i++) {
+      List<Replica> replicas = t.shards().get(i).replicas();
+      for (int j = 0; j < replicas.size(); j++) {
+        String url = replicas.get(j).url();
+        if (!address(url).map(allowed::contains).orElse(false)) {
+          throw new InvalidRequestException(
+              "shards["
+                  + i
+                  + "].replicas["
+                  + j
+                  + "].url '"
+                  + url
+                  + "' is not one of the configured shard-servers"
+                  + " (shardeddb.router.standalone.shard-servers)");
+        }
+      }
+    }
+    return t;
+  }
+
+  /** {@code scheme://host:port} of an http(s) URL, lower case, the port always given. */
+  static Optional<String> address(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      return Optional.empty();
+    }
+    if (uri.getScheme() == null || uri.getHost() == null) {
+      return Optional.empty();
+    }
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    int port = uri.getPort();
+    if (port == -1) {
+      port =
+          switch (scheme) {
+            case "http" -> 80;
+            case "https" -> 443;
+            default -> -1;
+          };
+    }
+    return Optional.of(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port);
   }
 
   private static void shard(String field, ShardTopology s) {

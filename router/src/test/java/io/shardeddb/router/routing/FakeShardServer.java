@@ -46,6 +46,7 @@ final class FakeShardServer implements AutoCloseable {
   private final Set<String> applied = ConcurrentHashMap.newKeySet();
   private volatile int hookRead;
   private volatile Runnable hook;
+  private volatile int failReadsFrom = Integer.MAX_VALUE;
 
   FakeShardServer(String keyName, Sharding sharding, int pageSize, List<PointRange> owned)
       throws IOException {
@@ -71,6 +72,19 @@ final class FakeShardServer implements AutoCloseable {
   void beforeRead(int n, Runnable action) {
     this.hookRead = n;
     this.hook = action;
+  }
+
+  /**
+   * From the {@code n}-th {@code /read} on, answers every read 503 (the shard became unavailable
+   * part-way through a paged read).
+   */
+  void failReadsFrom(int n) {
+    this.failReadsFrom = n;
+  }
+
+  /** How many {@code /read} requests arrived, answered or failed. */
+  int readsReceived() {
+    return reads.get();
   }
 
   /** The stored keys, ascending. */
@@ -100,8 +114,13 @@ final class FakeShardServer implements AutoCloseable {
         reply(ex, 404, message("no such endpoint " + path));
         return;
       }
-      if (path.equals("/read") && reads.incrementAndGet() == hookRead && hook != null) {
+      int read = path.equals("/read") ? reads.incrementAndGet() : 0;
+      if (read != 0 && read == hookRead && hook != null) {
         hook.run();
+      }
+      if (read >= failReadsFrom) {
+        reply(ex, 503, message("unavailable"));
+        return;
       }
       List<Long> keys = keysOf(path, body);
       seen.add(new Seen(path, header, text(body.get("requestId")), keys));
