@@ -33,7 +33,10 @@ import java.util.function.Function;
  * client-go send a plain {@code GET ?watch=true} and expect a chunked stream of JSON events, which
  * the mock refuses with 400. Here such a request is dispatched to the same store as usual, and its
  * watch listener is handed an {@link HttpWatchStream} instead of a WebSocket; every other request
- * (WebSocket watches included) goes through the mock's own request handler unchanged.
+ * (WebSocket watches included) goes through the mock's own request handler unchanged. Before
+ * either, every request must carry the cluster's {@link LocalApiToken} ({@code Authorization:
+ * Bearer}); one without it gets 401 and the Status a real API server sends, and reaches neither the
+ * store nor discovery.
  */
 final class LocalApiServer extends MockWebServer {
   /** The WebSocket subprotocols the mock accepts (Kubernetes' exec/attach channels). */
@@ -46,7 +49,13 @@ final class LocalApiServer extends MockWebServer {
     Function<String, Optional<String>> forRequest(RecordedRequest request);
   }
 
+  /** kube-apiserver's answer to a request it cannot authenticate. */
+  private static final String UNAUTHORIZED =
+      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+          + "\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}";
+
   private final Vertx vertx = Vertx.vertx();
+  private final LocalApiToken token;
   private final WatchEvents watchEvents;
   private final Set<HttpWatchStream> streams = ConcurrentHashMap.newKeySet();
   private volatile Dispatcher dispatcher;
@@ -58,7 +67,8 @@ final class LocalApiServer extends MockWebServer {
   private InetAddress address;
   private int port;
 
-  LocalApiServer(WatchEvents watchEvents) {
+  LocalApiServer(LocalApiToken token, WatchEvents watchEvents) {
+    this.token = token;
     this.watchEvents = watchEvents;
   }
 
@@ -91,7 +101,9 @@ final class LocalApiServer extends MockWebServer {
             .createHttpServer(options)
             .requestHandler(
                 request -> {
-                  if (WatchQuery.isHttpWatch(
+                  if (!token.admits(request.getHeader("Authorization"))) {
+                    unauthorized(request);
+                  } else if (WatchQuery.isHttpWatch(
                       request.method().name(), request.query(), request.getHeader("Upgrade"))) {
                     watch(request);
                   } else {
@@ -103,6 +115,15 @@ final class LocalApiServer extends MockWebServer {
     this.started = true;
     this.address = inetAddress;
     this.port = server.actualPort();
+  }
+
+  private static void unauthorized(HttpServerRequest request) {
+    request
+        .response()
+        .setStatusCode(401)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-cache, private")
+        .end(UNAUTHORIZED);
   }
 
   private void watch(HttpServerRequest request) {

@@ -3,6 +3,7 @@ package io.shardeddb.local;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,7 +22,9 @@ import java.util.HashMap;
  * with the ShardedDatabase CRD installed and a kubeconfig written for other processes (the router
  * pods, {@code kubectl-sdb status}, plain {@code kubectl}: {@link DiscoveryDispatcher} serves the
  * discovery documents and Tables kubectl needs in front of the CRUD store, {@link LocalApiServer}
- * its plain HTTP watches).
+ * its plain HTTP watches). The API answers only requests with this cluster's random token: the
+ * kubeconfig (owner-only) carries it for every other process, and {@link #client()} for the
+ * in-process operator, pod runner and CLI.
  */
 public final class LocalKubernetes implements AutoCloseable {
   /**
@@ -43,9 +45,16 @@ public final class LocalKubernetes implements AutoCloseable {
   private final String url;
   private final LocalDiscovery discovery;
 
+  private final LocalApiToken token;
+
   private LocalKubernetes(
-      KubernetesMockServer server, LocalApiServer http, Path kubeconfig, LocalDiscovery discovery) {
+      KubernetesMockServer server,
+      LocalApiServer http,
+      LocalApiToken token,
+      Path kubeconfig,
+      LocalDiscovery discovery) {
     this.server = server;
+    this.token = token;
     this.http = http;
     this.discovery = discovery;
     this.client = server.createClient();
@@ -54,24 +63,34 @@ public final class LocalKubernetes implements AutoCloseable {
   }
 
   /**
-   * Starts the API on 127.0.0.1 ({@code port} 0 picks a free one) and writes {@code kubeconfig}.
+   * Starts the API on 127.0.0.1 ({@code port} 0 picks a free one) behind a new random token, and
+   * writes {@code kubeconfig} (mode 0600) with that token.
    */
   public static LocalKubernetes start(int port, Path kubeconfig, String namespace) {
+    LocalApiToken token = LocalApiToken.random();
     LocalDiscovery discovery = new LocalDiscovery();
     int[] boundPort = {port};
     DiscoveryDispatcher dispatcher =
         new DiscoveryDispatcher(
             new KubernetesCrudDispatcher(), discovery, () -> "127.0.0.1:" + boundPort[0]);
-    LocalApiServer http = new LocalApiServer(dispatcher);
+    LocalApiServer http = new LocalApiServer(token, dispatcher);
     KubernetesMockServer server =
-        new KubernetesMockServer(new Context(), http, new HashMap<>(), dispatcher, false);
+        new KubernetesMockServer(new Context(), http, new HashMap<>(), dispatcher, false) {
+          /** The mock's client config, with the token the API asks for. */
+          @Override
+          protected Config initConfig() {
+            Config config = super.initConfig();
+            config.setOauthToken(token.value());
+            return config;
+          }
+        };
     try {
       server.init(InetAddress.getByName("127.0.0.1"), port);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the local Kubernetes API: " + e.getMessage(), e);
     }
     boundPort[0] = server.getPort();
-    LocalKubernetes k = new LocalKubernetes(server, http, kubeconfig, discovery);
+    LocalKubernetes k = new LocalKubernetes(server, http, token, kubeconfig, discovery);
     k.writeKubeconfig(namespace);
     return k;
   }
@@ -110,7 +129,7 @@ public final class LocalKubernetes implements AutoCloseable {
     client.nodes().resource(node).create();
   }
 
-  /** A client for this API (shared; do not close it). */
+  /** A client for this API, with its token (shared; do not close it). */
   public KubernetesClient client() {
     return client;
   }
@@ -128,7 +147,7 @@ public final class LocalKubernetes implements AutoCloseable {
     return http.openWatches();
   }
 
-  /** The kubeconfig file that points at this API. */
+  /** The kubeconfig file that points at this API and holds its token (mode 0600). */
   public Path kubeconfig() {
     return kubeconfig;
   }
@@ -145,7 +164,7 @@ public final class LocalKubernetes implements AutoCloseable {
         users:
         - name: shardeddb-local
           user:
-            token: local
+            token: %s
         contexts:
         - name: shardeddb-local
           context:
@@ -154,10 +173,9 @@ public final class LocalKubernetes implements AutoCloseable {
             namespace: %s
         current-context: shardeddb-local
         """
-            .formatted(url, namespace);
+            .formatted(url, token.value(), namespace);
     try {
-      Files.createDirectories(kubeconfig.toAbsolutePath().getParent());
-      Files.writeString(kubeconfig, yaml);
+      OwnerOnlyFiles.write(kubeconfig, yaml);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write kubeconfig " + kubeconfig, e);
     }
