@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,6 +57,7 @@ final class LocalApiServer extends MockWebServer {
 
   private final Vertx vertx = Vertx.vertx();
   private final LocalApiToken token;
+  private final LocalApiTls tls;
   private final WatchEvents watchEvents;
   private final Set<HttpWatchStream> streams = ConcurrentHashMap.newKeySet();
   private volatile Dispatcher dispatcher;
@@ -67,8 +69,9 @@ final class LocalApiServer extends MockWebServer {
   private InetAddress address;
   private int port;
 
-  LocalApiServer(LocalApiToken token, WatchEvents watchEvents) {
+  LocalApiServer(LocalApiToken token, LocalApiTls tls, WatchEvents watchEvents) {
     this.token = token;
+    this.tls = tls;
     this.watchEvents = watchEvents;
   }
 
@@ -95,7 +98,12 @@ final class LocalApiServer extends MockWebServer {
             .setHost(inetAddress.getHostAddress())
             .setPort(port)
             .setWebSocketSubProtocols(SUBPROTOCOLS)
-            .setHandle100ContinueAutomatically(true);
+            .setHandle100ContinueAutomatically(true)
+            .setSsl(true)
+            .setKeyCertOptions(
+                new PemKeyCertOptions()
+                    .setCertValue(Buffer.buffer(tls.certificatePem()))
+                    .setKeyValue(Buffer.buffer(tls.keyPem())));
     HttpServer server =
         vertx
             .createHttpServer(options)

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
 
 /**
@@ -46,20 +48,23 @@ public final class LocalKubernetes implements AutoCloseable {
   private final LocalDiscovery discovery;
 
   private final LocalApiToken token;
+  private final LocalApiTls tls;
 
   private LocalKubernetes(
       KubernetesMockServer server,
       LocalApiServer http,
       LocalApiToken token,
+      LocalApiTls tls,
       Path kubeconfig,
       LocalDiscovery discovery) {
     this.server = server;
     this.token = token;
+    this.tls = tls;
     this.http = http;
     this.discovery = discovery;
     this.client = server.createClient();
     this.kubeconfig = kubeconfig;
-    this.url = "http://127.0.0.1:" + server.getPort();
+    this.url = "https://127.0.0.1:" + server.getPort();
   }
 
   /**
@@ -68,19 +73,22 @@ public final class LocalKubernetes implements AutoCloseable {
    */
   public static LocalKubernetes start(int port, Path kubeconfig, String namespace) {
     LocalApiToken token = LocalApiToken.random();
+    LocalApiTls tls = LocalApiTls.create();
     LocalDiscovery discovery = new LocalDiscovery();
     int[] boundPort = {port};
     DiscoveryDispatcher dispatcher =
         new DiscoveryDispatcher(
             new KubernetesCrudDispatcher(), discovery, () -> "127.0.0.1:" + boundPort[0]);
-    LocalApiServer http = new LocalApiServer(token, dispatcher);
+    LocalApiServer http = new LocalApiServer(token, tls, dispatcher);
     KubernetesMockServer server =
-        new KubernetesMockServer(new Context(), http, new HashMap<>(), dispatcher, false) {
-          /** The mock's client config, with the token the API asks for. */
+        new KubernetesMockServer(new Context(), http, new HashMap<>(), dispatcher, true) {
+          /** The mock's client config, with the token the API asks for and its CA. */
           @Override
           protected Config initConfig() {
             Config config = super.initConfig();
             config.setOauthToken(token.value());
+            config.setTrustCerts(false);
+            config.setCaCertData(base64(tls.caPem()));
             return config;
           }
         };
@@ -90,7 +98,7 @@ public final class LocalKubernetes implements AutoCloseable {
       throw new UncheckedIOException("cannot start the local Kubernetes API: " + e.getMessage(), e);
     }
     boundPort[0] = server.getPort();
-    LocalKubernetes k = new LocalKubernetes(server, http, token, kubeconfig, discovery);
+    LocalKubernetes k = new LocalKubernetes(server, http, token, tls, kubeconfig, discovery);
     k.writeKubeconfig(namespace);
     return k;
   }
@@ -161,6 +169,7 @@ public final class LocalKubernetes implements AutoCloseable {
         - name: shardeddb-local
           cluster:
             server: %s
+            certificate-authority-data: %s
         users:
         - name: shardeddb-local
           user:
@@ -173,12 +182,23 @@ public final class LocalKubernetes implements AutoCloseable {
             namespace: %s
         current-context: shardeddb-local
         """
-            .formatted(url, token.value(), namespace);
+            .formatted(url, base64(tls.caPem()), token.value(), namespace);
     try {
       OwnerOnlyFiles.write(kubeconfig, yaml);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write kubeconfig " + kubeconfig, e);
     }
+  }
+
+  /**
+   * The CA that signed the API's certificate, as PEM (what a client outside the kubeconfig trusts).
+   */
+  public String caPem() {
+    return tls.caPem();
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.shardeddb.protocol.tls.Tls;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -54,16 +55,19 @@ class LocalApiServerTest {
 
   private LocalKubernetes kube;
   private Path kubeconfig;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+  private HttpClient http;
 
   @BeforeEach
   void start(@TempDir Path dir) throws Exception {
     kubeconfig = dir.resolve("kubeconfig");
     kube = LocalKubernetes.start(0, kubeconfig, "default");
+    // HTTPS, verified against the cluster's API CA (the kubeconfig's certificate-authority-data).
+    http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(Tls.routerClientContext(kube.caPem()))
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     Path crd =
         Path.of(System.getProperty("shardeddb.home", ".."))
             .resolve("crds/shardeddatabases.shardeddb.io-v1.yml");
@@ -125,6 +129,9 @@ class LocalApiServerTest {
       throws Exception {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kubeconfig)))
         .isEqualTo("rw-------");
+    Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    assertThat(config.getMasterUrl()).startsWith("https://127.0.0.1:");
+    assertThat(config.getCaCertData()).as("the API's CA, so clients verify it").isNotBlank();
     String token = token();
     assertThat(token).hasSizeGreaterThanOrEqualTo(43).matches("[A-Za-z0-9_-]+");
 
