@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,7 +34,10 @@ import java.util.function.Function;
  * client-go send a plain {@code GET ?watch=true} and expect a chunked stream of JSON events, which
  * the mock refuses with 400. Here such a request is dispatched to the same store as usual, and its
  * watch listener is handed an {@link HttpWatchStream} instead of a WebSocket; every other request
- * (WebSocket watches included) goes through the mock's own request handler unchanged.
+ * (WebSocket watches included) goes through the mock's own request handler unchanged. Before
+ * either, every request must carry the cluster's {@link LocalApiToken} ({@code Authorization:
+ * Bearer}); one without it gets 401 and the Status a real API server sends, and reaches neither the
+ * store nor discovery.
  */
 final class LocalApiServer extends MockWebServer {
   /** The WebSocket subprotocols the mock accepts (Kubernetes' exec/attach channels). */
@@ -46,7 +50,14 @@ final class LocalApiServer extends MockWebServer {
     Function<String, Optional<String>> forRequest(RecordedRequest request);
   }
 
+  /** kube-apiserver's answer to a request it cannot authenticate. */
+  private static final String UNAUTHORIZED =
+      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+          + "\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}";
+
   private final Vertx vertx = Vertx.vertx();
+  private final LocalApiToken token;
+  private final LocalApiTls tls;
   private final WatchEvents watchEvents;
   private final Set<HttpWatchStream> streams = ConcurrentHashMap.newKeySet();
   private volatile Dispatcher dispatcher;
@@ -58,7 +69,9 @@ final class LocalApiServer extends MockWebServer {
   private InetAddress address;
   private int port;
 
-  LocalApiServer(WatchEvents watchEvents) {
+  LocalApiServer(LocalApiToken token, LocalApiTls tls, WatchEvents watchEvents) {
+    this.token = token;
+    this.tls = tls;
     this.watchEvents = watchEvents;
   }
 
@@ -85,13 +98,20 @@ final class LocalApiServer extends MockWebServer {
             .setHost(inetAddress.getHostAddress())
             .setPort(port)
             .setWebSocketSubProtocols(SUBPROTOCOLS)
-            .setHandle100ContinueAutomatically(true);
+            .setHandle100ContinueAutomatically(true)
+            .setSsl(true)
+            .setKeyCertOptions(
+                new PemKeyCertOptions()
+                    .setCertValue(Buffer.buffer(tls.certificatePem()))
+                    .setKeyValue(Buffer.buffer(tls.keyPem())));
     HttpServer server =
         vertx
             .createHttpServer(options)
             .requestHandler(
                 request -> {
-                  if (WatchQuery.isHttpWatch(
+                  if (!token.admits(request.getHeader("Authorization"))) {
+                    unauthorized(request);
+                  } else if (WatchQuery.isHttpWatch(
                       request.method().name(), request.query(), request.getHeader("Upgrade"))) {
                     watch(request);
                   } else {
@@ -103,6 +123,15 @@ final class LocalApiServer extends MockWebServer {
     this.started = true;
     this.address = inetAddress;
     this.port = server.actualPort();
+  }
+
+  private static void unauthorized(HttpServerRequest request) {
+    request
+        .response()
+        .setStatusCode(401)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-cache, private")
+        .end(UNAUTHORIZED);
   }
 
   private void watch(HttpServerRequest request) {

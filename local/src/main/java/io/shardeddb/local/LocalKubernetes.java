@@ -3,6 +3,7 @@ package io.shardeddb.local;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -12,9 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
 
 /**
@@ -22,7 +24,9 @@ import java.util.HashMap;
  * with the ShardedDatabase CRD installed and a kubeconfig written for other processes (the router
  * pods, {@code kubectl-sdb status}, plain {@code kubectl}: {@link DiscoveryDispatcher} serves the
  * discovery documents and Tables kubectl needs in front of the CRUD store, {@link LocalApiServer}
- * its plain HTTP watches).
+ * its plain HTTP watches). The API answers only requests with this cluster's random token: the
+ * kubeconfig (owner-only) carries it for every other process, and {@link #client()} for the
+ * in-process operator, pod runner and CLI.
  */
 public final class LocalKubernetes implements AutoCloseable {
   /**
@@ -43,35 +47,58 @@ public final class LocalKubernetes implements AutoCloseable {
   private final String url;
   private final LocalDiscovery discovery;
 
+  private final LocalApiToken token;
+  private final LocalApiTls tls;
+
   private LocalKubernetes(
-      KubernetesMockServer server, LocalApiServer http, Path kubeconfig, LocalDiscovery discovery) {
+      KubernetesMockServer server,
+      LocalApiServer http,
+      LocalApiToken token,
+      LocalApiTls tls,
+      Path kubeconfig,
+      LocalDiscovery discovery) {
     this.server = server;
+    this.token = token;
+    this.tls = tls;
     this.http = http;
     this.discovery = discovery;
     this.client = server.createClient();
     this.kubeconfig = kubeconfig;
-    this.url = "http://127.0.0.1:" + server.getPort();
+    this.url = "https://127.0.0.1:" + server.getPort();
   }
 
   /**
-   * Starts the API on 127.0.0.1 ({@code port} 0 picks a free one) and writes {@code kubeconfig}.
+   * Starts the API on 127.0.0.1 ({@code port} 0 picks a free one) behind a new random token, and
+   * writes {@code kubeconfig} (mode 0600) with that token.
    */
   public static LocalKubernetes start(int port, Path kubeconfig, String namespace) {
+    LocalApiToken token = LocalApiToken.random();
+    LocalApiTls tls = LocalApiTls.create();
     LocalDiscovery discovery = new LocalDiscovery();
     int[] boundPort = {port};
     DiscoveryDispatcher dispatcher =
         new DiscoveryDispatcher(
             new KubernetesCrudDispatcher(), discovery, () -> "127.0.0.1:" + boundPort[0]);
-    LocalApiServer http = new LocalApiServer(dispatcher);
+    LocalApiServer http = new LocalApiServer(token, tls, dispatcher);
     KubernetesMockServer server =
-        new KubernetesMockServer(new Context(), http, new HashMap<>(), dispatcher, false);
+        new KubernetesMockServer(new Context(), http, new HashMap<>(), dispatcher, true) {
+          /** The mock's client config, with the token the API asks for and its CA. */
+          @Override
+          protected Config initConfig() {
+            Config config = super.initConfig();
+            config.setOauthToken(token.value());
+            config.setTrustCerts(false);
+            config.setCaCertData(base64(tls.caPem()));
+            return config;
+          }
+        };
     try {
       server.init(InetAddress.getByName("127.0.0.1"), port);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the local Kubernetes API: " + e.getMessage(), e);
     }
     boundPort[0] = server.getPort();
-    LocalKubernetes k = new LocalKubernetes(server, http, kubeconfig, discovery);
+    LocalKubernetes k = new LocalKubernetes(server, http, token, tls, kubeconfig, discovery);
     k.writeKubeconfig(namespace);
     return k;
   }
@@ -110,7 +137,7 @@ public final class LocalKubernetes implements AutoCloseable {
     client.nodes().resource(node).create();
   }
 
-  /** A client for this API (shared; do not close it). */
+  /** A client for this API, with its token (shared; do not close it). */
   public KubernetesClient client() {
     return client;
   }
@@ -128,7 +155,7 @@ public final class LocalKubernetes implements AutoCloseable {
     return http.openWatches();
   }
 
-  /** The kubeconfig file that points at this API. */
+  /** The kubeconfig file that points at this API and holds its token (mode 0600). */
   public Path kubeconfig() {
     return kubeconfig;
   }
@@ -142,10 +169,11 @@ public final class LocalKubernetes implements AutoCloseable {
         - name: shardeddb-local
           cluster:
             server: %s
+            certificate-authority-data: %s
         users:
         - name: shardeddb-local
           user:
-            token: local
+            token: %s
         contexts:
         - name: shardeddb-local
           context:
@@ -154,13 +182,23 @@ public final class LocalKubernetes implements AutoCloseable {
             namespace: %s
         current-context: shardeddb-local
         """
-            .formatted(url, namespace);
+            .formatted(url, base64(tls.caPem()), token.value(), namespace);
     try {
-      Files.createDirectories(kubeconfig.toAbsolutePath().getParent());
-      Files.writeString(kubeconfig, yaml);
+      OwnerOnlyFiles.write(kubeconfig, yaml);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write kubeconfig " + kubeconfig, e);
     }
+  }
+
+  /**
+   * The CA that signed the API's certificate, as PEM (what a client outside the kubeconfig trusts).
+   */
+  public String caPem() {
+    return tls.caPem();
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
   }
 
   @Override

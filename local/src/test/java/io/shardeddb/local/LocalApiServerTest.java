@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.shardeddb.protocol.tls.Tls;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -19,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -30,9 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Local mode's API answers a plain HTTP watch ({@code GET ?watch=true}, as kubectl and client-go
- * send it) with a chunked stream of JSON events, and Tables when asked for them; each watch ends
- * when its client goes away or its timeout passes.
+ * Local mode's API answers only requests that carry its kubeconfig's token (401 and a Kubernetes
+ * Status otherwise, as kube-apiserver does), a plain HTTP watch ({@code GET ?watch=true}, as
+ * kubectl and client-go send it) with a chunked stream of JSON events, and Tables when asked for
+ * them; each watch ends when its client goes away or its timeout passes.
  */
 class LocalApiServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,15 +54,20 @@ class LocalApiServerTest {
           .build();
 
   private LocalKubernetes kube;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+  private Path kubeconfig;
+  private HttpClient http;
 
   @BeforeEach
   void start(@TempDir Path dir) throws Exception {
-    kube = LocalKubernetes.start(0, dir.resolve("kubeconfig"), "default");
+    kubeconfig = dir.resolve("kubeconfig");
+    kube = LocalKubernetes.start(0, kubeconfig, "default");
+    // HTTPS, verified against the cluster's API CA (the kubeconfig's certificate-authority-data).
+    http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(Tls.routerClientContext(kube.caPem()))
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     Path crd =
         Path.of(System.getProperty("shardeddb.home", ".."))
             .resolve("crds/shardeddatabases.shardeddb.io-v1.yml");
@@ -70,6 +79,90 @@ class LocalApiServerTest {
   @AfterEach
   void stop() {
     kube.close();
+  }
+
+  @Test
+  void aRequestWithoutTheKubeconfigsTokenIsRefusedWithAnUnauthorizedStatus() throws Exception {
+    String path = "/api/v1/namespaces/default/configmaps";
+    for (String authorization :
+        new String[] {
+          null,
+          "",
+          "Bearer",
+          "Bearer ",
+          "Bearer local",
+          "Bearer " + token() + "x",
+          "Basic " + token()
+        }) {
+      HttpResponse<String> refused = send(path, authorization);
+
+      assertThat(refused.statusCode()).as("Authorization: %s", authorization).isEqualTo(401);
+      assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/json");
+      JsonNode status = JSON.readTree(refused.body());
+      assertThat(status.path("kind").asText()).isEqualTo("Status");
+      assertThat(status.path("apiVersion").asText()).isEqualTo("v1");
+      assertThat(status.path("status").asText()).isEqualTo("Failure");
+      assertThat(status.path("message").asText()).isEqualTo("Unauthorized");
+      assertThat(status.path("reason").asText()).isEqualTo("Unauthorized");
+      assertThat(status.path("code").asInt()).isEqualTo(401);
+    }
+    assertThat(send(path + "?watch=true&timeoutSeconds=1", null).statusCode())
+        .as("a plain HTTP watch without the token")
+        .isEqualTo(401);
+    assertThat(send("/version", null).statusCode()).as("discovery").isEqualTo(401);
+    assertThat(kube.openHttpWatches()).isZero();
+  }
+
+  @Test
+  void aRequestWithTheKubeconfigsTokenIsServed() throws Exception {
+    configMap("seen", Map.of());
+
+    HttpResponse<String> served = send("/api/v1/namespaces/default/configmaps", bearer());
+
+    assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+    assertThat(JSON.readTree(served.body()).path("items").findValuesAsText("name"))
+        .contains("seen");
+  }
+
+  @Test
+  void theKubeconfigIsOwnerOnlyAndHoldsAFreshRandomTokenPerCluster(@TempDir Path other)
+      throws Exception {
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kubeconfig)))
+        .isEqualTo("rw-------");
+    Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    assertThat(config.getMasterUrl()).startsWith("https://127.0.0.1:");
+    assertThat(config.getCaCertData()).as("the API's CA, so clients verify it").isNotBlank();
+    String token = token();
+    assertThat(token).hasSizeGreaterThanOrEqualTo(43).matches("[A-Za-z0-9_-]+");
+
+    try (LocalKubernetes second =
+        LocalKubernetes.start(0, other.resolve("kubeconfig"), "default")) {
+      assertThat(tokenOf(other.resolve("kubeconfig"))).isNotEqualTo(token);
+    }
+  }
+
+  @Test
+  void theInProcessClientsWebSocketWatchCarriesTheToken() throws Exception {
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    try (io.fabric8.kubernetes.client.Watch watch =
+        kube.client()
+            .configMaps()
+            .inNamespace("default")
+            .watch(
+                new io.fabric8.kubernetes.client.Watcher<>() {
+                  @Override
+                  public void eventReceived(
+                      Action action, io.fabric8.kubernetes.api.model.ConfigMap resource) {
+                    seen.add(action + " " + resource.getMetadata().getName());
+                  }
+
+                  @Override
+                  public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+                })) {
+      configMap("watched", Map.of());
+
+      assertThat(seen.poll(30, TimeUnit.SECONDS)).isEqualTo("ADDED watched");
+    }
   }
 
   @Test
@@ -197,6 +290,7 @@ class LocalApiServerTest {
         http.send(
             HttpRequest.newBuilder(URI.create(kube.url() + path))
                 .header("Accept", accept)
+                .header("Authorization", bearer())
                 .timeout(Duration.ofSeconds(30))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -204,11 +298,38 @@ class LocalApiServerTest {
     return JSON.readTree(r.body());
   }
 
+  /** A GET with the given {@code Authorization} header (none when null). */
+  private HttpResponse<String> send(String path, String authorization) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(kube.url() + path)).timeout(Duration.ofSeconds(30));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The header kubectl sends with the kubeconfig's token. */
+  private String bearer() throws Exception {
+    return "Bearer " + token();
+  }
+
+  private String token() throws Exception {
+    return tokenOf(kubeconfig);
+  }
+
+  /** The token a client reading this kubeconfig sends (fabric8 keeps a file's token as "auto"). */
+  private static String tokenOf(Path kubeconfig) throws Exception {
+    return Config.fromKubeconfig(Files.readString(kubeconfig)).getAutoOAuthToken();
+  }
+
   /** An open watch: its status and a reader thread that queues each line (then {@link #EOF}). */
   private Watch watch(String path, String accept) throws Exception {
     HttpResponse<InputStream> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(kube.url() + path)).header("Accept", accept).build(),
+            HttpRequest.newBuilder(URI.create(kube.url() + path))
+                .header("Accept", accept)
+                .header("Authorization", bearer())
+                .build(),
             HttpResponse.BodyHandlers.ofInputStream());
     Watch w = new Watch(r.statusCode(), r.body());
     Thread.ofVirtual()

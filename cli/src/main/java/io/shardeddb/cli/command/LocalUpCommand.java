@@ -135,7 +135,7 @@ public final class LocalUpCommand implements Callable<Integer> {
     if (r.adminToken() != null) {
       out.println("  admin:      " + r.adminToken() + "  (/init, /add, /rm)");
     }
-    out.println("  kubeconfig: " + r.kubeconfig());
+    out.println("  kubeconfig: " + r.kubeconfig() + "  (holds the local API's token; mode 0600)");
     if (cluster.backupStore() != null) {
       out.println(
           "  backups:    "
