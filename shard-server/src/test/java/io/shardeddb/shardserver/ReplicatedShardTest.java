@@ -76,6 +76,28 @@ class ReplicatedShardTest {
     assertThat(checksum(primary).get("rows").asLong()).isEqualTo(200);
     Http.Reply prometheus = Http.get(primary.url() + "/prometheus");
     assertThat(prometheus.raw()).contains("shardeddb_write_batch_size_count");
+    // The per-hop timers (issue 27): every client change waited in the queue once; at least one
+    // group commit ran; each secondary timed the replicate requests it applied.
+    assertThat(meterCount(prometheus.raw(), "shardeddb_write_queue_latency_seconds_count"))
+        .isGreaterThanOrEqualTo(200);
+    assertThat(meterCount(prometheus.raw(), "shardeddb_write_commit_latency_seconds_count"))
+        .isGreaterThanOrEqualTo(1);
+    for (Replica secondary : List.of(shard.get(1), shard.get(2))) {
+      assertThat(
+              meterCount(
+                  Http.get(secondary.url() + "/prometheus").raw(),
+                  "shardeddb_replication_apply_latency_seconds_count"))
+          .as("replicate requests timed by %s", secondary.name)
+          .isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  /** The value of the sample {@code name} (any labels) in a Prometheus text page; 0 when absent. */
+  private static double meterCount(String page, String name) {
+    return page.lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.http;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -24,6 +25,7 @@ import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.LogExport;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.RoleService;
+import io.shardeddb.shardserver.replication.SecondaryMeters;
 import io.shardeddb.shardserver.replication.SecondarySync;
 import io.shardeddb.shardserver.replication.SnapshotHeader;
 import io.shardeddb.shardserver.replication.rules.PrimaryIdentity;
@@ -58,6 +60,7 @@ public class ReplicationController {
   private final ReplicationSettings settings;
   private final JsonMapper json;
   private final LogExport export;
+  private final SecondaryMeters applyMeters;
 
   public ReplicationController(
       ReplicaContext ctx,
@@ -66,8 +69,10 @@ public class ReplicationController {
       ShardStore store,
       ReplicationSettings settings,
       JsonMapper json,
-      LogExport export) {
+      LogExport export,
+      MeterRegistry registry) {
     this.export = export;
+    this.applyMeters = new SecondaryMeters(registry);
     this.ctx = ctx;
     this.roles = roles;
     this.sync = sync;
@@ -89,7 +94,7 @@ public class ReplicationController {
 
   @Post("/replicate")
   public ReplicateResponse replicate(@Body ReplicateRequest request) {
-    return sync.onReplicate(request);
+    return applyMeters.timed(() -> sync.onReplicate(request));
   }
 
   /**

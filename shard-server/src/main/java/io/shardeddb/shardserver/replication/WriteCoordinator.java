@@ -65,8 +65,11 @@ public class WriteCoordinator implements AutoCloseable {
   /** How long after a failed attempt the term's no-op is appended again. */
   static final long NOOP_RETRY_MILLIS = 200;
 
-  /** A client change, or (change == null) a wake-up that makes the batcher append the no-op. */
-  private record Pending(ClientChange change, CompletableFuture<Acked> done) {}
+  /**
+   * A client change, or (change == null) a wake-up that makes the batcher append the no-op; {@code
+   * queuedAt} is when it was queued, on the replica's clock (for the per-hop timers).
+   */
+  private record Pending(ClientChange change, CompletableFuture<Acked> done, long queuedAt) {}
 
   /**
    * An acknowledged change: its LSN, how many replicas (the primary included) held that entry when
@@ -142,6 +145,8 @@ public class WriteCoordinator implements AutoCloseable {
   private final DistributionSummary batchSizes;
   private final ReplicationMeters replicationMeters;
   private final Timer quorumLatency;
+  private final Timer queueLatency;
+  private final Timer commitLatency;
   private final MeterRegistry registry;
   private final Executor batcher;
   private volatile Term term;
@@ -174,6 +179,18 @@ public class WriteCoordinator implements AutoCloseable {
         Timer.builder("shardeddb.write.quorum.latency")
             .description("from local commit until writeQuorum replicas hold the entry")
             .publishPercentileHistogram()
+            .register(registry);
+    // Per-hop timers (issue 27): where a write's time goes on its primary, beside the quorum wait.
+    this.queueLatency =
+        Timer.builder("shardeddb.write.queue.latency")
+            .description(
+                "from a client change being queued until its group commit starts (the batch ahead"
+                    + " of it and the commit lock)")
+            .register(registry);
+    this.commitLatency =
+        Timer.builder("shardeddb.write.commit.latency")
+            .description(
+                "one group commit in storage, from its start until MySQL's COMMIT returned")
             .register(registry);
     this.batcher = clock.serial("write-batcher-" + ctx.name());
   }
@@ -221,7 +238,7 @@ public class WriteCoordinator implements AutoCloseable {
    */
   public CompletableFuture<Acked> enqueue(ClientChange change) {
     ctx.requirePrimary();
-    Pending p = new Pending(change, new CompletableFuture<>());
+    Pending p = new Pending(change, new CompletableFuture<>(), clock.nanos());
     queue.add(p);
     kick();
     return p.done;
@@ -350,7 +367,7 @@ public class WriteCoordinator implements AutoCloseable {
               rules));
     }
     term = new Term(epoch, tracker, List.copyOf(links), clock.nanos(), replicas, learning);
-    queue.add(new Pending(null, new CompletableFuture<>()));
+    queue.add(new Pending(null, new CompletableFuture<>(), clock.nanos()));
     kick();
     LOG.info(
         "{} is primary for epoch {} with {} secondaries and {} learners, quorum {} of {} (voting)",
@@ -536,6 +553,12 @@ public class WriteCoordinator implements AutoCloseable {
   private void process(List<Pending> batch) {
     commitLock.lock();
     try {
+      long startedAt = clock.nanos();
+      for (Pending p : batch) {
+        if (p.change() != null) {
+          queueLatency.record(startedAt - p.queuedAt(), TimeUnit.NANOSECONDS);
+        }
+      }
       processLocked(batch);
     } finally {
       commitLock.unlock();
@@ -564,7 +587,7 @@ public class WriteCoordinator implements AutoCloseable {
         () -> {
           t.noopRetryScheduled.set(false);
           if (term == t && t.noopLsn < 0) {
-            queue.add(new Pending(null, new CompletableFuture<>()));
+            queue.add(new Pending(null, new CompletableFuture<>(), clock.nanos()));
             kick();
           }
         });
@@ -602,6 +625,7 @@ public class WriteCoordinator implements AutoCloseable {
     ShardConfig before = ctx.config();
     List<ClientChange> changes = batch.stream().map(Pending::change).toList();
     Attempt attempt = new Attempt();
+    long commitStart = clock.nanos();
     try {
       GroupCommit.Result result =
           store.groupCommit(
@@ -627,6 +651,7 @@ public class WriteCoordinator implements AutoCloseable {
                 + " while committing; nothing was written");
       }
       attempt.removed = result.removed();
+      commitLatency.record(clock.nanos() - commitStart, TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {
       if (e instanceof ShardException se && se.status() == 409) {
         // Demoted or fenced while committing: the transaction rolled back, nothing was written.

@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.replication.stream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.json.JsonMapper;
@@ -30,6 +31,7 @@ import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.AuthSettings;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.config.TlsFactory;
+import io.shardeddb.shardserver.replication.SecondaryMeters;
 import io.shardeddb.shardserver.replication.SecondarySync;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -61,6 +63,7 @@ public class ReplicationStreamServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationStreamServer.class);
 
   private final SecondarySync sync;
+  private final SecondaryMeters applyMeters;
   private final ReplicationSettings settings;
   private final boolean authEnabled;
   private final CredentialSource credentials;
@@ -78,8 +81,10 @@ public class ReplicationStreamServer implements AutoCloseable {
       CredentialSource credentials,
       TlsFactory.ServerTls tls,
       JsonMapper json,
-      @Value("${micronaut.server.host:}") String host) {
+      @Value("${micronaut.server.host:}") String host,
+      MeterRegistry registry) {
     this.sync = sync;
+    this.applyMeters = new SecondaryMeters(registry);
     this.settings = settings;
     this.authEnabled = auth.enabled();
     this.credentials = credentials;
@@ -210,7 +215,7 @@ public class ReplicationStreamServer implements AutoCloseable {
     private void apply(ChannelHandlerContext ctx, long id, ReplicateRequest request) {
       ByteBuf out = ctx.alloc().buffer(64);
       try {
-        ReplicateResponse r = sync.onReplicate(request);
+        ReplicateResponse r = applyMeters.timed(() -> sync.onReplicate(request));
         out.writeByte(ReplicateCodec.REPLICATED).writeLong(id);
         ReplicateCodec.writeResponse(out, r);
       } catch (ShardException e) {
