@@ -206,13 +206,20 @@ public final class BenchMain implements Callable<Integer> {
       throws Exception {
     log("main: direct JDBC");
     try (JdbcTarget direct = baselines.direct(clients)) {
-      phases.measure(Ratios.DIRECT, 0, 0, direct, plan, cmd -> Optional.empty());
+      phases.measure(
+          Ratios.DIRECT, 0, 0, direct, plan, cmd -> Optional.empty(), HopMeters.Reading::none);
     }
     write(writer);
     log("main: ShardingSphere-JDBC");
     try (JdbcTarget ss = baselines.shardingSphere(shardingSphereShards, clients)) {
       phases.measure(
-          "shardingsphere-jdbc", shardingSphereShards, 1, ss, plan, cmd -> Optional.empty());
+          "shardingsphere-jdbc",
+          shardingSphereShards,
+          1,
+          ss,
+          plan,
+          cmd -> Optional.empty(),
+          HopMeters.Reading::none);
     } catch (Exception | LinkageError e) {
       environment.put("shardingsphere-error", e.toString());
       log("ShardingSphere-JDBC failed: " + e);
@@ -227,7 +234,15 @@ public final class BenchMain implements Callable<Integer> {
               "bench-" + shards + "x" + replicas, shards, replicas, plan.keySpace(), tlsOn());
       try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
           RouterTarget router = d.target()) {
-        phases.measure("shardeddb " + config, shards, replicas, router, plan, d.processGroups());
+        javax.net.ssl.SSLContext probe = io.shardeddb.protocol.tls.Tls.probeContext();
+        phases.measure(
+            "shardeddb " + config,
+            shards,
+            replicas,
+            router,
+            plan,
+            d.processGroups(),
+            () -> HopMeters.read(d.meterPods(), probe));
       }
       write(writer);
     }
@@ -254,6 +269,7 @@ public final class BenchMain implements Callable<Integer> {
 
   private void write(ResultsWriter writer) throws IOException {
     writer.write(phases.results, phases.cpu, environment);
+    writer.writeHops(phases.hops);
   }
 
   private void sweeps(

@@ -2,6 +2,7 @@ package io.shardeddb.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * One configuration deployed in local mode: applies its ShardedDatabase, waits until the operator
@@ -81,6 +83,39 @@ final class LocalDeployment implements AutoCloseable {
                         : primaries.contains(pod) ? "primaries" : "secondaries");
   }
 
+  /**
+   * Every pod's metrics page, with the group its process belongs to (as {@link #processGroups}):
+   * the pod's address and its container port named {@code http}, over HTTPS when the database
+   * runs TLS.
+   */
+  List<HopMeters.Pod> meterPods() {
+    ShardedDatabase r = resource(cluster, name);
+    Set<String> primaries = new HashSet<>();
+    if (r != null && r.getStatus() != null) {
+      r.getStatus().shardsOrEmpty().forEach(s -> primaries.add(s.primary()));
+    }
+    String scheme = router.tls() == null ? "http" : "https";
+    List<HopMeters.Pod> out = new java.util.ArrayList<>();
+    for (Pod pod : podList(cluster.client())) {
+      String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+      Optional<Integer> port =
+          pod.getSpec().getContainers().stream()
+              .flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
+              .filter(p -> "http".equals(p.getName()))
+              .map(p -> p.getContainerPort())
+              .findFirst();
+      if (ip == null || port.isEmpty()) {
+        continue;
+      }
+      String podName = pod.getMetadata().getName();
+      boolean isRouter =
+          pod.getSpec().getContainers().stream().anyMatch(c -> c.getName().contains("router"));
+      String group = isRouter ? "router" : primaries.contains(podName) ? "primaries" : "secondaries";
+      out.add(new HopMeters.Pod(group, scheme + "://" + ip + ":" + port.get() + "/prometheus"));
+    }
+    return out;
+  }
+
   /** How many pod processes this configuration runs (shard-servers and routers). */
   int podCount() {
     return pods(cluster.client()).size();
@@ -102,6 +137,10 @@ final class LocalDeployment implements AutoCloseable {
   }
 
   private List<?> pods(KubernetesClient client) {
+    return podList(client);
+  }
+
+  private List<Pod> podList(KubernetesClient client) {
     return client
         .pods()
         .inNamespace(cluster.namespace())

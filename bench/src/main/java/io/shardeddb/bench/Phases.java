@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * How one benchmark run measures a target: warm-up, the measured write and read phases (the median
@@ -23,6 +24,7 @@ final class Phases {
   private final int clients;
   final List<PhaseResult> results = new ArrayList<>();
   final List<CpuUsage> cpu = new ArrayList<>();
+  final List<HopMeters.Row> hops = new ArrayList<>();
   final Map<String, String> environment = new LinkedHashMap<>();
 
   Phases(LoadRunner runner, int clients) {
@@ -41,7 +43,8 @@ final class Phases {
       int replicas,
       Target t,
       RunPlan plan,
-      Function<List<String>, Optional<String>> groups)
+      Function<List<String>, Optional<String>> groups,
+      Supplier<HopMeters.Reading> hopMeters)
       throws InterruptedException {
     environment.put("load-average-before " + target, loadAverage());
     warmUp(target, t, plan.warmup(), clients);
@@ -57,23 +60,51 @@ final class Phases {
     List<PhaseResult> reads = new ArrayList<>();
     ProcessCpu.Reading writeCpu = ProcessCpu.Reading.none();
     ProcessCpu.Reading readCpu = ProcessCpu.Reading.none();
+    HopMeters.Reading writeHops = HopMeters.Reading.none();
+    HopMeters.Reading readHops = HopMeters.Reading.none();
     for (int run = 0; run < plan.runs(); run++) {
+      HopMeters.Reading hopsBefore = hopMeters.get();
       ProcessCpu.Reading before = ProcessCpu.read(groups);
       writes.add(phase("main", target, shards, replicas, "write", t, plan.measured(run)));
       ProcessCpu.Reading between = ProcessCpu.read(groups);
+      HopMeters.Reading hopsBetween = hopMeters.get();
       reads.add(phase("main", target, shards, replicas, "read", t, plan.measured(run)));
       ProcessCpu.Reading after = ProcessCpu.read(groups);
+      HopMeters.Reading hopsAfter = hopMeters.get();
       writeCpu = writeCpu.plus(between.minus(before));
       readCpu = readCpu.plus(after.minus(between));
+      writeHops = writeHops.plus(hopsBetween.minus(hopsBefore));
+      readHops = readHops.plus(hopsAfter.minus(hopsBetween));
     }
+    hops.addAll(HopMeters.rows(target, "write", completed(writes), writeHops));
+    hops.addAll(HopMeters.rows(target, "read", completed(reads), readHops));
+    logUnreachable(target, writeHops);
     cpu.add(CpuUsage.of("main", target, "write", completed(writes), seconds(writes), writeCpu));
     cpu.add(CpuUsage.of("main", target, "read", completed(reads), seconds(reads), readCpu));
     results.add(RunPlan.median(writes));
     results.add(RunPlan.median(reads));
     if (plan.latencyOps() > 0) {
-      writeThenRead("latency", target, shards, replicas, t, plan.latency(), 1);
+      // One client: where a single request's time goes, hop by hop.
+      for (String phase : List.of("write", "read")) {
+        HopMeters.Reading hopsBefore = hopMeters.get();
+        LoadRunner.PhaseLabel label =
+            new LoadRunner.PhaseLabel("latency", target, shards, replicas, phase);
+        PhaseResult r =
+            runner.run(label, plan.latency(), 1, phase.equals("write") ? t::write : t::read);
+        results.add(r);
+        logResult(r);
+        hops.addAll(
+            HopMeters.rows(
+                target, "one-client " + phase, r.completed(), hopMeters.get().minus(hopsBefore)));
+      }
     }
     environment.put("load-average-after " + target, loadAverage());
+  }
+
+  private static void logUnreachable(String target, HopMeters.Reading r) {
+    if (!r.unreachable().isEmpty()) {
+      log("per-hop timers of " + target + ": not read from " + r.unreachable());
+    }
   }
 
   private static int completed(List<PhaseResult> runs) {

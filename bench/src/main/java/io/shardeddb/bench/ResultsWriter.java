@@ -23,6 +23,16 @@ final class ResultsWriter {
     this.dir = dir;
   }
 
+  /** Rewrites hops.csv and hops.md (the per-hop timers, {@link HopMeters}) when there are any. */
+  void writeHops(List<HopMeters.Row> hops) throws IOException {
+    if (hops.isEmpty()) {
+      return;
+    }
+    Files.createDirectories(dir);
+    Files.write(dir.resolve("hops.csv"), HopMeters.csv(hops));
+    Files.writeString(dir.resolve("hops.md"), HopMeters.table(hops));
+  }
+
   /** Rewrites results.csv, results.json and tables.md from everything measured so far. */
   void write(List<PhaseResult> results, List<CpuUsage> cpu, Map<String, String> environment)
       throws IOException {

@@ -1,0 +1,201 @@
+package io.shardeddb.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The per-hop view of a phase (issue 27, lever 5): every timer the pods export on {@code
+ * /prometheus} (Micronaut's {@code http_server_requests} and {@code http_client_requests} per URI,
+ * the shard-servers' {@code shardeddb_write_queue/commit/quorum_latency}, {@code
+ * shardeddb_replication_latency} and {@code shardeddb_replication_apply_latency}), read before and
+ * after the phase, summed per process group (router, primaries, secondaries). The difference gives,
+ * per hop, how many times it ran during the phase and its mean time, so a lever's effect is seen
+ * where it lands.
+ */
+final class HopMeters {
+  /** One pod's metrics page and the group its process belongs to. */
+  record Pod(String group, String url) {}
+
+  /** A timer of one group, by name and (for HTTP timers) URI. */
+  record Key(String group, String meter, String uri) {}
+
+  /** A timer's sum (seconds) and count. */
+  record Value(double sumSeconds, double count) {
+    Value plus(Value o) {
+      return new Value(sumSeconds + o.sumSeconds, count + o.count);
+    }
+
+    Value minus(Value o) {
+      return new Value(sumSeconds - o.sumSeconds, count - o.count);
+    }
+  }
+
+  /** Every timer of every pod at one moment, summed per group; pods that did not answer listed. */
+  record Reading(Map<Key, Value> values, List<String> unreachable) {
+    static Reading none() {
+      return new Reading(Map.of(), List.of());
+    }
+
+    Reading minus(Reading before) {
+      Map<Key, Value> out = new LinkedHashMap<>();
+      values.forEach(
+          (k, v) -> {
+            Value d = v.minus(before.values.getOrDefault(k, new Value(0, 0)));
+            if (d.count() > 0) {
+              out.put(k, d);
+            }
+          });
+      List<String> missing = new ArrayList<>(unreachable);
+      missing.addAll(before.unreachable);
+      return new Reading(out, missing);
+    }
+
+    Reading plus(Reading o) {
+      Map<Key, Value> out = new LinkedHashMap<>(values);
+      o.values.forEach((k, v) -> out.merge(k, v, Value::plus));
+      List<String> missing = new ArrayList<>(unreachable);
+      missing.addAll(o.unreachable);
+      return new Reading(out, missing);
+    }
+  }
+
+  /** One row of the hops table: a timer of a group during a phase of a target. */
+  record Row(String target, String phase, int ops, Key key, Value value) {
+    double meanMs() {
+      return value.count() == 0 ? 0 : value.sumSeconds() * 1000 / value.count();
+    }
+
+    double perOp() {
+      return ops == 0 ? 0 : value.count() / ops;
+    }
+  }
+
+  // name{labels} value, for the _sum and _count series of timers (Prometheus text format).
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)_seconds_(sum|count)(\\{([^}]*)\\})? (\\S+)$");
+  private static final Pattern URI_LABEL = Pattern.compile("(?:^|,)uri=\"([^\"]*)\"");
+
+  private HopMeters() {}
+
+  /** Reads every pod's page now; a pod that does not answer within a few seconds is skipped. */
+  static Reading read(List<Pod> pods, SSLContext tls) {
+    Map<Key, Value> values = new LinkedHashMap<>();
+    List<String> unreachable = new ArrayList<>();
+    for (Pod pod : pods) {
+      try {
+        parse(pod.group(), fetch(pod.url(), tls)).forEach((k, v) -> values.merge(k, v, Value::plus));
+      } catch (IOException | RuntimeException e) {
+        unreachable.add(pod.url() + ": " + e);
+      }
+    }
+    return new Reading(values, unreachable);
+  }
+
+  /** The timers of one Prometheus text page, summed per name and URI (other labels dropped). */
+  static Map<Key, Value> parse(String group, String page) {
+    Map<Key, Value> out = new LinkedHashMap<>();
+    for (String line : page.split("\n")) {
+      Matcher m = SAMPLE.matcher(line.trim());
+      if (!m.matches()) {
+        continue;
+      }
+      String uri = "";
+      if (m.group(4) != null) {
+        Matcher u = URI_LABEL.matcher(m.group(4));
+        if (u.find()) {
+          uri = u.group(1);
+        }
+      }
+      if (uri.equals("/prometheus")) {
+        continue; // the bench's own reading of this page, not a hop of the workload
+      }
+      double v = Double.parseDouble(m.group(5));
+      Value add = m.group(2).equals("sum") ? new Value(v, 0) : new Value(0, v);
+      out.merge(new Key(group, m.group(1), uri), add, Value::plus);
+    }
+    return out;
+  }
+
+  private static String fetch(String url, SSLContext tls) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+    if (c instanceof HttpsURLConnection s && tls != null) {
+      // Metrics carry no secret and the request no credential (as a kubelet probe): the pod's
+      // certificate names its Service, not the loopback address the bench reaches it at.
+      s.setSSLSocketFactory(tls.getSocketFactory());
+      s.setHostnameVerifier((host, session) -> true);
+    }
+    c.setConnectTimeout(3000);
+    c.setReadTimeout(5000);
+    try (InputStream in = c.getInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  /** The rows of one phase, by group then by total time, largest first. */
+  static List<Row> rows(String target, String phase, int ops, Reading d) {
+    List<Row> rows = new ArrayList<>();
+    d.values().forEach((k, v) -> rows.add(new Row(target, phase, ops, k, v)));
+    rows.sort(
+        Comparator.comparing((Row r) -> r.key().group())
+            .thenComparing(r -> -r.value().sumSeconds()));
+    return rows;
+  }
+
+  /** The hops table in Markdown: per target and phase, every timer that ran. */
+  static String table(List<Row> rows) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("\n## Per hop (timers read from every pod's /prometheus around the phase)\n\n");
+    sb.append("| target | phase | group | timer | uri | per op | mean ms |\n");
+    sb.append("|---|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s | %s | %.2f | %.3f |%n",
+              r.target(),
+              r.phase(),
+              r.key().group(),
+              r.key().meter(),
+              r.key().uri(),
+              r.perOp(),
+              r.meanMs()));
+    }
+    return sb.toString();
+  }
+
+  /** As {@link #table}, one row a line of CSV. */
+  static List<String> csv(List<Row> rows) {
+    List<String> out = new ArrayList<>();
+    out.add("target,phase,ops,group,timer,uri,count,sum_seconds,mean_ms");
+    for (Row r : rows) {
+      out.add(
+          String.join(
+              ",",
+              r.target(),
+              r.phase(),
+              String.valueOf(r.ops()),
+              r.key().group(),
+              r.key().meter(),
+              r.key().uri(),
+              String.format(Locale.ROOT, "%.0f", r.value().count()),
+              String.format(Locale.ROOT, "%.6f", r.value().sumSeconds()),
+              String.format(Locale.ROOT, "%.3f", r.meanMs())));
+    }
+    return out;
+  }
+}
