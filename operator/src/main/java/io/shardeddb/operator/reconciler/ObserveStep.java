@@ -45,17 +45,17 @@ final class ObserveStep {
    * CAs this pass ({@link CaRotation}: stored, or decided until read back).
    */
   record Observed(
-      Map<String, List<PodView>> podsByShard,
+      Map<String, List<ShardPod>> podsByShard,
       Map<String, TimedHeartbeat> heartbeats,
       OperatorTls.CaPass tls) {
 
     /** The pods of shard {@code id}, none when it has none. */
-    List<PodView> pods(String id) {
+    List<ShardPod> pods(String id) {
       return podsByShard.getOrDefault(id, List.of());
     }
 
     /** The heartbeats of {@code pods} that answered. */
-    Map<String, TimedHeartbeat> heartbeatsOf(List<PodView> pods) {
+    Map<String, TimedHeartbeat> heartbeatsOf(List<ShardPod> pods) {
       Map<String, TimedHeartbeat> out = new HashMap<>();
       pods.forEach(
           p -> Optional.ofNullable(heartbeats.get(p.name())).ifPresent(h -> out.put(p.name(), h)));
@@ -77,18 +77,18 @@ final class ObserveStep {
   }
 
   Observed observe(ShardedDatabase sdb, Context<ShardedDatabase> context, Instant now) {
-    Map<String, List<PodView>> podsByShard =
+    Map<String, List<ShardPod>> podsByShard =
         context
             .getSecondaryResourcesAsStream(Pod.class)
-            .map(PodView::of)
+            .map(ShardPod::of)
             .collect(
                 Collectors.groupingBy(
                     p -> p.pod().getMetadata().getLabels().getOrDefault(Labels.SHARD, "")));
     List<String> reachable =
         podsByShard.values().stream()
             .flatMap(List::stream)
-            .filter(PodView::reachable)
-            .map(PodView::url)
+            .filter(ShardPod::reachable)
+            .map(ShardPod::url)
             .toList();
     String database = sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName();
     shards.useCredential(database, reachable, shardCredential(sdb, context));
@@ -108,7 +108,7 @@ final class ObserveStep {
     podsByShard.forEach(
         (shard, pods) ->
             pods.stream()
-                .filter(PodView::reachable)
+                .filter(ShardPod::reachable)
                 .forEach(p -> expected.put(p.url(), new OperatorTls.PodName(p.name(), shard))));
     tls.expect(sdb, expected);
     shards.useTls(database, reachable, tls.clientContext(sdb, authority.authorities(), now));
@@ -135,11 +135,11 @@ final class ObserveStep {
   }
 
   /** Every reachable shard-server's heartbeat, asked in parallel; the silent ones are absent. */
-  private Map<String, TimedHeartbeat> heartbeats(Map<String, List<PodView>> podsByShard) {
+  private Map<String, TimedHeartbeat> heartbeats(Map<String, List<ShardPod>> podsByShard) {
     Map<String, CompletableFuture<TimedHeartbeat>> calls = new HashMap<>();
     podsByShard.values().stream()
         .flatMap(List::stream)
-        .filter(PodView::reachable)
+        .filter(ShardPod::reachable)
         .forEach(
             p ->
                 calls.put(

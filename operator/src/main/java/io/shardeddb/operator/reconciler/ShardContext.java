@@ -7,6 +7,7 @@ import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +29,7 @@ public record ShardContext(
     WriteQuorum writeQuorum,
     Duration primaryUnavailableAfter,
     ShardStatus previous,
-    List<PodView> pods,
+    List<ShardPod> pods,
     Map<String, TimedHeartbeat> heartbeats,
     Instant now,
     String promoteTo,
@@ -45,7 +46,7 @@ public record ShardContext(
       WriteQuorum writeQuorum,
       Duration primaryUnavailableAfter,
       ShardStatus previous,
-      List<PodView> pods,
+      List<ShardPod> pods,
       Map<String, TimedHeartbeat> heartbeats,
       Instant now,
       String promoteTo,
@@ -66,5 +67,39 @@ public record ShardContext(
         rebuild,
         updateRevision,
         Set.of());
+  }
+
+  /** The planner's observation of this pass: plain values, no Kubernetes types. */
+  public ShardObservation observation() {
+    List<ShardObservation.Member> members =
+        pods.stream()
+            .filter(p -> p.ordinal() >= 0 && !p.terminating())
+            .sorted(Comparator.comparingInt(ShardPod::ordinal))
+            .map(
+                p ->
+                    new ShardObservation.Member(
+                        p.name(),
+                        p.ordinal(),
+                        p.url(),
+                        p.ready(),
+                        p.view().restarts(),
+                        p.uptime(now),
+                        PodView.outdated(p.view(), updateRevision)
+                            || awaitingVolume.contains(p.name())))
+            .toList();
+    ShardStatus before =
+        previous != null ? previous : new ShardStatus(shardId, null, null, null, null, List.of());
+    return new ShardObservation(
+        shardId,
+        config,
+        desiredReplicas,
+        writeQuorum,
+        primaryUnavailableAfter,
+        before,
+        members,
+        Map.copyOf(heartbeats),
+        now,
+        promoteTo,
+        rebuild);
   }
 }

@@ -56,7 +56,7 @@ public final class ShardCoordinator {
 
   /** One pass over a shard. */
   public ShardOutcome coordinate(ShardContext ctx) {
-    ShardObservation o = ShardObservation.of(ctx);
+    ShardObservation o = ctx.observation();
     ShardPlan plan = planner.plan(o);
     if (plan.stage() == ShardPlan.Stage.ELECT) {
       // A replica silent this pass (the hung primary) is not waited for: a majority decides.

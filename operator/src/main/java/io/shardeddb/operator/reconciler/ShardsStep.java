@@ -82,7 +82,8 @@ final class ShardsStep {
             observed.podsByShard().entrySet().stream()
                 .collect(
                     Collectors.toMap(
-                        Map.Entry::getKey, e -> e.getValue().stream().map(PodView::name).toList())),
+                        Map.Entry::getKey,
+                        e -> e.getValue().stream().map(ShardPod::name).toList())),
             now);
     List<ShardOutcome> outcomes = new ArrayList<>();
     for (DesiredShard shard : desired.model().shards()) {
@@ -91,7 +92,7 @@ final class ShardsStep {
               .filter(s -> s.id().equals(shard.id()))
               .findFirst()
               .orElse(null);
-      List<PodView> pods = observed.pods(shard.id());
+      List<ShardPod> pods = observed.pods(shard.id());
       ShardOutcome outcome =
           coordinator.coordinate(
               new ShardContext(
@@ -126,7 +127,7 @@ final class ShardsStep {
    * outcome); whether it did.
    */
   private boolean rebuild(
-      ShardedDatabase sdb, VolumeResizer.Rebuild r, ShardOutcome outcome, List<PodView> pods) {
+      ShardedDatabase sdb, VolumeResizer.Rebuild r, ShardOutcome outcome, List<ShardPod> pods) {
     if (r == null) {
       return false;
     }
@@ -168,19 +169,19 @@ final class ShardsStep {
    * StatefulSets update {@code OnDelete}, so the operator decides which pod goes when.
    */
   private void roll(
-      ShardedDatabase sdb, ShardOutcome outcome, List<PodView> pods, String updateRevision) {
+      ShardedDatabase sdb, ShardOutcome outcome, List<ShardPod> pods, String updateRevision) {
     Optional<PodView> next =
-        RollPlanner.next(outcome.phase(), outcome.status(), pods, updateRevision);
+        RollPlanner.next(
+            outcome.phase(),
+            outcome.status(),
+            pods.stream().map(ShardPod::view).toList(),
+            updateRevision);
     if (next.isEmpty()) {
       return;
     }
     PodView pod = next.get();
     try {
-      client
-          .pods()
-          .inNamespace(pod.pod().getMetadata().getNamespace())
-          .withName(pod.name())
-          .delete();
+      client.pods().inNamespace(sdb.getMetadata().getNamespace()).withName(pod.name()).delete();
       events.record(
           sdb,
           new ShardEvent(
@@ -188,7 +189,7 @@ final class ShardsStep {
               "deleted secondary "
                   + pod.name()
                   + " so its StatefulSet re-creates it from the new template (revision "
-                  + pod.pod().getMetadata().getLabels().get(PodView.REVISION_LABEL)
+                  + pod.revision()
                   + " -> "
                   + updateRevision
                   + "); the primary goes last, after a planned switch-over"));

@@ -56,7 +56,7 @@ final class StuckPodReplacer {
   }
 
   /** A pod to delete, and why. */
-  record Replacement(PodView pod, ReplacementDecision decision) {}
+  record Replacement(ShardPod pod, ReplacementDecision decision) {}
 
   private final KubernetesClient client;
   private final PodReplacementPolicy policy;
@@ -70,9 +70,9 @@ final class StuckPodReplacer {
 
   /** Deletes the stuck pods among {@code pods} and records why. */
   void replace(
-      ShardedDatabase sdb, List<PodView> pods, FailoverSpec failover, Instant now, Nodes nodes) {
+      ShardedDatabase sdb, List<ShardPod> pods, FailoverSpec failover, Instant now, Nodes nodes) {
     for (Replacement r : decide(pods, failover, now, nodes)) {
-      PodView pod = r.pod();
+      ShardPod pod = r.pod();
       boolean force = r.decision().action() == ReplacementDecision.Action.FORCE_DELETE;
       try {
         var resource =
@@ -100,9 +100,9 @@ final class StuckPodReplacer {
    * The unready pods among {@code pods} to delete: decided on the cached node, and decided again on
    * the live node before anything is deleted.
    */
-  List<Replacement> decide(List<PodView> pods, FailoverSpec failover, Instant now, Nodes nodes) {
+  List<Replacement> decide(List<ShardPod> pods, FailoverSpec failover, Instant now, Nodes nodes) {
     List<Replacement> out = new ArrayList<>();
-    for (PodView pod : pods) {
+    for (ShardPod pod : pods) {
       if (pod.ready()) {
         continue;
       }
@@ -120,7 +120,7 @@ final class StuckPodReplacer {
   }
 
   private ReplacementDecision decide(
-      PodView pod, Optional<Node> node, FailoverSpec failover, Instant now) {
+      ShardPod pod, Optional<Node> node, FailoverSpec failover, Instant now) {
     return policy.decide(
         pod.pod(),
         node,

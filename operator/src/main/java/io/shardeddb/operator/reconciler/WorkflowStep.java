@@ -151,7 +151,10 @@ final class WorkflowStep {
     List<DesiredShard> out = new ArrayList<>();
     for (DesiredShard s : shards) {
       List<PodView> pods =
-          observed.pods(s.id()).stream().filter(p -> p.ordinal() >= 0 && !p.terminating()).toList();
+          observed.pods(s.id()).stream()
+              .filter(p -> p.ordinal() >= 0 && !p.terminating())
+              .map(ShardPod::view)
+              .toList();
       Map<String, TimedHeartbeat> heartbeats = observed.heartbeats();
       ResizeGate.Decision d =
           ResizeGate.decide(s.replicas(), pods, heartbeats, previous.shard(s.id()).orElse(null));

@@ -127,16 +127,16 @@ class StuckPodReplacerTest {
             });
   }
 
-  private static PodView unreadyPod(String name, String node) {
+  private static ShardPod unreadyPod(String name, String node) {
     return pod(name, node, "False");
   }
 
-  private static PodView readyPod(String name, String node) {
+  private static ShardPod readyPod(String name, String node) {
     return pod(name, node, "True");
   }
 
-  private static PodView pod(String name, String node, String ready) {
-    return PodView.of(
+  private static ShardPod pod(String name, String node, String ready) {
+    return ShardPod.of(
         new PodBuilder()
             .withNewMetadata()
             .withName(name)

@@ -125,12 +125,13 @@ class SwitchoverCoordinatorTest {
   private ShardContext observe(String target) {
     ShardedDatabase sdb = new ShardedDatabase();
     sdb.setMetadata(new ObjectMetaBuilder().withName("db").withNamespace("ns").build());
-    List<PodView> pods = new ArrayList<>();
+    List<ShardPod> pods = new ArrayList<>();
     Map<String, TimedHeartbeat> beats = new HashMap<>();
     List<ReplicaStatus> replicas = new ArrayList<>();
     for (LogFleet.Replica r : fleet.replicas.values()) {
       Pod pod = new PodBuilder().withNewMetadata().withName(r.name).endMetadata().build();
-      pods.add(new PodView(r.name, r.ordinal, r.ip(), true, true, 0, false, pod));
+      pods.add(
+          new ShardPod(new PodView(r.name, r.ordinal, r.ip(), true, true, 0, false, null), pod));
       beats.put(r.name, fleet.heartbeat(r.url()));
       replicas.add(
           new ReplicaStatus(r.name, r.url(), r.role, true, ReplicaState.Ready, 0L, 0L, null));

@@ -1,6 +1,5 @@
 package io.shardeddb.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
 import io.shardeddb.protocol.shard.Heartbeat;
@@ -8,7 +7,6 @@ import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +16,8 @@ import java.util.Optional;
  * settings, the previous status, the shard's members (pods of its StatefulSet not being deleted)
  * and the heartbeats that answered, the time of the pass, and the pods a pending request names:
  * {@code promoteTo} (a planned switch-over) and {@code rebuild} (a requested re-copy), null when
- * none. Built by {@link #of} from what the reconciler observed; a simulator builds it directly.
+ * none. The operator builds it from what it observed ({@code ShardContext.observation()}); a
+ * simulator builds it directly.
  */
 public record ShardObservation(
     String shardId,
@@ -111,42 +110,6 @@ public record ShardObservation(
     }
   }
 
-  /** The observation of one pass from the reconciler's context. */
-  public static ShardObservation of(ShardContext ctx) {
-    List<Member> members =
-        ctx.pods().stream()
-            .filter(p -> p.ordinal() >= 0 && !p.terminating())
-            .sorted(Comparator.comparingInt(PodView::ordinal))
-            .map(
-                p ->
-                    new Member(
-                        p.name(),
-                        p.ordinal(),
-                        p.url(),
-                        p.ready(),
-                        p.restarts(),
-                        uptime(p.pod(), ctx.now()),
-                        PodView.outdated(p, ctx.updateRevision())
-                            || ctx.awaitingVolume().contains(p.name())))
-            .toList();
-    ShardStatus previous =
-        ctx.previous() != null
-            ? ctx.previous()
-            : new ShardStatus(ctx.shardId(), null, null, null, null, List.of());
-    return new ShardObservation(
-        ctx.shardId(),
-        ctx.config(),
-        ctx.desiredReplicas(),
-        ctx.writeQuorum(),
-        ctx.primaryUnavailableAfter(),
-        previous,
-        members,
-        Map.copyOf(ctx.heartbeats()),
-        ctx.now(),
-        ctx.promoteTo(),
-        ctx.rebuild());
-  }
-
   /** The member of this name. */
   public Optional<Member> member(String name) {
     return members.stream().filter(m -> m.name().equals(name)).findFirst();
@@ -156,17 +119,5 @@ public record ShardObservation(
   public Heartbeat beat(String name) {
     TimedHeartbeat t = beats.get(name);
     return t == null ? null : t.heartbeat();
-  }
-
-  private static Duration uptime(Pod pod, Instant now) {
-    if (pod == null || pod.getStatus() == null || pod.getStatus().getStartTime() == null) {
-      return Duration.ZERO;
-    }
-    try {
-      Duration d = Duration.between(Instant.parse(pod.getStatus().getStartTime()), now);
-      return d.isNegative() ? Duration.ZERO : d;
-    } catch (java.time.format.DateTimeParseException e) {
-      return Duration.ZERO;
-    }
   }
 }

@@ -2,8 +2,6 @@ package io.shardeddb.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.operator.reconciler.ShardObservation.Member;
@@ -31,14 +29,7 @@ class RollPlannerTest {
   static final String NEW = "rev-2";
 
   static PodView pod(int i, String revision, boolean ready) {
-    Pod p =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("p-" + i)
-            .addToLabels(PodView.REVISION_LABEL, revision)
-            .endMetadata()
-            .build();
-    return new PodView("p-" + i, i, "10.0.0." + i, ready, true, 0, false, p);
+    return new PodView("p-" + i, i, "10.0.0." + i, ready, true, 0, false, revision);
   }
 
   static ShardStatus status(String primary, int n, ReplicaState state) {
