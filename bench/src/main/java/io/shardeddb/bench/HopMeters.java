@@ -96,7 +96,8 @@ final class HopMeters {
     List<String> unreachable = new ArrayList<>();
     for (Pod pod : pods) {
       try {
-        parse(pod.group(), fetch(pod.url(), tls)).forEach((k, v) -> values.merge(k, v, Value::plus));
+        parse(pod.group(), fetch(pod.url(), tls))
+            .forEach((k, v) -> values.merge(k, v, Value::plus));
       } catch (IOException | RuntimeException e) {
         unreachable.add(pod.url() + ": " + e);
       }

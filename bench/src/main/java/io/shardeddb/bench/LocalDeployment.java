@@ -85,8 +85,8 @@ final class LocalDeployment implements AutoCloseable {
 
   /**
    * Every pod's metrics page, with the group its process belongs to (as {@link #processGroups}):
-   * the pod's address and its container port named {@code http}, over HTTPS when the database
-   * runs TLS.
+   * the pod's address and its container port named {@code http}, over HTTPS when the database runs
+   * TLS.
    */
   List<HopMeters.Pod> meterPods() {
     ShardedDatabase r = resource(cluster, name);
@@ -110,7 +110,8 @@ final class LocalDeployment implements AutoCloseable {
       String podName = pod.getMetadata().getName();
       boolean isRouter =
           pod.getSpec().getContainers().stream().anyMatch(c -> c.getName().contains("router"));
-      String group = isRouter ? "router" : primaries.contains(podName) ? "primaries" : "secondaries";
+      String group =
+          isRouter ? "router" : primaries.contains(podName) ? "primaries" : "secondaries";
       out.add(new HopMeters.Pod(group, scheme + "://" + ip + ":" + port.get() + "/prometheus"));
     }
     return out;
