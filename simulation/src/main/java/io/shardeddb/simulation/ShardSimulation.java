@@ -544,6 +544,65 @@ public final class ShardSimulation {
     return judge();
   }
 
+  /**
+   * Rule 6 broken on purpose (a simulated-storage mutation, as {@link #withoutRequestOutcomes}):
+   * the group commit's transaction does not re-check the persisted epoch and role.
+   */
+  ShardSimulation withoutEpochRecheck() {
+    replicas.forEach(r -> r.storageFaults().skipsEpochRecheck = true);
+    return this;
+  }
+
+  /**
+   * Rule 6 as a scripted schedule, a batch racing a fence: at t=4 s the primary P's process dies
+   * while the database has received the COMMIT of its next batch that changes rows; P restarts 100
+   * ms later (its database kept running) and, the shard having no primary, the operator fences at a
+   * new epoch. The database finishes the dead process's COMMIT right after P persisted that fence
+   * and answered it with the log it had read at boot. With the rule the transaction's re-check of
+   * the persisted epoch writes nothing; without it, P's log and rows silently hold a batch past the
+   * position its fence answer reported.
+   */
+  public Result runCommitInFlightAtAFence() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica p = byName(operator.primary());
+    p.disk()
+        .diesMidCommit(
+            () -> {
+              log(
+                  scheduler.now(),
+                  "crash " + p.name() + " with its COMMIT in flight; restart it in 100");
+              p.crash();
+              // The dead process's connection: its statements after the COMMIT fail.
+              p.storageFaults().resetFor(1);
+              scheduler.after(100, () -> restart(p));
+            },
+            late -> {
+              // P's fence answer is lost: the election chooses among the others, and P follows.
+              network.partition(SimOperator.NAME, p.name());
+              log(scheduler.now(), p.name() + " persisted the fence; its answer is lost");
+              scheduler.after(300, () -> network.heal(SimOperator.NAME, p.name()));
+              scheduler.after(
+                  1,
+                  () -> {
+                    late.run();
+                    log(
+                        scheduler.now(),
+                        p.name()
+                            + "'s late COMMIT "
+                            + (p.disk().lateCommitLanded ? "landed" : "wrote nothing"));
+                  });
+            });
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
   /** A world of three replicas that may grow to five, for the scripted schedules. */
   static ShardSimulation growable(long seed, Rulebook rules) {
     return new ShardSimulation(seed, 3, rules, Membership.SCRIPTED);

@@ -425,4 +425,26 @@ class BrokenRulesAreCaughtTest {
                 3))
         .anyMatch(v -> v.contains("acknowledged write"));
   }
+
+  @Test
+  @DisplayName(
+      "rule 6 broken (the group commit does not re-check the persisted epoch): a dead primary's"
+          + " COMMIT that lands after its restarted process answered a fence diverges silently")
+  void aCommitLandingAfterAFence() {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 3; seed++) {
+      ShardSimulation.Result broken =
+          new ShardSimulation(seed, 3).withoutEpochRecheck().runCommitInFlightAtAFence();
+      assertThat(broken.faults()).anyMatch(f -> f.contains("late COMMIT landed"));
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+      }
+      // The same window opened with the rule kept: the late COMMIT writes nothing.
+      ShardSimulation.Result kept = new ShardSimulation(seed, 3).runCommitInFlightAtAFence();
+      assertThat(kept.faults()).anyMatch(f -> f.contains("late COMMIT wrote nothing"));
+      assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
+    }
+    System.out.println("broken rule (aCommitLandingAfterAFence) caught: " + found);
+    assertThat(found).isNotEmpty();
+  }
 }
