@@ -465,6 +465,61 @@ public final class ShardSimulation {
   }
 
   /**
+   * Rule 1 as a scripted schedule, a stale operator sending a role of a lower epoch: at t=4 s the
+   * primary P of epoch 1 crashes and the operator elects Q at epoch 2. 800 ms after that election
+   * (Q acknowledging writes of epoch 2) P restarts, and a stale operator instance that never saw
+   * epoch 2 sends the roles of epoch 1 again: Primary to P, Secondary under P to the others. Each
+   * replica has seen epoch 2 and must refuse (rule 1); taking them, P leads with a log that lacks
+   * epoch 2's writes and its followers give them up.
+   */
+  public Result runStaleOperator() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica old = byName(operator.primary());
+    long epoch = old.disk().epoch;
+    log(scheduler.now(), "crash " + old.name());
+    old.crash();
+    List<String> voters = pods().stream().map(SimReplica::name).toList();
+    operator.onceElectedBeforeRoles(
+        elected ->
+            scheduler.after(
+                800,
+                () -> {
+                  log(
+                      scheduler.now(),
+                      "restart "
+                          + old.name()
+                          + "; a stale operator sends the roles of epoch "
+                          + epoch
+                          + " again, electing "
+                          + old.name());
+                  old.start();
+                  for (SimReplica x : pods()) {
+                    network.send(
+                        "operator-stale",
+                        x.name(),
+                        new Messages.Role(
+                            epoch,
+                            x == old,
+                            old.name(),
+                            live.size(),
+                            null,
+                            voters,
+                            List.of(),
+                            Map.of()));
+                  }
+                }));
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
+  /**
    * Rule 3 as a scripted schedule, Raft's figure 8 in three replicas. At t=4 s the first primary A
    * (epoch 1) is cut off from its peers: the writes in flight land in its log alone (its
    * unacknowledged tail); at t=4.3 s it crashes. The next election (epoch 2) chooses B among the
