@@ -421,6 +421,243 @@ public final class ShardSimulation {
     return judge();
   }
 
+  /**
+   * Rule 1 as a scripted schedule, a duplicated operator reusing an epoch: at t=4 s the primary P
+   * of epoch e is cut off from one secondary R for 1.2 s and acknowledges writes with the other, L.
+   * At t=4.6 s a second, stale operator instance that elected R in its own run of the same election
+   * sends its roles: Primary of e to R, Secondary of e under R to P and L (its status write would
+   * lose the optimistic-concurrency race, but its role calls go out first). Every replica already
+   * accepted P in e and must refuse (rule 1); taking them makes two primaries write different
+   * entries under the same (epoch, lsn), which log matching cannot tell apart.
+   */
+  public Result runDuplicatedOperator() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica primary = byName(operator.primary());
+    long epoch = primary.disk().epoch;
+    SimReplica stale = pods().stream().filter(x -> x != primary).findFirst().orElseThrow();
+    network.partition(primary.name(), stale.name());
+    log(scheduler.now(), "partition " + primary.name() + " from " + stale.name() + " for 1200");
+    scheduler.after(1_200, () -> network.heal(primary.name(), stale.name()));
+    scheduler.runUntil(4_600);
+    List<String> voters = pods().stream().map(SimReplica::name).toList();
+    log(
+        scheduler.now(),
+        "a duplicated operator sends the roles of epoch "
+            + epoch
+            + " again, electing "
+            + stale.name());
+    for (SimReplica x : pods()) {
+      network.send(
+          "operator-duplicate",
+          x.name(),
+          new Messages.Role(
+              epoch, x == stale, stale.name(), live.size(), null, voters, List.of(), Map.of()));
+    }
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
+  /**
+   * Rule 1 as a scripted schedule, a stale operator sending a role of a lower epoch: at t=4 s the
+   * primary P of epoch 1 crashes and the operator elects Q at epoch 2. 800 ms after that election
+   * (Q acknowledging writes of epoch 2) P restarts, and a stale operator instance that never saw
+   * epoch 2 sends the roles of epoch 1 again: Primary to P, Secondary under P to the others. Each
+   * replica has seen epoch 2 and must refuse (rule 1); taking them, P leads with a log that lacks
+   * epoch 2's writes and its followers give them up.
+   */
+  public Result runStaleOperator() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica old = byName(operator.primary());
+    long epoch = old.disk().epoch;
+    log(scheduler.now(), "crash " + old.name());
+    old.crash();
+    List<String> voters = pods().stream().map(SimReplica::name).toList();
+    operator.onceElectedBeforeRoles(
+        elected ->
+            scheduler.after(
+                800,
+                () -> {
+                  log(
+                      scheduler.now(),
+                      "restart "
+                          + old.name()
+                          + "; a stale operator sends the roles of epoch "
+                          + epoch
+                          + " again, electing "
+                          + old.name());
+                  old.start();
+                  for (SimReplica x : pods()) {
+                    network.send(
+                        "operator-stale",
+                        x.name(),
+                        new Messages.Role(
+                            epoch,
+                            x == old,
+                            old.name(),
+                            live.size(),
+                            null,
+                            voters,
+                            List.of(),
+                            Map.of()));
+                  }
+                }));
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
+  /**
+   * Rule 3 as a scripted schedule, Raft's figure 8 in three replicas. At t=4 s the first primary A
+   * (epoch 1) is cut off from its peers: the writes in flight land in its log alone (its
+   * unacknowledged tail); at t=4.3 s it crashes. The next election (epoch 2) chooses B among the
+   * other two; before its roles B is cut off from C and client c0 from B, so B's entries of epoch 2
+   * (its no-op, the other clients' retries) stay on B, which crashes 600 ms later. A restarts and
+   * is elected (epoch 3) from A and C, A's tail being the longest log; the clients stop sending new
+   * changes, so their retries of the tail are the only changes A acknowledges. 1 s after A's roles
+   * A crashes and B returns: the next election (epoch 4) is between B and C. With the rule, A
+   * acknowledged the retries only once its no-op of epoch 3 was on C, so C's log is the later one
+   * and keeps them; without it, C holds A's tail of epoch 1 only, B's epoch 2 wins, and c0's
+   * acknowledged retry is gone.
+   */
+  public Result runFigureEight() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica first = byName(operator.primary());
+    for (SimReplica o : pods()) {
+      if (o != first) {
+        network.partition(first.name(), o.name());
+      }
+    }
+    log(scheduler.now(), "partition " + first.name() + " from its peers");
+    scheduler.runUntil(4_300);
+    log(scheduler.now(), "crash " + first.name());
+    first.crash();
+    String cut = clients.get(0).name();
+    operator.onceElectedBeforeRoles(
+        second -> {
+          SimReplica b = byName(second);
+          SimReplica c =
+              pods().stream().filter(x -> x != first && x != b).findFirst().orElseThrow();
+          network.partition(b.name(), c.name());
+          network.partition(cut, b.name());
+          log(
+              scheduler.now(),
+              b.name()
+                  + " elected; partition it from "
+                  + c.name()
+                  + " and from client "
+                  + cut
+                  + ", crash it in 600");
+          scheduler.after(
+              600,
+              () -> {
+                log(scheduler.now(), "crash " + b.name() + "; restart " + first.name());
+                b.crash();
+                network.heal(first.name(), c.name());
+                first.start();
+                operator.onceElectedBeforeRoles(
+                    third -> {
+                      SimReplica a = byName(third);
+                      log(
+                          scheduler.now(),
+                          third
+                              + " elected; no new changes; crash it in 1000, then restart "
+                              + b.name());
+                      clients.forEach(SimClient::stopWriting);
+                      scheduler.after(
+                          1_000,
+                          () -> {
+                            log(scheduler.now(), "crash " + a.name() + "; restart " + b.name());
+                            a.crash();
+                            network.heal(b.name(), c.name());
+                            network.heal(cut, b.name());
+                            b.start();
+                          });
+                    });
+              });
+        });
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
+  /**
+   * Rule 6 broken on purpose (a simulated-storage mutation, as {@link #withoutRequestOutcomes}):
+   * the group commit's transaction does not re-check the persisted epoch and role.
+   */
+  ShardSimulation withoutEpochRecheck() {
+    replicas.forEach(r -> r.storageFaults().skipsEpochRecheck = true);
+    return this;
+  }
+
+  /**
+   * Rule 6 as a scripted schedule, a batch racing a fence: at t=4 s the primary P's process dies
+   * while the database has received the COMMIT of its next batch that changes rows; P restarts 100
+   * ms later (its database kept running) and, the shard having no primary, the operator fences at a
+   * new epoch. The database finishes the dead process's COMMIT right after P persisted that fence
+   * and answered it with the log it had read at boot. With the rule the transaction's re-check of
+   * the persisted epoch writes nothing; without it, P's log and rows silently hold a batch past the
+   * position its fence answer reported.
+   */
+  public Result runCommitInFlightAtAFence() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    SimReplica p = byName(operator.primary());
+    p.disk()
+        .diesMidCommit(
+            () -> {
+              log(
+                  scheduler.now(),
+                  "crash " + p.name() + " with its COMMIT in flight; restart it in 100");
+              p.crash();
+              // The dead process's connection: its statements after the COMMIT fail.
+              p.storageFaults().resetFor(1);
+              scheduler.after(100, () -> restart(p));
+            },
+            late -> {
+              // P's fence answer is lost: the election chooses among the others, and P follows.
+              network.partition(SimOperator.NAME, p.name());
+              log(scheduler.now(), p.name() + " persisted the fence; its answer is lost");
+              scheduler.after(300, () -> network.heal(SimOperator.NAME, p.name()));
+              scheduler.after(
+                  1,
+                  () -> {
+                    late.run();
+                    log(
+                        scheduler.now(),
+                        p.name()
+                            + "'s late COMMIT "
+                            + (p.disk().lateCommitLanded ? "landed" : "wrote nothing"));
+                  });
+            });
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
+  }
+
   /** A world of three replicas that may grow to five, for the scripted schedules. */
   static ShardSimulation growable(long seed, Rulebook rules) {
     return new ShardSimulation(seed, 3, rules, Membership.SCRIPTED);

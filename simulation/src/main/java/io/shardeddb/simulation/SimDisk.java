@@ -134,7 +134,41 @@ final class SimDisk implements WriteStorage, ReplicaStore {
   @Override
   public long[] commit(BatchPlan plan, long termEpoch) throws SQLException {
     faults.statement();
-    if (!primary || epoch != termEpoch) {
+    if (diesMidCommit != null && !plan.ops().isEmpty()) {
+      Runnable death = diesMidCommit;
+      diesMidCommit = null;
+      inFlight = plan;
+      inFlightEpoch = termEpoch;
+      death.run();
+      throw new SQLException(
+          "Communications link failure (the process died with its COMMIT in flight)", "08S01");
+    }
+    return land(plan, termEpoch);
+  }
+
+  /**
+   * Arms a scripted fault: the next commit that changes rows is cut off by the process's death
+   * ({@code death} crashes the replica) after the database received its COMMIT, which the database
+   * finishes later: right after the next epoch raised on this disk (a fence of the restarted
+   * process), handed to {@code afterFence} to run. With rule 6's re-check that late COMMIT finds
+   * the persisted epoch changed and writes nothing (MariaDB: the batch's conditional update of the
+   * meta row orders it against the fence's); without it, it lands after the fence was answered.
+   */
+  void diesMidCommit(Runnable death, java.util.function.Consumer<Runnable> afterFence) {
+    this.diesMidCommit = death;
+    this.afterFence = afterFence;
+  }
+
+  private Runnable diesMidCommit;
+  private java.util.function.Consumer<Runnable> afterFence;
+  private BatchPlan inFlight;
+  private long inFlightEpoch;
+
+  /** Whether the COMMIT cut off by {@link #diesMidCommit} landed (wrote anything). */
+  boolean lateCommitLanded;
+
+  private long[] land(BatchPlan plan, long termEpoch) throws SQLException {
+    if (!faults.skipsEpochRecheck && (!primary || epoch != termEpoch)) {
       return null;
     }
     for (LogEntry e : plan.entries()) {
@@ -254,6 +288,19 @@ final class SimDisk implements WriteStorage, ReplicaStore {
     if (votedFor != null) {
       voteEpoch = newEpoch;
       vote = votedFor;
+    }
+    if (inFlight != null && newEpoch > inFlightEpoch) {
+      BatchPlan late = inFlight;
+      long lateEpoch = inFlightEpoch;
+      inFlight = null;
+      afterFence.accept(
+          () -> {
+            try {
+              lateCommitLanded = land(late, lateEpoch) != null;
+            } catch (SQLException duplicate) {
+              lateCommitLanded = false; // an entry at its LSN already: the transaction failed
+            }
+          });
     }
   }
 

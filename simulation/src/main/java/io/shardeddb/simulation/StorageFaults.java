@@ -27,6 +27,13 @@ final class StorageFaults {
    */
   boolean dropsRequestOutcomes;
 
+  /**
+   * Not a fault but a mutation ({@code BrokenRulesAreCaughtTest}, rule 6 broken): the group
+   * commit's transaction does not re-check the persisted epoch and role (no conditional update of
+   * the meta row), so a COMMIT still in flight when a fence is persisted lands after it.
+   */
+  boolean skipsEpochRecheck;
+
   StorageFaults(LongSupplier now) {
     this.now = now;
   }

@@ -347,4 +347,135 @@ class BrokenRulesAreCaughtTest {
       assertThat(r.violations()).as("seed " + seed).isEmpty();
     }
   }
+
+  /**
+   * A scripted schedule run on seeds 1–{@code seeds} with {@code broken} and again with the rule
+   * kept: every seed is green with the rule kept; returns the first violation of each red seed.
+   */
+  private static List<String> redOnlyWhenBroken(
+      String test,
+      java.util.function.LongFunction<ShardSimulation.Result> broken,
+      java.util.function.LongFunction<ShardSimulation.Result> kept,
+      int seeds) {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= seeds; seed++) {
+      ShardSimulation.Result r = broken.apply(seed);
+      if (!r.ok()) {
+        found.add("seed " + seed + ": " + r.violations().get(0));
+      }
+      ShardSimulation.Result intact = kept.apply(seed);
+      assertThat(intact.violations())
+          .as("seed %d with the rule kept, faults: %s", seed, intact.faults())
+          .isEmpty();
+    }
+    System.out.println("broken rule (" + test + ") caught: " + found);
+    return found;
+  }
+
+  @Test
+  @DisplayName(
+      "rule 1 broken (a replica takes a second primary for an epoch it already voted in): a"
+          + " duplicated operator reusing the epoch makes two primaries write under one (epoch,"
+          + " lsn)")
+  void aSecondPrimaryForAnEpochAlreadyVotedIn() {
+    Rulebook forgetful =
+        new Rulebook() {
+          @Override
+          public EpochRules.RoleVerdict role(
+              EpochRules.Epochs persisted,
+              long epoch,
+              String primary,
+              boolean asPrimary,
+              boolean copying) {
+            // The vote forgotten; lower epochs still refused.
+            return super.role(
+                new EpochRules.Epochs(persisted.epoch(), 0, null),
+                epoch,
+                primary,
+                asPrimary,
+                copying);
+          }
+        };
+    assertThat(
+            redOnlyWhenBroken(
+                "aSecondPrimaryForAnEpochAlreadyVotedIn",
+                seed -> new ShardSimulation(seed, 3, forgetful).runDuplicatedOperator(),
+                seed -> new ShardSimulation(seed, 3).runDuplicatedOperator(),
+                3))
+        .anyMatch(v -> v.contains("acknowledged write"));
+  }
+
+  @Test
+  @DisplayName(
+      "rule 1 broken (a replica takes a role of an epoch lower than one it has seen): a stale"
+          + " operator's old roles bring back the old primary and epoch 2's writes are lost")
+  void aRoleOfAnEpochLowerThanOneSeen() {
+    Rulebook backwards =
+        new Rulebook() {
+          @Override
+          public EpochRules.RoleVerdict role(
+              EpochRules.Epochs persisted,
+              long epoch,
+              String primary,
+              boolean asPrimary,
+              boolean copying) {
+            // Only the epoch check dropped: the vote of that epoch is still checked.
+            EpochRules.Epochs seen =
+                persisted.epoch() > epoch
+                    ? new EpochRules.Epochs(epoch, persisted.voteEpoch(), persisted.votedPrimary())
+                    : persisted;
+            return super.role(seen, epoch, primary, asPrimary, copying);
+          }
+        };
+    assertThat(
+            redOnlyWhenBroken(
+                "aRoleOfAnEpochLowerThanOneSeen",
+                seed -> new ShardSimulation(seed, 3, backwards).runStaleOperator(),
+                seed -> new ShardSimulation(seed, 3).runStaleOperator(),
+                3))
+        .anyMatch(v -> v.contains("acknowledged write"));
+  }
+
+  @Test
+  @DisplayName(
+      "rule 3 broken (a new primary serves without its term's no-op): a retry of an earlier"
+          + " term's tail acknowledged on a quorum is lost to a later epoch's log (Raft's figure 8)")
+  void aTermServedWithoutItsNoOp() {
+    Rulebook noNoOp =
+        new Rulebook() {
+          @Override
+          public boolean startsTermWithNoOp() {
+            return false;
+          }
+        };
+    assertThat(
+            redOnlyWhenBroken(
+                "aTermServedWithoutItsNoOp",
+                seed -> new ShardSimulation(seed, 3, noNoOp).runFigureEight(),
+                seed -> new ShardSimulation(seed, 3).runFigureEight(),
+                3))
+        .anyMatch(v -> v.contains("acknowledged write"));
+  }
+
+  @Test
+  @DisplayName(
+      "rule 6 broken (the group commit does not re-check the persisted epoch): a dead primary's"
+          + " COMMIT that lands after its restarted process answered a fence diverges silently")
+  void aCommitLandingAfterAFence() {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 3; seed++) {
+      ShardSimulation.Result broken =
+          new ShardSimulation(seed, 3).withoutEpochRecheck().runCommitInFlightAtAFence();
+      assertThat(broken.faults()).anyMatch(f -> f.contains("late COMMIT landed"));
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+      }
+      // The same window opened with the rule kept: the late COMMIT writes nothing.
+      ShardSimulation.Result kept = new ShardSimulation(seed, 3).runCommitInFlightAtAFence();
+      assertThat(kept.faults()).anyMatch(f -> f.contains("late COMMIT wrote nothing"));
+      assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
+    }
+    System.out.println("broken rule (aCommitLandingAfterAFence) caught: " + found);
+    assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
+  }
 }

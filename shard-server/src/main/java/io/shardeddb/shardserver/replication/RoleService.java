@@ -66,7 +66,7 @@ public class RoleService {
             () -> {
               ReplicaContext.View v = ctx.view();
               EpochRules.RoleVerdict verdict =
-                  EpochRules.role(
+                  rules.role(
                       ctx.epochs(),
                       r.epoch(),
                       r.primary().name(),

@@ -367,8 +367,14 @@ public class WriteCoordinator implements AutoCloseable {
               rules));
     }
     term = new Term(epoch, tracker, List.copyOf(links), clock.nanos(), replicas, learning);
-    queue.add(new Pending(null, new CompletableFuture<>(), clock.nanos()));
-    kick();
+    if (rules.startsTermWithNoOp()) {
+      queue.add(new Pending(null, new CompletableFuture<>(), clock.nanos()));
+      kick();
+    } else {
+      // Rule 3 broken on purpose (the simulator's mutation only): the term counts as confirmed at
+      // the log it inherited, so each change waits for its own entry alone.
+      term.noopLsn = v.appliedLsn();
+    }
     LOG.info(
         "{} is primary for epoch {} with {} secondaries and {} learners, quorum {} of {} (voting)",
         ctx.name(),

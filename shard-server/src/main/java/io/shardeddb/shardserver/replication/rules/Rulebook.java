@@ -14,6 +14,27 @@ import java.util.Optional;
  */
 @Singleton
 public class Rulebook {
+  /**
+   * Rule 1: whether a replica that has persisted {@code persisted} takes a role of {@code epoch}
+   * under {@code primary} ({@link EpochRules#role}): refused for an epoch lower than one it has
+   * seen and for a second, different primary in an epoch it already voted in.
+   */
+  public EpochRules.RoleVerdict role(
+      EpochRules.Epochs persisted, long epoch, String primary, boolean asPrimary, boolean copying) {
+    return EpochRules.role(persisted, epoch, primary, asPrimary, copying);
+  }
+
+  /**
+   * Rule 3: a new primary appends a no-op entry of its epoch at once and acknowledges no change
+   * (deduplicated retries of inherited entries included) until that entry is on a quorum. False is
+   * the term the rule forbids: no entry of its own, so an inherited entry is acknowledged as soon
+   * as a quorum holds it, though a replica holding a later epoch's entry can still win the next
+   * election (Raft's figure 8).
+   */
+  public boolean startsTermWithNoOp() {
+    return true;
+  }
+
   /** Rule 5: acknowledgements a write needs, counted over the spec's {@code specReplicas}. */
   public int required(WriteQuorum quorum, int specReplicas) {
     return quorum.required(specReplicas);
