@@ -7,11 +7,18 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.operator.model.DatabaseModel;
+import io.shardeddb.operator.model.Images;
+import io.shardeddb.operator.model.RouterModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -167,5 +174,63 @@ class PodEnvironmentTest {
           .containsExactlyInAnyOrder("ca.crt", "tls.crt", "tls.key");
     }
     assertThat(Files.readString(dir.resolve("tls.key"))).isEqualTo("rk");
+  }
+
+  @Test
+  void theRoutersTokenFilesAreProjectedFromTheOperatorsDeploymentAndFollowTheSecret()
+      throws Exception {
+    ShardedDatabase sdb =
+        Serialization.unmarshal(
+            Files.readString(
+                Path.of("").toAbsolutePath().getParent().resolve("examples/students.yaml")),
+            ShardedDatabase.class);
+    sdb.getMetadata().setNamespace("default");
+    var template =
+        RouterModel.deployment(DatabaseModel.of(sdb, Images.DEFAULTS)).getSpec().getTemplate();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("students-router-0")
+            .withNamespace("default")
+            .endMetadata()
+            .withSpec(template.getSpec())
+            .build();
+    Container router = pod.getSpec().getContainers().get(0);
+    // The pod's other Secrets (shard data credential, TLS), with the keys it mounts.
+    for (Volume v : pod.getSpec().getVolumes()) {
+      if (v.getSecret() != null && !v.getSecret().getSecretName().equals("students-router-token")) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("token", b64("x"));
+        if (v.getSecret().getItems() != null) {
+          v.getSecret().getItems().forEach(i -> keys.put(i.getKey(), b64("x")));
+        }
+        secret(v.getSecret().getSecretName(), keys);
+      }
+    }
+    secret(
+        "students-router-token",
+        Map.of("token", b64("data-1"), "admin-token", b64("admin-1"), "note", b64("other")));
+    PodEnvironment env = new PodEnvironment(kube.client());
+
+    Map<String, Path> mounts = env.projectSecretVolumes(pod, router, data.resolve("volumes"));
+    Map<String, String> resolved = env.resolve(pod, router, "127.0.0.5", mounts);
+
+    assertThat(resolved)
+        .as("no token in the environment")
+        .doesNotContainKeys("SHARDEDDB_ROUTER_AUTH_TOKEN", "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN");
+    Path token = Path.of(resolved.get("SHARDEDDB_ROUTER_AUTH_TOKEN_FILE"));
+    Path admin = Path.of(resolved.get("SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN_FILE"));
+    assertThat(token).startsWith(data.resolve("volumes"));
+    assertThat(Files.readString(token)).isEqualTo("data-1");
+    assertThat(Files.readString(admin)).isEqualTo("admin-1");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+        .isEqualTo("rw-------");
+    assertThat(token.resolveSibling("note")).as("only the two keys").doesNotExist();
+
+    // A rotation reaches the same paths at the runner's next refresh.
+    secret("students-router-token", Map.of("token", b64("data-2"), "admin-token", b64("admin-1")));
+    env.projectSecretVolumes(pod, router, data.resolve("volumes"));
+    assertThat(Files.readString(token)).isEqualTo("data-2");
+    assertThat(Files.readString(admin)).isEqualTo("admin-1");
   }
 }
