@@ -233,4 +233,73 @@ class PodEnvironmentTest {
     assertThat(Files.readString(token)).isEqualTo("data-2");
     assertThat(Files.readString(admin)).isEqualTo("admin-1");
   }
+
+  @Test
+  void stringDataIsFoldedIntoDataAsTheApiServerDoesSoAPatchedTokenReachesTheMountedFile()
+      throws Exception {
+    kube.client()
+        .secrets()
+        .inNamespace("default")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("db-router-token")
+                .withNamespace("default")
+                .endMetadata()
+                .addToStringData("token", "data-1")
+                .addToData("admin-token", b64("admin-1"))
+                .build())
+        .create();
+    var stored = kube.client().secrets().inNamespace("default").withName("db-router-token").get();
+    assertThat(stored.getStringData()).isNullOrEmpty();
+    assertThat(stored.getData())
+        .containsEntry("token", b64("data-1"))
+        .containsEntry("admin-token", b64("admin-1"));
+
+    // docs/security.md's rotation: kubectl patch secret ... --type merge -p '{"stringData":...}'
+    kube.client()
+        .secrets()
+        .inNamespace("default")
+        .withName("db-router-token")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"stringData\":{\"token\":\"data-2\"}}");
+    stored = kube.client().secrets().inNamespace("default").withName("db-router-token").get();
+    assertThat(stored.getStringData()).isNullOrEmpty();
+    assertThat(stored.getData())
+        .containsEntry("token", b64("data-2"))
+        .containsEntry("admin-token", b64("admin-1"));
+
+    Container c =
+        new ContainerBuilder()
+            .withName("router")
+            .addNewVolumeMount()
+            .withName("tokens")
+            .withMountPath("/var/run/secrets/t")
+            .endVolumeMount()
+            .build();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("db-router-0")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withContainers(c)
+            .addNewVolume()
+            .withName("tokens")
+            .withNewSecret()
+            .withSecretName("db-router-token")
+            .endSecret()
+            .endVolume()
+            .endSpec()
+            .build();
+    Path dir =
+        new PodEnvironment(kube.client())
+            .projectSecretVolumes(pod, c, data.resolve("volumes"))
+            .get("/var/run/secrets/t");
+    assertThat(Files.readString(dir.resolve("token"))).isEqualTo("data-2");
+    assertThat(dir.resolve("stringData")).doesNotExist();
+  }
 }
