@@ -89,12 +89,70 @@ final class DiscoveryDispatcher extends Dispatcher implements LocalApiServer.Wat
       }
     }
     String contentType = request.getHeader("Content-Type");
+    MockResponse written;
     if ("PATCH".equals(request.getMethod())
         && contentType != null
         && contentType.contains("merge-patch+json")) {
-      return withJsonType(crud.dispatch(asJsonPatch(request, path)));
+      written = crud.dispatch(asJsonPatch(request, path));
+    } else {
+      written = crud.dispatch(request);
     }
-    return withJsonType(crud.dispatch(request));
+    if (SECRET_WRITE.matcher(path).matches()
+        && ("POST".equals(request.getMethod())
+            || "PUT".equals(request.getMethod())
+            || "PATCH".equals(request.getMethod()))) {
+      written = foldStringData(request, written);
+    }
+    return withJsonType(written);
+  }
+
+  /** A Secret's collection (create) or one Secret (replace, patch). */
+  private static final java.util.regex.Pattern SECRET_WRITE =
+      java.util.regex.Pattern.compile("/api/v1/namespaces/[^/]+/secrets(/[^/]+)?");
+
+  /**
+   * A written Secret with its {@code stringData} moved into {@code data} (base64), as the API
+   * server does on every write: {@code stringData} is write-only there, so a reader (the pod
+   * runner's projection of Secret volumes, the operator) sees the values in {@code data} only, and
+   * {@code kubectl patch secret ... -p '{"stringData":...}'} (a token rotation) changes the mounted
+   * files; a key in both takes {@code stringData}'s value, as there. The store keeps what it was
+   * given, so the folded object is written again over it; the reply is that second write's. Nothing
+   * to fold, or an error: the reply as it was.
+   */
+  private MockResponse foldStringData(RecordedRequest request, MockResponse written) {
+    // The store answers 201 to a create, 200 to a replace and 202 to a patch.
+    if (written.code() / 100 != 2 || written.getBody() == null) {
+      return written;
+    }
+    try {
+      JsonNode node = JSON.readTree(written.getBody().getBytes());
+      if (!(node instanceof ObjectNode secret)
+          || !(secret.get("stringData") instanceof ObjectNode stringData)
+          || stringData.isEmpty()) {
+        return written;
+      }
+      ObjectNode data = secret.get("data") instanceof ObjectNode d ? d : secret.putObject("data");
+      stringData
+          .fields()
+          .forEachRemaining(
+              e ->
+                  data.put(
+                      e.getKey(),
+                      java.util.Base64.getEncoder()
+                          .encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
+      secret.remove("stringData");
+      String name = secret.path("metadata").path("name").asText();
+      String namespace = secret.path("metadata").path("namespace").asText();
+      return crud.dispatch(
+          new RecordedRequest(
+              request.getHttpVersion(),
+              io.fabric8.mockwebserver.dsl.HttpMethod.PUT,
+              "/api/v1/namespaces/" + namespace + "/secrets/" + name,
+              request.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
+              new io.fabric8.mockwebserver.http.Buffer(JSON.writeValueAsBytes(secret))));
+    } catch (IOException e) {
+      return written;
+    }
   }
 
   private static MockResponse withJsonType(MockResponse response) {

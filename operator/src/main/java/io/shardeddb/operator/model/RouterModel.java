@@ -7,6 +7,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -19,6 +23,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.shardeddb.api.Labels;
+import io.shardeddb.api.SecretKeys;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.PodsSpec;
 import io.shardeddb.api.v1alpha1.RouterServiceSpec;
@@ -30,9 +35,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Builds the router's Deployment (data token, admin token and the mounted shard data credential),
- * Service, NetworkPolicy and its ServiceAccount, Role and RoleBinding (read its own
- * ShardedDatabase, patch its spec for /init, /add, /rm; no access to any Secret).
+ * Builds the router's Deployment (its data and admin tokens and the shard data credential, each a
+ * mounted Secret), Service, NetworkPolicy and its ServiceAccount, Role and RoleBinding (read its
+ * own ShardedDatabase, patch its spec for /init, /add, /rm; no access to any Secret).
  */
 public final class RouterModel {
 
@@ -40,6 +45,11 @@ public final class RouterModel {
   static final long ROUTER_UID = 10001;
 
   static final String TMP_VOLUME = "router-tmp";
+
+  static final String TOKEN_VOLUME = "router-token";
+
+  /** Where the router finds its token files: {@code token} (data) and {@code admin-token}. */
+  public static final String TOKEN_MOUNT = "/var/run/secrets/shardeddb/router-token";
 
   private RouterModel() {}
 
@@ -112,6 +122,7 @@ public final class RouterModel {
                 dataCredential
                     ? ShardModel.shardDataAuthVolume(db)
                     : ShardModel.shardAuthVolume(db),
+                tokenVolume(db),
                 Security.scratch(TMP_VOLUME))
             .addNewContainer()
             .withName("router")
@@ -125,6 +136,7 @@ public final class RouterModel {
                     Setting.Process.ROUTER, Setting.Target.router(db, dataCredential)))
             .withVolumeMounts(
                 dataCredential ? ShardModel.shardDataAuthMount() : ShardModel.shardAuthMount(),
+                tokenMount(),
                 // The root filesystem is read-only; the JVM's /tmp.
                 Security.scratchMount(TMP_VOLUME, "/tmp"))
             .withStartupProbe(PodParts.startupProbe("/health/liveness"))
@@ -141,6 +153,47 @@ public final class RouterModel {
             .build();
     PodSettings.apply(built.getSpec().getTemplate(), pods);
     return TlsPods.router(Setting.Target.router(db, dataCredential), built);
+  }
+
+  /**
+   * The router token Secret as two files, {@code token} and {@code admin-token}: the router reads
+   * them again as the kubelet updates them (a rotation needs no restart, and the replaced token
+   * stays accepted for {@code shardeddb.router.auth.overlap}), and no token sits in the
+   * environment. Both keys are listed, so a Secret without {@code admin-token} keeps routers from
+   * starting (the data token never stands in; SpecValidator reports it) and other keys of a user's
+   * Secret stay out of the pod. Readable by the pod's group (fsGroup) only: the kubelet makes the
+   * files root's, so 0400 would leave the non-root router unable to read them.
+   */
+  static Volume tokenVolume(DatabaseModel db) {
+    return new VolumeBuilder()
+        .withName(TOKEN_VOLUME)
+        .withNewSecret()
+        .withSecretName(db.routerTokenSecret())
+        .addNewItem()
+        .withKey(SecretKeys.TOKEN)
+        .withPath(SecretKeys.TOKEN)
+        .endItem()
+        .addNewItem()
+        .withKey(SecretKeys.ADMIN_TOKEN)
+        .withPath(SecretKeys.ADMIN_TOKEN)
+        .endItem()
+        .withDefaultMode(0440)
+        .endSecret()
+        .build();
+  }
+
+  /** Where the router container finds its token files (read-only). */
+  static VolumeMount tokenMount() {
+    return new VolumeMountBuilder()
+        .withName(TOKEN_VOLUME)
+        .withMountPath(TOKEN_MOUNT)
+        .withReadOnly(true)
+        .build();
+  }
+
+  /** The path of the file holding the Secret's key {@code key}. */
+  public static String tokenFile(String key) {
+    return TOKEN_MOUNT + "/" + key;
   }
 
   /**

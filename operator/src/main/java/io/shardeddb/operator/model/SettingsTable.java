@@ -178,13 +178,18 @@ public final class SettingsTable {
               "SHARDEDDB_ROUTER_AUTH_ENABLED",
               "spec.router.auth.enabled",
               t -> text("" + t.db().spec().routerOrDefault().authEnabled())),
-          router("SHARDEDDB_ROUTER_AUTH_TOKEN", ROUTER_SECRET, routerSecret(SecretKeys.TOKEN)),
-          // Required: the data token never stands in for the admin token. A user's Secret without
-          // 'admin-token' keeps the pod from starting, and SpecValidator says why in a condition.
+          // Files of the mounted Secret (RouterModel.tokenVolume), read again as they change; no
+          // token in the environment. Both keys are required: the data token never stands in for
+          // the admin token. A user's Secret without 'admin-token' keeps the pod from starting,
+          // and SpecValidator says why in a condition.
           router(
-              "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN",
+              "SHARDEDDB_ROUTER_AUTH_TOKEN_FILE",
               ROUTER_SECRET,
-              routerSecret(SecretKeys.ADMIN_TOKEN)),
+              fixed(RouterModel.tokenFile(SecretKeys.TOKEN))),
+          router(
+              "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN_FILE",
+              ROUTER_SECRET,
+              fixed(RouterModel.tokenFile(SecretKeys.ADMIN_TOKEN))),
           router(
               "SHARDEDDB_ROUTER_AUTH_OPEN_ADMIN_FOR_ASSIGNMENT",
               "spec.router.auth.openAdminForAssignment",
@@ -400,10 +405,6 @@ public final class SettingsTable {
 
   private static Function<Target, Value> mysqlSecret(String key) {
     return t -> secret(t.db().mysqlSecret(), key);
-  }
-
-  private static Function<Target, Value> routerSecret(String key) {
-    return t -> secret(t.db().routerTokenSecret(), key);
   }
 
   private static Function<Target, Value> fixed(String value) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.shardeddb.api.Labels;
@@ -47,9 +48,7 @@ class RouterModelTest {
             env(router, "SHARDEDDB_ROUTER_NAMESPACE").getValueFrom().getFieldRef().getFieldPath())
         .isEqualTo("metadata.namespace");
     assertThat(env(router, "SHARDEDDB_ROUTER_AUTH_ENABLED").getValue()).isEqualTo("true");
-    assertThat(
-            env(router, "SHARDEDDB_ROUTER_AUTH_TOKEN").getValueFrom().getSecretKeyRef().getName())
-        .isEqualTo("students-router-token");
+    assertThat(tokenVolume(d).getSecret().getSecretName()).isEqualTo("students-router-token");
     assertThat(router.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/readiness");
     // Seven JVMs starting at once on a busy 2-core node took over 50 s to listen and were killed
     // by liveness: liveness waits for a startup probe (minutes of budget), and a slow answer
@@ -76,12 +75,64 @@ class RouterModelTest {
         RouterModel.deployment(orders).getSpec().getTemplate().getSpec().getContainers().get(0);
 
     assertThat(env(legacyRouter, "SHARDEDDB_ROUTER_AUTH_ENABLED").getValue()).isEqualTo("false");
-    assertThat(
-            env(ordersRouter, "SHARDEDDB_ROUTER_AUTH_TOKEN")
-                .getValueFrom()
-                .getSecretKeyRef()
-                .getName())
+    assertThat(tokenVolume(RouterModel.deployment(orders)).getSecret().getSecretName())
         .isEqualTo("orders-router-token");
+  }
+
+  @Test
+  void theRouterReadsBothTokensFromItsMountedSecretAndNoneFromTheEnvironment() {
+    for (boolean dataCredential : new boolean[] {true, false}) {
+      Deployment d = RouterModel.deployment(students, dataCredential);
+      var pod = d.getSpec().getTemplate().getSpec();
+      Container router = pod.getContainers().get(0);
+
+      var secret = tokenVolume(d).getSecret();
+      assertThat(secret.getSecretName()).isEqualTo("students-router-token");
+      assertThat(secret.getItems())
+          .as("both keys, each required (the data token never stands in for the admin token)")
+          .extracting(i -> i.getKey() + "=" + i.getPath())
+          .containsExactly("token=token", "admin-token=admin-token");
+      assertThat(secret.getItems()).allSatisfy(i -> assertThat(i.getMode()).isNull());
+      assertThat(secret.getOptional()).isNotEqualTo(Boolean.TRUE);
+      // Read-only, readable by the pod's group only: the kubelet makes the files root's and the
+      // group the pod's fsGroup, which the non-root router belongs to.
+      assertThat(secret.getDefaultMode()).isEqualTo(0440);
+      assertThat(pod.getSecurityContext().getFsGroup()).isNotNull();
+      assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+      assertThat(router.getVolumeMounts())
+          .filteredOn(m -> m.getName().equals(tokenVolume(d).getName()))
+          .singleElement()
+          .satisfies(
+              m -> {
+                assertThat(m.getMountPath()).isEqualTo(TOKEN_MOUNT);
+                assertThat(m.getReadOnly()).isTrue();
+              });
+      assertThat(env(router, "SHARDEDDB_ROUTER_AUTH_TOKEN_FILE").getValue())
+          .isEqualTo(TOKEN_MOUNT + "/token");
+      assertThat(env(router, "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN_FILE").getValue())
+          .isEqualTo(TOKEN_MOUNT + "/admin-token");
+      // A token in the environment is not reloaded and shows in the pod's /proc/<pid>/environ.
+      assertThat(router.getEnv())
+          .extracting(EnvVar::getName)
+          .doesNotContain("SHARDEDDB_ROUTER_AUTH_TOKEN", "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN");
+      assertThat(router.getEnv())
+          .filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+          .extracting(e -> e.getValueFrom().getSecretKeyRef().getName())
+          .doesNotContain("students-router-token");
+    }
+  }
+
+  static final String TOKEN_MOUNT = "/var/run/secrets/shardeddb/router-token";
+
+  /** The pod's one volume of the router token Secret. */
+  private static Volume tokenVolume(Deployment d) {
+    List<Volume> volumes =
+        d.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> v.getSecret() != null)
+            .filter(v -> v.getSecret().getSecretName().endsWith("-router-token"))
+            .toList();
+    assertThat(volumes).as("volumes of the router token Secret").hasSize(1);
+    return volumes.get(0);
   }
 
   @Test
@@ -159,26 +210,30 @@ class RouterModelTest {
     var pod = d.getSpec().getTemplate().getSpec();
     Container router = pod.getContainers().get(0);
 
-    var admin = env(router, "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN").getValueFrom().getSecretKeyRef();
-    assertThat(admin.getName()).isEqualTo("students-router-token");
-    assertThat(admin.getKey()).isEqualTo("admin-token");
-    assertThat(admin.getOptional())
+    assertThat(tokenVolume(d).getSecret().getItems())
+        .extracting(i -> i.getKey())
         .as("required: the data token never stands in for the admin token")
-        .isNotEqualTo(Boolean.TRUE);
+        .contains("admin-token");
     assertThat(env(router, "SHARDEDDB_ROUTER_AUTH_OPEN_ADMIN_FOR_ASSIGNMENT").getValue())
         .isEqualTo("false");
-    assertThat(env(router, "SHARDEDDB_ROUTER_AUTH_TOKEN").getValueFrom().getSecretKeyRef().getKey())
-        .isEqualTo("token");
 
     // The router never holds the shard credential (control and replication endpoints); besides
-    // the data credential it mounts only its TLS identity.
+    // the data credential it mounts only its own tokens and its TLS identity.
     assertThat(pod.getVolumes())
-        .filteredOn(v -> v.getSecret() != null && !v.getName().equals("tls"))
+        .filteredOn(
+            v ->
+                v.getSecret() != null
+                    && !v.getName().equals("tls")
+                    && !v.getSecret().getSecretName().endsWith("-router-token"))
         .singleElement()
         .satisfies(
             v -> assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-data-auth"));
     assertThat(router.getVolumeMounts())
-        .filteredOn(m -> !m.getName().equals("tls") && !m.getMountPath().equals("/tmp"))
+        .filteredOn(
+            m ->
+                !m.getName().equals("tls")
+                    && !m.getMountPath().equals("/tmp")
+                    && !m.getMountPath().equals(TOKEN_MOUNT))
         .singleElement()
         .satisfies(
             m -> {
@@ -204,7 +259,11 @@ class RouterModelTest {
 
     Deployment during = RouterModel.deployment(students, false);
     assertThat(during.getSpec().getTemplate().getSpec().getVolumes())
-        .filteredOn(v -> v.getSecret() != null && !v.getName().equals("tls"))
+        .filteredOn(
+            v ->
+                v.getSecret() != null
+                    && !v.getName().equals("tls")
+                    && !v.getSecret().getSecretName().endsWith("-router-token"))
         .singleElement()
         .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-auth"));
     assertThat(

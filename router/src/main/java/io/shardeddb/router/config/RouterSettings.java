@@ -48,24 +48,57 @@ public record RouterSettings(
 
   /**
    * {@code shardeddb.router.auth.*}: the bearer tokens clients present. {@code enabled} guards the
-   * data endpoints; the admin endpoints always need {@code admin-token} (never the data token)
-   * unless {@code open-admin-for-assignment} opens them for the assignment's course client.
+   * data endpoints; the admin endpoints always need the admin token (never the data token) unless
+   * {@code open-admin-for-assignment} opens them for the assignment's course client. Each token is
+   * a file ({@code token-file}, {@code admin-token-file}: the mounted Secret the operator gives
+   * routers, read again every {@code refresh}, the replaced value accepted for {@code overlap}
+   * after a change) or a value ({@code token}, {@code admin-token}: standalone and local use).
    */
   @ConfigurationProperties("auth")
   public record Auth(
       @Bindable(defaultValue = "true") boolean enabled,
       @Nullable String token,
+      @Nullable String tokenFile,
       @Nullable String adminToken,
-      @Bindable(defaultValue = "false") boolean openAdminForAssignment) {
+      @Nullable String adminTokenFile,
+      @Bindable(defaultValue = "false") boolean openAdminForAssignment,
+      @Bindable(defaultValue = "2s") Duration refresh,
+      @Bindable(defaultValue = "5m") Duration overlap) {
     public Auth {
       token = blank(token);
+      tokenFile = blank(tokenFile);
       adminToken = blank(adminToken);
+      adminTokenFile = blank(adminTokenFile);
+      if (refresh == null || !refresh.isPositive()) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.auth.refresh must be a positive duration, not " + refresh);
+      }
+      if (overlap == null || overlap.isNegative()) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.auth.overlap must be zero or a positive duration, not " + overlap);
+      }
     }
 
-    /** Token settings with the admin endpoints guarded (no opt-in). */
+    /** Token values with the admin endpoints guarded (no opt-in, no files). */
     public Auth(boolean enabled, String token, String adminToken) {
-      this(enabled, token, adminToken, false);
+      this(enabled, token, null, adminToken, null, false, DEFAULT_REFRESH, DEFAULT_OVERLAP);
     }
+
+    /** The same settings with {@code token} as the data token's value. */
+    public Auth withToken(String token) {
+      return new Auth(
+          enabled,
+          token,
+          tokenFile,
+          adminToken,
+          adminTokenFile,
+          openAdminForAssignment,
+          refresh,
+          overlap);
+    }
+
+    static final Duration DEFAULT_REFRESH = Duration.ofSeconds(2);
+    static final Duration DEFAULT_OVERLAP = Duration.ofMinutes(5);
   }
 
   /** {@code shardeddb.router.shard-auth.*}: the credential the router sends to shard-servers. */

@@ -11,9 +11,9 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.router.auth.RouterToken;
+import io.shardeddb.router.auth.RouterTokens;
 import io.shardeddb.router.config.RouterSettings;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * Requires {@code Authorization: Bearer <token>} on every data and admin endpoint. The data
@@ -27,6 +27,8 @@ import java.security.MessageDigest;
  * client (the operator reports it with a Warning condition). Health, metrics, the OpenAPI document
  * and the web console's static files (which hold no data: the console calls the guarded endpoints
  * with the token it is given) stay open. The 401 body says only that the token is missing or wrong.
+ * The tokens come from {@link RouterTokens}: mounted files read again as they change, a replaced
+ * token accepted for an overlap, or fixed values.
  */
 // Created eagerly so that a missing token stops the router at start, not at the first request.
 @Context
@@ -35,27 +37,26 @@ public class AuthFilter implements Ordered {
   static final String DENIED = "missing or invalid bearer token";
   static final String NO_ADMIN_TOKEN =
       "the admin endpoints need the admin token, and none is configured"
-          + " (shardeddb.router.auth.admin-token; the Secret's key admin-token)";
+          + " (shardeddb.router.auth.admin-token-file or admin-token; the Secret's key"
+          + " admin-token)";
 
   private final boolean enabled;
   private final boolean openAdmin;
-  private final byte[] data;
-  private final byte[] admin;
+  private final RouterToken data;
+  private final RouterToken admin;
 
-  public AuthFilter(RouterSettings settings) {
+  public AuthFilter(RouterSettings settings, RouterTokens tokens) {
     boolean enabled = settings.auth().enabled();
-    String token = settings.auth().token();
-    String adminToken = settings.auth().adminToken();
-    if (enabled && token.isBlank()) {
+    if (enabled && !tokens.data().isSet()) {
       throw new ConfigurationException(
-          "shardeddb.router.auth.token (SHARDEDDB_ROUTER_AUTH_TOKEN) must be set while"
+          "shardeddb.router.auth.token-file (SHARDEDDB_ROUTER_AUTH_TOKEN_FILE) or"
+              + " shardeddb.router.auth.token (SHARDEDDB_ROUTER_AUTH_TOKEN) must be set while"
               + " shardeddb.router.auth.enabled is true");
     }
     this.enabled = enabled;
     this.openAdmin = settings.auth().openAdminForAssignment();
-    this.data = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-    this.admin =
-        adminToken.isBlank() ? null : ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+    this.data = tokens.data();
+    this.admin = tokens.admin();
   }
 
   @RequestFilter
@@ -69,14 +70,14 @@ public class AuthFilter implements Ordered {
     if (isData ? !enabled : openAdmin) {
       return null;
     }
-    byte[] expected = isData ? data : admin;
-    if (expected == null) {
+    // Each endpoint checks its own token only: the data token (current or replaced) never opens
+    // an admin endpoint, nor the admin token a data one.
+    RouterToken expected = isData ? data : admin;
+    if (!expected.isSet()) {
       return denied(NO_ADMIN_TOKEN);
     }
-    String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-    // Constant-time comparison, so response timing does not reveal the token.
-    if (header != null
-        && MessageDigest.isEqual(header.trim().getBytes(StandardCharsets.UTF_8), expected)) {
+    // Constant-time comparison (TokenRotation), so response timing does not reveal the token.
+    if (expected.accepts(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
       return null;
     }
     return denied(DENIED);

@@ -86,8 +86,7 @@ class RouterSettingsDocumentationTest {
       bound = context.getBean(RouterSettings.class);
     }
     assertThat(bound.auth().token()).isEqualTo("given");
-    RouterSettings.Auth unsetAuth =
-        new RouterSettings.Auth(bound.auth().enabled(), null, bound.auth().adminToken());
+    RouterSettings.Auth unsetAuth = bound.auth().withToken(null);
     return new RouterSettings(
         bound.database(),
         bound.namespace(),
