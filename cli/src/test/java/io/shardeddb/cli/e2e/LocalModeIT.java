@@ -444,7 +444,9 @@ class LocalModeIT {
     assertThat(router.getSpec().getTemplate().getSpec().getVolumes())
         .filteredOn(v -> v.getSecret() != null)
         .extracting(v -> v.getSecret().getSecretName())
-        .containsExactly("failover-shard-data-auth", "failover-tls");
+        // Its shard credential (data role only), its own client-facing tokens (files it reloads,
+        // docs/security.md) and its certificate: nothing that opens a control endpoint.
+        .containsExactly("failover-shard-data-auth", "failover-router-token", "failover-tls");
     Secret secret =
         cluster
             .client()
