@@ -166,7 +166,7 @@ public class Rulebook {
 
   /**
    * Rule 3's liveness: a new primary whose term no-op failed to commit (a storage error, nothing
-   * written or the outcome unknown) appends it again after a pause ({@code WriteCoordinator}), so
+   * written or the outcome unknown) appends it again after a pause ({@code GroupCommitBatcher}), so
    * an idle primary still confirms its term. False is the batcher the rule replaces: the no-op
    * waits for a client write to carry it, and an idle shard's committed position stays unknown.
    */
