@@ -68,6 +68,9 @@ class FaultMatrixIT {
   private static final int WRITERS = 4;
   private static final int PER_WRITER = 2000;
 
+  /** The pause between one writer's writes (see {@link #begin}). */
+  private static final Duration WRITE_PACE = Duration.ofMillis(20);
+
   private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
   private final List<String> matrix = Collections.synchronizedList(new ArrayList<>());
   private LocalCluster cluster;
@@ -360,8 +363,13 @@ class FaultMatrixIT {
   private Run begin(int index, Set<String> epochExempt) {
     await().atMost(LONG).ignoreExceptions().until(this::converged);
     ConcurrentWriters writers =
-        // Keys in [0, 64000) of the one shard's [0, 65536): 8,000 per scenario, apart.
-        new ConcurrentWriters(routers, WRITERS, firstKey(index), PER_WRITER, Duration.ofMinutes(6));
+        // Keys in [0, 64000) of the one shard's [0, 65536): 8,000 per scenario, apart. Paced so
+        // that the keys last through the fault and the heal even on a quiet machine (2,000 writes
+        // of at least WRITE_PACE each: over 40 s): a writer that has used up its keys acknowledges
+        // nothing more, which read as "writes did not resume" and, for the writers of the router
+        // that was not cut off, as an outage (fresh-clone CI, 2026-11-25).
+        new ConcurrentWriters(routers, WRITERS, firstKey(index), PER_WRITER, Duration.ofMinutes(6))
+            .paced(WRITE_PACE);
     EpochWatch epochs = new EpochWatch(epochExempt);
     epochs.start();
     long before = db.epoch(SHARD);
