@@ -200,11 +200,7 @@ public final class ShardSimulation {
       scheduler.after(at - scheduler.now(), () -> injectFault(r));
       scheduler.runUntil(at);
     }
-    scheduler.runUntil(FAULTY);
-    healEverything();
-    clients.forEach(SimClient::stopWriting);
-    scheduler.runUntil(FAULTY + SETTLE);
-    return judge();
+    return healSettleAndJudge();
   }
 
   /** Checks the history against the replicas' final state (after every fault healed). */
@@ -331,11 +327,7 @@ public final class ShardSimulation {
    * describes).
    */
   Result runShrinkRevertedHalfWay(boolean beforeAPassSawIt) {
-    pods().forEach(SimReplica::start);
-    operator.start();
-    scheduler.runUntil(2_000);
-    clients.forEach(SimClient::start);
-    scheduler.runUntil(4_000);
+    scriptedStart();
     SimReplica primary = byName(operator.primary());
     SimReplica partner =
         pods().stream()
@@ -372,11 +364,7 @@ public final class ShardSimulation {
                         }
                       });
                 }));
-    scheduler.runUntil(FAULTY);
-    healEverything();
-    clients.forEach(SimClient::stopWriting);
-    scheduler.runUntil(FAULTY + SETTLE);
-    return judge();
+    return healSettleAndJudge();
   }
 
   /**
@@ -388,11 +376,7 @@ public final class ShardSimulation {
    * while it has learners — which only a quorum counting a learner can do — or at t=8 s.
    */
   public Result runGrowWithPrimaryCutOff() {
-    pods().forEach(SimReplica::start);
-    operator.start();
-    scheduler.runUntil(2_000);
-    clients.forEach(SimClient::start);
-    scheduler.runUntil(4_000);
+    scriptedStart();
     SimReplica primary = byName(operator.primary());
     for (SimReplica o : pods()) {
       if (o != primary) {
@@ -414,11 +398,7 @@ public final class ShardSimulation {
         };
     operator.onceTermConfirmedWithLearners(crash);
     scheduler.after(4_000, crash);
-    scheduler.runUntil(FAULTY);
-    healEverything();
-    clients.forEach(SimClient::stopWriting);
-    scheduler.runUntil(FAULTY + SETTLE);
-    return judge();
+    return healSettleAndJudge();
   }
 
   /**
@@ -431,11 +411,7 @@ public final class ShardSimulation {
    * entries under the same (epoch, lsn), which log matching cannot tell apart.
    */
   public Result runDuplicatedOperator() {
-    pods().forEach(SimReplica::start);
-    operator.start();
-    scheduler.runUntil(2_000);
-    clients.forEach(SimClient::start);
-    scheduler.runUntil(4_000);
+    scriptedStart();
     SimReplica primary = byName(operator.primary());
     long epoch = primary.disk().epoch;
     SimReplica stale = pods().stream().filter(x -> x != primary).findFirst().orElseThrow();
@@ -457,11 +433,7 @@ public final class ShardSimulation {
           new Messages.Role(
               epoch, x == stale, stale.name(), live.size(), null, voters, List.of(), Map.of()));
     }
-    scheduler.runUntil(FAULTY);
-    healEverything();
-    clients.forEach(SimClient::stopWriting);
-    scheduler.runUntil(FAULTY + SETTLE);
-    return judge();
+    return healSettleAndJudge();
   }
 
   /**
@@ -473,11 +445,7 @@ public final class ShardSimulation {
    * epoch 2's writes and its followers give them up.
    */
   public Result runStaleOperator() {
-    pods().forEach(SimReplica::start);
-    operator.start();
-    scheduler.runUntil(2_000);
-    clients.forEach(SimClient::start);
-    scheduler.runUntil(4_000);
+    scriptedStart();
     SimReplica old = byName(operator.primary());
     long epoch = old.disk().epoch;
     log(scheduler.now(), "crash " + old.name());
@@ -512,11 +480,7 @@ public final class ShardSimulation {
                             Map.of()));
                   }
                 }));
-    scheduler.runUntil(FAULTY);
-    healEverything();
-    clients.forEach(SimClient::stopWriting);
-    scheduler.runUntil(FAULTY + SETTLE);
-    return judge();
+    return healSettleAndJudge();
   }
 
   /**
@@ -533,11 +497,7 @@ public final class ShardSimulation {
    * acknowledged retry is gone.
    */
   public Result runFigureEight() {
-    pods().forEach(SimReplica::start);
-    operator.start();
-    scheduler.runUntil(2_000);
-    clients.forEach(SimClient::start);
-    scheduler.runUntil(4_000);
+    scriptedStart();
     SimReplica first = byName(operator.primary());
     for (SimReplica o : pods()) {
       if (o != first) {
@@ -592,11 +552,7 @@ public final class ShardSimulation {
                     });
               });
         });
-    scheduler.runUntil(FAULTY);
-    healEverything();
-    clients.forEach(SimClient::stopWriting);
-    scheduler.runUntil(FAULTY + SETTLE);
-    return judge();
+    return healSettleAndJudge();
   }
 
   /**
@@ -618,11 +574,7 @@ public final class ShardSimulation {
    * position its fence answer reported.
    */
   public Result runCommitInFlightAtAFence() {
-    pods().forEach(SimReplica::start);
-    operator.start();
-    scheduler.runUntil(2_000);
-    clients.forEach(SimClient::start);
-    scheduler.runUntil(4_000);
+    scriptedStart();
     SimReplica p = byName(operator.primary());
     p.disk()
         .diesMidCommit(
@@ -651,11 +603,7 @@ public final class ShardSimulation {
                             + (p.disk().lateCommitLanded ? "landed" : "wrote nothing"));
                   });
             });
-    scheduler.runUntil(FAULTY);
-    healEverything();
-    clients.forEach(SimClient::stopWriting);
-    scheduler.runUntil(FAULTY + SETTLE);
-    return judge();
+    return healSettleAndJudge();
   }
 
   /** A world of three replicas that may grow to five, for the scripted schedules. */
@@ -962,11 +910,7 @@ public final class ShardSimulation {
    * writes.
    */
   public Result runReusedAddress() {
-    pods().forEach(SimReplica::start);
-    operator.start();
-    scheduler.runUntil(2_000);
-    clients.forEach(SimClient::start);
-    scheduler.runUntil(4_000);
+    scriptedStart();
     SimReplica p = byName(operator.primary());
     List<SimReplica> others = pods().stream().filter(x -> x != p).toList();
     SimReplica x = others.get(0);
@@ -990,11 +934,7 @@ public final class ShardSimulation {
     network.healAll();
     restart(x);
     scheduler.after(3_000, () -> List.of(p, y).forEach(this::restart));
-    scheduler.runUntil(FAULTY);
-    healEverything();
-    clients.forEach(SimClient::stopWriting);
-    scheduler.runUntil(FAULTY + SETTLE);
-    return judge();
+    return healSettleAndJudge();
   }
 
   /**
@@ -1008,11 +948,7 @@ public final class ShardSimulation {
    * reporting Copying with its rows intact, and the shard waits for P, which returns at t=11 s.
    */
   public Result runRecopyFromReusedAddress() {
-    pods().forEach(SimReplica::start);
-    operator.start();
-    scheduler.runUntil(2_000);
-    clients.forEach(SimClient::start);
-    scheduler.runUntil(4_000);
+    scriptedStart();
     SimReplica p = byName(operator.primary());
     List<SimReplica> others = pods().stream().filter(x -> x != p).toList();
     SimReplica s = others.get(0);
@@ -1038,11 +974,7 @@ public final class ShardSimulation {
     log(scheduler.now(), p.name() + " returns");
     network.healAll();
     restart(p);
-    scheduler.runUntil(FAULTY);
-    healEverything();
-    clients.forEach(SimClient::stopWriting);
-    scheduler.runUntil(FAULTY + SETTLE);
-    return judge();
+    return healSettleAndJudge();
   }
 
   /** A three-replica schedule of the fixed membership for {@link #runRecopyFromReusedAddress}. */
@@ -1220,5 +1152,29 @@ public final class ShardSimulation {
 
   private void log(long now, String what) {
     faultLog.add("t=" + now + " " + what);
+  }
+
+  /**
+   * How every scripted schedule begins: the replicas and the operator start, the clients start at
+   * t=2 s, and the schedule takes over at t=4 s.
+   */
+  private void scriptedStart() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+  }
+
+  /**
+   * How every schedule ends: faults until {@code FAULTY}, then everything healed, no new writes, a
+   * settling period, and the checkers' verdict.
+   */
+  private Result healSettleAndJudge() {
+    scheduler.runUntil(FAULTY);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(FAULTY + SETTLE);
+    return judge();
   }
 }
