@@ -22,6 +22,7 @@ import io.shardeddb.operator.OperatorConfig;
 import io.shardeddb.operator.model.DatabaseModel;
 import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.operator.model.Images;
+import io.shardeddb.operator.model.NetworkPolicies;
 import io.shardeddb.operator.model.RouterModel;
 import io.shardeddb.operator.model.ShardModel;
 import java.nio.file.Files;
@@ -145,7 +146,7 @@ class MonitoringTest {
     assertThat(config.metricsScraper().podLabels())
         .isEqualTo(Map.of("app.kubernetes.io/name", "prometheus", "prometheus", "k8s"));
     var ingress =
-        ShardModel.networkPolicy(
+        NetworkPolicies.shard(
                 students.withScraper(config.metricsScraper()), new DesiredShard("sh1", 3))
             .getSpec()
             .getIngress();

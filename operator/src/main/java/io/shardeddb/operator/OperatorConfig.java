@@ -1,8 +1,10 @@
 package io.shardeddb.operator;
 
 import io.shardeddb.operator.model.MetricsScraper;
+import io.shardeddb.operator.model.NetworkAccess;
 import io.shardeddb.operator.reconciler.ResyncIntervals;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +28,8 @@ public record OperatorConfig(
     int heartbeatThreads,
     String metricsScraperNamespace,
     Map<String, String> metricsScraperPodLabels,
+    boolean egressPolicies,
+    List<Integer> apiServerPorts,
     Duration caValidity,
     Duration caOverlap) {
 
@@ -90,6 +94,19 @@ public record OperatorConfig(
         "",
         "Labels (`key=value,...`) of the Prometheus pods shard NetworkPolicies admit on the"
             + " metrics port; empty: no scraper is admitted."),
+    EGRESS_POLICIES(
+        "egressPolicies",
+        "shardeddb.network-policy.egress",
+        "true",
+        "Whether the NetworkPolicies restrict the pods' outgoing connections too (shard pods: the"
+            + " database's shard pods, DNS, the backup store's port; routers: the shard pods, DNS,"
+            + " the API server); false: ingress rules only (docs/security.md)."),
+    API_SERVER_PORTS(
+        "apiServerPorts",
+        "shardeddb.network-policy.api-server-ports",
+        "443,6443",
+        "The Kubernetes API server's ports (after the `kubernetes` Service's translation) that"
+            + " routers' egress rules admit."),
     CA_VALIDITY(
         "caValidity",
         "shardeddb.tls.ca-validity",
@@ -146,11 +163,20 @@ public record OperatorConfig(
     watchNamespaces = watchNamespaces == null ? Set.of() : Set.copyOf(watchNamespaces);
     metricsScraperPodLabels =
         metricsScraperPodLabels == null ? Map.of() : Map.copyOf(metricsScraperPodLabels);
+    apiServerPorts =
+        apiServerPorts == null
+            ? NetworkAccess.DEFAULT_API_SERVER_PORTS
+            : List.copyOf(apiServerPorts);
   }
 
   /** The pods shard NetworkPolicies admit on the metrics port. */
   public MetricsScraper metricsScraper() {
     return new MetricsScraper(metricsScraperNamespace, metricsScraperPodLabels);
+  }
+
+  /** What the databases' NetworkPolicies admit besides their own pods and the operator. */
+  public NetworkAccess networkAccess() {
+    return new NetworkAccess(metricsScraper(), egressPolicies, apiServerPorts);
   }
 
   /** The configuration of a container: system properties, then the environment, then defaults. */
@@ -195,6 +221,8 @@ public record OperatorConfig(
         Integer.parseInt(read.apply(Setting.HEARTBEAT_THREADS)),
         blankToNull(read.apply(Setting.METRICS_SCRAPER_NAMESPACE)),
         MetricsScraper.parse(null, read.apply(Setting.METRICS_SCRAPER_POD_LABELS)).podLabels(),
+        Boolean.parseBoolean(read.apply(Setting.EGRESS_POLICIES)),
+        NetworkAccess.parsePorts(read.apply(Setting.API_SERVER_PORTS)),
         parseDuration(Setting.CA_VALIDITY, read.apply(Setting.CA_VALIDITY)),
         parseDuration(Setting.CA_OVERLAP, read.apply(Setting.CA_OVERLAP)));
   }

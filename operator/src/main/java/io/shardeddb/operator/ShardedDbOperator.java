@@ -122,7 +122,7 @@ public final class ShardedDbOperator implements AutoCloseable {
             new StatusAggregator(),
             events,
             settings.config().operatorNamespace(),
-            settings.config().metricsScraper(),
+            settings.config().networkAccess(),
             settings.config().resyncIntervals(),
             archives,
             new ShardedDatabaseReconciler.CaTimes(

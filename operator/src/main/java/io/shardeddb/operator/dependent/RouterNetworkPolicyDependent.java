@@ -7,7 +7,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.shardeddb.api.Labels;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
-import io.shardeddb.operator.model.RouterModel;
+import io.shardeddb.operator.model.NetworkPolicies;
 
 /** The router's NetworkPolicy. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_ROUTER))
@@ -20,6 +20,6 @@ public class RouterNetworkPolicyDependent
 
   @Override
   protected NetworkPolicy desired(ShardedDatabase primary, Context<ShardedDatabase> context) {
-    return RouterModel.networkPolicy(Models.of(context));
+    return NetworkPolicies.router(Models.of(context));
   }
 }

@@ -17,8 +17,8 @@ import java.util.Map;
  * Everything the model builders need about one database, computed once per reconcile: its name,
  * namespace, spec with defaults applied, the images, the Secrets in use, the shards to run and the
  * namespace the operator runs in (null when unknown: NetworkPolicies then admit the operator's pods
- * from any namespace) and the metrics scraper shard NetworkPolicies admit ({@link
- * MetricsScraper#NONE}: none).
+ * from any namespace) and what its NetworkPolicies admit besides ({@link NetworkAccess}: the
+ * metrics scraper, egress).
  */
 public record DatabaseModel(
     String name,
@@ -29,10 +29,15 @@ public record DatabaseModel(
     String mysqlSecret,
     List<DesiredShard> shards,
     String operatorNamespace,
-    MetricsScraper scraper) {
+    NetworkAccess network) {
 
   public DatabaseModel {
-    scraper = scraper == null ? MetricsScraper.NONE : scraper;
+    network = network == null ? NetworkAccess.DEFAULT : network;
+  }
+
+  /** The pods shard NetworkPolicies admit on the metrics port. */
+  public MetricsScraper scraper() {
+    return network.scraper();
   }
 
   /** Container defaults when the spec names no resources. */
@@ -76,11 +81,16 @@ public record DatabaseModel(
         ShardedDatabaseResources.mysqlSecretName(sdb),
         new ArrayList<>(shards.values()),
         operatorNamespace == null || operatorNamespace.isBlank() ? null : operatorNamespace,
-        MetricsScraper.NONE);
+        NetworkAccess.DEFAULT);
   }
 
   /** This model with shard NetworkPolicies admitting {@code scraper} on the metrics port. */
   public DatabaseModel withScraper(MetricsScraper scraper) {
+    return withNetwork(network.withScraper(scraper));
+  }
+
+  /** This model with NetworkPolicies admitting what {@code network} says. */
+  public DatabaseModel withNetwork(NetworkAccess network) {
     return new DatabaseModel(
         name,
         namespace,
@@ -90,7 +100,7 @@ public record DatabaseModel(
         mysqlSecret,
         shards,
         operatorNamespace,
-        scraper);
+        network);
   }
 
   /** This model with {@code shards} instead (e.g. StatefulSets held larger by a resize gate). */
@@ -104,7 +114,7 @@ public record DatabaseModel(
         mysqlSecret,
         List.copyOf(shards),
         operatorNamespace,
-        scraper);
+        network);
   }
 
   /** The model of a database running exactly its spec shards. */

@@ -64,7 +64,7 @@ public record MetricsScraper(String namespace, Map<String, String> podLabels) {
         namespace == null
             ? new LabelSelector()
             : new LabelSelectorBuilder()
-                .withMatchLabels(Map.of(ShardModel.NAMESPACE_NAME_LABEL, namespace))
+                .withMatchLabels(Map.of(NetworkPolicies.NAMESPACE_NAME_LABEL, namespace))
                 .build();
     return Optional.of(
         new NetworkPolicyPeerBuilder()

@@ -13,8 +13,6 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
@@ -225,26 +223,6 @@ public final class RouterModel {
         .withPort(ShardedDatabaseResources.ROUTER_PORT)
         .withTargetPort(new IntOrString("http"))
         .endPort()
-        .endSpec()
-        .build();
-  }
-
-  /** The router accepts traffic on its API port only. */
-  public static NetworkPolicy networkPolicy(DatabaseModel db) {
-    String name = ShardedDatabaseResources.routerName(db.name());
-    return new NetworkPolicyBuilder()
-        .withMetadata(PodParts.meta(db, name, Labels.component(db.name(), Labels.COMPONENT_ROUTER)))
-        .withNewSpec()
-        .withNewPodSelector()
-        .withMatchLabels(Labels.routerSelector(db.name()))
-        .endPodSelector()
-        .withPolicyTypes("Ingress")
-        .addNewIngress()
-        .addNewPort()
-        .withProtocol("TCP")
-        .withPort(new IntOrString(ShardedDatabaseResources.ROUTER_PORT))
-        .endPort()
-        .endIngress()
         .endSpec()
         .build();
   }

@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
@@ -23,10 +21,6 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.shardeddb.api.Labels;
@@ -58,9 +52,6 @@ public final class ShardModel {
 
   static final String HOSTNAME_KEY = "kubernetes.io/hostname";
   static final String ZONE_KEY = "topology.kubernetes.io/zone";
-
-  /** The label the API server puts on every namespace, holding its name. */
-  static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
   private ShardModel() {}
 
@@ -379,81 +370,4 @@ public final class ShardModel {
    * still need the shard credential.
    */
   public static final int METRICS_PORT = ShardedDatabaseResources.SHARD_SERVER_PORT;
-
-  /**
-   * Shard pods accept traffic only from the router, the operator and the database's shard pods, on
-   * the replication stream's port only from the database's shard pods, and on the metrics port from
-   * the metrics scraper when one is configured ({@link MetricsScraper}).
-   */
-  public static NetworkPolicy networkPolicy(DatabaseModel db, DesiredShard shard) {
-    String name = ShardedDatabaseResources.shardNetworkPolicyName(db.name(), shard.id());
-    NetworkPolicyPeer router =
-        new NetworkPolicyPeerBuilder()
-            .withNewPodSelector()
-            .withMatchLabels(Labels.routerSelector(db.name()))
-            .endPodSelector()
-            .build();
-    // Every shard pod of the database: its own peers replicate, and a resharding move's
-    // destination (another shard) pulls /snapshot and /log from this shard's pods.
-    NetworkPolicyPeer peers =
-        new NetworkPolicyPeerBuilder()
-            .withNewPodSelector()
-            .withMatchLabels(Labels.shardsSelector(db.name()))
-            .endPodSelector()
-            .build();
-    // The operator's pods, in the operator's own namespace (the label every namespace carries
-    // since Kubernetes 1.21); unknown namespace: the operator's pods in any namespace.
-    NetworkPolicyPeer operator =
-        new NetworkPolicyPeerBuilder()
-            .withNamespaceSelector(
-                db.operatorNamespace() == null
-                    ? new LabelSelector()
-                    : new LabelSelectorBuilder()
-                        .withMatchLabels(Map.of(NAMESPACE_NAME_LABEL, db.operatorNamespace()))
-                        .build())
-            .withNewPodSelector()
-            .withMatchLabels(Labels.OPERATOR_POD)
-            .endPodSelector()
-            .build();
-    NetworkPolicyBuilder policy =
-        new NetworkPolicyBuilder()
-            .withMetadata(PodParts.meta(db, name, Labels.shard(db.name(), shard.id())))
-            .withNewSpec()
-            .withNewPodSelector()
-            .withMatchLabels(Labels.shardSelector(db.name(), shard.id()))
-            .endPodSelector()
-            .withPolicyTypes("Ingress")
-            .addNewIngress()
-            .withFrom(List.of(router, operator, peers))
-            .addNewPort()
-            .withProtocol("TCP")
-            .withPort(new IntOrString(ShardedDatabaseResources.SHARD_SERVER_PORT))
-            .endPort()
-            .endIngress()
-            // The binary replication stream: a primary connects to its secondaries, nobody else.
-            .addNewIngress()
-            .withFrom(peers)
-            .addNewPort()
-            .withProtocol("TCP")
-            .withPort(new IntOrString(ShardedDatabaseResources.REPLICATION_STREAM_PORT))
-            .endPort()
-            .endIngress()
-            .endSpec();
-    // A rule of its own, so the scraper stays limited to the metrics port should it ever differ.
-    db.scraper()
-        .peer()
-        .ifPresent(
-            scraper ->
-                policy
-                    .editSpec()
-                    .addNewIngress()
-                    .withFrom(scraper)
-                    .addNewPort()
-                    .withProtocol("TCP")
-                    .withPort(new IntOrString(METRICS_PORT))
-                    .endPort()
-                    .endIngress()
-                    .endSpec());
-    return policy.build();
-  }
 }

@@ -48,7 +48,7 @@ import io.shardeddb.operator.dependent.ShardStatefulSetDependent;
 import io.shardeddb.operator.dependent.ShardTlsSecretDependent;
 import io.shardeddb.operator.dependent.TlsSecretDependent;
 import io.shardeddb.operator.model.Images;
-import io.shardeddb.operator.model.MetricsScraper;
+import io.shardeddb.operator.model.NetworkAccess;
 import io.shardeddb.operator.replacement.PodReplacementPolicy;
 import io.shardeddb.operator.reshard.Resharder;
 import io.shardeddb.operator.shardclient.ShardServerClient;
@@ -146,8 +146,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
 
   /**
    * A reconciler using these collaborators; {@code probes} runs heartbeats in parallel; the
-   * operator runs in {@code operatorNamespace} (null: unknown); shard NetworkPolicies admit {@code
-   * scraper} on the metrics port; {@code resync} says when to run again.
+   * operator runs in {@code operatorNamespace} (null: unknown); the NetworkPolicies admit what
+   * {@code network} says (the metrics scraper, egress); {@code resync} says when to run again.
    */
   public ShardedDatabaseReconciler(
       KubernetesClient client,
@@ -163,7 +163,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       StatusAggregator aggregator,
       EventRecorder events,
       String operatorNamespace,
-      MetricsScraper scraper,
+      NetworkAccess network,
       ResyncIntervals resync,
       ArchiveHealth archives,
       CaTimes caTimes) {
@@ -181,7 +181,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
             caTimes.overlap());
     this.observe = new ObserveStep(shardClient, probes, tls, client);
     VolumeResizer volumes = new VolumeResizer(client);
-    this.workflow = new WorkflowStep(images, removalGuard, volumes, operatorNamespace, scraper);
+    this.workflow = new WorkflowStep(images, removalGuard, volumes, operatorNamespace, network);
     this.shards = new ShardsStep(client, coordinator, events, volumes);
     this.stuckPods = new StuckPodReplacer(client, replacement, events);
     this.resharding = new ReshardStep(resharder, crd);

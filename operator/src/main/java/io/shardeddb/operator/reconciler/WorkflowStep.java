@@ -13,7 +13,7 @@ import io.shardeddb.operator.dependent.TlsModels;
 import io.shardeddb.operator.model.DatabaseModel;
 import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.operator.model.Images;
-import io.shardeddb.operator.model.MetricsScraper;
+import io.shardeddb.operator.model.NetworkAccess;
 import io.shardeddb.operator.reshard.Layouts;
 import io.shardeddb.operator.reshard.MovePlanner;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
@@ -88,19 +88,19 @@ final class WorkflowStep {
   private final ShardRemovalGuard removalGuard;
   private final VolumeResizer volumes;
   private final String operatorNamespace;
-  private final MetricsScraper scraper;
+  private final NetworkAccess network;
 
   WorkflowStep(
       Images images,
       ShardRemovalGuard removalGuard,
       VolumeResizer volumes,
       String operatorNamespace,
-      MetricsScraper scraper) {
+      NetworkAccess network) {
     this.images = images;
     this.removalGuard = removalGuard;
     this.volumes = volumes;
     this.operatorNamespace = operatorNamespace;
-    this.scraper = scraper;
+    this.network = network;
   }
 
   Desired reconcile(
@@ -120,7 +120,7 @@ final class WorkflowStep {
                 images,
                 refusals.stream().map(ShardRemovalGuard.Refusal::shard).toList(),
                 operatorNamespace)
-            .withScraper(scraper);
+            .withNetwork(network);
     List<String> resizing = new ArrayList<>();
     model = model.withShards(gated(model.shards(), observed, previous, resizing));
     // A larger spec.storage.size: claims expanded, StatefulSets re-created with their pods

@@ -104,7 +104,7 @@ class RenderedObjectsTest {
       objects.put(shard.id() + "/statefulSet", ShardModel.statefulSet(db, shard));
       objects.put(shard.id() + "/service", ShardModel.headlessService(db, shard));
       objects.put(shard.id() + "/podDisruptionBudget", ShardModel.podDisruptionBudget(db, shard));
-      objects.put(shard.id() + "/networkPolicy", ShardModel.networkPolicy(db, shard));
+      objects.put(shard.id() + "/networkPolicy", NetworkPolicies.shard(db, shard));
     }
     for (ShardSpec shard : db.spec().shardsOrEmpty()) {
       objects.put(shard.id() + "/config", ShardConfigModel.request(db.spec(), shard, null));
@@ -115,7 +115,7 @@ class RenderedObjectsTest {
     objects.put("router/deployment", RouterModel.deployment(db));
     objects.put("router/deployment-shard-credential", RouterModel.deployment(db, false));
     objects.put("router/service", RouterModel.service(db));
-    objects.put("router/networkPolicy", RouterModel.networkPolicy(db));
+    objects.put("router/networkPolicy", NetworkPolicies.router(db));
     objects.put("router/podDisruptionBudget", RouterModel.podDisruptionBudget(db));
     objects.put("router/serviceAccount", RouterModel.serviceAccount(db));
     objects.put("router/role", RouterModel.role(db));

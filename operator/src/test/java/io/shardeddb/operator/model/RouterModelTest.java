@@ -165,7 +165,7 @@ class RouterModelTest {
     assertThat(RouterModel.service(students).getSpec().getPorts())
         .singleElement()
         .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
-    assertThat(RouterModel.networkPolicy(students).getSpec().getIngress())
+    assertThat(NetworkPolicies.router(students).getSpec().getIngress())
         .singleElement()
         .satisfies(i -> assertThat(i.getPorts().get(0).getPort().getIntVal()).isEqualTo(8080));
   }

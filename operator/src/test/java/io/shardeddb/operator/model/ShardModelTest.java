@@ -289,9 +289,9 @@ class ShardModelTest {
     // Every shard pod of the database, not just the shard's own: a resharding move's destination
     // pulls /snapshot and /log from the source shard's pods (security review: the policy dropped
     // the project's own resharding traffic).
-    NetworkPolicy np = ShardModel.networkPolicy(students, sh1);
+    NetworkPolicy np = NetworkPolicies.shard(students, sh1);
 
-    assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
     assertThat(np.getSpec().getPodSelector().getMatchLabels())
         .isEqualTo(Labels.shardSelector("students", "sh1"));
     var ingress = np.getSpec().getIngress();
@@ -529,7 +529,7 @@ class ShardModelTest {
         DatabaseModel.of(
             Fixtures.load("students.yaml", "ns"), images, List.of(), "shardeddb-system");
 
-    var from = ShardModel.networkPolicy(pinned, sh1).getSpec().getIngress().get(0).getFrom();
+    var from = NetworkPolicies.shard(pinned, sh1).getSpec().getIngress().get(0).getFrom();
     var operator =
         from.stream()
             .filter(p -> Labels.OPERATOR_POD.equals(p.getPodSelector().getMatchLabels()))
@@ -548,7 +548,7 @@ class ShardModelTest {
         students.withScraper(
             MetricsScraper.parse("monitoring", "app.kubernetes.io/name=prometheus"));
 
-    var ingress = ShardModel.networkPolicy(scraped, sh1).getSpec().getIngress();
+    var ingress = NetworkPolicies.shard(scraped, sh1).getSpec().getIngress();
     assertThat(ingress).hasSize(3);
     assertThat(ingress.get(0).getFrom())
         .as("the data/control rule is unchanged")
@@ -581,7 +581,7 @@ class ShardModelTest {
         students.withScraper(MetricsScraper.parse("", "app=prometheus, team = observability"));
 
     var scraper =
-        ShardModel.networkPolicy(scraped, sh1).getSpec().getIngress().get(2).getFrom().get(0);
+        NetworkPolicies.shard(scraped, sh1).getSpec().getIngress().get(2).getFrom().get(0);
     assertThat(scraper.getNamespaceSelector().getMatchLabels()).as("any namespace").isNullOrEmpty();
     assertThat(scraper.getNamespaceSelector().getMatchExpressions()).isNullOrEmpty();
     assertThat(scraper.getPodSelector().getMatchLabels())
@@ -592,8 +592,7 @@ class ShardModelTest {
   void withoutScraperLabelsNoScraperRuleIsAdded() {
     assertThat(MetricsScraper.parse("monitoring", " ").admitsAny()).isFalse();
     assertThat(
-            ShardModel.networkPolicy(
-                    students.withScraper(MetricsScraper.parse("monitoring", "")), sh1)
+            NetworkPolicies.shard(students.withScraper(MetricsScraper.parse("monitoring", "")), sh1)
                 .getSpec()
                 .getIngress())
         .as("the API rule and the replication stream's rule, no scraper rule")

@@ -1,0 +1,64 @@
+package io.shardeddb.operator.model;
+
+import java.util.List;
+
+/**
+ * What a database's NetworkPolicies admit besides the database's own pods and the operator: the
+ * metrics scraper on the shard pods' metrics port, and whether the pods' outgoing connections are
+ * restricted too ({@code egress}) — then shard pods reach only the database's shard pods, DNS and
+ * the backup store's port, and routers only the shard pods, DNS and the Kubernetes API server on
+ * {@code apiServerPorts} (the API server is no pod a selector can name; after the Service's address
+ * translation a policy sees its real port: 443 on most managed clusters, 6443 on kubeadm-style
+ * ones).
+ */
+public record NetworkAccess(MetricsScraper scraper, boolean egress, List<Integer> apiServerPorts) {
+
+  /** The API server ports admitted when none are configured. */
+  public static final List<Integer> DEFAULT_API_SERVER_PORTS = List.of(443, 6443);
+
+  /** No scraper admitted, egress restricted, the default API server ports. */
+  public static final NetworkAccess DEFAULT =
+      new NetworkAccess(MetricsScraper.NONE, true, DEFAULT_API_SERVER_PORTS);
+
+  public NetworkAccess {
+    scraper = scraper == null ? MetricsScraper.NONE : scraper;
+    apiServerPorts =
+        apiServerPorts == null || apiServerPorts.isEmpty()
+            ? DEFAULT_API_SERVER_PORTS
+            : List.copyOf(apiServerPorts);
+  }
+
+  /** This access with {@code scraper} admitted on the metrics port instead. */
+  public NetworkAccess withScraper(MetricsScraper scraper) {
+    return new NetworkAccess(scraper, egress, apiServerPorts);
+  }
+
+  /**
+   * A comma-separated list of TCP ports ({@code 443,6443}); blank: the defaults.
+   *
+   * @throws IllegalArgumentException naming an entry that is not a port number
+   */
+  public static List<Integer> parsePorts(String value) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_API_SERVER_PORTS;
+    }
+    List<Integer> ports = new java.util.ArrayList<>();
+    for (String entry : value.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int port;
+      try {
+        port = Integer.parseInt(entry.trim());
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException(
+            "API server ports: '" + entry.trim() + "' is not a port number (1-65535)");
+      }
+      ports.add(port);
+    }
+    return ports.isEmpty() ? DEFAULT_API_SERVER_PORTS : List.copyOf(ports);
+  }
+}
