@@ -93,17 +93,13 @@ final class ShardElection {
           plan.primary() == null
               ? "no primary recorded"
               : "primary " + plan.primary() + " unavailable";
-      return new ShardPlan(
-          Stage.WAIT,
-          plan.epoch(),
-          plan.primary(),
-          plan.since(),
-          ShardPhase.NoQuorum,
-          who + " and " + refusal,
-          0,
-          List.of(),
-          plan.events(),
-          Set.of());
+      return ShardPlan.waiting(
+              plan.epoch(),
+              plan.primary(),
+              plan.since(),
+              ShardPhase.NoQuorum,
+              who + " and " + refusal)
+          .withEvents(plan.events());
     }
     Election.Elected won = (Election.Elected) result;
     String winner = won.winner().name();
@@ -151,17 +147,9 @@ final class ShardElection {
                 + previously
                 + "); "
                 + won.reason()));
-    return new ShardPlan(
-        Stage.STEADY,
-        epoch,
-        winner,
-        null,
-        ShardPhase.Ready,
-        "failed over to " + winner + " at epoch " + epoch,
-        0,
-        actions,
-        events,
-        Set.of());
+    return ShardPlan.steady(
+            epoch, winner, "failed over to " + winner + " at epoch " + epoch, actions)
+        .withEvents(events);
   }
 
   static ShardPlan election(
@@ -183,24 +171,20 @@ final class ShardElection {
       // Fences that cannot reach a majority elect nobody but leave the epoch they carried on the
       // replicas they reach: fencing anyway would raise the epoch every pass (DESIGN §5 rule 1).
       String who = primary == null ? "no primary recorded" : "primary " + primary + " unavailable";
-      return new ShardPlan(
-          Stage.WAIT,
-          epoch,
-          primary,
-          since,
-          ShardPhase.NoQuorum,
-          who
-              + " and only "
-              + holdingData
-              + " of "
-              + voters
-              + " replicas answered holding their data; a new primary needs "
-              + required
-              + " (not fencing: it would only raise their epoch)",
-          0,
-          List.of(),
-          events,
-          Set.of());
+      return ShardPlan.waiting(
+              epoch,
+              primary,
+              since,
+              ShardPhase.NoQuorum,
+              who
+                  + " and only "
+                  + holdingData
+                  + " of "
+                  + voters
+                  + " replicas answered holding their data; a new primary needs "
+                  + required
+                  + " (not fencing: it would only raise their epoch)")
+          .withEvents(events);
     }
     long fenceEpoch =
         FailoverPlanner.fenceEpoch(
@@ -210,16 +194,13 @@ final class ShardElection {
             .filter(m -> m.url() != null)
             .map(m -> (ShardAction) new Fence(m.name(), m.url(), fenceEpoch))
             .toList();
-    return new ShardPlan(
-        Stage.ELECT,
-        epoch,
-        primary,
-        since,
-        epoch == 0 ? ShardPhase.BringingUp : ShardPhase.PrimaryUnavailable,
-        "fencing at epoch " + fenceEpoch,
-        fenceEpoch,
-        fences,
-        events,
-        Set.of());
+    return ShardPlan.fencing(
+            epoch,
+            primary,
+            since,
+            epoch == 0 ? ShardPhase.BringingUp : ShardPhase.PrimaryUnavailable,
+            fenceEpoch,
+            fences)
+        .withEvents(events);
   }
 }

@@ -17,6 +17,10 @@ import java.util.Set;
  * {@code voters} is the voting count to record ({@link #withVoters}), 0 to keep the recorded one;
  * {@code shrinkVoters} the smaller count a primary may be told from the next pass on ({@link
  * #withShrinkVoters}): positive to record it, {@link #CLEAR_SHRINK} to clear it, 0 to keep it.
+ *
+ * <p>Plans are made by the factory of their stage ({@link #waiting}, {@link #steady}, {@link
+ * #bringingUp}, {@link #fencing}, {@link #switchingOver}) and completed with {@code with}-methods,
+ * so a new field touches this file and the places that set it, not every plan.
  */
 public record ShardPlan(
     Stage stage,
@@ -37,93 +41,117 @@ public record ShardPlan(
   /** {@code shrinkVoters} that clears the recorded smaller count. */
   public static final int CLEAR_SHRINK = -1;
 
-  /** A plan that leaves the smaller count of a shrink as recorded. */
-  public ShardPlan(
-      Stage stage,
-      long epoch,
-      String primary,
-      String since,
-      ShardPhase phase,
-      String message,
-      long fenceEpoch,
-      List<ShardAction> actions,
-      List<ShardEvent> events,
-      Set<String> copying,
-      String target,
-      RequestStatus request,
-      int voters) {
-    this(
-        stage,
+  /**
+   * Nothing to call (until {@link #withActions}): waiting for pods, for the primary, or for a
+   * quorum; {@code since} is when the primary was first seen unavailable (null: it was not).
+   */
+  public static ShardPlan waiting(
+      long epoch, String primary, String since, ShardPhase phase, String message) {
+    return new ShardPlan(
+        Stage.WAIT,
         epoch,
         primary,
         since,
         phase,
         message,
-        fenceEpoch,
-        actions,
-        events,
-        copying,
-        target,
-        request,
-        voters,
-        0);
-  }
-
-  /** A plan that leaves the voting count as recorded ({@code voters} 0). */
-  public ShardPlan(
-      Stage stage,
-      long epoch,
-      String primary,
-      String since,
-      ShardPhase phase,
-      String message,
-      long fenceEpoch,
-      List<ShardAction> actions,
-      List<ShardEvent> events,
-      Set<String> copying,
-      String target,
-      RequestStatus request) {
-    this(
-        stage,
-        epoch,
-        primary,
-        since,
-        phase,
-        message,
-        fenceEpoch,
-        actions,
-        events,
-        copying,
-        target,
-        request,
-        0);
-  }
-
-  /** A plan with no switch-over target and no request outcome. */
-  public ShardPlan(
-      Stage stage,
-      long epoch,
-      String primary,
-      String since,
-      ShardPhase phase,
-      String message,
-      long fenceEpoch,
-      List<ShardAction> actions,
-      List<ShardEvent> events,
-      Set<String> copying) {
-    this(
-        stage,
-        epoch,
-        primary,
-        since,
-        phase,
-        message,
-        fenceEpoch,
-        actions,
-        events,
-        copying,
+        0,
+        List.of(),
+        List.of(),
+        Set.of(),
         null,
-        null);
+        null,
+        0,
+        0);
+  }
+
+  /** A primary serves (or was just elected) at {@code epoch}; {@code actions} repair and verify. */
+  public static ShardPlan steady(
+      long epoch, String primary, String message, List<ShardAction> actions) {
+    return new ShardPlan(
+        Stage.STEADY,
+        epoch,
+        primary,
+        null,
+        ShardPhase.Ready,
+        message,
+        0,
+        actions,
+        List.of(),
+        Set.of(),
+        null,
+        null,
+        0,
+        0);
+  }
+
+  /** The first roles of a shard whose replicas hold nothing yet. */
+  public static ShardPlan bringingUp(
+      long epoch, String primary, String message, List<ShardAction> actions) {
+    return new ShardPlan(
+        Stage.BRING_UP,
+        epoch,
+        primary,
+        null,
+        ShardPhase.BringingUp,
+        message,
+        0,
+        actions,
+        List.of(),
+        Set.of(),
+        null,
+        null,
+        0,
+        0);
+  }
+
+  /** Fences at {@code fenceEpoch}; the planner chooses a primary from their answers. */
+  public static ShardPlan fencing(
+      long epoch,
+      String primary,
+      String since,
+      ShardPhase phase,
+      long fenceEpoch,
+      List<ShardAction> fences) {
+    return new ShardPlan(
+        Stage.ELECT,
+        epoch,
+        primary,
+        since,
+        phase,
+        "fencing at epoch " + fenceEpoch,
+        fenceEpoch,
+        fences,
+        List.of(),
+        Set.of(),
+        null,
+        null,
+        0,
+        0);
+  }
+
+  /** The serving primary fenced at {@code fenceEpoch} ({@code fence}) to hand over to target. */
+  public static ShardPlan switchingOver(
+      long epoch,
+      String primary,
+      String message,
+      long fenceEpoch,
+      ShardAction fence,
+      String target) {
+    return new ShardPlan(
+        Stage.SWITCH_OVER,
+        epoch,
+        primary,
+        null,
+        ShardPhase.Ready,
+        message,
+        fenceEpoch,
+        List.of(fence),
+        List.of(),
+        Set.of(),
+        target,
+        null,
+        0,
+        0);
   }
 
   /** Which kind of pass this is. */
@@ -146,6 +174,11 @@ public record ShardPlan(
     a.addAll(more);
     List<ShardEvent> e = new ArrayList<>(events);
     e.addAll(moreEvents);
+    return withActions(a).withEvents(e);
+  }
+
+  /** A copy with these calls to make instead. */
+  public ShardPlan withActions(List<ShardAction> calls) {
     return new ShardPlan(
         stage,
         epoch,
@@ -154,8 +187,27 @@ public record ShardPlan(
         phase,
         message,
         fenceEpoch,
-        a,
-        e,
+        calls,
+        events,
+        copying,
+        target,
+        request,
+        voters,
+        shrinkVoters);
+  }
+
+  /** A copy with these Events due instead. */
+  public ShardPlan withEvents(List<ShardEvent> due) {
+    return new ShardPlan(
+        stage,
+        epoch,
+        primary,
+        since,
+        phase,
+        message,
+        fenceEpoch,
+        actions,
+        due,
         copying,
         target,
         request,
@@ -177,6 +229,25 @@ public record ShardPlan(
         events,
         stillCopying,
         target,
+        request,
+        voters,
+        shrinkVoters);
+  }
+
+  /** A copy naming {@code replica} as the switch-over's target (or, once done, its new primary). */
+  public ShardPlan withTarget(String replica) {
+    return new ShardPlan(
+        stage,
+        epoch,
+        primary,
+        since,
+        phase,
+        message,
+        fenceEpoch,
+        actions,
+        events,
+        copying,
+        replica,
         request,
         voters,
         shrinkVoters);

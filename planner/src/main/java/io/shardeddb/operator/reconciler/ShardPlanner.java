@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The operator's decisions for one shard, as pure functions of a {@link ShardObservation}:
@@ -144,27 +143,24 @@ public final class ShardPlanner {
       Instant first = since == null ? o.now() : Instant.parse(since);
       Duration down = Duration.between(first, o.now());
       if (down.compareTo(o.primaryUnavailableAfter()) < 0) {
-        return new ShardPlan(
-            Stage.WAIT,
-            epoch,
-            primary,
-            first.toString(),
-            ShardPhase.PrimaryUnavailable,
-            "primary "
-                + primary
-                + (primaryBeat != null && isolated(primaryBeat)
-                    ? " reaches no majority of its replicas"
-                        + " (no majority acknowledgement for "
-                        + primaryBeat.quorum().majorityAckAgeMillis() / 1000
-                        + "s)"
-                    : " unavailable")
-                + " for "
-                + down.toSeconds()
-                + "s",
-            0,
-            rolesForAnsweringPrimary(o, epoch, primary, primaryBeat),
-            events,
-            Set.of());
+        return ShardPlan.waiting(
+                epoch,
+                primary,
+                first.toString(),
+                ShardPhase.PrimaryUnavailable,
+                "primary "
+                    + primary
+                    + (primaryBeat != null && isolated(primaryBeat)
+                        ? " reaches no majority of its replicas"
+                            + " (no majority acknowledgement for "
+                            + primaryBeat.quorum().majorityAckAgeMillis() / 1000
+                            + "s)"
+                        : " unavailable")
+                    + " for "
+                    + down.toSeconds()
+                    + "s")
+            .withActions(rolesForAnsweringPrimary(o, epoch, primary, primaryBeat))
+            .withEvents(events);
       }
       if (neverAcknowledged(o)
           && VotingSet.holdingData(o, VotingSet.recordedVoters(o))
@@ -321,15 +317,9 @@ public final class ShardPlanner {
               RoleRequests.roleRequest(
                   o, o.desiredReplicas(), m.name(), epoch, primary, LogPosition.EMPTY)));
     }
-    return new ShardPlan(
-            Stage.BRING_UP,
-            epoch,
-            primary,
-            null,
-            ShardPhase.BringingUp,
-            "brought up with primary " + primary + " at epoch " + epoch,
-            0,
-            actions,
+    return ShardPlan.bringingUp(
+            epoch, primary, "brought up with primary " + primary + " at epoch " + epoch, actions)
+        .withEvents(
             List.of(
                 event(
                     EventReason.ShardBroughtUp,
@@ -339,8 +329,7 @@ public final class ShardPlanner {
                         + " replicas, "
                         + primary
                         + " is primary at epoch "
-                        + epoch)),
-            Set.of())
+                        + epoch)))
         .withVoters(o.desiredReplicas());
   }
 
@@ -359,8 +348,7 @@ public final class ShardPlanner {
   }
 
   private static ShardPlan wait(ShardPhase phase, String message) {
-    return new ShardPlan(
-        Stage.WAIT, 0, null, null, phase, message, 0, List.of(), List.of(), Set.of());
+    return ShardPlan.waiting(0, null, null, phase, message);
   }
 
   static ShardEvent event(EventReason reason, ShardObservation o, String what) {

@@ -6,12 +6,10 @@ import io.shardeddb.operator.reconciler.ShardAction.Configure;
 import io.shardeddb.operator.reconciler.ShardAction.Resync;
 import io.shardeddb.operator.reconciler.ShardAction.Verify;
 import io.shardeddb.operator.reconciler.ShardObservation.Member;
-import io.shardeddb.operator.reconciler.ShardPlan.Stage;
 import io.shardeddb.operator.recopy.RecopyDecision;
 import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.ShardEvent;
-import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.topology.Role;
@@ -144,17 +142,9 @@ final class ShardRepair {
         }
       }
     }
-    return new ShardPlan(
-            Stage.STEADY,
-            epoch,
-            primary,
-            null,
-            ShardPhase.Ready,
-            message,
-            0,
-            actions,
-            events,
-            Set.copyOf(copying))
+    return ShardPlan.steady(epoch, primary, message, actions)
+        .withEvents(events)
+        .withCopying(Set.copyOf(copying))
         .withVoters(record)
         .withShrinkVoters(shrink);
   }

@@ -122,19 +122,15 @@ public final class ShardRequests {
     long fenceEpoch =
         FailoverPlanner.fenceEpoch(
             base.epoch(), o.beats().values().stream().map(t -> t.heartbeat().epoch()).toList());
-    return new ShardPlan(
-        Stage.SWITCH_OVER,
-        base.epoch(),
-        primary,
-        null,
-        ShardPhase.Ready,
-        "switching over from " + primary + " to " + target + " at epoch " + fenceEpoch,
-        fenceEpoch,
-        List.of(new Fence(primary, primaryUrl, fenceEpoch)),
-        base.events(),
-        base.copying(),
-        target,
-        null);
+    return ShardPlan.switchingOver(
+            base.epoch(),
+            primary,
+            "switching over from " + primary + " to " + target + " at epoch " + fenceEpoch,
+            fenceEpoch,
+            new Fence(primary, primaryUrl, fenceEpoch),
+            target)
+        .withEvents(base.events())
+        .withCopying(base.copying());
   }
 
   /** The request record of a finished switch-over, only when a user asked for this one. */
@@ -248,17 +244,9 @@ public final class ShardRequests {
       events.add(ShardPlanner.event(EventReason.SwitchoverFailed, o, why));
       return recorded(
           o,
-          new ShardPlan(
-              Stage.WAIT,
-              started.epoch(),
-              old,
-              null,
-              ShardPhase.Ready,
-              why,
-              0,
-              List.of(),
-              events,
-              started.copying()),
+          ShardPlan.waiting(started.epoch(), old, null, ShardPhase.Ready, why)
+              .withEvents(events)
+              .withCopying(started.copying()),
           started.target(),
           Outcome.Failed,
           why);
@@ -284,19 +272,14 @@ public final class ShardRequests {
                   + " had applied)"));
       return recorded(
           o,
-          new ShardPlan(
-              Stage.STEADY,
-              e,
-              promoted,
-              null,
-              ShardPhase.Ready,
-              "switched over from " + old + " to " + promoted + " at epoch " + e,
-              0,
-              announce(o, e, promoted, LogPosition.of(fenced)),
-              events,
-              started.copying(),
-              promoted,
-              null),
+          ShardPlan.steady(
+                  e,
+                  promoted,
+                  "switched over from " + old + " to " + promoted + " at epoch " + e,
+                  announce(o, e, promoted, LogPosition.of(fenced)))
+              .withEvents(events)
+              .withCopying(started.copying())
+              .withTarget(promoted),
           promoted,
           Outcome.Succeeded,
           promoted
@@ -331,19 +314,18 @@ public final class ShardRequests {
     events.add(ShardPlanner.event(EventReason.SwitchoverFailed, o, why));
     return recorded(
         o,
-        new ShardPlan(
-            Stage.STEADY,
-            e,
-            old,
-            null,
-            ShardPhase.Ready,
-            "switch-over to " + started.target() + " given up; " + old + " primary at epoch " + e,
-            0,
-            announce(o, e, old, LogPosition.of(fenced)),
-            events,
-            started.copying(),
-            null,
-            null),
+        ShardPlan.steady(
+                e,
+                old,
+                "switch-over to "
+                    + started.target()
+                    + " given up; "
+                    + old
+                    + " primary at epoch "
+                    + e,
+                announce(o, e, old, LogPosition.of(fenced)))
+            .withEvents(events)
+            .withCopying(started.copying()),
         started.target(),
         Outcome.Failed,
         why);

@@ -281,17 +281,7 @@ class ShardPlannerTest {
     assertThat(planned.message()).contains("only 2 of 5").contains("needs 3");
 
     ShardPlan fenced =
-        new ShardPlan(
-            ShardPlan.Stage.ELECT,
-            1,
-            "p-0",
-            planned.since(),
-            ShardPhase.PrimaryUnavailable,
-            "fencing at epoch 2",
-            2,
-            List.of(),
-            List.of(),
-            java.util.Set.of());
+        ShardPlan.fencing(1, "p-0", planned.since(), ShardPhase.PrimaryUnavailable, 2, List.of());
     ShardPlan plan =
         planner.elect(
             o, fenced, Map.of("p-1", answer("p-1", 2, 1, 5), "p-2", answer("p-2", 2, 1, 5)));
