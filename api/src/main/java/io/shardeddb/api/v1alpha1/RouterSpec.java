@@ -39,6 +39,13 @@ public record RouterSpec(
     return auth != null && auth.openAdminOrDefault();
   }
 
+  /** How long a replaced router token stays accepted, in seconds (default 300). */
+  public int tokenOverlapSeconds() {
+    return auth == null
+        ? RouterAuthSpec.DEFAULT_TOKEN_OVERLAP_SECONDS
+        : auth.tokenOverlapSecondsOrDefault();
+  }
+
   /** Whether the router demands a bearer token (default true). */
   public boolean authEnabled() {
     return auth == null || auth.enabled() == null || auth.enabled();

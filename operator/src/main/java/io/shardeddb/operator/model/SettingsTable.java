@@ -190,6 +190,11 @@ public final class SettingsTable {
               "SHARDEDDB_ROUTER_AUTH_ADMIN_TOKEN_FILE",
               ROUTER_SECRET,
               fixed(RouterModel.tokenFile(SecretKeys.ADMIN_TOKEN))),
+          // The router reads it as shardeddb.router.auth.overlap (a Duration: "300s").
+          router(
+              "SHARDEDDB_ROUTER_AUTH_OVERLAP",
+              "spec.router.auth.tokenOverlapSeconds",
+              t -> text(t.db().spec().routerOrDefault().tokenOverlapSeconds() + "s")),
           router(
               "SHARDEDDB_ROUTER_AUTH_OPEN_ADMIN_FOR_ASSIGNMENT",
               "spec.router.auth.openAdminForAssignment",

@@ -205,6 +205,30 @@ class RouterModelTest {
   }
 
   @Test
+  void theResourcesTokenOverlapReachesTheRouterAsADuration() {
+    Container byDefault =
+        RouterModel.deployment(students).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(env(byDefault, "SHARDEDDB_ROUTER_AUTH_OVERLAP").getValue()).isEqualTo("300s");
+
+    var sdb = Fixtures.load("students.yaml", "ns");
+    sdb.setSpec(
+        sdb.getSpec()
+            .withRouter(
+                new io.shardeddb.api.v1alpha1.RouterSpec(
+                    2, new io.shardeddb.api.v1alpha1.RouterAuthSpec(true, false, 900))));
+    Container longer =
+        RouterModel.deployment(DatabaseModel.of(sdb, Images.DEFAULTS))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(env(longer, "SHARDEDDB_ROUTER_AUTH_OVERLAP").getValue())
+        .as("read by the router as shardeddb.router.auth.overlap")
+        .isEqualTo("900s");
+  }
+
+  @Test
   void theRouterGetsASeparateAdminTokenAndOnlyTheMountedShardDataCredential() {
     Deployment d = RouterModel.deployment(students);
     var pod = d.getSpec().getTemplate().getSpec();
