@@ -19,6 +19,7 @@ final class ShardMetaStore {
     this.meta = meta;
   }
 
+  /** The meta row; migration V1 creates it, so its absence is a broken database. */
   ShardMeta load() {
     return transactions.readRepositories(
         () ->
