@@ -1,11 +1,9 @@
 package io.shardeddb.shardserver.storage;
 
 import io.shardeddb.protocol.schema.Column;
-import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +23,8 @@ import java.util.stream.Collectors;
  *
  * <p>Why this file is over 450 lines: every SQL statement that names the user's table is here, so
  * the rule that keeps user input out of SQL text (quoted names from the validated schema, values
- * only as bound parameters) is reviewed in one place.
+ * only as bound parameters) is reviewed in one place. A row's values on the Java side (read, wire
+ * form, checksum text) are apart, in {@link RowValues}.
  */
 public final class UserTable {
   private static final int CHUNK = 1000;
@@ -34,9 +33,11 @@ public final class UserTable {
   private final String physicalName;
   private final String key;
   private final String columnList;
+  private final RowValues rowValues;
 
   public UserTable(TableSchema schema) {
     this.schema = schema.validate();
+    this.rowValues = new RowValues(this.schema);
     this.physicalName = DatabaseNames.userTable(schema.table());
     this.table = quote(physicalName);
     this.key = quote(schema.shardKey());
@@ -448,18 +449,7 @@ public final class UserTable {
 
   /** Reads the current row of a result set into Java values in column order. */
   public Map<String, Object> read(ResultSet rs) throws SQLException {
-    Map<String, Object> row = new LinkedHashMap<>();
-    for (Column col : schema.columns()) {
-      Object v =
-          switch (col.type()) {
-            case Number -> rs.getLong(col.name());
-            case String -> rs.getString(col.name());
-            case Decimal -> normalize(rs.getBigDecimal(col.name()));
-            case Boolean -> rs.getBoolean(col.name());
-          };
-      row.put(col.name(), rs.wasNull() ? null : v);
-    }
-    return row;
+    return rowValues.read(rs);
   }
 
   /**
@@ -467,35 +457,12 @@ public final class UserTable {
    * them into doubles and loses digits.
    */
   public Map<String, Object> toWire(Map<String, Object> row) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : row.entrySet()) {
-      Object v = e.getValue();
-      out.put(e.getKey(), v instanceof BigDecimal d ? normalize(d).toPlainString() : v);
-    }
-    return out;
+    return RowValues.toWire(row);
   }
 
   /** A canonical text of a row for checksums: typed, column order, unit-separated. */
   public String canonical(Map<String, Object> row) {
-    StringBuilder sb = new StringBuilder();
-    for (Column col : schema.columns()) {
-      Object v = row.get(col.name());
-      if (v instanceof BigDecimal d) {
-        v = normalize(d).toPlainString();
-      }
-      sb.append(col.type() == ColumnType.String && v != null ? "s:" : "")
-          .append(v)
-          .append('\u001f');
-    }
-    return sb.append('\n').toString();
-  }
-
-  private static BigDecimal normalize(BigDecimal d) {
-    if (d == null) {
-      return null;
-    }
-    BigDecimal s = d.stripTrailingZeros();
-    return s.scale() < 0 ? s.setScale(0) : s;
+    return rowValues.canonical(row);
   }
 
   private static String quote(String identifier) {

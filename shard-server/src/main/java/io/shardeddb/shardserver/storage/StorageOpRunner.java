@@ -1,0 +1,65 @@
+package io.shardeddb.shardserver.storage;
+
+import io.shardeddb.shardserver.replication.write.StorageOp;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a batch's or a replay's storage operations on the user's table in order, gathering
+ * consecutive inserts (or consecutive upserts) into one statement; the last such rows are left for
+ * the caller's folded write.
+ */
+final class StorageOpRunner {
+  private StorageOpRunner() {}
+
+  /** Rows at the end of a batch's operations, left for its one folded write. */
+  record Trailing(List<Map<String, Object>> rows, boolean upsert) {}
+
+  /**
+   * Runs {@code ops} in order on {@code c}, gathering consecutive inserts (or consecutive upserts)
+   * into one statement; the rows of the last such run are not sent but returned, for the caller's
+   * folded write. {@code removed[i]} receives the rows op {@code i} deleted.
+   */
+  static Trailing run(Connection c, UserTable table, List<StorageOp> ops, long[] removed)
+      throws SQLException {
+    List<Map<String, Object>> pending = new ArrayList<>();
+    boolean pendingUpsert = false;
+    for (int i = 0; i < ops.size(); i++) {
+      StorageOp op = ops.get(i);
+      boolean rows = op instanceof StorageOp.Insert || op instanceof StorageOp.Upsert;
+      boolean upsert = op instanceof StorageOp.Upsert;
+      if (!pending.isEmpty() && (!rows || pendingUpsert != upsert)) {
+        flush(c, table, pending, pendingUpsert);
+      }
+      switch (op) {
+        case StorageOp.Insert in -> {
+          pending.addAll(in.rows());
+          pendingUpsert = false;
+        }
+        case StorageOp.Upsert up -> {
+          pending.addAll(up.rows());
+          pendingUpsert = true;
+        }
+        case StorageOp.Update u -> table.update(c, u.key(), u.values());
+        case StorageOp.Delete d -> removed[i] = table.delete(c, d.key());
+        case StorageOp.DeletePoints dp ->
+            removed[i] = table.deletePoints(c, dp.pointsBy(), dp.range());
+      }
+    }
+    return new Trailing(pending, pendingUpsert);
+  }
+
+  private static void flush(
+      Connection c, UserTable table, List<Map<String, Object>> rows, boolean upsert)
+      throws SQLException {
+    if (upsert) {
+      table.upsert(c, rows);
+    } else {
+      table.insert(c, rows);
+    }
+    rows.clear();
+  }
+}
