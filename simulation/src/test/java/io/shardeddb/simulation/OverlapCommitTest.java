@@ -128,7 +128,10 @@ class OverlapCommitTest {
 
   /** What the restart schedule showed. */
   private record Restart(
-      List<String> mismatches, List<Messages.WriteReply> replies, SimReplica primary) {}
+      List<String> mismatches,
+      List<Messages.WriteReply> replies,
+      SimReplica primary,
+      Map<String, Long> lastLsns) {}
 
   /**
    * A scripted world of three production replicas and no operator (the test sends the roles): r0 is
@@ -217,7 +220,9 @@ class OverlapCommitTest {
               }
             }
           }
-          return new Restart(mismatches, replies, p);
+          Map<String, Long> lastLsns = new HashMap<>();
+          names.forEach(n -> lastLsns.put(n, byName.get(n).disk().lastLsn()));
+          return new Restart(mismatches, replies, p, lastLsns);
         });
   }
 
@@ -237,5 +242,12 @@ class OverlapCommitTest {
     assertThat(kept.replies()).noneMatch(w -> w.rid().equals("w3") && w.ok());
     assertThat(kept.primary().heartbeat().quorum()).isNotNull();
     assertThat(kept.primary().heartbeat().quorum().majorityAckAgeMillis()).isGreaterThan(3_000);
+    // r1 and r2 took w2's entry (lsn 3), which r0 never committed: an unacknowledged tail, which
+    // their catch-up from r0 finds beyond its log and re-copies away (rule 4).
+    assertThat(broken.lastLsns()).containsEntry("r1", 4L);
+    assertThat(kept.lastLsns())
+        .containsEntry("r0", 2L)
+        .containsEntry("r1", 2L)
+        .containsEntry("r2", 2L);
   }
 }

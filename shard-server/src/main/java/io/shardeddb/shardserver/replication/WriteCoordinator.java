@@ -199,6 +199,16 @@ public class WriteCoordinator implements AutoCloseable {
    */
   public CompletableFuture<Acked> enqueue(ClientChange change) {
     ctx.requirePrimary();
+    long stopped = abandonedEpoch;
+    if (stopped >= 0 && term == null && stopped == ctx.view().epoch()) {
+      throw ShardException.conflict(
+          "not primary: "
+              + ctx.name()
+              + " stopped serving epoch "
+              + stopped
+              + " (entries it may have sent to its secondaries are not in its log, overlap-commit);"
+              + " a new primary is to be elected");
+    }
     return batcher.enqueue(change);
   }
 
