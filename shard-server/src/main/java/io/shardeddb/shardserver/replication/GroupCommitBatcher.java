@@ -9,6 +9,7 @@ import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.WriteCoordinator.Acked;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
+import io.shardeddb.shardserver.replication.rules.ReassignsShippedEntries;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
 import io.shardeddb.shardserver.replication.write.GroupCommit;
@@ -24,6 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -37,6 +39,17 @@ import org.slf4j.LoggerFactory;
  * {@link PeerLink}s and passes the batch to the {@link QuorumWait}. A commit whose outcome is
  * unknown is resolved from storage (rule 15), and the commit lock keeps role changes out of a
  * commit in flight (rule 6).
+ *
+ * <p>With {@code shardeddb.replication.overlap-commit} (issue 27, Raft §10.2.1) a batch's entries
+ * go to the links as soon as they are planned — the plan is fixed before the COMMIT — so the
+ * secondaries commit them while the primary does; the primary counts itself ({@code
+ * tracker.selfHolds}) only once its own commit returned, and no change is answered before that. The
+ * term's first batch (its no-op) is never sent early. Entries once sent are never given to other
+ * content (rule 4: a secondary holding {@code (epoch, lsn)} holds that entry): when the commit that
+ * sent them did not write them — refused by the epoch re-check, failed with nothing written, or
+ * unknown and later read back as not written — this term stops serving ({@code abandon}: the
+ * primary reports that it reaches no majority, so the operator elects a new primary at a higher
+ * epoch, rules 2 and 11), and the batch is answered "outcome unknown".
  */
 final class GroupCommitBatcher {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitBatcher.class);
@@ -52,6 +65,7 @@ final class GroupCommitBatcher {
   private final Supplier<PrimaryTerm> term;
   private final QuorumWait quorum;
   private final Consumer<ShardException> stepDown;
+  private final BiConsumer<PrimaryTerm, ShardException> abandon;
   private final BooleanSupplier running;
   private final DistributionSummary batchSizes;
   private final Timer queueLatency;
@@ -70,6 +84,7 @@ final class GroupCommitBatcher {
       Supplier<PrimaryTerm> term,
       QuorumWait quorum,
       Consumer<ShardException> stepDown,
+      BiConsumer<PrimaryTerm, ShardException> abandon,
       BooleanSupplier running,
       DistributionSummary batchSizes,
       Timer queueLatency,
@@ -82,6 +97,7 @@ final class GroupCommitBatcher {
     this.term = term;
     this.quorum = quorum;
     this.stepDown = stepDown;
+    this.abandon = abandon;
     this.running = running;
     this.batchSizes = batchSizes;
     this.queueLatency = queueLatency;
@@ -229,6 +245,17 @@ final class GroupCommitBatcher {
       batch.forEach(p -> p.done().completeExceptionally(unknown));
       return;
     }
+    // The catch-up may have moved the position.
+    v = ctx.view();
+    boolean keepsShipped = !(rules instanceof ReassignsShippedEntries);
+    if (keepsShipped && t.shippedLsn > v.appliedLsn()) {
+      // Entries up to shippedLsn went to the secondaries and storage does not hold them: planning
+      // here would give their LSNs to other entries (rule 4).
+      ShardException stop = stopsServing(t, v.appliedLsn() + 1, t.shippedLsn, "storage lacks them");
+      batch.forEach(p -> p.done().completeExceptionally(stop));
+      abandon.accept(t, stop);
+      return;
+    }
     boolean needNoop = t.noopLsn < 0;
     if (!needNoop && batch.stream().allMatch(p -> p.change() == null)) {
       batch.forEach(p -> p.done().complete(new Acked(0, 0, t.replicas)));
@@ -239,6 +266,11 @@ final class GroupCommitBatcher {
     ShardConfig before = ctx.config();
     List<ClientChange> changes = batch.stream().map(PendingChange::change).toList();
     Attempt attempt = new Attempt();
+    // Overlap (issue 27): hand the entries to the secondaries before the COMMIT, once the term's
+    // no-op is committed (a term with no entry of its epoch in storage has sent nothing early,
+    // which
+    // a restarted primary relies on: WriteCoordinator.becomePrimary).
+    boolean early = settings.overlapCommit() && !needNoop;
     long commitStart = clock.nanos();
     try {
       GroupCommit.Result result =
@@ -254,6 +286,11 @@ final class GroupCommitBatcher {
                 if (!p.entries().isEmpty()) {
                   long last = p.entries().get(p.entries().size() - 1).lsn();
                   t.committingLsn = Math.max(t.committingLsn, last);
+                  if (early) {
+                    t.shippedLsn = Math.max(t.shippedLsn, last);
+                    attempt.shipped = true;
+                    t.links.forEach(l -> l.offer(p.entries(), prevLsn, prevEpoch));
+                  }
                 }
               });
       if (!result.committed()) {
@@ -269,6 +306,19 @@ final class GroupCommitBatcher {
     } catch (RuntimeException e) {
       if (e instanceof ShardException se && se.status() == 409) {
         // Demoted or fenced while committing: the transaction rolled back, nothing was written.
+        if (attempt.shipped && keepsShipped) {
+          // ... here; a secondary may hold the entries and be elected: the outcome is unknown.
+          List<LogEntry> sent = attempt.plan.entries();
+          ShardException stop =
+              new ShardException(
+                  409, // as before: the router looks for the new primary
+                  stopsServing(
+                          t, sent.get(0).lsn(), sent.get(sent.size() - 1).lsn(), se.getMessage())
+                      .getMessage());
+          batch.forEach(p -> p.done().completeExceptionally(stop));
+          abandon.accept(t, stop);
+          return;
+        }
         batch.forEach(p -> p.done().completeExceptionally(se));
         return;
       }
@@ -307,6 +357,15 @@ final class GroupCommitBatcher {
         batch.forEach(p -> p.done().completeExceptionally(unknown));
         return;
       }
+      if (attempt.shipped && keepsShipped) {
+        // Nothing was written, but the entries went out: never plan at their LSNs again.
+        ShardException stop =
+            stopsServing(
+                t, entries.get(0).lsn(), entries.get(entries.size() - 1).lsn(), e.toString());
+        batch.forEach(p -> p.done().completeExceptionally(stop));
+        abandon.accept(t, stop);
+        return;
+      }
       if (batch.size() > 1) {
         // The combined statements failed; apply one change per transaction so that one bad
         // change cannot fail the others.
@@ -337,16 +396,49 @@ final class GroupCommitBatcher {
       if (needNoop) {
         t.noopLsn = entries.get(0).lsn();
       }
+      // The primary counts itself only now that its own commit returned.
       t.tracker.selfHolds(last.lsn());
-      t.links.forEach(l -> l.offer(entries, prevLsn, prevEpoch));
+      if (!attempt.shipped) {
+        t.links.forEach(l -> l.offer(entries, prevLsn, prevEpoch));
+      }
     }
     quorum.answer(t, batch, attempt.plan, attempt.removed);
+  }
+
+  /**
+   * Why term {@code t} stops serving: entries {@code from..to} went to its secondaries and storage
+   * does not hold them; a secondary may, and may be elected, so the outcome is unknown.
+   */
+  private ShardException stopsServing(PrimaryTerm t, long from, long to, String cause) {
+    LOG.error(
+        "{} stops serving epoch {}: lsn {}..{} went to the secondaries before its commit, which"
+            + " did not write them ({}); a new primary must be elected",
+        ctx.name(),
+        t.epoch,
+        from,
+        to,
+        cause);
+    return ShardException.unavailable(
+        "not primary: "
+            + ctx.name()
+            + " stops serving epoch "
+            + t.epoch
+            + ": lsn "
+            + from
+            + ".."
+            + to
+            + " went to the secondaries and its own commit did not write them ("
+            + cause
+            + "); the outcome is unknown (retry with the same request id)");
   }
 
   /** One group commit's plan and, once committed, the rows each of its operations removed. */
   private static final class Attempt {
     BatchPlan plan;
     long[] removed;
+
+    /** Its entries went to the secondaries before the commit returned (overlap-commit). */
+    boolean shipped;
   }
 
   /**

@@ -29,6 +29,14 @@ final class PrimaryTerm {
   volatile long committingLsn = -1;
 
   /**
+   * The last LSN this term handed to its secondaries before its own commit of it returned ({@code
+   * overlap-commit}), -1 when none: no later batch may be planned at or below it (rule 4: an {@code
+   * (epoch, lsn)} a secondary may hold names one entry), so a commit that fails after its entries
+   * went out ends the term instead.
+   */
+  volatile long shippedLsn = -1;
+
+  /**
    * Set when a commit failed and storage could not be read back (rule 15): the next batch first
    * learns from storage where the log ends, and commits nothing before it knows.
    */

@@ -11,6 +11,7 @@ import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
 import io.shardeddb.shardserver.replication.rules.QuorumTracker;
+import io.shardeddb.shardserver.replication.rules.ReassignsShippedEntries;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -78,6 +79,26 @@ public class WriteCoordinator implements AutoCloseable {
   private volatile PrimaryTerm term;
   private volatile boolean running = true;
 
+  /** The last epoch this process started a term for (-1: none since it started). */
+  private long servedEpoch = -1;
+
+  /**
+   * The epoch this process stopped serving for good ({@link #abandon}), -1 when none: it starts no
+   * term for it again and reports that it reaches no majority while it is still its primary.
+   */
+  private volatile long abandonedEpoch = -1;
+
+  private volatile List<Peer> abandonedLearners = List.of();
+
+  /** The last term closed (by a role change, a fence or a step-down), null when none. */
+  private PrimaryTerm lastClosed;
+
+  /**
+   * How long ago a majority acknowledged an abandoned term, as its heartbeat reports it: far past
+   * the operator's isolation threshold (rule 11), so it elects a new primary at once.
+   */
+  static final long ABANDONED_MAJORITY_AGE_MILLIS = TimeUnit.DAYS.toMillis(1);
+
   public WriteCoordinator(
       ReplicaContext ctx,
       ReplicaStore store,
@@ -128,6 +149,7 @@ public class WriteCoordinator implements AutoCloseable {
             () -> this.term,
             quorum,
             this::stepDown,
+            this::abandon,
             () -> running,
             batchSizes,
             queueLatency,
@@ -177,6 +199,16 @@ public class WriteCoordinator implements AutoCloseable {
    */
   public CompletableFuture<Acked> enqueue(ClientChange change) {
     ctx.requirePrimary();
+    long stopped = abandonedEpoch;
+    if (stopped >= 0 && term == null && stopped == ctx.view().epoch()) {
+      throw ShardException.conflict(
+          "not primary: "
+              + ctx.name()
+              + " stopped serving epoch "
+              + stopped
+              + " (entries it may have sent to its secondaries are not in its log, overlap-commit);"
+              + " a new primary is to be elected");
+    }
     return batcher.enqueue(change);
   }
 
@@ -225,6 +257,9 @@ public class WriteCoordinator implements AutoCloseable {
   public synchronized void becomePrimary(List<Peer> learners) {
     closeTerm(ShardException.conflict("not primary: the role of " + ctx.name() + " changed"));
     ReplicaContext.View v = ctx.view();
+    if (!resumable(v, learners)) {
+      return;
+    }
     List<Peer> others = v.peers().stream().filter(p -> !p.name().equals(ctx.name())).toList();
     List<String> voting = others.stream().map(Peer::name).toList();
     List<Peer> learning =
@@ -255,7 +290,18 @@ public class WriteCoordinator implements AutoCloseable {
               settings.window(),
               rules));
     }
-    term = new PrimaryTerm(epoch, tracker, List.copyOf(links), clock.nanos(), replicas, learning);
+    PrimaryTerm next =
+        new PrimaryTerm(epoch, tracker, List.copyOf(links), clock.nanos(), replicas, learning);
+    PrimaryTerm before = lastClosed;
+    if (before != null && before.epoch == epoch && before.shippedLsn > v.appliedLsn()) {
+      // A term of this epoch sent entries past the log and ended before it knew whether its commit
+      // wrote them (the role was sent again meanwhile): the new term reads storage back first,
+      // and stops serving if storage lacks them (rule 4).
+      next.shippedLsn = before.shippedLsn;
+      next.positionUnknown = true;
+    }
+    term = next;
+    servedEpoch = epoch;
     if (rules.startsTermWithNoOp()) {
       batcher.enqueue(null);
     } else {
@@ -271,6 +317,57 @@ public class WriteCoordinator implements AutoCloseable {
         learning.size(),
         tracker.required(),
         replicas);
+  }
+
+  /**
+   * Whether a term may start at the view's epoch (rule 4 with {@code overlap-commit}). Not for an
+   * epoch this process stopped serving ({@link #abandon}). Nor, with {@code overlap-commit} on, for
+   * an epoch whose entries the log already holds while this process never served it: an earlier
+   * process was its primary and may have sent entries it never committed (the term's first batch is
+   * never sent early, so an epoch with no entry in the log sent nothing), and a term planning at
+   * their LSNs would give them other content — the replica stops serving that epoch instead, and
+   * the operator elects a new primary. Switching the setting off therefore needs a switch-over or
+   * failover of each primary, not a restart in place.
+   */
+  private boolean resumable(ReplicaContext.View v, List<Peer> learners) {
+    long epoch = v.epoch();
+    if (rules instanceof ReassignsShippedEntries) {
+      return true;
+    }
+    if (epoch == abandonedEpoch) {
+      LOG.warn(
+          "{} does not serve epoch {} again: it stopped serving it (entries it sent were never"
+              + " committed here)",
+          ctx.name(),
+          epoch);
+      return false;
+    }
+    if (settings.overlapCommit() && servedEpoch != epoch && v.lastEntryEpoch() == epoch) {
+      abandonedEpoch = epoch;
+      abandonedLearners = List.copyOf(learners);
+      LOG.warn(
+          "{} does not resume epoch {}: its log holds entries of that epoch written by an earlier"
+              + " process, which may have sent entries past lsn {} that it never committed"
+              + " (overlap-commit); a new primary must be elected",
+          ctx.name(),
+          epoch,
+          v.appliedLsn());
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The batcher's way out when term {@code t} sent entries that its own storage does not hold
+   * (overlap-commit): the term ends with {@code reason}, and this process serves that epoch no
+   * more.
+   */
+  synchronized void abandon(PrimaryTerm t, ShardException reason) {
+    abandonedEpoch = t.epoch;
+    abandonedLearners = t.learners;
+    if (term == t) {
+      closeTerm(reason);
+    }
   }
 
   /** The learners this primary replicates to without counting them (empty when not primary). */
@@ -308,9 +405,29 @@ public class WriteCoordinator implements AutoCloseable {
   public QuorumState quorumState() {
     PrimaryTerm t = term;
     if (t == null) {
-      return null;
+      return abandonedQuorumState();
     }
     return t.quorumState(clock, this::committedLsn);
+  }
+
+  /**
+   * A replica still Primary of an epoch it stopped serving ({@link #abandon}) reports that no
+   * majority acknowledged it for {@link #ABANDONED_MAJORITY_AGE_MILLIS}, so the operator treats it
+   * as unavailable, fences and elects without it (rule 11); null otherwise.
+   */
+  private QuorumState abandonedQuorumState() {
+    ReplicaContext.View v = ctx.view();
+    if (abandonedEpoch < 0 || v.epoch() != abandonedEpoch || v.role() != Role.Primary) {
+      return null;
+    }
+    List<String> learning = abandonedLearners.stream().map(Peer::name).toList();
+    List<String> voters =
+        v.peers().stream()
+            .map(Peer::name)
+            .filter(n -> !n.equals(ctx.name()) && !learning.contains(n))
+            .toList();
+    return new QuorumState(
+        v.replicasForQuorum(), voters, false, ABANDONED_MAJORITY_AGE_MILLIS, learning, -1);
   }
 
   /** Whether this primary may serve a {@code primary} read now (rule 9). */
@@ -373,6 +490,7 @@ public class WriteCoordinator implements AutoCloseable {
     PrimaryTerm t = term;
     term = null;
     if (t != null) {
+      lastClosed = t;
       t.close(reason);
     }
   }
