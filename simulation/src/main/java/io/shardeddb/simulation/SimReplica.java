@@ -246,7 +246,11 @@ final class SimReplica {
         new WriteCoordinator(
             ctx, disk, transport, settings, roleStore, rules, clock, new CompositeMeterRegistry());
     coordinator.start();
-    sync = new SecondarySync(ctx, disk, transport, this::adopt, settings, clock, rules);
+    // Loaded as the stream arrives (SimTransport.CHUNK_ITEMS at a time), so a re-copy takes
+    // simulated time chunk by chunk.
+    sync =
+        new SecondarySync(
+            ctx, disk, transport, this::adopt, settings, clock, rules, SimTransport.CHUNK_ITEMS);
     roles = new RoleService(ctx, roleStore, coordinator, sync, rules);
     imports = new ImportService(ctx, coordinator, transport, disk, settings, clock, rules);
     export = new LogExport(ctx, coordinator, disk, settings, rules);
@@ -323,15 +327,20 @@ final class SimReplica {
   }
 
   private Messages.Pong pong() {
+    // The heartbeat's copy state and position as the rule says it (rule 7, RoleService.reported):
+    // the disk's own unless a broken rulebook lies.
+    io.shardeddb.protocol.shard.Heartbeat h = ctx.heartbeat();
+    io.shardeddb.protocol.shard.Heartbeat told = roles.reported(h);
+    boolean honest = told == h;
     return new Messages.Pong(
         name,
         disk.epoch,
         disk.primary,
         disk.secondary,
         disk.primaryName,
-        disk.lastEntryEpoch(),
-        disk.lastLsn(),
-        ctx.state(),
+        honest ? disk.lastEntryEpoch() : told.lastEntryEpoch(),
+        honest ? disk.lastLsn() : told.appliedLsn(),
+        honest ? ctx.state() : told.state(),
         reportsQuorum ? coordinator.quorumState() : null);
   }
 
@@ -646,7 +655,7 @@ final class SimReplica {
 
   /** {@code GET /heartbeat} as {@code ShardController} answers it (a primary adds its quorum). */
   io.shardeddb.protocol.shard.Heartbeat heartbeat() {
-    io.shardeddb.protocol.shard.Heartbeat h = ctx.heartbeat();
+    io.shardeddb.protocol.shard.Heartbeat h = roles.reported(ctx.heartbeat());
     return h.role() == Role.Primary ? h.withQuorum(coordinator.quorumState()) : h;
   }
 
