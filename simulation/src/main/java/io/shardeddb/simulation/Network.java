@@ -67,6 +67,20 @@ public final class Network {
    * SimTransport#CHUNK_ITEMS} rows or request outcomes); 0: the whole snapshot at once, as before
    * 2026-11-25.
    */
+  /** Fences that reached a replica while its re-copy was reading its snapshot stream. */
+  private long fencesMidCopy;
+
+  /** Chunks of re-copy snapshot streams that took simulated time to arrive. */
+  long copyChunks;
+
+  void fenceMidCopy() {
+    fencesMidCopy++;
+  }
+
+  long fencesMidCopy() {
+    return fencesMidCopy;
+  }
+
   long snapshotChunkMillis() {
     return snapshotChunkMillis;
   }

@@ -11,9 +11,10 @@ import java.util.TreeMap;
  * One seeded schedule of one shard: N replicas, the operator and clients behind two routers, with
  * random crashes, restarts, pauses, partitions, disk wipes, operator restarts, storage faults (a
  * lost commit reply, connection resets, slow fsyncs) and message loss, duplication and reordering
- * for {@link #FAULTY} ms; then every fault heals and the shard gets {@link #SETTLE} ms to converge
- * before the {@link Checker} and the {@link RegisterChecker} judge the history. Everything runs on
- * one thread from one {@link Random}: a seed reproduces its schedule exactly.
+ * for {@link #FAULTY} ms; then every fault heals and the shard gets {@link #SETTLE} ms to converge,
+ * a probe client checks that it takes writes again ({@link #PROBE}), and the {@link Checker} and
+ * the {@link RegisterChecker} judge the history. Everything runs on one thread from one {@link
+ * Random}: a seed reproduces its schedule exactly.
  *
  * <p>Why this file is over 450 lines: one schedule's world — the fault injection, the scripted
  * schedules and the switches the mutation tests turn — shares the scheduler, the replicas and the
@@ -1202,6 +1203,16 @@ public final class ShardSimulation {
             }
           });
     }
+  }
+
+  /** Fences that reached a replica while its re-copy was streaming (the copy takes time). */
+  long fencesMidCopy() {
+    return network.fencesMidCopy();
+  }
+
+  /** Chunks of re-copy snapshot streams that took simulated time to arrive. */
+  long copyChunks() {
+    return network.copyChunks;
   }
 
   /** Whether this schedule changes the spec's replica count. */

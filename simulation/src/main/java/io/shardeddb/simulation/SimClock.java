@@ -28,6 +28,11 @@ final class SimClock implements ReplicaClock {
    */
   private boolean blocked;
 
+  /** Whether a background task of this incarnation is blocked in {@link #await} now. */
+  boolean blocked() {
+    return blocked && !stopped;
+  }
+
   /** The incarnation died while one of its calls was blocked: that call unwinds at once. */
   static final class ProcessDied extends Error {
     ProcessDied(String name) {

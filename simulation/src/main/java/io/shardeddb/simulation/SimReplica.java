@@ -177,6 +177,11 @@ final class SimReplica {
     return disk.primary;
   }
 
+  /** Whether this replica's re-copy is reading its snapshot stream now (blocked in a chunk). */
+  boolean copyStreaming() {
+    return clock != null && clock.blocked();
+  }
+
   /** Whether this replica holds none of the data it once acknowledged (lost volume, copying). */
   boolean holdsNoData() {
     // A replica reporting Copying (a re-copy requested, even one not begun with its rows intact)
@@ -354,6 +359,9 @@ final class SimReplica {
   // --- /fence and /role: the production RoleService (rules 1 and 2) ---------------------------
 
   private void onFence(String from, Messages.Fence f) {
+    if (copyStreaming()) {
+      network.fenceMidCopy(); // rule 7's window: a fence while this replica's copy streams
+    }
     FenceResponse a;
     try {
       a = roles.fence(new FenceRequest(f.epoch()));

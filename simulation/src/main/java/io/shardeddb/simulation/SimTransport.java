@@ -34,7 +34,7 @@ final class SimTransport implements PeerTransport, SourceTransport {
   static final int CHUNK_ITEMS = 50;
 
   /** The simulated time a chunk takes to arrive, unless the world says otherwise. */
-  static final long CHUNK_MILLIS = 10;
+  static final long CHUNK_MILLIS = 50;
 
   /** A replicate request on the wire; {@code id} pairs it with its answer. */
   record Replicate(long id, ReplicateRequest request) {}
@@ -165,6 +165,7 @@ final class SimTransport implements PeerTransport, SourceTransport {
       if (served++ % CHUNK_ITEMS != 0) {
         return;
       }
+      network.copyChunks++;
       clock.await(millis);
       if (source.incarnation() != sourceIncarnation || !network.reaches(name, source.name())) {
         throw new IOException(
