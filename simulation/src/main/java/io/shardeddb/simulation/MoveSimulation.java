@@ -337,7 +337,67 @@ public final class MoveSimulation {
     healEverything();
     clients.forEach(MoveClient::stopWriting);
     scheduler.runUntil(ShardSimulation.FAULTY + ShardSimulation.SETTLE);
+    probeLiveness();
     return judge();
+  }
+
+  /** Each shard's liveness probe: an insert of a key it owns, sent once the world settled. */
+  private final Map<String, MoveClient.Change> probes = new TreeMap<>();
+
+  /**
+   * The promise's liveness, per shard: once every fault healed and the world settled, every shard
+   * of the published layout takes writes again. A client behind a router of its own inserts one new
+   * key the shard owns; the world gets {@link ShardSimulation#PROBE} ms twice (the write, then a
+   * settle) before the checkers judge (the probe's inserts are part of the history).
+   */
+  private void probeLiveness() {
+    for (Map.Entry<String, PointRange> e : new TreeMap<>(published).entrySet()) {
+      long key = unusedKeyIn(e.getValue());
+      if (key < 0) {
+        continue;
+      }
+      MoveClient probe =
+          new MoveClient(
+              "probe-" + e.getKey(), 0, 1, scheduler, null, history, reads, recentlyChanged);
+      SimRouter own = router("probe-" + e.getKey(), 150, DEFAULT_RETRY);
+      network.attach(own.name(), own::receive);
+      probe.useRouter(own);
+      probes.put(e.getKey(), probe.insertOnce(key));
+    }
+    scheduler.runUntil(scheduler.now() + ShardSimulation.PROBE);
+    scheduler.runUntil(scheduler.now() + ShardSimulation.PROBE);
+  }
+
+  /** A key no client ever sent whose point lies in {@code range}, or -1. */
+  private long unusedKeyIn(PointRange range) {
+    for (long key = 0; key < 1_000_000; key++) {
+      if (!history.containsKey(key) && range.contains(sharding.point(key))) {
+        return key;
+      }
+    }
+    return -1;
+  }
+
+  /** Shards whose probe insert was not acknowledged (see {@link #probeLiveness}). */
+  private List<String> livenessViolations() {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, MoveClient.Change> p : probes.entrySet()) {
+      MoveClient.Change c = p.getValue();
+      if (c.outcome != MoveClient.Outcome.OK) {
+        out.add(
+            "liveness: after every fault healed and the world settled, "
+                + p.getKey()
+                + " did not acknowledge the probe's insert of key "
+                + c.key
+                + " within "
+                + 2 * ShardSimulation.PROBE
+                + " ms ("
+                + c.outcome
+                + (c.failure == null ? "" : ": " + c.failure)
+                + ")");
+      }
+    }
+    return out;
   }
 
   /**
@@ -949,6 +1009,7 @@ public final class MoveSimulation {
     }
     violations.addAll(keyViolations());
     violations.addAll(readViolations());
+    violations.addAll(livenessViolations());
     long acked =
         history.values().stream()
             .flatMap(List::stream)

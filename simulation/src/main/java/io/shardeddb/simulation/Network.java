@@ -35,6 +35,7 @@ public final class Network {
   private final Set<String> cut = new HashSet<>();
   private Faults faults = Faults.none();
   private SnapshotCuts snapshotCuts = SnapshotCuts.none();
+  private long snapshotChunkMillis = SimTransport.CHUNK_MILLIS;
   private long sent;
   private long delivered;
 
@@ -59,6 +60,33 @@ public final class Network {
 
   void snapshotCuts(SnapshotCuts cuts) {
     this.snapshotCuts = cuts;
+  }
+
+  /**
+   * Simulated time one chunk of a re-copy's snapshot stream takes to arrive ({@link
+   * SimTransport#CHUNK_ITEMS} rows or request outcomes); 0: the whole snapshot at once, as before
+   * 2026-11-25.
+   */
+  /** Fences that reached a replica while its re-copy was reading its snapshot stream. */
+  private long fencesMidCopy;
+
+  /** Chunks of re-copy snapshot streams that took simulated time to arrive. */
+  long copyChunks;
+
+  void fenceMidCopy() {
+    fencesMidCopy++;
+  }
+
+  long fencesMidCopy() {
+    return fencesMidCopy;
+  }
+
+  long snapshotChunkMillis() {
+    return snapshotChunkMillis;
+  }
+
+  void snapshotChunkMillis(long millis) {
+    this.snapshotChunkMillis = millis;
   }
 
   public Liveness liveness(String node) {

@@ -54,6 +54,31 @@ public final class Scheduler {
   }
 
   /**
+   * A blocking call that takes simulated time, made from inside an event (a re-copy reading its
+   * snapshot stream chunk by chunk): the rest of the world goes on until {@code at} — also past
+   * where the caller's own run was to stop, as the operator's blocking calls do; a scripted
+   * schedule that must act inside such a call acts from an event. Interrupts an event raises
+   * meanwhile (a role change cancelling a task that is running, as {@code FutureTask.cancel(true)}
+   * does, on this one thread) are cleared after each event: the cancelled code notices by its own
+   * state (a generation), never by the flag, which would otherwise hit whatever blocking call runs
+   * next on this thread.
+   */
+  void waitUntil(long at) {
+    try {
+      while (!queue.isEmpty() && queue.peek().at <= at) {
+        Event e = queue.poll();
+        now = e.at;
+        executed++;
+        e.action.run();
+        Thread.interrupted();
+      }
+      now = Math.max(now, at);
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  /**
    * Runs events until {@code done} holds, or none is due before {@code until} (then the time is
    * {@code until}): a blocking call of the simulated operator, during which the rest of the world
    * goes on (the call is made from inside an event; nothing the caller schedules itself is due

@@ -11,9 +11,10 @@ import java.util.TreeMap;
  * One seeded schedule of one shard: N replicas, the operator and clients behind two routers, with
  * random crashes, restarts, pauses, partitions, disk wipes, operator restarts, storage faults (a
  * lost commit reply, connection resets, slow fsyncs) and message loss, duplication and reordering
- * for {@link #FAULTY} ms; then every fault heals and the shard gets {@link #SETTLE} ms to converge
- * before the {@link Checker} and the {@link RegisterChecker} judge the history. Everything runs on
- * one thread from one {@link Random}: a seed reproduces its schedule exactly.
+ * for {@link #FAULTY} ms; then every fault heals and the shard gets {@link #SETTLE} ms to converge,
+ * a probe client checks that it takes writes again ({@link #PROBE}), and the {@link Checker} and
+ * the {@link RegisterChecker} judge the history. Everything runs on one thread from one {@link
+ * Random}: a seed reproduces its schedule exactly.
  *
  * <p>Why this file is over 450 lines: one schedule's world — the fault injection, the scripted
  * schedules and the switches the mutation tests turn — shares the scheduler, the replicas and the
@@ -244,6 +245,9 @@ public final class ShardSimulation {
       if (!clients.stream().allMatch(SimClient::idle)) {
         violations.add("clients still waiting for an answer after the shard settled");
       }
+      // Not when stuck: more than a minority holding no data is beyond the promise's
+      // availability (the shard waits rather than risk a loss).
+      violations.addAll(livenessViolations());
     }
     violations.addAll(registerViolations(stuck));
     long acked = history.writes().stream().filter(w -> w.outcome() == History.Outcome.OK).count();
@@ -604,6 +608,79 @@ public final class ShardSimulation {
                   });
             });
     return healSettleAndJudge();
+  }
+
+  /**
+   * Rule 7 as a scripted schedule, a failover while a replica that holds acknowledged writes is
+   * mid-copy (three replicas P, B, C; fixed membership). At t=4 s the primary P is cut off from B,
+   * so the writes of the next second are acknowledged by P and C alone. At t=5 s C is asked to
+   * re-copy (a {@code /resync}); its copy from P takes simulated time chunk by chunk, and 20 ms
+   * after it began — C's rows deleted, the snapshot still arriving — P crashes; it stays down until
+   * everything heals. Honest, C answers the operator's fence Copying at 0/0, counts for nothing,
+   * and the shard waits (B alone is no majority) until P returns; lying — the position C held
+   * before its copy, not copying — C and B make a majority, C has the longest log and is elected
+   * over deleted rows.
+   */
+  public Result runFailoverMidCopy() {
+    scriptedStart();
+    SimReplica p = byName(operator.primary());
+    List<SimReplica> others = pods().stream().filter(x -> x != p).toList();
+    SimReplica b = others.get(0);
+    SimReplica c = others.get(1);
+    log(scheduler.now(), "partition " + p.name() + " from " + b.name());
+    network.partition(p.name(), b.name());
+    scheduler.runUntil(5_000);
+    log(scheduler.now(), c.name() + " is asked to re-copy");
+    network.send(SimOperator.NAME, c.name(), new Messages.Resync());
+    // From events: the copy blocks in its stream inside an event, and the world (this watch
+    // included) goes on meanwhile.
+    watchCopy(p, b, c, scheduler.now() + 1_000);
+    return healSettleAndJudge();
+  }
+
+  private void watchCopy(SimReplica p, SimReplica b, SimReplica c, long giveUpAt) {
+    scheduler.after(
+        1,
+        () -> {
+          if (!c.disk().copying) {
+            if (scheduler.now() < giveUpAt) {
+              watchCopy(p, b, c, giveUpAt);
+            } else {
+              log(scheduler.now(), c.name() + " did not begin a copy");
+            }
+            return;
+          }
+          copyBegan = true;
+          log(scheduler.now(), c.name() + " began its copy; crash " + p.name() + " in 20");
+          scheduler.after(
+              20,
+              () -> {
+                copyUnderWayAtCrash =
+                    c.disk().copying && c.disk().rows.size() < p.disk().rows.size();
+                log(
+                    scheduler.now(),
+                    "crash "
+                        + p.name()
+                        + " ("
+                        + c.name()
+                        + " has loaded "
+                        + c.disk().rows.size()
+                        + " of its "
+                        + p.disk().rows.size()
+                        + " rows)");
+                p.crash();
+                network.heal(p.name(), b.name());
+              });
+        });
+  }
+
+  /** Whether {@link #runFailoverMidCopy}'s re-copy began, and was under way when P crashed. */
+  private boolean copyBegan;
+
+  private boolean copyUnderWayAtCrash;
+
+  boolean copyUnderWayAtCrash() {
+    return copyBegan && copyUnderWayAtCrash;
   }
 
   /** A world of three replicas that may grow to five, for the scripted schedules. */
@@ -1128,6 +1205,16 @@ public final class ShardSimulation {
     }
   }
 
+  /** Fences that reached a replica while its re-copy was streaming (the copy takes time). */
+  long fencesMidCopy() {
+    return network.fencesMidCopy();
+  }
+
+  /** Chunks of re-copy snapshot streams that took simulated time to arrive. */
+  long copyChunks() {
+    return network.copyChunks;
+  }
+
   /** Whether this schedule changes the spec's replica count. */
   boolean changesMembership() {
     return !resizes.isEmpty();
@@ -1175,6 +1262,65 @@ public final class ShardSimulation {
     healEverything();
     clients.forEach(SimClient::stopWriting);
     scheduler.runUntil(FAULTY + SETTLE);
+    probeLiveness();
     return judge();
+  }
+
+  /** How long the liveness probe writes after the shard settled, and the settle after it (ms). */
+  static final long PROBE = 3_000;
+
+  /** A client that writes only once everything healed and the shard settled. */
+  private SimClient probe;
+
+  /**
+   * The promise's liveness: once every fault healed and the shard settled, it takes writes again. A
+   * client behind its own router inserts new keys for {@link #PROBE} ms, then stops; the shard gets
+   * {@link #PROBE} ms more to settle before the checkers judge (the probe's writes are part of the
+   * history like any other).
+   */
+  private void probeLiveness() {
+    probe =
+        new SimClient(
+            "probe", scheduler, network, operator::primary, 150, history, PROBE_KEYS, live);
+    probe.insertsOnly();
+    probe.start();
+    scheduler.runUntil(scheduler.now() + PROBE);
+    probe.stopWriting();
+    scheduler.runUntil(scheduler.now() + PROBE);
+  }
+
+  /** The probe's keys: past every other client's. */
+  static final long PROBE_KEYS = 9_000_000L;
+
+  /** What the liveness probe saw, as a violation (none when it got a write acknowledged). */
+  private List<String> livenessViolations() {
+    if (probe == null) {
+      return List.of();
+    }
+    long sent = 0;
+    long acked = 0;
+    for (History.Write w : history.writes()) {
+      if (w.key() >= PROBE_KEYS) {
+        sent++;
+        if (w.outcome() == History.Outcome.OK) {
+          acked++;
+        }
+      }
+    }
+    if (acked > 0 && probe.idle()) {
+      return List.of();
+    }
+    return List.of(
+        "liveness: after every fault healed and the shard settled, it acknowledged "
+            + acked
+            + " of the probe's "
+            + sent
+            + " writes in "
+            + PROBE
+            + " ms"
+            + (probe.idle() ? "" : " and left one unanswered")
+            + " (recorded primary: "
+            + operator.primary()
+            + ")");
   }
 }

@@ -177,6 +177,11 @@ final class SimReplica {
     return disk.primary;
   }
 
+  /** Whether this replica's re-copy is reading its snapshot stream now (blocked in a chunk). */
+  boolean copyStreaming() {
+    return clock != null && clock.blocked();
+  }
+
   /** Whether this replica holds none of the data it once acknowledged (lost volume, copying). */
   boolean holdsNoData() {
     // A replica reporting Copying (a re-copy requested, even one not begun with its rows intact)
@@ -246,7 +251,11 @@ final class SimReplica {
         new WriteCoordinator(
             ctx, disk, transport, settings, roleStore, rules, clock, new CompositeMeterRegistry());
     coordinator.start();
-    sync = new SecondarySync(ctx, disk, transport, this::adopt, settings, clock, rules);
+    // Loaded as the stream arrives (SimTransport.CHUNK_ITEMS at a time), so a re-copy takes
+    // simulated time chunk by chunk.
+    sync =
+        new SecondarySync(
+            ctx, disk, transport, this::adopt, settings, clock, rules, SimTransport.CHUNK_ITEMS);
     roles = new RoleService(ctx, roleStore, coordinator, sync, rules);
     imports = new ImportService(ctx, coordinator, transport, disk, settings, clock, rules);
     export = new LogExport(ctx, coordinator, disk, settings, rules);
@@ -323,15 +332,20 @@ final class SimReplica {
   }
 
   private Messages.Pong pong() {
+    // The heartbeat's copy state and position as the rule says it (rule 7, RoleService.reported):
+    // the disk's own unless a broken rulebook lies.
+    io.shardeddb.protocol.shard.Heartbeat h = ctx.heartbeat();
+    io.shardeddb.protocol.shard.Heartbeat told = roles.reported(h);
+    boolean honest = told == h;
     return new Messages.Pong(
         name,
         disk.epoch,
         disk.primary,
         disk.secondary,
         disk.primaryName,
-        disk.lastEntryEpoch(),
-        disk.lastLsn(),
-        ctx.state(),
+        honest ? disk.lastEntryEpoch() : told.lastEntryEpoch(),
+        honest ? disk.lastLsn() : told.appliedLsn(),
+        honest ? ctx.state() : told.state(),
         reportsQuorum ? coordinator.quorumState() : null);
   }
 
@@ -345,6 +359,9 @@ final class SimReplica {
   // --- /fence and /role: the production RoleService (rules 1 and 2) ---------------------------
 
   private void onFence(String from, Messages.Fence f) {
+    if (copyStreaming()) {
+      network.fenceMidCopy(); // rule 7's window: a fence while this replica's copy streams
+    }
     FenceResponse a;
     try {
       a = roles.fence(new FenceRequest(f.epoch()));
@@ -646,7 +663,7 @@ final class SimReplica {
 
   /** {@code GET /heartbeat} as {@code ShardController} answers it (a primary adds its quorum). */
   io.shardeddb.protocol.shard.Heartbeat heartbeat() {
-    io.shardeddb.protocol.shard.Heartbeat h = ctx.heartbeat();
+    io.shardeddb.protocol.shard.Heartbeat h = roles.reported(ctx.heartbeat());
     return h.role() == Role.Primary ? h.withQuorum(coordinator.quorumState()) : h;
   }
 

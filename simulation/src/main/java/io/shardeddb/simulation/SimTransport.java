@@ -21,11 +21,21 @@ import java.util.function.LongSupplier;
  * The production replica's {@link PeerTransport} over the simulated {@link Network}. A replicate
  * request is a message, its answer another one, and a request unanswered within the deadline fails
  * (rule 10) — lost, delayed past the deadline, or sent to a replica that is down, paused or cut
- * off. A log pull and a snapshot are answered at once by the replica at the address (the caller's
- * blocking call in production; no simulated time passes), or fail when the network does not let the
- * exchange through ({@link Network#reaches}).
+ * off. A log pull is answered at once by the replica at the address (the caller's blocking call in
+ * production; no simulated time passes), or fails when the network does not let the exchange
+ * through ({@link Network#reaches}). A re-copy's snapshot is opened at once, and its rows and
+ * request outcomes then arrive chunk by chunk over simulated time (since 2026-11-25, issue 24): the
+ * production {@code SecondarySync.recopy} blocks in the stream while the rest of the world goes on,
+ * so fences, roles, crashes, partitions and failovers happen while the replica is Copying; a chunk
+ * that finds the source crashed, restarted or out of reach breaks the stream (a connection reset).
  */
 final class SimTransport implements PeerTransport, SourceTransport {
+  /** Rows or request outcomes of a re-copy's snapshot stream that arrive together. */
+  static final int CHUNK_ITEMS = 50;
+
+  /** The simulated time a chunk takes to arrive, unless the world says otherwise. */
+  static final long CHUNK_MILLIS = 50;
+
   /** A replicate request on the wire; {@code id} pairs it with its answer. */
   record Replicate(long id, ReplicateRequest request) {}
 
@@ -108,7 +118,65 @@ final class SimTransport implements PeerTransport, SourceTransport {
 
   @Override
   public SnapshotStream snapshot(String url, String primary, long epoch) throws IOException {
-    return network.snapshotCuts().maybeCut(at(url).serveSnapshot(primary, epoch));
+    SimReplica source = at(url);
+    SnapshotStream stream = network.snapshotCuts().maybeCut(source.serveSnapshot(primary, epoch));
+    long millis = network.snapshotChunkMillis();
+    return millis <= 0 ? stream : new PacedSnapshot(stream, source, source.incarnation(), millis);
+  }
+
+  /**
+   * A snapshot stream whose items arrive {@link #CHUNK_ITEMS} at a time, each chunk {@code millis}
+   * after the one before (the first after the header): the reading background task blocks in {@link
+   * SimClock#await} meanwhile. A chunk breaks the stream when the source's process is not the one
+   * that opened it any more or the network does not let it through.
+   */
+  private final class PacedSnapshot implements SnapshotStream {
+    private final SnapshotStream stream;
+    private final SimReplica source;
+    private final int sourceIncarnation;
+    private final long millis;
+    private long served;
+
+    PacedSnapshot(SnapshotStream stream, SimReplica source, int sourceIncarnation, long millis) {
+      this.stream = stream;
+      this.source = source;
+      this.sourceIncarnation = sourceIncarnation;
+      this.millis = millis;
+    }
+
+    @Override
+    public io.shardeddb.shardserver.replication.SnapshotHeader header() throws IOException {
+      return stream.header();
+    }
+
+    @Override
+    public Map<String, Object> nextRow() throws IOException {
+      arrive();
+      return stream.nextRow();
+    }
+
+    @Override
+    public io.shardeddb.shardserver.storage.RequestOutcome nextOutcome() throws IOException {
+      arrive();
+      return stream.nextOutcome();
+    }
+
+    private void arrive() throws IOException {
+      if (served++ % CHUNK_ITEMS != 0) {
+        return;
+      }
+      network.copyChunks++;
+      clock.await(millis);
+      if (source.incarnation() != sourceIncarnation || !network.reaches(name, source.name())) {
+        throw new IOException(
+            "connection reset: the snapshot stream from " + source.name() + " broke mid-way");
+      }
+    }
+
+    @Override
+    public void close() {
+      stream.close();
+    }
   }
 
   // --- a move's import reading its source shard (answered at once, as log and snapshot) -------

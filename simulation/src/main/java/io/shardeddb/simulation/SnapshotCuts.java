@@ -11,8 +11,9 @@ import java.util.Random;
  * Snapshots that break mid-stream (issue 24, chunked snapshots). A production snapshot is a long
  * exchange read in chunks ({@code ReplicationController} streams it, {@code SecondarySync} and
  * {@code ImportService} load it chunk by chunk): the source may crash or the connection close after
- * any row. The simulator answers a snapshot at once, so instead the seed cuts some streams after a
- * chosen number of rows and request outcomes — half with a connection reset (an {@link
+ * any row. The simulated stream breaks when its source crashes, restarts or is cut off between two
+ * chunks of a re-copy ({@code SimTransport.PacedSnapshot}); beyond that, the seed cuts some streams
+ * after a chosen number of rows and request outcomes — half with a connection reset (an {@link
  * IOException}), half with a clean early end (the stream says there is nothing more), which only
  * the announced counts in the header reveal (rule 7, {@code Rulebook.copyComplete}). Draws come
  * from a {@code Random} of their own, so the schedule's other faults stay as they were.

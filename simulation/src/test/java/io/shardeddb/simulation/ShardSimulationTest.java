@@ -69,6 +69,9 @@ class ShardSimulationTest {
     long[] ops = new long[8];
     long resizing = 0;
     long cuts = 0;
+    long midCopy = 0;
+    long copyChunks = 0;
+    List<Long> stuckSeeds = new ArrayList<>();
     for (long seed = FIRST_SEED; seed < FIRST_SEED + count; seed++) {
       // About one schedule in four changes the spec's replica count (rule 12), chosen by the seed;
       // the others are the schedules of the fixed world, unchanged.
@@ -80,6 +83,8 @@ class ShardSimulationTest {
       ShardSimulation.Result r = sim.run();
       resizing += sim.changesMembership() ? 1 : 0;
       cuts += sim.snapshotCuts();
+      midCopy += sim.fencesMidCopy();
+      copyChunks += sim.copyChunks();
       long[] c = sim.clientCounts();
       for (int i = 0; i < ops.length; i++) {
         ops[i] += c[i];
@@ -87,6 +92,9 @@ class ShardSimulationTest {
       acked += r.acknowledged();
       failovers += r.failovers();
       stuck += r.stuck() ? 1 : 0;
+      if (r.stuck()) {
+        stuckSeeds.add(seed);
+      }
       for (int i = 0; i < storage.length; i++) {
         storage[i] += r.storageFaults()[i];
       }
@@ -104,7 +112,8 @@ class ShardSimulationTest {
         "simulation (window %d): %d schedules (%d changing the replica count), %d acknowledged"
             + " writes, %d failovers, %d without a quorum of replicas holding data at the end, %d"
             + " failing; storage faults struck: %d lost COMMIT replies, %d failed statements, %d"
-            + " slow commits; %d snapshot streams cut mid-way%n",
+            + " slow commits; %d snapshot streams cut mid-way; %d re-copy snapshot chunks arrived"
+            + " over simulated time, %d fences found a re-copy streaming; without a quorum holding data: seeds %s%n",
         window,
         count,
         resizing,
@@ -115,7 +124,10 @@ class ShardSimulationTest {
         storage[0],
         storage[1],
         storage[2],
-        cuts);
+        cuts,
+        copyChunks,
+        midCopy,
+        stuckSeeds);
     System.out.printf(
         "simulation: clients sent %d inserts, %d updates (%d acknowledged), %d deletes (%d"
             + " acknowledged); reads of one key recorded: %d primary, %d session, %d any%n",
@@ -125,6 +137,7 @@ class ShardSimulationTest {
     assertThat(failovers).as("the schedules must exercise failover").isPositive();
     assertThat(resizing).as("the schedules must change the replica count").isPositive();
     assertThat(cuts).as("snapshot streams must break mid-way to test rule 7").isPositive();
+    assertThat(copyChunks).as("re-copies must take simulated time (rule 7's window)").isPositive();
     assertThat(ops[3]).as("updates must be acknowledged to be checked").isPositive();
     assertThat(ops[4]).as("deletes must be acknowledged to be checked").isPositive();
     assertThat(ops[6]).as("session reads must be served to be checked").isPositive();

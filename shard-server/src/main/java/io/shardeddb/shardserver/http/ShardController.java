@@ -26,6 +26,7 @@ import io.shardeddb.protocol.shard.ShardWriteResponse;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.RoleService;
 import io.shardeddb.shardserver.replication.ShardConfigService;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.storage.ShardConfig;
@@ -60,6 +61,7 @@ public class ShardController {
   private final ReadRequests reads;
   private final WriteRequests writes;
   private final JsonMapper json;
+  private final RoleService roles;
 
   public ShardController(
       ReplicaContext ctx,
@@ -68,8 +70,10 @@ public class ShardController {
       WriteCoordinator coordinator,
       ReadRequests reads,
       WriteRequests writes,
-      JsonMapper json) {
+      JsonMapper json,
+      RoleService roles) {
     this.ctx = ctx;
+    this.roles = roles;
     this.configs = configs;
     this.store = store;
     this.coordinator = coordinator;
@@ -103,7 +107,8 @@ public class ShardController {
         Thread.currentThread().interrupt();
       }
     }
-    Heartbeat h = ctx.heartbeat();
+    // What it says of its copy state goes through the rule (rule 7, RoleService.reported).
+    Heartbeat h = roles.reported(ctx.heartbeat());
     // A primary also says how its write quorum stands (rules 11 and 12).
     return h.role() == Role.Primary ? h.withQuorum(coordinator.quorumState()) : h;
   }

@@ -4,13 +4,16 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
+import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.TlsFactory;
+import io.shardeddb.shardserver.replication.rules.CopyState;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import jakarta.inject.Inject;
@@ -65,19 +68,21 @@ public class RoleService {
         coordinator.whileNoCommit(
             () -> {
               ReplicaContext.View v = ctx.view();
+              // Rule 7: a begun re-copy holds nothing and is never a candidate.
+              CopyState self = reported(v);
               EpochRules.RoleVerdict verdict =
                   rules.role(
                       ctx.epochs(),
                       r.epoch(),
                       r.primary().name(),
                       r.role() == Role.Primary,
-                      ctx.copying());
+                      self.copying());
               if (verdict.accept() && r.role() == Role.Primary) {
                 // Checked against the log as it is now, with no commit in flight, and before
                 // anything is persisted: a refusal changes nothing, not even the vote.
                 verdict =
                     rules.primaryPosition(
-                        new LogPosition(v.lastEntryEpoch(), v.appliedLsn()), r.chosenAt());
+                        new LogPosition(self.lastEntryEpoch(), self.appliedLsn()), r.chosenAt());
               }
               if (!verdict.accept()) {
                 throw new ShardException(
@@ -162,8 +167,55 @@ public class RoleService {
       }
     }
     ReplicaContext.View v = ctx.view();
+    // Rule 7: a begun re-copy answers Copying at 0/0, so the operator neither counts nor chooses
+    // it (the Rulebook seam lets the simulator break exactly this answer).
+    CopyState now = new CopyState(ctx.copying(), v.appliedLsn(), v.lastEntryEpoch());
+    CopyState self = rules.reportedCopyState(now, sync.heldBeforeCopy());
+    ReplicaState state = ctx.state();
+    if (now.copying() && !self.copying() && state == ReplicaState.Copying) {
+      state = v.fenced() ? ReplicaState.Fenced : ReplicaState.CatchingUp;
+    }
     return new FenceResponse(
-        ctx.name(), v.epoch(), v.lastEntryEpoch(), v.appliedLsn(), ctx.state());
+        ctx.name(), v.epoch(), self.lastEntryEpoch(), self.appliedLsn(), state);
+  }
+
+  /**
+   * {@code GET /heartbeat}'s report of this replica (the operator decides from heartbeats whether a
+   * fence could find a majority holding data, rule 2): its copy state and position as {@link
+   * Rulebook#reportedCopyState} says (rule 7) — {@code h} itself unless a broken rulebook lies.
+   */
+  public Heartbeat reported(Heartbeat h) {
+    ReplicaContext.View v = ctx.view();
+    CopyState now = new CopyState(ctx.copying(), h.appliedLsn(), h.lastEntryEpoch());
+    CopyState self = rules.reportedCopyState(now, sync.heldBeforeCopy());
+    if (self.equals(now)) {
+      return h;
+    }
+    ReplicaState state = h.state();
+    if (now.copying() && !self.copying() && state == ReplicaState.Copying) {
+      state = v.fenced() ? ReplicaState.Fenced : ReplicaState.Ready;
+    }
+    return new Heartbeat(
+        h.name(),
+        h.shard(),
+        h.role(),
+        h.epoch(),
+        self.appliedLsn(),
+        self.lastEntryEpoch(),
+        h.primary(),
+        h.lagLsn(),
+        state,
+        state == ReplicaState.Copying ? h.copy() : null,
+        h.primaryUrl(),
+        h.owned(),
+        h.importing(),
+        h.quorum());
+  }
+
+  /** What this replica says of its copy state and position (rule 7, {@link Rulebook}). */
+  private CopyState reported(ReplicaContext.View v) {
+    return rules.reportedCopyState(
+        new CopyState(ctx.copying(), v.appliedLsn(), v.lastEntryEpoch()), sync.heldBeforeCopy());
   }
 
   /** Every replica {@code r} names: its primary, voters and learners. */

@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class SecondarySync implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SecondarySync.class);
-  private static final int COPY_CHUNK = 500;
+
+  /** Rows (and request outcomes) a re-copy loads per storage call. */
+  public static final int COPY_CHUNK = 500;
+
   private static final int MAX_ROUNDS = 10_000;
 
   private final ReplicaContext ctx;
@@ -57,6 +60,14 @@ public class SecondarySync implements AutoCloseable {
   private final ReplicationSettings settings;
   private final ReplicaClock clock;
   private final Rulebook rules;
+  private final int copyChunk;
+
+  /**
+   * What this replica held when its current re-copy began (null when no copy is in progress in this
+   * process): only a broken {@link Rulebook#reportedCopyState} ever reports it (rule 7).
+   */
+  private volatile io.shardeddb.shardserver.replication.rules.CopyState heldBeforeCopy;
+
   private final ReentrantLock applyLock = new ReentrantLock();
   private final Executor worker;
   private final Object runLock = new Object();
@@ -75,7 +86,24 @@ public class SecondarySync implements AutoCloseable {
       ReplicationSettings settings,
       ReplicaClock clock,
       Rulebook rules) {
+    this(ctx, store, client, configs, settings, clock, rules, COPY_CHUNK);
+  }
+
+  /**
+   * As above, loading a re-copy {@code copyChunk} rows at a time (the simulator loads smaller
+   * chunks, so its simulated time passes chunk by chunk).
+   */
+  public SecondarySync(
+      ReplicaContext ctx,
+      ReplicaStore store,
+      PeerTransport client,
+      ConfigAdopter configs,
+      ReplicationSettings settings,
+      ReplicaClock clock,
+      Rulebook rules,
+      int copyChunk) {
     this.rules = rules;
+    this.copyChunk = Math.max(1, copyChunk);
     this.ctx = ctx;
     this.store = store;
     this.client = client;
@@ -490,6 +518,9 @@ public class SecondarySync implements AutoCloseable {
       // In memory first (rule 7): from here on /fence, /role and /heartbeat report Copying at
       // LSN 0, before anything is persisted or deleted; reporting Copying a moment early only
       // makes this replica count for nothing, reporting the old LSN while its rows go would not.
+      if (!ctx.copying()) {
+        heldBeforeCopy = ctx.copyState();
+      }
       ctx.beginCopy();
       store.beginCopy(table);
       ctx.copyProgress(new CopyProgress(0, header.rows(), header.lsn()));
@@ -499,7 +530,7 @@ public class SecondarySync implements AutoCloseable {
       while (copied + chunk.size() < header.rows() && (row = snapshot.nextRow()) != null) {
         progress();
         chunk.add(table.schema().coerceRow(row));
-        if (chunk.size() >= COPY_CHUNK) {
+        if (chunk.size() >= copyChunk) {
           abandonIf(gen);
           store.loadChunk(table, chunk);
           copied += chunk.size();
@@ -507,6 +538,9 @@ public class SecondarySync implements AutoCloseable {
           ctx.copyProgress(new CopyProgress(copied, header.rows(), header.lsn()));
         }
       }
+      // The stream may have taken a while: a role change meanwhile abandons the copy before it
+      // writes anything more (the next run, against the new primary, starts over).
+      abandonIf(gen);
       store.loadChunk(table, chunk);
       copied += chunk.size();
       if (!rules.copyComplete(copied, header.rows())) {
@@ -519,13 +553,14 @@ public class SecondarySync implements AutoCloseable {
           && (outcome = snapshot.nextOutcome()) != null) {
         progress();
         outcomes.add(outcome);
-        if (outcomes.size() >= COPY_CHUNK) {
+        if (outcomes.size() >= copyChunk) {
           abandonIf(gen);
           store.loadOutcomes(outcomes);
           ids += outcomes.size();
           outcomes = new ArrayList<>();
         }
       }
+      abandonIf(gen);
       store.loadOutcomes(outcomes);
       ids += outcomes.size();
       if (!rules.copyComplete(ids, header.requestIds())) {
@@ -535,6 +570,7 @@ public class SecondarySync implements AutoCloseable {
       abandonIf(gen);
       store.finishCopy(header.lsn(), header.epoch());
       ctx.resetTo(header.lsn(), header.epoch(), v.epoch());
+      heldBeforeCopy = null;
       ctx.secondaryState(ReplicaState.CatchingUp);
       LOG.info(
           "{} re-copied {} rows and {} request ids at lsn {} from {}",
@@ -587,6 +623,14 @@ public class SecondarySync implements AutoCloseable {
         e.toString());
     ctx.secondaryState(ctx.copying() ? ReplicaState.Copying : ReplicaState.CatchingUp);
     return false;
+  }
+
+  /**
+   * What this replica held before its current re-copy began (its position then, not copying), or
+   * null when none is in progress in this process — for {@link Rulebook#reportedCopyState}.
+   */
+  public io.shardeddb.shardserver.replication.rules.CopyState heldBeforeCopy() {
+    return ctx.copying() ? heldBeforeCopy : null;
   }
 
   /** Notes the arrival of a snapshot item, for {@link #abandonStalledSnapshot}. */

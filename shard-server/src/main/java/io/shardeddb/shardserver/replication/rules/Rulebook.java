@@ -192,4 +192,17 @@ public class Rulebook {
   public boolean copyComplete(long received, long announced) {
     return received == announced;
   }
+
+  /**
+   * Rule 7: what a replica says of itself where it is weighed as a failover candidate — the
+   * position and state of its {@code /fence} answer, and whether it takes a Primary role chosen for
+   * a position — given its copy state now ({@code now}) and what it held before its current re-copy
+   * began ({@code heldBeforeCopy}, null when no copy is in progress). A begun copy has deleted what
+   * it held: it reports Copying at position 0/0, counts for nothing and is never chosen. Reporting
+   * {@code heldBeforeCopy} instead (the position it no longer holds, not copying) is the lie the
+   * rule forbids.
+   */
+  public CopyState reportedCopyState(CopyState now, CopyState heldBeforeCopy) {
+    return now;
+  }
 }
