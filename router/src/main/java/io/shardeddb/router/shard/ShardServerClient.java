@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import javax.net.ssl.SSLContext;
 import reactor.core.publisher.Mono;
 
@@ -62,18 +63,19 @@ import reactor.core.publisher.Mono;
  * over this client's HTTP calls, {@link Coalescer}; {@code shardeddb.router.coalesce.*}).
  *
  * <p>With {@code shardeddb.router.shard-transport=stream} (env {@code
- * SHARDEDDB_ROUTER_SHARD_TRANSPORT}; default {@code http}) the data calls ({@code /write}, {@code
- * /write/batch}, {@code /read}, {@code /read/batch}, {@code /update}, {@code /del}) go over one
- * framed connection per shard-server ({@link ShardStream}) whenever it is up, with {@code
- * shardeddb.router.shard-stream.max-in-flight} (default 4) coalesced requests in flight per
- * shard-server instead of {@code coalesce.max-in-flight}; HTTP otherwise (a server that does not
- * offer it, refuses it, or before the connection is made). Heartbeats and control calls stay HTTP.
+ * SHARDEDDB_ROUTER_SHARD_TRANSPORT}; default {@code stream} since 2026-11-25, docs/benchmarks.md)
+ * the data calls ({@code /write}, {@code /write/batch}, {@code /read}, {@code /read/batch}, {@code
+ * /update}, {@code /del}) go over one framed connection per shard-server ({@link ShardStream})
+ * whenever it is up, with {@code shardeddb.router.shard-stream.max-in-flight} (default 4) coalesced
+ * requests in flight to a shard-server while its stream is up ({@code coalesce.max-in-flight} while
+ * its calls go over HTTP); HTTP otherwise (a server that does not offer it, refuses it, or before
+ * the connection is made). Heartbeats and control calls stay HTTP.
  */
 @Singleton
 public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCloseable {
   private static final Argument<MessageResponse> ERROR = Argument.of(MessageResponse.class);
 
-  /** {@code shardeddb.router.shard-transport}: {@code http} (default) or {@code stream}. */
+  /** {@code shardeddb.router.shard-transport}: {@code stream} (default) or {@code http}. */
   public static final String TRANSPORT = "shardeddb.router.shard-transport";
 
   /** {@code shardeddb.router.shard-stream.max-in-flight}: requests in flight per shard-server. */
@@ -96,7 +98,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
     RouterSettings.Coalesce defaults = new RouterSettings.Coalesce(true, 64, 1);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     this.writes = new CoalescedWrites(new HttpWire(), defaults, System::nanoTime, meters);
-    this.reads = readCoalescer(defaults, meters);
+    this.reads = readCoalescer(defaults, url -> defaults.maxInFlight(), meters);
   }
 
   /**
@@ -132,15 +134,17 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       customizers.register(new BindTo(new InetSocketAddress(localAddress, 0)));
     }
     this.http = registry.getDefaultClient();
-    String kind = transport == null ? "http" : transport.trim().toLowerCase(Locale.ROOT);
+    String kind = transport == null ? "stream" : transport.trim().toLowerCase(Locale.ROOT);
     if (!kind.equals("http") && !kind.equals("stream")) {
       throw new IllegalArgumentException(
           TRANSPORT + " must be 'http' or 'stream', not '" + transport + "'");
     }
     RouterSettings.Coalesce coalesce = settings.coalesce();
+    int streamWindow = streamMaxInFlight == null ? 4 : streamMaxInFlight;
+    if (streamWindow < 1) {
+      throw new IllegalArgumentException(STREAM_MAX_IN_FLIGHT + " must be at least 1");
+    }
     if (kind.equals("stream")) {
-      int window = streamMaxInFlight == null ? 4 : streamMaxInFlight;
-      coalesce = new RouterSettings.Coalesce(coalesce.enabled(), coalesce.maxBatch(), window);
       SSLContext context =
           tls.shardTls()
               ? Tls.clientContext(
@@ -161,8 +165,14 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
     } else {
       this.stream = null;
     }
-    this.writes = new CoalescedWrites(new HttpWire(), coalesce, System::nanoTime, meters);
-    this.reads = readCoalescer(coalesce, meters);
+    // The stream's window only where its connection is up; calls over HTTP keep HTTP's.
+    int httpWindow = coalesce.maxInFlight();
+    ToIntFunction<String> window =
+        stream == null
+            ? url -> httpWindow
+            : url -> stream.connected(url) ? streamWindow : httpWindow;
+    this.writes = new CoalescedWrites(new HttpWire(), coalesce, window, System::nanoTime, meters);
+    this.reads = readCoalescer(coalesce, window, meters);
   }
 
   /** Whether data calls may go over the data stream ({@code shard-transport=stream}). */
@@ -254,7 +264,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
   }
 
   private Coalescer<Map<String, Object>, ShardReadResponse> readCoalescer(
-      RouterSettings.Coalesce settings, MeterRegistry meters) {
+      RouterSettings.Coalesce settings, ToIntFunction<String> window, MeterRegistry meters) {
     if (!settings.enabled()) {
       return null;
     }
@@ -294,7 +304,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
     return new Coalescer<>(
         transport,
         settings.maxBatch(),
-        settings.maxInFlight(),
+        window,
         new BatchSupport(Coalescer.FORGET_REFUSAL_NANOS),
         System::nanoTime,
         CoalescedWrites.batchItems(meters, "read"));
