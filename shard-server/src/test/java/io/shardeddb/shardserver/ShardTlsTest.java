@@ -3,11 +3,13 @@ package io.shardeddb.shardserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shardeddb.protocol.stream.DataFrames;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.protocol.tls.TlsRole;
+import io.shardeddb.shardserver.replication.stream.ReplicationStreamServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -170,6 +172,52 @@ class ShardTlsTest {
       assertThat(r.statusCode()).as(path).isIn(400, 403, 404, 405);
       assertThat(r.body()).as(path).doesNotContain("epoch\":").doesNotContain("Primary for");
     }
+  }
+
+  /**
+   * The stream port carries both channels; the hello's kind decides which identity it takes: data
+   * frames only the router's certificate, replication frames only a shard-server's (each refused
+   * the other's with 403, whatever credential it holds); the operator's never gets past the TLS
+   * handshake. The offer of the data channel over HTTP is a data endpoint.
+   */
+  @Test
+  void onTheStreamPortDataTakesTheRouterAndReplicationTheShardServer() throws Exception {
+    int port = server.bean(ReplicationStreamServer.class).port();
+    SSLContext router = client(ca, TlsRole.ROUTER);
+    SSLContext peer = client(ca, TlsRole.SHARD_SERVER);
+    SSLContext operator = client(ca, TlsRole.OPERATOR);
+
+    try (DataFrameClient c = new DataFrameClient(port, router)) {
+      assertThat(c.helloStatus("Bearer " + DATA_TOKEN, DataFrames.KIND_DATA)).isZero();
+      // Not configured yet: the endpoint's own answer, not a refusal of the caller.
+      c.call(1, DataFrames.READ, null, "{\"shard\":\"sh1\",\"Stud_id\":1}");
+      assertThat(c.read().status()).isNotIn(0, 200, 401, 403);
+    }
+    try (DataFrameClient c = new DataFrameClient(port, peer)) {
+      assertThat(c.helloStatus("Bearer " + Http.TOKEN, DataFrames.KIND_DATA)).isEqualTo(403);
+    }
+    try (DataFrameClient c = new DataFrameClient(port, router)) {
+      assertThat(c.helloStatus("Bearer " + Http.TOKEN, DataFrames.KIND_REPLICATION)).isEqualTo(403);
+    }
+    try (DataFrameClient c = new DataFrameClient(port, router)) {
+      assertThat(c.helloStatus("Bearer " + Http.TOKEN, (byte) 0)).isEqualTo(403);
+    }
+    try (DataFrameClient c = new DataFrameClient(port, peer)) {
+      assertThat(c.helloStatus("Bearer " + DATA_TOKEN, DataFrames.KIND_REPLICATION)).isEqualTo(401);
+    }
+    try (DataFrameClient c = new DataFrameClient(port, peer)) {
+      assertThat(c.helloStatus("Bearer " + Http.TOKEN, DataFrames.KIND_REPLICATION)).isZero();
+    }
+    assertThatThrownBy(
+            () -> {
+              try (DataFrameClient c = new DataFrameClient(port, operator)) {
+                c.helloStatus("Bearer " + Http.TOKEN, DataFrames.KIND_DATA);
+              }
+            })
+        .isInstanceOf(IOException.class);
+
+    assertThat(call(router, "GET", DataFrames.OFFER_PATH, DATA_TOKEN).statusCode()).isEqualTo(200);
+    assertThat(call(peer, "GET", DataFrames.OFFER_PATH, Http.TOKEN).statusCode()).isEqualTo(403);
   }
 
   @Test

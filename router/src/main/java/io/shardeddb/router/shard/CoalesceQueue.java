@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class CoalesceQueue<T> {
   private final int maxBatch;
-  private final int maxInFlight;
+  private int maxInFlight;
   private final ArrayDeque<T> waiting = new ArrayDeque<>();
   private int inFlight;
 
@@ -36,6 +36,17 @@ final class CoalesceQueue<T> {
           "maxBatch and maxInFlight must be at least 1, not " + maxBatch + ", " + maxInFlight);
     }
     this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
+  }
+
+  /**
+   * From now on at most {@code maxInFlight} requests in flight (those out stay out; a smaller
+   * window only holds new ones back until enough returned).
+   */
+  void window(int maxInFlight) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
+    }
     this.maxInFlight = maxInFlight;
   }
 

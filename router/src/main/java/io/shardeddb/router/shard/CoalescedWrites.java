@@ -10,6 +10,7 @@ import io.shardeddb.router.config.RouterSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.ToIntFunction;
 import reactor.core.publisher.Mono;
 
 /**
@@ -56,12 +57,30 @@ public final class CoalescedWrites implements ShardDataCalls {
   /** Coalesced by {@code settings} (none when disabled), timed by {@code nanoTime}. */
   public CoalescedWrites(
       Wire wire, RouterSettings.Coalesce settings, LongSupplier nanoTime, MeterRegistry meters) {
+    this(wire, settings, url -> settings.maxInFlight(), nanoTime, meters);
+  }
+
+  /**
+   * As above, with the requests in flight per shard-server URL asked at every call ({@code
+   * maxInFlight}) instead of {@code settings.maxInFlight()}.
+   */
+  public CoalescedWrites(
+      Wire wire,
+      RouterSettings.Coalesce settings,
+      ToIntFunction<String> maxInFlight,
+      LongSupplier nanoTime,
+      MeterRegistry meters) {
     this.wire = wire;
-    this.writes = settings.enabled() ? coalescer(wire, settings, nanoTime, meters) : null;
+    this.writes =
+        settings.enabled() ? coalescer(wire, settings, maxInFlight, nanoTime, meters) : null;
   }
 
   private static Coalescer<ShardWriteRequest, ShardWriteResponse> coalescer(
-      Wire wire, RouterSettings.Coalesce settings, LongSupplier nanoTime, MeterRegistry meters) {
+      Wire wire,
+      RouterSettings.Coalesce settings,
+      ToIntFunction<String> maxInFlight,
+      LongSupplier nanoTime,
+      MeterRegistry meters) {
     Coalescer.Transport<ShardWriteRequest, ShardWriteResponse> transport =
         new Coalescer.Transport<>() {
           @Override
@@ -87,7 +106,7 @@ public final class CoalescedWrites implements ShardDataCalls {
     return new Coalescer<>(
         transport,
         settings.maxBatch(),
-        settings.maxInFlight(),
+        maxInFlight,
         new BatchSupport(Coalescer.FORGET_REFUSAL_NANOS),
         nanoTime,
         batchItems(meters, "write"));

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.ToIntFunction;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
@@ -49,7 +50,7 @@ final class Coalescer<Q, R> {
 
   private final Transport<Q, R> transport;
   private final int maxBatch;
-  private final int maxInFlight;
+  private final ToIntFunction<String> maxInFlight;
   private final BatchSupport support;
   private final LongSupplier nanoTime;
   private final DistributionSummary batchItems;
@@ -59,6 +60,20 @@ final class Coalescer<Q, R> {
       Transport<Q, R> transport,
       int maxBatch,
       int maxInFlight,
+      BatchSupport support,
+      LongSupplier nanoTime,
+      DistributionSummary batchItems) {
+    this(transport, maxBatch, url -> maxInFlight, support, nanoTime, batchItems);
+  }
+
+  /**
+   * As above, with the requests in flight per shard-server URL asked at every call ({@code
+   * maxInFlight}: the router's data stream allows more once its connection to that URL is up).
+   */
+  Coalescer(
+      Transport<Q, R> transport,
+      int maxBatch,
+      ToIntFunction<String> maxInFlight,
       BatchSupport support,
       LongSupplier nanoTime,
       DistributionSummary batchItems) {
@@ -82,10 +97,11 @@ final class Coalescer<Q, R> {
           sink.onCancel(() -> cancel(target, item));
           List<CoalesceQueue.Send<Item<Q, R>>> sends;
           synchronized (this) {
-            sends =
-                queues
-                    .computeIfAbsent(target, t -> new CoalesceQueue<>(maxBatch, maxInFlight))
-                    .offer(item);
+            int window = maxInFlight.applyAsInt(url);
+            CoalesceQueue<Item<Q, R>> queue =
+                queues.computeIfAbsent(target, t -> new CoalesceQueue<>(maxBatch, window));
+            queue.window(window);
+            sends = queue.offer(item);
           }
           start(target, sends);
         });

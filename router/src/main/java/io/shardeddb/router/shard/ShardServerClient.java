@@ -2,6 +2,8 @@ package io.shardeddb.router.shard;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -10,6 +12,7 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.HttpClientRegistry;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.netty.NettyClientCustomizer;
+import io.micronaut.json.JsonMapper;
 import io.netty.bootstrap.Bootstrap;
 import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.protocol.lb.MessageResponse;
@@ -28,14 +31,25 @@ import io.shardeddb.protocol.shard.ShardWriteBatchRequest;
 import io.shardeddb.protocol.shard.ShardWriteBatchResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.protocol.stream.DataFrames;
+import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsMaterialSource;
+import io.shardeddb.protocol.tls.TlsRole;
 import io.shardeddb.router.config.RouterSettings;
+import io.shardeddb.router.config.RouterTlsSettings;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+import javax.net.ssl.SSLContext;
 import reactor.core.publisher.Mono;
 
 /**
@@ -47,15 +61,31 @@ import reactor.core.publisher.Mono;
  * this router's traffic apart from other pods'. Concurrent writes and point reads to one replica
  * are coalesced into {@code /write/batch} and {@code /read/batch} requests ({@link CoalescedWrites}
  * over this client's HTTP calls, {@link Coalescer}; {@code shardeddb.router.coalesce.*}).
+ *
+ * <p>With {@code shardeddb.router.shard-transport=stream} (env {@code
+ * SHARDEDDB_ROUTER_SHARD_TRANSPORT}; default {@code stream} since 2026-11-25, docs/benchmarks.md)
+ * the data calls ({@code /write}, {@code /write/batch}, {@code /read}, {@code /read/batch}, {@code
+ * /update}, {@code /del}) go over one framed connection per shard-server ({@link ShardStream})
+ * whenever it is up, with {@code shardeddb.router.shard-stream.max-in-flight} (default 4) coalesced
+ * requests in flight to a shard-server while its stream is up ({@code coalesce.max-in-flight} while
+ * its calls go over HTTP); HTTP otherwise (a server that does not offer it, refuses it, or before
+ * the connection is made). Heartbeats and control calls stay HTTP.
  */
 @Singleton
-public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
+public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCloseable {
   private static final Argument<MessageResponse> ERROR = Argument.of(MessageResponse.class);
+
+  /** {@code shardeddb.router.shard-transport}: {@code stream} (default) or {@code http}. */
+  public static final String TRANSPORT = "shardeddb.router.shard-transport";
+
+  /** {@code shardeddb.router.shard-stream.max-in-flight}: requests in flight per shard-server. */
+  public static final String STREAM_MAX_IN_FLIGHT = "shardeddb.router.shard-stream.max-in-flight";
 
   private final HttpClient http;
   private final CredentialSource credentials;
   private final CoalescedWrites writes;
   private final Coalescer<Map<String, Object>, ShardReadResponse> reads;
+  private final ShardStream stream;
 
   /**
    * A client whose connections leave from the default address (tests, tools), sending the shard
@@ -64,24 +94,34 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
   public ShardServerClient(HttpClientRegistry<HttpClient> registry, CredentialSource credentials) {
     this.http = registry.getDefaultClient();
     this.credentials = credentials;
+    this.stream = null;
     RouterSettings.Coalesce defaults = new RouterSettings.Coalesce(true, 64, 1);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     this.writes = new CoalescedWrites(new HttpWire(), defaults, System::nanoTime, meters);
-    this.reads = readCoalescer(defaults, meters);
+    this.reads = readCoalescer(defaults, url -> defaults.maxInFlight(), meters);
   }
 
   /**
    * The router's client. The shard credential comes from {@code shardeddb.router.shard-auth}:
    * {@code credentials-dir} (env {@code SHARDEDDB_ROUTER_SHARD_AUTH_DIR}, the mounted Secret whose
    * file {@code token} is sent, read again as it changes) or {@code token}; with neither, calls
-   * carry no credential (shard-servers with auth switched off).
+   * carry no credential (shard-servers with auth switched off). The transport of the data calls as
+   * the class says ({@code transport}, {@code streamMaxInFlight}); the stream's deadlines are the
+   * HTTP client's ({@code micronaut.http.client.connect-timeout}, {@code read-timeout}).
    */
   @Inject
   public ShardServerClient(
       HttpClientRegistry<HttpClient> registry,
       NettyClientCustomizer.Registry customizers,
       RouterSettings settings,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      RouterTlsSettings tls,
+      ShardPodNames podNames,
+      JsonMapper json,
+      @Property(name = TRANSPORT) @Nullable String transport,
+      @Property(name = STREAM_MAX_IN_FLIGHT) @Nullable Integer streamMaxInFlight,
+      @Property(name = "micronaut.http.client.connect-timeout") @Nullable Duration connectTimeout,
+      @Property(name = "micronaut.http.client.read-timeout") @Nullable Duration readTimeout) {
     String localAddress = settings.localAddress();
     String credentialsDir = settings.shardAuth().credentialsDir();
     String token = settings.shardAuth().token();
@@ -94,9 +134,91 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
       customizers.register(new BindTo(new InetSocketAddress(localAddress, 0)));
     }
     this.http = registry.getDefaultClient();
-    this.writes =
-        new CoalescedWrites(new HttpWire(), settings.coalesce(), System::nanoTime, meters);
-    this.reads = readCoalescer(settings.coalesce(), meters);
+    String kind = transport == null ? "stream" : transport.trim().toLowerCase(Locale.ROOT);
+    if (!kind.equals("http") && !kind.equals("stream")) {
+      throw new IllegalArgumentException(
+          TRANSPORT + " must be 'http' or 'stream', not '" + transport + "'");
+    }
+    RouterSettings.Coalesce coalesce = settings.coalesce();
+    int streamWindow = streamMaxInFlight == null ? 4 : streamMaxInFlight;
+    if (streamWindow < 1) {
+      throw new IllegalArgumentException(STREAM_MAX_IN_FLIGHT + " must be at least 1");
+    }
+    if (kind.equals("stream")) {
+      SSLContext context =
+          tls.shardTls()
+              ? Tls.clientContext(
+                  TlsMaterialSource.directory(
+                      Path.of(tls.dir().trim()), tls.refresh(), System::nanoTime),
+                  TlsRole.SHARD_SERVER,
+                  podNames.names())
+              : null;
+      this.stream =
+          new ShardStream(
+              url -> call(url, HttpRequest.GET(url + DataFrames.OFFER_PATH), DataStreamOffer.class),
+              () -> credentials.get().authorization(),
+              url -> context,
+              localAddress,
+              connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout,
+              readTimeout == null ? Duration.ofSeconds(10) : readTimeout,
+              json);
+    } else {
+      this.stream = null;
+    }
+    // The stream's window only where its connection is up; calls over HTTP keep HTTP's.
+    int httpWindow = coalesce.maxInFlight();
+    ToIntFunction<String> window =
+        stream == null
+            ? url -> httpWindow
+            : url -> stream.connected(url) ? streamWindow : httpWindow;
+    this.writes = new CoalescedWrites(new HttpWire(), coalesce, window, System::nanoTime, meters);
+    this.reads = readCoalescer(coalesce, window, meters);
+  }
+
+  /** Whether data calls may go over the data stream ({@code shard-transport=stream}). */
+  public boolean streamTransport() {
+    return stream != null;
+  }
+
+  /** Starts the data stream to {@code url} if it is not up (no call waits for it). */
+  void warmStream(String url) {
+    if (stream != null) {
+      stream.warm(url);
+    }
+  }
+
+  /** Whether the data stream to {@code url} is up (tests). */
+  boolean streamConnected(String url) {
+    return stream != null && stream.connected(url);
+  }
+
+  /** Data calls answered over the stream since start (tests). */
+  public long streamedCalls() {
+    return stream == null ? 0 : stream.streamed();
+  }
+
+  /**
+   * The data call {@code op} over the stream when its connection to {@code url} is up, else {@code
+   * http} (decided when subscribed).
+   */
+  private <T> Mono<T> exchange(
+      String url, byte op, String owned, Object body, Class<T> type, Supplier<Mono<T>> http) {
+    if (stream == null) {
+      return http.get();
+    }
+    return Mono.defer(
+        () -> {
+          Mono<T> streamed = stream.call(url, op, owned, body, Argument.of(type));
+          return streamed != null ? streamed : http.get();
+        });
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    if (stream != null) {
+      stream.close();
+    }
   }
 
   /** The plain HTTP calls under the coalescer: {@code /write}, {@code /write/batch}. */
@@ -109,10 +231,17 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
     @Override
     public Mono<ShardWriteBatchResponse> writeBatch(
         String url, String owned, ShardWriteBatchRequest batch) {
-      return call(
+      return exchange(
           url,
-          owned(HttpRequest.POST(url + ShardEndpoints.WRITE_BATCH, batch), owned),
-          ShardWriteBatchResponse.class);
+          DataFrames.WRITE_BATCH,
+          owned,
+          batch,
+          ShardWriteBatchResponse.class,
+          () ->
+              call(
+                  url,
+                  owned(HttpRequest.POST(url + ShardEndpoints.WRITE_BATCH, batch), owned),
+                  ShardWriteBatchResponse.class));
     }
 
     @Override
@@ -135,7 +264,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
   }
 
   private Coalescer<Map<String, Object>, ShardReadResponse> readCoalescer(
-      RouterSettings.Coalesce settings, MeterRegistry meters) {
+      RouterSettings.Coalesce settings, ToIntFunction<String> window, MeterRegistry meters) {
     if (!settings.enabled()) {
       return null;
     }
@@ -149,13 +278,18 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
           @Override
           public Mono<List<BatchReplies.Outcome<ShardReadResponse>>> batch(
               String url, String owned, List<Map<String, Object>> bodies) {
-            return call(
+            ShardReadBatchRequest batch = new ShardReadBatchRequest(bodies);
+            return exchange(
                     url,
-                    owned(
-                        HttpRequest.POST(
-                            url + ShardEndpoints.READ_BATCH, new ShardReadBatchRequest(bodies)),
-                        owned),
-                    ShardReadBatchResponse.class)
+                    DataFrames.READ_BATCH,
+                    owned,
+                    batch,
+                    ShardReadBatchResponse.class,
+                    () ->
+                        call(
+                            url,
+                            owned(HttpRequest.POST(url + ShardEndpoints.READ_BATCH, batch), owned),
+                            ShardReadBatchResponse.class))
                 .map(
                     reply ->
                         BatchReplies.split(
@@ -170,7 +304,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
     return new Coalescer<>(
         transport,
         settings.maxBatch(),
-        settings.maxInFlight(),
+        window,
         new BatchSupport(Coalescer.FORGET_REFUSAL_NANOS),
         System::nanoTime,
         CoalescedWrites.batchItems(meters, "read"));
@@ -260,7 +394,15 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
   }
 
   private Mono<ShardReadResponse> readOne(String url, String owned, Map<String, Object> body) {
-    return call(url, owned(HttpRequest.POST(url + "/read", body), owned), ShardReadResponse.class);
+    return exchange(
+        url,
+        DataFrames.READ,
+        owned,
+        body,
+        ShardReadResponse.class,
+        () ->
+            call(
+                url, owned(HttpRequest.POST(url + "/read", body), owned), ShardReadResponse.class));
   }
 
   /**
@@ -274,8 +416,17 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
   }
 
   private Mono<ShardWriteResponse> writeOne(String url, String owned, ShardWriteRequest request) {
-    return call(
-        url, owned(HttpRequest.POST(url + "/write", request), owned), ShardWriteResponse.class);
+    return exchange(
+        url,
+        DataFrames.WRITE,
+        owned,
+        request,
+        ShardWriteResponse.class,
+        () ->
+            call(
+                url,
+                owned(HttpRequest.POST(url + "/write", request), owned),
+                ShardWriteResponse.class));
   }
 
   /** Writes to {@code url} waiting to be sent in a batch (tests watch the queue fill). */
@@ -298,8 +449,17 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
     body.put(keyName, key);
     body.put("data", row);
     body.put("requestId", requestId);
-    return call(
-        url, owned(HttpRequest.PUT(url + "/update", body), owned), ShardWriteResponse.class);
+    return exchange(
+        url,
+        DataFrames.UPDATE,
+        owned,
+        body,
+        ShardWriteResponse.class,
+        () ->
+            call(
+                url,
+                owned(HttpRequest.PUT(url + "/update", body), owned),
+                ShardWriteResponse.class));
   }
 
   /** {@code DELETE /del} of the row with {@code key}; {@code owned} as for {@link #read}. */
@@ -310,8 +470,17 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls {
     body.put("shard", shard);
     body.put(keyName, key);
     body.put("requestId", requestId);
-    return call(
-        url, owned(HttpRequest.DELETE(url + "/del", body), owned), ShardWriteResponse.class);
+    return exchange(
+        url,
+        DataFrames.DELETE,
+        owned,
+        body,
+        ShardWriteResponse.class,
+        () ->
+            call(
+                url,
+                owned(HttpRequest.DELETE(url + "/del", body), owned),
+                ShardWriteResponse.class));
   }
 
   /**

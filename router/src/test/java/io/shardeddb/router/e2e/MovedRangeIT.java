@@ -39,13 +39,17 @@ class MovedRangeIT {
   TestRouter router;
   Http http;
 
+  /** Router settings beyond the test's own (the transport of its data calls). */
+  Map<String, Object> transport() {
+    return Map.of("shardeddb.router.shard-transport", "http");
+  }
+
   @BeforeAll
   void start() {
     fleet = ShardServerFleet.start(dir);
     List<String> pool = fleet.startServers("mv", 2);
-    router =
-        TestRouter.start(
-            TOKEN,
+    Map<String, Object> settings =
+        new java.util.HashMap<>(
             Map.of(
                 "shardeddb.router.database",
                 "students",
@@ -53,6 +57,8 @@ class MovedRangeIT {
                 pool,
                 "shardeddb.router.moved-retry-timeout",
                 "5s"));
+    settings.putAll(transport());
+    router = TestRouter.start(TOKEN, settings);
     http = new Http(router.url(), TOKEN);
     Http.Reply init =
         http.send(

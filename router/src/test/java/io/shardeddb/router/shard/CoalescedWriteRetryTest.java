@@ -15,20 +15,36 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A whole router over one stand-in primary: client writes that collided went in one batch, and an
  * item the primary answered 503 (quorum not reached) is retried by the router's failover retry with
- * the same request id it had inside the batch, so the shard-server can deduplicate it.
+ * the same request id it had inside the batch, so the shard-server can deduplicate it. Over HTTP
+ * and over the data stream ({@code shardeddb.router.shard-transport=stream}, one batch in flight as
+ * over HTTP so the collision happens the same way; every data call then on the stream).
  */
 class CoalescedWriteRetryTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  @Test
-  void aBatchedWriteThatLostItsQuorumIsRetriedWithItsOwnRequestId() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"http", "stream"})
+  void aBatchedWriteThatLostItsQuorumIsRetriedWithItsOwnRequestId(String transport)
+      throws Exception {
+    boolean stream = transport.equals("stream");
     try (Primary primary = new Primary();
-        TestRouter router = TestRouter.start(null, Map.of())) {
+        TestRouter router =
+            TestRouter.start(
+                null,
+                Map.of(
+                    "shardeddb.router.shard-transport",
+                    transport,
+                    "shardeddb.router.shard-stream.max-in-flight",
+                    "1"))) {
+      if (stream) {
+        primary.stream();
+      }
       Http http = router.http();
       Http.Reply pushed =
           http.send(
@@ -46,6 +62,10 @@ class CoalescedWriteRetryTest {
       assertThat(pushed.status()).as(pushed.text()).isEqualTo(200);
       ShardServerClient client =
           router.server().getApplicationContext().getBean(ShardServerClient.class);
+      if (stream) {
+        client.warmStream(primary.url());
+        Awaitility.await().atMost(WAIT).until(() -> client.streamConnected(primary.url()));
+      }
 
       primary.quorumLostOnceInBatch.add(2L);
       CountDownLatch hold = new CountDownLatch(1);
@@ -89,6 +109,9 @@ class CoalescedWriteRetryTest {
       Seen batch =
           primary.seen.stream().filter(s -> s.path().equals("/write/batch")).findFirst().get();
       assertThat(batch.body().get("writes")).hasSize(2);
+      assertThat(primary.httpCalls.get())
+          .as("data calls over HTTP")
+          .isEqualTo(stream ? 0 : primary.seen.size());
     }
   }
 

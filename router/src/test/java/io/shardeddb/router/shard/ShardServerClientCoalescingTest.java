@@ -15,6 +15,7 @@ import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.protocol.stream.DataFrames;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -85,83 +86,115 @@ class ShardServerClientCoalescingTest {
       return seen.stream().filter(s -> s.path().equals(path)).count();
     }
 
+    /** Data calls that came over HTTP. */
+    final java.util.concurrent.atomic.AtomicInteger httpCalls =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The stand-in's data stream ({@link StandInDataStream}); null until {@link #stream}. */
+    volatile StandInDataStream dataStream;
+
+    /** Also serves the data stream, offered at {@code GET /data/stream}. */
+    void stream() throws Exception {
+      dataStream = new StandInDataStream(threads, this::respond);
+    }
+
+    /** One answer: the status and the JSON body. */
+    record Reply(int status, JsonNode body) {}
+
     private void handle(HttpExchange ex) throws IOException {
       try (ex) {
         String path = ex.getRequestURI().getPath();
+        if (path.equals(DataFrames.OFFER_PATH)) {
+          StandInDataStream stream = dataStream;
+          if (stream == null) {
+            reply(ex, 404, failure("Page Not Found"));
+          } else {
+            reply(ex, 200, JSON.createObjectNode().put("port", stream.port()));
+          }
+          return;
+        }
+        httpCalls.incrementAndGet();
         JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
-        seen.add(
-            new Seen(path, ex.getRequestHeaders().getFirst(ShardEndpoints.OWNED_HEADER), body));
-        boolean batch = path.endsWith("/batch");
-        if (serviceMillis > 0) {
-          int items = batch ? body.elements().next().size() : 1;
-          try {
-            TimeUnit.MICROSECONDS.sleep(serviceMillis * 1000L + items * 100L);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
+        Reply r = respond(path, ex.getRequestHeaders().getFirst(ShardEndpoints.OWNED_HEADER), body);
+        reply(ex, r.status(), r.body());
+      }
+    }
+
+    /** What this primary answers to {@code path} (over HTTP or the data stream alike). */
+    Reply respond(String path, String owned, JsonNode body) {
+      seen.add(new Seen(path, owned, body));
+      boolean batch = path.endsWith("/batch");
+      if (serviceMillis > 0) {
+        int items = batch ? body.elements().next().size() : 1;
+        try {
+          TimeUnit.MICROSECONDS.sleep(serviceMillis * 1000L + items * 100L);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
-        if (batch && !batchEndpoints) {
-          // What a Micronaut server without the route answers.
-          ObjectNode notFound = JSON.createObjectNode();
-          notFound.put("message", "Not Found");
-          notFound
-              .putObject("_embedded")
-              .putArray("errors")
-              .addObject()
-              .put("message", "Page Not Found");
-          reply(ex, 404, notFound);
-          return;
+      }
+      if (batch && !batchEndpoints) {
+        // What a Micronaut server without the route answers.
+        ObjectNode notFound = JSON.createObjectNode();
+        notFound.put("message", "Not Found");
+        notFound
+            .putObject("_embedded")
+            .putArray("errors")
+            .addObject()
+            .put("message", "Page Not Found");
+        return new Reply(404, notFound);
+      }
+      Object[] fail = failNextBatch;
+      if (batch && fail != null) {
+        failNextBatch = null;
+        return new Reply((Integer) fail[0], failure((String) fail[1]));
+      }
+      CountDownLatch hold = holdFirst;
+      if (!batch && hold != null && (path.equals("/write") || path.equals("/read"))) {
+        holdFirst = null;
+        try {
+          hold.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
-        Object[] fail = failNextBatch;
-        if (batch && fail != null) {
-          failNextBatch = null;
-          reply(ex, (Integer) fail[0], failure((String) fail[1]));
-          return;
+      }
+      switch (path) {
+        case "/write" -> {
+          Object[] r = write(body);
+          return new Reply((Integer) r[0], (JsonNode) r[1]);
         }
-        CountDownLatch hold = holdFirst;
-        if (!batch && hold != null && (path.equals("/write") || path.equals("/read"))) {
-          holdFirst = null;
-          try {
-            hold.await(60, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
+        case "/read" -> {
+          return new Reply(200, read(body));
         }
-        switch (path) {
-          case "/write" -> {
-            Object[] r = write(body);
-            reply(ex, (Integer) r[0], (JsonNode) r[1]);
-          }
-          case "/read" -> reply(ex, 200, read(body));
-          case "/write/batch" -> {
-            ArrayNode results = JSON.createArrayNode();
-            for (JsonNode item : body.get("writes")) {
-              Object[] r =
-                  quorumLostOnceInBatch.remove(item.get("data").get(0).get("Stud_id").asLong())
-                      ? new Object[] {503, failure("write quorum not reached in 5 s")}
-                      : write(item);
-              ObjectNode result = results.addObject();
-              result.put("status", (Integer) r[0]);
-              if ((Integer) r[0] == 200) {
-                result.set("response", (JsonNode) r[1]);
-              } else {
-                result.put("message", ((JsonNode) r[1]).get("message").asText());
-              }
+        case "/write/batch" -> {
+          ArrayNode results = JSON.createArrayNode();
+          for (JsonNode item : body.get("writes")) {
+            Object[] r =
+                quorumLostOnceInBatch.remove(item.get("data").get(0).get("Stud_id").asLong())
+                    ? new Object[] {503, failure("write quorum not reached in 5 s")}
+                    : write(item);
+            ObjectNode result = results.addObject();
+            result.put("status", (Integer) r[0]);
+            if ((Integer) r[0] == 200) {
+              result.set("response", (JsonNode) r[1]);
+            } else {
+              result.put("message", ((JsonNode) r[1]).get("message").asText());
             }
-            ObjectNode out = JSON.createObjectNode();
-            out.set("results", results);
-            reply(ex, 200, out);
           }
-          case "/read/batch" -> {
-            ArrayNode results = JSON.createArrayNode();
-            for (JsonNode item : body.get("reads")) {
-              results.addObject().put("status", 200).set("response", read(item));
-            }
-            ObjectNode out = JSON.createObjectNode();
-            out.set("results", results);
-            reply(ex, 200, out);
+          ObjectNode out = JSON.createObjectNode();
+          out.set("results", results);
+          return new Reply(200, out);
+        }
+        case "/read/batch" -> {
+          ArrayNode results = JSON.createArrayNode();
+          for (JsonNode item : body.get("reads")) {
+            results.addObject().put("status", 200).set("response", read(item));
           }
-          default -> reply(ex, 404, failure("no such endpoint " + path));
+          ObjectNode out = JSON.createObjectNode();
+          out.set("results", results);
+          return new Reply(200, out);
+        }
+        default -> {
+          return new Reply(404, failure("no such endpoint " + path));
         }
       }
     }
@@ -204,7 +237,7 @@ class ShardServerClientCoalescingTest {
       return n;
     }
 
-    private static ObjectNode failure(String m) {
+    static ObjectNode failure(String m) {
       ObjectNode n = JSON.createObjectNode();
       n.put("message", m);
       n.put("status", "failure");
@@ -221,6 +254,9 @@ class ShardServerClientCoalescingTest {
     @Override
     public void close() {
       server.stop(0);
+      if (dataStream != null) {
+        dataStream.close();
+      }
       threads.shutdownNow();
     }
   }

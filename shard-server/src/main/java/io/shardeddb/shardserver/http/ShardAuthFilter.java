@@ -12,6 +12,7 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.stream.DataFrames;
 import io.shardeddb.protocol.tls.TlsRole;
 import io.shardeddb.shardserver.config.AuthSettings;
 import io.shardeddb.shardserver.config.CredentialsFactory;
@@ -113,6 +114,8 @@ public class ShardAuthFilter implements Ordered {
           "/del",
           ShardEndpoints.WRITE_BATCH,
           ShardEndpoints.READ_BATCH,
+          // Where the router's data stream is offered (the stream checks its own hello).
+          DataFrames.OFFER_PATH,
           "/heartbeat" ->
           true;
       default -> false;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.json.JsonMapper;
+import io.micronaut.scheduling.TaskExecutors;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -25,16 +26,22 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.protocol.stream.DataFrames;
 import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsRole;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.AuthSettings;
+import io.shardeddb.shardserver.config.CredentialsFactory;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.config.TlsFactory;
+import io.shardeddb.shardserver.datastream.DataCalls;
+import io.shardeddb.shardserver.datastream.DataStreamHandler;
 import io.shardeddb.shardserver.replication.SecondaryMeters;
 import io.shardeddb.shardserver.replication.SecondarySync;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
+import jakarta.inject.Provider;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -51,12 +58,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The secondary's end of the replication stream: a TCP listener ({@code
  * shardeddb.replication.stream-port}; 0 = any free port, -1 = none) on the HTTP server's host. A
- * connection is accepted as {@code /replicate} is: with TLS on, only a client certificate of role
- * shard-server (mTLS, required here); with auth on, only the shard credential (checked once, in the
- * first frame; the data credential is refused). Each connection's requests are applied one at a
- * time in arrival order on its own thread (never on the event loop), by the same {@link
- * SecondarySync#onReplicate} the HTTP endpoint calls, and answered on the same connection with the
- * request's id. A connection silent for longer than twice the lease period is closed.
+ * replication connection is accepted as {@code /replicate} is: with TLS on, only a client
+ * certificate of role shard-server (mTLS, required here); with auth on, only the shard credential
+ * (checked once, in the first frame; the data credential is refused). Each connection's requests
+ * are applied one at a time in arrival order on its own thread (never on the event loop), by the
+ * same {@link SecondarySync#onReplicate} the HTTP endpoint calls, and answered on the same
+ * connection with the request's id. A connection silent for longer than twice the lease period is
+ * closed.
+ *
+ * <p>The same port carries routers' data channels (issue 27 lever 1, {@link DataFrames}): a hello
+ * of version 2 names its kind. A data hello needs what the data endpoints need over HTTP — with TLS
+ * on, a client certificate of role router (a shard-server's is refused, as a router's is refused on
+ * a replication hello); with auth on, the data credential or the shard credential — and its calls
+ * then run by {@link DataCalls}, concurrently, on the blocking executor the HTTP controllers use
+ * ({@link DataStreamHandler}). An idle data channel is closed after {@link #DATA_IDLE_MILLIS}
+ * (routers ping it meanwhile).
  */
 @Context
 public class ReplicationStreamServer implements AutoCloseable {
@@ -67,8 +83,11 @@ public class ReplicationStreamServer implements AutoCloseable {
   private final ReplicationSettings settings;
   private final boolean authEnabled;
   private final CredentialSource credentials;
+  private final CredentialSource dataCredentials;
   private final TlsFactory.ServerTls tls;
   private final ReplicateCodec codec;
+  private final Provider<DataCalls> dataCalls;
+  private final ExecutorService blocking;
   private final String host;
   private EventLoopGroup group;
   private Channel listener;
@@ -79,15 +98,21 @@ public class ReplicationStreamServer implements AutoCloseable {
       ReplicationSettings settings,
       AuthSettings auth,
       CredentialSource credentials,
+      @Named(CredentialsFactory.DATA) CredentialSource dataCredentials,
       TlsFactory.ServerTls tls,
       JsonMapper json,
       @Value("${micronaut.server.host:}") String host,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Provider<DataCalls> dataCalls,
+      @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
     this.sync = sync;
     this.applyMeters = new SecondaryMeters(registry);
     this.settings = settings;
     this.authEnabled = auth.enabled();
     this.credentials = credentials;
+    this.dataCredentials = dataCredentials;
+    this.dataCalls = dataCalls;
+    this.blocking = blocking;
     this.tls = tls;
     this.codec = new ReplicateCodec(json);
     this.host = host;
@@ -112,7 +137,8 @@ public class ReplicationStreamServer implements AutoCloseable {
                       SSLEngine engine =
                           new JdkSslContext(
                                   Tls.serverContext(
-                                      tls.source().orElseThrow(), EnumSet.of(TlsRole.SHARD_SERVER)),
+                                      tls.source().orElseThrow(),
+                                      EnumSet.of(TlsRole.SHARD_SERVER, TlsRole.ROUTER)),
                                   false,
                                   ClientAuth.REQUIRE)
                               .newEngine(ch.alloc());
@@ -173,11 +199,22 @@ public class ReplicationStreamServer implements AutoCloseable {
       }
       int version = frame.readInt();
       String authorization = ReplicateCodec.readString(frame);
-      if (version != ReplicateCodec.VERSION) {
+      byte kind = DataFrames.KIND_REPLICATION;
+      if (version == DataFrames.VERSION && frame.isReadable()) {
+        kind = frame.readByte();
+      } else if (version != ReplicateCodec.VERSION) {
         close(ctx, 400, "stream version " + version + " is not spoken here");
         return;
       }
-      if (tls.enabled() && !shardServerCertificate(ctx)) {
+      if (kind == DataFrames.KIND_DATA) {
+        dataHello(ctx, authorization);
+        return;
+      }
+      if (kind != DataFrames.KIND_REPLICATION) {
+        close(ctx, 400, "stream channel kind " + kind + " is not spoken here");
+        return;
+      }
+      if (tls.enabled() && !hasRole(ctx, TlsRole.SHARD_SERVER)) {
         close(ctx, 403, "the replication stream takes a client certificate of role shard-server");
         return;
       }
@@ -195,7 +232,34 @@ public class ReplicationStreamServer implements AutoCloseable {
       ctx.writeAndFlush(out);
     }
 
-    private boolean shardServerCertificate(ChannelHandlerContext ctx) {
+    /**
+     * A router's data channel: the router role (TLS on) and the data or shard credential (auth on),
+     * as the data endpoints over HTTP; then this handler gives way to a {@link DataStreamHandler}.
+     */
+    private void dataHello(ChannelHandlerContext ctx, String authorization) {
+      if (tls.enabled() && !hasRole(ctx, TlsRole.ROUTER)) {
+        close(ctx, 403, "the data stream takes a client certificate of role router");
+        return;
+      }
+      if (authEnabled
+          && !dataCredentials.get().accepts(authorization)
+          && !credentials.get().accepts(authorization)) {
+        close(ctx, 401, "missing or invalid shard credential");
+        return;
+      }
+      welcomed = true;
+      ctx.pipeline()
+          .replace(
+              ReadTimeoutHandler.class,
+              "idle",
+              new ReadTimeoutHandler(DATA_IDLE_MILLIS, TimeUnit.MILLISECONDS));
+      ctx.pipeline().replace(this, "data", new DataStreamHandler(dataCalls.get(), blocking));
+      ByteBuf out = ctx.alloc().buffer(9);
+      out.writeByte(DataFrames.WELCOME).writeLong(0);
+      ctx.writeAndFlush(out);
+    }
+
+    private boolean hasRole(ChannelHandlerContext ctx, TlsRole expected) {
       SslHandler ssl = ctx.pipeline().get(SslHandler.class);
       if (ssl == null) {
         return false;
@@ -206,7 +270,7 @@ public class ReplicationStreamServer implements AutoCloseable {
             chain.length > 0 && chain[0] instanceof X509Certificate c
                 ? TlsRole.of(c)
                 : Optional.empty();
-        return role.isPresent() && role.get() == TlsRole.SHARD_SERVER;
+        return role.isPresent() && role.get() == expected;
       } catch (SSLPeerUnverifiedException e) {
         return false;
       }
@@ -246,6 +310,9 @@ public class ReplicationStreamServer implements AutoCloseable {
       ctx.close();
     }
   }
+
+  /** How long a data channel may stay silent (routers ping it every few seconds). */
+  static final long DATA_IDLE_MILLIS = 30_000;
 
   static void writeRefusal(ByteBuf out, long id, int status, String message, long epoch) {
     out.writeByte(ReplicateCodec.REFUSED).writeLong(id).writeInt(status).writeLong(epoch);

@@ -1,0 +1,104 @@
+package io.shardeddb.router.shard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every coalescing test of {@link ShardServerClientCoalescingTest} again with {@code
+ * shardeddb.router.shard-transport=stream} against a stand-in that serves the data stream: the same
+ * batches, per-caller outcomes, 409/503 handling, timeouts and one-by-one fallback, with every data
+ * call carried by the stream (none over HTTP). {@code shard-stream.max-in-flight} is 1 here, so the
+ * collisions those tests build happen as they do over HTTP. Then what is the stream's own: the
+ * credential in the hello, many calls in flight, and HTTP when a server refuses the stream or does
+ * not offer it.
+ */
+class ShardServerClientCoalescingOverStreamTest extends ShardServerClientCoalescingTest {
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+  private boolean expectStream = true;
+
+  @Override
+  @BeforeEach
+  void start() throws Exception {
+    primary = new Primary();
+    primary.stream();
+    startClient(Map.of());
+  }
+
+  @Override
+  void startClient(Map<String, Object> extra) {
+    Map<String, Object> props = new HashMap<>();
+    props.put("shardeddb.router.shard-transport", "stream");
+    props.put("shardeddb.router.shard-stream.max-in-flight", "1");
+    props.put("shardeddb.router.shard-auth.token", "data-token");
+    props.putAll(extra);
+    super.startClient(props);
+    if (primary.dataStream != null && primary.dataStream.refuseHello == 0) {
+      client.warmStream(primary.url());
+      Awaitility.await().atMost(PATIENCE).until(() -> client.streamConnected(primary.url()));
+    }
+  }
+
+  @AfterEach
+  void everyDataCallWentOverTheStream() {
+    if (expectStream) {
+      assertThat(primary.httpCalls.get()).as("data calls over HTTP").isZero();
+      assertThat(primary.dataStream.hellos).allMatch("Bearer data-token"::equals);
+    }
+  }
+
+  @Test
+  void manyCallsAreInFlightOnOneConnection() throws Exception {
+    startClient(Map.of("shardeddb.router.shard-stream.max-in-flight", "8"));
+    primary.serviceMillis = 50;
+    List<CompletableFuture<io.shardeddb.protocol.shard.ShardWriteResponse>> calls =
+        new java.util.ArrayList<>();
+    for (long k = 0; k < 64; k++) {
+      calls.add(write(k));
+    }
+    for (int k = 0; k < 64; k++) {
+      assertThat(calls.get(k).get(60, TimeUnit.SECONDS).lsn()).isEqualTo(k);
+    }
+    assertThat(primary.rows).hasSize(64);
+    // Batches went out while others were in flight: more than one request, each on the stream.
+    assertThat(primary.seen.size()).isBetween(2, 64);
+    assertThat(primary.dataStream.welcomed.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aServerThatRefusesTheStreamHelloIsCalledOverHttp() throws Exception {
+    expectStream = false;
+    primary.dataStream.refuseHello = 403;
+    client.close();
+    startClient(Map.of());
+    client.warmStream(primary.url());
+    Awaitility.await().atMost(PATIENCE).until(() -> primary.dataStream.hellos.size() >= 1);
+    Thread.sleep(200);
+    assertThat(write(1).get(60, TimeUnit.SECONDS).lsn()).isEqualTo(1);
+    assertThat(write(2).get(60, TimeUnit.SECONDS).lsn()).isEqualTo(2);
+    assertThat(primary.httpCalls.get()).isEqualTo(2);
+    assertThat(client.streamConnected(primary.url())).isFalse();
+  }
+
+  @Test
+  void aServerWithoutTheOfferIsCalledOverHttp() throws Exception {
+    expectStream = false;
+    primary.dataStream.close();
+    primary.dataStream = null;
+    startClient(Map.of());
+    for (long k = 1; k <= 3; k++) {
+      assertThat(write(k).get(60, TimeUnit.SECONDS).lsn()).isEqualTo(k);
+    }
+    assertThat(primary.httpCalls.get()).isEqualTo(3);
+    assertThat(client.streamedCalls()).isZero();
+  }
+}

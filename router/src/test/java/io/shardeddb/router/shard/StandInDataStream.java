@@ -1,0 +1,159 @@
+package io.shardeddb.router.shard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.shardeddb.protocol.stream.DataFrames;
+import io.shardeddb.router.shard.ShardServerClientCoalescingTest.Primary;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in shard-server's data stream for the router's tests: speaks the frames of {@link
+ * DataFrames} (hello, calls answered by id in any order, refusals, pings) and answers each call as
+ * the stand-in's HTTP endpoint would ({@code responder}), on {@code threads}, so the router's
+ * coalescing, 421 and retry tests run unchanged over the stream.
+ */
+final class StandInDataStream implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  interface Responder {
+    Primary.Reply respond(String path, String owned, JsonNode body);
+  }
+
+  private final ExecutorService threads;
+  private final Responder responder;
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final Channel listener;
+
+  /** The credentials of the hellos received, in order. */
+  final List<String> hellos = new CopyOnWriteArrayList<>();
+
+  /** Hellos welcomed (connections made). */
+  final AtomicInteger welcomed = new AtomicInteger();
+
+  /** When not 0, every hello is refused with this status (a server that takes no data stream). */
+  volatile int refuseHello;
+
+  StandInDataStream(ExecutorService threads, Responder responder) throws InterruptedException {
+    this.threads = threads;
+    this.responder = responder;
+    listener =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new LengthFieldBasedFrameDecoder(DataFrames.MAX_FRAME, 0, 4, 0, 4))
+                        .addLast(new LengthFieldPrepender(4))
+                        .addLast(new Connection());
+                  }
+                })
+            .bind("127.0.0.1", 0)
+            .sync()
+            .channel();
+  }
+
+  int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  private final class Connection extends SimpleChannelInboundHandler<ByteBuf> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) throws Exception {
+      byte type = frame.readByte();
+      long id = frame.readLong();
+      switch (type) {
+        case DataFrames.HELLO -> {
+          int version = frame.readInt();
+          hellos.add(String.valueOf(readString(frame)));
+          byte kind = frame.readByte();
+          int refuse = refuseHello;
+          if (refuse != 0 || version != DataFrames.VERSION || kind != DataFrames.KIND_DATA) {
+            ByteBuf out = refusal(ctx, 0, refuse == 0 ? 400 : refuse, "no data stream here");
+            ctx.writeAndFlush(out).addListener(f -> ctx.close());
+            return;
+          }
+          welcomed.incrementAndGet();
+          ctx.writeAndFlush(ctx.alloc().buffer(9).writeByte(DataFrames.WELCOME).writeLong(0));
+        }
+        case DataFrames.PING ->
+            ctx.writeAndFlush(ctx.alloc().buffer(9).writeByte(DataFrames.PONG).writeLong(id));
+        case DataFrames.CALL -> {
+          byte op = frame.readByte();
+          String owned = readString(frame);
+          byte[] body = new byte[frame.readInt()];
+          frame.readBytes(body);
+          JsonNode json = JSON.readTree(body);
+          threads.execute(
+              () -> {
+                Primary.Reply r = responder.respond(DataFrames.endpoint(op), owned, json);
+                if (r.status() == 200) {
+                  byte[] bytes;
+                  try {
+                    bytes = JSON.writeValueAsBytes(r.body());
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                  ctx.writeAndFlush(
+                      ctx.alloc()
+                          .buffer()
+                          .writeByte(DataFrames.ANSWER)
+                          .writeLong(id)
+                          .writeInt(bytes.length)
+                          .writeBytes(bytes));
+                } else {
+                  ctx.writeAndFlush(refusal(ctx, id, r.status(), r.body().get("message").asText()));
+                }
+              });
+        }
+        default -> ctx.close();
+      }
+    }
+  }
+
+  private static ByteBuf refusal(ChannelHandlerContext ctx, long id, int status, String message) {
+    ByteBuf out = ctx.alloc().buffer();
+    out.writeByte(DataFrames.REFUSED).writeLong(id).writeInt(status).writeLong(-1);
+    byte[] m = message.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(m.length).writeBytes(m);
+    return out;
+  }
+
+  private static String readString(ByteBuf in) {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    String s = in.toString(in.readerIndex(), n, StandardCharsets.UTF_8);
+    in.skipBytes(n);
+    return s;
+  }
+
+  @Override
+  public void close() {
+    listener.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

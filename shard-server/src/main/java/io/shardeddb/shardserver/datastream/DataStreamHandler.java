@@ -1,0 +1,115 @@
+package io.shardeddb.shardserver.datastream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.shardeddb.protocol.stream.DataFrames;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A router's data channel once its hello was accepted ({@code ReplicationStreamServer} checked the
+ * router certificate and the credential): each {@link DataFrames#CALL} is decoded on the event loop
+ * (op, owned, body bytes only), run on {@code executor} by {@link DataCalls} — concurrently, as the
+ * HTTP server runs concurrent requests — and answered with its id when it ends, in whatever order
+ * the calls end. {@link DataFrames#PING} is answered at once.
+ */
+public final class DataStreamHandler extends SimpleChannelInboundHandler<ByteBuf> {
+  private static final Logger LOG = LoggerFactory.getLogger(DataStreamHandler.class);
+
+  private final DataCalls calls;
+  private final Executor executor;
+
+  public DataStreamHandler(DataCalls calls, Executor executor) {
+    this.calls = calls;
+    this.executor = executor;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+    byte type = frame.readByte();
+    long id = frame.readLong();
+    if (type == DataFrames.PING) {
+      ByteBuf out = ctx.alloc().buffer(9);
+      out.writeByte(DataFrames.PONG).writeLong(id);
+      ctx.writeAndFlush(out);
+      return;
+    }
+    if (type != DataFrames.CALL) {
+      refuse(ctx, id, 400, "unexpected frame type " + type + " on the data channel", -1);
+      return;
+    }
+    byte op;
+    String owned;
+    byte[] body;
+    try {
+      op = frame.readByte();
+      owned = readString(frame);
+      int n = frame.readInt();
+      body = new byte[n];
+      frame.readBytes(body);
+    } catch (RuntimeException e) {
+      refuse(ctx, id, 400, "malformed data frame: " + e.getMessage(), -1);
+      return;
+    }
+    try {
+      executor.execute(() -> run(ctx, id, op, owned, body));
+    } catch (RejectedExecutionException e) {
+      refuse(ctx, id, 503, "shard-server shutting down", -1);
+    }
+  }
+
+  private void run(ChannelHandlerContext ctx, long id, byte op, String owned, byte[] body) {
+    byte[] answer;
+    try {
+      answer = calls.call(op, owned, body);
+    } catch (DataCalls.Failed f) {
+      refuse(ctx, id, f.status(), f.getMessage(), f.epoch());
+      return;
+    } catch (RuntimeException e) {
+      refuse(ctx, id, 500, "Internal Server Error: " + e, -1);
+      return;
+    }
+    ByteBuf out = ctx.alloc().buffer(13 + answer.length);
+    out.writeByte(DataFrames.ANSWER).writeLong(id).writeInt(answer.length).writeBytes(answer);
+    ctx.writeAndFlush(out);
+  }
+
+  private static void refuse(
+      ChannelHandlerContext ctx, long id, int status, String message, long epoch) {
+    ByteBuf out = ctx.alloc().buffer(64);
+    out.writeByte(DataFrames.REFUSED).writeLong(id).writeInt(status).writeLong(epoch);
+    writeString(out, message);
+    ctx.writeAndFlush(out);
+  }
+
+  static void writeString(ByteBuf out, String s) {
+    if (s == null) {
+      out.writeInt(-1);
+      return;
+    }
+    int at = out.writerIndex();
+    out.writeInt(0);
+    int n = out.writeCharSequence(s, StandardCharsets.UTF_8);
+    out.setInt(at, n);
+  }
+
+  static String readString(ByteBuf in) {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    String s = in.toString(in.readerIndex(), n, StandardCharsets.UTF_8);
+    in.skipBytes(n);
+    return s;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("data stream from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}
