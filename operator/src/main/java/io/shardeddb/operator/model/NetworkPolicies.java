@@ -29,14 +29,14 @@ import java.util.Map;
  * <ul>
  *   <li>into shard pods: the API port from the router, the operator and the database's shard pods
  *       (replication pulls, resharding's {@code /snapshot} and {@code /log} between shards); the
- *       replication stream's port from the database's shard pods only; the metrics port from the
- *       configured scraper;
+ *       stream port from the database's shard pods (replication) and router pods (the data
+ *       channel); the metrics port from the configured scraper;
  *   <li>into router pods: the router port from anywhere (the database's clients);
  *   <li>out of shard pods (with egress on): the database's shard pods on both ports, DNS, and the
  *       backup store's port when backups are configured (any address: the store is outside the
  *       cluster or a Service whose pods no selector here knows);
- *   <li>out of router pods (with egress on): the database's shard pods on the API port, DNS, and
- *       the API server's ports (any address: the API server is no pod).
+ *   <li>out of router pods (with egress on): the database's shard pods on the API and stream ports,
+ *       DNS, and the API server's ports (any address: the API server is no pod).
  * </ul>
  *
  * Traffic inside a pod (the shard-server to its MySQL sidecar on 127.0.0.1) is not subject to
@@ -82,8 +82,11 @@ public final class NetworkPolicies {
     List<NetworkPolicyIngressRule> ingress = new ArrayList<>();
     ingress.add(
         ingress(List.of(router, operator, peers), tcp(ShardedDatabaseResources.SHARD_SERVER_PORT)));
-    // The binary replication stream: a primary connects to its secondaries, nobody else.
-    ingress.add(ingress(List.of(peers), tcp(ShardedDatabaseResources.REPLICATION_STREAM_PORT)));
+    // The binary stream port: a primary's replication channel to its secondaries and a router's
+    // data channel (shardeddb.router.shard-transport=stream); each channel is refused there
+    // without its own identity (mTLS role, credential), so nobody else is admitted.
+    ingress.add(
+        ingress(List.of(router, peers), tcp(ShardedDatabaseResources.REPLICATION_STREAM_PORT)));
     // A rule of its own, so the scraper stays limited to the metrics port should it ever differ.
     db.scraper()
         .peer()
@@ -121,7 +124,8 @@ public final class NetworkPolicies {
       egress.add(
           egress(
               List.of(pods(Labels.shardsSelector(db.name()))),
-              tcp(ShardedDatabaseResources.SHARD_SERVER_PORT)));
+              tcp(ShardedDatabaseResources.SHARD_SERVER_PORT),
+              tcp(ShardedDatabaseResources.REPLICATION_STREAM_PORT)));
       egress.add(dns());
       egress.add(
           egress(

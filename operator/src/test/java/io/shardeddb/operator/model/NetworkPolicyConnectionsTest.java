@@ -108,6 +108,7 @@ class NetworkPolicyConnectionsTest {
 
     assertThat(w.tcp(w.router, w.sh1a, API)).as("router → shard-server: data calls").isTrue();
     assertThat(w.tcp(w.router, w.sh2, API)).as("router → every shard").isTrue();
+    assertThat(w.tcp(w.router, w.sh1a, STREAM)).as("router → shard-server: data stream").isTrue();
     assertThat(w.tcp(w.operator, w.sh1a, API)).as("operator → shard-server: control").isTrue();
     assertThat(w.tcp(w.sh1a, w.sh1b, API)).as("peer → peer: /log, /snapshot").isTrue();
     assertThat(w.tcp(w.sh1a, w.sh1b, STREAM)).as("primary → secondary: stream").isTrue();
@@ -143,7 +144,6 @@ class NetworkPolicyConnectionsTest {
     assertThat(w.tcp(w.strangerElsewhere, w.sh1a, API)).as("a pod of another namespace").isFalse();
     assertThat(w.tcp(w.internet, w.sh1a, API)).as("an address outside").isFalse();
     assertThat(w.tcp(w.otherShard, w.sh1a, API)).as("another database's shard pod").isFalse();
-    assertThat(w.tcp(w.router, w.sh1a, STREAM)).as("the router on the stream port").isFalse();
     assertThat(w.tcp(w.operator, w.sh1a, STREAM)).as("the operator on the stream port").isFalse();
     assertThat(w.tcp(w.scraper, w.sh1a, STREAM)).as("Prometheus on the stream port").isFalse();
     assertThat(w.tcp(w.sh1a, w.sh1b, 3306)).as("a peer on MySQL's port").isFalse();

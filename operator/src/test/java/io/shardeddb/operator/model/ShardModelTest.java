@@ -318,7 +318,9 @@ class ShardModelTest {
                   .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8083));
               assertThat(rule.getFrom())
                   .extracting(peer -> peer.getPodSelector().getMatchLabels())
-                  .containsExactly(Labels.shardsSelector("students"));
+                  .as("replication channels from peers, data channels from routers")
+                  .containsExactly(
+                      Labels.routerSelector("students"), Labels.shardsSelector("students"));
             });
   }
 
