@@ -13,8 +13,9 @@ public final class ShardedDatabaseResources {
   public static final int SHARD_SERVER_PORT = 8081;
 
   /**
-   * The shard-server's binary replication stream (primary to secondary, {@code
-   * shardeddb.replication.stream-port}); only the database's shard pods connect to it.
+   * The shard-server's binary stream port ({@code shardeddb.replication.stream-port}): primaries'
+   * replication channels to their secondaries and routers' data channels; only the database's shard
+   * and router pods connect to it, each channel with its own identity.
    */
   public static final int REPLICATION_STREAM_PORT = 8083;
 
