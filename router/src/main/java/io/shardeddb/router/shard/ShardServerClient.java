@@ -70,6 +70,12 @@ import reactor.core.publisher.Mono;
  * requests in flight to a shard-server while its stream is up ({@code coalesce.max-in-flight} while
  * its calls go over HTTP); HTTP otherwise (a server that does not offer it, refuses it, or before
  * the connection is made). Heartbeats and control calls stay HTTP.
+ *
+ * <p>Why this file is over 450 lines: it is the one place a data call picks its transport and its
+ * window per shard-server — the HTTP calls, the choice between them and the stream, and the mapping
+ * of either's refusals to the same {@link ShardServerException}s — so the router's retry and 421
+ * rules see one behaviour whatever the wire; the stream's connection itself is apart ({@link
+ * ShardStream}).
  */
 @Singleton
 public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCloseable {

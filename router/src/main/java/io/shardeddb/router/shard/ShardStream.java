@@ -56,6 +56,11 @@ import reactor.core.publisher.MonoSink;
  * as hung and the connection closed. A closed connection fails every call on it as unreachable (the
  * router's retry rules then apply, with the same request ids), and the next call goes over HTTP
  * while a new connection is made.
+ *
+ * <p>Why this file is over 450 lines: one connection's whole life — connect and hello, the frames
+ * out and in, the calls pending by id with their deadlines, the hung-server check, the close that
+ * fails every pending call, and the back-off before HTTP is tried again — shares the connection's
+ * state under one lock; split, each part would need that lock and state passed around.
  */
 final class ShardStream implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShardStream.class);

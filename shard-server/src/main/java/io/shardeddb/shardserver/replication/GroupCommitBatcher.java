@@ -50,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * unknown and later read back as not written — this term stops serving ({@code abandon}: the
  * primary reports that it reaches no majority, so the operator elects a new primary at a higher
  * epoch, rules 2 and 11), and the batch is answered "outcome unknown".
+ *
+ * <p>Why this file is over 450 lines: the batch, its commit and every way the commit's outcome is
+ * resolved (rule 15) or ends the term (overlap-commit, default off since 2026-11-25) are decided
+ * under one commit lock on one term's state; the overlap path is to be moved apart or removed once
+ * it is kept or dropped (docs/benchmarks.md, the overlap-commit A/B).
  */
 final class GroupCommitBatcher {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitBatcher.class);

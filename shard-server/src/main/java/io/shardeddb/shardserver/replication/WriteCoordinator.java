@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * lease; the parts around the plan stand apart: the term ({@link PrimaryTerm}), the batcher and its
  * recovery of an unknown commit outcome, rule 15 ({@link GroupCommitBatcher}), and the quorum wait
  * and read index ({@link QuorumWait}).
+ *
+ * <p>Why this file is over 450 lines: the facade keeps the constructor and every method the
+ * controllers, the streams and the simulator call, and the role changes must stay with it because
+ * they swap the term the batcher and the quorum wait read; since overlap-commit (default off) the
+ * role changes also carry what a term sent before it ended, which the next term inherits.
  */
 @Singleton
 public class WriteCoordinator implements AutoCloseable {
