@@ -206,7 +206,9 @@ public final class MoveSimulation {
 
   /**
    * A router process: layout refresh every {@code refreshMillis} (r0 150 ms, r1 900 ms: two routers
-   * on different layouts), failover retries for {@code retryTimeout}.
+   * on different layouts), failover retries for {@code retryTimeout}; r0 keeps one coalesced
+   * request in flight per shard-server (as over HTTP), the others four (as over the data stream,
+   * the default transport), so every schedule runs both windows.
    */
   private SimRouter router(String name, long refreshMillis, Duration retryTimeout) {
     return new SimRouter(
@@ -218,7 +220,8 @@ public final class MoveSimulation {
         refreshMillis,
         sharding,
         retryTimeout,
-        routerMutation);
+        routerMutation,
+        name.equals("r0") ? SimRouter.HTTP_WINDOW : SimRouter.STREAM_WINDOW);
   }
 
   /**

@@ -74,6 +74,12 @@ import reactor.core.scheduler.Scheduler;
  * {@code live} with it as a dependency.
  */
 final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
+  /** Coalesced requests in flight per shard-server over the data stream (its default). */
+  static final int STREAM_WINDOW = 4;
+
+  /** Coalesced requests in flight per shard-server over HTTP (the stream not up, or refused). */
+  static final int HTTP_WINDOW = 1;
+
   /** How long a call waits for its answer before it fails as unreachable. */
   static final long CALL_DEADLINE = 1_000;
 
@@ -130,7 +136,8 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       long refreshMillis,
       Sharding sharding,
       Duration retryTimeout,
-      Mutation mutation) {
+      Mutation mutation,
+      int window) {
     this.name = name;
     this.scheduler = scheduler;
     this.network = network;
@@ -140,10 +147,17 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
     this.sharding = sharding;
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     RouterMetrics metrics = new RouterMetrics(meters);
-    // shardeddb.router.coalesce.*'s defaults.
+    // shardeddb.router.coalesce.*'s defaults, with {@code window} requests in flight per
+    // shard-server: STREAM_WINDOW as while a shard-server's data stream is up (the default
+    // transport since 2026-11-25: several batches to one primary in flight at once, answered in
+    // any order, the simulated network reorders them), HTTP_WINDOW as over HTTP.
     ShardDataCalls calls =
         new CoalescedWrites(
-            this, new RouterSettings.Coalesce(true, 64, 1), scheduler::nanos, meters);
+            this,
+            new RouterSettings.Coalesce(true, 64, HTTP_WINDOW),
+            url -> window,
+            scheduler::nanos,
+            meters);
     Time time = new Time();
     // Polled every second (shardeddb.router.heartbeat.interval's default) once started: session
     // and any reads pick their replicas by it.
