@@ -84,6 +84,28 @@ public record Heartbeat(
         quorum);
   }
 
+  /**
+   * The same heartbeat saying another position ({@code appliedLsn}, {@code lastEntryEpoch}) and
+   * state; {@code copy} stays only while the state is Copying.
+   */
+  public Heartbeat withPosition(long appliedLsn, long lastEntryEpoch, ReplicaState state) {
+    return new Heartbeat(
+        name,
+        shard,
+        role,
+        epoch,
+        appliedLsn,
+        lastEntryEpoch,
+        primary,
+        lagLsn,
+        state,
+        state == ReplicaState.Copying ? copy : null,
+        primaryUrl,
+        owned,
+        importing,
+        quorum);
+  }
+
   /** A heartbeat without the resharding fields (as shard-servers before them send it). */
   public Heartbeat(
       String name,

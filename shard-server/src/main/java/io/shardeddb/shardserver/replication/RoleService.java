@@ -195,21 +195,7 @@ public class RoleService {
     if (now.copying() && !self.copying() && state == ReplicaState.Copying) {
       state = v.fenced() ? ReplicaState.Fenced : ReplicaState.Ready;
     }
-    return new Heartbeat(
-        h.name(),
-        h.shard(),
-        h.role(),
-        h.epoch(),
-        self.appliedLsn(),
-        self.lastEntryEpoch(),
-        h.primary(),
-        h.lagLsn(),
-        state,
-        state == ReplicaState.Copying ? h.copy() : null,
-        h.primaryUrl(),
-        h.owned(),
-        h.importing(),
-        h.quorum());
+    return h.withPosition(self.appliedLsn(), self.lastEntryEpoch(), state);
   }
 
   /** What this replica says of its copy state and position (rule 7, {@link Rulebook}). */
