@@ -23,50 +23,28 @@ import java.util.function.LongFunction;
  * The in-memory mirror of what this replica is (config, role, epoch) and how far it is (applied
  * LSN). Every change that must survive a restart is persisted by its caller before it lands here.
  *
- * <p>Why this file is over 450 lines: every field sits behind this object's one monitor, and the
- * replication rules hold across fields together (role with epoch, applied LSN with the log's start
- * and the copy state); splitting the state would split the lock that keeps them consistent.
+ * <p>The state is three immutable records — {@link ReplicaTerm} (who it was told it is), {@link
+ * LogExtent} (how far its log goes) and {@link Standing} (how it stands against its primary) — plus
+ * the config; each change replaces them whole behind this object's one monitor, because the
+ * replication rules hold across them together (role with epoch, applied LSN with the log's start
+ * and the copy state). What it reports ({@link #state()}, {@link #inSync()}, the heartbeat) is
+ * derived from them by the pure functions at the end.
  */
 @Singleton
 public class ReplicaContext {
   private final String name;
+  private final ReplicaClock clock;
   private ShardConfig config;
   private UserTable table;
-  private long epoch;
-  private Role role = Role.None;
-  private Peer primary;
-  private List<Peer> peers = List.of();
-  private WriteQuorum quorum = WriteQuorum.Majority;
-  private long appliedLsn;
-  private long lastEntryEpoch;
-  private long logStartLsn;
-  private long logStartEpoch;
-  private boolean fenced;
-  private ReplicaState secondaryState = ReplicaState.CatchingUp;
-
-  /**
-   * A re-copy asked for ({@code POST /resync}) that has not begun yet: reported as Copying from the
-   * moment it is asked for, so nobody (the operator's rebuild, the primary's quorum) takes this
-   * replica for caught up in between; cleared when the copy begins or the replica turns primary.
-   */
-  private boolean copyRequested;
-
-  private CopyProgress copy;
-  private long primaryLsn;
-  private long verifiedEpoch = -1;
-  private long lastPrimaryContactNanos;
-  private boolean copying;
-  private long voteEpoch;
-  private String votedPrimary;
-  private int specReplicas;
   private ImportProgress importing;
-
-  private final ReplicaClock clock;
+  private ReplicaTerm term = ReplicaTerm.NONE;
+  private LogExtent log = LogExtent.EMPTY;
+  private Standing standing;
 
   public ReplicaContext(ServerSettings server, ReplicaClock clock) {
     this.name = server.name();
     this.clock = clock;
-    this.lastPrimaryContactNanos = clock.nanos();
+    this.standing = Standing.initial(clock.nanos());
   }
 
   /** This replica's name. */
@@ -98,30 +76,30 @@ public class ReplicaContext {
 
   public synchronized View view() {
     return new View(
-        epoch,
-        role,
-        primary,
-        peers,
-        quorum,
-        appliedLsn,
-        lastEntryEpoch,
-        fenced,
-        verifiedEpoch,
-        specReplicas);
+        term.epoch(),
+        term.role(),
+        term.primary(),
+        term.peers(),
+        term.quorum(),
+        log.appliedLsn(),
+        log.lastEntryEpoch(),
+        term.fenced(),
+        standing.verifiedEpoch(),
+        term.specReplicas());
   }
 
   /** The epoch and vote as persisted (rule 1). */
   public synchronized EpochRules.Epochs epochs() {
-    return new EpochRules.Epochs(epoch, voteEpoch, votedPrimary);
+    return new EpochRules.Epochs(term.epoch(), term.voteEpoch(), term.votedPrimary());
   }
 
   /** The copy state (rule 7). */
   public synchronized CopyState copyState() {
-    return new CopyState(copying, appliedLsn, lastEntryEpoch);
+    return log.copyState();
   }
 
   public synchronized boolean copying() {
-    return copying;
+    return log.copying();
   }
 
   public synchronized ShardConfig config() {
@@ -179,68 +157,38 @@ public class ReplicaContext {
       long voteEpoch,
       String votedPrimary,
       int specReplicas) {
-    this.copying = copying;
-    this.voteEpoch = voteEpoch;
-    this.votedPrimary = votedPrimary;
-    this.specReplicas = specReplicas;
-    this.epoch = epoch;
-    this.role = role;
-    this.primary = primary;
-    this.peers = peers;
-    this.quorum = quorum;
-    this.appliedLsn = appliedLsn;
-    this.lastEntryEpoch = lastEntryEpoch;
-    this.logStartLsn = logStartLsn;
-    this.logStartEpoch = logStartEpoch;
-    this.secondaryState = ReplicaState.CatchingUp;
+    term =
+        term.restored(epoch, role, primary, peers, quorum, voteEpoch, votedPrimary, specReplicas);
+    log = new LogExtent(appliedLsn, lastEntryEpoch, logStartLsn, logStartEpoch, copying);
+    standing = standing.restored();
   }
 
   public synchronized void assignRole(
       long epoch, Role role, Peer primary, List<Peer> peers, WriteQuorum quorum, int specReplicas) {
-    this.voteEpoch = epoch;
-    this.votedPrimary = primary.name();
-    this.specReplicas = specReplicas;
-    this.epoch = epoch;
-    this.role = role;
-    this.primary = primary;
-    this.peers = List.copyOf(peers);
-    this.quorum = quorum;
-    this.fenced = false;
-    this.verifiedEpoch = -1;
-    if (role == Role.Primary) {
-      this.copyRequested = false;
-    }
-    this.secondaryState = copyRequested ? ReplicaState.Copying : ReplicaState.CatchingUp;
-    // How far the primary's log goes is learned anew from this role's primary: a position kept
-    // from before (this replica's own, as a demoted primary, or an old primary's unacknowledged
-    // tail) may be beyond where the new primary's log ends, and would keep this secondary
-    // CatchingUp until the new primary happened to write past it.
-    this.primaryLsn = role == Role.Primary ? appliedLsn : 0;
+    term = ReplicaTerm.assigned(epoch, role, primary, peers, quorum, specReplicas);
+    standing = standing.assigned(role, log.appliedLsn());
   }
 
   /** A peer reported a higher epoch: stop acting as primary until the operator assigns a role. */
   public synchronized void fence(long seenEpoch) {
-    this.epoch = Math.max(epoch, seenEpoch);
-    this.role = Role.None;
-    this.primary = null;
-    this.fenced = true;
-    this.primaryLsn = 0;
+    term = term.fencedBy(seenEpoch);
+    standing = standing.fenced();
   }
 
   public synchronized long appliedLsn() {
-    return appliedLsn;
+    return log.appliedLsn();
   }
 
   public synchronized long lastEntryEpoch() {
-    return lastEntryEpoch;
+    return log.lastEntryEpoch();
   }
 
   public synchronized long logStartLsn() {
-    return logStartLsn;
+    return log.logStartLsn();
   }
 
   public synchronized long logStartEpoch() {
-    return logStartEpoch;
+    return log.logStartEpoch();
   }
 
   /**
@@ -256,16 +204,14 @@ public class ReplicaContext {
     if (lsn == v.appliedLsn()) {
       return v.lastEntryEpoch();
     }
-    long startLsn;
-    long startEpoch;
+    LogExtent now;
     synchronized (this) {
-      startLsn = logStartLsn;
-      startEpoch = logStartEpoch;
+      now = log;
     }
-    if (lsn == startLsn) {
-      return startEpoch;
+    if (lsn == now.logStartLsn()) {
+      return now.logStartEpoch();
     }
-    if (lsn > v.appliedLsn() || lsn < startLsn) {
+    if (lsn > v.appliedLsn() || lsn < now.logStartLsn()) {
       return LogMatching.NOT_HELD;
     }
     return stored.apply(lsn).orElse(LogMatching.NOT_HELD);
@@ -278,7 +224,7 @@ public class ReplicaContext {
    * here means a broken invariant, never a normal race.
    */
   public synchronized boolean advanceAsPrimary(long lsn, long entryEpoch, long termEpoch) {
-    if (role != Role.Primary || fenced || epoch != termEpoch) {
+    if (!term.primaryOf(termEpoch)) {
       return false;
     }
     advance(lsn, entryEpoch);
@@ -287,12 +233,9 @@ public class ReplicaContext {
 
   /** Records entries committed locally up to {@code lsn} (written in {@code epoch}). */
   public synchronized void advance(long lsn, long entryEpoch) {
-    if (lsn > appliedLsn) {
-      appliedLsn = lsn;
-      lastEntryEpoch = entryEpoch;
-    }
-    if (role == Role.Primary) {
-      primaryLsn = appliedLsn;
+    log = log.advanced(lsn, entryEpoch);
+    if (term.role() == Role.Primary) {
+      standing = standing.withPrimaryLsn(log.appliedLsn());
     }
     notifyAll();
   }
@@ -302,25 +245,14 @@ public class ReplicaContext {
    * replica is not verified against anyone.
    */
   public synchronized void beginCopy() {
-    copyRequested = false;
-    CopyState s = copyState().begin();
-    copying = s.copying();
-    appliedLsn = s.appliedLsn();
-    lastEntryEpoch = s.lastEntryEpoch();
-    logStartLsn = 0;
-    logStartEpoch = 0;
-    verifiedEpoch = -1;
+    log = log.copyBegun();
+    standing = standing.copyBegun();
   }
 
   /** After a snapshot load: the rows are those of {@code lsn}; the log starts after it. */
   public synchronized void resetTo(long lsn, long entryEpoch, long verifiedForEpoch) {
-    copying = false;
-    appliedLsn = lsn;
-    lastEntryEpoch = entryEpoch;
-    logStartLsn = lsn;
-    logStartEpoch = entryEpoch;
-    verifiedEpoch = verifiedForEpoch;
-    copy = null;
+    log = LogExtent.snapshotAt(lsn, entryEpoch);
+    standing = standing.snapshotLoaded(verifiedForEpoch);
     notifyAll();
   }
 
@@ -329,7 +261,7 @@ public class ReplicaContext {
    */
   public synchronized boolean awaitApplied(long lsn, long millis) throws InterruptedException {
     long deadline = System.nanoTime() + millis * 1_000_000L;
-    while (appliedLsn < lsn) {
+    while (log.appliedLsn() < lsn) {
       long left = (deadline - System.nanoTime()) / 1_000_000L;
       if (left <= 0) {
         return false;
@@ -341,22 +273,16 @@ public class ReplicaContext {
 
   /** The log now starts after {@code lsn} (older entries were trimmed). */
   public synchronized void logStart(long lsn, long epoch) {
-    if (lsn > logStartLsn) {
-      logStartLsn = lsn;
-      logStartEpoch = epoch;
-    }
+    log = log.startsAfter(lsn, epoch);
   }
 
   public synchronized void markVerified(long forEpoch) {
-    verifiedEpoch = forEpoch;
+    standing = standing.verified(forEpoch);
   }
 
   /** The log turned out not to match the primary's: verify (or re-copy) before counting again. */
   public synchronized void markUnverified() {
-    verifiedEpoch = -1;
-    if (role == Role.Secondary && secondaryState == ReplicaState.Ready) {
-      secondaryState = ReplicaState.CatchingUp;
-    }
+    standing = standing.unverified(term.role());
   }
 
   /**
@@ -364,13 +290,7 @@ public class ReplicaContext {
    * verified in its current epoch and not copying.
    */
   public synchronized boolean inSync() {
-    if (copying || config == null || fenced) {
-      return false;
-    }
-    if (role == Role.Primary) {
-      return true;
-    }
-    return role == Role.Secondary && verifiedEpoch == epoch && secondaryState == ReplicaState.Ready;
+    return inSync(config != null, term, log, standing);
   }
 
   /**
@@ -379,39 +299,33 @@ public class ReplicaContext {
    * the position the current one is measured against.
    */
   public synchronized void learnPrimaryLsn(long lsn, long fromEpoch) {
-    if (role != Role.Secondary || fromEpoch != epoch) {
+    if (term.role() != Role.Secondary || fromEpoch != term.epoch()) {
       return;
     }
-    primaryLsn = Math.max(primaryLsn, lsn);
-    lastPrimaryContactNanos = clock.nanos();
+    standing = standing.primaryReached(lsn, clock.nanos());
   }
 
   public synchronized long nanosSincePrimaryContact() {
-    return clock.nanos() - lastPrimaryContactNanos;
+    return clock.nanos() - standing.lastPrimaryContactNanos();
   }
 
-  /** Asks for a re-copy: Copying from now on, until {@link #beginCopy} (see copyRequested). */
+  /** Asks for a re-copy: Copying from now on, until {@link #beginCopy} (see {@link Standing}). */
   public synchronized void requestCopy() {
-    copyRequested = true;
-    secondaryState = ReplicaState.Copying;
+    standing = standing.copyAsked();
   }
 
   /** Whether a re-copy was asked for and has not begun. */
   public synchronized boolean copyRequested() {
-    return copyRequested;
+    return standing.copyRequested();
   }
 
   public synchronized void secondaryState(ReplicaState state) {
     // While a requested copy has not begun, catch-up must not report this replica Ready.
-    this.secondaryState = copyRequested ? ReplicaState.Copying : state;
-    if (state != ReplicaState.Copying) {
-      copy = null;
-    }
+    standing = standing.reached(state);
   }
 
   public synchronized void copyProgress(CopyProgress progress) {
-    this.secondaryState = ReplicaState.Copying;
-    this.copy = progress;
+    standing = standing.copying(progress);
   }
 
   /**
@@ -419,48 +333,31 @@ public class ReplicaContext {
    * whatever the role, until it completes (rule 7).
    */
   public synchronized ReplicaState state() {
-    if (copying && config != null) {
-      return ReplicaState.Copying;
-    }
-    if (secondaryState == ReplicaState.Copying && role == Role.Secondary) {
-      return ReplicaState.Copying;
-    }
-    if (config == null) {
-      return ReplicaState.Unconfigured;
-    }
-    if (fenced) {
-      return ReplicaState.Fenced;
-    }
-    if (role == Role.None) {
-      return ReplicaState.AwaitingRole;
-    }
-    if (role == Role.Primary) {
-      return ReplicaState.Ready;
-    }
-    return secondaryState;
+    return reported(config != null, term, log, standing);
   }
 
   /** How far behind the primary this replica is, as last learned (0 on the primary). */
   public synchronized long lagLsn() {
-    return role == Role.Primary ? 0 : Math.max(0, primaryLsn - appliedLsn);
+    return lag(term, log, standing);
   }
 
   public synchronized Heartbeat heartbeat() {
     ReplicaState s = state();
+    Peer primary = term.primary();
     return new Heartbeat(
         name,
         config == null ? null : config.shardId(),
-        role,
-        epoch,
-        appliedLsn,
-        lastEntryEpoch,
+        term.role(),
+        term.epoch(),
+        log.appliedLsn(),
+        log.lastEntryEpoch(),
         primary == null ? null : primary.name(),
         lagLsn(),
         s,
-        s == ReplicaState.Copying ? copy : null,
+        s == ReplicaState.Copying ? standing.copy() : null,
         primary == null ? null : primary.url(),
         config == null ? null : config.ownedRanges(),
-        role == Role.Primary ? importing : null);
+        term.role() == Role.Primary ? importing : null);
   }
 
   /**
@@ -468,18 +365,67 @@ public class ReplicaContext {
    * are only taken there).
    */
   public synchronized void requirePrimary() {
-    if (role == Role.Primary && !fenced) {
+    if (term.role() == Role.Primary && !term.fenced()) {
       return;
     }
-    if (fenced) {
+    if (term.fenced()) {
       throw ShardException.conflict(
-          "not primary: " + name + " was fenced by epoch " + epoch + " and awaits a new role");
+          "not primary: "
+              + name
+              + " was fenced by epoch "
+              + term.epoch()
+              + " and awaits a new role");
     }
-    if (primary == null) {
+    if (term.primary() == null) {
       throw ShardException.conflict(
-          "not primary: " + name + " has no primary assigned yet (epoch " + epoch + ")");
+          "not primary: " + name + " has no primary assigned yet (epoch " + term.epoch() + ")");
     }
     throw ShardException.conflict(
-        "not primary: primary is " + primary.name() + " (epoch " + epoch + ")");
+        "not primary: primary is " + term.primary().name() + " (epoch " + term.epoch() + ")");
+  }
+
+  /** The state a replica reports, from what it is (a begun re-copy says Copying, rule 7). */
+  static ReplicaState reported(
+      boolean configured, ReplicaTerm term, LogExtent log, Standing standing) {
+    if (log.copying() && configured) {
+      return ReplicaState.Copying;
+    }
+    if (standing.state() == ReplicaState.Copying && term.role() == Role.Secondary) {
+      return ReplicaState.Copying;
+    }
+    if (!configured) {
+      return ReplicaState.Unconfigured;
+    }
+    if (term.fenced()) {
+      return ReplicaState.Fenced;
+    }
+    if (term.role() == Role.None) {
+      return ReplicaState.AwaitingRole;
+    }
+    if (term.role() == Role.Primary) {
+      return ReplicaState.Ready;
+    }
+    return standing.state();
+  }
+
+  /**
+   * Whether the data is the current history: the unfenced primary, or a Ready secondary verified in
+   * its current epoch and not copying.
+   */
+  static boolean inSync(boolean configured, ReplicaTerm term, LogExtent log, Standing standing) {
+    if (log.copying() || !configured || term.fenced()) {
+      return false;
+    }
+    if (term.role() == Role.Primary) {
+      return true;
+    }
+    return term.role() == Role.Secondary
+        && standing.verifiedEpoch() == term.epoch()
+        && standing.state() == ReplicaState.Ready;
+  }
+
+  /** How far behind the primary, as last learned (0 on the primary). */
+  static long lag(ReplicaTerm term, LogExtent log, Standing standing) {
+    return term.role() == Role.Primary ? 0 : Math.max(0, standing.primaryLsn() - log.appliedLsn());
   }
 }
