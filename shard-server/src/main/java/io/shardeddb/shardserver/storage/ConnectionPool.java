@@ -190,6 +190,39 @@ public class ConnectionPool implements AutoCloseable {
   }
 
   /**
+   * MySQL refused the mounted password: a replica that starts after its Secret was edited and
+   * before its MySQL learnt the new password logs in with {@code previous-password} and changes its
+   * own password to the new one (docs/security.md, "MySQL password rotation"). False when there is
+   * no previous password or MySQL refuses it too.
+   */
+  private static boolean changedFromPrevious(DatabaseServer server) {
+    MysqlPasswords passwords = server.passwords();
+    if (passwords == null
+        || passwords.previous() == null
+        || passwords.previous().equals(passwords.current())) {
+      return false;
+    }
+    try (Connection c =
+        DriverManager.getConnection(
+            DatabaseNames.withDatabase(server.url(), ""), server.user(), passwords.previous())) {
+      MysqlPasswords.change(c, passwords.current());
+    } catch (SQLException e) {
+      LOG.error(
+          "MySQL refused user {} with both the password and previous-password of the mounted"
+              + " Secret: {}",
+          server.user(),
+          e.getMessage());
+      return false;
+    }
+    server.loggingInWith(passwords.current());
+    LOG.info(
+        "MySQL password of user {} changed to the Secret's new one (logged in with"
+            + " previous-password)",
+        server.user());
+    return true;
+  }
+
+  /**
    * How long a start waits for a MySQL that does not accept connections yet (the sidecar of a pod
    * still initialising a fresh volume starts beside the shard-server); within the pod's startup
    * probe window.
@@ -222,6 +255,9 @@ public class ConnectionPool implements AutoCloseable {
         s.execute("CREATE DATABASE IF NOT EXISTS `" + database + "` CHARACTER SET utf8mb4");
         return;
       } catch (SQLException e) {
+        if (MysqlPasswords.refusedLogin(e) && changedFromPrevious(server)) {
+          continue;
+        }
         long wait = backoff.next().toMillis();
         boolean notUpYet = e.getSQLState() != null && e.getSQLState().startsWith("08");
         if (!notUpYet || System.nanoTime() > deadline) {

@@ -15,20 +15,27 @@ public class DatabaseServer implements AutoCloseable {
   private final EmbeddedMariaDb embedded;
   private final String url;
   private final String user;
-  private final String password;
+  private final Path credentialsDir;
+  private volatile String password;
 
   public DatabaseServer(StorageSettings storage, ServerSettings server) {
     if (storage.external()) {
       embedded = null;
       url = DatabaseNames.withoutTlsOnLoopback(storage.jdbcUrl());
       user = blank(storage.jdbcUser()) ? "root" : storage.jdbcUser();
-      password = blank(storage.jdbcPassword()) ? "" : storage.jdbcPassword();
+      credentialsDir =
+          blank(storage.jdbcCredentialsDir()) ? null : Path.of(storage.jdbcCredentialsDir().trim());
+      password =
+          credentialsDir != null
+              ? MysqlPasswords.read(credentialsDir).current()
+              : blank(storage.jdbcPassword()) ? "" : storage.jdbcPassword();
     } else {
       Path dir =
           blank(storage.dataDir())
               ? Path.of("data", DatabaseNames.sanitize(server.name()), "mariadb")
               : Path.of(storage.dataDir(), "mariadb");
       embedded = EmbeddedMariaDb.start(dir, storage.embeddedPort());
+      credentialsDir = null;
       url = DatabaseNames.withoutTlsOnLoopback(embedded.jdbcUrl());
       user = embedded.user();
       password = embedded.password();
@@ -48,8 +55,19 @@ public class DatabaseServer implements AutoCloseable {
     return user;
   }
 
+  /** The password this replica logs in with now (the file's once a rotation applied it). */
   public String password() {
     return password;
+  }
+
+  /** The mounted MySQL Secret's passwords, read now; null without a credentials directory. */
+  public MysqlPasswords passwords() {
+    return credentialsDir == null ? null : MysqlPasswords.read(credentialsDir);
+  }
+
+  /** MySQL now takes {@code password} for this replica's user. */
+  void loggingInWith(String password) {
+    this.password = password;
   }
 
   @PreDestroy
