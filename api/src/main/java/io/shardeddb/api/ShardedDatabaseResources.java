@@ -25,6 +25,13 @@ public final class ShardedDatabaseResources {
   /** MySQL's port inside a shard pod (reached over localhost only). */
   public static final int MYSQL_PORT = 3306;
 
+  /**
+   * Where both containers of a shard pod mount the MySQL credentials Secret ({@code
+   * spec.secrets.mysql}): the shard-server logs in with its {@code password} file and applies an
+   * edited one (docs/security.md, "MySQL password rotation"); the mysql probes read it too.
+   */
+  public static final String MYSQL_CREDENTIALS_MOUNT = "/var/run/secrets/shardeddb/mysql";
+
   /** Where shard-server and router containers find the mounted shard credential Secret. */
   public static final String SHARD_AUTH_MOUNT = "/var/run/secrets/shardeddb/shard-auth";
 

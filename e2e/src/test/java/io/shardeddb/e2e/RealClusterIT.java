@@ -50,7 +50,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
@@ -82,8 +84,8 @@ class RealClusterIT {
 
   private static final String RELEASE = "shardeddb";
   private static final String OPERATOR_NS = "shardeddb-system";
-  // The databases' namespace: one the chart is told to watch; the plain manifests (step 17)
-  // watch only the operator's own namespace, as docs/install.md says, so step 17 uses that one.
+  // The databases' namespace: one the chart is told to watch; the plain manifests (step 18)
+  // watch only the operator's own namespace, as docs/install.md says, so step 18 uses that one.
   private static String dbNs = "e2e";
   private static final String DB = "students";
   private static final Duration READY = Duration.ofMinutes(6);
@@ -753,6 +755,153 @@ class RealClusterIT {
 
   @Test
   @Order(11)
+  void anEditedMysqlPasswordIsAppliedUnderWritesWithoutRestartsAndARecreatedPodLogsIn()
+      throws Exception {
+    // docs/security.md, "MySQL password rotation": the new password in 'password', the one before
+    // in 'previous-password', one edit of the Secret.
+    String secret = DB + "-mysql";
+    Map<String, String> data = client.secrets().inNamespace(dbNs).withName(secret).get().getData();
+    String user = decode(data.get("username"));
+    String old = decode(data.get("password"));
+    String next = "rotated-" + UUID.randomUUID();
+    Map<String, Integer> mysqlRestarts = mysqlRestarts();
+    try (Writer writer = new Writer(20_000, 24_000)) {
+      writer.awaitAcknowledged(5);
+      client
+          .secrets()
+          .inNamespace(dbNs)
+          .withName(secret)
+          .edit(
+              s -> {
+                s.getData().put("previous-password", encode(old));
+                s.getData().put("password", encode(next));
+                return s;
+              });
+      long editedAt = System.nanoTime();
+      // The kubelet updates the mounted files within its sync period; each shard-server then
+      // changes its MySQL user's password: every shard pod's MySQL takes the new one only.
+      List<String> pods = shardPods();
+      await()
+          .atMost(Duration.ofMinutes(4))
+          .pollInterval(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                for (String pod : pods) {
+                  assertThat(mysqlLogsIn(pod, user, next))
+                      .as(pod + " with the new password")
+                      .isTrue();
+                  assertThat(mysqlLogsIn(pod, user, old)).as(pod + " with the old one").isFalse();
+                }
+              });
+      System.out.printf(
+          "step 11: %d shard pods took the new MySQL password %d s after the edit%n",
+          pods.size(), Duration.ofNanos(System.nanoTime() - editedAt).toSeconds());
+      writer.awaitMoreAcknowledged();
+    }
+    assertThat(mysqlRestarts())
+        .as("no mysql container restarted: its probes log in with the mounted password")
+        .isEqualTo(mysqlRestarts);
+
+    // A pod created after the edit logs in with the new password (the MySQL image initialises
+    // nothing on an existing volume).
+    ShardStatus sh2 = status().shard("sh2").orElseThrow();
+    String secondary =
+        sh2.replicasOrEmpty().stream()
+            .map(r -> r.pod())
+            .filter(p -> !p.equals(sh2.primary()))
+            .findFirst()
+            .orElseThrow();
+    String uid = client.pods().inNamespace(dbNs).withName(secondary).get().getMetadata().getUid();
+    client.pods().inNamespace(dbNs).withName(secondary).delete();
+    await()
+        .atMost(READY)
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () -> {
+              Pod p = client.pods().inNamespace(dbNs).withName(secondary).get();
+              return p != null && !uid.equals(p.getMetadata().getUid()) && isReady(status());
+            });
+    assertThat(mysqlLogsIn(secondary, user, next)).isTrue();
+  }
+
+  private Map<String, Integer> mysqlRestarts() {
+    Map<String, Integer> out = new TreeMap<>();
+    for (String pod : shardPods()) {
+      client
+          .pods()
+          .inNamespace(dbNs)
+          .withName(pod)
+          .get()
+          .getStatus()
+          .getContainerStatuses()
+          .stream()
+          .filter(c -> c.getName().equals("mysql"))
+          .forEach(c -> out.put(pod, c.getRestartCount()));
+    }
+    return out;
+  }
+
+  private List<String> shardPods() {
+    return client
+        .pods()
+        .inNamespace(dbNs)
+        .withLabel("app.kubernetes.io/instance", DB)
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            p -> p.getSpec().getContainers().stream().anyMatch(c -> c.getName().equals("mysql")))
+        .map(p -> p.getMetadata().getName())
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Whether the pod's MySQL takes {@code user} with {@code password} (a query in its container).
+   */
+  private boolean mysqlLogsIn(String pod, String user, String password) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "kubectl",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "-n",
+                dbNs,
+                "exec",
+                pod,
+                "-c",
+                "mysql",
+                "--",
+                "env",
+                "MYSQL_PWD=" + password,
+                "sh",
+                "-c",
+                "\"$(command -v mysql || command -v mariadb)\" --protocol=TCP -h 127.0.0.1 -u "
+                    + user
+                    + " -e 'SELECT 1'")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("kubectl exec into " + pod + " did not end");
+    }
+    if (p.exitValue() != 0 && !out.contains("Access denied")) {
+      throw new IllegalStateException("cannot ask " + pod + "'s MySQL: " + out);
+    }
+    return p.exitValue() == 0;
+  }
+
+  private static String decode(String base64) {
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+  }
+
+  private static String encode(String value) {
+    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  @Order(12)
   void aSettledDatabaseGetsNoWorkloadWritesAndItsBudgetsUseTheServersPolicyVersion() {
     await().atMost(READY).until(() -> isReady(status()));
     long before = workloadWrites();
@@ -779,7 +928,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void theOperatorNeverRestartedAndNoReconcileFailedWithAConflict() {
     assertOperatorHealthy();
     // For the record (step 6 restarts one shard-server on purpose): which containers restarted,
@@ -799,7 +948,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(13)
+  @Order(14)
   void aRestartedOperatorTakesOverAndTheDatabaseStaysReady() {
     String old = operatorPod().getMetadata().getName();
     client.pods().inNamespace(OPERATOR_NS).withName(old).delete();
@@ -816,7 +965,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(14)
+  @Order(15)
   void aHelmUpgradeWithAChangedValueRollsTheOperator() {
     // On a node whose CPU requests are full (as after a split left a third shard, 2026-11-23) a
     // rollout that surges a second operator pod never finishes: the surge pod stays Pending and
@@ -847,7 +996,7 @@ class RealClusterIT {
           .create();
     }
     try {
-      System.out.println("step 14: node CPU filled with a " + free + "m pod before the upgrade");
+      System.out.println("step 15: node CPU filled with a " + free + "m pod before the upgrade");
       new Helm(repo.resolve("helm/shardeddb-operator"))
           .upgrade()
           .withName(RELEASE)
@@ -926,7 +1075,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(15)
+  @Order(16)
   void aBaseBackupToAnS3ServerPodRestoresIntoANewDatabaseWithEveryRow() throws Exception {
     // The S3 server as a pod (image shardeddb/s3: the S3Proxy local mode embeds), its key in a
     // Secret the database names; spec.backup added to the live database rolls its pods.
@@ -1066,13 +1215,13 @@ class RealClusterIT {
         .forEach(
             p -> {
               System.out.println(
-                  "step 15: pod " + p.getMetadata().getName() + " status " + p.getStatus());
+                  "step 16: pod " + p.getMetadata().getName() + " status " + p.getStatus());
               try {
                 String log =
                     client.pods().inNamespace(dbNs).withName(p.getMetadata().getName()).getLog();
-                System.out.println("step 15: its log: " + log);
+                System.out.println("step 16: its log: " + log);
               } catch (RuntimeException e) {
-                System.out.println("step 15: no log: " + e.getMessage());
+                System.out.println("step 16: no log: " + e.getMessage());
               }
             });
   }
@@ -1145,7 +1294,7 @@ class RealClusterIT {
     // The tier's one node has 2 CPUs and the source database stays up beside the copy: with the
     // default requests (160m a shard pod) 3 of the copy's 6 pods stayed Pending "Insufficient
     // cpu" (run 8), so the copy asks for less CPU. What is restored does not depend on it.
-    System.out.println("step 15: free CPU before the restore " + freeCpuMillis() + "m");
+    System.out.println("step 16: free CPU before the restore " + freeCpuMillis() + "m");
     com.fasterxml.jackson.databind.node.ObjectNode tree =
         (com.fasterxml.jackson.databind.node.ObjectNode)
             JSON.readTree(client.getKubernetesSerialization().asJson(restored));
@@ -1171,7 +1320,7 @@ class RealClusterIT {
     }
     assertThat(rows(copy)).as("rows of the restored database").isEqualTo(before);
     System.out.println(
-        "step 15: backup e2e-base restored into " + copy + ": " + before.size() + " rows");
+        "step 16: backup e2e-base restored into " + copy + ": " + before.size() + " rows");
   }
 
   /** A database's status, its pods and their logs' tails, for a failed step's report. */
@@ -1237,7 +1386,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(16)
+  @Order(17)
   void deletingTheDatabaseAndUninstallingTheChartLeavesNothingBehind() {
     client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(DB).delete();
     await()
@@ -1309,7 +1458,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(17)
+  @Order(18)
   void thePlainManifestsInstallTheOperatorAsDocumented() throws Exception {
     // docs/install.md, "Without Helm", for Kubernetes 1.20 - 1.24: the CRD without CEL rules
     // (kubectl create), the rendered chart, and the MySQL image changed with kubectl set env.

@@ -40,6 +40,8 @@ final class SharedMariaDbHooks implements PodHooks {
               "SHARDEDDB_JDBC_URL", mariadb.jdbcUrl(),
               "SHARDEDDB_JDBC_USER", mariadb.user(),
               "SHARDEDDB_JDBC_PASSWORD", mariadb.password(),
+              // The pod's MySQL Secret is not the shared server's: no file, no rotation here.
+              "SHARDEDDB_JDBC_CREDENTIALS_DIR", "",
               "SHARDEDDB_DATABASE", databaseOf(pod.getMetadata().getName()));
       case "router" -> Map.of("KUBECONFIG", kube.kubeconfig().toString());
       default -> Map.of();

@@ -87,8 +87,12 @@ public final class SettingsTable {
           shardServer("SHARDEDDB_REPLICATION_STREAM_PORT", OPERATOR, fixed(STREAM_PORT)),
           shardServer("SHARDEDDB_JDBC_URL", OPERATOR, fixed(JDBC_URL)),
           shardServer("SHARDEDDB_JDBC_USER", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_USERNAME)),
+          // Files of the mounted Secret (ShardModel.mysqlCredentialsVolume): the password, and an
+          // edited one applied while running (no password in the environment).
           shardServer(
-              "SHARDEDDB_JDBC_PASSWORD", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_PASSWORD)),
+              "SHARDEDDB_JDBC_CREDENTIALS_DIR",
+              MYSQL_SECRET,
+              fixed(ShardedDatabaseResources.MYSQL_CREDENTIALS_MOUNT)),
           // The user from MYSQL_USER holds privileges on exactly this database.
           shardServer(
               "SHARDEDDB_DATABASE", OPERATOR, fixed(ShardedDatabaseResources.MYSQL_DATABASE)),

@@ -98,6 +98,7 @@ public final class ShardModel {
             .withVolumes(
                 shardAuthVolume(db),
                 shardDataAuthVolume(db),
+                mysqlCredentialsVolume(db),
                 Security.scratch(MYSQL_RUN_VOLUME),
                 Security.scratch(MYSQL_TMP_VOLUME),
                 Security.scratch(SHARD_SERVER_TMP_VOLUME))
@@ -193,7 +194,8 @@ public final class ShardModel {
         // The root filesystem is read-only: the socket and pid file, temporary tables.
         .addToVolumeMounts(
             Security.scratchMount(MYSQL_RUN_VOLUME, "/run/mysqld"),
-            Security.scratchMount(MYSQL_TMP_VOLUME, "/tmp"))
+            Security.scratchMount(MYSQL_TMP_VOLUME, "/tmp"),
+            mysqlCredentialsMount())
         // First start initialises the data directory: up to 5 minutes before liveness counts.
         .withStartupProbe(PodParts.execProbe(MYSQL_PING, 5, 5, 60))
         .withReadinessProbe(PodParts.execProbe(MYSQL_QUERY, 5, 5, 3))
@@ -214,19 +216,37 @@ public final class ShardModel {
     return pods == null || pods.nothingSet() ? null : pods;
   }
 
+  /**
+   * Runs {@code command} as the shard-server's MySQL user with the mounted Secret's {@code
+   * password}, else its {@code previous-password} (during a rotation the shard-server changes
+   * MySQL's password a moment after the kubelet updated the files: either may be the one MySQL
+   * takes). The file's exact bytes, as the shard-server and the image's {@code MYSQL_PASSWORD} use
+   * them.
+   */
+  static String asMysqlUser(String command) {
+    return "cd "
+        + ShardedDatabaseResources.MYSQL_CREDENTIALS_MOUNT
+        + " && for f in password previous-password; do [ -f \"$f\" ] || continue;"
+        + " p=\"$(cat \"$f\"; printf x)\"; MYSQL_PWD=\"${p%x}\" "
+        + command
+        + " >/dev/null 2>&1 && exit 0; done; exit 1";
+  }
+
   /** Answers once mysqld accepts and serves a connection on 127.0.0.1. */
   static final String MYSQL_PING =
-      "MYSQL_PWD=\"$MYSQL_PASSWORD\" exec \"$(command -v mysqladmin || command -v mariadb-admin)\""
-          + " --connect-timeout=3 --protocol=TCP -h 127.0.0.1 -P "
-          + ShardedDatabaseResources.MYSQL_PORT
-          + " -u \"$MYSQL_USER\" ping";
+      asMysqlUser(
+          "\"$(command -v mysqladmin || command -v mariadb-admin)\""
+              + " --connect-timeout=3 --protocol=TCP -h 127.0.0.1 -P "
+              + ShardedDatabaseResources.MYSQL_PORT
+              + " -u \"$MYSQL_USER\" ping");
 
   /** Runs a statement: a mysqld that accepts connections but no longer answers fails it. */
   static final String MYSQL_QUERY =
-      "MYSQL_PWD=\"$MYSQL_PASSWORD\" exec \"$(command -v mysql || command -v mariadb)\""
-          + " --connect-timeout=3 --protocol=TCP -h 127.0.0.1 -P "
-          + ShardedDatabaseResources.MYSQL_PORT
-          + " -u \"$MYSQL_USER\" -e 'SELECT 1'";
+      asMysqlUser(
+          "\"$(command -v mysql || command -v mariadb)\""
+              + " --connect-timeout=3 --protocol=TCP -h 127.0.0.1 -P "
+              + ShardedDatabaseResources.MYSQL_PORT
+              + " -u \"$MYSQL_USER\" -e 'SELECT 1'");
 
   private static Container shardServerContainer(
       DatabaseModel db, DesiredShard shard, ResourceRequirements resources) {
@@ -247,6 +267,7 @@ public final class ShardModel {
         .withVolumeMounts(
             shardAuthMount(),
             shardDataAuthMount(),
+            mysqlCredentialsMount(),
             Security.scratchMount(SHARD_SERVER_TMP_VOLUME, "/tmp"))
         .withStartupProbe(PodParts.startupProbe("/health/liveness"))
         .withReadinessProbe(PodParts.httpProbe("/health/readiness", 5, 5))
@@ -282,6 +303,32 @@ public final class ShardModel {
     return new VolumeMountBuilder()
         .withName(SHARD_AUTH_VOLUME)
         .withMountPath(ShardedDatabaseResources.SHARD_AUTH_MOUNT)
+        .withReadOnly(true)
+        .build();
+  }
+
+  static final String MYSQL_CREDENTIALS_VOLUME = "mysql-credentials";
+
+  /**
+   * The MySQL credentials Secret as files, in both containers: the kubelet updates them when the
+   * Secret is edited, which is how a new password reaches the running shard-server (it applies it
+   * to MySQL) and the probes. Readable by the pod's group only.
+   */
+  static Volume mysqlCredentialsVolume(DatabaseModel db) {
+    return new VolumeBuilder()
+        .withName(MYSQL_CREDENTIALS_VOLUME)
+        .withNewSecret()
+        .withSecretName(db.mysqlSecret())
+        .withDefaultMode(0440)
+        .endSecret()
+        .build();
+  }
+
+  /** Where both containers of a shard pod find the MySQL credentials files (read-only). */
+  static VolumeMount mysqlCredentialsMount() {
+    return new VolumeMountBuilder()
+        .withName(MYSQL_CREDENTIALS_VOLUME)
+        .withMountPath(ShardedDatabaseResources.MYSQL_CREDENTIALS_MOUNT)
         .withReadOnly(true)
         .build();
   }

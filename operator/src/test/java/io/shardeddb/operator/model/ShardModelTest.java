@@ -89,8 +89,32 @@ class ShardModelTest {
         .isEqualTo("jdbc:mysql://127.0.0.1:3306/");
     assertThat(env(server, "SHARDEDDB_JDBC_USER").getValueFrom().getSecretKeyRef().getName())
         .isEqualTo("students-mysql");
-    assertThat(env(server, "SHARDEDDB_JDBC_PASSWORD").getValueFrom().getSecretKeyRef().getKey())
-        .isEqualTo("password");
+    // The password is a file of the mounted Secret (an edited one is applied while running), never
+    // in the environment of the shard-server.
+    assertThat(server.getEnv())
+        .extracting(EnvVar::getName)
+        .doesNotContain("SHARDEDDB_JDBC_PASSWORD");
+    assertThat(env(server, "SHARDEDDB_JDBC_CREDENTIALS_DIR").getValue())
+        .isEqualTo("/var/run/secrets/shardeddb/mysql");
+    PodSpec podSpec = ShardModel.statefulSet(students, sh1).getSpec().getTemplate().getSpec();
+    assertThat(podSpec.getVolumes())
+        .filteredOn(v -> "mysql-credentials".equals(v.getName()))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("students-mysql");
+              assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+            });
+    for (Container c : List.of(server, mysql)) {
+      assertThat(c.getVolumeMounts())
+          .as(c.getName())
+          .anySatisfy(
+              m -> {
+                assertThat(m.getName()).isEqualTo("mysql-credentials");
+                assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/shardeddb/mysql");
+                assertThat(m.getReadOnly()).isTrue();
+              });
+    }
     assertThat(env(mysql, "MYSQL_PASSWORD").getValueFrom().getSecretKeyRef().getKey())
         .isEqualTo("password");
     assertThat(env(mysql, "MYSQL_DATABASE").getValue())
@@ -428,21 +452,23 @@ class ShardModelTest {
 
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getEmptyDir() == null)
-        .hasSize(3)
+        .hasSize(4)
         .allSatisfy(v -> assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440))
         .extracting(v -> v.getName() + "=" + v.getSecret().getSecretName())
         .containsExactly(
             "shard-auth=students-shard-auth",
             "shard-data-auth=students-shard-data-auth",
+            "mysql-credentials=students-mysql",
             "tls=students-sh1-tls");
     assertThat(server.getVolumeMounts())
         .filteredOn(m -> !m.getMountPath().equals("/tmp"))
-        .hasSize(3)
+        .hasSize(4)
         .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
         .extracting(m -> m.getName() + "=" + m.getMountPath())
         .containsExactly(
             "shard-auth=" + env(server, "SHARDEDDB_AUTH_DIR").getValue(),
             "shard-data-auth=" + env(server, "SHARDEDDB_AUTH_DATA_DIR").getValue(),
+            "mysql-credentials=" + env(server, "SHARDEDDB_JDBC_CREDENTIALS_DIR").getValue(),
             "tls=" + env(server, "SHARDEDDB_TLS_DIR").getValue());
     assertThat(env(server, "SHARDEDDB_AUTH_DIR").getValue())
         .isEqualTo("/var/run/secrets/shardeddb/shard-auth");
@@ -450,8 +476,8 @@ class ShardModelTest {
         .isEqualTo("/var/run/secrets/shardeddb/shard-data-auth");
     assertThat(container(pod, "mysql").getVolumeMounts())
         .extracting(m -> m.getName())
-        .as("MySQL never sees the shard credential")
-        .containsExactly("data", "mysql-run", "mysql-tmp");
+        .as("MySQL never sees the shard credential (its own credentials only, for its probes)")
+        .containsExactly("data", "mysql-run", "mysql-tmp", "mysql-credentials");
   }
 
   @Test
@@ -490,6 +516,10 @@ class ShardModelTest {
         .doesNotContain(" -p")
         .doesNotContain("--password");
     assertThat(ShardModel.MYSQL_PING).contains("ping").contains("--connect-timeout=");
+    // A rotation: the mounted password, else the previous one (MySQL takes one of them).
+    assertThat(ShardModel.MYSQL_QUERY)
+        .startsWith("cd /var/run/secrets/shardeddb/mysql && for f in password previous-password;")
+        .doesNotContain("$MYSQL_PASSWORD");
   }
 
   @Test
