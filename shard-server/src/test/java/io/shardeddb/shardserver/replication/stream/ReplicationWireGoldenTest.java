@@ -10,6 +10,7 @@ import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.protocol.stream.Frames;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
@@ -79,7 +80,7 @@ class ReplicationWireGoldenTest {
   @Test
   void aRefusalIsEncodedAsBefore() {
     ByteBuf buf = Unpooled.buffer();
-    ReplicationStreamServer.writeRefusal(buf, 5, 409, "epoch 8 seen", 8);
+    Frames.writeRefusal(buf, 5, 409, "epoch 8 seen", 8);
     assertThat(ByteBufUtil.hexDump(buf)).isEqualTo(REFUSAL_HEX);
   }
 }
