@@ -39,7 +39,7 @@ class FramesTest {
   }
 
   @Test
-  void helloesAreReadWithTheirKind() {
+  void hellosAreReadWithTheirKind() {
     ByteBuf replication = Frames.hello(ALLOC, Frames.KIND_REPLICATION, null).skipBytes(9);
     assertThat(Frames.readHello(replication))
         .isEqualTo(new Frames.Hello(1, null, Frames.KIND_REPLICATION));
