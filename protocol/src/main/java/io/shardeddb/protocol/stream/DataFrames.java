@@ -1,14 +1,18 @@
 package io.shardeddb.protocol.stream;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
 /**
  * The router → shard-server data stream (issue 27 lever 1): the frames a router and a shard-server
  * exchange on the shard-server's stream port ({@code shardeddb.replication.stream-port}, 8083 in a
- * cluster) once a hello has named the {@link #KIND_DATA data} channel. Shared by both ends; the
- * encoding itself is Netty's ({@code ByteBuf}) on each side.
+ * cluster) once a hello has named the {@link #KIND_DATA data} channel. Shared by both ends, which
+ * encode and decode with the methods here ({@link #call}, {@link #readCall}, {@link #answer}) and
+ * {@link Frames}'.
  *
- * <p>Every frame is a 4-byte big-endian length, then {@code [type: 1 byte][id: 8 bytes]...}.
- * Strings are a 4-byte byte count ({@code -1}: null) and UTF-8 bytes; a body is a 4-byte byte count
- * and the bytes.
+ * <p>The framing is {@link Frames}': a 4-byte big-endian length, then {@code [type: 1 byte][id: 8
+ * bytes]...}; strings are a 4-byte byte count ({@code -1}: null) and UTF-8 bytes; a body is a
+ * 4-byte byte count and the bytes.
  *
  * <ul>
  *   <li>{@link #HELLO} (client, first frame, id 0): {@code [version int = 2][authorization
@@ -30,22 +34,22 @@ package io.shardeddb.protocol.stream;
 public final class DataFrames {
   private DataFrames() {}
 
-  public static final byte HELLO = 1;
-  public static final byte WELCOME = 2;
-  public static final byte REFUSED = 5;
+  public static final byte HELLO = Frames.HELLO;
+  public static final byte WELCOME = Frames.WELCOME;
+  public static final byte REFUSED = Frames.REFUSED;
   public static final byte CALL = 6;
   public static final byte ANSWER = 7;
   public static final byte PING = 8;
   public static final byte PONG = 9;
 
   /** The hello version that carries a channel kind. */
-  public static final int VERSION = 2;
+  public static final int VERSION = Frames.VERSION_KIND;
 
   /** The replication channel (a primary to its secondary; role shard-server, shard credential). */
-  public static final byte KIND_REPLICATION = 1;
+  public static final byte KIND_REPLICATION = Frames.KIND_REPLICATION;
 
   /** The data channel (a router to a shard-server; role router, data or shard credential). */
-  public static final byte KIND_DATA = 2;
+  public static final byte KIND_DATA = Frames.KIND_DATA;
 
   /** {@code POST /write}. */
   public static final byte WRITE = 1;
@@ -66,7 +70,7 @@ public final class DataFrames {
   public static final byte DELETE = 6;
 
   /** The largest frame either side accepts (the shard-server's HTTP request limit). */
-  public static final int MAX_FRAME = 64 * 1024 * 1024;
+  public static final int MAX_FRAME = Frames.MAX_FRAME;
 
   /** Where a shard-server offers the data channel: {@code GET} answers {@code {"port":n}}. */
   public static final String OFFER_PATH = "/data/stream";
@@ -82,5 +86,31 @@ public final class DataFrames {
       case DELETE -> "/del";
       default -> "op " + op;
     };
+  }
+
+  /** A call as read (after its type and id). */
+  public record Call(byte op, String owned, byte[] body) {}
+
+  /** A {@link #CALL} frame: {@code body} is the endpoint's JSON, {@code owned} may be null. */
+  public static ByteBuf call(ByteBufAllocator alloc, long id, byte op, String owned, byte[] body) {
+    ByteBuf out = alloc.buffer(32 + body.length + (owned == null ? 0 : owned.length() * 3));
+    out.writeByte(CALL).writeLong(id).writeByte(op);
+    Frames.writeString(out, owned);
+    return Frames.writeBytes(out, body);
+  }
+
+  /** A call's rest after its type and id. */
+  public static Call readCall(ByteBuf in) {
+    byte op = in.readByte();
+    String owned = Frames.readString(in);
+    return new Call(op, owned, Frames.readBytes(in));
+  }
+
+  /**
+   * An {@link #ANSWER} frame: {@code body} is the endpoint's 200 JSON ({@link Frames#readBytes}).
+   */
+  public static ByteBuf answer(ByteBufAllocator alloc, long id, byte[] body) {
+    ByteBuf out = alloc.buffer(13 + body.length).writeByte(ANSWER).writeLong(id);
+    return Frames.writeBytes(out, body);
   }
 }

@@ -6,6 +6,7 @@ import io.micronaut.core.bind.annotation.Bindable;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Every {@code shardeddb.router.*} setting, typed, each with its default here (docs/settings.md
@@ -28,11 +29,33 @@ public record RouterSettings(
     @Bindable(defaultValue = "10s") Duration movedRetryTimeout,
     Heartbeat heartbeat,
     Coalesce coalesce,
+    // Top level, as it has been set since the data stream came (docs/router.md, "Data stream").
+    @Bindable(defaultValue = "stream") String shardTransport,
+    StreamTransport shardStream,
     Sql sql,
     Kubernetes kubernetes) {
 
+  /** {@code shardeddb.router.shard-transport}'s values: the data stream, or HTTP only. */
+  public static final String STREAM = "stream";
+
+  public static final String HTTP = "http";
+
   public RouterSettings {
     localAddress = blank(localAddress);
+    String transport =
+        shardTransport == null ? STREAM : shardTransport.trim().toLowerCase(Locale.ROOT);
+    if (!transport.equals(STREAM) && !transport.equals(HTTP)) {
+      throw new IllegalArgumentException(
+          "shardeddb.router.shard-transport must be 'stream' or 'http', not '"
+              + shardTransport
+              + "'");
+    }
+    shardTransport = transport;
+  }
+
+  /** Whether data calls may go over the data stream ({@code shard-transport=stream}). */
+  public boolean streamTransport() {
+    return STREAM.equals(shardTransport);
   }
 
   /** {@code shardeddb.router.topology.*}: where the routing topology comes from. */
@@ -145,6 +168,21 @@ public record RouterSettings(
       if (maxBatch < 1 || maxInFlight < 1) {
         throw new IllegalArgumentException(
             "shardeddb.router.coalesce.max-batch and max-in-flight must be at least 1");
+      }
+    }
+  }
+
+  /**
+   * {@code shardeddb.router.shard-stream.*}: the data stream to shard-servers while it is up
+   * (docs/router.md, "Data stream"); {@code max-in-flight} coalesced requests in flight to one
+   * shard-server over it ({@code coalesce.max-in-flight} while its calls go over HTTP).
+   */
+  @ConfigurationProperties("shard-stream")
+  public record StreamTransport(@Bindable(defaultValue = "4") int maxInFlight) {
+    public StreamTransport {
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.shard-stream.max-in-flight must be at least 1, not " + maxInFlight);
       }
     }
   }

@@ -45,7 +45,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
@@ -81,12 +80,6 @@ import reactor.core.publisher.Mono;
 public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCloseable {
   private static final Argument<MessageResponse> ERROR = Argument.of(MessageResponse.class);
 
-  /** {@code shardeddb.router.shard-transport}: {@code stream} (default) or {@code http}. */
-  public static final String TRANSPORT = "shardeddb.router.shard-transport";
-
-  /** {@code shardeddb.router.shard-stream.max-in-flight}: requests in flight per shard-server. */
-  public static final String STREAM_MAX_IN_FLIGHT = "shardeddb.router.shard-stream.max-in-flight";
-
   private final HttpClient http;
   private final CredentialSource credentials;
   private final CoalescedWrites writes;
@@ -112,8 +105,9 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
    * {@code credentials-dir} (env {@code SHARDEDDB_ROUTER_SHARD_AUTH_DIR}, the mounted Secret whose
    * file {@code token} is sent, read again as it changes) or {@code token}; with neither, calls
    * carry no credential (shard-servers with auth switched off). The transport of the data calls as
-   * the class says ({@code transport}, {@code streamMaxInFlight}); the stream's deadlines are the
-   * HTTP client's ({@code micronaut.http.client.connect-timeout}, {@code read-timeout}).
+   * the class says ({@link RouterSettings#shardTransport}, {@link RouterSettings#shardStream}); the
+   * stream's deadlines are the HTTP client's ({@code micronaut.http.client.connect-timeout}, {@code
+   * read-timeout}).
    */
   @Inject
   public ShardServerClient(
@@ -124,8 +118,6 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       RouterTlsSettings tls,
       ShardPodNames podNames,
       JsonMapper json,
-      @Property(name = TRANSPORT) @Nullable String transport,
-      @Property(name = STREAM_MAX_IN_FLIGHT) @Nullable Integer streamMaxInFlight,
       @Property(name = "micronaut.http.client.connect-timeout") @Nullable Duration connectTimeout,
       @Property(name = "micronaut.http.client.read-timeout") @Nullable Duration readTimeout) {
     String localAddress = settings.localAddress();
@@ -140,17 +132,9 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       customizers.register(new BindTo(new InetSocketAddress(localAddress, 0)));
     }
     this.http = registry.getDefaultClient();
-    String kind = transport == null ? "stream" : transport.trim().toLowerCase(Locale.ROOT);
-    if (!kind.equals("http") && !kind.equals("stream")) {
-      throw new IllegalArgumentException(
-          TRANSPORT + " must be 'http' or 'stream', not '" + transport + "'");
-    }
     RouterSettings.Coalesce coalesce = settings.coalesce();
-    int streamWindow = streamMaxInFlight == null ? 4 : streamMaxInFlight;
-    if (streamWindow < 1) {
-      throw new IllegalArgumentException(STREAM_MAX_IN_FLIGHT + " must be at least 1");
-    }
-    if (kind.equals("stream")) {
+    int streamWindow = settings.shardStream().maxInFlight();
+    if (settings.streamTransport()) {
       SSLContext context =
           tls.shardTls()
               ? Tls.clientContext(

@@ -2,29 +2,17 @@ package io.shardeddb.router.shard;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.shardeddb.protocol.stream.DataFrames;
-import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.stream.Frames;
+import io.shardeddb.protocol.stream.StreamClient;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -55,12 +42,8 @@ import reactor.core.publisher.MonoSink;
  * does), and when nothing at all was read on the connection since it was sent, the server is taken
  * as hung and the connection closed. A closed connection fails every call on it as unreachable (the
  * router's retry rules then apply, with the same request ids), and the next call goes over HTTP
- * while a new connection is made.
- *
- * <p>Why this file is over 450 lines: one connection's whole life — connect and hello, the frames
- * out and in, the calls pending by id with their deadlines, the hung-server check, the close that
- * fails every pending call, and the back-off before HTTP is tried again — shares the connection's
- * state under one lock; split, each part would need that lock and state passed around.
+ * while a new connection is made. The frames and the connection set-up are the protocol's ({@link
+ * DataFrames}, {@link Frames}, {@link StreamClient}), shared with the shard-server's streams.
  */
 final class ShardStream implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShardStream.class);
@@ -82,7 +65,7 @@ final class ShardStream implements AutoCloseable {
   private final JsonMapper json;
   private final Map<String, Link> links = new ConcurrentHashMap<>();
   private final AtomicLong streamed = new AtomicLong();
-  private volatile EventLoopGroup group;
+  private final StreamClient client = new StreamClient();
   private volatile boolean closed;
 
   /**
@@ -138,19 +121,6 @@ final class ShardStream implements AutoCloseable {
   /** Calls answered over the stream since start (tests). */
   long streamed() {
     return streamed.get();
-  }
-
-  private EventLoopGroup group() {
-    EventLoopGroup g = group;
-    if (g == null) {
-      synchronized (this) {
-        if (group == null) {
-          group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        }
-        g = group;
-      }
-    }
-    return g;
   }
 
   /** One waiting call: how to complete it and how to decode its answer. */
@@ -234,38 +204,12 @@ final class ShardStream implements AutoCloseable {
         httpFor(url + " is HTTPS but the router has no TLS material for its data stream");
         return;
       }
-      Bootstrap b =
-          new Bootstrap()
-              .group(group())
-              .channel(NioSocketChannel.class)
-              .option(ChannelOption.TCP_NODELAY, true)
-              .option(
-                  ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                  (int) Math.max(1, connectTimeout.toMillis()))
-              .handler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      if (ssl != null) {
-                        // Made with the URL's host and port: the pod the topology names there
-                        // is expected (ShardPodNames), as on the HTTP calls to the same pod.
-                        SSLEngine engine = ssl.createSSLEngine(host, httpPort);
-                        engine.setUseClientMode(true);
-                        engine.setEnabledProtocols(Tls.PROTOCOLS);
-                        ch.pipeline().addLast(new SslHandler(engine));
-                      }
-                      ch.pipeline()
-                          .addLast(
-                              new LengthFieldBasedFrameDecoder(DataFrames.MAX_FRAME, 0, 4, 0, 4))
-                          .addLast(new LengthFieldPrepender(4))
-                          .addLast(new Answers());
-                    }
-                  });
+      // Made with the URL's host and port: the pod the topology names there is expected
+      // (ShardPodNames), as on the HTTP calls to the same pod.
+      StreamClient.TlsPeer peerTls =
+          ssl == null ? null : new StreamClient.TlsPeer(ssl, host, httpPort);
       ChannelFuture connected =
-          localAddress == null
-              ? b.connect(host, port)
-              : b.connect(
-                  new InetSocketAddress(host, port), new InetSocketAddress(localAddress, 0));
+          client.connect(host, port, localAddress, connectTimeout, peerTls, new Answers());
       Channel ch = connected.channel();
       ch.closeFuture().addListener(f -> lost(ch));
       connected.addListener(
@@ -276,11 +220,7 @@ final class ShardStream implements AutoCloseable {
                   "data stream to " + url + " port " + port + " not connected (" + f.cause() + ")");
               return;
             }
-            ByteBuf hello = ch.alloc().buffer(64);
-            hello.writeByte(DataFrames.HELLO).writeLong(0).writeInt(DataFrames.VERSION);
-            writeString(hello, authorization.get());
-            hello.writeByte(DataFrames.KIND_DATA);
-            ch.writeAndFlush(hello);
+            ch.writeAndFlush(Frames.hello(ch.alloc(), Frames.KIND_DATA, authorization.get()));
           });
       // The hello's answer is bounded like a call.
       ch.eventLoop()
@@ -306,9 +246,7 @@ final class ShardStream implements AutoCloseable {
               .scheduleAtFixedRate(
                   () -> {
                     if (ch.isActive()) {
-                      ByteBuf ping = ch.alloc().buffer(9);
-                      ping.writeByte(DataFrames.PING).writeLong(0);
-                      ch.writeAndFlush(ping);
+                      ch.writeAndFlush(Frames.signal(ch.alloc(), DataFrames.PING, 0));
                     }
                   },
                   PING_MILLIS,
@@ -324,11 +262,7 @@ final class ShardStream implements AutoCloseable {
       long id = ids.incrementAndGet();
       ByteBuf frame;
       try {
-        byte[] bytes = json.writeValueAsBytes(body);
-        frame = ch.alloc().buffer(32 + bytes.length + (owned == null ? 0 : owned.length() * 3));
-        frame.writeByte(DataFrames.CALL).writeLong(id).writeByte(op);
-        writeString(frame, owned);
-        frame.writeInt(bytes.length).writeBytes(bytes);
+        frame = DataFrames.call(ch.alloc(), id, op, owned, json.writeValueAsBytes(body));
       } catch (IOException | RuntimeException e) {
         sink.error(
             new ShardServerException(
@@ -410,9 +344,7 @@ final class ShardStream implements AutoCloseable {
             if (w == null) {
               return;
             }
-            int n = frame.readInt();
-            byte[] bytes = new byte[n];
-            frame.readBytes(bytes);
+            byte[] bytes = Frames.readBytes(frame);
             Object value;
             try {
               value = json.readValue(bytes, w.type());
@@ -424,9 +356,9 @@ final class ShardStream implements AutoCloseable {
             w.sink().success(value);
           }
           case DataFrames.REFUSED -> {
-            int status = frame.readInt();
-            frame.readLong();
-            String message = readString(frame);
+            Frames.Refusal refusal = Frames.readRefusal(frame);
+            int status = refusal.status();
+            String message = refusal.message();
             if (id == 0) {
               // The hello was refused: this server takes no data stream from this router.
               httpFor(url + " refused the data stream hello (" + status + " " + message + ")");
@@ -465,33 +397,9 @@ final class ShardStream implements AutoCloseable {
     }
   }
 
-  private static void writeString(ByteBuf out, String s) {
-    if (s == null) {
-      out.writeInt(-1);
-      return;
-    }
-    int at = out.writerIndex();
-    out.writeInt(0);
-    int n = out.writeCharSequence(s, StandardCharsets.UTF_8);
-    out.setInt(at, n);
-  }
-
-  private static String readString(ByteBuf in) {
-    int n = in.readInt();
-    if (n < 0) {
-      return null;
-    }
-    String s = in.toString(in.readerIndex(), n, StandardCharsets.UTF_8);
-    in.skipBytes(n);
-    return s;
-  }
-
   @Override
   public void close() {
     closed = true;
-    EventLoopGroup g = group;
-    if (g != null) {
-      g.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
+    client.close();
   }
 }

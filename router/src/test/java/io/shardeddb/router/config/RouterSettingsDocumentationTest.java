@@ -100,6 +100,8 @@ class RouterSettingsDocumentationTest {
         bound.movedRetryTimeout(),
         bound.heartbeat(),
         bound.coalesce(),
+        bound.shardTransport(),
+        bound.shardStream(),
         bound.sql(),
         bound.kubernetes());
   }

@@ -13,12 +13,10 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
 import io.shardeddb.protocol.stream.DataFrames;
+import io.shardeddb.protocol.stream.Frames;
 import io.shardeddb.router.shard.ShardServerClientCoalescingTest.Primary;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -64,10 +62,7 @@ final class StandInDataStream implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new LengthFieldBasedFrameDecoder(DataFrames.MAX_FRAME, 0, 4, 0, 4))
-                        .addLast(new LengthFieldPrepender(4))
-                        .addLast(new Connection());
+                    Frames.addFraming(ch.pipeline()).addLast(new Connection());
                   }
                 })
             .bind("127.0.0.1", 0)
@@ -86,29 +81,25 @@ final class StandInDataStream implements AutoCloseable {
       long id = frame.readLong();
       switch (type) {
         case DataFrames.HELLO -> {
-          int version = frame.readInt();
-          hellos.add(String.valueOf(readString(frame)));
-          byte kind = frame.readByte();
+          Frames.Hello hello = Frames.readHello(frame);
+          hellos.add(String.valueOf(hello.authorization()));
           int refuse = refuseHello;
-          if (refuse != 0 || version != DataFrames.VERSION || kind != DataFrames.KIND_DATA) {
+          if (refuse != 0 || hello.kind() != DataFrames.KIND_DATA) {
             ByteBuf out = refusal(ctx, 0, refuse == 0 ? 400 : refuse, "no data stream here");
             ctx.writeAndFlush(out).addListener(f -> ctx.close());
             return;
           }
           welcomed.incrementAndGet();
-          ctx.writeAndFlush(ctx.alloc().buffer(9).writeByte(DataFrames.WELCOME).writeLong(0));
+          ctx.writeAndFlush(Frames.signal(ctx.alloc(), DataFrames.WELCOME, 0));
         }
-        case DataFrames.PING ->
-            ctx.writeAndFlush(ctx.alloc().buffer(9).writeByte(DataFrames.PONG).writeLong(id));
+        case DataFrames.PING -> ctx.writeAndFlush(Frames.signal(ctx.alloc(), DataFrames.PONG, id));
         case DataFrames.CALL -> {
-          byte op = frame.readByte();
-          String owned = readString(frame);
-          byte[] body = new byte[frame.readInt()];
-          frame.readBytes(body);
-          JsonNode json = JSON.readTree(body);
+          DataFrames.Call call = DataFrames.readCall(frame);
+          JsonNode json = JSON.readTree(call.body());
           threads.execute(
               () -> {
-                Primary.Reply r = responder.respond(DataFrames.endpoint(op), owned, json);
+                Primary.Reply r =
+                    responder.respond(DataFrames.endpoint(call.op()), call.owned(), json);
                 if (r.status() == 200) {
                   byte[] bytes;
                   try {
@@ -116,13 +107,7 @@ final class StandInDataStream implements AutoCloseable {
                   } catch (Exception e) {
                     throw new IllegalStateException(e);
                   }
-                  ctx.writeAndFlush(
-                      ctx.alloc()
-                          .buffer()
-                          .writeByte(DataFrames.ANSWER)
-                          .writeLong(id)
-                          .writeInt(bytes.length)
-                          .writeBytes(bytes));
+                  ctx.writeAndFlush(DataFrames.answer(ctx.alloc(), id, bytes));
                 } else {
                   ctx.writeAndFlush(refusal(ctx, id, r.status(), r.body().get("message").asText()));
                 }
@@ -134,21 +119,7 @@ final class StandInDataStream implements AutoCloseable {
   }
 
   private static ByteBuf refusal(ChannelHandlerContext ctx, long id, int status, String message) {
-    ByteBuf out = ctx.alloc().buffer();
-    out.writeByte(DataFrames.REFUSED).writeLong(id).writeInt(status).writeLong(-1);
-    byte[] m = message.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(m.length).writeBytes(m);
-    return out;
-  }
-
-  private static String readString(ByteBuf in) {
-    int n = in.readInt();
-    if (n < 0) {
-      return null;
-    }
-    String s = in.toString(in.readerIndex(), n, StandardCharsets.UTF_8);
-    in.skipBytes(n);
-    return s;
+    return Frames.writeRefusal(ctx.alloc().buffer(), id, status, message, -1);
   }
 
   @Override

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.shardeddb.protocol.stream.DataFrames;
-import java.nio.charset.StandardCharsets;
+import io.shardeddb.protocol.stream.Frames;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -33,30 +33,22 @@ public final class DataStreamHandler extends SimpleChannelInboundHandler<ByteBuf
     byte type = frame.readByte();
     long id = frame.readLong();
     if (type == DataFrames.PING) {
-      ByteBuf out = ctx.alloc().buffer(9);
-      out.writeByte(DataFrames.PONG).writeLong(id);
-      ctx.writeAndFlush(out);
+      ctx.writeAndFlush(Frames.signal(ctx.alloc(), DataFrames.PONG, id));
       return;
     }
     if (type != DataFrames.CALL) {
       refuse(ctx, id, 400, "unexpected frame type " + type + " on the data channel", -1);
       return;
     }
-    byte op;
-    String owned;
-    byte[] body;
+    DataFrames.Call call;
     try {
-      op = frame.readByte();
-      owned = readString(frame);
-      int n = frame.readInt();
-      body = new byte[n];
-      frame.readBytes(body);
+      call = DataFrames.readCall(frame);
     } catch (RuntimeException e) {
       refuse(ctx, id, 400, "malformed data frame: " + e.getMessage(), -1);
       return;
     }
     try {
-      executor.execute(() -> run(ctx, id, op, owned, body));
+      executor.execute(() -> run(ctx, id, call.op(), call.owned(), call.body()));
     } catch (RejectedExecutionException e) {
       refuse(ctx, id, 503, "shard-server shutting down", -1);
     }
@@ -73,38 +65,12 @@ public final class DataStreamHandler extends SimpleChannelInboundHandler<ByteBuf
       refuse(ctx, id, 500, "Internal Server Error: " + e, -1);
       return;
     }
-    ByteBuf out = ctx.alloc().buffer(13 + answer.length);
-    out.writeByte(DataFrames.ANSWER).writeLong(id).writeInt(answer.length).writeBytes(answer);
-    ctx.writeAndFlush(out);
+    ctx.writeAndFlush(DataFrames.answer(ctx.alloc(), id, answer));
   }
 
   private static void refuse(
       ChannelHandlerContext ctx, long id, int status, String message, long epoch) {
-    ByteBuf out = ctx.alloc().buffer(64);
-    out.writeByte(DataFrames.REFUSED).writeLong(id).writeInt(status).writeLong(epoch);
-    writeString(out, message);
-    ctx.writeAndFlush(out);
-  }
-
-  static void writeString(ByteBuf out, String s) {
-    if (s == null) {
-      out.writeInt(-1);
-      return;
-    }
-    int at = out.writerIndex();
-    out.writeInt(0);
-    int n = out.writeCharSequence(s, StandardCharsets.UTF_8);
-    out.setInt(at, n);
-  }
-
-  static String readString(ByteBuf in) {
-    int n = in.readInt();
-    if (n < 0) {
-      return null;
-    }
-    String s = in.toString(in.readerIndex(), n, StandardCharsets.UTF_8);
-    in.skipBytes(n);
-    return s;
+    ctx.writeAndFlush(Frames.writeRefusal(ctx.alloc().buffer(64), id, status, message, epoch));
   }
 
   @Override

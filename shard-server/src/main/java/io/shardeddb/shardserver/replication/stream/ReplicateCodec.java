@@ -1,5 +1,8 @@
 package io.shardeddb.shardserver.replication.stream;
 
+import static io.shardeddb.protocol.stream.Frames.readString;
+import static io.shardeddb.protocol.stream.Frames.writeString;
+
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.netty.buffer.ByteBuf;
@@ -7,11 +10,11 @@ import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.protocol.stream.Frames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,29 +23,16 @@ import java.util.Map;
 /**
  * The frames of the replication stream and the compact binary encoding of what they carry: a {@link
  * ReplicateRequest} (its log entries with typed row values — no JSON text for numbers, strings or
- * booleans) and a {@link ReplicateResponse}. Every frame is {@code [type][id]...} after a 4-byte
- * length prefix; a value of a type this encoding does not know goes as its JSON.
+ * booleans) and a {@link ReplicateResponse}. The framing, strings, bodies, the hello and the
+ * refusal are {@link Frames}' (shared with the router's data stream); a value of a type this
+ * encoding does not know goes as its JSON.
  */
 final class ReplicateCodec {
-  /** Client → server, first frame: protocol version and the shard credential. */
-  static final byte HELLO = 1;
-
-  /** Server → client: the credential (and certificate) were accepted. */
-  static final byte WELCOME = 2;
-
   /** Client → server: one {@code replicate} request. */
   static final byte REPLICATE = 3;
 
   /** Server → client: its answer. */
   static final byte REPLICATED = 4;
-
-  /** Server → client: a refusal (status, the receiver's epoch, a message); id 0 for the hello. */
-  static final byte REFUSED = 5;
-
-  static final int VERSION = 1;
-
-  /** The largest frame either side accepts. */
-  static final int MAX_FRAME = 64 * 1024 * 1024;
 
   private static final byte NULL = 0;
   private static final byte FALSE = 1;
@@ -181,8 +171,7 @@ final class ReplicateCodec {
       default -> {
         out.writeByte(JSON);
         try {
-          byte[] bytes = json.writeValueAsBytes(v);
-          out.writeInt(bytes.length).writeBytes(bytes);
+          Frames.writeBytes(out, json.writeValueAsBytes(v));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -203,8 +192,7 @@ final class ReplicateCodec {
       case BIG_INTEGER -> new BigInteger(readString(in));
       case STRING -> readString(in);
       case JSON -> {
-        byte[] bytes = new byte[in.readInt()];
-        in.readBytes(bytes);
+        byte[] bytes = Frames.readBytes(in);
         try {
           yield json.readValue(bytes, Argument.OBJECT_ARGUMENT);
         } catch (IOException e) {
@@ -213,26 +201,5 @@ final class ReplicateCodec {
       }
       default -> throw new IllegalArgumentException("unknown value tag " + tag);
     };
-  }
-
-  static void writeString(ByteBuf out, String s) {
-    if (s == null) {
-      out.writeInt(-1);
-      return;
-    }
-    int at = out.writerIndex();
-    out.writeInt(0);
-    int n = out.writeCharSequence(s, StandardCharsets.UTF_8);
-    out.setInt(at, n);
-  }
-
-  static String readString(ByteBuf in) {
-    int n = in.readInt();
-    if (n < 0) {
-      return null;
-    }
-    String s = in.toString(in.readerIndex(), n, StandardCharsets.UTF_8);
-    in.skipBytes(n);
-    return s;
   }
 }

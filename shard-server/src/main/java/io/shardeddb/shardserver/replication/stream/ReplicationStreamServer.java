@@ -17,8 +17,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -27,6 +25,7 @@ import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.stream.DataFrames;
+import io.shardeddb.protocol.stream.Frames;
 import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsRole;
 import io.shardeddb.shardserver.ShardException;
@@ -146,12 +145,8 @@ public class ReplicationStreamServer implements AutoCloseable {
                       ch.pipeline().addLast(new SslHandler(engine));
                     }
                     long idle = Math.max(1_000, settings.leasePeriod().toMillis() * 2);
-                    ch.pipeline()
-                        .addLast(new ReadTimeoutHandler(idle, TimeUnit.MILLISECONDS))
-                        .addLast(
-                            new LengthFieldBasedFrameDecoder(ReplicateCodec.MAX_FRAME, 0, 4, 0, 4))
-                        .addLast(new LengthFieldPrepender(4))
-                        .addLast(new Connection());
+                    ch.pipeline().addLast(new ReadTimeoutHandler(idle, TimeUnit.MILLISECONDS));
+                    Frames.addFraming(ch.pipeline()).addLast(new Connection());
                   }
                 });
     String bindHost = host == null || host.isBlank() ? "0.0.0.0" : host.trim();
@@ -193,17 +188,15 @@ public class ReplicationStreamServer implements AutoCloseable {
     }
 
     private void hello(ChannelHandlerContext ctx, byte type, ByteBuf frame) {
-      if (type != ReplicateCodec.HELLO) {
+      if (type != Frames.HELLO) {
         close(ctx, 400, "the first frame must be a hello");
         return;
       }
-      int version = frame.readInt();
-      String authorization = ReplicateCodec.readString(frame);
-      byte kind = DataFrames.KIND_REPLICATION;
-      if (version == DataFrames.VERSION && frame.isReadable()) {
-        kind = frame.readByte();
-      } else if (version != ReplicateCodec.VERSION) {
-        close(ctx, 400, "stream version " + version + " is not spoken here");
+      Frames.Hello hello = Frames.readHello(frame);
+      String authorization = hello.authorization();
+      byte kind = hello.kind();
+      if (kind == Frames.KIND_UNKNOWN) {
+        close(ctx, 400, "stream version " + hello.version() + " is not spoken here");
         return;
       }
       if (kind == DataFrames.KIND_DATA) {
@@ -227,9 +220,7 @@ public class ReplicationStreamServer implements AutoCloseable {
           Executors.newSingleThreadExecutor(
               Thread.ofPlatform().daemon().name("replicate-stream-apply").factory());
       ctx.channel().closeFuture().addListener(f -> applier.shutdownNow());
-      ByteBuf out = ctx.alloc().buffer(9);
-      out.writeByte(ReplicateCodec.WELCOME).writeLong(0);
-      ctx.writeAndFlush(out);
+      ctx.writeAndFlush(Frames.signal(ctx.alloc(), Frames.WELCOME, 0));
     }
 
     /**
@@ -254,9 +245,7 @@ public class ReplicationStreamServer implements AutoCloseable {
               "idle",
               new ReadTimeoutHandler(DATA_IDLE_MILLIS, TimeUnit.MILLISECONDS));
       ctx.pipeline().replace(this, "data", new DataStreamHandler(dataCalls.get(), blocking));
-      ByteBuf out = ctx.alloc().buffer(9);
-      out.writeByte(DataFrames.WELCOME).writeLong(0);
-      ctx.writeAndFlush(out);
+      ctx.writeAndFlush(Frames.signal(ctx.alloc(), Frames.WELCOME, 0));
     }
 
     private boolean hasRole(ChannelHandlerContext ctx, TlsRole expected) {
@@ -284,24 +273,21 @@ public class ReplicationStreamServer implements AutoCloseable {
         ReplicateCodec.writeResponse(out, r);
       } catch (ShardException e) {
         out.clear();
-        writeRefusal(out, id, e.status(), e.getMessage(), e.epoch());
+        Frames.writeRefusal(out, id, e.status(), e.getMessage(), e.epoch());
       } catch (RuntimeException e) {
         out.clear();
-        writeRefusal(out, id, 500, "replicate failed: " + e, -1);
+        Frames.writeRefusal(out, id, 500, "replicate failed: " + e, -1);
       }
       ctx.writeAndFlush(out);
     }
 
     private void refuse(ChannelHandlerContext ctx, long id, int status, String msg, long epoch) {
-      ByteBuf out = ctx.alloc().buffer(64);
-      writeRefusal(out, id, status, msg, epoch);
-      ctx.writeAndFlush(out);
+      ctx.writeAndFlush(Frames.writeRefusal(ctx.alloc().buffer(64), id, status, msg, epoch));
     }
 
     private void close(ChannelHandlerContext ctx, int status, String message) {
-      ByteBuf out = ctx.alloc().buffer(64);
-      writeRefusal(out, 0, status, message, -1);
-      ctx.writeAndFlush(out).addListener(f -> ctx.close());
+      ctx.writeAndFlush(Frames.writeRefusal(ctx.alloc().buffer(64), 0, status, message, -1))
+          .addListener(f -> ctx.close());
     }
 
     @Override
@@ -313,11 +299,6 @@ public class ReplicationStreamServer implements AutoCloseable {
 
   /** How long a data channel may stay silent (routers ping it every few seconds). */
   static final long DATA_IDLE_MILLIS = 30_000;
-
-  static void writeRefusal(ByteBuf out, long id, int status, String message, long epoch) {
-    out.writeByte(ReplicateCodec.REFUSED).writeLong(id).writeInt(status).writeLong(epoch);
-    ReplicateCodec.writeString(out, message);
-  }
 
   @PreDestroy
   @Override

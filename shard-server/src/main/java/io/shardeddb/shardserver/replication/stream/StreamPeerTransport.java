@@ -2,29 +2,19 @@ package io.shardeddb.shardserver.replication.stream;
 
 import io.micronaut.context.annotation.Primary;
 import io.micronaut.json.JsonMapper;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
-import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.stream.Frames;
+import io.shardeddb.protocol.stream.StreamClient;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.config.TlsFactory;
 import io.shardeddb.shardserver.replication.PeerClient;
@@ -34,14 +24,12 @@ import io.shardeddb.shardserver.replication.SnapshotStream;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +61,7 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
   private final Map<String, Link> links = new ConcurrentHashMap<>();
   private final AtomicLong streamedAnswers = new AtomicLong();
   private final AtomicLong httpRequests = new AtomicLong();
-  private volatile EventLoopGroup group;
+  private final StreamClient client = new StreamClient();
   private volatile boolean closed;
 
   public StreamPeerTransport(
@@ -131,19 +119,6 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
     return http.snapshot(url, primary, epoch);
   }
 
-  private EventLoopGroup group() {
-    EventLoopGroup g = group;
-    if (g == null) {
-      synchronized (this) {
-        if (group == null) {
-          group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        }
-        g = group;
-      }
-    }
-    return g;
-  }
-
   /** The connection to one secondary (by its URL) and the requests in flight on it. */
   private final class Link {
     private final String url;
@@ -195,40 +170,17 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
 
     private CompletableFuture<Channel> open(String host, int port) {
       CompletableFuture<Channel> welcomed = new CompletableFuture<>();
-      Bootstrap b =
-          new Bootstrap()
-              .group(group())
-              .channel(NioSocketChannel.class)
-              .option(ChannelOption.TCP_NODELAY, true)
-              .option(
-                  ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                  (int) Math.max(1, settings.connectTimeout().toMillis()))
-              .handler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      if (tls.enabled()) {
-                        // Made with the peer's host and port: the pod expected there is
-                        // looked up by them.
-                        SSLEngine engine = tls.peerContext().createSSLEngine(host, port);
-                        engine.setUseClientMode(true);
-                        engine.setEnabledProtocols(Tls.PROTOCOLS);
-                        ch.pipeline().addLast(new SslHandler(engine));
-                      }
-                      ch.pipeline()
-                          .addLast(
-                              new LengthFieldBasedFrameDecoder(
-                                  ReplicateCodec.MAX_FRAME, 0, 4, 0, 4))
-                          .addLast(new LengthFieldPrepender(4))
-                          .addLast(new Answers(welcomed));
-                    }
-                  });
-      String local = settings.localAddress();
+      // Made with the peer's host and port: the pod expected there is looked up by them.
+      StreamClient.TlsPeer peerTls =
+          tls.enabled() ? new StreamClient.TlsPeer(tls.peerContext(), host, port) : null;
       ChannelFuture connected =
-          local == null || local.isBlank()
-              ? b.connect(host, port)
-              : b.connect(
-                  new InetSocketAddress(host, port), new InetSocketAddress(local.trim(), 0));
+          client.connect(
+              host,
+              port,
+              settings.localAddress(),
+              settings.connectTimeout(),
+              peerTls,
+              new Answers(welcomed));
       Channel ch = connected.channel();
       ch.closeFuture().addListener(f -> lost(ch, welcomed));
       connected.addListener(
@@ -237,10 +189,9 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
               welcomed.completeExceptionally(f.cause());
               return;
             }
-            ByteBuf hello = ch.alloc().buffer(64);
-            hello.writeByte(ReplicateCodec.HELLO).writeLong(0).writeInt(ReplicateCodec.VERSION);
-            ReplicateCodec.writeString(hello, credentials.get().authorization());
-            ch.writeAndFlush(hello);
+            ch.writeAndFlush(
+                Frames.hello(
+                    ch.alloc(), Frames.KIND_REPLICATION, credentials.get().authorization()));
           });
       // The hello's answer is bounded like any request (rule 10).
       ScheduledFuture<?> deadline =
@@ -331,7 +282,7 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
         byte type = frame.readByte();
         long id = frame.readLong();
         switch (type) {
-          case ReplicateCodec.WELCOME -> welcomed.complete(ctx.channel());
+          case Frames.WELCOME -> welcomed.complete(ctx.channel());
           case ReplicateCodec.REPLICATED -> {
             ReplicateResponse r = ReplicateCodec.readResponse(frame);
             CompletableFuture<ReplicateResponse> f = waiting.remove(id);
@@ -340,11 +291,9 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
               f.complete(r);
             }
           }
-          case ReplicateCodec.REFUSED -> {
-            int status = frame.readInt();
-            long epoch = frame.readLong();
-            String message = ReplicateCodec.readString(frame);
-            PeerRefusal refusal = new PeerRefusal(status, message, epoch);
+          case Frames.REFUSED -> {
+            Frames.Refusal r = Frames.readRefusal(frame);
+            PeerRefusal refusal = new PeerRefusal(r.status(), r.message(), r.epoch());
             if (id == 0) {
               welcomed.completeExceptionally(refusal);
               ctx.close();
@@ -376,9 +325,6 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    EventLoopGroup g = group;
-    if (g != null) {
-      g.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
+    client.close();
   }
 }
