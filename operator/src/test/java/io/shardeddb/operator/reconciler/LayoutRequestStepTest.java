@@ -168,6 +168,27 @@ class LayoutRequestStepTest {
   }
 
   @Test
+  void aRequestThatChangesTheSchemaOnceSetIsRefused() {
+    routerAsks("r1", init(sdb().getMetadata().getGeneration()));
+    pass();
+    ShardedDatabase merged = sdb();
+    routerAsks(
+        "r2",
+        new LayoutRequest(
+            merged.getMetadata().getGeneration(),
+            new SchemaSpec(
+                "students", "Stud_id", List.of(new ColumnSpec("Stud_id", ColumnType.Number))),
+            merged.getSpec().shards(),
+            merged.getSpec().servers()));
+
+    assertThat(pass()).isFalse();
+
+    assertThat(sdb().getSpec()).isEqualTo(merged.getSpec());
+    assertThat(answer().outcome()).isEqualTo(LayoutRequest.Outcome.Refused);
+    assertThat(answer().message()).contains("spec.schema is set already");
+  }
+
+  @Test
   void aRequestTheSpecValidatorRefusesIsRefusedWithItsProblem() {
     routerAsks(
         "r1",

@@ -9,6 +9,7 @@ import io.shardeddb.api.LayoutRequest;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.config.RouterSettings;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
@@ -32,10 +33,16 @@ public class LayoutRequestChannel {
   private final Resource<ConfigMap> object;
   private final String name;
 
+  @Inject
   public LayoutRequestChannel(KubernetesClient client, RouterSettings settings) {
+    this(client, settings.namespace(), settings.database());
+  }
+
+  /** The channel of database {@code database} in {@code namespace}. */
+  LayoutRequestChannel(KubernetesClient client, String namespace, String database) {
     this.client = client;
-    this.name = ShardedDatabaseResources.layoutRequestName(settings.database());
-    this.object = client.configMaps().inNamespace(settings.namespace()).withName(name);
+    this.name = ShardedDatabaseResources.layoutRequestName(database);
+    this.object = client.configMaps().inNamespace(namespace).withName(name);
   }
 
   /** Writes {@code request} under a new id and returns that id. */
