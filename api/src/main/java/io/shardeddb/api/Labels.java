@@ -39,6 +39,7 @@ public final class Labels {
   public static final String COMPONENT_CA = "ca";
   public static final String COMPONENT_TLS = "tls";
   public static final String COMPONENT_SHARD_TLS = "shard-tls";
+  public static final String COMPONENT_LAYOUT_REQUEST = "layout-request";
 
   /** The label the operator's own pods carry (set by the Helm chart); NetworkPolicies admit it. */
   public static final Map<String, String> OPERATOR_POD = Map.of(NAME, OPERATOR);
@@ -65,6 +66,8 @@ public final class Labels {
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_TLS;
   public static final String SELECT_SHARD_TLS =
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_SHARD_TLS;
+  public static final String SELECT_LAYOUT_REQUEST =
+      MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_LAYOUT_REQUEST;
 
   private Labels() {}
 

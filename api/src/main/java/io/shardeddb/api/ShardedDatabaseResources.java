@@ -129,6 +129,15 @@ public final class ShardedDatabaseResources {
     return db + "-config";
   }
 
+  /**
+   * The ConfigMap through which the router asks for a layout change ({@code /init}, {@code /add},
+   * {@code /rm}) and the operator answers ({@link LayoutRequest}); the operator creates and owns
+   * it, the router may only read and update this one object.
+   */
+  public static String layoutRequestName(String db) {
+    return db + "-layout-request";
+  }
+
   /** The Secret generated for the router token when the user names none. */
   public static String generatedRouterTokenSecretName(String db) {
     return db + "-router-token";

@@ -79,7 +79,8 @@ class OperatorPermissionsTest {
   /**
    * The router's Role (built by the operator, granted by it within what the chart grants the
    * operator) holds nothing on Secrets: a compromised router can neither read the shard credential
-   * or the admin token through the API nor rewrite its own token.
+   * or the admin token through the API nor rewrite its own token; nor can it write its
+   * ShardedDatabase.
    */
   @ParameterizedTest(name = "examples/{0}")
   @ValueSource(strings = {"students.yaml", "awaiting-init.yaml", "production.yaml"})
@@ -98,7 +99,18 @@ class OperatorPermissionsTest {
     assertThat(routerGrants).extracting(Grant::resource).doesNotContain("secrets");
     assertThat(routerGrants)
         .extracting(Grant::resource)
-        .containsOnly("shardeddatabases", "shardeddatabases/status", "events");
+        .containsOnly("shardeddatabases", "shardeddatabases/status", "configmaps", "events");
+    // No write on the ShardedDatabase: layout changes go through the request object the operator
+    // validates and merges (docs/security.md).
+    assertThat(routerGrants)
+        .filteredOn(g -> g.resource().startsWith("shardeddatabases"))
+        .extracting(Grant::verb)
+        .containsOnly("get", "list", "watch");
+    // That request object: read and update only (the operator creates it).
+    assertThat(routerGrants)
+        .filteredOn(g -> g.resource().equals("configmaps"))
+        .extracting(Grant::verb)
+        .containsOnly("get", "update");
     // Events only to list them (the web console shows the database's); nothing written.
     assertThat(routerGrants)
         .filteredOn(g -> g.resource().equals("events"))

@@ -7,7 +7,8 @@ import io.shardeddb.api.ShardedDatabaseResources;
 
 /**
  * Builds the ConfigMap that describes the database to people (schema, shard layout and write
- * quorum); no process reads it. Its keys are rows of {@link SettingsTable}.
+ * quorum; no process reads it; its keys are rows of {@link SettingsTable}) and the empty layout
+ * request object the router writes to.
  */
 public final class ConfigModel {
 
@@ -22,6 +23,21 @@ public final class ConfigModel {
                 ShardedDatabaseResources.configMapName(db.name()),
                 Labels.component(db.name(), Labels.COMPONENT_CONFIG)))
         .withData(SettingsTable.configMapData(db))
+        .build();
+  }
+
+  /**
+   * The router's layout request object, empty: the router writes requests into it and the operator
+   * answers there ({@link io.shardeddb.api.LayoutRequest}). The operator creates it because RBAC
+   * cannot limit {@code create} to one name; the router's Role names only this object.
+   */
+  public static ConfigMap layoutRequest(DatabaseModel db) {
+    return new ConfigMapBuilder()
+        .withMetadata(
+            PodParts.meta(
+                db,
+                ShardedDatabaseResources.layoutRequestName(db.name()),
+                Labels.component(db.name(), Labels.COMPONENT_LAYOUT_REQUEST)))
         .build();
   }
 }

@@ -237,9 +237,10 @@ public final class RouterModel {
 
   /**
    * Read its own ShardedDatabase (and its status) and list Events in its namespace (the web console
-   * shows the database's); patch its spec for /init, /add, /rm. RBAC cannot limit the fields; the
-   * chart's router field policy (ValidatingAdmissionPolicy, matched on this ServiceAccount's name)
-   * keeps the patches to spec.shards, spec.servers and spec.schema at /init.
+   * shows the database's); no write on the ShardedDatabase: /init, /add and /rm go to the layout
+   * request ConfigMap (get and update of that one object, which the operator creates), and the
+   * operator validates and merges them into the spec. The chart's router field policy still denies
+   * the router any spec write, as a second layer where the API server has it.
    */
   public static Role role(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
@@ -250,13 +251,19 @@ public final class RouterModel {
                 .withApiGroups(ShardedDatabase.GROUP)
                 .withResources("shardeddatabases")
                 .withResourceNames(db.name())
-                .withVerbs("get", "list", "watch", "patch", "update")
+                .withVerbs("get", "list", "watch")
                 .build(),
             new PolicyRuleBuilder()
                 .withApiGroups(ShardedDatabase.GROUP)
                 .withResources("shardeddatabases/status")
                 .withResourceNames(db.name())
                 .withVerbs("get")
+                .build(),
+            new PolicyRuleBuilder()
+                .withApiGroups("")
+                .withResources("configmaps")
+                .withResourceNames(ShardedDatabaseResources.layoutRequestName(db.name()))
+                .withVerbs("get", "update")
                 .build(),
             // The web console lists the database's Events (a field selector on the involved
             // object; list cannot be limited by name). Read-only.

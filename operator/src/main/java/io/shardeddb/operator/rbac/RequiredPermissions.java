@@ -16,8 +16,9 @@ public final class RequiredPermissions {
   /** The rules, in a stable order. */
   public static final List<PermissionRule> RULES =
       List.of(
-          // The primary resource: watched, its status patched; the finalizers subresource lets
-          // owner references with blockOwnerDeletion point at it.
+          // The primary resource: watched, its status patched, its spec updated with a router's
+          // layout request (LayoutRequestStep); the finalizers subresource lets owner references
+          // with blockOwnerDeletion point at it.
           new PermissionRule(
               List.of("shardeddb.io"),
               List.of("shardeddatabases"),

@@ -28,6 +28,7 @@ import io.shardeddb.operator.crd.StoredStatusMonitor;
 import io.shardeddb.operator.dependent.CaSecretDependent;
 import io.shardeddb.operator.dependent.ConfigMapDependent;
 import io.shardeddb.operator.dependent.DisruptionBudgetApiCondition;
+import io.shardeddb.operator.dependent.LayoutRequestDependent;
 import io.shardeddb.operator.dependent.MysqlSecretDependent;
 import io.shardeddb.operator.dependent.RouterDeploymentDependent;
 import io.shardeddb.operator.dependent.RouterNetworkPolicyDependent;
@@ -69,17 +70,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles a ShardedDatabase as a flat list of named steps, each in its own file
- * (docs/operator.md, "One reconcile"): validate, {@link ObserveStep observe}, {@link WorkflowStep
- * workflow} (which shards run, then the dependents), {@link ShardsStep shards}, {@link
- * StuckPodReplacer stuck pods}, {@link ReshardStep resharding}, {@link AggregateStep aggregate}
- * (the one owner of conditions) and {@link FinishStep finish}. It never waits: work that is not
- * possible yet is retried by {@code rescheduleAfter}. This file holds the list, the event sources
- * and the workflow's dependents.
+ * (docs/operator.md, "One reconcile"): {@link LayoutRequestStep the router's layout request},
+ * validate, {@link ObserveStep observe}, {@link WorkflowStep workflow} (which shards run, then the
+ * dependents), {@link ShardsStep shards}, {@link StuckPodReplacer stuck pods}, {@link ReshardStep
+ * resharding}, {@link AggregateStep aggregate} (the one owner of conditions) and {@link FinishStep
+ * finish}. It never waits: work that is not possible yet is retried by {@code rescheduleAfter}.
+ * This file holds the list, the event sources and the workflow's dependents.
  */
 @Workflow(
     explicitInvocation = true,
     dependents = {
       @Dependent(type = ConfigMapDependent.class),
+      @Dependent(type = LayoutRequestDependent.class),
       @Dependent(
           type = RouterTokenSecretDependent.class,
           reconcilePrecondition = RouterTokenSecretDependent.Generated.class),
@@ -130,6 +132,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final KubernetesClient client;
   private final Clock clock;
   private final SpecValidator validator;
+  private final LayoutRequestStep layoutRequest;
   private final RestoreGate restoreGate;
   private final StatusAggregator aggregator;
   private final ObserveStep observe;
@@ -170,6 +173,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     this.client = client;
     this.clock = clock;
     this.validator = validator;
+    this.layoutRequest = new LayoutRequestStep(client, validator, events);
     this.restoreGate = new RestoreGate(client);
     this.aggregator = aggregator;
     // What status writes showed about the server's CRD (cluster-wide, so one per operator).
@@ -220,6 +224,10 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   public UpdateControl<ShardedDatabase> reconcile(
       ShardedDatabase sdb, Context<ShardedDatabase> context) {
     Instant now = clock.instant();
+    if (layoutRequest.step(sdb, context, now)) {
+      // The merged layout is a new generation; its own event starts the pass that applies it.
+      return UpdateControl.<ShardedDatabase>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+    }
     ShardedDatabaseStatus previous = statusOf(sdb);
     List<String> problems = problems(sdb, previous);
     if (!problems.isEmpty()) {

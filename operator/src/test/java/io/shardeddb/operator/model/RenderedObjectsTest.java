@@ -100,6 +100,7 @@ class RenderedObjectsTest {
     DatabaseModel db = model(c);
     Map<String, Object> objects = new LinkedHashMap<>();
     objects.put("configMap", ConfigModel.configMap(db));
+    objects.put("layoutRequest", ConfigModel.layoutRequest(db));
     for (DesiredShard shard : db.shards()) {
       objects.put(shard.id() + "/statefulSet", ShardModel.statefulSet(db, shard));
       objects.put(shard.id() + "/service", ShardModel.headlessService(db, shard));

@@ -136,7 +136,7 @@ class RouterModelTest {
   }
 
   @Test
-  void theRouterMayReadAndPatchOnlyItsOwnShardedDatabase() {
+  void theRouterMayOnlyReadItsOwnShardedDatabaseAndWriteOnlyItsLayoutRequest() {
     Role role = RouterModel.role(students);
 
     assertThat(role.getRules().subList(0, 2))
@@ -144,13 +144,19 @@ class RouterModelTest {
             r -> {
               assertThat(r.getApiGroups()).containsExactly("shardeddb.io");
               assertThat(r.getResourceNames()).containsExactly("students");
+              // Layout changes go through the request object the operator validates and merges.
+              assertThat(r.getVerbs())
+                  .doesNotContain("create", "update", "patch", "delete", "deletecollection", "*");
             });
-    // The console's Events: list only, nothing else on the core API.
-    assertThat(role.getRules().get(2).getResources()).containsExactly("events");
-    assertThat(role.getRules().get(2).getVerbs()).containsExactly("list");
-    assertThat(role.getRules().get(0).getVerbs())
-        .contains("get", "watch", "patch")
-        .doesNotContain("delete");
+    assertThat(role.getRules().get(0).getVerbs()).containsExactly("get", "list", "watch");
+    // The layout request: one ConfigMap by name, read and update only (the operator creates it).
+    assertThat(role.getRules().get(2).getResources()).containsExactly("configmaps");
+    assertThat(role.getRules().get(2).getResourceNames())
+        .containsExactly("students-layout-request");
+    assertThat(role.getRules().get(2).getVerbs()).containsExactly("get", "update");
+    // The console's Events: list only.
+    assertThat(role.getRules().get(3).getResources()).containsExactly("events");
+    assertThat(role.getRules().get(3).getVerbs()).containsExactly("list");
     assertThat(RouterModel.roleBinding(students).getSubjects())
         .singleElement()
         .satisfies(
@@ -351,7 +357,7 @@ class RouterModelTest {
             r -> {
               assertThat(r.getResources()).doesNotContain("secrets", "*");
               if (r.getApiGroups().contains("")) {
-                assertThat(r.getResources()).containsExactly("events");
+                assertThat(r.getResources()).containsAnyOf("events", "configmaps").hasSize(1);
               }
               assertThat(r.getVerbs()).doesNotContain("*");
             });

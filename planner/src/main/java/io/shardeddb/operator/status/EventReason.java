@@ -79,7 +79,11 @@ public enum EventReason {
   /** A rotation asked by shardeddb.io/rotate-ca was refused (message says why). */
   CaRotationRefused(true),
   /** The CA Secret named by spec.tls.caSecret cannot be used: nothing is issued from it. */
-  CaSecretUnusable(true);
+  CaSecretUnusable(true),
+  /** The router's layout request (/init, /add, /rm) was merged into the spec. */
+  LayoutRequestAccepted(false),
+  /** The router's layout request was refused; the spec is untouched (message says why). */
+  LayoutRequestRefused(true);
 
   private final boolean warning;
 

@@ -3,6 +3,7 @@ package io.shardeddb.router.admin;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.TaskExecutors;
+import io.shardeddb.api.LayoutRequest;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ColumnSpec;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
@@ -35,22 +36,27 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * The admin endpoints in a cluster: each becomes a change to the router's ShardedDatabase {@code
- * spec} (schema, shards with their replica counts, the server names), and the reply waits until the
- * operator reports that generation Ready — bounded, then 504.
+ * The admin endpoints in a cluster: each becomes a layout request (schema, shards with their
+ * replica counts, the server names) in the object the operator validates and merges into the
+ * ShardedDatabase's {@code spec} ({@link LayoutRequestChannel}); the router itself cannot write the
+ * resource. The reply waits for the operator's answer (a refusal is a 400), then until the operator
+ * reports the generation that carries the layout Ready — each wait bounded, then 504.
  */
 @Singleton
 @Requires(property = "shardeddb.router.topology.source", value = "kubernetes")
 public class KubernetesAdmin implements ClusterAdmin {
   private final KubernetesTopologySource source;
+  private final LayoutRequestChannel requests;
   private final ExecutorService blocking;
   private final Duration readyTimeout;
 
   public KubernetesAdmin(
       KubernetesTopologySource source,
+      LayoutRequestChannel requests,
       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
       RouterSettings settings) {
     this.source = source;
+    this.requests = requests;
     this.blocking = blocking;
     this.readyTimeout = settings.admin().readyTimeout();
   }
@@ -101,23 +107,27 @@ public class KubernetesAdmin implements ClusterAdmin {
   }
 
   /**
-   * Plans the new layout from the resource as it is now, writes it into {@code spec}, then waits
-   * for Ready at the new generation and builds the reply.
+   * Plans the new layout from the resource as the API server has it now, sends it to the operator
+   * as a layout request, waits (bounded) for the operator's answer — a refusal is a 400 naming the
+   * problem — then waits for Ready at the generation that carries it and builds the reply.
    */
   private <T> CompletableFuture<T> change(
       Function<Topology, Layout> plan, Function<Layout, T> reply) {
     return CompletableFuture.supplyAsync(
             () -> {
+              // One request at a time from this router: the next one plans from the spec the
+              // operator merged this one into.
               synchronized (this) {
-                ShardedDatabase now = source.latest();
-                if (now == null) {
-                  throw new ApiException(
-                      503, "the router's ShardedDatabase does not exist (yet) in the cluster");
-                }
+                ShardedDatabase now = current();
                 Layout layout = plan.apply(ShardedDatabaseTopology.from(now));
-                ShardedDatabase patched = patch(layout);
-                Long generation = patched.getMetadata().getGeneration();
-                return new Object[] {layout, generation == null ? 0L : generation};
+                String id = requests.send(requestFor(now, layout));
+                LayoutRequest.Answer answer = requests.await(id, readyTimeout);
+                if (answer.outcome() != LayoutRequest.Outcome.Accepted) {
+                  throw new ApiException(
+                      400, "the operator refused the change: " + answer.message());
+                }
+                long generation = answer.generation() == null ? 0L : answer.generation();
+                return new Object[] {layout, generation};
               }
             },
             blocking)
@@ -142,26 +152,27 @@ public class KubernetesAdmin implements ClusterAdmin {
                         }));
   }
 
-  /**
-   * Writes the layout into the resource's spec. The API server's validation (CRD bounds and CEL
-   * rules) answers 422 naming the field, which becomes a 400 for the client.
-   */
-  private ShardedDatabase patch(Layout layout) {
+  /** The router's ShardedDatabase as the API server has it now (not the informer's copy). */
+  private ShardedDatabase current() {
+    ShardedDatabase now;
     try {
-      return source.resource().edit(r -> withSpec(r, layout));
+      now = source.resource().get();
     } catch (KubernetesClientException e) {
-      String detail =
-          e.getStatus() != null && e.getStatus().getMessage() != null
-              ? e.getStatus().getMessage()
-              : e.getMessage();
-      if (e.getCode() == 422 || e.getCode() == 400) {
-        throw new ApiException(400, "the cluster refused the change: " + detail);
-      }
-      throw new ApiException(503, "cannot update the ShardedDatabase: " + detail);
+      throw new ApiException(503, "cannot read the ShardedDatabase: " + e.getMessage());
     }
+    if (now == null) {
+      throw new ApiException(
+          503, "the router's ShardedDatabase does not exist (yet) in the cluster");
+    }
+    return now;
   }
 
-  private static ShardedDatabase withSpec(ShardedDatabase r, Layout layout) {
+  /**
+   * The layout request for {@code layout}, planned from {@code r}: the fields the router owns
+   * (schema, shards with their replica counts, server names); the operator merges them into the
+   * spec and keeps every other field.
+   */
+  static LayoutRequest requestFor(ShardedDatabase r, Layout layout) {
     ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(r);
     Layout before = Layout.of(ShardedDatabaseTopology.from(r));
     Map<String, Integer> replicasBefore = replicasBySpec(spec);
@@ -178,10 +189,9 @@ public class KubernetesAdmin implements ClusterAdmin {
           new ShardSpec(
               s.id(), s.low(), s.size(), replicas(s.id(), before, layout, replicasBefore)));
     }
-    // With-methods, not the constructor: every field the router does not own (sharding,
-    // writeQuorum, storage, ...) stays as the user wrote it.
-    r.setSpec(spec.withSchema(schema).withShards(shards).withServers(layout.servers()));
-    return r;
+    Long generation = r.getMetadata().getGeneration();
+    return new LayoutRequest(
+        generation == null ? 0L : generation, schema, shards, layout.servers());
   }
 
   /**
@@ -216,7 +226,8 @@ public class KubernetesAdmin implements ClusterAdmin {
   }
 
   private String tableName(Topology current) {
-    SchemaSpec schema = ShardedDatabaseResources.spec(source.latest()).schema();
+    ShardedDatabase latest = source.latest();
+    SchemaSpec schema = latest == null ? null : ShardedDatabaseResources.spec(latest).schema();
     if (schema != null && schema.table() != null) {
       return schema.table();
     }

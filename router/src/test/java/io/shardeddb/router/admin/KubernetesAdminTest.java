@@ -3,18 +3,23 @@ package io.shardeddb.router.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.LayoutRequest;
+import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.router.Http;
 import io.shardeddb.router.TestRouter;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,10 +30,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * In a cluster, {@code /init}, {@code /add} and {@code /rm} become changes to the router's
- * ShardedDatabase spec and reply once the operator reports the new generation Ready; the router
- * follows status changes (a new primary) without a restart. The fabric8 mock API server (CRUD mode)
- * stands in for the cluster and this test plays the operator by writing the status.
+ * In a cluster, {@code /init}, {@code /add} and {@code /rm} become layout requests in the
+ * operator-owned ConfigMap; the router replies once the operator accepted the request and reports
+ * the generation that carries it Ready, and answers 400 with the operator's reason when it refused;
+ * the router follows status changes (a new primary) without a restart. The fabric8 mock API server
+ * (CRUD mode) stands in for the cluster and this test plays the operator: it merges the request
+ * into the spec, answers, and writes the status.
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -50,6 +57,7 @@ class KubernetesAdminTest {
        "servers":{"Server0":["sh1","sh2"],"Server1":["sh2","sh3"],"Server2":["sh1","sh3"]}}
       """;
 
+  final Set<String> seen = new HashSet<>();
   TestRouter router;
   Http http;
   Resource<GenericKubernetesResource> sdb;
@@ -69,6 +77,16 @@ class KubernetesAdminTest {
                 spec: {replicas: 3, writeQuorum: Majority, sharding: Hash}
                 """,
                 GenericKubernetesResource.class))
+        .create();
+    client
+        .configMaps()
+        .inNamespace("test")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(ShardedDatabaseResources.layoutRequestName("students"))
+                .endMetadata()
+                .build())
         .create();
     router =
         TestRouter.start(
@@ -130,6 +148,64 @@ class KubernetesAdminTest {
         });
   }
 
+  Map<String, String> requestObject() {
+    return client
+        .configMaps()
+        .inNamespace("test")
+        .withName(ShardedDatabaseResources.layoutRequestName("students"))
+        .get()
+        .getData();
+  }
+
+  /** Waits until the router wrote a request this test has not seen yet; returns its id. */
+  String awaitRequest() {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              Map<String, String> data = requestObject();
+              return data != null
+                  && data.get(LayoutRequest.ID_KEY) != null
+                  && !seen.contains(data.get(LayoutRequest.ID_KEY));
+            });
+    String id = requestObject().get(LayoutRequest.ID_KEY);
+    seen.add(id);
+    return id;
+  }
+
+  /** Plays the operator: merges request {@code id}'s layout into the spec and accepts it. */
+  @SuppressWarnings("unchecked")
+  void operatorAccepts(String id) {
+    Map<String, Object> layout =
+        Serialization.unmarshal(requestObject().get(LayoutRequest.LAYOUT_KEY), Map.class);
+    GenericKubernetesResource merged =
+        sdb.edit(
+            r -> {
+              Map<String, Object> spec =
+                  (Map<String, Object>) r.getAdditionalProperties().get("spec");
+              spec.put("schema", layout.get("schema"));
+              spec.put("shards", layout.get("shards"));
+              spec.put("servers", layout.get("servers"));
+              return r;
+            });
+    answer(id, LayoutRequest.Outcome.Accepted, merged.getMetadata().getGeneration(), "merged");
+  }
+
+  void answer(String id, LayoutRequest.Outcome outcome, Long generation, String message) {
+    client
+        .configMaps()
+        .inNamespace("test")
+        .withName(ShardedDatabaseResources.layoutRequestName("students"))
+        .edit(
+            cm -> {
+              cm.getData()
+                  .put(
+                      LayoutRequest.ANSWER_KEY,
+                      new LayoutRequest.Answer(id, outcome, generation, message, "now").toJson());
+              return cm;
+            });
+  }
+
   @SuppressWarnings("unchecked")
   Map<String, Object> spec() {
     return (Map<String, Object>) sdb.get().getAdditionalProperties().get("spec");
@@ -141,12 +217,12 @@ class KubernetesAdminTest {
 
   @Test
   @Order(1)
-  void initPatchesTheSpecAndRepliesOnceTheOperatorReportsReady() {
+  void initIsALayoutRequestAndRepliesOnceTheOperatorMergedItAndReportsReady() {
     await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/admin/topology").status() == 200);
     CompletableFuture<Http.Reply> reply = async("POST", "/init", INIT);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(spec()).containsKey("schema"));
+    String id = awaitRequest();
+    assertThat(spec()).as("the router never writes the spec itself").doesNotContainKey("schema");
+    operatorAccepts(id);
     assertThat(reply).isNotDone();
     assertThat(spec().get("shards"))
         .asList()
@@ -197,9 +273,8 @@ class KubernetesAdminTest {
             "/add",
             "{\"n\":2,\"new_shards\":[{\"Stud_id_low\":12288,\"Shard_id\":\"sh4\",\"Shard_size\":4096}],"
                 + "\"servers\":{\"Server4\":[\"sh3\",\"sh4\"],\"Server[5]\":[\"sh2\",\"sh4\"]}}");
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(spec().get("servers").toString()).contains("Server4"));
+    operatorAccepts(awaitRequest());
+    assertThat(spec().get("servers").toString()).contains("Server4");
     operatorReportsReady("students-sh1-1");
     Http.Reply r = reply.join();
     assertThat(r.json())
@@ -211,14 +286,45 @@ class KubernetesAdminTest {
         .contains(
             Map.of("id", "sh3", "low", 8192, "size", 4096, "replicas", 3),
             Map.of("id", "sh4", "low", 12288, "size", 4096, "replicas", 2));
-    // The router rebuilds the spec from its layout: every field it does not own stays as it was.
     assertThat(spec()).containsEntry("sharding", "Hash").containsEntry("writeQuorum", "Majority");
   }
 
   @Test
   @Order(4)
-  void aChangeTheOperatorNeverReportsReadyTimesOutWith504() {
+  void aChangeTheOperatorRefusesIsA400NamingTheProblemAndChangesNothing() {
+    Object before = spec();
+    CompletableFuture<Http.Reply> reply =
+        async("DELETE", "/rm", "{\"n\":1,\"servers\":[\"Server4\"]}");
+    answer(
+        awaitRequest(),
+        LayoutRequest.Outcome.Refused,
+        null,
+        "spec.servers: server 'Server0' lists shard 'sh9', which is not in the layout");
+    Http.Reply r = reply.join();
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("status").asText()).isEqualTo("failure");
+    assertThat(r.message())
+        .contains("the operator refused the change")
+        .contains("lists shard 'sh9'");
+    assertThat(spec()).isEqualTo(before);
+  }
+
+  @Test
+  @Order(5)
+  void aRequestTheOperatorNeverAnswersTimesOutWith504() {
     Http.Reply r = http.send("DELETE", "/rm", "{\"n\":1,\"servers\":[\"Server4\"]}");
+    assertThat(r.status()).isEqualTo(504);
+    assertThat(r.message()).contains("did not answer the layout request");
+    assertThat(spec().get("servers").toString()).contains("Server4");
+  }
+
+  @Test
+  @Order(6)
+  void aChangeTheOperatorNeverReportsReadyTimesOutWith504() {
+    CompletableFuture<Http.Reply> reply =
+        async("DELETE", "/rm", "{\"n\":1,\"servers\":[\"Server4\"]}");
+    operatorAccepts(awaitRequest());
+    Http.Reply r = reply.join();
     assertThat(r.status()).isEqualTo(504);
     assertThat(r.json().get("status").asText()).isEqualTo("failure");
     assertThat(r.message()).contains("did not report the ShardedDatabase Ready");
