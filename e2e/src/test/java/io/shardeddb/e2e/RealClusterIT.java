@@ -826,7 +826,12 @@ class RealClusterIT {
         .until(
             () -> {
               Pod p = client.pods().inNamespace(dbNs).withName(secondary).get();
-              return p != null && !uid.equals(p.getMetadata().getUid()) && isReady(status());
+              return p != null
+                  && !uid.equals(p.getMetadata().getUid())
+                  && p.getStatus().getConditions().stream()
+                      .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+                  && isReady(status())
+                  && status().shard("sh2").orElseThrow().readyReplicas() == 3;
             });
     assertThat(mysqlLogsIn(secondary, user, next)).isTrue();
   }
