@@ -25,7 +25,8 @@ import java.util.Set;
 
 /**
  * Requires {@code Authorization: Bearer <credential>} on every endpoint except health and metrics
- * (the kubelet and Prometheus carry no credential): without it anyone reaching the pod could change
+ * (the kubelet and Prometheus carry no credential; with {@code SHARDEDDB_MANAGEMENT_PORT} set they
+ * are routed on the management port only, so the API port answers 404 for them): without it anyone reaching the pod could change
  * its role or epoch, point it at another primary, or write rows. Two identities: the shard
  * credential (operator and peers) is accepted everywhere; the data credential (what routers hold)
  * only on the data endpoints ({@link #isData}), so a stolen router credential cannot fence,
@@ -147,7 +148,10 @@ public class ShardAuthFilter implements Ordered {
         + role.map(r -> "role " + r.label()).orElse("none");
   }
 
-  /** Health (probes) and metrics; exact paths, so nothing else hides behind a prefix. */
+  /**
+   * Health (probes) and metrics; exact paths, so nothing else hides behind a prefix. Which port
+   * serves them is the router's business (Micronaut's {@code endpoints.all.port}), not this filter's.
+   */
   static boolean isOpen(String path) {
     return path.equals("/health")
         || path.equals("/health/liveness")
