@@ -150,7 +150,8 @@ public class ShardAuthFilter implements Ordered {
 
   /**
    * Health (probes) and metrics; exact paths, so nothing else hides behind a prefix. Which port
-   * serves them is the router's business (Micronaut's {@code endpoints.all.port}), not this filter's.
+   * serves them is Micronaut's route table's to decide ({@code endpoints.all.port}), not this
+   * filter's.
    */
   static boolean isOpen(String path) {
     return path.equals("/health")
