@@ -22,6 +22,18 @@ public final class ShardedDatabaseResources {
   /** The router's HTTP port. */
   public static final int ROUTER_PORT = 8080;
 
+  /**
+   * Shard-servers' and routers' management port ({@code SHARDEDDB_MANAGEMENT_PORT}, named {@value
+   * #MANAGEMENT_PORT_NAME}): {@code /health}, {@code /health/liveness}, {@code /health/readiness}
+   * and {@code /prometheus}, plain HTTP, nothing else; the API ports answer 404 for those paths.
+   * Anonymous health is the status alone; the NetworkPolicies admit only the metrics scraper here
+   * (kubelet probes come from the node). docs/security.md, "Management port".
+   */
+  public static final int MANAGEMENT_PORT = 8084;
+
+  /** The container port name of {@link #MANAGEMENT_PORT}: probes and PodMonitors refer to it. */
+  public static final String MANAGEMENT_PORT_NAME = "management";
+
   /** MySQL's port inside a shard pod (reached over localhost only). */
   public static final int MYSQL_PORT = 3306;
 

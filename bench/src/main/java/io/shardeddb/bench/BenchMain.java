@@ -234,7 +234,6 @@ public final class BenchMain implements Callable<Integer> {
               "bench-" + shards + "x" + replicas, shards, replicas, plan.keySpace(), tlsOn());
       try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
           RouterTarget router = d.target()) {
-        javax.net.ssl.SSLContext probe = io.shardeddb.protocol.tls.Tls.probeContext();
         phases.measure(
             "shardeddb " + config,
             shards,
@@ -242,7 +241,7 @@ public final class BenchMain implements Callable<Integer> {
             router,
             plan,
             d.processGroups(),
-            () -> HopMeters.read(d.meterPods(), probe));
+            () -> HopMeters.read(d.meterPods()));
       }
       write(writer);
     }

@@ -13,8 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
 
 /**
  * The per-hop view of a phase (issue 27, lever 5): every timer the pods export on {@code
@@ -91,13 +89,12 @@ final class HopMeters {
   private HopMeters() {}
 
   /** Reads every pod's page now; a pod that does not answer within a few seconds is skipped. */
-  static Reading read(List<Pod> pods, SSLContext tls) {
+  static Reading read(List<Pod> pods) {
     Map<Key, Value> values = new LinkedHashMap<>();
     List<String> unreachable = new ArrayList<>();
     for (Pod pod : pods) {
       try {
-        parse(pod.group(), fetch(pod.url(), tls))
-            .forEach((k, v) -> values.merge(k, v, Value::plus));
+        parse(pod.group(), fetch(pod.url())).forEach((k, v) -> values.merge(k, v, Value::plus));
       } catch (IOException | RuntimeException e) {
         unreachable.add(pod.url() + ": " + e);
       }
@@ -130,14 +127,9 @@ final class HopMeters {
     return out;
   }
 
-  private static String fetch(String url, SSLContext tls) throws IOException {
+  /** A page of a pod's management port: plain HTTP, no credential (as Prometheus scrapes it). */
+  private static String fetch(String url) throws IOException {
     HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-    if (c instanceof HttpsURLConnection s && tls != null) {
-      // Metrics carry no secret and the request no credential (as a kubelet probe): the pod's
-      // certificate names its Service, not the loopback address the bench reaches it at.
-      s.setSSLSocketFactory(tls.getSocketFactory());
-      s.setHostnameVerifier((host, session) -> true);
-    }
     c.setConnectTimeout(3000);
     c.setReadTimeout(5000);
     try (InputStream in = c.getInputStream()) {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.local.LocalCluster;
@@ -85,8 +86,9 @@ final class LocalDeployment implements AutoCloseable {
 
   /**
    * Every pod's metrics page, with the group its process belongs to (as {@link #processGroups}):
-   * the pod's address and its container port named {@code http}, over HTTPS when the database runs
-   * TLS.
+   * the pod's address and its management port (container port {@value
+   * ShardedDatabaseResources#MANAGEMENT_PORT_NAME}), plain HTTP whether or not the database runs
+   * TLS (docs/security.md, "Management port").
    */
   List<HopMeters.Pod> meterPods() {
     ShardedDatabase r = resource(cluster, name);
@@ -94,14 +96,13 @@ final class LocalDeployment implements AutoCloseable {
     if (r != null && r.getStatus() != null) {
       r.getStatus().shardsOrEmpty().forEach(s -> primaries.add(s.primary()));
     }
-    String scheme = router.tls() == null ? "http" : "https";
     List<HopMeters.Pod> out = new java.util.ArrayList<>();
     for (Pod pod : podList(cluster.client())) {
       String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
       Optional<Integer> port =
           pod.getSpec().getContainers().stream()
               .flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
-              .filter(p -> "http".equals(p.getName()))
+              .filter(p -> ShardedDatabaseResources.MANAGEMENT_PORT_NAME.equals(p.getName()))
               .map(p -> p.getContainerPort())
               .findFirst();
       if (ip == null || port.isEmpty()) {
@@ -112,7 +113,7 @@ final class LocalDeployment implements AutoCloseable {
           pod.getSpec().getContainers().stream().anyMatch(c -> c.getName().contains("router"));
       String group =
           isRouter ? "router" : primaries.contains(podName) ? "primaries" : "secondaries";
-      out.add(new HopMeters.Pod(group, scheme + "://" + ip + ":" + port.get() + "/prometheus"));
+      out.add(new HopMeters.Pod(group, "http://" + ip + ":" + port.get() + "/prometheus"));
     }
     return out;
   }

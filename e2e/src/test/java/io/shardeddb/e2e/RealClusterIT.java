@@ -1707,7 +1707,8 @@ class RealClusterIT {
 
   /**
    * GETs a shard-server endpoint over the node's bridge, with the shard credential the operator
-   * generated into {@code <db>-shard-auth} (every endpoint but health requires it).
+   * generated into {@code <db>-shard-auth} (every endpoint requires it; health and metrics are on
+   * the management port 8084).
    */
   private JsonNode get(String url) throws Exception {
     String credential = secretValue(DB + "-shard-auth", "token");

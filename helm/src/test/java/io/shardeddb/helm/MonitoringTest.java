@@ -17,6 +17,7 @@ import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.OperatorConfig;
 import io.shardeddb.operator.model.DatabaseModel;
@@ -78,7 +79,8 @@ class MonitoringTest {
     assertThat(shardPod.getMetadata().getLabels())
         .containsAllEntriesOf(shard.getSpec().getSelector().getMatchLabels());
     assertThat(selects(shard, routerPod)).as("router pods are the other PodMonitor's").isFalse();
-    assertScrapesPrometheusOnAPortThePodHas(shard, shardPod, ShardModel.METRICS_PORT);
+    assertScrapesPrometheusOnAPortThePodHas(
+        shard, shardPod, ShardedDatabaseResources.MANAGEMENT_PORT);
   }
 
   @Test
@@ -92,7 +94,7 @@ class MonitoringTest {
         .containsAllEntriesOf(router.getSpec().getSelector().getMatchLabels());
     assertThat(selects(router, shardPod)).as("shard pods are the other PodMonitor's").isFalse();
     assertScrapesPrometheusOnAPortThePodHas(
-        router, routerPod, io.shardeddb.api.ShardedDatabaseResources.ROUTER_PORT);
+        router, routerPod, ShardedDatabaseResources.MANAGEMENT_PORT);
   }
 
   @Test
@@ -135,7 +137,7 @@ class MonitoringTest {
   }
 
   @Test
-  void theOperatorIsToldWhichScraperToAdmitAndTheShardPolicyThenAdmitsItOnTheMetricsPort() {
+  void theOperatorIsToldWhichScraperToAdmitAndThePoliciesThenAdmitItOnTheManagementPort() {
     Map<String, String> env =
         operatorContainer().getEnv().stream()
             .filter(e -> e.getValue() != null)
@@ -145,23 +147,27 @@ class MonitoringTest {
     assertThat(config.metricsScraper().namespace()).isEqualTo("monitoring");
     assertThat(config.metricsScraper().podLabels())
         .isEqualTo(Map.of("app.kubernetes.io/name", "prometheus", "prometheus", "k8s"));
-    var ingress =
-        NetworkPolicies.shard(
-                students.withScraper(config.metricsScraper()), new DesiredShard("sh1", 3))
-            .getSpec()
-            .getIngress();
-    assertThat(ingress)
-        .anySatisfy(
-            rule -> {
-              assertThat(rule.getFrom())
-                  .extracting(NetworkPolicyPeer::getPodSelector)
-                  .extracting(s -> s.getMatchLabels())
-                  .containsExactly(config.metricsScraper().podLabels());
-              assertThat(rule.getPorts())
-                  .singleElement()
-                  .satisfies(
-                      p -> assertThat(p.getPort().getIntVal()).isEqualTo(ShardModel.METRICS_PORT));
-            });
+    var scraped = students.withScraper(config.metricsScraper());
+    for (var policy :
+        List.of(
+            NetworkPolicies.shard(scraped, new DesiredShard("sh1", 3)),
+            NetworkPolicies.router(scraped))) {
+      assertThat(policy.getSpec().getIngress())
+          .as(policy.getMetadata().getName())
+          .anySatisfy(
+              rule -> {
+                assertThat(rule.getFrom())
+                    .extracting(NetworkPolicyPeer::getPodSelector)
+                    .extracting(s -> s.getMatchLabels())
+                    .containsExactly(config.metricsScraper().podLabels());
+                assertThat(rule.getPorts())
+                    .singleElement()
+                    .satisfies(
+                        p ->
+                            assertThat(p.getPort().getIntVal())
+                                .isEqualTo(ShardedDatabaseResources.MANAGEMENT_PORT));
+              });
+    }
   }
 
   @Test
@@ -225,6 +231,8 @@ class MonitoringTest {
       PodMonitor monitor, PodTemplateSpec pod, int containerPort) {
     PodMetricsEndpoint endpoint = monitor.getSpec().getPodMetricsEndpoints().get(0);
     assertThat(endpoint.getPath()).isEqualTo("/prometheus");
+    assertThat(endpoint.getPort()).isEqualTo(ShardedDatabaseResources.MANAGEMENT_PORT_NAME);
+    assertThat(endpoint.getScheme()).as("the management port has no TLS").isEqualTo("http");
     List<ContainerPort> named =
         pod.getSpec().getContainers().stream()
             .map(Container::getPorts)

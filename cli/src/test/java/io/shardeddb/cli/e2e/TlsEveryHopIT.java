@@ -40,9 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TLS on every hop of a local-mode database that asks for nothing (TLS is the default): rows
  * written through the router reach a majority of replicas (router → shard-server and peer → peer
- * over mTLS), plain HTTP gets no answer from a shard-server or the router, a client that trusts
- * another CA refuses the router, and each mTLS role reaches only its own endpoints even with a
- * valid bearer credential in hand.
+ * over mTLS), plain HTTP gets no answer from a shard-server or the router (but for health and
+ * metrics on their management port), a client that trusts another CA refuses the router, and each
+ * mTLS role reaches only its own endpoints even with a valid bearer credential in hand.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsEveryHopIT {
@@ -85,8 +85,8 @@ class TlsEveryHopIT {
     HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     for (String url :
         List.of(
-            "http://" + shardPods().get(0).getStatus().getPodIP() + ":8081/health/liveness",
-            router.routerUrl().replace("https://", "http://") + "/health/liveness")) {
+            "http://" + shardPods().get(0).getStatus().getPodIP() + ":8081/heartbeat",
+            router.routerUrl().replace("https://", "http://") + "/status")) {
       assertThatThrownBy(
               () ->
                   plain.send(
@@ -96,6 +96,51 @@ class TlsEveryHopIT {
                       HttpResponse.BodyHandlers.ofString()))
           .as(url)
           .isInstanceOf(IOException.class);
+    }
+  }
+
+  /**
+   * The management port (docs/security.md, "Management port"), as the kubelet and Prometheus reach
+   * it: plain HTTP, no credential; health says UP and nothing of the replica or the topology, the
+   * metrics are there; the API ports (HTTPS) answer 404 for both even to a valid identity.
+   */
+  @Test
+  void healthAndMetricsAreOnThePlainManagementPortAndTellAnonymousCallersOnlyTheStatus()
+      throws Exception {
+    HttpClient plain =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    String routerHost = URI.create(router.routerUrl()).getHost();
+    int port = ShardedDatabaseResources.MANAGEMENT_PORT;
+    for (String base :
+        List.of("http://" + primaryIp() + ":" + port, "http://" + routerHost + ":" + port)) {
+      HttpResponse<String> health =
+          plain.send(
+              HttpRequest.newBuilder(URI.create(base + "/health/readiness")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).as(base + ": " + health.body()).isEqualTo(200);
+      assertThat(health.body())
+          .as(base)
+          .contains("\"UP\"")
+          .doesNotContain("role", "Primary", "epoch", "appliedLsn", "topologyVersion");
+      HttpResponse<String> metrics =
+          plain.send(
+              HttpRequest.newBuilder(URI.create(base + "/prometheus")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).as(base).isEqualTo(200);
+      assertThat(metrics.body()).as(base).contains("http_server_requests_seconds");
+    }
+    String shard = "https://" + primaryIp() + ":8081";
+    String dataToken = secret(ShardedDatabaseResources.shardDataAuthSecretName(DB), "token");
+    for (String path : List.of("/health/readiness", "/prometheus")) {
+      assertThat(call(identity(TlsRole.ROUTER), "GET", shard + path, dataToken))
+          .as("shard-server API port " + path)
+          .isEqualTo(404);
+      assertThat(call(router.tls(), "GET", router.routerUrl() + path, router.token()))
+          .as("router API port " + path)
+          .isEqualTo(404);
     }
   }
 
@@ -110,8 +155,7 @@ class TlsEveryHopIT {
     assertThatThrownBy(
             () ->
                 wrong.send(
-                    HttpRequest.newBuilder(URI.create(router.routerUrl() + "/health/liveness"))
-                        .build(),
+                    HttpRequest.newBuilder(URI.create(router.routerUrl() + "/status")).build(),
                     HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(IOException.class);
   }

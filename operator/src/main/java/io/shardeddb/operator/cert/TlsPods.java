@@ -3,7 +3,6 @@ package io.shardeddb.operator.cert;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -19,16 +18,15 @@ import io.shardeddb.operator.model.Setting.Target;
 import io.shardeddb.operator.model.SettingsTable;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.TlsRole;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What TLS adds to the pods the operator builds (pure): for routers, the TLS Secret projected with
  * the router's pair as {@code tls.crt}/{@code tls.key} beside {@code ca.crt}; for shard-servers,
  * their shard's Secret of per-pod pairs, whole, with the pod's name so the server picks its own
  * {@code <pod>.crt/.key}; the settings that switch the servers to it (the {@code TLS_ENV} rows of
- * {@link SettingsTable}, names and values), and HTTPS probes (the kubelet probes without verifying,
- * as for any HTTPS probe). With {@code spec.tls.enabled: false} the pods are left as they are.
+ * {@link SettingsTable}, names and values). Probes are unchanged: they ask the management port,
+ * which is plain HTTP (docs/security.md, "Management port"). With {@code spec.tls.enabled: false}
+ * the pods are left as they are.
  */
 public final class TlsPods {
 
@@ -60,7 +58,6 @@ public final class TlsPods {
       if (c.getName().equals(container)) {
         c.getVolumeMounts().add(mount(TLS_VOLUME, ShardedDatabaseResources.TLS_MOUNT));
         c.getEnv().addAll(SettingsTable.env(Process.SHARD_SERVER, Channel.TLS_ENV, target));
-        https(c);
       }
     }
     return sts;
@@ -96,9 +93,6 @@ public final class TlsPods {
           .add(mount(ROUTER_SERVER_TLS_VOLUME, ShardedDatabaseResources.ROUTER_SERVER_TLS_MOUNT));
     }
     c.getEnv().addAll(SettingsTable.env(Process.ROUTER, Channel.TLS_ENV, target));
-    if (!tls.routerPlainHttpOrDefault()) {
-      https(c);
-    }
     return deployment;
   }
 
@@ -143,17 +137,5 @@ public final class TlsPods {
 
   private static VolumeMount mount(String volume, String path) {
     return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(true).build();
-  }
-
-  private static void https(Container c) {
-    List<Probe> probes = new ArrayList<>();
-    probes.add(c.getStartupProbe());
-    probes.add(c.getReadinessProbe());
-    probes.add(c.getLivenessProbe());
-    for (Probe p : probes) {
-      if (p != null && p.getHttpGet() != null) {
-        p.getHttpGet().setScheme("HTTPS");
-      }
-    }
   }
 }

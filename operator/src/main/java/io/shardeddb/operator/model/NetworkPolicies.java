@@ -30,8 +30,10 @@ import java.util.Map;
  *   <li>into shard pods: the API port from the router, the operator and the database's shard pods
  *       (replication pulls, resharding's {@code /snapshot} and {@code /log} between shards); the
  *       stream port from the database's shard pods (replication) and router pods (the data
- *       channel); the metrics port from the configured scraper;
- *   <li>into router pods: the router port from anywhere (the database's clients);
+ *       channel); the management port (health, {@code /prometheus}) from the configured scraper
+ *       only;
+ *   <li>into router pods: the router port from anywhere (the database's clients); the management
+ *       port from the configured scraper only;
  *   <li>out of shard pods (with egress on): the database's shard pods on both ports, DNS, and the
  *       backup store's port when backups are configured (any address: the store is outside the
  *       cluster or a Service whose pods no selector here knows);
@@ -87,10 +89,11 @@ public final class NetworkPolicies {
     // without its own identity (mTLS role, credential), so nobody else is admitted.
     ingress.add(
         ingress(List.of(router, peers), tcp(ShardedDatabaseResources.REPLICATION_STREAM_PORT)));
-    // A rule of its own, so the scraper stays limited to the metrics port should it ever differ.
+    // The scraper on the management port only (health and /prometheus, nothing else there).
     db.scraper()
         .peer()
-        .ifPresent(s -> ingress.add(ingress(List.of(s), tcp(ShardModel.METRICS_PORT))));
+        .ifPresent(
+            s -> ingress.add(ingress(List.of(s), tcp(ShardedDatabaseResources.MANAGEMENT_PORT))));
     List<NetworkPolicyEgressRule> egress = new ArrayList<>();
     if (db.network().egress()) {
       egress.add(
@@ -116,9 +119,14 @@ public final class NetworkPolicies {
   /** The policy of the router's pods. */
   public static NetworkPolicy router(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
-    // The database's clients, wherever they run: the router is the database's API.
-    List<NetworkPolicyIngressRule> ingress =
-        List.of(ingress(List.of(), tcp(ShardedDatabaseResources.ROUTER_PORT)));
+    // The database's clients, wherever they run: the router is the database's API. Its
+    // management port (health, /prometheus) only from the scraper.
+    List<NetworkPolicyIngressRule> ingress = new ArrayList<>();
+    ingress.add(ingress(List.of(), tcp(ShardedDatabaseResources.ROUTER_PORT)));
+    db.scraper()
+        .peer()
+        .ifPresent(
+            s -> ingress.add(ingress(List.of(s), tcp(ShardedDatabaseResources.MANAGEMENT_PORT))));
     List<NetworkPolicyEgressRule> egress = new ArrayList<>();
     if (db.network().egress()) {
       egress.add(

@@ -1,5 +1,7 @@
 package io.shardeddb.operator.model;
 
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -8,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.shardeddb.api.ShardedDatabaseResources;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -75,11 +78,22 @@ final class PodParts {
     return meta;
   }
 
+  /**
+   * The management port (health and metrics, plain HTTP): every probe below asks there, so the
+   * kubelet needs no credential and no certificate, and the API port serves neither.
+   */
+  static ContainerPort managementPort() {
+    return new ContainerPortBuilder()
+        .withName(ShardedDatabaseResources.MANAGEMENT_PORT_NAME)
+        .withContainerPort(ShardedDatabaseResources.MANAGEMENT_PORT)
+        .build();
+  }
+
   static Probe httpProbe(String path, int initialDelay, int period) {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
-        .withPort(new IntOrString("http"))
+        .withPort(new IntOrString(ShardedDatabaseResources.MANAGEMENT_PORT_NAME))
         .endHttpGet()
         .withInitialDelaySeconds(initialDelay)
         .withPeriodSeconds(period)
@@ -97,7 +111,7 @@ final class PodParts {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
-        .withPort(new IntOrString("http"))
+        .withPort(new IntOrString(ShardedDatabaseResources.MANAGEMENT_PORT_NAME))
         .endHttpGet()
         .withPeriodSeconds(5)
         .withTimeoutSeconds(5)
@@ -113,7 +127,7 @@ final class PodParts {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
-        .withPort(new IntOrString("http"))
+        .withPort(new IntOrString(ShardedDatabaseResources.MANAGEMENT_PORT_NAME))
         .endHttpGet()
         .withPeriodSeconds(10)
         .withTimeoutSeconds(5)

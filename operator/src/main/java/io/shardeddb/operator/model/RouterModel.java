@@ -129,6 +129,7 @@ public final class RouterModel {
             .withName("http")
             .withContainerPort(ShardedDatabaseResources.ROUTER_PORT)
             .endPort()
+            .addToPorts(PodParts.managementPort())
             .withEnv(
                 SettingsTable.env(
                     Setting.Process.ROUTER, Setting.Target.router(db, dataCredential)))

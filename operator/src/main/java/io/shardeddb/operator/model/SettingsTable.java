@@ -72,6 +72,7 @@ public final class SettingsTable {
   private static final String SHARD_SERVER_PORT = "" + ShardedDatabaseResources.SHARD_SERVER_PORT;
   private static final String ROUTER_PORT = "" + ShardedDatabaseResources.ROUTER_PORT;
   private static final String STREAM_PORT = "" + ShardedDatabaseResources.REPLICATION_STREAM_PORT;
+  private static final String MANAGEMENT_PORT = "" + ShardedDatabaseResources.MANAGEMENT_PORT;
   private static final String JDBC_URL =
       "jdbc:mysql://127.0.0.1:" + ShardedDatabaseResources.MYSQL_PORT + "/";
 
@@ -85,6 +86,7 @@ public final class SettingsTable {
           shardServer("SHARDEDDB_SERVER_NAME", POD, pod("metadata.name")),
           shardServer("MICRONAUT_SERVER_PORT", OPERATOR, fixed(SHARD_SERVER_PORT)),
           shardServer("SHARDEDDB_REPLICATION_STREAM_PORT", OPERATOR, fixed(STREAM_PORT)),
+          shardServer("SHARDEDDB_MANAGEMENT_PORT", OPERATOR, fixed(MANAGEMENT_PORT)),
           shardServer("SHARDEDDB_JDBC_URL", OPERATOR, fixed(JDBC_URL)),
           shardServer("SHARDEDDB_JDBC_USER", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_USERNAME)),
           // Files of the mounted Secret (ShardModel.mysqlCredentialsVolume): the password, and an
@@ -175,6 +177,7 @@ public final class SettingsTable {
               t -> MysqlParameters.serverArgs(mysqlParameters(t))),
           // The router.
           router("MICRONAUT_SERVER_PORT", OPERATOR, fixed(ROUTER_PORT)),
+          router("SHARDEDDB_MANAGEMENT_PORT", OPERATOR, fixed(MANAGEMENT_PORT)),
           router("SHARDEDDB_ROUTER_TOPOLOGY_SOURCE", OPERATOR, fixed("kubernetes")),
           router("SHARDEDDB_ROUTER_DATABASE", "metadata.name", t -> text(t.db().name())),
           router("SHARDEDDB_ROUTER_NAMESPACE", "metadata.namespace", pod("metadata.namespace")),

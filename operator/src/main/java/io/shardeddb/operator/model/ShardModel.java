@@ -261,6 +261,7 @@ public final class ShardModel {
         .withName("replication")
         .withContainerPort(ShardedDatabaseResources.REPLICATION_STREAM_PORT)
         .endPort()
+        .addToPorts(PodParts.managementPort())
         // Archiving, base backups and restore at start (docs/backup.md) are rows of the table.
         .withEnv(
             SettingsTable.env(Setting.Process.SHARD_SERVER, Setting.Target.shard(db, shard.id())))
@@ -411,10 +412,4 @@ public final class ShardModel {
         .endSpec()
         .build();
   }
-
-  /**
-   * The port Prometheus scrapes ({@code /prometheus}); today the API port, whose other endpoints
-   * still need the shard credential.
-   */
-  public static final int METRICS_PORT = ShardedDatabaseResources.SHARD_SERVER_PORT;
 }

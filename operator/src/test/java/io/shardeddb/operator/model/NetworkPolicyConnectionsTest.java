@@ -26,6 +26,7 @@ class NetworkPolicyConnectionsTest {
   private static final int API = ShardedDatabaseResources.SHARD_SERVER_PORT;
   private static final int STREAM = ShardedDatabaseResources.REPLICATION_STREAM_PORT;
   private static final int ROUTER = ShardedDatabaseResources.ROUTER_PORT;
+  private static final int MANAGEMENT = ShardedDatabaseResources.MANAGEMENT_PORT;
 
   private final Images images = new Images("ss:1", "rt:1", "my:1");
   private final MetricsScraper prometheus =
@@ -113,8 +114,11 @@ class NetworkPolicyConnectionsTest {
     assertThat(w.tcp(w.sh1a, w.sh1b, API)).as("peer → peer: /log, /snapshot").isTrue();
     assertThat(w.tcp(w.sh1a, w.sh1b, STREAM)).as("primary → secondary: stream").isTrue();
     assertThat(w.tcp(w.sh2, w.sh1a, API)).as("move destination → source: /snapshot, /log").isTrue();
-    assertThat(w.tcp(w.scraper, w.sh1a, ShardModel.METRICS_PORT))
-        .as("Prometheus → /prometheus")
+    assertThat(w.tcp(w.scraper, w.sh1a, MANAGEMENT))
+        .as("Prometheus → shard-server /prometheus on the management port")
+        .isTrue();
+    assertThat(w.tcp(w.scraper, w.router, MANAGEMENT))
+        .as("Prometheus → router /prometheus on the management port")
         .isTrue();
     assertThat(w.tcp(w.client, w.router, ROUTER)).as("a client pod → router").isTrue();
     assertThat(w.tcp(w.outsideClient, w.router, ROUTER)).as("a client outside → router").isTrue();
@@ -146,7 +150,27 @@ class NetworkPolicyConnectionsTest {
     assertThat(w.tcp(w.otherShard, w.sh1a, API)).as("another database's shard pod").isFalse();
     assertThat(w.tcp(w.operator, w.sh1a, STREAM)).as("the operator on the stream port").isFalse();
     assertThat(w.tcp(w.scraper, w.sh1a, STREAM)).as("Prometheus on the stream port").isFalse();
+    assertThat(w.tcp(w.scraper, w.sh1a, API)).as("Prometheus on the API port").isFalse();
+    assertThat(w.tcp(w.strangerHere, w.sh1a, MANAGEMENT))
+        .as("another pod of the namespace on the management port")
+        .isFalse();
+    assertThat(w.tcp(w.operator, w.sh1a, MANAGEMENT))
+        .as("the operator on the management port (it reads /heartbeat)")
+        .isFalse();
+    assertThat(w.tcp(w.router, w.sh1a, MANAGEMENT)).as("a router on the management port").isFalse();
     assertThat(w.tcp(w.sh1a, w.sh1b, 3306)).as("a peer on MySQL's port").isFalse();
+  }
+
+  @Test
+  void onlyTheScraperReachesTheRoutersManagementPort() {
+    World w = new World("students-backups.yaml", defaults);
+
+    assertThat(w.tcp(w.client, w.router, MANAGEMENT)).as("a client pod").isFalse();
+    assertThat(w.tcp(w.outsideClient, w.router, MANAGEMENT)).as("a client outside").isFalse();
+    assertThat(w.tcp(w.strangerElsewhere, w.router, MANAGEMENT))
+        .as("a pod of another namespace")
+        .isFalse();
+    assertThat(w.tcp(w.sh1a, w.router, MANAGEMENT)).as("a shard pod").isFalse();
   }
 
   @Test
@@ -198,6 +222,7 @@ class NetworkPolicyConnectionsTest {
   void withoutScraperPrometheusIsRefused() {
     World w = new World("students.yaml", NetworkAccess.DEFAULT);
 
-    assertThat(w.tcp(w.scraper, w.sh1a, ShardModel.METRICS_PORT)).isFalse();
+    assertThat(w.tcp(w.scraper, w.sh1a, MANAGEMENT)).isFalse();
+    assertThat(w.tcp(w.scraper, w.router, MANAGEMENT)).isFalse();
   }
 }

@@ -55,6 +55,17 @@ class RouterModelTest {
     // under load is not a dead process.
     assertThat(router.getStartupProbe().getHttpGet().getPath()).isEqualTo("/health/liveness");
     assertThat(
+            List.of(
+                router.getStartupProbe(), router.getReadinessProbe(), router.getLivenessProbe()))
+        .as("probes ask the management port, plain HTTP")
+        .allSatisfy(
+            p -> {
+              assertThat(p.getHttpGet().getPort().getStrVal()).isEqualTo("management");
+              assertThat(p.getHttpGet().getScheme()).isNull();
+            });
+    assertThat(env(router, "SHARDEDDB_MANAGEMENT_PORT").getValue())
+        .isEqualTo("" + ShardedDatabaseResources.MANAGEMENT_PORT);
+    assertThat(
             router.getStartupProbe().getPeriodSeconds()
                 * router.getStartupProbe().getFailureThreshold())
         .isGreaterThanOrEqualTo(180);

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.shardeddb.api.Labels;
+import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.PlacementSpec;
 import io.shardeddb.api.v1alpha1.PlacementSpec.Spread;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
@@ -79,7 +80,8 @@ class ShardModelTest {
     assertThat(server.getImage()).isEqualTo("ss:1");
     assertThat(server.getPorts())
         .extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-        .containsExactly(tuple("http", 8081), tuple("replication", 8083));
+        .containsExactly(
+            tuple("http", 8081), tuple("replication", 8083), tuple("management", 8084));
     assertThat(env(server, "SHARDEDDB_REPLICATION_STREAM_PORT").getValue())
         .as("the binary replication stream listens on the declared port, not on any free one")
         .isEqualTo("8083");
@@ -121,6 +123,24 @@ class ShardModelTest {
         .isEqualTo(env(server, "SHARDEDDB_DATABASE").getValue());
     assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/readiness");
     assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/liveness");
+    // Probes ask the management port, plain HTTP (the API port no longer serves health).
+    assertThat(
+            List.of(
+                server.getStartupProbe(), server.getReadinessProbe(), server.getLivenessProbe()))
+        .allSatisfy(
+            p -> {
+              assertThat(p.getHttpGet().getPort().getStrVal()).isEqualTo("management");
+              assertThat(p.getHttpGet().getScheme()).isNull();
+            });
+    assertThat(server.getPorts())
+        .filteredOn(p -> p.getName().equals("management"))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.getContainerPort())
+                    .isEqualTo(ShardedDatabaseResources.MANAGEMENT_PORT));
+    assertThat(env(server, "SHARDEDDB_MANAGEMENT_PORT").getValue())
+        .isEqualTo("" + ShardedDatabaseResources.MANAGEMENT_PORT);
     // Seven JVMs starting at once on a busy 2-core node took over 50 s to listen and were killed
     // by liveness: liveness waits for a startup probe (minutes of budget), and a slow answer
     // under load is not a dead process.
@@ -593,7 +613,8 @@ class ShardModelTest {
         .singleElement()
         .satisfies(
             p -> {
-              assertThat(p.getPort().getIntVal()).isEqualTo(ShardModel.METRICS_PORT);
+              assertThat(p.getPort().getIntVal())
+                  .isEqualTo(ShardedDatabaseResources.MANAGEMENT_PORT);
               assertThat(p.getProtocol()).isEqualTo("TCP");
             });
     assertThat(ingress.get(2).getFrom())

@@ -25,12 +25,13 @@ import java.util.Set;
 
 /**
  * Requires {@code Authorization: Bearer <credential>} on every endpoint except health and metrics
- * (the kubelet and Prometheus carry no credential): without it anyone reaching the pod could change
- * its role or epoch, point it at another primary, or write rows. Two identities: the shard
- * credential (operator and peers) is accepted everywhere; the data credential (what routers hold)
- * only on the data endpoints ({@link #isData}), so a stolen router credential cannot fence,
- * promote, re-point, snapshot or re-copy a shard. Any credential of a mounted set is accepted, so a
- * rotation has an overlap.
+ * (the kubelet and Prometheus carry no credential; with {@code SHARDEDDB_MANAGEMENT_PORT} set they
+ * are routed on the management port only, so the API port answers 404 for them): without it anyone
+ * reaching the pod could change its role or epoch, point it at another primary, or write rows. Two
+ * identities: the shard credential (operator and peers) is accepted everywhere; the data credential
+ * (what routers hold) only on the data endpoints ({@link #isData}), so a stolen router credential
+ * cannot fence, promote, re-point, snapshot or re-copy a shard. Any credential of a mounted set is
+ * accepted, so a rotation has an overlap.
  *
  * <p>With TLS on, the caller's client certificate (mTLS, verified against the database's CA by the
  * TLS layer) decides first: each endpoint takes one role ({@link #rolesFor}): data endpoints the
@@ -147,7 +148,11 @@ public class ShardAuthFilter implements Ordered {
         + role.map(r -> "role " + r.label()).orElse("none");
   }
 
-  /** Health (probes) and metrics; exact paths, so nothing else hides behind a prefix. */
+  /**
+   * Health (probes) and metrics; exact paths, so nothing else hides behind a prefix. Which port
+   * serves them is Micronaut's route table's to decide ({@code endpoints.all.port}), not this
+   * filter's.
+   */
   static boolean isOpen(String path) {
     return path.equals("/health")
         || path.equals("/health/liveness")
