@@ -266,7 +266,7 @@ class BrokenRulesAreCaughtTest {
   void electionsOverTheNewMembershipOnly() {
     assertThat(
             violationsWhileResizing(
-                5, new Rulebook(), ShardSimulation::electingOverTheSpecOnly, 200))
+                5, new Rulebook(), s -> s.electingOverTheSpecOnly().restartingAsBefore(), 200))
         .anyMatch(v -> v.contains("acknowledged write"));
   }
 
@@ -454,8 +454,8 @@ class BrokenRulesAreCaughtTest {
     assertThat(
             redOnlyWhenBroken(
                 "aTermServedWithoutItsNoOp",
-                seed -> new ShardSimulation(seed, 3, noNoOp).runFigureEight(),
-                seed -> new ShardSimulation(seed, 3).runFigureEight(),
+                seed -> new ShardSimulation(seed, 3, noNoOp).restartingAsBefore().runFigureEight(),
+                seed -> new ShardSimulation(seed, 3).restartingAsBefore().runFigureEight(),
                 3))
         .anyMatch(v -> v.contains("acknowledged write"));
   }
@@ -468,13 +468,17 @@ class BrokenRulesAreCaughtTest {
     List<String> found = new ArrayList<>();
     for (long seed = 1; seed <= 3; seed++) {
       ShardSimulation.Result broken =
-          new ShardSimulation(seed, 3).withoutEpochRecheck().runCommitInFlightAtAFence();
+          new ShardSimulation(seed, 3)
+              .withoutEpochRecheck()
+              .restartingAsBefore()
+              .runCommitInFlightAtAFence();
       assertThat(broken.faults()).anyMatch(f -> f.contains("late COMMIT landed"));
       if (!broken.ok()) {
         found.add("seed " + seed + ": " + broken.violations().get(0));
       }
       // The same window opened with the rule kept: the late COMMIT writes nothing.
-      ShardSimulation.Result kept = new ShardSimulation(seed, 3).runCommitInFlightAtAFence();
+      ShardSimulation.Result kept =
+          new ShardSimulation(seed, 3).restartingAsBefore().runCommitInFlightAtAFence();
       assertThat(kept.faults()).anyMatch(f -> f.contains("late COMMIT wrote nothing"));
       assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
     }

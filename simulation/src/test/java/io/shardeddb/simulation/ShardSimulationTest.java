@@ -257,6 +257,51 @@ class ShardSimulationTest {
     assertThat(r.violations()).as("faults: %s", r.faults()).isEmpty();
   }
 
+  /**
+   * Seeds the sweep once exempted as "stuck" (issue 24): 276 (window 1) and 575 (window 4) ended
+   * with the only replica holding data the epoch's primary, crashed and restarted, the others
+   * without data (one re-copying after it diverged, one with a lost volume). The simulated replica
+   * dropped its persisted role at restart and waited for the operator, which planned NoQuorum to
+   * the end; a shard-server resumes its persisted role ({@code ReplicaStartup}), so the shard takes
+   * writes again and the checker's full verdict and the liveness probe apply.
+   */
+  @ParameterizedTest(name = "seed {0} (window {1})")
+  @org.junit.jupiter.params.provider.CsvSource({"276, 1", "575, 4"})
+  @DisplayName("a restarted primary resumes its persisted role, so the shard takes writes again")
+  void aRestartedPrimaryResumesItsRole(long seed, int window) {
+    ShardSimulation.Result r =
+        ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3))
+            .withWindow(window)
+            .withSnapshotCuts()
+            .run();
+    assertThat(r.stuck()).as("seed %d exempt from liveness: %s", seed, r.faults()).isFalse();
+    assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
+  }
+
+  /**
+   * The red of {@link #aRestartedPrimaryResumesItsRole}: with the simulator's restart before issue
+   * 24 (a restarted primary drops its persisted role and waits for the operator), the same seeds
+   * never take writes again, and — no longer exempt, since the recorded primary holds its data —
+   * the liveness probe fails them.
+   */
+  @ParameterizedTest(name = "seed {0} (window {1})")
+  @org.junit.jupiter.params.provider.CsvSource({"276, 1", "575, 4"})
+  @DisplayName(
+      "with the old restart (the persisted role dropped) those seeds fail the liveness probe")
+  void withTheOldRestartTheSeedsFailLiveness(long seed, int window) {
+    ShardSimulation.Result r =
+        ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3))
+            .withWindow(window)
+            .withSnapshotCuts()
+            .restartingAsBefore()
+            .run();
+    System.out.println("old restart, seed " + seed + ": " + r.violations());
+    assertThat(r.stuck()).as("seed %d exempt", seed).isFalse();
+    assertThat(r.violations())
+        .as("seed %d: %s", seed, r.faults())
+        .anyMatch(v -> v.startsWith("liveness:"));
+  }
+
   @Test
   @DisplayName("a seed that changes the replica count reproduces its schedule exactly")
   void aSeedWithMembershipChangesReproduces() {
