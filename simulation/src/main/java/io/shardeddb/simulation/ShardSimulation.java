@@ -871,6 +871,9 @@ public final class ShardSimulation {
   }
 
   private void injectFault(Random r) {
+    if (aimedAtCopies != null && aimedAtCopies.nextInt(3) == 0 && rebuildThenCrashThePrimary()) {
+      return;
+    }
     long now = scheduler.now();
     SimReplica victim = pick(r);
     String primary = operator.primary();
@@ -965,6 +968,77 @@ public final class ShardSimulation {
         scheduler.after(length, () -> network.heal(c.name(), v.name()));
       }
     }
+  }
+
+  /**
+   * Faults aimed at rule 7's window, drawn from a {@code Random} of their own (null: off, and the
+   * schedules are as they were): see {@link #withFaultsAimedAtCopies}.
+   */
+  private Random aimedAtCopies;
+
+  /**
+   * About one fault in three is instead a rebuild aimed at a re-copy (rule 7's window, which the
+   * other faults open rarely: a fence seldom reaches a copy in progress): the operator asks a
+   * secondary holding data to re-copy ({@code kubectl sdb rebuild}), and once its copy streams the
+   * primary crashes 20 ms later (for 0.3–3.3 s), so the election's fences reach it mid-copy. Never
+   * takes data away from more than a minority. Before {@link #run}.
+   */
+  ShardSimulation withFaultsAimedAtCopies() {
+    aimedAtCopies = new Random(seed * 0x2545F4914F6CDD1DL + 7);
+    return this;
+  }
+
+  private boolean rebuildThenCrashThePrimary() {
+    String primary = operator.primary();
+    if (primary == null || network.liveness(primary) != Network.Liveness.UP) {
+      return false;
+    }
+    SimReplica p = byName(primary);
+    if (!p.actingPrimary()) {
+      // A rebuild while the bring-up's Primary role has not arrived leaves copies that never
+      // finish and blocks the bring-up's redo (docs/safety.md, "left open").
+      return false;
+    }
+    long empty = pods().stream().filter(SimReplica::holdsNoData).count();
+    List<SimReplica> candidates =
+        pods().stream()
+            .filter(
+                x ->
+                    x != p && network.liveness(x.name()) == Network.Liveness.UP && !x.holdsNoData())
+            .toList();
+    if (candidates.isEmpty() || empty + 1 > (minorityBase() - 1) / 2) {
+      return false;
+    }
+    SimReplica c = candidates.get(aimedAtCopies.nextInt(candidates.size()));
+    long down = 300 + aimedAtCopies.nextInt(3_000);
+    log(
+        scheduler.now(),
+        "rebuild " + c.name() + "; crash " + p.name() + " for " + down + " once the copy streams");
+    network.send(SimOperator.NAME, c.name(), new Messages.Resync());
+    crashOnceCopying(p, c, scheduler.now() + 1_000, down);
+    return true;
+  }
+
+  private void crashOnceCopying(SimReplica p, SimReplica c, long giveUpAt, long down) {
+    scheduler.after(
+        1,
+        () -> {
+          if (!c.disk().copying) {
+            if (scheduler.now() < giveUpAt) {
+              crashOnceCopying(p, c, giveUpAt, down);
+            }
+            return;
+          }
+          scheduler.after(
+              20,
+              () -> {
+                if (network.liveness(p.name()) == Network.Liveness.UP) {
+                  log(scheduler.now(), "crash " + p.name() + " (" + c.name() + " copying)");
+                  p.crash();
+                  scheduler.after(down, () -> restart(p));
+                }
+              });
+        });
   }
 
   /** Summed over the replicas: lost COMMIT replies, failed statements, slow commits. */

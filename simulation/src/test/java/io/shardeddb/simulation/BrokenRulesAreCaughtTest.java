@@ -520,4 +520,38 @@ class BrokenRulesAreCaughtTest {
     System.out.println("broken rule (aCopyingReplicaReportingItsOldPosition) caught: " + found);
     assertThat(found).hasSize(3).allMatch(v -> v.contains("acknowledged write"));
   }
+
+  /**
+   * Rule 7's mutation in random schedules too (issue 24): with faults aimed at re-copies ({@link
+   * ShardSimulation#withFaultsAimedAtCopies}: a secondary asked to re-copy, the primary crashed
+   * once its copy streams) the lie elects a replica over its deleted rows. The first red seed of
+   * 1–20 is run again with the rule kept, which must be green.
+   */
+  @Test
+  @DisplayName(
+      "rule 7 broken (a copying replica reports its old position): random schedules with faults"
+          + " aimed at re-copies catch it too")
+  void aCopyingReplicaReportingItsOldPositionInRandomSchedules() {
+    Rulebook liar =
+        new Rulebook() {
+          @Override
+          public CopyState reportedCopyState(CopyState now, CopyState heldBeforeCopy) {
+            return now.copying() && heldBeforeCopy != null
+                ? new CopyState(false, heldBeforeCopy.appliedLsn(), heldBeforeCopy.lastEntryEpoch())
+                : now;
+          }
+        };
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 20 && found.isEmpty(); seed++) {
+      ShardSimulation.Result r = new ShardSimulation(seed, 3, liar).withFaultsAimedAtCopies().run();
+      if (!r.ok()) {
+        found.add("seed " + seed + ": " + r.violations().get(0));
+        ShardSimulation.Result kept = new ShardSimulation(seed, 3).withFaultsAimedAtCopies().run();
+        assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
+      }
+    }
+    System.out.println(
+        "broken rule (aCopyingReplicaReportingItsOldPositionInRandomSchedules) caught: " + found);
+    assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
+  }
 }
