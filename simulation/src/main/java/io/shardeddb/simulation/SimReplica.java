@@ -40,14 +40,14 @@ import java.util.function.Function;
 /**
  * One simulated shard-server replica: the production replica classes over simulated storage, peers
  * and time. Its disk ({@link SimDisk}, what survives a crash) is the replica's {@code
- * ReplicaStore}; each boot builds the production {@link ReplicaContext}, {@link RoleStore}, {@link
- * WriteCoordinator} (term start and no-op, group commit, replication through {@code PeerLink},
- * quorum wait, reply, lease, quorum report, rule 15's recovery) and {@link SecondarySync} (append
- * with log matching, pull catch-up, re-copy) over that disk, a {@link SimTransport} and a {@link
- * SimClock}. This class is only the adapter: it turns messages into the calls the shard-server's
- * controllers make ({@code /role}, {@code /fence}, {@code /replicate}, {@code /write}, {@code
- * /update}, {@code /del}, {@code /read} at each consistency level, and the primary's answers to
- * {@code /log} and {@code /snapshot}).
+ * ReplicaStore}; each boot runs the production {@link ReplicaStartup} over it and builds the
+ * production {@link ReplicaContext}, {@link RoleStore}, {@link WriteCoordinator} (term start and
+ * no-op, group commit, replication through {@code PeerLink}, quorum wait, reply, lease, quorum
+ * report, rule 15's recovery) and {@link SecondarySync} (append with log matching, pull catch-up,
+ * re-copy) over that disk, a {@link SimTransport} and a {@link SimClock}. This class is only the
+ * adapter: it turns messages into the calls the shard-server's controllers make ({@code /role},
+ * {@code /fence}, {@code /replicate}, {@code /write}, {@code /update}, {@code /del}, {@code /read}
+ * at each consistency level, and the primary's answers to {@code /log} and {@code /snapshot}).
  *
  * <p>Why this file is over 450 lines: it is the shard-server's controllers' adapter in one place,
  * so each message maps to exactly one production call with the controller's guards beside it; the

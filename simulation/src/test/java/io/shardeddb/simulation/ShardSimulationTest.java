@@ -139,10 +139,10 @@ class ShardSimulationTest {
     }
     System.out.printf(
         "simulation (window %d): %d schedules (%d changing the replica count), %d acknowledged"
-            + " writes, %d failovers, %d without a quorum of replicas holding data at the end, %d"
+            + " writes, %d failovers, %d exempt as stuck (no quorum holding data, the recorded primary without its data), %d"
             + " failing; storage faults struck: %d lost COMMIT replies, %d failed statements, %d"
             + " slow commits; %d snapshot streams cut mid-way; %d re-copy snapshot chunks arrived"
-            + " over simulated time, %d fences found a re-copy streaming; without a quorum holding data: seeds %s%n",
+            + " over simulated time, %d fences found a re-copy streaming; exempt: seeds %s%n",
         window,
         count,
         resizing,
