@@ -48,7 +48,8 @@ final class Messages {
       long lastEntryEpoch,
       long lastLsn,
       ReplicaState state,
-      io.shardeddb.protocol.shard.QuorumState quorum) {}
+      io.shardeddb.protocol.shard.QuorumState quorum,
+      String primaryUrl) {}
 
   // client <-> replica
   record Write(String rid, long key) {}

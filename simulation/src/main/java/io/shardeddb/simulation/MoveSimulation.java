@@ -159,7 +159,7 @@ public final class MoveSimulation {
               List.of(shard.getValue()));
       List<SimReplica> reps = new ArrayList<>();
       for (String n : names) {
-        SimReplica r = new SimReplica(n, names, scheduler, network, rules, byName::get, config);
+        SimReplica r = new SimReplica(n, scheduler, network, rules, byName::get, config);
         reps.add(r);
         byName.put(n, r);
         network.attach(n, r::receive);

@@ -60,6 +60,9 @@ final class SimDisk implements WriteStorage, ReplicaStore {
   /** The address of each replica the persisted role named. */
   java.util.Map<String, String> roleUrls = java.util.Map.of();
 
+  /** The peers the persisted role named (none before the first role, as a new volume's row). */
+  List<Peer> rolePeers = List.of();
+
   int replicas;
   final TreeMap<Long, LogEntry> log = new TreeMap<>();
   long baseLsn;
@@ -284,6 +287,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       peers.forEach(p -> urls.put(p.name(), p.url()));
     }
     roleUrls = java.util.Map.copyOf(urls);
+    rolePeers = peers == null ? List.of() : List.copyOf(peers);
     replicas = specReplicas;
     if (votedFor != null) {
       voteEpoch = newEpoch;

@@ -614,7 +614,7 @@ final class SimOperator {
             0,
             p.state(),
             null,
-            null,
+            p.primaryUrl(),
             null,
             null)
         .withQuorum(p.quorum());

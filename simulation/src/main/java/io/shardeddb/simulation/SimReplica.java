@@ -20,6 +20,7 @@ import io.shardeddb.shardserver.replication.Ownership;
 import io.shardeddb.shardserver.replication.PeerRefusal;
 import io.shardeddb.shardserver.replication.ReadGuards;
 import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.ReplicaStartup;
 import io.shardeddb.shardserver.replication.RoleService;
 import io.shardeddb.shardserver.replication.RoleStore;
 import io.shardeddb.shardserver.replication.SecondarySync;
@@ -39,14 +40,14 @@ import java.util.function.Function;
 /**
  * One simulated shard-server replica: the production replica classes over simulated storage, peers
  * and time. Its disk ({@link SimDisk}, what survives a crash) is the replica's {@code
- * ReplicaStore}; each boot builds the production {@link ReplicaContext}, {@link RoleStore}, {@link
- * WriteCoordinator} (term start and no-op, group commit, replication through {@code PeerLink},
- * quorum wait, reply, lease, quorum report, rule 15's recovery) and {@link SecondarySync} (append
- * with log matching, pull catch-up, re-copy) over that disk, a {@link SimTransport} and a {@link
- * SimClock}. This class is only the adapter: it turns messages into the calls the shard-server's
- * controllers make ({@code /role}, {@code /fence}, {@code /replicate}, {@code /write}, {@code
- * /update}, {@code /del}, {@code /read} at each consistency level, and the primary's answers to
- * {@code /log} and {@code /snapshot}).
+ * ReplicaStore}; each boot runs the production {@link ReplicaStartup} over it and builds the
+ * production {@link ReplicaContext}, {@link RoleStore}, {@link WriteCoordinator} (term start and
+ * no-op, group commit, replication through {@code PeerLink}, quorum wait, reply, lease, quorum
+ * report, rule 15's recovery) and {@link SecondarySync} (append with log matching, pull catch-up,
+ * re-copy) over that disk, a {@link SimTransport} and a {@link SimClock}. This class is only the
+ * adapter: it turns messages into the calls the shard-server's controllers make ({@code /role},
+ * {@code /fence}, {@code /replicate}, {@code /write}, {@code /update}, {@code /del}, {@code /read}
+ * at each consistency level, and the primary's answers to {@code /log} and {@code /snapshot}).
  *
  * <p>Why this file is over 450 lines: it is the shard-server's controllers' adapter in one place,
  * so each message maps to exactly one production call with the controller's guards beside it; the
@@ -83,7 +84,6 @@ final class SimReplica {
 
   private ReplicationSettings settings;
   private final String name;
-  private final List<String> peers;
   private final Scheduler scheduler;
   private final Network network;
   private final Rulebook rules;
@@ -113,31 +113,27 @@ final class SimReplica {
 
   SimReplica(
       String name,
-      List<String> peers,
       Scheduler scheduler,
       Network network,
       Rulebook rules,
       Function<String, SimReplica> directory,
       int window) {
-    this(name, peers, scheduler, network, rules, directory, window, SimStorage.CONFIG);
+    this(name, scheduler, network, rules, directory, window, SimStorage.CONFIG);
   }
 
   /** A replica of the shard {@code bringUp} configures (a shard of {@link MoveSimulation}). */
   SimReplica(
       String name,
-      List<String> peers,
       Scheduler scheduler,
       Network network,
       Rulebook rules,
       Function<String, SimReplica> directory,
       ShardConfig bringUp) {
-    this(
-        name, peers, scheduler, network, rules, directory, ShardSimulation.DEFAULT_WINDOW, bringUp);
+    this(name, scheduler, network, rules, directory, ShardSimulation.DEFAULT_WINDOW, bringUp);
   }
 
   private SimReplica(
       String name,
-      List<String> peers,
       Scheduler scheduler,
       Network network,
       Rulebook rules,
@@ -148,7 +144,6 @@ final class SimReplica {
     this.bringUp = bringUp;
     this.disk.config = bringUp;
     this.name = name;
-    this.peers = peers;
     this.scheduler = scheduler;
     this.network = network;
     this.rules = rules;
@@ -201,9 +196,11 @@ final class SimReplica {
   }
 
   /**
-   * Boots (first start or after a crash) as {@code ReplicaStartup} does: volatile state is empty,
-   * the disk is what it was, the context is restored from it. Unlike a shard-server, a restarted
-   * primary waits for the operator (its persisted role is dropped).
+   * Boots (first start or after a crash) as a shard-server does: volatile state is empty, the disk
+   * is what it was, and the production {@link ReplicaStartup} restores the context from it and
+   * resumes the persisted role (a primary orders writes again, a secondary catches up or finishes
+   * its re-copy). A storage error at start-up kills the process; it starts again after {@link
+   * #START_BACKOFF} ms, as a pod's container is restarted.
    */
   void start() {
     // Two restarts can be scheduled for one crash (a crash during a wipe's downtime): the process
@@ -216,7 +213,9 @@ final class SimReplica {
     if (!addresses.servesItsOwn(name)) {
       addresses.assign(name, null);
     }
-    disk.primary = false;
+    if (dropsPersistedPrimary) {
+      disk.primary = false;
+    }
     disk.faults = storageFaults;
     clock = new SimClock(scheduler, network, name, storageFaults::busyUntil);
     transport =
@@ -229,23 +228,6 @@ final class SimReplica {
             directory,
             addresses);
     ctx = new ReplicaContext(new ServerSettings(name), clock);
-    if (disk.configured) {
-      ctx.configure(disk.config);
-    }
-    ctx.restore(
-        disk.epoch,
-        disk.secondary ? Role.Secondary : Role.None,
-        disk.primaryName == null ? null : peer(disk.primaryName, disk.roleUrls),
-        peers.stream().map(p -> peer(p, disk.roleUrls)).toList(),
-        WriteQuorum.Majority,
-        disk.lastLsn(),
-        disk.lastEntryEpoch(),
-        disk.baseLsn,
-        disk.baseEpoch,
-        disk.copying,
-        disk.voteEpoch,
-        disk.vote,
-        disk.replicas);
     roleStore = new RoleStore(ctx, disk);
     coordinator =
         new WriteCoordinator(
@@ -262,10 +244,34 @@ final class SimReplica {
     ownership = new Ownership(disk, rules);
     guards = new ReadGuards(ctx, coordinator, disk, settings, rules);
     network.liveness(name, Network.Liveness.UP);
-    if (disk.secondary) {
-      sync.trigger();
+    try {
+      new ReplicaStartup(ctx, new SimVolume(disk, ctx), coordinator, sync).start();
+    } catch (StorageException failed) {
+      trace("start-up failed (" + failed.getMessage() + "); restarting");
+      crash();
+      int dead = incarnation;
+      scheduler.after(
+          START_BACKOFF,
+          () -> {
+            if (incarnation == dead && restartsAfterAFailedStart.getAsBoolean()) {
+              start();
+            }
+          });
     }
   }
+
+  /** How long a replica whose start-up failed stays down before it starts again (ms). */
+  static final long START_BACKOFF = 1_000;
+
+  /** Whether this replica is still a pod to restart (the world may have removed it meanwhile). */
+  java.util.function.BooleanSupplier restartsAfterAFailedStart = () -> true;
+
+  /**
+   * The simulator's restart before issue 24, for the red/green of {@code
+   * ShardSimulationTest.aRestartedPrimaryResumesItsRole}: a restarted primary forgot its persisted
+   * role and waited for the operator (no shard-server does that).
+   */
+  boolean dropsPersistedPrimary;
 
   /**
    * {@code ShardConfigService.adopt} on the disk: a replica that lost its volume learns its table
@@ -346,7 +352,8 @@ final class SimReplica {
         honest ? disk.lastEntryEpoch() : told.lastEntryEpoch(),
         honest ? disk.lastLsn() : told.appliedLsn(),
         honest ? ctx.state() : told.state(),
-        reportsQuorum ? coordinator.quorumState() : null);
+        reportsQuorum ? coordinator.quorumState() : null,
+        h.primaryUrl());
   }
 
   /** Off: a primary that does not report its quorum (as shard-servers before rule 11). */

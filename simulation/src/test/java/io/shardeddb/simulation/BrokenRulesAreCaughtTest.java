@@ -266,7 +266,7 @@ class BrokenRulesAreCaughtTest {
   void electionsOverTheNewMembershipOnly() {
     assertThat(
             violationsWhileResizing(
-                5, new Rulebook(), ShardSimulation::electingOverTheSpecOnly, 200))
+                5, new Rulebook(), s -> s.electingOverTheSpecOnly().restartingAsBefore(), 200))
         .anyMatch(v -> v.contains("acknowledged write"));
   }
 
@@ -454,8 +454,8 @@ class BrokenRulesAreCaughtTest {
     assertThat(
             redOnlyWhenBroken(
                 "aTermServedWithoutItsNoOp",
-                seed -> new ShardSimulation(seed, 3, noNoOp).runFigureEight(),
-                seed -> new ShardSimulation(seed, 3).runFigureEight(),
+                seed -> new ShardSimulation(seed, 3, noNoOp).restartingAsBefore().runFigureEight(),
+                seed -> new ShardSimulation(seed, 3).restartingAsBefore().runFigureEight(),
                 3))
         .anyMatch(v -> v.contains("acknowledged write"));
   }
@@ -468,13 +468,17 @@ class BrokenRulesAreCaughtTest {
     List<String> found = new ArrayList<>();
     for (long seed = 1; seed <= 3; seed++) {
       ShardSimulation.Result broken =
-          new ShardSimulation(seed, 3).withoutEpochRecheck().runCommitInFlightAtAFence();
+          new ShardSimulation(seed, 3)
+              .withoutEpochRecheck()
+              .restartingAsBefore()
+              .runCommitInFlightAtAFence();
       assertThat(broken.faults()).anyMatch(f -> f.contains("late COMMIT landed"));
       if (!broken.ok()) {
         found.add("seed " + seed + ": " + broken.violations().get(0));
       }
       // The same window opened with the rule kept: the late COMMIT writes nothing.
-      ShardSimulation.Result kept = new ShardSimulation(seed, 3).runCommitInFlightAtAFence();
+      ShardSimulation.Result kept =
+          new ShardSimulation(seed, 3).restartingAsBefore().runCommitInFlightAtAFence();
       assertThat(kept.faults()).anyMatch(f -> f.contains("late COMMIT wrote nothing"));
       assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
     }
@@ -515,5 +519,39 @@ class BrokenRulesAreCaughtTest {
     }
     System.out.println("broken rule (aCopyingReplicaReportingItsOldPosition) caught: " + found);
     assertThat(found).hasSize(3).allMatch(v -> v.contains("acknowledged write"));
+  }
+
+  /**
+   * Rule 7's mutation in random schedules too (issue 24): with faults aimed at re-copies ({@link
+   * ShardSimulation#withFaultsAimedAtCopies}: a secondary asked to re-copy, the primary crashed
+   * once its copy streams) the lie elects a replica over its deleted rows. The first red seed of
+   * 1–20 is run again with the rule kept, which must be green.
+   */
+  @Test
+  @DisplayName(
+      "rule 7 broken (a copying replica reports its old position): random schedules with faults"
+          + " aimed at re-copies catch it too")
+  void aCopyingReplicaReportingItsOldPositionInRandomSchedules() {
+    Rulebook liar =
+        new Rulebook() {
+          @Override
+          public CopyState reportedCopyState(CopyState now, CopyState heldBeforeCopy) {
+            return now.copying() && heldBeforeCopy != null
+                ? new CopyState(false, heldBeforeCopy.appliedLsn(), heldBeforeCopy.lastEntryEpoch())
+                : now;
+          }
+        };
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 20 && found.isEmpty(); seed++) {
+      ShardSimulation.Result r = new ShardSimulation(seed, 3, liar).withFaultsAimedAtCopies().run();
+      if (!r.ok()) {
+        found.add("seed " + seed + ": " + r.violations().get(0));
+        ShardSimulation.Result kept = new ShardSimulation(seed, 3).withFaultsAimedAtCopies().run();
+        assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
+      }
+    }
+    System.out.println(
+        "broken rule (aCopyingReplicaReportingItsOldPositionInRandomSchedules) caught: " + found);
+    assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
   }
 }

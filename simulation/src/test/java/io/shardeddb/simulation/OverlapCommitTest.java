@@ -150,7 +150,7 @@ class OverlapCommitTest {
           List<String> names = List.of("r0", "r1", "r2");
           Map<String, SimReplica> byName = new HashMap<>();
           for (String n : names) {
-            SimReplica r = new SimReplica(n, names, scheduler, network, rules, byName::get, 4);
+            SimReplica r = new SimReplica(n, scheduler, network, rules, byName::get, 4);
             byName.put(n, r);
             network.attach(n, r::receive);
           }

@@ -40,6 +40,35 @@ class ShardSimulationTest {
     schedules(WINDOW_SCHEDULES, 4);
   }
 
+  @Test
+  @DisplayName(
+      "the same promise with faults aimed at re-copies (a secondary rebuilt, the primary crashed"
+          + " while its copy streams: rule 7's window)")
+  void schedulesAimedAtCopiesKeepThePromise() {
+    List<String> failures = new ArrayList<>();
+    long rebuilds = 0;
+    long midCopy = 0;
+    for (long seed = FIRST_SEED; seed < FIRST_SEED + AIMED_SCHEDULES; seed++) {
+      ShardSimulation sim =
+          new ShardSimulation(seed, 3 + (int) (seed % 3)).withFaultsAimedAtCopies();
+      ShardSimulation.Result r = sim.run();
+      midCopy += sim.fencesMidCopy();
+      rebuilds += r.faults().stream().filter(f -> f.contains(" rebuild ")).count();
+      if (!r.ok()) {
+        failures.add("seed " + seed + ": " + r.violations().get(0) + "\n  faults: " + r.faults());
+      }
+    }
+    System.out.printf(
+        "simulation (aimed at copies): %d schedules, %d rebuilds, %d fences found a re-copy"
+            + " streaming, %d failing%n",
+        AIMED_SCHEDULES, rebuilds, midCopy, failures.size());
+    assertThat(rebuilds).as("the schedules must rebuild replicas").isPositive();
+    assertThat(failures).isEmpty();
+  }
+
+  /** Schedules per build with faults aimed at re-copies ({@code -Dsim.aimedSchedules=N}). */
+  private static final int AIMED_SCHEDULES = Integer.getInteger("sim.aimedSchedules", 100);
+
   /**
    * Found by a sweep beyond CI's seeds (2026-11-25): after a shrink 5 → 3 the StatefulSet removed
    * two pods in a pass whose shard loop had not recorded the smaller voting set (the primary judged
@@ -110,10 +139,10 @@ class ShardSimulationTest {
     }
     System.out.printf(
         "simulation (window %d): %d schedules (%d changing the replica count), %d acknowledged"
-            + " writes, %d failovers, %d without a quorum of replicas holding data at the end, %d"
+            + " writes, %d failovers, %d exempt as stuck (no quorum holding data, the recorded primary without its data), %d"
             + " failing; storage faults struck: %d lost COMMIT replies, %d failed statements, %d"
             + " slow commits; %d snapshot streams cut mid-way; %d re-copy snapshot chunks arrived"
-            + " over simulated time, %d fences found a re-copy streaming; without a quorum holding data: seeds %s%n",
+            + " over simulated time, %d fences found a re-copy streaming; exempt: seeds %s%n",
         window,
         count,
         resizing,
@@ -255,6 +284,51 @@ class ShardSimulationTest {
     ShardSimulation.Result r =
         new ShardSimulation(2084, 5, new Rulebook(), ShardSimulation.Membership.ALWAYS).run();
     assertThat(r.violations()).as("faults: %s", r.faults()).isEmpty();
+  }
+
+  /**
+   * Seeds the sweep once exempted as "stuck" (issue 24): 276 (window 1) and 575 (window 4) ended
+   * with the only replica holding data the epoch's primary, crashed and restarted, the others
+   * without data (one re-copying after it diverged, one with a lost volume). The simulated replica
+   * dropped its persisted role at restart and waited for the operator, which planned NoQuorum to
+   * the end; a shard-server resumes its persisted role ({@code ReplicaStartup}), so the shard takes
+   * writes again and the checker's full verdict and the liveness probe apply.
+   */
+  @ParameterizedTest(name = "seed {0} (window {1})")
+  @org.junit.jupiter.params.provider.CsvSource({"276, 1", "575, 4"})
+  @DisplayName("a restarted primary resumes its persisted role, so the shard takes writes again")
+  void aRestartedPrimaryResumesItsRole(long seed, int window) {
+    ShardSimulation.Result r =
+        ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3))
+            .withWindow(window)
+            .withSnapshotCuts()
+            .run();
+    assertThat(r.stuck()).as("seed %d exempt from liveness: %s", seed, r.faults()).isFalse();
+    assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
+  }
+
+  /**
+   * The red of {@link #aRestartedPrimaryResumesItsRole}: with the simulator's restart before issue
+   * 24 (a restarted primary drops its persisted role and waits for the operator), the same seeds
+   * never take writes again, and — no longer exempt, since the recorded primary holds its data —
+   * the liveness probe fails them.
+   */
+  @ParameterizedTest(name = "seed {0} (window {1})")
+  @org.junit.jupiter.params.provider.CsvSource({"276, 1", "575, 4"})
+  @DisplayName(
+      "with the old restart (the persisted role dropped) those seeds fail the liveness probe")
+  void withTheOldRestartTheSeedsFailLiveness(long seed, int window) {
+    ShardSimulation.Result r =
+        ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3))
+            .withWindow(window)
+            .withSnapshotCuts()
+            .restartingAsBefore()
+            .run();
+    System.out.println("old restart, seed " + seed + ": " + r.violations());
+    assertThat(r.stuck()).as("seed %d exempt", seed).isFalse();
+    assertThat(r.violations())
+        .as("seed %d: %s", seed, r.faults())
+        .anyMatch(v -> v.startsWith("liveness:"));
   }
 
   @Test

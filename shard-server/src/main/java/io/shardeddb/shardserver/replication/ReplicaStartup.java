@@ -8,6 +8,7 @@ import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.config.TlsFactory;
 import io.shardeddb.shardserver.storage.ShardMeta;
 import io.shardeddb.shardserver.storage.ShardStore;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +25,34 @@ public class ReplicaStartup {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaStartup.class);
 
   private final ReplicaContext ctx;
-  private final ShardStore store;
-  private final ShardConfigService configs;
-  private final JdbcReplicaStore replicaStore;
+  private final Volume volume;
   private final WriteCoordinator coordinator;
   private final SecondarySync sync;
-  private final TlsFactory.ServerTls tls;
 
+  /**
+   * What start-up reads from the replica's volume and restores beside the context: MariaDB and the
+   * TLS peer check in production ({@link #ReplicaStartup(ReplicaContext, ShardStore,
+   * ShardConfigService, JdbcReplicaStore, WriteCoordinator, SecondarySync, TlsFactory.ServerTls)}),
+   * the simulator's disk there — so both run the same start-up.
+   */
+  public interface Volume {
+    /** Where storage says the log ends, a position left below it raised (rule 15). */
+    ShardStore.StoredPosition recoverPosition();
+
+    /** The replica's persisted metadata row. */
+    ShardMeta loadMeta();
+
+    /** Restores the persisted config {@code configJson} (non-null) into the context. */
+    void restoreConfig(String configJson);
+
+    /** The peers as the role persisted them. */
+    List<Peer> readPeers(String peersJson);
+
+    /** The restored role's peers are the pods expected at their addresses, as at /role. */
+    void expectPeers(List<Peer> expected);
+  }
+
+  @Inject
   public ReplicaStartup(
       ReplicaContext ctx,
       ShardStore store,
@@ -39,20 +61,57 @@ public class ReplicaStartup {
       WriteCoordinator coordinator,
       SecondarySync sync,
       TlsFactory.ServerTls tls) {
-    this.tls = tls;
+    this(
+        ctx,
+        new Volume() {
+          @Override
+          public ShardStore.StoredPosition recoverPosition() {
+            return store.recoverPosition();
+          }
+
+          @Override
+          public ShardMeta loadMeta() {
+            return store.loadMeta();
+          }
+
+          @Override
+          public void restoreConfig(String configJson) {
+            configs.restore(configJson);
+          }
+
+          @Override
+          public List<Peer> readPeers(String peersJson) {
+            return replicaStore.readPeers(peersJson);
+          }
+
+          @Override
+          public void expectPeers(List<Peer> expected) {
+            tls.expectPeers(expected);
+          }
+        },
+        coordinator,
+        sync);
+  }
+
+  /** Start-up over {@code volume} (the simulator's seam). */
+  public ReplicaStartup(
+      ReplicaContext ctx, Volume volume, WriteCoordinator coordinator, SecondarySync sync) {
     this.ctx = ctx;
-    this.store = store;
-    this.configs = configs;
-    this.replicaStore = replicaStore;
+    this.volume = volume;
     this.coordinator = coordinator;
     this.sync = sync;
   }
 
   @EventListener
   void onStartup(StartupEvent event) {
+    start();
+  }
+
+  /** Restores the persisted state and resumes the persisted role. */
+  public void start() {
     // Rule 15: the applied position is never below an entry the log holds (a position written
     // below it by an older version is raised before anything reads it).
-    ShardStore.StoredPosition stored = store.recoverPosition();
+    ShardStore.StoredPosition stored = volume.recoverPosition();
     if (!stored.copyPending() && stored.maxLsn() > stored.appliedLsn()) {
       LOG.warn(
           "{}: applied lsn {} was below the log's last entry {}; resuming from the log",
@@ -60,17 +119,16 @@ public class ReplicaStartup {
           stored.appliedLsn(),
           stored.maxLsn());
     }
-    ShardMeta m = store.loadMeta();
+    ShardMeta m = volume.loadMeta();
     if (m.configJson() != null) {
-      configs.restore(m.configJson());
+      volume.restoreConfig(m.configJson());
     }
     Role role = Role.valueOf(m.role());
     Peer primary = m.primaryName() == null ? null : new Peer(m.primaryName(), m.primaryUrl());
-    List<Peer> peers = replicaStore.readPeers(m.peersJson());
-    // The restored role's peers are the pods expected at their addresses, as at /role.
+    List<Peer> peers = volume.readPeers(m.peersJson());
     List<Peer> expected = new ArrayList<>(peers);
     expected.add(primary);
-    tls.expectPeers(expected);
+    volume.expectPeers(expected);
     ctx.restore(
         m.epoch(),
         role,
