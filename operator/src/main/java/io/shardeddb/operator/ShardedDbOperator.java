@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardeddb.operator.backup.ArchiveHealth;
 import io.shardeddb.operator.backup.BackupScheduler;
 import io.shardeddb.operator.backup.ShardedDatabaseBackupReconciler;
+import io.shardeddb.operator.reconciler.HeartbeatEventSource;
 import io.shardeddb.operator.reconciler.ShardActuator;
 import io.shardeddb.operator.reconciler.ShardCoordinator;
 import io.shardeddb.operator.reconciler.ShardPlanner;
@@ -20,6 +21,7 @@ import io.shardeddb.operator.reconciler.SpecValidator;
 import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.replacement.PodReplacementPolicy;
 import io.shardeddb.operator.reshard.Resharder;
+import io.shardeddb.operator.shardclient.HttpShardServerClient;
 import io.shardeddb.operator.status.DatabaseMetrics;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.StatusAggregator;
@@ -40,6 +42,7 @@ public final class ShardedDbOperator implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final DatabaseMetrics databaseMetrics;
   private final ExecutorService probes;
+  private final ExecutorService polls;
   private final Operator operator;
   private ManagementServer management;
   private final BackupScheduler backupScheduler;
@@ -55,6 +58,15 @@ public final class ShardedDbOperator implements AutoCloseable {
             settings.config().heartbeatThreads(),
             r -> {
               Thread t = new Thread(r, "shardeddb-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    // Heartbeat polls on threads of their own: a hung pod's poll never delays a fence or a role.
+    this.polls =
+        Executors.newFixedThreadPool(
+            settings.config().heartbeatThreads(),
+            r -> {
+              Thread t = new Thread(r, "shardeddb-heartbeat-poll");
               t.setDaemon(true);
               return t;
             });
@@ -109,7 +121,12 @@ public final class ShardedDbOperator implements AutoCloseable {
             settings.images(),
             settings.shardServerClient(),
             settings.clock(),
-            probes,
+            new HeartbeatEventSource(
+                settings.shardServerClient(),
+                polls,
+                settings.clock(),
+                settings.config().heartbeatPollPeriod(),
+                HttpShardServerClient.DEFAULT_HEARTBEAT_DEADLINE),
             new SpecValidator(),
             new ShardCoordinator(
                 new ShardPlanner(new RecopyPolicy()),
@@ -176,6 +193,7 @@ public final class ShardedDbOperator implements AutoCloseable {
       management.close();
     }
     probes.shutdownNow();
+    polls.shutdownNow();
   }
 
   @Override
