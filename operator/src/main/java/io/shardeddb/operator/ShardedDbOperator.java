@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardeddb.operator.backup.ArchiveHealth;
 import io.shardeddb.operator.backup.BackupScheduler;
 import io.shardeddb.operator.backup.ShardedDatabaseBackupReconciler;
+import io.shardeddb.operator.reconciler.ActingShardClient;
 import io.shardeddb.operator.reconciler.HeartbeatEventSource;
 import io.shardeddb.operator.reconciler.ShardActuator;
 import io.shardeddb.operator.reconciler.ShardCoordinator;
@@ -22,6 +23,7 @@ import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.replacement.PodReplacementPolicy;
 import io.shardeddb.operator.reshard.Resharder;
 import io.shardeddb.operator.shardclient.HttpShardServerClient;
+import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.status.DatabaseMetrics;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.StatusAggregator;
@@ -115,26 +117,30 @@ public final class ShardedDbOperator implements AutoCloseable {
             archives);
     EventRecorder events =
         new EventRecorder(client, settings.clock(), databaseMetrics::eventRecorded);
+    HeartbeatEventSource heartbeats =
+        new HeartbeatEventSource(
+            settings.shardServerClient(),
+            polls,
+            settings.clock(),
+            settings.config().heartbeatPollPeriod(),
+            HttpShardServerClient.DEFAULT_HEARTBEAT_DEADLINE);
+    // The steps that change shard-servers tell the heartbeat cache whom they changed.
+    ShardServerClient acting = new ActingShardClient(settings.shardServerClient(), heartbeats);
     operator.register(
         new ShardedDatabaseReconciler(
             client,
             settings.images(),
             settings.shardServerClient(),
             settings.clock(),
-            new HeartbeatEventSource(
-                settings.shardServerClient(),
-                polls,
-                settings.clock(),
-                settings.config().heartbeatPollPeriod(),
-                HttpShardServerClient.DEFAULT_HEARTBEAT_DEADLINE),
+            heartbeats,
             new SpecValidator(),
             new ShardCoordinator(
                 new ShardPlanner(new RecopyPolicy()),
                 new RecopyPolicy(),
-                new ShardActuator(settings.shardServerClient(), probes),
+                new ShardActuator(acting, probes),
                 events),
             new ShardRemovalGuard(settings.shardServerClient()),
-            new Resharder(settings.shardServerClient()),
+            new Resharder(acting),
             new PodReplacementPolicy(),
             new StatusAggregator(),
             events,

@@ -70,6 +70,8 @@ public final class HeartbeatEventSource
     private Map<String, String> urls = Map.of();
     private final Map<String, Polled> last = new HashMap<>();
     private final Map<String, CompletableFuture<Polled>> inFlight = new HashMap<>();
+    // Per pod, how many times the operator acted on it: a call sent before the last is not kept.
+    private final Map<String, Integer> actions = new HashMap<>();
     private Map<String, HeartbeatChanges.Answer> decided;
     private Map<String, HeartbeatChanges.Answer> announced;
     private int passes;
@@ -181,7 +183,8 @@ public final class HeartbeatEventSource
         (pod, call) -> {
           try {
             Polled p = call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (p.answered()) {
+            // (A poll of the pod's previous address does not stand for the new one.)
+            if (p.answered() && p.url().equals(urls.get(pod))) {
               out.put(pod, p.beat());
             }
           } catch (TimeoutException | ExecutionException e) {
@@ -229,6 +232,7 @@ public final class HeartbeatEventSource
     }
     CompletableFuture<Polled> call = new CompletableFuture<>();
     f.inFlight.put(pod, call);
+    int actedBefore = f.actions.getOrDefault(pod, 0);
     try {
       calls.execute(
           () -> {
@@ -236,7 +240,7 @@ public final class HeartbeatEventSource
             try {
               p = ask(pod, url);
             } finally {
-              record(db, f, p);
+              record(db, f, p, actedBefore, call);
               call.complete(p);
             }
           });
@@ -245,6 +249,30 @@ public final class HeartbeatEventSource
       call.complete(new Polled(pod, url, null, clock.instant()));
     }
     return call;
+  }
+
+  /**
+   * The operator just sent the shard-server at {@code url} a call that changes it (a role, a fence,
+   * a configuration, a re-copy, a range step), or may have: what was cached for it, and a poll sent
+   * before, show it as it was, so the next pass asks it again instead (a pass that acted is
+   * followed by one that sees the effect, as when every pass asked every pod).
+   */
+  void actedOn(String url) {
+    followed
+        .values()
+        .forEach(
+            f -> {
+              synchronized (f) {
+                f.urls.forEach(
+                    (pod, u) -> {
+                      if (u.equals(url)) {
+                        f.last.remove(pod);
+                        f.inFlight.remove(pod);
+                        f.actions.merge(pod, 1, Integer::sum);
+                      }
+                    });
+              }
+            });
   }
 
   private Polled ask(String pod, String url) {
@@ -262,11 +290,14 @@ public final class HeartbeatEventSource
    * Caches {@code p}; triggers a pass when the view differs from what the last pass decided from
    * (once per different view).
    */
-  private void record(ResourceID db, Followed f, Polled p) {
+  private void record(
+      ResourceID db, Followed f, Polled p, int actedBefore, CompletableFuture<Polled> call) {
     boolean trigger;
     synchronized (f) {
-      f.inFlight.remove(p.pod());
-      if (followed.get(db) != f || !p.url().equals(f.urls.get(p.pod()))) {
+      f.inFlight.remove(p.pod(), call);
+      if (followed.get(db) != f
+          || !p.url().equals(f.urls.get(p.pod()))
+          || f.actions.getOrDefault(p.pod(), 0) != actedBefore) {
         return;
       }
       f.last.put(p.pod(), p);

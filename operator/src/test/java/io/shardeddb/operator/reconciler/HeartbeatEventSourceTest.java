@@ -85,7 +85,7 @@ class HeartbeatEventSourceTest {
 
     @Override
     public void assignRole(String baseUrl, RoleRequest request) {
-      throw new UnsupportedOperationException();
+      // Taken: the test sets what the server answers next.
     }
 
     @Override
@@ -236,6 +236,28 @@ class HeartbeatEventSourceTest {
         .doesNotContainKey("db-sh1-0");
     assertThat(fleet.asked("u1")).isEqualTo(2);
     assertThat(passes).isEmpty();
+  }
+
+  @Test
+  void aPodTheOperatorActedOnIsAskedAgainByTheNextPassAndAPollSentBeforeIsNotKept()
+      throws Exception {
+    assertThat(pass()).containsOnlyKeys("db-sh1-0", "db-sh1-1");
+    CountDownLatch held = new CountDownLatch(1);
+    fleet.hung.put("u1", held);
+    CompletableFuture<Void> before = source.pollAll();
+    org.awaitility.Awaitility.await().until(() -> fleet.asked("u1") == 2);
+
+    // A role at epoch 2 goes to u1 while that poll is on its way; the poll answers epoch 1.
+    fleet.answers.put("u1", secondary(2, 10, 0));
+    new ActingShardClient(fleet, source).assignRole("u1", null);
+    fleet.answers.put("u1", secondary(1, 10, 0));
+    held.countDown();
+    before.get(30, TimeUnit.SECONDS);
+    fleet.answers.put("u1", secondary(2, 10, 0));
+
+    assertThat(pass().get("db-sh1-1").heartbeat().epoch()).isEqualTo(2);
+    assertThat(fleet.asked("u1")).as("asked again in the pass").isEqualTo(3);
+    assertThat(fleet.asked("u0")).as("u0 read from the cache").isEqualTo(2);
   }
 
   private Map<String, TimedHeartbeat> pass() {
