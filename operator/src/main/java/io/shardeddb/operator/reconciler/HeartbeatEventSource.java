@@ -179,28 +179,31 @@ public final class HeartbeatEventSource
           });
     }
     long deadline = System.nanoTime() + callDeadline.toNanos();
-    asked.forEach(
-        (pod, call) -> {
-          try {
-            Polled p = call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            // (A poll of the pod's previous address does not stand for the new one.)
-            if (p.answered() && p.url().equals(urls.get(pod))) {
-              out.put(pod, p.beat());
-            }
-          } catch (TimeoutException | ExecutionException e) {
-            LOG.debug("no heartbeat from {} within {}", pod, callDeadline);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
     boolean trigger;
-    synchronized (f) {
-      f.passes--;
-      f.decided = HeartbeatChanges.view(beatsOf(out));
-      f.announced = null;
-      // What arrived while the pass waited and it did not take (a poll of a pod it read from the
-      // cache) is announced now.
-      trigger = changed(f);
+    try {
+      asked.forEach(
+          (pod, call) -> {
+            try {
+              Polled p = call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+              // (A poll of the pod's previous address does not stand for the new one.)
+              if (p.answered() && p.url().equals(urls.get(pod))) {
+                out.put(pod, p.beat());
+              }
+            } catch (TimeoutException | ExecutionException e) {
+              LOG.debug("no heartbeat from {} within {}", pod, callDeadline);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+    } finally {
+      synchronized (f) {
+        f.passes--;
+        f.decided = HeartbeatChanges.view(beatsOf(out));
+        f.announced = null;
+        // What arrived while the pass waited and it did not take (a poll of a pod it read from the
+        // cache) is announced now.
+        trigger = changed(f);
+      }
     }
     announce(db, trigger);
     return out;
