@@ -26,6 +26,7 @@ public record OperatorConfig(
     Duration busyResync,
     Duration failoverWatch,
     int heartbeatThreads,
+    Duration heartbeatPollPeriod,
     String metricsScraperNamespace,
     Map<String, String> metricsScraperPodLabels,
     boolean egressPolicies,
@@ -81,7 +82,14 @@ public record OperatorConfig(
         "heartbeatThreads",
         "shardeddb.heartbeat-threads",
         "8",
-        "Threads that send heartbeats and role calls to shard-servers in parallel."),
+        "Threads that send heartbeats and role calls to shard-servers in parallel (as many again"
+            + " poll heartbeats between passes)."),
+    HEARTBEAT_POLL_PERIOD(
+        "heartbeatPollPeriod",
+        "shardeddb.heartbeat-poll-period",
+        "1s",
+        "How often each shard-server is asked for its heartbeat between passes; a change a pass"
+            + " decides from triggers one (docs/operator.md)."),
     METRICS_SCRAPER_NAMESPACE(
         "metricsScraperNamespace",
         "shardeddb.metrics-scraper.namespace",
@@ -219,6 +227,7 @@ public record OperatorConfig(
         parseDuration(Setting.BUSY_RESYNC, read.apply(Setting.BUSY_RESYNC)),
         parseDuration(Setting.FAILOVER_WATCH, read.apply(Setting.FAILOVER_WATCH)),
         Integer.parseInt(read.apply(Setting.HEARTBEAT_THREADS)),
+        parseDuration(Setting.HEARTBEAT_POLL_PERIOD, read.apply(Setting.HEARTBEAT_POLL_PERIOD)),
         blankToNull(read.apply(Setting.METRICS_SCRAPER_NAMESPACE)),
         MetricsScraper.parse(null, read.apply(Setting.METRICS_SCRAPER_POD_LABELS)).podLabels(),
         Boolean.parseBoolean(read.apply(Setting.EGRESS_POLICIES)),

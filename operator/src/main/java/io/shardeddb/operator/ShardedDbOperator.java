@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardeddb.operator.backup.ArchiveHealth;
 import io.shardeddb.operator.backup.BackupScheduler;
 import io.shardeddb.operator.backup.ShardedDatabaseBackupReconciler;
+import io.shardeddb.operator.reconciler.ActingShardClient;
+import io.shardeddb.operator.reconciler.HeartbeatEventSource;
 import io.shardeddb.operator.reconciler.ShardActuator;
 import io.shardeddb.operator.reconciler.ShardCoordinator;
 import io.shardeddb.operator.reconciler.ShardPlanner;
@@ -20,6 +22,8 @@ import io.shardeddb.operator.reconciler.SpecValidator;
 import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.replacement.PodReplacementPolicy;
 import io.shardeddb.operator.reshard.Resharder;
+import io.shardeddb.operator.shardclient.HttpShardServerClient;
+import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.status.DatabaseMetrics;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.StatusAggregator;
@@ -40,6 +44,7 @@ public final class ShardedDbOperator implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final DatabaseMetrics databaseMetrics;
   private final ExecutorService probes;
+  private final ExecutorService polls;
   private final Operator operator;
   private ManagementServer management;
   private final BackupScheduler backupScheduler;
@@ -55,6 +60,15 @@ public final class ShardedDbOperator implements AutoCloseable {
             settings.config().heartbeatThreads(),
             r -> {
               Thread t = new Thread(r, "shardeddb-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    // Heartbeat polls on threads of their own: a hung pod's poll never delays a fence or a role.
+    this.polls =
+        Executors.newFixedThreadPool(
+            settings.config().heartbeatThreads(),
+            r -> {
+              Thread t = new Thread(r, "shardeddb-heartbeat-poll");
               t.setDaemon(true);
               return t;
             });
@@ -103,21 +117,30 @@ public final class ShardedDbOperator implements AutoCloseable {
             archives);
     EventRecorder events =
         new EventRecorder(client, settings.clock(), databaseMetrics::eventRecorded);
+    HeartbeatEventSource heartbeats =
+        new HeartbeatEventSource(
+            settings.shardServerClient(),
+            polls,
+            settings.clock(),
+            settings.config().heartbeatPollPeriod(),
+            HttpShardServerClient.DEFAULT_HEARTBEAT_DEADLINE);
+    // The steps that change shard-servers tell the heartbeat cache whom they changed.
+    ShardServerClient acting = new ActingShardClient(settings.shardServerClient(), heartbeats);
     operator.register(
         new ShardedDatabaseReconciler(
             client,
             settings.images(),
             settings.shardServerClient(),
             settings.clock(),
-            probes,
+            heartbeats,
             new SpecValidator(),
             new ShardCoordinator(
                 new ShardPlanner(new RecopyPolicy()),
                 new RecopyPolicy(),
-                new ShardActuator(settings.shardServerClient(), probes),
+                new ShardActuator(acting, probes),
                 events),
             new ShardRemovalGuard(settings.shardServerClient()),
-            new Resharder(settings.shardServerClient()),
+            new Resharder(acting),
             new PodReplacementPolicy(),
             new StatusAggregator(),
             events,
@@ -176,6 +199,7 @@ public final class ShardedDbOperator implements AutoCloseable {
       management.close();
     }
     probes.shutdownNow();
+    polls.shutdownNow();
   }
 
   @Override

@@ -31,6 +31,7 @@ class OperatorSettingsTest {
     assertThat(config.busyResync()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.failoverWatch()).isEqualTo(Duration.ofMillis(500));
     assertThat(config.heartbeatThreads()).isEqualTo(8);
+    assertThat(config.heartbeatPollPeriod()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.shardeddb.api.Labels;
 import io.shardeddb.api.SecretKeys;
 import io.shardeddb.api.ShardedDatabaseResources;
@@ -22,20 +23,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The observe step: the shard pods (from the informer), the credential and TLS context the operator
- * calls this database's shard-servers with, and every reachable shard-server's heartbeat, asked in
- * parallel (each call has the client's deadline; the silent ones are absent).
+ * calls this database's shard-servers with — registered here, the one place, for exactly the pods
+ * whose heartbeats {@link HeartbeatEventSource} polls with it — and every reachable shard-server's
+ * heartbeat from that event source's cache (none older than its bound; the silent ones absent).
  */
 final class ObserveStep {
-
-  private static final Logger LOG = LoggerFactory.getLogger(ObserveStep.class);
 
   /** The annotation asking for a rotation of the database's CA (any value). */
   static final String ROTATE_CA = RequestStatus.Type.RotateCa.annotation();
@@ -64,14 +60,17 @@ final class ObserveStep {
   }
 
   private final ShardServerClient shards;
-  private final ExecutorService probes;
+  private final HeartbeatEventSource heartbeats;
   private final OperatorTls tls;
   private final KubernetesClient client;
 
   ObserveStep(
-      ShardServerClient shards, ExecutorService probes, OperatorTls tls, KubernetesClient client) {
+      ShardServerClient shards,
+      HeartbeatEventSource heartbeats,
+      OperatorTls tls,
+      KubernetesClient client) {
     this.shards = shards;
-    this.probes = probes;
+    this.heartbeats = heartbeats;
     this.tls = tls;
     this.client = client;
   }
@@ -84,12 +83,12 @@ final class ObserveStep {
             .collect(
                 Collectors.groupingBy(
                     p -> p.pod().getMetadata().getLabels().getOrDefault(Labels.SHARD, "")));
-    List<String> reachable =
-        podsByShard.values().stream()
-            .flatMap(List::stream)
-            .filter(ShardPod::reachable)
-            .map(ShardPod::url)
-            .toList();
+    Map<String, String> urls = new HashMap<>();
+    podsByShard.values().stream()
+        .flatMap(List::stream)
+        .filter(ShardPod::reachable)
+        .forEach(p -> urls.put(p.name(), p.url()));
+    List<String> reachable = List.copyOf(urls.values());
     String database = sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName();
     shards.useCredential(database, reachable, shardCredential(sdb, context));
     // TLS (docs/security.md): the database's CAs this pass (stored, or decided until read back;
@@ -112,7 +111,9 @@ final class ObserveStep {
                 .forEach(p -> expected.put(p.url(), new OperatorTls.PodName(p.name(), shard))));
     tls.expect(sdb, expected);
     shards.useTls(database, reachable, tls.clientContext(sdb, authority.authorities(), now));
-    return new Observed(podsByShard, heartbeats(podsByShard), authority);
+    // Polled from now on with the context just registered; read from the cache.
+    return new Observed(
+        podsByShard, heartbeats.heartbeats(ResourceID.fromResource(sdb), urls, now), authority);
   }
 
   /**
@@ -132,32 +133,6 @@ final class ObserveStep {
     } catch (KubernetesClientException e) {
       return CaRotation.UserCa.unusable(name, "cannot be read: " + e.getMessage());
     }
-  }
-
-  /** Every reachable shard-server's heartbeat, asked in parallel; the silent ones are absent. */
-  private Map<String, TimedHeartbeat> heartbeats(Map<String, List<ShardPod>> podsByShard) {
-    Map<String, CompletableFuture<TimedHeartbeat>> calls = new HashMap<>();
-    podsByShard.values().stream()
-        .flatMap(List::stream)
-        .filter(ShardPod::reachable)
-        .forEach(
-            p ->
-                calls.put(
-                    p.name(),
-                    CompletableFuture.supplyAsync(() -> shards.heartbeat(p.url()), probes)));
-    Map<String, TimedHeartbeat> out = new HashMap<>();
-    calls.forEach(
-        (pod, call) -> {
-          try {
-            TimedHeartbeat beat = call.join();
-            if (ShardActuator.answeredAs(pod, beat.heartbeat().name())) {
-              out.put(pod, beat);
-            }
-          } catch (RuntimeException e) {
-            LOG.debug("no heartbeat from {}: {}", pod, e.getMessage());
-          }
-        });
-    return out;
   }
 
   /**

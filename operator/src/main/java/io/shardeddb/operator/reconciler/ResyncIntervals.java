@@ -16,8 +16,9 @@ public record ResyncIntervals(Duration settled, Duration busy, Duration failover
   /**
    * While primaries are unavailable (each since one of {@code unavailableSince}, to be replaced
    * after {@code unavailableAfter}): the next pass runs when the first wait ends, or after {@code
-   * failoverWatch} if that is sooner. A pass with a hung primary lasts a heartbeat deadline, so
-   * running {@code failoverWatch} after it could start the election up to a whole pass late.
+   * failoverWatch} if that is sooner. The passes read the hung primary's silence from {@link
+   * HeartbeatEventSource}'s cache instead of waiting a heartbeat deadline each, so the pass at the
+   * end of the wait runs when it ends and starts the election then.
    */
   public Duration failoverWatch(
       Instant now, List<Instant> unavailableSince, Duration unavailableAfter) {

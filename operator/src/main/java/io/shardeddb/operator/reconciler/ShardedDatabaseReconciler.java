@@ -64,7 +64,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,21 +142,23 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final AggregateStep aggregate;
   private final FinishStep finish;
   private final OperatorTls tls;
+  private final HeartbeatEventSource heartbeats;
   // The Node informer's cache (null until the event sources are prepared): stuck-pod replacement
   // reads nodes from it instead of asking the API server for each unready pod.
   private volatile InformerEventSource<Node, ShardedDatabase> nodes;
 
   /**
-   * A reconciler using these collaborators; {@code probes} runs heartbeats in parallel; the
-   * operator runs in {@code operatorNamespace} (null: unknown); the NetworkPolicies admit what
-   * {@code network} says (the metrics scraper, egress); {@code resync} says when to run again.
+   * A reconciler using these collaborators; {@code heartbeats} polls the shard-servers (an event
+   * source of this controller, registered by {@link #prepareEventSources}); the operator runs in
+   * {@code operatorNamespace} (null: unknown); the NetworkPolicies admit what {@code network} says
+   * (the metrics scraper, egress); {@code resync} says when to run again.
    */
   public ShardedDatabaseReconciler(
       KubernetesClient client,
       Images images,
       ShardServerClient shardClient,
       Clock clock,
-      ExecutorService probes,
+      HeartbeatEventSource heartbeats,
       SpecValidator validator,
       ShardCoordinator coordinator,
       ShardRemovalGuard removalGuard,
@@ -183,7 +184,8 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         new OperatorTls(
             new TlsSecrets(new SecureRandom(), TlsSecrets.LEAF_VALIDITY, caTimes.validity()),
             caTimes.overlap());
-    this.observe = new ObserveStep(shardClient, probes, tls, client);
+    this.heartbeats = heartbeats;
+    this.observe = new ObserveStep(shardClient, heartbeats, tls, client);
     VolumeResizer volumes = new VolumeResizer(client);
     this.workflow = new WorkflowStep(images, removalGuard, volumes, operatorNamespace, network);
     this.shards = new ShardsStep(client, coordinator, events, volumes);
@@ -217,7 +219,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
             .withSecondaryToPrimaryMapper(node -> Set.of())
             .build();
     nodes = new InformerEventSource<>(nodeConfig, context);
-    return List.of(new InformerEventSource<>(pods, context), nodes);
+    return List.of(new InformerEventSource<>(pods, context), nodes, heartbeats);
   }
 
   @Override

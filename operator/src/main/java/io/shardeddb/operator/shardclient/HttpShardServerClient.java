@@ -108,8 +108,18 @@ public final class HttpShardServerClient implements ShardServerClient {
    * failover overshoots {@code primaryUnavailableSeconds} by several (DESIGN §5 rule 10).
    */
   public static HttpShardServerClient withDefaultTimeouts() {
-    return new HttpShardServerClient(Duration.ofSeconds(1), Duration.ofSeconds(1));
+    return new HttpShardServerClient(DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
   }
+
+  /** The default connect timeout. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+
+  /** The default request timeout. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(1);
+
+  /** The longest a heartbeat call lasts with the default timeouts: connect, then request. */
+  public static final Duration DEFAULT_HEARTBEAT_DEADLINE =
+      DEFAULT_CONNECT_TIMEOUT.plus(DEFAULT_REQUEST_TIMEOUT);
 
   @Override
   public TimedHeartbeat heartbeat(String baseUrl) {
