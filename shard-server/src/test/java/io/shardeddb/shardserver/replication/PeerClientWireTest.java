@@ -104,7 +104,7 @@ class PeerClientWireTest {
     assertThat(r).isEqualTo(new ReplicateResponse(7, 3, true, 7));
     assertThat(seen)
         .containsExactly(
-            "POST /replicate accept=null type=application/json auth=Bearer peer-secret"
+            "POST /replicate accept=application/json type=application/json auth=Bearer peer-secret"
                 + " body={\"epoch\":3,\"primary\":\"pod-0\",\"prevLsn\":6,\"prevEpoch\":3,"
                 + "\"replica\":\"pod-1\"}");
   }
@@ -159,13 +159,13 @@ class PeerClientWireTest {
     assertThat(seen)
         .containsExactly(
             "GET /log?fromLsn=4&prevEpoch=2&limit=50&replica=pod+1&primary=pod-0&epoch=3"
-                + " accept=null type=null auth=Bearer peer-secret body=",
+                + " accept=application/json type=null auth=Bearer peer-secret body=",
             "GET /log?fromLsn=4&prevEpoch=2&limit=50&replica=pod-1"
-                + " accept=null type=null auth=Bearer peer-secret body=",
+                + " accept=application/json type=null auth=Bearer peer-secret body=",
             "GET /log?fromLsn=4&limit=20&low=100&size=50&primary=pod-0&epoch=3"
-                + " accept=null type=null auth=Bearer peer-secret body=",
+                + " accept=application/json type=null auth=Bearer peer-secret body=",
             "GET /log?fromLsn=4&limit=20&low=100&size=50"
-                + " accept=null type=null auth=Bearer peer-secret body=");
+                + " accept=application/json type=null auth=Bearer peer-secret body=");
   }
 
   @Test
@@ -185,8 +185,8 @@ class PeerClientWireTest {
     assertThat(port).isEqualTo(9099);
     assertThat(seen)
         .containsExactly(
-            "GET /heartbeat accept=null type=null auth=Bearer peer-secret body=",
-            "GET /replicate/stream accept=null type=null auth=Bearer peer-secret body=");
+            "GET /heartbeat accept=application/json type=null auth=Bearer peer-secret body=",
+            "GET /replicate/stream accept=application/json type=null auth=Bearer peer-secret body=");
   }
 
   private void reply(String path, String body) {
@@ -222,9 +222,9 @@ class PeerClientWireTest {
 
     assertThat(seen)
         .containsExactly(
-            "GET /snapshot?primary=pod+0&epoch=3 accept=null type=null auth=Bearer peer-secret"
+            "GET /snapshot?primary=pod+0&epoch=3 accept=application/x-ndjson type=null auth=Bearer peer-secret"
                 + " body=",
-            "GET /snapshot?low=100&size=50&primary=pod-0&epoch=3 accept=null type=null"
+            "GET /snapshot?low=100&size=50&primary=pod-0&epoch=3 accept=application/x-ndjson type=null"
                 + " auth=Bearer peer-secret body=");
   }
 
