@@ -125,7 +125,7 @@ public final class ShardedDbOperator implements AutoCloseable {
             settings.config().heartbeatPollPeriod(),
             HttpShardServerClient.DEFAULT_HEARTBEAT_DEADLINE);
     // The steps that change shard-servers tell the heartbeat cache whom they changed.
-    ShardServerClient acting = new ActingShardClient(settings.shardServerClient(), heartbeats);
+    ShardServerClient acting = ActingShardClient.of(settings.shardServerClient(), heartbeats);
     operator.register(
         new ShardedDatabaseReconciler(
             client,

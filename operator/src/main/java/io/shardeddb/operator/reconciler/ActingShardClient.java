@@ -1,137 +1,84 @@
 package io.shardeddb.operator.reconciler;
 
 import io.shardeddb.operator.shardclient.ShardServerClient;
-import io.shardeddb.operator.shardclient.TimedFence;
-import io.shardeddb.operator.shardclient.TimedHeartbeat;
-import io.shardeddb.protocol.shard.ChecksumResponse;
-import io.shardeddb.protocol.shard.FenceRequest;
-import io.shardeddb.protocol.shard.ImportProgress;
-import io.shardeddb.protocol.shard.ImportRequest;
-import io.shardeddb.protocol.shard.RangeChange;
-import io.shardeddb.protocol.shard.RangeChangeResponse;
-import io.shardeddb.protocol.shard.RoleRequest;
-import io.shardeddb.protocol.shard.ShardConfigRequest;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The shard-server client the steps that act are given: every call that changes a shard-server
- * (configure, fence, role, re-copy, the range and import steps) goes through unchanged, then tells
- * the {@link HeartbeatEventSource} that what it cached for that server is out of date, whether the
- * call answered or not (it may have taken effect). Reads pass straight through.
+ * (configure, fence, role, re-copy, the range and import steps, a backup's pause) goes through
+ * unchanged, then tells the {@link HeartbeatEventSource} that what it cached for that server is out
+ * of date, whether the call answered or not (it may have taken effect). Reads pass straight
+ * through.
+ *
+ * <p>Which calls act is decided here once, by {@link #acts}: every call of {@link
+ * ShardServerClient} whose first argument is a server's URL acts unless it is one of the {@link
+ * #READS} (or one of the {@link #SETTINGS}, which send nothing). The client is a proxy of the
+ * interface rather than a hand-written wrapper, so a call added to the interface later acts by
+ * default (a needless invalidation costs one heartbeat poll; a missing one lets a pass decide from
+ * a heartbeat taken before its own change) and cannot reach the server around this class. {@code
+ * ActingShardClientTest} calls every method of the interface.
  */
-public final class ActingShardClient implements ShardServerClient {
+public final class ActingShardClient {
 
-  private final ShardServerClient client;
-  private final HeartbeatEventSource heartbeats;
+  /** The calls that only read a shard-server: their answers do not make the cache stale. */
+  static final Set<String> READS = Set.of("heartbeat", "checksum", "importProgress", "getJson");
 
-  /** Calls through {@code client}, telling {@code heartbeats} which servers were acted on. */
-  public ActingShardClient(ShardServerClient client, HeartbeatEventSource heartbeats) {
-    this.client = client;
-    this.heartbeats = heartbeats;
+  /** The calls that configure this client (a database's credential, its TLS), sending nothing. */
+  static final Set<String> SETTINGS = Set.of("useCredential", "useTls");
+
+  private ActingShardClient() {}
+
+  /** {@code client}, telling {@code heartbeats} which servers were acted on. */
+  public static ShardServerClient of(ShardServerClient client, HeartbeatEventSource heartbeats) {
+    return of(client, heartbeats::actedOn);
   }
 
-  private <T> T acting(String url, Supplier<T> call) {
+  /** {@code client}, giving {@code actedOn} the URL of each server a call acted on. */
+  static ShardServerClient of(ShardServerClient client, Consumer<String> actedOn) {
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(actedOn, "actedOn");
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (!acts(method)) {
+            return call(client, method, args);
+          }
+          try {
+            return call(client, method, args);
+          } finally {
+            actedOn.accept((String) args[0]);
+          }
+        };
+    return (ShardServerClient)
+        Proxy.newProxyInstance(
+            ShardServerClient.class.getClassLoader(),
+            new Class<?>[] {ShardServerClient.class},
+            handler);
+  }
+
+  /**
+   * Whether {@code method} may change the shard-server it is sent to: a call of the interface whose
+   * first argument is that server's URL, other than a read or a setting of the client.
+   */
+  static boolean acts(Method method) {
+    return method.getDeclaringClass() == ShardServerClient.class
+        && method.getParameterCount() > 0
+        && method.getParameterTypes()[0] == String.class
+        && !READS.contains(method.getName())
+        && !SETTINGS.contains(method.getName());
+  }
+
+  private static Object call(ShardServerClient client, Method method, Object[] args)
+      throws Throwable {
     try {
-      return call.get();
-    } finally {
-      heartbeats.actedOn(url);
+      return method.invoke(client, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
     }
-  }
-
-  private void acting(String url, Runnable call) {
-    acting(
-        url,
-        () -> {
-          call.run();
-          return null;
-        });
-  }
-
-  @Override
-  public TimedHeartbeat heartbeat(String baseUrl) {
-    return client.heartbeat(baseUrl);
-  }
-
-  @Override
-  public TimedHeartbeat heartbeat(String baseUrl, long appliedLsn, Duration wait) {
-    return client.heartbeat(baseUrl, appliedLsn, wait);
-  }
-
-  @Override
-  public void configure(String baseUrl, ShardConfigRequest request) {
-    acting(baseUrl, () -> client.configure(baseUrl, request));
-  }
-
-  @Override
-  public TimedFence fence(String baseUrl, FenceRequest request) {
-    return acting(baseUrl, () -> client.fence(baseUrl, request));
-  }
-
-  @Override
-  public void assignRole(String baseUrl, RoleRequest request) {
-    acting(baseUrl, () -> client.assignRole(baseUrl, request));
-  }
-
-  @Override
-  public void resync(String baseUrl) {
-    acting(baseUrl, () -> client.resync(baseUrl));
-  }
-
-  @Override
-  public ChecksumResponse checksum(String baseUrl) {
-    return client.checksum(baseUrl);
-  }
-
-  @Override
-  public RangeChangeResponse fenceRange(String baseUrl, RangeChange change, Duration deadline) {
-    return acting(baseUrl, () -> client.fenceRange(baseUrl, change, deadline));
-  }
-
-  @Override
-  public RangeChangeResponse adoptRange(String baseUrl, RangeChange change, Duration deadline) {
-    return acting(baseUrl, () -> client.adoptRange(baseUrl, change, deadline));
-  }
-
-  @Override
-  public RangeChangeResponse purgeRange(String baseUrl, RangeChange change) {
-    return acting(baseUrl, () -> client.purgeRange(baseUrl, change));
-  }
-
-  @Override
-  public void startImport(String baseUrl, ImportRequest request) {
-    acting(baseUrl, () -> client.startImport(baseUrl, request));
-  }
-
-  @Override
-  public ImportProgress importProgress(String baseUrl, String moveId) {
-    return client.importProgress(baseUrl, moveId);
-  }
-
-  @Override
-  public void stopImport(String baseUrl, String moveId) {
-    acting(baseUrl, () -> client.stopImport(baseUrl, moveId));
-  }
-
-  @Override
-  public String postJson(String baseUrl, String path, Object body) {
-    return acting(baseUrl, () -> client.postJson(baseUrl, path, body));
-  }
-
-  @Override
-  public String getJson(String baseUrl, String path) {
-    return client.getJson(baseUrl, path);
-  }
-
-  @Override
-  public void useCredential(String database, Collection<String> baseUrls, String token) {
-    client.useCredential(database, baseUrls, token);
-  }
-
-  @Override
-  public void useTls(String database, Collection<String> baseUrls, SSLContext tls) {
-    client.useTls(database, baseUrls, tls);
   }
 }

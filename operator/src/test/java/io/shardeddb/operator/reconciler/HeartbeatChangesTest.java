@@ -49,23 +49,29 @@ class HeartbeatChangesTest {
 
   /** The primary p-0 of epoch 1, voters p-1, learner p-2, a quorum holding {@code committed}. */
   private static Heartbeat primary(long lsn, long majorityAckAgeMillis, long committed) {
-    return new Heartbeat("p-0", "sh1", Role.Primary, 1, lsn, 1, "p-0", 0, ReplicaState.Ready, null)
+    return Heartbeat.builder("p-0", "sh1")
+        .role(Role.Primary)
+        .epoch(1)
+        .appliedLsn(lsn)
+        .lastEntryEpoch(1)
+        .primary("p-0")
+        .lagLsn(0)
+        .state(ReplicaState.Ready)
+        .build()
         .withQuorum(
             new QuorumState(
                 2, List.of("p-1"), true, majorityAckAgeMillis, List.of("p-2"), committed));
   }
 
   private static Heartbeat replica(String name, long lsn, long lag) {
-    return new Heartbeat(
-        name,
-        "sh1",
-        Role.Secondary,
-        1,
-        lsn,
-        lsn == 0 ? 0 : 1,
-        "p-0",
-        lag,
-        ReplicaState.Ready,
-        null);
+    return Heartbeat.builder(name, "sh1")
+        .role(Role.Secondary)
+        .epoch(1)
+        .appliedLsn(lsn)
+        .lastEntryEpoch(lsn == 0 ? 0 : 1)
+        .primary("p-0")
+        .lagLsn(lag)
+        .state(ReplicaState.Ready)
+        .build();
   }
 }

@@ -165,17 +165,15 @@ class HeartbeatEventSourceTest {
     // how long ago a majority acknowledged it).
     fleet.answers.put(
         "u1",
-        new Heartbeat(
-            "db-sh1-1",
-            "sh1",
-            Role.Secondary,
-            1,
-            0,
-            0,
-            "db-sh1-0",
-            25,
-            ReplicaState.Copying,
-            null));
+        Heartbeat.builder("db-sh1-1", "sh1")
+            .role(Role.Secondary)
+            .epoch(1)
+            .appliedLsn(0)
+            .lastEntryEpoch(0)
+            .primary("db-sh1-0")
+            .lagLsn(25)
+            .state(ReplicaState.Copying)
+            .build());
     source.pollAll().join();
     assertThat(passes).as("a secondary copies").containsExactly(new Event(DB));
     fleet.answers.put("u0", primary(1, 25, 4000));
@@ -249,7 +247,7 @@ class HeartbeatEventSourceTest {
 
     // A role at epoch 2 goes to u1 while that poll is on its way; the poll answers epoch 1.
     fleet.answers.put("u1", secondary(2, 10, 0));
-    new ActingShardClient(fleet, source).assignRole("u1", null);
+    ActingShardClient.of(fleet, source).assignRole("u1", null);
     fleet.answers.put("u1", secondary(1, 10, 0));
     held.countDown();
     before.get(30, TimeUnit.SECONDS);
@@ -265,32 +263,28 @@ class HeartbeatEventSourceTest {
   }
 
   private static Heartbeat primary(long epoch, long lsn, long majorityAckAgeMillis) {
-    return new Heartbeat(
-            "db-sh1-0",
-            "sh1",
-            Role.Primary,
-            epoch,
-            lsn,
-            epoch,
-            "db-sh1-0",
-            0,
-            ReplicaState.Ready,
-            null)
+    return Heartbeat.builder("db-sh1-0", "sh1")
+        .role(Role.Primary)
+        .epoch(epoch)
+        .appliedLsn(lsn)
+        .lastEntryEpoch(epoch)
+        .primary("db-sh1-0")
+        .lagLsn(0)
+        .state(ReplicaState.Ready)
+        .build()
         .withQuorum(
             new QuorumState(2, List.of("db-sh1-1"), true, majorityAckAgeMillis, List.of(), lsn));
   }
 
   private static Heartbeat secondary(long epoch, long lsn, long lag) {
-    return new Heartbeat(
-        "db-sh1-1",
-        "sh1",
-        Role.Secondary,
-        epoch,
-        lsn,
-        epoch,
-        "db-sh1-0",
-        lag,
-        ReplicaState.Ready,
-        null);
+    return Heartbeat.builder("db-sh1-1", "sh1")
+        .role(Role.Secondary)
+        .epoch(epoch)
+        .appliedLsn(lsn)
+        .lastEntryEpoch(epoch)
+        .primary("db-sh1-0")
+        .lagLsn(lag)
+        .state(ReplicaState.Ready)
+        .build();
   }
 }

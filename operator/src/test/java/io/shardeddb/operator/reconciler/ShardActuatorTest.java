@@ -64,8 +64,15 @@ class ShardActuatorTest {
     public synchronized TimedHeartbeat heartbeat(String baseUrl, long lsn, Duration wait) {
       longPolls.add(lsn + " within " + wait.toMillis() + " ms");
       return new TimedHeartbeat(
-          new Heartbeat(
-              baseUrl, "sh1", Role.Secondary, 1, appliedLsn, 1, "p", 0, ReplicaState.Ready, null),
+          Heartbeat.builder(baseUrl, "sh1")
+              .role(Role.Secondary)
+              .epoch(1)
+              .appliedLsn(appliedLsn)
+              .lastEntryEpoch(1)
+              .primary("p")
+              .lagLsn(0)
+              .state(ReplicaState.Ready)
+              .build(),
           Duration.ZERO);
     }
 

@@ -46,7 +46,15 @@ class ShardRequestsTest {
   private static TimedHeartbeat beat(
       String name, Role role, long epoch, long lsn, ReplicaState state) {
     return new TimedHeartbeat(
-        new Heartbeat(name, "sh1", role, epoch, lsn, epoch, "p-0", 0, state, null),
+        Heartbeat.builder(name, "sh1")
+            .role(role)
+            .epoch(epoch)
+            .appliedLsn(lsn)
+            .lastEntryEpoch(epoch)
+            .primary("p-0")
+            .lagLsn(0)
+            .state(state)
+            .build(),
         Duration.ofMillis(2));
   }
 
@@ -93,7 +101,15 @@ class ShardRequestsTest {
   }
 
   private static Heartbeat at(String name, long entryEpoch, long lsn, ReplicaState state) {
-    return new Heartbeat(name, "sh1", Role.Secondary, 3, lsn, entryEpoch, "p-0", 0, state, null);
+    return Heartbeat.builder(name, "sh1")
+        .role(Role.Secondary)
+        .epoch(3)
+        .appliedLsn(lsn)
+        .lastEntryEpoch(entryEpoch)
+        .primary("p-0")
+        .lagLsn(0)
+        .state(state)
+        .build();
   }
 
   private static List<ShardAction.AssignRole> roles(ShardPlan plan) {

@@ -268,17 +268,15 @@ class SwitchoverCoordinatorTest {
       ReplicaState state =
           r.fenced ? ReplicaState.Fenced : lag == 0 ? ReplicaState.Ready : ReplicaState.CatchingUp;
       return new TimedHeartbeat(
-          new Heartbeat(
-              r.name,
-              "sh1",
-              r.role,
-              r.epoch,
-              r.log.size(),
-              r.lastEntryEpoch(),
-              r.primary,
-              lag,
-              state,
-              null),
+          Heartbeat.builder(r.name, "sh1")
+              .role(r.role)
+              .epoch(r.epoch)
+              .appliedLsn(r.log.size())
+              .lastEntryEpoch(r.lastEntryEpoch())
+              .primary(r.primary)
+              .lagLsn(lag)
+              .state(state)
+              .build(),
           Duration.ofMillis(1));
     }
 

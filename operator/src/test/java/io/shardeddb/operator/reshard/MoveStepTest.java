@@ -331,20 +331,16 @@ class MoveStepTest {
   }
 
   private static Heartbeat source(List<PointRange> owned, long appliedLsn) {
-    return new Heartbeat(
-        "src-0",
-        "src",
-        Role.Primary,
-        3,
-        appliedLsn,
-        3,
-        "src-0",
-        0,
-        ReplicaState.Ready,
-        null,
-        "http://src",
-        owned,
-        null,
-        null);
+    return Heartbeat.builder("src-0", "src")
+        .role(Role.Primary)
+        .epoch(3)
+        .appliedLsn(appliedLsn)
+        .lastEntryEpoch(3)
+        .primary("src-0")
+        .lagLsn(0)
+        .state(ReplicaState.Ready)
+        .primaryUrl("http://src")
+        .owned(owned)
+        .build();
   }
 }

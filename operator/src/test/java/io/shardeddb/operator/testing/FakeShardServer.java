@@ -246,21 +246,19 @@ public final class FakeShardServer implements AutoCloseable {
 
   private Heartbeat heartbeat() {
     CopyProgress copy = state == ReplicaState.Copying ? new CopyProgress(40, 100, 7) : null;
-    return new Heartbeat(
-        name,
-        shard,
-        role,
-        epoch,
-        appliedLsn - unseenEntries,
-        lastEntryEpoch,
-        primary,
-        0,
-        state,
-        copy,
-        null,
-        owned,
-        importing == null ? null : importProgress(),
-        role == Role.Primary && lastRole != null ? quorum(lastRole) : null);
+    return Heartbeat.builder(name, shard)
+        .role(role)
+        .epoch(epoch)
+        .appliedLsn(appliedLsn - unseenEntries)
+        .lastEntryEpoch(lastEntryEpoch)
+        .primary(primary)
+        .lagLsn(0)
+        .state(state)
+        .copy(copy)
+        .owned(owned)
+        .importing(importing == null ? null : importProgress())
+        .quorum(role == Role.Primary && lastRole != null ? quorum(lastRole) : null)
+        .build();
   }
 
   /**

@@ -42,20 +42,15 @@ class MembershipAndIsolationTest {
 
   static TimedHeartbeat beat(String name, Role role, long epoch, long lsn, QuorumState q) {
     return new TimedHeartbeat(
-        new Heartbeat(
-                name,
-                "sh1",
-                role,
-                epoch,
-                lsn,
-                1,
-                "p-0",
-                0,
-                ReplicaState.Ready,
-                null,
-                null,
-                null,
-                null)
+        Heartbeat.builder(name, "sh1")
+            .role(role)
+            .epoch(epoch)
+            .appliedLsn(lsn)
+            .lastEntryEpoch(1)
+            .primary("p-0")
+            .lagLsn(0)
+            .state(ReplicaState.Ready)
+            .build()
             .withQuorum(q),
         Duration.ofMillis(2));
   }
@@ -210,20 +205,15 @@ class MembershipAndIsolationTest {
 
   static TimedHeartbeat secondary(String name, long epoch, long lsn, String primary) {
     return new TimedHeartbeat(
-        new Heartbeat(
-            name,
-            "sh1",
-            Role.Secondary,
-            epoch,
-            lsn,
-            epoch,
-            primary,
-            0,
-            ReplicaState.Ready,
-            null,
-            null,
-            null,
-            null),
+        Heartbeat.builder(name, "sh1")
+            .role(Role.Secondary)
+            .epoch(epoch)
+            .appliedLsn(lsn)
+            .lastEntryEpoch(epoch)
+            .primary(primary)
+            .lagLsn(0)
+            .state(ReplicaState.Ready)
+            .build(),
         Duration.ofMillis(2));
   }
 
@@ -386,20 +376,14 @@ class MembershipAndIsolationTest {
     beats.put(
         "p-2",
         new TimedHeartbeat(
-            new Heartbeat(
-                "p-2",
-                "sh1",
-                Role.None,
-                3,
-                40,
-                1,
-                null,
-                0,
-                ReplicaState.AwaitingRole,
-                null,
-                null,
-                null,
-                null),
+            Heartbeat.builder("p-2", "sh1")
+                .role(Role.None)
+                .epoch(3)
+                .appliedLsn(40)
+                .lastEntryEpoch(1)
+                .lagLsn(0)
+                .state(ReplicaState.AwaitingRole)
+                .build(),
             Duration.ofMillis(2)));
 
     ShardPlan plan = planner.plan(observe(3, recorded(3, null, 3), members(3), beats));
@@ -439,20 +423,15 @@ class MembershipAndIsolationTest {
 
   static TimedHeartbeat copying(String name, long epoch) {
     return new TimedHeartbeat(
-        new Heartbeat(
-            name,
-            "sh1",
-            Role.Secondary,
-            epoch,
-            0,
-            0,
-            "p-0",
-            0,
-            ReplicaState.Copying,
-            null,
-            null,
-            null,
-            null),
+        Heartbeat.builder(name, "sh1")
+            .role(Role.Secondary)
+            .epoch(epoch)
+            .appliedLsn(0)
+            .lastEntryEpoch(0)
+            .primary("p-0")
+            .lagLsn(0)
+            .state(ReplicaState.Copying)
+            .build(),
         Duration.ofMillis(2));
   }
 
@@ -630,20 +609,14 @@ class MembershipAndIsolationTest {
       beats.put(
           "p-" + i,
           new TimedHeartbeat(
-              new Heartbeat(
-                  "p-" + i,
-                  "sh1",
-                  Role.None,
-                  0,
-                  0,
-                  0,
-                  null,
-                  0,
-                  ReplicaState.Unconfigured,
-                  null,
-                  null,
-                  null,
-                  null),
+              Heartbeat.builder("p-" + i, "sh1")
+                  .role(Role.None)
+                  .epoch(0)
+                  .appliedLsn(0)
+                  .lastEntryEpoch(0)
+                  .lagLsn(0)
+                  .state(ReplicaState.Unconfigured)
+                  .build(),
               Duration.ofMillis(2)));
     }
     ShardStatus waiting = new ShardStatus("sh1", null, null, 0, null, List.of(), 5);

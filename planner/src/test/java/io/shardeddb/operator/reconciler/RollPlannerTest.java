@@ -116,20 +116,15 @@ class RollPlannerTest {
     beats.put("p-0", beat("p-0", Role.Primary, 40, null));
     beats.put("p-1", beat("p-1", Role.Secondary, 40, "p-0"));
     Heartbeat copying =
-        new Heartbeat(
-            "p-2",
-            "sh1",
-            Role.Secondary,
-            2,
-            3,
-            2,
-            "p-0",
-            37,
-            ReplicaState.Copying,
-            null,
-            null,
-            null,
-            null);
+        Heartbeat.builder("p-2", "sh1")
+            .role(Role.Secondary)
+            .epoch(2)
+            .appliedLsn(3)
+            .lastEntryEpoch(2)
+            .primary("p-0")
+            .lagLsn(37)
+            .state(ReplicaState.Copying)
+            .build();
     beats.put("p-2", new TimedHeartbeat(copying, Duration.ofMillis(2)));
     ShardStatus prev = status("p-0", 3, ReplicaState.Ready);
 
@@ -165,20 +160,15 @@ class RollPlannerTest {
 
   static TimedHeartbeat beat(String name, Role role, long lsn, String primary) {
     Heartbeat h =
-        new Heartbeat(
-            name,
-            "sh1",
-            role,
-            2,
-            lsn,
-            2,
-            primary == null ? name : primary,
-            0,
-            ReplicaState.Ready,
-            null,
-            null,
-            null,
-            null);
+        Heartbeat.builder(name, "sh1")
+            .role(role)
+            .epoch(2)
+            .appliedLsn(lsn)
+            .lastEntryEpoch(2)
+            .primary(primary == null ? name : primary)
+            .lagLsn(0)
+            .state(ReplicaState.Ready)
+            .build();
     if (role == Role.Primary) {
       h = h.withQuorum(new QuorumState(3, List.of("p-1", "p-2"), true, 100));
     }

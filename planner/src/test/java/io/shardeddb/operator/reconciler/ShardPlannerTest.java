@@ -38,7 +38,15 @@ class ShardPlannerTest {
   private static TimedHeartbeat beat(
       String name, Role role, long epoch, long lsn, ReplicaState state) {
     return new TimedHeartbeat(
-        new Heartbeat(name, "sh1", role, epoch, lsn, 1, "p-0", 0, state, null),
+        Heartbeat.builder(name, "sh1")
+            .role(role)
+            .epoch(epoch)
+            .appliedLsn(lsn)
+            .lastEntryEpoch(1)
+            .primary("p-0")
+            .lagLsn(0)
+            .state(state)
+            .build(),
         Duration.ofMillis(2));
   }
 
@@ -219,10 +227,25 @@ class ShardPlannerTest {
     Map<String, Heartbeat> fresh = new HashMap<>();
     fresh.put(
         "p-1",
-        new Heartbeat("p-1", "sh1", Role.Secondary, 2, 20, 1, "p-2", 0, ReplicaState.Ready, null));
+        Heartbeat.builder("p-1", "sh1")
+            .role(Role.Secondary)
+            .epoch(2)
+            .appliedLsn(20)
+            .lastEntryEpoch(1)
+            .primary("p-2")
+            .lagLsn(0)
+            .state(ReplicaState.Ready)
+            .build());
     fresh.put(
         "p-2",
-        new Heartbeat("p-2", "sh1", Role.None, 0, 0, 0, null, 0, ReplicaState.Unconfigured, null));
+        Heartbeat.builder("p-2", "sh1")
+            .role(Role.None)
+            .epoch(0)
+            .appliedLsn(0)
+            .lastEntryEpoch(0)
+            .lagLsn(0)
+            .state(ReplicaState.Unconfigured)
+            .build());
 
     ShardReport.Report report = ShardReport.of(o, elected, results, fresh);
 
@@ -357,8 +380,16 @@ class ShardPlannerTest {
   private static TimedHeartbeat beatWithPrimaryAt(
       String name, Role role, long epoch, String primaryUrl) {
     return new TimedHeartbeat(
-        new Heartbeat(
-            name, "sh1", role, epoch, 10, 1, "p-0", 0, ReplicaState.Ready, null, primaryUrl),
+        Heartbeat.builder(name, "sh1")
+            .role(role)
+            .epoch(epoch)
+            .appliedLsn(10)
+            .lastEntryEpoch(1)
+            .primary("p-0")
+            .lagLsn(0)
+            .state(ReplicaState.Ready)
+            .primaryUrl(primaryUrl)
+            .build(),
         Duration.ofMillis(2));
   }
 
@@ -435,13 +466,25 @@ class ShardPlannerTest {
     beats.put(
         "p-0",
         new TimedHeartbeat(
-            new Heartbeat("p-0", "sh1", null, 0, 0, 0, null, 0, ReplicaState.Unconfigured, null),
+            Heartbeat.builder("p-0", "sh1")
+                .epoch(0)
+                .appliedLsn(0)
+                .lastEntryEpoch(0)
+                .lagLsn(0)
+                .state(ReplicaState.Unconfigured)
+                .build(),
             Duration.ofMillis(2)));
     for (String name : List.of("p-1", "p-2")) {
       beats.put(
           name,
           new TimedHeartbeat(
-              new Heartbeat(name, "sh1", null, 7, 0, 0, null, 0, ReplicaState.Fenced, null),
+              Heartbeat.builder(name, "sh1")
+                  .epoch(7)
+                  .appliedLsn(0)
+                  .lastEntryEpoch(0)
+                  .lagLsn(0)
+                  .state(ReplicaState.Fenced)
+                  .build(),
               Duration.ofMillis(2)));
     }
     ShardConfigRequest config = new ShardConfigRequest(null, List.of("sh1"), "t", "k", 0L, 10L);
@@ -493,14 +536,27 @@ class ShardPlannerTest {
     beats.put(
         "p-0",
         new TimedHeartbeat(
-            new Heartbeat("p-0", "sh1", null, 0, 0, 0, null, 0, ReplicaState.AwaitingRole, null),
+            Heartbeat.builder("p-0", "sh1")
+                .epoch(0)
+                .appliedLsn(0)
+                .lastEntryEpoch(0)
+                .lagLsn(0)
+                .state(ReplicaState.AwaitingRole)
+                .build(),
             Duration.ofMillis(2)));
     for (String name : List.of("p-1", "p-2")) {
       beats.put(
           name,
           new TimedHeartbeat(
-              new Heartbeat(
-                  name, "sh1", Role.Secondary, 1, 0, 0, "p-0", 0, ReplicaState.AwaitingRole, null),
+              Heartbeat.builder(name, "sh1")
+                  .role(Role.Secondary)
+                  .epoch(1)
+                  .appliedLsn(0)
+                  .lastEntryEpoch(0)
+                  .primary("p-0")
+                  .lagLsn(0)
+                  .state(ReplicaState.AwaitingRole)
+                  .build(),
               Duration.ofMillis(2)));
     }
     ShardConfigRequest config = new ShardConfigRequest(null, List.of("sh1"), "t", "k", 0L, 10L);
@@ -538,14 +594,28 @@ class ShardPlannerTest {
     beats.put(
         "p-0",
         new TimedHeartbeat(
-            new Heartbeat("p-0", "sh1", null, 2, 1, 2, "p-0", 0, ReplicaState.AwaitingRole, null),
+            Heartbeat.builder("p-0", "sh1")
+                .epoch(2)
+                .appliedLsn(1)
+                .lastEntryEpoch(2)
+                .primary("p-0")
+                .lagLsn(0)
+                .state(ReplicaState.AwaitingRole)
+                .build(),
             Duration.ofMillis(2)));
     for (String name : List.of("p-1", "p-2")) {
       beats.put(
           name,
           new TimedHeartbeat(
-              new Heartbeat(
-                  name, "sh1", Role.Secondary, 2, 0, 0, "p-0", 0, ReplicaState.CatchingUp, null),
+              Heartbeat.builder(name, "sh1")
+                  .role(Role.Secondary)
+                  .epoch(2)
+                  .appliedLsn(0)
+                  .lastEntryEpoch(0)
+                  .primary("p-0")
+                  .lagLsn(0)
+                  .state(ReplicaState.CatchingUp)
+                  .build(),
               Duration.ofMillis(2)));
     }
     ShardConfigRequest config = new ShardConfigRequest(null, List.of("sh1"), "t", "k", 0L, 10L);
@@ -578,14 +648,27 @@ class ShardPlannerTest {
     beats.put(
         "p-0",
         new TimedHeartbeat(
-            new Heartbeat("p-0", "sh1", null, 0, 0, 0, null, 0, ReplicaState.Unconfigured, null),
+            Heartbeat.builder("p-0", "sh1")
+                .epoch(0)
+                .appliedLsn(0)
+                .lastEntryEpoch(0)
+                .lagLsn(0)
+                .state(ReplicaState.Unconfigured)
+                .build(),
             Duration.ofMillis(2)));
     for (String name : List.of("p-1", "p-2")) {
       beats.put(
           name,
           new TimedHeartbeat(
-              new Heartbeat(
-                  name, "sh1", Role.Secondary, 1, 1, 1, "p-0", 0, ReplicaState.Ready, null),
+              Heartbeat.builder(name, "sh1")
+                  .role(Role.Secondary)
+                  .epoch(1)
+                  .appliedLsn(1)
+                  .lastEntryEpoch(1)
+                  .primary("p-0")
+                  .lagLsn(0)
+                  .state(ReplicaState.Ready)
+                  .build(),
               Duration.ofMillis(2)));
     }
     ShardConfigRequest config = new ShardConfigRequest(null, List.of("sh1"), "t", "k", 0L, 10L);
@@ -620,7 +703,13 @@ class ShardPlannerTest {
       beats.put(
           name,
           new TimedHeartbeat(
-              new Heartbeat(name, "sh1", null, 7, 0, 0, null, 0, ReplicaState.Fenced, null),
+              Heartbeat.builder(name, "sh1")
+                  .epoch(7)
+                  .appliedLsn(0)
+                  .lastEntryEpoch(0)
+                  .lagLsn(0)
+                  .state(ReplicaState.Fenced)
+                  .build(),
               Duration.ofMillis(2)));
     }
     ShardConfigRequest config = new ShardConfigRequest(null, List.of("sh1"), "t", "k", 0L, 10L);

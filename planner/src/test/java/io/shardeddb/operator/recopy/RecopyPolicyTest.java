@@ -14,7 +14,15 @@ class RecopyPolicyTest {
   private final RecopyPolicy policy = new RecopyPolicy();
 
   private static Heartbeat beat(Role role, long entryEpoch, long lsn, ReplicaState state) {
-    return new Heartbeat("r", "sh1", role, 3, lsn, entryEpoch, "p", 0, state, null);
+    return Heartbeat.builder("r", "sh1")
+        .role(role)
+        .epoch(3)
+        .appliedLsn(lsn)
+        .lastEntryEpoch(entryEpoch)
+        .primary("p")
+        .lagLsn(0)
+        .state(state)
+        .build();
   }
 
   private final Heartbeat primary = beat(Role.Primary, 3, 100, ReplicaState.Ready);

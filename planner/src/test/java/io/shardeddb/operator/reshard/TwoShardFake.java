@@ -175,20 +175,18 @@ final class TwoShardFake implements ShardServerClient {
     Primary p = at(baseUrl);
     ImportProgress progress = p == dest && importing != null ? progress() : null;
     return new TimedHeartbeat(
-        new Heartbeat(
-                p.name,
-                p.name,
-                Role.Primary,
-                p.epoch,
-                p.lsn,
-                p.epoch,
-                p.name,
-                0,
-                ReplicaState.Ready,
-                null,
-                baseUrl,
-                p.owned,
-                progress)
+        Heartbeat.builder(p.name, p.name)
+            .role(Role.Primary)
+            .epoch(p.epoch)
+            .appliedLsn(p.lsn)
+            .lastEntryEpoch(p.epoch)
+            .primary(p.name)
+            .lagLsn(0)
+            .state(ReplicaState.Ready)
+            .primaryUrl(baseUrl)
+            .owned(p.owned)
+            .importing(progress)
+            .build()
             .withQuorum(
                 new io.shardeddb.protocol.shard.QuorumState(3, List.of(), p.termCommitted, 0)),
         Duration.ofMillis(1));

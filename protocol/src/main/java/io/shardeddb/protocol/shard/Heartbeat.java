@@ -33,7 +33,11 @@ public record Heartbeat(
     ImportProgress importing,
     QuorumState quorum) {
 
-  /** A heartbeat without the quorum state (secondaries; shard-servers before it). */
+  /**
+   * A heartbeat without the quorum state (secondaries; shard-servers before it). Positional: new
+   * code builds with {@link #builder}; this stays while the shard-server's {@code ReplicaContext}
+   * and the simulator's {@code SimOperator} call it.
+   */
   public Heartbeat(
       String name,
       String shard,
@@ -67,21 +71,7 @@ public record Heartbeat(
 
   /** The same heartbeat with a primary's {@code quorum} state. */
   public Heartbeat withQuorum(QuorumState quorum) {
-    return new Heartbeat(
-        name,
-        shard,
-        role,
-        epoch,
-        appliedLsn,
-        lastEntryEpoch,
-        primary,
-        lagLsn,
-        state,
-        copy,
-        primaryUrl,
-        owned,
-        importing,
-        quorum);
+    return toBuilder().quorum(quorum).build();
   }
 
   /**
@@ -89,69 +79,166 @@ public record Heartbeat(
    * state; {@code copy} stays only while the state is Copying.
    */
   public Heartbeat withPosition(long appliedLsn, long lastEntryEpoch, ReplicaState state) {
-    return new Heartbeat(
-        name,
-        shard,
-        role,
-        epoch,
-        appliedLsn,
-        lastEntryEpoch,
-        primary,
-        lagLsn,
-        state,
-        state == ReplicaState.Copying ? copy : null,
-        primaryUrl,
-        owned,
-        importing,
-        quorum);
-  }
-
-  /** A heartbeat without the resharding fields (as shard-servers before them send it). */
-  public Heartbeat(
-      String name,
-      String shard,
-      Role role,
-      long epoch,
-      long appliedLsn,
-      long lastEntryEpoch,
-      String primary,
-      long lagLsn,
-      ReplicaState state,
-      CopyProgress copy,
-      String primaryUrl) {
-    this(
-        name,
-        shard,
-        role,
-        epoch,
-        appliedLsn,
-        lastEntryEpoch,
-        primary,
-        lagLsn,
-        state,
-        copy,
-        primaryUrl,
-        null,
-        null);
-  }
-
-  /** A heartbeat that does not say where its primary is (as older shard-servers send it). */
-  public Heartbeat(
-      String name,
-      String shard,
-      Role role,
-      long epoch,
-      long appliedLsn,
-      long lastEntryEpoch,
-      String primary,
-      long lagLsn,
-      ReplicaState state,
-      CopyProgress copy) {
-    this(name, shard, role, epoch, appliedLsn, lastEntryEpoch, primary, lagLsn, state, copy, null);
+    return toBuilder()
+        .appliedLsn(appliedLsn)
+        .lastEntryEpoch(lastEntryEpoch)
+        .state(state)
+        .copy(state == ReplicaState.Copying ? copy : null)
+        .build();
   }
 
   /** Whether the replica holds a role and is caught up (its readiness). */
   public boolean ready() {
     return state == ReplicaState.Ready;
+  }
+
+  /**
+   * A heartbeat of replica {@code name} of {@code shard} built field by field: every field not set
+   * is empty (0, null), as a shard-server that predates it sends it.
+   */
+  public static Builder builder(String name, String shard) {
+    return new Builder().name(name).shard(shard);
+  }
+
+  /** A builder holding this heartbeat's fields, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .name(name)
+        .shard(shard)
+        .role(role)
+        .epoch(epoch)
+        .appliedLsn(appliedLsn)
+        .lastEntryEpoch(lastEntryEpoch)
+        .primary(primary)
+        .lagLsn(lagLsn)
+        .state(state)
+        .copy(copy)
+        .primaryUrl(primaryUrl)
+        .owned(owned)
+        .importing(importing)
+        .quorum(quorum);
+  }
+
+  /** A {@link Heartbeat} by named fields (a new field is one more setter, not a constructor). */
+  public static final class Builder {
+    private String name;
+    private String shard;
+    private Role role;
+    private long epoch;
+    private long appliedLsn;
+    private long lastEntryEpoch;
+    private String primary;
+    private long lagLsn;
+    private ReplicaState state;
+    private CopyProgress copy;
+    private String primaryUrl;
+    private List<PointRange> owned;
+    private ImportProgress importing;
+    private QuorumState quorum;
+
+    private Builder() {}
+
+    /** The replica's name (its pod). */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /** The shard it holds. */
+    public Builder shard(String shard) {
+      this.shard = shard;
+      return this;
+    }
+
+    /** Its role. */
+    public Builder role(Role role) {
+      this.role = role;
+      return this;
+    }
+
+    /** The epoch it knows. */
+    public Builder epoch(long epoch) {
+      this.epoch = epoch;
+      return this;
+    }
+
+    /** The last LSN it applied. */
+    public Builder appliedLsn(long appliedLsn) {
+      this.appliedLsn = appliedLsn;
+      return this;
+    }
+
+    /** The epoch of its last log entry. */
+    public Builder lastEntryEpoch(long lastEntryEpoch) {
+      this.lastEntryEpoch = lastEntryEpoch;
+      return this;
+    }
+
+    /** The primary it follows (or itself). */
+    public Builder primary(String primary) {
+      this.primary = primary;
+      return this;
+    }
+
+    /** How far behind the primary it was last told it is. */
+    public Builder lagLsn(long lagLsn) {
+      this.lagLsn = lagLsn;
+      return this;
+    }
+
+    /** Its state. */
+    public Builder state(ReplicaState state) {
+      this.state = state;
+      return this;
+    }
+
+    /** A copy's progress (while Copying). */
+    public Builder copy(CopyProgress copy) {
+      this.copy = copy;
+      return this;
+    }
+
+    /** Where it was told its primary is. */
+    public Builder primaryUrl(String primaryUrl) {
+      this.primaryUrl = primaryUrl;
+      return this;
+    }
+
+    /** The point ranges its shard owns as of its applied log. */
+    public Builder owned(List<PointRange> owned) {
+      this.owned = owned;
+      return this;
+    }
+
+    /** An import's progress on a primary. */
+    public Builder importing(ImportProgress importing) {
+      this.importing = importing;
+      return this;
+    }
+
+    /** A primary's write quorum as it stands. */
+    public Builder quorum(QuorumState quorum) {
+      this.quorum = quorum;
+      return this;
+    }
+
+    /** The heartbeat. */
+    public Heartbeat build() {
+      return new Heartbeat(
+          name,
+          shard,
+          role,
+          epoch,
+          appliedLsn,
+          lastEntryEpoch,
+          primary,
+          lagLsn,
+          state,
+          copy,
+          primaryUrl,
+          owned,
+          importing,
+          quorum);
+    }
   }
 }

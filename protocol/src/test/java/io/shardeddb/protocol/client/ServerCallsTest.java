@@ -163,4 +163,113 @@ class ServerCallsTest {
       Thread.interrupted();
     }
   }
+
+  @Test
+  void acceptIsChosenPerCallAndNoneSendsNoHeader() throws Exception {
+    ServerCalls calls = calls(null);
+    calls.exchange(calls.builder(server.url(), "/snapshot", ServerCalls.NDJSON).GET().build());
+    calls.exchange(calls.builder(server.url(), "/raw", null).GET().build());
+
+    assertThat(server.requests)
+        .containsExactly("GET /snapshot {accept=application/x-ndjson}", "GET /raw {}");
+  }
+
+  /** A caller's checked refusal, as the peers' PeerRefusal. */
+  private static final class Refused extends IOException {
+    final int status;
+    final String epoch;
+
+    Refused(ServerCalls.Answer a, String message) {
+      super(message);
+      this.status = a.status();
+      this.epoch = a.header("X-Epoch").orElse(null);
+    }
+  }
+
+  @Test
+  void aRefusalGivesTheCallerTheWholeAnswerStatusHeadersAndMessage() {
+    server.status = 409;
+    server.reply = "{\"message\":\"stale epoch\"}";
+    server.replyHeaders = Map.of("X-Epoch", "5");
+    ServerCalls calls = calls(null);
+
+    assertThatThrownBy(
+            () ->
+                calls.answer(calls.get(server.url(), "/log"), a -> new Refused(a, calls.reason(a))))
+        .isInstanceOfSatisfying(
+            Refused.class,
+            r -> {
+              assertThat(r.status).isEqualTo(409);
+              assertThat(r.epoch).isEqualTo("5");
+              assertThat(r.getMessage()).isEqualTo("stale epoch");
+            });
+    assertThatThrownBy(
+            () ->
+                calls
+                    .answerAsync(calls.get(server.url(), "/log"), a -> new Refused(a, "async"))
+                    .join())
+        .cause()
+        .isInstanceOfSatisfying(Refused.class, r -> assertThat(r.epoch).isEqualTo("5"));
+  }
+
+  @Test
+  void anAnswerIsReadWithTheCallersCodecAndAsyncCallsGiveItWhateverTheStatus() {
+    server.reply = "{\"n\":1}";
+    ServerCalls.Codec counting =
+        new ServerCalls.Codec() {
+          @Override
+          public byte[] write(Object value) {
+            return ("\"" + value + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          }
+
+          @Override
+          public <T> T read(byte[] body, Class<T> type) {
+            return type.cast("read " + body.length + " bytes");
+          }
+
+          @Override
+          public String message(byte[] body) {
+            return null;
+          }
+        };
+    ServerCalls calls =
+        new ServerCalls(counting, Duration.ofSeconds(5), uri -> http, base -> null, new Plain());
+
+    ServerCalls.Answer a =
+        calls.exchangeAsync(calls.request("POST", server.url(), "/x", "v")).join();
+
+    assertThat(calls.read(a, String.class)).isEqualTo("read 7 bytes");
+    assertThat(server.requests)
+        .containsExactly(
+            "POST /x {accept=application/json, content-length=3, content-type=application/json}"
+                + " \"v\"");
+    server.status = 503;
+    assertThat(calls.exchangeAsync(calls.get(server.url(), "/x")).join().status()).isEqualTo(503);
+  }
+
+  @Test
+  void linesStreamA2xxBodyAndGiveARefusalItsFirstLines() throws Exception {
+    server.reply = "{\"a\":1}\n{\"b\":2}\n";
+    ServerCalls calls = calls(null);
+    try (var lines =
+        calls.lines(
+            calls.builder(server.url(), "/snapshot", ServerCalls.NDJSON).GET().build(),
+            a -> new Refused(a, a.text()))) {
+      assertThat(lines.toList()).containsExactly("{\"a\":1}", "{\"b\":2}");
+    }
+
+    server.status = 421;
+    server.reply = "1\n2\n3\n4\n5\n6\n7";
+    assertThatThrownBy(
+            () ->
+                calls.lines(
+                    calls.builder(server.url(), "/snapshot", ServerCalls.NDJSON).GET().build(),
+                    a -> new Refused(a, a.text())))
+        .isInstanceOfSatisfying(
+            Refused.class,
+            r -> {
+              assertThat(r.status).isEqualTo(421);
+              assertThat(r.getMessage()).isEqualTo("1\n2\n3\n4\n5");
+            });
+  }
 }

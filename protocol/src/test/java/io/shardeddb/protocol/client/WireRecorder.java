@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +27,7 @@ final class WireRecorder implements AutoCloseable {
   private final HttpServer server;
   volatile int status = 200;
   volatile String reply = "{}";
+  volatile Map<String, String> replyHeaders = Map.of();
 
   WireRecorder() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -49,6 +51,7 @@ final class WireRecorder implements AutoCloseable {
                   + headers
                   + (body.isEmpty() ? "" : " " + body));
           byte[] out = reply.getBytes(StandardCharsets.UTF_8);
+          replyHeaders.forEach((name, value) -> ex.getResponseHeaders().add(name, value));
           ex.sendResponseHeaders(status, out.length);
           ex.getResponseBody().write(out);
           ex.close();

@@ -255,17 +255,15 @@ class ContractJsonTest {
         roundTrip(
             m,
             m.write(
-                new Heartbeat(
-                    "students-sh1-1",
-                    "sh1",
-                    Role.Secondary,
-                    4,
-                    12,
-                    4,
-                    "students-sh1-0",
-                    0,
-                    ReplicaState.Ready,
-                    null)),
+                Heartbeat.builder("students-sh1-1", "sh1")
+                    .role(Role.Secondary)
+                    .epoch(4)
+                    .appliedLsn(12)
+                    .lastEntryEpoch(4)
+                    .primary("students-sh1-0")
+                    .lagLsn(0)
+                    .state(ReplicaState.Ready)
+                    .build()),
             Heartbeat.class);
     assertThat(hb.ready()).isTrue();
   }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.shardeddb.protocol.client.Backoff;
 import io.shardeddb.protocol.stream.DataFrames;
 import io.shardeddb.protocol.stream.Frames;
 import io.shardeddb.protocol.stream.StreamClient;
@@ -16,6 +17,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -37,19 +39,29 @@ import reactor.core.publisher.MonoSink;
  * <p>An adapter only: {@link #call} answers {@code null} while no connection is up (not yet made,
  * refused, or an older server), and the caller then makes the HTTP call instead; a connection is
  * made in the background meanwhile. A server that does not offer the stream or refuses the hello is
- * left on HTTP for {@link #NO_STREAM_RETRY_NANOS}. Every call has the HTTP client's read deadline:
- * a call that misses it fails as {@link ShardServerException#UNREACHABLE} (as an HTTP read timeout
- * does), and when nothing at all was read on the connection since it was sent, the server is taken
- * as hung and the connection closed. A closed connection fails every call on it as unreachable (the
- * router's retry rules then apply, with the same request ids), and the next call goes over HTTP
- * while a new connection is made. The frames and the connection set-up are the protocol's ({@link
- * DataFrames}, {@link Frames}, {@link StreamClient}), shared with the shard-server's streams.
+ * left on HTTP for {@link #NO_STREAM_RETRY_NANOS} (one unreachable for a second), each spread by
+ * jitter. Every call has the HTTP client's read deadline: a call that misses it fails as {@link
+ * ShardServerException#UNREACHABLE} (as an HTTP read timeout does), and when nothing at all was
+ * read on the connection since it was sent, the server is taken as hung and the connection closed.
+ * A closed connection fails every call on it as unreachable (the router's retry rules then apply,
+ * with the same request ids), and the next call goes over HTTP while a new connection is made. The
+ * frames and the connection set-up are the protocol's ({@link DataFrames}, {@link Frames}, {@link
+ * StreamClient}), shared with the shard-server's streams.
  */
 final class ShardStream implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShardStream.class);
   static final long NO_STREAM_RETRY_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final long PING_MILLIS = 5_000;
   private static final long UNREACHABLE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /**
+   * How long calls stay on HTTP after a failed connection planned to last {@code nanos}: between
+   * half of it and all of it, by {@code random} in [0, 1) ({@link Backoff}'s equal jitter).
+   */
+  static long spread(long nanos, double random) {
+    Duration window = Duration.ofNanos(nanos);
+    return Backoff.exponential(window, window, Backoff.Jitter.EQUAL).delay(0, random).toNanos();
+  }
 
   /** The HTTP side the stream needs: asking a server where it offers the stream. */
   interface Offers {
@@ -183,15 +195,20 @@ final class ShardStream implements AutoCloseable {
       backOff(NO_STREAM_RETRY_NANOS, why);
     }
 
-    /** Calls go over HTTP for {@code nanos} (logged with {@code why} unless null). */
+    /**
+     * Calls go over HTTP for {@code nanos}, spread by equal jitter to between half of it and all of
+     * it ({@link Backoff}), so routers that lost a shard-server together do not all reconnect to it
+     * in the same instant (logged with {@code why} unless null).
+     */
     private void backOff(long nanos, String why) {
+      nanos = spread(nanos, ThreadLocalRandom.current().nextDouble());
       synchronized (this) {
         connecting = false;
         httpUntilSet = true;
         httpUntilNanos = System.nanoTime() + nanos;
       }
       if (why != null) {
-        LOG.info("{}: data calls to it over HTTP for {} s", why, nanos / 1_000_000_000L);
+        LOG.info("{}: data calls to it over HTTP for {} ms", why, nanos / 1_000_000L);
       }
     }
 

@@ -87,17 +87,14 @@ class StandaloneAdminTest {
       return Mono.fromSupplier(
           () -> {
             Replica r = replica(url);
-            return new Heartbeat(
-                url,
-                "sh1",
-                r.role,
-                r.epoch,
-                r.lastLsn,
-                r.lastEntryEpoch,
-                null,
-                0,
-                ReplicaState.Ready,
-                null);
+            return Heartbeat.builder(url, "sh1")
+                .role(r.role)
+                .epoch(r.epoch)
+                .appliedLsn(r.lastLsn)
+                .lastEntryEpoch(r.lastEntryEpoch)
+                .lagLsn(0)
+                .state(ReplicaState.Ready)
+                .build();
           });
     }
 

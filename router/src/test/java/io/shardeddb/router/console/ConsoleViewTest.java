@@ -52,8 +52,14 @@ class ConsoleViewTest {
           Map.of());
 
   static Heartbeat heartbeat(String name, Role role, long epoch, long applied, ReplicaState st) {
-    return new Heartbeat(
-        name, "sh1", role, epoch, applied, epoch, null, 0, st, null, null, null, null);
+    return Heartbeat.builder(name, "sh1")
+        .role(role)
+        .epoch(epoch)
+        .appliedLsn(applied)
+        .lastEntryEpoch(epoch)
+        .lagLsn(0)
+        .state(st)
+        .build();
   }
 
   static ShardedDatabase resource() {

@@ -38,8 +38,15 @@ class CoordinatorStatusTest {
   }
 
   static Heartbeat hb(String name, long lastEntryEpoch, long lsn, long lag, ReplicaState state) {
-    return new Heartbeat(
-        name, "sh1", Role.Secondary, 2, lsn, lastEntryEpoch, "a", lag, state, null);
+    return Heartbeat.builder(name, "sh1")
+        .role(Role.Secondary)
+        .epoch(2)
+        .appliedLsn(lsn)
+        .lastEntryEpoch(lastEntryEpoch)
+        .primary("a")
+        .lagLsn(lag)
+        .state(state)
+        .build();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.shardeddb.shardserver.replication;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.shardeddb.protocol.auth.CredentialSource;
+import io.shardeddb.protocol.client.ServerCalls;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.LogResponse;
@@ -20,12 +21,10 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
@@ -35,10 +34,13 @@ import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 /**
- * Calls the replication endpoints of the other replicas of this shard. Every call has a connect
- * deadline and a request deadline ({@code shardeddb.replication.connect-timeout} and {@code
- * request-timeout}, rule 10), and blocking calls give up at once when their thread is interrupted
- * (a role change abandons work against the old primary).
+ * Calls the replication endpoints of the other replicas of this shard, through the protocol's
+ * {@link ServerCalls} (the URL, deadline, credential, {@code Accept} and body codec every server
+ * client shares) with Micronaut's mapper. Every call has a connect deadline and a request deadline
+ * ({@code shardeddb.replication.connect-timeout} and {@code request-timeout}, rule 10), and
+ * blocking calls give up at once when their thread is interrupted (a role change abandons work
+ * against the old primary). A peer's non-2xx answer becomes a {@link PeerRefusal} in one place
+ * ({@link #refusal}).
  */
 @Singleton
 public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable {
@@ -50,8 +52,7 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
 
   private final HttpClient http;
   private final JsonMapper json;
-  private final ReplicationSettings settings;
-  private final CredentialSource credentials;
+  private final ServerCalls calls;
   private final TlsFactory.ServerTls tls;
 
   public PeerClient(JsonMapper json, ReplicationSettings settings, CredentialSource credentials) {
@@ -66,10 +67,15 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
       CredentialSource credentials,
       TlsFactory.ServerTls tls) {
     this.json = json;
-    this.settings = settings;
-    this.credentials = credentials;
     this.tls = tls;
     this.http = httpClient(settings, tls);
+    this.calls =
+        new ServerCalls(
+            codec(json),
+            settings.requestTimeout(),
+            uri -> http,
+            base -> credentials.get().authorization(),
+            new Failures());
   }
 
   /**
@@ -96,19 +102,9 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
   /** Sends entries to a secondary; completes with its applied LSN or a {@link PeerRefusal}. */
   @Override
   public CompletableFuture<ReplicateResponse> replicate(Peer peer, ReplicateRequest request) {
-    HttpRequest req =
-        authorized(URI.create(base(peer.url()) + "/replicate"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(write(request)))
-            .build();
-    return http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(
-            resp -> {
-              if (resp.statusCode() != 200) {
-                throw new CompletionException(refusal(resp.statusCode(), resp.body(), resp));
-              }
-              return read(resp.body(), ReplicateResponse.class);
-            });
+    return calls
+        .answerAsync(calls.request("POST", peer.url(), "/replicate", request), this::refusal)
+        .thenApply(a -> calls.read(a, ReplicateResponse.class));
   }
 
   /**
@@ -116,17 +112,17 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
    * it does not (404: a server without the stream).
    */
   public CompletableFuture<Integer> streamPort(String url) {
-    HttpRequest req = authorized(URI.create(base(url) + "/replicate/stream")).GET().build();
-    return http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray())
+    return calls
+        .exchangeAsync(get(url, "/replicate/stream"))
         .thenApply(
-            resp -> {
-              if (resp.statusCode() == 404) {
+            a -> {
+              if (a.status() == 404) {
                 return -1;
               }
-              if (resp.statusCode() != 200) {
-                throw new CompletionException(refusal(resp.statusCode(), resp.body(), resp));
+              if (!a.ok()) {
+                throw new CompletionException(refusal(a));
               }
-              return read(resp.body(), StreamOffer.class).port();
+              return calls.read(a, StreamOffer.class).port();
             });
   }
 
@@ -163,18 +159,8 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
             + limit
             + "&replica="
             + URLEncoder.encode(replica, StandardCharsets.UTF_8)
-            + (primary == null
-                ? ""
-                : "&primary="
-                    + URLEncoder.encode(primary, StandardCharsets.UTF_8)
-                    + "&epoch="
-                    + epoch);
-    HttpRequest req = authorized(URI.create(base(url) + query)).GET().build();
-    HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-    if (resp.statusCode() != 200) {
-      throw refusal(resp.statusCode(), resp.body(), resp);
-    }
-    return read(resp.body(), LogResponse.class);
+            + identity(primary, epoch);
+    return calls.read(calls.answer(get(url, query), this::refusal), LogResponse.class);
   }
 
   /**
@@ -227,13 +213,8 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
 
   private Stream<String> snapshotAt(String url, String path)
       throws IOException, InterruptedException {
-    HttpRequest req = authorized(URI.create(base(url) + path)).GET().build();
-    HttpResponse<Stream<String>> resp = http.send(req, HttpResponse.BodyHandlers.ofLines());
-    if (resp.statusCode() != 200) {
-      String body = String.join("\n", resp.body().limit(5).toList());
-      throw refusal(resp.statusCode(), body.getBytes(StandardCharsets.UTF_8), resp);
-    }
-    return resp.body();
+    HttpRequest req = calls.builder(url, path, ServerCalls.NDJSON).GET().build();
+    return calls.lines(req, this::refusal);
   }
 
   @Override
@@ -244,12 +225,7 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
   /** {@code GET /heartbeat} of a replica (of this shard, or of an import's source shard). */
   @Override
   public Heartbeat heartbeat(String url) throws IOException, InterruptedException {
-    HttpRequest req = authorized(URI.create(base(url) + "/heartbeat")).GET().build();
-    HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-    if (resp.statusCode() != 200) {
-      throw refusal(resp.statusCode(), resp.body(), resp);
-    }
-    return read(resp.body(), Heartbeat.class);
+    return calls.read(calls.answer(get(url, "/heartbeat"), this::refusal), Heartbeat.class);
   }
 
   /** An import's page of a source primary's log from {@code fromLsn}, filtered to {@code range}. */
@@ -267,12 +243,7 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
             + "&size="
             + range.size()
             + identity(primary, epoch);
-    HttpRequest req = authorized(URI.create(base(url) + query)).GET().build();
-    HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-    if (resp.statusCode() != 200) {
-      throw refusal(resp.statusCode(), resp.body(), resp);
-    }
-    return read(resp.body(), LogResponse.class);
+    return calls.read(calls.answer(get(url, query), this::refusal), LogResponse.class);
   }
 
   /** Opens a source primary's snapshot of {@code range} (as {@link #snapshot}). */
@@ -293,46 +264,79 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
         : "&primary=" + URLEncoder.encode(primary, StandardCharsets.UTF_8) + "&epoch=" + epoch;
   }
 
-  /** A request with the deadline and this database's shard credential (peers check it). */
-  private HttpRequest.Builder authorized(URI uri) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout());
-    String authorization = credentials.get().authorization();
-    if (authorization != null) {
-      builder.header("Authorization", authorization);
-    }
-    return builder;
+  /** {@code GET path} of {@code url} with the deadline, the shard credential, accepting JSON. */
+  private HttpRequest get(String url, String path) {
+    return calls.get(url, path);
   }
 
-  private PeerRefusal refusal(int status, byte[] body, HttpResponse<?> resp) {
-    String message;
-    try {
-      message = json.readValue(body, MessageResponse.class).message();
-    } catch (IOException | RuntimeException e) {
-      message = "HTTP " + status;
-    }
-    long epoch =
-        resp.headers().firstValue(EPOCH_HEADER).map(Long::parseLong).orElse(-1L).longValue();
-    return new PeerRefusal(status, message, epoch);
+  /**
+   * A peer's refusal — a non-2xx answer — as the {@link PeerRefusal} its callers act on: the
+   * status, the peer's message ("HTTP status" when it sent none) and its epoch header (-1: none).
+   * The one place a peer's answer becomes a refusal.
+   */
+  private PeerRefusal refusal(ServerCalls.Answer answer) {
+    String message = calls.message(answer);
+    long epoch = answer.header(EPOCH_HEADER).map(Long::parseLong).orElse(-1L);
+    return new PeerRefusal(
+        answer.status(), message == null ? "HTTP " + answer.status() : message, epoch);
   }
 
-  private byte[] write(Object value) {
-    try {
-      return json.writeValueAsBytes(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /**
+   * Bodies through Micronaut's mapper (the peers' rows and records are {@code @Serdeable}), a
+   * refusal's message from its {@link MessageResponse}.
+   */
+  private static ServerCalls.Codec codec(JsonMapper json) {
+    return new ServerCalls.Codec() {
+      @Override
+      public byte[] write(Object value) throws IOException {
+        return json.writeValueAsBytes(value);
+      }
+
+      @Override
+      public <T> T read(byte[] body, Class<T> type) throws IOException {
+        return json.readValue(body, Argument.of(type));
+      }
+
+      @Override
+      public String message(byte[] body) {
+        try {
+          return json.readValue(body, MessageResponse.class).message();
+        } catch (IOException | RuntimeException e) {
+          return null;
+        }
+      }
+    };
   }
 
-  private <T> T read(byte[] body, Class<T> type) {
-    try {
-      return json.readValue(body, Argument.of(type));
-    } catch (IOException e) {
-      throw new UncheckedIOException("malformed reply from peer: " + e.getMessage(), e);
+  /**
+   * What fails outside a refusal: a request or reply that is not the JSON expected (the transport's
+   * own failures stay the JDK's checked exceptions, {@link ServerCalls#answer}).
+   */
+  private static final class Failures implements ServerCalls.Failures {
+    @Override
+    public RuntimeException refused(HttpRequest request, int status, String reason, String body) {
+      return new UncheckedIOException(new PeerRefusal(status, reason, -1));
     }
-  }
 
-  private static String base(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    @Override
+    public RuntimeException unanswered(HttpRequest request, IOException cause) {
+      return new UncheckedIOException(cause);
+    }
+
+    @Override
+    public RuntimeException interrupted(HttpRequest request, InterruptedException cause) {
+      return new IllegalStateException("interrupted: " + request.uri(), cause);
+    }
+
+    @Override
+    public RuntimeException unreadable(Class<?> type, String body, IOException cause) {
+      return new UncheckedIOException("malformed reply from peer: " + cause.getMessage(), cause);
+    }
+
+    @Override
+    public RuntimeException unwritable(String path, IOException cause) {
+      return new UncheckedIOException(cause);
+    }
   }
 
   @PreDestroy

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** Rule 10 on the wire: deadlines on calls to a frozen peer, and the configured local address. */
 class PeerClientTest {
-  private static ReplicationSettings settings(Duration requestTimeout, String localAddress) {
+  static ReplicationSettings settings(Duration requestTimeout, String localAddress) {
     return new ReplicationSettings(
         Duration.ofSeconds(3),
         512,
