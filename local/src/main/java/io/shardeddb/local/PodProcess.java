@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The kubelet's part for one local pod: runs its container as a process on the pod's own loopback
- * address, restarts it in place after a crash (with back-off, same data), keeps its projected
- * Secret files fresh, pauses and resumes it, and stops it when the pod is deleted.
+ * address, restarts it in place after a crash (at once the first time, then with back-off: {@link
+ * RestartBackoff}; same data), keeps its projected Secret files fresh, pauses and resumes it, and
+ * stops it when the pod is deleted.
  */
 final class PodProcess {
   private static final Logger LOG = LoggerFactory.getLogger(PodProcess.class);
