@@ -220,26 +220,45 @@ class FaultMatrixIT {
 
   /**
    * The moment (System.nanoTime) a pod's process other than {@code killedPid} answers {@code
-   * /health/liveness} at {@code url}: the restarted process is up. Polled every 100 ms, at most 3
-   * min.
+   * /health/liveness} on the management port of the replica at {@code url}, as the kubelet's probes
+   * ask: the restarted process is up. Polled every 100 ms, at most 3 min.
    */
   private long answersAgainAt(String pod, String killedPid, String url) {
+    String liveness =
+        "http://"
+            + URI.create(url).getHost()
+            + ":"
+            + io.shardeddb.api.ShardedDatabaseResources.MANAGEMENT_PORT
+            + "/health/liveness";
     return await()
         .pollInterval(Duration.ofMillis(100))
         .atMost(Duration.ofMinutes(3))
         .until(
             () -> {
               String pid = pidOf(pod);
-              return !pid.isEmpty() && !pid.equals(killedPid) && answers(url + "/health/liveness")
+              return !pid.isEmpty() && !pid.equals(killedPid) && answers(liveness)
                   ? System.nanoTime()
                   : null;
             },
             Objects::nonNull);
   }
 
+  private HttpClient probes;
+
+  /**
+   * Whether {@code url} answers 200, asked as the kubelet's probes ask: plain HTTP, node address.
+   */
   private boolean answers(String url) {
     try {
-      return directTls()
+      if (probes == null) {
+        probes =
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(1))
+                .localAddress(InetAddress.getByName(cluster.addressBlock().nodeAddress()))
+                .build();
+      }
+      return probes
               .send(
                   HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1)).build(),
                   HttpResponse.BodyHandlers.discarding())
