@@ -2,7 +2,6 @@ package io.shardeddb.local;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.shardeddb.protocol.client.Backoff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The kubelet's part for one local pod: runs its container as a process on the pod's own loopback
- * address, restarts it in place after a crash (with back-off, same data), keeps its projected
- * Secret files fresh, pauses and resumes it, and stops it when the pod is deleted.
+ * address, restarts it in place after a crash (at once the first time, then with back-off: {@link
+ * RestartBackoff}; same data), keeps its projected Secret files fresh, pauses and resumes it, and
+ * stops it when the pod is deleted.
  */
 final class PodProcess {
   private static final Logger LOG = LoggerFactory.getLogger(PodProcess.class);
@@ -47,13 +47,8 @@ final class PodProcess {
   private volatile boolean ready;
   private Instant nextStart = Instant.EPOCH;
 
-  /**
-   * The kubelet's crash-loop back-off, scaled down: 1 s doubling to 10 s, not jittered (a kubelet's
-   * is not either), never reset while the pod lives.
-   */
-  private final Backoff.Sequence backoff =
-      Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(10), Backoff.Jitter.NONE)
-          .start(() -> 0);
+  /** When a process that exited is started again (the kubelet's crash-loop back-off). */
+  private final RestartBackoff backoff = new RestartBackoff();
 
   private boolean stopped;
   private Long pausedPid;
@@ -124,7 +119,7 @@ final class PodProcess {
       process = null;
       ready = false;
       restarts++;
-      nextStart = Instant.now().plus(backoff.next());
+      nextStart = backoff.restartAt(Instant.now());
     }
     if (Instant.now().isBefore(nextStart)) {
       return;
