@@ -266,7 +266,7 @@ class BrokenRulesAreCaughtTest {
   void electionsOverTheNewMembershipOnly() {
     assertThat(
             violationsWhileResizing(
-                5, new Rulebook(), ShardSimulation::electingOverTheSpecOnly, 200))
+                5, new Rulebook(), s -> s.electingOverTheSpecOnly().restartingAsBefore(), 200))
         .anyMatch(v -> v.contains("acknowledged write"));
   }
 
@@ -454,8 +454,8 @@ class BrokenRulesAreCaughtTest {
     assertThat(
             redOnlyWhenBroken(
                 "aTermServedWithoutItsNoOp",
-                seed -> new ShardSimulation(seed, 3, noNoOp).runFigureEight(),
-                seed -> new ShardSimulation(seed, 3).runFigureEight(),
+                seed -> new ShardSimulation(seed, 3, noNoOp).restartingAsBefore().runFigureEight(),
+                seed -> new ShardSimulation(seed, 3).restartingAsBefore().runFigureEight(),
                 3))
         .anyMatch(v -> v.contains("acknowledged write"));
   }
