@@ -627,6 +627,47 @@ public final class ShardSimulation {
   }
 
   /**
+   * A recorded primary that holds its data comes back fenced by an election that found no quorum
+   * (issue 24, found by reading). At t=4 s the primary P is cut off from its peers; when the
+   * operator fences (P reaches no majority), the operator is cut off from the other two just before
+   * its fences go out, so only P persists the fence and the election finds no quorum. 500 ms later
+   * the other two lose their volumes (they come back empty 300 ms later) and P's process restarts
+   * over its fence; everything heals at {@link #FAULTY}. P, the recorded primary of the epoch,
+   * holds every acknowledged write, but no election can find a majority holding data: only P's own
+   * role, sent again above every epoch seen, lets the shard take writes again.
+   */
+  public Result runFencedPrimaryRestart() {
+    scriptedStart();
+    SimReplica p = byName(operator.primary());
+    List<SimReplica> others = pods().stream().filter(x -> x != p).toList();
+    others.forEach(x -> network.partition(p.name(), x.name()));
+    log(scheduler.now(), "partition " + p.name() + " from its peers");
+    operator.onceFencing(
+        () -> {
+          others.forEach(x -> network.partition(SimOperator.NAME, x.name()));
+          log(scheduler.now(), "fencing: the operator's fences reach " + p.name() + " alone");
+          scheduler.after(
+              500,
+              () -> {
+                log(
+                    scheduler.now(),
+                    "the others lose their volumes; restart "
+                        + p.name()
+                        + " over its persisted fence");
+                for (SimReplica x : others) {
+                  x.crash();
+                  x.wipe();
+                  network.heal(SimOperator.NAME, x.name());
+                  scheduler.after(300, () -> restart(x));
+                }
+                p.crash();
+                scheduler.after(100, () -> restart(p));
+              });
+        });
+    return healSettleAndJudge();
+  }
+
+  /**
    * Rule 7 as a scripted schedule, a failover while a replica that holds acknowledged writes is
    * mid-copy (three replicas P, B, C; fixed membership). At t=4 s the primary P is cut off from B,
    * so the writes of the next second are acknowledged by P and C alone. At t=5 s C is asked to

@@ -331,6 +331,26 @@ class ShardSimulationTest {
         .anyMatch(v -> v.startsWith("liveness:"));
   }
 
+  /**
+   * Issue 24's planner gap: the recorded primary, holding every acknowledged write, persisted the
+   * fence of an election that found no quorum, the other two lost their volumes, and it restarted
+   * over its fence ({@link ShardSimulation#runFencedPrimaryRestart}). Before the planner sent it
+   * its own role again, the shard planned NoQuorum to the end ("only 1 of 3 replicas answered
+   * holding their data") and the others never re-copied: red on seeds 1-3, "acknowledged write of
+   * key … is missing on r1".
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+  @DisplayName(
+      "a recorded primary fenced by an election that found no quorum gets its role again and the"
+          + " shard takes writes")
+  void aRecordedPrimaryFencedByAFailedElectionResumes(long seed) {
+    ShardSimulation.Result r = new ShardSimulation(seed, 3).runFencedPrimaryRestart();
+    assertThat(r.faults()).anyMatch(f -> f.contains("fences reach r0 alone"));
+    assertThat(r.stuck()).as("seed %d exempt: %s", seed, r.faults()).isFalse();
+    assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
+  }
+
   @Test
   @DisplayName("a seed that changes the replica count reproduces its schedule exactly")
   void aSeedWithMembershipChangesReproduces() {

@@ -102,6 +102,26 @@ public final class ShardPlanner {
           // that (empty logs do not hold data), so the bring-up is done again above them.
           return bringUp(o, seen + 1);
         }
+        if (ShardElection.recordedPrimaryResumes(o, epoch, primary)) {
+          // The recorded primary holds every acknowledged write but persisted a fence of an
+          // election that found no quorum: it is sent its own role again, above every epoch
+          // seen (never at one it was fenced out of), as an election's winner would be.
+          long resent = seen + 1;
+          events.add(
+              event(
+                  EventReason.PrimaryReannounced,
+                  o,
+                  "primary "
+                      + primary
+                      + " of epoch "
+                      + epoch
+                      + " holds every acknowledged write but was fenced at epoch "
+                      + seen
+                      + " by an election that found no quorum; its role sent again at epoch "
+                      + resent));
+          return repair.repair(
+              o, resent, primary, "primary " + primary + " resumed at epoch " + resent, events);
+        }
         return ShardElection.election(o, epoch, primary, prev.primaryUnavailableSince(), events);
       }
       events.add(
