@@ -627,6 +627,31 @@ public final class ShardSimulation {
   }
 
   /**
+   * A rebuild asked before the bring-up's Primary role arrived (issue 24, seed 23 of the faults
+   * aimed at copies before they waited for an acting primary), five replicas: the operator is cut
+   * off from pod-0 from t=100 ms to 1 s, so the bring-up's calls to it (its configuration and its
+   * Primary role) are lost; at 1 s r2, a secondary of epoch 1, is asked to re-copy and copies from
+   * a pod-0 that never serves. No write was ever acknowledged; a redo of the bring-up is the only
+   * way up.
+   */
+  public Result runRebuildBeforeThePrimaryRole() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(100);
+    SimReplica first = pods().get(0);
+    SimReplica rebuilt = pods().get(2);
+    network.partition(SimOperator.NAME, first.name());
+    log(scheduler.now(), "partition the operator from " + first.name() + " during the bring-up");
+    scheduler.runUntil(1_000);
+    network.heal(SimOperator.NAME, first.name());
+    log(scheduler.now(), "rebuild " + rebuilt.name() + " (no primary acts)");
+    network.send(SimOperator.NAME, rebuilt.name(), new Messages.Resync());
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    return healSettleAndJudge();
+  }
+
+  /**
    * A recorded primary that holds its data comes back fenced by an election that found no quorum
    * (issue 24, found by reading). At t=4 s the primary P is cut off from its peers; when the
    * operator fences (P reaches no majority), the operator is cut off from the other two just before
@@ -1035,11 +1060,6 @@ public final class ShardSimulation {
       return false;
     }
     SimReplica p = byName(primary);
-    if (!p.actingPrimary()) {
-      // A rebuild while the bring-up's Primary role has not arrived leaves copies that never
-      // finish and blocks the bring-up's redo (docs/safety.md, "left open").
-      return false;
-    }
     long empty = pods().stream().filter(SimReplica::holdsNoData).count();
     List<SimReplica> candidates =
         pods().stream()

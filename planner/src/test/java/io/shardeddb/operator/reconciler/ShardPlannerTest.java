@@ -715,4 +715,76 @@ class ShardPlannerTest {
       assertThat(plan.actions()).isEmpty();
     }
   }
+
+  private static TimedHeartbeat empty(String name, Role role, long epoch, ReplicaState state) {
+    return new TimedHeartbeat(
+        new Heartbeat(name, "sh1", role, epoch, 0, 0, "p-0", 0, state, null), Duration.ofMillis(2));
+  }
+
+  @Test
+  void aBringUpWhosePrimaryNeverServedIsRedoneThoughARebuildLeftAMinorityCopying() {
+    // The bring-up's Primary role never reached p-0; a rebuild asked meanwhile left p-2 copying
+    // from a primary that never serves. Before: "only 0 of 3 replicas answered holding their
+    // data" (NoQuorum) every pass, the copy never finishing, the shard never up.
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", empty("p-0", Role.None, 1, ReplicaState.AwaitingRole));
+    beats.put("p-1", empty("p-1", Role.Secondary, 1, ReplicaState.Ready));
+    beats.put("p-2", empty("p-2", Role.Secondary, 1, ReplicaState.Copying));
+    String since = NOW.minusSeconds(6).toString();
+
+    ShardConfigRequest config = new ShardConfigRequest(null, List.of("sh1"), "t", "k", 0L, 10L);
+    ShardPlan plan =
+        planner.plan(
+            new ShardObservation(
+                "sh1",
+                config,
+                3,
+                WriteQuorum.Majority,
+                Duration.ofSeconds(5),
+                recorded(1, "p-0", since, 3),
+                List.of(member(0, true), member(1, true), member(2, true)),
+                beats,
+                NOW));
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.BRING_UP);
+    assertThat(plan.epoch()).isEqualTo(2);
+    assertThat(plan.primary()).isEqualTo("p-0");
+    assertThat(plan.actions())
+        .anySatisfy(
+            a -> {
+              assertThat(a).isInstanceOf(ShardAction.AssignRole.class);
+              ShardAction.AssignRole r = (ShardAction.AssignRole) a;
+              assertThat(r.pod()).isEqualTo("p-0");
+              assertThat(r.request().role()).isEqualTo(Role.Primary);
+              assertThat(r.request().epoch()).isEqualTo(2);
+            });
+    assertThat(plan.actions())
+        .anySatisfy(
+            a -> {
+              assertThat(a.pod()).isEqualTo("p-2");
+              assertThat(((ShardAction.AssignRole) a).request().role()).isEqualTo(Role.Secondary);
+            });
+  }
+
+  @Test
+  void aBringUpIsNotRedoneWhileAMajorityMayHaveWipedAnAcknowledgedWrite() {
+    // Two of three re-copying: a write acknowledged by them and p-0 could be gone from every
+    // replica that answers, so "never acknowledged" cannot be told (nor can an election run).
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", empty("p-0", Role.None, 1, ReplicaState.AwaitingRole));
+    beats.put("p-1", empty("p-1", Role.Secondary, 1, ReplicaState.Copying));
+    beats.put("p-2", empty("p-2", Role.Secondary, 1, ReplicaState.Copying));
+    String since = NOW.minusSeconds(6).toString();
+
+    ShardPlan plan =
+        planner.plan(
+            observe(
+                3,
+                recorded(1, "p-0", since, 3),
+                List.of(member(0, true), member(1, true), member(2, true)),
+                beats));
+
+    assertThat(plan.phase()).isEqualTo(ShardPhase.NoQuorum);
+    assertThat(plan.actions()).isEmpty();
+  }
 }
