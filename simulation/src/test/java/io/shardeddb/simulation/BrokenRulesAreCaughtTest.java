@@ -264,9 +264,18 @@ class BrokenRulesAreCaughtTest {
       "rule 12 broken (elections count only the replicas the spec keeps, not the old membership"
           + " too): a shrink loses writes a majority of the old membership acknowledged")
   void electionsOverTheNewMembershipOnly() {
+    // Scripted since the simulator restarts through the production start-up: a restarted primary
+    // resumes its role, so random schedules fail over less: seeds 212, 247 and 285 catch this
+    // mutation, none of 1-200 (seed 6 did with the old restart).
     assertThat(
-            violationsWhileResizing(
-                5, new Rulebook(), s -> s.electingOverTheSpecOnly().restartingAsBefore(), 200))
+            redOnlyWhenBroken(
+                "electionsOverTheNewMembershipOnly",
+                seed ->
+                    new ShardSimulation(seed, 5)
+                        .electingOverTheSpecOnly()
+                        .runShrinkWithPrimaryCutOff(),
+                seed -> new ShardSimulation(seed, 5).runShrinkWithPrimaryCutOff(),
+                3))
         .anyMatch(v -> v.contains("acknowledged write"));
   }
 
@@ -454,8 +463,8 @@ class BrokenRulesAreCaughtTest {
     assertThat(
             redOnlyWhenBroken(
                 "aTermServedWithoutItsNoOp",
-                seed -> new ShardSimulation(seed, 3, noNoOp).restartingAsBefore().runFigureEight(),
-                seed -> new ShardSimulation(seed, 3).restartingAsBefore().runFigureEight(),
+                seed -> new ShardSimulation(seed, 3, noNoOp).runFigureEight(),
+                seed -> new ShardSimulation(seed, 3).runFigureEight(),
                 3))
         .anyMatch(v -> v.contains("acknowledged write"));
   }
