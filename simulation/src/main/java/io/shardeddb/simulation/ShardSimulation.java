@@ -388,6 +388,33 @@ public final class ShardSimulation {
   }
 
   /**
+   * Shrinking 5 → 3 with the primary cut off from the other staying replicas (rule 12, joint
+   * quorum), scripted for {@code BrokenRulesAreCaughtTest}: at t=4 s the primary (pod-0, staying)
+   * is cut off from pod-1 and pod-2, so its writes are acknowledged by the two leaving replicas (a
+   * majority of five), and the spec goes 5 → 3. At t=5 s the primary crashes (for 8 s). An election
+   * over the old membership too finds the leaving replicas ahead; one over the staying replicas
+   * alone chooses pod-1 or pod-2, which never saw those writes.
+   */
+  public Result runShrinkWithPrimaryCutOff() {
+    scriptedStart();
+    SimReplica primary = byName(operator.primary());
+    List<SimReplica> staying =
+        pods().stream().filter(x -> x != primary && replicas.indexOf(x) < 3).toList();
+    staying.forEach(x -> network.partition(primary.name(), x.name()));
+    log(scheduler.now(), "partition " + primary.name() + " from the other staying replicas");
+    log(scheduler.now(), "spec: replicas 5 -> 3");
+    operator.resize(3);
+    scheduler.after(
+        1_000,
+        () -> {
+          log(scheduler.now(), "crash " + primary.name() + " for 8000");
+          primary.crash();
+          scheduler.after(8_000, () -> restart(primary));
+        });
+    return healSettleAndJudge();
+  }
+
+  /**
    * Growing 3 → 5 with the primary cut off from both other voters (rule 12, learners), scripted for
    * {@code BrokenRulesAreCaughtTest}: at t=4 s the primary is cut off from the other replicas (not
    * from the new pods, which do not exist yet) and the spec goes 3 → 5. The primary feeds the
@@ -508,7 +535,8 @@ public final class ShardSimulation {
    * (epoch 1) is cut off from its peers: the writes in flight land in its log alone (its
    * unacknowledged tail); at t=4.3 s it crashes. The next election (epoch 2) chooses B among the
    * other two; before its roles B is cut off from C and client c0 from B, so B's entries of epoch 2
-   * (its no-op, the other clients' retries) stay on B, which crashes 600 ms later. A restarts and
+   * (its no-op, the other clients' retries) stay on B, which crashes 600 ms later. A restarts
+   * (resuming its epoch-1 role until C's epoch deposes it, cut off from c0 until its election) and
    * is elected (epoch 3) from A and C, A's tail being the longest log; the clients stop sending new
    * changes, so their retries of the tail are the only changes A acknowledges. 1 s after A's roles
    * A crashes and B returns: the next election (epoch 4) is between B and C. With the rule, A
@@ -547,13 +575,25 @@ public final class ShardSimulation {
           scheduler.after(
               600,
               () -> {
-                log(scheduler.now(), "crash " + b.name() + "; restart " + first.name());
+                log(
+                    scheduler.now(),
+                    "crash "
+                        + b.name()
+                        + "; restart "
+                        + first.name()
+                        + ", cut off from client "
+                        + cut
+                        + " until its election");
                 b.crash();
                 network.heal(first.name(), c.name());
+                // The restarted process resumes its epoch-1 role (the production start-up) until
+                // a peer's epoch deposes it: c0's retries must reach it only once it is elected.
+                network.partition(cut, first.name());
                 first.start();
                 operator.onceElectedBeforeRoles(
                     third -> {
                       SimReplica a = byName(third);
+                      network.heal(cut, a.name());
                       log(
                           scheduler.now(),
                           third
@@ -623,6 +663,72 @@ public final class ShardSimulation {
                             + (p.disk().lateCommitLanded ? "landed" : "wrote nothing"));
                   });
             });
+    return healSettleAndJudge();
+  }
+
+  /**
+   * A rebuild asked before the bring-up's Primary role arrived (issue 24, seed 23 of the faults
+   * aimed at copies before they waited for an acting primary), five replicas: the operator is cut
+   * off from pod-0 from t=100 ms to 1 s, so the bring-up's calls to it (its configuration and its
+   * Primary role) are lost; at 1 s r2, a secondary of epoch 1, is asked to re-copy and copies from
+   * a pod-0 that never serves. No write was ever acknowledged; a redo of the bring-up is the only
+   * way up.
+   */
+  public Result runRebuildBeforeThePrimaryRole() {
+    pods().forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(100);
+    SimReplica first = pods().get(0);
+    SimReplica rebuilt = pods().get(2);
+    network.partition(SimOperator.NAME, first.name());
+    log(scheduler.now(), "partition the operator from " + first.name() + " during the bring-up");
+    scheduler.runUntil(1_000);
+    network.heal(SimOperator.NAME, first.name());
+    log(scheduler.now(), "rebuild " + rebuilt.name() + " (no primary acts)");
+    network.send(SimOperator.NAME, rebuilt.name(), new Messages.Resync());
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    return healSettleAndJudge();
+  }
+
+  /**
+   * A recorded primary that holds its data comes back fenced by an election that found no quorum
+   * (issue 24, found by reading). At t=4 s the primary P is cut off from its peers; when the
+   * operator fences (P reaches no majority), the operator is cut off from the other two just before
+   * its fences go out, so only P persists the fence and the election finds no quorum. 500 ms later
+   * the other two lose their volumes (they come back empty 300 ms later) and P's process restarts
+   * over its fence; everything heals at {@link #FAULTY}. P, the recorded primary of the epoch,
+   * holds every acknowledged write, but no election can find a majority holding data: only P's own
+   * role, sent again above every epoch seen, lets the shard take writes again.
+   */
+  public Result runFencedPrimaryRestart() {
+    scriptedStart();
+    SimReplica p = byName(operator.primary());
+    List<SimReplica> others = pods().stream().filter(x -> x != p).toList();
+    others.forEach(x -> network.partition(p.name(), x.name()));
+    log(scheduler.now(), "partition " + p.name() + " from its peers");
+    operator.onceFencing(
+        () -> {
+          others.forEach(x -> network.partition(SimOperator.NAME, x.name()));
+          log(scheduler.now(), "fencing: the operator's fences reach " + p.name() + " alone");
+          scheduler.after(
+              500,
+              () -> {
+                log(
+                    scheduler.now(),
+                    "the others lose their volumes; restart "
+                        + p.name()
+                        + " over its persisted fence");
+                for (SimReplica x : others) {
+                  x.crash();
+                  x.wipe();
+                  network.heal(SimOperator.NAME, x.name());
+                  scheduler.after(300, () -> restart(x));
+                }
+                p.crash();
+                scheduler.after(100, () -> restart(p));
+              });
+        });
     return healSettleAndJudge();
   }
 
@@ -842,10 +948,9 @@ public final class ShardSimulation {
 
   /**
    * The restart before issue 24 ({@link SimReplica#dropsPersistedPrimary}): a restarted primary
-   * forgets its role and waits for the operator's fence, as no shard-server does. For the red/green
-   * of {@code ShardSimulationTest.aRestartedPrimaryResumesItsRole}, and for the mutation tests
-   * whose windows were built on it (a restarted primary answering a fence), not yet re-scripted for
-   * the production start-up (docs/safety.md, "A restart runs the production start-up").
+   * forgets its role and waits for the operator's fence, as no shard-server does. Only for the red
+   * of {@code ShardSimulationTest.aRestartedPrimaryResumesItsRole} ({@code
+   * withTheOldRestartTheSeedsFailLiveness}); every mutation test runs the production start-up.
    */
   ShardSimulation restartingAsBefore() {
     replicas.forEach(r -> r.dropsPersistedPrimary = true);
@@ -994,11 +1099,6 @@ public final class ShardSimulation {
       return false;
     }
     SimReplica p = byName(primary);
-    if (!p.actingPrimary()) {
-      // A rebuild while the bring-up's Primary role has not arrived leaves copies that never
-      // finish and blocks the bring-up's redo (docs/safety.md, "left open").
-      return false;
-    }
     long empty = pods().stream().filter(SimReplica::holdsNoData).count();
     List<SimReplica> candidates =
         pods().stream()

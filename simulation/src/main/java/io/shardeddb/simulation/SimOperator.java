@@ -255,6 +255,13 @@ final class SimOperator {
     beforeRoles = fault;
   }
 
+  /** A fault to inject once, when the next election's fences are about to be sent. */
+  void onceFencing(Runnable fault) {
+    beforeFences = fault;
+  }
+
+  private Runnable beforeFences;
+
   void start() {
     incarnation++;
     network.liveness(name, Network.Liveness.UP);
@@ -379,6 +386,11 @@ final class SimOperator {
       return;
     }
     if (plan.stage() == ShardPlan.Stage.ELECT) {
+      if (beforeFences != null) {
+        Runnable fault = beforeFences;
+        beforeFences = null;
+        fault.run();
+      }
       fenceEpoch = plan.fenceEpoch();
       fences.clear();
       passStartedAt = scheduler.now();

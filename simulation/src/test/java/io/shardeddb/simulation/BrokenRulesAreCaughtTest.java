@@ -264,9 +264,18 @@ class BrokenRulesAreCaughtTest {
       "rule 12 broken (elections count only the replicas the spec keeps, not the old membership"
           + " too): a shrink loses writes a majority of the old membership acknowledged")
   void electionsOverTheNewMembershipOnly() {
+    // Scripted since the simulator restarts through the production start-up: a restarted primary
+    // resumes its role, so random schedules fail over less: seeds 212, 247 and 285 catch this
+    // mutation, none of 1-200 (seed 6 did with the old restart).
     assertThat(
-            violationsWhileResizing(
-                5, new Rulebook(), s -> s.electingOverTheSpecOnly().restartingAsBefore(), 200))
+            redOnlyWhenBroken(
+                "electionsOverTheNewMembershipOnly",
+                seed ->
+                    new ShardSimulation(seed, 5)
+                        .electingOverTheSpecOnly()
+                        .runShrinkWithPrimaryCutOff(),
+                seed -> new ShardSimulation(seed, 5).runShrinkWithPrimaryCutOff(),
+                3))
         .anyMatch(v -> v.contains("acknowledged write"));
   }
 
@@ -454,8 +463,8 @@ class BrokenRulesAreCaughtTest {
     assertThat(
             redOnlyWhenBroken(
                 "aTermServedWithoutItsNoOp",
-                seed -> new ShardSimulation(seed, 3, noNoOp).restartingAsBefore().runFigureEight(),
-                seed -> new ShardSimulation(seed, 3).restartingAsBefore().runFigureEight(),
+                seed -> new ShardSimulation(seed, 3, noNoOp).runFigureEight(),
+                seed -> new ShardSimulation(seed, 3).runFigureEight(),
                 3))
         .anyMatch(v -> v.contains("acknowledged write"));
   }
@@ -465,20 +474,25 @@ class BrokenRulesAreCaughtTest {
       "rule 6 broken (the group commit does not re-check the persisted epoch): a dead primary's"
           + " COMMIT that lands after its restarted process answered a fence diverges silently")
   void aCommitLandingAfterAFence() {
+    // The window needs a restarted primary that persists a fence before it writes anything: with
+    // overlap-commit a restarted process does not resume an epoch its log holds entries of
+    // (WriteCoordinator.resumable) and waits for the operator's fence. Without it the production
+    // start-up resumes the role and writes its term's no-op at the in-flight COMMIT's LSN first,
+    // so no fence is ever persisted under the pending COMMIT (docs/safety.md, rule 6).
     List<String> found = new ArrayList<>();
     for (long seed = 1; seed <= 3; seed++) {
+      long s = seed;
       ShardSimulation.Result broken =
-          new ShardSimulation(seed, 3)
-              .withoutEpochRecheck()
-              .restartingAsBefore()
-              .runCommitInFlightAtAFence();
+          OverlapCommitTest.overlapping(
+              () -> new ShardSimulation(s, 3).withoutEpochRecheck().runCommitInFlightAtAFence());
       assertThat(broken.faults()).anyMatch(f -> f.contains("late COMMIT landed"));
       if (!broken.ok()) {
         found.add("seed " + seed + ": " + broken.violations().get(0));
       }
       // The same window opened with the rule kept: the late COMMIT writes nothing.
       ShardSimulation.Result kept =
-          new ShardSimulation(seed, 3).restartingAsBefore().runCommitInFlightAtAFence();
+          OverlapCommitTest.overlapping(
+              () -> new ShardSimulation(s, 3).runCommitInFlightAtAFence());
       assertThat(kept.faults()).anyMatch(f -> f.contains("late COMMIT wrote nothing"));
       assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
     }

@@ -27,7 +27,7 @@ class OverlapCommitTest {
   private static final int SCHEDULES = Integer.getInteger("sim.overlapSchedules", 300);
 
   /** Runs {@code schedule} with overlap-commit on in every replica it boots. */
-  private static <T> T overlapping(Supplier<T> schedule) {
+  static <T> T overlapping(Supplier<T> schedule) {
     String before = System.getProperty(ReplicationSettings.OVERLAP_COMMIT_PROPERTY);
     System.setProperty(ReplicationSettings.OVERLAP_COMMIT_PROPERTY, "true");
     try {

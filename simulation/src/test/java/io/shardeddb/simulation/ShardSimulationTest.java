@@ -331,6 +331,45 @@ class ShardSimulationTest {
         .anyMatch(v -> v.startsWith("liveness:"));
   }
 
+  /**
+   * Issue 24's planner gap: the recorded primary, holding every acknowledged write, persisted the
+   * fence of an election that found no quorum, the other two lost their volumes, and it restarted
+   * over its fence ({@link ShardSimulation#runFencedPrimaryRestart}). Before the planner sent it
+   * its own role again, the shard planned NoQuorum to the end ("only 1 of 3 replicas answered
+   * holding their data") and the others never re-copied: red on seeds 1-3, "acknowledged write of
+   * key … is missing on r1".
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+  @DisplayName(
+      "a recorded primary fenced by an election that found no quorum gets its role again and the"
+          + " shard takes writes")
+  void aRecordedPrimaryFencedByAFailedElectionResumes(long seed) {
+    ShardSimulation.Result r = new ShardSimulation(seed, 3).runFencedPrimaryRestart();
+    assertThat(r.faults()).anyMatch(f -> f.contains("fences reach r0 alone"));
+    assertThat(r.stuck()).as("seed %d exempt: %s", seed, r.faults()).isFalse();
+    assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
+  }
+
+  /**
+   * A rebuild asked before the bring-up's Primary role arrived ({@link
+   * ShardSimulation#runRebuildBeforeThePrimaryRole}): the copy waits for a primary that never
+   * serves, and the planner's redo of the bring-up required that no replica be Copying. Red before
+   * on seeds 1-3: "liveness: after every fault healed and the shard settled, it acknowledged 0 of
+   * the probe's 1 writes in 3000 ms and left one unanswered (recorded primary: r0)"; also seed 23
+   * of the faults aimed at copies, once they no longer wait for an acting primary.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+  @DisplayName("a rebuild asked before the bring-up's primary served does not keep the shard down")
+  void aRebuildBeforeThePrimaryRoleDoesNotKeepTheShardDown(long seed) {
+    ShardSimulation.Result r = new ShardSimulation(seed, 5).runRebuildBeforeThePrimaryRole();
+    assertThat(r.faults()).anyMatch(f -> f.contains("rebuild r2 (no primary acts)"));
+    assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
+    ShardSimulation.Result aimed = new ShardSimulation(23, 5).withFaultsAimedAtCopies().run();
+    assertThat(aimed.violations()).as("aimed seed 23: %s", aimed.faults()).isEmpty();
+  }
+
   @Test
   @DisplayName("a seed that changes the replica count reproduces its schedule exactly")
   void aSeedWithMembershipChangesReproduces() {

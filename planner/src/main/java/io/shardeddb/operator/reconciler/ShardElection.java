@@ -152,8 +152,14 @@ final class ShardElection {
         .withEvents(events);
   }
 
-  static ShardPlan election(
-      ShardObservation o, long epoch, String primary, String since, List<ShardEvent> events) {
+  /** How many voters answer holding data against how many an election needs. */
+  private record Count(int voters, long holdingData, int required) {
+    boolean enough() {
+      return holdingData >= required;
+    }
+  }
+
+  private static Count count(ShardObservation o) {
     int voters = VotingSet.recordedVoters(o);
     long holdingData = VotingSet.holdingData(o, voters);
     int required = FailoverPlanner.majority(voters);
@@ -163,11 +169,49 @@ final class ShardElection {
     if (staying < voters
         && holdingData >= required
         && VotingSet.holdingData(o, staying) < FailoverPlanner.majority(staying)) {
-      voters = staying;
-      holdingData = VotingSet.holdingData(o, staying);
-      required = FailoverPlanner.majority(staying);
+      return new Count(
+          staying, VotingSet.holdingData(o, staying), FailoverPlanner.majority(staying));
     }
-    if (holdingData < required) {
+    return new Count(voters, holdingData, required);
+  }
+
+  /**
+   * Whether {@code primary}, recorded at {@code epoch}, may be given its own role again at a new
+   * epoch without an election: no election can run (too few voters answer holding data), every pod
+   * answers, {@code primary} is a staying voter holding its data, and no replica's log holds an
+   * entry of an epoch above {@code epoch}. Then every acknowledged write is in its log: those of
+   * {@code epoch} went through it (one primary per epoch, rule 1), earlier ones were in its log
+   * when it was chosen (rule 2), and none was acknowledged later (an acknowledgement leaves entries
+   * of its epoch on a majority, rule 3; every replica answered without one). It came back without
+   * its role (a fence of an election that found no quorum, persisted before its restart), and
+   * without it nobody ever takes writes again.
+   */
+  static boolean recordedPrimaryResumes(ShardObservation o, long epoch, String primary) {
+    if (primary == null || epoch <= 0 || count(o).enough()) {
+      return false;
+    }
+    Heartbeat p = o.beat(primary);
+    boolean allAnswer =
+        o.members().size() >= o.desiredReplicas()
+            && o.members().stream().allMatch(m -> o.beats().containsKey(m.name()));
+    boolean stayingVoter =
+        o.member(primary)
+            .map(m -> m.url() != null && m.ordinal() < VotingSet.stayingVoters(o))
+            .orElse(false);
+    return allAnswer
+        && stayingVoter
+        && VotingSet.holdsData(p)
+        && p.state() != ReplicaState.Unconfigured
+        && o.beats().values().stream().allMatch(t -> t.heartbeat().lastEntryEpoch() <= epoch);
+  }
+
+  static ShardPlan election(
+      ShardObservation o, long epoch, String primary, String since, List<ShardEvent> events) {
+    Count c = count(o);
+    int voters = c.voters();
+    long holdingData = c.holdingData();
+    int required = c.required();
+    if (!c.enough()) {
       // Fences that cannot reach a majority elect nobody but leave the epoch they carried on the
       // replicas they reach: fencing anyway would raise the epoch every pass (DESIGN §5 rule 1).
       String who = primary == null ? "no primary recorded" : "primary " + primary + " unavailable";

@@ -8,7 +8,10 @@ public enum EventReason {
   FailoverCompleted(false),
   /** A failover could not elect: too few replicas answered the fence holding their data. */
   FailoverBlocked(true),
-  /** The primary came back at a new address and was announced at the next epoch. */
+  /**
+   * The primary came back at a new address, or fenced by an election that found no quorum while it
+   * holds every acknowledged write, and was announced at the next epoch.
+   */
   PrimaryReannounced(false),
   /** A learner that copied in while the shard grew caught up and votes now (rule 12). */
   LearnerPromoted(false),

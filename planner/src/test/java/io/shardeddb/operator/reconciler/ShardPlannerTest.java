@@ -728,4 +728,152 @@ class ShardPlannerTest {
 
     assertThat(plan.stage()).isNotEqualTo(ShardPlan.Stage.BRING_UP);
   }
+
+  /**
+   * The recorded primary p-0 of epoch 1 persisted the fence of an election at epoch 2 that found no
+   * quorum (it answers role None, fenced at 2, its log at 1/50); the others lost their volumes.
+   */
+  private static Map<String, TimedHeartbeat> fencedPrimaryAloneHoldingData() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.None, 2, 50, ReplicaState.Fenced));
+    beats.put(
+        "p-1",
+        new TimedHeartbeat(
+            new Heartbeat(
+                "p-1", "sh1", Role.None, 0, 0, 0, null, 0, ReplicaState.Unconfigured, null),
+            Duration.ofMillis(2)));
+    beats.put(
+        "p-2",
+        new TimedHeartbeat(
+            new Heartbeat(
+                "p-2", "sh1", Role.None, 0, 0, 0, null, 0, ReplicaState.Unconfigured, null),
+            Duration.ofMillis(2)));
+    return beats;
+  }
+
+  @Test
+  void aRecordedPrimaryFencedByAnElectionThatFoundNoQuorumGetsItsRoleAgainAboveTheFence() {
+    ShardPlan plan =
+        planner.plan(
+            observe(
+                3,
+                recorded(1, "p-0", null, 3),
+                List.of(member(0, true), member(1, true), member(2, true)),
+                fencedPrimaryAloneHoldingData()));
+
+    // Before: NoQuorum ("only 1 of 3 replicas answered holding their data") every pass, forever.
+    assertThat(plan.phase()).isNotEqualTo(ShardPhase.NoQuorum);
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.STEADY);
+    assertThat(plan.primary()).isEqualTo("p-0");
+    // Never the epoch it was fenced out of, nor the fence's own: above every epoch seen.
+    assertThat(plan.epoch()).isEqualTo(3);
+    assertThat(plan.actions())
+        .anySatisfy(
+            a -> {
+              assertThat(a).isInstanceOf(ShardAction.AssignRole.class);
+              ShardAction.AssignRole r = (ShardAction.AssignRole) a;
+              assertThat(r.pod()).isEqualTo("p-0");
+              assertThat(r.request().role()).isEqualTo(Role.Primary);
+              assertThat(r.request().epoch()).isEqualTo(3);
+            });
+    assertThat(plan.events())
+        .anySatisfy(e -> assertThat(e.reason()).isEqualTo(EventReason.PrimaryReannounced));
+  }
+
+  @Test
+  void aFencedRecordedPrimaryIsNotResentItsRoleWhenALaterEpochsEntryOrASilentPodMayExist() {
+    // A replica whose log holds an entry of epoch 2: a primary of epoch 2 may have acknowledged it.
+    Map<String, TimedHeartbeat> later = fencedPrimaryAloneHoldingData();
+    later.put(
+        "p-1",
+        new TimedHeartbeat(
+            new Heartbeat("p-1", "sh1", Role.None, 2, 0, 2, null, 0, ReplicaState.Copying, null),
+            Duration.ofMillis(2)));
+    // A pod that does not answer may hold one.
+    Map<String, TimedHeartbeat> silent = fencedPrimaryAloneHoldingData();
+    silent.remove("p-2");
+    for (Map<String, TimedHeartbeat> beats : List.of(later, silent)) {
+      ShardPlan plan =
+          planner.plan(
+              observe(
+                  3,
+                  recorded(1, "p-0", null, 3),
+                  List.of(member(0, true), member(1, true), member(2, true)),
+                  beats));
+      assertThat(plan.phase()).isEqualTo(ShardPhase.NoQuorum);
+      assertThat(plan.actions()).isEmpty();
+    }
+  }
+
+  private static TimedHeartbeat empty(String name, Role role, long epoch, ReplicaState state) {
+    return new TimedHeartbeat(
+        new Heartbeat(name, "sh1", role, epoch, 0, 0, "p-0", 0, state, null), Duration.ofMillis(2));
+  }
+
+  @Test
+  void aBringUpWhosePrimaryNeverServedIsRedoneThoughARebuildLeftAMinorityCopying() {
+    // The bring-up's Primary role never reached p-0; a rebuild asked meanwhile left p-2 copying
+    // from a primary that never serves. Before: "only 0 of 3 replicas answered holding their
+    // data" (NoQuorum) every pass, the copy never finishing, the shard never up.
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", empty("p-0", Role.None, 1, ReplicaState.AwaitingRole));
+    beats.put("p-1", empty("p-1", Role.Secondary, 1, ReplicaState.Ready));
+    beats.put("p-2", empty("p-2", Role.Secondary, 1, ReplicaState.Copying));
+    String since = NOW.minusSeconds(6).toString();
+
+    ShardConfigRequest config = new ShardConfigRequest(null, List.of("sh1"), "t", "k", 0L, 10L);
+    ShardPlan plan =
+        planner.plan(
+            new ShardObservation(
+                "sh1",
+                config,
+                3,
+                WriteQuorum.Majority,
+                Duration.ofSeconds(5),
+                recorded(1, "p-0", since, 3),
+                List.of(member(0, true), member(1, true), member(2, true)),
+                beats,
+                NOW));
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.BRING_UP);
+    assertThat(plan.epoch()).isEqualTo(2);
+    assertThat(plan.primary()).isEqualTo("p-0");
+    assertThat(plan.actions())
+        .anySatisfy(
+            a -> {
+              assertThat(a).isInstanceOf(ShardAction.AssignRole.class);
+              ShardAction.AssignRole r = (ShardAction.AssignRole) a;
+              assertThat(r.pod()).isEqualTo("p-0");
+              assertThat(r.request().role()).isEqualTo(Role.Primary);
+              assertThat(r.request().epoch()).isEqualTo(2);
+            });
+    assertThat(plan.actions())
+        .anySatisfy(
+            a -> {
+              assertThat(a.pod()).isEqualTo("p-2");
+              assertThat(((ShardAction.AssignRole) a).request().role()).isEqualTo(Role.Secondary);
+            });
+  }
+
+  @Test
+  void aBringUpIsNotRedoneWhileAMajorityMayHaveWipedAnAcknowledgedWrite() {
+    // Two of three re-copying: a write acknowledged by them and p-0 could be gone from every
+    // replica that answers, so "never acknowledged" cannot be told (nor can an election run).
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", empty("p-0", Role.None, 1, ReplicaState.AwaitingRole));
+    beats.put("p-1", empty("p-1", Role.Secondary, 1, ReplicaState.Copying));
+    beats.put("p-2", empty("p-2", Role.Secondary, 1, ReplicaState.Copying));
+    String since = NOW.minusSeconds(6).toString();
+
+    ShardPlan plan =
+        planner.plan(
+            observe(
+                3,
+                recorded(1, "p-0", since, 3),
+                List.of(member(0, true), member(1, true), member(2, true)),
+                beats));
+
+    assertThat(plan.phase()).isEqualTo(ShardPhase.NoQuorum);
+    assertThat(plan.actions()).isEmpty();
+  }
 }
