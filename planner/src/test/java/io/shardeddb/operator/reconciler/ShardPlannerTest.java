@@ -739,14 +739,24 @@ class ShardPlannerTest {
     beats.put(
         "p-1",
         new TimedHeartbeat(
-            new Heartbeat(
-                "p-1", "sh1", Role.None, 0, 0, 0, null, 0, ReplicaState.Unconfigured, null),
+            Heartbeat.builder("p-1", "sh1")
+                .role(Role.None)
+                .epoch(0)
+                .appliedLsn(0)
+                .lastEntryEpoch(0)
+                .state(ReplicaState.Unconfigured)
+                .build(),
             Duration.ofMillis(2)));
     beats.put(
         "p-2",
         new TimedHeartbeat(
-            new Heartbeat(
-                "p-2", "sh1", Role.None, 0, 0, 0, null, 0, ReplicaState.Unconfigured, null),
+            Heartbeat.builder("p-2", "sh1")
+                .role(Role.None)
+                .epoch(0)
+                .appliedLsn(0)
+                .lastEntryEpoch(0)
+                .state(ReplicaState.Unconfigured)
+                .build(),
             Duration.ofMillis(2)));
     return beats;
   }
@@ -787,7 +797,13 @@ class ShardPlannerTest {
     later.put(
         "p-1",
         new TimedHeartbeat(
-            new Heartbeat("p-1", "sh1", Role.None, 2, 0, 2, null, 0, ReplicaState.Copying, null),
+            Heartbeat.builder("p-1", "sh1")
+                .role(Role.None)
+                .epoch(2)
+                .appliedLsn(0)
+                .lastEntryEpoch(2)
+                .state(ReplicaState.Copying)
+                .build(),
             Duration.ofMillis(2)));
     // A pod that does not answer may hold one.
     Map<String, TimedHeartbeat> silent = fencedPrimaryAloneHoldingData();
@@ -807,7 +823,15 @@ class ShardPlannerTest {
 
   private static TimedHeartbeat empty(String name, Role role, long epoch, ReplicaState state) {
     return new TimedHeartbeat(
-        new Heartbeat(name, "sh1", role, epoch, 0, 0, "p-0", 0, state, null), Duration.ofMillis(2));
+        Heartbeat.builder(name, "sh1")
+            .role(role)
+            .epoch(epoch)
+            .appliedLsn(0)
+            .lastEntryEpoch(0)
+            .primary("p-0")
+            .state(state)
+            .build(),
+        Duration.ofMillis(2));
   }
 
   @Test
