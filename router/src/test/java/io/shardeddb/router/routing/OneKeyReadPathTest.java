@@ -94,7 +94,7 @@ class OneKeyReadPathTest {
     }
     // The five wait in the router's read coalescer behind the held read (nothing else reaches
     // the shard meanwhile); give their requests time to arrive there.
-    Thread.sleep(1500);
+    Thread.sleep(3000);
     assertThat(shard.readsReceived()).isEqualTo(1);
     release.countDown();
 
