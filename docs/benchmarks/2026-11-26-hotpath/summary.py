@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """One row per invocation and phase of the hot-path A/B: ShardedDB's median seconds, the router's
-and every process's CPU per op, machine busy, one-client p50, and the load before the target."""
+and every process's CPU per op, machine busy, one-client p50, and the load before the target;
+then each group's active CPU per op (minus its idle background)."""
 import json, sys, os, glob, statistics, collections
 root = os.path.dirname(os.path.abspath(__file__))
 rows = []
@@ -34,3 +35,22 @@ print('|---|---|---|---|---|---|---|')
 for (v, ph), rs in sorted(agg.items()):
     print('| %s | %s | %d | %s | %.3f | %.3f | %s |' % (v, ph, len(rs), ', '.join('%.3f' % r[3] for r in rs),
           statistics.mean(r[3] for r in rs), statistics.mean(r[4] for r in rs), ', '.join('%.2f' % r[2] for r in rs)))
+
+print()
+print('Active CPU per op (group CPU minus its idle cores x the phase wall time), ms:')
+print()
+print('| invocation | phase | wall s (3 runs) | router | primaries | secondaries | bench JVM | MariaDB |')
+print('|---|---|---|---|---|---|---|---|')
+for d in sorted(glob.glob(os.path.join(root, '*/results.json'))):
+    j = json.load(open(d)); idle = None
+    for c in j['cpu']:
+        u = c['usage']
+        if u['target'].startswith('shardeddb') and u['phase'] == 'idle':
+            idle = {k: v / u['wallSeconds'] for k, v in u['groupSeconds'].items()}
+    for c in j['cpu']:
+        u = c['usage']
+        if u['target'].startswith('shardeddb') and u['phase'] in ('write', 'read') and u['suite'] == 'main':
+            a = {k: (v - idle.get(k, 0) * u['wallSeconds']) / u['ops'] * 1000 for k, v in u['groupSeconds'].items()}
+            print('| %s | %s | %.1f | %.3f | %.3f | %.3f | %.3f | %.3f |' % (
+                os.path.basename(os.path.dirname(d)), u['phase'], u['wallSeconds'], a['router'], a['primaries'],
+                a['secondaries'], a['bench JVM (clients, operator, local API)'], a['MariaDB']))
