@@ -17,10 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses request bodies itself (controllers take the raw text) so that malformed JSON and wrong
- * types become the contract's 400 body naming the problem, never a framework error page. Free-form
- * bodies (rows, ranges) are read with fractions as {@link java.math.BigDecimal}, so a Decimal's
- * digits are never rounded through a double, and a field named twice is refused.
+ * Parses request bodies itself (controllers take the raw text or bytes) so that malformed JSON and
+ * wrong types become the contract's 400 body naming the problem, never a framework error page.
+ * Free-form bodies (rows, ranges) are read with fractions as {@link java.math.BigDecimal}, so a
+ * Decimal's digits are never rounded through a double, and a field named twice is refused.
  */
 @Singleton
 public class JsonBodies {
