@@ -1,6 +1,7 @@
 package io.shardeddb.router.http;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -43,6 +44,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,18 +134,25 @@ public class ContractController {
   @ApiResponse(
       responseCode = "200",
       content = @Content(schema = @Schema(implementation = ReadResponse.class)))
-  public Mono<HttpResponse<byte[]>> read(@Body @Nullable String body) {
-    return doRead(body);
+  public Mono<HttpResponse<byte[]>> read(HttpRequest<?> request, @Body @Nullable byte[] body) {
+    return doRead(body, request.getCharacterEncoding());
   }
 
-  @Post("/write")
+  /**
+   * The body is taken as bytes and parsed once ({@link JsonBodies#object(byte[], Charset)}); the
+   * reply is encoded here, so it goes out as one document with its {@code Content-Length}.
+   */
+  @Post(value = "/write", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "Write rows; each goes to the primary of the shard that owns its key")
   @RequestBody(content = @Content(schema = @Schema(implementation = WriteRequest.class)))
-  public Mono<WriteResponse> write(@Body @Nullable String body) {
+  @ApiResponse(
+      responseCode = "200",
+      content = @Content(schema = @Schema(implementation = WriteResponse.class)))
+  public Mono<HttpResponse<byte[]>> write(HttpRequest<?> request, @Body @Nullable byte[] body) {
     RoutingTable table = initialized();
-    Map<String, Object> req = bodies.object(body);
+    Map<String, Object> req = bodies.object(body, request.getCharacterEncoding());
     onlyFields(req, List.of("data"));
-    return writes.write(table, rows(req.get("data")));
+    return writes.write(table, rows(req.get("data"))).map(w -> document(json(w)));
   }
 
   @Put("/update")
@@ -167,9 +176,9 @@ public class ContractController {
     return writes.delete(table, ContractBodies.key(req, key));
   }
 
-  private Mono<HttpResponse<byte[]>> doRead(String body) {
+  private Mono<HttpResponse<byte[]>> doRead(byte[] body, Charset charset) {
     RoutingTable table = initialized();
-    Map<String, Object> req = bodies.object(body);
+    Map<String, Object> req = bodies.object(body, charset);
     String key = table.topology().schema().shardKey();
     onlyFields(req, List.of(key, "consistency", "session"));
     KeyRange range = ContractBodies.range(req, key);
@@ -180,7 +189,12 @@ public class ContractController {
     // streamed body short (never a short 200 body that looks complete).
     return reads
         .read(table, range, consistency, session)
-        .map(r -> rawBody(r.complete() ? whole(r).flux() : streamed(r)));
+        .flatMap(r -> r.complete() ? whole(r).map(ContractController::document) : streamed(r));
+  }
+
+  /** One whole JSON document: written with its {@code Content-Length}, never chunked. */
+  private static HttpResponse<byte[]> document(byte[] json) {
+    return HttpResponse.ok(json).contentType(MediaType.APPLICATION_JSON_TYPE);
   }
 
   /**
@@ -246,27 +260,33 @@ public class ContractController {
             });
   }
 
-  /** A large result: the {@link ReadResponse} shape written a page at a time. */
-  private Flux<byte[]> streamed(ReadPath.RangeRead read) {
+  /**
+   * A large result: the {@link ReadResponse} shape written a page at a time (chunked, no {@code
+   * Content-Length}: its size is not known before the last page).
+   */
+  private Mono<HttpResponse<byte[]>> streamed(ReadPath.RangeRead read) {
     boolean[] first = {true};
-    return Flux.concat(
-        Mono.fromCallable(
-            () -> bytes("{\"shards_queried\":", json(read.shardsQueried()), ",\"data\":[")),
-        read.pages()
-            .filter(page -> !page.isEmpty())
-            .map(
-                page -> {
-                  ByteArrayOutputStream out = new ByteArrayOutputStream();
-                  for (Map<String, Object> row : page) {
-                    if (!first[0]) {
-                      out.write(',');
-                    }
-                    first[0] = false;
-                    out.writeBytes(json(row));
-                  }
-                  return out.toByteArray();
-                }),
-        Mono.fromCallable(() -> bytes("],\"status\":", json(MessageResponse.SUCCESS), "}")));
+    return Mono.just(
+        rawBody(
+            Flux.concat(
+                Mono.fromCallable(
+                    () -> bytes("{\"shards_queried\":", json(read.shardsQueried()), ",\"data\":[")),
+                read.pages()
+                    .filter(page -> !page.isEmpty())
+                    .map(
+                        page -> {
+                          ByteArrayOutputStream out = new ByteArrayOutputStream();
+                          for (Map<String, Object> row : page) {
+                            if (!first[0]) {
+                              out.write(',');
+                            }
+                            first[0] = false;
+                            out.writeBytes(json(row));
+                          }
+                          return out.toByteArray();
+                        }),
+                Mono.fromCallable(
+                    () -> bytes("],\"status\":", json(MessageResponse.SUCCESS), "}")))));
   }
 
   private byte[] json(Object value) {

@@ -2,6 +2,7 @@ package io.shardeddb.router.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * point it owns), acknowledges a write whose request id it has applied without applying it again,
  * and checks ownership as docs/resharding.md says a real one does — 421 when the request's {@code
  * X-Shard-Owned} is not what it owns or a key's point is not its own. It records every request
- * (path, owned header, request id) for the tests to check. Its {@code /heartbeat} says Ready at LSN
- * 1, epoch 1.
+ * (path, owned header, request id; the keys of a write, or the low key of each item of a {@code
+ * /read/batch}) for the tests to check. Its {@code /heartbeat} says Ready at LSN 1, epoch 1.
  */
 final class FakeShardServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,6 +50,8 @@ final class FakeShardServer implements AutoCloseable {
   private volatile int hookRead;
   private volatile Runnable hook;
   private volatile int failReadsFrom = Integer.MAX_VALUE;
+  private volatile boolean batches;
+  private volatile CountDownLatch holdFirstRead;
 
   FakeShardServer(String keyName, Sharding sharding, int pageSize, List<PointRange> owned)
       throws IOException {
@@ -82,6 +87,19 @@ final class FakeShardServer implements AutoCloseable {
     this.failReadsFrom = n;
   }
 
+  /**
+   * Answers {@code /read/batch} from now on (one result per item, as {@code /read} would), instead
+   * of 404 as a shard-server from before the batch endpoints does.
+   */
+  void answerBatches() {
+    this.batches = true;
+  }
+
+  /** Holds the first {@code /read} (plain or batch) until {@code release} opens. */
+  void holdFirstRead(CountDownLatch release) {
+    this.holdFirstRead = release;
+  }
+
   /** How many {@code /read} requests arrived, answered or failed. */
   int readsReceived() {
     return reads.get();
@@ -110,11 +128,16 @@ final class FakeShardServer implements AutoCloseable {
         reply(ex, 200, hb);
         return;
       }
-      if (body == null || !path.matches("/(read|write|update|del)")) {
+      boolean batch = batches && path.equals("/read/batch");
+      if (body == null || !(batch || path.matches("/(read|write|update|del)"))) {
         reply(ex, 404, message("no such endpoint " + path));
         return;
       }
-      int read = path.equals("/read") ? reads.incrementAndGet() : 0;
+      int read = path.startsWith("/read") ? reads.incrementAndGet() : 0;
+      CountDownLatch hold = holdFirstRead;
+      if (read == 1 && hold != null) {
+        awaitRelease(hold);
+      }
       if (read != 0 && read == hookRead && hook != null) {
         hook.run();
       }
@@ -139,7 +162,18 @@ final class FakeShardServer implements AutoCloseable {
         }
       }
       switch (path) {
-        case "/read" -> read(ex, body, mine);
+        case "/read" -> reply(ex, 200, page(body, mine));
+        case "/read/batch" -> {
+          ArrayNode results = JSON.createArrayNode();
+          for (JsonNode item : body.get("reads")) {
+            ObjectNode result = results.addObject();
+            result.put("status", 200);
+            result.set("response", page(item, mine));
+          }
+          ObjectNode out = JSON.createObjectNode();
+          out.set("results", results);
+          reply(ex, 200, out);
+        }
         case "/write" -> {
           // Like a real shard-server: a request id seen before is acknowledged, not applied again.
           String id = text(body.get("requestId"));
@@ -176,13 +210,24 @@ final class FakeShardServer implements AutoCloseable {
     List<Long> keys = new ArrayList<>();
     if (path.equals("/write")) {
       body.get("data").forEach(r -> keys.add(r.get(keyName).asLong()));
+    } else if (path.equals("/read/batch")) {
+      body.get("reads").forEach(r -> keys.add(r.get(keyName).get("low").asLong()));
     } else if (!path.equals("/read")) {
       keys.add(body.get(keyName).asLong());
     }
     return keys;
   }
 
-  private void read(HttpExchange ex, JsonNode body, List<PointRange> mine) throws IOException {
+  private static void awaitRelease(CountDownLatch release) {
+    try {
+      release.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The page {@code /read} of {@code body} answers. */
+  private ObjectNode page(JsonNode body, List<PointRange> mine) {
     long low = body.get(keyName).get("low").asLong();
     long high = body.get(keyName).get("high").asLong();
     List<Object> page = new ArrayList<>();
@@ -205,7 +250,7 @@ final class FakeShardServer implements AutoCloseable {
     if (next != null) {
       out.put("next", next);
     }
-    reply(ex, 200, out);
+    return out;
   }
 
   private static String text(JsonNode n) {
