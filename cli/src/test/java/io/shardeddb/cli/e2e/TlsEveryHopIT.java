@@ -171,14 +171,20 @@ class TlsEveryHopIT {
     }
     String shard = "https://" + primaryIp() + ":8081";
     String dataToken = secret(ShardedDatabaseResources.shardDataAuthSecretName(DB), "token");
-    for (String path : List.of("/health/readiness", "/prometheus")) {
-      assertThat(call(identity(TlsRole.ROUTER), "GET", shard + path, dataToken))
-          .as("shard-server API port " + path)
-          .isEqualTo(404);
-      assertThat(call(router.tls(), "GET", router.routerUrl() + path, router.token()))
-          .as("router API port " + path)
-          .isEqualTo(404);
-    }
+    // The API ports serve neither: health is 404 whoever asks; /prometheus is 401 to any other
+    // credential (the scrape-credential check comes first) and 404 with the scrape token.
+    assertThat(call(identity(TlsRole.ROUTER), "GET", shard + "/health/readiness", dataToken))
+        .isEqualTo(404);
+    assertThat(call(router.tls(), "GET", router.routerUrl() + "/health/readiness", router.token()))
+        .isEqualTo(404);
+    assertThat(call(identity(TlsRole.ROUTER), "GET", shard + "/prometheus", dataToken))
+        .isEqualTo(401);
+    assertThat(call(router.tls(), "GET", router.routerUrl() + "/prometheus", router.token()))
+        .isEqualTo(401);
+    assertThat(call(identity(TlsRole.ROUTER), "GET", shard + "/prometheus", scrapeToken))
+        .isEqualTo(404);
+    assertThat(call(router.tls(), "GET", router.routerUrl() + "/prometheus", scrapeToken))
+        .isEqualTo(404);
   }
 
   @Test
