@@ -41,9 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * scrape config does (docs/monitoring.md, "Scraping the management port"): every pod's management
  * port over HTTPS, verified against the database's CA with the pod's certificate name, with the
  * bearer token of {@code <db>-metrics} from a file. Every such target is up and a {@code
- * shardeddb_} series is stored; a job without the token is down. Prometheus is Debian's binary
- * (found on the PATH or unpacked by the helm module's {@code Promtool} into {@code
- * ~/.cache/shardeddb/prometheus-deb}), listening on loopback, stopped at the end.
+ * shardeddb_} series is stored; a job without the token is down. Prometheus is Debian's binary (on
+ * the PATH, or unpacked into {@code ~/.cache/shardeddb/prometheus-deb}: {@link #prometheusBinary}),
+ * listening on loopback, stopped at the end.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrometheusScrapeIT {
@@ -61,8 +61,8 @@ class PrometheusScrapeIT {
     Optional<Path> binary = prometheusBinary();
     Assumptions.assumeTrue(
         binary.isPresent(),
-        "no prometheus binary on the PATH or in ~/.cache/shardeddb/prometheus-deb"
-            + " (the helm module's AlertRulesTest unpacks Debian's package there)");
+        "no prometheus binary on the PATH or in ~/.cache/shardeddb/prometheus-deb, and"
+            + " Debian's package could not be fetched there");
     cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
     cluster.apply(home.resolve("cli/src/test/resources/tls.yaml"));
     DatabaseStatus db = new DatabaseStatus(cluster.client(), cluster.namespace(), DB);
@@ -201,16 +201,40 @@ class PrometheusScrapeIT {
     return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
   }
 
-  private static Optional<Path> prometheusBinary() {
+  private static final Path CACHE =
+      Path.of(System.getProperty("user.home"), ".cache/shardeddb/prometheus-deb");
+
+  /**
+   * Prometheus from the PATH, else from the cache the helm module's {@code Promtool} fills, else
+   * fetched into that cache the same way ({@code apt-get download prometheus}, unpacked with {@code
+   * dpkg-deb -x}: not installed, nothing registered or started), since this module's ITs can run
+   * before the helm module's tests on a fresh machine.
+   */
+  private static Optional<Path> prometheusBinary() throws Exception {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String dir : path.split(":")) {
       if (!dir.isBlank() && Files.isExecutable(Path.of(dir, "prometheus"))) {
         return Optional.of(Path.of(dir, "prometheus"));
       }
     }
-    Path cached =
-        Path.of(
-            System.getProperty("user.home"), ".cache/shardeddb/prometheus-deb/usr/bin/prometheus");
+    Path cached = CACHE.resolve("usr/bin/prometheus");
+    if (!Files.isExecutable(cached) && Files.isRegularFile(Path.of("/etc/debian_version"))) {
+      Path download = Files.createTempDirectory("prometheus-deb");
+      Files.createDirectories(CACHE);
+      Process fetch =
+          new ProcessBuilder(
+                  "sh",
+                  "-c",
+                  "apt-get download prometheus && dpkg-deb -x prometheus_*.deb \"$0\"",
+                  CACHE.toString())
+              .directory(download.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(download.resolve("fetch.log").toFile())
+              .start();
+      if (!fetch.waitFor(10, TimeUnit.MINUTES)) {
+        fetch.destroyForcibly();
+      }
+    }
     return Files.isExecutable(cached) ? Optional.of(cached) : Optional.empty();
   }
 
