@@ -36,6 +36,7 @@ public final class Labels {
   public static final String COMPONENT_MYSQL_CREDENTIALS = "mysql-credentials";
   public static final String COMPONENT_SHARD_AUTH = "shard-auth";
   public static final String COMPONENT_SHARD_DATA_AUTH = "shard-data-auth";
+  public static final String COMPONENT_METRICS_AUTH = "metrics-auth";
   public static final String COMPONENT_CA = "ca";
   public static final String COMPONENT_TLS = "tls";
   public static final String COMPONENT_SHARD_TLS = "shard-tls";
@@ -60,6 +61,8 @@ public final class Labels {
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_SHARD_AUTH;
   public static final String SELECT_SHARD_DATA_AUTH =
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_SHARD_DATA_AUTH;
+  public static final String SELECT_METRICS_AUTH =
+      MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_METRICS_AUTH;
   public static final String SELECT_CA =
       MANAGED_BY + "=" + OPERATOR + "," + COMPONENT + "=" + COMPONENT_CA;
   public static final String SELECT_TLS =

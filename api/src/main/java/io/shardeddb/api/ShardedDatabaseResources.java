@@ -54,6 +54,13 @@ public final class ShardedDatabaseResources {
   public static final String SHARD_DATA_AUTH_MOUNT = "/var/run/secrets/shardeddb/shard-data-auth";
 
   /**
+   * Where shard-server and router containers mount the scrape credential Secret ({@link
+   * #metricsAuthSecretName}): {@code /prometheus} on the management port takes its {@code token}
+   * (docs/security.md, "Management port").
+   */
+  public static final String METRICS_AUTH_MOUNT = "/var/run/secrets/shardeddb/metrics-auth";
+
+  /**
    * Where shard-server and router containers mount the database's TLS Secret, projected as {@code
    * ca.crt}, {@code tls.crt}, {@code tls.key} for their own role (docs/security.md).
    */
@@ -175,6 +182,15 @@ public final class ShardedDatabaseResources {
    */
   public static String shardDataAuthSecretName(String db) {
     return db + "-shard-data-auth";
+  }
+
+  /**
+   * The scrape credential Secret: {@code token}, generated once, that {@code /prometheus} on the
+   * shard-servers' and routers' management port takes, and that the database's PodMonitor sends
+   * (docs/monitoring.md). Keys an administrator adds for a rotation are kept and accepted.
+   */
+  public static String metricsAuthSecretName(String db) {
+    return db + "-metrics";
   }
 
   /**

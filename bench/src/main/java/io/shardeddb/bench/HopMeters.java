@@ -1,10 +1,12 @@
 package io.shardeddb.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -13,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * The per-hop view of a phase (issue 27, lever 5): every timer the pods export on {@code
@@ -24,8 +27,16 @@ import java.util.regex.Pattern;
  * where it lands.
  */
 final class HopMeters {
-  /** One pod's metrics page and the group its process belongs to. */
-  record Pod(String group, String url) {}
+  /**
+   * One pod's metrics page and the group its process belongs to, with how to scrape it as the
+   * database's PodMonitor does: {@code tls} trusting the database's CA (null for plain HTTP, a
+   * database with TLS off) and the scrape credential of {@code <db>-metrics} (null: none).
+   */
+  record Pod(String group, String url, SSLContext tls, String token) {
+    Pod(String group, String url) {
+      this(group, url, null, null);
+    }
+  }
 
   /** A timer of one group, by name and (for HTTP timers) URI. */
   record Key(String group, String meter, String uri) {}
@@ -94,7 +105,7 @@ final class HopMeters {
     List<String> unreachable = new ArrayList<>();
     for (Pod pod : pods) {
       try {
-        parse(pod.group(), fetch(pod.url())).forEach((k, v) -> values.merge(k, v, Value::plus));
+        parse(pod.group(), fetch(pod)).forEach((k, v) -> values.merge(k, v, Value::plus));
       } catch (IOException | RuntimeException e) {
         unreachable.add(pod.url() + ": " + e);
       }
@@ -127,15 +138,33 @@ final class HopMeters {
     return out;
   }
 
-  /** A page of a pod's management port: plain HTTP, no credential (as Prometheus scrapes it). */
-  private static String fetch(String url) throws IOException {
-    HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-    c.setConnectTimeout(3000);
-    c.setReadTimeout(5000);
-    try (InputStream in = c.getInputStream()) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } finally {
-      c.disconnect();
+  /**
+   * A page of a pod's management port, as Prometheus scrapes it: HTTPS verified against the
+   * database's CA and the scrape credential when the pod has them (docs/monitoring.md).
+   */
+  private static String fetch(Pod pod) throws IOException {
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3));
+    if (pod.tls() != null) {
+      b.sslContext(pod.tls());
+    }
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(pod.url())).timeout(Duration.ofSeconds(5));
+    if (pod.token() != null) {
+      request.header("Authorization", "Bearer " + pod.token());
+    }
+    try (HttpClient client = b.build()) {
+      HttpResponse<String> r =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      if (r.statusCode() != 200) {
+        throw new IOException("HTTP " + r.statusCode());
+      }
+      return r.body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
     }
   }
 

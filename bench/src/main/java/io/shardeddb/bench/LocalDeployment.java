@@ -8,16 +8,22 @@ import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.local.LocalCluster;
+import io.shardeddb.protocol.tls.PemMaterial;
+import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsMaterialSource;
+import io.shardeddb.protocol.tls.TlsRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * One configuration deployed in local mode: applies its ShardedDatabase, waits until the operator
@@ -87,8 +93,9 @@ final class LocalDeployment implements AutoCloseable {
   /**
    * Every pod's metrics page, with the group its process belongs to (as {@link #processGroups}):
    * the pod's address and its management port (container port {@value
-   * ShardedDatabaseResources#MANAGEMENT_PORT_NAME}), plain HTTP whether or not the database runs
-   * TLS (docs/security.md, "Management port").
+   * ShardedDatabaseResources#MANAGEMENT_PORT_NAME}), read as Prometheus does: over HTTPS verified
+   * against the database's CA when the pod's probes ask HTTPS (TLS on), with the scrape credential
+   * of {@code <db>-metrics} (docs/security.md, "Management port").
    */
   List<HopMeters.Pod> meterPods() {
     ShardedDatabase r = resource(cluster, name);
@@ -97,6 +104,14 @@ final class LocalDeployment implements AutoCloseable {
       r.getStatus().shardsOrEmpty().forEach(s -> primaries.add(s.primary()));
     }
     List<HopMeters.Pod> out = new java.util.ArrayList<>();
+    String token = secretValue(ShardedDatabaseResources.metricsAuthSecretName(name), "token");
+    String ca = secretValue(ShardedDatabaseResources.tlsSecretName(name), "ca.crt");
+    SSLContext tls =
+        ca == null
+            ? null
+            : Tls.clientContext(
+                TlsMaterialSource.fixed(PemMaterial.parse(ca, null, null)),
+                EnumSet.of(TlsRole.SHARD_SERVER, TlsRole.ROUTER));
     for (Pod pod : podList(cluster.client())) {
       String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
       Optional<Integer> port =
@@ -113,9 +128,30 @@ final class LocalDeployment implements AutoCloseable {
           pod.getSpec().getContainers().stream().anyMatch(c -> c.getName().contains("router"));
       String group =
           isRouter ? "router" : primaries.contains(podName) ? "primaries" : "secondaries";
-      out.add(new HopMeters.Pod(group, "http://" + ip + ":" + port.get() + "/prometheus"));
+      boolean https =
+          tls != null
+              && pod.getSpec().getContainers().stream()
+                  .anyMatch(
+                      c ->
+                          c.getReadinessProbe() != null
+                              && c.getReadinessProbe().getHttpGet() != null
+                              && "HTTPS".equals(c.getReadinessProbe().getHttpGet().getScheme()));
+      String url = (https ? "https://" : "http://") + ip + ":" + port.get() + "/prometheus";
+      out.add(new HopMeters.Pod(group, url, https ? tls : null, token));
     }
     return out;
+  }
+
+  /** A value of a Secret of the database's namespace, or null when there is none. */
+  private String secretValue(String secret, String key) {
+    io.fabric8.kubernetes.api.model.Secret s =
+        cluster.client().secrets().inNamespace(cluster.namespace()).withName(secret).get();
+    if (s == null || s.getData() == null || s.getData().get(key) == null) {
+      return null;
+    }
+    return new String(
+        java.util.Base64.getDecoder().decode(s.getData().get(key)),
+        java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** How many pod processes this configuration runs (shard-servers and routers). */

@@ -2,6 +2,9 @@ package io.shardeddb.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,5 +63,35 @@ class HopMetersTest {
     assertThat(rows.get(0).meanMs()).isEqualTo(2.5);
     assertThat(rows.get(0).perOp()).isEqualTo(0.5);
     assertThat(HopMeters.table(rows)).contains("| t | write | primaries |");
+  }
+
+  @Test
+  void aPageIsReadWithTheScrapeCredentialAndAPodThatRefusesItIsListedUnreachable()
+      throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/prometheus",
+        ex -> {
+          boolean ok = "Bearer scrape".equals(ex.getRequestHeaders().getFirst("Authorization"));
+          byte[] body = (ok ? PAGE : "").getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(ok ? 200 : 401, body.length == 0 ? -1 : body.length);
+          if (body.length > 0) {
+            ex.getResponseBody().write(body);
+          }
+          ex.close();
+        });
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/prometheus";
+      HopMeters.Reading with =
+          HopMeters.read(List.of(new HopMeters.Pod("primaries", url, null, "scrape")));
+      assertThat(with.unreachable()).isEmpty();
+      assertThat(with.values()).isNotEmpty();
+      HopMeters.Reading without = HopMeters.read(List.of(new HopMeters.Pod("primaries", url)));
+      assertThat(without.values()).isEmpty();
+      assertThat(without.unreachable()).singleElement().asString().contains("HTTP 401");
+    } finally {
+      server.stop(0);
+    }
   }
 }

@@ -259,6 +259,47 @@ class RealClusterIT {
     JsonNode read = router("/read", "{\"Stud_id\":{\"low\":0,\"high\":16383}}");
     assertThat(read.path("data")).hasSize(16);
     assertThat(read.path("shards_queried").toString()).contains("sh1").contains("sh2");
+
+    // The management port (docs/security.md, "Management port"): TLS with the pod's certificate
+    // from the database's CA (the kubelet's HTTPS probes made every pod Ready above), and
+    // /prometheus only with the scrape token of <db>-metrics.
+    String token = secretValue(DB + "-metrics", "token");
+    for (String component : List.of("router", "shard")) {
+      Pod pod =
+          client
+              .pods()
+              .inNamespace(dbNs)
+              .withLabel("app.kubernetes.io/component", component)
+              .withLabel("app.kubernetes.io/instance", DB)
+              .list()
+              .getItems()
+              .stream()
+              .filter(p -> p.getStatus().getPodIP() != null)
+              .findFirst()
+              .orElseThrow();
+      String url = "https://" + pod.getStatus().getPodIP() + ":8084/prometheus";
+      SSLContext trust =
+          Tls.clientContext(
+              TlsMaterialSource.fixed(
+                  PemMaterial.parse(secretValue(DB + "-tls", "ca.crt"), null, null)),
+              java.util.EnumSet.of(TlsRole.ROUTER, TlsRole.SHARD_SERVER));
+      HttpResponse<String> anonymous =
+          tlsClient(trust)
+              .send(
+                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.statusCode()).as("%s without the scrape token", url).isEqualTo(401);
+      HttpResponse<String> scraped =
+          tlsClient(trust)
+              .send(
+                  HttpRequest.newBuilder(URI.create(url))
+                      .header("Authorization", "Bearer " + token)
+                      .timeout(Duration.ofSeconds(30))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(scraped.statusCode()).as("%s with the scrape token", url).isEqualTo(200);
+      assertThat(scraped.body()).as(url).contains("http_server_requests_seconds");
+    }
   }
 
   @Test

@@ -232,7 +232,24 @@ class MonitoringTest {
     PodMetricsEndpoint endpoint = monitor.getSpec().getPodMetricsEndpoints().get(0);
     assertThat(endpoint.getPath()).isEqualTo("/prometheus");
     assertThat(endpoint.getPort()).isEqualTo(ShardedDatabaseResources.MANAGEMENT_PORT_NAME);
-    assertThat(endpoint.getScheme()).as("the management port has no TLS").isEqualTo("http");
+    // The pods' probes say what the management port speaks (HTTPS with TLS on, the default).
+    assertThat(endpoint.getScheme())
+        .as("the scheme the pod's own probes use on the management port")
+        .isEqualToIgnoringCase(
+            pod.getSpec().getContainers().stream()
+                .filter(
+                    c ->
+                        c.getReadinessProbe() != null && c.getReadinessProbe().getHttpGet() != null)
+                .map(c -> c.getReadinessProbe().getHttpGet().getScheme())
+                .findFirst()
+                .orElseThrow());
+    assertThat(endpoint.getTlsConfig().getInsecureSkipVerify())
+        .as("each database's own CA cannot be read from the chart's namespace")
+        .isTrue();
+    // /prometheus takes the scrape token: the PodMonitor sends the one tokenSecret names.
+    assertThat(endpoint.getAuthorization().getType()).isEqualTo("Bearer");
+    assertThat(endpoint.getAuthorization().getCredentials().getName()).isEqualTo("scrape-token");
+    assertThat(endpoint.getAuthorization().getCredentials().getKey()).isEqualTo("token");
     List<ContainerPort> named =
         pod.getSpec().getContainers().stream()
             .map(Container::getPorts)

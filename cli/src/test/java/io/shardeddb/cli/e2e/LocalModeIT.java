@@ -445,8 +445,13 @@ class LocalModeIT {
         .filteredOn(v -> v.getSecret() != null)
         .extracting(v -> v.getSecret().getSecretName())
         // Its shard credential (data role only), its own client-facing tokens (files it reloads,
-        // docs/security.md) and its certificate: nothing that opens a control endpoint.
-        .containsExactly("failover-shard-data-auth", "failover-router-token", "failover-tls");
+        // docs/security.md), the scrape token its /prometheus takes and its certificate: nothing
+        // that opens a control endpoint.
+        .containsExactly(
+            "failover-shard-data-auth",
+            "failover-router-token",
+            "failover-metrics",
+            "failover-tls");
     Secret secret =
         cluster
             .client()

@@ -40,9 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TLS on every hop of a local-mode database that asks for nothing (TLS is the default): rows
  * written through the router reach a majority of replicas (router → shard-server and peer → peer
- * over mTLS), plain HTTP gets no answer from a shard-server or the router (but for health and
- * metrics on their management port), a client that trusts another CA refuses the router, and each
- * mTLS role reaches only its own endpoints even with a valid bearer credential in hand.
+ * over mTLS), plain HTTP gets no answer from a shard-server or the router (their management ports
+ * included), a client that trusts another CA refuses the router, and each mTLS role reaches only
+ * its own endpoints even with a valid bearer credential in hand.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsEveryHopIT {
@@ -101,11 +101,13 @@ class TlsEveryHopIT {
 
   /**
    * The management port (docs/security.md, "Management port"), as the kubelet and Prometheus reach
-   * it: plain HTTP, no credential; health says UP and nothing of the replica or the topology, the
-   * metrics are there; the API ports (HTTPS) answer 404 for both even to a valid identity.
+   * it: TLS only (plain HTTP gets nothing), with the pod's certificate from the database's CA;
+   * health anonymous, UP and nothing of the replica or the topology; {@code /prometheus} 401
+   * without the scrape credential of {@code <db>-metrics} (and with the data token), 200 with it.
+   * The API ports (HTTPS) answer 404 for both even to a valid identity.
    */
   @Test
-  void healthAndMetricsAreOnThePlainManagementPortAndTellAnonymousCallersOnlyTheStatus()
+  void healthAndMetricsAreOnTheTlsManagementPortAndMetricsTakeTheScrapeCredential()
       throws Exception {
     HttpClient plain =
         HttpClient.newBuilder()
@@ -114,10 +116,37 @@ class TlsEveryHopIT {
             .build();
     String routerHost = URI.create(router.routerUrl()).getHost();
     int port = ShardedDatabaseResources.MANAGEMENT_PORT;
-    for (String base :
-        List.of("http://" + primaryIp() + ":" + port, "http://" + routerHost + ":" + port)) {
+    String scrapeToken = secret(ShardedDatabaseResources.metricsAuthSecretName(DB), "token");
+    String ca = secret(ShardedDatabaseResources.tlsSecretName(DB), "ca.crt");
+    Map<String, SSLContext> managementPorts =
+        Map.of(
+            primaryIp() + ":" + port,
+            Tls.clientContext(
+                TlsMaterialSource.fixed(PemMaterial.parse(ca, null, null)), TlsRole.SHARD_SERVER),
+            routerHost + ":" + port,
+            Tls.routerClientContext(ca));
+    for (Map.Entry<String, SSLContext> e : managementPorts.entrySet()) {
+      String address = e.getKey();
+      for (String path : List.of("/prometheus", "/health/readiness")) {
+        assertThatThrownBy(
+                () ->
+                    plain.send(
+                        HttpRequest.newBuilder(URI.create("http://" + address + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+            .as("plain HTTP to %s%s", address, path)
+            .isInstanceOf(IOException.class);
+      }
+      HttpClient verifying =
+          HttpClient.newBuilder()
+              .sslContext(e.getValue())
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
+      String base = "https://" + address;
       HttpResponse<String> health =
-          plain.send(
+          verifying.send(
               HttpRequest.newBuilder(URI.create(base + "/health/readiness")).build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).as(base + ": " + health.body()).isEqualTo(200);
@@ -125,23 +154,37 @@ class TlsEveryHopIT {
           .as(base)
           .contains("\"UP\"")
           .doesNotContain("role", "Primary", "epoch", "appliedLsn", "topologyVersion");
-      HttpResponse<String> metrics =
-          plain.send(
+      HttpResponse<String> anonymous =
+          verifying.send(
               HttpRequest.newBuilder(URI.create(base + "/prometheus")).build(),
               HttpResponse.BodyHandlers.ofString());
-      assertThat(metrics.statusCode()).as(base).isEqualTo(200);
+      assertThat(anonymous.statusCode()).as(base + " without the token").isEqualTo(401);
+      assertThat(anonymous.body()).as(base).doesNotContain("http_server_requests_seconds");
+      HttpResponse<String> metrics =
+          verifying.send(
+              HttpRequest.newBuilder(URI.create(base + "/prometheus"))
+                  .header("Authorization", "Bearer " + scrapeToken)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).as(base + " with the token").isEqualTo(200);
       assertThat(metrics.body()).as(base).contains("http_server_requests_seconds");
     }
     String shard = "https://" + primaryIp() + ":8081";
     String dataToken = secret(ShardedDatabaseResources.shardDataAuthSecretName(DB), "token");
-    for (String path : List.of("/health/readiness", "/prometheus")) {
-      assertThat(call(identity(TlsRole.ROUTER), "GET", shard + path, dataToken))
-          .as("shard-server API port " + path)
-          .isEqualTo(404);
-      assertThat(call(router.tls(), "GET", router.routerUrl() + path, router.token()))
-          .as("router API port " + path)
-          .isEqualTo(404);
-    }
+    // The API ports serve neither: health is 404 whoever asks; /prometheus is 401 to any other
+    // credential (the scrape-credential check comes first) and 404 with the scrape token.
+    assertThat(call(identity(TlsRole.ROUTER), "GET", shard + "/health/readiness", dataToken))
+        .isEqualTo(404);
+    assertThat(call(router.tls(), "GET", router.routerUrl() + "/health/readiness", router.token()))
+        .isEqualTo(404);
+    assertThat(call(identity(TlsRole.ROUTER), "GET", shard + "/prometheus", dataToken))
+        .isEqualTo(401);
+    assertThat(call(router.tls(), "GET", router.routerUrl() + "/prometheus", router.token()))
+        .isEqualTo(401);
+    assertThat(call(identity(TlsRole.ROUTER), "GET", shard + "/prometheus", scrapeToken))
+        .isEqualTo(404);
+    assertThat(call(router.tls(), "GET", router.routerUrl() + "/prometheus", scrapeToken))
+        .isEqualTo(404);
   }
 
   @Test

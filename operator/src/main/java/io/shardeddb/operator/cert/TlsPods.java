@@ -24,9 +24,10 @@ import io.shardeddb.protocol.tls.TlsRole;
  * the router's pair as {@code tls.crt}/{@code tls.key} beside {@code ca.crt}; for shard-servers,
  * their shard's Secret of per-pod pairs, whole, with the pod's name so the server picks its own
  * {@code <pod>.crt/.key}; the settings that switch the servers to it (the {@code TLS_ENV} rows of
- * {@link SettingsTable}, names and values). Probes are unchanged: they ask the management port,
- * which is plain HTTP (docs/security.md, "Management port"). With {@code spec.tls.enabled: false}
- * the pods are left as they are.
+ * {@link SettingsTable}, names and values). The probes ask the management port over HTTPS, which
+ * then speaks TLS with the same certificate (the kubelet does not verify it; docs/security.md,
+ * "Management port"); a router with {@code routerPlainHttp} serves both ports plain. With {@code
+ * spec.tls.enabled: false} the pods are left as they are.
  */
 public final class TlsPods {
 
@@ -58,6 +59,7 @@ public final class TlsPods {
       if (c.getName().equals(container)) {
         c.getVolumeMounts().add(mount(TLS_VOLUME, ShardedDatabaseResources.TLS_MOUNT));
         c.getEnv().addAll(SettingsTable.env(Process.SHARD_SERVER, Channel.TLS_ENV, target));
+        probeOverHttps(c);
       }
     }
     return sts;
@@ -93,7 +95,20 @@ public final class TlsPods {
           .add(mount(ROUTER_SERVER_TLS_VOLUME, ShardedDatabaseResources.ROUTER_SERVER_TLS_MOUNT));
     }
     c.getEnv().addAll(SettingsTable.env(Process.ROUTER, Channel.TLS_ENV, target));
+    if (!tls.routerPlainHttpOrDefault()) {
+      probeOverHttps(c);
+    }
     return deployment;
+  }
+
+  /** The container's HTTP probes (all on the management port) ask over HTTPS. */
+  private static void probeOverHttps(Container c) {
+    for (io.fabric8.kubernetes.api.model.Probe p :
+        java.util.Arrays.asList(c.getStartupProbe(), c.getReadinessProbe(), c.getLivenessProbe())) {
+      if (p != null && p.getHttpGet() != null) {
+        p.getHttpGet().setScheme("HTTPS");
+      }
+    }
   }
 
   /**

@@ -10,6 +10,10 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.shardeddb.api.ShardedDatabaseResources;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -86,6 +90,32 @@ final class PodParts {
     return new ContainerPortBuilder()
         .withName(ShardedDatabaseResources.MANAGEMENT_PORT_NAME)
         .withContainerPort(ShardedDatabaseResources.MANAGEMENT_PORT)
+        .build();
+  }
+
+  static final String METRICS_AUTH_VOLUME = "metrics-auth";
+
+  /**
+   * The scrape credential Secret as files ({@code <db>-metrics}), in shard-server and router
+   * containers: {@code /prometheus} takes it; the kubelet updates the files when the Secret is
+   * edited, which is how a rotation reaches running pods. Readable by the pod's group only.
+   */
+  static Volume metricsAuthVolume(DatabaseModel db) {
+    return new VolumeBuilder()
+        .withName(METRICS_AUTH_VOLUME)
+        .withNewSecret()
+        .withSecretName(ShardedDatabaseResources.metricsAuthSecretName(db.name()))
+        .withDefaultMode(0440)
+        .endSecret()
+        .build();
+  }
+
+  /** Where a container finds the scrape credential files (read-only). */
+  static VolumeMount metricsAuthMount() {
+    return new VolumeMountBuilder()
+        .withName(METRICS_AUTH_VOLUME)
+        .withMountPath(ShardedDatabaseResources.METRICS_AUTH_MOUNT)
+        .withReadOnly(true)
         .build();
   }
 

@@ -121,6 +121,7 @@ public final class RouterModel {
                     ? ShardModel.shardDataAuthVolume(db)
                     : ShardModel.shardAuthVolume(db),
                 tokenVolume(db),
+                PodParts.metricsAuthVolume(db),
                 Security.scratch(TMP_VOLUME))
             .addNewContainer()
             .withName("router")
@@ -136,6 +137,7 @@ public final class RouterModel {
             .withVolumeMounts(
                 dataCredential ? ShardModel.shardDataAuthMount() : ShardModel.shardAuthMount(),
                 tokenMount(),
+                PodParts.metricsAuthMount(),
                 // The root filesystem is read-only; the JVM's /tmp.
                 Security.scratchMount(TMP_VOLUME, "/tmp"))
             .withStartupProbe(PodParts.startupProbe("/health/liveness"))

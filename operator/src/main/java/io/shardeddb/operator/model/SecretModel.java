@@ -81,6 +81,23 @@ public final class SecretModel {
         data);
   }
 
+  /**
+   * The scrape credential Secret ({@code <db>-metrics}): {@code token} generated once, every key
+   * already stored kept (and accepted by the pods), as for {@link #shardAuth}.
+   */
+  public Secret metricsAuth(DatabaseModel db, Secret existing) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(TOKEN, keep(existing, TOKEN));
+    if (existing != null && existing.getData() != null) {
+      existing.getData().forEach(data::putIfAbsent);
+    }
+    return secret(
+        db,
+        ShardedDatabaseResources.metricsAuthSecretName(db.name()),
+        Labels.COMPONENT_METRICS_AUTH,
+        data);
+  }
+
   /** The MySQL credentials Secret, keeping {@code existing} values (null when there is none). */
   public Secret mysql(DatabaseModel db, Secret existing) {
     Map<String, String> data = new LinkedHashMap<>();

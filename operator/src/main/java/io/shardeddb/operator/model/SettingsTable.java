@@ -73,6 +73,7 @@ public final class SettingsTable {
   private static final String ROUTER_PORT = "" + ShardedDatabaseResources.ROUTER_PORT;
   private static final String STREAM_PORT = "" + ShardedDatabaseResources.REPLICATION_STREAM_PORT;
   private static final String MANAGEMENT_PORT = "" + ShardedDatabaseResources.MANAGEMENT_PORT;
+  private static final String METRICS_AUTH = ShardedDatabaseResources.METRICS_AUTH_MOUNT;
   private static final String JDBC_URL =
       "jdbc:mysql://127.0.0.1:" + ShardedDatabaseResources.MYSQL_PORT + "/";
 
@@ -104,6 +105,8 @@ public final class SettingsTable {
               "SHARDEDDB_AUTH_DATA_DIR",
               OPERATOR,
               fixed(ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT)),
+          // The scrape credential /prometheus takes (PodParts.metricsAuthVolume).
+          shardServer("SHARDEDDB_METRICS_AUTH_DIR", OPERATOR, fixed(METRICS_AUTH)),
           shardServer("JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
           // Archiving, base backups and restore at start (docs/backup.md); none without a store.
           store(StoreSettings.ENV_ENDPOINT, "endpoint", BackupStoreSpec::endpoint),
@@ -214,6 +217,7 @@ public final class SettingsTable {
                       t.dataCredential()
                           ? ShardedDatabaseResources.SHARD_DATA_AUTH_MOUNT
                           : ShardedDatabaseResources.SHARD_AUTH_MOUNT)),
+          router("SHARDEDDB_METRICS_AUTH_DIR", OPERATOR, fixed(METRICS_AUTH)),
           router("JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
           // Shard hops stay TLS with routerPlainHttp; only the client port goes plain.
           routerTls(

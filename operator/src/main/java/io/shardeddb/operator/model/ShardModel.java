@@ -98,6 +98,7 @@ public final class ShardModel {
             .withVolumes(
                 shardAuthVolume(db),
                 shardDataAuthVolume(db),
+                PodParts.metricsAuthVolume(db),
                 mysqlCredentialsVolume(db),
                 Security.scratch(MYSQL_RUN_VOLUME),
                 Security.scratch(MYSQL_TMP_VOLUME),
@@ -268,6 +269,7 @@ public final class ShardModel {
         .withVolumeMounts(
             shardAuthMount(),
             shardDataAuthMount(),
+            PodParts.metricsAuthMount(),
             mysqlCredentialsMount(),
             Security.scratchMount(SHARD_SERVER_TMP_VOLUME, "/tmp"))
         .withStartupProbe(PodParts.startupProbe("/health/liveness"))

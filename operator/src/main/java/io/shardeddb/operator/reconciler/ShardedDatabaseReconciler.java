@@ -29,6 +29,7 @@ import io.shardeddb.operator.dependent.CaSecretDependent;
 import io.shardeddb.operator.dependent.ConfigMapDependent;
 import io.shardeddb.operator.dependent.DisruptionBudgetApiCondition;
 import io.shardeddb.operator.dependent.LayoutRequestDependent;
+import io.shardeddb.operator.dependent.MetricsAuthSecretDependent;
 import io.shardeddb.operator.dependent.MysqlSecretDependent;
 import io.shardeddb.operator.dependent.RouterDeploymentDependent;
 import io.shardeddb.operator.dependent.RouterNetworkPolicyDependent;
@@ -89,6 +90,7 @@ import org.slf4j.LoggerFactory;
           reconcilePrecondition = MysqlSecretDependent.Generated.class),
       @Dependent(type = ShardAuthSecretDependent.class),
       @Dependent(type = ShardDataAuthSecretDependent.class),
+      @Dependent(type = MetricsAuthSecretDependent.class),
       @Dependent(
           type = CaSecretDependent.class,
           reconcilePrecondition = CaSecretDependent.Decided.class),

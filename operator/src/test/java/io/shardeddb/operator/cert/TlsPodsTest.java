@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * TLS in the pods the operator builds: each pod mounts its own role's pair (never another role's,
- * never the CA key), the servers are switched to it, probes stay plain HTTP (they ask the
- * management port, which has no TLS); {@code tls.enabled: false} leaves the pods plain, {@code
- * routerPlainHttp} only the router's client port.
+ * never the CA key), the servers are switched to it, probes ask the management port over HTTPS (it
+ * speaks TLS with the pod's certificate); {@code tls.enabled: false} leaves the pods plain, {@code
+ * routerPlainHttp} the router's client and management ports.
  */
 class TlsPodsTest {
 
@@ -71,7 +71,7 @@ class TlsPodsTest {
   }
 
   @Test
-  void byDefaultEveryPodMountsItsOwnRolesCertificateAndProbesTheManagementPortOverHttp() {
+  void byDefaultEveryPodMountsItsOwnRolesCertificateAndProbesTheManagementPortOverHttps() {
     DatabaseModel db = db(null);
     PodSpec shard =
         ShardModel.statefulSet(db, new DesiredShard("sh1", 3)).getSpec().getTemplate().getSpec();
@@ -87,7 +87,7 @@ class TlsPodsTest {
                 .findFirst())
         .contains("metadata.name");
     assertThat(env(server, "SHARDEDDB_TLS_DIR")).isEqualTo("/var/run/secrets/shardeddb/tls");
-    assertThat(server.getReadinessProbe().getHttpGet().getScheme()).isNull();
+    assertThat(server.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
     assertThat(server.getReadinessProbe().getHttpGet().getPort().getStrVal())
         .isEqualTo("management");
     assertThat(container(shard, "mysql").getVolumeMounts())
@@ -101,7 +101,7 @@ class TlsPodsTest {
     Container r = router.getContainers().get(0);
     assertThat(env(r, "SHARDEDDB_ROUTER_TLS_DIR")).isEqualTo("/var/run/secrets/shardeddb/tls");
     assertThat(env(r, "SHARDEDDB_ROUTER_SERVE_TLS")).isEqualTo("true");
-    assertThat(r.getLivenessProbe().getHttpGet().getScheme()).isNull();
+    assertThat(r.getLivenessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
     assertThat(r.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
   }
 
@@ -119,7 +119,9 @@ class TlsPodsTest {
     Container r = router.getContainers().get(0);
     assertThat(env(r, "SHARDEDDB_ROUTER_SERVE_TLS")).isEqualTo("false");
     assertThat(env(r, "SHARDEDDB_ROUTER_TLS_DIR")).as("shard hops stay TLS").isNotNull();
-    assertThat(r.getReadinessProbe().getHttpGet().getScheme()).isNull();
+    assertThat(r.getReadinessProbe().getHttpGet().getScheme())
+        .as("with routerPlainHttp the router's management port is plain too")
+        .isNull();
   }
 
   /**

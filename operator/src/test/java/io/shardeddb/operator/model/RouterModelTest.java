@@ -57,11 +57,11 @@ class RouterModelTest {
     assertThat(
             List.of(
                 router.getStartupProbe(), router.getReadinessProbe(), router.getLivenessProbe()))
-        .as("probes ask the management port, plain HTTP")
+        .as("probes ask the management port, over HTTPS with TLS on")
         .allSatisfy(
             p -> {
               assertThat(p.getHttpGet().getPort().getStrVal()).isEqualTo("management");
-              assertThat(p.getHttpGet().getScheme()).isNull();
+              assertThat(p.getHttpGet().getScheme()).isEqualTo("HTTPS");
             });
     assertThat(env(router, "SHARDEDDB_MANAGEMENT_PORT").getValue())
         .isEqualTo("" + ShardedDatabaseResources.MANAGEMENT_PORT);
@@ -265,6 +265,7 @@ class RouterModelTest {
             v ->
                 v.getSecret() != null
                     && !v.getName().equals("tls")
+                    && !v.getName().equals("metrics-auth")
                     && !v.getSecret().getSecretName().endsWith("-router-token"))
         .singleElement()
         .satisfies(
@@ -273,6 +274,7 @@ class RouterModelTest {
         .filteredOn(
             m ->
                 !m.getName().equals("tls")
+                    && !m.getName().equals("metrics-auth")
                     && !m.getMountPath().equals("/tmp")
                     && !m.getMountPath().equals(TOKEN_MOUNT))
         .singleElement()
@@ -304,6 +306,7 @@ class RouterModelTest {
             v ->
                 v.getSecret() != null
                     && !v.getName().equals("tls")
+                    && !v.getName().equals("metrics-auth")
                     && !v.getSecret().getSecretName().endsWith("-router-token"))
         .singleElement()
         .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("students-shard-auth"));
@@ -357,6 +360,42 @@ class RouterModelTest {
     assertThat(kept.getData()).isEqualTo(rotating.getData());
     assertThat(secrets.shardAuth(students, null).getData().get("token"))
         .isNotEqualTo(first.getData().get("token"));
+  }
+
+  @Test
+  void theScrapeCredentialIsGeneratedOnceKeptWithRotationKeysAndMountedWhereTheRouterReadsIt() {
+    SecretModel secrets = new SecretModel(new SecureRandom());
+    Secret first = secrets.metricsAuth(students, null);
+    assertThat(first.getMetadata().getName()).isEqualTo("students-metrics");
+    assertThat(first.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/component", "metrics-auth");
+    assertThat(first.getData()).containsOnlyKeys("token");
+    Secret rotating = new io.fabric8.kubernetes.api.model.SecretBuilder(first).build();
+    rotating.getData().put("previous", first.getData().get("token"));
+    assertThat(secrets.metricsAuth(students, rotating).getData()).isEqualTo(rotating.getData());
+    assertThat(secrets.metricsAuth(students, null).getData().get("token"))
+        .isNotEqualTo(first.getData().get("token"));
+
+    io.fabric8.kubernetes.api.model.PodSpec pod =
+        RouterModel.deployment(students, true).getSpec().getTemplate().getSpec();
+    Container router = pod.getContainers().get(0);
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("metrics-auth"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("students-metrics"));
+    assertThat(router.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("metrics-auth"))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getMountPath())
+                  .isEqualTo(env(router, "SHARDEDDB_METRICS_AUTH_DIR").getValue());
+              assertThat(m.getReadOnly()).isTrue();
+            });
+    // TLS on (the default): the management port speaks TLS, so the kubelet probes over HTTPS.
+    assertThat(router.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+    assertThat(router.getLivenessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+    assertThat(router.getStartupProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
   }
 
   @Test

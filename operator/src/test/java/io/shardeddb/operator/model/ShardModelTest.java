@@ -123,14 +123,15 @@ class ShardModelTest {
         .isEqualTo(env(server, "SHARDEDDB_DATABASE").getValue());
     assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/readiness");
     assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/liveness");
-    // Probes ask the management port, plain HTTP (the API port no longer serves health).
+    // Probes ask the management port (the API port no longer serves health), over HTTPS: with
+    // TLS on (the default) it speaks TLS only.
     assertThat(
             List.of(
                 server.getStartupProbe(), server.getReadinessProbe(), server.getLivenessProbe()))
         .allSatisfy(
             p -> {
               assertThat(p.getHttpGet().getPort().getStrVal()).isEqualTo("management");
-              assertThat(p.getHttpGet().getScheme()).isNull();
+              assertThat(p.getHttpGet().getScheme()).isEqualTo("HTTPS");
             });
     assertThat(server.getPorts())
         .filteredOn(p -> p.getName().equals("management"))
@@ -472,28 +473,41 @@ class ShardModelTest {
 
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getEmptyDir() == null)
-        .hasSize(4)
+        .hasSize(5)
         .allSatisfy(v -> assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440))
         .extracting(v -> v.getName() + "=" + v.getSecret().getSecretName())
         .containsExactly(
             "shard-auth=students-shard-auth",
             "shard-data-auth=students-shard-data-auth",
+            "metrics-auth=students-metrics",
             "mysql-credentials=students-mysql",
             "tls=students-sh1-tls");
     assertThat(server.getVolumeMounts())
         .filteredOn(m -> !m.getMountPath().equals("/tmp"))
-        .hasSize(4)
+        .hasSize(5)
         .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
         .extracting(m -> m.getName() + "=" + m.getMountPath())
         .containsExactly(
             "shard-auth=" + env(server, "SHARDEDDB_AUTH_DIR").getValue(),
             "shard-data-auth=" + env(server, "SHARDEDDB_AUTH_DATA_DIR").getValue(),
+            "metrics-auth=" + env(server, "SHARDEDDB_METRICS_AUTH_DIR").getValue(),
             "mysql-credentials=" + env(server, "SHARDEDDB_JDBC_CREDENTIALS_DIR").getValue(),
             "tls=" + env(server, "SHARDEDDB_TLS_DIR").getValue());
     assertThat(env(server, "SHARDEDDB_AUTH_DIR").getValue())
         .isEqualTo("/var/run/secrets/shardeddb/shard-auth");
     assertThat(env(server, "SHARDEDDB_AUTH_DATA_DIR").getValue())
         .isEqualTo("/var/run/secrets/shardeddb/shard-data-auth");
+    assertThat(env(server, "SHARDEDDB_METRICS_AUTH_DIR").getValue())
+        .isEqualTo("/var/run/secrets/shardeddb/metrics-auth");
+    // The management port speaks TLS with TLS on: the kubelet probes it over HTTPS.
+    assertThat(
+            java.util.stream.Stream.of(
+                server.getStartupProbe(), server.getReadinessProbe(), server.getLivenessProbe()))
+        .allSatisfy(
+            p -> {
+              assertThat(p.getHttpGet().getScheme()).isEqualTo("HTTPS");
+              assertThat(p.getHttpGet().getPort().getStrVal()).isEqualTo("management");
+            });
     assertThat(container(pod, "mysql").getVolumeMounts())
         .extracting(m -> m.getName())
         .as("MySQL never sees the shard credential (its own credentials only, for its probes)")

@@ -253,6 +253,7 @@ class ShardedDatabaseReconcilerTest {
 
     StatefulSet sts = client.apps().statefulSets().inNamespace(NS).withName("db9-sh1").get();
     assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
         .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("db9-shard-auth"))
         .anySatisfy(
             v -> assertThat(v.getSecret().getSecretName()).isEqualTo("db9-shard-data-auth"));
@@ -281,7 +282,22 @@ class ShardedDatabaseReconcilerTest {
                             .getVolumes())
                     .filteredOn(v -> v.getSecret() != null && !v.getName().equals("tls"))
                     .extracting(v -> v.getSecret().getSecretName())
-                    .containsExactlyInAnyOrder("db9-shard-data-auth", "db9-router-token"));
+                    .containsExactlyInAnyOrder(
+                        "db9-shard-data-auth", "db9-router-token", "db9-metrics"));
+    // The scrape credential the pods' /prometheus takes: generated, and mounted by both.
+    assertThat(
+            await()
+                .atMost(TIMEOUT)
+                .until(
+                    () -> client.secrets().inNamespace(NS).withName("db9-metrics").get(),
+                    s -> s != null && s.getData() != null && s.getData().get("token") != null))
+        .satisfies(
+            s ->
+                assertThat(s.getMetadata().getLabels())
+                    .containsEntry("app.kubernetes.io/component", "metrics-auth"));
+    assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("db9-metrics"));
 
     // A rotation in progress: the administrator adds a key. Later passes keep it and the token.
     client

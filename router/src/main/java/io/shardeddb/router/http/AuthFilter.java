@@ -1,6 +1,7 @@
 package io.shardeddb.router.http;
 
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
@@ -11,6 +12,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.management.MetricsCredential;
 import io.shardeddb.router.auth.RouterToken;
 import io.shardeddb.router.auth.RouterTokens;
 import io.shardeddb.router.config.RouterSettings;
@@ -24,11 +26,12 @@ import io.shardeddb.router.config.RouterSettings;
  * take the admin token, whatever {@code enabled} says; without an admin token configured they
  * refuse everyone (the data token never stands in). Only {@code
  * shardeddb.router.auth.open-admin-for-assignment=true} opens them, for the assignment's course
- * client (the operator reports it with a Warning condition). Health, metrics, the OpenAPI document
- * and the web console's static files (which hold no data: the console calls the guarded endpoints
- * with the token it is given) stay open. The 401 body says only that the token is missing or wrong.
- * The tokens come from {@link RouterTokens}: mounted files read again as they change, a replaced
- * token accepted for an overlap, or fixed values.
+ * client (the operator reports it with a Warning condition). Metrics ({@code /prometheus}) take the
+ * scrape credential ({@link MetricsCredential}) when one is configured. Health, the OpenAPI
+ * document and the web console's static files (which hold no data: the console calls the guarded
+ * endpoints with the token it is given) stay open. The 401 body says only that the token is missing
+ * or wrong. The tokens come from {@link RouterTokens}: mounted files read again as they change, a
+ * replaced token accepted for an overlap, or fixed values.
  */
 // Created eagerly so that a missing token stops the router at start, not at the first request.
 @Context
@@ -44,8 +47,16 @@ public class AuthFilter implements Ordered {
   private final boolean openAdmin;
   private final RouterToken data;
   private final RouterToken admin;
+  private final MetricsCredential metrics;
 
-  public AuthFilter(RouterSettings settings, RouterTokens tokens) {
+  public AuthFilter(
+      RouterSettings settings,
+      RouterTokens tokens,
+      @Value("${shardeddb.metrics.auth.credentials-dir:}") String metricsDir,
+      @Value("${shardeddb.metrics.auth.token:}") String metricsToken) {
+    this.metrics =
+        MetricsCredential.of(
+            metricsDir, metricsToken, io.shardeddb.protocol.auth.CredentialSource.DEFAULT_REFRESH);
     boolean enabled = settings.auth().enabled();
     if (enabled && !tokens.data().isSet()) {
       throw new ConfigurationException(
@@ -63,6 +74,12 @@ public class AuthFilter implements Ordered {
   @Nullable
   public HttpResponse<MessageResponse> check(HttpRequest<?> request) {
     String path = request.getPath();
+    if (path.equals(MetricsCredential.PATH)) {
+      // The scrape credential alone, when one is configured (the operator mounts <db>-metrics).
+      return metrics.accepts(request.getHeaders().get(HttpHeaders.AUTHORIZATION))
+          ? null
+          : denied(DENIED);
+    }
     if (isOpen(path)) {
       return null;
     }
@@ -107,8 +124,8 @@ public class AuthFilter implements Ordered {
   }
 
   /**
-   * Health, metrics, the OpenAPI files and the console's static files, matched exactly (no prefix):
-   * a spelling of a guarded path that starts like an open one ({@code /health/../admin}, {@code
+   * Health, the OpenAPI files and the console's static files, matched exactly (no prefix): a
+   * spelling of a guarded path that starts like an open one ({@code /health/../admin}, {@code
    * /swagger/..%2F}, {@code /console/assets/..%2F}) is never let through on its prefix, whatever
    * the server later makes of it (OpenPathsTest).
    */
@@ -117,7 +134,6 @@ public class AuthFilter implements Ordered {
       case "/health",
           "/health/liveness",
           "/health/readiness",
-          "/prometheus",
           "/console",
           "/console/",
           "/console/index.html" ->

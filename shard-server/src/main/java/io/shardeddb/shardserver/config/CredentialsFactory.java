@@ -2,8 +2,10 @@ package io.shardeddb.shardserver.config;
 
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Primary;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.shardeddb.protocol.auth.CredentialSource;
+import io.shardeddb.protocol.management.MetricsCredential;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
@@ -50,6 +52,18 @@ public class CredentialsFactory {
       return CredentialSource.fixed(settings.dataToken().trim());
     }
     return CredentialSource.fixed("");
+  }
+
+  /**
+   * The scrape credential {@code /prometheus} takes ({@code shardeddb.metrics.auth.*}: the mounted
+   * {@code <db>-metrics} Secret's directory or one token); neither: {@code /prometheus} is open.
+   */
+  @Singleton
+  public MetricsCredential metricsCredential(
+      @Value("${shardeddb.metrics.auth.credentials-dir:}") String dir,
+      @Value("${shardeddb.metrics.auth.token:}") String token,
+      AuthSettings settings) {
+    return MetricsCredential.of(dir, token, settings.refresh());
   }
 
   /** The qualifier of the data credential's source. */

@@ -11,6 +11,7 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.shardeddb.protocol.auth.CredentialSource;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.management.MetricsCredential;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.stream.DataFrames;
 import io.shardeddb.protocol.tls.TlsRole;
@@ -24,14 +25,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Requires {@code Authorization: Bearer <credential>} on every endpoint except health and metrics
- * (the kubelet and Prometheus carry no credential; with {@code SHARDEDDB_MANAGEMENT_PORT} set they
- * are routed on the management port only, so the API port answers 404 for them): without it anyone
- * reaching the pod could change its role or epoch, point it at another primary, or write rows. Two
- * identities: the shard credential (operator and peers) is accepted everywhere; the data credential
- * (what routers hold) only on the data endpoints ({@link #isData}), so a stolen router credential
- * cannot fence, promote, re-point, snapshot or re-copy a shard. Any credential of a mounted set is
- * accepted, so a rotation has an overlap.
+ * Requires {@code Authorization: Bearer <credential>} on every endpoint except health (the kubelet
+ * carries no credential) and metrics (which take the scrape credential, {@link MetricsCredential},
+ * when one is configured; with {@code SHARDEDDB_MANAGEMENT_PORT} set they are routed on the
+ * management port only, so the API port answers 404 for them): without it anyone reaching the pod
+ * could change its role or epoch, point it at another primary, or write rows. Two identities: the
+ * shard credential (operator and peers) is accepted everywhere; the data credential (what routers
+ * hold) only on the data endpoints ({@link #isData}), so a stolen router credential cannot fence,
+ * promote, re-point, snapshot or re-copy a shard. Any credential of a mounted set is accepted, so a
+ * rotation has an overlap.
  *
  * <p>With TLS on, the caller's client certificate (mTLS, verified against the database's CA by the
  * TLS layer) decides first: each endpoint takes one role ({@link #rolesFor}): data endpoints the
@@ -52,12 +54,15 @@ public class ShardAuthFilter implements Ordered {
   private final boolean tls;
   private final CredentialSource credentials;
   private final CredentialSource dataCredentials;
+  private final MetricsCredential metrics;
 
   public ShardAuthFilter(
       AuthSettings settings,
       CredentialSource credentials,
       @Named(CredentialsFactory.DATA) CredentialSource dataCredentials,
+      MetricsCredential metrics,
       TlsFactory.ServerTls tls) {
+    this.metrics = metrics;
     this.enabled = settings.enabled();
     this.tls = tls.enabled();
     this.credentials = credentials;
@@ -67,6 +72,11 @@ public class ShardAuthFilter implements Ordered {
   @RequestFilter
   @Nullable
   public HttpResponse<MessageResponse> check(HttpRequest<?> request) {
+    if (request.getPath().equals(MetricsCredential.PATH)) {
+      // The scrape credential alone (when one is configured), whatever auth.enabled says: metrics
+      // carry epochs and log positions. No client certificate is asked (Prometheus has none).
+      return metrics.accepts(request.getHeaders().get(HttpHeaders.AUTHORIZATION)) ? null : denied();
+    }
     if (isOpen(request.getPath())) {
       return null;
     }
@@ -97,6 +107,10 @@ public class ShardAuthFilter implements Ordered {
       return HttpResponse.<MessageResponse>status(HttpStatus.FORBIDDEN)
           .body(MessageResponse.failure(DATA_ONLY));
     }
+    return denied();
+  }
+
+  private static HttpResponse<MessageResponse> denied() {
     return HttpResponse.<MessageResponse>status(HttpStatus.UNAUTHORIZED)
         .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
         .body(MessageResponse.failure(DENIED));
@@ -149,15 +163,13 @@ public class ShardAuthFilter implements Ordered {
   }
 
   /**
-   * Health (probes) and metrics; exact paths, so nothing else hides behind a prefix. Which port
-   * serves them is Micronaut's route table's to decide ({@code endpoints.all.port}), not this
-   * filter's.
+   * Health (probes); exact paths, so nothing else hides behind a prefix. Which port serves them is
+   * Micronaut's route table's to decide ({@code endpoints.all.port}), not this filter's.
    */
   static boolean isOpen(String path) {
     return path.equals("/health")
         || path.equals("/health/liveness")
-        || path.equals("/health/readiness")
-        || path.equals("/prometheus");
+        || path.equals("/health/readiness");
   }
 
   @Override
