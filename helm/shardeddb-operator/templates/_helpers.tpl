@@ -99,3 +99,25 @@ else watchNamespaces, else the release namespace alone (least privilege by defau
 {{- end }}
 {{- join "," $pairs }}
 {{- end }}
+
+{{/*
+The Secret (release namespace) whose token the PodMonitors send to /prometheus: the user's
+metrics.podMonitors.tokenSecret, else <fullname>-scrape-token. The operator reads it at start
+(creating it with a random token when absent) and adds the token to every database's <db>-metrics
+Secret (key scraper).
+*/}}
+{{- define "shardeddb-operator.scrapeTokenSecret" -}}
+{{- if .Values.metrics.podMonitors.tokenSecret.name -}}
+{{ .Values.metrics.podMonitors.tokenSecret.name }}
+{{- else -}}
+{{ include "shardeddb-operator.fullname" . }}-scrape-token
+{{- end -}}
+{{- end }}
+
+{{- define "shardeddb-operator.scrapeTokenKey" -}}
+{{- if .Values.metrics.podMonitors.tokenSecret.name -}}
+{{ .Values.metrics.podMonitors.tokenSecret.key | default "token" }}
+{{- else -}}
+token
+{{- end -}}
+{{- end }}

@@ -68,4 +68,14 @@ when watchNamespaces is a list.
   resources: ["leases"]
   # fabric8's Lease lock renews with PATCH; the SDK checks get/create/update before starting.
   verbs: ["get", "create", "update", "patch"]
+{{- if .Values.metrics.podMonitors.enabled }}
+# The scrape token Secret the PodMonitors send: read, or created once, at the operator's start.
+- apiGroups: [""]
+  resources: ["secrets"]
+  resourceNames: [{{ include "shardeddb-operator.scrapeTokenSecret" . | quote }}]
+  verbs: ["get"]
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["create"]
+{{- end }}
 {{- end }}

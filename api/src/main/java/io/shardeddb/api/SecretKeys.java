@@ -13,6 +13,12 @@ public final class SecretKeys {
   /** Key of the router's admin token ({@code /init}, {@code /add}, {@code /rm}, {@code /admin}). */
   public static final String ADMIN_TOKEN = "admin-token";
 
+  /**
+   * Key, in a database's scrape credential Secret ({@code <db>-metrics}), of the token the chart's
+   * PodMonitors send (the operator's setting {@code shardeddb.metrics-scraper.token}).
+   */
+  public static final String SCRAPER_TOKEN = "scraper";
+
   /** Keys of the MySQL credentials. */
   public static final String MYSQL_USERNAME = "username";
 

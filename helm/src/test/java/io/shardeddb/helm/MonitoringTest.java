@@ -171,6 +171,63 @@ class MonitoringTest {
   }
 
   @Test
+  void theOperatorIsToldTheSecretThePodMonitorsSendAndMayReadOrCreateIt() {
+    // The user's Secret (monitoring.yaml names one): the operator is told the same name and key.
+    assertThat(scraperTokenSecret(operatorContainer())).isEqualTo("scrape-token/token");
+    // None named: <fullname>-scrape-token on both sides (the operator creates it when absent).
+    RenderedChart defaults =
+        new ChartUnderTest().render(Map.of("metrics.podMonitors.enabled", true));
+    String ref =
+        scraperTokenSecret(
+            defaults
+                .one(Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0));
+    assertThat(ref).endsWith("-scrape-token/token");
+    String name = ref.substring(0, ref.indexOf('/'));
+    for (PodMonitor monitor : defaults.all(PodMonitor.class)) {
+      var credentials =
+          monitor.getSpec().getPodMetricsEndpoints().get(0).getAuthorization().getCredentials();
+      assertThat(credentials.getName()).isEqualTo(name);
+      assertThat(credentials.getKey()).isEqualTo("token");
+    }
+    // The chart renders no token of its own (a template cannot keep a random value stable).
+    assertThat(defaults.all(io.fabric8.kubernetes.api.model.Secret.class)).isEmpty();
+    // The operator may read that one Secret and create Secrets in its own namespace.
+    io.fabric8.kubernetes.api.model.rbac.Role role =
+        defaults.all(io.fabric8.kubernetes.api.model.rbac.Role.class).stream()
+            .filter(r -> r.getMetadata().getName().endsWith("-leader-election"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(role.getRules())
+        .anySatisfy(
+            r -> {
+              assertThat(r.getResources()).containsExactly("secrets");
+              assertThat(r.getResourceNames()).containsExactly(name);
+              assertThat(r.getVerbs()).containsExactly("get");
+            })
+        .anySatisfy(
+            r -> {
+              assertThat(r.getResources()).containsExactly("secrets");
+              assertThat(r.getVerbs()).containsExactly("create");
+            });
+    // The operator's settings parse it.
+    Map<String, String> env = Map.of("SHARDEDDB_METRICS_SCRAPER_TOKEN_SECRET", ref);
+    assertThat(OperatorConfig.from(k -> null, env::get).metricsScraperTokenSecret()).isEqualTo(ref);
+  }
+
+  private static String scraperTokenSecret(Container operator) {
+    return operator.getEnv().stream()
+        .filter(e -> e.getName().equals("SHARDEDDB_METRICS_SCRAPER_TOKEN_SECRET"))
+        .findFirst()
+        .orElseThrow()
+        .getValue();
+  }
+
+  @Test
   void withoutPodMonitorsNoScraperIsAdmitted() {
     Deployment deployment = new ChartUnderTest().render().one(Deployment.class);
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
@@ -246,7 +303,8 @@ class MonitoringTest {
     assertThat(endpoint.getTlsConfig().getInsecureSkipVerify())
         .as("each database's own CA cannot be read from the chart's namespace")
         .isTrue();
-    // /prometheus takes the scrape token: the PodMonitor sends the one tokenSecret names.
+    // /prometheus takes the scrape token: the PodMonitor sends the one tokenSecret names (the
+    // operator adds the same token to every <db>-metrics).
     assertThat(endpoint.getAuthorization().getType()).isEqualTo("Bearer");
     assertThat(endpoint.getAuthorization().getCredentials().getName()).isEqualTo("scrape-token");
     assertThat(endpoint.getAuthorization().getCredentials().getKey()).isEqualTo("token");

@@ -29,6 +29,7 @@ public record OperatorConfig(
     Duration heartbeatPollPeriod,
     String metricsScraperNamespace,
     Map<String, String> metricsScraperPodLabels,
+    String metricsScraperTokenSecret,
     boolean egressPolicies,
     List<Integer> apiServerPorts,
     Duration caValidity,
@@ -102,6 +103,13 @@ public record OperatorConfig(
         "",
         "Labels (`key=value,...`) of the Prometheus pods shard NetworkPolicies admit on the"
             + " metrics port; empty: no scraper is admitted."),
+    METRICS_SCRAPER_TOKEN_SECRET(
+        "metricsScraperTokenSecret",
+        "shardeddb.metrics-scraper.token-secret",
+        "",
+        "`name` or `name/key` of the Secret in the operator's namespace whose token the chart's"
+            + " PodMonitors send (created with a random `token` when absent): added to every"
+            + " `<db>-metrics` Secret under the key `scraper`; empty: none (docs/monitoring.md)."),
     EGRESS_POLICIES(
         "egressPolicies",
         "shardeddb.network-policy.egress",
@@ -230,6 +238,7 @@ public record OperatorConfig(
         parseDuration(Setting.HEARTBEAT_POLL_PERIOD, read.apply(Setting.HEARTBEAT_POLL_PERIOD)),
         blankToNull(read.apply(Setting.METRICS_SCRAPER_NAMESPACE)),
         MetricsScraper.parse(null, read.apply(Setting.METRICS_SCRAPER_POD_LABELS)).podLabels(),
+        blankToNull(read.apply(Setting.METRICS_SCRAPER_TOKEN_SECRET)),
         Boolean.parseBoolean(read.apply(Setting.EGRESS_POLICIES)),
         NetworkAccess.parsePorts(read.apply(Setting.API_SERVER_PORTS)),
         parseDuration(Setting.CA_VALIDITY, read.apply(Setting.CA_VALIDITY)),

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardeddb.operator.backup.ArchiveHealth;
 import io.shardeddb.operator.backup.BackupScheduler;
 import io.shardeddb.operator.backup.ShardedDatabaseBackupReconciler;
+import io.shardeddb.operator.model.NetworkAccess;
 import io.shardeddb.operator.reconciler.ActingShardClient;
 import io.shardeddb.operator.reconciler.HeartbeatEventSource;
 import io.shardeddb.operator.reconciler.ShardActuator;
@@ -145,7 +146,7 @@ public final class ShardedDbOperator implements AutoCloseable {
             new StatusAggregator(),
             events,
             settings.config().operatorNamespace(),
-            settings.config().networkAccess(),
+            networkAccess(client),
             settings.config().resyncIntervals(),
             archives,
             new ShardedDatabaseReconciler.CaTimes(
@@ -164,6 +165,22 @@ public final class ShardedDbOperator implements AutoCloseable {
             o.settingNamespaces(settings.config().watchNamespaces());
           }
         });
+  }
+
+  /**
+   * What the databases' NetworkPolicies admit, with the chart's scrape token (read, or created, in
+   * the operator's namespace: {@link ScrapeTokenSecret}) that every {@code <db>-metrics} gets.
+   */
+  private NetworkAccess networkAccess(KubernetesClient client) {
+    NetworkAccess access = settings.config().networkAccess();
+    String token =
+        ScrapeTokenSecret.resolve(
+            client,
+            settings.config().operatorNamespace(),
+            settings.config().metricsScraperTokenSecret(),
+            new java.security.SecureRandom());
+    return new NetworkAccess(
+        access.scraper().withToken(token), access.egress(), access.apiServerPorts());
   }
 
   /** Starts the controller (and the management endpoint when its port is not 0). */

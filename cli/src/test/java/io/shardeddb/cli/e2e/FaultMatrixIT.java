@@ -216,8 +216,10 @@ class FaultMatrixIT {
    * is gone once it stopped answering). Polled every 100 ms, at most 3 min.
    */
   private long answersAgainAt(String url) {
+    // The management port speaks TLS whenever the API port does (the replica's URL's scheme).
     String liveness =
-        "http://"
+        URI.create(url).getScheme()
+            + "://"
             + URI.create(url).getHost()
             + ":"
             + io.shardeddb.api.ShardedDatabaseResources.MANAGEMENT_PORT
@@ -241,7 +243,8 @@ class FaultMatrixIT {
   private HttpClient probes;
 
   /**
-   * Whether {@code url} answers 200, asked as the kubelet's probes ask: plain HTTP, node address.
+   * Whether {@code url} answers 200, asked as the kubelet's probes ask: from the node address,
+   * HTTPS unverified when TLS is on.
    */
   private boolean answers(String url) {
     try {
@@ -251,6 +254,8 @@ class FaultMatrixIT {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(1))
                 .localAddress(InetAddress.getByName(cluster.addressBlock().nodeAddress()))
+                // As the kubelet probes HTTPS: without verifying, without a certificate.
+                .sslContext(io.shardeddb.protocol.tls.Tls.probeContext())
                 .build();
       }
       return probes

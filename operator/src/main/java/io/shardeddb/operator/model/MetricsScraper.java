@@ -12,9 +12,11 @@ import java.util.TreeMap;
 /**
  * The pods that scrape the shard-servers' {@code /prometheus} (Prometheus, through the chart's
  * PodMonitor): shard NetworkPolicies admit them on the metrics port. No pod labels: nobody is
- * admitted (the default, least privilege). No namespace: those pods in any namespace.
+ * admitted (the default, least privilege). No namespace: those pods in any namespace. {@code
+ * token}: the bearer token the chart's PodMonitors send, which every database's scrape credential
+ * Secret also holds (null: none; the user's own scrape config uses a key of {@code <db>-metrics}).
  */
-public record MetricsScraper(String namespace, Map<String, String> podLabels) {
+public record MetricsScraper(String namespace, Map<String, String> podLabels, String token) {
 
   /** No scraper is admitted. */
   public static final MetricsScraper NONE = new MetricsScraper(null, Map.of());
@@ -22,6 +24,17 @@ public record MetricsScraper(String namespace, Map<String, String> podLabels) {
   public MetricsScraper {
     namespace = namespace == null || namespace.isBlank() ? null : namespace.trim();
     podLabels = podLabels == null ? Map.of() : Map.copyOf(new TreeMap<>(podLabels));
+    token = token == null || token.isBlank() ? null : token.trim();
+  }
+
+  /** A scraper that sends no token of the chart's. */
+  public MetricsScraper(String namespace, Map<String, String> podLabels) {
+    this(namespace, podLabels, null);
+  }
+
+  /** This scraper sending {@code token} (the chart's scrape-token Secret; blank: none). */
+  public MetricsScraper withToken(String token) {
+    return new MetricsScraper(namespace, podLabels, token);
   }
 
   /**

@@ -4,6 +4,7 @@ import static io.shardeddb.api.SecretKeys.ADMIN_TOKEN;
 import static io.shardeddb.api.SecretKeys.MYSQL_PASSWORD;
 import static io.shardeddb.api.SecretKeys.MYSQL_ROOT_PASSWORD;
 import static io.shardeddb.api.SecretKeys.MYSQL_USERNAME;
+import static io.shardeddb.api.SecretKeys.SCRAPER_TOKEN;
 import static io.shardeddb.api.SecretKeys.TOKEN;
 
 import io.fabric8.kubernetes.api.model.Secret;
@@ -88,6 +89,12 @@ public final class SecretModel {
   public Secret metricsAuth(DatabaseModel db, Secret existing) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(TOKEN, keep(existing, TOKEN));
+    // The chart's PodMonitors cannot read this Secret (another namespace): the token they send is
+    // given to the operator and kept here under its own key, always the current one.
+    String scraper = db.scraper().token();
+    if (scraper != null) {
+      data.put(SCRAPER_TOKEN, encode(scraper));
+    }
     if (existing != null && existing.getData() != null) {
       existing.getData().forEach(data::putIfAbsent);
     }

@@ -363,6 +363,33 @@ class RouterModelTest {
   }
 
   @Test
+  void theChartsScrapeTokenIsAddedToEveryScrapeCredentialAndFollowsItsCurrentValue() {
+    SecretModel secrets = new SecretModel(new SecureRandom());
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    DatabaseModel scraped =
+        students.withScraper(
+            MetricsScraper.parse("monitoring", "app.kubernetes.io/name=prometheus")
+                .withToken("chart-token-1"));
+    Secret first = secrets.metricsAuth(scraped, null);
+    assertThat(first.getData())
+        .containsOnlyKeys("token", "scraper")
+        .containsEntry("scraper", b64.encodeToString("chart-token-1".getBytes()));
+    // The chart's token changed (operator restarted with the new one): the key follows it, the
+    // database's own token stays.
+    Secret second =
+        secrets.metricsAuth(
+            students.withScraper(
+                MetricsScraper.parse("monitoring", "app.kubernetes.io/name=prometheus")
+                    .withToken("chart-token-2")),
+            first);
+    assertThat(second.getData())
+        .containsEntry("scraper", b64.encodeToString("chart-token-2".getBytes()))
+        .containsEntry("token", first.getData().get("token"));
+    // No chart token: nothing added.
+    assertThat(secrets.metricsAuth(students, null).getData()).containsOnlyKeys("token");
+  }
+
+  @Test
   void theScrapeCredentialIsGeneratedOnceKeptWithRotationKeysAndMountedWhereTheRouterReadsIt() {
     SecretModel secrets = new SecretModel(new SecureRandom());
     Secret first = secrets.metricsAuth(students, null);
