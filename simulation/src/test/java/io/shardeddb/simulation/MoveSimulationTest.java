@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class MoveSimulationTest {
   /** Schedules per build; {@code -Dsim.moves=N -Dsim.firstSeed=S} runs a longer or other set. */
-  private static final int SCHEDULES = Integer.getInteger("sim.moves", 300);
+  private static final int SCHEDULES = Integer.getInteger("sim.moves", 2_000);
 
   private static final long FIRST_SEED = Long.getLong("sim.firstSeed", 1L);
 
