@@ -171,9 +171,10 @@ class ReshardIT {
             p -> p.equals("Copying") || p.equals("CatchingUp"));
     writers.start();
     String sourcePrimary = db.primary("sh1");
-    long epoch = db.epoch("sh1");
     sdb("local", "kill", sourcePrimary);
-    await().atMost(LONG).until(() -> db.epoch("sh1") > epoch);
+    // The killed process is restarted at once, as a kubelet restarts a container the first time:
+    // it may resume its role before primaryUnavailableSeconds (no failover, epoch unchanged) or be
+    // replaced; either way the move must end with every key once.
     awaitReshaped(List.of("sh1", "sh4"));
     writers.stop();
     assertThat(lastMove().get("phase")).isEqualTo("Done");
@@ -194,9 +195,8 @@ class ReshardIT {
             p -> p.equals("Copying") || p.equals("CatchingUp"));
     writers.start();
     String destinationPrimary = db.primary("sh1");
-    long epoch = db.epoch("sh1");
     sdb("local", "kill", destinationPrimary);
-    await().atMost(LONG).until(() -> db.epoch("sh1") > epoch);
+    // Restarted at once (see above): resumed or replaced, the import must finish.
     awaitReshaped(List.of("sh1"));
     writers.stop();
     Map<String, Object> move = lastMove();
