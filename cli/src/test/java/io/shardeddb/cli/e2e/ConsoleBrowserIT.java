@@ -152,10 +152,11 @@ class ConsoleBrowserIT {
             });
     screenshot("console-before-failover.png");
 
-    // Kill sh1's primary (kill -9 of its process); the page shows the new primary and epoch.
+    // Freeze sh1's primary for 30 s (SIGSTOP: a killed process is restarted at once and may resume
+    // its role before any failover); the page shows the new primary and epoch.
     String oldPrimary = db.primary("sh1");
     long oldEpoch = db.epoch("sh1");
-    sdb("local", "kill", oldPrimary);
+    sdb("local", "pause", oldPrimary, "--for", "30");
     await()
         .atMost(Duration.ofMinutes(2))
         .ignoreExceptions()

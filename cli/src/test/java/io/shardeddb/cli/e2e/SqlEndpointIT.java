@@ -162,7 +162,9 @@ class SqlEndpointIT {
     await().atMost(Duration.ofMinutes(1)).until(() -> acked.size() >= 60);
 
     long pid = cluster.pods().pidOf(oldPrimary).orElseThrow();
-    ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // kill -9
+    // Frozen (SIGSTOP), not killed: a killed process is restarted at once, as a kubelet does, and
+    // may resume its role before any failover; a hung primary is always replaced.
+    signal("STOP", pid);
 
     // A write sent right after the kill waits out the failover and succeeds on the new primary.
     Reply during =
@@ -187,6 +189,7 @@ class SqlEndpointIT {
     await().atMost(Duration.ofMinutes(1)).until(() -> acked.size() > afterFailover + 40);
     stop.set(true);
     writer.join(Duration.ofSeconds(60).toMillis());
+    signal("CONT", pid); // the old primary wakes fenced and rejoins as a secondary
 
     // Every acknowledged SQL write is there, read back through SQL.
     Reply all = query("SELECT Stud_id FROM students WHERE Stud_id BETWEEN 0 AND 8191");
@@ -198,5 +201,11 @@ class SqlEndpointIT {
     System.out.printf(
         "SqlEndpointIT: %d SQL writes acknowledged, %d not, across the failover%n",
         acked.size(), failed.get());
+  }
+
+  /** {@code kill -SIG pid} (STOP freezes the process as a hung pod; CONT resumes it). */
+  private static void signal(String sig, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
+    assertThat(kill.waitFor()).as("kill -%s %d", sig, pid).isZero();
   }
 }
