@@ -414,6 +414,61 @@ public final class ShardSimulation {
     return healSettleAndJudge();
   }
 
+  /** What one shrink with the primary cut off until the heal showed. */
+  public record ShrinkIsolation(
+      String cutOff, List<String> primaries, long longestGap, List<String> violations) {}
+
+  /**
+   * Shrinking 5 → 3 with the primary cut off from the other staying replicas until {@code cutFor}
+   * ms later, and no other fault (rule 11 with rule 12; {@code MembershipFaultIT}'s row on real
+   * processes): after the shrink the primary reaches no majority of the voters it keeps, so it is
+   * replaced — by a leaving replica, since only those hold its last writes — and that one hands
+   * over to a caught-up staying replica. The cut-off pod is the most caught-up of those, yet it
+   * cannot reach the others: handed the role again, it is replaced again (the ping-pong the IT
+   * measured as an outage over 10 s). Reports the primaries recorded while the cut lasted, in
+   * order, and the longest time between two acknowledged writes from the shrink to the heal.
+   */
+  public ShrinkIsolation runShrinkWithPrimaryCutOffUntilHealed(long cutFor) {
+    scriptedStart();
+    String cut = operator.primary();
+    SimReplica primary = byName(cut);
+    List<SimReplica> staying =
+        pods().stream().filter(x -> x != primary && replicas.indexOf(x) < 3).toList();
+    staying.forEach(x -> network.partition(primary.name(), x.name()));
+    long shrinkAt = scheduler.now();
+    log(shrinkAt, "partition " + primary.name() + " from the other staying replicas");
+    log(shrinkAt, "spec: replicas 5 -> 3");
+    operator.resize(3);
+    List<String> primaries = new ArrayList<>();
+    long healAt = shrinkAt + cutFor;
+    for (long t = shrinkAt; t <= healAt; t += 50) {
+      scheduler.runUntil(t);
+      String p = operator.primary();
+      if (p != null && (primaries.isEmpty() || !primaries.get(primaries.size() - 1).equals(p))) {
+        primaries.add(p);
+      }
+    }
+    List<Long> acked =
+        history.writes().stream()
+            .filter(w -> w.outcome() == History.Outcome.OK)
+            .map(w -> w.completedAt)
+            .filter(at -> at >= shrinkAt && at <= healAt)
+            .sorted()
+            .toList();
+    long gap = 0;
+    long last = shrinkAt;
+    for (long at : acked) {
+      gap = Math.max(gap, at - last);
+      last = at;
+    }
+    gap = Math.max(gap, healAt - last);
+    log(scheduler.now(), "heal; primaries while cut " + primaries + ", longest gap " + gap);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(healAt + SETTLE);
+    return new ShrinkIsolation(cut, primaries, gap, judge().violations());
+  }
+
   /**
    * Growing 3 → 5 with the primary cut off from both other voters (rule 12, learners), scripted for
    * {@code BrokenRulesAreCaughtTest}: at t=4 s the primary is cut off from the other replicas (not
@@ -972,6 +1027,12 @@ public final class ShardSimulation {
   /** Rule 12 broken on purpose: elections ignore the smaller voting set a shrink recorded. */
   ShardSimulation electingWithoutTheRecordedShrink() {
     operator.electsIgnoringTheRecordedShrink = true;
+    return this;
+  }
+
+  /** Rules 11 and 12 broken on purpose: hand-overs forget the primary replaced as isolated. */
+  ShardSimulation forgettingTheIsolatedPrimary() {
+    operator.forgetsIsolatedPrimary = true;
     return this;
   }
 

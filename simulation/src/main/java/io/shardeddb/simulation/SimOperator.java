@@ -172,6 +172,13 @@ final class SimOperator {
    */
   boolean electsIgnoringTheRecordedShrink;
 
+  /**
+   * Rule 11 with rule 12 broken on purpose: the planner never sees which primary was last replaced
+   * for reaching no majority ({@code status.shards[].isolatedPrimary}), so a leaving primary hands
+   * over to it while it is still cut off — the ping-pong {@code MembershipFaultIT} measured.
+   */
+  boolean forgetsIsolatedPrimary;
+
   private Runnable learnersCounted;
 
   /**
@@ -368,7 +375,7 @@ final class SimOperator {
       pods = size;
       statefulSet.accept(size);
     }
-    ShardPlan planned = planner.plan(o);
+    ShardPlan planned = planner.plan(forgetsIsolatedPrimary ? withoutIsolated(o) : o);
     // The mutation ignores the recorded set in the whole election: whether to fence, and whom.
     ShardPlan plan =
         electsIgnoringTheRecordedShrink && planned.phase() == ShardPhase.NoQuorum
@@ -494,8 +501,34 @@ final class SimOperator {
             p.readyReplicas(),
             p.primaryUnavailableSince(),
             p.replicas(),
-            Math.min(recordedVoters(), desired)),
+            Math.min(recordedVoters(), desired),
+            null,
+            p.isolatedPrimary()),
         o.members().stream().filter(m -> m.ordinal() < desired).toList(),
+        o.beats(),
+        o.now());
+  }
+
+  /** {@code o} without the primary last replaced for reaching no majority (a mutation's view). */
+  private static ShardObservation withoutIsolated(ShardObservation o) {
+    ShardStatus p = o.previous();
+    return new ShardObservation(
+        o.shardId(),
+        o.config(),
+        o.desiredReplicas(),
+        o.writeQuorum(),
+        o.primaryUnavailableAfter(),
+        new ShardStatus(
+            p.id(),
+            p.epoch(),
+            p.primary(),
+            p.readyReplicas(),
+            p.primaryUnavailableSince(),
+            p.replicas(),
+            p.voters(),
+            p.shrinkVoters(),
+            null),
+        o.members(),
         o.beats(),
         o.now());
   }
@@ -516,7 +549,9 @@ final class SimOperator {
             p.readyReplicas(),
             p.primaryUnavailableSince(),
             p.replicas(),
-            p.voters()),
+            p.voters(),
+            null,
+            p.isolatedPrimary()),
         o.members(),
         o.beats(),
         o.now());

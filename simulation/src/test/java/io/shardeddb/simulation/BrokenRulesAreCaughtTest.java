@@ -281,6 +281,38 @@ class BrokenRulesAreCaughtTest {
 
   @Test
   @DisplayName(
+      "rules 11 and 12 broken (a leaving primary hands over to the primary just replaced for"
+          + " reaching no majority): the shard goes back and forth to the cut-off replica")
+  void handOverToTheIsolatedPrimary() {
+    for (long seed = 1; seed <= 3; seed++) {
+      ShardSimulation.ShrinkIsolation broken =
+          new ShardSimulation(seed, 5)
+              .forgettingTheIsolatedPrimary()
+              .runShrinkWithPrimaryCutOffUntilHealed(ShrinkIsolationTest.CUT);
+      assertThat(broken.primaries())
+          .as("seed %d with the rule broken", seed)
+          .filteredOn(p -> p.equals(broken.cutOff()))
+          .hasSizeGreaterThan(1);
+      ShardSimulation.ShrinkIsolation kept =
+          new ShardSimulation(seed, 5)
+              .runShrinkWithPrimaryCutOffUntilHealed(ShrinkIsolationTest.CUT);
+      assertThat(kept.primaries())
+          .as("seed %d with the rule kept", seed)
+          .filteredOn(p -> p.equals(kept.cutOff()))
+          .hasSize(1);
+      System.out.println(
+          "broken rule (handOverToTheIsolatedPrimary) seed "
+              + seed
+              + ": primaries "
+              + broken.primaries()
+              + " (kept: "
+              + kept.primaries()
+              + ")");
+    }
+  }
+
+  @Test
+  @DisplayName(
       "rule 12 broken (elections ignore the smaller voting set a shrink recorded): a shrink"
           + " reverted half-way whose primary dies before a pass saw its smaller set loses writes"
           + " that set acknowledged")

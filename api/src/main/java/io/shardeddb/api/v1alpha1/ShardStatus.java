@@ -30,7 +30,34 @@ public record ShardStatus(
                 + " told to count its quorum over (ordinals below it). Recorded in a pass before any"
                 + " primary is told it; elections then need a majority of it as well as of voters,"
                 + " until a primary counts over voters with its term confirmed. Absent: none.")
-        Integer shrinkVoters) {
+        Integer shrinkVoters,
+    @JsonPropertyDescription(
+            "The last primary replaced because it reached no majority of its replicas, and when:"
+                + " a planned hand-over does not pick it again for a while (it may still be cut"
+                + " off from the others). Absent: none yet.")
+        IsolatedPrimary isolatedPrimary) {
+
+  /** A status without a recorded isolated primary. */
+  public ShardStatus(
+      String id,
+      Long epoch,
+      String primary,
+      Integer readyReplicas,
+      String primaryUnavailableSince,
+      List<ReplicaStatus> replicas,
+      Integer voters,
+      Integer shrinkVoters) {
+    this(
+        id,
+        epoch,
+        primary,
+        readyReplicas,
+        primaryUnavailableSince,
+        replicas,
+        voters,
+        shrinkVoters,
+        null);
+  }
 
   /** A status without a shrink in force (DESIGN §5 rule 12). */
   public ShardStatus(
@@ -41,7 +68,7 @@ public record ShardStatus(
       String primaryUnavailableSince,
       List<ReplicaStatus> replicas,
       Integer voters) {
-    this(id, epoch, primary, readyReplicas, primaryUnavailableSince, replicas, voters, null);
+    this(id, epoch, primary, readyReplicas, primaryUnavailableSince, replicas, voters, null, null);
   }
 
   /** A status without the voting count (as operators before learners wrote it). */
@@ -52,7 +79,7 @@ public record ShardStatus(
       Integer readyReplicas,
       String primaryUnavailableSince,
       List<ReplicaStatus> replicas) {
-    this(id, epoch, primary, readyReplicas, primaryUnavailableSince, replicas, null, null);
+    this(id, epoch, primary, readyReplicas, primaryUnavailableSince, replicas, null, null, null);
   }
 
   /** Replicas, never null. */

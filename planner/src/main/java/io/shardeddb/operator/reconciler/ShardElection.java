@@ -149,7 +149,8 @@ final class ShardElection {
                 + won.reason()));
     return ShardPlan.steady(
             epoch, winner, "failed over to " + winner + " at epoch " + epoch, actions)
-        .withEvents(events);
+        .withEvents(events)
+        .withIsolated(excluded);
   }
 
   /** How many voters answer holding data against how many an election needs. */

@@ -17,6 +17,8 @@ import java.util.Set;
  * {@code voters} is the voting count to record ({@link #withVoters}), 0 to keep the recorded one;
  * {@code shrinkVoters} the smaller count a primary may be told from the next pass on ({@link
  * #withShrinkVoters}): positive to record it, {@link #CLEAR_SHRINK} to clear it, 0 to keep it.
+ * {@code isolated} names the primary this pass replaced because it reached no majority (rule 11;
+ * {@link #withIsolated}), null when it replaced none.
  *
  * <p>Plans are made by the factory of their stage ({@link #waiting}, {@link #steady}, {@link
  * #bringingUp}, {@link #fencing}, {@link #switchingOver}) and completed with {@code with}-methods,
@@ -36,7 +38,8 @@ public record ShardPlan(
     String target,
     RequestStatus request,
     int voters,
-    int shrinkVoters) {
+    int shrinkVoters,
+    String isolated) {
 
   /** {@code shrinkVoters} that clears the recorded smaller count. */
   public static final int CLEAR_SHRINK = -1;
@@ -61,7 +64,8 @@ public record ShardPlan(
         null,
         null,
         0,
-        0);
+        0,
+        null);
   }
 
   /** A primary serves (or was just elected) at {@code epoch}; {@code actions} repair and verify. */
@@ -81,7 +85,8 @@ public record ShardPlan(
         null,
         null,
         0,
-        0);
+        0,
+        null);
   }
 
   /** The first roles of a shard whose replicas hold nothing yet. */
@@ -101,7 +106,8 @@ public record ShardPlan(
         null,
         null,
         0,
-        0);
+        0,
+        null);
   }
 
   /** Fences at {@code fenceEpoch}; the planner chooses a primary from their answers. */
@@ -126,7 +132,8 @@ public record ShardPlan(
         null,
         null,
         0,
-        0);
+        0,
+        null);
   }
 
   /** The serving primary fenced at {@code fenceEpoch} ({@code fence}) to hand over to target. */
@@ -151,7 +158,8 @@ public record ShardPlan(
         target,
         null,
         0,
-        0);
+        0,
+        null);
   }
 
   /** Which kind of pass this is. */
@@ -193,7 +201,8 @@ public record ShardPlan(
         target,
         request,
         voters,
-        shrinkVoters);
+        shrinkVoters,
+        isolated);
   }
 
   /** A copy with these Events due instead. */
@@ -212,7 +221,8 @@ public record ShardPlan(
         target,
         request,
         voters,
-        shrinkVoters);
+        shrinkVoters,
+        isolated);
   }
 
   /** A copy with these replicas still awaiting verification. */
@@ -231,7 +241,8 @@ public record ShardPlan(
         target,
         request,
         voters,
-        shrinkVoters);
+        shrinkVoters,
+        isolated);
   }
 
   /** A copy naming {@code replica} as the switch-over's target (or, once done, its new primary). */
@@ -250,7 +261,8 @@ public record ShardPlan(
         replica,
         request,
         voters,
-        shrinkVoters);
+        shrinkVoters,
+        isolated);
   }
 
   /** A copy recording {@code outcome} as the result of the request handled in this pass. */
@@ -269,7 +281,8 @@ public record ShardPlan(
         target,
         outcome,
         voters,
-        shrinkVoters);
+        shrinkVoters,
+        isolated);
   }
 
   /**
@@ -292,7 +305,8 @@ public record ShardPlan(
         target,
         request,
         count,
-        shrinkVoters);
+        shrinkVoters,
+        isolated);
   }
 
   /**
@@ -314,6 +328,30 @@ public record ShardPlan(
         target,
         request,
         voters,
-        count);
+        count,
+        isolated);
+  }
+
+  /**
+   * A copy naming {@code pod} as the primary this pass replaced because it reached no majority
+   * (DESIGN §5 rule 11): the status records it, and a planned hand-over avoids it for a while.
+   */
+  public ShardPlan withIsolated(String pod) {
+    return new ShardPlan(
+        stage,
+        epoch,
+        primary,
+        since,
+        phase,
+        message,
+        fenceEpoch,
+        actions,
+        events,
+        copying,
+        target,
+        request,
+        voters,
+        shrinkVoters,
+        pod);
   }
 }

@@ -1,5 +1,6 @@
 package io.shardeddb.operator.reconciler;
 
+import io.shardeddb.api.v1alpha1.IsolatedPrimary;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.operator.reconciler.ShardObservation.Member;
@@ -123,7 +124,10 @@ public final class ShardReport {
             since,
             replicas,
             voters,
-            shrink != null && shrink > 0 && shrink < voters ? shrink : null);
+            shrink != null && shrink > 0 && shrink < voters ? shrink : null,
+            plan.isolated() != null
+                ? new IsolatedPrimary(plan.isolated(), o.now().toString())
+                : o.previous().isolatedPrimary());
     return new Report(new ShardOutcome(status, o.desiredReplicas(), phase, message), events);
   }
 

@@ -1,5 +1,6 @@
 package io.shardeddb.operator.reconciler;
 
+import io.shardeddb.api.v1alpha1.IsolatedPrimary;
 import io.shardeddb.api.v1alpha1.RequestStatus;
 import io.shardeddb.api.v1alpha1.RequestStatus.Outcome;
 import io.shardeddb.api.v1alpha1.RequestStatus.Type;
@@ -20,6 +21,8 @@ import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.topology.Role;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -104,16 +107,37 @@ public final class ShardRequests {
     if (!leaving && !rolled) {
       return base;
     }
+    String avoided = recentlyIsolated(o);
     Optional<Member> target =
         o.members().stream()
             .filter(m -> m.ordinal() < o.desiredReplicas())
             .filter(m -> !m.outdated())
+            .filter(m -> !m.name().equals(avoided))
             .filter(m -> switchoverRefusal(o, base, m) == null)
             .max(Comparator.comparingLong((Member m) -> o.beat(m.name()).appliedLsn()));
     if (target.isEmpty()) {
       return base;
     }
     return switchOver(o, base, target.get().name());
+  }
+
+  /**
+   * How long a planned hand-over does not pick a primary replaced for reaching no majority (rule
+   * 11). The operator cannot see whether that replica reaches the others again: it is the most
+   * caught-up one (it held the writes), and handed the role while still cut off it reaches no
+   * majority again and is replaced again, back and forth for as long as the cut lasts (simulator
+   * {@code ShrinkIsolationTest}, {@code MembershipFaultIT} 5 -> 3).
+   */
+  static final Duration ISOLATED_AVOIDED_FOR = Duration.ofSeconds(60);
+
+  /** The primary replaced for reaching no majority less than ISOLATED_AVOIDED_FOR ago, or null. */
+  static String recentlyIsolated(ShardObservation o) {
+    IsolatedPrimary i = o.previous().isolatedPrimary();
+    if (i == null || i.pod() == null || i.replacedAt() == null) {
+      return null;
+    }
+    Instant at = Instant.parse(i.replacedAt());
+    return o.now().isBefore(at.plus(ISOLATED_AVOIDED_FOR)) ? i.pod() : null;
   }
 
   private static ShardPlan switchOver(ShardObservation o, ShardPlan base, String target) {

@@ -203,6 +203,81 @@ class MembershipAndIsolationTest {
         .containsExactlyInAnyOrder("p-1", "p-2");
   }
 
+  /**
+   * Rules 11 and 12 together (simulator {@code ShrinkIsolationTest}, {@code MembershipFaultIT} 5 ->
+   * 3): the election that replaces a primary for reaching no majority records it in the status, and
+   * a leaving primary's hand-over does not pick it for {@link ShardRequests#ISOLATED_AVOIDED_FOR},
+   * although it is the most caught-up staying replica: it may still be cut off from the others, and
+   * handed the role it would be replaced again.
+   */
+  @Test
+  void theHandOverAvoidsAPrimaryJustReplacedForReachingNoMajority() {
+    // p-0 was cut off from p-1 and p-2 when the spec went 5 -> 3: it reaches no majority of them.
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.Primary, 1, 400, quorum(3, 12_000, "p-1", "p-2")));
+    beats.put("p-1", beat("p-1", Role.Secondary, 1, 100, null));
+    beats.put("p-2", beat("p-2", Role.Secondary, 1, 100, null));
+    beats.put("p-3", beat("p-3", Role.Secondary, 1, 400, null));
+    beats.put("p-4", beat("p-4", Role.Secondary, 1, 400, null));
+    String since = NOW.minusSeconds(6).toString();
+    ShardObservation o = observe(3, recorded(1, since, 5), members(5), beats);
+    ShardPlan plan = planner.plan(o);
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.ELECT);
+    Map<String, TimedFence> answers = new HashMap<>();
+    answers.put("p-0", answer("p-0", plan.fenceEpoch(), 400));
+    answers.put("p-1", answer("p-1", plan.fenceEpoch(), 100));
+    answers.put("p-2", answer("p-2", plan.fenceEpoch(), 100));
+    answers.put("p-3", answer("p-3", plan.fenceEpoch(), 400));
+    answers.put("p-4", answer("p-4", plan.fenceEpoch(), 400));
+    ShardPlan elected = planner.elect(o, plan, answers);
+    assertThat(elected.primary()).isIn("p-3", "p-4");
+    assertThat(elected.isolated()).isEqualTo("p-0");
+    ShardStatus after = ShardReport.of(o, elected, List.of(), Map.of()).outcome().status();
+    assertThat(after.isolatedPrimary().pod()).isEqualTo("p-0");
+    assertThat(after.isolatedPrimary().replacedAt()).isEqualTo(NOW.toString());
+
+    // The leaving primary leads; every staying replica caught up from it, p-0 the furthest.
+    String leader = elected.primary();
+    String other = leader.equals("p-3") ? "p-4" : "p-3";
+    long e = elected.epoch();
+    Map<String, TimedHeartbeat> led = new HashMap<>();
+    led.put(leader, beat(leader, Role.Primary, e, 500, quorum(5, 100, "p-0", "p-1", "p-2", other)));
+    led.put("p-0", secondary("p-0", e, 500, leader));
+    led.put("p-1", secondary("p-1", e, 498, leader));
+    led.put("p-2", secondary("p-2", e, 497, leader));
+    led.put(other, secondary(other, e, 500, leader));
+    ShardStatus prev =
+        new ShardStatus(
+            "sh1",
+            e,
+            leader,
+            5,
+            null,
+            recorded(e, null, 5, leader).replicas(),
+            5,
+            null,
+            after.isolatedPrimary());
+    ShardPlan handOver = planner.plan(observe(3, prev, members(5), led));
+    assertThat(handOver.stage())
+        .as(handOver.message() + " " + handOver.actions())
+        .isEqualTo(ShardPlan.Stage.SWITCH_OVER);
+    assertThat(handOver.target()).isEqualTo("p-1");
+
+    // Once the window is over, the most caught-up staying replica is the target again.
+    ShardObservation later =
+        new ShardObservation(
+            "sh1",
+            null,
+            3,
+            WriteQuorum.Majority,
+            Duration.ofSeconds(5),
+            prev,
+            members(5),
+            led,
+            NOW.plus(ShardRequests.ISOLATED_AVOIDED_FOR).plusSeconds(1));
+    assertThat(planner.plan(later).target()).isEqualTo("p-0");
+  }
+
   static TimedHeartbeat secondary(String name, long epoch, long lsn, String primary) {
     return new TimedHeartbeat(
         Heartbeat.builder(name, "sh1")
