@@ -59,6 +59,26 @@ record CpuUsage(
     return out;
   }
 
+  /**
+   * Milliseconds of CPU per operation, per group, less what the group spends with no load: the
+   * {@code idle} window's cores times this phase's wall time (never below 0), plus their total.
+   * Background work (heartbeats, lease pings, polls, the JIT) goes on under load too, so this is
+   * the work the operations themselves cost, as issue 27 asks ("active").
+   */
+  Map<String, Double> activeMsPerOp(CpuUsage idle) {
+    Map<String, Double> idleCores = idle.cores();
+    Map<String, Double> out = new LinkedHashMap<>();
+    double total = 0;
+    for (Map.Entry<String, Double> e : groupSeconds.entrySet()) {
+      double background = idleCores.getOrDefault(e.getKey(), 0.0) * wallSeconds;
+      double ms = ops == 0 ? 0 : Math.max(0, e.getValue() - background) * 1000 / ops;
+      out.put(e.getKey(), ms);
+      total += ms;
+    }
+    out.put("total", total);
+    return out;
+  }
+
   /** How many cores the whole machine kept busy on average while the phase ran. */
   double machineCores() {
     return wallSeconds <= 0 ? 0 : machineBusySeconds / wallSeconds;

@@ -178,6 +178,45 @@ final class HopMeters {
     return rows;
   }
 
+  /**
+   * The calls whose count per operation is a batch size (issue 27 asks for them): a call made once
+   * per batch, {@code 1 / per op} operations each. Replicate requests are counted on every
+   * secondary (two per shard at three replicas) and include the lease pings.
+   */
+  static final List<Key> BATCHED =
+      List.of(
+          new Key("primaries", "shardeddb_datastream_call", ""),
+          new Key("primaries", "shardeddb_write_commit_latency", ""),
+          new Key("secondaries", "shardeddb_replication_apply_latency", ""));
+
+  /** Operations per call of the {@link #BATCHED} calls, per target and phase, in Markdown. */
+  static String batches(List<Row> rows) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("\n## Batch sizes (operations per call, from the timers' counts)\n\n");
+    sb.append(
+        "Router → primary data calls (`shardeddb_datastream_call`), the primary's group commits"
+            + " (`shardeddb_write_commit_latency`) and replicate requests applied, summed over"
+            + " every secondary (`shardeddb_replication_apply_latency`, lease pings included).\n\n");
+    sb.append("| target | phase | call | calls per op | ops per call |\n");
+    sb.append("|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      if (!BATCHED.contains(r.key()) || r.perOp() == 0) {
+        continue;
+      }
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s: %s | %.3f | %.2f |%n",
+              r.target(),
+              r.phase(),
+              r.key().group(),
+              r.key().meter(),
+              r.perOp(),
+              1 / r.perOp()));
+    }
+    return sb.toString();
+  }
+
   /** The hops table in Markdown: per target and phase, every timer that ran. */
   static String table(List<Row> rows) {
     StringBuilder sb = new StringBuilder();

@@ -30,7 +30,7 @@ final class ResultsWriter {
     }
     Files.createDirectories(dir);
     Files.write(dir.resolve("hops.csv"), HopMeters.csv(hops));
-    Files.writeString(dir.resolve("hops.md"), HopMeters.table(hops));
+    Files.writeString(dir.resolve("hops.md"), HopMeters.batches(hops) + HopMeters.table(hops));
   }
 
   /** Rewrites results.csv, results.json and tables.md from everything measured so far. */
@@ -161,16 +161,45 @@ final class ResultsWriter {
       // With no operations (the idle window), the cores each group kept busy instead.
       boolean idle = u.ops() == 0;
       Map<String, Double> ms = idle ? u.cores() : u.msPerOp();
-      md.append("| ").append(u.target()).append(" | ").append(u.phase()).append(" | ");
-      md.append(idle ? "none (cores used)" : String.valueOf(u.ops())).append(" |");
-      for (String g : groups) {
-        md.append(' ')
-            .append(ms.containsKey(g) ? String.format(Locale.ROOT, "%.3f", ms.get(g)) : "-");
-        md.append(" |");
+      cpuRow(md, u, u.phase(), idle ? "none (cores used)" : String.valueOf(u.ops()), groups, ms);
+      // The same phase less the target's idle background, when its idle window was measured.
+      CpuUsage background = idle ? null : idleOf(cpu, u);
+      if (background != null) {
+        cpuRow(
+            md,
+            u,
+            u.phase() + ", active (minus idle)",
+            String.valueOf(u.ops()),
+            groups,
+            u.activeMsPerOp(background));
       }
-      md.append(' ').append(fmt(u.machineCores())).append(" |\n");
     }
     return md.toString();
+  }
+
+  private static void cpuRow(
+      StringBuilder md,
+      CpuUsage u,
+      String phase,
+      String ops,
+      List<String> groups,
+      Map<String, Double> ms) {
+    md.append("| ").append(u.target()).append(" | ").append(phase).append(" | ");
+    md.append(ops).append(" |");
+    for (String g : groups) {
+      md.append(' ')
+          .append(ms.containsKey(g) ? String.format(Locale.ROOT, "%.3f", ms.get(g)) : "-");
+      md.append(" |");
+    }
+    md.append(' ').append(fmt(u.machineCores())).append(" |\n");
+  }
+
+  /** The idle window measured for {@code u}'s target in the same suite, or null. */
+  private static CpuUsage idleOf(List<CpuUsage> cpu, CpuUsage u) {
+    return cpu.stream()
+        .filter(i -> i.ops() == 0 && i.target().equals(u.target()) && i.suite().equals(u.suite()))
+        .findFirst()
+        .orElse(null);
   }
 
   private static String runs(PhaseResult r) {

@@ -94,4 +94,25 @@ class HopMetersTest {
       server.stop(0);
     }
   }
+
+  @Test
+  void batchSizesAreOperationsPerCallOfTheBatchedCalls() {
+    HopMeters.Key commit = new HopMeters.Key("primaries", "shardeddb_write_commit_latency", "");
+    HopMeters.Key data = new HopMeters.Key("primaries", "shardeddb_datastream_call", "");
+    HopMeters.Key server = new HopMeters.Key("router", "http_server_requests", "/write");
+    HopMeters.Reading d =
+        new HopMeters.Reading(
+            Map.of(
+                commit, new HopMeters.Value(1.0, 250),
+                data, new HopMeters.Value(2.0, 400),
+                server, new HopMeters.Value(9.0, 1000)),
+            List.of());
+
+    String md = HopMeters.batches(HopMeters.rows("t", "write", 1000, d));
+
+    assertThat(md)
+        .contains("| t | write | primaries: shardeddb_write_commit_latency | 0.250 | 4.00 |")
+        .contains("| t | write | primaries: shardeddb_datastream_call | 0.400 | 2.50 |")
+        .doesNotContain("http_server_requests");
+  }
 }

@@ -80,4 +80,49 @@ class ProcessCpuTest {
         .contains("| shardeddb 4x3 | idle | none (cores used) |")
         .contains(" 0.100 |");
   }
+
+  @Test
+  void activeCpuIsThePhaseLessTheIdleBackgroundOverItsWallTime(@TempDir Path dir) throws Exception {
+    // 5 s of writes: the router used 3 s, MariaDB 2 s; idle, the router keeps 0.1 core busy and
+    // MariaDB 0.3 cores: 0.5 s and 1.5 s of the phase are background, not the 1,000 writes.
+    CpuUsage write =
+        CpuUsage.of(
+            "main",
+            "shardeddb 4x3",
+            "write",
+            1000,
+            5.0,
+            new ProcessCpu.Reading(Map.of("router", 3.0, ProcessCpu.MARIADB, 2.0), 10));
+    CpuUsage idle =
+        CpuUsage.of(
+            "main",
+            "shardeddb 4x3",
+            "idle",
+            0,
+            10.0,
+            new ProcessCpu.Reading(Map.of("router", 1.0, ProcessCpu.MARIADB, 3.0), 4));
+
+    assertThat(write.activeMsPerOp(idle))
+        .containsEntry("router", 2.5)
+        .containsEntry(ProcessCpu.MARIADB, 0.5)
+        .containsEntry("total", 3.0);
+    // Never below zero when the background was busier while idle than under load.
+    CpuUsage quiet =
+        CpuUsage.of(
+            "main",
+            "shardeddb 4x3",
+            "write",
+            1000,
+            5.0,
+            new ProcessCpu.Reading(Map.of("router", 0.1, ProcessCpu.MARIADB, 2.0), 10));
+    assertThat(quiet.activeMsPerOp(idle)).containsEntry("router", 0.0);
+
+    new ResultsWriter(dir).write(List.of(), List.of(idle, write), Map.of());
+    assertThat(dir.resolve("tables.md"))
+        .content()
+        .contains("| shardeddb 4x3 | write | 1000 |")
+        .containsPattern(
+            "\\| shardeddb 4x3 \\| write, active \\(minus idle\\) \\| 1000 \\|"
+                + " (2\\.500 \\| 0\\.500|0\\.500 \\| 2\\.500) \\| 3\\.000 \\|");
+  }
 }
