@@ -650,21 +650,17 @@ final class SimOperator {
 
   private Heartbeat heartbeat(Pong p) {
     Role role = p.primary() ? Role.Primary : p.secondary() ? Role.Secondary : Role.None;
-    return new Heartbeat(
-            p.name(),
-            shard,
-            role,
-            p.epoch(),
-            p.lastLsn(),
-            p.lastEntryEpoch(),
-            p.primaryName(),
-            0,
-            p.state(),
-            null,
-            p.primaryUrl(),
-            null,
-            null)
-        .withQuorum(p.quorum());
+    return Heartbeat.builder(p.name(), shard)
+        .role(role)
+        .epoch(p.epoch())
+        .appliedLsn(p.lastLsn())
+        .lastEntryEpoch(p.lastEntryEpoch())
+        .primary(p.primaryName())
+        .lagLsn(0)
+        .state(p.state())
+        .primaryUrl(p.primaryUrl())
+        .quorum(p.quorum())
+        .build();
   }
 
   /** The address the pod listing shows for {@code replica} (stale for a pod that is gone). */

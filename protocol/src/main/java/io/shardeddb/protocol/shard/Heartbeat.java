@@ -33,42 +33,6 @@ public record Heartbeat(
     ImportProgress importing,
     QuorumState quorum) {
 
-  /**
-   * A heartbeat without the quorum state (secondaries; shard-servers before it). Positional: new
-   * code builds with {@link #builder}; this stays while the shard-server's {@code ReplicaContext}
-   * and the simulator's {@code SimOperator} call it.
-   */
-  public Heartbeat(
-      String name,
-      String shard,
-      Role role,
-      long epoch,
-      long appliedLsn,
-      long lastEntryEpoch,
-      String primary,
-      long lagLsn,
-      ReplicaState state,
-      CopyProgress copy,
-      String primaryUrl,
-      List<PointRange> owned,
-      ImportProgress importing) {
-    this(
-        name,
-        shard,
-        role,
-        epoch,
-        appliedLsn,
-        lastEntryEpoch,
-        primary,
-        lagLsn,
-        state,
-        copy,
-        primaryUrl,
-        owned,
-        importing,
-        null);
-  }
-
   /** The same heartbeat with a primary's {@code quorum} state. */
   public Heartbeat withQuorum(QuorumState quorum) {
     return toBuilder().quorum(quorum).build();

@@ -344,20 +344,19 @@ public class ReplicaContext {
   public synchronized Heartbeat heartbeat() {
     ReplicaState s = state();
     Peer primary = term.primary();
-    return new Heartbeat(
-        name,
-        config == null ? null : config.shardId(),
-        term.role(),
-        term.epoch(),
-        log.appliedLsn(),
-        log.lastEntryEpoch(),
-        primary == null ? null : primary.name(),
-        lagLsn(),
-        s,
-        s == ReplicaState.Copying ? standing.copy() : null,
-        primary == null ? null : primary.url(),
-        config == null ? null : config.ownedRanges(),
-        term.role() == Role.Primary ? importing : null);
+    return Heartbeat.builder(name, config == null ? null : config.shardId())
+        .role(term.role())
+        .epoch(term.epoch())
+        .appliedLsn(log.appliedLsn())
+        .lastEntryEpoch(log.lastEntryEpoch())
+        .primary(primary == null ? null : primary.name())
+        .lagLsn(lagLsn())
+        .state(s)
+        .copy(s == ReplicaState.Copying ? standing.copy() : null)
+        .primaryUrl(primary == null ? null : primary.url())
+        .owned(config == null ? null : config.ownedRanges())
+        .importing(term.role() == Role.Primary ? importing : null)
+        .build();
   }
 
   /**
