@@ -1,5 +1,6 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.api.v1alpha1.IsolatedPrimary;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.operator.reconciler.CopyVerification;
 import io.shardeddb.operator.reconciler.PodView;
@@ -488,53 +489,33 @@ final class SimOperator {
   /** {@code o} as if only the replicas the spec keeps existed and voted (a mutation's view). */
   private ShardObservation staying(ShardObservation o) {
     ShardStatus p = o.previous();
-    return new ShardObservation(
-        o.shardId(),
-        o.config(),
-        o.desiredReplicas(),
-        o.writeQuorum(),
-        o.primaryUnavailableAfter(),
-        new ShardStatus(
-            p.id(),
-            p.epoch(),
-            p.primary(),
-            p.readyReplicas(),
-            p.primaryUnavailableSince(),
-            p.replicas(),
-            Math.min(recordedVoters(), desired),
-            null,
-            p.isolatedPrimary()),
-        o.members().stream().filter(m -> m.ordinal() < desired).toList(),
-        o.beats(),
-        o.now());
+    return view(
+        o,
+        Math.min(recordedVoters(), desired),
+        null,
+        p.isolatedPrimary(),
+        o.members().stream().filter(m -> m.ordinal() < desired).toList());
   }
 
   /** {@code o} without the primary last replaced for reaching no majority (a mutation's view). */
   private static ShardObservation withoutIsolated(ShardObservation o) {
     ShardStatus p = o.previous();
-    return new ShardObservation(
-        o.shardId(),
-        o.config(),
-        o.desiredReplicas(),
-        o.writeQuorum(),
-        o.primaryUnavailableAfter(),
-        new ShardStatus(
-            p.id(),
-            p.epoch(),
-            p.primary(),
-            p.readyReplicas(),
-            p.primaryUnavailableSince(),
-            p.replicas(),
-            p.voters(),
-            p.shrinkVoters(),
-            null),
-        o.members(),
-        o.beats(),
-        o.now());
+    return view(o, p.voters(), p.shrinkVoters(), null, o.members());
   }
 
   /** {@code o} without the smaller voting set a shrink recorded (a mutation's view). */
   private static ShardObservation withoutShrink(ShardObservation o) {
+    ShardStatus p = o.previous();
+    return view(o, p.voters(), null, p.isolatedPrimary(), o.members());
+  }
+
+  /** {@code o} with these status fields and members, the rest as observed (a mutation's view). */
+  private static ShardObservation view(
+      ShardObservation o,
+      Integer voters,
+      Integer shrinkVoters,
+      IsolatedPrimary isolated,
+      List<ShardObservation.Member> members) {
     ShardStatus p = o.previous();
     return new ShardObservation(
         o.shardId(),
@@ -549,10 +530,10 @@ final class SimOperator {
             p.readyReplicas(),
             p.primaryUnavailableSince(),
             p.replicas(),
-            p.voters(),
-            null,
-            p.isolatedPrimary()),
-        o.members(),
+            voters,
+            shrinkVoters,
+            isolated),
+        members,
         o.beats(),
         o.now());
   }
