@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonPatchException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -90,12 +91,19 @@ final class DiscoveryDispatcher extends Dispatcher implements LocalApiServer.Wat
     }
     String contentType = request.getHeader("Content-Type");
     MockResponse written;
-    if ("PATCH".equals(request.getMethod())
-        && contentType != null
-        && contentType.contains("merge-patch+json")) {
-      written = crud.dispatch(asJsonPatch(request, path));
-    } else {
-      written = crud.dispatch(request);
+    try {
+      if ("PATCH".equals(request.getMethod())
+          && contentType != null
+          && contentType.contains("merge-patch+json")) {
+        written = crud.dispatch(asJsonPatch(request, path));
+      } else {
+        written = crud.dispatch(request);
+      }
+    } catch (JsonPatchException e) {
+      // The store's patch handler throws when a JSON patch cannot be applied (a failed "test",
+      // a path that is not there); the API server answers 422. Thrown, nothing answered and the
+      // client waited for its timeout, then retried (the operator's reconcile thread hung).
+      return invalid(e.getMessage());
     }
     if (SECRET_WRITE.matcher(path).matches()
         && ("POST".equals(request.getMethod())
@@ -336,6 +344,20 @@ final class DiscoveryDispatcher extends Dispatcher implements LocalApiServer.Wat
         .setResponseCode(200)
         .setHeader("Content-Type", "application/json")
         .setBody(body);
+  }
+
+  private static MockResponse invalid(String why) {
+    String message =
+        "the server rejected our request due to an error in our request: "
+            + String.valueOf(why).replace("\\", "").replace("\"", "'").replace("\n", " ");
+    return new MockResponse()
+        .setResponseCode(422)
+        .setHeader("Content-Type", "application/json")
+        .setBody(
+            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Invalid\","
+                + "\"code\":422,\"message\":\""
+                + message
+                + "\"}");
   }
 
   private static MockResponse notFound(String path) {

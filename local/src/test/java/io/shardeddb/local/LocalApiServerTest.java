@@ -247,6 +247,40 @@ class LocalApiServerTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> kube.openHttpWatches() == 0);
   }
 
+  /**
+   * A JSON patch whose {@code test} operation fails is refused at once with 422 Invalid, as the API
+   * server does (the operator clears a request annotation with a test of its value first). Before,
+   * the store's patch handler threw, nothing answered, and the client waited for its timeout and
+   * retried: the operator's reconcile thread hung for two minutes (RequestCommandsIT, fresh-clone
+   * CI 2026-11-26 06:14).
+   */
+  @Test
+  void aJsonPatchWhoseTestFailsIsRefusedWithUnprocessableEntityAtOnce() throws Exception {
+    configMap("tested", Map.of());
+    String patch =
+        "[{\"op\":\"test\",\"path\":\"/metadata/annotations/gone\",\"value\":\"x\"},"
+            + "{\"op\":\"remove\",\"path\":\"/metadata/annotations/gone\"}]";
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(kube.url() + "/api/v1/namespaces/default/configmaps/tested"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", bearer())
+            .header("Content-Type", "application/json-patch+json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(patch))
+            .build();
+
+    HttpResponse<String> refused = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    JsonNode status = JSON.readTree(refused.body());
+    assertThat(status.path("kind").asText()).isEqualTo("Status");
+    assertThat(status.path("reason").asText()).isEqualTo("Invalid");
+    assertThat(status.path("message").asText()).contains("gone");
+    // The object is unchanged and the server goes on answering.
+    assertThat(send("/api/v1/namespaces/default/configmaps/tested", bearer()).statusCode())
+        .isEqualTo(200);
+  }
+
   private void configMap(String name, Map<String, String> labels) {
     kube.client()
         .configMaps()
