@@ -215,7 +215,9 @@ class BackupArchiveTest {
   @Test
   @DisplayName(
       "the store stopped and the primary killed while archiving: after both recover, the archive"
-          + " holds every acknowledged write")
+          + " holds every acknowledged write, and a restore to a time inside the outage keeps every"
+          + " write acknowledged before it (its commit time is the old primary's, not the"
+          + " takeover's)")
   void nothingIsLostWhenTheStoreAndThePrimaryFailDuringArchiving() throws Exception {
     String db = "kill" + UUID.randomUUID().toString().substring(0, 6);
     Path own = dir.resolve(db);
@@ -241,7 +243,10 @@ class BackupArchiveTest {
 
       server.close();
       writeAll(shard.get(0), 10, 30);
-      Thread.sleep(1000);
+      JsonNode at30 = checksum(shard.get(0));
+      Thread.sleep(500);
+      long insideTheOutage = System.currentTimeMillis();
+      Thread.sleep(500);
       shard.get(0).stop();
       shard.failover(2, 1, 1, 2);
       await()
@@ -268,6 +273,13 @@ class BackupArchiveTest {
         assertThat(checksum(restored).get("rows").asLong()).isEqualTo(40);
         assertThat(checksum(restored).get("digest").asText())
             .isEqualTo(expected.get("digest").asText());
+      }
+      Map<String, Object> toTime = restoreProps(db, db + "t", "k1", -1, insideTheOutage);
+      toTime.put("shardeddb.backup.endpoint", server.url());
+      try (Replica restored = Replica.start("rkt-" + db, db + "_rkt", toTime)) {
+        assertThat(checksum(restored).get("rows").asLong()).isEqualTo(30);
+        assertThat(checksum(restored).get("digest").asText())
+            .isEqualTo(at30.get("digest").asText());
       }
     } finally {
       server.close();

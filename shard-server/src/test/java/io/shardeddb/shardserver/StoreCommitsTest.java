@@ -65,7 +65,7 @@ class StoreCommitsTest {
 
   @Test
   void migrationsAndConfigAreCommitted() throws SQLException {
-    assertThat(one("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("2");
+    assertThat(one("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("3");
     assertThat(one("SELECT config_json IS NOT NULL FROM shard_meta WHERE id = 1")).isEqualTo("1");
     assertThat(one("SELECT COUNT(*) FROM user_students")).isEqualTo("0");
 
@@ -100,8 +100,8 @@ class StoreCommitsTest {
     store.applyReplicated(
         table,
         List.of(
-            new LogEntry(1, 5, Operation.Noop, null, null, null),
-            new LogEntry(2, 5, Operation.Write, List.of(wire(8)), null, "rid-8")),
+            new LogEntry(1, 5, Operation.Noop, null, null, null, 1_000),
+            new LogEntry(2, 5, Operation.Write, List.of(wire(8)), null, "rid-8", 1_001)),
         config,
         c -> "{}");
     assertThat(one("SELECT COUNT(*) FROM user_students WHERE Stud_id = 8")).isEqualTo("1");
@@ -109,10 +109,17 @@ class StoreCommitsTest {
     assertThat(one("SELECT lsn FROM request_ids WHERE request_id = 'rid-8'")).isEqualTo("2");
     assertThat(one("SELECT CONCAT(applied_lsn, '/', last_entry_epoch) FROM shard_meta"))
         .isEqualTo("2/5");
+    // DESIGN §9: each entry's commit time is stored with it and read back with it.
+    assertThat(store.logPage(1, 10))
+        .extracting(LogEntry::commitMillis)
+        .containsExactly(1_000L, 1_001L);
 
     assertThat(store.trimLog(1)).isEqualTo(5);
     assertThat(one("SELECT COUNT(*) FROM replication_log")).isEqualTo("1");
-    assertThat(one("SELECT log_start_lsn FROM shard_meta")).isEqualTo("1");
+    // The trimmed base keeps its commit time: a primary whose log holds nothing past it stamps
+    // no earlier.
+    assertThat(one("SELECT CONCAT(log_start_lsn, '@', log_start_commit_millis) FROM shard_meta"))
+        .isEqualTo("1@1000");
 
     store.loadOutcomes(List.of(new RequestOutcome("rid-x", 2, 409, "exists")));
     assertThat(one("SELECT status FROM request_ids WHERE request_id = 'rid-x'")).isEqualTo("409");
@@ -124,10 +131,12 @@ class StoreCommitsTest {
 
     store.loadChunk(table, List.of(row(9), row(10)));
     assertThat(one("SELECT COUNT(*) FROM user_students")).isEqualTo("2");
-    store.finishCopy(12, 6);
+    store.finishCopy(12, 6, 1_234);
     assertThat(
-            one("SELECT CONCAT(copy_pending, applied_lsn, '/', last_entry_epoch) FROM shard_meta"))
-        .isEqualTo("012/6");
+            one(
+                "SELECT CONCAT(copy_pending, applied_lsn, '/', last_entry_epoch, '@',"
+                    + " log_start_commit_millis) FROM shard_meta"))
+        .isEqualTo("012/6@1234");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.protocol.shard.LogEntry;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -117,6 +119,62 @@ public final class Checker {
           && holding.stream().noneMatch(r -> r.applications().containsKey(w.key))) {
         out.add("acknowledged write of key " + w.key + " is on no replica that holds data");
       }
+    }
+    return out;
+  }
+
+  /**
+   * DESIGN §9's commit times in one replica's log ({@code log} in LSN order): every entry carries
+   * one, they never go back along the log (so a restore to a time replays a prefix), and an
+   * acknowledged write's lies within the clocks' skew of when the client waited for it ({@code
+   * wallStart} plus simulated milliseconds is the true wall time; {@code maxSkew} bounds every
+   * replica's error), so a restore to a time keeps every write acknowledged that long before it
+   * ({@code history} null: the log's own checks only).
+   */
+  public static List<String> commitTimeViolations(
+      String replica, Collection<LogEntry> log, History history, long wallStart, long maxSkew) {
+    List<String> out = new ArrayList<>();
+    LogEntry before = null;
+    for (LogEntry e : log) {
+      if (e.commitMillis() <= 0) {
+        out.add("entry " + e.epoch() + "/" + e.lsn() + " on " + replica + " has no commit time");
+      } else if (before != null && e.commitMillis() < before.commitMillis()) {
+        out.add(
+            "commit time goes back on "
+                + replica
+                + ": entry "
+                + e.epoch()
+                + "/"
+                + e.lsn()
+                + " at "
+                + e.commitMillis()
+                + " after "
+                + before.epoch()
+                + "/"
+                + before.lsn()
+                + " at "
+                + before.commitMillis());
+      }
+      History.Write w =
+          history == null || e.requestId() == null ? null : history.byRequest(e.requestId());
+      if (w != null
+          && w.outcome == History.Outcome.OK
+          && (e.commitMillis() > wallStart + w.completedAt + maxSkew
+              || e.commitMillis() < wallStart + w.invokedAt - maxSkew)) {
+        out.add(
+            "acknowledged write "
+                + w.requestId
+                + " on "
+                + replica
+                + " carries commit time "
+                + (e.commitMillis() - wallStart)
+                + " outside its call ["
+                + w.invokedAt
+                + ", "
+                + w.completedAt
+                + "] by more than the clocks' skew");
+      }
+      before = e;
     }
     return out;
   }

@@ -962,6 +962,13 @@ public final class MoveSimulation {
       PointRange owns = published.get(s.getKey());
       for (SimReplica rep : holding) {
         SimDisk d = rep.disk();
+        violations.addAll(
+            Checker.commitTimeViolations(
+                rep.name(),
+                d.log.values(),
+                null,
+                SimClock.WALL_START_MILLIS,
+                SimClock.MAX_SKEW_MILLIS));
         List<PointRange> owned = d.config.ownedRanges();
         List<PointRange> expected = owns == null ? List.of() : List.of(owns);
         if (!Objects.equals(owned == null ? null : PointRange.normalize(owned), expected)) {

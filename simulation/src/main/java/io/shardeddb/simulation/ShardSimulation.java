@@ -247,6 +247,15 @@ public final class ShardSimulation {
       violations.addAll(livenessViolations());
     }
     violations.addAll(registerViolations(stuck));
+    for (SimReplica rep : pods()) {
+      violations.addAll(
+          Checker.commitTimeViolations(
+              rep.name(),
+              rep.disk().log.values(),
+              history,
+              SimClock.WALL_START_MILLIS,
+              SimClock.MAX_SKEW_MILLIS));
+    }
     long acked = history.writes().stream().filter(w -> w.outcome() == History.Outcome.OK).count();
     long unknown =
         history.writes().stream().filter(w -> w.outcome() == History.Outcome.UNKNOWN).count();

@@ -15,6 +15,12 @@ final class SimClock implements ReplicaClock {
   private static final long BLOCKED_POLL = 5;
   private static final long PAUSE_CAP = 3_000;
 
+  /** The simulated wall clock's start: 2026-01-01T00:00:00Z. */
+  static final long WALL_START_MILLIS = 1_767_225_600_000L;
+
+  /** How far a replica's wall clock may be from the simulated time, either way. */
+  static final long MAX_SKEW_MILLIS = 20_000;
+
   private final Scheduler scheduler;
   private final Network network;
   private final String name;
@@ -55,6 +61,22 @@ final class SimClock implements ReplicaClock {
   @Override
   public long nanos() {
     return scheduler.nanos();
+  }
+
+  /**
+   * The simulated wall clock: a fixed start plus simulated time plus this replica's own skew (up to
+   * {@link #MAX_SKEW_MILLIS} either way, fixed by its name), so replicas disagree about the time as
+   * real ones with a broken NTP do, and a new primary may be behind the one before it by more than
+   * a failover takes (the commit-time rule, DESIGN §9).
+   */
+  @Override
+  public long wallMillis() {
+    return WALL_START_MILLIS + scheduler.nanos() / 1_000_000 + skewMillis(name);
+  }
+
+  /** The skew of replica {@code name}'s wall clock, in [-MAX_SKEW_MILLIS, MAX_SKEW_MILLIS]. */
+  static long skewMillis(String name) {
+    return Math.floorMod(name.hashCode() * 0x9E3779B1L, 2 * MAX_SKEW_MILLIS + 1) - MAX_SKEW_MILLIS;
   }
 
   @Override

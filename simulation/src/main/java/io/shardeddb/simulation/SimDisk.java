@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 
 /**
  * What survives a crash: config, epochs and vote, role, log, rows, request ids, copy state. The
@@ -67,6 +68,10 @@ final class SimDisk implements WriteStorage, ReplicaStore {
   final TreeMap<Long, LogEntry> log = new TreeMap<>();
   long baseLsn;
   long baseEpoch;
+
+  /** The commit time of the base entry (a re-copy's snapshot LSN), 0 when not known. */
+  long baseCommitMillis;
+
   final Map<Long, Integer> rows = new TreeMap<>();
 
   /** Each row's value column (the same keys as {@link #rows}). */
@@ -221,18 +226,39 @@ final class SimDisk implements WriteStorage, ReplicaStore {
   }
 
   @Override
+  public long commitMillisAt(long lsn) throws SQLException {
+    faults.statement();
+    return commitMillisOf(lsn);
+  }
+
+  /** The commit time of the entry at {@code lsn}: the log's, or the base's; 0 when neither. */
+  private long commitMillisOf(long lsn) {
+    LogEntry e = log.get(lsn);
+    return e != null ? e.commitMillis() : lsn == baseLsn ? baseCommitMillis : 0;
+  }
+
+  @Override
   public GroupCommit.Result groupCommit(
       UserTable table,
       List<ClientChange> changes,
       long termEpoch,
       boolean needNoop,
       long prevLsn,
+      LongUnaryOperator commitMillis,
       ShardConfig config,
       Consumer<BatchPlan> planned) {
     try {
       GroupCommit.Result r =
           GroupCommit.run(
-              this, changes, termEpoch, needNoop, prevLsn, config, table::toWire, planned);
+              this,
+              changes,
+              termEpoch,
+              needNoop,
+              prevLsn,
+              commitMillis,
+              config,
+              table::toWire,
+              planned);
       if (r.committed()) {
         faults.committed();
       }
@@ -347,6 +373,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
     refusals.clear();
     baseLsn = 0;
     baseEpoch = 0;
+    baseCommitMillis = 0;
   }
 
   @Override
@@ -362,9 +389,10 @@ final class SimDisk implements WriteStorage, ReplicaStore {
   }
 
   @Override
-  public void finishCopy(long lsn, long entryEpoch) {
+  public void finishCopy(long lsn, long entryEpoch, long commitMillis) {
     baseLsn = lsn;
     baseEpoch = entryEpoch;
+    baseCommitMillis = commitMillis;
     copying = false;
     empty = false;
   }
@@ -399,7 +427,8 @@ final class SimDisk implements WriteStorage, ReplicaStore {
             lastEntryEpoch(),
             range == null ? rows.size() : kept.size(),
             config,
-            outcomes.size());
+            outcomes.size(),
+            commitMillisOf(lastLsn()));
     java.util.Iterator<Map.Entry<Long, Long>> keys = kept.iterator();
     java.util.Iterator<Map.Entry<String, Long>> ids = outcomes.iterator();
     return new SnapshotStream() {

@@ -51,6 +51,21 @@ class BrokenRulesAreCaughtTest {
   }
 
   @Test
+  @DisplayName(
+      "§9's commit time broken (stamped by the wall clock alone): commit times go back after a"
+          + " failover to a replica whose clock is behind")
+  void commitTimesByTheWallClockAlone() {
+    Rulebook wallClock =
+        new Rulebook() {
+          @Override
+          public long commitMillis(long wallMillis, long floorMillis) {
+            return wallMillis;
+          }
+        };
+    assertThat(violations(wallClock, 400)).anyMatch(v -> v.contains("commit time goes back"));
+  }
+
+  @Test
   @DisplayName("rule 9 broken (primary reads without a lease): a read misses an acknowledged write")
   void readsWithoutLease() {
     Rulebook noLease =

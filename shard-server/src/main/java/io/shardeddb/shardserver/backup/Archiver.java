@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * Continuous archiving (docs/backup.md): every archive interval the shard's primary ships the
  * entries a quorum holds ({@link CommittedLog}, the same cut a move's export uses: never an
  * unacknowledged tail) past the archived LSN to the store, as one segment per page, each entry
- * stamped with when it was seen committed; then it records the shard's {@link ArchiveState}.
- * Secondaries read that state to learn their trim floor ({@link ArchiveProgress}). A failed upload
- * is retried next interval from the same LSN; the log is held back meanwhile.
+ * stamped with its commit time ({@link #stampOf}); then it records the shard's {@link
+ * ArchiveState}. Secondaries read that state to learn their trim floor ({@link ArchiveProgress}). A
+ * failed upload is retried next interval from the same LSN; the log is held back meanwhile.
  */
 @Context
 public class Archiver implements AutoCloseable {
@@ -256,7 +256,7 @@ public class Archiver implements AutoCloseable {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream(entries.size() * 128);
       for (LogEntry e : entries) {
-        long stamp = clock.stampFor(e.lsn());
+        long stamp = stampOf(e);
         out.write(json.writeValueAsBytes(new ArchivedEntry(stamp, e)));
         out.write('\n');
         rangeChange(shard, e, stamp).ifPresent(changes::add);
@@ -265,6 +265,15 @@ public class Archiver implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode an archive segment: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The time an archived entry is restored by: the commit time the primary that committed it
+   * stamped (replicated with the entry, so it is the same whichever primary archives it, DESIGN
+   * §9); for an entry written before entries carried one, when this primary saw it committed.
+   */
+  private long stampOf(LogEntry e) {
+    return e.commitMillis() > 0 ? e.commitMillis() : clock.stampFor(e.lsn());
   }
 
   /** The range change a log entry records, if it is a move's fence, adopt or purge. */

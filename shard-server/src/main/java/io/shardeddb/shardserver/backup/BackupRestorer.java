@@ -173,7 +173,7 @@ public class BackupRestorer {
           true);
       table = ctx.requireTable();
       store.beginCopy(table);
-      store.finishCopy(0, 0);
+      store.finishCopy(0, 0, 0);
       baseLsn = 0;
       baseEpoch = 0;
       baseChecksum = checksum(table)[1];
@@ -341,7 +341,7 @@ public class BackupRestorer {
         }
       }
       store.loadOutcomes(outcomes);
-      store.finishCopy(header.lsn(), header.epoch());
+      store.finishCopy(header.lsn(), header.epoch(), header.commitMillis());
       return header;
     }
   }

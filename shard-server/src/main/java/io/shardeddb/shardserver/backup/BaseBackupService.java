@@ -127,7 +127,12 @@ public class BaseBackupService implements AutoCloseable {
             snap.configJson() == null ? json.writeValueAsString(config) : snap.configJson();
         SnapshotHeader header =
             new SnapshotHeader(
-                snap.lsn(), snap.epoch(), snap.rowCount(), config, snap.requestIdCount());
+                snap.lsn(),
+                snap.epoch(),
+                snap.rowCount(),
+                config,
+                snap.requestIdCount(),
+                snap.commitMillis());
         SnapshotStream stream = new SnapshotStream(snap, table, header, json, job.rows);
         bytes = store.put(key, stream);
         lsn = snap.lsn();

@@ -144,7 +144,8 @@ public class ReplicationController {
                                     snap.epoch(),
                                     snap.rowCount(),
                                     configAt(snap, config),
-                                    snap.requestIdCount()))),
+                                    snap.requestIdCount(),
+                                    snap.commitMillis()))),
                     Flux.<byte[]>generate(
                         sink -> {
                           List<Map<String, Object>> rows = snap.next(SNAPSHOT_CHUNK_ROWS);

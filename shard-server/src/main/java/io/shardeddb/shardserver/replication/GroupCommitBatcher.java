@@ -285,9 +285,13 @@ final class GroupCommitBatcher {
               t.epoch,
               needNoop,
               prevLsn,
+              floor -> rules.commitMillis(clock.wallMillis(), Math.max(floor, t.lastCommitMillis)),
               before,
               p -> {
                 attempt.plan = p;
+                if (!p.entries().isEmpty()) {
+                  t.lastCommitMillis = p.entries().get(0).commitMillis();
+                }
                 if (!p.entries().isEmpty()) {
                   long last = p.entries().get(p.entries().size() - 1).lsn();
                   t.committingLsn = Math.max(t.committingLsn, last);

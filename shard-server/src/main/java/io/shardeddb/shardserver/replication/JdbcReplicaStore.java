@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The production {@link ReplicaStore}: MariaDB through {@link ShardStore}. A group commit is one
@@ -58,6 +59,7 @@ public class JdbcReplicaStore implements ReplicaStore {
       long epoch,
       boolean needNoop,
       long prevLsn,
+      LongUnaryOperator commitMillis,
       ShardConfig config,
       Consumer<BatchPlan> planned) {
     try {
@@ -70,6 +72,7 @@ public class JdbcReplicaStore implements ReplicaStore {
                     epoch,
                     needNoop,
                     prevLsn,
+                    commitMillis,
                     config,
                     table::toWire,
                     planned);
@@ -89,6 +92,11 @@ public class JdbcReplicaStore implements ReplicaStore {
       public Known lookUp(BatchPlanner.Lookup lookup) throws SQLException {
         ShardStore.Known k = store.lookUp(c, table, lookup.requestIds(), lookup.keys());
         return new Known(k.outcomes(), k.present());
+      }
+
+      @Override
+      public long commitMillisAt(long lsn) throws SQLException {
+        return store.commitMillisAt(c, lsn);
       }
 
       @Override
@@ -155,8 +163,8 @@ public class JdbcReplicaStore implements ReplicaStore {
   }
 
   @Override
-  public void finishCopy(long lsn, long epoch) {
-    store.finishCopy(lsn, epoch);
+  public void finishCopy(long lsn, long epoch, long commitMillis) {
+    store.finishCopy(lsn, epoch, commitMillis);
   }
 
   /** The config as persisted in {@code shard_meta.config_json}. */

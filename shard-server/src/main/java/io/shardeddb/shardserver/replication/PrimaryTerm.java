@@ -42,6 +42,13 @@ final class PrimaryTerm {
    */
   boolean positionUnknown;
 
+  /**
+   * The commit time of the last batch this term planned (0 before its first, whose floor is the
+   * log's last entry, read in its transaction): the floor of the next batch's commit time (DESIGN
+   * §9, {@code Rulebook.commitMillis}).
+   */
+  volatile long lastCommitMillis;
+
   /** A wake-up that appends the no-op again is scheduled (its last attempt failed). */
   final AtomicBoolean noopRetryScheduled = new AtomicBoolean();
 

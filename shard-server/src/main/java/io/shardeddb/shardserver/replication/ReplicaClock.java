@@ -18,6 +18,12 @@ public interface ReplicaClock {
   /** Monotonic nanoseconds (only differences mean anything). */
   long nanos();
 
+  /**
+   * Wall-clock milliseconds since the epoch (may jump and differ between replicas): only the commit
+   * time stamped on log entries reads it, never a lease or a deadline.
+   */
+  long wallMillis();
+
   /** Runs {@code task} once, {@code delayMillis} from now, off the caller's stack. */
   Scheduled schedule(long delayMillis, Runnable task);
 

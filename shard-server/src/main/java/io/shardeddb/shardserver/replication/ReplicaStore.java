@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The storage the replica needs: on the primary one group commit as one transaction and where the
@@ -28,9 +29,10 @@ import java.util.function.Consumer;
 public interface ReplicaStore {
   /**
    * Runs {@link GroupCommit} for {@code changes} (nulls are wake-ups) after {@code prevLsn} in
-   * {@code epoch} in ONE transaction: lookup, plan, commit of the plan with the epoch re-check
-   * (rule 6). A failed re-check rolls everything back and returns the uncommitted result. {@code
-   * planned} sees the plan before the commit is attempted.
+   * {@code epoch}, its entries stamped by {@code commitMillis} (see GroupCommit), in ONE
+   * transaction: lookup, plan, commit of the plan with the epoch re-check (rule 6). A failed
+   * re-check rolls everything back and returns the uncommitted result. {@code planned} sees the
+   * plan before the commit is attempted.
    */
   GroupCommit.Result groupCommit(
       UserTable table,
@@ -38,6 +40,7 @@ public interface ReplicaStore {
       long epoch,
       boolean needNoop,
       long prevLsn,
+      LongUnaryOperator commitMillis,
       ShardConfig config,
       Consumer<BatchPlan> planned);
 
@@ -81,7 +84,7 @@ public interface ReplicaStore {
   void loadOutcomes(List<RequestOutcome> outcomes);
 
   /** Ends a re-copy: the rows are those of {@code lsn}, and the log continues after it. */
-  void finishCopy(long lsn, long epoch);
+  void finishCopy(long lsn, long epoch, long commitMillis);
 
   /**
    * Which of {@code requestIds} have a recorded outcome here (one lookup): an import never logs a

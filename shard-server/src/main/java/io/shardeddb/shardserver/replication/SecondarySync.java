@@ -568,7 +568,7 @@ public class SecondarySync implements AutoCloseable {
             "snapshot ended after " + ids + " of " + header.requestIds() + " request ids");
       }
       abandonIf(gen);
-      store.finishCopy(header.lsn(), header.epoch());
+      store.finishCopy(header.lsn(), header.epoch(), header.commitMillis());
       ctx.resetTo(header.lsn(), header.epoch(), v.epoch());
       heldBeforeCopy = null;
       ctx.secondaryState(ReplicaState.CatchingUp);

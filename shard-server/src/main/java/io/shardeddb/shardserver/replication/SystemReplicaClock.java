@@ -31,6 +31,11 @@ public class SystemReplicaClock implements ReplicaClock, AutoCloseable {
   }
 
   @Override
+  public long wallMillis() {
+    return System.currentTimeMillis();
+  }
+
+  @Override
   public Scheduled schedule(long delayMillis, Runnable task) {
     ScheduledFuture<?> f = timer.schedule(task, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
     return () -> f.cancel(false);

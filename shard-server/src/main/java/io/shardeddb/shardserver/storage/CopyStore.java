@@ -66,10 +66,10 @@ final class CopyStore {
   }
 
   /** Ends a re-copy: the rows are those of {@code lsn}, and the log continues after it. */
-  void finish(long lsn, long epoch) {
+  void finish(long lsn, long epoch, long commitMillis) {
     transactions.write(
         c -> {
-          meta.saveSnapshotBase(lsn, epoch);
+          meta.saveSnapshotBase(lsn, epoch, commitMillis);
           return null;
         });
   }

@@ -24,7 +24,8 @@ public class LogCodec {
   public LogRecord toRecord(LogEntry e) {
     try {
       String payload = e.rows() == null ? null : json.writeValueAsString(e.rows());
-      return new LogRecord(e.lsn(), e.epoch(), e.op().name(), e.key(), e.requestId(), payload);
+      return new LogRecord(
+          e.lsn(), e.epoch(), e.op().name(), e.key(), e.requestId(), payload, e.commitMillis());
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot encode log entry " + e.lsn(), ex);
     }
@@ -35,7 +36,13 @@ public class LogCodec {
       List<Map<String, Object>> rows =
           r.payload() == null ? null : json.readValue(r.payload(), ROWS);
       return new LogEntry(
-          r.lsn(), r.epoch(), Operation.valueOf(r.op()), rows, r.rowKey(), r.requestId());
+          r.lsn(),
+          r.epoch(),
+          Operation.valueOf(r.op()),
+          rows,
+          r.rowKey(),
+          r.requestId(),
+          r.commitMillis());
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot decode log entry " + r.lsn(), ex);
     }

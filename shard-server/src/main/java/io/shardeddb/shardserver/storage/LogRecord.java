@@ -4,7 +4,10 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 
-/** One row of {@code replication_log}; {@code payload} is the entry's rows as JSON. */
+/**
+ * One row of {@code replication_log}; {@code payload} is the entry's rows as JSON, {@code
+ * commitMillis} its commit time (0: written before entries carried one).
+ */
 @MappedEntity("replication_log")
 public record LogRecord(
     @Id Long lsn,
@@ -12,4 +15,5 @@ public record LogRecord(
     String op,
     @Nullable Long rowKey,
     @Nullable String requestId,
-    @Nullable String payload) {}
+    @Nullable String payload,
+    long commitMillis) {}

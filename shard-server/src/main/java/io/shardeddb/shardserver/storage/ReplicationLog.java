@@ -42,17 +42,19 @@ final class ReplicationLog {
     }
     StringBuilder sql =
         new StringBuilder(
-            "INSERT INTO replication_log (lsn, epoch, op, row_key, request_id, payload) VALUES ");
+            "INSERT INTO replication_log"
+                + " (lsn, epoch, op, row_key, request_id, payload, commit_millis) VALUES ");
     List<Object> values = new ArrayList<>();
     for (LogEntry e : entries) {
       LogRecord r = codec.toRecord(e);
-      sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
+      sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?)");
       values.add(r.lsn());
       values.add(r.epoch());
       values.add(r.op());
       values.add(r.rowKey());
       values.add(r.requestId());
       values.add(r.payload());
+      values.add(r.commitMillis());
     }
     folded.add(sql.toString(), values);
   }
@@ -88,6 +90,23 @@ final class ReplicationLog {
         });
   }
 
+  /**
+   * The commit time of the entry at {@code lsn} on {@code c}: the log's, or the base's when {@code
+   * lsn} is the log's base; 0 when neither (or written before entries carried one).
+   */
+  static long commitMillisAt(java.sql.Connection c, long lsn) throws SQLException {
+    try (var ps =
+        c.prepareStatement(
+            "SELECT commit_millis FROM replication_log WHERE lsn = ? UNION ALL SELECT"
+                + " log_start_commit_millis FROM shard_meta WHERE id = 1 AND log_start_lsn = ?")) {
+      ps.setLong(1, lsn);
+      ps.setLong(2, lsn);
+      try (var rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
   /** The epoch of the entry at {@code lsn} in the log, if held. */
   Optional<Long> epochAt(long lsn) {
     return transactions.readRepositories(() -> log.findById(lsn).map(LogRecord::epoch));
@@ -100,14 +119,13 @@ final class ReplicationLog {
   long trim(long lsn) {
     return transactions.write(
         c -> {
-          long epoch =
+          LogRecord base =
               log.findById(lsn)
-                  .map(LogRecord::epoch)
                   .orElseThrow(() -> new IllegalStateException("lsn " + lsn + " is not held"));
           log.deleteUpTo(lsn);
           RequestOutcomes.deleteUpTo(c, lsn);
-          meta.saveLogStart(lsn, epoch);
-          return epoch;
+          meta.saveLogStart(lsn, base.epoch(), base.commitMillis());
+          return base.epoch();
         });
   }
 

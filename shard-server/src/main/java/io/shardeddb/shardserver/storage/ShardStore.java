@@ -136,6 +136,14 @@ public class ShardStore {
   }
 
   /**
+   * The commit time of the entry at {@code lsn} on {@code c} (the log's, or its base's), 0 when not
+   * known.
+   */
+  public long commitMillisAt(Connection c, long lsn) throws SQLException {
+    return ReplicationLog.commitMillisAt(c, lsn);
+  }
+
+  /**
    * A primary's folded write ending with the epoch re-check (rule 6): {@link
    * FoldedCommit#commitAsPrimary}; false when the re-check matched no row (roll back).
    */
@@ -214,9 +222,12 @@ public class ShardStore {
     copies.loadChunk(table, rows);
   }
 
-  /** Ends a re-copy: the rows are those of {@code lsn}, and the log continues after it. */
-  public void finishCopy(long lsn, long epoch) {
-    copies.finish(lsn, epoch);
+  /**
+   * Ends a re-copy: the rows are those of {@code lsn} (committed at {@code commitMillis}), and the
+   * log continues after it.
+   */
+  public void finishCopy(long lsn, long epoch, long commitMillis) {
+    copies.finish(lsn, epoch, commitMillis);
   }
 
   /**

@@ -26,6 +26,7 @@ public final class Snapshot implements AutoCloseable {
   private final UserTable table;
   private final long lsn;
   private final long epoch;
+  private final long commitMillis;
   private final long rowCount;
   private final long requestIdCount;
   private Statement idCursor;
@@ -62,6 +63,7 @@ public final class Snapshot implements AutoCloseable {
         epoch = rs.getLong(2);
         configJson = rs.getString(3);
       }
+      long commitMillis = ReplicationLog.commitMillisAt(c, lsn);
       long rows;
       long requestIds;
       Predicate<Map<String, Object>> keep;
@@ -87,6 +89,7 @@ public final class Snapshot implements AutoCloseable {
           table,
           lsn,
           epoch,
+          commitMillis,
           rows,
           requestIds,
           pool.dataSource()::evictConnection,
@@ -104,6 +107,7 @@ public final class Snapshot implements AutoCloseable {
       UserTable table,
       long lsn,
       long epoch,
+      long commitMillis,
       long rowCount,
       long requestIdCount,
       Consumer<Connection> evict,
@@ -119,6 +123,7 @@ public final class Snapshot implements AutoCloseable {
     this.table = table;
     this.lsn = lsn;
     this.epoch = epoch;
+    this.commitMillis = commitMillis;
     this.rowCount = rowCount;
     this.requestIdCount = requestIdCount;
   }
@@ -168,6 +173,11 @@ public final class Snapshot implements AutoCloseable {
 
   public long epoch() {
     return epoch;
+  }
+
+  /** The commit time of the entry at {@link #lsn} (0: not known). */
+  public long commitMillis() {
+    return commitMillis;
   }
 
   public long rowCount() {

@@ -83,6 +83,11 @@ class PeerLinkTest {
     }
 
     @Override
+    public long wallMillis() {
+      return now.get() / 1_000_000;
+    }
+
+    @Override
     public Scheduled schedule(long delayMillis, Runnable task) {
       throw new UnsupportedOperationException();
     }

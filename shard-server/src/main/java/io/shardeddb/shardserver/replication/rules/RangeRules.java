@@ -88,15 +88,12 @@ public final class RangeRules {
                   e.rows().stream()
                       .filter(r -> range.contains(sharding.point(keyOf(r.get(keyName)))))
                       .toList();
-              yield rows.isEmpty()
-                  ? null
-                  : new LogEntry(e.lsn(), e.epoch(), e.op(), rows, e.key(), e.requestId());
+              yield rows.isEmpty() ? null : e.withRows(rows);
             }
             case Update, Delete -> range.contains(sharding.point(e.key())) ? e : null;
             default -> null;
           };
-      out.add(
-          kept != null ? kept : new LogEntry(e.lsn(), e.epoch(), Operation.Noop, null, null, null));
+      out.add(kept != null ? kept : e.asNoop());
     }
     return out;
   }

@@ -205,4 +205,15 @@ public class Rulebook {
   public CopyState reportedCopyState(CopyState now, CopyState heldBeforeCopy) {
     return now;
   }
+
+  /**
+   * DESIGN §9: the commit time a primary stamps on the entries of a group commit, from its wall
+   * clock {@code wallMillis} and the commit time of the last entry of its log {@code floorMillis}:
+   * never below it, so commit times never go back along a shard's log (across failovers and clock
+   * skew too), and a restore to a time replays a prefix of the log. The wall clock alone is the
+   * stamp the rule forbids: a new primary whose clock is behind would stamp later entries earlier.
+   */
+  public long commitMillis(long wallMillis, long floorMillis) {
+    return Math.max(wallMillis, floorMillis);
+  }
 }

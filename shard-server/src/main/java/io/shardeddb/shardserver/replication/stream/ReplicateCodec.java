@@ -45,6 +45,9 @@ final class ReplicateCodec {
   private static final byte STRING = 8;
   private static final byte JSON = 9;
 
+  /** The version of the per-entry fields after the frame's first form: 1 = commit time. */
+  private static final byte ENTRY_FIELDS_VERSION = 1;
+
   private final JsonMapper json;
 
   ReplicateCodec(JsonMapper json) {
@@ -79,6 +82,33 @@ final class ReplicateCodec {
     }
     // Last, so a server before it reads the frame as it did and ignores the rest.
     writeString(out, r.replica());
+    writeEntryFields(out, entries);
+  }
+
+  /**
+   * The entries' fields added after the frame's first form (docs/log-format.md), after everything
+   * an older server reads, so it ignores them: a version, then per entry what that version holds
+   * (1: the commit time).
+   */
+  private static void writeEntryFields(ByteBuf out, List<LogEntry> entries) {
+    out.writeByte(ENTRY_FIELDS_VERSION);
+    for (LogEntry e : entries) {
+      out.writeLong(e.commitMillis());
+    }
+  }
+
+  /** {@code entries} with the fields {@link #writeEntryFields} added, when the frame has them. */
+  private static List<LogEntry> readEntryFields(ByteBuf in, List<LogEntry> entries) {
+    if (!in.isReadable() || in.readByte() < 1) {
+      return entries;
+    }
+    List<LogEntry> out = new ArrayList<>(entries.size());
+    for (LogEntry e : entries) {
+      long commitMillis = in.readLong();
+      out.add(
+          new LogEntry(e.lsn(), e.epoch(), e.op(), e.rows(), e.key(), e.requestId(), commitMillis));
+    }
+    return out;
   }
 
   ReplicateRequest readRequest(ByteBuf in) {
@@ -107,7 +137,8 @@ final class ReplicateCodec {
               lsn, entryEpoch, op == null ? null : Operation.valueOf(op), rows, key, requestId));
     }
     String replica = in.isReadable() ? readString(in) : null;
-    return new ReplicateRequest(epoch, primary, prevLsn, prevEpoch, entries, replica);
+    return new ReplicateRequest(
+        epoch, primary, prevLsn, prevEpoch, readEntryFields(in, entries), replica);
   }
 
   static void writeResponse(ByteBuf out, ReplicateResponse r) {

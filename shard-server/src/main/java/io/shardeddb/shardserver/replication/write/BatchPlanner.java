@@ -31,14 +31,16 @@ public final class BatchPlanner {
   public record Lookup(List<String> requestIds, List<Long> keys) {}
 
   /**
-   * A batch to plan. {@code changes} may hold nulls (wake-ups); {@code outcomes} and {@code
-   * present} answer {@link #lookupOf}; {@code toWire} turns a coerced row into its log form.
+   * A batch to plan. {@code changes} may hold nulls (wake-ups); {@code commitMillis} is the commit
+   * time every entry of the batch carries; {@code outcomes} and {@code present} answer {@link
+   * #lookupOf}; {@code toWire} turns a coerced row into its log form.
    */
   public record Batch(
       List<ClientChange> changes,
       long epoch,
       boolean needNoop,
       long prevLsn,
+      long commitMillis,
       ShardConfig config,
       Map<String, RequestOutcome> outcomes,
       Set<Long> present,
@@ -86,7 +88,7 @@ public final class BatchPlanner {
     long lsn = in.prevLsn();
     if (in.needNoop()) {
       lsn++;
-      entries.add(new LogEntry(lsn, in.epoch(), Operation.Noop, null, null, null));
+      entries.add(LogEntry.noop(lsn, in.epoch(), in.commitMillis()));
     }
     for (ClientChange ch : in.changes()) {
       if (ch == null) {
@@ -152,7 +154,9 @@ public final class BatchPlanner {
       ops.addAll(effect.ops());
       config = effect.config();
       lsn++;
-      entries.add(new LogEntry(lsn, in.epoch(), ch.op(), wire(in.toWire(), ch), ch.key(), rid));
+      entries.add(
+          new LogEntry(
+              lsn, in.epoch(), ch.op(), wire(in.toWire(), ch), ch.key(), rid, in.commitMillis()));
       outcomes.add(outcome);
       if (rid != null) {
         RequestOutcome applied = new RequestOutcome(rid, lsn, RequestOutcome.APPLIED, null);

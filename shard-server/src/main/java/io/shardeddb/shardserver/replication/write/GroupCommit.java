@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,9 +26,11 @@ public final class GroupCommit {
 
   /**
    * Plans {@code changes} (nulls are wake-ups) after {@code prevLsn} in {@code epoch}, the term's
-   * no-op first when {@code needNoop}, and commits the plan. {@code planned} sees the plan before
-   * the commit is attempted, so a caller whose commit fails can still tell which entries it meant
-   * to append (rule 15).
+   * no-op first when {@code needNoop}, and commits the plan. Every entry carries the commit time
+   * {@code commitMillis} gives for the floor storage knows: the commit time of the log's last entry
+   * on the term's first batch (read in the same transaction), 0 after that (the caller keeps the
+   * term's own floor). {@code planned} sees the plan before the commit is attempted, so a caller
+   * whose commit fails can still tell which entries it meant to append (rule 15).
    */
   public static Result run(
       WriteStorage storage,
@@ -35,12 +38,14 @@ public final class GroupCommit {
       long epoch,
       boolean needNoop,
       long prevLsn,
+      LongUnaryOperator commitMillis,
       ShardConfig config,
       UnaryOperator<Map<String, Object>> toWire,
       Consumer<BatchPlan> planned)
       throws SQLException {
     BatchPlanner.Lookup lookup = BatchPlanner.lookupOf(changes, config.schema().shardKey());
     WriteStorage.Known known = storage.lookUp(lookup);
+    long floor = needNoop ? storage.commitMillisAt(prevLsn) : 0;
     BatchPlan plan =
         BatchPlanner.plan(
             new BatchPlanner.Batch(
@@ -48,6 +53,7 @@ public final class GroupCommit {
                 epoch,
                 needNoop,
                 prevLsn,
+                commitMillis.applyAsLong(floor),
                 config,
                 known.outcomes(),
                 known.present(),

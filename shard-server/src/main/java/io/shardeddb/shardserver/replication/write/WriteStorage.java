@@ -18,6 +18,12 @@ public interface WriteStorage {
   Known lookUp(BatchPlanner.Lookup lookup) throws SQLException;
 
   /**
+   * The commit time of the log's entry at {@code lsn} (0 when the log does not hold it or it was
+   * written before entries carried one): a term's first batch stamps no earlier (DESIGN §9).
+   */
+  long commitMillisAt(long lsn) throws SQLException;
+
+  /**
    * Writes the plan (operations, request outcomes, config, log entries) and, last, moves the
    * applied position only if the persisted epoch and role are still {@code epoch} and Primary (rule
    * 6).

@@ -38,9 +38,9 @@ class ReplicateCodecTest {
             41,
             6,
             List.of(
-                new LogEntry(42, 7, Operation.Write, List.of(row), null, "rid-42"),
-                new LogEntry(43, 7, Operation.Delete, null, 42L, null),
-                new LogEntry(44, 7, Operation.Noop, List.of(nested), null, "rid-44")));
+                new LogEntry(42, 7, Operation.Write, List.of(row), null, "rid-42", 1_000L),
+                new LogEntry(43, 7, Operation.Delete, null, 42L, null, 1_001L),
+                new LogEntry(44, 7, Operation.Noop, List.of(nested), null, "rid-44", 1_002L)));
 
     ReplicateRequest back = roundTrip(request);
 
@@ -53,6 +53,9 @@ class ReplicateCodecTest {
     assertThat(back.entries().get(0).rows().get(0).get("gpa")).isEqualTo(new BigDecimal("3.125"));
     assertThat(back.entries().get(1)).isEqualTo(request.entries().get(1));
     assertThat(back.entries().get(2).rows().get(0).get("list")).isEqualTo(List.of(1, 2));
+    assertThat(back.entries())
+        .extracting(LogEntry::commitMillis)
+        .containsExactly(1_000L, 1_001L, 1_002L);
     assertThat(roundTrip(new ReplicateRequest(7, "p0", 44, 7, List.of())).entries()).isEmpty();
   }
 

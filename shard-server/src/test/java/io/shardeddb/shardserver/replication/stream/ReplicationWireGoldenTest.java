@@ -28,6 +28,16 @@ class ReplicationWireGoldenTest {
 
   static final String REQUEST_HEX =
       "00000000000000070000000270300000000000000029000000000000000600000003000000000000002a0000000000000007000000055772697465000000010000000d00000002696404000000000000002a000000046e616d650800000006416e6120c3bc000000056d61726b7303000000070000000573686f72740300000003000000046279746503ffffffff000000036770610600000005332e31323500000003626967070000001e31323334353637383930313233343536373839303132333435363738393000000001640540040000000000000000000166053ff80000000000000000000379657302000000026e6f01000000046e6f6e6500000000046c69737409000000075b312c2278225d00000000067269642d3432000000000000002b00000000000000070000000644656c657465ffffffff01000000000000002affffffff000000000000002c0000000000000007000000044e6f6f700000000000ffffffff000000027331";
+
+  /**
+   * What follows the frame's first form since entries carry a commit time (docs/log-format.md):
+   * version 1, then each entry's commit time; an older secondary stops reading before it.
+   */
+  static final long COMMIT_MILLIS = 1_767_225_600_123L;
+
+  static final String ENTRY_FIELDS_HEX =
+      "01" + "0000019b76daa87b" + "0000000000000000" + "0000000000000000";
+
   static final String RESPONSE_HEX = "000000000000000a0000000000000003010000000000000009";
   static final String REFUSAL_HEX =
       "0500000000000000050000019900000000000000080000000c65706f63682038207365656e";
@@ -53,7 +63,7 @@ class ReplicationWireGoldenTest {
         41,
         6,
         List.of(
-            new LogEntry(42, 7, Operation.Write, List.of(row), null, "rid-42"),
+            new LogEntry(42, 7, Operation.Write, List.of(row), null, "rid-42", COMMIT_MILLIS),
             new LogEntry(43, 7, Operation.Delete, null, 42L, null),
             new LogEntry(44, 7, Operation.Noop, List.of(), null, null)),
         "s1");
@@ -63,10 +73,32 @@ class ReplicationWireGoldenTest {
   void aReplicateRequestIsEncodedAsBefore() {
     ByteBuf buf = Unpooled.buffer();
     codec.writeRequest(buf, request());
-    assertThat(ByteBufUtil.hexDump(buf)).isEqualTo(REQUEST_HEX);
+    assertThat(ByteBufUtil.hexDump(buf)).isEqualTo(REQUEST_HEX + ENTRY_FIELDS_HEX);
+    ReplicateRequest back =
+        codec.readRequest(
+            Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(REQUEST_HEX + ENTRY_FIELDS_HEX)));
+    assertThat(back.entries().get(0).commitMillis()).isEqualTo(COMMIT_MILLIS);
+    assertThat(back.entries().get(1)).isEqualTo(request().entries().get(1));
+    assertThat(back.replica()).isEqualTo("s1");
+  }
+
+  @Test
+  void anEntryOfAnOlderLogOrArchiveInJsonReadsWithTheTimeUnknown() throws Exception {
+    LogEntry old =
+        JsonMapper.createDefault()
+            .readValue(
+                "{\"lsn\":5,\"epoch\":2,\"op\":\"Delete\",\"key\":9,\"requestId\":\"r\"}",
+                LogEntry.class);
+    assertThat(old).isEqualTo(new LogEntry(5, 2, Operation.Delete, null, 9L, "r"));
+    assertThat(old.commitMillis()).isZero();
+  }
+
+  @Test
+  void aFrameOfAPrimaryBeforeCommitTimesStillDecodesWithTheTimeUnknown() {
     ReplicateRequest back =
         codec.readRequest(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(REQUEST_HEX)));
-    assertThat(back.entries().get(1)).isEqualTo(request().entries().get(1));
+    assertThat(back.entries()).extracting(LogEntry::commitMillis).containsOnly(0L);
+    assertThat(back.entries().get(0).requestId()).isEqualTo("rid-42");
     assertThat(back.replica()).isEqualTo("s1");
   }
 

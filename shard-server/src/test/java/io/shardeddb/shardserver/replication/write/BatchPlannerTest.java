@@ -33,6 +33,9 @@ class BatchPlannerTest {
     return Map.of("k", k);
   }
 
+  /** The commit time the primary stamps on the batch (DESIGN §9). */
+  private static final long COMMIT_MILLIS = 1_767_225_600_123L;
+
   private static BatchPlan plan(
       boolean needNoop,
       Map<String, RequestOutcome> outcomes,
@@ -44,6 +47,7 @@ class BatchPlannerTest {
             3,
             needNoop,
             10,
+            COMMIT_MILLIS,
             OWNS_0_TO_100,
             outcomes,
             present,
@@ -65,6 +69,7 @@ class BatchPlannerTest {
         .extracting(LogEntry::op)
         .containsExactly(Operation.Noop, Operation.Write, Operation.Write);
     assertThat(p.entries()).extracting(LogEntry::epoch).containsOnly(3L);
+    assertThat(p.entries()).extracting(LogEntry::commitMillis).containsOnly(COMMIT_MILLIS);
     assertThat(p.outcomes())
         .containsExactly(
             new BatchPlan.Applied(12), new BatchPlan.Wakeup(), new BatchPlan.Applied(13));
