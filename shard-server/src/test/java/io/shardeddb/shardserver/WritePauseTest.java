@@ -101,4 +101,32 @@ class WritePauseTest {
     Http.Reply w = write(primary, 103);
     assertThat(w.status()).as(w.raw()).isEqualTo(200);
   }
+
+  @Test
+  @DisplayName(
+      "a pause on a primary whose secondaries were fenced by a newer epoch meanwhile resumes"
+          + " Unconfirmed: a successor may have committed while it held")
+  void aResumeAfterAMajorityWasFencedSaysUnconfirmed() {
+    try (ThreeReplicaShard deposed = new ThreeReplicaShard()) {
+      deposed.assignAll(1, 0);
+      ThreeReplicaShard.awaitReady(deposed);
+      Replica old = deposed.get(0);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(pause(old, "p-warm", 100, 1L).status()).isEqualTo(200));
+      resume(old, "p-warm");
+      Http.Reply cut = pause(old, "p-deposed", 5_000, 1L);
+      assertThat(cut.status()).as(cut.raw()).isEqualTo(200);
+      // A failover has begun: a majority is fenced at epoch 2, and a successor could commit.
+      for (int i = 1; i <= 2; i++) {
+        Http.Reply fenced = deposed.fence(i, 2);
+        assertThat(fenced.status()).as(fenced.raw()).isEqualTo(200);
+      }
+
+      Http.Reply resumed = resume(old, "p-deposed");
+
+      assertThat(resumed.status()).as(resumed.raw()).isEqualTo(200);
+      assertThat(resumed.json().path("hold").asText()).as(resumed.raw()).isEqualTo("Unconfirmed");
+    }
+  }
 }

@@ -8,11 +8,13 @@ import java.util.TreeMap;
  * Whether one attempt at a restore point made a consistent cut (DESIGN §9: "a restore point is
  * stored only when every shard's pause overlapped"), as a pure decision over what each shard
  * answered. Every shard is paused, then every shard resumed; a shard's pause held until its resume
- * ({@link Overlap#HELD}) means no commit happened there between its cut and the resume. If every
- * shard's did, the moment the last cut was taken lies inside every pause, so no write acknowledged
- * after one shard's cut precedes another shard's cut: the cut is consistent and is stored. Anything
- * else — a lease that ran out, a pause refused or unanswered, a resume unanswered — and the attempt
- * is thrown away: retried, up to {@link #MAX_ATTEMPTS}, then failed.
+ * ({@link Overlap#HELD}: the pause held, and a majority acknowledged the primary's epoch after the
+ * resume) means no commit happened on that shard, by it or by a newer primary, between its cut and
+ * the resume. If every shard's did, the moment the last cut was taken lies inside every pause, so
+ * no write acknowledged after one shard's cut precedes another shard's cut: the cut is consistent
+ * and is stored. Anything else — a lease that ran out, an epoch not confirmed, a pause refused or
+ * unanswered, a resume unanswered — and the attempt is thrown away: retried, up to {@link
+ * #MAX_ATTEMPTS}, then failed.
  */
 final class CutCheck {
   /** Attempts at one restore point before it fails. */
@@ -26,6 +28,11 @@ final class CutCheck {
     HELD,
     /** Paused, but the resume answered that the pause had lapsed (its lease ran out). */
     LAPSED,
+    /**
+     * Paused and held, but no majority confirmed the primary's epoch after the resume: a newer
+     * primary may have committed meanwhile.
+     */
+    UNCONFIRMED,
     /** Paused, but the resume got no answer: whether the pause held is unknown. */
     UNKNOWN,
     /** The pause was refused or got no answer: the shard has no cut. */
@@ -40,6 +47,14 @@ final class CutCheck {
 
     static PauseResult lapsed(String shard, long lsn) {
       return new PauseResult(shard, lsn, Overlap.LAPSED, "its pause lapsed before the resume");
+    }
+
+    static PauseResult unconfirmed(String shard, long lsn) {
+      return new PauseResult(
+          shard,
+          lsn,
+          Overlap.UNCONFIRMED,
+          "no majority confirmed its primary's epoch after the resume (it may have been replaced)");
     }
 
     static PauseResult unknown(String shard, long lsn, String problem) {

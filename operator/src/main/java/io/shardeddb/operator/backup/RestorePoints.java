@@ -37,8 +37,11 @@ final class RestorePoints {
   /** How long each pause holds at most, and how long the operator waits for a pause's answer. */
   static final Duration LEASE = Duration.ofSeconds(5);
 
-  /** How long the operator waits for a resume's answer. */
-  static final Duration RESUME_DEADLINE = Duration.ofSeconds(2);
+  /**
+   * How long the operator waits for a resume's answer: the primary answers once a majority confirms
+   * its epoch after the resume (a round trip), or after its lease period (2 s by default).
+   */
+  static final Duration RESUME_DEADLINE = Duration.ofSeconds(3);
 
   /** Pauses sent at once: more shards than this queue, and a queued pause may lapse the cut. */
   private static final int PARALLEL_CALLS = 32;
@@ -177,6 +180,7 @@ final class RestorePoints {
     return switch (hold) {
       case Held -> PauseResult.held(shard, lsn);
       case Lapsed -> PauseResult.lapsed(shard, lsn);
+      case Unconfirmed -> PauseResult.unconfirmed(shard, lsn);
     };
   }
 

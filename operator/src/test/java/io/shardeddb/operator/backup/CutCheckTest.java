@@ -50,6 +50,16 @@ class CutCheckTest {
   }
 
   @Test
+  void aPrimaryWhoseEpochNoMajorityConfirmedAfterTheResume_thenTheAttemptIsRetried() {
+    assertThat(
+            CutCheck.decide(
+                List.of(PauseResult.held("sh1", 7), PauseResult.unconfirmed("sh2", 40)), 1))
+        .isInstanceOfSatisfying(
+            Retry.class,
+            r -> assertThat(r.reason()).contains("shard sh2: no majority confirmed its primary"));
+  }
+
+  @Test
   void theLastAttemptNotConsistent_thenTheRestorePointFails() {
     CutCheck.Decision d =
         CutCheck.decide(

@@ -30,15 +30,27 @@ public final class WritePause {
   @Serdeable
   public record Cut(String id, String shard, long lsn, long epoch) {}
 
-  /** Whether a pause still held commits back when it was resumed. */
+  /**
+   * Whether a pause still held commits back when it was resumed, with this primary's epoch
+   * confirmed by a majority after the resume.
+   */
   public enum Hold {
-    /** No commit happened between the pause's cut and the resume. */
+    /**
+     * No commit happened between the pause's cut and the resume, and a majority acknowledged this
+     * primary's epoch after the resume, so no newer primary committed anything meanwhile.
+     */
     Held,
     /**
      * The pause no longer held: its lease ran out (commits may have gone on after the cut), it was
      * never taken on this server, or the server restarted since.
      */
-    Lapsed
+    Lapsed,
+    /**
+     * The pause held, but no majority acknowledged this primary's epoch in a request sent after the
+     * resume arrived (within a bound): a newer primary may have been committing meanwhile, so the
+     * cut may miss its writes.
+     */
+    Unconfirmed
   }
 
   /** The answer of a resume: which replica answered and whether the pause still held. */

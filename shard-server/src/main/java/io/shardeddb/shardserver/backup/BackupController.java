@@ -37,9 +37,12 @@ public class BackupController {
     return pauses.pause(request.id(), request.millis(), request.epoch());
   }
 
-  /** Ends a pause, answering whether it still held ({@code Held}) or had lapsed. */
+  /**
+   * Ends a pause, answering whether it still held with the epoch confirmed ({@code Held}), had
+   * lapsed, or held without a majority confirming the epoch afterwards ({@code Unconfirmed}).
+   */
   @Post("/resume")
-  public WritePause.Resumed resume(@Body WritePause.Request request) {
+  public WritePause.Resumed resume(@Body WritePause.Request request) throws InterruptedException {
     return pauses.resume(request.id());
   }
 

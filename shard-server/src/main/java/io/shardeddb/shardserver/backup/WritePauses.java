@@ -147,14 +147,35 @@ public class WritePauses implements AutoCloseable {
   }
 
   /**
-   * Ends pause {@code id}: {@code Held} when it still held commits back, {@code Lapsed} when its
-   * lease had run out, or no such pause is held here (never taken, or a restart since).
+   * Ends pause {@code id}: {@code Lapsed} when its lease had run out or no such pause is held here
+   * (never taken, or a restart since); else, commits resumed, {@code Held} once a majority
+   * acknowledges this primary's epoch in a request sent after the resume arrived, {@code
+   * Unconfirmed} if none does within the lease period. The pause's lease check alone leaves a
+   * deposed primary up to one lease window in which its successor may already commit: a majority
+   * acknowledging the old epoch after every cut was taken proves no successor had fenced one, so
+   * none had committed, by then.
    */
-  public WritePause.Resumed resume(String id) {
+  public WritePause.Resumed resume(String id) throws InterruptedException {
+    long arrived = coordinator.nanos();
     Pause pause = paused.remove(id);
     boolean held = pause != null && pause.release();
-    return new WritePause.Resumed(
-        id, ctx.name(), held ? WritePause.Hold.Held : WritePause.Hold.Lapsed);
+    WritePause.Hold hold =
+        !held
+            ? WritePause.Hold.Lapsed
+            : confirmedSince(arrived) ? WritePause.Hold.Held : WritePause.Hold.Unconfirmed;
+    return new WritePause.Resumed(id, ctx.name(), hold);
+  }
+
+  private boolean confirmedSince(long nanos) throws InterruptedException {
+    coordinator.pingNow();
+    long deadline = System.nanoTime() + settings.leasePeriod().toNanos();
+    while (!coordinator.epochConfirmedSince(nanos)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(2);
+    }
+    return true;
   }
 
   @PreDestroy
