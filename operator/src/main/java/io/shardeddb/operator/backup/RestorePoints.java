@@ -28,10 +28,12 @@ import java.util.concurrent.TimeoutException;
  * the status names, at the status's epoch — is asked at once to pause its commits ({@code POST
  * /backup/pause}, under a lease of a few seconds, so an operator that dies here holds nothing up
  * for longer) and answers the LSN a quorum holds at the pause. Once every pause has answered, all
- * are resumed, and each resume says whether its pause still held. {@link CutCheck} decides: only
- * when every pause held — so all were paused at once, and no write acknowledged after one shard's
- * cut precedes another's — is the cut written to the store (and each primary asked to archive now);
- * otherwise nothing is stored and the next pass tries again, up to {@link CutCheck#MAX_ATTEMPTS}.
+ * are resumed, and each resume says whether its pause still held (with the primary's epoch
+ * confirmed by a majority after the resume, so no successor committed meanwhile). {@link CutCheck}
+ * decides: only when every pause held — so all were paused at once, and no write acknowledged after
+ * one shard's cut precedes another's — is the cut written to the store (and each primary asked to
+ * archive now); otherwise nothing is stored and the next pass tries again, up to {@link
+ * CutCheck#MAX_ATTEMPTS}.
  */
 final class RestorePoints {
   /** How long each pause holds at most, and how long the operator waits for a pause's answer. */

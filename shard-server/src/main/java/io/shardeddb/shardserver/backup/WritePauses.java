@@ -18,11 +18,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * A restore point's fence on one shard (docs/backup.md): the primary stops committing (it holds the
  * group-commit lock, as a role change does), takes its last LSN as the cut, waits until a quorum
  * holds the cut, and answers; commits resume on {@link #resume} or, whatever happens to the caller,
- * when the pause's lease runs out. The resume answers whether the pause still held ({@link
- * WritePause.Hold}): the operator stores the cut only if every shard's did, since only then were
- * all paused at once, with no write acknowledged anywhere in between. Only the primary of the epoch
- * the caller expects, holding its lease (DESIGN §5 rule 9), answers a cut: a deposed primary whose
- * successor commits cannot.
+ * when the pause's lease runs out. The resume answers whether the pause still held, with this
+ * primary's epoch confirmed by a majority after it ({@link WritePause.Hold}): the operator stores
+ * the cut only if every shard's did, since only then were all paused at once, with no write
+ * acknowledged anywhere — by these primaries or by a successor — in between. Only the primary of
+ * the epoch the caller expects, holding its lease (DESIGN §5 rule 9), answers a cut at all.
  */
 @Singleton
 public class WritePauses implements AutoCloseable {
