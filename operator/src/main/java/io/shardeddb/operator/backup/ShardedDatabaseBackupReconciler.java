@@ -45,9 +45,10 @@ import java.util.Optional;
  * shard (a caught-up secondary where there is one, else the primary) to stream a snapshot into the
  * store ({@code POST /backup/base}, idempotent, so each pass just asks again and reads the
  * progress), and once every shard's snapshot is in, writes the manifest (its presence is what makes
- * the backup complete) and marks the resource Completed. A restore point fences every shard's
- * writes for a moment and records each one's LSN ({@link RestorePoints}). Never blocks: a pass asks
- * and requeues.
+ * the backup complete) and marks the resource Completed. A restore point pauses every shard's
+ * commits at once for a moment and records each one's LSN, only when every pause overlapped ({@link
+ * RestorePoints}, {@link CutCheck}); otherwise a later pass tries again. Never waits for progress:
+ * a pass asks and requeues.
  */
 @ControllerConfiguration(name = ShardedDatabaseBackupReconciler.NAME)
 public class ShardedDatabaseBackupReconciler implements Reconciler<ShardedDatabaseBackup> {
@@ -227,7 +228,7 @@ public class ShardedDatabaseBackupReconciler implements Reconciler<ShardedDataba
       ShardedDatabaseBackup backup, ShardedDatabase sdb, BackupStore store, String startedAt) {
     RestorePoints.Outcome o = restorePoints.take(backup.getMetadata().getName(), sdb, store, clock);
     if (o.failure() != null) {
-      return fail(backup, startedAt, "RestorePointFailed", o.failure());
+      return fail(backup, startedAt, o.reason(), o.failure());
     }
     if (o.lsns() == null) {
       return running(backup, startedAt, List.of(), "Fencing", o.message(), null);

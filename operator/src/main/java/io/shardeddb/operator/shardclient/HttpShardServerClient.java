@@ -15,6 +15,7 @@ import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.shard.WritePause;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -249,8 +250,20 @@ public final class HttpShardServerClient implements ShardServerClient {
   }
 
   @Override
+  public WritePause.Cut pauseWrites(String baseUrl, WritePause.Request request, Duration deadline) {
+    return read(send(post(baseUrl, WritePause.PAUSE, request), deadline), WritePause.Cut.class);
+  }
+
+  @Override
+  public WritePause.Resumed resumeWrites(String baseUrl, String id, Duration deadline) {
+    return read(
+        send(post(baseUrl, WritePause.RESUME, new WritePause.Request(id, 0, null)), deadline),
+        WritePause.Resumed.class);
+  }
+
+  @Override
   public String postJson(String baseUrl, String path, Object body) {
-    // A restore point's pause waits for a quorum: longer than the heartbeat's second.
+    // A base backup's start or an archive flush: longer than the heartbeat's second.
     return send(post(baseUrl, path, body), Duration.ofSeconds(10));
   }
 

@@ -104,6 +104,8 @@ class ActingShardClientTest {
             "purgeRange",
             "startImport",
             "stopImport",
+            "pauseWrites",
+            "resumeWrites",
             "postJson");
     invalidated.forEach(
         (call, urls) -> {

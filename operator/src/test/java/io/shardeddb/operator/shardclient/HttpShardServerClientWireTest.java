@@ -9,6 +9,7 @@ import io.shardeddb.protocol.shard.ImportRequest;
 import io.shardeddb.protocol.shard.RangeChange;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.shard.WritePause;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -73,6 +74,10 @@ class HttpShardServerClientWireTest {
     quietly(() -> client.stopImport(url, "m 1"));
     quietly(() -> client.postJson(url, "/backup/pause", Map.of("id", "b1")));
     quietly(() -> client.getJson(url, "/backup/status"));
+    quietly(
+        () ->
+            client.pauseWrites(url, new WritePause.Request("p1", 5000, 3L), Duration.ofSeconds(5)));
+    quietly(() -> client.resumeWrites(url, "p1", Duration.ofSeconds(2)));
 
     pod.requests.forEach(System.out::println);
     assertThat(pod.requests)
@@ -91,7 +96,9 @@ class HttpShardServerClientWireTest {
             "GET /import?moveId=m+1 {accept=application/json, authorization=Bearer tok}",
             "DELETE /import?moveId=m+1 {accept=application/json, authorization=Bearer tok}",
             "POST /backup/pause {accept=application/json, authorization=Bearer tok, content-length=11, content-type=application/json} {\"id\":\"b1\"}",
-            "GET /backup/status {accept=application/json, authorization=Bearer tok}");
+            "GET /backup/status {accept=application/json, authorization=Bearer tok}",
+            "POST /backup/pause {accept=application/json, authorization=Bearer tok, content-length=35, content-type=application/json} {\"epoch\":3,\"id\":\"p1\",\"millis\":5000}",
+            "POST /backup/resume {accept=application/json, authorization=Bearer tok, content-length=35, content-type=application/json} {\"epoch\":null,\"id\":\"p1\",\"millis\":0}");
   }
 
   @Test

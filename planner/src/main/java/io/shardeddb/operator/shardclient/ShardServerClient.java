@@ -8,6 +8,7 @@ import io.shardeddb.protocol.shard.RangeChange;
 import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
+import io.shardeddb.protocol.shard.WritePause;
 import java.time.Duration;
 import java.util.Collection;
 import javax.net.ssl.SSLContext;
@@ -88,6 +89,25 @@ public interface ShardServerClient {
   /** {@code DELETE /import?moveId=}: stop applying the source's log (after adopt, or abort). */
   default void stopImport(String baseUrl, String moveId) {
     throw unsupported("stopImport");
+  }
+
+  /**
+   * {@code POST /backup/pause} on a shard's primary: it stops committing for at most the request's
+   * lease and answers the quorum-held cut; 409 unless it is the primary of the request's epoch and
+   * holds its lease. Gives up after {@code deadline} (status 0: whether it paused is unknown).
+   */
+  default WritePause.Cut pauseWrites(
+      String baseUrl, WritePause.Request request, Duration deadline) {
+    throw unsupported("pauseWrites");
+  }
+
+  /**
+   * {@code POST /backup/resume}: the pause {@code id} ends; the answer says whether it still held
+   * (a pause of which the server knows nothing answers {@code Lapsed}). Gives up after {@code
+   * deadline}.
+   */
+  default WritePause.Resumed resumeWrites(String baseUrl, String id, Duration deadline) {
+    throw unsupported("resumeWrites");
   }
 
   /**

@@ -8,6 +8,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.shardeddb.protocol.shard.WritePause;
 import io.shardeddb.shardserver.ShardException;
 
 /**
@@ -27,20 +28,22 @@ public class BackupController {
     this.pauses = pauses;
   }
 
-  /** The body of {@code POST /backup/pause} and {@code /backup/resume}. */
-  @Serdeable
-  public record PauseRequest(String id, long millis) {}
-
-  /** A restore point's fence: commits stop until resume or the lease ends; answers the cut. */
+  /**
+   * A restore point's fence: commits stop until resume or the lease ends; answers the cut. 409
+   * unless this is the primary of the request's epoch holding its lease.
+   */
   @Post("/pause")
-  public WritePauses.Cut pause(@Body PauseRequest request) throws InterruptedException {
-    return pauses.pause(request.id(), request.millis());
+  public WritePause.Cut pause(@Body WritePause.Request request) throws InterruptedException {
+    return pauses.pause(request.id(), request.millis(), request.epoch());
   }
 
+  /**
+   * Ends a pause, answering whether it still held with the epoch confirmed ({@code Held}), had
+   * lapsed, or held without a majority confirming the epoch afterwards ({@code Unconfirmed}).
+   */
   @Post("/resume")
-  public io.shardeddb.protocol.lb.MessageResponse resume(@Body PauseRequest request) {
-    pauses.resume(request.id());
-    return io.shardeddb.protocol.lb.MessageResponse.success("resumed " + request.id());
+  public WritePause.Resumed resume(@Body WritePause.Request request) throws InterruptedException {
+    return pauses.resume(request.id());
   }
 
   /** The body of {@code POST /backup/base}. */

@@ -451,6 +451,29 @@ public class WriteCoordinator implements AutoCloseable {
   }
 
   /**
+   * Whether a majority of the shard (this primary included) acknowledged this term's epoch in
+   * requests sent at or after {@code sinceNanos} of {@link #nanos()}. A replica fenced by a newer
+   * epoch acknowledges no older one, so then no newer primary had fenced a majority — nor committed
+   * anything — before that moment. A restore point's resume asks it (docs/backup.md).
+   */
+  public boolean epochConfirmedSince(long sinceNanos) {
+    PrimaryTerm t = term;
+    return t != null && t.tracker.majorityAckedAtNanos(clock.nanos(), Long.MIN_VALUE) >= sinceNanos;
+  }
+
+  /** Now on this replica's monotonic clock, the one acknowledgements are timed by. */
+  public long nanos() {
+    return clock.nanos();
+  }
+
+  /**
+   * Pings every secondary now (a request each, when none is in flight), as the lease's timer does.
+   */
+  public void pingNow() {
+    pingQuietly();
+  }
+
+  /**
    * Rule 9, read index: the LSN a {@code primary} read must see held by a quorum before it is
    * answered — every entry whose rows it may have read (the applied LSN, or the last LSN of a group
    * commit in flight, whose rows may be visible before the applied LSN advances). Call it after
