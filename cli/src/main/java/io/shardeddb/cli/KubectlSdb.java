@@ -14,11 +14,15 @@ import io.shardeddb.cli.command.UpdateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code kubectl-sdb}: the ShardedDB kubectl plugin. */
+/**
+ * {@code kubectl-sdb}: the ShardedDB kubectl plugin. {@code --help} and {@code --version} reach
+ * every verb ({@code scope = INHERIT}).
+ */
 @Command(
     name = "kubectl-sdb",
     mixinStandardHelpOptions = true,
-    version = "kubectl-sdb 0.1.0",
+    scope = CommandLine.ScopeType.INHERIT,
+    versionProvider = KubectlSdb.Version.class,
     description = "ShardedDB: run locally, inspect and operate sharded databases.",
     subcommands = {
       LocalCommand.class,
@@ -34,6 +38,20 @@ import picocli.CommandLine.Command;
       RestoreCommand.class
     })
 public final class KubectlSdb {
+  /** The build's version (pom.xml), from the resource the build writes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties p = new java.util.Properties();
+      try (var in = KubectlSdb.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"kubectl-sdb " + p.getProperty("version", "unknown")};
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new KubectlSdb()).execute(args));
   }
