@@ -124,14 +124,17 @@ public class AuthFilter implements Ordered {
   }
 
   /**
-   * Health, the OpenAPI files and the console's static files, matched exactly (no prefix): a
-   * spelling of a guarded path that starts like an open one ({@code /health/../admin}, {@code
-   * /swagger/..%2F}, {@code /console/assets/..%2F}) is never let through on its prefix, whatever
-   * the server later makes of it (OpenPathsTest).
+   * Health, the assignment's {@code /test} and {@code /favicon.ico} (empty 204s), the OpenAPI files
+   * and the console's static files, matched exactly (no prefix): a spelling of a guarded path that
+   * starts like an open one ({@code /health/../admin}, {@code /swagger/..%2F}, {@code
+   * /console/assets/..%2F}) is never let through on its prefix, whatever the server later makes of
+   * it (OpenPathsTest).
    */
   static boolean isOpen(String path) {
     return switch (path) {
       case "/health",
+          "/test",
+          "/favicon.ico",
           "/health/liveness",
           "/health/readiness",
           "/console",

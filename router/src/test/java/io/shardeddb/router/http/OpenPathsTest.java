@@ -61,6 +61,15 @@ class OpenPathsTest {
   }
 
   @Test
+  void theAssignmentsTestAndFaviconAnswerAnEmpty204WithoutAToken() {
+    for (String path : List.of("/test", "/favicon.ico")) {
+      Http.Reply r = anonymous.get(path);
+      assertThat(r.status()).as(path).isEqualTo(204);
+      assertThat(r.text()).as(path).isEmpty();
+    }
+  }
+
+  @Test
   void onlyExactOpenPathsAreOpen() {
     assertThat(AuthFilter.isOpen("/health/liveness")).isTrue();
     assertThat(AuthFilter.isOpen("/swagger/shardeddb-router-0.1.yml")).isTrue();
