@@ -83,7 +83,8 @@ class OperatorPermissionsTest {
    * ShardedDatabase.
    */
   @ParameterizedTest(name = "examples/{0}")
-  @ValueSource(strings = {"students.yaml", "awaiting-init.yaml", "production.yaml"})
+  @ValueSource(
+      strings = {"students.yaml", "quickstart.yaml", "awaiting-init.yaml", "production.yaml"})
   void theRoutersRoleCannotReadOrRewriteAnySecret(String example) throws IOException {
     ShardedDatabase sdb =
         new KubernetesSerialization()
@@ -179,7 +180,8 @@ class OperatorPermissionsTest {
    * holds every permission in it (RBAC escalation prevention), in both install modes.
    */
   @ParameterizedTest(name = "examples/{0}")
-  @ValueSource(strings = {"students.yaml", "awaiting-init.yaml", "production.yaml"})
+  @ValueSource(
+      strings = {"students.yaml", "quickstart.yaml", "awaiting-init.yaml", "production.yaml"})
   void theOperatorHoldsEveryPermissionItGrantsTheRouter(String example) throws IOException {
     ShardedDatabase sdb =
         new KubernetesSerialization()
