@@ -2,8 +2,10 @@ package io.shardeddb.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.WriteQuorum;
+import io.shardeddb.shardserver.replication.rules.CommitReadBack;
 import io.shardeddb.shardserver.replication.rules.CopyState;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
@@ -529,6 +531,44 @@ class BrokenRulesAreCaughtTest {
       assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
     }
     System.out.println("broken rule (aCommitLandingAfterAFence) caught: " + found);
+    assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
+  }
+
+  @Test
+  @DisplayName(
+      "rule 15 broken (the read-back after a failed commit compares only the LSN and epoch where"
+          + " storage ends): another batch's late COMMIT at the same LSN acknowledges a lost write")
+  void aReadBackThatComparesOnlyTheLsnAndEpoch() {
+    Rulebook lsnAndEpoch =
+        new Rulebook() {
+          @Override
+          public CommitReadBack.Verdict readBack(List<LogEntry> planned, List<LogEntry> stored) {
+            if (stored.isEmpty()) {
+              return CommitReadBack.Verdict.NOTHING_WRITTEN;
+            }
+            LogEntry mine = planned.isEmpty() ? null : planned.get(planned.size() - 1);
+            LogEntry there = stored.get(stored.size() - 1);
+            return mine != null && mine.lsn() == there.lsn() && mine.epoch() == there.epoch()
+                ? CommitReadBack.Verdict.COMMITTED
+                : CommitReadBack.Verdict.OTHER;
+          }
+        };
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 3; seed++) {
+      ShardSimulation.Result broken =
+          new ShardSimulation(seed, 3, lsnAndEpoch).runCommitLandingAfterItsReadBack();
+      assertThat(broken.faults()).anyMatch(f -> f.contains("late COMMIT landed"));
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+      }
+      // The same window with the rule kept: the late entry is not the batch's, "outcome unknown".
+      ShardSimulation.Result kept = new ShardSimulation(seed, 3).runCommitLandingAfterItsReadBack();
+      assertThat(kept.faults()).anyMatch(f -> f.contains("late COMMIT landed"));
+      assertThat(kept.violations())
+          .as("seed %d with the rule kept, faults: %s", seed, kept.faults())
+          .isEmpty();
+    }
+    System.out.println("broken rule (aReadBackThatComparesOnlyTheLsnAndEpoch) caught: " + found);
     assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
   }
 
