@@ -680,6 +680,24 @@ public final class ShardSimulation {
   }
 
   /**
+   * Rule 15 on a secondary as a scripted schedule (review 2026-11-26 #4): at t=4 s a secondary S's
+   * next replay commits and its reply is lost (the mysql container restarted under a live
+   * shard-server). With the rule S reads its position back and goes on after what it holds; without
+   * it S's memory stays below its storage and every later replay hits its own entry — S never
+   * converges, and counts for nothing.
+   */
+  public Result runLostReplayReply() {
+    scriptedStart();
+    String primary = operator.primary();
+    SimReplica s = pods().stream().filter(x -> !x.name().equals(primary)).findFirst().orElseThrow();
+    log(scheduler.now(), "arm " + s.name() + ": the reply of its next replay is lost");
+    s.disk()
+        .losesNextReplayReply(
+            () -> log(scheduler.now(), s.name() + "'s replay committed; its reply was lost"));
+    return healSettleAndJudge();
+  }
+
+  /**
    * Rule 15 as a scripted schedule, a COMMIT that lands after its read-back (review 2026-11-26 #3):
    * from t=4 s the primary P's next commit of one change [x] loses its connection while its
    * database goes on committing; P's read-back finds nothing (x is answered "nothing was written",

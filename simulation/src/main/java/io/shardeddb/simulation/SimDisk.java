@@ -378,8 +378,26 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       // Holds the whole history again: what it acknowledges from now on, it holds.
       empty = false;
     }
+    if (replayReplyLost != null && !entries.isEmpty()) {
+      Runnable lost = replayReplyLost;
+      replayReplyLost = null;
+      lost.run();
+      throw new StorageException(
+          "database error: Communications link failure (the replay committed, its reply was lost)",
+          null);
+    }
     return this.config.equals(config) ? config : this.config;
   }
+
+  /**
+   * Arms a scripted fault (review 2026-11-26 #4): the next replay on this disk (a secondary's)
+   * commits and its reply is lost, as when the mysql container restarts under a live shard-server.
+   */
+  void losesNextReplayReply(Runnable lost) {
+    this.replayReplyLost = lost;
+  }
+
+  private Runnable replayReplyLost;
 
   @Override
   public void beginCopy(UserTable table) {

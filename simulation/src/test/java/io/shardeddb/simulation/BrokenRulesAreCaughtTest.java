@@ -513,12 +513,26 @@ class BrokenRulesAreCaughtTest {
     // (WriteCoordinator.resumable) and waits for the operator's fence. Without it the production
     // start-up resumes the role and writes its term's no-op at the in-flight COMMIT's LSN first,
     // so no fence is ever persisted under the pending COMMIT (docs/safety.md, rule 6).
+    // Since 2026-11-26 (review 2026-11-26 #4) a secondary reads a failed replay back: r0, following
+    // the new primary over the landed batch, finds storage holding other entries than the ones it
+    // was applying and re-copies, which repairs this divergence. The mutation is shown with that
+    // read-back off, as the replica was when the late COMMIT diverged it silently.
+    Rulebook noReplayReadBack =
+        new Rulebook() {
+          @Override
+          public boolean readsBackFailedReplay() {
+            return false;
+          }
+        };
     List<String> found = new ArrayList<>();
     for (long seed = 1; seed <= 3; seed++) {
       long s = seed;
       ShardSimulation.Result broken =
           OverlapCommitTest.overlapping(
-              () -> new ShardSimulation(s, 3).withoutEpochRecheck().runCommitInFlightAtAFence());
+              () ->
+                  new ShardSimulation(s, 3, noReplayReadBack)
+                      .withoutEpochRecheck()
+                      .runCommitInFlightAtAFence());
       assertThat(broken.faults()).anyMatch(f -> f.contains("late COMMIT landed"));
       if (!broken.ok()) {
         found.add("seed " + seed + ": " + broken.violations().get(0));
@@ -570,6 +584,35 @@ class BrokenRulesAreCaughtTest {
     }
     System.out.println("broken rule (aReadBackThatComparesOnlyTheLsnAndEpoch) caught: " + found);
     assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
+  }
+
+  @Test
+  @DisplayName(
+      "rule 15 broken on a secondary (a failed replay is not read back): a replay whose reply was"
+          + " lost leaves the secondary re-inserting its own entry for good")
+  void aLostReplayReplyNotReadBack() {
+    Rulebook noReadBack =
+        new Rulebook() {
+          @Override
+          public boolean readsBackFailedReplay() {
+            return false;
+          }
+        };
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 3; seed++) {
+      ShardSimulation.Result broken = new ShardSimulation(seed, 3, noReadBack).runLostReplayReply();
+      assertThat(broken.faults()).anyMatch(f -> f.contains("reply was lost"));
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+      }
+      ShardSimulation.Result kept = new ShardSimulation(seed, 3).runLostReplayReply();
+      assertThat(kept.faults()).anyMatch(f -> f.contains("reply was lost"));
+      assertThat(kept.violations())
+          .as("seed %d with the rule kept, faults: %s", seed, kept.faults())
+          .isEmpty();
+    }
+    System.out.println("broken rule (aLostReplayReplyNotReadBack) caught: " + found);
+    assertThat(found).hasSize(3);
   }
 
   @Test

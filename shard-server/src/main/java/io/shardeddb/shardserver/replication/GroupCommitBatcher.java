@@ -50,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * primary reports that it reaches no majority, so the operator elects a new primary at a higher
  * epoch, rules 2 and 11), and the batch is answered "outcome unknown".
  *
+ * <p>Each batch's fate is a value ({@link BatchOutcome}: committed, nothing written, unknown, or
+ * the term ends) that {@code processLocked} decides and {@code apply} answers (STYLE 19). After an
+ * error in or after COMMIT, storage's entries past the batch's starting position are compared with
+ * its plan, entry by entry ({@code readBack}, {@link Rulebook#readBack}): another batch's entry at
+ * the same LSN and epoch is not this batch's (review 2026-11-26 #3).
+ *
  * <p>Why this file is over 450 lines: the batch, its commit and every way the commit's outcome is
  * resolved (rule 15) or ends the term (overlap-commit, default off since 2026-11-25) are decided
  * under one commit lock on one term's state; the overlap path is to be moved apart or removed once
@@ -471,6 +477,13 @@ final class GroupCommitBatcher {
       case OTHER -> {
         // What storage holds is this term's log all the same (rule 15): memory takes it.
         adopt(t, stored);
+        if (attempt.shipped && keepsShipped()) {
+          // The batch's entries went out at LSNs that storage gave other entries (rule 4).
+          return new TermEnds(
+              stopsServing(
+                  t, planned.get(0).lsn(), planned.get(planned.size() - 1).lsn(), e.toString()),
+              t);
+        }
         LOG.warn(
             "{}: commit of {} entries after lsn {} reported {}; storage holds other entries at lsn"
                 + " {}..{}: the outcome is unknown",

@@ -497,7 +497,7 @@ public class SecondarySync implements AutoCloseable {
     try {
       after = store.applyReplicated(table, fresh, before);
     } catch (RuntimeException e) {
-      if (resumeFromStorage(fresh, before, e)) {
+      if (rules.readsBackFailedReplay() && resumeFromStorage(fresh, before, e)) {
         // Storage held some of them: go on after what it holds.
         return applyLocked(entries);
       }

@@ -115,6 +115,16 @@ public class Rulebook {
   }
 
   /**
+   * Rule 15 on a secondary: after a replay fails, it reads back what storage holds past its
+   * position and goes on after the entries it was applying that storage holds ({@code
+   * SecondarySync.resumeFromStorage}). False is the secondary before review 2026-11-26 #4: the
+   * error stands, memory stays below storage, and every later replay hits its own entry.
+   */
+  public boolean readsBackFailedReplay() {
+    return true;
+  }
+
+  /**
    * Rule 15: what the entries storage holds past a commit's starting position say about that
    * commit, whose outcome an error left unknown ({@link CommitReadBack#verdict}): committed only
    * when they are exactly its own entries (positions, epoch, operations, keys, request ids, rows).
