@@ -144,6 +144,48 @@ class LostCommitReplyTest {
     assertThat(heartbeat(replica).get("appliedLsn").asText()).isEqualTo(maxLsn());
   }
 
+  /**
+   * Review 2026-11-26 #3: a batch [x] given up as "nothing written" whose COMMIT was still in
+   * flight lands at lsn n+1 after its read-back looked; the next batch [y], planned at n+1, hits a
+   * duplicate key, and storage then ends at y's LSN with the term's epoch. The entry there is x's,
+   * not y's: y must not be acknowledged (it would be lost), only answered "outcome unknown", and
+   * its retry must be applied after x.
+   */
+  @Test
+  void givenAnotherBatchsEntryLandedAtTheWritesLsn_thenTheWriteIsNotAcknowledged()
+      throws SQLException {
+    assertThat(write(replica, 1, "rid-1").status()).isEqualTo(200);
+    long n = Long.parseLong(maxLsn());
+    // x's late COMMIT: its log entry at n+1 in this term's epoch (its content: a write of key 1).
+    other(
+        "INSERT INTO replication_log (lsn, epoch, op, row_key, request_id, payload)"
+            + " SELECT lsn + 1, epoch, op, row_key, 'late-x', payload FROM replication_log"
+            + " WHERE lsn = "
+            + n);
+
+    Http.Reply y = write(replica, 7, "rid-y");
+    if (y.status() == 200) {
+      String at = y.json().get("lsn").asText();
+      assertThat(
+              one("SELECT COALESCE(MAX(request_id), '-') FROM replication_log WHERE lsn = " + at))
+          .as("the entry at the lsn y was acknowledged at is y's (%s)", y.raw())
+          .isEqualTo("rid-y");
+    }
+    assertThat(y.status()).as(y.raw()).isEqualTo(503);
+    assertThat(y.raw()).contains("outcome is unknown");
+    assertPositionCoversTheLog();
+
+    // The retry learns the truth: y was not written, so it is applied now, after x.
+    Http.Reply retry = write(replica, 7, "rid-y");
+    assertThat(retry.status()).as(retry.raw()).isEqualTo(200);
+    assertThat(retry.json().get("lsn").asLong()).isEqualTo(n + 2);
+    assertThat(one("SELECT request_id FROM replication_log WHERE lsn = " + (n + 2)))
+        .isEqualTo("rid-y");
+    assertThat(one("SELECT COUNT(*) FROM user_students WHERE Stud_id = 7")).isEqualTo("1");
+    assertPositionCoversTheLog();
+    assertThat(heartbeat(replica).get("appliedLsn").asText()).isEqualTo(maxLsn());
+  }
+
   private void assertPositionCoversTheLog() throws SQLException {
     assertThat(Long.parseLong(one("SELECT applied_lsn FROM shard_meta WHERE id = 1")))
         .as("applied_lsn never below MAX(lsn) of the log")

@@ -689,6 +689,50 @@ public final class ShardSimulation {
   }
 
   /**
+   * Rule 15 on a secondary as a scripted schedule (review 2026-11-26 #4): at t=4 s a secondary S's
+   * next replay commits and its reply is lost (the mysql container restarted under a live
+   * shard-server). With the rule S reads its position back and goes on after what it holds; without
+   * it S's memory stays below its storage and every later replay hits its own entry — S never
+   * converges, and counts for nothing.
+   */
+  public Result runLostReplayReply() {
+    scriptedStart();
+    String primary = operator.primary();
+    SimReplica s = pods().stream().filter(x -> !x.name().equals(primary)).findFirst().orElseThrow();
+    log(scheduler.now(), "arm " + s.name() + ": the reply of its next replay is lost");
+    s.disk()
+        .losesNextReplayReply(
+            () -> log(scheduler.now(), s.name() + "'s replay committed; its reply was lost"));
+    return healSettleAndJudge();
+  }
+
+  /**
+   * Rule 15 as a scripted schedule, a COMMIT that lands after its read-back (review 2026-11-26 #3):
+   * from t=4 s the primary P's next commit of one change [x] loses its connection while its
+   * database goes on committing; P's read-back finds nothing (x is answered "nothing was written",
+   * and its client retries it). The transaction lands when P's next commit [y] begins — planned at
+   * x's LSN, it waits on x's row locks and hits a duplicate key — so P's read-back then finds an
+   * entry of its own epoch exactly where y's was planned. With the rule, the entry is compared with
+   * y's and is not it: y is answered "outcome unknown" and retried; with the old comparison (the
+   * LSN and epoch only) y is acknowledged at x's LSN and lost.
+   */
+  public Result runCommitLandingAfterItsReadBack() {
+    scriptedStart();
+    SimReplica p = byName(operator.primary());
+    log(scheduler.now(), "arm " + p.name() + ": its next commit of one change lands late");
+    p.disk()
+        .commitLandsLate(
+            wrote ->
+                log(
+                    scheduler.now(),
+                    p.name()
+                        + "'s late COMMIT "
+                        + (wrote ? "landed" : "wrote nothing")
+                        + " as its next commit began"));
+    return healSettleAndJudge();
+  }
+
+  /**
    * Rule 6 as a scripted schedule, a batch racing a fence: at t=4 s the primary P's process dies
    * while the database has received the COMMIT of its next batch that changes rows; P restarts 100
    * ms later (its database kept running) and, the shard having no primary, the operator fences at a

@@ -1,6 +1,7 @@
 package io.shardeddb.simulation;
 
 import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
@@ -141,7 +142,17 @@ final class SimDisk implements WriteStorage, ReplicaStore {
    */
   @Override
   public long[] commit(BatchPlan plan, long termEpoch) throws SQLException {
+    landLateCommit();
     faults.statement();
+    if (landsLate != null
+        && plan.entries().size() == 1
+        && plan.entries().get(0).op() != Operation.Noop) {
+      // The connection fails after the database received the COMMIT; the transaction goes on.
+      lateCommit = plan;
+      lateCommitEpoch = termEpoch;
+      throw new SQLException(
+          "Communications link failure (the COMMIT is still running on the server)", "08S01");
+    }
     if (diesMidCommit != null && !plan.ops().isEmpty()) {
       Runnable death = diesMidCommit;
       diesMidCommit = null;
@@ -174,6 +185,39 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   /** Whether the COMMIT cut off by {@link #diesMidCommit} landed (wrote anything). */
   boolean lateCommitLanded;
+
+  /**
+   * Arms a scripted fault (review 2026-11-26 #3): the next commit of one entry (not a no-op) loses
+   * its connection after the database received its COMMIT, which the database goes on with (a slow
+   * fsync): the process hears an error, and its read-back finds nothing yet. The transaction lands
+   * when the next commit on this disk begins: that commit was planned at the same LSN, and its
+   * insert waited on the landing transaction's row locks (InnoDB), so it then finds the entry there
+   * — a duplicate key. {@code landed} hears whether it wrote anything.
+   */
+  void commitLandsLate(Consumer<Boolean> landed) {
+    this.landsLate = landed;
+  }
+
+  private Consumer<Boolean> landsLate;
+  private BatchPlan lateCommit;
+  private long lateCommitEpoch;
+
+  private void landLateCommit() {
+    if (lateCommit == null) {
+      return;
+    }
+    BatchPlan late = lateCommit;
+    Consumer<Boolean> landed = landsLate;
+    lateCommit = null;
+    landsLate = null;
+    boolean wrote;
+    try {
+      wrote = land(late, lateCommitEpoch) != null;
+    } catch (SQLException e) {
+      wrote = false; // an entry at its LSN already: the transaction failed
+    }
+    landed.accept(wrote);
+  }
 
   private long[] land(BatchPlan plan, long termEpoch) throws SQLException {
     if (!faults.skipsEpochRecheck && (!primary || epoch != termEpoch)) {
@@ -360,8 +404,26 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       // Holds the whole history again: what it acknowledges from now on, it holds.
       empty = false;
     }
+    if (replayReplyLost != null && !entries.isEmpty()) {
+      Runnable lost = replayReplyLost;
+      replayReplyLost = null;
+      lost.run();
+      throw new StorageException(
+          "database error: Communications link failure (the replay committed, its reply was lost)",
+          null);
+    }
     return this.config.equals(config) ? config : this.config;
   }
+
+  /**
+   * Arms a scripted fault (review 2026-11-26 #4): the next replay on this disk (a secondary's)
+   * commits and its reply is lost, as when the mysql container restarts under a live shard-server.
+   */
+  void losesNextReplayReply(Runnable lost) {
+    this.replayReplyLost = lost;
+  }
+
+  private Runnable replayReplyLost;
 
   @Override
   public void beginCopy(UserTable table) {

@@ -2,8 +2,10 @@ package io.shardeddb.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.WriteQuorum;
+import io.shardeddb.shardserver.replication.rules.CommitReadBack;
 import io.shardeddb.shardserver.replication.rules.CopyState;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
@@ -526,12 +528,26 @@ class BrokenRulesAreCaughtTest {
     // (WriteCoordinator.resumable) and waits for the operator's fence. Without it the production
     // start-up resumes the role and writes its term's no-op at the in-flight COMMIT's LSN first,
     // so no fence is ever persisted under the pending COMMIT (docs/safety.md, rule 6).
+    // Since 2026-11-26 (review 2026-11-26 #4) a secondary reads a failed replay back: r0, following
+    // the new primary over the landed batch, finds storage holding other entries than the ones it
+    // was applying and re-copies, which repairs this divergence. The mutation is shown with that
+    // read-back off, as the replica was when the late COMMIT diverged it silently.
+    Rulebook noReplayReadBack =
+        new Rulebook() {
+          @Override
+          public boolean readsBackFailedReplay() {
+            return false;
+          }
+        };
     List<String> found = new ArrayList<>();
     for (long seed = 1; seed <= 3; seed++) {
       long s = seed;
       ShardSimulation.Result broken =
           OverlapCommitTest.overlapping(
-              () -> new ShardSimulation(s, 3).withoutEpochRecheck().runCommitInFlightAtAFence());
+              () ->
+                  new ShardSimulation(s, 3, noReplayReadBack)
+                      .withoutEpochRecheck()
+                      .runCommitInFlightAtAFence());
       assertThat(broken.faults()).anyMatch(f -> f.contains("late COMMIT landed"));
       if (!broken.ok()) {
         found.add("seed " + seed + ": " + broken.violations().get(0));
@@ -545,6 +561,73 @@ class BrokenRulesAreCaughtTest {
     }
     System.out.println("broken rule (aCommitLandingAfterAFence) caught: " + found);
     assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
+  }
+
+  @Test
+  @DisplayName(
+      "rule 15 broken (the read-back after a failed commit compares only the LSN and epoch where"
+          + " storage ends): another batch's late COMMIT at the same LSN acknowledges a lost write")
+  void aReadBackThatComparesOnlyTheLsnAndEpoch() {
+    Rulebook lsnAndEpoch =
+        new Rulebook() {
+          @Override
+          public CommitReadBack.Verdict readBack(List<LogEntry> planned, List<LogEntry> stored) {
+            if (stored.isEmpty()) {
+              return CommitReadBack.Verdict.NOTHING_WRITTEN;
+            }
+            LogEntry mine = planned.isEmpty() ? null : planned.get(planned.size() - 1);
+            LogEntry there = stored.get(stored.size() - 1);
+            return mine != null && mine.lsn() == there.lsn() && mine.epoch() == there.epoch()
+                ? CommitReadBack.Verdict.COMMITTED
+                : CommitReadBack.Verdict.OTHER;
+          }
+        };
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 3; seed++) {
+      ShardSimulation.Result broken =
+          new ShardSimulation(seed, 3, lsnAndEpoch).runCommitLandingAfterItsReadBack();
+      assertThat(broken.faults()).anyMatch(f -> f.contains("late COMMIT landed"));
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+      }
+      // The same window with the rule kept: the late entry is not the batch's, "outcome unknown".
+      ShardSimulation.Result kept = new ShardSimulation(seed, 3).runCommitLandingAfterItsReadBack();
+      assertThat(kept.faults()).anyMatch(f -> f.contains("late COMMIT landed"));
+      assertThat(kept.violations())
+          .as("seed %d with the rule kept, faults: %s", seed, kept.faults())
+          .isEmpty();
+    }
+    System.out.println("broken rule (aReadBackThatComparesOnlyTheLsnAndEpoch) caught: " + found);
+    assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
+  }
+
+  @Test
+  @DisplayName(
+      "rule 15 broken on a secondary (a failed replay is not read back): a replay whose reply was"
+          + " lost leaves the secondary re-inserting its own entry for good")
+  void aLostReplayReplyNotReadBack() {
+    Rulebook noReadBack =
+        new Rulebook() {
+          @Override
+          public boolean readsBackFailedReplay() {
+            return false;
+          }
+        };
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 3; seed++) {
+      ShardSimulation.Result broken = new ShardSimulation(seed, 3, noReadBack).runLostReplayReply();
+      assertThat(broken.faults()).anyMatch(f -> f.contains("reply was lost"));
+      if (!broken.ok()) {
+        found.add("seed " + seed + ": " + broken.violations().get(0));
+      }
+      ShardSimulation.Result kept = new ShardSimulation(seed, 3).runLostReplayReply();
+      assertThat(kept.faults()).anyMatch(f -> f.contains("reply was lost"));
+      assertThat(kept.violations())
+          .as("seed %d with the rule kept, faults: %s", seed, kept.faults())
+          .isEmpty();
+    }
+    System.out.println("broken rule (aLostReplayReplyNotReadBack) caught: " + found);
+    assertThat(found).hasSize(3);
   }
 
   @Test

@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * primary reports that it reaches no majority, so the operator elects a new primary at a higher
  * epoch, rules 2 and 11), and the batch is answered "outcome unknown".
  *
+ * <p>Each batch's fate is a value ({@link BatchOutcome}: committed, nothing written, unknown, or
+ * the term ends) that {@code processLocked} decides and {@code apply} answers (STYLE 19). After an
+ * error in or after COMMIT, storage's entries past the batch's starting position are compared with
+ * its plan, entry by entry ({@code readBack}, {@link Rulebook#readBack}): another batch's entry at
+ * the same LSN and epoch is not this batch's (review 2026-11-26 #3).
+ *
  * <p>Why this file is over 450 lines: the batch, its commit and every way the commit's outcome is
  * resolved (rule 15) or ends the term (overlap-commit, default off since 2026-11-25) are decided
  * under one commit lock on one term's state; the overlap path is to be moved apart or removed once
@@ -69,7 +74,6 @@ final class GroupCommitBatcher {
   private final ReplicaClock clock;
   private final Supplier<PrimaryTerm> term;
   private final QuorumWait quorum;
-  private final Consumer<ShardException> stepDown;
   private final BiConsumer<PrimaryTerm, ShardException> abandon;
   private final BooleanSupplier running;
   private final DistributionSummary batchSizes;
@@ -88,7 +92,6 @@ final class GroupCommitBatcher {
       ReplicaClock clock,
       Supplier<PrimaryTerm> term,
       QuorumWait quorum,
-      Consumer<ShardException> stepDown,
       BiConsumer<PrimaryTerm, ShardException> abandon,
       BooleanSupplier running,
       DistributionSummary batchSizes,
@@ -101,7 +104,6 @@ final class GroupCommitBatcher {
     this.clock = clock;
     this.term = term;
     this.quorum = quorum;
-    this.stepDown = stepDown;
     this.abandon = abandon;
     this.running = running;
     this.batchSizes = batchSizes;
@@ -195,7 +197,7 @@ final class GroupCommitBatcher {
           queueLatency.record(startedAt - p.queuedAt(), TimeUnit.NANOSECONDS);
         }
       }
-      processLocked(batch);
+      apply(batch, processLocked(batch));
     } finally {
       commitLock.unlock();
     }
@@ -228,57 +230,158 @@ final class GroupCommitBatcher {
         });
   }
 
-  private void processLocked(List<PendingChange> batch) {
+  /**
+   * What became of one batch (STYLE 19): {@link #processLocked} decides it, {@link #apply} answers
+   * the batch's changes by it, both under the commit lock.
+   */
+  private sealed interface BatchOutcome permits Committed, NothingWritten, Unknown, TermEnds {}
+
+  /**
+   * Storage holds the batch's entries — its commit returned, or the read-back after an error found
+   * exactly them (rule 15) — or there was nothing to commit: the position advances, the entries go
+   * to the secondaries (unless already sent, overlap-commit), each change waits for its quorum.
+   */
+  private record Committed(
+      PrimaryTerm term,
+      BatchPlan plan,
+      long[] removed,
+      boolean carriesNoop,
+      boolean shipped,
+      long prevLsn,
+      long prevEpoch)
+      implements BatchOutcome {}
+
+  /**
+   * Nothing of the batch is in storage (refused by the epoch re-check, not primary, or a storage
+   * error that storage says wrote nothing): each change fails with {@code reason}, or, when {@code
+   * oneByOne}, is tried again in a transaction of its own.
+   */
+  private record NothingWritten(RuntimeException reason, boolean oneByOne)
+      implements BatchOutcome {}
+
+  /**
+   * Whether the batch is in storage is not known (storage unreadable, or holding other entries
+   * where the batch's would be): each change fails with {@code reason}, a 503 "outcome unknown" —
+   * never a 200 for a write storage may not hold.
+   */
+  private record Unknown(ShardException reason) implements BatchOutcome {}
+
+  /**
+   * Term {@code term} stops serving ({@code abandon}): entries it sent are not in its storage
+   * (overlap-commit), or storage holds entries this term cannot explain. Each change fails with
+   * {@code reason}; the replica then reports that it reaches no majority, so the operator elects a
+   * new primary (rules 2 and 11).
+   */
+  private record TermEnds(ShardException reason, PrimaryTerm term) implements BatchOutcome {}
+
+  /** Answers {@code batch} by {@code outcome}. */
+  private void apply(List<PendingChange> batch, BatchOutcome outcome) {
+    switch (outcome) {
+      case Committed c -> acknowledge(batch, c);
+      case NothingWritten n when n.oneByOne() -> {
+        // The combined statements failed; apply one change per transaction so that one bad change
+        // cannot fail the others.
+        LOG.warn(
+            "group commit of {} changes failed ({}); retrying one by one",
+            batch.size(),
+            n.reason().toString());
+        batch.forEach(p -> apply(List.of(p), processLocked(List.of(p))));
+      }
+      case NothingWritten n -> batch.forEach(p -> p.done().completeExceptionally(n.reason()));
+      case Unknown u -> batch.forEach(p -> p.done().completeExceptionally(u.reason()));
+      case TermEnds x -> {
+        batch.forEach(p -> p.done().completeExceptionally(x.reason()));
+        abandon.accept(x.term(), x.reason());
+      }
+    }
+  }
+
+  /**
+   * Decides what becomes of one batch: checks that this replica still serves the term, resolves a
+   * position left unknown by an earlier commit, then commits (rules 6 and 15).
+   */
+  private BatchOutcome processLocked(List<PendingChange> batch) {
     PrimaryTerm t = term.get();
-    ReplicaContext.View v = ctx.view();
     UserTable table;
     try {
-      if (t == null || v.role() != Role.Primary || v.fenced() || t.epoch != v.epoch()) {
-        ctx.requirePrimary();
-        throw ShardException.conflict("not primary: " + ctx.name() + " is changing role");
-      }
-      table = ctx.requireTable();
+      table = requireServing(t);
     } catch (RuntimeException e) {
-      batch.forEach(p -> p.done().completeExceptionally(e));
-      return;
+      return new NothingWritten(e, false);
     }
-    if (t.positionUnknown && !catchUpWithStorage(t)) {
-      ShardException unknown =
-          ShardException.unavailable(
-              "storage unavailable: the outcome of an earlier commit is not known yet; nothing"
-                  + " was written");
-      batch.forEach(p -> p.done().completeExceptionally(unknown));
-      return;
+    if (t.positionUnknown) {
+      BatchOutcome unresolved = catchUpWithStorage(t);
+      if (unresolved != null) {
+        return unresolved;
+      }
     }
     // The catch-up may have moved the position.
-    v = ctx.view();
-    boolean keepsShipped = !(rules instanceof ReassignsShippedEntries);
-    if (keepsShipped && t.shippedLsn > v.appliedLsn()) {
+    ReplicaContext.View v = ctx.view();
+    if (keepsShipped() && t.shippedLsn > v.appliedLsn()) {
       // Entries up to shippedLsn went to the secondaries and storage does not hold them: planning
       // here would give their LSNs to other entries (rule 4).
-      ShardException stop = stopsServing(t, v.appliedLsn() + 1, t.shippedLsn, "storage lacks them");
-      batch.forEach(p -> p.done().completeExceptionally(stop));
-      abandon.accept(t, stop);
-      return;
+      return new TermEnds(
+          stopsServing(t, v.appliedLsn() + 1, t.shippedLsn, "storage lacks them"), t);
     }
     boolean needNoop = t.noopLsn < 0;
     if (!needNoop && batch.stream().allMatch(p -> p.change() == null)) {
-      batch.forEach(p -> p.done().complete(new Acked(0, 0, t.replicas)));
-      return;
+      List<BatchPlan.Outcome> wakeups =
+          batch.stream().<BatchPlan.Outcome>map(p -> new BatchPlan.Wakeup()).toList();
+      BatchPlan idle = new BatchPlan(wakeups, List.of(), List.of(), List.of(), ctx.config(), false);
+      return new Committed(t, idle, null, false, false, v.appliedLsn(), v.lastEntryEpoch());
     }
+    return commit(t, table, batch, needNoop, v);
+  }
+
+  /** The table to write, or the reason this replica does not serve term {@code t} now. */
+  private UserTable requireServing(PrimaryTerm t) {
+    ReplicaContext.View v = ctx.view();
+    if (t == null || v.role() != Role.Primary || v.fenced() || t.epoch != v.epoch()) {
+      ctx.requirePrimary();
+      throw ShardException.conflict("not primary: " + ctx.name() + " is changing role");
+    }
+    return ctx.requireTable();
+  }
+
+  /**
+   * Rule 15 before planning: an earlier commit's outcome was not known, so storage says where the
+   * log ends and memory takes every entry past it; null once they agree.
+   */
+  private BatchOutcome catchUpWithStorage(PrimaryTerm t) {
+    return switch (readTail(t)) {
+      case Holds h -> {
+        adopt(t, h.entries());
+        yield null;
+      }
+      case Unread u ->
+          new NothingWritten(
+              ShardException.unavailable(
+                  "storage unavailable: the outcome of an earlier commit is not known yet; nothing"
+                      + " was written"),
+              false);
+      case Unexplained x -> new TermEnds(x.reason(), t);
+    };
+  }
+
+  /** Plans and commits the batch in one transaction, and decides what its result means. */
+  private BatchOutcome commit(
+      PrimaryTerm t,
+      UserTable table,
+      List<PendingChange> batch,
+      boolean needNoop,
+      ReplicaContext.View v) {
     long prevLsn = v.appliedLsn();
     long prevEpoch = v.lastEntryEpoch();
     ShardConfig before = ctx.config();
     List<ClientChange> changes = batch.stream().map(PendingChange::change).toList();
-    Attempt attempt = new Attempt();
+    Attempt attempt = new Attempt(needNoop, prevLsn, prevEpoch);
     // Overlap (issue 27): hand the entries to the secondaries before the COMMIT, once the term's
     // no-op is committed (a term with no entry of its epoch in storage has sent nothing early,
-    // which
-    // a restarted primary relies on: WriteCoordinator.becomePrimary).
+    // which a restarted primary relies on: WriteCoordinator.becomePrimary).
     boolean early = settings.overlapCommit() && !needNoop;
     long commitStart = clock.nanos();
+    GroupCommit.Result result;
     try {
-      GroupCommit.Result result =
+      result =
           store.groupCommit(
               table,
               changes,
@@ -287,131 +390,177 @@ final class GroupCommitBatcher {
               prevLsn,
               floor -> rules.commitMillis(clock.wallMillis(), Math.max(floor, t.lastCommitMillis)),
               before,
-              p -> {
-                attempt.plan = p;
-                if (!p.entries().isEmpty()) {
-                  t.lastCommitMillis = p.entries().get(0).commitMillis();
-                }
-                if (!p.entries().isEmpty()) {
-                  long last = p.entries().get(p.entries().size() - 1).lsn();
-                  t.committingLsn = Math.max(t.committingLsn, last);
-                  if (early) {
-                    t.shippedLsn = Math.max(t.shippedLsn, last);
-                    attempt.shipped = true;
-                    t.links.forEach(l -> l.offer(p.entries(), prevLsn, prevEpoch));
-                  }
-                }
-              });
-      if (!result.committed()) {
-        throw ShardException.conflict(
-            "not primary: "
-                + ctx.name()
-                + " was fenced or demoted from epoch "
-                + t.epoch
-                + " while committing; nothing was written");
-      }
-      attempt.removed = result.removed();
-      commitLatency.record(clock.nanos() - commitStart, TimeUnit.NANOSECONDS);
+              p -> planned(t, attempt, p, early));
     } catch (RuntimeException e) {
       if (e instanceof ShardException se && se.status() == 409) {
-        // Demoted or fenced while committing: the transaction rolled back, nothing was written.
-        if (attempt.shipped && keepsShipped) {
-          // ... here; a secondary may hold the entries and be elected: the outcome is unknown.
-          List<LogEntry> sent = attempt.plan.entries();
-          ShardException stop =
-              new ShardException(
-                  409, // as before: the router looks for the new primary
-                  stopsServing(
-                          t, sent.get(0).lsn(), sent.get(sent.size() - 1).lsn(), se.getMessage())
-                      .getMessage());
-          batch.forEach(p -> p.done().completeExceptionally(stop));
-          abandon.accept(t, stop);
-          return;
+        return refused(t, attempt, se);
+      }
+      return readBack(t, attempt, batch.size(), e);
+    }
+    if (!result.committed()) {
+      return refused(
+          t,
+          attempt,
+          ShardException.conflict(
+              "not primary: "
+                  + ctx.name()
+                  + " was fenced or demoted from epoch "
+                  + t.epoch
+                  + " while committing; nothing was written"));
+    }
+    commitLatency.record(clock.nanos() - commitStart, TimeUnit.NANOSECONDS);
+    batchSizes.record(batch.size());
+    return attempt.committed(t, result.removed());
+  }
+
+  /** The plan is fixed, before the COMMIT: notes it and, with overlap-commit, sends its entries. */
+  private void planned(PrimaryTerm t, Attempt attempt, BatchPlan p, boolean early) {
+    attempt.plan = p;
+    if (!p.entries().isEmpty()) {
+      t.lastCommitMillis = p.entries().get(0).commitMillis();
+      long last = p.entries().get(p.entries().size() - 1).lsn();
+      t.committingLsn = Math.max(t.committingLsn, last);
+      if (early) {
+        t.shippedLsn = Math.max(t.shippedLsn, last);
+        attempt.shipped = true;
+        t.links.forEach(l -> l.offer(p.entries(), attempt.prevLsn, attempt.prevEpoch));
+      }
+    }
+  }
+
+  /** Demoted or fenced while committing: the transaction rolled back, nothing was written. */
+  private BatchOutcome refused(PrimaryTerm t, Attempt attempt, ShardException se) {
+    if (attempt.shipped && keepsShipped()) {
+      // ... here; a secondary may hold the entries and be elected: the outcome is unknown.
+      List<LogEntry> sent = attempt.plan.entries();
+      ShardException stop =
+          new ShardException(
+              409, // as before: the router looks for the new primary
+              stopsServing(t, sent.get(0).lsn(), sent.get(sent.size() - 1).lsn(), se.getMessage())
+                  .getMessage());
+      return new TermEnds(stop, t);
+    }
+    return new NothingWritten(se, false);
+  }
+
+  /**
+   * Rule 15: an error in or after COMMIT does not say whether the commit happened. Storage says, by
+   * the entries it holds past the position the batch was planned after: none (nothing written),
+   * exactly the batch's own — positions, epoch, operations, keys, request ids, rows — (committed:
+   * acknowledged by quorum as usual), or anything else (outcome unknown). Another batch's entries
+   * at the same positions are not this batch's: a batch of this term given up as "nothing written"
+   * may have landed after its read-back looked (its COMMIT was still in flight and held the log
+   * rows, so this batch's insert waited for it and hit a duplicate key).
+   */
+  private BatchOutcome readBack(PrimaryTerm t, Attempt attempt, int size, RuntimeException e) {
+    List<LogEntry> planned = attempt.plan == null ? List.of() : attempt.plan.entries();
+    List<LogEntry> stored = List.of();
+    if (rules.readsBackUnknownCommit()) {
+      switch (readTail(t)) {
+        case Unread u -> {
+          return new Unknown(outcomeUnknown(e.getMessage()));
         }
-        batch.forEach(p -> p.done().completeExceptionally(se));
-        return;
+        case Unexplained x -> {
+          return new TermEnds(x.reason(), t);
+        }
+        case Holds h -> stored = h.entries();
       }
-      // Rule 15: an error in or after COMMIT does not say whether the commit happened. Storage
-      // says: nothing past prevLsn (nothing written), exactly this batch's entries (committed:
-      // acknowledged by quorum as usual), or it cannot tell (503, outcome unknown).
-      if (rules.readsBackUnknownCommit() && !catchUpWithStorage(t)) {
-        ShardException unknown =
-            ShardException.unavailable(
-                "storage error, the outcome is unknown (retry with the same request id): "
-                    + e.getMessage());
-        batch.forEach(p -> p.done().completeExceptionally(unknown));
-        return;
-      }
-      ReplicaContext.View now = ctx.view();
-      List<LogEntry> entries = attempt.plan == null ? List.of() : attempt.plan.entries();
-      boolean committed =
-          !entries.isEmpty()
-              && now.appliedLsn() == entries.get(entries.size() - 1).lsn()
-              && now.lastEntryEpoch() == t.epoch;
-      if (committed) {
+    }
+    switch (rules.readBack(planned, stored)) {
+      case COMMITTED -> {
         LOG.warn(
             "{}: commit of lsn {}..{} reported {}, but storage holds it: acknowledging by quorum",
             ctx.name(),
-            entries.get(0).lsn(),
-            now.appliedLsn(),
+            planned.get(0).lsn(),
+            planned.get(planned.size() - 1).lsn(),
             e.toString());
-        quorum.answer(t, batch, attempt.plan, attempt.removed);
-        return;
+        return attempt.committed(t, null);
       }
-      if (now.appliedLsn() != prevLsn) {
-        ShardException unknown =
-            ShardException.unavailable(
-                "storage error, the outcome is unknown (retry with the same request id): "
-                    + e.getMessage());
-        batch.forEach(p -> p.done().completeExceptionally(unknown));
-        return;
-      }
-      if (attempt.shipped && keepsShipped) {
-        // Nothing was written, but the entries went out: never plan at their LSNs again.
-        ShardException stop =
-            stopsServing(
-                t, entries.get(0).lsn(), entries.get(entries.size() - 1).lsn(), e.toString());
-        batch.forEach(p -> p.done().completeExceptionally(stop));
-        abandon.accept(t, stop);
-        return;
-      }
-      if (batch.size() > 1) {
-        // The combined statements failed; apply one change per transaction so that one bad
-        // change cannot fail the others.
+      case OTHER -> {
+        // What storage holds is this term's log all the same (rule 15): memory takes it.
+        adopt(t, stored);
+        if (attempt.shipped && keepsShipped()) {
+          // The batch's entries went out at LSNs that storage gave other entries (rule 4).
+          return new TermEnds(
+              stopsServing(
+                  t, planned.get(0).lsn(), planned.get(planned.size() - 1).lsn(), e.toString()),
+              t);
+        }
         LOG.warn(
-            "group commit of {} changes failed ({}); retrying one by one",
-            batch.size(),
-            e.toString());
-        batch.forEach(p -> processLocked(List.of(p)));
-        return;
+            "{}: commit of {} entries after lsn {} reported {}; storage holds other entries at lsn"
+                + " {}..{}: the outcome is unknown",
+            ctx.name(),
+            planned.size(),
+            attempt.prevLsn,
+            e.toString(),
+            stored.get(0).lsn(),
+            stored.get(stored.size() - 1).lsn());
+        return new Unknown(
+            outcomeUnknown(
+                "storage holds other entries than this batch's at lsn "
+                    + stored.get(0).lsn()
+                    + ".."
+                    + stored.get(stored.size() - 1).lsn()
+                    + " ("
+                    + e.getMessage()
+                    + ")"));
       }
-      ShardException failure =
-          ShardException.unavailable("storage unavailable, nothing was written: " + e.getMessage());
-      batch.forEach(p -> p.done().completeExceptionally(failure));
-      return;
+      case NOTHING_WRITTEN -> {
+        if (attempt.shipped && keepsShipped()) {
+          // Nothing was written, but the entries went out: never plan at their LSNs again.
+          return new TermEnds(
+              stopsServing(
+                  t, planned.get(0).lsn(), planned.get(planned.size() - 1).lsn(), e.toString()),
+              t);
+        }
+        if (size > 1) {
+          return new NothingWritten(e, true);
+        }
+        return new NothingWritten(
+            ShardException.unavailable(
+                "storage unavailable, nothing was written: " + e.getMessage()),
+            false);
+      }
     }
-    batchSizes.record(batch.size());
-    BatchPlan plan = attempt.plan;
-    List<LogEntry> entries = plan.entries();
+    throw new IllegalStateException("unreachable");
+  }
+
+  private static ShardException outcomeUnknown(String cause) {
+    return ShardException.unavailable(
+        "storage error, the outcome is unknown (retry with the same request id): " + cause);
+  }
+
+  /**
+   * A committed batch: the position advances (and what the shard owns), the term's no-op is noted,
+   * the primary counts itself, the entries go to the secondaries unless already sent, and each
+   * change waits for its quorum.
+   */
+  private void acknowledge(List<PendingChange> batch, Committed c) {
+    PrimaryTerm t = c.term();
+    List<LogEntry> entries = c.plan().entries();
     if (!entries.isEmpty()) {
       LogEntry last = entries.get(entries.size() - 1);
-      if (plan.configChanged()) {
+      if (c.plan().configChanged()) {
         // Under the commit lock: the next batch checks keys against the new ownership.
-        ctx.updateOwned(plan.configAfter());
+        ctx.updateOwned(c.plan().configAfter());
       }
       if (!ctx.advanceAsPrimary(last.lsn(), last.epoch(), t.epoch)) {
         LOG.error("{} committed up to lsn {} but is no longer primary", ctx.name(), last.lsn());
       }
-      if (needNoop) {
+      if (c.carriesNoop()) {
         t.noopLsn = entries.get(0).lsn();
       }
       // The primary counts itself only now that its own commit returned.
       t.tracker.selfHolds(last.lsn());
-      if (!attempt.shipped) {
-        t.links.forEach(l -> l.offer(entries, prevLsn, prevEpoch));
+      if (!c.shipped()) {
+        t.links.forEach(l -> l.offer(entries, c.prevLsn(), c.prevEpoch()));
       }
     }
-    quorum.answer(t, batch, attempt.plan, attempt.removed);
+    quorum.answer(t, batch, c.plan(), c.removed());
+  }
+
+  private boolean keepsShipped() {
+    return !(rules instanceof ReassignsShippedEntries);
   }
 
   /**
@@ -441,35 +590,63 @@ final class GroupCommitBatcher {
             + "); the outcome is unknown (retry with the same request id)");
   }
 
-  /** One group commit's plan and, once committed, the rows each of its operations removed. */
+  /** One group commit: where it was planned, its plan and whether its entries went out early. */
   private static final class Attempt {
+    final boolean carriesNoop;
+    final long prevLsn;
+    final long prevEpoch;
     BatchPlan plan;
-    long[] removed;
 
     /** Its entries went to the secondaries before the commit returned (overlap-commit). */
     boolean shipped;
+
+    Attempt(boolean carriesNoop, long prevLsn, long prevEpoch) {
+      this.carriesNoop = carriesNoop;
+      this.prevLsn = prevLsn;
+      this.prevEpoch = prevEpoch;
+    }
+
+    /** Storage holds the plan; {@code removed}: the rows each operation removed, if known. */
+    Committed committed(PrimaryTerm t, long[] removed) {
+      return new Committed(t, plan, removed, carriesNoop, shipped, prevLsn, prevEpoch);
+    }
   }
 
+  /** What storage holds past the position in memory (rule 15). */
+  private sealed interface Tail permits Holds, Unread, Unexplained {}
+
   /**
-   * Rule 15: learns from storage where the log ends and takes every entry past the in-memory
-   * position as committed by this term (they are: only this term's batcher appends while the
-   * persisted epoch and role are its own), handing them to the secondaries. Returns false when
-   * storage cannot be read (the next batch tries again first) or holds what this term cannot
-   * explain (then this replica steps down).
+   * Storage holds these entries past memory, all of this term (none: it ends where memory does).
    */
-  private boolean catchUpWithStorage(PrimaryTerm t) {
+  private record Holds(List<LogEntry> entries) implements Tail {}
+
+  /** Storage could not be read: the position stays unknown, the next batch reads it again. */
+  private record Unread() implements Tail {}
+
+  /** Storage holds what this term cannot explain: the term must end. */
+  private record Unexplained(ShardException reason) implements Tail {}
+
+  /**
+   * Rule 15: learns from storage where the log ends and which entries lie past the position in
+   * memory; they are this term's when storage's epoch and role are its own and every one is of its
+   * epoch. Storage holding entries of an earlier epoch there (this replica's replay of them
+   * committed while it lost the reply) is {@link Unexplained}: memory takes storage's position, so
+   * that the next fence answers it, and the term ends.
+   */
+  private Tail readTail(PrimaryTerm t) {
     ShardStore.StoredPosition stored;
     try {
       stored = store.recoverPosition();
     } catch (RuntimeException e) {
       t.positionUnknown = true;
       LOG.warn("{}: cannot read the log position back from storage: {}", ctx.name(), e.toString());
-      return false;
+      return new Unread();
     }
     ReplicaContext.View v = ctx.view();
     long from = v.appliedLsn();
     long tail = stored.tailLsn();
     String refusal = null;
+    boolean earlierEpoch = false;
     if (stored.epoch() != t.epoch || !Role.Primary.name().equals(stored.role())) {
       refusal = "storage holds epoch " + stored.epoch() + " and role " + stored.role();
     } else if (tail < from) {
@@ -486,6 +663,7 @@ final class GroupCommitBatcher {
         for (LogEntry e : page) {
           if (e.epoch() != t.epoch) {
             refusal = "lsn " + e.lsn() + " is of epoch " + e.epoch() + ", not " + t.epoch;
+            earlierEpoch = e.epoch() < t.epoch;
             break;
           }
           if (e.lsn() <= tail) {
@@ -496,19 +674,36 @@ final class GroupCommitBatcher {
     } catch (RuntimeException e) {
       t.positionUnknown = true;
       LOG.warn("{}: cannot read the log back from storage: {}", ctx.name(), e.toString());
-      return false;
+      return new Unread();
     }
     if (refusal != null) {
-      LOG.error("{} steps down: cannot reconcile its log position: {}", ctx.name(), refusal);
-      stepDown.accept(
+      LOG.error("{} stops serving: cannot reconcile its log position: {}", ctx.name(), refusal);
+      if (earlierEpoch && !stored.copyPending()) {
+        // Never below an entry the log holds (rule 15): the next fence answers what is stored.
+        ctx.advance(tail, stored.tailEpoch());
+      }
+      return new Unexplained(
           ShardException.unavailable(
-              "not primary: " + ctx.name() + " cannot reconcile its log position: " + refusal));
-      return false;
+              "not primary: "
+                  + ctx.name()
+                  + " cannot reconcile its log position: "
+                  + refusal
+                  + "; the outcome of this batch is unknown (retry with the same request id)"));
     }
     t.positionUnknown = false;
+    return new Holds(List.copyOf(landed));
+  }
+
+  /**
+   * Takes {@code landed} (this term's entries storage holds past memory) into memory: the term's
+   * no-op, what the shard owns, the position, and hands them to the secondaries.
+   */
+  private void adopt(PrimaryTerm t, List<LogEntry> landed) {
     if (landed.isEmpty()) {
-      return true;
+      return;
     }
+    ReplicaContext.View v = ctx.view();
+    long from = v.appliedLsn();
     ShardConfig config = ctx.config();
     ShardConfig after = config;
     for (LogEntry e : landed) {
@@ -529,6 +724,5 @@ final class GroupCommitBatcher {
     t.tracker.selfHolds(last.lsn());
     long prevEpoch = v.lastEntryEpoch();
     t.links.forEach(l -> l.offer(landed, from, prevEpoch));
-    return true;
   }
 }

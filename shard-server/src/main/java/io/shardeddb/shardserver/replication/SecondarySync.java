@@ -10,10 +10,13 @@ import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.replication.rules.CommitReadBack;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
+import io.shardeddb.shardserver.replication.write.LogOps;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
+import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -490,13 +493,85 @@ public class SecondarySync implements AutoCloseable {
     }
     UserTable table = ctx.requireTable();
     ShardConfig before = ctx.requireConfig();
-    ShardConfig after = store.applyReplicated(table, fresh, before);
+    ShardConfig after;
+    try {
+      after = store.applyReplicated(table, fresh, before);
+    } catch (RuntimeException e) {
+      if (rules.readsBackFailedReplay() && resumeFromStorage(fresh, before, e)) {
+        // Storage held some of them: go on after what it holds.
+        return applyLocked(entries);
+      }
+      throw e;
+    }
     if (after != before) {
       ctx.updateOwned(after);
     }
     LogEntry last = fresh.get(fresh.size() - 1);
     ctx.advance(last.lsn(), last.epoch());
     return last.lsn() >= entries.get(entries.size() - 1).lsn();
+  }
+
+  /**
+   * Rule 15 on a secondary: a replay that failed in or after COMMIT may have committed, its reply
+   * lost (the mysql container restarted under this process). Memory would stay below storage and
+   * every later replay would hit its own entries (a duplicate key, for good). So storage says what
+   * it holds past the position in memory: nothing — the error stands (false); the leading entries
+   * of {@code applying} — memory takes them as applied (true: the caller goes on after them);
+   * anything else — this replica's log is not the primary's: it reports itself unverified and
+   * re-copies (rule 4), and the error stands. Storage unreadable: the error stands, the next apply
+   * asks again.
+   */
+  private boolean resumeFromStorage(
+      List<LogEntry> applying, ShardConfig before, RuntimeException error) {
+    long from = ctx.appliedLsn();
+    ShardStore.StoredPosition stored;
+    List<LogEntry> held;
+    try {
+      stored = store.recoverPosition();
+      if (stored.copyPending() || stored.tailLsn() <= from) {
+        return false;
+      }
+      held =
+          store.logPage(from + 1, (int) Math.min(applying.size(), stored.tailLsn() - from)).stream()
+              .filter(e -> e.lsn() <= stored.tailLsn())
+              .toList();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "{}: replay failed ({}) and storage cannot be read back: {}",
+          ctx.name(),
+          error.toString(),
+          e.toString());
+      return false;
+    }
+    int same = CommitReadBack.matchingPrefix(applying, held);
+    if (same > 0 && same == held.size()) {
+      List<LogEntry> landed = applying.subList(0, same);
+      ShardConfig after = LogOps.replayAll(landed, before).config();
+      if (after != before) {
+        ctx.updateOwned(after);
+      }
+      LogEntry last = landed.get(landed.size() - 1);
+      ctx.advance(last.lsn(), last.epoch());
+      LOG.warn(
+          "{}: replay of lsn {}.. reported {}, but storage holds lsn {}..{}: resuming after it",
+          ctx.name(),
+          from + 1,
+          error.toString(),
+          from + 1,
+          last.lsn());
+      return true;
+    }
+    LOG.error(
+        "{}: replay of lsn {}.. reported {}; storage holds other entries from lsn {} (to {}):"
+            + " diverged, re-copying",
+        ctx.name(),
+        from + 1,
+        error.toString(),
+        from + 1,
+        stored.tailLsn());
+    ctx.markUnverified();
+    ctx.requestCopy();
+    return false;
   }
 
   /**

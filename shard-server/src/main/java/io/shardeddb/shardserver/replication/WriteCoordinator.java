@@ -153,7 +153,6 @@ public class WriteCoordinator implements AutoCloseable {
             clock,
             () -> this.term,
             quorum,
-            this::stepDown,
             this::abandon,
             () -> running,
             batchSizes,
@@ -211,8 +210,8 @@ public class WriteCoordinator implements AutoCloseable {
               + ctx.name()
               + " stopped serving epoch "
               + stopped
-              + " (entries it may have sent to its secondaries are not in its log, overlap-commit);"
-              + " a new primary is to be elected");
+              + " (its log does not hold entries it sent to its secondaries, overlap-commit, or"
+              + " holds entries that term cannot explain); a new primary is to be elected");
     }
     return batcher.enqueue(change);
   }
@@ -364,8 +363,11 @@ public class WriteCoordinator implements AutoCloseable {
 
   /**
    * The batcher's way out when term {@code t} sent entries that its own storage does not hold
-   * (overlap-commit): the term ends with {@code reason}, and this process serves that epoch no
-   * more.
+   * (overlap-commit), or when its storage holds entries the term cannot explain (rule 15: an
+   * earlier epoch's replay that committed while this replica lost the reply): the term ends with
+   * {@code reason}, and this process serves that epoch no more; its heartbeat says so ({@link
+   * #abandonedQuorumState}), so the operator elects a new primary (rule 11) instead of reading a
+   * primary without a term as an older shard-server.
    */
   synchronized void abandon(PrimaryTerm t, ShardException reason) {
     abandonedEpoch = t.epoch;

@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.replication.rules;
 
+import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import jakarta.inject.Singleton;
@@ -111,6 +112,27 @@ public class Rulebook {
    */
   public boolean readsBackUnknownCommit() {
     return true;
+  }
+
+  /**
+   * Rule 15 on a secondary: after a replay fails, it reads back what storage holds past its
+   * position and goes on after the entries it was applying that storage holds ({@code
+   * SecondarySync.resumeFromStorage}). False is the secondary before review 2026-11-26 #4: the
+   * error stands, memory stays below storage, and every later replay hits its own entry.
+   */
+  public boolean readsBackFailedReplay() {
+    return true;
+  }
+
+  /**
+   * Rule 15: what the entries storage holds past a commit's starting position say about that
+   * commit, whose outcome an error left unknown ({@link CommitReadBack#verdict}): committed only
+   * when they are exactly its own entries (positions, epoch, operations, keys, request ids, rows).
+   * The mutation is the comparison the rule replaced: storage ending at the commit's last LSN in
+   * its epoch taken for "committed", whoever's entries those are.
+   */
+  public CommitReadBack.Verdict readBack(List<LogEntry> planned, List<LogEntry> stored) {
+    return CommitReadBack.verdict(planned, stored);
   }
 
   /**
