@@ -39,6 +39,17 @@ class DefaultInstallTest {
   }
 
   @Test
+  void theOperatorPodAdmitsNoIngressWithoutAScraper() {
+    var policy =
+        rendered.all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).get(0);
+    Deployment operator = rendered.all(Deployment.class).get(0);
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+        .isEqualTo(operator.getSpec().getSelector().getMatchLabels());
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(policy.getSpec().getIngress()).isEmpty();
+  }
+
+  @Test
   void itCreatesTheOperatorItsIdentityRbacMetricsServiceAndRouterPolicyAndNothingElse() {
     assertThat(rendered.objects())
         .extracting(HasMetadata::getKind)
@@ -53,7 +64,8 @@ class DefaultInstallTest {
             "Service",
             "Deployment",
             "ValidatingAdmissionPolicy",
-            "ValidatingAdmissionPolicyBinding");
+            "ValidatingAdmissionPolicyBinding",
+            "NetworkPolicy");
     assertThat(rendered.all(ServiceMonitor.class)).isEmpty();
   }
 

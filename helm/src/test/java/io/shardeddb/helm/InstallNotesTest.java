@@ -18,11 +18,11 @@ class InstallNotesTest {
         .contains("STATUS: pending-install")
         .contains("It manages ShardedDatabases only in: shardeddb-system.")
         .contains("kubectl -n shardeddb-system rollout status deployment/shardeddb-operator")
-        .contains("kubectl -n shardeddb-system apply -f examples/students.yaml")
-        .contains("kubectl -n shardeddb-system wait --for=condition=Ready sdb/students")
-        .contains("kubectl -n shardeddb-system port-forward svc/students-router 8080:8080")
+        .contains("kubectl -n shardeddb-system apply -f examples/quickstart.yaml")
+        .contains("kubectl -n shardeddb-system wait --for=condition=Ready sdb/quickstart")
+        .contains("kubectl -n shardeddb-system port-forward svc/quickstart-router 8080:8080")
         .contains(
-            "kubectl -n shardeddb-system get secret students-router-token -o"
+            "kubectl -n shardeddb-system get secret quickstart-router-token -o"
                 + " jsonpath='{.data.token}'")
         .contains("http://shardeddb-operator-metrics.shardeddb-system.svc:8090/metrics");
   }
@@ -34,9 +34,9 @@ class InstallNotesTest {
 
     assertThat(notes)
         .contains("It manages ShardedDatabases only in: team-a, team-b.")
-        .contains("kubectl -n team-a apply -f examples/students.yaml")
-        .contains("kubectl -n team-a wait --for=condition=Ready sdb/students")
-        .contains("kubectl -n team-a get secret students-router-token");
+        .contains("kubectl -n team-a apply -f examples/quickstart.yaml")
+        .contains("kubectl -n team-a wait --for=condition=Ready sdb/quickstart")
+        .contains("kubectl -n team-a get secret quickstart-router-token");
   }
 
   @Test
@@ -45,6 +45,6 @@ class InstallNotesTest {
 
     assertThat(notes)
         .contains("It manages ShardedDatabases in all namespaces (clusterWide=true).")
-        .contains("kubectl apply -f examples/students.yaml");
+        .contains("kubectl apply -f examples/quickstart.yaml");
   }
 }

@@ -137,6 +137,31 @@ class MonitoringTest {
   }
 
   @Test
+  void theOperatorPodAdmitsOnlyTheScraperOnItsMetricsPort() {
+    var policy =
+        rendered.all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).get(0);
+    assertThat(policy.getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getFrom())
+                  .singleElement()
+                  .satisfies(
+                      peer -> {
+                        assertThat(peer.getPodSelector().getMatchLabels())
+                            .isEqualTo(
+                                Map.of(
+                                    "app.kubernetes.io/name", "prometheus", "prometheus", "k8s"));
+                        assertThat(peer.getNamespaceSelector().getMatchLabels())
+                            .isEqualTo(Map.of("kubernetes.io/metadata.name", "monitoring"));
+                      });
+              assertThat(rule.getPorts())
+                  .singleElement()
+                  .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8090));
+            });
+  }
+
+  @Test
   void theOperatorIsToldWhichScraperToAdmitAndThePoliciesThenAdmitItOnTheManagementPort() {
     Map<String, String> env =
         operatorContainer().getEnv().stream()
