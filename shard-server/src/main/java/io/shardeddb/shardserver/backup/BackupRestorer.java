@@ -431,9 +431,8 @@ public class BackupRestorer {
               + " at lsn "
               + e.lsn()
               + ": its entries are not one log (another incarnation's or a deposed primary's);"
-              + " nothing past lsn "
-              + (e.lsn() - 1)
-              + " is replayed");
+              + " the restore fails rather than replay past lsn "
+              + (e.lsn() - 1));
     }
     return e.epoch();
   }

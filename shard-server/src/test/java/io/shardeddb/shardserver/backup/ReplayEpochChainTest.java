@@ -28,6 +28,6 @@ class ReplayEpochChainTest {
     assertThatThrownBy(() -> BackupRestorer.epochAfter("sh1", 3, entry(7, 2)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("goes back from epoch 3 to 2 at lsn 7")
-        .hasMessageContaining("nothing past lsn 6");
+        .hasMessageContaining("rather than replay past lsn 6");
   }
 }
