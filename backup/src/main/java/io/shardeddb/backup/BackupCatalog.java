@@ -8,14 +8,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** What the store holds for one database: complete backups, archive states, restore points. */
+/**
+ * What the store holds for one database: complete backups, archive states, restore points. A plan
+ * reads only an archive whose owner marker names the source ({@link ArchiveOwnership}).
+ */
 public final class BackupCatalog {
   private final BackupStore store;
   private final String database;
+  private final String sourceUid;
 
+  /** The catalog of {@code database}'s archive, whichever one incarnation its marker names. */
   public BackupCatalog(BackupStore store, String database) {
+    this(store, database, null);
+  }
+
+  /**
+   * The catalog of the archive of {@code database}'s incarnation {@code sourceUid} (null: the
+   * source is gone, any one owner its marker names).
+   */
+  public BackupCatalog(BackupStore store, String database, String sourceUid) {
     this.store = store;
     this.database = database;
+    this.sourceUid = sourceUid;
+  }
+
+  /** The archive's owner, or empty when nothing is archived; refused when another's. */
+  public java.util.Optional<ArchiveOwner> owner() {
+    return ArchiveOwnership.requireForRestore(store, database, sourceUid);
   }
 
   /** Complete backups (those with a manifest), oldest first. */
@@ -85,6 +104,7 @@ public final class BackupCatalog {
   /** Plans a restore of this database (checks the store's credentials first). */
   public RestorePlan plan(RestoreTarget target) {
     store.check();
+    owner();
     List<BackupManifest> backups = backups();
     WalIndex wal = walIndex();
     Set<String> shards = new LinkedHashSet<>();

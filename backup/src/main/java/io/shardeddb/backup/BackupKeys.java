@@ -3,16 +3,33 @@ package io.shardeddb.backup;
 /**
  * The object layout in the store, in one place (docs/backup.md): everything of a database lives
  * under {@code <database>/}; the archive under {@code wal/<shard>/} as segments named by their
- * first and last LSN (zero-padded, so key order is LSN order) plus the shard's archive state; each
- * base backup under {@code backups/<name>/} (one snapshot per shard and the manifest written last);
- * a shard's changes of its owned ranges (resharding) under {@code wal/<shard>/ranges/}; restore
- * points under {@code restore-points/}.
+ * first and last LSN (zero-padded, so key order is LSN order) plus the shard's archive state; the
+ * owner marker ({@code owner.json}, {@link ArchiveOwner}) at the top, written before anything else;
+ * each base backup under {@code backups/<name>/} (one snapshot per shard and the manifest written
+ * last); a shard's changes of its owned ranges (resharding) under {@code wal/<shard>/ranges/};
+ * restore points under {@code restore-points/}.
  */
 public final class BackupKeys {
   private BackupKeys() {}
 
   public static String database(String db) {
     return db + "/";
+  }
+
+  /**
+   * The marker naming the one database incarnation whose archive this is ({@link ArchiveOwner}).
+   */
+  public static String archiveOwner(String db) {
+    return db + "/owner.json";
+  }
+
+  /**
+   * The prefixes an incarnation writes its archive and backups under: any object there makes the
+   * archive non-empty ({@code <db>/restore/}, the restore reports of a database restored into this
+   * name, is not among them: they precede the first archiving).
+   */
+  public static java.util.List<String> archiveContents(String db) {
+    return java.util.List.of(walRoot(db), backupsPrefix(db), restorePointsPrefix(db));
   }
 
   public static String walPrefix(String db, String shard) {

@@ -118,6 +118,49 @@ public final class BackupStore implements AutoCloseable {
   }
 
   /**
+   * Stores {@code body} under {@code key} unless an object is there: true when this call wrote it.
+   * Checks first, then asks the store to decide ({@code If-None-Match: *}, answered 412 when the
+   * key exists). A store that ignores the header (S3Proxy's filesystem store does) or does not
+   * implement it (501) leaves a window between the check and the put: its caller reads the object
+   * back.
+   */
+  public boolean putIfAbsent(String key, byte[] body) {
+    if (get(key).isPresent()) {
+      return false;
+    }
+    try {
+      s3.putObject(
+          b -> encrypted(b.bucket(settings.bucket()).key(full(key)).ifNoneMatch("*")),
+          RequestBody.fromBytes(body));
+      return true;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412 || e.statusCode() == 409) {
+        return false;
+      }
+      if (e.statusCode() != 501) {
+        throw translate("put " + key, e);
+      }
+    } catch (SdkClientException e) {
+      throw translate("put " + key, e);
+    }
+    putBytes(key, body);
+    return true;
+  }
+
+  /** The first key under {@code prefix} (relative to the settings' prefix), if there is one. */
+  public Optional<String> firstKey(String prefix) {
+    int strip = settings.prefix().isEmpty() ? 0 : settings.prefix().length() + 1;
+    return call(
+            "list " + prefix,
+            () ->
+                s3.listObjectsV2(b -> b.bucket(settings.bucket()).prefix(full(prefix)).maxKeys(1)))
+        .contents()
+        .stream()
+        .findFirst()
+        .map(o -> o.key().substring(strip));
+  }
+
+  /**
    * Streams {@code in} to {@code key}: one request when it fits one part, else a multipart upload
    * (aborted on failure, so no half object is left behind). Returns the bytes written.
    */

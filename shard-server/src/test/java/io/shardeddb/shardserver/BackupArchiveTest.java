@@ -63,6 +63,8 @@ class BackupArchiveTest {
     p.put("shardeddb.backup.access-key-id", "test-key");
     p.put("shardeddb.backup.secret-access-key", "test-secret-key");
     p.put("shardeddb.backup.database", database);
+    p.put("shardeddb.backup.database-uid", "uid-" + database);
+    p.put("shardeddb.backup.database-namespace", "it");
     p.put("shardeddb.backup.archive-interval", "200ms");
     return p;
   }
@@ -283,6 +285,64 @@ class BackupArchiveTest {
       }
     } finally {
       server.close();
+    }
+  }
+
+  /**
+   * DESIGN §9: an archive has one owner. A database re-created under its name (or a shard id
+   * reused) over the store of an earlier incarnation finds that incarnation's marker, segments and
+   * state (archived to lsn 50,000): it must neither adopt the state as its trim floor (its own
+   * unarchived entries would be trimmed) nor add its segments to the other's archive.
+   */
+  @Test
+  @DisplayName(
+      "a new incarnation over an old incarnation's archive is refused: it adopts no state, trims"
+          + " nothing and names the owner")
+  void aForeignArchiveIsRefusedAndNothingIsTrimmed() throws Exception {
+    String db = "reborn" + UUID.randomUUID().toString().substring(0, 6);
+    String oldState =
+        "{\"shard\":\"sh1\",\"archivedLsn\":50000,\"archivedEpoch\":1,"
+            + "\"archivedThroughMillis\":1000,\"writer\":\"old-0\"}";
+    store.putBytes(
+        db + "/owner.json",
+        ("{\"namespace\":\"ns\",\"name\":\""
+                + db
+                + "\",\"uid\":\"uid-old\","
+                + "\"createdAtMillis\":1000}")
+            .getBytes());
+    store.putBytes(BackupKeys.segment(db, "sh1", 1, 50000), "{}\n".getBytes());
+    store.putBytes(BackupKeys.archiveState(db, "sh1"), oldState.getBytes());
+    Map<String, Object> props = backupProps(s3.url(), db);
+    props.put("shardeddb.backup.database-uid", "uid-new");
+    props.put("shardeddb.replication.log-retention", 5);
+    props.put("shardeddb.replication.log-trim-interval", "200ms");
+    try (ThreeReplicaShard shard = new ThreeReplicaShard(ThreeReplicaShard.CONFIG, props)) {
+      shard.assignAll(1, 0);
+      Replica primary = shard.get(0);
+      writeAll(primary, 0, 40);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          Http.get(primary.url() + "/backup/status")
+                              .json()
+                              .path("refused")
+                              .asText())
+                      .contains("uid-old")
+                      .contains("uid-new"));
+      Thread.sleep(1000);
+      for (Replica r : List.of(shard.get(0), shard.get(1), shard.get(2))) {
+        JsonNode status = Http.get(r.url() + "/backup/status").json();
+        assertThat(status.get("archivedLsn").asLong()).as(r.name).isZero();
+        Http.Reply fromStart = Http.get(r.url() + "/log?fromLsn=2");
+        assertThat(fromStart.status()).as(r.name + " " + fromStart.raw()).isEqualTo(200);
+      }
+      assertThat(new String(store.get(BackupKeys.archiveState(db, "sh1")).orElseThrow()))
+          .isEqualTo(oldState);
+      assertThat(store.list(BackupKeys.walPrefix(db, "sh1")))
+          .containsExactly(
+              BackupKeys.segment(db, "sh1", 1, 50000), BackupKeys.archiveState(db, "sh1"));
     }
   }
 

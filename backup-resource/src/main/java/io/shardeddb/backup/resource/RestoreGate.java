@@ -15,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Checks, before anything of a new database is created, that its {@code spec.bootstrap.fromBackup}
  * can be done: the store answers with these credentials, the backup or restore point exists, the
- * time lies inside the archived window. A refusal becomes the database's InvalidSpec condition and
- * Event, and nothing is created; a plan once found is remembered for the resource (its objects in
- * the store are immutable).
+ * time lies inside the archived window, the archive is the source's (its owner marker names the
+ * source's UID while the source exists: docs/backup.md, "One owner per archive"). A refusal becomes
+ * the database's InvalidSpec condition and Event, and nothing is created; a plan once found is
+ * remembered for the resource (its objects in the store are immutable).
  */
 public final class RestoreGate {
   private final KubernetesClient client;
@@ -101,7 +102,18 @@ public final class RestoreGate {
       throw new IllegalArgumentException("set one of backup, time or restorePoint");
     }
     try (BackupStore store = BackupStores.open(client, namespace, spec.backup().store())) {
-      return new BackupCatalog(store, from.source()).plan(target);
+      return new BackupCatalog(store, from.source(), sourceUid(client, namespace, from.source()))
+          .plan(target);
     }
+  }
+
+  /**
+   * The UID of the source database while it exists (its archive must be its own, not an earlier
+   * incarnation's under the same name); null once it is gone (then the archive's one marked owner).
+   */
+  static String sourceUid(KubernetesClient client, String namespace, String source) {
+    ShardedDatabase src =
+        client.resources(ShardedDatabase.class).inNamespace(namespace).withName(source).get();
+    return src == null ? null : src.getMetadata().getUid();
   }
 }

@@ -13,6 +13,7 @@ import io.shardeddb.api.v1alpha1.FromBackupSpec;
 import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.backup.ArchiveOwner;
 import io.shardeddb.backup.BackupJson;
 import io.shardeddb.backup.BackupKeys;
 import io.shardeddb.backup.BackupManifest;
@@ -63,6 +64,15 @@ class RestoreGateTest {
           BackupKeys.rangeChange("split", "sh2", 4),
           BackupJson.write(new RangeChange("sh2", 4, 3_100, "Adopt", 4096, 4096)));
       store.putBytes(BackupKeys.segment("split", "sh2", 1, 4), new byte[0]);
+      for (String db : List.of("src", "split")) {
+        store.putBytes(
+            BackupKeys.archiveOwner(db),
+            BackupJson.write(new ArchiveOwner("test", db, "uid-" + db, 1)));
+      }
+      store.putBytes(
+          BackupKeys.manifest("unmarked", "b1"),
+          BackupJson.write(
+              new BackupManifest("b1", "unmarked", 1, 2_000, List.of(sh1), List.of(), null)));
     }
   }
 
@@ -166,5 +176,37 @@ class RestoreGateTest {
             .withShards(
                 List.of(new ShardSpec("sh1", 0, 4096, null), new ShardSpec("sh2", 4096, 4096, 2))));
     assertThat(gate.problem(right)).isNull();
+  }
+
+  /**
+   * docs/backup.md, "One owner per archive": a database deleted and re-created under its name finds
+   * the earlier incarnation's archive; a restore of the live source refuses it (it would replay the
+   * deleted database's rows), as it refuses an archive with no owner marker. Once the source is
+   * gone, its archive's one marked owner is restored.
+   */
+  @Test
+  void aRestoreReadsOnlyAnArchiveOwnedByTheSource() {
+    secret("good", "gate-secret");
+    ShardedDatabase reborn = new ShardedDatabase();
+    reborn.setMetadata(
+        new ObjectMetaBuilder().withName("src").withNamespace("test").withUid("uid-new").build());
+    reborn.setSpec(
+        new ShardedDatabaseSpec(null, null, null, null, null, null, null, null, null, null, null));
+    client.resource(reborn).inNamespace("test").create();
+    RestoreGate gate = new RestoreGate(client);
+
+    assertThat(gate.problem(restoring("good", new FromBackupSpec("src", "b1", null, null))))
+        .contains("belongs to ShardedDatabase test/src (uid uid-src)")
+        .contains("'src' (uid " + sourceUidInCluster() + ")");
+    assertThat(gate.problem(restoring("good", new FromBackupSpec("unmarked", "b1", null, null))))
+        .contains("no owner marker");
+
+    client.resource(reborn).inNamespace("test").delete();
+    assertThat(gate.problem(restoring("good", new FromBackupSpec("src", "b1", null, null))))
+        .isNull();
+  }
+
+  private String sourceUidInCluster() {
+    return RestoreGate.sourceUid(client, "test", "src");
   }
 }

@@ -143,8 +143,9 @@ public final class BackupScheduler implements AutoCloseable {
 
   /**
    * Asks each shard's primary how its archive stands ({@code GET /backup/status}); a stalled one
-   * (failing past its bound, the log held back) gets a Warning Event on the database, once, and a
-   * Normal one when it recovers: never silent.
+   * (failing past its bound, the log held back) or a refused one (the store's archive is another
+   * incarnation's) gets a Warning Event on the database, once, and a Normal one when it recovers:
+   * never silent.
    */
   private void checkArchive(ShardedDatabase db) {
     if (db.getStatus() == null || db.getStatus().shards() == null) {
@@ -164,7 +165,9 @@ public final class BackupScheduler implements AutoCloseable {
       String database = db.getMetadata().getNamespace() + "/" + db.getMetadata().getName();
       try {
         JsonNode s = json.readTree(shards.getJson(url, "/backup/status"));
-        if (s.path("stalled").asBoolean()) {
+        if (s.path("refused").isTextual()) {
+          refused(db, database, shard.id(), s.path("refused").asText());
+        } else if (s.path("stalled").asBoolean()) {
           String error = s.path("lastError").asText("unknown error");
           if (archives.report(database, shard.id(), error)) {
             events.warning(
@@ -182,6 +185,16 @@ public final class BackupScheduler implements AutoCloseable {
       } catch (RuntimeException | java.io.IOException e) {
         LOG.debug("archive status of {}/{}: {}", database, shard.id(), e.toString());
       }
+    }
+  }
+
+  /**
+   * A shard whose archive is another database incarnation's (docs/backup.md, "One owner per
+   * archive"): a Warning Event, once, naming the owner and what to do; the condition says it lasts.
+   */
+  private void refused(ShardedDatabase db, String database, String shard, String why) {
+    if (archives.report(database, shard, why, true)) {
+      events.warning(db, "ArchiveRefused", "shard " + shard + ": " + why);
     }
   }
 

@@ -3,6 +3,8 @@ package io.shardeddb.operator.backup;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.backup.ArchiveClaim;
+import io.shardeddb.backup.ArchiveOwnership;
 import io.shardeddb.backup.BackupJson;
 import io.shardeddb.backup.BackupKeys;
 import io.shardeddb.backup.BackupStore;
@@ -84,6 +86,13 @@ final class RestorePoints {
     if (store.get(BackupKeys.restorePoint(db, name)).isPresent()) {
       return Outcome.failed(
           "RestorePointFailed", "restore point " + name + " of " + db + " already exists");
+    }
+    // Only into this database's own archive (docs/backup.md, "One owner per archive").
+    ArchiveClaim owner = ArchiveOwnership.check(store, db, sdb.getMetadata().getUid());
+    if (!owner.owned()) {
+      return owner.problem() == null
+          ? new Outcome(null, null, "no shard of " + db + " has archived yet; retrying")
+          : new Outcome(null, owner.problem(), null);
     }
     List<ShardStatus> statuses =
         sdb.getStatus() == null || sdb.getStatus().shards() == null

@@ -15,14 +15,15 @@ import java.util.Map;
 
 /**
  * Everything the model builders need about one database, computed once per reconcile: its name,
- * namespace, spec with defaults applied, the images, the Secrets in use, the shards to run and the
- * namespace the operator runs in (null when unknown: NetworkPolicies then admit the operator's pods
- * from any namespace) and what its NetworkPolicies admit besides ({@link NetworkAccess}: the
- * metrics scraper, egress).
+ * namespace, UID (the owner its backup archive names), spec with defaults applied, the images, the
+ * Secrets in use, the shards to run and the namespace the operator runs in (null when unknown:
+ * NetworkPolicies then admit the operator's pods from any namespace) and what its NetworkPolicies
+ * admit besides ({@link NetworkAccess}: the metrics scraper, egress).
  */
 public record DatabaseModel(
     String name,
     String namespace,
+    String uid,
     ShardedDatabaseSpec spec,
     Images images,
     String routerTokenSecret,
@@ -74,6 +75,7 @@ public record DatabaseModel(
     return new DatabaseModel(
         sdb.getMetadata().getName(),
         sdb.getMetadata().getNamespace(),
+        sdb.getMetadata().getUid(),
         spec,
         // The database's own images (spec.images) replace the operator's one by one.
         images.overriddenBy(spec.images()),
@@ -94,6 +96,7 @@ public record DatabaseModel(
     return new DatabaseModel(
         name,
         namespace,
+        uid,
         spec,
         images,
         routerTokenSecret,
@@ -108,6 +111,7 @@ public record DatabaseModel(
     return new DatabaseModel(
         name,
         namespace,
+        uid,
         spec,
         images,
         routerTokenSecret,

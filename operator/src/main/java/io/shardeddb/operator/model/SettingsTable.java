@@ -123,6 +123,15 @@ public final class SettingsTable {
               "SHARDEDDB_BACKUP_DATABASE",
               "metadata.name",
               t -> store(t).map(s -> text(t.db().name())).orElse(null)),
+          // The archive's owner (owner.json): another incarnation's archive is refused.
+          shardServer(
+              "SHARDEDDB_BACKUP_DATABASE_UID",
+              "metadata.uid",
+              t -> store(t).map(s -> text(t.db().uid())).orElse(null)),
+          shardServer(
+              "SHARDEDDB_BACKUP_DATABASE_NAMESPACE",
+              "metadata.namespace",
+              t -> store(t).map(s -> text(t.db().namespace())).orElse(null)),
           shardServer(
               "SHARDEDDB_BACKUP_ARCHIVE_INTERVAL",
               "spec.backup.archiveIntervalSeconds",

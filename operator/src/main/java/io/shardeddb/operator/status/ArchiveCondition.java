@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
  * The {@link ConditionType#ContinuousArchiving} condition (pure): whether every shard ships its
  * committed log to the backup store within its bound. A stall is never silent: the condition names
  * the shards and the store's error for as long as it lasts (the Events only mark its start and
- * end), while writes go on and the log is kept until the archive catches up (docs/backup.md).
+ * end), while writes go on and the log is kept until the archive catches up (docs/backup.md). An
+ * archive that is another incarnation's is refused and says so first: no retry fixes it.
  */
 public final class ArchiveCondition {
 
@@ -21,6 +22,17 @@ public final class ArchiveCondition {
           ConditionType.ContinuousArchiving,
           ConditionReason.BackupNotConfigured,
           "spec.backup is not set: nothing is archived (docs/backup.md)");
+    }
+    List<ArchiveHealth.Stall> refused =
+        stalled.stream().filter(ArchiveHealth.Stall::refused).toList();
+    if (!refused.isEmpty()) {
+      return DesiredCondition.isFalse(
+          ConditionType.ContinuousArchiving,
+          ConditionReason.ArchiveRefused,
+          refused.stream()
+                  .map(s -> "shard " + s.shard() + ": " + s.error())
+                  .collect(Collectors.joining("; "))
+              + "; nothing is archived and backups fail until it is resolved (docs/backup.md)");
     }
     if (stalled.isEmpty()) {
       return DesiredCondition.isTrue(

@@ -56,6 +56,11 @@ public enum ConditionReason {
   ArchivingHealthy,
   /** A shard's archiving has failed past its bound (store unreachable, wrong bucket, ...). */
   ArchiveStalled,
+  /**
+   * The store's archive under this database's name is another incarnation's (its owner marker names
+   * another UID) or has objects and no marker: refused, never adopted; nothing is archived.
+   */
+  ArchiveRefused,
   /** No spec.backup: nothing is archived. */
   BackupNotConfigured,
   /** Shard volume claims were raised to a larger spec.storage.size and are growing. */

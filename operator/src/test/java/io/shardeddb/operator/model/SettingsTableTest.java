@@ -132,6 +132,15 @@ class SettingsTableTest {
     assertThat(none).doesNotContainKeys(StoreSettings.ENV_SSE, StoreSettings.ENV_SSE_KMS_KEY_ID);
   }
 
+  /** The archive's owner marker names the database's UID (docs/backup.md, one owner). */
+  @Test
+  void theDatabasesUidAndNamespaceReachTheShardServersWithABackupStore() {
+    assertThat(shardServerEnv(new BackupStoreSpec("http://s3:9000", null, "bkt", null, true, "c")))
+        .containsEntry("SHARDEDDB_BACKUP_DATABASE", "db")
+        .containsEntry("SHARDEDDB_BACKUP_DATABASE_UID", "uid-1")
+        .containsEntry("SHARDEDDB_BACKUP_DATABASE_NAMESPACE", "ns");
+  }
+
   @Test
   void withoutABackupStoreNoBackupOrRestoreSettingIsEmitted() {
     DatabaseModel db = DatabaseModel.of(Fixtures.load("students.yaml", "ns"), images());
@@ -210,7 +219,7 @@ class SettingsTableTest {
         new ShardedDatabaseSpec(null, null, null, null, null, null, null, null, null, null, null)
             .withBackup(new BackupSpec(store, null, null, null));
     DatabaseModel db =
-        new DatabaseModel("db", "ns", spec, images(), "tok", "my", List.of(), null, null);
+        new DatabaseModel("db", "ns", "uid-1", spec, images(), "tok", "my", List.of(), null, null);
     return SettingsTable.env(Process.SHARD_SERVER, Target.shard(db, "sh1")).stream()
         .filter(e -> e.getValue() != null)
         .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));

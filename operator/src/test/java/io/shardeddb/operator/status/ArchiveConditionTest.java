@@ -30,6 +30,23 @@ class ArchiveConditionTest {
         .doesNotContain("sh1");
   }
 
+  /** docs/backup.md, "One owner per archive": the refusal is named, with whose archive it is. */
+  @Test
+  void aRefusedArchiveMakesTheConditionFalseNamingTheOwnerAheadOfStalls() {
+    ArchiveHealth health = new ArchiveHealth();
+    health.report("ns/db", "sh2", "connection refused");
+    assertThat(health.report("ns/db", "sh1", "belongs to ShardedDatabase ns/db (uid old)", true))
+        .isTrue();
+    assertThat(health.report("ns/db", "sh1", "belongs to ShardedDatabase ns/db (uid old)", true))
+        .isFalse();
+
+    DesiredCondition c = ArchiveCondition.of(true, health.stalled("ns/db"));
+
+    assertThat(c.status()).isFalse();
+    assertThat(c.reason()).isEqualTo(ConditionReason.ArchiveRefused.name());
+    assertThat(c.message()).contains("shard sh1").contains("uid old").doesNotContain("sh2");
+  }
+
   @Test
   void aRecoveredShardClearsIt() {
     ArchiveHealth health = new ArchiveHealth();

@@ -139,7 +139,7 @@ class StatusAggregatorTest {
             PassReport.builder()
                 .router(ROUTER_UP)
                 .adminTokenMissing("my-token")
-                .archiveStalls(List.of(new ArchiveHealth.Stall("sh1", "store down")))
+                .archiveStalls(List.of(new ArchiveHealth.Stall("sh1", "store down", false)))
                 .storage(
                     new PassReport.Storage(
                         storage,

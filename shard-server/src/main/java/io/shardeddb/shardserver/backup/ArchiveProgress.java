@@ -20,6 +20,7 @@ public class ArchiveProgress implements LogTrimFloor {
   private volatile long bytes;
   private volatile long pendingSinceMillis;
   private volatile String gap;
+  private volatile String refused;
 
   public ArchiveProgress(BackupSettings settings) {
     this.settings = settings;
@@ -62,6 +63,18 @@ public class ArchiveProgress implements LogTrimFloor {
     if (pendingSinceMillis == 0) {
       pendingSinceMillis = nowMillis;
     }
+  }
+
+  /**
+   * Why the archive under this database's name is not this incarnation's (null: it is, or nobody's
+   * yet): nothing is archived or read from it, and the trim floor stays where it was.
+   */
+  public void refused(String why) {
+    refused = why;
+  }
+
+  public String refusedReason() {
+    return refused;
   }
 
   public void gap(String description) {

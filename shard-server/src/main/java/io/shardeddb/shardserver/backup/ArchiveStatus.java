@@ -6,8 +6,9 @@ import io.micronaut.serde.annotation.Serdeable;
 /**
  * {@code GET /backup/status}: whether archiving is on, this replica's role in it, the archived and
  * committed LSNs, the archive lag, bytes shipped, the last error, whether it is stalled (failing
- * past {@code stall-after} while entries wait; the log is then held back, not trimmed), and a gap
- * in the archive if one was found.
+ * past {@code stall-after} while entries wait; the log is then held back, not trimmed), a gap in
+ * the archive if one was found, and why the archive is refused when it belongs to another
+ * incarnation of the database (docs/backup.md, "One owner per archive").
  */
 @Serdeable
 public record ArchiveStatus(
@@ -21,4 +22,5 @@ public record ArchiveStatus(
     long bytes,
     @Nullable String lastError,
     boolean stalled,
-    @Nullable String gap) {}
+    @Nullable String gap,
+    @Nullable String refused) {}

@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.backup;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.json.JsonMapper;
+import io.shardeddb.backup.ArchiveClaim;
 import io.shardeddb.backup.ArchiveState;
 import io.shardeddb.backup.BackupJson;
 import io.shardeddb.backup.BackupKeys;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * unacknowledged tail) past the archived LSN to the store, as one segment per page, each entry
  * stamped with its commit time ({@link #stampOf}); then it records the shard's {@link
  * ArchiveState}. Secondaries read that state to learn their trim floor ({@link ArchiveProgress}). A
- * failed upload is retried next interval from the same LSN; the log is held back meanwhile.
+ * failed upload is retried next interval from the same LSN; the log is held back meanwhile. Only
+ * the archive's owner (its marker names this database's UID) archives or reads it: another
+ * incarnation's is refused, never adopted ({@link BackupStores#claim}).
  */
 @Context
 public class Archiver implements AutoCloseable {
@@ -105,7 +108,8 @@ public class Archiver implements AutoCloseable {
         progress.bytes(),
         progress.lastError(),
         progress.stalled(now),
-        progress.gapDescription());
+        progress.gapDescription(),
+        progress.refusedReason());
   }
 
   private void sampleQuietly() {
@@ -146,10 +150,23 @@ public class Archiver implements AutoCloseable {
       archiveAsPrimary(shard, v.epoch());
     } else {
       term = -1;
-      if (ticks++ % FLOOR_REFRESH_TICKS == 0) {
+      if (ticks++ % FLOOR_REFRESH_TICKS == 0 && owns(stores.check())) {
         readState(shard);
       }
     }
+  }
+
+  /**
+   * Whether this incarnation owns the archive (DESIGN §9): another's state is never read as the
+   * trim floor nor added to; the refusal is reported ({@code /backup/status}) until it is resolved.
+   */
+  private boolean owns(ArchiveClaim claim) {
+    String problem = claim.problem();
+    if (problem != null && !problem.equals(progress.refusedReason())) {
+      LOG.error("{}: {}", ctx.name(), problem);
+    }
+    progress.refused(problem);
+    return claim.owned();
   }
 
   private ArchiveState readState(String shard) {
@@ -174,6 +191,9 @@ public class Archiver implements AutoCloseable {
       known = false;
     }
     if (!known) {
+      if (!owns(stores.claim())) {
+        return;
+      }
       hasHistory = readState(shard) != null || hasHistory;
       known = true;
     }

@@ -104,6 +104,8 @@ public class BackupRestorer {
       throw new IllegalStateException("a restore needs shardeddb.backup.restore-shard");
     }
     BackupStore bs = stores.get();
+    // Only an archive whose owner marker names one incarnation (docs/backup.md): never another's.
+    new BackupCatalog(bs, source).owner();
     long toLsn = settings.restoreToLsn();
     long toTime = settings.restoreToTime();
     boolean point = settings.restorePoint() != null && !settings.restorePoint().isBlank();
@@ -201,6 +203,7 @@ public class BackupRestorer {
     // 2. The archive after the snapshot, up to the target.
     long applied = baseLsn;
     long lastEpoch = baseEpoch;
+    long chainEpoch = baseEpoch;
     ShardConfig config = ctx.requireConfig();
     if (toLsn >= 0 || toTime >= 0) {
       List<long[]> segments = new ArrayList<>();
@@ -238,6 +241,7 @@ public class BackupRestorer {
               throw new IllegalStateException(
                   "the archive of " + shard + " has a gap: lsn " + next + " is missing");
             }
+            chainEpoch = epochAfter(shard, chainEpoch, e);
             batch.add(e);
             if (batch.size() >= CHUNK) {
               config = store.applyReplicated(table, batch, config, configs::write);
@@ -408,5 +412,28 @@ public class BackupRestorer {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The epoch of the chain after {@code e}: epochs never go back along a shard's log (a primary of
+   * a later epoch only appends), so an entry of an earlier epoch than its predecessor is not of
+   * this log (another incarnation's segment, or a deposed primary's tail): refused, never replayed.
+   */
+  static long epochAfter(String shard, long previous, LogEntry e) {
+    if (e.epoch() < previous) {
+      throw new IllegalStateException(
+          "the archive of "
+              + shard
+              + " goes back from epoch "
+              + previous
+              + " to "
+              + e.epoch()
+              + " at lsn "
+              + e.lsn()
+              + ": its entries are not one log (another incarnation's or a deposed primary's);"
+              + " the restore fails rather than replay past lsn "
+              + (e.lsn() - 1));
+    }
+    return e.epoch();
   }
 }

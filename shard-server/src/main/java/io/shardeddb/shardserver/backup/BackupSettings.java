@@ -8,11 +8,11 @@ import java.time.Duration;
 
 /**
  * {@code shardeddb.backup.*} (docs/backup.md): the store (endpoint, region, bucket, prefix,
- * path-style, access key, server-side encryption), the database name the archive is kept under, how
- * often the primary ships committed entries ({@code archive-interval}, the archive lag's bound),
- * how long the archive may lag before the replica reports it stalled, and, on a replica of a
- * database being restored, what to restore (source database, base backup, and up to which LSN or
- * time).
+ * path-style, access key, server-side encryption), the database name the archive is kept under and
+ * the database's namespace and UID (the archive's owner, {@code owner.json}), how often the primary
+ * ships committed entries ({@code archive-interval}, the archive lag's bound), how long the archive
+ * may lag before the replica reports it stalled, and, on a replica of a database being restored,
+ * what to restore (source database, base backup, and up to which LSN or time).
  */
 @ConfigurationProperties("shardeddb.backup")
 public record BackupSettings(
@@ -26,6 +26,8 @@ public record BackupSettings(
     @Nullable String serverSideEncryption,
     @Nullable String kmsKeyId,
     @Nullable String database,
+    @Nullable String databaseUid,
+    @Nullable String databaseNamespace,
     @Bindable(defaultValue = "2s") Duration archiveInterval,
     @Bindable(defaultValue = "5m") Duration stallAfter,
     @Nullable String restoreSource,

@@ -1,5 +1,8 @@
 package io.shardeddb.shardserver.backup;
 
+import io.shardeddb.backup.ArchiveClaim;
+import io.shardeddb.backup.ArchiveOwner;
+import io.shardeddb.backup.ArchiveOwnership;
 import io.shardeddb.backup.BackupStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -7,6 +10,8 @@ import jakarta.inject.Singleton;
 /** The one {@link BackupStore} of this shard-server, or none when backups are off. */
 @Singleton
 public class BackupStores implements AutoCloseable {
+  private static final String DATABASE_UID =
+      "shardeddb.backup.database-uid (SHARDEDDB_BACKUP_DATABASE_UID)";
   private final BackupSettings settings;
   private volatile BackupStore store;
 
@@ -37,6 +42,33 @@ public class BackupStores implements AutoCloseable {
           "shardeddb.backup.database (SHARDEDDB_BACKUP_DATABASE) is not set");
     }
     return db;
+  }
+
+  /**
+   * Claims the archive for this database's incarnation if nobody has ({@link
+   * ArchiveOwnership#claim}): only an {@link ArchiveClaim.Owned} one may archive or back up to it.
+   */
+  public ArchiveClaim claim() {
+    String uid = settings.databaseUid();
+    if (uid == null || uid.isBlank()) {
+      return new ArchiveClaim.Unidentified(DATABASE_UID);
+    }
+    return ArchiveOwnership.claim(
+        get(),
+        database(),
+        new ArchiveOwner(
+            settings.databaseNamespace(), database(), uid, System.currentTimeMillis()));
+  }
+
+  /**
+   * How the archive stands for this incarnation, claiming nothing ({@link ArchiveOwnership#check}).
+   */
+  public ArchiveClaim check() {
+    String uid = settings.databaseUid();
+    if (uid == null || uid.isBlank()) {
+      return new ArchiveClaim.Unidentified(DATABASE_UID);
+    }
+    return ArchiveOwnership.check(get(), database(), uid);
   }
 
   @PreDestroy

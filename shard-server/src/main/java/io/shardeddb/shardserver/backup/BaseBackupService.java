@@ -1,6 +1,7 @@
 package io.shardeddb.shardserver.backup;
 
 import io.micronaut.json.JsonMapper;
+import io.shardeddb.backup.ArchiveClaim;
 import io.shardeddb.backup.ArchiveState;
 import io.shardeddb.backup.BackupJson;
 import io.shardeddb.backup.BackupKeys;
@@ -111,6 +112,11 @@ public class BaseBackupService implements AutoCloseable {
       String shard = current.shardId();
       BackupStore store = stores.get();
       String db = stores.database();
+      ArchiveClaim claim = stores.claim();
+      if (!claim.owned()) {
+        throw new IllegalStateException(
+            claim.problem() == null ? "the archive has no owner yet" : claim.problem());
+      }
       String key = BackupKeys.baseSnapshot(db, job.name, shard);
       long lsn;
       long epoch;
