@@ -91,8 +91,8 @@ final class RestorePoints {
     ArchiveClaim owner = ArchiveOwnership.check(store, db, sdb.getMetadata().getUid());
     if (!owner.owned()) {
       return owner.problem() == null
-          ? new Outcome(null, null, "no shard of " + db + " has archived yet; retrying")
-          : new Outcome(null, owner.problem(), null);
+          ? Outcome.retry("no shard of " + db + " has archived yet; retrying")
+          : Outcome.failed("ArchiveRefused", owner.problem());
     }
     List<ShardStatus> statuses =
         sdb.getStatus() == null || sdb.getStatus().shards() == null

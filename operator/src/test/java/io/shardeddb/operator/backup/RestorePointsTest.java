@@ -7,6 +7,8 @@ import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.backup.ArchiveOwner;
+import io.shardeddb.backup.ArchiveOwnership;
 import io.shardeddb.backup.BackupKeys;
 import io.shardeddb.backup.BackupStore;
 import io.shardeddb.backup.embedded.EmbeddedS3Server;
@@ -131,9 +133,12 @@ class RestorePointsTest {
                 primary, "http://" + primary, Role.Primary, true, null, 9L, 0L, null)));
   }
 
+  /** A database whose archive it owns already (its shards have archived: the marker is there). */
   private static ShardedDatabase database(String name) {
     ShardedDatabase db = new ShardedDatabase();
-    db.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").build());
+    db.setMetadata(
+        new ObjectMetaBuilder().withName(name).withNamespace("ns").withUid("uid-" + name).build());
+    ArchiveOwnership.claim(store, name, new ArchiveOwner("ns", name, "uid-" + name, 1));
     db.setStatus(
         new ShardedDatabaseStatus(
             null, List.of(), 2, "2", List.of(shard("sh1", 3), shard("sh2", 7)), null));
