@@ -83,8 +83,14 @@ public final class BackupKeys {
     return backupsPrefix(db) + backup + "/manifest.json";
   }
 
-  public static String baseSnapshot(String db, String backup, String shard) {
-    return backupsPrefix(db) + backup + "/" + shard + ".ndjson";
+  /**
+   * The snapshot {@code replica} takes of {@code shard} for {@code backup}: one key per replica, so
+   * two replicas the operator asked (it may lose track of the first after a poll error) never write
+   * one object that the manifest then describes as the other's (backup review 2026-11-26 M3). A
+   * restore reads the key the shard's result names.
+   */
+  public static String baseSnapshot(String db, String backup, String shard, String replica) {
+    return backupsPrefix(db) + backup + "/" + shard + "." + replica + ".ndjson";
   }
 
   public static String baseResult(String db, String backup, String shard) {

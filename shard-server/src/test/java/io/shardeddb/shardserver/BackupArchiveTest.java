@@ -102,6 +102,8 @@ class BackupArchiveTest {
       JsonNode result = awaitBackup(shard.get(1), "b1");
       assertThat(result.get("rows").asLong()).isEqualTo(20);
       assertThat(result.get("takenFrom").asText()).isEqualTo(shard.get(1).name);
+      // One object per replica: a second replica asked for the same backup never overwrites it.
+      assertThat(result.get("key").asText()).endsWith("/b1/sh1." + shard.get(1).name + ".ndjson");
       JsonNode at20 = checksum(primary);
       assertThat(result.get("checksum").asText()).isEqualTo(at20.get("digest").asText());
       writeManifest(db, "b1", result);

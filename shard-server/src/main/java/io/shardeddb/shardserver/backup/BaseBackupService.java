@@ -117,7 +117,7 @@ public class BaseBackupService implements AutoCloseable {
         throw new IllegalStateException(
             claim.problem() == null ? "the archive has no owner yet" : claim.problem());
       }
-      String key = BackupKeys.baseSnapshot(db, job.name, shard);
+      String key = BackupKeys.baseSnapshot(db, job.name, shard, ctx.name());
       long lsn;
       long epoch;
       String checksum;
