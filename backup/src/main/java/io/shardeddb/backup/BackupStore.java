@@ -107,13 +107,18 @@ public final class BackupStore implements AutoCloseable {
     }
   }
 
-  /** Stores {@code body} under {@code key}. */
+  /**
+   * Stores {@code body} under {@code key} with its checksums ({@link ObjectChecksums}): the store
+   * verifies the body on arrival (Content-MD5), and every later read verifies it against the
+   * SHA-256 it carries.
+   */
   public void putBytes(String key, byte[] body) {
     call(
         "put " + key,
         () ->
             s3.putObject(
-                b -> encrypted(b.bucket(settings.bucket()).key(full(key))),
+                b ->
+                    encrypted(ObjectChecksums.on(b.bucket(settings.bucket()).key(full(key)), body)),
                 RequestBody.fromBytes(body)));
   }
 
@@ -130,7 +135,10 @@ public final class BackupStore implements AutoCloseable {
     }
     try {
       s3.putObject(
-          b -> encrypted(b.bucket(settings.bucket()).key(full(key)).ifNoneMatch("*")),
+          b ->
+              encrypted(
+                  ObjectChecksums.on(
+                      b.bucket(settings.bucket()).key(full(key)).ifNoneMatch("*"), body)),
           RequestBody.fromBytes(body));
       return true;
     } catch (S3Exception e) {
@@ -255,13 +263,18 @@ public final class BackupStore implements AutoCloseable {
     return b;
   }
 
-  /** The object at {@code key}, or empty when there is none. */
+  /**
+   * The object at {@code key}, or empty when there is none; a body that does not match the SHA-256
+   * it was stored with is an error ({@link ObjectChecksums#verify}), never returned.
+   */
   public Optional<byte[]> get(String key) {
     try {
-      return Optional.of(
+      var object =
           s3.getObject(
-                  b -> b.bucket(settings.bucket()).key(full(key)), ResponseTransformer.toBytes())
-              .asByteArray());
+              b -> b.bucket(settings.bucket()).key(full(key)), ResponseTransformer.toBytes());
+      return Optional.of(
+          ObjectChecksums.verify(
+              full(key), object.response().metadata(), object.asByteArray(), settings));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (S3Exception e) {
@@ -274,10 +287,14 @@ public final class BackupStore implements AutoCloseable {
     }
   }
 
-  /** A stream over the object at {@code key}; close it. */
+  /**
+   * A stream over the object at {@code key}; close it. Read to its end, it checks the body against
+   * the SHA-256 the object was stored with and fails the last read on a mismatch.
+   */
   public InputStream open(String key) {
     try {
-      return s3.getObject(b -> b.bucket(settings.bucket()).key(full(key)));
+      var in = s3.getObject(b -> b.bucket(settings.bucket()).key(full(key)));
+      return ObjectChecksums.verifying(full(key), in.response().metadata(), in, settings);
     } catch (NoSuchKeyException e) {
       throw new BackupStoreException(
           BackupStoreException.Reason.ObjectNotFound,

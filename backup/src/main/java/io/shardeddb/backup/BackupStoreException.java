@@ -13,6 +13,8 @@ public class BackupStoreException extends RuntimeException {
     StoreAccessDenied,
     BucketNotFound,
     ObjectNotFound,
+    /** An object's body does not match the checksum it was stored with. */
+    ObjectDamaged,
     StoreError
   }
 

@@ -43,6 +43,47 @@ class BackupStoreTest {
   }
 
   @Test
+  void anObjectDamagedAtRestIsAnErrorOnEveryReadNeverItsBytes() throws Exception {
+    store.putBytes("db1/wal/sh1/seg-1-2.ndjson", "{\"lsn\":1}\n{\"lsn\":2}\n".getBytes());
+    // S3Proxy's filesystem store keeps the body as a file: flip one byte of it, as a disk would.
+    Path file;
+    try (var files = java.nio.file.Files.walk(dir)) {
+      file =
+          files
+              .filter(f -> f.getFileName().toString().equals("seg-1-2.ndjson"))
+              .findFirst()
+              .orElseThrow();
+    }
+    byte[] body = java.nio.file.Files.readAllBytes(file);
+    body[9] = (byte) '7';
+    java.nio.file.Files.write(file, body);
+
+    assertThatThrownBy(() -> store.get("db1/wal/sh1/seg-1-2.ndjson"))
+        .isInstanceOf(BackupStoreException.class)
+        .hasMessageContaining("does not match the SHA-256 it was stored with")
+        .satisfies(
+            e ->
+                assertThat(((BackupStoreException) e).reason())
+                    .isEqualTo(BackupStoreException.Reason.ObjectDamaged));
+    assertThatThrownBy(
+            () -> {
+              try (InputStream in = store.open("db1/wal/sh1/seg-1-2.ndjson")) {
+                in.readAllBytes();
+              }
+            })
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("does not match the SHA-256");
+  }
+
+  @Test
+  void anUndamagedObjectReadsBackWholeThroughTheCheck() throws Exception {
+    store.putBytes("db1/wal/sh1/seg-3-4.ndjson", "{\"lsn\":3}\n".getBytes());
+    try (InputStream in = store.open("db1/wal/sh1/seg-3-4.ndjson")) {
+      assertThat(new String(in.readAllBytes())).isEqualTo("{\"lsn\":3}\n");
+    }
+  }
+
+  @Test
   void aStreamLargerThanOnePartIsUploadedInPartsAndReadBackWhole() throws Exception {
     byte[] body = new byte[BackupStore.PART_SIZE * 2 + 12345];
     new Random(7).nextBytes(body);
