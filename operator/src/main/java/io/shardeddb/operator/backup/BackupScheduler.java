@@ -113,9 +113,20 @@ public final class BackupScheduler implements AutoCloseable {
     }
   }
 
-  /** One pass for the minute of {@code now}. */
+  /**
+   * How far back a pass looks for a scheduled minute it missed: a late pass (or one after an
+   * operator restart of up to an hour) still takes the backup that was due, once.
+   */
+  static final int CATCH_UP_MINUTES = 60;
+
+  /** The minute of the last pass (null before the first: then it looks back CATCH_UP_MINUTES). */
+  private ZonedDateTime lastPass;
+
+  /** One pass for the minute of {@code now}, and the scheduled minutes since the last pass. */
   public void tick(Instant now) {
     ZonedDateTime minute = now.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES);
+    ZonedDateTime since = lastPass;
+    lastPass = minute;
     for (ShardedDatabase db : databases()) {
       BackupSpec backup = db.getSpec() == null ? null : db.getSpec().backup();
       if (backup == null || backup.store() == null) {
@@ -123,9 +134,11 @@ public final class BackupScheduler implements AutoCloseable {
       }
       if (backup.schedule() != null) {
         try {
-          if (CronSchedule.parse(backup.schedule()).matches(minute)) {
-            create(db, db.getMetadata().getName() + "-sched-" + STAMP.format(minute));
-          }
+          // Named by the minute it was due: a later pass that looks back again creates nothing new.
+          CronSchedule.parse(backup.schedule())
+              .latestDue(since, minute, CATCH_UP_MINUTES)
+              .ifPresent(
+                  due -> create(db, db.getMetadata().getName() + "-sched-" + STAMP.format(due)));
         } catch (IllegalArgumentException e) {
           LOG.warn("{}: {}", db.getMetadata().getName(), e.getMessage());
         }

@@ -43,6 +43,27 @@ public final class CronSchedule {
     return new CronSchedule(f);
   }
 
+  /**
+   * The latest minute the schedule fires in after {@code after} (exclusive) up to {@code upTo}
+   * (inclusive), looking back at most {@code maxMinutes}: a pass that came late (the timer slipped,
+   * the operator restarted or was not leading) still takes the backup it was due, once (backup
+   * review 2026-11-26 M6). Empty when none.
+   */
+  public java.util.Optional<ZonedDateTime> latestDue(
+      ZonedDateTime after, ZonedDateTime upTo, int maxMinutes) {
+    ZonedDateTime last = upTo.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    ZonedDateTime floor = last.minusMinutes(maxMinutes);
+    if (after != null && after.isAfter(floor)) {
+      floor = after.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    }
+    for (ZonedDateTime t = last; t.isAfter(floor); t = t.minusMinutes(1)) {
+      if (matches(t)) {
+        return java.util.Optional.of(t);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Whether the schedule fires in the minute of {@code t}. */
   public boolean matches(ZonedDateTime t) {
     if (!minutes.get(t.getMinute()) || !hours.get(t.getHour()) || !months.get(t.getMonthValue())) {

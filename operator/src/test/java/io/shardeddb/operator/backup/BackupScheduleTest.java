@@ -35,6 +35,26 @@ class BackupScheduleTest {
   }
 
   @Test
+  void aPassThatCameLateStillFindsTheMinuteItWasDueOnce() {
+    CronSchedule daily = CronSchedule.parse("0 3 * * *");
+    // The pass meant for 03:00 ran at 03:01:30 (the timer slipped): the minute 03:00 is still due.
+    assertThat(daily.latestDue(at("2026-11-23T02:59:00Z"), at("2026-11-23T03:01:30Z"), 60))
+        .contains(at("2026-11-23T03:00:00Z"));
+    // The next pass, a minute later, finds nothing new.
+    assertThat(daily.latestDue(at("2026-11-23T03:01:00Z"), at("2026-11-23T03:02:00Z"), 60))
+        .isEmpty();
+    // After an operator restart (no last pass), up to an hour back.
+    assertThat(daily.latestDue(null, at("2026-11-23T03:40:00Z"), 60))
+        .contains(at("2026-11-23T03:00:00Z"));
+    assertThat(daily.latestDue(null, at("2026-11-23T04:10:00Z"), 60)).isEmpty();
+    // Several missed minutes of a frequent schedule: one backup, the latest.
+    assertThat(
+            CronSchedule.parse("*/15 * * * *")
+                .latestDue(at("2026-11-23T10:10:00Z"), at("2026-11-23T10:50:00Z"), 60))
+        .contains(at("2026-11-23T10:45:00Z"));
+  }
+
+  @Test
   void stepsRangesListsAndWeekdays() {
     CronSchedule every15 = CronSchedule.parse("*/15 * * * *");
     assertThat(every15.matches(at("2026-11-23T10:45:00Z"))).isTrue();
