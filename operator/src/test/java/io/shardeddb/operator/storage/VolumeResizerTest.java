@@ -493,18 +493,7 @@ class VolumeResizerTest {
   private ShardedDatabase students(String size, StorageSpec.ResizePolicy policy) {
     ShardedDatabase sdb = Fixtures.load("students.yaml", NS);
     ShardedDatabaseSpec s = sdb.getSpec();
-    sdb.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            s.shards(),
-            s.replicas(),
-            s.writeQuorum(),
-            new StorageSpec(size, null, policy),
-            s.resources(),
-            s.router(),
-            s.failover(),
-            null,
-            null));
+    sdb.setSpec(s.toBuilder().storage(new StorageSpec(size, null, policy)).build());
     return sdb;
   }
 
