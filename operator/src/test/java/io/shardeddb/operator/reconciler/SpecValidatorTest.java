@@ -95,8 +95,9 @@ class SpecValidatorTest {
   /** {@code sdb} with a status recording what {@code appliedFrom} applied. */
   private static ShardedDatabase after(ShardedDatabase appliedFrom, ShardedDatabase sdb) {
     sdb.setStatus(
-        new io.shardeddb.api.v1alpha1.ShardedDatabaseStatus(null, null, null, null, null, null)
-            .withApplied(SpecValidator.appliedOf(appliedFrom)));
+        io.shardeddb.api.v1alpha1.ShardedDatabaseStatus.builder()
+            .applied(SpecValidator.appliedOf(appliedFrom))
+            .build());
     return sdb;
   }
 

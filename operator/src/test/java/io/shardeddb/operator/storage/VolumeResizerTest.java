@@ -425,7 +425,14 @@ class VolumeResizerTest {
         NS,
         rebuild,
         lagging.isEmpty() && pods.size() == 3 ? ShardPhase.Ready : ShardPhase.Copying,
-        new ShardStatus("sh1", 3L, primary, 3, null, replicas, 3),
+        ShardStatus.builder()
+            .id("sh1")
+            .epoch(3L)
+            .primary(primary)
+            .readyReplicas(3)
+            .replicas(replicas)
+            .voters(3)
+            .build(),
         pods);
   }
 
