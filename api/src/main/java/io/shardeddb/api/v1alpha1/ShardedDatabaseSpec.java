@@ -21,8 +21,7 @@ import java.util.Map;
  * generator reads them here). Code builds or changes a spec with {@link #builder()} and {@link
  * #toBuilder()} (the with-methods call it), never by listing the components, so a new field is
  * added in this file only: its component, and its line in each part of the {@link Builder} (field,
- * copy, setter, {@code build()}); {@code ShardedDatabaseSpecBuilderTest} fails when the Builder
- * misses one.
+ * copy, setter, {@code build()}); {@code RecordBuildersTest} fails when the Builder misses one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
