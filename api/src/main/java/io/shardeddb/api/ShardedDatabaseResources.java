@@ -231,8 +231,6 @@ public final class ShardedDatabaseResources {
 
   /** The spec, or an empty one (a resource created without spec awaits /init). */
   public static ShardedDatabaseSpec spec(ShardedDatabase sdb) {
-    return sdb.getSpec() != null
-        ? sdb.getSpec()
-        : new ShardedDatabaseSpec(null, null, null, null, null, null, null, null, null, null);
+    return sdb.getSpec() != null ? sdb.getSpec() : ShardedDatabaseSpec.builder().build();
   }
 }

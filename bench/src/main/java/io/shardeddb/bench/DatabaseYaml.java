@@ -48,22 +48,14 @@ record DatabaseYaml(String name, int shards, int replicas, long keySpace, boolea
     ShardedDatabase db = new ShardedDatabase();
     db.getMetadata().setName(name);
     db.setSpec(
-        new ShardedDatabaseSpec(
-            schema,
-            ranges,
-            replicas,
-            WriteQuorum.Majority,
-            null,
-            null,
-            new RouterSpec(1, null),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            tls ? null : new TlsSpec(false, null, null)));
+        ShardedDatabaseSpec.builder()
+            .schema(schema)
+            .shards(ranges)
+            .replicas(replicas)
+            .writeQuorum(WriteQuorum.Majority)
+            .router(new RouterSpec(1, null))
+            .tls(tls ? null : new TlsSpec(false, null, null))
+            .build());
     return db;
   }
 

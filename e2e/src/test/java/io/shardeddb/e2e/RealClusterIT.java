@@ -1785,7 +1785,7 @@ class RealClusterIT {
     ShardedDatabase sdb =
         client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(db).get();
     return sdb == null || sdb.getStatus() == null
-        ? new ShardedDatabaseStatus(null, null, null, null, null, null)
+        ? ShardedDatabaseStatus.builder().build()
         : sdb.getStatus();
   }
 

@@ -132,7 +132,7 @@ final class SimOperator {
       java.util.function.IntConsumer statefulSet) {
     this.name = name;
     this.shard = shard;
-    this.status = new ShardStatus(shard, null, null, null, null, List.of());
+    this.status = ShardStatus.builder().id(shard).replicas(List.of()).build();
     this.replicas = replicas;
     this.desired = initial;
     this.pods = initial;
@@ -523,16 +523,7 @@ final class SimOperator {
         o.desiredReplicas(),
         o.writeQuorum(),
         o.primaryUnavailableAfter(),
-        new ShardStatus(
-            p.id(),
-            p.epoch(),
-            p.primary(),
-            p.readyReplicas(),
-            p.primaryUnavailableSince(),
-            p.replicas(),
-            voters,
-            shrinkVoters,
-            isolated),
+        p.toBuilder().voters(voters).shrinkVoters(shrinkVoters).isolatedPrimary(isolated).build(),
         members,
         o.beats(),
         o.now());

@@ -37,49 +37,103 @@ public record ShardStatus(
                 + " off from the others). Absent: none yet.")
         IsolatedPrimary isolatedPrimary) {
 
-  /** A status without a recorded isolated primary. */
-  public ShardStatus(
-      String id,
-      Long epoch,
-      String primary,
-      Integer readyReplicas,
-      String primaryUnavailableSince,
-      List<ReplicaStatus> replicas,
-      Integer voters,
-      Integer shrinkVoters) {
-    this(
-        id,
-        epoch,
-        primary,
-        readyReplicas,
-        primaryUnavailableSince,
-        replicas,
-        voters,
-        shrinkVoters,
-        null);
+  /** An empty shard status's builder: every field absent (null) until set. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** A status without a shrink in force (DESIGN §5 rule 12). */
-  public ShardStatus(
-      String id,
-      Long epoch,
-      String primary,
-      Integer readyReplicas,
-      String primaryUnavailableSince,
-      List<ReplicaStatus> replicas,
-      Integer voters) {
-    this(id, epoch, primary, readyReplicas, primaryUnavailableSince, replicas, voters, null, null);
+  /**
+   * A builder starting from this status: with {@link Builder#build()} the one place that lists
+   * every component, so a new field is copied by every change without touching its callers.
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  /** A status without the voting count (as operators before learners wrote it). */
-  public ShardStatus(
-      String id,
-      Long epoch,
-      String primary,
-      Integer readyReplicas,
-      String primaryUnavailableSince,
-      List<ReplicaStatus> replicas) {
-    this(id, epoch, primary, readyReplicas, primaryUnavailableSince, replicas, null, null, null);
+  /** Sets some fields of a shard status, keeping the others; each setter is named for its field. */
+  public static final class Builder {
+    private String id;
+    private Long epoch;
+    private String primary;
+    private Integer readyReplicas;
+    private String primaryUnavailableSince;
+    private List<ReplicaStatus> replicas;
+    private Integer voters;
+    private Integer shrinkVoters;
+    private IsolatedPrimary isolatedPrimary;
+
+    private Builder() {}
+
+    private Builder(ShardStatus from) {
+      id = from.id;
+      epoch = from.epoch;
+      primary = from.primary;
+      readyReplicas = from.readyReplicas;
+      primaryUnavailableSince = from.primaryUnavailableSince;
+      replicas = from.replicas;
+      voters = from.voters;
+      shrinkVoters = from.shrinkVoters;
+      isolatedPrimary = from.isolatedPrimary;
+    }
+
+    public Builder id(String value) {
+      id = value;
+      return this;
+    }
+
+    public Builder epoch(Long value) {
+      epoch = value;
+      return this;
+    }
+
+    public Builder primary(String value) {
+      primary = value;
+      return this;
+    }
+
+    public Builder readyReplicas(Integer value) {
+      readyReplicas = value;
+      return this;
+    }
+
+    public Builder primaryUnavailableSince(String value) {
+      primaryUnavailableSince = value;
+      return this;
+    }
+
+    public Builder replicas(List<ReplicaStatus> value) {
+      replicas = value;
+      return this;
+    }
+
+    public Builder voters(Integer value) {
+      voters = value;
+      return this;
+    }
+
+    public Builder shrinkVoters(Integer value) {
+      shrinkVoters = value;
+      return this;
+    }
+
+    public Builder isolatedPrimary(IsolatedPrimary value) {
+      isolatedPrimary = value;
+      return this;
+    }
+
+    /** The shard status. */
+    public ShardStatus build() {
+      return new ShardStatus(
+          id,
+          epoch,
+          primary,
+          readyReplicas,
+          primaryUnavailableSince,
+          replicas,
+          voters,
+          shrinkVoters,
+          isolatedPrimary);
+    }
   }
 
   /** Replicas, never null. */

@@ -17,13 +17,11 @@ import java.util.Map;
  * What the user wants: the table, its key-range shards and how each is replicated. A spec without
  * schema and shards is valid and waits for the router's {@code /init}.
  *
- * <p>Why this file is over 450 lines: the components with their descriptions and validation
- * annotations are the CRD's schema (the generator reads them here), and the defaults and
- * with-methods must name every component; the nested parts (storage, TLS, backup, ...) are records
- * of their own. Most of the length is positional: four shorter constructors for callers written
- * before a component existed and nine with-methods, each listing all eighteen components, which a
- * record cannot have anywhere else; issue 29 replaces positional rebuilds, which would bring it
- * under the limit.
+ * <p>The components with their descriptions and validation annotations are the CRD's schema (the
+ * generator reads them here). Code builds or changes a spec with {@link #builder()} and {@link
+ * #toBuilder()} (the with-methods call it), never by listing the components, so a new field is
+ * added in this file only: its component, and its line in each part of the {@link Builder} (field,
+ * copy, setter, {@code build()}); {@code RecordBuildersTest} fails when the Builder misses one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -147,134 +145,226 @@ public record ShardedDatabaseSpec(
                 + " durability and replication rely on are refused). A change rolls the pods.")
         MysqlSpec mysql) {
 
-  /** The spec without images, pod or MySQL settings (the operator's apply). */
-  public ShardedDatabaseSpec(
-      SchemaSpec schema,
-      List<ShardSpec> shards,
-      Integer replicas,
-      WriteQuorum writeQuorum,
-      StorageSpec storage,
-      ResourcesSpec resources,
-      RouterSpec router,
-      FailoverSpec failover,
-      SecretsSpec secrets,
-      PlacementSpec placement,
-      Map<String, List<String>> servers,
-      Sharding sharding,
-      BackupSpec backup,
-      BootstrapSpec bootstrap,
-      TlsSpec tls) {
-    this(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        placement,
-        servers,
-        sharding,
-        backup,
-        bootstrap,
-        tls,
-        null,
-        null,
-        null);
+  /** The default replicas per shard when the field is absent. */
+  public static final int DEFAULT_REPLICAS = 3;
+
+  /** This spec with {@code schema} instead; every other field as it is. */
+  public ShardedDatabaseSpec withSchema(SchemaSpec schema) {
+    return toBuilder().schema(schema).build();
   }
 
-  /** This spec with {@code images} instead; every other field as it is. */
-  public ShardedDatabaseSpec withImages(ImagesSpec images) {
-    return new ShardedDatabaseSpec(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        placement,
-        servers,
-        sharding,
-        backup,
-        bootstrap,
-        tls,
-        images,
-        pods,
-        mysql);
+  /** This spec with {@code shards} instead; every other field as it is. */
+  public ShardedDatabaseSpec withShards(List<ShardSpec> shards) {
+    return toBuilder().shards(shards).build();
   }
 
-  /** This spec with {@code pods} instead; every other field as it is. */
-  public ShardedDatabaseSpec withPods(PodsSpec pods) {
-    return new ShardedDatabaseSpec(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        placement,
-        servers,
-        sharding,
-        backup,
-        bootstrap,
-        tls,
-        images,
-        pods,
-        mysql);
-  }
-
-  /** This spec with {@code mysql} instead; every other field as it is. */
-  public ShardedDatabaseSpec withMysql(MysqlSpec mysql) {
-    return new ShardedDatabaseSpec(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        placement,
-        servers,
-        sharding,
-        backup,
-        bootstrap,
-        tls,
-        images,
-        pods,
-        mysql);
+  /** This spec with the assignment's {@code servers} map instead; every other field as it is. */
+  public ShardedDatabaseSpec withServers(Map<String, List<String>> servers) {
+    return toBuilder().servers(servers).build();
   }
 
   /** This spec with {@code router} instead; every other field as it is. */
   public ShardedDatabaseSpec withRouter(RouterSpec router) {
-    return new ShardedDatabaseSpec(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        placement,
-        servers,
-        sharding,
-        backup,
-        bootstrap,
-        tls,
-        images,
-        pods,
-        mysql);
+    return toBuilder().router(router).build();
+  }
+
+  /** This spec with {@code backup} instead; every other field as it is. */
+  public ShardedDatabaseSpec withBackup(BackupSpec backup) {
+    return toBuilder().backup(backup).build();
+  }
+
+  /** This spec with {@code bootstrap} instead; every other field as it is. */
+  public ShardedDatabaseSpec withBootstrap(BootstrapSpec bootstrap) {
+    return toBuilder().bootstrap(bootstrap).build();
+  }
+
+  /** This spec with {@code images} instead; every other field as it is. */
+  public ShardedDatabaseSpec withImages(ImagesSpec images) {
+    return toBuilder().images(images).build();
+  }
+
+  /** This spec with {@code pods} instead; every other field as it is. */
+  public ShardedDatabaseSpec withPods(PodsSpec pods) {
+    return toBuilder().pods(pods).build();
+  }
+
+  /** This spec with {@code mysql} instead; every other field as it is. */
+  public ShardedDatabaseSpec withMysql(MysqlSpec mysql) {
+    return toBuilder().mysql(mysql).build();
+  }
+
+  /** An empty spec's builder: every field absent (null) until set. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder starting from this spec: with {@link Builder#build()} the one place that lists every
+   * component, so a new field is copied by every change without touching its callers.
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Sets some fields of a spec, keeping the others as they are; each setter is named for the
+   * component it sets.
+   */
+  public static final class Builder {
+    private SchemaSpec schema;
+    private List<ShardSpec> shards;
+    private Integer replicas;
+    private WriteQuorum writeQuorum;
+    private StorageSpec storage;
+    private ResourcesSpec resources;
+    private RouterSpec router;
+    private FailoverSpec failover;
+    private SecretsSpec secrets;
+    private PlacementSpec placement;
+    private Map<String, List<String>> servers;
+    private Sharding sharding;
+    private BackupSpec backup;
+    private BootstrapSpec bootstrap;
+    private TlsSpec tls;
+    private ImagesSpec images;
+    private PodsSpec pods;
+    private MysqlSpec mysql;
+
+    private Builder() {}
+
+    private Builder(ShardedDatabaseSpec from) {
+      schema = from.schema;
+      shards = from.shards;
+      replicas = from.replicas;
+      writeQuorum = from.writeQuorum;
+      storage = from.storage;
+      resources = from.resources;
+      router = from.router;
+      failover = from.failover;
+      secrets = from.secrets;
+      placement = from.placement;
+      servers = from.servers;
+      sharding = from.sharding;
+      backup = from.backup;
+      bootstrap = from.bootstrap;
+      tls = from.tls;
+      images = from.images;
+      pods = from.pods;
+      mysql = from.mysql;
+    }
+
+    public Builder schema(SchemaSpec value) {
+      schema = value;
+      return this;
+    }
+
+    public Builder shards(List<ShardSpec> value) {
+      shards = value;
+      return this;
+    }
+
+    public Builder replicas(Integer value) {
+      replicas = value;
+      return this;
+    }
+
+    public Builder writeQuorum(WriteQuorum value) {
+      writeQuorum = value;
+      return this;
+    }
+
+    public Builder storage(StorageSpec value) {
+      storage = value;
+      return this;
+    }
+
+    public Builder resources(ResourcesSpec value) {
+      resources = value;
+      return this;
+    }
+
+    public Builder router(RouterSpec value) {
+      router = value;
+      return this;
+    }
+
+    public Builder failover(FailoverSpec value) {
+      failover = value;
+      return this;
+    }
+
+    public Builder secrets(SecretsSpec value) {
+      secrets = value;
+      return this;
+    }
+
+    public Builder placement(PlacementSpec value) {
+      placement = value;
+      return this;
+    }
+
+    public Builder servers(Map<String, List<String>> value) {
+      servers = value;
+      return this;
+    }
+
+    public Builder sharding(Sharding value) {
+      sharding = value;
+      return this;
+    }
+
+    public Builder backup(BackupSpec value) {
+      backup = value;
+      return this;
+    }
+
+    public Builder bootstrap(BootstrapSpec value) {
+      bootstrap = value;
+      return this;
+    }
+
+    public Builder tls(TlsSpec value) {
+      tls = value;
+      return this;
+    }
+
+    public Builder images(ImagesSpec value) {
+      images = value;
+      return this;
+    }
+
+    public Builder pods(PodsSpec value) {
+      pods = value;
+      return this;
+    }
+
+    public Builder mysql(MysqlSpec value) {
+      mysql = value;
+      return this;
+    }
+
+    /** The spec. */
+    public ShardedDatabaseSpec build() {
+      return new ShardedDatabaseSpec(
+          schema,
+          shards,
+          replicas,
+          writeQuorum,
+          storage,
+          resources,
+          router,
+          failover,
+          secrets,
+          placement,
+          servers,
+          sharding,
+          backup,
+          bootstrap,
+          tls,
+          images,
+          pods,
+          mysql);
+    }
   }
 
   /** Pod settings, never null. */
@@ -287,84 +377,6 @@ public record ShardedDatabaseSpec(
     return mysql == null ? new MysqlSpec(null) : mysql;
   }
 
-  /** The spec without backups, bootstrap or TLS settings (the defaults apply: TLS on). */
-  public ShardedDatabaseSpec(
-      SchemaSpec schema,
-      List<ShardSpec> shards,
-      Integer replicas,
-      WriteQuorum writeQuorum,
-      StorageSpec storage,
-      ResourcesSpec resources,
-      RouterSpec router,
-      FailoverSpec failover,
-      SecretsSpec secrets,
-      PlacementSpec placement,
-      Map<String, List<String>> servers,
-      Sharding sharding) {
-    this(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        placement,
-        servers,
-        sharding,
-        null,
-        null,
-        null);
-  }
-
-  /** This spec with {@code backup} instead; every other field as it is. */
-  public ShardedDatabaseSpec withBackup(BackupSpec backup) {
-    return new ShardedDatabaseSpec(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        placement,
-        servers,
-        sharding,
-        backup,
-        bootstrap,
-        tls,
-        images,
-        pods,
-        mysql);
-  }
-
-  /** This spec with {@code bootstrap} instead; every other field as it is. */
-  public ShardedDatabaseSpec withBootstrap(BootstrapSpec bootstrap) {
-    return new ShardedDatabaseSpec(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        placement,
-        servers,
-        sharding,
-        backup,
-        bootstrap,
-        tls,
-        images,
-        pods,
-        mysql);
-  }
-
   /** The restore this database starts from, or null. */
   public FromBackupSpec restoreSource() {
     return bootstrap == null ? null : bootstrap.fromBackup();
@@ -375,135 +387,9 @@ public record ShardedDatabaseSpec(
     return tls == null ? new TlsSpec(null, null, null) : tls;
   }
 
-  /** The spec with the default (Range) sharding. */
-  public ShardedDatabaseSpec(
-      SchemaSpec schema,
-      List<ShardSpec> shards,
-      Integer replicas,
-      WriteQuorum writeQuorum,
-      StorageSpec storage,
-      ResourcesSpec resources,
-      RouterSpec router,
-      FailoverSpec failover,
-      SecretsSpec secrets,
-      PlacementSpec placement,
-      Map<String, List<String>> servers) {
-    this(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        placement,
-        servers,
-        null);
-  }
-
   /** How keys map to points, the default ({@code Range}) when absent. */
   public Sharding shardingOrDefault() {
     return Sharding.orDefault(sharding);
-  }
-
-  /** The default replicas per shard when the field is absent. */
-  public static final int DEFAULT_REPLICAS = 3;
-
-  /** The spec without placement settings (the defaults apply). */
-  public ShardedDatabaseSpec(
-      SchemaSpec schema,
-      List<ShardSpec> shards,
-      Integer replicas,
-      WriteQuorum writeQuorum,
-      StorageSpec storage,
-      ResourcesSpec resources,
-      RouterSpec router,
-      FailoverSpec failover,
-      SecretsSpec secrets,
-      Map<String, List<String>> servers) {
-    this(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        null,
-        servers);
-  }
-
-  /** This spec with {@code schema} instead; every other field as it is. */
-  public ShardedDatabaseSpec withSchema(SchemaSpec schema) {
-    return new ShardedDatabaseSpec(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        placement,
-        servers,
-        sharding,
-        backup,
-        bootstrap,
-        tls,
-        images,
-        pods,
-        mysql);
-  }
-
-  /** This spec with {@code shards} instead; every other field as it is. */
-  public ShardedDatabaseSpec withShards(List<ShardSpec> shards) {
-    return new ShardedDatabaseSpec(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        placement,
-        servers,
-        sharding,
-        backup,
-        bootstrap,
-        tls,
-        images,
-        pods,
-        mysql);
-  }
-
-  /** This spec with the assignment's {@code servers} map instead; every other field as it is. */
-  public ShardedDatabaseSpec withServers(Map<String, List<String>> servers) {
-    return new ShardedDatabaseSpec(
-        schema,
-        shards,
-        replicas,
-        writeQuorum,
-        storage,
-        resources,
-        router,
-        failover,
-        secrets,
-        placement,
-        servers,
-        sharding,
-        backup,
-        bootstrap,
-        tls,
-        images,
-        pods,
-        mysql);
   }
 
   /** Shards, never null. */

@@ -36,51 +36,6 @@ public record ShardedDatabaseStatus(
   @JsonCreator
   public ShardedDatabaseStatus {}
 
-  /** A status without resharding moves. */
-  public ShardedDatabaseStatus(
-      Long observedGeneration,
-      List<Condition> conditions,
-      Integer shardCount,
-      String replicas,
-      List<ShardStatus> shards,
-      RouterStatus router,
-      AppliedSpec applied,
-      List<RequestStatus> requests) {
-    this(
-        observedGeneration,
-        conditions,
-        shardCount,
-        replicas,
-        shards,
-        router,
-        applied,
-        requests,
-        null);
-  }
-
-  /** A status that records no applied spec (yet). */
-  public ShardedDatabaseStatus(
-      Long observedGeneration,
-      List<Condition> conditions,
-      Integer shardCount,
-      String replicas,
-      List<ShardStatus> shards,
-      RouterStatus router) {
-    this(observedGeneration, conditions, shardCount, replicas, shards, router, null, null);
-  }
-
-  /** A status with no request recorded. */
-  public ShardedDatabaseStatus(
-      Long observedGeneration,
-      List<Condition> conditions,
-      Integer shardCount,
-      String replicas,
-      List<ShardStatus> shards,
-      RouterStatus router,
-      AppliedSpec applied) {
-    this(observedGeneration, conditions, shardCount, replicas, shards, router, applied, null);
-  }
-
   /** This status observing {@code generation}. */
   public ShardedDatabaseStatus withObservedGeneration(Long generation) {
     return toBuilder().observedGeneration(generation).build();
@@ -106,6 +61,11 @@ public record ShardedDatabaseStatus(
     return toBuilder().conditions(conditions).build();
   }
 
+  /** An empty status's builder: every field absent (null) until set. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
   /**
    * A builder starting from this status: the one place (with {@link Builder#build()}) that lists
    * every field, so a new field is copied by every change without touching its callers.
@@ -125,6 +85,8 @@ public record ShardedDatabaseStatus(
     private AppliedSpec applied;
     private List<RequestStatus> requests;
     private ReshardingStatus resharding;
+
+    private Builder() {}
 
     private Builder(ShardedDatabaseStatus from) {
       observedGeneration = from.observedGeneration;

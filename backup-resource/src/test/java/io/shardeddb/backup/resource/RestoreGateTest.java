@@ -109,9 +109,7 @@ class RestoreGateTest {
         new BackupSpec(
             new BackupStoreSpec(s3.url(), null, "bkt", null, true, secret), null, null, null);
     db.setSpec(
-        new ShardedDatabaseSpec(null, null, null, null, null, null, null, null, null, null, null)
-            .withBackup(backup)
-            .withBootstrap(new BootstrapSpec(from)));
+        ShardedDatabaseSpec.builder().backup(backup).bootstrap(new BootstrapSpec(from)).build());
     return db;
   }
 

@@ -66,9 +66,7 @@ public final class StatusCommand implements Callable<Integer> {
     String render(ShardedDatabase db) {
       StringBuilder sb = new StringBuilder();
       ShardedDatabaseStatus status =
-          db.getStatus() != null
-              ? db.getStatus()
-              : new ShardedDatabaseStatus(null, null, null, null, null, null);
+          db.getStatus() != null ? db.getStatus() : ShardedDatabaseStatus.builder().build();
       sb.append("ShardedDatabase ")
           .append(db.getMetadata().getName())
           .append("  (generation ")

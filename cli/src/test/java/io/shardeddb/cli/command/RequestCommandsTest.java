@@ -59,8 +59,13 @@ class RequestCommandsTest {
     db = kube.client().resources(ShardedDatabase.class).inNamespace("default").withName("failover");
     ShardedDatabase current = db.get();
     current.setStatus(
-        new ShardedDatabaseStatus(
-            1L, List.of(), 2, "6/6", List.of(shard("sh1"), shard("sh2")), null));
+        ShardedDatabaseStatus.builder()
+            .observedGeneration(1L)
+            .conditions(List.of())
+            .shardCount(2)
+            .replicas("6/6")
+            .shards(List.of(shard("sh1"), shard("sh2")))
+            .build());
     kube.client().resource(current).updateStatus();
   }
 
@@ -79,7 +84,13 @@ class RequestCommandsTest {
                         0L,
                         null))
             .toList();
-    return new ShardStatus(id, 1L, "failover-" + id + "-0", 3, null, replicas);
+    return ShardStatus.builder()
+        .id(id)
+        .epoch(1L)
+        .primary("failover-" + id + "-0")
+        .readyReplicas(3)
+        .replicas(replicas)
+        .build();
   }
 
   @AfterEach

@@ -88,7 +88,7 @@ public record ShardContext(
                             || awaitingVolume.contains(p.name())))
             .toList();
     ShardStatus before =
-        previous != null ? previous : new ShardStatus(shardId, null, null, null, null, List.of());
+        previous != null ? previous : ShardStatus.builder().id(shardId).replicas(List.of()).build();
     return new ShardObservation(
         shardId,
         config,

@@ -318,8 +318,6 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   }
 
   private static ShardedDatabaseStatus statusOf(ShardedDatabase sdb) {
-    return sdb.getStatus() != null
-        ? sdb.getStatus()
-        : new ShardedDatabaseStatus(null, null, null, null, null, null);
+    return sdb.getStatus() != null ? sdb.getStatus() : ShardedDatabaseStatus.builder().build();
   }
 }

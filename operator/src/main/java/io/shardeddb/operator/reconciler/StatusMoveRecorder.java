@@ -96,8 +96,6 @@ final class StatusMoveRecorder implements MoveRecorder {
   }
 
   private static ShardedDatabaseStatus statusOf(ShardedDatabase r) {
-    return r.getStatus() != null
-        ? r.getStatus()
-        : new ShardedDatabaseStatus(null, null, null, null, null, null);
+    return r.getStatus() != null ? r.getStatus() : ShardedDatabaseStatus.builder().build();
   }
 }

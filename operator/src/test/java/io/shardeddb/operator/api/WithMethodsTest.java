@@ -48,7 +48,15 @@ class WithMethodsTest {
           List.of(new ConditionBuilder().withType("Ready").withStatus("True").build()),
           2,
           "6/6",
-          List.of(new ShardStatus("sh1", 1L, "db-sh1-0", 3, null, List.of(), 3)),
+          List.of(
+              ShardStatus.builder()
+                  .id("sh1")
+                  .epoch(1L)
+                  .primary("db-sh1-0")
+                  .readyReplicas(3)
+                  .replicas(List.of())
+                  .voters(3)
+                  .build()),
           new RouterStatus(1, "https://db-router"),
           new AppliedSpec(null, List.of(), "1Gi", null, "db-router-token", "db-mysql"),
           List.of(),

@@ -116,8 +116,13 @@ class BackupScheduleTest {
             "2026-11-24T10:00:00Z",
             null);
     db.setStatus(
-        new ShardedDatabaseStatus(null, List.of(), 2, "2", List.of(), null)
-            .withResharding(new ReshardingStatus(List.of(done))));
+        ShardedDatabaseStatus.builder()
+            .conditions(List.of())
+            .shardCount(2)
+            .replicas("2")
+            .shards(List.of())
+            .resharding(new ReshardingStatus(List.of(done)))
+            .build());
     ShardedDatabaseBackup before =
         created(backup("b1", "2026-11-24T09:00:00Z"), "2026-11-24T08:59:00Z");
     assertThat(BackupScheduler.afterMove(db, List.of(before)))

@@ -119,18 +119,19 @@ class RestorePointsTest {
 
   private static ShardStatus shard(String id, long epoch) {
     String primary = id + "-0";
-    return new ShardStatus(
-        id,
-        epoch,
-        primary,
-        2,
-        null,
-        List.of(
-            // A deposed primary still reporting its old role comes first; it is not asked.
-            new ReplicaStatus(
-                id + "-1", "http://" + id + "-1", Role.Primary, true, null, 1L, 0L, null),
-            new ReplicaStatus(
-                primary, "http://" + primary, Role.Primary, true, null, 9L, 0L, null)));
+    return ShardStatus.builder()
+        .id(id)
+        .epoch(epoch)
+        .primary(primary)
+        .readyReplicas(2)
+        .replicas(
+            List.of(
+                // A deposed primary still reporting its old role comes first; it is not asked.
+                new ReplicaStatus(
+                    id + "-1", "http://" + id + "-1", Role.Primary, true, null, 1L, 0L, null),
+                new ReplicaStatus(
+                    primary, "http://" + primary, Role.Primary, true, null, 9L, 0L, null)))
+        .build();
   }
 
   /** A database whose archive it owns already (its shards have archived: the marker is there). */
@@ -140,8 +141,12 @@ class RestorePointsTest {
         new ObjectMetaBuilder().withName(name).withNamespace("ns").withUid("uid-" + name).build());
     ArchiveOwnership.claim(store, name, new ArchiveOwner("ns", name, "uid-" + name, 1));
     db.setStatus(
-        new ShardedDatabaseStatus(
-            null, List.of(), 2, "2", List.of(shard("sh1", 3), shard("sh2", 7)), null));
+        ShardedDatabaseStatus.builder()
+            .conditions(List.of())
+            .shardCount(2)
+            .replicas("2")
+            .shards(List.of(shard("sh1", 3), shard("sh2", 7)))
+            .build());
     return db;
   }
 

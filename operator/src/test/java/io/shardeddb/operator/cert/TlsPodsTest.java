@@ -34,23 +34,7 @@ class TlsPodsTest {
 
   private DatabaseModel db(TlsSpec tls) {
     ShardedDatabase sdb = Fixtures.load("students.yaml", "ns");
-    sdb.setSpec(
-        new io.shardeddb.api.v1alpha1.ShardedDatabaseSpec(
-            sdb.getSpec().schema(),
-            sdb.getSpec().shards(),
-            sdb.getSpec().replicas(),
-            sdb.getSpec().writeQuorum(),
-            sdb.getSpec().storage(),
-            sdb.getSpec().resources(),
-            sdb.getSpec().router(),
-            sdb.getSpec().failover(),
-            sdb.getSpec().secrets(),
-            sdb.getSpec().placement(),
-            sdb.getSpec().servers(),
-            sdb.getSpec().sharding(),
-            sdb.getSpec().backup(),
-            sdb.getSpec().bootstrap(),
-            tls));
+    sdb.setSpec(sdb.getSpec().toBuilder().tls(tls).build());
     return DatabaseModel.of(sdb, images);
   }
 

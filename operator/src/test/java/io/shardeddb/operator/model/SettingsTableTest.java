@@ -216,8 +216,7 @@ class SettingsTableTest {
 
   private static Map<String, String> shardServerEnv(BackupStoreSpec store) {
     ShardedDatabaseSpec spec =
-        new ShardedDatabaseSpec(null, null, null, null, null, null, null, null, null, null, null)
-            .withBackup(new BackupSpec(store, null, null, null));
+        ShardedDatabaseSpec.builder().backup(new BackupSpec(store, null, null, null)).build();
     DatabaseModel db =
         new DatabaseModel("db", "ns", "uid-1", spec, images(), "tok", "my", List.of(), null, null);
     return SettingsTable.env(Process.SHARD_SERVER, Target.shard(db, "sh1")).stream()

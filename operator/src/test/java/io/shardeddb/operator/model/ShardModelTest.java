@@ -372,19 +372,7 @@ class ShardModelTest {
   private DatabaseModel studentsWith(PlacementSpec placement) {
     ShardedDatabase sdb = Fixtures.load("students.yaml", "ns");
     ShardedDatabaseSpec s = sdb.getSpec();
-    sdb.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            s.shards(),
-            s.replicas(),
-            s.writeQuorum(),
-            s.storage(),
-            s.resources(),
-            s.router(),
-            s.failover(),
-            s.secrets(),
-            placement,
-            s.servers()));
+    sdb.setSpec(s.toBuilder().placement(placement).build());
     return DatabaseModel.of(sdb, images);
   }
 

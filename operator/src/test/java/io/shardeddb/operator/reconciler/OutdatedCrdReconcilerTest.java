@@ -89,9 +89,11 @@ class OutdatedCrdReconcilerTest {
 
     ShardedDatabase edited = current("db1");
     edited.setSpec(
-        withShards(
-            edited.getSpec(),
-            List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh2", 2048, 2048, null))));
+        edited
+            .getSpec()
+            .withShards(
+                List.of(
+                    new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh2", 2048, 2048, null))));
     client.resource(edited).update();
     List<String> destPods = awaitPods("db1-sh2");
     FakeShardServer source = fleet.replica(pods.get(0));
@@ -189,31 +191,12 @@ class OutdatedCrdReconcilerTest {
     sdb.getMetadata().setName(name);
     ShardedDatabaseSpec s = sdb.getSpec();
     sdb.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            List.of(new ShardSpec("sh1", 0, 4096, null)),
-            1,
-            s.writeQuorum(),
-            s.storage(),
-            s.resources(),
-            s.router(),
-            new FailoverSpec(1, 3, 60),
-            s.secrets(),
-            Map.of()));
+        s.toBuilder()
+            .shards(List.of(new ShardSpec("sh1", 0, 4096, null)))
+            .replicas(1)
+            .failover(new FailoverSpec(1, 3, 60))
+            .servers(Map.of())
+            .build());
     return sdb;
-  }
-
-  private static ShardedDatabaseSpec withShards(ShardedDatabaseSpec s, List<ShardSpec> shards) {
-    return new ShardedDatabaseSpec(
-        s.schema(),
-        shards,
-        s.replicas(),
-        s.writeQuorum(),
-        s.storage(),
-        s.resources(),
-        s.router(),
-        s.failover(),
-        s.secrets(),
-        s.servers());
   }
 }

@@ -23,17 +23,18 @@ class ReshardStepTest {
     ShardedDatabase sdb = new ShardedDatabase();
     sdb.setMetadata(new ObjectMetaBuilder().withName("db").withNamespace("ns").build());
     ShardStatus sh1 =
-        new ShardStatus(
-            "sh1",
-            2L,
-            "db-sh1-1",
-            3,
-            null,
-            List.of(
-                replica("db-sh1-0", "https://10.0.0.1:8081", Role.Secondary),
-                replica("db-sh1-1", "https://10.0.0.2:8081", Role.Primary),
-                replica("db-sh1-2", "https://10.0.0.3:8081", Role.Secondary)),
-            3);
+        ShardStatus.builder()
+            .id("sh1")
+            .epoch(2L)
+            .primary("db-sh1-1")
+            .readyReplicas(3)
+            .replicas(
+                List.of(
+                    replica("db-sh1-0", "https://10.0.0.1:8081", Role.Secondary),
+                    replica("db-sh1-1", "https://10.0.0.2:8081", Role.Primary),
+                    replica("db-sh1-2", "https://10.0.0.3:8081", Role.Secondary)))
+            .voters(3)
+            .build();
     Map<String, ShardEndpoint> endpoints =
         ReshardStep.endpoints(sdb, List.of(new ShardOutcome(sh1, 3, ShardPhase.Ready, "ok")));
 

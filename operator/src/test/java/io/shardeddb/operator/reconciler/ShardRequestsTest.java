@@ -84,7 +84,13 @@ class ShardRequestsTest {
         3,
         WriteQuorum.Majority,
         Duration.ofSeconds(5),
-        new ShardStatus("sh1", 3L, "p-0", 3, null, replicas),
+        ShardStatus.builder()
+            .id("sh1")
+            .epoch(3L)
+            .primary("p-0")
+            .readyReplicas(3)
+            .replicas(replicas)
+            .build(),
         List.of(member(0), member(1), member(2)),
         beats,
         NOW);
@@ -255,8 +261,14 @@ class ShardRequestsTest {
                 3,
                 WriteQuorum.Majority,
                 Duration.ofSeconds(5),
-                new ShardStatus(
-                    "sh1", 3L, "p-0", 2, NOW.minusSeconds(1).toString(), o.previous().replicas()),
+                ShardStatus.builder()
+                    .id("sh1")
+                    .epoch(3L)
+                    .primary("p-0")
+                    .readyReplicas(2)
+                    .primaryUnavailableSince(NOW.minusSeconds(1).toString())
+                    .replicas(o.previous().replicas())
+                    .build(),
                 o.members(),
                 beats,
                 NOW)

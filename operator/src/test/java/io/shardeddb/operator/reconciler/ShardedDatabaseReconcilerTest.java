@@ -711,17 +711,11 @@ class ShardedDatabaseReconcilerTest {
     ShardedDatabase edited = current("db11");
     ShardedDatabaseSpec s = edited.getSpec();
     edited.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            List.of(new ShardSpec("sh1", 0, 100, null), new ShardSpec("sh2", 8192, 10, null)),
-            s.replicas(),
-            s.writeQuorum(),
-            new io.shardeddb.api.v1alpha1.StorageSpec("512Mi", null),
-            s.resources(),
-            s.router(),
-            s.failover(),
-            s.secrets(),
-            s.servers()));
+        s.toBuilder()
+            .shards(
+                List.of(new ShardSpec("sh1", 0, 100, null), new ShardSpec("sh2", 8192, 10, null)))
+            .storage(new io.shardeddb.api.v1alpha1.StorageSpec("512Mi", null))
+            .build());
     client.resource(edited).update();
 
     await()
@@ -785,17 +779,7 @@ class ShardedDatabaseReconcilerTest {
     ShardedDatabase edited = current("db16");
     ShardedDatabaseSpec s = edited.getSpec();
     edited.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            s.shards(),
-            s.replicas(),
-            s.writeQuorum(),
-            new io.shardeddb.api.v1alpha1.StorageSpec("2Gi", null),
-            s.resources(),
-            s.router(),
-            s.failover(),
-            s.secrets(),
-            s.servers()));
+        s.toBuilder().storage(new io.shardeddb.api.v1alpha1.StorageSpec("2Gi", null)).build());
     client.resource(edited).update();
 
     await()
@@ -891,17 +875,7 @@ class ShardedDatabaseReconcilerTest {
     ShardedDatabase edited = current("db17");
     ShardedDatabaseSpec s = edited.getSpec();
     edited.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            s.shards(),
-            s.replicas(),
-            s.writeQuorum(),
-            new io.shardeddb.api.v1alpha1.StorageSpec("2Gi", null),
-            s.resources(),
-            s.router(),
-            s.failover(),
-            s.secrets(),
-            s.servers()));
+        s.toBuilder().storage(new io.shardeddb.api.v1alpha1.StorageSpec("2Gi", null)).build());
     client.resource(edited).update();
 
     // Secondaries highest ordinal first, then (after the switch-over) the old primary.
@@ -1386,17 +1360,12 @@ class ShardedDatabaseReconcilerTest {
     sdb.getMetadata().setName(name);
     ShardedDatabaseSpec s = sdb.getSpec();
     sdb.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            List.of(new ShardSpec("sh1", 0, 4096, null)),
-            replicas,
-            s.writeQuorum(),
-            s.storage(),
-            s.resources(),
-            s.router(),
-            new FailoverSpec(1, 3, 60),
-            s.secrets(),
-            Map.of()));
+        s.toBuilder()
+            .shards(List.of(new ShardSpec("sh1", 0, 4096, null)))
+            .replicas(replicas)
+            .failover(new FailoverSpec(1, 3, 60))
+            .servers(Map.of())
+            .build());
     return sdb;
   }
 
@@ -1407,16 +1376,6 @@ class ShardedDatabaseReconcilerTest {
   /** {@code s} with these shards and this default replica count, the rest unchanged. */
   private static ShardedDatabaseSpec withShards(
       ShardedDatabaseSpec s, List<ShardSpec> shards, Integer replicas) {
-    return new ShardedDatabaseSpec(
-        s.schema(),
-        shards,
-        replicas,
-        s.writeQuorum(),
-        s.storage(),
-        s.resources(),
-        s.router(),
-        s.failover(),
-        s.secrets(),
-        s.servers());
+    return s.toBuilder().shards(shards).replicas(replicas).build();
   }
 }

@@ -28,8 +28,7 @@ class SpecValidatorTest {
   private static ShardedDatabase db(String name, SchemaSpec schema, List<ShardSpec> shards) {
     ShardedDatabase sdb = new ShardedDatabase();
     sdb.getMetadata().setName(name);
-    sdb.setSpec(
-        new ShardedDatabaseSpec(schema, shards, null, null, null, null, null, null, null, null));
+    sdb.setSpec(ShardedDatabaseSpec.builder().schema(schema).shards(shards).build());
     return sdb;
   }
 
@@ -96,8 +95,9 @@ class SpecValidatorTest {
   /** {@code sdb} with a status recording what {@code appliedFrom} applied. */
   private static ShardedDatabase after(ShardedDatabase appliedFrom, ShardedDatabase sdb) {
     sdb.setStatus(
-        new io.shardeddb.api.v1alpha1.ShardedDatabaseStatus(null, null, null, null, null, null)
-            .withApplied(SpecValidator.appliedOf(appliedFrom)));
+        io.shardeddb.api.v1alpha1.ShardedDatabaseStatus.builder()
+            .applied(SpecValidator.appliedOf(appliedFrom))
+            .build());
     return sdb;
   }
 
@@ -105,8 +105,11 @@ class SpecValidatorTest {
       ShardedDatabase sdb, io.shardeddb.api.v1alpha1.StorageSpec storage) {
     var s = sdb.getSpec();
     sdb.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(), s.shards(), null, null, storage, null, null, null, null, null));
+        ShardedDatabaseSpec.builder()
+            .schema(s.schema())
+            .shards(s.shards())
+            .storage(storage)
+            .build());
     return sdb;
   }
 
@@ -201,19 +204,11 @@ class SpecValidatorTest {
   private static ShardedDatabase withSharding(ShardedDatabase sdb, Sharding sharding) {
     var s = sdb.getSpec();
     sdb.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            s.shards(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            sharding));
+        ShardedDatabaseSpec.builder()
+            .schema(s.schema())
+            .shards(s.shards())
+            .sharding(sharding)
+            .build());
     return sdb;
   }
 
@@ -270,17 +265,11 @@ class SpecValidatorTest {
     ShardedDatabase renamed = db("db", SCHEMA, one);
     var s = renamed.getSpec();
     renamed.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            s.shards(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new io.shardeddb.api.v1alpha1.SecretsSpec("other-token", null),
-            null));
+        ShardedDatabaseSpec.builder()
+            .schema(s.schema())
+            .shards(s.shards())
+            .secrets(new io.shardeddb.api.v1alpha1.SecretsSpec("other-token", null))
+            .build());
     assertThat(validator.problems(after(applied, renamed)))
         .singleElement()
         .asString()
@@ -293,17 +282,9 @@ class SpecValidatorTest {
   void writeQuorumOneIsRefusedNamingTheField() {
     ShardedDatabase sdb = db("db", null, null);
     sdb.setSpec(
-        new ShardedDatabaseSpec(
-            null,
-            null,
-            null,
-            io.shardeddb.protocol.topology.WriteQuorum.One,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null));
+        ShardedDatabaseSpec.builder()
+            .writeQuorum(io.shardeddb.protocol.topology.WriteQuorum.One)
+            .build());
     assertThat(validator.problems(sdb))
         .singleElement()
         .asString()
@@ -311,17 +292,9 @@ class SpecValidatorTest {
         .contains("One")
         .contains("Majority");
     sdb.setSpec(
-        new ShardedDatabaseSpec(
-            null,
-            null,
-            null,
-            io.shardeddb.protocol.topology.WriteQuorum.All,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null));
+        ShardedDatabaseSpec.builder()
+            .writeQuorum(io.shardeddb.protocol.topology.WriteQuorum.All)
+            .build());
     assertThat(validator.problems(sdb)).isEmpty();
   }
 

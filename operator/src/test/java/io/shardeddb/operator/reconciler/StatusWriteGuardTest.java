@@ -12,23 +12,27 @@ import org.junit.jupiter.api.Test;
 class StatusWriteGuardTest {
 
   private static ShardedDatabaseStatus withShard(Long epoch, String primary, Integer ready) {
-    return new ShardedDatabaseStatus(
-        1L,
-        List.of(),
-        1,
-        null,
-        List.of(new ShardStatus("sh1", epoch, primary, ready, null, List.of())),
-        null);
+    return ShardedDatabaseStatus.builder()
+        .observedGeneration(1L)
+        .conditions(List.of())
+        .shardCount(1)
+        .shards(
+            List.of(
+                ShardStatus.builder()
+                    .id("sh1")
+                    .epoch(epoch)
+                    .primary(primary)
+                    .readyReplicas(ready)
+                    .replicas(List.of())
+                    .build()))
+        .build();
   }
 
   @Test
   void aConflictCausedByOtherChangesStillLetsTheWriteThrough() {
     assertThatCode(() -> StatusWriteGuard.check(withShard(3L, "p-1", 2), withShard(3L, "p-1", 3)))
         .doesNotThrowAnyException();
-    assertThatCode(
-            () ->
-                StatusWriteGuard.check(
-                    null, new ShardedDatabaseStatus(null, null, null, null, null, null)))
+    assertThatCode(() -> StatusWriteGuard.check(null, ShardedDatabaseStatus.builder().build()))
         .doesNotThrowAnyException();
   }
 

@@ -143,7 +143,13 @@ class SwitchoverCoordinatorTest {
         3,
         WriteQuorum.Majority,
         Duration.ofSeconds(5),
-        new ShardStatus("sh1", 1L, "p-0", 3, null, replicas),
+        ShardStatus.builder()
+            .id("sh1")
+            .epoch(1L)
+            .primary("p-0")
+            .readyReplicas(3)
+            .replicas(replicas)
+            .build(),
         pods,
         beats,
         Instant.now(),

@@ -281,24 +281,25 @@ class DatabaseMetricsTest {
 
   private static ShardStatus shard(String id, long epoch, int ready, boolean primaryReady) {
     String primary = "students-" + id + "-0";
-    return new ShardStatus(
-        id,
-        epoch,
-        primary,
-        ready,
-        null,
-        List.of(
-            new ReplicaStatus(
-                primary, "http://p:8081", Role.Primary, primaryReady, null, 100L, 0L, null),
-            new ReplicaStatus(
-                "students-" + id + "-1",
-                "http://s:8081",
-                Role.Secondary,
-                true,
-                null,
-                93L,
-                7L,
-                null)));
+    return ShardStatus.builder()
+        .id(id)
+        .epoch(epoch)
+        .primary(primary)
+        .readyReplicas(ready)
+        .replicas(
+            List.of(
+                new ReplicaStatus(
+                    primary, "http://p:8081", Role.Primary, primaryReady, null, 100L, 0L, null),
+                new ReplicaStatus(
+                    "students-" + id + "-1",
+                    "http://s:8081",
+                    Role.Secondary,
+                    true,
+                    null,
+                    93L,
+                    7L,
+                    null)))
+        .build();
   }
 
   private static Condition condition(String type, String status, String reason) {

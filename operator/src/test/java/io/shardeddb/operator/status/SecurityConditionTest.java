@@ -17,22 +17,7 @@ import org.junit.jupiter.api.Test;
 class SecurityConditionTest {
 
   private static ShardedDatabaseSpec spec(RouterAuthSpec auth, TlsSpec tls) {
-    return new ShardedDatabaseSpec(
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        new RouterSpec(1, auth),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        tls);
+    return ShardedDatabaseSpec.builder().router(new RouterSpec(1, auth)).tls(tls).build();
   }
 
   @Test

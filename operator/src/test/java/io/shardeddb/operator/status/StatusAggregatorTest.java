@@ -35,8 +35,7 @@ class StatusAggregatorTest {
     return sdb;
   }
 
-  private static final ShardedDatabaseStatus EMPTY =
-      new ShardedDatabaseStatus(null, null, null, null, null, null);
+  private static final ShardedDatabaseStatus EMPTY = ShardedDatabaseStatus.builder().build();
 
   private static MoveStatus copying() {
     return new MoveStatus(

@@ -303,6 +303,13 @@ class RollingRebuildPlannerTest {
                       null);
                 })
             .toList();
-    return new ShardStatus("sh1", 4L, "students-sh1-" + primary, 3, null, replicas, 3);
+    return ShardStatus.builder()
+        .id("sh1")
+        .epoch(4L)
+        .primary("students-sh1-" + primary)
+        .readyReplicas(3)
+        .replicas(replicas)
+        .voters(3)
+        .build();
   }
 }

@@ -425,7 +425,14 @@ class VolumeResizerTest {
         NS,
         rebuild,
         lagging.isEmpty() && pods.size() == 3 ? ShardPhase.Ready : ShardPhase.Copying,
-        new ShardStatus("sh1", 3L, primary, 3, null, replicas, 3),
+        ShardStatus.builder()
+            .id("sh1")
+            .epoch(3L)
+            .primary(primary)
+            .readyReplicas(3)
+            .replicas(replicas)
+            .voters(3)
+            .build(),
         pods);
   }
 
@@ -493,18 +500,7 @@ class VolumeResizerTest {
   private ShardedDatabase students(String size, StorageSpec.ResizePolicy policy) {
     ShardedDatabase sdb = Fixtures.load("students.yaml", NS);
     ShardedDatabaseSpec s = sdb.getSpec();
-    sdb.setSpec(
-        new ShardedDatabaseSpec(
-            s.schema(),
-            s.shards(),
-            s.replicas(),
-            s.writeQuorum(),
-            new StorageSpec(size, null, policy),
-            s.resources(),
-            s.router(),
-            s.failover(),
-            null,
-            null));
+    sdb.setSpec(s.toBuilder().storage(new StorageSpec(size, null, policy)).build());
     return sdb;
   }
 

@@ -41,8 +41,11 @@ public final class ShardReport {
       // the replicas accepted or tries again.
       return new Report(
           new ShardOutcome(
-              new ShardStatus(
-                  o.shardId(), null, null, 0, null, replicas(o, fresh, 0, null, Set.of())),
+              ShardStatus.builder()
+                  .id(o.shardId())
+                  .readyReplicas(0)
+                  .replicas(replicas(o, fresh, 0, null, Set.of()))
+                  .build(),
               o.desiredReplicas(),
               ShardPhase.BringingUp,
               "bring-up in progress: " + failed.get().error()),

@@ -74,7 +74,14 @@ class MembershipAndIsolationTest {
                         0L,
                         null))
             .toList();
-    return new ShardStatus("sh1", epoch, primary, pods, since, replicas);
+    return ShardStatus.builder()
+        .id("sh1")
+        .epoch(epoch)
+        .primary(primary)
+        .readyReplicas(pods)
+        .primaryUnavailableSince(since)
+        .replicas(replicas)
+        .build();
   }
 
   static ShardObservation observe(
@@ -396,15 +403,16 @@ class MembershipAndIsolationTest {
    * as the recorded smaller set (null: none).
    */
   private static ShardStatus unavailableSince6s(ShardStatus s, Integer shrinkVoters) {
-    return new ShardStatus(
-        s.id(),
-        s.epoch(),
-        s.primary(),
-        s.readyReplicas(),
-        NOW.minusSeconds(6).toString(),
-        s.replicas(),
-        5,
-        shrinkVoters);
+    return ShardStatus.builder()
+        .id(s.id())
+        .epoch(s.epoch())
+        .primary(s.primary())
+        .readyReplicas(s.readyReplicas())
+        .primaryUnavailableSince(NOW.minusSeconds(6).toString())
+        .replicas(s.replicas())
+        .voters(5)
+        .shrinkVoters(shrinkVoters)
+        .build();
   }
 
   /**
@@ -416,8 +424,15 @@ class MembershipAndIsolationTest {
   void theRecordedSmallerSetIsClearedOnceThePrimaryCountsOverEveryVoterWithItsTermConfirmed() {
     ShardStatus s = recordedVoters(2, 5, 5);
     ShardStatus withShrink =
-        new ShardStatus(
-            s.id(), s.epoch(), s.primary(), s.readyReplicas(), null, s.replicas(), 5, 3);
+        ShardStatus.builder()
+            .id(s.id())
+            .epoch(s.epoch())
+            .primary(s.primary())
+            .readyReplicas(s.readyReplicas())
+            .replicas(s.replicas())
+            .voters(5)
+            .shrinkVoters(3)
+            .build();
     Map<String, TimedHeartbeat> beats = new HashMap<>();
     for (int i = 1; i < 5; i++) {
       beats.put("p-" + i, secondary("p-" + i, 2, 104, "p-0"));
@@ -483,8 +498,14 @@ class MembershipAndIsolationTest {
 
   static ShardStatus recordedVoters(long epoch, int pods, int voters) {
     ShardStatus s = recorded(epoch, null, pods);
-    return new ShardStatus(
-        s.id(), s.epoch(), s.primary(), s.readyReplicas(), null, s.replicas(), voters);
+    return ShardStatus.builder()
+        .id(s.id())
+        .epoch(s.epoch())
+        .primary(s.primary())
+        .readyReplicas(s.readyReplicas())
+        .replicas(s.replicas())
+        .voters(voters)
+        .build();
   }
 
   static QuorumState growing(
@@ -548,7 +569,16 @@ class MembershipAndIsolationTest {
     beats.put("p-3", secondary("p-3", 2, 120, "p-0"));
     beats.put("p-4", secondary("p-4", 2, 100, "p-0"));
     ShardStatus prev = recordedVoters(2, 5, 3);
-    prev = new ShardStatus("sh1", 2L, "p-0", 4, NOW.minusSeconds(6).toString(), prev.replicas(), 3);
+    prev =
+        ShardStatus.builder()
+            .id("sh1")
+            .epoch(2L)
+            .primary("p-0")
+            .readyReplicas(4)
+            .primaryUnavailableSince(NOW.minusSeconds(6).toString())
+            .replicas(prev.replicas())
+            .voters(3)
+            .build();
     ShardObservation o = observe(5, prev, members(5), beats);
     ShardPlan plan = planner.plan(o);
     assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.ELECT);
@@ -694,7 +724,8 @@ class MembershipAndIsolationTest {
                   .build(),
               Duration.ofMillis(2)));
     }
-    ShardStatus waiting = new ShardStatus("sh1", null, null, 0, null, List.of(), 5);
+    ShardStatus waiting =
+        ShardStatus.builder().id("sh1").readyReplicas(0).replicas(List.of()).voters(5).build();
     ShardPlan plan =
         planner.plan(
             new ShardObservation(

@@ -73,7 +73,13 @@ class ResizeGateTest {
   void aLeavingPrimaryHoldsTheShrinkAndGrowingIsNeverHeld() {
     var prev = MembershipAndIsolationTest.recorded(2, null, 5);
     var leavingPrimary =
-        new io.shardeddb.api.v1alpha1.ShardStatus("sh1", 2L, "p-4", 5, null, prev.replicas());
+        io.shardeddb.api.v1alpha1.ShardStatus.builder()
+            .id("sh1")
+            .epoch(2L)
+            .primary("p-4")
+            .readyReplicas(5)
+            .replicas(prev.replicas())
+            .build();
     assertThat(ResizeGate.decide(3, pods(5), Map.of(), leavingPrimary).pods()).isEqualTo(5);
     assertThat(ResizeGate.decide(5, pods(3), Map.of(), prev).pods()).isEqualTo(5);
   }

@@ -47,7 +47,13 @@ class RollPlannerTest {
                         0L,
                         null))
             .toList();
-    return new ShardStatus("sh1", 2L, primary, n, null, replicas);
+    return ShardStatus.builder()
+        .id("sh1")
+        .epoch(2L)
+        .primary(primary)
+        .readyReplicas(n)
+        .replicas(replicas)
+        .build();
   }
 
   @Test

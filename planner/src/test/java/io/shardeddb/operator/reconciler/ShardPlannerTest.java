@@ -66,7 +66,13 @@ class ShardPlannerTest {
             old.appliedLsn(),
             old.lagLsn(),
             old.copyProgress()));
-    return new ShardStatus("sh1", epoch, "p-0", 3, null, replicas);
+    return ShardStatus.builder()
+        .id("sh1")
+        .epoch(epoch)
+        .primary("p-0")
+        .readyReplicas(3)
+        .replicas(replicas)
+        .build();
   }
 
   private static ShardStatus recorded(long epoch, String primary, String since, int pods) {
@@ -84,7 +90,14 @@ class ShardPlannerTest {
                         0L,
                         null))
             .toList();
-    return new ShardStatus("sh1", epoch, primary, pods, since, replicas);
+    return ShardStatus.builder()
+        .id("sh1")
+        .epoch(epoch)
+        .primary(primary)
+        .readyReplicas(pods)
+        .primaryUnavailableSince(since)
+        .replicas(replicas)
+        .build();
   }
 
   private static ShardObservation observe(
@@ -324,7 +337,7 @@ class ShardPlannerTest {
     ShardObservation o =
         observe(
             3,
-            new ShardStatus("sh1", null, null, null, null, List.of()),
+            ShardStatus.builder().id("sh1").replicas(List.of()).build(),
             List.of(member(0, true), member(1, true), member(2, true)),
             beats);
 
@@ -495,7 +508,7 @@ class ShardPlannerTest {
             3,
             WriteQuorum.Majority,
             Duration.ofSeconds(5),
-            new ShardStatus("sh1", 0L, null, 3, null, List.of()),
+            ShardStatus.builder().id("sh1").epoch(0L).readyReplicas(3).replicas(List.of()).build(),
             List.of(member(0, true), member(1, true), member(2, true)),
             beats,
             NOW);
@@ -568,7 +581,14 @@ class ShardPlannerTest {
                 3,
                 WriteQuorum.Majority,
                 Duration.ofSeconds(5),
-                new ShardStatus("sh1", 1L, "p-0", 0, NOW.minusSeconds(6).toString(), List.of()),
+                ShardStatus.builder()
+                    .id("sh1")
+                    .epoch(1L)
+                    .primary("p-0")
+                    .readyReplicas(0)
+                    .primaryUnavailableSince(NOW.minusSeconds(6).toString())
+                    .replicas(List.of())
+                    .build(),
                 List.of(member(0, true), member(1, true), member(2, true)),
                 beats,
                 NOW));
@@ -627,7 +647,14 @@ class ShardPlannerTest {
                 3,
                 WriteQuorum.Majority,
                 Duration.ofSeconds(5),
-                new ShardStatus("sh1", 2L, "p-0", 0, NOW.minusSeconds(6).toString(), List.of()),
+                ShardStatus.builder()
+                    .id("sh1")
+                    .epoch(2L)
+                    .primary("p-0")
+                    .readyReplicas(0)
+                    .primaryUnavailableSince(NOW.minusSeconds(6).toString())
+                    .replicas(List.of())
+                    .build(),
                 List.of(member(0, true), member(1, true), member(2, true)),
                 beats,
                 NOW));
@@ -680,7 +707,14 @@ class ShardPlannerTest {
                 3,
                 WriteQuorum.Majority,
                 Duration.ofSeconds(5),
-                new ShardStatus("sh1", 1L, "p-0", 0, NOW.minusSeconds(6).toString(), List.of()),
+                ShardStatus.builder()
+                    .id("sh1")
+                    .epoch(1L)
+                    .primary("p-0")
+                    .readyReplicas(0)
+                    .primaryUnavailableSince(NOW.minusSeconds(6).toString())
+                    .replicas(List.of())
+                    .build(),
                 List.of(member(0, true), member(1, true), member(2, true)),
                 beats,
                 NOW));
@@ -721,7 +755,12 @@ class ShardPlannerTest {
                 3,
                 WriteQuorum.Majority,
                 Duration.ofSeconds(5),
-                new ShardStatus("sh1", 0L, null, 3, null, List.of()),
+                ShardStatus.builder()
+                    .id("sh1")
+                    .epoch(0L)
+                    .readyReplicas(3)
+                    .replicas(List.of())
+                    .build(),
                 List.of(member(0, true), member(1, true), member(2, true)),
                 beats,
                 NOW));

@@ -105,7 +105,7 @@ public final class ShardedDatabaseTopology {
   private static ShardedDatabaseStatus statusOf(ShardedDatabase resource) {
     return resource.getStatus() != null
         ? resource.getStatus()
-        : new ShardedDatabaseStatus(null, null, null, null, null, null);
+        : ShardedDatabaseStatus.builder().build();
   }
 
   private static TableSchema schema(SchemaSpec s) {

@@ -78,57 +78,59 @@ class ConsoleViewTest {
             2,
             "5/6",
             List.of(
-                new ShardStatus(
-                    "sh1",
-                    3L,
-                    "students-sh1-1",
-                    2,
-                    null,
-                    List.of(
-                        new ReplicaStatus(
-                            "students-sh1-0",
-                            "http://10.0.0.1:8081",
-                            Role.Secondary,
-                            false,
-                            ReplicaState.Copying,
-                            10L,
-                            90L,
-                            40),
-                        new ReplicaStatus(
-                            "students-sh1-1",
-                            "http://10.0.0.2:8081",
-                            Role.Primary,
-                            true,
-                            ReplicaState.Ready,
-                            100L,
-                            0L,
-                            null),
-                        new ReplicaStatus(
-                            "students-sh1-2",
-                            "http://10.0.0.3:8081",
-                            Role.Secondary,
-                            true,
-                            ReplicaState.Ready,
-                            100L,
-                            0L,
-                            null))),
+                ShardStatus.builder()
+                    .id("sh1")
+                    .epoch(3L)
+                    .primary("students-sh1-1")
+                    .readyReplicas(2)
+                    .replicas(
+                        List.of(
+                            new ReplicaStatus(
+                                "students-sh1-0",
+                                "http://10.0.0.1:8081",
+                                Role.Secondary,
+                                false,
+                                ReplicaState.Copying,
+                                10L,
+                                90L,
+                                40),
+                            new ReplicaStatus(
+                                "students-sh1-1",
+                                "http://10.0.0.2:8081",
+                                Role.Primary,
+                                true,
+                                ReplicaState.Ready,
+                                100L,
+                                0L,
+                                null),
+                            new ReplicaStatus(
+                                "students-sh1-2",
+                                "http://10.0.0.3:8081",
+                                Role.Secondary,
+                                true,
+                                ReplicaState.Ready,
+                                100L,
+                                0L,
+                                null)))
+                    .build(),
                 // Created by a split, not yet published: the router does not route to it.
-                new ShardStatus(
-                    "sh2",
-                    1L,
-                    "students-sh2-0",
-                    1,
-                    null,
-                    List.of(
-                        new ReplicaStatus(
-                            "students-sh2-0",
-                            "http://10.0.0.4:8081",
-                            Role.Primary,
-                            true,
-                            ReplicaState.Ready,
-                            5L,
-                            0L,
-                            null)))),
+                ShardStatus.builder()
+                    .id("sh2")
+                    .epoch(1L)
+                    .primary("students-sh2-0")
+                    .readyReplicas(1)
+                    .replicas(
+                        List.of(
+                            new ReplicaStatus(
+                                "students-sh2-0",
+                                "http://10.0.0.4:8081",
+                                Role.Primary,
+                                true,
+                                ReplicaState.Ready,
+                                5L,
+                                0L,
+                                null)))
+                    .build()),
             new RouterStatus(2, "http://students-router:8080"),
             null,
             null,
