@@ -188,8 +188,7 @@ class RestoreGateTest {
     ShardedDatabase reborn = new ShardedDatabase();
     reborn.setMetadata(
         new ObjectMetaBuilder().withName("src").withNamespace("test").withUid("uid-new").build());
-    reborn.setSpec(
-        new ShardedDatabaseSpec(null, null, null, null, null, null, null, null, null, null, null));
+    reborn.setSpec(ShardedDatabaseSpec.builder().build());
     client.resource(reborn).inNamespace("test").create();
     RestoreGate gate = new RestoreGate(client);
 
