@@ -280,6 +280,7 @@ class MonitoringTest {
             "ShardedDBFailoverNoQuorum",
             "ShardedDBPrimaryUnavailable",
             "ShardedDBArchiveStalled",
+            "ShardedDBArchiveLagHigh",
             "ShardedDBReplicationLagHigh",
             "ShardedDBFailoverStorm",
             "ShardedDBCrdOutdated",

@@ -15,6 +15,13 @@ public class ReplicaMetrics {
     Gauge.builder("shardeddb.applied.lsn", ctx, c -> c.appliedLsn())
         .description("the last log entry applied on this replica")
         .register(registry);
+    Gauge.builder(
+            "shardeddb.replication.log", ctx, c -> Math.max(0, c.appliedLsn() - c.logStartLsn()))
+        .description(
+            "log entries this replica holds (kept until a quorum and, with backups, the archive has"
+                + " them: grows while the backup store is unreachable)")
+        .baseUnit("entries")
+        .register(registry);
     Gauge.builder("shardeddb.epoch", ctx, c -> c.view().epoch())
         .description("the highest epoch this replica has seen")
         .register(registry);
