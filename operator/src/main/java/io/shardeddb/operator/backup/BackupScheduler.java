@@ -15,7 +15,10 @@ import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackup;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupStatus;
+import io.shardeddb.backup.ArchivePruning;
+import io.shardeddb.backup.BackupJson;
 import io.shardeddb.backup.BackupKeys;
+import io.shardeddb.backup.BackupManifest;
 import io.shardeddb.backup.BackupStore;
 import io.shardeddb.backup.resource.BackupStores;
 import io.shardeddb.operator.shardclient.ShardServerClient;
@@ -31,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -336,6 +340,48 @@ public final class BackupScheduler implements AutoCloseable {
         client.resource(b).inNamespace(ns).delete();
         LOG.info("retention: deleted backup {} of {}", backup, name);
       }
+      pruneArchive(store, name, mine, gone);
+    }
+  }
+
+  /**
+   * Deletes the archive's segments behind the oldest base backup kept ({@link ArchivePruning}): no
+   * restore can start before it, and restores then list only the kept window.
+   */
+  private void pruneArchive(
+      BackupStore store,
+      String name,
+      List<ShardedDatabaseBackup> mine,
+      List<ShardedDatabaseBackup> gone) {
+    Optional<String> oldest =
+        mine.stream()
+            .filter(b -> !gone.contains(b))
+            .filter(
+                b -> b.getSpec().methodOrDefault() == ShardedDatabaseBackupSpec.BackupMethod.Base)
+            .filter(
+                b ->
+                    b.getStatus() != null
+                        && ShardedDatabaseBackupStatus.COMPLETED.equals(b.getStatus().phase()))
+            .min(Comparator.comparing(b -> Instant.parse(b.getStatus().completedAt())))
+            .map(b -> b.getMetadata().getName());
+    Optional<BackupManifest> manifest =
+        oldest.flatMap(
+            b ->
+                store
+                    .get(BackupKeys.manifest(name, b))
+                    .map(bytes -> BackupJson.read(bytes, BackupManifest.class)));
+    if (manifest.isEmpty()) {
+      return;
+    }
+    List<String> prunable =
+        ArchivePruning.behindOldestBase(name, manifest.get(), store.list(BackupKeys.walRoot(name)));
+    prunable.forEach(store::delete);
+    if (!prunable.isEmpty()) {
+      LOG.info(
+          "retention: deleted {} archive segments of {} behind base backup {}",
+          prunable.size(),
+          name,
+          oldest.get());
     }
   }
 
