@@ -193,6 +193,15 @@ public class ShardedDatabaseBackupReconciler implements Reconciler<ShardedDataba
         specShards.stream()
             .map(s -> new BackupManifest.ShardRange(s.id(), s.low(), s.size()))
             .toList();
+    String straddles = SnapshotCoverage.problem(done, layout, json);
+    if (straddles != null) {
+      chosen.keySet().removeIf(k -> k.startsWith(name + "/"));
+      return fail(
+          backup,
+          startedAt,
+          "SnapshotsNotACut",
+          straddles + "; nothing was stored as backup " + name + ": take it again");
+    }
     BackupManifest manifest =
         new BackupManifest(
             name,
