@@ -71,11 +71,16 @@ public final class BackupCatalog {
    */
   public WalIndex walIndex() {
     List<RangeChange> changes = new ArrayList<>();
+    List<ArchiveGap> gaps = new ArrayList<>();
     Map<String, Long> starts = new LinkedHashMap<>();
     String root = BackupKeys.walRoot(database);
     for (String key : store.list(root)) {
       if (key.contains("/ranges/") && key.endsWith(".json")) {
         store.get(key).ifPresent(b -> changes.add(BackupJson.read(b, RangeChange.class)));
+        continue;
+      }
+      if (key.contains("/gaps/") && key.endsWith(".json")) {
+        store.get(key).ifPresent(b -> gaps.add(BackupJson.read(b, ArchiveGap.class)));
         continue;
       }
       long[] range = BackupKeys.segmentRange(key);
@@ -84,11 +89,15 @@ public final class BackupCatalog {
         starts.merge(shard, range[0], Math::min);
       }
     }
-    return new WalIndex(changes, starts);
+    return new WalIndex(changes, starts, gaps);
   }
 
-  /** The archive's range changes of every shard and where each shard's archive starts. */
-  public record WalIndex(List<RangeChange> changes, Map<String, Long> starts) {}
+  /**
+   * The archive's range changes of every shard, where each shard's archive starts, and the gaps
+   * recorded in it.
+   */
+  public record WalIndex(
+      List<RangeChange> changes, Map<String, Long> starts, List<ArchiveGap> gaps) {}
 
   public Map<String, RestorePoint> restorePoints() {
     Map<String, RestorePoint> out = new LinkedHashMap<>();
@@ -112,13 +121,19 @@ public final class BackupCatalog {
     wal.changes().forEach(c -> shards.add(c.shard()));
     Map<String, RestorePoint> points =
         target instanceof RestoreTarget.Point ? restorePoints() : Map.of();
-    return RestorePlanner.plan(
-        database,
-        target,
-        backups,
-        archive(List.copyOf(shards)),
-        points,
-        wal.changes(),
-        wal.starts());
+    RestorePlan plan =
+        RestorePlanner.plan(
+            database,
+            target,
+            backups,
+            archive(List.copyOf(shards)),
+            points,
+            wal.changes(),
+            wal.starts());
+    String crossed = ArchiveGap.crossedBy(plan, wal.gaps());
+    if (crossed != null) {
+      throw new RestoreException(crossed);
+    }
+    return plan;
   }
 }

@@ -63,6 +63,11 @@ public final class BackupKeys {
     return rangeChangesPrefix(db, shard) + pad(lsn) + ".json";
   }
 
+  /** Where a shard's archive records entries that never reached it ({@link ArchiveGap}). */
+  public static String archiveGap(String db, String shard, long fromLsn, long toLsn) {
+    return walPrefix(db, shard) + "gaps/" + pad(fromLsn) + "-" + pad(toLsn) + ".json";
+  }
+
   public static String rangeChangesPrefix(String db, String shard) {
     return walPrefix(db, shard) + "ranges/";
   }

@@ -123,6 +123,10 @@ public final class BackupScheduler implements AutoCloseable {
    */
   static final int CATCH_UP_MINUTES = 60;
 
+  /** Archive gaps already announced by an Event (each once per operator process). */
+  private final java.util.Set<String> gapsReported =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** The minute of the last pass (null before the first: then it looks back CATCH_UP_MINUTES). */
   private ZonedDateTime lastPass;
 
@@ -182,6 +186,11 @@ public final class BackupScheduler implements AutoCloseable {
       String database = db.getMetadata().getNamespace() + "/" + db.getMetadata().getName();
       try {
         JsonNode s = json.readTree(shards.getJson(url, "/backup/status"));
+        if (s.path("gap").isTextual()
+            && gapsReported.add(database + "/" + s.path("gap").asText())) {
+          // Recorded in the store too (ArchiveGap): restores refuse to replay across it.
+          events.warning(db, "ArchiveGap", "shard " + shard.id() + ": " + s.path("gap").asText());
+        }
         if (s.path("refused").isTextual()) {
           refused(db, database, shard.id(), s.path("refused").asText());
         } else if (s.path("stalled").asBoolean()) {

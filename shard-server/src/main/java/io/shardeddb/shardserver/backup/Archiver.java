@@ -3,6 +3,7 @@ package io.shardeddb.shardserver.backup;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.json.JsonMapper;
 import io.shardeddb.backup.ArchiveClaim;
+import io.shardeddb.backup.ArchiveGap;
 import io.shardeddb.backup.ArchiveState;
 import io.shardeddb.backup.BackupJson;
 import io.shardeddb.backup.BackupKeys;
@@ -222,6 +223,18 @@ public class Archiver implements AutoCloseable {
               + " were never archived (this replica's log starts after them); take a new base"
               + " backup";
       LOG.error("{}: {}", ctx.name(), gap);
+      // In the store before the archive moves past it: the gap outlives this process, and restores
+      // refuse to replay across it (ArchiveGap).
+      store.putBytes(
+          BackupKeys.archiveGap(db, shard, archived + 1, start),
+          BackupJson.write(
+              new ArchiveGap(
+                  shard,
+                  archived + 1,
+                  start,
+                  progress.archivedThroughMillis(),
+                  System.currentTimeMillis(),
+                  ctx.name())));
       progress.gap(gap);
       progress.archived(start, 0, 0);
       archived = start;
