@@ -298,19 +298,22 @@ public final class BackupScheduler implements AutoCloseable {
     return name.length() <= 63 ? name : name.substring(0, 63).replaceAll("-+$", "");
   }
 
+  /** The complete base backups among {@code backups}, oldest first. */
+  private static List<ShardedDatabaseBackup> completeBases(List<ShardedDatabaseBackup> backups) {
+    return backups.stream()
+        .filter(b -> b.getSpec().methodOrDefault() == ShardedDatabaseBackupSpec.BackupMethod.Base)
+        .filter(
+            b ->
+                b.getStatus() != null
+                    && ShardedDatabaseBackupStatus.COMPLETED.equals(b.getStatus().phase()))
+        .sorted(Comparator.comparing(b -> Instant.parse(b.getStatus().completedAt())))
+        .toList();
+  }
+
   /** The backups {@code retention} removes, oldest first (pure, for tests). */
   static List<ShardedDatabaseBackup> expired(
       List<ShardedDatabaseBackup> backups, BackupRetentionSpec retention, Instant now) {
-    List<ShardedDatabaseBackup> complete =
-        backups.stream()
-            .filter(
-                b -> b.getSpec().methodOrDefault() == ShardedDatabaseBackupSpec.BackupMethod.Base)
-            .filter(
-                b ->
-                    b.getStatus() != null
-                        && ShardedDatabaseBackupStatus.COMPLETED.equals(b.getStatus().phase()))
-            .sorted(Comparator.comparing(b -> Instant.parse(b.getStatus().completedAt())))
-            .toList();
+    List<ShardedDatabaseBackup> complete = completeBases(backups);
     List<ShardedDatabaseBackup> out = new ArrayList<>();
     int keep = retention.maxCount() == null ? Integer.MAX_VALUE : retention.maxCount();
     for (int i = 0; i < complete.size(); i++) {
@@ -363,15 +366,9 @@ public final class BackupScheduler implements AutoCloseable {
       List<ShardedDatabaseBackup> mine,
       List<ShardedDatabaseBackup> gone) {
     Optional<String> oldest =
-        mine.stream()
+        completeBases(mine).stream()
             .filter(b -> !gone.contains(b))
-            .filter(
-                b -> b.getSpec().methodOrDefault() == ShardedDatabaseBackupSpec.BackupMethod.Base)
-            .filter(
-                b ->
-                    b.getStatus() != null
-                        && ShardedDatabaseBackupStatus.COMPLETED.equals(b.getStatus().phase()))
-            .min(Comparator.comparing(b -> Instant.parse(b.getStatus().completedAt())))
+            .findFirst()
             .map(b -> b.getMetadata().getName());
     Optional<BackupManifest> manifest =
         oldest.flatMap(
