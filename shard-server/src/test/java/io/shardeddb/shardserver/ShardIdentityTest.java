@@ -3,6 +3,7 @@ package io.shardeddb.shardserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.json.JsonMapper;
+import io.shardeddb.protocol.shard.ExportGrant;
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.RoleRequest;
@@ -14,6 +15,7 @@ import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsIdentity;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.protocol.tls.TlsRole;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.replication.stream.ReplicateFrames;
@@ -147,14 +149,35 @@ class ShardIdentityTest {
   }
 
   @Test
-  void itsOwnShardsPodAndAMovesImportStillRead() throws Exception {
+  void itsOwnShardsPodReadsTheSnapshot() throws Exception {
     HttpResponse<String> snapshot =
         call(client(pod("db", "sh2", SIBLING, now)), "GET", "/snapshot", null);
     assertThat(snapshot.statusCode()).as(snapshot.body()).isEqualTo(200);
     assertThat(snapshot.body()).contains("name-7");
-    HttpResponse<String> export =
-        call(client(pod("db", "sh1", OTHER_SHARD, now)), "GET", "/snapshot?low=0&size=4096", null);
-    assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
+  }
+
+  /**
+   * A move's import reads of a range ({@code low}, {@code size}) from another shard's pod: refused
+   * until the operator grants that range to that shard ({@code POST /ranges/export}), then served;
+   * a wider range than granted stays refused, and only the operator grants.
+   */
+  @Test
+  void anotherShardsPodReadsAnExportOnlyOfARangeTheOperatorGranted() throws Exception {
+    SSLContext sh3 = client(pod("db", "sh3", "db-sh3-0", now));
+    String range = "/snapshot?low=0&size=1024";
+    HttpResponse<String> before = call(sh3, "GET", range, null);
+    assertThat(before.statusCode()).as(before.body()).isEqualTo(403);
+    assertThat(before.body()).contains("or of a shard the operator granted that range to");
+
+    String grant = Http.json(new ExportGrant("move-1", "sh3", new PointRange(0, 1024)));
+    assertThat(call(sh3, "POST", "/ranges/export", grant).statusCode()).isEqualTo(403);
+    HttpResponse<String> granted =
+        call(component("db", TlsRole.OPERATOR), "POST", "/ranges/export", grant);
+    assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+    HttpResponse<String> after = call(sh3, "GET", range, null);
+    assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+    assertThat(after.body()).contains("name-7");
+    assertThat(call(sh3, "GET", "/snapshot?low=0&size=4096", null).statusCode()).isEqualTo(403);
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.shardeddb.protocol.shard.ExportGrant;
 import io.shardeddb.protocol.shard.ImportRequest;
 import io.shardeddb.protocol.shard.ImportSource;
 import io.shardeddb.protocol.shard.Peer;
@@ -174,6 +175,15 @@ class ShardPeerNamesTest {
                 .replace("\"low\":0, \"size\":4096", "\"ranges\":[]"));
     Peer d = peer(dest);
     assertThat(role(dest, Role.Primary, d, List.of(d)).statusCode()).isEqualTo(200);
+    // The operator grants the moved range to the destination shard at the source (else 403).
+    HttpResponse<String> grant =
+        send(
+            operator(),
+            other,
+            "POST",
+            "/ranges/export",
+            Http.json(new ExportGrant("move-1", "sh2", new PointRange(1024, 1024))));
+    assertThat(grant.statusCode()).as(grant.body()).isEqualTo(200);
 
     ImportRequest named =
         new ImportRequest(

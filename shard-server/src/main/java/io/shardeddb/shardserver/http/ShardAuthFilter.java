@@ -14,6 +14,7 @@ import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.management.MetricsCredential;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.stream.DataFrames;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.config.AuthSettings;
 import io.shardeddb.shardserver.config.CredentialsFactory;
 import io.shardeddb.shardserver.config.TlsFactory;
@@ -86,7 +87,9 @@ public class ShardAuthFilter implements Ordered {
       return null;
     }
     if (tls) {
-      Call call = Call.of(request.getPath(), rangeQuery(request), isData(request.getPath()));
+      Call call =
+          Call.of(
+              request.getPath(), rangeQuery(request), range(request), isData(request.getPath()));
       Certificate[] chain = request.getCertificate().map(c -> new Certificate[] {c}).orElse(null);
       if (identities.check(chain, call) instanceof Decision.Refused refused) {
         return HttpResponse.<MessageResponse>status(HttpStatus.FORBIDDEN)
@@ -136,6 +139,17 @@ public class ShardAuthFilter implements Ordered {
           true;
       default -> false;
     };
+  }
+
+  /** The point range {@code request} names ({@code low} and {@code size}), or null. */
+  private static PointRange range(HttpRequest<?> request) {
+    try {
+      return new PointRange(
+          Long.parseLong(request.getParameters().get("low")),
+          Long.parseLong(request.getParameters().get("size")));
+    } catch (RuntimeException unreadable) {
+      return null;
+    }
   }
 
   /** Whether {@code request} names a point range ({@code low} and {@code size}: an export). */

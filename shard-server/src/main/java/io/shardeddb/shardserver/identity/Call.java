@@ -1,6 +1,7 @@
 package io.shardeddb.shardserver.identity;
 
 import io.shardeddb.protocol.tls.TlsRole;
+import io.shardeddb.protocol.topology.PointRange;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -11,8 +12,15 @@ import java.util.Set;
  *
  * @param kind what the call does
  * @param endpoint the path called (or {@code replication stream}), for messages
+ * @param range the point range an export asks for ({@code low} and {@code size}; null otherwise, or
+ *     when they cannot be read)
  */
-public record Call(Kind kind, String endpoint) {
+public record Call(Kind kind, String endpoint, PointRange range) {
+
+  /** A call that names no range. */
+  public Call(Kind kind, String endpoint) {
+    this(kind, endpoint, null);
+  }
 
   /** The kinds of calls, each with the role it takes and the scope its caller must share. */
   public enum Kind {
@@ -28,7 +36,8 @@ public record Call(Kind kind, String endpoint) {
     REPLICATION(EnumSet.of(TlsRole.SHARD_SERVER)),
     /**
      * {@code /log} and {@code /snapshot} of a point range ({@code low} and {@code size}): a move's
-     * import, read by the destination shard's pods, so any shard-server pod of this database.
+     * import, read by the destination shard's pods: a pod of this shard, or of the shard the
+     * operator granted that range to ({@link ExportGrants}).
      */
     EXPORT(EnumSet.of(TlsRole.SHARD_SERVER));
 
@@ -49,6 +58,11 @@ public record Call(Kind kind, String endpoint) {
    * {@code size}), which makes {@code /log} and {@code /snapshot} an export.
    */
   public static Call of(String path, boolean rangeQuery, boolean dataPath) {
+    return of(path, rangeQuery, null, dataPath);
+  }
+
+  /** As {@link #of(String, boolean, boolean)}, with the export's {@code range} (null: unread). */
+  public static Call of(String path, boolean rangeQuery, PointRange range, boolean dataPath) {
     if (path.equals("/heartbeat")) {
       return new Call(Kind.HEARTBEAT, path);
     }
@@ -56,7 +70,8 @@ public record Call(Kind kind, String endpoint) {
       return new Call(Kind.DATA, path);
     }
     return switch (path) {
-      case "/log", "/snapshot" -> new Call(rangeQuery ? Kind.EXPORT : Kind.REPLICATION, path);
+      case "/log", "/snapshot" ->
+          rangeQuery ? new Call(Kind.EXPORT, path, range) : new Call(Kind.REPLICATION, path);
       case "/replicate", "/replicate/stream" -> new Call(Kind.REPLICATION, path);
       default -> new Call(Kind.CONTROL, path);
     };

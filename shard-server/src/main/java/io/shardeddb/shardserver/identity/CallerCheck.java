@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.identity;
 
+import io.shardeddb.protocol.shard.ExportGrant;
 import io.shardeddb.protocol.tls.TlsIdentity;
 import io.shardeddb.protocol.tls.TlsRole;
 import io.shardeddb.shardserver.identity.Decision.AllowedLegacy;
@@ -7,6 +8,7 @@ import io.shardeddb.shardserver.identity.Decision.Refused;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,8 +17,9 @@ import java.util.Optional;
  * server's own (pure: no I/O, no clock of its own). The role must be the call's ({@link
  * Call.Kind}); when this server's certificate names its database, shard and pod ({@link
  * TlsIdentity}), the caller's must name the same database, and for replication the same shard; a
- * move's import reads ({@link Call.Kind#EXPORT}) take any shard of the database. A server whose own
- * certificate names no identity (issued before identities) checks the role only, as before.
+ * move's import reads ({@link Call.Kind#EXPORT}) take this shard's pods or the pods of the shard
+ * the operator granted the range to ({@link ExportGrant}). A server whose own certificate names no
+ * identity (issued before identities) checks the role only, as before.
  *
  * <p>A caller certificate naming no identity is accepted (with a warning) only during an upgrade:
  * when it was issued before this server's certificate, and for {@link #LEGACY_GRACE} after this
@@ -57,8 +60,17 @@ public final class CallerCheck {
     }
   }
 
-  /** Whether {@code caller} may make {@code call} on the server {@code self} at {@code now}. */
+  /** As {@link #decide(Caller, Self, Call, List, Instant)} with no export granted. */
   public static Decision decide(Caller caller, Self self, Call call, Instant now) {
+    return decide(caller, self, call, List.of(), now);
+  }
+
+  /**
+   * Whether {@code caller} may make {@code call} on the server {@code self} at {@code now}, the
+   * operator having granted {@code grants} (in force) to this server.
+   */
+  public static Decision decide(
+      Caller caller, Self self, Call call, List<ExportGrant> grants, Instant now) {
     if (caller.role().isEmpty() || !call.kind().roles().contains(caller.role().get())) {
       return new Refused(wrongRole(call, caller.role()));
     }
@@ -74,7 +86,9 @@ public final class CallerCheck {
               + " that agrees with its role; this one names a malformed or conflicting identity");
     }
     Optional<TlsIdentity> them = caller.identity().identity();
-    return them.isEmpty() ? legacy(caller, self, me, call, now) : scope(them.get(), me, call);
+    return them.isEmpty()
+        ? legacy(caller, self, me, call, now)
+        : scope(them.get(), me, call, grants);
   }
 
   /**
@@ -94,7 +108,8 @@ public final class CallerCheck {
             + " (its certificate); a pod replicates only as itself");
   }
 
-  private static Decision scope(TlsIdentity them, TlsIdentity me, Call call) {
+  private static Decision scope(
+      TlsIdentity them, TlsIdentity me, Call call, List<ExportGrant> grants) {
     if (!them.sameDatabase(me)) {
       return new Refused(
           call.endpoint()
@@ -124,7 +139,35 @@ public final class CallerCheck {
               + them.shard()
               + " (a move's import reads /log and /snapshot of a point range, low and size)");
     }
+    if (call.kind() == Call.Kind.EXPORT
+        && !them.shard().equals(me.shard())
+        && !granted(grants, them.shard(), call)) {
+      return new Refused(
+          call.endpoint()
+              + " of range "
+              + (call.range() == null ? "?" : call.range())
+              + " takes pods of shard "
+              + me.shard()
+              + ", or of a shard the operator granted that range to (a move's destination); got"
+              + " pod "
+              + them.pod()
+              + " of shard "
+              + them.shard()
+              + ", granted "
+              + grants.stream().map(g -> g.destination() + " " + g.range()).toList());
+    }
     return Decision.ALLOWED;
+  }
+
+  /** Whether a grant lets {@code shard} read the range {@code call} asks for (all of it). */
+  private static boolean granted(List<ExportGrant> grants, String shard, Call call) {
+    return call.range() != null
+        && grants.stream()
+            .anyMatch(
+                g ->
+                    shard.equals(g.destination())
+                        && g.range().low() <= call.range().low()
+                        && call.range().highExclusive() <= g.range().highExclusive());
   }
 
   private static Decision legacy(Caller caller, Self self, TlsIdentity me, Call call, Instant now) {

@@ -25,12 +25,14 @@ public class CallerIdentities {
   static final Duration WARN_EVERY = Duration.ofSeconds(30);
 
   private final TlsFactory.ServerTls tls;
+  private final ExportGrants grants;
   private final AtomicReference<Instant> lastWarned = new AtomicReference<>(Instant.EPOCH);
   private volatile X509Certificate ownCertificate;
   private volatile CallerCheck.Self self = CallerCheck.Self.LEGACY;
 
-  public CallerIdentities(TlsFactory.ServerTls tls) {
+  public CallerIdentities(TlsFactory.ServerTls tls, ExportGrants grants) {
     this.tls = tls;
+    this.grants = grants;
   }
 
   /** Whether the caller presenting {@code chain} (null or empty: none) may make {@code call}. */
@@ -40,7 +42,7 @@ public class CallerIdentities {
             ? CallerCheck.Caller.of(c)
             : CallerCheck.Caller.NONE;
     Instant now = Instant.now();
-    Decision decision = CallerCheck.decide(caller, self(), call, now);
+    Decision decision = CallerCheck.decide(caller, self(), call, grants.current(now), now);
     if (decision instanceof Decision.AllowedLegacy legacy) {
       warn(legacy.warning(), now);
     }

@@ -2,12 +2,15 @@ package io.shardeddb.shardserver.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.protocol.shard.ExportGrant;
 import io.shardeddb.protocol.tls.TlsIdentity;
 import io.shardeddb.protocol.tls.TlsRole;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.identity.CallerCheck.Caller;
 import io.shardeddb.shardserver.identity.CallerCheck.Self;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +44,7 @@ class CallerCheckTest {
   }
 
   @Test
-  void aPodOfAnotherShardIsRefusedReplicationButMayReadAMovesExport() {
+  void aPodOfAnotherShardIsRefusedReplication() {
     Caller sh1 = caller(TlsIdentity.pod("ns", "db", "sh1", "db-sh1-0"));
     for (Call c : new Call[] {SNAPSHOT, LOG, REPLICATE}) {
       Decision d = CallerCheck.decide(sh1, SH2_0, c, NOW);
@@ -50,7 +53,30 @@ class CallerCheckTest {
           .contains("only pods of shard sh2 of database ns/db")
           .contains("pod db-sh1-0 of shard sh1");
     }
-    assertThat(CallerCheck.decide(sh1, SH2_0, EXPORT, NOW)).isEqualTo(Decision.ALLOWED);
+  }
+
+  @Test
+  void anotherShardReadsAnExportOnlyOfARangeTheOperatorGrantedToIt() {
+    Caller sh1 = caller(TlsIdentity.pod("ns", "db", "sh1", "db-sh1-0"));
+    Call export = Call.of("/snapshot", true, new PointRange(1024, 1024), false);
+    List<ExportGrant> toSh1 = List.of(new ExportGrant("m1", "sh1", new PointRange(1024, 2048)));
+    List<ExportGrant> toSh3 = List.of(new ExportGrant("m1", "sh3", new PointRange(1024, 2048)));
+    List<ExportGrant> smaller = List.of(new ExportGrant("m1", "sh1", new PointRange(1024, 512)));
+
+    assertThat(CallerCheck.decide(sh1, SH2_0, export, toSh1, NOW)).isEqualTo(Decision.ALLOWED);
+    for (List<ExportGrant> grants : List.of(List.<ExportGrant>of(), toSh3, smaller)) {
+      Decision d = CallerCheck.decide(sh1, SH2_0, export, grants, NOW);
+      assertThat(d).as("%s", grants).isInstanceOf(Decision.Refused.class);
+      assertThat(((Decision.Refused) d).reason())
+          .contains("or of a shard the operator granted that range to")
+          .contains("pod db-sh1-0 of shard sh1");
+    }
+    // An export whose range cannot be read is no granted range.
+    assertThat(CallerCheck.decide(sh1, SH2_0, EXPORT, toSh1, NOW))
+        .isInstanceOf(Decision.Refused.class);
+    // This shard's own pods read exports without a grant.
+    Caller sibling = caller(TlsIdentity.pod("ns", "db", "sh2", "db-sh2-1"));
+    assertThat(CallerCheck.decide(sibling, SH2_0, export, NOW)).isEqualTo(Decision.ALLOWED);
   }
 
   @Test
@@ -60,6 +86,10 @@ class CallerCheckTest {
     Caller operator = caller(TlsIdentity.component("elsewhere", "db", TlsRole.OPERATOR));
     assertRefused(pod, SNAPSHOT, "only certificates of database ns/db", "database ns/other");
     assertRefused(pod, EXPORT, "only certificates of database ns/db", "database ns/other");
+    Call granted = Call.of("/log", true, new PointRange(0, 10), false);
+    List<ExportGrant> toSh2 = List.of(new ExportGrant("m", "sh2", new PointRange(0, 10)));
+    assertThat(CallerCheck.decide(pod, SH2_0, granted, toSh2, NOW))
+        .isInstanceOf(Decision.Refused.class);
     assertRefused(pod, HEARTBEAT, "only certificates of database ns/db", "database ns/other");
     assertRefused(router, READ, "only certificates of database ns/db", "database ns/other");
     assertRefused(operator, ROLE, "only certificates of database ns/db", "database elsewhere/db");
