@@ -32,6 +32,7 @@ import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsIdentity;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.protocol.tls.TlsRole;
 import java.io.InputStream;
@@ -1731,7 +1732,7 @@ class RealClusterIT {
             new SecureRandom());
     CertificateAuthority.Issued issued =
         ca.issue(
-            TlsRole.OPERATOR,
+            TlsIdentity.component(dbNs, DB, TlsRole.OPERATOR),
             "e2e-operator",
             List.of(),
             List.of(),

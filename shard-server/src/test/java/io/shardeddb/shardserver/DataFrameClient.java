@@ -61,6 +61,13 @@ final class DataFrameClient implements AutoCloseable {
     send(body);
   }
 
+  /** Sends a frame whose bytes ({@code [type][id][body]}) the caller wrote. */
+  void raw(byte[] frame) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(frame);
+    send(body);
+  }
+
   void ping() throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     DataOutputStream f = new DataOutputStream(body);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.shardeddb.protocol.shard.ExportGrant;
 import io.shardeddb.protocol.shard.ImportRequest;
 import io.shardeddb.protocol.shard.ImportSource;
 import io.shardeddb.protocol.shard.Peer;
@@ -16,6 +17,7 @@ import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PeerNames;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsIdentity;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.protocol.tls.TlsRole;
 import io.shardeddb.protocol.topology.PointRange;
@@ -54,7 +56,9 @@ import org.junit.jupiter.api.Test;
  * db-sh1-2}, its own certificate, here one that acknowledges whatever it is sent, as a compromised
  * pod would) listens refuses the handshake, so that pod's acknowledgement never counts; a secondary
  * told its primary is at such an address pulls no log from it. The right pods are reached as
- * before, over the replication stream too.
+ * before, over the replication stream too. Every certificate names its database, shard and pod
+ * ({@code TlsIdentity}) as the operator issues them, so the servers check callers by identity too:
+ * a shard's own pods replicate, and a move's import reads its source across shards.
  */
 class ShardPeerNamesTest {
 
@@ -171,6 +175,15 @@ class ShardPeerNamesTest {
                 .replace("\"low\":0, \"size\":4096", "\"ranges\":[]"));
     Peer d = peer(dest);
     assertThat(role(dest, Role.Primary, d, List.of(d)).statusCode()).isEqualTo(200);
+    // The operator grants the moved range to the destination shard at the source (else 403).
+    HttpResponse<String> grant =
+        send(
+            operator(),
+            other,
+            "POST",
+            "/ranges/export",
+            Http.json(new ExportGrant("move-1", "sh2", new PointRange(1024, 1024))));
+    assertThat(grant.statusCode()).as(grant.body()).isEqualTo(200);
 
     ImportRequest named =
         new ImportRequest(
@@ -265,7 +278,13 @@ class ShardPeerNamesTest {
 
   private SSLContext client(TlsRole role) {
     CertificateAuthority.Issued issued =
-        ca.issue(role, role.label(), List.of(), List.of(), now, Duration.ofDays(1));
+        ca.issue(
+            TlsIdentity.component("ns", "db", role),
+            role.label(),
+            List.of(),
+            List.of(),
+            now,
+            Duration.ofDays(1));
     return Tls.clientContext(TlsMaterialSource.fixed(material(issued)), TlsRole.SHARD_SERVER);
   }
 
@@ -349,9 +368,11 @@ class ShardPeerNamesTest {
     return PeerNames.podHost(pod, pod.substring(0, pod.lastIndexOf('-')), "ns");
   }
 
+  /** As the operator issues it: naming its pod, shard and database (ns/db). */
   private CertificateAuthority.Issued issue(String pod) {
+    String shard = pod.substring("db-".length(), pod.lastIndexOf('-'));
     return ca.issue(
-        TlsRole.SHARD_SERVER,
+        TlsIdentity.pod("ns", "db", shard, pod),
         pod,
         List.of(host(pod), host(pod) + ".cluster.local"),
         List.of(),

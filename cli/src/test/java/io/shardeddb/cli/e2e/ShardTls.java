@@ -6,6 +6,7 @@ import io.shardeddb.local.LocalCluster;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsIdentity;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.protocol.tls.TlsRole;
 import java.net.http.HttpClient;
@@ -20,7 +21,8 @@ import javax.net.ssl.SSLContext;
 /**
  * How a test calls a local database's shard-servers directly over TLS: as one of the roles, with
  * that role's certificate (the pods' from {@code <db>-tls}; the operator's issued from {@code
- * <db>-ca}, as the operator does in memory), verifying the server as a shard-server of the CA.
+ * <db>-ca} with the operator's identity in the database, as the operator does in memory), verifying
+ * the server as a shard-server of the CA.
  */
 final class ShardTls {
   private ShardTls() {}
@@ -44,7 +46,13 @@ final class ShardTls {
               PemMaterial.privateKey(value(cluster, caSecret, "ca.key")),
               new SecureRandom());
       CertificateAuthority.Issued issued =
-          ca.issue(role, "test-operator", List.of(), List.of(), Instant.now(), Duration.ofHours(1));
+          ca.issue(
+              TlsIdentity.component(cluster.namespace(), database, role),
+              "test-operator",
+              List.of(),
+              List.of(),
+              Instant.now(),
+              Duration.ofHours(1));
       material =
           PemMaterial.parse(
               PemMaterial.pem(List.of(ca.certificate())), issued.certificatePem(), issued.keyPem());

@@ -7,6 +7,7 @@ import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PeerNames;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsIdentity;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.protocol.tls.TlsRole;
 import java.security.cert.X509Certificate;
@@ -186,7 +187,7 @@ public final class OperatorTls {
     CertificateAuthority.Issued issued =
         ca.signer()
             .issue(
-                TlsRole.OPERATOR,
+                operatorIdentity(key, db),
                 db + "-operator",
                 List.of(),
                 List.of(),
@@ -198,6 +199,16 @@ public final class OperatorTls {
     identities.put(
         key, new Identity(ca.signer().certificate(), bundle, issued.certificate(), context));
     return context;
+  }
+
+  /**
+   * The operator's identity in database {@code key} ({@code <ns>/<name>}; a key without a
+   * namespace, as some tests use, stands for namespace {@code default}).
+   */
+  static TlsIdentity operatorIdentity(String key, String db) {
+    int slash = key.indexOf('/');
+    String ns = slash > 0 ? key.substring(0, slash) : "default";
+    return TlsIdentity.component(ns, db, TlsRole.OPERATOR);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.shardeddb.operator.model.DesiredShard;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PeerNames;
 import io.shardeddb.protocol.tls.PemMaterial;
+import io.shardeddb.protocol.tls.TlsIdentity;
 import io.shardeddb.protocol.tls.TlsRole;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
@@ -363,7 +364,7 @@ public final class TlsSecrets {
           certKey(role),
           keyKey(role),
           ca,
-          role,
+          TlsIdentity.component(db.namespace(), db.name(), role),
           db.name() + "-" + role.label(),
           dnsNames(db, role),
           now);
@@ -403,7 +404,7 @@ public final class TlsSecrets {
           pod + ".crt",
           pod + ".key",
           ca,
-          TlsRole.SHARD_SERVER,
+          TlsIdentity.pod(db.namespace(), db.name(), shard.id(), pod),
           pod,
           podDnsNames(db, shard.id(), pod),
           now);
@@ -438,7 +439,7 @@ public final class TlsSecrets {
       String certKey,
       String keyKey,
       Authorities ca,
-      TlsRole role,
+      TlsIdentity identity,
       String commonName,
       List<String> names,
       Instant now) {
@@ -446,13 +447,13 @@ public final class TlsSecrets {
     String key = text(existing, keyKey);
     if (cert != null
         && key != null
-        && (!ca.issuing() || current(cert, key, ca, role, names, now))) {
+        && (!ca.issuing() || current(cert, key, ca, identity, names, now))) {
       // Kept while good; and kept as it is while nothing can be issued (the user's CA unusable).
       data.put(certKey, encode(cert));
       data.put(keyKey, encode(key));
     } else if (ca.issuing()) {
       CertificateAuthority.Issued issued =
-          ca.signer().issue(role, commonName, names, List.of(), now, leafValidity);
+          ca.signer().issue(identity, commonName, names, List.of(), now, leafValidity);
       data.put(
           certKey,
           encode(
@@ -490,12 +491,15 @@ public final class TlsSecrets {
     return new ArrayList<>(names);
   }
 
-  /** Whether a stored pair is still good: chains to {@code ca}, names {@code names}, not due. */
+  /**
+   * Whether a stored pair is still good: chains to {@code ca}, carries {@code identity} (so a
+   * certificate issued before identities is issued again), names {@code names}, not due.
+   */
   boolean current(
       String certPem,
       String keyPem,
       Authorities ca,
-      TlsRole role,
+      TlsIdentity identity,
       List<String> names,
       Instant now) {
     try {
@@ -504,7 +508,8 @@ public final class TlsSecrets {
       if (!ca.acceptedIssuerOf(cert)) {
         return false;
       }
-      if (!TlsRole.of(cert).equals(java.util.Optional.of(role))) {
+      if (!TlsRole.of(cert).equals(java.util.Optional.of(identity.role()))
+          || !TlsIdentity.of(cert).identity().equals(java.util.Optional.of(identity))) {
         return false;
       }
       if (!new TreeSet<>(dnsNamesOf(cert)).equals(new TreeSet<>(names))) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardeddb.protocol.auth.ShardCredentials;
 import io.shardeddb.protocol.client.ServerCalls;
 import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.ExportGrant;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
@@ -188,6 +189,11 @@ public final class HttpShardServerClient implements ShardServerClient {
     return read(
         send(post(baseUrl, ShardEndpoints.PURGE_RANGE, change), rangeTimeout()),
         RangeChangeResponse.class);
+  }
+
+  @Override
+  public void grantExport(String baseUrl, ExportGrant grant) {
+    send(post(baseUrl, ShardEndpoints.EXPORT_GRANT, grant));
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.shardeddb.operator.testing.Fixtures;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PeerNames;
 import io.shardeddb.protocol.tls.PemMaterial;
+import io.shardeddb.protocol.tls.TlsIdentity;
 import io.shardeddb.protocol.tls.TlsRole;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -85,6 +86,50 @@ class TlsSecretsTest {
     X509Certificate pod1 = cert(shard, "students-sh1-1.crt");
     assertThat(PeerNames.names(pod1, "students-sh1-0.students-sh1.ns.svc")).isFalse();
     assertThat(PeerNames.names(pod0, "students-sh1-0.students-sh1.ns.svc")).isTrue();
+  }
+
+  /**
+   * Security review 2026-11-26 #1 and #4: each certificate names its database (namespace and name),
+   * a pod's also its shard and pod, so a shard-server can refuse another shard's pod or another
+   * database's certificate from the same CA.
+   */
+  @Test
+  void certificatesNameTheirDatabaseAndPodsTheirShardAndPod() {
+    Secret shard = secrets.shardTlsSecret(db, db.shards().get(0), ca, null, now);
+    assertThat(TlsIdentity.of(cert(shard, "students-sh1-0.crt")).identity())
+        .contains(TlsIdentity.pod("ns", "students", "sh1", "students-sh1-0"));
+    Secret tls = secrets.tlsSecret(db, ca, null, now);
+    assertThat(TlsIdentity.of(cert(tls, "router.crt")).identity())
+        .contains(TlsIdentity.component("ns", "students", TlsRole.ROUTER));
+    assertThat(OperatorTls.operatorIdentity("ns/students", "students"))
+        .isEqualTo(TlsIdentity.component("ns", "students", TlsRole.OPERATOR));
+  }
+
+  /** An upgrade: a pair issued before identities is issued again at once, with its identity. */
+  @Test
+  void aPairIssuedBeforeIdentitiesIsIssuedAgain() {
+    DesiredShard sh1 = db.shards().get(0);
+    Secret old = secrets.shardTlsSecret(db, sh1, ca, null, now);
+    CertificateAuthority.Issued legacy =
+        ca.issue(
+            TlsRole.SHARD_SERVER,
+            "students-sh1-0",
+            TlsSecrets.podDnsNames(db, "sh1", "students-sh1-0"),
+            List.of(),
+            now,
+            Duration.ofDays(3));
+    old.getData()
+        .put(
+            "students-sh1-0.crt",
+            java.util.Base64.getEncoder().encodeToString(legacy.certificatePem().getBytes()));
+    old.getData()
+        .put(
+            "students-sh1-0.key",
+            java.util.Base64.getEncoder().encodeToString(legacy.keyPem().getBytes()));
+    Secret next = secrets.shardTlsSecret(db, sh1, ca, old, now.plusSeconds(60));
+    assertThat(TlsIdentity.of(cert(next, "students-sh1-0.crt")).identity())
+        .contains(TlsIdentity.pod("ns", "students", "sh1", "students-sh1-0"));
+    assertThat(cert(next, "students-sh1-1.crt")).isEqualTo(cert(old, "students-sh1-1.crt"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.shardclient.ShardServerException;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.ShardEvent;
+import io.shardeddb.protocol.shard.ExportGrant;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ImportProgress;
 import io.shardeddb.protocol.shard.ImportRequest;
@@ -181,6 +182,7 @@ public final class Resharder {
         }
       }
       Move m = asMove(move);
+      grantExport(m);
       switch (move.phase()) {
         case Pending, Copying, CatchingUp -> {
           if (!MovePlanner.stillWanted(published, view.target(), m)) {
@@ -576,6 +578,28 @@ public final class Resharder {
 
     private String unfenceId(int attempt) {
       return move.id() + "/unfence/" + attempt;
+    }
+
+    /**
+     * Tells the source's primary, every pass while the move may still read it, that the
+     * destination's pods may read the moved range (docs/security.md, "Who may call what"): its
+     * shard-servers refuse another shard's reads of a range nobody granted. Best effort: a refusal
+     * here shows as the import's, which the next pass retries.
+     */
+    private void grantExport(Move m) {
+      if (move.phase() == MovePhase.Purging || move.phase().finished()) {
+        return;
+      }
+      ShardEndpoint s = endpoint(m.source());
+      if (s == null || s.primaryUrl() == null) {
+        return;
+      }
+      try {
+        client.grantExport(s.primaryUrl(), new ExportGrant(move.id(), m.destination(), m.range()));
+      } catch (ShardServerException e) {
+        LOG.info(
+            "move {}: the export grant to {} waits: {}", move.id(), m.source(), e.getMessage());
+      }
     }
 
     private ShardEndpoint endpoint(String shard) {

@@ -1,6 +1,7 @@
 package io.shardeddb.operator.shardclient;
 
 import io.shardeddb.protocol.shard.ChecksumResponse;
+import io.shardeddb.protocol.shard.ExportGrant;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.ImportProgress;
 import io.shardeddb.protocol.shard.ImportRequest;
@@ -72,6 +73,13 @@ public interface ShardServerClient {
   default RangeChangeResponse purgeRange(String baseUrl, RangeChange change) {
     throw unsupported("purgeRange");
   }
+
+  /**
+   * {@code POST /ranges/export} on the source's primary: the destination shard's pods may read the
+   * moved range (their import). Best effort: a server that does not know the call, or a fake,
+   * ignores it (this default), and the import's reads are refused there until it is granted.
+   */
+  default void grantExport(String baseUrl, ExportGrant grant) {}
 
   /** {@code POST /import} on the destination's primary: copy a range from the source. */
   default void startImport(String baseUrl, ImportRequest request) {

@@ -75,6 +75,17 @@ class ResharderTest {
     assertThat(shards.importRequests)
         .isNotEmpty()
         .allSatisfy(r -> assertThat(r.sources()).containsExactly(SOURCE_POD));
+    // The source's primary is told, before the import reads it, that the destination may read the
+    // moved range (docs/security.md, "Who may call what"), and again every pass of the move.
+    assertThat(shards.grants)
+        .hasSizeGreaterThanOrEqualTo(3)
+        .allSatisfy(
+            g -> {
+              assertThat(g.getKey()).isEqualTo(TwoShardFake.SOURCE_URL);
+              assertThat(g.getValue().moveId()).isEqualTo(done.id());
+              assertThat(g.getValue().destination()).isEqualTo(done.destination());
+              assertThat(g.getValue().range()).isEqualTo(UPPER);
+            });
   }
 
   @ParameterizedTest

@@ -301,6 +301,16 @@ final class TwoShardFake implements ShardServerClient {
     importState = null;
   }
 
+  /** Every export grant sent, in order, with the URL it went to ({@code url -> grant}). */
+  final java.util.List<java.util.Map.Entry<String, io.shardeddb.protocol.shard.ExportGrant>>
+      grants = new java.util.ArrayList<>();
+
+  @Override
+  public synchronized void grantExport(
+      String baseUrl, io.shardeddb.protocol.shard.ExportGrant grant) {
+    grants.add(java.util.Map.entry(baseUrl, grant));
+  }
+
   /** Every import request the destination was sent, in order. */
   final java.util.List<ImportRequest> importRequests = new java.util.ArrayList<>();
 

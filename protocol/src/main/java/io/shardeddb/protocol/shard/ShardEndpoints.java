@@ -21,6 +21,12 @@ public final class ShardEndpoints {
   /** Delete the rows of a range the shard no longer owns. */
   public static final String PURGE_RANGE = "/ranges/purge";
 
+  /**
+   * The operator's grant to a move's source primary ({@link ExportGrant}): the destination shard's
+   * pods may read the moved range's {@code /log} and {@code /snapshot}.
+   */
+  public static final String EXPORT_GRANT = "/ranges/export";
+
   /** Start ({@code POST}), inspect ({@code GET}) or stop ({@code DELETE ?moveId=}) an import. */
   public static final String IMPORT = "/import";
 

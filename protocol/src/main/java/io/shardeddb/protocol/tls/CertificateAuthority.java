@@ -118,6 +118,32 @@ public final class CertificateAuthority {
       List<String> ipAddresses,
       Instant now,
       Duration validity) {
+    return issue(role, null, commonName, dnsNames, ipAddresses, now, validity);
+  }
+
+  /**
+   * Issues a certificate for {@code identity} (its role, and its {@link TlsIdentity#uri()} as a
+   * second URI subject alternative name), otherwise as {@link #issue(TlsRole, String, List, List,
+   * Instant, Duration)}.
+   */
+  public Issued issue(
+      TlsIdentity identity,
+      String commonName,
+      List<String> dnsNames,
+      List<String> ipAddresses,
+      Instant now,
+      Duration validity) {
+    return issue(identity.role(), identity, commonName, dnsNames, ipAddresses, now, validity);
+  }
+
+  private Issued issue(
+      TlsRole role,
+      TlsIdentity identity,
+      String commonName,
+      List<String> dnsNames,
+      List<String> ipAddresses,
+      Instant now,
+      Duration validity) {
     KeyPair pair = keyPair(random);
     Instant end = now.plus(validity);
     if (end.isAfter(certificate.getNotAfter().toInstant())) {
@@ -125,6 +151,9 @@ public final class CertificateAuthority {
     }
     List<GeneralName> names = new ArrayList<>();
     names.add(new GeneralName(GeneralName.uniformResourceIdentifier, role.uri()));
+    if (identity != null) {
+      names.add(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri()));
+    }
     dnsNames.forEach(d -> names.add(new GeneralName(GeneralName.dNSName, d)));
     ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
     KeyPurposeId[] purposes =

@@ -9,6 +9,8 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.shard.ExportGrant;
 import io.shardeddb.protocol.shard.ImportProgress;
 import io.shardeddb.protocol.shard.ImportRequest;
 import io.shardeddb.protocol.shard.Operation;
@@ -17,11 +19,13 @@ import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.ShardException;
+import io.shardeddb.shardserver.identity.ExportGrants;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.ImportService;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.storage.ShardConfig;
+import java.time.Instant;
 
 /**
  * The shard-server's half of resharding: imports and the range entries (docs/resharding.md): {@code
@@ -38,8 +42,14 @@ public class RangeController {
   private final ReplicaContext ctx;
   private final WriteCoordinator coordinator;
   private final ImportService imports;
+  private final ExportGrants grants;
 
-  public RangeController(ReplicaContext ctx, WriteCoordinator coordinator, ImportService imports) {
+  public RangeController(
+      ReplicaContext ctx,
+      WriteCoordinator coordinator,
+      ImportService imports,
+      ExportGrants grants) {
+    this.grants = grants;
     this.imports = imports;
     this.ctx = ctx;
     this.coordinator = coordinator;
@@ -58,6 +68,23 @@ public class RangeController {
   @Post(ShardEndpoints.PURGE_RANGE)
   public RangeChangeResponse purge(@Body RangeChange change) {
     return apply(Operation.Purge, change);
+  }
+
+  /**
+   * The operator's grant: the pods of a move's destination shard may read the moved range here
+   * ({@link ExportGrants}; docs/security.md, "Who may call what").
+   */
+  @Post(ShardEndpoints.EXPORT_GRANT)
+  public MessageResponse grantExport(@Body ExportGrant grant) {
+    grants.grant(grant, Instant.now());
+    return MessageResponse.success(
+        "shard "
+            + grant.destination()
+            + " may read "
+            + grant.range()
+            + " ("
+            + grant.moveId()
+            + ")");
   }
 
   /** Starts an import on this primary (the destination of a move). */

@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -22,6 +23,8 @@ import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.identity.CallerIdentities;
+import io.shardeddb.shardserver.identity.Decision;
 import io.shardeddb.shardserver.replication.LogExport;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.RoleService;
@@ -40,6 +43,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.Certificate;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +65,7 @@ public class ReplicationController {
   private final JsonMapper json;
   private final LogExport export;
   private final SecondaryMeters applyMeters;
+  private final CallerIdentities identities;
 
   public ReplicationController(
       ReplicaContext ctx,
@@ -70,7 +75,9 @@ public class ReplicationController {
       ReplicationSettings settings,
       JsonMapper json,
       LogExport export,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      CallerIdentities identities) {
+    this.identities = identities;
     this.export = export;
     this.applyMeters = new SecondaryMeters(registry);
     this.ctx = ctx;
@@ -92,8 +99,16 @@ public class ReplicationController {
     return roles.fence(request);
   }
 
+  /**
+   * Entries from the primary. With TLS on, only from the pod the request names as {@code primary}
+   * (the caller's certificate; {@link CallerIdentities#sender}): 403 otherwise.
+   */
   @Post("/replicate")
-  public ReplicateResponse replicate(@Body ReplicateRequest request) {
+  public ReplicateResponse replicate(HttpRequest<?> http, @Body ReplicateRequest request) {
+    Certificate[] chain = http.getCertificate().map(c -> new Certificate[] {c}).orElse(null);
+    if (identities.sender(chain, request.primary()) instanceof Decision.Refused refused) {
+      throw new ShardException(403, refused.reason());
+    }
     return applyMeters.timed(() -> sync.onReplicate(request));
   }
 

@@ -14,15 +14,15 @@ import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.management.MetricsCredential;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.stream.DataFrames;
-import io.shardeddb.protocol.tls.TlsRole;
+import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.config.AuthSettings;
 import io.shardeddb.shardserver.config.CredentialsFactory;
 import io.shardeddb.shardserver.config.TlsFactory;
+import io.shardeddb.shardserver.identity.Call;
+import io.shardeddb.shardserver.identity.CallerIdentities;
+import io.shardeddb.shardserver.identity.Decision;
 import jakarta.inject.Named;
-import java.security.cert.X509Certificate;
-import java.util.EnumSet;
-import java.util.Optional;
-import java.util.Set;
+import java.security.cert.Certificate;
 
 /**
  * Requires {@code Authorization: Bearer <credential>} on every endpoint except health (the kubelet
@@ -36,10 +36,13 @@ import java.util.Set;
  * rotation has an overlap.
  *
  * <p>With TLS on, the caller's client certificate (mTLS, verified against the database's CA by the
- * TLS layer) decides first: each endpoint takes one role ({@link #rolesFor}): data endpoints the
- * router, replication ({@code /replicate}, {@code /log}, {@code /snapshot}) the shard-servers,
- * everything else (role, fence, config, ranges, import, resync, checksum, copy) the operator, and
- * the heartbeat any of them. The bearer credentials stay as a second layer.
+ * TLS layer) decides first ({@link CallerIdentities}, {@link Call}): each endpoint takes one role:
+ * data endpoints the router, replication ({@code /replicate}, {@code /log}, {@code /snapshot}) the
+ * shard-servers, everything else (role, fence, config, ranges, import, resync, checksum, copy) the
+ * operator, and the heartbeat any of them; and, where this server's certificate names its database
+ * and shard, the caller's must name the same database, and for replication the same shard (a move's
+ * import reads of a point range: any shard of the database). The bearer credentials stay as a
+ * second layer.
  */
 // Created eagerly so that missing credentials stop the server at start, not at the first request.
 @Context
@@ -55,14 +58,17 @@ public class ShardAuthFilter implements Ordered {
   private final CredentialSource credentials;
   private final CredentialSource dataCredentials;
   private final MetricsCredential metrics;
+  private final CallerIdentities identities;
 
   public ShardAuthFilter(
       AuthSettings settings,
       CredentialSource credentials,
       @Named(CredentialsFactory.DATA) CredentialSource dataCredentials,
       MetricsCredential metrics,
-      TlsFactory.ServerTls tls) {
+      TlsFactory.ServerTls tls,
+      CallerIdentities identities) {
     this.metrics = metrics;
+    this.identities = identities;
     this.enabled = settings.enabled();
     this.tls = tls.enabled();
     this.credentials = credentials;
@@ -81,15 +87,13 @@ public class ShardAuthFilter implements Ordered {
       return null;
     }
     if (tls) {
-      Set<TlsRole> allowed = rolesFor(request.getPath());
-      Optional<TlsRole> role =
-          request
-              .getCertificate()
-              .filter(X509Certificate.class::isInstance)
-              .flatMap(c -> TlsRole.of((X509Certificate) c));
-      if (role.isEmpty() || !allowed.contains(role.get())) {
+      Call call =
+          Call.of(
+              request.getPath(), rangeQuery(request), range(request), isData(request.getPath()));
+      Certificate[] chain = request.getCertificate().map(c -> new Certificate[] {c}).orElse(null);
+      if (identities.check(chain, call) instanceof Decision.Refused refused) {
         return HttpResponse.<MessageResponse>status(HttpStatus.FORBIDDEN)
-            .body(MessageResponse.failure(wrongRole(allowed, role)));
+            .body(MessageResponse.failure(refused.reason()));
       }
     }
     if (!enabled) {
@@ -137,29 +141,20 @@ public class ShardAuthFilter implements Ordered {
     };
   }
 
-  /**
-   * The client-certificate roles an endpoint takes: the heartbeat every role, data endpoints the
-   * router, replication the shard-servers, everything else (control) the operator.
-   */
-  static Set<TlsRole> rolesFor(String path) {
-    if (path.equals("/heartbeat")) {
-      return EnumSet.allOf(TlsRole.class);
+  /** The point range {@code request} names ({@code low} and {@code size}), or null. */
+  private static PointRange range(HttpRequest<?> request) {
+    try {
+      return new PointRange(
+          Long.parseLong(request.getParameters().get("low")),
+          Long.parseLong(request.getParameters().get("size")));
+    } catch (RuntimeException unreadable) {
+      return null;
     }
-    if (isData(path)) {
-      return EnumSet.of(TlsRole.ROUTER);
-    }
-    return switch (path) {
-      case "/replicate", "/replicate/stream", "/log", "/snapshot" ->
-          EnumSet.of(TlsRole.SHARD_SERVER);
-      default -> EnumSet.of(TlsRole.OPERATOR);
-    };
   }
 
-  private static String wrongRole(Set<TlsRole> allowed, Optional<TlsRole> role) {
-    return "this endpoint takes a client certificate of role "
-        + allowed.stream().map(TlsRole::label).sorted().toList()
-        + " from the database's CA; got "
-        + role.map(r -> "role " + r.label()).orElse("none");
+  /** Whether {@code request} names a point range ({@code low} and {@code size}: an export). */
+  private static boolean rangeQuery(HttpRequest<?> request) {
+    return request.getParameters().contains("low") && request.getParameters().contains("size");
   }
 
   /**

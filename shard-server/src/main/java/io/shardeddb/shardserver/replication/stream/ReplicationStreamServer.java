@@ -35,6 +35,9 @@ import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.config.TlsFactory;
 import io.shardeddb.shardserver.datastream.DataCalls;
 import io.shardeddb.shardserver.datastream.DataStreamHandler;
+import io.shardeddb.shardserver.identity.Call;
+import io.shardeddb.shardserver.identity.CallerIdentities;
+import io.shardeddb.shardserver.identity.Decision;
 import io.shardeddb.shardserver.replication.SecondaryMeters;
 import io.shardeddb.shardserver.replication.SecondarySync;
 import jakarta.annotation.PostConstruct;
@@ -43,9 +46,7 @@ import jakarta.inject.Named;
 import jakarta.inject.Provider;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.EnumSet;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -58,12 +59,13 @@ import org.slf4j.LoggerFactory;
  * The secondary's end of the replication stream: a TCP listener ({@code
  * shardeddb.replication.stream-port}; 0 = any free port, -1 = none) on the HTTP server's host. A
  * replication connection is accepted as {@code /replicate} is: with TLS on, only a client
- * certificate of role shard-server (mTLS, required here); with auth on, only the shard credential
- * (checked once, in the first frame; the data credential is refused). Each connection's requests
- * are applied one at a time in arrival order on its own thread (never on the event loop), by the
- * same {@link SecondarySync#onReplicate} the HTTP endpoint calls, and answered on the same
- * connection with the request's id. A connection silent for longer than twice the lease period is
- * closed.
+ * certificate of role shard-server (mTLS, required here) of this shard ({@link CallerIdentities}),
+ * and each request only when it names as primary the pod the certificate names; with auth on, only
+ * the shard credential (checked once, in the first frame; the data credential is refused). Each
+ * connection's requests are applied one at a time in arrival order on its own thread (never on the
+ * event loop), by the same {@link SecondarySync#onReplicate} the HTTP endpoint calls, and answered
+ * on the same connection with the request's id. A connection silent for longer than twice the lease
+ * period is closed.
  *
  * <p>The same port carries routers' data channels (issue 27 lever 1, {@link DataFrames}): a hello
  * of version 2 names its kind. A data hello needs what the data endpoints need over HTTP — with TLS
@@ -84,6 +86,7 @@ public class ReplicationStreamServer implements AutoCloseable {
   private final CredentialSource credentials;
   private final CredentialSource dataCredentials;
   private final TlsFactory.ServerTls tls;
+  private final CallerIdentities identities;
   private final ReplicateCodec codec;
   private final Provider<DataCalls> dataCalls;
   private final ExecutorService blocking;
@@ -99,6 +102,7 @@ public class ReplicationStreamServer implements AutoCloseable {
       CredentialSource credentials,
       @Named(CredentialsFactory.DATA) CredentialSource dataCredentials,
       TlsFactory.ServerTls tls,
+      CallerIdentities identities,
       JsonMapper json,
       @Value("${micronaut.server.host:}") String host,
       MeterRegistry registry,
@@ -113,6 +117,7 @@ public class ReplicationStreamServer implements AutoCloseable {
     this.dataCalls = dataCalls;
     this.blocking = blocking;
     this.tls = tls;
+    this.identities = identities;
     this.codec = new ReplicateCodec(json);
     this.host = host;
   }
@@ -164,6 +169,7 @@ public class ReplicationStreamServer implements AutoCloseable {
   private final class Connection extends SimpleChannelInboundHandler<ByteBuf> {
     private boolean welcomed;
     private ExecutorService applier;
+    private Certificate[] peerChain;
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
@@ -182,6 +188,11 @@ public class ReplicationStreamServer implements AutoCloseable {
         request = codec.readRequest(frame);
       } catch (RuntimeException e) {
         refuse(ctx, id, 400, "malformed replicate frame: " + e.getMessage(), -1);
+        return;
+      }
+      if (tls.enabled()
+          && identities.sender(peerChain, request.primary()) instanceof Decision.Refused r) {
+        refuse(ctx, id, 403, r.reason(), -1);
         return;
       }
       applier.execute(() -> apply(ctx, id, request));
@@ -207,8 +218,7 @@ public class ReplicationStreamServer implements AutoCloseable {
         close(ctx, 400, "stream channel kind " + kind + " is not spoken here");
         return;
       }
-      if (tls.enabled() && !hasRole(ctx, TlsRole.SHARD_SERVER)) {
-        close(ctx, 403, "the replication stream takes a client certificate of role shard-server");
+      if (tls.enabled() && refused(ctx, Call.Kind.REPLICATION, "the replication stream")) {
         return;
       }
       if (authEnabled && !credentials.get().accepts(authorization)) {
@@ -228,8 +238,7 @@ public class ReplicationStreamServer implements AutoCloseable {
      * as the data endpoints over HTTP; then this handler gives way to a {@link DataStreamHandler}.
      */
     private void dataHello(ChannelHandlerContext ctx, String authorization) {
-      if (tls.enabled() && !hasRole(ctx, TlsRole.ROUTER)) {
-        close(ctx, 403, "the data stream takes a client certificate of role router");
+      if (tls.enabled() && refused(ctx, Call.Kind.DATA, "the data stream")) {
         return;
       }
       if (authEnabled
@@ -248,20 +257,28 @@ public class ReplicationStreamServer implements AutoCloseable {
       ctx.writeAndFlush(Frames.signal(ctx.alloc(), Frames.WELCOME, 0));
     }
 
-    private boolean hasRole(ChannelHandlerContext ctx, TlsRole expected) {
+    /**
+     * Whether the caller's certificate may not open {@code channel} ({@link CallerIdentities}); if
+     * so, the connection is closed with a 403 naming what was expected.
+     */
+    private boolean refused(ChannelHandlerContext ctx, Call.Kind kind, String channel) {
+      peerChain = peerChain(ctx);
+      if (identities.check(peerChain, new Call(kind, channel)) instanceof Decision.Refused r) {
+        close(ctx, 403, channel + ": " + r.reason());
+        return true;
+      }
+      return false;
+    }
+
+    private static Certificate[] peerChain(ChannelHandlerContext ctx) {
       SslHandler ssl = ctx.pipeline().get(SslHandler.class);
       if (ssl == null) {
-        return false;
+        return null;
       }
       try {
-        Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-        Optional<TlsRole> role =
-            chain.length > 0 && chain[0] instanceof X509Certificate c
-                ? TlsRole.of(c)
-                : Optional.empty();
-        return role.isPresent() && role.get() == expected;
+        return ssl.engine().getSession().getPeerCertificates();
       } catch (SSLPeerUnverifiedException e) {
-        return false;
+        return null;
       }
     }
 

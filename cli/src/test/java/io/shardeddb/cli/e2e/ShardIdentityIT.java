@@ -1,0 +1,153 @@
+package io.shardeddb.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.local.LocalCluster;
+import io.shardeddb.protocol.client.RouterClient;
+import io.shardeddb.protocol.tls.PemMaterial;
+import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsMaterialSource;
+import io.shardeddb.protocol.tls.TlsRole;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Security review 2026-11-26 #1 on real processes (local mode, TLS by default, two shards): the
+ * attack that was confirmed — pod {@code iddb-sh1-0}'s mounted certificate and key with the shard
+ * credential read shard sh2's {@code /snapshot} and {@code /log} with 200 — now gets 403, as does
+ * its {@code /replicate}; sh2's own pod still reads its snapshot.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ShardIdentityIT {
+  private static final Duration LONG = Duration.ofMinutes(4);
+  private static final String DB = "iddb";
+
+  private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
+  private LocalCluster cluster;
+  private DatabaseStatus db;
+
+  @BeforeAll
+  void startCluster(@TempDir Path dataDir) {
+    cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
+    cluster.apply(home.resolve("cli/src/test/resources/identity.yaml"));
+    db = new DatabaseStatus(cluster.client(), cluster.namespace(), DB);
+    LocalCluster.RouterInfo router =
+        await().atMost(LONG).until(() -> cluster.routerInfo(DB).orElse(null), i -> i != null);
+    await().atMost(LONG).until(db::isReady);
+    RouterClient client = router.client(router.token(), "Stud_id", Duration.ofSeconds(30));
+    await()
+        .atMost(LONG)
+        .untilAsserted(() -> client.write(List.of(row(7, "Ada"), row(3000, "Lin"))));
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void anotherShardsPodIdentityIsRefusedByThisShardsReplicationEndpoints() throws Exception {
+    String sh2 = "https://" + primaryIp("sh2") + ":8081";
+    String token = cluster.shardCredential(DB).orElseThrow();
+    SSLContext sh1Pod = podIdentity("sh1", 0);
+
+    HttpResponse<String> snapshot = call(sh1Pod, "GET", sh2 + "/snapshot", token, null);
+    assertThat(snapshot.statusCode()).as(snapshot.body()).isEqualTo(403);
+    assertThat(snapshot.body()).contains("only pods of shard sh2").doesNotContain("Lin");
+    HttpResponse<String> log =
+        call(sh1Pod, "GET", sh2 + "/log?fromLsn=1&prevEpoch=0&limit=100", token, null);
+    assertThat(log.statusCode()).as(log.body()).isEqualTo(403);
+    String forged =
+        "{\"epoch\":1,\"primary\":\"iddb-sh1-0\",\"prevLsn\":1,\"prevEpoch\":1,\"entries\":[]}";
+    HttpResponse<String> replicate = call(sh1Pod, "POST", sh2 + "/replicate", token, forged);
+    assertThat(replicate.statusCode()).as(replicate.body()).isEqualTo(403);
+  }
+
+  @Test
+  void theShardsOwnPodStillReadsItsSnapshot() throws Exception {
+    String sh2 = "https://" + primaryIp("sh2") + ":8081";
+    String token = cluster.shardCredential(DB).orElseThrow();
+    HttpResponse<String> snapshot =
+        call(podIdentity("sh2", 0), "GET", sh2 + "/snapshot", token, null);
+    assertThat(snapshot.statusCode()).as(snapshot.body()).isEqualTo(200);
+    assertThat(snapshot.body()).contains("Lin");
+  }
+
+  private SSLContext podIdentity(String shard, int ordinal) {
+    String secret = ShardedDatabaseResources.shardTlsSecretName(DB, shard);
+    String pod = ShardedDatabaseResources.shardPodName(DB, shard, ordinal);
+    return Tls.clientContext(
+        TlsMaterialSource.fixed(
+            PemMaterial.parse(
+                secret(secret, "ca.crt"),
+                secret(secret, pod + ".crt"),
+                secret(secret, pod + ".key"))),
+        TlsRole.SHARD_SERVER);
+  }
+
+  private HttpResponse<String> call(
+      SSLContext tls, String method, String url, String token, String body) throws Exception {
+    HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(tls)
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(20))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String primaryIp(String shard) {
+    String primary = db.primary(shard);
+    return cluster.client().pods().inNamespace(cluster.namespace()).list().getItems().stream()
+        .filter(p -> p.getMetadata().getName().equals(primary))
+        .findFirst()
+        .map(Pod::getStatus)
+        .orElseThrow()
+        .getPodIP();
+  }
+
+  private String secret(String name, String key) {
+    Secret s = cluster.client().secrets().inNamespace(cluster.namespace()).withName(name).get();
+    return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, Object> row(long id, String name) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("Stud_id", id);
+    row.put("Stud_name", name);
+    row.put("Stud_marks", 50);
+    return row;
+  }
+}
