@@ -33,6 +33,7 @@ public record RouterSettings(
     @Bindable(defaultValue = "stream") String shardTransport,
     StreamTransport shardStream,
     Sql sql,
+    Mysql mysql,
     Kubernetes kubernetes) {
 
   /** {@code shardeddb.router.shard-transport}'s values: the data stream, or HTTP only. */
@@ -203,6 +204,34 @@ public record RouterSettings(
       if (parserThreads < 1 || parserQueue < 1) {
         throw new IllegalArgumentException(
             "shardeddb.router.sql.parser-threads and parser-queue must be at least 1");
+      }
+    }
+  }
+
+  /**
+   * {@code shardeddb.router.mysql.*}: the MySQL protocol listener (docs/sql.md, "MySQL protocol"):
+   * on {@code port} of the client port's address when {@code enabled} ({@code -1}: a free port, for
+   * tests), with {@code data-user} taking the data token as its password and {@code admin-user} the
+   * admin token.
+   */
+  @ConfigurationProperties("mysql")
+  public record Mysql(
+      @Bindable(defaultValue = "true") boolean enabled,
+      @Bindable(defaultValue = "3306") int port,
+      @Bindable(defaultValue = "sdb") String dataUser,
+      @Bindable(defaultValue = "sdb_admin") String adminUser) {
+    public Mysql {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.mysql.port must be a port (1-65535), or -1 for a free one");
+      }
+      if (dataUser == null || dataUser.isBlank() || adminUser == null || adminUser.isBlank()) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.mysql.data-user and admin-user must not be empty");
+      }
+      if (dataUser.equals(adminUser)) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.mysql.data-user and admin-user must differ");
       }
     }
   }
