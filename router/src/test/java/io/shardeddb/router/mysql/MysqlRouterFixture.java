@@ -2,11 +2,26 @@ package io.shardeddb.router.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.protocol.tls.CertificateAuthority;
+import io.shardeddb.protocol.tls.PemMaterial;
+import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsRole;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.router.Http;
 import io.shardeddb.router.TestRouter;
 import io.shardeddb.router.routing.FakeShardServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +40,39 @@ final class MysqlRouterFixture implements AutoCloseable {
   final FakeShardServer shard;
   final TestRouter router;
 
-  private MysqlRouterFixture(FakeShardServer shard, TestRouter router) {
+  /** The CA's certificate file when the router serves TLS, else null. */
+  final Path caFile;
+
+  private MysqlRouterFixture(FakeShardServer shard, TestRouter router, Path caFile) {
     this.shard = shard;
     this.router = router;
+    this.caFile = caFile;
+  }
+
+  /** A router serving HTTPS (and so TLS-only MySQL) with a certificate of a fresh CA. */
+  static MysqlRouterFixture startTls() throws Exception {
+    Instant now = Instant.now();
+    CertificateAuthority ca =
+        CertificateAuthority.create("mysql-test-ca", now, Duration.ofDays(30), new SecureRandom());
+    Path dir = Files.createTempDirectory("router-mysql-tls");
+    CertificateAuthority.Issued issued =
+        ca.issue(TlsRole.ROUTER, "router", List.of(), List.of(), now, Duration.ofDays(1));
+    Path caFile = dir.resolve(PemMaterial.CA_FILE);
+    Files.writeString(caFile, PemMaterial.pem(List.of(ca.certificate())));
+    Files.writeString(dir.resolve(PemMaterial.CERT_FILE), issued.certificatePem());
+    Files.writeString(dir.resolve(PemMaterial.KEY_FILE), issued.keyPem());
+    return start(
+        Map.of(
+            "shardeddb.router.tls.dir", dir.toString(), "shardeddb.router.tls.serve-tls", "true"),
+        caFile);
   }
 
   static MysqlRouterFixture start(Map<String, Object> settings) throws Exception {
+    return start(settings, null);
+  }
+
+  private static MysqlRouterFixture start(Map<String, Object> settings, Path caFile)
+      throws Exception {
     FakeShardServer shard =
         new FakeShardServer("Stud_id", Sharding.Range, 10, List.of(new PointRange(0, 1000)));
     shard.refuseDuplicates();
@@ -39,12 +81,8 @@ final class MysqlRouterFixture implements AutoCloseable {
     all.put("shardeddb.router.retry.timeout", "2s");
     all.putAll(settings);
     TestRouter router = TestRouter.start(DATA_TOKEN, all);
-    Http.Reply pushed =
-        new Http(router.url(), ADMIN_TOKEN)
-            .send(
-                "PUT",
-                "/admin/topology",
-                """
+    String topology =
+        """
                 {"database":"students","version":1,
                  "schema":{"table":"students","shardKey":"Stud_id","columns":[
                    {"name":"Stud_id","type":"Number"},{"name":"Stud_name","type":"String"},
@@ -53,9 +91,45 @@ final class MysqlRouterFixture implements AutoCloseable {
                    "replicas":[{"name":"a","url":"%s","role":"Primary"}]}],
                  "servers":{"Server0":["sh1"]}}
                 """
-                    .formatted(shard.url()));
-    assertThat(pushed.status()).as(pushed.text()).isEqualTo(200);
-    return new MysqlRouterFixture(shard, router);
+            .formatted(shard.url());
+    if (caFile == null) {
+      Http.Reply pushed =
+          new Http(router.url(), ADMIN_TOKEN).send("PUT", "/admin/topology", topology);
+      assertThat(pushed.status()).as(pushed.text()).isEqualTo(200);
+    } else {
+      HttpClient https =
+          HttpClient.newBuilder()
+              .sslContext(Tls.probeContext())
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
+      HttpResponse<String> pushed =
+          https.send(
+              HttpRequest.newBuilder(
+                      URI.create(router.url().replace("http:", "https:") + "/admin/topology"))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                  .header("Content-Type", "application/json")
+                  .PUT(HttpRequest.BodyPublishers.ofString(topology))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(200);
+    }
+    return new MysqlRouterFixture(shard, router, caFile);
+  }
+
+  /** A PKCS12 trust store holding the CA (Connector/J's trustCertificateKeyStoreUrl). */
+  Path trustStore(String password) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    try (var in = Files.newInputStream(caFile)) {
+      store.setCertificateEntry(
+          "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    Path file = caFile.resolveSibling("trust.p12");
+    try (var out = Files.newOutputStream(file)) {
+      store.store(out, password.toCharArray());
+    }
+    return file;
   }
 
   /** The MySQL listener's port. */
