@@ -3,6 +3,7 @@ package io.shardeddb.router.config;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import java.time.Duration;
 import java.util.List;
@@ -217,9 +218,9 @@ public record RouterSettings(
   @ConfigurationProperties("mysql")
   public record Mysql(
       @Bindable(defaultValue = "true") boolean enabled,
-      @Bindable(defaultValue = "3306") int port,
-      @Bindable(defaultValue = "sdb") String dataUser,
-      @Bindable(defaultValue = "sdb_admin") String adminUser) {
+      @Bindable(defaultValue = "" + ShardedDatabaseResources.ROUTER_MYSQL_PORT) int port,
+      @Bindable(defaultValue = ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER) String dataUser,
+      @Bindable(defaultValue = ShardedDatabaseResources.ROUTER_MYSQL_ADMIN_USER) String adminUser) {
     public Mysql {
       if (port < -1 || port > 65535) {
         throw new IllegalArgumentException(
