@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Debian's {@code mariadb} client and PyMySQL, unchanged, against the router's MySQL listener: the
  * CLI's connect-time queries, statements separated by ';' in batch mode, and {@code --ssl} to a
- * TLS-only router; PyMySQL's parameterised statements, its duplicate-key IntegrityError (1062) and
- * a wrong password's OperationalError (1045). Skipped, with the reason, where the clients are
- * missing and cannot be installed (not root on Debian).
+ * TLS-only router; PyMySQL's parameterised statements, its duplicate-key IntegrityError (1062), a
+ * wrong password's OperationalError (1045), and TLS verified by the database's CA. Skipped, with
+ * the reason, where the clients are missing and cannot be installed (not root on Debian).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(600)
@@ -142,13 +142,22 @@ class MysqlClientsTest {
             pymysql.connect(password="wrong", **args)
         except pymysql.err.OperationalError as e:
             print("denied", e.args[0])
+        # TLS, verified by the database's CA (the certificate names the Service, not 127.0.0.1).
+        t = pymysql.connect(password=os.environ["SDB_TOKEN"], ssl_ca=sys.argv[3],
+                            ssl_verify_identity=False, **dict(args, port=int(sys.argv[2])))
+        with t.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM students")
+            print("tls", cur.fetchone()[0] >= 0, t._sock.version())
+        t.close()
         """);
     MysqlClientTools.Ran r =
         MysqlClientTools.run(
             List.of(
                 MysqlClientTools.PYTHON.toString(),
                 script.toString(),
-                Integer.toString(plain.port())),
+                Integer.toString(plain.port()),
+                Integer.toString(tls.port()),
+                tls.caFile.toString()),
             Map.of("SDB_TOKEN", MysqlRouterFixture.DATA_TOKEN),
             60);
     assertThat(r.exit()).as(r.output()).isZero();
@@ -159,6 +168,7 @@ class MysqlClientsTest {
         .contains("types [8, 253, 8]")
         .contains("duplicate 1062")
         .contains("updated 1")
-        .contains("denied 1045");
+        .contains("denied 1045")
+        .containsPattern("tls True TLSv1\\.[23]");
   }
 }
