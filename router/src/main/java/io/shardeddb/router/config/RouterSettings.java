@@ -213,15 +213,20 @@ public record RouterSettings(
    * {@code shardeddb.router.mysql.*}: the MySQL protocol listener (docs/sql.md, "MySQL protocol"):
    * on {@code port} of the client port's address when {@code enabled} ({@code -1}: a free port, for
    * tests), with {@code data-user} taking the data token as its password and {@code admin-user} the
-   * admin token.
+   * admin token, at most {@code max-connections} clients at once.
    */
   @ConfigurationProperties("mysql")
   public record Mysql(
       @Bindable(defaultValue = "true") boolean enabled,
       @Bindable(defaultValue = "" + ShardedDatabaseResources.ROUTER_MYSQL_PORT) int port,
       @Bindable(defaultValue = ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER) String dataUser,
-      @Bindable(defaultValue = ShardedDatabaseResources.ROUTER_MYSQL_ADMIN_USER) String adminUser) {
+      @Bindable(defaultValue = ShardedDatabaseResources.ROUTER_MYSQL_ADMIN_USER) String adminUser,
+      @Bindable(defaultValue = "1000") int maxConnections) {
     public Mysql {
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.mysql.max-connections must be at least 1");
+      }
       if (port < -1 || port > 65535) {
         throw new IllegalArgumentException(
             "shardeddb.router.mysql.port must be a port (1-65535), or -1 for a free one");

@@ -48,6 +48,8 @@ public class MysqlServer implements ApplicationEventListener<ServerStartupEvent>
   private final RouterTokens tokens;
   private final RouterMetrics metrics;
   private final String host;
+  private final java.util.concurrent.atomic.AtomicInteger open =
+      new java.util.concurrent.atomic.AtomicInteger();
   private EventLoopGroup group;
   private Channel channel;
 
@@ -99,6 +101,21 @@ public class MysqlServer implements ApplicationEventListener<ServerStartupEvent>
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                      ch.closeFuture().addListener(f -> open.decrementAndGet());
+                      if (open.incrementAndGet() > settings.mysql().maxConnections()) {
+                        ch.pipeline().addLast(new PacketFraming.Encoder());
+                        ch.writeAndFlush(
+                                new Packet(
+                                    0,
+                                    new ErrPacket(
+                                            1040,
+                                            "08004",
+                                            "Too many connections"
+                                                + " (shardeddb.router.mysql.max-connections)")
+                                        .encode()))
+                            .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                        return;
+                      }
                       ch.pipeline()
                           .addLast(
                               MysqlConnection.TIMEOUT_HANDLER, MysqlConnection.handshakeTimeout())
