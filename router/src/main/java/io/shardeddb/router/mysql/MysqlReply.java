@@ -30,6 +30,19 @@ sealed interface MysqlReply {
       out.add(new EofPacket().encode());
       return out;
     }
+
+    /** The same result set with binary rows (the answer to COM_STMT_EXECUTE). */
+    List<byte[]> binaryPayloads() {
+      List<byte[]> out = new ArrayList<>(columns.size() + rows.size() + 3);
+      out.add(new PacketWriter().lenenc(columns.size()).toBytes());
+      for (ColumnDefinition c : columns) {
+        out.add(c.encode());
+      }
+      out.add(new EofPacket().encode());
+      out.addAll(BinaryProtocol.rows(this));
+      out.add(new EofPacket().encode());
+      return out;
+    }
   }
 
   /** An error. */

@@ -99,6 +99,25 @@ class MysqlConnectorJTest {
   }
 
   @Test
+  void aRowWrittenOverMysqlIsWhatQueryReads() throws Exception {
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (601, 'one', 5)");
+    }
+    io.shardeddb.router.Http.Reply r =
+        fixture
+            .router
+            .http()
+            .send(
+                "POST",
+                "/query",
+                "{\"query\":\"SELECT Stud_name FROM students WHERE Stud_id = 601\"}");
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.json().get("data").get(0).get("Stud_name").asText()).isEqualTo("one");
+  }
+
+  @Test
   void anEmptyResultStillDescribesItsColumns() throws Exception {
     try (Connection c = data();
         Statement s = c.createStatement();

@@ -169,6 +169,38 @@ class MysqlPacketsTest {
   }
 
   @Test
+  void binaryParametersBecomeLiteralsAndRowsCarryANullBitmap() {
+    byte[] execute =
+        new PacketWriter()
+            .int1(0) // flags
+            .int4(1) // iterations
+            .int1(0b100) // the third parameter is NULL
+            .int1(1) // types follow
+            .int2(0x08)
+            .int2(0xfd)
+            .int2(0x06)
+            .int8(-5)
+            .lenenc("a'b")
+            .toBytes();
+    int[] types = new int[3];
+    assertThat(BinaryProtocol.parameters(new PacketReader(execute), 3, types))
+        .containsExactly("-5", "'a\\'b'", "NULL");
+    assertThat(types).containsExactly(0x08, 0xfd, 0x06);
+    byte[] date = new PacketWriter().int1(0).int4(1).int1(0).int1(1).int2(0x0a).int1(0).toBytes();
+    assertThatThrownBy(() -> BinaryProtocol.parameters(new PacketReader(date), 1, new int[1]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dates and times");
+
+    MysqlReply.ResultSet rs =
+        new MysqlReply.ResultSet(
+            List.of(ColumnDefinition.longlong("", "", "a"), ColumnDefinition.text("", "", "b", 8)),
+            List.of(new TextRow(java.util.Arrays.asList("7", null))));
+    // Header 00, a null bitmap of (2 + 7 + 2) / 8 = 1 byte with bit 2 + 1 set, then 7 as 8 bytes.
+    assertThat(HEX.formatHex(BinaryProtocol.rows(rs).get(0)))
+        .isEqualTo("00" + "08" + "0700000000000000");
+  }
+
+  @Test
   void framingSplitsAndJoinsPacketsAndRefusesOversizedOnes() {
     EmbeddedChannel ch =
         new EmbeddedChannel(new PacketFraming.Decoder(16), new PacketFraming.Encoder());
