@@ -323,16 +323,19 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
       }
       default -> {}
     }
+    // Answered before the database is configured too: connectors ask at connect.
     RoutingTable table = front.topology().current();
-    if (table.initialized()) {
-      SessionQueries.Context context =
-          new SessionQueries.Context(
-              front.database(), database, table.topology().schema(), response.user(), id);
-      Optional<MysqlReply> session = SessionQueries.answer(sql, context);
-      if (session.isPresent()) {
-        reply(ctx, seq, session.get());
-        return;
-      }
+    SessionQueries.Context context =
+        new SessionQueries.Context(
+            front.database(),
+            database,
+            table.initialized() ? table.topology().schema() : null,
+            response.user(),
+            id);
+    Optional<MysqlReply> session = SessionQueries.answer(sql, context);
+    if (session.isPresent()) {
+      reply(ctx, seq, session.get());
+      return;
     }
     run(ctx, seq, sql);
   }

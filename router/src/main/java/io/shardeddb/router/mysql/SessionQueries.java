@@ -23,7 +23,10 @@ final class SessionQueries {
   /** The version clients see: MySQL 8.0's protocol and variables, served by ShardedDB. */
   static final String VERSION = "8.0.36-shardeddb";
 
-  /** The database name in use ({@code null}: none), the table, the user, the connection. */
+  /**
+   * The database's name, the one in use ({@code null}: none), the table ({@code null}: not
+   * configured yet), the user, the connection.
+   */
   record Context(
       String database, String current, TableSchema schema, String user, long connectionId) {}
 
@@ -88,7 +91,10 @@ final class SessionQueries {
       if (ctx.current() == null) {
         return Optional.of(noDatabase());
       }
-      return Optional.of(oneColumn("Tables_in_" + ctx.database(), List.of(ctx.schema().table())));
+      return Optional.of(
+          oneColumn(
+              "Tables_in_" + ctx.database(),
+              ctx.schema() == null ? List.of() : List.of(ctx.schema().table())));
     }
     if ((m = SHOW_COLUMNS.matcher(sql)).matches()) {
       return Optional.of(columns(m.group(1), ctx));
@@ -205,7 +211,7 @@ final class SessionQueries {
   }
 
   private static MysqlReply columns(String table, Context ctx) {
-    if (!table.equalsIgnoreCase(ctx.schema().table())) {
+    if (ctx.schema() == null || !table.equalsIgnoreCase(ctx.schema().table())) {
       return MysqlReply.Error.of(
           1146, "42S02", "Table '" + ctx.database() + "." + table + "' doesn't exist");
     }

@@ -208,12 +208,15 @@ class MysqlConnectorJTest {
     for (String plugin :
         List.of(
             "com.mysql.cj.protocol.a.authentication.MysqlNativePasswordPlugin",
-            "com.mysql.cj.protocol.a.authentication.CachingSha2PasswordPlugin")) {
+            "com.mysql.cj.protocol.a.authentication.CachingSha2PasswordPlugin",
+            // Any other plugin is switched to mysql_native_password (AuthSwitchRequest).
+            "com.mysql.cj.protocol.a.authentication.Sha256PasswordPlugin")) {
       try (Connection c =
               connect(
                   "sdb",
                   MysqlRouterFixture.DATA_TOKEN,
-                  "sslMode=DISABLED&defaultAuthenticationPlugin=" + plugin);
+                  "sslMode=DISABLED&allowPublicKeyRetrieval=true&defaultAuthenticationPlugin="
+                      + plugin);
           Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT 1")) {
         assertThat(rs.next()).as(plugin).isTrue();
