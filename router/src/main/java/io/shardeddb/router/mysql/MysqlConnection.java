@@ -15,10 +15,8 @@ import io.shardeddb.router.sql.SqlPlan;
 import io.shardeddb.router.topology.RoutingTable;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * ({@code mysql_native_password}, {@code caching_sha2_password} fast auth, or an auth switch to
  * native for any other plugin), then commands one at a time: COM_QUERY through {@link
  * SessionQueries} or the router's SQL path, COM_INIT_DB, COM_PING, COM_FIELD_LIST, COM_QUIT, and
- * prepared statements (COM_STMT_PREPARE / EXECUTE / CLOSE / RESET: the values bound into the text
- * as escaped literals by {@link Placeholders}, the rows sent in the binary protocol).
+ * prepared statements (COM_STMT_PREPARE / EXECUTE / CLOSE / RESET, {@link PreparedStatements}; the
+ * rows sent in the binary protocol).
  */
 final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
   private static final Logger LOG = LoggerFactory.getLogger(MysqlConnection.class);
@@ -75,18 +73,7 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
   /** Whether the command being answered is COM_STMT_EXECUTE (result sets in binary rows). */
   private boolean binary;
 
-  /** The connection's prepared statements by id (at most {@link #MAX_PREPARED}). */
-  private final Map<Long, Prepared> prepared = new HashMap<>();
-
-  private long nextStatement = 1;
-
-  /** A prepared statement: its text, placeholders, their last bound types, streamed data seen. */
-  private record Prepared(String sql, int params, int[] types, boolean longData) {}
-
-  /**
-   * Prepared statements one connection may hold (MySQL's max_prepared_stmt_count is per server).
-   */
-  static final int MAX_PREPARED = 1024;
+  private final PreparedStatements statements = new PreparedStatements();
 
   MysqlConnection(MysqlFrontEnd front) {
     this.front = front;
@@ -201,82 +188,32 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
       case 0x0e, 0x1f -> reply(ctx, seq, new MysqlReply.Ok(0, "")); // COM_PING, RESET
       case 0x16 -> prepare(ctx, seq, r.rest()); // COM_STMT_PREPARE
       case 0x17 -> execute(ctx, seq, r); // COM_STMT_EXECUTE
-      case 0x18 -> longData(r.int4()); // COM_STMT_SEND_LONG_DATA: no reply
-      case 0x19 -> prepared.remove(r.int4()); // COM_STMT_CLOSE: no reply
+      case 0x18 -> statements.longData(r.int4()); // COM_STMT_SEND_LONG_DATA: no reply
+      case 0x19 -> statements.close(r.int4()); // COM_STMT_CLOSE: no reply
       case 0x1a -> reply(ctx, seq, new MysqlReply.Ok(0, "")); // COM_STMT_RESET
       default -> reply(ctx, seq, MysqlReply.Error.of(1047, "08S01", "Unknown command " + command));
     }
   }
 
-  /**
-   * COM_STMT_PREPARE: the statement is kept as text with its placeholders counted; no column list
-   * is sent (the result's columns come with each execute, as clients accept).
-   */
   private void prepare(ChannelHandlerContext ctx, int seq, String text) {
-    if (prepared.size() >= MAX_PREPARED) {
-      reply(
-          ctx,
-          seq,
-          MysqlReply.Error.of(
-              1461,
-              "42000",
-              "Can't create more than max_prepared_stmt_count statements (current value: "
-                  + MAX_PREPARED
-                  + ")"));
+    PreparedStatements.Prepare p = statements.prepare(normalize(text));
+    if (p.error() != null) {
+      reply(ctx, seq, p.error());
       return;
     }
-    String sql = normalize(text);
-    int params = Placeholders.count(sql);
-    long statement = nextStatement++;
-    prepared.put(statement, new Prepared(sql, params, new int[params], false));
-    send(ctx, seq++, BinaryProtocol.prepareOk(statement, params));
-    if (params > 0) {
-      for (int i = 0; i < params; i++) {
-        send(ctx, seq++, ColumnDefinition.text("", "", "?", 0).encode());
-      }
-      send(ctx, seq, new EofPacket().encode());
+    for (byte[] payload : p.payloads()) {
+      send(ctx, seq++, payload);
     }
     ctx.flush();
   }
 
-  /**
-   * COM_STMT_EXECUTE: the parameters bound as literals, then the statement as COM_QUERY runs it.
-   */
   private void execute(ChannelHandlerContext ctx, int seq, PacketReader r) {
-    long statement = r.int4();
-    Prepared p = prepared.get(statement);
-    if (p == null) {
-      reply(
-          ctx,
-          seq,
-          MysqlReply.Error.of(
-              1243,
-              "HY000",
-              "Unknown prepared statement handler ("
-                  + statement
-                  + ") given to mysqld_stmt_execute"));
-      return;
+    PreparedStatements.Bound bound = statements.execute(r);
+    if (bound.error() != null) {
+      reply(ctx, seq, bound.error());
+    } else {
+      query(ctx, seq, bound.sql());
     }
-    String sql;
-    try {
-      if (p.longData()) {
-        throw new IllegalArgumentException("long data (streamed parameters) is not supported");
-      }
-      sql = Placeholders.bind(p.sql(), BinaryProtocol.parameters(r, p.params(), p.types()));
-    } catch (IllegalArgumentException | MalformedPacketException e) {
-      reply(
-          ctx,
-          seq,
-          MysqlReply.Error.of(
-              1210, "HY000", "Incorrect arguments to mysqld_stmt_execute: " + e.getMessage()));
-      return;
-    }
-    query(ctx, seq, sql);
-  }
-
-  private void longData(long statement) {
-    prepared.computeIfPresent(
-        statement, (id, p) -> new Prepared(p.sql(), p.params(), p.types(), true));
   }
 
   private void query(ChannelHandlerContext ctx, int seq, String text) {
