@@ -23,6 +23,18 @@ public final class ShardedDatabaseResources {
   public static final int ROUTER_PORT = 8080;
 
   /**
+   * The router's MySQL protocol port ({@code shardeddb.router.mysql.port}'s default; docs/sql.md,
+   * "MySQL protocol"), named {@code mysql} on the router's container and Service.
+   */
+  public static final int ROUTER_MYSQL_PORT = 3306;
+
+  /** The MySQL user whose password is the router's data token (the router's default). */
+  public static final String ROUTER_MYSQL_DATA_USER = "sdb";
+
+  /** The MySQL user whose password is the router's admin token (the router's default). */
+  public static final String ROUTER_MYSQL_ADMIN_USER = "sdb_admin";
+
+  /**
    * Shard-servers' and routers' management port ({@code SHARDEDDB_MANAGEMENT_PORT}, named {@value
    * #MANAGEMENT_PORT_NAME}): {@code /health}, {@code /health/liveness}, {@code /health/readiness}
    * and {@code /prometheus}, plain HTTP, nothing else; the API ports answer 404 for those paths.

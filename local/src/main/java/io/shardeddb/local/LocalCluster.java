@@ -76,7 +76,29 @@ public final class LocalCluster implements AutoCloseable {
 
   /** What a user needs to reach the router. */
   public record RouterInfo(
-      String routerUrl, String token, String kubeconfig, String adminToken, String caPem) {
+      String routerUrl,
+      String token,
+      String kubeconfig,
+      String adminToken,
+      String caPem,
+      String database) {
+
+    /** The router's MySQL protocol address: the pod's, on the MySQL port. */
+    public String mysqlHost() {
+      return java.net.URI.create(routerUrl).getHost();
+    }
+
+    /** {@code mysql://<data user>@<host>:<port>/<database>} (the password is the data token). */
+    public String mysqlUrl() {
+      return "mysql://"
+          + ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER
+          + "@"
+          + mysqlHost()
+          + ":"
+          + ShardedDatabaseResources.ROUTER_MYSQL_PORT
+          + "/"
+          + database;
+    }
 
     /** How to verify the router (its database's CA), or null when it serves plain HTTP. */
     public SSLContext tls() {
@@ -262,7 +284,8 @@ public final class LocalCluster implements AutoCloseable {
             + ":"
             + ROUTER_PORT;
     return Optional.of(
-        new RouterInfo(url, token, kube.kubeconfig().toString(), adminToken, ca.orElse(null)));
+        new RouterInfo(
+            url, token, kube.kubeconfig().toString(), adminToken, ca.orElse(null), database));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.shardeddb.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.cli.resource.ResourceFileValidator;
 import io.shardeddb.local.LocalBackupStore;
 import io.shardeddb.local.LocalCluster;
@@ -38,7 +39,11 @@ public final class LocalUpCommand implements Callable<Integer> {
       description = "the ShardedDatabase YAML (e.g. examples/students.yaml)")
   Path file;
 
-  @Option(names = "--info-file", description = "write {routerUrl, token, kubeconfig} as JSON here")
+  @Option(
+      names = "--info-file",
+      description =
+          "write {routerUrl, token, adminToken, kubeconfig, caFile, mysqlUrl, mysqlUser,"
+              + " mysqlAdminUser} as JSON here")
   Path infoFile;
 
   @Option(
@@ -123,6 +128,9 @@ public final class LocalUpCommand implements Callable<Integer> {
       json.put("adminToken", r.adminToken());
       json.put("kubeconfig", r.kubeconfig());
       json.put("caFile", caFile == null ? null : caFile.toString());
+      json.put("mysqlUrl", r.mysqlUrl());
+      json.put("mysqlUser", ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER);
+      json.put("mysqlAdminUser", ShardedDatabaseResources.ROUTER_MYSQL_ADMIN_USER);
       // It holds the tokens: owner-only, whatever the umask.
       OwnerOnlyFiles.write(infoFile, new ObjectMapper().writeValueAsString(json));
     }
@@ -132,6 +140,12 @@ public final class LocalUpCommand implements Callable<Integer> {
     out.println("  router:     " + r.routerUrl());
     out.println("  console:    " + r.routerUrl() + "/console/  (log in with the token)");
     out.println("  token:      " + (r.token() == null ? "(auth off)" : r.token()));
+    out.println(
+        "  mysql:      "
+            + r.mysqlUrl()
+            + "  (password: the token; "
+            + ShardedDatabaseResources.ROUTER_MYSQL_ADMIN_USER
+            + " with the admin token)");
     if (r.adminToken() != null) {
       out.println("  admin:      " + r.adminToken() + "  (/init, /add, /rm)");
     }
@@ -171,12 +185,31 @@ public final class LocalUpCommand implements Callable<Integer> {
               + u.getPort()
               + "/status");
     }
+    out.println("  " + mysqlCommand(r, caFile));
     out.println("  kubectl-sdb status " + name + " --kubeconfig " + r.kubeconfig());
     out.println();
     out.println("Press Ctrl-C to stop everything.");
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The mysql/mariadb client's command line for the router's MySQL port: TLS verified by the
+   * database's CA when the router serves TLS (the certificate names the Service, not the pod's
+   * address, so the chain is checked and not the name: mariadb's default, MySQL's VERIFY_CA).
+   */
+  static String mysqlCommand(LocalCluster.RouterInfo r, Path caFile) {
+    return "mysql -h "
+        + r.mysqlHost()
+        + " -P "
+        + ShardedDatabaseResources.ROUTER_MYSQL_PORT
+        + " -u "
+        + ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER
+        + (r.token() == null ? "" : " -p'" + r.token() + "'")
+        + (caFile == null ? "" : " --ssl-ca=" + caFile)
+        + " "
+        + r.database();
   }
 
   private static void emptyDirectory(Path dir) throws IOException {

@@ -119,10 +119,15 @@ public final class NetworkPolicies {
   /** The policy of the router's pods. */
   public static NetworkPolicy router(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
-    // The database's clients, wherever they run: the router is the database's API. Its
+    // The database's clients, wherever they run: the router is the database's API (HTTP and the
+    // MySQL protocol). Its
     // management port (health, /prometheus) only from the scraper.
     List<NetworkPolicyIngressRule> ingress = new ArrayList<>();
-    ingress.add(ingress(List.of(), tcp(ShardedDatabaseResources.ROUTER_PORT)));
+    ingress.add(
+        ingress(
+            List.of(),
+            tcp(ShardedDatabaseResources.ROUTER_PORT),
+            tcp(ShardedDatabaseResources.ROUTER_MYSQL_PORT)));
     db.scraper()
         .peer()
         .ifPresent(

@@ -130,6 +130,10 @@ public final class RouterModel {
             .withName("http")
             .withContainerPort(ShardedDatabaseResources.ROUTER_PORT)
             .endPort()
+            .addNewPort()
+            .withName("mysql")
+            .withContainerPort(ShardedDatabaseResources.ROUTER_MYSQL_PORT)
+            .endPort()
             .addToPorts(PodParts.managementPort())
             .withEnv(
                 SettingsTable.env(
@@ -198,8 +202,9 @@ public final class RouterModel {
   }
 
   /**
-   * The router Service, port 8080, of {@code spec.router.service.type} (ClusterIP by default,
-   * always written so that a change back to it is a difference), with the user's annotations.
+   * The router Service, ports 8080 (HTTP) and 3306 (MySQL protocol), of {@code
+   * spec.router.service.type} (ClusterIP by default, always written so that a change back to it is
+   * a difference), with the user's annotations.
    */
   public static Service service(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
@@ -225,6 +230,11 @@ public final class RouterModel {
         .withName("http")
         .withPort(ShardedDatabaseResources.ROUTER_PORT)
         .withTargetPort(new IntOrString("http"))
+        .endPort()
+        .addNewPort()
+        .withName("mysql")
+        .withPort(ShardedDatabaseResources.ROUTER_MYSQL_PORT)
+        .withTargetPort(new IntOrString("mysql"))
         .endPort()
         .endSpec()
         .build();

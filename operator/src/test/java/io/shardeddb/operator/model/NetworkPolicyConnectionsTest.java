@@ -122,6 +122,9 @@ class NetworkPolicyConnectionsTest {
         .isTrue();
     assertThat(w.tcp(w.client, w.router, ROUTER)).as("a client pod → router").isTrue();
     assertThat(w.tcp(w.outsideClient, w.router, ROUTER)).as("a client outside → router").isTrue();
+    assertThat(w.tcp(w.client, w.router, ShardedDatabaseResources.ROUTER_MYSQL_PORT))
+        .as("a MySQL client pod → router's MySQL protocol port")
+        .isTrue();
     assertThat(w.tcp(w.router, w.apiServer, 6443)).as("router → API server (6443)").isTrue();
     assertThat(w.tcp(w.router, w.apiServer, 443)).as("router → API server (443)").isTrue();
     assertThat(w.udp(w.router, w.dns, 53)).as("router → DNS").isTrue();

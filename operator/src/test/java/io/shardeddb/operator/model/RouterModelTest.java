@@ -42,6 +42,8 @@ class RouterModelTest {
     assertThat(router.getImage()).isEqualTo("shardeddb/router:0.1.0");
     assertThat(router.getPorts().get(0).getContainerPort()).isEqualTo(8080);
     assertThat(router.getPorts().get(0).getName()).isEqualTo("http");
+    assertThat(router.getPorts().get(1).getContainerPort()).isEqualTo(3306);
+    assertThat(router.getPorts().get(1).getName()).isEqualTo("mysql");
     assertThat(env(router, "SHARDEDDB_ROUTER_TOPOLOGY_SOURCE").getValue()).isEqualTo("kubernetes");
     assertThat(env(router, "SHARDEDDB_ROUTER_DATABASE").getValue()).isEqualTo("students");
     assertThat(
@@ -178,13 +180,17 @@ class RouterModelTest {
   }
 
   @Test
-  void theRouterServiceAndPolicyExposeOnlyPort8080() {
+  void theRouterServiceAndPolicyExposeOnlyHttpAndTheMysqlProtocol() {
     assertThat(RouterModel.service(students).getSpec().getPorts())
-        .singleElement()
-        .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
+        .extracting(p -> p.getName() + ":" + p.getPort() + "->" + p.getTargetPort().getStrVal())
+        .containsExactly("http:8080->http", "mysql:3306->mysql");
     assertThat(NetworkPolicies.router(students).getSpec().getIngress())
         .singleElement()
-        .satisfies(i -> assertThat(i.getPorts().get(0).getPort().getIntVal()).isEqualTo(8080));
+        .satisfies(
+            i ->
+                assertThat(i.getPorts())
+                    .extracting(p -> p.getPort().getIntVal())
+                    .containsExactly(8080, 3306));
   }
 
   @Test

@@ -74,6 +74,14 @@ public final class RouterToken {
     return rotation.accepts(authorization, clock.instant());
   }
 
+  /**
+   * Whether {@code proof} holds for this token or a replaced one within its overlap (a password
+   * scramble computed from the token, {@link TokenRotation#acceptsProof}).
+   */
+  public boolean acceptsProof(java.util.function.Predicate<String> proof) {
+    return rotation.acceptsProof(proof, clock.instant());
+  }
+
   /** The values accepted now (for tests and logs: {@link TokenRotation#toString} hides them). */
   TokenRotation rotation() {
     return rotation;

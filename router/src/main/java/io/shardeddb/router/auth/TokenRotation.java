@@ -81,6 +81,22 @@ public record TokenRotation(String current, List<Retired> retired) {
     return ok;
   }
 
+  /**
+   * Whether {@code proof} holds for the current token or one retired less than its overlap ago: for
+   * protocols that prove knowledge of the token without sending it (the MySQL protocol's password
+   * scramble). Every candidate is tried, so the timing does not say which one matched.
+   */
+  public boolean acceptsProof(java.util.function.Predicate<String> proof, Instant now) {
+    if (current == null) {
+      return false;
+    }
+    boolean ok = proof.test(current);
+    for (Retired r : retired) {
+      ok |= proof.test(r.value()) & r.until().isAfter(now);
+    }
+    return ok;
+  }
+
   /** Never the values: a logged rotation must not leak a token. */
   @Override
   public String toString() {

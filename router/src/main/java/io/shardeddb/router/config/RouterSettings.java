@@ -3,6 +3,7 @@ package io.shardeddb.router.config;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,7 @@ public record RouterSettings(
     @Bindable(defaultValue = "stream") String shardTransport,
     StreamTransport shardStream,
     Sql sql,
+    Mysql mysql,
     Kubernetes kubernetes) {
 
   /** {@code shardeddb.router.shard-transport}'s values: the data stream, or HTTP only. */
@@ -203,6 +205,39 @@ public record RouterSettings(
       if (parserThreads < 1 || parserQueue < 1) {
         throw new IllegalArgumentException(
             "shardeddb.router.sql.parser-threads and parser-queue must be at least 1");
+      }
+    }
+  }
+
+  /**
+   * {@code shardeddb.router.mysql.*}: the MySQL protocol listener (docs/sql.md, "MySQL protocol"):
+   * on {@code port} of the client port's address when {@code enabled} ({@code -1}: a free port, for
+   * tests), with {@code data-user} taking the data token as its password and {@code admin-user} the
+   * admin token, at most {@code max-connections} clients at once.
+   */
+  @ConfigurationProperties("mysql")
+  public record Mysql(
+      @Bindable(defaultValue = "true") boolean enabled,
+      @Bindable(defaultValue = "" + ShardedDatabaseResources.ROUTER_MYSQL_PORT) int port,
+      @Bindable(defaultValue = ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER) String dataUser,
+      @Bindable(defaultValue = ShardedDatabaseResources.ROUTER_MYSQL_ADMIN_USER) String adminUser,
+      @Bindable(defaultValue = "1000") int maxConnections) {
+    public Mysql {
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.mysql.max-connections must be at least 1");
+      }
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.mysql.port must be a port (1-65535), or -1 for a free one");
+      }
+      if (dataUser == null || dataUser.isBlank() || adminUser == null || adminUser.isBlank()) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.mysql.data-user and admin-user must not be empty");
+      }
+      if (dataUser.equals(adminUser)) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.mysql.data-user and admin-user must differ");
       }
     }
   }

@@ -10,12 +10,10 @@ import io.micronaut.http.annotation.Post;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
-import io.shardeddb.router.ApiException;
 import io.shardeddb.router.http.Failure;
 import io.shardeddb.router.http.JsonBodies;
 import io.shardeddb.router.routing.ReplicaHealth;
 import io.shardeddb.router.routing.RouterMetrics;
-import io.shardeddb.router.topology.RoutingTable;
 import io.shardeddb.router.topology.TopologyHolder;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -28,7 +26,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The distributed-MySQL coordinator's API on the router: {@code POST /query} runs one SQL statement
@@ -43,24 +40,21 @@ public class QueryController {
   private static final List<String> FIELDS = List.of("query", "consistency", "session");
 
   private final TopologyHolder topology;
-  private final SqlExecutor executor;
+  private final SqlStatements statements;
   private final JsonBodies bodies;
   private final RouterMetrics metrics;
   private final ReplicaHealth health;
   private final PrimaryHistory history;
-  private final SqlParser parser;
 
   public QueryController(
       TopologyHolder topology,
-      SqlExecutor executor,
+      SqlStatements statements,
       JsonBodies bodies,
       RouterMetrics metrics,
       ReplicaHealth health,
-      PrimaryHistory history,
-      SqlParser parser) {
-    this.parser = parser;
+      PrimaryHistory history) {
     this.topology = topology;
-    this.executor = executor;
+    this.statements = statements;
     this.bodies = bodies;
     this.metrics = metrics;
     this.health = health;
@@ -112,19 +106,7 @@ public class QueryController {
                 throw new InvalidRequestException("field 'session' must be a string token");
               }
               SessionToken token = SessionToken.parse((String) session);
-              RoutingTable table = topology.current();
-              if (!table.initialized()) {
-                throw new ApiException(409, "database is not configured yet; call /init first");
-              }
-              kind[0] = "unsupported";
-              // The parser can take a while on a hostile statement: off the event loop.
-              return Mono.fromCallable(() -> translate(table, sql))
-                  .subscribeOn(Schedulers.boundedElastic())
-                  .flatMap(
-                      plan -> {
-                        kind[0] = plan.kind();
-                        return executor.execute(table, plan, consistency, token);
-                      });
+              return statements.run(sql, consistency, token, kind).map(SqlStatements.Ran::response);
             })
         .map(r -> (HttpResponse<QueryResponse>) HttpResponse.ok(r))
         .onErrorResume(e -> Mono.just(failure(e)))
@@ -140,20 +122,6 @@ public class QueryController {
   public CoordinatorStatus.Response status() {
     return CoordinatorStatus.of(
         topology.current().topology(), history.firstPrimaries(), health::heartbeat);
-  }
-
-  private SqlPlan translate(RoutingTable table, String sql) {
-    try {
-      return new SqlTranslator(table.topology().schema(), parser).translate(sql);
-    } catch (InvalidRequestException | ApiException e) {
-      throw e;
-    } catch (RuntimeException | StackOverflowError e) {
-      // Whatever the parser could not cope with is the statement's problem, not the server's: a
-      // client can send these at will, so no stack trace in the log.
-      LOG.debug("could not translate a statement: {}", e.toString());
-      throw new InvalidRequestException(
-          "the statement is not supported (" + e.getClass().getSimpleName() + ")");
-    }
   }
 
   private HttpResponse<QueryResponse> failure(Throwable e) {

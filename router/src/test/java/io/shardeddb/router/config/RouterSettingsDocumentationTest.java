@@ -103,6 +103,7 @@ class RouterSettingsDocumentationTest {
         bound.shardTransport(),
         bound.shardStream(),
         bound.sql(),
+        bound.mysql(),
         bound.kubernetes());
   }
 

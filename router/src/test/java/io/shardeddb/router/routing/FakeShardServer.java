@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (path, owned header, request id; the keys of a write, or the low key of each item of a {@code
  * /read/batch}) for the tests to check. Its {@code /heartbeat} says Ready at LSN 1, epoch 1.
  */
-final class FakeShardServer implements AutoCloseable {
+public final class FakeShardServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One request as received. */
@@ -52,8 +52,9 @@ final class FakeShardServer implements AutoCloseable {
   private volatile int failReadsFrom = Integer.MAX_VALUE;
   private volatile boolean batches;
   private volatile CountDownLatch holdFirstRead;
+  private volatile boolean refuseDuplicates;
 
-  FakeShardServer(String keyName, Sharding sharding, int pageSize, List<PointRange> owned)
+  public FakeShardServer(String keyName, Sharding sharding, int pageSize, List<PointRange> owned)
       throws IOException {
     this.keyName = keyName;
     this.sharding = sharding;
@@ -64,7 +65,7 @@ final class FakeShardServer implements AutoCloseable {
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
@@ -93,6 +94,14 @@ final class FakeShardServer implements AutoCloseable {
    */
   void answerBatches() {
     this.batches = true;
+  }
+
+  /**
+   * Answers 409 to a {@code /write} of a key it holds, as a real shard-server does, instead of
+   * replacing the row.
+   */
+  public void refuseDuplicates() {
+    this.refuseDuplicates = true;
   }
 
   /** Holds the first {@code /read} (plain or batch) until {@code release} opens. */
@@ -181,6 +190,18 @@ final class FakeShardServer implements AutoCloseable {
             reply(ex, 200, written("duplicate of " + id));
             return;
           }
+          if (refuseDuplicates) {
+            for (JsonNode row : body.get("data")) {
+              if (rows.containsKey(row.get(keyName).asLong())) {
+                reply(
+                    ex,
+                    409,
+                    message(
+                        "Data entry with " + keyName + ":" + row.get(keyName) + " already exists"));
+                return;
+              }
+            }
+          }
           for (JsonNode row : body.get("data")) {
             rows.put(row.get(keyName).asLong(), JSON.convertValue(row, Map.class));
           }
@@ -188,7 +209,9 @@ final class FakeShardServer implements AutoCloseable {
         }
         case "/update" -> {
           long key = body.get(keyName).asLong();
-          if (rows.replace(key, JSON.convertValue(body.get("data"), Map.class)) == null) {
+          Map<String, Object> changes = JSON.convertValue(body.get("data"), Map.class);
+          // As a real shard-server: the columns the update names change, the others stay.
+          if (rows.computeIfPresent(key, (k, row) -> merged(row, changes)) == null) {
             reply(ex, 404, message("no row " + key));
           } else {
             reply(ex, 200, written("updated"));
@@ -250,6 +273,12 @@ final class FakeShardServer implements AutoCloseable {
     if (next != null) {
       out.put("next", next);
     }
+    return out;
+  }
+
+  private static Map<String, Object> merged(Map<String, Object> row, Map<String, Object> changes) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>(row);
+    out.putAll(changes);
     return out;
   }
 

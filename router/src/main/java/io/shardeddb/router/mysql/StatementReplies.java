@@ -1,0 +1,104 @@
+package io.shardeddb.router.mysql;
+
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.router.http.Failure;
+import io.shardeddb.router.sql.SqlPlan;
+import io.shardeddb.router.sql.SqlStatements;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A statement's outcome on the SQL path in the MySQL protocol's terms (pure): a SELECT becomes a
+ * text result set whose column types come from the schema (Number: LONGLONG, Decimal: NEWDECIMAL,
+ * String: VAR_STRING, Boolean: TINY(1); COUNT(*): LONGLONG), a write an OK with its affected rows,
+ * and a failure an ERR with the MySQL code a client would expect for it.
+ */
+final class StatementReplies {
+  private StatementReplies() {}
+
+  static MysqlReply of(SqlStatements.Ran ran, String database) {
+    if (!(ran.plan() instanceof SqlPlan.Select select)) {
+      Long n = ran.response().rowsAffected();
+      return new MysqlReply.Ok(n == null ? 0 : n, "");
+    }
+    TableSchema schema = ran.schema();
+    List<ColumnDefinition> columns = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    if (select.countLabel() != null) {
+      columns.add(ColumnDefinition.longlong("", "", select.countLabel()));
+      keys.add(select.countLabel());
+    } else {
+      for (SqlPlan.Output o : select.columns()) {
+        columns.add(definition(database, schema.table(), schema.column(o.column()), o.label()));
+        keys.add(o.label());
+      }
+    }
+    List<TextRow> rows = new ArrayList<>();
+    for (Map<String, Object> row : ran.response().data()) {
+      List<String> values = new ArrayList<>(keys.size());
+      for (String k : keys) {
+        values.add(text(row.get(k)));
+      }
+      rows.add(new TextRow(values));
+    }
+    return new MysqlReply.ResultSet(columns, rows);
+  }
+
+  static ColumnDefinition definition(String database, String table, Column c, String label) {
+    return switch (c.type()) {
+      case Number -> ColumnDefinition.longlong(database, table, label);
+      case String -> ColumnDefinition.text(database, table, label, ColumnType.MAX_STRING_LENGTH);
+      case Decimal ->
+          new ColumnDefinition(
+              database,
+              table,
+              label,
+              ColumnDefinition.TYPE_NEWDECIMAL,
+              ColumnType.DECIMAL_INTEGER_DIGITS + ColumnType.DECIMAL_SCALE + 2,
+              ColumnType.DECIMAL_SCALE,
+              false);
+      case Boolean ->
+          new ColumnDefinition(database, table, label, ColumnDefinition.TYPE_TINY, 1, 0, false);
+    };
+  }
+
+  /** A value as the text protocol carries it. */
+  static String text(Object v) {
+    return switch (v) {
+      case null -> null;
+      case BigDecimal d -> d.toPlainString();
+      case Boolean b -> b ? "1" : "0";
+      default -> v.toString();
+    };
+  }
+
+  /**
+   * The ERR for a failure of the SQL path: an unknown column is 1054, another table 1146, a
+   * statement outside what the router supports 1235, any other bad statement 1064 (a parse error, a
+   * bad value), an insert of an existing key 1062, anything the client cannot fix (no primary, a
+   * busy parser, not configured) 1105.
+   */
+  static MysqlReply.Error error(Failure f) {
+    String m = f.message();
+    String lower = m.toLowerCase(Locale.ROOT);
+    if (f.status() == 400) {
+      if (lower.contains("unknown column")) {
+        return MysqlReply.Error.of(1054, "42S22", m);
+      } else if (lower.contains("unknown table") || lower.matches("(?s)table '.*' is not .*")) {
+        return MysqlReply.Error.of(1146, "42S02", m);
+      } else if (lower.contains("not supported")) {
+        return MysqlReply.Error.of(1235, "42000", m);
+      }
+      return MysqlReply.Error.of(1064, "42000", m);
+    }
+    if (f.status() == 409 && lower.contains("already exists")) {
+      return MysqlReply.Error.of(1062, "23000", "Duplicate entry: " + m);
+    }
+    return MysqlReply.Error.of(1105, "HY000", m);
+  }
+}

@@ -1,0 +1,82 @@
+package io.shardeddb.router.sql;
+
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.ReadConsistency;
+import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.router.ApiException;
+import io.shardeddb.router.topology.RoutingTable;
+import io.shardeddb.router.topology.TopologyHolder;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One SQL statement from text to reply, shared by the router's SQL front ends ({@code POST /query}
+ * and the MySQL protocol): translate it against the current table ({@link SqlTranslator}, off the
+ * event loop) and carry it out ({@link SqlExecutor}). Failures are the usual exceptions ({@link
+ * InvalidRequestException}, {@link ApiException}); each front end words them its own way.
+ */
+@Singleton
+public class SqlStatements {
+  private static final Logger LOG = LoggerFactory.getLogger(SqlStatements.class);
+
+  private final TopologyHolder topology;
+  private final SqlExecutor executor;
+  private final SqlParser parser;
+
+  public SqlStatements(TopologyHolder topology, SqlExecutor executor, SqlParser parser) {
+    this.topology = topology;
+    this.executor = executor;
+    this.parser = parser;
+  }
+
+  /** What a statement was and what it did. */
+  public record Ran(SqlPlan plan, TableSchema schema, QueryResponse response) {}
+
+  /**
+   * Runs {@code sql}; {@code kind} (an array of one, may be null) is set to the statement's kind
+   * once it is known, for metrics.
+   */
+  public Mono<Ran> run(
+      String sql, ReadConsistency consistency, SessionToken session, String[] kind) {
+    return Mono.defer(
+        () -> {
+          RoutingTable table = topology.current();
+          if (!table.initialized()) {
+            throw new ApiException(409, "database is not configured yet; call /init first");
+          }
+          if (kind != null) {
+            kind[0] = "unsupported";
+          }
+          // The parser can take a while on a hostile statement: off the event loop.
+          return Mono.fromCallable(() -> translate(table, sql))
+              .subscribeOn(Schedulers.boundedElastic())
+              .flatMap(
+                  plan -> {
+                    if (kind != null) {
+                      kind[0] = plan.kind();
+                    }
+                    return executor
+                        .execute(table, plan, consistency, session)
+                        .map(r -> new Ran(plan, table.topology().schema(), r));
+                  });
+        });
+  }
+
+  private SqlPlan translate(RoutingTable table, String sql) {
+    try {
+      return new SqlTranslator(table.topology().schema(), parser).translate(sql);
+    } catch (InvalidRequestException | ApiException e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      // Whatever the parser could not cope with is the statement's problem, not the server's: a
+      // client can send these at will, so no stack trace in the log.
+      LOG.debug("could not translate a statement: {}", e.toString());
+      throw new InvalidRequestException(
+          "the statement is not supported (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+}
