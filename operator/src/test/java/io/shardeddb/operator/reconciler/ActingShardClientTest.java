@@ -106,6 +106,7 @@ class ActingShardClientTest {
             "stopImport",
             "pauseWrites",
             "resumeWrites",
+            "grantExport",
             "postJson");
     invalidated.forEach(
         (call, urls) -> {
