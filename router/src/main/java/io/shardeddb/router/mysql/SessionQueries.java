@@ -2,6 +2,7 @@ package io.shardeddb.router.mysql;
 
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.router.sql.Predicate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -192,22 +193,10 @@ final class SessionQueries {
         rows);
   }
 
-  /** SQL LIKE ({@code %}, {@code _}, {@code \} escapes) as a case-insensitive regex. */
+  /** SQL LIKE as {@code SHOW VARIABLES LIKE} matches it: {@link Predicate#likeRegex}, any case. */
   static Pattern likePattern(String like) {
-    StringBuilder re = new StringBuilder();
-    for (int i = 0; i < like.length(); i++) {
-      char c = like.charAt(i);
-      if (c == '\\' && i + 1 < like.length()) {
-        re.append(Pattern.quote(String.valueOf(like.charAt(++i))));
-      } else if (c == '%') {
-        re.append(".*");
-      } else if (c == '_') {
-        re.append('.');
-      } else {
-        re.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    return Pattern.compile(
+        Predicate.likeRegex(like).pattern(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
   }
 
   private static MysqlReply columns(String table, Context ctx) {

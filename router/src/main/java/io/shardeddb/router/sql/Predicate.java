@@ -162,7 +162,7 @@ public sealed interface Predicate {
   }
 
   /** The regex for a LIKE pattern: {@code %} any run, {@code _} one character, {@code \x} x. */
-  static Pattern likeRegex(String pattern) {
+  public static Pattern likeRegex(String pattern) {
     StringBuilder re = new StringBuilder();
     for (int i = 0; i < pattern.length(); i++) {
       char c = pattern.charAt(i);
