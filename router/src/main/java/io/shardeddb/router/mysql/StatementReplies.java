@@ -2,6 +2,7 @@ package io.shardeddb.router.mysql;
 
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.JsonValues;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.router.http.Failure;
 import io.shardeddb.router.sql.SqlPlan;
@@ -64,6 +65,12 @@ final class StatementReplies {
               false);
       case Boolean ->
           new ColumnDefinition(database, table, label, ColumnDefinition.TYPE_TINY, 1, 0, false);
+      case Json ->
+          new ColumnDefinition(
+              database, table, label, ColumnDefinition.TYPE_JSON, JsonValues.MAX_BYTES, 0, true);
+      case DateTime ->
+          new ColumnDefinition(
+              database, table, label, ColumnDefinition.TYPE_DATETIME, 26, 6, false);
     };
   }
 

@@ -549,8 +549,7 @@ public final class SqlTranslator {
       throw unsupported("Oracle join syntax (+) is not supported");
     }
     // "5 < id" reads as "id > 5".
-    if (!(left instanceof net.sf.jsqlparser.schema.Column)
-        && right instanceof net.sf.jsqlparser.schema.Column) {
+    if (!SqlLiterals.isColumnRef(left) && SqlLiterals.isColumnRef(right)) {
       Expression t = left;
       left = right;
       right = t;
@@ -564,7 +563,7 @@ public final class SqlTranslator {
           };
     }
     String col = columnOperand(left, op.sql);
-    if (right instanceof net.sf.jsqlparser.schema.Column) {
+    if (SqlLiterals.isColumnRef(right)) {
       throw unsupported("comparing two columns is not supported ('" + b + "')");
     }
     return new Predicate.Compare(col, op, literalFor(col, right, op.sql));
@@ -617,7 +616,7 @@ public final class SqlTranslator {
   }
 
   private String columnOperand(Expression e, String op) {
-    if (e instanceof net.sf.jsqlparser.schema.Column c) {
+    if (SqlLiterals.isColumnRef(e) && e instanceof net.sf.jsqlparser.schema.Column c) {
       return column(c);
     }
     throw unsupported(

@@ -409,4 +409,57 @@ class SqlTranslatorTest {
     assertThat(plan.keys()).isEqualTo(KeyRanges.between(1, 2));
     assertThat(plan.where().matches(Map.of("Stud_id", 2L))).isTrue();
   }
+
+  static final TableSchema USERS =
+      new TableSchema(
+          "users",
+          "id",
+          List.of(
+              new Column("id", ColumnType.Number),
+              new Column("name", ColumnType.String, true, null, null),
+              new Column("email", ColumnType.String, true, null, null),
+              new Column("profile", ColumnType.Json, true, null, null),
+              new Column("created_at", ColumnType.DateTime, null, "CURRENT_TIMESTAMP", null)));
+
+  @Test
+  void doubleQuotedStringsAreStringsAsInMysqlsDefaultMode() {
+    SqlTranslator users = new SqlTranslator(USERS, PARSER);
+    SqlPlan.Insert insert =
+        (SqlPlan.Insert)
+            users.translate(
+                "INSERT INTO users (id, name, email) VALUES (1, \"Alice\", \"alice@example.com\")");
+    Map<String, Object> row = insert.rows().get(0);
+    assertThat(row)
+        .containsEntry("id", 1L)
+        .containsEntry("name", "Alice")
+        .containsEntry("email", "alice@example.com")
+        .containsEntry("profile", null);
+    assertThat((String) row.get("created_at"))
+        .matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}.*");
+    SqlPlan.Select select =
+        (SqlPlan.Select) users.translate("SELECT * FROM users WHERE name = \"Ali\"\"ce\"");
+    assertThat(select.where()).isEqualTo(new Compare("name", Op.EQ, "Ali\"ce"));
+    SqlPlan.Select swapped =
+        (SqlPlan.Select) users.translate("SELECT * FROM users WHERE \"Alice\" = name");
+    assertThat(swapped.where()).isEqualTo(new Compare("name", Op.EQ, "Alice"));
+  }
+
+  @Test
+  void jsonValuesAreCheckedAndNotPushedToTheShards() {
+    SqlTranslator users = new SqlTranslator(USERS, PARSER);
+    SqlPlan.Insert insert =
+        (SqlPlan.Insert)
+            users.translate("INSERT INTO users (id, profile) VALUES (2, '{\"plan\": \"pro\"}')");
+    assertThat(insert.rows().get(0)).containsEntry("profile", "{\"plan\":\"pro\"}");
+    assertThatThrownBy(
+            () -> users.translate("INSERT INTO users (id, profile) VALUES (3, '{not json')"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("field 'profile' must be a JSON document");
+    SqlPlan.Select select =
+        (SqlPlan.Select)
+            users.translate("SELECT * FROM users WHERE profile = '{\"plan\":\"pro\"}'");
+    Pushdown.Result pushed = Pushdown.of(select.where(), USERS);
+    assertThat(pushed.filter()).isNull();
+    assertThat(pushed.exact()).isFalse();
+  }
 }
