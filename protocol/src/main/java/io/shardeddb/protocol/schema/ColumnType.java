@@ -17,7 +17,7 @@ public enum ColumnType {
   String("TEXT"),
   /** An exact decimal number: at most 28 digits before the point and 10 after. */
   Decimal("DECIMAL(38,10)"),
-  /** {@code true} or {@code false}. */
+  /** {@code true} or {@code false} (also given as 1 or 0, as MySQL's drivers send them). */
   Boolean("BOOLEAN"),
   /**
    * A JSON document (MySQL's {@code JSON}): any JSON value. It travels and is stored as its compact
@@ -89,6 +89,12 @@ public enum ColumnType {
       case Boolean -> {
         if (value instanceof java.lang.Boolean b) {
           yield b;
+        }
+        // MySQL's BOOLEAN is TINYINT(1): drivers send true and false as 1 and 0.
+        if ((value instanceof Long || value instanceof Integer || value instanceof Short)
+            && (((java.lang.Number) value).longValue() == 0
+                || ((java.lang.Number) value).longValue() == 1)) {
+          yield ((java.lang.Number) value).longValue() == 1;
         }
         if (value instanceof CharSequence s) {
           java.lang.String v = s.toString().trim().toLowerCase(Locale.ROOT);

@@ -44,6 +44,15 @@ class ColumnAttributesTest {
   }
 
   @Test
+  void booleansMayComeAsMysqlsOneAndZero() {
+    assertThat(users.coerceRow(Map.of("id", 1, "active", 0L), CLOCK))
+        .containsEntry("active", false);
+    assertThat(users.coerceRow(Map.of("id", 1, "active", 1), CLOCK)).containsEntry("active", true);
+    assertThatThrownBy(() -> users.coerceRow(Map.of("id", 1, "active", 2L), CLOCK))
+        .hasMessage("field 'active' must be a Boolean, got '2'");
+  }
+
+  @Test
   void nullIsAValueOnlyOfNullableColumns() {
     Map<String, Object> withNull = new HashMap<>(Map.of("id", 1));
     withNull.put("email", null);
