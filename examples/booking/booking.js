@@ -86,10 +86,10 @@ function show(text, kind) {
 }
 
 /** One line of the activity log; bookings after a kill count towards the kill's summary. */
-function log(kind, text) {
+function log(kind, text, student) {
   const afterKill = state.kill !== null;
   if (afterKill && (kind === 'accepted' || kind === 'refused')) state.kill[kind]++;
-  const li = el('li', { 'data-testid': 'log-entry', 'data-outcome': kind, 'data-after-kill': String(afterKill) },
+  const li = el('li', { 'data-testid': 'log-entry', 'data-outcome': kind, 'data-after-kill': String(afterKill), 'data-student': student },
     time() + ' ' + text);
   const list = document.getElementById('log');
   list.prepend(li);
@@ -162,13 +162,13 @@ async function book(id) {
       course = (await readAll()).courses.find(c => c.id === id);
     } catch (e) {
       show('Booking refused: ' + e.message, 'error');
-      log('refused', student + ' → course ' + id + ': ' + e.message);
+      log('refused', student + ' → course ' + id + ': ' + e.message, student);
       return;
     }
     const seat = course ? firstFreeSeat(course) : null;
     if (seat === null) {
       show(course ? course.title + ' is full.' : 'No course ' + id + '.', 'error');
-      log('refused', student + ' → ' + (course ? course.title : id) + ': full');
+      log('refused', student + ' → ' + (course ? course.title : id) + ': full', student);
       return;
     }
     const started = performance.now();
@@ -177,18 +177,18 @@ async function book(id) {
     if (r.ok) {
       const where = r.body.executed_on ? ' on ' + r.body.executed_on : '';
       show('Booked seat ' + (seat % KEYS_PER_COURSE) + ' of ' + course.title + ' for ' + student + '.', 'ok');
-      log('accepted', student + ' → ' + course.title + ', seat key ' + seat + ' (' + ms + ' ms)' + where + ': ' + r.body.message);
+      log('accepted', student + ' → ' + course.title + ', seat key ' + seat + ' (' + ms + ' ms)' + where + ': ' + r.body.message, student);
       await refresh();
       return;
     }
     if (r.status !== 409) {
       show('Booking refused: ' + r.body.message + ' (HTTP ' + r.status + ')', 'error');
-      log('refused', student + ' → ' + course.title + ' (' + ms + ' ms): HTTP ' + r.status + ' ' + r.body.message);
+      log('refused', student + ' → ' + course.title + ' (' + ms + ' ms): HTTP ' + r.status + ' ' + r.body.message, student);
       return;
     }
   }
   show('Seats kept being taken; try again.', 'error');
-  log('refused', student + ' → course ' + id + ': seats kept being taken');
+  log('refused', student + ' → course ' + id + ': seats kept being taken', student);
 }
 
 async function cancel(b) {

@@ -35,9 +35,13 @@ public final class BookingDemo {
    * what stops it.
    */
   public static BookingServer start(
-      KubernetesClient client, String database, Path webRoot, InetSocketAddress bind)
+      KubernetesClient client,
+      String namespace,
+      String database,
+      Path webRoot,
+      InetSocketAddress bind)
       throws IOException {
-    RouterTarget target = new RouterLocator(client, client.getNamespace()).locate(database);
+    RouterTarget target = new RouterLocator(client, namespace).locate(database);
     if (target.route() != RouterTarget.Route.DIRECT
         || !InetAddress.getByName(target.podIp()).isLoopbackAddress()) {
       throw new DataCommandException(
@@ -66,7 +70,7 @@ public final class BookingDemo {
     return BookingServer.start(
         bind,
         new BookingServer.Router(baseUrl, tls, target.token()),
-        new LocalShardServers(client, client.getNamespace(), database),
+        new LocalShardServers(client, namespace, database),
         webRoot);
   }
 

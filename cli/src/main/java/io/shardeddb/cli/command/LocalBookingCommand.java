@@ -61,6 +61,7 @@ public final class LocalBookingCommand implements Callable<Integer> {
         BookingServer server =
             BookingDemo.start(
                 client,
+                client.getNamespace(),
                 database,
                 BookingDemo.webRoot(ProjectHome.find()),
                 new InetSocketAddress(bind, port))) {
