@@ -102,10 +102,12 @@ class SqlTypesIT {
   @Test
   void theSeedsInsertFillsNullsAndDefaultsAndBothFrontEndsReadTypedValues() throws Exception {
     LocalDateTime before = LocalDateTime.now(ZoneOffset.UTC).minusSeconds(5);
+    // The SQL coordinator seed's README example, verbatim: the id is generated, the rest defaults.
     Reply insert =
-        query("INSERT INTO users (id, name, email) VALUES (1, \"Alice\", \"alice@example.com\")");
+        query("INSERT INTO users (name, email) VALUES (\"Alice\", \"alice@example.com\")");
     assertThat(insert.status()).as(String.valueOf(insert.json())).isEqualTo(200);
     assertThat(insert.json().get("rows_affected").asLong()).isEqualTo(1);
+    assertThat(insert.json().get("last_insert_id").asLong()).isEqualTo(1);
 
     Reply select = query("SELECT * FROM users WHERE name = \"Alice\"");
     assertThat(select.status()).as(String.valueOf(select.json())).isEqualTo(200);
@@ -159,16 +161,62 @@ class SqlTypesIT {
           .isInstanceOf(SQLException.class)
           .hasMessageContaining("field 'active' must not be null");
     }
-    // Both shards hold their row, and a text-protocol read over the MySQL port sees both.
+    // A generated id another writer already took (3, given by hand) is skipped, not overwritten:
+    // the INSERT is refused whole, the router looks for the largest key again and retries.
+    assertThat(query("INSERT INTO users (id, name) VALUES (3, 'Hand')").status()).isEqualTo(200);
+    Reply two = query("INSERT INTO users (name) VALUES ('Bob'), ('Carol')");
+    assertThat(two.status()).as(String.valueOf(two.json())).isEqualTo(200);
+    assertThat(two.json().get("last_insert_id").asLong()).isEqualTo(1501);
+    assertThat(
+            query("SELECT name FROM users WHERE id = 3")
+                .json()
+                .get("data")
+                .get(0)
+                .get("name")
+                .asText())
+        .isEqualTo("Hand");
+    try (Connection c = mysql();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO users (name, email) VALUES (?, ?)",
+                java.sql.Statement.RETURN_GENERATED_KEYS)) {
+      ps.setString(1, "Dave");
+      ps.setString(2, "dave@example.com");
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        assertThat(keys.next()).isTrue();
+        assertThat(keys.getLong(1)).isEqualTo(1503);
+      }
+    }
+    // The assignment's /write has no generated ids: the key is required there.
+    HttpRequest write =
+        HttpRequest.newBuilder(URI.create(router.routerUrl() + "/write"))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + router.token())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"data\":[{\"name\":\"Eve\"}]}"))
+            .build();
+    HttpResponse<String> w = http.send(write, HttpResponse.BodyHandlers.ofString());
+    assertThat(w.statusCode()).isEqualTo(400);
+    assertThat(w.body()).contains("missing field 'id'");
     try (Connection c = mysql();
         ResultSet rs =
-            c.createStatement().executeQuery("SELECT id, created_at FROM users ORDER BY id")) {
+            c.createStatement()
+                .executeQuery("SELECT id FROM users WHERE id NOT IN (1, 3, 1500) ORDER BY id")) {
       assertThat(rs.next()).isTrue();
-      assertThat(rs.getLong(1)).isEqualTo(1);
-      assertThat(rs.getTimestamp(2).toLocalDateTime()).isEqualTo(created);
+      assertThat(rs.getLong(1)).isEqualTo(1501);
       assertThat(rs.next()).isTrue();
-      assertThat(rs.getLong(1)).isEqualTo(1500);
+      assertThat(rs.getLong(1)).isEqualTo(1502);
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).isEqualTo(1503);
       assertThat(rs.next()).isFalse();
+    }
+    // The text protocol carries the DateTime the router chose for the seed's row.
+    try (Connection c = mysql();
+        ResultSet rs =
+            c.createStatement().executeQuery("SELECT created_at FROM users WHERE id = 1")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getTimestamp(1).toLocalDateTime()).isEqualTo(created);
     }
   }
 }

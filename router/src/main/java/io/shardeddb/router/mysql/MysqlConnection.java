@@ -349,7 +349,7 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
   private void reply(ChannelHandlerContext ctx, int seq, MysqlReply reply) {
     switch (reply) {
       case MysqlReply.Ok ok ->
-          send(ctx, seq, new OkPacket(ok.affectedRows(), 0, ok.info()).encode());
+          send(ctx, seq, new OkPacket(ok.affectedRows(), ok.lastInsertId(), 0, ok.info()).encode());
       case MysqlReply.Error err -> send(ctx, seq, err.packet().encode());
       case MysqlReply.ResultSet rs -> {
         List<byte[]> payloads = binary ? rs.binaryPayloads() : rs.payloads();

@@ -25,7 +25,8 @@ final class StatementReplies {
   static MysqlReply of(SqlStatements.Ran ran, String database) {
     if (!(ran.plan() instanceof SqlPlan.Select select)) {
       Long n = ran.response().rowsAffected();
-      return new MysqlReply.Ok(n == null ? 0 : n, "");
+      Long id = ran.response().lastInsertId();
+      return new MysqlReply.Ok(n == null ? 0 : n, id == null ? 0 : id, "");
     }
     TableSchema schema = ran.schema();
     List<ColumnDefinition> columns = new ArrayList<>();
