@@ -44,12 +44,19 @@ public class SqlExecutor {
   private final WritePath writes;
   private final TopologyHolder topology;
   private final SqlLimits limits;
+  private final StatementLimits statementLimits;
 
-  public SqlExecutor(ReadPath reads, WritePath writes, TopologyHolder topology, SqlLimits limits) {
+  public SqlExecutor(
+      ReadPath reads,
+      WritePath writes,
+      TopologyHolder topology,
+      SqlLimits limits,
+      StatementLimits statementLimits) {
     this.reads = reads;
     this.writes = writes;
     this.topology = topology;
     this.limits = limits;
+    this.statementLimits = statementLimits;
   }
 
   /** Runs {@code plan} against {@code table}; reads use {@code consistency} and {@code session}. */
@@ -61,15 +68,27 @@ public class SqlExecutor {
               .writeAcked(table, insert.rows())
               .map(w -> written(List.of(w), insert.rows().size()));
       case SqlPlan.Update update ->
-          matchingKeys(table, update.keys(), update.where(), "UPDATE")
+          withinDeadline(update, matchingKeys(table, update.keys(), update.where(), "UPDATE"))
               .flatMap(
                   keys ->
                       perKey(keys, key -> writes.updateAcked(table, key, update.assignments())));
       case SqlPlan.Delete delete ->
-          matchingKeys(table, delete.keys(), delete.where(), "DELETE")
+          withinDeadline(delete, matchingKeys(table, delete.keys(), delete.where(), "DELETE"))
               .flatMap(keys -> perKey(keys, key -> writes.deleteAcked(table, key)));
-      case SqlPlan.Select select -> select(table, select, consistency, session);
+      case SqlPlan.Select select ->
+          withinDeadline(select, select(table, select, consistency, session));
     };
+  }
+
+  /**
+   * {@code read} stopped at the statement deadline ({@link StatementLimits#pastDeadline}): the
+   * subscription is cancelled, so the shard calls in flight are cancelled and no further page is
+   * asked for. Only reads are cut off: an UPDATE/DELETE's writes start after its read, and are
+   * never stopped midway.
+   */
+  private <T> Mono<T> withinDeadline(SqlPlan plan, Mono<T> read) {
+    return read.timeout(
+        statementLimits.statementTimeout(), Mono.error(() -> statementLimits.pastDeadline(plan)));
   }
 
   /**
