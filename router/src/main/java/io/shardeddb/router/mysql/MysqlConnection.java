@@ -316,10 +316,7 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
                 });
   }
 
-  /**
-   * A client that goes away mid-statement (a killed mysql client, a connector's socket timeout)
-   * leaves nothing running: its statement's shard calls are cancelled and its scan slot freed.
-   */
+  /** A client gone mid-statement leaves nothing running: shard calls cancelled, slot freed. */
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     reactor.core.Disposable r = running;
