@@ -118,7 +118,15 @@ class QueryLimitsIT {
     HttpRequest scan = query(SCAN);
     HttpRequest pointSelect = query("SELECT * FROM students WHERE Stud_id = 4097");
     HttpRequest pointRange = post("/read", "{\"Stud_id\":{\"low\":10,\"high\":20}}");
-    assertThat(send(pointSelect).statusCode()).isEqualTo(200);
+    // The point reads' own client, connected before the burst (the scans' 200 connections and
+    // handshakes are not theirs to wait behind).
+    HttpClient.Builder pb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (router.tls() != null) {
+      pb.sslContext(router.tls());
+    }
+    HttpClient pointClient = pb.build();
+    assertThat(pointClient.send(pointSelect, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(200);
 
     // Point reads, one after another, for as long as the scans are under way (bounded: 300).
     AtomicBoolean burst = new AtomicBoolean(true);
@@ -131,7 +139,8 @@ class QueryLimitsIT {
                 HttpRequest r = i % 2 == 0 ? pointSelect : pointRange;
                 long t0 = System.nanoTime();
                 try {
-                  HttpResponse<String> reply = send(r);
+                  HttpResponse<String> reply =
+                      pointClient.send(r, HttpResponse.BodyHandlers.ofString());
                   Duration took = Duration.ofNanos(System.nanoTime() - t0);
                   synchronized (pointTimes) {
                     pointTimes.add(took);
@@ -171,8 +180,12 @@ class QueryLimitsIT {
 
     int ran = 0;
     int refused = 0;
+    List<Long> refusedMs = new ArrayList<>();
     for (CompletableFuture<Timed> f : replies) {
       Timed t = f.get();
+      if (t.status() != 200) {
+        refusedMs.add(t.took().toMillis());
+      }
       if (t.status() == 200) {
         ran++;
         assertThat(t.body().get("data")).hasSize(ROWS);
@@ -193,9 +206,14 @@ class QueryLimitsIT {
     assertThat(pointTimes).isNotEmpty();
     Duration slowest = pointTimes.stream().max(Duration::compareTo).orElseThrow();
     System.out.printf(
-        "QueryLimitsIT /query: %d scans ran, %d refused with 429; %d point reads during the"
-            + " burst, slowest %d ms%n",
-        ran, refused, pointTimes.size(), slowest.toMillis());
+        "QueryLimitsIT /query: %d scans ran, %d refused with 429 (median %d ms, slowest %d ms from"
+            + " sending); %d point reads during the burst, slowest %d ms%n",
+        ran,
+        refused,
+        refusedMs.stream().sorted().toList().get(refusedMs.size() / 2),
+        refusedMs.stream().max(Long::compare).orElseThrow(),
+        pointTimes.size(),
+        slowest.toMillis());
     // The cap frees as the scans end: a scan runs again afterwards.
     await()
         .atMost(Duration.ofSeconds(30))
