@@ -7,6 +7,7 @@ import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.router.http.Failure;
 import io.shardeddb.router.sql.SqlPlan;
 import io.shardeddb.router.sql.SqlStatements;
+import io.shardeddb.router.sql.StatementLimitException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +83,34 @@ final class StatementReplies {
       case BigDecimal d -> d.toPlainString();
       case Boolean b -> b ? "1" : "0";
       default -> v.toString();
+    };
+  }
+
+  /**
+   * The ERR for a statement stopped by a limit, with MySQL's own code for it: past the deadline,
+   * 3024 ER_QUERY_TIMEOUT (what MySQL answers when {@code max_execution_time} stops a SELECT); one
+   * scan too many for the user, 1226 ER_USER_LIMIT_REACHED (MySQL's per-account resource limit, as
+   * for {@code MAX_QUERIES_PER_HOUR}), not 1203/1040: those say the connection is refused, while
+   * here the connection stays open and usable for point statements.
+   */
+  static MysqlReply.Error limit(StatementLimitException e, String user) {
+    return switch (e.limit()) {
+      case DEADLINE ->
+          MysqlReply.Error.of(
+              3024,
+              "HY000",
+              "Query execution was interrupted, maximum statement execution time exceeded: "
+                  + e.getMessage());
+      case CONCURRENCY ->
+          MysqlReply.Error.of(
+              1226,
+              "42000",
+              "User '"
+                  + user
+                  + "' has exceeded the 'max_concurrent_scans' resource (current value: "
+                  + e.value()
+                  + "): "
+                  + e.getMessage());
     };
   }
 
