@@ -126,7 +126,7 @@ public record OperatorConfig(
     CA_VALIDITY(
         "caValidity",
         "shardeddb.tls.ca-validity",
-        "3650d",
+        "365d",
         "How long a CA the operator makes for a database is valid; it is rotated with a third of"
             + " it left (docs/security.md)."),
     CA_OVERLAP(
