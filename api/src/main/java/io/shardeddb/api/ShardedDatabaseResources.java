@@ -57,6 +57,14 @@ public final class ShardedDatabaseResources {
    */
   public static final String MYSQL_CREDENTIALS_MOUNT = "/var/run/secrets/shardeddb/mysql";
 
+  /**
+   * Where the shard-server container mounts the backup store's credentials Secret ({@code
+   * spec.backup.store.credentialsSecret}): files {@code accessKeyId} and {@code secretAccessKey},
+   * read from {@code SHARDEDDB_BACKUP_CREDENTIALS_DIR}; no key in the environment.
+   */
+  public static final String BACKUP_STORE_CREDENTIALS_MOUNT =
+      "/var/run/secrets/shardeddb/backup-store";
+
   /** Where shard-server and router containers find the mounted shard credential Secret. */
   public static final String SHARD_AUTH_MOUNT = "/var/run/secrets/shardeddb/shard-auth";
 
