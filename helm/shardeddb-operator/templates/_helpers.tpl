@@ -121,3 +121,12 @@ Secret (key scraper).
 token
 {{- end -}}
 {{- end }}
+
+{{/*
+The scraper's namespace (SHARDEDDB_METRICS_SCRAPER_NAMESPACE): metrics.scraper.namespace, the
+release namespace when empty, and "" (every namespace) only when it is "*", an explicit choice.
+*/}}
+{{- define "shardeddb-operator.scraperNamespace" -}}
+{{- $ns := .Values.metrics.scraper.namespace | default .Release.Namespace -}}
+{{- if eq $ns "*" -}}{{- else -}}{{ $ns }}{{- end -}}
+{{- end }}

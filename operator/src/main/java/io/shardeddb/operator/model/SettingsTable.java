@@ -121,8 +121,12 @@ public final class SettingsTable {
           store(
               StoreSettings.ENV_SSE, "serverSideEncryption", BackupStoreSpec::serverSideEncryption),
           store(StoreSettings.ENV_SSE_KMS_KEY_ID, "kmsKeyId", BackupStoreSpec::kmsKeyId),
-          storeSecret(StoreSettings.ENV_ACCESS_KEY_ID, StoreSettings.SECRET_ACCESS_KEY_ID),
-          storeSecret(StoreSettings.ENV_SECRET_ACCESS_KEY, StoreSettings.SECRET_SECRET_ACCESS_KEY),
+          // The access key as files of the mounted Secret (ShardModel.backupStoreVolume), not
+          // environment variables (/proc/<pid>/environ, `kubectl describe`).
+          store(
+              StoreSettings.ENV_CREDENTIALS_DIR,
+              "credentialsSecret",
+              s -> ShardedDatabaseResources.BACKUP_STORE_CREDENTIALS_MOUNT),
           shardServer(
               "SHARDEDDB_BACKUP_DATABASE",
               "metadata.name",
@@ -172,12 +176,20 @@ public final class SettingsTable {
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "sharding", "spec.sharding"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "ranges", "status.applied.shards"),
           listed(Process.SHARD_SERVER, Channel.ROLE_CALL, "writeQuorum", "spec.writeQuorum"),
-          // MySQL, beside each shard-server.
-          mysql("MYSQL_ROOT_PASSWORD", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_ROOT_PASSWORD)),
+          // MySQL, beside each shard-server. Passwords as files of the mounted Secret
+          // (ShardModel.mysqlCredentialsVolume), read by the image at initialisation: none in the
+          // environment (/proc/<pid>/environ, `kubectl describe`), as CloudNativePG mounts them.
+          mysql(
+              "MYSQL_ROOT_PASSWORD_FILE",
+              MYSQL_SECRET,
+              fixed(mysqlCredentialFile(SecretKeys.MYSQL_ROOT_PASSWORD))),
           // Without it the image creates root@'%'.
           mysql("MYSQL_ROOT_HOST", OPERATOR, fixed("localhost")),
           mysql("MYSQL_USER", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_USERNAME)),
-          mysql("MYSQL_PASSWORD", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_PASSWORD)),
+          mysql(
+              "MYSQL_PASSWORD_FILE",
+              MYSQL_SECRET,
+              fixed(mysqlCredentialFile(SecretKeys.MYSQL_PASSWORD))),
           mysql("MYSQL_DATABASE", OPERATOR, fixed(ShardedDatabaseResources.MYSQL_DATABASE)),
           // It listens on 127.0.0.1 only (the shard-server is its only client), root logs in from
           // localhost only, and the binary log is off (the shard-server keeps its own log).
@@ -394,14 +406,6 @@ public final class SettingsTable {
         name, STORE + field, t -> store(t).map(s -> text(get.apply(s))).orElse(null));
   }
 
-  /** A key of the store's credentials Secret, by reference; only when there is a store. */
-  private static Setting storeSecret(String name, String key) {
-    return shardServer(
-        name,
-        STORE + "credentialsSecret",
-        t -> store(t).map(s -> secret(s.credentialsSecret(), key)).orElse(null));
-  }
-
   /** A field of {@code spec.bootstrap.fromBackup}, emitted only with a store and a restore. */
   private static Setting restore(
       String name, String field, BiFunction<Target, FromBackupSpec, String> get) {
@@ -435,6 +439,11 @@ public final class SettingsTable {
 
   private static Function<Target, Value> mysqlSecret(String key) {
     return t -> secret(t.db().mysqlSecret(), key);
+  }
+
+  /** A key of the MySQL credentials Secret as the file both shard pod containers mount. */
+  private static String mysqlCredentialFile(String key) {
+    return ShardedDatabaseResources.MYSQL_CREDENTIALS_MOUNT + "/" + key;
   }
 
   private static Function<Target, Value> fixed(String value) {

@@ -35,8 +35,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Why this file is over 450 lines: it is the one place where a plan meets the read and write
  * paths, and each statement kind's bounds (the deadline and scan cap of {@link StatementLimits},
- * the row bounds of {@link SqlLimits}, the retries of generated ids) sit beside the call they bound.
- * What is pure lives apart: {@link AutoIds}, {@link Pushdown}, {@link ResultShaper}, {@link
+ * the row bounds of {@link SqlLimits}, the retries of generated ids) sit beside the call they
+ * bound. What is pure lives apart: {@link AutoIds}, {@link Pushdown}, {@link ResultShaper}, {@link
  * WriteAcks}.
  */
 @Singleton
