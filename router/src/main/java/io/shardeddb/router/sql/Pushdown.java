@@ -49,6 +49,8 @@ public final class Pushdown {
           negate
               ? and(push(o.left(), true, schema), push(o.right(), true, schema))
               : or(push(o.left(), false, schema), push(o.right(), false, schema));
+      // A JSON document is compared by the router only (see comparable).
+      case Predicate.JsonCompare j -> RELAXED;
       case Predicate.Compare c -> {
         if (c.value() == null || !comparable(schema, c.column())) {
           yield RELAXED;

@@ -462,4 +462,39 @@ class SqlTranslatorTest {
     assertThat(pushed.filter()).isNull();
     assertThat(pushed.exact()).isFalse();
   }
+
+  @Test
+  void jsonPathsFilterRowsOnTheRouter() {
+    SqlTranslator users = new SqlTranslator(USERS, PARSER);
+    Map<String, Object> pro = new LinkedHashMap<>();
+    pro.put("id", 1L);
+    pro.put("profile", "{\"plan\":\"pro\",\"seats\":[3,4],\"tags\":{\"a b\":true}}");
+    Map<String, Object> free = new LinkedHashMap<>();
+    free.put("id", 2L);
+    free.put("profile", "{\"plan\":\"free\",\"seats\":[1]}");
+    Map<String, Object> none = new LinkedHashMap<>();
+    none.put("id", 3L);
+    none.put("profile", null);
+    for (String where :
+        List.of(
+            "profile->>'$.plan' = 'pro'",
+            "profile->'$.plan' = \"pro\"",
+            "JSON_EXTRACT(profile, '$.seats[1]') = 4",
+            "JSON_UNQUOTE(JSON_EXTRACT(profile, '$.plan')) = 'pro'",
+            "2 < profile->>'$.seats[0]'",
+            "profile->'$.tags.\"a b\"' = TRUE")) {
+      SqlPlan.Select select =
+          (SqlPlan.Select) users.translate("SELECT * FROM users WHERE " + where);
+      assertThat(select.where().matches(pro)).as(where).isTrue();
+      assertThat(select.where().matches(free)).as(where).isFalse();
+      assertThat(select.where().test(none)).as(where).isNull();
+      assertThat(Pushdown.of(select.where(), USERS).filter()).as(where).isNull();
+    }
+    assertThatThrownBy(() -> users.translate("SELECT * FROM users WHERE name->>'$.a' = 1"))
+        .hasMessageContaining("not a Json column");
+    assertThatThrownBy(() -> users.translate("SELECT * FROM users WHERE profile->>'plan' = 1"))
+        .hasMessageContaining("invalid JSON path 'plan': it must start with $");
+    assertThatThrownBy(() -> users.translate("SELECT * FROM users WHERE profile->>'$.*' = 1"))
+        .hasMessageContaining("wildcards are not supported");
+  }
 }
