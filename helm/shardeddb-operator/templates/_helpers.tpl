@@ -121,3 +121,11 @@ Secret (key scraper).
 token
 {{- end -}}
 {{- end }}
+
+{{/*
+An alert's runbook_url: metrics.prometheusRule.runbookBaseUrl with the alert's name, lower-cased,
+as the anchor (the heading of its section in docs/runbooks.md). Argument: (list $rule "AlertName").
+*/}}
+{{- define "shardeddb-operator.runbookUrl" -}}
+{{- printf "%s#%s" (index . 0).runbookBaseUrl (lower (index . 1)) | quote -}}
+{{- end }}
