@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every alert of the chart's PrometheusRule has a {@code runbook_url} whose anchor is a section of
- * docs/runbooks.md, and every section there is an alert's and says what it means, what to check
- * and what to do.
+ * docs/runbooks.md, and every section there is an alert's and says what it means, what to check and
+ * what to do.
  */
 class RunbooksTest {
   private final ChartUnderTest chart = new ChartUnderTest();
