@@ -11,6 +11,7 @@ import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.BackupSpec;
 import io.shardeddb.api.v1alpha1.BackupStoreSpec;
 import io.shardeddb.api.v1alpha1.FromBackupSpec;
+import io.shardeddb.api.v1alpha1.LoggingSpec;
 import io.shardeddb.api.v1alpha1.TlsSpec;
 import io.shardeddb.backup.StoreSettings;
 import io.shardeddb.operator.cert.TlsPods;
@@ -112,6 +113,12 @@ public final class SettingsTable {
           // The scrape credential /prometheus takes (PodParts.metricsAuthVolume).
           shardServer("SHARDEDDB_METRICS_AUTH_DIR", OPERATOR, fixed(METRICS_AUTH)),
           shardServer("JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
+          // Logs (docs/monitoring.md, "Logs"): the format and level, and who logs on every line.
+          shardServer("SHARDEDDB_LOG_FORMAT", "spec.logging.format", SettingsTable::logFormat),
+          shardServer("SHARDEDDB_LOG_LEVEL", "spec.logging.level", SettingsTable::logLevel),
+          shardServer("SHARDEDDB_LOG_DATABASE", "metadata.name", t -> text(t.db().name())),
+          shardServer("SHARDEDDB_LOG_SHARD", "spec.shards[].id", t -> text(t.shard())),
+          shardServer("SHARDEDDB_LOG_POD", POD, pod("metadata.name")),
           // Archiving, base backups and restore at start (docs/backup.md); none without a store.
           store(StoreSettings.ENV_ENDPOINT, "endpoint", BackupStoreSpec::endpoint),
           store(StoreSettings.ENV_REGION, "region", BackupStoreSpec::region),
@@ -245,6 +252,10 @@ public final class SettingsTable {
                           : ShardedDatabaseResources.SHARD_AUTH_MOUNT)),
           router("SHARDEDDB_METRICS_AUTH_DIR", OPERATOR, fixed(METRICS_AUTH)),
           router("JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
+          router("SHARDEDDB_LOG_FORMAT", "spec.logging.format", SettingsTable::logFormat),
+          router("SHARDEDDB_LOG_LEVEL", "spec.logging.level", SettingsTable::logLevel),
+          router("SHARDEDDB_LOG_DATABASE", "metadata.name", t -> text(t.db().name())),
+          router("SHARDEDDB_LOG_POD", POD, pod("metadata.name")),
           // Shard hops stay TLS with routerPlainHttp; only the client port goes plain.
           routerTls(
               "SHARDEDDB_ROUTER_TLS_DIR",
@@ -431,6 +442,17 @@ public final class SettingsTable {
     return PodParts.memoryLimitMib(ShardModel.mysqlResources(t.db()))
         .map(mib -> List.of("--innodb-buffer-pool-size=" + Math.max(32, mib / 2) + "M"))
         .orElse(List.of());
+  }
+
+  /** The spec's log format, else JSON: pods in a cluster log for a collector. */
+  private static Value logFormat(Target t) {
+    String format = t.db().spec().loggingOrDefault().format();
+    return text(format == null ? LoggingSpec.DEFAULT_FORMAT : format);
+  }
+
+  /** The spec's log level; none (the process's info) when absent. */
+  private static Value logLevel(Target t) {
+    return text(t.db().spec().loggingOrDefault().level());
   }
 
   private static Map<String, String> mysqlParameters(Target t) {
