@@ -60,7 +60,13 @@ app.kubernetes.io/component: operator
 {{- define "shardeddb-operator.imageRef" -}}
 {{- $image := index . 0 }}
 {{- $defaultTag := index . 1 }}
+{{- $registry := "" }}
+{{- if gt (len .) 2 }}{{- $registry = (index . 2).imageRegistry | default "" }}{{- end }}
+{{- if $registry }}
+{{- printf "%s/%s:%s" (trimSuffix "/" $registry) $image.repository (default $defaultTag $image.tag) }}
+{{- else }}
 {{- printf "%s:%s" $image.repository (default $defaultTag $image.tag) }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -137,4 +143,16 @@ as the anchor (the heading of its section in docs/runbooks.md). Argument: (list 
 */}}
 {{- define "shardeddb-operator.runbookUrl" -}}
 {{- printf "%s#%s" (index . 0).runbookBaseUrl (lower (index . 1)) | quote -}}
+{{- end }}
+
+{{/*
+The imagePullSecrets' names, comma-separated (SHARDEDDB_IMAGE_PULL_SECRETS): the operator gives them
+to every pod it makes.
+*/}}
+{{- define "shardeddb-operator.pullSecretNames" -}}
+{{- $names := list }}
+{{- range .Values.imagePullSecrets }}
+{{- $names = append $names .name }}
+{{- end }}
+{{- join "," $names }}
 {{- end }}

@@ -38,7 +38,27 @@ class ImageDefaultsTest {
             new Images(
                 "registry.example.com/shardeddb/shard-server:1.2.3",
                 "registry.example.com/shardeddb/router:1.2.3",
-                "registry.example.com/mirror/mysql:8.4.3"));
+                "registry.example.com/mirror/mysql:8.4.3",
+                java.util.List.of("registry-credentials")));
+  }
+
+  @Test
+  void aGlobalRegistryAndPullSecretsReachEveryImageAndTheOperatorsPods() {
+    RenderedChart rendered = chart.render(ChartUnderTest.valuesFile("registry-mirror.yaml"));
+    Map<String, String> env = operatorEnv(rendered);
+    assertThat(Images.fromEnvironment(env))
+        .isEqualTo(
+            new Images(
+                "mirror.example.com/" + Images.DEFAULTS.shardServer(),
+                "mirror.example.com/" + Images.DEFAULTS.router(),
+                "mirror.example.com/" + Images.DEFAULTS.mysql(),
+                java.util.List.of("pull-a", "pull-b")));
+    io.fabric8.kubernetes.api.model.PodSpec pod =
+        rendered.one(Deployment.class).getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getImage()).startsWith("mirror.example.com/shardeddb/");
+    assertThat(pod.getImagePullSecrets())
+        .extracting(io.fabric8.kubernetes.api.model.LocalObjectReference::getName)
+        .containsExactly("pull-a", "pull-b");
   }
 
   @Test

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
 
 /**
  * This database's container images, each replacing the operator's (its chart values) when given.
@@ -24,7 +26,18 @@ public record ImagesSpec(
             "The MySQL image of the shard pods' mysql container (MySQL 8.4 compatible); the"
                 + " operator's when absent.")
         @Pattern(IMAGE)
-        String mysql) {
+        String mysql,
+    @JsonPropertyDescription(
+            "Names of Secrets (type kubernetes.io/dockerconfigjson, in the database's namespace)"
+                + " every pod of this database pulls its images with; the operator's (its chart's"
+                + " imagePullSecrets) when absent, none when empty.")
+        @Size(max = 16)
+        List<String> pullSecrets) {
+
+  /** Images without pull Secrets of their own. */
+  public ImagesSpec(String shardServer, String router, String mysql) {
+    this(shardServer, router, mysql, null);
+  }
 
   /** An image reference: no whitespace, at most 512 characters. */
   public static final String IMAGE = "^[^\\s]{1,512}$";

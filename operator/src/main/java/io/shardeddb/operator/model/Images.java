@@ -1,13 +1,27 @@
 package io.shardeddb.operator.model;
 
 import io.shardeddb.api.v1alpha1.ImagesSpec;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The container images the operator runs; read from the environment (the Helm chart sets it) with
- * defaults that match the project's release.
+ * The container images the operator runs, and the Secrets their pods pull them with; read from the
+ * environment (the Helm chart sets it) with defaults that match the project's release.
  */
-public record Images(String shardServer, String router, String mysql) {
+public record Images(String shardServer, String router, String mysql, List<String> pullSecrets) {
+
+  /** Env var naming the pull Secrets (comma-separated names) of every pod the operator makes. */
+  public static final String PULL_SECRETS_ENV = "SHARDEDDB_IMAGE_PULL_SECRETS";
+
+  public Images {
+    pullSecrets = pullSecrets == null ? List.of() : List.copyOf(pullSecrets);
+  }
+
+  /** Images pulled without a Secret. */
+  public Images(String shardServer, String router, String mysql) {
+    this(shardServer, router, mysql, List.of());
+  }
 
   /** Env var naming the shard-server image. */
   public static final String SHARD_SERVER_ENV = "SHARDEDDB_SHARD_SERVER_IMAGE";
@@ -30,7 +44,8 @@ public record Images(String shardServer, String router, String mysql) {
     return new Images(
         spec.shardServer() != null ? spec.shardServer() : shardServer,
         spec.router() != null ? spec.router() : router,
-        spec.mysql() != null ? spec.mysql() : mysql);
+        spec.mysql() != null ? spec.mysql() : mysql,
+        spec.pullSecrets() != null ? spec.pullSecrets() : pullSecrets);
   }
 
   /** Images from these environment variables, falling back to the defaults one by one. */
@@ -38,6 +53,10 @@ public record Images(String shardServer, String router, String mysql) {
     return new Images(
         env.getOrDefault(SHARD_SERVER_ENV, DEFAULTS.shardServer()),
         env.getOrDefault(ROUTER_ENV, DEFAULTS.router()),
-        env.getOrDefault(MYSQL_ENV, DEFAULTS.mysql()));
+        env.getOrDefault(MYSQL_ENV, DEFAULTS.mysql()),
+        Arrays.stream(env.getOrDefault(PULL_SECRETS_ENV, "").split(","))
+            .map(String::trim)
+            .filter(n -> !n.isEmpty())
+            .toList());
   }
 }

@@ -3,6 +3,8 @@ package io.shardeddb.operator.model;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.LocalObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -17,6 +19,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.shardeddb.api.ShardedDatabaseResources;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -86,6 +89,13 @@ final class PodParts {
    * The management port (health and metrics, plain HTTP): every probe below asks there, so the
    * kubelet needs no credential and no certificate, and the API port serves neither.
    */
+  /** The Secrets a database's pods pull their images with (spec.images, else the operator's). */
+  static List<LocalObjectReference> pullSecrets(DatabaseModel db) {
+    return db.images().pullSecrets().stream()
+        .map(n -> new LocalObjectReferenceBuilder().withName(n).build())
+        .toList();
+  }
+
   static ContainerPort managementPort() {
     return new ContainerPortBuilder()
         .withName(ShardedDatabaseResources.MANAGEMENT_PORT_NAME)

@@ -116,6 +116,7 @@ public final class RouterModel {
             .withNewSpec()
             .withServiceAccountName(name)
             .withSecurityContext(Security.pod(ROUTER_UID))
+            .withImagePullSecrets(PodParts.pullSecrets(db))
             .withVolumes(
                 dataCredential
                     ? ShardModel.shardDataAuthVolume(db)

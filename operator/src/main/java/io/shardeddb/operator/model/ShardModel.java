@@ -91,6 +91,7 @@ public final class ShardModel {
             .endMetadata()
             .withNewSpec()
             .withSecurityContext(Security.pod(MYSQL_UID))
+            .withImagePullSecrets(PodParts.pullSecrets(db))
             .withAutomountServiceAccountToken(false)
             .withTerminationGracePeriodSeconds(30L)
             .withAffinity(affinity(db, shard))

@@ -724,4 +724,40 @@ class ShardModelTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'prometheus' is not key=value");
   }
+
+  @Test
+  void everyPodPullsWithTheOperatorsSecretsUnlessTheDatabaseNamesItsOwn() {
+    var sdb = Fixtures.load("students.yaml", "ns");
+    Images operators =
+        Images.fromEnvironment(java.util.Map.of(Images.PULL_SECRETS_ENV, "pull-a, pull-b"));
+    DatabaseModel db = DatabaseModel.of(sdb, operators);
+    assertThat(
+            ShardModel.statefulSet(db, sh1).getSpec().getTemplate().getSpec().getImagePullSecrets())
+        .extracting(io.fabric8.kubernetes.api.model.LocalObjectReference::getName)
+        .containsExactly("pull-a", "pull-b");
+    assertThat(RouterModel.deployment(db).getSpec().getTemplate().getSpec().getImagePullSecrets())
+        .extracting(io.fabric8.kubernetes.api.model.LocalObjectReference::getName)
+        .containsExactly("pull-a", "pull-b");
+    sdb.setSpec(
+        sdb.getSpec()
+            .withImages(
+                new io.shardeddb.api.v1alpha1.ImagesSpec(
+                    null, null, null, java.util.List.of("own"))));
+    DatabaseModel own = DatabaseModel.of(sdb, operators);
+    assertThat(
+            ShardModel.statefulSet(own, sh1)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getImagePullSecrets())
+        .extracting(io.fabric8.kubernetes.api.model.LocalObjectReference::getName)
+        .containsExactly("own");
+    assertThat(
+            ShardModel.statefulSet(students, sh1)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getImagePullSecrets())
+        .isEmpty();
+  }
 }
