@@ -187,6 +187,10 @@ class SqlTypesIT {
         assertThat(keys.next()).isTrue();
         assertThat(keys.getLong(1)).isEqualTo(1503);
       }
+      try (ResultSet last = c.createStatement().executeQuery("SELECT LAST_INSERT_ID()")) {
+        assertThat(last.next()).isTrue();
+        assertThat(last.getLong(1)).isEqualTo(1503);
+      }
     }
     // The assignment's /write has no generated ids: the key is required there.
     HttpRequest write =

@@ -71,6 +71,9 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
   private String database;
   private boolean wroteSinceCommit;
 
+  /** The first id this connection's last INSERT generated (0: none yet), for LAST_INSERT_ID(). */
+  private volatile long lastInsertId;
+
   /** The name of the token the user authenticated with: whose scans a statement counts against. */
   private String credential;
 
@@ -276,7 +279,8 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
             database,
             table.initialized() ? table.topology().schema() : null,
             response.user(),
-            id);
+            id,
+            lastInsertId);
     Optional<MysqlReply> session = SessionQueries.answer(sql, context);
     if (session.isPresent()) {
       reply(ctx, seq, session.get());
@@ -299,6 +303,10 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
                 ran -> {
                   if (!(ran.plan() instanceof SqlPlan.Select)) {
                     wroteSinceCommit = true;
+                    Long generated = ran.response().lastInsertId();
+                    if (generated != null) {
+                      lastInsertId = generated;
+                    }
                   }
                   front.metrics().sqlStatement(kind[0], 200, System.nanoTime() - start);
                   finish(ctx, seq, StatementReplies.of(ran, front.database()));

@@ -29,7 +29,16 @@ final class SessionQueries {
    * configured yet), the user, the connection.
    */
   record Context(
-      String database, String current, TableSchema schema, String user, long connectionId) {}
+      String database,
+      String current,
+      TableSchema schema,
+      String user,
+      long connectionId,
+      long lastInsertId) {
+    Context(String database, String current, TableSchema schema, String user, long connectionId) {
+      this(database, current, schema, user, connectionId, 0);
+    }
+  }
 
   private static final Map<String, String> VARIABLES = variables();
 
@@ -163,6 +172,7 @@ final class SessionQueries {
       case "current_user" -> Optional.of(ctx.user() + "@%");
       case "version" -> Optional.of(VERSION);
       case "connection_id" -> Optional.of(Long.toString(ctx.connectionId()));
+      case "last_insert_id" -> Optional.of(Long.toString(ctx.lastInsertId()));
       default -> null;
     };
   }

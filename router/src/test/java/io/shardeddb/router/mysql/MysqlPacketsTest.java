@@ -295,6 +295,17 @@ class MysqlPacketsTest {
                       "auto_increment_increment", "character_set_client", "@@max_allowed_packet");
               assertThat(rs.rows().get(0).values()).containsExactly("1", "utf8mb4", "1048576");
             });
+    assertThat(
+            SessionQueries.answer(
+                    "SELECT LAST_INSERT_ID()",
+                    new SessionQueries.Context("students", "students", schema, "sdb", 3, 1501))
+                .orElseThrow())
+        .isInstanceOfSatisfying(
+            MysqlReply.ResultSet.class,
+            rs -> {
+              assertThat(rs.columns().get(0).type()).isEqualTo(ColumnDefinition.TYPE_LONGLONG);
+              assertThat(rs.rows().get(0).values()).containsExactly("1501");
+            });
     assertThat(SessionQueries.answer("select @@version_comment limit 1", ctx).orElseThrow())
         .isInstanceOfSatisfying(
             MysqlReply.ResultSet.class,
