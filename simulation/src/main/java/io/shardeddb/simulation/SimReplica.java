@@ -343,6 +343,8 @@ final class SimReplica {
     io.shardeddb.protocol.shard.Heartbeat h = ctx.heartbeat();
     io.shardeddb.protocol.shard.Heartbeat told = roles.reported(h);
     boolean honest = told == h;
+    // A secondary's report of its primary (rule 11), as GET /heartbeat adds it.
+    io.shardeddb.protocol.shard.Heartbeat contact = sync.withPrimaryContact(h);
     return new Messages.Pong(
         name,
         disk.epoch,
@@ -353,7 +355,9 @@ final class SimReplica {
         honest ? disk.lastLsn() : told.appliedLsn(),
         honest ? ctx.state() : told.state(),
         reportsQuorum ? coordinator.quorumState() : null,
-        h.primaryUrl());
+        h.primaryUrl(),
+        contact.primaryContactAgeMillis(),
+        contact.primaryLost());
   }
 
   /** Off: a primary that does not report its quorum (as shard-servers before rule 11). */

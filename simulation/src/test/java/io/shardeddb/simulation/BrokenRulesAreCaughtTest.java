@@ -698,4 +698,56 @@ class BrokenRulesAreCaughtTest {
         "broken rule (aCopyingReplicaReportingItsOldPositionInRandomSchedules) caught: " + found);
     assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
   }
+
+  /**
+   * The longest outage of seeds 1-5 of {@code fault} under {@code rules} ({@link
+   * PrimaryOutageTest}), each schedule still keeping the promise: these rules are liveness, not
+   * safety.
+   */
+  private static long longestOutage(Rulebook rules, ShardSimulation.PrimaryFault fault) {
+    return PrimaryOutageTest.outages(rules, fault, 5).stream()
+        .mapToLong(ShardSimulation.Outage::longestGapMillis)
+        .max()
+        .orElseThrow();
+  }
+
+  @Test
+  @DisplayName(
+      "rule 11's secondaries' report broken (a secondary never reports its primary lost): a killed"
+          + " or frozen primary is replaced only after the operator's own wait, past the bound")
+  void aSecondaryThatNeverReportsItsPrimaryLost() {
+    Rulebook silent =
+        new Rulebook() {
+          @Override
+          public boolean primaryLost(long nowNanos, long lastHeardNanos, long periodNanos) {
+            return false;
+          }
+        };
+    assertThat(longestOutage(silent, ShardSimulation.PrimaryFault.KILL))
+        .isGreaterThanOrEqualTo(PrimaryOutageTest.BOUND);
+    assertThat(longestOutage(silent, ShardSimulation.PrimaryFault.FREEZE))
+        .isGreaterThanOrEqualTo(PrimaryOutageTest.BOUND);
+    // Kept, the same seeds are under it (PrimaryOutageTest runs 20).
+    assertThat(longestOutage(new Rulebook(), ShardSimulation.PrimaryFault.FREEZE))
+        .isLessThan(PrimaryOutageTest.BOUND);
+  }
+
+  @Test
+  @DisplayName(
+      "rule 11's check-quorum broken (a primary never stands down): an isolated primary, which"
+          + " still answers the operator, is replaced only once its age crosses the operator's"
+          + " threshold and wait, past the bound")
+  void aPrimaryThatNeverStandsDown() {
+    Rulebook stays =
+        new Rulebook() {
+          @Override
+          public boolean standsDown(long nowNanos, long majorityContactNanos, long periodNanos) {
+            return false;
+          }
+        };
+    assertThat(longestOutage(stays, ShardSimulation.PrimaryFault.ISOLATE))
+        .isGreaterThanOrEqualTo(PrimaryOutageTest.BOUND);
+    assertThat(longestOutage(new Rulebook(), ShardSimulation.PrimaryFault.ISOLATE))
+        .isLessThan(PrimaryOutageTest.BOUND);
+  }
 }

@@ -25,8 +25,9 @@ final class HeartbeatChanges {
    * One answer as the planner reads it. {@code empty}: no entry at all (a replica that came back
    * empty, {@code RecopyPolicy}); {@code learnerCaughtUp}: a learner of its shard's primary that
    * applied at least what the primary reports a quorum holds (it may vote, {@code VotingSet});
-   * {@code isolated}: a primary no majority acknowledged for a while (rule 11, {@link
-   * ShardPlanner#isolated}).
+   * {@code isolated}: a primary no majority acknowledged for a while or that stood down (rule 11,
+   * {@link ShardPlanner#isolated}); {@code primaryLost}: a secondary that heard nothing from its
+   * primary for a lease period (rule 11, {@link ShardPlanner#lostByReports}).
    */
   record Answer(
       String name,
@@ -44,7 +45,8 @@ final class HeartbeatChanges {
       Quorum quorum,
       boolean empty,
       boolean learnerCaughtUp,
-      boolean isolated) {}
+      boolean isolated,
+      boolean primaryLost) {}
 
   /** A primary's quorum without its ages and positions. */
   record Quorum(int replicas, List<String> voters, List<String> learners, boolean termCommitted) {
@@ -88,7 +90,8 @@ final class HeartbeatChanges {
                   learner
                       && primary.quorum().committedLsn() >= 0
                       && h.appliedLsn() >= primary.quorum().committedLsn(),
-                  ShardPlanner.isolated(h)));
+                  ShardPlanner.isolated(h),
+                  h.primaryLost()));
         });
     return out;
   }

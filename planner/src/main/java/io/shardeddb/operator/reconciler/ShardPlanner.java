@@ -162,6 +162,17 @@ public final class ShardPlanner {
       String since = prev.primaryUnavailableSince();
       Instant first = since == null ? o.now() : Instant.parse(since);
       Duration down = Duration.between(first, o.now());
+      // Rule 11: the replicas' own word that the primary reaches no majority ends the wait — the
+      // primary's check-quorum when it answers, else its secondaries' reports. The operator's
+      // own silence alone (it may be the one cut off) still waits primaryUnavailableSeconds.
+      String lost = lostByReports(o, epoch, primary, primaryBeat);
+      if (lost != null && down.compareTo(o.primaryUnavailableAfter()) < 0) {
+        if (since == null) {
+          // Once per outage: a pass that finds no quorum records the outage's start.
+          events.add(event(EventReason.PrimaryLost, o, lost + "; electing without waiting"));
+        }
+        down = o.primaryUnavailableAfter();
+      }
       if (down.compareTo(o.primaryUnavailableAfter()) < 0) {
         return ShardPlan.waiting(
                 epoch,
@@ -370,6 +381,59 @@ public final class ShardPlanner {
   }
 
   /**
+   * Why the replicas say the recorded {@code primary} of {@code epoch} reaches no majority (DESIGN
+   * §5 rule 11), or null when they do not. When it answers as that primary, only its own word
+   * counts: it stood down (check-quorum, {@code QuorumState.steppedDown}). When it does not (silent
+   * to the operator, or answering otherwise), its secondaries' reports count: enough voting
+   * secondaries of this epoch that follow it report it lost ({@code Heartbeat.primaryLost}: nothing
+   * from it for a lease period) that it cannot form a majority without them — more than {@code n -
+   * majority(n)} of the recorded voters. Silent secondaries are not counted as having lost it.
+   */
+  static String lostByReports(
+      ShardObservation o, long epoch, String primary, Heartbeat primaryBeat) {
+    boolean answersAsPrimary =
+        primaryBeat != null
+            && primaryBeat.role() == Role.Primary
+            && primaryBeat.epoch() == epoch
+            && primaryBeat.state() != ReplicaState.Fenced;
+    if (answersAsPrimary) {
+      return primaryBeat.quorum() != null && primaryBeat.quorum().steppedDown()
+          ? "primary "
+              + primary
+              + " stood down: no majority of its replicas answered it for "
+              + primaryBeat.quorum().majorityAckAgeMillis()
+              + " ms"
+          : null;
+    }
+    int voters = VotingSet.recordedVoters(o);
+    List<String> reporting =
+        o.members().stream()
+            .filter(m -> m.ordinal() < voters && !m.name().equals(primary))
+            .map(m -> o.beat(m.name()))
+            .filter(
+                h ->
+                    h != null
+                        && h.role() == Role.Secondary
+                        && h.epoch() == epoch
+                        && primary.equals(h.primary())
+                        && h.primaryLost())
+            .map(Heartbeat::name)
+            .toList();
+    int needed = voters - FailoverPlanner.majority(voters) + 1;
+    if (reporting.size() < needed) {
+      return null;
+    }
+    return "primary "
+        + primary
+        + (primaryBeat == null ? " answers no heartbeat" : " does not answer as primary")
+        + " and "
+        + reporting
+        + " (voting secondaries of epoch "
+        + epoch
+        + ") heard nothing from it for a lease period: it cannot reach a majority";
+  }
+
+  /**
    * How long a primary may go without a majority acknowledging its epoch before the operator treats
    * it as unavailable (rule 11): several lease pings, so one slow round trip does not count.
    */
@@ -380,7 +444,8 @@ public final class ShardPlanner {
    */
   static boolean isolated(Heartbeat primaryBeat) {
     return primaryBeat.quorum() != null
-        && primaryBeat.quorum().majorityAckAgeMillis() > ISOLATED_AFTER.toMillis();
+        && (primaryBeat.quorum().steppedDown()
+            || primaryBeat.quorum().majorityAckAgeMillis() > ISOLATED_AFTER.toMillis());
   }
 
   private static ShardPlan wait(ShardPhase phase, String message) {

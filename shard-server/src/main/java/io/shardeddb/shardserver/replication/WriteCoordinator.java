@@ -203,6 +203,20 @@ public class WriteCoordinator implements AutoCloseable {
    */
   public CompletableFuture<Acked> enqueue(ClientChange change) {
     ctx.requirePrimary();
+    PrimaryTerm serving = term;
+    if (serving != null && standsDown(serving)) {
+      // Rule 11, check-quorum: no majority answered this epoch for a lease period. The change is
+      // refused before anything is written (the router retries it, with its request id, on the
+      // primary the operator elects, or here once a majority answers again).
+      throw ShardException.unavailable(
+          "not primary: "
+              + ctx.name()
+              + " stood down at epoch "
+              + serving.epoch
+              + ": no majority of its replicas answered for "
+              + settings.leasePeriod().toMillis()
+              + " ms; nothing was written, retry");
+    }
     long stopped = abandonedEpoch;
     if (stopped >= 0 && term == null && stopped == ctx.view().epoch()) {
       throw ShardException.conflict(
@@ -414,7 +428,21 @@ public class WriteCoordinator implements AutoCloseable {
     if (t == null) {
       return abandonedQuorumState();
     }
-    return t.quorumState(clock, this::committedLsn);
+    return t.quorumState(clock, this::committedLsn, standsDown(t));
+  }
+
+  /**
+   * Rule 11, check-quorum ({@code Rulebook.standsDown}): whether term {@code t} has had no majority
+   * answer any request of its epoch for a lease period. Such a primary takes no new write and its
+   * heartbeat says it stood down, so the operator elects without waiting; it keeps its epoch and
+   * log, and serves again as soon as a majority answers (its pings go on).
+   */
+  private boolean standsDown(PrimaryTerm t) {
+    long now = clock.nanos();
+    return rules.standsDown(
+        now,
+        t.tracker.majorityAnsweredAtNanos(now, t.promotedAtNanos),
+        settings.leasePeriod().toNanos());
   }
 
   /**
@@ -434,7 +462,7 @@ public class WriteCoordinator implements AutoCloseable {
             .filter(n -> !n.equals(ctx.name()) && !learning.contains(n))
             .toList();
     return new QuorumState(
-        v.replicasForQuorum(), voters, false, ABANDONED_MAJORITY_AGE_MILLIS, learning, -1);
+        v.replicasForQuorum(), voters, false, ABANDONED_MAJORITY_AGE_MILLIS, learning, -1, true);
   }
 
   /** Whether this primary may serve a {@code primary} read now (rule 9). */
