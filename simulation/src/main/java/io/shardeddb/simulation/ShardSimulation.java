@@ -116,6 +116,11 @@ public final class ShardSimulation {
     return new ShardSimulation(seed, replicaCount, new Rulebook(), Membership.BY_SEED);
   }
 
+  /** As {@link #withMembershipChanges(long, int)}, the replicas asking {@code rules}. */
+  static ShardSimulation withMembershipChanges(long seed, int replicaCount, Rulebook rules) {
+    return new ShardSimulation(seed, replicaCount, rules, Membership.BY_SEED);
+  }
+
   ShardSimulation(long seed, int replicaCount, Rulebook rules, Membership membership) {
     this.seed = seed;
     this.replicaCount = replicaCount;

@@ -25,9 +25,9 @@ final class HeartbeatChanges {
    * One answer as the planner reads it. {@code empty}: no entry at all (a replica that came back
    * empty, {@code RecopyPolicy}); {@code learnerCaughtUp}: a learner of its shard's primary that
    * applied at least what the primary reports a quorum holds (it may vote, {@code VotingSet});
-   * {@code isolated}: a primary no majority acknowledged for a while or that stood down (rule 11,
-   * {@link ShardPlanner#isolated}); {@code primaryLost}: a secondary that heard nothing from its
-   * primary for a lease period (rule 11, {@link ShardPlanner#lostByReports}).
+   * {@code isolated}: a primary no majority acknowledged for a while (rule 11, {@link
+   * ShardPlanner#isolated}); {@code primaryLost}: a secondary that heard nothing from its primary
+   * for a lease period (rule 11, {@link LostPrimary}).
    */
   record Answer(
       String name,
@@ -48,13 +48,18 @@ final class HeartbeatChanges {
       boolean isolated,
       boolean primaryLost) {}
 
-  /** A primary's quorum without its ages and positions. */
-  record Quorum(int replicas, List<String> voters, List<String> learners, boolean termCommitted) {
+  /** A primary's quorum without its ages and positions; whether it stood down (rule 11). */
+  record Quorum(
+      int replicas,
+      List<String> voters,
+      List<String> learners,
+      boolean termCommitted,
+      boolean steppedDown) {
 
     static Quorum of(QuorumState q) {
       return q == null
           ? null
-          : new Quorum(q.replicas(), q.voters(), q.learners(), q.termCommitted());
+          : new Quorum(q.replicas(), q.voters(), q.learners(), q.termCommitted(), q.steppedDown());
     }
   }
 

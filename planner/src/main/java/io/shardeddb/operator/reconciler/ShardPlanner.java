@@ -26,9 +26,10 @@ import java.util.Optional;
 /**
  * The operator's decisions for one shard, as pure functions of a {@link ShardObservation}:
  * bring-up, adopting a primary the replicas elected when the status is behind, judging the primary
- * by the operator's own heartbeat, failover by fence-then-choose ({@link FailoverPlanner}),
- * re-announcing a moved primary, role repair, re-copy of replicas that came back empty, and
- * verification of finished copies. No client, no clock: the time comes in the observation.
+ * by the operator's own heartbeat and the replicas' reports ({@link LostPrimary}), failover by
+ * fence-then-choose ({@link FailoverPlanner}), re-announcing a moved primary, role repair, re-copy
+ * of replicas that came back empty, and verification of finished copies. No client, no clock: the
+ * time comes in the observation.
  *
  * <p>This file keeps the priority order of a pass (bring-up, then adopting or electing a primary,
  * then repair and re-copy), so which decision wins is visible in one place; each decision's detail
@@ -158,14 +159,15 @@ public final class ShardPlanner {
             && primaryBeat.state() != ReplicaState.Fenced
             // A primary that answers but reaches no majority takes no write either (rule 11).
             && !isolated(primaryBeat);
-    if (!primaryUp) {
+    // Rule 11: the replicas' own word that the primary reaches no majority (LostPrimary).
+    String lost = LostPrimary.reason(o, epoch, primary, primaryBeat);
+    if (!primaryUp || lost != null) {
       String since = prev.primaryUnavailableSince();
       Instant first = since == null ? o.now() : Instant.parse(since);
       Duration down = Duration.between(first, o.now());
-      // Rule 11: the replicas' own word that the primary reaches no majority ends the wait — the
-      // primary's check-quorum when it answers, else its secondaries' reports. The operator's
-      // own silence alone (it may be the one cut off) still waits primaryUnavailableSeconds.
-      String lost = lostByReports(o, epoch, primary, primaryBeat);
+      // It ends the wait; the operator's own silence alone (it may be the one cut off), or the
+      // primary's stand-down alone (its answers lost, its secondaries still hear it), waits
+      // primaryUnavailableSeconds.
       if (lost != null && down.compareTo(o.primaryUnavailableAfter()) < 0) {
         if (since == null) {
           // Once per outage: a pass that finds no quorum records the outage's start.
@@ -381,59 +383,6 @@ public final class ShardPlanner {
   }
 
   /**
-   * Why the replicas say the recorded {@code primary} of {@code epoch} reaches no majority (DESIGN
-   * §5 rule 11), or null when they do not. When it answers as that primary, only its own word
-   * counts: it stood down (check-quorum, {@code QuorumState.steppedDown}). When it does not (silent
-   * to the operator, or answering otherwise), its secondaries' reports count: enough voting
-   * secondaries of this epoch that follow it report it lost ({@code Heartbeat.primaryLost}: nothing
-   * from it for a lease period) that it cannot form a majority without them — more than {@code n -
-   * majority(n)} of the recorded voters. Silent secondaries are not counted as having lost it.
-   */
-  static String lostByReports(
-      ShardObservation o, long epoch, String primary, Heartbeat primaryBeat) {
-    boolean answersAsPrimary =
-        primaryBeat != null
-            && primaryBeat.role() == Role.Primary
-            && primaryBeat.epoch() == epoch
-            && primaryBeat.state() != ReplicaState.Fenced;
-    if (answersAsPrimary) {
-      return primaryBeat.quorum() != null && primaryBeat.quorum().steppedDown()
-          ? "primary "
-              + primary
-              + " stood down: no majority of its replicas answered it for "
-              + primaryBeat.quorum().majorityAckAgeMillis()
-              + " ms"
-          : null;
-    }
-    int voters = VotingSet.recordedVoters(o);
-    List<String> reporting =
-        o.members().stream()
-            .filter(m -> m.ordinal() < voters && !m.name().equals(primary))
-            .map(m -> o.beat(m.name()))
-            .filter(
-                h ->
-                    h != null
-                        && h.role() == Role.Secondary
-                        && h.epoch() == epoch
-                        && primary.equals(h.primary())
-                        && h.primaryLost())
-            .map(Heartbeat::name)
-            .toList();
-    int needed = voters - FailoverPlanner.majority(voters) + 1;
-    if (reporting.size() < needed) {
-      return null;
-    }
-    return "primary "
-        + primary
-        + (primaryBeat == null ? " answers no heartbeat" : " does not answer as primary")
-        + " and "
-        + reporting
-        + " (voting secondaries of epoch "
-        + epoch
-        + ") heard nothing from it for a lease period: it cannot reach a majority";
-  }
-
-  /**
    * How long a primary may go without a majority acknowledging its epoch before the operator treats
    * it as unavailable (rule 11): several lease pings, so one slow round trip does not count.
    */
@@ -444,8 +393,16 @@ public final class ShardPlanner {
    */
   static boolean isolated(Heartbeat primaryBeat) {
     return primaryBeat.quorum() != null
-        && (primaryBeat.quorum().steppedDown()
-            || primaryBeat.quorum().majorityAckAgeMillis() > ISOLATED_AFTER.toMillis());
+        && primaryBeat.quorum().majorityAckAgeMillis() > ISOLATED_AFTER.toMillis();
+  }
+
+  /**
+   * Whether the primary's heartbeat says it reaches no majority: {@link #isolated}, or it stood
+   * down (check-quorum, rule 11).
+   */
+  static boolean reportsNoMajority(Heartbeat primaryBeat) {
+    return isolated(primaryBeat)
+        || (primaryBeat.quorum() != null && primaryBeat.quorum().steppedDown());
   }
 
   private static ShardPlan wait(ShardPhase phase, String message) {
