@@ -396,15 +396,6 @@ public final class ShardPlanner {
         && primaryBeat.quorum().majorityAckAgeMillis() > ISOLATED_AFTER.toMillis();
   }
 
-  /**
-   * Whether the primary's heartbeat says it reaches no majority: {@link #isolated}, or it stood
-   * down (check-quorum, rule 11).
-   */
-  static boolean reportsNoMajority(Heartbeat primaryBeat) {
-    return isolated(primaryBeat)
-        || (primaryBeat.quorum() != null && primaryBeat.quorum().steppedDown());
-  }
-
   private static ShardPlan wait(ShardPhase phase, String message) {
     return ShardPlan.waiting(0, null, null, phase, message);
   }
