@@ -181,9 +181,13 @@ final class SimReplica {
   boolean holdsNoData() {
     // A replica reporting Copying (a re-copy requested, even one not begun with its rows intact)
     // counts for nothing in an election, as the operator counts it (seed 1224).
+    // Nor one whose log holds no entry at all (configured, but it never received one): every
+    // replica that took part in an acknowledgement holds at least a primary's no-op (rule 2's
+    // empty-log rule, Candidate.holdsItsData).
     return disk.empty
         || disk.copying
         || !disk.configured
+        || disk.lastLsn() == 0
         || (ctx != null && ctx.state() == ReplicaState.Copying);
   }
 

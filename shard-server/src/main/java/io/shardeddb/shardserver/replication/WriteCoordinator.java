@@ -448,7 +448,10 @@ public class WriteCoordinator implements AutoCloseable {
   /**
    * A replica still Primary of an epoch it stopped serving ({@link #abandon}) reports that no
    * majority acknowledged it for {@link #ABANDONED_MAJORITY_AGE_MILLIS}, so the operator treats it
-   * as unavailable, fences and elects without it (rule 11); null otherwise.
+   * as unavailable, fences and elects without it (rule 11); null otherwise. It does not report a
+   * check-quorum stand-down: its secondaries may still answer it, and the operator's path for it
+   * stays the one before issue 47 item 6 (with the stand-down reported here, the overlap-commit
+   * simulator's seed 250 failed its liveness probe).
    */
   private QuorumState abandonedQuorumState() {
     ReplicaContext.View v = ctx.view();
@@ -462,7 +465,7 @@ public class WriteCoordinator implements AutoCloseable {
             .filter(n -> !n.equals(ctx.name()) && !learning.contains(n))
             .toList();
     return new QuorumState(
-        v.replicasForQuorum(), voters, false, ABANDONED_MAJORITY_AGE_MILLIS, learning, -1, true);
+        v.replicasForQuorum(), voters, false, ABANDONED_MAJORITY_AGE_MILLIS, learning, -1, false);
   }
 
   /** Whether this primary may serve a {@code primary} read now (rule 9). */
