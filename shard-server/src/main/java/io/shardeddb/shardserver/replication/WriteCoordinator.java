@@ -391,6 +391,15 @@ public class WriteCoordinator implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether this process stopped serving {@code epoch} for good ({@link #abandon}, or an epoch it
+   * would not resume): it then answers no follower's {@code /log} or {@code /snapshot} pull ({@code
+   * PrimaryIdentity.answers}), since its log may end before entries they hold.
+   */
+  public boolean stoppedServing(long epoch) {
+    return epoch >= 0 && epoch == abandonedEpoch;
+  }
+
   /** The learners this primary replicates to without counting them (empty when not primary). */
   public List<Peer> learners() {
     PrimaryTerm t = term;
