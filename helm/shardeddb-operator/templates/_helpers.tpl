@@ -121,3 +121,20 @@ Secret (key scraper).
 token
 {{- end -}}
 {{- end }}
+
+{{/*
+The scraper's namespace (SHARDEDDB_METRICS_SCRAPER_NAMESPACE): metrics.scraper.namespace, the
+release namespace when empty, and "" (every namespace) only when it is "*", an explicit choice.
+*/}}
+{{- define "shardeddb-operator.scraperNamespace" -}}
+{{- $ns := .Values.metrics.scraper.namespace | default .Release.Namespace -}}
+{{- if eq $ns "*" -}}{{- else -}}{{ $ns }}{{- end -}}
+{{- end }}
+
+{{/*
+An alert's runbook_url: metrics.prometheusRule.runbookBaseUrl with the alert's name, lower-cased,
+as the anchor (the heading of its section in docs/runbooks.md). Argument: (list $rule "AlertName").
+*/}}
+{{- define "shardeddb-operator.runbookUrl" -}}
+{{- printf "%s#%s" (index . 0).runbookBaseUrl (lower (index . 1)) | quote -}}
+{{- end }}

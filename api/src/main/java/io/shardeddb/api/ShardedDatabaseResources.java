@@ -2,6 +2,7 @@ package io.shardeddb.api;
 
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import java.util.List;
 
 /**
  * Every name the operator gives to what it owns. The reconciler, the dependents, the tests and the
@@ -56,6 +57,14 @@ public final class ShardedDatabaseResources {
    */
   public static final String MYSQL_CREDENTIALS_MOUNT = "/var/run/secrets/shardeddb/mysql";
 
+  /**
+   * Where the shard-server container mounts the backup store's credentials Secret ({@code
+   * spec.backup.store.credentialsSecret}): files {@code accessKeyId} and {@code secretAccessKey},
+   * read from {@code SHARDEDDB_BACKUP_CREDENTIALS_DIR}; no key in the environment.
+   */
+  public static final String BACKUP_STORE_CREDENTIALS_MOUNT =
+      "/var/run/secrets/shardeddb/backup-store";
+
   /** Where shard-server and router containers find the mounted shard credential Secret. */
   public static final String SHARD_AUTH_MOUNT = "/var/run/secrets/shardeddb/shard-auth";
 
@@ -88,11 +97,94 @@ public final class ShardedDatabaseResources {
   /** The longest StatefulSet name whose pods still get a valid controller-revision-hash label. */
   public static final int MAX_STATEFULSET_NAME = 52;
 
+  // The suffixes of the database's own objects, {@code <db>-<suffix>}. A shard's objects are
+  // {@code <db>-<shard>[-tls]}, so a shard id may be none of these (RESERVED_SHARD_IDS): shard
+  // "router" would share the router's Service, budget and policy. Names of two databases can still
+  // meet ("shop" + shard "eu" and database "shop-eu"); OwnedNames lists a database's names so the
+  // operator finds such a clash before it writes anything.
+
+  /** {@code <db>-router}: the router's Deployment, Service, account, Role, binding, policy, PDB. */
+  public static final String ROUTER_SUFFIX = "router";
+
+  /** {@code <db>-config}. */
+  public static final String CONFIG_SUFFIX = "config";
+
+  /** {@code <db>-layout-request}. */
+  public static final String LAYOUT_REQUEST_SUFFIX = "layout-request";
+
+  /** {@code <db>-router-token}. */
+  public static final String ROUTER_TOKEN_SUFFIX = "router-token";
+
+  /** {@code <db>-mysql}. */
+  public static final String MYSQL_SUFFIX = "mysql";
+
+  /** {@code <db>-shard-auth}. */
+  public static final String SHARD_AUTH_SUFFIX = "shard-auth";
+
+  /** {@code <db>-shard-data-auth}. */
+  public static final String SHARD_DATA_AUTH_SUFFIX = "shard-data-auth";
+
+  /** {@code <db>-metrics}. */
+  public static final String METRICS_SUFFIX = "metrics";
+
+  /** {@code <db>-ca}. */
+  public static final String CA_SUFFIX = "ca";
+
+  /** {@code <db>-tls}; also what a shard's TLS Secret adds to its StatefulSet name. */
+  public static final String TLS_SUFFIX = "tls";
+
+  /**
+   * The shard ids refused because a shard's names would read as (or be) the database's own: the
+   * CRD's rule on {@code spec.shards[].id} ({@link #RESERVED_SHARD_IDS_CEL}) and SpecValidator both
+   * use this list.
+   */
+  public static final List<String> RESERVED_SHARD_IDS =
+      List.of(
+          ROUTER_SUFFIX,
+          CONFIG_SUFFIX,
+          LAYOUT_REQUEST_SUFFIX,
+          ROUTER_TOKEN_SUFFIX,
+          MYSQL_SUFFIX,
+          SHARD_AUTH_SUFFIX,
+          SHARD_DATA_AUTH_SUFFIX,
+          METRICS_SUFFIX,
+          CA_SUFFIX,
+          TLS_SUFFIX);
+
+  /** {@link #RESERVED_SHARD_IDS} as a CEL list literal (a constant, for the CRD's rule). */
+  public static final String RESERVED_SHARD_IDS_CEL =
+      "['"
+          + ROUTER_SUFFIX
+          + "', '"
+          + CONFIG_SUFFIX
+          + "', '"
+          + LAYOUT_REQUEST_SUFFIX
+          + "', '"
+          + ROUTER_TOKEN_SUFFIX
+          + "', '"
+          + MYSQL_SUFFIX
+          + "', '"
+          + SHARD_AUTH_SUFFIX
+          + "', '"
+          + SHARD_DATA_AUTH_SUFFIX
+          + "', '"
+          + METRICS_SUFFIX
+          + "', '"
+          + CA_SUFFIX
+          + "', '"
+          + TLS_SUFFIX
+          + "']";
+
   private ShardedDatabaseResources() {}
 
   /** The StatefulSet (and pod-name prefix) of one shard. */
   public static String shardStatefulSetName(String db, String shardId) {
-    return db + "-" + shardId;
+    return named(db, shardId);
+  }
+
+  /** {@code <owner>-<part>}: how every generated name is joined. */
+  private static String named(String owner, String part) {
+    return owner + "-" + part;
   }
 
   /** The headless Service of one shard (the StatefulSet's serviceName). */
@@ -137,7 +229,7 @@ public final class ShardedDatabaseResources {
 
   /** The router Deployment, Service, ServiceAccount, Role, RoleBinding and NetworkPolicy. */
   public static String routerName(String db) {
-    return db + "-router";
+    return named(db, ROUTER_SUFFIX);
   }
 
   /** The router's in-cluster endpoint, without TLS. */
@@ -157,7 +249,7 @@ public final class ShardedDatabaseResources {
 
   /** The ConfigMap describing the database (schema and layout). */
   public static String configMapName(String db) {
-    return db + "-config";
+    return named(db, CONFIG_SUFFIX);
   }
 
   /**
@@ -166,17 +258,17 @@ public final class ShardedDatabaseResources {
    * it, the router may only read and update this one object.
    */
   public static String layoutRequestName(String db) {
-    return db + "-layout-request";
+    return named(db, LAYOUT_REQUEST_SUFFIX);
   }
 
   /** The Secret generated for the router token when the user names none. */
   public static String generatedRouterTokenSecretName(String db) {
-    return db + "-router-token";
+    return named(db, ROUTER_TOKEN_SUFFIX);
   }
 
   /** The Secret generated for MySQL credentials when the user names none. */
   public static String generatedMysqlSecretName(String db) {
-    return db + "-mysql";
+    return named(db, MYSQL_SUFFIX);
   }
 
   /**
@@ -184,7 +276,7 @@ public final class ShardedDatabaseResources {
    * rotation); always generated, never overwritten.
    */
   public static String shardAuthSecretName(String db) {
-    return db + "-shard-auth";
+    return named(db, SHARD_AUTH_SUFFIX);
   }
 
   /**
@@ -193,7 +285,7 @@ public final class ShardedDatabaseResources {
    * /heartbeat}); the operator and the peers use {@link #shardAuthSecretName}.
    */
   public static String shardDataAuthSecretName(String db) {
-    return db + "-shard-data-auth";
+    return named(db, SHARD_DATA_AUTH_SUFFIX);
   }
 
   /**
@@ -202,7 +294,7 @@ public final class ShardedDatabaseResources {
    * (docs/monitoring.md). Keys an administrator adds for a rotation are kept and accepted.
    */
   public static String metricsAuthSecretName(String db) {
-    return db + "-metrics";
+    return named(db, METRICS_SUFFIX);
   }
 
   /**
@@ -210,7 +302,7 @@ public final class ShardedDatabaseResources {
    * mounted into a pod (a node that runs a pod may read the Secrets its pods mount).
    */
   public static String caSecretName(String db) {
-    return db + "-ca";
+    return named(db, CA_SUFFIX);
   }
 
   /**
@@ -218,7 +310,7 @@ public final class ShardedDatabaseResources {
    * ca.crt}; router pods mount it. (Shard-servers: {@link #shardTlsSecretName}.)
    */
   public static String tlsSecretName(String db) {
-    return db + "-tls";
+    return named(db, TLS_SUFFIX);
   }
 
   /**
@@ -226,7 +318,7 @@ public final class ShardedDatabaseResources {
    * ca.crt}), mounted by its StatefulSet.
    */
   public static String shardTlsSecretName(String db, String shardId) {
-    return shardStatefulSetName(db, shardId) + "-tls";
+    return named(shardStatefulSetName(db, shardId), TLS_SUFFIX);
   }
 
   /** The router token Secret in use: the user's, or the generated one. */

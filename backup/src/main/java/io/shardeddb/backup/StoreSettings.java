@@ -27,6 +27,14 @@ public record StoreSettings(
   public static final String ENV_PATH_STYLE = "SHARDEDDB_BACKUP_PATH_STYLE";
   public static final String ENV_ACCESS_KEY_ID = "SHARDEDDB_BACKUP_ACCESS_KEY_ID";
   public static final String ENV_SECRET_ACCESS_KEY = "SHARDEDDB_BACKUP_SECRET_ACCESS_KEY";
+
+  /**
+   * A directory holding the credentials Secret's keys as files ({@link #SECRET_ACCESS_KEY_ID},
+   * {@link #SECRET_SECRET_ACCESS_KEY}), as the operator mounts it; when set, it wins over {@link
+   * #ENV_ACCESS_KEY_ID} and {@link #ENV_SECRET_ACCESS_KEY} (kept for local runs and tests).
+   */
+  public static final String ENV_CREDENTIALS_DIR = "SHARDEDDB_BACKUP_CREDENTIALS_DIR";
+
   public static final String ENV_SSE = "SHARDEDDB_BACKUP_SSE";
   public static final String ENV_SSE_KMS_KEY_ID = "SHARDEDDB_BACKUP_SSE_KMS_KEY_ID";
 

@@ -50,6 +50,7 @@ class CrdRulesTest {
   private List<Rule> schemaRules;
   private List<Rule> mysqlRules;
   private List<Rule> podsRules;
+  private List<Rule> shardRules;
 
   @BeforeAll
   @SuppressWarnings("unchecked")
@@ -71,6 +72,7 @@ class CrdRulesTest {
     schemaRules = rules((Map<String, Object>) at(spec, "properties", "schema"));
     mysqlRules = rules((Map<String, Object>) at(spec, "properties", "mysql"));
     podsRules = rules((Map<String, Object>) at(spec, "properties", "pods"));
+    shardRules = rules((Map<String, Object>) at(spec, "properties", "shards", "items"));
   }
 
   @Test
@@ -97,6 +99,31 @@ class CrdRulesTest {
         .containsExactly("shard key ranges [low, low+size) must not overlap");
     assertThat(refusals(null, change(ok, s -> s.remove("schema"))))
         .containsExactly("shards need a schema: set spec.schema (or use the router's /init)");
+  }
+
+  @Test
+  void aShardIdThatIsOneOfTheDatabasesOwnNameSuffixesIsRefused() {
+    for (String reserved :
+        List.of(
+            "router",
+            "config",
+            "layout-request",
+            "router-token",
+            "mysql",
+            "shard-auth",
+            "shard-data-auth",
+            "metrics",
+            "ca",
+            "tls")) {
+      assertThat(refusedBy(shardRules, shard(reserved, 0, 10)))
+          .as(reserved)
+          .singleElement()
+          .asString()
+          .startsWith("a shard id must not be one of the database's own name suffixes");
+    }
+    for (String fine : List.of("s1", "eu", "eu-tls", "routers", "sh-router", "tls1")) {
+      assertThat(refusedBy(shardRules, shard(fine, 0, 10))).as(fine).isEmpty();
+    }
   }
 
   @Test

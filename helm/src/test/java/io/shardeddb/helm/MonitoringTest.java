@@ -253,6 +253,51 @@ class MonitoringTest {
   }
 
   @Test
+  void theScrapersNamespaceDefaultsToTheReleasesAndAnyNamespaceIsAnExplicitStar() {
+    for (var c :
+        List.of(
+            Map.entry("", ChartUnderTest.NAMESPACE),
+            Map.entry("monitoring", "monitoring"),
+            Map.entry("*", ""))) {
+      RenderedChart chart =
+          new ChartUnderTest()
+              .render(
+                  Map.of(
+                      "metrics.scraper.enabled", true,
+                      "metrics.serviceMonitor.enabled", true,
+                      "metrics.scraper.namespace", c.getKey()));
+      Container operator =
+          chart.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+      String env =
+          operator.getEnv().stream()
+              .filter(e -> e.getName().equals("SHARDEDDB_METRICS_SCRAPER_NAMESPACE"))
+              .findFirst()
+              .orElseThrow()
+              .getValue();
+      assertThat(env).as("namespace '%s'", c.getKey()).isEqualTo(c.getValue());
+      // The operator's own policy admits the same namespace (every namespace only for "*").
+      Map<String, String> admitted =
+          chart
+              .all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class)
+              .get(0)
+              .getSpec()
+              .getIngress()
+              .get(0)
+              .getFrom()
+              .get(0)
+              .getNamespaceSelector()
+              .getMatchLabels();
+      if (c.getValue().isEmpty()) {
+        assertThat(admitted).as("every namespace").isNullOrEmpty();
+      } else {
+        assertThat(admitted)
+            .as("namespace '%s'", c.getKey())
+            .isEqualTo(Map.of("kubernetes.io/metadata.name", c.getValue()));
+      }
+    }
+  }
+
+  @Test
   void withoutPodMonitorsNoScraperIsAdmitted() {
     Deployment deployment = new ChartUnderTest().render().one(Deployment.class);
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())

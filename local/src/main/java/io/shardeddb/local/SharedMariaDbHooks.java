@@ -1,12 +1,15 @@
 package io.shardeddb.local;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.shardeddb.api.Labels;
 import io.shardeddb.api.MysqlParameters;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +37,44 @@ final class SharedMariaDbHooks implements PodHooks {
 
   @Override
   public Map<String, String> envOverrides(Pod pod, String component, String podIp) {
+    Map<String, String> env = new HashMap<>(componentOverrides(pod, component));
+    env.putAll(logOverrides(databaseOf(pod)));
+    return env;
+  }
+
+  /**
+   * Local mode logs plain text by default: a person reads the pods' log files. The operator renders
+   * JSON unless the database's {@code spec.logging.format} says otherwise, so only a database that
+   * names no format is switched to plain; one that names a format keeps it.
+   */
+  static Map<String, String> logOverrides(ShardedDatabase db) {
+    String format =
+        db == null || db.getSpec() == null ? null : db.getSpec().loggingOrDefault().format();
+    return format == null ? Map.of(LOG_FORMAT, LOCAL_LOG_FORMAT) : Map.of();
+  }
+
+  /** The environment variable of the log format (SettingsTable) and local mode's default. */
+  static final String LOG_FORMAT = "SHARDEDDB_LOG_FORMAT";
+
+  static final String LOCAL_LOG_FORMAT = "plain";
+
+  /** The pod's ShardedDatabase (by its instance label), or null when it is gone. */
+  private ShardedDatabase databaseOf(Pod pod) {
+    String name =
+        pod.getMetadata().getLabels() == null
+            ? null
+            : pod.getMetadata().getLabels().get(Labels.INSTANCE);
+    if (name == null) {
+      return null;
+    }
+    return kube.client()
+        .resources(ShardedDatabase.class)
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(name)
+        .get();
+  }
+
+  private Map<String, String> componentOverrides(Pod pod, String component) {
     return switch (component) {
       case "shard-server" ->
           Map.of(

@@ -32,6 +32,7 @@ public record OperatorConfig(
     String metricsScraperTokenSecret,
     boolean egressPolicies,
     List<Integer> apiServerPorts,
+    List<String> apiServerCidrs,
     Duration caValidity,
     Duration caOverlap) {
 
@@ -123,10 +124,17 @@ public record OperatorConfig(
         "443,6443",
         "The Kubernetes API server's ports (after the `kubernetes` Service's translation) that"
             + " routers' egress rules admit."),
+    API_SERVER_CIDRS(
+        "apiServerCidrs",
+        "shardeddb.network-policy.api-server-cidrs",
+        "",
+        "Comma-separated CIDRs of the Kubernetes API server (the `kubernetes` Service's endpoint"
+            + " addresses, e.g. `10.0.0.5/32`) that routers' egress rules admit on its ports;"
+            + " empty: any address on those ports (docs/security.md)."),
     CA_VALIDITY(
         "caValidity",
         "shardeddb.tls.ca-validity",
-        "3650d",
+        "365d",
         "How long a CA the operator makes for a database is valid; it is rotated with a third of"
             + " it left (docs/security.md)."),
     CA_OVERLAP(
@@ -183,6 +191,7 @@ public record OperatorConfig(
         apiServerPorts == null
             ? NetworkAccess.DEFAULT_API_SERVER_PORTS
             : List.copyOf(apiServerPorts);
+    apiServerCidrs = apiServerCidrs == null ? List.of() : List.copyOf(apiServerCidrs);
   }
 
   /** The pods shard NetworkPolicies admit on the metrics port. */
@@ -192,7 +201,7 @@ public record OperatorConfig(
 
   /** What the databases' NetworkPolicies admit besides their own pods and the operator. */
   public NetworkAccess networkAccess() {
-    return new NetworkAccess(metricsScraper(), egressPolicies, apiServerPorts);
+    return new NetworkAccess(metricsScraper(), egressPolicies, apiServerPorts, apiServerCidrs);
   }
 
   /** The configuration of a container: system properties, then the environment, then defaults. */
@@ -241,6 +250,7 @@ public record OperatorConfig(
         blankToNull(read.apply(Setting.METRICS_SCRAPER_TOKEN_SECRET)),
         Boolean.parseBoolean(read.apply(Setting.EGRESS_POLICIES)),
         NetworkAccess.parsePorts(read.apply(Setting.API_SERVER_PORTS)),
+        NetworkAccess.parseCidrs(read.apply(Setting.API_SERVER_CIDRS)),
         parseDuration(Setting.CA_VALIDITY, read.apply(Setting.CA_VALIDITY)),
         parseDuration(Setting.CA_OVERLAP, read.apply(Setting.CA_OVERLAP)));
   }

@@ -179,8 +179,7 @@ public final class ShardedDbOperator implements AutoCloseable {
             settings.config().operatorNamespace(),
             settings.config().metricsScraperTokenSecret(),
             new java.security.SecureRandom());
-    return new NetworkAccess(
-        access.scraper().withToken(token), access.egress(), access.apiServerPorts());
+    return access.withScraper(access.scraper().withToken(token));
   }
 
   /** Starts the controller (and the management endpoint when its port is not 0). */

@@ -165,6 +165,32 @@ class ManagementPortTlsTest {
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  @Test
+  void theApiAndManagementPortsSpeakTls13OnlyAndRefuseAClientOfferingOnlyTls12() throws Exception {
+    for (int port : List.of(server.port, managementPort)) {
+      try (SSLSocket old =
+          (SSLSocket)
+              Tls.probeContext()
+                  .getSocketFactory()
+                  .createSocket(InetAddress.getLoopbackAddress(), port)) {
+        old.setSoTimeout(5000);
+        old.setEnabledProtocols(new String[] {"TLSv1.2"});
+        assertThatThrownBy(old::startHandshake)
+            .as("port %d, TLS 1.2 only", port)
+            .isInstanceOf(javax.net.ssl.SSLException.class);
+      }
+      try (SSLSocket current =
+          (SSLSocket)
+              Tls.probeContext()
+                  .getSocketFactory()
+                  .createSocket(InetAddress.getLoopbackAddress(), port)) {
+        current.setSoTimeout(5000);
+        current.startHandshake();
+        assertThat(current.getSession().getProtocol()).as("port %d", port).isEqualTo("TLSv1.3");
+      }
+    }
+  }
+
   private static X509Certificate presented(int port) throws Exception {
     try (SSLSocket s =
         (SSLSocket)

@@ -121,6 +121,20 @@ class MysqlPasswordRotationTest {
   }
 
   @Test
+  @DisplayName(
+      "a password file ending in a line break, which the image's MYSQL_PASSWORD_FILE read"
+          + " without it, logs in and is changed to the exact bytes")
+  void aPasswordTheImageReadWithoutItsTrailingNewlineIsChangedToTheExactBytes() throws Exception {
+    admin("ALTER USER '" + user + "'@'%' IDENTIFIED BY 'file-pw'");
+    Files.writeString(secret.resolve("password"), "file-pw\n");
+    Started s = start();
+
+    assertThat(logsIn("file-pw\n")).as("the file's exact bytes").isTrue();
+    assertThat(logsIn("file-pw")).isFalse();
+    assertThat(s.server.password()).isEqualTo("file-pw\n");
+  }
+
+  @Test
   @DisplayName("without previous-password a refused password fails the start, naming the cause")
   void withoutThePreviousPasswordTheStartFailsClearly() throws Exception {
     Files.writeString(secret.resolve("password"), "second-pw");

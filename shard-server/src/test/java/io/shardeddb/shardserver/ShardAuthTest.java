@@ -28,6 +28,7 @@ class ShardAuthTest {
       List.of(
           List.of("POST", "/config"),
           List.of("GET", "/heartbeat"),
+          List.of("GET", "/home"),
           List.of("GET", "/copy"),
           List.of("POST", "/copy"),
           List.of("POST", "/read"),
@@ -48,6 +49,7 @@ class ShardAuthTest {
   static final List<List<String>> DATA =
       List.of(
           List.of("GET", "/heartbeat"),
+          List.of("GET", "/home"),
           List.of("POST", "/read"),
           List.of("POST", "/write"),
           List.of("PUT", "/update"),

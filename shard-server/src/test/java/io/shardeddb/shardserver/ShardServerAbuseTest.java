@@ -163,6 +163,20 @@ class ShardServerAbuseTest {
         new Case("POST", "/fence", "{\"epoch\":\"x\"}", 400, ""),
         new Case("POST", "/config", "{\"schema\":null}", 400, ""),
         new Case("POST", "/config", "{}", 400, "missing field"),
+        new Case(
+            "POST",
+            "/config",
+            "{\"schema\":{\"columns\":[\"Stud_id\"],\"dtypes\":[\"Number\"]},\"shards\":[\"sh2\"],"
+                + "\"columns\":[{\"name\":\"other\",\"type\":\"Number\"}]}",
+            400,
+            "field 'columns' must define the schema's columns"),
+        new Case(
+            "POST",
+            "/config",
+            "{\"schema\":{\"columns\":[\"Stud_id\"],\"dtypes\":[\"Number\"]},\"shards\":[\"sh2\"],"
+                + "\"columns\":[{\"name\":\"Stud_id\",\"type\":\"Number\",\"nullable\":true}]}",
+            400,
+            "cannot be nullable"),
         new Case("POST", "/replicate", "{\"entries\":\"x\"}", 400, ""),
         new Case("POST", "/copy", "{\"shards\":\"sh2\"}", 400, "shards"),
         new Case("POST", "/copy", "{\"shards\":[\"sh9\"]}", 400, "sh9"));

@@ -57,6 +57,21 @@ class ShardServerContractTest {
   }
 
   @Test
+  @DisplayName("GET /home greets as the assignment's server does, configured or not")
+  void homeGreetsWithTheServerName() {
+    // The assignment's server: {"message": "Hello from Server: <id>", "status": "successful"}; the
+    // id here is the replica's name (the pod name in a cluster), before and after /config.
+    for (int i = 0; i < 2; i++) {
+      Http.Reply r = Http.get(url + "/home");
+      assertThat(r.status()).as(r.raw()).isEqualTo(200);
+      assertThat(r.json().get("message").asText()).isEqualTo("Hello from Server: Server0");
+      assertThat(r.json().get("status").asText()).isEqualTo("successful");
+      assertThat(r.json().size()).isEqualTo(2);
+      configured();
+    }
+  }
+
+  @Test
   @DisplayName("/config answers '<server>:<shard> configured'; the same config again is harmless")
   void configIsIdempotent() {
     Http.Reply first = Http.post(url + "/config", CONFIG);

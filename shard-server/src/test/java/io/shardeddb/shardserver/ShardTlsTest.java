@@ -104,6 +104,8 @@ class ShardTlsTest {
     // Every role may ask for a heartbeat (routers route by it, peers and the operator watch).
     for (SSLContext any : List.of(router, peer, operator)) {
       assertThat(call(any, "GET", "/heartbeat", Http.TOKEN).statusCode()).isEqualTo(200);
+      // The assignment's greeting names the server, as the heartbeat does: the same callers.
+      assertThat(call(any, "GET", "/home", Http.TOKEN).statusCode()).isEqualTo(200);
     }
     // Data endpoints: routers.
     assertThat(call(router, "POST", "/read", DATA_TOKEN).statusCode()).isNotIn(401, 403);
@@ -121,6 +123,7 @@ class ShardTlsTest {
     // Without a client certificate nothing but health and metrics.
     assertThat(call(Tls.probeContext(), "GET", "/heartbeat", Http.TOKEN).statusCode())
         .isEqualTo(403);
+    assertThat(call(Tls.probeContext(), "GET", "/home", Http.TOKEN).statusCode()).isEqualTo(403);
   }
 
   /**

@@ -3,6 +3,8 @@ package io.shardeddb.shardserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardeddb.protocol.lb.SchemaDoc;
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.shardserver.storage.DatabaseNames;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
@@ -116,5 +118,37 @@ class UserTableTest {
     assertThat(t.range(c, 0, 10)).containsExactly(Map.of("Stud_id", 5L, "Stud_name", "kept"));
     t.create(c);
     assertThat(count("user_students")).isEqualTo(1);
+  }
+
+  @Test
+  void jsonDateTimeAndNullValuesAreStoredAndReadBackAsTheyWereCoerced() throws SQLException {
+    TableSchema schema =
+        new TableSchema(
+            "users",
+            "id",
+            List.of(
+                new Column("id", ColumnType.Number),
+                new Column("email", ColumnType.String, true, null, null),
+                new Column("doc", ColumnType.Json, true, null, null),
+                new Column("created_at", ColumnType.DateTime, null, "CURRENT_TIMESTAMP", null)));
+    UserTable t = new UserTable(schema);
+    t.create(c);
+    Map<String, Object> full =
+        schema.coerceRow(
+            Map.of(
+                "id", 1,
+                "email", "a@example.com",
+                "doc", "{\"tags\": [\"x\", \"y\"], \"n\": 1.5}",
+                "created_at", "2026-11-26 10:15:30.25"));
+    Map<String, Object> sparse = schema.coerceRow(Map.of("id", 2, "created_at", "2026-11-26"));
+    t.insert(c, List.of(full, sparse));
+    List<Map<String, Object>> rows = t.range(c, 0, 10);
+    assertThat(rows).containsExactly(full, sparse);
+    assertThat(rows.get(0).get("doc")).isEqualTo("{\"tags\":[\"x\",\"y\"],\"n\":1.5}");
+    assertThat(rows.get(1))
+        .containsEntry("email", null)
+        .containsEntry("doc", null)
+        .containsEntry("created_at", "2026-11-26 00:00:00");
+    assertThat(t.canonical(rows.get(0))).isEqualTo(t.canonical(full));
   }
 }

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import java.util.List;
 
 /** The router Deployment that serves the public API. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -14,11 +17,29 @@ public record RouterSpec(
     @JsonPropertyDescription("Router pods.") @Default("2") @Min(1) @Max(20) Integer replicas,
     @JsonPropertyDescription("Bearer-token authentication of the router API.") RouterAuthSpec auth,
     @JsonPropertyDescription("The router Service: its type (ClusterIP by default) and annotations.")
-        RouterServiceSpec service) {
+        RouterServiceSpec service,
+    @JsonPropertyDescription(
+            "Who may reach the router's client ports (HTTP/HTTPS 8080 and MySQL 3306): NetworkPolicy"
+                + " peers (podSelector, namespaceSelector, ipBlock), as Strimzi's listener"
+                + " networkPolicyPeers. Unset or empty: every source, as before (the router is"
+                + " the database's API; its token and TLS guard it). The management port stays"
+                + " the scraper's only.")
+        @Size(max = 32)
+        List<NetworkPolicyPeer> allowedClients) {
 
   /** Router settings with the default Service. */
   public RouterSpec(Integer replicas, RouterAuthSpec auth) {
-    this(replicas, auth, null);
+    this(replicas, auth, null, null);
+  }
+
+  /** Router settings admitting every client. */
+  public RouterSpec(Integer replicas, RouterAuthSpec auth, RouterServiceSpec service) {
+    this(replicas, auth, service, null);
+  }
+
+  /** The peers admitted to the client ports; empty: every source. */
+  public List<NetworkPolicyPeer> allowedClientsOrEmpty() {
+    return allowedClients == null ? List.of() : allowedClients;
   }
 
   /** The Service settings, never null. */

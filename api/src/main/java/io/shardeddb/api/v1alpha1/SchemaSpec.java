@@ -41,9 +41,7 @@ public record SchemaSpec(
   /** This schema as the protocol's TableSchema. */
   public TableSchema toTableSchema() {
     List<Column> cols =
-        columns == null
-            ? List.of()
-            : columns.stream().map(c -> new Column(c.name(), c.type())).toList();
+        columns == null ? List.of() : columns.stream().map(ColumnSpec::toColumn).toList();
     return new TableSchema(table, shardKey, cols);
   }
 }

@@ -13,8 +13,9 @@ import org.jclouds.blobstore.BlobStoreContext;
 /**
  * A real S3 protocol server on this machine: S3Proxy over a filesystem blob store, on a loopback
  * address, with one access key (AWS signature v2/v4 checked on every request). Local mode's default
- * backup store, and the store the tests use. Needs {@code org.gaul:s3proxy} on the class path
- * (optional dependency of this module).
+ * backup store, and the store the tests use. Like S3, a GET racing an overwrite answers one whole
+ * version, never one PUT's body under another's metadata ({@link WholeVersionBlobStore}). Needs
+ * {@code org.gaul:s3proxy} on the class path (optional dependency of this module).
  */
 public final class EmbeddedS3Server implements AutoCloseable {
   private final S3Proxy proxy;
@@ -53,7 +54,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
         ContextBuilder.newBuilder("filesystem").overrides(props).build(BlobStoreContext.class);
     S3Proxy proxy =
         S3Proxy.builder()
-            .blobStore(context.getBlobStore())
+            .blobStore(new WholeVersionBlobStore(context.getBlobStore()))
             .endpoint(URI.create("http://" + host + ":" + port))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKeyId, secretAccessKey)
             .ignoreUnknownHeaders(true)

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       LocalPauseCommand.class,
       LocalResumeCommand.class,
       LocalPartitionCommand.class,
-      LocalHealCommand.class
+      LocalHealCommand.class,
+      LocalBookingCommand.class
     })
 public final class LocalCommand {}

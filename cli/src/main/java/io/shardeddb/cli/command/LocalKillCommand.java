@@ -1,9 +1,7 @@
 package io.shardeddb.cli.command;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.shardeddb.local.LocalPodRunner;
-import java.util.Optional;
+import io.shardeddb.local.LocalPodKill;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,23 +22,12 @@ public final class LocalKillCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (KubernetesClient client = cluster.client()) {
-      Pod p = client.pods().withName(pod).get();
-      String pid =
-          p == null || p.getMetadata().getAnnotations() == null
-              ? null
-              : p.getMetadata().getAnnotations().get(LocalPodRunner.PID_ANNOTATION);
-      if (pid == null || pid.isBlank()) {
-        spec.commandLine().getErr().println("error: pod " + pod + " has no running local process");
-        return 1;
-      }
-      Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(pid));
-      if (h.isEmpty()) {
-        spec.commandLine().getErr().println("error: process " + pid + " is not running");
-        return 1;
-      }
-      h.get().destroyForcibly();
-      spec.commandLine().getOut().println("killed pod " + pod + " (pid " + pid + ")");
+      LocalPodKill.Killed killed = LocalPodKill.kill(pod, client.pods().withName(pod).get());
+      spec.commandLine().getOut().println("killed pod " + pod + " (pid " + killed.pid() + ")");
       return 0;
+    } catch (LocalPodKill.NotKillable e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 1;
     }
   }
 }

@@ -114,7 +114,11 @@ public final class ResourceFileValidator {
           Map<String, Object> c = map(o, "spec.schema.columns[]", file);
           columns.add(
               new Column(
-                  String.valueOf(c.get("name")), ColumnType.parse(String.valueOf(c.get("type")))));
+                  String.valueOf(c.get("name")),
+                  ColumnType.parse(String.valueOf(c.get("type"))),
+                  c.get("nullable") instanceof Boolean b ? b : null,
+                  c.get("default") == null ? null : String.valueOf(c.get("default")),
+                  c.get("autoIncrement") instanceof Boolean b ? b : null));
         }
         Object table = schema.getOrDefault("table", name.replace('-', '_'));
         new TableSchema(String.valueOf(table), (String) schema.get("shardKey"), columns).validate();

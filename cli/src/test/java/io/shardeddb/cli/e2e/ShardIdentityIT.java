@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.local.LocalCluster;
 import io.shardeddb.protocol.client.RouterClient;
+import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
+import io.shardeddb.protocol.tls.TlsIdentity;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.protocol.tls.TlsRole;
 import java.net.URI;
@@ -18,12 +20,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Security review 2026-11-26 #1 on real processes (local mode, TLS by default, two shards): the
  * attack that was confirmed — pod {@code iddb-sh1-0}'s mounted certificate and key with the shard
  * credential read shard sh2's {@code /snapshot} and {@code /log} with 200 — now gets 403, as does
- * its {@code /replicate}; sh2's own pod still reads its snapshot.
+ * its {@code /replicate}; sh2's own pod still reads its snapshot. Also #4 (a certificate of another
+ * database from the same CA is refused) and TLS 1.3 only on the shard-servers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ShardIdentityIT {
@@ -92,6 +98,89 @@ class ShardIdentityIT {
         call(podIdentity("sh2", 0), "GET", sh2 + "/snapshot", token, null);
     assertThat(snapshot.statusCode()).as(snapshot.body()).isEqualTo(200);
     assertThat(snapshot.body()).contains("Lin");
+  }
+
+  /**
+   * Security review 2026-11-26 #4: a second database sharing this one's CA ({@code
+   * spec.tls.caSecret}) holds certificates from the same issuer. Issued here from this database's
+   * own CA, naming database {@code otherdb}: its pod is refused sh2's {@code /snapshot} and {@code
+   * /heartbeat}, its router {@code /read}, its operator {@code /fence}, each 403 naming the
+   * database the server belongs to.
+   */
+  @Test
+  void certificatesOfAnotherDatabaseFromTheSameCaAreRefused() throws Exception {
+    String sh2 = "https://" + primaryIp("sh2") + ":8081";
+    String token = cluster.shardCredential(DB).orElseThrow();
+    String ns = cluster.namespace();
+    List<Object[]> calls =
+        List.of(
+            new Object[] {
+              TlsIdentity.pod(ns, "otherdb", "sh2", "otherdb-sh2-0"), "GET", "/snapshot"
+            },
+            new Object[] {
+              TlsIdentity.pod(ns, "otherdb", "sh2", "otherdb-sh2-0"), "GET", "/heartbeat"
+            },
+            new Object[] {TlsIdentity.component(ns, "otherdb", TlsRole.ROUTER), "POST", "/read"},
+            new Object[] {
+              TlsIdentity.component(ns, "otherdb", TlsRole.OPERATOR), "POST", "/fence"
+            });
+    for (Object[] c : calls) {
+      TlsIdentity identity = (TlsIdentity) c[0];
+      HttpResponse<String> r =
+          call(sameCaIdentity(identity), (String) c[1], sh2 + c[2], token, "{}");
+      assertThat(r.statusCode()).as("%s %s: %s", identity.uri(), c[2], r.body()).isEqualTo(403);
+      assertThat(r.body())
+          .contains("only certificates of database " + ns + "/" + DB)
+          .contains("database " + ns + "/otherdb")
+          .doesNotContain("Lin");
+    }
+  }
+
+  /**
+   * TLS 1.3 only between the project's processes (docs/security.md, "TLS versions"): a shard-server
+   * pod refuses a client offering only TLS 1.2, while the router's client-facing port still takes
+   * it.
+   */
+  @Test
+  void aShardServerRefusesTls12WhileTheRoutersClientPortTakesIt() throws Exception {
+    assertThat(handshake(primaryIp("sh2"), 8081, "TLSv1.2")).startsWith("refused");
+    assertThat(handshake(primaryIp("sh2"), 8081, "TLSv1.3")).isEqualTo("TLSv1.3");
+    LocalCluster.RouterInfo router = cluster.routerInfo(DB).orElseThrow();
+    URI client = URI.create(router.routerUrl());
+    assertThat(client.getScheme()).isEqualTo("https");
+    assertThat(handshake(client.getHost(), client.getPort(), "TLSv1.2")).isEqualTo("TLSv1.2");
+  }
+
+  /** The protocol a handshake offering only {@code protocol} agreed, or "refused: ...". */
+  private static String handshake(String host, int port, String protocol) throws Exception {
+    try (SSLSocket s = (SSLSocket) Tls.probeContext().getSocketFactory().createSocket(host, port)) {
+      s.setSoTimeout(10_000);
+      s.setEnabledProtocols(new String[] {protocol});
+      s.startHandshake();
+      return s.getSession().getProtocol();
+    } catch (javax.net.ssl.SSLException e) {
+      return "refused: " + e.getMessage();
+    }
+  }
+
+  /** A client certificate for {@code identity}, issued by this database's CA ({@code <db>-ca}). */
+  private SSLContext sameCaIdentity(TlsIdentity identity) {
+    String caSecret = ShardedDatabaseResources.caSecretName(DB);
+    CertificateAuthority ca =
+        CertificateAuthority.of(
+            PemMaterial.certificates(secret(caSecret, "ca.crt")).get(0),
+            PemMaterial.privateKey(secret(caSecret, "ca.key")),
+            new SecureRandom());
+    CertificateAuthority.Issued issued =
+        ca.issue(
+            identity, "test-other-db", List.of(), List.of(), Instant.now(), Duration.ofHours(1));
+    return Tls.clientContext(
+        TlsMaterialSource.fixed(
+            PemMaterial.parse(
+                PemMaterial.pem(List.of(ca.certificate())),
+                issued.certificatePem(),
+                issued.keyPem())),
+        TlsRole.SHARD_SERVER);
   }
 
   private SSLContext podIdentity(String shard, int ordinal) {

@@ -56,8 +56,12 @@ public final class TlsSecrets {
 
   public static final String CA_KEY = "ca.key";
 
-  /** How long a CA the operator makes is valid by default (rotated with a third of it left). */
-  public static final Duration CA_VALIDITY = Duration.ofDays(3650);
+  /**
+   * How long a CA the operator makes is valid by default: a year, as Strimzi's cluster CA (a CA key
+   * read from a backup mints certificates for at most that long); rotated with a third of it left,
+   * without a restart ({@link CaRotation}).
+   */
+  public static final Duration CA_VALIDITY = Duration.ofDays(365);
 
   /** Keys of the CA Secret holding a rotation's state ({@link CaRotation}). */
   static final String NEXT_CERT = "next.crt";

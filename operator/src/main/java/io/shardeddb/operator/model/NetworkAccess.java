@@ -9,9 +9,14 @@ import java.util.List;
  * the backup store's port, and routers only the shard pods, DNS and the Kubernetes API server on
  * {@code apiServerPorts} (the API server is no pod a selector can name; after the Service's address
  * translation a policy sees its real port: 443 on most managed clusters, 6443 on kubeadm-style
- * ones).
+ * ones), at {@code apiServerCidrs} when given (the addresses the {@code kubernetes} Service's
+ * endpoints have), else at any address on those ports.
  */
-public record NetworkAccess(MetricsScraper scraper, boolean egress, List<Integer> apiServerPorts) {
+public record NetworkAccess(
+    MetricsScraper scraper,
+    boolean egress,
+    List<Integer> apiServerPorts,
+    List<String> apiServerCidrs) {
 
   /** The API server ports admitted when none are configured. */
   public static final List<Integer> DEFAULT_API_SERVER_PORTS = List.of(443, 6443);
@@ -20,8 +25,14 @@ public record NetworkAccess(MetricsScraper scraper, boolean egress, List<Integer
   public static final NetworkAccess DEFAULT =
       new NetworkAccess(MetricsScraper.NONE, true, DEFAULT_API_SERVER_PORTS);
 
+  /** Access admitting the API server at any address on its ports. */
+  public NetworkAccess(MetricsScraper scraper, boolean egress, List<Integer> apiServerPorts) {
+    this(scraper, egress, apiServerPorts, List.of());
+  }
+
   public NetworkAccess {
     scraper = scraper == null ? MetricsScraper.NONE : scraper;
+    apiServerCidrs = apiServerCidrs == null ? List.of() : List.copyOf(apiServerCidrs);
     apiServerPorts =
         apiServerPorts == null || apiServerPorts.isEmpty()
             ? DEFAULT_API_SERVER_PORTS
@@ -30,7 +41,56 @@ public record NetworkAccess(MetricsScraper scraper, boolean egress, List<Integer
 
   /** This access with {@code scraper} admitted on the metrics port instead. */
   public NetworkAccess withScraper(MetricsScraper scraper) {
-    return new NetworkAccess(scraper, egress, apiServerPorts);
+    return new NetworkAccess(scraper, egress, apiServerPorts, apiServerCidrs);
+  }
+
+  /**
+   * A comma-separated list of CIDRs ({@code 10.0.0.1/32,fd00::1/128}); blank: none (any address).
+   *
+   * @throws IllegalArgumentException naming an entry that is not an IPv4 or IPv6 CIDR
+   */
+  public static List<String> parseCidrs(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    List<String> cidrs = new java.util.ArrayList<>();
+    for (String entry : value.split(",")) {
+      String cidr = entry.trim();
+      if (cidr.isEmpty()) {
+        continue;
+      }
+      if (!isCidr(cidr)) {
+        throw new IllegalArgumentException(
+            "API server CIDRs: '" + cidr + "' is not a CIDR (address/prefix, e.g. 10.0.0.1/32)");
+      }
+      cidrs.add(cidr);
+    }
+    return List.copyOf(cidrs);
+  }
+
+  private static boolean isCidr(String cidr) {
+    int slash = cidr.indexOf('/');
+    if (slash < 0) {
+      return false;
+    }
+    String address = cidr.substring(0, slash);
+    boolean v4 = address.matches("(\\d{1,3}\\.){3}\\d{1,3}");
+    boolean v6 = address.contains(":") && address.matches("[0-9A-Fa-f:.]+");
+    int prefix;
+    try {
+      prefix = Integer.parseInt(cidr.substring(slash + 1));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (v4) {
+      for (String part : address.split("\\.")) {
+        if (Integer.parseInt(part) > 255) {
+          return false;
+        }
+      }
+      return prefix >= 0 && prefix <= 32;
+    }
+    return v6 && prefix >= 0 && prefix <= 128;
   }
 
   /**

@@ -32,13 +32,15 @@ import java.util.Map;
  *       stream port from the database's shard pods (replication) and router pods (the data
  *       channel); the management port (health, {@code /prometheus}) from the configured scraper
  *       only;
- *   <li>into router pods: the router port from anywhere (the database's clients); the management
- *       port from the configured scraper only;
+ *   <li>into router pods: the client ports (HTTP, MySQL) from {@code spec.router.allowedClients},
+ *       or from anywhere when it names none (the database's clients); the management port from the
+ *       configured scraper only;
  *   <li>out of shard pods (with egress on): the database's shard pods on both ports, DNS, and the
  *       backup store's port when backups are configured (any address: the store is outside the
  *       cluster or a Service whose pods no selector here knows);
  *   <li>out of router pods (with egress on): the database's shard pods on the API and stream ports,
- *       DNS, and the API server's ports (any address: the API server is no pod).
+ *       DNS, and the API server's ports (at {@code shardeddb.network-policy.api-server-cidrs}, else
+ *       any address: the API server is no pod).
  * </ul>
  *
  * Traffic inside a pod (the shard-server to its MySQL sidecar on 127.0.0.1) is not subject to
@@ -119,13 +121,13 @@ public final class NetworkPolicies {
   /** The policy of the router's pods. */
   public static NetworkPolicy router(DatabaseModel db) {
     String name = ShardedDatabaseResources.routerName(db.name());
-    // The database's clients, wherever they run: the router is the database's API (HTTP and the
-    // MySQL protocol). Its
-    // management port (health, /prometheus) only from the scraper.
+    // The database's clients (HTTP and the MySQL protocol): spec.router.allowedClients, or every
+    // source when it names none (the router is the database's API). Its management port (health,
+    // /prometheus) only from the scraper.
     List<NetworkPolicyIngressRule> ingress = new ArrayList<>();
     ingress.add(
         ingress(
-            List.of(),
+            db.spec().routerOrDefault().allowedClientsOrEmpty(),
             tcp(ShardedDatabaseResources.ROUTER_PORT),
             tcp(ShardedDatabaseResources.ROUTER_MYSQL_PORT)));
     db.scraper()
@@ -140,9 +142,20 @@ public final class NetworkPolicies {
               tcp(ShardedDatabaseResources.SHARD_SERVER_PORT),
               tcp(ShardedDatabaseResources.REPLICATION_STREAM_PORT)));
       egress.add(dns());
+      // The API server (the router watches its ShardedDatabase and writes its layout request):
+      // at the configured addresses, else at any address on its ports (it is no pod a selector
+      // can name). Nothing else: the router connects to no other service.
       egress.add(
           egress(
-              List.of(),
+              db.network().apiServerCidrs().stream()
+                  .map(
+                      cidr ->
+                          new NetworkPolicyPeerBuilder()
+                              .withNewIpBlock()
+                              .withCidr(cidr)
+                              .endIpBlock()
+                              .build())
+                  .toList(),
               db.network().apiServerPorts().stream()
                   .map(NetworkPolicies::tcp)
                   .toArray(NetworkPolicyPort[]::new)));

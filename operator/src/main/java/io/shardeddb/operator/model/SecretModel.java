@@ -84,7 +84,8 @@ public final class SecretModel {
 
   /**
    * The scrape credential Secret ({@code <db>-metrics}): {@code token} generated once, every key
-   * already stored kept (and accepted by the pods), as for {@link #shardAuth}.
+   * already stored kept (and accepted by the pods), as for {@link #shardAuth}, except the chart's
+   * shared token ({@code scraper}), which is the current one or, with none configured, removed.
    */
   public Secret metricsAuth(DatabaseModel db, Secret existing) {
     Map<String, String> data = new LinkedHashMap<>();
@@ -97,6 +98,11 @@ public final class SecretModel {
     }
     if (existing != null && existing.getData() != null) {
       existing.getData().forEach(data::putIfAbsent);
+    }
+    if (scraper == null) {
+      // No chart token any more (PodMonitors off, or its Secret gone): the shared token must stop
+      // opening this database's /prometheus, so the operator's own key goes with it.
+      data.remove(SCRAPER_TOKEN);
     }
     return secret(
         db,

@@ -11,6 +11,7 @@ import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.BackupSpec;
 import io.shardeddb.api.v1alpha1.BackupStoreSpec;
 import io.shardeddb.api.v1alpha1.FromBackupSpec;
+import io.shardeddb.api.v1alpha1.LoggingSpec;
 import io.shardeddb.api.v1alpha1.TlsSpec;
 import io.shardeddb.backup.StoreSettings;
 import io.shardeddb.operator.cert.TlsPods;
@@ -112,6 +113,12 @@ public final class SettingsTable {
           // The scrape credential /prometheus takes (PodParts.metricsAuthVolume).
           shardServer("SHARDEDDB_METRICS_AUTH_DIR", OPERATOR, fixed(METRICS_AUTH)),
           shardServer("JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
+          // Logs (docs/monitoring.md, "Logs"): the format and level, and who logs on every line.
+          shardServer("SHARDEDDB_LOG_FORMAT", "spec.logging.format", SettingsTable::logFormat),
+          shardServer("SHARDEDDB_LOG_LEVEL", "spec.logging.level", SettingsTable::logLevel),
+          shardServer("SHARDEDDB_LOG_DATABASE", "metadata.name", t -> text(t.db().name())),
+          shardServer("SHARDEDDB_LOG_SHARD", "spec.shards[].id", t -> text(t.shard())),
+          shardServer("SHARDEDDB_LOG_POD", POD, pod("metadata.name")),
           // Archiving, base backups and restore at start (docs/backup.md); none without a store.
           store(StoreSettings.ENV_ENDPOINT, "endpoint", BackupStoreSpec::endpoint),
           store(StoreSettings.ENV_REGION, "region", BackupStoreSpec::region),
@@ -121,8 +128,12 @@ public final class SettingsTable {
           store(
               StoreSettings.ENV_SSE, "serverSideEncryption", BackupStoreSpec::serverSideEncryption),
           store(StoreSettings.ENV_SSE_KMS_KEY_ID, "kmsKeyId", BackupStoreSpec::kmsKeyId),
-          storeSecret(StoreSettings.ENV_ACCESS_KEY_ID, StoreSettings.SECRET_ACCESS_KEY_ID),
-          storeSecret(StoreSettings.ENV_SECRET_ACCESS_KEY, StoreSettings.SECRET_SECRET_ACCESS_KEY),
+          // The access key as files of the mounted Secret (ShardModel.backupStoreVolume), not
+          // environment variables (/proc/<pid>/environ, `kubectl describe`).
+          store(
+              StoreSettings.ENV_CREDENTIALS_DIR,
+              "credentialsSecret",
+              s -> ShardedDatabaseResources.BACKUP_STORE_CREDENTIALS_MOUNT),
           shardServer(
               "SHARDEDDB_BACKUP_DATABASE",
               "metadata.name",
@@ -163,6 +174,7 @@ public final class SettingsTable {
           // The server picks its own <pod>.crt/.key from its shard's Secret.
           shardServerTls("SHARDEDDB_TLS_POD_NAME", POD, tls -> new Value.FromPod("metadata.name")),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "schema", "spec.schema.columns"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "columns", "spec.schema.columns"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "table", "spec.schema.table"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "shardKey", "spec.schema.shardKey"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "shards", "spec.shards[].id"),
@@ -171,12 +183,20 @@ public final class SettingsTable {
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "sharding", "spec.sharding"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "ranges", "status.applied.shards"),
           listed(Process.SHARD_SERVER, Channel.ROLE_CALL, "writeQuorum", "spec.writeQuorum"),
-          // MySQL, beside each shard-server.
-          mysql("MYSQL_ROOT_PASSWORD", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_ROOT_PASSWORD)),
+          // MySQL, beside each shard-server. Passwords as files of the mounted Secret
+          // (ShardModel.mysqlCredentialsVolume), read by the image at initialisation: none in the
+          // environment (/proc/<pid>/environ, `kubectl describe`), as CloudNativePG mounts them.
+          mysql(
+              "MYSQL_ROOT_PASSWORD_FILE",
+              MYSQL_SECRET,
+              fixed(mysqlCredentialFile(SecretKeys.MYSQL_ROOT_PASSWORD))),
           // Without it the image creates root@'%'.
           mysql("MYSQL_ROOT_HOST", OPERATOR, fixed("localhost")),
           mysql("MYSQL_USER", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_USERNAME)),
-          mysql("MYSQL_PASSWORD", MYSQL_SECRET, mysqlSecret(SecretKeys.MYSQL_PASSWORD)),
+          mysql(
+              "MYSQL_PASSWORD_FILE",
+              MYSQL_SECRET,
+              fixed(mysqlCredentialFile(SecretKeys.MYSQL_PASSWORD))),
           mysql("MYSQL_DATABASE", OPERATOR, fixed(ShardedDatabaseResources.MYSQL_DATABASE)),
           // It listens on 127.0.0.1 only (the shard-server is its only client), root logs in from
           // localhost only, and the binary log is off (the shard-server keeps its own log).
@@ -232,6 +252,10 @@ public final class SettingsTable {
                           : ShardedDatabaseResources.SHARD_AUTH_MOUNT)),
           router("SHARDEDDB_METRICS_AUTH_DIR", OPERATOR, fixed(METRICS_AUTH)),
           router("JDK_JAVA_OPTIONS", OPERATOR, fixed(PodParts.JVM_OPTIONS)),
+          router("SHARDEDDB_LOG_FORMAT", "spec.logging.format", SettingsTable::logFormat),
+          router("SHARDEDDB_LOG_LEVEL", "spec.logging.level", SettingsTable::logLevel),
+          router("SHARDEDDB_LOG_DATABASE", "metadata.name", t -> text(t.db().name())),
+          router("SHARDEDDB_LOG_POD", POD, pod("metadata.name")),
           // Shard hops stay TLS with routerPlainHttp; only the client port goes plain.
           routerTls(
               "SHARDEDDB_ROUTER_TLS_DIR",
@@ -393,14 +417,6 @@ public final class SettingsTable {
         name, STORE + field, t -> store(t).map(s -> text(get.apply(s))).orElse(null));
   }
 
-  /** A key of the store's credentials Secret, by reference; only when there is a store. */
-  private static Setting storeSecret(String name, String key) {
-    return shardServer(
-        name,
-        STORE + "credentialsSecret",
-        t -> store(t).map(s -> secret(s.credentialsSecret(), key)).orElse(null));
-  }
-
   /** A field of {@code spec.bootstrap.fromBackup}, emitted only with a store and a restore. */
   private static Setting restore(
       String name, String field, BiFunction<Target, FromBackupSpec, String> get) {
@@ -428,12 +444,28 @@ public final class SettingsTable {
         .orElse(List.of());
   }
 
+  /** The spec's log format, else JSON: pods in a cluster log for a collector. */
+  private static Value logFormat(Target t) {
+    String format = t.db().spec().loggingOrDefault().format();
+    return text(format == null ? LoggingSpec.DEFAULT_FORMAT : format);
+  }
+
+  /** The spec's log level; none (the process's info) when absent. */
+  private static Value logLevel(Target t) {
+    return text(t.db().spec().loggingOrDefault().level());
+  }
+
   private static Map<String, String> mysqlParameters(Target t) {
     return t.db().spec().mysqlOrDefault().parametersOrEmpty();
   }
 
   private static Function<Target, Value> mysqlSecret(String key) {
     return t -> secret(t.db().mysqlSecret(), key);
+  }
+
+  /** A key of the MySQL credentials Secret as the file both shard pod containers mount. */
+  private static String mysqlCredentialFile(String key) {
+    return ShardedDatabaseResources.MYSQL_CREDENTIALS_MOUNT + "/" + key;
   }
 
   private static Function<Target, Value> fixed(String value) {

@@ -34,6 +34,7 @@ public final class ShardConfigModel {
         shard.low(),
         shard.size(),
         spec.shardingOrDefault(),
-        owned == null ? List.of() : List.of(owned));
+        owned == null ? List.of() : List.of(owned),
+        spec.schema().toTableSchema().columns());
   }
 }

@@ -103,6 +103,7 @@ public final class ShardModel {
                 Security.scratch(MYSQL_RUN_VOLUME),
                 Security.scratch(MYSQL_TMP_VOLUME),
                 Security.scratch(SHARD_SERVER_TMP_VOLUME))
+            .addAllToVolumes(BackupStoreFiles.volumes(db))
             .withContainers(
                 mysqlContainer(db, shard),
                 shardServerContainer(
@@ -221,16 +222,18 @@ public final class ShardModel {
    * Runs {@code command} as the shard-server's MySQL user with the mounted Secret's {@code
    * password}, else its {@code previous-password} (during a rotation the shard-server changes
    * MySQL's password a moment after the kubelet updated the files: either may be the one MySQL
-   * takes). The file's exact bytes, as the shard-server and the image's {@code MYSQL_PASSWORD} use
-   * them.
+   * takes). The file's exact bytes, as the shard-server uses them, then without trailing newlines,
+   * as the image's {@code MYSQL_PASSWORD_FILE} read them at initialisation (until the shard-server
+   * changed the password to the exact bytes).
    */
   static String asMysqlUser(String command) {
     return "cd "
         + ShardedDatabaseResources.MYSQL_CREDENTIALS_MOUNT
         + " && for f in password previous-password; do [ -f \"$f\" ] || continue;"
-        + " p=\"$(cat \"$f\"; printf x)\"; MYSQL_PWD=\"${p%x}\" "
+        + " p=\"$(cat \"$f\"; printf x)\"; for q in \"${p%x}\" \"$(cat \"$f\")\"; do"
+        + " MYSQL_PWD=\"$q\" "
         + command
-        + " >/dev/null 2>&1 && exit 0; done; exit 1";
+        + " >/dev/null 2>&1 && exit 0; done; done; exit 1";
   }
 
   /** Answers once mysqld accepts and serves a connection on 127.0.0.1. */
@@ -272,6 +275,7 @@ public final class ShardModel {
             PodParts.metricsAuthMount(),
             mysqlCredentialsMount(),
             Security.scratchMount(SHARD_SERVER_TMP_VOLUME, "/tmp"))
+        .addAllToVolumeMounts(BackupStoreFiles.mounts(db))
         .withStartupProbe(PodParts.startupProbe("/health/liveness"))
         .withReadinessProbe(PodParts.httpProbe("/health/readiness", 5, 5))
         .withLivenessProbe(PodParts.livenessProbe("/health/liveness"))

@@ -60,6 +60,17 @@ final class AggregateStep {
     return result;
   }
 
+  /** The status of a database refused because another one holds its names; Events recorded. */
+  StatusAggregator.Result nameClash(
+      ShardedDatabase sdb,
+      ShardedDatabaseStatus previous,
+      java.util.List<String> clashes,
+      Instant now) {
+    StatusAggregator.Result result = aggregator.nameClash(sdb, previous, clashes, now);
+    events.recordAll(sdb, result.events());
+    return result;
+  }
+
   /** The status after a full pass; its Events recorded. */
   StatusAggregator.Result aggregate(
       ShardedDatabase sdb,

@@ -71,11 +71,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Reconciles a ShardedDatabase as a flat list of named steps, each in its own file
  * (docs/operator.md, "One reconcile"): {@link LayoutRequestStep the router's layout request},
- * validate, {@link ObserveStep observe}, {@link WorkflowStep workflow} (which shards run, then the
- * dependents), {@link ShardsStep shards}, {@link StuckPodReplacer stuck pods}, {@link ReshardStep
- * resharding}, {@link AggregateStep aggregate} (the one owner of conditions) and {@link FinishStep
- * finish}. It never waits: work that is not possible yet is retried by {@code rescheduleAfter}.
- * This file holds the list, the event sources and the workflow's dependents.
+ * validate, {@link NameClash names no other database holds}, {@link ObserveStep observe}, {@link
+ * WorkflowStep workflow} (which shards run, then the dependents), {@link ShardsStep shards}, {@link
+ * StuckPodReplacer stuck pods}, {@link ReshardStep resharding}, {@link AggregateStep aggregate}
+ * (the one owner of conditions) and {@link FinishStep finish}. It never waits: work that is not
+ * possible yet is retried by {@code rescheduleAfter}. This file holds the list, the event sources
+ * and the workflow's dependents.
  */
 @Workflow(
     explicitInvocation = true,
@@ -238,6 +239,15 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
       return finish.invalid(
           sdb, context, previous, aggregate.invalid(sdb, previous, problems, now));
     }
+    List<String> clashes =
+        NameClash.problems(
+            sdb,
+            context.getPrimaryCache().list(sdb.getMetadata().getNamespace()).toList(),
+            new NameOwners(client, sdb.getMetadata().getNamespace()));
+    if (!clashes.isEmpty()) {
+      return finish.invalid(
+          sdb, context, previous, aggregate.nameClash(sdb, previous, clashes, now));
+    }
     ObserveStep.Observed observed = observe.observe(sdb, context, now);
     WorkflowStep.Desired desired = workflow.reconcile(sdb, context, previous, observed);
     ShardsStep.Shards coordinated =
@@ -312,7 +322,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
    */
   public record CaTimes(Duration validity, Duration overlap) {
 
-    /** Ten years; five minutes. */
+    /** A year; five minutes. */
     public static final CaTimes DEFAULTS =
         new CaTimes(TlsSecrets.CA_VALIDITY, OperatorTls.CA_OVERLAP);
   }

@@ -2,6 +2,7 @@ package io.shardeddb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.shardeddb.api.MysqlParameters;
+import io.shardeddb.api.OwnedNames;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.ColumnSpec;
@@ -23,9 +24,10 @@ import java.util.Objects;
 
 /**
  * Checks what the CRD schema cannot (or what reached the operator without it, e.g. an API server
- * without CEL): schema and shard layout through the protocol's own validation, name lengths, and
- * changes to fields that cannot change once applied (compared with the status's {@code applied}). A
- * problem becomes {@code Ready=False, reason=InvalidSpec}, never an exception.
+ * without CEL): schema and shard layout through the protocol's own validation, name lengths, shard
+ * ids that would give two of the database's objects one name ({@link OwnedNames}), and changes to
+ * fields that cannot change once applied (compared with the status's {@code applied}). A problem
+ * becomes {@code Ready=False, reason=InvalidSpec}, never an exception.
  */
 public final class SpecValidator {
 
@@ -64,6 +66,10 @@ public final class SpecValidator {
         problems.add("spec.shards id '" + shard.id() + "' must be a DNS label (a-z, 0-9, -)");
         continue;
       }
+      if (ShardedDatabaseResources.RESERVED_SHARD_IDS.contains(shard.id())) {
+        problems.add("spec.shards id '" + shard.id() + "': " + ShardSpec.RESERVED_ID_MESSAGE);
+        continue;
+      }
       String sts = ShardedDatabaseResources.shardStatefulSetName(db, shard.id());
       if (sts.length() > ShardedDatabaseResources.MAX_STATEFULSET_NAME) {
         problems.add(
@@ -92,6 +98,10 @@ public final class SpecValidator {
         problems.add(
             "shard '" + shard.id() + "' replicas must be between 1 and 9, got " + shard.replicas());
       }
+    }
+    for (OwnedNames.Name twice : OwnedNames.dupes(OwnedNames.of(sdb))) {
+      problems.add(
+          twice + " would be two objects of this database: rename the shard that makes it");
     }
     problems.addAll(MysqlParameters.problems(spec.mysqlOrDefault().parameters()));
     problems.addAll(podSettingsProblems(spec));

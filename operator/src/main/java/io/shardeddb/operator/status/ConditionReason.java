@@ -14,6 +14,11 @@ public enum ConditionReason {
   RouterNotReady,
   /** The spec cannot be applied. */
   InvalidSpec,
+  /**
+   * Another database of the namespace holds names this one's objects would have; none is written
+   * (NameClash in the operator).
+   */
+  NameClash,
   /** A shard still holding rows was removed from the spec. */
   ShardRemovalRefused,
   /** A failover cannot elect: too few replicas fenced. */

@@ -43,18 +43,35 @@ public final class StatusAggregator {
   /** The status of a database whose spec cannot be applied. */
   public Result invalid(
       ShardedDatabase sdb, ShardedDatabaseStatus previous, List<String> problems, Instant now) {
+    return refused(
+        sdb, previous, problems, ConditionReason.InvalidSpec, EventReason.InvalidSpec, now);
+  }
+
+  /**
+   * The status of a database none of whose objects is written because another database of its
+   * namespace holds some of their names ({@code NameClash}).
+   */
+  public Result nameClash(
+      ShardedDatabase sdb, ShardedDatabaseStatus previous, List<String> clashes, Instant now) {
+    return refused(sdb, previous, clashes, ConditionReason.NameClash, EventReason.NameClash, now);
+  }
+
+  private Result refused(
+      ShardedDatabase sdb,
+      ShardedDatabaseStatus previous,
+      List<String> problems,
+      ConditionReason reason,
+      EventReason eventReason,
+      Instant now) {
     String message = String.join("; ", problems);
-    boolean alreadyReported =
-        shows(previous, ConditionType.Ready, ConditionReason.InvalidSpec, message);
+    boolean alreadyReported = shows(previous, ConditionType.Ready, reason, message);
     List<ShardEvent> events =
-        alreadyReported ? List.of() : List.of(new ShardEvent(EventReason.InvalidSpec, message));
+        alreadyReported ? List.of() : List.of(new ShardEvent(eventReason, message));
     List<DesiredCondition> desired =
         List.of(
-            DesiredCondition.isFalse(ConditionType.Ready, ConditionReason.InvalidSpec, message),
+            DesiredCondition.isFalse(ConditionType.Ready, reason, message),
             DesiredCondition.isFalse(
-                ConditionType.Progressing,
-                ConditionReason.InvalidSpec,
-                "fix the spec to continue: " + message));
+                ConditionType.Progressing, reason, "fix the spec to continue: " + message));
     return new Result(
         previous
             .withObservedGeneration(generation(sdb))

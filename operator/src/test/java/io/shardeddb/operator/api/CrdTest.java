@@ -116,6 +116,35 @@ class CrdTest {
     assertThat(spec.getProperties().get("writeQuorum").getEnum()).hasSize(3);
   }
 
+  @Test
+  void theCrdRefusesEveryReservedShardIdWithTheRuleSpecValidatorShares() throws IOException {
+    var shardItem =
+        crd()
+            .getSpec()
+            .getVersions()
+            .get(0)
+            .getSchema()
+            .getOpenAPIV3Schema()
+            .getProperties()
+            .get("spec")
+            .getProperties()
+            .get("shards")
+            .getItems()
+            .getSchema();
+
+    assertThat(shardItem.getXKubernetesValidations())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getMessage())
+                  .isEqualTo(io.shardeddb.api.v1alpha1.ShardSpec.RESERVED_ID_MESSAGE);
+              for (String id : io.shardeddb.api.ShardedDatabaseResources.RESERVED_SHARD_IDS) {
+                assertThat(r.getRule()).contains("'" + id + "'");
+                assertThat(r.getMessage()).contains(id);
+              }
+            });
+  }
+
   @ParameterizedTest
   @MethodSource("examples")
   void everyExampleParsesAndPassesTheCrdSchemaAndTheSpecRules(Path example) throws IOException {

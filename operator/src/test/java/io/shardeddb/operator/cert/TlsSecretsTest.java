@@ -39,6 +39,23 @@ class TlsSecretsTest {
   }
 
   @Test
+  void theCaTheOperatorMakesLivesAYearByDefaultAsDoesTheOneARotationMakes() {
+    java.util.Map<String, String> none = java.util.Map.of();
+    Duration configured = io.shardeddb.operator.OperatorConfig.inProcess(none).caValidity();
+    TlsSecrets defaults = new TlsSecrets(new SecureRandom(), TlsSecrets.LEAF_VALIDITY, configured);
+
+    X509Certificate made = defaults.authority("students", null, now).certificate();
+    X509Certificate rotated = defaults.fresh("students", now).certificate();
+
+    assertThat(configured).isEqualTo(Duration.ofDays(365)).isEqualTo(TlsSecrets.CA_VALIDITY);
+    for (X509Certificate c : List.of(made, rotated)) {
+      assertThat(c.getNotAfter().toInstant())
+          .isAfter(now.plus(Duration.ofDays(364)))
+          .isBeforeOrEqualTo(now.plus(Duration.ofDays(365)));
+    }
+  }
+
+  @Test
   void theDatabaseWideSecretHoldsTheRoutersCertificateAndTheCaKeyStaysApart() throws Exception {
     Secret tls = secrets.tlsSecret(db, ca, null, now);
 

@@ -3,8 +3,12 @@ package io.shardeddb.operator.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.shardeddb.api.Labels;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.RouterSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.model.PolicyEvaluator.Endpoint;
 import io.shardeddb.operator.testing.Fixtures;
 import java.util.ArrayList;
@@ -60,9 +64,11 @@ class NetworkPolicyConnectionsTest {
     final Endpoint strangerElsewhere = Endpoint.pod("attacker", "elsewhere", Map.of("app", "x"));
 
     World(String example, NetworkAccess access) {
-      db =
-          DatabaseModel.of(Fixtures.load(example, "ns"), images, List.of(), "shardeddb-system")
-              .withNetwork(access);
+      this(Fixtures.load(example, "ns"), access);
+    }
+
+    World(ShardedDatabase resource, NetworkAccess access) {
+      db = DatabaseModel.of(resource, images, List.of(), "shardeddb-system").withNetwork(access);
       other =
           DatabaseModel.of(
                   Fixtures.load("production.yaml", "ns"), images, List.of(), "shardeddb-system")
@@ -209,6 +215,97 @@ class NetworkPolicyConnectionsTest {
 
     assertThat(w.tcp(w.router, w.apiServer, 16443)).isTrue();
     assertThat(w.tcp(w.router, w.apiServer, 6443)).as("only the ports named").isFalse();
+  }
+
+  /** students.yaml whose router admits only these peers on its client ports. */
+  private static ShardedDatabase studentsAllowing(List<NetworkPolicyPeer> peers) {
+    ShardedDatabase sdb = Fixtures.load("students.yaml", "ns");
+    RouterSpec r = sdb.getSpec().routerOrDefault();
+    sdb.setSpec(
+        sdb.getSpec().toBuilder()
+            .router(new RouterSpec(r.replicas(), r.auth(), r.service(), peers))
+            .build());
+    return sdb;
+  }
+
+  @Test
+  void allowedClientsNarrowBothClientPortsToThePeersNamedAndNothingElseChanges() {
+    NetworkPolicyPeer webApps =
+        new NetworkPolicyPeerBuilder()
+            .withNewNamespaceSelector()
+            .withMatchLabels(Map.of("kubernetes.io/metadata.name", "apps"))
+            .endNamespaceSelector()
+            .withNewPodSelector()
+            .withMatchLabels(Map.of("app", "web"))
+            .endPodSelector()
+            .build();
+    NetworkPolicyPeer office =
+        new NetworkPolicyPeerBuilder()
+            .withNewIpBlock()
+            .withCidr("198.51.100.0/24")
+            .endIpBlock()
+            .build();
+    World w = new World(studentsAllowing(List.of(webApps, office)), defaults);
+    int mysql = ShardedDatabaseResources.ROUTER_MYSQL_PORT;
+
+    for (int port : List.of(ROUTER, mysql)) {
+      assertThat(w.tcp(w.client, w.router, port)).as("the web app, port %s", port).isTrue();
+      assertThat(w.tcp(w.outsideClient, w.router, port)).as("the office, %s", port).isTrue();
+      assertThat(w.tcp(w.strangerHere, w.router, port)).as("a pod of ns, %s", port).isFalse();
+      assertThat(w.tcp(w.strangerElsewhere, w.router, port)).as("elsewhere, %s", port).isFalse();
+      assertThat(w.tcp(w.internet, w.router, port)).as("the internet, %s", port).isFalse();
+    }
+    assertThat(w.tcp(w.scraper, w.router, MANAGEMENT)).as("the scraper still").isTrue();
+    assertThat(w.tcp(w.client, w.router, MANAGEMENT)).isFalse();
+    // The other database of the namespace names no peers: every source, as before.
+    assertThat(NetworkPolicies.router(w.other).getSpec().getIngress().get(0).getFrom())
+        .isNullOrEmpty();
+  }
+
+  @Test
+  void withoutAllowedClientsOrWithAnEmptyListEverySourceReachesTheClientPorts() {
+    for (World w :
+        List.of(
+            new World("students.yaml", defaults),
+            new World(studentsAllowing(List.of()), defaults))) {
+      assertThat(w.tcp(w.strangerHere, w.router, ROUTER)).isTrue();
+      assertThat(w.tcp(w.internet, w.router, ShardedDatabaseResources.ROUTER_MYSQL_PORT)).isTrue();
+    }
+  }
+
+  @Test
+  void withApiServerCidrsTheRouterReachesTheApiServerAndNoOtherAddressOnItsPorts() {
+    World narrowed =
+        new World(
+            "students.yaml",
+            new NetworkAccess(
+                prometheus,
+                true,
+                NetworkAccess.DEFAULT_API_SERVER_PORTS,
+                NetworkAccess.parseCidrs("192.168.49.2/32")));
+    World open = new World("students.yaml", defaults);
+
+    assertThat(narrowed.tcp(narrowed.router, narrowed.apiServer, 6443)).isTrue();
+    assertThat(narrowed.tcp(narrowed.router, narrowed.apiServer, 443)).isTrue();
+    assertThat(narrowed.tcp(narrowed.router, narrowed.internet, 443))
+        .as("no exfiltration path on 443")
+        .isFalse();
+    assertThat(narrowed.tcp(narrowed.router, narrowed.s3, 443)).isFalse();
+    assertThat(narrowed.tcp(narrowed.router, narrowed.sh1a, API)).as("shards still").isTrue();
+    assertThat(narrowed.udp(narrowed.router, narrowed.dns, 53)).as("DNS still").isTrue();
+    // Unset: any address on the API server's ports, as before.
+    assertThat(open.tcp(open.router, open.internet, 443)).isTrue();
+  }
+
+  @Test
+  void apiServerCidrsThatAreNotCidrsAreRefusedNamingTheEntry() {
+    assertThat(NetworkAccess.parseCidrs(" 10.0.0.1/32, fd00::1/128 ,"))
+        .containsExactly("10.0.0.1/32", "fd00::1/128");
+    for (String bad : List.of("10.0.0.1", "10.0.0.300/32", "10.0.0.1/33", "host/32", "::1/129")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> NetworkAccess.parseCidrs(bad))
+          .as(bad)
+          .hasMessageContaining("'" + bad + "' is not a CIDR");
+    }
   }
 
   @Test

@@ -64,6 +64,11 @@ class RenderedObjectsTest {
             "students.yaml",
             "  tls: {routerCertificateSecret: students-public-tls}"));
     cases.add(new Case("students-without-tls", "students.yaml", "  tls: {enabled: false}"));
+    cases.add(
+        new Case(
+            "students-plain-debug-logs",
+            "students.yaml",
+            "  logging: {format: plain, level: debug}"));
     return cases.stream();
   }
 

@@ -393,6 +393,13 @@ class RouterModelTest {
         .containsEntry("token", first.getData().get("token"));
     // No chart token: nothing added.
     assertThat(secrets.metricsAuth(students, null).getData()).containsOnlyKeys("token");
+    // The chart's token no longer configured: the shared key is removed from the database's
+    // Secret (it would go on opening /prometheus), the database's own token and other keys kept.
+    Secret rotating = new io.fabric8.kubernetes.api.model.SecretBuilder(second).build();
+    rotating.getData().put("previous", second.getData().get("token"));
+    assertThat(secrets.metricsAuth(students, rotating).getData())
+        .containsOnlyKeys("token", "previous")
+        .containsEntry("token", first.getData().get("token"));
   }
 
   @Test

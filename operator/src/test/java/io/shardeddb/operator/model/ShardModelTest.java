@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -117,8 +119,11 @@ class ShardModelTest {
                 assertThat(m.getReadOnly()).isTrue();
               });
     }
-    assertThat(env(mysql, "MYSQL_PASSWORD").getValueFrom().getSecretKeyRef().getKey())
-        .isEqualTo("password");
+    // The image reads the passwords from the mounted files: none is in the environment.
+    assertThat(env(mysql, "MYSQL_PASSWORD_FILE").getValue())
+        .isEqualTo("/var/run/secrets/shardeddb/mysql/password");
+    assertThat(env(mysql, "MYSQL_ROOT_PASSWORD_FILE").getValue())
+        .isEqualTo("/var/run/secrets/shardeddb/mysql/root-password");
     assertThat(env(mysql, "MYSQL_DATABASE").getValue())
         .isEqualTo(env(server, "SHARDEDDB_DATABASE").getValue());
     assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/readiness");
@@ -241,6 +246,63 @@ class ShardModelTest {
                 .getSecretKeyRef()
                 .getName())
         .isEqualTo("orders-mysql");
+  }
+
+  @Test
+  void noPasswordOrStoreKeyIsAnEnvironmentVariableTheyAreMountedFiles() {
+    DatabaseModel backups = DatabaseModel.of(Fixtures.load("students-backups.yaml", "ns"), images);
+    PodSpec pod = ShardModel.statefulSet(backups, sh1).getSpec().getTemplate().getSpec();
+
+    for (Container c : pod.getContainers()) {
+      // Only the MySQL user name comes from a Secret by reference; no password, no key.
+      assertThat(c.getEnv())
+          .as(c.getName())
+          .filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+          .extracting(e -> e.getValueFrom().getSecretKeyRef().getKey())
+          .containsOnly("username");
+      assertThat(c.getEnv())
+          .extracting(EnvVar::getName)
+          .doesNotContain(
+              "MYSQL_PASSWORD",
+              "MYSQL_ROOT_PASSWORD",
+              "SHARDEDDB_BACKUP_ACCESS_KEY_ID",
+              "SHARDEDDB_BACKUP_SECRET_ACCESS_KEY");
+    }
+    String storeSecret = backups.spec().backup().store().credentialsSecret();
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("backup-store-credentials"))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo(storeSecret);
+              assertThat(v.getSecret().getItems())
+                  .extracting(i -> i.getKey() + "->" + i.getPath())
+                  .containsExactly("accessKeyId->accessKeyId", "secretAccessKey->secretAccessKey");
+              assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+            });
+    Container server = container(pod, "shard-server");
+    assertThat(server.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("backup-store-credentials"))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/shardeddb/backup-store");
+              assertThat(m.getReadOnly()).isTrue();
+            });
+    assertThat(env(server, "SHARDEDDB_BACKUP_CREDENTIALS_DIR").getValue())
+        .isEqualTo("/var/run/secrets/shardeddb/backup-store");
+    // The mysql container does not get the store's key.
+    assertThat(container(pod, "mysql").getVolumeMounts())
+        .extracting(VolumeMount::getName)
+        .doesNotContain("backup-store-credentials");
+    // Without a store, neither the volume nor the setting.
+    PodSpec plain = ShardModel.statefulSet(students, sh1).getSpec().getTemplate().getSpec();
+    assertThat(plain.getVolumes())
+        .extracting(Volume::getName)
+        .doesNotContain("backup-store-credentials");
+    assertThat(container(plain, "shard-server").getEnv())
+        .extracting(EnvVar::getName)
+        .doesNotContain("SHARDEDDB_BACKUP_CREDENTIALS_DIR");
   }
 
   @Test
@@ -541,7 +603,9 @@ class ShardModelTest {
     // A rotation: the mounted password, else the previous one (MySQL takes one of them).
     assertThat(ShardModel.MYSQL_QUERY)
         .startsWith("cd /var/run/secrets/shardeddb/mysql && for f in password previous-password;")
-        .doesNotContain("$MYSQL_PASSWORD");
+        .doesNotContain("$MYSQL_PASSWORD")
+        // The exact bytes, then as the image's MYSQL_PASSWORD_FILE read them (newlines dropped).
+        .contains("for q in \"${p%x}\" \"$(cat \"$f\")\"; do");
   }
 
   @Test

@@ -510,6 +510,54 @@ class ShardedDatabaseReconcilerTest {
   }
 
   @Test
+  void aDatabaseWhoseNamesAnotherDatabaseHoldsIsRefusedWithNameClashAndWritesNothing() {
+    ShardedDatabase shop = singleShard("shop", 1);
+    shop.setSpec(
+        shop.getSpec().toBuilder().shards(List.of(new ShardSpec("eu", 0, 4096, null))).build());
+    String shopUid = apply(shop).getMetadata().getUid();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(client.secrets().inNamespace(NS).withName("shop-eu-tls").get())
+                    .isNotNull());
+    String before =
+        client
+            .secrets()
+            .inNamespace(NS)
+            .withName("shop-eu-tls")
+            .get()
+            .getMetadata()
+            .getResourceVersion();
+
+    apply(singleShard("shop-eu", 1));
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(status("shop-eu").condition("Ready"))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("False");
+                          assertThat(c.getReason()).isEqualTo("NameClash");
+                          assertThat(c.getMessage())
+                              .contains("Secret/shop-eu-tls is also ShardedDatabase shop's");
+                        }));
+    assertThat(events("NameClash"))
+        .anySatisfy(e -> assertThat(e.getInvolvedObject().getName()).isEqualTo("shop-eu"));
+    // Nothing of shop-eu was written, and shop's Secret is shop's, untouched.
+    assertThat(client.apps().deployments().inNamespace(NS).withName("shop-eu-router").get())
+        .isNull();
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("shop-eu-sh1").get()).isNull();
+    Secret tls = client.secrets().inNamespace(NS).withName("shop-eu-tls").get();
+    assertThat(tls.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getUid()).isEqualTo(shopUid));
+    assertThat(tls.getMetadata().getResourceVersion()).isEqualTo(before);
+  }
+
+  @Test
   void aDatabaseWithoutSchemaGetsOnlyItsRouterAndAwaitsInit() {
     apply(Fixtures.load("awaiting-init.yaml", NS));
 

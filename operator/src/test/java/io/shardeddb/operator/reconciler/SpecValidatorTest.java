@@ -52,6 +52,50 @@ class SpecValidatorTest {
   }
 
   @Test
+  void aShardIdThatIsOneOfTheDatabasesOwnNameSuffixesIsRefusedNamingTheId() {
+    for (String reserved : io.shardeddb.api.ShardedDatabaseResources.RESERVED_SHARD_IDS) {
+      var problems =
+          validator.problems(db("db", SCHEMA, List.of(new ShardSpec(reserved, 0, 100, null))));
+
+      assertThat(problems)
+          .as(reserved)
+          .first()
+          .asString()
+          .contains("spec.shards id '" + reserved + "'")
+          .contains("own name suffixes");
+    }
+  }
+
+  @Test
+  void shardRouterWouldShareTheRoutersServiceBudgetAndPolicyAndEachIsNamed() {
+    var problems =
+        validator.problems(db("shop", SCHEMA, List.of(new ShardSpec("router", 0, 100, null))));
+
+    assertThat(problems)
+        .contains(
+            "Service/shop-router would be two objects of this database: rename the shard that"
+                + " makes it",
+            "PodDisruptionBudget/shop-router would be two objects of this database: rename the"
+                + " shard that makes it",
+            "NetworkPolicy/shop-router would be two objects of this database: rename the shard"
+                + " that makes it");
+  }
+
+  @Test
+  void shardIdsWithHyphensThatMakeNoNameTwiceAreValid() {
+    assertThat(
+            validator.problems(
+                db(
+                    "shop",
+                    SCHEMA,
+                    List.of(
+                        new ShardSpec("eu", 0, 100, null),
+                        new ShardSpec("eu-tls", 100, 100, null),
+                        new ShardSpec("eu-0", 200, 100, null)))))
+        .isEmpty();
+  }
+
+  @Test
   void repeatedShardIdsAreNamed() {
     var problems =
         validator.problems(

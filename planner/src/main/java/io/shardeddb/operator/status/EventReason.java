@@ -43,6 +43,8 @@ public enum EventReason {
   StaleEpoch(true),
   /** The spec cannot be applied. */
   InvalidSpec(true),
+  /** Another database of the namespace holds names this one's objects would have. */
+  NameClash(true),
   /** A shard that still holds rows was removed from the spec; the removal is refused. */
   ShardRemovalRefused(true),
   /** A resharding move reached a new phase (docs/resharding.md). */

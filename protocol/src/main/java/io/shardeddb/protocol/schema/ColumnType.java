@@ -17,8 +17,18 @@ public enum ColumnType {
   String("TEXT"),
   /** An exact decimal number: at most 28 digits before the point and 10 after. */
   Decimal("DECIMAL(38,10)"),
-  /** {@code true} or {@code false}. */
-  Boolean("BOOLEAN");
+  /** {@code true} or {@code false} (also given as 1 or 0, as MySQL's drivers send them). */
+  Boolean("BOOLEAN"),
+  /**
+   * A JSON document (MySQL's {@code JSON}): any JSON value. It travels and is stored as its compact
+   * JSON text; a string given for it is parsed as JSON text, as MySQL does.
+   */
+  Json("JSON"),
+  /**
+   * A date and time without a zone, to the microsecond (MySQL's {@code DATETIME(6)}), written
+   * {@code yyyy-MM-dd HH:mm:ss[.ffffff]}.
+   */
+  DateTime("DATETIME(6)");
 
   /** The most characters a String value may have. */
   public static final int MAX_STRING_LENGTH = 1024;
@@ -50,7 +60,9 @@ public enum ColumnType {
       }
     }
     throw new InvalidRequestException(
-        "unknown dtype '" + name + "' (expected one of Number, String, Decimal, Boolean)");
+        "unknown dtype '"
+            + name
+            + "' (expected one of Number, String, Decimal, Boolean, Json, DateTime)");
   }
 
   /**
@@ -78,6 +90,12 @@ public enum ColumnType {
         if (value instanceof java.lang.Boolean b) {
           yield b;
         }
+        // MySQL's BOOLEAN is TINYINT(1): drivers send true and false as 1 and 0.
+        if ((value instanceof Long || value instanceof Integer || value instanceof Short)
+            && (((java.lang.Number) value).longValue() == 0
+                || ((java.lang.Number) value).longValue() == 1)) {
+          yield ((java.lang.Number) value).longValue() == 1;
+        }
         if (value instanceof CharSequence s) {
           java.lang.String v = s.toString().trim().toLowerCase(Locale.ROOT);
           if (v.equals("true") || v.equals("false")) {
@@ -86,6 +104,8 @@ public enum ColumnType {
         }
         throw wrongType(column, value);
       }
+      case Json -> JsonValues.canonical(column, value);
+      case DateTime -> DateTimes.canonical(column, value);
     };
   }
 
@@ -188,7 +208,7 @@ public enum ColumnType {
     return s;
   }
 
-  private InvalidRequestException wrongType(java.lang.String column, Object value) {
+  InvalidRequestException wrongType(java.lang.String column, Object value) {
     java.lang.String shown = java.lang.String.valueOf(value);
     if (shown.length() > 40) {
       shown = shown.substring(0, 40) + "...";
@@ -199,6 +219,8 @@ public enum ColumnType {
           case String -> "a String";
           case Decimal -> "a Decimal";
           case Boolean -> "a Boolean";
+          case Json -> "a JSON document";
+          case DateTime -> "a DateTime (yyyy-MM-dd HH:mm:ss)";
         };
     return new InvalidRequestException(
         "field '" + column + "' must be " + expected + ", got '" + shown + "'");

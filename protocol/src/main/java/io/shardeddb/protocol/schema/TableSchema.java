@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.SchemaDoc;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -115,7 +116,40 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
     if (key.type() != ColumnType.Number) {
       throw new InvalidRequestException("shard key '" + shardKey + "' must be a Number column");
     }
+    for (Column c : columns) {
+      validateAttributes(c, c == key);
+    }
     return this;
+  }
+
+  private static void validateAttributes(Column c, boolean shardKey) {
+    if (shardKey && c.isNullable()) {
+      throw new InvalidRequestException("shard key '" + c.name() + "' cannot be nullable");
+    }
+    if (shardKey && c.defaultValue() != null) {
+      throw new InvalidRequestException(
+          "shard key '" + c.name() + "' cannot have a default (AUTO_INCREMENT generates it)");
+    }
+    if (c.isAutoIncrement() && !shardKey) {
+      throw new InvalidRequestException(
+          "column '" + c.name() + "' is AUTO_INCREMENT but only the shard key can be");
+    }
+    if (c.defaultValue() == null) {
+      return;
+    }
+    if (c.defaultsToNow()) {
+      if (c.type() != ColumnType.DateTime) {
+        throw new InvalidRequestException(
+            "column '" + c.name() + "' defaults to CURRENT_TIMESTAMP but is not a DateTime");
+      }
+      return;
+    }
+    try {
+      c.type().coerce(c.name(), c.defaultValue());
+    } catch (InvalidRequestException e) {
+      throw new InvalidRequestException(
+          "column '" + c.name() + "' has a default that is not its type: " + e.getMessage());
+    }
   }
 
   /** The column with this exact name, or null. */
@@ -139,7 +173,12 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
    * Java values in column order.
    */
   public Map<String, Object> coerceRow(Map<String, ?> row) {
-    return coerce(row, true);
+    return coerce(row, true, Clock.systemUTC());
+  }
+
+  /** {@link #coerceRow(Map)} with {@code CURRENT_TIMESTAMP} defaults read from {@code clock}. */
+  public Map<String, Object> coerceRow(Map<String, ?> row, Clock clock) {
+    return coerce(row, true, clock);
   }
 
   /**
@@ -147,7 +186,7 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
    * by updates.
    */
   public Map<String, Object> coercePartialRow(Map<String, ?> row) {
-    return coerce(row, false);
+    return coerce(row, false, Clock.systemUTC());
   }
 
   /** Converts a shard key value (number or numeric string) to a long, naming the key on error. */
@@ -158,7 +197,7 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
     return (Long) ColumnType.Number.coerce(shardKey, value);
   }
 
-  private Map<String, Object> coerce(Map<String, ?> row, boolean full) {
+  private Map<String, Object> coerce(Map<String, ?> row, boolean full, Clock clock) {
     if (row == null) {
       throw new InvalidRequestException("row must be a JSON object");
     }
@@ -171,14 +210,29 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Column c : columns) {
       if (!row.containsKey(c.name())) {
-        if (full) {
-          throw new InvalidRequestException("missing field '" + c.name() + "'");
+        if (full && !c.isAutoIncrement()) {
+          out.put(c.name(), absent(c, clock));
         }
         continue;
       }
-      out.put(c.name(), c.type().coerce(c.name(), row.get(c.name())));
+      Object v = row.get(c.name());
+      out.put(c.name(), v == null && c.isNullable() ? null : c.type().coerce(c.name(), v));
     }
     return out;
+  }
+
+  /** The value a full row gets for a column it leaves out: the default, null, or a 400. */
+  private static Object absent(Column c, Clock clock) {
+    if (c.defaultsToNow()) {
+      return DateTimes.now(clock);
+    }
+    if (c.defaultValue() != null) {
+      return c.type().coerce(c.name(), c.defaultValue());
+    }
+    if (c.isNullable()) {
+      return null;
+    }
+    throw new InvalidRequestException("missing field '" + c.name() + "'");
   }
 
   private static void requireIdentifier(String what, String name) {

@@ -1,8 +1,10 @@
 package io.shardeddb.protocol.shard;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Creator;
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.lb.SchemaDoc;
+import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import java.util.List;
@@ -19,6 +21,10 @@ import java.util.List;
  * replace {@code low}/{@code size} (an empty list: a new destination that owns nothing until it
  * adopts a range). After bring-up the owned ranges change only through replicated range entries, so
  * a later {@code /config} naming other ranges is not a conflict.
+ *
+ * <p>{@code columns}, when present, are the table's full column definitions (nullable, defaults:
+ * what the assignment's names and dtypes cannot say); they must name the same columns, in order,
+ * with the same types as {@code schema}.
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,11 +36,28 @@ public record ShardConfigRequest(
     Long low,
     Long size,
     Sharding sharding,
-    List<PointRange> ranges) {
+    List<PointRange> ranges,
+    List<Column> columns) {
+
+  @Creator
+  public ShardConfigRequest {}
+
+  /** A config without full column definitions (the assignment's names and dtypes only). */
+  public ShardConfigRequest(
+      SchemaDoc schema,
+      List<String> shards,
+      String table,
+      String shardKey,
+      Long low,
+      Long size,
+      Sharding sharding,
+      List<PointRange> ranges) {
+    this(schema, shards, table, shardKey, low, size, sharding, ranges, null);
+  }
 
   /** A range-sharded config owning {@code [low, low+size)} (as before resharding existed). */
   public ShardConfigRequest(
       SchemaDoc schema, List<String> shards, String table, String shardKey, Long low, Long size) {
-    this(schema, shards, table, shardKey, low, size, null, null);
+    this(schema, shards, table, shardKey, low, size, null, null, null);
   }
 }

@@ -57,7 +57,7 @@ public final class StreamClient implements AutoCloseable {
                       SSLEngine engine =
                           tls.context().createSSLEngine(tls.peerHost(), tls.peerPort());
                       engine.setUseClientMode(true);
-                      engine.setEnabledProtocols(Tls.PROTOCOLS);
+                      engine.setEnabledProtocols(Tls.INTERNAL_PROTOCOLS);
                       ch.pipeline().addLast(new SslHandler(engine));
                     }
                     Frames.addFraming(ch.pipeline()).addLast(handler);

@@ -27,8 +27,19 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class Tls {
 
-  /** The protocols offered: TLS 1.3, and 1.2 for clients that have nothing newer. */
-  public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  /**
+   * The protocol versions between the project's own processes (router and shard-servers,
+   * shard-servers among themselves, the operator and its pods; HTTPS and the data and replication
+   * streams): TLS 1.3 only. Every context and listener for those hops takes its list from here
+   * (docs/security.md, "TLS versions").
+   */
+  public static final String[] INTERNAL_PROTOCOLS = {"TLSv1.3"};
+
+  /**
+   * The protocol versions of the router's client-facing ports (HTTPS and MySQL): TLS 1.3, and 1.2
+   * for clients and drivers that have nothing newer.
+   */
+  public static final String[] CLIENT_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
   private Tls() {}
 
@@ -37,7 +48,7 @@ public final class Tls {
    * identity when it has one (mTLS).
    */
   public static SSLContext clientContext(TlsMaterialSource source, Set<TlsRole> serverRoles) {
-    return context(
+    return internalContext(
         new KeyManager[] {new ReloadingKeyManager(source)},
         new TrustManager[] {new RoleTrustManager(source, serverRoles)});
   }
@@ -49,7 +60,7 @@ public final class Tls {
   public static SSLContext clientContext(
       TlsMaterialSource source, TlsRole role, PeerNames peerNames) {
     SSLContext context =
-        context(
+        internalContext(
             new KeyManager[] {new ReloadingKeyManager(source)},
             new TrustManager[] {new RoleTrustManager(source, Set.of(role), peerNames)});
     if (peerNames != null) {
@@ -68,7 +79,7 @@ public final class Tls {
    * the caller presents one) against the CA and {@code clientRoles}.
    */
   public static SSLContext serverContext(TlsMaterialSource source, Set<TlsRole> clientRoles) {
-    return context(
+    return internalContext(
         new KeyManager[] {new ReloadingKeyManager(source)},
         new TrustManager[] {new RoleTrustManager(source, clientRoles)});
   }
@@ -78,8 +89,11 @@ public final class Tls {
    * caPem} (the database's {@code ca.crt}), presents nothing.
    */
   public static SSLContext routerClientContext(String caPem) {
-    return clientContext(
-        TlsMaterialSource.fixed(PemMaterial.parse(caPem, null, null)), TlsRole.ROUTER);
+    TlsMaterialSource source = TlsMaterialSource.fixed(PemMaterial.parse(caPem, null, null));
+    // A client of a client-facing port: the JDK's versions (1.3 first), no internal limit.
+    return context(
+        new KeyManager[] {new ReloadingKeyManager(source)},
+        new TrustManager[] {new RoleTrustManager(source, Set.of(TlsRole.ROUTER))});
   }
 
   /**
@@ -142,6 +156,11 @@ public final class Tls {
         },
         PROVIDER,
         "ShardedDB") {};
+  }
+
+  /** A context for a hop between the project's processes: {@link #INTERNAL_PROTOCOLS} only. */
+  private static SSLContext internalContext(KeyManager[] keys, TrustManager[] trust) {
+    return ProtocolLimitedContext.of(context(keys, trust), INTERNAL_PROTOCOLS);
   }
 
   private static SSLContext context(KeyManager[] keys, TrustManager[] trust) {

@@ -181,7 +181,10 @@ public class KubernetesAdmin implements ClusterAdmin {
             layout.schema().table(),
             layout.schema().shardKey(),
             layout.schema().columns().stream()
-                .map(c -> new ColumnSpec(c.name(), c.type()))
+                .map(
+                    c ->
+                        new ColumnSpec(
+                            c.name(), c.type(), c.nullable(), c.defaultValue(), c.autoIncrement()))
                 .toList());
     List<ShardSpec> shards = new ArrayList<>();
     for (ShardDoc s : layout.shards()) {

@@ -38,6 +38,11 @@ public final class RouterToken {
     this.rotation = rotation;
   }
 
+  /** What this token is called ({@code data token}, {@code admin token}): the credential's name. */
+  public String name() {
+    return name;
+  }
+
   /** A fixed token ({@code value} null or blank: none, so nothing is accepted). */
   public static RouterToken fixed(String name, String value) {
     return new RouterToken(

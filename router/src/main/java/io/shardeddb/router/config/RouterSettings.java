@@ -190,8 +190,9 @@ public record RouterSettings(
   }
 
   /**
-   * {@code shardeddb.router.sql.*}: how much one {@code /query} statement may cost the router
-   * (docs/sql.md, "Limits").
+   * {@code shardeddb.router.sql.*}: how much one {@code /query} or MySQL protocol statement may
+   * cost the router, and how long and how many scans at once per credential (docs/sql.md,
+   * "Limits").
    */
   @ConfigurationProperties("sql")
   public record Sql(
@@ -200,12 +201,16 @@ public record RouterSettings(
       @Bindable(defaultValue = "10000") int maxRowsPerWrite,
       @Bindable(defaultValue = "2s") Duration parseTimeout,
       @Bindable(defaultValue = "2") int parserThreads,
-      @Bindable(defaultValue = "32") int parserQueue) {
+      @Bindable(defaultValue = "32") int parserQueue,
+      @Bindable(defaultValue = "30s") Duration statementTimeout,
+      @Bindable(defaultValue = "8") int maxConcurrentScans,
+      @Bindable(defaultValue = "1000") long pointKeys) {
     public Sql {
       if (parserThreads < 1 || parserQueue < 1) {
         throw new IllegalArgumentException(
             "shardeddb.router.sql.parser-threads and parser-queue must be at least 1");
       }
+      // The statement limits check their own values (StatementLimits), naming the setting.
     }
   }
 

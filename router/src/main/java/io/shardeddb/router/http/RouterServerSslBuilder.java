@@ -4,10 +4,12 @@ import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.io.ResourceResolver;
+import io.micronaut.http.HttpVersion;
 import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.http.server.netty.ssl.CertificateProvidedSslBuilder;
 import io.micronaut.http.ssl.ServerSslConfiguration;
 import io.micronaut.http.ssl.SslConfiguration;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.router.config.RouterTlsSettings;
@@ -46,5 +48,12 @@ public class RouterServerSslBuilder extends CertificateProvidedSslBuilder {
   @Override
   protected KeyManagerFactory getKeyManagerFactory(SslConfiguration ssl) {
     return Tls.keyManagerFactory(source);
+  }
+
+  /** The client-facing port: TLS 1.3, and 1.2 for older clients ({@link Tls#CLIENT_PROTOCOLS}). */
+  @Override
+  protected void processBuilder(
+      SslContextBuilder builder, SslConfiguration ssl, HttpVersion version) {
+    builder.protocols(Tls.CLIENT_PROTOCOLS);
   }
 }

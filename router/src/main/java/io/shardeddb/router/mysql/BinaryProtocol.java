@@ -69,10 +69,49 @@ final class BinaryProtocol {
       }
       case 0x0f, 0xfd, 0xfe, 0xf5, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0x10 ->
           Placeholders.quote(new String(r.lenencBytes(), StandardCharsets.UTF_8));
+      case 0x07, 0x0a, 0x0c -> Placeholders.quote(dateTime(r));
       default ->
           throw new IllegalArgumentException(
-              "parameters of MySQL type " + type + " (dates and times) are not supported");
+              "parameters of MySQL type " + type + " (times and years) are not supported");
     };
+  }
+
+  /** A binary DATE/DATETIME/TIMESTAMP value (a length, then the parts it holds) as text. */
+  private static String dateTime(PacketReader r) {
+    int length = r.int1();
+    long year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, micros = 0;
+    if (length >= 4) {
+      year = r.int2();
+      month = r.int1();
+      day = r.int1();
+    }
+    if (length >= 7) {
+      hour = r.int1();
+      minute = r.int1();
+      second = r.int1();
+    }
+    if (length >= 11) {
+      micros = r.int4();
+    }
+    return String.format(
+        "%04d-%02d-%02d %02d:%02d:%02d.%06d", year, month, day, hour, minute, second, micros);
+  }
+
+  /** A canonical DateTime text as a binary DATETIME value (always the 11-byte form). */
+  private static void dateTime(PacketWriter w, String v) {
+    // yyyy-MM-dd HH:mm:ss[.f{1,6}], as DateTimes writes it.
+    int micros = 0;
+    if (v.length() > 20) {
+      micros = Integer.parseInt((v.substring(20) + "000000").substring(0, 6));
+    }
+    w.int1(11)
+        .int2(Integer.parseInt(v.substring(0, 4)))
+        .int1(Integer.parseInt(v.substring(5, 7)))
+        .int1(Integer.parseInt(v.substring(8, 10)))
+        .int1(Integer.parseInt(v.substring(11, 13)))
+        .int1(Integer.parseInt(v.substring(14, 16)))
+        .int1(Integer.parseInt(v.substring(17, 19)))
+        .int4(micros);
   }
 
   /** A result set's rows as binary rows (ProtocolBinary::ResultsetRow) for its column types. */
@@ -91,6 +130,7 @@ final class BinaryProtocol {
         switch (rs.columns().get(i).type()) {
           case ColumnDefinition.TYPE_LONGLONG -> values.int8(Long.parseLong(v));
           case ColumnDefinition.TYPE_TINY -> values.int1(Integer.parseInt(v));
+          case ColumnDefinition.TYPE_DATETIME -> dateTime(values, v);
           default -> values.lenenc(v);
         }
       }

@@ -12,6 +12,8 @@ record ColumnDefinition(
   static final int TYPE_LONGLONG = 0x08;
   static final int TYPE_NEWDECIMAL = 0xf6;
   static final int TYPE_VAR_STRING = 0xfd;
+  static final int TYPE_DATETIME = 0x0c;
+  static final int TYPE_JSON = 0xf5;
 
   private static final int BINARY_COLLATION = 63;
   private static final int BINARY_FLAG = 128;

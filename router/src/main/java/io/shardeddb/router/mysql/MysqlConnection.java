@@ -12,6 +12,7 @@ import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.router.auth.RouterToken;
 import io.shardeddb.router.http.Failure;
 import io.shardeddb.router.sql.SqlPlan;
+import io.shardeddb.router.sql.StatementLimitException;
 import io.shardeddb.router.topology.RoutingTable;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -69,6 +70,12 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
   private HandshakeResponse response;
   private String database;
   private boolean wroteSinceCommit;
+
+  /** The name of the token the user authenticated with: whose scans a statement counts against. */
+  private String credential;
+
+  /** The statement running (BUSY), cancelled if the client goes away before its reply. */
+  private reactor.core.Disposable running;
 
   /** Whether the command being answered is COM_STMT_EXECUTE (result sets in binary rows). */
   private boolean binary;
@@ -169,6 +176,7 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
       return;
     }
     database = response.database();
+    credential = token != null ? token.name() : front.tokens().data().name();
     state = State.COMMANDS;
     ctx.pipeline().replace(TIMEOUT_HANDLER, TIMEOUT_HANDLER, new ReadTimeoutHandler(IDLE_SECONDS));
     send(ctx, seq, new OkPacket(0, 0, "").encode());
@@ -283,23 +291,39 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
     ctx.channel().config().setAutoRead(false);
     long start = System.nanoTime();
     String[] kind = {"invalid"};
-    front
-        .statements()
-        .run(sql, ReadConsistency.PRIMARY, SessionToken.empty(), kind)
-        .subscribe(
-            ran -> {
-              if (!(ran.plan() instanceof SqlPlan.Select)) {
-                wroteSinceCommit = true;
-              }
-              front.metrics().sqlStatement(kind[0], 200, System.nanoTime() - start);
-              finish(ctx, seq, StatementReplies.of(ran, front.database()));
-            },
-            e -> {
-              Failure f = Failure.of(e, LOG, "a MySQL protocol statement");
-              front.metrics().sqlStatement(kind[0], f.status(), System.nanoTime() - start);
-              front.metrics().error("mysql", f.status());
-              finish(ctx, seq, StatementReplies.error(f));
-            });
+    running =
+        front
+            .statements()
+            .run(sql, ReadConsistency.PRIMARY, SessionToken.empty(), credential, kind)
+            .subscribe(
+                ran -> {
+                  if (!(ran.plan() instanceof SqlPlan.Select)) {
+                    wroteSinceCommit = true;
+                  }
+                  front.metrics().sqlStatement(kind[0], 200, System.nanoTime() - start);
+                  finish(ctx, seq, StatementReplies.of(ran, front.database()));
+                },
+                e -> {
+                  Failure f = Failure.of(e, LOG, "a MySQL protocol statement");
+                  front.metrics().sqlStatement(kind[0], f.status(), System.nanoTime() - start);
+                  front.metrics().error("mysql", f.status());
+                  finish(
+                      ctx,
+                      seq,
+                      e instanceof StatementLimitException limit
+                          ? StatementReplies.limit(limit, response.user())
+                          : StatementReplies.error(f));
+                });
+  }
+
+  /** A client gone mid-statement leaves nothing running: shard calls cancelled, slot freed. */
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    reactor.core.Disposable r = running;
+    if (r != null) {
+      r.dispose();
+    }
+    super.channelInactive(ctx);
   }
 
   private void finish(ChannelHandlerContext ctx, int seq, MysqlReply reply) {
@@ -349,7 +373,7 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
   private void reply(ChannelHandlerContext ctx, int seq, MysqlReply reply) {
     switch (reply) {
       case MysqlReply.Ok ok ->
-          send(ctx, seq, new OkPacket(ok.affectedRows(), 0, ok.info()).encode());
+          send(ctx, seq, new OkPacket(ok.affectedRows(), ok.lastInsertId(), 0, ok.info()).encode());
       case MysqlReply.Error err -> send(ctx, seq, err.packet().encode());
       case MysqlReply.ResultSet rs -> {
         List<byte[]> payloads = binary ? rs.binaryPayloads() : rs.payloads();

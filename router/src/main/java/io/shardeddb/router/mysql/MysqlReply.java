@@ -7,7 +7,11 @@ import java.util.List;
 sealed interface MysqlReply {
 
   /** OK with the rows a statement changed. */
-  record Ok(long affectedRows, String info) implements MysqlReply {}
+  record Ok(long affectedRows, long lastInsertId, String info) implements MysqlReply {
+    Ok(long affectedRows, String info) {
+      this(affectedRows, 0, info);
+    }
+  }
 
   /** A text result set. */
   record ResultSet(List<ColumnDefinition> columns, List<TextRow> rows) implements MysqlReply {

@@ -167,7 +167,7 @@ public class MysqlServer implements ApplicationEventListener<ServerStartupEvent>
             Path.of(tlsSettings.servedDir()), tlsSettings.refresh(), System::nanoTime);
     try {
       return SslContextBuilder.forServer(Tls.keyManagerFactory(source))
-          .protocols(Tls.PROTOCOLS)
+          .protocols(Tls.CLIENT_PROTOCOLS)
           .build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the MySQL listener's TLS context", e);

@@ -1,16 +1,20 @@
 package io.shardeddb.router.mysql;
 
 /**
- * OK_Packet: a command succeeded, having changed {@code affectedRows} rows ({@code last_insert_id}
- * is always 0: there is no AUTO_INCREMENT), with {@code info} for humans (may be empty).
+ * OK_Packet: a command succeeded, having changed {@code affectedRows} rows, the first id an INSERT
+ * generated ({@code lastInsertId}, 0: none), with {@code info} for humans (may be empty).
  */
-record OkPacket(long affectedRows, int warnings, String info) {
+record OkPacket(long affectedRows, long lastInsertId, int warnings, String info) {
+  OkPacket(long affectedRows, int warnings, String info) {
+    this(affectedRows, 0, warnings, info);
+  }
+
   byte[] encode() {
     PacketWriter w =
         new PacketWriter()
             .int1(0)
             .lenenc(affectedRows)
-            .lenenc(0)
+            .lenenc(lastInsertId)
             .int2(Capabilities.STATUS_AUTOCOMMIT)
             .int2(warnings);
     if (!info.isEmpty()) {

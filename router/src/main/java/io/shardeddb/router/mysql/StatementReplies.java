@@ -2,10 +2,12 @@ package io.shardeddb.router.mysql;
 
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.JsonValues;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.router.http.Failure;
 import io.shardeddb.router.sql.SqlPlan;
 import io.shardeddb.router.sql.SqlStatements;
+import io.shardeddb.router.sql.StatementLimitException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,8 @@ final class StatementReplies {
   static MysqlReply of(SqlStatements.Ran ran, String database) {
     if (!(ran.plan() instanceof SqlPlan.Select select)) {
       Long n = ran.response().rowsAffected();
-      return new MysqlReply.Ok(n == null ? 0 : n, "");
+      Long id = ran.response().lastInsertId();
+      return new MysqlReply.Ok(n == null ? 0 : n, id == null ? 0 : id, "");
     }
     TableSchema schema = ran.schema();
     List<ColumnDefinition> columns = new ArrayList<>();
@@ -64,6 +67,12 @@ final class StatementReplies {
               false);
       case Boolean ->
           new ColumnDefinition(database, table, label, ColumnDefinition.TYPE_TINY, 1, 0, false);
+      case Json ->
+          new ColumnDefinition(
+              database, table, label, ColumnDefinition.TYPE_JSON, JsonValues.MAX_BYTES, 0, true);
+      case DateTime ->
+          new ColumnDefinition(
+              database, table, label, ColumnDefinition.TYPE_DATETIME, 26, 6, false);
     };
   }
 
@@ -74,6 +83,34 @@ final class StatementReplies {
       case BigDecimal d -> d.toPlainString();
       case Boolean b -> b ? "1" : "0";
       default -> v.toString();
+    };
+  }
+
+  /**
+   * The ERR for a statement stopped by a limit, with MySQL's own code for it: past the deadline,
+   * 3024 ER_QUERY_TIMEOUT (what MySQL answers when {@code max_execution_time} stops a SELECT); one
+   * scan too many for the user, 1226 ER_USER_LIMIT_REACHED (MySQL's per-account resource limit, as
+   * for {@code MAX_QUERIES_PER_HOUR}), not 1203/1040: those say the connection is refused, while
+   * here the connection stays open and usable for point statements.
+   */
+  static MysqlReply.Error limit(StatementLimitException e, String user) {
+    return switch (e.limit()) {
+      case DEADLINE ->
+          MysqlReply.Error.of(
+              3024,
+              "HY000",
+              "Query execution was interrupted, maximum statement execution time exceeded: "
+                  + e.getMessage());
+      case CONCURRENCY ->
+          MysqlReply.Error.of(
+              1226,
+              "42000",
+              "User '"
+                  + user
+                  + "' has exceeded the 'max_concurrent_scans' resource (current value: "
+                  + e.value()
+                  + "): "
+                  + e.getMessage());
     };
   }
 

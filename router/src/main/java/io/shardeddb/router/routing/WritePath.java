@@ -302,6 +302,16 @@ public class WritePath {
       } catch (InvalidRequestException e) {
         throw new InvalidRequestException("data[" + i + "]: " + e.getMessage());
       }
+      if (row.get(schema.shardKey()) == null) {
+        // Only an AUTO_INCREMENT key may be left out, and only the SQL path generates it.
+        throw new InvalidRequestException(
+            "data["
+                + i
+                + "]: missing field '"
+                + schema.shardKey()
+                + "' (AUTO_INCREMENT ids are generated for SQL INSERTs: /query and the MySQL"
+                + " port)");
+      }
       long key = (Long) row.get(schema.shardKey());
       Integer first = seen.putIfAbsent(key, i);
       if (first != null) {
@@ -502,12 +512,27 @@ public class WritePath {
           msg.append(a.failure().getMessage()).append("; ");
         }
       }
-      throw new ApiException(status, msg.substring(0, msg.length() - 2));
+      throw new WriteFailed(status, msg.substring(0, msg.length() - 2), written);
     }
     String session = token.byShard().isEmpty() ? null : token.encode();
     return new Written(
         new WriteResponse(written + " Data entries added", MessageResponse.SUCCESS, session),
         List.copyOf(shards));
+  }
+
+  /** A write that failed on some shard, and how many of its rows other shards took. */
+  public static final class WriteFailed extends ApiException {
+    private final int written;
+
+    WriteFailed(int status, String message, int written) {
+      super(status, message);
+      this.written = written;
+    }
+
+    /** Rows other shards took (0: nothing of the write was stored). */
+    public int written() {
+      return written;
+    }
   }
 
   private static String token(ShardWrite w) {

@@ -3,8 +3,10 @@ package io.shardeddb.router.shard;
 import io.micronaut.context.annotation.BootstrapContextCompatible;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.core.io.ResourceResolver;
+import io.micronaut.http.client.HttpVersionSelection;
 import io.micronaut.http.client.netty.ssl.NettyClientSslBuilder;
 import io.micronaut.http.ssl.SslConfiguration;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.protocol.tls.TlsRole;
@@ -22,8 +24,9 @@ import javax.net.ssl.TrustManagerFactory;
  * shard-server role and, at an address the topology names a pod for, presents that pod's
  * certificate ({@link ShardPodNames}). The dialled host name itself is not compared: shard-servers
  * are reached by pod IP (see {@code RoleTrustManager}); Micronaut's client makes each SSL engine
- * with the URL's host and port, which is what the expected pod is looked up by. Without {@code
- * shardeddb.router.tls.dir}, Micronaut's defaults apply.
+ * with the URL's host and port, which is what the expected pod is looked up by. TLS 1.3 only
+ * ({@link Tls#INTERNAL_PROTOCOLS}). Without {@code shardeddb.router.tls.dir}, Micronaut's defaults
+ * apply.
  */
 @Singleton
 @BootstrapContextCompatible
@@ -47,6 +50,14 @@ public class ShardTlsClientSslBuilder extends NettyClientSslBuilder {
   @Override
   protected KeyManagerFactory getKeyManagerFactory(SslConfiguration ssl) {
     return source == null ? super.getKeyManagerFactory(ssl) : Tls.keyManagerFactory(source);
+  }
+
+  /** Calls to shard-servers (one of the project's processes): TLS 1.3 only. */
+  @Override
+  protected SslContextBuilder createSslContextBuilder(
+      SslConfiguration ssl, HttpVersionSelection versions) {
+    SslContextBuilder builder = super.createSslContextBuilder(ssl, versions);
+    return source == null ? builder : builder.protocols(Tls.INTERNAL_PROTOCOLS);
   }
 
   @Override

@@ -108,6 +108,19 @@ public sealed interface Predicate {
     }
   }
 
+  /**
+   * {@code JSON_EXTRACT(column, path) op value} (also {@code column->path} and {@code
+   * column->>path}): the value the path selects in the row's JSON document, compared as {@link
+   * JsonPath#select} makes it; a path that selects nothing is NULL (unknown).
+   */
+  record JsonCompare(String column, JsonPath path, Op op, Object value) implements Predicate {
+    @Override
+    public Boolean test(Map<String, Object> row) {
+      Integer cmp = compare(path.select(row.get(column)), value);
+      return cmp == null ? null : op.holds(cmp);
+    }
+  }
+
   /** {@code column [NOT] IN (values)}. */
   record In(String column, List<Object> values, boolean negated) implements Predicate {
     @Override

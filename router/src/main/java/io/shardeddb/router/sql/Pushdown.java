@@ -49,21 +49,23 @@ public final class Pushdown {
           negate
               ? and(push(o.left(), true, schema), push(o.right(), true, schema))
               : or(push(o.left(), false, schema), push(o.right(), false, schema));
+      // A JSON document is compared by the router only (see comparable).
+      case Predicate.JsonCompare j -> RELAXED;
       case Predicate.Compare c -> {
-        if (c.value() == null || column(schema, c.column()) == null) {
+        if (c.value() == null || !comparable(schema, c.column())) {
           yield RELAXED;
         }
         Predicate.Op op = negate ? opposite(c.op()) : c.op();
         yield leaf(c.column(), op.sql, List.of(c.value()));
       }
       case Predicate.In in -> {
-        if (in.values().contains(null) || column(schema, in.column()) == null) {
+        if (in.values().contains(null) || !comparable(schema, in.column())) {
           yield RELAXED;
         }
         yield leaf(in.column(), in.negated() != negate ? "not in" : "in", in.values());
       }
       case Predicate.Between b -> {
-        if (b.low() == null || b.high() == null || column(schema, b.column()) == null) {
+        if (b.low() == null || b.high() == null || !comparable(schema, b.column())) {
           yield RELAXED;
         }
         yield leaf(
@@ -91,6 +93,15 @@ public final class Pushdown {
 
   private static Column column(TableSchema schema, String name) {
     return schema.column(name);
+  }
+
+  /**
+   * Whether a shard-server compares the column's values as the router does. A JSON column's stored
+   * text is compared by the router only (MySQL compares JSON documents by its own rules).
+   */
+  private static boolean comparable(TableSchema schema, String name) {
+    Column c = column(schema, name);
+    return c != null && c.type() != ColumnType.Json;
   }
 
   private static Result leaf(String column, String op, List<Object> values) {

@@ -10,6 +10,7 @@ import io.micronaut.http.annotation.Post;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.router.auth.RouterTokens;
 import io.shardeddb.router.http.Failure;
 import io.shardeddb.router.http.JsonBodies;
 import io.shardeddb.router.routing.ReplicaHealth;
@@ -46,13 +47,18 @@ public class QueryController {
   private final ReplicaHealth health;
   private final PrimaryHistory history;
 
+  /** The credential {@code /query} takes: the data token (AuthFilter), whose scans are capped. */
+  private final String credential;
+
   public QueryController(
       TopologyHolder topology,
       SqlStatements statements,
       JsonBodies bodies,
       RouterMetrics metrics,
       ReplicaHealth health,
-      PrimaryHistory history) {
+      PrimaryHistory history,
+      RouterTokens tokens) {
+    this.credential = tokens.data().name();
     this.topology = topology;
     this.statements = statements;
     this.bodies = bodies;
@@ -81,7 +87,15 @@ public class QueryController {
       description = "The statement ran",
       content = @Content(schema = @Schema(implementation = QueryResponse.class)))
   @ApiResponse(responseCode = "400", description = "Not supported or invalid; message says what")
-  @ApiResponse(responseCode = "503", description = "A shard had no primary within the deadline")
+  @ApiResponse(
+      responseCode = "429",
+      description =
+          "This credential already runs shardeddb.router.sql.max-concurrent-scans scans; retry")
+  @ApiResponse(
+      responseCode = "503",
+      description =
+          "A shard had no primary within the deadline, or the read ran past"
+              + " shardeddb.router.sql.statement-timeout and was stopped")
   public Mono<HttpResponse<QueryResponse>> query(@Body @Nullable String body) {
     long start = System.nanoTime();
     String[] kind = {"invalid"};
@@ -106,7 +120,9 @@ public class QueryController {
                 throw new InvalidRequestException("field 'session' must be a string token");
               }
               SessionToken token = SessionToken.parse((String) session);
-              return statements.run(sql, consistency, token, kind).map(SqlStatements.Ran::response);
+              return statements
+                  .run(sql, consistency, token, credential, kind)
+                  .map(SqlStatements.Ran::response);
             })
         .map(r -> (HttpResponse<QueryResponse>) HttpResponse.ok(r))
         .onErrorResume(e -> Mono.just(failure(e)))
@@ -127,7 +143,13 @@ public class QueryController {
   private HttpResponse<QueryResponse> failure(Throwable e) {
     Failure failure = Failure.of(e, LOG, "/query");
     metrics.error("/query", failure.status());
-    return HttpResponse.<QueryResponse>status(HttpStatus.valueOf(failure.status()))
-        .body(QueryResponse.failure(failure.message()));
+    var response =
+        HttpResponse.<QueryResponse>status(HttpStatus.valueOf(failure.status()))
+            .body(QueryResponse.failure(failure.message()));
+    if (e instanceof StatementLimitException l
+        && l.limit() == StatementLimitException.Limit.CONCURRENCY) {
+      response.header("Retry-After", "1");
+    }
+    return response;
   }
 }

@@ -11,8 +11,9 @@ import java.util.Map;
  * The reply to {@code POST /query}, in the distributed-MySQL coordinator's shape ({@code success},
  * {@code message}, {@code timestamp}, {@code rows_affected}, {@code executed_on}, {@code data}),
  * plus ShardedDB's own fields: {@code quorum}, each written shard's log {@code positions}, the
- * {@code session} token for read-your-writes, {@code shards_queried}, and the contract's {@code
- * status}.
+ * {@code session} token for read-your-writes, {@code shards_queried}, the contract's {@code
+ * status}, and for an INSERT that generated AUTO_INCREMENT ids the first of them ({@code
+ * last_insert_id}, as MySQL's).
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,6 +23,7 @@ import java.util.Map;
   "timestamp",
   "quorum",
   "rows_affected",
+  "last_insert_id",
   "executed_on",
   "data",
   "shards_queried",
@@ -40,7 +42,8 @@ public record QueryResponse(
     @JsonProperty("shards_queried") List<String> shardsQueried,
     Map<String, Position> positions,
     String session,
-    String status) {
+    String status,
+    @JsonProperty("last_insert_id") Long lastInsertId) {
 
   /**
    * Where one shard's part of a write sits in that shard's log: {@code (epoch, lsn)} (the latest
@@ -54,6 +57,6 @@ public record QueryResponse(
   /** A failed statement: the status code goes on the HTTP response. */
   public static QueryResponse failure(String message) {
     return new QueryResponse(
-        false, message, null, null, null, null, null, null, null, null, "failure");
+        false, message, null, null, null, null, null, null, null, null, "failure", null);
   }
 }

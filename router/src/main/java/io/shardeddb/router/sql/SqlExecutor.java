@@ -4,6 +4,7 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.router.ApiException;
@@ -31,6 +32,12 @@ import reactor.core.publisher.Mono;
  * WritePath#update}/{@link WritePath#delete} per matching key, and SELECT as {@link ReadPath#read}
  * of each key range followed by {@link ResultShaper}. No SQL text goes anywhere: only the typed
  * values the translator produced.
+ *
+ * <p>Why this file is over 450 lines: it is the one place where a plan meets the read and write
+ * paths, and each statement kind's bounds (the deadline and scan cap of {@link StatementLimits},
+ * the row bounds of {@link SqlLimits}, the retries of generated ids) sit beside the call they
+ * bound. What is pure lives apart: {@link AutoIds}, {@link Pushdown}, {@link ResultShaper}, {@link
+ * WriteAcks}.
  */
 @Singleton
 public class SqlExecutor {
@@ -44,32 +51,104 @@ public class SqlExecutor {
   private final WritePath writes;
   private final TopologyHolder topology;
   private final SqlLimits limits;
+  private final AutoIds autoIds = new AutoIds();
+  private final StatementLimits statementLimits;
 
-  public SqlExecutor(ReadPath reads, WritePath writes, TopologyHolder topology, SqlLimits limits) {
+  public SqlExecutor(
+      ReadPath reads,
+      WritePath writes,
+      TopologyHolder topology,
+      SqlLimits limits,
+      StatementLimits statementLimits) {
     this.reads = reads;
     this.writes = writes;
     this.topology = topology;
     this.limits = limits;
+    this.statementLimits = statementLimits;
   }
 
   /** Runs {@code plan} against {@code table}; reads use {@code consistency} and {@code session}. */
   public Mono<QueryResponse> execute(
       RoutingTable table, SqlPlan plan, ReadConsistency consistency, SessionToken session) {
     return switch (plan) {
-      case SqlPlan.Insert insert ->
-          writes
-              .writeAcked(table, insert.rows())
-              .map(w -> written(List.of(w), insert.rows().size()));
+      case SqlPlan.Insert insert -> insert(table, insert.rows(), 1);
       case SqlPlan.Update update ->
-          matchingKeys(table, update.keys(), update.where(), "UPDATE")
+          withinDeadline(update, matchingKeys(table, update.keys(), update.where(), "UPDATE"))
               .flatMap(
                   keys ->
                       perKey(keys, key -> writes.updateAcked(table, key, update.assignments())));
       case SqlPlan.Delete delete ->
-          matchingKeys(table, delete.keys(), delete.where(), "DELETE")
+          withinDeadline(delete, matchingKeys(table, delete.keys(), delete.where(), "DELETE"))
               .flatMap(keys -> perKey(keys, key -> writes.deleteAcked(table, key)));
-      case SqlPlan.Select select -> select(table, select, consistency, session);
+      case SqlPlan.Select select ->
+          withinDeadline(select, select(table, select, consistency, session));
     };
+  }
+
+  /** How often an INSERT with generated ids is tried when another router took one of them. */
+  static final int AUTO_ID_ATTEMPTS = 3;
+
+  /**
+   * Writes an INSERT's rows; rows that leave an AUTO_INCREMENT key out get consecutive ids first
+   * ({@link AutoIds}). When another router took one of those ids (the whole INSERT refused as
+   * "already exists", nothing stored), the ids are searched again and the INSERT retried.
+   */
+  private Mono<QueryResponse> insert(RoutingTable table, List<Map<String, Object>> rows, int n) {
+    TableSchema schema = table.topology().schema();
+    List<Integer> missing = AutoIds.rowsWithoutKey(schema, rows);
+    if (missing.isEmpty()) {
+      return writes.writeAcked(table, rows).map(w -> written(List.of(w), rows.size(), null));
+    }
+    return autoIds
+        .reserve(schema.table(), missing.size(), x -> anyKeyAtOrAbove(table, x))
+        .flatMap(
+            first ->
+                writes
+                    .writeAcked(table, AutoIds.withIds(schema, rows, missing, first))
+                    .map(w -> written(List.of(w), rows.size(), first)))
+        .onErrorResume(
+            WritePath.WriteFailed.class,
+            f -> {
+              if (n >= AUTO_ID_ATTEMPTS
+                  || f.status() != 409
+                  || f.written() != 0
+                  || !f.getMessage().contains("already exists")) {
+                return Mono.error(f);
+              }
+              autoIds.forget(schema.table());
+              return insert(topology.current(), rows, n + 1);
+            });
+  }
+
+  /** Whether the table holds a key at or above {@code x}: a count on the primaries. */
+  private Mono<Boolean> anyKeyAtOrAbove(RoutingTable table, long x) {
+    return countAll(
+            table,
+            KeyRanges.between(x, Long.MAX_VALUE),
+            ReadConsistency.PRIMARY,
+            SessionToken.empty(),
+            Pushdown.of(new Predicate.Always(), table.topology().schema()))
+        .map(
+            counted -> {
+              if (counted.count() == null) {
+                throw new ApiException(
+                    503,
+                    "AUTO_INCREMENT needs every shard-server to count rows (an older one does"
+                        + " not); upgrade the shard-servers or give the key");
+              }
+              return counted.count() > 0;
+            });
+  }
+
+  /**
+   * {@code read} stopped at the statement deadline ({@link StatementLimits#pastDeadline}): the
+   * subscription is cancelled, so the shard calls in flight are cancelled and no further page is
+   * asked for. Only reads are cut off: an UPDATE/DELETE's writes start after its read, and are
+   * never stopped midway.
+   */
+  private <T> Mono<T> withinDeadline(SqlPlan plan, Mono<T> read) {
+    return read.timeout(
+        statementLimits.statementTimeout(), Mono.error(() -> statementLimits.pastDeadline(plan)));
   }
 
   /**
@@ -137,7 +216,8 @@ public class SqlExecutor {
         read.shards(),
         null,
         null,
-        "success");
+        "success",
+        null);
   }
 
   /**
@@ -334,7 +414,7 @@ public class SqlExecutor {
                         + (failures.size() > 1 ? "; ..." : "")
                         + ")");
               }
-              return written(done, done.size());
+              return written(done, done.size(), null);
             });
   }
 
@@ -343,7 +423,7 @@ public class SqlExecutor {
    * of its writes got, and the primaries that acknowledged; the message's {@code quorum: a/b} is
    * that of the least-acknowledged shard (see {@link WriteAcks}).
    */
-  private QueryResponse written(List<WritePath.Written> done, long rows) {
+  private QueryResponse written(List<WritePath.Written> done, long rows, Long lastInsertId) {
     RoutingTable now = topology.current();
     WriteAcks acks =
         WriteAcks.of(
@@ -373,7 +453,8 @@ public class SqlExecutor {
         null,
         acks.positions().isEmpty() ? null : acks.positions(),
         token.byShard().isEmpty() ? null : token.encode(),
-        "success");
+        "success",
+        lastInsertId);
   }
 
   /**

@@ -28,7 +28,25 @@ final class SqlLiterals {
         || e instanceof StringValue
         || e instanceof NullValue
         || e instanceof BooleanValue
+        || isDoubleQuotedString(e)
         || e instanceof SignedExpression s && isLiteral(s.getExpression());
+  }
+
+  /**
+   * Whether {@code e} is a double-quoted string ({@code "Alice"}): MySQL's default SQL mode (no
+   * ANSI_QUOTES) reads it as a string literal, where the parser sees a quoted identifier.
+   */
+  static boolean isDoubleQuotedString(Expression e) {
+    if (!(e instanceof net.sf.jsqlparser.schema.Column c) || c.getTable() != null) {
+      return false;
+    }
+    String n = c.getColumnName();
+    return n != null && n.length() >= 2 && n.startsWith("\"") && n.endsWith("\"");
+  }
+
+  /** Whether {@code e} names a column (and is not a double-quoted string). */
+  static boolean isColumnRef(Expression e) {
+    return e instanceof net.sf.jsqlparser.schema.Column && !isDoubleQuotedString(e);
   }
 
   /** A literal's Java value: Long or BigDecimal for numbers, String, Boolean or null. */
@@ -84,6 +102,10 @@ final class SqlLiterals {
         }
       }
       throw new InvalidRequestException("the value '" + e + "' is not supported in " + where);
+    }
+    if (isDoubleQuotedString(e)) {
+      String n = ((net.sf.jsqlparser.schema.Column) e).getColumnName();
+      return unescape(n.substring(1, n.length() - 1).replace("\"\"", "\""));
     }
     if (e instanceof net.sf.jsqlparser.schema.Column c
         && (c.getColumnName().equalsIgnoreCase("TRUE")

@@ -26,22 +26,38 @@ public class SqlStatements {
   private final TopologyHolder topology;
   private final SqlExecutor executor;
   private final SqlParser parser;
+  private final StatementLimits limits;
+  private final ScanSlots slots;
 
-  public SqlStatements(TopologyHolder topology, SqlExecutor executor, SqlParser parser) {
+  public SqlStatements(
+      TopologyHolder topology,
+      SqlExecutor executor,
+      SqlParser parser,
+      StatementLimits limits,
+      ScanSlots slots) {
     this.topology = topology;
     this.executor = executor;
     this.parser = parser;
+    this.limits = limits;
+    this.slots = slots;
   }
 
   /** What a statement was and what it did. */
   public record Ran(SqlPlan plan, TableSchema schema, QueryResponse response) {}
 
   /**
-   * Runs {@code sql}; {@code kind} (an array of one, may be null) is set to the statement's kind
-   * once it is known, for metrics.
+   * Runs {@code sql} for {@code credential} (the name of the token the client authenticated with: a
+   * scan takes one of its {@link StatementLimits#maxConcurrentScans()} slots, or is refused at once
+   * when none is free); {@code kind} (an array of one, may be null) is set to the statement's kind
+   * once it is known, for metrics. Cancelling the returned Mono cancels the statement's shard calls
+   * and frees its slot.
    */
   public Mono<Ran> run(
-      String sql, ReadConsistency consistency, SessionToken session, String[] kind) {
+      String sql,
+      ReadConsistency consistency,
+      SessionToken session,
+      String credential,
+      String[] kind) {
     return Mono.defer(
         () -> {
           RoutingTable table = topology.current();
@@ -59,9 +75,19 @@ public class SqlStatements {
                     if (kind != null) {
                       kind[0] = plan.kind();
                     }
-                    return executor
-                        .execute(table, plan, consistency, session)
-                        .map(r -> new Ran(plan, table.topology().schema(), r));
+                    Mono<Ran> ran =
+                        executor
+                            .execute(table, plan, consistency, session)
+                            .map(r -> new Ran(plan, table.topology().schema(), r));
+                    if (!limits.isScan(plan)) {
+                      return ran;
+                    }
+                    ScanSlots.Slot slot = slots.take(credential, limits);
+                    if (slot == null) {
+                      return Mono.error(limits.tooManyScans(credential));
+                    }
+                    // Given back however the statement ends: done, failed or cancelled.
+                    return ran.doFinally(signal -> slot.close());
                   });
         });
   }

@@ -15,6 +15,7 @@ import java.util.Set;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JsonExpression;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.NotExpression;
 import net.sf.jsqlparser.expression.NullValue;
@@ -549,8 +550,7 @@ public final class SqlTranslator {
       throw unsupported("Oracle join syntax (+) is not supported");
     }
     // "5 < id" reads as "id > 5".
-    if (!(left instanceof net.sf.jsqlparser.schema.Column)
-        && right instanceof net.sf.jsqlparser.schema.Column) {
+    if (!SqlLiterals.isColumnRef(left) && SqlLiterals.isColumnRef(right)) {
       Expression t = left;
       left = right;
       right = t;
@@ -563,11 +563,94 @@ public final class SqlTranslator {
             default -> op;
           };
     }
+    if (jsonPathOperand(right) && !jsonPathOperand(left)) {
+      Expression t = left;
+      left = right;
+      right = t;
+      op =
+          switch (op) {
+            case LT -> Predicate.Op.GT;
+            case LE -> Predicate.Op.GE;
+            case GT -> Predicate.Op.LT;
+            case GE -> Predicate.Op.LE;
+            default -> op;
+          };
+    }
+    if (jsonPathOperand(left)) {
+      return jsonComparison(left, op, right);
+    }
     String col = columnOperand(left, op.sql);
-    if (right instanceof net.sf.jsqlparser.schema.Column) {
+    if (SqlLiterals.isColumnRef(right)) {
       throw unsupported("comparing two columns is not supported ('" + b + "')");
     }
     return new Predicate.Compare(col, op, literalFor(col, right, op.sql));
+  }
+
+  /**
+   * Whether {@code e} selects from a JSON column: {@code col->'$.p'}, {@code col->>'$.p'}, {@code
+   * JSON_EXTRACT(col, '$.p')} or {@code JSON_UNQUOTE(JSON_EXTRACT(col, '$.p'))}.
+   */
+  private static boolean jsonPathOperand(Expression e) {
+    if (e instanceof JsonExpression) {
+      return true;
+    }
+    if (e instanceof Function f && f.getName() != null) {
+      String name = f.getName().toUpperCase(Locale.ROOT);
+      return name.equals("JSON_EXTRACT") || name.equals("JSON_UNQUOTE");
+    }
+    return false;
+  }
+
+  /** {@code json-path-expression op literal} as a {@link Predicate.JsonCompare}. */
+  private Predicate jsonComparison(Expression e, Predicate.Op op, Expression right) {
+    String column;
+    Expression path;
+    if (e instanceof JsonExpression j) {
+      if (j.getIdentList().size() != 1
+          || !(j.getOperators().get(0).equals("->") || j.getOperators().get(0).equals("->>"))) {
+        throw unsupported("only one -> or ->> step per JSON expression is supported ('" + e + "')");
+      }
+      column = jsonColumn(j.getExpression(), e);
+      path = j.getIdents().get(0);
+    } else {
+      Function f = (Function) e;
+      List<Expression> params =
+          f.getParameters() == null ? List.of() : new ArrayList<>(f.getParameters());
+      if (f.getName().equalsIgnoreCase("JSON_UNQUOTE")) {
+        if (params.size() != 1
+            || !(params.get(0) instanceof Function inner)
+            || !inner.getName().equalsIgnoreCase("JSON_EXTRACT")) {
+          throw unsupported("JSON_UNQUOTE is supported around JSON_EXTRACT only ('" + e + "')");
+        }
+        params = inner.getParameters() == null ? List.of() : new ArrayList<>(inner.getParameters());
+      }
+      if (params.size() != 2) {
+        throw unsupported("JSON_EXTRACT takes a column and one path ('" + e + "')");
+      }
+      column = jsonColumn(params.get(0), e);
+      path = params.get(1);
+    }
+    Object p = SqlLiterals.literal(path, "a JSON path");
+    if (!(p instanceof String pathText)) {
+      throw unsupported("a JSON path must be a string literal such as '$.name' ('" + e + "')");
+    }
+    if (SqlLiterals.isColumnRef(right)) {
+      throw unsupported("comparing a JSON value with a column is not supported ('" + e + "')");
+    }
+    return new Predicate.JsonCompare(
+        column, JsonPath.parse(pathText), op, SqlLiterals.literal(right, op.sql));
+  }
+
+  private String jsonColumn(Expression e, Expression whole) {
+    if (!SqlLiterals.isColumnRef(e)) {
+      throw unsupported("a JSON path applies to a JSON column ('" + whole + "')");
+    }
+    String name = column((net.sf.jsqlparser.schema.Column) e);
+    if (schema.column(name).type() != ColumnType.Json) {
+      throw unsupported(
+          "column '" + name + "' is not a Json column; JSON paths apply to Json columns");
+    }
+    return name;
   }
 
   /** The shard keys {@code p} can match ({@link PredicateKeys}). */
@@ -617,7 +700,7 @@ public final class SqlTranslator {
   }
 
   private String columnOperand(Expression e, String op) {
-    if (e instanceof net.sf.jsqlparser.schema.Column c) {
+    if (SqlLiterals.isColumnRef(e) && e instanceof net.sf.jsqlparser.schema.Column c) {
       return column(c);
     }
     throw unsupported(

@@ -114,7 +114,7 @@ public final class ShardedDatabaseTopology {
     }
     List<Column> columns = new ArrayList<>();
     for (ColumnSpec c : s.columns()) {
-      columns.add(new Column(c.name(), c.type()));
+      columns.add(c.toColumn());
     }
     String key = s.shardKey();
     if (key == null && !columns.isEmpty()) {

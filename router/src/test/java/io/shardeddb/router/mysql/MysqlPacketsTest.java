@@ -186,10 +186,36 @@ class MysqlPacketsTest {
     assertThat(BinaryProtocol.parameters(new PacketReader(execute), 3, types))
         .containsExactly("-5", "'a\\'b'", "NULL");
     assertThat(types).containsExactly(0x08, 0xfd, 0x06);
-    byte[] date = new PacketWriter().int1(0).int4(1).int1(0).int1(1).int2(0x0a).int1(0).toBytes();
-    assertThatThrownBy(() -> BinaryProtocol.parameters(new PacketReader(date), 1, new int[1]))
+    byte[] date =
+        new PacketWriter()
+            .int1(0)
+            .int4(1)
+            .int1(0)
+            .int1(1)
+            .int2(0x0c) // DATETIME
+            .int1(11)
+            .int2(2026)
+            .int1(11)
+            .int1(26)
+            .int1(10)
+            .int1(15)
+            .int1(30)
+            .int4(250_000)
+            .toBytes();
+    assertThat(BinaryProtocol.parameters(new PacketReader(date), 1, new int[1]))
+        .containsExactly("'2026-11-26 10:15:30.250000'");
+    byte[] time = new PacketWriter().int1(0).int4(1).int1(0).int1(1).int2(0x0b).int1(0).toBytes();
+    assertThatThrownBy(() -> BinaryProtocol.parameters(new PacketReader(time), 1, new int[1]))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("dates and times");
+        .hasMessageContaining("times and years");
+    MysqlReply.ResultSet dates =
+        new MysqlReply.ResultSet(
+            List.of(
+                new ColumnDefinition("", "", "at", ColumnDefinition.TYPE_DATETIME, 26, 6, false)),
+            List.of(new TextRow(List.of("2026-11-26 10:15:30.25"))));
+    // Header, an empty null bitmap, then length 11, 2026 (ea07), 11, 26, 10, 15, 30, 250000 µs.
+    assertThat(HEX.formatHex(BinaryProtocol.rows(dates).get(0)))
+        .isEqualTo("00" + "00" + "0b" + "ea07" + "0b1a0a0f1e" + "90d00300");
 
     MysqlReply.ResultSet rs =
         new MysqlReply.ResultSet(

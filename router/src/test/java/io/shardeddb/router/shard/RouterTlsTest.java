@@ -31,6 +31,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +86,47 @@ class RouterTlsTest {
   }
 
   @Test
+  void shardCallsSpeakTls13OnlyAndRefuseAShardServerOfferingOnlyTls12() throws Exception {
+    write(tls, identity(ca, TlsRole.ROUTER));
+    List<String> clientRoles = new CopyOnWriteArrayList<>();
+    TlsMaterialSource shardIdentity = TlsMaterialSource.fixed(identity(ca, TlsRole.SHARD_SERVER));
+    // The right certificate and trust, but TLS 1.2 only: an old or downgraded peer.
+    SSLContext plain = SSLContext.getInstance("TLS");
+    plain.init(
+        Tls.keyManagerFactory(shardIdentity).getKeyManagers(),
+        Tls.trustManagerFactory(shardIdentity, EnumSet.allOf(TlsRole.class)).getTrustManagers(),
+        null);
+    HttpsServer old = shard(plain, new String[] {"TLSv1.2"}, clientRoles);
+    try (ApplicationContext ctx =
+        ApplicationContext.run(
+            Map.of(
+                "shardeddb.router.tls.dir",
+                tls.toString(),
+                "shardeddb.router.auth.enabled",
+                "false",
+                "shardeddb.router.shard-transport",
+                "http"))) {
+      // It does answer a client that speaks TLS 1.2: the refusal below is the version's.
+      HttpResponse<String> control =
+          HttpClient.newBuilder()
+              .sslContext(Tls.probeContext())
+              .build()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url(old) + "/heartbeat")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(control.statusCode()).isEqualTo(200);
+      clientRoles.clear();
+
+      ShardServerClient client = ctx.getBean(ShardServerClient.class);
+      assertThatThrownBy(() -> client.heartbeat(url(old)).block(Duration.ofSeconds(30)))
+          .isNotNull();
+      assertThat(clientRoles).isEmpty();
+    } finally {
+      old.stop(0);
+    }
+  }
+
+  @Test
   void clientsGetHttpsAndNoPlainHttp() throws Exception {
     write(tls, identity(ca, TlsRole.ROUTER));
     try (EmbeddedServer server =
@@ -110,6 +154,18 @@ class RouterTlsTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
 
+      // The client-facing port keeps TLS 1.2 for older clients (docs/security.md, "TLS versions").
+      try (SSLSocket old =
+          (SSLSocket)
+              Tls.probeContext()
+                  .getSocketFactory()
+                  .createSocket(java.net.InetAddress.getLoopbackAddress(), port)) {
+        old.setSoTimeout(5000);
+        old.setEnabledProtocols(new String[] {"TLSv1.2"});
+        old.startHandshake();
+        assertThat(old.getSession().getProtocol()).isEqualTo("TLSv1.2");
+      }
+
       HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       assertThatThrownBy(
               () ->
@@ -128,13 +184,30 @@ class RouterTlsTest {
   }
 
   private HttpsServer shard(PemMaterial identity, List<String> clientRoles) throws IOException {
+    return shard(
+        Tls.serverContext(TlsMaterialSource.fixed(identity), EnumSet.allOf(TlsRole.class)),
+        null,
+        clientRoles);
+  }
+
+  /**
+   * A stand-in shard-server on {@code context}, speaking only {@code protocols} (null: its own).
+   */
+  private HttpsServer shard(SSLContext context, String[] protocols, List<String> clientRoles)
+      throws IOException {
     HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setHttpsConfigurator(
-        new HttpsConfigurator(
-            Tls.serverContext(TlsMaterialSource.fixed(identity), EnumSet.allOf(TlsRole.class))) {
+        new HttpsConfigurator(context) {
           @Override
           public void configure(HttpsParameters params) {
-            params.setWantClientAuth(true);
+            if (protocols != null) {
+              SSLParameters p = context.getDefaultSSLParameters();
+              p.setProtocols(protocols);
+              p.setWantClientAuth(true);
+              params.setSSLParameters(p);
+            } else {
+              params.setWantClientAuth(true);
+            }
           }
         });
     server.createContext(

@@ -43,6 +43,12 @@ class SqlExecutorBoundsTest {
   static final class PagedShard extends ShardServerClient {
     final AtomicInteger pages = new AtomicInteger();
 
+    /** How long each page takes to answer (a slow shard, for the statement deadline). */
+    volatile Duration delay = Duration.ZERO;
+
+    /** Pages whose answer was cancelled before it came (the router stopped waiting for it). */
+    final AtomicInteger cancelled = new AtomicInteger();
+
     @SuppressWarnings("unchecked")
     PagedShard() {
       super(
@@ -74,7 +80,11 @@ class SqlExecutorBoundsTest {
         page.add(row(k));
       }
       Long next = k <= Math.min(high, ROWS) ? k : null;
-      return Mono.just(new ShardReadResponse(page, "success", 1L, 1L, 1L, next));
+      Mono<ShardReadResponse> answer =
+          Mono.just(new ShardReadResponse(page, "success", 1L, 1L, 1L, next));
+      return delay.isZero()
+          ? answer
+          : answer.delayElement(delay).doOnCancel(cancelled::incrementAndGet);
     }
   }
 
@@ -86,6 +96,10 @@ class SqlExecutorBoundsTest {
   final TopologyHolder holder = SqlExecutorMixedVersionsTest.topology();
 
   SqlExecutor executor(SqlLimits limits) {
+    return executor(limits, StatementLimits.DEFAULTS);
+  }
+
+  SqlExecutor executor(SqlLimits limits, StatementLimits statementLimits) {
     RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry());
     ReplicaHealth health = new ReplicaHealth(holder, shard);
     FailoverRetry retry = new FailoverRetry(holder, health, metrics, Duration.ofSeconds(5));
@@ -93,7 +107,8 @@ class SqlExecutorBoundsTest {
         new ReadPath(shard, health, retry, metrics),
         new WritePath(shard, retry, metrics),
         holder,
-        limits);
+        limits,
+        statementLimits);
   }
 
   QueryResponse run(SqlLimits limits, String sql) {

@@ -116,7 +116,8 @@ class SqlExecutorMixedVersionsTest {
         new ReadPath(shard, health, retry, metrics),
         new WritePath(shard, retry, metrics),
         holder,
-        SqlLimits.DEFAULTS);
+        SqlLimits.DEFAULTS,
+        StatementLimits.DEFAULTS);
   }
 
   static TopologyHolder topology() {

@@ -409,4 +409,92 @@ class SqlTranslatorTest {
     assertThat(plan.keys()).isEqualTo(KeyRanges.between(1, 2));
     assertThat(plan.where().matches(Map.of("Stud_id", 2L))).isTrue();
   }
+
+  static final TableSchema USERS =
+      new TableSchema(
+          "users",
+          "id",
+          List.of(
+              new Column("id", ColumnType.Number),
+              new Column("name", ColumnType.String, true, null, null),
+              new Column("email", ColumnType.String, true, null, null),
+              new Column("profile", ColumnType.Json, true, null, null),
+              new Column("created_at", ColumnType.DateTime, null, "CURRENT_TIMESTAMP", null)));
+
+  @Test
+  void doubleQuotedStringsAreStringsAsInMysqlsDefaultMode() {
+    SqlTranslator users = new SqlTranslator(USERS, PARSER);
+    SqlPlan.Insert insert =
+        (SqlPlan.Insert)
+            users.translate(
+                "INSERT INTO users (id, name, email) VALUES (1, \"Alice\", \"alice@example.com\")");
+    Map<String, Object> row = insert.rows().get(0);
+    assertThat(row)
+        .containsEntry("id", 1L)
+        .containsEntry("name", "Alice")
+        .containsEntry("email", "alice@example.com")
+        .containsEntry("profile", null);
+    assertThat((String) row.get("created_at"))
+        .matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}.*");
+    SqlPlan.Select select =
+        (SqlPlan.Select) users.translate("SELECT * FROM users WHERE name = \"Ali\"\"ce\"");
+    assertThat(select.where()).isEqualTo(new Compare("name", Op.EQ, "Ali\"ce"));
+    SqlPlan.Select swapped =
+        (SqlPlan.Select) users.translate("SELECT * FROM users WHERE \"Alice\" = name");
+    assertThat(swapped.where()).isEqualTo(new Compare("name", Op.EQ, "Alice"));
+  }
+
+  @Test
+  void jsonValuesAreCheckedAndNotPushedToTheShards() {
+    SqlTranslator users = new SqlTranslator(USERS, PARSER);
+    SqlPlan.Insert insert =
+        (SqlPlan.Insert)
+            users.translate("INSERT INTO users (id, profile) VALUES (2, '{\"plan\": \"pro\"}')");
+    assertThat(insert.rows().get(0)).containsEntry("profile", "{\"plan\":\"pro\"}");
+    assertThatThrownBy(
+            () -> users.translate("INSERT INTO users (id, profile) VALUES (3, '{not json')"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("field 'profile' must be a JSON document");
+    SqlPlan.Select select =
+        (SqlPlan.Select)
+            users.translate("SELECT * FROM users WHERE profile = '{\"plan\":\"pro\"}'");
+    Pushdown.Result pushed = Pushdown.of(select.where(), USERS);
+    assertThat(pushed.filter()).isNull();
+    assertThat(pushed.exact()).isFalse();
+  }
+
+  @Test
+  void jsonPathsFilterRowsOnTheRouter() {
+    SqlTranslator users = new SqlTranslator(USERS, PARSER);
+    Map<String, Object> pro = new LinkedHashMap<>();
+    pro.put("id", 1L);
+    pro.put("profile", "{\"plan\":\"pro\",\"seats\":[3,4],\"tags\":{\"a b\":true}}");
+    Map<String, Object> free = new LinkedHashMap<>();
+    free.put("id", 2L);
+    free.put("profile", "{\"plan\":\"free\",\"seats\":[1]}");
+    Map<String, Object> none = new LinkedHashMap<>();
+    none.put("id", 3L);
+    none.put("profile", null);
+    for (String where :
+        List.of(
+            "profile->>'$.plan' = 'pro'",
+            "profile->'$.plan' = \"pro\"",
+            "JSON_EXTRACT(profile, '$.seats[1]') = 4",
+            "JSON_UNQUOTE(JSON_EXTRACT(profile, '$.plan')) = 'pro'",
+            "2 < profile->>'$.seats[0]'",
+            "profile->'$.tags.\"a b\"' = TRUE")) {
+      SqlPlan.Select select =
+          (SqlPlan.Select) users.translate("SELECT * FROM users WHERE " + where);
+      assertThat(select.where().matches(pro)).as(where).isTrue();
+      assertThat(select.where().matches(free)).as(where).isFalse();
+      assertThat(select.where().test(none)).as(where).isNull();
+      assertThat(Pushdown.of(select.where(), USERS).filter()).as(where).isNull();
+    }
+    assertThatThrownBy(() -> users.translate("SELECT * FROM users WHERE name->>'$.a' = 1"))
+        .hasMessageContaining("not a Json column");
+    assertThatThrownBy(() -> users.translate("SELECT * FROM users WHERE profile->>'plan' = 1"))
+        .hasMessageContaining("invalid JSON path 'plan': it must start with $");
+    assertThatThrownBy(() -> users.translate("SELECT * FROM users WHERE profile->>'$.*' = 1"))
+        .hasMessageContaining("wildcards are not supported");
+  }
 }

@@ -4,15 +4,21 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import io.shardeddb.backup.StoreSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * {@code shardeddb.backup.*} (docs/backup.md): the store (endpoint, region, bucket, prefix,
- * path-style, access key, server-side encryption), the database name the archive is kept under and
- * the database's namespace and UID (the archive's owner, {@code owner.json}), how often the primary
- * ships committed entries ({@code archive-interval}, the archive lag's bound), how long the archive
- * may lag before the replica reports it stalled, and, on a replica of a database being restored,
- * what to restore (source database, base backup, and up to which LSN or time).
+ * path-style, access key, server-side encryption; the key from the files of {@code credentials-dir}
+ * when set, the mounted Secret, else from {@code access-key-id}/{@code secret-access-key}), the
+ * database name the archive is kept under and the database's namespace and UID (the archive's
+ * owner, {@code owner.json}), how often the primary ships committed entries ({@code
+ * archive-interval}, the archive lag's bound), how long the archive may lag before the replica
+ * reports it stalled, and, on a replica of a database being restored, what to restore (source
+ * database, base backup, and up to which LSN or time).
  */
 @ConfigurationProperties("shardeddb.backup")
 public record BackupSettings(
@@ -36,7 +42,8 @@ public record BackupSettings(
     @Bindable(defaultValue = "-1") long restoreToTime,
     @Nullable String restoreShard,
     @Bindable(defaultValue = "-1") long restoreTime,
-    @Nullable String restorePoint) {
+    @Nullable String restorePoint,
+    @Nullable String credentialsDir) {
 
   /** Whether a store is configured (continuous archiving and base backups on). */
   public boolean enabled() {
@@ -50,17 +57,39 @@ public record BackupSettings(
         && (present(restoreBackup) || present(restorePoint) || restoreTime >= 0);
   }
 
+  /**
+   * The store, with the access key read now from {@code credentials-dir} (files {@code accessKeyId}
+   * and {@code secretAccessKey}, exact bytes, as the environment references gave them) when it is
+   * set, else from the settings; a missing file fails with its path.
+   */
   public StoreSettings store() {
+    boolean files = present(credentialsDir);
     return new StoreSettings(
         endpoint,
         region,
         bucket,
         prefix,
         pathStyle,
-        blankToNull(accessKeyId),
-        secretAccessKey,
+        files ? read(StoreSettings.SECRET_ACCESS_KEY_ID) : blankToNull(accessKeyId),
+        files ? read(StoreSettings.SECRET_SECRET_ACCESS_KEY) : secretAccessKey,
         blankToNull(serverSideEncryption),
         blankToNull(kmsKeyId));
+  }
+
+  private String read(String key) {
+    Path file = Path.of(credentialsDir.trim()).resolve(key);
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot read the backup store's "
+              + key
+              + " from "
+              + file
+              + " (shardeddb.backup.credentials-dir): "
+              + e.getMessage(),
+          e);
+    }
   }
 
   private static boolean present(String s) {

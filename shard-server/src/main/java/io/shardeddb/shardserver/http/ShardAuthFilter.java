@@ -39,10 +39,10 @@ import java.security.cert.Certificate;
  * TLS layer) decides first ({@link CallerIdentities}, {@link Call}): each endpoint takes one role:
  * data endpoints the router, replication ({@code /replicate}, {@code /log}, {@code /snapshot}) the
  * shard-servers, everything else (role, fence, config, ranges, import, resync, checksum, copy) the
- * operator, and the heartbeat any of them; and, where this server's certificate names its database
- * and shard, the caller's must name the same database, and for replication the same shard (a move's
- * import reads of a point range: any shard of the database). The bearer credentials stay as a
- * second layer.
+ * operator, and the heartbeat (and {@code /home}, the assignment's greeting) any of them; and,
+ * where this server's certificate names its database and shard, the caller's must name the same
+ * database, and for replication the same shard (a move's import reads of a point range: any shard
+ * of the database). The bearer credentials stay as a second layer.
  */
 // Created eagerly so that missing credentials stop the server at start, not at the first request.
 @Context
@@ -51,7 +51,7 @@ public class ShardAuthFilter implements Ordered {
   static final String DENIED = "missing or invalid shard credential";
   static final String DATA_ONLY =
       "the data credential is accepted on the data endpoints only (read, write, update, del,"
-          + " their batches, heartbeat)";
+          + " their batches, heartbeat, home)";
 
   private final boolean enabled;
   private final boolean tls;
@@ -135,7 +135,10 @@ public class ShardAuthFilter implements Ordered {
           ShardEndpoints.READ_BATCH,
           // Where the router's data stream is offered (the stream checks its own hello).
           DataFrames.OFFER_PATH,
-          "/heartbeat" ->
+          "/heartbeat",
+          // The assignment's greeting: it names this server, as the heartbeat does, so the same
+          // callers (not anonymous ones: only health is open, DESIGN §3).
+          "/home" ->
           true;
       default -> false;
     };

@@ -24,6 +24,7 @@ import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
 import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.shardserver.config.ServerSettings;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.RoleService;
@@ -44,7 +45,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The assignment's server API: config, heartbeat, copy, read, write, update, del.
+ * The assignment's server API: home, config, heartbeat, copy, read, write, update, del.
  *
  * <p>The checks and semantics of {@code /read} and {@code /write} live in {@link ReadRequests} and
  * {@link WriteRequests}, which {@link BatchController} uses for every item of a batch.
@@ -62,6 +63,7 @@ public class ShardController {
   private final WriteRequests writes;
   private final JsonMapper json;
   private final RoleService roles;
+  private final String serverName;
 
   public ShardController(
       ReplicaContext ctx,
@@ -71,8 +73,10 @@ public class ShardController {
       ReadRequests reads,
       WriteRequests writes,
       JsonMapper json,
-      RoleService roles) {
+      RoleService roles,
+      ServerSettings server) {
     this.ctx = ctx;
+    this.serverName = server.name();
     this.roles = roles;
     this.configs = configs;
     this.store = store;
@@ -84,6 +88,16 @@ public class ShardController {
 
   /** The longest a {@code /heartbeat} long-poll waits, whatever it asks. */
   static final long MAX_HEARTBEAT_WAIT_MILLIS = 10_000;
+
+  /**
+   * The assignment's greeting, {@code {"message": "Hello from Server: <id>", "status":
+   * "successful"}}, the id being this replica's name (the pod name). It takes the heartbeat's
+   * callers ({@link ShardAuthFilter}): it names the server, and only health is anonymous.
+   */
+  @Get("/home")
+  public MessageResponse home() {
+    return new MessageResponse("Hello from Server: " + serverName, MessageResponse.SUCCESSFUL);
+  }
 
   @Post("/config")
   public MessageResponse config(@Body ShardConfigRequest request) {

@@ -3,10 +3,12 @@ package io.shardeddb.shardserver.http;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.io.ResourceResolver;
+import io.micronaut.http.HttpVersion;
 import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.http.server.netty.ssl.CertificateProvidedSslBuilder;
 import io.micronaut.http.ssl.ServerSslConfiguration;
 import io.micronaut.http.ssl.SslConfiguration;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsRole;
 import io.shardeddb.shardserver.config.TlsFactory;
@@ -19,7 +21,8 @@ import javax.net.ssl.TrustManagerFactory;
  * Micronaut's server TLS, fed from the project's TLS helper: the key reloads from the mounted
  * directory at each handshake, and a client certificate, when one is presented, must chain to the
  * database's CA and carry a role ({@code ShardAuthFilter} decides what that role may call). Health
- * probes present none (the kubelet has no certificate) and reach the open paths only.
+ * probes present none (the kubelet has no certificate) and reach the open paths only. TLS 1.3 only
+ * ({@link Tls#INTERNAL_PROTOCOLS}), on the API and the management port alike.
  */
 @Singleton
 @Replaces(CertificateProvidedSslBuilder.class)
@@ -45,5 +48,12 @@ public class TlsServerSslBuilder extends CertificateProvidedSslBuilder {
   @Override
   protected TrustManagerFactory getTrustManagerFactory(SslConfiguration ssl) {
     return Tls.trustManagerFactory(tls.source().orElseThrow(), EnumSet.allOf(TlsRole.class));
+  }
+
+  /** Every caller of a shard-server is one of the project's processes: TLS 1.3 only. */
+  @Override
+  protected void processBuilder(
+      SslContextBuilder builder, SslConfiguration ssl, HttpVersion version) {
+    builder.protocols(Tls.INTERNAL_PROTOCOLS);
   }
 }

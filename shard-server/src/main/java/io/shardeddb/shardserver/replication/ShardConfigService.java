@@ -3,6 +3,8 @@ package io.shardeddb.shardserver.replication;
 import io.micronaut.json.JsonMapper;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.topology.PointRange;
@@ -67,6 +69,9 @@ public class ShardConfigService implements ConfigAdopter {
     TableSchema schema =
         TableSchema.fromContract(
             req.table() == null ? DEFAULT_TABLE : req.table(), req.shardKey(), req.schema());
+    if (req.columns() != null) {
+      schema = withDefinitions(schema, req.columns());
+    }
     Sharding sharding = Sharding.orDefault(req.sharding());
     List<PointRange> ranges = null;
     if (req.ranges() != null) {
@@ -86,6 +91,24 @@ public class ShardConfigService implements ConfigAdopter {
     }
     adopt(new ShardConfig(shardId, schema, req.low(), req.size(), sharding, ranges), false);
     return MessageResponse.success(ctx.name() + ":" + shardId + " configured");
+  }
+
+  /**
+   * {@code schema} with the full column definitions of {@code columns}, which must be the same
+   * columns with the same types in the same order (a 400 otherwise).
+   */
+  static TableSchema withDefinitions(TableSchema schema, List<Column> columns) {
+    List<String> names = columns.stream().map(c -> c == null ? null : c.name()).toList();
+    List<ColumnType> types = columns.stream().map(c -> c == null ? null : c.type()).toList();
+    if (!names.equals(schema.columnNames())
+        || !types.equals(schema.columns().stream().map(Column::type).toList())) {
+      throw new InvalidRequestException(
+          "field 'columns' must define the schema's columns "
+              + schema.columnNames()
+              + " in order with their dtypes, got "
+              + names);
+    }
+    return new TableSchema(schema.table(), schema.shardKey(), columns).validate();
   }
 
   /**

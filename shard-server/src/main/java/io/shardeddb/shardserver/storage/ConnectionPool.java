@@ -191,35 +191,40 @@ public class ConnectionPool implements AutoCloseable {
 
   /**
    * MySQL refused the mounted password: a replica that starts after its Secret was edited and
-   * before its MySQL learnt the new password logs in with {@code previous-password} and changes its
-   * own password to the new one (docs/security.md, "MySQL password rotation"). False when there is
-   * no previous password or MySQL refuses it too.
+   * before its MySQL learnt the new password logs in with {@code previous-password} (or, on a fresh
+   * volume, with the password as the image's {@code MYSQL_PASSWORD_FILE} read it: without trailing
+   * line breaks) and changes its own password to the new one (docs/security.md, "MySQL password
+   * rotation"). False when there is no other password or MySQL refuses each.
    */
   private static boolean changedFromPrevious(DatabaseServer server) {
     MysqlPasswords passwords = server.passwords();
-    if (passwords == null
-        || passwords.previous() == null
-        || passwords.previous().equals(passwords.current())) {
+    if (passwords == null || passwords.fallbacks().isEmpty()) {
       return false;
     }
-    try (Connection c =
-        DriverManager.getConnection(
-            DatabaseNames.withDatabase(server.url(), ""), server.user(), passwords.previous())) {
-      MysqlPasswords.change(c, passwords.current());
-    } catch (SQLException e) {
-      LOG.error(
-          "MySQL refused user {} with both the password and previous-password of the mounted"
-              + " Secret: {}",
+    String lastError = null;
+    for (String fallback : passwords.fallbacks()) {
+      try (Connection c =
+          DriverManager.getConnection(
+              DatabaseNames.withDatabase(server.url(), ""), server.user(), fallback)) {
+        MysqlPasswords.change(c, passwords.current());
+      } catch (SQLException e) {
+        lastError = e.getMessage();
+        continue;
+      }
+      server.loggingInWith(passwords.current());
+      LOG.info(
+          "MySQL password of user {} changed to the mounted Secret's exact one (logged in with {})",
           server.user(),
-          e.getMessage());
-      return false;
+          fallback.equals(passwords.previous())
+              ? "previous-password"
+              : "the password without its trailing line breaks");
+      return true;
     }
-    server.loggingInWith(passwords.current());
-    LOG.info(
-        "MySQL password of user {} changed to the Secret's new one (logged in with"
-            + " previous-password)",
-        server.user());
-    return true;
+    LOG.error(
+        "MySQL refused user {} with the password of the mounted Secret and with each fallback: {}",
+        server.user(),
+        lastError);
+    return false;
   }
 
   /**

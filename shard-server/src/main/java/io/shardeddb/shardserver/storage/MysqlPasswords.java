@@ -16,9 +16,12 @@ import java.sql.Statement;
 /**
  * The MySQL password a shard-server logs in with, and how it changes it (docs/security.md, "MySQL
  * password rotation"). From a mounted Secret directory the password is the file {@code password}
- * exactly as stored (the MySQL image's {@code MYSQL_PASSWORD} takes the same bytes); during a
- * rotation the file {@code previous-password} holds the one before, so a replica that starts after
- * the edit but before its MySQL learnt the new password can still log in and change it.
+ * exactly as stored; during a rotation the file {@code previous-password} holds the one before, so
+ * a replica that starts after the edit but before its MySQL learnt the new password can still log
+ * in and change it. The MySQL image reads the same file at initialisation ({@code
+ * MYSQL_PASSWORD_FILE}: no password in its environment), but as a shell's {@code $(< file)}, which
+ * drops trailing newlines; a password ending in one is therefore also tried without them, and
+ * changed to the exact bytes once it logs in ({@link #fallbacks}).
  *
  * <p>A user changes its own password without any privilege: MariaDB with {@code SET PASSWORD =
  * PASSWORD(?)}, MySQL 8 with {@code ALTER USER USER() IDENTIFIED BY ?} (prepared on the client: the
@@ -34,6 +37,24 @@ public record MysqlPasswords(String current, String previous) {
     return new MysqlPasswords(
         file(dir.resolve(StorageSettings.PASSWORD_FILE), true),
         file(dir.resolve(StorageSettings.PREVIOUS_PASSWORD_FILE), false));
+  }
+
+  /**
+   * The passwords MySQL may still hold when it refuses {@link #current}, in the order to try them:
+   * {@code previous-password} (a rotation), then the current one without its trailing line breaks
+   * (what the image's {@code MYSQL_PASSWORD_FILE} set at initialisation: a shell's {@code $(<
+   * file)} drops trailing newlines); each differs from {@code current}, none repeated.
+   */
+  public java.util.List<String> fallbacks() {
+    java.util.LinkedHashSet<String> tries = new java.util.LinkedHashSet<>();
+    if (previous != null) {
+      tries.add(previous);
+    }
+    if (current != null) {
+      tries.add(current.replaceAll("\\n+\\z", ""));
+    }
+    tries.remove(current);
+    return java.util.List.copyOf(tries);
   }
 
   /** Whether {@code e} is MySQL refusing the user name and password. */

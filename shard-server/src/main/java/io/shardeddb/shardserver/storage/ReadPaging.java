@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.storage;
 
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.JsonValues;
 import io.shardeddb.protocol.schema.TableSchema;
 
 /**
@@ -23,9 +24,13 @@ public final class ReadPaging {
     for (Column c : schema.columns()) {
       bytes += c.name().length() + 4L;
       bytes +=
-          c.type() == ColumnType.String
-              ? ColumnType.MAX_STRING_LENGTH * 4L + 2
-              : 64; // a Number or Decimal(38,10) as text, with room to spare
+          switch (c.type()) {
+            case String -> ColumnType.MAX_STRING_LENGTH * 4L + 2;
+            // A document's text inside a JSON string: quotes escaped, so at most twice its bytes.
+            case Json -> JsonValues.MAX_BYTES * 2L + 2;
+            // A Number, Decimal(38,10), Boolean or DateTime as text, with room to spare.
+            default -> 64;
+          };
     }
     return bytes;
   }

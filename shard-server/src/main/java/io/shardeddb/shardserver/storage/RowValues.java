@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.storage;
 
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.DateTimes;
 import io.shardeddb.protocol.schema.TableSchema;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -31,10 +32,17 @@ final class RowValues {
             case String -> rs.getString(col.name());
             case Decimal -> normalize(rs.getBigDecimal(col.name()));
             case Boolean -> rs.getBoolean(col.name());
+            case Json -> rs.getString(col.name());
+            case DateTime -> readDateTime(rs.getString(col.name()), col.name());
           };
       row.put(col.name(), rs.wasNull() ? null : v);
     }
     return row;
+  }
+
+  /** MySQL's text of a DATETIME(6) ({@code ... 10:00:00.000000}) in the canonical form. */
+  private static String readDateTime(String text, String column) {
+    return text == null ? null : DateTimes.canonical(column, text);
   }
 
   /**

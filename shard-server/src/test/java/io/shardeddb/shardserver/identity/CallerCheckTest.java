@@ -34,6 +34,16 @@ class CallerCheckTest {
   private static final Call HEARTBEAT = Call.of("/heartbeat", false, true);
 
   @Test
+  void homeIsCalledAsTheHeartbeatIs() {
+    // GET /home (the assignment's greeting) names the server as the heartbeat does: any role of
+    // this database may ask, a caller of another database may not.
+    Call home = Call.of("/home", false, true);
+    assertThat(home.kind()).isEqualTo(Call.Kind.HEARTBEAT);
+    Caller other = caller(TlsIdentity.pod("ns", "other", "sh2", "other-sh2-0"));
+    assertThat(CallerCheck.decide(other, SH2_0, home, NOW)).isInstanceOf(Decision.Refused.class);
+  }
+
+  @Test
   void aPodOfTheSameShardMayReplicate() {
     Caller sibling = caller(TlsIdentity.pod("ns", "db", "sh2", "db-sh2-1"));
     for (Call c : new Call[] {SNAPSHOT, LOG, REPLICATE, EXPORT, HEARTBEAT}) {

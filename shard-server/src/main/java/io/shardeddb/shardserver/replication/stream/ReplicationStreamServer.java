@@ -146,7 +146,7 @@ public class ReplicationStreamServer implements AutoCloseable {
                                   false,
                                   ClientAuth.REQUIRE)
                               .newEngine(ch.alloc());
-                      engine.setEnabledProtocols(Tls.PROTOCOLS);
+                      engine.setEnabledProtocols(Tls.INTERNAL_PROTOCOLS);
                       ch.pipeline().addLast(new SslHandler(engine));
                     }
                     long idle = Math.max(1_000, settings.leasePeriod().toMillis() * 2);
