@@ -312,6 +312,46 @@ class ReplicatedShardTest {
             () ->
                 assertThat(heartbeat(primary).get("quorum").get("majorityAckAgeMillis").asLong())
                     .isGreaterThan(4000));
+    // Check-quorum: after a lease period without a majority it stood down and says so; a write
+    // is refused at once, before anything is written, instead of waiting out the quorum timeout.
+    assertThat(heartbeat(primary).get("quorum").get("steppedDown").asBoolean()).isTrue();
+    long started = System.nanoTime();
+    Http.Reply refused = write(primary, 100);
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.message()).contains("stood down").contains("nothing was written");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1000));
+    // A majority answers again: it serves again at the same epoch, no election needed.
+    shard.get(1).start();
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(() -> assertThat(write(primary, 101).status()).isEqualTo(200));
+    assertThat(heartbeat(primary).get("quorum").get("steppedDown").asBoolean()).isFalse();
+    assertThat(heartbeat(primary).get("epoch").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "a secondary reports when it last heard from its primary, and reports it lost after a lease"
+          + " period of silence (rule 11)")
+  void secondariesReportTheirPrimaryLost() {
+    Replica primary = shard.get(0);
+    writeAll(primary, 0, 3);
+    var before = heartbeat(shard.get(1));
+    assertThat(before.get("primaryContactAgeMillis").asLong()).isBetween(0L, 1999L);
+    assertThat(before.get("primaryLost").asBoolean()).isFalse();
+    assertThat(heartbeat(primary).get("primaryContactAgeMillis").asLong()).isEqualTo(-1);
+
+    primary.stop();
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              for (int i = 1; i <= 2; i++) {
+                var h = heartbeat(shard.get(i));
+                assertThat(h.get("primaryLost").asBoolean()).isTrue();
+                assertThat(h.get("primaryContactAgeMillis").asLong()).isGreaterThanOrEqualTo(2000);
+              }
+            });
   }
 
   @Test

@@ -49,7 +49,9 @@ final class Messages {
       long lastLsn,
       ReplicaState state,
       io.shardeddb.protocol.shard.QuorumState quorum,
-      String primaryUrl) {}
+      String primaryUrl,
+      long primaryContactAgeMillis,
+      boolean primaryLost) {}
 
   // client <-> replica
   record Write(String rid, long key) {}

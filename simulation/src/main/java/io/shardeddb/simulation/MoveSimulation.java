@@ -627,7 +627,7 @@ public final class MoveSimulation {
     moverIncarnation++;
     network.liveness(MOVER, Network.Liveness.UP);
     int inc = moverIncarnation;
-    scheduler.after(0, () -> moverPass(inc));
+    scheduler.afterOutsideWaits(0, () -> moverPass(inc));
   }
 
   private void crashMover() {
@@ -660,7 +660,7 @@ public final class MoveSimulation {
     if (out.move() != null) {
       inFlight = out.move();
     }
-    scheduler.after(
+    scheduler.afterOutsideWaits(
         out.fenceHeld() ? Resharder.FENCE_RECHECK.toMillis() : PASS, () -> moverPass(inc));
   }
 

@@ -1,5 +1,7 @@
 package io.shardeddb.simulation;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
 
@@ -29,6 +31,12 @@ public final class Scheduler {
   }
 
   /** Simulated time as monotonic nanoseconds, for decision code that measures leases. */
+  /** How many replica waits ({@link #waitUntil}) are running, one inside another. */
+  private int waiting;
+
+  /** Operator actions that came due inside a wait, run when the outermost one returns. */
+  private final List<Runnable> deferred = new ArrayList<>();
+
   public long nanos() {
     return now * 1_000_000L;
   }
@@ -64,6 +72,7 @@ public final class Scheduler {
    * next on this thread.
    */
   void waitUntil(long at) {
+    waiting++;
     try {
       while (!queue.isEmpty() && queue.peek().at <= at) {
         Event e = queue.poll();
@@ -74,8 +83,35 @@ public final class Scheduler {
       }
       now = Math.max(now, at);
     } finally {
+      waiting--;
       Thread.interrupted();
+      if (waiting == 0 && !deferred.isEmpty()) {
+        List<Runnable> again = new ArrayList<>(deferred);
+        deferred.clear();
+        for (Runnable r : again) {
+          after(0, r);
+        }
+      }
     }
+  }
+
+  /**
+   * Runs {@code action} {@code delayMillis} from now, but never nested inside a replica's blocking
+   * wait ({@link #waitUntil}): the simulated operator's passes make blocking calls of their own,
+   * and in production they run on the operator's threads, not on top of a replica's copy. An action
+   * due while a wait runs is run right after the outermost wait returns.
+   */
+  public void afterOutsideWaits(long delayMillis, Runnable action) {
+    Runnable[] self = new Runnable[1];
+    self[0] =
+        () -> {
+          if (waiting > 0) {
+            deferred.add(self[0]);
+          } else {
+            action.run();
+          }
+        };
+    after(delayMillis, self[0]);
   }
 
   /**

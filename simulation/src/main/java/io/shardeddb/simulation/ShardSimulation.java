@@ -116,6 +116,11 @@ public final class ShardSimulation {
     return new ShardSimulation(seed, replicaCount, new Rulebook(), Membership.BY_SEED);
   }
 
+  /** As {@link #withMembershipChanges(long, int)}, the replicas asking {@code rules}. */
+  static ShardSimulation withMembershipChanges(long seed, int replicaCount, Rulebook rules) {
+    return new ShardSimulation(seed, replicaCount, rules, Membership.BY_SEED);
+  }
+
   ShardSimulation(long seed, int replicaCount, Rulebook rules, Membership membership) {
     this.seed = seed;
     this.replicaCount = replicaCount;
@@ -962,6 +967,79 @@ public final class ShardSimulation {
       finals.add(new Checker.FinalState(rep.name(), d.lastLsn(), new TreeMap<>(d.rows)));
     }
     return new Isolation(cut, after, acked, Checker.violations(history, finals));
+  }
+
+  /** The faults of {@link #runPrimaryFault}: the fault matrix's primary rows. */
+  public enum PrimaryFault {
+    /** SIGKILL: the process is gone (its connections refused) until the heal. */
+    KILL,
+    /** SIGSTOP: the process is frozen (its timers and answers wait) until the heal. */
+    FREEZE,
+    /** Cut off from every other replica; the operator and the clients still reach it. */
+    ISOLATE
+  }
+
+  /** What one {@link #runPrimaryFault} schedule showed. */
+  public record Outage(
+      PrimaryFault fault,
+      String primaryBefore,
+      String primaryAfter,
+      long longestGapMillis,
+      List<String> violations) {}
+
+  /**
+   * Rule 11's liveness half as a scripted schedule, the fault matrix's primary rows in simulated
+   * time: at t=4 s {@code fault} strikes the primary for {@code faultFor} ms, with no other fault,
+   * while the clients write. The outage is the longest time without an acknowledged write from one
+   * second before the fault until it heals — the fault matrix's "longest write outage" — and the
+   * history must keep the promise after the heal. With the rule, the replicas' reports (the
+   * primary's check-quorum, the secondaries' "primary lost") let the operator elect without waiting
+   * out {@link #UNAVAILABLE}.
+   */
+  public Outage runPrimaryFault(PrimaryFault fault, long faultFor) {
+    replicas.forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    long at = 4_000;
+    scheduler.runUntil(at);
+    String before = operator.primary();
+    SimReplica p = replicas.stream().filter(r -> r.name().equals(before)).findFirst().orElseThrow();
+    log(at, fault + " " + before + " for " + faultFor);
+    switch (fault) {
+      case KILL -> p.crash();
+      case FREEZE -> network.liveness(before, Network.Liveness.PAUSED);
+      case ISOLATE ->
+          replicas.stream()
+              .filter(r -> !r.name().equals(before))
+              .forEach(r -> network.partition(before, r.name()));
+    }
+    long healAt = at + faultFor;
+    scheduler.runUntil(healAt);
+    String after = operator.primary();
+    List<Long> acked =
+        history.writes().stream()
+            .filter(w -> w.outcome() == History.Outcome.OK)
+            .map(w -> w.completedAt)
+            .filter(t -> t >= at - 1_000 && t <= healAt)
+            .sorted()
+            .toList();
+    long gap = 0;
+    long last = at - 1_000;
+    for (long t : acked) {
+      gap = Math.max(gap, t - last);
+      last = t;
+    }
+    gap = Math.max(gap, healAt - last);
+    healEverything();
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(healAt + SETTLE);
+    List<Checker.FinalState> finals = new ArrayList<>();
+    for (SimReplica rep : replicas) {
+      SimDisk d = rep.disk();
+      finals.add(new Checker.FinalState(rep.name(), d.lastLsn(), new TreeMap<>(d.rows)));
+    }
+    return new Outage(fault, before, after, gap, Checker.violations(history, finals));
   }
 
   /**

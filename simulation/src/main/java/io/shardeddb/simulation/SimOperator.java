@@ -632,6 +632,8 @@ final class SimOperator {
         .state(p.state())
         .primaryUrl(p.primaryUrl())
         .quorum(p.quorum())
+        .primaryContactAgeMillis(p.primaryContactAgeMillis())
+        .primaryLost(p.primaryLost())
         .build();
   }
 

@@ -181,9 +181,13 @@ final class SimReplica {
   boolean holdsNoData() {
     // A replica reporting Copying (a re-copy requested, even one not begun with its rows intact)
     // counts for nothing in an election, as the operator counts it (seed 1224).
+    // Nor one whose log holds no entry at all (configured, but it never received one): every
+    // replica that took part in an acknowledgement holds at least a primary's no-op (rule 2's
+    // empty-log rule, Candidate.holdsItsData).
     return disk.empty
         || disk.copying
         || !disk.configured
+        || disk.lastLsn() == 0
         || (ctx != null && ctx.state() == ReplicaState.Copying);
   }
 
@@ -343,6 +347,8 @@ final class SimReplica {
     io.shardeddb.protocol.shard.Heartbeat h = ctx.heartbeat();
     io.shardeddb.protocol.shard.Heartbeat told = roles.reported(h);
     boolean honest = told == h;
+    // A secondary's report of its primary (rule 11), as GET /heartbeat adds it.
+    io.shardeddb.protocol.shard.Heartbeat contact = sync.withPrimaryContact(h);
     return new Messages.Pong(
         name,
         disk.epoch,
@@ -353,7 +359,9 @@ final class SimReplica {
         honest ? disk.lastLsn() : told.appliedLsn(),
         honest ? ctx.state() : told.state(),
         reportsQuorum ? coordinator.quorumState() : null,
-        h.primaryUrl());
+        h.primaryUrl(),
+        contact.primaryContactAgeMillis(),
+        contact.primaryLost());
   }
 
   /** Off: a primary that does not report its quorum (as shard-servers before rule 11). */

@@ -219,8 +219,10 @@ class BrokenRulesAreCaughtTest {
       "rules 4 and 5 broken on the primary (a pipelined link counts what it sent, not what the"
           + " secondary matched): writes are lost")
   void sentCountedAsAcknowledged() {
+    // On the rulebook before rule 11's reports (WithoutLivenessReports): with them the seed's
+    // primary is replaced before the credit it gave is relied on.
     Rulebook optimistic =
-        new Rulebook() {
+        new WithoutLivenessReports() {
           @Override
           public long acknowledgedLsn(long matchLsn, long lastSentLsn) {
             return Math.max(matchLsn, lastSentLsn);
@@ -234,7 +236,8 @@ class BrokenRulesAreCaughtTest {
     ShardSimulation.Result broken = new ShardSimulation(833, 3, optimistic).withWindow(4).run();
     System.out.println("broken rule (sentCountedAsAcknowledged) caught: " + broken.violations());
     assertThat(broken.violations()).anyMatch(v -> v.contains("acknowledged write"));
-    ShardSimulation.Result intact = new ShardSimulation(833, 3).withWindow(4).run();
+    ShardSimulation.Result intact =
+        new ShardSimulation(833, 3, new WithoutLivenessReports()).withWindow(4).run();
     assertThat(intact.violations()).as("faults: %s", intact.faults()).isEmpty();
   }
 
@@ -302,8 +305,10 @@ class BrokenRulesAreCaughtTest {
           + " reaching no majority): the shard goes back and forth to the cut-off replica")
   void handOverToTheIsolatedPrimary() {
     for (long seed = 1; seed <= 3; seed++) {
+      // Rule 11's reports off on both sides (WithoutLivenessReports): with them the cut-off
+      // primary is replaced so early that the hand-over happens after the heal.
       ShardSimulation.ShrinkIsolation broken =
-          new ShardSimulation(seed, 5)
+          new ShardSimulation(seed, 5, new WithoutLivenessReports())
               .forgettingTheIsolatedPrimary()
               .runShrinkWithPrimaryCutOffUntilHealed(ShrinkIsolationTest.CUT);
       assertThat(broken.primaries())
@@ -311,7 +316,7 @@ class BrokenRulesAreCaughtTest {
           .filteredOn(p -> p.equals(broken.cutOff()))
           .hasSizeGreaterThan(1);
       ShardSimulation.ShrinkIsolation kept =
-          new ShardSimulation(seed, 5)
+          new ShardSimulation(seed, 5, new WithoutLivenessReports())
               .runShrinkWithPrimaryCutOffUntilHealed(ShrinkIsolationTest.CUT);
       assertThat(kept.primaries())
           .as("seed %d with the rule kept", seed)
@@ -336,14 +341,17 @@ class BrokenRulesAreCaughtTest {
   void electionsIgnoringTheRecordedShrink() {
     List<String> found = new ArrayList<>();
     for (long seed = 1; seed <= 3; seed++) {
+      // Rule 11's reports off on both sides (WithoutLivenessReports): the window needs the
+      // primary to die only after the shrink's smaller set acknowledged writes.
       ShardSimulation.Result broken =
-          new ShardSimulation(seed, 5)
+          new ShardSimulation(seed, 5, new WithoutLivenessReports())
               .electingWithoutTheRecordedShrink()
               .runShrinkRevertedHalfWay(true);
       if (!broken.ok()) {
         found.add("seed " + seed + ": " + broken.violations().get(0));
       }
-      ShardSimulation.Result kept = new ShardSimulation(seed, 5).runShrinkRevertedHalfWay(true);
+      ShardSimulation.Result kept =
+          new ShardSimulation(seed, 5, new WithoutLivenessReports()).runShrinkRevertedHalfWay(true);
       assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
     }
     System.out.println("broken rule (electionsIgnoringTheRecordedShrink) caught: " + found);
@@ -356,8 +364,10 @@ class BrokenRulesAreCaughtTest {
           + " with the primary cut off from the other voters loses the writes it acknowledged with"
           + " learners")
   void aLearnerCountedInTheQuorum() {
+    // Rule 11's reports off on both sides (WithoutLivenessReports): with them the cut-off
+    // primary stands down before it acknowledges anything with its learners.
     Rulebook counting =
-        new Rulebook() {
+        new WithoutLivenessReports() {
           @Override
           public List<String> countedPeers(List<String> voting, List<String> learners) {
             List<String> all = new ArrayList<>(voting);
@@ -374,7 +384,7 @@ class BrokenRulesAreCaughtTest {
       if (!r.ok()) {
         found.add("seed " + seed + ": " + r.violations().get(0));
         ShardSimulation.Result kept =
-            ShardSimulation.growable(seed, new Rulebook()).runGrowWithPrimaryCutOff();
+            ShardSimulation.growable(seed, new WithoutLivenessReports()).runGrowWithPrimaryCutOff();
         assertThat(kept.violations()).as("seed %d with the rule kept", seed).isEmpty();
       }
     }
@@ -697,5 +707,57 @@ class BrokenRulesAreCaughtTest {
     System.out.println(
         "broken rule (aCopyingReplicaReportingItsOldPositionInRandomSchedules) caught: " + found);
     assertThat(found).anyMatch(v -> v.contains("acknowledged write"));
+  }
+
+  /**
+   * The longest outage of seeds 1-5 of {@code fault} under {@code rules} ({@link
+   * PrimaryOutageTest}), each schedule still keeping the promise: these rules are liveness, not
+   * safety.
+   */
+  private static long longestOutage(Rulebook rules, ShardSimulation.PrimaryFault fault) {
+    return PrimaryOutageTest.outages(rules, fault, 5).stream()
+        .mapToLong(ShardSimulation.Outage::longestGapMillis)
+        .max()
+        .orElseThrow();
+  }
+
+  @Test
+  @DisplayName(
+      "rule 11's secondaries' report broken (a secondary never reports its primary lost): a killed"
+          + " or frozen primary is replaced only after the operator's own wait, past the bound")
+  void aSecondaryThatNeverReportsItsPrimaryLost() {
+    Rulebook silent =
+        new Rulebook() {
+          @Override
+          public boolean primaryLost(long nowNanos, long lastHeardNanos, long periodNanos) {
+            return false;
+          }
+        };
+    assertThat(longestOutage(silent, ShardSimulation.PrimaryFault.KILL))
+        .isGreaterThanOrEqualTo(PrimaryOutageTest.BOUND);
+    assertThat(longestOutage(silent, ShardSimulation.PrimaryFault.FREEZE))
+        .isGreaterThanOrEqualTo(PrimaryOutageTest.BOUND);
+    // Kept, the same seeds are under it (PrimaryOutageTest runs 20).
+    assertThat(longestOutage(new Rulebook(), ShardSimulation.PrimaryFault.FREEZE))
+        .isLessThan(PrimaryOutageTest.BOUND);
+  }
+
+  @Test
+  @DisplayName(
+      "rule 11's check-quorum broken (a primary never stands down): an isolated primary, which"
+          + " still answers the operator, is replaced only once its age crosses the operator's"
+          + " threshold and wait, past the bound")
+  void aPrimaryThatNeverStandsDown() {
+    Rulebook stays =
+        new Rulebook() {
+          @Override
+          public boolean standsDown(long nowNanos, long majorityContactNanos, long periodNanos) {
+            return false;
+          }
+        };
+    assertThat(longestOutage(stays, ShardSimulation.PrimaryFault.ISOLATE))
+        .isGreaterThanOrEqualTo(PrimaryOutageTest.BOUND);
+    assertThat(longestOutage(new Rulebook(), ShardSimulation.PrimaryFault.ISOLATE))
+        .isLessThan(PrimaryOutageTest.BOUND);
   }
 }

@@ -242,12 +242,14 @@ class OverlapCommitTest {
     assertThat(kept.replies()).noneMatch(w -> w.rid().equals("w3") && w.ok());
     assertThat(kept.primary().heartbeat().quorum()).isNotNull();
     assertThat(kept.primary().heartbeat().quorum().majorityAckAgeMillis()).isGreaterThan(3_000);
-    // r1 and r2 took w2's entry (lsn 3), which r0 never committed: an unacknowledged tail, which
-    // their catch-up from r0 finds beyond its log and re-copies away (rule 4).
+    // r1 and r2 took w2's entry (lsn 3), which r0 never committed: an unacknowledged tail of the
+    // epoch r0 stopped serving. They keep it: r0 answers no follower's pull of that epoch any more
+    // (PrimaryIdentity: before, its 409 "diverged" sent them to re-copy from it, leaving them
+    // without data — overlap seeds 60, 758, 923), and the next election decides it (rule 3).
     assertThat(broken.lastLsns()).containsEntry("r1", 4L);
     assertThat(kept.lastLsns())
         .containsEntry("r0", 2L)
-        .containsEntry("r1", 2L)
-        .containsEntry("r2", 2L);
+        .containsEntry("r1", 3L)
+        .containsEntry("r2", 3L);
   }
 }

@@ -14,7 +14,10 @@ public record FailoverSpec(
     @JsonPropertyDescription(
             "Seconds the primary may stay unavailable before a new one is elected: it answers"
                 + " no heartbeat of the operator, or answers but reaches no majority of its"
-                + " replicas.")
+                + " replicas. Not waited when the replicas say it cannot reach a majority: it"
+                + " does not answer as a serving primary (silent, or stood down after a lease"
+                + " period without a majority's answer) and enough of its voting secondaries have"
+                + " heard nothing from it for a lease period; then the election starts at once.")
         @Default("5")
         @Min(1)
         @Max(3600)

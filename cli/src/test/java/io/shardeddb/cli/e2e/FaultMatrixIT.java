@@ -43,12 +43,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fault matrix on real processes: one local cluster (1 shard x 3 replicas, two routers,
- * primaryUnavailableSeconds 2), four concurrent writers through both routers, and the faults
- * injected with the {@code kubectl-sdb local} commands a user would type. Each scenario checks that
- * every acknowledged key is readable through both routers, none is stored twice, the longest write
- * outage stays under the stated bound and its system part (after a restart the fault itself causes)
- * under the issue's 10 s, all replicas converge to one {@code /checksum}, and epochs only grow. The
+ * The fault matrix on real processes: one local cluster (1 shard x 3 replicas, two routers, default
+ * failover settings), four concurrent writers through both routers, and the faults injected with
+ * the {@code kubectl-sdb local} commands a user would type. Each scenario checks that every
+ * acknowledged key is readable through both routers, none is stored twice, the longest write outage
+ * stays under the stated bound and its system part (after a restart the fault itself causes) under
+ * the issue's 10 s, all replicas converge to one {@code /checksum}, and epochs only grow. The
  * measured numbers go to {@code target/fault-matrix.md}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -56,10 +56,17 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultMatrixIT {
   private static final String DB = "faults";
   private static final String SHARD = "sh1";
-  private static final int PRIMARY_UNAVAILABLE_SECONDS = 2; // as in faults.yaml
 
-  /** Hung or partitioned primary, paused secondary: primaryUnavailableSeconds + 5 s. */
-  private static final Duration HUNG_BOUND = Duration.ofSeconds(PRIMARY_UNAVAILABLE_SECONDS + 5);
+  /**
+   * Hung or partitioned primary, paused secondary: 7 s, with default settings (faults.yaml sets no
+   * failover field). A frozen or killed primary's secondaries report it lost after a lease period
+   * (2 s), the operator's next heartbeat poll (1 s) sees it and elects in that pass (DESIGN §5 rule
+   * 11); the rest is the election, the status write and the routers' switch — and slack for a
+   * loaded machine. The goal (issue 47) is 5 s: what counts is the measured outage in {@code
+   * target/fault-matrix.md}, not this bound. A primary only the operator cannot reach is not
+   * replaced before {@code primaryUnavailableSeconds} (5 s), but writes go on meanwhile.
+   */
+  private static final Duration HUNG_BOUND = Duration.ofSeconds(7);
 
   /**
    * Primary killed and a secondary wiped at once: two of three replicas gone together. No write can
@@ -279,7 +286,7 @@ class FaultMatrixIT {
     String primary = db.primary(SHARD);
     long faultAt = System.nanoTime();
     sdb("local", "pause", primary);
-    // The operator sees the primary unready, and its failover deadline is reached: stop it then.
+    // The operator sees the primary unready: stop it then, mid-failover.
     await()
         .atMost(Duration.ofMinutes(1))
         .until(
@@ -287,13 +294,13 @@ class FaultMatrixIT {
                 db.replica(SHARD, primary)
                     .map(r -> !Boolean.TRUE.equals(r.get("ready")))
                     .orElse(true));
-    waitFor(Duration.ofSeconds(PRIMARY_UNAVAILABLE_SECONDS));
+    // Stopped as soon as it saw the primary unready: the secondaries' reports (after a lease
+    // period) and the election are still ahead, so the restarted operator finishes the failover.
     cluster.stopOperator();
     waitFor(Duration.ofSeconds(3));
     cluster.startOperator();
-    // A restarted operator starts its own primaryUnavailableSeconds clock: the hung-primary bound
-    // then counts from the moment it is back (the system's part; the operator's downtime is the
-    // fault's).
+    // The hung-primary bound counts from the moment the restarted operator is back (the system's
+    // part; the operator's downtime is the fault's).
     Duration operatorBack = Duration.ofNanos(System.nanoTime() - faultAt);
     waitFor(Duration.ofSeconds(Math.max(0, 20 - elapsedSeconds(faultAt))));
     sdb("local", "resume", primary);
@@ -437,8 +444,10 @@ class FaultMatrixIT {
   }
 
   /**
-   * A primary cut off from its secondaries: it reports no majority after 3 s ({@code
-   * ShardPlanner.ISOLATED_AFTER}), then the hung-primary bound.
+   * A primary cut off from its secondaries: it stands down after a lease period without a
+   * majority's answer (check-quorum, DESIGN §5 rule 11), then as the hung primary. Kept at the 10 s
+   * it had before (3 s of {@code ShardPlanner.ISOLATED_AFTER} + 7 s) for load; the measured outage
+   * is what counts.
    */
   private static final Duration ISOLATED_BOUND = HUNG_BOUND.plusSeconds(3);
 
@@ -748,9 +757,7 @@ class FaultMatrixIT {
     Files.createDirectories(out.getParent());
     Files.writeString(
         out,
-        "# Fault matrix (FaultMatrixIT, local mode, primaryUnavailableSeconds "
-            + PRIMARY_UNAVAILABLE_SECONDS
-            + ")\n\n"
+        "# Fault matrix (FaultMatrixIT, local mode, default failover settings)\n\n"
             + matrix.stream().collect(Collectors.joining("\n"))
             + "\n");
   }

@@ -46,20 +46,18 @@ class MembershipFaultIT {
   private static final String DB = "members";
   private static final String SHARD = "sh1";
 
-  /** As in membership.yaml. */
-  private static final int PRIMARY_UNAVAILABLE_SECONDS = 2;
-
   /**
    * The shrink moves the primary's quorum to the staying replicas it cannot reach: from then on it
    * is a primary cut off from its majority, replaced as FaultMatrixIT's isolated primary is — it
-   * reports no majority after 3 s ({@code ShardPlanner.ISOLATED_AFTER}), then the hung-primary
-   * bound (primaryUnavailableSeconds + 5 s): 10 s, the issue's promise, counted from the shrink.
-   * The leaving replica elected in its place hands over to a staying one, never back to the cut-off
-   * primary ({@code status.shards[].isolatedPrimary}); before that, it was handed the role and
-   * replaced again for as long as the cut lasted (11.6 s once, epochs 1 -> 7).
+   * stands down after a lease period without a majority's answer (check-quorum, DESIGN §5 rule 11)
+   * and the operator elects in the pass that sees it, with default settings (membership.yaml sets
+   * no failover field). The bound stays the issue's 10 s counted from the shrink, robust under
+   * load; the measured outage is what docs/safety.md reports. The leaving replica elected in its
+   * place hands over to a staying one, never back to the cut-off primary ({@code
+   * status.shards[].isolatedPrimary}); before that, it was handed the role and replaced again for
+   * as long as the cut lasted (11.6 s once, epochs 1 -> 7).
    */
-  private static final Duration ISOLATED_BOUND =
-      Duration.ofSeconds(3 + PRIMARY_UNAVAILABLE_SECONDS + 5);
+  private static final Duration ISOLATED_BOUND = Duration.ofSeconds(10);
 
   /** The issue's promise for a replica-count change under a partition (issue 24). */
   private static final Duration GROW_BOUND = Duration.ofSeconds(10);

@@ -26,7 +26,8 @@ final class HeartbeatChanges {
    * empty, {@code RecopyPolicy}); {@code learnerCaughtUp}: a learner of its shard's primary that
    * applied at least what the primary reports a quorum holds (it may vote, {@code VotingSet});
    * {@code isolated}: a primary no majority acknowledged for a while (rule 11, {@link
-   * ShardPlanner#isolated}).
+   * ShardPlanner#isolated}); {@code primaryLost}: a secondary that heard nothing from its primary
+   * for a lease period (rule 11, {@link LostPrimary}).
    */
   record Answer(
       String name,
@@ -44,15 +45,21 @@ final class HeartbeatChanges {
       Quorum quorum,
       boolean empty,
       boolean learnerCaughtUp,
-      boolean isolated) {}
+      boolean isolated,
+      boolean primaryLost) {}
 
-  /** A primary's quorum without its ages and positions. */
-  record Quorum(int replicas, List<String> voters, List<String> learners, boolean termCommitted) {
+  /** A primary's quorum without its ages and positions; whether it stood down (rule 11). */
+  record Quorum(
+      int replicas,
+      List<String> voters,
+      List<String> learners,
+      boolean termCommitted,
+      boolean steppedDown) {
 
     static Quorum of(QuorumState q) {
       return q == null
           ? null
-          : new Quorum(q.replicas(), q.voters(), q.learners(), q.termCommitted());
+          : new Quorum(q.replicas(), q.voters(), q.learners(), q.termCommitted(), q.steppedDown());
     }
   }
 
@@ -88,7 +95,8 @@ final class HeartbeatChanges {
                   learner
                       && primary.quorum().committedLsn() >= 0
                       && h.appliedLsn() >= primary.quorum().committedLsn(),
-                  ShardPlanner.isolated(h)));
+                  ShardPlanner.isolated(h),
+                  h.primaryLost()));
         });
     return out;
   }

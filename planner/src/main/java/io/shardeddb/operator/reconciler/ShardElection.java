@@ -37,10 +37,20 @@ final class ShardElection {
   static ShardPlan elect(ShardObservation o, ShardPlan plan, Map<String, TimedFence> answers) {
     // A primary that reported it reaches no majority is fenced but is no candidate, and its answer
     // does not count: its extra entries were never acknowledged, and every acknowledged one is on
-    // a majority of the others (rule 11).
+    // a majority of the others (rule 11). That is: no majority acknowledgement for a while, or a
+    // stand-down (check-quorum) its secondaries confirm (LostPrimary) — elected at once on it, it
+    // would still be cut off. A stand-down alone (its answers lost) keeps it a candidate: its
+    // answer may be needed for a majority.
     Heartbeat oldPrimary = plan.primary() == null ? null : o.beat(plan.primary());
+    boolean confirmedStandDown =
+        oldPrimary != null
+            && oldPrimary.quorum() != null
+            && oldPrimary.quorum().steppedDown()
+            && LostPrimary.reason(o, oldPrimary.epoch(), plan.primary(), oldPrimary) != null;
     String excluded =
-        oldPrimary != null && ShardPlanner.isolated(oldPrimary) ? plan.primary() : null;
+        oldPrimary != null && (ShardPlanner.isolated(oldPrimary) || confirmedStandDown)
+            ? plan.primary()
+            : null;
     // Only voters count and may lead (rule 12): a learner (ordinal at or past the voting count)
     // was never counted in an acknowledgement, so its answer proves nothing and it may lack
     // acknowledged writes; a replica that stays and votes is one below both counts.

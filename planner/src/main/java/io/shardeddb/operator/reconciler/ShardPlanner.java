@@ -26,9 +26,10 @@ import java.util.Optional;
 /**
  * The operator's decisions for one shard, as pure functions of a {@link ShardObservation}:
  * bring-up, adopting a primary the replicas elected when the status is behind, judging the primary
- * by the operator's own heartbeat, failover by fence-then-choose ({@link FailoverPlanner}),
- * re-announcing a moved primary, role repair, re-copy of replicas that came back empty, and
- * verification of finished copies. No client, no clock: the time comes in the observation.
+ * by the operator's own heartbeat and the replicas' reports ({@link LostPrimary}), failover by
+ * fence-then-choose ({@link FailoverPlanner}), re-announcing a moved primary, role repair, re-copy
+ * of replicas that came back empty, and verification of finished copies. No client, no clock: the
+ * time comes in the observation.
  *
  * <p>This file keeps the priority order of a pass (bring-up, then adopting or electing a primary,
  * then repair and re-copy), so which decision wins is visible in one place; each decision's detail
@@ -158,10 +159,22 @@ public final class ShardPlanner {
             && primaryBeat.state() != ReplicaState.Fenced
             // A primary that answers but reaches no majority takes no write either (rule 11).
             && !isolated(primaryBeat);
-    if (!primaryUp) {
+    // Rule 11: the replicas' own word that the primary reaches no majority (LostPrimary).
+    String lost = LostPrimary.reason(o, epoch, primary, primaryBeat);
+    if (!primaryUp || lost != null) {
       String since = prev.primaryUnavailableSince();
       Instant first = since == null ? o.now() : Instant.parse(since);
       Duration down = Duration.between(first, o.now());
+      // It ends the wait; the operator's own silence alone (it may be the one cut off), or the
+      // primary's stand-down alone (its answers lost, its secondaries still hear it), waits
+      // primaryUnavailableSeconds.
+      if (lost != null && down.compareTo(o.primaryUnavailableAfter()) < 0) {
+        if (since == null) {
+          // Once per outage: a pass that finds no quorum records the outage's start.
+          events.add(event(EventReason.PrimaryLost, o, lost + "; electing without waiting"));
+        }
+        down = o.primaryUnavailableAfter();
+      }
       if (down.compareTo(o.primaryUnavailableAfter()) < 0) {
         return ShardPlan.waiting(
                 epoch,

@@ -9,6 +9,11 @@ public enum EventReason {
   /** A failover could not elect: too few replicas answered the fence holding their data. */
   FailoverBlocked(true),
   /**
+   * The replicas said the primary reaches no majority (it stood down, or enough of its secondaries
+   * heard nothing from it for a lease period): elected without waiting primaryUnavailableSeconds.
+   */
+  PrimaryLost(true),
+  /**
    * The primary came back at a new address, or fenced by an election that found no quorum while it
    * holds every acknowledged write, and was announced at the next epoch.
    */

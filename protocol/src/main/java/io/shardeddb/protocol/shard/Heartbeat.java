@@ -15,6 +15,11 @@ import java.util.List;
  * replica's shard owns as of its applied log; {@code importing} the progress of an import on a
  * primary (docs/resharding.md); both null from older shard-servers. {@code quorum} is a primary's
  * write quorum as it stands ({@link QuorumState}); null from secondaries and older shard-servers.
+ * {@code primaryContactAgeMillis} is, on a secondary, how long ago it last received a request of
+ * its epoch from the primary it follows (counted from when it took that role if none came since);
+ * -1 when it follows no primary, 0 from older shard-servers. {@code primaryLost} says that age has
+ * reached a lease period (DESIGN §5 rule 11: the operator acts on the secondaries' reports when it
+ * cannot reach the primary itself); false from older shard-servers.
  */
 @Serdeable
 public record Heartbeat(
@@ -31,7 +36,44 @@ public record Heartbeat(
     String primaryUrl,
     List<PointRange> owned,
     ImportProgress importing,
-    QuorumState quorum) {
+    QuorumState quorum,
+    long primaryContactAgeMillis,
+    boolean primaryLost) {
+
+  /** A heartbeat without the secondary's report of its primary (shard-servers before it). */
+  public Heartbeat(
+      String name,
+      String shard,
+      Role role,
+      long epoch,
+      long appliedLsn,
+      long lastEntryEpoch,
+      String primary,
+      long lagLsn,
+      ReplicaState state,
+      CopyProgress copy,
+      String primaryUrl,
+      List<PointRange> owned,
+      ImportProgress importing,
+      QuorumState quorum) {
+    this(
+        name,
+        shard,
+        role,
+        epoch,
+        appliedLsn,
+        lastEntryEpoch,
+        primary,
+        lagLsn,
+        state,
+        copy,
+        primaryUrl,
+        owned,
+        importing,
+        quorum,
+        0,
+        false);
+  }
 
   /** The same heartbeat with a primary's {@code quorum} state. */
   public Heartbeat withQuorum(QuorumState quorum) {
@@ -80,7 +122,17 @@ public record Heartbeat(
         .primaryUrl(primaryUrl)
         .owned(owned)
         .importing(importing)
-        .quorum(quorum);
+        .quorum(quorum)
+        .primaryContactAgeMillis(primaryContactAgeMillis)
+        .primaryLost(primaryLost);
+  }
+
+  /**
+   * The same heartbeat with a secondary's report of its primary: how long ago it last heard from it
+   * ({@code ageMillis}, -1 when it follows none) and whether that is a lease period or more.
+   */
+  public Heartbeat withPrimaryContact(long ageMillis, boolean lost) {
+    return toBuilder().primaryContactAgeMillis(ageMillis).primaryLost(lost).build();
   }
 
   /** A {@link Heartbeat} by named fields (a new field is one more setter, not a constructor). */
@@ -99,6 +151,8 @@ public record Heartbeat(
     private List<PointRange> owned;
     private ImportProgress importing;
     private QuorumState quorum;
+    private long primaryContactAgeMillis;
+    private boolean primaryLost;
 
     private Builder() {}
 
@@ -186,6 +240,18 @@ public record Heartbeat(
       return this;
     }
 
+    /** How long ago this secondary last heard from its primary (-1: it follows none). */
+    public Builder primaryContactAgeMillis(long primaryContactAgeMillis) {
+      this.primaryContactAgeMillis = primaryContactAgeMillis;
+      return this;
+    }
+
+    /** Whether this secondary has not heard from its primary for a lease period. */
+    public Builder primaryLost(boolean primaryLost) {
+      this.primaryLost = primaryLost;
+      return this;
+    }
+
     /** The heartbeat. */
     public Heartbeat build() {
       return new Heartbeat(
@@ -202,7 +268,9 @@ public record Heartbeat(
           primaryUrl,
           owned,
           importing,
-          quorum);
+          quorum,
+          primaryContactAgeMillis,
+          primaryLost);
     }
   }
 }

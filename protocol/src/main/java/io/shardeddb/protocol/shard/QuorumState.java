@@ -11,9 +11,12 @@ import java.util.List;
  * majorityAckAgeMillis}, the primary included; from the start of the term when no majority has
  * yet), the learners it replicates to without counting them ({@code learners}, DESIGN §5 rule 12),
  * and the highest LSN a quorum holds in this term ({@code committedLsn}, -1 before its first entry
- * is on a quorum, or from shard-servers before the field). The operator judges with it whether a
- * primary that answers it still reaches a majority (rule 11), whether a membership change may
- * remove replicas, and whether a learner has caught up and may vote (rule 12).
+ * is on a quorum, or from shard-servers before the field), and whether the primary stood down
+ * ({@code steppedDown}, DESIGN §5 rule 11's check-quorum: no majority of its voters answered any
+ * request of its epoch for a lease period, so it takes no write; false from shard-servers before
+ * the field). The operator judges with it whether a primary that answers it still reaches a
+ * majority (rule 11), whether a membership change may remove replicas, and whether a learner has
+ * caught up and may vote (rule 12).
  */
 @Serdeable
 public record QuorumState(
@@ -22,7 +25,8 @@ public record QuorumState(
     boolean termCommitted,
     long majorityAckAgeMillis,
     List<String> learners,
-    long committedLsn) {
+    long committedLsn,
+    boolean steppedDown) {
   public QuorumState {
     voters = voters == null ? List.of() : List.copyOf(voters);
     learners = learners == null ? List.of() : List.copyOf(learners);
@@ -31,6 +35,17 @@ public record QuorumState(
   /** A quorum state without learners or committed LSN (shard-servers before them). */
   public QuorumState(
       int replicas, List<String> voters, boolean termCommitted, long majorityAckAgeMillis) {
-    this(replicas, voters, termCommitted, majorityAckAgeMillis, List.of(), -1);
+    this(replicas, voters, termCommitted, majorityAckAgeMillis, List.of(), -1, false);
+  }
+
+  /** A quorum state of a primary that has not stood down (shard-servers before the field). */
+  public QuorumState(
+      int replicas,
+      List<String> voters,
+      boolean termCommitted,
+      long majorityAckAgeMillis,
+      List<String> learners,
+      long committedLsn) {
+    this(replicas, voters, termCommitted, majorityAckAgeMillis, learners, committedLsn, false);
   }
 }

@@ -339,15 +339,33 @@ class ContractJsonTest {
             m,
             "{\"replicas\":3,\"voters\":[\"s-1\",\"s-2\"],\"termCommitted\":true,"
                 + "\"majorityAckAgeMillis\":12,\"learners\":[\"s-3\",\"s-4\"],"
-                + "\"committedLsn\":41}",
+                + "\"committedLsn\":41,\"steppedDown\":true}",
             io.shardeddb.protocol.shard.QuorumState.class);
     assertThat(q.learners()).containsExactly("s-3", "s-4");
     assertThat(q.committedLsn()).isEqualTo(41);
+    // Rule 11's check-quorum (issue 47 item 6); a shard-server before it sends none: not stood
+    // down.
+    assertThat(q.steppedDown()).isTrue();
     io.shardeddb.protocol.shard.QuorumState before =
         m.read(
             "{\"replicas\":3,\"voters\":[\"s-1\"],\"termCommitted\":false,"
                 + "\"majorityAckAgeMillis\":0}",
             io.shardeddb.protocol.shard.QuorumState.class);
     assertThat(before.learners()).isEmpty();
+    assertThat(before.steppedDown()).isFalse();
+    // A secondary's report of its primary (rule 11); absent from older shard-servers: 0, not lost.
+    io.shardeddb.protocol.shard.Heartbeat h =
+        m.read(
+            "{\"name\":\"s-1\",\"shard\":\"sh1\",\"role\":\"Secondary\",\"epoch\":4,"
+                + "\"primaryContactAgeMillis\":2100,\"primaryLost\":true}",
+            io.shardeddb.protocol.shard.Heartbeat.class);
+    assertThat(h.primaryContactAgeMillis()).isEqualTo(2100);
+    assertThat(h.primaryLost()).isTrue();
+    io.shardeddb.protocol.shard.Heartbeat older =
+        m.read(
+            "{\"name\":\"s-1\",\"shard\":\"sh1\",\"role\":\"Secondary\",\"epoch\":4}",
+            io.shardeddb.protocol.shard.Heartbeat.class);
+    assertThat(older.primaryContactAgeMillis()).isZero();
+    assertThat(older.primaryLost()).isFalse();
   }
 }

@@ -122,7 +122,8 @@ public class ShardController {
       }
     }
     // What it says of its copy state goes through the rule (rule 7, RoleService.reported).
-    Heartbeat h = roles.reported(ctx.heartbeat());
+    // A secondary also says when it last heard from its primary (rule 11).
+    Heartbeat h = roles.reportedWithContact(ctx.heartbeat());
     // A primary also says how its write quorum stands (rules 11 and 12).
     return h.role() == Role.Primary ? h.withQuorum(coordinator.quorumState()) : h;
   }

@@ -144,7 +144,8 @@ public final class LogExport {
         pull,
         primary,
         epoch,
-        new PrimaryIdentity.Server(ctx.name(), v.role(), v.fenced(), v.epoch()))) {
+        new PrimaryIdentity.Server(
+            ctx.name(), v.role(), v.fenced(), v.epoch(), !coordinator.stoppedServing(v.epoch())))) {
       throw new ShardException(
           ShardEndpoints.NOT_OWNED,
           "this is "
@@ -152,6 +153,7 @@ public final class LogExport {
               + " ("
               + v.role()
               + (v.fenced() ? ", fenced" : "")
+              + (coordinator.stoppedServing(v.epoch()) ? ", stopped serving its epoch" : "")
               + ", epoch "
               + v.epoch()
               + "), not the primary "

@@ -80,9 +80,10 @@ final class PrimaryTerm {
 
   /**
    * This term's write quorum as it stands at {@code now} (rules 11 and 12); {@code committedLsn} is
-   * the primary's quorum-committed LSN, read by the caller after the clock.
+   * the primary's quorum-committed LSN, read by the caller after the clock; {@code steppedDown}
+   * whether the term stands down (check-quorum, rule 11).
    */
-  QuorumState quorumState(ReplicaClock clock, LongSupplier committedLsn) {
+  QuorumState quorumState(ReplicaClock clock, LongSupplier committedLsn, boolean steppedDown) {
     List<String> learning = learners.stream().map(Peer::name).toList();
     List<String> voters =
         links.stream().map(PeerLink::peerName).filter(n -> !learning.contains(n)).toList();
@@ -95,7 +96,8 @@ final class PrimaryTerm {
         committed,
         Math.max(0, (now - since) / 1_000_000),
         learning,
-        committedLsn.getAsLong());
+        committedLsn.getAsLong(),
+        steppedDown);
   }
 
   /** Ends the term: closes its links and fails every quorum wait with {@code reason}. */

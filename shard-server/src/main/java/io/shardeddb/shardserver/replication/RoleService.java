@@ -180,6 +180,15 @@ public class RoleService {
   }
 
   /**
+   * As {@link #reported}, what {@code GET /heartbeat} says: also, on a secondary, how long ago it
+   * last heard from its primary and whether it reports it lost (rule 11, {@link
+   * SecondarySync#withPrimaryContact}).
+   */
+  public Heartbeat reportedWithContact(Heartbeat h) {
+    return sync.withPrimaryContact(reported(h));
+  }
+
+  /**
    * {@code GET /heartbeat}'s report of this replica (the operator decides from heartbeats whether a
    * fence could find a majority holding data, rule 2): its copy state and position as {@link
    * Rulebook#reportedCopyState} says (rule 7) — {@code h} itself unless a broken rulebook lies.

@@ -81,6 +81,13 @@ public class SecondarySync implements AutoCloseable {
   /** While a snapshot streams: when its last line arrived (0 when no snapshot is streaming). */
   private volatile long snapshotProgressNanos;
 
+  // Rule 11, the secondaries' report: the epoch and primary last heard from, and when (or when
+  // this replica took its role under them, if nothing came since). Guarded by contactLock.
+  private final Object contactLock = new Object();
+  private long contactEpoch = -1;
+  private String contactPrimary;
+  private long contactNanos;
+
   public SecondarySync(
       ReplicaContext ctx,
       ReplicaStore store,
@@ -204,6 +211,8 @@ public class SecondarySync implements AutoCloseable {
               + req.epoch()
               + " yet");
     }
+    // From the primary this replica follows, at its epoch: it is alive and reaches this replica.
+    heard(req.epoch(), req.primary(), clock.nanos());
     List<LogEntry> entries = req.entries() == null ? List.of() : req.entries();
     long last = entries.isEmpty() ? req.prevLsn() : entries.get(entries.size() - 1).lsn();
     ctx.learnPrimaryLsn(last, req.epoch());
@@ -303,6 +312,9 @@ public class SecondarySync implements AutoCloseable {
    * and, for a secondary, starts one against the new primary at once.
    */
   public void restart() {
+    // A new role or epoch: the silence of the primary it names counts from now.
+    ReplicaContext.View v = ctx.view();
+    heard(v.epoch(), v.primary() == null ? null : v.primary().name(), clock.nanos());
     synchronized (runLock) {
       generation++;
       if (current != null) {
@@ -310,6 +322,42 @@ public class SecondarySync implements AutoCloseable {
       }
       startLocked();
     }
+  }
+
+  private void heard(long epoch, String primary, long nanos) {
+    synchronized (contactLock) {
+      contactEpoch = epoch;
+      contactPrimary = primary;
+      contactNanos = nanos;
+    }
+  }
+
+  /**
+   * {@code h} with this secondary's report of its primary (rule 11, {@link Rulebook#primaryLost}):
+   * how long ago it last received a request of its epoch from the primary it follows — counted from
+   * when it took that role when none came since — and whether that is a lease period or more. -1
+   * and not lost when it follows no primary (a primary, an unconfigured or role-less replica).
+   */
+  public io.shardeddb.protocol.shard.Heartbeat withPrimaryContact(
+      io.shardeddb.protocol.shard.Heartbeat h) {
+    ReplicaContext.View v = ctx.view();
+    if (v.role() != Role.Secondary || v.primary() == null) {
+      return h.withPrimaryContact(-1, false);
+    }
+    long now = clock.nanos();
+    long since;
+    synchronized (contactLock) {
+      if (contactEpoch != v.epoch() || !v.primary().name().equals(contactPrimary)) {
+        // A role this replica took without a restart of its sync (none in production): from now.
+        contactEpoch = v.epoch();
+        contactPrimary = v.primary().name();
+        contactNanos = now;
+      }
+      since = contactNanos;
+    }
+    return h.withPrimaryContact(
+        Math.max(0, (now - since) / 1_000_000),
+        rules.primaryLost(now, since, settings.leasePeriod().toNanos()));
   }
 
   private void startLocked() {

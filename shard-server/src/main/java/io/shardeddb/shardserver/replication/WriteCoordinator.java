@@ -203,6 +203,20 @@ public class WriteCoordinator implements AutoCloseable {
    */
   public CompletableFuture<Acked> enqueue(ClientChange change) {
     ctx.requirePrimary();
+    PrimaryTerm serving = term;
+    if (serving != null && standsDown(serving)) {
+      // Rule 11, check-quorum: no majority answered this epoch for a lease period. The change is
+      // refused before anything is written (the router retries it, with its request id, on the
+      // primary the operator elects, or here once a majority answers again).
+      throw ShardException.unavailable(
+          "not primary: "
+              + ctx.name()
+              + " stood down at epoch "
+              + serving.epoch
+              + ": no majority of its replicas answered for "
+              + settings.leasePeriod().toMillis()
+              + " ms; nothing was written, retry");
+    }
     long stopped = abandonedEpoch;
     if (stopped >= 0 && term == null && stopped == ctx.view().epoch()) {
       throw ShardException.conflict(
@@ -377,6 +391,15 @@ public class WriteCoordinator implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether this process stopped serving {@code epoch} for good ({@link #abandon}, or an epoch it
+   * would not resume): it then answers no follower's {@code /log} or {@code /snapshot} pull ({@code
+   * PrimaryIdentity.answers}), since its log may end before entries they hold.
+   */
+  public boolean stoppedServing(long epoch) {
+    return epoch >= 0 && epoch == abandonedEpoch;
+  }
+
   /** The learners this primary replicates to without counting them (empty when not primary). */
   public List<Peer> learners() {
     PrimaryTerm t = term;
@@ -414,13 +437,30 @@ public class WriteCoordinator implements AutoCloseable {
     if (t == null) {
       return abandonedQuorumState();
     }
-    return t.quorumState(clock, this::committedLsn);
+    return t.quorumState(clock, this::committedLsn, standsDown(t));
+  }
+
+  /**
+   * Rule 11, check-quorum ({@code Rulebook.standsDown}): whether term {@code t} has had no majority
+   * answer any request of its epoch for a lease period. Such a primary takes no new write and its
+   * heartbeat says it stood down, so the operator elects without waiting; it keeps its epoch and
+   * log, and serves again as soon as a majority answers (its pings go on).
+   */
+  private boolean standsDown(PrimaryTerm t) {
+    long now = clock.nanos();
+    return rules.standsDown(
+        now,
+        t.tracker.majorityAnsweredAtNanos(now, t.promotedAtNanos),
+        settings.leasePeriod().toNanos());
   }
 
   /**
    * A replica still Primary of an epoch it stopped serving ({@link #abandon}) reports that no
    * majority acknowledged it for {@link #ABANDONED_MAJORITY_AGE_MILLIS}, so the operator treats it
-   * as unavailable, fences and elects without it (rule 11); null otherwise.
+   * as unavailable, fences and elects without it (rule 11); null otherwise. It does not report a
+   * check-quorum stand-down: its secondaries may still answer it, and the operator's path for it
+   * stays the one before issue 47 item 6 (with the stand-down reported here, the overlap-commit
+   * simulator's seed 250 failed its liveness probe).
    */
   private QuorumState abandonedQuorumState() {
     ReplicaContext.View v = ctx.view();
@@ -434,7 +474,7 @@ public class WriteCoordinator implements AutoCloseable {
             .filter(n -> !n.equals(ctx.name()) && !learning.contains(n))
             .toList();
     return new QuorumState(
-        v.replicasForQuorum(), voters, false, ABANDONED_MAJORITY_AGE_MILLIS, learning, -1);
+        v.replicasForQuorum(), voters, false, ABANDONED_MAJORITY_AGE_MILLIS, learning, -1, false);
   }
 
   /** Whether this primary may serve a {@code primary} read now (rule 9). */

@@ -23,6 +23,7 @@ public final class QuorumTracker {
   private final int required;
   private final Map<String, Long> held = new HashMap<>();
   private final Map<String, Long> ackSent = new HashMap<>();
+  private final Map<String, Long> answerSent = new HashMap<>();
   private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>();
   private long self;
   private RuntimeException failure;
@@ -52,6 +53,8 @@ public final class QuorumTracker {
     if (!held.containsKey(peer)) {
       return;
     }
+    // Any answer at this epoch is contact (rule 11's check-quorum), in sync or catching up.
+    answerSent.merge(peer, sentAtNanos, Math::max);
     if (!inSync) {
       held.put(peer, 0L);
       return;
@@ -96,6 +99,23 @@ public final class QuorumTracker {
       return termStartNanos;
     }
     return Math.max(acks[acks.length - needed], termStartNanos);
+  }
+
+  /**
+   * When a majority (the primary included) last answered a request of this epoch at all, in sync or
+   * not: as {@link #majorityAckedAtNanos} over every answer. Rule 11's check-quorum judges a
+   * primary by it ({@link LivenessRules#standsDown}).
+   */
+  public synchronized long majorityAnsweredAtNanos(long nowNanos, long termStartNanos) {
+    int needed = required - 1;
+    if (needed <= 0) {
+      return nowNanos;
+    }
+    long[] answers = answerSent.values().stream().mapToLong(Long::longValue).sorted().toArray();
+    if (answers.length < needed) {
+      return termStartNanos;
+    }
+    return Math.max(answers[answers.length - needed], termStartNanos);
   }
 
   /** How many replicas hold {@code lsn}. */

@@ -65,6 +65,22 @@ public class Rulebook {
     return matchLsn;
   }
 
+  /**
+   * Rule 11, check-quorum: whether a primary whose majority last answered at {@code
+   * majorityContactNanos} stands down at {@code nowNanos} ({@link LivenessRules#standsDown}).
+   */
+  public boolean standsDown(long nowNanos, long majorityContactNanos, long periodNanos) {
+    return LivenessRules.standsDown(nowNanos, majorityContactNanos, periodNanos);
+  }
+
+  /**
+   * Rule 11, the secondaries' report: whether a secondary that last heard from its primary at
+   * {@code lastHeardNanos} reports it lost ({@link LivenessRules#primaryLost}).
+   */
+  public boolean primaryLost(long nowNanos, long lastHeardNanos, long periodNanos) {
+    return LivenessRules.primaryLost(nowNanos, lastHeardNanos, periodNanos);
+  }
+
   /** Rule 9: whether a primary may serve a {@code primary} read now ({@link LeaseRules}). */
   public LeaseRules.Lease primaryLease(
       long nowNanos,

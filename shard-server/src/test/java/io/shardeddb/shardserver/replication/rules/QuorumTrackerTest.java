@@ -65,4 +65,21 @@ class QuorumTrackerTest {
     t.peerReport("c", true, 7, 1);
     assertThat(w).isCompleted();
   }
+
+  @Test
+  void anAnswerOutOfSyncIsContactForCheckQuorumButNoAcknowledgement() {
+    // Rule 11: a primary whose secondaries answer while catching up reaches them; only the lease
+    // and the quorum need them in sync.
+    QuorumTracker t = new QuorumTracker(2, List.of("b", "c"), 0);
+    assertThat(t.majorityAnsweredAtNanos(1_000, 100)).isEqualTo(100);
+    t.peerReport("b", false, 0, 500);
+    assertThat(t.majorityAnsweredAtNanos(1_000, 100)).isEqualTo(500);
+    assertThat(t.majorityAckedAtNanos(1_000, 100)).isEqualTo(100);
+    t.peerReport("c", true, 0, 700);
+    assertThat(t.majorityAnsweredAtNanos(1_000, 100)).isEqualTo(700);
+    assertThat(t.majorityAckedAtNanos(1_000, 100)).isEqualTo(700);
+    // A peer that is not a voter (a learner) is no contact.
+    t.peerReport("learner", true, 0, 900);
+    assertThat(t.majorityAnsweredAtNanos(1_000, 100)).isEqualTo(700);
+  }
 }

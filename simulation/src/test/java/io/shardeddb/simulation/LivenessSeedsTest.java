@@ -1,0 +1,72 @@
+package io.shardeddb.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardeddb.shardserver.replication.rules.PrimaryIdentity;
+import io.shardeddb.shardserver.replication.rules.Rulebook;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The random schedules that rule 11's liveness reports (issue 47 item 6) first turned red: a
+ * follower of a primary that abandoned its overlap-commit term re-copied from it and lost its data
+ * (overlap seeds 60, 758, 923). Each runs alone here, so a regression names its seed. (Move seed
+ * 1769, red on this branch too, is a simulator artifact traced in docs/safety.md.)
+ */
+class LivenessSeedsTest {
+
+  @Test
+  @DisplayName("overlap-commit seeds 60, 758 and 923 keep the promise and end with a primary")
+  void overlapSeeds() {
+    for (long seed : new long[] {60, 758, 923}) {
+      int window = seed % 2 == 0 ? 4 : 1;
+      ShardSimulation.Result r =
+          OverlapCommitTest.overlapping(
+              () ->
+                  ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3))
+                      .withWindow(window)
+                      .run());
+      assertThat(r.violations()).as("overlap seed %d: %s", seed, r.faults()).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "rules 4 and 7 broken (a primary that stopped serving its epoch still answers its followers'"
+          + " pulls): overlap seeds 60, 758 and 923 re-copy a follower from it and end with no"
+          + " election possible — red; green with the rule kept (overlapSeeds)")
+  void anAbandonedPrimaryAnsweringItsFollowersIsCaught() {
+    Rulebook answersAfterAbandoning =
+        new Rulebook() {
+          @Override
+          public boolean answersAs(
+              PrimaryIdentity.Pull pull,
+              String primary,
+              Long epoch,
+              PrimaryIdentity.Server server) {
+            return PrimaryIdentity.answers(
+                primary,
+                epoch,
+                new PrimaryIdentity.Server(
+                    server.name(), server.role(), server.fenced(), server.epoch(), true));
+          }
+        };
+    List<Long> red = new ArrayList<>();
+    for (long seed : new long[] {60, 758, 923}) {
+      int window = seed % 2 == 0 ? 4 : 1;
+      ShardSimulation.Result r =
+          OverlapCommitTest.overlapping(
+              () ->
+                  ShardSimulation.withMembershipChanges(
+                          seed, 3 + (int) (seed % 3), answersAfterAbandoning)
+                      .withWindow(window)
+                      .run());
+      if (!r.ok()) {
+        red.add(seed);
+      }
+    }
+    assertThat(red).as("seeds red with the rule broken").isNotEmpty();
+  }
+}
