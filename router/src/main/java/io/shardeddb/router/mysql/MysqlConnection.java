@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * SessionQueries} or the router's SQL path, COM_INIT_DB, COM_PING, COM_FIELD_LIST, COM_QUIT, and
  * prepared statements (COM_STMT_PREPARE / EXECUTE / CLOSE / RESET, {@link PreparedStatements}; the
  * rows sent in the binary protocol).
+ *
+ * <p>Why this file is over 450 lines: it is the connection's one state machine (handshake, auth,
+ * commands, a statement running), and every field of the session it owns (database, TLS, the
+ * credential, the last generated id, the running statement) changes only here. What can be pure is
+ * apart: packets, {@link SessionQueries}, {@link StatementReplies}, {@link BinaryProtocol}.
  */
 final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
   private static final Logger LOG = LoggerFactory.getLogger(MysqlConnection.class);
@@ -70,9 +75,7 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
   private HandshakeResponse response;
   private String database;
   private boolean wroteSinceCommit;
-
-  /** The first id this connection's last INSERT generated (0: none yet), for LAST_INSERT_ID(). */
-  private volatile long lastInsertId;
+  private volatile long lastInsertId; // the last INSERT's first generated id, for LAST_INSERT_ID()
 
   /** The name of the token the user authenticated with: whose scans a statement counts against. */
   private String credential;
@@ -304,9 +307,7 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
                   if (!(ran.plan() instanceof SqlPlan.Select)) {
                     wroteSinceCommit = true;
                     Long generated = ran.response().lastInsertId();
-                    if (generated != null) {
-                      lastInsertId = generated;
-                    }
+                    lastInsertId = generated != null ? generated : lastInsertId;
                   }
                   front.metrics().sqlStatement(kind[0], 200, System.nanoTime() - start);
                   finish(ctx, seq, StatementReplies.of(ran, front.database()));
