@@ -1,8 +1,24 @@
 #!/bin/bash
 # Entrypoint of the MariaDB sidecar image: honours the official mysql image's variables
-# (MYSQL_ROOT_PASSWORD, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD), data in /var/lib/mysql,
+# (MYSQL_ROOT_PASSWORD, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD, and each one's _FILE form),
+# data in /var/lib/mysql,
 # port 3306. Initialises an empty data directory once, then runs mariadbd in the foreground.
 set -euo pipefail
+# As the official image's file_env: VAR_FILE names a file whose content (trailing newlines
+# stripped, as $(< f) does) becomes VAR; both set is an error. The operator mounts the passwords
+# as files (docs/security.md, "Secrets as files").
+file_env() {
+  local var="$1" file="${1}_FILE"
+  if [[ -n "${!var:-}" && -n "${!file:-}" ]]; then
+    echo "error: both $var and $file are set (but are exclusive)" >&2
+    exit 1
+  fi
+  if [[ -n "${!file:-}" ]]; then
+    export "$var"="$(< "${!file}")"
+  fi
+  unset "$file"
+}
+for v in MYSQL_ROOT_PASSWORD MYSQL_DATABASE MYSQL_USER MYSQL_PASSWORD; do file_env "$v"; done
 datadir=/var/lib/mysql
 mkdir -p /run/mysqld
 if [[ "$(id -u)" == 0 ]]; then chown -R mysql:mysql "$datadir" /run/mysqld; user=(--user=mysql); else user=(); fi
