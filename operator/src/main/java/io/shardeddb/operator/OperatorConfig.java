@@ -30,7 +30,10 @@ public record OperatorConfig(
     String metricsScraperNamespace,
     Map<String, String> metricsScraperPodLabels,
     String metricsScraperTokenSecret,
-    MetricsScraper.PodMonitors podMonitors,
+    boolean podMonitors,
+    Map<String, String> podMonitorLabels,
+    String podMonitorInterval,
+    String podMonitorScrapeTimeout,
     boolean egressPolicies,
     List<Integer> apiServerPorts,
     List<String> apiServerCidrs,
@@ -211,6 +214,7 @@ public record OperatorConfig(
     watchNamespaces = watchNamespaces == null ? Set.of() : Set.copyOf(watchNamespaces);
     metricsScraperPodLabels =
         metricsScraperPodLabels == null ? Map.of() : Map.copyOf(metricsScraperPodLabels);
+    podMonitorLabels = podMonitorLabels == null ? Map.of() : Map.copyOf(podMonitorLabels);
     apiServerPorts =
         apiServerPorts == null
             ? NetworkAccess.DEFAULT_API_SERVER_PORTS
@@ -220,7 +224,14 @@ public record OperatorConfig(
 
   /** The pods shard NetworkPolicies admit on the metrics port. */
   public MetricsScraper metricsScraper() {
-    return new MetricsScraper(metricsScraperNamespace, metricsScraperPodLabels, null, podMonitors);
+    return new MetricsScraper(
+        metricsScraperNamespace, metricsScraperPodLabels, null, podMonitorSettings());
+  }
+
+  /** The per-database PodMonitors the operator writes (settings {@code shardeddb.metrics.*}). */
+  public MetricsScraper.PodMonitors podMonitorSettings() {
+    return new MetricsScraper.PodMonitors(
+        podMonitors, podMonitorLabels, podMonitorInterval, podMonitorScrapeTimeout);
   }
 
   /** What the databases' NetworkPolicies admit besides their own pods and the operator. */
@@ -272,11 +283,10 @@ public record OperatorConfig(
         blankToNull(read.apply(Setting.METRICS_SCRAPER_NAMESPACE)),
         MetricsScraper.parse(null, read.apply(Setting.METRICS_SCRAPER_POD_LABELS)).podLabels(),
         blankToNull(read.apply(Setting.METRICS_SCRAPER_TOKEN_SECRET)),
-        new MetricsScraper.PodMonitors(
-            Boolean.parseBoolean(read.apply(Setting.POD_MONITORS)),
-            MetricsScraper.labels(read.apply(Setting.POD_MONITOR_LABELS)),
-            read.apply(Setting.POD_MONITOR_INTERVAL),
-            read.apply(Setting.POD_MONITOR_SCRAPE_TIMEOUT)),
+        Boolean.parseBoolean(read.apply(Setting.POD_MONITORS)),
+        MetricsScraper.labels(read.apply(Setting.POD_MONITOR_LABELS)),
+        read.apply(Setting.POD_MONITOR_INTERVAL),
+        read.apply(Setting.POD_MONITOR_SCRAPE_TIMEOUT),
         Boolean.parseBoolean(read.apply(Setting.EGRESS_POLICIES)),
         NetworkAccess.parsePorts(read.apply(Setting.API_SERVER_PORTS)),
         NetworkAccess.parseCidrs(read.apply(Setting.API_SERVER_CIDRS)),

@@ -96,7 +96,8 @@ public final class PodMonitorModel {
         .endMetadata()
         .withNewSpec()
         .withNewSelector()
-        .withMatchLabels(Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, db.name()))
+        .withMatchLabels(
+            new TreeMap<>(Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, db.name())))
         .endSelector()
         .withPodMetricsEndpoints(endpoints)
         .endSpec()
