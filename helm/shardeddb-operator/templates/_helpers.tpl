@@ -107,6 +107,27 @@ else watchNamespaces, else the release namespace alone (least privilege by defau
 {{- end }}
 
 {{/*
+"true" when the operator writes each database its own PodMonitor (metrics.podMonitors.enabled and
+perDatabase, the default); "" when the chart's two shared PodMonitors are used (perDatabase: false).
+*/}}
+{{- define "shardeddb-operator.perDatabasePodMonitors" -}}
+{{- if and .Values.metrics.podMonitors.enabled .Values.metrics.podMonitors.perDatabase -}}true{{- end -}}
+{{- end }}
+
+{{- define "shardeddb-operator.sharedPodMonitors" -}}
+{{- if and .Values.metrics.podMonitors.enabled (not .Values.metrics.podMonitors.perDatabase) -}}true{{- end -}}
+{{- end }}
+
+{{/* The per-database PodMonitors' labels as key=value,key=value. */}}
+{{- define "shardeddb-operator.podMonitorLabels" -}}
+{{- $pairs := list }}
+{{- range $k, $v := .Values.metrics.podMonitors.labels }}
+{{- $pairs = append $pairs (printf "%s=%s" $k $v) }}
+{{- end }}
+{{- join "," $pairs }}
+{{- end }}
+
+{{/*
 The Secret (release namespace) whose token the PodMonitors send to /prometheus: the user's
 metrics.podMonitors.tokenSecret, else <fullname>-scrape-token. The operator reads it at start
 (creating it with a random token when absent) and adds the token to every database's <db>-metrics

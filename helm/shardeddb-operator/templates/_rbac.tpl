@@ -49,6 +49,12 @@ when watchNamespaces is a list.
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["roles", "rolebindings"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+{{- if include "shardeddb-operator.perDatabasePodMonitors" . }}
+# Each database's own PodMonitor (metrics.podMonitors.perDatabase).
+- apiGroups: ["monitoring.coreos.com"]
+  resources: ["podmonitors"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+{{- end }}
 {{- end }}
 
 {{/* Cluster-scoped objects, always through a ClusterRole. */}}
@@ -68,7 +74,7 @@ when watchNamespaces is a list.
   resources: ["leases"]
   # fabric8's Lease lock renews with PATCH; the SDK checks get/create/update before starting.
   verbs: ["get", "create", "update", "patch"]
-{{- if .Values.metrics.podMonitors.enabled }}
+{{- if include "shardeddb-operator.sharedPodMonitors" . }}
 # The scrape token Secret the PodMonitors send: read, or created once, at the operator's start.
 - apiGroups: [""]
   resources: ["secrets"]

@@ -106,7 +106,9 @@ class DashboardMetricsTest {
     }
     Set<String> set = new TreeSet<>();
     chart
-        .render(Map.of("metrics.podMonitors.enabled", "true"))
+        .render(
+            Map.of(
+                "metrics.podMonitors.enabled", "true", "metrics.podMonitors.perDatabase", "false"))
         .all(PodMonitor.class)
         .forEach(
             monitor ->

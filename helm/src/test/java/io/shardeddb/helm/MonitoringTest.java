@@ -130,7 +130,14 @@ class MonitoringTest {
   void clusterWidePodMonitorsLookInEveryNamespace() {
     RenderedChart clusterWide =
         new ChartUnderTest()
-            .render(Map.of("clusterWide", "true", "metrics.podMonitors.enabled", "true"));
+            .render(
+                Map.of(
+                    "clusterWide",
+                    "true",
+                    "metrics.podMonitors.enabled",
+                    "true",
+                    "metrics.podMonitors.perDatabase",
+                    "false"));
     assertThat(clusterWide.all(PodMonitor.class))
         .hasSize(2)
         .allSatisfy(m -> assertThat(m.getSpec().getNamespaceSelector().getAny()).isTrue());
@@ -201,7 +208,10 @@ class MonitoringTest {
     assertThat(scraperTokenSecret(operatorContainer())).isEqualTo("scrape-token/token");
     // None named: <fullname>-scrape-token on both sides (the operator creates it when absent).
     RenderedChart defaults =
-        new ChartUnderTest().render(Map.of("metrics.podMonitors.enabled", true));
+        new ChartUnderTest()
+            .render(
+                Map.of(
+                    "metrics.podMonitors.enabled", true, "metrics.podMonitors.perDatabase", false));
     String ref =
         scraperTokenSecret(
             defaults

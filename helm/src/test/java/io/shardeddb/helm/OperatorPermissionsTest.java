@@ -49,6 +49,35 @@ class OperatorPermissionsTest {
     assertThat(granted).containsExactlyInAnyOrderElementsOf(required());
   }
 
+  /**
+   * Per-database PodMonitors (the default once podMonitors are on) add exactly the PodMonitor rule
+   * and drop the shared scrape-token Secret's; the shared PodMonitors (perDatabase: false) keep
+   * that Secret rule and get no PodMonitor access.
+   */
+  @Test
+  void perDatabasePodMonitorsAddExactlyThePodMonitorRule() {
+    RenderedChart rendered =
+        chart.render(Map.of("clusterWide", true, "metrics.podMonitors.enabled", true));
+    Set<Grant> granted = new LinkedHashSet<>();
+    rendered.all(ClusterRole.class).forEach(r -> granted.addAll(Grant.ofRules(r.getRules())));
+    rendered.all(Role.class).forEach(r -> granted.addAll(Grant.ofRules(r.getRules())));
+    Set<Grant> expected = new LinkedHashSet<>(required());
+    PermissionRule pm = RequiredPermissions.POD_MONITORS;
+    expected.addAll(Grant.of(pm.apiGroups(), pm.resources(), pm.verbs()));
+    assertThat(granted).containsExactlyInAnyOrderElementsOf(expected);
+
+    RenderedChart shared =
+        chart.render(
+            Map.of(
+                "clusterWide", true,
+                "metrics.podMonitors.enabled", true,
+                "metrics.podMonitors.perDatabase", false));
+    Set<Grant> sharedGrants = new LinkedHashSet<>();
+    shared.all(ClusterRole.class).forEach(r -> sharedGrants.addAll(Grant.ofRules(r.getRules())));
+    shared.all(Role.class).forEach(r -> sharedGrants.addAll(Grant.ofRules(r.getRules())));
+    assertThat(sharedGrants).noneMatch(g -> g.resource().equals("podmonitors"));
+  }
+
   @Test
   void byDefaultTheOperatorGetsNamespacedAccessOnlyInItsOwnNamespace() {
     RenderedChart rendered = chart.render();

@@ -30,6 +30,10 @@ public record OperatorConfig(
     String metricsScraperNamespace,
     Map<String, String> metricsScraperPodLabels,
     String metricsScraperTokenSecret,
+    boolean podMonitors,
+    Map<String, String> podMonitorLabels,
+    String podMonitorInterval,
+    String podMonitorScrapeTimeout,
     boolean egressPolicies,
     List<Integer> apiServerPorts,
     List<String> apiServerCidrs,
@@ -111,6 +115,29 @@ public record OperatorConfig(
         "`name` or `name/key` of the Secret in the operator's namespace whose token the chart's"
             + " PodMonitors send (created with a random `token` when absent): added to every"
             + " `<db>-metrics` Secret under the key `scraper`; empty: none (docs/monitoring.md)."),
+    POD_MONITORS(
+        "podMonitors",
+        "shardeddb.metrics.pod-monitors",
+        "false",
+        "Whether the operator writes each database a PodMonitor of its own (when the"
+            + " monitoring.coreos.com PodMonitor API is served): the database's CA, its pods'"
+            + " names and its own scrape token, no insecureSkipVerify (docs/monitoring.md)."),
+    POD_MONITOR_LABELS(
+        "podMonitorLabels",
+        "shardeddb.metrics.pod-monitor-labels",
+        "",
+        "Labels (`key=value,...`) of the per-database PodMonitors, e.g. what a Prometheus"
+            + " selects PodMonitors by."),
+    POD_MONITOR_INTERVAL(
+        "podMonitorInterval",
+        "shardeddb.metrics.pod-monitor-interval",
+        "30s",
+        "Scrape interval of the per-database PodMonitors."),
+    POD_MONITOR_SCRAPE_TIMEOUT(
+        "podMonitorScrapeTimeout",
+        "shardeddb.metrics.pod-monitor-scrape-timeout",
+        "10s",
+        "Scrape timeout of the per-database PodMonitors."),
     EGRESS_POLICIES(
         "egressPolicies",
         "shardeddb.network-policy.egress",
@@ -187,6 +214,7 @@ public record OperatorConfig(
     watchNamespaces = watchNamespaces == null ? Set.of() : Set.copyOf(watchNamespaces);
     metricsScraperPodLabels =
         metricsScraperPodLabels == null ? Map.of() : Map.copyOf(metricsScraperPodLabels);
+    podMonitorLabels = podMonitorLabels == null ? Map.of() : Map.copyOf(podMonitorLabels);
     apiServerPorts =
         apiServerPorts == null
             ? NetworkAccess.DEFAULT_API_SERVER_PORTS
@@ -196,7 +224,14 @@ public record OperatorConfig(
 
   /** The pods shard NetworkPolicies admit on the metrics port. */
   public MetricsScraper metricsScraper() {
-    return new MetricsScraper(metricsScraperNamespace, metricsScraperPodLabels);
+    return new MetricsScraper(
+        metricsScraperNamespace, metricsScraperPodLabels, null, podMonitorSettings());
+  }
+
+  /** The per-database PodMonitors the operator writes (settings {@code shardeddb.metrics.*}). */
+  public MetricsScraper.PodMonitors podMonitorSettings() {
+    return new MetricsScraper.PodMonitors(
+        podMonitors, podMonitorLabels, podMonitorInterval, podMonitorScrapeTimeout);
   }
 
   /** What the databases' NetworkPolicies admit besides their own pods and the operator. */
@@ -248,6 +283,10 @@ public record OperatorConfig(
         blankToNull(read.apply(Setting.METRICS_SCRAPER_NAMESPACE)),
         MetricsScraper.parse(null, read.apply(Setting.METRICS_SCRAPER_POD_LABELS)).podLabels(),
         blankToNull(read.apply(Setting.METRICS_SCRAPER_TOKEN_SECRET)),
+        Boolean.parseBoolean(read.apply(Setting.POD_MONITORS)),
+        MetricsScraper.labels(read.apply(Setting.POD_MONITOR_LABELS)),
+        read.apply(Setting.POD_MONITOR_INTERVAL),
+        read.apply(Setting.POD_MONITOR_SCRAPE_TIMEOUT),
         Boolean.parseBoolean(read.apply(Setting.EGRESS_POLICIES)),
         NetworkAccess.parsePorts(read.apply(Setting.API_SERVER_PORTS)),
         NetworkAccess.parseCidrs(read.apply(Setting.API_SERVER_CIDRS)),

@@ -428,13 +428,35 @@ public final class TlsSecrets {
   /**
    * The DNS names of shard-server pod {@code pod}: its headless-Service name, short and with the
    * cluster domain (what {@link PeerNames#podHost} expects; local mode dials pod IPs and expects
-   * the same names).
+   * the same names); and the shard's Service name {@code <db>-<shard>.<ns>.svc} ({@link
+   * #shardServerName}), which every pod of the shard carries, so that a scraper that takes one
+   * server name for the whole shard (a PodMonitor endpoint: Prometheus cannot set it per target,
+   * prometheus/prometheus#4827) verifies each pod. Peers still check the pod's own name ({@link
+   * PeerNames#check}), which no other pod of the shard carries.
    */
   public static List<String> podDnsNames(DatabaseModel db, String shardId, String pod) {
     String host =
         PeerNames.podHost(
             pod, ShardedDatabaseResources.shardServiceName(db.name(), shardId), db.namespace());
-    return List.of(host, host + ".cluster.local");
+    return List.of(host, host + ".cluster.local", shardServerName(db, shardId));
+  }
+
+  /**
+   * The name every pod certificate of shard {@code shardId} carries: {@code <db>-<shard>.<ns>.svc}.
+   */
+  public static String shardServerName(DatabaseModel db, String shardId) {
+    return ShardedDatabaseResources.shardServiceName(db.name(), shardId)
+        + "."
+        + db.namespace()
+        + ".svc";
+  }
+
+  /**
+   * The name the routers' certificate carries that a scraper verifies: {@code
+   * <db>-router.<ns>.svc}.
+   */
+  public static String routerServerName(DatabaseModel db) {
+    return ShardedDatabaseResources.routerName(db.name()) + "." + db.namespace() + ".svc";
   }
 
   private void putPair(

@@ -71,5 +71,13 @@ public final class RequiredPermissions {
               List.of("leases"),
               List.of("get", "create", "update", "patch")));
 
+  /**
+   * With per-database PodMonitors (setting {@code shardeddb.metrics.pod-monitors}, the chart's
+   * {@code metrics.podMonitors.perDatabase}): each database's own PodMonitor, in every watched
+   * namespace. Granted only then.
+   */
+  public static final PermissionRule POD_MONITORS =
+      new PermissionRule(List.of("monitoring.coreos.com"), List.of("podmonitors"), OWN);
+
   private RequiredPermissions() {}
 }

@@ -31,6 +31,7 @@ import io.shardeddb.operator.dependent.DisruptionBudgetApiCondition;
 import io.shardeddb.operator.dependent.LayoutRequestDependent;
 import io.shardeddb.operator.dependent.MetricsAuthSecretDependent;
 import io.shardeddb.operator.dependent.MysqlSecretDependent;
+import io.shardeddb.operator.dependent.PodMonitorDependent;
 import io.shardeddb.operator.dependent.RouterDeploymentDependent;
 import io.shardeddb.operator.dependent.RouterNetworkPolicyDependent;
 import io.shardeddb.operator.dependent.RouterPodDisruptionBudgetDependent;
@@ -118,7 +119,11 @@ import org.slf4j.LoggerFactory;
       @Dependent(
           type = ShardPodDisruptionBudgetV1beta1Dependent.class,
           activationCondition = DisruptionBudgetApiCondition.V1beta1.class),
-      @Dependent(type = ShardNetworkPolicyDependent.class)
+      @Dependent(type = ShardNetworkPolicyDependent.class),
+      // The database's own PodMonitor: only when asked for and the API is served.
+      @Dependent(
+          type = PodMonitorDependent.class,
+          activationCondition = PodMonitorDependent.Served.class)
     })
 @ControllerConfiguration(name = ShardedDatabaseReconciler.NAME)
 public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {

@@ -90,7 +90,12 @@ class TlsSecretsTest {
     assertThat(dns(pod0))
         .containsExactlyInAnyOrder(
             "students-sh1-0.students-sh1.ns.svc",
-            "students-sh1-0.students-sh1.ns.svc.cluster.local");
+            "students-sh1-0.students-sh1.ns.svc.cluster.local",
+            "students-sh1.ns.svc");
+    // Every pod of the shard carries the shard's Service name (one PodMonitor serverName per
+    // shard), but only its own pod name.
+    assertThat(dns(cert(shard, "students-sh1-1.crt"))).contains("students-sh1.ns.svc");
+    assertThat(TlsSecrets.shardServerName(db, "sh1")).isEqualTo("students-sh1.ns.svc");
     // The pair matches: the key is the certificate's.
     assertThat(
             PemMaterial.parse(

@@ -126,6 +126,14 @@ class RenderedObjectsTest {
     objects.put("router/serviceAccount", RouterModel.serviceAccount(db));
     objects.put("router/role", RouterModel.role(db));
     objects.put("router/roleBinding", RouterModel.roleBinding(db));
+    objects.put(
+        "podMonitor",
+        PodMonitorModel.podMonitor(
+            db.withScraper(
+                db.scraper()
+                    .withPodMonitors(
+                        new MetricsScraper.PodMonitors(
+                            true, Map.of("release", "kube-prometheus-stack"), null, null)))));
     return objects;
   }
 
