@@ -205,10 +205,18 @@ class BookingBrowserIT {
   private int bookUntilAccepted(int course, String student) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       int before = entries(student).size();
-      browser
-          .findElement(By.cssSelector("[data-testid=course][data-course='" + course + "']"))
-          .findElement(By.cssSelector("[data-testid=book]"))
-          .click();
+      // The page redraws its course list as seats change: a button found just before a redraw is
+      // stale, so it is found and pressed again (one press lands: the log grows by one entry).
+      By book =
+          By.cssSelector("[data-testid=course][data-course='" + course + "'] [data-testid=book]");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(
+              () -> {
+                browser.findElement(book).click();
+                return true;
+              });
       await()
           .atMost(Duration.ofSeconds(90))
           .ignoreExceptions()
