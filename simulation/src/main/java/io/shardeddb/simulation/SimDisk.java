@@ -133,8 +133,15 @@ final class SimDisk implements WriteStorage, ReplicaStore {
         rows.keySet().removeIf(k -> dp.range().contains(dp.pointsBy().point(k)));
         values.keySet().retainAll(rows.keySet());
       }
+      case StorageOp.AlterTable alter -> {
+        // The simulated table holds a key and a value: a schema change only moves the version.
+        schemaChanges++;
+      }
     }
   }
+
+  /** How many Schema entries this disk applied (storage's view; the config holds the version). */
+  int schemaChanges;
 
   private void write(Map<String, Object> row) {
     long key = SimStorage.key(row);

@@ -33,7 +33,31 @@ public record AppliedSpec(
     @JsonPropertyDescription(
             "How keys map to points (Range or Hash); absent in statuses written before it existed"
                 + " (Range).")
-        Sharding sharding) {
+        Sharding sharding,
+    @JsonPropertyDescription(
+            "The version of schema every shard has applied: 1 for the schema the tables were"
+                + " created with, one more for each schema change since (absent: 1).")
+        Long schemaVersion) {
+
+  /** An applied spec at schema version 1. */
+  public AppliedSpec(
+      SchemaSpec schema,
+      List<AppliedShard> shards,
+      String storageSize,
+      String storageClassName,
+      String routerTokenSecret,
+      String mysqlSecret,
+      Sharding sharding) {
+    this(
+        schema,
+        shards,
+        storageSize,
+        storageClassName,
+        routerTokenSecret,
+        mysqlSecret,
+        sharding,
+        null);
+  }
 
   /** An applied spec that does not record the sharding (Range). */
   public AppliedSpec(
@@ -49,13 +73,45 @@ public record AppliedSpec(
   /** This applied spec with another published layout. */
   public AppliedSpec withShards(List<AppliedShard> published) {
     return new AppliedSpec(
-        schema, published, storageSize, storageClassName, routerTokenSecret, mysqlSecret, sharding);
+        schema,
+        published,
+        storageSize,
+        storageClassName,
+        routerTokenSecret,
+        mysqlSecret,
+        sharding,
+        schemaVersion);
+  }
+
+  /** This applied spec with {@code next} as the schema every shard applied, at {@code version}. */
+  public AppliedSpec withSchema(SchemaSpec next, long version) {
+    return new AppliedSpec(
+        next,
+        shards,
+        storageSize,
+        storageClassName,
+        routerTokenSecret,
+        mysqlSecret,
+        sharding,
+        version == 1 ? null : version);
+  }
+
+  /** The schema version, 1 when not recorded. */
+  public long schemaVersionOrOne() {
+    return schemaVersion == null ? 1 : schemaVersion;
   }
 
   /** This applied spec with another volume size. */
   public AppliedSpec withStorageSize(String size) {
     return new AppliedSpec(
-        schema, shards, size, storageClassName, routerTokenSecret, mysqlSecret, sharding);
+        schema,
+        shards,
+        size,
+        storageClassName,
+        routerTokenSecret,
+        mysqlSecret,
+        sharding,
+        schemaVersion);
   }
 
   /** The sharding, Range when not recorded. */

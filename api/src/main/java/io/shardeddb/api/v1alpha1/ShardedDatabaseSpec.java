@@ -53,8 +53,14 @@ import java.util.Map;
 // Transition rules (oldSelf): fields a running database cannot honour a change of. The operator
 // checks the same against status.applied, for API servers without CEL (SpecValidator).
 @ValidationRule(
-    value = "!has(oldSelf.schema) || (has(self.schema) && self.schema == oldSelf.schema)",
-    message = "spec.schema cannot change once set: the shards' tables were created with it")
+    value =
+        "!has(oldSelf.schema) || (has(self.schema) && self.schema.table == oldSelf.schema.table"
+            + " && self.schema.shardKey == oldSelf.schema.shardKey"
+            + " && size(self.schema.columns) >= size(oldSelf.schema.columns)"
+            + " && oldSelf.schema.columns.all(c, self.schema.columns.exists(d, d == c)))",
+    message =
+        "spec.schema can only gain columns (at the end, each nullable or with a default): the"
+            + " table, the shard key and the columns the shards store cannot change")
 @ValidationRule(
     value =
         "!has(oldSelf.shards) || size(oldSelf.shards) == 0"

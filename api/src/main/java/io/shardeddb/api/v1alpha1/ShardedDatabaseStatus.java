@@ -30,11 +30,39 @@ public record ShardedDatabaseStatus(
     @JsonPropertyDescription(
             "Resharding moves (docs/resharding.md): the one in flight with its phase and"
                 + " progress, and the last finished ones.")
-        ReshardingStatus resharding) {
+        ReshardingStatus resharding,
+    @JsonPropertyDescription(
+            "The schema change in flight (docs/sql.md, \"Changing the schema\"): recorded before"
+                + " any shard is asked, cleared once every shard's primary applied it.")
+        SchemaChangeStatus schemaChange) {
 
   /** The canonical constructor is the one JSON binds to. */
   @JsonCreator
   public ShardedDatabaseStatus {}
+
+  /** A status without a schema change in flight. */
+  public ShardedDatabaseStatus(
+      Long observedGeneration,
+      List<Condition> conditions,
+      Integer shardCount,
+      String replicas,
+      List<ShardStatus> shards,
+      RouterStatus router,
+      AppliedSpec applied,
+      List<RequestStatus> requests,
+      ReshardingStatus resharding) {
+    this(
+        observedGeneration,
+        conditions,
+        shardCount,
+        replicas,
+        shards,
+        router,
+        applied,
+        requests,
+        resharding,
+        null);
+  }
 
   /** This status observing {@code generation}. */
   public ShardedDatabaseStatus withObservedGeneration(Long generation) {
@@ -85,6 +113,7 @@ public record ShardedDatabaseStatus(
     private AppliedSpec applied;
     private List<RequestStatus> requests;
     private ReshardingStatus resharding;
+    private SchemaChangeStatus schemaChange;
 
     private Builder() {}
 
@@ -98,6 +127,7 @@ public record ShardedDatabaseStatus(
       applied = from.applied;
       requests = from.requests;
       resharding = from.resharding;
+      schemaChange = from.schemaChange;
     }
 
     /** Sets {@code observedGeneration}. */
@@ -154,6 +184,12 @@ public record ShardedDatabaseStatus(
       return this;
     }
 
+    /** Sets {@code schemaChange}. */
+    public Builder schemaChange(SchemaChangeStatus value) {
+      schemaChange = value;
+      return this;
+    }
+
     /** The status. */
     public ShardedDatabaseStatus build() {
       return new ShardedDatabaseStatus(
@@ -165,7 +201,8 @@ public record ShardedDatabaseStatus(
           router,
           applied,
           requests,
-          resharding);
+          resharding,
+          schemaChange);
     }
   }
 

@@ -177,6 +177,11 @@ public final class SettingsTable {
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "columns", "spec.schema.columns"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "table", "spec.schema.table"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "shardKey", "spec.schema.shardKey"),
+          listed(
+              Process.SHARD_SERVER,
+              Channel.CONFIG_CALL,
+              "schemaVersion",
+              "status.applied.schemaVersion"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "shards", "spec.shards[].id"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "low", "spec.shards[].low"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "size", "spec.shards[].size"),

@@ -1,5 +1,7 @@
 package io.shardeddb.operator.model;
 
+import io.shardeddb.api.v1alpha1.AppliedSpec;
+import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
@@ -23,18 +25,32 @@ public final class ShardConfigModel {
    */
   public static ShardConfigRequest request(
       ShardedDatabaseSpec spec, ShardSpec shard, PointRange owned) {
+    return request(spec, null, shard, owned);
+  }
+
+  /**
+   * As above, with the schema every shard has applied ({@code applied}, from the status; null: the
+   * spec's, at version 1): a replica configured from scratch starts at the schema its shard's log
+   * is at, never at a change not applied yet (docs/sql.md, "Changing the schema").
+   */
+  public static ShardConfigRequest request(
+      ShardedDatabaseSpec spec, AppliedSpec applied, ShardSpec shard, PointRange owned) {
     if (shard == null || spec.schema() == null) {
       return null;
     }
+    boolean recorded = applied != null && applied.schema() != null;
+    SchemaSpec schema = recorded ? applied.schema() : spec.schema();
+    long version = recorded ? applied.schemaVersionOrOne() : 1;
     return new ShardConfigRequest(
-        spec.schema().toTableSchema().toContract(),
+        schema.toTableSchema().toContract(),
         List.of(shard.id()),
-        spec.schema().table(),
-        spec.schema().shardKey(),
+        schema.table(),
+        schema.shardKey(),
         shard.low(),
         shard.size(),
         spec.shardingOrDefault(),
         owned == null ? List.of() : List.of(owned),
-        spec.schema().toTableSchema().columns());
+        schema.toTableSchema().columns(),
+        version == 1 ? null : version);
   }
 }

@@ -79,13 +79,17 @@ final class AggregateStep {
       WorkflowStep.Desired desired,
       ShardsStep.Shards shards,
       ReshardStep.Report reshard,
+      SchemaStep.Report schema,
       CaStep ca,
       Instant now) {
     VolumeResizer.Result volumes = desired.volumeResize();
     // The workflow applied this spec: its fixed fields are the ones later specs are held to. The
-    // shards are the published layout, which only a cut-over changes.
+    // shards are the published layout, which only a cut-over changes; the schema the one every
+    // shard has applied, which only the schema step changes.
     AppliedSpec applied =
-        SpecValidator.appliedOf(sdb).withShards(Layouts.toApplied(reshard.published()));
+        SpecValidator.appliedOf(sdb)
+            .withShards(Layouts.toApplied(reshard.published()))
+            .withSchema(schema.applied(), schema.version());
     if (volumes.notTakenUp() && previous.applied() != null) {
       // Not taken up (unsupported, or a rolling rebuild not finished): the spec may go back to the
       // size the volumes have.
@@ -127,7 +131,14 @@ final class AggregateStep {
                 .build(),
             now);
     events.recordAll(sdb, result.events());
-    return result;
+    events.recordAll(sdb, schema.events());
+    // The schema change in flight, as the schema step left it (recorded mid-pass, after the
+    // status this pass started from was read).
+    return new StatusAggregator.Result(
+        result.status().toBuilder().schemaChange(schema.inFlight()).build(),
+        result.busy() || schema.holdsMoves(),
+        result.failoverPending(),
+        result.events());
   }
 
   /** What the CA step shows: its condition and Events, and its answer to a request. */

@@ -99,7 +99,12 @@ final class LayoutRequests {
     if (request.schema() == null) {
       problems.add("the layout has no schema");
     } else if (spec.schema() != null && !spec.schema().equals(request.schema())) {
-      problems.add("spec.schema is set already: a layout change cannot change it (/init sets it)");
+      // ALTER TABLE ... ADD COLUMN through the router (docs/sql.md, "Changing the schema").
+      String refusal =
+          spec.schema().toTableSchema().evolutionRefusal(request.schema().toTableSchema());
+      if (refusal != null) {
+        problems.add("spec.schema can only gain columns at the end: " + refusal);
+      }
     }
     List<ShardSpec> shards = request.shards() == null ? List.of() : request.shards();
     if (shards.isEmpty()) {

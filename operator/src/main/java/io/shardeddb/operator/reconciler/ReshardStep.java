@@ -58,10 +58,25 @@ final class ReshardStep {
       Context<ShardedDatabase> context,
       WorkflowStep.Layout layout,
       List<ShardOutcome> outcomes) {
+    return step(sdb, context, layout, outcomes, false);
+  }
+
+  /**
+   * As above; {@code schemaChangeInFlight}: no move starts or advances while a schema change is in
+   * flight (a move's import copies rows of one schema version, docs/sql.md), it waits for it.
+   */
+  Report step(
+      ShardedDatabase sdb,
+      Context<ShardedDatabase> context,
+      WorkflowStep.Layout layout,
+      List<ShardOutcome> outcomes,
+      boolean schemaChangeInFlight) {
     Optional<CrdFreshness.Outdated> outdated = crd.outdated();
     Resharder.Outcome stepped =
         new Resharder.Outcome(layout.published(), null, null, List.of(), false);
-    if (ShardedDatabaseResources.spec(sdb).initialized() && outdated.isEmpty()) {
+    if (ShardedDatabaseResources.spec(sdb).initialized()
+        && outdated.isEmpty()
+        && !schemaChangeInFlight) {
       try {
         stepped =
             resharder.step(

@@ -74,10 +74,10 @@ import org.slf4j.LoggerFactory;
  * (docs/operator.md, "One reconcile"): {@link LayoutRequestStep the router's layout request},
  * validate, {@link NameClash names no other database holds}, {@link ObserveStep observe}, {@link
  * WorkflowStep workflow} (which shards run, then the dependents), {@link ShardsStep shards}, {@link
- * StuckPodReplacer stuck pods}, {@link ReshardStep resharding}, {@link AggregateStep aggregate}
- * (the one owner of conditions) and {@link FinishStep finish}. It never waits: work that is not
- * possible yet is retried by {@code rescheduleAfter}. This file holds the list, the event sources
- * and the workflow's dependents.
+ * StuckPodReplacer stuck pods}, {@link SchemaStep schema changes}, {@link ReshardStep resharding},
+ * {@link AggregateStep aggregate} (the one owner of conditions) and {@link FinishStep finish}. It
+ * never waits: work that is not possible yet is retried by {@code rescheduleAfter}. This file holds
+ * the list, the event sources and the workflow's dependents.
  */
 @Workflow(
     explicitInvocation = true,
@@ -147,6 +147,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final ShardsStep shards;
   private final StuckPodReplacer stuckPods;
   private final ReshardStep resharding;
+  private final SchemaStep schema;
   private final AggregateStep aggregate;
   private final FinishStep finish;
   private final OperatorTls tls;
@@ -199,6 +200,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     this.shards = new ShardsStep(client, coordinator, events, volumes);
     this.stuckPods = new StuckPodReplacer(client, replacement, events);
     this.resharding = new ReshardStep(resharder, crd);
+    this.schema = new SchemaStep(shardClient, crd);
     this.aggregate = new AggregateStep(client, aggregator, archives, events);
     this.finish = new FinishStep(client, clock, resync, crd);
   }
@@ -263,8 +265,11 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
         ShardedDatabaseResources.spec(sdb).failoverOrDefault(),
         now,
         StuckPodReplacer.Nodes.of(nodes, client));
+    SchemaStep.Report schemaReport =
+        schema.step(sdb, context, previous, desired.layout(), coordinated.outcomes());
     ReshardStep.Report reshard =
-        resharding.step(sdb, context, desired.layout(), coordinated.outcomes());
+        resharding.step(
+            sdb, context, desired.layout(), coordinated.outcomes(), schemaReport.holdsMoves());
     Map<String, String> annotations = sdb.getMetadata().getAnnotations();
     AggregateStep.CaStep ca =
         new AggregateStep.CaStep(
@@ -274,11 +279,16 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
                 annotations == null ? null : annotations.get(ObserveStep.ROTATE_CA),
                 now));
     StatusAggregator.Result result =
-        aggregate.aggregate(sdb, context, previous, desired, coordinated, reshard, ca, now);
+        aggregate.aggregate(
+            sdb, context, previous, desired, coordinated, reshard, schemaReport, ca, now);
     List<RequestStatus> handled = new ArrayList<>(coordinated.handled());
     handled.addAll(ca.handled());
     // A rotation under way is looked at again when its next step is due.
     Duration atMost = reshard.lookAgainWithin();
+    if (schemaReport.lookAgainWithin() != null
+        && (atMost == null || schemaReport.lookAgainWithin().compareTo(atMost) < 0)) {
+      atMost = schemaReport.lookAgainWithin();
+    }
     if (observed.tls() != null && observed.tls().state() != null) {
       Instant due = observed.tls().state().due(tls.overlap());
       if (due != null) {

@@ -99,7 +99,10 @@ final class ShardsStep {
                   sdb,
                   shard.id(),
                   ShardConfigModel.request(
-                      spec, shardSpec, desired.layout().published().get(shard.id())),
+                      spec,
+                      previous.applied(),
+                      shardSpec,
+                      desired.layout().published().get(shard.id())),
                   shard.replicas(),
                   spec.writeQuorumOrDefault(),
                   Duration.ofSeconds(spec.failoverOrDefault().primaryUnavailableSecondsOrDefault()),

@@ -5,9 +5,7 @@ import io.shardeddb.api.MysqlParameters;
 import io.shardeddb.api.OwnedNames;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.AppliedSpec;
-import io.shardeddb.api.v1alpha1.ColumnSpec;
 import io.shardeddb.api.v1alpha1.PodsSpec;
-import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
@@ -162,12 +160,13 @@ public final class SpecValidator {
 
   /**
    * What {@code wanted} changes of {@code applied} that cannot be honoured, each naming the field:
-   * the schema (the shards' tables were created with it; a shard-server refuses another one), the
-   * sharding (rows are placed by it), a layout that leaves points of the published layout in no
-   * shard (their rows would be lost; ranges may otherwise change: the operator moves the rows), a
-   * smaller volume size (a volume only grows; a larger one is expanded by the operator), the volume
-   * class (the volumes were created in it), and the Secret names (the pods' credentials would
-   * change under them). Nothing applied yet: nothing refused.
+   * the schema, beyond columns added at the end (the operator applies those as a log entry on every
+   * shard; anything else would change rows already stored), the sharding (rows are placed by it), a
+   * layout that leaves points of the published layout in no shard (their rows would be lost; ranges
+   * may otherwise change: the operator moves the rows), a smaller volume size (a volume only grows;
+   * a larger one is expanded by the operator), the volume class (the volumes were created in it),
+   * and the Secret names (the pods' credentials would change under them). Nothing applied yet:
+   * nothing refused.
    */
   public static List<String> refusedChanges(AppliedSpec applied, AppliedSpec wanted) {
     List<String> refused = new ArrayList<>();
@@ -175,9 +174,16 @@ public final class SpecValidator {
       return refused;
     }
     if (applied.schema() != null && !applied.schema().equals(wanted.schema())) {
-      refused.add(
-          "spec.schema cannot change once applied (the shards' tables were created with it): "
-              + schemaChange(applied.schema(), wanted.schema()));
+      String refusal =
+          wanted.schema() == null
+              ? "the spec removes it"
+              : applied.schema().toTableSchema().evolutionRefusal(wanted.schema().toTableSchema());
+      if (refusal != null) {
+        refused.add(
+            "spec.schema can only gain columns at the end, each nullable or with a default (as"
+                + " ALTER TABLE ... ADD COLUMN; docs/sql.md, \"Changing the schema\"): "
+                + refusal);
+      }
     }
     if (!applied.shardsOrEmpty().isEmpty()
         && applied.shardingOrDefault() != wanted.shardingOrDefault()) {
@@ -247,31 +253,6 @@ public final class SpecValidator {
               + " (the shards' MySQL data was initialised with the first one)");
     }
     return refused;
-  }
-
-  private static String schemaChange(SchemaSpec was, SchemaSpec now) {
-    if (now == null) {
-      return "the spec removes it";
-    }
-    if (!Objects.equals(was.table(), now.table())) {
-      return "table " + was.table() + " -> " + now.table();
-    }
-    if (!Objects.equals(was.shardKey(), now.shardKey())) {
-      return "shardKey " + was.shardKey() + " -> " + now.shardKey();
-    }
-    List<ColumnSpec> a = was.columns() == null ? List.of() : was.columns();
-    List<ColumnSpec> b = now.columns() == null ? List.of() : now.columns();
-    for (ColumnSpec c : a) {
-      for (ColumnSpec d : b) {
-        if (c.name().equals(d.name()) && c.type() != d.type()) {
-          return "column '" + c.name() + "' type " + c.type() + " -> " + d.type();
-        }
-      }
-    }
-    return "columns "
-        + a.stream().map(ColumnSpec::name).toList()
-        + " -> "
-        + b.stream().map(ColumnSpec::name).toList();
   }
 
   /**

@@ -14,6 +14,8 @@ import io.shardeddb.protocol.shard.ImportRequest;
 import io.shardeddb.protocol.shard.RangeChange;
 import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.SchemaChange;
+import io.shardeddb.protocol.shard.SchemaChangeResponse;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.WritePause;
@@ -189,6 +191,13 @@ public final class HttpShardServerClient implements ShardServerClient {
     return read(
         send(post(baseUrl, ShardEndpoints.PURGE_RANGE, change), rangeTimeout()),
         RangeChangeResponse.class);
+  }
+
+  @Override
+  public SchemaChangeResponse changeSchema(String baseUrl, SchemaChange change) {
+    return read(
+        send(post(baseUrl, ShardEndpoints.SCHEMA, change), rangeTimeout()),
+        SchemaChangeResponse.class);
   }
 
   @Override

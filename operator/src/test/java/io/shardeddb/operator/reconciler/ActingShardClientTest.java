@@ -102,6 +102,7 @@ class ActingShardClientTest {
             "fenceRange",
             "adoptRange",
             "purgeRange",
+            "changeSchema",
             "startImport",
             "stopImport",
             "pauseWrites",

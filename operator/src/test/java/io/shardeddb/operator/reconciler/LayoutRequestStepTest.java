@@ -185,7 +185,7 @@ class LayoutRequestStepTest {
 
     assertThat(sdb().getSpec()).isEqualTo(merged.getSpec());
     assertThat(answer().outcome()).isEqualTo(LayoutRequest.Outcome.Refused);
-    assertThat(answer().message()).contains("spec.schema is set already");
+    assertThat(answer().message()).contains("spec.schema can only gain columns at the end");
   }
 
   @Test

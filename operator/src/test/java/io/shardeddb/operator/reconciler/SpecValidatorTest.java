@@ -182,8 +182,8 @@ class SpecValidatorTest {
     assertThat(validator.problems(after(db("db", SCHEMA, one), db("db", changed, one))))
         .singleElement()
         .asString()
-        .contains("spec.schema cannot change once applied")
-        .contains("column 'Stud_name' type String -> Decimal");
+        .contains("spec.schema can only gain columns at the end")
+        .contains("column 'Stud_name' changes type String -> Decimal");
   }
 
   @Test

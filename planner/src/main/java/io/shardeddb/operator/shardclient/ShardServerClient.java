@@ -8,6 +8,8 @@ import io.shardeddb.protocol.shard.ImportRequest;
 import io.shardeddb.protocol.shard.RangeChange;
 import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.SchemaChange;
+import io.shardeddb.protocol.shard.SchemaChangeResponse;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.WritePause;
 import java.time.Duration;
@@ -92,6 +94,14 @@ public interface ShardServerClient {
    */
   default ImportProgress importProgress(String baseUrl, String moveId) {
     throw unsupported("importProgress");
+  }
+
+  /**
+   * {@code POST /schema} on a shard's primary: the schema change as a log entry, answered once its
+   * write quorum holds it (docs/sql.md, "Changing the schema").
+   */
+  default SchemaChangeResponse changeSchema(String baseUrl, SchemaChange change) {
+    throw unsupported("changeSchema");
   }
 
   /** {@code DELETE /import?moveId=}: stop applying the source's log (after adopt, or abort). */

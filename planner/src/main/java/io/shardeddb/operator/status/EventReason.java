@@ -47,6 +47,10 @@ public enum EventReason {
   NameClash(true),
   /** A shard that still holds rows was removed from the spec; the removal is refused. */
   ShardRemovalRefused(true),
+  /** Every shard applied a schema change (docs/sql.md, "Changing the schema"). */
+  SchemaChanged(false),
+  /** A shard refused a schema change, or could not be asked; it is asked again. */
+  SchemaChangeHeld(true),
   /** A resharding move reached a new phase (docs/resharding.md). */
   MovePhaseChanged(false),
   /** A move's destination was not caught up in time after the fence; the source owns it again. */

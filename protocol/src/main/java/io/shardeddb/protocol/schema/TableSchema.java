@@ -221,6 +221,88 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
     return out;
   }
 
+  /**
+   * Why {@code next} cannot follow this schema as an online change, or null when it can: the same
+   * table and shard key, this schema's columns unchanged and in order at its start, and every added
+   * column nullable or with a default (rows written before it read as that), never AUTO_INCREMENT.
+   * Dropping, renaming or retyping a column is not an online change yet.
+   */
+  public String evolutionRefusal(TableSchema next) {
+    if (next == null) {
+      return "the new schema is missing";
+    }
+    if (!table.equals(next.table())) {
+      return "the table is '" + table + "', not '" + next.table() + "' (renaming is not supported)";
+    }
+    if (!shardKey.equals(next.shardKey())) {
+      return "the shard key is '" + shardKey + "' and cannot change to '" + next.shardKey() + "'";
+    }
+    for (int i = 0; i < columns.size(); i++) {
+      Column was = columns.get(i);
+      Column now = i < next.columns().size() ? next.columns().get(i) : null;
+      if (now != null && now.equals(was)) {
+        continue;
+      }
+      String what;
+      if (now == null || !now.name().equals(was.name())) {
+        what =
+            next.column(was.name()) == null
+                ? "column '" + was.name() + "' is removed"
+                : "column '" + was.name() + "' moves";
+      } else if (now.type() != was.type()) {
+        what = "column '" + was.name() + "' changes type " + was.type() + " -> " + now.type();
+      } else {
+        what = "column '" + was.name() + "' changes its nullable, default or autoIncrement";
+      }
+      return what
+          + ": the stored columns "
+          + columnNames()
+          + " stay as they are, in order; only adding columns at the end is an online change";
+    }
+    for (Column c : next.columns().subList(columns.size(), next.columns().size())) {
+      if (c.isAutoIncrement()) {
+        return "added column '" + c.name() + "' cannot be AUTO_INCREMENT";
+      }
+      if (!c.isNullable() && c.defaultValue() == null) {
+        return "added column '"
+            + c.name()
+            + "' needs NULL or a DEFAULT: the rows already stored have no value for it";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * {@code row} (coerced under an earlier version of this schema) with every column it lacks set as
+   * a full row leaving it out would be (its default, or null), read from {@code clock} for {@code
+   * CURRENT_TIMESTAMP}. Values present are kept as they are.
+   */
+  public Map<String, Object> completeRow(Map<String, Object> row, Clock clock) {
+    if (row.size() == columns.size()) {
+      return row;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Column c : columns) {
+      if (row.containsKey(c.name())) {
+        out.put(c.name(), row.get(c.name()));
+      } else if (!c.isAutoIncrement()) {
+        out.put(c.name(), absent(c, clock));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The value the rows stored before column {@code c} was added read as: its default ({@code
+   * CURRENT_TIMESTAMP}: {@code now}), or null.
+   */
+  public static Object backfillOf(Column c, Clock now) {
+    if (c.defaultValue() == null) {
+      return null;
+    }
+    return absent(c, now);
+  }
+
   /** The value a full row gets for a column it leaves out: the default, null, or a 400. */
   private static Object absent(Column c, Clock clock) {
     if (c.defaultsToNow()) {

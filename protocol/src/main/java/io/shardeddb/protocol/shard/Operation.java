@@ -21,5 +21,11 @@ public enum Operation {
   /** Start owning a range of points ({@code rows} as for {@link #Fence}). */
   Adopt,
   /** Delete the rows whose point lies in a range the shard no longer owns. */
-  Purge
+  Purge,
+  /**
+   * Change the table's schema to the one its single row carries ({@link SchemaChange#payload}):
+   * every copy applies it in log order, so a row written after it may use what it adds
+   * (docs/log-format.md, "Schema entries").
+   */
+  Schema
 }

@@ -24,7 +24,10 @@ import java.util.List;
  *
  * <p>{@code columns}, when present, are the table's full column definitions (nullable, defaults:
  * what the assignment's names and dtypes cannot say); they must name the same columns, in order,
- * with the same types as {@code schema}.
+ * with the same types as {@code schema}. {@code schemaVersion} (absent: 1) is the version of that
+ * schema (docs/log-format.md, "Schema entries"): a replica configured from scratch starts there; a
+ * configured one takes schema changes only from its log, so a config naming another version of the
+ * same table is not a conflict.
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -37,10 +40,25 @@ public record ShardConfigRequest(
     Long size,
     Sharding sharding,
     List<PointRange> ranges,
-    List<Column> columns) {
+    List<Column> columns,
+    Long schemaVersion) {
 
   @Creator
   public ShardConfigRequest {}
+
+  /** A config at schema version 1 (absent: the version the table is created at). */
+  public ShardConfigRequest(
+      SchemaDoc schema,
+      List<String> shards,
+      String table,
+      String shardKey,
+      Long low,
+      Long size,
+      Sharding sharding,
+      List<PointRange> ranges,
+      List<Column> columns) {
+    this(schema, shards, table, shardKey, low, size, sharding, ranges, columns, null);
+  }
 
   /** A config without full column definitions (the assignment's names and dtypes only). */
   public ShardConfigRequest(
@@ -52,12 +70,12 @@ public record ShardConfigRequest(
       Long size,
       Sharding sharding,
       List<PointRange> ranges) {
-    this(schema, shards, table, shardKey, low, size, sharding, ranges, null);
+    this(schema, shards, table, shardKey, low, size, sharding, ranges, null, null);
   }
 
   /** A range-sharded config owning {@code [low, low+size)} (as before resharding existed). */
   public ShardConfigRequest(
       SchemaDoc schema, List<String> shards, String table, String shardKey, Long low, Long size) {
-    this(schema, shards, table, shardKey, low, size, null, null, null);
+    this(schema, shards, table, shardKey, low, size, null, null, null, null);
   }
 }

@@ -15,6 +15,11 @@ public final class ShardEndpoints {
   /** Stop accepting reads and writes of a range; answers after a write quorum holds the fence. */
   public static final String FENCE_RANGE = "/ranges/fence";
 
+  /**
+   * {@code POST}: a schema change, applied as a log entry by the primary ({@link SchemaChange}).
+   */
+  public static final String SCHEMA = "/schema";
+
   /** Start owning a range (the destination at cut-over, or the source when a move is aborted). */
   public static final String ADOPT_RANGE = "/ranges/adopt";
 

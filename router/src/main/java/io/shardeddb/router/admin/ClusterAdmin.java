@@ -6,6 +6,8 @@ import io.shardeddb.protocol.lb.DatabaseConfig;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.lb.RemoveRequest;
 import io.shardeddb.protocol.lb.RemoveResponse;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.router.ApiException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,4 +20,17 @@ public interface ClusterAdmin {
   CompletableFuture<AddResponse> add(AddRequest request);
 
   CompletableFuture<RemoveResponse> remove(RemoveRequest request);
+
+  /**
+   * {@code ALTER TABLE … ADD COLUMN}: makes {@code next} (the table's schema with columns added at
+   * the end) the database's schema, answered with its version once every shard has applied it
+   * (docs/sql.md, "Changing the schema").
+   */
+  default CompletableFuture<Long> changeSchema(TableSchema next) {
+    return CompletableFuture.failedFuture(
+        new ApiException(
+            400,
+            "ALTER TABLE needs the operator: this router configures its shard-servers itself"
+                + " (shardeddb.router.topology.source is not kubernetes)"));
+  }
 }

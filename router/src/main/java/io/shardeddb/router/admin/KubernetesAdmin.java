@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.TaskExecutors;
 import io.shardeddb.api.LayoutRequest;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.ColumnSpec;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.api.v1alpha1.ShardSpec;
@@ -17,6 +18,7 @@ import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.lb.RemoveRequest;
 import io.shardeddb.protocol.lb.RemoveResponse;
 import io.shardeddb.protocol.lb.ShardDoc;
+import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.config.RouterSettings;
@@ -104,6 +106,62 @@ public class KubernetesAdmin implements ClusterAdmin {
             new RemoveResponse(
                 new RemoveResponse.Removed(layout.servers().size(), List.copyOf(removed)),
                 MessageResponse.SUCCESSFUL));
+  }
+
+  @Override
+  public CompletableFuture<Long> changeSchema(TableSchema next) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          synchronized (this) {
+            ShardedDatabase now = current();
+            Topology applied = requireInit(ShardedDatabaseTopology.from(now));
+            SchemaSpec wanted = ShardedDatabaseResources.spec(now).schema();
+            if (wanted != null && !wanted.toTableSchema().equals(applied.schema())) {
+              throw new ApiException(
+                  409,
+                  "another schema change is in flight (status.schemaChange); retry once it is"
+                      + " applied");
+            }
+            Layout before = Layout.of(applied);
+            Layout layout = new Layout(next, before.shards(), before.servers());
+            String id = requests.send(requestFor(now, layout));
+            LayoutRequest.Answer answer = requests.await(id, readyTimeout);
+            if (answer.outcome() != LayoutRequest.Outcome.Accepted) {
+              throw new ApiException(400, "the operator refused the change: " + answer.message());
+            }
+          }
+          return awaitApplied(next);
+        },
+        blocking);
+  }
+
+  /**
+   * Waits (bounded) until the status says every shard applied {@code next}: its version, or a 504
+   * naming where to look.
+   */
+  private long awaitApplied(TableSchema next) {
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
+    while (true) {
+      AppliedSpec applied = current().getStatus() == null ? null : current().getStatus().applied();
+      if (applied != null
+          && applied.schema() != null
+          && applied.schema().toTableSchema().equals(next)) {
+        return applied.schemaVersionOrOne();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new ApiException(
+            504,
+            "the schema change was accepted but not applied on every shard within "
+                + readyTimeout.toSeconds()
+                + " s; status.schemaChange says what holds it (it goes on)");
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ApiException(503, "interrupted while waiting for the schema change");
+      }
+    }
   }
 
   /**

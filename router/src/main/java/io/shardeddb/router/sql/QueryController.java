@@ -1,6 +1,7 @@
 package io.shardeddb.router.sql;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -96,7 +97,12 @@ public class QueryController {
       description =
           "A shard had no primary within the deadline, or the read ran past"
               + " shardeddb.router.sql.statement-timeout and was stopped")
-  public Mono<HttpResponse<QueryResponse>> query(@Body @Nullable String body) {
+  public Mono<HttpResponse<QueryResponse>> query(
+      @Body @Nullable String body, HttpRequest<?> request) {
+    String credential =
+        request
+            .getAttribute(io.shardeddb.router.http.AuthFilter.CREDENTIAL, String.class)
+            .orElse(this.credential);
     long start = System.nanoTime();
     String[] kind = {"invalid"};
     return Mono.defer(

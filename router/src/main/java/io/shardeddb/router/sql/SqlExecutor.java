@@ -82,6 +82,8 @@ public class SqlExecutor {
               .flatMap(keys -> perKey(keys, key -> writes.deleteAcked(table, key)));
       case SqlPlan.Select select ->
           withinDeadline(select, select(table, select, consistency, session));
+      case SqlPlan.AddColumns add ->
+          Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
     };
   }
 

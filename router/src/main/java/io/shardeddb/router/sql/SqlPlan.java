@@ -54,6 +54,24 @@ public sealed interface SqlPlan {
     }
   }
 
+  /**
+   * {@code ALTER TABLE … ADD COLUMN}: the table's schema with {@code columns} added at the end
+   * ({@code next}), applied by the operator on every shard (docs/sql.md, "Changing the schema").
+   */
+  record AddColumns(
+      List<io.shardeddb.protocol.schema.Column> columns,
+      io.shardeddb.protocol.schema.TableSchema next)
+      implements SqlPlan {
+    public AddColumns {
+      columns = List.copyOf(columns);
+    }
+
+    @Override
+    public String kind() {
+      return "alter";
+    }
+  }
+
   /** One {@code ORDER BY} key. */
   record Order(String column, boolean descending) {}
 

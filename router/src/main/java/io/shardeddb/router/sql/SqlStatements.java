@@ -5,8 +5,12 @@ import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.router.ApiException;
+import io.shardeddb.router.admin.ClusterAdmin;
+import io.shardeddb.router.auth.RouterTokens;
 import io.shardeddb.router.topology.RoutingTable;
 import io.shardeddb.router.topology.TopologyHolder;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,28 @@ public class SqlStatements {
   private final StatementLimits limits;
   private final ScanSlots slots;
 
+  private final Provider<ClusterAdmin> admin;
+  private final String adminCredential;
+
+  @Inject
+  public SqlStatements(
+      TopologyHolder topology,
+      SqlExecutor executor,
+      SqlParser parser,
+      StatementLimits limits,
+      ScanSlots slots,
+      Provider<ClusterAdmin> admin,
+      RouterTokens tokens) {
+    this.topology = topology;
+    this.executor = executor;
+    this.parser = parser;
+    this.limits = limits;
+    this.slots = slots;
+    this.admin = admin;
+    this.adminCredential = tokens.admin().name();
+  }
+
+  /** Statements without DDL (tests of the other statements). */
   public SqlStatements(
       TopologyHolder topology,
       SqlExecutor executor,
@@ -40,6 +66,8 @@ public class SqlStatements {
     this.parser = parser;
     this.limits = limits;
     this.slots = slots;
+    this.admin = null;
+    this.adminCredential = null;
   }
 
   /** What a statement was and what it did. */
@@ -75,6 +103,9 @@ public class SqlStatements {
                     if (kind != null) {
                       kind[0] = plan.kind();
                     }
+                    if (plan instanceof SqlPlan.AddColumns add) {
+                      return changeSchema(add, credential).map(r -> new Ran(plan, add.next(), r));
+                    }
                     Mono<Ran> ran =
                         executor
                             .execute(table, plan, consistency, session)
@@ -90,6 +121,45 @@ public class SqlStatements {
                     return ran.doFinally(signal -> slot.close());
                   });
         });
+  }
+
+  /**
+   * {@code ALTER TABLE … ADD COLUMN}, for the admin credential only (the MySQL admin user, or the
+   * admin token on {@code /query}): the operator applies it on every shard; the reply comes once
+   * every shard has (docs/sql.md, "Changing the schema").
+   */
+  private Mono<QueryResponse> changeSchema(SqlPlan.AddColumns add, String credential) {
+    if (admin == null || adminCredential == null || !adminCredential.equals(credential)) {
+      return Mono.error(
+          new ApiException(
+              403,
+              "ALTER TABLE needs the admin credential (the MySQL admin user, or the admin token"
+                  + " on /query); the data credential reads and writes rows only"));
+    }
+    return Mono.fromFuture(() -> admin.get().changeSchema(add.next()))
+        .map(
+            version ->
+                new QueryResponse(
+                    true,
+                    "Table "
+                        + add.next().table()
+                        + " altered: schema version "
+                        + version
+                        + " on every shard (added "
+                        + add.columns().stream()
+                            .map(io.shardeddb.protocol.schema.Column::name)
+                            .toList()
+                        + ")",
+                    null,
+                    null,
+                    0L,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "success",
+                    null));
   }
 
   private SqlPlan translate(RoutingTable table, String sql) {

@@ -109,6 +109,9 @@ public final class SqlTranslator {
     if (s instanceof PlainSelect select) {
       return select(select);
     }
+    if (s instanceof net.sf.jsqlparser.statement.alter.Alter alter) {
+      return SqlDdl.alter(schema, alter);
+    }
     if (s instanceof Select) {
       throw unsupported(
           "only a plain SELECT on table "
@@ -116,7 +119,9 @@ public final class SqlTranslator {
               + " is supported (UNION, VALUES, parenthesised or nested selects are not)");
     }
     throw unsupported(
-        statementName(s) + " statements are not supported (only SELECT, INSERT, UPDATE, DELETE)");
+        statementName(s)
+            + " statements are not supported (only SELECT, INSERT, UPDATE, DELETE and ALTER"
+            + " TABLE ... ADD COLUMN)");
   }
 
   // ---------------------------------------------------------------- INSERT

@@ -68,7 +68,12 @@ public final class ShardedDatabaseTopology {
     return new Topology(
         resource.getMetadata().getName(),
         0,
-        schema(spec.schema()),
+        // The schema every shard has applied (docs/sql.md, "Changing the schema"): a column the
+        // spec adds is used once every shard's log holds it, never before.
+        schema(
+            status.applied() != null && status.applied().schema() != null
+                ? status.applied().schema()
+                : spec.schema()),
         spec.writeQuorumOrDefault(),
         shards,
         servers,

@@ -1,6 +1,7 @@
 package io.shardeddb.shardserver.replication;
 
 import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.shard.SchemaChange;
 import io.shardeddb.protocol.topology.PointRange;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,11 @@ public record ClientChange(
   /** A fence, adopt or purge of {@code range} for move {@code moveId}. */
   public static ClientChange range(Operation op, PointRange range, String moveId) {
     return new ClientChange(op, null, null, null, range, moveId, false);
+  }
+
+  /** A schema change (the operator's {@code POST /schema}): its rows are the entry's payload. */
+  public static ClientChange schema(SchemaChange change) {
+    return new ClientChange(Operation.Schema, change.payload(), null, null);
   }
 
   /** An import's change (see the class comment); {@code rows} coerced, as for client changes. */

@@ -8,11 +8,11 @@ import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.WriteCoordinator.Acked;
-import io.shardeddb.shardserver.replication.rules.RangeRules;
 import io.shardeddb.shardserver.replication.rules.ReassignsShippedEntries;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
 import io.shardeddb.shardserver.replication.write.GroupCommit;
+import io.shardeddb.shardserver.replication.write.LogOps;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
@@ -151,21 +151,40 @@ final class GroupCommitBatcher {
 
   private void drain() {
     drainQueued.set(false);
-    List<PendingChange> batch = new ArrayList<>();
-    queue.drainTo(batch, settings.maxBatch());
-    if (batch.isEmpty()) {
-      return;
-    }
-    try {
-      process(batch);
-    } catch (RuntimeException e) {
-      LOG.error("write batcher of {} failed; continuing", ctx.name(), e);
-      ShardException failed = ShardException.unavailable("write failed: " + e);
-      batch.forEach(p -> p.done().completeExceptionally(failed));
+    List<PendingChange> drained = new ArrayList<>();
+    queue.drainTo(drained, settings.maxBatch());
+    for (List<PendingChange> batch : schemaChangesFirst(drained)) {
+      try {
+        process(batch);
+      } catch (RuntimeException e) {
+        LOG.error("write batcher of {} failed; continuing", ctx.name(), e);
+        ShardException failed = ShardException.unavailable("write failed: " + e);
+        batch.forEach(p -> p.done().completeExceptionally(failed));
+      }
     }
     if (!queue.isEmpty()) {
       kick();
     }
+  }
+
+  /**
+   * {@code drained} as consecutive batches, each schema change first in its own (BatchPlanner:
+   * MySQL commits what came before a DDL statement in its transaction).
+   */
+  static List<List<PendingChange>> schemaChangesFirst(List<PendingChange> drained) {
+    List<List<PendingChange>> batches = new ArrayList<>();
+    List<PendingChange> current = new ArrayList<>();
+    for (PendingChange p : drained) {
+      if (p.change() != null && p.change().op() == Operation.Schema && !current.isEmpty()) {
+        batches.add(current);
+        current = new ArrayList<>();
+      }
+      current.add(p);
+    }
+    if (!current.isEmpty()) {
+      batches.add(current);
+    }
+    return batches;
   }
 
   private void failQueued(ShardException reason) {
@@ -705,17 +724,13 @@ final class GroupCommitBatcher {
     ReplicaContext.View v = ctx.view();
     long from = v.appliedLsn();
     ShardConfig config = ctx.config();
-    ShardConfig after = config;
     for (LogEntry e : landed) {
       if (e.op() == Operation.Noop && t.noopLsn < 0) {
         t.noopLsn = e.lsn();
       }
-      if ((e.op() == Operation.Fence || e.op() == Operation.Adopt) && after.ownedRanges() != null) {
-        after =
-            after.withOwned(
-                RangeRules.ownedAfter(after.ownedRanges(), e.op(), RangeRules.rangeOf(e)));
-      }
     }
+    // What the entries did to the config (ownership, schema): LogOps' one definition.
+    ShardConfig after = LogOps.replayAll(landed, config).config();
     if (after != config) {
       ctx.updateOwned(after);
     }

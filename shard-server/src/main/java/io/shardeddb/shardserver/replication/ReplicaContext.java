@@ -122,10 +122,13 @@ public class ReplicaContext {
   }
 
   /**
-   * A range entry changed what the shard owns (already persisted with the entry): same table, new
-   * ownership.
+   * A range or Schema entry changed the config (already persisted with the entry): what the shard
+   * owns, or the table's schema (then the table too).
    */
   public synchronized void updateOwned(ShardConfig config) {
+    if (table != null && !table.schema().equals(config.schema())) {
+      this.table = new UserTable(config.schema());
+    }
     this.config = config;
   }
 

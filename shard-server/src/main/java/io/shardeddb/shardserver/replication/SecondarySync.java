@@ -539,6 +539,9 @@ public class SecondarySync implements AutoCloseable {
     if (fresh.isEmpty()) {
       return entries.isEmpty() || entries.get(entries.size() - 1).lsn() <= applied;
     }
+    // A Schema entry starts a transaction of its own (MySQL commits what came before a DDL).
+    boolean more = LogOps.inOneTransaction(fresh) < fresh.size();
+    fresh = new ArrayList<>(fresh.subList(0, LogOps.inOneTransaction(fresh)));
     UserTable table = ctx.requireTable();
     ShardConfig before = ctx.requireConfig();
     ShardConfig after;
@@ -556,6 +559,9 @@ public class SecondarySync implements AutoCloseable {
     }
     LogEntry last = fresh.get(fresh.size() - 1);
     ctx.advance(last.lsn(), last.epoch());
+    if (more) {
+      return applyLocked(entries);
+    }
     return last.lsn() >= entries.get(entries.size() - 1).lsn();
   }
 

@@ -89,7 +89,20 @@ public class ShardConfigService implements ConfigAdopter {
         }
       }
     }
-    adopt(new ShardConfig(shardId, schema, req.low(), req.size(), sharding, ranges), false);
+    if (req.schemaVersion() != null && req.schemaVersion() < 1) {
+      throw new InvalidRequestException(
+          "field 'schemaVersion' must be at least 1, got " + req.schemaVersion());
+    }
+    adopt(
+        new ShardConfig(
+            shardId,
+            schema,
+            req.low(),
+            req.size(),
+            sharding,
+            ranges,
+            req.schemaVersion() == null || req.schemaVersion() == 1 ? null : req.schemaVersion()),
+        false);
     return MessageResponse.success(ctx.name() + ":" + shardId + " configured");
   }
 
@@ -122,10 +135,8 @@ public class ShardConfigService implements ConfigAdopter {
     ShardConfig current = ctx.config();
     if (current != null) {
       if (current.sameShardAs(config)) {
-        if (replaceOwned && !Objects.equals(current.ownedRanges(), config.ownedRanges())) {
-          ShardConfig owned = current.withOwned(config.ownedRanges());
-          store.saveConfig(write(owned));
-          ctx.configure(owned);
+        if (replaceOwned) {
+          adoptSnapshots(current, config);
         }
         return;
       }
@@ -147,6 +158,27 @@ public class ShardConfigService implements ConfigAdopter {
     UserTable table = new UserTable(explicit.schema());
     store.configure(write(explicit), table);
     ctx.configure(explicit);
+  }
+
+  /**
+   * A snapshot of the primary ships what the shard owns and its schema at the snapshot's LSN: this
+   * replica takes both (its table altered to the schema first), as a replay of the log up to there
+   * would have left them.
+   */
+  private void adoptSnapshots(ShardConfig current, ShardConfig shipped) {
+    ShardConfig next = current;
+    if (!Objects.equals(current.ownedRanges(), shipped.ownedRanges())) {
+      next = next.withOwned(shipped.ownedRanges());
+    }
+    if (!current.schema().equals(shipped.schema())
+        || current.schemaVersionOrOne() != shipped.schemaVersionOrOne()) {
+      next = next.withSchema(shipped.schema(), shipped.schemaVersionOrOne());
+      store.ensureTable(new UserTable(next.schema()));
+    }
+    if (next != current) {
+      store.saveConfig(write(next));
+      ctx.configure(next);
+    }
   }
 
   /** The stored form of {@code config} (persisted in the shard's metadata row). */

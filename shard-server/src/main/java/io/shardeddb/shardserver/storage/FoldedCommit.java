@@ -50,7 +50,7 @@ final class FoldedCommit {
     return commitFolded(
         c,
         table,
-        new StorageOpRunner.Trailing(inserts, false),
+        new StorageOpRunner.Trailing(inserts, false, table),
         outcomes,
         configJson,
         entries,
@@ -76,7 +76,8 @@ final class FoldedCommit {
     long[] removed = new long[plan.ops().size()];
     StorageOpRunner.Trailing last = StorageOpRunner.run(c, table, plan.ops(), removed);
     boolean committed =
-        commitFolded(c, table, last, plan.records(), configJson, plan.entries(), epoch, prevLsn, 0);
+        commitFolded(
+            c, last.table(), last, plan.records(), configJson, plan.entries(), epoch, prevLsn, 0);
     return committed ? removed : null;
   }
 
@@ -119,7 +120,8 @@ final class FoldedCommit {
    * Applies replicated entries (consecutive, starting right after the applied LSN) to the table and
    * the log in one transaction. Replaying is idempotent: inserts replace, updates and deletes of
    * missing rows do nothing. Range entries change what the shard owns (persisted with the config in
-   * the same transaction) or purge rows; returns the config as of the last entry.
+   * the same transaction) or purge rows; returns the config as of the last entry. A Schema entry
+   * comes only first ({@link LogOps#inOneTransaction}: MySQL commits what came before a DDL).
    */
   ShardConfig applyReplicated(
       UserTable table,
@@ -136,7 +138,7 @@ final class FoldedCommit {
               StorageOpRunner.run(c, table, replay.ops(), new long[replay.ops().size()]);
           // The last rows, the outcomes, the config, the log and the position: one round trip.
           FoldedStatements folded = new FoldedStatements(c);
-          table.addWrites(folded, tail.rows(), tail.upsert());
+          tail.table().addWrites(folded, tail.rows(), tail.upsert());
           RequestOutcomes.addSave(folded, replay.outcomes());
           if (now != config) {
             ShardMetaStore.addSaveConfig(folded, encode.apply(now));

@@ -23,11 +23,38 @@ public record ShardConfig(
     @Nullable Long low,
     @Nullable Long size,
     @Nullable Sharding sharding,
-    @Nullable List<PointRange> owned) {
+    @Nullable List<PointRange> owned,
+    @Nullable Long schemaVersion) {
+
+  /** A config at schema version 1 (the one {@code /config} creates the table with). */
+  public ShardConfig(
+      String shardId,
+      TableSchema schema,
+      Long low,
+      Long size,
+      Sharding sharding,
+      List<PointRange> owned) {
+    this(shardId, schema, low, size, sharding, owned, null);
+  }
 
   /** A range-sharded config owning {@code [low, low+size)}, as before resharding existed. */
   public ShardConfig(String shardId, TableSchema schema, Long low, Long size) {
-    this(shardId, schema, low, size, null, null);
+    this(shardId, schema, low, size, null, null, null);
+  }
+
+  /**
+   * The version of {@link #schema}: 1 for the schema of {@code /config}, one more for each Schema
+   * entry of the log since (absent in configs stored before schema changes existed: 1).
+   */
+  public long schemaVersionOrOne() {
+    return schemaVersion == null ? 1 : schemaVersion;
+  }
+
+  /**
+   * This config with {@code schema} at {@code version} (a Schema entry, or a snapshot's header).
+   */
+  public ShardConfig withSchema(TableSchema next, long version) {
+    return new ShardConfig(shardId, next, low, size, sharding, owned, version);
   }
 
   /** How keys map to points ({@code Range} when unset). */
@@ -55,16 +82,21 @@ public record ShardConfig(
 
   /** This config with {@code ranges} as what the shard owns. */
   public ShardConfig withOwned(List<PointRange> ranges) {
-    return new ShardConfig(shardId, schema, low, size, sharding, List.copyOf(ranges));
+    return new ShardConfig(
+        shardId, schema, low, size, sharding, List.copyOf(ranges), schemaVersion);
   }
 
   /**
    * Whether {@code other} names the same shard, table and sharding: a later {@code /config} that
-   * differs only in its ranges is not a conflict, since ownership changes through the log.
+   * differs only in its ranges is not a conflict, since ownership changes through the log; nor is
+   * one whose schema is an earlier or later version of this one (columns added at the end, {@link
+   * TableSchema#evolutionRefusal}), since the schema too changes only through the log.
    */
   public boolean sameShardAs(ShardConfig other) {
     return shardId.equals(other.shardId)
-        && schema.equals(other.schema)
+        && (schema.equals(other.schema)
+            || schema.evolutionRefusal(other.schema) == null
+            || other.schema.evolutionRefusal(schema) == null)
         && pointsBy() == other.pointsBy();
   }
 

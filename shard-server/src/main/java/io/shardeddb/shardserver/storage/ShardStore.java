@@ -6,6 +6,7 @@ import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
+import io.shardeddb.shardserver.replication.write.LogOps;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -178,15 +179,28 @@ public class ShardStore {
   }
 
   /**
-   * Applies replicated entries in one transaction: {@link FoldedCommit#applyReplicated}; the config
-   * as of the last entry.
+   * Applies replicated entries: {@link FoldedCommit#applyReplicated}, in one transaction up to each
+   * Schema entry and one for each such entry ({@link LogOps#inOneTransaction}: MySQL commits what
+   * came before a DDL), the table following the schema; the config as of the last entry. A caller
+   * that must know what landed when one fails passes entries {@code inOneTransaction} allows.
    */
   public ShardConfig applyReplicated(
       UserTable table,
       List<LogEntry> entries,
       ShardConfig config,
       Function<ShardConfig, String> encode) {
-    return commits.applyReplicated(table, entries, config, encode);
+    ShardConfig now = config;
+    UserTable current = table;
+    List<LogEntry> rest = entries;
+    while (!rest.isEmpty()) {
+      int n = LogOps.inOneTransaction(rest);
+      now = commits.applyReplicated(current, rest.subList(0, n), now, encode);
+      if (!current.schema().equals(now.schema())) {
+        current = new UserTable(now.schema());
+      }
+      rest = rest.subList(n, rest.size());
+    }
+    return now;
   }
 
   /** Entries from {@code fromLsn} on, a page at most: {@link ReplicationLog#page}. */

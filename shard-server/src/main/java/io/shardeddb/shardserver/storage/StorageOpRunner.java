@@ -15,18 +15,22 @@ import java.util.Map;
 final class StorageOpRunner {
   private StorageOpRunner() {}
 
-  /** Rows at the end of a batch's operations, left for its one folded write. */
-  record Trailing(List<Map<String, Object>> rows, boolean upsert) {}
+  /**
+   * Rows at the end of a batch's operations, left for its one folded write to {@code table} (the
+   * table as of after the operations: a schema change alters it).
+   */
+  record Trailing(List<Map<String, Object>> rows, boolean upsert, UserTable table) {}
 
   /**
    * Runs {@code ops} in order on {@code c}, gathering consecutive inserts (or consecutive upserts)
    * into one statement; the rows of the last such run are not sent but returned, for the caller's
    * folded write. {@code removed[i]} receives the rows op {@code i} deleted.
    */
-  static Trailing run(Connection c, UserTable table, List<StorageOp> ops, long[] removed)
+  static Trailing run(Connection c, UserTable start, List<StorageOp> ops, long[] removed)
       throws SQLException {
     List<Map<String, Object>> pending = new ArrayList<>();
     boolean pendingUpsert = false;
+    UserTable table = start;
     for (int i = 0; i < ops.size(); i++) {
       StorageOp op = ops.get(i);
       boolean rows = op instanceof StorageOp.Insert || op instanceof StorageOp.Upsert;
@@ -47,9 +51,16 @@ final class StorageOpRunner {
         case StorageOp.Delete d -> removed[i] = table.delete(c, d.key());
         case StorageOp.DeletePoints dp ->
             removed[i] = table.deletePoints(c, dp.pointsBy(), dp.range());
+        case StorageOp.AlterTable alter -> {
+          if (i != 0) {
+            throw new IllegalStateException("a schema change must be its transaction's first op");
+          }
+          table = new UserTable(alter.after());
+          table.alter(c, alter.before(), alter.backfill());
+        }
       }
     }
-    return new Trailing(pending, pendingUpsert);
+    return new Trailing(pending, pendingUpsert, table);
   }
 
   private static void flush(

@@ -76,6 +76,60 @@ public final class UserTable {
     try (Statement s = c.createStatement()) {
       s.execute(sql.toString());
     }
+    addMissingColumns(c);
+  }
+
+  /**
+   * A Schema entry: adds the columns of this table's schema the stored table lacks (a DDL, which
+   * MySQL commits on its own — so the caller runs this first in its transaction, and an attempt
+   * that failed after it finds the columns there and adds nothing), then gives the rows stored so
+   * far the value {@code backfill} holds for each column {@code before} lacked (its default), in
+   * the caller's transaction, so the change and the entry commit together.
+   */
+  public void alter(Connection c, TableSchema before, Map<String, Object> backfill)
+      throws SQLException {
+    addMissingColumns(c);
+    for (Column col : schema.columns()) {
+      Object value = backfill.get(col.name());
+      if (before.column(col.name()) != null || value == null) {
+        continue;
+      }
+      String name = quote(col.name());
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE " + table + " SET " + name + " = ? WHERE " + name + " IS NULL")) {
+        ps.setObject(1, value);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /** {@code ALTER TABLE … ADD COLUMN} of the schema's columns the stored table does not have. */
+  private void addMissingColumns(Connection c) throws SQLException {
+    java.util.Set<String> stored = new java.util.HashSet<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT column_name FROM information_schema.columns"
+                + " WHERE table_schema = DATABASE() AND table_name = ?")) {
+      ps.setString(1, physicalName);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          stored.add(rs.getString(1).toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+    }
+    List<String> adds = new ArrayList<>();
+    for (Column col : schema.columns()) {
+      if (!stored.contains(col.name().toLowerCase(java.util.Locale.ROOT))) {
+        adds.add("ADD COLUMN " + quote(col.name()) + " " + col.type().sqlType() + " NULL");
+      }
+    }
+    if (adds.isEmpty()) {
+      return;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE " + table + " " + String.join(", ", adds));
+    }
   }
 
   private static boolean exists(Connection c, String name) throws SQLException {

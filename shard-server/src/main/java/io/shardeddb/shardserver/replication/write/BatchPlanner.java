@@ -1,8 +1,10 @@
 package io.shardeddb.shardserver.replication.write;
 
 import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.shard.SchemaChange;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.ShardException;
@@ -10,6 +12,9 @@ import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -90,11 +95,12 @@ public final class BatchPlanner {
       lsn++;
       entries.add(LogEntry.noop(lsn, in.epoch(), in.commitMillis()));
     }
-    for (ClientChange ch : in.changes()) {
-      if (ch == null) {
+    for (ClientChange raw : in.changes()) {
+      if (raw == null) {
         outcomes.add(new BatchPlan.Wakeup());
         continue;
       }
+      ClientChange ch = underSchemaOf(config, raw, in.commitMillis());
       String rid = ch.requestId();
       if (rid != null && !ch.internal() && seen.containsKey(rid)) {
         outcomes.add(new BatchPlan.Earlier(seen.get(rid)));
@@ -110,6 +116,15 @@ public final class BatchPlanner {
           }
           effect = LogOps.of(ch.op(), ch.rows(), ch.key(), null, config, false);
           track(present, ch, key);
+          outcome = new BatchPlan.Applied(lsn + 1);
+        } else if (ch.op() == Operation.Schema) {
+          // DDL commits what came before it in its transaction: the batcher gives a schema
+          // change a batch of its own (after the term's no-op at most, which writes no row).
+          if (entries.size() > (in.needNoop() ? 1 : 0) || !ops.isEmpty()) {
+            throw new IllegalStateException("a schema change must come first in its batch");
+          }
+          requireFollows(config, SchemaChange.ofPayload(ch.rows()));
+          effect = LogOps.of(ch.op(), ch.rows(), null, null, config, true, in.commitMillis());
           outcome = new BatchPlan.Applied(lsn + 1);
         } else if (RangeRules.isRangeOp(ch.op())) {
           List<PointRange> owned = requireRanges(config);
@@ -165,6 +180,73 @@ public final class BatchPlanner {
       }
     }
     return new BatchPlan(outcomes, entries, records, ops, config, config != in.config());
+  }
+
+  /**
+   * {@code ch} with its rows complete under the schema as of its place in the log: a write coerced
+   * before a schema change that was planned ahead of it gets the added columns' defaults, as a row
+   * written without them after the change would (the entry carries them, so every copy stores the
+   * same values).
+   */
+  private static ClientChange underSchemaOf(ShardConfig config, ClientChange ch, long millis) {
+    if (ch.op() != Operation.Write) {
+      return ch;
+    }
+    TableSchema schema = config.schema();
+    boolean complete = true;
+    for (Map<String, Object> r : ch.rows()) {
+      complete &= r.size() == schema.columns().size();
+    }
+    if (complete) {
+      return ch;
+    }
+    Clock at = Clock.fixed(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
+    return new ClientChange(
+        ch.op(),
+        ch.rows().stream().map(r -> schema.completeRow(r, at)).toList(),
+        ch.key(),
+        ch.requestId(),
+        ch.range(),
+        ch.moveId(),
+        ch.internal());
+  }
+
+  /**
+   * Refuses a schema change that cannot follow the shard's schema at this point of the log: a 409
+   * for another change at a version the shard has reached or for a version that skips one, a 400
+   * naming what the change does that is not an online change. The version the shard is at, with the
+   * same schema, passes (a retry: its entry alters nothing).
+   */
+  private static void requireFollows(ShardConfig config, SchemaChange change) {
+    long at = config.schemaVersionOrOne();
+    if (change.version() <= at) {
+      if (change.version() == at && change.schema().equals(config.schema())) {
+        return;
+      }
+      throw ShardException.conflict(
+          "shard "
+              + config.shardId()
+              + " is at schema version "
+              + at
+              + "; version "
+              + change.version()
+              + " is not the schema it has");
+    }
+    if (change.version() != at + 1) {
+      throw ShardException.conflict(
+          "shard "
+              + config.shardId()
+              + " is at schema version "
+              + at
+              + "; version "
+              + change.version()
+              + " must come after version "
+              + (at + 1));
+    }
+    String refusal = config.schema().evolutionRefusal(change.schema());
+    if (refusal != null) {
+      throw new InvalidRequestException("schema version " + change.version() + ": " + refusal);
+    }
   }
 
   private static long keyOf(Map<String, Object> row, String shardKey) {
@@ -231,6 +313,9 @@ public final class BatchPlanner {
       UnaryOperator<Map<String, Object>> toWire, ClientChange ch) {
     if (RangeRules.isRangeOp(ch.op())) {
       return RangeRules.payload(ch.range(), ch.moveId());
+    }
+    if (ch.op() == Operation.Schema) {
+      return ch.rows();
     }
     return ch.op() == Operation.Delete ? null : ch.rows().stream().map(toWire).toList();
   }

@@ -1,13 +1,19 @@
 package io.shardeddb.shardserver.replication.write;
 
+import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.shard.SchemaChange;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +43,22 @@ public final class LogOps {
       PointRange range,
       ShardConfig config,
       boolean fresh) {
+    return of(op, rows, key, range, config, fresh, 0);
+  }
+
+  /**
+   * As above; {@code commitMillis} is the entry's commit time, which a Schema entry's added {@code
+   * CURRENT_TIMESTAMP} columns read as for the rows stored before it. A Schema entry's {@code rows}
+   * are its payload ({@link SchemaChange#payload}).
+   */
+  public static Effect of(
+      Operation op,
+      List<Map<String, Object>> rows,
+      Long key,
+      PointRange range,
+      ShardConfig config,
+      boolean fresh,
+      long commitMillis) {
     return switch (op) {
       case Write ->
           new Effect(
@@ -52,7 +74,48 @@ public final class LogOps {
       }
       case Purge ->
           new Effect(List.of(new StorageOp.DeletePoints(config.pointsBy(), range)), config);
+      case Schema -> schemaChange(SchemaChange.ofPayload(rows), config, commitMillis);
     };
+  }
+
+  /**
+   * A Schema entry: the table altered to the change's schema, the rows stored so far given each
+   * added column's default, the config at the change's version. A change to the version the config
+   * is at already (an import or a restore meeting an entry it applied) alters nothing.
+   */
+  private static Effect schemaChange(SchemaChange change, ShardConfig config, long commitMillis) {
+    TableSchema before = config.schema();
+    TableSchema after = change.schema();
+    if (change.version() <= config.schemaVersionOrOne() && after.equals(before)) {
+      return new Effect(List.of(), config);
+    }
+    String refusal = before.evolutionRefusal(after);
+    if (refusal != null) {
+      throw new IllegalStateException(
+          "Schema entry to version " + change.version() + " cannot follow: " + refusal);
+    }
+    Clock at = Clock.fixed(Instant.ofEpochMilli(commitMillis), ZoneOffset.UTC);
+    Map<String, Object> backfill = new LinkedHashMap<>();
+    for (Column c : after.columns().subList(before.columns().size(), after.columns().size())) {
+      backfill.put(c.name(), TableSchema.backfillOf(c, at));
+    }
+    return new Effect(
+        List.of(new StorageOp.AlterTable(before, after, backfill)),
+        config.withSchema(after, change.version()));
+  }
+
+  /**
+   * How many of {@code entries} (consecutive) one transaction may apply: up to the first Schema
+   * entry, or that entry alone when it comes first — MySQL commits what came before a DDL
+   * statement, so a Schema entry always starts its own transaction.
+   */
+  public static int inOneTransaction(List<LogEntry> entries) {
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i).op() == Operation.Schema) {
+        return i == 0 ? 1 : i;
+      }
+    }
+    return entries.size();
   }
 
   /**
@@ -85,9 +148,10 @@ public final class LogOps {
         switch (e.op()) {
           case Write -> e.rows().stream().map(schema::coerceRow).toList();
           case Update -> List.of(schema.coercePartialRow(e.rows().get(0)));
+          case Schema -> e.rows();
           default -> null;
         };
     PointRange range = RangeRules.isRangeOp(e.op()) ? RangeRules.rangeOf(e) : null;
-    return of(e.op(), rows, e.key(), range, config, false);
+    return of(e.op(), rows, e.key(), range, config, false, e.commitMillis());
   }
 }

@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.replication.write;
 
+import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import java.util.List;
@@ -24,4 +25,13 @@ public sealed interface StorageOp {
 
   /** Deletes the rows whose point (under {@code pointsBy}) lies in {@code range}. */
   record DeletePoints(Sharding pointsBy, PointRange range) implements StorageOp {}
+
+  /**
+   * Changes the table from {@code before} to {@code after} (columns added at the end): the rows
+   * stored so far get {@code backfill}'s value of each added column (its default, decided by the
+   * entry: {@code CURRENT_TIMESTAMP} is the entry's commit time; absent: null). Always the first
+   * operation of its transaction: MySQL commits what came before a DDL statement.
+   */
+  record AlterTable(TableSchema before, TableSchema after, Map<String, Object> backfill)
+      implements StorageOp {}
 }

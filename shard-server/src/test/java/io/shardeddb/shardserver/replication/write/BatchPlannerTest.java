@@ -222,6 +222,15 @@ class BatchPlannerTest {
             case Noop -> new LogEntry(2, 1, op, null, null, null);
             case Fence, Adopt, Purge ->
                 new LogEntry(2, 1, op, List.of(Map.of("low", 0, "size", 10)), null, null);
+            case Schema ->
+                new LogEntry(
+                    2,
+                    1,
+                    op,
+                    new io.shardeddb.protocol.shard.SchemaChange(2, OWNS_0_TO_100.schema())
+                        .payload(),
+                    null,
+                    null);
           };
       assertThat(LogOps.replay(e, OWNS_0_TO_100)).as(op.name()).isNotNull();
     }

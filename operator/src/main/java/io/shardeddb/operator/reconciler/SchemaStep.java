@@ -1,0 +1,193 @@
+package io.shardeddb.operator.reconciler;
+
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.AppliedSpec;
+import io.shardeddb.api.v1alpha1.SchemaChangeStatus;
+import io.shardeddb.api.v1alpha1.SchemaSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.operator.crd.StoredStatusMonitor;
+import io.shardeddb.operator.reshard.ShardEndpoint;
+import io.shardeddb.operator.schema.SchemaChanges;
+import io.shardeddb.operator.shardclient.ShardServerClient;
+import io.shardeddb.operator.status.EventReason;
+import io.shardeddb.operator.status.ShardEvent;
+import io.shardeddb.operator.status.ShardOutcome;
+import io.shardeddb.protocol.client.ServerCallException;
+import io.shardeddb.protocol.shard.SchemaChange;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The schema step (docs/sql.md, "Changing the schema"): decides with {@link SchemaChanges} and does
+ * what it decided — records a new change in {@code status.schemaChange} before asking any shard (a
+ * status write of its own, like a move's), asks each shard's primary that has not applied it
+ * ({@code POST /schema}: one Schema entry in the shard's log, acknowledged by its write quorum),
+ * and reports to the aggregate the schema every shard has (what routers use) and the change still
+ * in flight. Moves do not start while a change is in flight, nor a change while a move is.
+ */
+final class SchemaStep {
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaStep.class);
+
+  /** How soon to look again while a change is in flight. */
+  static final Duration IN_FLIGHT_RECHECK = Duration.ofSeconds(2);
+
+  /**
+   * The schema every shard has applied and its version (what the aggregate records in {@code
+   * status.applied}), the change in flight (null: none), why a wanted change waits (null: it does
+   * not) and the Events to record.
+   */
+  record Report(
+      SchemaSpec applied,
+      long version,
+      SchemaChangeStatus inFlight,
+      String waiting,
+      List<ShardEvent> events) {
+
+    /** Whether moves must wait: a change is in flight. */
+    boolean holdsMoves() {
+      return inFlight != null;
+    }
+
+    /** How soon to look again (null: no sooner than usual). */
+    Duration lookAgainWithin() {
+      return inFlight != null ? IN_FLIGHT_RECHECK : null;
+    }
+  }
+
+  private final ShardServerClient shards;
+  private final StoredStatusMonitor crd;
+
+  SchemaStep(ShardServerClient shards, StoredStatusMonitor crd) {
+    this.shards = shards;
+    this.crd = crd;
+  }
+
+  Report step(
+      ShardedDatabase sdb,
+      Context<ShardedDatabase> context,
+      ShardedDatabaseStatus previous,
+      WorkflowStep.Layout layout,
+      List<ShardOutcome> outcomes) {
+    ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(sdb);
+    AppliedSpec recorded = previous.applied();
+    SchemaSpec applied =
+        recorded == null || recorded.schema() == null ? spec.schema() : recorded.schema();
+    long version = recorded == null ? 1 : recorded.schemaVersionOrOne();
+    if (!spec.initialized()) {
+      return new Report(applied, version, null, null, List.of());
+    }
+    SchemaChanges.Decision decision =
+        SchemaChanges.decide(
+            applied, version, spec.schema(), previous.schemaChange(), layout.inFlight() != null);
+    return switch (decision) {
+      case SchemaChanges.Settled s -> new Report(applied, version, null, null, List.of());
+      // The validator refuses the spec first (SpecValidator.refusedChanges): not reached then.
+      case SchemaChanges.Refused r -> new Report(applied, version, null, r.reason(), List.of());
+      case SchemaChanges.Waiting w -> new Report(applied, version, null, w.reason(), List.of());
+      case SchemaChanges.Apply a -> apply(sdb, context, previous, a, applied, version, outcomes);
+    };
+  }
+
+  private Report apply(
+      ShardedDatabase sdb,
+      Context<ShardedDatabase> context,
+      ShardedDatabaseStatus previous,
+      SchemaChanges.Apply decided,
+      SchemaSpec applied,
+      long version,
+      List<ShardOutcome> outcomes) {
+    SchemaChangeStatus change = decided.change();
+    if (decided.record()) {
+      try {
+        record(sdb, context, change);
+      } catch (StoredStatusMonitor.CrdOutdatedException e) {
+        // A change the status cannot remember is not started.
+        return new Report(applied, version, null, e.getMessage(), List.of());
+      }
+    }
+    Map<String, ShardEndpoint> endpoints = ReshardStep.endpoints(sdb, outcomes);
+    List<String> ids = outcomes.stream().map(o -> o.status().id()).toList();
+    List<String> appliedNow = new ArrayList<>();
+    Map<String, String> held = new LinkedHashMap<>();
+    SchemaChange body = new SchemaChange(change.version(), change.schema().toTableSchema());
+    for (String id : ids) {
+      if (change.appliedOnOrEmpty().contains(id)) {
+        continue;
+      }
+      ShardEndpoint ep = endpoints.get(id);
+      if (ep == null || ep.primaryUrl() == null || !ep.ready()) {
+        held.put(id, "no ready primary yet");
+        continue;
+      }
+      try {
+        shards.changeSchema(ep.primaryUrl(), body);
+        appliedNow.add(id);
+      } catch (ServerCallException e) {
+        LOG.info(
+            "{}: shard {} did not apply schema version {}: {}",
+            sdb.getMetadata().getName(),
+            id,
+            change.version(),
+            e.getMessage());
+        held.put(id, e.getMessage());
+      }
+    }
+    SchemaChangeStatus next = SchemaChanges.after(change, ids, appliedNow, held);
+    List<ShardEvent> events = new ArrayList<>();
+    if (SchemaChanges.done(next, ids)) {
+      events.add(
+          new ShardEvent(
+              EventReason.SchemaChanged,
+              "schema version "
+                  + change.version()
+                  + " applied on every shard: columns "
+                  + change.schema().toTableSchema().columnNames()));
+      return new Report(change.schema(), change.version(), null, null, List.copyOf(events));
+    }
+    if (next.message() != null && !Objects.equals(next.message(), change.message())) {
+      events.add(
+          new ShardEvent(
+              EventReason.SchemaChangeHeld,
+              "schema version " + change.version() + " waits on " + next.message()));
+    }
+    return new Report(applied, version, next, null, List.copyOf(events));
+  }
+
+  /** Writes the change to {@code status.schemaChange} before any shard is asked. */
+  private void record(
+      ShardedDatabase sdb, Context<ShardedDatabase> context, SchemaChangeStatus change) {
+    AtomicReference<ShardedDatabaseStatus> sent = new AtomicReference<>();
+    ShardedDatabase updated =
+        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+            sdb,
+            context,
+            r -> {
+              ShardedDatabaseStatus now =
+                  r.getStatus() != null ? r.getStatus() : ShardedDatabaseStatus.builder().build();
+              if (now.schemaChange() != null) {
+                throw new IllegalStateException(
+                    "schema change version "
+                        + now.schemaChange().version()
+                        + " was recorded meanwhile; this pass asks nothing");
+              }
+              sent.set(now.toBuilder().schemaChange(change).build());
+              r.setStatus(sent.get());
+              return r;
+            });
+    if (updated != null && updated.getMetadata() != null) {
+      sdb.getMetadata().setResourceVersion(updated.getMetadata().getResourceVersion());
+    }
+    crd.requireStored(sent.get(), updated);
+  }
+}

@@ -1,0 +1,90 @@
+package io.shardeddb.operator.schema;
+
+import io.shardeddb.api.v1alpha1.SchemaChangeStatus;
+import io.shardeddb.api.v1alpha1.SchemaSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The operator's schema changes decided as pure functions (docs/sql.md, "Changing the schema"): the
+ * spec's schema is what the user wants, {@code status.applied.schema} what every shard has, and
+ * {@code status.schemaChange} the one change in flight — recorded before any shard is asked, so a
+ * pass that restarts half-way asks the rest for the same version and schema, never another.
+ */
+public final class SchemaChanges {
+  private SchemaChanges() {}
+
+  /** What a pass does about the schema. */
+  public sealed interface Decision {}
+
+  /** The spec's schema is the applied one: nothing to do. */
+  public record Settled() implements Decision {}
+
+  /** The spec asks for a change that is not an online one; nothing is applied. */
+  public record Refused(String reason) implements Decision {}
+
+  /** A change is wanted but waits (a resharding move is in flight). */
+  public record Waiting(String reason) implements Decision {}
+
+  /** Apply {@code change}; {@code record}: a new change, written to the status before acting. */
+  public record Apply(SchemaChangeStatus change, boolean record) implements Decision {}
+
+  /**
+   * The decision: a change in flight is finished first (whatever the spec says now); otherwise a
+   * spec schema that differs from the applied one becomes the next version, if it only adds columns
+   * at the end (nullable or with a default) and no move is in flight.
+   */
+  public static Decision decide(
+      SchemaSpec applied,
+      long appliedVersion,
+      SchemaSpec wanted,
+      SchemaChangeStatus inFlight,
+      boolean moveInFlight) {
+    if (inFlight != null) {
+      return new Apply(inFlight, false);
+    }
+    if (applied == null || wanted == null || applied.equals(wanted)) {
+      return new Settled();
+    }
+    String refusal = applied.toTableSchema().evolutionRefusal(wanted.toTableSchema());
+    if (refusal != null) {
+      return new Refused("spec.schema: " + refusal);
+    }
+    if (moveInFlight) {
+      return new Waiting(
+          "a resharding move is in flight; schema version "
+              + (appliedVersion + 1)
+              + " is applied after it");
+    }
+    return new Apply(new SchemaChangeStatus(appliedVersion + 1, wanted, List.of(), null), true);
+  }
+
+  /**
+   * The change after a pass asked the shards that had not applied it: {@code applied} the shards
+   * whose primary answered it applied, {@code held} why each other shard did not. Done when every
+   * shard of {@code shards} has applied it.
+   */
+  public static SchemaChangeStatus after(
+      SchemaChangeStatus change,
+      Collection<String> shards,
+      Collection<String> applied,
+      Map<String, String> held) {
+    TreeSet<String> done = new TreeSet<>(change.appliedOnOrEmpty());
+    done.addAll(applied);
+    List<String> reasons = new ArrayList<>();
+    new TreeSet<>(held.keySet()).forEach(id -> reasons.add(id + ": " + held.get(id)));
+    return new SchemaChangeStatus(
+        change.version(),
+        change.schema(),
+        List.copyOf(done),
+        reasons.isEmpty() ? null : String.join("; ", reasons));
+  }
+
+  /** Whether every shard of {@code shards} has applied {@code change}. */
+  public static boolean done(SchemaChangeStatus change, Collection<String> shards) {
+    return change.appliedOnOrEmpty().containsAll(shards);
+  }
+}

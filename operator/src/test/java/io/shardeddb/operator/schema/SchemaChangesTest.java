@@ -1,0 +1,80 @@
+package io.shardeddb.operator.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardeddb.api.v1alpha1.ColumnSpec;
+import io.shardeddb.api.v1alpha1.SchemaChangeStatus;
+import io.shardeddb.api.v1alpha1.SchemaSpec;
+import io.shardeddb.protocol.schema.ColumnType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The operator's schema-change decisions (docs/sql.md, "Changing the schema"). */
+class SchemaChangesTest {
+  private static final SchemaSpec V1 =
+      new SchemaSpec(
+          "items",
+          "id",
+          List.of(
+              new ColumnSpec("id", ColumnType.Number, null, null, null),
+              new ColumnSpec("name", ColumnType.String, null, null, null)));
+
+  private static SchemaSpec with(ColumnSpec... added) {
+    List<ColumnSpec> cols = new ArrayList<>(V1.columns());
+    cols.addAll(List.of(added));
+    return new SchemaSpec("items", "id", cols);
+  }
+
+  private static final SchemaSpec V2 =
+      with(new ColumnSpec("note", ColumnType.String, true, null, null));
+
+  @Test
+  void theSameSchemaIsSettled() {
+    assertThat(SchemaChanges.decide(V1, 1, V1, null, false))
+        .isInstanceOf(SchemaChanges.Settled.class);
+  }
+
+  @Test
+  void anAddedColumnIsTheNextVersionRecordedBeforeAnyShardIsAsked() {
+    SchemaChanges.Decision d = SchemaChanges.decide(V1, 3, V2, null, false);
+    assertThat(d)
+        .isEqualTo(new SchemaChanges.Apply(new SchemaChangeStatus(4L, V2, List.of(), null), true));
+  }
+
+  @Test
+  void aChangeInFlightIsFinishedWhateverTheSpecSaysNow() {
+    SchemaChangeStatus inFlight = new SchemaChangeStatus(2L, V2, List.of("sh1"), null);
+    SchemaSpec other = with(new ColumnSpec("x", ColumnType.Number, null, "1", null));
+    assertThat(SchemaChanges.decide(V1, 1, other, inFlight, false))
+        .isEqualTo(new SchemaChanges.Apply(inFlight, false));
+  }
+
+  @Test
+  void aChangeWaitsForAMoveAndWhatIsNotOnlineIsRefused() {
+    assertThat(SchemaChanges.decide(V1, 1, V2, null, true))
+        .isInstanceOf(SchemaChanges.Waiting.class);
+    SchemaSpec required = with(new ColumnSpec("q", ColumnType.Number, null, null, null));
+    assertThat(SchemaChanges.decide(V1, 1, required, null, false))
+        .isEqualTo(
+            new SchemaChanges.Refused(
+                "spec.schema: added column 'q' needs NULL or a DEFAULT: the rows already stored"
+                    + " have no value for it"));
+  }
+
+  @Test
+  void doneOnlyWhenEveryShardAppliedIt() {
+    SchemaChangeStatus change = new SchemaChangeStatus(2L, V2, List.of("sh1"), null);
+    SchemaChangeStatus after =
+        SchemaChanges.after(
+            change, List.of("sh1", "sh2", "sh3"), List.of("sh2"), Map.of("sh3", "no primary"));
+    assertThat(after.appliedOn()).containsExactly("sh1", "sh2");
+    assertThat(after.message()).isEqualTo("sh3: no primary");
+    assertThat(SchemaChanges.done(after, List.of("sh1", "sh2", "sh3"))).isFalse();
+    SchemaChangeStatus all =
+        SchemaChanges.after(after, List.of("sh1", "sh2", "sh3"), List.of("sh3"), Map.of());
+    assertThat(SchemaChanges.done(all, List.of("sh1", "sh2", "sh3"))).isTrue();
+    assertThat(all.message()).isNull();
+  }
+}

@@ -1,0 +1,66 @@
+package io.shardeddb.protocol.shard;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.serde.annotation.Serdeable;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.schema.TableSchema;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A schema change: the table's whole schema as of {@code version} (the first schema a shard was
+ * configured with is version 1; each change raises it by one). The body of {@code POST /schema}
+ * (the operator asks a shard's primary) and, as {@link #payload}, the single row of a {@link
+ * Operation#Schema} log entry, so every copy, import, archive and restore applies it in log order
+ * (docs/log-format.md, "Schema entries").
+ */
+@Serdeable
+public record SchemaChange(long version, TableSchema schema) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** The entry's rows: one {@code {"version": n, "schema": "<the schema as JSON text>"}}. */
+  public List<Map<String, Object>> payload() {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("version", version);
+    try {
+      row.put("schema", JSON.writeValueAsString(schema));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("schema cannot be written as JSON", e);
+    }
+    return List.of(row);
+  }
+
+  /** The change a Schema entry's rows carry; an unreadable payload is an IllegalStateException. */
+  public static SchemaChange ofPayload(List<Map<String, Object>> rows) {
+    if (rows == null || rows.size() != 1) {
+      throw new IllegalStateException("a Schema entry carries one row, got " + rows);
+    }
+    Map<String, Object> row = rows.get(0);
+    try {
+      Object version = row.get("version");
+      TableSchema schema = JSON.readValue(String.valueOf(row.get("schema")), TableSchema.class);
+      return new SchemaChange(((Number) version).longValue(), schema);
+    } catch (JsonProcessingException | ClassCastException | NullPointerException e) {
+      throw new IllegalStateException("unreadable Schema entry " + row + ": " + e, e);
+    }
+  }
+
+  /** Checks the body of {@code POST /schema}; a 400 naming what is wrong. */
+  public SchemaChange validate() {
+    if (version < 2) {
+      throw new InvalidRequestException(
+          "field 'version' must be at least 2 (version 1 is the schema of /config), got "
+              + version);
+    }
+    if (schema == null) {
+      throw new InvalidRequestException("missing field 'schema'");
+    }
+    schema.validate();
+    return this;
+  }
+}

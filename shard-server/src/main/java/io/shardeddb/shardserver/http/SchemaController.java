@@ -1,0 +1,46 @@
+package io.shardeddb.shardserver.http;
+
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.shard.SchemaChange;
+import io.shardeddb.protocol.shard.SchemaChangeResponse;
+import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.shardserver.replication.ClientChange;
+import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.WriteCoordinator;
+
+/**
+ * {@code POST /schema} on a shard's primary: the operator's schema change (docs/log-format.md,
+ * "Schema entries"), ordered and acknowledged like a write: one Schema entry that every copy
+ * applies in log order. Whether the change may follow the shard's schema is the batch planner's
+ * decision, inside the commit (a 409 naming both versions, or a 400 naming the column); the same
+ * change again appends a harmless entry that alters nothing, as a repeated fence does.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class SchemaController {
+  private final ReplicaContext ctx;
+  private final WriteCoordinator coordinator;
+
+  public SchemaController(ReplicaContext ctx, WriteCoordinator coordinator) {
+    this.ctx = ctx;
+    this.coordinator = coordinator;
+  }
+
+  @Post(ShardEndpoints.SCHEMA)
+  public SchemaChangeResponse change(@Body SchemaChange change) {
+    if (change == null) {
+      throw new InvalidRequestException("request body must be a JSON object");
+    }
+    change.validate();
+    ctx.requireConfig();
+    ctx.requirePrimary();
+    long epoch = ctx.view().epoch();
+    WriteCoordinator.Acked acked = coordinator.submitAcked(ClientChange.schema(change));
+    return new SchemaChangeResponse(epoch, acked.lsn(), change.version());
+  }
+}
