@@ -535,6 +535,7 @@ public final class RestorePlanner {
     }
   }
 
+  /** The base backup for {@code target}, from the complete backups in order of completion. */
   private static Chosen choose(
       String source,
       RestoreTarget target,
@@ -545,83 +546,97 @@ public final class RestorePlanner {
             .sorted(Comparator.comparingLong(BackupManifest::completedAtMillis))
             .toList();
     return switch (target) {
-      case RestoreTarget.Backup b -> {
-        BackupManifest m =
-            complete.stream()
-                .filter(x -> x.name().equals(b.name()))
-                .findFirst()
-                .orElseThrow(
-                    () ->
-                        new RestoreException(
-                            "backup '"
-                                + b.name()
-                                + "' of database '"
-                                + source
-                                + "' is not in the store (complete backups: "
-                                + names(complete)
-                                + ")"));
-        yield new Chosen(m, target, null, "backup " + m.name());
-      }
-      case RestoreTarget.Time t -> {
-        BackupManifest m =
-            complete.stream()
-                .filter(x -> x.completedAtMillis() <= t.millis())
-                .reduce((a, c) -> c)
-                .orElseThrow(
-                    () ->
-                        new RestoreException(
-                            "time "
-                                + Instant.ofEpochMilli(t.millis())
-                                + " is before the first complete backup of '"
-                                + source
-                                + "'"
-                                + (complete.isEmpty()
-                                    ? " (there is none)"
-                                    : " (completed at "
-                                        + Instant.ofEpochMilli(complete.get(0).completedAtMillis())
-                                        + ")")));
-        yield new Chosen(
-            m,
-            target,
-            null,
-            "time " + Instant.ofEpochMilli(t.millis()) + " from backup " + m.name());
-      }
-      case RestoreTarget.Point p -> {
-        RestorePoint rp = points.get(p.name());
-        if (rp == null) {
-          throw new RestoreException(
-              "restore point '"
-                  + p.name()
-                  + "' of database '"
-                  + source
-                  + "' is not in the store (known: "
-                  + (points.isEmpty() ? "none" : String.join(", ", points.keySet()))
-                  + ")");
-        }
-        // A backup before the point may hold a shard the point does not list: gone by then (merged
-        // away after the backup). One after it must list every shard it holds.
-        BackupManifest m =
-            complete.stream()
-                .filter(
-                    x ->
-                        x.shards().stream()
-                            .allMatch(
-                                s ->
-                                    rp.lsns().containsKey(s.shard())
-                                        ? s.lsn() <= rp.lsns().get(s.shard())
-                                        : x.completedAtMillis() <= rp.createdAtMillis()))
-                .reduce((a, c) -> c)
-                .orElseThrow(
-                    () ->
-                        new RestoreException(
-                            "no complete backup of '"
-                                + source
-                                + "' lies before restore point '"
-                                + p.name()
-                                + "'"));
-        yield new Chosen(m, target, rp, "restore point " + rp.name() + " from backup " + m.name());
-      }
+      case RestoreTarget.Backup b -> chooseBackup(source, b, complete);
+      case RestoreTarget.Time t -> chooseTime(source, t, complete);
+      case RestoreTarget.Point p -> choosePoint(source, p, complete, points);
     };
+  }
+
+  /** The named backup itself. */
+  private static Chosen chooseBackup(
+      String source, RestoreTarget.Backup b, List<BackupManifest> complete) {
+    BackupManifest m =
+        complete.stream()
+            .filter(x -> x.name().equals(b.name()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new RestoreException(
+                        "backup '"
+                            + b.name()
+                            + "' of database '"
+                            + source
+                            + "' is not in the store (complete backups: "
+                            + names(complete)
+                            + ")"));
+    return new Chosen(m, b, null, "backup " + m.name());
+  }
+
+  /** The last backup completed by the time. */
+  private static Chosen chooseTime(
+      String source, RestoreTarget.Time t, List<BackupManifest> complete) {
+    BackupManifest m =
+        complete.stream()
+            .filter(x -> x.completedAtMillis() <= t.millis())
+            .reduce((a, c) -> c)
+            .orElseThrow(
+                () ->
+                    new RestoreException(
+                        "time "
+                            + Instant.ofEpochMilli(t.millis())
+                            + " is before the first complete backup of '"
+                            + source
+                            + "'"
+                            + (complete.isEmpty()
+                                ? " (there is none)"
+                                : " (completed at "
+                                    + Instant.ofEpochMilli(complete.get(0).completedAtMillis())
+                                    + ")")));
+    return new Chosen(
+        m, t, null, "time " + Instant.ofEpochMilli(t.millis()) + " from backup " + m.name());
+  }
+
+  /**
+   * The last backup below every shard's cut of the restore point. A backup before the point may
+   * hold a shard the point does not list: gone by then (merged away after the backup). One after it
+   * must list every shard it holds.
+   */
+  private static Chosen choosePoint(
+      String source,
+      RestoreTarget.Point p,
+      List<BackupManifest> complete,
+      Map<String, RestorePoint> points) {
+    RestorePoint rp = points.get(p.name());
+    if (rp == null) {
+      throw new RestoreException(
+          "restore point '"
+              + p.name()
+              + "' of database '"
+              + source
+              + "' is not in the store (known: "
+              + (points.isEmpty() ? "none" : String.join(", ", points.keySet()))
+              + ")");
+    }
+    BackupManifest m =
+        complete.stream()
+            .filter(
+                x ->
+                    x.shards().stream()
+                        .allMatch(
+                            s ->
+                                rp.lsns().containsKey(s.shard())
+                                    ? s.lsn() <= rp.lsns().get(s.shard())
+                                    : x.completedAtMillis() <= rp.createdAtMillis()))
+            .reduce((a, c) -> c)
+            .orElseThrow(
+                () ->
+                    new RestoreException(
+                        "no complete backup of '"
+                            + source
+                            + "' lies before restore point '"
+                            + p.name()
+                            + "'"));
+    return new Chosen(m, p, rp, "restore point " + rp.name() + " from backup " + m.name());
   }
 
   private static String names(List<BackupManifest> ms) {
