@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -53,7 +55,9 @@ public final class RestorePlanner {
   /**
    * As above, over the layout at the target: {@code changes} are every shard's archived range
    * changes, {@code archiveStarts} the first LSN each shard's archive holds (a shard created after
-   * the base must have archived from its first entry on).
+   * the base must have archived from its first entry on). A table of contents: the base for the
+   * target, each shard's changes up to its cut, what each owned in the base, what its replay
+   * leaves, the ranges owned again because a cut-over had not completed, then the plan, checked.
    */
   public static RestorePlan plan(
       String source,
@@ -65,27 +69,51 @@ public final class RestorePlanner {
       Map<String, Long> archiveStarts) {
     Chosen chosen = choose(source, target, backups, points);
     BackupManifest m = chosen.manifest();
+    Map<String, List<RangeChange>> byShard = byShard(changes);
+    Set<String> ids = new LinkedHashSet<>();
+    m.shards().forEach(s -> ids.add(s.shard()));
+    ids.addAll(byShard.keySet());
+    refuseShardsAddedAfter(m, chosen, ids, archiveStarts.keySet(), source);
+    Map<String, List<RangeChange>> cut = cut(ids, byShard, chosen);
+    Optional<Map<String, List<KeyRange>>> inBase = ownedInBase(m, cut);
+    if (inBase.isEmpty()) {
+      return chosen.plan(archive, source);
+    }
+    Map<String, Replayed> replayed = new LinkedHashMap<>();
+    for (String id : ids) {
+      replayed.put(
+          id, Replayed.of(inBase.get().getOrDefault(id, List.of()), baseLsn(m, id), cut.get(id)));
+    }
+    RestorePlan plan = atTarget(source, chosen, replayed, unfenced(replayed), archiveStarts);
+    chosen.check(plan, archive, source);
+    return plan;
+  }
+
+  /** Every shard's range changes in LSN order, by shard in order of first appearance. */
+  static Map<String, List<RangeChange>> byShard(List<RangeChange> changes) {
     Map<String, List<RangeChange>> byShard = new LinkedHashMap<>();
     for (RangeChange c :
         changes.stream().sorted(Comparator.comparingLong(RangeChange::lsn)).toList()) {
       byShard.computeIfAbsent(c.shard(), k -> new ArrayList<>()).add(c);
     }
-    Set<String> ids = new LinkedHashSet<>();
-    m.shards().forEach(s -> ids.add(s.shard()));
-    ids.addAll(byShard.keySet());
-    refuseShardsAddedAfter(m, chosen, ids, archiveStarts.keySet(), source);
+    return byShard;
+  }
 
-    // Each shard's changes up to its cut, and whether any lies after its base.
+  /**
+   * Each shard's changes up to its cut: all those in its base, then those before the target (none
+   * for a named backup; those stamped by the time; those up to the restore point's LSN).
+   */
+  private static Map<String, List<RangeChange>> cut(
+      Set<String> ids, Map<String, List<RangeChange>> byShard, Chosen chosen) {
     Map<String, List<RangeChange>> cut = new LinkedHashMap<>();
-    boolean replaysAChange = false;
     for (String id : ids) {
-      ShardBaseBackup base = m.shard(id);
+      ShardBaseBackup base = chosen.manifest().shard(id);
       long baseLsn = base == null ? 0 : base.lsn();
       List<RangeChange> in = new ArrayList<>();
       for (RangeChange c : byShard.getOrDefault(id, List.of())) {
         boolean inside =
             c.lsn() <= baseLsn
-                || switch (target) {
+                || switch (chosen.target()) {
                   case RestoreTarget.Backup b -> false;
                   // The replay stops at the first entry stamped after the time.
                   case RestoreTarget.Time t -> c.millis() <= t.millis();
@@ -95,17 +123,25 @@ public final class RestorePlanner {
           break;
         }
         in.add(c);
-        replaysAChange |= c.lsn() > baseLsn;
       }
       cut.put(id, in);
     }
+    return cut;
+  }
 
-    // What each shard owned in the base backup (its config at the snapshot's LSN).
+  /**
+   * What each shard owned in the base backup (its config at the snapshot's LSN). Empty when a
+   * shard's config names no ranges and no move changed the layout after the base: the plan is then
+   * of the base's shards alone; refused when a move did.
+   */
+  private static Optional<Map<String, List<KeyRange>>> ownedInBase(
+      BackupManifest m, Map<String, List<RangeChange>> cut) {
     Map<String, List<KeyRange>> owned = new LinkedHashMap<>();
     for (ShardBaseBackup s : m.shards()) {
       List<KeyRange> o = ownedIn(s, m);
       if (o == null) {
-        if (replaysAChange) {
+        OptionalLong firstMove = firstChangeAfterBase(cut, m);
+        if (firstMove.isPresent()) {
           throw new RestoreException(
               "cannot tell which points shard "
                   + s.shard()
@@ -113,25 +149,28 @@ public final class RestorePlanner {
                   + m.name()
                   + "' (its config names no ranges), and a resharding move changed the layout"
                   + " between it and the target; restore to a time before "
-                  + Instant.ofEpochMilli(firstChangeAfterBase(cut, m))
+                  + Instant.ofEpochMilli(firstMove.getAsLong())
                   + " or from a later base backup");
         }
-        return chosen.plan(archive, source);
+        return Optional.empty();
       }
       owned.put(s.shard(), o);
     }
+    return Optional.of(owned);
+  }
 
-    // The owned ranges each shard's replay leaves, and the ranges it fenced and had not adopted
-    // again by its cut (with the fence's stamp).
-    Map<String, List<KeyRange>> released = new LinkedHashMap<>();
-    Map<String, Map<KeyRange, Long>> fencedAt = new LinkedHashMap<>();
-    for (String id : ids) {
-      ShardBaseBackup base = m.shard(id);
-      long baseLsn = base == null ? 0 : base.lsn();
-      List<KeyRange> o = owned.getOrDefault(id, List.of());
+  /**
+   * What one shard's replay up to its cut leaves: the ranges it owns, those it fenced and had not
+   * adopted again by its cut ({@code released}), and each fence's stamp. Changes at or below the
+   * base's LSN are in the base's config already; they still say what was fenced.
+   */
+  record Replayed(List<KeyRange> owned, List<KeyRange> released, Map<KeyRange, Long> fencedAt) {
+
+    static Replayed of(List<KeyRange> inBase, long baseLsn, List<RangeChange> cut) {
+      List<KeyRange> o = inBase;
       List<KeyRange> rel = List.of();
       Map<KeyRange, Long> stamps = new LinkedHashMap<>();
-      for (RangeChange c : cut.get(id)) {
+      for (RangeChange c : cut) {
         KeyRange r = new KeyRange(c.low(), c.size());
         switch (c.op()) {
           case "Fence" -> {
@@ -150,22 +189,30 @@ public final class RestorePlanner {
           default -> {}
         }
       }
-      owned.put(id, o);
-      released.put(id, rel);
-      fencedAt.put(id, stamps);
+      return new Replayed(o, rel, stamps);
     }
 
-    // Point by point: the shard that owns it, else the shard that fenced it last (a cut-over
-    // that had not completed at the target: the published layout still had it there).
+    /** The stamp of this shard's last fence of {@code point}; {@link Long#MIN_VALUE}: none. */
+    long fencedAt(long point) {
+      return fencedAt.entrySet().stream()
+          .filter(e -> KeyRange.contains(List.of(e.getKey()), point))
+          .mapToLong(Map.Entry::getValue)
+          .max()
+          .orElse(Long.MIN_VALUE);
+    }
+  }
+
+  /**
+   * Point by point: the shard that owns it, else the shard that fenced it last (a cut-over that had
+   * not completed at the target: the published layout still had it there), which owns it again. Two
+   * shards owning one point is refused.
+   */
+  static Map<String, List<KeyRange>> unfenced(Map<String, Replayed> replayed) {
     TreeSet<Long> edges = new TreeSet<>();
-    for (String id : ids) {
-      for (KeyRange r : owned.get(id)) {
-        edges.add(r.low());
-        edges.add(r.high());
-      }
-      for (KeyRange r : released.get(id)) {
-        edges.add(r.low());
-        edges.add(r.high());
+    for (Replayed r : replayed.values()) {
+      for (KeyRange k : concat(r.owned(), r.released())) {
+        edges.add(k.low());
+        edges.add(k.high());
       }
     }
     Map<String, List<KeyRange>> unfenced = new LinkedHashMap<>();
@@ -173,49 +220,66 @@ public final class RestorePlanner {
     for (long edge : edges) {
       if (prev != null) {
         long point = prev;
-        KeyRange piece = new KeyRange(prev, edge - prev);
         List<String> owners =
-            ids.stream().filter(id -> KeyRange.contains(owned.get(id), point)).toList();
+            replayed.keySet().stream()
+                .filter(id -> KeyRange.contains(replayed.get(id).owned(), point))
+                .toList();
         if (owners.size() > 1) {
           throw new RestoreException(
               "shards "
                   + String.join(" and ", owners)
                   + " both own points "
-                  + overlap(owned, owners, point)
+                  + overlap(replayed, owners, point)
                   + " at the target: their archived range changes disagree about the order of a"
                   + " resharding move's fence and adopt (the primaries' clocks differ); restore"
                   + " to a restore point, or to a time before or well after the move");
         }
+        KeyRange piece = new KeyRange(prev, edge - prev);
         if (owners.isEmpty()) {
-          String last = null;
-          long lastStamp = Long.MIN_VALUE;
-          for (String id : ids) {
-            if (KeyRange.contains(released.get(id), point)) {
-              long stamp =
-                  fencedAt.get(id).entrySet().stream()
-                      .filter(e -> KeyRange.contains(List.of(e.getKey()), point))
-                      .mapToLong(Map.Entry::getValue)
-                      .max()
-                      .orElse(Long.MIN_VALUE);
-              if (last == null || stamp > lastStamp) {
-                last = id;
-                lastStamp = stamp;
-              }
-            }
-          }
-          if (last != null) {
-            unfenced.put(last, KeyRange.plus(unfenced.getOrDefault(last, List.of()), piece));
-          }
+          lastFencer(replayed, point)
+              .ifPresent(
+                  last ->
+                      unfenced.put(
+                          last, KeyRange.plus(unfenced.getOrDefault(last, List.of()), piece)));
         }
       }
       prev = edge;
     }
+    return unfenced;
+  }
 
+  /** The shard that fenced {@code point} last and has not adopted it again, if any. */
+  private static Optional<String> lastFencer(Map<String, Replayed> replayed, long point) {
+    String last = null;
+    long lastStamp = Long.MIN_VALUE;
+    for (Map.Entry<String, Replayed> e : replayed.entrySet()) {
+      if (KeyRange.contains(e.getValue().released(), point)) {
+        long stamp = e.getValue().fencedAt(point);
+        if (last == null || stamp > lastStamp) {
+          last = e.getKey();
+          lastStamp = stamp;
+        }
+      }
+    }
+    return Optional.ofNullable(last);
+  }
+
+  /**
+   * The plan of the layout at the target: each shard that owns one range then (owned, or owned
+   * again as unfenced), in key order; a shard created after the base only with its whole archive.
+   */
+  private static RestorePlan atTarget(
+      String source,
+      Chosen chosen,
+      Map<String, Replayed> replayed,
+      Map<String, List<KeyRange>> unfenced,
+      Map<String, Long> archiveStarts) {
+    BackupManifest m = chosen.manifest();
     List<RestorePlan.Shard> shards = new ArrayList<>();
     List<BackupManifest.ShardRange> layout = new ArrayList<>();
-    for (String id : ids) {
+    for (String id : replayed.keySet()) {
       List<KeyRange> back = unfenced.getOrDefault(id, List.of());
-      List<KeyRange> all = KeyRange.normalize(concat(owned.get(id), back));
+      List<KeyRange> all = KeyRange.normalize(concat(replayed.get(id).owned(), back));
       if (all.isEmpty()) {
         continue; // merged away, or created after the target: not part of the layout then
       }
@@ -236,9 +300,12 @@ public final class RestorePlanner {
       layout.add(new BackupManifest.ShardRange(id, all.get(0).low(), all.get(0).size()));
     }
     layout.sort(Comparator.comparingLong(BackupManifest.ShardRange::low));
-    RestorePlan plan = new RestorePlan(source, m, shards, chosen.summary(), List.copyOf(layout));
-    chosen.check(plan, archive, source);
-    return plan;
+    return new RestorePlan(source, m, shards, chosen.summary(), List.copyOf(layout));
+  }
+
+  private static long baseLsn(BackupManifest m, String id) {
+    ShardBaseBackup base = m.shard(id);
+    return base == null ? 0 : base.lsn();
   }
 
   /**
@@ -290,10 +357,10 @@ public final class RestorePlanner {
     return out;
   }
 
-  private static String overlap(Map<String, List<KeyRange>> owned, List<String> owners, long p) {
+  private static String overlap(Map<String, Replayed> replayed, List<String> owners, long p) {
     KeyRange common = null;
     for (String id : owners) {
-      for (KeyRange r : owned.get(id)) {
+      for (KeyRange r : replayed.get(id).owned()) {
         if (p >= r.low() && p < r.high()) {
           common =
               common == null
@@ -307,17 +374,13 @@ public final class RestorePlanner {
     return String.valueOf(common);
   }
 
-  private static long firstChangeAfterBase(Map<String, List<RangeChange>> cut, BackupManifest m) {
+  /** The stamp of the first change after its shard's base (a move to replay), if any. */
+  private static OptionalLong firstChangeAfterBase(
+      Map<String, List<RangeChange>> cut, BackupManifest m) {
     return cut.entrySet().stream()
-        .flatMap(
-            e -> {
-              ShardBaseBackup b = m.shard(e.getKey());
-              long baseLsn = b == null ? 0 : b.lsn();
-              return e.getValue().stream().filter(c -> c.lsn() > baseLsn);
-            })
+        .flatMap(e -> e.getValue().stream().filter(c -> c.lsn() > baseLsn(m, e.getKey())))
         .mapToLong(RangeChange::millis)
-        .min()
-        .orElse(0);
+        .min();
   }
 
   /** A shard created after the base restores from its archive's first entry on, or not at all. */
@@ -472,6 +535,7 @@ public final class RestorePlanner {
     }
   }
 
+  /** The base backup for {@code target}, from the complete backups in order of completion. */
   private static Chosen choose(
       String source,
       RestoreTarget target,
@@ -482,83 +546,97 @@ public final class RestorePlanner {
             .sorted(Comparator.comparingLong(BackupManifest::completedAtMillis))
             .toList();
     return switch (target) {
-      case RestoreTarget.Backup b -> {
-        BackupManifest m =
-            complete.stream()
-                .filter(x -> x.name().equals(b.name()))
-                .findFirst()
-                .orElseThrow(
-                    () ->
-                        new RestoreException(
-                            "backup '"
-                                + b.name()
-                                + "' of database '"
-                                + source
-                                + "' is not in the store (complete backups: "
-                                + names(complete)
-                                + ")"));
-        yield new Chosen(m, target, null, "backup " + m.name());
-      }
-      case RestoreTarget.Time t -> {
-        BackupManifest m =
-            complete.stream()
-                .filter(x -> x.completedAtMillis() <= t.millis())
-                .reduce((a, c) -> c)
-                .orElseThrow(
-                    () ->
-                        new RestoreException(
-                            "time "
-                                + Instant.ofEpochMilli(t.millis())
-                                + " is before the first complete backup of '"
-                                + source
-                                + "'"
-                                + (complete.isEmpty()
-                                    ? " (there is none)"
-                                    : " (completed at "
-                                        + Instant.ofEpochMilli(complete.get(0).completedAtMillis())
-                                        + ")")));
-        yield new Chosen(
-            m,
-            target,
-            null,
-            "time " + Instant.ofEpochMilli(t.millis()) + " from backup " + m.name());
-      }
-      case RestoreTarget.Point p -> {
-        RestorePoint rp = points.get(p.name());
-        if (rp == null) {
-          throw new RestoreException(
-              "restore point '"
-                  + p.name()
-                  + "' of database '"
-                  + source
-                  + "' is not in the store (known: "
-                  + (points.isEmpty() ? "none" : String.join(", ", points.keySet()))
-                  + ")");
-        }
-        // A backup before the point may hold a shard the point does not list: gone by then (merged
-        // away after the backup). One after it must list every shard it holds.
-        BackupManifest m =
-            complete.stream()
-                .filter(
-                    x ->
-                        x.shards().stream()
-                            .allMatch(
-                                s ->
-                                    rp.lsns().containsKey(s.shard())
-                                        ? s.lsn() <= rp.lsns().get(s.shard())
-                                        : x.completedAtMillis() <= rp.createdAtMillis()))
-                .reduce((a, c) -> c)
-                .orElseThrow(
-                    () ->
-                        new RestoreException(
-                            "no complete backup of '"
-                                + source
-                                + "' lies before restore point '"
-                                + p.name()
-                                + "'"));
-        yield new Chosen(m, target, rp, "restore point " + rp.name() + " from backup " + m.name());
-      }
+      case RestoreTarget.Backup b -> chooseBackup(source, b, complete);
+      case RestoreTarget.Time t -> chooseTime(source, t, complete);
+      case RestoreTarget.Point p -> choosePoint(source, p, complete, points);
     };
+  }
+
+  /** The named backup itself. */
+  private static Chosen chooseBackup(
+      String source, RestoreTarget.Backup b, List<BackupManifest> complete) {
+    BackupManifest m =
+        complete.stream()
+            .filter(x -> x.name().equals(b.name()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new RestoreException(
+                        "backup '"
+                            + b.name()
+                            + "' of database '"
+                            + source
+                            + "' is not in the store (complete backups: "
+                            + names(complete)
+                            + ")"));
+    return new Chosen(m, b, null, "backup " + m.name());
+  }
+
+  /** The last backup completed by the time. */
+  private static Chosen chooseTime(
+      String source, RestoreTarget.Time t, List<BackupManifest> complete) {
+    BackupManifest m =
+        complete.stream()
+            .filter(x -> x.completedAtMillis() <= t.millis())
+            .reduce((a, c) -> c)
+            .orElseThrow(
+                () ->
+                    new RestoreException(
+                        "time "
+                            + Instant.ofEpochMilli(t.millis())
+                            + " is before the first complete backup of '"
+                            + source
+                            + "'"
+                            + (complete.isEmpty()
+                                ? " (there is none)"
+                                : " (completed at "
+                                    + Instant.ofEpochMilli(complete.get(0).completedAtMillis())
+                                    + ")")));
+    return new Chosen(
+        m, t, null, "time " + Instant.ofEpochMilli(t.millis()) + " from backup " + m.name());
+  }
+
+  /**
+   * The last backup below every shard's cut of the restore point. A backup before the point may
+   * hold a shard the point does not list: gone by then (merged away after the backup). One after it
+   * must list every shard it holds.
+   */
+  private static Chosen choosePoint(
+      String source,
+      RestoreTarget.Point p,
+      List<BackupManifest> complete,
+      Map<String, RestorePoint> points) {
+    RestorePoint rp = points.get(p.name());
+    if (rp == null) {
+      throw new RestoreException(
+          "restore point '"
+              + p.name()
+              + "' of database '"
+              + source
+              + "' is not in the store (known: "
+              + (points.isEmpty() ? "none" : String.join(", ", points.keySet()))
+              + ")");
+    }
+    BackupManifest m =
+        complete.stream()
+            .filter(
+                x ->
+                    x.shards().stream()
+                        .allMatch(
+                            s ->
+                                rp.lsns().containsKey(s.shard())
+                                    ? s.lsn() <= rp.lsns().get(s.shard())
+                                    : x.completedAtMillis() <= rp.createdAtMillis()))
+            .reduce((a, c) -> c)
+            .orElseThrow(
+                () ->
+                    new RestoreException(
+                        "no complete backup of '"
+                            + source
+                            + "' lies before restore point '"
+                            + p.name()
+                            + "'"));
+    return new Chosen(m, p, rp, "restore point " + rp.name() + " from backup " + m.name());
   }
 
   private static String names(List<BackupManifest> ms) {

@@ -33,10 +33,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * them as after a lost status (fence, choose). Runs while the context starts (before the HTTP
  * server listens and before {@code ReplicaStartup} reads the stored state); a failure stops the
  * server with the reason, and nothing is served.
+ *
+ * <p>Decide apart from do: what to plan, whether a base matches, which segments to read and what to
+ * do with each archived entry are {@link RestoreRules}' functions over values; this class only
+ * reads the store and writes the shard.
  */
 @Context
 public class BackupRestorer {
@@ -96,180 +100,191 @@ public class BackupRestorer {
     restore(m);
   }
 
+  /**
+   * The restore as a table of contents: the target (planned as the operator planned it), the base
+   * manifest, the base loaded and verified, the archive replayed to the target, the ranges owned as
+   * planned, then the role saved and the report written. The decisions are the static functions
+   * below, over values; this method and its steps only read and write.
+   */
   private void restore(ShardMeta m) throws IOException {
     String source = settings.restoreSource();
-    String backup = settings.restoreBackup();
     String shard = settings.restoreShard();
-    if (shard == null || shard.isBlank()) {
+    if (!RestoreRules.present(shard)) {
       throw new IllegalStateException("a restore needs shardeddb.backup.restore-shard");
     }
     BackupStore bs = stores.get();
     // Only an archive whose owner marker names one incarnation (docs/backup.md): never another's.
     new BackupCatalog(bs, source).owner();
-    long toLsn = settings.restoreToLsn();
-    long toTime = settings.restoreToTime();
-    boolean point = settings.restorePoint() != null && !settings.restorePoint().isBlank();
-    RestorePlan.Shard planned = null;
-    if (point || (present(backup) ? toLsn < 0 && toTime < 0 : settings.restoreTime() >= 0)) {
-      // The same plan the operator checked before creating this database (RestorePlanner): the
-      // objects it reads are immutable, so every replica arrives at the same one. (An explicit
-      // restore-to-lsn or -time with a backup is a test's direct replay, planned by nobody.)
-      RestoreTarget target =
-          point
-              ? new RestoreTarget.Point(settings.restorePoint())
-              : present(backup)
-                  ? new RestoreTarget.Backup(backup)
-                  : new RestoreTarget.Time(settings.restoreTime());
-      RestorePlan plan = new BackupCatalog(bs, source).plan(target);
-      planned = plan.shard(shard);
-      if (planned == null) {
-        throw new IllegalStateException(
-            "the restore plan ("
-                + plan.summary()
-                + ") has no "
-                + shard
-                + ": the layout at the target is "
-                + plan.layout());
-      }
-      backup = plan.base().name();
-      toLsn = planned.toLsn();
-      toTime = planned.toTimeMillis();
-    }
-    String backupName = backup;
-    BackupManifest manifest =
-        bs.get(BackupKeys.manifest(source, backup))
-            .map(b -> BackupJson.read(b, BackupManifest.class))
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "backup '"
-                            + backupName
-                            + "' of database '"
-                            + source
-                            + "' is not in "
-                            + bs.settings().describe()));
-    ShardBaseBackup base = manifest.shard(shard);
-    boolean emptyBase = planned != null && planned.emptyBase();
-    if (base == null && !emptyBase) {
+    RestoreRules.Target target = target(bs, source, shard);
+    BackupManifest manifest = manifest(bs, source, target.backup());
+    ShardBaseBackup inManifest = manifest.shard(shard);
+    if (inManifest == null && !target.emptyBase()) {
       throw new IllegalStateException(
-          "backup '" + backup + "' has no shard " + shard + " (it has " + manifest.layout() + ")");
+          "backup '"
+              + target.backup()
+              + "' has no shard "
+              + shard
+              + " (it has "
+              + manifest.layout()
+              + ")");
     }
     LOG.info(
         "{}: restoring {} from {} of {}",
         ctx.name(),
         shard,
-        emptyBase ? "an empty base (created after backup " + backup + ")" : "backup " + backup,
+        target.emptyBase()
+            ? "an empty base (created after backup " + target.backup() + ")"
+            : "backup " + target.backup(),
         source);
-    UserTable table;
-    long baseLsn;
-    long baseEpoch;
-    String baseChecksum;
-    if (emptyBase) {
-      // 1. A shard a split created after the base backup: it began empty, owning nothing (as the
-      // operator configures a move's new destination), with the database's schema and sharding.
-      ShardConfig like =
-          json.readValue(manifest.shards().getFirst().configJson(), ShardConfig.class);
-      KeyRange at = planned.owned().getFirst();
-      configs.adopt(
-          new ShardConfig(shard, like.schema(), at.low(), at.size(), like.sharding(), List.of()),
-          true);
-      table = ctx.requireTable();
-      store.beginCopy(table);
-      store.finishCopy(0, 0, 0);
-      baseLsn = 0;
-      baseEpoch = 0;
-      baseChecksum = checksum(table)[1];
-    } else {
-      SnapshotHeader header = loadBase(bs, base);
-      table = ctx.requireTable();
-      String[] baseSum = checksum(table);
-      if (!baseSum[1].equals(base.checksum()) || Long.parseLong(baseSum[0]) != base.rows()) {
-        throw new IllegalStateException(
-            "restored base of "
-                + shard
-                + " does not match the manifest: "
-                + baseSum[0]
-                + " rows, checksum "
-                + baseSum[1]
-                + "; manifest: "
-                + base.rows()
-                + " rows, checksum "
-                + base.checksum());
-      }
-      baseLsn = header.lsn();
-      baseEpoch = header.epoch();
-      baseChecksum = base.checksum();
+    Base base =
+        target.emptyBase()
+            ? emptyBase(shard, manifest, target.planned())
+            : verifiedBase(bs, shard, inManifest);
+    Replayed replayed =
+        target.replays()
+            ? replay(bs, source, shard, base, target)
+            : new Replayed(base.lsn(), base.epoch(), ctx.requireConfig());
+    if (target.planned() != null && target.planned().owned() != null) {
+      ownAsPlanned(shard, replayed.config(), target.planned());
     }
-    // 2. The archive after the snapshot, up to the target.
-    long applied = baseLsn;
-    long lastEpoch = baseEpoch;
-    long chainEpoch = baseEpoch;
-    ShardConfig config = ctx.requireConfig();
-    if (toLsn >= 0 || toTime >= 0) {
-      List<long[]> segments = new ArrayList<>();
-      List<String> keys = new ArrayList<>();
-      for (String k : bs.list(BackupKeys.walPrefix(source, shard))) {
-        long[] range = BackupKeys.segmentRange(k);
-        if (range != null && range[1] > applied) {
-          segments.add(new long[] {range[0], range[1], keys.size()});
-          keys.add(k);
-        }
+    finish(m, bs, source, shard, target, base, replayed);
+  }
+
+  /**
+   * The target: the same plan the operator checked before creating this database (RestorePlanner);
+   * the objects it reads are immutable, so every replica arrives at the same one.
+   */
+  private RestoreRules.Target target(BackupStore bs, String source, String shard) {
+    Optional<RestoreTarget> toPlan =
+        RestoreRules.toPlan(
+            settings.restoreBackup(),
+            settings.restoreToLsn(),
+            settings.restoreToTime(),
+            settings.restorePoint(),
+            settings.restoreTime());
+    if (toPlan.isEmpty()) {
+      return new RestoreRules.Target(
+          settings.restoreBackup(), settings.restoreToLsn(), settings.restoreToTime(), null);
+    }
+    return RestoreRules.Target.planned(shard, new BackupCatalog(bs, source).plan(toPlan.get()));
+  }
+
+  private static BackupManifest manifest(BackupStore bs, String source, String backup) {
+    return bs.get(BackupKeys.manifest(source, backup))
+        .map(b -> BackupJson.read(b, BackupManifest.class))
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "backup '"
+                        + backup
+                        + "' of database '"
+                        + source
+                        + "' is not in "
+                        + bs.settings().describe()));
+  }
+
+  /** The table as its base left it: the snapshot's LSN and epoch, and its checksum. */
+  record Base(UserTable table, long lsn, long epoch, String checksum) {}
+
+  /**
+   * 1. A shard a split created after the base backup: it began empty, owning nothing (as the
+   * operator configures a move's new destination), with the database's schema and sharding.
+   */
+  private Base emptyBase(String shard, BackupManifest manifest, RestorePlan.Shard planned)
+      throws IOException {
+    ShardConfig like = json.readValue(manifest.shards().getFirst().configJson(), ShardConfig.class);
+    KeyRange at = planned.owned().getFirst();
+    configs.adopt(
+        new ShardConfig(shard, like.schema(), at.low(), at.size(), like.sharding(), List.of()),
+        true);
+    UserTable table = ctx.requireTable();
+    store.beginCopy(table);
+    store.finishCopy(0, 0, 0);
+    return new Base(table, 0, 0, checksum(table).sha256());
+  }
+
+  /** 1. The base snapshot loaded, and refused unless it matches the manifest. */
+  private Base verifiedBase(BackupStore bs, String shard, ShardBaseBackup base) throws IOException {
+    SnapshotHeader header = loadBase(bs, base);
+    UserTable table = ctx.requireTable();
+    RestoreRules.requireMatches(shard, base, checksum(table));
+    return new Base(table, header.lsn(), header.epoch(), base.checksum());
+  }
+
+  /** Where the replay stands: the last LSN applied, its epoch, the config it left. */
+  record Replayed(long applied, long lastEpoch, ShardConfig config) {}
+
+  /** 2. The archive after the base, up to the target, through a secondary's apply path. */
+  private Replayed replay(
+      BackupStore bs, String source, String shard, Base base, RestoreRules.Target target)
+      throws IOException {
+    Replayed at = new Replayed(base.lsn(), base.epoch(), ctx.requireConfig());
+    long chainEpoch = base.epoch();
+    List<LogEntry> batch = new ArrayList<>();
+    boolean done = false;
+    for (RestoreRules.Segment seg :
+        RestoreRules.segmentsAfter(bs.list(BackupKeys.walPrefix(source, shard)), at.applied())) {
+      if (done || seg.last() <= at.applied()) {
+        continue;
       }
-      segments.sort(Comparator.comparingLong(s -> s[0]));
-      List<LogEntry> batch = new ArrayList<>();
-      boolean done = false;
-      for (long[] seg : segments) {
-        if (done || seg[1] <= applied) {
-          continue;
-        }
-        try (InputStream in = bs.open(keys.get((int) seg[2]));
-            BufferedReader r =
-                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            ArchivedEntry a = json.readValue(line, ArchivedEntry.class);
-            LogEntry e = a.entry();
-            long next = applied + batch.size() + 1;
-            if (e.lsn() < next) {
-              continue;
-            }
-            if ((toLsn >= 0 && e.lsn() > toLsn) || (toTime >= 0 && a.t() > toTime)) {
-              done = true;
-              break;
-            }
-            if (e.lsn() != next) {
-              throw new IllegalStateException(
-                  "the archive of " + shard + " has a gap: lsn " + next + " is missing");
-            }
-            chainEpoch = epochAfter(shard, chainEpoch, e);
-            batch.add(e);
+      try (InputStream in = bs.open(seg.key());
+          BufferedReader r =
+              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while (!done && (line = r.readLine()) != null) {
+          ArchivedEntry a = json.readValue(line, ArchivedEntry.class);
+          long next = at.applied() + batch.size() + 1;
+          RestoreRules.Take take =
+              RestoreRules.take(shard, a, next, target.toLsn(), target.toTime());
+          done = take == RestoreRules.Take.STOP;
+          if (take == RestoreRules.Take.APPLY) {
+            chainEpoch = epochAfter(shard, chainEpoch, a.entry());
+            batch.add(a.entry());
             if (batch.size() >= CHUNK) {
-              config = store.applyReplicated(table, batch, config, configs::write);
-              applied = batch.getLast().lsn();
-              lastEpoch = batch.getLast().epoch();
+              at = apply(at, base.table(), batch);
               batch = new ArrayList<>();
             }
           }
         }
       }
-      if (!batch.isEmpty()) {
-        config = store.applyReplicated(table, batch, config, configs::write);
-        applied = batch.getLast().lsn();
-        lastEpoch = batch.getLast().epoch();
-      }
-      if (toLsn >= 0 && applied < toLsn) {
-        throw new IllegalStateException(
-            "the archive of " + shard + " ends at lsn " + applied + ", short of " + toLsn);
-      }
-      ctx.configure(config);
     }
-    if (planned != null && planned.owned() != null) {
-      ownAsPlanned(shard, config, planned);
+    if (!batch.isEmpty()) {
+      at = apply(at, base.table(), batch);
     }
-    // 3. The highest epoch any restored entry carries is this replica's epoch, so the election
-    // that follows fences above it and every new entry's epoch exceeds every restored one.
+    if (target.toLsn() >= 0 && at.applied() < target.toLsn()) {
+      throw new IllegalStateException(
+          "the archive of "
+              + shard
+              + " ends at lsn "
+              + at.applied()
+              + ", short of "
+              + target.toLsn());
+    }
+    ctx.configure(at.config());
+    return at;
+  }
+
+  private Replayed apply(Replayed at, UserTable table, List<LogEntry> batch) {
+    ShardConfig config = store.applyReplicated(table, batch, at.config(), configs::write);
+    return new Replayed(batch.getLast().lsn(), batch.getLast().epoch(), config);
+  }
+
+  /**
+   * 4. The highest epoch any restored entry carries is this replica's epoch, so the election that
+   * follows fences above it and every new entry's epoch exceeds every restored one; then the
+   * report, for the operator to compare the replicas.
+   */
+  private void finish(
+      ShardMeta m,
+      BackupStore bs,
+      String source,
+      String shard,
+      RestoreRules.Target target,
+      Base base,
+      Replayed replayed)
+      throws IOException {
     store.saveRole(
-        Math.max(lastEpoch, m.epoch()),
+        Math.max(replayed.lastEpoch(), m.epoch()),
         Role.None.name(),
         null,
         null,
@@ -277,21 +292,21 @@ public class BackupRestorer {
         m.writeQuorum(),
         m.specReplicas(),
         null);
-    String[] sum = checksum(table);
+    RestoreRules.TableSum sum = checksum(base.table());
     RestoreReport report =
         new RestoreReport(
             shard,
             ctx.name(),
             source,
-            backup,
-            baseLsn,
-            baseChecksum,
+            target.backup(),
+            base.lsn(),
+            base.checksum(),
             true,
-            applied,
-            Long.parseLong(sum[0]),
-            sum[1],
+            replayed.applied(),
+            sum.rows(),
+            sum.sha256(),
             System.currentTimeMillis());
-    if (settings.database() != null && !settings.database().isBlank()) {
+    if (RestoreRules.present(settings.database())) {
       bs.putBytes(
           RestoreReport.key(settings.database(), shard, ctx.name()),
           json.writeValueAsBytes(report));
@@ -300,10 +315,10 @@ public class BackupRestorer {
         "{}: restored {} to lsn {} ({} rows, checksum {}) from backup {} of {}",
         ctx.name(),
         shard,
-        applied,
-        sum[0],
-        sum[1],
-        backup,
+        replayed.applied(),
+        sum.rows(),
+        sum.sha256(),
+        target.backup(),
         source);
   }
 
@@ -392,12 +407,8 @@ public class BackupRestorer {
     }
   }
 
-  private static boolean present(String s) {
-    return s != null && !s.isBlank();
-  }
-
   /** Row count and SHA-256 as {@code /checksum} computes them. */
-  private String[] checksum(UserTable table) {
+  private RestoreRules.TableSum checksum(UserTable table) {
     try (Snapshot snap = store.openSnapshot(table)) {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       long n = 0;
@@ -408,7 +419,7 @@ public class BackupRestorer {
           n++;
         }
       }
-      return new String[] {Long.toString(n), HexFormat.of().formatHex(md.digest())};
+      return new RestoreRules.TableSum(n, HexFormat.of().formatHex(md.digest()));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
