@@ -53,7 +53,7 @@ public final class Assemble {
       Path tar = root.resolve(name).resolve("target/image").resolve(name + ".tar");
       require(tar, "build with -Pimages");
       Files.copy(tar, images.resolve(name + "-" + version + ".tar"));
-      writeSbom(root.resolve(name), sbom.resolve(name + "-" + version + ".cdx.json"));
+      writeSbom(root.resolve(name), version, sbom.resolve(name + "-" + version + ".cdx.json"));
     }
 
     Path work = Files.createTempDirectory("chart-release");
@@ -80,16 +80,16 @@ public final class Assemble {
         plugin.resolve("sdb.yaml"),
         KrewManifest.render(
             version, archive.getFileName().toString(), Checksums.sha256(archive), downloadBase));
-    writeSbom(root.resolve("cli"), sbom.resolve("kubectl-sdb-" + version + ".cdx.json"));
+    writeSbom(root.resolve("cli"), version, sbom.resolve("kubectl-sdb-" + version + ".cdx.json"));
 
     Files.writeString(out.resolve("SHA256SUMS"), Checksums.sums(out));
     System.out.print(Files.readString(out.resolve("SHA256SUMS")));
   }
 
-  private static void writeSbom(Path module, Path to) throws IOException {
+  private static void writeSbom(Path module, String version, Path to) throws IOException {
     Path bom = module.resolve("target/bom.json");
-    require(bom, "build with -Prelease (the CycloneDX plugin)");
-    Files.writeString(to, SbomFilter.without(Files.readString(bom), LEFT_OUT));
+    require(bom, "build with -Prelease, online (the CycloneDX plugin does not run offline)");
+    Files.writeString(to, SbomFilter.forRelease(Files.readString(bom), LEFT_OUT, version));
   }
 
   private static void require(Path file, String hint) {

