@@ -7,7 +7,8 @@
 # (e.g. eclipse-temurin:21-jre where a registry is reachable) instead of building the local one.
 source "$(dirname "$0")/../cluster/lib.sh"
 out=${1:-$STATE/images}
-version=${SHARDEDDB_IMAGE_TAG:-0.1.0}
+# The project's one version: the chart's appVersion (helm's ImageDefaultsTest keeps it the root pom's).
+version=${SHARDEDDB_IMAGE_TAG:-$(sed -n 's/^appVersion: *"\(.*\)"$/\1/p' "$REPO_DIR/helm/shardeddb-operator/Chart.yaml")}
 cache="$K8S_CACHE/images"
 mkdir -p "$out" "$cache"
 ensure_packages umoci skopeo rsync jq

@@ -63,15 +63,33 @@ class ImageDefaultsTest {
 
   @Test
   void theImagesTheMavenBuildMakesAreTheOnesTheOperatorAndChartName() throws Exception {
+    // The project's one version: the root pom's without -SNAPSHOT (build-helper), passed here.
+    String version = System.getProperty("shardeddb.version");
+    assertThat(version).as("surefire passes the build's version").matches("\\d+\\.\\d+\\.\\d+.*");
     String pom = Files.readString(this.chart.repoRoot().resolve("pom.xml"));
     String repository = property(pom, "images.repository");
-    String tag = property(pom, "images.tag");
+    assertThat(property(pom, "images.tag")).isEqualTo("${shardeddb.version}");
     String chartYaml =
         Files.readString(this.chart.repoRoot().resolve("helm/shardeddb-operator/Chart.yaml"));
 
-    assertThat(Images.DEFAULTS.shardServer()).isEqualTo(repository + "/shard-server:" + tag);
-    assertThat(Images.DEFAULTS.router()).isEqualTo(repository + "/router:" + tag);
-    assertThat(chartYaml).contains("appVersion: \"" + tag + "\"");
+    assertThat(Images.DEFAULTS.shardServer()).isEqualTo(repository + "/shard-server:" + version);
+    assertThat(Images.DEFAULTS.router()).isEqualTo(repository + "/router:" + version);
+    // The release writes this version into the packaged chart (release/ChartRelease); the source
+    // chart, which `helm install ./helm/shardeddb-operator` uses, must say the same.
+    assertThat(chartYaml).containsPattern("(?m)^version: " + Pattern.quote(version) + "$");
+    assertThat(chartYaml).contains("appVersion: \"" + version + "\"");
+  }
+
+  @Test
+  void theDataPlaneImagesFollowTheChartsAppVersion() throws Exception {
+    String values =
+        Files.readString(this.chart.repoRoot().resolve("helm/shardeddb-operator/values.yaml"));
+    // Empty tags: a `helm upgrade --reuse-values` to a newer chart moves the router and shard
+    // pods with the operator instead of keeping the old release's tags.
+    assertThat(values)
+        .containsPattern("(?m)^  router:\\n    repository: shardeddb/router\\n    tag: \"\"$")
+        .containsPattern(
+            "(?m)^  shardServer:\\n    repository: shardeddb/shard-server\\n    tag: \"\"$");
   }
 
   private static String property(String pom, String name) {

@@ -32,9 +32,34 @@ public record Images(String shardServer, String router, String mysql, List<Strin
   /** Env var naming the MySQL image. */
   public static final String MYSQL_ENV = "SHARDEDDB_MYSQL_IMAGE";
 
+  /**
+   * The project's one version (the root pom's, without {@code -SNAPSHOT}), which the build writes
+   * into {@code release.properties}: the tag of this release's router and shard-server images.
+   */
+  public static final String VERSION = releaseVersion();
+
   /** The images of this release, used when the environment names none. */
   public static final Images DEFAULTS =
-      new Images("shardeddb/shard-server:0.1.0", "shardeddb/router:0.1.0", "mysql:8.4");
+      new Images("shardeddb/shard-server:" + VERSION, "shardeddb/router:" + VERSION, "mysql:8.4");
+
+  private static String releaseVersion() {
+    java.util.Properties p = new java.util.Properties();
+    try (var in = Images.class.getResourceAsStream("release.properties")) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "release.properties is missing from the operator's classes: build with Maven");
+      }
+      p.load(in);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String v = p.getProperty("version", "");
+    if (!v.matches("[0-9A-Za-z][0-9A-Za-z.+-]*")) {
+      throw new IllegalStateException(
+          "release.properties holds no version (\"" + v + "\"): the build did not filter it");
+    }
+    return v;
+  }
 
   /** These images with the database's own ({@code spec.images}) where it names one. */
   public Images overriddenBy(ImagesSpec spec) {

@@ -39,7 +39,7 @@ class RouterModelTest {
 
     assertThat(d.getMetadata().getName()).isEqualTo("students-router");
     assertThat(d.getSpec().getReplicas()).isEqualTo(2);
-    assertThat(router.getImage()).isEqualTo("shardeddb/router:0.1.0");
+    assertThat(router.getImage()).isEqualTo("shardeddb/router:" + Images.VERSION);
     assertThat(router.getPorts().get(0).getContainerPort()).isEqualTo(8080);
     assertThat(router.getPorts().get(0).getName()).isEqualTo("http");
     assertThat(router.getPorts().get(1).getContainerPort()).isEqualTo(3306);
@@ -223,7 +223,7 @@ class RouterModelTest {
     Images images = Images.fromEnvironment(Map.of(Images.ROUTER_ENV, "registry/router:9"));
 
     assertThat(images.router()).isEqualTo("registry/router:9");
-    assertThat(images.shardServer()).isEqualTo("shardeddb/shard-server:0.1.0");
+    assertThat(images.shardServer()).isEqualTo("shardeddb/shard-server:" + Images.VERSION);
     assertThat(images.mysql()).isEqualTo("mysql:8.4");
   }
 

