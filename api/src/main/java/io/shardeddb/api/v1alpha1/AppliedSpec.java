@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.shardeddb.protocol.topology.Sharding;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -33,7 +34,33 @@ public record AppliedSpec(
     @JsonPropertyDescription(
             "How keys map to points (Range or Hash); absent in statuses written before it existed"
                 + " (Range).")
-        Sharding sharding) {
+        Sharding sharding,
+    @JsonPropertyDescription(
+            "The published layout's generation: raised by one each time the layout (shards)"
+                + " changes. Routers put it in the session tokens of writes, so a router whose"
+                + " layout is older than a client's token does not trust its own routing for that"
+                + " session. Absent: 0.")
+        Long layoutGeneration) {
+
+  /** An applied spec of layout generation 0. */
+  public AppliedSpec(
+      SchemaSpec schema,
+      List<AppliedShard> shards,
+      String storageSize,
+      String storageClassName,
+      String routerTokenSecret,
+      String mysqlSecret,
+      Sharding sharding) {
+    this(
+        schema,
+        shards,
+        storageSize,
+        storageClassName,
+        routerTokenSecret,
+        mysqlSecret,
+        sharding,
+        null);
+  }
 
   /** An applied spec that does not record the sharding (Range). */
   public AppliedSpec(
@@ -46,16 +73,44 @@ public record AppliedSpec(
     this(schema, shards, storageSize, storageClassName, routerTokenSecret, mysqlSecret, null);
   }
 
-  /** This applied spec with another published layout. */
-  public AppliedSpec withShards(List<AppliedShard> published) {
+  /**
+   * This applied spec with the published layout {@code published}, following {@code previous} (the
+   * status's applied spec before, null when none): the layout generation is the previous one when
+   * the layout is the same, else one more. The one place the generation is decided.
+   */
+  public AppliedSpec withLayout(List<AppliedShard> published, AppliedSpec previous) {
+    long before = previous == null ? 0 : previous.layoutGenerationOrZero();
+    boolean same =
+        previous != null
+            && new HashSet<>(previous.shardsOrEmpty()).equals(new HashSet<>(published));
+    long generation = same ? before : before + 1;
     return new AppliedSpec(
-        schema, published, storageSize, storageClassName, routerTokenSecret, mysqlSecret, sharding);
+        schema,
+        published,
+        storageSize,
+        storageClassName,
+        routerTokenSecret,
+        mysqlSecret,
+        sharding,
+        generation == 0 ? null : generation);
   }
 
   /** This applied spec with another volume size. */
   public AppliedSpec withStorageSize(String size) {
     return new AppliedSpec(
-        schema, shards, size, storageClassName, routerTokenSecret, mysqlSecret, sharding);
+        schema,
+        shards,
+        size,
+        storageClassName,
+        routerTokenSecret,
+        mysqlSecret,
+        sharding,
+        layoutGeneration);
+  }
+
+  /** The layout generation, 0 when not recorded. */
+  public long layoutGenerationOrZero() {
+    return layoutGeneration == null ? 0 : layoutGeneration;
   }
 
   /** The sharding, Range when not recorded. */

@@ -85,7 +85,8 @@ final class AggregateStep {
     // The workflow applied this spec: its fixed fields are the ones later specs are held to. The
     // shards are the published layout, which only a cut-over changes.
     AppliedSpec applied =
-        SpecValidator.appliedOf(sdb).withShards(Layouts.toApplied(reshard.published()));
+        SpecValidator.appliedOf(sdb)
+            .withLayout(Layouts.toApplied(reshard.published()), previous.applied());
     if (volumes.notTakenUp() && previous.applied() != null) {
       // Not taken up (unsupported, or a rolling rebuild not finished): the spec may go back to the
       // size the volumes have.

@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
  * between <em>existing</em> shards. Range [50, 100) moved from sh1 to sh2; sh1's secondary {@code
  * s2} was cut off from its primary before the move's fence reached it, so it still owns [0, 100)
  * and holds key 70's old row, and its heartbeat still says Ready. The client writes key 70 through
- * router B (the new layout: it lands on sh2, token {@code sh2:1@1}), then reads it through router A,
- * whose layout is still the old one: key 70 routes to sh1, whose shards and epochs A's layout has
- * (sh2 at the same epoch), the token names no sh1 entry, and {@code s2} owns the range A tells it —
- * so before the fix A let {@code s2} answer the old row. The token now carries the layout generation
- * of the write ({@code status.applied.layoutGeneration}, the same for every router); A's layout is
- * older than the client's, so A waits for a newer one and otherwise reads at the primary, which
- * refuses the moved key (421) until A's layout moves it to sh2.
+ * router B (the new layout: it lands on sh2, token {@code sh2:1@1}), then reads it through router
+ * A, whose layout is still the old one: key 70 routes to sh1, whose shards and epochs A's layout
+ * has (sh2 at the same epoch), the token names no sh1 entry, and {@code s2} owns the range A tells
+ * it — so before the fix A let {@code s2} answer the old row. The token now carries the layout
+ * generation of the write ({@code status.applied.layoutGeneration}, the same for every router); A's
+ * layout is older than the client's, so A waits for a newer one and otherwise reads at the primary,
+ * which refuses the moved key (421) until A's layout moves it to sh2.
  */
 class SessionAcrossRoutersTest {
   FakeShardServer sh1Primary;
@@ -133,9 +133,7 @@ class SessionAcrossRoutersTest {
     sh1CutOff.seen.clear();
 
     Http.Reply written =
-        routerB
-            .http()
-            .send("PUT", "/update", "{\"Stud_id\":70,\"data\":{\"Stud_name\":\"new\"}}");
+        routerB.http().send("PUT", "/update", "{\"Stud_id\":70,\"data\":{\"Stud_name\":\"new\"}}");
     assertThat(written.status()).as(written.text()).isEqualTo(200);
     String token = written.json().get("session").asText();
     assertThat(sh2Primary.rows.get(70L)).containsEntry("Stud_name", "new");
@@ -163,9 +161,7 @@ class SessionAcrossRoutersTest {
     sh1CutOff.own(List.of(new PointRange(0, 50))); // caught up: it holds the fence
     put(routerA, after(2));
     Http.Reply written =
-        routerB
-            .http()
-            .send("POST", "/write", "{\"data\":[{\"Stud_id\":20,\"Stud_name\":\"x\"}]}");
+        routerB.http().send("POST", "/write", "{\"data\":[{\"Stud_id\":20,\"Stud_name\":\"x\"}]}");
     assertThat(written.status()).as(written.text()).isEqualTo(200);
     String token = written.json().get("session").asText();
     // Router A's layout is as new as the write's: the secondary may serve the session.
