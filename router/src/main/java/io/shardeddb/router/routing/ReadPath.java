@@ -163,7 +163,7 @@ public class ReadPath {
    * {@code session} names, at its epoch or a later one.
    */
   boolean knows(RoutingTable table, SessionToken session) {
-    if (table.topology().layoutGeneration() < layoutOf(session)) {
+    if (table.topology().layoutGeneration() < session.layout()) {
       return false;
     }
     for (Map.Entry<String, SessionToken.Position> e : session.byShard().entrySet()) {
@@ -497,15 +497,6 @@ public class ReadPath {
         .stream()
         .limit(2)
         .toList();
-  }
-
-  /**
-   * The layout generation {@code session}'s writes were routed by, which the router's layout must
-   * have reached before its routing is trusted for the session. Only the simulator's mutations
-   * override it (0: any layout will do, as before the fix: docs/safety.md).
-   */
-  protected long layoutOf(SessionToken session) {
-    return session.layout();
   }
 
   /**
