@@ -135,6 +135,11 @@ final class MoveClient {
   private static final int RECENT = 8;
 
   private SimRouter router;
+
+  /** A second router this client reads every other session read through (null: none). */
+  private SimRouter sessionsAlso;
+
+  private long sessionReads;
   private final List<Long> acked = new ArrayList<>();
   private final Map<Long, Integer> updates = new HashMap<>();
   private int inserted;
@@ -170,6 +175,11 @@ final class MoveClient {
     return router;
   }
 
+  /** Reads every other session read through {@code other} too (null: only its own router). */
+  void readSessionsAlsoThrough(SimRouter other) {
+    this.sessionsAlso = other;
+  }
+
   /** Puts this client behind {@code router} (before it starts). */
   void useRouter(SimRouter router) {
     this.router = router;
@@ -178,6 +188,9 @@ final class MoveClient {
   void start() {
     writing = true;
     router.start();
+    if (sessionsAlso != null) {
+      sessionsAlso.start();
+    }
     scheduler.after(1 + scheduler.random().nextInt(20), this::next);
   }
 
@@ -297,10 +310,13 @@ final class MoveClient {
     Read rd = new Read(key, level, scheduler.now());
     reads.add(rd);
     reading = rd;
-    router
-        .reads()
-        .read(router.table(), new KeyRange(key, key), level, session)
-        .flatMap(rr -> rr.pages().collectList().map(pages -> served(rd, rr, pages)))
+    SimRouter via =
+        level == ReadConsistency.SESSION && sessionsAlso != null && sessionReads++ % 2 == 1
+            ? sessionsAlso
+            : router;
+    via.reads()
+        .read(via.table(), new KeyRange(key, key), level, session)
+        .flatMap(rr -> rr.pages().collectList().map(pages -> served(via, rd, rr, pages)))
         .subscribe(
             pages -> {
               List<Map<String, Object>> rows = pages.stream().flatMap(List::stream).toList();
@@ -315,7 +331,7 @@ final class MoveClient {
   }
 
   /** Notes who answered {@code rd} (one shard: one key). */
-  private <T> T served(Read rd, ReadPath.RangeRead rr, T pages) {
+  private <T> T served(SimRouter via, Read rd, ReadPath.RangeRead rr, T pages) {
     rr.servedBy().values().stream()
         .flatMap(java.util.Set::stream)
         .findFirst()
@@ -324,7 +340,7 @@ final class MoveClient {
               rd.servedBy = r;
               rd.fromSecondary =
                   rr.shardsQueried().stream()
-                      .map(id -> router.table().topology().shard(id))
+                      .map(id -> via.table().topology().shard(id))
                       .flatMap(java.util.Optional::stream)
                       .noneMatch(t -> r.equals(t.primary()));
             });

@@ -110,6 +110,17 @@ public final class MoveSimulation {
   private final Resharder resharder;
   private final Map<String, PointRange> initial = new LinkedHashMap<>();
   private Map<String, PointRange> published;
+
+  /**
+   * The published layout's generation, raised at each change of {@link #published} (as the
+   * operator's {@code status.applied.layoutGeneration}): the routers' layouts carry it, and so do
+   * the session tokens of the writes they route.
+   */
+  private long layoutGeneration = 1;
+
+  /** Whether clients read their sessions through the other router as well (a session moving). */
+  private boolean sessionsAcrossRouters;
+
   private Map<String, PointRange> target;
   private MoveStatus inFlight;
   private int moverIncarnation;
@@ -216,6 +227,7 @@ public final class MoveSimulation {
         scheduler,
         network,
         () -> published,
+        () -> layoutGeneration,
         shard -> loops.get(shard).status(),
         refreshMillis,
         sharding,
@@ -236,6 +248,25 @@ public final class MoveSimulation {
     return c;
   }
 
+  /**
+   * Clients also read their sessions through the other router (every other session read): a session
+   * that moves between a router with a fresh layout and one whose layout is behind (safety review
+   * 2026-11-26 #5).
+   */
+  MoveSimulation sessionsAcrossRouters() {
+    sessionsAcrossRouters = true;
+    wireSessions();
+    return this;
+  }
+
+  private void wireSessions() {
+    for (int i = 0; i < clients.size(); i++) {
+      clients
+          .get(i)
+          .readSessionsAlsoThrough(sessionsAcrossRouters ? routers.get((i + 1) % 2) : null);
+    }
+  }
+
   /** Every router breaks {@code mutation}'s request-id rule on purpose. */
   MoveSimulation routersBreaking(SimRouter.Mutation mutation) {
     routerMutation = mutation;
@@ -247,6 +278,7 @@ public final class MoveSimulation {
     for (int i = 0; i < clients.size(); i++) {
       clients.get(i).useRouter(routers.get(i % 2));
     }
+    wireSessions();
     return this;
   }
 
@@ -656,12 +688,22 @@ public final class MoveSimulation {
       return;
     }
     // The status written at the end of the reconciler's pass.
-    published = out.published();
+    publishLayout(out.published());
     if (out.move() != null) {
       inFlight = out.move();
     }
     scheduler.afterOutsideWaits(
         out.fenceHeld() ? Resharder.FENCE_RECHECK.toMillis() : PASS, () -> moverPass(inc));
+  }
+
+  /**
+   * Publishes {@code layout}: a different one gets the next generation (AppliedSpec.withLayout).
+   */
+  private void publishLayout(Map<String, PointRange> layout) {
+    if (!layout.equals(published)) {
+      layoutGeneration++;
+    }
+    published = Map.copyOf(layout);
   }
 
   /** The status as the move recorder: written at once (the reconciler's status writes). */
@@ -685,7 +727,7 @@ public final class MoveSimulation {
         if (!basis.equals(published)) {
           throw new ShardServerException("the published layout changed", 409, null);
         }
-        published = Map.copyOf(layout);
+        publishLayout(layout);
         inFlight = move;
         log(scheduler.now(), "published " + new TreeMap<>(layout));
       }

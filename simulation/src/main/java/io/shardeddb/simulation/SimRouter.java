@@ -43,6 +43,7 @@ import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -89,6 +90,8 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
   private final io.shardeddb.simulation.Scheduler scheduler;
   private final Network network;
   private final Supplier<Map<String, PointRange>> published;
+  private final LongSupplier layoutGeneration;
+  private long generationSeen;
   private final Function<String, ShardStatus> statusOf;
   private final long refreshMillis;
   private final Sharding sharding;
@@ -132,6 +135,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       io.shardeddb.simulation.Scheduler scheduler,
       Network network,
       Supplier<Map<String, PointRange>> published,
+      LongSupplier layoutGeneration,
       Function<String, ShardStatus> statusOf,
       long refreshMillis,
       Sharding sharding,
@@ -142,6 +146,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
     this.scheduler = scheduler;
     this.network = network;
     this.published = published;
+    this.layoutGeneration = layoutGeneration;
     this.statusOf = statusOf;
     this.refreshMillis = refreshMillis;
     this.sharding = sharding;
@@ -273,11 +278,15 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
    */
   private void refresh() {
     Map<String, PointRange> layout = new TreeMap<>(published.get());
+    long generation = layoutGeneration.getAsLong();
     Map<String, ShardStatus> statuses = new TreeMap<>();
     layout.keySet().forEach(s -> statuses.put(s, statusOf.apply(s)));
-    if (!layout.equals(layoutSeen) || !statuses.equals(statusSeen)) {
+    if (!layout.equals(layoutSeen)
+        || !statuses.equals(statusSeen)
+        || generation != generationSeen) {
       layoutSeen = layout;
       statusSeen = statuses;
+      generationSeen = generation;
       List<ShardTopology> shards = new ArrayList<>();
       layout.forEach(
           (id, range) -> {
@@ -302,7 +311,8 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
                   WriteQuorum.Majority,
                   shards,
                   Map.of(),
-                  sharding));
+                  sharding,
+                  generation));
     }
     live(refreshMillis, this::refresh);
   }

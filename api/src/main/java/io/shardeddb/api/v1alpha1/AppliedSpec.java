@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.shardeddb.protocol.topology.Sharding;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -37,9 +38,15 @@ public record AppliedSpec(
     @JsonPropertyDescription(
             "The version of schema every shard has applied: 1 for the schema the tables were"
                 + " created with, one more for each schema change since (absent: 1).")
-        Long schemaVersion) {
+        Long schemaVersion,
+    @JsonPropertyDescription(
+            "The published layout's generation: raised by one each time the layout (shards)"
+                + " changes. Routers put it in the session tokens of writes, so a router whose"
+                + " layout is older than a client's token does not trust its own routing for that"
+                + " session. Absent: 0.")
+        Long layoutGeneration) {
 
-  /** An applied spec at schema version 1. */
+  /** An applied spec at schema version 1 and layout generation 0. */
   public AppliedSpec(
       SchemaSpec schema,
       List<AppliedShard> shards,
@@ -56,6 +63,7 @@ public record AppliedSpec(
         routerTokenSecret,
         mysqlSecret,
         sharding,
+        null,
         null);
   }
 
@@ -70,7 +78,30 @@ public record AppliedSpec(
     this(schema, shards, storageSize, storageClassName, routerTokenSecret, mysqlSecret, null);
   }
 
-  /** This applied spec with another published layout. */
+  /**
+   * This applied spec with the published layout {@code published}, following {@code previous} (the
+   * status's applied spec before, null when none): the layout generation is the previous one when
+   * the layout is the same, else one more. The one place the generation is decided.
+   */
+  public AppliedSpec withLayout(List<AppliedShard> published, AppliedSpec previous) {
+    long before = previous == null ? 0 : previous.layoutGenerationOrZero();
+    boolean same =
+        previous != null
+            && new HashSet<>(previous.shardsOrEmpty()).equals(new HashSet<>(published));
+    long generation = same ? before : before + 1;
+    return new AppliedSpec(
+        schema,
+        published,
+        storageSize,
+        storageClassName,
+        routerTokenSecret,
+        mysqlSecret,
+        sharding,
+        schemaVersion,
+        generation == 0 ? null : generation);
+  }
+
+  /** This applied spec with another published layout, its generation unchanged. */
   public AppliedSpec withShards(List<AppliedShard> published) {
     return new AppliedSpec(
         schema,
@@ -80,7 +111,8 @@ public record AppliedSpec(
         routerTokenSecret,
         mysqlSecret,
         sharding,
-        schemaVersion);
+        schemaVersion,
+        layoutGeneration);
   }
 
   /** This applied spec with {@code next} as the schema every shard applied, at {@code version}. */
@@ -93,7 +125,8 @@ public record AppliedSpec(
         routerTokenSecret,
         mysqlSecret,
         sharding,
-        version == 1 ? null : version);
+        version == 1 ? null : version,
+        layoutGeneration);
   }
 
   /** The schema version, 1 when not recorded. */
@@ -111,7 +144,13 @@ public record AppliedSpec(
         routerTokenSecret,
         mysqlSecret,
         sharding,
-        schemaVersion);
+        schemaVersion,
+        layoutGeneration);
+  }
+
+  /** The layout generation, 0 when not recorded. */
+  public long layoutGenerationOrZero() {
+    return layoutGeneration == null ? 0 : layoutGeneration;
   }
 
   /** The sharding, Range when not recorded. */

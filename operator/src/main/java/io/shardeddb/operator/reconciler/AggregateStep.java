@@ -88,7 +88,7 @@ final class AggregateStep {
     // shard has applied, which only the schema step changes.
     AppliedSpec applied =
         SpecValidator.appliedOf(sdb)
-            .withShards(Layouts.toApplied(reshard.published()))
+            .withLayout(Layouts.toApplied(reshard.published()), previous.applied())
             .withSchema(schema.applied(), schema.version());
     if (volumes.notTakenUp() && previous.applied() != null) {
       // Not taken up (unsupported, or a rolling rebuild not finished): the spec may go back to the

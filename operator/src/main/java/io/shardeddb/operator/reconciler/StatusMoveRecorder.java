@@ -86,7 +86,7 @@ final class StatusMoveRecorder implements MoveRecorder {
               }
               AppliedSpec applied =
                   (now.applied() == null ? SpecValidator.appliedOf(r) : now.applied())
-                      .withShards(Layouts.toApplied(layout));
+                      .withLayout(Layouts.toApplied(layout), now.applied());
               sent.set(now.withApplied(applied).withResharding(now.reshardingOrEmpty().with(move)));
               r.setStatus(sent.get());
               return r;

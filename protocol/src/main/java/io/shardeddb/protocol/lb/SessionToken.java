@@ -11,8 +11,19 @@ import java.util.TreeMap;
  * (DESIGN §5 rule 9): an LSN alone is not enough, because a returning old primary may hold a
  * different entry at the same LSN. The older form {@code sh1:120} (no epoch) still parses; such a
  * position is checked by LSN alone.
+ *
+ * <p>{@code layout} is the generation of the published layout the writes were routed by ({@code
+ * status.applied.layoutGeneration}, encoded as the entry {@code @layout:7}; 0 and absent when
+ * unknown). A router whose layout is older than it cannot trust its own routing for the session
+ * (safety review 2026-11-26 #5): a range may have moved to a shard the token names, and the old
+ * owner's secondary, cut off before the move's fence reached it, still owns the range and holds
+ * nothing the token asks of it. ({@code @} is in no shard id, so an older router reads the entry as
+ * a shard it does not know and reads the session at the primaries, which is safe.)
  */
-public record SessionToken(Map<String, Position> byShard) {
+public record SessionToken(Map<String, Position> byShard, long layout) {
+
+  /** The entry that carries {@link #layout}. */
+  static final String LAYOUT = "@layout";
 
   /** One shard's position: {@code epoch} 0 when unknown (a token of the older form). */
   public record Position(long epoch, long lsn) implements Comparable<Position> {
@@ -28,6 +39,14 @@ public record SessionToken(Map<String, Position> byShard) {
 
   public SessionToken {
     byShard = Map.copyOf(byShard);
+    if (layout < 0) {
+      throw new IllegalArgumentException("layout generation " + layout + " < 0");
+    }
+  }
+
+  /** A token of no known layout generation. */
+  public SessionToken(Map<String, Position> byShard) {
+    this(byShard, 0);
   }
 
   /** An empty token. */
@@ -40,9 +59,15 @@ public record SessionToken(Map<String, Position> byShard) {
     return new SessionToken(Map.of(shard, new Position(epoch, lsn)));
   }
 
+  /** A token for one shard's acknowledged write routed by layout generation {@code layout}. */
+  public static SessionToken of(String shard, long epoch, long lsn, long layout) {
+    return new SessionToken(Map.of(shard, new Position(epoch, lsn)), layout);
+  }
+
   /** Parses a token; null or blank gives an empty token. */
   public static SessionToken parse(String token) {
     Map<String, Position> m = new TreeMap<>();
+    long layout = 0;
     if (token == null || token.isBlank()) {
       return new SessionToken(m);
     }
@@ -62,12 +87,19 @@ public record SessionToken(Map<String, Position> byShard) {
         if (lsn < 0 || epoch < 0) {
           throw malformed(token);
         }
+        if (part.substring(0, colon).trim().equals(LAYOUT)) {
+          if (at >= 0) {
+            throw malformed(token);
+          }
+          layout = Math.max(layout, lsn);
+          continue;
+        }
         m.merge(part.substring(0, colon).trim(), new Position(epoch, lsn), SessionToken::later);
       } catch (NumberFormatException e) {
         throw malformed(token);
       }
     }
-    return new SessionToken(m);
+    return new SessionToken(m, layout);
   }
 
   private static InvalidRequestException malformed(String token) {
@@ -93,11 +125,11 @@ public record SessionToken(Map<String, Position> byShard) {
     return p == null ? 0 : p.epoch();
   }
 
-  /** A token holding the later position of the two for every shard. */
+  /** A token holding the later position of the two for every shard, and the later layout. */
   public SessionToken merge(SessionToken other) {
     Map<String, Position> m = new TreeMap<>(byShard);
     other.byShard.forEach((k, v) -> m.merge(k, v, SessionToken::later));
-    return new SessionToken(m);
+    return new SessionToken(m, Math.max(layout, other.layout));
   }
 
   /** The encoded form, shards in name order. */
@@ -106,6 +138,9 @@ public record SessionToken(Map<String, Position> byShard) {
     new TreeMap<>(byShard)
         .forEach(
             (k, v) -> sb.append(sb.isEmpty() ? "" : ",").append(k).append(':').append(v.encode()));
+    if (layout > 0) {
+      sb.append(sb.isEmpty() ? "" : ",").append(LAYOUT).append(':').append(layout);
+    }
     return sb.toString();
   }
 

@@ -14,8 +14,12 @@ import java.util.Optional;
  * quorum, every shard (range, epoch, primary, replicas) and the server names the assignment's
  * clients used in {@code /init} and {@code /add} (kept only to echo them in {@code /status}).
  * {@code sharding} says whether shard ranges divide keys or key hashes ({@link Sharding}). {@code
- * version} grows with every change so a reader can ignore stale copies. A database that awaits
- * {@code /init} has a null schema and no shards.
+ * version} grows with every change so a reader can ignore stale copies; it is the reader's own
+ * count (each router numbers the copies it installed). {@code layoutGeneration} is the published
+ * layout's generation, the same for every reader: the operator raises it at each cut-over of a move
+ * ({@code status.applied.layoutGeneration}), so a router can tell that a client's session token was
+ * made on a newer layout than its own (0: unknown, e.g. a standalone router). A database that
+ * awaits {@code /init} has a null schema and no shards.
  */
 @Serdeable
 public record Topology(
@@ -25,7 +29,20 @@ public record Topology(
     WriteQuorum writeQuorum,
     List<ShardTopology> shards,
     Map<String, List<String>> servers,
-    Sharding sharding) {
+    Sharding sharding,
+    long layoutGeneration) {
+
+  /** A topology of no known layout generation. */
+  public Topology(
+      String database,
+      long version,
+      TableSchema schema,
+      WriteQuorum writeQuorum,
+      List<ShardTopology> shards,
+      Map<String, List<String>> servers,
+      Sharding sharding) {
+    this(database, version, schema, writeQuorum, shards, servers, sharding, 0);
+  }
 
   /** A range-sharded topology. */
   public Topology(

@@ -29,6 +29,20 @@ class SessionTokenTest {
   }
 
   @Test
+  void carriesTheLayoutGenerationOfItsWritesTheLaterOneAfterAMerge() {
+    SessionToken t = SessionToken.of("sh2", 1, 5, 2).merge(SessionToken.of("sh1", 1, 9, 1));
+    assertThat(t.layout()).isEqualTo(2);
+    assertThat(t.encode()).isEqualTo("sh1:9@1,sh2:5@1,@layout:2");
+    SessionToken back = SessionToken.parse(t.encode());
+    assertThat(back).isEqualTo(t);
+    assertThat(back.byShard()).containsOnlyKeys("sh1", "sh2");
+    // No generation known: the token is as before.
+    assertThat(SessionToken.of("sh1", 1, 9, 0).encode()).isEqualTo("sh1:9@1");
+    assertThat(SessionToken.parse("sh1:9@1").layout()).isZero();
+    assertThatThrownBy(() -> SessionToken.parse("@layout:2@1")).hasMessageContaining("malformed");
+  }
+
+  @Test
   void malformedTokenIsABadRequest() {
     assertThatThrownBy(() -> SessionToken.parse("sh1=4")).hasMessageContaining("malformed");
     assertThatThrownBy(() -> SessionToken.parse("sh1:x")).hasMessageContaining("malformed");

@@ -262,6 +262,14 @@ public class ContractController {
                         + ")");
               }
             });
+    if (token.layout() > MAX_SESSION_POSITION) {
+      throw new InvalidRequestException(
+          "field 'session': layout generation "
+              + token.layout()
+              + " is out of range (a token a write returned carries one of at most "
+              + MAX_SESSION_POSITION
+              + ")");
+    }
     return token;
   }
 

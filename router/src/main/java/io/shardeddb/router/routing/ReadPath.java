@@ -130,13 +130,17 @@ public class ReadPath {
 
   /**
    * Runs {@code read} on a layout that knows every shard and epoch {@code session} names (safety
-   * review 2026-11-23 #6). A token can come from a router with a newer layout: it may name a shard
-   * this layout lacks (a split's new shard now holding the client's write) or an epoch newer than
-   * this layout's, and then no replica's heartbeat here can prove it holds the client's write — a
-   * secondary of the old owner, cut off from its primary, would serve the rows as they were. Such a
-   * read waits up to {@link #SESSION_LAYOUT_WAIT} for a newer layout; if that one still does not
-   * know the token, it is read at {@code primary} consistency (under the lease, the primary holds
-   * every acknowledged write of its shard, and answers 421 when the range moved away).
+   * review 2026-11-23 #6), and is at least as new as the layout the session's writes were routed by
+   * (safety review 2026-11-26 #5). A token can come from a router with a newer layout: it may name
+   * a shard this layout lacks (a split's new shard now holding the client's write), an epoch newer
+   * than this layout's, or a range this layout still gives another shard (a move between existing
+   * shards: the token names the destination at an epoch this layout has, and says nothing of the
+   * source). Then no replica's heartbeat here can prove it holds the client's write — a secondary
+   * of the old owner, cut off from its primary before the move's fence reached it, still owns the
+   * range and would serve the rows as they were. Such a read waits up to {@link
+   * #SESSION_LAYOUT_WAIT} for a newer layout; if that one still does not know the token, it is read
+   * at {@code primary} consistency (under the lease, the primary holds every acknowledged write of
+   * its shard, and answers 421 when the range moved away, which routes the read again).
    */
   private <T> Mono<T> withLayoutFor(
       RoutingTable table,
@@ -154,8 +158,14 @@ public class ReadPath {
                     t, knows(t, session) ? ReadConsistency.SESSION : ReadConsistency.PRIMARY));
   }
 
-  /** Whether {@code table} has every shard {@code session} names, at its epoch or a later one. */
-  static boolean knows(RoutingTable table, SessionToken session) {
+  /**
+   * Whether {@code table} is of the session's layout generation or a later one, and has every shard
+   * {@code session} names, at its epoch or a later one.
+   */
+  boolean knows(RoutingTable table, SessionToken session) {
+    if (table.topology().layoutGeneration() < session.layout()) {
+      return false;
+    }
     for (Map.Entry<String, SessionToken.Position> e : session.byShard().entrySet()) {
       Optional<ShardTopology> shard = table.topology().shard(e.getKey());
       if (shard.isEmpty() || shard.get().epoch() < e.getValue().epoch()) {

@@ -53,12 +53,33 @@ public class WritePath {
   /**
    * One shard's acknowledged part of a write: the replica that acknowledged it (the primary that
    * answered), its log position, and how many replicas held it when the quorum was reached out of
-   * the spec's replicas ({@code acks}/{@code replicas} are null from an older shard-server).
+   * the spec's replicas ({@code acks}/{@code replicas} are null from an older shard-server); {@code
+   * layout}, the generation of the layout the part was routed by (its session token carries it).
    */
   public record ShardWrite(
-      String shard, String primary, Long epoch, Long lsn, Integer acks, Integer replicas) {
-    static ShardWrite of(String shard, Replica primary, ShardWriteResponse r) {
-      return new ShardWrite(shard, primary.name(), r.epoch(), r.lsn(), r.acks(), r.replicas());
+      String shard,
+      String primary,
+      Long epoch,
+      Long lsn,
+      Integer acks,
+      Integer replicas,
+      long layout) {
+    /** An acknowledgement routed by a layout of no known generation. */
+    public ShardWrite(
+        String shard, String primary, Long epoch, Long lsn, Integer acks, Integer replicas) {
+      this(shard, primary, epoch, lsn, acks, replicas, 0);
+    }
+
+    static ShardWrite of(
+        String shard, Replica primary, ShardWriteResponse r, RoutingTable planned) {
+      return new ShardWrite(
+          shard,
+          primary.name(),
+          r.epoch(),
+          r.lsn(),
+          r.acks(),
+          r.replicas(),
+          planned.topology().layoutGeneration());
     }
   }
 
@@ -167,7 +188,7 @@ public class WritePath {
                                 primary.url(),
                                 owned,
                                 new ShardWriteRequest(p.shard(), null, p.rows(), attemptId))
-                            .map(r -> ShardWrite.of(p.shard(), primary, r)))
+                            .map(r -> ShardWrite.of(p.shard(), primary, r, t)))
                 .doOnError(
                     e -> e instanceof ShardServerException s && s.notOwned(),
                     e -> sent.refused(p.shard(), id, keys))
@@ -254,7 +275,7 @@ public class WritePath {
                     new WriteResponse(
                         "Data entry for " + schema.shardKey() + ": " + key + " updated",
                         MessageResponse.SUCCESS,
-                        token(w)),
+                        encoded(w)),
                     List.of(w)));
   }
 
@@ -283,7 +304,7 @@ public class WritePath {
                             + key
                             + " removed from all replicas",
                         MessageResponse.SUCCESS,
-                        token(w)),
+                        encoded(w)),
                     List.of(w)));
   }
 
@@ -435,7 +456,8 @@ public class WritePath {
               t,
               t == table ? requestId : reroutedId(requestId),
               (primary, owned, id) ->
-                  call.call(shard, primary, owned, id).map(r -> ShardWrite.of(shard, primary, r)));
+                  call.call(shard, primary, owned, id)
+                      .map(r -> ShardWrite.of(shard, primary, r, t)));
         });
   }
 
@@ -493,8 +515,7 @@ public class WritePath {
         for (ShardWrite w : a.acks()) {
           shards.add(w);
           if (w.lsn() != null) {
-            token =
-                token.merge(SessionToken.of(w.shard(), w.epoch() == null ? 0 : w.epoch(), w.lsn()));
+            token = token.merge(token(w));
           }
         }
       }
@@ -535,9 +556,16 @@ public class WritePath {
     }
   }
 
-  private static String token(ShardWrite w) {
-    return w.lsn() == null
-        ? null
-        : SessionToken.of(w.shard(), w.epoch() == null ? 0 : w.epoch(), w.lsn()).encode();
+  /**
+   * The session token of one acknowledged part: its shard's position and the generation of the
+   * layout it was routed by (a router whose layout is older must not trust its own routing for the
+   * session: {@code ReadPath}).
+   */
+  private static SessionToken token(ShardWrite w) {
+    return SessionToken.of(w.shard(), w.epoch() == null ? 0 : w.epoch(), w.lsn(), w.layout());
+  }
+
+  private static String encoded(ShardWrite w) {
+    return w.lsn() == null ? null : token(w).encode();
   }
 }

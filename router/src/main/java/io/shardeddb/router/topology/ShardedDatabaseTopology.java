@@ -81,7 +81,9 @@ public final class ShardedDatabaseTopology {
         // routing by it would send keys to shards that do not own their points.
         status.applied() != null && status.applied().sharding() != null
             ? status.applied().sharding()
-            : spec.shardingOrDefault());
+            : spec.shardingOrDefault(),
+        // The same number in every router for the same published layout: session tokens carry it.
+        status.applied() == null ? 0 : status.applied().layoutGenerationOrZero());
   }
 
   /** One shard's id and range, from the published layout or the spec. */

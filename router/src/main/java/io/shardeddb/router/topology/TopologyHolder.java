@@ -90,7 +90,8 @@ public class TopologyHolder {
               t.writeQuorum(),
               t.shards(),
               t.servers(),
-              t.sharding());
+              t.sharding(),
+              t.layoutGeneration());
       RoutingTable table = new RoutingTable(versioned);
       if (swap(s, table)) {
         return table;

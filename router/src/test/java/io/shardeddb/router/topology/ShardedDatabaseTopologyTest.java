@@ -120,6 +120,19 @@ class ShardedDatabaseTopologyTest {
   }
 
   @Test
+  void thePublishedLayoutsGenerationIsTheTopologysForSessionTokens() {
+    assertThat(
+            ShardedDatabaseTopology.from(Serialization.unmarshal(RESHARDING, ShardedDatabase.class))
+                .layoutGeneration())
+        .isZero();
+    String published = RESHARDING.replace("  applied:\n", "  applied:\n    layoutGeneration: 7\n");
+    assertThat(published).contains("layoutGeneration: 7");
+    Topology t =
+        ShardedDatabaseTopology.from(Serialization.unmarshal(published, ShardedDatabase.class));
+    assertThat(t.layoutGeneration()).isEqualTo(7);
+  }
+
+  @Test
   void thePublishedShardingWinsOverASpecThatChangedIt() {
     // The operator refuses a spec that changes the sharding; until it is fixed, routing keeps the
     // sharding the data was placed by.

@@ -1,0 +1,49 @@
+package io.shardeddb.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardeddb.api.v1alpha1.AppliedSpec;
+import io.shardeddb.api.v1alpha1.AppliedSpec.AppliedShard;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code status.applied.layoutGeneration} (safety review 2026-11-26 #5): the same number for the
+ * same published layout, one more for each change, so every router reads the same generation for a
+ * layout and a session token can say its writes were routed by a newer layout than a router has.
+ */
+class LayoutGenerationTest {
+  static final AppliedSpec SPEC =
+      new AppliedSpec(null, List.of(), "1Gi", null, "db-router-token", "db-mysql");
+  static final List<AppliedShard> BEFORE =
+      List.of(new AppliedShard("sh1", 0, 100), new AppliedShard("sh2", 100, 100));
+  static final List<AppliedShard> AFTER =
+      List.of(new AppliedShard("sh1", 0, 50), new AppliedShard("sh2", 50, 150));
+
+  @Test
+  void theFirstPublishedLayoutIsGenerationOne() {
+    assertThat(SPEC.withLayout(BEFORE, null).layoutGenerationOrZero()).isEqualTo(1);
+  }
+
+  @Test
+  void aLayoutChangeRaisesItAndTheSameLayoutKeepsIt() {
+    AppliedSpec first = SPEC.withLayout(BEFORE, null);
+    AppliedSpec same = SPEC.withLayout(List.of(BEFORE.get(1), BEFORE.get(0)), first);
+    assertThat(same.layoutGenerationOrZero()).isEqualTo(1);
+    AppliedSpec moved = SPEC.withLayout(AFTER, same);
+    assertThat(moved.layoutGenerationOrZero()).isEqualTo(2);
+    assertThat(moved.shards()).isEqualTo(AFTER);
+    // A move back is a newer layout, not the old generation again.
+    assertThat(SPEC.withLayout(BEFORE, moved).layoutGenerationOrZero()).isEqualTo(3);
+    // The volume size is not the layout.
+    assertThat(moved.withStorageSize("2Gi").layoutGenerationOrZero()).isEqualTo(2);
+  }
+
+  @Test
+  void aStatusWrittenBeforeTheFieldExistedKeepsZeroUntilTheLayoutChanges() {
+    AppliedSpec old = new AppliedSpec(null, BEFORE, "1Gi", null, "t", "m");
+    assertThat(old.layoutGenerationOrZero()).isZero();
+    assertThat(SPEC.withLayout(BEFORE, old).layoutGeneration()).isNull();
+    assertThat(SPEC.withLayout(AFTER, old).layoutGenerationOrZero()).isEqualTo(1);
+  }
+}
