@@ -380,7 +380,25 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
     if (reads != null && filter == null && !count && low == high) {
       return reads.call(url, owned, body);
     }
-    return readOne(url, owned, body);
+    // A read of a SQL statement carries the time its deadline leaves (ReadDeadline), so the
+    // shard-server stops its SQL when the router stops waiting; none left: nothing is asked.
+    return Mono.deferContextual(
+        context -> {
+          java.util.OptionalLong left = ReadDeadline.millisLeft(context, System.nanoTime());
+          if (left.isEmpty()) {
+            return readOne(url, owned, body);
+          }
+          if (left.getAsLong() < 1) {
+            return Mono.error(
+                new ShardServerException(
+                    url,
+                    ShardEndpoints.DEADLINE_PASSED,
+                    "the statement's deadline passed before shard " + shard + " was asked"));
+          }
+          Map<String, Object> bounded = new LinkedHashMap<>(body);
+          bounded.put(ShardEndpoints.TIMEOUT_FIELD, left.getAsLong());
+          return readOne(url, owned, bounded);
+        });
   }
 
   private Mono<ShardReadResponse> readOne(String url, String owned, Map<String, Object> body) {
