@@ -46,6 +46,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import javax.net.ssl.SSLContext;
@@ -384,7 +385,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
     // shard-server stops its SQL when the router stops waiting; none left: nothing is asked.
     return Mono.deferContextual(
         context -> {
-          java.util.OptionalLong left = ReadDeadline.millisLeft(context, System.nanoTime());
+          OptionalLong left = ReadDeadline.millisLeft(context, System.nanoTime());
           if (left.isEmpty()) {
             return readOne(url, owned, body);
           }
