@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.local.LocalCluster;
 import io.shardeddb.protocol.client.RouterClient;
+import io.shardeddb.protocol.stream.DataFrames;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
@@ -38,14 +39,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Security review 2026-11-26 #1 on real processes (local mode, TLS by default, two shards): the
  * attack that was confirmed — pod {@code iddb-sh1-0}'s mounted certificate and key with the shard
- * credential read shard sh2's {@code /snapshot} and {@code /log} with 200 — now gets 403, as does
- * its {@code /replicate}; sh2's own pod still reads its snapshot. Also #4 (a certificate of another
- * database from the same CA is refused) and TLS 1.3 only on the shard-servers.
+ * credential read shard sh2's {@code /snapshot} and {@code /log} with 200 — now gets 403, as do its
+ * {@code /replicate} and its replication stream hello; sh2's own pod still reads its snapshot and
+ * is welcomed on the stream. Also #4 (a certificate of another database from the same CA is
+ * refused) and TLS 1.3 only on the shard-servers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ShardIdentityIT {
   private static final Duration LONG = Duration.ofMinutes(4);
   private static final String DB = "iddb";
+  private static final int STREAM_PORT = ShardedDatabaseResources.REPLICATION_STREAM_PORT;
 
   private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
   private LocalCluster cluster;
@@ -88,6 +91,62 @@ class ShardIdentityIT {
         "{\"epoch\":1,\"primary\":\"iddb-sh1-0\",\"prevLsn\":1,\"prevEpoch\":1,\"entries\":[]}";
     HttpResponse<String> replicate = call(sh1Pod, "POST", sh2 + "/replicate", token, forged);
     assertThat(replicate.statusCode()).as(replicate.body()).isEqualTo(403);
+  }
+
+  /**
+   * The replication stream (port 8083) the same: sh1's pod, with its mounted pair and the shard
+   * credential, is refused at the hello by sh2's primary (403 naming the shard it takes), while
+   * sh2's own pod is welcomed.
+   */
+  @Test
+  void anotherShardsPodIdentityIsRefusedThisShardsReplicationStream() throws Exception {
+    String token = cluster.shardCredential(DB).orElseThrow();
+    String sh2 = primaryIp("sh2");
+    Object[] refused = streamHello(podIdentity("sh1", 0), sh2, "Bearer " + token);
+    assertThat(refused[0]).as("%s", refused[1]).isEqualTo(403);
+    assertThat((String) refused[1]).contains("only pods of shard sh2");
+    Object[] welcomed = streamHello(podIdentity("sh2", 0), sh2, "Bearer " + token);
+    assertThat(welcomed[0]).as("%s", welcomed[1]).isEqualTo(0);
+  }
+
+  /**
+   * A replication hello ({@link DataFrames}, version 2, kind replication) on {@code ip}'s stream
+   * port: {0, null} when welcomed, else {status, message} of the refusal.
+   */
+  private static Object[] streamHello(SSLContext tls, String ip, String authorization)
+      throws Exception {
+    try (java.net.Socket socket = tls.getSocketFactory().createSocket(ip, STREAM_PORT)) {
+      socket.setSoTimeout(15_000);
+      java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+      java.io.DataOutputStream f = new java.io.DataOutputStream(frame);
+      f.writeByte(DataFrames.HELLO);
+      f.writeLong(0);
+      f.writeInt(DataFrames.VERSION);
+      byte[] auth = authorization.getBytes(StandardCharsets.UTF_8);
+      f.writeInt(auth.length);
+      f.write(auth);
+      f.writeByte(DataFrames.KIND_REPLICATION);
+      java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+      out.writeInt(frame.size());
+      frame.writeTo(out);
+      out.flush();
+      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+      byte[] answer = new byte[in.readInt()];
+      in.readFully(answer);
+      java.io.DataInputStream a =
+          new java.io.DataInputStream(new java.io.ByteArrayInputStream(answer));
+      byte type = a.readByte();
+      a.readLong();
+      if (type == DataFrames.WELCOME) {
+        return new Object[] {0, null};
+      }
+      assertThat(type).isEqualTo(DataFrames.REFUSED);
+      int status = a.readInt();
+      a.readLong();
+      byte[] message = new byte[a.readInt()];
+      a.readFully(message);
+      return new Object[] {status, new String(message, StandardCharsets.UTF_8)};
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.shardeddb.api.OwnedNames;
+import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import java.util.Map;
 
 /**
@@ -55,13 +56,35 @@ final class NameOwners implements NameClash.Owners {
       }
       throw e;
     }
-    if (found == null || found.getMetadata().getOwnerReferences() == null) {
+    if (found == null) {
       return null;
     }
-    return found.getMetadata().getOwnerReferences().stream()
+    return holder(found.getMetadata().getOwnerReferences());
+  }
+
+  /**
+   * The uid of whoever holds an object with these owner references: its controller, else the
+   * ShardedDatabase that owns it. The operator's own objects carry a plain owner reference to their
+   * database (JOSDK adds no {@code controller} flag), so reading controllers alone saw no database
+   * holding anything, and the older of two databases took a name the younger one held.
+   */
+  static String holder(java.util.List<OwnerReference> references) {
+    if (references == null) {
+      return null;
+    }
+    return references.stream()
         .filter(r -> Boolean.TRUE.equals(r.getController()))
-        .map(OwnerReference::getUid)
         .findFirst()
+        .or(
+            () ->
+                references.stream()
+                    .filter(r -> ShardedDatabase.KIND.equals(r.getKind()))
+                    .filter(
+                        r ->
+                            String.valueOf(r.getApiVersion())
+                                .startsWith(ShardedDatabase.GROUP + "/"))
+                    .findFirst())
+        .map(OwnerReference::getUid)
         .orElse(null);
   }
 }

@@ -100,6 +100,41 @@ class NameClashTest {
     assertThat(NameClash.problems(shopEu, List.of(shop, shopEu), someoneElse)).isNotEmpty();
   }
 
+  /**
+   * Who holds an object, as {@link NameOwners} reads it: its controller, else the ShardedDatabase
+   * its plain owner reference names (what the operator writes: JOSDK sets no controller flag).
+   */
+  @Test
+  void theHolderIsTheControllerElseTheOwningShardedDatabase() {
+    io.fabric8.kubernetes.api.model.OwnerReference byOperator =
+        new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+            .withApiVersion("shardeddb.io/v1alpha1")
+            .withKind("ShardedDatabase")
+            .withName("shop-eu")
+            .withUid("uid-shop-eu")
+            .build();
+    io.fabric8.kubernetes.api.model.OwnerReference controller =
+        new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+            .withApiVersion("apps/v1")
+            .withKind("ReplicaSet")
+            .withName("x")
+            .withUid("uid-x")
+            .withController(true)
+            .build();
+    io.fabric8.kubernetes.api.model.OwnerReference otherKind =
+        new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+            .withApiVersion("example.com/v1")
+            .withKind("ShardedDatabase")
+            .withName("y")
+            .withUid("uid-y")
+            .build();
+    assertThat(NameOwners.holder(List.of(byOperator))).isEqualTo("uid-shop-eu");
+    assertThat(NameOwners.holder(List.of(byOperator, controller))).isEqualTo("uid-x");
+    assertThat(NameOwners.holder(List.of(otherKind))).isNull();
+    assertThat(NameOwners.holder(List.of())).isNull();
+    assertThat(NameOwners.holder(null)).isNull();
+  }
+
   @Test
   void databasesWhoseNamesDoNotMeetOrThatLiveInOtherNamespacesAreNotRefused() {
     ShardedDatabase shop = db("shop", "2026-11-01T00:00:00Z", "eu");

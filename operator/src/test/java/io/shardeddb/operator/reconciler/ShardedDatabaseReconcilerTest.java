@@ -557,6 +557,64 @@ class ShardedDatabaseReconcilerTest {
     assertThat(tls.getMetadata().getResourceVersion()).isEqualTo(before);
   }
 
+  /**
+   * The database that holds a name keeps it even when it is the younger one (security review
+   * 2026-11-26 #3, the edit direction): {@code shop} is older, {@code shop-eu} is created after it
+   * and writes {@code shop-eu-tls}; then {@code shop} is given a shard {@code eu}, whose Secret
+   * would be {@code shop-eu-tls}. {@code shop} is refused with NameClash and writes nothing; {@code
+   * shop-eu} goes on and its Secret is untouched. (Before, only an owner reference with the {@code
+   * controller} flag counted as holding a name, and the operator's carry none, so the older {@code
+   * shop} took the name: {@code shop-eu} was refused and {@code shop} overwrote its Secret.)
+   */
+  @Test
+  void aYoungerDatabaseKeepsTheNamesItHoldsWhenAnOlderOneIsEditedIntoThem() {
+    String shopUid = apply(singleShard("shop", 1)).getMetadata().getUid();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> client.apps().statefulSets().inNamespace(NS).withName("shop-sh1").get() != null);
+    String shopEuUid = apply(singleShard("shop-eu", 1)).getMetadata().getUid();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(client.secrets().inNamespace(NS).withName("shop-eu-tls").get())
+                    .isNotNull());
+    Secret held = client.secrets().inNamespace(NS).withName("shop-eu-tls").get();
+    assertThat(held.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getUid()).isEqualTo(shopEuUid));
+
+    ShardedDatabase edited = current("shop");
+    edited.setSpec(
+        withShards(
+            edited.getSpec(),
+            List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("eu", 2048, 2048, null))));
+    client.resource(edited).update();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(status("shop").condition("Ready"))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getReason()).isEqualTo("NameClash");
+                          assertThat(c.getMessage())
+                              .contains("Secret/shop-eu-tls is also ShardedDatabase shop-eu's");
+                        }));
+    // A few more passes of both.
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+    assertThat(current("shop-eu").getStatus().condition("Ready"))
+        .hasValueSatisfying(c -> assertThat(c.getReason()).isNotEqualTo("NameClash"));
+    Secret after = client.secrets().inNamespace(NS).withName("shop-eu-tls").get();
+    assertThat(after.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getUid()).isEqualTo(shopEuUid).isNotEqualTo(shopUid));
+    assertThat(after.getData()).isEqualTo(held.getData());
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("shop-eu").get()).isNull();
+  }
+
   @Test
   void aDatabaseWithoutSchemaGetsOnlyItsRouterAndAwaitsInit() {
     apply(Fixtures.load("awaiting-init.yaml", NS));

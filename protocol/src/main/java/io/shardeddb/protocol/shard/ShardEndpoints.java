@@ -51,6 +51,20 @@ public final class ShardEndpoints {
   public static final int NOT_OWNED = 421;
 
   /**
+   * Field of a {@code /read} body: the milliseconds its caller has left (a router sends the time
+   * left of its statement deadline with every range read of a SQL statement). The shard-server
+   * bounds the read's SQL by it and answers {@link #DEADLINE_PASSED} once it passes; absent: no
+   * bound. Older shard-servers ignore it.
+   */
+  public static final String TIMEOUT_FIELD = "timeoutMs";
+
+  /**
+   * The answer to a read that ran past its {@link #TIMEOUT_FIELD} (504): its SQL was stopped; the
+   * caller has no time left to ask another replica, so it is not retried.
+   */
+  public static final int DEADLINE_PASSED = 504;
+
+  /**
    * Request header a router sends with every read and write: the point ranges its published layout
    * says this shard owns, as {@code low+size} pairs joined by commas (e.g. {@code
    * 0+2048,4096+100}). A shard-server whose owned ranges differ answers {@link #NOT_OWNED}, so a

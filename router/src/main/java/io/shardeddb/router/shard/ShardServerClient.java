@@ -46,6 +46,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import javax.net.ssl.SSLContext;
@@ -380,7 +381,25 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
     if (reads != null && filter == null && !count && low == high) {
       return reads.call(url, owned, body);
     }
-    return readOne(url, owned, body);
+    // A read of a SQL statement carries the time its deadline leaves (ReadDeadline), so the
+    // shard-server stops its SQL when the router stops waiting; none left: nothing is asked.
+    return Mono.deferContextual(
+        context -> {
+          OptionalLong left = ReadDeadline.millisLeft(context, System.nanoTime());
+          if (left.isEmpty()) {
+            return readOne(url, owned, body);
+          }
+          if (left.getAsLong() < 1) {
+            return Mono.error(
+                new ShardServerException(
+                    url,
+                    ShardEndpoints.DEADLINE_PASSED,
+                    "the statement's deadline passed before shard " + shard + " was asked"));
+          }
+          Map<String, Object> bounded = new LinkedHashMap<>(body);
+          bounded.put(ShardEndpoints.TIMEOUT_FIELD, left.getAsLong());
+          return readOne(url, owned, bounded);
+        });
   }
 
   private Mono<ShardReadResponse> readOne(String url, String owned, Map<String, Object> body) {

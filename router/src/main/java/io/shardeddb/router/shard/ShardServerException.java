@@ -36,10 +36,14 @@ public class ShardServerException extends ServerCallException {
   /**
    * Whether the call may succeed against another replica or after a topology change: the replica
    * was unreachable, is no longer primary (409 "not primary: .."; other 409s such as a duplicate
-   * key are final), or could not reach its quorum (503).
+   * key are final), or could not reach its quorum (503). A read stopped at the deadline the router
+   * gave it ({@link ShardEndpoints#DEADLINE_PASSED}) is final: no time is left for another try.
    */
   public boolean retriable() {
     int status = status();
+    if (status == ShardEndpoints.DEADLINE_PASSED) {
+      return false;
+    }
     if (status == 409) {
       return getMessage() != null && getMessage().startsWith("not primary");
     }

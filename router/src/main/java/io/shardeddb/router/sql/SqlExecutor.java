@@ -5,14 +5,17 @@ import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.routing.ReadPath;
 import io.shardeddb.router.routing.WritePath;
+import io.shardeddb.router.shard.ReadDeadline;
 import io.shardeddb.router.topology.RoutingTable;
 import io.shardeddb.router.topology.TopologyHolder;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -145,12 +148,18 @@ public class SqlExecutor {
   /**
    * {@code read} stopped at the statement deadline ({@link StatementLimits#pastDeadline}): the
    * subscription is cancelled, so the shard calls in flight are cancelled and no further page is
-   * asked for. Only reads are cut off: an UPDATE/DELETE's writes start after its read, and are
-   * never stopped midway.
+   * asked for; and each shard call carries the time left ({@link ReadDeadline}), so the
+   * shard-servers stop the SQL of those calls too (a shard-server that stopped one first answers
+   * {@link ShardEndpoints#DEADLINE_PASSED}, the same failure). Only reads are cut off: an
+   * UPDATE/DELETE's writes start after its read, and are never stopped midway.
    */
   private <T> Mono<T> withinDeadline(SqlPlan plan, Mono<T> read) {
-    return read.timeout(
-        statementLimits.statementTimeout(), Mono.error(() -> statementLimits.pastDeadline(plan)));
+    Duration timeout = statementLimits.statementTimeout();
+    return ReadDeadline.within(read, timeout, System::nanoTime)
+        .onErrorMap(
+            e -> e instanceof ApiException a && a.status() == ShardEndpoints.DEADLINE_PASSED,
+            e -> statementLimits.pastDeadline(plan))
+        .timeout(timeout, Mono.error(() -> statementLimits.pastDeadline(plan)));
   }
 
   /**

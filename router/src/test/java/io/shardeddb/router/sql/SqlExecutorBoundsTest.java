@@ -16,6 +16,7 @@ import io.shardeddb.router.routing.ReadPath;
 import io.shardeddb.router.routing.ReplicaHealth;
 import io.shardeddb.router.routing.RouterMetrics;
 import io.shardeddb.router.routing.WritePath;
+import io.shardeddb.router.shard.ReadDeadline;
 import io.shardeddb.router.shard.ShardServerClient;
 import io.shardeddb.router.topology.TopologyHolder;
 import java.lang.reflect.Proxy;
@@ -49,6 +50,12 @@ class SqlExecutorBoundsTest {
     /** Pages whose answer was cancelled before it came (the router stopped waiting for it). */
     final AtomicInteger cancelled = new AtomicInteger();
 
+    /**
+     * The time each page request was told it had left ({@link ReadDeadline}, what the production
+     * client sends as {@code timeoutMs}); -1 for a request without a deadline.
+     */
+    final List<Long> deadlines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @SuppressWarnings("unchecked")
     PagedShard() {
       super(
@@ -81,7 +88,11 @@ class SqlExecutorBoundsTest {
       }
       Long next = k <= Math.min(high, ROWS) ? k : null;
       Mono<ShardReadResponse> answer =
-          Mono.just(new ShardReadResponse(page, "success", 1L, 1L, 1L, next));
+          Mono.deferContextual(
+              context -> {
+                deadlines.add(ReadDeadline.millisLeft(context, System.nanoTime()).orElse(-1));
+                return Mono.just(new ShardReadResponse(page, "success", 1L, 1L, 1L, next));
+              });
       return delay.isZero()
           ? answer
           : answer.delayElement(delay).doOnCancel(cancelled::incrementAndGet);

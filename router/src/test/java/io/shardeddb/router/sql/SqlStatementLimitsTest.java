@@ -86,6 +86,34 @@ class SqlStatementLimitsTest {
   }
 
   @Test
+  void everyPageRequestOfAScanCarriesTheTimeItsStatementHasLeft() {
+    shard.delay = Duration.ofMillis(30);
+    SqlStatements s = statements(new StatementLimits(Duration.ofSeconds(2), 8, 1000));
+    assertThat(run(s, SCAN, DATA).block().response().data()).hasSize(100);
+    assertThat(shard.deadlines).hasSize(shard.pages.get()).hasSizeGreaterThan(5);
+    // Counted down from 2000 ms as the pages come, never more than the statement had.
+    assertThat(shard.deadlines).allSatisfy(left -> assertThat(left).isBetween(1L, 2000L));
+    assertThat(shard.deadlines.get(shard.deadlines.size() - 1))
+        .isLessThan(shard.deadlines.get(0) - 5 * 30);
+    // The same read outside a statement (the router's own /read) carries none.
+    shard.deadlines.clear();
+    RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry());
+    ReplicaHealth health = new ReplicaHealth(holder, shard);
+    new ReadPath(
+            shard,
+            health,
+            new FailoverRetry(holder, health, metrics, Duration.ofSeconds(5)),
+            metrics)
+        .read(
+            holder.current(),
+            new io.shardeddb.protocol.lb.KeyRange(1, 5),
+            ReadConsistency.PRIMARY,
+            SessionToken.empty())
+        .block();
+    assertThat(shard.deadlines).containsOnly(-1L);
+  }
+
+  @Test
   void aPointReadIsNotCutOffWithinItsDeadline() {
     shard.delay = Duration.ofMillis(100);
     SqlStatements s = statements(new StatementLimits(Duration.ofMillis(350), 8, 1000));

@@ -8,6 +8,7 @@ import io.shardeddb.protocol.lb.ContractBodies;
 import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.ReadFilter;
+import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
@@ -20,6 +21,8 @@ import io.shardeddb.shardserver.storage.FilterClause;
 import io.shardeddb.shardserver.storage.ReadPaging;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
+import io.shardeddb.shardserver.storage.StatementDeadline;
+import io.shardeddb.shardserver.storage.StorageException;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -43,9 +46,17 @@ import java.util.concurrent.TimeoutException;
 class ReadRequests {
   /**
    * A validated read whose guards have passed: its key range, whether it asked for {@code
-   * "consistency":"primary"}, its filter (null: none), whether it counts, and its page size.
+   * "consistency":"primary"}, its filter (null: none), whether it counts, its page size, and the
+   * deadline its SQL runs within ({@link ShardEndpoints#TIMEOUT_FIELD}, counted from when the read
+   * was planned; {@link StatementDeadline#none()} without one).
    */
-  record Plan(KeyRange range, boolean primary, FilterClause filter, boolean count, int pageRows) {
+  record Plan(
+      KeyRange range,
+      boolean primary,
+      FilterClause filter,
+      boolean count,
+      int pageRows,
+      StatementDeadline deadline) {
     /** One key, no filter, no count: at most one row, so many of them can share one query. */
     boolean isPoint() {
       return range.low() == range.high() && filter == null && !count;
@@ -92,6 +103,9 @@ class ReadRequests {
   /** {@link #plan} after the shard id was checked (so {@code /read} keeps its error order). */
   Plan planChecked(ShardConfig config, Map<String, Object> body) {
     KeyRange range = ContractBodies.range(body, config.schema().shardKey());
+    Long timeoutMs = RequestFields.timeoutMs(body);
+    StatementDeadline deadline =
+        timeoutMs == null ? StatementDeadline.none() : StatementDeadline.in(timeoutMs);
     Long minLsn = RequestFields.minLsn(body);
     Long minEpoch = RequestFields.minEpoch(body);
     boolean primary = RequestFields.primaryConsistency(body);
@@ -117,7 +131,7 @@ class ReadRequests {
     int pageRows =
         ReadPaging.rowsPerPage(
             config.schema(), pageBytes, ReadPaging.DEFAULT_PAGE_ROWS, RequestFields.limit(body));
-    return new Plan(range, primary, userWhere, count, pageRows);
+    return new Plan(range, primary, userWhere, count, pageRows, deadline);
   }
 
   /**
@@ -143,13 +157,14 @@ class ReadRequests {
     FilterClause where =
         owned != null && sharding == Sharding.Range ? table.keyIn(owned, p.filter()) : p.filter();
     KeyRange range = p.range();
+    StatementDeadline deadline = p.deadline();
     if (p.count()) {
       long n =
           byHash
-              ? store.read(c -> table.keys(c, range.low(), range.high(), where)).stream()
+              ? read(p, c -> table.keys(c, range.low(), range.high(), where, deadline)).stream()
                   .filter(k -> PointRange.anyContains(owned, sharding.point(k)))
                   .count()
-              : store.read(c -> table.count(c, range.low(), range.high(), where));
+              : read(p, c -> table.count(c, range.low(), range.high(), where, deadline));
       awaitReadIndex(p);
       counted.computeIfAbsent(filtered, this::countedCounter).increment();
       return new ShardReadResponse(
@@ -164,7 +179,7 @@ class ReadRequests {
     int pageRows = p.pageRows();
     // One row past the page tells whether the range goes on, and where.
     List<Map<String, Object>> rows =
-        store.read(c -> table.range(c, range.low(), range.high(), where, pageRows + 1));
+        read(p, c -> table.range(c, range.low(), range.high(), where, pageRows + 1, deadline));
     Long next = null;
     if (rows.size() > pageRows) {
       next = ((Number) rows.get(pageRows).get(config.schema().shardKey())).longValue();
@@ -181,9 +196,22 @@ class ReadRequests {
   }
 
   /**
+   * Runs a planned read's SQL in a read transaction; one of its statements stopped at the plan's
+   * deadline answers {@link ShardEndpoints#DEADLINE_PASSED} ({@link StatementDeadline#answerTo}).
+   */
+  private <T> T read(Plan p, ShardStore.SqlWork<T> work) {
+    try {
+      return store.read(work);
+    } catch (StorageException e) {
+      throw p.deadline().answerTo(e);
+    }
+  }
+
+  /**
    * Answers planned point reads ({@link Plan#isPoint}) with ONE query in one read transaction; each
    * answer is what {@link #run} would give that item alone (a point has at most one row, so never a
-   * {@code next}), in the order given.
+   * {@code next}), in the order given. Their deadlines are not applied: one lookup by primary key
+   * (a router sends none with point reads).
    */
   List<ShardReadResponse> runPoints(ShardConfig config, List<Plan> points) {
     ReplicaContext.View v = ctx.view();

@@ -63,6 +63,23 @@ final class RequestFields {
     return (int) Math.min(limit, Integer.MAX_VALUE);
   }
 
+  /**
+   * The optional {@link ShardEndpoints#TIMEOUT_FIELD} of a read: the milliseconds its caller has
+   * left, 1 or more.
+   */
+  static Long timeoutMs(Map<String, ?> body) {
+    Object raw = body.get(ShardEndpoints.TIMEOUT_FIELD);
+    if (raw == null) {
+      return null;
+    }
+    long ms = (Long) ColumnType.Number.coerce(ShardEndpoints.TIMEOUT_FIELD, raw);
+    if (ms < 1) {
+      throw new InvalidRequestException(
+          "field '" + ShardEndpoints.TIMEOUT_FIELD + "' must be 1 or more (ms), got " + ms);
+    }
+    return ms;
+  }
+
   /** Whether the read asks for {@code "count": true} (how many rows match, not the rows). */
   static boolean count(Map<String, ?> body) {
     Object raw = body.get("count");

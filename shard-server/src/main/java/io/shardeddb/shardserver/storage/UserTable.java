@@ -366,6 +366,13 @@ public final class UserTable {
   /** The keys with {@code low <= key <= high} matching {@code filter} (null: all), in key order. */
   public List<Long> keys(Connection c, long low, long high, FilterClause filter)
       throws SQLException {
+    return keys(c, low, high, filter, StatementDeadline.none());
+  }
+
+  /** As above, the statement bounded by {@code deadline}. */
+  public List<Long> keys(
+      Connection c, long low, long high, FilterClause filter, StatementDeadline deadline)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT "
@@ -378,6 +385,7 @@ public final class UserTable {
                 + (filter == null ? "" : " AND " + filter.sql())
                 + " ORDER BY "
                 + key)) {
+      deadline.bound(ps);
       ps.setLong(1, low);
       ps.setLong(2, high);
       bind(ps, 3, filter);
@@ -423,6 +431,13 @@ public final class UserTable {
    */
   public List<Map<String, Object>> range(
       Connection c, long low, long high, FilterClause filter, int limit) throws SQLException {
+    return range(c, low, high, filter, limit, StatementDeadline.none());
+  }
+
+  /** As above, the statement bounded by {@code deadline}. */
+  public List<Map<String, Object>> range(
+      Connection c, long low, long high, FilterClause filter, int limit, StatementDeadline deadline)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT "
@@ -436,6 +451,7 @@ public final class UserTable {
                 + " ORDER BY "
                 + key
                 + " LIMIT ?")) {
+      deadline.bound(ps);
       int i = 1;
       ps.setLong(i++, low);
       ps.setLong(i++, high);
@@ -453,6 +469,13 @@ public final class UserTable {
 
   /** How many rows with {@code low <= key <= high} match {@code filter} (null: every row). */
   public long count(Connection c, long low, long high, FilterClause filter) throws SQLException {
+    return count(c, low, high, filter, StatementDeadline.none());
+  }
+
+  /** As above, the statement bounded by {@code deadline}. */
+  public long count(
+      Connection c, long low, long high, FilterClause filter, StatementDeadline deadline)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT COUNT(*) FROM "
@@ -461,6 +484,7 @@ public final class UserTable {
                 + key
                 + " BETWEEN ? AND ?"
                 + (filter == null ? "" : " AND " + filter.sql()))) {
+      deadline.bound(ps);
       ps.setLong(1, low);
       ps.setLong(2, high);
       bind(ps, 3, filter);
