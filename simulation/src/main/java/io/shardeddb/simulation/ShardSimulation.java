@@ -1,6 +1,11 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.SchemaChange;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
+import io.shardeddb.shardserver.storage.ShardConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -201,12 +206,124 @@ public final class ShardSimulation {
     }
     scheduler.runUntil(2_000);
     clients.forEach(SimClient::start);
+    if (schemaChange) {
+      // Its own random: the faults of a seed stay the ones it has without the change.
+      long at = 2_500 + new java.util.Random(seed ^ 0x5C4E3A).nextInt((int) FAULTY - 5_000);
+      scheduler.after(at - scheduler.now(), () -> changeSchema(0));
+    }
     for (long t = 2_000; t < FAULTY; t += 200 + r.nextInt(1_200)) {
       final long at = t;
       scheduler.after(at - scheduler.now(), () -> injectFault(r));
       scheduler.runUntil(at);
     }
     return healSettleAndJudge();
+  }
+
+  /** Whether a schedule adds a column while it runs ({@link #withSchemaChange}). */
+  private boolean schemaChange;
+
+  /** When the schema change was acknowledged (its write quorum held the entry), or -1. */
+  private long schemaChangeAcked = -1;
+
+  /** The change: the table gains a nullable column at version 2. */
+  static final SchemaChange ADD_NOTE =
+      new SchemaChange(
+          2,
+          new TableSchema(
+              SimStorage.CONFIG.schema().table(),
+              SimStorage.CONFIG.schema().shardKey(),
+              java.util.stream.Stream.concat(
+                      SimStorage.CONFIG.schema().columns().stream(),
+                      java.util.stream.Stream.of(
+                          new Column("note", ColumnType.String, true, null, null)))
+                  .toList()));
+
+  /**
+   * A schedule that also adds a column (docs/log-format.md, "Schema entries"): at a time its own
+   * random picks, the operator's {@code POST /schema} to the primary it recorded, tried again every
+   * 300 ms (at most 60 times) until a write quorum holds the entry.
+   */
+  ShardSimulation withSchemaChange() {
+    schemaChange = true;
+    return this;
+  }
+
+  /** The mutation of {@link SimReplica#ignoresShippedSchema} on every replica. */
+  ShardSimulation ignoringShippedSchemas() {
+    replicas.forEach(rep -> rep.ignoresShippedSchema = true);
+    return this;
+  }
+
+  private void changeSchema(int attempt) {
+    if (attempt >= 60 || schemaChangeAcked >= 0) {
+      return;
+    }
+    Runnable again = () -> scheduler.after(300, () -> changeSchema(attempt + 1));
+    String primary = operator.primary();
+    SimReplica p = primary == null ? null : byName(primary);
+    if (p == null) {
+      again.run();
+      return;
+    }
+    try {
+      p.schemaChange(ADD_NOTE)
+          .whenComplete(
+              (acked, error) -> {
+                if (error == null) {
+                  if (schemaChangeAcked < 0) {
+                    schemaChangeAcked = scheduler.now();
+                    log(scheduler.now(), "schema version 2 acknowledged by " + primary);
+                  }
+                } else {
+                  again.run();
+                }
+              });
+    } catch (RuntimeException e) {
+      again.run();
+    }
+  }
+
+  /**
+   * After the shard settled: every replica holding data is at the same schema version, version 2
+   * when the change was acknowledged (it survives every failover and re-copy), and each replica
+   * that applied it from its log ran it on its storage.
+   */
+  private List<String> schemaViolations() {
+    if (!schemaChange) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (SimReplica rep : pods()) {
+      if (rep.holdsNoData()) {
+        continue;
+      }
+      ShardConfig c = rep.disk().config;
+      long version = c.schemaVersionOrOne();
+      if (schemaChangeAcked >= 0 && version != 2) {
+        out.add(
+            "schema version 2 acknowledged at "
+                + schemaChangeAcked
+                + " but "
+                + rep.name()
+                + " is at version "
+                + version);
+      }
+      if (version == 2 && !c.schema().equals(ADD_NOTE.schema())) {
+        out.add(rep.name() + " is at version 2 with another schema: " + c.schema());
+      }
+      boolean logged =
+          rep.disk().log.values().stream()
+              .anyMatch(e -> e.op() == io.shardeddb.protocol.shard.Operation.Schema);
+      if (logged && version != 2) {
+        out.add(rep.name() + "'s log holds the Schema entry but its config is at " + version);
+      }
+    }
+    return out;
+  }
+
+  /** Whether the schema change was acknowledged in this schedule. */
+  boolean schemaChangeAcknowledged() {
+    return schemaChangeAcked >= 0;
   }
 
   /** Checks the history against the replicas' final state (after every fault healed). */
@@ -261,6 +378,7 @@ public final class ShardSimulation {
               SimClock.WALL_START_MILLIS,
               SimClock.MAX_SKEW_MILLIS));
     }
+    violations.addAll(schemaViolations());
     long acked = history.writes().stream().filter(w -> w.outcome() == History.Outcome.OK).count();
     long unknown =
         history.writes().stream().filter(w -> w.outcome() == History.Outcome.UNKNOWN).count();

@@ -281,20 +281,21 @@ final class SimReplica {
    * {@code ShardConfigService.adopt} on the disk: a replica that lost its volume learns its table
    * from the primary's snapshot (or from {@code /config}).
    */
+  /** A mutation: a snapshot's schema is not taken by a configured replica that re-copies. */
+  boolean ignoresShippedSchema;
+
   private void adopt(ShardConfig config, boolean replaceOwned) {
-    if (!disk.configured) {
-      // Ownership is recorded explicitly from bring-up on, so range entries have a list to change.
-      ShardConfig explicit =
-          config.owned() == null && config.ownedRanges() != null
-              ? config.withOwned(config.ownedRanges())
-              : config;
+    ShardConfig next =
+        io.shardeddb.shardserver.replication.ConfigAdoption.next(
+            name, disk.configured ? disk.config : null, config, replaceOwned);
+    if (ignoresShippedSchema && disk.configured) {
+      // The mutation: a re-copy keeps its own schema (as the simulator's copy of adopt did).
+      next = next.withSchema(disk.config.schema(), disk.config.schemaVersionOrOne());
+    }
+    if (!disk.configured || !next.equals(disk.config)) {
       disk.configured = true;
-      disk.config = explicit;
-      ctx.configure(explicit);
-    } else if (replaceOwned
-        && !java.util.Objects.equals(disk.config.ownedRanges(), config.ownedRanges())) {
-      disk.config = disk.config.withOwned(config.ownedRanges());
-      ctx.configure(disk.config);
+      disk.config = next;
+      ctx.configure(next);
     }
   }
 
@@ -696,6 +697,17 @@ final class SimReplica {
     ctx.requireConfig();
     ctx.requirePrimary();
     return coordinator.enqueue(ClientChange.range(op, change.range(), change.moveId()));
+  }
+
+  /**
+   * {@code POST /schema} as {@code SchemaController.change} does it, without the wait: the change's
+   * future, completed once a write quorum holds its entry (or failed).
+   */
+  CompletableFuture<WriteCoordinator.Acked> schemaChange(
+      io.shardeddb.protocol.shard.SchemaChange change) {
+    ctx.requireConfig();
+    ctx.requirePrimary();
+    return coordinator.enqueue(ClientChange.schema(change));
   }
 
   /** This incarnation's epoch as the primary answering a range change. */

@@ -9,7 +9,6 @@ import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
-import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.UserTable;
@@ -125,60 +124,27 @@ public class ShardConfigService implements ConfigAdopter {
   }
 
   /**
-   * Persists and applies {@code config}, unless the same shard is already configured: then a config
-   * that differs only in its ranges changes nothing (after bring-up ownership changes only through
-   * range entries of the log), unless {@code replaceOwned} (a snapshot of the primary ships what
-   * the shard owns at the snapshot's LSN).
+   * Persists and applies what {@link ConfigAdoption#next} decides for {@code config}: a first
+   * config creates the table; a snapshot's config may bring other owned ranges and a newer schema
+   * (the table is altered to it first); anything else of the same shard changes nothing.
    */
   @Override
   public synchronized void adopt(ShardConfig config, boolean replaceOwned) {
     ShardConfig current = ctx.config();
-    if (current != null) {
-      if (current.sameShardAs(config)) {
-        if (replaceOwned) {
-          adoptSnapshots(current, config);
-        }
-        return;
-      }
-      throw ShardException.conflict(
-          "conflicting config: "
-              + ctx.name()
-              + " already holds shard "
-              + current.shardId()
-              + " as "
-              + describe(current)
-              + ", not "
-              + describe(config));
+    ShardConfig next = ConfigAdoption.next(ctx.name(), current, config, replaceOwned);
+    if (current == null) {
+      store.configure(write(next), new UserTable(next.schema()));
+      ctx.configure(next);
+      return;
     }
-    // Ownership is recorded explicitly from bring-up on, so range entries have a list to change.
-    ShardConfig explicit =
-        config.owned() == null && config.ownedRanges() != null
-            ? config.withOwned(config.ownedRanges())
-            : config;
-    UserTable table = new UserTable(explicit.schema());
-    store.configure(write(explicit), table);
-    ctx.configure(explicit);
-  }
-
-  /**
-   * A snapshot of the primary ships what the shard owns and its schema at the snapshot's LSN: this
-   * replica takes both (its table altered to the schema first), as a replay of the log up to there
-   * would have left them.
-   */
-  private void adoptSnapshots(ShardConfig current, ShardConfig shipped) {
-    ShardConfig next = current;
-    if (!Objects.equals(current.ownedRanges(), shipped.ownedRanges())) {
-      next = next.withOwned(shipped.ownedRanges());
+    if (next == current) {
+      return;
     }
-    if (!current.schema().equals(shipped.schema())
-        || current.schemaVersionOrOne() != shipped.schemaVersionOrOne()) {
-      next = next.withSchema(shipped.schema(), shipped.schemaVersionOrOne());
+    if (!next.schema().equals(current.schema())) {
       store.ensureTable(new UserTable(next.schema()));
     }
-    if (next != current) {
-      store.saveConfig(write(next));
-      ctx.configure(next);
-    }
+    store.saveConfig(write(next));
+    ctx.configure(next);
   }
 
   /** The stored form of {@code config} (persisted in the shard's metadata row). */
@@ -199,14 +165,5 @@ public class ShardConfigService implements ConfigAdopter {
     } catch (IOException e) {
       throw new UncheckedIOException("stored config is unreadable", e);
     }
-  }
-
-  private static String describe(ShardConfig c) {
-    return c.schema().table()
-        + c.schema().columns().stream().map(col -> col.name() + ":" + col.type()).toList()
-        + " key "
-        + c.schema().shardKey()
-        + " sharding "
-        + c.pointsBy();
   }
 }
