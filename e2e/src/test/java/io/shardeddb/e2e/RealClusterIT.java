@@ -1441,6 +1441,59 @@ class RealClusterIT {
 
   @Test
   @Order(17)
+  void theSchemaGainsAColumnOnEveryShardAndTheRouterUsesIt() throws Exception {
+    // docs/sql.md, "Changing the schema": an edit adding a nullable column at the end.
+    client
+        .resources(ShardedDatabase.class)
+        .inNamespace(dbNs)
+        .withName(DB)
+        .edit(
+            r -> {
+              io.shardeddb.api.v1alpha1.ShardedDatabaseSpec spec = r.getSpec();
+              List<io.shardeddb.api.v1alpha1.ColumnSpec> cols =
+                  new ArrayList<>(spec.schema().columns());
+              cols.add(
+                  new io.shardeddb.api.v1alpha1.ColumnSpec(
+                      "note", io.shardeddb.protocol.schema.ColumnType.String, true, null, null));
+              r.setSpec(
+                  spec.toBuilder()
+                      .schema(
+                          new io.shardeddb.api.v1alpha1.SchemaSpec(
+                              spec.schema().table(), spec.schema().shardKey(), cols))
+                      .build());
+              return r;
+            });
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () ->
+                status().applied() != null
+                    && status().applied().schemaVersionOrOne() == 2
+                    && status().schemaChange() == null);
+    String withNote = row(16_001).replaceFirst("}$", ",\"note\":\"real\"}");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        router("/write", "{\"data\":[" + withNote + "]}").path("message").asText())
+                    .startsWith("1 Data entries added"));
+    JsonNode read = router("/read", "{\"Stud_id\":{\"low\":16001,\"high\":16001}}");
+    assertThat(read.path("data").get(0).path("note").asText()).isEqualTo("real");
+    JsonNode old = router("/read", "{\"Stud_id\":{\"low\":0,\"high\":0}}");
+    assertThat(old.path("data").get(0).path("note").isNull()).isTrue();
+    List<String> changed =
+        client.v1().events().inNamespace(dbNs).list().getItems().stream()
+            .filter(e -> "SchemaChanged".equals(e.getReason()))
+            .map(e -> e.getMessage())
+            .toList();
+    assertThat(changed).as("the SchemaChanged Event").isNotEmpty();
+    System.out.println("step 17: " + changed);
+  }
+
+  @Test
+  @Order(18)
   void deletingTheDatabaseAndUninstallingTheChartLeavesNothingBehind() {
     client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(DB).delete();
     await()
@@ -1512,7 +1565,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(18)
+  @Order(19)
   void thePlainManifestsInstallTheOperatorAsDocumented() throws Exception {
     // docs/install.md, "Without Helm", for Kubernetes 1.20 - 1.24: the CRD without CEL rules
     // (kubectl create), the rendered chart, and the MySQL image changed with kubectl set env.
