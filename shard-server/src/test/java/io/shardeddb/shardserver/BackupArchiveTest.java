@@ -218,6 +218,68 @@ class BackupArchiveTest {
 
   @Test
   @DisplayName(
+      "a store outage longer than max-unarchived-entries: the log is trimmed past the archive"
+          + " (the disk does not fill), and when the store is back the gap is recorded there and"
+          + " reported")
+  void aLongStoreOutageBoundsTheLogAndRecordsTheGap() throws Exception {
+    String db = "cap" + UUID.randomUUID().toString().substring(0, 6);
+    Path own = dir.resolve(db);
+    EmbeddedS3Server server =
+        EmbeddedS3Server.start(own, "127.0.0.1", 0, "test-key", "test-secret-key");
+    int port = server.port();
+    try (BackupStore mine = new BackupStore(server.settings(BUCKET, "it"))) {
+      mine.ensureBucket();
+    }
+    Map<String, Object> props = backupProps(server.url(), db);
+    props.put("shardeddb.replication.log-retention", 5);
+    props.put("shardeddb.replication.log-trim-interval", "200ms");
+    props.put("shardeddb.backup.stall-after", "1s");
+    props.put("shardeddb.backup.max-unarchived-entries", 20);
+    try (ThreeReplicaShard shard = new ThreeReplicaShard(ThreeReplicaShard.CONFIG, props)) {
+      shard.assignAll(1, 0);
+      Replica primary = shard.get(0);
+      writeAll(primary, 0, 10);
+      await().atMost(PATIENCE).until(() -> archivedLsn(primary) >= applied(primary));
+      long archivedBefore = archivedLsn(primary);
+
+      server.close();
+      writeAll(primary, 10, 60);
+      // Stalled past 1 s with 50 entries past the archive, more than 20: trimmed past it.
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          Http.get(primary.url() + "/log?fromLsn=" + (archivedBefore + 1)).status())
+                      .isEqualTo(410));
+      assertThat(archivedLsn(primary)).isEqualTo(archivedBefore);
+
+      server = EmbeddedS3Server.start(own, "127.0.0.1", port, "test-key", "test-secret-key");
+      long applied = applied(primary);
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> {
+                JsonNode status = Http.get(primary.url() + "/backup/status").json();
+                assertThat(status.get("archivedLsn").asLong()).isGreaterThanOrEqualTo(applied);
+                assertThat(status.path("gap").asText()).contains("were never archived");
+              });
+      try (BackupStore store = new BackupStore(server.settings(BUCKET, "it"))) {
+        assertThat(store.list(BackupKeys.walPrefix(db, "sh1") + "gaps/"))
+            .as("the gap is recorded in the store, for restores to refuse")
+            .isNotEmpty();
+      }
+    } finally {
+      server.close();
+    }
+  }
+
+  private static long archivedLsn(Replica r) {
+    return Http.get(r.url() + "/backup/status").json().get("archivedLsn").asLong();
+  }
+
+  @Test
+  @DisplayName(
       "the store stopped and the primary killed while archiving: after both recover, the archive"
           + " holds every acknowledged write, and a restore to a time inside the outage keeps every"
           + " write acknowledged before it (its commit time is the old primary's, not the"

@@ -21,14 +21,47 @@ public class ArchiveProgress implements LogTrimFloor {
   private volatile long pendingSinceMillis;
   private volatile String gap;
   private volatile String refused;
+  private volatile boolean capped;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ArchiveProgress.class);
 
   public ArchiveProgress(BackupSettings settings) {
     this.settings = settings;
   }
 
+  /**
+   * The archived LSN; but while archiving is stalled ({@link #stalled}) and the log holds more than
+   * {@code max-unarchived-entries} past it, {@code appliedLsn} minus that bound: a store outage
+   * must not fill the replica's disk and stop the database. What is trimmed unarchived is a gap,
+   * which the archiver records in the store when it resumes (restores refuse to cross it) and
+   * reports.
+   */
   @Override
-  public long maxTrimLsn() {
-    return settings.enabled() ? archivedLsn : Long.MAX_VALUE;
+  public long maxTrimLsn(long appliedLsn, long nowMillis) {
+    if (!settings.enabled()) {
+      return Long.MAX_VALUE;
+    }
+    long bound = settings.maxUnarchivedEntries();
+    long held = archivedLsn;
+    if (bound > 0 && appliedLsn - held > bound && stalled(nowMillis)) {
+      if (!capped) {
+        capped = true;
+        LOG.error(
+            "archiving stalled with {} entries past the archive (lsn {}), more than"
+                + " max-unarchived-entries {}: the log is trimmed past the archive, which will"
+                + " have a gap; take a new base backup once the store is back",
+            appliedLsn - held,
+            held,
+            bound);
+      }
+      return appliedLsn - bound;
+    }
+    return held;
+  }
+
+  /** Whether the log was trimmed past the archive to bound it (a gap follows), since start. */
+  public boolean capped() {
+    return capped;
   }
 
   public long archivedLsn() {

@@ -17,8 +17,10 @@ import java.time.Duration;
  * database name the archive is kept under and the database's namespace and UID (the archive's
  * owner, {@code owner.json}), how often the primary ships committed entries ({@code
  * archive-interval}, the archive lag's bound), how long the archive may lag before the replica
- * reports it stalled, and, on a replica of a database being restored, what to restore (source
- * database, base backup, and up to which LSN or time).
+ * reports it stalled, how many entries the log may hold past the archive while archiving is stalled
+ * before it is trimmed anyway ({@code max-unarchived-entries}, 0: no bound; the archive then has a
+ * gap, recorded in the store, and restores refuse to cross it), and, on a replica of a database
+ * being restored, what to restore (source database, base backup, and up to which LSN or time).
  */
 @ConfigurationProperties("shardeddb.backup")
 public record BackupSettings(
@@ -43,7 +45,8 @@ public record BackupSettings(
     @Nullable String restoreShard,
     @Bindable(defaultValue = "-1") long restoreTime,
     @Nullable String restorePoint,
-    @Nullable String credentialsDir) {
+    @Nullable String credentialsDir,
+    @Bindable(defaultValue = "1000000") long maxUnarchivedEntries) {
 
   /** Whether a store is configured (continuous archiving and base backups on). */
   public boolean enabled() {

@@ -6,5 +6,6 @@ package io.shardeddb.shardserver.replication;
  * when nothing holds the log back.
  */
 public interface LogTrimFloor {
-  long maxTrimLsn();
+  /** The floor while the replica has applied {@code appliedLsn}, at {@code nowMillis}. */
+  long maxTrimLsn(long appliedLsn, long nowMillis);
 }

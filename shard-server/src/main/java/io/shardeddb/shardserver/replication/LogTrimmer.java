@@ -42,7 +42,11 @@ public class LogTrimmer implements AutoCloseable {
    * (entries not yet archived stay); returns the new log base LSN.
    */
   public long trim() {
-    long target = Math.min(ctx.appliedLsn() - settings.logRetention(), floor.maxTrimLsn());
+    long applied = ctx.appliedLsn();
+    long target =
+        Math.min(
+            applied - settings.logRetention(),
+            floor.maxTrimLsn(applied, System.currentTimeMillis()));
     if (target > ctx.logStartLsn()) {
       long epoch = store.trimLog(target);
       ctx.logStart(target, epoch);

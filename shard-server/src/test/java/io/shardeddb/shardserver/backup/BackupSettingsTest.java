@@ -44,7 +44,8 @@ class BackupSettingsTest {
             null,
             -1,
             null,
-            dir == null ? null : dir.toString())
+            dir == null ? null : dir.toString(),
+            1_000_000)
         .store();
   }
 
