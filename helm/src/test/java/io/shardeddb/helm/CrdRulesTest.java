@@ -158,7 +158,31 @@ class CrdRulesTest {
             refusals(
                 old, change(old, s -> ((Map<String, Object>) s.get("schema")).put("table", "x"))))
         .containsExactly(
-            "spec.schema cannot change once set: the shards' tables were created with it");
+            "spec.schema can only gain columns (at the end, each nullable or with a default): the"
+                + " table, the shard key and the columns the shards store cannot change");
+    // Columns may be added (docs/sql.md, "Changing the schema"); a stored one never goes.
+    assertThat(
+            refusals(
+                old,
+                change(
+                    old,
+                    s ->
+                        ((List<Object>) ((Map<String, Object>) s.get("schema")).get("columns"))
+                            .add(
+                                new java.util.LinkedHashMap<>(
+                                    Map.of("name", "note", "type", "String", "nullable", true))))))
+        .isEmpty();
+    assertThat(
+            refusals(
+                old,
+                change(
+                    old,
+                    s ->
+                        ((List<Object>) ((Map<String, Object>) s.get("schema")).get("columns"))
+                            .remove(1))))
+        .containsExactly(
+            "spec.schema can only gain columns (at the end, each nullable or with a default): the"
+                + " table, the shard key and the columns the shards store cannot change");
     // Ranges may change: the operator moves the rows (docs/resharding.md).
     assertThat(refusals(old, change(old, s -> shards(s).get(1).put("size", 2000)))).isEmpty();
     assertThat(refusals(old, change(old, s -> s.put("sharding", "Hash"))))
