@@ -256,8 +256,10 @@ class BackupArchiveTest {
 
       server = EmbeddedS3Server.start(own, "127.0.0.1", port, "test-key", "test-secret-key");
       long applied = applied(primary);
+      // Up to the store client's whole call timeout (90 s): a call begun against the stopped
+      // server may wait that long before the archiver's next attempt reaches the new one.
       await()
-          .atMost(PATIENCE)
+          .atMost(Duration.ofMinutes(3))
           .untilAsserted(
               () -> {
                 JsonNode status = Http.get(primary.url() + "/backup/status").json();
