@@ -1,6 +1,7 @@
 package io.shardeddb.cli;
 
 import io.shardeddb.cli.command.BackupCommand;
+import io.shardeddb.cli.command.ClusterErrors;
 import io.shardeddb.cli.command.DeleteCommand;
 import io.shardeddb.cli.command.FindCommand;
 import io.shardeddb.cli.command.InsertCommand;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code kubectl-sdb}: the ShardedDB kubectl plugin. {@code --help} and {@code --version} reach
- * every verb ({@code scope = INHERIT}).
+ * every verb ({@code scope = INHERIT}); an expected failure to use the cluster that a verb lets
+ * escape is one {@code error:} line and exit code 1 ({@link ClusterErrors}).
  */
 @Command(
     name = "kubectl-sdb",
@@ -52,7 +54,13 @@ public final class KubectlSdb {
     }
   }
 
+  /** The plugin's command line, as {@link #main} runs it (tests run the same one). */
+  public static CommandLine commandLine() {
+    return new CommandLine(new KubectlSdb())
+        .setExecutionExceptionHandler(new ClusterErrors.Handler());
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new KubectlSdb()).execute(args));
+    System.exit(commandLine().execute(args));
   }
 }

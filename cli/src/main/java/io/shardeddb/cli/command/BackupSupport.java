@@ -43,7 +43,7 @@ final class BackupSupport {
               + " '"
               + name
               + "': "
-              + (e.getCode() == 409 ? "it already exists" : e.getMessage()));
+              + (e.getCode() == 409 ? "it already exists" : ClusterErrors.describe(e, null)));
       err.flush();
       return null;
     }

@@ -84,11 +84,11 @@ public final class DataOptions {
     } catch (RouterException e) {
       err.println("error: " + e.reason() + " (HTTP " + e.status() + ")");
       return FAILED;
-    } catch (DataCommandException | UncheckedIOException e) {
+    } catch (DataCommandException | UncheckedIOException | ClusterErrors.ConfigException e) {
       err.println("error: " + e.getMessage());
       return FAILED;
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      err.println("error: cannot reach the Kubernetes API: " + e.getMessage());
+      err.println("error: " + ClusterErrors.describe(e, cluster.server()));
       return FAILED;
     } catch (Exception e) {
       err.println("error: " + e);

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code promote} and {@code rebuild} against an API server with no operator: what they say and
@@ -181,7 +180,7 @@ class RequestCommandsTest {
     all[args.length] = "--kubeconfig";
     all[args.length + 1] = kubeconfig.toString();
     int code =
-        new CommandLine(new KubectlSdb())
+        KubectlSdb.commandLine()
             .setOut(new PrintWriter(out))
             .setErr(new PrintWriter(err))
             .execute(all);
