@@ -4,10 +4,12 @@ import io.shardeddb.cli.command.BackupCommand;
 import io.shardeddb.cli.command.ClusterErrors;
 import io.shardeddb.cli.command.DeleteCommand;
 import io.shardeddb.cli.command.FindCommand;
+import io.shardeddb.cli.command.HumanDuration;
 import io.shardeddb.cli.command.InsertCommand;
 import io.shardeddb.cli.command.LocalCommand;
 import io.shardeddb.cli.command.PromoteCommand;
 import io.shardeddb.cli.command.RebuildCommand;
+import io.shardeddb.cli.command.ReportCommand;
 import io.shardeddb.cli.command.RestoreCommand;
 import io.shardeddb.cli.command.RestorePointCommand;
 import io.shardeddb.cli.command.StatusCommand;
@@ -29,6 +31,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       LocalCommand.class,
       StatusCommand.class,
+      ReportCommand.class,
       InsertCommand.class,
       FindCommand.class,
       UpdateCommand.class,
@@ -57,7 +60,8 @@ public final class KubectlSdb {
   /** The plugin's command line, as {@link #main} runs it (tests run the same one). */
   public static CommandLine commandLine() {
     return new CommandLine(new KubectlSdb())
-        .setExecutionExceptionHandler(new ClusterErrors.Handler());
+        .setExecutionExceptionHandler(new ClusterErrors.Handler())
+        .registerConverter(java.time.Duration.class, new HumanDuration());
   }
 
   public static void main(String[] args) {
