@@ -7,6 +7,7 @@ import io.shardeddb.cli.command.FindCommand;
 import io.shardeddb.cli.command.HumanDuration;
 import io.shardeddb.cli.command.InsertCommand;
 import io.shardeddb.cli.command.LocalCommand;
+import io.shardeddb.cli.command.LogsCommand;
 import io.shardeddb.cli.command.PromoteCommand;
 import io.shardeddb.cli.command.RebuildCommand;
 import io.shardeddb.cli.command.ReportCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
       LocalCommand.class,
       StatusCommand.class,
       ReportCommand.class,
+      LogsCommand.class,
       InsertCommand.class,
       FindCommand.class,
       UpdateCommand.class,

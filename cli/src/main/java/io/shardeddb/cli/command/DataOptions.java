@@ -59,8 +59,8 @@ public final class DataOptions {
 
   @Option(
       names = "--timeout",
-      defaultValue = "PT30S",
-      description = "how long to wait for the router's answer (ISO-8601, default PT30S)")
+      defaultValue = "30s",
+      description = "how long to wait for the router's answer (e.g. 1m; default 30s)")
   Duration timeout;
 
   /** What a data command does once it has a client of the router. */

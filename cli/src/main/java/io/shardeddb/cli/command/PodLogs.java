@@ -75,6 +75,47 @@ final class PodLogs {
     return l.getLog();
   }
 
+  /**
+   * Copies the log of {@code container} of {@code pod} to {@code out} line by line (flushed per
+   * line): the last {@code since} (all when null), the last {@code tail} lines (all when null), and
+   * with {@code follow} new lines until the container stops or the caller is interrupted.
+   */
+  static void copy(
+      KubernetesClient client,
+      String namespace,
+      String pod,
+      String container,
+      Duration since,
+      Integer tail,
+      boolean follow,
+      java.io.PrintWriter out)
+      throws java.io.IOException {
+    ContainerResource c = client.pods().inNamespace(namespace).withName(pod).inContainer(container);
+    io.fabric8.kubernetes.client.dsl.TailPrettyLoggable timed =
+        since == null ? c : c.sinceSeconds(seconds(since));
+    PrettyLoggable l = tail == null ? timed : timed.tailingLines(tail);
+    if (!follow) {
+      try (java.io.Reader r = l.getLogReader()) {
+        lines(r, out);
+      }
+      return;
+    }
+    try (io.fabric8.kubernetes.client.dsl.LogWatch watch = l.watchLog()) {
+      lines(
+          new java.io.InputStreamReader(watch.getOutput(), java.nio.charset.StandardCharsets.UTF_8),
+          out);
+    }
+  }
+
+  private static void lines(java.io.Reader reader, java.io.PrintWriter out)
+      throws java.io.IOException {
+    java.io.BufferedReader r = new java.io.BufferedReader(reader);
+    for (String line = r.readLine(); line != null; line = r.readLine()) {
+      out.println(line);
+      out.flush();
+    }
+  }
+
   /** Whole seconds, at least 1 (the API takes seconds; 0 would mean "all"). */
   static int seconds(Duration d) {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toSeconds()));

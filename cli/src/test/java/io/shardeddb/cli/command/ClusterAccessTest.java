@@ -184,6 +184,7 @@ class ClusterAccessTest {
   private static final List<List<String>> CLUSTER_VERBS =
       List.of(
           List.of("status", "x"),
+          List.of("logs", "x", "--shard", "sh1"),
           List.of("report", "x", "--output", "/nonexistent-dir/r.tar.gz"),
           List.of("insert", "x", "{\"a\":1}"),
           List.of("find", "x", "0", "10"),

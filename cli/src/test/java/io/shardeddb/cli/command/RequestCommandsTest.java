@@ -102,7 +102,7 @@ class RequestCommandsTest {
     Result r = run("promote", "failover", "sh1", "failover-sh1-2", "--timeout", "PT2S");
 
     assertThat(r.code).isEqualTo(5);
-    assertThat(r.err.strip()).startsWith("error: timed out after PT2S").doesNotContain("\n");
+    assertThat(r.err.strip()).startsWith("error: timed out after 2s").doesNotContain("\n");
     assertThat(db.get().getMetadata().getAnnotations()).doesNotContainKey("shardeddb.io/promote");
   }
 
