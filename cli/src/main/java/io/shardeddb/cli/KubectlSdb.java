@@ -1,12 +1,16 @@
 package io.shardeddb.cli;
 
 import io.shardeddb.cli.command.BackupCommand;
+import io.shardeddb.cli.command.ClusterErrors;
 import io.shardeddb.cli.command.DeleteCommand;
 import io.shardeddb.cli.command.FindCommand;
+import io.shardeddb.cli.command.HumanDuration;
 import io.shardeddb.cli.command.InsertCommand;
 import io.shardeddb.cli.command.LocalCommand;
+import io.shardeddb.cli.command.LogsCommand;
 import io.shardeddb.cli.command.PromoteCommand;
 import io.shardeddb.cli.command.RebuildCommand;
+import io.shardeddb.cli.command.ReportCommand;
 import io.shardeddb.cli.command.RestoreCommand;
 import io.shardeddb.cli.command.RestorePointCommand;
 import io.shardeddb.cli.command.StatusCommand;
@@ -16,7 +20,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code kubectl-sdb}: the ShardedDB kubectl plugin. {@code --help} and {@code --version} reach
- * every verb ({@code scope = INHERIT}).
+ * every verb ({@code scope = INHERIT}); an expected failure to use the cluster that a verb lets
+ * escape is one {@code error:} line and exit code 1 ({@link ClusterErrors}).
  */
 @Command(
     name = "kubectl-sdb",
@@ -27,6 +32,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       LocalCommand.class,
       StatusCommand.class,
+      ReportCommand.class,
+      LogsCommand.class,
       InsertCommand.class,
       FindCommand.class,
       UpdateCommand.class,
@@ -52,7 +59,14 @@ public final class KubectlSdb {
     }
   }
 
+  /** The plugin's command line, as {@link #main} runs it (tests run the same one). */
+  public static CommandLine commandLine() {
+    return new CommandLine(new KubectlSdb())
+        .setExecutionExceptionHandler(new ClusterErrors.Handler())
+        .registerConverter(java.time.Duration.class, new HumanDuration());
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new KubectlSdb()).execute(args));
+    System.exit(commandLine().execute(args));
   }
 }

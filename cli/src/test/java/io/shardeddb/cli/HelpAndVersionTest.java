@@ -32,7 +32,7 @@ class HelpAndVersionTest {
   @Test
   @DisplayName("every verb, nested ones included, prints its usage for --help and exits 0")
   void everyVerbHasHelp() {
-    List<List<String>> verbs = verbs(new CommandLine(new KubectlSdb()), List.of());
+    List<List<String>> verbs = verbs(KubectlSdb.commandLine(), List.of());
     assertThat(verbs).hasSizeGreaterThan(15);
     for (List<String> verb : verbs) {
       List<String> args = new ArrayList<>(verb);

@@ -40,7 +40,10 @@ public final class BackupCommand {
     @Option(names = "--wait", description = "return once the backup is Completed (or Failed)")
     boolean waitForIt;
 
-    @Option(names = "--timeout", defaultValue = "PT10M", description = "how long --wait waits")
+    @Option(
+        names = "--timeout",
+        defaultValue = "10m",
+        description = "how long --wait waits (e.g. 30m; default 10m)")
     Duration timeout;
 
     @Mixin KubeconfigOption cluster;

@@ -43,7 +43,7 @@ final class BackupSupport {
               + " '"
               + name
               + "': "
-              + (e.getCode() == 409 ? "it already exists" : e.getMessage()));
+              + (e.getCode() == 409 ? "it already exists" : ClusterErrors.describe(e, null)));
       err.flush();
       return null;
     }
@@ -71,7 +71,7 @@ final class BackupSupport {
       }
       Thread.sleep(500);
     }
-    err.println("error: " + name + " did not complete within " + timeout);
+    err.println("error: " + name + " did not complete within " + HumanDuration.format(timeout));
     err.flush();
     return 1;
   }

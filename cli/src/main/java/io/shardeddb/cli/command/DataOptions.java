@@ -59,8 +59,8 @@ public final class DataOptions {
 
   @Option(
       names = "--timeout",
-      defaultValue = "PT30S",
-      description = "how long to wait for the router's answer (ISO-8601, default PT30S)")
+      defaultValue = "30s",
+      description = "how long to wait for the router's answer (e.g. 1m; default 30s)")
   Duration timeout;
 
   /** What a data command does once it has a client of the router. */
@@ -84,11 +84,11 @@ public final class DataOptions {
     } catch (RouterException e) {
       err.println("error: " + e.reason() + " (HTTP " + e.status() + ")");
       return FAILED;
-    } catch (DataCommandException | UncheckedIOException e) {
+    } catch (DataCommandException | UncheckedIOException | ClusterErrors.ConfigException e) {
       err.println("error: " + e.getMessage());
       return FAILED;
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      err.println("error: cannot reach the Kubernetes API: " + e.getMessage());
+      err.println("error: " + ClusterErrors.describe(e, cluster.server()));
       return FAILED;
     } catch (Exception e) {
       err.println("error: " + e);

@@ -55,8 +55,8 @@ public final class LocalUpCommand implements Callable<Integer> {
 
   @Option(
       names = "--timeout",
-      defaultValue = "PT5M",
-      description = "how long to wait for the router to be ready (ISO-8601, default PT5M)")
+      defaultValue = "5m",
+      description = "how long to wait for the router to be ready (e.g. 10m; default 5m)")
   Duration timeout;
 
   @Spec CommandSpec spec;
@@ -103,7 +103,7 @@ public final class LocalUpCommand implements Callable<Integer> {
           "error: the router of "
               + name
               + " was not ready within "
-              + timeout
+              + HumanDuration.format(timeout)
               + "; see the pod logs"
               + " in "
               + data.resolve("logs")

@@ -57,8 +57,8 @@ public final class PromoteCommand implements Callable<Integer> {
 
   @Option(
       names = "--timeout",
-      defaultValue = "PT2M",
-      description = "how long to wait for the operator's outcome (ISO-8601, default PT2M)")
+      defaultValue = "2m",
+      description = "how long to wait for the operator's outcome (e.g. 5m; default 2m)")
   Duration timeout;
 
   @Spec CommandSpec spec;
@@ -135,7 +135,7 @@ public final class PromoteCommand implements Callable<Integer> {
       return new RequestSupport.Failure(
           RequestSupport.TIMED_OUT,
           "timed out after "
-              + timeout
+              + HumanDuration.format(timeout)
               + " waiting for the operator to switch shard "
               + shard
               + " over to "

@@ -51,8 +51,8 @@ public final class RebuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--timeout",
-      defaultValue = "PT10M",
-      description = "how long to wait for the copy to be verified (ISO-8601, default PT10M)")
+      defaultValue = "10m",
+      description = "how long to wait for the copy to be verified (e.g. 30m; default 10m)")
   Duration timeout;
 
   @Spec CommandSpec spec;
@@ -98,7 +98,7 @@ public final class RebuildCommand implements Callable<Integer> {
       return new RequestSupport.Failure(
           RequestSupport.TIMED_OUT,
           "timed out after "
-              + timeout
+              + HumanDuration.format(timeout)
               + " waiting for "
               + pod
               + " to be re-copied and verified (kubectl sdb status "

@@ -67,7 +67,7 @@ final class RequestSupport {
       }
       return DONE;
     } catch (KubernetesClientException e) {
-      err.println("error: cannot reach the Kubernetes API: " + e.getMessage());
+      err.println("error: " + ClusterErrors.describe(e, cluster.server()));
       return FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -65,7 +65,10 @@ public final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--wait", description = "return once NEW is Ready with checksums verified")
   boolean waitForIt;
 
-  @Option(names = "--timeout", defaultValue = "PT10M", description = "how long --wait waits")
+  @Option(
+      names = "--timeout",
+      defaultValue = "10m",
+      description = "how long --wait waits (e.g. 30m; default 10m)")
   Duration timeout;
 
   @Mixin KubeconfigOption cluster;
@@ -180,7 +183,7 @@ public final class RestoreCommand implements Callable<Integer> {
         return fail(err, target + " was refused: " + ready.getMessage());
       }
       if (Instant.now().isAfter(deadline)) {
-        return fail(err, target + " was not Ready within " + timeout);
+        return fail(err, target + " was not Ready within " + HumanDuration.format(timeout));
       }
       Thread.sleep(1000);
     }

@@ -30,7 +30,7 @@ public final class RestorePointCommand {
     @Parameters(index = "1", paramLabel = "NAME", description = "the restore point's name")
     String name;
 
-    @Option(names = "--timeout", defaultValue = "PT2M", description = "how long to wait")
+    @Option(names = "--timeout", defaultValue = "2m", description = "how long to wait (default 2m)")
     Duration timeout;
 
     @Mixin KubeconfigOption cluster;

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The fault commands against local mode's in-process API: what they leave on the pods. */
 class LocalFaultCommandsTest {
@@ -125,7 +124,7 @@ class LocalFaultCommandsTest {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--kubeconfig");
     all.add(kube.kubeconfig().toString());
-    return new CommandLine(new KubectlSdb())
+    return KubectlSdb.commandLine()
         .setOut(new PrintWriter(new StringWriter()))
         .setErr(new PrintWriter(err, true))
         .execute(all.toArray(String[]::new));

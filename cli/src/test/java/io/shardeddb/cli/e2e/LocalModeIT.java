@@ -86,7 +86,7 @@ class LocalModeIT {
   @Order(1)
   void localUpWithAnInvalidFileExplainsTheProblemAndExitsNonZero() {
     StringWriter err = new StringWriter();
-    CommandLine cmd = new CommandLine(new KubectlSdb()).setErr(new PrintWriter(err));
+    CommandLine cmd = KubectlSdb.commandLine().setErr(new PrintWriter(err));
     int code =
         cmd.execute(
             "local",
@@ -98,7 +98,7 @@ class LocalModeIT {
 
     StringWriter err2 = new StringWriter();
     int missing =
-        new CommandLine(new KubectlSdb())
+        KubectlSdb.commandLine()
             .setErr(new PrintWriter(err2))
             .execute("local", "up", "-f", "no/such/file.yaml");
     assertThat(missing).isNotZero();

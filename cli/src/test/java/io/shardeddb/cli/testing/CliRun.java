@@ -3,7 +3,6 @@ package io.shardeddb.cli.testing;
 import io.shardeddb.cli.KubectlSdb;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import picocli.CommandLine;
 
 /**
  * One run of {@code kubectl-sdb} in the test's JVM: its exit code and what it printed to stdout and
@@ -16,7 +15,7 @@ public record CliRun(int code, String out, String err) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code =
-        new CommandLine(new KubectlSdb())
+        KubectlSdb.commandLine()
             .setOut(new PrintWriter(out))
             .setErr(new PrintWriter(err))
             .execute(args);
