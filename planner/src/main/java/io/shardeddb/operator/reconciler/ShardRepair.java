@@ -100,6 +100,11 @@ final class ShardRepair {
     for (Member m : o.members()) {
       Heartbeat h = o.beat(m.name());
       if (h == null || m.url() == null) {
+        // A copy not yet verified stays so through a pass its heartbeat was not read (a loaded
+        // pod): dropped, it would rejoin unverified and a rebuild request never finish.
+        if (VotingSet.wasCopying(prev, m.name())) {
+          copying.add(m.name());
+        }
         continue;
       }
       if (m.ordinal() >= o.desiredReplicas() && !VotingSet.leaving(o, primary)) {
@@ -132,6 +137,8 @@ final class ShardRepair {
       }
       RecopyDecision decision = recopy.decide(h, primaryBeat, cameBackEmpty);
       if (decision.resync()) {
+        // Verified once done, even if the copy finishes before any pass sees it Copying.
+        copying.add(m.name());
         actions.add(new Resync(m.name(), m.url(), decision.reason()));
       } else if (VotingSet.wasCopying(prev, m.name()) && h.state() == ReplicaState.Ready) {
         // The copy finished; it rejoins only once its checksum matches (looked at every pass

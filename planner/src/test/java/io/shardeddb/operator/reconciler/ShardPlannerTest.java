@@ -111,6 +111,60 @@ class ShardPlannerTest {
         new FenceResponse(name, epoch, entryEpoch, lsn, ReplicaState.Fenced), Duration.ofMillis(1));
   }
 
+  /** {@code recorded} with {@code pod} recorded as copying (a copy not yet verified). */
+  private static ShardStatus recordedCopying(String pod) {
+    ShardStatus prev = recorded(3, "p-0", null, 3);
+    List<ReplicaStatus> replicas =
+        prev.replicasOrEmpty().stream()
+            .map(
+                r ->
+                    r.pod().equals(pod)
+                        ? new ReplicaStatus(
+                            r.pod(),
+                            r.url(),
+                            r.role(),
+                            false,
+                            ReplicaState.Copying,
+                            r.appliedLsn(),
+                            r.lagLsn(),
+                            100)
+                        : r)
+            .toList();
+    return ShardStatus.builder()
+        .id("sh1")
+        .epoch(3L)
+        .primary("p-0")
+        .readyReplicas(2)
+        .replicas(replicas)
+        .build();
+  }
+
+  @Test
+  void aCopyNotYetVerifiedStaysCopyingThroughAPassItsHeartbeatWasNotReadAndIsVerifiedAfter() {
+    // Fresh-clone CI: a rebuilt replica's heartbeat was not read in the pass after its copy (a
+    // loaded machine); the copy's mark was dropped, so the replica rejoined unverified and the
+    // rebuild request stayed InProgress for ever (the CLI timed out after 10m).
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.Primary, 3, 10, ReplicaState.Ready));
+    beats.put("p-1", beat("p-1", Role.Secondary, 3, 10, ReplicaState.Ready));
+    List<Member> members = List.of(member(0, true), member(1, true), member(2, true));
+
+    ShardPlan silent = planner.plan(observe(3, recordedCopying("p-2"), members, beats));
+
+    assertThat(silent.copying()).containsExactly("p-2");
+
+    beats.put("p-2", beat("p-2", Role.Secondary, 3, 10, ReplicaState.Ready));
+    ShardPlan back = planner.plan(observe(3, recordedCopying("p-2"), members, beats));
+
+    assertThat(back.copying()).containsExactly("p-2");
+    assertThat(back.actions())
+        .anySatisfy(
+            a -> {
+              assertThat(a).isInstanceOf(ShardAction.Verify.class);
+              assertThat(a.pod()).isEqualTo("p-2");
+            });
+  }
+
   @Test
   void aPrimaryAnsweringItsHeartbeatIsUpEvenWhenItsPodIsNotReady() {
     Map<String, TimedHeartbeat> beats = new HashMap<>();
