@@ -151,6 +151,34 @@ class CrdRulesTest {
   }
 
   @Test
+  void indexesNameColumnsOfTheTableThatAreNotJsonAndUniqueNames() {
+    Map<String, Object> ok = schema("id", "Number", "id", "name");
+    ok.put("indexes", List.of(Map.of("name", "by_name", "columns", List.of("name", "id"))));
+    assertThat(schemaRefusals(ok)).as("valid indexes").isEmpty();
+
+    Map<String, Object> unknown = schema("id", "Number", "id", "name");
+    unknown.put("indexes", List.of(Map.of("name", "i", "columns", List.of("nope"))));
+    assertThat(schemaRefusals(unknown))
+        .containsExactly("an index names a column of the table that is not Json");
+
+    Map<String, Object> json = schema("id", "Number", "id", "name");
+    List<Object> cols = new ArrayList<>((List<Object>) json.get("columns"));
+    cols.add(Map.of("name", "doc", "type", "Json"));
+    json.put("columns", cols);
+    json.put("indexes", List.of(Map.of("name", "i", "columns", List.of("doc"))));
+    assertThat(schemaRefusals(json))
+        .containsExactly("an index names a column of the table that is not Json");
+
+    Map<String, Object> twice = schema("id", "Number", "id", "name");
+    twice.put(
+        "indexes",
+        List.of(
+            Map.of("name", "i", "columns", List.of("name")),
+            Map.of("name", "i", "columns", List.of("id"))));
+    assertThat(schemaRefusals(twice)).containsExactly("index names must be unique");
+  }
+
+  @Test
   void fieldsThatCannotChangeOnceSetAreRefusedOnUpdate() {
     Map<String, Object> old = change(base(), CrdRulesTest::init);
 

@@ -143,6 +143,148 @@ class SchemaChangeTest {
     assertThat(other.raw()).contains("is at schema version 2");
   }
 
+  private static String indexed(int version, String indexes) {
+    return """
+        {"version":%d,"schema":{"table":"students","shardKey":"Stud_id","columns":[%s],
+         "indexes":[%s]}}"""
+        .formatted(version, V1_COLUMNS, indexes);
+  }
+
+  @Test
+  @DisplayName(
+      "an index reaches every copy (a re-copied one too), a filter on its column reads it, and a"
+          + " dropped one goes from every copy")
+  void indexesReachEveryCopy() throws Exception {
+    Replica primary = shard.get(0);
+    assertThat(ThreeReplicaShard.writeRange(primary, 0, 40).status()).isEqualTo(200);
+
+    Http.Reply created =
+        Http.post(
+            primary.url() + "/schema",
+            indexed(
+                2,
+                """
+                {"name":"by_marks","columns":["Stud_marks"]},
+                {"name":"by_name","columns":["Stud_name","Stud_marks"]}"""));
+    assertThat(created.status()).as(created.raw()).isEqualTo(200);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              for (Replica r : java.util.List.of(primary, shard.get(1), shard.get(2))) {
+                assertThat(indexesOf(r))
+                    .as(r.name)
+                    .containsEntry("by_marks", java.util.List.of("stud_marks"))
+                    .containsEntry("by_name", java.util.List.of("stud_name", "stud_marks"));
+              }
+            });
+    // MySQL answers a filter on the indexed column from the index, not by reading every row.
+    assertThat(explainKey(primary, "`Stud_marks` = 7")).isEqualTo("by_marks");
+
+    // A wiped replica gets the indexes with the schema of the primary's snapshot.
+    shard.get(2).stop();
+    ThreeReplicaShard.wipe(shard.get(2));
+    shard.get(2).start();
+    shard.assign(1, 0, 1, 2);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(heartbeat(shard.get(2)).get("state").asText()).isEqualTo("Ready");
+              assertThat(checksum(shard.get(2))).isEqualTo(checksum(primary));
+              assertThat(indexesOf(shard.get(2))).containsOnlyKeys("by_marks", "by_name");
+            });
+
+    Http.Reply dropped =
+        Http.post(
+            primary.url() + "/schema",
+            indexed(3, "{\"name\":\"by_marks\",\"columns\":[\"Stud_marks\"]}"));
+    assertThat(dropped.status()).as(dropped.raw()).isEqualTo(200);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              for (Replica r : java.util.List.of(primary, shard.get(1), shard.get(2))) {
+                assertThat(indexesOf(r)).as(r.name).containsOnlyKeys("by_marks");
+              }
+            });
+    // An index kept under its name keeps its columns.
+    Http.Reply moved =
+        Http.post(
+            primary.url() + "/schema",
+            indexed(4, "{\"name\":\"by_marks\",\"columns\":[\"Stud_name\"]}"));
+    assertThat(moved.status()).as(moved.raw()).isEqualTo(400);
+    assertThat(moved.raw()).contains("index 'by_marks' changes its columns");
+    assertThat(checksum(primary).get("rows").asLong()).isEqualTo(40);
+  }
+
+  @Test
+  @DisplayName("a /config naming indexes creates the table with them (a database created indexed)")
+  void configuredIndexes() throws Exception {
+    String config =
+        ThreeReplicaShard.CONFIG.replace(
+            "\"size\":4096}",
+            "\"size\":4096, \"indexes\":[{\"name\":\"by_marks\",\"columns\":[\"Stud_marks\"]}]}");
+    try (ThreeReplicaShard indexed = new ThreeReplicaShard(config)) {
+      for (Replica r : indexed.replicas) {
+        assertThat(indexesOf(r)).as(r.name).containsOnlyKeys("by_marks");
+      }
+      Http.Reply bad =
+          Http.post(
+              shard.get(0).url() + "/config",
+              ThreeReplicaShard.CONFIG.replace(
+                  "\"size\":4096}",
+                  "\"size\":4096, \"indexes\":[{\"name\":\"i\",\"columns\":[\"nope\"]}]}"));
+      assertThat(bad.status()).as(bad.raw()).isEqualTo(400);
+      assertThat(bad.raw()).contains("index 'i' names column 'nope', which the table lacks");
+    }
+  }
+
+  /** The secondary indexes of the replica's stored table: name -> columns (lower case). */
+  private static java.util.Map<String, java.util.List<String>> indexesOf(Replica r)
+      throws java.sql.SQLException {
+    io.shardeddb.shardserver.storage.EmbeddedMariaDb db = SharedMariaDb.get();
+    java.util.Map<String, java.util.List<String>> out = new java.util.TreeMap<>();
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        java.sql.PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT index_name, column_name FROM information_schema.statistics WHERE"
+                    + " table_schema = ? AND table_name = ? AND index_name <> 'PRIMARY'"
+                    + " ORDER BY index_name, seq_in_index")) {
+      ps.setString(1, r.database);
+      ps.setString(2, io.shardeddb.shardserver.storage.DatabaseNames.userTable("students"));
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.computeIfAbsent(
+                  rs.getString(1).toLowerCase(java.util.Locale.ROOT),
+                  k -> new java.util.ArrayList<>())
+              .add(rs.getString(2).toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The index MySQL picks for {@code where} on the replica's table (EXPLAIN's key). */
+  private static String explainKey(Replica r, String where) throws java.sql.SQLException {
+    io.shardeddb.shardserver.storage.EmbeddedMariaDb db = SharedMariaDb.get();
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "EXPLAIN SELECT * FROM `"
+                    + r.database
+                    + "`.`"
+                    + io.shardeddb.shardserver.storage.DatabaseNames.userTable("students")
+                    + "` WHERE "
+                    + where)) {
+      assertThat(rs.next()).isTrue();
+      return rs.getString("key");
+    }
+  }
+
   private static String writeWithNote(long key, String note) {
     String row = ThreeReplicaShard.row(key);
     return "{\"shard\":\"sh1\",\"curr_idx\":0,\"data\":["

@@ -120,8 +120,26 @@ public final class ResourceFileValidator {
                   c.get("default") == null ? null : String.valueOf(c.get("default")),
                   c.get("autoIncrement") instanceof Boolean b ? b : null));
         }
+        List<io.shardeddb.protocol.schema.Index> indexes = new ArrayList<>();
+        Object idx = schema.get("indexes");
+        if (idx != null) {
+          if (!(idx instanceof List<?> indexList)) {
+            throw new InvalidRequestException("spec.schema.indexes must be a list");
+          }
+          for (Object o : indexList) {
+            Map<String, Object> i = map(o, "spec.schema.indexes[]", file);
+            if (!(i.get("columns") instanceof List<?> on)) {
+              throw new InvalidRequestException(
+                  "spec.schema.indexes[] " + i.get("name") + ": columns must be a list");
+            }
+            indexes.add(
+                new io.shardeddb.protocol.schema.Index(
+                    String.valueOf(i.get("name")), on.stream().map(String::valueOf).toList()));
+          }
+        }
         Object table = schema.getOrDefault("table", name.replace('-', '_'));
-        new TableSchema(String.valueOf(table), (String) schema.get("shardKey"), columns).validate();
+        new TableSchema(String.valueOf(table), (String) schema.get("shardKey"), columns, indexes)
+            .validate();
       }
       Object shards = spec.get("shards");
       if (shards != null) {

@@ -175,6 +175,7 @@ public final class SettingsTable {
           shardServerTls("SHARDEDDB_TLS_POD_NAME", POD, tls -> new Value.FromPod("metadata.name")),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "schema", "spec.schema.columns"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "columns", "spec.schema.columns"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "indexes", "spec.schema.indexes"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "table", "spec.schema.table"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "shardKey", "spec.schema.shardKey"),
           listed(

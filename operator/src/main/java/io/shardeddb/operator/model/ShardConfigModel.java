@@ -51,6 +51,7 @@ public final class ShardConfigModel {
         spec.shardingOrDefault(),
         owned == null ? List.of() : List.of(owned),
         schema.toTableSchema().columns(),
-        version == 1 ? null : version);
+        version == 1 ? null : version,
+        schema.toTableSchema().indexes().isEmpty() ? null : schema.toTableSchema().indexes());
   }
 }

@@ -46,7 +46,9 @@ public final class SchemaChanges {
     if (inFlight != null) {
       return new Apply(inFlight, false);
     }
-    if (applied == null || wanted == null || applied.equals(wanted)) {
+    if (applied == null
+        || wanted == null
+        || applied.toTableSchema().equals(wanted.toTableSchema())) {
       return new Settled();
     }
     String refusal = applied.toTableSchema().evolutionRefusal(wanted.toTableSchema());

@@ -3,6 +3,7 @@ package io.shardeddb.operator.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardeddb.api.v1alpha1.ColumnSpec;
+import io.shardeddb.api.v1alpha1.IndexSpec;
 import io.shardeddb.api.v1alpha1.SchemaChangeStatus;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.protocol.schema.ColumnType;
@@ -41,6 +42,31 @@ class SchemaChangesTest {
     SchemaChanges.Decision d = SchemaChanges.decide(V1, 3, V2, null, false);
     assertThat(d)
         .isEqualTo(new SchemaChanges.Apply(new SchemaChangeStatus(4L, V2, List.of(), null), true));
+  }
+
+  @Test
+  void anIndexAddedOrDroppedIsTheNextVersionAndAnEmptyListIsNoIndex() {
+    SchemaSpec indexed =
+        new SchemaSpec(
+            "items", "id", V1.columns(), List.of(new IndexSpec("by_name", List.of("name"))));
+    assertThat(SchemaChanges.decide(V1, 1, indexed, null, false))
+        .isEqualTo(
+            new SchemaChanges.Apply(new SchemaChangeStatus(2L, indexed, List.of(), null), true));
+    assertThat(SchemaChanges.decide(indexed, 2, V1, null, false))
+        .isEqualTo(new SchemaChanges.Apply(new SchemaChangeStatus(3L, V1, List.of(), null), true));
+    // "indexes: []" in the spec is the applied schema without indexes: nothing to do.
+    assertThat(
+            SchemaChanges.decide(
+                V1, 1, new SchemaSpec("items", "id", V1.columns(), List.of()), null, false))
+        .isInstanceOf(SchemaChanges.Settled.class);
+    SchemaSpec moved =
+        new SchemaSpec(
+            "items", "id", V1.columns(), List.of(new IndexSpec("by_name", List.of("id"))));
+    assertThat(SchemaChanges.decide(indexed, 2, moved, null, false))
+        .isEqualTo(
+            new SchemaChanges.Refused(
+                "spec.schema: index 'by_name' changes its columns [name] -> [id]: drop it and"
+                    + " create it under another name"));
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.shardeddb.protocol.schema;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Creator;
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.SchemaDoc;
@@ -14,11 +16,17 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The user's table: its name, the shard key (a Number column, the primary key) and the columns in
- * order. Names are checked against a strict identifier pattern so they can be quoted safely in SQL.
+ * The user's table: its name, the shard key (a Number column, the primary key), the columns in
+ * order and its secondary indexes (absent from the JSON when there are none, so a schema without
+ * indexes reads and writes as before them). Names are checked against a strict identifier pattern
+ * so they can be quoted safely in SQL.
  */
 @Serdeable
-public record TableSchema(String table, String shardKey, List<Column> columns) {
+public record TableSchema(
+    String table,
+    String shardKey,
+    List<Column> columns,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Index> indexes) {
 
   /** Letters, digits and underscores, starting with a letter or underscore, at most 64 chars. */
   public static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -36,8 +44,38 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
    */
   public static final int MAX_TABLE_NAME = 56;
 
+  /** The most secondary indexes a table may have. */
+  public static final int MAX_INDEXES = 16;
+
+  @Creator
   public TableSchema {
     columns = columns == null ? List.of() : List.copyOf(columns);
+    indexes = indexes == null ? List.of() : List.copyOf(indexes);
+  }
+
+  /** A table without secondary indexes. */
+  public TableSchema(String table, String shardKey, List<Column> columns) {
+    this(table, shardKey, columns, List.of());
+  }
+
+  /** This schema with {@code columns} instead; the indexes as they are. */
+  public TableSchema withColumns(List<Column> columns) {
+    return new TableSchema(table, shardKey, columns, indexes);
+  }
+
+  /** This schema with {@code indexes} instead. */
+  public TableSchema withIndexes(List<Index> indexes) {
+    return new TableSchema(table, shardKey, columns, indexes);
+  }
+
+  /** The index with this name (any case, as MySQL compares index names), or null. */
+  public Index index(String name) {
+    for (Index i : indexes) {
+      if (i.name().equalsIgnoreCase(name)) {
+        return i;
+      }
+    }
+    return null;
   }
 
   /**
@@ -119,7 +157,53 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
     for (Column c : columns) {
       validateAttributes(c, c == key);
     }
+    validateIndexes();
     return this;
+  }
+
+  private void validateIndexes() {
+    if (indexes.size() > MAX_INDEXES) {
+      throw new InvalidRequestException(
+          "table has " + indexes.size() + " indexes; at most " + MAX_INDEXES + " are allowed");
+    }
+    Set<String> names = new HashSet<>();
+    for (Index i : indexes) {
+      if (i == null) {
+        throw new InvalidRequestException("an index must not be null");
+      }
+      requireIdentifier("index", i.name());
+      if (i.name().equalsIgnoreCase("PRIMARY")) {
+        throw new InvalidRequestException(
+            "index name 'PRIMARY' is the primary key's (the shard key); choose another name");
+      }
+      if (!names.add(i.name().toLowerCase(java.util.Locale.ROOT))) {
+        throw new InvalidRequestException("index '" + i.name() + "' is listed twice");
+      }
+      if (i.columns().isEmpty() || i.columns().size() > Index.MAX_COLUMNS) {
+        throw new InvalidRequestException(
+            "index '" + i.name() + "' must name 1 to " + Index.MAX_COLUMNS + " columns");
+      }
+      Set<String> seen = new HashSet<>();
+      for (String name : i.columns()) {
+        Column c = column(name);
+        if (c == null) {
+          throw new InvalidRequestException(
+              "index '" + i.name() + "' names column '" + name + "', which the table lacks");
+        }
+        if (!seen.add(name)) {
+          throw new InvalidRequestException(
+              "index '" + i.name() + "' names column '" + name + "' twice");
+        }
+        if (c.type() == ColumnType.Json) {
+          throw new InvalidRequestException(
+              "index '"
+                  + i.name()
+                  + "' is on Json column '"
+                  + name
+                  + "': a JSON document cannot be indexed whole");
+        }
+      }
+    }
   }
 
   private static void validateAttributes(Column c, boolean shardKey) {
@@ -225,7 +309,8 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
    * Why {@code next} cannot follow this schema as an online change, or null when it can: the same
    * table and shard key, this schema's columns unchanged and in order at its start, and every added
    * column nullable or with a default (rows written before it read as that), never AUTO_INCREMENT.
-   * Dropping, renaming or retyping a column is not an online change yet.
+   * Indexes may be added and dropped; one kept under its name keeps its columns. Dropping, renaming
+   * or retyping a column is not an online change yet.
    */
   public String evolutionRefusal(TableSchema next) {
     if (next == null) {
@@ -258,6 +343,18 @@ public record TableSchema(String table, String shardKey, List<Column> columns) {
           + ": the stored columns "
           + columnNames()
           + " stay as they are, in order; only adding columns at the end is an online change";
+    }
+    for (Index i : indexes) {
+      Index now = next.index(i.name());
+      if (now != null && !now.columns().equals(i.columns())) {
+        return "index '"
+            + i.name()
+            + "' changes its columns "
+            + i.columns()
+            + " -> "
+            + now.columns()
+            + ": drop it and create it under another name";
+      }
     }
     for (Column c : next.columns().subList(columns.size(), next.columns().size())) {
       if (c.isAutoIncrement()) {

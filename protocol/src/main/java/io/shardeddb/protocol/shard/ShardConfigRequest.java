@@ -5,6 +5,7 @@ import io.micronaut.core.annotation.Creator;
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.lb.SchemaDoc;
 import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.Index;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import java.util.List;
@@ -27,7 +28,8 @@ import java.util.List;
  * with the same types as {@code schema}. {@code schemaVersion} (absent: 1) is the version of that
  * schema (docs/log-format.md, "Schema entries"): a replica configured from scratch starts there; a
  * configured one takes schema changes only from its log, so a config naming another version of the
- * same table is not a conflict.
+ * same table is not a conflict. {@code indexes} (absent: none) are the schema's secondary indexes
+ * at that version.
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -41,10 +43,27 @@ public record ShardConfigRequest(
     Sharding sharding,
     List<PointRange> ranges,
     List<Column> columns,
-    Long schemaVersion) {
+    Long schemaVersion,
+    List<Index> indexes) {
 
   @Creator
   public ShardConfigRequest {}
+
+  /** A config without secondary indexes. */
+  public ShardConfigRequest(
+      SchemaDoc schema,
+      List<String> shards,
+      String table,
+      String shardKey,
+      Long low,
+      Long size,
+      Sharding sharding,
+      List<PointRange> ranges,
+      List<Column> columns,
+      Long schemaVersion) {
+    this(
+        schema, shards, table, shardKey, low, size, sharding, ranges, columns, schemaVersion, null);
+  }
 
   /** A config at schema version 1 (absent: the version the table is created at). */
   public ShardConfigRequest(
@@ -57,7 +76,7 @@ public record ShardConfigRequest(
       Sharding sharding,
       List<PointRange> ranges,
       List<Column> columns) {
-    this(schema, shards, table, shardKey, low, size, sharding, ranges, columns, null);
+    this(schema, shards, table, shardKey, low, size, sharding, ranges, columns, null, null);
   }
 
   /** A config without full column definitions (the assignment's names and dtypes only). */
@@ -70,7 +89,7 @@ public record ShardConfigRequest(
       Long size,
       Sharding sharding,
       List<PointRange> ranges) {
-    this(schema, shards, table, shardKey, low, size, sharding, ranges, null, null);
+    this(schema, shards, table, shardKey, low, size, sharding, ranges, null, null, null);
   }
 
   /** A range-sharded config owning {@code [low, low+size)} (as before resharding existed). */

@@ -6,7 +6,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.shardeddb.api.LayoutRequest;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.AppliedSpec;
-import io.shardeddb.api.v1alpha1.ColumnSpec;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
@@ -234,16 +233,7 @@ public class KubernetesAdmin implements ClusterAdmin {
     ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(r);
     Layout before = Layout.of(ShardedDatabaseTopology.from(r));
     Map<String, Integer> replicasBefore = replicasBySpec(spec);
-    SchemaSpec schema =
-        new SchemaSpec(
-            layout.schema().table(),
-            layout.schema().shardKey(),
-            layout.schema().columns().stream()
-                .map(
-                    c ->
-                        new ColumnSpec(
-                            c.name(), c.type(), c.nullable(), c.defaultValue(), c.autoIncrement()))
-                .toList());
+    SchemaSpec schema = SchemaSpec.of(layout.schema());
     List<ShardSpec> shards = new ArrayList<>();
     for (ShardDoc s : layout.shards()) {
       shards.add(

@@ -3,6 +3,7 @@ package io.shardeddb.router.sql;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.Index;
 import io.shardeddb.protocol.schema.TableSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,60 +11,157 @@ import java.util.Locale;
 import net.sf.jsqlparser.statement.alter.Alter;
 import net.sf.jsqlparser.statement.alter.AlterExpression;
 import net.sf.jsqlparser.statement.alter.AlterOperation;
+import net.sf.jsqlparser.statement.create.index.CreateIndex;
 import net.sf.jsqlparser.statement.create.table.ColDataType;
+import net.sf.jsqlparser.statement.drop.Drop;
 
 /**
  * The DDL the router takes, translated against the table's schema (pure): {@code ALTER TABLE t ADD
  * [COLUMN] name type [NULL | NOT NULL] [DEFAULT literal]}, one or several, each a column added at
- * the end — nullable or with a default, as the rows already stored need (docs/sql.md, "Changing the
- * schema"). MySQL's type names map to the column types: integers to Number, {@code VARCHAR}/{@code
- * CHAR}/{@code TEXT} to String, {@code DECIMAL}/{@code NUMERIC} to Decimal, {@code BOOLEAN}/{@code
- * BOOL}/{@code TINYINT(1)} to Boolean, {@code JSON} to Json, {@code DATETIME}/{@code TIMESTAMP} to
- * DateTime. Anything else is a 400 naming it.
+ * the end — nullable or with a default, as the rows already stored need; secondary indexes by
+ * {@code CREATE INDEX name ON t (cols)}, {@code DROP INDEX name ON t} or {@code ALTER TABLE t ADD
+ * INDEX | KEY name (cols)}, {@code DROP INDEX name} (docs/sql.md, "Changing the schema"). MySQL's
+ * type names map to the column types: integers to Number, {@code VARCHAR}/{@code CHAR}/{@code TEXT}
+ * to String, {@code DECIMAL}/{@code NUMERIC} to Decimal, {@code BOOLEAN}/{@code BOOL}/{@code
+ * TINYINT(1)} to Boolean, {@code JSON} to Json, {@code DATETIME}/{@code TIMESTAMP} to DateTime.
+ * Anything else is a 400 naming it.
  */
 final class SqlDdl {
   private SqlDdl() {}
 
-  static SqlPlan.AddColumns alter(TableSchema schema, Alter alter) {
-    String table = alter.getTable() == null ? null : alter.getTable().getName();
-    if (table == null || !unquote(table).equalsIgnoreCase(schema.table())) {
-      throw new InvalidRequestException(
-          "table '"
-              + (table == null ? "" : unquote(table))
-              + "' does not exist (this database has "
-              + schema.table()
-              + ")");
-    }
+  static SqlPlan.ChangeSchema alter(TableSchema schema, Alter alter) {
+    requireTable(schema, alter.getTable() == null ? null : alter.getTable().getName());
     List<AlterExpression> expressions = alter.getAlterExpressions();
     if (expressions == null || expressions.isEmpty()) {
       throw new InvalidRequestException("ALTER TABLE names no change");
     }
-    List<Column> added = new ArrayList<>();
+    List<Column> columns = new ArrayList<>(schema.columns());
+    List<Index> indexes = new ArrayList<>(schema.indexes());
+    List<String> changes = new ArrayList<>();
     for (AlterExpression e : expressions) {
-      if (e.getOperation() != AlterOperation.ADD || e.getColDataTypeList() == null) {
+      if (e.getOperation() == AlterOperation.ADD && e.getColDataTypeList() != null) {
+        for (AlterExpression.ColumnDataType c : e.getColDataTypeList()) {
+          Column added = column(unquote(c.getColumnName()), c.getColDataType(), c.getColumnSpecs());
+          if (columns.stream().anyMatch(x -> x.name().equalsIgnoreCase(added.name()))) {
+            throw new InvalidRequestException("column '" + added.name() + "' already exists");
+          }
+          columns.add(added);
+          changes.add("added column " + added.name());
+        }
+      } else if (e.getOperation() == AlterOperation.ADD && e.getUkName() != null) {
+        throw uniqueRefused();
+      } else if (e.getOperation() == AlterOperation.ADD && e.getIndex() != null) {
+        changes.add(addIndex(indexes, e.getIndex()));
+      } else if (e.getOperation() == AlterOperation.DROP
+          && e.getIndex() != null
+          && e.getIndex().getName() != null
+          && e.getColumnName() == null) {
+        changes.add(dropIndex(schema, indexes, e.getIndex().getName()));
+      } else {
         throw new InvalidRequestException(
-            "ALTER TABLE supports ADD COLUMN only (got "
+            "ALTER TABLE supports ADD COLUMN, ADD INDEX and DROP INDEX (got "
                 + e.getOperation()
                 + "): dropping, renaming or changing a stored column is not an online change yet");
       }
-      for (AlterExpression.ColumnDataType c : e.getColDataTypeList()) {
-        added.add(column(unquote(c.getColumnName()), c.getColDataType(), c.getColumnSpecs()));
-      }
     }
-    List<Column> columns = new ArrayList<>(schema.columns());
-    for (Column c : added) {
-      if (schema.columns().stream().anyMatch(x -> x.name().equalsIgnoreCase(c.name()))) {
-        throw new InvalidRequestException("column '" + c.name() + "' already exists");
-      }
-      columns.add(c);
+    return change(
+        schema, new TableSchema(schema.table(), schema.shardKey(), columns, indexes), changes);
+  }
+
+  /** {@code CREATE INDEX name ON t (col, ...)}. */
+  static SqlPlan.ChangeSchema createIndex(TableSchema schema, CreateIndex create) {
+    requireTable(schema, create.getTable() == null ? null : create.getTable().getName());
+    List<Index> indexes = new ArrayList<>(schema.indexes());
+    String added = addIndex(indexes, create.getIndex());
+    return change(schema, schema.withIndexes(indexes), List.of(added));
+  }
+
+  /** {@code DROP INDEX name ON t}. */
+  static SqlPlan.ChangeSchema dropIndex(TableSchema schema, Drop drop) {
+    if (!"INDEX".equalsIgnoreCase(drop.getType())) {
+      throw new InvalidRequestException(
+          "DROP "
+              + drop.getType()
+              + " statements are not supported (DROP INDEX is; dropping a table is not an online"
+              + " change yet)");
     }
-    TableSchema next = new TableSchema(schema.table(), schema.shardKey(), columns);
+    List<String> params = drop.getParameters() == null ? List.of() : drop.getParameters();
+    if (params.size() != 2 || !params.get(0).equalsIgnoreCase("ON")) {
+      throw new InvalidRequestException("DROP INDEX needs its table: DROP INDEX name ON table");
+    }
+    requireTable(schema, params.get(1));
+    List<Index> indexes = new ArrayList<>(schema.indexes());
+    String dropped = dropIndex(schema, indexes, drop.getName().getName());
+    return change(schema, schema.withIndexes(indexes), List.of(dropped));
+  }
+
+  private static SqlPlan.ChangeSchema change(
+      TableSchema schema, TableSchema next, List<String> changes) {
     next.validate();
     String refusal = schema.evolutionRefusal(next);
     if (refusal != null) {
       throw new InvalidRequestException(refusal);
     }
-    return new SqlPlan.AddColumns(added, next);
+    return new SqlPlan.ChangeSchema(changes, next);
+  }
+
+  private static String addIndex(
+      List<Index> indexes, net.sf.jsqlparser.statement.create.table.Index index) {
+    String type = index.getType() == null ? "" : index.getType().toUpperCase(Locale.ROOT);
+    if (type.contains("UNIQUE")) {
+      throw uniqueRefused();
+    }
+    if (type.contains("FULLTEXT") || type.contains("SPATIAL")) {
+      throw new InvalidRequestException(type + " indexes are not supported (plain indexes are)");
+    }
+    if (index.getName() == null) {
+      throw new InvalidRequestException("an index needs a name: ADD INDEX name (columns)");
+    }
+    String name = unquote(index.getName());
+    if (index.getColumns() == null || index.getColumns().isEmpty()) {
+      throw new InvalidRequestException("index '" + name + "' names no column");
+    }
+    if (indexes.stream().anyMatch(i -> i.name().equalsIgnoreCase(name))) {
+      throw new InvalidRequestException("index '" + name + "' already exists");
+    }
+    List<String> columns = index.getColumnsNames().stream().map(SqlDdl::unquote).toList();
+    indexes.add(new Index(name, columns));
+    return "added index " + name + " " + columns;
+  }
+
+  private static String dropIndex(TableSchema schema, List<Index> indexes, String written) {
+    String name = unquote(written);
+    if (!indexes.removeIf(i -> i.name().equalsIgnoreCase(name))) {
+      throw new InvalidRequestException(
+          "index '"
+              + name
+              + "' does not exist (table "
+              + schema.table()
+              + " has "
+              + (schema.indexes().isEmpty()
+                  ? "no secondary index"
+                  : schema.indexes().stream().map(Index::name).toList())
+              + ")");
+    }
+    return "dropped index " + name;
+  }
+
+  private static InvalidRequestException uniqueRefused() {
+    return new InvalidRequestException(
+        "UNIQUE indexes are not supported: each shard indexes its own rows, so a unique index"
+            + " would be unique per shard, not in the table (the shard key is unique: it is the"
+            + " primary key)");
+  }
+
+  private static void requireTable(TableSchema schema, String written) {
+    if (written == null || !unquote(written).equalsIgnoreCase(schema.table())) {
+      throw new InvalidRequestException(
+          "table '"
+              + (written == null ? "" : unquote(written))
+              + "' does not exist (this database has "
+              + schema.table()
+              + ")");
+    }
   }
 
   private static Column column(String name, ColDataType type, List<String> specs) {

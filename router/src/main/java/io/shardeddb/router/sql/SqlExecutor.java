@@ -85,7 +85,7 @@ public class SqlExecutor {
               .flatMap(keys -> perKey(keys, key -> writes.deleteAcked(table, key)));
       case SqlPlan.Select select ->
           withinDeadline(select, select(table, select, consistency, session));
-      case SqlPlan.AddColumns add ->
+      case SqlPlan.ChangeSchema add ->
           Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
     };
   }

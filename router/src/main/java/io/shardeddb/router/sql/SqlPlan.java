@@ -55,15 +55,15 @@ public sealed interface SqlPlan {
   }
 
   /**
-   * {@code ALTER TABLE … ADD COLUMN}: the table's schema with {@code columns} added at the end
-   * ({@code next}), applied by the operator on every shard (docs/sql.md, "Changing the schema").
+   * A schema change ({@code ALTER TABLE … ADD COLUMN | ADD INDEX | DROP INDEX}, {@code CREATE
+   * INDEX}, {@code DROP INDEX}): the table's schema after it ({@code next}) and what changed, in
+   * words ({@code changes}), applied by the operator on every shard (docs/sql.md, "Changing the
+   * schema").
    */
-  record AddColumns(
-      List<io.shardeddb.protocol.schema.Column> columns,
-      io.shardeddb.protocol.schema.TableSchema next)
+  record ChangeSchema(List<String> changes, io.shardeddb.protocol.schema.TableSchema next)
       implements SqlPlan {
-    public AddColumns {
-      columns = List.copyOf(columns);
+    public ChangeSchema {
+      changes = List.copyOf(changes);
     }
 
     @Override

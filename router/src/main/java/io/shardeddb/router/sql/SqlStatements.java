@@ -103,8 +103,9 @@ public class SqlStatements {
                     if (kind != null) {
                       kind[0] = plan.kind();
                     }
-                    if (plan instanceof SqlPlan.AddColumns add) {
-                      return changeSchema(add, credential).map(r -> new Ran(plan, add.next(), r));
+                    if (plan instanceof SqlPlan.ChangeSchema change) {
+                      return changeSchema(change, credential)
+                          .map(r -> new Ran(plan, change.next(), r));
                     }
                     Mono<Ran> ran =
                         executor
@@ -128,12 +129,12 @@ public class SqlStatements {
    * admin token on {@code /query}): the operator applies it on every shard; the reply comes once
    * every shard has (docs/sql.md, "Changing the schema").
    */
-  private Mono<QueryResponse> changeSchema(SqlPlan.AddColumns add, String credential) {
+  private Mono<QueryResponse> changeSchema(SqlPlan.ChangeSchema add, String credential) {
     if (admin == null || adminCredential == null || !adminCredential.equals(credential)) {
       return Mono.error(
           new ApiException(
               403,
-              "ALTER TABLE needs the admin credential (the MySQL admin user, or the admin token"
+              "A schema change (ALTER TABLE, CREATE or DROP INDEX) needs the admin credential (the MySQL admin user, or the admin token"
                   + " on /query); the data credential reads and writes rows only"));
     }
     return Mono.fromFuture(() -> admin.get().changeSchema(add.next()))
@@ -145,10 +146,8 @@ public class SqlStatements {
                         + add.next().table()
                         + " altered: schema version "
                         + version
-                        + " on every shard (added "
-                        + add.columns().stream()
-                            .map(io.shardeddb.protocol.schema.Column::name)
-                            .toList()
+                        + " on every shard ("
+                        + String.join(", ", add.changes())
                         + ")",
                     null,
                     null,

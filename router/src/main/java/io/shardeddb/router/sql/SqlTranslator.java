@@ -112,6 +112,12 @@ public final class SqlTranslator {
     if (s instanceof net.sf.jsqlparser.statement.alter.Alter alter) {
       return SqlDdl.alter(schema, alter);
     }
+    if (s instanceof net.sf.jsqlparser.statement.create.index.CreateIndex create) {
+      return SqlDdl.createIndex(schema, create);
+    }
+    if (s instanceof net.sf.jsqlparser.statement.drop.Drop drop) {
+      return SqlDdl.dropIndex(schema, drop);
+    }
     if (s instanceof Select) {
       throw unsupported(
           "only a plain SELECT on table "
@@ -120,8 +126,8 @@ public final class SqlTranslator {
     }
     throw unsupported(
         statementName(s)
-            + " statements are not supported (only SELECT, INSERT, UPDATE, DELETE and ALTER"
-            + " TABLE ... ADD COLUMN)");
+            + " statements are not supported (only SELECT, INSERT, UPDATE, DELETE, ALTER"
+            + " TABLE ... ADD COLUMN | ADD INDEX | DROP INDEX, CREATE INDEX and DROP INDEX)");
   }
 
   // ---------------------------------------------------------------- INSERT

@@ -46,7 +46,7 @@ public record StatementLimits(Duration statementTimeout, int maxConcurrentScans,
   public boolean isScan(SqlPlan plan) {
     return switch (plan) {
       case SqlPlan.Insert insert -> false;
-      case SqlPlan.AddColumns add -> false;
+      case SqlPlan.ChangeSchema add -> false;
       case SqlPlan.Select select -> wide(select.keys());
       case SqlPlan.Update update -> wide(update.keys());
       case SqlPlan.Delete delete -> wide(delete.keys());

@@ -127,6 +127,10 @@ public final class ShardedDatabaseTopology {
     if (key == null && !columns.isEmpty()) {
       key = columns.get(0).name();
     }
-    return new TableSchema(s.table() == null ? "data" : s.table(), key, columns);
+    List<io.shardeddb.protocol.schema.Index> indexes =
+        s.indexes() == null
+            ? List.of()
+            : s.indexes().stream().map(io.shardeddb.api.v1alpha1.IndexSpec::toIndex).toList();
+    return new TableSchema(s.table() == null ? "data" : s.table(), key, columns, indexes);
   }
 }

@@ -339,7 +339,7 @@ class QueryEndpointIT {
             "SELECT * FROM students s JOIN teachers t ON s.Stud_id = t.id",
                 "joins are not supported",
             "SELECT * FROM students WHERE Stud_id IN (SELECT 1)", "subqueries are not supported",
-            "DROP TABLE students", "DROP statements are not supported",
+            "DROP TABLE students", "DROP TABLE statements are not supported",
             "SELECT 1; SELECT 2", "several statements",
             "SELECT * FROM teachers", "table 'teachers' is not supported",
             "SELECT nope FROM students", "unknown column 'nope'",

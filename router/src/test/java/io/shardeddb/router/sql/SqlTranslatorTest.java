@@ -202,8 +202,8 @@ class SqlTranslatorTest {
             "subqueries are not supported"),
         Arguments.of("SELECT * FROM students UNION SELECT * FROM students", "only a plain SELECT"),
         Arguments.of("CREATE TABLE t (a INT)", "CREATE TABLE statements are not supported"),
-        Arguments.of("DROP TABLE students", "DROP statements are not supported"),
-        Arguments.of("ALTER TABLE students RENAME TO x", "ALTER TABLE supports ADD COLUMN only"),
+        Arguments.of("DROP TABLE students", "DROP TABLE statements are not supported"),
+        Arguments.of("ALTER TABLE students RENAME TO x", "ALTER TABLE supports ADD COLUMN, ADD INDEX and DROP INDEX"),
         Arguments.of("TRUNCATE TABLE students", "TRUNCATE statements are not supported"),
         Arguments.of(
             "SELECT * FROM students; DELETE FROM students WHERE Stud_id = 1",
@@ -355,7 +355,7 @@ class SqlTranslatorTest {
           case SqlPlan.Delete d -> d.where();
           case SqlPlan.Update u -> u.where();
           case SqlPlan.Insert i -> throw new AssertionError(sql);
-          case SqlPlan.AddColumns a -> throw new AssertionError(sql);
+          case SqlPlan.ChangeSchema a -> throw new AssertionError(sql);
         };
     assertThat(Pushdown.of(where, SCHEMA)).isEqualTo(new Pushdown.Result(filter, exact));
   }

@@ -71,6 +71,9 @@ public class ShardConfigService implements ConfigAdopter {
     if (req.columns() != null) {
       schema = withDefinitions(schema, req.columns());
     }
+    if (req.indexes() != null && !req.indexes().isEmpty()) {
+      schema = schema.withIndexes(req.indexes()).validate();
+    }
     Sharding sharding = Sharding.orDefault(req.sharding());
     List<PointRange> ranges = null;
     if (req.ranges() != null) {
@@ -120,7 +123,7 @@ public class ShardConfigService implements ConfigAdopter {
               + " in order with their dtypes, got "
               + names);
     }
-    return new TableSchema(schema.table(), schema.shardKey(), columns).validate();
+    return schema.withColumns(columns).validate();
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.shardeddb.shardserver.storage;
 
 import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.Index;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
@@ -77,6 +79,7 @@ public final class UserTable {
       s.execute(sql.toString());
     }
     addMissingColumns(c);
+    syncIndexes(c);
   }
 
   /**
@@ -89,6 +92,7 @@ public final class UserTable {
   public void alter(Connection c, TableSchema before, Map<String, Object> backfill)
       throws SQLException {
     addMissingColumns(c);
+    syncIndexes(c);
     for (Column col : schema.columns()) {
       Object value = backfill.get(col.name());
       if (before.column(col.name()) != null || value == null) {
@@ -130,6 +134,73 @@ public final class UserTable {
     try (Statement s = c.createStatement()) {
       s.execute("ALTER TABLE " + table + " " + String.join(", ", adds));
     }
+  }
+
+  /**
+   * Makes the stored table's secondary indexes the schema's: an index the schema lacks is dropped,
+   * one it names and the table lacks (or has on other columns) is built, in one {@code ALTER TABLE}
+   * (InnoDB builds it in place while rows stay readable; a DDL, committed on its own). A String
+   * column is indexed by its first {@value #TEXT_PREFIX} characters (a TEXT column has no
+   * whole-value index). Nothing to change: no statement.
+   */
+  void syncIndexes(Connection c) throws SQLException {
+    Map<String, List<String>> stored = new java.util.LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT index_name, column_name FROM information_schema.statistics"
+                + " WHERE table_schema = DATABASE() AND table_name = ? AND index_name <> 'PRIMARY'"
+                + " ORDER BY index_name, seq_in_index")) {
+      ps.setString(1, physicalName);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          stored
+              .computeIfAbsent(
+                  rs.getString(1).toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+              .add(rs.getString(2).toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+    }
+    List<String> changes = new ArrayList<>();
+    java.util.Set<String> wanted = new java.util.HashSet<>();
+    for (Index index : schema.indexes()) {
+      String name = index.name().toLowerCase(java.util.Locale.ROOT);
+      wanted.add(name);
+      List<String> on =
+          index.columns().stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList();
+      List<String> has = stored.get(name);
+      if (on.equals(has)) {
+        continue;
+      }
+      if (has != null) {
+        changes.add("DROP INDEX " + quote(index.name()));
+      }
+      changes.add(
+          "ADD INDEX "
+              + quote(index.name())
+              + " ("
+              + index.columns().stream().map(this::indexPart).collect(Collectors.joining(", "))
+              + ")");
+    }
+    for (String name : stored.keySet()) {
+      if (!wanted.contains(name)) {
+        changes.add("DROP INDEX " + quote(name));
+      }
+    }
+    if (changes.isEmpty()) {
+      return;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE " + table + " " + String.join(", ", changes));
+    }
+  }
+
+  /** How many leading characters of a String column an index holds. */
+  static final int TEXT_PREFIX = 191;
+
+  private String indexPart(String column) {
+    Column col = schema.column(column);
+    return quote(column)
+        + (col != null && col.type() == ColumnType.String ? "(" + TEXT_PREFIX + ")" : "");
   }
 
   private static boolean exists(Connection c, String name) throws SQLException {
