@@ -1490,6 +1490,49 @@ class RealClusterIT {
             .toList();
     assertThat(changed).as("the SchemaChanged Event").isNotEmpty();
     System.out.println("step 17: " + changed);
+
+    // docs/sql.md, "Indexes": an index on the new column, added by an edit of spec.schema.indexes,
+    // is the next schema version on every shard; a filter on it answers through the router.
+    client
+        .resources(ShardedDatabase.class)
+        .inNamespace(dbNs)
+        .withName(DB)
+        .edit(
+            r -> {
+              io.shardeddb.api.v1alpha1.ShardedDatabaseSpec spec = r.getSpec();
+              r.setSpec(
+                  spec.toBuilder()
+                      .schema(
+                          new io.shardeddb.api.v1alpha1.SchemaSpec(
+                              spec.schema().table(),
+                              spec.schema().shardKey(),
+                              spec.schema().columns(),
+                              List.of(
+                                  new io.shardeddb.api.v1alpha1.IndexSpec(
+                                      "by_note", List.of("note")))))
+                      .build());
+              return r;
+            });
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () ->
+                status().applied() != null
+                    && status().applied().schemaVersionOrOne() == 3
+                    && status().schemaChange() == null);
+    assertThat(status().applied().schema().indexes())
+        .containsExactly(new io.shardeddb.api.v1alpha1.IndexSpec("by_note", List.of("note")));
+    JsonNode byNote =
+        router(
+            "/query",
+            "{\"query\":\"SELECT Stud_id FROM "
+                + status().applied().schema().table()
+                + " WHERE note = 'real'\"}");
+    assertThat(byNote.path("data").get(0).path("Stud_id").asLong())
+        .as(byNote.toString())
+        .isEqualTo(16_001);
+    System.out.println("step 17: index by_note at schema version 3; " + byNote);
   }
 
   @Test
