@@ -22,15 +22,28 @@ public interface ClusterAdmin {
   CompletableFuture<RemoveResponse> remove(RemoveRequest request);
 
   /**
-   * {@code ALTER TABLE … ADD COLUMN}: makes {@code next} (the table's schema with columns added at
-   * the end) the database's schema, answered with its version once every shard has applied it
-   * (docs/sql.md, "Changing the schema").
+   * A schema change ({@code ALTER TABLE}, {@code CREATE | DROP INDEX}): makes {@code next} the
+   * database's schema, answered with its version once every shard has applied it (docs/sql.md,
+   * "Changing the schema").
    */
   default CompletableFuture<Long> changeSchema(TableSchema next) {
     return CompletableFuture.failedFuture(
         new ApiException(
             400,
-            "ALTER TABLE needs the operator: this router configures its shard-servers itself"
+            "A schema change needs the operator: this router configures its shard-servers itself"
                 + " (shardeddb.router.topology.source is not kubernetes)"));
+  }
+
+  /**
+   * {@code CREATE TABLE} on a database without a table: {@code schema} becomes its table on the
+   * default layout; answered with a message once the database is Ready with it (docs/sql.md,
+   * "Creating the table").
+   */
+  default CompletableFuture<String> createTable(TableSchema schema) {
+    return CompletableFuture.failedFuture(
+        new ApiException(
+            400,
+            "CREATE TABLE needs the operator: this router configures its shard-servers itself"
+                + " (shardeddb.router.topology.source is not kubernetes); use /init"));
   }
 }

@@ -76,6 +76,33 @@ public class KubernetesAdmin implements ClusterAdmin {
   }
 
   @Override
+  public CompletableFuture<String> createTable(TableSchema schema) {
+    return change(
+        current -> {
+          if (current.isInitialized()) {
+            throw new ApiException(
+                409,
+                "this database has table "
+                    + current.schema().table()
+                    + " already; one table per database today");
+          }
+          ShardedDatabase latest = current();
+          ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(latest);
+          int replicas =
+              spec.replicas() == null ? ShardedDatabaseSpec.DEFAULT_REPLICAS : spec.replicas();
+          return LayoutPlanner.createTable(schema, spec.sharding(), replicas);
+        },
+        layout ->
+            "Table "
+                + layout.schema().table()
+                + " created: "
+                + layout.shards().size()
+                + " shards of "
+                + layout.replicasOf(layout.shards().get(0).id())
+                + " replicas");
+  }
+
+  @Override
   public CompletableFuture<AddResponse> add(AddRequest request) {
     List<String> added = new ArrayList<>();
     return change(

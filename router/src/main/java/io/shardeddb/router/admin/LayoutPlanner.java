@@ -7,6 +7,7 @@ import io.shardeddb.protocol.lb.RemoveRequest;
 import io.shardeddb.protocol.lb.ShardDoc;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.topology.ShardMap;
+import io.shardeddb.protocol.topology.Sharding;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -69,6 +70,39 @@ public final class LayoutPlanner {
       }
     }
     return layout;
+  }
+
+  /** How many shards {@code CREATE TABLE} gives a database (split or merge them later online). */
+  public static final int CREATE_TABLE_SHARDS = 2;
+
+  /** The points {@code CREATE TABLE}'s shards divide under {@code Range}: keys 0 to 2^31 - 1. */
+  public static final long CREATE_TABLE_RANGE = 1L << 31;
+
+  /**
+   * The layout {@code CREATE TABLE} gives a database without a table: {@value #CREATE_TABLE_SHARDS}
+   * shards {@code sh1}, {@code sh2} dividing the hash space evenly under {@code Hash}, or keys
+   * {@code [0, 2^31)} under {@code Range}; {@code replicas} servers {@code Server0}.. each holding
+   * every shard, so each shard has {@code replicas} replicas.
+   */
+  public static Layout createTable(TableSchema schema, Sharding sharding, int replicas) {
+    if (replicas < 1) {
+      throw new InvalidRequestException("replicas must be at least 1, got " + replicas);
+    }
+    long space =
+        Sharding.orDefault(sharding) == Sharding.Hash ? Sharding.HASH_SPACE : CREATE_TABLE_RANGE;
+    long size = space / CREATE_TABLE_SHARDS;
+    List<ShardDoc> shards = new ArrayList<>();
+    for (int i = 0; i < CREATE_TABLE_SHARDS; i++) {
+      long low = i * size;
+      long high = i == CREATE_TABLE_SHARDS - 1 ? space : low + size;
+      shards.add(new ShardDoc(low, "sh" + (i + 1), high - low));
+    }
+    List<String> ids = shards.stream().map(ShardDoc::id).toList();
+    Map<String, List<String>> servers = new LinkedHashMap<>();
+    for (int r = 0; r < replicas; r++) {
+      servers.put("Server" + r, ids);
+    }
+    return new Layout(schema.validate(), shards, servers);
   }
 
   /** The layout after an {@code /add} body. */

@@ -13,6 +13,7 @@ import net.sf.jsqlparser.statement.alter.AlterExpression;
 import net.sf.jsqlparser.statement.alter.AlterOperation;
 import net.sf.jsqlparser.statement.create.index.CreateIndex;
 import net.sf.jsqlparser.statement.create.table.ColDataType;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
 import net.sf.jsqlparser.statement.drop.Drop;
 
 /**
@@ -66,6 +67,102 @@ final class SqlDdl {
     }
     return change(
         schema, new TableSchema(schema.table(), schema.shardKey(), columns, indexes), changes);
+  }
+
+  /**
+   * {@code CREATE TABLE [IF NOT EXISTS] t (col type [NOT NULL | NULL] [DEFAULT v] [AUTO_INCREMENT]
+   * [PRIMARY KEY], ..., [PRIMARY KEY (col)], [INDEX | KEY name (cols)]) [table options]}: the
+   * database's table, for a database that has none yet (docs/sql.md, "Creating the table"). The
+   * primary key is one integer column and is the shard key; table options (ENGINE, CHARSET) are
+   * accepted and ignored.
+   */
+  static TableSchema createTable(CreateTable create) {
+    String table = unquote(create.getTable().getName());
+    if (create.getTable().getSchemaName() != null) {
+      throw new InvalidRequestException("qualified table names are not supported");
+    }
+    if (create.getColumnDefinitions() == null || create.getColumnDefinitions().isEmpty()) {
+      throw new InvalidRequestException(
+          "CREATE TABLE needs its columns (CREATE TABLE ... AS SELECT and LIKE are not supported)");
+    }
+    List<Column> columns = new ArrayList<>();
+    List<String> primary = new ArrayList<>();
+    java.util.Set<String> generated = new java.util.HashSet<>();
+    for (net.sf.jsqlparser.statement.create.table.ColumnDefinition d :
+        create.getColumnDefinitions()) {
+      String name = unquote(d.getColumnName());
+      List<String> specs = new ArrayList<>();
+      List<String> written = d.getColumnSpecs() == null ? List.of() : d.getColumnSpecs();
+      for (int i = 0; i < written.size(); i++) {
+        String w = written.get(i).toUpperCase(Locale.ROOT);
+        if (w.equals("AUTO_INCREMENT")) {
+          generated.add(name);
+        } else if (w.equals("PRIMARY")
+            && i + 1 < written.size()
+            && written.get(i + 1).equalsIgnoreCase("KEY")) {
+          primary.add(name);
+          i++;
+        } else if (w.equals("UNIQUE")) {
+          throw uniqueRefused();
+        } else {
+          specs.add(written.get(i));
+        }
+      }
+      columns.add(column(name, d.getColDataType(), specs));
+    }
+    List<Index> indexes = new ArrayList<>();
+    for (net.sf.jsqlparser.statement.create.table.Index index :
+        create.getIndexes() == null
+            ? List.<net.sf.jsqlparser.statement.create.table.Index>of()
+            : create.getIndexes()) {
+      String type = index.getType() == null ? "" : index.getType().toUpperCase(Locale.ROOT);
+      if (type.equals("PRIMARY KEY")) {
+        index.getColumnsNames().forEach(c -> primary.add(unquote(c)));
+      } else if (type.equals("INDEX") || type.equals("KEY")) {
+        addIndex(indexes, index);
+      } else if (type.contains("UNIQUE")) {
+        throw uniqueRefused();
+      } else {
+        throw new InvalidRequestException(
+            type + " is not supported in CREATE TABLE (PRIMARY KEY, INDEX and KEY are)");
+      }
+    }
+    if (primary.size() != 1) {
+      throw new InvalidRequestException(
+          primary.isEmpty()
+              ? "table '" + table + "' needs a PRIMARY KEY: one integer column, the shard key"
+              : "a composite primary key " + primary + " is not supported yet: one integer column");
+    }
+    String key = primary.get(0);
+    List<Column> out = new ArrayList<>();
+    for (Column c : columns) {
+      boolean isKey = c.name().equals(key);
+      if (generated.contains(c.name()) && !isKey) {
+        throw new InvalidRequestException(
+            "column '" + c.name() + "' is AUTO_INCREMENT but only the primary key can be");
+      }
+      if (isKey && c.type() != ColumnType.Number) {
+        throw new InvalidRequestException(
+            "primary key '"
+                + key
+                + "' must be an integer column (it is the shard key; string keys are not"
+                + " supported yet)");
+      }
+      // The primary key is NOT NULL, as in MySQL.
+      out.add(
+          isKey
+              ? new Column(
+                  c.name(),
+                  c.type(),
+                  null,
+                  c.defaultValue(),
+                  generated.contains(key) ? Boolean.TRUE : null)
+              : c);
+    }
+    if (out.stream().noneMatch(c -> c.name().equals(key))) {
+      throw new InvalidRequestException("primary key '" + key + "' is not a column of the table");
+    }
+    return new TableSchema(table, key, out, indexes).validate();
   }
 
   /** {@code CREATE INDEX name ON t (col, ...)}. */

@@ -87,6 +87,8 @@ public class SqlExecutor {
           withinDeadline(select, select(table, select, consistency, session));
       case SqlPlan.ChangeSchema add ->
           Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
+      case SqlPlan.CreateTable create ->
+          Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
     };
   }
 

@@ -72,6 +72,17 @@ public sealed interface SqlPlan {
     }
   }
 
+  /**
+   * {@code CREATE TABLE} on a database that has no table yet: {@code schema} becomes its table, on
+   * the default layout (docs/sql.md, "Creating the table").
+   */
+  record CreateTable(io.shardeddb.protocol.schema.TableSchema schema) implements SqlPlan {
+    @Override
+    public String kind() {
+      return "create";
+    }
+  }
+
   /** One {@code ORDER BY} key. */
   record Order(String column, boolean descending) {}
 

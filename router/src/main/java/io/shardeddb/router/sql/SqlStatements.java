@@ -89,9 +89,6 @@ public class SqlStatements {
     return Mono.defer(
         () -> {
           RoutingTable table = topology.current();
-          if (!table.initialized()) {
-            throw new ApiException(409, "database is not configured yet; call /init first");
-          }
           if (kind != null) {
             kind[0] = "unsupported";
           }
@@ -102,6 +99,10 @@ public class SqlStatements {
                   plan -> {
                     if (kind != null) {
                       kind[0] = plan.kind();
+                    }
+                    if (plan instanceof SqlPlan.CreateTable create) {
+                      return createTable(create, credential)
+                          .map(r -> new Ran(plan, create.schema(), r));
                     }
                     if (plan instanceof SqlPlan.ChangeSchema change) {
                       return changeSchema(change, credential)
@@ -129,7 +130,44 @@ public class SqlStatements {
    * admin token on {@code /query}): the operator applies it on every shard; the reply comes once
    * every shard has (docs/sql.md, "Changing the schema").
    */
+  /**
+   * {@code CREATE TABLE} on a database without a table, for the admin credential only: the operator
+   * creates it on the default layout; the reply comes once the database is Ready with it
+   * (docs/sql.md, "Creating the table").
+   */
+  private Mono<QueryResponse> createTable(SqlPlan.CreateTable create, String credential) {
+    if (admin == null || adminCredential == null || !adminCredential.equals(credential)) {
+      return Mono.error(
+          new ApiException(
+              403,
+              "CREATE TABLE needs the admin credential (the MySQL admin user, or the admin token"
+                  + " on /query); the data credential reads and writes rows only"));
+    }
+    return Mono.fromFuture(() -> admin.get().createTable(create.schema()))
+        .map(
+            message ->
+                new QueryResponse(
+                    true, message, null, null, 0L, null, null, null, null, null, "success", null));
+  }
+
   private Mono<QueryResponse> changeSchema(SqlPlan.ChangeSchema add, String credential) {
+    if (add.changes().isEmpty()) {
+      // CREATE TABLE IF NOT EXISTS naming the table: nothing to do.
+      return Mono.just(
+          new QueryResponse(
+              true,
+              "Table " + add.next().table() + " already exists",
+              null,
+              null,
+              0L,
+              null,
+              null,
+              null,
+              null,
+              null,
+              "success",
+              null));
+    }
     if (admin == null || adminCredential == null || !adminCredential.equals(credential)) {
       return Mono.error(
           new ApiException(
@@ -163,7 +201,8 @@ public class SqlStatements {
 
   private SqlPlan translate(RoutingTable table, String sql) {
     try {
-      return new SqlTranslator(table.topology().schema(), parser).translate(sql);
+      return new SqlTranslator(table.initialized() ? table.topology().schema() : null, parser)
+          .translate(sql);
     } catch (InvalidRequestException | ApiException e) {
       throw e;
     } catch (RuntimeException | StackOverflowError e) {

@@ -97,6 +97,28 @@ public final class SqlTranslator {
               + "); send one per request");
     }
     Statement s = statements.get(0);
+    if (schema == null) {
+      if (s instanceof net.sf.jsqlparser.statement.create.table.CreateTable create) {
+        return new SqlPlan.CreateTable(SqlDdl.createTable(create));
+      }
+      throw new io.shardeddb.router.ApiException(
+          409,
+          "database is not configured yet: create its table (CREATE TABLE, the admin credential)"
+              + " or call /init first");
+    }
+    if (s instanceof net.sf.jsqlparser.statement.create.table.CreateTable create) {
+      String name = create.getTable() == null ? "" : unquoteName(create.getTable().getName());
+      if (name.equalsIgnoreCase(schema.table()) && create.isIfNotExists()) {
+        return new SqlPlan.ChangeSchema(List.of(), schema);
+      }
+      throw unsupported(
+          name.equalsIgnoreCase(schema.table())
+              ? "table '" + schema.table() + "' already exists"
+              : "this database has table "
+                  + schema.table()
+                  + "; one table per database today (CREATE TABLE creates the table of a"
+                  + " database that has none)");
+    }
     if (s instanceof Insert insert) {
       return insert(insert);
     }
@@ -770,5 +792,14 @@ public final class SqlTranslator {
 
   private static InvalidRequestException unsupported(String message) {
     return new InvalidRequestException(message);
+  }
+
+  private static String unquoteName(String name) {
+    if (name.length() >= 2
+        && (name.startsWith("`") && name.endsWith("`")
+            || name.startsWith("\"") && name.endsWith("\""))) {
+      return name.substring(1, name.length() - 1);
+    }
+    return name;
   }
 }

@@ -38,6 +38,27 @@ class LayoutPlannerTest {
   }
 
   @Test
+  void createTableDividesTheKeysOrTheHashSpaceOverTwoShardsHeldByEveryServer() {
+    io.shardeddb.protocol.schema.TableSchema users =
+        new io.shardeddb.protocol.schema.TableSchema(
+            "users",
+            "id",
+            List.of(
+                new io.shardeddb.protocol.schema.Column(
+                    "id", io.shardeddb.protocol.schema.ColumnType.Number)));
+    Layout hash = LayoutPlanner.createTable(users, io.shardeddb.protocol.topology.Sharding.Hash, 3);
+    assertThat(hash.shards())
+        .containsExactly(new ShardDoc(0, "sh1", 1L << 31), new ShardDoc(1L << 31, "sh2", 1L << 31));
+    assertThat(hash.servers().keySet()).containsExactly("Server0", "Server1", "Server2");
+    assertThat(hash.replicasOf("sh1")).isEqualTo(3);
+    assertThat(hash.replicasOf("sh2")).isEqualTo(3);
+    Layout range = LayoutPlanner.createTable(users, null, 1);
+    assertThat(range.shards())
+        .containsExactly(new ShardDoc(0, "sh1", 1L << 30), new ShardDoc(1L << 30, "sh2", 1L << 30));
+    assertThat(range.replicasOf("sh1")).isEqualTo(1);
+  }
+
+  @Test
   void initKeepsServerNamesAndCountsReplicasPerShard() {
     Layout layout = LayoutPlanner.init(assignmentInit(), "students");
     assertThat(layout.schema().shardKey()).isEqualTo("Stud_id");

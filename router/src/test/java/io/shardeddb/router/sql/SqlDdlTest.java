@@ -129,4 +129,78 @@ class SqlDdlTest {
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("twice");
   }
+
+  @Test
+  void createTableOnADatabaseWithoutATableIsItsSchema() {
+    SqlTranslator none = new SqlTranslator(null, SqlTranslatorTest.PARSER);
+    SqlPlan plan =
+        none.translate(
+            "CREATE TABLE IF NOT EXISTS `users` (id BIGINT NOT NULL AUTO_INCREMENT, name"
+                + " VARCHAR(100) NOT NULL, email VARCHAR(100), created_at TIMESTAMP DEFAULT"
+                + " CURRENT_TIMESTAMP, PRIMARY KEY (id), KEY by_email (email)) ENGINE=InnoDB"
+                + " DEFAULT CHARSET=utf8mb4");
+    assertThat(plan).isInstanceOf(SqlPlan.CreateTable.class);
+    TableSchema users = ((SqlPlan.CreateTable) plan).schema();
+    assertThat(users)
+        .isEqualTo(
+            new TableSchema(
+                "users",
+                "id",
+                List.of(
+                    new Column("id", ColumnType.Number, null, null, true),
+                    new Column("name", ColumnType.String, null, null, null),
+                    new Column("email", ColumnType.String, true, null, null),
+                    new Column(
+                        "created_at", ColumnType.DateTime, true, Column.CURRENT_TIMESTAMP, null)),
+                List.of(new Index("by_email", List.of("email")))));
+    assertThat(plan.kind()).isEqualTo("create");
+    // The inline form of the seed's table.
+    TableSchema inline =
+        ((SqlPlan.CreateTable)
+                none.translate(
+                    "CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100),"
+                        + " email VARCHAR(100))"))
+            .schema();
+    assertThat(inline.shardKey()).isEqualTo("id");
+    assertThat(inline.column("id").isAutoIncrement()).isTrue();
+
+    // Anything but CREATE TABLE on a database without a table: 409, as before.
+    assertThatThrownBy(() -> none.translate("SELECT * FROM users"))
+        .isInstanceOf(io.shardeddb.router.ApiException.class)
+        .hasMessageContaining("database is not configured yet");
+  }
+
+  @Test
+  void createTableThatCannotBeStoredIsRefusedNamingWhy() {
+    SqlTranslator none = new SqlTranslator(null, SqlTranslatorTest.PARSER);
+    assertThatThrownBy(() -> none.translate("CREATE TABLE t (a INT, b INT)"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("needs a PRIMARY KEY");
+    assertThatThrownBy(() -> none.translate("CREATE TABLE t (a INT, b INT, PRIMARY KEY (a, b))"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("composite primary key [a, b] is not supported yet");
+    assertThatThrownBy(() -> none.translate("CREATE TABLE t (a VARCHAR(10) PRIMARY KEY)"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("must be an integer column");
+    assertThatThrownBy(
+            () -> none.translate("CREATE TABLE t (a INT PRIMARY KEY, e VARCHAR(9) UNIQUE)"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("UNIQUE indexes are not supported");
+    assertThatThrownBy(
+            () -> none.translate("CREATE TABLE t (a INT PRIMARY KEY, b INT AUTO_INCREMENT)"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("only the primary key can be");
+
+    // A database with a table: the same name IF NOT EXISTS changes nothing; anything else is a 400.
+    SqlPlan same =
+        TRANSLATOR.translate("CREATE TABLE IF NOT EXISTS students (Stud_id INT PRIMARY KEY)");
+    assertThat(same).isInstanceOf(SqlPlan.ChangeSchema.class);
+    assertThat(((SqlPlan.ChangeSchema) same).changes()).isEmpty();
+    assertThatThrownBy(() -> TRANSLATOR.translate("CREATE TABLE students (a INT PRIMARY KEY)"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("table 'students' already exists");
+    assertThatThrownBy(() -> TRANSLATOR.translate("CREATE TABLE other (a INT PRIMARY KEY)"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("one table per database today");
+  }
 }
