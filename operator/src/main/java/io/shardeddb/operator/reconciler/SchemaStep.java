@@ -87,6 +87,14 @@ final class SchemaStep {
     if (!spec.initialized()) {
       return new Report(applied, version, null, null, List.of());
     }
+    if (spec.bootstrap() != null
+        && previous.schemaChange() == null
+        && (recorded == null || recorded.schemaVersion() == null)) {
+      Report learned = learn(sdb, context, applied, version, outcomes);
+      if (learned != null) {
+        return learned;
+      }
+    }
     SchemaChanges.Decision decision =
         SchemaChanges.decide(
             applied, version, spec.schema(), previous.schemaChange(), layout.inFlight() != null);
@@ -162,6 +170,76 @@ final class SchemaStep {
               "schema version " + change.version() + " waits on " + next.message()));
     }
     return new Report(applied, version, next, null, List.copyOf(events));
+  }
+
+  /**
+   * A restored database: its shards replayed the archive to the target, Schema entries included, so
+   * their schema may be newer than the base backup's that the resource was created with. Asks each
+   * ready primary ({@code GET /schema}) while the status records no version of its own; when every
+   * shard reports the same newer schema, the spec's schema becomes it (so the spec is not refused
+   * as removing columns) and the report carries it (so routers use it and the next change is the
+   * version after it). Null: nothing learned this pass.
+   */
+  private Report learn(
+      ShardedDatabase sdb,
+      Context<ShardedDatabase> context,
+      SchemaSpec applied,
+      long version,
+      List<ShardOutcome> outcomes) {
+    Map<String, ShardEndpoint> endpoints = ReshardStep.endpoints(sdb, outcomes);
+    List<String> ids = outcomes.stream().map(o -> o.status().id()).toList();
+    Map<String, SchemaChange> answers = new LinkedHashMap<>();
+    for (String id : ids) {
+      ShardEndpoint ep = endpoints.get(id);
+      if (ep == null || ep.primaryUrl() == null || !ep.ready()) {
+        return null;
+      }
+      try {
+        answers.put(id, shards.schema(ep.primaryUrl()));
+      } catch (ServerCallException e) {
+        LOG.info(
+            "{}: shard {} did not say its schema: {}",
+            sdb.getMetadata().getName(),
+            id,
+            e.getMessage());
+        return null;
+      }
+    }
+    SchemaChange learned = SchemaChanges.learned(applied, version, ids, answers);
+    if (learned == null) {
+      return null;
+    }
+    SchemaSpec schema = SchemaSpec.of(learned.schema());
+    ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(sdb);
+    if (!schema.toTableSchema().equals(spec.schema().toTableSchema())) {
+      ShardedDatabase changed = io.fabric8.kubernetes.client.utils.Serialization.clone(sdb);
+      changed.setSpec(spec.withSchema(schema));
+      try {
+        // resourceVersion of the copy this pass read: any change since is a 409, asked again.
+        ShardedDatabase updated = context.getClient().resource(changed).update();
+        sdb.getMetadata().setResourceVersion(updated.getMetadata().getResourceVersion());
+        sdb.setSpec(changed.getSpec());
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        LOG.info(
+            "{}: the learned schema is not in the spec yet: {}",
+            sdb.getMetadata().getName(),
+            e.getMessage());
+        return null;
+      }
+    }
+    return new Report(
+        schema,
+        learned.version(),
+        null,
+        null,
+        List.of(
+            new ShardEvent(
+                EventReason.SchemaLearned,
+                "the restored shards are at schema version "
+                    + learned.version()
+                    + " (columns "
+                    + learned.schema().columnNames()
+                    + "): spec.schema and status.applied take it")));
   }
 
   /** Writes the change to {@code status.schemaChange} before any shard is asked. */

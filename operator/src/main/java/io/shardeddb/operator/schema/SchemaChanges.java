@@ -2,6 +2,7 @@ package io.shardeddb.operator.schema;
 
 import io.shardeddb.api.v1alpha1.SchemaChangeStatus;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
+import io.shardeddb.protocol.shard.SchemaChange;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -88,5 +89,34 @@ public final class SchemaChanges {
   /** Whether every shard of {@code shards} has applied {@code change}. */
   public static boolean done(SchemaChangeStatus change, Collection<String> shards) {
     return change.appliedOnOrEmpty().containsAll(shards);
+  }
+
+  /**
+   * What a restored database's shards say their schema is ({@code answers}: each shard's primary's
+   * {@code GET /schema}, by shard id; a shard missing has not answered): the schema and version
+   * every shard of {@code shards} reports, when they all answered alike and it is newer than the
+   * status's ({@code applied} at {@code appliedVersion}); null otherwise (ask again next pass).
+   */
+  public static SchemaChange learned(
+      SchemaSpec applied,
+      long appliedVersion,
+      Collection<String> shards,
+      Map<String, SchemaChange> answers) {
+    if (shards.isEmpty() || !answers.keySet().containsAll(shards)) {
+      return null;
+    }
+    SchemaChange first = answers.get(shards.iterator().next());
+    for (String id : shards) {
+      SchemaChange a = answers.get(id);
+      if (a.version() != first.version() || !a.schema().equals(first.schema())) {
+        return null;
+      }
+    }
+    boolean newer =
+        first.version() > appliedVersion
+            || (first.version() == appliedVersion
+                && applied != null
+                && !first.schema().equals(applied.toTableSchema()));
+    return newer ? first : null;
   }
 }

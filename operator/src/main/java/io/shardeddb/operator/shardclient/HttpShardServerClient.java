@@ -201,6 +201,11 @@ public final class HttpShardServerClient implements ShardServerClient {
   }
 
   @Override
+  public SchemaChange schema(String baseUrl) {
+    return read(send(get(baseUrl, ShardEndpoints.SCHEMA)), SchemaChange.class);
+  }
+
+  @Override
   public void grantExport(String baseUrl, ExportGrant grant) {
     send(post(baseUrl, ShardEndpoints.EXPORT_GRANT, grant));
   }

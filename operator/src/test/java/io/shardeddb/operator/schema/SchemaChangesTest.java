@@ -7,6 +7,7 @@ import io.shardeddb.api.v1alpha1.IndexSpec;
 import io.shardeddb.api.v1alpha1.SchemaChangeStatus;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.shard.SchemaChange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -102,5 +103,26 @@ class SchemaChangesTest {
         SchemaChanges.after(after, List.of("sh1", "sh2", "sh3"), List.of("sh3"), Map.of());
     assertThat(SchemaChanges.done(all, List.of("sh1", "sh2", "sh3"))).isTrue();
     assertThat(all.message()).isNull();
+  }
+
+  @Test
+  void aRestoredDatabaseLearnsTheSchemaEveryShardReportsWhenNewer() {
+    SchemaChange atTwo = new SchemaChange(2, V2.toTableSchema());
+    List<String> shards = List.of("sh1", "sh2");
+    assertThat(SchemaChanges.learned(V1, 1, shards, Map.of("sh1", atTwo, "sh2", atTwo)))
+        .isEqualTo(atTwo);
+    // A shard not answered, or shards that disagree (one still replaying): ask again.
+    assertThat(SchemaChanges.learned(V1, 1, shards, Map.of("sh1", atTwo))).isNull();
+    assertThat(
+            SchemaChanges.learned(
+                V1,
+                1,
+                shards,
+                Map.of("sh1", atTwo, "sh2", new SchemaChange(1, V1.toTableSchema()))))
+        .isNull();
+    // Nothing newer than the status: nothing learned.
+    SchemaChange atOne = new SchemaChange(1, V1.toTableSchema());
+    assertThat(SchemaChanges.learned(V1, 1, shards, Map.of("sh1", atOne, "sh2", atOne))).isNull();
+    assertThat(SchemaChanges.learned(V2, 2, shards, Map.of("sh1", atTwo, "sh2", atTwo))).isNull();
   }
 }

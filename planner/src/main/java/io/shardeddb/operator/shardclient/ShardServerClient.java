@@ -104,6 +104,14 @@ public interface ShardServerClient {
     throw unsupported("changeSchema");
   }
 
+  /**
+   * {@code GET /schema}: the schema a replica's table is at and its version (after a restore's
+   * replay: the target's).
+   */
+  default SchemaChange schema(String baseUrl) {
+    throw unsupported("schema");
+  }
+
   /** {@code DELETE /import?moveId=}: stop applying the source's log (after adopt, or abort). */
   default void stopImport(String baseUrl, String moveId) {
     throw unsupported("stopImport");

@@ -51,6 +51,11 @@ public enum EventReason {
   SchemaChanged(false),
   /** A shard refused a schema change, or could not be asked; it is asked again. */
   SchemaChangeHeld(true),
+  /**
+   * A restored database's shards replayed schema changes past its base backup: the operator took
+   * their schema and version (docs/sql.md, "Changing the schema").
+   */
+  SchemaLearned(false),
   /** A resharding move reached a new phase (docs/resharding.md). */
   MovePhaseChanged(false),
   /** A move's destination was not caught up in time after the fence; the source owns it again. */

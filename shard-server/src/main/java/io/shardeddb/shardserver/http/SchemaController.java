@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.http;
 
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -12,6 +13,7 @@ import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.storage.ShardConfig;
 
 /**
  * {@code POST /schema} on a shard's primary: the operator's schema change (docs/log-format.md,
@@ -29,6 +31,17 @@ public class SchemaController {
   public SchemaController(ReplicaContext ctx, WriteCoordinator coordinator) {
     this.ctx = ctx;
     this.coordinator = coordinator;
+  }
+
+  /**
+   * {@code GET /schema}: the schema this replica's table is at and its version, as its applied log
+   * left them (after a restore's replay: the target's). The operator reads it to learn the schema
+   * of a restored database (docs/sql.md, "Changing the schema"); 409 while unconfigured.
+   */
+  @Get(ShardEndpoints.SCHEMA)
+  public SchemaChange current() {
+    ShardConfig config = ctx.requireConfig();
+    return new SchemaChange(config.schemaVersionOrOne(), config.schema());
   }
 
   @Post(ShardEndpoints.SCHEMA)
