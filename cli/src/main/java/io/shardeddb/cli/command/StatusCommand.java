@@ -1,16 +1,26 @@
 package io.shardeddb.cli.command;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.shardeddb.api.v1alpha1.AppliedSpec;
+import io.shardeddb.api.v1alpha1.BackupSpec;
 import io.shardeddb.api.v1alpha1.MoveStatus;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.RouterStatus;
+import io.shardeddb.api.v1alpha1.SchemaChangeStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.api.v1alpha1.ShardedDatabaseBackup;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.cli.output.TextTable;
 import java.io.PrintWriter;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +30,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kubectl-sdb status NAME}: shards, primaries, epochs, replicas and conditions as tables.
+ * {@code kubectl-sdb status NAME}: shards, primaries, epochs, replicas and conditions as tables;
+ * the schema version, the backups and the images the pods run.
  */
 @Command(name = "status", description = "Show a ShardedDatabase's shards, replicas and conditions.")
 public final class StatusCommand implements Callable<Integer> {
@@ -54,16 +65,78 @@ public final class StatusCommand implements Callable<Integer> {
         return 1;
       }
       if (!DataOptions.printStructured(out, output, db)) {
-        out.print(new StatusTable().render(db));
+        out.print(new StatusTable().render(db, extras(client, db)));
       }
       out.flush();
       return 0;
     }
   }
 
+  /**
+   * What the status shows beside the resource: its base backups (oldest first) and the images its
+   * pods run, by container (image → pods). What cannot be read is left out, never an error: the
+   * status of the resource is what the command is for.
+   */
+  record Extras(List<ShardedDatabaseBackup> backups, Map<String, Map<String, Integer>> images) {
+    static final Extras NONE = new Extras(List.of(), Map.of());
+  }
+
+  private static Extras extras(KubernetesClient client, ShardedDatabase db) {
+    String name = db.getMetadata().getName();
+    List<ShardedDatabaseBackup> backups = List.of();
+    try {
+      backups =
+          client
+              .resources(ShardedDatabaseBackup.class)
+              .inNamespace(client.getNamespace())
+              .list()
+              .getItems()
+              .stream()
+              .filter(b -> b.getSpec() != null && name.equals(b.getSpec().database()))
+              .sorted(
+                  Comparator.comparing(
+                      b ->
+                          b.getMetadata().getCreationTimestamp() == null
+                              ? ""
+                              : b.getMetadata().getCreationTimestamp()))
+              .toList();
+    } catch (KubernetesClientException e) {
+      // not readable (no RBAC, CRD absent): the section is left out
+    }
+    Map<String, Map<String, Integer>> images = new TreeMap<>();
+    try {
+      for (Pod p :
+          client
+              .pods()
+              .inNamespace(client.getNamespace())
+              .withLabelSelector(PodLogs.databaseSelector(name))
+              .list()
+              .getItems()) {
+        if (p.getSpec() == null) {
+          continue;
+        }
+        for (Container c : p.getSpec().getContainers()) {
+          images
+              .computeIfAbsent(c.getName(), k -> new TreeMap<>())
+              .merge(String.valueOf(c.getImage()), 1, Integer::sum);
+        }
+      }
+    } catch (KubernetesClientException e) {
+      // not readable: the section is left out
+    }
+    return new Extras(backups, images);
+  }
+
   /** Renders the status of a ShardedDatabase as readable tables ({@link TextTable}). */
   static final class StatusTable {
+    /** How many of the newest base backups the status lists. */
+    static final int BACKUPS_SHOWN = 3;
+
     String render(ShardedDatabase db) {
+      return render(db, Extras.NONE);
+    }
+
+    String render(ShardedDatabase db, Extras extras) {
       StringBuilder sb = new StringBuilder();
       ShardedDatabaseStatus status =
           db.getStatus() != null ? db.getStatus() : ShardedDatabaseStatus.builder().build();
@@ -129,7 +202,70 @@ public final class StatusCommand implements Callable<Integer> {
             .append(TextTable.cell(router.endpoint()))
             .append('\n');
       }
+      schema(sb, status);
+      backups(sb, db, extras.backups());
+      if (!extras.images().isEmpty()) {
+        TextTable images = new TextTable("CONTAINER", "IMAGE", "PODS");
+        extras
+            .images()
+            .forEach(
+                (container, byImage) ->
+                    byImage.forEach((image, n) -> images.row(container, image, n)));
+        sb.append('\n').append(images.render());
+      }
       return sb.toString();
+    }
+
+    /** The schema version every shard has, and the change in flight (docs/sql.md). */
+    private static void schema(StringBuilder sb, ShardedDatabaseStatus status) {
+      AppliedSpec applied = status.applied();
+      if (applied == null || applied.schema() == null) {
+        return;
+      }
+      sb.append("schema: table ")
+          .append(applied.schema().table())
+          .append(", version ")
+          .append(applied.schemaVersionOrOne())
+          .append(", ")
+          .append(applied.schema().columns() == null ? 0 : applied.schema().columns().size())
+          .append(" columns, ")
+          .append(applied.schema().indexes() == null ? 0 : applied.schema().indexes().size())
+          .append(" indexes");
+      SchemaChangeStatus change = status.schemaChange();
+      if (change != null) {
+        sb.append("; version ")
+            .append(change.version())
+            .append(" in flight, applied on ")
+            .append(change.appliedOnOrEmpty())
+            .append(change.message() == null ? "" : " (" + change.message() + ")");
+      }
+      sb.append('\n');
+    }
+
+    /** The backup settings and the newest base backups (docs/backup.md). */
+    private static void backups(
+        StringBuilder sb, ShardedDatabase db, List<ShardedDatabaseBackup> backups) {
+      BackupSpec spec = db.getSpec() == null ? null : db.getSpec().backup();
+      if ((spec == null || spec.store() == null) && backups.isEmpty()) {
+        sb.append("backups: none configured (spec.backup)\n");
+        return;
+      }
+      sb.append("backups: ");
+      if (spec != null && spec.store() != null) {
+        sb.append("store s3://")
+            .append(spec.store().bucket())
+            .append(spec.store().prefix() == null ? "" : "/" + spec.store().prefix())
+            .append(", schedule ")
+            .append(spec.schedule() == null ? "none" : spec.schedule());
+      } else {
+        sb.append("no store configured now");
+      }
+      sb.append(", ").append(backups.size()).append(" base backups\n");
+      if (!backups.isEmpty()) {
+        sb.append(
+            BackupCommand.ListBackups.table(
+                backups.subList(Math.max(0, backups.size() - BACKUPS_SHOWN), backups.size())));
+      }
     }
   }
 }

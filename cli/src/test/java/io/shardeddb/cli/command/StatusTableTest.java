@@ -50,6 +50,77 @@ class StatusTableTest {
   }
 
   @Test
+  void showsTheSchemaVersionTheNewestBackupsAndTheImagesThePodsRun() {
+    ShardedDatabase db =
+        Serialization.unmarshal(
+            """
+            apiVersion: shardeddb.io/v1alpha1
+            kind: ShardedDatabase
+            metadata: {name: students, generation: 3}
+            spec:
+              backup:
+                store: {bucket: backups, prefix: team}
+                schedule: "0 3 * * *"
+            status:
+              applied:
+                schemaVersion: 3
+                schema:
+                  table: students
+                  shardKey: id
+                  columns: [{name: id, type: Number}, {name: note, type: String, nullable: true}]
+                  indexes: [{name: by_note, columns: [note]}]
+              schemaChange: {version: 4, appliedOn: [sh1], message: "sh2: no ready primary yet"}
+            """,
+            ShardedDatabase.class);
+    List<io.shardeddb.api.v1alpha1.ShardedDatabaseBackup> backups = new java.util.ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      backups.add(
+          Serialization.unmarshal(
+              """
+              apiVersion: shardeddb.io/v1alpha1
+              kind: ShardedDatabaseBackup
+              metadata: {name: b%d}
+              spec: {database: students}
+              status: {phase: Completed, completedAt: "2026-11-2%dT03:00:00Z"}
+              """
+                  .formatted(i, i),
+              io.shardeddb.api.v1alpha1.ShardedDatabaseBackup.class));
+    }
+    String table =
+        new StatusCommand.StatusTable()
+            .render(
+                db,
+                new StatusCommand.Extras(
+                    backups,
+                    java.util.Map.of(
+                        "shard-server",
+                        java.util.Map.of("shardeddb/shard-server:0.1.0", 6),
+                        "mysql",
+                        java.util.Map.of("mariadb:11.4", 5, "mariadb:11.8", 1))));
+    assertThat(table)
+        .contains(
+            "schema: table students, version 3, 2 columns, 1 indexes; version 4 in flight,"
+                + " applied on [sh1] (sh2: no ready primary yet)")
+        .contains("backups: store s3://backups/team, schedule 0 3 * * *, 4 base backups")
+        .contains("b2")
+        .contains("b4")
+        .doesNotContain("b1 ")
+        .containsPattern("shard-server\\s+shardeddb/shard-server:0.1.0\\s+6")
+        .containsPattern("mysql\\s+mariadb:11.4\\s+5")
+        .containsPattern("mysql\\s+mariadb:11.8\\s+1");
+    ShardedDatabase none =
+        Serialization.unmarshal(
+            """
+            apiVersion: shardeddb.io/v1alpha1
+            kind: ShardedDatabase
+            metadata: {name: plain, generation: 1}
+            """,
+            ShardedDatabase.class);
+    assertThat(new StatusCommand.StatusTable().render(none))
+        .contains("backups: none configured (spec.backup)");
+  }
+
+  @Test
   void aFiftyTwoCharacterPodNameKeepsTheColumnsAligned() {
     String pod = "a-very-long-database-name-for-a-team-sh12-replica-10";
     ShardedDatabase db =
