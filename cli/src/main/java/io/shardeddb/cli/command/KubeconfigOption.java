@@ -47,6 +47,30 @@ public final class KubeconfigOption {
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
+  /**
+   * A client for local mode's API server only ({@code local} verbs act on processes of this
+   * machine): the kubeconfig's context must be the one {@code kubectl sdb local up} writes ({@value
+   * #LOCAL_CONTEXT}); any other cluster is refused with one error line, before anything is done.
+   */
+  KubernetesClient localClient() {
+    Config config = config();
+    String name = config.getCurrentContext() == null ? null : config.getCurrentContext().getName();
+    if (!LOCAL_CONTEXT.equals(name)) {
+      throw new ClusterErrors.ConfigException(
+          "local verbs act on local mode's pods only (processes of this machine); the kubeconfig's"
+              + " context is "
+              + (name == null ? "not set" : "'" + name + "'")
+              + ", not local mode's '"
+              + LOCAL_CONTEXT
+              + "' (kubectl sdb local up prints its --kubeconfig)");
+    }
+    server = config.getMasterUrl();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** The context name of the kubeconfig local mode writes. */
+  static final String LOCAL_CONTEXT = "shardeddb-local";
+
   /** The API server's URL of the last {@link #client()}, or null. */
   public String server() {
     return server;

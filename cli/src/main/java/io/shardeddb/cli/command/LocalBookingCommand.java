@@ -57,7 +57,7 @@ public final class LocalBookingCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    try (KubernetesClient client = cluster.client();
+    try (KubernetesClient client = cluster.localClient();
         BookingServer server =
             BookingDemo.start(
                 client,

@@ -29,7 +29,7 @@ public final class LocalDeletePodCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    try (KubernetesClient client = cluster.client()) {
+    try (KubernetesClient client = cluster.localClient()) {
       Pod p = client.pods().withName(pod).get();
       if (p == null) {
         spec.commandLine().getErr().println("error: pod " + pod + " not found");

@@ -25,7 +25,7 @@ public final class LocalHealCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<String> healed = new ArrayList<>();
-    try (KubernetesClient client = cluster.client()) {
+    try (KubernetesClient client = cluster.localClient()) {
       if (pod != null) {
         if (!PodAnnotations.set(client, pod, Faults.PARTITION_ANNOTATION, null)) {
           spec.commandLine().getErr().println("error: pod " + pod + " not found");

@@ -21,7 +21,7 @@ public final class LocalKillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (KubernetesClient client = cluster.client()) {
+    try (KubernetesClient client = cluster.localClient()) {
       LocalPodKill.Killed killed = LocalPodKill.kill(pod, client.pods().withName(pod).get());
       spec.commandLine().getOut().println("killed pod " + pod + " (pid " + killed.pid() + ")");
       return 0;

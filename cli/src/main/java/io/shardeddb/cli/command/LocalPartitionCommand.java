@@ -55,7 +55,7 @@ public final class LocalPartitionCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: a pod cannot be partitioned from itself");
       return 2;
     }
-    try (KubernetesClient client = cluster.client()) {
+    try (KubernetesClient client = cluster.localClient()) {
       for (String peer : from) {
         if (client.pods().withName(peer).get() == null) {
           spec.commandLine().getErr().println("error: pod " + peer + " not found");

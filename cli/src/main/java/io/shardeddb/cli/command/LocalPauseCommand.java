@@ -37,7 +37,7 @@ public final class LocalPauseCommand implements Callable<Integer> {
       return 2;
     }
     String value = seconds == null ? "true" : Instant.now().plusSeconds(seconds).toString();
-    try (KubernetesClient client = cluster.client()) {
+    try (KubernetesClient client = cluster.localClient()) {
       if (!PodAnnotations.set(client, pod, Faults.PAUSE_ANNOTATION, value)) {
         spec.commandLine().getErr().println("error: pod " + pod + " not found");
         return 1;

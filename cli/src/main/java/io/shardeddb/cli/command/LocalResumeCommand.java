@@ -21,7 +21,7 @@ public final class LocalResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (KubernetesClient client = cluster.client()) {
+    try (KubernetesClient client = cluster.localClient()) {
       if (!PodAnnotations.set(client, pod, Faults.PAUSE_ANNOTATION, null)) {
         spec.commandLine().getErr().println("error: pod " + pod + " not found");
         return 1;

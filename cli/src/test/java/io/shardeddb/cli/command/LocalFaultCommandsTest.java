@@ -120,6 +120,36 @@ class LocalFaultCommandsTest {
         .containsEntry("written", "meanwhile");
   }
 
+  @Test
+  void localVerbsRefuseAKubeconfigThatIsNotLocalModes(@TempDir Path dir) throws Exception {
+    // The same API server under another context name: as a real cluster's kubeconfig would be.
+    Path other = dir.resolve("other-kubeconfig");
+    java.nio.file.Files.writeString(
+        other,
+        java.nio.file.Files.readString(kube.kubeconfig()).replace("shardeddb-local", "prod"));
+    for (List<String> verb :
+        List.of(
+            List.of("local", "pause", "db-sh1-0"),
+            List.of("local", "kill", "db-sh1-0"),
+            List.of("local", "partition", "db-sh1-0"))) {
+      List<String> all = new ArrayList<>(verb);
+      all.add("--kubeconfig");
+      all.add(other.toString());
+      StringWriter e = new StringWriter();
+      int code =
+          KubectlSdb.commandLine()
+              .setOut(new PrintWriter(new StringWriter()))
+              .setErr(new PrintWriter(e, true))
+              .execute(all.toArray(String[]::new));
+      assertThat(code).as(String.join(" ", verb)).isEqualTo(1);
+      assertThat(e.toString().strip())
+          .startsWith("error: local verbs act on local mode's pods only")
+          .contains("'prod'")
+          .doesNotContain("\n");
+    }
+    assertThat(annotation("db-sh1-0", Faults.PAUSE_ANNOTATION)).isNull();
+  }
+
   private int sdb(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--kubeconfig");
