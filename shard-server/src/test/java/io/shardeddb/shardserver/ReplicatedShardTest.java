@@ -239,26 +239,27 @@ class ReplicatedShardTest {
     assertThat(Duration.ofNanos(System.nanoTime() - started))
         .isGreaterThan(Duration.ofMillis(1000));
 
-    // Once a second replica is back, writes are acknowledged again — by this primary, or (if it
-    // stood down for want of a majority meanwhile, CheckQuorum) after the operator's failover,
-    // done here as the operator would: fence both, the old primary elected again at epoch 2.
+    // Once a second replica is back, writes are acknowledged again by this primary, at its
+    // epoch: if it stood down for want of a majority meanwhile (CheckQuorum: the secondary's
+    // start may take longer than a lease period), it serves again as soon as the secondary
+    // answers, and it does not stand down again once it has (it judges the secondary by the
+    // arrival of its latest answer, not by when the request it answers was sent: a returning
+    // secondary answers its first request late, issue 47 item 6). No failover is needed.
     shard.get(1).start();
-    java.util.concurrent.atomic.AtomicBoolean failedOver =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    for (long key : new long[] {101, 102}) {
+    for (long key : new long[] {101, 102, 103}) {
       await()
           .atMost(PATIENCE)
           .untilAsserted(
               () -> {
                 Http.Reply w = write(primary, key);
-                if (w.status() != 200 && !w.raw().contains("already exists")) {
-                  if (failedOver.compareAndSet(false, true)) {
-                    shard.failover(2, 0, 0, 1);
-                  }
-                  throw new AssertionError("write " + key + ": " + w.raw());
+                // A try that timed out on its quorum may have been committed after all: its
+                // retry (a new request) then finds the key.
+                if (!w.raw().contains("already exists")) {
+                  assertThat(w.status()).as("write %d: %s", key, w.raw()).isEqualTo(200);
                 }
               });
     }
+    assertThat(heartbeat(primary).get("epoch").asLong()).isEqualTo(1);
   }
 
   @Test
@@ -341,6 +342,17 @@ class ReplicatedShardTest {
         .untilAsserted(() -> assertThat(write(primary, 101).status()).isEqualTo(200));
     assertThat(heartbeat(primary).get("quorum").get("steppedDown").asBoolean()).isFalse();
     assertThat(heartbeat(primary).get("epoch").asLong()).isEqualTo(1);
+    // And it stays serving: the secondary that returned answers every ping, so its contact is
+    // fresh; no stand-down (and no needless failover) a lease period after the return.
+    long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+    for (long key = 102; System.nanoTime() < until && key < 200; key++) {
+      Http.Reply w = write(primary, key);
+      assertThat(w.status())
+          .as("write %d after the secondary returned: %s", key, w.raw())
+          .isEqualTo(200);
+      assertThat(heartbeat(primary).get("quorum").get("steppedDown").asBoolean()).isFalse();
+      sleepQuietly(Duration.ofMillis(100));
+    }
   }
 
   @Test

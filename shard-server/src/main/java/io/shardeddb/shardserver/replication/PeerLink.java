@@ -229,7 +229,7 @@ final class PeerLink {
         backoff.reset();
         meters.answered(clock.nanos() - start);
         long match = rules.acknowledgedLsn(resp.matchLsn(), lastLsn);
-        tracker.peerReport(peer.name(), resp.inSync(), match, start);
+        tracker.peerReport(peer.name(), resp.inSync(), match, start, clock.nanos());
         if (resp.inSync() && match > acked) {
           acked = match;
           trim();

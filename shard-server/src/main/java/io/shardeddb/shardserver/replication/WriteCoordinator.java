@@ -415,7 +415,7 @@ public class WriteCoordinator implements AutoCloseable {
   public void peerHolds(String replica, long lsn) {
     PrimaryTerm t = term;
     if (t != null) {
-      t.tracker.peerHolds(replica, lsn);
+      t.tracker.peerHolds(replica, lsn, clock.nanos());
     }
   }
 

@@ -303,6 +303,28 @@ class PeerLinkTest {
   }
 
   @Test
+  void checkQuorumCountsWhenAnAnswerArrivedNotWhenItsRequestWasSent() {
+    // Rule 11 (issue 47 item 6): a secondary that was away answers again, slowly (it catches up
+    // first; the link sends no ping while a request is in flight). Its answer arrives 2.5 s after
+    // its request went out: it is in contact now, and the primary must not stand down for want of
+    // a majority right after it returned. The lease still counts the send time (rule 9).
+    PeerLink link = link();
+    long termStart = clock.nanos();
+    long period = Duration.ofSeconds(2).toNanos();
+    commit(link, 1, 1);
+    long sent = clock.nanos();
+    clock.now.addAndGet(2_500_000_000L);
+    transport.calls.get(0).inSync(1);
+
+    long now = clock.nanos();
+    assertThat(tracker.majorityAnsweredAtNanos(now, termStart)).isEqualTo(now);
+    assertThat(
+            new Rulebook().standsDown(now, tracker.majorityAnsweredAtNanos(now, termStart), period))
+        .isFalse();
+    assertThat(tracker.ackSentNanos()).containsExactly(sent);
+  }
+
+  @Test
   void anIdleLinkPingsWithThePrimarysLastEntryAndABusyOneDoesNot() {
     PeerLink link = link();
     commit(link, 1, 1);

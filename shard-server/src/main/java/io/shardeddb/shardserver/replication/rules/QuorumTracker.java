@@ -14,16 +14,17 @@ import java.util.concurrent.CompletableFuture;
  * log in this epoch, and completion of a waiter once {@code required} replicas (counted over the
  * spec's replicas) hold its LSN. Only in-sync reports count; a report that the secondary is out of
  * sync, or a lost connection, drops what it was credited with, so no stale maximum survives a loss
- * of sync. Also remembers when each secondary last acknowledged this epoch (for the lease). Only
- * the voting secondaries it is built with count: reports from anyone else -- a learner copying in
- * while the shard grows (rule 12), fed by the primary all the same -- are ignored, for the quorum,
- * the lease and the majority's last acknowledgement alike.
+ * of sync. Also remembers when each secondary last acknowledged this epoch (the send time of the
+ * request answered, for the lease) and when it was last in contact (the arrival of its latest
+ * answer or pull, for check-quorum). Only the voting secondaries it is built with count: reports
+ * from anyone else -- a learner copying in while the shard grows (rule 12), fed by the primary all
+ * the same -- are ignored, for the quorum, the lease and the majority's last acknowledgement alike.
  */
 public final class QuorumTracker {
   private final int required;
   private final Map<String, Long> held = new HashMap<>();
   private final Map<String, Long> ackSent = new HashMap<>();
-  private final Map<String, Long> answerSent = new HashMap<>();
+  private final Map<String, Long> contact = new HashMap<>();
   private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>();
   private long self;
   private RuntimeException failure;
@@ -44,17 +45,20 @@ public final class QuorumTracker {
   }
 
   /**
-   * A secondary answered a request sent at {@code sentAtNanos}: when {@code inSync}, its log equals
-   * the primary's up to {@code matchLsn}; otherwise it counts for nothing until it is in sync
-   * again.
+   * A secondary answered, at {@code answeredAtNanos}, a request sent at {@code sentAtNanos}: when
+   * {@code inSync}, its log equals the primary's up to {@code matchLsn}; otherwise it counts for
+   * nothing until it is in sync again. The lease (rule 9) counts the send time (the secondary had
+   * not been fenced then); check-quorum (rule 11) counts the arrival (the secondary is in contact
+   * now), so a secondary that answers late -- it was away, or catches up before answering -- is
+   * judged by its freshest contact.
    */
   public synchronized void peerReport(
-      String peer, boolean inSync, long matchLsn, long sentAtNanos) {
+      String peer, boolean inSync, long matchLsn, long sentAtNanos, long answeredAtNanos) {
     if (!held.containsKey(peer)) {
       return;
     }
     // Any answer at this epoch is contact (rule 11's check-quorum), in sync or catching up.
-    answerSent.merge(peer, sentAtNanos, Math::max);
+    contact.merge(peer, answeredAtNanos, Math::max);
     if (!inSync) {
       held.put(peer, 0L);
       return;
@@ -64,10 +68,15 @@ public final class QuorumTracker {
     release();
   }
 
-  /** A secondary proved (via {@code /log} with a matching previous entry) it holds up to lsn. */
-  public synchronized void peerHolds(String peer, long lsn) {
+  /**
+   * A secondary proved at {@code atNanos} (via {@code /log}, naming this primary and its epoch,
+   * with a matching previous entry) it holds up to lsn: credit for the quorum, and contact for
+   * check-quorum (it follows this primary now); nothing for the lease, whose time is a request's.
+   */
+  public synchronized void peerHolds(String peer, long lsn, long atNanos) {
     if (held.containsKey(peer)) {
       held.merge(peer, lsn, Math::max);
+      contact.merge(peer, atNanos, Math::max);
       release();
     }
   }
@@ -102,16 +111,17 @@ public final class QuorumTracker {
   }
 
   /**
-   * When a majority (the primary included) last answered a request of this epoch at all, in sync or
-   * not: as {@link #majorityAckedAtNanos} over every answer. Rule 11's check-quorum judges a
-   * primary by it ({@link LivenessRules#standsDown}).
+   * When a majority (the primary included) was last in contact with this primary at its epoch: as
+   * {@link #majorityAckedAtNanos}, over the arrival of each voter's latest answer (in sync or not)
+   * or {@code /log} pull. Rule 11's check-quorum judges a primary by it ({@link
+   * LivenessRules#standsDown}).
    */
   public synchronized long majorityAnsweredAtNanos(long nowNanos, long termStartNanos) {
     int needed = required - 1;
     if (needed <= 0) {
       return nowNanos;
     }
-    long[] answers = answerSent.values().stream().mapToLong(Long::longValue).sorted().toArray();
+    long[] answers = contact.values().stream().mapToLong(Long::longValue).sorted().toArray();
     if (answers.length < needed) {
       return termStartNanos;
     }
