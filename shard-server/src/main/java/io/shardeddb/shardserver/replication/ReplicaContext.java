@@ -30,6 +30,10 @@ import java.util.function.LongFunction;
  * replication rules hold across them together (role with epoch, applied LSN with the log's start
  * and the copy state). What it reports ({@link #state()}, {@link #inSync()}, the heartbeat) is
  * derived from them by the pure functions at the end.
+ *
+ * <p>Why this file is over 450 lines: it is the one monitor over the replica's state; what a read
+ * or a heartbeat may conclude (in sync, the bounded-read contact, the copy state) must change
+ * together with the role, log and standing it depends on, so it cannot live behind another lock.
  */
 @Singleton
 public class ReplicaContext {
