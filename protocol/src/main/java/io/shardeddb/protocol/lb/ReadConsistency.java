@@ -19,7 +19,9 @@ public enum ReadConsistency {
   /** The longest {@code maxStalenessMs} a read may name: one hour. */
   public static final long MAX_STALENESS_MS = 3_600_000;
 
-  /** Parses {@code primary|session|any} (null means primary), failing with a clear message. */
+  /**
+   * Parses {@code primary|session|any|bounded} (null means primary), failing with a clear message.
+   */
   public static ReadConsistency parse(Object value) {
     if (value == null) {
       return PRIMARY;

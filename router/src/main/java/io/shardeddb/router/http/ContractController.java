@@ -151,8 +151,9 @@ public class ContractController {
   @Operation(
       summary = "Read a key range: {\"<shardKey>\":{\"low\":..,\"high\":..}}",
       description =
-          "Optional \"consistency\": primary (default) | session | any, and \"session\"."
-              + " GET with the same body is accepted too.")
+          "Optional \"consistency\": primary | session | any | bounded (default: the"
+              + " database's spec.router.reads, primary unless set), \"maxStalenessMs\" for"
+              + " bounded, and \"session\". GET with the same body is accepted too.")
   @ApiResponse(
       responseCode = "200",
       content = @Content(schema = @Schema(implementation = ReadResponse.class)))
