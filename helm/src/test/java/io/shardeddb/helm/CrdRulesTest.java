@@ -50,6 +50,8 @@ class CrdRulesTest {
   private List<Rule> schemaRules;
   private List<Rule> mysqlRules;
   private List<Rule> podsRules;
+  private List<Rule> readsRules;
+  private Map<String, Object> readsSchema;
   private List<Rule> shardRules;
 
   @BeforeAll
@@ -72,6 +74,8 @@ class CrdRulesTest {
     schemaRules = rules((Map<String, Object>) at(spec, "properties", "schema"));
     mysqlRules = rules((Map<String, Object>) at(spec, "properties", "mysql"));
     podsRules = rules((Map<String, Object>) at(spec, "properties", "pods"));
+    readsSchema = (Map<String, Object>) at(spec, "properties", "router", "properties", "reads");
+    readsRules = rules(readsSchema);
     shardRules = rules((Map<String, Object>) at(spec, "properties", "shards", "items"));
   }
 
@@ -287,6 +291,27 @@ class CrdRulesTest {
     assertThat(refusedBy(podsRules, Map.of("priorityClassName", "x"))).isEmpty();
     assertThat(refusedBy(podsRules, Map.of("annotations", Map.of("shardeddb.io/x", "1"))))
         .containsExactly("spec.pods.annotations: keys under shardeddb.io/ are the operator's");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aReadBoundOutsideOneMillisecondToOneHourIsRefused() {
+    // The pattern (OpenAPI, checked before CEL): whole ms or s, no zero, no other unit.
+    String pattern = (String) at(readsSchema, "properties", "maxStaleness", "pattern");
+    assertThat(List.of("1ms", "500ms", "1s", "3600s", "3600000ms"))
+        .allSatisfy(v -> assertThat(v).matches(pattern));
+    assertThat(List.of("0s", "0ms", "1.5s", "1m", "-1s", "1h", "", "10000s"))
+        .allSatisfy(v -> assertThat(v).doesNotMatch(pattern));
+    // The CEL rule: at most 1h among what the pattern lets through.
+    assertThat(refusedBy(readsRules, Map.of("maxStaleness", "3600s"))).isEmpty();
+    assertThat(refusedBy(readsRules, Map.of("maxStaleness", "3600000ms"))).isEmpty();
+    assertThat(refusedBy(readsRules, Map.of("consistency", "Bounded"))).isEmpty();
+    assertThat(refusedBy(readsRules, Map.of("maxStaleness", "3601s")))
+        .containsExactly("spec.router.reads.maxStaleness: at most 1h");
+    assertThat(refusedBy(readsRules, Map.of("maxStaleness", "3600001ms")))
+        .containsExactly("spec.router.reads.maxStaleness: at most 1h");
+    assertThat((List<String>) at(readsSchema, "properties", "consistency", "enum"))
+        .containsExactlyInAnyOrder("Primary", "Bounded");
   }
 
   private List<String> refusedBy(List<Rule> rules, Map<String, Object> self) {

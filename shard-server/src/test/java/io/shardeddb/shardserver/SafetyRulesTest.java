@@ -677,6 +677,77 @@ class SafetyRulesTest {
 
   @Test
   @DisplayName(
+      "rule 9, bounded reads: a secondary caught up with its primary serves a bounded read; cut off"
+          + " from it (a new primary acknowledges writes it lacks) it refuses once its last"
+          + " caught-up contact is older than the bound")
+  void aBoundedReadIsServedOnlyWithinItsBound() throws Exception {
+    startReady(Map.of());
+    Replica a = shard.get(0);
+    Replica b = shard.get(1);
+    assertThat(write(a, 5).status()).isEqualTo(200);
+    // Caught up: b (a secondary) serves it, with the acknowledged row.
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              Http.Reply r = read(b, bounded(1000));
+              assertThat(r.status()).as(r.raw()).isEqualTo(200);
+              assertThat(r.json().get("data")).hasSize(1);
+            });
+
+    // b cut off: a and c go on at epoch 2 with b at an address nobody answers; b never hears of
+    // the epoch and stays a Ready secondary of a at epoch 1.
+    assertThat(shard.fence(0, 2).status()).isEqualTo(200);
+    assertThat(shard.fence(2, 2).status()).isEqualTo(200);
+    List<Peer> peers =
+        List.of(a.peer(), new Peer(b.peer().name(), "http://127.0.0.1:1"), shard.get(2).peer());
+    assertThat(shard.role(2, 2, Role.Secondary, a.peer(), peers, 3).status()).isEqualTo(200);
+    assertThat(shard.role(0, 2, Role.Primary, a.peer(), peers, 3).status()).isEqualTo(200);
+    await().atMost(PATIENCE).until(() -> write(a, 6).status() == 200);
+    long acknowledged = System.nanoTime();
+
+    // b's rows lack the acknowledged write (an any read shows it)...
+    Http.Reply any = read(b, "\"consistency\":\"any\"");
+    assertThat(any.status()).as(any.raw()).isEqualTo(200);
+    assertThat(any.json().get("data")).hasSize(1);
+    // ...so once the write is older than the bound, no bounded read may be served there.
+    long bound = 500;
+    TimeUnit.MILLISECONDS.sleep(
+        Math.max(0, bound + 100 - (System.nanoTime() - acknowledged) / 1_000_000));
+    Http.Reply stale = read(b, bounded(bound));
+    assertThat(stale.status()).as(stale.raw()).isEqualTo(409);
+    assertThat(stale.message()).contains("maxStalenessMs " + bound);
+    // The heartbeat says so too: b has not heard from its primary for longer than the bound.
+    assertThat(heartbeat(b).get("primaryContactAgeMillis").asLong()).isGreaterThan(bound);
+    // The primary serves a bounded read as a primary read, with the write.
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              Http.Reply r = read(a, bounded(bound));
+              assertThat(r.status()).as(r.raw()).isEqualTo(200);
+              assertThat(r.json().get("data")).hasSize(2);
+            });
+  }
+
+  @Test
+  @DisplayName("rule 9, bounded reads: maxStalenessMs is required with bounded and checked (400)")
+  void aBoundedReadNamesItsBound() {
+    startReady(Map.of());
+    Http.Reply none = read(shard.get(1), "\"consistency\":\"bounded\"");
+    assertThat(none.status()).as(none.raw()).isEqualTo(400);
+    assertThat(none.message()).contains("maxStalenessMs");
+    Http.Reply zero = read(shard.get(1), bounded(0));
+    assertThat(zero.status()).as(zero.raw()).isEqualTo(400);
+    assertThat(zero.message()).contains("maxStalenessMs");
+  }
+
+  private static String bounded(long maxStalenessMs) {
+    return "\"consistency\":\"bounded\",\"maxStalenessMs\":" + maxStalenessMs;
+  }
+
+  @Test
+  @DisplayName(
       "rule 9, read index: a primary read never shows a write no quorum acknowledged, even while"
           + " the lease holds")
   void primaryReadWaitsForTheReadIndex() {

@@ -453,10 +453,15 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
+      long maxStalenessMs,
       ReadFilter filter,
       boolean count) {
     if (low != high || filter != null || count) {
       return Mono.error(new IllegalStateException("the simulated clients read one key"));
+    }
+    if (consistency == ReadConsistency.BOUNDED) {
+      // Not modelled yet (docs/safety.md): no simulated client reads at bounded.
+      return Mono.error(new IllegalStateException("the simulator does not model bounded reads"));
     }
     String id = "read-" + ++asks;
     // As ShardServerClient: minLsn only when positive, minEpoch with it only when positive.

@@ -25,21 +25,39 @@ public record RouterSpec(
                 + " the database's API; its token and TLS guard it). The management port stays"
                 + " the scraper's only.")
         @Size(max = 32)
-        List<NetworkPolicyPeer> allowedClients) {
+        List<NetworkPolicyPeer> allowedClients,
+    @JsonPropertyDescription(
+            "The consistency of reads that name none (the assignment's /read, /query SELECTs):"
+                + " Primary (default) or Bounded with maxStaleness (follower reads).")
+        RouterReadsSpec reads) {
+
+  /** Router settings with every read at the primary unless it asks otherwise. */
+  public RouterSpec(
+      Integer replicas,
+      RouterAuthSpec auth,
+      RouterServiceSpec service,
+      List<NetworkPolicyPeer> allowedClients) {
+    this(replicas, auth, service, allowedClients, null);
+  }
 
   /** Router settings with the default Service. */
   public RouterSpec(Integer replicas, RouterAuthSpec auth) {
-    this(replicas, auth, null, null);
+    this(replicas, auth, null, null, null);
   }
 
   /** Router settings admitting every client. */
   public RouterSpec(Integer replicas, RouterAuthSpec auth, RouterServiceSpec service) {
-    this(replicas, auth, service, null);
+    this(replicas, auth, service, null, null);
   }
 
   /** The peers admitted to the client ports; empty: every source. */
   public List<NetworkPolicyPeer> allowedClientsOrEmpty() {
     return allowedClients == null ? List.of() : allowedClients;
+  }
+
+  /** The read defaults, never null. */
+  public RouterReadsSpec readsOrDefault() {
+    return reads == null ? new RouterReadsSpec(null, null) : reads;
   }
 
   /** The Service settings, never null. */

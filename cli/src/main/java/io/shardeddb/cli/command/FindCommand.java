@@ -34,7 +34,8 @@ public final class FindCommand implements Callable<Integer> {
   @Option(
       names = "--consistency",
       defaultValue = "primary",
-      description = "primary (default), session or any")
+      description =
+          "primary (default), session, any or bounded (within the database's maxStaleness)")
   String consistency;
 
   @Option(names = "--session", description = "a write's session token, for --consistency session")

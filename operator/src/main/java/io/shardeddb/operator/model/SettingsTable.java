@@ -248,6 +248,23 @@ public final class SettingsTable {
               "SHARDEDDB_ROUTER_AUTH_OPEN_ADMIN_FOR_ASSIGNMENT",
               "spec.router.auth.openAdminForAssignment",
               t -> text("" + t.db().spec().routerOrDefault().openAdminForAssignment())),
+          // The router reads them as shardeddb.router.reads.* (docs/router.md, "Consistency").
+          router(
+              "SHARDEDDB_ROUTER_READS_CONSISTENCY",
+              "spec.router.reads.consistency",
+              t ->
+                  text(
+                      t.db()
+                          .spec()
+                          .routerOrDefault()
+                          .readsOrDefault()
+                          .consistencyOrDefault()
+                          .name()
+                          .toLowerCase(java.util.Locale.ROOT))),
+          router(
+              "SHARDEDDB_ROUTER_READS_MAX_STALENESS",
+              "spec.router.reads.maxStaleness",
+              t -> text(t.db().spec().routerOrDefault().readsOrDefault().maxStalenessOrDefault())),
           router(
               "SHARDEDDB_ROUTER_SHARD_AUTH_DIR",
               OPERATOR,

@@ -109,8 +109,9 @@ public final class SpecValidator {
   }
 
   /**
-   * What the CRD checks of spec.pods and spec.router.service (annotations under the operator's
-   * prefix, the priority class name), for API servers that skipped the CRD's rules.
+   * What the CRD checks of spec.pods, spec.router.service and spec.router.reads (annotations under
+   * the operator's prefix, the priority class name, the read bound), for API servers that skipped
+   * the CRD's rules.
    */
   static List<String> podSettingsProblems(ShardedDatabaseSpec spec) {
     List<String> problems = new ArrayList<>();
@@ -120,6 +121,10 @@ public final class SpecValidator {
         "spec.router.service.annotations",
         spec.routerOrDefault().serviceOrDefault().annotations(),
         problems);
+    String staleness = spec.routerOrDefault().readsOrDefault().maxStalenessProblem();
+    if (staleness != null) {
+      problems.add(staleness);
+    }
     if (pods.priorityClassName() != null
         && (pods.priorityClassName().length() > 253
             || !pods.priorityClassName().matches(PodsSpec.DNS_SUBDOMAIN))) {

@@ -1,5 +1,6 @@
 package io.shardeddb.protocol.shard;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
@@ -13,6 +14,12 @@ import java.util.List;
  * by another replica of the shard never answers for the named one (one copy counted twice would let
  * a write be acknowledged by fewer replicas than its quorum, rule 5). Null: not checked (older
  * primaries).
+ *
+ * <p>{@code commitLsn} is what a bounded read on the secondary is measured against (DESIGN §5 rule
+ * 9, bounded reads): an LSN at or above every write any primary of the shard has acknowledged so
+ * far — this primary's last entry as it sends the request (a write is acknowledged only after the
+ * primary applied it, and a new primary holds every acknowledged write, rule 2) — sent only while
+ * this primary holds its lease; null otherwise, and from primaries before the field (no promise).
  */
 @Serdeable
 public record ReplicateRequest(
@@ -21,11 +28,23 @@ public record ReplicateRequest(
     long prevLsn,
     long prevEpoch,
     List<LogEntry> entries,
-    String replica) {
+    String replica,
+    @Nullable Long commitLsn) {
+
+  /** A request that makes no promise for bounded reads (no {@code commitLsn}). */
+  public ReplicateRequest(
+      long epoch,
+      String primary,
+      long prevLsn,
+      long prevEpoch,
+      List<LogEntry> entries,
+      String replica) {
+    this(epoch, primary, prevLsn, prevEpoch, entries, replica, null);
+  }
 
   /** A request that names no receiver (primaries before {@code replica}). */
   public ReplicateRequest(
       long epoch, String primary, long prevLsn, long prevEpoch, List<LogEntry> entries) {
-    this(epoch, primary, prevLsn, prevEpoch, entries, null);
+    this(epoch, primary, prevLsn, prevEpoch, entries, null, null);
   }
 }

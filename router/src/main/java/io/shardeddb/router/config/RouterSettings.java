@@ -4,6 +4,8 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +37,8 @@ public record RouterSettings(
     StreamTransport shardStream,
     Sql sql,
     Mysql mysql,
-    Kubernetes kubernetes) {
+    Kubernetes kubernetes,
+    Reads reads) {
 
   /** {@code shardeddb.router.shard-transport}'s values: the data stream, or HTTP only. */
   public static final String STREAM = "stream";
@@ -244,6 +247,69 @@ public record RouterSettings(
         throw new IllegalArgumentException(
             "shardeddb.router.mysql.data-user and admin-user must differ");
       }
+    }
+  }
+
+  /**
+   * {@code shardeddb.router.reads.*}: the consistency of a {@code /read}, and of a {@code /query}
+   * SELECT, that names none ({@code primary} or {@code bounded}; the operator sets it from {@code
+   * spec.router.reads}), and the {@code maxStalenessMs} of a bounded read that names none
+   * (docs/router.md, "Consistency").
+   */
+  @ConfigurationProperties("reads")
+  public record Reads(
+      @Bindable(defaultValue = "primary") String consistency,
+      @Bindable(defaultValue = "1s") Duration maxStaleness) {
+    public Reads {
+      String c = consistency == null ? "primary" : consistency.trim().toLowerCase(Locale.ROOT);
+      if (!c.equals("primary") && !c.equals("bounded")) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.reads.consistency must be 'primary' or 'bounded', not '"
+                + consistency
+                + "'");
+      }
+      consistency = c;
+      if (maxStaleness == null) {
+        maxStaleness = Duration.ofSeconds(1);
+      }
+      if (maxStaleness.toMillis() < 1
+          || maxStaleness.toMillis() > ReadConsistency.MAX_STALENESS_MS) {
+        throw new IllegalArgumentException(
+            "shardeddb.router.reads.max-staleness must be from 1ms to 1h, not " + maxStaleness);
+      }
+    }
+
+    /** The consistency of a read that names none. */
+    public ReadConsistency defaultConsistency() {
+      return ReadConsistency.parse(consistency);
+    }
+
+    /** The bound of a bounded read that names none, in milliseconds. */
+    public long maxStalenessMs() {
+      return maxStaleness.toMillis();
+    }
+
+    /**
+     * The consistency of a read whose {@code "consistency"} field is {@code field}: the field's
+     * (400 when it names no level), this setting's when absent.
+     */
+    public ReadConsistency consistencyOf(Object field) {
+      return field == null ? defaultConsistency() : ReadConsistency.parse(field);
+    }
+
+    /**
+     * The bound of a read at {@code level} whose {@code "maxStalenessMs"} field is {@code field}:
+     * the field's (1 ms to one hour), this setting's when absent; 400 when the field is given to a
+     * read that is not {@code bounded}, where it would mean nothing.
+     */
+    public long boundOf(Object field, ReadConsistency level) {
+      if (field != null && level != ReadConsistency.BOUNDED) {
+        throw new InvalidRequestException(
+            "field 'maxStalenessMs' applies only to \"consistency\":\"bounded\" (this read is "
+                + level.jsonName()
+                + ")");
+      }
+      return ReadConsistency.maxStalenessMs(field, maxStalenessMs());
     }
   }
 

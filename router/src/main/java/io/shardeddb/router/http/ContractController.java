@@ -31,6 +31,8 @@ import io.shardeddb.router.ApiException;
 import io.shardeddb.router.admin.ClusterAdmin;
 import io.shardeddb.router.admin.HashStatus;
 import io.shardeddb.router.admin.Layout;
+import io.shardeddb.router.config.RouterSettings;
+import io.shardeddb.router.routing.ReadBound;
 import io.shardeddb.router.routing.ReadPath;
 import io.shardeddb.router.routing.WritePath;
 import io.shardeddb.router.topology.RoutingTable;
@@ -68,6 +70,7 @@ public class ContractController {
   private final ClusterAdmin admin;
   private final JsonBodies bodies;
   private final JsonMapper jsonMapper;
+  private final RouterSettings.Reads readDefaults;
 
   public ContractController(
       TopologyHolder topology,
@@ -75,7 +78,9 @@ public class ContractController {
       WritePath writes,
       ClusterAdmin admin,
       JsonBodies bodies,
-      JsonMapper jsonMapper) {
+      JsonMapper jsonMapper,
+      RouterSettings settings) {
+    this.readDefaults = settings.reads();
     this.topology = topology;
     this.reads = reads;
     this.writes = writes;
@@ -146,8 +151,9 @@ public class ContractController {
   @Operation(
       summary = "Read a key range: {\"<shardKey>\":{\"low\":..,\"high\":..}}",
       description =
-          "Optional \"consistency\": primary (default) | session | any, and \"session\"."
-              + " GET with the same body is accepted too.")
+          "Optional \"consistency\": primary | session | any | bounded (default: the"
+              + " database's spec.router.reads, primary unless set), \"maxStalenessMs\" for"
+              + " bounded, and \"session\". GET with the same body is accepted too.")
   @ApiResponse(
       responseCode = "200",
       content = @Content(schema = @Schema(implementation = ReadResponse.class)))
@@ -197,15 +203,16 @@ public class ContractController {
     RoutingTable table = initialized();
     Map<String, Object> req = bodies.object(body, charset);
     String key = table.topology().schema().shardKey();
-    onlyFields(req, List.of(key, "consistency", "session"));
+    onlyFields(req, List.of(key, "consistency", "session", "maxStalenessMs"));
     KeyRange range = ContractBodies.range(req, key);
-    ReadConsistency consistency = ReadConsistency.parse(req.get("consistency"));
+    // No consistency named: the database's default (spec.router.reads, docs/router.md).
+    ReadConsistency consistency = readDefaults.consistencyOf(req.get("consistency"));
+    long bound = readDefaults.boundOf(req.get("maxStalenessMs"), consistency);
     SessionToken session = session(req.get("session"));
     // Nothing is sent before every shard answered its first page: the Mono fails until then, so
     // the error handlers answer with the shard's status. After that a failing shard cuts the
     // streamed body short (never a short 200 body that looks complete).
-    return reads
-        .read(table, range, consistency, session)
+    return ReadBound.within(reads.read(table, range, consistency, session), bound)
         .flatMap(r -> r.complete() ? whole(r).map(ContractController::document) : streamed(r));
   }
 

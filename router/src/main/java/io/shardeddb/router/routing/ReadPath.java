@@ -493,7 +493,14 @@ public class ReadPath {
             requestHash,
             r ->
                 health.healthy(r.url())
-                    && (consistency == ReadConsistency.ANY || health.appliedLsn(r.url()) >= minLsn))
+                    && switch (consistency) {
+                      case ANY -> true;
+                      // A hint only (the replica decides, and refuses with 409): one whose last
+                      // heartbeat says it lost its primary is not asked.
+                      case BOUNDED ->
+                          health.heartbeat(r.url()).map(h -> !h.primaryLost()).orElse(true);
+                      default -> health.appliedLsn(r.url()) >= minLsn;
+                    })
         .stream()
         .limit(2)
         .toList();
@@ -534,19 +541,21 @@ public class ReadPath {
       long minEpoch,
       long minLsn,
       Ask ask) {
-    return client
-        .read(
-            replica.url(),
-            shardId,
-            ownedHeader(planned, shardId),
-            keyName,
-            low,
-            high,
-            consistency,
-            minEpoch,
-            minLsn,
-            ask.filter(),
-            ask.count())
+    return Mono.deferContextual(
+            context ->
+                client.read(
+                    replica.url(),
+                    shardId,
+                    ownedHeader(planned, shardId),
+                    keyName,
+                    low,
+                    high,
+                    consistency,
+                    minEpoch,
+                    minLsn,
+                    ReadBound.of(context),
+                    ask.filter(),
+                    ask.count()))
         .doOnNext(page -> ask.served(shardId, replica));
   }
 }

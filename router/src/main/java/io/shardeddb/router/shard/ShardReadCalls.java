@@ -20,8 +20,10 @@ public interface ShardReadCalls {
    * {@code POST /read} of {@code [low, high]} at {@code consistency}: {@code PRIMARY}, only the
    * current primary holding its lease may answer; {@code SESSION}, only a replica in sync with the
    * primary, whose log holds {@code minEpoch}/{@code minLsn} when given; {@code ANY}, any replica;
-   * {@code owned}: the {@code X-Shard-Owned} value (null: not sent); {@code filter} applied before
-   * paging (null: none); with {@code count}, how many rows match instead of rows.
+   * {@code BOUNDED}, a secondary caught up with its primary at a contact at most {@code
+   * maxStalenessMs} ago, or the primary holding its lease (ignored at other levels); {@code owned}:
+   * the {@code X-Shard-Owned} value (null: not sent); {@code filter} applied before paging (null:
+   * none); with {@code count}, how many rows match instead of rows.
    */
   Mono<ShardReadResponse> read(
       String url,
@@ -33,6 +35,7 @@ public interface ShardReadCalls {
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
+      long maxStalenessMs,
       ReadFilter filter,
       boolean count);
 

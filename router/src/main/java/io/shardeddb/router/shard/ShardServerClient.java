@@ -334,6 +334,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
         primary ? ReadConsistency.PRIMARY : ReadConsistency.ANY,
         minEpoch,
         minLsn,
+        0,
         null,
         false);
   }
@@ -355,6 +356,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
+      long maxStalenessMs,
       ReadFilter filter,
       boolean count) {
     Map<String, Object> body = new LinkedHashMap<>();
@@ -364,6 +366,9 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
     // only by a replica in sync with the primary. Older shard-servers accept and ignore it.
     if (consistency != ReadConsistency.ANY) {
       body.put("consistency", consistency.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (consistency == ReadConsistency.BOUNDED) {
+      body.put("maxStalenessMs", maxStalenessMs);
     }
     if (minLsn != null && minLsn > 0) {
       body.put("minLsn", minLsn);

@@ -12,8 +12,10 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.router.auth.RouterTokens;
+import io.shardeddb.router.config.RouterSettings;
 import io.shardeddb.router.http.Failure;
 import io.shardeddb.router.http.JsonBodies;
+import io.shardeddb.router.routing.ReadBound;
 import io.shardeddb.router.routing.ReplicaHealth;
 import io.shardeddb.router.routing.RouterMetrics;
 import io.shardeddb.router.topology.TopologyHolder;
@@ -39,7 +41,8 @@ import reactor.core.publisher.Mono;
 @Tag(name = "sql", description = "The SQL endpoint of the distributed-MySQL coordinator")
 public class QueryController {
   private static final Logger LOG = LoggerFactory.getLogger(QueryController.class);
-  private static final List<String> FIELDS = List.of("query", "consistency", "session");
+  private static final List<String> FIELDS =
+      List.of("query", "consistency", "session", "maxStalenessMs");
 
   private final TopologyHolder topology;
   private final SqlStatements statements;
@@ -47,6 +50,7 @@ public class QueryController {
   private final RouterMetrics metrics;
   private final ReplicaHealth health;
   private final PrimaryHistory history;
+  private final RouterSettings.Reads readDefaults;
 
   /** The credential {@code /query} takes: the data token (AuthFilter), whose scans are capped. */
   private final String credential;
@@ -58,7 +62,9 @@ public class QueryController {
       RouterMetrics metrics,
       ReplicaHealth health,
       PrimaryHistory history,
-      RouterTokens tokens) {
+      RouterTokens tokens,
+      RouterSettings settings) {
+    this.readDefaults = settings.reads();
     this.credential = tokens.data().name();
     this.topology = topology;
     this.statements = statements;
@@ -76,8 +82,9 @@ public class QueryController {
               + " shards, the other conditions are evaluated on the shards; ORDER BY,"
               + " LIMIT/OFFSET, COUNT(*)), INSERT ... VALUES (one or many rows),"
               + " UPDATE ... SET col = literal WHERE ..., DELETE ... WHERE ... on the database's"
-              + " table. Optional \"consistency\" (primary | session | any) and \"session\" apply"
-              + " to SELECT as for /read. A write's \"quorum\" a/b is the replicas that held it"
+              + " table. Optional \"consistency\" (primary | session | any | bounded, with"
+              + " \"maxStalenessMs\"; default: the database's spec.router.reads) and \"session\""
+              + " apply to SELECT as for /read. A write's \"quorum\" a/b is the replicas that held it"
               + " when its primary acknowledged it out of the shard's replicas (the"
               + " least-acknowledged shard's); \"executed_on\" names, per shard, the primary that"
               + " acknowledged a write or the replica that served a read. Anything else answers"
@@ -120,14 +127,16 @@ public class QueryController {
                         ? "missing field 'query'"
                         : "field 'query' must be a string holding one SQL statement");
               }
-              ReadConsistency consistency = ReadConsistency.parse(req.get("consistency"));
+              // No consistency named: the database's default (spec.router.reads) for a SELECT.
+              ReadConsistency consistency = readDefaults.consistencyOf(req.get("consistency"));
+              long bound = readDefaults.boundOf(req.get("maxStalenessMs"), consistency);
               Object session = req.get("session");
               if (session != null && !(session instanceof String)) {
                 throw new InvalidRequestException("field 'session' must be a string token");
               }
               SessionToken token = SessionToken.parse((String) session);
-              return statements
-                  .run(sql, consistency, token, credential, kind)
+              return ReadBound.within(
+                      statements.run(sql, consistency, token, credential, kind), bound)
                   .map(SqlStatements.Ran::response);
             })
         .map(r -> (HttpResponse<QueryResponse>) HttpResponse.ok(r))

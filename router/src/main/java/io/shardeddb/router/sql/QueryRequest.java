@@ -12,10 +12,18 @@ public record QueryRequest(
                 "INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (1, 'Alice', 90)")
         String query,
     @Schema(
-            description = "For SELECT: primary (default) | session | any, as for /read",
+            description =
+                "For SELECT: primary | session | any | bounded, as for /read (default: the"
+                    + " database's spec.router.reads, primary unless set)",
             nullable = true)
         String consistency,
     @Schema(
             description = "A session token a write returned, for consistency=session",
             nullable = true)
-        String session) {}
+        String session,
+    @Schema(
+            description =
+                "For consistency=bounded: the most milliseconds the replica's data may be behind"
+                    + " its primary (default: spec.router.reads.maxStaleness, 1000)",
+            nullable = true)
+        Long maxStalenessMs) {}

@@ -104,7 +104,8 @@ class RouterSettingsDocumentationTest {
         bound.shardStream(),
         bound.sql(),
         bound.mysql(),
-        bound.kubernetes());
+        bound.kubernetes(),
+        bound.reads());
   }
 
   /** Walks the record tree in declaration order: {property, rendered default} per leaf. */

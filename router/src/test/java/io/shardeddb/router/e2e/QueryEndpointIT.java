@@ -92,7 +92,14 @@ class QueryEndpointIT {
   }
 
   Http.Reply query(String sql, String consistency, String session) {
+    return query(sql, consistency, session, null);
+  }
+
+  Http.Reply query(String sql, String consistency, String session, Long maxStalenessMs) {
     Map<String, Object> body = new java.util.LinkedHashMap<>();
+    if (maxStalenessMs != null) {
+      body.put("maxStalenessMs", maxStalenessMs);
+    }
     body.put("query", sql);
     if (consistency != null) {
       body.put("consistency", consistency);
@@ -391,6 +398,41 @@ class QueryEndpointIT {
               }
               assertThat(ranks).containsExactlyInAnyOrder(1, 2, 3);
             });
+  }
+
+  @Test
+  @Order(8)
+  void aBoundedSelectIsServedByACaughtUpSecondaryAndExecutedOnNamesIt() {
+    String primary =
+        http.get("/admin/topology").json().get("shards").get(0).get("primary").asText();
+    String sql = "SELECT Stud_id FROM students WHERE Stud_id < 4096";
+    List<Long> expected = ids(query(sql, "primary"));
+    java.util.Set<String> servedBy = new java.util.HashSet<>();
+    // Each bounded SELECT picks a replica on sh1's ring at random; a caught-up secondary serves
+    // it (a replica that refused would leave the read to the primary). Bounded: 60 s.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              Http.Reply r = bounded(sql, 2000L);
+              assertThat(r.status()).as(r.text()).isEqualTo(200);
+              assertThat(ids(r)).isEqualTo(expected);
+              String on = r.json().get("executed_on").asText();
+              assertThat(on).startsWith("sh1/");
+              servedBy.add(on.substring("sh1/".length()));
+              assertThat(servedBy).anyMatch(name -> !name.equals(primary));
+            });
+    assertThat(replicasOf(0)).containsAll(servedBy);
+
+    Http.Reply notBounded = query(sql, "primary", null, 1000L);
+    assertThat(notBounded.status()).as(notBounded.text()).isEqualTo(400);
+    assertThat(notBounded.json().get("message").asText()).contains("maxStalenessMs");
+    Http.Reply zero = bounded(sql, 0L);
+    assertThat(zero.status()).as(zero.text()).isEqualTo(400);
+  }
+
+  Http.Reply bounded(String sql, long maxStalenessMs) {
+    return query(sql, "bounded", null, maxStalenessMs);
   }
 
   @Test

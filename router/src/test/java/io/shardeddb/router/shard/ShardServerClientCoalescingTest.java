@@ -471,6 +471,7 @@ class ShardServerClientCoalescingTest {
             ReadConsistency.PRIMARY,
             null,
             null,
+            0,
             null,
             false)
         .toFuture();

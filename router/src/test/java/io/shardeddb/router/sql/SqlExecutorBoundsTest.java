@@ -78,6 +78,7 @@ class SqlExecutorBoundsTest {
         ReadConsistency consistency,
         Long minEpoch,
         Long minLsn,
+        long maxStalenessMs,
         ReadFilter filter,
         boolean count) {
       pages.incrementAndGet();

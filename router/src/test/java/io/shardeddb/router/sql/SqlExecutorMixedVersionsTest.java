@@ -79,6 +79,7 @@ class SqlExecutorMixedVersionsTest {
         ReadConsistency consistency,
         Long minEpoch,
         Long minLsn,
+        long maxStalenessMs,
         ReadFilter filter,
         boolean count) {
       received.add((filter == null ? "-" : filter.toWire().toString()) + (count ? " count" : ""));

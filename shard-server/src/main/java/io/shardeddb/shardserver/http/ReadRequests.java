@@ -11,6 +11,7 @@ import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.topology.PointRange;
+import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
@@ -46,13 +47,16 @@ import java.util.concurrent.TimeoutException;
 class ReadRequests {
   /**
    * A validated read whose guards have passed: its key range, whether it asked for {@code
-   * "consistency":"primary"}, its filter (null: none), whether it counts, its page size, and the
-   * deadline its SQL runs within ({@link ShardEndpoints#TIMEOUT_FIELD}, counted from when the read
-   * was planned; {@link StatementDeadline#none()} without one).
+   * "consistency":"primary"} (or {@code bounded}, served here as the primary), the bound of a
+   * {@code bounded} read a secondary serves (null: none), its filter (null: none), whether it
+   * counts, its page size, and the deadline its SQL runs within ({@link
+   * ShardEndpoints#TIMEOUT_FIELD}, counted from when the read was planned; {@link
+   * StatementDeadline#none()} without one).
    */
   record Plan(
       KeyRange range,
       boolean primary,
+      Long boundedMs,
       FilterClause filter,
       boolean count,
       int pageRows,
@@ -109,8 +113,17 @@ class ReadRequests {
     Long minLsn = RequestFields.minLsn(body);
     Long minEpoch = RequestFields.minEpoch(body);
     boolean primary = RequestFields.primaryConsistency(body);
+    Long boundedMs = RequestFields.boundedStalenessMs(body);
+    if (boundedMs != null && ctx.view().role() == Role.Primary) {
+      // A bounded read the primary serves is a primary read: its lease and read index.
+      primary = true;
+      boundedMs = null;
+    }
     if (primary) {
       requireLease();
+    }
+    if (boundedMs != null) {
+      guards.requireBounded(boundedMs);
     }
     if (minEpoch != null) {
       if (minLsn == null) {
@@ -131,16 +144,20 @@ class ReadRequests {
     int pageRows =
         ReadPaging.rowsPerPage(
             config.schema(), pageBytes, ReadPaging.DEFAULT_PAGE_ROWS, RequestFields.limit(body));
-    return new Plan(range, primary, userWhere, count, pageRows, deadline);
+    return new Plan(range, primary, boundedMs, userWhere, count, pageRows, deadline);
   }
 
   /**
    * Checks the lease again for a planned {@code primary} read that did not run at once (a batch
-   * plans every item first): the lease must hold when the rows are read, not only when planned.
+   * plans every item first), and the bound of a {@code bounded} one: they must hold when the rows
+   * are read, not only when planned.
    */
   void recheck(Plan plan) {
     if (plan.primary()) {
       requireLease();
+    }
+    if (plan.boundedMs() != null) {
+      guards.requireBounded(plan.boundedMs());
     }
   }
 

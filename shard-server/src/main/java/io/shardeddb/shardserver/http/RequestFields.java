@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.http;
 
 import io.micronaut.core.annotation.Nullable;
 import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.shardserver.replication.Ownership;
@@ -94,29 +95,49 @@ final class RequestFields {
 
   /** Whether the read asks for {@code "consistency":"primary"} (other values change nothing). */
   static boolean primaryConsistency(Map<String, ?> body) {
-    Object raw = body.get("consistency");
-    if (raw == null) {
-      return false;
-    }
-    if (!(raw instanceof CharSequence s)) {
-      throw new InvalidRequestException(
-          "field 'consistency' must be one of \"primary\", \"session\", \"any\"");
-    }
-    return switch (s.toString()) {
-      case "primary" -> true;
-      case "session", "any" -> false;
-      default ->
-          throw new InvalidRequestException(
-              "field 'consistency' must be one of \"primary\", \"session\", \"any\", got \""
-                  + s
-                  + "\"");
-    };
+    return "primary".equals(consistency(body));
   }
 
   /** Whether {@code body} asks for {@code "consistency":"session"} (checked as above). */
   static boolean sessionConsistency(Map<String, ?> body) {
-    primaryConsistency(body);
-    return "session".equals(String.valueOf(body.get("consistency")));
+    return "session".equals(consistency(body));
+  }
+
+  /**
+   * The {@code maxStalenessMs} of a {@code "consistency":"bounded"} read (required with it, 1 ms to
+   * one hour); null for any other read.
+   */
+  static Long boundedStalenessMs(Map<String, ?> body) {
+    if (!"bounded".equals(consistency(body))) {
+      return null;
+    }
+    Object raw = body.get("maxStalenessMs");
+    if (raw == null) {
+      throw new InvalidRequestException(
+          "field 'maxStalenessMs' is required with \"consistency\":\"bounded\"");
+    }
+    return ReadConsistency.maxStalenessMs(raw, 0);
+  }
+
+  /** The read's {@code consistency}, checked (null: none given). */
+  private static String consistency(Map<String, ?> body) {
+    Object raw = body.get("consistency");
+    if (raw == null) {
+      return null;
+    }
+    if (!(raw instanceof CharSequence s)) {
+      throw new InvalidRequestException(
+          "field 'consistency' must be one of \"primary\", \"session\", \"any\", \"bounded\"");
+    }
+    return switch (s.toString()) {
+      case "primary", "session", "any", "bounded" -> s.toString();
+      default ->
+          throw new InvalidRequestException(
+              "field 'consistency' must be one of \"primary\", \"session\", \"any\","
+                  + " \"bounded\", got \""
+                  + s
+                  + "\"");
+    };
   }
 
   /**

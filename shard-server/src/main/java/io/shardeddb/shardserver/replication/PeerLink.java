@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * The primary's sender to one secondary: up to {@code window} requests in flight at a time (1: one
@@ -62,6 +63,12 @@ final class PeerLink {
   private final ReplicationMeters meters;
   private final int window;
   private final Rulebook rules;
+
+  /**
+   * The {@code commitLsn} each request carries (rule 9, bounded reads), read as it is sent: the
+   * primary's last entry while it holds its lease, null otherwise.
+   */
+  private final Supplier<Long> commitLsn;
 
   /** Consecutive entries the secondary has not acknowledged (sent or not), in LSN order. */
   private final ArrayList<LogEntry> buffer = new ArrayList<>();
@@ -113,7 +120,35 @@ final class PeerLink {
         meters,
         window,
         rules,
-        BACKOFF.start(Backoff.seeded(primaryName, peer.name(), epoch)));
+        () -> null);
+  }
+
+  /** As above, each request carrying {@code commitLsn}'s value as it is sent. */
+  PeerLink(
+      Peer peer,
+      long epoch,
+      String primaryName,
+      PeerTransport transport,
+      ReplicaClock clock,
+      QuorumTracker tracker,
+      LongConsumer onHigherEpoch,
+      ReplicationMeters meters,
+      int window,
+      Rulebook rules,
+      Supplier<Long> commitLsn) {
+    this(
+        peer,
+        epoch,
+        primaryName,
+        transport,
+        clock,
+        tracker,
+        onHigherEpoch,
+        meters,
+        window,
+        rules,
+        BACKOFF.start(Backoff.seeded(primaryName, peer.name(), epoch)),
+        commitLsn);
   }
 
   /** As above, pausing after failures by {@code backoff} (tests give their own). */
@@ -129,6 +164,35 @@ final class PeerLink {
       int window,
       Rulebook rules,
       Backoff.Sequence backoff) {
+    this(
+        peer,
+        epoch,
+        primaryName,
+        transport,
+        clock,
+        tracker,
+        onHigherEpoch,
+        meters,
+        window,
+        rules,
+        backoff,
+        () -> null);
+  }
+
+  private PeerLink(
+      Peer peer,
+      long epoch,
+      String primaryName,
+      PeerTransport transport,
+      ReplicaClock clock,
+      QuorumTracker tracker,
+      LongConsumer onHigherEpoch,
+      ReplicationMeters meters,
+      int window,
+      Rulebook rules,
+      Backoff.Sequence backoff,
+      Supplier<Long> commitLsn) {
+    this.commitLsn = commitLsn;
     this.peer = peer;
     this.epoch = epoch;
     this.primaryName = primaryName;
@@ -207,7 +271,8 @@ final class PeerLink {
     long lastLsn = batch.isEmpty() ? prevLsn : batch.get(batch.size() - 1).lsn();
     long gen = generation;
     ReplicateRequest request =
-        new ReplicateRequest(epoch, primaryName, prevLsn, prevEpoch, batch, peer.name());
+        new ReplicateRequest(
+            epoch, primaryName, prevLsn, prevEpoch, batch, peer.name(), commitLsn.get());
     CompletableFuture<ReplicateResponse> answer;
     try {
       answer = transport.replicate(peer, request);

@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.replication;
 
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
+import io.shardeddb.shardserver.replication.rules.BoundedReads;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.replication.rules.SessionReads;
@@ -11,9 +12,10 @@ import jakarta.inject.Singleton;
  * Who may serve a read, by its consistency level (DESIGN §5 rule 9), each guard throwing the error
  * the read answers: a {@code primary} read only the primary holding its lease; a session read the
  * replica whose in-sync log holds the session's entry (or, with no entry for this shard, a replica
- * in sync with its primary); a read with {@code minLsn} alone a replica that applied it. The guards
- * do not wait: the shard-server's {@code ReadRequests} first waits up to {@code min-lsn-wait} for
- * the entry to arrive, the simulator's replica answers at once. One implementation for both.
+ * in sync with its primary); a read with {@code minLsn} alone a replica that applied it; a {@code
+ * bounded} read a secondary caught up with its primary recently enough. The guards do not wait: the
+ * shard-server's {@code ReadRequests} first waits up to {@code min-lsn-wait} for the entry to
+ * arrive, the simulator's replica answers at once. One implementation for both.
  */
 @Singleton
 public final class ReadGuards {
@@ -109,6 +111,50 @@ public final class ReadGuards {
                   + minLsn
                   + " in its log (trimmed or below its last re-copy); it cannot verify the"
                   + " session");
+    }
+  }
+
+  /**
+   * A {@code bounded} read on a secondary (rule 9, {@link Rulebook#boundedRead}): at a contact of
+   * its primary no older than {@code maxStalenessMs}, it had applied everything the primary had
+   * committed then, and it is still in sync in that epoch (else 409; the router reads from the
+   * primary). A primary serves a bounded read as a {@code primary} one ({@link #requireLease}).
+   */
+  public void requireBounded(long maxStalenessMs) {
+    ReplicaContext.View v = ctx.view();
+    long contactNanos = ctx.caughtUpNanos();
+    long contactEpoch = ctx.caughtUpEpoch();
+    long now = ctx.nanos();
+    switch (rules.boundedRead(
+        ctx.inSync() && v.role() == io.shardeddb.protocol.topology.Role.Secondary,
+        v.epoch(),
+        contactEpoch,
+        contactNanos,
+        now,
+        maxStalenessMs * 1_000_000L)) {
+      case SERVE -> {}
+      case NOT_IN_SYNC ->
+          throw ShardException.conflict(
+              "replica "
+                  + ctx.name()
+                  + " is not in sync with the primary of epoch "
+                  + v.epoch()
+                  + " (state "
+                  + ctx.state()
+                  + "); it cannot serve a bounded read");
+      case TOO_STALE ->
+          throw ShardException.conflict(
+              "replica "
+                  + ctx.name()
+                  + (contactNanos == BoundedReads.NEVER || contactEpoch != v.epoch()
+                      ? " has not been caught up with its primary at any contact of epoch "
+                          + v.epoch()
+                      : " was last caught up with its primary "
+                          + Math.max(0, (now - contactNanos) / 1_000_000L)
+                          + " ms ago")
+                  + ", more than the read's maxStalenessMs "
+                  + maxStalenessMs
+                  + "; it cannot serve this bounded read");
     }
   }
 

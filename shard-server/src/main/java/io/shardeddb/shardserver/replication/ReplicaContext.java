@@ -9,6 +9,7 @@ import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ServerSettings;
+import io.shardeddb.shardserver.replication.rules.BoundedReads;
 import io.shardeddb.shardserver.replication.rules.CopyState;
 import io.shardeddb.shardserver.replication.rules.EpochRules;
 import io.shardeddb.shardserver.replication.rules.LogMatching;
@@ -29,6 +30,10 @@ import java.util.function.LongFunction;
  * replication rules hold across them together (role with epoch, applied LSN with the log's start
  * and the copy state). What it reports ({@link #state()}, {@link #inSync()}, the heartbeat) is
  * derived from them by the pure functions at the end.
+ *
+ * <p>Why this file is over 450 lines: it is the one monitor over the replica's state; what a read
+ * or a heartbeat may conclude (in sync, the bounded-read contact, the copy state) must change
+ * together with the role, log and standing it depends on, so it cannot live behind another lock.
  */
 @Singleton
 public class ReplicaContext {
@@ -40,6 +45,11 @@ public class ReplicaContext {
   private ReplicaTerm term = ReplicaTerm.NONE;
   private LogExtent log = LogExtent.EMPTY;
   private Standing standing;
+
+  // Bounded reads (rule 9): the epoch and time of the last contact from the primary at which this
+  // replica had applied everything the primary had committed (BoundedReads), NEVER when none.
+  private long caughtUpEpoch = -1;
+  private long caughtUpNanos = BoundedReads.NEVER;
 
   public ReplicaContext(ServerSettings server, ReplicaClock clock) {
     this.name = server.name();
@@ -250,6 +260,7 @@ public class ReplicaContext {
   public synchronized void beginCopy() {
     log = log.copyBegun();
     standing = standing.copyBegun();
+    caughtUpNanos = BoundedReads.NEVER;
   }
 
   /** After a snapshot load: the rows are those of {@code lsn}; the log starts after it. */
@@ -286,6 +297,37 @@ public class ReplicaContext {
   /** The log turned out not to match the primary's: verify (or re-copy) before counting again. */
   public synchronized void markUnverified() {
     standing = standing.unverified(term.role());
+    caughtUpNanos = BoundedReads.NEVER;
+  }
+
+  /**
+   * A contact of the primary of {@code epoch}, arrived at {@code nanos}, at which this replica had
+   * applied everything the primary had committed (rule 9, bounded reads). Ignored unless this
+   * replica is still a secondary of that epoch.
+   */
+  public synchronized void caughtUpAt(long epoch, long nanos) {
+    if (term.role() != Role.Secondary || term.epoch() != epoch) {
+      return;
+    }
+    if (caughtUpEpoch != epoch || caughtUpNanos == BoundedReads.NEVER || nanos > caughtUpNanos) {
+      caughtUpEpoch = epoch;
+      caughtUpNanos = nanos;
+    }
+  }
+
+  /** The epoch of the last caught-up contact ({@link #caughtUpAt}), -1 when none. */
+  public synchronized long caughtUpEpoch() {
+    return caughtUpNanos == BoundedReads.NEVER ? -1 : caughtUpEpoch;
+  }
+
+  /** When the last caught-up contact arrived ({@link BoundedReads#NEVER}: none). */
+  public synchronized long caughtUpNanos() {
+    return caughtUpNanos;
+  }
+
+  /** Now on this replica's monotonic clock (the one contacts are timed by). */
+  public long nanos() {
+    return clock.nanos();
   }
 
   /**

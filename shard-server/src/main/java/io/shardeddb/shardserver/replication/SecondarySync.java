@@ -212,7 +212,17 @@ public class SecondarySync implements AutoCloseable {
               + " yet");
     }
     // From the primary this replica follows, at its epoch: it is alive and reaches this replica.
-    heard(req.epoch(), req.primary(), clock.nanos());
+    long arrived = clock.nanos();
+    heard(req.epoch(), req.primary(), arrived);
+    ReplicateResponse r = applyBatch(req, v);
+    // Rule 9, bounded reads: in sync and holding all the primary had committed as it sent this.
+    if (rules.caughtUpAtContact(r.inSync() && ctx.inSync(), req.commitLsn(), ctx.appliedLsn())) {
+      ctx.caughtUpAt(req.epoch(), arrived);
+    }
+    return r;
+  }
+
+  private ReplicateResponse applyBatch(ReplicateRequest req, ReplicaContext.View v) {
     List<LogEntry> entries = req.entries() == null ? List.of() : req.entries();
     long last = entries.isEmpty() ? req.prevLsn() : entries.get(entries.size() - 1).lsn();
     ctx.learnPrimaryLsn(last, req.epoch());

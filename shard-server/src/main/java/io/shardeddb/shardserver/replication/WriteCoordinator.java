@@ -291,6 +291,7 @@ public class WriteCoordinator implements AutoCloseable {
             rules.countedPeers(voting, learning.stream().map(Peer::name).toList()),
             v.appliedLsn());
     long epoch = v.epoch();
+    long promotedAt = clock.nanos();
     List<PeerLink> links = new ArrayList<>();
     List<Peer> fed = new ArrayList<>(others);
     fed.addAll(learning);
@@ -306,10 +307,11 @@ public class WriteCoordinator implements AutoCloseable {
               seen -> onHigherEpoch(epoch, seen),
               replicationMeters,
               settings.window(),
-              rules));
+              rules,
+              () -> commitLsnForBoundedReads(epoch, tracker, promotedAt)));
     }
     PrimaryTerm next =
-        new PrimaryTerm(epoch, tracker, List.copyOf(links), clock.nanos(), replicas, learning);
+        new PrimaryTerm(epoch, tracker, List.copyOf(links), promotedAt, replicas, learning);
     PrimaryTerm before = lastClosed;
     if (before != null && before.epoch == epoch && before.shippedLsn > v.appliedLsn()) {
       // A term of this epoch sent entries past the log and ended before it knew whether its commit
@@ -490,6 +492,29 @@ public class WriteCoordinator implements AutoCloseable {
         settings.leaseDrift().toNanos(),
         t.tracker.required(),
         t.tracker.ackSentNanos());
+  }
+
+  /**
+   * Rule 9, bounded reads: the {@code commitLsn} a request of the term of {@code epoch} carries —
+   * this primary's last applied entry (every write it acknowledged is at or below it, and, by rule
+   * 2, every write an earlier primary acknowledged), read as the request is sent — only while it is
+   * still that term's primary and holds its lease (no newer primary can have acknowledged anything
+   * it lacks); null otherwise.
+   */
+  private Long commitLsnForBoundedReads(long epoch, QuorumTracker tracker, long promotedAt) {
+    ReplicaContext.View v = ctx.view();
+    if (v.role() != Role.Primary || v.epoch() != epoch || v.fenced()) {
+      return null;
+    }
+    LeaseRules.Lease lease =
+        rules.primaryLease(
+            clock.nanos(),
+            promotedAt,
+            settings.leasePeriod().toNanos(),
+            settings.leaseDrift().toNanos(),
+            tracker.required(),
+            tracker.ackSentNanos());
+    return lease == LeaseRules.Lease.HELD ? v.appliedLsn() : null;
   }
 
   /**

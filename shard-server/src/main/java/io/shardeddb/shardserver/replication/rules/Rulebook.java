@@ -122,6 +122,29 @@ public class Rulebook {
   }
 
   /**
+   * Rule 9, bounded reads: whether this secondary serves a read with bound {@code
+   * maxStalenessNanos} ({@link BoundedReads#decide}).
+   */
+  public BoundedReads.Bounded boundedRead(
+      boolean inSync,
+      long epoch,
+      long contactEpoch,
+      long contactNanos,
+      long nowNanos,
+      long maxStalenessNanos) {
+    return BoundedReads.decide(
+        inSync, epoch, contactEpoch, contactNanos, nowNanos, maxStalenessNanos);
+  }
+
+  /**
+   * Rule 9, bounded reads: whether a contact carrying the primary's {@code commitLsn} proves this
+   * secondary caught up at that contact ({@link BoundedReads#caughtUp}).
+   */
+  public boolean caughtUpAtContact(boolean inSync, Long commitLsn, long appliedLsn) {
+    return BoundedReads.caughtUp(inSync, commitLsn, appliedLsn);
+  }
+
+  /**
    * Rule 15: after a storage error in or after COMMIT, the outcome is read back from storage (the
    * commit may have happened and only its reply been lost). False is the guess the rule forbids:
    * taking the error for "nothing written".

@@ -83,6 +83,9 @@ final class ReplicateCodec {
     // Last, so a server before it reads the frame as it did and ignores the rest.
     writeString(out, r.replica());
     writeEntryFields(out, entries);
+    // After the entry fields, so a server before it ignores it: the bounded-read promise (-1:
+    // none).
+    out.writeLong(r.commitLsn() == null ? -1 : r.commitLsn());
   }
 
   /**
@@ -137,8 +140,13 @@ final class ReplicateCodec {
               lsn, entryEpoch, op == null ? null : Operation.valueOf(op), rows, key, requestId));
     }
     String replica = in.isReadable() ? readString(in) : null;
-    return new ReplicateRequest(
-        epoch, primary, prevLsn, prevEpoch, readEntryFields(in, entries), replica);
+    List<LogEntry> withFields = readEntryFields(in, entries);
+    Long commitLsn = null;
+    if (in.readableBytes() >= Long.BYTES) {
+      long c = in.readLong();
+      commitLsn = c < 0 ? null : c;
+    }
+    return new ReplicateRequest(epoch, primary, prevLsn, prevEpoch, withFields, replica, commitLsn);
   }
 
   static void writeResponse(ByteBuf out, ReplicateResponse r) {
