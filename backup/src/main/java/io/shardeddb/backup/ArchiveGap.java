@@ -4,11 +4,12 @@ import java.util.List;
 
 /**
  * Entries {@code fromLsn..toLsn} of a shard that never reached its archive (backup review
- * 2026-11-26 M1): a primary whose log starts after the archive's end (it was re-copied from a
- * snapshot past them) records this in the store before it archives on, so the gap outlives its
- * memory, and no restore plans a replay across it. {@code completeThroughMillis}: every entry
- * committed at or before it is in the archive before the gap (the archive state's through-time when
- * the gap was found), so a restore to a time up to it does not cross the gap.
+ * 2026-11-26 M1): a primary whose log no longer holds the entries after the archive's end (trimmed
+ * past {@code max-unarchived-entries} while the store was down, or re-copied from a snapshot past
+ * them) records this in the store before it archives on, so the gap outlives its memory, and no
+ * restore plans a replay across it. {@code completeThroughMillis}: every entry committed at or
+ * before it is in the archive before the gap (the archive state's through-time when the gap was
+ * found), so a restore to a time up to it does not cross the gap.
  */
 public record ArchiveGap(
     String shard,

@@ -13,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -43,10 +44,33 @@ public final class BackupStore implements AutoCloseable {
   /** One part of a multipart upload held in memory at a time (S3's minimum is 5 MiB). */
   public static final int PART_SIZE = 8 * 1024 * 1024;
 
+  /**
+   * How long one attempt of a call to the store may take by default before it is abandoned and
+   * retried on a new connection: an attempt hanging on a dead connection (a store that restarted,
+   * or went away without closing it) delays the caller by at most this much after the store is
+   * back, not by the whole call's time. An 8 MiB part must upload within it (about 0.6 MB/s).
+   */
+  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(15);
+
+  /** Attempts of one call (the first and its retries, with the SDK's standard backoff). */
+  public static final int ATTEMPTS = 3;
+
   private final StoreSettings settings;
   private final S3Client s3;
 
   public BackupStore(StoreSettings settings) {
+    this(settings, DEFAULT_ATTEMPT_TIMEOUT);
+  }
+
+  /**
+   * A client whose every call makes at most {@link #ATTEMPTS} attempts of at most {@code
+   * attemptTimeout} each (the socket's read timeout too), with the standard backoff in between.
+   */
+  public BackupStore(StoreSettings settings, Duration attemptTimeout) {
+    if (attemptTimeout == null || attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "the backup store's call attempt timeout must be positive, not " + attemptTimeout);
+    }
     this.settings = settings;
     AwsCredentialsProvider credentials =
         settings.accessKeyId() == null || settings.accessKeyId().isBlank()
@@ -62,7 +86,7 @@ public final class BackupStore implements AutoCloseable {
             .httpClientBuilder(
                 UrlConnectionHttpClient.builder()
                     .connectionTimeout(Duration.ofSeconds(3))
-                    .socketTimeout(Duration.ofSeconds(30)))
+                    .socketTimeout(attemptTimeout))
             .serviceConfiguration(
                 S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build())
             // Checksums only where S3 requires them: S3-compatible servers (S3Proxy, older MinIO,
@@ -71,8 +95,14 @@ public final class BackupStore implements AutoCloseable {
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .overrideConfiguration(
                 o ->
-                    o.apiCallAttemptTimeout(Duration.ofSeconds(30))
-                        .apiCallTimeout(Duration.ofSeconds(90)));
+                    o.retryStrategy(
+                            AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(ATTEMPTS)
+                                .build())
+                        .apiCallAttemptTimeout(attemptTimeout)
+                        // Every attempt, and the backoff between them (at most 20 s each).
+                        .apiCallTimeout(
+                            attemptTimeout.multipliedBy(ATTEMPTS).plusSeconds(20L * ATTEMPTS)));
     if (settings.endpoint() != null) {
       builder.endpointOverride(URI.create(settings.endpoint()));
     }

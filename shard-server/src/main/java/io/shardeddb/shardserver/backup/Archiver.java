@@ -36,9 +36,12 @@ import org.slf4j.LoggerFactory;
  * unacknowledged tail) past the archived LSN to the store, as one segment per page, each entry
  * stamped with its commit time ({@link #stampOf}); then it records the shard's {@link
  * ArchiveState}. Secondaries read that state to learn their trim floor ({@link ArchiveProgress}). A
- * failed upload is retried next interval from the same LSN; the log is held back meanwhile. Only
- * the archive's owner (its marker names this database's UID) archives or reads it: another
- * incarnation's is refused, never adopted ({@link BackupStores#claim}).
+ * failed upload is retried next interval from the same LSN; the log is held back meanwhile (up to
+ * {@code max-unarchived-entries}). Entries past the archive's end that the log no longer holds are
+ * a gap, recorded in the store before anything past them is archived ({@link ArchiveResume},
+ * checked against every page's first entry). Only the archive's owner (its marker names this
+ * database's UID) archives or reads it: another incarnation's is refused, never adopted ({@link
+ * BackupStores#claim}).
  */
 @Context
 public class Archiver implements AutoCloseable {
@@ -195,7 +198,14 @@ public class Archiver implements AutoCloseable {
       if (!owns(stores.claim())) {
         return;
       }
-      hasHistory = readState(shard) != null || hasHistory;
+      // The shard's archive exists when anything of it is in the store — its state, or a segment,
+      // range change or gap written before a state was (the store failed in between) — not only
+      // when this process archived: a restarted or new primary must not take a log trimmed past
+      // the archive for the start of a new one (ArchiveResume.Begin).
+      hasHistory =
+          readState(shard) != null
+              || hasHistory
+              || store.firstKey(BackupKeys.walPrefix(db, shard)).isPresent();
       known = true;
     }
     long t0 = System.currentTimeMillis();
@@ -205,40 +215,7 @@ public class Archiver implements AutoCloseable {
     if (c0 > archived) {
       progress.pending(t0);
     }
-    long start = ctx.logStartLsn();
-    if (archived < start && !hasHistory) {
-      // A new archive (e.g. of a database restored at lsn `start`) begins where the log does.
-      progress.archived(start, 0, 0);
-      archived = start;
-    } else if (archived < start) {
-      // The entries after the archive's end are no longer in this replica's log (it was
-      // re-copied from a snapshot past them): a restore cannot replay across them.
-      String gap =
-          "entries "
-              + (archived + 1)
-              + ".."
-              + start
-              + " of "
-              + shard
-              + " were never archived (this replica's log starts after them); take a new base"
-              + " backup";
-      LOG.error("{}: {}", ctx.name(), gap);
-      // In the store before the archive moves past it: the gap outlives this process, and restores
-      // refuse to replay across it (ArchiveGap).
-      store.putBytes(
-          BackupKeys.archiveGap(db, shard, archived + 1, start),
-          BackupJson.write(
-              new ArchiveGap(
-                  shard,
-                  archived + 1,
-                  start,
-                  progress.archivedThroughMillis(),
-                  System.currentTimeMillis(),
-                  ctx.name())));
-      progress.gap(gap);
-      progress.archived(start, 0, 0);
-      archived = start;
-    }
+    archived = resume(store, shard, archived, ctx.logStartLsn() + 1);
     long bytes = 0;
     while (true) {
       CommittedLog.Page page = log.page(archived + 1, replication.logPageSize());
@@ -246,6 +223,9 @@ public class Archiver implements AutoCloseable {
       if (entries.isEmpty()) {
         break;
       }
+      // The page starts at the first entry held: the trimmer may have trimmed past the archive
+      // since the log's start was read (a call to the store hung across the store's return).
+      archived = resume(store, shard, archived, entries.getFirst().lsn());
       List<RangeChange> changes = new ArrayList<>();
       byte[] body = segment(shard, entries, changes);
       long first = entries.getFirst().lsn();
@@ -279,6 +259,49 @@ public class Archiver implements AutoCloseable {
       progress.archived(archived, through, 0);
     }
     progress.succeeded(System.currentTimeMillis(), archived >= c0);
+  }
+
+  /**
+   * Where the archive goes on from when the first entry this log holds past it is {@code firstHeld}
+   * ({@link ArchiveResume}): a gap is written to the store before the archive moves past it — it
+   * outlives this process, and restores refuse to replay across it ({@link ArchiveGap}) — and
+   * reported.
+   */
+  private long resume(BackupStore store, String shard, long archived, long firstHeld) {
+    return switch (ArchiveResume.of(archived, hasHistory, firstHeld)) {
+      case ArchiveResume.Contiguous c -> archived;
+      case ArchiveResume.Begin b -> {
+        // A new archive (e.g. of a database restored at that LSN) begins where the log does.
+        progress.archived(b.atLsn(), 0, 0);
+        yield b.atLsn();
+      }
+      case ArchiveResume.Gap g -> {
+        String gap =
+            "entries "
+                + g.fromLsn()
+                + ".."
+                + g.toLsn()
+                + " of "
+                + shard
+                + " were never archived (this replica's log no longer holds them: trimmed past"
+                + " max-unarchived-entries while the store was down, or re-copied past them);"
+                + " take a new base backup";
+        LOG.error("{}: {}", ctx.name(), gap);
+        store.putBytes(
+            BackupKeys.archiveGap(stores.database(), shard, g.fromLsn(), g.toLsn()),
+            BackupJson.write(
+                new ArchiveGap(
+                    shard,
+                    g.fromLsn(),
+                    g.toLsn(),
+                    progress.archivedThroughMillis(),
+                    System.currentTimeMillis(),
+                    ctx.name())));
+        progress.gap(gap);
+        progress.archived(g.toLsn(), 0, 0);
+        yield g.toLsn();
+      }
+    };
   }
 
   /**

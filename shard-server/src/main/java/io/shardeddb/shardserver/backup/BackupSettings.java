@@ -19,8 +19,11 @@ import java.time.Duration;
  * archive-interval}, the archive lag's bound), how long the archive may lag before the replica
  * reports it stalled, how many entries the log may hold past the archive while archiving is stalled
  * before it is trimmed anyway ({@code max-unarchived-entries}, 0: no bound; the archive then has a
- * gap, recorded in the store, and restores refuse to cross it), and, on a replica of a database
- * being restored, what to restore (source database, base backup, and up to which LSN or time).
+ * gap, recorded in the store, and restores refuse to cross it), how long one attempt of a call to
+ * the store may take before it is retried on a new connection ({@code call-attempt-timeout}: a call
+ * hanging on a dead connection delays archiving by at most that much once the store is back), and,
+ * on a replica of a database being restored, what to restore (source database, base backup, and up
+ * to which LSN or time).
  */
 @ConfigurationProperties("shardeddb.backup")
 public record BackupSettings(
@@ -46,7 +49,8 @@ public record BackupSettings(
     @Bindable(defaultValue = "-1") long restoreTime,
     @Nullable String restorePoint,
     @Nullable String credentialsDir,
-    @Bindable(defaultValue = "1000000") long maxUnarchivedEntries) {
+    @Bindable(defaultValue = "1000000") long maxUnarchivedEntries,
+    @Bindable(defaultValue = "15s") Duration callAttemptTimeout) {
 
   /** Whether a store is configured (continuous archiving and base backups on). */
   public boolean enabled() {

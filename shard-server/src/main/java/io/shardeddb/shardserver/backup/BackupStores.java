@@ -29,7 +29,7 @@ public class BackupStores implements AutoCloseable {
       throw new IllegalStateException("no backup store is configured (shardeddb.backup.bucket)");
     }
     if (store == null) {
-      store = new BackupStore(settings.store());
+      store = new BackupStore(settings.store(), settings.callAttemptTimeout());
     }
     return store;
   }

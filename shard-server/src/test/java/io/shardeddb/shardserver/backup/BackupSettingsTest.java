@@ -45,7 +45,8 @@ class BackupSettingsTest {
             -1,
             null,
             dir == null ? null : dir.toString(),
-            1_000_000)
+            1_000_000,
+            Duration.ofSeconds(15))
         .store();
   }
 
