@@ -83,9 +83,11 @@ final class ReplicateCodec {
     // Last, so a server before it reads the frame as it did and ignores the rest.
     writeString(out, r.replica());
     writeEntryFields(out, entries);
-    // After the entry fields, so a server before it ignores it: the bounded-read promise (-1:
-    // none).
-    out.writeLong(r.commitLsn() == null ? -1 : r.commitLsn());
+    // After the entry fields, so a server before it ignores it: the bounded-read promise, only
+    // when made (a frame without it is byte for byte the frame before bounded reads).
+    if (r.commitLsn() != null) {
+      out.writeLong(r.commitLsn());
+    }
   }
 
   /**

@@ -70,6 +70,33 @@ class ReplicationWireGoldenTest {
   }
 
   @Test
+  void aBoundedReadPromiseIsAppendedAfterTheEntryFieldsAndReadBack() {
+    ReplicateRequest plain = request();
+    ReplicateRequest promised =
+        new ReplicateRequest(
+            plain.epoch(),
+            plain.primary(),
+            plain.prevLsn(),
+            plain.prevEpoch(),
+            plain.entries(),
+            plain.replica(),
+            44L);
+    ByteBuf buf = Unpooled.buffer();
+    codec.writeRequest(buf, promised);
+    assertThat(ByteBufUtil.hexDump(buf))
+        .isEqualTo(REQUEST_HEX + ENTRY_FIELDS_HEX + "000000000000002c");
+    assertThat(codec.readRequest(buf).commitLsn()).isEqualTo(44L);
+    // A frame without it (a primary without its lease, or before bounded reads): no promise.
+    assertThat(
+            codec
+                .readRequest(
+                    Unpooled.wrappedBuffer(
+                        ByteBufUtil.decodeHexDump(REQUEST_HEX + ENTRY_FIELDS_HEX)))
+                .commitLsn())
+        .isNull();
+  }
+
+  @Test
   void aReplicateRequestIsEncodedAsBefore() {
     ByteBuf buf = Unpooled.buffer();
     codec.writeRequest(buf, request());
