@@ -260,16 +260,19 @@ class BackupArchiveTest {
       long applied = applied(primary);
       // A call hanging on a connection to the stopped server is abandoned after one attempt
       // (call-attempt-timeout, 15 s), not the call's whole time.
-      await()
-          .atMost(PATIENCE)
-          .untilAsserted(
-              () -> {
-                JsonNode status = Http.get(primary.url() + "/backup/status").json();
-                assertThat(status.get("archivedLsn").asLong()).isGreaterThanOrEqualTo(applied);
-                assertThat(status.path("gap").asText()).contains("were never archived");
-              });
+      await().atMost(PATIENCE).until(() -> archivedLsn(primary) >= applied);
       try (BackupStore mine = new BackupStore(server.settings(BUCKET, "it"))) {
-        assertEveryEntryIsArchivedOrInAGap(mine, db, applied);
+        List<String> gaps = assertEveryEntryIsArchivedOrInAGap(mine, db, applied);
+        // The hole, when there is one, is recorded and reported. There is none when the pass that
+        // failed on the store had read its page before the trim and its upload's retry went
+        // through once the store was back (fresh-clone CI: segment 12-61 uploaded, nothing
+        // trimmed lost); the hole itself is forced in aCallHangingWhileTheLogIsTrimmed….
+        String reported = Http.get(primary.url() + "/backup/status").json().path("gap").asText();
+        if (gaps.isEmpty()) {
+          assertThat(reported).isEmpty();
+        } else {
+          assertThat(reported).contains("were never archived");
+        }
       }
     } finally {
       server.close();
@@ -334,7 +337,9 @@ class BackupArchiveTest {
                   assertThat(status.get("archivedLsn").asLong()).isGreaterThanOrEqualTo(applied);
                   assertThat(status.path("gap").asText()).contains("were never archived");
                 });
-        assertEveryEntryIsArchivedOrInAGap(store, db, applied);
+        assertThat(assertEveryEntryIsArchivedOrInAGap(store, db, applied))
+            .as("the gap is recorded in the store, for restores to refuse")
+            .isNotEmpty();
       }
     }
   }
@@ -383,7 +388,12 @@ class BackupArchiveTest {
    * shard sh1: nothing was skipped silently (a segment uploaded again after a lost answer may
    * overlap one before it).
    */
-  private static void assertEveryEntryIsArchivedOrInAGap(BackupStore in, String db, long applied) {
+  /**
+   * Every LSN up to {@code applied} is in a segment or a recorded gap, the archive without a hole;
+   * the gaps recorded (names {@code from-to}).
+   */
+  private static List<String> assertEveryEntryIsArchivedOrInAGap(
+      BackupStore in, String db, long applied) {
     List<long[]> ranges = new ArrayList<>();
     List<String> gaps = new ArrayList<>();
     for (String key : in.list(BackupKeys.walPrefix(db, "sh1"))) {
@@ -397,7 +407,6 @@ class BackupArchiveTest {
         gaps.add(name);
       }
     }
-    assertThat(gaps).as("the gap is recorded in the store, for restores to refuse").isNotEmpty();
     ranges.sort(Comparator.comparingLong(r -> r[0]));
     long reach = ranges.getFirst()[1];
     for (long[] r : ranges) {
@@ -405,6 +414,7 @@ class BackupArchiveTest {
       reach = Math.max(reach, r[1]);
     }
     assertThat(reach).isGreaterThanOrEqualTo(applied);
+    return gaps;
   }
 
   private static long archivedLsn(Replica r) {
