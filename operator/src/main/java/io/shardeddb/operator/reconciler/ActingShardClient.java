@@ -27,7 +27,8 @@ import java.util.function.Consumer;
 public final class ActingShardClient {
 
   /** The calls that only read a shard-server: their answers do not make the cache stale. */
-  static final Set<String> READS = Set.of("heartbeat", "checksum", "importProgress", "getJson");
+  static final Set<String> READS =
+      Set.of("heartbeat", "checksum", "importProgress", "getJson", "schema");
 
   /** The calls that configure this client (a database's credential, its TLS), sending nothing. */
   static final Set<String> SETTINGS = Set.of("useCredential", "useTls");

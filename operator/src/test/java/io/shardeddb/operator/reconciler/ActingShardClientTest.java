@@ -93,6 +93,7 @@ class ActingShardClientTest {
             "checksum",
             "importProgress",
             "getJson",
+            "schema",
             "useCredential",
             "useTls",
             "configure",
@@ -118,7 +119,7 @@ class ActingShardClientTest {
           }
         });
     assertThat(ActingShardClient.READS)
-        .containsExactlyInAnyOrder("heartbeat", "checksum", "importProgress", "getJson");
+        .containsExactlyInAnyOrder("heartbeat", "checksum", "importProgress", "getJson", "schema");
   }
 
   @Test
