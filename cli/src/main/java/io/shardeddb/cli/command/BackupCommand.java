@@ -93,21 +93,7 @@ public final class BackupCommand {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (KubernetesClient client = cluster.client()) {
-        List<ShardedDatabaseBackup> backups =
-            client
-                .resources(ShardedDatabaseBackup.class)
-                .inNamespace(client.getNamespace())
-                .list()
-                .getItems()
-                .stream()
-                .filter(b -> b.getSpec() != null && database.equals(b.getSpec().database()))
-                .sorted(
-                    Comparator.comparing(
-                        b ->
-                            b.getMetadata().getCreationTimestamp() == null
-                                ? ""
-                                : b.getMetadata().getCreationTimestamp()))
-                .toList();
+        List<ShardedDatabaseBackup> backups = of(client, database);
         if (output != DataOptions.Output.table) {
           Structured.print(out, backups, output == DataOptions.Output.yaml);
         } else {
@@ -116,6 +102,24 @@ public final class BackupCommand {
         out.flush();
         return 0;
       }
+    }
+
+    /** The base backups of {@code database} in the client's namespace, oldest first. */
+    static List<ShardedDatabaseBackup> of(KubernetesClient client, String database) {
+      return client
+          .resources(ShardedDatabaseBackup.class)
+          .inNamespace(client.getNamespace())
+          .list()
+          .getItems()
+          .stream()
+          .filter(b -> b.getSpec() != null && database.equals(b.getSpec().database()))
+          .sorted(
+              Comparator.comparing(
+                  b ->
+                      b.getMetadata().getCreationTimestamp() == null
+                          ? ""
+                          : b.getMetadata().getCreationTimestamp()))
+          .toList();
     }
 
     static String table(List<ShardedDatabaseBackup> backups) {

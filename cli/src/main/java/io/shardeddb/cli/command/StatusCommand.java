@@ -17,7 +17,6 @@ import io.shardeddb.api.v1alpha1.ShardedDatabaseBackup;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.cli.output.TextTable;
 import java.io.PrintWriter;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -85,21 +84,7 @@ public final class StatusCommand implements Callable<Integer> {
     String name = db.getMetadata().getName();
     List<ShardedDatabaseBackup> backups = List.of();
     try {
-      backups =
-          client
-              .resources(ShardedDatabaseBackup.class)
-              .inNamespace(client.getNamespace())
-              .list()
-              .getItems()
-              .stream()
-              .filter(b -> b.getSpec() != null && name.equals(b.getSpec().database()))
-              .sorted(
-                  Comparator.comparing(
-                      b ->
-                          b.getMetadata().getCreationTimestamp() == null
-                              ? ""
-                              : b.getMetadata().getCreationTimestamp()))
-              .toList();
+      backups = BackupCommand.ListBackups.of(client, name);
     } catch (KubernetesClientException e) {
       // not readable (no RBAC, CRD absent): the section is left out
     }
