@@ -27,5 +27,12 @@ public enum Operation {
    * every copy applies it in log order, so a row written after it may use what it adds
    * (docs/log-format.md, "Schema entries").
    */
-  Schema
+  Schema,
+  /**
+   * Several writes, updates and deletes of one shard committed as one: one transaction's changes
+   * ({@code rows} are its steps, {@link TxnStep#payload}), applied all or none by the primary, a
+   * secondary, an import, an archive's replay and a restore (docs/log-format.md, "Transaction
+   * entries").
+   */
+  Txn
 }

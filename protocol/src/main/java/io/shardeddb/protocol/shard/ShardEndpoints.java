@@ -41,6 +41,9 @@ public final class ShardEndpoints {
    */
   public static final String WRITE_BATCH = "/write/batch";
 
+  /** One transaction's changes, committed as one log entry ({@link ShardTxnRequest}). */
+  public static final String TXN = "/txn";
+
   /** Several {@code /read} requests in one ({@link ShardReadBatchRequest}), each answered alone. */
   public static final String READ_BATCH = "/read/batch";
 

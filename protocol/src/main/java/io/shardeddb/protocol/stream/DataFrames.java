@@ -69,6 +69,9 @@ public final class DataFrames {
   /** {@code DELETE /del}. */
   public static final byte DELETE = 6;
 
+  /** {@code POST /txn}. */
+  public static final byte TXN = 7;
+
   /** The largest frame either side accepts (the shard-server's HTTP request limit). */
   public static final int MAX_FRAME = Frames.MAX_FRAME;
 
@@ -84,6 +87,7 @@ public final class DataFrames {
       case READ_BATCH -> "/read/batch";
       case UPDATE -> "/update";
       case DELETE -> "/del";
+      case TXN -> "/txn";
       default -> "op " + op;
     };
   }

@@ -6,6 +6,7 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.shard.ShardReadBatchRequest;
+import io.shardeddb.protocol.shard.ShardTxnRequest;
 import io.shardeddb.protocol.shard.ShardWriteBatchRequest;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.stream.DataFrames;
@@ -84,6 +85,7 @@ public class DataCalls {
                 batches.readBatch(decode(body, ShardReadBatchRequest.class), owned);
             case DataFrames.UPDATE -> single.update(decodeMap(body), owned);
             case DataFrames.DELETE -> single.delete(decodeMap(body), owned);
+            case DataFrames.TXN -> single.txn(decode(body, ShardTxnRequest.class), owned);
             default -> throw new InvalidRequestException("unknown data call " + op);
           };
       return json.writeValueAsBytes(answer);

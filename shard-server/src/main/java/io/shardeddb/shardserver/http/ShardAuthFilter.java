@@ -132,6 +132,7 @@ public class ShardAuthFilter implements Ordered {
           "/update",
           "/del",
           ShardEndpoints.WRITE_BATCH,
+          ShardEndpoints.TXN,
           ShardEndpoints.READ_BATCH,
           // Where the router's data stream is offered (the stream checks its own hello).
           DataFrames.OFFER_PATH,

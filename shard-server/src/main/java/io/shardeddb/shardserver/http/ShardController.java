@@ -21,6 +21,7 @@ import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadResponse;
+import io.shardeddb.protocol.shard.ShardTxnRequest;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
 import io.shardeddb.protocol.topology.Role;
@@ -224,6 +225,23 @@ public class ShardController {
     WriteRequests.Prepared w = writes.prepare(config, request, expectedOwned);
     WriteCoordinator.Acked acked = coordinator.submitAcked(w.change());
     return writes.written(WriteRequests.ADDED, w.current(), acked);
+  }
+
+  /**
+   * One transaction's steps, committed as one Txn log entry on every copy or not at all: the first
+   * step that cannot apply (an insert of a held key 409, an update or delete of a missing one 404,
+   * a key not owned 421) refuses the whole; the implementation is {@link WriteRequests#txn}.
+   */
+  @Post(ShardEndpoints.TXN)
+  public ShardWriteResponse txn(
+      @Body ShardTxnRequest request,
+      @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
+    ShardConfig config = ctx.requireConfig();
+    RequestFields.requireShard(config, request.shard(), ctx.name());
+    ClientChange change = writes.txn(config, request, expectedOwned);
+    WriteCoordinator.Acked acked = coordinator.submitAcked(change);
+    return writes.written(
+        "Transaction committed (" + request.steps().size() + " changes)", null, acked);
   }
 
   @Put("/update")

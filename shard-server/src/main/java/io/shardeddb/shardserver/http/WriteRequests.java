@@ -3,12 +3,16 @@ package io.shardeddb.shardserver.http;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.shard.ShardTxnRequest;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.protocol.shard.TxnStep;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.Ownership;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
+import io.shardeddb.shardserver.replication.write.LogOps;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import jakarta.inject.Singleton;
@@ -71,6 +75,48 @@ class WriteRequests {
     requireOwnedUnlessRetry(config, expectedOwned, requestId, keys);
     Integer current = request.currIdx() == null ? null : request.currIdx() + rows.size();
     return new Prepared(ClientChange.write(rows, requestId), current);
+  }
+
+  /** The most steps one transaction may have (a 400 beyond). */
+  static final int MAX_TXN_STEPS = 10_000;
+
+  /**
+   * Checks one {@code /txn} body: at least one step and at most {@link #MAX_TXN_STEPS}, each step
+   * well formed and its row coerced to the schema (an update may not change the key), every key
+   * owned (421 unless a retry), a well-formed request id; the change to queue.
+   */
+  ClientChange txn(ShardConfig config, ShardTxnRequest request, String expectedOwned) {
+    List<TxnStep> raw = request.steps();
+    if (raw == null || raw.isEmpty()) {
+      throw new InvalidRequestException("field 'steps' must list at least one change");
+    }
+    if (raw.size() > MAX_TXN_STEPS) {
+      throw new InvalidRequestException(
+          "a transaction has at most " + MAX_TXN_STEPS + " changes, got " + raw.size());
+    }
+    TableSchema schema = config.schema();
+    String keyName = schema.shardKey();
+    List<TxnStep> steps = new ArrayList<>(raw.size());
+    Set<Long> keys = new HashSet<>();
+    for (int i = 0; i < raw.size(); i++) {
+      TxnStep t = raw.get(i).validate(i);
+      try {
+        t = LogOps.coerced(List.of(t), schema).get(0);
+      } catch (InvalidRequestException e) {
+        throw new InvalidRequestException("steps[" + i + "]: " + e.getMessage());
+      }
+      if (t.op() == Operation.Update
+          && t.row().get(keyName) != null
+          && ((Long) t.row().get(keyName)) != t.key().longValue()) {
+        throw new InvalidRequestException(
+            "steps[" + i + "]: an update cannot change " + keyName + " (" + t.key() + ")");
+      }
+      keys.add(t.keyIn(keyName));
+      steps.add(t);
+    }
+    String requestId = RequestFields.requestId(request.requestId());
+    requireOwnedUnlessRetry(config, expectedOwned, requestId, keys);
+    return ClientChange.txn(steps, requestId);
   }
 
   /** {@link Ownership#requireOwnedUnlessRetry}: 421 unless owned or a retry recorded here. */

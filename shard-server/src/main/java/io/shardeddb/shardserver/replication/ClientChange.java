@@ -49,6 +49,16 @@ public record ClientChange(
     return new ClientChange(Operation.Schema, change.payload(), null, null);
   }
 
+  /**
+   * One transaction's steps ({@code POST /txn}), coerced: committed as one Txn entry or refused
+   * whole.
+   */
+  public static ClientChange txn(
+      List<io.shardeddb.protocol.shard.TxnStep> steps, String requestId) {
+    return new ClientChange(
+        Operation.Txn, io.shardeddb.protocol.shard.TxnStep.payload(steps), null, requestId);
+  }
+
   /** An import's change (see the class comment); {@code rows} coerced, as for client changes. */
   public static ClientChange imported(
       Operation op, List<Map<String, Object>> rows, Long key, String requestId) {

@@ -16,6 +16,7 @@ import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.rules.ImportRules.SourceReplica;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
+import io.shardeddb.shardserver.replication.write.LogOps;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PreDestroy;
@@ -500,6 +501,8 @@ public class ImportService implements AutoCloseable {
           switch (e.op()) {
             case Write -> RangeRules.keyOf(e.rows().get(0).get(keyName));
             case Update, Delete -> e.key();
+            case Txn ->
+                io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()).get(0).keyIn(keyName);
             default -> null;
           };
       if (key != null && e.requestId() != null && !recorded.contains(e.requestId())) {
@@ -634,6 +637,14 @@ public class ImportService implements AutoCloseable {
               e.key(),
               rid);
       case Delete -> ClientChange.imported(Operation.Delete, null, e.key(), rid);
+      case Txn ->
+          ClientChange.imported(
+              Operation.Txn,
+              io.shardeddb.protocol.shard.TxnStep.payload(
+                  LogOps.coerced(
+                      io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()), table.schema())),
+              null,
+              rid);
       default -> null;
     };
   }

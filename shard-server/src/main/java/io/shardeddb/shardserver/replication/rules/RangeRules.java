@@ -73,9 +73,10 @@ public final class RangeRules {
 
   /**
    * The entries of a source's log as a destination importing {@code range} sees them: writes keep
-   * only the rows whose point lies in the range, updates and deletes of other keys, range entries
-   * and writes left with no row become no-ops (so LSNs stay consecutive and the importer knows how
-   * far it has read). Request ids stay with the entries that still change something.
+   * only the rows whose point lies in the range (a transaction the steps whose key does), updates
+   * and deletes of other keys, range entries and writes left with no row become no-ops (so LSNs
+   * stay consecutive and the importer knows how far it has read). Request ids stay with the entries
+   * that still change something.
    */
   public static List<LogEntry> filterToRange(
       List<LogEntry> entries, Sharding sharding, PointRange range, String keyName) {
@@ -91,6 +92,15 @@ public final class RangeRules {
               yield rows.isEmpty() ? null : e.withRows(rows);
             }
             case Update, Delete -> range.contains(sharding.point(e.key())) ? e : null;
+            case Txn -> {
+              List<io.shardeddb.protocol.shard.TxnStep> steps =
+                  io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()).stream()
+                      .filter(t -> range.contains(sharding.point(t.keyIn(keyName))))
+                      .toList();
+              yield steps.isEmpty()
+                  ? null
+                  : e.withRows(io.shardeddb.protocol.shard.TxnStep.payload(steps));
+            }
             default -> null;
           };
       out.add(kept != null ? kept : e.asNoop());

@@ -6,6 +6,7 @@ import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.SchemaChange;
 import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.shard.TxnStep;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.replication.ClientChange;
@@ -67,6 +68,8 @@ public final class BatchPlanner {
       }
       if (ch.op() == Operation.Write) {
         ch.rows().forEach(r -> keys.add(keyOf(r, shardKey)));
+      } else if (ch.op() == Operation.Txn) {
+        TxnStep.ofPayload(ch.rows()).forEach(t -> keys.add(t.keyIn(shardKey)));
       } else if (ch.key() != null && !RangeRules.isRangeOp(ch.op())) {
         keys.add(ch.key());
       }
@@ -125,6 +128,20 @@ public final class BatchPlanner {
           }
           requireFollows(config, SchemaChange.ofPayload(ch.rows()));
           effect = LogOps.of(ch.op(), ch.rows(), null, null, config, true, in.commitMillis());
+          outcome = new BatchPlan.Applied(lsn + 1);
+        } else if (ch.op() == Operation.Txn) {
+          // All or none: each step checked as if the ones before it had applied; the first that
+          // cannot apply refuses the whole transaction, and nothing of it is planned.
+          Set<Long> after = new HashSet<>(present);
+          for (TxnStep t : TxnStep.ofPayload(ch.rows())) {
+            ClientChange step = stepOf(t);
+            requireOwned(config, step, key);
+            requireApplies(after, step, key);
+            track(after, step, key);
+          }
+          effect = LogOps.of(ch.op(), ch.rows(), null, null, config, true);
+          present.clear();
+          present.addAll(after);
           outcome = new BatchPlan.Applied(lsn + 1);
         } else if (RangeRules.isRangeOp(ch.op())) {
           List<PointRange> owned = requireRanges(config);
@@ -189,6 +206,30 @@ public final class BatchPlanner {
    * same values).
    */
   private static ClientChange underSchemaOf(ShardConfig config, ClientChange ch, long millis) {
+    if (ch.op() == Operation.Txn) {
+      TableSchema schema = config.schema();
+      Clock at = Clock.fixed(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
+      List<TxnStep> steps = TxnStep.ofPayload(ch.rows());
+      boolean complete =
+          steps.stream()
+              .allMatch(
+                  t -> t.op() != Operation.Write || t.row().size() == schema.columns().size());
+      if (complete) {
+        return ch;
+      }
+      List<TxnStep> full =
+          steps.stream()
+              .map(t -> t.op() == Operation.Write ? t.mapRow(r -> schema.completeRow(r, at)) : t)
+              .toList();
+      return new ClientChange(
+          ch.op(),
+          TxnStep.payload(full),
+          ch.key(),
+          ch.requestId(),
+          ch.range(),
+          ch.moveId(),
+          ch.internal());
+    }
     if (ch.op() != Operation.Write) {
       return ch;
     }
@@ -258,8 +299,14 @@ public final class BatchPlanner {
     switch (ch.op()) {
       case Write -> ch.rows().forEach(r -> present.add(keyOf(r, key)));
       case Delete -> present.remove(ch.key());
+      case Txn -> TxnStep.ofPayload(ch.rows()).forEach(t -> track(present, stepOf(t), key));
       default -> {}
     }
+  }
+
+  /** A transaction's step as the client change it would be on its own. */
+  private static ClientChange stepOf(TxnStep t) {
+    return new ClientChange(t.op(), t.row() == null ? null : List.of(t.row()), t.key(), null);
   }
 
   /** 409 for an insert of a held key, 404 for an update or delete of a missing one. */
@@ -316,6 +363,10 @@ public final class BatchPlanner {
     }
     if (ch.op() == Operation.Schema) {
       return ch.rows();
+    }
+    if (ch.op() == Operation.Txn) {
+      return TxnStep.payload(
+          TxnStep.ofPayload(ch.rows()).stream().map(t -> t.mapRow(toWire)).toList());
     }
     return ch.op() == Operation.Delete ? null : ch.rows().stream().map(toWire).toList();
   }

@@ -5,6 +5,7 @@ import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.SchemaChange;
+import io.shardeddb.protocol.shard.TxnStep;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
 import io.shardeddb.shardserver.storage.RequestOutcome;
@@ -75,7 +76,43 @@ public final class LogOps {
       case Purge ->
           new Effect(List.of(new StorageOp.DeletePoints(config.pointsBy(), range)), config);
       case Schema -> schemaChange(SchemaChange.ofPayload(rows), config, commitMillis);
+      case Txn -> new Effect(transaction(TxnStep.ofPayload(rows), fresh), config);
     };
+  }
+
+  /**
+   * A Txn entry: each step's storage operation, in the transaction's order (a write inserts when
+   * {@code fresh}, else upserts, as a Write entry does). They run inside the one storage
+   * transaction that applies the entry, so every copy has all of them or none.
+   */
+  private static List<StorageOp> transaction(List<TxnStep> steps, boolean fresh) {
+    List<StorageOp> ops = new ArrayList<>(steps.size());
+    for (TxnStep s : steps) {
+      ops.add(
+          switch (s.op()) {
+            case Write ->
+                fresh
+                    ? new StorageOp.Insert(List.of(s.row()))
+                    : new StorageOp.Upsert(List.of(s.row()));
+            case Update -> new StorageOp.Update(s.key(), s.row());
+            case Delete -> new StorageOp.Delete(s.key());
+            default -> throw new IllegalStateException("a Txn step is never " + s.op());
+          });
+    }
+    return List.copyOf(ops);
+  }
+
+  /** {@code steps}' rows coerced to {@code schema} (whole rows for writes, partial for updates). */
+  public static List<TxnStep> coerced(List<TxnStep> steps, TableSchema schema) {
+    return steps.stream()
+        .map(
+            s ->
+                s.mapRow(
+                    r ->
+                        s.op() == Operation.Write
+                            ? schema.coerceRow(r)
+                            : schema.coercePartialRow(r)))
+        .toList();
   }
 
   /**
@@ -149,6 +186,7 @@ public final class LogOps {
           case Write -> e.rows().stream().map(schema::coerceRow).toList();
           case Update -> List.of(schema.coercePartialRow(e.rows().get(0)));
           case Schema -> e.rows();
+          case Txn -> TxnStep.payload(coerced(TxnStep.ofPayload(e.rows()), schema));
           default -> null;
         };
     PointRange range = RangeRules.isRangeOp(e.op()) ? RangeRules.rangeOf(e) : null;

@@ -231,8 +231,115 @@ class BatchPlannerTest {
                         .payload(),
                     null,
                     null);
+            case Txn ->
+                new LogEntry(
+                    2,
+                    1,
+                    op,
+                    io.shardeddb.protocol.shard.TxnStep.payload(
+                        List.of(io.shardeddb.protocol.shard.TxnStep.delete(7))),
+                    null,
+                    null);
           };
       assertThat(LogOps.replay(e, OWNS_0_TO_100)).as(op.name()).isNotNull();
     }
+  }
+
+  @Test
+  void aTransactionIsOneEntryWhoseStepsSeeEachOtherAndItsStorageOpsRunInOrder() {
+    BatchPlan p =
+        plan(
+            false,
+            Map.of(),
+            Set.of(5L),
+            ClientChange.txn(
+                List.of(
+                    io.shardeddb.protocol.shard.TxnStep.delete(5),
+                    io.shardeddb.protocol.shard.TxnStep.write(row(5)),
+                    io.shardeddb.protocol.shard.TxnStep.write(row(6)),
+                    io.shardeddb.protocol.shard.TxnStep.update(6, Map.of("k", 6L))),
+                "t1"),
+            // The batch after it sees the transaction's keys: 6 is held now.
+            ClientChange.write(List.of(row(6)), "w"));
+    assertThat(p.entries()).extracting(LogEntry::op).containsExactly(Operation.Txn);
+    assertThat(p.entries().get(0).lsn()).isEqualTo(11L);
+    assertThat(p.entries().get(0).rows()).hasSize(4);
+    assertThat(p.outcomes().get(0)).isEqualTo(new BatchPlan.Applied(11));
+    assertThat(((BatchPlan.Refused) p.outcomes().get(1)).error())
+        .isInstanceOfSatisfying(ShardException.class, e -> assertThat(e.status()).isEqualTo(409));
+    assertThat(p.ops())
+        .containsExactly(
+            new StorageOp.Delete(5),
+            new StorageOp.Insert(List.of(row(5))),
+            new StorageOp.Insert(List.of(row(6))),
+            new StorageOp.Update(6, Map.of("k", 6L)));
+    // A secondary's replay of the entry does the same, as upserts.
+    assertThat(LogOps.replay(p.entries().get(0), OWNS_0_TO_100).ops())
+        .containsExactly(
+            new StorageOp.Delete(5),
+            new StorageOp.Upsert(List.of(row(5))),
+            new StorageOp.Upsert(List.of(row(6))),
+            new StorageOp.Update(6, Map.of("k", 6L)));
+  }
+
+  @Test
+  void aTransactionWithOneStepThatCannotApplyIsRefusedWholeAndPlansNothing() {
+    BatchPlan p =
+        plan(
+            false,
+            Map.of(),
+            Set.of(1L),
+            ClientChange.txn(
+                List.of(
+                    io.shardeddb.protocol.shard.TxnStep.write(row(2)),
+                    io.shardeddb.protocol.shard.TxnStep.delete(3)),
+                "t2"),
+            ClientChange.txn(
+                List.of(
+                    io.shardeddb.protocol.shard.TxnStep.update(1, Map.of("k", 1L)),
+                    io.shardeddb.protocol.shard.TxnStep.write(row(200))),
+                "t3"),
+            // 2 was never written: the refused transaction's insert left nothing behind.
+            ClientChange.write(List.of(row(2)), "w"));
+    assertThat(((BatchPlan.Refused) p.outcomes().get(0)).error())
+        .isInstanceOfSatisfying(ShardException.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThat(((BatchPlan.Refused) p.outcomes().get(1)).error())
+        .isInstanceOfSatisfying(ShardException.class, e -> assertThat(e.status()).isEqualTo(421));
+    assertThat(p.outcomes().get(2)).isEqualTo(new BatchPlan.Applied(11));
+    assertThat(p.entries()).extracting(LogEntry::op).containsExactly(Operation.Write);
+    assertThat(p.ops()).containsExactly(new StorageOp.Insert(List.of(row(2))));
+    // The refusal is recorded under the request id (a retry gets it, rule 8); 421 is not.
+    assertThat(p.records()).extracting(RequestOutcome::requestId).containsExactly("t2", "w");
+  }
+
+  @Test
+  void aMoveCopiesOnlyTheStepsOfATransactionInItsRange() {
+    LogEntry txn =
+        new LogEntry(
+            7,
+            2,
+            Operation.Txn,
+            io.shardeddb.protocol.shard.TxnStep.payload(
+                List.of(
+                    io.shardeddb.protocol.shard.TxnStep.write(row(10)),
+                    io.shardeddb.protocol.shard.TxnStep.delete(60))),
+            null,
+            "t",
+            COMMIT_MILLIS);
+    List<LogEntry> in50 =
+        io.shardeddb.shardserver.replication.rules.RangeRules.filterToRange(
+            List.of(txn),
+            io.shardeddb.protocol.topology.Sharding.Range,
+            new PointRange(50, 50),
+            "k");
+    assertThat(io.shardeddb.protocol.shard.TxnStep.ofPayload(in50.get(0).rows()))
+        .containsExactly(io.shardeddb.protocol.shard.TxnStep.delete(60));
+    List<LogEntry> above =
+        io.shardeddb.shardserver.replication.rules.RangeRules.filterToRange(
+            List.of(txn),
+            io.shardeddb.protocol.topology.Sharding.Range,
+            new PointRange(100, 50),
+            "k");
+    assertThat(above.get(0).op()).isEqualTo(Operation.Noop);
   }
 }

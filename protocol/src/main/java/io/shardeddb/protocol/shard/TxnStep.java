@@ -1,0 +1,134 @@
+package io.shardeddb.protocol.shard;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.serde.annotation.Serdeable;
+import io.shardeddb.protocol.InvalidRequestException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * One change of a transaction: insert {@code row} ({@link Operation#Write}), set {@code row}'s
+ * values on the row with {@code key} ({@link Operation#Update}), or delete the row with {@code key}
+ * ({@link Operation#Delete}). A transaction's steps travel in {@code POST /txn} and are stored, in
+ * order, as the rows of one {@link Operation#Txn} log entry ({@link #payload}): each row is the
+ * step's values plus {@code "@op"} and, for an update or delete, {@code "@key"} — names no column
+ * can have, so the entry needs no format of its own on the binary stream, in the log table or in
+ * the archive (docs/log-format.md, "Transaction entries").
+ */
+@Serdeable
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TxnStep(Operation op, Long key, Map<String, Object> row) {
+
+  /** The name of a payload row's operation. */
+  public static final String OP = "@op";
+
+  /** The name of a payload row's key (updates and deletes). */
+  public static final String KEY = "@key";
+
+  /** An insert of {@code row}. */
+  public static TxnStep write(Map<String, Object> row) {
+    return new TxnStep(Operation.Write, null, row);
+  }
+
+  /** An update of the row with {@code key} to {@code values}. */
+  public static TxnStep update(long key, Map<String, Object> values) {
+    return new TxnStep(Operation.Update, key, values);
+  }
+
+  /** A delete of the row with {@code key}. */
+  public static TxnStep delete(long key) {
+    return new TxnStep(Operation.Delete, key, null);
+  }
+
+  /** This step with its row replaced by {@code f} of it (null rows stay null). */
+  public TxnStep mapRow(UnaryOperator<Map<String, Object>> f) {
+    return row == null ? this : new TxnStep(op, key, f.apply(row));
+  }
+
+  /** The key this step changes: an update's or delete's {@code key}, a write's row's shard key. */
+  public long keyIn(String shardKey) {
+    if (op == Operation.Write) {
+      Object v = row.get(shardKey);
+      if (v instanceof Number n) {
+        return n.longValue();
+      }
+      return Long.parseLong(String.valueOf(v).trim());
+    }
+    return key;
+  }
+
+  /**
+   * Checks a step as {@code POST /txn} receives it: a write with a row, an update with a key and a
+   * row, a delete with a key; anything else a 400 naming step {@code i}.
+   */
+  public TxnStep validate(int i) {
+    String at = "steps[" + i + "]";
+    if (op == null) {
+      throw new InvalidRequestException(at + ": missing field 'op' (Write, Update or Delete)");
+    }
+    switch (op) {
+      case Write -> {
+        if (row == null || row.isEmpty()) {
+          throw new InvalidRequestException(at + ": a Write needs its 'row'");
+        }
+      }
+      case Update -> {
+        if (key == null || row == null || row.isEmpty()) {
+          throw new InvalidRequestException(at + ": an Update needs 'key' and 'row'");
+        }
+      }
+      case Delete -> {
+        if (key == null) {
+          throw new InvalidRequestException(at + ": a Delete needs 'key'");
+        }
+      }
+      default ->
+          throw new InvalidRequestException(
+              at + ": 'op' must be Write, Update or Delete, not " + op);
+    }
+    return this;
+  }
+
+  /** The rows of a Txn entry holding {@code steps}, in order. */
+  public static List<Map<String, Object>> payload(List<TxnStep> steps) {
+    List<Map<String, Object>> rows = new ArrayList<>(steps.size());
+    for (TxnStep s : steps) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put(OP, s.op().name());
+      if (s.key() != null) {
+        r.put(KEY, s.key());
+      }
+      if (s.row() != null) {
+        r.putAll(s.row());
+      }
+      rows.add(r);
+    }
+    return rows;
+  }
+
+  /** The steps a Txn entry's rows carry; an unreadable one is an IllegalStateException. */
+  public static List<TxnStep> ofPayload(List<Map<String, Object>> rows) {
+    if (rows == null || rows.isEmpty()) {
+      throw new IllegalStateException("a Txn entry carries at least one step, got " + rows);
+    }
+    List<TxnStep> steps = new ArrayList<>(rows.size());
+    for (Map<String, Object> r : rows) {
+      Object op = r.get(OP);
+      Object key = r.get(KEY);
+      Map<String, Object> values = new LinkedHashMap<>(r);
+      values.remove(OP);
+      values.remove(KEY);
+      try {
+        Operation o = Operation.valueOf(String.valueOf(op));
+        Long k = key == null ? null : ((Number) key).longValue();
+        steps.add(new TxnStep(o, k, o == Operation.Delete ? null : values));
+      } catch (IllegalArgumentException | ClassCastException e) {
+        throw new IllegalStateException("unreadable Txn step " + r + ": " + e, e);
+      }
+    }
+    return steps;
+  }
+}
