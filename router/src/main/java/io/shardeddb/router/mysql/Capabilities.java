@@ -38,6 +38,9 @@ final class Capabilities {
     return tls ? caps | SSL : caps;
   }
 
+  /** The server status flag saying a transaction is open (SERVER_STATUS_IN_TRANS). */
+  static final int STATUS_IN_TRANS = 1;
+
   /** The server status flag saying every statement commits on its own. */
   static final int STATUS_AUTOCOMMIT = 2;
 

@@ -12,6 +12,7 @@ import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.router.auth.RouterToken;
 import io.shardeddb.router.http.Failure;
 import io.shardeddb.router.sql.SqlPlan;
+import io.shardeddb.router.sql.SqlTransaction;
 import io.shardeddb.router.sql.StatementLimitException;
 import io.shardeddb.router.topology.RoutingTable;
 import java.net.InetSocketAddress;
@@ -74,7 +75,19 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
   private boolean tls;
   private HandshakeResponse response;
   private String database;
-  private boolean wroteSinceCommit;
+
+  /** Whether each statement commits on its own ({@code SET autocommit}). */
+  private boolean autocommit = true;
+
+  /**
+   * The open transaction (docs/sql.md, "Transactions"): opened by BEGIN / START TRANSACTION, or by
+   * {@code SET autocommit=0} (then a new one follows every COMMIT and ROLLBACK); null when none.
+   */
+  private SqlTransaction txn;
+
+  /** Whether {@link #txn} was opened by BEGIN / START TRANSACTION (the status flag shows it). */
+  private boolean begun;
+
   private volatile long lastInsertId; // the last INSERT's first generated id, for LAST_INSERT_ID()
 
   /** The name of the token the user authenticated with: whose scans a statement counts against. */
@@ -241,38 +254,8 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
       reply(ctx, seq, useDatabase(use.group(1)));
       return;
     }
-    String word = sql.split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
-    switch (word) {
-      case "commit" -> {
-        wroteSinceCommit = false;
-        reply(ctx, seq, new MysqlReply.Ok(0, ""));
-        return;
-      }
-      case "rollback" -> {
-        boolean wrote = wroteSinceCommit;
-        wroteSinceCommit = false;
-        reply(
-            ctx,
-            seq,
-            wrote
-                ? MysqlReply.Error.of(
-                    1105,
-                    "HY000",
-                    "ROLLBACK cannot undo: every statement committed when it ran (autocommit)")
-                : new MysqlReply.Ok(0, ""));
-        return;
-      }
-      case "begin", "start" -> {
-        reply(
-            ctx,
-            seq,
-            MysqlReply.Error.of(
-                1235,
-                "42000",
-                "transactions are not supported yet: every statement commits on its own"));
-        return;
-      }
-      default -> {}
+    if (transactionControl(ctx, seq, sql)) {
+      return;
     }
     // Answered before the database is configured too: connectors ask at connect.
     RoutingTable table = front.topology().current();
@@ -292,6 +275,107 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
     run(ctx, seq, sql);
   }
 
+  private static final Pattern BEGIN =
+      Pattern.compile("(?is)(begin(\\s+work)?|start\\s+transaction(\\s+read\\s+write)?)");
+  private static final Pattern COMMIT = Pattern.compile("(?is)commit(\\s+work)?");
+  private static final Pattern ROLLBACK = Pattern.compile("(?is)rollback(\\s+work)?");
+  private static final Pattern AUTOCOMMIT =
+      Pattern.compile(
+          "(?is)set\\s+(?:session\\s+|local\\s+|@@session\\.|@@local\\.|@@)?autocommit\\s*=\\s*'?(0|1|on|off|true|false)'?");
+  private static final Pattern UNSUPPORTED_TXN =
+      Pattern.compile(
+          "(?is)(savepoint|release\\s+savepoint|rollback\\s+(work\\s+)?to|start\\s+transaction\\s+|xa|lock\\s+tables?|unlock\\s+tables?)\\b.*");
+
+  /**
+   * BEGIN, START TRANSACTION, COMMIT, ROLLBACK and {@code SET autocommit}: answered here (the
+   * transaction is this session's), true when {@code sql} was one of them. As in MySQL, BEGIN and
+   * {@code SET autocommit=1} commit the transaction that was open; a COMMIT that fails leaves no
+   * transaction open (nothing of it was written).
+   */
+  private boolean transactionControl(ChannelHandlerContext ctx, int seq, String sql) {
+    if (BEGIN.matcher(sql).matches()) {
+      SqlTransaction open = txn;
+      txn = new SqlTransaction();
+      begun = true;
+      commitThen(ctx, seq, open);
+      return true;
+    }
+    if (COMMIT.matcher(sql).matches()) {
+      SqlTransaction open = txn;
+      txn = autocommit ? null : new SqlTransaction();
+      begun = false;
+      commitThen(ctx, seq, open);
+      return true;
+    }
+    if (ROLLBACK.matcher(sql).matches()) {
+      txn = autocommit ? null : new SqlTransaction();
+      begun = false;
+      reply(ctx, seq, new MysqlReply.Ok(0, ""));
+      return true;
+    }
+    Matcher m = AUTOCOMMIT.matcher(sql);
+    if (m.matches()) {
+      String v = m.group(1).toLowerCase(Locale.ROOT);
+      boolean on = v.equals("1") || v.equals("on") || v.equals("true");
+      SqlTransaction open = null;
+      if (on && !autocommit) {
+        open = txn;
+        txn = null;
+        begun = false;
+      } else if (!on && txn == null) {
+        txn = new SqlTransaction();
+      }
+      autocommit = on;
+      commitThen(ctx, seq, open);
+      return true;
+    }
+    if (UNSUPPORTED_TXN.matcher(sql).matches()) {
+      reply(
+          ctx,
+          seq,
+          MysqlReply.Error.of(
+              1235,
+              "42000",
+              "not supported: savepoints, XA, table locks and START TRANSACTION options other than"
+                  + " READ WRITE (docs/sql.md, \"Transactions\")"));
+      return true;
+    }
+    return false;
+  }
+
+  /** Commits {@code open} (nothing when null or empty), then answers OK or the failure. */
+  private void commitThen(ChannelHandlerContext ctx, int seq, SqlTransaction open) {
+    if (open == null || open.isEmpty()) {
+      reply(ctx, seq, new MysqlReply.Ok(0, ""));
+      return;
+    }
+    state = State.BUSY;
+    ctx.channel().config().setAutoRead(false);
+    long start = System.nanoTime();
+    running =
+        front
+            .statements()
+            .commit(open)
+            .subscribe(
+                done -> {
+                  front.metrics().sqlStatement("commit", 200, System.nanoTime() - start);
+                  finish(ctx, seq, new MysqlReply.Ok(0, ""));
+                },
+                e -> {
+                  Failure f = Failure.of(e, LOG, "a MySQL protocol COMMIT");
+                  front.metrics().sqlStatement("commit", f.status(), System.nanoTime() - start);
+                  front.metrics().error("mysql", f.status());
+                  finish(ctx, seq, StatementReplies.error(f));
+                });
+  }
+
+  /** The session's status flags: autocommit, and whether a transaction is open. */
+  private int status() {
+    boolean open = txn != null && (begun || !txn.isEmpty());
+    return (autocommit ? Capabilities.STATUS_AUTOCOMMIT : 0)
+        | (open ? Capabilities.STATUS_IN_TRANS : 0);
+  }
+
   /** The statement through the router's SQL path, as {@code POST /query} runs it. */
   private void run(ChannelHandlerContext ctx, int seq, String sql) {
     state = State.BUSY;
@@ -301,11 +385,10 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
     running =
         front
             .statements()
-            .run(sql, ReadConsistency.PRIMARY, SessionToken.empty(), credential, kind)
+            .run(sql, ReadConsistency.PRIMARY, SessionToken.empty(), credential, kind, txn)
             .subscribe(
                 ran -> {
                   if (!(ran.plan() instanceof SqlPlan.Select)) {
-                    wroteSinceCommit = true;
                     Long generated = ran.response().lastInsertId();
                     lastInsertId = generated != null ? generated : lastInsertId;
                   }
@@ -382,10 +465,13 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
   private void reply(ChannelHandlerContext ctx, int seq, MysqlReply reply) {
     switch (reply) {
       case MysqlReply.Ok ok ->
-          send(ctx, seq, new OkPacket(ok.affectedRows(), ok.lastInsertId(), 0, ok.info()).encode());
+          send(
+              ctx,
+              seq,
+              new OkPacket(ok.affectedRows(), ok.lastInsertId(), 0, ok.info(), status()).encode());
       case MysqlReply.Error err -> send(ctx, seq, err.packet().encode());
       case MysqlReply.ResultSet rs -> {
-        List<byte[]> payloads = binary ? rs.binaryPayloads() : rs.payloads();
+        List<byte[]> payloads = binary ? rs.binaryPayloads(status()) : rs.payloads(status());
         for (byte[] payload : payloads) {
           send(ctx, seq++, payload);
         }

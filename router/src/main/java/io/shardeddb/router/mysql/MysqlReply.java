@@ -22,29 +22,34 @@ sealed interface MysqlReply {
 
     /** Its packets' payloads in order: count, definitions, EOF, rows, EOF. */
     List<byte[]> payloads() {
+      return payloads(Capabilities.STATUS_AUTOCOMMIT);
+    }
+
+    /** As {@link #payloads()}, the EOFs carrying the session's {@code status} flags. */
+    List<byte[]> payloads(int status) {
       List<byte[]> out = new ArrayList<>(columns.size() + rows.size() + 3);
       out.add(new PacketWriter().lenenc(columns.size()).toBytes());
       for (ColumnDefinition c : columns) {
         out.add(c.encode());
       }
-      out.add(new EofPacket().encode());
+      out.add(new EofPacket(status).encode());
       for (TextRow r : rows) {
         out.add(r.encode());
       }
-      out.add(new EofPacket().encode());
+      out.add(new EofPacket(status).encode());
       return out;
     }
 
     /** The same result set with binary rows (the answer to COM_STMT_EXECUTE). */
-    List<byte[]> binaryPayloads() {
+    List<byte[]> binaryPayloads(int status) {
       List<byte[]> out = new ArrayList<>(columns.size() + rows.size() + 3);
       out.add(new PacketWriter().lenenc(columns.size()).toBytes());
       for (ColumnDefinition c : columns) {
         out.add(c.encode());
       }
-      out.add(new EofPacket().encode());
+      out.add(new EofPacket(status).encode());
       out.addAll(BinaryProtocol.rows(this));
-      out.add(new EofPacket().encode());
+      out.add(new EofPacket(status).encode());
       return out;
     }
   }

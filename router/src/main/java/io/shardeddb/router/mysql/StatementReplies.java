@@ -136,6 +136,11 @@ final class StatementReplies {
     if (f.status() == 409 && lower.contains("already exists")) {
       return MysqlReply.Error.of(1062, "23000", "Duplicate entry: " + m);
     }
+    if (lower.startsWith("the transaction was not committed")) {
+      // As a deadlock in MySQL: the transaction is rolled back and may be run again (JDBC's
+      // SQLTransactionRollbackException, SQLSTATE 40001).
+      return MysqlReply.Error.of(1213, "40001", m);
+    }
     return MysqlReply.Error.of(1105, "HY000", m);
   }
 }

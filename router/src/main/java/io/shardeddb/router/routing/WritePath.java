@@ -8,8 +8,10 @@ import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.shard.ShardTxnRequest;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
+import io.shardeddb.protocol.shard.TxnStep;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.router.ApiException;
@@ -303,6 +305,88 @@ public class WritePath {
                             + ":"
                             + key
                             + " removed from all replicas",
+                        MessageResponse.SUCCESS,
+                        encoded(w)),
+                    List.of(w)));
+  }
+
+  /**
+   * One row an INSERT inside a transaction writes, checked as {@code /write} checks its rows:
+   * coerced to the schema, its key present (400 naming what is wrong).
+   */
+  public static Map<String, Object> checkedRow(TableSchema schema, Map<String, Object> raw) {
+    Map<String, Object> row = schema.coerceRow(textForStringColumns(schema, raw));
+    if (row.get(schema.shardKey()) == null) {
+      throw new InvalidRequestException("missing field '" + schema.shardKey() + "'");
+    }
+    return row;
+  }
+
+  /** The values an UPDATE inside a transaction sets, checked as {@code /update} checks them. */
+  public static Map<String, Object> checkedValues(
+      TableSchema schema, long key, Map<String, Object> data) {
+    Map<String, Object> values = schema.coercePartialRow(textForStringColumns(schema, data));
+    Object sentKey = values.get(schema.shardKey());
+    if (sentKey != null && ((Long) sentKey) != key) {
+      throw new InvalidRequestException(
+          schema.shardKey() + " (" + key + ") cannot change; a row's key cannot change");
+    }
+    return values;
+  }
+
+  /**
+   * Commits one transaction's {@code steps} (rows as {@link #checkedRow}/{@link #checkedValues}
+   * give them) on the primary of the shard that owns their keys: one {@code POST /txn}, committed
+   * as one log entry or not at all, with failover retries under one request id (rule 8). When the
+   * layout changed since the steps were planned, it is routed again by the new one, unless the keys
+   * no longer share a shard (then 409, nothing committed).
+   */
+  public Mono<Written> txnAcked(RoutingTable table, List<TxnStep> steps) {
+    String keyName = table.topology().schema().shardKey();
+    List<TxnStep> wire = steps.stream().map(t -> t.mapRow(DecimalWire::toShard)).toList();
+    long first = steps.get(0).keyIn(keyName);
+    String requestId = retry.time().requestId();
+    return retry
+        .rerouted(
+            table,
+            retry.movedBudget(),
+            t -> "the transaction's " + keyName + " " + first,
+            t -> {
+              String shard = owner(t, first).id();
+              for (TxnStep step : steps) {
+                long key = step.keyIn(keyName);
+                String other = owner(t, key).id();
+                if (!other.equals(shard)) {
+                  throw new ApiException(
+                      409,
+                      "the transaction was not committed: after a layout change its keys are on"
+                          + " two shards ("
+                          + keyName
+                          + " "
+                          + first
+                          + " on "
+                          + shard
+                          + ", "
+                          + key
+                          + " on "
+                          + other
+                          + "); nothing of it was written, run it again");
+                }
+              }
+              return onPrimary(
+                  shard,
+                  t,
+                  t == table ? requestId : reroutedId(requestId),
+                  (primary, owned, id) ->
+                      client
+                          .txn(primary.url(), owned, new ShardTxnRequest(shard, wire, id))
+                          .map(r -> ShardWrite.of(shard, primary, r, t)));
+            })
+        .map(
+            w ->
+                new Written(
+                    new WriteResponse(
+                        "Transaction committed (" + steps.size() + " changes)",
                         MessageResponse.SUCCESS,
                         encoded(w)),
                     List.of(w)));

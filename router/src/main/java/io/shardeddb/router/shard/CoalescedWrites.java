@@ -2,6 +2,7 @@ package io.shardeddb.router.shard;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.shardeddb.protocol.shard.ShardTxnRequest;
 import io.shardeddb.protocol.shard.ShardWriteBatchRequest;
 import io.shardeddb.protocol.shard.ShardWriteBatchResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
@@ -49,6 +50,15 @@ public final class CoalescedWrites implements ShardDataCalls {
 
     Mono<ShardWriteResponse> delete(
         String url, String shard, String owned, String keyName, long key, String requestId);
+
+    /**
+     * {@code POST /txn}. The simulator's network carries no SQL transactions yet (it runs the write
+     * path's other calls): there this fails as a shard-server without the endpoint would.
+     */
+    default Mono<ShardWriteResponse> txn(String url, String owned, ShardTxnRequest request) {
+      return Mono.error(
+          new ShardServerException(url, 501, "this transport carries no transactions"));
+    }
   }
 
   private final Wire wire;
@@ -145,6 +155,12 @@ public final class CoalescedWrites implements ShardDataCalls {
   public Mono<ShardWriteResponse> delete(
       String url, String shard, String owned, String keyName, long key, String requestId) {
     return wire.delete(url, shard, owned, keyName, key, requestId);
+  }
+
+  /** Never coalesced: a transaction is its own log entry. */
+  @Override
+  public Mono<ShardWriteResponse> txn(String url, String owned, ShardTxnRequest request) {
+    return wire.txn(url, owned, request);
   }
 
   /** Writes to {@code url} waiting to be sent in a batch (tests watch the queue fill). */

@@ -1,5 +1,6 @@
 package io.shardeddb.router.shard;
 
+import io.shardeddb.protocol.shard.ShardTxnRequest;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.shard.ShardWriteResponse;
 import java.util.Map;
@@ -32,4 +33,7 @@ public interface ShardDataCalls {
   /** {@code DELETE /del} of the row with {@code key}. */
   Mono<ShardWriteResponse> delete(
       String url, String shard, String owned, String keyName, long key, String requestId);
+
+  /** {@code POST /txn}: one transaction's steps on one shard, all or none. */
+  Mono<ShardWriteResponse> txn(String url, String owned, ShardTxnRequest request);
 }

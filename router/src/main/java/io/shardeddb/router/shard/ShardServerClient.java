@@ -27,6 +27,7 @@ import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadBatchRequest;
 import io.shardeddb.protocol.shard.ShardReadBatchResponse;
 import io.shardeddb.protocol.shard.ShardReadResponse;
+import io.shardeddb.protocol.shard.ShardTxnRequest;
 import io.shardeddb.protocol.shard.ShardWriteBatchRequest;
 import io.shardeddb.protocol.shard.ShardWriteBatchResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
@@ -251,6 +252,11 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
     public Mono<ShardWriteResponse> delete(
         String url, String shard, String owned, String keyName, long key, String requestId) {
       return ShardServerClient.this.delete(url, shard, owned, keyName, key, requestId);
+    }
+
+    @Override
+    public Mono<ShardWriteResponse> txn(String url, String owned, ShardTxnRequest request) {
+      return ShardServerClient.this.txn(url, owned, request);
     }
   }
 
@@ -494,6 +500,22 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
             call(
                 url,
                 owned(HttpRequest.DELETE(url + "/del", body), owned),
+                ShardWriteResponse.class));
+  }
+
+  /** {@code POST /txn}: one transaction's steps; {@code owned} as for {@link #read}. */
+  @Override
+  public Mono<ShardWriteResponse> txn(String url, String owned, ShardTxnRequest request) {
+    return exchange(
+        url,
+        DataFrames.TXN,
+        owned,
+        request,
+        ShardWriteResponse.class,
+        () ->
+            call(
+                url,
+                owned(HttpRequest.POST(url + ShardEndpoints.TXN, request), owned),
                 ShardWriteResponse.class));
   }
 

@@ -92,6 +92,312 @@ public class SqlExecutor {
     };
   }
 
+  /**
+   * Runs {@code plan} inside the open transaction {@code txn} (docs/sql.md, "Transactions"): an
+   * INSERT, UPDATE or DELETE reads what it needs from the primaries, sees the transaction's own
+   * changes, and adds its changes to {@code txn} (nothing is written until {@link #commit}); a
+   * SELECT reads the primaries and sees them too. Reads are bounded as outside a transaction.
+   */
+  public Mono<QueryResponse> executeIn(RoutingTable table, SqlPlan plan, SqlTransaction txn) {
+    TableSchema schema = table.topology().schema();
+    String keyName = schema.shardKey();
+    return switch (plan) {
+      case SqlPlan.Insert insert -> insertIn(table, insert.rows(), txn);
+      case SqlPlan.Update update ->
+          withinDeadline(
+                  update,
+                  rowsIn(
+                      table,
+                      update.keys(),
+                      update.where(),
+                      "UPDATE",
+                      txn,
+                      limits.maxRowsPerWrite()))
+              .map(
+                  rows -> {
+                    List<io.shardeddb.protocol.shard.TxnStep> steps = new ArrayList<>();
+                    Map<Long, Map<String, Object>> after = new java.util.HashMap<>();
+                    for (Map<String, Object> r : rows) {
+                      long key = ((Number) r.get(keyName)).longValue();
+                      Map<String, Object> values =
+                          WritePath.checkedValues(schema, key, update.assignments());
+                      steps.add(io.shardeddb.protocol.shard.TxnStep.update(key, values));
+                      after.put(key, SqlTransaction.updated(r, values));
+                    }
+                    return buffered(table, txn, steps, after, null);
+                  });
+      case SqlPlan.Delete delete ->
+          withinDeadline(
+                  delete,
+                  rowsIn(
+                      table,
+                      delete.keys(),
+                      delete.where(),
+                      "DELETE",
+                      txn,
+                      limits.maxRowsPerWrite()))
+              .map(
+                  rows ->
+                      buffered(
+                          table,
+                          txn,
+                          rows.stream()
+                              .map(
+                                  r ->
+                                      io.shardeddb.protocol.shard.TxnStep.delete(
+                                          ((Number) r.get(keyName)).longValue()))
+                              .toList(),
+                          Map.of(),
+                          null));
+      case SqlPlan.Select select ->
+          txn.isEmpty()
+              ? execute(table, select, ReadConsistency.PRIMARY, SessionToken.empty())
+              : withinDeadline(
+                  select,
+                  rowsIn(
+                          table,
+                          select.keys(),
+                          select.where(),
+                          "SELECT",
+                          txn,
+                          limits.maxResultRows())
+                      .map(
+                          rows -> {
+                            List<Map<String, Object>> shaped = ResultShaper.shape(select, rows);
+                            return new QueryResponse(
+                                true,
+                                "Read successful",
+                                null,
+                                null,
+                                (long) shaped.size(),
+                                txn.shard() == null ? null : txn.shard() + "/primary",
+                                shaped,
+                                null,
+                                null,
+                                null,
+                                "success",
+                                null);
+                          }));
+      case SqlPlan.ChangeSchema add ->
+          Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
+      case SqlPlan.CreateTable create ->
+          Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
+    };
+  }
+
+  /**
+   * Commits {@code txn}'s changes as one log entry on its shard's primary ({@link
+   * WritePath#txnAcked}). A change that can no longer apply (a row another session deleted, a key
+   * another session inserted) refuses the whole transaction: 409, nothing of it written.
+   */
+  public Mono<QueryResponse> commit(RoutingTable table, SqlTransaction txn) {
+    if (txn.isEmpty()) {
+      return Mono.just(written(List.of(), 0, null));
+    }
+    long changed = txn.steps().size();
+    return writes
+        .txnAcked(table, txn.steps())
+        .map(w -> written(List.of(w), changed, null))
+        .onErrorMap(
+            e ->
+                e instanceof ApiException a
+                    && (a.status() == 404 || a.status() == 409)
+                    && !a.getMessage().startsWith("the transaction was not committed"),
+            e ->
+                new ApiException(
+                    409,
+                    "the transaction was not committed: "
+                        + e.getMessage()
+                        + " (a row it read was changed by another session since); nothing of it"
+                        + " was written, run it again"));
+  }
+
+  /** An INSERT inside {@code txn}: generated ids first, then each key checked free. */
+  private Mono<QueryResponse> insertIn(
+      RoutingTable table, List<Map<String, Object>> rows, SqlTransaction txn) {
+    TableSchema schema = table.topology().schema();
+    String keyName = schema.shardKey();
+    List<Integer> missing = AutoIds.rowsWithoutKey(schema, rows);
+    Mono<Long> ids =
+        missing.isEmpty()
+            ? Mono.just(-1L)
+            : autoIds.reserve(schema.table(), missing.size(), x -> anyKeyAtOrAbove(table, x));
+    return ids.flatMap(
+        first -> {
+          List<Map<String, Object>> all =
+              first < 0 ? rows : AutoIds.withIds(schema, rows, missing, first);
+          List<Map<String, Object>> checked = new ArrayList<>();
+          Map<Long, Map<String, Object>> after = new java.util.HashMap<>();
+          List<Long> unknown = new ArrayList<>();
+          for (int i = 0; i < all.size(); i++) {
+            Map<String, Object> row;
+            try {
+              row = WritePath.checkedRow(schema, all.get(i));
+            } catch (InvalidRequestException e) {
+              throw new InvalidRequestException("row " + (i + 1) + ": " + e.getMessage());
+            }
+            long key = (Long) row.get(keyName);
+            if (after.put(key, row) != null || Boolean.TRUE.equals(txn.holds(key))) {
+              throw new ApiException(
+                  409, "Data entry with " + keyName + ":" + key + " already exists");
+            }
+            if (txn.holds(key) == null) {
+              unknown.add(key);
+            }
+            checked.add(row);
+          }
+          // Keys the transaction did not touch: free on their primary now (MySQL answers a
+          // duplicate at the INSERT, not at COMMIT; another session may still take one before
+          // the COMMIT, which then refuses the whole transaction).
+          return existing(table, unknown)
+              .map(
+                  held -> {
+                    if (!held.isEmpty()) {
+                      throw new ApiException(
+                          409,
+                          "Data entry with " + keyName + ":" + held.get(0) + " already exists");
+                    }
+                    return buffered(
+                        table,
+                        txn,
+                        checked.stream().map(io.shardeddb.protocol.shard.TxnStep::write).toList(),
+                        after,
+                        first < 0 ? null : first);
+                  });
+        });
+  }
+
+  /** Which of {@code keys} have a row on their primary. */
+  private Mono<List<Long>> existing(RoutingTable table, List<Long> keys) {
+    if (keys.isEmpty()) {
+      return Mono.just(List.of());
+    }
+    String keyName = table.topology().schema().shardKey();
+    KeyRanges ranges = KeyRanges.none();
+    for (long k : keys) {
+      ranges = ranges.union(KeyRanges.point(k));
+    }
+    KeyRanges wanted = ranges;
+    return Mono.defer(
+        () -> {
+          List<Long> out = new ArrayList<>();
+          return readInto(
+                  table,
+                  wanted,
+                  ReadConsistency.PRIMARY,
+                  SessionToken.empty(),
+                  new Predicate.Always(),
+                  Pushdown.of(new Predicate.Always(), table.topology().schema()),
+                  row -> {
+                    out.add(((Number) row.get(keyName)).longValue());
+                    return false;
+                  })
+              .map(read -> out);
+        });
+  }
+
+  /**
+   * The rows in {@code keys} matching {@code where} as {@code txn} sees them (the primaries' rows
+   * with its changes over them), at most {@code max} (a 400 naming the limit beyond).
+   */
+  private Mono<List<Map<String, Object>>> rowsIn(
+      RoutingTable table,
+      KeyRanges keys,
+      Predicate where,
+      String what,
+      SqlTransaction txn,
+      int max) {
+    String keyName = table.topology().schema().shardKey();
+    Pushdown.Result push = Pushdown.of(where, table.topology().schema());
+    return Mono.defer(
+        () -> {
+          List<Map<String, Object>> read = new ArrayList<>();
+          int cap = max + txn.steps().size();
+          return readInto(
+                  table,
+                  keys,
+                  ReadConsistency.PRIMARY,
+                  SessionToken.empty(),
+                  where,
+                  push,
+                  row -> {
+                    read.add(row);
+                    if (read.size() > cap) {
+                      throw tooMany(what, max);
+                    }
+                    return false;
+                  })
+              .map(
+                  done -> {
+                    List<Map<String, Object>> rows = txn.overlay(read, keys, where, keyName);
+                    if (rows.size() > max) {
+                      throw tooMany(what, max);
+                    }
+                    return rows;
+                  });
+        });
+  }
+
+  private static InvalidRequestException tooMany(String what, int max) {
+    return new InvalidRequestException(
+        what
+            + " inside a transaction reads at most "
+            + max
+            + " rows (shardeddb.router.sql.max-rows-per-write for writes, max-result-rows for"
+            + " SELECT); narrow the WHERE");
+  }
+
+  /**
+   * Adds one statement's {@code steps} to {@code txn} (refused whole when they would span shards)
+   * and answers how many rows it changed.
+   */
+  private QueryResponse buffered(
+      RoutingTable table,
+      SqlTransaction txn,
+      List<io.shardeddb.protocol.shard.TxnStep> steps,
+      Map<Long, Map<String, Object>> after,
+      Long lastInsertId) {
+    String keyName = table.topology().schema().shardKey();
+    String shard = null;
+    for (io.shardeddb.protocol.shard.TxnStep step : steps) {
+      long key = step.keyIn(keyName);
+      String owner =
+          table
+              .shardFor(key)
+              .orElseThrow(
+                  () ->
+                      new InvalidRequestException(
+                          "no shard holds " + keyName + " " + key + "; nothing was changed"))
+              .id();
+      if (shard != null && !shard.equals(owner)) {
+        throw new InvalidRequestException(
+            "a transaction changes one shard: this statement changes shards "
+                + shard
+                + " and "
+                + owner
+                + "; transactions across shards are not supported (docs/sql.md,"
+                + " \"Transactions\")");
+      }
+      shard = owner;
+    }
+    txn.add(shard, steps, after, keyName);
+    return new QueryResponse(
+        true,
+        steps.isEmpty()
+            ? "No rows matched (in the open transaction)"
+            : steps.size() + " changes held in the open transaction (written at COMMIT)",
+        null,
+        null,
+        (long) steps.size(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        "success",
+        lastInsertId);
+  }
+
   /** How often an INSERT with generated ids is tried when another router took one of them. */
   static final int AUTO_ID_ATTEMPTS = 3;
 

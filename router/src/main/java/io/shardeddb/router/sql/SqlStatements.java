@@ -86,6 +86,21 @@ public class SqlStatements {
       SessionToken session,
       String credential,
       String[] kind) {
+    return run(sql, consistency, session, credential, kind, null);
+  }
+
+  /**
+   * As above, inside the open transaction {@code txn} when not null (docs/sql.md, "Transactions"):
+   * its statements read the primaries and see its changes, and an INSERT, UPDATE or DELETE adds to
+   * it instead of writing ({@link SqlExecutor#executeIn}); DDL is refused while it holds changes.
+   */
+  public Mono<Ran> run(
+      String sql,
+      ReadConsistency consistency,
+      SessionToken session,
+      String credential,
+      String[] kind,
+      SqlTransaction txn) {
     return Mono.defer(
         () -> {
           RoutingTable table = topology.current();
@@ -99,6 +114,29 @@ public class SqlStatements {
                   plan -> {
                     if (kind != null) {
                       kind[0] = plan.kind();
+                    }
+                    boolean ddl =
+                        plan instanceof SqlPlan.CreateTable || plan instanceof SqlPlan.ChangeSchema;
+                    if (ddl && txn != null && !txn.isEmpty()) {
+                      return Mono.error(
+                          new InvalidRequestException(
+                              "DDL inside a transaction that holds changes is not supported"
+                                  + " (MySQL would commit them first): COMMIT or ROLLBACK, then"
+                                  + " run it"));
+                    }
+                    if (txn != null && !ddl) {
+                      Mono<Ran> in =
+                          executor
+                              .executeIn(table, plan, txn)
+                              .map(r -> new Ran(plan, table.topology().schema(), r));
+                      if (!limits.isScan(plan)) {
+                        return in;
+                      }
+                      ScanSlots.Slot slot = slots.take(credential, limits);
+                      if (slot == null) {
+                        return Mono.error(limits.tooManyScans(credential));
+                      }
+                      return in.doFinally(signal -> slot.close());
                     }
                     if (plan instanceof SqlPlan.CreateTable create) {
                       return createTable(create, credential)
@@ -197,6 +235,11 @@ public class SqlStatements {
                     null,
                     "success",
                     null));
+  }
+
+  /** Commits {@code txn} (see {@link SqlExecutor#commit}). */
+  public Mono<QueryResponse> commit(SqlTransaction txn) {
+    return Mono.defer(() -> executor.commit(topology.current(), txn));
   }
 
   private SqlPlan translate(RoutingTable table, String sql) {

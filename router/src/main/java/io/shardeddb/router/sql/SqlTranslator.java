@@ -146,8 +146,18 @@ public final class SqlTranslator {
               + schema.table()
               + " is supported (UNION, VALUES, parenthesised or nested selects are not)");
     }
+    String name = statementName(s);
+    if (name.equals("COMMIT")
+        || name.equals("ROLLBACK")
+        || s.getClass().getSimpleName().equals("Block")) {
+      throw unsupported(
+          name
+              + " is not supported on /query: every /query statement commits on its own;"
+              + " transactions (BEGIN ... COMMIT) run over the MySQL port, whose session holds them"
+              + " (docs/sql.md, \"Transactions\")");
+    }
     throw unsupported(
-        statementName(s)
+        name
             + " statements are not supported (only SELECT, INSERT, UPDATE, DELETE, ALTER"
             + " TABLE ... ADD COLUMN | ADD INDEX | DROP INDEX, CREATE INDEX and DROP INDEX)");
   }

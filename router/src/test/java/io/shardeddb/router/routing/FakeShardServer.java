@@ -109,13 +109,18 @@ public final class FakeShardServer implements AutoCloseable {
     this.holdFirstRead = release;
   }
 
+  /** How many requests to {@code path} arrived. */
+  public long callsTo(String path) {
+    return seen.stream().filter(x -> x.path().equals(path)).count();
+  }
+
   /** How many {@code /read} requests arrived, answered or failed. */
   int readsReceived() {
     return reads.get();
   }
 
   /** The stored keys, ascending. */
-  List<Long> keys() {
+  public List<Long> keys() {
     return List.copyOf(rows.keySet());
   }
 
@@ -138,7 +143,7 @@ public final class FakeShardServer implements AutoCloseable {
         return;
       }
       boolean batch = batches && path.equals("/read/batch");
-      if (body == null || !(batch || path.matches("/(read|write|update|del)"))) {
+      if (body == null || !(batch || path.matches("/(read|write|update|del|txn)"))) {
         reply(ex, 404, message("no such endpoint " + path));
         return;
       }
@@ -207,6 +212,47 @@ public final class FakeShardServer implements AutoCloseable {
           }
           reply(ex, 200, written(body.get("data").size() + " Data entries added"));
         }
+        case "/txn" -> {
+          // As a real shard-server: every step checked as if those before it had applied, the
+          // whole refused on the first that cannot (nothing of it stored), a request id once.
+          String id = text(body.get("requestId"));
+          if (id != null && !applied.add(id)) {
+            reply(ex, 200, written("duplicate of " + id));
+            return;
+          }
+          java.util.TreeMap<Long, Map<String, Object>> after = new java.util.TreeMap<>(rows);
+          for (JsonNode step : body.get("steps")) {
+            String op = step.get("op").asText();
+            long key =
+                op.equals("Write")
+                    ? step.get("row").get(keyName).asLong()
+                    : step.get("key").asLong();
+            Map<String, Object> row =
+                step.has("row") ? JSON.convertValue(step.get("row"), Map.class) : null;
+            boolean held = after.containsKey(key);
+            if (op.equals("Write") ? held : !held) {
+              if (id != null) {
+                applied.remove(id);
+              }
+              reply(
+                  ex,
+                  held ? 409 : 404,
+                  message(
+                      held
+                          ? "Data entry with " + keyName + ":" + key + " already exists"
+                          : "No data entry with " + keyName + ":" + key));
+              return;
+            }
+            switch (op) {
+              case "Write" -> after.put(key, row);
+              case "Update" -> after.put(key, merged(after.get(key), row));
+              default -> after.remove(key);
+            }
+          }
+          rows.clear();
+          rows.putAll(after);
+          reply(ex, 200, written("Transaction committed"));
+        }
         case "/update" -> {
           long key = body.get(keyName).asLong();
           Map<String, Object> changes = JSON.convertValue(body.get("data"), Map.class);
@@ -233,6 +279,12 @@ public final class FakeShardServer implements AutoCloseable {
     List<Long> keys = new ArrayList<>();
     if (path.equals("/write")) {
       body.get("data").forEach(r -> keys.add(r.get(keyName).asLong()));
+    } else if (path.equals("/txn")) {
+      body.get("steps")
+          .forEach(
+              t ->
+                  keys.add(
+                      t.has("key") ? t.get("key").asLong() : t.get("row").get(keyName).asLong()));
     } else if (path.equals("/read/batch")) {
       body.get("reads").forEach(r -> keys.add(r.get(keyName).get("low").asLong()));
     } else if (!path.equals("/read")) {

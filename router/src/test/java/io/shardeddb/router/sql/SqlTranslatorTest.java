@@ -207,6 +207,8 @@ class SqlTranslatorTest {
             "ALTER TABLE students RENAME TO x",
             "ALTER TABLE supports ADD COLUMN, ADD INDEX and DROP INDEX"),
         Arguments.of("TRUNCATE TABLE students", "TRUNCATE statements are not supported"),
+        Arguments.of("COMMIT", "transactions (BEGIN ... COMMIT) run over the MySQL port"),
+        Arguments.of("ROLLBACK", "transactions (BEGIN ... COMMIT) run over the MySQL port"),
         Arguments.of(
             "SELECT * FROM students; DELETE FROM students WHERE Stud_id = 1",
             "several statements in one query are not supported (got 2)"),
