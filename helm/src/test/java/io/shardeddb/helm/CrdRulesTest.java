@@ -190,9 +190,9 @@ class CrdRulesTest {
             refusals(
                 old, change(old, s -> ((Map<String, Object>) s.get("schema")).put("table", "x"))))
         .containsExactly(
-            "spec.schema can only gain columns (at the end, each nullable or with a default): the"
-                + " table, the shard key and the columns the shards store cannot change");
-    // Columns may be added (docs/sql.md, "Changing the schema"); a stored one never goes.
+            "spec.schema can only gain columns (at the end, each nullable or with a default) or drop"
+                + " them: the table, the shard key and a stored column's definition cannot change");
+    // Columns may be added or dropped (docs/sql.md, "Changing the schema").
     assertThat(
             refusals(
                 old,
@@ -212,9 +212,22 @@ class CrdRulesTest {
                     s ->
                         ((List<Object>) ((Map<String, Object>) s.get("schema")).get("columns"))
                             .remove(1))))
+        .isEmpty();
+    // A stored column's definition never changes.
+    assertThat(
+            refusals(
+                old,
+                change(
+                    old,
+                    s ->
+                        ((List<Object>) ((Map<String, Object>) s.get("schema")).get("columns"))
+                            .set(
+                                1,
+                                new java.util.LinkedHashMap<>(
+                                    Map.of("name", "name", "type", "Json"))))))
         .containsExactly(
-            "spec.schema can only gain columns (at the end, each nullable or with a default): the"
-                + " table, the shard key and the columns the shards store cannot change");
+            "spec.schema can only gain columns (at the end, each nullable or with a default) or drop"
+                + " them: the table, the shard key and a stored column's definition cannot change");
     // Ranges may change: the operator moves the rows (docs/resharding.md).
     assertThat(refusals(old, change(old, s -> shards(s).get(1).put("size", 2000)))).isEmpty();
     assertThat(refusals(old, change(old, s -> s.put("sharding", "Hash"))))

@@ -56,11 +56,11 @@ import java.util.Map;
     value =
         "!has(oldSelf.schema) || (has(self.schema) && self.schema.table == oldSelf.schema.table"
             + " && self.schema.shardKey == oldSelf.schema.shardKey"
-            + " && size(self.schema.columns) >= size(oldSelf.schema.columns)"
-            + " && oldSelf.schema.columns.all(c, self.schema.columns.exists(d, d == c)))",
+            + " && oldSelf.schema.columns.all(c, !self.schema.columns.exists(d, d.name == c.name)"
+            + " || self.schema.columns.exists(d, d == c)))",
     message =
-        "spec.schema can only gain columns (at the end, each nullable or with a default): the"
-            + " table, the shard key and the columns the shards store cannot change")
+        "spec.schema can only gain columns (at the end, each nullable or with a default) or drop"
+            + " them: the table, the shard key and a stored column's definition cannot change")
 @ValidationRule(
     value =
         "!has(oldSelf.shards) || size(oldSelf.shards) == 0"

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * right types.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class SqlTypesIT {
   private static final Duration LONG = Duration.ofMinutes(4);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,6 +101,7 @@ class SqlTypesIT {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
   void theSeedsInsertFillsNullsAndDefaultsAndBothFrontEndsReadTypedValues() throws Exception {
     LocalDateTime before = LocalDateTime.now(ZoneOffset.UTC).minusSeconds(5);
     // The SQL coordinator seed's README example, verbatim: the id is generated, the rest defaults.
@@ -221,6 +223,69 @@ class SqlTypesIT {
             c.createStatement().executeQuery("SELECT created_at FROM users WHERE id = 1")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getTimestamp(1).toLocalDateTime()).isEqualTo(created);
+    }
+  }
+
+  /** The names of {@code ids} as another session ({@code /query}) reads them, by id. */
+  private Map<Long, String> namesSeenElsewhere(String ids) throws Exception {
+    Reply r = query("SELECT id, name FROM users WHERE id IN (" + ids + ")");
+    assertThat(r.status()).as(String.valueOf(r.json())).isEqualTo(200);
+    Map<Long, String> out = new java.util.TreeMap<>();
+    r.json().get("data").forEach(n -> out.put(n.get("id").asLong(), n.get("name").asText()));
+    return out;
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(2)
+  void aTransactionOnOneShardCommitsAsOneOverRealShardServers() throws Exception {
+    String ids = "300, 301, 302, 303, 304, 1902";
+    try (Connection c = mysql();
+        java.sql.Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.executeUpdate("INSERT INTO users (id, name) VALUES (300, 'a'), (301, 'b')");
+      s.executeUpdate("UPDATE users SET name = 'a2' WHERE id = 300");
+      assertThat(s.executeUpdate("DELETE FROM users WHERE id = 301")).isEqualTo(1);
+      try (ResultSet rs =
+          s.executeQuery("SELECT id, name FROM users WHERE id >= 300 AND id < 400")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1) + ":" + rs.getString(2)).isEqualTo("300:a2");
+        assertThat(rs.next()).isFalse();
+      }
+      // Another session sees nothing of it before the COMMIT.
+      assertThat(namesSeenElsewhere(ids)).isEmpty();
+      c.commit();
+      assertThat(namesSeenElsewhere(ids)).containsExactly(Map.entry(300L, "a2"));
+
+      // A second shard inside one transaction is refused; what the transaction held stays.
+      s.executeUpdate("INSERT INTO users (id, name) VALUES (302, 'c')");
+      assertThatThrownBy(() -> s.executeUpdate("INSERT INTO users (id, name) VALUES (1902, 'x')"))
+          .isInstanceOfSatisfying(
+              SQLException.class,
+              e -> {
+                assertThat(e.getErrorCode()).isEqualTo(1235);
+                assertThat(e.getMessage()).contains("a transaction changes one shard");
+              });
+      c.commit();
+      assertThat(namesSeenElsewhere(ids))
+          .containsExactly(Map.entry(300L, "a2"), Map.entry(302L, "c"));
+
+      // ROLLBACK writes nothing.
+      s.executeUpdate("INSERT INTO users (id, name) VALUES (303, 'd')");
+      c.rollback();
+      assertThat(namesSeenElsewhere(ids)).doesNotContainKey(303L);
+
+      // A row deleted by another session since this one read it: the COMMIT fails whole, 1213.
+      s.executeUpdate("UPDATE users SET name = 'a3' WHERE id = 300");
+      s.executeUpdate("INSERT INTO users (id, name) VALUES (304, 'e')");
+      assertThat(query("DELETE FROM users WHERE id = 300").status()).isEqualTo(200);
+      assertThatThrownBy(c::commit)
+          .isInstanceOfSatisfying(
+              SQLException.class,
+              e -> {
+                assertThat(e.getErrorCode()).isEqualTo(1213);
+                assertThat(e.getSQLState()).isEqualTo("40001");
+              });
+      assertThat(namesSeenElsewhere(ids)).containsExactly(Map.entry(302L, "c"));
     }
   }
 }

@@ -185,8 +185,9 @@ public final class SpecValidator {
               : applied.schema().toTableSchema().evolutionRefusal(wanted.schema().toTableSchema());
       if (refusal != null) {
         refused.add(
-            "spec.schema can only gain columns at the end, each nullable or with a default (as"
-                + " ALTER TABLE ... ADD COLUMN; docs/sql.md, \"Changing the schema\"): "
+            "spec.schema can only gain columns at the end, each nullable or with a default, or"
+                + " drop them (as ALTER TABLE ... ADD | DROP COLUMN; docs/sql.md, \"Changing the"
+                + " schema\"): "
                 + refusal);
       }
     }

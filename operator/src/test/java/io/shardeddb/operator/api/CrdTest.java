@@ -106,8 +106,8 @@ class CrdTest {
         .filteredOn(r -> r.getRule().contains("oldSelf"))
         .extracting(ValidationRule::getMessage)
         .containsExactlyInAnyOrder(
-            "spec.schema can only gain columns (at the end, each nullable or with a default): the"
-                + " table, the shard key and the columns the shards store cannot change",
+            "spec.schema can only gain columns (at the end, each nullable or with a default) or drop"
+                + " them: the table, the shard key and a stored column's definition cannot change",
             "spec.sharding cannot change once shards exist: every row's placement depends on it",
             "spec.storage.storageClassName cannot change once set, nor spec.storage be removed:"
                 + " the volumes were created in that class (spec.storage.size may grow)",

@@ -307,10 +307,11 @@ public record TableSchema(
 
   /**
    * Why {@code next} cannot follow this schema as an online change, or null when it can: the same
-   * table and shard key, this schema's columns unchanged and in order at its start, and every added
-   * column nullable or with a default (rows written before it read as that), never AUTO_INCREMENT.
-   * Indexes may be added and dropped; one kept under its name keeps its columns. Dropping, renaming
-   * or retyping a column is not an online change yet.
+   * table and shard key; this schema's columns that {@code next} keeps unchanged and in their order
+   * at its start (a column may be dropped: not the shard key, and no index of {@code next} may name
+   * it), then the added columns, each nullable or with a default (rows written before it read as
+   * that), never AUTO_INCREMENT. Indexes may be added and dropped; one kept under its name keeps
+   * its columns. Renaming or retyping a column is not an online change.
    */
   public String evolutionRefusal(TableSchema next) {
     if (next == null) {
@@ -322,27 +323,38 @@ public record TableSchema(
     if (!shardKey.equals(next.shardKey())) {
       return "the shard key is '" + shardKey + "' and cannot change to '" + next.shardKey() + "'";
     }
-    for (int i = 0; i < columns.size(); i++) {
-      Column was = columns.get(i);
-      Column now = i < next.columns().size() ? next.columns().get(i) : null;
-      if (now != null && now.equals(was)) {
+    int kept = 0;
+    for (Column was : columns) {
+      Column now = next.column(was.name());
+      if (now == null) {
+        // Dropped: the shard key cannot be (checked above: next names it), nor an indexed column.
+        for (Index i : next.indexes()) {
+          if (i.columns().contains(was.name())) {
+            return "column '"
+                + was.name()
+                + "' is dropped but index '"
+                + i.name()
+                + "' names it: drop the index first";
+          }
+        }
         continue;
       }
-      String what;
-      if (now == null || !now.name().equals(was.name())) {
-        what =
-            next.column(was.name()) == null
-                ? "column '" + was.name() + "' is removed"
-                : "column '" + was.name() + "' moves";
+      String what = null;
+      if (!next.columns().get(kept).name().equals(was.name())) {
+        what = "column '" + was.name() + "' moves";
       } else if (now.type() != was.type()) {
         what = "column '" + was.name() + "' changes type " + was.type() + " -> " + now.type();
-      } else {
+      } else if (!now.equals(was)) {
         what = "column '" + was.name() + "' changes its nullable, default or autoIncrement";
       }
-      return what
-          + ": the stored columns "
-          + columnNames()
-          + " stay as they are, in order; only adding columns at the end is an online change";
+      if (what != null) {
+        return what
+            + ": the stored columns "
+            + columnNames()
+            + " stay as they are, in order (a column may be dropped); only adding columns at the"
+            + " end is an online change";
+      }
+      kept++;
     }
     for (Index i : indexes) {
       Index now = next.index(i.name());
@@ -356,7 +368,7 @@ public record TableSchema(
             + ": drop it and create it under another name";
       }
     }
-    for (Column c : next.columns().subList(columns.size(), next.columns().size())) {
+    for (Column c : next.added(this)) {
       if (c.isAutoIncrement()) {
         return "added column '" + c.name() + "' cannot be AUTO_INCREMENT";
       }
@@ -375,7 +387,7 @@ public record TableSchema(
    * CURRENT_TIMESTAMP}. Values present are kept as they are.
    */
   public Map<String, Object> completeRow(Map<String, Object> row, Clock clock) {
-    if (row.size() == columns.size()) {
+    if (isComplete(row)) {
       return row;
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -384,6 +396,66 @@ public record TableSchema(
         out.put(c.name(), row.get(c.name()));
       } else if (!c.isAutoIncrement()) {
         out.put(c.name(), absent(c, clock));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether {@code row} has exactly this schema's columns (a row coerced under an earlier version
+   * may lack an added column or hold a dropped one).
+   */
+  public boolean isComplete(Map<String, Object> row) {
+    if (row.size() != columns.size()) {
+      return false;
+    }
+    for (Column c : columns) {
+      if (!row.containsKey(c.name())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code values} (some columns of a row, coerced under an earlier version of this schema) without
+   * the columns this schema no longer has (dropped since); the same map when it has none.
+   */
+  public Map<String, Object> withoutDropped(Map<String, Object> values) {
+    boolean all = true;
+    for (String name : values.keySet()) {
+      all &= column(name) != null;
+    }
+    if (all) {
+      return values;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (column(k) != null) {
+            out.put(k, v);
+          }
+        });
+    return out;
+  }
+
+  /** The columns of this schema that {@code before} lacks, in order (the added ones). */
+  public List<Column> added(TableSchema before) {
+    List<Column> out = new ArrayList<>();
+    for (Column c : columns) {
+      if (before.column(c.name()) == null) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** The columns of {@code before} that this schema lacks, in order (the dropped ones). */
+  public List<Column> dropped(TableSchema before) {
+    List<Column> out = new ArrayList<>();
+    for (Column c : before.columns()) {
+      if (column(c.name()) == null) {
+        out.add(c);
       }
     }
     return out;

@@ -35,8 +35,6 @@ class SchemaEvolutionTest {
   void everythingElseIsRefusedNamingTheColumn() {
     assertThat(V1.evolutionRefusal(v1With(new Column("q", ColumnType.Number))))
         .contains("added column 'q' needs NULL or a DEFAULT");
-    assertThat(V1.evolutionRefusal(new TableSchema("t", "id", List.of(ID))))
-        .contains("column 'name' is removed");
     assertThat(V1.evolutionRefusal(new TableSchema("t", "id", List.of(NAME, ID))))
         .contains("column 'id' moves");
     assertThat(
@@ -47,6 +45,33 @@ class SchemaEvolutionTest {
         .contains("renaming is not supported");
     assertThat(V1.evolutionRefusal(v1With(new Column("a", ColumnType.Number, true, null, true))))
         .contains("cannot be AUTO_INCREMENT");
+  }
+
+  @Test
+  void aColumnMayBeDroppedUnlessAnIndexNamesIt() {
+    Column note = new Column("note", ColumnType.String, true, null, null);
+    TableSchema three = v1With(note);
+    // Dropped, and one added at the end in the same change.
+    TableSchema dropped = new TableSchema("t", "id", List.of(ID, note));
+    assertThat(three.evolutionRefusal(dropped)).isNull();
+    assertThat(dropped.dropped(three)).containsExactly(NAME);
+    assertThat(
+            three.evolutionRefusal(
+                new TableSchema(
+                    "t",
+                    "id",
+                    List.of(ID, note, new Column("x", ColumnType.Number, true, null, null)))))
+        .isNull();
+    // The kept columns keep their order.
+    assertThat(three.evolutionRefusal(new TableSchema("t", "id", List.of(note, ID))))
+        .contains("moves");
+    TableSchema indexed = three.withIndexes(List.of(new Index("by_name", List.of("name"))));
+    assertThat(indexed.evolutionRefusal(dropped.withIndexes(indexed.indexes()))).isNotNull();
+    // A row coerced before the drop loses the column; its added ones get their defaults.
+    Map<String, Object> old = three.coerceRow(Map.of("id", 1, "name", "a", "note", "n"));
+    assertThat(dropped.isComplete(old)).isFalse();
+    assertThat(dropped.completeRow(old, Clock.systemUTC())).containsOnlyKeys("id", "note");
+    assertThat(dropped.withoutDropped(Map.of("name", "b", "note", "m"))).containsOnlyKeys("note");
   }
 
   @Test

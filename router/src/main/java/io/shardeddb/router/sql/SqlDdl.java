@@ -54,15 +54,33 @@ final class SqlDdl {
       } else if (e.getOperation() == AlterOperation.ADD && e.getIndex() != null) {
         changes.add(addIndex(indexes, e.getIndex()));
       } else if (e.getOperation() == AlterOperation.DROP
+          && e.getColumnName() != null
+          && e.getIndex() == null) {
+        String name = unquote(e.getColumnName());
+        Column gone =
+            columns.stream()
+                .filter(x -> x.name().equalsIgnoreCase(name))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new InvalidRequestException(
+                            "unknown column '" + name + "' in table " + schema.table()));
+        if (gone.name().equals(schema.shardKey())) {
+          throw new InvalidRequestException(
+              "column '" + gone.name() + "' is the shard key and cannot be dropped");
+        }
+        columns.remove(gone);
+        changes.add("dropped column " + gone.name());
+      } else if (e.getOperation() == AlterOperation.DROP
           && e.getIndex() != null
           && e.getIndex().getName() != null
           && e.getColumnName() == null) {
         changes.add(dropIndex(schema, indexes, e.getIndex().getName()));
       } else {
         throw new InvalidRequestException(
-            "ALTER TABLE supports ADD COLUMN, ADD INDEX and DROP INDEX (got "
+            "ALTER TABLE supports ADD COLUMN, DROP COLUMN, ADD INDEX and DROP INDEX (got "
                 + e.getOperation()
-                + "): dropping, renaming or changing a stored column is not an online change yet");
+                + "): renaming or changing a stored column is not an online change yet");
       }
     }
     return change(

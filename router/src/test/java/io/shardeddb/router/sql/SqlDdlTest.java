@@ -48,14 +48,29 @@ class SqlDdlTest {
   }
 
   @Test
+  void dropColumnIsAnOnlineChange() {
+    SqlPlan.ChangeSchema plan =
+        (SqlPlan.ChangeSchema) TRANSLATOR.translate("ALTER TABLE students DROP COLUMN Stud_name");
+    assertThat(plan.next().column("Stud_name")).isNull();
+    assertThat(plan.next().columns()).hasSize(SqlTranslatorTest.SCHEMA.columns().size() - 1);
+    assertThat(plan.changes()).containsExactly("dropped column Stud_name");
+  }
+
+  @Test
   void whatIsNotAnOnlineChangeIsRefusedNamingIt() {
     assertThatThrownBy(() -> TRANSLATOR.translate("ALTER TABLE students ADD c INT NOT NULL"))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("added column 'c' needs NULL or a DEFAULT");
-    assertThatThrownBy(() -> TRANSLATOR.translate("ALTER TABLE students DROP COLUMN Stud_name"))
+    assertThatThrownBy(
+            () -> TRANSLATOR.translate("ALTER TABLE students RENAME COLUMN Stud_name TO n"))
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("ADD COLUMN, ADD INDEX and DROP INDEX")
         .hasMessageContaining("not an online change yet");
+    assertThatThrownBy(() -> TRANSLATOR.translate("ALTER TABLE students DROP COLUMN Stud_id"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("is the shard key and cannot be dropped");
+    assertThatThrownBy(() -> TRANSLATOR.translate("ALTER TABLE students DROP COLUMN nope"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("unknown column 'nope'");
     assertThatThrownBy(() -> TRANSLATOR.translate("ALTER TABLE other ADD c INT"))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("table 'other' does not exist");

@@ -91,6 +91,9 @@ public final class UserTable {
    */
   public void alter(Connection c, TableSchema before, Map<String, Object> backfill)
       throws SQLException {
+    // Indexes first: an index the new schema drops may name a column it drops.
+    syncIndexes(c);
+    dropColumns(c, schema.dropped(before));
     addMissingColumns(c);
     syncIndexes(c);
     for (Column col : schema.columns()) {
@@ -108,20 +111,32 @@ public final class UserTable {
     }
   }
 
-  /** {@code ALTER TABLE … ADD COLUMN} of the schema's columns the stored table does not have. */
-  private void addMissingColumns(Connection c) throws SQLException {
-    java.util.Set<String> stored = new java.util.HashSet<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT column_name FROM information_schema.columns"
-                + " WHERE table_schema = DATABASE() AND table_name = ?")) {
-      ps.setString(1, physicalName);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          stored.add(rs.getString(1).toLowerCase(java.util.Locale.ROOT));
-        }
+  /**
+   * {@code ALTER TABLE … DROP COLUMN} of {@code dropped} those the stored table still has (a retry
+   * after a crash between the DDL, which MySQL commits on its own, and the entry finds them gone).
+   */
+  private void dropColumns(Connection c, List<Column> dropped) throws SQLException {
+    if (dropped.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> stored = storedColumns(c);
+    List<String> drops = new ArrayList<>();
+    for (Column col : dropped) {
+      if (stored.contains(col.name().toLowerCase(java.util.Locale.ROOT))) {
+        drops.add("DROP COLUMN " + quote(col.name()));
       }
     }
+    if (drops.isEmpty()) {
+      return;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE " + table + " " + String.join(", ", drops));
+    }
+  }
+
+  /** {@code ALTER TABLE … ADD COLUMN} of the schema's columns the stored table does not have. */
+  private void addMissingColumns(Connection c) throws SQLException {
+    java.util.Set<String> stored = storedColumns(c);
     List<String> adds = new ArrayList<>();
     for (Column col : schema.columns()) {
       if (!stored.contains(col.name().toLowerCase(java.util.Locale.ROOT))) {
@@ -134,6 +149,23 @@ public final class UserTable {
     try (Statement s = c.createStatement()) {
       s.execute("ALTER TABLE " + table + " " + String.join(", ", adds));
     }
+  }
+
+  /** The stored table's column names, lower case. */
+  private java.util.Set<String> storedColumns(Connection c) throws SQLException {
+    java.util.Set<String> stored = new java.util.HashSet<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT column_name FROM information_schema.columns"
+                + " WHERE table_schema = DATABASE() AND table_name = ?")) {
+      ps.setString(1, physicalName);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          stored.add(rs.getString(1).toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+    }
+    return stored;
   }
 
   /**

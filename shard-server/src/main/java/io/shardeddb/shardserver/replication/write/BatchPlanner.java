@@ -230,13 +230,27 @@ public final class BatchPlanner {
           ch.moveId(),
           ch.internal());
     }
+    if (ch.op() == Operation.Update) {
+      // Values coerced before a column was dropped: the dropped column is no longer set.
+      Map<String, Object> values = config.schema().withoutDropped(ch.rows().get(0));
+      return values == ch.rows().get(0)
+          ? ch
+          : new ClientChange(
+              ch.op(),
+              List.of(values),
+              ch.key(),
+              ch.requestId(),
+              ch.range(),
+              ch.moveId(),
+              ch.internal());
+    }
     if (ch.op() != Operation.Write) {
       return ch;
     }
     TableSchema schema = config.schema();
     boolean complete = true;
     for (Map<String, Object> r : ch.rows()) {
-      complete &= r.size() == schema.columns().size();
+      complete &= schema.isComplete(r);
     }
     if (complete) {
       return ch;

@@ -133,7 +133,7 @@ public final class LogOps {
     }
     Clock at = Clock.fixed(Instant.ofEpochMilli(commitMillis), ZoneOffset.UTC);
     Map<String, Object> backfill = new LinkedHashMap<>();
-    for (Column c : after.columns().subList(before.columns().size(), after.columns().size())) {
+    for (Column c : after.added(before)) {
       backfill.put(c.name(), TableSchema.backfillOf(c, at));
     }
     return new Effect(

@@ -342,4 +342,30 @@ class BatchPlannerTest {
             "k");
     assertThat(above.get(0).op()).isEqualTo(Operation.Noop);
   }
+
+  @Test
+  void changesCoercedBeforeAColumnWasDroppedArePlannedWithoutIt() {
+    // OWNS_0_TO_100's schema has only k: a row, update and transaction step coerced when the table
+    // also had x (dropped since) are planned without x, so storage never names it.
+    Map<String, Object> old = new java.util.LinkedHashMap<>(Map.of("k", 1L, "x", "gone"));
+    BatchPlan p =
+        plan(
+            false,
+            Map.of(),
+            Set.of(2L),
+            ClientChange.write(List.of(old), null),
+            ClientChange.update(2, Map.of("x", "gone"), null),
+            ClientChange.txn(
+                List.of(io.shardeddb.protocol.shard.TxnStep.write(Map.of("k", 3L, "x", "y"))),
+                null));
+    assertThat(p.entries().get(0).rows()).containsExactly(Map.of("k", 1L));
+    assertThat(p.entries().get(1).rows()).containsExactly(Map.of());
+    assertThat(io.shardeddb.protocol.shard.TxnStep.ofPayload(p.entries().get(2).rows()))
+        .containsExactly(io.shardeddb.protocol.shard.TxnStep.write(Map.of("k", 3L)));
+    assertThat(p.ops())
+        .containsExactly(
+            new StorageOp.Insert(List.of(Map.of("k", 1L))),
+            new StorageOp.Update(2, Map.of()),
+            new StorageOp.Insert(List.of(Map.of("k", 3L))));
+  }
 }
