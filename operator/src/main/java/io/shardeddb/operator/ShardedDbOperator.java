@@ -14,8 +14,6 @@ import io.shardeddb.operator.backup.ShardedDatabaseBackupReconciler;
 import io.shardeddb.operator.model.NetworkAccess;
 import io.shardeddb.operator.reconciler.ActingShardClient;
 import io.shardeddb.operator.reconciler.HeartbeatEventSource;
-import io.shardeddb.operator.reconciler.ShardActuator;
-import io.shardeddb.operator.reconciler.ShardCoordinator;
 import io.shardeddb.operator.reconciler.ShardPlanner;
 import io.shardeddb.operator.reconciler.ShardRemovalGuard;
 import io.shardeddb.operator.reconciler.ShardedDatabaseReconciler;
@@ -28,6 +26,8 @@ import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.status.DatabaseMetrics;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.StatusAggregator;
+import io.shardeddb.planner.pass.ShardActuator;
+import io.shardeddb.planner.pass.ShardCoordinator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -138,8 +138,7 @@ public final class ShardedDbOperator implements AutoCloseable {
             new ShardCoordinator(
                 new ShardPlanner(new RecopyPolicy()),
                 new RecopyPolicy(),
-                new ShardActuator(acting, probes),
-                events),
+                new ShardActuator(acting, probes)),
             new ShardRemovalGuard(settings.shardServerClient()),
             new Resharder(acting),
             new PodReplacementPolicy(),

@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.planner.pass.ShardActuator;
 import io.shardeddb.protocol.shard.Heartbeat;
 import java.time.Clock;
 import java.time.Duration;

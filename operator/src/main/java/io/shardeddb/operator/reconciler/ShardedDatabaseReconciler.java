@@ -58,6 +58,7 @@ import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.StatusAggregator;
 import io.shardeddb.operator.storage.VolumeResizer;
+import io.shardeddb.planner.pass.ShardCoordinator;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

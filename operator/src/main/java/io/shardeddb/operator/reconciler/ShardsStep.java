@@ -19,6 +19,7 @@ import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.operator.status.ShardOutcome;
 import io.shardeddb.operator.storage.VolumeResizePlanner;
 import io.shardeddb.operator.storage.VolumeResizer;
+import io.shardeddb.planner.pass.ShardCoordinator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -96,24 +97,27 @@ final class ShardsStep {
       ShardOutcome outcome =
           coordinator.coordinate(
               new ShardContext(
-                  sdb,
-                  shard.id(),
-                  ShardConfigModel.request(
-                      spec,
-                      previous.applied(),
-                      shardSpec,
-                      desired.layout().published().get(shard.id())),
-                  shard.replicas(),
-                  spec.writeQuorumOrDefault(),
-                  Duration.ofSeconds(spec.failoverOrDefault().primaryUnavailableSecondsOrDefault()),
-                  previous.shard(shard.id()).orElse(null),
-                  pods,
-                  observed.heartbeatsOf(pods),
-                  now,
-                  requests.promoteByShard().get(shard.id()),
-                  requests.rebuildByShard().get(shard.id()),
-                  updateRevision(sdb, context, shard.id()),
-                  desired.volumeResize().awaitingVolume(shard.id())));
+                      sdb,
+                      shard.id(),
+                      ShardConfigModel.request(
+                          spec,
+                          previous.applied(),
+                          shardSpec,
+                          desired.layout().published().get(shard.id())),
+                      shard.replicas(),
+                      spec.writeQuorumOrDefault(),
+                      Duration.ofSeconds(
+                          spec.failoverOrDefault().primaryUnavailableSecondsOrDefault()),
+                      previous.shard(shard.id()).orElse(null),
+                      pods,
+                      observed.heartbeatsOf(pods),
+                      now,
+                      requests.promoteByShard().get(shard.id()),
+                      requests.rebuildByShard().get(shard.id()),
+                      updateRevision(sdb, context, shard.id()),
+                      desired.volumeResize().awaitingVolume(shard.id()))
+                  .observation(),
+              shardEvents -> events.recordAll(sdb, shardEvents));
       outcomes.add(outcome);
       // One pod at a time: a rolling rebuild's step (which also re-creates the pod from the
       // current template) goes before a roll's.

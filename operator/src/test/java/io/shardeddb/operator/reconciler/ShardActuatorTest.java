@@ -7,6 +7,7 @@ import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.shardclient.ShardServerException;
 import io.shardeddb.operator.shardclient.TimedFence;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.planner.pass.ShardActuator;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;

@@ -18,6 +18,9 @@ import io.shardeddb.operator.shardclient.TimedFence;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.ShardOutcome;
+import io.shardeddb.planner.pass.PassRules;
+import io.shardeddb.planner.pass.ShardActuator;
+import io.shardeddb.planner.pass.ShardCoordinator;
 import io.shardeddb.protocol.shard.ChecksumResponse;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
@@ -72,7 +75,7 @@ class SwitchoverCoordinatorTest {
     fleet.write("just-before-2");
     assertThat(fleet.replica("p-1").keys()).doesNotContain("just-before-1", "just-before-2");
 
-    ShardOutcome outcome = coordinator(Duration.ofSeconds(10)).coordinate(observed);
+    ShardOutcome outcome = coordinate(Duration.ofSeconds(10), observed);
 
     assertThat(outcome.request().outcome()).isEqualTo(Outcome.Succeeded);
     assertThat(outcome.status().primary()).isEqualTo("p-1");
@@ -99,7 +102,7 @@ class SwitchoverCoordinatorTest {
     fleet.write("unseen-by-p1");
     fleet.replica("p-1").pulls = false; // cut off from the primary's log
 
-    ShardOutcome outcome = coordinator(Duration.ofMillis(500)).coordinate(observed);
+    ShardOutcome outcome = coordinate(Duration.ofMillis(500), observed);
 
     assertThat(outcome.request().outcome()).isEqualTo(Outcome.Failed);
     assertThat(outcome.status().primary()).isEqualTo("p-0");
@@ -112,13 +115,16 @@ class SwitchoverCoordinatorTest {
     assertThat(fleet.replica("p-0").keys()).contains("after-abort", "unseen-by-p1");
   }
 
-  private ShardCoordinator coordinator(Duration catchUp) {
+  /** One pass of the production coordinator, recording its events as {@code ShardsStep} does. */
+  private ShardOutcome coordinate(Duration catchUp, ShardContext observed) {
+    EventRecorder events = new EventRecorder(kube, Clock.systemUTC());
     return new ShardCoordinator(
-        new ShardPlanner(new RecopyPolicy()),
-        new RecopyPolicy(),
-        new ShardActuator(fleet, pool),
-        new EventRecorder(kube, Clock.systemUTC()),
-        catchUp);
+            new ShardPlanner(new RecopyPolicy()),
+            new RecopyPolicy(),
+            new ShardActuator(fleet, pool),
+            catchUp,
+            new PassRules())
+        .coordinate(observed.observation(), e -> events.recordAll(observed.sdb(), e));
   }
 
   /** What a reconcile pass observes now, with a pending switch-over to {@code target}. */

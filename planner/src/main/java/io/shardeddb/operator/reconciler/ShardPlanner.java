@@ -36,8 +36,13 @@ import java.util.Optional;
  * is apart: the election in {@link ShardElection}, the steady upkeep in {@link ShardRepair}, who
  * votes in {@link VotingSet}, the role requests in {@link RoleRequests}, user requests in {@link
  * ShardRequests}.
+ *
+ * <p>Not final only for the simulator ({@code SimOperator}): it overrides {@link #plan} and {@link
+ * #elect} to inject a scripted fault between a decision and the calls that follow it, and for the
+ * mutations of {@code BrokenRulesAreCaughtTest} that change what an election sees. Nothing else
+ * overrides it.
  */
-public final class ShardPlanner {
+public class ShardPlanner {
 
   private final ShardRepair repair;
   private final ShardRequests requests = new ShardRequests();

@@ -1,10 +1,13 @@
-package io.shardeddb.operator.reconciler;
+package io.shardeddb.planner.pass;
 
+import io.shardeddb.operator.reconciler.ActionResult;
+import io.shardeddb.operator.reconciler.ShardAction;
 import io.shardeddb.operator.reconciler.ShardAction.AssignRole;
 import io.shardeddb.operator.reconciler.ShardAction.Configure;
 import io.shardeddb.operator.reconciler.ShardAction.Fence;
 import io.shardeddb.operator.reconciler.ShardAction.Resync;
 import io.shardeddb.operator.reconciler.ShardAction.Verify;
+import io.shardeddb.operator.reconciler.ShardObservation;
 import io.shardeddb.operator.recopy.CopyCheck;
 import io.shardeddb.operator.shardclient.ShardServerClient;
 import io.shardeddb.operator.shardclient.ShardServerException;
@@ -22,7 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -37,20 +39,22 @@ public final class ShardActuator {
 
   private static final Logger LOG = LoggerFactory.getLogger(ShardActuator.class);
 
-  /** A bound on waiting for parallel calls, above the client's own request deadline. */
-  private static final Duration PARALLEL_BOUND = Duration.ofSeconds(10);
-
   /** How many long-polls {@link #awaitHeartbeat} makes at most. */
-  static final int LONG_POLLS = 3;
+  public static final int LONG_POLLS = 3;
 
   /** Checksum comparisons per finished copy and pass, until the two are at the same LSN. */
-  static final int VERIFY_ATTEMPTS = 3;
+  public static final int VERIFY_ATTEMPTS = 3;
 
   private final ShardServerClient client;
-  private final ExecutorService calls;
+  private final Calls calls;
 
-  /** An actuator calling through {@code client}, in parallel on {@code calls}. */
-  public ShardActuator(ShardServerClient client, ExecutorService calls) {
+  /** An actuator calling through {@code client}, in parallel on {@code pool}, in real time. */
+  public ShardActuator(ShardServerClient client, ExecutorService pool) {
+    this(client, Calls.onThreads(pool));
+  }
+
+  /** An actuator calling through {@code client}, its calls run and timed by {@code calls}. */
+  public ShardActuator(ShardServerClient client, Calls calls) {
     this.client = client;
     this.calls = calls;
   }
@@ -168,10 +172,10 @@ public final class ShardActuator {
    */
   public Heartbeat awaitHeartbeat(
       String url, long appliedLsn, Predicate<Heartbeat> done, Duration bound) {
-    long deadline = System.nanoTime() + bound.toNanos();
+    long deadline = calls.nanoTime() + bound.toNanos();
     Heartbeat last = null;
     for (int poll = 0; poll < LONG_POLLS; poll++) {
-      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+      Duration left = Duration.ofNanos(Math.max(0, deadline - calls.nanoTime()));
       try {
         last = client.heartbeat(url, appliedLsn, left).heartbeat();
         if (done.test(last) || last.appliedLsn() >= appliedLsn) {
@@ -181,7 +185,7 @@ public final class ShardActuator {
       } catch (ShardServerException e) {
         LOG.debug("no heartbeat from {}: {}", url, e.getMessage());
       }
-      if (System.nanoTime() >= deadline) {
+      if (calls.nanoTime() >= deadline) {
         return last;
       }
     }
@@ -217,10 +221,7 @@ public final class ShardActuator {
       List<T> items, Function<T, R> call, Function<T, String> key) {
     Map<String, CompletableFuture<R>> futures = new LinkedHashMap<>();
     for (T item : items) {
-      futures.put(
-          key.apply(item),
-          CompletableFuture.supplyAsync(() -> call.apply(item), calls)
-              .orTimeout(PARALLEL_BOUND.toMillis(), TimeUnit.MILLISECONDS));
+      futures.put(key.apply(item), calls.start(() -> call.apply(item)));
     }
     return futures;
   }
@@ -231,7 +232,7 @@ public final class ShardActuator {
    * not pass that replica's heartbeat or log position off as the pod's. A reply without a name
    * (older shard-servers) is taken as the pod's.
    */
-  static boolean answeredAs(String pod, String answeredName) {
+  public static boolean answeredAs(String pod, String answeredName) {
     if (answeredName == null || answeredName.equals(pod)) {
       return true;
     }
@@ -243,9 +244,9 @@ public final class ShardActuator {
     return false;
   }
 
-  private static <R> Optional<R> join(String pod, CompletableFuture<R> f) {
+  private <R> Optional<R> join(String pod, CompletableFuture<R> f) {
     try {
-      return Optional.of(f.join());
+      return Optional.of(calls.join(f));
     } catch (RuntimeException e) {
       LOG.debug("no answer from {}: {}", pod, e.getMessage());
       return Optional.empty();
