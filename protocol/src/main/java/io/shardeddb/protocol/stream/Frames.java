@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -55,8 +56,25 @@ public final class Frames {
   /** A refusal as read (after its type and id). */
   public record Refusal(int status, long epoch, String message) {}
 
-  /** Adds the length framing (both directions) to a stream connection's pipeline. */
+  /**
+   * Whether a stream connection's flushes are consolidated ({@code
+   * -Dshardeddb.stream.consolidate-flushes}, default true; false only for an A/B in the bench):
+   * answers and frames written by one event-loop task, or while a read loop runs, leave in one
+   * flush — one TLS record and one system call — instead of one each (the performance review's
+   * per-frame flushes, issue 48).
+   */
+  static final boolean CONSOLIDATE_FLUSHES =
+      Boolean.parseBoolean(System.getProperty("shardeddb.stream.consolidate-flushes", "true"));
+
+  /**
+   * Adds flush consolidation (Netty's {@link FlushConsolidationHandler}: a flush inside a read loop
+   * waits for its end, any other runs after the current event-loop task, at most 256 held) and the
+   * length framing (both directions) to a stream connection's pipeline, after its TLS handler.
+   */
   public static ChannelPipeline addFraming(ChannelPipeline pipeline) {
+    if (CONSOLIDATE_FLUSHES) {
+      pipeline.addLast(new FlushConsolidationHandler(256, true));
+    }
     return pipeline
         .addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4))
         .addLast(new LengthFieldPrepender(4));

@@ -71,4 +71,39 @@ class FramesTest {
     ByteBuf refusal = Frames.writeRefusal(Unpooled.buffer(), 5, 409, null, 8).skipBytes(9);
     assertThat(Frames.readRefusal(refusal)).isEqualTo(new Frames.Refusal(409, 8, null));
   }
+
+  @Test
+  void framesWrittenInOneReadLoopLeaveInOneFlush() {
+    int[] flushes = {0};
+    io.netty.channel.embedded.EmbeddedChannel ch =
+        new io.netty.channel.embedded.EmbeddedChannel(
+            new io.netty.channel.ChannelOutboundHandlerAdapter() {
+              @Override
+              public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+                flushes[0]++;
+                ctx.flush();
+              }
+            });
+    Frames.addFraming(ch.pipeline())
+        .addLast(
+            new io.netty.channel.ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                ((ByteBuf) msg).release();
+                // Three answers to one call, each written and flushed on its own.
+                for (int i = 0; i < 3; i++) {
+                  ctx.writeAndFlush(Frames.signal(ctx.alloc(), Frames.WELCOME, i));
+                }
+              }
+            });
+    ByteBuf in = Unpooled.buffer().writeInt(9);
+    in.writeBytes(Frames.signal(ALLOC, Frames.WELCOME, 7));
+    ch.writeInbound(in);
+    // The read loop's end flushes once: one TLS record, one system call for all three.
+    assertThat(flushes[0]).isEqualTo(1);
+    // Each frame is its length prefix and its body: 3 x (4 + 9) bytes.
+    assertThat(ch.outboundMessages().stream().mapToInt(m -> ((ByteBuf) m).readableBytes()).sum())
+        .isEqualTo(3 * 13);
+    ch.finishAndReleaseAll();
+  }
 }
