@@ -13,6 +13,7 @@ import io.shardeddb.cli.command.RebuildCommand;
 import io.shardeddb.cli.command.ReportCommand;
 import io.shardeddb.cli.command.RestoreCommand;
 import io.shardeddb.cli.command.RestorePointCommand;
+import io.shardeddb.cli.command.SqlCommand;
 import io.shardeddb.cli.command.StatusCommand;
 import io.shardeddb.cli.command.UpdateCommand;
 import picocli.CommandLine;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
       FindCommand.class,
       UpdateCommand.class,
       DeleteCommand.class,
+      SqlCommand.class,
       PromoteCommand.class,
       RebuildCommand.class,
       BackupCommand.class,
