@@ -3,6 +3,7 @@ package io.shardeddb.cli;
 import io.shardeddb.cli.command.BackupCommand;
 import io.shardeddb.cli.command.ClusterErrors;
 import io.shardeddb.cli.command.DeleteCommand;
+import io.shardeddb.cli.command.DestroyCommand;
 import io.shardeddb.cli.command.FindCommand;
 import io.shardeddb.cli.command.HumanDuration;
 import io.shardeddb.cli.command.InsertCommand;
@@ -11,8 +12,10 @@ import io.shardeddb.cli.command.LogsCommand;
 import io.shardeddb.cli.command.PromoteCommand;
 import io.shardeddb.cli.command.RebuildCommand;
 import io.shardeddb.cli.command.ReportCommand;
+import io.shardeddb.cli.command.RestartCommand;
 import io.shardeddb.cli.command.RestoreCommand;
 import io.shardeddb.cli.command.RestorePointCommand;
+import io.shardeddb.cli.command.SqlCommand;
 import io.shardeddb.cli.command.StatusCommand;
 import io.shardeddb.cli.command.UpdateCommand;
 import picocli.CommandLine;
@@ -38,8 +41,11 @@ import picocli.CommandLine.Command;
       FindCommand.class,
       UpdateCommand.class,
       DeleteCommand.class,
+      SqlCommand.class,
       PromoteCommand.class,
       RebuildCommand.class,
+      RestartCommand.class,
+      DestroyCommand.class,
       BackupCommand.class,
       RestorePointCommand.class,
       RestoreCommand.class

@@ -106,53 +106,78 @@ public final class PromoteCommand implements Callable<Integer> {
               + ")");
     }
     String previous = status.get().primary();
-    String value = shard + "=" + pod;
-    String annotation = RequestSupport.annotation(RequestStatus.Type.Promote);
-    RequestStatus before = RequestSupport.lastOutcome(db, RequestStatus.Type.Promote).orElse(null);
-    if (!pod.equals(previous)) {
-      RequestSupport.request(resource, annotation, value);
+    SwitchedOver done = switchOver(resource, db, database, shard, pod, timeout);
+    if (done.failure() != null) {
+      return done.failure();
     }
-    var outcome =
-        pod.equals(previous)
-            ? Optional.<Map.Entry<RequestStatus, ShardedDatabase>>of(
-                Map.entry(
-                    new RequestStatus(
-                        RequestStatus.Type.Promote,
-                        value,
-                        RequestStatus.Outcome.Succeeded,
-                        pod + " is already the primary of shard " + shard,
-                        null),
-                    db))
-            : RequestSupport.await(
-                resource,
-                RequestStatus.Type.Promote,
-                value,
-                before,
-                timeout,
-                d -> d.getStatus().shard(shard).map(s -> pod.equals(s.primary())).orElse(false));
-    if (outcome.isEmpty()) {
-      RequestSupport.withdraw(resource, annotation, value);
-      return new RequestSupport.Failure(
-          RequestSupport.TIMED_OUT,
-          "timed out after "
-              + HumanDuration.format(timeout)
-              + " waiting for the operator to switch shard "
-              + shard
-              + " over to "
-              + pod
-              + "; the request was withdrawn (kubectl sdb status "
-              + database
-              + " shows the shard)");
-    }
-    RequestStatus result = outcome.get().getKey();
-    RequestSupport.Failure refused = RequestSupport.refusal("promote", result);
-    if (refused != null) {
-      return refused;
-    }
-    ShardStatus now = outcome.get().getValue().getStatus().shard(shard).orElseThrow();
+    RequestStatus result = done.result();
+    ShardStatus now = done.db().getStatus().shard(shard).orElseThrow();
     print(out, now, previous, result);
     return null;
   }
+
+  /**
+   * The operator's switch-over of {@code shard} to {@code pod}, or its failure: done at once when
+   * {@code pod} already is the primary; else the request annotation, then the outcome awaited
+   * (bounded by {@code timeout}; the request withdrawn when none came). {@code restart} switches
+   * over this way too.
+   */
+  static SwitchedOver switchOver(
+      Resource<ShardedDatabase> resource,
+      ShardedDatabase db,
+      String database,
+      String shard,
+      String pod,
+      Duration timeout)
+      throws InterruptedException {
+    String previous = db.getStatus().shard(shard).map(ShardStatus::primary).orElse(null);
+    String value = shard + "=" + pod;
+    if (pod.equals(previous)) {
+      return new SwitchedOver(
+          new RequestStatus(
+              RequestStatus.Type.Promote,
+              value,
+              RequestStatus.Outcome.Succeeded,
+              pod + " is already the primary of shard " + shard,
+              null),
+          db,
+          null);
+    }
+    String annotation = RequestSupport.annotation(RequestStatus.Type.Promote);
+    RequestStatus before = RequestSupport.lastOutcome(db, RequestStatus.Type.Promote).orElse(null);
+    RequestSupport.request(resource, annotation, value);
+    var outcome =
+        RequestSupport.await(
+            resource,
+            RequestStatus.Type.Promote,
+            value,
+            before,
+            timeout,
+            d -> d.getStatus().shard(shard).map(s -> pod.equals(s.primary())).orElse(false));
+    if (outcome.isEmpty()) {
+      RequestSupport.withdraw(resource, annotation, value);
+      return new SwitchedOver(
+          null,
+          null,
+          new RequestSupport.Failure(
+              RequestSupport.TIMED_OUT,
+              "timed out after "
+                  + HumanDuration.format(timeout)
+                  + " waiting for the operator to switch shard "
+                  + shard
+                  + " over to "
+                  + pod
+                  + "; the request was withdrawn (kubectl sdb status "
+                  + database
+                  + " shows the shard)"));
+    }
+    RequestStatus result = outcome.get().getKey();
+    RequestSupport.Failure refused = RequestSupport.refusal("promote", result);
+    return new SwitchedOver(result, outcome.get().getValue(), refused);
+  }
+
+  /** A switch-over's outcome and the resource then, or its failure (then the others are null). */
+  record SwitchedOver(RequestStatus result, ShardedDatabase db, RequestSupport.Failure failure) {}
 
   private void print(PrintWriter out, ShardStatus now, String previous, RequestStatus result) {
     if (output != DataOptions.Output.table) {

@@ -159,6 +159,20 @@ public final class RouterClient {
     return send("DELETE", "del", Map.of(shardKey, key), WriteResponse.class);
   }
 
+  /**
+   * Runs one SQL statement ({@code POST /query}, docs/sql.md) with the request's other {@code
+   * fields} ({@code consistency}, {@code session}, {@code maxStalenessMs}; none: empty). The reply
+   * as the router sent it ({@code success}, {@code message}, {@code data}, ...): its fields grow
+   * with the router, so a client that prints it keeps what it does not know.
+   */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> query(String sql, Map<String, Object> fields) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("query", sql);
+    body.putAll(fields);
+    return send("POST", "query", body, LinkedHashMap.class);
+  }
+
   private <T> T send(String method, String path, Object body, Class<T> type) {
     return calls.send(calls.request(method, base, path, body), type);
   }
