@@ -205,7 +205,7 @@ class SqlTranslatorTest {
         Arguments.of("DROP TABLE students", "DROP TABLE statements are not supported"),
         Arguments.of(
             "ALTER TABLE students RENAME TO x",
-            "ALTER TABLE supports ADD COLUMN, ADD INDEX and DROP INDEX"),
+            "ALTER TABLE supports ADD COLUMN, DROP COLUMN, ADD INDEX and DROP INDEX"),
         Arguments.of("TRUNCATE TABLE students", "TRUNCATE statements are not supported"),
         Arguments.of("COMMIT", "transactions (BEGIN ... COMMIT) run over the MySQL port"),
         Arguments.of("ROLLBACK", "transactions (BEGIN ... COMMIT) run over the MySQL port"),
