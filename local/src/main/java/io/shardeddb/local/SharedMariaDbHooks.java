@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +24,29 @@ final class SharedMariaDbHooks implements PodHooks {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
 
   private final EmbeddedMariaDb mariadb;
+  private final PodMariaDbs ownServers;
   private final LocalKubernetes kube;
 
-  SharedMariaDbHooks(EmbeddedMariaDb mariadb, LocalKubernetes kube) {
+  SharedMariaDbHooks(EmbeddedMariaDb mariadb, PodMariaDbs ownServers, LocalKubernetes kube) {
     this.mariadb = mariadb;
+    this.ownServers = ownServers;
     this.kube = kube;
+  }
+
+  /**
+   * The server a shard-server pod stores into: its own when its database asks for one ({@link
+   * PodMariaDbs#ANNOTATION}) or it had one before, else the shared one.
+   */
+  private EmbeddedMariaDb serverOf(Pod pod) {
+    String name = pod.getMetadata().getName();
+    Optional<EmbeddedMariaDb> own = ownServers.existing(name);
+    if (own.isPresent()) {
+      return own.get();
+    }
+    ShardedDatabase db = databaseOf(pod);
+    return db != null && PodMariaDbs.perPod(db.getMetadata().getAnnotations())
+        ? ownServers.of(name)
+        : mariadb;
   }
 
   /** The MySQL database name that holds a pod's data. */
@@ -76,17 +95,20 @@ final class SharedMariaDbHooks implements PodHooks {
 
   private Map<String, String> componentOverrides(Pod pod, String component) {
     return switch (component) {
-      case "shard-server" ->
-          Map.of(
-              "SHARDEDDB_JDBC_URL", mariadb.jdbcUrl(),
-              "SHARDEDDB_JDBC_USER", mariadb.user(),
-              "SHARDEDDB_JDBC_PASSWORD", mariadb.password(),
-              // The pod's MySQL Secret is not the shared server's: no file, no rotation here.
-              "SHARDEDDB_JDBC_CREDENTIALS_DIR", "",
-              "SHARDEDDB_DATABASE", databaseOf(pod.getMetadata().getName()));
+      case "shard-server" -> shardServerOverrides(pod, serverOf(pod));
       case "router" -> Map.of("KUBECONFIG", kube.kubeconfig().toString());
       default -> Map.of();
     };
+  }
+
+  private static Map<String, String> shardServerOverrides(Pod pod, EmbeddedMariaDb server) {
+    return Map.of(
+        "SHARDEDDB_JDBC_URL", server.jdbcUrl(),
+        "SHARDEDDB_JDBC_USER", server.user(),
+        "SHARDEDDB_JDBC_PASSWORD", server.password(),
+        // The pod's MySQL Secret is not the shared server's: no file, no rotation here.
+        "SHARDEDDB_JDBC_CREDENTIALS_DIR", "",
+        "SHARDEDDB_DATABASE", databaseOf(pod.getMetadata().getName()));
   }
 
   /**
@@ -110,7 +132,7 @@ final class SharedMariaDbHooks implements PodHooks {
       return;
     }
     try {
-      mariadb.setGlobalVariables(parameters);
+      serverOf(pod).setGlobalVariables(parameters);
       LOG.info("pod {}: MySQL parameters {} set", pod.getMetadata().getName(), parameters);
     } catch (RuntimeException e) {
       LOG.warn(
@@ -124,8 +146,9 @@ final class SharedMariaDbHooks implements PodHooks {
   @Override
   public void wipeVolume(Pod pod) {
     String db = databaseOf(pod.getMetadata().getName());
+    EmbeddedMariaDb server = serverOf(pod);
     try (Connection c =
-            DriverManager.getConnection(mariadb.jdbcUrl(), mariadb.user(), mariadb.password());
+            DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
         Statement st = c.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS `" + db + "`");
     } catch (SQLException e) {

@@ -41,6 +41,16 @@ public final class EmbeddedMariaDb implements AutoCloseable {
    * binaries are unpacked next to the data directory so that several servers never share one.
    */
   public static EmbeddedMariaDb start(Path dataDir, int port) {
+    Path data = dataDir.toAbsolutePath();
+    return start(data, data.resolveSibling(data.getFileName() + ".base"), port);
+  }
+
+  /**
+   * Starts MariaDB with its data in {@code dataDir}, its binaries in {@code baseDir} (unpacked
+   * there when missing; a server started before may have unpacked them: servers started one after
+   * another can share them), on {@code port} (0 picks a free port).
+   */
+  public static EmbeddedMariaDb start(Path dataDir, Path baseDir, int port) {
     try {
       Path data = dataDir.toAbsolutePath();
       Files.createDirectories(data.getParent());
@@ -48,7 +58,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
       DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
       config.setPort(chosen);
       config.setDataDir(data.toFile());
-      config.setBaseDir(data.resolveSibling(data.getFileName() + ".base").toFile());
+      config.setBaseDir(baseDir.toAbsolutePath().toFile());
       config.setTmpDir(data.resolveSibling(data.getFileName() + ".tmp").toString());
       config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
       serverArgs("root".equals(System.getProperty("user.name"))).forEach(config::addArg);
@@ -168,6 +178,45 @@ public final class EmbeddedMariaDb implements AutoCloseable {
   /** The administrative user's password (empty). */
   public String password() {
     return "";
+  }
+
+  /**
+   * Kills the server process with SIGKILL, as a crash (or the OOM killer) would: no shutdown, open
+   * transactions rolled back by InnoDB's recovery at the next start, committed ones kept. Returns
+   * once the process is gone. {@link #startAgain} brings it back on the same port and data.
+   */
+  public void kill() {
+    ProcessHandle server =
+        ProcessHandle.current()
+            .descendants()
+            .filter(
+                h ->
+                    h.info()
+                        .commandLine()
+                        .map(c -> c.contains("mariadbd") && c.contains("--port=" + port))
+                        .orElse(false))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException("no mariadbd process on port " + port + " to kill"));
+    server.destroyForcibly();
+    try {
+      server.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("mariadbd on port " + port + " did not end after SIGKILL", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing mariadbd on port " + port, e);
+    }
+  }
+
+  /** Starts the server again after {@link #kill} (crash recovery runs), on the same port. */
+  public void startAgain() {
+    try {
+      db.start();
+    } catch (ManagedProcessException e) {
+      throw new IllegalStateException("cannot start embedded MariaDB again on port " + port, e);
+    }
   }
 
   @Override
