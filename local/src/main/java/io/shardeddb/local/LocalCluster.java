@@ -259,6 +259,7 @@ public final class LocalCluster implements AutoCloseable {
     EmbeddedMariaDb server =
         ownServers
             .existing(pod)
+            .map(PodMariaDbs.Server::await)
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(

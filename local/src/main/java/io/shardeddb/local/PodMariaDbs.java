@@ -1,9 +1,12 @@
 package io.shardeddb.local;
 
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +16,12 @@ import org.slf4j.LoggerFactory;
  * #ANNOTATION}), as a real pod's mysql container: the fault matrix kills and restarts one pod's
  * server under its live shard-server ({@link LocalCluster#restartMysql}). Each server keeps its
  * data under {@code <dataDir>/<pod>} for the cluster's life (the pod's "volume" survives the pod's
- * restarts) and runs the binaries the shared server unpacked. Other databases' pods use the shared
- * server.
+ * restarts) and runs the binaries the shared server unpacked.
+ *
+ * <p>A server starts in the background on a port chosen first, as a pod's mysql container starts
+ * beside its shard-server: the shard-server gets the address at once and waits for it to accept
+ * connections (ConnectionPool's start-up wait), and the pod runner is not held for the 5–30 s a
+ * MariaDB start takes on a loaded machine.
  */
 final class PodMariaDbs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PodMariaDbs.class);
@@ -27,9 +34,21 @@ final class PodMariaDbs implements AutoCloseable {
 
   public static final String PER_POD = "per-pod";
 
+  /** A pod's server: its port, known at once, and the server once started. */
+  record Server(int port, CompletableFuture<EmbeddedMariaDb> started) {
+    String jdbcUrl() {
+      return EmbeddedMariaDb.jdbcUrl(port);
+    }
+
+    /** The running server, waiting for its start. */
+    EmbeddedMariaDb await() {
+      return started.join();
+    }
+  }
+
   private final Path dataDir;
   private final Path baseDir;
-  private final Map<String, EmbeddedMariaDb> byPod = new ConcurrentHashMap<>();
+  private final Map<String, Server> byPod = new ConcurrentHashMap<>();
 
   PodMariaDbs(Path dataDir, Path baseDir) {
     this.dataDir = dataDir;
@@ -41,33 +60,54 @@ final class PodMariaDbs implements AutoCloseable {
     return annotations != null && PER_POD.equals(annotations.get(ANNOTATION));
   }
 
-  /** The pod's server, started (with its data kept from earlier) on first use. */
-  EmbeddedMariaDb of(String pod) {
-    return byPod.computeIfAbsent(
-        pod,
-        p -> {
-          long started = System.nanoTime();
-          EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir.resolve(p), baseDir, 0);
-          LOG.info(
-              "pod {}: its own MariaDB on port {} (started in {} ms)",
-              p,
-              db.port(),
-              (System.nanoTime() - started) / 1_000_000);
-          return db;
+  /** The pod's server, its start begun (with its data kept from earlier) on first use. */
+  Server of(String pod) {
+    return byPod.computeIfAbsent(pod, this::begin);
+  }
+
+  private Server begin(String pod) {
+    int port;
+    try {
+      port = EmbeddedMariaDb.freeLoopbackPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port for pod " + pod + "'s MariaDB", e);
+    }
+    long begun = System.nanoTime();
+    CompletableFuture<EmbeddedMariaDb> started =
+        CompletableFuture.supplyAsync(
+            () -> {
+              EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir.resolve(pod), baseDir, port);
+              LOG.info(
+                  "pod {}: its own MariaDB on port {} (started in {} ms)",
+                  pod,
+                  port,
+                  (System.nanoTime() - begun) / 1_000_000);
+              return db;
+            },
+            runnable -> {
+              Thread t = new Thread(runnable, "mariadb-start-" + pod);
+              t.setDaemon(true);
+              t.start();
+            });
+    started.exceptionally(
+        e -> {
+          LOG.error("pod {}: its MariaDB did not start: {}", pod, e.toString());
+          return null;
         });
+    return new Server(port, started);
   }
 
   /** The pod's server if it has one. */
-  Optional<EmbeddedMariaDb> existing(String pod) {
+  Optional<Server> existing(String pod) {
     return Optional.ofNullable(byPod.get(pod));
   }
 
   @Override
   public void close() {
     byPod.forEach(
-        (pod, db) -> {
+        (pod, server) -> {
           try {
-            db.close();
+            server.await().close();
           } catch (RuntimeException e) {
             LOG.warn("stopping pod {}'s MariaDB: {}", pod, e.toString());
           }

@@ -34,19 +34,24 @@ final class SharedMariaDbHooks implements PodHooks {
   }
 
   /**
-   * The server a shard-server pod stores into: its own when its database asks for one ({@link
-   * PodMariaDbs#ANNOTATION}) or it had one before, else the shared one.
+   * The pod's own server when its database asks for one ({@link PodMariaDbs#ANNOTATION}) or it had
+   * one before; empty: the shared one.
    */
-  private EmbeddedMariaDb serverOf(Pod pod) {
+  private Optional<PodMariaDbs.Server> ownServerOf(Pod pod) {
     String name = pod.getMetadata().getName();
-    Optional<EmbeddedMariaDb> own = ownServers.existing(name);
+    Optional<PodMariaDbs.Server> own = ownServers.existing(name);
     if (own.isPresent()) {
-      return own.get();
+      return own;
     }
     ShardedDatabase db = databaseOf(pod);
     return db != null && PodMariaDbs.perPod(db.getMetadata().getAnnotations())
-        ? ownServers.of(name)
-        : mariadb;
+        ? Optional.of(ownServers.of(name))
+        : Optional.empty();
+  }
+
+  /** The running server a pod stores into (waiting for its own server's start). */
+  private EmbeddedMariaDb serverOf(Pod pod) {
+    return ownServerOf(pod).map(PodMariaDbs.Server::await).orElse(mariadb);
   }
 
   /** The MySQL database name that holds a pod's data. */
@@ -95,15 +100,21 @@ final class SharedMariaDbHooks implements PodHooks {
 
   private Map<String, String> componentOverrides(Pod pod, String component) {
     return switch (component) {
-      case "shard-server" -> shardServerOverrides(pod, serverOf(pod));
+      case "shard-server" ->
+          shardServerOverrides(
+              pod,
+              ownServerOf(pod).map(PodMariaDbs.Server::jdbcUrl).orElse(mariadb.jdbcUrl()),
+              mariadb);
       case "router" -> Map.of("KUBECONFIG", kube.kubeconfig().toString());
       default -> Map.of();
     };
   }
 
-  private static Map<String, String> shardServerOverrides(Pod pod, EmbeddedMariaDb server) {
+  /** Every server local mode starts has the shared one's user and password. */
+  private static Map<String, String> shardServerOverrides(
+      Pod pod, String jdbcUrl, EmbeddedMariaDb server) {
     return Map.of(
-        "SHARDEDDB_JDBC_URL", server.jdbcUrl(),
+        "SHARDEDDB_JDBC_URL", jdbcUrl,
         "SHARDEDDB_JDBC_USER", server.user(),
         "SHARDEDDB_JDBC_PASSWORD", server.password(),
         // The pod's MySQL Secret is not the shared server's: no file, no rotation here.
@@ -131,8 +142,19 @@ final class SharedMariaDbHooks implements PodHooks {
     if (parameters.isEmpty()) {
       return;
     }
+    Optional<PodMariaDbs.Server> own = ownServerOf(pod);
+    if (own.isPresent()) {
+      // Set once its own server runs (it starts beside the shard-server, as a mysql container).
+      own.get().started().thenAccept(server -> setParameters(pod, server, parameters));
+      return;
+    }
+    setParameters(pod, mariadb, parameters);
+  }
+
+  private static void setParameters(
+      Pod pod, EmbeddedMariaDb server, Map<String, String> parameters) {
     try {
-      serverOf(pod).setGlobalVariables(parameters);
+      server.setGlobalVariables(parameters);
       LOG.info("pod {}: MySQL parameters {} set", pod.getMetadata().getName(), parameters);
     } catch (RuntimeException e) {
       LOG.warn(

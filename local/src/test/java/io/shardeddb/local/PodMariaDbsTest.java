@@ -24,8 +24,11 @@ class PodMariaDbsTest {
   void aKilledServerComesBackWithWhatWasCommittedAndWithoutWhatWasNot(@TempDir Path dir)
       throws Exception {
     try (PodMariaDbs servers = new PodMariaDbs(dir.resolve("pods"), dir.resolve("base"))) {
-      EmbeddedMariaDb db = servers.of("db-sh1-0");
-      assertThat(servers.of("db-sh1-0")).isSameAs(db);
+      PodMariaDbs.Server server = servers.of("db-sh1-0");
+      assertThat(server.jdbcUrl()).endsWith(":" + server.port() + "/");
+      EmbeddedMariaDb db = server.await();
+      assertThat(servers.of("db-sh1-0")).isSameAs(server);
+      assertThat(db.jdbcUrl()).isEqualTo(server.jdbcUrl());
       assertThat(servers.existing("db-sh1-1")).isEmpty();
       try (Connection c = connect(db);
           Statement s = c.createStatement()) {

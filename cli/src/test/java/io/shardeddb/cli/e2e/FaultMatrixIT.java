@@ -83,6 +83,40 @@ class FaultMatrixIT {
    */
   private static final Duration AFTER_RESTART_BOUND = HUNG_BOUND;
 
+  /**
+   * Issue 47's goal: a paused, isolated or killed primary replaced and writes back within 5 s with
+   * default settings (measured 2.5–3.4 s at load 4–11 on 2 cores, 4.3 s at load 14–27:
+   * docs/safety.md). Asserted for those rows (and the paused secondary) when the machine's load
+   * leaves room for it ({@link #GOAL_LOAD_PER_CORE}); above it, the loaded bounds {@link
+   * #HUNG_BOUND} and {@link #ISOLATED_BOUND}. The row says which, with the load.
+   */
+  private static final Duration GOAL = Duration.ofSeconds(5);
+
+  /**
+   * The one-minute load average per core up to which {@link #GOAL} is asserted: 3 (load 6 on a
+   * 2-core CI runner), where the measured outages left 1.6 s of the 5 s.
+   */
+  private static final double GOAL_LOAD_PER_CORE = 3.0;
+
+  /** The bound column's note for the next row ({@link #goalUnlessLoaded}); "" for fixed bounds. */
+  private String boundNote = "";
+
+  /**
+   * {@link #GOAL} when the one-minute load average per core is at most {@link #GOAL_LOAD_PER_CORE}
+   * now (at the fault's end: the average covers the fault), else {@code loaded}; the row's bound
+   * column says which and the load.
+   */
+  private Duration goalUnlessLoaded(Duration loaded) {
+    double perCore =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+            / Runtime.getRuntime().availableProcessors();
+    boolean goal = perCore >= 0 && perCore <= GOAL_LOAD_PER_CORE;
+    boundNote =
+        String.format(
+            " (%s; load %.1f per core)", goal ? "the 5 s goal" : "loaded machine", perCore);
+    return goal ? GOAL : loaded;
+  }
+
   /** The issue's promise for the system's part of every row's outage (issue 24, "Done when"). */
   private static final Duration PROMISE = Duration.ofSeconds(10);
 
@@ -168,7 +202,12 @@ class FaultMatrixIT {
     sdb("local", "pause", primary, "--for", "20");
     waitFor(Duration.ofSeconds(20));
     await().atMost(Duration.ofMinutes(1)).until(() -> !isPausedAnnotated(primary));
-    finish(run, "primary paused 20 s, then resumed", faultAt, System.nanoTime(), HUNG_BOUND);
+    finish(
+        run,
+        "primary paused 20 s, then resumed",
+        faultAt,
+        System.nanoTime(),
+        goalUnlessLoaded(HUNG_BOUND));
   }
 
   @Test
@@ -193,7 +232,12 @@ class FaultMatrixIT {
     sdb("local", "pause", secondary, "--for", "20");
     waitFor(Duration.ofSeconds(20));
     await().atMost(Duration.ofMinutes(1)).until(() -> !isPausedAnnotated(secondary));
-    finish(run, "secondary paused 20 s, then resumed", faultAt, System.nanoTime(), HUNG_BOUND);
+    finish(
+        run,
+        "secondary paused 20 s, then resumed",
+        faultAt,
+        System.nanoTime(),
+        goalUnlessLoaded(HUNG_BOUND));
   }
 
   @Test
@@ -342,7 +386,7 @@ class FaultMatrixIT {
         "primary cut off from both secondaries 20 s",
         faultAt,
         System.nanoTime(),
-        ISOLATED_BOUND);
+        goalUnlessLoaded(ISOLATED_BOUND));
     assertThat(db.primary(SHARD)).as("a secondary took over").isNotEqualTo(primary);
   }
 
@@ -420,7 +464,12 @@ class FaultMatrixIT {
     long faultAt = System.nanoTime();
     sdb("local", "kill", primary);
     waitFor(Duration.ofSeconds(10));
-    finish(run, "primary killed (its process restarts)", faultAt, System.nanoTime(), HUNG_BOUND);
+    finish(
+        run,
+        "primary killed (its process restarts)",
+        faultAt,
+        System.nanoTime(),
+        goalUnlessLoaded(HUNG_BOUND));
   }
 
   /** How long a killed MariaDB stays down before it is started again (a container restart). */
@@ -505,8 +554,10 @@ class FaultMatrixIT {
         restored, run.writers().ackedBefore(targetNanos), run.writers().sentAfter(targetNanos));
     matrix.add(
         String.format(
-            "| ↳ restore to a time inside the outage, after the failover | %d acknowledged before"
-                + " it | %d | — | — | — | — | — | pass |",
+            "| ↳ restore to a time inside the outage, after the failover (%d of %d writes sent"
+                + " after it present) | %d acknowledged before it | %d | — | — | — | — | — | pass |",
+            presentFrom(restored, run.writers().sentAfter(targetNanos)),
+            run.writers().sentAfter(targetNanos).size(),
             run.writers().ackedBefore(targetNanos).size(),
             lostFrom(restored, run.writers().ackedBefore(targetNanos))));
     writeMatrix();
@@ -551,8 +602,10 @@ class FaultMatrixIT {
         restored, run.writers().ackedBefore(pointAsked), run.writers().sentAfter(pointTaken));
     matrix.add(
         String.format(
-            "| ↳ restore to that restore point | %d acknowledged before it | %d | — | — | — | — |"
-                + " — | pass |",
+            "| ↳ restore to that restore point (%d of %d writes sent after it present) | %d"
+                + " acknowledged before it | %d | — | — | — | — | — | pass |",
+            presentFrom(restored, run.writers().sentAfter(pointTaken)),
+            run.writers().sentAfter(pointTaken).size(),
             run.writers().ackedBefore(pointAsked).size(),
             lostFrom(restored, run.writers().ackedBefore(pointAsked))));
     writeMatrix();
@@ -598,6 +651,10 @@ class FaultMatrixIT {
     assertThat(restored.stream().filter(mustLack::contains).sorted().toList())
         .as("writes sent after the target present in the restore")
         .isEmpty();
+  }
+
+  private static long presentFrom(Set<Long> restored, Set<Long> keys) {
+    return keys.stream().filter(restored::contains).count();
   }
 
   private static long lostFrom(Set<Long> restored, Set<Long> mustHold) {
@@ -752,6 +809,8 @@ class FaultMatrixIT {
       String what,
       Duration restart)
       throws Exception {
+    String note = boundNote;
+    boundNote = "";
     boolean resumed = true;
     try {
       await().atMost(Duration.ofMinutes(3)).until(() -> run.writers().acksSince(healAt) >= 50);
@@ -820,7 +879,7 @@ class FaultMatrixIT {
                     + seconds(systemPart)
                     + ")",
             restart.isZero()
-                ? seconds(bound)
+                ? seconds(bound) + note
                 : seconds(bound)
                     + " ("
                     + what

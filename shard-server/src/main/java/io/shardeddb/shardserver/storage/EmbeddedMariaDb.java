@@ -54,7 +54,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     try {
       Path data = dataDir.toAbsolutePath();
       Files.createDirectories(data.getParent());
-      int chosen = port == 0 ? freePort() : port;
+      int chosen = port == 0 ? freeLoopbackPort() : port;
       DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
       config.setPort(chosen);
       config.setDataDir(data.toFile());
@@ -162,6 +162,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
   /** The server URL without a database, e.g. {@code jdbc:mysql://127.0.0.1:3307/}. */
   public String jdbcUrl() {
+    return jdbcUrl(port);
+  }
+
+  /** The URL of a server started on {@code port}, known before it accepts connections. */
+  public static String jdbcUrl(int port) {
     return "jdbc:mysql://127.0.0.1:" + port + "/";
   }
 
@@ -260,7 +265,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /** A loopback port free now (a server about to start can be given it). */
+  public static int freeLoopbackPort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
