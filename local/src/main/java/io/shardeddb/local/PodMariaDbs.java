@@ -3,6 +3,7 @@ package io.shardeddb.local;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * #ANNOTATION}), as a real pod's mysql container: the fault matrix kills and restarts one pod's
  * server under its live shard-server ({@link LocalCluster#restartMysql}). Each server keeps its
  * data under {@code <dataDir>/<pod>} for the cluster's life (the pod's "volume" survives the pod's
- * restarts) and runs the binaries the shared server unpacked.
+ * restarts), runs the binaries the shared server unpacked, and starts from a copy of one data
+ * directory installed once.
  *
  * <p>A server starts in the background on a port chosen first, as a pod's mysql container starts
  * beside its shard-server: the shard-server gets the address at once and waits for it to accept
@@ -76,7 +78,8 @@ final class PodMariaDbs implements AutoCloseable {
     CompletableFuture<EmbeddedMariaDb> started =
         CompletableFuture.supplyAsync(
             () -> {
-              EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir.resolve(pod), baseDir, port);
+              EmbeddedMariaDb db =
+                  EmbeddedMariaDb.start(dataDir.resolve(pod), baseDir, port, template());
               LOG.info(
                   "pod {}: its own MariaDB on port {} (started in {} ms)",
                   pod,
@@ -95,6 +98,24 @@ final class PodMariaDbs implements AutoCloseable {
           return null;
         });
     return new Server(port, started);
+  }
+
+  /**
+   * An installed, never started data directory the pods' servers start from as copies: {@code
+   * mariadb-install-db} runs once (two at once over one base directory fail), not once per pod.
+   */
+  private synchronized Path template() {
+    Path template = dataDir.resolve(".template");
+    Path done = dataDir.resolve(".template-installed");
+    if (!Files.exists(done)) {
+      EmbeddedMariaDb.install(template, baseDir);
+      try {
+        Files.createFile(done);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return template;
   }
 
   /** The pod's server if it has one. */

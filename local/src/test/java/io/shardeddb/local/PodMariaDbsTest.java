@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,17 @@ class PodMariaDbsTest {
         assertThat(rs.next()).as("the uncommitted row was rolled back").isFalse();
       }
       open.abort(Runnable::run); // its server is gone: nothing to roll back through it
+
+      // A second pod's server starts from the installed template, at the same time as a third.
+      PodMariaDbs.Server second = servers.of("db-sh1-1");
+      PodMariaDbs.Server third = servers.of("db-sh1-2");
+      for (PodMariaDbs.Server other : List.of(second, third)) {
+        try (Connection c = connect(other.await());
+            Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SHOW DATABASES LIKE 'd'")) {
+          assertThat(rs.next()).as("a fresh server holds none of the first's data").isFalse();
+        }
+      }
     }
   }
 

