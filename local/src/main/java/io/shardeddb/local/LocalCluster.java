@@ -256,25 +256,7 @@ public final class LocalCluster implements AutoCloseable {
    * every pod.
    */
   public void restartMysql(String pod, Duration down) throws InterruptedException {
-    EmbeddedMariaDb server =
-        ownServers
-            .existing(pod)
-            .map(PodMariaDbs.Server::await)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "pod "
-                            + pod
-                            + " has no MariaDB of its own (annotate its ShardedDatabase "
-                            + PodMariaDbs.ANNOTATION
-                            + ": "
-                            + PodMariaDbs.PER_POD
-                            + ")"));
-    server.kill();
-    LOG.info("pod {}: its MariaDB killed (SIGKILL); down for {} ms", pod, down.toMillis());
-    Thread.sleep(down.toMillis());
-    server.startAgain();
-    LOG.info("pod {}: its MariaDB started again", pod);
+    ownServers.restart(pod, down);
   }
 
   /** Creates the resource described by a YAML file; returns its name. */

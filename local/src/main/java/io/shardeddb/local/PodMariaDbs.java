@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -116,6 +117,32 @@ final class PodMariaDbs implements AutoCloseable {
       }
     }
     return template;
+  }
+
+  /**
+   * Kills the pod's server with SIGKILL, leaves it down for {@code down}, starts it again; returns
+   * once it accepts connections. A pod without a server of its own is refused: killing the shared
+   * server would hit every pod.
+   */
+  void restart(String pod, Duration down) throws InterruptedException {
+    EmbeddedMariaDb server =
+        existing(pod)
+            .map(Server::await)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "pod "
+                            + pod
+                            + " has no MariaDB of its own (annotate its ShardedDatabase "
+                            + ANNOTATION
+                            + ": "
+                            + PER_POD
+                            + ")"));
+    server.kill();
+    LOG.info("pod {}: its MariaDB killed (SIGKILL); down for {} ms", pod, down.toMillis());
+    Thread.sleep(down.toMillis());
+    server.startAgain();
+    LOG.info("pod {}: its MariaDB started again", pod);
   }
 
   /** The pod's server if it has one. */
