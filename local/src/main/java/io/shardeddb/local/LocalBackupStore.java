@@ -23,10 +23,20 @@ public final class LocalBackupStore implements AutoCloseable {
   public static final String BUCKET = "shardeddb-backups";
   public static final String SECRET = "shardeddb-backup-store";
 
-  private final EmbeddedS3Server server;
+  private EmbeddedS3Server server;
+
+  /** Whether the server is stopped by {@link #stopForOutage} (and not started again yet). */
+  private boolean down;
+
+  /** The port the server was first given: kept across an outage, so its URL stays the same. */
+  private final int port;
+
+  private final StoreSettings settings;
 
   private LocalBackupStore(EmbeddedS3Server server) {
     this.server = server;
+    this.port = server.port();
+    this.settings = server.settings(BUCKET, "");
   }
 
   /** Starts the server storing under {@code directory}, creates the bucket and the Secret. */
@@ -62,11 +72,36 @@ public final class LocalBackupStore implements AutoCloseable {
 
   /** The S3 endpoint URL. */
   public String url() {
-    return server.url();
+    return settings.endpoint();
   }
 
   public StoreSettings settings() {
-    return server.settings(BUCKET, "");
+    return settings;
+  }
+
+  /**
+   * A store outage (the fault matrix): the server stops, so every call to it is refused until
+   * {@link #startAgain}. What it stores stays on disk.
+   */
+  public synchronized void stopForOutage() throws Exception {
+    if (!down) {
+      server.close();
+      down = true;
+    }
+  }
+
+  /** Ends an outage: the server starts again on its port, with its objects and access key. */
+  public synchronized void startAgain() throws Exception {
+    if (down) {
+      server =
+          EmbeddedS3Server.start(
+              server.directory(),
+              "127.0.0.1",
+              port,
+              server.accessKeyId(),
+              server.secretAccessKey());
+      down = false;
+    }
   }
 
   /**
@@ -96,7 +131,9 @@ public final class LocalBackupStore implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    server.close();
+  public synchronized void close() throws Exception {
+    if (!down) {
+      server.close();
+    }
   }
 }

