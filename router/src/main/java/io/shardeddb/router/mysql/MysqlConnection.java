@@ -212,7 +212,13 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
       case 0x02 -> reply(ctx, seq, useDatabase(r.rest())); // COM_INIT_DB
       case 0x03 -> query(ctx, seq, r.rest()); // COM_QUERY
       case 0x04 -> fieldList(ctx, seq, r.nul()); // COM_FIELD_LIST
-      case 0x0e, 0x1f -> reply(ctx, seq, new MysqlReply.Ok(0, "")); // COM_PING, RESET
+      case 0x0e -> reply(ctx, seq, new MysqlReply.Ok(0, "")); // COM_PING
+      case 0x1f -> { // COM_RESET_CONNECTION: as a new session (a pool's reset drops a transaction)
+        txn = null;
+        begun = false;
+        autocommit = true;
+        reply(ctx, seq, new MysqlReply.Ok(0, ""));
+      }
       case 0x16 -> prepare(ctx, seq, r.rest()); // COM_STMT_PREPARE
       case 0x17 -> execute(ctx, seq, r); // COM_STMT_EXECUTE
       case 0x18 -> statements.longData(r.int4()); // COM_STMT_SEND_LONG_DATA: no reply

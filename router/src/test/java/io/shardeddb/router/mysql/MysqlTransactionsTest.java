@@ -178,4 +178,19 @@ class MysqlTransactionsTest {
       s.executeUpdate("DELETE FROM students WHERE Stud_id = 200");
     }
   }
+
+  @Test
+  void aConnectionResetDropsTheOpenTransaction() throws Exception {
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.executeUpdate("INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (300, 'a', 1)");
+      // What a connection pool does when it takes a connection back (COM_RESET_CONNECTION).
+      ((com.mysql.cj.jdbc.JdbcConnection) c).resetServerState();
+      assertThat(c.getAutoCommit()).isTrue();
+      s.executeUpdate("INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (301, 'b', 1)");
+      assertThat(fixture.shard.keys()).contains(301L).doesNotContain(300L);
+      s.executeUpdate("DELETE FROM students WHERE Stud_id = 301");
+    }
+  }
 }
