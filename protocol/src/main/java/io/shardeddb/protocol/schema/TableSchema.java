@@ -20,6 +20,11 @@ import java.util.regex.Pattern;
  * order and its secondary indexes (absent from the JSON when there are none, so a schema without
  * indexes reads and writes as before them). Names are checked against a strict identifier pattern
  * so they can be quoted safely in SQL.
+ *
+ * <p>Why this file is over 450 lines: it is the one definition of what a row of the table is —
+ * validation, coercion of whole and partial rows, defaults, and which schema may follow which as an
+ * online change (added, dropped and indexed columns) — and every copy, the router and the operator
+ * must read those rules from one place.
  */
 @Serdeable
 public record TableSchema(
