@@ -86,6 +86,21 @@ class MysqlClientsTest {
   }
 
   @Test
+  void theMariadbClientRunsATransactionAndARollback() {
+    MysqlClientTools.Ran r =
+        cli(
+            plain,
+            MysqlRouterFixture.DATA_TOKEN,
+            List.of(),
+            "START TRANSACTION; INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (21,"
+                + " 't', 1); UPDATE students SET Stud_marks = 2 WHERE Stud_id = 21; COMMIT;"
+                + " BEGIN; INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (22, 'r',"
+                + " 1); ROLLBACK; SELECT Stud_id, Stud_marks FROM students WHERE Stud_id IN (21, 22);");
+    assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output()).contains("Stud_id\tStud_marks\n21\t2\n").doesNotContain("22\t");
+  }
+
+  @Test
   void theMariadbClientReportsErrorsWithMysqlCodes() {
     MysqlClientTools.Ran denied = cli(plain, "wrong", List.of(), "SELECT 1");
     assertThat(denied.exit()).isNotZero();
