@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.shardeddb.api.ShardedDatabaseResources;
-import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.cli.pods.DestroyCheck;
@@ -70,23 +69,9 @@ public final class DestroyCommand implements Callable<Integer> {
     if (db == null) {
       return RequestSupport.noDatabase(client, database);
     }
-    List<ShardStatus> shards = db.getStatus() == null ? List.of() : db.getStatus().shardsOrEmpty();
-    Optional<ShardStatus> shard =
-        shards.stream().filter(s -> s.replica(pod).isPresent()).findFirst();
+    Optional<ShardStatus> shard = RequestSupport.shardOf(db, pod);
     if (shard.isEmpty()) {
-      return new RequestSupport.Failure(
-          RequestSupport.NOT_FOUND,
-          "pod '"
-              + pod
-              + "' is not a replica of ShardedDatabase "
-              + database
-              + " (replicas: "
-              + String.join(
-                  ", ",
-                  shards.stream()
-                      .flatMap(s -> s.replicasOrEmpty().stream().map(ReplicaStatus::pod))
-                      .toList())
-              + ")");
+      return RequestSupport.notAReplica(db, database, pod);
     }
     ShardStatus status = shard.get();
     var spec = ShardedDatabaseResources.spec(db);

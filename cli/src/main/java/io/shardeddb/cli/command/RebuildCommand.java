@@ -10,7 +10,6 @@ import io.shardeddb.cli.output.TextTable;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -69,23 +68,9 @@ public final class RebuildCommand implements Callable<Integer> {
     if (db == null) {
       return RequestSupport.noDatabase(client, database);
     }
-    List<ShardStatus> shards = db.getStatus() == null ? List.of() : db.getStatus().shardsOrEmpty();
-    Optional<ShardStatus> shard =
-        shards.stream().filter(s -> s.replica(pod).isPresent()).findFirst();
+    Optional<ShardStatus> shard = RequestSupport.shardOf(db, pod);
     if (shard.isEmpty()) {
-      return new RequestSupport.Failure(
-          RequestSupport.NOT_FOUND,
-          "pod '"
-              + pod
-              + "' is not a replica of ShardedDatabase "
-              + database
-              + " (replicas: "
-              + String.join(
-                  ", ",
-                  shards.stream()
-                      .flatMap(s -> s.replicasOrEmpty().stream().map(ReplicaStatus::pod))
-                      .toList())
-              + ")");
+      return RequestSupport.notAReplica(db, database, pod);
     }
     String shardId = shard.get().id();
     String annotation = RequestSupport.annotation(RequestStatus.Type.Rebuild);

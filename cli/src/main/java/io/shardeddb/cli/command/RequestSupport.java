@@ -173,4 +173,34 @@ final class RequestSupport {
   static String annotation(RequestStatus.Type type) {
     return type.annotation();
   }
+
+  /** The shard of {@code db} whose status lists {@code pod} as a replica. */
+  static java.util.Optional<io.shardeddb.api.v1alpha1.ShardStatus> shardOf(
+      ShardedDatabase db, String pod) {
+    return shards(db).stream().filter(s -> s.replica(pod).isPresent()).findFirst();
+  }
+
+  /** The failure for a pod that is no replica of {@code db}, listing the replicas it has. */
+  static Failure notAReplica(ShardedDatabase db, String database, String pod) {
+    return new Failure(
+        NOT_FOUND,
+        "pod '"
+            + pod
+            + "' is not a replica of ShardedDatabase "
+            + database
+            + " (replicas: "
+            + String.join(
+                ", ",
+                shards(db).stream()
+                    .flatMap(
+                        s ->
+                            s.replicasOrEmpty().stream()
+                                .map(io.shardeddb.api.v1alpha1.ReplicaStatus::pod))
+                    .toList())
+            + ")");
+  }
+
+  private static java.util.List<io.shardeddb.api.v1alpha1.ShardStatus> shards(ShardedDatabase db) {
+    return db.getStatus() == null ? java.util.List.of() : db.getStatus().shardsOrEmpty();
+  }
 }
