@@ -175,11 +175,17 @@ function Shards({ shards }) {
               <span class="warn"> · primary unavailable since {s.primaryUnavailableSince}</span>
             ) : null}
           </p>
+          {s.bestWeightedMajority ? (
+            <p class="muted" data-testid="best-weighted-majority">
+              best-weighted majority (Cabinet, weight = 1/(ack latency ms + lag + 1), as the primary
+              measures it; it acknowledges writes with writeQuorum Cabinet): {s.bestWeightedMajority.join(', ')}
+            </p>
+          ) : null}
           <table>
             <thead>
               <tr>
                 <th>replica</th><th>role</th><th>health</th><th>state</th><th>epoch</th>
-                <th>applied LSN</th><th>lag</th><th>address</th>
+                <th>applied LSN</th><th>lag</th><th>weight</th><th>address</th>
               </tr>
             </thead>
             <tbody>
@@ -192,6 +198,9 @@ function Shards({ shards }) {
                   <td>{r.epoch ?? '–'}</td>
                   <td>{r.appliedLsn ?? '–'}</td>
                   <td data-testid="lag">{r.lagLsn ?? '–'}</td>
+                  <td data-testid="weight" title={r.ackLatencyMillis != null ? `ack latency ${r.ackLatencyMillis.toFixed(1)} ms` : undefined}>
+                    {r.weight != null ? r.weight.toFixed(3) : '–'}
+                  </td>
                   <td class="muted">{r.url}</td>
                 </tr>
               ))}

@@ -202,7 +202,7 @@ function Sql() {
       />
       <button type="submit" data-testid="sql-submit">Run</button>
       <Outcome outcome={outcome} testid="sql-outcome" />
-      <Rows columns={null} rows={rows} testid="sql-rows" />
+      <Rows columns={reply && reply.columns} rows={rows} testid="sql-rows" />
     </form>
   );
 }

@@ -65,6 +65,12 @@ public final class ShardedDatabaseResources {
   public static final String BACKUP_STORE_CREDENTIALS_MOUNT =
       "/var/run/secrets/shardeddb/backup-store";
 
+  /**
+   * Where the shard-server container mounts {@code spec.backup.store.caSecret}: the file {@code
+   * ca.crt}, named by {@code SHARDEDDB_BACKUP_CA_FILE}.
+   */
+  public static final String BACKUP_STORE_CA_MOUNT = "/var/run/secrets/shardeddb/backup-store-ca";
+
   /** Where shard-server and router containers find the mounted shard credential Secret. */
   public static final String SHARD_AUTH_MOUNT = "/var/run/secrets/shardeddb/shard-auth";
 

@@ -84,13 +84,34 @@ public final class ArchiveOwnership {
     };
   }
 
+  /**
+   * The owner of the archive a restore from the store alone reads (docs/backup.md, "Disaster
+   * recovery"): as {@link #requireForRestore}, and refused when nothing of {@code db} is in the
+   * store, since then no marker names a source to restore.
+   */
+  public static ArchiveOwner requireMarkedForRestore(
+      BackupStore store, String db, String expectedUid) {
+    return requireForRestore(store, db, expectedUid)
+        .orElseThrow(
+            () ->
+                new RestoreException(
+                    "the store "
+                        + where(store, db)
+                        + " holds no database '"
+                        + db
+                        + "': no owner marker (owner.json) and nothing archived or backed up"
+                        + " under it; check the database's name and the store's bucket and"
+                        + " prefix"));
+  }
+
   private static ArchiveClaim decide(BackupStore store, String db, ArchiveOwner m, String uid) {
     return m.uid() != null && m.uid().equals(uid)
         ? new ArchiveClaim.Owned(m)
         : new ArchiveClaim.Foreign(where(store, db), m, uid);
   }
 
-  private static Optional<ArchiveOwner> marker(BackupStore store, String db) {
+  /** The owner marker of {@code db}'s archive, if there is one; checks nothing. */
+  public static Optional<ArchiveOwner> marker(BackupStore store, String db) {
     return store.get(BackupKeys.archiveOwner(db)).map(b -> BackupJson.read(b, ArchiveOwner.class));
   }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -79,14 +80,19 @@ public final class BackupStore implements AutoCloseable {
                 AwsBasicCredentials.create(
                     settings.accessKeyId(),
                     settings.secretAccessKey() == null ? "" : settings.secretAccessKey()));
+    UrlConnectionHttpClient.Builder http =
+        UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(3))
+            .socketTimeout(attemptTimeout);
+    if (settings.caPem() != null) {
+      TrustManager[] trust = StoreTrust.withCa(settings.caPem());
+      http.tlsTrustManagersProvider(() -> trust);
+    }
     var builder =
         S3Client.builder()
             .region(Region.of(settings.region()))
             .credentialsProvider(credentials)
-            .httpClientBuilder(
-                UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(3))
-                    .socketTimeout(attemptTimeout))
+            .httpClientBuilder(http)
             .serviceConfiguration(
                 S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build())
             // Checksums only where S3 requires them: S3-compatible servers (S3Proxy, older MinIO,
@@ -400,6 +406,19 @@ public final class BackupStore implements AutoCloseable {
               + ": check the access key in the credentials Secret",
           e);
     }
+    if (e instanceof SdkClientException && untrusted(e)) {
+      return new BackupStoreException(
+          BackupStoreException.Reason.StoreUnreachable,
+          "the backup store "
+              + where
+              + " presented a TLS certificate no trusted CA signed ("
+              + what
+              + ")"
+              + (settings.caPem() == null
+                  ? ": name its CA's Secret in spec.backup.store.caSecret (key ca.crt)"
+                  : ": the CA in spec.backup.store.caSecret did not sign it either"),
+          e);
+    }
     if (e instanceof SdkClientException) {
       return new BackupStoreException(
           BackupStoreException.Reason.StoreUnreachable,
@@ -410,6 +429,17 @@ public final class BackupStore implements AutoCloseable {
         BackupStoreException.Reason.StoreError,
         "the backup store " + where + " failed to " + what + ": " + e.getMessage(),
         e);
+  }
+
+  /** Whether a certificate path check refused the store's TLS certificate. */
+  private static boolean untrusted(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.security.cert.CertPathValidatorException
+          || t instanceof java.security.cert.CertPathBuilderException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

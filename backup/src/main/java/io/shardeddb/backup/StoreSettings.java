@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * Where backups go: an S3-compatible endpoint (null: AWS's own), its region, the bucket, a key
  * prefix under which every database has its folder, path-style addressing (MinIO, S3Proxy, Ceph)
- * and the access key. The same settings reach shard-servers as environment variables ({@link
- * #fromEnv}) and the operator and CLI from the ShardedDatabase's {@code spec.backup.store}.
+ * and the access key, and the PEM certificates of a CA to trust for its TLS besides the JVM's (a
+ * private MinIO or Ceph; null: the JVM's only). The same settings reach shard-servers as
+ * environment variables ({@link #fromEnv}) and the operator and CLI from the ShardedDatabase's
+ * {@code spec.backup.store}.
  */
 public record StoreSettings(
     String endpoint,
@@ -18,7 +20,8 @@ public record StoreSettings(
     String accessKeyId,
     String secretAccessKey,
     String serverSideEncryption,
-    String kmsKeyId) {
+    String kmsKeyId,
+    String caPem) {
 
   public static final String ENV_ENDPOINT = "SHARDEDDB_BACKUP_ENDPOINT";
   public static final String ENV_REGION = "SHARDEDDB_BACKUP_REGION";
@@ -34,6 +37,15 @@ public record StoreSettings(
    * #ENV_ACCESS_KEY_ID} and {@link #ENV_SECRET_ACCESS_KEY} (kept for local runs and tests).
    */
   public static final String ENV_CREDENTIALS_DIR = "SHARDEDDB_BACKUP_CREDENTIALS_DIR";
+
+  /**
+   * A file holding the PEM certificate(s) of the CA the store's TLS certificate chains to, as the
+   * operator mounts {@code spec.backup.store.caSecret}'s {@link #SECRET_CA} key.
+   */
+  public static final String ENV_CA_FILE = "SHARDEDDB_BACKUP_CA_FILE";
+
+  /** The key of {@code spec.backup.store.caSecret} holding the CA's PEM certificate(s). */
+  public static final String SECRET_CA = "ca.crt";
 
   public static final String ENV_SSE = "SHARDEDDB_BACKUP_SSE";
   public static final String ENV_SSE_KMS_KEY_ID = "SHARDEDDB_BACKUP_SSE_KMS_KEY_ID";
@@ -58,6 +70,30 @@ public record StoreSettings(
     this(endpoint, region, bucket, prefix, pathStyle, accessKeyId, secretAccessKey, null, null);
   }
 
+  /** A store whose TLS certificate the JVM's default CAs verify. */
+  public StoreSettings(
+      String endpoint,
+      String region,
+      String bucket,
+      String prefix,
+      boolean pathStyle,
+      String accessKeyId,
+      String secretAccessKey,
+      String serverSideEncryption,
+      String kmsKeyId) {
+    this(
+        endpoint,
+        region,
+        bucket,
+        prefix,
+        pathStyle,
+        accessKeyId,
+        secretAccessKey,
+        serverSideEncryption,
+        kmsKeyId,
+        null);
+  }
+
   public StoreSettings {
     region = region == null || region.isBlank() ? "us-east-1" : region;
     serverSideEncryption =
@@ -65,6 +101,7 @@ public record StoreSettings(
             ? null
             : serverSideEncryption;
     kmsKeyId = kmsKeyId == null || kmsKeyId.isBlank() ? null : kmsKeyId;
+    caPem = caPem == null || caPem.isBlank() ? null : caPem;
     if (serverSideEncryption != null && !SSE_VALUES.contains(serverSideEncryption)) {
       throw new IllegalArgumentException(
           "serverSideEncryption must be one of "
@@ -102,7 +139,20 @@ public record StoreSettings(
         env.get(ENV_ACCESS_KEY_ID),
         env.get(ENV_SECRET_ACCESS_KEY),
         env.get(ENV_SSE),
-        env.get(ENV_SSE_KMS_KEY_ID));
+        env.get(ENV_SSE_KMS_KEY_ID),
+        caFile(env.get(ENV_CA_FILE)));
+  }
+
+  private static String caFile(String file) {
+    if (file == null || file.isBlank()) {
+      return null;
+    }
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of(file));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(
+          "the backup store's CA file " + ENV_CA_FILE + "=" + file + " cannot be read: " + e, e);
+    }
   }
 
   /** The same store with other credentials. */
@@ -116,7 +166,23 @@ public record StoreSettings(
         accessKeyId,
         secretAccessKey,
         serverSideEncryption,
-        kmsKeyId);
+        kmsKeyId,
+        caPem);
+  }
+
+  /** The same store trusting the CA certificates in {@code pem} (null: the JVM's only). */
+  public StoreSettings withCa(String pem) {
+    return new StoreSettings(
+        endpoint,
+        region,
+        bucket,
+        prefix,
+        pathStyle,
+        accessKeyId,
+        secretAccessKey,
+        serverSideEncryption,
+        kmsKeyId,
+        pem);
   }
 
   /** A printable description without the secret. */
@@ -143,6 +209,11 @@ public record StoreSettings(
 
   @Override
   public String toString() {
-    return "StoreSettings[" + describe() + ", pathStyle=" + pathStyle + "]";
+    return "StoreSettings["
+        + describe()
+        + ", pathStyle="
+        + pathStyle
+        + (caPem == null ? "" : ", custom CA")
+        + "]";
   }
 }

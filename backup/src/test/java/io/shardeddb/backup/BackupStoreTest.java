@@ -220,6 +220,52 @@ class BackupStoreTest {
     }
   }
 
+  /**
+   * No access key in the settings (spec.backup.store without credentialsSecret): the SDK's default
+   * chain finds one, here from its first link, the aws.accessKeyId / aws.secretAccessKey system
+   * properties (in a cloud: the web identity token IRSA mounts, EKS Pod Identity, an instance
+   * role). A wrong key found that way is refused like any other.
+   */
+  @Test
+  void withoutAnAccessKeyTheSdksDefaultChainIsAsked() {
+    StoreSettings noKey = server.settings("backups", "").withCredentials(null, null);
+    try {
+      System.setProperty("aws.accessKeyId", "test-key");
+      System.setProperty("aws.secretAccessKey", "test-secret-key");
+      try (BackupStore chained = new BackupStore(noKey)) {
+        chained.check();
+        chained.putBytes("chain/one.json", "{}".getBytes());
+        assertThat(chained.get("chain/one.json"))
+            .hasValueSatisfying(b -> assertThat(new String(b)).isEqualTo("{}"));
+      }
+      System.setProperty("aws.secretAccessKey", "not-the-secret");
+      try (BackupStore wrong = new BackupStore(noKey)) {
+        assertThatThrownBy(wrong::check)
+            .isInstanceOf(BackupStoreException.class)
+            .satisfies(
+                e ->
+                    assertThat(((BackupStoreException) e).reason())
+                        .isEqualTo(BackupStoreException.Reason.StoreAccessDenied));
+      }
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
+  }
+
+  /**
+   * IRSA's link of the default chain (a web identity token exchanged at STS) loads the STS module
+   * by reflection and is silently skipped when it is missing: a shard pod with IRSA would find no
+   * credentials. Red without the sts dependency ("the 'sts' service module must be on the class
+   * path").
+   */
+  @Test
+  void theWebIdentityLinkOfTheDefaultChainCanLoadSts() {
+    assertThat(
+            software.amazon.awssdk.auth.credentials.internal.WebIdentityCredentialsUtils.factory())
+        .isNotNull();
+  }
+
   @Test
   void aMissingBucketIsNamed() {
     try (BackupStore missing = new BackupStore(server.settings("no-such-bucket", ""))) {

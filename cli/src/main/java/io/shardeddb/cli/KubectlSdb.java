@@ -2,14 +2,19 @@ package io.shardeddb.cli;
 
 import io.shardeddb.cli.command.BackupCommand;
 import io.shardeddb.cli.command.ClusterErrors;
+import io.shardeddb.cli.command.CompletionCommand;
 import io.shardeddb.cli.command.DeleteCommand;
 import io.shardeddb.cli.command.DestroyCommand;
+import io.shardeddb.cli.command.ElectCommand;
+import io.shardeddb.cli.command.FenceCommand;
 import io.shardeddb.cli.command.FindCommand;
+import io.shardeddb.cli.command.HibernateCommand;
 import io.shardeddb.cli.command.HumanDuration;
 import io.shardeddb.cli.command.InsertCommand;
 import io.shardeddb.cli.command.LocalCommand;
 import io.shardeddb.cli.command.LogsCommand;
 import io.shardeddb.cli.command.PromoteCommand;
+import io.shardeddb.cli.command.QuorumCommand;
 import io.shardeddb.cli.command.RebuildCommand;
 import io.shardeddb.cli.command.ReportCommand;
 import io.shardeddb.cli.command.RestartCommand;
@@ -43,12 +48,20 @@ import picocli.CommandLine.Command;
       DeleteCommand.class,
       SqlCommand.class,
       PromoteCommand.class,
+      QuorumCommand.class,
+      ElectCommand.class,
       RebuildCommand.class,
       RestartCommand.class,
       DestroyCommand.class,
+      FenceCommand.Fence.class,
+      FenceCommand.Unfence.class,
+      HibernateCommand.Hibernate.class,
+      HibernateCommand.Resume.class,
       BackupCommand.class,
       RestorePointCommand.class,
-      RestoreCommand.class
+      RestoreCommand.class,
+      CompletionCommand.class,
+      CompletionCommand.Candidates.class
     })
 public final class KubectlSdb {
   /** The build's version (pom.xml), from the resource the build writes. */

@@ -185,6 +185,15 @@ class RealClusterIT {
         .withName("shardeddatabases.shardeddb.io")
         .withTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
         .delete();
+    // The chart installs both CRDs as templates (docs/install.md, "Upgrading"): one left by the
+    // plain-manifest step (kubectl create, no Helm ownership) would make helm install refuse it.
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName("shardeddatabasebackups.shardeddb.io")
+        .withTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
+        .delete();
     // A previous run that failed before its clean-up leaves the databases' namespace behind (its
     // claims hold MariaDB data with the old run's credentials): start from an empty one.
     client.namespaces().withName(dbNs).delete();
@@ -1049,6 +1058,19 @@ class RealClusterIT {
                   .build())
           .create();
     }
+    // The CRD as an older chart left it (another version label): the upgrade must apply the
+    // chart's CRD again, as it applies the Deployment (templates/crds.yaml).
+    String crdName = "shardeddatabases.shardeddb.io";
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crdName)
+        .edit(
+            c -> {
+              c.getMetadata().getLabels().put("app.kubernetes.io/version", "0.0.0-e2e-older");
+              return c;
+            });
     try {
       System.out.println("step 15: node CPU filled with a " + free + "m pod before the upgrade");
       new Helm(repo.resolve("helm/shardeddb-operator"))
@@ -1078,6 +1100,13 @@ class RealClusterIT {
             });
     await().atMost(READY).until(() -> isReady(status()));
     assertOperatorHealthy();
+    var crd = client.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
+    assertThat(crd.getMetadata().getLabels())
+        .as("the CRD's labels after helm upgrade")
+        .containsEntry("app.kubernetes.io/version", System.getProperty("shardeddb.version"));
+    assertThat(crd.getMetadata().getAnnotations())
+        .containsEntry("helm.sh/resource-policy", "keep")
+        .containsEntry("meta.helm.sh/release-name", RELEASE);
   }
 
   private void assertOperatorHealthy() {

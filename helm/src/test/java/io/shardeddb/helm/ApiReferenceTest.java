@@ -32,15 +32,14 @@ class ApiReferenceTest {
     ChartUnderTest chart = new ChartUnderTest();
     StringBuilder page = new StringBuilder();
     page.append("# API reference\n\n")
-        .append("<!-- Generated from helm/shardeddb-operator/crds/ by ApiReferenceTest (helm")
+        .append("<!-- Generated from helm/shardeddb-operator/files/crds/ by ApiReferenceTest (helm")
         .append(" module); do not edit by hand. -->\n\n")
         .append("Every field of the custom resources, as the API server validates them: type,")
         .append(" default, constraints and the CRD's own description. What each field does in")
         .append(
             " practice, with examples: [resource.md](resource.md) and [backup.md](backup.md).\n");
     for (String name : CRDS) {
-      Map<?, ?> crd =
-          YAML.readValue(chart.chartDir().resolve("crds").resolve(name).toFile(), Map.class);
+      Map<?, ?> crd = YAML.readValue(chart.crdDir().resolve(name).toFile(), Map.class);
       render(crd, page);
     }
     String generated = page.toString();
@@ -77,6 +76,11 @@ class ApiReferenceTest {
         page.append(", short names ");
         page.append(String.join(", ", l.stream().map(s -> "`" + s + "`").toList()));
       }
+      Object categories = names.get("categories");
+      if (categories instanceof List<?> l && !l.isEmpty()) {
+        page.append(", categories ");
+        page.append(String.join(", ", l.stream().map(s -> "`" + s + "`").toList()));
+      }
       page.append(".\n");
       Object columns = version.get("additionalPrinterColumns");
       if (columns instanceof List<?> cols && !cols.isEmpty()) {
@@ -90,6 +94,9 @@ class ApiReferenceTest {
       }
       Map<?, ?> schema = (Map<?, ?>) ((Map<?, ?>) version.get("schema")).get("openAPIV3Schema");
       Map<?, ?> properties = (Map<?, ?>) schema.get("properties");
+      if (schema.get("description") != null) {
+        page.append("\n").append(schema.get("description")).append("\n");
+      }
       for (String part : List.of("spec", "status")) {
         Object node = properties.get(part);
         if (node == null) {
@@ -99,7 +106,12 @@ class ApiReferenceTest {
             .append(part)
             .append("`")
             .append(part.equals("status") ? " (written by the operator)" : "")
-            .append("\n\n| field | type | default | constraints | description |\n")
+            .append("\n\n");
+        Object description = ((Map<?, ?>) node).get("description");
+        if (description != null) {
+          page.append(description).append("\n\n");
+        }
+        page.append("| field | type | default | constraints | description |\n")
             .append("|---|---|---|---|---|\n");
         List<String> rules = new ArrayList<>();
         fields(part, (Map<?, ?>) node, page, rules);

@@ -38,6 +38,14 @@ final class ChartUnderTest {
     return repoRoot.resolve("helm/shardeddb-operator");
   }
 
+  /**
+   * The chart's copies of the generated CRDs (and, in without-cel/, those for servers before 1.25),
+   * which templates/crds.yaml renders; not crds/, which Helm would never upgrade.
+   */
+  Path crdDir() {
+    return chartDir().resolve("files/crds");
+  }
+
   /** A values file from src/test/resources/values. */
   static Path valuesFile(String name) {
     Path file = Path.of("src/test/resources/values").resolve(name).toAbsolutePath();
@@ -51,10 +59,7 @@ final class ChartUnderTest {
     return new Helm(chartDir()).lint().strict().call();
   }
 
-  /**
-   * Renders with the chart's defaults. Like `helm template` without --include-crds, the output
-   * leaves out crds/; CrdInChartTest checks that file on its own.
-   */
+  /** Renders with the chart's defaults, the CRDs included (templates/crds.yaml). */
   RenderedChart render() {
     return RenderedChart.parse(template().call());
   }
@@ -87,9 +92,12 @@ final class ChartUnderTest {
     return command.call().getOutput();
   }
 
-  /** The plain-kubectl manifest: the default rendering without CRDs (they live in crds/). */
+  /**
+   * The plain-kubectl manifest: the default rendering without CRDs (crds.create=false: a plain
+   * install applies them from crds/ first).
+   */
   String renderPlainManifest() {
-    return template().skipCrds().call();
+    return template().set("crds.create", false).call();
   }
 
   private TemplateCommand template() {

@@ -58,7 +58,7 @@ class CrdRulesTest {
   @SuppressWarnings("unchecked")
   void readRules() throws IOException {
     Path crdFile;
-    try (var files = Files.list(new ChartUnderTest().chartDir().resolve("crds"))) {
+    try (var files = Files.list(new ChartUnderTest().crdDir())) {
       crdFile =
           files
               .filter(

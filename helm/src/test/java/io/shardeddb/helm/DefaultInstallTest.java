@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -50,7 +51,7 @@ class DefaultInstallTest {
   }
 
   @Test
-  void itCreatesTheOperatorItsIdentityRbacMetricsServiceAndRouterPolicyAndNothingElse() {
+  void itCreatesTheCrdsTheOperatorItsIdentityRbacMetricsServiceAndRouterPolicyAndNothingElse() {
     assertThat(rendered.objects())
         .extracting(HasMetadata::getKind)
         .containsExactlyInAnyOrder(
@@ -65,7 +66,10 @@ class DefaultInstallTest {
             "Deployment",
             "ValidatingAdmissionPolicy",
             "ValidatingAdmissionPolicyBinding",
-            "NetworkPolicy");
+            "NetworkPolicy",
+            // ShardedDatabase and ShardedDatabaseBackup (templates/crds.yaml, CrdInChartTest).
+            "CustomResourceDefinition",
+            "CustomResourceDefinition");
     assertThat(rendered.all(ServiceMonitor.class)).isEmpty();
   }
 
@@ -88,7 +92,8 @@ class DefaultInstallTest {
                 !(o instanceof ClusterRole
                     || o instanceof ClusterRoleBinding
                     || o instanceof ValidatingAdmissionPolicy
-                    || o instanceof ValidatingAdmissionPolicyBinding))
+                    || o instanceof ValidatingAdmissionPolicyBinding
+                    || o instanceof CustomResourceDefinition))
         .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(NAMESPACE));
   }
 

@@ -372,8 +372,8 @@ class RouterFieldPolicyTest {
   }
 
   private Map<String, Object> crd() throws IOException {
-    try (var files = Files.list(chart.chartDir().resolve("crds"))) {
-      for (var file : files.toList()) {
+    try (var files = Files.list(chart.crdDir())) {
+      for (var file : files.filter(Files::isRegularFile).toList()) {
         Map<String, Object> doc = parse(Files.readString(file));
         if (doc.get("spec") instanceof Map<?, ?> spec
             && spec.get("names") instanceof Map<?, ?> names

@@ -25,7 +25,10 @@ final class LocalDiscovery {
   private static final List<String> VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
-  /** One kind the API serves: where, its names and whether it lives in a namespace. */
+  /**
+   * One kind the API serves: where, its names, whether it lives in a namespace, and the categories
+   * kubectl expands ({@code kubectl get shardeddb-all}; a CRD's {@code names.categories}).
+   */
   record Resource(
       String group,
       String version,
@@ -34,7 +37,31 @@ final class LocalDiscovery {
       String kind,
       boolean namespaced,
       List<String> shortNames,
-      boolean statusSubresource) {
+      boolean statusSubresource,
+      List<String> categories) {
+
+    /** A kind in no category (the built-in ones this API serves). */
+    Resource(
+        String group,
+        String version,
+        String plural,
+        String singular,
+        String kind,
+        boolean namespaced,
+        List<String> shortNames,
+        boolean statusSubresource) {
+      this(
+          group,
+          version,
+          plural,
+          singular,
+          kind,
+          namespaced,
+          shortNames,
+          statusSubresource,
+          List.of());
+    }
+
     String groupVersion() {
       return group.isEmpty() ? version : group + "/" + version;
     }
@@ -146,7 +173,8 @@ final class LocalDiscovery {
               names.getKind(),
               "Namespaced".equals(spec.getScope()),
               Optional.ofNullable(names.getShortNames()).orElse(List.of()),
-              v.getSubresources() != null && v.getSubresources().getStatus() != null));
+              v.getSubresources() != null && v.getSubresources().getStatus() != null,
+              Optional.ofNullable(names.getCategories()).orElse(List.of())));
       List<TableView.Column> columns = new ArrayList<>();
       for (var c : Optional.ofNullable(v.getAdditionalPrinterColumns()).orElse(List.of())) {
         columns.add(
@@ -336,6 +364,9 @@ final class LocalDiscovery {
       m.put("verbs", VERBS);
       if (!r.shortNames().isEmpty()) {
         m.put("shortNames", r.shortNames());
+      }
+      if (!r.categories().isEmpty()) {
+        m.put("categories", r.categories());
       }
       resources.add(m);
       if (r.statusSubresource()) {

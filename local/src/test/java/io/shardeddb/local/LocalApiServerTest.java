@@ -218,7 +218,9 @@ class LocalApiServerTest {
     JsonNode table = get("/apis/shardeddb.io/v1alpha1/namespaces/default/shardeddatabases", TABLE);
     assertThat(table.path("kind").asText()).isEqualTo("Table");
     assertThat(table.path("columnDefinitions").findValuesAsText("name"))
-        .contains("Name", "Ready", "Shards", "Replicas", "Resharding", "Sharding", "Age");
+        .as("the CRD's order, Age last")
+        .containsExactly(
+            "Name", "Ready", "Shards", "Replicas", "Primaries", "Resharding", "Sharding", "Age");
     assertThat(table.path("rows").get(0).path("cells").get(0).asText()).isEqualTo("students");
     String listed = table.path("metadata").path("resourceVersion").asText();
     assertThat(
@@ -245,6 +247,24 @@ class LocalApiServerTest {
         .isEqualTo("students");
     watch.body.close();
     await().atMost(Duration.ofSeconds(30)).until(() -> kube.openHttpWatches() == 0);
+  }
+
+  @Test
+  void discoveryNamesTheCrdsCategorySoKubectlCanExpandIt() throws Exception {
+    JsonNode resources = get("/apis/shardeddb.io/v1alpha1", "application/json");
+
+    assertThat(resources.path("resources"))
+        .filteredOn(r -> r.path("name").asText().equals("shardeddatabases"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.path("categories"))
+                  .extracting(JsonNode::asText)
+                  .containsExactly("shardeddb-all");
+              assertThat(r.path("shortNames"))
+                  .extracting(JsonNode::asText)
+                  .containsExactly("sdb", "shardeddb");
+            });
   }
 
   /**

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * How to run the operator: the documented knobs ({@link OperatorConfig}) plus what is wired rather
  * than configured: the clock, the images, the shard-server client, and what to do when leadership
- * is lost while running (the container exits so it restarts cleanly).
+ * is lost or an informer stops for good while running (the container exits so it restarts cleanly;
+ * in-process, nothing: the JVM is local mode's or a test's).
  */
 public record OperatorSettings(
     OperatorConfig config,

@@ -87,7 +87,21 @@ public final class ShardedDbOperator implements AutoCloseable {
                   // the in-process mock server local mode runs against.
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withUseSSAToPatchPrimaryResource(false)
-                  .checkingCRDAndValidateLocalModel(false);
+                  .checkingCRDAndValidateLocalModel(false)
+                  // An informer that stopped for good (its watch failed past its retries): the
+                  // SDK's default System.exit(1)s from its thread — also while this operator
+                  // stops and closes its client, and inside local mode's or a test's JVM. The
+                  // settings decide, as for lost leadership: the container exits and restarts;
+                  // in-process it is logged.
+                  .withInformerStoppedHandler(
+                      (informer, ex) -> {
+                        if (ex == null || stopping) {
+                          return;
+                        }
+                        org.slf4j.LoggerFactory.getLogger(ShardedDbOperator.class)
+                            .error("an informer stopped: {}", ex.toString(), ex);
+                        settings.onLostLeadership().run();
+                      });
               if (settings.config().leaderElection()) {
                 o.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
@@ -189,7 +203,7 @@ public final class ShardedDbOperator implements AutoCloseable {
               settings.config().managementPort(),
               registry,
               () -> operator.getRuntimeInfo().isStarted(),
-              () -> operator.getRuntimeInfo().allEventSourcesAreHealthy());
+              OperatorReadiness.of(operator::getRuntimeInfo));
     }
     operator.start();
     backupScheduler.start();

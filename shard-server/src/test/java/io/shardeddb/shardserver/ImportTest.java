@@ -184,6 +184,21 @@ class ImportTest {
     assertThat(stopped.json().get("state").asText()).isEqualTo("Stopped");
     Http.Reply adopt = change(d, ShardEndpoints.ADOPT_RANGE);
     assertThat(adopt.status()).as(adopt.raw()).isEqualTo(200);
+    // Every moved row keeps the global timestamp of its last write on the source
+    // (docs/timestamps.md, "Rows"), not the destination's import entry's, on every copy.
+    Map<Long, Long> sourceStamps = storedStamps(sourcePrimary);
+    sourceStamps.keySet().removeIf(k -> !moves(k));
+    assertThat(sourceStamps).isNotEmpty().doesNotContainValue(0L);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              for (Replica r : dest.replicas) {
+                Map<Long, Long> moved = storedStamps(r);
+                moved.keySet().removeIf(k -> !moves(k));
+                assertThat(moved).as(r.name).isEqualTo(sourceStamps);
+              }
+            });
     Http.Reply purge = change(sourcePrimary, ShardEndpoints.PURGE_RANGE);
     assertThat(purge.status()).as(purge.raw()).isEqualTo(200);
 
@@ -243,6 +258,29 @@ class ImportTest {
             "{\"shard\":\"sh2\",\"data\":[" + ThreeReplicaShard.row(movedKey) + "]}");
     assertThat(onNewOwner.status()).as(onNewOwner.raw()).isEqualTo(200);
     assertThat(ThreeReplicaShard.write(sourcePrimary, movedKey).status()).isEqualTo(421);
+  }
+
+  /** Each stored row's key and the global timestamp stored with it, read in MariaDB. */
+  private static Map<Long, Long> storedStamps(Replica r) throws java.sql.SQLException {
+    io.shardeddb.shardserver.storage.EmbeddedMariaDb db = SharedMariaDb.get();
+    Map<Long, Long> out = new TreeMap<>();
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT `Stud_id`, `"
+                    + io.shardeddb.shardserver.storage.UserTable.TIMESTAMP_COLUMN
+                    + "` FROM `"
+                    + r.database
+                    + "`.`"
+                    + io.shardeddb.shardserver.storage.DatabaseNames.userTable("students")
+                    + "`")) {
+      while (rs.next()) {
+        out.put(rs.getLong(1), rs.getLong(2));
+      }
+    }
+    return out;
   }
 
   /** Inserts, updates and deletes keys of the moving range until the source refuses them. */

@@ -179,7 +179,12 @@ class SchemaChangeTest {
               assertThat(checksum(shard.get(2))).isEqualTo(checksum(primary));
               for (Replica r : java.util.List.of(primary, shard.get(1), shard.get(2))) {
                 assertThat(storedColumns(r))
-                    .containsExactly("stud_id", "stud_name", "stud_marks", "active");
+                    .containsExactly(
+                        "stud_id",
+                        "stud_name",
+                        "stud_marks",
+                        "active",
+                        io.shardeddb.shardserver.storage.UserTable.TIMESTAMP_COLUMN);
               }
             });
     assertThat(readKey(shard.get(1), 3).has("gpa")).isFalse();

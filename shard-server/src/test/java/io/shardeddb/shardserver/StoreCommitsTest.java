@@ -65,7 +65,7 @@ class StoreCommitsTest {
 
   @Test
   void migrationsAndConfigAreCommitted() throws SQLException {
-    assertThat(one("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("3");
+    assertThat(one("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("4");
     assertThat(one("SELECT config_json IS NOT NULL FROM shard_meta WHERE id = 1")).isEqualTo("1");
     assertThat(one("SELECT COUNT(*) FROM user_students")).isEqualTo("0");
 
@@ -131,12 +131,12 @@ class StoreCommitsTest {
 
     store.loadChunk(table, List.of(row(9), row(10)));
     assertThat(one("SELECT COUNT(*) FROM user_students")).isEqualTo("2");
-    store.finishCopy(12, 6, 1_234);
+    store.finishCopy(12, 6, 1_234, 77_000);
     assertThat(
             one(
                 "SELECT CONCAT(copy_pending, applied_lsn, '/', last_entry_epoch, '@',"
-                    + " log_start_commit_millis) FROM shard_meta"))
-        .isEqualTo("012/6@1234");
+                    + " log_start_commit_millis, '#', log_start_global_ts) FROM shard_meta"))
+        .isEqualTo("012/6@1234#77000");
   }
 
   @Test

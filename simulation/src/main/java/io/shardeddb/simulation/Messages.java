@@ -11,7 +11,13 @@ final class Messages {
   // operator -> replica
   record Fence(long epoch) {}
 
-  record FenceAck(String name, long epoch, long lastEntryEpoch, long lastLsn, ReplicaState state) {}
+  record FenceAck(
+      String name,
+      long epoch,
+      long lastEntryEpoch,
+      long lastLsn,
+      ReplicaState state,
+      boolean handsOverLease) {}
 
   /**
    * {@code POST /config}: the bring-up's table, owning {@code owned} (the published layout's range
@@ -25,7 +31,8 @@ final class Messages {
    * {@code chosenAt}: the position a Primary role was chosen for (null: none named); {@code peers}
    * the voting replicas ({@code replicas} their count), {@code learners} the ones fed but not
    * counted (rule 12); {@code urls} the address of each of them and of the primary, as the
-   * operator's pod listing gave it (stale for a pod that is gone).
+   * operator's pod listing gave it (stale for a pod that is gone); {@code leaseHandedOver} the
+   * role's (rule 9).
    */
   record Role(
       long epoch,
@@ -35,7 +42,40 @@ final class Messages {
       io.shardeddb.protocol.shard.LogPosition chosenAt,
       List<String> peers,
       List<String> learners,
-      Map<String, String> urls) {}
+      Map<String, String> urls,
+      boolean leaseHandedOver,
+      io.shardeddb.protocol.topology.WriteQuorum writeQuorum) {
+
+    /** A role of a Majority spec (the scripted schedules' roles). */
+    Role(
+        long epoch,
+        boolean primary,
+        String primaryName,
+        int replicas,
+        io.shardeddb.protocol.shard.LogPosition chosenAt,
+        List<String> peers,
+        List<String> learners,
+        Map<String, String> urls,
+        boolean leaseHandedOver) {
+      this(
+          epoch,
+          primary,
+          primaryName,
+          replicas,
+          chosenAt,
+          peers,
+          learners,
+          urls,
+          leaseHandedOver,
+          io.shardeddb.protocol.topology.WriteQuorum.Majority);
+    }
+  }
+
+  /** {@code POST /timestamps}: {@code count} slots from the oracle (DESIGN §11). */
+  record TimestampAsk(long id, int count) {}
+
+  /** Its answer: 200 with {@code count} slots from {@code first}, else the error's status. */
+  record TimestampReply(long id, int status, long first, int count) {}
 
   record Ping() {}
 

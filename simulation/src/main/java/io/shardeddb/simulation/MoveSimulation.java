@@ -659,7 +659,7 @@ public final class MoveSimulation {
     moverIncarnation++;
     network.liveness(MOVER, Network.Liveness.UP);
     int inc = moverIncarnation;
-    scheduler.afterOutsideWaits(0, () -> moverPass(inc));
+    scheduler.spawn(0, () -> moverPass(inc));
   }
 
   private void crashMover() {
@@ -692,7 +692,7 @@ public final class MoveSimulation {
     if (out.move() != null) {
       inFlight = out.move();
     }
-    scheduler.afterOutsideWaits(
+    scheduler.spawn(
         out.fenceHeld() ? Resharder.FENCE_RECHECK.toMillis() : PASS, () -> moverPass(inc));
   }
 

@@ -33,6 +33,7 @@ public final class Network {
   private final Map<String, Liveness> liveness = new HashMap<>();
   private final Map<String, Long> resumeAt = new HashMap<>();
   private final Set<String> cut = new HashSet<>();
+  private final Map<String, Long> slowed = new HashMap<>();
   private Faults faults = Faults.none();
   private SnapshotCuts snapshotCuts = SnapshotCuts.none();
   private long snapshotChunkMillis = SimTransport.CHUNK_MILLIS;
@@ -126,6 +127,19 @@ public final class Network {
     return scheduler.random().nextDouble() >= faults.loss();
   }
 
+  /**
+   * Every message to or from {@code node} takes {@code extraMillis} more than the drawn delay (a
+   * slow link or a slow machine: its answers' round trips grow by twice that); 0 undoes it. Draws
+   * no randomness, so the rest of a seed's schedule stays as it was.
+   */
+  public void slow(String node, long extraMillis) {
+    if (extraMillis <= 0) {
+      slowed.remove(node);
+    } else {
+      slowed.put(node, extraMillis);
+    }
+  }
+
   /** Sends {@code message} from {@code from} to {@code to}; it may arrive late, twice or never. */
   public void send(String from, String to, Object message) {
     sent++;
@@ -136,7 +150,11 @@ public final class Network {
     int copies = r.nextDouble() < faults.duplicate() ? 2 : 1;
     for (int i = 0; i < copies; i++) {
       long span = Math.max(0, faults.maxDelay() - faults.minDelay());
-      long delay = faults.minDelay() + (span == 0 ? 0 : (long) (r.nextDouble() * (span + 1)));
+      long delay =
+          faults.minDelay()
+              + (span == 0 ? 0 : (long) (r.nextDouble() * (span + 1)))
+              + slowed.getOrDefault(from, 0L)
+              + slowed.getOrDefault(to, 0L);
       scheduler.after(delay, () -> deliver(from, to, message));
     }
   }

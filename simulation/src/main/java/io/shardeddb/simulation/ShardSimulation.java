@@ -1,5 +1,6 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.planner.pass.PassRules;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
@@ -206,10 +207,40 @@ public final class ShardSimulation {
     }
     scheduler.runUntil(2_000);
     clients.forEach(SimClient::start);
+    if (timestamps) {
+      // Two routers' oracle calls, their views of the status refreshed at different rates.
+      for (int i = 0; i < 2; i++) {
+        new SimTimestampClient(
+                "ts" + i,
+                scheduler,
+                network,
+                operator::primary,
+                i == 0 ? 150 : 900,
+                seed * 31 + i,
+                timestampGrants)
+            .start(FAULTY + 5_000);
+      }
+    }
     if (schemaChange) {
       // Its own random: the faults of a seed stay the ones it has without the change.
       long at = 2_500 + new java.util.Random(seed ^ 0x5C4E3A).nextInt((int) FAULTY - 5_000);
       scheduler.after(at - scheduler.now(), () -> changeSchema(0));
+    }
+    if (switchovers) {
+      // Their own random, as the schema change's: a seed keeps its faults.
+      java.util.Random sw = new java.util.Random(seed ^ 0x5717C40L);
+      for (long t = 2_500 + sw.nextInt(1_000); t < FAULTY; t += 1_000 + sw.nextInt(2_000)) {
+        int ordinal = sw.nextInt(replicaCount);
+        scheduler.after(
+            t - scheduler.now(),
+            () -> {
+              if (ordinal < live.size()) {
+                String target = live.get(ordinal);
+                log(scheduler.now(), "switch-over to " + target + " requested");
+                operator.requestSwitchover(target);
+              }
+            });
+      }
     }
     for (long t = 2_000; t < FAULTY; t += 200 + r.nextInt(1_200)) {
       final long at = t;
@@ -217,6 +248,53 @@ public final class ShardSimulation {
       scheduler.runUntil(at);
     }
     return healSettleAndJudge();
+  }
+
+  /** Whether two routers ask the oracle for timestamps ({@link #withTimestamps}). */
+  private boolean timestamps;
+
+  /** Every slot range the oracle granted a router. */
+  private final List<SimTimestampClient.Grant> timestampGrants = new ArrayList<>();
+
+  /**
+   * A schedule in which two routers also ask the shard's primary for timestamps (DESIGN §11, the
+   * production {@code TimestampService} on every replica): after it, no slot was handed out twice
+   * and a call answered before another was sent got only smaller slots ({@link
+   * SimTimestampClient#violations}).
+   */
+  ShardSimulation withTimestamps() {
+    timestamps = true;
+    return this;
+  }
+
+  /** How many slot ranges the oracle granted. */
+  int timestampGrants() {
+    return timestampGrants.size();
+  }
+
+  /**
+   * Whether users ask for planned switch-overs while the schedule runs ({@link #withSwitchovers}).
+   */
+  private boolean switchovers;
+
+  /**
+   * A schedule in which a user asks for a planned switch-over to a replica its own random picks,
+   * every 1-3 s (the {@code shardeddb.io/promote} annotation, planned by the production {@code
+   * ShardRequests}): the fenced primary hands its lease over and the new primary serves at once
+   * (DESIGN §5 rule 9).
+   */
+  ShardSimulation withSwitchovers() {
+    switchovers = true;
+    return this;
+  }
+
+  /**
+   * A schedule whose spec asks for {@code writeQuorum: Cabinet}: the primaries acknowledge a write
+   * once the best-weighted majority holds it (the production {@code QuorumTracker}).
+   */
+  ShardSimulation withCabinet() {
+    operator.writeQuorum = io.shardeddb.protocol.topology.WriteQuorum.Cabinet;
+    return this;
   }
 
   /** Whether a schedule adds a column while it runs ({@link #withSchemaChange}). */
@@ -322,6 +400,11 @@ public final class ShardSimulation {
   }
 
   /** Whether the schema change was acknowledged in this schedule. */
+  /** How many Primary roles the operator sent saying the lease was handed over. */
+  int handedOverPromotions() {
+    return operator.handedOverPromotions;
+  }
+
   boolean schemaChangeAcknowledged() {
     return schemaChangeAcked >= 0;
   }
@@ -369,6 +452,7 @@ public final class ShardSimulation {
       violations.addAll(livenessViolations());
     }
     violations.addAll(registerViolations(stuck));
+    violations.addAll(SimTimestampClient.violations(timestampGrants));
     for (SimReplica rep : pods()) {
       violations.addAll(
           Checker.commitTimeViolations(
@@ -665,8 +749,151 @@ public final class ShardSimulation {
           "operator-duplicate",
           x.name(),
           new Messages.Role(
-              epoch, x == stale, stale.name(), live.size(), null, voters, List.of(), Map.of()));
+              epoch,
+              x == stale,
+              stale.name(),
+              live.size(),
+              null,
+              voters,
+              List.of(),
+              Map.of(),
+              false));
     }
+    return healSettleAndJudge();
+  }
+
+  /**
+   * Rule 9 and the oracle (DESIGN §11) as a scripted schedule: the primary P of epoch e serves
+   * timestamps; at t0 it is cut off from every other replica while it still holds its lease (its
+   * last acknowledged ping is at most a quarter lease old), and a second operator at once fences
+   * the others at e+1 and promotes Q among them. With {@code thenSwitchOver}, that operator also
+   * switches over from Q to R at e+2 right away, passing on Q's fence answer's {@code
+   * handsOverLease} as the production planner does. A router then asks the newest primary until it
+   * is granted slots, and at once asks P (its view of the status is stale). Kept, the newest
+   * primary serves only once P's lease has run out, so P refuses; broken — a promotion not waiting,
+   * or Q handing over within its own wait — P grants slots below the ones just granted, and the
+   * checker says "timestamp went back".
+   */
+  public Result runOracleLeaseOverlap(boolean thenSwitchOver) {
+    scriptedStart();
+    clients.forEach(SimClient::stopWriting);
+    SimReplica p = byName(operator.primary());
+    long epoch = p.disk().epoch;
+    List<SimReplica> others = pods().stream().filter(x -> x != p).toList();
+    SimReplica q = others.get(0);
+    SimReplica last = thenSwitchOver ? others.get(1) : q;
+    Map<Long, Object[]> asks = new java.util.HashMap<>();
+    long[] ids = {0};
+    Map<String, Messages.FenceAck> fenced = new java.util.HashMap<>();
+    network.attach(
+        "script",
+        (from, m) -> {
+          if (m instanceof Messages.FenceAck f) {
+            fenced.put(f.name(), f);
+          } else if (m instanceof Messages.TimestampReply r && asks.containsKey(r.id())) {
+            Object[] ask = asks.remove(r.id());
+            if (r.status() == 200) {
+              timestampGrants.add(
+                  new SimTimestampClient.Grant(
+                      "script",
+                      (long) ask[0],
+                      scheduler.now(),
+                      r.first(),
+                      r.count(),
+                      from,
+                      (long) ask[2],
+                      SimTimestampClient.next()));
+              @SuppressWarnings("unchecked")
+              Runnable then = (Runnable) ask[1];
+              then.run();
+            }
+          }
+        });
+    java.util.function.BiConsumer<String, Runnable> ask =
+        (to, then) -> {
+          long id = ids[0]++;
+          asks.put(id, new Object[] {scheduler.now(), then, SimTimestampClient.next()});
+          network.send("script", to, new Messages.TimestampAsk(id, 1));
+        };
+    // P serves timestamps (its first call persists a window).
+    for (int i = 0; i < 5; i++) {
+      scheduler.after(100L * i, () -> ask.accept(p.name(), () -> {}));
+    }
+    scheduler.runUntil(scheduler.now() + 1_000);
+    List<String> voters = pods().stream().map(SimReplica::name).toList();
+    log(scheduler.now(), "cut " + p.name() + " off; a second operator elects " + q.name());
+    for (SimReplica o : others) {
+      network.partition(p.name(), o.name());
+      network.send("script", o.name(), new Messages.Fence(epoch + 1));
+    }
+    scheduler.runUntil(scheduler.now() + 20);
+    // As the operator's election decides it (ShardElection.formerLeasesOver): enough replicas
+    // handed their lease over that the rest could not hold one.
+    long handedOver =
+        fenced.values().stream().filter(f -> f.epoch() == epoch + 1 && f.handsOverLease()).count();
+    boolean leaseOver =
+        handedOver
+            >= live.size()
+                - io.shardeddb.protocol.failover.FailoverPlanner.majority(live.size())
+                + 1;
+    for (SimReplica o : others) {
+      network.send(
+          "script",
+          o.name(),
+          new Messages.Role(
+              epoch + 1,
+              o == q,
+              q.name(),
+              live.size(),
+              null,
+              voters,
+              List.of(),
+              Map.of(),
+              o == q && leaseOver));
+    }
+    scheduler.runUntil(scheduler.now() + 30);
+    if (thenSwitchOver) {
+      log(scheduler.now(), "the second operator switches over from " + q.name() + " to " + last);
+      network.send("script", q.name(), new Messages.Fence(epoch + 2));
+      scheduler.runUntil(scheduler.now() + 30);
+      Messages.FenceAck qAnswer = fenced.get(q.name());
+      boolean handsOver =
+          qAnswer != null && qAnswer.epoch() == epoch + 2 && qAnswer.handsOverLease();
+      for (SimReplica o : others) {
+        network.send(
+            "script",
+            o.name(),
+            new Messages.Role(
+                epoch + 2,
+                o == last,
+                last.name(),
+                live.size(),
+                null,
+                voters,
+                List.of(),
+                Map.of(),
+                o == last && handsOver));
+      }
+    }
+    // The newest primary, asked every 10 ms until it grants; then P, at once.
+    boolean[] granted = {false};
+    for (int i = 0; i < 150; i++) {
+      scheduler.after(
+          10L * i,
+          () -> {
+            if (!granted[0]) {
+              ask.accept(
+                  last.name(),
+                  () -> {
+                    if (!granted[0]) {
+                      granted[0] = true;
+                      ask.accept(p.name(), () -> {});
+                    }
+                  });
+            }
+          });
+    }
+    scheduler.runUntil(scheduler.now() + 2_000);
     return healSettleAndJudge();
   }
 
@@ -711,7 +938,8 @@ public final class ShardSimulation {
                             null,
                             voters,
                             List.of(),
-                            Map.of()));
+                            Map.of(),
+                            false));
                   }
                 }));
     return healSettleAndJudge();
@@ -722,14 +950,16 @@ public final class ShardSimulation {
    * (epoch 1) is cut off from its peers: the writes in flight land in its log alone (its
    * unacknowledged tail); at t=4.3 s it crashes. The next election (epoch 2) chooses B among the
    * other two; before its roles B is cut off from C and client c0 from B, so B's entries of epoch 2
-   * (its no-op, the other clients' retries) stay on B, which crashes 600 ms later. A restarts
-   * (resuming its epoch-1 role until C's epoch deposes it, cut off from c0 until its election) and
-   * is elected (epoch 3) from A and C, A's tail being the longest log; the clients stop sending new
-   * changes, so their retries of the tail are the only changes A acknowledges. 1 s after A's roles
-   * A crashes and B returns: the next election (epoch 4) is between B and C. With the rule, A
-   * acknowledged the retries only once its no-op of epoch 3 was on C, so C's log is the later one
-   * and keeps them; without it, C holds A's tail of epoch 1 only, B's epoch 2 wins, and c0's
-   * acknowledged retry is gone.
+   * (its no-op, the other clients' retries) stay on B, which crashes 600 ms later. The other
+   * clients' requests stuck on A time out 100 ms after B's election: B serves only 400 ms (it
+   * reaches no majority), and their own timeouts (1 s after A's partition) come after that since
+   * the operator's passes run on simulated threads. A restarts (resuming its epoch-1 role until C's
+   * epoch deposes it, cut off from c0 until its election) and is elected (epoch 3) from A and C,
+   * A's tail being the longest log; the clients stop sending new changes, so their retries of the
+   * tail are the only changes A acknowledges. 1 s after A's roles A crashes and B returns: the next
+   * election (epoch 4) is between B and C. With the rule, A acknowledged the retries only once its
+   * no-op of epoch 3 was on C, so C's log is the later one and keeps them; without it, C holds A's
+   * tail of epoch 1 only, B's epoch 2 wins, and c0's acknowledged retry is gone.
    */
   public Result runFigureEight() {
     scriptedStart();
@@ -758,7 +988,13 @@ public final class ShardSimulation {
                   + c.name()
                   + " and from client "
                   + cut
-                  + ", crash it in 600");
+                  + ", the other clients retry in 100, crash it in 600");
+          // The other clients' requests stuck on A time out while B serves (it stands down 400 ms
+          // after its role, reaching no majority): their retries are B's entries of its epoch.
+          scheduler.after(
+              100,
+              () ->
+                  clients.stream().filter(x -> !x.name().equals(cut)).forEach(SimClient::retryNow));
           scheduler.after(
               600,
               () -> {
@@ -1087,6 +1323,73 @@ public final class ShardSimulation {
     return new Isolation(cut, after, acked, Checker.violations(history, finals));
   }
 
+  /** What one {@link #runSlowedReplica} schedule showed. */
+  public record SlowedReplica(
+      String primaryBefore,
+      String slowed,
+      String fast,
+      List<io.shardeddb.protocol.shard.ReplicaWeight> weights,
+      List<String> bestWeightedMajority,
+      String primaryAfter,
+      List<String> elections,
+      List<String> violations) {}
+
+  /**
+   * Cabinet and SEER following an injected latency (issue 51 item 2), with the production primary
+   * and planner: at t=4 s one secondary ({@code slowFirst}: the one whose name comes first, else
+   * the other) gets {@code extraMillis} more on every message to or from it while the clients
+   * write; at t=7 s the primary's heartbeat gives its Cabinet weights (the slowed secondary should
+   * weigh least and stay out of the best-weighted majority); the clients stop, the secondaries
+   * catch up to the same position, and at t=8 s the primary crashes (until the heal): the election
+   * among the two secondaries, equal in position, restarts and uptime, is SEER's on the fence
+   * answers' latency. The history must keep the promise after the heal.
+   */
+  public SlowedReplica runSlowedReplica(long extraMillis, boolean slowFirst) {
+    replicas.forEach(SimReplica::start);
+    operator.start();
+    scheduler.runUntil(2_000);
+    clients.forEach(SimClient::start);
+    scheduler.runUntil(4_000);
+    String before = operator.primary();
+    List<String> secondaries =
+        replicas.stream().map(SimReplica::name).filter(n -> !n.equals(before)).sorted().toList();
+    String slowed = slowFirst ? secondaries.get(0) : secondaries.get(1);
+    String fast = slowFirst ? secondaries.get(1) : secondaries.get(0);
+    log(4_000, "slow " + slowed + " by " + extraMillis + " ms each way");
+    network.slow(slowed, extraMillis);
+    scheduler.runUntil(7_000);
+    SimReplica p = byName(before);
+    io.shardeddb.protocol.shard.QuorumState quorum = p.heartbeat().quorum();
+    List<io.shardeddb.protocol.shard.ReplicaWeight> weights =
+        quorum == null || quorum.weights() == null ? List.of() : quorum.weights();
+    List<String> majority =
+        io.shardeddb.protocol.quorum.CabinetWeights.bestWeightedMajority(
+            before, weights, quorum == null ? replicaCount : quorum.replicas());
+    clients.forEach(SimClient::stopWriting);
+    scheduler.runUntil(8_000);
+    log(8_000, "crash " + before);
+    p.crash();
+    scheduler.runUntil(8_000 + 10 * UNAVAILABLE);
+    String after = operator.primary();
+    network.slow(slowed, 0);
+    healEverything();
+    scheduler.runUntil(8_000 + 10 * UNAVAILABLE + SETTLE);
+    List<Checker.FinalState> finals = new ArrayList<>();
+    for (SimReplica rep : replicas) {
+      SimDisk d = rep.disk();
+      finals.add(new Checker.FinalState(rep.name(), d.lastLsn(), new TreeMap<>(d.rows)));
+    }
+    return new SlowedReplica(
+        before,
+        slowed,
+        fast,
+        weights,
+        majority,
+        after,
+        List.copyOf(operator.elections),
+        Checker.violations(history, finals));
+  }
+
   /** The faults of {@link #runPrimaryFault}: the fault matrix's primary rows. */
   public enum PrimaryFault {
     /** SIGKILL: the process is gone (its connections refused) until the heal. */
@@ -1264,6 +1567,21 @@ public final class ShardSimulation {
   /** Rule 12 broken on purpose: the StatefulSet follows the spec at once (no resize gate). */
   ShardSimulation withoutResizeGate() {
     operator.withoutResizeGate = true;
+    return this;
+  }
+
+  /**
+   * The production pass ({@code ShardCoordinator}) asking {@code rules} instead of the production
+   * {@link PassRules}: a mutation of the operator's own pass.
+   */
+  ShardSimulation withPassRules(PassRules rules) {
+    operator.passRules = rules;
+    return this;
+  }
+
+  /** See {@code SimOperator.keepsARoleNeverTakenUnsent}: the planner's resend broken on purpose. */
+  ShardSimulation withoutResendingARoleNeverTaken() {
+    operator.keepsARoleNeverTakenUnsent = true;
     return this;
   }
 

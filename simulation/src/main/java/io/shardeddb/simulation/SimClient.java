@@ -110,6 +110,17 @@ final class SimClient {
     writing = false;
   }
 
+  /**
+   * A scripted fault: the change in flight is sent again at the client's next tick, to the primary
+   * the status records then, as if its request had timed out now.
+   */
+  void retryNow() {
+    if (change != null) {
+      viewAt = -1_000_000;
+      attemptAt = scheduler.now() - 1_001;
+    }
+  }
+
   void insertsOnly() {
     insertsOnly = true;
   }

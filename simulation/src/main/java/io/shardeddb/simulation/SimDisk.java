@@ -303,6 +303,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       boolean needNoop,
       long prevLsn,
       LongUnaryOperator commitMillis,
+      long lastTimestamp,
       ShardConfig config,
       Consumer<BatchPlan> planned) {
     try {
@@ -314,6 +315,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
               needNoop,
               prevLsn,
               commitMillis,
+              lastTimestamp,
               config,
               table::toWire,
               planned);
@@ -349,6 +351,9 @@ final class SimDisk implements WriteStorage, ReplicaStore {
     return log.tailMap(fromLsn, true).values().stream().limit(limit).toList();
   }
 
+  /** The write quorum of the role last saved (the role row's {@code write_quorum}). */
+  WriteQuorum writeQuorum = WriteQuorum.Majority;
+
   @Override
   public void saveRole(
       long newEpoch,
@@ -373,6 +378,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
     roleUrls = java.util.Map.copyOf(urls);
     rolePeers = peers == null ? List.of() : List.copyOf(peers);
     replicas = specReplicas;
+    writeQuorum = quorum == null ? WriteQuorum.Majority : quorum;
     if (votedFor != null) {
       voteEpoch = newEpoch;
       vote = votedFor;
@@ -504,7 +510,8 @@ final class SimDisk implements WriteStorage, ReplicaStore {
             range == null ? rows.size() : kept.size(),
             config,
             outcomes.size(),
-            commitMillisOf(lastLsn()));
+            commitMillisOf(lastLsn()),
+            0);
     java.util.Iterator<Map.Entry<Long, Long>> keys = kept.iterator();
     java.util.Iterator<Map.Entry<String, Long>> ids = outcomes.iterator();
     return new SnapshotStream() {

@@ -2,28 +2,24 @@ package io.shardeddb.simulation;
 
 import io.shardeddb.api.v1alpha1.IsolatedPrimary;
 import io.shardeddb.api.v1alpha1.ShardStatus;
-import io.shardeddb.operator.reconciler.CopyVerification;
 import io.shardeddb.operator.reconciler.PodView;
 import io.shardeddb.operator.reconciler.ResizeGate;
-import io.shardeddb.operator.reconciler.ShardAction;
 import io.shardeddb.operator.reconciler.ShardObservation;
 import io.shardeddb.operator.reconciler.ShardPlan;
 import io.shardeddb.operator.reconciler.ShardPlanner;
-import io.shardeddb.operator.reconciler.ShardReport;
-import io.shardeddb.operator.reconciler.ShardRequests;
-import io.shardeddb.operator.recopy.CopyCheck;
 import io.shardeddb.operator.recopy.RecopyPolicy;
 import io.shardeddb.operator.shardclient.TimedFence;
 import io.shardeddb.operator.shardclient.TimedHeartbeat;
+import io.shardeddb.operator.status.ShardOutcome;
 import io.shardeddb.operator.status.ShardPhase;
+import io.shardeddb.planner.pass.PassRules;
+import io.shardeddb.planner.pass.ShardActuator;
+import io.shardeddb.planner.pass.ShardCoordinator;
 import io.shardeddb.protocol.lb.SchemaDoc;
-import io.shardeddb.protocol.shard.ChecksumResponse;
-import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
-import io.shardeddb.simulation.Messages.Fence;
 import io.shardeddb.simulation.Messages.FenceAck;
 import io.shardeddb.simulation.Messages.Ping;
 import io.shardeddb.simulation.Messages.Pong;
@@ -35,20 +31,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The simulated operator: runs the operator's real, pure {@link ShardPlanner} one pass at a time
- * the way the reconciler does — heartbeats with a deadline, then the StatefulSet's size from the
- * production {@link ResizeGate} (on this pass's heartbeats and the previous status, before the
- * shard's pass, as the reconciler's {@code gated}), then {@code plan}; for an election the fences
- * with a deadline, then {@code elect} on exactly their answers; for a switch-over (a leaving
- * primary's hand-over) the old primary's fence, the target's heartbeat polled until caught up
- * (bounded), then {@code completeSwitchover}; then the plan's calls, and the status the production
- * {@link ShardReport} makes of the pass (epoch, primary, the voting count to record) — the only
- * thing that survives an operator restart, with the spec's replica count and the StatefulSet's
- * size. Only the transport and the StatefulSet controller are simulated.
+ * The simulated operator: runs the operator's production shard pass, {@link ShardCoordinator} with
+ * its {@link ShardActuator} and {@link ShardPlanner}, one pass at a time the way the reconciler
+ * does — heartbeats with a deadline (the reconciler's observation), then the StatefulSet's size
+ * from the production {@link ResizeGate} (on this pass's heartbeats and the previous status, before
+ * the shard's pass, as the reconciler's {@code gated}), then {@link ShardCoordinator#coordinate}:
+ * plan, fence and elect, switch over (the target's heartbeat long-polled, bounded), act, verify
+ * copies, report — and keeps the status it reports (epoch, primary, the voting count to record):
+ * the only thing that survives an operator restart, with the spec's replica count and the
+ * StatefulSet's size. Each pass runs on a simulated thread of its own ({@link Scheduler#spawn}, the
+ * reconciler's), so its blocking calls never hold up a replica's. Simulated are only the transport
+ * ({@link SimShardClient}, the actuator's calls on simulated threads, {@link SimCalls}) and the
+ * StatefulSet controller; the scripted schedules' faults strike from a {@link ShardPlanner}
+ * subclass between a decision and the calls that follow it, and from the transport.
  *
- * <p>Why this file is over 450 lines: it is one reconciler pass in simulated time (observe, gate,
- * plan, fence and elect, switch over, act, verify, report) and the injection points of the scripted
- * schedules, which must sit between exactly those steps.
+ * <p>Why this file is over 450 lines: besides the pass's driver it holds the injection points of
+ * the scripted schedules and the mutations of {@code BrokenRulesAreCaughtTest} that change what an
+ * election sees (each a named flag with the observation it gives the planner), which must sit
+ * between exactly the production pass's decisions.
  */
 final class SimOperator {
   static final String NAME = "operator";
@@ -65,15 +65,12 @@ final class SimOperator {
   private final Scheduler scheduler;
   private final Network network;
   private final Map<String, SimReplica> byName;
-  private final ShardPlanner planner = new ShardPlanner(new RecopyPolicy());
-  private final CopyVerification verification = new CopyVerification(new RecopyPolicy());
+  private final ShardPlanner planner = new Decisions();
   private final String shard;
   private final String name;
   private ShardStatus status;
   private final Map<String, TimedHeartbeat> beats = new HashMap<>();
-  private final Map<String, TimedFence> fences = new HashMap<>();
   private long passStartedAt;
-  private long fenceEpoch = -1;
   private int incarnation;
   private long failovers;
   private java.util.function.Consumer<String> beforeRoles;
@@ -87,9 +84,14 @@ final class SimOperator {
   /** The StatefulSet controller: creates or removes pods to reach a size. */
   private final java.util.function.IntConsumer statefulSet;
 
-  // A switch-over in progress: its target and the target's last heartbeat.
-  private String switchTarget;
-  private Heartbeat targetBeat;
+  /** The production pass's calls to shard-servers, over the simulated network. */
+  private final SimShardClient client;
+
+  /**
+   * The rules the production pass asks ({@code BrokenRulesAreCaughtTest} weakens one): read at each
+   * pass.
+   */
+  PassRules passRules = new PassRules();
 
   SimOperator(
       List<String> replicas, Scheduler scheduler, Network network, Map<String, SimReplica> byName) {
@@ -140,6 +142,22 @@ final class SimOperator {
     this.network = network;
     this.byName = byName;
     this.statefulSet = statefulSet;
+    this.client = new SimShardClient(name, scheduler, network, byName::get);
+    client.holder = url -> addresses.holder(url);
+    client.owned = () -> owned.get();
+    client.afterRole =
+        r -> {
+          if (r.role() == Role.Primary && r.leaseHandedOver()) {
+            handedOverPromotions++;
+          }
+          if (afterShrinkRole != null
+              && r.role() == Role.Primary
+              && r.replicas() < recordedVoters()) {
+            Runnable fault = afterShrinkRole;
+            afterShrinkRole = null;
+            fault.run();
+          }
+        };
   }
 
   private Runnable afterShrinkRole;
@@ -159,6 +177,13 @@ final class SimOperator {
    * while they may hold acknowledged writes).
    */
   boolean withoutResizeGate;
+
+  /**
+   * The planner's resend broken on purpose: a recorded primary that never took its role (lost, so
+   * it stood down at its secondaries' epoch) is not sent it again when no election can win — the
+   * planner before 2026-11-27 (simulator seed 1162).
+   */
+  boolean keepsARoleNeverTakenUnsent;
 
   /**
    * Rule 12 broken on purpose: elections see only the replicas the spec keeps, with its count as
@@ -295,7 +320,18 @@ final class SimOperator {
     beats.clear();
     passStartedAt = scheduler.now();
     members().forEach(r -> network.send(name, r, new Ping()));
-    later(DEADLINE, inc, () -> decide(inc));
+    // The pass makes blocking calls: on its own simulated thread, as on the reconciler's.
+    scheduler.spawn(
+        DEADLINE,
+        () -> {
+          if (inc == incarnation) {
+            decide(inc);
+          }
+        });
+  }
+
+  private boolean alive(int inc) {
+    return inc == incarnation && network.liveness(name) == Network.Liveness.UP;
   }
 
   void receive(String from, Object m) {
@@ -314,20 +350,8 @@ final class SimOperator {
           return;
         }
         beats.put(p.name(), new TimedHeartbeat(heartbeat(p), Duration.ofMillis(latency)));
-        if (p.name().equals(switchTarget)) {
-          targetBeat = heartbeat(p);
-        }
       }
-      case FenceAck f -> {
-        if (f.epoch() == fenceEpoch) {
-          fences.put(
-              f.name(),
-              new TimedFence(
-                  new FenceResponse(
-                      f.name(), f.epoch(), f.lastEntryEpoch(), f.lastLsn(), f.state()),
-                  Duration.ofMillis(latency)));
-        }
-      }
+      case FenceAck f -> client.fenceAnswered(f);
       default -> {}
     }
   }
@@ -350,12 +374,41 @@ final class SimOperator {
         new ShardConfigRequest(
             new SchemaDoc(List.of("k"), List.of("Number")), List.of(shard), "t", "k", 0L, 1L << 40),
         desired,
-        WriteQuorum.Majority,
+        writeQuorum,
         Duration.ofMillis(ShardSimulation.UNAVAILABLE),
         status,
         members,
         Map.copyOf(beats),
-        EPOCH_START.plusMillis(scheduler.now()));
+        EPOCH_START.plusMillis(scheduler.now()),
+        takeSwitchover(),
+        null);
+  }
+
+  /** The spec's {@code writeQuorum} the roles carry (Majority unless a world chooses another). */
+  WriteQuorum writeQuorum = WriteQuorum.Majority;
+
+  /** The status message of every election the planner decided, in order ("failed over to ..."). */
+  final List<String> elections = new ArrayList<>();
+
+  /** Primary roles sent saying the former primary handed its lease over (rule 9). */
+  int handedOverPromotions;
+
+  /** A switch-over asked for and not yet given to a pass ({@link #requestSwitchover}), or null. */
+  private String switchoverTo;
+
+  /**
+   * A user's planned switch-over to {@code target} (the {@code shardeddb.io/promote} annotation):
+   * the next pass plans it, as the operator's does ({@code ShardRequests.promote}).
+   */
+  void requestSwitchover(String target) {
+    trace("switch-over to " + target + " requested");
+    switchoverTo = target;
+  }
+
+  private String takeSwitchover() {
+    String target = switchoverTo;
+    switchoverTo = null;
+    return target;
   }
 
   private void decide(int inc) {
@@ -376,115 +429,102 @@ final class SimOperator {
       pods = size;
       statefulSet.accept(size);
     }
-    ShardPlan planned = planner.plan(forgetsIsolatedPrimary ? withoutIsolated(o) : o);
-    // The mutation ignores the recorded set in the whole election: whether to fence, and whom.
-    ShardPlan plan =
-        electsIgnoringTheRecordedShrink && planned.phase() == ShardPhase.NoQuorum
-            ? planner.plan(withoutShrink(o))
-            : planned;
-    if (ShardSimulation.TRACE) {
-      String line = plan.phase() + ": " + plan.message() + " " + plan.actions();
-      if (!line.equals(lastPlanTrace)) {
-        lastPlanTrace = line;
-        trace("plan " + line);
-      }
+    java.util.function.BooleanSupplier passAlive = () -> alive(inc);
+    client.caller(passAlive);
+    ShardCoordinator pass =
+        new ShardCoordinator(
+            planner,
+            new RecopyPolicy(),
+            new ShardActuator(client, new SimCalls(scheduler, passAlive)),
+            SWITCHOVER_CATCH_UP,
+            passRules);
+    ShardOutcome outcome;
+    try {
+      // The events the pass records are the reconciler's Kubernetes Events: nobody reads them here.
+      outcome = pass.coordinate(o, events -> {});
+    } catch (SimShardClient.CallerDied e) {
+      return; // the operator died during a call: the pass is gone, nothing of it is written
     }
-    if (plan.stage() == ShardPlan.Stage.SWITCH_OVER) {
-      switchOver(o, plan, inc);
+    if (!alive(inc)) {
       return;
     }
-    if (plan.stage() == ShardPlan.Stage.ELECT) {
-      if (beforeFences != null) {
+    Integer before = status.voters();
+    status = outcome.status();
+    if (!java.util.Objects.equals(before, status.voters())) {
+      trace("voters " + before + " -> " + status.voters() + " (spec " + desired + ")");
+    }
+    later(PASS, inc, () -> pass(inc));
+  }
+
+  /**
+   * The production planner, with the scripted schedules' faults between a decision and the calls
+   * that follow it, and the mutations of {@code BrokenRulesAreCaughtTest} that change what an
+   * election sees (each named by its flag).
+   */
+  private final class Decisions extends ShardPlanner {
+    Decisions() {
+      super(new RecopyPolicy());
+    }
+
+    @Override
+    protected boolean resendsARoleNeverTaken() {
+      return !keepsARoleNeverTakenUnsent;
+    }
+
+    @Override
+    public ShardPlan plan(ShardObservation o) {
+      ShardPlan planned = super.plan(forgetsIsolatedPrimary ? withoutIsolated(o) : o);
+      // The mutation ignores the recorded set in the whole election: whether to fence, and whom.
+      ShardPlan plan =
+          electsIgnoringTheRecordedShrink && planned.phase() == ShardPhase.NoQuorum
+              ? super.plan(withoutShrink(o))
+              : planned;
+      if (ShardSimulation.TRACE) {
+        String line = plan.phase() + ": " + plan.message() + " " + plan.actions();
+        if (!line.equals(lastPlanTrace)) {
+          lastPlanTrace = line;
+          trace("plan " + line);
+        }
+      }
+      if (plan.stage() == ShardPlan.Stage.ELECT && beforeFences != null) {
         Runnable fault = beforeFences;
         beforeFences = null;
         fault.run();
       }
-      fenceEpoch = plan.fenceEpoch();
-      fences.clear();
-      passStartedAt = scheduler.now();
-      act(plan.actions());
-      later(
-          DEADLINE,
-          inc,
-          () -> {
-            ShardPlan elected =
-                planner.elect(
-                    electsOverTheSpecOnly
-                        ? staying(o)
-                        : electsIgnoringTheRecordedShrink ? withoutShrink(o) : o,
-                    plan,
-                    Map.copyOf(fences));
-            fenceEpoch = -1;
-            if (elected.stage() == ShardPlan.Stage.STEADY) {
-              failovers++;
-              trace(
-                  "elected "
-                      + elected.primary()
-                      + " at epoch "
-                      + elected.epoch()
-                      + " from "
-                      + fences.values());
-              if (beforeRoles != null) {
-                java.util.function.Consumer<String> fault = beforeRoles;
-                beforeRoles = null;
-                fault.accept(elected.primary());
-              }
-            }
-            finish(o, elected, inc);
-          });
-      return;
+      return plan;
     }
-    finish(o, plan, inc);
-  }
 
-  /**
-   * {@code ShardCoordinator}'s switch-over (a leaving primary hands over, rule 12): fence the old
-   * primary, poll the target's heartbeat until it holds the fenced primary's whole log ({@link
-   * ShardRequests#caughtUp}) or the bound passes, then {@code completeSwitchover}.
-   */
-  private void switchOver(ShardObservation o, ShardPlan plan, int inc) {
-    fenceEpoch = plan.fenceEpoch();
-    fences.clear();
-    passStartedAt = scheduler.now();
-    act(plan.actions());
-    later(
-        DEADLINE,
-        inc,
-        () -> {
-          TimedFence answer = fences.get(plan.primary());
-          fenceEpoch = -1;
-          String targetUrl = o.member(plan.target()).map(ShardObservation.Member::url).orElse(null);
-          if (answer == null || targetUrl == null) {
-            finish(o, planner.completeSwitchover(o, plan, answer, null), inc);
-            return;
-          }
-          switchTarget = plan.target();
-          targetBeat = null;
-          awaitTarget(o, plan, answer, scheduler.now() + SWITCHOVER_CATCH_UP, inc);
-        });
-  }
-
-  private void awaitTarget(
-      ShardObservation o, ShardPlan plan, TimedFence answer, long until, int inc) {
-    network.send(name, plan.target(), new Ping());
-    later(
-        AWAIT_POLL,
-        inc,
-        () -> {
-          Heartbeat h = targetBeat;
-          if (ShardRequests.caughtUp(answer.answer(), h) || scheduler.now() >= until) {
-            switchTarget = null;
-            finish(o, planner.completeSwitchover(o, plan, answer, h), inc);
-          } else {
-            awaitTarget(o, plan, answer, until, inc);
-          }
-        });
+    @Override
+    public ShardPlan elect(ShardObservation o, ShardPlan plan, Map<String, TimedFence> answers) {
+      ShardPlan elected =
+          super.elect(
+              electsOverTheSpecOnly
+                  ? staying(o)
+                  : electsIgnoringTheRecordedShrink ? withoutShrink(o) : o,
+              plan,
+              answers);
+      if (elected.stage() == ShardPlan.Stage.STEADY) {
+        failovers++;
+        elections.add(elected.message());
+        trace(
+            "elected "
+                + elected.primary()
+                + " at epoch "
+                + elected.epoch()
+                + " from "
+                + answers.values());
+        if (beforeRoles != null) {
+          java.util.function.Consumer<String> fault = beforeRoles;
+          beforeRoles = null;
+          fault.accept(elected.primary());
+        }
+      }
+      return elected;
+    }
   }
 
   /** How long a switch-over waits for its target (the production's 5 s, scaled as the rest). */
-  private static final long SWITCHOVER_CATCH_UP = 1_000;
-
-  private static final long AWAIT_POLL = 50;
+  private static final Duration SWITCHOVER_CATCH_UP = Duration.ofMillis(1_000);
 
   /** {@code o} as if only the replicas the spec keeps existed and voted (a mutation's view). */
   private ShardObservation staying(ShardObservation o) {
@@ -529,97 +569,6 @@ final class SimOperator {
         o.now());
   }
 
-  /**
-   * The plan's calls, then, as {@code ShardCoordinator.coordinate}, the copies it asked to verify
-   * judged by their checksums ({@link CopyVerification}: rejoin, or copy again) and the judged
-   * plan's further calls; then the status the production {@link ShardReport} makes of the judged
-   * plan (who still copies). Before, the judgement's calls were made but the status was made of the
-   * plan before it, so a copy that matched stayed Copying in status for good and a learner
-   * re-copied while the shard grew was never promoted (move simulator seed 108).
-   */
-  private void finish(ShardObservation o, ShardPlan plan, int inc) {
-    act(plan.actions());
-    int applied = plan.actions().size();
-    Map<String, CopyCheck> checks = new HashMap<>();
-    for (ShardAction a : plan.actions()) {
-      if (a instanceof ShardAction.Verify v) {
-        CopyCheck c = verify(v);
-        if (c != null) {
-          checks.put(v.pod(), c);
-        }
-      }
-    }
-    ShardPlan judged = checks.isEmpty() ? plan : verification.judge(o, plan, checks);
-    act(judged.actions().subList(applied, judged.actions().size()));
-    Map<String, Heartbeat> fresh = new HashMap<>();
-    o.beats().forEach((pod, t) -> fresh.put(pod, t.heartbeat()));
-    Integer before = status.voters();
-    status = ShardReport.of(o, judged, List.of(), fresh).outcome().status();
-    if (!java.util.Objects.equals(before, status.voters())) {
-      trace("voters " + before + " -> " + status.voters() + " (spec " + desired + ")");
-    }
-    later(PASS, inc, () -> pass(inc));
-  }
-
-  private void act(List<ShardAction> actions) {
-    for (ShardAction a : actions) {
-      switch (a) {
-        case ShardAction.Fence f -> network.send(name, f.pod(), new Fence(f.epoch()));
-        case ShardAction.AssignRole r -> {
-          network.send(
-              name,
-              r.pod(),
-              new Messages.Role(
-                  r.request().epoch(),
-                  r.request().role() == Role.Primary,
-                  r.request().primary().name(),
-                  r.request().replicas(),
-                  r.request().chosenAt(),
-                  r.request().peers().stream().map(p -> p.name()).toList(),
-                  r.request().learners().stream().map(p -> p.name()).toList(),
-                  urls(r.request())));
-          if (afterShrinkRole != null
-              && r.request().role() == Role.Primary
-              && r.request().replicas() < recordedVoters()) {
-            Runnable fault = afterShrinkRole;
-            afterShrinkRole = null;
-            fault.run();
-          }
-        }
-        case ShardAction.Configure c ->
-            network.send(name, c.pod(), new Messages.Configure(owned.get()));
-        case ShardAction.Resync r -> {
-          trace("resync " + r.pod() + " (" + r.reason() + ")");
-          network.send(name, r.pod(), new Messages.Resync());
-        }
-        case ShardAction.Verify v -> {} // judged after the calls, in finish()
-      }
-    }
-  }
-
-  /**
-   * {@code /checksum} of both sides, read directly (a synchronous call in the real actuator); null
-   * when either cannot be reached.
-   */
-  private CopyCheck verify(ShardAction.Verify v) {
-    SimReplica replica = byName.get(v.pod());
-    SimReplica primary = byName.get(nameOf(v.primaryUrl()));
-    if (replica == null
-        || primary == null
-        || network.liveness(v.pod()) != Network.Liveness.UP
-        || network.liveness(primary.name()) != Network.Liveness.UP
-        || network.partitioned(name, v.pod())
-        || network.partitioned(name, primary.name())) {
-      return null;
-    }
-    return new CopyCheck(checksum(replica), checksum(primary));
-  }
-
-  private ChecksumResponse checksum(SimReplica r) {
-    SimDisk d = r.disk();
-    return new ChecksumResponse(shard, d.rows.size(), d.rows.toString(), d.lastLsn());
-  }
-
   private Heartbeat heartbeat(Pong p) {
     Role role = p.primary() ? Role.Primary : p.secondary() ? Role.Secondary : Role.None;
     return Heartbeat.builder(p.name(), shard)
@@ -640,22 +589,6 @@ final class SimOperator {
   /** The address the pod listing shows for {@code replica} (stale for a pod that is gone). */
   private String url(String replica) {
     return addresses.of(replica);
-  }
-
-  /** Who serves {@code url} now (the replica a call to it reaches). */
-  private String nameOf(String url) {
-    return addresses.holder(url);
-  }
-
-  /** Every address a role request names: its primary's, its peers' and its learners'. */
-  private static Map<String, String> urls(io.shardeddb.protocol.shard.RoleRequest request) {
-    Map<String, String> urls = new java.util.HashMap<>();
-    if (request.primary() != null) {
-      urls.put(request.primary().name(), request.primary().url());
-    }
-    request.peers().forEach(p -> urls.put(p.name(), p.url()));
-    request.learners().forEach(p -> urls.put(p.name(), p.url()));
-    return Map.copyOf(urls);
   }
 
   /** The pod addresses (fixed unless a schedule moves pods). */

@@ -110,6 +110,7 @@ final class SimReplica {
   private LogExport export;
   private Ownership ownership;
   private ReadGuards guards;
+  private io.shardeddb.shardserver.time.TimestampService timestamps;
 
   SimReplica(
       String name,
@@ -247,6 +248,8 @@ final class SimReplica {
     export = new LogExport(ctx, coordinator, disk, settings, rules);
     ownership = new Ownership(disk, rules);
     guards = new ReadGuards(ctx, coordinator, disk, settings, rules);
+    timestamps =
+        new io.shardeddb.shardserver.time.TimestampService(ctx, coordinator, guards, clock, rules);
     network.liveness(name, Network.Liveness.UP);
     try {
       new ReplicaStartup(ctx, new SimVolume(disk, ctx), coordinator, sync).start();
@@ -336,6 +339,7 @@ final class SimReplica {
       case Messages.OwnedChange c -> onOwnedChange(from, c);
       case Messages.OwnedBatch b -> onOwnedBatch(from, b);
       case Messages.OwnedRead r -> onOwnedRead(from, r);
+      case Messages.TimestampAsk t -> onTimestampAsk(from, t);
       case Messages.HeartbeatAsk h ->
           network.send(name, from, new Messages.HeartbeatReply(h.id(), heartbeat()));
       default -> throw new IllegalArgumentException("unexpected " + m);
@@ -387,7 +391,8 @@ final class SimReplica {
     network.send(
         name,
         from,
-        new Messages.FenceAck(a.name(), a.epoch(), a.lastEntryEpoch(), a.lastLsn(), a.state()));
+        new Messages.FenceAck(
+            a.name(), a.epoch(), a.lastEntryEpoch(), a.lastLsn(), a.state(), a.handsOverLease()));
   }
 
   private void onRole(Messages.Role r) {
@@ -399,10 +404,11 @@ final class SimReplica {
               role,
               peer(r.primaryName(), r.urls()),
               r.peers().stream().map(p -> peer(p, r.urls())).toList(),
-              WriteQuorum.Majority,
+              r.writeQuorum() == null ? WriteQuorum.Majority : r.writeQuorum(),
               r.replicas(),
               r.learners().stream().map(p -> peer(p, r.urls())).toList(),
-              r.chosenAt()));
+              r.chosenAt(),
+              r.leaseHandedOver()));
     } catch (ShardException | InvalidRequestException refused) {
       if (role == Role.Primary) {
         primaryRefusals++;
@@ -424,6 +430,33 @@ final class SimReplica {
 
   private void onWrite(String client, Messages.Write w) {
     submit(client, w.rid(), ClientChange.write(List.of(SimStorage.row(w.key())), w.rid()));
+  }
+
+  // --- /timestamps: the production TimestampService (DESIGN §11) -------------------------------
+
+  private void onTimestampAsk(String client, Messages.TimestampAsk t) {
+    CompletableFuture<io.shardeddb.protocol.time.TimestampResponse> done;
+    try {
+      done = timestamps.allocateAsync(t.count());
+    } catch (ShardException e) {
+      network.send(name, client, new Messages.TimestampReply(t.id(), e.status(), 0, 0));
+      return;
+    }
+    int inc = incarnation;
+    done.whenComplete(
+        (granted, err) -> {
+          if (inc != incarnation) {
+            return;
+          }
+          Throwable cause = err instanceof CompletionException c ? c.getCause() : err;
+          network.send(
+              name,
+              client,
+              err == null
+                  ? new Messages.TimestampReply(t.id(), 200, granted.first(), granted.count())
+                  : new Messages.TimestampReply(
+                      t.id(), cause instanceof ShardException s ? s.status() : 503, 0, 0));
+        });
   }
 
   // --- /replicate: the production SecondarySync -----------------------------------------------

@@ -371,7 +371,8 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       String keyName,
       long key,
       Map<String, Object> row,
-      String requestId) {
+      String requestId,
+      long timestamp) {
     return call(
         url,
         requestId,
@@ -385,7 +386,13 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
 
   @Override
   public Mono<ShardWriteResponse> delete(
-      String url, String shard, String owned, String keyName, long key, String requestId) {
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      String requestId,
+      long timestamp) {
     return call(
         url,
         requestId,

@@ -2,7 +2,6 @@ package io.shardeddb.simulation;
 
 import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.topology.Role;
-import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.ReplicaStartup;
 import io.shardeddb.shardserver.storage.ShardMeta;
@@ -40,7 +39,7 @@ final class SimVolume implements ReplicaStartup.Volume {
         disk.primaryName,
         disk.primaryName == null ? null : url(disk.primaryName),
         null,
-        WriteQuorum.Majority.name(),
+        disk.writeQuorum.name(),
         disk.lastLsn(),
         disk.lastEntryEpoch(),
         disk.baseLsn,

@@ -35,8 +35,8 @@ class LivenessSeedsTest {
   @Test
   @DisplayName(
       "rules 4 and 7 broken (a primary that stopped serving its epoch still answers its followers'"
-          + " pulls): overlap seeds 60, 758 and 923 re-copy a follower from it and end with no"
-          + " election possible — red; green with the rule kept (overlapSeeds)")
+          + " pulls): overlap seeds 220, 486 and 526 lose acknowledged writes — red; green with the"
+          + " rule kept")
   void anAbandonedPrimaryAnsweringItsFollowersIsCaught() {
     Rulebook answersAfterAbandoning =
         new Rulebook() {
@@ -53,8 +53,12 @@ class LivenessSeedsTest {
                     server.name(), server.role(), server.fenced(), server.epoch(), true));
           }
         };
+    // Seeds 60, 758 and 923 (overlapSeeds) no longer reach the window since the simulator runs
+    // the production shard pass on simulated threads (2026-11-27); a sweep of overlap seeds 1-526
+    // found 220, 486 and 526 (window 4), each red broken ("acknowledged write of key 1000000 (c0-0,
+    // acked by r0 at epoch 1) is missing on r2" on seed 220) and green with the rule kept.
     List<Long> red = new ArrayList<>();
-    for (long seed : new long[] {60, 758, 923}) {
+    for (long seed : new long[] {220, 486, 526}) {
       int window = seed % 2 == 0 ? 4 : 1;
       ShardSimulation.Result r =
           OverlapCommitTest.overlapping(
@@ -66,6 +70,13 @@ class LivenessSeedsTest {
       if (!r.ok()) {
         red.add(seed);
       }
+      ShardSimulation.Result kept =
+          OverlapCommitTest.overlapping(
+              () ->
+                  ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3))
+                      .withWindow(window)
+                      .run());
+      assertThat(kept.violations()).as("seed %d kept: %s", seed, kept.faults()).isEmpty();
     }
     assertThat(red).as("seeds red with the rule broken").isNotEmpty();
   }

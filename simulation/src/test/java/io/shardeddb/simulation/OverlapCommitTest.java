@@ -171,7 +171,15 @@ class OverlapCommitTest {
                               "operator",
                               n,
                               new Messages.Role(
-                                  1, n.equals("r0"), "r0", 3, null, names, List.of(), Map.of())));
+                                  1,
+                                  n.equals("r0"),
+                                  "r0",
+                                  3,
+                                  null,
+                                  names,
+                                  List.of(),
+                                  Map.of(),
+                                  false)));
           SimReplica p = byName.get("r0");
           names.forEach(n -> byName.get(n).start());
           roles.run();

@@ -27,8 +27,9 @@ public record BackupStoreSpec(
         Boolean pathStyle,
     @JsonPropertyDescription(
             "The Secret in the database's namespace holding the access key: keys accessKeyId and"
-                + " secretAccessKey.")
-        @Required
+                + " secretAccessKey. Absent: the AWS SDK's default credentials chain of each"
+                + " process (a web identity token as IRSA gives it with spec.pods.serviceAccountName,"
+                + " EKS Pod Identity, an instance role); docs/backup.md, \"Stores in clouds\".")
         String credentialsSecret,
     @JsonPropertyDescription(
             "Server-side encryption the store applies to every object it is sent:"
@@ -39,7 +40,13 @@ public record BackupStoreSpec(
     @JsonPropertyDescription(
             "The KMS key for serverSideEncryption aws:kms (key id, ARN or alias); absent: the"
                 + " account's default key for S3.")
-        String kmsKeyId) {
+        String kmsKeyId,
+    @JsonPropertyDescription(
+            "A Secret in the database's namespace whose key ca.crt holds the PEM certificate(s)"
+                + " of the CA that signed the store's TLS certificate (a private MinIO, Ceph or"
+                + " S3Proxy over https). Shard-servers (mounted), the operator and kubectl-sdb"
+                + " trust it besides the JVM's default CAs. Absent: the default CAs only.")
+        String caSecret) {
 
   /** A store without server-side encryption settings. */
   public BackupStoreSpec(
@@ -50,6 +57,28 @@ public record BackupStoreSpec(
       Boolean pathStyle,
       String credentialsSecret) {
     this(endpoint, region, bucket, prefix, pathStyle, credentialsSecret, null, null);
+  }
+
+  /** A store whose TLS certificate the default CAs verify. */
+  public BackupStoreSpec(
+      String endpoint,
+      String region,
+      String bucket,
+      String prefix,
+      Boolean pathStyle,
+      String credentialsSecret,
+      String serverSideEncryption,
+      String kmsKeyId) {
+    this(
+        endpoint,
+        region,
+        bucket,
+        prefix,
+        pathStyle,
+        credentialsSecret,
+        serverSideEncryption,
+        kmsKeyId,
+        null);
   }
 
   /** Path-style addressing, default true. */

@@ -44,7 +44,25 @@ public record PodsSpec(
                 + " database is not preempted for them).")
         @Pattern(DNS_SUBDOMAIN)
         @Size(max = 253)
-        String priorityClassName) {
+        String priorityClassName,
+    @JsonPropertyDescription(
+            "The ServiceAccount the shard pods run as (routers keep their own), e.g. one annotated"
+                + " for a cloud identity (IRSA's eks.amazonaws.com/role-arn) that reaches the backup"
+                + " store without spec.backup.store.credentialsSecret. It must exist in the"
+                + " database's namespace. Absent: the namespace's default.")
+        @Pattern(DNS_SUBDOMAIN)
+        @Size(max = 253)
+        String serviceAccountName) {
+
+  /** Settings without a ServiceAccount of their own. */
+  public PodsSpec(
+      Map<String, String> annotations,
+      Map<String, String> nodeSelector,
+      List<Toleration> tolerations,
+      Affinity affinity,
+      String priorityClassName) {
+    this(annotations, nodeSelector, tolerations, affinity, priorityClassName, null);
+  }
 
   /**
    * A Kubernetes object name (DNS subdomain; its 253-character bound is the field's maxLength). RE2
@@ -63,6 +81,7 @@ public record PodsSpec(
         && (nodeSelector == null || nodeSelector.isEmpty())
         && (tolerations == null || tolerations.isEmpty())
         && affinity == null
-        && priorityClassName == null;
+        && priorityClassName == null
+        && serviceAccountName == null;
   }
 }

@@ -1,9 +1,11 @@
 package io.shardeddb.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.PrinterColumnFormat;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
@@ -18,6 +20,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(ShardedDatabase.VERSION)
 @Plural("shardeddatabasebackups")
 @ShortNames({"sdbbackup"})
+@Categories(ShardedDatabase.CATEGORY)
+@JsonClassDescription(
+    "A backup of a ShardedDatabase (docs/backup.md): on demand (kubectl sdb backup create) or from"
+        + " the database's spec.backup.schedule; a base backup or a restore point.")
 @AdditionalPrinterColumn(
     name = "Database",
     type = AdditionalPrinterColumn.Type.STRING,

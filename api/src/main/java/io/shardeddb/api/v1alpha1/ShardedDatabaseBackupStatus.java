@@ -1,5 +1,6 @@
 package io.shardeddb.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -7,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
 /** Where a backup stands: phase, per-shard LSNs, size, start and end, conditions. */
+@JsonClassDescription(
+    "Where the backup stands: phase, each shard's LSN, size, start and end, conditions.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ShardedDatabaseBackupStatus(

@@ -1,5 +1,6 @@
 package io.shardeddb.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -27,6 +28,9 @@ import java.util.Map;
  * validation sit on them), and the Builder names each component four times so that no caller ever
  * lists them; splitting either would put one field in two files.
  */
+@JsonClassDescription(
+    "What the user wants: the table, its key-range shards and how each is replicated. A spec"
+        + " without schema and shards is valid and waits for the router's /init.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(
@@ -100,9 +104,12 @@ public record ShardedDatabaseSpec(
         @Max(9)
         Integer replicas,
     @JsonPropertyDescription(
-            "How many replicas must hold a write before it is acknowledged: Majority (default) or"
-                + " All. One (the primary alone) is refused: a write acknowledged by the primary"
-                + " alone is lost when it fails, against the durability the database promises.")
+            "How many replicas must hold a write before it is acknowledged: Majority (default),"
+                + " All, or Cabinet (the best-weighted majority: the primary and the replicas of"
+                + " highest weight 1/(ack latency ms + lag + 1) as the primary measures them, still"
+                + " a majority). One (the primary alone) is refused: a write acknowledged by the"
+                + " primary alone is lost when it fails, against the durability the database"
+                + " promises.")
         @Default("Majority")
         WriteQuorum writeQuorum,
     @JsonPropertyDescription("The volume each shard pod claims for its MySQL data.")
@@ -391,7 +398,7 @@ public record ShardedDatabaseSpec(
 
   /** Pod settings, never null. */
   public PodsSpec podsOrDefault() {
-    return pods == null ? new PodsSpec(null, null, null, null, null) : pods;
+    return pods == null ? new PodsSpec(null, null, null, null, null, null) : pods;
   }
 
   /** Logging settings, never null. */

@@ -1,5 +1,6 @@
 package io.shardeddb.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -9,6 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 /** What the operator observes: conditions, every shard's primary and replicas, the router. */
+@JsonClassDescription(
+    "What the operator observes: conditions, every shard's primary and replicas, the router,"
+        + " resharding and requests. Written by the operator only.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ShardedDatabaseStatus(
@@ -34,13 +38,18 @@ public record ShardedDatabaseStatus(
     @JsonPropertyDescription(
             "The schema change in flight (docs/sql.md, \"Changing the schema\"): recorded before"
                 + " any shard is asked, cleared once every shard's primary applied it.")
-        SchemaChangeStatus schemaChange) {
+        SchemaChangeStatus schemaChange,
+    @JsonPropertyDescription(
+            "Shards whose primary is ready over all shards, e.g. 2/2 (the Primaries column); a"
+                + " shard without a ready primary takes no writes. status.shards[].primary names"
+                + " each primary.")
+        String primaries) {
 
   /** The canonical constructor is the one JSON binds to. */
   @JsonCreator
   public ShardedDatabaseStatus {}
 
-  /** A status without a schema change in flight. */
+  /** A status without a schema change in flight nor a primaries count. */
   public ShardedDatabaseStatus(
       Long observedGeneration,
       List<Condition> conditions,
@@ -61,6 +70,7 @@ public record ShardedDatabaseStatus(
         applied,
         requests,
         resharding,
+        null,
         null);
   }
 
@@ -114,6 +124,7 @@ public record ShardedDatabaseStatus(
     private List<RequestStatus> requests;
     private ReshardingStatus resharding;
     private SchemaChangeStatus schemaChange;
+    private String primaries;
 
     private Builder() {}
 
@@ -128,6 +139,7 @@ public record ShardedDatabaseStatus(
       requests = from.requests;
       resharding = from.resharding;
       schemaChange = from.schemaChange;
+      primaries = from.primaries;
     }
 
     /** Sets {@code observedGeneration}. */
@@ -190,6 +202,12 @@ public record ShardedDatabaseStatus(
       return this;
     }
 
+    /** Sets {@code primaries}. */
+    public Builder primaries(String value) {
+      primaries = value;
+      return this;
+    }
+
     /** The status. */
     public ShardedDatabaseStatus build() {
       return new ShardedDatabaseStatus(
@@ -202,7 +220,8 @@ public record ShardedDatabaseStatus(
           applied,
           requests,
           resharding,
-          schemaChange);
+          schemaChange,
+          primaries);
     }
   }
 

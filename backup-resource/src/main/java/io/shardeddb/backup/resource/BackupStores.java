@@ -9,13 +9,50 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
-/** Opens a database's backup store: the spec's endpoint and bucket, the Secret's access key. */
+/**
+ * Opens a database's backup store: the spec's endpoint and bucket, the Secret's access key, and the
+ * CA Secret's {@code ca.crt} when the store has a private CA.
+ */
 public final class BackupStores {
   private BackupStores() {}
 
-  /** The store settings of {@code spec}, credentials read from its Secret in {@code namespace}. */
+  /**
+   * The store settings of {@code spec}, credentials read from its Secret in {@code namespace}; with
+   * no Secret named, none (the SDK's default chain of this process: its cloud identity).
+   */
   public static StoreSettings settings(
       KubernetesClient client, String namespace, BackupStoreSpec spec) {
+    StoreSettings settings = withoutCa(client, namespace, spec);
+    if (spec.caSecret() == null || spec.caSecret().isBlank()) {
+      return settings;
+    }
+    Secret ca = client.secrets().inNamespace(namespace).withName(spec.caSecret()).get();
+    if (ca == null) {
+      throw new IllegalArgumentException(
+          "the backup store's CA Secret " + namespace + "/" + spec.caSecret() + " does not exist");
+    }
+    String pem = value(ca, StoreSettings.SECRET_CA);
+    if (pem == null || pem.isBlank()) {
+      throw new IllegalArgumentException(
+          "Secret " + spec.caSecret() + " needs key " + StoreSettings.SECRET_CA + " (PEM)");
+    }
+    return settings.withCa(pem);
+  }
+
+  private static StoreSettings withoutCa(
+      KubernetesClient client, String namespace, BackupStoreSpec spec) {
+    if (spec.credentialsSecret() == null || spec.credentialsSecret().isBlank()) {
+      return new StoreSettings(
+          spec.endpoint(),
+          spec.region(),
+          spec.bucket(),
+          spec.prefix(),
+          spec.pathStyleOrDefault(),
+          null,
+          null,
+          spec.serverSideEncryption(),
+          spec.kmsKeyId());
+    }
     Secret secret =
         client.secrets().inNamespace(namespace).withName(spec.credentialsSecret()).get();
     if (secret == null) {

@@ -1,15 +1,20 @@
 package io.shardeddb.backup.resource;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.api.v1alpha1.BackupStoreSpec;
 import io.shardeddb.api.v1alpha1.FromBackupSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.backup.ArchiveOwner;
+import io.shardeddb.backup.ArchiveOwnership;
 import io.shardeddb.backup.BackupCatalog;
 import io.shardeddb.backup.BackupStore;
 import io.shardeddb.backup.RestorePlan;
 import io.shardeddb.backup.RestoreTarget;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -102,18 +107,74 @@ public final class RestoreGate {
       throw new IllegalArgumentException("set one of backup, time or restorePoint");
     }
     try (BackupStore store = BackupStores.open(client, namespace, spec.backup().store())) {
-      return new BackupCatalog(store, from.source(), sourceUid(client, namespace, from.source()))
-          .plan(target);
+      store.check();
+      String uid =
+          sourceUid(
+              client,
+              namespace,
+              from.source(),
+              ArchiveOwnership.marker(store, from.source()).orElse(null));
+      return new BackupCatalog(store, from.source(), uid).plan(target);
+    }
+  }
+
+  /**
+   * The owner of {@code source}'s archive in {@code store}, for a restore from the store alone
+   * (docs/backup.md, "Disaster recovery"): its marker must be there, and name the source's UID
+   * while a source exists ({@link #sourceUid}); else a {@link io.shardeddb.backup.RestoreException}
+   * naming the problem.
+   */
+  public static ArchiveOwner owner(
+      KubernetesClient client, String namespace, BackupStoreSpec storeSpec, String source) {
+    try (BackupStore store = BackupStores.open(client, namespace, storeSpec)) {
+      store.check();
+      Optional<ArchiveOwner> marker = ArchiveOwnership.marker(store, source);
+      return ArchiveOwnership.requireMarkedForRestore(
+          store, source, sourceUid(client, namespace, source, marker.orElse(null)));
     }
   }
 
   /**
    * The UID of the source database while it exists (its archive must be its own, not an earlier
    * incarnation's under the same name); null once it is gone (then the archive's one marked owner).
+   * The source is looked for in the restore's {@code namespace} and, when the archive's owner
+   * {@code marker} names another namespace, there too (a restore into another namespace or cluster
+   * from the store alone); a ShardedDatabase there that cannot be read is refused, since then
+   * nothing says the archive is still the source's.
    */
-  static String sourceUid(KubernetesClient client, String namespace, String source) {
-    ShardedDatabase src =
-        client.resources(ShardedDatabase.class).inNamespace(namespace).withName(source).get();
-    return src == null ? null : src.getMetadata().getUid();
+  static String sourceUid(
+      KubernetesClient client, String namespace, String source, ArchiveOwner marker) {
+    ShardedDatabase here = database(client, namespace, source);
+    if (here != null || marker == null || marker.namespace() == null) {
+      return here == null ? null : here.getMetadata().getUid();
+    }
+    if (marker.namespace().equals(namespace)) {
+      return null;
+    }
+    ShardedDatabase there;
+    try {
+      there = database(client, marker.namespace(), source);
+    } catch (KubernetesClientException e) {
+      throw new IllegalArgumentException(
+          "the archive of '"
+              + source
+              + "' belongs to ShardedDatabase "
+              + marker.describe()
+              + ", and whether "
+              + marker.namespace()
+              + "/"
+              + source
+              + " still exists (with that UID or another) cannot be read here ("
+              + (e.getCode() == 0 ? e.getMessage() : "HTTP " + e.getCode())
+              + "); restore into namespace "
+              + marker.namespace()
+              + ", or allow reading ShardedDatabases there",
+          e);
+    }
+    return there == null ? null : there.getMetadata().getUid();
+  }
+
+  private static ShardedDatabase database(KubernetesClient client, String namespace, String name) {
+    return client.resources(ShardedDatabase.class).inNamespace(namespace).withName(name).get();
   }
 }

@@ -24,6 +24,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
   private final String accessKeyId;
   private final String secretAccessKey;
   private final Path directory;
+  private final boolean https;
 
   private EmbeddedS3Server(
       S3Proxy proxy,
@@ -31,13 +32,15 @@ public final class EmbeddedS3Server implements AutoCloseable {
       String host,
       String accessKeyId,
       String secretAccessKey,
-      Path directory) {
+      Path directory,
+      boolean https) {
     this.proxy = proxy;
     this.context = context;
     this.host = host;
     this.accessKeyId = accessKeyId;
     this.secretAccessKey = secretAccessKey;
     this.directory = directory;
+    this.https = https;
   }
 
   /**
@@ -47,18 +50,40 @@ public final class EmbeddedS3Server implements AutoCloseable {
   public static EmbeddedS3Server start(
       Path directory, String host, int port, String accessKeyId, String secretAccessKey)
       throws Exception {
+    return start(directory, host, port, accessKeyId, secretAccessKey, null, null);
+  }
+
+  /**
+   * As {@link #start(Path, String, int, String, String)}, serving HTTPS only with the key and
+   * certificate chain in {@code keyStore} (PKCS12) when it is not null.
+   */
+  public static EmbeddedS3Server start(
+      Path directory,
+      String host,
+      int port,
+      String accessKeyId,
+      String secretAccessKey,
+      Path keyStore,
+      String keyStorePassword)
+      throws Exception {
     Files.createDirectories(directory);
     Properties props = new Properties();
     props.setProperty("jclouds.filesystem.basedir", directory.toAbsolutePath().toString());
     BlobStoreContext context =
         ContextBuilder.newBuilder("filesystem").overrides(props).build(BlobStoreContext.class);
-    S3Proxy proxy =
+    S3Proxy.Builder builder =
         S3Proxy.builder()
             .blobStore(new WholeVersionBlobStore(context.getBlobStore()))
-            .endpoint(URI.create("http://" + host + ":" + port))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKeyId, secretAccessKey)
-            .ignoreUnknownHeaders(true)
-            .build();
+            .ignoreUnknownHeaders(true);
+    if (keyStore == null) {
+      builder.endpoint(URI.create("http://" + host + ":" + port));
+    } else {
+      builder
+          .secureEndpoint(URI.create("https://" + host + ":" + port))
+          .keyStore(keyStore.toAbsolutePath().toString(), keyStorePassword);
+    }
+    S3Proxy proxy = builder.build();
     proxy.start();
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (!"STARTED".equals(proxy.getState())) {
@@ -70,16 +95,17 @@ public final class EmbeddedS3Server implements AutoCloseable {
       }
       Thread.sleep(10);
     }
-    return new EmbeddedS3Server(proxy, context, host, accessKeyId, secretAccessKey, directory);
+    return new EmbeddedS3Server(
+        proxy, context, host, accessKeyId, secretAccessKey, directory, keyStore != null);
   }
 
   /** The endpoint URL, e.g. {@code http://127.0.0.1:9000}. */
   public String url() {
-    return "http://" + host + ":" + proxy.getPort();
+    return (https ? "https://" : "http://") + host + ":" + port();
   }
 
   public int port() {
-    return proxy.getPort();
+    return https ? proxy.getSecurePort() : proxy.getPort();
   }
 
   public Path directory() {

@@ -1,9 +1,14 @@
 package io.shardeddb.cli.command;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.shardeddb.api.v1alpha1.BackupStoreSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackup;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackupStatus;
+import io.shardeddb.backup.ArchiveOwner;
+import io.shardeddb.backup.BackupStore;
+import io.shardeddb.backup.resource.BackupStores;
+import io.shardeddb.backup.resource.RestoreGate;
 import io.shardeddb.cli.output.Structured;
 import io.shardeddb.cli.output.TextTable;
 import java.io.PrintWriter;
@@ -74,7 +79,10 @@ public final class BackupCommand {
     }
   }
 
-  /** {@code backup list DB}: name, phase, started, completed, size, LSNs. */
+  /**
+   * {@code backup list DB}: name, phase, started, completed, size, LSNs of its backup resources;
+   * with {@code --from-store}, what the store holds of DB (its resource need not exist).
+   */
   @Command(name = "list", description = "List the backups and restore points of a ShardedDatabase.")
   public static final class ListBackups implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DB", description = "the ShardedDatabase's name")
@@ -86,6 +94,7 @@ public final class BackupCommand {
         description = "table (default), json or yaml")
     DataOptions.Output output;
 
+    @Mixin StoreOptions store;
     @Mixin KubeconfigOption cluster;
     @Spec CommandSpec spec;
 
@@ -93,6 +102,9 @@ public final class BackupCommand {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (KubernetesClient client = cluster.client()) {
+        if (store.given()) {
+          return fromStore(client, out);
+        }
         List<ShardedDatabaseBackup> backups = of(client, database);
         if (output != DataOptions.Output.table) {
           Structured.print(out, backups, output == DataOptions.Output.yaml);
@@ -102,6 +114,35 @@ public final class BackupCommand {
         out.flush();
         return 0;
       }
+    }
+
+    /**
+     * The listing read from the store alone (docs/backup.md, "Disaster recovery"): refused as a
+     * restore from it would be, with no marker or another incarnation's ({@link
+     * RestoreGate#owner}).
+     */
+    private int fromStore(KubernetesClient client, PrintWriter out) {
+      PrintWriter err = spec.commandLine().getErr();
+      String ns = client.getNamespace();
+      StoreListing listing;
+      try {
+        BackupStoreSpec named = store.spec();
+        ArchiveOwner owner = RestoreGate.owner(client, ns, named, database);
+        try (BackupStore s = BackupStores.open(client, ns, named)) {
+          listing = StoreListing.read(s, database, owner);
+        }
+      } catch (RuntimeException e) {
+        err.println("error: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+      if (output != DataOptions.Output.table) {
+        Structured.print(out, listing.structured(), output == DataOptions.Output.yaml);
+      } else {
+        out.print(listing.table());
+      }
+      out.flush();
+      return 0;
     }
 
     /** The base backups of {@code database} in the client's namespace, oldest first. */

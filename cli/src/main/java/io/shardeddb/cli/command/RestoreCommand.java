@@ -4,11 +4,14 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.shardeddb.api.v1alpha1.BackupSpec;
+import io.shardeddb.api.v1alpha1.BackupStoreSpec;
 import io.shardeddb.api.v1alpha1.BootstrapSpec;
 import io.shardeddb.api.v1alpha1.FromBackupSpec;
 import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.backup.ArchiveOwner;
 import io.shardeddb.backup.BackupJson;
 import io.shardeddb.backup.BackupManifest;
 import io.shardeddb.backup.BackupStore;
@@ -34,11 +37,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kubectl-sdb restore SOURCE NEW (--backup N | --time T | --restore-point N) [--wait]}:
- * creates the new database NEW from SOURCE's backups (never overwriting one). The restore is
- * planned first against the store (the same planner the operator runs), so an unknown backup, a
- * time outside the archived window or refused credentials fail here with nothing created. With
- * {@code --wait}, returns once NEW is Ready and every shard's restored checksum is verified.
+ * {@code kubectl-sdb restore SOURCE NEW (--backup N | --time T | --restore-point N) [--from-store
+ * FILE] [--wait]}: creates the new database NEW from SOURCE's backups (never overwriting one). The
+ * restore is planned first against the store (the same planner the operator runs), so an unknown
+ * backup, a time outside the archived window or refused credentials fail here with nothing created.
+ * SOURCE's store is read from its resource, or, with {@code --from-store} (the resource gone:
+ * docs/backup.md, "Disaster recovery"), named on the command line. With {@code --wait}, returns
+ * once NEW is Ready and every shard's restored checksum is verified.
  */
 @Command(name = "restore", description = "Create a new ShardedDatabase from another's backups.")
 public final class RestoreCommand implements Callable<Integer> {
@@ -71,6 +76,12 @@ public final class RestoreCommand implements Callable<Integer> {
       description = "how long --wait waits (e.g. 30m; default 10m)")
   Duration timeout;
 
+  @Option(
+      names = "--dry-run",
+      description = "print NEW's ShardedDatabase as YAML (to edit and apply) and create nothing")
+  boolean dryRun;
+
+  @Mixin StoreOptions store;
   @Mixin KubeconfigOption cluster;
   @Spec CommandSpec spec;
 
@@ -87,13 +98,6 @@ public final class RestoreCommand implements Callable<Integer> {
                 + target
                 + "' already exists; a restore creates a new database and never overwrites one");
       }
-      ShardedDatabase src = BackupSupport.database(client, source);
-      if (src == null || src.getSpec() == null) {
-        return fail(err, "ShardedDatabase '" + source + "' not found in " + ns);
-      }
-      if (src.getSpec().backup() == null || src.getSpec().backup().store() == null) {
-        return fail(err, "ShardedDatabase '" + source + "' has no spec.backup.store");
-      }
       if (what.time != null) {
         try {
           FromBackupSpec.epochMillis(what.time);
@@ -102,6 +106,23 @@ public final class RestoreCommand implements Callable<Integer> {
         }
       }
       FromBackupSpec from = new FromBackupSpec(source, what.backup, what.time, what.restorePoint);
+      if (store.given()) {
+        return fromStore(client, ns, from, out, err);
+      }
+      ShardedDatabase src = BackupSupport.database(client, source);
+      if (src == null || src.getSpec() == null) {
+        return fail(
+            err,
+            "ShardedDatabase '"
+                + source
+                + "' not found in "
+                + ns
+                + "; to restore from its backups without it, name their store with --from-store"
+                + " FILE (docs/backup.md, \"Disaster recovery\")");
+      }
+      if (src.getSpec().backup() == null || src.getSpec().backup().store() == null) {
+        return fail(err, "ShardedDatabase '" + source + "' has no spec.backup.store");
+      }
       ShardedDatabaseSpec newSpec = src.getSpec().withBootstrap(new BootstrapSpec(from));
       RestorePlan plan = null;
       try {
@@ -109,13 +130,7 @@ public final class RestoreCommand implements Callable<Integer> {
         // The schema as the base backup recorded it, the layout at the target (resharding moves
         // between the base and the target included: docs/backup.md).
         if (plan.base().specJson() != null) {
-          ShardedDatabaseSpec then =
-              Serialization.unmarshal(plan.base().specJson(), ShardedDatabaseSpec.class);
-          newSpec =
-              newSpec
-                  .withSchema(then.schema())
-                  .withShards(shardsAtTarget(plan, then, src.getSpec()))
-                  .withServers(null);
+          newSpec = restored(newSpec, plan, recorded(plan));
         }
       } catch (BackupStoreException e) {
         if (e.reason() != BackupStoreException.Reason.StoreUnreachable) {
@@ -125,18 +140,115 @@ public final class RestoreCommand implements Callable<Integer> {
       } catch (RuntimeException e) {
         return fail(err, e.getMessage());
       }
-      ShardedDatabase db = new ShardedDatabase();
-      db.setMetadata(new ObjectMetaBuilder().withName(target).withNamespace(ns).build());
-      db.setSpec(newSpec);
-      client.resource(db).inNamespace(ns).create();
-      out.println(
-          "restoring " + target + " from " + source + (plan == null ? "" : ": " + plan.summary()));
-      out.flush();
-      if (!waitForIt) {
-        return 0;
-      }
-      return awaitVerified(client, ns, newSpec, plan, out, err);
+      return create(client, ns, newSpec, plan, source, out, err);
     }
+  }
+
+  /**
+   * A restore from the store alone (docs/backup.md, "Disaster recovery"): SOURCE's resource is not
+   * read. Its archive's owner marker must be in the store (and name the source's UID while a
+   * ShardedDatabase of its name exists, {@link RestoreGate#owner}); NEW's spec is the one the base
+   * backup recorded, with the store named here.
+   */
+  private int fromStore(
+      KubernetesClient client, String ns, FromBackupSpec from, PrintWriter out, PrintWriter err)
+      throws InterruptedException {
+    if (source.equals(target)) {
+      return fail(
+          err,
+          "NEW must not be SOURCE's name: the store keeps "
+              + source
+              + "'s archive under that name, which a new database of that name could not archive"
+              + " into (its owner marker names the source); restore under another name");
+    }
+    ShardedDatabaseSpec newSpec;
+    RestorePlan plan;
+    ArchiveOwner owner;
+    try {
+      BackupStoreSpec named = store.spec();
+      owner = RestoreGate.owner(client, ns, named, source);
+      ShardedDatabaseSpec asked =
+          ShardedDatabaseSpec.builder()
+              .backup(new BackupSpec(named, null, null, null))
+              .bootstrap(new BootstrapSpec(from))
+              .build();
+      plan = RestoreGate.plan(client, ns, asked);
+      newSpec = fromStoreSpec(plan, from, named);
+    } catch (RuntimeException e) {
+      return fail(err, e.getMessage());
+    }
+    return create(client, ns, newSpec, plan, owner.describe() + " (from the store)", out, err);
+  }
+
+  /**
+   * NEW's spec restored from the store alone: the spec {@code plan}'s base backup recorded, with
+   * {@code store} for its backups (its schedule, retention and archive interval kept), restored
+   * from {@code from}, as {@link #restored} shapes it.
+   */
+  static ShardedDatabaseSpec fromStoreSpec(
+      RestorePlan plan, FromBackupSpec from, BackupStoreSpec store) {
+    ShardedDatabaseSpec then = recorded(plan);
+    if (then == null) {
+      throw new IllegalArgumentException(
+          "backup '"
+              + plan.base().name()
+              + "' of '"
+              + plan.source()
+              + "' records no spec of the database, so a restore from the store alone cannot"
+              + " build one; write the ShardedDatabase with spec.bootstrap.fromBackup yourself");
+    }
+    BackupSpec kept = then.backup();
+    BackupSpec backup =
+        kept == null
+            ? new BackupSpec(store, null, null, null)
+            : new BackupSpec(
+                store, kept.schedule(), kept.retention(), kept.archiveIntervalSeconds());
+    return restored(then.withBackup(backup).withBootstrap(new BootstrapSpec(from)), plan, then);
+  }
+
+  /** The spec the plan's base backup recorded, or null (a manifest without one). */
+  static ShardedDatabaseSpec recorded(RestorePlan plan) {
+    return plan.base().specJson() == null
+        ? null
+        : Serialization.unmarshal(plan.base().specJson(), ShardedDatabaseSpec.class);
+  }
+
+  /**
+   * {@code spec} as a restore creates it: the schema as the base backup recorded it ({@code then}),
+   * the layout at the target ({@link #shardsAtTarget}), no assignment's server names.
+   */
+  static ShardedDatabaseSpec restored(
+      ShardedDatabaseSpec spec, RestorePlan plan, ShardedDatabaseSpec then) {
+    return spec.withSchema(then.schema())
+        .withShards(shardsAtTarget(plan, then, spec))
+        .withServers(null);
+  }
+
+  private int create(
+      KubernetesClient client,
+      String ns,
+      ShardedDatabaseSpec newSpec,
+      RestorePlan plan,
+      String fromWhom,
+      PrintWriter out,
+      PrintWriter err)
+      throws InterruptedException {
+    ShardedDatabase db = new ShardedDatabase();
+    db.setMetadata(new ObjectMetaBuilder().withName(target).withNamespace(ns).build());
+    db.setSpec(newSpec);
+    if (dryRun) {
+      out.print(Serialization.asYaml(db));
+      out.flush();
+      return 0;
+    }
+    client.resource(db).inNamespace(ns).create();
+    out.println(
+        "restoring " + target + " from " + fromWhom + (plan == null ? "" : ": " + plan.summary()));
+    out.flush();
+    if (!waitForIt) {
+      return 0;
+    }
+    return awaitVerified(client, ns, newSpec, plan, out, err);
   }
 
   /**

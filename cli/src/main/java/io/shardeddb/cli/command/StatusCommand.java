@@ -15,9 +15,15 @@ import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseBackup;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.cli.data.RouterConnection;
+import io.shardeddb.cli.data.RouterLocator;
+import io.shardeddb.cli.data.RouterTarget;
 import io.shardeddb.cli.output.TextTable;
+import io.shardeddb.protocol.client.RouterException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -30,7 +36,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kubectl-sdb status NAME}: shards, primaries, epochs, replicas and conditions as tables;
- * the schema version, the backups and the images the pods run.
+ * the schema version, the backups, the images the pods run, and Cabinet's weights with each shard's
+ * best-weighted majority (from the router's {@code GET /query/status}, as each primary measures
+ * them).
  */
 @Command(name = "status", description = "Show a ShardedDatabase's shards, replicas and conditions.")
 public final class StatusCommand implements Callable<Integer> {
@@ -76,9 +84,21 @@ public final class StatusCommand implements Callable<Integer> {
    * pods run, by container (image → pods). What cannot be read is left out, never an error: the
    * status of the resource is what the command is for.
    */
-  record Extras(List<ShardedDatabaseBackup> backups, Map<String, Map<String, Integer>> images) {
+  record Extras(
+      List<ShardedDatabaseBackup> backups,
+      Map<String, Map<String, Integer>> images,
+      Map<String, Object> coordinator,
+      String coordinatorUnavailable) {
     static final Extras NONE = new Extras(List.of(), Map.of());
+
+    /** Without the router's coordinator status (not asked). */
+    Extras(List<ShardedDatabaseBackup> backups, Map<String, Map<String, Integer>> images) {
+      this(backups, images, null, null);
+    }
   }
+
+  /** How long the status waits for the router's {@code /query/status}. */
+  static final Duration COORDINATOR_TIMEOUT = Duration.ofSeconds(5);
 
   private static Extras extras(KubernetesClient client, ShardedDatabase db) {
     String name = db.getMetadata().getName();
@@ -109,7 +129,20 @@ public final class StatusCommand implements Callable<Integer> {
     } catch (KubernetesClientException e) {
       // not readable: the section is left out
     }
-    return new Extras(backups, images);
+    Map<String, Object> coordinator = null;
+    String unavailable = null;
+    try {
+      RouterTarget target = new RouterLocator(client, client.getNamespace()).locate(name);
+      try (RouterConnection connection = RouterConnection.open(client, target)) {
+        coordinator = connection.client(COORDINATOR_TIMEOUT).queryStatus();
+      }
+    } catch (RouterException e) {
+      unavailable = "router answered " + e.status() + ": " + e.reason();
+    } catch (RuntimeException e) {
+      // no ready router, no schema yet, unreachable: said in one line, never an error
+      unavailable = e.getMessage();
+    }
+    return new Extras(backups, images, coordinator, unavailable);
   }
 
   /** Renders the status of a ShardedDatabase as readable tables ({@link TextTable}). */
@@ -187,6 +220,7 @@ public final class StatusCommand implements Callable<Integer> {
             .append(TextTable.cell(router.endpoint()))
             .append('\n');
       }
+      cabinet(sb, extras);
       schema(sb, status);
       backups(sb, db, extras.backups());
       if (!extras.images().isEmpty()) {
@@ -199,6 +233,60 @@ public final class StatusCommand implements Callable<Integer> {
         sb.append('\n').append(images.render());
       }
       return sb.toString();
+    }
+
+    /**
+     * Cabinet's weights as each shard's primary measures them, and its best-weighted majority (the
+     * router's {@code /query/status}, docs/sql.md): one row per replica the primary weighs.
+     */
+    static void cabinet(StringBuilder sb, Extras extras) {
+      if (extras.coordinator() == null) {
+        if (extras.coordinatorUnavailable() != null) {
+          sb.append("\ncabinet: not shown (").append(extras.coordinatorUnavailable()).append(")\n");
+        }
+        return;
+      }
+      TextTable table =
+          new TextTable(
+              "SHARD", "REPLICA", "ACK LATENCY", "LAG", "WEIGHT", "BEST-WEIGHTED MAJORITY");
+      List<String> unweighed = new java.util.ArrayList<>();
+      Object shards = extras.coordinator().get("shards");
+      for (Object o : shards instanceof List<?> l ? l : List.of()) {
+        if (!(o instanceof Map<?, ?> shard)) {
+          continue;
+        }
+        Object majority = shard.get("best_weighted_majority");
+        if (!(majority instanceof List<?> members)) {
+          unweighed.add(String.valueOf(shard.get("shard")));
+          continue;
+        }
+        Object replicas = shard.get("replicas");
+        for (Object r : replicas instanceof List<?> l ? l : List.of()) {
+          if (!(r instanceof Map<?, ?> replica) || !(replica.get("weight") instanceof Number w)) {
+            continue;
+          }
+          table.row(
+              shard.get("shard"),
+              replica.get("name"),
+              replica.get("ack_latency_ms") instanceof Number ms
+                  ? String.format(Locale.ROOT, "%.1fms", ms.doubleValue())
+                  : null,
+              replica.get("lag_behind_primary"),
+              String.format(Locale.ROOT, "%.3f", w.doubleValue()),
+              members.contains(replica.get("name")) ? "yes" : "no");
+        }
+      }
+      sb.append('\n')
+          .append(
+              "cabinet: weight = 1/(ack latency ms + lag + 1), as each shard's primary measures")
+          .append(" it; the best-weighted majority is the primary and the heaviest others,")
+          .append(" floor(n/2)+1 in all (it acknowledges writes with writeQuorum Cabinet)\n")
+          .append(table.render());
+      if (!unweighed.isEmpty()) {
+        sb.append("no weights from the primary of ")
+            .append(String.join(", ", unweighed))
+            .append(" (not reachable, or a shard-server before them)\n");
+      }
     }
 
     /** The schema version every shard has, and the change in flight (docs/sql.md). */

@@ -9,9 +9,11 @@ import java.util.Set;
 
 /**
  * Pure: a {@code POST /query} reply as the shell prints it. A read (a reply with {@code data}) is a
- * table, the schema's columns first in the schema's order and any other (e.g. {@code COUNT(*)})
- * after, then {@code (N rows from sh1, sh2)} as {@code find} prints it; anything else is the
- * router's message and how many rows it changed.
+ * table of the columns the reply names ({@code columns}, the SELECT's, in its order; a row's {@code
+ * timestamp} field only when the SELECT named it so), or from a router older than that field the
+ * schema's columns first in the schema's order and any other after, then {@code (N rows from sh1,
+ * sh2)} as {@code find} prints it; anything else is the router's message and how many rows it
+ * changed.
  */
 public final class SqlReplies {
   private SqlReplies() {}
@@ -22,7 +24,8 @@ public final class SqlReplies {
     Object data = reply.get("data");
     if (data instanceof List<?> list) {
       List<Map<String, Object>> rows = rows(list);
-      out.append(RowTable.render(columns(rows, schema), rows));
+      List<String> named = named(reply.get("columns"));
+      out.append(RowTable.render(named != null ? named : columns(rows, schema), rows));
       out.append('(').append(rows.size()).append(rows.size() == 1 ? " row" : " rows");
       if (reply.get("shards_queried") instanceof List<?> shards && !shards.isEmpty()) {
         out.append(" from ")
@@ -59,6 +62,14 @@ public final class SqlReplies {
     }
     out.addAll(seen);
     return out;
+  }
+
+  /** The reply's column names, or null when it names none (an older router). */
+  private static List<String> named(Object columns) {
+    if (!(columns instanceof List<?> list)) {
+      return null;
+    }
+    return list.stream().map(String::valueOf).toList();
   }
 
   @SuppressWarnings("unchecked")

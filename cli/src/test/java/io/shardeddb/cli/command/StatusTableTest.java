@@ -147,4 +147,57 @@ class StatusTableTest {
         .hasSize(2)
         .allSatisfy(l -> assertThat(l.substring(role)).matches("(Primary|Secondary)\\s+true.*"));
   }
+
+  @Test
+  void showsCabinetWeightsAndTheBestWeightedMajorityFromTheRoutersCoordinatorStatus()
+      throws Exception {
+    ShardedDatabase db =
+        Serialization.unmarshal(
+            """
+            apiVersion: shardeddb.io/v1alpha1
+            kind: ShardedDatabase
+            metadata: {name: students, generation: 1}
+            """,
+            ShardedDatabase.class);
+    // The router's GET /query/status as it answers it: sh1's primary weighs its replicas, sh2's
+    // primary did not answer.
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> coordinator =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readValue(
+                """
+                {"success": true, "shards": [
+                  {"shard": "sh1", "epoch": 2, "primary": "s1-0",
+                   "best_weighted_majority": ["s1-0", "s1-2"],
+                   "replicas": [
+                     {"name": "s1-0", "role": "Primary", "reachable": true,
+                      "ack_latency_ms": 0.0, "lag_behind_primary": 0, "weight": 1.0},
+                     {"name": "s1-1", "role": "Secondary", "reachable": true,
+                      "ack_latency_ms": 212.4, "lag_behind_primary": 3, "weight": 0.004634},
+                     {"name": "s1-2", "role": "Secondary", "reachable": true,
+                      "ack_latency_ms": 1.25, "lag_behind_primary": 0, "weight": 0.444444}]},
+                  {"shard": "sh2", "epoch": 1, "primary": "s2-0",
+                   "replicas": [{"name": "s2-0", "reachable": false}]}],
+                 "ranking": "..."}
+                """,
+                java.util.Map.class);
+
+    String table =
+        new StatusCommand.StatusTable()
+            .render(db, new StatusCommand.Extras(List.of(), java.util.Map.of(), coordinator, null));
+
+    assertThat(table)
+        .contains("cabinet: weight = 1/(ack latency ms + lag + 1)")
+        .containsPattern("sh1\\s+s1-0\\s+0\\.0ms\\s+0\\s+1\\.000\\s+yes")
+        .containsPattern("sh1\\s+s1-1\\s+212\\.4ms\\s+3\\s+0\\.005\\s+no")
+        .containsPattern("sh1\\s+s1-2\\s+1\\.3ms\\s+0\\s+0\\.444\\s+yes")
+        .contains("no weights from the primary of sh2");
+    assertThat(
+            new StatusCommand.StatusTable()
+                .render(
+                    db,
+                    new StatusCommand.Extras(
+                        List.of(), java.util.Map.of(), null, "no ready router pod for 'students'")))
+        .contains("cabinet: not shown (no ready router pod for 'students')");
+  }
 }

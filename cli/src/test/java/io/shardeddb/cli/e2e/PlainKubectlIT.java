@@ -70,6 +70,10 @@ class PlainKubectlIT {
         Files.newInputStream(HOME.resolve("crds/shardeddatabases.shardeddb.io-v1.yml"))) {
       kube.installCrd(crd);
     }
+    try (InputStream crd =
+        Files.newInputStream(HOME.resolve("crds/shardeddatabasebackups.shardeddb.io-v1.yml"))) {
+      kube.installCrd(crd);
+    }
   }
 
   @AfterAll
@@ -241,15 +245,32 @@ class PlainKubectlIT {
     Result r = kubectl("get", "sdb");
 
     assertThat(r.code).as(r.toString()).isZero();
-    // The CRD generator orders the columns by JSON path.
+    // In the order ShardedDatabase declares them (CrdGeneration), Age last.
     assertThat(r.out)
         .containsPattern(
-            "(?m)^NAME\\s+AGE\\s+SHARDING\\s+READY\\s+RESHARDING\\s+REPLICAS\\s+SHARDS\\s*$")
-        .containsPattern("(?m)^students\\s+\\S+\\s+Hash\\s+True\\s+False\\s+12/12\\s+4\\s*$");
+            "(?m)^NAME\\s+READY\\s+SHARDS\\s+REPLICAS\\s+PRIMARIES\\s+RESHARDING\\s+SHARDING\\s+AGE\\s*$")
+        .containsPattern(
+            "(?m)^students\\s+True\\s+4\\s+12/12\\s+4/4\\s+False\\s+Hash\\s+\\S+\\s*$");
   }
 
   @Test
   @Order(7)
+  void kubectlExpandsTheCategoryToBothKindsAndTheShortNameStillNamesOne_needsKubectl()
+      throws Exception {
+    requireKubectl();
+
+    Result category = kubectl("get", "shardeddb-all");
+    Result shortName = kubectl("get", "shardeddb", "students");
+
+    assertThat(category.code).as(category.toString()).isZero();
+    assertThat(category.out).contains("shardeddatabase.shardeddb.io/students");
+    assertThat(category.err).doesNotContain("doesn't have a resource type");
+    assertThat(shortName.code).as(shortName.toString()).isZero();
+    assertThat(shortName.out).containsPattern("(?m)^students\\s");
+  }
+
+  @Test
+  @Order(8)
   void kubectlGetWatchPrintsAChangeAsANewLine_needsKubectl() throws Exception {
     requireKubectl();
     Process watch = start("watch", "get", "sdb", "-w");
@@ -271,7 +292,7 @@ class PlainKubectlIT {
               .filter(l -> l.startsWith("students"))
               .toList();
       assertThat(rows).as("the listed row, then the change; no replay").hasSize(2);
-      assertThat(rows.get(1)).containsPattern("True\\s+False\\s+11/12\\s+4");
+      assertThat(rows.get(1)).containsPattern("True\\s+4\\s+11/12\\s+4/4\\s+False");
     } finally {
       watch.destroy();
       assertThat(watch.waitFor(60, TimeUnit.SECONDS)).as("kubectl stopped").isTrue();
@@ -282,7 +303,7 @@ class PlainKubectlIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void kubectlGetWatchAsYamlStreamsTheChangedObject_needsKubectl() throws Exception {
     requireKubectl();
     writeStatus("11/12");
@@ -317,6 +338,8 @@ class PlainKubectlIT {
                 4,
                 "replicas",
                 replicas,
+                "primaries",
+                "4/4",
                 "conditions",
                 List.of(
                     condition("Ready", "True", "AllReplicasReady"),
@@ -340,7 +363,7 @@ class PlainKubectlIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void kubectlDeletesTheDatabase_needsKubectl() throws Exception {
     Result r = kubectl("delete", "sdb", "students", "--timeout=60s");
 

@@ -43,6 +43,31 @@ class SqlRepliesTest {
   }
 
   @Test
+  void aReadShowsTheColumnsTheReplyNamesNotEachRowsTimestamp() {
+    // The router names the SELECT's columns; the timestamp each row carries (docs/sql.md, "Row
+    // timestamps") is shown only when the SELECT named it.
+    Map<String, Object> reply =
+        row(
+            "columns",
+            List.of("Stud_name", "Stud_id"),
+            "data",
+            List.of(row("Stud_name", "Alice", "Stud_id", 1, "timestamp", 3766009239420534784L)),
+            "shards_queried",
+            List.of("sh1"));
+    assertThat(SqlReplies.render(reply, SCHEMA))
+        .isEqualTo("STUD_NAME  STUD_ID\nAlice      1\n(1 row from sh1)\n");
+
+    Map<String, Object> named =
+        row(
+            "columns",
+            List.of("Stud_id", "timestamp"),
+            "data",
+            List.of(row("Stud_id", 1, "timestamp", 12L)));
+    assertThat(SqlReplies.render(named, SCHEMA))
+        .isEqualTo("STUD_ID  TIMESTAMP\n1        12\n(1 row)\n");
+  }
+
+  @Test
   void columnsOutsideTheSchemaFollowItsColumns() {
     Map<String, Object> reply =
         row("data", List.of(row("COUNT(*)", 3)), "shards_queried", List.of("sh1"));

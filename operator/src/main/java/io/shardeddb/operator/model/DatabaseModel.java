@@ -30,10 +30,61 @@ public record DatabaseModel(
     String mysqlSecret,
     List<DesiredShard> shards,
     String operatorNamespace,
-    NetworkAccess network) {
+    NetworkAccess network,
+    boolean hibernated) {
 
   public DatabaseModel {
     network = network == null ? NetworkAccess.DEFAULT : network;
+  }
+
+  /** A running (not hibernated) database's model. */
+  public DatabaseModel(
+      String name,
+      String namespace,
+      String uid,
+      ShardedDatabaseSpec spec,
+      Images images,
+      String routerTokenSecret,
+      String mysqlSecret,
+      List<DesiredShard> shards,
+      String operatorNamespace,
+      NetworkAccess network) {
+    this(
+        name,
+        namespace,
+        uid,
+        spec,
+        images,
+        routerTokenSecret,
+        mysqlSecret,
+        shards,
+        operatorNamespace,
+        network,
+        false);
+  }
+
+  /**
+   * This model hibernated ({@code shardeddb.io/hibernation: on}): the router Deployment at zero
+   * replicas (the shards' StatefulSets are set to zero pods by the caller, {@link DesiredShard}).
+   */
+  public DatabaseModel asHibernated() {
+    return new DatabaseModel(
+        name,
+        namespace,
+        uid,
+        spec,
+        images,
+        routerTokenSecret,
+        mysqlSecret,
+        shards,
+        operatorNamespace,
+        network,
+        true);
+  }
+
+  /** How many router pods run: the spec's, none while hibernated. */
+  public int routerReplicas() {
+    return hibernated ? 0 : spec.routerOrDefault().replicasOrDefault();
   }
 
   /** The pods shard NetworkPolicies admit on the metrics port. */
@@ -103,7 +154,8 @@ public record DatabaseModel(
         mysqlSecret,
         shards,
         operatorNamespace,
-        network);
+        network,
+        hibernated);
   }
 
   /** This model with {@code shards} instead (e.g. StatefulSets held larger by a resize gate). */
@@ -118,7 +170,8 @@ public record DatabaseModel(
         mysqlSecret,
         List.copyOf(shards),
         operatorNamespace,
-        network);
+        network,
+        hibernated);
   }
 
   /** The model of a database running exactly its spec shards. */

@@ -105,7 +105,7 @@ public final class RouterModel {
             .withMetadata(
                 PodParts.meta(db, name, labels, pods == null || pods.nothingSet() ? null : pods))
             .withNewSpec()
-            .withReplicas(router.replicasOrDefault())
+            .withReplicas(db.routerReplicas())
             .withNewSelector()
             .withMatchLabels(Labels.routerSelector(db.name()))
             .endSelector()

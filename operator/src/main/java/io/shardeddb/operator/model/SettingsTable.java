@@ -129,11 +129,25 @@ public final class SettingsTable {
               StoreSettings.ENV_SSE, "serverSideEncryption", BackupStoreSpec::serverSideEncryption),
           store(StoreSettings.ENV_SSE_KMS_KEY_ID, "kmsKeyId", BackupStoreSpec::kmsKeyId),
           // The access key as files of the mounted Secret (ShardModel.backupStoreVolume), not
-          // environment variables (/proc/<pid>/environ, `kubectl describe`).
+          // environment variables (/proc/<pid>/environ, `kubectl describe`). None without a
+          // Secret: the SDK's default chain (a cloud identity) finds the credentials.
           store(
               StoreSettings.ENV_CREDENTIALS_DIR,
               "credentialsSecret",
-              s -> ShardedDatabaseResources.BACKUP_STORE_CREDENTIALS_MOUNT),
+              s ->
+                  s.credentialsSecret() == null
+                      ? null
+                      : ShardedDatabaseResources.BACKUP_STORE_CREDENTIALS_MOUNT),
+          // The store's private CA (BackupStoreFiles), trusted besides the JVM's default CAs.
+          store(
+              StoreSettings.ENV_CA_FILE,
+              "caSecret",
+              s ->
+                  s.caSecret() == null
+                      ? null
+                      : ShardedDatabaseResources.BACKUP_STORE_CA_MOUNT
+                          + "/"
+                          + StoreSettings.SECRET_CA),
           shardServer(
               "SHARDEDDB_BACKUP_DATABASE",
               "metadata.name",

@@ -117,6 +117,10 @@ public final class ShardModel {
             .endSpec()
             .build();
     PodSettings.apply(built.getSpec().getTemplate(), pods);
+    // Shard pods only: routers run as their own ServiceAccount, which their Role is bound to.
+    if (pods != null && pods.serviceAccountName() != null) {
+      built.getSpec().getTemplate().getSpec().setServiceAccountName(pods.serviceAccountName());
+    }
     return TlsPods.shard(Setting.Target.shard(db, shard.id()), built, SHARD_SERVER_CONTAINER);
   }
 

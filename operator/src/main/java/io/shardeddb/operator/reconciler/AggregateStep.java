@@ -18,6 +18,7 @@ import io.shardeddb.operator.status.PassReport;
 import io.shardeddb.operator.status.StatusAggregator;
 import io.shardeddb.operator.storage.VolumeResizer;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -120,6 +121,13 @@ final class AggregateStep {
                         sdb.getMetadata().getNamespace() + "/" + sdb.getMetadata().getName()))
                 .applied(applied)
                 .refusedRequests(shards.requests().refused())
+                .holds(
+                    new PassReport.Holds(
+                        desired.hibernated(),
+                        desired.fenced().all()
+                            ? List.of(Fencing.ALL)
+                            : List.copyOf(new java.util.TreeSet<>(desired.fenced().pods())),
+                        desired.annotationProblems()))
                 .requests(
                     AnnotationRequests.merge(
                         previous.requestsOrEmpty(),

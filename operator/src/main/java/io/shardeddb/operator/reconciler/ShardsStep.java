@@ -87,6 +87,16 @@ final class ShardsStep {
                         e -> e.getValue().stream().map(ShardPod::name).toList())),
             now);
     List<ShardOutcome> outcomes = new ArrayList<>();
+    if (desired.hibernated()) {
+      // Nobody to talk to: each shard keeps its last epoch and primary for the resume.
+      for (DesiredShard shard : desired.model().shards()) {
+        outcomes.add(
+            Hibernation.outcome(
+                shard.id(), previous.shard(shard.id()).orElse(null), shard.replicas()));
+      }
+      return new Shards(List.copyOf(outcomes), requests);
+    }
+    Fencing.Fenced fenced = desired.fenced();
     for (DesiredShard shard : desired.model().shards()) {
       ShardSpec shardSpec =
           spec.shardsOrEmpty().stream()
@@ -116,9 +126,10 @@ final class ShardsStep {
                       requests.rebuildByShard().get(shard.id()),
                       updateRevision(sdb, context, shard.id()),
                       desired.volumeResize().awaitingVolume(shard.id()))
-                  .observation(),
+                  .observation()
+                  .withFenced(fenced),
               shardEvents -> events.recordAll(sdb, shardEvents));
-      outcomes.add(outcome);
+      outcomes.add(Fencing.apply(outcome, fenced));
       // One pod at a time: a rolling rebuild's step (which also re-creates the pod from the
       // current template) goes before a roll's.
       if (!rebuild(sdb, desired.volumeResize().rebuilds().get(shard.id()), outcome, pods)) {

@@ -69,14 +69,19 @@ final class WorkflowStep {
 
   /**
    * What the workflow was given: the model (the shards that run, each with its pods), the removals
-   * refused, the shrinks waiting, the volume resize and the layout.
+   * refused, the shrinks waiting, the volume resize, the layout, whether the database hibernates
+   * ({@link Hibernation}: every StatefulSet and the router at zero pods) and the pods the user
+   * fenced ({@link Fencing}), with the problems of those two annotations.
    */
   record Desired(
       DatabaseModel model,
       List<ShardRemovalGuard.Refusal> refusals,
       List<String> resizing,
       VolumeResizer.Result volumeResize,
-      Layout layout) {
+      Layout layout,
+      boolean hibernated,
+      Fencing.Fenced fenced,
+      List<String> annotationProblems) {
 
     /** The ids of the shards that run, in the model's order. */
     List<String> shardIds() {
@@ -133,10 +138,34 @@ final class WorkflowStep {
             previous.condition(ConditionType.StorageResizing.name()),
             previous.applied() == null ? null : previous.applied().storageSize());
     model = model.withShards(volumeResize.shards());
+    Map<String, String> annotations = sdb.getMetadata().getAnnotations();
+    Hibernation.State hibernation = Hibernation.of(annotations);
+    Fencing.Fenced fenced =
+        Fencing.parse(annotations == null ? null : annotations.get(Fencing.ANNOTATION));
+    List<String> annotationProblems = new ArrayList<>();
+    if (hibernation.problem() != null) {
+      annotationProblems.add(hibernation.problem());
+    }
+    if (fenced.problem() != null) {
+      annotationProblems.add(fenced.problem());
+    }
+    if (hibernation.on()) {
+      // Scaled to zero, claims kept: StatefulSets never delete their pods' claims.
+      model = model.withShards(model.shards().stream().map(s -> s.withPods(0)).toList());
+      model = model.asHibernated();
+    }
     Models.put(context, model);
     TlsModels.put(context, observed.tls());
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-    return new Desired(model, refusals, resizing, volumeResize, layout);
+    return new Desired(
+        model,
+        refusals,
+        resizing,
+        volumeResize,
+        layout,
+        hibernation.on(),
+        fenced,
+        List.copyOf(annotationProblems));
   }
 
   /**

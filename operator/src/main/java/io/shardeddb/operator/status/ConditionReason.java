@@ -84,5 +84,17 @@ public enum ConditionReason {
   /** A CA rotation is under way: two CAs trusted (the message says which step and until when). */
   CaRotating,
   /** The Secret named by spec.tls.caSecret is missing, holds no CA, or lacks its key. */
-  CaSecretUnusable
+  CaSecretUnusable,
+  /** The database is hibernated (shardeddb.io/hibernation: on): no pods, volumes kept. */
+  Hibernated,
+  /** The database runs (not hibernated). */
+  Running,
+  /** A shard's primary is fenced and no unfenced replica could take over: no writes. */
+  PrimaryFenced,
+  /** Pods are fenced (shardeddb.io/fenced-pods): out of the routing, never made primary. */
+  PodsFenced,
+  /** No pod is fenced. */
+  NoneFenced,
+  /** The shardeddb.io/hibernation or shardeddb.io/fenced-pods annotation cannot be read. */
+  InvalidAnnotation
 }

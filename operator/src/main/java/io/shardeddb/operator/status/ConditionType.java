@@ -32,5 +32,15 @@ public enum ConditionType {
    * with CaRotating while a CA rotation is under way); False with CaSecretUnusable while the Secret
    * named by spec.tls.caSecret cannot be used (nothing is re-issued then). Absent with TLS off.
    */
-  CertificateAuthority
+  CertificateAuthority,
+  /**
+   * True while the database is hibernated (shardeddb.io/hibernation: on): every shard StatefulSet
+   * and the router Deployment at zero pods, the volumes kept; False while it runs.
+   */
+  Hibernated,
+  /**
+   * True while pods are fenced (shardeddb.io/fenced-pods), the message naming them: out of the
+   * routing and never made primary; False when none is.
+   */
+  Fenced
 }

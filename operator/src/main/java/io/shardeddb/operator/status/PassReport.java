@@ -26,7 +26,19 @@ public record PassReport(
     List<ArchiveHealth.Stall> archiveStalls,
     AppliedSpec applied,
     List<RequestStatus> refusedRequests,
-    List<RequestStatus> requests) {
+    List<RequestStatus> requests,
+    Holds holds) {
+
+  /**
+   * What the user holds the database in: hibernated ({@code shardeddb.io/hibernation: on}), the
+   * fenced pods ({@code shardeddb.io/fenced-pods}, {@code *} for all) and why either annotation
+   * cannot be read.
+   */
+  public record Holds(boolean hibernated, List<String> fenced, List<String> problems) {
+
+    /** Running, nothing fenced. */
+    public static final Holds NONE = new Holds(false, List.of(), List.of());
+  }
 
   /**
    * What the resharding step reports: the move as last recorded (null: none), why the spec cannot
@@ -96,8 +108,15 @@ public record PassReport(
     private AppliedSpec applied;
     private List<RequestStatus> refusedRequests = List.of();
     private List<RequestStatus> requests;
+    private Holds holds = Holds.NONE;
 
     private Builder() {}
+
+    /** Hibernation and fences. */
+    public Builder holds(Holds value) {
+      holds = value;
+      return this;
+    }
 
     /** The shards' outcomes. */
     public Builder outcomes(List<ShardOutcome> value) {
@@ -185,7 +204,8 @@ public record PassReport(
           archiveStalls,
           applied,
           refusedRequests,
-          requests);
+          requests,
+          holds);
     }
   }
 }

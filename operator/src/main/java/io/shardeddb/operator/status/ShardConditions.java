@@ -23,12 +23,14 @@ final class ShardConditions {
   private ShardConditions() {}
 
   /**
-   * The pass in numbers: replicas ready and wanted over every shard, the router's ready and wanted
-   * replicas, and whether a shard's primary is unavailable (a failover waits).
+   * The pass in numbers: replicas ready and wanted over every shard, shards with a ready primary,
+   * the router's ready and wanted replicas, and whether a shard's primary is unavailable (a
+   * failover waits).
    */
   record Tally(
       int readyReplicas,
       int desiredReplicas,
+      int readyPrimaries,
       int routerReady,
       int routerWanted,
       int shards,
@@ -38,6 +40,10 @@ final class ShardConditions {
       return new Tally(
           outcomes.stream().mapToInt(o -> readyOf(o.status())).sum(),
           outcomes.stream().mapToInt(ShardOutcome::desiredReplicas).sum(),
+          (int)
+              outcomes.stream()
+                  .filter(o -> o.status().primary() != null && primaryReady(o.status()))
+                  .count(),
           Optional.ofNullable(router.readyReplicas()).orElse(0),
           spec.routerOrDefault().replicasOrDefault(),
           outcomes.size(),
@@ -54,6 +60,11 @@ final class ShardConditions {
 
     String replicas() {
       return readyReplicas + "/" + desiredReplicas;
+    }
+
+    /** The Primaries column: shards whose primary is ready over all shards, e.g. 2/2. */
+    String primaries() {
+      return readyPrimaries + "/" + shards;
     }
 
     /** The message of every condition that has nothing more particular to say. */
@@ -93,8 +104,8 @@ final class ShardConditions {
             degraded.add(line);
             progressing.add(line);
           }
-          case NoQuorum, Degraded -> degraded.add(line);
-          case Ready -> {}
+          case NoQuorum, Degraded, PrimaryFenced -> degraded.add(line);
+          case Ready, Hibernated -> {}
         }
       }
       return new ShardLines(
@@ -116,7 +127,24 @@ final class ShardConditions {
         && primaryReady(o.status())
         && readyOf(o.status()) >= quorum
         && o.phase() != ShardPhase.NoQuorum
-        && o.phase() != ShardPhase.PrimaryUnavailable;
+        && o.phase() != ShardPhase.PrimaryUnavailable
+        && o.phase() != ShardPhase.PrimaryFenced
+        && o.phase() != ShardPhase.Hibernated;
+  }
+
+  /**
+   * A hibernated database: not Ready (nothing serves, by the user's wish), neither Degraded nor
+   * Progressing, and nothing to look at soon.
+   */
+  static Verdict hibernated(Tally tally) {
+    String message =
+        "hibernated (shardeddb.io/hibernation: on): "
+            + tally.shards()
+            + " shards and the router at zero pods, volumes kept";
+    return Verdict.of(
+        DesiredCondition.isFalse(ConditionType.Ready, ConditionReason.Hibernated, message),
+        DesiredCondition.isFalse(ConditionType.Degraded, ConditionReason.Hibernated, message),
+        DesiredCondition.isFalse(ConditionType.Progressing, ConditionReason.Hibernated, message));
   }
 
   /** Before the router's {@code /init}: no shard yet, so only the router's pods can progress. */
@@ -259,11 +287,15 @@ final class ShardConditions {
           case PrimaryUnavailable -> ConditionReason.PrimaryUnavailable;
           case NoQuorum -> ConditionReason.NoQuorum;
           case Copying, Degraded, Ready -> ConditionReason.ReplicasNotReady;
+          case PrimaryFenced -> ConditionReason.PrimaryFenced;
+          case Hibernated -> ConditionReason.Hibernated;
         };
     // The most serious reason wins when shards differ.
     List<ConditionReason> order =
         List.of(
+            ConditionReason.Hibernated,
             ConditionReason.NoQuorum,
+            ConditionReason.PrimaryFenced,
             ConditionReason.PrimaryUnavailable,
             ConditionReason.BringingUp,
             ConditionReason.ReplicasNotReady,

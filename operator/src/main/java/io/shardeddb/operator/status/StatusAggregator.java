@@ -104,10 +104,16 @@ public final class StatusAggregator {
         Verdict.events(
             pass.refusedRequests().stream().map(StatusAggregator::refusalEvent).toList());
     Verdict shards =
-        spec.initialized()
-            ? ShardConditions.of(previous, pass, spec, tally)
-            : ShardConditions.awaitingInit(tally);
-    Verdict all = refusedRequests.and(shards).and(databaseConditions(previous, spec, pass));
+        pass.holds().hibernated()
+            ? ShardConditions.hibernated(tally)
+            : spec.initialized()
+                ? ShardConditions.of(previous, pass, spec, tally)
+                : ShardConditions.awaitingInit(tally);
+    Verdict all =
+        refusedRequests
+            .and(shards)
+            .and(databaseConditions(previous, spec, pass))
+            .and(HoldConditions.of(previous, pass.holds()));
     ShardedDatabaseStatus status = status(sdb, previous, pass, spec, tally, all.conditions(), now);
     return new Result(status, all.busy(), tally.failoverPending(), all.events());
   }
@@ -186,6 +192,7 @@ public final class StatusAggregator {
         .conditions(Conditions.apply(previous.conditionsOrEmpty(), desired, generation(sdb), now))
         .shardCount(spec.shardsOrEmpty().size())
         .replicas(tally.replicas())
+        .primaries(tally.primaries())
         .shards(pass.outcomes().stream().map(ShardOutcome::status).toList())
         .router(pass.router())
         .applied(pass.applied() == null ? previous.applied() : pass.applied())

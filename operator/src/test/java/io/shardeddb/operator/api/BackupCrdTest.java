@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The ShardedDatabaseBackup CRD: the checked-in copies (crds/, the chart, and crds/without-cel/ for
- * API servers without CEL) equal the one generated from the Java classes.
+ * The ShardedDatabaseBackup CRD: the checked-in copies (crds/, the chart's files/crds/, and both
+ * without-cel/ for API servers without CEL) equal the one generated from the Java classes.
  */
 class BackupCrdTest {
   private static final String FILE = "shardeddatabasebackups.shardeddb.io-v1.yml";
@@ -25,8 +25,9 @@ class BackupCrdTest {
     Path root = Fixtures.repoRoot();
     return Stream.of(
         root.resolve("crds/" + FILE),
-        root.resolve("helm/shardeddb-operator/crds/" + FILE),
-        root.resolve("crds/without-cel/" + FILE));
+        root.resolve("helm/shardeddb-operator/files/crds/" + FILE),
+        root.resolve("crds/without-cel/" + FILE),
+        root.resolve("helm/shardeddb-operator/files/crds/without-cel/" + FILE));
   }
 
   @ParameterizedTest

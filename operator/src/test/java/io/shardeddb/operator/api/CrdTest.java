@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The generated CRD: checked-in copies are fresh, its rules are there, and examples pass it. */
 class CrdTest {
@@ -39,7 +40,7 @@ class CrdTest {
     Path root = Fixtures.repoRoot();
     return Stream.of(
         root.resolve("crds/shardeddatabases.shardeddb.io-v1.yml"),
-        root.resolve("helm/shardeddb-operator/crds/shardeddatabases.shardeddb.io-v1.yml"));
+        root.resolve("helm/shardeddb-operator/files/crds/shardeddatabases.shardeddb.io-v1.yml"));
   }
 
   static Stream<Path> examples() throws IOException {
@@ -60,7 +61,7 @@ class CrdTest {
   }
 
   @Test
-  void theCrdNamesTheResourceAndPrintsReadyShardsReplicasReshardingShardingAndAge()
+  void theCrdNamesTheResourceAndPrintsReadyShardsReplicasPrimariesReshardingShardingAndAgeLast()
       throws IOException {
     CustomResourceDefinition crd = crd();
     CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
@@ -72,8 +73,14 @@ class CrdTest {
     assertThat(v.getName()).isEqualTo("v1alpha1");
     assertThat(v.getSubresources().getStatus()).isNotNull();
     assertThat(v.getAdditionalPrinterColumns())
+        .as("in the order ShardedDatabase declares them, Age last as for built-in kinds")
         .extracting(c -> c.getName())
-        .containsExactlyInAnyOrder("Ready", "Shards", "Replicas", "Resharding", "Sharding", "Age");
+        .containsExactly(
+            "Ready", "Shards", "Replicas", "Primaries", "Resharding", "Sharding", "Age");
+    assertThat(v.getAdditionalPrinterColumns())
+        .filteredOn(c -> c.getName().equals("Primaries"))
+        .extracting(c -> c.getJsonPath())
+        .containsExactly(".status.primaries");
     assertThat(v.getAdditionalPrinterColumns())
         .filteredOn(c -> c.getName().equals("Resharding"))
         .extracting(c -> c.getJsonPath())
@@ -82,6 +89,37 @@ class CrdTest {
         .filteredOn(c -> c.getName().equals("Sharding"))
         .extracting(c -> c.getJsonPath())
         .containsExactly(".spec.sharding");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "shardeddatabases.shardeddb.io-v1.yml",
+        "shardeddatabasebackups.shardeddb.io-v1.yml"
+      })
+  void theRootTheSpecAndTheStatusOfEachSchemaHaveADescription(String file) throws IOException {
+    CustomResourceDefinition crd;
+    try (InputStream in = Files.newInputStream(Fixtures.generatedCrd().resolveSibling(file))) {
+      crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
+    }
+    var root = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+
+    assertThat(root.getDescription()).as("root").isNotBlank();
+    assertThat(root.getProperties().get("spec").getDescription()).as("spec").isNotBlank();
+    assertThat(root.getProperties().get("status").getDescription()).as("status").isNotBlank();
+    assertThat(crd.getSpec().getNames().getCategories())
+        .as(
+            "kubectl get shardeddb-all lists both kinds; not in kubectl get all, and no short name"
+                + " (kubectl expands a category first, so it would hide the short name)")
+        .containsExactly("shardeddb-all")
+        .doesNotContainAnyElementsOf(crd.getSpec().getNames().getShortNames());
+    assertThat(crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns())
+        .last()
+        .satisfies(
+            c -> {
+              assertThat(c.getName()).isEqualTo("Age");
+              assertThat(c.getJsonPath()).isEqualTo(".metadata.creationTimestamp");
+            });
   }
 
   @Test
@@ -114,7 +152,9 @@ class CrdTest {
             "spec.bootstrap cannot change once set: the database was created from it",
             "spec.secrets cannot change once set: rotate credentials by editing the Secrets");
     assertThat(spec.getProperties().get("replicas").getDefault().asInt()).isEqualTo(3);
-    assertThat(spec.getProperties().get("writeQuorum").getEnum()).hasSize(3);
+    assertThat(spec.getProperties().get("writeQuorum").getEnum())
+        .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+        .containsExactly("All", "Cabinet", "Majority", "One");
   }
 
   @Test
@@ -237,7 +277,12 @@ class CrdTest {
     // Only the fields: a helper method named like a bean property (isEmpty) would become one.
     assertThat(spec.getProperties().get("pods").getProperties())
         .containsOnlyKeys(
-            "annotations", "nodeSelector", "tolerations", "affinity", "priorityClassName");
+            "annotations",
+            "nodeSelector",
+            "tolerations",
+            "affinity",
+            "priorityClassName",
+            "serviceAccountName");
     assertThat(spec.getProperties().get("pods").getXKubernetesValidations())
         .extracting(ValidationRule::getMessage)
         .containsExactly("spec.pods.annotations: keys under shardeddb.io/ are the operator's");

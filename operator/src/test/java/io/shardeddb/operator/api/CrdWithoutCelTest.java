@@ -11,10 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * crds/without-cel/ holds the generated CRD minus its CEL rules ({@code x-kubernetes-validations}),
- * for servers before 1.25 whose kubectl validation and server-side apply refuse the field; the
- * operator's SpecValidator checks the same rules there. Rewrite it with {@code
- * -Dshardeddb.updateCrds=true}.
+ * crds/without-cel/ (and the chart's files/crds/without-cel/) hold the generated CRD minus its CEL
+ * rules ({@code x-kubernetes-validations}), for servers before 1.25 whose kubectl validation and
+ * server-side apply refuse the field; the operator's SpecValidator checks the same rules there.
+ * Rewrite it with {@code -Dshardeddb.updateCrds=true}.
  */
 class CrdWithoutCelTest {
 
@@ -51,16 +51,18 @@ class CrdWithoutCelTest {
     String generated = Files.readString(Fixtures.generatedCrd());
     assertThat(generated).as("the generated CRD has CEL rules to strip").contains(FIELD);
     String expected = withoutCel(generated);
-    Path copy =
-        Fixtures.repoRoot().resolve("crds/without-cel/shardeddatabases.shardeddb.io-v1.yml");
-    if (Boolean.getBoolean("shardeddb.updateCrds")) {
-      Files.writeString(copy, expected);
-    }
-
     assertThat(expected).doesNotContain("x-kubernetes-validations").contains("openAPIV3Schema");
-    assertThat(copy).exists();
-    assertThat(Files.readString(copy))
-        .as("%s is stale; rewrite it with -Dshardeddb.updateCrds=true", copy)
-        .isEqualTo(expected);
+    // crds/ for kubectl, the chart's files/crds/ for its templates/crds.yaml (before 1.25).
+    for (String dir :
+        List.of("crds/without-cel/", "helm/shardeddb-operator/files/crds/without-cel/")) {
+      Path copy = Fixtures.repoRoot().resolve(dir + "shardeddatabases.shardeddb.io-v1.yml");
+      if (Boolean.getBoolean("shardeddb.updateCrds")) {
+        Files.writeString(copy, expected);
+      }
+      assertThat(copy).exists();
+      assertThat(Files.readString(copy))
+          .as("%s is stale; rewrite it with -Dshardeddb.updateCrds=true", copy)
+          .isEqualTo(expected);
+    }
   }
 }

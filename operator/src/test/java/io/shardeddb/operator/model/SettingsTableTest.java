@@ -132,6 +132,19 @@ class SettingsTableTest {
     assertThat(none).doesNotContainKeys(StoreSettings.ENV_SSE, StoreSettings.ENV_SSE_KMS_KEY_ID);
   }
 
+  @Test
+  void theStoresCaReachesTheShardServersAsTheMountedFileOnlyWhenNamed() {
+    Map<String, String> ca =
+        shardServerEnv(
+            new BackupStoreSpec(
+                "https://s3:9000", null, "bkt", null, true, "creds", null, null, "store-ca"));
+    assertThat(ca)
+        .containsEntry(
+            StoreSettings.ENV_CA_FILE, "/var/run/secrets/shardeddb/backup-store-ca/ca.crt");
+    assertThat(shardServerEnv(new BackupStoreSpec("https://s3:9000", null, "bkt", null, true, "c")))
+        .doesNotContainKey(StoreSettings.ENV_CA_FILE);
+  }
+
   /** The archive's owner marker names the database's UID (docs/backup.md, one owner). */
   @Test
   void theDatabasesUidAndNamespaceReachTheShardServersWithABackupStore() {

@@ -305,6 +305,108 @@ class ShardModelTest {
         .doesNotContain("SHARDEDDB_BACKUP_CREDENTIALS_DIR");
   }
 
+  /**
+   * A store with caSecret (a private CA): its ca.crt mounted read-only in the shard-server
+   * container only, and named by SHARDEDDB_BACKUP_CA_FILE; the credentials volume beside it
+   * unchanged.
+   */
+  @Test
+  void aStoresCaSecretIsMountedInTheShardServerAndNamedByItsFile() throws Exception {
+    var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+    var tree =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            mapper.valueToTree(Fixtures.load("students-backups.yaml", "ns"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("spec").get("backup").get("store"))
+        .put("caSecret", "store-ca");
+    DatabaseModel db =
+        DatabaseModel.of(
+            mapper.treeToValue(tree, io.shardeddb.api.v1alpha1.ShardedDatabase.class), images);
+
+    PodSpec pod = ShardModel.statefulSet(db, sh1).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("backup-store-ca"))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("store-ca");
+              assertThat(v.getSecret().getItems())
+                  .extracting(i -> i.getKey() + "->" + i.getPath())
+                  .containsExactly("ca.crt->ca.crt");
+            });
+    assertThat(pod.getVolumes()).extracting(Volume::getName).contains("backup-store-credentials");
+    Container server = container(pod, "shard-server");
+    assertThat(server.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("backup-store-ca"))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/shardeddb/backup-store-ca");
+              assertThat(m.getReadOnly()).isTrue();
+            });
+    assertThat(env(server, "SHARDEDDB_BACKUP_CA_FILE").getValue())
+        .isEqualTo("/var/run/secrets/shardeddb/backup-store-ca/ca.crt");
+    assertThat(container(pod, "mysql").getVolumeMounts())
+        .extracting(VolumeMount::getName)
+        .doesNotContain("backup-store-ca");
+    // Without caSecret: no CA volume (the store of students-backups.yaml names none).
+    PodSpec plain =
+        ShardModel.statefulSet(
+                DatabaseModel.of(Fixtures.load("students-backups.yaml", "ns"), images), sh1)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(plain.getVolumes()).extracting(Volume::getName).doesNotContain("backup-store-ca");
+  }
+
+  /**
+   * A store without credentialsSecret (docs/backup.md, "Stores in clouds"): no Secret volume, no
+   * credentials directory, so the shard-server's SDK takes its default chain; and the shard pods
+   * run as spec.pods.serviceAccountName (the one IRSA annotates), the routers as their own.
+   */
+  @Test
+  void aStoreWithoutACredentialsSecretMountsNoKeyAndShardPodsRunAsTheNamedServiceAccount()
+      throws Exception {
+    var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+    var tree =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            mapper.valueToTree(Fixtures.load("students-backups.yaml", "ns"));
+    var spec = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("spec");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("backup").get("store"))
+        .remove("credentialsSecret");
+    spec.putObject("pods").put("serviceAccountName", "students-backup-writer");
+    DatabaseModel cloud =
+        DatabaseModel.of(
+            mapper.treeToValue(tree, io.shardeddb.api.v1alpha1.ShardedDatabase.class), images);
+    assertThat(cloud.spec().backup().store().credentialsSecret()).isNull();
+
+    PodSpec pod = ShardModel.statefulSet(cloud, sh1).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getVolumes())
+        .extracting(Volume::getName)
+        .doesNotContain("backup-store-credentials");
+    Container server = container(pod, "shard-server");
+    assertThat(server.getVolumeMounts())
+        .extracting(VolumeMount::getName)
+        .doesNotContain("backup-store-credentials");
+    assertThat(server.getEnv())
+        .extracting(EnvVar::getName)
+        .doesNotContain("SHARDEDDB_BACKUP_CREDENTIALS_DIR")
+        .contains("SHARDEDDB_BACKUP_BUCKET");
+    assertThat(pod.getServiceAccountName()).isEqualTo("students-backup-writer");
+    assertThat(RouterModel.deployment(cloud).getSpec().getTemplate().getSpec())
+        .extracting(PodSpec::getServiceAccountName)
+        .isNotEqualTo("students-backup-writer");
+    // Without spec.pods.serviceAccountName: the namespace's default, as before.
+    assertThat(
+            ShardModel.statefulSet(students, sh1)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getServiceAccountName())
+        .isNull();
+  }
+
   @Test
   void perShardReplicaOverridesWinOverTheDatabaseDefault() {
     assertThat(orders.shards())

@@ -137,6 +137,52 @@ class ShardRequestsTest {
   }
 
   @Test
+  void aPrimaryTheUserFencedHandsOverToTheMostCaughtUpUnfencedSecondary() {
+    ShardObservation o =
+        shard(ReplicaState.Ready, 40, ReplicaState.Ready)
+            .withFenced(Fencing.parse("[\"p-0\",\"p-1\"]"));
+
+    ShardPlan plan = planner.plan(o);
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.SWITCH_OVER);
+    assertThat(plan.target()).isEqualTo("p-2");
+    assertThat(plan.actions()).containsExactly(new ShardAction.Fence("p-0", url(0), 4));
+    // No user request is recorded for a hand-over.
+    assertThat(plan.request()).isNull();
+  }
+
+  @Test
+  void aFencedPrimaryStaysWhileNoUnfencedSecondaryIsCaughtUp() {
+    ShardObservation o =
+        shard(ReplicaState.CatchingUp, 30, ReplicaState.Ready)
+            .withFenced(Fencing.parse("[\"p-0\",\"p-2\"]"));
+
+    ShardPlan plan = planner.plan(o);
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.STEADY);
+    assertThat(plan.primary()).isEqualTo("p-0");
+  }
+
+  @Test
+  void aSwitchOverToAFencedPodIsRefused() {
+    ShardPlan plan =
+        planner.plan(healthy().withFenced(Fencing.parse("[\"p-1\"]")).promoting("p-1"));
+
+    assertThat(plan.stage()).isNotEqualTo(ShardPlan.Stage.SWITCH_OVER);
+    assertThat(plan.request().outcome()).isEqualTo(Outcome.Refused);
+    assertThat(plan.request().message()).contains("p-1 is fenced");
+  }
+
+  @Test
+  void aFencedSecondaryChangesNothingForASteadyShard() {
+    ShardPlan plan = planner.plan(healthy().withFenced(Fencing.parse("[\"p-1\"]")));
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.STEADY);
+    assertThat(plan.primary()).isEqualTo("p-0");
+    assertThat(plan.actions()).isEmpty();
+  }
+
+  @Test
   void theTargetIsAnnouncedAtTheFenceEpochOnlyOnceItHoldsTheFencedPrimarysWholeLog() {
     ShardObservation o = healthy().promoting("p-1");
     ShardPlan started = planner.plan(o);
@@ -165,6 +211,31 @@ class ShardRequestsTest {
     assertThat(done.request().request()).isEqualTo("sh1=p-1");
     assertThat(done.events())
         .anySatisfy(e -> assertThat(e.reason()).isEqualTo(EventReason.PrimarySwitchedOver));
+  }
+
+  @Test
+  void theFencedPrimarysHandOverOfItsLeaseIsPassedToTheNewPrimaryOnly() {
+    ShardObservation o = healthy().promoting("p-1");
+    ShardPlan started = planner.plan(o);
+    TimedFence handsOver =
+        new TimedFence(
+            new FenceResponse("p-0", 4, 3, 42, ReplicaState.Fenced, true), Duration.ofMillis(1));
+
+    List<ShardAction.AssignRole> roles =
+        roles(
+            planner.completeSwitchover(
+                o, started, handsOver, at("p-1", 3, 42, ReplicaState.CatchingUp)));
+    // Rule 9: the new primary serves lease reads and timestamps without a lease period's wait.
+    assertThat(roles.get(0).request().leaseHandedOver()).isTrue();
+    assertThat(roles.subList(1, roles.size()))
+        .allSatisfy(r -> assertThat(r.request().leaseHandedOver()).isFalse());
+
+    // Still within its own wait after promotion, the old primary hands nothing over: wait.
+    List<ShardAction.AssignRole> waiting =
+        roles(
+            planner.completeSwitchover(
+                o, started, fenced(4, 3, 42), at("p-1", 3, 42, ReplicaState.CatchingUp)));
+    assertThat(waiting.get(0).request().leaseHandedOver()).isFalse();
   }
 
   @Test

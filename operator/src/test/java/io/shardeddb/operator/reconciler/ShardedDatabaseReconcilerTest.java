@@ -1240,6 +1240,7 @@ class ShardedDatabaseReconcilerTest {
                   .containsExactly("db10-sh1-0", "db10-sh1-1");
               assertThat(fleet.replica("db10-sh1-1").lastRole().peers()).hasSize(2);
               assertThat(status("db10").replicas()).isEqualTo("2/2");
+              assertThat(status("db10").primaries()).isEqualTo("1/1");
               assertThat(status("db10").condition("Ready"))
                   .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
             });

@@ -56,6 +56,26 @@ class ShardConditionsTest {
   }
 
   @Test
+  void thePrimariesColumnCountsShardsWhosePrimaryIsReadyOverAllShards() {
+    ShardOutcome noPrimary =
+        new ShardOutcome(
+            ShardStatus.builder().id("sh3").readyReplicas(0).replicas(List.of()).build(),
+            3,
+            ShardPhase.AwaitingPods,
+            "awaiting pods");
+    ShardConditions.Tally tally =
+        tally(
+            List.of(
+                shard("sh1", ShardPhase.Ready, 3, true),
+                shard("sh2", ShardPhase.PrimaryUnavailable, 2, false),
+                noPrimary),
+            2);
+
+    assertThat(tally.primaries()).isEqualTo("1/3");
+    assertThat(tally(List.of(), 2).primaries()).isEqualTo("0/0");
+  }
+
+  @Test
   void eachShardsLineIsFiledByItsPhaseAndTheMostSeriousReasonWins() {
     ShardConditions.ShardLines lines =
         ShardConditions.ShardLines.of(

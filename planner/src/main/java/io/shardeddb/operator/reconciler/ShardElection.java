@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -117,6 +118,7 @@ final class ShardElection {
     // The winner is chosen for the log its fence answer reported, and refuses the role if its log
     // no longer reaches that far (it lost its volume in between: rule 2).
     LogPosition chosenAt = LogPosition.of(answers.get(winner).answer());
+    boolean leaseOver = formerLeasesOver(o, answers, epoch, voters, stayingVoters);
     List<ShardAction> actions = new ArrayList<>();
     List<Member> answered =
         o.members().stream()
@@ -131,7 +133,10 @@ final class ShardElection {
       // Primary first, then every other replica that answered; the rest are repaired next pass.
       actions.add(
           new AssignRole(
-              m.name(), m.url(), RoleRequests.roleRequest(o, m.name(), epoch, winner, chosenAt)));
+              m.name(),
+              m.url(),
+              RoleRequests.roleRequest(o, m.name(), epoch, winner, chosenAt)
+                  .withLeaseHandedOver(leaseOver && m.name().equals(winner))));
     }
     String previously =
         plan.primary() == null
@@ -157,10 +162,31 @@ final class ShardElection {
                 + previously
                 + "); "
                 + won.reason()));
-    return ShardPlan.steady(
-            epoch, winner, "failed over to " + winner + " at epoch " + epoch, actions)
+    return ShardPlan.steady(epoch, winner, failedOver(won), actions)
         .withEvents(events)
         .withIsolated(excluded);
+  }
+
+  /**
+   * The status message of an election: who won at which epoch, with its SEER score and the
+   * runner-up's (the full terms are in the {@code FailoverCompleted} Event).
+   */
+  static String failedOver(Election.Elected won) {
+    String runnerUp =
+        won.runnerUp() == null
+            ? "no runner-up"
+            : String.format(
+                Locale.ROOT,
+                "runner-up %s %.2f",
+                won.runnerUp().name(),
+                won.runnerUpScore().total());
+    return String.format(
+        Locale.ROOT,
+        "failed over to %s at epoch %d (SEER score %.2f; %s)",
+        won.winner().name(),
+        won.epoch(),
+        won.score().total(),
+        runnerUp);
   }
 
   /** How many voters answer holding data against how many an election needs. */
@@ -257,5 +283,31 @@ final class ShardElection {
             fenceEpoch,
             fences)
         .withEvents(events);
+  }
+
+  /**
+   * Rule 9: whether no primary before {@code epoch} can still hold a lease, so the winner need not
+   * wait one lease period: enough voters handed their lease over in their fence answers at {@code
+   * epoch} ({@code FenceResponse.handsOverLease}: a primary past its wait, or a replica that heard
+   * from no primary for a lease period) that the replicas left could not give any primary the
+   * acknowledgements a lease needs (a majority of the smaller membership, less the primary itself):
+   * with n replicas and a majority m, at least n - m + 1 handed over. Never with {@code
+   * writeQuorum: One}, whose primary holds its lease alone.
+   */
+  static boolean formerLeasesOver(
+      ShardObservation o, Map<String, TimedFence> answers, long epoch, int voters, int staying) {
+    if (o.writeQuorum() == io.shardeddb.protocol.topology.WriteQuorum.One) {
+      return false;
+    }
+    // Counted over every pod, not only the voters: a replica that could have acknowledged a
+    // primary of a larger membership counts against the hand-over unless it handed over too.
+    long handedOver =
+        o.members().stream()
+            .map(m -> answers.get(m.name()))
+            .filter(t -> t != null && t.answer().epoch() == epoch && t.answer().handsOverLease())
+            .count();
+    int replicas = Math.max(voters, o.members().size());
+    int smallest = Math.min(voters, staying);
+    return handedOver >= replicas - FailoverPlanner.majority(smallest) + 1;
   }
 }

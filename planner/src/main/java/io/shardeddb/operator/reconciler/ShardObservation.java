@@ -90,9 +90,10 @@ public record ShardObservation(
   }
 
   /**
-   * One pod of the shard: name, StatefulSet ordinal, shard-server URL, readiness, history, and
-   * whether it waits to be replaced (a roll onto a new template, or a rolling rebuild onto a larger
-   * volume).
+   * One pod of the shard: name, StatefulSet ordinal, shard-server URL, readiness, history, whether
+   * it waits to be replaced (a roll onto a new template, or a rolling rebuild onto a larger
+   * volume), and whether the user fenced it ({@code shardeddb.io/fenced-pods}, {@link Fencing}): a
+   * fenced pod is never made primary by a planned switch-over, and a fenced primary hands over.
    */
   public record Member(
       String name,
@@ -101,13 +102,50 @@ public record ShardObservation(
       boolean ready,
       int restarts,
       Duration uptime,
-      boolean outdated) {
+      boolean outdated,
+      boolean fenced) {
+
+    /** A member the user did not fence. */
+    public Member(
+        String name,
+        int ordinal,
+        String url,
+        boolean ready,
+        int restarts,
+        Duration uptime,
+        boolean outdated) {
+      this(name, ordinal, url, ready, restarts, uptime, outdated, false);
+    }
+
+    /** This member, fenced or not. */
+    public Member withFenced(boolean value) {
+      return new Member(name, ordinal, url, ready, restarts, uptime, outdated, value);
+    }
 
     /** A member on the StatefulSet's current template. */
     public Member(
         String name, int ordinal, String url, boolean ready, int restarts, Duration uptime) {
       this(name, ordinal, url, ready, restarts, uptime, false);
     }
+  }
+
+  /** This observation with the members named by {@code fenced} marked fenced. */
+  public ShardObservation withFenced(Fencing.Fenced fenced) {
+    if (fenced == null || fenced.isEmpty()) {
+      return this;
+    }
+    return new ShardObservation(
+        shardId,
+        config,
+        desiredReplicas,
+        writeQuorum,
+        primaryUnavailableAfter,
+        previous,
+        members.stream().map(m -> m.withFenced(fenced.fences(m.name()))).toList(),
+        beats,
+        now,
+        promoteTo,
+        rebuild);
   }
 
   /** The member of this name. */

@@ -39,8 +39,11 @@ import java.util.Optional;
  *
  * <p>Not final only for the simulator ({@code SimOperator}): it overrides {@link #plan} and {@link
  * #elect} to inject a scripted fault between a decision and the calls that follow it, and for the
- * mutations of {@code BrokenRulesAreCaughtTest} that change what an election sees. Nothing else
- * overrides it.
+ * mutations of {@code BrokenRulesAreCaughtTest} that change what an election sees, and {@link
+ * #resendsARoleNeverTaken} for the mutation of that rule. Nothing else overrides it.
+ *
+ * <p>Why this file is over 450 lines: it is the one place that orders a pass's decisions (which
+ * wins over which, above); each decision's detail is already in the classes named there.
  */
 public class ShardPlanner {
 
@@ -67,6 +70,14 @@ public class ShardPlanner {
       plan = requests.rebuild(o, plan);
     }
     return plan;
+  }
+
+  /**
+   * Whether a recorded primary that never took its role is sent it again when no election can win
+   * ({@link RecordedPrimary#neverTookItsRole}); false only in the simulator's mutation.
+   */
+  protected boolean resendsARoleNeverTaken() {
+    return true;
   }
 
   /** Finishes a switch-over plan; see {@link ShardRequests#complete}. */
@@ -110,23 +121,17 @@ public class ShardPlanner {
         }
         if (ShardElection.recordedPrimaryResumes(o, epoch, primary)) {
           // The recorded primary holds every acknowledged write but persisted a fence of an
-          // election that found no quorum: it is sent its own role again, above every epoch
-          // seen (never at one it was fenced out of), as an election's winner would be.
-          long resent = seen + 1;
-          events.add(
-              event(
-                  EventReason.PrimaryReannounced,
-                  o,
-                  "primary "
-                      + primary
-                      + " of epoch "
-                      + epoch
-                      + " holds every acknowledged write but was fenced at epoch "
-                      + seen
-                      + " by an election that found no quorum; its role sent again at epoch "
-                      + resent));
-          return repair.repair(
-              o, resent, primary, "primary " + primary + " resumed at epoch " + resent, events);
+          // election that found no quorum.
+          return resumed(
+              o,
+              seen,
+              primary,
+              "of epoch "
+                  + epoch
+                  + " holds every acknowledged write but was fenced at epoch "
+                  + seen
+                  + " by an election that found no quorum",
+              events);
         }
         return ShardElection.election(o, epoch, primary, prev.primaryUnavailableSince(), events);
       }
@@ -170,6 +175,17 @@ public class ShardPlanner {
       String since = prev.primaryUnavailableSince();
       Instant first = since == null ? o.now() : Instant.parse(since);
       Duration down = Duration.between(first, o.now());
+      String primaryUrl = o.member(primary).map(Member::url).orElse(null);
+      if (RecordedPrimary.behindItsRecordedEpoch(primaryBeat, epoch, seen)
+          && primaryUrl != null
+          && down.compareTo(o.primaryUnavailableAfter()) < 0) {
+        // The recorded primary still serves the epoch before (its /role call of a re-announce
+        // or a membership change timed out): sent its role again before any election, which a
+        // shard with few replicas holding data may never win (simulator seed 1162); bounded by
+        // primaryUnavailableSeconds as any outage.
+        return RecordedPrimary.roleSentAgain(o, epoch, primary, primaryBeat, primaryUrl, first)
+            .withEvents(events);
+      }
       // It ends the wait; the operator's own silence alone (it may be the one cut off), or the
       // primary's stand-down alone (its answers lost, its secondaries still hear it), waits
       // primaryUnavailableSeconds.
@@ -210,6 +226,24 @@ public class ShardPlanner {
         // beside three replicas holding the first no-op).
         return bringUp(o, Math.max(epoch, seen) + 1);
       }
+      if (resendsARoleNeverTaken()
+          && RecordedPrimary.neverTookItsRole(o, epoch, primary, primaryBeat)) {
+        // Its role of this epoch was lost and it stood down at the epoch its secondaries refused
+        // it with (simulator seed 1162): no election can win, and it holds every acknowledged
+        // write (ShardElection.recordedPrimaryResumes).
+        return resumed(
+            o,
+            Math.max(epoch, seen),
+            primary,
+            "of epoch "
+                + epoch
+                + " holds every acknowledged write but never took its role (it answers "
+                + primaryBeat.role()
+                + " at epoch "
+                + primaryBeat.epoch()
+                + ") and no election can win",
+            events);
+      }
       return ShardElection.election(o, epoch, primary, first.toString(), events);
     }
     String message = "primary " + primary + " at epoch " + epoch;
@@ -232,6 +266,23 @@ public class ShardPlanner {
       message = "primary " + primary + " re-announced at epoch " + epoch;
     }
     return repair.repair(o, epoch, primary, message, events);
+  }
+
+  /**
+   * The recorded primary's own role sent again at the epoch after {@code above} (never at one it
+   * was fenced out of or stood down at), with the repair of its secondaries, as an election's
+   * winner would be: {@code why} completes "primary P ..." in the event.
+   */
+  private ShardPlan resumed(
+      ShardObservation o, long above, String primary, String why, List<ShardEvent> events) {
+    long resent = above + 1;
+    events.add(
+        event(
+            EventReason.PrimaryReannounced,
+            o,
+            "primary " + primary + " " + why + "; its role sent again at epoch " + resent));
+    return repair.repair(
+        o, resent, primary, "primary " + primary + " resumed at epoch " + resent, events);
   }
 
   /**

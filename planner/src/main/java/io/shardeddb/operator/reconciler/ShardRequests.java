@@ -87,8 +87,9 @@ public final class ShardRequests {
 
   /**
    * A leaving primary (it was elected after a shrink because it held writes no staying replica had,
-   * DESIGN §5 rule 12) hands over to the most caught-up staying secondary by the same planned
-   * switch-over, with no user request recorded; while none may take over, {@code base} stands.
+   * DESIGN §5 rule 12), the last outdated one of a roll, or one the user fenced ({@link Fencing})
+   * hands over to the most caught-up staying (unfenced) secondary by the same planned switch-over,
+   * with no user request recorded; while none may take over, {@code base} stands.
    */
   public ShardPlan handOver(ShardObservation o, ShardPlan base) {
     if (base.stage() != Stage.STEADY || base.primary() == null) {
@@ -103,15 +104,20 @@ public final class ShardRequests {
         o.member(base.primary()).map(Member::outdated).orElse(false)
             && others.size() + 1 >= o.desiredReplicas()
             && others.stream().noneMatch(Member::outdated)
-            && others.stream().allMatch(m -> switchoverRefusal(o, base, m) == null);
-    if (!leaving && !rolled) {
+            && others.stream()
+                .filter(m -> !m.fenced())
+                .allMatch(m -> switchoverRefusal(o, base, m) == null);
+    // A user's fence (Fencing): the fenced primary hands over to an unfenced replica.
+    boolean fenced = o.member(base.primary()).map(Member::fenced).orElse(false);
+    if (!leaving && !rolled && !fenced) {
       return base;
     }
     String avoided = recentlyIsolated(o);
     Optional<Member> target =
         o.members().stream()
             .filter(m -> m.ordinal() < o.desiredReplicas())
-            .filter(m -> !m.outdated())
+            .filter(m -> !m.outdated() || fenced)
+            .filter(m -> !m.fenced())
             .filter(m -> !m.name().equals(avoided))
             .filter(m -> switchoverRefusal(o, base, m) == null)
             .max(Comparator.comparingLong((Member m) -> o.beat(m.name()).appliedLsn()));
@@ -184,6 +190,9 @@ public final class ShardRequests {
     }
     if (o.member(base.primary()).map(Member::url).orElse(null) == null) {
       return "primary " + base.primary() + " has no address to be fenced at";
+    }
+    if (target.fenced()) {
+      return name + " is fenced (" + Fencing.ANNOTATION + "); unfence it first";
     }
     if (target.ordinal() >= o.desiredReplicas()) {
       return name + " is beyond the spec's " + o.desiredReplicas() + " replicas (being removed)";
@@ -300,7 +309,7 @@ public final class ShardRequests {
                   e,
                   promoted,
                   "switched over from " + old + " to " + promoted + " at epoch " + e,
-                  announce(o, e, promoted, LogPosition.of(fenced)))
+                  announce(o, e, promoted, LogPosition.of(fenced), fenced.handsOverLease()))
               .withEvents(events)
               .withCopying(started.copying())
               .withTarget(promoted),
@@ -347,7 +356,7 @@ public final class ShardRequests {
                     + old
                     + " primary at epoch "
                     + e,
-                announce(o, e, old, LogPosition.of(fenced)))
+                announce(o, e, old, LogPosition.of(fenced), fenced.handsOverLease()))
             .withEvents(events)
             .withCopying(started.copying()),
         started.target(),
@@ -359,14 +368,23 @@ public final class ShardRequests {
    * Roles at {@code epoch} under {@code primary}: the primary first, then every other replica. The
    * primary's names {@code chosenAt}, the fenced primary's last entry (the target caught up with
    * it; the old primary holds it): it refuses the role if its log no longer reaches it (rule 2).
+   * {@code leaseHandedOver}: the fenced primary's answer handed its lease over, so the primary
+   * serves lease reads at once (rule 9; a planned switch-over's outage is then the catch-up alone).
    */
   private static List<ShardAction> announce(
-      ShardObservation o, long epoch, String primary, LogPosition chosenAt) {
+      ShardObservation o,
+      long epoch,
+      String primary,
+      LogPosition chosenAt,
+      boolean leaseHandedOver) {
     List<ShardAction> actions = new ArrayList<>();
     Member p = o.member(primary).orElseThrow();
     actions.add(
         new AssignRole(
-            p.name(), p.url(), RoleRequests.roleRequest(o, primary, epoch, primary, chosenAt)));
+            p.name(),
+            p.url(),
+            RoleRequests.roleRequest(o, primary, epoch, primary, chosenAt)
+                .withLeaseHandedOver(leaseHandedOver)));
     for (Member m : o.members()) {
       if (!m.name().equals(primary) && m.url() != null) {
         actions.add(

@@ -102,7 +102,15 @@ public enum EventReason {
   /** The router's layout request (/init, /add, /rm) was merged into the spec. */
   LayoutRequestAccepted(false),
   /** The router's layout request was refused; the spec is untouched (message says why). */
-  LayoutRequestRefused(true);
+  LayoutRequestRefused(true),
+  /** The database was hibernated: StatefulSets and the router scaled to zero, volumes kept. */
+  Hibernated(false),
+  /** A hibernated database resumes: its pods come back on their volumes. */
+  Resumed(false),
+  /** The set of pods the user fenced (shardeddb.io/fenced-pods) changed. */
+  FenceChanged(false),
+  /** The shardeddb.io/fenced-pods or shardeddb.io/hibernation annotation cannot be read. */
+  InvalidAnnotation(true);
 
   private final boolean warning;
 

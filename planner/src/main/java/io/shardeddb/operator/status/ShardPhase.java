@@ -15,5 +15,12 @@ public enum ShardPhase {
   /** Primary healthy but some replicas are not ready. */
   Degraded,
   /** Primary and every replica ready. */
-  Ready
+  Ready,
+  /**
+   * The user fenced the primary ({@code shardeddb.io/fenced-pods}) and no unfenced replica could
+   * take over: the shard takes no writes until one can or the primary is unfenced.
+   */
+  PrimaryFenced,
+  /** The database is hibernated ({@code shardeddb.io/hibernation: on}): no pods, volumes kept. */
+  Hibernated
 }

@@ -219,6 +219,82 @@ class ShardPlannerTest {
     assertThat(plan.actions()).isEmpty();
   }
 
+  /**
+   * A re-announce recorded the primary at the next epoch, but its own {@code /role} call timed out:
+   * it still serves the older epoch, its secondaries (at the new one) refuse its pings and report
+   * it lost, and it stands down for want of a majority. It holds every acknowledged write, so it is
+   * sent its role again rather than replaced by an election that a shard with few data holders
+   * cannot win (simulator seed 1162: four voters, two holding data, NoQuorum to the end).
+   */
+  private static Map<String, TimedHeartbeat> primaryBehindItsRecordedEpoch() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put(
+        "p-0",
+        new TimedHeartbeat(
+            Heartbeat.builder("p-0", "sh1")
+                .role(Role.Primary)
+                .epoch(1)
+                .appliedLsn(10)
+                .lastEntryEpoch(1)
+                .primary("p-0")
+                .state(ReplicaState.Ready)
+                .quorum(
+                    new io.shardeddb.protocol.shard.QuorumState(
+                        3, List.of("p-1", "p-2"), true, 5_000, List.of(), 10, true))
+                .build(),
+            Duration.ofMillis(2)));
+    for (String s : List.of("p-1", "p-2")) {
+      beats.put(
+          s,
+          new TimedHeartbeat(
+              Heartbeat.builder(s, "sh1")
+                  .role(Role.Secondary)
+                  .epoch(2)
+                  .appliedLsn(10)
+                  .lastEntryEpoch(1)
+                  .primary("p-0")
+                  .state(ReplicaState.Ready)
+                  .primaryLost(true)
+                  .build(),
+              Duration.ofMillis(2)));
+    }
+    return beats;
+  }
+
+  @Test
+  void aRecordedPrimaryStillAtTheEpochBeforeIsSentItsRoleAgainBeforeAnyElection() {
+    List<Member> members = List.of(member(0, true), member(1, true), member(2, true));
+    ShardObservation o =
+        observe(3, recorded(2, "p-0", null, 3), members, primaryBehindItsRecordedEpoch());
+
+    ShardPlan plan = planner.plan(o);
+
+    assertThat(plan.stage()).isEqualTo(ShardPlan.Stage.WAIT);
+    assertThat(plan.primary()).isEqualTo("p-0");
+    assertThat(plan.epoch()).isEqualTo(2);
+    assertThat(plan.since()).isEqualTo(NOW.toString());
+    assertThat(plan.actions())
+        .containsExactly(
+            new ShardAction.AssignRole(
+                "p-0",
+                "http://10.0.0.0:8081",
+                RoleRequests.roleRequest(o, "p-0", 2, "p-0", new LogPosition(1, 10))));
+  }
+
+  @Test
+  void aRecordedPrimaryStillAtTheEpochBeforeIsReplacedOnceThePrimaryTimeoutHasPassed() {
+    // The re-sent role never took (its calls keep failing): the outage is bounded as any other.
+    List<Member> members = List.of(member(0, true), member(1, true), member(2, true));
+    ShardObservation o =
+        observe(
+            3,
+            recorded(2, "p-0", NOW.minusSeconds(6).toString(), 3),
+            members,
+            primaryBehindItsRecordedEpoch());
+
+    assertThat(planner.plan(o).stage()).isEqualTo(ShardPlan.Stage.ELECT);
+  }
+
   @Test
   void theNewPrimaryIsChosenFromFenceAnswersNeverFromHeartbeats() {
     // Heartbeats (read earlier) say p-1 is ahead; after fencing, p-2 turns out to hold more.
@@ -249,6 +325,109 @@ class ShardPlannerTest {
     assertThat(roles).allSatisfy(r -> assertThat(r.request().replicas()).isEqualTo(3));
     assertThat(elected.events())
         .anySatisfy(e -> assertThat(e.reason()).isEqualTo(EventReason.FailoverCompleted));
+  }
+
+  @Test
+  void amongAnswersAtTheSamePositionTheBestSeerScoreWinsAndTheEventSaysBothScores() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-1", beat("p-1", Role.Secondary, 1, 20, ReplicaState.Ready));
+    beats.put("p-2", beat("p-2", Role.Secondary, 1, 20, ReplicaState.Ready));
+    // p-1 answers the fence in 1 ms but restarted 6 times; p-2 takes 3 ms and never restarted.
+    List<Member> members =
+        List.of(
+            member(0, true),
+            new Member("p-1", 1, "http://10.0.0.1:8081", true, 6, Duration.ofMinutes(20)),
+            new Member("p-2", 2, "http://10.0.0.2:8081", true, 0, Duration.ofMinutes(20)));
+    ShardObservation o =
+        observe(3, recorded(1, "p-0", NOW.minusSeconds(9).toString(), 3), members, beats);
+    ShardPlan fence = planner.plan(o);
+    TimedFence fast =
+        new TimedFence(
+            new FenceResponse("p-1", 2, 1, 20, ReplicaState.Fenced), Duration.ofMillis(1));
+    TimedFence steady =
+        new TimedFence(
+            new FenceResponse("p-2", 2, 1, 20, ReplicaState.Fenced), Duration.ofMillis(3));
+
+    ShardPlan elected = planner.elect(o, fence, Map.of("p-1", fast, "p-2", steady));
+
+    assertThat(elected.primary()).isEqualTo("p-2");
+    // 0.4·(1/1.3) + 0.4·1 + 0.2 = 0.91 against 0.4·(1/1.1) + 0.4·(0.5/7 + 0.5) + 0.2 = 0.79.
+    assertThat(elected.message())
+        .isEqualTo("failed over to p-2 at epoch 2 (SEER score 0.91; runner-up p-1 0.79)");
+    assertThat(elected.events())
+        .filteredOn(e -> e.reason() == EventReason.FailoverCompleted)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .contains("SEER score 0.91 (latency 0.77, stability 1.00, lag 1.00)")
+                    .contains("runner-up p-1 SEER score 0.79 (latency 0.91, stability 0.57"));
+  }
+
+  private static TimedFence handingOver(String name, long epoch, long entryEpoch, long lsn) {
+    return new TimedFence(
+        new FenceResponse(name, epoch, entryEpoch, lsn, ReplicaState.Fenced, true),
+        Duration.ofMillis(1));
+  }
+
+  @Test
+  void anElectionWhoseFencedReplicasHandedTheLeaseOverPromotesWithoutTheWait() {
+    // Rule 9: both answers say they heard from no primary for a lease period; with 3 replicas and
+    // a majority of 2, two hand-overs leave one replica: too few for any primary's lease.
+    ShardObservation o = failedPrimary();
+    List<ShardAction.AssignRole> roles =
+        planner
+            .elect(
+                o,
+                planner.plan(o),
+                Map.of("p-1", handingOver("p-1", 2, 1, 20), "p-2", handingOver("p-2", 2, 1, 25)))
+            .actions()
+            .stream()
+            .map(a -> (ShardAction.AssignRole) a)
+            .toList();
+    assertThat(roles.get(0).pod()).isEqualTo("p-2");
+    assertThat(roles.get(0).request().leaseHandedOver()).isTrue();
+    assertThat(roles.subList(1, roles.size()))
+        .allSatisfy(r -> assertThat(r.request().leaseHandedOver()).isFalse());
+
+    // One of them heard from the old primary within a lease: it may still count toward the old
+    // primary's lease, so the new one waits.
+    List<ShardAction.AssignRole> waiting =
+        planner
+            .elect(
+                o,
+                planner.plan(o),
+                Map.of("p-1", answer("p-1", 2, 1, 20), "p-2", handingOver("p-2", 2, 1, 25)))
+            .actions()
+            .stream()
+            .map(a -> (ShardAction.AssignRole) a)
+            .toList();
+    assertThat(waiting.get(0).request().leaseHandedOver()).isFalse();
+  }
+
+  @Test
+  void withWriteQuorumOneNoElectionSkipsTheWait() {
+    // The primary of a One quorum holds its lease with no acknowledgement at all.
+    ShardObservation f = failedPrimary();
+    ShardObservation o =
+        new ShardObservation(
+            f.shardId(),
+            f.config(),
+            f.desiredReplicas(),
+            WriteQuorum.One,
+            f.primaryUnavailableAfter(),
+            f.previous(),
+            f.members(),
+            f.beats(),
+            f.now());
+    assertThat(
+            ShardElection.formerLeasesOver(
+                o,
+                Map.of("p-1", handingOver("p-1", 2, 1, 20), "p-2", handingOver("p-2", 2, 1, 25)),
+                2,
+                3,
+                3))
+        .isFalse();
   }
 
   @Test
@@ -881,6 +1060,97 @@ class ShardPlannerTest {
             });
     assertThat(plan.events())
         .anySatisfy(e -> assertThat(e.reason()).isEqualTo(EventReason.PrimaryReannounced));
+  }
+
+  /**
+   * Simulator seed 1162, the pass after issue 47's: the recorded primary p-0's {@code /role} of its
+   * re-announce at epoch 2 was lost, its secondaries at epoch 2 refused its replication (409) and
+   * it stood down at their epoch (role None, fenced at 2, its log at 1/50); p-1 follows it at epoch
+   * 2 and reports it lost, p-2 lost its volume, p-3 is re-copying. Two of four voters hold data, an
+   * election needs three: before, NoQuorum every pass, forever.
+   */
+  private static Map<String, TimedHeartbeat> recordedPrimaryFencedAtItsOwnEpoch() {
+    Map<String, TimedHeartbeat> beats = new HashMap<>();
+    beats.put("p-0", beat("p-0", Role.None, 2, 50, ReplicaState.Fenced));
+    beats.put(
+        "p-1",
+        new TimedHeartbeat(
+            Heartbeat.builder("p-1", "sh1")
+                .role(Role.Secondary)
+                .epoch(2)
+                .appliedLsn(40)
+                .lastEntryEpoch(1)
+                .primary("p-0")
+                .state(ReplicaState.Ready)
+                .primaryLost(true)
+                .build(),
+            Duration.ofMillis(2)));
+    beats.put("p-2", empty("p-2", Role.None, 0, ReplicaState.Unconfigured));
+    beats.put(
+        "p-3",
+        new TimedHeartbeat(
+            Heartbeat.builder("p-3", "sh1")
+                .role(Role.Secondary)
+                .epoch(2)
+                .appliedLsn(0)
+                .lastEntryEpoch(0)
+                .primary("p-0")
+                .state(ReplicaState.Copying)
+                .primaryLost(true)
+                .build(),
+            Duration.ofMillis(2)));
+    return beats;
+  }
+
+  @Test
+  void aRecordedPrimaryThatNeverTookItsRoleIsSentItAgainWhenNoElectionCanWin() {
+    List<Member> members =
+        List.of(member(0, true), member(1, true), member(2, true), member(3, true));
+    // The secondaries' report ends the wait at once; without it, once the primary timeout passed.
+    for (String since : java.util.Arrays.asList(null, NOW.minusSeconds(6).toString())) {
+      Map<String, TimedHeartbeat> beats = recordedPrimaryFencedAtItsOwnEpoch();
+      if (since != null) {
+        beats.put("p-1", beat("p-1", Role.Secondary, 2, 40, ReplicaState.Ready));
+        beats.put("p-3", empty("p-3", Role.Secondary, 2, ReplicaState.Copying));
+      }
+      ShardPlan plan = planner.plan(observe(4, recorded(2, "p-0", since, 4), members, beats));
+
+      assertThat(plan.phase())
+          .as("since %s: %s", since, plan.message())
+          .isNotEqualTo(ShardPhase.NoQuorum);
+      assertThat(plan.stage()).as(plan.message()).isEqualTo(ShardPlan.Stage.STEADY);
+      assertThat(plan.primary()).isEqualTo("p-0");
+      // Above every epoch seen: never at the one it stood down at.
+      assertThat(plan.epoch()).isEqualTo(3);
+      assertThat(plan.actions())
+          .anySatisfy(
+              a -> {
+                assertThat(a).isInstanceOf(ShardAction.AssignRole.class);
+                ShardAction.AssignRole r = (ShardAction.AssignRole) a;
+                assertThat(r.pod()).isEqualTo("p-0");
+                assertThat(r.request().role()).isEqualTo(Role.Primary);
+                assertThat(r.request().epoch()).isEqualTo(3);
+              });
+      assertThat(plan.events())
+          .anySatisfy(e -> assertThat(e.reason()).isEqualTo(EventReason.PrimaryReannounced));
+    }
+  }
+
+  @Test
+  void aRecordedPrimaryWithoutItsRoleIsReplacedByAnElectionWhenOneCanWin() {
+    // p-2 holds data too: three of four voters, an election can win, so it decides as before.
+    Map<String, TimedHeartbeat> beats = recordedPrimaryFencedAtItsOwnEpoch();
+    beats.put("p-2", beat("p-2", Role.Secondary, 2, 45, ReplicaState.Ready));
+    ShardPlan plan =
+        planner.plan(
+            observe(
+                4,
+                recorded(2, "p-0", NOW.minusSeconds(6).toString(), 4),
+                List.of(member(0, true), member(1, true), member(2, true), member(3, true)),
+                beats));
+
+    assertThat(plan.stage()).as(plan.message()).isEqualTo(ShardPlan.Stage.ELECT);
+    assertThat(plan.fenceEpoch()).isEqualTo(3);
   }
 
   @Test

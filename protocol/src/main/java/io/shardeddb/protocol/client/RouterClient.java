@@ -173,6 +173,16 @@ public final class RouterClient {
     return send("POST", "query", body, LinkedHashMap.class);
   }
 
+  /**
+   * The coordinator's status ({@code GET /query/status}, docs/sql.md): per shard the primary, the
+   * replicas with their lag, election rank and Cabinet weight, and the best-weighted majority. As
+   * the router sent it, so a client keeps the fields it does not know.
+   */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> queryStatus() {
+    return send("GET", "query/status", null, LinkedHashMap.class);
+  }
+
   private <T> T send(String method, String path, Object body, Class<T> type) {
     return calls.send(calls.request(method, base, path, body), type);
   }

@@ -3,8 +3,21 @@ package io.shardeddb.protocol.failover;
 /** The outcome of {@link FailoverPlanner#choose}: a new primary, or a refusal to guess. */
 public sealed interface Election {
 
-  /** {@code winner} becomes primary at {@code epoch}; {@code reason} says why it won. */
-  record Elected(Candidate winner, long epoch, int counted, String reason) implements Election {}
+  /**
+   * {@code winner} becomes primary at {@code epoch}; {@code reason} says why it won (its position,
+   * its {@link SeerScore} and the runner-up's). {@code runnerUp} is the next replica that may lead
+   * in {@link FailoverPlanner#BEST_FIRST} order (null when none answered), scored against the same
+   * most complete answer; it may be behind, and then was never safe to elect.
+   */
+  record Elected(
+      Candidate winner,
+      long epoch,
+      int counted,
+      String reason,
+      SeerScore score,
+      Candidate runnerUp,
+      SeerScore runnerUpScore)
+      implements Election {}
 
   /**
    * Fewer than {@code required} of the spec's {@code replicas} holding their data were fenced at

@@ -11,26 +11,29 @@ import java.util.function.Predicate;
  * The one election rule (DESIGN §5 rule 2), shared by the operator and the router's standalone
  * admin: fence every replica at {@code e' = max(seen) + 1}; once a majority of the spec's replicas
  * that hold their data (not {@code Copying}, not {@code Unconfigured}) answered at {@code e'},
- * choose among those answers the highest {@code (lastEntryEpoch, lastLsn)}, ties broken by lower
- * latency, fewer restarts, longer uptime, then name. Pure: no I/O, no clock.
+ * choose among those answers the highest {@code (lastEntryEpoch, lastLsn)}; among the answers at
+ * that position (the only ones safe to elect) the best {@link SeerScore} wins (latency, stability,
+ * lag weighted 0.4/0.4/0.2), then the name. Pure: no I/O, no clock.
  */
 public final class FailoverPlanner {
-
-  /** Most up to date first; among equals the fastest, then the steadiest, then by name. */
-  public static final Comparator<Candidate> BEST_FIRST =
-      Comparator.comparingLong(Candidate::lastEntryEpoch)
-          .reversed()
-          .thenComparing(Comparator.comparingLong(Candidate::lastLsn).reversed())
-          .thenComparing(Candidate::latency)
-          .thenComparingInt(Candidate::restarts)
-          .thenComparing(Comparator.comparing(Candidate::uptime).reversed())
-          .thenComparing(Candidate::name);
 
   /** Log position only, most up to date first. */
   private static final Comparator<Candidate> POSITION =
       Comparator.comparingLong(Candidate::lastEntryEpoch)
           .reversed()
           .thenComparing(Comparator.comparingLong(Candidate::lastLsn).reversed());
+
+  /**
+   * Most up to date first (rule 2: never weakened by a score); among equal positions the higher
+   * {@link SeerScore}, then by name. Two candidates at the same position are equally far behind any
+   * other, so their lag terms are equal and comparing their scores at 0 behind orders them as their
+   * full scores would.
+   */
+  public static final Comparator<Candidate> BEST_FIRST =
+      POSITION
+          .thenComparing(
+              Comparator.comparingDouble((Candidate c) -> SeerScore.of(c, 0).total()).reversed())
+          .thenComparing(Candidate::name);
 
   private FailoverPlanner() {}
 
@@ -88,12 +91,35 @@ public final class FailoverPlanner {
     if (winner == null || POSITION.compare(best, winner) < 0) {
       return new Election.Behind(epoch, best, winner);
     }
+    SeerScore score = SeerScore.of(winner, best);
+    Candidate runnerUp =
+        counted.values().stream()
+            .filter(c -> mayLead.test(c.name()) && !c.name().equals(winner.name()))
+            .sorted(BEST_FIRST)
+            .findFirst()
+            .orElse(null);
+    SeerScore runnerUpScore = runnerUp == null ? null : SeerScore.of(runnerUp, best);
     return new Election.Elected(
         winner,
         epoch,
         counted.size(),
+        reason(winner, score, runnerUp, runnerUpScore, best, counted.size(), epoch),
+        score,
+        runnerUp,
+        runnerUpScore);
+  }
+
+  private static String reason(
+      Candidate winner,
+      SeerScore score,
+      Candidate runnerUp,
+      SeerScore runnerUpScore,
+      Candidate best,
+      int counted,
+      long epoch) {
+    String why =
         "most up to date of "
-            + counted.size()
+            + counted
             + " replicas fenced at epoch "
             + epoch
             + " (last entry epoch "
@@ -104,6 +130,26 @@ public final class FailoverPlanner {
             + winner.latency().toMillis()
             + " ms, restarts "
             + winner.restarts()
-            + ")");
+            + ", uptime "
+            + winner.uptime().toSeconds()
+            + " s), SEER score "
+            + score.describe();
+    if (runnerUp == null) {
+      return why + "; no runner-up";
+    }
+    return why
+        + "; runner-up "
+        + runnerUp.name()
+        + " SEER score "
+        + runnerUpScore.describe()
+        + (POSITION.compare(runnerUp, best) == 0
+            ? ""
+            : ", not safe to elect: "
+                + SeerScore.behind(runnerUp, best)
+                + " LSNs behind (last entry epoch "
+                + runnerUp.lastEntryEpoch()
+                + ", lsn "
+                + runnerUp.lastLsn()
+                + ")");
   }
 }

@@ -34,5 +34,12 @@ public enum Operation {
    * secondary, an import, an archive's replay and a restore (docs/log-format.md, "Transaction
    * entries").
    */
-  Txn
+  Txn,
+  /**
+   * The timestamp oracle's persisted window (DESIGN §11): its one row {@code {"until": millis}}
+   * says the oracle shard's primary may hand out timestamps below that millisecond; every copy
+   * keeps the highest in its config, so a new primary starts above everything handed out before.
+   * Changes no row.
+   */
+  Clock
 }

@@ -1,5 +1,6 @@
 package io.shardeddb.protocol.shard;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
@@ -16,7 +17,9 @@ import java.util.List;
  * request of its epoch for a lease period, so it takes no write; false from shard-servers before
  * the field). The operator judges with it whether a primary that answers it still reaches a
  * majority (rule 11), whether a membership change may remove replicas, and whether a learner has
- * caught up and may vote (rule 12).
+ * caught up and may vote (rule 12). {@code weights} are Cabinet's weights of the primary and its
+ * voters ({@link ReplicaWeight}, heaviest first; shown, not used to acknowledge); absent from
+ * shard-servers before the field and from a primary that stopped serving its epoch.
  */
 @Serdeable
 public record QuorumState(
@@ -26,10 +29,32 @@ public record QuorumState(
     long majorityAckAgeMillis,
     List<String> learners,
     long committedLsn,
-    boolean steppedDown) {
+    boolean steppedDown,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<ReplicaWeight> weights) {
   public QuorumState {
     voters = voters == null ? List.of() : List.copyOf(voters);
     learners = learners == null ? List.of() : List.copyOf(learners);
+    weights = weights == null ? null : List.copyOf(weights);
+  }
+
+  /** A quorum state without Cabinet's weights (shard-servers before them). */
+  public QuorumState(
+      int replicas,
+      List<String> voters,
+      boolean termCommitted,
+      long majorityAckAgeMillis,
+      List<String> learners,
+      long committedLsn,
+      boolean steppedDown) {
+    this(
+        replicas,
+        voters,
+        termCommitted,
+        majorityAckAgeMillis,
+        learners,
+        committedLsn,
+        steppedDown,
+        null);
   }
 
   /** A quorum state without learners or committed LSN (shard-servers before them). */

@@ -21,7 +21,10 @@ import java.util.List;
  * replica refuses (409) a role whose epoch is lower than the highest it has seen, a second,
  * different primary for the same epoch, and a Primary role when its own last entry is before {@code
  * chosenAt} (it lost entries since it was chosen, e.g. its volume; rule 2). {@code chosenAt} absent
- * (operators before it): no such check.
+ * (operators before it): no such check. {@code leaseHandedOver} (Primary only): the primary of the
+ * epoch before handed its lease over when it took this epoch's fence (its fence answer's {@code
+ * handsOverLease}, a planned switch-over), so the new primary serves lease reads and timestamps at
+ * once instead of one lease period after its promotion (DESIGN §5 rule 9).
  */
 @Serdeable
 public record RoleRequest(
@@ -32,10 +35,30 @@ public record RoleRequest(
     WriteQuorum writeQuorum,
     int replicas,
     List<Peer> learners,
-    @JsonInclude(JsonInclude.Include.NON_NULL) LogPosition chosenAt) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) LogPosition chosenAt,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean leaseHandedOver) {
 
   public RoleRequest {
     learners = learners == null ? List.of() : List.copyOf(learners);
+  }
+
+  /** A role request whose primary waits one lease period after its promotion. */
+  public RoleRequest(
+      long epoch,
+      Role role,
+      Peer primary,
+      List<Peer> peers,
+      WriteQuorum writeQuorum,
+      int replicas,
+      List<Peer> learners,
+      LogPosition chosenAt) {
+    this(epoch, role, primary, peers, writeQuorum, replicas, learners, chosenAt, false);
+  }
+
+  /** The same request, saying the former primary handed its lease over at this epoch's fence. */
+  public RoleRequest withLeaseHandedOver(boolean handedOver) {
+    return new RoleRequest(
+        epoch, role, primary, peers, writeQuorum, replicas, learners, chosenAt, handedOver);
   }
 
   /** A role request that names no chosen position, as operators before it send it. */
@@ -52,7 +75,8 @@ public record RoleRequest(
 
   /** The same request, naming the position its primary was chosen for. */
   public RoleRequest chosenAt(LogPosition position) {
-    return new RoleRequest(epoch, role, primary, peers, writeQuorum, replicas, learners, position);
+    return new RoleRequest(
+        epoch, role, primary, peers, writeQuorum, replicas, learners, position, leaseHandedOver);
   }
 
   /** A role request without learners (every peer votes), as operators before them send it. */

@@ -42,6 +42,12 @@ public final class ShardEndpoints {
   public static final String WRITE_BATCH = "/write/batch";
 
   /** One transaction's changes, committed as one log entry ({@link ShardTxnRequest}). */
+  /**
+   * {@code POST} on the timestamp oracle's shard primary (DESIGN §11): {@code {"count": n}} →
+   * {@code {"first": ts, "count": n}}, n consecutive global timestamp slots.
+   */
+  public static final String TIMESTAMPS = "/timestamps";
+
   public static final String TXN = "/txn";
 
   /** Several {@code /read} requests in one ({@link ShardReadBatchRequest}), each answered alone. */

@@ -10,4 +10,10 @@ import java.util.List;
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ShardTxnRequest(String shard, List<TxnStep> steps, String requestId) {}
+public record ShardTxnRequest(String shard, List<TxnStep> steps, String requestId, Long timestamp) {
+
+  /** A transaction without a global timestamp. */
+  public ShardTxnRequest(String shard, List<TxnStep> steps, String requestId) {
+    this(shard, steps, requestId, null);
+  }
+}

@@ -17,4 +17,12 @@ public record ShardWriteRequest(
     String shard,
     @JsonProperty("curr_idx") Integer currIdx,
     List<Map<String, Object>> data,
-    String requestId) {}
+    String requestId,
+    Long timestamp) {
+
+  /** A write without a global timestamp (the primary stamps it above the log's last). */
+  public ShardWriteRequest(
+      String shard, Integer currIdx, List<Map<String, Object>> data, String requestId) {
+    this(shard, currIdx, data, requestId, null);
+  }
+}

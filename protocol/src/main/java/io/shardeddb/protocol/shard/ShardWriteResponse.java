@@ -25,7 +25,20 @@ public record ShardWriteResponse(
     Long lsn,
     Long epoch,
     Integer acks,
-    Integer replicas) {
+    Integer replicas,
+    Long timestamp) {
+
+  /** A reply without a global timestamp (older shard-servers). */
+  public ShardWriteResponse(
+      String message,
+      Integer currentIdx,
+      String status,
+      Long lsn,
+      Long epoch,
+      Integer acks,
+      Integer replicas) {
+    this(message, currentIdx, status, lsn, epoch, acks, replicas, null);
+  }
 
   /** A reply without acknowledgement counts (older shard-servers). */
   public ShardWriteResponse(

@@ -74,6 +74,15 @@ public record Topology(
     return shards.stream().filter(s -> s.id().equals(id)).findFirst();
   }
 
+  /**
+   * The shard whose primary serves the timestamp oracle (DESIGN §11): the one owning the lowest
+   * point, the same for every router reading this layout; empty before {@code /init}.
+   */
+  @JsonIgnore
+  public Optional<ShardTopology> oracleShard() {
+    return shards.stream().min(java.util.Comparator.comparingLong(ShardTopology::low));
+  }
+
   /** A key → shard map over this topology's shards. */
   public ShardMap<ShardTopology> shardMap() {
     return new ShardMap<>(shards);

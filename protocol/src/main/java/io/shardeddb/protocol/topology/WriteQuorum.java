@@ -7,7 +7,14 @@ public enum WriteQuorum {
   /** Every replica of the shard. */
   All,
   /** The primary alone. */
-  One;
+  One,
+  /**
+   * Cabinet (the course seed): the best-weighted majority, the primary and the voters of highest
+   * weight {@code 1 / (ack latency ms + lag + 1)} as the primary measures them, ⌊n/2⌋+1 in all. A
+   * write is acknowledged once every member of that majority, as it stands, holds it: still a
+   * majority (DESIGN §5 rule 5), and never sooner than {@link #Majority} would acknowledge it.
+   */
+  Cabinet;
 
   /** The number of replicas that must hold an entry, for a shard of {@code replicas} replicas. */
   public int required(int replicas) {
@@ -15,7 +22,7 @@ public enum WriteQuorum {
       throw new IllegalArgumentException("a shard has at least one replica, got " + replicas);
     }
     return switch (this) {
-      case Majority -> replicas / 2 + 1;
+      case Majority, Cabinet -> replicas / 2 + 1;
       case All -> replicas;
       case One -> 1;
     };

@@ -71,20 +71,78 @@ class FailoverPlannerTest {
   }
 
   @Test
-  void tiesGoToLowerLatencyThenFewerRestartsThenLongerUptimeThenName() {
-    assertThat(
-            winner(
-                FailoverPlanner.choose(4, 3, List.of(tie("slow", 40, 0, 9), tie("fast", 3, 9, 1)))))
-        .isEqualTo("fast");
+  void aSlowReplicaAtTheSamePositionLosesToAFastOne() {
+    Election e =
+        FailoverPlanner.choose(4, 3, List.of(tie("slow", 250, 0, 900), tie("fast", 2, 0, 900)));
+
+    assertThat(winner(e)).isEqualTo("fast");
+    Election.Elected won = (Election.Elected) e;
+    assertThat(won.score().total()).isGreaterThan(won.runnerUpScore().total());
+    assertThat(won.runnerUp().name()).isEqualTo("slow");
+    assertThat(won.reason())
+        .contains("SEER score " + won.score().describe())
+        .contains("runner-up slow SEER score " + won.runnerUpScore().describe());
+  }
+
+  @Test
+  void aFrequentlyRestartedReplicaAtTheSamePositionLosesToASteadyOne() {
     assertThat(
             winner(
                 FailoverPlanner.choose(
-                    4, 3, List.of(tie("flaky", 3, 9, 9), tie("steady", 3, 0, 1)))))
+                    4, 3, List.of(tie("flaky", 3, 7, 900), tie("steady", 3, 0, 900)))))
         .isEqualTo("steady");
+    // A pod just started (its uptime far below ten minutes) is less stable than one long up.
     assertThat(
             winner(
-                FailoverPlanner.choose(4, 3, List.of(tie("young", 3, 0, 1), tie("old", 3, 0, 99)))))
+                FailoverPlanner.choose(
+                    4, 3, List.of(tie("young", 3, 0, 5), tie("old", 3, 0, 900)))))
         .isEqualTo("old");
+  }
+
+  @Test
+  void theWeightedSumDecidesNotTheFirstDifferingTieBreaker() {
+    // Lexicographically "fast" (2 ms) would win on latency alone; SEER weighs its eight restarts
+    // and its minute of uptime against 6 ms more: 0.4·0.83 + 0.4·0.11 + 0.2 = 0.58 against
+    // 0.4·0.63 + 0.4·1 + 0.2 = 0.85.
+    assertThat(
+            winner(
+                FailoverPlanner.choose(
+                    4, 3, List.of(tie("fast", 2, 8, 60), tie("steady", 6, 0, 900)))))
+        .isEqualTo("steady");
+    // ...and a large enough latency gap outweighs a restart.
+    assertThat(
+            winner(
+                FailoverPlanner.choose(
+                    4, 3, List.of(tie("slow", 400, 0, 900), tie("restarted", 2, 1, 900)))))
+        .isEqualTo("restarted");
+  }
+
+  @Test
+  void aShorterLogNeverWinsWhateverItsScore() {
+    // Rule 2: "perfect" answers in no time, never restarted, up for hours, but lacks lsn 101,
+    // which may be acknowledged; "poor" holds it and wins despite the worst score.
+    Candidate perfect =
+        new Candidate(
+            "perfect", 4, 3, 100, ReplicaState.Fenced, Duration.ZERO, 0, Duration.ofHours(5));
+    Candidate poor =
+        new Candidate(
+            "poor", 4, 3, 101, ReplicaState.Fenced, Duration.ofSeconds(2), 40, Duration.ZERO);
+
+    Election e = FailoverPlanner.choose(4, 3, List.of(perfect, poor));
+
+    assertThat(winner(e)).isEqualTo("poor");
+    Election.Elected won = (Election.Elected) e;
+    assertThat(won.runnerUpScore().total()).isGreaterThan(won.score().total());
+    assertThat(won.reason()).contains("runner-up perfect").contains("not safe to elect: 1 LSNs");
+    // The same with an older last entry epoch and a longer log (an old primary's tail).
+    Candidate oldTail =
+        new Candidate(
+            "oldTail", 4, 2, 500, ReplicaState.Fenced, Duration.ZERO, 0, Duration.ofHours(5));
+    assertThat(winner(FailoverPlanner.choose(4, 3, List.of(oldTail, poor)))).isEqualTo("poor");
+  }
+
+  @Test
+  void equalScoresGoToTheName() {
     assertThat(winner(FailoverPlanner.choose(4, 3, List.of(tie("b", 3, 0, 1), tie("a", 3, 0, 1)))))
         .isEqualTo("a");
   }

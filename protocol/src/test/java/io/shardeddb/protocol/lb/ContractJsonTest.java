@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogPosition;
@@ -321,6 +322,28 @@ class ContractJsonTest {
                 + "\"peers\":[],\"writeQuorum\":\"Majority\",\"replicas\":3}",
             RoleRequest.class);
     assertThat(old.learners()).isEmpty();
+    // Rule 9: a planned switch-over's role says the lease was handed over; absent, false.
+    assertThat(old.leaseHandedOver()).isFalse();
+    RoleRequest handedOver =
+        roundTrip(
+            m,
+            "{\"epoch\":4,\"role\":\"Primary\","
+                + "\"primary\":{\"name\":\"s-0\",\"url\":\"http://127.0.0.2:8081\"},"
+                + "\"peers\":[{\"name\":\"s-0\",\"url\":\"http://127.0.0.2:8081\"}],"
+                + "\"writeQuorum\":\"Majority\",\"replicas\":3,"
+                + "\"learners\":[{\"name\":\"s-3\",\"url\":\"http://127.0.0.5:8081\"}],"
+                + "\"leaseHandedOver\":true}",
+            RoleRequest.class);
+    assertThat(handedOver.leaseHandedOver()).isTrue();
+    FenceResponse fenced =
+        roundTrip(
+            m,
+            "{\"name\":\"s-0\",\"epoch\":5,\"lastEntryEpoch\":4,\"lastLsn\":9,"
+                + "\"state\":\"Fenced\",\"handsOverLease\":true}",
+            FenceResponse.class);
+    assertThat(fenced.handsOverLease()).isTrue();
+    assertThat(m.read("{\"name\":\"s-0\",\"epoch\":5}", FenceResponse.class).handsOverLease())
+        .isFalse();
     // Rule 2: a Primary role names the position its replica was chosen for; before, none.
     assertThat(old.chosenAt()).isNull();
     RoleRequest chosen =
@@ -353,6 +376,24 @@ class ContractJsonTest {
             io.shardeddb.protocol.shard.QuorumState.class);
     assertThat(before.learners()).isEmpty();
     assertThat(before.steppedDown()).isFalse();
+    // Cabinet's weights (issue 51 item 2): the primary's and each voter's; a secondary that never
+    // answered has no latency; a shard-server before the field sends none (null, not empty).
+    io.shardeddb.protocol.shard.QuorumState weighed =
+        roundTrip(
+            m,
+            "{\"replicas\":3,\"voters\":[\"s-1\",\"s-2\"],\"termCommitted\":true,"
+                + "\"majorityAckAgeMillis\":12,\"learners\":[\"s-3\"],\"committedLsn\":41,"
+                + "\"steppedDown\":false,\"weights\":["
+                + "{\"name\":\"s-0\",\"ackLatencyMillis\":0.0,\"lagLsn\":0,\"weight\":1.0},"
+                + "{\"name\":\"s-1\",\"ackLatencyMillis\":1.5,\"lagLsn\":2,\"weight\":0.2222},"
+                + "{\"name\":\"s-2\",\"lagLsn\":41,\"weight\":0.0}]}",
+            io.shardeddb.protocol.shard.QuorumState.class);
+    assertThat(weighed.weights())
+        .extracting(io.shardeddb.protocol.shard.ReplicaWeight::name)
+        .containsExactly("s-0", "s-1", "s-2");
+    assertThat(weighed.weights().get(2).ackLatencyMillis()).isNull();
+    assertThat(before.weights()).isNull();
+    assertThat(m.write(before)).doesNotContain("weights");
     // A secondary's report of its primary (rule 11); absent from older shard-servers: 0, not lost.
     io.shardeddb.protocol.shard.Heartbeat h =
         m.read(

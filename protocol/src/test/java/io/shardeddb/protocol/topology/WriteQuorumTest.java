@@ -19,4 +19,11 @@ class WriteQuorumTest {
     assertThat(WriteQuorum.All.required(3)).isEqualTo(3);
     assertThat(WriteQuorum.One.required(3)).isEqualTo(1);
   }
+
+  @Test
+  void cabinetCountsAMajorityItsBestWeightedOne() {
+    for (int n = 1; n <= 9; n++) {
+      assertThat(WriteQuorum.Cabinet.required(n)).isEqualTo(WriteQuorum.Majority.required(n));
+    }
+  }
 }

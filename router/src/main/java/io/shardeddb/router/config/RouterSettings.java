@@ -34,6 +34,7 @@ public record RouterSettings(
     Coalesce coalesce,
     // Top level, as it has been set since the data stream came (docs/router.md, "Data stream").
     @Bindable(defaultValue = "stream") String shardTransport,
+    Timestamps timestamps,
     StreamTransport shardStream,
     Sql sql,
     Mysql mysql,
@@ -176,6 +177,18 @@ public record RouterSettings(
       }
     }
   }
+
+  /**
+   * {@code shardeddb.router.timestamps.*}: global timestamps (DESIGN §11, docs/timestamps.md):
+   * every write carries a slot from the timestamp oracle (the primary of the shard owning the
+   * lowest point), fetched after the write arrived; {@code wait} is how long a write waits for the
+   * oracle (its shard failing over) before a 503. Off: shard-servers stamp entries above their own
+   * log's last, ordered within a shard only.
+   */
+  @ConfigurationProperties("timestamps")
+  public record Timestamps(
+      @Bindable(defaultValue = "true") boolean enabled,
+      @Bindable(defaultValue = "10s") Duration oracleWait) {}
 
   /**
    * {@code shardeddb.router.shard-stream.*}: the data stream to shard-servers while it is up

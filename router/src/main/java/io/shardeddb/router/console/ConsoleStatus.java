@@ -36,7 +36,8 @@ public record ConsoleStatus(
 
   /**
    * One shard: its point range, the primary and epoch the router routes by, and each replica.
-   * {@code readyReplicas} and {@code primaryUnavailableSince} are the operator's.
+   * {@code readyReplicas} and {@code primaryUnavailableSince} are the operator's; {@code
+   * bestWeightedMajority} Cabinet's, from the primary's heartbeat (null without weights).
    */
   @Serdeable
   public record ShardView(
@@ -47,13 +48,16 @@ public record ConsoleStatus(
       String primary,
       Integer readyReplicas,
       String primaryUnavailableSince,
-      List<ReplicaView> replicas) {}
+      List<ReplicaView> replicas,
+      List<String> bestWeightedMajority) {}
 
   /**
    * One replica. {@code health} sums it up: {@code healthy}, {@code not ready} (the operator says
    * so: catching up, copying, restarting), {@code unreachable} (the router's last heartbeat got no
    * answer) or {@code unknown} (nobody has seen it yet). {@code epoch} is the epoch the replica
-   * itself reported; the other numbers are the operator's, else the router's heartbeat's.
+   * itself reported; the other numbers are the operator's, else the router's heartbeat's. {@code
+   * weight} and {@code ackLatencyMillis} are Cabinet's, as the shard's primary measures them (null
+   * when it does not weigh the replica).
    */
   @Serdeable
   public record ReplicaView(
@@ -66,7 +70,9 @@ public record ConsoleStatus(
       Long epoch,
       Long appliedLsn,
       Long lagLsn,
-      Integer copyProgress) {}
+      Integer copyProgress,
+      Double weight,
+      Double ackLatencyMillis) {}
 
   /** One resharding move and its progress (docs/resharding.md). */
   @Serdeable

@@ -6,7 +6,9 @@ import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.protocol.quorum.CabinetWeights;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ReplicaWeight;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.ShardTopology;
@@ -97,6 +99,17 @@ public final class ConsoleView {
         reported.put(r.pod(), r);
       }
     }
+    // Cabinet's weights from the heartbeat of the primary the router routes by.
+    Observation primarySeen =
+        shard.replicas().stream()
+            .filter(r -> r.name().equals(shard.primary()) && r.url() != null)
+            .findFirst()
+            .map(r -> observations.apply(r.url()))
+            .orElse(null);
+    CabinetWeights.Cabinet cabinet =
+        CabinetWeights.reported(
+            shard.primary(),
+            primarySeen == null || !primarySeen.reachable() ? null : primarySeen.heartbeat());
     List<ReplicaView> replicas = new ArrayList<>();
     for (Replica r : shard.replicas()) {
       // The shard's primary is the one the router routes writes to; any other replica is shown
@@ -111,10 +124,18 @@ public final class ConsoleView {
                   .map(Enum::name)
                   .orElse("Secondary");
       replicas.add(
-          replica(r.name(), r.url(), role, reported.remove(r.name()), observations.apply(r.url())));
+          replica(
+              r.name(),
+              r.url(),
+              role,
+              reported.remove(r.name()),
+              observations.apply(r.url()),
+              cabinet.of(r.name())));
     }
     for (ReplicaStatus r : reported.values()) {
-      replicas.add(replica(r.pod(), r.url(), roleOf(r), r, observe(observations, r.url())));
+      replicas.add(
+          replica(
+              r.pod(), r.url(), roleOf(r), r, observe(observations, r.url()), cabinet.of(r.pod())));
     }
     return new ShardView(
         shard.id(),
@@ -124,13 +145,14 @@ public final class ConsoleView {
         shard.primary(),
         status == null ? null : status.readyReplicas(),
         status == null ? null : status.primaryUnavailableSince(),
-        replicas);
+        replicas,
+        cabinet.bestWeightedMajority());
   }
 
   private static ShardView unpublished(ShardStatus s, Function<String, Observation> observations) {
     List<ReplicaView> replicas = new ArrayList<>();
     for (ReplicaStatus r : s.replicasOrEmpty()) {
-      replicas.add(replica(r.pod(), r.url(), roleOf(r), r, observe(observations, r.url())));
+      replicas.add(replica(r.pod(), r.url(), roleOf(r), r, observe(observations, r.url()), null));
     }
     return new ShardView(
         s.id(),
@@ -140,7 +162,8 @@ public final class ConsoleView {
         s.primary(),
         s.readyReplicas(),
         s.primaryUnavailableSince(),
-        replicas);
+        replicas,
+        null);
   }
 
   private static Observation observe(Function<String, Observation> observations, String url) {
@@ -152,7 +175,12 @@ public final class ConsoleView {
   }
 
   static ReplicaView replica(
-      String name, String url, String role, ReplicaStatus reported, Observation seen) {
+      String name,
+      String url,
+      String role,
+      ReplicaStatus reported,
+      Observation seen,
+      ReplicaWeight weight) {
     Heartbeat hb = seen == null || !seen.reachable() ? null : seen.heartbeat();
     String state =
         reported != null && reported.state() != null
@@ -176,7 +204,9 @@ public final class ConsoleView {
         hb == null ? null : hb.epoch(),
         applied,
         lag,
-        reported == null ? null : reported.copyProgress());
+        reported == null ? null : reported.copyProgress(),
+        weight == null ? null : weight.weight(),
+        weight == null ? null : weight.ackLatencyMillis());
   }
 
   /**

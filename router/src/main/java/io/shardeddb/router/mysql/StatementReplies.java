@@ -4,6 +4,7 @@ import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.JsonValues;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.router.http.Failure;
 import io.shardeddb.router.sql.SqlPlan;
 import io.shardeddb.router.sql.SqlStatements;
@@ -37,7 +38,10 @@ final class StatementReplies {
       keys.add(select.countLabel());
     } else {
       for (SqlPlan.Output o : select.columns()) {
-        columns.add(definition(database, schema.table(), schema.column(o.column()), o.label()));
+        columns.add(
+            RowTimestamps.FIELD.equals(o.column())
+                ? ColumnDefinition.longlong(database, schema.table(), o.label())
+                : definition(database, schema.table(), schema.column(o.column()), o.label()));
         keys.add(o.label());
       }
     }

@@ -45,11 +45,21 @@ public class WritePath {
   private final ShardDataCalls client;
   private final FailoverRetry retry;
   private final RouterMetrics metrics;
+  private final Timestamps timestamps;
 
+  /** A write path whose writes carry no global timestamp (tests, the simulator). */
   public WritePath(ShardDataCalls client, FailoverRetry retry, RouterMetrics metrics) {
+    this(client, retry, metrics, Timestamps.NONE);
+  }
+
+  /** A write path whose every shard call carries a slot from {@code timestamps} (DESIGN §11). */
+  @jakarta.inject.Inject
+  public WritePath(
+      ShardDataCalls client, FailoverRetry retry, RouterMetrics metrics, Timestamps timestamps) {
     this.client = client;
     this.retry = retry;
     this.metrics = metrics;
+    this.timestamps = timestamps;
   }
 
   /**
@@ -65,11 +75,24 @@ public class WritePath {
       Long lsn,
       Integer acks,
       Integer replicas,
-      long layout) {
+      long layout,
+      Long timestamp) {
     /** An acknowledgement routed by a layout of no known generation. */
     public ShardWrite(
         String shard, String primary, Long epoch, Long lsn, Integer acks, Integer replicas) {
-      this(shard, primary, epoch, lsn, acks, replicas, 0);
+      this(shard, primary, epoch, lsn, acks, replicas, 0, null);
+    }
+
+    /** An acknowledgement without a global timestamp (an older shard-server). */
+    public ShardWrite(
+        String shard,
+        String primary,
+        Long epoch,
+        Long lsn,
+        Integer acks,
+        Integer replicas,
+        long layout) {
+      this(shard, primary, epoch, lsn, acks, replicas, layout, null);
     }
 
     static ShardWrite of(
@@ -81,7 +104,8 @@ public class WritePath {
           r.lsn(),
           r.acks(),
           r.replicas(),
-          planned.topology().layoutGeneration());
+          planned.topology().layoutGeneration(),
+          r.timestamp());
     }
   }
 
@@ -185,11 +209,15 @@ public class WritePath {
                     t,
                     id,
                     (primary, owned, attemptId) ->
-                        client
-                            .write(
-                                primary.url(),
-                                owned,
-                                new ShardWriteRequest(p.shard(), null, p.rows(), attemptId))
+                        timestamps
+                            .next()
+                            .flatMap(
+                                ts ->
+                                    client.write(
+                                        primary.url(),
+                                        owned,
+                                        new ShardWriteRequest(
+                                            p.shard(), null, p.rows(), attemptId, stamp(ts))))
                             .map(r -> ShardWrite.of(p.shard(), primary, r, t)))
                 .doOnError(
                     e -> e instanceof ShardServerException s && s.notOwned(),
@@ -201,6 +229,11 @@ public class WritePath {
               .collectList()
               .map(ws -> ws.stream().flatMap(List::stream).toList());
         });
+  }
+
+  /** A fetched slot as a request carries it: none (null) for 0. */
+  private static Long stamp(long ts) {
+    return ts > 0 ? ts : null;
   }
 
   /** {@code part}'s rows grouped by the shards that own them in {@code table}, same request id. */
@@ -270,7 +303,12 @@ public class WritePath {
             table,
             key,
             (shard, primary, owned, id) ->
-                client.update(primary.url(), shard, owned, schema.shardKey(), key, row, id))
+                timestamps
+                    .next()
+                    .flatMap(
+                        ts ->
+                            client.update(
+                                primary.url(), shard, owned, schema.shardKey(), key, row, id, ts)))
         .map(
             w ->
                 new Written(
@@ -295,7 +333,12 @@ public class WritePath {
             table,
             key,
             (shard, primary, owned, id) ->
-                client.delete(primary.url(), shard, owned, schema.shardKey(), key, id))
+                timestamps
+                    .next()
+                    .flatMap(
+                        ts ->
+                            client.delete(
+                                primary.url(), shard, owned, schema.shardKey(), key, id, ts)))
         .map(
             w ->
                 new Written(
@@ -378,8 +421,14 @@ public class WritePath {
                   t,
                   t == table ? requestId : reroutedId(requestId),
                   (primary, owned, id) ->
-                      client
-                          .txn(primary.url(), owned, new ShardTxnRequest(shard, wire, id))
+                      timestamps
+                          .next()
+                          .flatMap(
+                              ts ->
+                                  client.txn(
+                                      primary.url(),
+                                      owned,
+                                      new ShardTxnRequest(shard, wire, id, stamp(ts))))
                           .map(r -> ShardWrite.of(shard, primary, r, t)));
             })
         .map(

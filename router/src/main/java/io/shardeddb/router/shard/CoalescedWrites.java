@@ -46,10 +46,17 @@ public final class CoalescedWrites implements ShardDataCalls {
         String keyName,
         long key,
         Map<String, Object> row,
-        String requestId);
+        String requestId,
+        long timestamp);
 
     Mono<ShardWriteResponse> delete(
-        String url, String shard, String owned, String keyName, long key, String requestId);
+        String url,
+        String shard,
+        String owned,
+        String keyName,
+        long key,
+        String requestId,
+        long timestamp);
 
     /**
      * {@code POST /txn}. The simulator's network carries no SQL transactions yet (it runs the write
@@ -147,14 +154,21 @@ public final class CoalescedWrites implements ShardDataCalls {
       String keyName,
       long key,
       Map<String, Object> row,
-      String requestId) {
-    return wire.update(url, shard, owned, keyName, key, row, requestId);
+      String requestId,
+      long timestamp) {
+    return wire.update(url, shard, owned, keyName, key, row, requestId, timestamp);
   }
 
   @Override
   public Mono<ShardWriteResponse> delete(
-      String url, String shard, String owned, String keyName, long key, String requestId) {
-    return wire.delete(url, shard, owned, keyName, key, requestId);
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      String requestId,
+      long timestamp) {
+    return wire.delete(url, shard, owned, keyName, key, requestId, timestamp);
   }
 
   /** Never coalesced: a transaction is its own log entry. */

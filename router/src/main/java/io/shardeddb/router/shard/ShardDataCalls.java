@@ -28,11 +28,18 @@ public interface ShardDataCalls {
       String keyName,
       long key,
       Map<String, Object> row,
-      String requestId);
+      String requestId,
+      long timestamp);
 
   /** {@code DELETE /del} of the row with {@code key}. */
   Mono<ShardWriteResponse> delete(
-      String url, String shard, String owned, String keyName, long key, String requestId);
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      String requestId,
+      long timestamp);
 
   /** {@code POST /txn}: one transaction's steps on one shard, all or none. */
   Mono<ShardWriteResponse> txn(String url, String owned, ShardTxnRequest request);

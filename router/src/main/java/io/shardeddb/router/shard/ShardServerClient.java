@@ -244,14 +244,22 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
         String keyName,
         long key,
         Map<String, Object> row,
-        String requestId) {
-      return ShardServerClient.this.update(url, shard, owned, keyName, key, row, requestId);
+        String requestId,
+        long timestamp) {
+      return ShardServerClient.this.update(
+          url, shard, owned, keyName, key, row, requestId, timestamp);
     }
 
     @Override
     public Mono<ShardWriteResponse> delete(
-        String url, String shard, String owned, String keyName, long key, String requestId) {
-      return ShardServerClient.this.delete(url, shard, owned, keyName, key, requestId);
+        String url,
+        String shard,
+        String owned,
+        String keyName,
+        long key,
+        String requestId,
+        long timestamp) {
+      return ShardServerClient.this.delete(url, shard, owned, keyName, key, requestId, timestamp);
     }
 
     @Override
@@ -390,15 +398,16 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
     }
     // Point reads only: their replies are one row at most, so a batch of them stays small.
     if (reads != null && filter == null && !count && low == high) {
-      return reads.call(url, owned, body);
+      return Mono.deferContextual(context -> reads.call(url, owned, stamped(body, context, count)));
     }
     // A read of a SQL statement carries the time its deadline leaves (ReadDeadline), so the
     // shard-server stops its SQL when the router stops waiting; none left: nothing is asked.
     return Mono.deferContextual(
         context -> {
           OptionalLong left = ReadDeadline.millisLeft(context, System.nanoTime());
+          Map<String, Object> asked = stamped(body, context, count);
           if (left.isEmpty()) {
-            return readOne(url, owned, body);
+            return readOne(url, owned, asked);
           }
           if (left.getAsLong() < 1) {
             return Mono.error(
@@ -407,10 +416,24 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
                     ShardEndpoints.DEADLINE_PASSED,
                     "the statement's deadline passed before shard " + shard + " was asked"));
           }
-          Map<String, Object> bounded = new LinkedHashMap<>(body);
+          Map<String, Object> bounded = new LinkedHashMap<>(asked);
           bounded.put(ShardEndpoints.TIMEOUT_FIELD, left.getAsLong());
           return readOne(url, owned, bounded);
         });
+  }
+
+  /**
+   * {@code body} asking for each row's global timestamp when the read's {@code context} wants them
+   * ({@link ReadTimestamps}; never for a count); else {@code body}.
+   */
+  private static Map<String, Object> stamped(
+      Map<String, Object> body, reactor.util.context.ContextView context, boolean count) {
+    if (count || !ReadTimestamps.asked(context)) {
+      return body;
+    }
+    Map<String, Object> out = new LinkedHashMap<>(body);
+    out.put(io.shardeddb.protocol.shard.RowTimestamps.READ_FIELD, true);
+    return out;
   }
 
   private Mono<ShardReadResponse> readOne(String url, String owned, Map<String, Object> body) {
@@ -463,12 +486,16 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       String keyName,
       long key,
       Map<String, Object> row,
-      String requestId) {
+      String requestId,
+      long timestamp) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("shard", shard);
     body.put(keyName, key);
     body.put("data", row);
     body.put("requestId", requestId);
+    if (timestamp > 0) {
+      body.put("timestamp", timestamp);
+    }
     return exchange(
         url,
         DataFrames.UPDATE,
@@ -485,11 +512,20 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
   /** {@code DELETE /del} of the row with {@code key}; {@code owned} as for {@link #read}. */
   @Override
   public Mono<ShardWriteResponse> delete(
-      String url, String shard, String owned, String keyName, long key, String requestId) {
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      String requestId,
+      long timestamp) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("shard", shard);
     body.put(keyName, key);
     body.put("requestId", requestId);
+    if (timestamp > 0) {
+      body.put("timestamp", timestamp);
+    }
     return exchange(
         url,
         DataFrames.DELETE,
@@ -501,6 +537,19 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
                 url,
                 owned(HttpRequest.DELETE(url + "/del", body), owned),
                 ShardWriteResponse.class));
+  }
+
+  /**
+   * {@code POST /timestamps} on the timestamp oracle's shard primary (DESIGN §11): {@code count}
+   * consecutive slots.
+   */
+  public Mono<io.shardeddb.protocol.time.TimestampResponse> timestamps(String url, int count) {
+    return call(
+        url,
+        HttpRequest.POST(
+            url + ShardEndpoints.TIMESTAMPS,
+            new io.shardeddb.protocol.time.TimestampRequest(count)),
+        io.shardeddb.protocol.time.TimestampResponse.class);
   }
 
   /** {@code POST /txn}: one transaction's steps; {@code owned} as for {@link #read}. */

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.failover.Candidate;
 import io.shardeddb.protocol.failover.FailoverPlanner;
+import io.shardeddb.protocol.quorum.CabinetWeights;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.ReplicaWeight;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.protocol.topology.Topology;
@@ -23,8 +25,12 @@ import java.util.function.Function;
  * their lag, and where the failover rule would rank each one now. The rank reuses the operator's
  * own ordering ({@link FailoverPlanner#BEST_FIRST}) over the inputs the router has: each replica's
  * last heartbeat ({@code lastEntryEpoch}, {@code appliedLsn}, state). The operator ranks fence
- * answers, not heartbeats, and also weighs answer latency, restarts and uptime, which the router
- * does not observe (treated as equal here), so the rank is a preview, not the election. Pure.
+ * answers, not heartbeats, and among equal positions weighs the SEER score's answer latency,
+ * restarts and uptime, which the router does not observe (treated as equal here), so the rank is a
+ * preview, not the election. Cabinet's weights (issue 51 item 2) are the primary's: its heartbeat
+ * reports each voter's weight ({@code QuorumState.weights}), shown per replica, with the
+ * best-weighted majority ({@link CabinetWeights#bestWeightedMajority}) per shard; absent when the
+ * primary did not answer or predates them. Pure.
  */
 public final class CoordinatorStatus {
   private CoordinatorStatus() {}
@@ -32,8 +38,8 @@ public final class CoordinatorStatus {
   /** What the inputs to the rank were, shown with every status. */
   public static final String RANKING =
       "FailoverPlanner.BEST_FIRST over each replica's last heartbeat (lastEntryEpoch, appliedLsn;"
-          + " only replicas that hold their data are eligible); latency, restarts and uptime are"
-          + " not observed by the router and count as equal";
+          + " only replicas that hold their data are eligible); the SEER score's latency, restarts"
+          + " and uptime are not observed by the router and count as equal";
 
   /** The whole reply. */
   @Serdeable
@@ -48,7 +54,8 @@ public final class CoordinatorStatus {
       String primary,
       @JsonProperty("original_primary") String originalPrimary,
       @JsonProperty("is_original") boolean isOriginal,
-      List<ReplicaStatus> replicas) {}
+      List<ReplicaStatus> replicas,
+      @JsonProperty("best_weighted_majority") List<String> bestWeightedMajority) {}
 
   /** One replica as the router last saw it; heartbeat fields are null when it did not answer. */
   @Serdeable
@@ -62,7 +69,10 @@ public final class CoordinatorStatus {
       @JsonProperty("last_entry_epoch") Long lastEntryEpoch,
       Long lag,
       Boolean eligible,
-      Integer rank) {}
+      Integer rank,
+      @JsonProperty("ack_latency_ms") Double ackLatencyMillis,
+      @JsonProperty("lag_behind_primary") Long lagBehindPrimary,
+      Double weight) {}
 
   /**
    * Builds the status of {@code topology}; {@code firstPrimaries} from {@link PrimaryHistory},
@@ -99,9 +109,13 @@ public final class CoordinatorStatus {
               .filter(Candidate::holdsItsData)
               .sorted(FailoverPlanner.BEST_FIRST)
               .toList();
+      // Cabinet's weights as the primary measured them (its heartbeat's quorum state).
+      CabinetWeights.Cabinet cabinet =
+          CabinetWeights.reported(s.primary(), s.primary() == null ? null : seen.get(s.primary()));
       List<ReplicaStatus> replicas = new ArrayList<>();
       for (Replica r : s.replicas()) {
         Heartbeat hb = seen.get(r.name());
+        ReplicaWeight w = cabinet.of(r.name());
         Integer rank = null;
         for (int i = 0; i < ranked.size(); i++) {
           if (ranked.get(i).name().equals(r.name())) {
@@ -118,7 +132,10 @@ public final class CoordinatorStatus {
                 hb == null ? null : hb.lastEntryEpoch(),
                 hb == null ? null : hb.lagLsn(),
                 hb == null ? null : rank != null,
-                rank));
+                rank,
+                w == null ? null : w.ackLatencyMillis(),
+                w == null ? null : w.lagLsn(),
+                w == null ? null : w.weight()));
       }
       String original = firstPrimaries.get(s.id());
       shards.add(
@@ -128,7 +145,8 @@ public final class CoordinatorStatus {
               s.primary(),
               original,
               s.primary() != null && s.primary().equals(original),
-              replicas));
+              replicas,
+              cabinet.bestWeightedMajority()));
     }
     return new Response(true, shards, RANKING);
   }

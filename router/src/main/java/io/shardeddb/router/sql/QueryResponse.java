@@ -12,8 +12,10 @@ import java.util.Map;
  * {@code message}, {@code timestamp}, {@code rows_affected}, {@code executed_on}, {@code data}),
  * plus ShardedDB's own fields: {@code quorum}, each written shard's log {@code positions}, the
  * {@code session} token for read-your-writes, {@code shards_queried}, the contract's {@code
- * status}, and for an INSERT that generated AUTO_INCREMENT ids the first of them ({@code
- * last_insert_id}, as MySQL's).
+ * status}, for an INSERT that generated AUTO_INCREMENT ids the first of them ({@code
+ * last_insert_id}, as MySQL's), and for a SELECT the names of its {@code columns} in order (a row's
+ * {@code timestamp} field is not one of them unless the SELECT named it so: shells and the console
+ * show these columns; docs/sql.md).
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -25,6 +27,7 @@ import java.util.Map;
   "rows_affected",
   "last_insert_id",
   "executed_on",
+  "columns",
   "data",
   "shards_queried",
   "positions",
@@ -43,7 +46,8 @@ public record QueryResponse(
     Map<String, Position> positions,
     String session,
     String status,
-    @JsonProperty("last_insert_id") Long lastInsertId) {
+    @JsonProperty("last_insert_id") Long lastInsertId,
+    List<String> columns) {
 
   /**
    * Where one shard's part of a write sits in that shard's log: {@code (epoch, lsn)} (the latest
@@ -54,9 +58,31 @@ public record QueryResponse(
   @Serdeable
   public record Position(long epoch, long lsn, int acks, int needed, int replicas) {}
 
+  /**
+   * A successful SELECT: {@code rows} as shaped for {@code plan}, read from {@code shards} (null in
+   * a transaction), served by {@code executedOn}.
+   */
+  static QueryResponse selected(
+      SqlPlan.Select plan, List<Map<String, Object>> rows, String executedOn, List<String> shards) {
+    return new QueryResponse(
+        true,
+        "Read successful",
+        null,
+        null,
+        (long) rows.size(),
+        executedOn,
+        rows,
+        shards,
+        null,
+        null,
+        "success",
+        null,
+        plan.labels());
+  }
+
   /** A failed statement: the status code goes on the HTTP response. */
   public static QueryResponse failure(String message) {
     return new QueryResponse(
-        false, message, null, null, null, null, null, null, null, null, "failure", null);
+        false, message, null, null, null, null, null, null, null, null, "failure", null, null);
   }
 }

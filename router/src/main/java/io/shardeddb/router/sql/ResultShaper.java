@@ -1,5 +1,6 @@
 package io.shardeddb.router.sql;
 
+import io.shardeddb.protocol.shard.RowTimestamps;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -9,7 +10,8 @@ import java.util.Map;
 /**
  * The part of a SELECT the router does itself over the rows the key ranges returned: keep the rows
  * matching the WHERE clause, sort them (NULLs first ascending, as MySQL does), apply OFFSET and
- * LIMIT, then project the chosen columns or count. Pure.
+ * LIMIT, then project the chosen columns or count; a row read with its global timestamp carries it
+ * in {@value SqlPlan#TIMESTAMP_FIELD}. Pure.
  */
 public final class ResultShaper {
   private ResultShaper() {}
@@ -36,6 +38,11 @@ public final class ResultShaper {
       Map<String, Object> projected = new LinkedHashMap<>();
       for (SqlPlan.Output o : plan.columns()) {
         projected.put(o.label(), r.get(o.column()));
+      }
+      // The row's global timestamp as the seed's /query reply shows it (read with the row; absent
+      // from an older shard-server, and from a label of that name the SELECT chose itself).
+      if (RowTimestamps.carries(r) && !projected.containsKey(SqlPlan.TIMESTAMP_FIELD)) {
+        projected.put(SqlPlan.TIMESTAMP_FIELD, r.get(RowTimestamps.FIELD));
       }
       out.add(projected);
     }

@@ -12,6 +12,7 @@ import io.shardeddb.router.ApiException;
 import io.shardeddb.router.routing.ReadPath;
 import io.shardeddb.router.routing.WritePath;
 import io.shardeddb.router.shard.ReadDeadline;
+import io.shardeddb.router.shard.ReadTimestamps;
 import io.shardeddb.router.topology.RoutingTable;
 import io.shardeddb.router.topology.TopologyHolder;
 import jakarta.inject.Singleton;
@@ -164,18 +165,10 @@ public class SqlExecutor {
                       .map(
                           rows -> {
                             List<Map<String, Object>> shaped = ResultShaper.shape(select, rows);
-                            return new QueryResponse(
-                                true,
-                                "Read successful",
-                                null,
-                                null,
-                                (long) shaped.size(),
-                                txn.shard() == null ? null : txn.shard() + "/primary",
+                            return QueryResponse.selected(
+                                select,
                                 shaped,
-                                null,
-                                null,
-                                null,
-                                "success",
+                                txn.shard() == null ? null : txn.shard() + "/primary",
                                 null);
                           }));
       case SqlPlan.ChangeSchema add ->
@@ -395,7 +388,8 @@ public class SqlExecutor {
         null,
         null,
         "success",
-        lastInsertId);
+        lastInsertId,
+        null);
   }
 
   /** How often an INSERT with generated ids is tried when another router took one of them. */
@@ -508,7 +502,10 @@ public class SqlExecutor {
     return Mono.defer(
         () -> {
           ResultBuffer buffer = ResultBuffer.forSelect(plan, shardKey, limits);
-          return readInto(table, plan.keys(), consistency, session, plan.where(), push, buffer::add)
+          // Each row comes with its global timestamp, which the reply shows (docs/sql.md).
+          return ReadTimestamps.asked(
+                  readInto(
+                      table, plan.keys(), consistency, session, plan.where(), push, buffer::add))
               .map(
                   read ->
                       new Rows(
@@ -524,19 +521,7 @@ public class SqlExecutor {
         read.count() != null
             ? ResultShaper.counted(plan, read.count())
             : ResultShaper.shape(plan, read.rows());
-    return new QueryResponse(
-        true,
-        "Read successful",
-        null,
-        null,
-        (long) rows.size(),
-        readOn(read, consistency),
-        rows,
-        read.shards(),
-        null,
-        null,
-        "success",
-        null);
+    return QueryResponse.selected(plan, rows, readOn(read, consistency), read.shards());
   }
 
   /**
@@ -773,7 +758,8 @@ public class SqlExecutor {
         acks.positions().isEmpty() ? null : acks.positions(),
         token.byShard().isEmpty() ? null : token.encode(),
         "success",
-        lastInsertId);
+        lastInsertId,
+        null);
   }
 
   /**

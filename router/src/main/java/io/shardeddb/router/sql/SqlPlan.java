@@ -90,6 +90,16 @@ public sealed interface SqlPlan {
   record Output(String column, String label) {}
 
   /**
+   * The pseudo-column a SELECT names to get each row's global timestamp (the one of its last write;
+   * docs/sql.md, "Row timestamps"); {@code SELECT *} leaves it out. Its {@link Output#column} is
+   * {@link io.shardeddb.protocol.shard.RowTimestamps#FIELD}.
+   */
+  public static final String TIMESTAMP_COLUMN = "_timestamp";
+
+  /** The field each row of a {@code /query} SELECT reply carries its global timestamp in. */
+  public static final String TIMESTAMP_FIELD = "timestamp";
+
+  /**
    * {@code SELECT}: read {@code keys}, keep rows matching {@code where}, sort by {@code orderBy},
    * skip {@code offset}, keep at most {@code limit} (null: all), and show either {@code columns}
    * or, when {@code countLabel} is set, one row holding the count under that label.
@@ -111,6 +121,13 @@ public sealed interface SqlPlan {
     @Override
     public String kind() {
       return "select";
+    }
+
+    /** The names of the columns this SELECT shows, in order (the count's label for COUNT(*)). */
+    public List<String> labels() {
+      return countLabel != null
+          ? List.of(countLabel)
+          : columns.stream().map(Output::label).toList();
     }
   }
 }

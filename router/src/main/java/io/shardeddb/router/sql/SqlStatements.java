@@ -185,7 +185,8 @@ public class SqlStatements {
         .map(
             message ->
                 new QueryResponse(
-                    true, message, null, null, 0L, null, null, null, null, null, "success", null));
+                    true, message, null, null, 0L, null, null, null, null, null, "success", null,
+                    null));
   }
 
   private Mono<QueryResponse> changeSchema(SqlPlan.ChangeSchema add, String credential) {
@@ -204,6 +205,7 @@ public class SqlStatements {
               null,
               null,
               "success",
+              null,
               null));
     }
     if (admin == null || adminCredential == null || !adminCredential.equals(credential)) {
@@ -234,6 +236,7 @@ public class SqlStatements {
                     null,
                     null,
                     "success",
+                    null,
                     null));
   }
 

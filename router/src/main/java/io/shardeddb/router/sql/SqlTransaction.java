@@ -143,6 +143,8 @@ public final class SqlTransaction {
       Map<String, Object> row, Map<String, Object> assignments) {
     Map<String, Object> out = new LinkedHashMap<>(row);
     out.putAll(assignments);
+    // Not yet written: its timestamp is given at commit (the one read is the previous write's).
+    out.remove(io.shardeddb.protocol.shard.RowTimestamps.FIELD);
     return out;
   }
 

@@ -4,6 +4,7 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.RowTimestamps;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,6 +73,9 @@ public final class SqlTranslator {
 
   private final TableSchema schema;
   private final SqlParser parser;
+
+  /** Whether the WHERE being translated is a SELECT's, which may name {@code _timestamp}. */
+  private boolean timestampsReadable;
 
   public SqlTranslator(TableSchema schema, SqlParser parser) {
     this.schema = schema;
@@ -399,6 +403,11 @@ public final class SqlTranslator {
           throw unsupported("* cannot have an alias");
         }
         schema.columnNames().forEach(n -> columns.add(new SqlPlan.Output(n, n)));
+      } else if (e instanceof net.sf.jsqlparser.schema.Column c && isTimestampPseudoColumn(c)) {
+        // The row's global timestamp, named explicitly (SELECT * leaves it out; docs/sql.md).
+        columns.add(
+            new SqlPlan.Output(
+                RowTimestamps.FIELD, alias == null ? SqlPlan.TIMESTAMP_COLUMN : alias));
       } else if (e instanceof net.sf.jsqlparser.schema.Column c) {
         String name = column(c);
         columns.add(new SqlPlan.Output(name, alias == null ? name : alias));
@@ -426,7 +435,9 @@ public final class SqlTranslator {
         if (o.getNullOrdering() != null) {
           throw unsupported("NULLS FIRST/LAST is not supported");
         }
-        order.add(new SqlPlan.Order(column(c), !o.isAsc()));
+        order.add(
+            new SqlPlan.Order(
+                isTimestampPseudoColumn(c) ? RowTimestamps.FIELD : column(c), !o.isAsc()));
       }
     }
     long offset = 0;
@@ -443,8 +454,14 @@ public final class SqlTranslator {
     if (select.getOffset() != null) {
       offset = count("OFFSET", select.getOffset().getOffset());
     }
-    Predicate where =
-        select.getWhere() == null ? new Predicate.Always() : predicate(select.getWhere());
+    // A SELECT's WHERE may name the row's global timestamp (its rows are read with it).
+    Predicate where;
+    timestampsReadable = true;
+    try {
+      where = select.getWhere() == null ? new Predicate.Always() : predicate(select.getWhere());
+    } finally {
+      timestampsReadable = false;
+    }
     return new SqlPlan.Select(keys(where), where, columns, countLabel, order, offset, limit);
   }
 
@@ -719,6 +736,19 @@ public final class SqlTranslator {
   }
 
   /** The schema's spelling of a column (MySQL matches column names case-insensitively). */
+  /**
+   * Whether {@code c} names the pseudo-column {@value SqlPlan#TIMESTAMP_COLUMN} (the row's global
+   * timestamp) and no column of the table has that name (a column of that name wins).
+   */
+  private boolean isTimestampPseudoColumn(net.sf.jsqlparser.schema.Column c) {
+    String name = SqlLiterals.unquote(c.getColumnName());
+    return name.equalsIgnoreCase(SqlPlan.TIMESTAMP_COLUMN)
+        && schema.columns().stream().noneMatch(col -> col.name().equalsIgnoreCase(name))
+        && (c.getTable() == null
+            || c.getTable().getName() == null
+            || SqlLiterals.unquote(c.getTable().getName()).equalsIgnoreCase(schema.table()));
+  }
+
   private String column(net.sf.jsqlparser.schema.Column c) {
     if (c.getTable() != null && c.getTable().getName() != null) {
       String qualifier = SqlLiterals.unquote(c.getTable().getName());
@@ -743,6 +773,17 @@ public final class SqlTranslator {
   }
 
   private String columnOperand(Expression e, String op) {
+    if (SqlLiterals.isColumnRef(e)
+        && e instanceof net.sf.jsqlparser.schema.Column c
+        && isTimestampPseudoColumn(c)) {
+      if (!timestampsReadable) {
+        throw unsupported(
+            SqlPlan.TIMESTAMP_COLUMN
+                + " (the row's global timestamp) can be used in a SELECT's select list, WHERE and"
+                + " ORDER BY only");
+      }
+      return RowTimestamps.FIELD;
+    }
     if (SqlLiterals.isColumnRef(e) && e instanceof net.sf.jsqlparser.schema.Column c) {
       return column(c);
     }
@@ -765,6 +806,9 @@ public final class SqlTranslator {
   }
 
   private Object coerce(String column, Object v) {
+    if (column.equals(RowTimestamps.FIELD)) {
+      return ColumnType.Number.coerce(SqlPlan.TIMESTAMP_COLUMN, v);
+    }
     ColumnType type = schema.column(column).type();
     // As /write does: a number given for a String column is stored as its text.
     if (type == ColumnType.String && (v instanceof Long || v instanceof BigDecimal)) {

@@ -18,7 +18,9 @@ import java.util.function.ToIntFunction;
  * (fewest acks; ties: more replicas, then shard id). Pure.
  *
  * @param positions per shard, in shard order
- * @param timestamp the highest LSN written (LSNs of different shards are not comparable)
+ * @param timestamp the highest global timestamp written (DESIGN §11: comparable across shards);
+ *     from shard-servers that return none, the highest LSN written (LSNs of different shards are
+ *     not comparable)
  * @param quorum "acks/replicas" of the least-acknowledged shard
  * @param executedOn "shard/primary" per shard, several primaries joined by "+"
  */
@@ -40,6 +42,7 @@ public record WriteAcks(
     Map<String, QueryResponse.Position> positions = new TreeMap<>();
     Map<String, Set<String>> primaries = new TreeMap<>();
     long timestamp = 0;
+    long global = 0;
     for (WritePath.ShardWrite w : writes) {
       if (w.lsn() == null) {
         continue;
@@ -71,6 +74,12 @@ public record WriteAcks(
           });
       primaries.computeIfAbsent(w.shard(), k -> new TreeSet<>()).add(w.primary());
       timestamp = Math.max(timestamp, w.lsn());
+      if (w.timestamp() != null) {
+        global = Math.max(global, w.timestamp());
+      }
+    }
+    if (global > 0) {
+      timestamp = global;
     }
     String quorum =
         positions.entrySet().stream()

@@ -101,6 +101,7 @@ class RouterSettingsDocumentationTest {
         bound.heartbeat(),
         bound.coalesce(),
         bound.shardTransport(),
+        bound.timestamps(),
         bound.shardStream(),
         bound.sql(),
         bound.mysql(),

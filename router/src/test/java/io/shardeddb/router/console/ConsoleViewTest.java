@@ -232,4 +232,42 @@ class ConsoleViewTest {
         .containsExactly("unknown", "healthy", "not ready");
     assertThat(s.shards().get(0).replicas().get(2).appliedLsn()).isEqualTo(98L);
   }
+
+  @Test
+  void cabinetsWeightsAndBestWeightedMajorityComeFromThePrimarysHeartbeat() {
+    Heartbeat primary =
+        heartbeat("students-sh1-1", Role.Primary, 3, 100, ReplicaState.Ready).toBuilder()
+            .quorum(
+                new io.shardeddb.protocol.shard.QuorumState(
+                    3,
+                    List.of("students-sh1-0", "students-sh1-2"),
+                    true,
+                    4,
+                    List.of(),
+                    100,
+                    false,
+                    List.of(
+                        io.shardeddb.protocol.quorum.CabinetWeights.primary("students-sh1-1"),
+                        io.shardeddb.protocol.quorum.CabinetWeights.of("students-sh1-2", 0.5, 0),
+                        io.shardeddb.protocol.quorum.CabinetWeights.of(
+                            "students-sh1-0", 120.0, 4))))
+            .build();
+    Map<String, Observation> seen = Map.of("http://10.0.0.2:8081", new Observation(true, primary));
+
+    ShardView sh1 =
+        ConsoleView.of(ORIGIN, TOPOLOGY, seen::get, null, List.of(), null).shards().get(0);
+
+    assertThat(sh1.bestWeightedMajority()).containsExactly("students-sh1-1", "students-sh1-2");
+    assertThat(sh1.replicas())
+        .extracting(ReplicaView::name, ReplicaView::weight, ReplicaView::ackLatencyMillis)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("students-sh1-0", 1.0 / 125, 120.0),
+            org.assertj.core.groups.Tuple.tuple("students-sh1-1", 1.0, 0.0),
+            org.assertj.core.groups.Tuple.tuple("students-sh1-2", 1.0 / 1.5, 0.5));
+    // Without the primary's heartbeat: no weights, no majority made up.
+    ShardView unseen =
+        ConsoleView.of(ORIGIN, TOPOLOGY, url -> null, null, List.of(), null).shards().get(0);
+    assertThat(unseen.bestWeightedMajority()).isNull();
+    assertThat(unseen.replicas()).allSatisfy(r -> assertThat(r.weight()).isNull());
+  }
 }

@@ -1,6 +1,7 @@
 package io.shardeddb.router.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -175,8 +176,13 @@ class QueryEndpointIT {
     String primary =
         http.get("/admin/topology").json().get("shards").get(0).get("primary").asText();
     assertThat(j.get("executed_on").asText()).isEqualTo("sh1/" + primary);
-    assertThat(j.get("positions").get("sh1").get("lsn").asLong()).isEqualTo(ts);
-    assertThat(j.get("session").asText()).startsWith("sh1:" + ts + "@");
+    // The global timestamp (DESIGN §11, docs/timestamps.md) reads as the oracle's clock; the
+    // shard's own position (its LSN) is in positions and in the session token.
+    assertThat(io.shardeddb.protocol.time.GlobalTimestamp.millis(ts))
+        .isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
+    long lsn = j.get("positions").get("sh1").get("lsn").asLong();
+    assertThat(lsn).isPositive().isLessThan(ts);
+    assertThat(j.get("session").asText()).startsWith("sh1:" + lsn + "@");
 
     Http.Reply many =
         query(
@@ -198,6 +204,10 @@ class QueryEndpointIT {
     assertThat(one.json().get("rows_affected").asLong()).isEqualTo(1);
     assertThat(one.json().get("shards_queried").toString()).isEqualTo("[\"sh1\"]");
     assertThat(one.json().get("data").get(0).get("Stud_name").asText()).isEqualTo("Alice");
+    // The SELECT's columns by name, in order: a row's timestamp field is not one of them.
+    assertThat(one.json().get("columns").toString())
+        .isEqualTo("[\"Stud_id\",\"Stud_name\",\"Stud_marks\"]");
+    assertThat(one.json().get("data").get(0).has("timestamp")).isTrue();
 
     Http.Reply in = query("SELECT Stud_id FROM students WHERE Stud_id IN (4096, 8000)");
     assertThat(in.json().get("shards_queried").toString()).isEqualTo("[\"sh2\"]");
@@ -215,6 +225,7 @@ class QueryEndpointIT {
 
     Http.Reply count = query("SELECT COUNT(*) FROM students WHERE Stud_id >= 4095");
     assertThat(count.json().get("data").get(0).get("COUNT(*)").asLong()).isEqualTo(3);
+    assertThat(count.json().get("columns").toString()).isEqualTo("[\"COUNT(*)\"]");
 
     Http.Reply any = query("SELECT Stud_id FROM students WHERE Stud_id < 4096", "any");
     assertThat(any.status()).as(any.text()).isEqualTo(200);
@@ -397,6 +408,25 @@ class QueryEndpointIT {
                 ranks.add(r.get("rank").asInt());
               }
               assertThat(ranks).containsExactlyInAnyOrder(1, 2, 3);
+              // Cabinet's weights as sh1's real primary measures them: its own 1, each
+              // secondary's 1/(ack latency ms + lag + 1) from answers it timed, and a
+              // best-weighted majority of two of the three led by the primary.
+              String primary = sh1.get("primary").asText();
+              JsonNode majority = sh1.get("best_weighted_majority");
+              assertThat(majority).hasSize(2);
+              assertThat(majority.get(0).asText()).isEqualTo(primary);
+              for (JsonNode r : sh1.get("replicas")) {
+                assertThat(r.has("weight") && r.has("ack_latency_ms")).as(r.toString()).isTrue();
+                double weight = r.get("weight").asDouble();
+                double latency = r.get("ack_latency_ms").asDouble();
+                long lag = r.get("lag_behind_primary").asLong();
+                assertThat(weight).isCloseTo(1 / (latency + lag + 1), within(1e-9));
+                if (r.get("name").asText().equals(primary)) {
+                  assertThat(weight).isEqualTo(1.0);
+                } else {
+                  assertThat(latency).isPositive();
+                }
+              }
             });
   }
 

@@ -54,6 +54,13 @@ public final class FakeShardServer implements AutoCloseable {
   private volatile CountDownLatch holdFirstRead;
   private volatile boolean refuseDuplicates;
 
+  /** The next slot its {@code /timestamps} hands out (0: the endpoint is not served, 404). */
+  private final java.util.concurrent.atomic.AtomicLong nextSlot =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** The {@code timestamp} of each {@code /write}, {@code /update}, {@code /del} it was sent. */
+  final List<Long> timestamps = new CopyOnWriteArrayList<>();
+
   public FakeShardServer(String keyName, Sharding sharding, int pageSize, List<PointRange> owned)
       throws IOException {
     this.keyName = keyName;
@@ -100,6 +107,11 @@ public final class FakeShardServer implements AutoCloseable {
    * Answers 409 to a {@code /write} of a key it holds, as a real shard-server does, instead of
    * replacing the row.
    */
+  /** Serves {@code POST /timestamps} (the oracle), handing out slots from {@code first}. */
+  public void servesTimestamps(long first) {
+    nextSlot.set(first);
+  }
+
   public void refuseDuplicates() {
     this.refuseDuplicates = true;
   }
@@ -141,6 +153,19 @@ public final class FakeShardServer implements AutoCloseable {
         hb.put("state", "Ready");
         reply(ex, 200, hb);
         return;
+      }
+      if (path.equals("/timestamps") && nextSlot.get() > 0 && body != null) {
+        int count = body.get("count").asInt();
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("first", nextSlot.getAndAdd(count * 4096L));
+        answer.put("count", count);
+        answer.put("epoch", 1);
+        reply(ex, 200, answer);
+        return;
+      }
+      if (path.matches("/(write|update|del)") && body != null) {
+        JsonNode ts = body.get("timestamp");
+        timestamps.add(ts == null ? 0L : ts.asLong());
       }
       boolean batch = batches && path.equals("/read/batch");
       if (body == null || !(batch || path.matches("/(read|write|update|del|txn)"))) {

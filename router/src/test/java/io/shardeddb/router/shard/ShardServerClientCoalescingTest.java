@@ -113,6 +113,11 @@ class ShardServerClientCoalescingTest {
           }
           return;
         }
+        if (path.equals(ShardEndpoints.TIMESTAMPS)) {
+          // A stand-in from before global timestamps (the oracle call is not a data call).
+          reply(ex, 404, failure("Page Not Found"));
+          return;
+        }
         httpCalls.incrementAndGet();
         JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
         Reply r = respond(path, ex.getRequestHeaders().getFirst(ShardEndpoints.OWNED_HEADER), body);

@@ -2,7 +2,9 @@ package io.shardeddb.router.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.protocol.quorum.CabinetWeights;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.QuorumState;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.Role;
@@ -94,5 +96,66 @@ class CoordinatorStatusTest {
     assertThat(sh1.replicas().get(0).rank()).isEqualTo(1);
     assertThat(sh1.replicas().get(1).eligible()).isFalse();
     assertThat(sh1.replicas().get(1).rank()).isNull();
+  }
+
+  @Test
+  void thePrimarysCabinetWeightsAndItsBestWeightedMajorityAreShown() {
+    // b is primary at epoch 2 and measured c at 1 ms and a at 40 ms: c is in its best-weighted
+    // majority, a is not.
+    Heartbeat primary =
+        hb("b", 2, 120, 0, ReplicaState.Ready).toBuilder()
+            .role(Role.Primary)
+            .primary("b")
+            .quorum(
+                new QuorumState(
+                    3,
+                    List.of("a", "c"),
+                    true,
+                    5,
+                    List.of(),
+                    120,
+                    false,
+                    List.of(
+                        CabinetWeights.primary("b"),
+                        CabinetWeights.of("c", 1.0, 0),
+                        CabinetWeights.of("a", 40.0, 2))))
+            .build();
+    Map<String, Heartbeat> beats =
+        Map.of(
+            "http://a", hb("a", 2, 118, 2, ReplicaState.Ready),
+            "http://b", primary,
+            "http://c", hb("c", 2, 120, 0, ReplicaState.Ready));
+
+    CoordinatorStatus.Shard sh1 =
+        CoordinatorStatus.of(
+                topology(2, 2, "b"), Map.of("sh1", "a"), url -> Optional.ofNullable(beats.get(url)))
+            .shards()
+            .get(0);
+
+    assertThat(sh1.bestWeightedMajority()).containsExactly("b", "c");
+    assertThat(sh1.replicas())
+        .extracting(
+            CoordinatorStatus.ReplicaStatus::name,
+            CoordinatorStatus.ReplicaStatus::ackLatencyMillis,
+            CoordinatorStatus.ReplicaStatus::lagBehindPrimary,
+            CoordinatorStatus.ReplicaStatus::weight)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("a", 40.0, 2L, 1.0 / 43),
+            org.assertj.core.groups.Tuple.tuple("b", 0.0, 0L, 1.0),
+            org.assertj.core.groups.Tuple.tuple("c", 1.0, 0L, 0.5));
+  }
+
+  @Test
+  void withoutThePrimarysWeightsNoneAreShown() {
+    // The primary predates the weights (or did not answer): nothing is made up.
+    Map<String, Heartbeat> beats = Map.of("http://c", hb("c", 2, 100, 20, ReplicaState.Ready));
+    CoordinatorStatus.Shard sh1 =
+        CoordinatorStatus.of(
+                topology(2, 2, "b"), Map.of("sh1", "a"), url -> Optional.ofNullable(beats.get(url)))
+            .shards()
+            .get(0);
+
+    assertThat(sh1.bestWeightedMajority()).isNull();
+    assertThat(sh1.replicas()).allSatisfy(r -> assertThat(r.weight()).isNull());
   }
 }

@@ -52,6 +52,92 @@ class ResultShaperTest {
   }
 
   @Test
+  void aRowReadWithItsTimestampCarriesItAndThePseudoColumnNamesIt() {
+    List<Map<String, Object>> stamped = new java.util.ArrayList<>();
+    for (Map<String, Object> r : rows) {
+      Map<String, Object> s = new LinkedHashMap<>(r);
+      s.put(io.shardeddb.protocol.shard.RowTimestamps.FIELD, 1000L + (Long) r.get("Stud_id"));
+      stamped.add(s);
+    }
+    SqlPlan.Select all =
+        (SqlPlan.Select) translator.translate("SELECT * FROM students WHERE Stud_id = 3");
+    // SELECT * shows the schema's columns, then the row's timestamp as `timestamp`.
+    List<Map<String, Object>> shaped = ResultShaper.shape(all, stamped);
+    assertThat(shaped)
+        .containsExactly(
+            orderedRow(
+                "Stud_id",
+                3L,
+                "Stud_name",
+                "Cid",
+                "Stud_marks",
+                90,
+                "Stud_gpa",
+                null,
+                "timestamp",
+                1003L));
+    assertThat(shaped.get(0).keySet())
+        .containsExactly("Stud_id", "Stud_name", "Stud_marks", "Stud_gpa", "timestamp");
+    assertThat(all.columns()).extracting(SqlPlan.Output::label).doesNotContain("_timestamp");
+    SqlPlan.Select named =
+        (SqlPlan.Select)
+            translator.translate(
+                "SELECT Stud_id, _timestamp AS ts FROM students WHERE Stud_id = 4");
+    assertThat(ResultShaper.shape(named, stamped))
+        .containsExactly(orderedRow("Stud_id", 4L, "ts", 1004L, "timestamp", 1004L));
+    // A label the SELECT chose itself wins; rows read without one (an older shard-server) add none.
+    SqlPlan.Select labelled =
+        (SqlPlan.Select)
+            translator.translate("SELECT Stud_name AS timestamp FROM students WHERE Stud_id = 5");
+    assertThat(ResultShaper.shape(labelled, stamped)).containsExactly(Map.of("timestamp", "Eve"));
+    assertThat(run("SELECT Stud_id FROM students WHERE Stud_id = 1"))
+        .containsExactly(Map.of("Stud_id", 1L));
+  }
+
+  @Test
+  void aSelectFiltersAndOrdersByThePseudoColumn() {
+    List<Map<String, Object>> stamped = new java.util.ArrayList<>();
+    for (Map<String, Object> r : rows) {
+      Map<String, Object> s = new LinkedHashMap<>(r);
+      // Written in the order 3, 1, 5, 2, 4.
+      long id = (Long) r.get("Stud_id");
+      s.put(
+          io.shardeddb.protocol.shard.RowTimestamps.FIELD,
+          List.of(3L, 1L, 5L, 2L, 4L).indexOf(id) * 10L + 1000L);
+      stamped.add(s);
+    }
+    SqlPlan.Select after =
+        (SqlPlan.Select)
+            translator.translate(
+                "SELECT Stud_id FROM students WHERE _timestamp >= 1010 ORDER BY _timestamp DESC");
+    assertThat(after.where())
+        .isEqualTo(
+            new Predicate.Compare(
+                io.shardeddb.protocol.shard.RowTimestamps.FIELD, Predicate.Op.GE, 1010L));
+    assertThat(ResultShaper.shape(after, stamped))
+        .extracting(r -> r.get("Stud_id"))
+        .containsExactly(4L, 2L, 5L, 1L);
+    SqlPlan.Select between =
+        (SqlPlan.Select)
+            translator.translate(
+                "SELECT Stud_id FROM students WHERE _timestamp BETWEEN 1010 AND 1020"
+                    + " OR _timestamp IN (1040) ORDER BY _timestamp");
+    assertThat(ResultShaper.shape(between, stamped))
+        .extracting(r -> r.get("Stud_id"))
+        .containsExactly(1L, 5L, 4L);
+    // The shards cannot filter on it: the router does (the pushed filter is relaxed, not exact).
+    assertThat(Pushdown.of(after.where(), SqlTranslatorTest.SCHEMA).exact()).isFalse();
+  }
+
+  private static Map<String, Object> orderedRow(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  @Test
   void countsMatchingRows() {
     assertThat(run("SELECT COUNT(*) FROM students WHERE Stud_marks = 70"))
         .containsExactly(Map.of("COUNT(*)", 2L));

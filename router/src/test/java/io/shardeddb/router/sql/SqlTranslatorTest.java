@@ -243,6 +243,14 @@ class SqlTranslatorTest {
         Arguments.of("UPDATE students SET Stud_marks = 1", "UPDATE without WHERE is not supported"),
         Arguments.of("DELETE FROM students", "DELETE without WHERE is not supported"),
         Arguments.of(
+            "DELETE FROM students WHERE _timestamp < 5",
+            "_timestamp (the row's global timestamp) can be used in a SELECT's select list, WHERE"
+                + " and ORDER BY only"),
+        Arguments.of(
+            "UPDATE students SET Stud_marks = 1 WHERE _timestamp < 5",
+            "can be used in a SELECT's select list, WHERE and ORDER BY only"),
+        Arguments.of("SELECT Stud_id FROM students WHERE _timestamp > 'x'", "_timestamp"),
+        Arguments.of(
             "UPDATE students SET Stud_gpa = NULL WHERE Stud_id = 1",
             "field 'Stud_gpa' must not be null"),
         Arguments.of(

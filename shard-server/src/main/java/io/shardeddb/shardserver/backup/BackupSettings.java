@@ -13,7 +13,8 @@ import java.time.Duration;
 /**
  * {@code shardeddb.backup.*} (docs/backup.md): the store (endpoint, region, bucket, prefix,
  * path-style, access key, server-side encryption; the key from the files of {@code credentials-dir}
- * when set, the mounted Secret, else from {@code access-key-id}/{@code secret-access-key}), the
+ * when set, the mounted Secret, else from {@code access-key-id}/{@code secret-access-key}; a
+ * private CA's PEM certificates from {@code ca-file}, env {@code SHARDEDDB_BACKUP_CA_FILE}), the
  * database name the archive is kept under and the database's namespace and UID (the archive's
  * owner, {@code owner.json}), how often the primary ships committed entries ({@code
  * archive-interval}, the archive lag's bound), how long the archive may lag before the replica
@@ -50,7 +51,8 @@ public record BackupSettings(
     @Nullable String restorePoint,
     @Nullable String credentialsDir,
     @Bindable(defaultValue = "1000000") long maxUnarchivedEntries,
-    @Bindable(defaultValue = "15s") Duration callAttemptTimeout) {
+    @Bindable(defaultValue = "15s") Duration callAttemptTimeout,
+    @Nullable String caFile) {
 
   /** Whether a store is configured (continuous archiving and base backups on). */
   public boolean enabled() {
@@ -80,7 +82,22 @@ public record BackupSettings(
         files ? read(StoreSettings.SECRET_ACCESS_KEY_ID) : blankToNull(accessKeyId),
         files ? read(StoreSettings.SECRET_SECRET_ACCESS_KEY) : secretAccessKey,
         blankToNull(serverSideEncryption),
-        blankToNull(kmsKeyId));
+        blankToNull(kmsKeyId),
+        present(caFile) ? readCa() : null);
+  }
+
+  private String readCa() {
+    Path file = Path.of(caFile.trim());
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot read the backup store's CA from "
+              + file
+              + " (shardeddb.backup.ca-file, spec.backup.store.caSecret): "
+              + e.getMessage(),
+          e);
+    }
   }
 
   private String read(String key) {

@@ -138,7 +138,8 @@ public class BaseBackupService implements AutoCloseable {
                 snap.rowCount(),
                 config,
                 snap.requestIdCount(),
-                snap.commitMillis());
+                snap.commitMillis(),
+                snap.timestamp());
         SnapshotStream stream = new SnapshotStream(snap, table, header, json, job.rows);
         bytes = store.put(key, stream);
         lsn = snap.lsn();

@@ -8,6 +8,7 @@ import io.shardeddb.protocol.lb.ContractBodies;
 import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.ReadFilter;
+import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.topology.PointRange;
@@ -49,9 +50,9 @@ class ReadRequests {
    * A validated read whose guards have passed: its key range, whether it asked for {@code
    * "consistency":"primary"} (or {@code bounded}, served here as the primary), the bound of a
    * {@code bounded} read a secondary serves (null: none), its filter (null: none), whether it
-   * counts, its page size, and the deadline its SQL runs within ({@link
-   * ShardEndpoints#TIMEOUT_FIELD}, counted from when the read was planned; {@link
-   * StatementDeadline#none()} without one).
+   * counts, its page size, the deadline its SQL runs within ({@link ShardEndpoints#TIMEOUT_FIELD},
+   * counted from when the read was planned; {@link StatementDeadline#none()} without one), and
+   * whether its rows carry their global timestamps ({@link RowTimestamps#READ_FIELD}).
    */
   record Plan(
       KeyRange range,
@@ -60,7 +61,8 @@ class ReadRequests {
       FilterClause filter,
       boolean count,
       int pageRows,
-      StatementDeadline deadline) {
+      StatementDeadline deadline,
+      boolean stamped) {
     /** One key, no filter, no count: at most one row, so many of them can share one query. */
     boolean isPoint() {
       return range.low() == range.high() && filter == null && !count;
@@ -144,7 +146,15 @@ class ReadRequests {
     int pageRows =
         ReadPaging.rowsPerPage(
             config.schema(), pageBytes, ReadPaging.DEFAULT_PAGE_ROWS, RequestFields.limit(body));
-    return new Plan(range, primary, boundedMs, userWhere, count, pageRows, deadline);
+    return new Plan(
+        range,
+        primary,
+        boundedMs,
+        userWhere,
+        count,
+        pageRows,
+        deadline,
+        RequestFields.timestamps(body));
   }
 
   /**
@@ -196,7 +206,11 @@ class ReadRequests {
     int pageRows = p.pageRows();
     // One row past the page tells whether the range goes on, and where.
     List<Map<String, Object>> rows =
-        read(p, c -> table.range(c, range.low(), range.high(), where, pageRows + 1, deadline));
+        read(
+            p,
+            c ->
+                table.range(
+                    c, range.low(), range.high(), where, pageRows + 1, deadline, p.stamped()));
     Long next = null;
     if (rows.size() > pageRows) {
       next = ((Number) rows.get(pageRows).get(config.schema().shardKey())).longValue();
@@ -239,7 +253,8 @@ class ReadRequests {
         owned != null && sharding == Sharding.Range ? table.keyIn(owned, null) : null;
     Set<Long> keys = new LinkedHashSet<>();
     points.forEach(p -> keys.add(p.range().low()));
-    List<Map<String, Object>> found = store.read(c -> table.rowsWithKeys(c, keys, where));
+    boolean stamped = points.stream().anyMatch(Plan::stamped);
+    List<Map<String, Object>> found = store.read(c -> table.rowsWithKeys(c, keys, where, stamped));
     if (owned != null && sharding == Sharding.Hash) {
       found = ownedOnly(config, owned, found);
     }
@@ -253,6 +268,9 @@ class ReadRequests {
     List<ShardReadResponse> out = new ArrayList<>(points.size());
     for (Plan p : points) {
       Map<String, Object> row = byKey.get(p.range().low());
+      if (row != null && !p.stamped()) {
+        row = RowTimestamps.without(row);
+      }
       List<Map<String, Object>> data = row == null ? List.of() : List.of(row);
       rows.increment(data.size());
       out.add(

@@ -19,6 +19,7 @@ import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
@@ -135,14 +136,18 @@ public class ReplicationController {
    * NDJSON: a {@link SnapshotHeader} line, then one row per line, then one request outcome per line
    * (rule 8), all read in one consistent snapshot transaction and streamed in chunks (never the
    * whole shard in memory). A re-copying secondary names the primary it follows and its epoch
-   * ({@code primary}, {@code epoch}): any other server answers 421, as {@code /log} does.
+   * ({@code primary}, {@code epoch}): any other server answers 421, as {@code /log} does. With
+   * {@code timestamps=true} each row carries its global timestamp ({@link RowTimestamps#FIELD}), so
+   * the copy stores the same ones; without it (an older reader, which would refuse the field) none.
    */
   @Get(value = "/snapshot", produces = "application/x-ndjson")
   public Flux<byte[]> snapshot(
       @QueryValue @Nullable Long low,
       @QueryValue @Nullable Long size,
       @QueryValue @Nullable String primary,
-      @QueryValue @Nullable Long epoch) {
+      @QueryValue @Nullable Long epoch,
+      @QueryValue @Nullable Boolean timestamps) {
+    boolean stamped = Boolean.TRUE.equals(timestamps);
     export.requireIdentity(PrimaryIdentity.Pull.SNAPSHOT, primary, epoch);
     UserTable table = ctx.requireTable();
     ShardConfig config = ctx.requireConfig();
@@ -160,14 +165,15 @@ public class ReplicationController {
                                     snap.rowCount(),
                                     configAt(snap, config),
                                     snap.requestIdCount(),
-                                    snap.commitMillis()))),
+                                    snap.commitMillis(),
+                                    snap.timestamp()))),
                     Flux.<byte[]>generate(
                         sink -> {
                           List<Map<String, Object>> rows = snap.next(SNAPSHOT_CHUNK_ROWS);
                           if (rows.isEmpty()) {
                             sink.complete();
                           } else {
-                            sink.next(lines(table, rows));
+                            sink.next(lines(table, rows, stamped));
                           }
                         }),
                     Flux.<byte[]>generate(
@@ -273,11 +279,11 @@ public class ReplicationController {
     }
   }
 
-  private byte[] lines(UserTable table, List<Map<String, Object>> rows) {
+  private byte[] lines(UserTable table, List<Map<String, Object>> rows, boolean stamped) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream(rows.size() * 64);
       for (Map<String, Object> row : rows) {
-        out.write(line(table.toWire(row)));
+        out.write(line(table.toWire(stamped ? row : RowTimestamps.without(row))));
       }
       return out.toByteArray();
     } catch (IOException e) {

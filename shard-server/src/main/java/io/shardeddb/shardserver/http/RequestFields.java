@@ -39,6 +39,20 @@ final class RequestFields {
     return s.toString();
   }
 
+  /**
+   * The optional global timestamp slot a write carries (DESIGN §11): a positive number, or 0 when
+   * absent.
+   */
+  static long timestamp(Object raw) {
+    if (raw == null) {
+      return 0;
+    }
+    if (!(raw instanceof Number n) || n.longValue() <= 0 || n.doubleValue() != n.longValue()) {
+      throw new InvalidRequestException("field 'timestamp' must be a positive whole number");
+    }
+    return n.longValue();
+  }
+
   /** The optional {@code minLsn} of a session read. */
   static Long minLsn(Map<String, ?> body) {
     Object raw = body.get("minLsn");
@@ -91,6 +105,24 @@ final class RequestFields {
       return true;
     }
     throw new InvalidRequestException("field 'count' must be true or false");
+  }
+
+  /**
+   * Whether the read asks for each row's global timestamp ({@code "timestamps": true}: the rows
+   * carry {@link io.shardeddb.protocol.shard.RowTimestamps#FIELD}).
+   */
+  static boolean timestamps(Map<String, ?> body) {
+    Object raw = body.get(io.shardeddb.protocol.shard.RowTimestamps.READ_FIELD);
+    if (raw == null || Boolean.FALSE.equals(raw)) {
+      return false;
+    }
+    if (Boolean.TRUE.equals(raw)) {
+      return true;
+    }
+    throw new InvalidRequestException(
+        "field '"
+            + io.shardeddb.protocol.shard.RowTimestamps.READ_FIELD
+            + "' must be true or false");
   }
 
   /** Whether the read asks for {@code "consistency":"primary"} (other values change nothing). */

@@ -18,6 +18,7 @@ import io.shardeddb.protocol.lb.ContractBodies;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReadFilter;
+import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadResponse;
@@ -177,7 +178,8 @@ public class ShardController {
                                 out.write(',');
                               }
                               first[0] = false;
-                              out.write(json.writeValueAsBytes(table.toWire(row)));
+                              out.write(
+                                  json.writeValueAsBytes(table.toWire(RowTimestamps.without(row))));
                             }
                           } catch (IOException e) {
                             throw new UncheckedIOException(e);
@@ -267,7 +269,9 @@ public class ShardController {
               + "; the shard key cannot be updated");
     }
     WriteCoordinator.Acked acked =
-        coordinator.submitAcked(ClientChange.update(key, values, requestId));
+        coordinator.submitAcked(
+            ClientChange.update(key, values, requestId)
+                .withTimestamp(RequestFields.timestamp(body.get("timestamp"))));
     return writes.written("Data entry for " + keyName + ":" + key + " updated", null, acked);
   }
 
@@ -284,7 +288,10 @@ public class ShardController {
     long key = ContractBodies.key(body, keyName);
     String requestId = RequestFields.requestId(body.get("requestId"));
     writes.requireOwnedUnlessRetry(config, expectedOwned, requestId, List.of(key));
-    WriteCoordinator.Acked acked = coordinator.submitAcked(ClientChange.delete(key, requestId));
+    WriteCoordinator.Acked acked =
+        coordinator.submitAcked(
+            ClientChange.delete(key, requestId)
+                .withTimestamp(RequestFields.timestamp(body.get("timestamp"))));
     return writes.written("Data entry with " + keyName + ":" + key + " removed", null, acked);
   }
 }

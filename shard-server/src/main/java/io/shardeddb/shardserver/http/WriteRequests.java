@@ -74,7 +74,10 @@ class WriteRequests {
     String requestId = RequestFields.requestId(request.requestId());
     requireOwnedUnlessRetry(config, expectedOwned, requestId, keys);
     Integer current = request.currIdx() == null ? null : request.currIdx() + rows.size();
-    return new Prepared(ClientChange.write(rows, requestId), current);
+    return new Prepared(
+        ClientChange.write(rows, requestId)
+            .withTimestamp(RequestFields.timestamp(request.timestamp())),
+        current);
   }
 
   /** The most steps one transaction may have (a 400 beyond). */
@@ -116,7 +119,8 @@ class WriteRequests {
     }
     String requestId = RequestFields.requestId(request.requestId());
     requireOwnedUnlessRetry(config, expectedOwned, requestId, keys);
-    return ClientChange.txn(steps, requestId);
+    return ClientChange.txn(steps, requestId)
+        .withTimestamp(RequestFields.timestamp(request.timestamp()));
   }
 
   /** {@link Ownership#requireOwnedUnlessRetry}: 421 unless owned or a retry recorded here. */
@@ -160,7 +164,22 @@ class WriteRequests {
         a.lsn(),
         epoch,
         a.acks() > 0 ? a.acks() : null,
-        a.replicas() > 0 ? a.replicas() : null);
+        a.replicas() > 0 ? a.replicas() : null,
+        timestampOf(a));
+  }
+
+  /**
+   * The global timestamp of the acknowledged entry: the batcher's, or the log's for a deduplicated
+   * retry of an earlier entry; null when neither knows one.
+   */
+  private Long timestampOf(WriteCoordinator.Acked a) {
+    if (a.timestamp() > 0) {
+      return a.timestamp();
+    }
+    if (a.lsn() <= 0) {
+      return null;
+    }
+    return store.timestampAt(a.lsn()).filter(ts -> ts > 0).orElse(null);
   }
 
   /**

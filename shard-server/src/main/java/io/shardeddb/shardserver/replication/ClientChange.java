@@ -12,7 +12,9 @@ import java.util.Map;
  * ({@code range}, {@code moveId}). An {@code internal} change is an import's copy of the source's
  * data (docs/resharding.md): it skips the ownership check, writes as upserts, tolerates missing
  * rows and is never deduplicated (a restarted import re-applies what it purged), though it records
- * the source's request id.
+ * the source's request id. {@code timestamp} is the global timestamp slot the router fetched for
+ * the change (DESIGN §11; 0: none), which its entry takes unless the log is already past it ({@code
+ * GlobalTimestamp.forEntry}).
  */
 public record ClientChange(
     Operation op,
@@ -21,10 +23,28 @@ public record ClientChange(
     String requestId,
     PointRange range,
     String moveId,
-    boolean internal) {
+    boolean internal,
+    long timestamp) {
+
+  /** A change without a global timestamp. */
+  public ClientChange(
+      Operation op,
+      List<Map<String, Object>> rows,
+      Long key,
+      String requestId,
+      PointRange range,
+      String moveId,
+      boolean internal) {
+    this(op, rows, key, requestId, range, moveId, internal, 0);
+  }
 
   public ClientChange(Operation op, List<Map<String, Object>> rows, Long key, String requestId) {
     this(op, rows, key, requestId, null, null, false);
+  }
+
+  /** This change with the global timestamp slot {@code ts} (0: none). */
+  public ClientChange withTimestamp(long ts) {
+    return new ClientChange(op, rows, key, requestId, range, moveId, internal, ts);
   }
 
   public static ClientChange write(List<Map<String, Object>> rows, String requestId) {
@@ -57,6 +77,16 @@ public record ClientChange(
       List<io.shardeddb.protocol.shard.TxnStep> steps, String requestId) {
     return new ClientChange(
         Operation.Txn, io.shardeddb.protocol.shard.TxnStep.payload(steps), null, requestId);
+  }
+
+  /** The timestamp oracle's window up to {@code until} (DESIGN §11): a {@code Clock} entry. */
+  public static ClientChange clock(long until) {
+    return new ClientChange(Operation.Clock, List.of(Map.of("until", until)), null, null);
+  }
+
+  /** The window a {@code Clock} entry's rows carry. */
+  public static long clockUntil(List<Map<String, Object>> rows) {
+    return ((Number) rows.get(0).get("until")).longValue();
   }
 
   /** An import's change (see the class comment); {@code rows} coerced, as for client changes. */

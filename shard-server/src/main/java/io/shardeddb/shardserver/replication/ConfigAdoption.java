@@ -46,7 +46,8 @@ public final class ConfigAdoption {
         || current.schemaVersionOrOne() != arrived.schemaVersionOrOne()) {
       next = next.withSchema(arrived.schema(), arrived.schemaVersionOrOne());
     }
-    return next;
+    // The oracle's window never goes down, whichever side holds the higher one.
+    return next.withTimestampWindow(arrived.timestampWindowOrZero());
   }
 
   private static String describe(ShardConfig c) {

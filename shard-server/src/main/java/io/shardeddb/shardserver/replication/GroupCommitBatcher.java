@@ -408,6 +408,7 @@ final class GroupCommitBatcher {
               needNoop,
               prevLsn,
               floor -> rules.commitMillis(clock.wallMillis(), Math.max(floor, t.lastCommitMillis)),
+              t.lastTimestamp,
               before,
               p -> planned(t, attempt, p, early));
     } catch (RuntimeException e) {
@@ -437,6 +438,7 @@ final class GroupCommitBatcher {
     attempt.plan = p;
     if (!p.entries().isEmpty()) {
       t.lastCommitMillis = p.entries().get(0).commitMillis();
+      t.lastTimestamp = p.entries().get(p.entries().size() - 1).timestamp();
       long last = p.entries().get(p.entries().size() - 1).lsn();
       t.committingLsn = Math.max(t.committingLsn, last);
       if (early) {

@@ -1,6 +1,7 @@
 package io.shardeddb.shardserver.replication;
 
 import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ImportProgress;
 import io.shardeddb.protocol.shard.ImportRequest;
@@ -9,6 +10,7 @@ import io.shardeddb.protocol.shard.ImportState;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
@@ -32,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -424,7 +427,7 @@ public class ImportService implements AutoCloseable {
       if (row == null) {
         break;
       }
-      chunk.add(a.table.schema().coerceRow(row));
+      chunk.add(RowTimestamps.keeping(row, a.table.schema()::coerceRow));
     }
     if (chunk.isEmpty()) {
       snap.close();
@@ -623,17 +626,18 @@ public class ImportService implements AutoCloseable {
    */
   private static ClientChange changeOf(UserTable table, LogEntry e, Set<String> recorded) {
     String rid = e.requestId() == null || recorded.contains(e.requestId()) ? null : e.requestId();
+    TableSchema schema = table.schema();
     return switch (e.op()) {
       case Write ->
           ClientChange.imported(
               Operation.Write,
-              e.rows().stream().map(r -> table.schema().coerceRow(r)).toList(),
+              e.rows().stream().map(r -> sourceStamped(r, e, schema::coerceRow)).toList(),
               null,
               rid);
       case Update ->
           ClientChange.imported(
               Operation.Update,
-              List.of(table.schema().coercePartialRow(e.rows().get(0))),
+              List.of(sourceStamped(e.rows().get(0), e, schema::coercePartialRow)),
               e.key(),
               rid);
       case Delete -> ClientChange.imported(Operation.Delete, null, e.key(), rid);
@@ -641,12 +645,27 @@ public class ImportService implements AutoCloseable {
           ClientChange.imported(
               Operation.Txn,
               io.shardeddb.protocol.shard.TxnStep.payload(
-                  LogOps.coerced(
-                      io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()), table.schema())),
+                  LogOps.coerced(io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()), schema)
+                      .stream()
+                      .map(t -> t.mapRow(r -> sourceStamped(r, e, x -> x)))
+                      .toList()),
               null,
               rid);
       default -> null;
     };
+  }
+
+  /**
+   * {@code row} of the source's entry {@code e}, {@code coerce}d, carrying the global timestamp the
+   * source's copy of it has (docs/timestamps.md, "Rows"): its own when it carries one (the source
+   * imported it too), else the entry's; none from a source without timestamps (then the row takes
+   * this shard's entry's).
+   */
+  private static Map<String, Object> sourceStamped(
+      Map<String, Object> row, LogEntry e, UnaryOperator<Map<String, Object>> coerce) {
+    long ts = RowTimestamps.of(row, e.timestamp());
+    Map<String, Object> coerced = coerce.apply(RowTimestamps.without(row));
+    return ts > 0 ? RowTimestamps.with(coerced, ts) : coerced;
   }
 
   /** Queues {@code change} unless {@code run} was stopped (see {@link Run}). */

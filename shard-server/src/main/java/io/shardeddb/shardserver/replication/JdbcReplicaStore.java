@@ -60,6 +60,7 @@ public class JdbcReplicaStore implements ReplicaStore {
       boolean needNoop,
       long prevLsn,
       LongUnaryOperator commitMillis,
+      long lastTimestamp,
       ShardConfig config,
       Consumer<BatchPlan> planned) {
     try {
@@ -73,6 +74,7 @@ public class JdbcReplicaStore implements ReplicaStore {
                     needNoop,
                     prevLsn,
                     commitMillis,
+                    lastTimestamp,
                     config,
                     table::toWire,
                     planned);
@@ -97,6 +99,11 @@ public class JdbcReplicaStore implements ReplicaStore {
       @Override
       public long commitMillisAt(long lsn) throws SQLException {
         return store.commitMillisAt(c, lsn);
+      }
+
+      @Override
+      public long timestampAt(long lsn) throws SQLException {
+        return store.timestampAt(c, lsn);
       }
 
       @Override
@@ -164,7 +171,12 @@ public class JdbcReplicaStore implements ReplicaStore {
 
   @Override
   public void finishCopy(long lsn, long epoch, long commitMillis) {
-    store.finishCopy(lsn, epoch, commitMillis);
+    finishCopy(lsn, epoch, commitMillis, 0);
+  }
+
+  @Override
+  public void finishCopy(long lsn, long epoch, long commitMillis, long timestamp) {
+    store.finishCopy(lsn, epoch, commitMillis, timestamp);
   }
 
   /** The config as persisted in {@code shard_meta.config_json}. */

@@ -179,7 +179,8 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
             "/snapshot?primary="
                 + URLEncoder.encode(primary, StandardCharsets.UTF_8)
                 + "&epoch="
-                + epoch));
+                + epoch
+                + "&timestamps=true"));
   }
 
   /** The NDJSON lines of a snapshot as a {@link SnapshotStream} (decoded lazily). */
@@ -254,7 +255,12 @@ public class PeerClient implements PeerTransport, SourceTransport, AutoCloseable
         url,
         snapshotAt(
             url,
-            "/snapshot?low=" + range.low() + "&size=" + range.size() + identity(primary, epoch)));
+            "/snapshot?low="
+                + range.low()
+                + "&size="
+                + range.size()
+                + identity(primary, epoch)
+                + "&timestamps=true"));
   }
 
   /** The query naming the source primary an import reads from, and its epoch (none: unchecked). */

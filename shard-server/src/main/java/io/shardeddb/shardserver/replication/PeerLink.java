@@ -60,6 +60,10 @@ final class PeerLink {
   private final ReplicaClock clock;
   private final QuorumTracker tracker;
   private final LongConsumer onHigherEpoch;
+
+  /** A higher epoch learned under this link's lock, reported once it is released (-1: none). */
+  private long pendingHigherEpoch = -1;
+
   private final ReplicationMeters meters;
   private final int window;
   private final Rulebook rules;
@@ -207,7 +211,14 @@ final class PeerLink {
   }
 
   /** Entries just committed; {@code (prevLsn, prevEpoch)} is the entry before the first. */
-  synchronized void offer(List<LogEntry> entries, long prevLsn, long prevEpoch) {
+  void offer(List<LogEntry> entries, long prevLsn, long prevEpoch) {
+    synchronized (this) {
+      offerLocked(entries, prevLsn, prevEpoch);
+    }
+    reportHigherEpoch();
+  }
+
+  private void offerLocked(List<LogEntry> entries, long prevLsn, long prevEpoch) {
     if (closed || entries.isEmpty()) {
       return;
     }
@@ -232,14 +243,36 @@ final class PeerLink {
    * flight, an empty request naming the primary's last entry, so the secondary keeps acknowledging
    * this epoch (the lease) and learns where the log ends.
    */
-  synchronized void ping(long lastLsn, long lastEpoch) {
-    if (closed || clock.nanos() < downUntilNanos) {
-      return;
+  void ping(long lastLsn, long lastEpoch) {
+    synchronized (this) {
+      if (closed || clock.nanos() < downUntilNanos) {
+        return;
+      }
+      if (sent < buffer.size()) {
+        pump();
+      } else if (inFlight == 0) {
+        send(List.of(), lastLsn, lastEpoch);
+      }
     }
-    if (sent < buffer.size()) {
-      pump();
-    } else if (inFlight == 0) {
-      send(List.of(), lastLsn, lastEpoch);
+    reportHigherEpoch();
+  }
+
+  /**
+   * Tells the coordinator of a higher epoch an answer carried, never under this link's lock: an
+   * answer already complete when {@link #send} attaches its callback is handled inline, under the
+   * lock, and the coordinator's step-down takes the commit lock and then this link's ({@link
+   * #close}) — from another thread at once, that order against this one deadlocked (SafetyRulesTest
+   * hung in CI, 2026-11-27). So {@link #done} only records it when the lock is held, and every
+   * entry point reports it after releasing the lock.
+   */
+  private void reportHigherEpoch() {
+    long e;
+    synchronized (this) {
+      e = pendingHigherEpoch;
+      pendingHigherEpoch = -1;
+    }
+    if (e >= 0) {
+      onHigherEpoch.accept(e);
     }
   }
 
@@ -321,7 +354,13 @@ final class PeerLink {
       }
     }
     if (higherEpoch >= 0) {
-      onHigherEpoch.accept(higherEpoch);
+      synchronized (this) {
+        pendingHigherEpoch = Math.max(pendingHigherEpoch, higherEpoch);
+      }
+    }
+    if (!Thread.holdsLock(this)) {
+      // This answer's, or one a resend above learned inline.
+      reportHigherEpoch();
     }
   }
 

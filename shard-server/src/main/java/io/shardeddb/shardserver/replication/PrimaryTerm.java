@@ -18,6 +18,22 @@ final class PrimaryTerm {
   final QuorumTracker tracker;
   final List<PeerLink> links;
   final long promotedAtNanos;
+
+  /**
+   * When the wait for a former primary's lease began (rule 9): this replica's first promotion at
+   * this epoch — earlier than {@link #promotedAtNanos} when the role was sent again at the same
+   * epoch (the wait is for primaries of earlier epochs). Only the lease asks it; check-quorum and
+   * the quorum report count from this term's own start.
+   */
+  final long leaseWaitFromNanos;
+
+  /**
+   * The primary of the epoch before handed its lease over at this epoch's fence (a planned
+   * switch-over, {@code LeaseRules.handsOverLease}): this term serves lease reads without waiting
+   * one lease period after {@link #promotedAtNanos}.
+   */
+  final boolean formerLeaseHandedOver;
+
   final int replicas;
   final List<Peer> learners;
   volatile long noopLsn = -1;
@@ -49,6 +65,12 @@ final class PrimaryTerm {
    */
   volatile long lastCommitMillis;
 
+  /**
+   * The global timestamp of the last entry this term planned (0 before its first): the next batch's
+   * entries are above it (DESIGN §11, {@code GlobalTimestamp.forEntry}).
+   */
+  volatile long lastTimestamp;
+
   /** A wake-up that appends the no-op again is scheduled (its last attempt failed). */
   final AtomicBoolean noopRetryScheduled = new AtomicBoolean();
 
@@ -57,12 +79,16 @@ final class PrimaryTerm {
       QuorumTracker tracker,
       List<PeerLink> links,
       long promotedAtNanos,
+      long leaseWaitFromNanos,
+      boolean formerLeaseHandedOver,
       int replicas,
       List<Peer> learners) {
     this.epoch = epoch;
     this.tracker = tracker;
     this.links = links;
     this.promotedAtNanos = promotedAtNanos;
+    this.leaseWaitFromNanos = leaseWaitFromNanos;
+    this.formerLeaseHandedOver = formerLeaseHandedOver;
     this.replicas = replicas;
     this.learners = learners;
   }
@@ -81,9 +107,11 @@ final class PrimaryTerm {
   /**
    * This term's write quorum as it stands at {@code now} (rules 11 and 12); {@code committedLsn} is
    * the primary's quorum-committed LSN, read by the caller after the clock; {@code steppedDown}
-   * whether the term stands down (check-quorum, rule 11).
+   * whether the term stands down (check-quorum, rule 11); {@code self} this primary's name, first
+   * in Cabinet's weights.
    */
-  QuorumState quorumState(ReplicaClock clock, LongSupplier committedLsn, boolean steppedDown) {
+  QuorumState quorumState(
+      ReplicaClock clock, LongSupplier committedLsn, boolean steppedDown, String self) {
     List<String> learning = learners.stream().map(Peer::name).toList();
     List<String> voters =
         links.stream().map(PeerLink::peerName).filter(n -> !learning.contains(n)).toList();
@@ -97,7 +125,8 @@ final class PrimaryTerm {
         Math.max(0, (now - since) / 1_000_000),
         learning,
         committedLsn.getAsLong(),
-        steppedDown);
+        steppedDown,
+        tracker.weights(self));
   }
 
   /** Ends the term: closes its links and fails every quorum wait with {@code reason}. */

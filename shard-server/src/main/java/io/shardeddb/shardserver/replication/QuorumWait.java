@@ -93,6 +93,7 @@ final class QuorumWait {
       long needed = Math.max(lsn, t.noopLsn);
       RangeOutcome ranged = rangeOutcome;
       long knownEpoch = entryEpoch;
+      long knownTimestamp = entryEpoch == 0 ? 0 : timestampOf(plan, lsn);
       withTimeout(t.tracker.await(needed), settings.quorumTimeout().toMillis())
           .whenComplete(
               (ok, err) -> {
@@ -102,7 +103,12 @@ final class QuorumWait {
                   p.done()
                       .complete(
                           new Acked(
-                              lsn, t.tracker.holders(needed), t.replicas, ranged, knownEpoch));
+                              lsn,
+                              t.tracker.holders(needed),
+                              t.replicas,
+                              ranged,
+                              knownEpoch,
+                              knownTimestamp));
                 } else if (err instanceof TimeoutException) {
                   p.done()
                       .completeExceptionally(
@@ -121,6 +127,16 @@ final class QuorumWait {
                 }
               });
     }
+  }
+
+  /** The global timestamp of this plan's entry at {@code lsn} (0 when it holds none there). */
+  private static long timestampOf(BatchPlan plan, long lsn) {
+    List<io.shardeddb.protocol.shard.LogEntry> entries = plan.entries();
+    if (entries.isEmpty()) {
+      return 0;
+    }
+    long i = lsn - entries.get(0).lsn();
+    return i >= 0 && i < entries.size() ? entries.get((int) i).timestamp() : 0;
   }
 
   /**

@@ -41,6 +41,7 @@ public interface ReplicaStore {
       boolean needNoop,
       long prevLsn,
       LongUnaryOperator commitMillis,
+      long lastTimestamp,
       ShardConfig config,
       Consumer<BatchPlan> planned);
 
@@ -85,6 +86,11 @@ public interface ReplicaStore {
 
   /** Ends a re-copy: the rows are those of {@code lsn}, and the log continues after it. */
   void finishCopy(long lsn, long epoch, long commitMillis);
+
+  /** As above, the base also carrying its global timestamp (stores that keep none ignore it). */
+  default void finishCopy(long lsn, long epoch, long commitMillis, long timestamp) {
+    finishCopy(lsn, epoch, commitMillis);
+  }
 
   /**
    * Which of {@code requestIds} have a recorded outcome here (one lookup): an import never logs a

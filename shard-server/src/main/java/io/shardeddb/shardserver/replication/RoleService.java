@@ -107,7 +107,7 @@ public class RoleService {
               tls.expectPeers(peersOf(r));
               if (r.role() == Role.Primary) {
                 ctx.markVerified(r.epoch());
-                coordinator.becomePrimary(r.learners());
+                coordinator.becomePrimary(r.learners(), r.leaseHandedOver());
               } else {
                 coordinator.stepDown(
                     ShardException.conflict(
@@ -138,6 +138,7 @@ public class RoleService {
       throw new InvalidRequestException("field 'epoch' must be at least 1, got " + f.epoch());
     }
     EpochRules.Fence decision = EpochRules.fence(ctx.epochs(), f.epoch());
+    boolean handsOverLease = false;
     switch (decision) {
       case REFUSE -> {
         long seen = ctx.view().epoch();
@@ -152,14 +153,18 @@ public class RoleService {
             seen);
       }
       case RAISE -> {
-        coordinator.whileNoCommit(
-            () -> {
-              roles.fence(f.epoch());
-              coordinator.stepDown(
-                  ShardException.conflict(
-                      "not primary: " + ctx.name() + " was fenced by epoch " + f.epoch()));
-              return null;
-            });
+        handsOverLease =
+            coordinator.whileNoCommit(
+                () -> {
+                  // Asked before the fence, under the same lock as it: from the fence on, this
+                  // replica's term is closed and it serves no lease read (rule 9).
+                  boolean handsOver = coordinator.handsOverLease(sync.sinceContactNanos());
+                  roles.fence(f.epoch());
+                  coordinator.stepDown(
+                      ShardException.conflict(
+                          "not primary: " + ctx.name() + " was fenced by epoch " + f.epoch()));
+                  return handsOver;
+                });
         sync.restart();
       }
       case REPEAT -> {
@@ -176,7 +181,7 @@ public class RoleService {
       state = v.fenced() ? ReplicaState.Fenced : ReplicaState.CatchingUp;
     }
     return new FenceResponse(
-        ctx.name(), v.epoch(), self.lastEntryEpoch(), self.appliedLsn(), state);
+        ctx.name(), v.epoch(), self.lastEntryEpoch(), self.appliedLsn(), state, handsOverLease);
   }
 
   /**

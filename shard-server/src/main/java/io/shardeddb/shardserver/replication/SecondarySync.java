@@ -6,6 +6,7 @@ import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
+import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
@@ -88,6 +89,9 @@ public class SecondarySync implements AutoCloseable {
   private String contactPrimary;
   private long contactNanos;
 
+  /** When this replica's process started (its clock): nothing before it is known. */
+  private final long startedNanos;
+
   public SecondarySync(
       ReplicaContext ctx,
       ReplicaStore store,
@@ -120,6 +124,8 @@ public class SecondarySync implements AutoCloseable {
     this.configs = configs;
     this.settings = settings;
     this.clock = clock;
+    this.startedNanos = clock.nanos();
+    this.contactNanos = startedNanos;
     // A new thread per run in production: an abandoned run may take a moment to notice its
     // interrupt, and the run against the new primary must not wait behind it.
     this.worker = clock.background("secondary-sync-" + ctx.name());
@@ -331,6 +337,18 @@ public class SecondarySync implements AutoCloseable {
         current.cancel(true);
       }
       startLocked();
+    }
+  }
+
+  /**
+   * How long ago this replica last heard from a primary of its epoch — a request it may have
+   * acknowledged — or took a role or epoch (counted from its start when neither came since): no
+   * acknowledgement of it is younger (rule 9, {@code LeaseRules.handsOverLease}).
+   */
+  public long sinceContactNanos() {
+    long now = clock.nanos();
+    synchronized (contactLock) {
+      return now - Math.max(contactNanos, startedNanos);
     }
   }
 
@@ -668,7 +686,7 @@ public class SecondarySync implements AutoCloseable {
       Map<String, Object> row;
       while (copied + chunk.size() < header.rows() && (row = snapshot.nextRow()) != null) {
         progress();
-        chunk.add(table.schema().coerceRow(row));
+        chunk.add(RowTimestamps.keeping(row, table.schema()::coerceRow));
         if (chunk.size() >= copyChunk) {
           abandonIf(gen);
           store.loadChunk(table, chunk);
@@ -707,7 +725,7 @@ public class SecondarySync implements AutoCloseable {
             "snapshot ended after " + ids + " of " + header.requestIds() + " request ids");
       }
       abandonIf(gen);
-      store.finishCopy(header.lsn(), header.epoch(), header.commitMillis());
+      store.finishCopy(header.lsn(), header.epoch(), header.commitMillis(), header.timestamp());
       ctx.resetTo(header.lsn(), header.epoch(), v.epoch());
       heldBeforeCopy = null;
       ctx.secondaryState(ReplicaState.CatchingUp);

@@ -7,6 +7,7 @@ import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.QuorumState;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.rules.LeaseRules;
@@ -57,15 +58,21 @@ public class WriteCoordinator implements AutoCloseable {
    * the quorum was reached, and how many replicas of the spec the quorum is counted over. {@code
    * entryEpoch} is the epoch of the entry at {@code lsn} when the batcher knows it (an entry it
    * just appended), 0 when not (a deduplicated retry of an earlier entry): the reply's session
-   * token then needs no log lookup.
+   * token then needs no log lookup. {@code timestamp} is the entry's global timestamp when the
+   * batcher knows it, 0 when not.
    */
-  public record Acked(long lsn, int acks, int replicas, RangeOutcome range, long entryEpoch) {
+  public record Acked(
+      long lsn, int acks, int replicas, RangeOutcome range, long entryEpoch, long timestamp) {
     public Acked(long lsn, int acks, int replicas) {
-      this(lsn, acks, replicas, null, 0);
+      this(lsn, acks, replicas, null, 0, 0);
     }
 
     public Acked(long lsn, int acks, int replicas, RangeOutcome range) {
-      this(lsn, acks, replicas, range, 0);
+      this(lsn, acks, replicas, range, 0, 0);
+    }
+
+    public Acked(long lsn, int acks, int replicas, RangeOutcome range, long entryEpoch) {
+      this(lsn, acks, replicas, range, entryEpoch, 0);
     }
   }
 
@@ -232,7 +239,7 @@ public class WriteCoordinator implements AutoCloseable {
 
   /** Waits (bounded) for a change queued by {@link #enqueue}, as {@link #submitAcked} does. */
   public Acked await(CompletableFuture<Acked> done) {
-    long wait = settings.quorumTimeout().toMillis() * 2 + 5000;
+    long wait = ackWaitMillis();
     try {
       return done.get(wait, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -247,6 +254,11 @@ public class WriteCoordinator implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw ShardException.unavailable("interrupted while waiting for the write quorum");
     }
+  }
+
+  /** How long a caller waits for a queued change's acknowledgement before answering 503. */
+  public long ackWaitMillis() {
+    return settings.quorumTimeout().toMillis() * 2 + 5000;
   }
 
   /**
@@ -273,6 +285,18 @@ public class WriteCoordinator implements AutoCloseable {
    * missing from {@link #quorumState()}, sends the role again.
    */
   public synchronized void becomePrimary(List<Peer> learners) {
+    becomePrimary(learners, false);
+  }
+
+  /**
+   * As {@link #becomePrimary(List)}; {@code formerLeaseHandedOver}: the primary of the epoch before
+   * handed its lease over at this epoch's fence (the role's {@code leaseHandedOver}, a planned
+   * switch-over), so this term serves lease reads and timestamps without waiting one lease period
+   * (rule 9, {@code LeaseRules}). The role sent again at the same epoch (learners or addresses
+   * changed) keeps the term's promotion time: the wait is for primaries of earlier epochs, whose
+   * leases ran from before the first promotion at this epoch.
+   */
+  public synchronized void becomePrimary(List<Peer> learners, boolean formerLeaseHandedOver) {
     closeTerm(ShardException.conflict("not primary: the role of " + ctx.name() + " changed"));
     ReplicaContext.View v = ctx.view();
     if (!resumable(v, learners)) {
@@ -289,9 +313,14 @@ public class WriteCoordinator implements AutoCloseable {
         new QuorumTracker(
             rules.required(v.quorum(), replicas),
             rules.countedPeers(voting, learning.stream().map(Peer::name).toList()),
-            v.appliedLsn());
+            v.appliedLsn(),
+            v.quorum() == WriteQuorum.Cabinet);
     long epoch = v.epoch();
+    PrimaryTerm sameEpoch = lastClosed != null && lastClosed.epoch == epoch ? lastClosed : null;
     long promotedAt = clock.nanos();
+    long leaseWaitFrom = sameEpoch != null ? sameEpoch.leaseWaitFromNanos : promotedAt;
+    boolean handedOver =
+        formerLeaseHandedOver || (sameEpoch != null && sameEpoch.formerLeaseHandedOver);
     List<PeerLink> links = new ArrayList<>();
     List<Peer> fed = new ArrayList<>(others);
     fed.addAll(learning);
@@ -308,10 +337,18 @@ public class WriteCoordinator implements AutoCloseable {
               replicationMeters,
               settings.window(),
               rules,
-              () -> commitLsnForBoundedReads(epoch, tracker, promotedAt)));
+              () -> commitLsnForBoundedReads(epoch, tracker, leaseWaitFrom, handedOver)));
     }
     PrimaryTerm next =
-        new PrimaryTerm(epoch, tracker, List.copyOf(links), promotedAt, replicas, learning);
+        new PrimaryTerm(
+            epoch,
+            tracker,
+            List.copyOf(links),
+            promotedAt,
+            leaseWaitFrom,
+            handedOver,
+            replicas,
+            learning);
     PrimaryTerm before = lastClosed;
     if (before != null && before.epoch == epoch && before.shippedLsn > v.appliedLsn()) {
       // A term of this epoch sent entries past the log and ended before it knew whether its commit
@@ -439,7 +476,7 @@ public class WriteCoordinator implements AutoCloseable {
     if (t == null) {
       return abandonedQuorumState();
     }
-    return t.quorumState(clock, this::committedLsn, standsDown(t));
+    return t.quorumState(clock, this::committedLsn, standsDown(t), ctx.name());
   }
 
   /**
@@ -479,6 +516,22 @@ public class WriteCoordinator implements AutoCloseable {
         v.replicasForQuorum(), voters, false, ABANDONED_MAJORITY_AGE_MILLIS, learning, -1, false);
   }
 
+  /**
+   * Rule 9, asked as a fence is taken (before it is): whether this replica hands its lease over
+   * ({@code Rulebook.handsOverLease}) — as the unfenced primary of its epoch with a term, past its
+   * wait after promotion (once fenced its term is closed: it serves no lease read nor timestamp
+   * again); as any other replica, having heard from no primary for {@code sinceContactNanos}, a
+   * lease period or more.
+   */
+  public boolean handsOverLease(long sinceContactNanos) {
+    PrimaryTerm t = term;
+    ReplicaContext.View v = ctx.view();
+    boolean unfencedPrimary =
+        t != null && v.role() == Role.Primary && !v.fenced() && t.epoch == v.epoch();
+    return rules.handsOverLease(
+        unfencedPrimary, lease(), sinceContactNanos, settings.leasePeriod().toNanos());
+  }
+
   /** Whether this primary may serve a {@code primary} read now (rule 9). */
   public LeaseRules.Lease lease() {
     PrimaryTerm t = term;
@@ -487,9 +540,10 @@ public class WriteCoordinator implements AutoCloseable {
     }
     return rules.primaryLease(
         clock.nanos(),
-        t.promotedAtNanos,
+        t.leaseWaitFromNanos,
         settings.leasePeriod().toNanos(),
         settings.leaseDrift().toNanos(),
+        t.formerLeaseHandedOver,
         t.tracker.required(),
         t.tracker.ackSentNanos());
   }
@@ -501,7 +555,8 @@ public class WriteCoordinator implements AutoCloseable {
    * still that term's primary and holds its lease (no newer primary can have acknowledged anything
    * it lacks); null otherwise.
    */
-  private Long commitLsnForBoundedReads(long epoch, QuorumTracker tracker, long promotedAt) {
+  private Long commitLsnForBoundedReads(
+      long epoch, QuorumTracker tracker, long leaseWaitFrom, boolean handedOver) {
     ReplicaContext.View v = ctx.view();
     if (v.role() != Role.Primary || v.epoch() != epoch || v.fenced()) {
       return null;
@@ -509,9 +564,10 @@ public class WriteCoordinator implements AutoCloseable {
     LeaseRules.Lease lease =
         rules.primaryLease(
             clock.nanos(),
-            promotedAt,
+            leaseWaitFrom,
             settings.leasePeriod().toNanos(),
             settings.leaseDrift().toNanos(),
+            handedOver,
             tracker.required(),
             tracker.ackSentNanos());
     return lease == LeaseRules.Lease.HELD ? v.appliedLsn() : null;

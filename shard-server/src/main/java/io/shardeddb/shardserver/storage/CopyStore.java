@@ -66,10 +66,10 @@ final class CopyStore {
   }
 
   /** Ends a re-copy: the rows are those of {@code lsn}, and the log continues after it. */
-  void finish(long lsn, long epoch, long commitMillis) {
+  void finish(long lsn, long epoch, long commitMillis, long timestamp) {
     transactions.write(
         c -> {
-          meta.saveSnapshotBase(lsn, epoch, commitMillis);
+          meta.saveSnapshotBase(lsn, epoch, commitMillis, timestamp);
           return null;
         });
   }

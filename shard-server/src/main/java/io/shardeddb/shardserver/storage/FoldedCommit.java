@@ -50,7 +50,7 @@ final class FoldedCommit {
     return commitFolded(
         c,
         table,
-        new StorageOpRunner.Trailing(inserts, false, table),
+        new StorageOpRunner.Trailing(inserts, null, false, table),
         outcomes,
         configJson,
         entries,
@@ -93,7 +93,7 @@ final class FoldedCommit {
       long entryEpoch)
       throws SQLException {
     FoldedStatements folded = new FoldedStatements(c);
-    table.addWrites(folded, rows.rows(), rows.upsert());
+    table.addWrites(folded, rows.rows(), rows.timestamps(), rows.upsert());
     RequestOutcomes.addSave(folded, outcomes);
     if (configJson != null) {
       ShardMetaStore.addSaveConfig(folded, configJson);
@@ -138,7 +138,7 @@ final class FoldedCommit {
               StorageOpRunner.run(c, table, replay.ops(), new long[replay.ops().size()]);
           // The last rows, the outcomes, the config, the log and the position: one round trip.
           FoldedStatements folded = new FoldedStatements(c);
-          tail.table().addWrites(folded, tail.rows(), tail.upsert());
+          tail.table().addWrites(folded, tail.rows(), tail.timestamps(), tail.upsert());
           RequestOutcomes.addSave(folded, replay.outcomes());
           if (now != config) {
             ShardMetaStore.addSaveConfig(folded, encode.apply(now));

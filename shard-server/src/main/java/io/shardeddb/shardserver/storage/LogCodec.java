@@ -25,7 +25,14 @@ public class LogCodec {
     try {
       String payload = e.rows() == null ? null : json.writeValueAsString(e.rows());
       return new LogRecord(
-          e.lsn(), e.epoch(), e.op().name(), e.key(), e.requestId(), payload, e.commitMillis());
+          e.lsn(),
+          e.epoch(),
+          e.op().name(),
+          e.key(),
+          e.requestId(),
+          payload,
+          e.commitMillis(),
+          e.timestamp());
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot encode log entry " + e.lsn(), ex);
     }
@@ -42,7 +49,8 @@ public class LogCodec {
           rows,
           r.rowKey(),
           r.requestId(),
-          r.commitMillis());
+          r.commitMillis(),
+          r.globalTs());
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot decode log entry " + r.lsn(), ex);
     }

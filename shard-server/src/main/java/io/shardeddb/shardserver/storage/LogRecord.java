@@ -6,7 +6,8 @@ import io.micronaut.data.annotation.MappedEntity;
 
 /**
  * One row of {@code replication_log}; {@code payload} is the entry's rows as JSON, {@code
- * commitMillis} its commit time (0: written before entries carried one).
+ * commitMillis} its commit time and {@code globalTs} its global timestamp (0: written before
+ * entries carried one).
  */
 @MappedEntity("replication_log")
 public record LogRecord(
@@ -16,4 +17,5 @@ public record LogRecord(
     @Nullable Long rowKey,
     @Nullable String requestId,
     @Nullable String payload,
-    long commitMillis) {}
+    long commitMillis,
+    long globalTs) {}

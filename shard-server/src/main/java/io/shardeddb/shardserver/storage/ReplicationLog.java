@@ -43,11 +43,12 @@ final class ReplicationLog {
     StringBuilder sql =
         new StringBuilder(
             "INSERT INTO replication_log"
-                + " (lsn, epoch, op, row_key, request_id, payload, commit_millis) VALUES ");
+                + " (lsn, epoch, op, row_key, request_id, payload, commit_millis, global_ts)"
+                + " VALUES ");
     List<Object> values = new ArrayList<>();
     for (LogEntry e : entries) {
       LogRecord r = codec.toRecord(e);
-      sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?)");
+      sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?)");
       values.add(r.lsn());
       values.add(r.epoch());
       values.add(r.op());
@@ -55,6 +56,7 @@ final class ReplicationLog {
       values.add(r.requestId());
       values.add(r.payload());
       values.add(r.commitMillis());
+      values.add(r.globalTs());
     }
     folded.add(sql.toString(), values);
   }
@@ -107,6 +109,28 @@ final class ReplicationLog {
     }
   }
 
+  /**
+   * The global timestamp of the entry at {@code lsn} on {@code c}: the log's, or the base's when
+   * {@code lsn} is the log's base; 0 when neither (or written before entries carried one).
+   */
+  static long timestampAt(java.sql.Connection c, long lsn) throws SQLException {
+    try (var ps =
+        c.prepareStatement(
+            "SELECT global_ts FROM replication_log WHERE lsn = ? UNION ALL SELECT"
+                + " log_start_global_ts FROM shard_meta WHERE id = 1 AND log_start_lsn = ?")) {
+      ps.setLong(1, lsn);
+      ps.setLong(2, lsn);
+      try (var rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  /** The global timestamp of the entry at {@code lsn} in the log, if held. */
+  Optional<Long> timestampOf(long lsn) {
+    return transactions.readRepositories(() -> log.findById(lsn).map(LogRecord::globalTs));
+  }
+
   /** The epoch of the entry at {@code lsn} in the log, if held. */
   Optional<Long> epochAt(long lsn) {
     return transactions.readRepositories(() -> log.findById(lsn).map(LogRecord::epoch));
@@ -124,7 +148,7 @@ final class ReplicationLog {
                   .orElseThrow(() -> new IllegalStateException("lsn " + lsn + " is not held"));
           log.deleteUpTo(lsn);
           RequestOutcomes.deleteUpTo(c, lsn);
-          meta.saveLogStart(lsn, base.epoch(), base.commitMillis());
+          meta.saveLogStart(lsn, base.epoch(), base.commitMillis(), base.globalTs());
           return base.epoch();
         });
   }

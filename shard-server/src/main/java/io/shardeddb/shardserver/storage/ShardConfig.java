@@ -14,7 +14,9 @@ import java.util.Objects;
  * What {@code /config} fixed for this replica (shard id, table, sharding) and the point ranges the
  * shard owns. {@code owned} is null for a config from before resharding: then the shard owns its
  * bring-up range {@code [low, low+size)} (everything when {@code low} is null). Once set, {@code
- * owned} changes only through range entries of the shard's log (docs/resharding.md).
+ * owned} changes only through range entries of the shard's log (docs/resharding.md). {@code
+ * timestampWindow} is the timestamp oracle's persisted window (DESIGN §11; the highest {@code
+ * Clock} entry of the log, null when none): it changes only through the log.
  */
 @Serdeable
 public record ShardConfig(
@@ -24,7 +26,20 @@ public record ShardConfig(
     @Nullable Long size,
     @Nullable Sharding sharding,
     @Nullable List<PointRange> owned,
-    @Nullable Long schemaVersion) {
+    @Nullable Long schemaVersion,
+    @Nullable Long timestampWindow) {
+
+  /** A config without a timestamp window. */
+  public ShardConfig(
+      String shardId,
+      TableSchema schema,
+      Long low,
+      Long size,
+      Sharding sharding,
+      List<PointRange> owned,
+      Long schemaVersion) {
+    this(shardId, schema, low, size, sharding, owned, schemaVersion, null);
+  }
 
   /** A config at schema version 1 (the one {@code /config} creates the table with). */
   public ShardConfig(
@@ -54,7 +69,19 @@ public record ShardConfig(
    * This config with {@code schema} at {@code version} (a Schema entry, or a snapshot's header).
    */
   public ShardConfig withSchema(TableSchema next, long version) {
-    return new ShardConfig(shardId, next, low, size, sharding, owned, version);
+    return new ShardConfig(shardId, next, low, size, sharding, owned, version, timestampWindow);
+  }
+
+  /** The oracle's persisted window: 0 when none (DESIGN §11). */
+  public long timestampWindowOrZero() {
+    return timestampWindow == null ? 0 : timestampWindow;
+  }
+
+  /** This config with the oracle's window raised to {@code until} (never lowered). */
+  public ShardConfig withTimestampWindow(long until) {
+    return until <= timestampWindowOrZero()
+        ? this
+        : new ShardConfig(shardId, schema, low, size, sharding, owned, schemaVersion, until);
   }
 
   /** How keys map to points ({@code Range} when unset). */
@@ -83,7 +110,7 @@ public record ShardConfig(
   /** This config with {@code ranges} as what the shard owns. */
   public ShardConfig withOwned(List<PointRange> ranges) {
     return new ShardConfig(
-        shardId, schema, low, size, sharding, List.copyOf(ranges), schemaVersion);
+        shardId, schema, low, size, sharding, List.copyOf(ranges), schemaVersion, timestampWindow);
   }
 
   /**

@@ -37,19 +37,20 @@ public interface ShardMetaRepository extends GenericRepository<ShardMeta, Intege
   /** Rule 7: a re-copy begins; nothing is known to be held any more. */
   @Query(
       "UPDATE shard_meta SET copy_pending = TRUE, applied_lsn = 0, last_entry_epoch = 0,"
-          + " log_start_lsn = 0, log_start_epoch = 0, log_start_commit_millis = 0 WHERE id = 1")
+          + " log_start_lsn = 0, log_start_epoch = 0, log_start_commit_millis = 0,"
+          + " log_start_global_ts = 0 WHERE id = 1")
   void saveCopyBegun();
 
   @Query(
       "UPDATE shard_meta SET applied_lsn = :lsn, last_entry_epoch = :epoch, log_start_lsn = :lsn,"
           + " log_start_epoch = :epoch, log_start_commit_millis = :commitMillis,"
-          + " copy_pending = FALSE WHERE id = 1")
-  void saveSnapshotBase(long lsn, long epoch, long commitMillis);
+          + " log_start_global_ts = :globalTs, copy_pending = FALSE WHERE id = 1")
+  void saveSnapshotBase(long lsn, long epoch, long commitMillis, long globalTs);
 
   @Query(
       "UPDATE shard_meta SET log_start_lsn = :lsn, log_start_epoch = :epoch,"
-          + " log_start_commit_millis = :commitMillis WHERE id = 1")
-  void saveLogStart(long lsn, long epoch, long commitMillis);
+          + " log_start_commit_millis = :commitMillis, log_start_global_ts = :globalTs WHERE id = 1")
+  void saveLogStart(long lsn, long epoch, long commitMillis, long globalTs);
 
   @Query("UPDATE shard_meta SET copy_pending = :copyPending WHERE id = 1")
   void saveCopyPending(boolean copyPending);

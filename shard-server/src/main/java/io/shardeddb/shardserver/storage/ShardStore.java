@@ -145,6 +145,14 @@ public class ShardStore {
   }
 
   /**
+   * The global timestamp of the entry at {@code lsn} on {@code c} (the log's, or its base's), 0
+   * when not known.
+   */
+  public long timestampAt(Connection c, long lsn) throws SQLException {
+    return ReplicationLog.timestampAt(c, lsn);
+  }
+
+  /**
    * A primary's folded write ending with the epoch re-check (rule 6): {@link
    * FoldedCommit#commitAsPrimary}; false when the re-check matched no row (roll back).
    */
@@ -213,6 +221,11 @@ public class ShardStore {
     return log.epochAt(lsn);
   }
 
+  /** The global timestamp of the entry at {@code lsn} in the log, if held. */
+  public Optional<Long> timestampAt(long lsn) {
+    return log.timestampOf(lsn);
+  }
+
   /** Starts a re-copy, Copying persisted first (rule 7): {@link CopyStore#begin}. */
   public void beginCopy(UserTable table) {
     copies.begin(table);
@@ -237,11 +250,11 @@ public class ShardStore {
   }
 
   /**
-   * Ends a re-copy: the rows are those of {@code lsn} (committed at {@code commitMillis}), and the
-   * log continues after it.
+   * Ends a re-copy: the rows are those of {@code lsn} (committed at {@code commitMillis}, global
+   * timestamp {@code timestamp}), and the log continues after it.
    */
-  public void finishCopy(long lsn, long epoch, long commitMillis) {
-    copies.finish(lsn, epoch, commitMillis);
+  public void finishCopy(long lsn, long epoch, long commitMillis, long timestamp) {
+    copies.finish(lsn, epoch, commitMillis, timestamp);
   }
 
   /**

@@ -27,6 +27,7 @@ public final class Snapshot implements AutoCloseable {
   private final long lsn;
   private final long epoch;
   private final long commitMillis;
+  private final long timestamp;
   private final long rowCount;
   private final long requestIdCount;
   private Statement idCursor;
@@ -64,6 +65,7 @@ public final class Snapshot implements AutoCloseable {
         configJson = rs.getString(3);
       }
       long commitMillis = ReplicationLog.commitMillisAt(c, lsn);
+      long timestamp = ReplicationLog.timestampAt(c, lsn);
       long rows;
       long requestIds;
       Predicate<Map<String, Object>> keep;
@@ -90,6 +92,7 @@ public final class Snapshot implements AutoCloseable {
           lsn,
           epoch,
           commitMillis,
+          timestamp,
           rows,
           requestIds,
           pool.dataSource()::evictConnection,
@@ -108,6 +111,7 @@ public final class Snapshot implements AutoCloseable {
       long lsn,
       long epoch,
       long commitMillis,
+      long timestamp,
       long rowCount,
       long requestIdCount,
       Consumer<Connection> evict,
@@ -124,6 +128,7 @@ public final class Snapshot implements AutoCloseable {
     this.lsn = lsn;
     this.epoch = epoch;
     this.commitMillis = commitMillis;
+    this.timestamp = timestamp;
     this.rowCount = rowCount;
     this.requestIdCount = requestIdCount;
   }
@@ -180,6 +185,11 @@ public final class Snapshot implements AutoCloseable {
     return commitMillis;
   }
 
+  /** The global timestamp of the entry at {@link #lsn} (0: not known). */
+  public long timestamp() {
+    return timestamp;
+  }
+
   public long rowCount() {
     return rowCount;
   }
@@ -193,7 +203,7 @@ public final class Snapshot implements AutoCloseable {
           rowsDone = true;
           break;
         }
-        Map<String, Object> row = table.read(rows);
+        Map<String, Object> row = table.readStamped(rows);
         if (keep.test(row)) {
           out.add(row);
         }

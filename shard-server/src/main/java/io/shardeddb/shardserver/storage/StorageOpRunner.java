@@ -19,7 +19,8 @@ final class StorageOpRunner {
    * Rows at the end of a batch's operations, left for its one folded write to {@code table} (the
    * table as of after the operations: a schema change alters it).
    */
-  record Trailing(List<Map<String, Object>> rows, boolean upsert, UserTable table) {}
+  record Trailing(
+      List<Map<String, Object>> rows, List<Long> timestamps, boolean upsert, UserTable table) {}
 
   /**
    * Runs {@code ops} in order on {@code c}, gathering consecutive inserts (or consecutive upserts)
@@ -29,6 +30,7 @@ final class StorageOpRunner {
   static Trailing run(Connection c, UserTable start, List<StorageOp> ops, long[] removed)
       throws SQLException {
     List<Map<String, Object>> pending = new ArrayList<>();
+    List<Long> stamps = new ArrayList<>();
     boolean pendingUpsert = false;
     UserTable table = start;
     for (int i = 0; i < ops.size(); i++) {
@@ -36,18 +38,20 @@ final class StorageOpRunner {
       boolean rows = op instanceof StorageOp.Insert || op instanceof StorageOp.Upsert;
       boolean upsert = op instanceof StorageOp.Upsert;
       if (!pending.isEmpty() && (!rows || pendingUpsert != upsert)) {
-        flush(c, table, pending, pendingUpsert);
+        flush(c, table, pending, stamps, pendingUpsert);
       }
       switch (op) {
         case StorageOp.Insert in -> {
           pending.addAll(in.rows());
+          stamps.addAll(in.timestamps());
           pendingUpsert = false;
         }
         case StorageOp.Upsert up -> {
           pending.addAll(up.rows());
+          stamps.addAll(up.timestamps());
           pendingUpsert = true;
         }
-        case StorageOp.Update u -> table.update(c, u.key(), u.values());
+        case StorageOp.Update u -> table.update(c, u.key(), u.values(), u.timestamp());
         case StorageOp.Delete d -> removed[i] = table.delete(c, d.key());
         case StorageOp.DeletePoints dp ->
             removed[i] = table.deletePoints(c, dp.pointsBy(), dp.range());
@@ -60,17 +64,18 @@ final class StorageOpRunner {
         }
       }
     }
-    return new Trailing(pending, pendingUpsert, table);
+    return new Trailing(pending, stamps, pendingUpsert, table);
   }
 
   private static void flush(
-      Connection c, UserTable table, List<Map<String, Object>> rows, boolean upsert)
+      Connection c,
+      UserTable table,
+      List<Map<String, Object>> rows,
+      List<Long> stamps,
+      boolean upsert)
       throws SQLException {
-    if (upsert) {
-      table.upsert(c, rows);
-    } else {
-      table.insert(c, rows);
-    }
+    table.write(c, rows, stamps, upsert);
     rows.clear();
+    stamps.clear();
   }
 }

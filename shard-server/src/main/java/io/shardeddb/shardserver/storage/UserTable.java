@@ -4,6 +4,7 @@ import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.Index;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import java.sql.Connection;
@@ -29,12 +30,21 @@ import java.util.stream.Collectors;
  * form, checksum text) are apart, in {@link RowValues}.
  */
 public final class UserTable {
+  /**
+   * The hidden column holding each row's global timestamp: the one of the log entry that last wrote
+   * it (docs/timestamps.md, "Rows"; 0 for rows written before it existed). Its name is no
+   * identifier a schema can have ({@link TableSchema#IDENTIFIER}), and no statement that answers
+   * with the schema's columns selects it.
+   */
+  public static final String TIMESTAMP_COLUMN = "$global_ts";
+
   private static final int CHUNK = 1000;
   private final TableSchema schema;
   private final String table;
   private final String physicalName;
   private final String key;
   private final String columnList;
+  private final String stampedColumnList;
   private final RowValues rowValues;
 
   public UserTable(TableSchema schema) {
@@ -45,6 +55,7 @@ public final class UserTable {
     this.key = quote(schema.shardKey());
     this.columnList =
         schema.columns().stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+    this.stampedColumnList = columnList + ", " + quote(TIMESTAMP_COLUMN);
   }
 
   public TableSchema schema() {
@@ -67,6 +78,7 @@ public final class UserTable {
       try (Statement s = c.createStatement()) {
         s.execute("RENAME TABLE " + quote(schema.table()) + " TO " + table);
       }
+      addMissingColumns(c);
       return;
     }
     StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (");
@@ -74,6 +86,7 @@ public final class UserTable {
       sql.append(quote(col.name())).append(' ').append(col.type().sqlType());
       sql.append(col.name().equals(schema.shardKey()) ? " NOT NULL, " : " NULL, ");
     }
+    sql.append(quote(TIMESTAMP_COLUMN)).append(" BIGINT NOT NULL DEFAULT 0, ");
     sql.append("PRIMARY KEY (").append(key).append(")) ENGINE = InnoDB");
     try (Statement s = c.createStatement()) {
       s.execute(sql.toString());
@@ -134,10 +147,17 @@ public final class UserTable {
     }
   }
 
-  /** {@code ALTER TABLE … ADD COLUMN} of the schema's columns the stored table does not have. */
+  /**
+   * {@code ALTER TABLE … ADD COLUMN} of the schema's columns the stored table does not have, and of
+   * the hidden {@link #TIMESTAMP_COLUMN} to a table created before it (InnoDB adds a column with a
+   * default in place; the rows stored so far read 0: no timestamp known).
+   */
   private void addMissingColumns(Connection c) throws SQLException {
     java.util.Set<String> stored = storedColumns(c);
     List<String> adds = new ArrayList<>();
+    if (!stored.contains(TIMESTAMP_COLUMN)) {
+      adds.add("ADD COLUMN " + quote(TIMESTAMP_COLUMN) + " BIGINT NOT NULL DEFAULT 0");
+    }
     for (Column col : schema.columns()) {
       if (!stored.contains(col.name().toLowerCase(java.util.Locale.ROOT))) {
         adds.add("ADD COLUMN " + quote(col.name()) + " " + col.type().sqlType() + " NULL");
@@ -247,28 +267,42 @@ public final class UserTable {
     }
   }
 
-  /** Inserts rows (already coerced, in column order); fails on a duplicate key. */
+  /**
+   * Inserts rows (already coerced, in column order); fails on a duplicate key. Each row is stored
+   * with the timestamp it carries ({@link RowTimestamps#FIELD}: a snapshot's rows), or 0.
+   */
   public void insert(Connection c, List<Map<String, Object>> rows) throws SQLException {
-    write(c, rows, false);
+    write(c, rows, null, false);
   }
 
-  /** Inserts rows or replaces the ones whose key exists (replaying a log entry). */
+  /** Inserts rows or replaces the ones whose key exists, as {@link #insert} stamps them. */
   public void upsert(Connection c, List<Map<String, Object>> rows) throws SQLException {
-    write(c, rows, true);
+    write(c, rows, null, true);
   }
 
-  private void write(Connection c, List<Map<String, Object>> rows, boolean replace)
+  /**
+   * Inserts ({@code replace}: or replaces) rows, row {@code i} with the global timestamp {@code
+   * timestamps[i]} (null: each row's own {@link RowTimestamps#FIELD}, or 0).
+   */
+  public void write(
+      Connection c, List<Map<String, Object>> rows, List<Long> timestamps, boolean replace)
       throws SQLException {
     // Chunks keep each statement well under MySQL's 65535 bound parameters.
     for (int from = 0; from < rows.size(); from += CHUNK) {
-      writeChunk(c, rows.subList(from, Math.min(rows.size(), from + CHUNK)), replace);
+      int to = Math.min(rows.size(), from + CHUNK);
+      writeChunk(
+          c,
+          rows.subList(from, to),
+          timestamps == null ? null : timestamps.subList(from, to),
+          replace);
     }
   }
 
-  private void writeChunk(Connection c, List<Map<String, Object>> rows, boolean replace)
+  private void writeChunk(
+      Connection c, List<Map<String, Object>> rows, List<Long> timestamps, boolean replace)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(writeSql(rows.size(), replace))) {
-      List<Object> values = values(rows);
+      List<Object> values = values(rows, timestamps);
       for (int i = 0; i < values.size(); i++) {
         ps.setObject(i + 1, values.get(i));
       }
@@ -277,32 +311,41 @@ public final class UserTable {
   }
 
   /** As {@link #insert} or {@link #upsert}, but added to statements sent in one round trip. */
-  void addWrites(FoldedStatements folded, List<Map<String, Object>> rows, boolean replace)
+  void addWrites(
+      FoldedStatements folded,
+      List<Map<String, Object>> rows,
+      List<Long> timestamps,
+      boolean replace)
       throws SQLException {
     for (int from = 0; from < rows.size(); from += CHUNK) {
-      List<Map<String, Object>> part = rows.subList(from, Math.min(rows.size(), from + CHUNK));
-      folded.add(writeSql(part.size(), replace), values(part));
+      int to = Math.min(rows.size(), from + CHUNK);
+      List<Map<String, Object>> part = rows.subList(from, to);
+      folded.add(
+          writeSql(part.size(), replace),
+          values(part, timestamps == null ? null : timestamps.subList(from, to)));
     }
   }
 
-  private List<Object> values(List<Map<String, Object>> rows) {
-    List<Object> values = new ArrayList<>(rows.size() * schema.columns().size());
-    for (Map<String, Object> row : rows) {
+  private List<Object> values(List<Map<String, Object>> rows, List<Long> timestamps) {
+    List<Object> values = new ArrayList<>(rows.size() * (schema.columns().size() + 1));
+    for (int i = 0; i < rows.size(); i++) {
+      Map<String, Object> row = rows.get(i);
       for (Column col : schema.columns()) {
         values.add(row.get(col.name()));
       }
+      values.add(timestamps == null ? RowTimestamps.of(row, 0) : timestamps.get(i));
     }
     return values;
   }
 
   private String writeSql(int rowCount, boolean replace) {
     String placeholders =
-        "(" + schema.columns().stream().map(col -> "?").collect(Collectors.joining(", ")) + ")";
+        "(" + schema.columns().stream().map(col -> "?").collect(Collectors.joining(", ")) + ", ?)";
     StringBuilder sql =
         new StringBuilder("INSERT INTO ")
             .append(table)
             .append(" (")
-            .append(columnList)
+            .append(stampedColumnList)
             .append(") VALUES ");
     for (int i = 0; i < rowCount; i++) {
       sql.append(i == 0 ? "" : ", ").append(placeholders);
@@ -313,6 +356,11 @@ public final class UserTable {
           schema.columns().stream()
               .map(col -> quote(col.name()) + " = VALUES(" + quote(col.name()) + ")")
               .collect(Collectors.joining(", ")));
+      sql.append(", ")
+          .append(quote(TIMESTAMP_COLUMN))
+          .append(" = VALUES(")
+          .append(quote(TIMESTAMP_COLUMN))
+          .append(")");
     }
     return sql.toString();
   }
@@ -369,21 +417,31 @@ public final class UserTable {
     }
   }
 
-  /** Sets the given columns of the row with {@code k}; returns how many rows matched (0 or 1). */
-  public int update(Connection c, long k, Map<String, Object> values) throws SQLException {
+  /**
+   * Sets the given columns of the row with {@code k}, and its global timestamp to {@code
+   * timestamp}; returns how many rows matched (0 or 1). An update that sets no column (an import's
+   * hand-over of a request id, values of a column dropped since) changes nothing, its timestamp
+   * included.
+   */
+  public int update(Connection c, long k, Map<String, Object> values, long timestamp)
+      throws SQLException {
     Map<String, Object> set = new LinkedHashMap<>(values);
     set.remove(schema.shardKey());
+    set.remove(RowTimestamps.FIELD);
     if (set.isEmpty()) {
       return existingKeys(c, List.of(k)).size();
     }
     String assignments =
-        set.keySet().stream().map(n -> quote(n) + " = ?").collect(Collectors.joining(", "));
+        set.keySet().stream().map(n -> quote(n) + " = ?, ").collect(Collectors.joining(""))
+            + quote(TIMESTAMP_COLUMN)
+            + " = ?";
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE " + table + " SET " + assignments + " WHERE " + key + " = ?")) {
       int i = 1;
       for (Object v : set.values()) {
         ps.setObject(i++, v);
       }
+      ps.setLong(i++, timestamp);
       ps.setLong(i, k);
       return ps.executeUpdate();
     }
@@ -541,10 +599,26 @@ public final class UserTable {
   public List<Map<String, Object>> range(
       Connection c, long low, long high, FilterClause filter, int limit, StatementDeadline deadline)
       throws SQLException {
+    return range(c, low, high, filter, limit, deadline, false);
+  }
+
+  /**
+   * As above; with {@code stamped}, each row also carries its global timestamp ({@link
+   * RowTimestamps#FIELD}).
+   */
+  public List<Map<String, Object>> range(
+      Connection c,
+      long low,
+      long high,
+      FilterClause filter,
+      int limit,
+      StatementDeadline deadline,
+      boolean stamped)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT "
-                + columnList
+                + (stamped ? stampedColumnList : columnList)
                 + " FROM "
                 + table
                 + " WHERE "
@@ -563,7 +637,7 @@ public final class UserTable {
       List<Map<String, Object>> rows = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          rows.add(toWire(read(rs)));
+          rows.add(toWire(stamped ? readStamped(rs) : read(rs)));
         }
       }
       return rows;
@@ -624,8 +698,19 @@ public final class UserTable {
   public Statement openCursor(Connection c) throws SQLException {
     Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
     s.setFetchSize(Integer.MIN_VALUE);
-    s.execute("SELECT " + columnList + " FROM " + table + " ORDER BY " + key);
+    s.execute("SELECT " + stampedColumnList + " FROM " + table + " ORDER BY " + key);
     return s;
+  }
+
+  /**
+   * Reads the current row of a result set that also selected {@link #TIMESTAMP_COLUMN} ({@link
+   * #openCursor}): its values in column order, then its global timestamp under {@link
+   * RowTimestamps#FIELD}, as a snapshot carries it.
+   */
+  public Map<String, Object> readStamped(ResultSet rs) throws SQLException {
+    Map<String, Object> row = rowValues.read(rs);
+    row.put(RowTimestamps.FIELD, rs.getLong(TIMESTAMP_COLUMN));
+    return row;
   }
 
   /** Reads the current row of a result set into Java values in column order. */
@@ -657,6 +742,13 @@ public final class UserTable {
    */
   public List<Map<String, Object>> rowsWithKeys(
       Connection c, Collection<Long> keys, FilterClause filter) throws SQLException {
+    return rowsWithKeys(c, keys, filter, false);
+  }
+
+  /** As above; with {@code stamped}, each row also carries {@link RowTimestamps#FIELD}. */
+  public List<Map<String, Object>> rowsWithKeys(
+      Connection c, Collection<Long> keys, FilterClause filter, boolean stamped)
+      throws SQLException {
     List<Long> all = new ArrayList<>(keys);
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int from = 0; from < all.size(); from += CHUNK) {
@@ -665,7 +757,7 @@ public final class UserTable {
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT "
-                  + columnList
+                  + (stamped ? stampedColumnList : columnList)
                   + " FROM "
                   + table
                   + " WHERE "
@@ -683,7 +775,7 @@ public final class UserTable {
         bind(ps, i, filter);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            rows.add(toWire(read(rs)));
+            rows.add(toWire(stamped ? readStamped(rs) : read(rs)));
           }
         }
       }

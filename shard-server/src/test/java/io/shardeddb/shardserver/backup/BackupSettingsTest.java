@@ -46,7 +46,8 @@ class BackupSettingsTest {
             null,
             dir == null ? null : dir.toString(),
             1_000_000,
-            Duration.ofSeconds(15))
+            Duration.ofSeconds(15),
+            (String) extra.get("shardeddb.backup.ca-file"))
         .store();
   }
 
@@ -67,6 +68,19 @@ class BackupSettingsTest {
 
     assertThat(s.accessKeyId()).isEqualTo("env-key");
     assertThat(s.secretAccessKey()).isEqualTo("env-secret");
+  }
+
+  @Test
+  void theCaFileGivesTheStoresPrivateCaAndAMissingOneIsNamed() throws Exception {
+    String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    Path ca = Files.writeString(secret.resolve("ca.crt"), pem);
+
+    assertThat(store(Map.of("shardeddb.backup.ca-file", ca.toString())).caPem()).isEqualTo(pem);
+    assertThat(store(Map.of()).caPem()).isNull();
+    assertThatThrownBy(
+            () -> store(Map.of("shardeddb.backup.ca-file", secret.resolve("gone").toString())))
+        .hasMessageContaining("the backup store's CA")
+        .hasMessageContaining(secret.resolve("gone").toString());
   }
 
   @Test

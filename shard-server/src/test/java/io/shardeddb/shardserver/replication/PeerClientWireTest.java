@@ -222,10 +222,11 @@ class PeerClientWireTest {
 
     assertThat(seen)
         .containsExactly(
-            "GET /snapshot?primary=pod+0&epoch=3 accept=application/x-ndjson type=null auth=Bearer peer-secret"
-                + " body=",
-            "GET /snapshot?low=100&size=50&primary=pod-0&epoch=3 accept=application/x-ndjson type=null"
-                + " auth=Bearer peer-secret body=");
+            // Row timestamps (issue 51): a re-copy and a move's import ask for each row's.
+            "GET /snapshot?primary=pod+0&epoch=3&timestamps=true accept=application/x-ndjson"
+                + " type=null auth=Bearer peer-secret body=",
+            "GET /snapshot?low=100&size=50&primary=pod-0&epoch=3&timestamps=true"
+                + " accept=application/x-ndjson type=null auth=Bearer peer-secret body=");
   }
 
   @Test

@@ -30,7 +30,7 @@ class PeerLinkTest {
   private static final Peer SECONDARY = new Peer("s1", "http://s1");
 
   /** A transport whose answers the test gives, in any order. */
-  static final class HeldTransport implements PeerTransport {
+  static class HeldTransport implements PeerTransport {
     record Call(ReplicateRequest request, CompletableFuture<ReplicateResponse> answer) {
       long lastLsn() {
         List<LogEntry> e = request.entries();
@@ -382,6 +382,48 @@ class PeerLinkTest {
     for (int i = 0; i < 5; i++) {
       assertThat(s.next()).isEqualTo(Duration.ofMillis(200));
     }
+  }
+
+  @Test
+  void aHigherEpochLearnedInsideALockedCallIsReportedAfterTheLinksLockIsReleased() {
+    // A transport that refuses at once (an answer already complete when the link attaches its
+    // callback, under its own lock): the coordinator's step-down that the higher epoch starts
+    // takes the commit lock and then this link's (close) — run under the link's lock, it
+    // deadlocked against a step-down on another thread (SafetyRulesTest hung in CI, 2026-11-27).
+    PeerTransport refusing =
+        new HeldTransport() {
+          @Override
+          public CompletableFuture<ReplicateResponse> replicate(
+              Peer peer, ReplicateRequest request) {
+            return CompletableFuture.failedFuture(new PeerRefusal(409, "epoch 9 is newer", 9));
+          }
+        };
+    List<Boolean> underLock = new ArrayList<>();
+    List<Long> seen = new ArrayList<>();
+    PeerLink[] link = new PeerLink[1];
+    link[0] =
+        new PeerLink(
+            SECONDARY,
+            EPOCH,
+            "p0",
+            refusing,
+            clock,
+            tracker,
+            e -> {
+              seen.add(e);
+              underLock.add(Thread.holdsLock(link[0]));
+            },
+            new ReplicationMeters(registry),
+            4,
+            new Rulebook());
+    link[0].ping(0, EPOCH);
+    assertThat(seen).containsExactly(9L);
+    assertThat(underLock).containsExactly(false);
+
+    clock.now.addAndGet(Duration.ofSeconds(60).toNanos());
+    link[0].offer(entries(1, 1), 0, EPOCH);
+    assertThat(seen).containsExactly(9L, 9L);
+    assertThat(underLock).containsExactly(false, false);
   }
 
   private static PeerRefusal refused() {

@@ -66,7 +66,10 @@ class FoldedCommitStatementsTest {
     List<String> statements = sent.get(0).statements();
     assertThat(statements)
         .satisfiesExactly(
-            s -> assertThat(s).startsWith("INSERT INTO `user_t` (`id`, `v`) VALUES (?, ?), (?, ?)"),
+            s ->
+                assertThat(s)
+                    .startsWith(
+                        "INSERT INTO `user_t` (`id`, `v`, `$global_ts`) VALUES (?, ?, ?), (?, ?, ?)"),
             s -> assertThat(s).startsWith("INSERT INTO request_ids"),
             s -> assertThat(s).isEqualTo("UPDATE shard_meta SET config_json = ? WHERE id = 1"),
             s -> assertThat(s).startsWith("INSERT INTO replication_log"),

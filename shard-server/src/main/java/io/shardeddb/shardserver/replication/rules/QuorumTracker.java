@@ -1,5 +1,7 @@
 package io.shardeddb.shardserver.replication.rules;
 
+import io.shardeddb.protocol.quorum.CabinetWeights;
+import io.shardeddb.protocol.shard.ReplicaWeight;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -19,18 +21,49 @@ import java.util.concurrent.CompletableFuture;
  * answer or pull, for check-quorum). Only the voting secondaries it is built with count: reports
  * from anyone else -- a learner copying in while the shard grows (rule 12), fed by the primary all
  * the same -- are ignored, for the quorum, the lease and the majority's last acknowledgement alike.
+ * For Cabinet's weights it also smooths each voter's answer round trip ({@link #weights}): they are
+ * reported, and complete waiters only with {@code writeQuorum: Cabinet} ({@link #quorumLsn}).
  */
 public final class QuorumTracker {
+  /**
+   * How much of a new round trip enters a voter's smoothed acknowledgement latency (an
+   * exponentially weighted moving average, as TCP's SRTT uses 1/8): a quarter, so a replica that
+   * slows down weighs less within a few answers, and one slow answer does not swing it.
+   */
+  public static final double LATENCY_SMOOTHING = 0.25;
+
   private final int required;
+  private final boolean cabinet;
   private final Map<String, Long> held = new HashMap<>();
   private final Map<String, Long> ackSent = new HashMap<>();
   private final Map<String, Long> contact = new HashMap<>();
+  private final Map<String, Double> ackLatencyMillis = new HashMap<>();
+
+  /**
+   * Voters that cannot acknowledge now -- out of sync, or lost (an error or a deadline, rule 10) --
+   * and so weigh 0 whatever was measured before, until they answer in sync again: Cabinet would
+   * otherwise keep a fast replica that can no longer acknowledge in its majority.
+   */
+  private final java.util.Set<String> unweighed = new java.util.HashSet<>();
+
   private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>();
   private long self;
   private RuntimeException failure;
 
   public QuorumTracker(int required, Collection<String> secondaries, long selfLsn) {
+    this(required, secondaries, selfLsn, false);
+  }
+
+  /**
+   * A tracker whose waiters complete once {@code required} replicas hold their LSN — with {@code
+   * cabinet} ({@code writeQuorum: Cabinet}), once the best-weighted {@code required} do (the
+   * primary and the heaviest voters by Cabinet's weight as they stand when an answer arrives):
+   * never sooner than any {@code required} would, so still a majority (rule 5).
+   */
+  public QuorumTracker(
+      int required, Collection<String> secondaries, long selfLsn, boolean cabinet) {
     this.required = required;
+    this.cabinet = cabinet;
     secondaries.forEach(n -> held.put(n, 0L));
     this.self = selfLsn;
   }
@@ -59,10 +92,14 @@ public final class QuorumTracker {
     }
     // Any answer at this epoch is contact (rule 11's check-quorum), in sync or catching up.
     contact.merge(peer, answeredAtNanos, Math::max);
+    double rtt = Math.max(0, answeredAtNanos - sentAtNanos) / 1_000_000.0;
+    ackLatencyMillis.merge(peer, rtt, (old, now) -> old + LATENCY_SMOOTHING * (now - old));
     if (!inSync) {
       held.put(peer, 0L);
+      unweighed.add(peer);
       return;
     }
+    unweighed.remove(peer);
     held.merge(peer, matchLsn, Math::max);
     ackSent.merge(peer, sentAtNanos, Math::max);
     release();
@@ -77,6 +114,7 @@ public final class QuorumTracker {
     if (held.containsKey(peer)) {
       held.merge(peer, lsn, Math::max);
       contact.merge(peer, atNanos, Math::max);
+      unweighed.remove(peer);
       release();
     }
   }
@@ -85,6 +123,7 @@ public final class QuorumTracker {
   public synchronized void peerLost(String peer) {
     if (held.containsKey(peer)) {
       held.put(peer, 0L);
+      unweighed.add(peer);
     }
   }
 
@@ -128,6 +167,32 @@ public final class QuorumTracker {
     return Math.max(answers[answers.length - needed], termStartNanos);
   }
 
+  /**
+   * Cabinet's weights (issue 51 item 2): {@code primary}'s own (1) and each voter's, from its
+   * smoothed answer round trip and how many LSNs of the primary's log it is not known to hold (all
+   * of it while out of sync or unreachable), heaviest first ({@link CabinetWeights}). A voter that
+   * cannot acknowledge now (out of sync, lost) has no latency and weighs 0.
+   */
+  public synchronized List<ReplicaWeight> weights(String primary) {
+    List<ReplicaWeight> weights = new ArrayList<>();
+    weights.add(CabinetWeights.primary(primary));
+    weights.addAll(voterWeights());
+    weights.sort(CabinetWeights.HEAVIEST_FIRST);
+    return weights;
+  }
+
+  private List<ReplicaWeight> voterWeights() {
+    List<ReplicaWeight> weights = new ArrayList<>();
+    held.forEach(
+        (peer, lsn) ->
+            weights.add(
+                CabinetWeights.of(
+                    peer,
+                    unweighed.contains(peer) ? null : ackLatencyMillis.get(peer),
+                    self - lsn)));
+    return weights;
+  }
+
   /** How many replicas hold {@code lsn}. */
   public synchronized int holders(long lsn) {
     int n = self >= lsn ? 1 : 0;
@@ -139,8 +204,26 @@ public final class QuorumTracker {
     return n;
   }
 
-  /** The highest LSN held by at least {@code required} replicas (-1 when none is). */
+  /**
+   * The highest LSN held by at least {@code required} replicas (-1 when none is); with Cabinet, by
+   * every member of the best-weighted {@code required} (the primary and the heaviest voters).
+   */
   public synchronized long quorumLsn() {
+    if (cabinet) {
+      if (required <= 1) {
+        return self;
+      }
+      List<ReplicaWeight> voters = voterWeights();
+      voters.sort(CabinetWeights.HEAVIEST_FIRST);
+      if (voters.size() < required - 1) {
+        return -1;
+      }
+      long lsn = self;
+      for (ReplicaWeight w : voters.subList(0, required - 1)) {
+        lsn = Math.min(lsn, held.get(w.name()));
+      }
+      return lsn;
+    }
     List<Long> all = new ArrayList<>(held.values());
     all.add(self);
     all.sort(Comparator.reverseOrder());

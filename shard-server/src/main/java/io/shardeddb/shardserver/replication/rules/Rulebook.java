@@ -87,10 +87,34 @@ public class Rulebook {
       long promotedAtNanos,
       long leaseNanos,
       long driftNanos,
+      boolean formerLeaseHandedOver,
       int required,
       long[] peerAckSentNanos) {
     return LeaseRules.primaryLease(
-        nowNanos, promotedAtNanos, leaseNanos, driftNanos, required, peerAckSentNanos);
+        nowNanos,
+        promotedAtNanos,
+        leaseNanos,
+        driftNanos,
+        formerLeaseHandedOver,
+        required,
+        peerAckSentNanos);
+  }
+
+  /**
+   * DESIGN §11: where a new term's timestamp oracle starts, given the window its log persisted —
+   * there, so it hands out nothing an earlier primary could have ({@code TimestampOracle}).
+   */
+  public long oracleStartsAt(long persistedWindow) {
+    return persistedWindow;
+  }
+
+  /**
+   * Rule 9: whether a replica taking a fence hands its lease over, so that a primary promoted after
+   * it may not need to wait one lease period ({@link LeaseRules#handsOverLease}).
+   */
+  public boolean handsOverLease(
+      boolean unfencedPrimary, LeaseRules.Lease lease, long sinceContactNanos, long leaseNanos) {
+    return LeaseRules.handsOverLease(unfencedPrimary, lease, sinceContactNanos, leaseNanos);
   }
 
   /**

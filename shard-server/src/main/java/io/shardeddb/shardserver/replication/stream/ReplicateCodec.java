@@ -45,8 +45,12 @@ final class ReplicateCodec {
   private static final byte STRING = 8;
   private static final byte JSON = 9;
 
-  /** The version of the per-entry fields after the frame's first form: 1 = commit time. */
-  private static final byte ENTRY_FIELDS_VERSION = 1;
+  /**
+   * The version of the per-entry fields after the frame's first form: 1 = commit time; 2 = also the
+   * global timestamp, after the bounded-read promise (always written from version 2 on, -1 when
+   * none), so a version-1 reader reads its fields and the promise and ignores the rest.
+   */
+  private static final byte ENTRY_FIELDS_VERSION = 2;
 
   private final JsonMapper json;
 
@@ -83,17 +87,19 @@ final class ReplicateCodec {
     // Last, so a server before it reads the frame as it did and ignores the rest.
     writeString(out, r.replica());
     writeEntryFields(out, entries);
-    // After the entry fields, so a server before it ignores it: the bounded-read promise, only
-    // when made (a frame without it is byte for byte the frame before bounded reads).
-    if (r.commitLsn() != null) {
-      out.writeLong(r.commitLsn());
+    // After the entry fields, so a server before it ignores it: the bounded-read promise (-1 when
+    // none, which every reader of it takes as none).
+    out.writeLong(r.commitLsn() == null ? -1 : r.commitLsn());
+    // Version 2's field, after everything a version-1 reader reads.
+    for (LogEntry e : entries) {
+      out.writeLong(e.timestamp());
     }
   }
 
   /**
    * The entries' fields added after the frame's first form (docs/log-format.md), after everything
    * an older server reads, so it ignores them: a version, then per entry what that version holds
-   * (1: the commit time).
+   * (1: the commit time; version 2's timestamps follow the bounded-read promise).
    */
   private static void writeEntryFields(ByteBuf out, List<LogEntry> entries) {
     out.writeByte(ENTRY_FIELDS_VERSION);
@@ -102,11 +108,8 @@ final class ReplicateCodec {
     }
   }
 
-  /** {@code entries} with the fields {@link #writeEntryFields} added, when the frame has them. */
-  private static List<LogEntry> readEntryFields(ByteBuf in, List<LogEntry> entries) {
-    if (!in.isReadable() || in.readByte() < 1) {
-      return entries;
-    }
+  /** {@code entries} with the commit times {@link #writeEntryFields} added (version 1 on). */
+  private static List<LogEntry> readCommitTimes(ByteBuf in, List<LogEntry> entries) {
     List<LogEntry> out = new ArrayList<>(entries.size());
     for (LogEntry e : entries) {
       long commitMillis = in.readLong();
@@ -142,11 +145,19 @@ final class ReplicateCodec {
               lsn, entryEpoch, op == null ? null : Operation.valueOf(op), rows, key, requestId));
     }
     String replica = in.isReadable() ? readString(in) : null;
-    List<LogEntry> withFields = readEntryFields(in, entries);
+    int version = in.isReadable() ? in.readByte() : 0;
+    List<LogEntry> withFields = version >= 1 ? readCommitTimes(in, entries) : entries;
     Long commitLsn = null;
     if (in.readableBytes() >= Long.BYTES) {
       long c = in.readLong();
       commitLsn = c < 0 ? null : c;
+    }
+    if (version >= 2) {
+      List<LogEntry> stamped = new ArrayList<>(withFields.size());
+      for (LogEntry e : withFields) {
+        stamped.add(e.withTimestamp(in.readLong()));
+      }
+      withFields = stamped;
     }
     return new ReplicateRequest(epoch, primary, prevLsn, prevEpoch, withFields, replica, commitLsn);
   }

@@ -4,9 +4,11 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.SchemaChange;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.TxnStep;
+import io.shardeddb.protocol.time.GlobalTimestamp;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.replication.ClientChange;
@@ -39,7 +41,9 @@ public final class BatchPlanner {
   /**
    * A batch to plan. {@code changes} may hold nulls (wake-ups); {@code commitMillis} is the commit
    * time every entry of the batch carries; {@code outcomes} and {@code present} answer {@link
-   * #lookupOf}; {@code toWire} turns a coerced row into its log form.
+   * #lookupOf}; {@code toWire} turns a coerced row into its log form; {@code lastTimestamp} is the
+   * global timestamp of the log's entry at {@code prevLsn} (0: none), which every entry of the
+   * batch is above ({@link GlobalTimestamp#forEntry}).
    */
   public record Batch(
       List<ClientChange> changes,
@@ -50,7 +54,23 @@ public final class BatchPlanner {
       ShardConfig config,
       Map<String, RequestOutcome> outcomes,
       Set<Long> present,
-      UnaryOperator<Map<String, Object>> toWire) {}
+      UnaryOperator<Map<String, Object>> toWire,
+      long lastTimestamp) {
+
+    /** A batch after a log whose last entry carries no global timestamp. */
+    public Batch(
+        List<ClientChange> changes,
+        long epoch,
+        boolean needNoop,
+        long prevLsn,
+        long commitMillis,
+        ShardConfig config,
+        Map<String, RequestOutcome> outcomes,
+        Set<Long> present,
+        UnaryOperator<Map<String, Object>> toWire) {
+      this(changes, epoch, needNoop, prevLsn, commitMillis, config, outcomes, present, toWire, 0);
+    }
+  }
 
   /**
    * The request ids (of client changes: an import's are never deduplicated) and the keys (of every
@@ -94,9 +114,11 @@ public final class BatchPlanner {
     List<RequestOutcome> records = new ArrayList<>();
     List<StorageOp> ops = new ArrayList<>();
     long lsn = in.prevLsn();
+    long ts = in.lastTimestamp();
     if (in.needNoop()) {
       lsn++;
-      entries.add(LogEntry.noop(lsn, in.epoch(), in.commitMillis()));
+      ts = GlobalTimestamp.forEntry(GlobalTimestamp.NONE, ts);
+      entries.add(LogEntry.noop(lsn, in.epoch(), in.commitMillis(), ts));
     }
     for (ClientChange raw : in.changes()) {
       if (raw == null) {
@@ -111,13 +133,16 @@ public final class BatchPlanner {
       }
       LogOps.Effect effect;
       BatchPlan.Outcome outcome;
+      // The entry's global timestamp, which the rows it writes carry (taken only if it applies).
+      long entryTs = GlobalTimestamp.forEntry(ch.timestamp(), ts);
+      long millis = in.commitMillis();
       try {
         if (ch.internal()) {
           // An import's copy of the source's data: upserts, tolerates missing rows.
           if (RangeRules.isRangeOp(ch.op()) || ch.op() == Operation.Noop) {
             throw new IllegalStateException("an import never sends " + ch.op());
           }
-          effect = LogOps.of(ch.op(), ch.rows(), ch.key(), null, config, false);
+          effect = LogOps.of(ch.op(), ch.rows(), ch.key(), null, config, false, millis, entryTs);
           track(present, ch, key);
           outcome = new BatchPlan.Applied(lsn + 1);
         } else if (ch.op() == Operation.Schema) {
@@ -127,7 +152,11 @@ public final class BatchPlanner {
             throw new IllegalStateException("a schema change must come first in its batch");
           }
           requireFollows(config, SchemaChange.ofPayload(ch.rows()));
-          effect = LogOps.of(ch.op(), ch.rows(), null, null, config, true, in.commitMillis());
+          effect = LogOps.of(ch.op(), ch.rows(), null, null, config, true, millis, entryTs);
+          outcome = new BatchPlan.Applied(lsn + 1);
+        } else if (ch.op() == Operation.Clock) {
+          // The oracle's window: changes no row and owns no key.
+          effect = LogOps.of(ch.op(), ch.rows(), null, null, config, true, millis, entryTs);
           outcome = new BatchPlan.Applied(lsn + 1);
         } else if (ch.op() == Operation.Txn) {
           // All or none: each step checked as if the ones before it had applied; the first that
@@ -139,7 +168,7 @@ public final class BatchPlanner {
             requireApplies(after, step, key);
             track(after, step, key);
           }
-          effect = LogOps.of(ch.op(), ch.rows(), null, null, config, true);
+          effect = LogOps.of(ch.op(), ch.rows(), null, null, config, true, millis, entryTs);
           present.clear();
           present.addAll(after);
           outcome = new BatchPlan.Applied(lsn + 1);
@@ -151,7 +180,7 @@ public final class BatchPlanner {
               throw ShardException.conflict(refusal);
             }
           }
-          effect = LogOps.of(ch.op(), null, null, ch.range(), config, true);
+          effect = LogOps.of(ch.op(), null, null, ch.range(), config, true, millis, entryTs);
           int purgeOp = -1;
           if (ch.op() == Operation.Purge) {
             purgeOp = ops.size();
@@ -167,7 +196,7 @@ public final class BatchPlanner {
         } else {
           requireOwned(config, ch, key);
           requireApplies(present, ch, key);
-          effect = LogOps.of(ch.op(), ch.rows(), ch.key(), null, config, true);
+          effect = LogOps.of(ch.op(), ch.rows(), ch.key(), null, config, true, millis, entryTs);
           track(present, ch, key);
           outcome = new BatchPlan.Applied(lsn + 1);
         }
@@ -186,9 +215,17 @@ public final class BatchPlanner {
       ops.addAll(effect.ops());
       config = effect.config();
       lsn++;
+      ts = entryTs;
       entries.add(
           new LogEntry(
-              lsn, in.epoch(), ch.op(), wire(in.toWire(), ch), ch.key(), rid, in.commitMillis()));
+              lsn,
+              in.epoch(),
+              ch.op(),
+              wire(in.toWire(), ch),
+              ch.key(),
+              rid,
+              in.commitMillis(),
+              ts));
       outcomes.add(outcome);
       if (rid != null) {
         RequestOutcome applied = new RequestOutcome(rid, lsn, RequestOutcome.APPLIED, null);
@@ -213,13 +250,19 @@ public final class BatchPlanner {
       boolean complete =
           steps.stream()
               .allMatch(
-                  t -> t.op() != Operation.Write || t.row().size() == schema.columns().size());
+                  t ->
+                      t.op() != Operation.Write
+                          || RowTimestamps.without(t.row()).size() == schema.columns().size());
       if (complete) {
         return ch;
       }
       List<TxnStep> full =
           steps.stream()
-              .map(t -> t.op() == Operation.Write ? t.mapRow(r -> schema.completeRow(r, at)) : t)
+              .map(
+                  t ->
+                      t.op() == Operation.Write
+                          ? t.mapRow(r -> RowTimestamps.keeping(r, x -> schema.completeRow(x, at)))
+                          : t)
               .toList();
       return new ClientChange(
           ch.op(),
@@ -228,11 +271,16 @@ public final class BatchPlanner {
           ch.requestId(),
           ch.range(),
           ch.moveId(),
-          ch.internal());
+          ch.internal(),
+          ch.timestamp());
     }
     if (ch.op() == Operation.Update) {
       // Values coerced before a column was dropped: the dropped column is no longer set.
-      Map<String, Object> values = config.schema().withoutDropped(ch.rows().get(0));
+      Map<String, Object> values =
+          RowTimestamps.keeping(ch.rows().get(0), config.schema()::withoutDropped);
+      if (values.equals(ch.rows().get(0))) {
+        return ch;
+      }
       return values == ch.rows().get(0)
           ? ch
           : new ClientChange(
@@ -242,7 +290,8 @@ public final class BatchPlanner {
               ch.requestId(),
               ch.range(),
               ch.moveId(),
-              ch.internal());
+              ch.internal(),
+              ch.timestamp());
     }
     if (ch.op() != Operation.Write) {
       return ch;
@@ -250,7 +299,7 @@ public final class BatchPlanner {
     TableSchema schema = config.schema();
     boolean complete = true;
     for (Map<String, Object> r : ch.rows()) {
-      complete &= schema.isComplete(r);
+      complete &= schema.isComplete(RowTimestamps.without(r));
     }
     if (complete) {
       return ch;
@@ -258,12 +307,15 @@ public final class BatchPlanner {
     Clock at = Clock.fixed(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
     return new ClientChange(
         ch.op(),
-        ch.rows().stream().map(r -> schema.completeRow(r, at)).toList(),
+        ch.rows().stream()
+            .map(r -> RowTimestamps.keeping(r, x -> schema.completeRow(x, at)))
+            .toList(),
         ch.key(),
         ch.requestId(),
         ch.range(),
         ch.moveId(),
-        ch.internal());
+        ch.internal(),
+        ch.timestamp());
   }
 
   /**

@@ -29,8 +29,10 @@ public final class GroupCommit {
    * no-op first when {@code needNoop}, and commits the plan. Every entry carries the commit time
    * {@code commitMillis} gives for the floor storage knows: the commit time of the log's last entry
    * on the term's first batch (read in the same transaction), 0 after that (the caller keeps the
-   * term's own floor). {@code planned} sees the plan before the commit is attempted, so a caller
-   * whose commit fails can still tell which entries it meant to append (rule 15).
+   * term's own floor). Every entry's global timestamp is above the one before it: the log's last
+   * entry's on the term's first batch (read in the same transaction), {@code lastTimestamp} (the
+   * term's own) after that. {@code planned} sees the plan before the commit is attempted, so a
+   * caller whose commit fails can still tell which entries it meant to append (rule 15).
    */
   public static Result run(
       WriteStorage storage,
@@ -39,6 +41,7 @@ public final class GroupCommit {
       boolean needNoop,
       long prevLsn,
       LongUnaryOperator commitMillis,
+      long lastTimestamp,
       ShardConfig config,
       UnaryOperator<Map<String, Object>> toWire,
       Consumer<BatchPlan> planned)
@@ -46,6 +49,7 @@ public final class GroupCommit {
     BatchPlanner.Lookup lookup = BatchPlanner.lookupOf(changes, config.schema().shardKey());
     WriteStorage.Known known = storage.lookUp(lookup);
     long floor = needNoop ? storage.commitMillisAt(prevLsn) : 0;
+    long lastTs = needNoop ? storage.timestampAt(prevLsn) : lastTimestamp;
     BatchPlan plan =
         BatchPlanner.plan(
             new BatchPlanner.Batch(
@@ -57,7 +61,8 @@ public final class GroupCommit {
                 config,
                 known.outcomes(),
                 known.present(),
-                toWire));
+                toWire,
+                lastTs));
     planned.accept(plan);
     return new Result(plan, storage.commit(plan, epoch));
   }

@@ -4,6 +4,7 @@ import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.SchemaChange;
 import io.shardeddb.protocol.shard.TxnStep;
 import io.shardeddb.protocol.topology.PointRange;
@@ -36,21 +37,12 @@ public final class LogOps {
    * failing on a duplicate key); otherwise a replay or an import's copy (a write upserts, so
    * applying an entry twice leaves one row). {@code rows} are coerced; {@code range} is the range
    * entry's. Fence and adopt change what is owned (nothing for a config that owns every key).
-   */
-  public static Effect of(
-      Operation op,
-      List<Map<String, Object>> rows,
-      Long key,
-      PointRange range,
-      ShardConfig config,
-      boolean fresh) {
-    return of(op, rows, key, range, config, fresh, 0);
-  }
-
-  /**
-   * As above; {@code commitMillis} is the entry's commit time, which a Schema entry's added {@code
-   * CURRENT_TIMESTAMP} columns read as for the rows stored before it. A Schema entry's {@code rows}
-   * are its payload ({@link SchemaChange#payload}).
+   * {@code commitMillis} is the entry's commit time, which a Schema entry's added {@code
+   * CURRENT_TIMESTAMP} columns read as for the rows stored before it; a Schema entry's {@code rows}
+   * are its payload ({@link SchemaChange#payload}). {@code timestamp} is the entry's global
+   * timestamp: every row it writes gets it, unless the row carries its own ({@link
+   * RowTimestamps#FIELD}: an import's copy keeps its source's), so every copy of the row stores the
+   * same one.
    */
   public static Effect of(
       Operation op,
@@ -59,12 +51,18 @@ public final class LogOps {
       PointRange range,
       ShardConfig config,
       boolean fresh,
-      long commitMillis) {
+      long commitMillis,
+      long timestamp) {
     return switch (op) {
-      case Write ->
+      case Write -> new Effect(List.of(rowsOp(rows, timestamp, fresh)), config);
+      case Update ->
           new Effect(
-              List.of(fresh ? new StorageOp.Insert(rows) : new StorageOp.Upsert(rows)), config);
-      case Update -> new Effect(List.of(new StorageOp.Update(key, rows.get(0))), config);
+              List.of(
+                  new StorageOp.Update(
+                      key,
+                      RowTimestamps.without(rows.get(0)),
+                      RowTimestamps.of(rows.get(0), timestamp))),
+              config);
       case Delete -> new Effect(List.of(new StorageOp.Delete(key)), config);
       case Noop -> new Effect(List.of(), config);
       case Fence, Adopt -> {
@@ -76,8 +74,26 @@ public final class LogOps {
       case Purge ->
           new Effect(List.of(new StorageOp.DeletePoints(config.pointsBy(), range)), config);
       case Schema -> schemaChange(SchemaChange.ofPayload(rows), config, commitMillis);
-      case Txn -> new Effect(transaction(TxnStep.ofPayload(rows), fresh), config);
+      case Txn -> new Effect(transaction(TxnStep.ofPayload(rows), fresh, timestamp), config);
+      case Clock ->
+          new Effect(
+              List.of(),
+              config.withTimestampWindow(
+                  io.shardeddb.shardserver.replication.ClientChange.clockUntil(rows)));
     };
+  }
+
+  /**
+   * An insert ({@code fresh}) or upsert of {@code rows}, each at its own timestamp or {@code ts}.
+   */
+  private static StorageOp rowsOp(List<Map<String, Object>> rows, long ts, boolean fresh) {
+    List<Map<String, Object>> plain = new ArrayList<>(rows.size());
+    List<Long> stamps = new ArrayList<>(rows.size());
+    for (Map<String, Object> r : rows) {
+      plain.add(RowTimestamps.without(r));
+      stamps.add(RowTimestamps.of(r, ts));
+    }
+    return fresh ? new StorageOp.Insert(plain, stamps) : new StorageOp.Upsert(plain, stamps);
   }
 
   /**
@@ -85,16 +101,15 @@ public final class LogOps {
    * {@code fresh}, else upserts, as a Write entry does). They run inside the one storage
    * transaction that applies the entry, so every copy has all of them or none.
    */
-  private static List<StorageOp> transaction(List<TxnStep> steps, boolean fresh) {
+  private static List<StorageOp> transaction(List<TxnStep> steps, boolean fresh, long ts) {
     List<StorageOp> ops = new ArrayList<>(steps.size());
     for (TxnStep s : steps) {
       ops.add(
           switch (s.op()) {
-            case Write ->
-                fresh
-                    ? new StorageOp.Insert(List.of(s.row()))
-                    : new StorageOp.Upsert(List.of(s.row()));
-            case Update -> new StorageOp.Update(s.key(), s.row());
+            case Write -> rowsOp(List.of(s.row()), ts, fresh);
+            case Update ->
+                new StorageOp.Update(
+                    s.key(), RowTimestamps.without(s.row()), RowTimestamps.of(s.row(), ts));
             case Delete -> new StorageOp.Delete(s.key());
             default -> throw new IllegalStateException("a Txn step is never " + s.op());
           });
@@ -102,16 +117,21 @@ public final class LogOps {
     return List.copyOf(ops);
   }
 
-  /** {@code steps}' rows coerced to {@code schema} (whole rows for writes, partial for updates). */
+  /**
+   * {@code steps}' rows coerced to {@code schema} (whole rows for writes, partial for updates); a
+   * row's timestamp ({@link RowTimestamps#FIELD}, an import's) stays.
+   */
   public static List<TxnStep> coerced(List<TxnStep> steps, TableSchema schema) {
     return steps.stream()
         .map(
             s ->
                 s.mapRow(
                     r ->
-                        s.op() == Operation.Write
-                            ? schema.coerceRow(r)
-                            : schema.coercePartialRow(r)))
+                        RowTimestamps.keeping(
+                            r,
+                            s.op() == Operation.Write
+                                ? schema::coerceRow
+                                : schema::coercePartialRow)))
         .toList();
   }
 
@@ -183,13 +203,14 @@ public final class LogOps {
     TableSchema schema = config.schema();
     List<Map<String, Object>> rows =
         switch (e.op()) {
-          case Write -> e.rows().stream().map(schema::coerceRow).toList();
-          case Update -> List.of(schema.coercePartialRow(e.rows().get(0)));
-          case Schema -> e.rows();
+          case Write ->
+              e.rows().stream().map(r -> RowTimestamps.keeping(r, schema::coerceRow)).toList();
+          case Update -> List.of(RowTimestamps.keeping(e.rows().get(0), schema::coercePartialRow));
+          case Schema, Clock -> e.rows();
           case Txn -> TxnStep.payload(coerced(TxnStep.ofPayload(e.rows()), schema));
           default -> null;
         };
     PointRange range = RangeRules.isRangeOp(e.op()) ? RangeRules.rangeOf(e) : null;
-    return of(e.op(), rows, e.key(), range, config, false, e.commitMillis());
+    return of(e.op(), rows, e.key(), range, config, false, e.commitMillis(), e.timestamp());
   }
 }

@@ -3,22 +3,64 @@ package io.shardeddb.shardserver.replication.write;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One change to the user's rows, as a value: what a log entry does to storage ({@link LogOps}),
- * executed in order by the real store (ShardStore, one transaction) or by a simulated one.
+ * executed in order by the real store (ShardStore, one transaction) or by a simulated one. A row an
+ * insert, upsert or update writes gets its global timestamp ({@code timestamps}, one per row; the
+ * entry's, or the one an import's row carries from its source: docs/timestamps.md, "Rows"), stored
+ * with it in the same transaction.
  */
 public sealed interface StorageOp {
   /** Inserts rows (coerced, column order) that do not exist: a duplicate key fails the commit. */
-  record Insert(List<Map<String, Object>> rows) implements StorageOp {}
+  record Insert(List<Map<String, Object>> rows, List<Long> timestamps) implements StorageOp {
+    public Insert {
+      rows = List.copyOf(rows);
+      timestamps = List.copyOf(timestamps);
+    }
+
+    /** Rows all written at {@code ts}. */
+    public Insert(List<Map<String, Object>> rows, long ts) {
+      this(rows, Collections.nCopies(rows.size(), ts));
+    }
+
+    /** Rows without a timestamp (0). */
+    public Insert(List<Map<String, Object>> rows) {
+      this(rows, 0);
+    }
+  }
 
   /** Inserts rows or replaces the ones whose key exists (a replayed or imported write). */
-  record Upsert(List<Map<String, Object>> rows) implements StorageOp {}
+  record Upsert(List<Map<String, Object>> rows, List<Long> timestamps) implements StorageOp {
+    public Upsert {
+      rows = List.copyOf(rows);
+      timestamps = List.copyOf(timestamps);
+    }
 
-  /** Sets the given columns of the row with {@code key} (nothing when there is none). */
-  record Update(long key, Map<String, Object> values) implements StorageOp {}
+    /** Rows all written at {@code ts}. */
+    public Upsert(List<Map<String, Object>> rows, long ts) {
+      this(rows, Collections.nCopies(rows.size(), ts));
+    }
+
+    /** Rows without a timestamp (0). */
+    public Upsert(List<Map<String, Object>> rows) {
+      this(rows, 0);
+    }
+  }
+
+  /**
+   * Sets the given columns of the row with {@code key} (nothing when there is none), and its
+   * timestamp to {@code timestamp}.
+   */
+  record Update(long key, Map<String, Object> values, long timestamp) implements StorageOp {
+    /** An update without a timestamp (0). */
+    public Update(long key, Map<String, Object> values) {
+      this(key, values, 0);
+    }
+  }
 
   /** Deletes the row with {@code key} (nothing when there is none). */
   record Delete(long key) implements StorageOp {}

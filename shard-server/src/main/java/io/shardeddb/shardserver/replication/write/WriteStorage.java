@@ -24,6 +24,14 @@ public interface WriteStorage {
   long commitMillisAt(long lsn) throws SQLException;
 
   /**
+   * The global timestamp of the log's entry at {@code lsn} (0 when the log does not hold it or it
+   * was written before entries carried one): a term's first batch is above it (DESIGN §11).
+   */
+  default long timestampAt(long lsn) throws SQLException {
+    return 0;
+  }
+
+  /**
    * Writes the plan (operations, request outcomes, config, log entries) and, last, moves the
    * applied position only if the persisted epoch and role are still {@code epoch} and Primary (rule
    * 6).

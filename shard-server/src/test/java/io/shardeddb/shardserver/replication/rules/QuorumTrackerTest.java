@@ -105,4 +105,106 @@ class QuorumTrackerTest {
         .isFalse();
     assertThat(t.majorityAckedAtNanos(5_100, 0)).isEqualTo(100);
   }
+
+  private static final long MS = 1_000_000;
+
+  @Test
+  void cabinetWeighsEachVoterByItsSmoothedRoundTripAndLagAndASlowedOneLeavesTheMajority() {
+    QuorumTracker t = new QuorumTracker(2, List.of("b", "c", "learner-free"), 0);
+    t.selfHolds(10);
+    // b answers in 2 ms, c in 2 ms; both hold everything.
+    for (int i = 0; i < 8; i++) {
+      t.peerReport("b", true, 10, i * 10 * MS, i * 10 * MS + 2 * MS);
+      t.peerReport("c", true, 10, i * 10 * MS, i * 10 * MS + 2 * MS);
+    }
+    List<io.shardeddb.protocol.shard.ReplicaWeight> w = t.weights("a");
+    assertThat(w).extracting(x -> x.name()).containsExactly("a", "b", "c", "learner-free");
+    assertThat(w.get(1).ackLatencyMillis()).isEqualTo(2.0);
+    assertThat(w.get(1).weight()).isEqualTo(1.0 / 3);
+    // Never answered: no latency, no weight, the whole log behind.
+    assertThat(w.get(3).ackLatencyMillis()).isNull();
+    assertThat(w.get(3).lagLsn()).isEqualTo(10);
+    assertThat(w.get(3).weight()).isZero();
+
+    // b slows to 80 ms: the average moves a quarter of the way per answer, and c overtakes it.
+    t.peerReport("b", true, 10, 100 * MS, 180 * MS);
+    assertThat(t.weights("a"))
+        .filteredOn(x -> x.name().equals("b"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.ackLatencyMillis()).isEqualTo(2 + 0.25 * 78));
+    assertThat(
+            io.shardeddb.protocol.quorum.CabinetWeights.bestWeightedMajority(
+                "a", t.weights("a"), 3))
+        .containsExactly("a", "c");
+    // A lost secondary is behind by the whole log.
+    t.peerLost("c");
+    assertThat(t.weights("a"))
+        .filteredOn(x -> x.name().equals("c"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.lagLsn()).isEqualTo(10));
+  }
+
+  @Test
+  void weightsNeverChangeWhatCompletesAWrite() {
+    QuorumTracker t = new QuorumTracker(2, List.of("slow", "fast"), 0);
+    t.selfHolds(5);
+    t.peerReport("fast", true, 1, 0, MS);
+    CompletableFuture<Void> w = t.await(5);
+    // The slow voter's acknowledgement completes it as before: any majority does.
+    t.peerReport("slow", true, 5, 0, 900 * MS);
+    assertThat(w).isDone();
+  }
+
+  @Test
+  void cabinetAcknowledgesOnceTheBestWeightedMajorityHoldsTheEntryNotAnyMajority() {
+    // writeQuorum: Cabinet over three voters: the primary a, b answering in 1 ms, c in 100 ms.
+    QuorumTracker t = new QuorumTracker(2, List.of("b", "c"), 0, true);
+    QuorumTracker majority = new QuorumTracker(2, List.of("b", "c"), 0);
+    for (QuorumTracker q : List.of(t, majority)) {
+      q.selfHolds(4);
+      q.peerReport("b", true, 4, 0, MS);
+      q.peerReport("c", true, 4, 0, 100 * MS);
+      q.selfHolds(5);
+    }
+    CompletableFuture<Void> cabinet = t.await(5);
+    CompletableFuture<Void> any = majority.await(5);
+    // The slow c holds lsn 5 first: a majority (a, c) holds it, the best-weighted one (a, b) not.
+    t.peerReport("c", true, 5, 200 * MS, 300 * MS);
+    majority.peerReport("c", true, 5, 200 * MS, 300 * MS);
+    assertThat(any).isDone();
+    assertThat(cabinet).isNotDone();
+    assertThat(t.quorumLsn()).isEqualTo(4);
+    t.peerReport("b", true, 5, 300 * MS, 301 * MS);
+    assertThat(cabinet).isDone();
+  }
+
+  @Test
+  void cabinetNeverAcknowledgesWithoutAMajorityAndDropsAVoterThatCannotAcknowledge() {
+    QuorumTracker t = new QuorumTracker(3, List.of("b", "c", "d", "e"), 0, true);
+    t.selfHolds(3);
+    t.peerReport("b", true, 3, 0, MS);
+    CompletableFuture<Void> w = t.await(3);
+    // Only a and b hold it: two of five is no majority, whoever weighs most.
+    assertThat(w).isNotDone();
+    // c is fast but loses its connection: it weighs 0 and leaves the best-weighted majority, so
+    // the slower d completes it with a and b.
+    t.peerReport("c", true, 2, 0, MS);
+    t.peerLost("c");
+    t.peerReport("d", true, 3, 0, 50 * MS);
+    assertThat(w).isDone();
+    assertThat(t.quorumLsn()).isEqualTo(3);
+  }
+
+  @Test
+  void cabinetCountsAReplicaOutOfSyncForNothing() {
+    QuorumTracker t = new QuorumTracker(2, List.of("b", "c"), 0, true);
+    t.selfHolds(3);
+    t.peerReport("b", false, -1, 0, MS); // fast, but out of sync: it can acknowledge nothing
+    t.peerReport("c", true, 3, 0, 80 * MS);
+    assertThat(t.await(3)).isDone();
+    assertThat(t.weights("a"))
+        .filteredOn(x -> x.name().equals("b"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.weight()).isZero());
+  }
 }

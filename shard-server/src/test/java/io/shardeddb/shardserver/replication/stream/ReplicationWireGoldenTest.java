@@ -35,8 +35,22 @@ class ReplicationWireGoldenTest {
    */
   static final long COMMIT_MILLIS = 1_767_225_600_123L;
 
-  static final String ENTRY_FIELDS_HEX =
+  static final String ENTRY_FIELDS_V1_HEX =
       "01" + "0000019b76daa87b" + "0000000000000000" + "0000000000000000";
+
+  /**
+   * Version 2 (entries carry a global timestamp, DESIGN §11): the version-1 fields, the
+   * bounded-read promise always (-1: none), then each entry's timestamp. A version-1 reader reads
+   * the commit times and the promise where it always found them, and stops.
+   */
+  static final long TIMESTAMP = 0x0123456789abcdefL;
+
+  static final String ENTRY_FIELDS_HEX =
+      "02" + "0000019b76daa87b" + "0000000000000000" + "0000000000000000";
+
+  static final String NO_PROMISE_HEX = "ffffffffffffffff";
+
+  static final String TIMESTAMPS_HEX = "0123456789abcdef" + "0000000000000000" + "0000000000000000";
 
   static final String RESPONSE_HEX = "000000000000000a0000000000000003010000000000000009";
   static final String REFUSAL_HEX =
@@ -63,7 +77,8 @@ class ReplicationWireGoldenTest {
         41,
         6,
         List.of(
-            new LogEntry(42, 7, Operation.Write, List.of(row), null, "rid-42", COMMIT_MILLIS),
+            new LogEntry(
+                42, 7, Operation.Write, List.of(row), null, "rid-42", COMMIT_MILLIS, TIMESTAMP),
             new LogEntry(43, 7, Operation.Delete, null, 42L, null),
             new LogEntry(44, 7, Operation.Noop, List.of(), null, null)),
         "s1");
@@ -84,14 +99,22 @@ class ReplicationWireGoldenTest {
     ByteBuf buf = Unpooled.buffer();
     codec.writeRequest(buf, promised);
     assertThat(ByteBufUtil.hexDump(buf))
-        .isEqualTo(REQUEST_HEX + ENTRY_FIELDS_HEX + "000000000000002c");
+        .isEqualTo(REQUEST_HEX + ENTRY_FIELDS_HEX + "000000000000002c" + TIMESTAMPS_HEX);
     assertThat(codec.readRequest(buf).commitLsn()).isEqualTo(44L);
     // A frame without it (a primary without its lease, or before bounded reads): no promise.
     assertThat(
             codec
                 .readRequest(
                     Unpooled.wrappedBuffer(
-                        ByteBufUtil.decodeHexDump(REQUEST_HEX + ENTRY_FIELDS_HEX)))
+                        ByteBufUtil.decodeHexDump(REQUEST_HEX + ENTRY_FIELDS_V1_HEX)))
+                .commitLsn())
+        .isNull();
+    assertThat(
+            codec
+                .readRequest(
+                    Unpooled.wrappedBuffer(
+                        ByteBufUtil.decodeHexDump(
+                            REQUEST_HEX + ENTRY_FIELDS_HEX + NO_PROMISE_HEX + TIMESTAMPS_HEX)))
                 .commitLsn())
         .isNull();
   }
@@ -100,13 +123,25 @@ class ReplicationWireGoldenTest {
   void aReplicateRequestIsEncodedAsBefore() {
     ByteBuf buf = Unpooled.buffer();
     codec.writeRequest(buf, request());
-    assertThat(ByteBufUtil.hexDump(buf)).isEqualTo(REQUEST_HEX + ENTRY_FIELDS_HEX);
+    assertThat(ByteBufUtil.hexDump(buf))
+        .isEqualTo(REQUEST_HEX + ENTRY_FIELDS_HEX + NO_PROMISE_HEX + TIMESTAMPS_HEX);
+    ReplicateRequest back = codec.readRequest(buf);
+    assertThat(back.entries().get(0).commitMillis()).isEqualTo(COMMIT_MILLIS);
+    assertThat(back.entries().get(0).timestamp()).isEqualTo(TIMESTAMP);
+    assertThat(back.entries().subList(1, 3)).isEqualTo(request().entries().subList(1, 3));
+    assertThat(back.commitLsn()).isNull();
+    assertThat(back.replica()).isEqualTo("s1");
+  }
+
+  @Test
+  void aFrameOfAPrimaryBeforeGlobalTimestampsStillDecodesWithTheTimestampUnknown() {
     ReplicateRequest back =
         codec.readRequest(
-            Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(REQUEST_HEX + ENTRY_FIELDS_HEX)));
+            Unpooled.wrappedBuffer(
+                ByteBufUtil.decodeHexDump(REQUEST_HEX + ENTRY_FIELDS_V1_HEX + "000000000000002c")));
     assertThat(back.entries().get(0).commitMillis()).isEqualTo(COMMIT_MILLIS);
-    assertThat(back.entries().get(1)).isEqualTo(request().entries().get(1));
-    assertThat(back.replica()).isEqualTo("s1");
+    assertThat(back.entries()).extracting(LogEntry::timestamp).containsOnly(0L);
+    assertThat(back.commitLsn()).isEqualTo(44L);
   }
 
   @Test

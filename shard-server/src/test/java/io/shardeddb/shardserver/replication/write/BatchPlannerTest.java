@@ -75,10 +75,83 @@ class BatchPlannerTest {
             new BatchPlan.Applied(12), new BatchPlan.Wakeup(), new BatchPlan.Applied(13));
     assertThat(p.records())
         .containsExactly(new RequestOutcome("a", 12, RequestOutcome.APPLIED, null));
-    assertThat(p.ops())
+    assertThat(unstamped(p.ops()))
         .containsExactly(
             new StorageOp.Insert(List.of(row(1))), new StorageOp.Insert(List.of(row(2), row(3))));
     assertThat(p.configChanged()).isFalse();
+    // Every row an entry writes is stored with the entry's global timestamp.
+    long first = p.entries().get(1).timestamp();
+    long second = p.entries().get(2).timestamp();
+    assertThat(second).isGreaterThan(first);
+    assertThat(p.ops())
+        .containsExactly(
+            new StorageOp.Insert(List.of(row(1)), first),
+            new StorageOp.Insert(List.of(row(2), row(3)), second));
+  }
+
+  @Test
+  void anImportedRowKeepsItsSourcesTimestampAndAReplayTheEntrys() {
+    Map<String, Object> stamped = new java.util.LinkedHashMap<>(row(1));
+    stamped.put(io.shardeddb.protocol.shard.RowTimestamps.FIELD, 42L);
+    BatchPlan p =
+        plan(
+            false,
+            Map.of(),
+            Set.of(),
+            ClientChange.imported(Operation.Write, List.of(stamped, row(2)), null, null));
+    long entry = p.entries().get(0).timestamp();
+    assertThat(p.ops())
+        .containsExactly(new StorageOp.Upsert(List.of(row(1), row(2)), List.of(42L, entry)));
+    // The entry carries the row's own timestamp, so every copy that replays it stores the same.
+    assertThat(LogOps.replay(p.entries().get(0), OWNS_0_TO_100).ops())
+        .containsExactly(new StorageOp.Upsert(List.of(row(1), row(2)), List.of(42L, entry)));
+  }
+
+  /** {@code ops} with their timestamps cleared, for tests of what they do to the rows. */
+  private static List<StorageOp> unstamped(List<StorageOp> ops) {
+    return ops.stream()
+        .map(
+            op ->
+                switch (op) {
+                  case StorageOp.Insert in -> new StorageOp.Insert(in.rows());
+                  case StorageOp.Upsert up -> new StorageOp.Upsert(up.rows());
+                  case StorageOp.Update u -> new StorageOp.Update(u.key(), u.values());
+                  default -> op;
+                })
+        .toList();
+  }
+
+  @Test
+  void everyEntryTakesItsFetchedSlotOrABumpAboveTheOneBefore() {
+    long last = io.shardeddb.protocol.time.GlobalTimestamp.of(COMMIT_MILLIS, 5);
+    long slot9 = io.shardeddb.protocol.time.GlobalTimestamp.of(COMMIT_MILLIS, 9);
+    long slot7 = io.shardeddb.protocol.time.GlobalTimestamp.of(COMMIT_MILLIS, 7);
+    BatchPlan p =
+        BatchPlanner.plan(
+            new BatchPlanner.Batch(
+                List.of(
+                    ClientChange.write(List.of(row(1)), "a").withTimestamp(slot9),
+                    // Fetched before slot 9 by another router, arriving after it: bumped.
+                    ClientChange.write(List.of(row(2)), "b").withTimestamp(slot7),
+                    // Refused (held key): takes nothing.
+                    ClientChange.write(List.of(row(3)), "c").withTimestamp(slot9 + 4096),
+                    // An older router's write (no timestamp): bumped.
+                    ClientChange.delete(4, "d")),
+                3,
+                true,
+                10,
+                COMMIT_MILLIS,
+                OWNS_0_TO_100,
+                Map.of(),
+                Set.of(3L, 4L),
+                r -> r,
+                last));
+    assertThat(p.entries())
+        .extracting(LogEntry::op)
+        .containsExactly(Operation.Noop, Operation.Write, Operation.Write, Operation.Delete);
+    assertThat(p.entries())
+        .extracting(LogEntry::timestamp)
+        .containsExactly(last + 1, slot9, slot9 + 1, slot9 + 2);
   }
 
   @Test
@@ -121,7 +194,7 @@ class BatchPlannerTest {
             new BatchPlan.Applied(11), new BatchPlan.Applied(12), new BatchPlan.Applied(13));
     // Refusals with a request id are recorded at the position they were decided (rule 8).
     assertThat(p.records()).extracting(RequestOutcome::status).containsExactly(409, 404);
-    assertThat(p.ops())
+    assertThat(unstamped(p.ops()))
         .containsExactly(
             new StorageOp.Delete(1),
             new StorageOp.Insert(List.of(row(1))),
@@ -147,7 +220,7 @@ class BatchPlannerTest {
     assertThat(p.records()).isEmpty();
     assertThat(p.outcomes().get(2))
         .isEqualTo(new BatchPlan.Ranged(12, List.of(new PointRange(0, 50)), 0));
-    assertThat(p.ops())
+    assertThat(unstamped(p.ops()))
         .containsExactly(new StorageOp.DeletePoints(OWNS_0_TO_100.pointsBy(), upper));
     assertThat(p.configChanged()).isTrue();
     assertThat(p.configAfter().ownedRanges()).containsExactly(new PointRange(0, 50));
@@ -164,7 +237,7 @@ class BatchPlannerTest {
             ClientChange.imported(Operation.Write, List.of(row(1)), null, "src"),
             ClientChange.imported(Operation.Delete, null, 9L, null));
     assertThat(p.outcomes()).containsExactly(new BatchPlan.Applied(11), new BatchPlan.Applied(12));
-    assertThat(p.ops())
+    assertThat(unstamped(p.ops()))
         .containsExactly(new StorageOp.Upsert(List.of(row(1))), new StorageOp.Delete(9));
   }
 
@@ -196,7 +269,7 @@ class BatchPlannerTest {
                     3, 1, Operation.Purge, List.of(Map.of("low", 50, "size", 50)), null, null),
                 new LogEntry(4, 1, Operation.Delete, null, 7L, "d7")),
             OWNS_0_TO_100);
-    assertThat(r.ops())
+    assertThat(unstamped(r.ops()))
         .containsExactly(
             new StorageOp.Upsert(List.of(Map.of("k", 7L))),
             new StorageOp.DeletePoints(OWNS_0_TO_100.pointsBy(), new PointRange(50, 50)),
@@ -211,7 +284,7 @@ class BatchPlannerTest {
   @Test
   void aReplayedEntryUpsertsAndEachOperationHasOneDefinition() {
     LogEntry write = new LogEntry(1, 1, Operation.Write, List.of(Map.of("k", 7)), null, "r");
-    assertThat(LogOps.replay(write, OWNS_0_TO_100).ops())
+    assertThat(unstamped(LogOps.replay(write, OWNS_0_TO_100).ops()))
         .containsExactly(new StorageOp.Upsert(List.of(Map.of("k", 7L))));
     for (Operation op : Operation.values()) {
       LogEntry e =
@@ -240,9 +313,25 @@ class BatchPlannerTest {
                         List.of(io.shardeddb.protocol.shard.TxnStep.delete(7))),
                     null,
                     null);
+            case Clock -> new LogEntry(2, 1, op, List.of(Map.of("until", 9_000)), null, null);
           };
       assertThat(LogOps.replay(e, OWNS_0_TO_100)).as(op.name()).isNotNull();
     }
+    // The oracle's window: kept in the config, only ever raised.
+    ShardConfig windowed =
+        LogOps.replay(
+                new LogEntry(3, 1, Operation.Clock, List.of(Map.of("until", 9_000)), null, null),
+                OWNS_0_TO_100)
+            .config();
+    assertThat(windowed.timestampWindowOrZero()).isEqualTo(9_000);
+    assertThat(
+            LogOps.replay(
+                    new LogEntry(
+                        4, 1, Operation.Clock, List.of(Map.of("until", 5_000)), null, null),
+                    windowed)
+                .config()
+                .timestampWindowOrZero())
+        .isEqualTo(9_000);
   }
 
   @Test
@@ -267,14 +356,14 @@ class BatchPlannerTest {
     assertThat(p.outcomes().get(0)).isEqualTo(new BatchPlan.Applied(11));
     assertThat(((BatchPlan.Refused) p.outcomes().get(1)).error())
         .isInstanceOfSatisfying(ShardException.class, e -> assertThat(e.status()).isEqualTo(409));
-    assertThat(p.ops())
+    assertThat(unstamped(p.ops()))
         .containsExactly(
             new StorageOp.Delete(5),
             new StorageOp.Insert(List.of(row(5))),
             new StorageOp.Insert(List.of(row(6))),
             new StorageOp.Update(6, Map.of("k", 6L)));
     // A secondary's replay of the entry does the same, as upserts.
-    assertThat(LogOps.replay(p.entries().get(0), OWNS_0_TO_100).ops())
+    assertThat(unstamped(LogOps.replay(p.entries().get(0), OWNS_0_TO_100).ops()))
         .containsExactly(
             new StorageOp.Delete(5),
             new StorageOp.Upsert(List.of(row(5))),
@@ -307,7 +396,7 @@ class BatchPlannerTest {
         .isInstanceOfSatisfying(ShardException.class, e -> assertThat(e.status()).isEqualTo(421));
     assertThat(p.outcomes().get(2)).isEqualTo(new BatchPlan.Applied(11));
     assertThat(p.entries()).extracting(LogEntry::op).containsExactly(Operation.Write);
-    assertThat(p.ops()).containsExactly(new StorageOp.Insert(List.of(row(2))));
+    assertThat(unstamped(p.ops())).containsExactly(new StorageOp.Insert(List.of(row(2))));
     // The refusal is recorded under the request id (a retry gets it, rule 8); 421 is not.
     assertThat(p.records()).extracting(RequestOutcome::requestId).containsExactly("t2", "w");
   }
@@ -362,7 +451,7 @@ class BatchPlannerTest {
     assertThat(p.entries().get(1).rows()).containsExactly(Map.of());
     assertThat(io.shardeddb.protocol.shard.TxnStep.ofPayload(p.entries().get(2).rows()))
         .containsExactly(io.shardeddb.protocol.shard.TxnStep.write(Map.of("k", 3L)));
-    assertThat(p.ops())
+    assertThat(unstamped(p.ops()))
         .containsExactly(
             new StorageOp.Insert(List.of(Map.of("k", 1L))),
             new StorageOp.Update(2, Map.of()),

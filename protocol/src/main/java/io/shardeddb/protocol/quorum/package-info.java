@@ -1,0 +1,2 @@
+/** Cabinet's replica weights and the best-weighted majority, as pure code. */
+package io.shardeddb.protocol.quorum;

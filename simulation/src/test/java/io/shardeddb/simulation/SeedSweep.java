@@ -1,0 +1,139 @@
+package io.shardeddb.simulation;
+
+import io.shardeddb.shardserver.replication.rules.Rulebook;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Bounded sweeps for re-pinning the seeds of the mutation tests when the schedules change; not in
+ * the default test run (each is enabled by {@code -Dsim.sweep=NAME}). A hit is a seed red with the
+ * rule broken (as the mutation test asserts) and green with it kept. The range is {@code
+ * -Dsim.sweepFrom=S -Dsim.sweepTo=E}, the replication window {@code -Dsim.sweepWindow=W}, and a
+ * sweep stops at {@code -Dsim.sweepHits=N} hits. Example:
+ *
+ * <pre>
+ * nice ./mvnw -B -o -pl simulation -am -Dtest='SeedSweep' -Dsurefire.failIfNoSpecifiedTests=false \
+ *   -Dsim.sweep=sentCountedAsAcknowledged -Dsim.sweepFrom=1 -Dsim.sweepTo=500 -Dsim.sweepWindow=4 test
+ * </pre>
+ */
+class SeedSweep {
+  private static final long FROM = Long.getLong("sim.sweepFrom", 1L);
+  private static final long TO = Long.getLong("sim.sweepTo", 200L);
+  private static final int WINDOW = Integer.getInteger("sim.sweepWindow", 4);
+  private static final int HITS = Integer.getInteger("sim.sweepHits", 5);
+
+  /** {@code BrokenRulesAreCaughtTest.sentCountedAsAcknowledged}. */
+  @Test
+  @EnabledIfSystemProperty(named = "sim.sweep", matches = "sentCountedAsAcknowledged")
+  void sentCountedAsAcknowledged() {
+    Rulebook optimistic =
+        new WithoutLivenessReports() {
+          @Override
+          public long acknowledgedLsn(long matchLsn, long lastSentLsn) {
+            return Math.max(matchLsn, lastSentLsn);
+          }
+        };
+    sweep(
+        "sentCountedAsAcknowledged",
+        seed -> new ShardSimulation(seed, 3, optimistic).withWindow(WINDOW).run(),
+        seed -> new ShardSimulation(seed, 3, new WithoutLivenessReports()).withWindow(WINDOW).run(),
+        r -> r.violations().stream().anyMatch(v -> v.contains("acknowledged write")),
+        r -> r.violations().isEmpty());
+  }
+
+  /** {@code BrokenRulesAreCaughtTest.aRecordedPrimaryThatNeverTookItsRoleLeftWaiting}. */
+  @Test
+  @EnabledIfSystemProperty(named = "sim.sweep", matches = "neverTookItsRole")
+  void neverTookItsRole() {
+    sweep(
+        "neverTookItsRole",
+        seed ->
+            ShardSimulation.withMembershipChanges(seed, 4)
+                .withWindow(WINDOW)
+                .withSnapshotCuts()
+                .withoutResendingARoleNeverTaken()
+                .run(),
+        seed ->
+            ShardSimulation.withMembershipChanges(seed, 4)
+                .withWindow(WINDOW)
+                .withSnapshotCuts()
+                .run(),
+        r -> !r.stuck() && r.violations().stream().anyMatch(v -> v.startsWith("liveness:")),
+        r -> !r.stuck() && r.violations().isEmpty());
+  }
+
+  /** {@code BrokenRulesAreCaughtTest.aLearnerCountedInTheQuorum} (its scripted schedule). */
+  @Test
+  @EnabledIfSystemProperty(named = "sim.sweep", matches = "learnerCounted")
+  void learnerCounted() {
+    Rulebook counting =
+        new WithoutLivenessReports() {
+          @Override
+          public List<String> countedPeers(List<String> voting, List<String> learners) {
+            List<String> all = new ArrayList<>(voting);
+            all.addAll(learners);
+            return all;
+          }
+        };
+    sweep(
+        "learnerCounted",
+        seed -> ShardSimulation.growable(seed, counting).runGrowWithPrimaryCutOff(),
+        seed ->
+            ShardSimulation.growable(seed, new WithoutLivenessReports()).runGrowWithPrimaryCutOff(),
+        r -> r.violations().stream().anyMatch(v -> v.contains("acknowledged write")),
+        r -> r.violations().isEmpty());
+  }
+
+  /** {@code ShardSimulationTest.withTheOldRestartTheSeedsFailLiveness}. */
+  @Test
+  @EnabledIfSystemProperty(named = "sim.sweep", matches = "oldRestart")
+  void oldRestart() {
+    sweep(
+        "oldRestart",
+        seed ->
+            ShardSimulation.withMembershipChanges(
+                    seed, 3 + (int) (seed % 3), new WithoutLivenessReports())
+                .withWindow(WINDOW)
+                .withSnapshotCuts()
+                .restartingAsBefore()
+                .run(),
+        seed ->
+            ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3))
+                .withWindow(WINDOW)
+                .withSnapshotCuts()
+                .run(),
+        r -> !r.stuck() && r.violations().stream().anyMatch(v -> v.startsWith("liveness:")),
+        r -> !r.stuck() && r.violations().isEmpty());
+  }
+
+  private static void sweep(
+      String name,
+      LongFunction<ShardSimulation.Result> broken,
+      LongFunction<ShardSimulation.Result> kept,
+      Predicate<ShardSimulation.Result> caught,
+      Predicate<ShardSimulation.Result> keptGreen) {
+    List<String> hits = new ArrayList<>();
+    long started = System.nanoTime();
+    for (long seed = FROM; seed <= TO && hits.size() < HITS; seed++) {
+      ShardSimulation.Result r = broken.apply(seed);
+      if (caught.test(r)) {
+        ShardSimulation.Result k = kept.apply(seed);
+        String hit =
+            "seed "
+                + seed
+                + (keptGreen.test(k) ? " (kept: green)" : " (kept: RED " + k.violations() + ")")
+                + ": "
+                + r.violations().get(0);
+        System.out.println("sweep " + name + " hit: " + hit);
+        hits.add(hit);
+      }
+    }
+    System.out.printf(
+        "sweep %s, seeds %d-%d, window %d: %d hits in %d s: %s%n",
+        name, FROM, TO, WINDOW, hits.size(), (System.nanoTime() - started) / 1_000_000_000L, hits);
+  }
+}
