@@ -72,15 +72,18 @@ public final class ElectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return RequestSupport.call(spec, cluster, this::run);
+    return RequestSupport.callOn(spec, cluster, database, this::run);
   }
 
-  private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
+  private RequestSupport.Failure run(
+      KubernetesClient client,
+      Resource<ShardedDatabase> resource,
+      ShardedDatabase db,
+      PrintWriter out)
       throws InterruptedException {
-    Resource<ShardedDatabase> resource = RequestSupport.resource(client, database);
-    ShardedDatabase db = resource.get();
-    if (db == null) {
-      return RequestSupport.noDatabase(client, database);
+    RequestSupport.Failure unknown = RequestSupport.unknownShard(db, database, shard);
+    if (unknown != null) {
+      return unknown;
     }
     Optional<ShardStatus> status =
         db.getStatus() == null ? Optional.empty() : db.getStatus().shard(shard);

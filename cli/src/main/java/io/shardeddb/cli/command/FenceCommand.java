@@ -155,19 +155,18 @@ public final class FenceCommand {
 
     @Override
     public Integer call() {
-      return RequestSupport.call(spec, cluster, this::run);
+      if (pods.isEmpty() && shard == null) {
+        return RequestSupport.usage(spec, "name the pods to fence (POD...) or --shard SH");
+      }
+      return RequestSupport.callOn(spec, cluster, database, this::run);
     }
 
-    private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
+    private RequestSupport.Failure run(
+        KubernetesClient client,
+        Resource<ShardedDatabase> resource,
+        ShardedDatabase db,
+        PrintWriter out)
         throws InterruptedException {
-      if (pods.isEmpty() && shard == null) {
-        return new RequestSupport.Failure(2, "name the pods to fence (POD...) or --shard SH");
-      }
-      Resource<ShardedDatabase> resource = RequestSupport.resource(client, database);
-      ShardedDatabase db = resource.get();
-      if (db == null) {
-        return RequestSupport.noDatabase(client, database);
-      }
       Set<String> named = new LinkedHashSet<>();
       RequestSupport.Failure unknown = resolve(db, named);
       if (unknown != null) {
@@ -269,20 +268,18 @@ public final class FenceCommand {
 
     @Override
     public Integer call() {
-      return RequestSupport.call(spec, cluster, this::run);
+      if (pods.isEmpty() && shard == null && !all) {
+        return RequestSupport.usage(spec, "name the pods to unfence (POD...), --shard SH or --all");
+      }
+      return RequestSupport.callOn(spec, cluster, database, this::run);
     }
 
-    private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
+    private RequestSupport.Failure run(
+        KubernetesClient client,
+        Resource<ShardedDatabase> resource,
+        ShardedDatabase db,
+        PrintWriter out)
         throws InterruptedException {
-      if (pods.isEmpty() && shard == null && !all) {
-        return new RequestSupport.Failure(
-            2, "name the pods to unfence (POD...), --shard SH or --all");
-      }
-      Resource<ShardedDatabase> resource = RequestSupport.resource(client, database);
-      ShardedDatabase db = resource.get();
-      if (db == null) {
-        return RequestSupport.noDatabase(client, database);
-      }
       Set<String> before = fencedNow(db);
       Set<String> named = new LinkedHashSet<>();
       if (all) {

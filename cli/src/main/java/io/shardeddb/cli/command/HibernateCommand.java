@@ -85,15 +85,15 @@ public final class HibernateCommand {
 
     @Override
     public Integer call() {
-      return RequestSupport.call(spec, cluster, this::run);
+      return RequestSupport.callOn(spec, cluster, database, this::run);
     }
 
-    private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
+    private RequestSupport.Failure run(
+        KubernetesClient client,
+        Resource<ShardedDatabase> resource,
+        ShardedDatabase db,
+        PrintWriter out)
         throws InterruptedException {
-      Resource<ShardedDatabase> resource = RequestSupport.resource(client, database);
-      if (resource.get() == null) {
-        return RequestSupport.noDatabase(client, database);
-      }
       HoldSupport.annotate(resource, Hibernation.ANNOTATION, "on");
       Optional<ShardedDatabase> done =
           HoldSupport.await(
@@ -142,15 +142,15 @@ public final class HibernateCommand {
 
     @Override
     public Integer call() {
-      return RequestSupport.call(spec, cluster, this::run);
+      return RequestSupport.callOn(spec, cluster, database, this::run);
     }
 
-    private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
+    private RequestSupport.Failure run(
+        KubernetesClient client,
+        Resource<ShardedDatabase> resource,
+        ShardedDatabase db,
+        PrintWriter out)
         throws InterruptedException {
-      Resource<ShardedDatabase> resource = RequestSupport.resource(client, database);
-      if (resource.get() == null) {
-        return RequestSupport.noDatabase(client, database);
-      }
       HoldSupport.annotate(resource, Hibernation.ANNOTATION, null);
       Optional<ShardedDatabase> done =
           HoldSupport.await(

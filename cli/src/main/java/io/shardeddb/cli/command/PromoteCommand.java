@@ -2,10 +2,8 @@ package io.shardeddb.cli.command;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.RequestStatus;
-import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.cli.output.TextTable;
@@ -65,28 +63,18 @@ public final class PromoteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return RequestSupport.call(spec, cluster, this::run);
+    return RequestSupport.callOn(spec, cluster, database, this::run);
   }
 
-  private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
+  private RequestSupport.Failure run(
+      KubernetesClient client,
+      Resource<ShardedDatabase> resource,
+      ShardedDatabase db,
+      PrintWriter out)
       throws InterruptedException {
-    Resource<ShardedDatabase> resource = RequestSupport.resource(client, database);
-    ShardedDatabase db = resource.get();
-    if (db == null) {
-      return RequestSupport.noDatabase(client, database);
-    }
-    List<String> shards =
-        ShardedDatabaseResources.spec(db).shardsOrEmpty().stream().map(ShardSpec::id).toList();
-    if (!shards.contains(shard)) {
-      return new RequestSupport.Failure(
-          RequestSupport.NOT_FOUND,
-          "no shard '"
-              + shard
-              + "' in ShardedDatabase "
-              + database
-              + " (shards: "
-              + String.join(", ", shards)
-              + ")");
+    RequestSupport.Failure unknown = RequestSupport.unknownShard(db, database, shard);
+    if (unknown != null) {
+      return unknown;
     }
     Optional<ShardStatus> status =
         db.getStatus() == null ? Optional.empty() : db.getStatus().shard(shard);

@@ -58,16 +58,15 @@ public final class RebuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return RequestSupport.call(spec, cluster, this::run);
+    return RequestSupport.callOn(spec, cluster, database, this::run);
   }
 
-  private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
+  private RequestSupport.Failure run(
+      KubernetesClient client,
+      Resource<ShardedDatabase> resource,
+      ShardedDatabase db,
+      PrintWriter out)
       throws InterruptedException {
-    Resource<ShardedDatabase> resource = RequestSupport.resource(client, database);
-    ShardedDatabase db = resource.get();
-    if (db == null) {
-      return RequestSupport.noDatabase(client, database);
-    }
     Optional<ShardStatus> shard = RequestSupport.shardOf(db, pod);
     if (shard.isEmpty()) {
       return RequestSupport.notAReplica(db, database, pod);

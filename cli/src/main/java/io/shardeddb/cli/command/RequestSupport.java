@@ -52,6 +52,56 @@ final class RequestSupport {
     Failure run(KubernetesClient client, PrintWriter out) throws InterruptedException;
   }
 
+  /** What a request command does with one database's resource and its object as read. */
+  @FunctionalInterface
+  interface DatabaseAction {
+    Failure run(
+        KubernetesClient client,
+        Resource<ShardedDatabase> resource,
+        ShardedDatabase db,
+        PrintWriter out)
+        throws InterruptedException;
+  }
+
+  /**
+   * {@link #call} for a command about the ShardedDatabase {@code database}: reads it first and
+   * fails with {@link #noDatabase} when it does not exist.
+   */
+  static int callOn(
+      CommandSpec spec, KubeconfigOption cluster, String database, DatabaseAction action) {
+    return call(
+        spec,
+        cluster,
+        (client, out) -> {
+          Resource<ShardedDatabase> resource = resource(client, database);
+          ShardedDatabase db = resource.get();
+          return db == null ? noDatabase(client, database) : action.run(client, resource, db, out);
+        });
+  }
+
+  /**
+   * {@code null} when the spec of {@code db} declares {@code shard}, else the failure naming the
+   * shards it has.
+   */
+  static Failure unknownShard(ShardedDatabase db, String database, String shard) {
+    java.util.List<String> ids =
+        io.shardeddb.api.ShardedDatabaseResources.spec(db).shardsOrEmpty().stream()
+            .map(io.shardeddb.api.v1alpha1.ShardSpec::id)
+            .toList();
+    if (ids.contains(shard)) {
+      return null;
+    }
+    return new Failure(
+        NOT_FOUND,
+        "no shard '"
+            + shard
+            + "' in ShardedDatabase "
+            + database
+            + " (shards: "
+            + String.join(", ", ids)
+            + ")");
+  }
+
   /**
    * Runs {@code action} with a client of {@code cluster} and turns its failure, an unreachable API
    * or an interrupt into an {@code error: ..} line and the exit code.
@@ -77,6 +127,14 @@ final class RequestSupport {
       out.flush();
       err.flush();
     }
+  }
+
+  /** Prints a usage error (before any call to the cluster) and returns its exit code, 2. */
+  static int usage(CommandSpec spec, String message) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("error: " + message);
+    err.flush();
+    return 2;
   }
 
   /** The failure for a database {@code name} that does not exist in the client's namespace. */

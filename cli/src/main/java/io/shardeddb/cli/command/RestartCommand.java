@@ -65,28 +65,21 @@ public final class RestartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return RequestSupport.call(spec, cluster, this::run);
+    return RequestSupport.callOn(spec, cluster, database, this::run);
   }
 
-  private RequestSupport.Failure run(KubernetesClient client, PrintWriter out)
+  private RequestSupport.Failure run(
+      KubernetesClient client,
+      Resource<ShardedDatabase> resource,
+      ShardedDatabase db,
+      PrintWriter out)
       throws InterruptedException {
-    Resource<ShardedDatabase> resource = RequestSupport.resource(client, database);
-    ShardedDatabase db = resource.get();
-    if (db == null) {
-      return RequestSupport.noDatabase(client, database);
-    }
     ShardedDatabaseSpec dbSpec = ShardedDatabaseResources.spec(db);
-    List<String> ids = dbSpec.shardsOrEmpty().stream().map(ShardSpec::id).toList();
-    if (shard != null && !ids.contains(shard)) {
-      return new RequestSupport.Failure(
-          RequestSupport.NOT_FOUND,
-          "no shard '"
-              + shard
-              + "' in ShardedDatabase "
-              + database
-              + " (shards: "
-              + String.join(", ", ids)
-              + ")");
+    if (shard != null) {
+      RequestSupport.Failure unknown = RequestSupport.unknownShard(db, database, shard);
+      if (unknown != null) {
+        return unknown;
+      }
     }
     List<RestartPlan.ShardPlan> plans = new ArrayList<>();
     for (ShardSpec s : dbSpec.shardsOrEmpty()) {

@@ -90,7 +90,13 @@ class OperatorHardeningIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .ignoreExceptions()
-        .until(() -> probe(http, "/health/liveness", Duration.ofSeconds(10)) == 200);
+        .until(
+            () ->
+                probe(http, "/health/liveness", Duration.ofSeconds(10)) == 200
+                    // Not ready until its informers have synced (OperatorReadiness): a start-up
+                    // 503 is the probe doing its job (fresh-clone CI of 2026-11-27 probed it
+                    // 0.2 s after liveness answered), so the stalling begins once it is ready.
+                    && probe(http, "/health/readiness", Duration.ofSeconds(10)) == 200);
 
     List<Socket> stalled = new ArrayList<>();
     try {
