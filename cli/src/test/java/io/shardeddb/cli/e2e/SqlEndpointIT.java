@@ -198,6 +198,42 @@ class SqlEndpointIT {
     assertThat(stored).contains(1L, 2L).containsAll(acked);
     Reply count = query("SELECT COUNT(*) AS n FROM students");
     assertThat(count.json().get("data").get(0).get("n").asLong()).isEqualTo(stored.size());
+
+    // GROUP BY over both shards: each shard's rows read, folded into groups by the router.
+    Reply grouped =
+        query(
+            "SELECT Stud_marks, COUNT(*) AS n, SUM(Stud_id) AS s, MIN(Stud_id) FROM students"
+                + " WHERE Stud_id >= 100 GROUP BY Stud_marks ORDER BY Stud_marks");
+    assertThat(grouped.status()).as(String.valueOf(grouped.json())).isEqualTo(200);
+    assertThat(grouped.json().get("columns").toString())
+        .isEqualTo("[\"Stud_marks\",\"n\",\"s\",\"MIN(Stud_id)\"]");
+    java.util.TreeMap<Long, long[]> expected = new java.util.TreeMap<>();
+    for (long key : stored) {
+      if (key >= 100) {
+        long[] g = expected.computeIfAbsent(key % 100, m -> new long[] {0, 0, Long.MAX_VALUE});
+        g[0]++;
+        g[1] += key;
+        g[2] = Math.min(g[2], key);
+      }
+    }
+    java.util.List<String> want = new java.util.ArrayList<>();
+    expected.forEach((m, g) -> want.add(m + ":" + g[0] + ":" + g[1] + ":" + g[2]));
+    java.util.List<String> got = new java.util.ArrayList<>();
+    grouped
+        .json()
+        .get("data")
+        .forEach(
+            r ->
+                got.add(
+                    r.get("Stud_marks").asLong()
+                        + ":"
+                        + r.get("n").asLong()
+                        + ":"
+                        + r.get("s").asLong()
+                        + ":"
+                        + r.get("MIN(Stud_id)").asLong()));
+    assertThat(got).isEqualTo(want);
+    assertThat(grouped.json().get("shards_queried")).hasSizeGreaterThanOrEqualTo(2);
     System.out.printf(
         "SqlEndpointIT: %d SQL writes acknowledged, %d not, across the failover%n",
         acked.size(), failed.get());

@@ -33,7 +33,12 @@ final class StatementReplies {
     TableSchema schema = ran.schema();
     List<ColumnDefinition> columns = new ArrayList<>();
     List<String> keys = new ArrayList<>();
-    if (select.countLabel() != null) {
+    if (select.grouping() != null) {
+      for (SqlPlan.Item item : select.grouping().items()) {
+        columns.add(grouped(database, schema, item));
+        keys.add(item.label());
+      }
+    } else if (select.countLabel() != null) {
       columns.add(ColumnDefinition.longlong("", "", select.countLabel()));
       keys.add(select.countLabel());
     } else {
@@ -54,6 +59,29 @@ final class StatementReplies {
       rows.add(new TextRow(values));
     }
     return new MysqlReply.ResultSet(columns, rows);
+  }
+
+  /**
+   * A grouped SELECT's column as MySQL types it: a grouped column or MIN/MAX as the column, COUNT
+   * as LONGLONG, SUM as DECIMAL with the input's decimals, AVG as DECIMAL with 4 more.
+   */
+  static ColumnDefinition grouped(String database, TableSchema schema, SqlPlan.Item item) {
+    if (item.aggregate() == null) {
+      return definition(database, schema.table(), schema.column(item.column()), item.label());
+    }
+    return switch (item.aggregate()) {
+      case COUNT -> ColumnDefinition.longlong("", "", item.label());
+      case MIN, MAX -> definition("", "", schema.column(item.column()), item.label());
+      case SUM, AVG -> {
+        int scale =
+            (schema.column(item.column()).type() == ColumnType.Decimal
+                    ? ColumnType.DECIMAL_SCALE
+                    : 0)
+                + (item.aggregate() == SqlPlan.Aggregate.AVG ? 4 : 0);
+        yield new ColumnDefinition(
+            "", "", item.label(), ColumnDefinition.TYPE_NEWDECIMAL, 65 + 2, scale, false);
+      }
+    };
   }
 
   static ColumnDefinition definition(String database, String table, Column c, String label) {

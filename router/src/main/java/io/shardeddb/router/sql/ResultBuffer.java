@@ -12,13 +12,14 @@ import java.util.TreeSet;
  * that its memory is bounded by the statement, never by the table: a COUNT keeps a number; a LIMIT
  * in key order keeps the first {@code offset + limit} rows and then says it needs no more (the read
  * stops fetching pages: LIMIT pushed down to the page); a LIMIT with another ORDER BY keeps only
- * the best {@code offset + limit} rows seen so far; anything else keeps every row. Every kept row
- * counts against {@link SqlLimits}: more than that is a 400 naming the limit, never an
- * out-of-memory router. Pure.
+ * the best {@code offset + limit} rows seen so far; a grouped SELECT keeps one accumulator row per
+ * group ({@link Aggregation}); anything else keeps every row. Every kept row counts against {@link
+ * SqlLimits}: more than that is a 400 naming the limit, never an out-of-memory router. Pure.
  */
 final class ResultBuffer {
   private enum Mode {
     COUNT,
+    GROUP,
     FIRST,
     BEST,
     ALL
@@ -31,12 +32,23 @@ final class ResultBuffer {
   private final SqlLimits limits;
   private final List<Seen> kept = new ArrayList<>();
   private final TreeSet<Seen> best;
+  private final Aggregation groups;
   private long count;
   private long bytes;
   private long seq;
 
   private ResultBuffer(Mode mode, long wanted, Comparator<Map<String, Object>> order, SqlLimits l) {
+    this(mode, wanted, order, l, null);
+  }
+
+  private ResultBuffer(
+      Mode mode,
+      long wanted,
+      Comparator<Map<String, Object>> order,
+      SqlLimits l,
+      Aggregation groups) {
     this.mode = mode;
+    this.groups = groups;
     this.wanted = wanted;
     this.limits = l;
     this.best =
@@ -51,6 +63,14 @@ final class ResultBuffer {
   static ResultBuffer forSelect(SqlPlan.Select plan, String shardKey, SqlLimits limits) {
     if (plan.countLabel() != null) {
       return new ResultBuffer(Mode.COUNT, Long.MAX_VALUE, null, limits);
+    }
+    if (plan.grouping() != null) {
+      return new ResultBuffer(
+          Mode.GROUP,
+          Long.MAX_VALUE,
+          null,
+          limits,
+          new Aggregation(plan.grouping(), limits.maxResultRows()));
     }
     if (plan.limit() == null) {
       return new ResultBuffer(Mode.ALL, Long.MAX_VALUE, null, limits);
@@ -73,6 +93,10 @@ final class ResultBuffer {
       case COUNT -> {
         return false;
       }
+      case GROUP -> {
+        groups.add(row);
+        return false;
+      }
       case FIRST, ALL -> keep(new Seen(seq++, row, size(row)));
       case BEST -> {
         Seen s = new Seen(seq++, row, size(row));
@@ -92,8 +116,14 @@ final class ResultBuffer {
     return count;
   }
 
-  /** The kept rows in the order they arrived (key order), for {@link ResultShaper#shape}. */
+  /**
+   * The kept rows in the order they arrived (key order), for {@link ResultShaper#shape}; for a
+   * grouped SELECT one row per group, for {@link ResultShaper#grouped}.
+   */
   List<Map<String, Object>> rows() {
+    if (mode == Mode.GROUP) {
+      return groups.rows();
+    }
     if (mode == Mode.BEST) {
       return best.stream().sorted(Comparator.comparingLong(Seen::seq)).map(Seen::row).toList();
     }

@@ -11,7 +11,8 @@ import java.util.Map;
  * The part of a SELECT the router does itself over the rows the key ranges returned: keep the rows
  * matching the WHERE clause, sort them (NULLs first ascending, as MySQL does), apply OFFSET and
  * LIMIT, then project the chosen columns or count; a row read with its global timestamp carries it
- * in {@value SqlPlan#TIMESTAMP_FIELD}. Pure.
+ * in {@value SqlPlan#TIMESTAMP_FIELD}; a grouped SELECT folds the matching rows into its groups
+ * ({@link Aggregation}) first. Pure.
  */
 public final class ResultShaper {
   private ResultShaper() {}
@@ -27,6 +28,11 @@ public final class ResultShaper {
     }
     if (plan.countLabel() != null) {
       return counted(plan, rows.size());
+    }
+    if (plan.grouping() != null) {
+      Aggregation groups = new Aggregation(plan.grouping(), Long.MAX_VALUE);
+      rows.forEach(groups::add);
+      return grouped(plan, groups.rows());
     }
     if (!plan.orderBy().isEmpty()) {
       rows.sort(comparator(plan.orderBy()));
@@ -47,6 +53,21 @@ public final class ResultShaper {
       out.add(projected);
     }
     return out;
+  }
+
+  /**
+   * The rows of a grouped SELECT given one row per group ({@link Aggregation#rows}): sorted by its
+   * ORDER BY (which names output labels), then OFFSET and LIMIT.
+   */
+  public static List<Map<String, Object>> grouped(
+      SqlPlan.Select plan, List<Map<String, Object>> groups) {
+    List<Map<String, Object>> rows = new ArrayList<>(groups);
+    if (!plan.orderBy().isEmpty()) {
+      rows.sort(comparator(plan.orderBy()));
+    }
+    long from = Math.min(plan.offset(), rows.size());
+    long to = plan.limit() == null ? rows.size() : Math.min(rows.size(), from + plan.limit());
+    return List.copyOf(rows.subList((int) from, (int) Math.max(from, to)));
   }
 
   /** The rows of a COUNT(*) SELECT when {@code count} rows matched. */

@@ -520,7 +520,9 @@ public class SqlExecutor {
     List<Map<String, Object>> rows =
         read.count() != null
             ? ResultShaper.counted(plan, read.count())
-            : ResultShaper.shape(plan, read.rows());
+            : plan.grouping() != null
+                ? ResultShaper.grouped(plan, read.rows())
+                : ResultShaper.shape(plan, read.rows());
     return QueryResponse.selected(plan, rows, readOn(read, consistency), read.shards());
   }
 

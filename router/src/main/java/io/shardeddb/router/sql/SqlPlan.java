@@ -100,9 +100,12 @@ public sealed interface SqlPlan {
   public static final String TIMESTAMP_FIELD = "timestamp";
 
   /**
-   * {@code SELECT}: read {@code keys}, keep rows matching {@code where}, sort by {@code orderBy},
-   * skip {@code offset}, keep at most {@code limit} (null: all), and show either {@code columns}
-   * or, when {@code countLabel} is set, one row holding the count under that label.
+   * {@code SELECT}: read {@code keys}, keep rows matching {@code where}, then either — without
+   * {@code grouping} — sort them by {@code orderBy}, skip {@code offset}, keep at most {@code
+   * limit} (null: all) and show {@code columns}, or, when {@code countLabel} is set, one row
+   * holding the count under that label; or — with {@code grouping} (GROUP BY, aggregates, DISTINCT)
+   * — fold them into one row per group, then sort those by {@code orderBy} (which names output
+   * labels), skip and limit.
    */
   record Select(
       KeyRanges keys,
@@ -111,11 +114,24 @@ public sealed interface SqlPlan {
       String countLabel,
       List<Order> orderBy,
       long offset,
-      Long limit)
+      Long limit,
+      Grouping grouping)
       implements SqlPlan {
     public Select {
       columns = List.copyOf(columns);
       orderBy = List.copyOf(orderBy);
+    }
+
+    /** A SELECT without GROUP BY, aggregates other than a lone COUNT(*), or DISTINCT. */
+    public Select(
+        KeyRanges keys,
+        Predicate where,
+        List<Output> columns,
+        String countLabel,
+        List<Order> orderBy,
+        long offset,
+        Long limit) {
+      this(keys, where, columns, countLabel, orderBy, offset, limit, null);
     }
 
     @Override
@@ -125,9 +141,39 @@ public sealed interface SqlPlan {
 
     /** The names of the columns this SELECT shows, in order (the count's label for COUNT(*)). */
     public List<String> labels() {
+      if (grouping != null) {
+        return grouping.items().stream().map(Item::label).toList();
+      }
       return countLabel != null
           ? List.of(countLabel)
           : columns.stream().map(Output::label).toList();
+    }
+  }
+
+  /** An aggregate function of a grouped SELECT. */
+  enum Aggregate {
+    COUNT,
+    SUM,
+    MIN,
+    MAX,
+    AVG
+  }
+
+  /**
+   * One output column of a grouped SELECT: a column it groups by ({@code aggregate} null) or an
+   * aggregate over {@code column} ({@code null} for {@code COUNT(*)}), shown as {@code label}.
+   */
+  record Item(Aggregate aggregate, String column, String label) {}
+
+  /**
+   * A SELECT's {@code GROUP BY} (or {@code DISTINCT}, which groups by every column it shows): the
+   * columns rows are grouped by ({@code by}; empty: all matching rows are one group, which yields
+   * one row even when none matched, as SQL's aggregates do) and the items shown for each group.
+   */
+  record Grouping(List<String> by, List<Item> items) {
+    public Grouping {
+      by = List.copyOf(by);
+      items = List.copyOf(items);
     }
   }
 }

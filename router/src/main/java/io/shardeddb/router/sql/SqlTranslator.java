@@ -368,11 +368,8 @@ public final class SqlTranslator {
     if (from.getAlias() != null) {
       throw unsupported("table aliases are not supported");
     }
-    if (select.getGroupBy() != null || select.getHaving() != null) {
-      throw unsupported("GROUP BY and HAVING are not supported");
-    }
-    if (select.getDistinct() != null) {
-      throw unsupported("DISTINCT is not supported");
+    if (select.getHaving() != null) {
+      throw unsupported("HAVING is not supported (filter the rows with WHERE)");
     }
     if (select.getIntoTables() != null
         || select.getForMode() != null
@@ -389,7 +386,12 @@ public final class SqlTranslator {
         || select.getIsolation() != null
         || select.getSampleClause() != null) {
       throw unsupported(
-          "only SELECT columns FROM table [WHERE] [ORDER BY] [LIMIT [OFFSET]] is supported");
+          "only SELECT columns FROM table [WHERE] [GROUP BY] [ORDER BY] [LIMIT [OFFSET]] is"
+              + " supported");
+    }
+    if (grouped(select)) {
+      SqlPlan.Grouping grouping = SqlGrouping.of(select, schema, this::column);
+      return selectPlan(select, List.of(), null, grouping);
     }
     List<SqlPlan.Output> columns = new ArrayList<>();
     String countLabel = null;
@@ -423,23 +425,34 @@ public final class SqlTranslator {
                 + "' is not supported (columns, *, or COUNT(*); no expressions or other functions)");
       }
     }
-    if (countLabel != null && !columns.isEmpty()) {
-      throw unsupported("COUNT(*) together with columns needs GROUP BY, which is not supported");
+    return selectPlan(select, columns, countLabel, null);
+  }
+
+  /**
+   * Whether {@code select} groups: GROUP BY, DISTINCT, or an aggregate other than one lone {@code
+   * COUNT(*)} (which the shards count themselves).
+   */
+  private static boolean grouped(PlainSelect select) {
+    if (select.getGroupBy() != null || select.getDistinct() != null) {
+      return true;
     }
-    List<SqlPlan.Order> order = new ArrayList<>();
-    if (select.getOrderByElements() != null) {
-      for (OrderByElement o : select.getOrderByElements()) {
-        if (!(o.getExpression() instanceof net.sf.jsqlparser.schema.Column c)) {
-          throw unsupported("ORDER BY " + o.getExpression() + " is not supported (columns only)");
-        }
-        if (o.getNullOrdering() != null) {
-          throw unsupported("NULLS FIRST/LAST is not supported");
-        }
-        order.add(
-            new SqlPlan.Order(
-                isTimestampPseudoColumn(c) ? RowTimestamps.FIELD : column(c), !o.isAsc()));
-      }
-    }
+    List<SelectItem<?>> items = select.getSelectItems();
+    boolean anyAggregate =
+        items.stream()
+            .anyMatch(i -> i.getExpression() instanceof Function f && SqlGrouping.isAggregate(f));
+    boolean loneCountStar =
+        items.size() == 1 && items.get(0).getExpression() instanceof Function f && isCountStar(f);
+    return anyAggregate && !loneCountStar;
+  }
+
+  /** The SELECT's plan from its items: its ORDER BY, LIMIT, OFFSET and WHERE added. */
+  private SqlPlan.Select selectPlan(
+      PlainSelect select,
+      List<SqlPlan.Output> columns,
+      String countLabel,
+      SqlPlan.Grouping grouping) {
+    List<SqlPlan.Order> order =
+        grouping != null ? SqlGrouping.orderBy(select, grouping) : orderBy(select);
     long offset = 0;
     Long limit = null;
     Limit l = select.getLimit();
@@ -462,10 +475,30 @@ public final class SqlTranslator {
     } finally {
       timestampsReadable = false;
     }
-    return new SqlPlan.Select(keys(where), where, columns, countLabel, order, offset, limit);
+    return new SqlPlan.Select(
+        keys(where), where, columns, countLabel, order, offset, limit, grouping);
   }
 
-  private static boolean isCountStar(Function f) {
+  /** ORDER BY of a SELECT that does not group: stored columns (or the row timestamp). */
+  private List<SqlPlan.Order> orderBy(PlainSelect select) {
+    List<SqlPlan.Order> order = new ArrayList<>();
+    if (select.getOrderByElements() != null) {
+      for (OrderByElement o : select.getOrderByElements()) {
+        if (!(o.getExpression() instanceof net.sf.jsqlparser.schema.Column c)) {
+          throw unsupported("ORDER BY " + o.getExpression() + " is not supported (columns only)");
+        }
+        if (o.getNullOrdering() != null) {
+          throw unsupported("NULLS FIRST/LAST is not supported");
+        }
+        order.add(
+            new SqlPlan.Order(
+                isTimestampPseudoColumn(c) ? RowTimestamps.FIELD : column(c), !o.isAsc()));
+      }
+    }
+    return order;
+  }
+
+  static boolean isCountStar(Function f) {
     if (!f.getName().equalsIgnoreCase("COUNT") || f.isDistinct() || f.isUnique()) {
       return false;
     }

@@ -99,6 +99,78 @@ class MysqlConnectorJTest {
   }
 
   @Test
+  void groupByAndAggregatesAnswerWithMysqlsTypesOverTheTextAndBinaryProtocols() throws Exception {
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES"
+              + " (701, 'a', 10), (702, 'b', 20), (703, 'c', 10), (704, 'd', 15)");
+      String sql =
+          "SELECT Stud_marks, COUNT(*) AS n, SUM(Stud_id), AVG(Stud_id), MAX(Stud_name)"
+              + " FROM students WHERE Stud_id BETWEEN 701 AND 704"
+              + " GROUP BY Stud_marks ORDER BY n DESC, Stud_marks";
+      List<String> text = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery(sql)) {
+        ResultSetMetaData md = rs.getMetaData();
+        assertThat(md.getColumnLabel(2)).isEqualTo("n");
+        assertThat(md.getColumnLabel(3)).isEqualTo("SUM(Stud_id)");
+        assertThat(md.getColumnType(1)).isEqualTo(Types.BIGINT);
+        assertThat(md.getColumnType(2)).isEqualTo(Types.BIGINT);
+        assertThat(md.getColumnType(3)).isEqualTo(Types.DECIMAL);
+        assertThat(md.getColumnType(4)).isEqualTo(Types.DECIMAL);
+        assertThat(md.getScale(4)).isEqualTo(4);
+        assertThat(md.getColumnType(5)).isEqualTo(Types.VARCHAR);
+        while (rs.next()) {
+          text.add(
+              rs.getLong(1)
+                  + ":"
+                  + rs.getLong("n")
+                  + ":"
+                  + rs.getBigDecimal(3)
+                  + ":"
+                  + rs.getBigDecimal(4)
+                  + ":"
+                  + rs.getString(5));
+        }
+      }
+      assertThat(text)
+          .containsExactly("10:2:1404:702.0000:c", "15:1:704:704.0000:d", "20:1:702:702.0000:b");
+      // The same statement prepared on the server (binary protocol) answers the same.
+      try (Connection p =
+              connect(
+                  "sdb",
+                  MysqlRouterFixture.DATA_TOKEN,
+                  "sslMode=DISABLED&useServerPrepStmts=true");
+          java.sql.PreparedStatement ps = p.prepareStatement(sql);
+          ResultSet rs = ps.executeQuery()) {
+        List<String> binary = new ArrayList<>();
+        while (rs.next()) {
+          binary.add(
+              rs.getLong(1)
+                  + ":"
+                  + rs.getLong("n")
+                  + ":"
+                  + rs.getBigDecimal(3)
+                  + ":"
+                  + rs.getBigDecimal(4)
+                  + ":"
+                  + rs.getString(5));
+        }
+        assertThat(binary).isEqualTo(text);
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT DISTINCT Stud_marks FROM students WHERE Stud_id BETWEEN 701 AND 704 ORDER BY 1")) {
+        List<Long> marks = new ArrayList<>();
+        while (rs.next()) {
+          marks.add(rs.getLong(1));
+        }
+        assertThat(marks).containsExactly(10L, 15L, 20L);
+      }
+    }
+  }
+
+  @Test
   void aRowWrittenOverMysqlIsWhatQueryReads() throws Exception {
     try (Connection c = data();
         Statement s = c.createStatement()) {

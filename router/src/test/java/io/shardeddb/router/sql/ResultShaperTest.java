@@ -168,6 +168,73 @@ class ResultShaperTest {
         .containsExactly(new KeyRange(25, 30));
   }
 
+  @Test
+  void groupsFoldTheMatchingRowsAsMysqlDoes() {
+    // marks: 70 (Ann, Dee), NULL (Bob), 90 (Cid), 50 (Eve); a NULL group is a group of its own.
+    assertThat(
+            run(
+                "SELECT Stud_marks, COUNT(*) AS n, MIN(Stud_name), MAX(Stud_id) FROM students"
+                    + " GROUP BY Stud_marks ORDER BY Stud_marks"))
+        .containsExactly(
+            orderedRow("Stud_marks", null, "n", 1L, "MIN(Stud_name)", "Bob", "MAX(Stud_id)", 2L),
+            orderedRow("Stud_marks", 50, "n", 1L, "MIN(Stud_name)", "Eve", "MAX(Stud_id)", 5L),
+            orderedRow("Stud_marks", 70, "n", 2L, "MIN(Stud_name)", "Ann", "MAX(Stud_id)", 4L),
+            orderedRow("Stud_marks", 90, "n", 1L, "MIN(Stud_name)", "Cid", "MAX(Stud_id)", 3L));
+    // COUNT(col), SUM and AVG skip NULLs; SUM is exact, AVG has 4 more decimals than its input.
+    assertThat(
+            run(
+                "SELECT COUNT(*), COUNT(Stud_marks), SUM(Stud_marks), AVG(Stud_marks),"
+                    + " MIN(Stud_marks) FROM students"))
+        .containsExactly(
+            orderedRow(
+                "COUNT(*)",
+                5L,
+                "COUNT(Stud_marks)",
+                4L,
+                "SUM(Stud_marks)",
+                new java.math.BigDecimal("280"),
+                "AVG(Stud_marks)",
+                new java.math.BigDecimal("70.0000"),
+                "MIN(Stud_marks)",
+                50));
+    // Without GROUP BY the aggregates yield one row even when no row matched; with it, none.
+    assertThat(
+            run("SELECT COUNT(*), SUM(Stud_marks), MAX(Stud_name) FROM students WHERE Stud_id > 9"))
+        .containsExactly(
+            orderedRow("COUNT(*)", 0L, "SUM(Stud_marks)", null, "MAX(Stud_name)", null));
+    assertThat(
+            run("SELECT Stud_marks, COUNT(*) FROM students WHERE Stud_id > 9 GROUP BY Stud_marks"))
+        .isEmpty();
+    // ORDER BY an aggregate as written or by position, then LIMIT/OFFSET over the groups.
+    assertThat(
+            run(
+                "SELECT Stud_marks, COUNT(*) FROM students WHERE Stud_marks IS NOT NULL"
+                    + " GROUP BY Stud_marks ORDER BY COUNT(*) DESC, 1 DESC LIMIT 2 OFFSET 1"))
+        .extracting(r -> r.get("Stud_marks"))
+        .containsExactly(90, 50);
+    assertThat(run("SELECT DISTINCT Stud_marks FROM students WHERE Stud_id > 1 ORDER BY 1 DESC"))
+        .extracting(r -> r.get("Stud_marks"))
+        .containsExactly(90, 70, 50, null);
+  }
+
+  @Test
+  void groupsOfNumbersMeetWhateverTheirJavaTypeAndTooManyGroupsAreA400() {
+    Aggregation a =
+        new Aggregation(
+            new SqlPlan.Grouping(
+                List.of("k"), List.of(new SqlPlan.Item(SqlPlan.Aggregate.COUNT, null, "n"))),
+            2);
+    a.add(Map.of("k", 1));
+    a.add(Map.of("k", 1L));
+    a.add(Map.of("k", new java.math.BigDecimal("1.000")));
+    a.add(Map.of("k", 2));
+    assertThat(a.rows()).containsExactly(Map.of("n", 3L), Map.of("n", 1L));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.add(Map.of("k", 3)))
+        .isInstanceOf(io.shardeddb.protocol.InvalidRequestException.class)
+        .hasMessageContaining("more than 2 groups")
+        .hasMessageContaining("shardeddb.router.sql.max-result-rows");
+  }
+
   static Map<String, Object> row(long id, String name, Integer marks) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("Stud_id", id);

@@ -235,11 +235,37 @@ class SqlTranslatorTest {
             "INSERT INTO students VALUES (1, 'x', 1, 1) ON DUPLICATE KEY UPDATE Stud_marks = 2",
             "ON DUPLICATE KEY UPDATE is not supported"),
         Arguments.of(
-            "SELECT Stud_marks, COUNT(*) FROM students GROUP BY Stud_marks",
-            "GROUP BY and HAVING are not supported"),
-        Arguments.of("SELECT DISTINCT Stud_marks FROM students", "DISTINCT is not supported"),
+            "SELECT Stud_marks, COUNT(*) FROM students GROUP BY Stud_marks HAVING COUNT(*) > 1",
+            "HAVING is not supported (filter the rows with WHERE)"),
+        Arguments.of(
+            "SELECT Stud_name, COUNT(*) FROM students GROUP BY Stud_marks",
+            "'Stud_name' is neither in GROUP BY nor aggregated"),
+        Arguments.of("SELECT Stud_id, COUNT(*) FROM students", "'Stud_id' is neither in GROUP BY"),
+        Arguments.of(
+            "SELECT COUNT(DISTINCT Stud_marks) FROM students",
+            "COUNT(DISTINCT ...) is not supported"),
+        Arguments.of("SELECT SUM(Stud_name) FROM students", "SUM of String column Stud_name"),
+        Arguments.of(
+            "SELECT * FROM students GROUP BY Stud_marks", "* in a grouped SELECT is not supported"),
+        Arguments.of(
+            "SELECT DISTINCT Stud_marks, COUNT(*) FROM students",
+            "DISTINCT together with GROUP BY or aggregates is not supported"),
+        Arguments.of(
+            "SELECT Stud_marks FROM students GROUP BY Stud_marks + 1",
+            "GROUP BY Stud_marks + 1 is not supported (columns only)"),
+        Arguments.of(
+            "SELECT Stud_marks FROM students GROUP BY Stud_marks WITH ROLLUP",
+            "WITH ROLLUP and GROUPING SETS are not supported"),
+        Arguments.of(
+            "SELECT Stud_marks, COUNT(*) FROM students GROUP BY Stud_marks ORDER BY Stud_name",
+            "ORDER BY Stud_name is not supported in a grouped SELECT"),
+        Arguments.of(
+            "SELECT SUM(Stud_marks + 1) FROM students",
+            "SUM(Stud_marks + 1) is not supported (SUM of one column)"),
+        Arguments.of(
+            "SELECT Stud_marks, Stud_marks FROM students GROUP BY Stud_marks",
+            "two columns labelled 'Stud_marks'"),
         Arguments.of("SELECT UPPER(Stud_name) FROM students", "select item 'UPPER(Stud_name)'"),
-        Arguments.of("SELECT Stud_id, COUNT(*) FROM students", "COUNT(*) together with columns"),
         Arguments.of("UPDATE students SET Stud_marks = 1", "UPDATE without WHERE is not supported"),
         Arguments.of("DELETE FROM students", "DELETE without WHERE is not supported"),
         Arguments.of(
@@ -269,6 +295,54 @@ class SqlTranslatorTest {
         Arguments.of(
             "SELECT * FROM students WHERE Stud_id = 99999999999999999999",
             "field 'Stud_id' must be a Number"));
+  }
+
+  @Test
+  void groupByAndAggregatesBecomeAGroupingOfLabelledItems() {
+    SqlPlan.Select plan =
+        (SqlPlan.Select)
+            TRANSLATOR.translate(
+                "SELECT stud_marks, COUNT(*), SUM(Stud_gpa) AS total, AVG(Stud_marks),"
+                    + " MIN(Stud_name), MAX(Stud_id) FROM students WHERE Stud_id < 100"
+                    + " GROUP BY Stud_marks ORDER BY total DESC, 2 LIMIT 5");
+    assertThat(plan.grouping())
+        .isEqualTo(
+            new SqlPlan.Grouping(
+                List.of("Stud_marks"),
+                List.of(
+                    new SqlPlan.Item(null, "Stud_marks", "Stud_marks"),
+                    new SqlPlan.Item(SqlPlan.Aggregate.COUNT, null, "COUNT(*)"),
+                    new SqlPlan.Item(SqlPlan.Aggregate.SUM, "Stud_gpa", "total"),
+                    new SqlPlan.Item(SqlPlan.Aggregate.AVG, "Stud_marks", "AVG(Stud_marks)"),
+                    new SqlPlan.Item(SqlPlan.Aggregate.MIN, "Stud_name", "MIN(Stud_name)"),
+                    new SqlPlan.Item(SqlPlan.Aggregate.MAX, "Stud_id", "MAX(Stud_id)"))));
+    assertThat(plan.orderBy())
+        .containsExactly(new SqlPlan.Order("total", true), new SqlPlan.Order("COUNT(*)", false));
+    assertThat(plan.limit()).isEqualTo(5L);
+    assertThat(plan.countLabel()).isNull();
+    assertThat(plan.labels())
+        .containsExactly(
+            "Stud_marks", "COUNT(*)", "total", "AVG(Stud_marks)", "MIN(Stud_name)", "MAX(Stud_id)");
+  }
+
+  @Test
+  void distinctGroupsByTheColumnsItShowsAndALoneCountStarStillCountsOnTheShards() {
+    SqlPlan.Select distinct =
+        (SqlPlan.Select) TRANSLATOR.translate("SELECT DISTINCT Stud_marks AS m FROM students");
+    assertThat(distinct.grouping())
+        .isEqualTo(
+            new SqlPlan.Grouping(
+                List.of("Stud_marks"), List.of(new SqlPlan.Item(null, "Stud_marks", "m"))));
+    SqlPlan.Select all =
+        (SqlPlan.Select) TRANSLATOR.translate("SELECT DISTINCT * FROM students ORDER BY Stud_id");
+    assertThat(all.grouping().by())
+        .containsExactly("Stud_id", "Stud_name", "Stud_marks", "Stud_gpa");
+    SqlPlan.Select count = (SqlPlan.Select) TRANSLATOR.translate("SELECT COUNT(*) FROM students");
+    assertThat(count.grouping()).isNull();
+    assertThat(count.countLabel()).isEqualTo("COUNT(*)");
+    SqlPlan.Select aggregates =
+        (SqlPlan.Select) TRANSLATOR.translate("SELECT COUNT(*), MAX(Stud_marks) FROM students");
+    assertThat(aggregates.grouping().by()).isEmpty();
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
