@@ -179,9 +179,7 @@ class ConsoleBrowserIT {
     // Writes to both shards through the router the page shows (20 requests of one row each per
     // shard, over about 2 s): each shard's writes/s and p99 charts get a point above zero; its lag
     // chart has a point at each sample.
-    RouterClient router =
-        new RouterClient(
-            info.routerUrl(), info.token(), "Stud_id", Duration.ofSeconds(20), info.tls());
+    RouterClient router = info.client(info.token(), "Stud_id", Duration.ofSeconds(20));
     for (int i = 0; i < 20; i++) {
       router.write(List.of(ConcurrentWriters.row(100 + i), ConcurrentWriters.row(5000 + i)));
       Thread.sleep(100);
