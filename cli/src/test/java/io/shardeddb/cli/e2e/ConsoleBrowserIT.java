@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
-import io.shardeddb.cli.testing.Chromium;
-import io.shardeddb.cli.testing.CliRun;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.shardeddb.cli.testing.Chromium;
+import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.local.LocalCluster;
 import io.shardeddb.protocol.client.RouterClient;
 import java.nio.file.Files;
@@ -336,9 +336,7 @@ class ConsoleBrowserIT {
   /** A number a shard's chart carries: its largest value, its number of points, ... */
   private double chart(String shard, String chart, String attribute) {
     WebElement c =
-        shard(shard)
-            .findElement(
-                By.cssSelector("[data-testid=chart][data-chart=" + chart + "]"));
+        shard(shard).findElement(By.cssSelector("[data-testid=chart][data-chart=" + chart + "]"));
     return Double.parseDouble(c.getAttribute(attribute));
   }
 

@@ -20,8 +20,8 @@ import java.util.Optional;
  * The web console's one API of its own: a read-only document of the database, its shards and
  * replicas, the writes this router counted per shard, moves and recent events (docs/console.md).
  * The console's pages are static files under {@code /console/}; the data browser uses the public
- * endpoints. Everything here is already in memory, so the call never waits on a shard-server or
- * the API server. It takes the data token, as {@code /status} does.
+ * endpoints. Everything here is already in memory, so the call never waits on a shard-server or the
+ * API server. It takes the data token, as {@code /status} does.
  */
 @Controller("/console/api")
 @Tag(name = "console", description = "What the web console shows")

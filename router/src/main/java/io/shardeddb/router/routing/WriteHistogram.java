@@ -6,13 +6,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The writes one shard's primary acknowledged to this router since it started: how many calls,
- * how many rows they carried, and the calls' latency in fixed buckets. The counts only grow, so a
+ * The writes one shard's primary acknowledged to this router since it started: how many calls, how
+ * many rows they carried, and the calls' latency in fixed buckets. The counts only grow, so a
  * reader that keeps two snapshots gets the rate and the latency distribution between them from
  * their differences (the web console does, docs/console.md); a restarted router starts at zero.
  */
 public final class WriteHistogram {
-  /** The buckets' upper bounds in milliseconds; one more bucket counts every call above the last. */
+  /**
+   * The buckets' upper bounds in milliseconds; one more bucket counts every call above the last.
+   */
   public static final List<Double> BOUNDS_MILLIS =
       List.of(
           0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0,

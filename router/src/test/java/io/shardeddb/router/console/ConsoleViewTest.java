@@ -293,8 +293,7 @@ class ConsoleViewTest {
         .isEqualTo(io.shardeddb.router.routing.WriteHistogram.BOUNDS_MILLIS);
     assertThat(sh1.writes().counts().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
     // The shard the operator reports but the router does not route to yet: nothing counted.
-    ConsoleStatus s =
-        ConsoleView.of(ORIGIN, TOPOLOGY, url -> null, resource(), List.of(), null);
+    ConsoleStatus s = ConsoleView.of(ORIGIN, TOPOLOGY, url -> null, resource(), List.of(), null);
     assertThat(s.shards()).extracting(ShardView::writes).containsOnlyNulls();
   }
 }

@@ -85,10 +85,7 @@ class ConsoleWritesTest {
   /** The value of {@code name} for {@code shard} in a Prometheus scrape. */
   private static double scraped(String scrape, String name, String shard) {
     Matcher m =
-        Pattern.compile(
-                "(?m)^"
-                    + name
-                    + "\\{[^}]*shard=\"" + shard + "\"[^}]*} ([0-9.eE+]+)$")
+        Pattern.compile("(?m)^" + name + "\\{[^}]*shard=\"" + shard + "\"[^}]*} ([0-9.eE+]+)$")
             .matcher(scrape);
     assertThat(m.find()).as(name + " for " + shard + " in:\n" + scrape).isTrue();
     return Double.parseDouble(m.group(1));
