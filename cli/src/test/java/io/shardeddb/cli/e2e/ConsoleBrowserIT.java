@@ -294,6 +294,7 @@ class ConsoleBrowserIT {
                                 m.getAttribute("data-low"),
                                 m.getAttribute("data-high")))
                     .containsExactly(List.of("sh1", "sh3", "2048", "4096")));
+    showBar();
     screenshot("console-move-in-flight.png");
 
     // Then the published layout: three segments with their bounds, nothing in flight.
@@ -310,6 +311,7 @@ class ConsoleBrowserIT {
               assertThat(browser.findElements(By.cssSelector("[data-testid=keyrange-move]")))
                   .isEmpty();
             });
+    showBar();
     screenshot("console-after-split.png");
   }
 
@@ -374,6 +376,14 @@ class ConsoleBrowserIT {
       rows.add(row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList());
     }
     return rows;
+  }
+
+  /** Scrolls the key-range bar to the top of the window (the data browser left it below). */
+  private void showBar() {
+    ((ChromeDriver) browser)
+        .executeScript(
+            "arguments[0].scrollIntoView()",
+            browser.findElement(By.cssSelector("[data-testid=keyrange-bar]")));
   }
 
   /** Saves what the page looks like now under cli/target, for a person to look at. */
