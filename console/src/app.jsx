@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { consoleStatus, RouterError, storedToken, storeToken } from './api.js';
+import { KeyRangeBar, ShardCharts } from './charts.jsx';
 import { DataBrowser } from './data.jsx';
+import { appendSample, sampleOf } from './metrics.js';
 
 const POLL_MS = 2000;
 
@@ -10,6 +12,8 @@ export function App() {
   const [status, setStatus] = useState(null);
   const [error, setError] = useState(null);
   const [updated, setUpdated] = useState(null);
+  // The charts' samples, kept in this page only (docs/console.md, "Charts").
+  const [history, setHistory] = useState([]);
 
   useEffect(() => {
     let stopped = false;
@@ -18,9 +22,11 @@ export function App() {
       try {
         const s = await consoleStatus();
         if (!stopped) {
+          const now = new Date();
           setStatus(s);
+          setHistory((h) => appendSample(h, sampleOf(s, now.getTime())));
           setError(null);
-          setUpdated(new Date());
+          setUpdated(now);
         }
       } catch (e) {
         if (stopped) {
@@ -50,6 +56,7 @@ export function App() {
     storeToken(null);
     setToken(null);
     setStatus(null);
+    setHistory([]);
   };
 
   if (!token && (status === null || error)) {
@@ -67,7 +74,7 @@ export function App() {
         {token ? <button onClick={logout}>Log out</button> : null}
       </header>
       {error ? <p class="error" data-testid="status-error">{error}</p> : null}
-      {status ? <Database status={status} /> : null}
+      {status ? <Database status={status} history={history} /> : null}
       {status ? <DataBrowser schema={status.schema} /> : null}
     </div>
   );
@@ -104,7 +111,7 @@ function Login({ error, onLogin }) {
   );
 }
 
-function Database({ status }) {
+function Database({ status, history }) {
   return (
     <>
       <section>
@@ -129,7 +136,8 @@ function Database({ status }) {
         </dl>
         <Conditions conditions={status.conditions} />
       </section>
-      <Shards shards={status.shards} />
+      <KeyRangeBar shards={status.shards} moves={status.moves} sharding={status.sharding} />
+      <Shards shards={status.shards} history={history} />
       <Moves moves={status.moves} />
       <Events events={status.events} note={status.eventsNote} />
     </>
@@ -157,7 +165,7 @@ function Conditions({ conditions }) {
   );
 }
 
-function Shards({ shards }) {
+function Shards({ shards, history }) {
   return (
     <section>
       <h2>Shards</h2>
@@ -181,6 +189,7 @@ function Shards({ shards }) {
               measures it; it acknowledges writes with writeQuorum Cabinet): {s.bestWeightedMajority.join(', ')}
             </p>
           ) : null}
+          <ShardCharts history={history} shard={s.id} />
           <table>
             <thead>
               <tr>

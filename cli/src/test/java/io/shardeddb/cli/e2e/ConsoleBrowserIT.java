@@ -4,20 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.shardeddb.cli.testing.Chromium;
 import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.local.LocalCluster;
+import io.shardeddb.protocol.client.RouterClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -29,11 +38,14 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The web console in a real browser (Debian's headless Chromium through chromedriver) against local
- * mode, used as a person would: log in with the token, see every shard and its replicas, kill a
- * primary and watch the failover (a new primary at a higher epoch) appear on the page, then insert
- * a row with the data browser and find it again, by key and by SQL.
+ * mode, used as a person would: log in with the token, see every shard and its replicas, the
+ * key-range bar and, after writes, each shard's charts; kill a primary and watch the failover (a
+ * new primary at a higher epoch) appear on the page, then insert a row with the data browser and
+ * find it again, by key and by SQL. Last, split a shard and watch the move in flight on the bar,
+ * then the new layout.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {
   private static final Duration LONG = Duration.ofMinutes(4);
 
@@ -42,6 +54,7 @@ class ConsoleBrowserIT {
   private WebDriver browser;
   private ChromeOptions options;
   private ChromeDriverService service;
+  private String name;
 
   @BeforeAll
   void start(@TempDir Path dataDir) throws Exception {
@@ -102,8 +115,9 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  void theConsoleShowsEveryReplicaAFailoverAndFindsARowItInserted() throws Exception {
-    String name = cluster.apply(home.resolve("cli/src/test/resources/failover.yaml"));
+  @Order(1)
+  void theConsoleShowsEveryReplicaItsChartsAFailoverAndFindsARowItInserted() throws Exception {
+    name = cluster.apply(home.resolve("cli/src/test/resources/failover.yaml"));
     DatabaseStatus db = new DatabaseStatus(cluster.client(), cluster.namespace(), name);
     LocalCluster.RouterInfo info =
         await().atMost(LONG).until(() -> cluster.routerInfo(name).orElse(null), i -> i != null);
@@ -148,6 +162,37 @@ class ConsoleBrowserIT {
                     .containsExactly(db.primary(shard));
                 assertThat(primaryOnPage(shard)).isEqualTo(db.primary(shard));
                 assertThat(epochOnPage(shard)).isEqualTo(db.epoch(shard));
+              }
+            });
+    // The key-range bar: one segment per shard with its bounds, no move in flight.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(segmentsOnBar())
+                  .containsExactly(List.of("sh1", "0", "4096"), List.of("sh2", "4096", "8192"));
+              assertThat(browser.findElements(By.cssSelector("[data-testid=keyrange-move]")))
+                  .isEmpty();
+            });
+
+    // Writes to both shards through the router the page shows (20 requests of one row each per
+    // shard, over about 2 s): each shard's writes/s and p99 charts get a point above zero; its lag
+    // chart has a point at each sample.
+    RouterClient router = info.client(info.token(), "Stud_id", Duration.ofSeconds(20));
+    for (int i = 0; i < 20; i++) {
+      router.write(List.of(ConcurrentWriters.row(100 + i), ConcurrentWriters.row(5000 + i)));
+      Thread.sleep(100);
+    }
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              for (String shard : List.of("sh1", "sh2")) {
+                assertThat(chart(shard, "writes", "data-max")).as(shard + " writes/s").isPositive();
+                assertThat(chart(shard, "p99", "data-max")).as(shard + " p99").isPositive();
+                assertThat(chart(shard, "lag", "data-points")).as(shard + " lag").isGreaterThan(1);
               }
             });
     screenshot("console-before-failover.png");
@@ -216,6 +261,87 @@ class ConsoleBrowserIT {
     screenshot("console-data.png");
   }
 
+  @Test
+  @Order(2)
+  void theKeyRangeBarShowsASplitInFlightThenTheNewLayout() throws Exception {
+    Assumptions.assumeTrue(browser != null && name != null, "the first test logged in");
+    // Split sh1: its upper half moves to a new shard sh3.
+    List<Map<String, Object>> shards =
+        List.of(shard("sh1", 0, 2048), shard("sh3", 2048, 2048), shard("sh2", 4096, 4096));
+    String patch =
+        new ObjectMapper()
+            .writeValueAsString(
+                List.of(Map.of("op", "replace", "path", "/spec/shards", "value", shards)));
+    cluster
+        .client()
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+        .inNamespace(cluster.namespace())
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON), patch);
+
+    // While sh3 is brought up and fills, the bar shows the move over the range it moves.
+    await()
+        .atMost(LONG)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(browser.findElements(By.cssSelector("[data-testid=keyrange-move]")))
+                    .extracting(
+                        m ->
+                            List.of(
+                                m.getAttribute("data-source"),
+                                m.getAttribute("data-destination"),
+                                m.getAttribute("data-low"),
+                                m.getAttribute("data-high")))
+                    .containsExactly(List.of("sh1", "sh3", "2048", "4096")));
+    showBar();
+    screenshot("console-move-in-flight.png");
+
+    // Then the published layout: three segments with their bounds, nothing in flight.
+    await()
+        .atMost(Duration.ofMinutes(10))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(segmentsOnBar())
+                  .containsExactly(
+                      List.of("sh1", "0", "2048"),
+                      List.of("sh3", "2048", "4096"),
+                      List.of("sh2", "4096", "8192"));
+              assertThat(browser.findElements(By.cssSelector("[data-testid=keyrange-move]")))
+                  .isEmpty();
+            });
+    showBar();
+    screenshot("console-after-split.png");
+  }
+
+  private static Map<String, Object> shard(String id, long low, long size) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("id", id);
+    s.put("low", low);
+    s.put("size", size);
+    return s;
+  }
+
+  /** The key-range bar's segments in order: shard, low, high (exclusive). */
+  private List<List<String>> segmentsOnBar() {
+    return browser.findElements(By.cssSelector("[data-testid=keyrange-segment]")).stream()
+        .map(
+            g ->
+                List.of(
+                    g.getAttribute("data-shard"),
+                    g.getAttribute("data-low"),
+                    g.getAttribute("data-high")))
+        .toList();
+  }
+
+  /** A number a shard's chart carries: its largest value, its number of points, ... */
+  private double chart(String shard, String chart, String attribute) {
+    WebElement c =
+        shard(shard).findElement(By.cssSelector("[data-testid=chart][data-chart=" + chart + "]"));
+    return Double.parseDouble(c.getAttribute(attribute));
+  }
+
   private boolean present(By by) {
     return !browser.findElements(by).isEmpty();
   }
@@ -250,6 +376,14 @@ class ConsoleBrowserIT {
       rows.add(row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList());
     }
     return rows;
+  }
+
+  /** Scrolls the key-range bar to the top of the window (the data browser left it below). */
+  private void showBar() {
+    ((ChromeDriver) browser)
+        .executeScript(
+            "arguments[0].scrollIntoView()",
+            browser.findElement(By.cssSelector("[data-testid=keyrange-bar]")));
   }
 
   /** Saves what the page looks like now under cli/target, for a person to look at. */

@@ -6,6 +6,7 @@ import io.shardeddb.router.config.RouterSettings;
 import io.shardeddb.router.console.ConsoleStatus.EventView;
 import io.shardeddb.router.routing.ReplicaHealth;
 import io.shardeddb.router.routing.ReplicaHealth.Observation;
+import io.shardeddb.router.routing.RouterMetrics;
 import io.shardeddb.router.topology.KubernetesTopologySource;
 import io.shardeddb.router.topology.TopologyHolder;
 import io.swagger.v3.oas.annotations.Operation;
@@ -17,10 +18,10 @@ import java.util.Optional;
 
 /**
  * The web console's one API of its own: a read-only document of the database, its shards and
- * replicas, moves and recent events (docs/console.md). The console's pages are static files under
- * {@code /console/}; the data browser uses the public endpoints. Everything here is already in
- * memory, so the call never waits on a shard-server or the API server. It takes the data token, as
- * {@code /status} does.
+ * replicas, the writes this router counted per shard, moves and recent events (docs/console.md).
+ * The console's pages are static files under {@code /console/}; the data browser uses the public
+ * endpoints. Everything here is already in memory, so the call never waits on a shard-server or the
+ * API server. It takes the data token, as {@code /status} does.
  */
 @Controller("/console/api")
 @Tag(name = "console", description = "What the web console shows")
@@ -32,6 +33,7 @@ public class ConsoleController {
   private final ClusterEvents observed;
   private final Optional<KubernetesTopologySource> kubernetes;
   private final Optional<KubernetesEvents> kubernetesEvents;
+  private final RouterMetrics metrics;
   private final ConsoleView.Origin origin;
 
   public ConsoleController(
@@ -40,12 +42,14 @@ public class ConsoleController {
       ClusterEvents observed,
       Optional<KubernetesTopologySource> kubernetes,
       Optional<KubernetesEvents> kubernetesEvents,
+      RouterMetrics metrics,
       RouterSettings settings) {
     this.topology = topology;
     this.health = health;
     this.observed = observed;
     this.kubernetes = kubernetes;
     this.kubernetesEvents = kubernetesEvents;
+    this.metrics = metrics;
     this.origin = new ConsoleView.Origin(settings.namespace(), settings.topology().source());
   }
 
@@ -53,8 +57,9 @@ public class ConsoleController {
   @Operation(
       summary = "The database as the console shows it",
       description =
-          "Shards and replicas (role, epoch, health, LSNs, lag), conditions and resharding moves"
-              + " (Kubernetes mode), and recent events. Read-only; takes the data token.")
+          "Shards and replicas (role, epoch, health, LSNs, lag), the writes this router counted"
+              + " per shard, conditions and resharding moves (Kubernetes mode), and recent events."
+              + " Read-only; takes the data token.")
   public ConsoleStatus status() {
     List<EventView> events = new ArrayList<>(observed.recent());
     String note;
@@ -80,6 +85,7 @@ public class ConsoleController {
         origin,
         topology.current().topology(),
         this::observation,
+        shard -> metrics.shardWrites(shard).orElse(null),
         kubernetes.map(KubernetesTopologySource::latest).orElse(null),
         events.subList(0, Math.min(EVENTS_SHOWN, events.size())),
         note);

@@ -37,7 +37,8 @@ public record ConsoleStatus(
   /**
    * One shard: its point range, the primary and epoch the router routes by, and each replica.
    * {@code readyReplicas} and {@code primaryUnavailableSince} are the operator's; {@code
-   * bestWeightedMajority} Cabinet's, from the primary's heartbeat (null without weights).
+   * bestWeightedMajority} Cabinet's, from the primary's heartbeat (null without weights); {@code
+   * writes} what this router's writes to the shard counted so far (null before the first).
    */
   @Serdeable
   public record ShardView(
@@ -49,7 +50,17 @@ public record ConsoleStatus(
       Integer readyReplicas,
       String primaryUnavailableSince,
       List<ReplicaView> replicas,
-      List<String> bestWeightedMajority) {}
+      List<String> bestWeightedMajority,
+      WritesView writes) {}
+
+  /**
+   * The writes the shard's primary acknowledged to this router since it started: calls, rows, and
+   * the calls' latency per bucket ({@code counts[i]}: calls of at most {@code boundsMillis[i]}, and
+   * longer than the bound before; the last entry counts the calls above every bound). Every count
+   * only grows, so the console turns two samples into writes per second and a p99.
+   */
+  @Serdeable
+  public record WritesView(long calls, long rows, List<Double> boundsMillis, List<Long> counts) {}
 
   /**
    * One replica. {@code health} sums it up: {@code healthy}, {@code not ready} (the operator says

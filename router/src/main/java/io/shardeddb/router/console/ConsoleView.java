@@ -19,7 +19,9 @@ import io.shardeddb.router.console.ConsoleStatus.MoveView;
 import io.shardeddb.router.console.ConsoleStatus.ReplicaView;
 import io.shardeddb.router.console.ConsoleStatus.RouterView;
 import io.shardeddb.router.console.ConsoleStatus.ShardView;
+import io.shardeddb.router.console.ConsoleStatus.WritesView;
 import io.shardeddb.router.routing.ReplicaHealth.Observation;
+import io.shardeddb.router.routing.WriteHistogram;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,16 +45,29 @@ public final class ConsoleView {
 
   private ConsoleView() {}
 
+  /** The console's document, without write counts (no write seen by this router). */
+  public static ConsoleStatus of(
+      Origin origin,
+      Topology topology,
+      Function<String, Observation> observations,
+      ShardedDatabase resource,
+      List<EventView> events,
+      String eventsNote) {
+    return of(origin, topology, observations, shard -> null, resource, events, eventsNote);
+  }
+
   /**
    * The console's document.
    *
    * @param observations the router's last heartbeat observation of a replica URL, or null when it
    *     has not polled that URL
+   * @param writes what the router counted of its writes to a shard (by id), or null before any
    */
   public static ConsoleStatus of(
       Origin origin,
       Topology topology,
       Function<String, Observation> observations,
+      Function<String, WriteHistogram.Snapshot> writes,
       ShardedDatabase resource,
       List<EventView> events,
       String eventsNote) {
@@ -65,11 +80,12 @@ public final class ConsoleView {
     }
     List<ShardView> shards = new ArrayList<>();
     for (ShardTopology shard : topology.shards()) {
-      shards.add(shard(shard, byId.remove(shard.id()), observations));
+      shards.add(
+          shard(shard, byId.remove(shard.id()), observations, writesView(writes, shard.id())));
     }
     // Shards the operator reports but the router does not route to yet (not yet published).
     for (ShardStatus s : byId.values()) {
-      shards.add(unpublished(s, observations));
+      shards.add(unpublished(s, observations, writesView(writes, s.id())));
     }
     return new ConsoleStatus(
         topology.database(),
@@ -91,8 +107,17 @@ public final class ConsoleView {
         eventsNote);
   }
 
+  private static WritesView writesView(
+      Function<String, WriteHistogram.Snapshot> writes, String shard) {
+    WriteHistogram.Snapshot w = writes.apply(shard);
+    return w == null ? null : new WritesView(w.calls(), w.rows(), w.boundsMillis(), w.counts());
+  }
+
   private static ShardView shard(
-      ShardTopology shard, ShardStatus status, Function<String, Observation> observations) {
+      ShardTopology shard,
+      ShardStatus status,
+      Function<String, Observation> observations,
+      WritesView writes) {
     Map<String, ReplicaStatus> reported = new LinkedHashMap<>();
     if (status != null) {
       for (ReplicaStatus r : status.replicasOrEmpty()) {
@@ -146,10 +171,12 @@ public final class ConsoleView {
         status == null ? null : status.readyReplicas(),
         status == null ? null : status.primaryUnavailableSince(),
         replicas,
-        cabinet.bestWeightedMajority());
+        cabinet.bestWeightedMajority(),
+        writes);
   }
 
-  private static ShardView unpublished(ShardStatus s, Function<String, Observation> observations) {
+  private static ShardView unpublished(
+      ShardStatus s, Function<String, Observation> observations, WritesView writes) {
     List<ReplicaView> replicas = new ArrayList<>();
     for (ReplicaStatus r : s.replicasOrEmpty()) {
       replicas.add(replica(r.pod(), r.url(), roleOf(r), r, observe(observations, r.url()), null));
@@ -163,7 +190,8 @@ public final class ConsoleView {
         s.readyReplicas(),
         s.primaryUnavailableSince(),
         replicas,
-        null);
+        null,
+        writes);
   }
 
   private static Observation observe(Function<String, Observation> observations, String url) {

@@ -5,12 +5,16 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The router's own meters, beside Micronaut's per-endpoint latency histograms: fan-out size per
  * read and write, retries after a failed shard call or a 421 (a moved key range), failures by
- * endpoint and status, and SQL statements by kind.
+ * endpoint and status, SQL statements by kind, and per shard the writes its primary acknowledged
+ * (also kept as a {@link WriteHistogram} per shard, which the web console samples).
  */
 @Singleton
 public class RouterMetrics {
@@ -19,6 +23,7 @@ public class RouterMetrics {
   private final DistributionSummary writeFanout;
   private final Counter retries;
   private final Counter movedRetries;
+  private final Map<String, WriteHistogram> shardWrites = new ConcurrentHashMap<>();
 
   public RouterMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -80,5 +85,26 @@ public class RouterMetrics {
     registry
         .counter("shardeddb.router.errors", "endpoint", endpoint, "status", String.valueOf(status))
         .increment();
+  }
+
+  /**
+   * Counts one write (a {@code /write} part, an update, a delete, a transaction) that {@code
+   * shard}'s primary acknowledged {@code nanos} after the router first sent it (failover retries
+   * included: the wait a client meets), carrying {@code rows} rows.
+   */
+  public void shardWrite(String shard, int rows, long nanos) {
+    shardWrites.computeIfAbsent(shard, s -> new WriteHistogram()).record(rows, nanos);
+    Timer.builder("shardeddb.router.shard.writes")
+        .description("writes a shard's primary acknowledged, as long as the router waited for them")
+        .tag("shard", shard)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+    registry.counter("shardeddb.router.shard.rows.written", "shard", shard).increment(rows);
+  }
+
+  /** The writes {@code shard}'s primary acknowledged to this router so far; empty before any. */
+  public Optional<WriteHistogram.Snapshot> shardWrites(String shard) {
+    return Optional.ofNullable(shardWrites.get(shard)).map(WriteHistogram::snapshot);
   }
 }

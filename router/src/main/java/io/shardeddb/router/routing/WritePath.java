@@ -208,6 +208,7 @@ public class WritePath {
                     p.shard(),
                     t,
                     id,
+                    p.rows().size(),
                     (primary, owned, attemptId) ->
                         timestamps
                             .next()
@@ -420,6 +421,7 @@ public class WritePath {
                   shard,
                   t,
                   t == table ? requestId : reroutedId(requestId),
+                  steps.size(),
                   (primary, owned, id) ->
                       timestamps
                           .next()
@@ -588,6 +590,7 @@ public class WritePath {
               shard,
               t,
               t == table ? requestId : reroutedId(requestId),
+              1,
               (primary, owned, id) ->
                   call.call(shard, primary, owned, id)
                       .map(r -> ShardWrite.of(shard, primary, r, t)));
@@ -598,12 +601,14 @@ public class WritePath {
    * Runs {@code call} on the shard's current primary with failover retries, sending the ranges
    * {@code planned} (the layout the call was routed by) gives the shard; a shard-server's
    * non-retriable answer (404 missing key, 400) becomes the router's answer, except a 421 (the
-   * layout is old), which the caller routes again.
+   * layout is old), which the caller routes again. An acknowledged call of {@code rows} rows is
+   * counted in the shard's write meters with the time from its first attempt.
    */
   private <T> Mono<T> onPrimary(
-      String shardId, RoutingTable planned, String requestId, Attempt<T> call) {
+      String shardId, RoutingTable planned, String requestId, int rows, Attempt<T> call) {
     String owned = planned.ownedHeader(shardId);
     int[] attempts = {0};
+    long[] started = {0};
     return retry
         .run(
             "shard " + shardId,
@@ -629,6 +634,8 @@ public class WritePath {
               return call.call(
                   primary, owned, attempts[0]++ == 0 ? requestId : retriedId(requestId));
             })
+        .doOnSubscribe(x -> started[0] = retry.time().nanos())
+        .doOnNext(x -> metrics.shardWrite(shardId, rows, retry.time().nanos() - started[0]))
         .onErrorMap(
             e -> e instanceof ShardServerException s && !s.notOwned(),
             e -> {

@@ -270,4 +270,30 @@ class ConsoleViewTest {
     assertThat(unseen.bestWeightedMajority()).isNull();
     assertThat(unseen.replicas()).allSatisfy(r -> assertThat(r.weight()).isNull());
   }
+
+  @Test
+  void eachShardCarriesTheWritesTheRouterCountedForIt() {
+    io.shardeddb.router.routing.WriteHistogram counted =
+        new io.shardeddb.router.routing.WriteHistogram();
+    counted.record(5, 3_000_000);
+    ShardView sh1 =
+        ConsoleView.of(
+                ORIGIN,
+                TOPOLOGY,
+                url -> null,
+                shard -> shard.equals("sh1") ? counted.snapshot() : null,
+                resource(),
+                List.of(),
+                null)
+            .shards()
+            .get(0);
+    assertThat(sh1.writes().calls()).isEqualTo(1);
+    assertThat(sh1.writes().rows()).isEqualTo(5);
+    assertThat(sh1.writes().boundsMillis())
+        .isEqualTo(io.shardeddb.router.routing.WriteHistogram.BOUNDS_MILLIS);
+    assertThat(sh1.writes().counts().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
+    // The shard the operator reports but the router does not route to yet: nothing counted.
+    ConsoleStatus s = ConsoleView.of(ORIGIN, TOPOLOGY, url -> null, resource(), List.of(), null);
+    assertThat(s.shards()).extracting(ShardView::writes).containsOnlyNulls();
+  }
 }
