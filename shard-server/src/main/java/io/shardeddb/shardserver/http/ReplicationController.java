@@ -22,6 +22,7 @@ import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.shardserver.trace.ShardTracing;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.identity.CallerIdentities;
@@ -67,6 +68,7 @@ public class ReplicationController {
   private final LogExport export;
   private final SecondaryMeters applyMeters;
   private final CallerIdentities identities;
+  private final ShardTracing tracing;
 
   public ReplicationController(
       ReplicaContext ctx,
@@ -77,7 +79,9 @@ public class ReplicationController {
       JsonMapper json,
       LogExport export,
       MeterRegistry registry,
-      CallerIdentities identities) {
+      CallerIdentities identities,
+      ShardTracing tracing) {
+    this.tracing = tracing;
     this.identities = identities;
     this.export = export;
     this.applyMeters = new SecondaryMeters(registry);
@@ -110,7 +114,7 @@ public class ReplicationController {
     if (identities.sender(chain, request.primary()) instanceof Decision.Refused refused) {
       throw new ShardException(403, refused.reason());
     }
-    return applyMeters.timed(() -> sync.onReplicate(request));
+    return tracing.apply(request, () -> applyMeters.timed(() -> sync.onReplicate(request)));
   }
 
   /**
