@@ -52,8 +52,8 @@ final class ReplicateCodec {
    * global timestamp, after the bounded-read promise (always written from version 2 on, -1 when
    * none), so a version-1 reader reads its fields and the promise and ignores the rest; 3 = also
    * the entry traces block after the timestamps ({@link TraceContext#writeEntryTraces}: a count,
-   * then per traced entry its LSN and traceparent; docs/monitoring.md, "Traces"), which a version-2
-   * reader ignores.
+   * then per traced entry its LSN and traceparent; docs/monitoring.md, "Traces"; absent when none
+   * is traced), which a version-2 reader ignores.
    */
   private static final byte ENTRY_FIELDS_VERSION = 3;
 
@@ -99,8 +99,11 @@ final class ReplicateCodec {
     for (LogEntry e : entries) {
       out.writeLong(e.timestamp());
     }
-    // Version 3's block, after everything a version-2 reader reads.
-    TraceContext.writeEntryTraces(out, r.traces());
+    // Version 3's block, after everything a version-2 reader reads; absent when no entry is traced
+    // (traces off), so that costs nothing on the wire.
+    if (r.traces() != null && !r.traces().isEmpty()) {
+      TraceContext.writeEntryTraces(out, r.traces());
+    }
   }
 
   /**

@@ -51,12 +51,12 @@ class ReplicationWireGoldenTest {
 
   /**
    * Version 3 (traces, docs/monitoring.md): the version-2 fields, then the entry traces block — a
-   * count, then per traced entry its LSN and traceparent. A version-2 reader stops before it.
+   * count, then per traced entry its LSN and traceparent — only when an entry is traced, so a frame
+   * with traces off is a version-2 frame but for its version byte. A version-2 reader stops before
+   * it.
    */
   static final String ENTRY_FIELDS_HEX =
       "03" + "0000019b76daa87b" + "0000000000000000" + "0000000000000000";
-
-  static final String NO_TRACES_HEX = "00000000";
 
   static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
@@ -116,7 +116,7 @@ class ReplicationWireGoldenTest {
     codec.writeRequest(buf, promised);
     assertThat(ByteBufUtil.hexDump(buf))
         .isEqualTo(
-            REQUEST_HEX + ENTRY_FIELDS_HEX + "000000000000002c" + TIMESTAMPS_HEX + NO_TRACES_HEX);
+            REQUEST_HEX + ENTRY_FIELDS_HEX + "000000000000002c" + TIMESTAMPS_HEX);
     assertThat(codec.readRequest(buf).commitLsn()).isEqualTo(44L);
     // A frame without it (a primary without its lease, or before bounded reads): no promise.
     assertThat(
@@ -142,7 +142,7 @@ class ReplicationWireGoldenTest {
     codec.writeRequest(buf, request());
     assertThat(ByteBufUtil.hexDump(buf))
         .isEqualTo(
-            REQUEST_HEX + ENTRY_FIELDS_HEX + NO_PROMISE_HEX + TIMESTAMPS_HEX + NO_TRACES_HEX);
+            REQUEST_HEX + ENTRY_FIELDS_HEX + NO_PROMISE_HEX + TIMESTAMPS_HEX);
     ReplicateRequest back = codec.readRequest(buf);
     assertThat(back.traces()).isNull();
     assertThat(back.entries().get(0).commitMillis()).isEqualTo(COMMIT_MILLIS);
