@@ -28,6 +28,9 @@ public final class TraceContext {
 
   private static final int LENGTH = 55;
 
+  /** The W3C header a client may send its own span in; the router's write span continues it. */
+  public static final String HEADER = "traceparent";
+
   /** {@code context} as a {@code traceparent}; null when it is not valid (tracing off). */
   public static String traceparent(SpanContext context) {
     if (context == null || !context.isValid()) {

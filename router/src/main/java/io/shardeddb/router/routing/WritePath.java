@@ -1,5 +1,6 @@
 package io.shardeddb.router.routing;
 
+import io.micronaut.http.context.ServerRequestContext;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -205,15 +206,21 @@ public class WritePath {
 
   /**
    * The span of one client write (docs/monitoring.md, "Traces"): the router's hop, parent of the
-   * primaries' write spans; a no-op span while traces are off.
+   * primaries' write spans, and the child of the client's own span when its HTTP request carried a
+   * W3C {@code traceparent} header; a no-op span while traces are off.
    */
   private Span writeSpan(String requestId, int rows, int shards) {
     if (!tracing.on()) {
       return Span.getInvalid();
     }
+    String client =
+        ServerRequestContext.currentRequest()
+            .map(r -> r.getHeaders().get(TraceContext.HEADER))
+            .orElse(null);
     return tracing
         .tracer()
         .spanBuilder("router write")
+        .setParent(TraceContext.parent(client))
         .setSpanKind(SpanKind.SERVER)
         .setAttribute("shardeddb.request_id", requestId)
         .setAttribute("shardeddb.rows", rows)

@@ -80,6 +80,31 @@ class WriteTraceparentTest {
   }
 
   @Test
+  void aClientsOwnTraceparentIsContinued() throws Exception {
+    start(
+        Map.of(
+            "otel.exporter.otlp.endpoint", "http://127.0.0.1:9",
+            "otel.bsp.schedule.delay", "1h"));
+    String client = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    java.net.http.HttpResponse<String> reply =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(router.url() + "/write"))
+                    .header("Content-Type", "application/json")
+                    .header("traceparent", client)
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"data\":[{\"Stud_id\":3,\"Stud_name\":\"n\"}]}"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+    SpanContext sent = TraceContext.parse(shard.traceparents.get(0));
+    assertThat(sent.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(sent.getSpanId()).isNotEqualTo("00f067aa0ba902b7");
+  }
+
+  @Test
   void offByDefaultNoShardWriteCarriesOne() throws Exception {
     Http http = start(Map.of());
     write(http, 1);
