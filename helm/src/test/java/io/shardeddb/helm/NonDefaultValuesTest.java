@@ -47,8 +47,7 @@ class NonDefaultValuesTest {
   @Test
   void theOperatorIsToldTheTracesCollectorItsDatabasesPodsExportTo() {
     assertThat(env())
-        .containsEntry(
-            "SHARDEDDB_TRACES_OTLP_ENDPOINT", "http://otel-collector.monitoring:4318");
+        .containsEntry("SHARDEDDB_TRACES_OTLP_ENDPOINT", "http://otel-collector.monitoring:4318");
   }
 
   @Test

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Traces in local mode, the whole path a cluster takes (docs/monitoring.md, "Traces"): the
- * operator is given a collector ({@code shardeddb.traces.otlp-endpoint}, what the chart's {@code
+ * Traces in local mode, the whole path a cluster takes (docs/monitoring.md, "Traces"): the operator
+ * is given a collector ({@code shardeddb.traces.otlp-endpoint}, what the chart's {@code
  * traces.otlpEndpoint} sets), puts {@code OTEL_EXPORTER_OTLP_ENDPOINT} in every router and
  * shard-server pod's environment, and the pods — real processes — export to a real OTLP/HTTP
  * receiver in this JVM. One write through the router is one trace: the router's span, the primary's

@@ -26,7 +26,11 @@ public record ShardWriteRequest(
 
   /** A write that names no trace (traces off, older routers). */
   public ShardWriteRequest(
-      String shard, Integer currIdx, List<Map<String, Object>> data, String requestId, Long timestamp) {
+      String shard,
+      Integer currIdx,
+      List<Map<String, Object>> data,
+      String requestId,
+      Long timestamp) {
     this(shard, currIdx, data, requestId, timestamp, null);
   }
 

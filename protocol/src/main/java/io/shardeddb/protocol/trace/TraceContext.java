@@ -51,8 +51,8 @@ public final class TraceContext {
 
   /**
    * The remote span context {@code traceparent} names; {@link SpanContext#getInvalid()} when it is
-   * null or malformed (a version {@code ff}, a wrong length, ids all zero or not lower-case hex).
-   * A version above 00 is read as 00 is, its extra fields ignored (W3C's rule for newer versions).
+   * null or malformed (a version {@code ff}, a wrong length, ids all zero or not lower-case hex). A
+   * version above 00 is read as 00 is, its extra fields ignored (W3C's rule for newer versions).
    */
   public static SpanContext parse(String traceparent) {
     if (traceparent == null || traceparent.length() < LENGTH) {

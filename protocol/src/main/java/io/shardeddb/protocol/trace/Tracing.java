@@ -13,10 +13,9 @@ import java.util.function.Function;
 /**
  * A process's tracer (docs/monitoring.md, "Traces"): OpenTelemetry's no-op tracer unless traces are
  * switched on ({@link #enabled}), then the SDK as OpenTelemetry's autoconfigure builds it from the
- * standard {@code OTEL_*} settings — an OTLP exporter (HTTP/protobuf unless {@code
- * OTEL_EXPORTER_OTLP_PROTOCOL} says otherwise) behind a batch span processor, no metrics or logs
- * exporter (metrics are Prometheus'; logs go to stdout). Off costs a no-op span per write and
- * nothing on the wire.
+ * standard {@code OTEL_*} settings — an OTLP exporter over HTTP/protobuf (the JDK's HTTP client;
+ * gRPC's sender is not shipped) behind a batch span processor, no metrics or logs exporter (metrics
+ * are Prometheus'; logs go to stdout). Off costs a no-op span per write and nothing on the wire.
  */
 public final class Tracing implements AutoCloseable {
   /** The instrumentation scope of every ShardedDB span. */
@@ -99,6 +98,9 @@ public final class Tracing implements AutoCloseable {
                 () ->
                     Map.of(
                         "otel.service.name", serviceName,
+                        // OTLP over HTTP (Java's autoconfigure defaults to gRPC, whose sender the
+                        // images do not ship), and no OTLP metrics or logs.
+                        "otel.exporter.otlp.protocol", "http/protobuf",
                         "otel.metrics.exporter", "none",
                         "otel.logs.exporter", "none"))
             .addPropertiesCustomizer(config -> given)

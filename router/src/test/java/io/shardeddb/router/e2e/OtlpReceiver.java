@@ -37,8 +37,17 @@ final class OtlpReceiver implements AutoCloseable {
       List<String> linkedSpanIds) {
     @Override
     public String toString() {
-      return service + " \"" + name + "\" trace " + traceId + " span " + spanId + " parent "
-          + (parentSpanId.isEmpty() ? "-" : parentSpanId) + " " + attributes
+      return service
+          + " \""
+          + name
+          + "\" trace "
+          + traceId
+          + " span "
+          + spanId
+          + " parent "
+          + (parentSpanId.isEmpty() ? "-" : parentSpanId)
+          + " "
+          + attributes
           + (linkedSpanIds.isEmpty() ? "" : " links " + linkedSpanIds);
     }
   }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A trace of one write shows its three hops (docs/monitoring.md, "Traces"): a real router in front
  * of three real shard-servers holding one shard (one primary, two secondaries; real MariaDB, the
  * data stream and the replication stream as deployed), each exporting with the real OTLP exporter
- * to a real OTLP/HTTP receiver in this JVM. One write through the router gives one trace id with the
- * router's span, the primary's write span as its child, and each secondary's apply span as the
+ * to a real OTLP/HTTP receiver in this JVM. One write through the router gives one trace id with
+ * the router's span, the primary's write span as its child, and each secondary's apply span as the
  * write span's child.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -91,7 +91,9 @@ class TracingIT {
   void oneWriteIsOneTraceThroughTheRouterThePrimaryAndEachSecondary() {
     Reply write =
         http.send(
-            "POST", "/write", "{\"data\":[{\"Stud_id\":2255,\"Stud_name\":\"GHI\",\"Stud_marks\":27}]}");
+            "POST",
+            "/write",
+            "{\"data\":[{\"Stud_id\":2255,\"Stud_name\":\"GHI\",\"Stud_marks\":27}]}");
     assertThat(write.status()).as(write.text()).isEqualTo(200);
 
     await()
@@ -117,8 +119,11 @@ class TracingIT {
                   .doesNotContain(primary.attributes().get("shardeddb.replica"))
                   .allMatch(n -> n.startsWith("traced-"));
               assertThat(applies)
-                  .allMatch(a -> a.attributes().get("shardeddb.primary")
-                      .equals(primary.attributes().get("shardeddb.replica")));
+                  .allMatch(
+                      a ->
+                          a.attributes()
+                              .get("shardeddb.primary")
+                              .equals(primary.attributes().get("shardeddb.replica")));
               // The "screenshot" in docs/monitoring.md is this trace as the receiver decoded it.
               System.out.println("TracingIT trace:");
               trace.forEach(s -> System.out.println("  " + s));

@@ -30,8 +30,8 @@ import java.util.function.Supplier;
  *   <li>the trace context of each replicated entry: the write span remembered by the write's
  *       request id ({@link #REMEMBERED} most recent), added to each replicate request as it is sent
  *       ({@link #withTraces}), over the stream or HTTP;
- *   <li>{@code replicate apply} — a secondary's apply of one replicate request, a child of the write
- *       span of its first traced entry and linked to the write spans of the others (a request
+ *   <li>{@code replicate apply} — a secondary's apply of one replicate request, a child of the
+ *       write span of its first traced entry and linked to the write spans of the others (a request
  *       carries every entry committed while the previous one was in flight).
  * </ul>
  */

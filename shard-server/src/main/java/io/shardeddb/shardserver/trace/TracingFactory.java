@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The shard-server's {@link Tracing}, service {@code shardeddb-shard-server}, from the {@code otel.*}
- * settings ({@link Tracing#SETTINGS}; Micronaut maps {@code OTEL_EXPORTER_OTLP_ENDPOINT} and the
- * like from the environment), flushed and closed with the application.
+ * The shard-server's {@link Tracing}, service {@code shardeddb-shard-server}, from the {@code
+ * otel.*} settings ({@link Tracing#SETTINGS}; Micronaut maps {@code OTEL_EXPORTER_OTLP_ENDPOINT}
+ * and the like from the environment), flushed and closed with the application.
  */
 @Factory
 class TracingFactory {

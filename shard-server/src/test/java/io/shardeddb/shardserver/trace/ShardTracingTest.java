@@ -85,8 +85,7 @@ class ShardTracingTest {
   @Test
   void anApplySpanIsTheChildOfTheFirstTracedWriteAndLinksTheOthers() {
     ShardTracing primary = new ShardTracing(tracing, new ServerSettings("p0"));
-    primary.writes(
-        List.of(write("a", ROUTER_SPAN), write("b", null)), () -> "batched");
+    primary.writes(List.of(write("a", ROUTER_SPAN), write("b", null)), () -> "batched");
     ReplicateRequest sent = primary.withTraces(replicate("a", "b"));
     assertThat(sent.traces()).hasSize(2);
     exported.reset();

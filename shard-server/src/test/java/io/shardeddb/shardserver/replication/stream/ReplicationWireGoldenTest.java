@@ -115,8 +115,7 @@ class ReplicationWireGoldenTest {
     ByteBuf buf = Unpooled.buffer();
     codec.writeRequest(buf, promised);
     assertThat(ByteBufUtil.hexDump(buf))
-        .isEqualTo(
-            REQUEST_HEX + ENTRY_FIELDS_HEX + "000000000000002c" + TIMESTAMPS_HEX);
+        .isEqualTo(REQUEST_HEX + ENTRY_FIELDS_HEX + "000000000000002c" + TIMESTAMPS_HEX);
     assertThat(codec.readRequest(buf).commitLsn()).isEqualTo(44L);
     // A frame without it (a primary without its lease, or before bounded reads): no promise.
     assertThat(
@@ -141,8 +140,7 @@ class ReplicationWireGoldenTest {
     ByteBuf buf = Unpooled.buffer();
     codec.writeRequest(buf, request());
     assertThat(ByteBufUtil.hexDump(buf))
-        .isEqualTo(
-            REQUEST_HEX + ENTRY_FIELDS_HEX + NO_PROMISE_HEX + TIMESTAMPS_HEX);
+        .isEqualTo(REQUEST_HEX + ENTRY_FIELDS_HEX + NO_PROMISE_HEX + TIMESTAMPS_HEX);
     ReplicateRequest back = codec.readRequest(buf);
     assertThat(back.traces()).isNull();
     assertThat(back.entries().get(0).commitMillis()).isEqualTo(COMMIT_MILLIS);
