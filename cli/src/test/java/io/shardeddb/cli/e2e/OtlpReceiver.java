@@ -74,7 +74,7 @@ final class OtlpReceiver implements AutoCloseable {
             }
             try {
               receiver.take(ExportTraceServiceRequest.parseFrom(body));
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException | LinkageError e) {
               receiver.errors.add(e.toString());
               exchange.sendResponseHeaders(400, -1);
               return;
