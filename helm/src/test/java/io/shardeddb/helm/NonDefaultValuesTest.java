@@ -45,6 +45,12 @@ class NonDefaultValuesTest {
   }
 
   @Test
+  void theOperatorIsToldTheTracesCollectorItsDatabasesPodsExportTo() {
+    assertThat(env())
+        .containsEntry("SHARDEDDB_TRACES_OTLP_ENDPOINT", "http://otel-collector.monitoring:4318");
+  }
+
+  @Test
   void theOperatorIsToldWhichNamespacesToWatchAndThatItRunsWithoutLeaderElection() {
     assertThat(env())
         .containsEntry("SHARDEDDB_WATCH_NAMESPACES", "team-a,team-b")

@@ -38,7 +38,8 @@ public record OperatorConfig(
     List<Integer> apiServerPorts,
     List<String> apiServerCidrs,
     Duration caValidity,
-    Duration caOverlap) {
+    Duration caOverlap,
+    String tracesOtlpEndpoint) {
 
   /** One knob: read from its system property, else its environment variable, else the default. */
   public enum Setting {
@@ -170,7 +171,14 @@ public record OperatorConfig(
         "5m",
         "How long each step of a CA rotation waits: the new CA is trusted everywhere before"
             + " certificates are issued from it, and the old one until they all were"
-            + " (docs/security.md).");
+            + " (docs/security.md)."),
+    TRACES_OTLP_ENDPOINT(
+        "tracesOtlpEndpoint",
+        "shardeddb.traces.otlp-endpoint",
+        "",
+        "The OTLP/HTTP collector (e.g. `http://otel-collector.monitoring:4318`) every router and"
+            + " shard-server pod exports its traces to, as `OTEL_EXPORTER_OTLP_ENDPOINT`, with"
+            + " egress admitted to its port; empty: traces off (docs/monitoring.md).");
 
     private final String component;
     private final String property;
@@ -236,7 +244,8 @@ public record OperatorConfig(
 
   /** What the databases' NetworkPolicies admit besides their own pods and the operator. */
   public NetworkAccess networkAccess() {
-    return new NetworkAccess(metricsScraper(), egressPolicies, apiServerPorts, apiServerCidrs);
+    return new NetworkAccess(
+        metricsScraper(), egressPolicies, apiServerPorts, apiServerCidrs, tracesOtlpEndpoint);
   }
 
   /** The configuration of a container: system properties, then the environment, then defaults. */
@@ -291,7 +300,8 @@ public record OperatorConfig(
         NetworkAccess.parsePorts(read.apply(Setting.API_SERVER_PORTS)),
         NetworkAccess.parseCidrs(read.apply(Setting.API_SERVER_CIDRS)),
         parseDuration(Setting.CA_VALIDITY, read.apply(Setting.CA_VALIDITY)),
-        parseDuration(Setting.CA_OVERLAP, read.apply(Setting.CA_OVERLAP)));
+        parseDuration(Setting.CA_OVERLAP, read.apply(Setting.CA_OVERLAP)),
+        blankToNull(read.apply(Setting.TRACES_OTLP_ENDPOINT)));
   }
 
   /** The reconciler's re-trigger intervals. */

@@ -10,13 +10,16 @@ import java.util.List;
  * {@code apiServerPorts} (the API server is no pod a selector can name; after the Service's address
  * translation a policy sees its real port: 443 on most managed clusters, 6443 on kubeadm-style
  * ones), at {@code apiServerCidrs} when given (the addresses the {@code kubernetes} Service's
- * endpoints have), else at any address on those ports.
+ * endpoints have), else at any address on those ports. {@code tracesEndpoint}, when set, is the
+ * OTLP collector every pod exports its traces to (docs/monitoring.md, "Traces"): egress admits its
+ * port, and the pods get it as {@code OTEL_EXPORTER_OTLP_ENDPOINT} (SettingsTable).
  */
 public record NetworkAccess(
     MetricsScraper scraper,
     boolean egress,
     List<Integer> apiServerPorts,
-    List<String> apiServerCidrs) {
+    List<String> apiServerCidrs,
+    String tracesEndpoint) {
 
   /** The API server ports admitted when none are configured. */
   public static final List<Integer> DEFAULT_API_SERVER_PORTS = List.of(443, 6443);
@@ -30,9 +33,20 @@ public record NetworkAccess(
     this(scraper, egress, apiServerPorts, List.of());
   }
 
+  /** Access with no traces collector (traces off). */
+  public NetworkAccess(
+      MetricsScraper scraper,
+      boolean egress,
+      List<Integer> apiServerPorts,
+      List<String> apiServerCidrs) {
+    this(scraper, egress, apiServerPorts, apiServerCidrs, null);
+  }
+
   public NetworkAccess {
     scraper = scraper == null ? MetricsScraper.NONE : scraper;
     apiServerCidrs = apiServerCidrs == null ? List.of() : List.copyOf(apiServerCidrs);
+    tracesEndpoint =
+        tracesEndpoint == null || tracesEndpoint.isBlank() ? null : tracesEndpoint.trim();
     apiServerPorts =
         apiServerPorts == null || apiServerPorts.isEmpty()
             ? DEFAULT_API_SERVER_PORTS
@@ -41,7 +55,7 @@ public record NetworkAccess(
 
   /** This access with {@code scraper} admitted on the metrics port instead. */
   public NetworkAccess withScraper(MetricsScraper scraper) {
-    return new NetworkAccess(scraper, egress, apiServerPorts, apiServerCidrs);
+    return new NetworkAccess(scraper, egress, apiServerPorts, apiServerCidrs, tracesEndpoint);
   }
 
   /**

@@ -20,6 +20,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The database's NetworkPolicies, one place for every connection the system makes (the list is in
@@ -67,6 +68,17 @@ public final class NetworkPolicies {
     return "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
   }
 
+  /**
+   * The traces collector's port at any address (docs/monitoring.md, "Traces"), when the operator
+   * names one: it is usually a Service in another namespace, which no selector here can name.
+   */
+  private static Optional<NetworkPolicyEgressRule> traces(DatabaseModel db) {
+    String endpoint = db.network().tracesEndpoint();
+    return endpoint == null
+        ? Optional.empty()
+        : Optional.of(egress(List.of(), tcp(storePort(endpoint))));
+  }
+
   /** The policy of one shard's pods. */
   public static NetworkPolicy shard(DatabaseModel db, DesiredShard shard) {
     String name = ShardedDatabaseResources.shardNetworkPolicyName(db.name(), shard.id());
@@ -108,6 +120,7 @@ public final class NetworkPolicies {
       if (backup != null && backup.store() != null) {
         egress.add(egress(List.of(), tcp(storePort(backup.store().endpoint()))));
       }
+      traces(db).ifPresent(egress::add);
     }
     return policy(
         db,
@@ -159,6 +172,7 @@ public final class NetworkPolicies {
               db.network().apiServerPorts().stream()
                   .map(NetworkPolicies::tcp)
                   .toArray(NetworkPolicyPort[]::new)));
+      traces(db).ifPresent(egress::add);
     }
     return policy(
         db,

@@ -119,6 +119,8 @@ public final class SettingsTable {
           shardServer("SHARDEDDB_LOG_DATABASE", "metadata.name", t -> text(t.db().name())),
           shardServer("SHARDEDDB_LOG_SHARD", "spec.shards[].id", t -> text(t.shard())),
           shardServer("SHARDEDDB_LOG_POD", POD, pod("metadata.name")),
+          // Traces (docs/monitoring.md, "Traces"): the operator's collector, none when off.
+          shardServer("OTEL_EXPORTER_OTLP_ENDPOINT", OPERATOR, SettingsTable::tracesEndpoint),
           // Archiving, base backups and restore at start (docs/backup.md); none without a store.
           store(StoreSettings.ENV_ENDPOINT, "endpoint", BackupStoreSpec::endpoint),
           store(StoreSettings.ENV_REGION, "region", BackupStoreSpec::region),
@@ -293,6 +295,7 @@ public final class SettingsTable {
           router("SHARDEDDB_LOG_LEVEL", "spec.logging.level", SettingsTable::logLevel),
           router("SHARDEDDB_LOG_DATABASE", "metadata.name", t -> text(t.db().name())),
           router("SHARDEDDB_LOG_POD", POD, pod("metadata.name")),
+          router("OTEL_EXPORTER_OTLP_ENDPOINT", OPERATOR, SettingsTable::tracesEndpoint),
           // Shard hops stay TLS with routerPlainHttp; only the client port goes plain.
           routerTls(
               "SHARDEDDB_ROUTER_TLS_DIR",
@@ -485,6 +488,12 @@ public final class SettingsTable {
   private static Value logFormat(Target t) {
     String format = t.db().spec().loggingOrDefault().format();
     return text(format == null ? LoggingSpec.DEFAULT_FORMAT : format);
+  }
+
+  /** The operator's traces collector ({@code shardeddb.traces.otlp-endpoint}); none when off. */
+  private static Value tracesEndpoint(Target t) {
+    String endpoint = t.db().network().tracesEndpoint();
+    return endpoint == null ? null : text(endpoint);
   }
 
   /** The spec's log level; none (the process's info) when absent. */

@@ -1,5 +1,6 @@
 package io.shardeddb.protocol.shard;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
@@ -20,6 +21,11 @@ import java.util.List;
  * far — this primary's last entry as it sends the request (a write is acknowledged only after the
  * primary applied it, and a new primary holds every acknowledged write, rule 2) — sent only while
  * this primary holds its lease; null otherwise, and from primaries before the field (no promise).
+ *
+ * <p>{@code traces} names, per entry that came from a traced client write, the primary's write span
+ * ({@link EntryTrace}; docs/monitoring.md, "Traces"): the secondary's apply span is that span's
+ * child (of the first one; linked to the others). Null or empty while traces are off, and from
+ * primaries before the field; never stored.
  */
 @Serdeable
 public record ReplicateRequest(
@@ -29,7 +35,26 @@ public record ReplicateRequest(
     long prevEpoch,
     List<LogEntry> entries,
     String replica,
-    @Nullable Long commitLsn) {
+    @Nullable Long commitLsn,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) @Nullable List<EntryTrace> traces) {
+
+  /** A request that names no trace (traces off). */
+  public ReplicateRequest(
+      long epoch,
+      String primary,
+      long prevLsn,
+      long prevEpoch,
+      List<LogEntry> entries,
+      String replica,
+      @Nullable Long commitLsn) {
+    this(epoch, primary, prevLsn, prevEpoch, entries, replica, commitLsn, null);
+  }
+
+  /** This request naming {@code entryTraces} (a primary's transport adds them as it sends). */
+  public ReplicateRequest withTraces(List<EntryTrace> entryTraces) {
+    return new ReplicateRequest(
+        epoch, primary, prevLsn, prevEpoch, entries, replica, commitLsn, entryTraces);
+  }
 
   /** A request that makes no promise for bounded reads (no {@code commitLsn}). */
   public ReplicateRequest(
@@ -39,12 +64,12 @@ public record ReplicateRequest(
       long prevEpoch,
       List<LogEntry> entries,
       String replica) {
-    this(epoch, primary, prevLsn, prevEpoch, entries, replica, null);
+    this(epoch, primary, prevLsn, prevEpoch, entries, replica, null, null);
   }
 
   /** A request that names no receiver (primaries before {@code replica}). */
   public ReplicateRequest(
       long epoch, String primary, long prevLsn, long prevEpoch, List<LogEntry> entries) {
-    this(epoch, primary, prevLsn, prevEpoch, entries, null, null);
+    this(epoch, primary, prevLsn, prevEpoch, entries, null, null, null);
   }
 }

@@ -9,7 +9,10 @@ import java.util.Map;
 /**
  * {@code POST /write} on a shard-server (the assignment's {@code {"shard":"sh2","curr_idx":507,
  * "data":[..]}}), plus an optional {@code requestId}: a retry with the same id is acknowledged
- * without being applied twice.
+ * without being applied twice, and an optional W3C {@code traceparent}: the router's span of the
+ * client request it serves (docs/monitoring.md, "Traces"; {@code
+ * io.shardeddb.protocol.trace.TraceContext}), absent while traces are off. Per request, so a
+ * coalesced {@code /write/batch} carries each request's own.
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -18,11 +21,22 @@ public record ShardWriteRequest(
     @JsonProperty("curr_idx") Integer currIdx,
     List<Map<String, Object>> data,
     String requestId,
-    Long timestamp) {
+    Long timestamp,
+    String traceparent) {
+
+  /** A write that names no trace (traces off, older routers). */
+  public ShardWriteRequest(
+      String shard,
+      Integer currIdx,
+      List<Map<String, Object>> data,
+      String requestId,
+      Long timestamp) {
+    this(shard, currIdx, data, requestId, timestamp, null);
+  }
 
   /** A write without a global timestamp (the primary stamps it above the log's last). */
   public ShardWriteRequest(
       String shard, Integer currIdx, List<Map<String, Object>> data, String requestId) {
-    this(shard, currIdx, data, requestId, null);
+    this(shard, currIdx, data, requestId, null, null);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.EntryTrace;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.LogEntry;
@@ -47,6 +48,8 @@ class ContractJsonTest {
   }
 
   static final ObjectMapper JACKSON = new ObjectMapper();
+
+  static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
   static Stream<Arguments> mappers() {
     io.micronaut.serde.ObjectMapper serde = io.micronaut.serde.ObjectMapper.getDefault();
@@ -212,6 +215,16 @@ class ContractJsonTest {
                 + "\"Stud_marks\":27}],\"requestId\":\"r-1\"}",
             ShardWriteRequest.class);
     assertThat(w.currIdx()).isEqualTo(507);
+    assertThat(w.traceparent()).isNull();
+    // Traces (docs/monitoring.md): the optional traceparent a router's write names its span in.
+    ShardWriteRequest traced =
+        roundTrip(
+            m,
+            "{\"shard\":\"sh2\",\"data\":[],\"requestId\":\"r-2\",\"traceparent\":\""
+                + TRACEPARENT
+                + "\"}",
+            ShardWriteRequest.class);
+    assertThat(traced.traceparent()).isEqualTo(TRACEPARENT);
     roundTrip(
         m,
         "{\"message\":\"Data entries added\",\"current_idx\":508,\"status\":\"success\",\"lsn\":9}",
@@ -252,6 +265,19 @@ class ContractJsonTest {
                         "r-1"),
                     new LogEntry(13, 4, Operation.Delete, List.of(), 1L, null)))),
         ReplicateRequest.class);
+    // Traces: the primary's write span per traced entry, an optional property (absent when none).
+    ReplicateRequest withTraces =
+        roundTrip(
+            m,
+            m.write(
+                new ReplicateRequest(4, "students-sh1-0", 11, 4, List.of(), "students-sh1-1", 11L)
+                    .withTraces(List.of(new EntryTrace(12, TRACEPARENT)))),
+            ReplicateRequest.class);
+    assertThat(withTraces.traces()).containsExactly(new EntryTrace(12, TRACEPARENT));
+    assertThat(
+            m.write(
+                new ReplicateRequest(4, "students-sh1-0", 11, 4, List.of(), "students-sh1-1", 11L)))
+        .doesNotContain("traces");
     Heartbeat hb =
         roundTrip(
             m,

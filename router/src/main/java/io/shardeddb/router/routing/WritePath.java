@@ -1,5 +1,9 @@
 package io.shardeddb.router.routing;
 
+import io.micronaut.http.context.ServerRequestContext;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.lb.SessionToken;
@@ -14,6 +18,8 @@ import io.shardeddb.protocol.shard.ShardWriteResponse;
 import io.shardeddb.protocol.shard.TxnStep;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.ShardTopology;
+import io.shardeddb.protocol.trace.TraceContext;
+import io.shardeddb.protocol.trace.Tracing;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.shard.ShardDataCalls;
 import io.shardeddb.router.shard.ShardServerException;
@@ -46,6 +52,7 @@ public class WritePath {
   private final FailoverRetry retry;
   private final RouterMetrics metrics;
   private final Timestamps timestamps;
+  private final Tracing tracing;
 
   /** A write path whose writes carry no global timestamp (tests, the simulator). */
   public WritePath(ShardDataCalls client, FailoverRetry retry, RouterMetrics metrics) {
@@ -53,13 +60,27 @@ public class WritePath {
   }
 
   /** A write path whose every shard call carries a slot from {@code timestamps} (DESIGN §11). */
-  @jakarta.inject.Inject
   public WritePath(
       ShardDataCalls client, FailoverRetry retry, RouterMetrics metrics, Timestamps timestamps) {
+    this(client, retry, metrics, timestamps, Tracing.off());
+  }
+
+  /**
+   * As above, each write traced by {@code tracing} (docs/monitoring.md, "Traces"): a span per
+   * client write, named in every shard write it sends.
+   */
+  @jakarta.inject.Inject
+  public WritePath(
+      ShardDataCalls client,
+      FailoverRetry retry,
+      RouterMetrics metrics,
+      Timestamps timestamps,
+      Tracing tracing) {
     this.client = client;
     this.retry = retry;
     this.metrics = metrics;
     this.timestamps = timestamps;
+    this.tracing = tracing;
   }
 
   /**
@@ -163,6 +184,8 @@ public class WritePath {
     String requestId = retry.time().requestId();
     FailoverRetry.MovedBudget budget = retry.movedBudget();
     SentIds sent = new SentIds();
+    Span span = writeSpan(requestId, rows.size(), byShard.size());
+    String traceparent = TraceContext.traceparent(span);
     return Flux.fromIterable(byShard.entrySet())
         .flatMap(
             e ->
@@ -170,12 +193,39 @@ public class WritePath {
                         new Part(e.getKey(), requestId + "/" + e.getKey(), e.getValue()),
                         table,
                         budget,
-                        sent)
+                        sent,
+                        traceparent)
                     .map(w -> new ShardAck(e.getKey(), e.getValue().size(), w, null))
                     .onErrorResume(
                         ApiException.class, f -> Mono.just(new ShardAck(e.getKey(), 0, null, f))))
         .collectList()
-        .map(this::summarise);
+        .map(this::summarise)
+        .doOnError(e -> span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage())))
+        .doFinally(signal -> span.end());
+  }
+
+  /**
+   * The span of one client write (docs/monitoring.md, "Traces"): the router's hop, parent of the
+   * primaries' write spans, and the child of the client's own span when its HTTP request carried a
+   * W3C {@code traceparent} header; a no-op span while traces are off.
+   */
+  private Span writeSpan(String requestId, int rows, int shards) {
+    if (!tracing.on()) {
+      return Span.getInvalid();
+    }
+    String client =
+        ServerRequestContext.currentRequest()
+            .map(r -> r.getHeaders().get(TraceContext.HEADER))
+            .orElse(null);
+    return tracing
+        .tracer()
+        .spanBuilder("router write")
+        .setParent(TraceContext.parent(client))
+        .setSpanKind(SpanKind.SERVER)
+        .setAttribute("shardeddb.request_id", requestId)
+        .setAttribute("shardeddb.rows", rows)
+        .setAttribute("shardeddb.shards", shards)
+        .startSpan();
   }
 
   /**
@@ -184,7 +234,11 @@ public class WritePath {
    * that now own them) with the same request id.
    */
   private Mono<List<ShardWrite>> send(
-      Part part, RoutingTable planned, FailoverRetry.MovedBudget budget, SentIds sent) {
+      Part part,
+      RoutingTable planned,
+      FailoverRetry.MovedBudget budget,
+      SentIds sent,
+      String traceparent) {
     String keyName = planned.topology().schema().shardKey();
     return retry.rerouted(
         planned,
@@ -218,7 +272,12 @@ public class WritePath {
                                         primary.url(),
                                         owned,
                                         new ShardWriteRequest(
-                                            p.shard(), null, p.rows(), attemptId, stamp(ts))))
+                                            p.shard(),
+                                            null,
+                                            p.rows(),
+                                            attemptId,
+                                            stamp(ts),
+                                            traceparent)))
                             .map(r -> ShardWrite.of(p.shard(), primary, r, t)))
                 .doOnError(
                     e -> e instanceof ShardServerException s && s.notOwned(),
@@ -226,7 +285,7 @@ public class WritePath {
                 .map(List::of);
           }
           return Flux.fromIterable(parts)
-              .flatMap(p -> send(p, t, budget, sent))
+              .flatMap(p -> send(p, t, budget, sent, traceparent))
               .collectList()
               .map(ws -> ws.stream().flatMap(List::stream).toList());
         });

@@ -90,6 +90,11 @@ final class ShardServerFleet implements AutoCloseable {
 
   /** Starts a shard-server named {@code name} and returns its base URL. */
   String startServer(String name) {
+    return startServer(name, Map.of());
+  }
+
+  /** As {@link #startServer(String)}, with {@code extra} settings added (e.g. {@code otel.*}). */
+  String startServer(String name, Map<String, Object> extra) {
     Map<String, Object> props = new LinkedHashMap<>();
     props.put("micronaut.server.host", "127.0.0.1");
     props.put("micronaut.server.port", -1);
@@ -100,6 +105,7 @@ final class ShardServerFleet implements AutoCloseable {
     props.put("shardeddb.storage.database", name.replace('-', '_'));
     // The routers of these tests send it (src/test/resources/application-test.properties).
     props.put("shardeddb.auth.token", SHARD_CREDENTIAL);
+    props.putAll(extra);
     try {
       Object server =
           within(

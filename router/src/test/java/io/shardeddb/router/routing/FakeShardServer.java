@@ -61,6 +61,9 @@ public final class FakeShardServer implements AutoCloseable {
   /** The {@code timestamp} of each {@code /write}, {@code /update}, {@code /del} it was sent. */
   final List<Long> timestamps = new CopyOnWriteArrayList<>();
 
+  /** The {@code traceparent} of each {@code /write} it was sent ("" when none). */
+  final List<String> traceparents = new CopyOnWriteArrayList<>();
+
   public FakeShardServer(String keyName, Sharding sharding, int pageSize, List<PointRange> owned)
       throws IOException {
     this.keyName = keyName;
@@ -166,6 +169,10 @@ public final class FakeShardServer implements AutoCloseable {
       if (path.matches("/(write|update|del)") && body != null) {
         JsonNode ts = body.get("timestamp");
         timestamps.add(ts == null ? 0L : ts.asLong());
+        if (path.equals("/write")) {
+          JsonNode tp = body.get("traceparent");
+          traceparents.add(tp == null ? "" : tp.asText());
+        }
       }
       boolean batch = batches && path.equals("/read/batch");
       if (body == null || !(batch || path.matches("/(read|write|update|del|txn)"))) {

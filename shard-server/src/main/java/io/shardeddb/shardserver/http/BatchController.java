@@ -21,6 +21,7 @@ import io.shardeddb.shardserver.replication.Ownership;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
 import io.shardeddb.shardserver.storage.ShardConfig;
+import io.shardeddb.shardserver.trace.ShardTracing;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +45,7 @@ public class BatchController {
   private final ReadRequests reads;
   private final WriteRequests writes;
   private final Ownership ownership;
+  private final ShardTracing tracing;
   private final DistributionSummary writeItems;
   private final DistributionSummary readItems;
 
@@ -53,7 +55,9 @@ public class BatchController {
       ReadRequests reads,
       WriteRequests writes,
       Ownership ownership,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      ShardTracing tracing) {
+    this.tracing = tracing;
     this.ctx = ctx;
     this.coordinator = coordinator;
     this.reads = reads;
@@ -74,12 +78,18 @@ public class BatchController {
   /**
    * Every valid item is queued before any is awaited, in the request's order, so they share one
    * group commit (and one round trip to each secondary); an invalid item is answered at once and
-   * never queued. A retried request id gets its original outcome (rule 8) as it would alone.
+   * never queued. A retried request id gets its original outcome (rule 8) as it would alone. Each
+   * item that names a trace has its own write span ({@link ShardTracing#writes}).
    */
   @Post(ShardEndpoints.WRITE_BATCH)
   public ShardWriteBatchResponse writeBatch(
       @Body ShardWriteBatchRequest request,
       @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
+    return tracing.writes(request.writes(), () -> writeAll(request, expectedOwned));
+  }
+
+  private ShardWriteBatchResponse writeAll(
+      ShardWriteBatchRequest request, @Nullable String expectedOwned) {
     ShardConfig config = ctx.requireConfig();
     List<ShardWriteRequest> items =
         BatchItems.require(request.writes(), "writes", BatchItems.MAX_ITEMS);

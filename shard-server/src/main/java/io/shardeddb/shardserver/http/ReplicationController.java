@@ -38,6 +38,7 @@ import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.Snapshot;
 import io.shardeddb.shardserver.storage.UserTable;
+import io.shardeddb.shardserver.trace.ShardTracing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,6 +68,7 @@ public class ReplicationController {
   private final LogExport export;
   private final SecondaryMeters applyMeters;
   private final CallerIdentities identities;
+  private final ShardTracing tracing;
 
   public ReplicationController(
       ReplicaContext ctx,
@@ -77,7 +79,9 @@ public class ReplicationController {
       JsonMapper json,
       LogExport export,
       MeterRegistry registry,
-      CallerIdentities identities) {
+      CallerIdentities identities,
+      ShardTracing tracing) {
+    this.tracing = tracing;
     this.identities = identities;
     this.export = export;
     this.applyMeters = new SecondaryMeters(registry);
@@ -110,7 +114,7 @@ public class ReplicationController {
     if (identities.sender(chain, request.primary()) instanceof Decision.Refused refused) {
       throw new ShardException(403, refused.reason());
     }
-    return applyMeters.timed(() -> sync.onReplicate(request));
+    return tracing.apply(request, () -> applyMeters.timed(() -> sync.onReplicate(request)));
   }
 
   /**

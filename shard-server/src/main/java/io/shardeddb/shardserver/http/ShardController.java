@@ -36,6 +36,7 @@ import io.shardeddb.shardserver.storage.ShardConfig;
 import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.Snapshot;
 import io.shardeddb.shardserver.storage.UserTable;
+import io.shardeddb.shardserver.trace.ShardTracing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,6 +68,8 @@ public class ShardController {
   private final RoleService roles;
   private final String serverName;
 
+  private final ShardTracing tracing;
+
   public ShardController(
       ReplicaContext ctx,
       ShardConfigService configs,
@@ -76,7 +79,9 @@ public class ShardController {
       WriteRequests writes,
       JsonMapper json,
       RoleService roles,
-      ServerSettings server) {
+      ServerSettings server,
+      ShardTracing tracing) {
+    this.tracing = tracing;
     this.ctx = ctx;
     this.serverName = server.name();
     this.roles = roles;
@@ -217,16 +222,23 @@ public class ShardController {
     return reads.run(config, reads.planChecked(config, body));
   }
 
-  /** Rows in one change; the implementation is {@link WriteRequests}, shared with /write/batch. */
+  /**
+   * Rows in one change; the implementation is {@link WriteRequests}, shared with /write/batch. In
+   * the primary's write span ({@link ShardTracing#write}) when traces are on.
+   */
   @Post("/write")
   public ShardWriteResponse write(
       @Body ShardWriteRequest request,
       @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
-    ShardConfig config = ctx.requireConfig();
-    RequestFields.requireShard(config, request.shard(), ctx.name());
-    WriteRequests.Prepared w = writes.prepare(config, request, expectedOwned);
-    WriteCoordinator.Acked acked = coordinator.submitAcked(w.change());
-    return writes.written(WriteRequests.ADDED, w.current(), acked);
+    return tracing.write(
+        request,
+        () -> {
+          ShardConfig config = ctx.requireConfig();
+          RequestFields.requireShard(config, request.shard(), ctx.name());
+          WriteRequests.Prepared w = writes.prepare(config, request, expectedOwned);
+          WriteCoordinator.Acked acked = coordinator.submitAcked(w.change());
+          return writes.written(WriteRequests.ADDED, w.current(), acked);
+        });
   }
 
   /**

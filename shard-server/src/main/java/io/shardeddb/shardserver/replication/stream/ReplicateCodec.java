@@ -6,11 +6,13 @@ import static io.shardeddb.protocol.stream.Frames.writeString;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.netty.buffer.ByteBuf;
+import io.shardeddb.protocol.shard.EntryTrace;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.stream.Frames;
+import io.shardeddb.protocol.trace.TraceContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -48,9 +50,12 @@ final class ReplicateCodec {
   /**
    * The version of the per-entry fields after the frame's first form: 1 = commit time; 2 = also the
    * global timestamp, after the bounded-read promise (always written from version 2 on, -1 when
-   * none), so a version-1 reader reads its fields and the promise and ignores the rest.
+   * none), so a version-1 reader reads its fields and the promise and ignores the rest; 3 = also
+   * the entry traces block after the timestamps ({@link TraceContext#writeEntryTraces}: a count,
+   * then per traced entry its LSN and traceparent; docs/monitoring.md, "Traces"; absent when none
+   * is traced), which a version-2 reader ignores.
    */
-  private static final byte ENTRY_FIELDS_VERSION = 2;
+  private static final byte ENTRY_FIELDS_VERSION = 3;
 
   private final JsonMapper json;
 
@@ -93,6 +98,11 @@ final class ReplicateCodec {
     // Version 2's field, after everything a version-1 reader reads.
     for (LogEntry e : entries) {
       out.writeLong(e.timestamp());
+    }
+    // Version 3's block, after everything a version-2 reader reads; absent when no entry is traced
+    // (traces off), so that costs nothing on the wire.
+    if (r.traces() != null && !r.traces().isEmpty()) {
+      TraceContext.writeEntryTraces(out, r.traces());
     }
   }
 
@@ -159,7 +169,16 @@ final class ReplicateCodec {
       }
       withFields = stamped;
     }
-    return new ReplicateRequest(epoch, primary, prevLsn, prevEpoch, withFields, replica, commitLsn);
+    List<EntryTrace> traces = version >= 3 ? TraceContext.readEntryTraces(in) : List.of();
+    return new ReplicateRequest(
+        epoch,
+        primary,
+        prevLsn,
+        prevEpoch,
+        withFields,
+        replica,
+        commitLsn,
+        traces.isEmpty() ? null : traces);
   }
 
   static void writeResponse(ByteBuf out, ReplicateResponse r) {

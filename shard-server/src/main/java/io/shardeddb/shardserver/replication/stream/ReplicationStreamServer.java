@@ -40,6 +40,7 @@ import io.shardeddb.shardserver.identity.CallerIdentities;
 import io.shardeddb.shardserver.identity.Decision;
 import io.shardeddb.shardserver.replication.SecondaryMeters;
 import io.shardeddb.shardserver.replication.SecondarySync;
+import io.shardeddb.shardserver.trace.ShardTracing;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
@@ -88,6 +89,7 @@ public class ReplicationStreamServer implements AutoCloseable {
   private final TlsFactory.ServerTls tls;
   private final CallerIdentities identities;
   private final ReplicateCodec codec;
+  private final ShardTracing tracing;
   private final Provider<DataCalls> dataCalls;
   private final ExecutorService blocking;
   private final String host;
@@ -107,7 +109,9 @@ public class ReplicationStreamServer implements AutoCloseable {
       @Value("${micronaut.server.host:}") String host,
       MeterRegistry registry,
       Provider<DataCalls> dataCalls,
-      @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+      @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+      ShardTracing tracing) {
+    this.tracing = tracing;
     this.sync = sync;
     this.applyMeters = new SecondaryMeters(registry);
     this.settings = settings;
@@ -285,7 +289,8 @@ public class ReplicationStreamServer implements AutoCloseable {
     private void apply(ChannelHandlerContext ctx, long id, ReplicateRequest request) {
       ByteBuf out = ctx.alloc().buffer(64);
       try {
-        ReplicateResponse r = applyMeters.timed(() -> sync.onReplicate(request));
+        ReplicateResponse r =
+            tracing.apply(request, () -> applyMeters.timed(() -> sync.onReplicate(request)));
         out.writeByte(ReplicateCodec.REPLICATED).writeLong(id);
         ReplicateCodec.writeResponse(out, r);
       } catch (ShardException e) {

@@ -21,6 +21,7 @@ import io.shardeddb.shardserver.replication.PeerClient;
 import io.shardeddb.shardserver.replication.PeerRefusal;
 import io.shardeddb.shardserver.replication.PeerTransport;
 import io.shardeddb.shardserver.replication.SnapshotStream;
+import io.shardeddb.shardserver.trace.ShardTracing;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -58,6 +59,7 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
   private final CredentialSource credentials;
   private final TlsFactory.ServerTls tls;
   private final ReplicateCodec codec;
+  private final ShardTracing tracing;
   private final Map<String, Link> links = new ConcurrentHashMap<>();
   private final AtomicLong streamedAnswers = new AtomicLong();
   private final AtomicLong httpRequests = new AtomicLong();
@@ -69,7 +71,9 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
       ReplicationSettings settings,
       CredentialSource credentials,
       TlsFactory.ServerTls tls,
-      JsonMapper json) {
+      JsonMapper json,
+      ShardTracing tracing) {
+    this.tracing = tracing;
     this.http = http;
     this.settings = settings;
     this.credentials = credentials;
@@ -77,8 +81,13 @@ public class StreamPeerTransport implements PeerTransport, AutoCloseable {
     this.codec = new ReplicateCodec(json);
   }
 
+  /**
+   * Sends {@code request}, naming the write span of each entry that came from a traced write
+   * (docs/monitoring.md, "Traces"), over the stream or HTTP alike.
+   */
   @Override
-  public CompletableFuture<ReplicateResponse> replicate(Peer peer, ReplicateRequest request) {
+  public CompletableFuture<ReplicateResponse> replicate(Peer peer, ReplicateRequest untraced) {
+    ReplicateRequest request = tracing.withTraces(untraced);
     if (!settings.stream() || closed) {
       return overHttp(peer, request);
     }

@@ -6,6 +6,7 @@ import io.micronaut.json.JsonMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.shardeddb.protocol.shard.EntryTrace;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.ReplicateRequest;
@@ -45,8 +46,23 @@ class ReplicationWireGoldenTest {
    */
   static final long TIMESTAMP = 0x0123456789abcdefL;
 
-  static final String ENTRY_FIELDS_HEX =
+  static final String ENTRY_FIELDS_V2_HEX =
       "02" + "0000019b76daa87b" + "0000000000000000" + "0000000000000000";
+
+  /**
+   * Version 3 (traces, docs/monitoring.md): the version-2 fields, then the entry traces block — a
+   * count, then per traced entry its LSN and traceparent — only when an entry is traced, so a frame
+   * with traces off is a version-2 frame but for its version byte. A version-2 reader stops before
+   * it.
+   */
+  static final String ENTRY_FIELDS_HEX =
+      "03" + "0000019b76daa87b" + "0000000000000000" + "0000000000000000";
+
+  static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+  /** One trace, of the entry at LSN 42. */
+  static final String TRACES_HEX =
+      "00000001000000000000002a0000003730302d30616637363531393136636434336464383434386562323131633830333139632d623761643662373136393230333333312d3031";
 
   static final String NO_PROMISE_HEX = "ffffffffffffffff";
 
@@ -114,7 +130,7 @@ class ReplicationWireGoldenTest {
                 .readRequest(
                     Unpooled.wrappedBuffer(
                         ByteBufUtil.decodeHexDump(
-                            REQUEST_HEX + ENTRY_FIELDS_HEX + NO_PROMISE_HEX + TIMESTAMPS_HEX)))
+                            REQUEST_HEX + ENTRY_FIELDS_V2_HEX + NO_PROMISE_HEX + TIMESTAMPS_HEX)))
                 .commitLsn())
         .isNull();
   }
@@ -126,11 +142,32 @@ class ReplicationWireGoldenTest {
     assertThat(ByteBufUtil.hexDump(buf))
         .isEqualTo(REQUEST_HEX + ENTRY_FIELDS_HEX + NO_PROMISE_HEX + TIMESTAMPS_HEX);
     ReplicateRequest back = codec.readRequest(buf);
+    assertThat(back.traces()).isNull();
     assertThat(back.entries().get(0).commitMillis()).isEqualTo(COMMIT_MILLIS);
     assertThat(back.entries().get(0).timestamp()).isEqualTo(TIMESTAMP);
     assertThat(back.entries().subList(1, 3)).isEqualTo(request().entries().subList(1, 3));
     assertThat(back.commitLsn()).isNull();
     assertThat(back.replica()).isEqualTo("s1");
+  }
+
+  @Test
+  void entryTracesFollowEverythingAVersion2SecondaryReadsAndAreReadBack() {
+    ByteBuf buf = Unpooled.buffer();
+    codec.writeRequest(buf, request().withTraces(List.of(new EntryTrace(42, TRACEPARENT))));
+    assertThat(ByteBufUtil.hexDump(buf))
+        .isEqualTo(REQUEST_HEX + ENTRY_FIELDS_HEX + NO_PROMISE_HEX + TIMESTAMPS_HEX + TRACES_HEX);
+    assertThat(codec.readRequest(buf).traces()).containsExactly(new EntryTrace(42, TRACEPARENT));
+  }
+
+  @Test
+  void aFrameOfAPrimaryBeforeTracesStillDecodesWithNoTraces() {
+    ReplicateRequest back =
+        codec.readRequest(
+            Unpooled.wrappedBuffer(
+                ByteBufUtil.decodeHexDump(
+                    REQUEST_HEX + ENTRY_FIELDS_V2_HEX + NO_PROMISE_HEX + TIMESTAMPS_HEX)));
+    assertThat(back.traces()).isNull();
+    assertThat(back.entries().get(0).timestamp()).isEqualTo(TIMESTAMP);
   }
 
   @Test
