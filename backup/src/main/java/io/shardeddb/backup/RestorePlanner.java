@@ -34,11 +34,10 @@ import java.util.stream.Collectors;
  * ({@link TimestampCut}, computed by the caller from the archive and passed in {@code points}): the
  * same base choice, layout and checks, so a timestamp's cut is exact in LSNs on every shard.
  *
- * <p>Why this file is over 450 lines: the four targets (a backup, a time, a restore point, a
- * global timestamp) and the
- * layout past resharding moves are one decision — which base and which archive suffix each shard
- * restores from — and every refusal is a case of that decision; kept together so no target can skip
- * a check another one makes.
+ * <p>Why this file is over 450 lines: the four targets (a backup, a time, a restore point, a global
+ * timestamp) and the layout past resharding moves are one decision — which base and which archive
+ * suffix each shard restores from — and every refusal is a case of that decision; kept together so
+ * no target can skip a check another one makes.
  */
 public final class RestorePlanner {
   private static final ObjectMapper JSON = new ObjectMapper();

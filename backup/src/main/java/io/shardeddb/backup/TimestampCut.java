@@ -8,10 +8,10 @@ import java.util.Map;
 /**
  * Where a restore to a global timestamp (DESIGN §11, docs/timestamps.md) cuts each shard's archive:
  * after its last entry stamped at or below the timestamp. A shard's log is ordered by timestamp
- * (the primary stamps an entry at least one above the entry before it), so that is a prefix of
- * the log, and the same number cuts every shard: one cut of one order, exact across shards
- * whatever their clocks say. Pure: {@link BackupCatalog} reads the stamps from the archive's
- * segments, {@link RestorePlanner} restores each shard to its cut's LSN as to a restore point.
+ * (the primary stamps an entry at least one above the entry before it), so that is a prefix of the
+ * log, and the same number cuts every shard: one cut of one order, exact across shards whatever
+ * their clocks say. Pure: {@link BackupCatalog} reads the stamps from the archive's segments,
+ * {@link RestorePlanner} restores each shard to its cut's LSN as to a restore point.
  *
  * <p>The cut is known only once the shard's archive holds an entry stamped at or past the
  * timestamp: before that a write stamped at or below it may still arrive (its router fetched the
@@ -33,8 +33,8 @@ public final class TimestampCut {
 
   /**
    * A shard's cut: {@code lsn}, its last entry at or below the timestamp (entries after it are all
-   * above it); {@code unknownFrom..unknownTo}, the last stretch of entries without a timestamp at or
-   * below the cut that follows a timestamped entry (-1: none).
+   * above it); {@code unknownFrom..unknownTo}, the last stretch of entries without a timestamp at
+   * or below the cut that follows a timestamped entry (-1: none).
    */
   public record ShardCut(String shard, long lsn, long unknownFrom, long unknownTo) {}
 

@@ -95,7 +95,8 @@ class RestorePlannerTest {
                     "sh2", new TimestampCut.ShardCut("sh2", 80, -1, -1))));
     assertThatThrownBy(
             () ->
-                RestorePlanner.plan("db", new RestoreTarget.Timestamp(ts), BACKUPS, ARCHIVE, before))
+                RestorePlanner.plan(
+                    "db", new RestoreTarget.Timestamp(ts), BACKUPS, ARCHIVE, before))
         .isInstanceOf(RestoreException.class)
         .hasMessageContaining("no complete backup of 'db' lies before timestamp " + ts);
     Map<String, RestorePoint> ahead =

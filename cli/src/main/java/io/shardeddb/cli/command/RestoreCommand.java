@@ -38,13 +38,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kubectl-sdb restore SOURCE NEW (--backup N | --time T | --restore-point N | --timestamp
- * TS) [--from-store FILE] [--wait]}: creates the new database NEW from SOURCE's backups (never overwriting one). The
- * restore is planned first against the store (the same planner the operator runs), so an unknown
- * backup, a time or global timestamp outside the archived window or refused credentials fail here
- * with nothing created.
- * SOURCE's store is read from its resource, or, with {@code --from-store} (the resource gone:
- * docs/backup.md, "Disaster recovery"), named on the command line. With {@code --wait}, returns
- * once NEW is Ready and every shard's restored checksum is verified.
+ * TS) [--from-store FILE] [--wait]}: creates the new database NEW from SOURCE's backups (never
+ * overwriting one). The restore is planned first against the store (the same planner the operator
+ * runs), so an unknown backup, a time or global timestamp outside the archived window or refused
+ * credentials fail here with nothing created. SOURCE's store is read from its resource, or, with
+ * {@code --from-store} (the resource gone: docs/backup.md, "Disaster recovery"), named on the
+ * command line. With {@code --wait}, returns once NEW is Ready and every shard's restored checksum
+ * is verified.
  */
 @Command(name = "restore", description = "Create a new ShardedDatabase from another's backups.")
 public final class RestoreCommand implements Callable<Integer> {
