@@ -1,5 +1,7 @@
 package io.shardeddb.backup;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -121,6 +123,14 @@ public final class BackupCatalog {
     wal.changes().forEach(c -> shards.add(c.shard()));
     Map<String, RestorePoint> points =
         target instanceof RestoreTarget.Point ? restorePoints() : Map.of();
+    Map<String, TimestampCut.ShardCut> cuts = Map.of();
+    if (target instanceof RestoreTarget.Timestamp ts) {
+      Set<String> archived = new LinkedHashSet<>(shards);
+      archived.addAll(wal.starts().keySet());
+      cuts = timestampCuts(ts.timestamp(), archived, backups);
+      RestorePoint cut = TimestampCut.asPoint(database, ts.timestamp(), cuts);
+      points = Map.of(cut.name(), cut);
+    }
     RestorePlan plan =
         RestorePlanner.plan(
             database,
@@ -134,6 +144,68 @@ public final class BackupCatalog {
     if (crossed != null) {
       throw new RestoreException(crossed);
     }
+    String unknown = TimestampCut.crossesUnknown(plan, cuts);
+    if (unknown != null) {
+      throw new RestoreException(unknown);
+    }
     return plan;
+  }
+
+  /**
+   * Every shard's cut at {@code timestamp} ({@link TimestampCut#cut}), read from its archive's
+   * segments from its oldest complete base's own entry on (its stamp says whether that base is
+   * usable), up to the segment that holds its first entry stamped past the timestamp.
+   */
+  private Map<String, TimestampCut.ShardCut> timestampCuts(
+      long timestamp, Set<String> shards, List<BackupManifest> backups) {
+    Map<String, TimestampCut.ShardCut> cuts = new LinkedHashMap<>();
+    for (String shard : shards) {
+      long from =
+          backups.stream()
+              .map(m -> m.shard(shard))
+              .filter(java.util.Objects::nonNull)
+              .mapToLong(ShardBaseBackup::lsn)
+              .min()
+              .orElse(1);
+      cuts.put(shard, TimestampCut.cut(shard, timestamp, stamps(shard, from, timestamp)));
+    }
+    return cuts;
+  }
+
+  private record Segment(String key, long first, long last) {}
+
+  /** A shard's archived LSNs and timestamps from {@code fromLsn}, until one is past {@code ts}. */
+  private List<TimestampCut.Stamp> stamps(String shard, long fromLsn, long ts) {
+    List<Segment> segments = new ArrayList<>();
+    for (String key : store.list(BackupKeys.walPrefix(database, shard))) {
+      long[] range = BackupKeys.segmentRange(key);
+      if (range != null && range[1] >= fromLsn) {
+        segments.add(new Segment(key, range[0], range[1]));
+      }
+    }
+    segments.sort(Comparator.comparingLong(Segment::first).thenComparingLong(Segment::last));
+    List<TimestampCut.Stamp> out = new ArrayList<>();
+    long last = fromLsn - 1;
+    for (Segment seg : segments) {
+      if (seg.last() <= last) {
+        continue; // overlapped by one read already
+      }
+      byte[] body = store.get(seg.key()).orElse(new byte[0]);
+      for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode entry = BackupJson.tree(line).path("entry");
+        long lsn = entry.path("lsn").asLong();
+        if (lsn > last) {
+          out.add(new TimestampCut.Stamp(lsn, entry.path("timestamp").asLong(0)));
+          last = lsn;
+        }
+      }
+      if (TimestampCut.reaches(out, ts)) {
+        break;
+      }
+    }
+    return out;
   }
 }

@@ -2,6 +2,7 @@ package io.shardeddb.backup;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,15 @@ public final class BackupJson {
       return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A JSON document (an archive segment's line) as a tree. */
+  public static JsonNode tree(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable JSON: " + e.getMessage(), e);
     }
   }
 

@@ -30,10 +30,14 @@ import java.util.stream.Collectors;
  * (owning nothing) is not restored, and a range fenced on its source but not yet adopted by its
  * destination is owned by the source again, as the published layout still had it.
  *
- * <p>Why this file is over 450 lines: the three targets (a backup, a time, a restore point) and the
- * layout past resharding moves are one decision — which base and which archive suffix each shard
- * restores from — and every refusal is a case of that decision; kept together so no target can skip
- * a check another one makes.
+ * <p>A global timestamp is restored as a restore point whose LSNs are each shard's cut at it
+ * ({@link TimestampCut}, computed by the caller from the archive and passed in {@code points}): the
+ * same base choice, layout and checks, so a timestamp's cut is exact in LSNs on every shard.
+ *
+ * <p>Why this file is over 450 lines: the four targets (a backup, a time, a restore point, a global
+ * timestamp) and the layout past resharding moves are one decision — which base and which archive
+ * suffix each shard restores from — and every refusal is a case of that decision; kept together so
+ * no target can skip a check another one makes.
  */
 public final class RestorePlanner {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -118,6 +122,7 @@ public final class RestorePlanner {
                   // The replay stops at the first entry stamped after the time.
                   case RestoreTarget.Time t -> c.millis() <= t.millis();
                   case RestoreTarget.Point p -> c.lsn() <= chosen.pointLsn(id, base != null);
+                  case RestoreTarget.Timestamp ts -> c.lsn() <= chosen.pointLsn(id, base != null);
                 };
         if (!inside) {
           break;
@@ -330,6 +335,10 @@ public final class RestorePlanner {
                 chosen.point().lsns().containsKey(id)
                     ? "restore point '" + p.name() + "' records it"
                     : null;
+            case RestoreTarget.Timestamp ts ->
+                chosen.point().lsns().containsKey(id)
+                    ? "the cut at timestamp " + ts.timestamp() + " replays its entries"
+                    : null;
           };
       if (why != null) {
         throw new RestoreException(
@@ -459,21 +468,48 @@ public final class RestorePlanner {
             new RestorePlan.Shard(id, baseLsn, -1, -1, base == null, owned, unfenced);
         case RestoreTarget.Time t ->
             new RestorePlan.Shard(id, baseLsn, -1, t.millis(), base == null, owned, unfenced);
-        case RestoreTarget.Point p -> {
-          Long want = point.lsns().get(id);
-          if (want == null) {
-            throw new RestoreException(
-                "shard "
-                    + id
-                    + " owns "
-                    + owned
-                    + " at restore point '"
-                    + point.name()
-                    + "', which records no lsn for it");
-          }
-          yield new RestorePlan.Shard(id, baseLsn, want, -1, base == null, owned, unfenced);
-        }
+        case RestoreTarget.Point p -> toPoint(id, baseLsn, base, owned, unfenced);
+        case RestoreTarget.Timestamp ts -> toPoint(id, baseLsn, base, owned, unfenced);
       };
+    }
+
+    /** A shard restored exactly to the LSN the (restore or timestamp's) point records for it. */
+    private RestorePlan.Shard toPoint(
+        String id,
+        long baseLsn,
+        ShardBaseBackup base,
+        List<KeyRange> owned,
+        List<KeyRange> unfenced) {
+      Long want = point.lsns().get(id);
+      if (want == null) {
+        throw new RestoreException(
+            "shard "
+                + id
+                + " owns "
+                + owned
+                + " at "
+                + (target instanceof RestoreTarget.Point ? "restore point '" : "'")
+                + point.name()
+                + "', which records no lsn for it");
+      }
+      return new RestorePlan.Shard(id, baseLsn, want, -1, base == null, owned, unfenced);
+    }
+
+    /** A shard's archive reaches the LSN it is restored to. */
+    private static void checkArchivedTo(RestorePlan.Shard s, ArchiveState a, String what) {
+      long want = s.toLsn();
+      if (want > s.baseLsn() && (a == null || a.archivedLsn() < want)) {
+        throw new RestoreException(
+            "shard "
+                + s.shard()
+                + " has archived up to lsn "
+                + (a == null ? 0 : a.archivedLsn())
+                + ", short of "
+                + what
+                + " (lsn "
+                + want
+                + "); retry once archiving catches up");
+      }
     }
 
     /** The plan of the base's shards alone, as before resharding (ownership unknown). */
@@ -515,21 +551,9 @@ public final class RestorePlanner {
                       + ")");
             }
           }
-          case RestoreTarget.Point p -> {
-            long want = s.toLsn();
-            if (want > s.baseLsn() && (a == null || a.archivedLsn() < want)) {
-              throw new RestoreException(
-                  "shard "
-                      + s.shard()
-                      + " has archived up to lsn "
-                      + (a == null ? 0 : a.archivedLsn())
-                      + ", short of restore point '"
-                      + p.name()
-                      + "' (lsn "
-                      + want
-                      + "); retry once archiving catches up");
-            }
-          }
+          case RestoreTarget.Point p -> checkArchivedTo(s, a, "restore point '" + p.name() + "'");
+          case RestoreTarget.Timestamp ts ->
+              checkArchivedTo(s, a, "the cut at timestamp " + ts.timestamp());
         }
       }
     }
@@ -549,6 +573,7 @@ public final class RestorePlanner {
       case RestoreTarget.Backup b -> chooseBackup(source, b, complete);
       case RestoreTarget.Time t -> chooseTime(source, t, complete);
       case RestoreTarget.Point p -> choosePoint(source, p, complete, points);
+      case RestoreTarget.Timestamp ts -> chooseTimestamp(source, ts, complete, points);
     };
   }
 
@@ -618,16 +643,7 @@ public final class RestorePlanner {
               + ")");
     }
     BackupManifest m =
-        complete.stream()
-            .filter(
-                x ->
-                    x.shards().stream()
-                        .allMatch(
-                            s ->
-                                rp.lsns().containsKey(s.shard())
-                                    ? s.lsn() <= rp.lsns().get(s.shard())
-                                    : x.completedAtMillis() <= rp.createdAtMillis()))
-            .reduce((a, c) -> c)
+        lastBelow(complete, rp)
             .orElseThrow(
                 () ->
                     new RestoreException(
@@ -637,6 +653,56 @@ public final class RestorePlanner {
                             + p.name()
                             + "'"));
     return new Chosen(m, p, rp, "restore point " + rp.name() + " from backup " + m.name());
+  }
+
+  /**
+   * The last backup none of whose shards' snapshots is past the timestamp's cut (a base at an LSN
+   * past the cut holds entries stamped after the timestamp, so it cannot be used); the cut is
+   * {@code points}' entry of {@link TimestampCut#pointName}, which the caller computed from the
+   * archive.
+   */
+  private static Chosen chooseTimestamp(
+      String source,
+      RestoreTarget.Timestamp ts,
+      List<BackupManifest> complete,
+      Map<String, RestorePoint> points) {
+    String name = TimestampCut.pointName(ts.timestamp());
+    RestorePoint cut = points.get(name);
+    if (cut == null) {
+      throw new IllegalStateException("no cut computed for " + name);
+    }
+    String at = TimestampCut.describe(ts.timestamp());
+    BackupManifest m =
+        lastBelow(complete, cut)
+            .orElseThrow(
+                () ->
+                    new RestoreException(
+                        "no complete backup of '"
+                            + source
+                            + "' lies before timestamp "
+                            + at
+                            + " (a base is usable when every shard's snapshot is at or below"
+                            + " the shard's cut: "
+                            + cut.lsns()
+                            + "; complete backups: "
+                            + names(complete)
+                            + ")"));
+    return new Chosen(m, ts, cut, "timestamp " + at + " from backup " + m.name());
+  }
+
+  /** The last backup whose every shard's snapshot is at or below the point's LSN for it. */
+  private static Optional<BackupManifest> lastBelow(
+      List<BackupManifest> complete, RestorePoint rp) {
+    return complete.stream()
+        .filter(
+            x ->
+                x.shards().stream()
+                    .allMatch(
+                        s ->
+                            rp.lsns().containsKey(s.shard())
+                                ? s.lsn() <= rp.lsns().get(s.shard())
+                                : x.completedAtMillis() <= rp.createdAtMillis()))
+        .reduce((a, c) -> c);
   }
 
   private static String names(List<BackupManifest> ms) {

@@ -1,6 +1,9 @@
 package io.shardeddb.backup;
 
-/** What a restore restores to: exactly one of a named backup, a time, or a restore point. */
+/**
+ * What a restore restores to: exactly one of a named backup, a time, a restore point, or a global
+ * timestamp.
+ */
 public sealed interface RestoreTarget {
   /** The state of a base backup, as its manifest records it. */
   record Backup(String name) implements RestoreTarget {}
@@ -10,4 +13,10 @@ public sealed interface RestoreTarget {
 
   /** A restore point: each shard exactly up to the LSN recorded in the cut. */
   record Point(String name) implements RestoreTarget {}
+
+  /**
+   * Every shard exactly up to its last archived entry whose global timestamp (DESIGN §11) is at or
+   * below {@code timestamp}: one cut of the order of every shard's entries ({@link TimestampCut}).
+   */
+  record Timestamp(long timestamp) implements RestoreTarget {}
 }

@@ -65,6 +65,56 @@ class RestorePlannerTest {
   }
 
   @Test
+  void aTimestampUsesTheLatestBackupAtOrBelowEveryShardsCutAndReplaysExactlyToTheCut() {
+    long ts = 6_000L << 21;
+    Map<String, RestorePoint> cuts =
+        Map.of(
+            TimestampCut.pointName(ts),
+            TimestampCut.asPoint(
+                "db",
+                ts,
+                Map.of(
+                    "sh1", new TimestampCut.ShardCut("sh1", 45, -1, -1),
+                    "sh2", new TimestampCut.ShardCut("sh2", 80, -1, -1))));
+    RestorePlan p =
+        RestorePlanner.plan("db", new RestoreTarget.Timestamp(ts), BACKUPS, ARCHIVE, cuts);
+    // b2 completed before the timestamp's time, but its sh1 snapshot (lsn 50) is past sh1's cut.
+    assertThat(p.base().name()).isEqualTo("b1");
+    assertThat(p.shard("sh1")).isEqualTo(new RestorePlan.Shard("sh1", 10, 45, -1));
+    assertThat(p.shard("sh2")).isEqualTo(new RestorePlan.Shard("sh2", 20, 80, -1));
+    assertThat(p.summary()).startsWith("timestamp " + ts).endsWith("from backup b1");
+
+    Map<String, RestorePoint> before =
+        Map.of(
+            TimestampCut.pointName(ts),
+            TimestampCut.asPoint(
+                "db",
+                ts,
+                Map.of(
+                    "sh1", new TimestampCut.ShardCut("sh1", 9, -1, -1),
+                    "sh2", new TimestampCut.ShardCut("sh2", 80, -1, -1))));
+    assertThatThrownBy(
+            () ->
+                RestorePlanner.plan(
+                    "db", new RestoreTarget.Timestamp(ts), BACKUPS, ARCHIVE, before))
+        .isInstanceOf(RestoreException.class)
+        .hasMessageContaining("no complete backup of 'db' lies before timestamp " + ts);
+    Map<String, RestorePoint> ahead =
+        Map.of(
+            TimestampCut.pointName(ts),
+            TimestampCut.asPoint(
+                "db",
+                ts,
+                Map.of(
+                    "sh1", new TimestampCut.ShardCut("sh1", 91, -1, -1),
+                    "sh2", new TimestampCut.ShardCut("sh2", 80, -1, -1))));
+    assertThatThrownBy(
+            () ->
+                RestorePlanner.plan("db", new RestoreTarget.Timestamp(ts), BACKUPS, ARCHIVE, ahead))
+        .hasMessageContaining("short of the cut at timestamp " + ts);
+  }
+
+  @Test
   void requestsOutsideWhatTheStoreHoldsAreRefusedWithTheReason() {
     assertThatThrownBy(
             () ->

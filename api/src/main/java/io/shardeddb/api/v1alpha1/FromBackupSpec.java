@@ -9,15 +9,16 @@ import java.time.OffsetDateTime;
 
 /**
  * What a new database is restored from: the backups of database {@code source} in this database's
- * backup store, to exactly one of a named backup, a time, or a restore point.
+ * backup store, to exactly one of a named backup, a time, a restore point, or a global timestamp.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(
     value =
         "(has(self.backup) ? 1 : 0) + (has(self.time) ? 1 : 0) + (has(self.restorePoint) ? 1 : 0)"
-            + " == 1",
-    message = "spec.bootstrap.fromBackup needs exactly one of backup, time or restorePoint")
+            + " + (has(self.timestamp) ? 1 : 0) == 1",
+    message =
+        "spec.bootstrap.fromBackup needs exactly one of backup, time, restorePoint or timestamp")
 public record FromBackupSpec(
     @JsonPropertyDescription("The database whose backups to restore (its name in the store).")
         @Required
@@ -31,7 +32,17 @@ public record FromBackupSpec(
     @JsonPropertyDescription(
             "A restore point's name: every shard exactly at the cross-shard consistent cut it"
                 + " recorded.")
-        String restorePoint) {
+        String restorePoint,
+    @JsonPropertyDescription(
+            "A global timestamp (a write's `timestamp`, docs/timestamps.md): every shard exactly"
+                + " as of its archived entries stamped at or below it, one cut across shards"
+                + " whatever their clocks say.")
+        Long timestamp) {
+
+  /** A restore to a backup, a time or a restore point (no global timestamp). */
+  public FromBackupSpec(String source, String backup, String time, String restorePoint) {
+    this(source, backup, time, restorePoint, null);
+  }
 
   /** An RFC 3339 time of {@code time} as epoch milliseconds; IllegalArgumentException naming it. */
   public static long epochMillis(String rfc3339) {

@@ -103,8 +103,10 @@ public final class RestoreGate {
       target = new RestoreTarget.Time(FromBackupSpec.epochMillis(from.time()));
     } else if (from.restorePoint() != null) {
       target = new RestoreTarget.Point(from.restorePoint());
+    } else if (from.timestamp() != null) {
+      target = new RestoreTarget.Timestamp(from.timestamp());
     } else {
-      throw new IllegalArgumentException("set one of backup, time or restorePoint");
+      throw new IllegalArgumentException("set one of backup, time, restorePoint or timestamp");
     }
     try (BackupStore store = BackupStores.open(client, namespace, spec.backup().store())) {
       store.check();

@@ -37,13 +37,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kubectl-sdb restore SOURCE NEW (--backup N | --time T | --restore-point N) [--from-store
- * FILE] [--wait]}: creates the new database NEW from SOURCE's backups (never overwriting one). The
- * restore is planned first against the store (the same planner the operator runs), so an unknown
- * backup, a time outside the archived window or refused credentials fail here with nothing created.
- * SOURCE's store is read from its resource, or, with {@code --from-store} (the resource gone:
- * docs/backup.md, "Disaster recovery"), named on the command line. With {@code --wait}, returns
- * once NEW is Ready and every shard's restored checksum is verified.
+ * {@code kubectl-sdb restore SOURCE NEW (--backup N | --time T | --restore-point N | --timestamp
+ * TS) [--from-store FILE] [--wait]}: creates the new database NEW from SOURCE's backups (never
+ * overwriting one). The restore is planned first against the store (the same planner the operator
+ * runs), so an unknown backup, a time or global timestamp outside the archived window or refused
+ * credentials fail here with nothing created. SOURCE's store is read from its resource, or, with
+ * {@code --from-store} (the resource gone: docs/backup.md, "Disaster recovery"), named on the
+ * command line. With {@code --wait}, returns once NEW is Ready and every shard's restored checksum
+ * is verified.
  */
 @Command(name = "restore", description = "Create a new ShardedDatabase from another's backups.")
 public final class RestoreCommand implements Callable<Integer> {
@@ -62,6 +63,14 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--restore-point", description = "a restore point's name")
     String restorePoint;
+
+    @Option(
+        names = "--timestamp",
+        paramLabel = "TS",
+        description =
+            "a global timestamp (a write's `timestamp`): every shard exactly as of its entries"
+                + " stamped at or below it")
+    Long timestamp;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -105,7 +114,11 @@ public final class RestoreCommand implements Callable<Integer> {
           return fail(err, "--time '" + what.time + "' is not an RFC 3339 time");
         }
       }
-      FromBackupSpec from = new FromBackupSpec(source, what.backup, what.time, what.restorePoint);
+      if (what.timestamp != null && what.timestamp <= 0) {
+        return fail(err, "--timestamp " + what.timestamp + " is not a global timestamp (one > 0)");
+      }
+      FromBackupSpec from =
+          new FromBackupSpec(source, what.backup, what.time, what.restorePoint, what.timestamp);
       if (store.given()) {
         return fromStore(client, ns, from, out, err);
       }

@@ -181,6 +181,10 @@ public final class SettingsTable {
               (t, from) ->
                   from.time() == null ? null : "" + FromBackupSpec.epochMillis(from.time())),
           restore("SHARDEDDB_RESTORE_POINT", FROM + "restorePoint", (t, f) -> f.restorePoint()),
+          restore(
+              "SHARDEDDB_RESTORE_TIMESTAMP",
+              FROM + "timestamp",
+              (t, f) -> f.timestamp() == null ? null : "" + f.timestamp()),
           // TLS (added by TlsPods with the certificate volume); none with spec.tls.enabled false.
           shardServerTls("SHARDEDDB_TLS_ENABLED", TLS + "enabled", tls -> text("true")),
           shardServerTls(

@@ -60,6 +60,11 @@ class RenderedObjectsTest {
             "  bootstrap: {fromBackup: {source: students, restorePoint: before-move}}"));
     cases.add(
         new Case(
+            "students-backups-restore-timestamp",
+            "students-backups.yaml",
+            "  bootstrap: {fromBackup: {source: students, timestamp: 3725112312197136384}}"));
+    cases.add(
+        new Case(
             "students-router-certificate",
             "students.yaml",
             "  tls: {routerCertificateSecret: students-public-tls}"));

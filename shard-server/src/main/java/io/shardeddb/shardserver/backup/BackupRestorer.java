@@ -166,7 +166,8 @@ public class BackupRestorer {
             settings.restoreToLsn(),
             settings.restoreToTime(),
             settings.restorePoint(),
-            settings.restoreTime());
+            settings.restoreTime(),
+            settings.restoreTimestamp());
     if (toPlan.isEmpty()) {
       return new RestoreRules.Target(
           settings.restoreBackup(), settings.restoreToLsn(), settings.restoreToTime(), null);

@@ -24,7 +24,7 @@ import java.time.Duration;
  * the store may take before it is retried on a new connection ({@code call-attempt-timeout}: a call
  * hanging on a dead connection delays archiving by at most that much once the store is back), and,
  * on a replica of a database being restored, what to restore (source database, base backup, and up
- * to which LSN or time).
+ * to which LSN, time, restore point or global timestamp).
  */
 @ConfigurationProperties("shardeddb.backup")
 public record BackupSettings(
@@ -49,6 +49,7 @@ public record BackupSettings(
     @Nullable String restoreShard,
     @Bindable(defaultValue = "-1") long restoreTime,
     @Nullable String restorePoint,
+    @Bindable(defaultValue = "-1") long restoreTimestamp,
     @Nullable String credentialsDir,
     @Bindable(defaultValue = "1000000") long maxUnarchivedEntries,
     @Bindable(defaultValue = "15s") Duration callAttemptTimeout,
@@ -63,7 +64,10 @@ public record BackupSettings(
   public boolean restoring() {
     return restoreSource != null
         && !restoreSource.isBlank()
-        && (present(restoreBackup) || present(restorePoint) || restoreTime >= 0);
+        && (present(restoreBackup)
+            || present(restorePoint)
+            || restoreTime >= 0
+            || restoreTimestamp > 0);
   }
 
   /**

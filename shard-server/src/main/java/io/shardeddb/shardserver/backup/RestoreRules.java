@@ -54,14 +54,17 @@ final class RestoreRules {
   }
 
   /**
-   * The target to plan, from the settings: a restore point, a named backup alone, or a time. Empty
-   * for an explicit restore-to-lsn or -time with a backup: a test's direct replay, planned by
-   * nobody.
+   * The target to plan, from the settings: a restore point, a global timestamp (positive), a named
+   * backup alone, or a time. Empty for an explicit restore-to-lsn or -time with a backup: a test's
+   * direct replay, planned by nobody.
    */
   static Optional<RestoreTarget> toPlan(
-      String backup, long toLsn, long toTime, String point, long restoreTime) {
+      String backup, long toLsn, long toTime, String point, long restoreTime, long timestamp) {
     if (present(point)) {
       return Optional.of(new RestoreTarget.Point(point));
+    }
+    if (timestamp > 0) {
+      return Optional.of(new RestoreTarget.Timestamp(timestamp));
     }
     if (present(backup)) {
       return toLsn < 0 && toTime < 0

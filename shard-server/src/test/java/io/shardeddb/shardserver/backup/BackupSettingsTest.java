@@ -44,6 +44,7 @@ class BackupSettingsTest {
             null,
             -1,
             null,
+            -1,
             dir == null ? null : dir.toString(),
             1_000_000,
             Duration.ofSeconds(15),

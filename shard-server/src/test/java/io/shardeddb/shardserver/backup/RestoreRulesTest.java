@@ -25,14 +25,19 @@ class RestoreRulesTest {
 
   @Test
   void aRestorePointOrABackupAloneOrATimeIsPlannedAndADirectReplayIsNot() {
-    assertThat(RestoreRules.toPlan("b1", -1, -1, "p1", -1)).contains(new RestoreTarget.Point("p1"));
-    assertThat(RestoreRules.toPlan("b1", -1, -1, null, 5_000))
+    assertThat(RestoreRules.toPlan("b1", -1, -1, "p1", -1, -1))
+        .contains(new RestoreTarget.Point("p1"));
+    assertThat(RestoreRules.toPlan("b1", -1, -1, null, 5_000, -1))
         .contains(new RestoreTarget.Backup("b1"));
-    assertThat(RestoreRules.toPlan(" ", -1, -1, "", 5_000)).contains(new RestoreTarget.Time(5_000));
-    assertThat(RestoreRules.toPlan("b1", 42, -1, null, -1))
+    assertThat(RestoreRules.toPlan(" ", -1, -1, "", 5_000, -1))
+        .contains(new RestoreTarget.Time(5_000));
+    assertThat(RestoreRules.toPlan("b1", 42, -1, null, -1, -1))
         .as("restore-to-lsn with a backup")
         .isEmpty();
-    assertThat(RestoreRules.toPlan(null, -1, -1, null, -1)).isEmpty();
+    assertThat(RestoreRules.toPlan(null, -1, -1, null, -1, -1)).isEmpty();
+    assertThat(RestoreRules.toPlan(" ", -1, -1, "", -1, 7L << 21))
+        .as("a global timestamp")
+        .contains(new RestoreTarget.Timestamp(7L << 21));
   }
 
   @Test
