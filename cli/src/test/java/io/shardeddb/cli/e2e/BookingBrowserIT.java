@@ -150,7 +150,7 @@ class BookingBrowserIT {
         .untilAsserted(
             () -> assertThat(shardServer(primary).getAttribute("data-role")).isEqualTo("Primary"));
     long pid = LocalPodKill.pid(pod(primary)).orElseThrow();
-    shardServer(primary).findElement(By.cssSelector("[data-testid=kill]")).click();
+    clickFresh(() -> shardServer(primary).findElement(By.cssSelector("[data-testid=kill]")));
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
@@ -180,9 +180,10 @@ class BookingBrowserIT {
     assertThat(students(router, 3000, 3999)).isEqualTo(Map.of(3001L, "Linus"));
 
     // Cancel Ada's seat: it is free again.
-    browser
-        .findElement(By.cssSelector("[data-testid=booking][data-seat='1001'] [data-testid=cancel]"))
-        .click();
+    clickFresh(
+        () ->
+            browser.findElement(
+                By.cssSelector("[data-testid=booking][data-seat='1001'] [data-testid=cancel]")));
     await()
         .atMost(Duration.ofSeconds(60))
         .ignoreExceptions()
@@ -298,5 +299,21 @@ class BookingBrowserIT {
     Path target = home.resolve("cli/target").resolve(file);
     Files.createDirectories(target.getParent());
     Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Clicks the element {@code find} finds, finding it again when the page re-rendered it between
+   * the find and the click (a StaleElementReference: the page re-renders as it polls; fresh-clone
+   * CI of 515746b9 hit it on the cancel button).
+   */
+  private static void clickFresh(java.util.function.Supplier<org.openqa.selenium.WebElement> find) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            () -> {
+              find.get().click();
+              return true;
+            });
   }
 }
