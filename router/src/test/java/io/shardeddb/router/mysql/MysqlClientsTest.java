@@ -86,6 +86,23 @@ class MysqlClientsTest {
   }
 
   @Test
+  void theMariadbClientGroupsAndAggregates() {
+    MysqlClientTools.Ran r =
+        cli(
+            plain,
+            MysqlRouterFixture.DATA_TOKEN,
+            List.of(),
+            "INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (41, 'g', 5), (42, 'h',"
+                + " 5), (43, 'i', 9); SELECT Stud_marks, COUNT(*) AS n, SUM(Stud_id), AVG(Stud_id)"
+                + " FROM students WHERE Stud_id BETWEEN 41 AND 43 GROUP BY Stud_marks ORDER BY"
+                + " Stud_marks;");
+    assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output())
+        .contains(
+            "Stud_marks\tn\tSUM(Stud_id)\tAVG(Stud_id)\n5\t2\t83\t41.5000\n9\t1\t43\t43.0000\n");
+  }
+
+  @Test
   void theMariadbClientRunsATransactionAndARollback() {
     MysqlClientTools.Ran r =
         cli(
