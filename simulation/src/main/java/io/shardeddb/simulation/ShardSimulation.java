@@ -221,7 +221,7 @@ public final class ShardSimulation {
             .start(FAULTY + 5_000);
       }
     }
-    if (schemaChange) {
+    if (!schemaChanges.isEmpty()) {
       // Its own random: the faults of a seed stay the ones it has without the change.
       long at = 2_500 + new java.util.Random(seed ^ 0x5C4E3A).nextInt((int) FAULTY - 5_000);
       scheduler.after(at - scheduler.now(), () -> changeSchema(0));
@@ -297,10 +297,16 @@ public final class ShardSimulation {
     return this;
   }
 
-  /** Whether a schedule adds a column while it runs ({@link #withSchemaChange}). */
-  private boolean schemaChange;
+  /**
+   * The schema changes a schedule makes while it runs, in order ({@link #withSchemaChange}, {@link
+   * #withTableChanges}; none by default).
+   */
+  private List<SchemaChange> schemaChanges = List.of();
 
-  /** When the schema change was acknowledged (its write quorum held the entry), or -1. */
+  /** How many of {@link #schemaChanges} were acknowledged (their write quorum held the entry). */
+  private int changesAcked;
+
+  /** When the last acknowledged change was acknowledged, or -1. */
   private long schemaChangeAcked = -1;
 
   /** The change: the table gains a nullable column at version 2. */
@@ -316,13 +322,52 @@ public final class ShardSimulation {
                           new Column("note", ColumnType.String, true, null, null)))
                   .toList()));
 
+  /** A second table of the database (issue 46): its shard key and one more column. */
+  static final TableSchema ORDERS =
+      new TableSchema(
+          "orders",
+          "k",
+          List.of(new Column("k", ColumnType.Number), new Column("total", ColumnType.Number)));
+
+  /**
+   * The database's table history of {@link #withTableChanges}: {@code orders} created (version 2),
+   * given a column (3), dropped (4) and created again with other columns (5).
+   */
+  static final List<SchemaChange> TABLE_CHANGES =
+      List.of(
+          new SchemaChange(2, ORDERS),
+          new SchemaChange(
+              3,
+              ORDERS.withColumns(
+                  List.of(
+                      new Column("k", ColumnType.Number),
+                      new Column("total", ColumnType.Number),
+                      new Column("note", ColumnType.String, true, null, null)))),
+          new SchemaChange(4, ORDERS, true),
+          new SchemaChange(
+              5,
+              ORDERS.withColumns(
+                  List.of(
+                      new Column("k", ColumnType.Number),
+                      new Column("qty", ColumnType.Number, true, null, null)))));
+
   /**
    * A schedule that also adds a column (docs/log-format.md, "Schema entries"): at a time its own
    * random picks, the operator's {@code POST /schema} to the primary it recorded, tried again every
    * 300 ms (at most 60 times) until a write quorum holds the entry.
    */
   ShardSimulation withSchemaChange() {
-    schemaChange = true;
+    schemaChanges = List.of(ADD_NOTE);
+    return this;
+  }
+
+  /**
+   * A schedule that also creates, alters, drops and creates again a second table ({@link
+   * #TABLE_CHANGES}, docs/log-format.md, "Tables"), one change after the other as {@link
+   * #withSchemaChange} makes its one.
+   */
+  ShardSimulation withTableChanges() {
+    schemaChanges = TABLE_CHANGES;
     return this;
   }
 
@@ -333,9 +378,10 @@ public final class ShardSimulation {
   }
 
   private void changeSchema(int attempt) {
-    if (attempt >= 60 || schemaChangeAcked >= 0) {
+    if (attempt >= 60 || changesAcked >= schemaChanges.size()) {
       return;
     }
+    SchemaChange change = schemaChanges.get(changesAcked);
     Runnable again = () -> scheduler.after(300, () -> changeSchema(attempt + 1));
     String primary = operator.primary();
     SimReplica p = primary == null ? null : byName(primary);
@@ -344,13 +390,18 @@ public final class ShardSimulation {
       return;
     }
     try {
-      p.schemaChange(ADD_NOTE)
+      p.schemaChange(change)
           .whenComplete(
               (acked, error) -> {
                 if (error == null) {
-                  if (schemaChangeAcked < 0) {
+                  if (changesAcked < schemaChanges.size()
+                      && schemaChanges.get(changesAcked) == change) {
+                    changesAcked++;
                     schemaChangeAcked = scheduler.now();
-                    log(scheduler.now(), "schema version 2 acknowledged by " + primary);
+                    log(
+                        scheduler.now(),
+                        "schema version " + change.version() + " acknowledged by " + primary);
+                    scheduler.after(200, () -> changeSchema(0));
                   }
                 } else {
                   again.run();
@@ -362,38 +413,89 @@ public final class ShardSimulation {
   }
 
   /**
-   * After the shard settled: every replica holding data is at the same schema version, version 2
-   * when the change was acknowledged (it survives every failover and re-copy), and each replica
-   * that applied it from its log ran it on its storage.
+   * The tables a replica must hold at schema {@code version} of this schedule's history: the
+   * simulated table, then each change up to that version applied in order.
+   */
+  private ShardConfig expectedAt(long version) {
+    ShardConfig c = SimStorage.CONFIG;
+    for (SchemaChange ch : schemaChanges) {
+      if (ch.version() > version) {
+        break;
+      }
+      c =
+          ch.drops()
+              ? c.withoutTable(ch.schema().table(), ch.version())
+              : c.withTable(ch.schema(), ch.version());
+    }
+    return c;
+  }
+
+  /**
+   * After the shard settled: every replica holding data is at the last acknowledged version or
+   * later (an acknowledged change survives every failover and re-copy), holds exactly the tables of
+   * the history at its version, with storage holding the same tables as its config (it ran every
+   * DDL it applied, or took the snapshot's tables), and a log whose Schema entries end at its
+   * version.
    */
   private List<String> schemaViolations() {
-    if (!schemaChange) {
+    if (schemaChanges.isEmpty()) {
       return List.of();
     }
     List<String> out = new ArrayList<>();
+    long acked = changesAcked == 0 ? 1 : schemaChanges.get(changesAcked - 1).version();
     for (SimReplica rep : pods()) {
       if (rep.holdsNoData()) {
         continue;
       }
       ShardConfig c = rep.disk().config;
       long version = c.schemaVersionOrOne();
-      if (schemaChangeAcked >= 0 && version != 2) {
+      if (version < acked) {
         out.add(
-            "schema version 2 acknowledged at "
+            "schema version "
+                + acked
+                + " acknowledged at "
                 + schemaChangeAcked
                 + " but "
                 + rep.name()
                 + " is at version "
                 + version);
       }
-      if (version == 2 && !c.schema().equals(ADD_NOTE.schema())) {
-        out.add(rep.name() + " is at version 2 with another schema: " + c.schema());
+      ShardConfig expected = expectedAt(version);
+      if (!c.allTables().equals(expected.allTables())) {
+        out.add(
+            rep.name()
+                + " is at schema version "
+                + version
+                + " with tables "
+                + c.allTables()
+                + ", not "
+                + expected.allTables());
       }
-      boolean logged =
+      java.util.Set<String> named = new java.util.TreeSet<>();
+      c.otherTables().forEach(t -> named.add(t.table().toLowerCase(java.util.Locale.ROOT)));
+      if (!named.equals(rep.disk().tables)) {
+        out.add(
+            rep.name()
+                + "'s storage holds tables "
+                + rep.disk().tables
+                + " but its config at schema version "
+                + version
+                + " names "
+                + named);
+      }
+      long logged =
           rep.disk().log.values().stream()
-              .anyMatch(e -> e.op() == io.shardeddb.protocol.shard.Operation.Schema);
-      if (logged && version != 2) {
-        out.add(rep.name() + "'s log holds the Schema entry but its config is at " + version);
+              .filter(e -> e.op() == io.shardeddb.protocol.shard.Operation.Schema)
+              .mapToLong(e -> SchemaChange.ofPayload(e.rows()).version())
+              .max()
+              .orElse(0);
+      if (logged > version) {
+        out.add(
+            rep.name()
+                + "'s log holds the Schema entry of version "
+                + logged
+                + " but its config is at schema version "
+                + version);
       }
     }
     return out;
@@ -406,7 +508,12 @@ public final class ShardSimulation {
   }
 
   boolean schemaChangeAcknowledged() {
-    return schemaChangeAcked >= 0;
+    return changesAcked > 0;
+  }
+
+  /** How many of the schedule's schema changes were acknowledged. */
+  int schemaChangesAcknowledged() {
+    return changesAcked;
   }
 
   /** Checks the history against the replicas' final state (after every fault healed). */

@@ -137,7 +137,31 @@ final class SimDisk implements WriteStorage, ReplicaStore {
         // The simulated table holds a key and a value: a schema change only moves the version.
         schemaChanges++;
       }
+      case StorageOp.CreateTable create -> {
+        tables.add(create.schema().table().toLowerCase(java.util.Locale.ROOT));
+        schemaChanges++;
+      }
+      case StorageOp.DropTable drop -> {
+        tables.remove(drop.schema().table().toLowerCase(java.util.Locale.ROOT));
+        schemaChanges++;
+      }
     }
+  }
+
+  /**
+   * The other tables storage holds (lower-case names): what the Schema entries it applied created
+   * and dropped, or what a config it adopted named ({@link #syncTables}) — storage's view, which
+   * must always equal the config's.
+   */
+  final java.util.Set<String> tables = new java.util.TreeSet<>();
+
+  /**
+   * Storage made to hold {@code config}'s other tables, as the shard-server's {@code
+   * ShardStore.syncTables} does when a replica adopts a config (a re-copy's snapshot).
+   */
+  void syncTables(ShardConfig config) {
+    tables.clear();
+    config.otherTables().forEach(t -> tables.add(t.table().toLowerCase(java.util.Locale.ROOT)));
   }
 
   /** How many Schema entries this disk applied (storage's view; the config holds the version). */

@@ -293,11 +293,12 @@ final class SimReplica {
             name, disk.configured ? disk.config : null, config, replaceOwned);
     if (ignoresShippedSchema && disk.configured) {
       // The mutation: a re-copy keeps its own schema (as the simulator's copy of adopt did).
-      next = next.withSchema(disk.config.schema(), disk.config.schemaVersionOrOne());
+      next = next.withTablesOf(disk.config);
     }
     if (!disk.configured || !next.equals(disk.config)) {
       disk.configured = true;
       disk.config = next;
+      disk.syncTables(next);
       ctx.configure(next);
     }
   }

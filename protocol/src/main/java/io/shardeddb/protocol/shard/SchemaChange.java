@@ -3,6 +3,7 @@ package io.shardeddb.protocol.shard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.TableSchema;
@@ -11,19 +12,35 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A schema change: the table's whole schema as of {@code version} (the first schema a shard was
- * configured with is version 1; each change raises it by one). The body of {@code POST /schema}
- * (the operator asks a shard's primary) and, as {@link #payload}, the single row of a {@link
- * Operation#Schema} log entry, so every copy, import, archive and restore applies it in log order
- * (docs/log-format.md, "Schema entries").
+ * A schema change: one table's whole schema as of {@code version} (the first schema a shard was
+ * configured with is version 1; each change, of any of the database's tables, raises it by one) —
+ * the table altered, or created when the shard has no table of its name — or, with {@code drop},
+ * that table dropped. The body of {@code POST /schema} (the operator asks a shard's primary) and,
+ * as {@link #payload}, the single row of a {@link Operation#Schema} log entry, so every copy,
+ * import, archive and restore applies it in log order (docs/log-format.md, "Schema entries" and
+ * "Tables").
  */
 @Serdeable
-public record SchemaChange(long version, TableSchema schema) {
+public record SchemaChange(long version, TableSchema schema, @Nullable Boolean drop) {
+
+  /** A change that alters or creates {@code schema}'s table. */
+  public SchemaChange(long version, TableSchema schema) {
+    this(version, schema, null);
+  }
+
+  /** Whether the change drops its table. */
+  public boolean drops() {
+    return Boolean.TRUE.equals(drop);
+  }
 
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  /** The entry's rows: one {@code {"version": n, "schema": "<the schema as JSON text>"}}. */
+  /**
+   * The entry's rows: one {@code {"version": n, "schema": "<the schema as JSON text>"}}, with
+   * {@code "drop": true} when the change drops the table (absent otherwise, so the payload of a
+   * change that alters a table is the one it always was).
+   */
   public List<Map<String, Object>> payload() {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("version", version);
@@ -31,6 +48,9 @@ public record SchemaChange(long version, TableSchema schema) {
       row.put("schema", JSON.writeValueAsString(schema));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("schema cannot be written as JSON", e);
+    }
+    if (drops()) {
+      row.put("drop", true);
     }
     return List.of(row);
   }
@@ -44,7 +64,10 @@ public record SchemaChange(long version, TableSchema schema) {
     try {
       Object version = row.get("version");
       TableSchema schema = JSON.readValue(String.valueOf(row.get("schema")), TableSchema.class);
-      return new SchemaChange(((Number) version).longValue(), schema);
+      return new SchemaChange(
+          ((Number) version).longValue(),
+          schema,
+          Boolean.TRUE.equals(row.get("drop")) ? Boolean.TRUE : null);
     } catch (JsonProcessingException | ClassCastException | NullPointerException e) {
       throw new IllegalStateException("unreadable Schema entry " + row + ": " + e, e);
     }

@@ -10,8 +10,9 @@ import java.util.Objects;
  * is taken (ownership recorded explicitly from bring-up on, so range entries have a list to
  * change); the same shard again changes nothing — ownership and the schema change only through the
  * log — unless {@code fromSnapshot}: a snapshot of the primary ships what the shard owns and its
- * schema at the snapshot's LSN, which the re-copied replica takes as a replay up to there would
- * have left them. Another shard, table or sharding is a 409.
+ * schema at the snapshot's LSN (every table's, at the database's schema version), which the
+ * re-copied replica takes as a replay up to there would have left them. Another shard, first table
+ * or sharding is a 409.
  */
 public final class ConfigAdoption {
   private ConfigAdoption() {}
@@ -43,8 +44,9 @@ public final class ConfigAdoption {
       next = next.withOwned(arrived.ownedRanges());
     }
     if (!current.schema().equals(arrived.schema())
-        || current.schemaVersionOrOne() != arrived.schemaVersionOrOne()) {
-      next = next.withSchema(arrived.schema(), arrived.schemaVersionOrOne());
+        || current.schemaVersionOrOne() != arrived.schemaVersionOrOne()
+        || !current.otherTables().equals(arrived.otherTables())) {
+      next = next.withTablesOf(arrived);
     }
     // The oracle's window never goes down, whichever side holds the higher one.
     return next.withTimestampWindow(arrived.timestampWindowOrZero());

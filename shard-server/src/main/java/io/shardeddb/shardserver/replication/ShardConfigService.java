@@ -137,6 +137,7 @@ public class ShardConfigService implements ConfigAdopter {
     ShardConfig next = ConfigAdoption.next(ctx.name(), current, config, replaceOwned);
     if (current == null) {
       store.configure(write(next), new UserTable(next.schema()));
+      store.syncTables(null, next);
       ctx.configure(next);
       return;
     }
@@ -146,6 +147,7 @@ public class ShardConfigService implements ConfigAdopter {
     if (!next.schema().equals(current.schema())) {
       store.ensureTable(new UserTable(next.schema()));
     }
+    store.syncTables(current, next);
     store.saveConfig(write(next));
     ctx.configure(next);
   }
@@ -164,6 +166,7 @@ public class ShardConfigService implements ConfigAdopter {
     try {
       ShardConfig config = json.readValue(configJson, ShardConfig.class);
       store.ensureTable(new UserTable(config.schema()));
+      store.syncTables(null, config);
       ctx.configure(config);
     } catch (IOException e) {
       throw new UncheckedIOException("stored config is unreadable", e);

@@ -32,7 +32,8 @@ public class LogCodec {
           e.requestId(),
           payload,
           e.commitMillis(),
-          e.timestamp());
+          e.timestamp(),
+          e.table());
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot encode log entry " + e.lsn(), ex);
     }
@@ -50,7 +51,8 @@ public class LogCodec {
           r.rowKey(),
           r.requestId(),
           r.commitMillis(),
-          r.globalTs());
+          r.globalTs(),
+          r.tableName());
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot decode log entry " + r.lsn(), ex);
     }

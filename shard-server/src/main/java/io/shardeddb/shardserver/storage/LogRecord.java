@@ -6,8 +6,8 @@ import io.micronaut.data.annotation.MappedEntity;
 
 /**
  * One row of {@code replication_log}; {@code payload} is the entry's rows as JSON, {@code
- * commitMillis} its commit time and {@code globalTs} its global timestamp (0: written before
- * entries carried one).
+ * commitMillis} its commit time, {@code globalTs} its global timestamp (0: written before entries
+ * carried one) and {@code tableName} its table (null: the database's first table).
  */
 @MappedEntity("replication_log")
 public record LogRecord(
@@ -18,4 +18,5 @@ public record LogRecord(
     @Nullable String requestId,
     @Nullable String payload,
     long commitMillis,
-    long globalTs) {}
+    long globalTs,
+    @Nullable String tableName) {}

@@ -43,12 +43,12 @@ final class ReplicationLog {
     StringBuilder sql =
         new StringBuilder(
             "INSERT INTO replication_log"
-                + " (lsn, epoch, op, row_key, request_id, payload, commit_millis, global_ts)"
-                + " VALUES ");
+                + " (lsn, epoch, op, row_key, request_id, payload, commit_millis, global_ts,"
+                + " table_name) VALUES ");
     List<Object> values = new ArrayList<>();
     for (LogEntry e : entries) {
       LogRecord r = codec.toRecord(e);
-      sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?)");
+      sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
       values.add(r.lsn());
       values.add(r.epoch());
       values.add(r.op());
@@ -57,6 +57,7 @@ final class ReplicationLog {
       values.add(r.payload());
       values.add(r.commitMillis());
       values.add(r.globalTs());
+      values.add(r.tableName());
     }
     folded.add(sql.toString(), values);
   }

@@ -7,6 +7,7 @@ import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.ShardException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,7 +17,11 @@ import java.util.Objects;
  * bring-up range {@code [low, low+size)} (everything when {@code low} is null). Once set, {@code
  * owned} changes only through range entries of the shard's log (docs/resharding.md). {@code
  * timestampWindow} is the timestamp oracle's persisted window (DESIGN §11; the highest {@code
- * Clock} entry of the log, null when none): it changes only through the log.
+ * Clock} entry of the log, null when none): it changes only through the log. {@code tables} are the
+ * database's other tables, in the order they were created (null or empty: the one-table form,
+ * {@code schema} alone); they share the shard key's layout, so a key's rows of every table live on
+ * the same shard (issue 46, docs/log-format.md, "Tables"), and they too change only through the
+ * log's Schema entries, under the one {@code schemaVersion} of the database.
  */
 @Serdeable
 public record ShardConfig(
@@ -27,7 +32,21 @@ public record ShardConfig(
     @Nullable Sharding sharding,
     @Nullable List<PointRange> owned,
     @Nullable Long schemaVersion,
-    @Nullable Long timestampWindow) {
+    @Nullable Long timestampWindow,
+    @Nullable List<TableSchema> tables) {
+
+  /** A config of one table. */
+  public ShardConfig(
+      String shardId,
+      TableSchema schema,
+      Long low,
+      Long size,
+      Sharding sharding,
+      List<PointRange> owned,
+      Long schemaVersion,
+      Long timestampWindow) {
+    this(shardId, schema, low, size, sharding, owned, schemaVersion, timestampWindow, null);
+  }
 
   /** A config without a timestamp window. */
   public ShardConfig(
@@ -69,7 +88,101 @@ public record ShardConfig(
    * This config with {@code schema} at {@code version} (a Schema entry, or a snapshot's header).
    */
   public ShardConfig withSchema(TableSchema next, long version) {
-    return new ShardConfig(shardId, next, low, size, sharding, owned, version, timestampWindow);
+    return new ShardConfig(
+        shardId, next, low, size, sharding, owned, version, timestampWindow, tables);
+  }
+
+  /** The database's other tables (empty in the one-table form). */
+  public List<TableSchema> otherTables() {
+    return tables == null ? List.of() : tables;
+  }
+
+  /** Every table: {@link #schema} first, then the others in the order they were created. */
+  public List<TableSchema> allTables() {
+    List<TableSchema> all = new ArrayList<>(1 + otherTables().size());
+    all.add(schema);
+    all.addAll(otherTables());
+    return all;
+  }
+
+  /**
+   * The schema of table {@code name} (names compare ignoring case, as this database's SQL names
+   * them; null names the first table, {@link #schema}); a 404 naming it when there is none.
+   */
+  public TableSchema table(@Nullable String name) {
+    TableSchema t = tableOrNull(name);
+    if (t == null) {
+      throw ShardException.notFound("shard " + shardId + " has no table '" + name + "'");
+    }
+    return t;
+  }
+
+  /** {@link #table} or null when the shard has no such table. */
+  @Nullable
+  public TableSchema tableOrNull(@Nullable String name) {
+    if (name == null || name.equalsIgnoreCase(schema.table())) {
+      return schema;
+    }
+    for (TableSchema t : otherTables()) {
+      if (t.table().equalsIgnoreCase(name)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * This config at schema {@code version} with table {@code next} added (a name it lacks) or put in
+   * place of the table of its name.
+   */
+  public ShardConfig withTable(TableSchema next, long version) {
+    if (next.table().equalsIgnoreCase(schema.table())) {
+      return withSchema(next, version);
+    }
+    List<TableSchema> others = new ArrayList<>(otherTables());
+    int at = -1;
+    for (int i = 0; i < others.size(); i++) {
+      if (others.get(i).table().equalsIgnoreCase(next.table())) {
+        at = i;
+      }
+    }
+    if (at >= 0) {
+      others.set(at, next);
+    } else {
+      others.add(next);
+    }
+    return new ShardConfig(
+        shardId, schema, low, size, sharding, owned, version, timestampWindow, List.copyOf(others));
+  }
+
+  /** This config with {@code from}'s tables (the first and the others) and schema version. */
+  public ShardConfig withTablesOf(ShardConfig from) {
+    return new ShardConfig(
+        shardId,
+        from.schema,
+        low,
+        size,
+        sharding,
+        owned,
+        from.schemaVersionOrOne(),
+        timestampWindow,
+        from.otherTables().isEmpty() ? null : from.otherTables());
+  }
+
+  /** This config at schema {@code version} without the other table {@code name}. */
+  public ShardConfig withoutTable(String name, long version) {
+    List<TableSchema> others =
+        otherTables().stream().filter(t -> !t.table().equalsIgnoreCase(name)).toList();
+    return new ShardConfig(
+        shardId,
+        schema,
+        low,
+        size,
+        sharding,
+        owned,
+        version,
+        timestampWindow,
+        others.isEmpty() ? null : others);
   }
 
   /** The oracle's persisted window: 0 when none (DESIGN §11). */
@@ -81,7 +194,8 @@ public record ShardConfig(
   public ShardConfig withTimestampWindow(long until) {
     return until <= timestampWindowOrZero()
         ? this
-        : new ShardConfig(shardId, schema, low, size, sharding, owned, schemaVersion, until);
+        : new ShardConfig(
+            shardId, schema, low, size, sharding, owned, schemaVersion, until, tables);
   }
 
   /** How keys map to points ({@code Range} when unset). */
@@ -110,7 +224,15 @@ public record ShardConfig(
   /** This config with {@code ranges} as what the shard owns. */
   public ShardConfig withOwned(List<PointRange> ranges) {
     return new ShardConfig(
-        shardId, schema, low, size, sharding, List.copyOf(ranges), schemaVersion, timestampWindow);
+        shardId,
+        schema,
+        low,
+        size,
+        sharding,
+        List.copyOf(ranges),
+        schemaVersion,
+        timestampWindow,
+        tables);
   }
 
   /**

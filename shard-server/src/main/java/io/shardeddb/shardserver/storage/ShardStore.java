@@ -111,6 +111,36 @@ public class ShardStore {
     meta.ensureTable(table);
   }
 
+  /**
+   * Makes the stored tables other than the first {@code after}'s (issue 46): each of its other
+   * tables created if missing (with its columns and indexes), each other table of {@code before}
+   * that {@code after} lacks dropped — a first config, a restart, or a snapshot's config that a
+   * re-copy adopts (the tables a replay up to its LSN would have left).
+   */
+  public void syncTables(ShardConfig before, ShardConfig after) {
+    List<UserTable> create = after.otherTables().stream().map(UserTable::new).toList();
+    List<UserTable> drop =
+        before == null
+            ? List.of()
+            : before.otherTables().stream()
+                .filter(t -> after.tableOrNull(t.table()) == null)
+                .map(UserTable::new)
+                .toList();
+    if (create.isEmpty() && drop.isEmpty()) {
+      return;
+    }
+    transactions.write(
+        c -> {
+          for (UserTable t : drop) {
+            t.drop(c);
+          }
+          for (UserTable t : create) {
+            t.create(c);
+          }
+          return null;
+        });
+  }
+
   /** Persists a role and, unless null, this replica's vote: {@link ShardMetaStore#saveRole}. */
   public void saveRole(
       long epoch,

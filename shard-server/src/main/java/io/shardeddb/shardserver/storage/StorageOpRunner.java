@@ -56,15 +56,31 @@ final class StorageOpRunner {
         case StorageOp.DeletePoints dp ->
             removed[i] = table.deletePoints(c, dp.pointsBy(), dp.range());
         case StorageOp.AlterTable alter -> {
-          if (i != 0) {
-            throw new IllegalStateException("a schema change must be its transaction's first op");
+          requireFirst(i);
+          UserTable altered = new UserTable(alter.after());
+          altered.alter(c, alter.before(), alter.backfill());
+          if (altered.physicalName().equals(start.physicalName())) {
+            table = altered;
           }
-          table = new UserTable(alter.after());
-          table.alter(c, alter.before(), alter.backfill());
+        }
+        case StorageOp.CreateTable create -> {
+          requireFirst(i);
+          new UserTable(create.schema()).create(c);
+        }
+        case StorageOp.DropTable drop -> {
+          requireFirst(i);
+          new UserTable(drop.schema()).drop(c);
         }
       }
     }
     return new Trailing(pending, stamps, pendingUpsert, table);
+  }
+
+  /** DDL commits what came before it: a schema change is always its transaction's first op. */
+  private static void requireFirst(int i) {
+    if (i != 0) {
+      throw new IllegalStateException("a schema change must be its transaction's first op");
+    }
   }
 
   private static void flush(

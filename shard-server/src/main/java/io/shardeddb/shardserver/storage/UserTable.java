@@ -561,6 +561,13 @@ public final class UserTable {
   }
 
   /** Removes every row (before a snapshot is loaded). */
+  /** Drops the table with its rows (a Schema entry's drop); nothing when it is gone already. */
+  public void drop(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("DROP TABLE IF EXISTS " + table);
+    }
+  }
+
   public void truncate(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("DELETE FROM " + table);

@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +54,13 @@ final class ReplicateCodec {
    * none), so a version-1 reader reads its fields and the promise and ignores the rest; 3 = also
    * the entry traces block after the timestamps ({@link TraceContext#writeEntryTraces}: a count,
    * then per traced entry its LSN and traceparent; docs/monitoring.md, "Traces"; absent when none
-   * is traced), which a version-2 reader ignores.
+   * is traced), which a version-2 reader ignores; 4 = also the entry tables block after it (a
+   * count, then per entry of a table other than the database's first its LSN and the table's name;
+   * absent when every entry is of the first table, and then the traces block may be absent too;
+   * when present, the traces block is written before it, empty if need be), which a version-3
+   * reader ignores.
    */
-  private static final byte ENTRY_FIELDS_VERSION = 3;
+  private static final byte ENTRY_FIELDS_VERSION = 4;
 
   private final JsonMapper json;
 
@@ -101,9 +106,47 @@ final class ReplicateCodec {
     }
     // Version 3's block, after everything a version-2 reader reads; absent when no entry is traced
     // (traces off), so that costs nothing on the wire.
-    if (r.traces() != null && !r.traces().isEmpty()) {
+    boolean tables = entries.stream().anyMatch(e -> e.table() != null);
+    if (tables || (r.traces() != null && !r.traces().isEmpty())) {
       TraceContext.writeEntryTraces(out, r.traces());
     }
+    // Version 4's block, after everything a version-3 reader reads; absent when every entry is of
+    // the database's first table (every entry before a database could have several).
+    if (tables) {
+      writeEntryTables(out, entries);
+    }
+  }
+
+  /** The entries' tables: a count, then per entry of a named table its LSN and the name. */
+  private static void writeEntryTables(ByteBuf out, List<LogEntry> entries) {
+    List<LogEntry> named = entries.stream().filter(e -> e.table() != null).toList();
+    out.writeInt(named.size());
+    for (LogEntry e : named) {
+      out.writeLong(e.lsn());
+      writeString(out, e.table());
+    }
+  }
+
+  /** {@code entries} with the tables {@link #writeEntryTables} wrote (none when absent). */
+  private static List<LogEntry> readEntryTables(ByteBuf in, List<LogEntry> entries) {
+    if (in.readableBytes() < Integer.BYTES) {
+      return entries;
+    }
+    int n = in.readInt();
+    if (n < 0 || n > entries.size()) {
+      throw new IllegalArgumentException("malformed entry tables block: " + n + " tables");
+    }
+    Map<Long, String> tables = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      long lsn = in.readLong();
+      tables.put(lsn, readString(in));
+    }
+    List<LogEntry> out = new ArrayList<>(entries.size());
+    for (LogEntry e : entries) {
+      String t = tables.get(e.lsn());
+      out.add(t == null ? e : e.withTable(t));
+    }
+    return out;
   }
 
   /**
@@ -170,6 +213,9 @@ final class ReplicateCodec {
       withFields = stamped;
     }
     List<EntryTrace> traces = version >= 3 ? TraceContext.readEntryTraces(in) : List.of();
+    if (version >= 4) {
+      withFields = readEntryTables(in, withFields);
+    }
     return new ReplicateRequest(
         epoch,
         primary,

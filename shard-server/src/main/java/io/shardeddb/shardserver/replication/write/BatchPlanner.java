@@ -318,16 +318,22 @@ public final class BatchPlanner {
         ch.timestamp());
   }
 
+  /** The most tables a database may have (its first and the ones created after it). */
+  public static final int MAX_TABLES = 64;
+
   /**
    * Refuses a schema change that cannot follow the shard's schema at this point of the log: a 409
    * for another change at a version the shard has reached or for a version that skips one, a 400
-   * naming what the change does that is not an online change. The version the shard is at, with the
-   * same schema, passes (a retry: its entry alters nothing).
+   * naming what the change does that is not an online change (an altered table), an invalid new
+   * table or one too many, or a table that cannot be dropped. The version the shard is at, with the
+   * change's table as the change leaves it, passes (a retry: its entry alters nothing).
    */
   private static void requireFollows(ShardConfig config, SchemaChange change) {
     long at = config.schemaVersionOrOne();
+    TableSchema before = config.tableOrNull(change.schema().table());
+    boolean held = change.drops() ? before == null : change.schema().equals(before);
     if (change.version() <= at) {
-      if (change.version() == at && change.schema().equals(config.schema())) {
+      if (change.version() == at && held) {
         return;
       }
       throw ShardException.conflict(
@@ -350,7 +356,18 @@ public final class BatchPlanner {
               + " must come after version "
               + (at + 1));
     }
-    String refusal = config.schema().evolutionRefusal(change.schema());
+    String refusal;
+    if (change.drops()) {
+      refusal = LogOps.dropRefusal(config, change.schema().table());
+    } else if (before == null) {
+      change.schema().validate();
+      refusal =
+          config.allTables().size() >= MAX_TABLES
+              ? "a database has at most " + MAX_TABLES + " tables"
+              : null;
+    } else {
+      refusal = before.evolutionRefusal(change.schema());
+    }
     if (refusal != null) {
       throw new InvalidRequestException("schema version " + change.version() + ": " + refusal);
     }

@@ -136,29 +136,68 @@ public final class LogOps {
   }
 
   /**
-   * A Schema entry: the table altered to the change's schema, the rows stored so far given each
-   * added column's default, the config at the change's version. A change to the version the config
-   * is at already (an import or a restore meeting an entry it applied) alters nothing.
+   * A Schema entry (docs/log-format.md, "Schema entries" and "Tables"): the table of the change's
+   * name altered to its schema, the rows stored so far given each added column's default — or, when
+   * the shard has no table of that name, the table created; or, for a drop, the table dropped — and
+   * the config at the change's version. A change the config holds already (below its version, or at
+   * it with that table as the change leaves it: an import or a restore meeting an entry it applied)
+   * alters nothing.
    */
   private static Effect schemaChange(SchemaChange change, ShardConfig config, long commitMillis) {
-    TableSchema before = config.schema();
     TableSchema after = change.schema();
-    if (change.version() <= config.schemaVersionOrOne() && after.equals(before)) {
+    TableSchema before = config.tableOrNull(after.table());
+    boolean held = change.drops() ? before == null : after.equals(before);
+    long at = config.schemaVersionOrOne();
+    // Versions rise by one per entry along the log: one below the config's was applied before it
+    // (a later change may since have re-created or altered the same table).
+    if (change.version() < at || (change.version() == at && held)) {
       return new Effect(List.of(), config);
+    }
+    if (change.drops()) {
+      String refusal = dropRefusal(config, after.table());
+      if (refusal != null) {
+        throw new IllegalStateException(
+            "Schema entry to version " + change.version() + " cannot follow: " + refusal);
+      }
+      return new Effect(
+          List.of(new StorageOp.DropTable(before)),
+          config.withoutTable(before.table(), change.version()));
+    }
+    if (before == null) {
+      return new Effect(
+          List.of(new StorageOp.CreateTable(after)), config.withTable(after, change.version()));
     }
     String refusal = before.evolutionRefusal(after);
     if (refusal != null) {
       throw new IllegalStateException(
           "Schema entry to version " + change.version() + " cannot follow: " + refusal);
     }
-    Clock at = Clock.fixed(Instant.ofEpochMilli(commitMillis), ZoneOffset.UTC);
+    Clock clock = Clock.fixed(Instant.ofEpochMilli(commitMillis), ZoneOffset.UTC);
     Map<String, Object> backfill = new LinkedHashMap<>();
     for (Column c : after.added(before)) {
-      backfill.put(c.name(), TableSchema.backfillOf(c, at));
+      backfill.put(c.name(), TableSchema.backfillOf(c, clock));
     }
     return new Effect(
         List.of(new StorageOp.AlterTable(before, after, backfill)),
-        config.withSchema(after, change.version()));
+        config.withTable(after, change.version()));
+  }
+
+  /**
+   * Why table {@code name} cannot be dropped from {@code config}, or null: the shard has no such
+   * table, or it is the database's first table (the one the assignment's API and every entry
+   * without a table name are of; dropping it is not supported yet).
+   */
+  public static String dropRefusal(ShardConfig config, String name) {
+    if (config.tableOrNull(name) == null) {
+      return "shard " + config.shardId() + " has no table '" + name + "' to drop";
+    }
+    if (name.equalsIgnoreCase(config.schema().table())) {
+      return "table '"
+          + name
+          + "' is the database's first table, which cannot be dropped (only the tables created"
+          + " after it can)";
+    }
+    return null;
   }
 
   /**

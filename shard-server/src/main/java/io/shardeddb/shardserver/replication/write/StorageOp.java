@@ -69,11 +69,25 @@ public sealed interface StorageOp {
   record DeletePoints(Sharding pointsBy, PointRange range) implements StorageOp {}
 
   /**
-   * Changes the table from {@code before} to {@code after} (columns added at the end): the rows
-   * stored so far get {@code backfill}'s value of each added column (its default, decided by the
-   * entry: {@code CURRENT_TIMESTAMP} is the entry's commit time; absent: null). Always the first
-   * operation of its transaction: MySQL commits what came before a DDL statement.
+   * Changes a table from {@code before} to {@code after} (columns added at the end; the table of
+   * {@code after}'s name, the database's first or another): the rows stored so far get {@code
+   * backfill}'s value of each added column (its default, decided by the entry: {@code
+   * CURRENT_TIMESTAMP} is the entry's commit time; absent: null). Always the first operation of its
+   * transaction: MySQL commits what came before a DDL statement.
    */
   record AlterTable(TableSchema before, TableSchema after, Map<String, Object> backfill)
       implements StorageOp {}
+
+  /**
+   * Creates another table of the database ({@code schema}, with its indexes; nothing when it exists
+   * already: a retry after MySQL committed the DDL). Always the first operation of its transaction,
+   * as {@link AlterTable}.
+   */
+  record CreateTable(TableSchema schema) implements StorageOp {}
+
+  /**
+   * Drops another table of the database with its rows (nothing when it is gone already). Always the
+   * first operation of its transaction, as {@link AlterTable}.
+   */
+  record DropTable(TableSchema schema) implements StorageOp {}
 }

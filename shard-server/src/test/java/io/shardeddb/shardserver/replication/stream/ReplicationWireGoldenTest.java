@@ -55,8 +55,23 @@ class ReplicationWireGoldenTest {
    * with traces off is a version-2 frame but for its version byte. A version-2 reader stops before
    * it.
    */
-  static final String ENTRY_FIELDS_HEX =
+  static final String ENTRY_FIELDS_V3_HEX =
       "03" + "0000019b76daa87b" + "0000000000000000" + "0000000000000000";
+
+  /**
+   * Version 4 (an entry names its table, issue 46, docs/log-format.md): the version-3 fields, then
+   * — only when an entry is of a table other than the database's first — the traces block (empty if
+   * no entry is traced) and the entry tables block: a count, then per named entry its LSN and the
+   * table's name. A frame of the first table alone is a version-3 frame but for its version byte; a
+   * version-3 reader stops before the tables block.
+   */
+  static final String ENTRY_FIELDS_HEX =
+      "04" + "0000019b76daa87b" + "0000000000000000" + "0000000000000000";
+
+  /** No trace, then one table: the entry at LSN 43 is of table {@code orders}. */
+  static final String NO_TRACES_HEX = "00000000";
+
+  static final String TABLES_HEX = "00000001" + "000000000000002b" + "000000066f7264657273";
 
   static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
@@ -157,6 +172,66 @@ class ReplicationWireGoldenTest {
     assertThat(ByteBufUtil.hexDump(buf))
         .isEqualTo(REQUEST_HEX + ENTRY_FIELDS_HEX + NO_PROMISE_HEX + TIMESTAMPS_HEX + TRACES_HEX);
     assertThat(codec.readRequest(buf).traces()).containsExactly(new EntryTrace(42, TRACEPARENT));
+  }
+
+  @Test
+  void entryTablesFollowEverythingAVersion3SecondaryReadsAndAreReadBack() {
+    ReplicateRequest plain = request();
+    List<LogEntry> entries =
+        List.of(
+            plain.entries().get(0),
+            plain.entries().get(1).withTable("orders"),
+            plain.entries().get(2));
+    ReplicateRequest tabled =
+        new ReplicateRequest(
+            plain.epoch(),
+            plain.primary(),
+            plain.prevLsn(),
+            plain.prevEpoch(),
+            entries,
+            plain.replica());
+    ByteBuf buf = Unpooled.buffer();
+    codec.writeRequest(buf, tabled);
+    assertThat(ByteBufUtil.hexDump(buf))
+        .isEqualTo(
+            REQUEST_HEX
+                + ENTRY_FIELDS_HEX
+                + NO_PROMISE_HEX
+                + TIMESTAMPS_HEX
+                + NO_TRACES_HEX
+                + TABLES_HEX);
+    ReplicateRequest back = codec.readRequest(buf);
+    assertThat(back.entries()).extracting(LogEntry::table).containsExactly(null, "orders", null);
+    assertThat(back.traces()).isNull();
+    // With a trace too: the traces block, then the tables block.
+    ByteBuf traced = Unpooled.buffer();
+    codec.writeRequest(traced, tabled.withTraces(List.of(new EntryTrace(42, TRACEPARENT))));
+    assertThat(ByteBufUtil.hexDump(traced))
+        .isEqualTo(
+            REQUEST_HEX
+                + ENTRY_FIELDS_HEX
+                + NO_PROMISE_HEX
+                + TIMESTAMPS_HEX
+                + TRACES_HEX
+                + TABLES_HEX);
+    ReplicateRequest tracedBack = codec.readRequest(traced);
+    assertThat(tracedBack.traces()).containsExactly(new EntryTrace(42, TRACEPARENT));
+    assertThat(tracedBack.entries().get(1).table()).isEqualTo("orders");
+  }
+
+  @Test
+  void aFrameOfAPrimaryBeforeTablesStillDecodesWithEveryEntryOfTheFirstTable() {
+    ReplicateRequest back =
+        codec.readRequest(
+            Unpooled.wrappedBuffer(
+                ByteBufUtil.decodeHexDump(
+                    REQUEST_HEX
+                        + ENTRY_FIELDS_V3_HEX
+                        + NO_PROMISE_HEX
+                        + TIMESTAMPS_HEX
+                        + TRACES_HEX)));
+    assertThat(back.entries()).extracting(LogEntry::table).containsOnlyNulls();
+    assertThat(back.traces()).containsExactly(new EntryTrace(42, TRACEPARENT));
   }
 
   @Test
