@@ -10,6 +10,7 @@ import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.replication.ReplicaContext;
+import io.shardeddb.shardserver.replication.write.BatchPlanner;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardStore;
@@ -107,12 +108,23 @@ class FoldedCommitTest {
     // More keys than one IN list holds: several parts of the one UNION ALL.
     List<Long> keys = LongStream.range(0, 2500).boxed().toList();
     ShardStore.Known known =
-        store.inTransaction(c -> store.lookUp(c, table, List.of("rid-a", "rid-b"), keys));
+        store.inTransaction(
+            c ->
+                store.lookUp(
+                    c,
+                    table,
+                    new BatchPlanner.Lookup(
+                        List.of("rid-a", "rid-b"),
+                        keys.stream().map(BatchPlanner.RowKey::first).toList(),
+                        Map.of())));
     assertThat(known.outcomes())
         .containsOnlyKeys("rid-a")
         .containsEntry("rid-a", new RequestOutcome("rid-a", 4, 409, "exists"));
-    assertThat(known.present()).isEqualTo(Set.of(30L, 1500L));
-    ShardStore.Known none = store.inTransaction(c -> store.lookUp(c, table, List.of(), List.of()));
+    assertThat(known.present())
+        .isEqualTo(Set.of(BatchPlanner.RowKey.first(30L), BatchPlanner.RowKey.first(1500L)));
+    ShardStore.Known none =
+        store.inTransaction(
+            c -> store.lookUp(c, table, new BatchPlanner.Lookup(List.of(), List.of(), Map.of())));
     assertThat(none.outcomes()).isEmpty();
     assertThat(none.present()).isEmpty();
   }

@@ -302,8 +302,10 @@ final class SimDisk implements WriteStorage, ReplicaStore {
         outcomes.put(rid, refusals.get(rid));
       }
     }
-    Set<Long> present = new HashSet<>();
-    lookup.keys().stream().filter(rows::containsKey).forEach(present::add);
+    Set<BatchPlanner.RowKey> present = new HashSet<>();
+    lookup.keys().stream()
+        .filter(k -> rowsOf(k.table()).containsKey(k.key()))
+        .forEach(present::add);
     return new Known(outcomes, present);
   }
 

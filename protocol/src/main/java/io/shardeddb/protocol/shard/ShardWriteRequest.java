@@ -12,7 +12,8 @@ import java.util.Map;
  * without being applied twice, and an optional W3C {@code traceparent}: the router's span of the
  * client request it serves (docs/monitoring.md, "Traces"; {@code
  * io.shardeddb.protocol.trace.TraceContext}), absent while traces are off. Per request, so a
- * coalesced {@code /write/batch} carries each request's own.
+ * coalesced {@code /write/batch} carries each request's own. An optional {@code table} names the
+ * table the rows are of (absent: the database's first table, the assignment's; issue 46).
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,7 +23,19 @@ public record ShardWriteRequest(
     List<Map<String, Object>> data,
     String requestId,
     Long timestamp,
-    String traceparent) {
+    String traceparent,
+    String table) {
+
+  /** A write of the database's first table. */
+  public ShardWriteRequest(
+      String shard,
+      Integer currIdx,
+      List<Map<String, Object>> data,
+      String requestId,
+      Long timestamp,
+      String traceparent) {
+    this(shard, currIdx, data, requestId, timestamp, traceparent, null);
+  }
 
   /** A write that names no trace (traces off, older routers). */
   public ShardWriteRequest(

@@ -13,7 +13,6 @@ import io.shardeddb.backup.RestorePlan;
 import io.shardeddb.backup.RestoreTarget;
 import io.shardeddb.backup.ShardBaseBackup;
 import io.shardeddb.protocol.shard.LogEntry;
-import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.replication.ReplicaContext;
@@ -343,7 +342,7 @@ public class BackupRestorer {
         if (line == null) {
           throw new IOException("backup snapshot ended after " + rows + " of " + header.rows());
         }
-        chunk.add(RowTimestamps.keeping(json.readValue(line, ROW), table.schema()::coerceRow));
+        chunk.add(ctx.requireConfig().coerceSnapshotRow(json.readValue(line, ROW)));
         if (chunk.size() >= CHUNK) {
           store.loadChunk(table, chunk);
           rows += chunk.size();
@@ -421,7 +420,7 @@ public class BackupRestorer {
       List<Map<String, Object>> rows;
       while (!(rows = snap.next(1000)).isEmpty()) {
         for (Map<String, Object> row : rows) {
-          md.update(table.canonical(row).getBytes(StandardCharsets.UTF_8));
+          md.update(snap.canonical(row).getBytes(StandardCharsets.UTF_8));
           n++;
         }
       }

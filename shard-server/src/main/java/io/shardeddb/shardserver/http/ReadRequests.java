@@ -7,6 +7,7 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.ContractBodies;
 import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.ShardEndpoints;
@@ -52,9 +53,12 @@ class ReadRequests {
    * {@code bounded} read a secondary serves (null: none), its filter (null: none), whether it
    * counts, its page size, the deadline its SQL runs within ({@link ShardEndpoints#TIMEOUT_FIELD},
    * counted from when the read was planned; {@link StatementDeadline#none()} without one), and
-   * whether its rows carry their global timestamps ({@link RowTimestamps#READ_FIELD}).
+   * whether its rows carry their global timestamps ({@link RowTimestamps#READ_FIELD}), and the
+   * table it reads (its {@code table} field; the database's first when absent).
    */
   record Plan(
+      TableSchema table,
+      boolean other,
       KeyRange range,
       boolean primary,
       Long boundedMs,
@@ -63,9 +67,17 @@ class ReadRequests {
       int pageRows,
       StatementDeadline deadline,
       boolean stamped) {
-    /** One key, no filter, no count: at most one row, so many of them can share one query. */
+    /**
+     * One key of the database's first table, no filter, no count: at most one row, so many of them
+     * can share one query.
+     */
     boolean isPoint() {
-      return range.low() == range.high() && filter == null && !count;
+      return range.low() == range.high() && filter == null && !count && !other;
+    }
+
+    /** The table to read: the replica's own for the first, else one built from the schema. */
+    UserTable tableIn(ReplicaContext ctx) {
+      return other ? new UserTable(table) : ctx.requireTable();
     }
   }
 
@@ -108,7 +120,8 @@ class ReadRequests {
 
   /** {@link #plan} after the shard id was checked (so {@code /read} keeps its error order). */
   Plan planChecked(ShardConfig config, Map<String, Object> body) {
-    KeyRange range = ContractBodies.range(body, config.schema().shardKey());
+    TableSchema schema = RequestFields.table(config, body);
+    KeyRange range = ContractBodies.range(body, schema.shardKey());
     Long timeoutMs = RequestFields.timeoutMs(body);
     StatementDeadline deadline =
         timeoutMs == null ? StatementDeadline.none() : StatementDeadline.in(timeoutMs);
@@ -141,12 +154,14 @@ class ReadRequests {
       guards.requireInSyncForSession();
     }
     ReadFilter filter = ReadFilter.fromWire(body.get("filter"));
-    FilterClause userWhere = filter == null ? null : FilterClause.of(config.schema(), filter);
+    FilterClause userWhere = filter == null ? null : FilterClause.of(schema, filter);
     boolean count = RequestFields.count(body);
     int pageRows =
         ReadPaging.rowsPerPage(
-            config.schema(), pageBytes, ReadPaging.DEFAULT_PAGE_ROWS, RequestFields.limit(body));
+            schema, pageBytes, ReadPaging.DEFAULT_PAGE_ROWS, RequestFields.limit(body));
     return new Plan(
+        schema,
+        schema != config.schema(),
         range,
         primary,
         boundedMs,
@@ -174,7 +189,7 @@ class ReadRequests {
   /** Answers one planned read: its rows (one page) or its count. */
   ShardReadResponse run(ShardConfig config, Plan p) {
     ReplicaContext.View v = ctx.view();
-    UserTable table = ctx.requireTable();
+    UserTable table = p.tableIn(ctx);
     String filtered = p.filter() == null ? "none" : "pushed";
     // Rows the shard still stores but no longer owns (fenced, not yet purged) are never returned:
     // under Range the owned key ranges go into the SQL, under Hash each row's point is checked.
@@ -213,12 +228,12 @@ class ReadRequests {
                     c, range.low(), range.high(), where, pageRows + 1, deadline, p.stamped()));
     Long next = null;
     if (rows.size() > pageRows) {
-      next = ((Number) rows.get(pageRows).get(config.schema().shardKey())).longValue();
+      next = ((Number) rows.get(pageRows).get(p.table().shardKey())).longValue();
       rows = rows.subList(0, pageRows);
     }
     if (byHash) {
       // A page may come out short; `next` still says where the key range goes on.
-      rows = ownedOnly(config, owned, rows);
+      rows = ownedOnly(config, p.table().shardKey(), owned, rows);
     }
     awaitReadIndex(p);
     rowsRead.computeIfAbsent(filtered, this::rowsCounter).increment(rows.size());
@@ -256,7 +271,7 @@ class ReadRequests {
     boolean stamped = points.stream().anyMatch(Plan::stamped);
     List<Map<String, Object>> found = store.read(c -> table.rowsWithKeys(c, keys, where, stamped));
     if (owned != null && sharding == Sharding.Hash) {
-      found = ownedOnly(config, owned, found);
+      found = ownedOnly(config, config.schema().shardKey(), owned, found);
     }
     if (points.stream().anyMatch(Plan::primary)) {
       awaitReadIndex(points.get(0));
@@ -286,8 +301,7 @@ class ReadRequests {
   }
 
   private static List<Map<String, Object>> ownedOnly(
-      ShardConfig config, List<PointRange> owned, List<Map<String, Object>> rows) {
-    String keyName = config.schema().shardKey();
+      ShardConfig config, String keyName, List<PointRange> owned, List<Map<String, Object>> rows) {
     Sharding sharding = config.pointsBy();
     return rows.stream()
         .filter(

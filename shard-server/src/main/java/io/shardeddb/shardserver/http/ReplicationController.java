@@ -252,7 +252,7 @@ public class ReplicationController {
       List<Map<String, Object>> rows;
       while (!(rows = snap.next(1000)).isEmpty()) {
         for (Map<String, Object> row : rows) {
-          md.update(table.canonical(row).getBytes(StandardCharsets.UTF_8));
+          md.update(snap.canonical(row).getBytes(StandardCharsets.UTF_8));
           n++;
         }
       }

@@ -79,6 +79,20 @@ final class RequestFields {
   }
 
   /**
+   * The optional {@code table} of a read, write, update or delete: the table of {@code config} it
+   * is of (absent: the database's first table, the assignment's); a 404 naming an unknown one, a
+   * 400 for a value that is not a string.
+   */
+  static io.shardeddb.protocol.schema.TableSchema table(
+      io.shardeddb.shardserver.storage.ShardConfig config, Map<String, ?> body) {
+    Object raw = body.get("table");
+    if (raw != null && !(raw instanceof String)) {
+      throw new InvalidRequestException("field 'table' must be a string, got " + raw);
+    }
+    return config.table((String) raw);
+  }
+
+  /**
    * The optional {@link ShardEndpoints#TIMEOUT_FIELD} of a read: the milliseconds its caller has
    * left, 1 or more.
    */

@@ -16,8 +16,10 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.ContractBodies;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReadFilter;
+import io.shardeddb.protocol.shard.RowTables;
 import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.ShardEndpoints;
@@ -179,6 +181,10 @@ public class ShardController {
                           ByteArrayOutputStream out = new ByteArrayOutputStream();
                           try {
                             for (Map<String, Object> row : rows) {
+                              if (RowTables.of(row) != null) {
+                                // The assignment's /copy is of the database's first table.
+                                continue;
+                              }
                               if (!first[0]) {
                                 out.write(',');
                               }
@@ -264,11 +270,12 @@ public class ShardController {
       @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
     ShardConfig config = ctx.requireConfig();
     RequestFields.requireShard(config, body.get("shard"), ctx.name());
-    String keyName = config.schema().shardKey();
+    TableSchema schema = RequestFields.table(config, body);
+    String keyName = schema.shardKey();
     long key = ContractBodies.key(body, keyName);
     String requestId = RequestFields.requestId(body.get("requestId"));
     writes.requireOwnedUnlessRetry(config, expectedOwned, requestId, List.of(key));
-    Map<String, Object> values = config.schema().coercePartialRow(ContractBodies.updateData(body));
+    Map<String, Object> values = schema.coercePartialRow(ContractBodies.updateData(body));
     Object newKey = values.get(keyName);
     if (newKey != null && (Long) newKey != key) {
       throw new InvalidRequestException(
@@ -283,7 +290,8 @@ public class ShardController {
     WriteCoordinator.Acked acked =
         coordinator.submitAcked(
             ClientChange.update(key, values, requestId)
-                .withTimestamp(RequestFields.timestamp(body.get("timestamp"))));
+                .withTimestamp(RequestFields.timestamp(body.get("timestamp")))
+                .ofTable((String) body.get("table")));
     return writes.written("Data entry for " + keyName + ":" + key + " updated", null, acked);
   }
 
@@ -296,14 +304,15 @@ public class ShardController {
       throw new InvalidRequestException("request body must be a JSON object");
     }
     RequestFields.requireShard(config, body.get("shard"), ctx.name());
-    String keyName = config.schema().shardKey();
+    String keyName = RequestFields.table(config, body).shardKey();
     long key = ContractBodies.key(body, keyName);
     String requestId = RequestFields.requestId(body.get("requestId"));
     writes.requireOwnedUnlessRetry(config, expectedOwned, requestId, List.of(key));
     WriteCoordinator.Acked acked =
         coordinator.submitAcked(
             ClientChange.delete(key, requestId)
-                .withTimestamp(RequestFields.timestamp(body.get("timestamp"))));
+                .withTimestamp(RequestFields.timestamp(body.get("timestamp")))
+                .ofTable((String) body.get("table")));
     return writes.written("Data entry with " + keyName + ":" + key + " removed", null, acked);
   }
 }

@@ -59,7 +59,7 @@ class WriteRequests {
     if (request.data().isEmpty()) {
       throw new InvalidRequestException("field 'data' must list at least one row");
     }
-    TableSchema schema = config.schema();
+    TableSchema schema = config.table(request.table());
     List<Map<String, Object>> rows = new ArrayList<>();
     Set<Long> keys = new HashSet<>();
     for (Map<String, Object> raw : request.data()) {
@@ -76,7 +76,8 @@ class WriteRequests {
     Integer current = request.currIdx() == null ? null : request.currIdx() + rows.size();
     return new Prepared(
         ClientChange.write(rows, requestId)
-            .withTimestamp(RequestFields.timestamp(request.timestamp())),
+            .withTimestamp(RequestFields.timestamp(request.timestamp()))
+            .ofTable(request.table()),
         current);
   }
 

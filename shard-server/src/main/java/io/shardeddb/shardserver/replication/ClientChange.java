@@ -14,7 +14,8 @@ import java.util.Map;
  * rows and is never deduplicated (a restarted import re-applies what it purged), though it records
  * the source's request id. {@code timestamp} is the global timestamp slot the router fetched for
  * the change (DESIGN §11; 0: none), which its entry takes unless the log is already past it ({@code
- * GlobalTimestamp.forEntry}).
+ * GlobalTimestamp.forEntry}). {@code table} names the table a write, update or delete is of (null:
+ * the database's first table; issue 46), which its entry names too.
  */
 public record ClientChange(
     Operation op,
@@ -24,7 +25,21 @@ public record ClientChange(
     PointRange range,
     String moveId,
     boolean internal,
-    long timestamp) {
+    long timestamp,
+    String table) {
+
+  /** A change of the database's first table. */
+  public ClientChange(
+      Operation op,
+      List<Map<String, Object>> rows,
+      Long key,
+      String requestId,
+      PointRange range,
+      String moveId,
+      boolean internal,
+      long timestamp) {
+    this(op, rows, key, requestId, range, moveId, internal, timestamp, null);
+  }
 
   /** A change without a global timestamp. */
   public ClientChange(
@@ -44,7 +59,17 @@ public record ClientChange(
 
   /** This change with the global timestamp slot {@code ts} (0: none). */
   public ClientChange withTimestamp(long ts) {
-    return new ClientChange(op, rows, key, requestId, range, moveId, internal, ts);
+    return new ClientChange(op, rows, key, requestId, range, moveId, internal, ts, table);
+  }
+
+  /** This change of table {@code name} (null: the database's first table). */
+  public ClientChange ofTable(String name) {
+    return new ClientChange(op, rows, key, requestId, range, moveId, internal, timestamp, name);
+  }
+
+  /** This change with {@code newRows} instead (the rest as it is). */
+  public ClientChange withRows(List<Map<String, Object>> newRows) {
+    return new ClientChange(op, newRows, key, requestId, range, moveId, internal, timestamp, table);
   }
 
   public static ClientChange write(List<Map<String, Object>> rows, String requestId) {

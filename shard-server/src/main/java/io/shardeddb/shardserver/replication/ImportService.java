@@ -10,6 +10,7 @@ import io.shardeddb.protocol.shard.ImportState;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.Operation;
+import io.shardeddb.protocol.shard.RowTables;
 import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
@@ -154,6 +155,12 @@ public class ImportService implements AutoCloseable {
     UserTable table;
     long copied;
     long applied;
+
+    /**
+     * A snapshot row read past the end of a chunk because it is of another table than the chunk's
+     * (a chunk's rows are of one table: one imported write), the next chunk's first.
+     */
+    Map<String, Object> carried;
 
     Attempt(Run run) {
       this.run = run;
@@ -421,13 +428,23 @@ public class ImportService implements AutoCloseable {
   private void copyChunk(Attempt a, SnapshotStream snap, SnapshotHeader header) throws Exception {
     Run run = a.run;
     List<Map<String, Object>> chunk = new ArrayList<>();
+    // The chunk's table (null: the first), which its rows all are of (rows of the database's
+    // tables come one table after the other in a snapshot).
+    String table = null;
     while (a.copied + chunk.size() < header.rows() && chunk.size() < CHUNK_ROWS) {
       checkStopped(run);
-      Map<String, Object> row = snap.nextRow();
+      Map<String, Object> row = a.carried != null ? a.carried : snap.nextRow();
+      a.carried = null;
       if (row == null) {
         break;
       }
-      chunk.add(RowTimestamps.keeping(row, a.table.schema()::coerceRow));
+      Map<String, Object> coerced = ctx.requireConfig().coerceSnapshotRow(row);
+      if (!chunk.isEmpty() && !java.util.Objects.equals(RowTables.of(coerced), table)) {
+        a.carried = row;
+        break;
+      }
+      table = RowTables.of(coerced);
+      chunk.add(RowTables.without(coerced));
     }
     if (chunk.isEmpty()) {
       snap.close();
@@ -442,11 +459,12 @@ public class ImportService implements AutoCloseable {
       }
       return;
     }
-    boolean full = chunk.size() >= CHUNK_ROWS;
+    boolean full = chunk.size() >= CHUNK_ROWS || a.carried != null;
     long copiedNow = a.copied + chunk.size();
     after(
         a,
-        acked(enqueue(run, ClientChange.imported(Operation.Write, chunk, null, null))),
+        acked(
+            enqueue(run, ClientChange.imported(Operation.Write, chunk, null, null).ofTable(table))),
         () -> {
           a.copied = copiedNow;
           if (full) {
@@ -577,7 +595,7 @@ public class ImportService implements AutoCloseable {
         break;
       }
       last = e.lsn();
-      ClientChange change = changeOf(a.table, e, recorded);
+      ClientChange change = changeOf(ctx.requireConfig(), e, recorded);
       if (change != null) {
         pending.add(enqueue(run, change));
       }
@@ -624,35 +642,38 @@ public class ImportService implements AutoCloseable {
    * The change a filtered source entry makes here, or null for a no-op; it keeps the source's
    * request id unless {@code recorded} holds it already.
    */
-  private static ClientChange changeOf(UserTable table, LogEntry e, Set<String> recorded) {
+  private static ClientChange changeOf(ShardConfig config, LogEntry e, Set<String> recorded) {
     String rid = e.requestId() == null || recorded.contains(e.requestId()) ? null : e.requestId();
-    TableSchema schema = table.schema();
-    return switch (e.op()) {
-      case Write ->
-          ClientChange.imported(
-              Operation.Write,
-              e.rows().stream().map(r -> sourceStamped(r, e, schema::coerceRow)).toList(),
-              null,
-              rid);
-      case Update ->
-          ClientChange.imported(
-              Operation.Update,
-              List.of(sourceStamped(e.rows().get(0), e, schema::coercePartialRow)),
-              e.key(),
-              rid);
-      case Delete -> ClientChange.imported(Operation.Delete, null, e.key(), rid);
-      case Txn ->
-          ClientChange.imported(
-              Operation.Txn,
-              io.shardeddb.protocol.shard.TxnStep.payload(
-                  LogOps.coerced(io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()), schema)
-                      .stream()
-                      .map(t -> t.mapRow(r -> sourceStamped(r, e, x -> x)))
-                      .toList()),
-              null,
-              rid);
-      default -> null;
-    };
+    TableSchema schema = config.table(e.table());
+    ClientChange change =
+        switch (e.op()) {
+          case Write ->
+              ClientChange.imported(
+                  Operation.Write,
+                  e.rows().stream().map(r -> sourceStamped(r, e, schema::coerceRow)).toList(),
+                  null,
+                  rid);
+          case Update ->
+              ClientChange.imported(
+                  Operation.Update,
+                  List.of(sourceStamped(e.rows().get(0), e, schema::coercePartialRow)),
+                  e.key(),
+                  rid);
+          case Delete -> ClientChange.imported(Operation.Delete, null, e.key(), rid);
+          case Txn ->
+              ClientChange.imported(
+                  Operation.Txn,
+                  io.shardeddb.protocol.shard.TxnStep.payload(
+                      LogOps.coerced(
+                              io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()), schema)
+                          .stream()
+                          .map(t -> t.mapRow(r -> sourceStamped(r, e, x -> x)))
+                          .toList()),
+                  null,
+                  rid);
+          default -> null;
+        };
+    return change == null ? null : change.ofTable(e.table());
   }
 
   /**

@@ -92,7 +92,7 @@ public class JdbcReplicaStore implements ReplicaStore {
     return new WriteStorage() {
       @Override
       public Known lookUp(BatchPlanner.Lookup lookup) throws SQLException {
-        ShardStore.Known k = store.lookUp(c, table, lookup.requestIds(), lookup.keys());
+        ShardStore.Known k = store.lookUp(c, table, lookup);
         return new Known(k.outcomes(), k.present());
       }
 

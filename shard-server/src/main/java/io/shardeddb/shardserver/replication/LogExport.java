@@ -123,7 +123,13 @@ public final class LogExport {
       ShardConfig config = ctx.requireConfig();
       entries =
           RangeRules.filterToRange(
-              entries, config.pointsBy(), exported, config.schema().shardKey());
+              entries,
+              config.pointsBy(),
+              exported,
+              t -> {
+                io.shardeddb.protocol.schema.TableSchema schema = config.tableOrNull(t);
+                return schema == null ? null : schema.shardKey();
+              });
     }
     return new LogResponse(entries, lastLsn);
   }

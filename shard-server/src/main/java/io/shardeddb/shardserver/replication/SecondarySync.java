@@ -6,7 +6,6 @@ import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
-import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.ShardException;
@@ -686,7 +685,7 @@ public class SecondarySync implements AutoCloseable {
       Map<String, Object> row;
       while (copied + chunk.size() < header.rows() && (row = snapshot.nextRow()) != null) {
         progress();
-        chunk.add(RowTimestamps.keeping(row, table.schema()::coerceRow));
+        chunk.add(ctx.requireConfig().coerceSnapshotRow(row));
         if (chunk.size() >= copyChunk) {
           abandonIf(gen);
           store.loadChunk(table, chunk);

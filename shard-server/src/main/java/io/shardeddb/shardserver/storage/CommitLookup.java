@@ -1,44 +1,53 @@
 package io.shardeddb.shardserver.storage;
 
+import io.shardeddb.shardserver.replication.write.BatchPlanner;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * What a group commit reads before it decides, in one round trip: the recorded outcomes of its
- * request ids ({@code request_ids}) and which of its keys already have a row (the user's table).
+ * request ids ({@code request_ids}) and which of its keys already have a row (in the table each
+ * names: the user's first table or another).
  */
 final class CommitLookup {
   private CommitLookup() {}
 
   /**
    * Inside the group-commit transaction, in one round trip (one {@code UNION ALL}): the recorded
-   * outcomes of {@code requestIds} (rule 8) and which of {@code keys} already have a row.
+   * outcomes of the lookup's request ids (rule 8) and which of its keys already have a row, each in
+   * its table ({@code first} for the database's first table, the lookup's schema for others).
    */
-  static ShardStore.Known lookUp(
-      Connection c, UserTable table, Collection<String> requestIds, Collection<Long> keys)
+  static ShardStore.Known lookUp(Connection c, UserTable first, BatchPlanner.Lookup lookup)
       throws SQLException {
     Map<String, RequestOutcome> outcomes = new HashMap<>();
-    Set<Long> present = new HashSet<>();
+    Set<BatchPlanner.RowKey> present = new HashSet<>();
     List<String> parts = new ArrayList<>();
     List<Object> params = new ArrayList<>();
-    if (!requestIds.isEmpty()) {
-      parts.add(RequestOutcomes.unionPart(requestIds.size()));
-      params.addAll(requestIds);
+    if (!lookup.requestIds().isEmpty()) {
+      parts.add(RequestOutcomes.unionPart(lookup.requestIds().size()));
+      params.addAll(lookup.requestIds());
     }
-    List<Long> all = new ArrayList<>(keys);
-    for (int from = 0; from < all.size(); from += UserTable.keysPerPart()) {
-      List<Long> part = all.subList(from, Math.min(all.size(), from + UserTable.keysPerPart()));
-      parts.add(table.existingKeysUnionPart(part.size()));
-      params.addAll(part);
+    Map<String, List<Long>> byTable = new LinkedHashMap<>();
+    for (BatchPlanner.RowKey k : lookup.keys()) {
+      byTable.computeIfAbsent(k.table(), t -> new ArrayList<>()).add(k.key());
+    }
+    for (Map.Entry<String, List<Long>> e : byTable.entrySet()) {
+      UserTable table = e.getKey() == null ? first : new UserTable(lookup.tables().get(e.getKey()));
+      List<Long> all = e.getValue();
+      for (int from = 0; from < all.size(); from += UserTable.keysPerPart()) {
+        List<Long> part = all.subList(from, Math.min(all.size(), from + UserTable.keysPerPart()));
+        parts.add(table.existingKeysUnionPart(part.size(), e.getKey()));
+        params.addAll(part);
+      }
     }
     if (parts.isEmpty()) {
       return new ShardStore.Known(outcomes, present);
@@ -54,7 +63,7 @@ final class CommitLookup {
                 rs.getString(2),
                 new RequestOutcome(rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5)));
           } else {
-            present.add(rs.getLong(3));
+            present.add(new BatchPlanner.RowKey(rs.getString(2), rs.getLong(3)));
           }
         }
       }

@@ -1,7 +1,15 @@
 package io.shardeddb.shardserver.storage;
 
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.RowTables;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,19 +49,58 @@ final class CopyStore {
     transactions.write(
         c -> {
           table.truncate(c);
+          for (TableSchema other : othersStored(c)) {
+            new UserTable(other).truncate(c);
+          }
           log.clear();
           RequestOutcomes.deleteAll(c);
           return null;
         });
   }
 
-  /** Loads one chunk of snapshot rows. */
+  /**
+   * Loads one chunk of snapshot rows: those naming no table into {@code table} (the database's
+   * first), the others into the table they name ({@link RowTables}), which the stored config holds
+   * (the snapshot's, adopted before the copy began).
+   */
   void loadChunk(UserTable table, List<Map<String, Object>> rows) {
     transactions.write(
         c -> {
-          table.insert(c, rows);
+          Map<String, List<Map<String, Object>>> byTable = new LinkedHashMap<>();
+          for (Map<String, Object> r : rows) {
+            byTable
+                .computeIfAbsent(RowTables.of(r), t -> new ArrayList<>())
+                .add(RowTables.without(r));
+          }
+          List<TableSchema> others =
+              byTable.size() > 1 || !byTable.containsKey(null) ? othersStored(c) : List.of();
+          for (Map.Entry<String, List<Map<String, Object>>> e : byTable.entrySet()) {
+            tableNamed(table, others, e.getKey()).insert(c, e.getValue());
+          }
           return null;
         });
+  }
+
+  /** The table a snapshot row names: the first for null, else the other table of that name. */
+  private static UserTable tableNamed(UserTable first, List<TableSchema> others, String name) {
+    if (name == null) {
+      return first;
+    }
+    for (TableSchema t : others) {
+      if (t.table().equalsIgnoreCase(name)) {
+        return new UserTable(t);
+      }
+    }
+    throw new StorageException(
+        "a snapshot row of table " + name + " that the adopted config does not hold", null);
+  }
+
+  /** The other tables of the config stored on {@code c} (none before a config). */
+  private static List<TableSchema> othersStored(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT config_json FROM shard_meta WHERE id = 1")) {
+      return rs.next() ? StoredTables.othersOf(rs.getString(1)) : List.of();
+    }
   }
 
   /** Loads request outcomes shipped in a snapshot. */

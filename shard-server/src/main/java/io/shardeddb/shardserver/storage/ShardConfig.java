@@ -3,12 +3,15 @@ package io.shardeddb.shardserver.storage;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.RowTables;
+import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.ShardException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -167,6 +170,17 @@ public record ShardConfig(
         from.schemaVersionOrOne(),
         timestampWindow,
         from.otherTables().isEmpty() ? null : from.otherTables());
+  }
+
+  /**
+   * A snapshot's row coerced to the schema of the table it names ({@link RowTables}: the first
+   * table when none), keeping its timestamp and its table's name.
+   */
+  public Map<String, Object> coerceSnapshotRow(Map<String, Object> row) {
+    String name = RowTables.of(row);
+    TableSchema t = table(name);
+    Map<String, Object> coerced = RowTimestamps.keeping(RowTables.without(row), t::coerceRow);
+    return t == schema ? coerced : RowTables.with(coerced, t.table());
   }
 
   /** This config at schema {@code version} without the other table {@code name}. */

@@ -6,6 +6,7 @@ import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
+import io.shardeddb.shardserver.replication.write.BatchPlanner;
 import io.shardeddb.shardserver.replication.write.LogOps;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -36,7 +37,7 @@ public class ShardStore {
   }
 
   /** What a group commit reads before it decides: recorded outcomes by request id, held keys. */
-  public record Known(Map<String, RequestOutcome> outcomes, Set<Long> present) {}
+  public record Known(Map<String, RequestOutcome> outcomes, Set<BatchPlanner.RowKey> present) {}
 
   /**
    * Where storage says the log ends (rule 15): the meta row's applied position and persisted epoch
@@ -160,10 +161,9 @@ public class ShardStore {
   }
 
   /** A group commit's one lookup (rule 8, held keys): {@link CommitLookup#lookUp}. */
-  public Known lookUp(
-      Connection c, UserTable table, Collection<String> requestIds, Collection<Long> keys)
+  public Known lookUp(Connection c, UserTable table, BatchPlanner.Lookup lookup)
       throws SQLException {
-    return CommitLookup.lookUp(c, table, requestIds, keys);
+    return CommitLookup.lookUp(c, table, lookup);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.storage;
 
+import io.shardeddb.protocol.shard.RowTables;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import java.sql.Connection;
@@ -10,20 +11,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * A consistent view of every row, then every request outcome, read one after the other; close it to
- * end its transaction.
+ * end its transaction. The rows are the database's first table's in key order, then those of each
+ * other table the snapshot's config names (in the order they were created), each carrying its
+ * table's name ({@link RowTables}); issue 46, docs/log-format.md, "Tables".
  */
 public final class Snapshot implements AutoCloseable {
   private final Connection connection;
   private final Consumer<Connection> evict;
   private boolean rowsDone;
   private boolean idsDone;
-  private final Statement cursor;
-  private final ResultSet rows;
-  private final UserTable table;
+  private Statement cursor;
+  private ResultSet rows;
+  private final List<UserTable> tables;
+  private int current;
   private final long lsn;
   private final long epoch;
   private final long commitMillis;
@@ -32,7 +35,8 @@ public final class Snapshot implements AutoCloseable {
   private final long requestIdCount;
   private Statement idCursor;
   private ResultSet ids;
-  private final Predicate<Map<String, Object>> keep;
+  private final Sharding sharding;
+  private final PointRange range;
   private final String configJson;
 
   /**
@@ -66,29 +70,27 @@ public final class Snapshot implements AutoCloseable {
       }
       long commitMillis = ReplicationLog.commitMillisAt(c, lsn);
       long timestamp = ReplicationLog.timestampAt(c, lsn);
-      long rows;
+      List<UserTable> tables = new ArrayList<>();
+      tables.add(table);
+      StoredTables.othersOf(configJson).forEach(t -> tables.add(new UserTable(t)));
+      long rows = 0;
       long requestIds;
-      Predicate<Map<String, Object>> keep;
-      if (range == null) {
-        rows = table.count(c);
-        requestIds = RequestOutcomes.count(c);
-        keep = r -> true;
-      } else {
-        String keyName = table.schema().shardKey();
-        keep = r -> range.contains(sharding.point(((Number) r.get(keyName)).longValue()));
-        rows =
-            sharding == Sharding.Range
-                ? table.count(c, range.low(), range.highExclusive() - 1, null)
-                : table.keys(c, Long.MIN_VALUE, Long.MAX_VALUE, null).stream()
-                    .filter(k -> range.contains(sharding.point(k)))
-                    .count();
-        requestIds = 0;
+      for (UserTable t : tables) {
+        if (range == null) {
+          rows += t.count(c);
+        } else {
+          rows +=
+              sharding == Sharding.Range
+                  ? t.count(c, range.low(), range.highExclusive() - 1, null)
+                  : t.keys(c, Long.MIN_VALUE, Long.MAX_VALUE, null).stream()
+                      .filter(k -> range.contains(sharding.point(k)))
+                      .count();
+        }
       }
-      Statement cursor = table.openCursor(c);
+      requestIds = range == null ? RequestOutcomes.count(c) : 0;
       return new Snapshot(
           c,
-          cursor,
-          table,
+          tables,
           lsn,
           epoch,
           commitMillis,
@@ -96,7 +98,8 @@ public final class Snapshot implements AutoCloseable {
           rows,
           requestIds,
           pool.dataSource()::evictConnection,
-          keep,
+          sharding,
+          range,
           configJson);
     } catch (SQLException e) {
       closeQuietly(c);
@@ -106,8 +109,7 @@ public final class Snapshot implements AutoCloseable {
 
   private Snapshot(
       Connection connection,
-      Statement cursor,
-      UserTable table,
+      List<UserTable> tables,
       long lsn,
       long epoch,
       long commitMillis,
@@ -115,16 +117,19 @@ public final class Snapshot implements AutoCloseable {
       long rowCount,
       long requestIdCount,
       Consumer<Connection> evict,
-      Predicate<Map<String, Object>> keep,
+      Sharding sharding,
+      PointRange range,
       String configJson)
       throws SQLException {
-    this.keep = keep;
+    this.sharding = sharding;
+    this.range = range;
     this.configJson = configJson;
     this.connection = connection;
     this.evict = evict;
-    this.cursor = cursor;
+    this.tables = List.copyOf(tables);
+    this.current = 0;
+    this.cursor = tables.get(0).openCursor(connection);
     this.rows = cursor.getResultSet();
-    this.table = table;
     this.lsn = lsn;
     this.epoch = epoch;
     this.commitMillis = commitMillis;
@@ -144,8 +149,11 @@ public final class Snapshot implements AutoCloseable {
   public synchronized List<RequestOutcome> nextOutcomes(int max) {
     try {
       if (ids == null) {
-        rows.close();
-        cursor.close();
+        if (rows != null) {
+          rows.close();
+          cursor.close();
+          rows = null;
+        }
         idCursor =
             connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
         idCursor.setFetchSize(Integer.MIN_VALUE);
@@ -194,24 +202,58 @@ public final class Snapshot implements AutoCloseable {
     return rowCount;
   }
 
-  /** Up to {@code max} next rows; empty at the end. */
+  /**
+   * Up to {@code max} next rows; empty at the end. A row of a table other than the first names it
+   * ({@link RowTables#FIELD}).
+   */
   public synchronized List<Map<String, Object>> next(int max) {
     try {
       List<Map<String, Object>> out = new ArrayList<>();
-      while (out.size() < max) {
+      while (out.size() < max && !rowsDone) {
         if (!rows.next()) {
-          rowsDone = true;
-          break;
+          // This table is done: the next one's cursor (a streaming result must be closed before
+          // another statement runs on the connection).
+          rows.close();
+          cursor.close();
+          rows = null;
+          if (++current >= tables.size()) {
+            rowsDone = true;
+            break;
+          }
+          cursor = tables.get(current).openCursor(connection);
+          rows = cursor.getResultSet();
+          continue;
         }
+        UserTable table = tables.get(current);
         Map<String, Object> row = table.readStamped(rows);
-        if (keep.test(row)) {
-          out.add(row);
+        if (range != null
+            && !range.contains(
+                sharding.point(((Number) row.get(table.schema().shardKey())).longValue()))) {
+          continue;
         }
+        out.add(current == 0 ? row : RowTables.with(row, table.schema().table()));
       }
       return out;
     } catch (SQLException e) {
       throw new StorageException("snapshot read failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A canonical text of a row {@link #next} returned, for checksums: the row's table's canonical
+   * text, after the table's name for a table other than the first.
+   */
+  public String canonical(Map<String, Object> row) {
+    String name = RowTables.of(row);
+    if (name == null) {
+      return tables.get(0).canonical(row);
+    }
+    for (UserTable t : tables) {
+      if (t.schema().table().equals(name)) {
+        return name + '\u001f' + t.canonical(RowTables.without(row));
+      }
+    }
+    throw new IllegalStateException("a snapshot row of table " + name + " it does not hold");
   }
 
   @Override
@@ -234,8 +276,10 @@ public final class Snapshot implements AutoCloseable {
         ids.close();
         idCursor.close();
       }
-      rows.close();
-      cursor.close();
+      if (rows != null) {
+        rows.close();
+        cursor.close();
+      }
       connection.rollback();
     } catch (SQLException e) {
       // Not clean: never hand this connection to the next statement.

@@ -380,9 +380,13 @@ public final class UserTable {
    * row, as five columns that line up with a request-id lookup in a {@code UNION ALL}: {@code (1,
    * NULL, key, NULL, NULL)}.
    */
-  String existingKeysUnionPart(int keys) {
+  String existingKeysUnionPart(int keys, String tag) {
     String in = String.join(", ", java.util.Collections.nCopies(keys, "?"));
-    return "SELECT 1, NULL, "
+    // The tag names the table in the result (a lower-case identifier, so safe as a literal).
+    String tagged = tag == null ? "NULL" : "'" + DatabaseNames.requireValid(tag) + "'";
+    return "SELECT 1, "
+        + tagged
+        + ", "
         + key
         + ", NULL, NULL FROM "
         + table

@@ -80,8 +80,27 @@ public final class RangeRules {
    */
   public static List<LogEntry> filterToRange(
       List<LogEntry> entries, Sharding sharding, PointRange range, String keyName) {
+    return filterToRange(entries, sharding, range, t -> t == null ? keyName : null);
+  }
+
+  /**
+   * As {@link #filterToRange(List, Sharding, PointRange, String)} over entries of several tables:
+   * {@code keyNameOf} gives the shard key's column of an entry's table ({@link LogEntry#table},
+   * null for the first), or null for a table the shard no longer has (its entries become no-ops: a
+   * table dropped before the move began has no rows to move).
+   */
+  public static List<LogEntry> filterToRange(
+      List<LogEntry> entries,
+      Sharding sharding,
+      PointRange range,
+      java.util.function.UnaryOperator<String> keyNameOf) {
     List<LogEntry> out = new ArrayList<>(entries.size());
     for (LogEntry e : entries) {
+      String keyName = keyNameOf.apply(e.table());
+      if (keyName == null) {
+        out.add(e.asNoop());
+        continue;
+      }
       LogEntry kept =
           switch (e.op()) {
             case Write -> {

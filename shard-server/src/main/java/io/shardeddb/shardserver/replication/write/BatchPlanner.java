@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -35,8 +36,35 @@ import java.util.function.UnaryOperator;
 public final class BatchPlanner {
   private BatchPlanner() {}
 
-  /** What storage must be asked before planning: request ids to look up and keys to test. */
-  public record Lookup(List<String> requestIds, List<Long> keys) {}
+  /**
+   * A row's identity in the database: its table — null for the database's first table, else the
+   * table's name in lower case (names compare ignoring case) — and its shard key.
+   */
+  public record RowKey(String table, long key) {
+    /** The key of a row of the database's first table. */
+    public static RowKey first(long key) {
+      return new RowKey(null, key);
+    }
+
+    /** The key of a row of table {@code table} of {@code config} (null: the first table). */
+    public static RowKey of(ShardConfig config, String table, long key) {
+      return new RowKey(normal(config, table), key);
+    }
+
+    /** {@code table} as a RowKey names it: null for the first table, else in lower case. */
+    public static String normal(ShardConfig config, String table) {
+      return table == null || table.equalsIgnoreCase(config.schema().table())
+          ? null
+          : table.toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * What storage must be asked before planning: request ids to look up and keys to test, and the
+   * schema of each other table a key names ({@link RowKey#table} to schema).
+   */
+  public record Lookup(
+      List<String> requestIds, List<RowKey> keys, Map<String, TableSchema> tables) {}
 
   /**
    * A batch to plan. {@code changes} may hold nulls (wake-ups); {@code commitMillis} is the commit
@@ -53,7 +81,7 @@ public final class BatchPlanner {
       long commitMillis,
       ShardConfig config,
       Map<String, RequestOutcome> outcomes,
-      Set<Long> present,
+      Set<RowKey> present,
       UnaryOperator<Map<String, Object>> toWire,
       long lastTimestamp) {
 
@@ -66,7 +94,7 @@ public final class BatchPlanner {
         long commitMillis,
         ShardConfig config,
         Map<String, RequestOutcome> outcomes,
-        Set<Long> present,
+        Set<RowKey> present,
         UnaryOperator<Map<String, Object>> toWire) {
       this(changes, epoch, needNoop, prevLsn, commitMillis, config, outcomes, present, toWire, 0);
     }
@@ -74,11 +102,13 @@ public final class BatchPlanner {
 
   /**
    * The request ids (of client changes: an import's are never deduplicated) and the keys (of every
-   * write, update and delete: each needs to know whether its row exists) of {@code changes}.
+   * write, update and delete: each needs to know whether its row exists, in its table) of {@code
+   * changes}. A change of a table {@code config} lacks adds no key (the plan refuses it).
    */
-  public static Lookup lookupOf(List<ClientChange> changes, String shardKey) {
+  public static Lookup lookupOf(List<ClientChange> changes, ShardConfig config) {
     List<String> requestIds = new ArrayList<>();
-    List<Long> keys = new ArrayList<>();
+    List<RowKey> keys = new ArrayList<>();
+    Map<String, TableSchema> tables = new HashMap<>();
     for (ClientChange ch : changes) {
       if (ch == null) {
         continue;
@@ -86,15 +116,24 @@ public final class BatchPlanner {
       if (ch.requestId() != null && !ch.internal()) {
         requestIds.add(ch.requestId());
       }
+      TableSchema schema = config.tableOrNull(ch.table());
+      if (schema == null) {
+        continue;
+      }
+      String table = RowKey.normal(config, ch.table());
+      if (table != null) {
+        tables.put(table, schema);
+      }
       if (ch.op() == Operation.Write) {
-        ch.rows().forEach(r -> keys.add(keyOf(r, shardKey)));
+        ch.rows().forEach(r -> keys.add(new RowKey(table, keyOf(r, schema.shardKey()))));
       } else if (ch.op() == Operation.Txn) {
-        TxnStep.ofPayload(ch.rows()).forEach(t -> keys.add(t.keyIn(shardKey)));
+        TxnStep.ofPayload(ch.rows())
+            .forEach(t -> keys.add(RowKey.first(t.keyIn(schema.shardKey()))));
       } else if (ch.key() != null && !RangeRules.isRangeOp(ch.op())) {
-        keys.add(ch.key());
+        keys.add(new RowKey(table, ch.key()));
       }
     }
-    return new Lookup(requestIds, keys);
+    return new Lookup(requestIds, keys, tables);
   }
 
   /**
@@ -105,9 +144,8 @@ public final class BatchPlanner {
    * entry changes the ownership later changes of the batch are checked against.
    */
   public static BatchPlan plan(Batch in) {
-    String key = in.config().schema().shardKey();
     Map<String, RequestOutcome> seen = new HashMap<>(in.outcomes());
-    Set<Long> present = new HashSet<>(in.present());
+    Set<RowKey> present = new HashSet<>(in.present());
     ShardConfig config = in.config();
     List<BatchPlan.Outcome> outcomes = new ArrayList<>();
     List<LogEntry> entries = new ArrayList<>();
@@ -136,14 +174,18 @@ public final class BatchPlanner {
       // The entry's global timestamp, which the rows it writes carry (taken only if it applies).
       long entryTs = GlobalTimestamp.forEntry(ch.timestamp(), ts);
       long millis = in.commitMillis();
+      // The table the change is of, as its entry names it (null: the first table).
+      String table = null;
       try {
         if (ch.internal()) {
           // An import's copy of the source's data: upserts, tolerates missing rows.
           if (RangeRules.isRangeOp(ch.op()) || ch.op() == Operation.Noop) {
             throw new IllegalStateException("an import never sends " + ch.op());
           }
-          effect = LogOps.of(ch.op(), ch.rows(), ch.key(), null, config, false, millis, entryTs);
-          track(present, ch, key);
+          table = tableOf(config, ch);
+          effect =
+              LogOps.of(ch.op(), ch.rows(), ch.key(), null, config, false, millis, entryTs, table);
+          track(present, ch, config);
           outcome = new BatchPlan.Applied(lsn + 1);
         } else if (ch.op() == Operation.Schema) {
           // DDL commits what came before it in its transaction: the batcher gives a schema
@@ -160,13 +202,15 @@ public final class BatchPlanner {
           outcome = new BatchPlan.Applied(lsn + 1);
         } else if (ch.op() == Operation.Txn) {
           // All or none: each step checked as if the ones before it had applied; the first that
-          // cannot apply refuses the whole transaction, and nothing of it is planned.
-          Set<Long> after = new HashSet<>(present);
+          // cannot apply refuses the whole transaction, and nothing of it is planned. The steps
+          // are of the database's first table (a transaction over others is not built yet).
+          requireFirstTable(config, ch);
+          Set<RowKey> after = new HashSet<>(present);
           for (TxnStep t : TxnStep.ofPayload(ch.rows())) {
             ClientChange step = stepOf(t);
-            requireOwned(config, step, key);
-            requireApplies(after, step, key);
-            track(after, step, key);
+            requireOwned(config, step);
+            requireApplies(after, step, config);
+            track(after, step, config);
           }
           effect = LogOps.of(ch.op(), ch.rows(), null, null, config, true, millis, entryTs);
           present.clear();
@@ -186,7 +230,7 @@ public final class BatchPlanner {
             purgeOp = ops.size();
             // The purged keys are gone: a later insert of one in this batch must not conflict.
             ShardConfig before = config;
-            present.removeIf(k -> ch.range().contains(before.pointsBy().point(k)));
+            present.removeIf(k -> ch.range().contains(before.pointsBy().point(k.key())));
           }
           outcome =
               new BatchPlan.Ranged(
@@ -194,10 +238,12 @@ public final class BatchPlanner {
                   ch.op() == Operation.Purge ? owned : effect.config().ownedRanges(),
                   purgeOp);
         } else {
-          requireOwned(config, ch, key);
-          requireApplies(present, ch, key);
-          effect = LogOps.of(ch.op(), ch.rows(), ch.key(), null, config, true, millis, entryTs);
-          track(present, ch, key);
+          table = tableOf(config, ch);
+          requireOwned(config, ch);
+          requireApplies(present, ch, config);
+          effect =
+              LogOps.of(ch.op(), ch.rows(), ch.key(), null, config, true, millis, entryTs, table);
+          track(present, ch, config);
           outcome = new BatchPlan.Applied(lsn + 1);
         }
       } catch (ShardException e) {
@@ -225,7 +271,8 @@ public final class BatchPlanner {
               ch.key(),
               rid,
               in.commitMillis(),
-              ts));
+              ts,
+              table));
       outcomes.add(outcome);
       if (rid != null) {
         RequestOutcome applied = new RequestOutcome(rid, lsn, RequestOutcome.APPLIED, null);
@@ -274,29 +321,23 @@ public final class BatchPlanner {
           ch.internal(),
           ch.timestamp());
     }
+    TableSchema own = config.tableOrNull(ch.table());
+    if (own == null) {
+      // A table the shard lacks: the plan refuses the change (404).
+      return ch;
+    }
     if (ch.op() == Operation.Update) {
       // Values coerced before a column was dropped: the dropped column is no longer set.
-      Map<String, Object> values =
-          RowTimestamps.keeping(ch.rows().get(0), config.schema()::withoutDropped);
+      Map<String, Object> values = RowTimestamps.keeping(ch.rows().get(0), own::withoutDropped);
       if (values.equals(ch.rows().get(0))) {
         return ch;
       }
-      return values == ch.rows().get(0)
-          ? ch
-          : new ClientChange(
-              ch.op(),
-              List.of(values),
-              ch.key(),
-              ch.requestId(),
-              ch.range(),
-              ch.moveId(),
-              ch.internal(),
-              ch.timestamp());
+      return values == ch.rows().get(0) ? ch : ch.withRows(List.of(values));
     }
     if (ch.op() != Operation.Write) {
       return ch;
     }
-    TableSchema schema = config.schema();
+    TableSchema schema = own;
     boolean complete = true;
     for (Map<String, Object> r : ch.rows()) {
       complete &= schema.isComplete(RowTimestamps.without(r));
@@ -305,17 +346,10 @@ public final class BatchPlanner {
       return ch;
     }
     Clock at = Clock.fixed(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
-    return new ClientChange(
-        ch.op(),
+    return ch.withRows(
         ch.rows().stream()
             .map(r -> RowTimestamps.keeping(r, x -> schema.completeRow(x, at)))
-            .toList(),
-        ch.key(),
-        ch.requestId(),
-        ch.range(),
-        ch.moveId(),
-        ch.internal(),
-        ch.timestamp());
+            .toList());
   }
 
   /** The most tables a database may have (its first and the ones created after it). */
@@ -377,12 +411,43 @@ public final class BatchPlanner {
     return ((Number) row.get(shardKey)).longValue();
   }
 
-  /** Which keys have a row after {@code ch} (inserts and upserts add, deletes remove). */
-  private static void track(Set<Long> present, ClientChange ch, String key) {
+  /**
+   * The name the entry of {@code ch} gives its table: null for the database's first table, else the
+   * table's name as its schema spells it (a 404 for a table the shard lacks).
+   */
+  private static String tableOf(ShardConfig config, ClientChange ch) {
+    TableSchema other = LogOps.otherTable(config, ch.table());
+    return other == null ? null : other.table();
+  }
+
+  /** A 400 unless {@code ch} is of the database's first table. */
+  private static void requireFirstTable(ShardConfig config, ClientChange ch) {
+    if (tableOf(config, ch) != null) {
+      throw new InvalidRequestException(
+          "a transaction's changes must be of table '"
+              + config.schema().table()
+              + "' (transactions over other tables are not supported yet)");
+    }
+  }
+
+  /** The keys of the rows {@code ch} touches, in its table. */
+  private static List<RowKey> rowKeys(ClientChange ch, ShardConfig config) {
+    TableSchema schema = config.table(ch.table());
+    String table = RowKey.normal(config, ch.table());
+    return switch (ch.op()) {
+      case Write ->
+          ch.rows().stream().map(r -> new RowKey(table, keyOf(r, schema.shardKey()))).toList();
+      case Update, Delete -> List.of(new RowKey(table, ch.key()));
+      default -> List.of();
+    };
+  }
+
+  /** Which rows exist after {@code ch} (inserts and upserts add, deletes remove). */
+  private static void track(Set<RowKey> present, ClientChange ch, ShardConfig config) {
     switch (ch.op()) {
-      case Write -> ch.rows().forEach(r -> present.add(keyOf(r, key)));
-      case Delete -> present.remove(ch.key());
-      case Txn -> TxnStep.ofPayload(ch.rows()).forEach(t -> track(present, stepOf(t), key));
+      case Write -> present.addAll(rowKeys(ch, config));
+      case Delete -> present.removeAll(rowKeys(ch, config));
+      case Txn -> TxnStep.ofPayload(ch.rows()).forEach(t -> track(present, stepOf(t), config));
       default -> {}
     }
   }
@@ -393,37 +458,41 @@ public final class BatchPlanner {
   }
 
   /** 409 for an insert of a held key, 404 for an update or delete of a missing one. */
-  private static void requireApplies(Set<Long> present, ClientChange ch, String key) {
+  private static void requireApplies(Set<RowKey> present, ClientChange ch, ShardConfig config) {
+    String key = config.table(ch.table()).shardKey();
     switch (ch.op()) {
       case Write -> {
-        for (Map<String, Object> r : ch.rows()) {
-          if (present.contains(keyOf(r, key))) {
+        for (RowKey k : rowKeys(ch, config)) {
+          if (present.contains(k)) {
             throw ShardException.conflict(
-                "Data entry with " + key + ":" + r.get(key) + " already exists");
+                "Data entry with " + key + ":" + k.key() + " already exists" + in(k));
           }
         }
       }
       case Update, Delete -> {
-        if (!present.contains(ch.key())) {
-          throw ShardException.notFound("No data entry with " + key + ":" + ch.key());
+        if (!present.contains(rowKeys(ch, config).get(0))) {
+          throw ShardException.notFound(
+              "No data entry with " + key + ":" + ch.key() + in(rowKeys(ch, config).get(0)));
         }
       }
       default -> throw new IllegalStateException("a client change is never " + ch.op());
     }
   }
 
+  /** " in table t" for a row of another table; nothing for the first (the messages as before). */
+  private static String in(RowKey k) {
+    return k.table() == null ? "" : " in table " + k.table();
+  }
+
   /**
    * Refuses (421) a client change of a key this shard does not own as of this point of the log:
    * checked here, inside the commit, and not only when the request arrived, so a write queued
-   * behind a fence cannot land in the fenced range after the fence's LSN.
+   * behind a fence cannot land in the fenced range after the fence's LSN. Every table shares the
+   * shard's layout: a key's point is the same whichever table its row is of.
    */
-  private static void requireOwned(ShardConfig config, ClientChange ch, String key) {
-    if (ch.op() == Operation.Write) {
-      for (Map<String, Object> r : ch.rows()) {
-        config.requireOwns(keyOf(r, key));
-      }
-    } else if (ch.key() != null) {
-      config.requireOwns(ch.key());
+  private static void requireOwned(ShardConfig config, ClientChange ch) {
+    for (RowKey k : rowKeys(ch, config)) {
+      config.requireOwns(k.key());
     }
   }
 

@@ -46,7 +46,7 @@ public final class GroupCommit {
       UnaryOperator<Map<String, Object>> toWire,
       Consumer<BatchPlan> planned)
       throws SQLException {
-    BatchPlanner.Lookup lookup = BatchPlanner.lookupOf(changes, config.schema().shardKey());
+    BatchPlanner.Lookup lookup = BatchPlanner.lookupOf(changes, config);
     WriteStorage.Known known = storage.lookUp(lookup);
     long floor = needNoop ? storage.commitMillisAt(prevLsn) : 0;
     long lastTs = needNoop ? storage.timestampAt(prevLsn) : lastTimestamp;

@@ -53,17 +53,37 @@ public final class LogOps {
       boolean fresh,
       long commitMillis,
       long timestamp) {
+    return of(op, rows, key, range, config, fresh, commitMillis, timestamp, null);
+  }
+
+  /**
+   * As {@link #of(Operation, List, Long, PointRange, ShardConfig, boolean, long, long)} for a
+   * write, update or delete of table {@code table} (null: the database's first table; a table the
+   * config lacks is a 404).
+   */
+  public static Effect of(
+      Operation op,
+      List<Map<String, Object>> rows,
+      Long key,
+      PointRange range,
+      ShardConfig config,
+      boolean fresh,
+      long commitMillis,
+      long timestamp,
+      String table) {
+    TableSchema other = otherTable(config, table);
     return switch (op) {
-      case Write -> new Effect(List.of(rowsOp(rows, timestamp, fresh)), config);
+      case Write -> new Effect(List.of(rowsOp(rows, timestamp, fresh, other)), config);
       case Update ->
           new Effect(
               List.of(
                   new StorageOp.Update(
                       key,
                       RowTimestamps.without(rows.get(0)),
-                      RowTimestamps.of(rows.get(0), timestamp))),
+                      RowTimestamps.of(rows.get(0), timestamp),
+                      other)),
               config);
-      case Delete -> new Effect(List.of(new StorageOp.Delete(key)), config);
+      case Delete -> new Effect(List.of(new StorageOp.Delete(key, other)), config);
       case Noop -> new Effect(List.of(), config);
       case Fence, Adopt -> {
         List<PointRange> owned = config.ownedRanges();
@@ -71,8 +91,7 @@ public final class LogOps {
             List.of(),
             owned == null ? config : config.withOwned(RangeRules.ownedAfter(owned, op, range)));
       }
-      case Purge ->
-          new Effect(List.of(new StorageOp.DeletePoints(config.pointsBy(), range)), config);
+      case Purge -> new Effect(purge(config, range), config);
       case Schema -> schemaChange(SchemaChange.ofPayload(rows), config, commitMillis);
       case Txn -> new Effect(transaction(TxnStep.ofPayload(rows), fresh, timestamp), config);
       case Clock ->
@@ -84,16 +103,42 @@ public final class LogOps {
   }
 
   /**
-   * An insert ({@code fresh}) or upsert of {@code rows}, each at its own timestamp or {@code ts}.
+   * The schema of table {@code table} when it is not the database's first ({@code null} for the
+   * first, named or not): what a row operation of it carries. A table the config lacks is a 404.
    */
-  private static StorageOp rowsOp(List<Map<String, Object>> rows, long ts, boolean fresh) {
+  public static TableSchema otherTable(ShardConfig config, String table) {
+    if (table == null) {
+      return null;
+    }
+    TableSchema t = config.table(table);
+    return t == config.schema() ? null : t;
+  }
+
+  /** A purge: the range's rows deleted from every table, the first one's first. */
+  private static List<StorageOp> purge(ShardConfig config, PointRange range) {
+    List<StorageOp> ops = new ArrayList<>();
+    ops.add(new StorageOp.DeletePoints(config.pointsBy(), range));
+    for (TableSchema t : config.otherTables()) {
+      ops.add(new StorageOp.DeletePoints(config.pointsBy(), range, t));
+    }
+    return List.copyOf(ops);
+  }
+
+  /**
+   * An insert ({@code fresh}) or upsert of {@code rows} of {@code table} (null: the first), each at
+   * its own timestamp or {@code ts}.
+   */
+  private static StorageOp rowsOp(
+      List<Map<String, Object>> rows, long ts, boolean fresh, TableSchema table) {
     List<Map<String, Object>> plain = new ArrayList<>(rows.size());
     List<Long> stamps = new ArrayList<>(rows.size());
     for (Map<String, Object> r : rows) {
       plain.add(RowTimestamps.without(r));
       stamps.add(RowTimestamps.of(r, ts));
     }
-    return fresh ? new StorageOp.Insert(plain, stamps) : new StorageOp.Upsert(plain, stamps);
+    return fresh
+        ? new StorageOp.Insert(plain, stamps, table)
+        : new StorageOp.Upsert(plain, stamps, table);
   }
 
   /**
@@ -106,7 +151,7 @@ public final class LogOps {
     for (TxnStep s : steps) {
       ops.add(
           switch (s.op()) {
-            case Write -> rowsOp(List.of(s.row()), ts, fresh);
+            case Write -> rowsOp(List.of(s.row()), ts, fresh, null);
             case Update ->
                 new StorageOp.Update(
                     s.key(), RowTimestamps.without(s.row()), RowTimestamps.of(s.row(), ts));
@@ -239,7 +284,7 @@ public final class LogOps {
 
   /** What a replicated entry does on a secondary (its rows as they travel, coerced here). */
   public static Effect replay(LogEntry e, ShardConfig config) {
-    TableSchema schema = config.schema();
+    TableSchema schema = config.table(e.table());
     List<Map<String, Object>> rows =
         switch (e.op()) {
           case Write ->
@@ -250,6 +295,7 @@ public final class LogOps {
           default -> null;
         };
     PointRange range = RangeRules.isRangeOp(e.op()) ? RangeRules.rangeOf(e) : null;
-    return of(e.op(), rows, e.key(), range, config, false, e.commitMillis(), e.timestamp());
+    return of(
+        e.op(), rows, e.key(), range, config, false, e.commitMillis(), e.timestamp(), e.table());
   }
 }

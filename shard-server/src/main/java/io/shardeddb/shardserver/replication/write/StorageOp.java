@@ -12,14 +12,33 @@ import java.util.Map;
  * executed in order by the real store (ShardStore, one transaction) or by a simulated one. A row an
  * insert, upsert or update writes gets its global timestamp ({@code timestamps}, one per row; the
  * entry's, or the one an import's row carries from its source: docs/timestamps.md, "Rows"), stored
- * with it in the same transaction.
+ * with it in the same transaction. A row operation's {@code table} is the schema of the table it is
+ * of, as of the entry (null: the database's first table, the one the store's table follows); issue
+ * 46, docs/log-format.md, "Tables".
  */
 public sealed interface StorageOp {
+  /** The schema of the table a row operation is of; null for the database's first table. */
+  default TableSchema tableOrFirst() {
+    return switch (this) {
+      case Insert i -> i.table();
+      case Upsert u -> u.table();
+      case Update u -> u.table();
+      case Delete d -> d.table();
+      default -> null;
+    };
+  }
+
   /** Inserts rows (coerced, column order) that do not exist: a duplicate key fails the commit. */
-  record Insert(List<Map<String, Object>> rows, List<Long> timestamps) implements StorageOp {
+  record Insert(List<Map<String, Object>> rows, List<Long> timestamps, TableSchema table)
+      implements StorageOp {
     public Insert {
       rows = List.copyOf(rows);
       timestamps = List.copyOf(timestamps);
+    }
+
+    /** Rows of the database's first table. */
+    public Insert(List<Map<String, Object>> rows, List<Long> timestamps) {
+      this(rows, timestamps, null);
     }
 
     /** Rows all written at {@code ts}. */
@@ -34,10 +53,16 @@ public sealed interface StorageOp {
   }
 
   /** Inserts rows or replaces the ones whose key exists (a replayed or imported write). */
-  record Upsert(List<Map<String, Object>> rows, List<Long> timestamps) implements StorageOp {
+  record Upsert(List<Map<String, Object>> rows, List<Long> timestamps, TableSchema table)
+      implements StorageOp {
     public Upsert {
       rows = List.copyOf(rows);
       timestamps = List.copyOf(timestamps);
+    }
+
+    /** Rows of the database's first table. */
+    public Upsert(List<Map<String, Object>> rows, List<Long> timestamps) {
+      this(rows, timestamps, null);
     }
 
     /** Rows all written at {@code ts}. */
@@ -55,7 +80,13 @@ public sealed interface StorageOp {
    * Sets the given columns of the row with {@code key} (nothing when there is none), and its
    * timestamp to {@code timestamp}.
    */
-  record Update(long key, Map<String, Object> values, long timestamp) implements StorageOp {
+  record Update(long key, Map<String, Object> values, long timestamp, TableSchema table)
+      implements StorageOp {
+    /** An update of the database's first table. */
+    public Update(long key, Map<String, Object> values, long timestamp) {
+      this(key, values, timestamp, null);
+    }
+
     /** An update without a timestamp (0). */
     public Update(long key, Map<String, Object> values) {
       this(key, values, 0);
@@ -63,10 +94,23 @@ public sealed interface StorageOp {
   }
 
   /** Deletes the row with {@code key} (nothing when there is none). */
-  record Delete(long key) implements StorageOp {}
+  record Delete(long key, TableSchema table) implements StorageOp {
+    /** A delete of the database's first table. */
+    public Delete(long key) {
+      this(key, null);
+    }
+  }
 
-  /** Deletes the rows whose point (under {@code pointsBy}) lies in {@code range}. */
-  record DeletePoints(Sharding pointsBy, PointRange range) implements StorageOp {}
+  /**
+   * Deletes the rows whose point (under {@code pointsBy}) lies in {@code range}, of the database's
+   * first table ({@code table} null) or of {@code table}: a purge deletes them from every table.
+   */
+  record DeletePoints(Sharding pointsBy, PointRange range, TableSchema table) implements StorageOp {
+    /** Of the database's first table. */
+    public DeletePoints(Sharding pointsBy, PointRange range) {
+      this(pointsBy, range, null);
+    }
+  }
 
   /**
    * Changes a table from {@code before} to {@code after} (columns added at the end; the table of

@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public interface WriteStorage {
   /** What storage knows before the plan: recorded outcomes by request id, keys with a row. */
-  record Known(Map<String, RequestOutcome> outcomes, Set<Long> present) {}
+  record Known(Map<String, RequestOutcome> outcomes, Set<BatchPlanner.RowKey> present) {}
 
   /** The recorded outcomes of {@code lookup}'s request ids and which of its keys have a row. */
   Known lookUp(BatchPlanner.Lookup lookup) throws SQLException;

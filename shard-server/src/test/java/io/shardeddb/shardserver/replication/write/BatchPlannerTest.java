@@ -50,8 +50,15 @@ class BatchPlannerTest {
             COMMIT_MILLIS,
             OWNS_0_TO_100,
             outcomes,
-            present,
+            firstTable(present),
             r -> r));
+  }
+
+  /** Keys of rows of the database's first table. */
+  private static Set<BatchPlanner.RowKey> firstTable(Set<Long> keys) {
+    return keys.stream()
+        .map(BatchPlanner.RowKey::first)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   @Test
@@ -143,7 +150,7 @@ class BatchPlannerTest {
                 COMMIT_MILLIS,
                 OWNS_0_TO_100,
                 Map.of(),
-                Set.of(3L, 4L),
+                firstTable(Set.of(3L, 4L)),
                 r -> r,
                 last));
     assertThat(p.entries())
@@ -252,9 +259,10 @@ class BatchPlannerTest {
                 ClientChange.delete(4, null),
                 ClientChange.imported(Operation.Write, List.of(row(5)), null, "src"),
                 ClientChange.range(Operation.Fence, new PointRange(0, 1), "m")),
-            "k");
+            OWNS_0_TO_100);
     assertThat(l.requestIds()).containsExactly("a", "b");
-    assertThat(l.keys()).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(l.keys()).extracting(BatchPlanner.RowKey::key).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(l.keys()).extracting(BatchPlanner.RowKey::table).containsOnlyNulls();
   }
 
   @Test
