@@ -8,6 +8,7 @@ import io.shardeddb.protocol.shard.SchemaChange;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -322,12 +323,17 @@ public final class ShardSimulation {
                           new Column("note", ColumnType.String, true, null, null)))
                   .toList()));
 
-  /** A second table of the database (issue 46): its shard key and one more column. */
+  /**
+   * A second table of the database (issue 46): the simulated table's two columns (so {@link
+   * SimStorage}'s rows fit it), under another name.
+   */
   static final TableSchema ORDERS =
       new TableSchema(
           "orders",
-          "k",
-          List.of(new Column("k", ColumnType.Number), new Column("total", ColumnType.Number)));
+          SimStorage.KEY,
+          List.of(
+              new Column(SimStorage.KEY, ColumnType.Number),
+              new Column(SimStorage.VALUE, ColumnType.Number)));
 
   /**
    * The database's table history of {@link #withTableChanges}: {@code orders} created (version 2),
@@ -340,15 +346,16 @@ public final class ShardSimulation {
               3,
               ORDERS.withColumns(
                   List.of(
-                      new Column("k", ColumnType.Number),
-                      new Column("total", ColumnType.Number),
+                      new Column(SimStorage.KEY, ColumnType.Number),
+                      new Column(SimStorage.VALUE, ColumnType.Number),
                       new Column("note", ColumnType.String, true, null, null)))),
           new SchemaChange(4, ORDERS, true),
           new SchemaChange(
               5,
               ORDERS.withColumns(
                   List.of(
-                      new Column("k", ColumnType.Number),
+                      new Column(SimStorage.KEY, ColumnType.Number),
+                      new Column(SimStorage.VALUE, ColumnType.Number),
                       new Column("qty", ColumnType.Number, true, null, null)))));
 
   /**
@@ -369,6 +376,115 @@ public final class ShardSimulation {
   ShardSimulation withTableChanges() {
     schemaChanges = TABLE_CHANGES;
     return this;
+  }
+
+  /**
+   * With {@link #withTableChanges}: a client also inserts rows into {@code orders} through the
+   * primary while the table's history runs — refused (404) while there is no table, dropped with
+   * it, kept after it is created again ({@link #tableViolations}).
+   */
+  ShardSimulation withTableWrites() {
+    tableWrites = true;
+    // The next change right after the last: the table dropped and created again in consecutive
+    // batches, with writes of the old and the new table around them.
+    changeGap = 1;
+    return this;
+  }
+
+  /** The mutation of {@link SimDisk#defersDdl} on every replica: DDL out of log order. */
+  ShardSimulation applyingDdlLate() {
+    replicas.forEach(rep -> rep.disk().defersDdl = true);
+    return this;
+  }
+
+  private boolean tableWrites;
+
+  /** Milliseconds from one change's acknowledgement to the next change's request. */
+  private long changeGap = 200;
+
+  /** Orders rows sent, and when each insert was acknowledged (key to time). */
+  private int tableWritesSent;
+
+  private final Map<Long, Long> tableWritesAcked = new HashMap<>();
+
+  /** When the last of {@link #TABLE_CHANGES} (the table created again) was acknowledged, or -1. */
+  private long recreatedAt = -1;
+
+  /** The first key of the orders rows (apart from the clients' keys). */
+  static final long ORDERS_KEYS = 9_000_000;
+
+  /** Inserts the next orders row through the current primary, then schedules the next. */
+  private void writeTable() {
+    if (scheduler.now() >= FAULTY || tableWritesSent >= 400) {
+      return;
+    }
+    scheduler.after(25, this::writeTable);
+    String primary = operator.primary();
+    SimReplica p = primary == null ? null : byName(primary);
+    if (p == null) {
+      return;
+    }
+    long key = ORDERS_KEYS + tableWritesSent++;
+    try {
+      p.tableWrite("orders", key, "orders-" + key)
+          .whenComplete(
+              (acked, error) -> {
+                if (error == null) {
+                  tableWritesAcked.put(key, scheduler.now());
+                }
+              });
+    } catch (RuntimeException e) {
+      // Not the primary any more, or not configured: this row is not sent.
+    }
+  }
+
+  /**
+   * After the shard settled, with the table created again: every replica holding data has the same
+   * orders rows, and holds each insert acknowledged after the table was created again (only such an
+   * insert was planned after the last create; one acknowledged earlier was dropped with the old
+   * table).
+   */
+  private List<String> tableViolations() {
+    if (!tableWrites || changesAcked < TABLE_CHANGES.size()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    Map<Long, Long> reference = null;
+    String referenceName = null;
+    for (SimReplica rep : pods()) {
+      if (rep.holdsNoData()) {
+        continue;
+      }
+      Map<Long, Long> orders = rep.disk().valuesOf("orders");
+      for (Map.Entry<Long, Long> a : tableWritesAcked.entrySet()) {
+        if (a.getValue() > recreatedAt && !orders.containsKey(a.getKey())) {
+          out.add(
+              "orders row "
+                  + a.getKey()
+                  + " acknowledged at "
+                  + a.getValue()
+                  + " (table created again at "
+                  + recreatedAt
+                  + ") is missing on "
+                  + rep.name());
+        }
+      }
+      if (reference == null) {
+        reference = orders;
+        referenceName = rep.name();
+      } else if (!reference.equals(orders)) {
+        out.add(
+            "replicas did not converge on table orders: "
+                + referenceName
+                + " holds "
+                + reference.keySet()
+                + ", "
+                + rep.name()
+                + " holds "
+                + orders.keySet());
+      }
+    }
+    return out;
   }
 
   /** The mutation of {@link SimReplica#ignoresShippedSchema} on every replica. */
@@ -398,10 +514,16 @@ public final class ShardSimulation {
                       && schemaChanges.get(changesAcked) == change) {
                     changesAcked++;
                     schemaChangeAcked = scheduler.now();
+                    if (changesAcked == schemaChanges.size() && schemaChanges == TABLE_CHANGES) {
+                      recreatedAt = scheduler.now();
+                    }
+                    if (changesAcked == 1 && tableWrites) {
+                      scheduler.after(1, this::writeTable);
+                    }
                     log(
                         scheduler.now(),
                         "schema version " + change.version() + " acknowledged by " + primary);
-                    scheduler.after(200, () -> changeSchema(0));
+                    scheduler.after(changeGap, () -> changeSchema(0));
                   }
                 } else {
                   again.run();
@@ -511,6 +633,11 @@ public final class ShardSimulation {
     return changesAcked > 0;
   }
 
+  /** How many orders rows were acknowledged ({@link #withTableWrites}). */
+  int tableRowsAcknowledged() {
+    return tableWritesAcked.size();
+  }
+
   /** How many of the schedule's schema changes were acknowledged. */
   int schemaChangesAcknowledged() {
     return changesAcked;
@@ -570,6 +697,7 @@ public final class ShardSimulation {
               SimClock.MAX_SKEW_MILLIS));
     }
     violations.addAll(schemaViolations());
+    violations.addAll(tableViolations());
     long acked = history.writes().stream().filter(w -> w.outcome() == History.Outcome.OK).count();
     long unknown =
         history.writes().stream().filter(w -> w.outcome() == History.Outcome.UNKNOWN).count();

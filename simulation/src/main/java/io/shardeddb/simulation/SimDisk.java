@@ -22,6 +22,7 @@ import io.shardeddb.shardserver.storage.ShardStore;
 import io.shardeddb.shardserver.storage.StorageException;
 import io.shardeddb.shardserver.storage.UserTable;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -117,9 +118,25 @@ final class SimDisk implements WriteStorage, ReplicaStore {
    * insert or upsert of a held key counts twice: the checker's "applied twice").
    */
   void execute(StorageOp op) {
+    if (defersDdl && (op instanceof StorageOp.CreateTable || op instanceof StorageOp.DropTable)) {
+      deferred.add(op);
+      return;
+    }
+    run(op);
+    if (!deferred.isEmpty()) {
+      List<StorageOp> late = List.copyOf(deferred);
+      deferred.clear();
+      late.forEach(this::run);
+    }
+  }
+
+  private void run(StorageOp op) {
+    String table = nameOf(op.tableOrFirst());
+    Map<Long, Integer> rows = rowsOf(table);
+    Map<Long, Long> values = valuesOf(table);
     switch (op) {
-      case StorageOp.Insert in -> in.rows().forEach(this::write);
-      case StorageOp.Upsert up -> up.rows().forEach(this::write);
+      case StorageOp.Insert in -> in.rows().forEach(r -> write(table, r));
+      case StorageOp.Upsert up -> up.rows().forEach(r -> write(table, r));
       case StorageOp.Update u -> {
         if (rows.containsKey(u.key()) && u.values().containsKey(SimStorage.VALUE)) {
           values.put(u.key(), SimStorage.value(u.values()));
@@ -130,22 +147,58 @@ final class SimDisk implements WriteStorage, ReplicaStore {
         values.remove(d.key());
       }
       case StorageOp.DeletePoints dp -> {
-        rows.keySet().removeIf(k -> dp.range().contains(dp.pointsBy().point(k)));
-        values.keySet().retainAll(rows.keySet());
+        Map<Long, Integer> of = rowsOf(nameOf(dp.table()));
+        of.keySet().removeIf(k -> dp.range().contains(dp.pointsBy().point(k)));
+        valuesOf(nameOf(dp.table())).keySet().retainAll(of.keySet());
       }
       case StorageOp.AlterTable alter -> {
         // The simulated table holds a key and a value: a schema change only moves the version.
         schemaChanges++;
       }
       case StorageOp.CreateTable create -> {
-        tables.add(create.schema().table().toLowerCase(java.util.Locale.ROOT));
+        tables.add(nameOf(create.schema()));
         schemaChanges++;
       }
       case StorageOp.DropTable drop -> {
-        tables.remove(drop.schema().table().toLowerCase(java.util.Locale.ROOT));
+        tables.remove(nameOf(drop.schema()));
+        otherRows.remove(nameOf(drop.schema()));
+        otherValues.remove(nameOf(drop.schema()));
         schemaChanges++;
       }
     }
+  }
+
+  /**
+   * A mutation (issue 46): storage runs a table's creation or drop only after the storage operation
+   * that follows it — a DDL applied out of log order, after writes the log puts after it.
+   */
+  boolean defersDdl;
+
+  /** The DDL {@link #defersDdl} holds back, run after the next operation. */
+  private final List<StorageOp> deferred = new ArrayList<>();
+
+  /**
+   * The rows of the database's other tables (issue 46), by lower-case table name: how many times
+   * each key was written, as {@link #rows} for the first table.
+   */
+  final Map<String, Map<Long, Integer>> otherRows = new TreeMap<>();
+
+  /** Each other table's value column, as {@link #values} for the first table. */
+  final Map<String, Map<Long, Long>> otherValues = new TreeMap<>();
+
+  /** The rows of table {@code table} (lower-case; null: the first). */
+  Map<Long, Integer> rowsOf(String table) {
+    return table == null ? rows : otherRows.computeIfAbsent(table, t -> new TreeMap<>());
+  }
+
+  /** The values of table {@code table} (lower-case; null: the first). */
+  Map<Long, Long> valuesOf(String table) {
+    return table == null ? values : otherValues.computeIfAbsent(table, t -> new TreeMap<>());
+  }
+
+  /** A table's name as this disk keys it: lower case; null for the first (or no) table. */
+  private static String nameOf(io.shardeddb.protocol.schema.TableSchema t) {
+    return t == null ? null : t.table().toLowerCase(java.util.Locale.ROOT);
   }
 
   /**
@@ -161,16 +214,18 @@ final class SimDisk implements WriteStorage, ReplicaStore {
    */
   void syncTables(ShardConfig config) {
     tables.clear();
-    config.otherTables().forEach(t -> tables.add(t.table().toLowerCase(java.util.Locale.ROOT)));
+    config.otherTables().forEach(t -> tables.add(nameOf(t)));
+    otherRows.keySet().retainAll(tables);
+    otherValues.keySet().retainAll(tables);
   }
 
   /** How many Schema entries this disk applied (storage's view; the config holds the version). */
   int schemaChanges;
 
-  private void write(Map<String, Object> row) {
+  private void write(String table, Map<String, Object> row) {
     long key = SimStorage.key(row);
-    rows.merge(key, 1, Integer::sum);
-    values.put(key, SimStorage.value(row));
+    rowsOf(table).merge(key, 1, Integer::sum);
+    valuesOf(table).put(key, SimStorage.value(row));
   }
 
   /**
@@ -477,6 +532,8 @@ final class SimDisk implements WriteStorage, ReplicaStore {
     log.clear();
     rows.clear();
     values.clear();
+    otherRows.values().forEach(Map::clear);
+    otherValues.values().forEach(Map::clear);
     rids.clear();
     refusals.clear();
     baseLsn = 0;
@@ -486,7 +543,10 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   @Override
   public void loadChunk(UserTable table, List<Map<String, Object>> chunk) {
-    chunk.forEach(this::write);
+    for (Map<String, Object> r : chunk) {
+      String name = io.shardeddb.protocol.shard.RowTables.of(r);
+      write(name == null ? null : name.toLowerCase(java.util.Locale.ROOT), r);
+    }
   }
 
   @Override
@@ -522,23 +582,32 @@ final class SimDisk implements WriteStorage, ReplicaStore {
    * {@code range} only (a move's export, no outcomes), under {@code config}'s header.
    */
   SnapshotStream snapshot(io.shardeddb.protocol.topology.PointRange range, ShardConfig config) {
-    List<Map.Entry<Long, Long>> kept =
-        values.entrySet().stream()
-            .filter(e -> range == null || range.contains(config.pointsBy().point(e.getKey())))
-            .map(e -> Map.entry(e.getKey(), e.getValue()))
-            .toList();
+    // The first table's rows in key order, then each other table's (issue 46), tagged.
+    List<Map<String, Object>> kept = new ArrayList<>();
+    values.entrySet().stream()
+        .filter(e -> range == null || range.contains(config.pointsBy().point(e.getKey())))
+        .forEach(e -> kept.add(SimStorage.row(e.getKey(), e.getValue())));
+    for (io.shardeddb.protocol.schema.TableSchema t : config.otherTables()) {
+      valuesOf(nameOf(t)).entrySet().stream()
+          .filter(e -> range == null || range.contains(config.pointsBy().point(e.getKey())))
+          .forEach(
+              e ->
+                  kept.add(
+                      io.shardeddb.protocol.shard.RowTables.with(
+                          SimStorage.row(e.getKey(), e.getValue()), t.table())));
+    }
     List<Map.Entry<String, Long>> outcomes =
         range == null ? List.copyOf(rids.entrySet()) : List.of();
     SnapshotHeader header =
         new SnapshotHeader(
             lastLsn(),
             lastEntryEpoch(),
-            range == null ? rows.size() : kept.size(),
+            kept.size(),
             config,
             outcomes.size(),
             commitMillisOf(lastLsn()),
             0);
-    java.util.Iterator<Map.Entry<Long, Long>> keys = kept.iterator();
+    java.util.Iterator<Map<String, Object>> keys = kept.iterator();
     java.util.Iterator<Map.Entry<String, Long>> ids = outcomes.iterator();
     return new SnapshotStream() {
       @Override
@@ -548,11 +617,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
       @Override
       public Map<String, Object> nextRow() {
-        if (!keys.hasNext()) {
-          return null;
-        }
-        Map.Entry<Long, Long> row = keys.next();
-        return SimStorage.row(row.getKey(), row.getValue());
+        return keys.hasNext() ? keys.next() : null;
       }
 
       @Override

@@ -313,7 +313,9 @@ final class SimReplica {
 
   /** A lost volume: the pod comes back with an empty, unconfigured database. */
   void wipe() {
+    boolean mutated = disk.defersDdl;
     disk = new SimDisk();
+    disk.defersDdl = mutated;
     disk.configured = false;
     disk.empty = true;
   }
@@ -742,6 +744,18 @@ final class SimReplica {
     ctx.requireConfig();
     ctx.requirePrimary();
     return coordinator.enqueue(ClientChange.schema(change));
+  }
+
+  /**
+   * A client write of another table than the first ({@code /write} with {@code table}), as {@code
+   * WriteRequests} prepares it, without the wait: the change's future, completed once a write
+   * quorum holds its entry (or failed).
+   */
+  CompletableFuture<WriteCoordinator.Acked> tableWrite(String table, long key, String requestId) {
+    ctx.requireConfig();
+    ctx.requirePrimary();
+    return coordinator.enqueue(
+        ClientChange.write(List.of(SimStorage.row(key)), requestId).ofTable(table));
   }
 
   /** This incarnation's epoch as the primary answering a range change. */

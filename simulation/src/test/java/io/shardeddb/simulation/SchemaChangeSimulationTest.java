@@ -43,17 +43,21 @@ class SchemaChangeSimulationTest {
 
   @Test
   @DisplayName(
-      "a second table created, altered, dropped and created again mid-schedule: every replica"
-          + " holding data ends with the history's tables at its version, in its config and its"
-          + " storage")
+      "a second table created, altered, dropped and created again mid-schedule while a client"
+          + " writes its rows: every replica holding data ends with the history's tables at its"
+          + " version, in its config and its storage, and the same rows, every acknowledged one of"
+          + " the table as created last among them")
   void tablesCreatedAndDroppedReachEveryReplica() {
     List<String> failures = new ArrayList<>();
     int all = 0;
     int changes = 0;
+    int rows = 0;
     for (long seed = 1; seed <= SCHEDULES; seed++) {
-      ShardSimulation sim = new ShardSimulation(seed, 3 + (int) (seed % 3)).withTableChanges();
+      ShardSimulation sim =
+          new ShardSimulation(seed, 3 + (int) (seed % 3)).withTableChanges().withTableWrites();
       ShardSimulation.Result r = sim.run();
       changes += sim.schemaChangesAcknowledged();
+      rows += sim.tableRowsAcknowledged();
       all += sim.schemaChangesAcknowledged() == ShardSimulation.TABLE_CHANGES.size() ? 1 : 0;
       if (!r.ok()) {
         failures.add("seed " + seed + ": " + r.violations().get(0) + "\n  faults: " + r.faults());
@@ -61,8 +65,9 @@ class SchemaChangeSimulationTest {
     }
     System.out.printf(
         "simulation (tables): %d schedules, %d acknowledged all %d changes (%d changes), %d"
-            + " failing%n",
-        SCHEDULES, all, ShardSimulation.TABLE_CHANGES.size(), changes, failures.size());
+            + " orders rows acknowledged, %d failing%n",
+        SCHEDULES, all, ShardSimulation.TABLE_CHANGES.size(), changes, rows, failures.size());
+    assertThat(rows).as("the orders rows must be written").isGreaterThan(SCHEDULES * 10);
     assertThat(all).as("most schedules must acknowledge every change").isGreaterThan(SCHEDULES / 2);
     assertThat(failures).isEmpty();
   }
@@ -90,6 +95,30 @@ class SchemaChangeSimulationTest {
       }
     }
     System.out.println("broken table adoption: " + red);
+    assertThat(red).as("some seed must go red").isNotEmpty();
+  }
+
+  @Test
+  @DisplayName("broken: storage applying a DDL after writes that follow it in the log is caught")
+  void ddlOutOfLogOrderIsCaught() {
+    List<String> red = new ArrayList<>();
+    for (long seed = 1; seed <= SCHEDULES && red.isEmpty(); seed++) {
+      ShardSimulation sim =
+          new ShardSimulation(seed, 3 + (int) (seed % 3))
+              .withTableChanges()
+              .withTableWrites()
+              .withFaultsAimedAtCopies()
+              .applyingDdlLate();
+      try {
+        ShardSimulation.Result r = sim.run();
+        if (!r.ok()) {
+          red.add("seed " + r.seed() + ": " + r.violations().get(0));
+        }
+      } catch (RuntimeException e) {
+        red.add("seed " + seed + ": " + e);
+      }
+    }
+    System.out.println("DDL out of log order: " + red);
     assertThat(red).as("some seed must go red").isNotEmpty();
   }
 
