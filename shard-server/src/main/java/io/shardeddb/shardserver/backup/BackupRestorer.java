@@ -193,14 +193,24 @@ public class BackupRestorer {
 
   /**
    * 1. A shard a split created after the base backup: it began empty, owning nothing (as the
-   * operator configures a move's new destination), with the database's schema and sharding.
+   * operator configures a move's new destination), with the database's schema (its tables too)
+   * and sharding.
    */
   private Base emptyBase(String shard, BackupManifest manifest, RestorePlan.Shard planned)
       throws IOException {
     ShardConfig like = json.readValue(manifest.shards().getFirst().configJson(), ShardConfig.class);
     KeyRange at = planned.owned().getFirst();
     configs.adopt(
-        new ShardConfig(shard, like.schema(), at.low(), at.size(), like.sharding(), List.of()),
+        new ShardConfig(
+            shard,
+            like.schema(),
+            at.low(),
+            at.size(),
+            like.sharding(),
+            List.of(),
+            null,
+            null,
+            like.tables()),
         true);
     UserTable table = ctx.requireTable();
     store.beginCopy(table);
