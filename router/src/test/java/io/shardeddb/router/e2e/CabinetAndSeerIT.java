@@ -38,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Shard sh1 has three replicas: cab-0 (Server0, the first primary), cab-1 and cab-2. Slowing
  * cab-2 drops it from the best-weighted majority {@code /query/status} shows while writes go on
  * being acknowledged; slowing cab-1 instead brings cab-2 back. With cab-1 still slowed and both
- * secondaries holding the whole log, removing the primary's server elects cab-2: SEER's better
- * latency score, where the name alone would have chosen cab-1. Every wait is a bounded poll; no
- * assertion is on a measured time.
+ * secondaries holding the whole log, the primary is killed and its server removed: the election
+ * picks cab-2: SEER's better latency score, where the name alone would have chosen cab-1. Every
+ * wait is a bounded poll; no assertion is on a measured time.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -148,7 +148,7 @@ class CabinetAndSeerIT {
 
   @Test
   @Order(2)
-  void removingThePrimaryElectsTheBestScoredOfTwoEquallyCompleteSecondaries() {
+  void whenThePrimaryDiesTheBestScoredOfTwoEquallyCompleteSecondariesIsElected() throws Exception {
     // cab-1 is still slowed. Nothing writes now: wait until both secondaries hold the whole log,
     // so that both are safe to elect and only SEER's score can tell them apart.
     await()
@@ -167,6 +167,10 @@ class CabinetAndSeerIT {
               }
             });
 
+    // The primary's process dies; removing its server makes the router's standalone admin elect
+    // (fence-then-choose over the two answers, a majority of three: FailoverPlanner, the
+    // operator's rule).
+    fleet.kill("cab-0");
     Http.Reply rm = http.send("DELETE", "/rm", "{\"n\":1,\"servers\":[\"Server0\"]}");
 
     assertThat(rm.status()).as(rm.text()).isEqualTo(200);
