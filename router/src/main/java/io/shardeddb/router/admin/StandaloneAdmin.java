@@ -46,6 +46,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -68,6 +70,7 @@ import reactor.core.publisher.Mono;
     value = "standalone",
     defaultValue = "standalone")
 public class StandaloneAdmin implements ClusterAdmin {
+  private static final Logger LOG = LoggerFactory.getLogger(StandaloneAdmin.class);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
   /** A fence or a heartbeat during an election: a hung replica costs this, not the operation. */
@@ -376,6 +379,8 @@ public class StandaloneAdmin implements ClusterAdmin {
     Election result =
         FailoverPlanner.choose(epoch, shard.replicas().size(), answers, remaining::contains);
     if (result instanceof Election.Elected won) {
+      // The operator records why in a FailoverCompleted event; here the log is the only record.
+      LOG.info("shard {}: elected {}: {}", shard.id(), won.winner().name(), won.reason());
       return assignRoles(shard, won.winner().name(), kept, epoch, true, positionOf(won.winner()));
     }
     String why =
