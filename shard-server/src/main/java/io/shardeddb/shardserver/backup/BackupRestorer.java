@@ -193,8 +193,8 @@ public class BackupRestorer {
 
   /**
    * 1. A shard a split created after the base backup: it began empty, owning nothing (as the
-   * operator configures a move's new destination), with the database's schema (its tables too)
-   * and sharding.
+   * operator configures a move's new destination), with the database's schema (its tables too) and
+   * sharding.
    */
   private Base emptyBase(String shard, BackupManifest manifest, RestorePlan.Shard planned)
       throws IOException {
