@@ -4,7 +4,7 @@
 # SHARDEDDB_E2E_KEEP=1 leaves the cluster up afterwards; otherwise it is torn down.
 # SHARDEDDB_E2E_TESTS selects steps (failsafe's it.test syntax), e.g.
 #   'RealClusterIT#theChart*+aTwoShard*+theRouterWrites*+aBaseBackup*' for the install, a database,
-#   the rows step 3 writes and step 16 (which backs those rows up: without step 3 it finds none).
+#   the rows step 3 writes and step 19 (which backs those rows up: without step 3 it finds none).
 source "$(dirname "$0")/cluster/lib.sh"
 t0=$(date +%s)
 "$E2E_DIR/cluster/up.sh"

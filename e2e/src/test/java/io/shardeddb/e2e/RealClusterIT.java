@@ -31,6 +31,7 @@ import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.cli.KubectlSdb;
+import io.shardeddb.cli.output.TextTable;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
@@ -1522,7 +1523,7 @@ class RealClusterIT {
       assertThat(eventsTable)
           .as("events.txt")
           .contains(e.getReason())
-          .contains(e.getMessage().replace('\n', ' '));
+          .contains(TextTable.cell(String.valueOf(e.getMessage()).replace('\n', ' ')));
     }
     for (var entry : logged.entrySet()) {
       Path file = bundle.resolve(entry.getKey());
