@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -29,12 +30,15 @@ import io.shardeddb.api.v1alpha1.RequestStatus.Outcome;
 import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
+import io.shardeddb.cli.KubectlSdb;
+import io.shardeddb.cli.output.TextTable;
 import io.shardeddb.protocol.tls.CertificateAuthority;
 import io.shardeddb.protocol.tls.PemMaterial;
 import io.shardeddb.protocol.tls.Tls;
 import io.shardeddb.protocol.tls.TlsIdentity;
 import io.shardeddb.protocol.tls.TlsMaterialSource;
 import io.shardeddb.protocol.tls.TlsRole;
+import io.shardeddb.release.ChartRelease;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -85,12 +89,14 @@ class RealClusterIT {
 
   private static final String RELEASE = "shardeddb";
   private static final String OPERATOR_NS = "shardeddb-system";
-  // The databases' namespace: one the chart is told to watch; the plain manifests (step 18)
-  // watch only the operator's own namespace, as docs/install.md says, so step 18 uses that one.
+  // The databases' namespace: one the chart is told to watch; the plain manifests (step 23)
+  // watch only the operator's own namespace, as docs/install.md says, so step 23 uses that one.
   private static String dbNs = "e2e";
   private static final String DB = "students";
   private static final Duration READY = Duration.ofMinutes(6);
   private static final ObjectMapper JSON = new ObjectMapper();
+  // The project's one version: the images' tag and the packaged chart's version and appVersion.
+  private static final String VERSION = System.getProperty("shardeddb.version");
 
   private final Path repo = Path.of(System.getProperty("shardeddb.repo.root", "..")).normalize();
   private final Path kubeconfig =
@@ -102,6 +108,8 @@ class RealClusterIT {
           "shardeddb.e2e.containerd", "/var/lib/shardeddb-e2e/containerd/containerd.sock");
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // The packaged chart archives of this run, by version.
+  private final Map<String, Path> chartArchives = new java.util.HashMap<>();
   private KubernetesClient client;
 
   /**
@@ -164,7 +172,7 @@ class RealClusterIT {
 
   @Test
   @Order(1)
-  void theChartInstallsAndTheOperatorBecomesAvailable() throws Exception {
+  void theChartInstallsFromItsPackagedArchiveAndTheOperatorBecomesAvailable() throws Exception {
     // A previous run whose last step failed leaves the plain manifests' install (same names, no
     // Helm release): helm install would refuse to take those objects over.
     kubectl(
@@ -206,21 +214,27 @@ class RealClusterIT {
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(dbNs).endMetadata().build())
         .createOr(r -> r.update());
-    new Helm(repo.resolve("helm/shardeddb-operator"))
-        .install()
-        .withName(RELEASE)
-        .withNamespace(OPERATOR_NS)
-        .createNamespace()
-        .withKubeConfig(kubeconfig)
-        // The changes from a default install: the MySQL-compatible image built on this
-        // machine, as no registry is reachable here, and the databases' namespace to watch (by
-        // default the operator watches only its own).
-        .set("images.mysql.repository", "shardeddb.local/mariadb")
-        .set("images.mysql.tag", "10.11")
-        .set("watchNamespaces[0]", dbNs)
-        .waitReady()
-        .withTimeout(300)
-        .call();
+    // The chart archive the release build publishes (ChartRelease, as bin/release packages it:
+    // version and appVersion the project's one version), not the source folder; its component
+    // images default to its appVersion, the tag e2e/images/build.sh gave the loaded images.
+    Release release =
+        new Helm(chartArchive(VERSION))
+            .install()
+            .withName(RELEASE)
+            .withNamespace(OPERATOR_NS)
+            .createNamespace()
+            .withKubeConfig(kubeconfig)
+            // The changes from a default install: the MySQL-compatible image built on this
+            // machine, as no registry is reachable here, and the databases' namespace to watch
+            // (by default the operator watches only its own).
+            .set("images.mysql.repository", "shardeddb.local/mariadb")
+            .set("images.mysql.tag", "10.11")
+            .set("watchNamespaces[0]", dbNs)
+            .waitReady()
+            .withTimeout(300)
+            .call();
+    assertThat(release.getChart()).isEqualTo("shardeddb-operator-" + VERSION);
+    assertThat(release.getAppVersion()).isEqualTo(VERSION);
 
     await()
         .atMost(Duration.ofMinutes(3))
@@ -228,6 +242,53 @@ class RealClusterIT {
             () ->
                 assertThat(operatorPod().getStatus().getContainerStatuses())
                     .allSatisfy(s -> assertThat(s.getReady()).isTrue()));
+    assertOperatorDeploysImagesAt(VERSION);
+  }
+
+  /**
+   * The operator runs {@code shardeddb/operator:TAG} and is told to deploy the router and
+   * shard-server at TAG (no {@code images.*.tag} was set: the chart's appVersion).
+   */
+  private void assertOperatorDeploysImagesAt(String tag) {
+    var container = operatorPod().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("shardeddb/operator:" + tag);
+    Map<String, String> env = new TreeMap<>();
+    container.getEnv().stream()
+        .filter(e -> e.getValue() != null)
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    assertThat(env)
+        .containsEntry("SHARDEDDB_ROUTER_IMAGE", "shardeddb/router:" + tag)
+        .containsEntry("SHARDEDDB_SHARD_SERVER_IMAGE", "shardeddb/shard-server:" + tag);
+  }
+
+  /**
+   * The chart as the release build packages it ({@link ChartRelease#packageChart}: a copy with
+   * {@code version} and {@code appVersion} set, linted strictly, {@code helm package}d), at {@code
+   * version}; packaged once per run into e2e/target/chart-release/.
+   */
+  private Path chartArchive(String version) throws Exception {
+    Path archive = chartArchives.get(version);
+    if (archive == null) {
+      Path target = repo.resolve("e2e/target/chart-release");
+      Path work = target.resolve("work-" + version);
+      deleteTree(work);
+      Files.createDirectories(work);
+      archive =
+          ChartRelease.packageChart(repo.resolve("helm/shardeddb-operator"), version, work, target);
+      chartArchives.put(version, archive);
+    }
+    return archive;
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   @Test
@@ -254,6 +315,38 @@ class RealClusterIT {
                 isReady(status())
                     && status().shardsOrEmpty().stream().allMatch(s -> s.readyReplicas() == 3));
     assertThat(status().shardsOrEmpty()).hasSize(2);
+    // Every router and shard-server at the version installed (the chart's appVersion).
+    assertThat(componentImages(DB))
+        .hasSize(7)
+        .allSatisfy((container, image) -> assertThat(image).endsWith(":" + VERSION));
+  }
+
+  /**
+   * The image of every router and shard-server container of database {@code db}'s pods (terminating
+   * ones too), by "pod/container".
+   */
+  private Map<String, String> componentImages(String db) {
+    Map<String, String> images = new TreeMap<>();
+    for (Pod p :
+        client
+            .pods()
+            .inNamespace(dbNs)
+            .withLabel("app.kubernetes.io/instance", db)
+            .list()
+            .getItems()) {
+      List<io.fabric8.kubernetes.api.model.Container> all =
+          new ArrayList<>(p.getSpec().getContainers());
+      if (p.getSpec().getInitContainers() != null) {
+        all.addAll(p.getSpec().getInitContainers());
+      }
+      for (var c : all) {
+        if (c.getImage().contains("shardeddb/router:")
+            || c.getImage().contains("shardeddb/shard-server:")) {
+          images.put(p.getMetadata().getName() + "/" + c.getName(), c.getImage());
+        }
+      }
+    }
+    return images;
   }
 
   @Test
@@ -393,9 +486,17 @@ class RealClusterIT {
               assertThat(s.readyReplicas()).as("sh1 ready replicas; status %s", now).isEqualTo(3);
               assertThat(isReady(now)).as("Ready; status %s", now).isTrue();
             });
-    ShardStatus after = status().shard("sh1").orElseThrow();
+    awaitSameChecksumAsPrimary("sh1", secondary);
+  }
+
+  /**
+   * Awaits the re-copied replica {@code pod} of {@code shard} at the primary's log position with
+   * its {@code /checksum} (rows, digest) equal to the primary's.
+   */
+  private void awaitSameChecksumAsPrimary(String shard, String pod) {
+    ShardStatus after = status().shard(shard).orElseThrow();
     String primaryUrl = after.replica(after.primary()).orElseThrow().url();
-    String copyUrl = after.replica(secondary).orElseThrow().url();
+    String copyUrl = after.replica(pod).orElseThrow().url();
     await()
         .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofSeconds(2))
@@ -408,13 +509,93 @@ class RealClusterIT {
                   .isEqualTo(primary.path("appliedLsn").asLong());
               assertThat(copy.path("rows").asLong()).isEqualTo(primary.path("rows").asLong());
               assertThat(copy.path("digest").asText())
-                  .as("checksum of the re-copied %s vs the primary", secondary)
+                  .as("checksum of the re-copied %s vs the primary", pod)
                   .isEqualTo(primary.path("digest").asText());
             });
   }
 
+  /**
+   * {@code kubectl sdb destroy} on the real cluster: refused for the primary (nothing deleted),
+   * then a secondary of sh2 with its volume: the command returns once the pod is back on a new
+   * claim, copied from the primary, and its checksum equals the primary's.
+   */
   @Test
   @Order(6)
+  void kubectlSdbDestroyOfASecondaryRecopiesItOntoANewVolumeWithThePrimarysChecksum()
+      throws Exception {
+    await().atMost(READY).pollInterval(Duration.ofSeconds(2)).until(() -> isReady(status()));
+    ShardStatus sh2 = status().shard("sh2").orElseThrow();
+    String primaryUid =
+        client.pods().inNamespace(dbNs).withName(sh2.primary()).get().getMetadata().getUid();
+    Sdb refused = sdb("destroy", DB, sh2.primary());
+    assertThat(refused.code()).as(refused.toString()).isEqualTo(4);
+    assertThat(refused.err()).contains("destroy refused, nothing deleted");
+    assertThat(client.pods().inNamespace(dbNs).withName(sh2.primary()).get().getMetadata().getUid())
+        .isEqualTo(primaryUid);
+
+    String secondary =
+        sh2.replicasOrEmpty().stream()
+            .map(r -> r.pod())
+            .filter(p -> !p.equals(sh2.primary()))
+            .sorted()
+            .findFirst()
+            .orElseThrow();
+    String claim = "data-" + secondary;
+    String oldClaim =
+        client
+            .persistentVolumeClaims()
+            .inNamespace(dbNs)
+            .withName(claim)
+            .get()
+            .getMetadata()
+            .getUid();
+    String oldPod =
+        client.pods().inNamespace(dbNs).withName(secondary).get().getMetadata().getUid();
+    long started = System.nanoTime();
+    Sdb destroyed = sdb("destroy", DB, secondary, "--timeout", "5m");
+    assertThat(destroyed.code()).as(destroyed.toString()).isZero();
+    assertThat(destroyed.out())
+        .contains("deleting pod " + secondary + " and its claims " + claim)
+        .contains(secondary + " is back with a fresh volume");
+    var pvc = client.persistentVolumeClaims().inNamespace(dbNs).withName(claim).get();
+    assertThat(pvc.getMetadata().getUid()).as("claim %s", claim).isNotEqualTo(oldClaim);
+    assertThat(pvc.getStatus().getPhase()).isEqualTo("Bound");
+    assertThat(client.pods().inNamespace(dbNs).withName(secondary).get().getMetadata().getUid())
+        .isNotEqualTo(oldPod);
+    assertThat(status().shard("sh2").orElseThrow().replica(secondary).orElseThrow().ready())
+        .isTrue();
+    awaitSameChecksumAsPrimary("sh2", secondary);
+    System.out.printf(
+        "step 6: kubectl sdb destroy %s %s took %d s: %s%n",
+        DB,
+        secondary,
+        Duration.ofNanos(System.nanoTime() - started).toSeconds(),
+        destroyed.out().strip().replace('\n', ' '));
+  }
+
+  /** What an in-process {@code kubectl sdb} printed and its exit code. */
+  private record Sdb(int code, String out, String err) {}
+
+  /**
+   * {@code kubectl sdb ARGS} against this cluster and the databases' namespace, run as the plugin's
+   * main runs it ({@link KubectlSdb#commandLine()}) in this JVM.
+   */
+  private Sdb sdb(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--kubeconfig", kubeconfig.toString(), "-n", dbNs));
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        KubectlSdb.commandLine()
+            .setOut(new java.io.PrintWriter(out, true))
+            .setErr(new java.io.PrintWriter(err, true))
+            .execute(all.toArray(String[]::new));
+    System.out.printf("kubectl sdb %s -> %d%n", String.join(" ", args), code);
+    return new Sdb(code, out.toString(), err.toString());
+  }
+
+  @Test
+  @Order(7)
   void killingThePrimarysShardServerInPlaceLosesNoAcknowledgedWrite() throws Exception {
     ShardStatus before = status().shard("sh1").orElseThrow();
     Pod primary = client.pods().inNamespace(dbNs).withName(before.primary()).get();
@@ -464,7 +645,7 @@ class RealClusterIT {
       writer.awaitMoreAcknowledged();
     }
     System.out.printf(
-        "step 6: sh1 epoch %d -> %d, primary %s -> %s%n",
+        "step 7: sh1 epoch %d -> %d, primary %s -> %s%n",
         before.epochOrZero(),
         status().shard("sh1").orElseThrow().epochOrZero(),
         before.primary(),
@@ -478,7 +659,7 @@ class RealClusterIT {
    * primary ends with its checksum equal to the new primary's.
    */
   @Test
-  @Order(7)
+  @Order(8)
   void aPromoteAndARebuildRequestedOnTheResourceAreCarriedOutUnderWrites() throws Exception {
     await().atMost(READY).pollInterval(Duration.ofSeconds(2)).until(() -> isReady(status()));
     ShardStatus before = status().shard("sh1").orElseThrow();
@@ -511,12 +692,12 @@ class RealClusterIT {
         .as("checksum of the rebuilt %s vs the primary", old)
         .isEqualTo(primary.path("digest").asText());
     System.out.printf(
-        "step 7: sh1 primary %s -> %s (epoch %d -> %d), %s rebuilt: %s%n",
+        "step 8: sh1 primary %s -> %s (epoch %d -> %d), %s rebuilt: %s%n",
         before.primary(), target, before.epochOrZero(), now.epochOrZero(), old, rebuilt.message());
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void splittingAShardUnderWritesAndMergingItBackMovesTheRowsAndLosesNone() throws Exception {
     await().atMost(READY).pollInterval(Duration.ofSeconds(2)).until(() -> isReady(status()));
     try (Writer writer = new Writer(11000, 14000)) {
@@ -532,7 +713,7 @@ class RealClusterIT {
       JsonNode moved = router("/read", "{\"Stud_id\":{\"low\":12288,\"high\":16383}}");
       assertThat(checksumRows("sh3")).isEqualTo(moved.path("data").size());
       System.out.printf(
-          "step 8: split sh2 at 12288: %d rows moved, write pause %d ms%n",
+          "step 9: split sh2 at 12288: %d rows moved, write pause %d ms%n",
           split.rowsCopied(), split.pauseMillis());
     }
     reshape(
@@ -547,7 +728,7 @@ class RealClusterIT {
     JsonNode all = router("/read", "{\"Stud_id\":{\"low\":8192,\"high\":16383}}");
     assertThat(checksumRows("sh2")).isEqualTo(all.path("data").size());
     System.out.printf(
-        "step 8: merged sh3 back into sh2: %d rows moved, write pause %d ms%n",
+        "step 9: merged sh3 back into sh2: %d rows moved, write pause %d ms%n",
         merge.rowsCopied(), merge.pauseMillis());
   }
 
@@ -621,7 +802,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aTemplateChangeRollsEveryShardPodWithPlannedSwitchOversAndNoFailover() throws Exception {
     await().atMost(READY).pollInterval(Duration.ofSeconds(2)).until(() -> isReady(status()));
     List<String> failoversBefore = new ArrayList<>(shardEvents("sh1", "FailoverCompleted"));
@@ -651,7 +832,7 @@ class RealClusterIT {
     assertThat(shardEvents("sh1", "PrimarySwitchedOver")).isNotEmpty();
     assertThat(shardEvents("sh2", "PrimarySwitchedOver")).isNotEmpty();
     System.out.printf(
-        "step 9: template change rolled sh1 and sh2 (%s), no failover%n",
+        "step 10: template change rolled sh1 and sh2 (%s), no failover%n",
         client.v1().events().inNamespace(dbNs).list().getItems().stream()
                 .filter(e -> "PodRolled".equals(e.getReason()))
                 .count()
@@ -659,7 +840,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void aLargerStorageSizeOnAClassThatCannotExpandRebuildsEveryPodWithAPromoteAndNoFailover()
       throws Exception {
     // The tier's StorageClass `local` (no provisioner) has no allowVolumeExpansion: the operator
@@ -782,7 +963,7 @@ class RealClusterIT {
       assertThat(primary.path("rows").asLong()).isPositive();
     }
     System.out.printf(
-        "step 10: storage 1Gi -> 2Gi by a rolling rebuild (%d VolumeRebuildStarted Events), no"
+        "step 11: storage 1Gi -> 2Gi by a rolling rebuild (%d VolumeRebuildStarted Events), no"
             + " failover%n",
         rebuilt.size());
   }
@@ -811,7 +992,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void anEditedMysqlPasswordIsAppliedUnderWritesWithoutRestartsAndARecreatedPodLogsIn()
       throws Exception {
     // docs/security.md, "MySQL password rotation": the new password in 'password', the one before
@@ -852,7 +1033,7 @@ class RealClusterIT {
                 }
               });
       System.out.printf(
-          "step 11: %d shard pods took the new MySQL password %d s after the edit%n",
+          "step 12: %d shard pods took the new MySQL password %d s after the edit%n",
           pods.size(), Duration.ofNanos(System.nanoTime() - editedAt).toSeconds());
       writer.awaitMoreAcknowledged();
     }
@@ -964,7 +1145,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void aSettledDatabaseGetsNoWorkloadWritesAndItsBudgetsUseTheServersPolicyVersion() {
     await().atMost(READY).until(() -> isReady(status()));
     long before = workloadWrites();
@@ -991,10 +1172,10 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(13)
+  @Order(14)
   void theOperatorNeverRestartedAndNoReconcileFailedWithAConflict() {
     assertOperatorHealthy();
-    // For the record (step 6 restarts one shard-server on purpose): which containers restarted,
+    // For the record (step 7 restarts one shard-server on purpose): which containers restarted,
     // and why, so that a restart nobody caused shows up in the run's output.
     for (Pod p : client.pods().inNamespace(dbNs).list().getItems()) {
       for (ContainerStatus c : p.getStatus().getContainerStatuses()) {
@@ -1011,7 +1192,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(14)
+  @Order(15)
   void aRestartedOperatorTakesOverAndTheDatabaseStaysReady() {
     String old = operatorPod().getMetadata().getName();
     client.pods().inNamespace(OPERATOR_NS).withName(old).delete();
@@ -1028,8 +1209,8 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(15)
-  void aHelmUpgradeWithAChangedValueRollsTheOperator() {
+  @Order(16)
+  void aHelmUpgradeWithAChangedValueRollsTheOperator() throws Exception {
     // On a node whose CPU requests are full (as after a split left a third shard, 2026-11-23) a
     // rollout that surges a second operator pod never finishes: the surge pod stays Pending and
     // helm's --wait ends in "context deadline exceeded". Fill the node so the upgrade must work
@@ -1072,8 +1253,8 @@ class RealClusterIT {
               return c;
             });
     try {
-      System.out.println("step 15: node CPU filled with a " + free + "m pod before the upgrade");
-      new Helm(repo.resolve("helm/shardeddb-operator"))
+      System.out.println("step 16: node CPU filled with a " + free + "m pod before the upgrade");
+      new Helm(chartArchive(VERSION))
           .upgrade()
           .withName(RELEASE)
           .withNamespace(OPERATOR_NS)
@@ -1103,7 +1284,7 @@ class RealClusterIT {
     var crd = client.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
     assertThat(crd.getMetadata().getLabels())
         .as("the CRD's labels after helm upgrade")
-        .containsEntry("app.kubernetes.io/version", System.getProperty("shardeddb.version"));
+        .containsEntry("app.kubernetes.io/version", VERSION);
     assertThat(crd.getMetadata().getAnnotations())
         .containsEntry("helm.sh/resource-policy", "keep")
         .containsEntry("meta.helm.sh/release-name", RELEASE);
@@ -1157,8 +1338,215 @@ class RealClusterIT {
     return total;
   }
 
+  /**
+   * {@code helm upgrade} to the next version, as a platform team would take a new release: the
+   * chart packaged again at the next version (version and appVersion), the images tagged with it
+   * (in containerd, as a registry would hold them), no image value set. Under writes the operator
+   * moves to the new image and rolls every router and shard pod onto the new tags; the CRDs carry
+   * the new chart's version; no acknowledged write is lost.
+   */
   @Test
-  @Order(16)
+  @Order(17)
+  void aHelmUpgradeToTheNextVersionRollsTheDataPlaneAndTheCrdUnderWrites() throws Exception {
+    await().atMost(READY).pollInterval(Duration.ofSeconds(2)).until(() -> isReady(status()));
+    String next = nextVersion(VERSION);
+    tagImages(VERSION, next);
+    Path archive = chartArchive(next);
+    long started = System.nanoTime();
+    // Keys 2000-3999 are sh1's and no other step reaches them (step 4's writer starts at 100 and
+    // lasts a minute); 2.5 writes a second last over 13 minutes.
+    try (Writer writer = new Writer(2000, 4000, Duration.ofMillis(400))) {
+      writer.awaitAcknowledged(10);
+      Release release =
+          new Helm(archive)
+              .upgrade()
+              .withName(RELEASE)
+              .withNamespace(OPERATOR_NS)
+              .withKubeConfig(kubeconfig)
+              .set("images.mysql.repository", "shardeddb.local/mariadb")
+              .set("images.mysql.tag", "10.11")
+              .set("watchNamespaces[0]", dbNs)
+              .waitReady()
+              .withTimeout(300)
+              .call();
+      assertThat(release.getChart()).isEqualTo("shardeddb-operator-" + next);
+      assertThat(release.getAppVersion()).isEqualTo(next);
+      await()
+          .atMost(Duration.ofMinutes(12))
+          .pollInterval(Duration.ofSeconds(3))
+          .untilAsserted(
+              () -> {
+                Map<String, String> images = componentImages(DB);
+                assertThat(images)
+                    .as("router and shard-server images")
+                    .hasSize(7)
+                    .allSatisfy((c, image) -> assertThat(image).endsWith(":" + next));
+                ShardedDatabaseStatus now = status();
+                assertThat(isReady(now)).as("Ready; status %s", now).isTrue();
+                assertThat(now.shardsOrEmpty())
+                    .allSatisfy(s -> assertThat(s.readyReplicas()).isEqualTo(3));
+              });
+      writer.awaitMoreAcknowledged();
+    }
+    assertOperatorDeploysImagesAt(next);
+    for (String crd :
+        List.of("shardeddatabases.shardeddb.io", "shardeddatabasebackups.shardeddb.io")) {
+      var labels =
+          client
+              .apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .withName(crd)
+              .get()
+              .getMetadata()
+              .getLabels();
+      assertThat(labels)
+          .as("%s's labels after the upgrade to %s", crd, next)
+          .containsEntry("app.kubernetes.io/version", next)
+          .containsEntry("helm.sh/chart", "shardeddb-operator-" + next);
+    }
+    System.out.printf(
+        "step 17: helm upgrade %s -> %s rolled %s in %d s (%d PodRolled Events in all)%n",
+        VERSION,
+        next,
+        componentImages(DB).keySet(),
+        Duration.ofNanos(System.nanoTime() - started).toSeconds(),
+        client.v1().events().inNamespace(dbNs).list().getItems().stream()
+            .filter(e -> "PodRolled".equals(e.getReason()))
+            .count());
+  }
+
+  /** The next patch release after {@code version} (0.1.0 -> 0.1.1; 0.2.0-rc.1 -> 0.2.1). */
+  static String nextVersion(String version) {
+    String[] core = version.split("[-+]", 2)[0].split("\\.");
+    return core[0] + "." + core[1] + "." + (Integer.parseInt(core[2]) + 1);
+  }
+
+  /**
+   * Tags the loaded operator, router and shard-server images {@code from} with {@code to} too, in
+   * the node's containerd (the pods use no registry: the kubelet finds them there).
+   */
+  private void tagImages(String from, String to) throws Exception {
+    String refs =
+        run(
+            Duration.ofSeconds(30),
+            "ctr",
+            "--address",
+            containerd,
+            "-n",
+            "k8s.io",
+            "images",
+            "ls",
+            "-q");
+    for (String name : List.of("operator", "router", "shard-server")) {
+      String source =
+          refs.lines()
+              .filter(r -> r.endsWith("shardeddb/" + name + ":" + from))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no image shardeddb/" + name + ":" + from));
+      String target = source.substring(0, source.length() - from.length()) + to;
+      run(
+          Duration.ofSeconds(30),
+          "ctr",
+          "--address",
+          containerd,
+          "-n",
+          "k8s.io",
+          "images",
+          "tag",
+          "--force",
+          source,
+          target);
+    }
+  }
+
+  /**
+   * {@code kubectl sdb report} of the database on the real cluster: the bundle holds the database's
+   * events (those the API server lists for it before the report) and the log of every container of
+   * its pods (a line each container logged before the report), and the operator's log; nothing is
+   * missing (README.txt).
+   */
+  @Test
+  @Order(18)
+  void kubectlSdbReportOfTheDatabaseHoldsItsEventsAndPodLogs() throws Exception {
+    List<io.fabric8.kubernetes.api.model.Event> events =
+        client.v1().events().inNamespace(dbNs).list().getItems().stream()
+            .filter(e -> DB.equals(e.getInvolvedObject().getName()))
+            .toList();
+    assertThat(events).as("the database's events").isNotEmpty();
+    List<Pod> pods =
+        client
+            .pods()
+            .inNamespace(dbNs)
+            .withLabel("app.kubernetes.io/instance", DB)
+            .list()
+            .getItems()
+            .stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .toList();
+    assertThat(pods).hasSize(7);
+    Map<String, String> logged = new TreeMap<>();
+    for (Pod p : pods) {
+      for (var c : p.getSpec().getContainers()) {
+        String log =
+            client
+                .pods()
+                .inNamespace(dbNs)
+                .withName(p.getMetadata().getName())
+                .inContainer(c.getName())
+                .sinceSeconds(1800)
+                .tailingLines(5)
+                .getLog();
+        String line = log.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
+        logged.put("pods/" + p.getMetadata().getName() + "/" + c.getName() + ".log", line);
+      }
+    }
+    // Each pod started in step 17's roll and logged since; the report takes the last hour's.
+    logged.forEach(
+        (file, line) -> {
+          if (!file.endsWith("/mysql.log")) {
+            assertThat(line).as("last line of %s", file).isNotBlank();
+          }
+        });
+    Path bundle = repo.resolve("e2e/target/report-" + DB);
+    deleteTree(bundle);
+
+    Sdb report = sdb("report", DB, "--output", bundle.toString());
+
+    assertThat(report.code()).as(report.toString()).isZero();
+    assertThat(report.err()).as("warnings").isEmpty();
+    assertThat(Files.readString(bundle.resolve("README.txt")))
+        .contains("ShardedDatabase " + dbNs + "/" + DB)
+        .contains("(nothing missing)");
+    String eventsTable = Files.readString(bundle.resolve("events.txt"));
+    for (var e : events) {
+      assertThat(eventsTable)
+          .as("events.txt")
+          .contains(e.getReason())
+          .contains(TextTable.cell(String.valueOf(e.getMessage()).replace('\n', ' ')));
+    }
+    for (var entry : logged.entrySet()) {
+      Path file = bundle.resolve(entry.getKey());
+      assertThat(file).as("the bundle's %s", entry.getKey()).isRegularFile();
+      assertThat(Files.readString(file)).as(entry.getKey()).contains(entry.getValue());
+    }
+    Path operatorLog =
+        bundle
+            .resolve("operator")
+            .resolve(operatorPod().getMetadata().getName())
+            .resolve("operator.log");
+    assertThat(operatorLog).isRegularFile();
+    assertThat(Files.size(operatorLog)).isPositive();
+    assertThat(Files.readString(bundle.resolve("status.json")))
+        .contains("\"sh1\"")
+        .contains("\"sh2\"");
+    System.out.printf(
+        "step 18: kubectl sdb report wrote %s: %d events, %d pod logs; %s%n",
+        bundle, events.size(), logged.size(), report.out().strip());
+  }
+
+  @Test
+  @Order(19)
   void aBaseBackupToAnS3ServerPodRestoresIntoANewDatabaseWithEveryRow() throws Exception {
     // The S3 server as a pod (image shardeddb/s3: the S3Proxy local mode embeds), its key in a
     // Secret the database names; spec.backup added to the live database rolls its pods.
@@ -1298,13 +1686,13 @@ class RealClusterIT {
         .forEach(
             p -> {
               System.out.println(
-                  "step 16: pod " + p.getMetadata().getName() + " status " + p.getStatus());
+                  "step 19: pod " + p.getMetadata().getName() + " status " + p.getStatus());
               try {
                 String log =
                     client.pods().inNamespace(dbNs).withName(p.getMetadata().getName()).getLog();
-                System.out.println("step 16: its log: " + log);
+                System.out.println("step 19: its log: " + log);
               } catch (RuntimeException e) {
-                System.out.println("step 16: no log: " + e.getMessage());
+                System.out.println("step 19: no log: " + e.getMessage());
               }
             });
   }
@@ -1320,7 +1708,7 @@ class RealClusterIT {
         .inNamespace(dbNs)
         .withName(DB)
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"backup\":" + store + "}}");
-    // spec.backup rolls all six pods one at a time, each primary after a switch-over: as step 9's
+    // spec.backup rolls all six pods one at a time, each primary after a switch-over: as step 10's
     // roll, not one pod's start (two runs at load 30-72 timed out in this step at 6 minutes).
     await()
         .atMost(Duration.ofMinutes(12))
@@ -1377,7 +1765,7 @@ class RealClusterIT {
     // The tier's one node has 2 CPUs and the source database stays up beside the copy: with the
     // default requests (160m a shard pod) 3 of the copy's 6 pods stayed Pending "Insufficient
     // cpu" (run 8), so the copy asks for less CPU. What is restored does not depend on it.
-    System.out.println("step 16: free CPU before the restore " + freeCpuMillis() + "m");
+    System.out.println("step 19: free CPU before the restore " + freeCpuMillis() + "m");
     com.fasterxml.jackson.databind.node.ObjectNode tree =
         (com.fasterxml.jackson.databind.node.ObjectNode)
             JSON.readTree(client.getKubernetesSerialization().asJson(restored));
@@ -1403,7 +1791,7 @@ class RealClusterIT {
     }
     assertThat(rows(copy)).as("rows of the restored database").isEqualTo(before);
     System.out.println(
-        "step 16: backup e2e-base restored into " + copy + ": " + before.size() + " rows");
+        "step 19: backup e2e-base restored into " + copy + ": " + before.size() + " rows");
   }
 
   /** A database's status, its pods and their logs' tails, for a failed step's report. */
@@ -1469,7 +1857,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(17)
+  @Order(20)
   void theSchemaGainsAColumnOnEveryShardAndTheRouterUsesIt() throws Exception {
     // docs/sql.md, "Changing the schema": an edit adding a nullable column at the end.
     client
@@ -1518,7 +1906,7 @@ class RealClusterIT {
             .map(e -> e.getMessage())
             .toList();
     assertThat(changed).as("the SchemaChanged Event").isNotEmpty();
-    System.out.println("step 17: " + changed);
+    System.out.println("step 20: " + changed);
 
     // docs/sql.md, "Indexes": an index on the new column, added by an edit of spec.schema.indexes,
     // is the next schema version on every shard; a filter on it answers through the router.
@@ -1561,7 +1949,7 @@ class RealClusterIT {
     assertThat(byNote.path("data").get(0).path("Stud_id").asLong())
         .as(byNote.toString())
         .isEqualTo(16_001);
-    System.out.println("step 17: index by_note at schema version 3; " + byNote);
+    System.out.println("step 20: index by_note at schema version 3; " + byNote);
 
     // docs/sql.md, "Dropping a column": the index and its column go in one edit (version 4); the
     // pods drop the column on every copy and the router stops showing it.
@@ -1600,11 +1988,68 @@ class RealClusterIT {
                             .get(0)
                             .has("note"))
                     .isFalse());
-    System.out.println("step 17: column note dropped at schema version 4");
+    System.out.println("step 20: column note dropped at schema version 4");
+  }
+
+  /**
+   * examples/quickstart.yaml as docs/install.md applies it, on the tier's one 2-CPU node: Ready
+   * with both shards' three replicas, and used through its router; then deleted with its claims.
+   * The students database is hibernated first ({@code kubectl sdb hibernate}: its pods gone, its
+   * volumes kept), as the quickstart is a first database on an otherwise empty laptop cluster.
+   */
+  @Test
+  @Order(21)
+  void theQuickstartExampleBecomesReadyOnTheOneNode() throws Exception {
+    Sdb hibernated = sdb("hibernate", DB);
+    assertThat(hibernated.code()).as(hibernated.toString()).isZero();
+    long started = System.nanoTime();
+    String quickstart = "quickstart";
+    kubectl("-n", dbNs, "apply", "-f", "examples/quickstart.yaml");
+    kubectl(
+        "-n",
+        dbNs,
+        "wait",
+        "--for=condition=Ready",
+        "sdb/" + quickstart,
+        "--timeout=" + READY.toSeconds() + "s");
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> {
+              ShardedDatabaseStatus now = status(quickstart);
+              assertThat(now.shardsOrEmpty()).hasSize(2);
+              assertThat(now.shardsOrEmpty())
+                  .allSatisfy(s -> assertThat(s.readyReplicas()).isEqualTo(3));
+            });
+    long ready = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+    JsonNode written =
+        router(quickstart, "/write", "{\"data\":[" + row(5) + "," + row(9000) + "]}");
+    assertThat(written.path("message").asText()).startsWith("2 Data entries added");
+    JsonNode read = router(quickstart, "/read", "{\"Stud_id\":{\"low\":0,\"high\":16383}}");
+    assertThat(read.path("data")).hasSize(2);
+
+    client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(quickstart).delete();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .pods()
+                            .inNamespace(dbNs)
+                            .withLabel("app.kubernetes.io/instance", quickstart)
+                            .list()
+                            .getItems())
+                    .isEmpty());
+    client.persistentVolumeClaims().inNamespace(dbNs).list().getItems().stream()
+        .filter(c -> c.getMetadata().getName().startsWith("data-" + quickstart + "-"))
+        .forEach(c -> client.resource(c).delete());
+    System.out.printf("step 21: examples/quickstart.yaml Ready in %d s on one node%n", ready);
   }
 
   @Test
-  @Order(18)
+  @Order(22)
   void deletingTheDatabaseAndUninstallingTheChartLeavesNothingBehind() {
     client.resources(ShardedDatabase.class).inNamespace(dbNs).withName(DB).delete();
     await()
@@ -1676,7 +2121,7 @@ class RealClusterIT {
   }
 
   @Test
-  @Order(19)
+  @Order(23)
   void thePlainManifestsInstallTheOperatorAsDocumented() throws Exception {
     // docs/install.md, "Without Helm", for Kubernetes 1.20 - 1.24: the CRD without CEL rules
     // (kubectl create), the rendered chart, and the MySQL image changed with kubectl set env.

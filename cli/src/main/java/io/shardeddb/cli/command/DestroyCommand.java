@@ -114,7 +114,7 @@ public final class DestroyCommand implements Callable<Integer> {
             + ")");
     out.flush();
     RequestSupport.Failure failure =
-        PodCycle.recreate(client, resource, database, status.id(), pod, claims, timeout);
+        PodCycle.recreate(client, resource, database, status.id(), pod, claims, timeout, out);
     if (failure != null) {
       return failure;
     }

@@ -218,7 +218,7 @@ public final class RestartCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     RequestSupport.Failure failure =
-        PodCycle.recreate(client, resource, database, r.shard(), r.pod(), List.of(), timeout);
+        PodCycle.recreate(client, resource, database, r.shard(), r.pod(), List.of(), timeout, out);
     if (failure != null) {
       return failure;
     }

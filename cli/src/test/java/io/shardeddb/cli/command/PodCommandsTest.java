@@ -224,6 +224,58 @@ class PodCommandsTest {
     assertThat(kube.client().pods().inNamespace("default").list().getItems()).hasSize(5);
   }
 
+  @Test
+  void destroyDeletesAgainAPodReCreatedBeforeItsOldClaimWasGone() throws Exception {
+    // A StatefulSet that re-creates the pod while the old claim is still terminating creates no
+    // new claim: the pod waits for the old one for good (the real-cluster tier saw it). Here the
+    // test plays that StatefulSet: it re-creates the pod once, with no claim.
+    Thread statefulSet =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  var pods = kube.client().pods().inNamespace("default");
+                  long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+                  while (pods.withName("failover-sh2-1").get() != null
+                      && System.nanoTime() < until) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+                  }
+                  pods.resource(strandedPod("failover-sh2-1")).create();
+                });
+
+    Result r = run("destroy", "failover", "failover-sh2-1", "--timeout", "4s");
+    statefulSet.join();
+
+    assertThat(r.code).isEqualTo(5);
+    assertThat(r.out)
+        .contains(
+            "deleted pod failover-sh2-1 again: it was re-created before its old claim"
+                + " data-failover-sh2-1 was gone and waits for it");
+    assertThat(kube.client().pods().inNamespace("default").withName("failover-sh2-1").get())
+        .as("the stranded pod, deleted again for its StatefulSet to re-create with a claim")
+        .isNull();
+  }
+
+  /** A re-created shard pod naming its data claim, not running (no status: Pending). */
+  private static io.fabric8.kubernetes.api.model.Pod strandedPod(String pod) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(pod)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("shard-server")
+        .withImage("x")
+        .endContainer()
+        .addNewVolume()
+        .withName("data")
+        .withNewPersistentVolumeClaim()
+        .withClaimName("data-" + pod)
+        .endPersistentVolumeClaim()
+        .endVolume()
+        .endSpec()
+        .build();
+  }
+
   private Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

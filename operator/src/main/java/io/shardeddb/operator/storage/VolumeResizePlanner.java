@@ -382,7 +382,9 @@ public final class VolumeResizePlanner {
     for (String name : o.podNames()) {
       PodState p = byName.get(name);
       Optional<Claim> claim = o.claimOf(name);
-      if (p != null && !p.running() && claim.map(Claim::deleting).orElse(true)) {
+      if (p != null
+          && StrandedPod.waitsForAGoneClaim(
+              p.running(), claim.isPresent(), claim.map(Claim::deleting).orElse(false))) {
         return new RecreatePod(name, ShardModel.dataClaimName(name));
       }
     }
