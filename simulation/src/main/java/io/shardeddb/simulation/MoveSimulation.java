@@ -147,6 +147,29 @@ public final class MoveSimulation {
   }
 
   MoveSimulation(long seed, Rulebook rules, Sharding sharding) {
+    this(seed, rules, sharding, false);
+  }
+
+  /**
+   * A schedule whose database also has a second table ({@link ShardSimulation#ORDERS}, created on
+   * both shards before the move, as the operator creates a table on every shard), whose rows a
+   * writer inserts through each key's owner while the range moves (issue 46): the move must carry
+   * them with the first table's.
+   */
+  static MoveSimulation withTables(long seed, Sharding sharding) {
+    return new MoveSimulation(seed, new Rulebook(), sharding, true);
+  }
+
+  /** Whether the database has the second table and its writer ({@link #withTables}). */
+  private final boolean tables;
+
+  /** Orders rows acknowledged: key to the shard that acknowledged it. */
+  private final Map<Long, String> ordersAcked = new HashMap<>();
+
+  private int ordersSent;
+
+  private MoveSimulation(long seed, Rulebook rules, Sharding sharding, boolean tables) {
+    this.tables = tables;
     this.seed = seed;
     this.sharding = sharding;
     this.space = sharding == Sharding.Hash ? Sharding.HASH_SPACE : KEYS;
@@ -168,6 +191,9 @@ public final class MoveSimulation {
               shard.getValue().size(),
               sharding,
               List.of(shard.getValue()));
+      if (tables) {
+        config = config.withTable(ShardSimulation.ORDERS, 2);
+      }
       List<SimReplica> reps = new ArrayList<>();
       for (String n : names) {
         SimReplica r = new SimReplica(n, scheduler, network, rules, byName::get, config);
@@ -342,6 +368,10 @@ public final class MoveSimulation {
     scheduler.runUntil(2_000);
     network.faults(faults);
     clients.forEach(MoveClient::start);
+    if (tables) {
+      Random orders = new Random(seed ^ 0x0DE25L);
+      scheduler.after(500, () -> writeOrders(orders));
+    }
     startMover();
     scheduler.after(
         1_000,
@@ -973,6 +1003,108 @@ public final class MoveSimulation {
 
   // --- the checks ---------------------------------------------------------------------------
 
+  /**
+   * Inserts the next orders row through the primary of its key's owner in the published layout (a
+   * row refused — a fenced range, no primary — is not sent again), then schedules the next.
+   */
+  private void writeOrders(Random r) {
+    if (scheduler.now() >= ShardSimulation.FAULTY || ordersSent >= 400) {
+      return;
+    }
+    scheduler.after(20 + r.nextInt(20), () -> writeOrders(r));
+    long key = (ordersSent++ * 7919L) % KEYS;
+    String owner = MoveClient.ownerOf(published, sharding.point(key));
+    String primary = owner == null ? null : loops.get(owner).primary();
+    SimReplica p = primary == null ? null : byName.get(primary);
+    if (p == null) {
+      return;
+    }
+    try {
+      p.tableWrite("orders", key, "orders-" + key)
+          .whenComplete(
+              (acked, error) -> {
+                if (error == null) {
+                  ordersAcked.put(key, owner);
+                }
+              });
+    } catch (RuntimeException e) {
+      // Not the primary any more, or not configured: this row is not sent.
+    }
+  }
+
+  /**
+   * With {@link #withTables}: every acknowledged orders row is on every replica holding data of its
+   * owner in the final layout, no other shard's replica holds it once the move finished, and each
+   * shard's replicas hold the same orders rows.
+   */
+  private List<String> tableViolations() {
+    if (!tables) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    boolean finished = inFlight != null && inFlight.phase() != null && inFlight.phase().finished();
+    for (Map.Entry<Long, String> a : ordersAcked.entrySet()) {
+      String owner = MoveClient.ownerOf(published, sharding.point(a.getKey()));
+      for (Map.Entry<String, List<SimReplica>> s : shards.entrySet()) {
+        for (SimReplica rep : pods(s.getKey())) {
+          if (rep.holdsNoData()) {
+            continue;
+          }
+          boolean holds = rep.disk().valuesOf("orders").containsKey(a.getKey());
+          if (s.getKey().equals(owner) && !holds) {
+            out.add(
+                "acknowledged orders row "
+                    + a.getKey()
+                    + " (by "
+                    + a.getValue()
+                    + ") is missing on "
+                    + rep.name()
+                    + " of its owner "
+                    + owner);
+          } else if (!s.getKey().equals(owner) && holds && finished) {
+            out.add(
+                rep.name()
+                    + " of "
+                    + s.getKey()
+                    + " still holds orders row "
+                    + a.getKey()
+                    + ", which it does not own (not purged)");
+          }
+        }
+      }
+    }
+    for (String shard : shards.keySet()) {
+      List<SimReplica> holding = pods(shard).stream().filter(x -> !x.holdsNoData()).toList();
+      for (int i = 1; i < holding.size(); i++) {
+        if (!holding
+            .get(i)
+            .disk()
+            .valuesOf("orders")
+            .equals(holding.get(0).disk().valuesOf("orders"))) {
+          out.add(
+              shard
+                  + ": "
+                  + holding.get(i).name()
+                  + " and "
+                  + holding.get(0).name()
+                  + " did not converge on the same orders rows");
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The mutation of {@link SimDisk#exportsFirstTableOnly} on every replica. */
+  MoveSimulation exportingTheFirstTableOnly() {
+    allPods().forEach(rep -> rep.disk().exportsFirstTableOnly = true);
+    return this;
+  }
+
+  /** How many orders rows were acknowledged ({@link #withTables}). */
+  int ordersAcknowledged() {
+    return ordersAcked.size();
+  }
+
   private Result judge() {
     List<String> violations = new ArrayList<>();
     MovePhase phase = inFlight == null ? null : inFlight.phase();
@@ -1060,6 +1192,7 @@ public final class MoveSimulation {
       violations.add("clients still waiting for an answer after the world settled");
     }
     violations.addAll(keyViolations());
+    violations.addAll(tableViolations());
     violations.addAll(readViolations());
     violations.addAll(livenessViolations());
     long acked =

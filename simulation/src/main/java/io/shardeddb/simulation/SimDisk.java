@@ -174,6 +174,12 @@ final class SimDisk implements WriteStorage, ReplicaStore {
    */
   boolean defersDdl;
 
+  /**
+   * A mutation (issue 46): a move's export (a range snapshot) holds the first table's rows only, as
+   * a snapshot that reads one table would.
+   */
+  boolean exportsFirstTableOnly;
+
   /** The DDL {@link #defersDdl} holds back, run after the next operation. */
   private final List<StorageOp> deferred = new ArrayList<>();
 
@@ -587,7 +593,10 @@ final class SimDisk implements WriteStorage, ReplicaStore {
     values.entrySet().stream()
         .filter(e -> range == null || range.contains(config.pointsBy().point(e.getKey())))
         .forEach(e -> kept.add(SimStorage.row(e.getKey(), e.getValue())));
-    for (io.shardeddb.protocol.schema.TableSchema t : config.otherTables()) {
+    for (io.shardeddb.protocol.schema.TableSchema t :
+        exportsFirstTableOnly && range != null
+            ? List.<io.shardeddb.protocol.schema.TableSchema>of()
+            : config.otherTables()) {
       valuesOf(nameOf(t)).entrySet().stream()
           .filter(e -> range == null || range.contains(config.pointsBy().point(e.getKey())))
           .forEach(

@@ -314,8 +314,10 @@ final class SimReplica {
   /** A lost volume: the pod comes back with an empty, unconfigured database. */
   void wipe() {
     boolean mutated = disk.defersDdl;
+    boolean firstOnly = disk.exportsFirstTableOnly;
     disk = new SimDisk();
     disk.defersDdl = mutated;
+    disk.exportsFirstTableOnly = firstOnly;
     disk.configured = false;
     disk.empty = true;
   }
