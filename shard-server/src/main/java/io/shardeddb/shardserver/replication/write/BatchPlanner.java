@@ -4,7 +4,6 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
-import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.SchemaChange;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.TxnStep;
@@ -15,9 +14,6 @@ import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.rules.RangeRules;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import io.shardeddb.shardserver.storage.ShardConfig;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -163,7 +159,7 @@ public final class BatchPlanner {
         outcomes.add(new BatchPlan.Wakeup());
         continue;
       }
-      ClientChange ch = underSchemaOf(config, raw, in.commitMillis());
+      ClientChange ch = LogSchema.underSchemaOf(config, raw, in.commitMillis());
       String rid = ch.requestId();
       if (rid != null && !ch.internal() && seen.containsKey(rid)) {
         outcomes.add(new BatchPlan.Earlier(seen.get(rid)));
@@ -193,7 +189,7 @@ public final class BatchPlanner {
           if (entries.size() > (in.needNoop() ? 1 : 0) || !ops.isEmpty()) {
             throw new IllegalStateException("a schema change must come first in its batch");
           }
-          requireFollows(config, SchemaChange.ofPayload(ch.rows()));
+          LogSchema.requireFollows(config, SchemaChange.ofPayload(ch.rows()));
           effect = LogOps.of(ch.op(), ch.rows(), null, null, config, true, millis, entryTs);
           outcome = new BatchPlan.Applied(lsn + 1);
         } else if (ch.op() == Operation.Clock) {
@@ -281,130 +277,6 @@ public final class BatchPlanner {
       }
     }
     return new BatchPlan(outcomes, entries, records, ops, config, config != in.config());
-  }
-
-  /**
-   * {@code ch} with its rows complete under the schema as of its place in the log: a write coerced
-   * before a schema change that was planned ahead of it gets the added columns' defaults, as a row
-   * written without them after the change would (the entry carries them, so every copy stores the
-   * same values).
-   */
-  private static ClientChange underSchemaOf(ShardConfig config, ClientChange ch, long millis) {
-    if (ch.op() == Operation.Txn) {
-      TableSchema schema = config.schema();
-      Clock at = Clock.fixed(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
-      List<TxnStep> steps = TxnStep.ofPayload(ch.rows());
-      boolean complete =
-          steps.stream()
-              .allMatch(
-                  t ->
-                      t.op() != Operation.Write
-                          || RowTimestamps.without(t.row()).size() == schema.columns().size());
-      if (complete) {
-        return ch;
-      }
-      List<TxnStep> full =
-          steps.stream()
-              .map(
-                  t ->
-                      t.op() == Operation.Write
-                          ? t.mapRow(r -> RowTimestamps.keeping(r, x -> schema.completeRow(x, at)))
-                          : t)
-              .toList();
-      return new ClientChange(
-          ch.op(),
-          TxnStep.payload(full),
-          ch.key(),
-          ch.requestId(),
-          ch.range(),
-          ch.moveId(),
-          ch.internal(),
-          ch.timestamp());
-    }
-    TableSchema own = config.tableOrNull(ch.table());
-    if (own == null) {
-      // A table the shard lacks: the plan refuses the change (404).
-      return ch;
-    }
-    if (ch.op() == Operation.Update) {
-      // Values coerced before a column was dropped: the dropped column is no longer set.
-      Map<String, Object> values = RowTimestamps.keeping(ch.rows().get(0), own::withoutDropped);
-      if (values.equals(ch.rows().get(0))) {
-        return ch;
-      }
-      return values == ch.rows().get(0) ? ch : ch.withRows(List.of(values));
-    }
-    if (ch.op() != Operation.Write) {
-      return ch;
-    }
-    TableSchema schema = own;
-    boolean complete = true;
-    for (Map<String, Object> r : ch.rows()) {
-      complete &= schema.isComplete(RowTimestamps.without(r));
-    }
-    if (complete) {
-      return ch;
-    }
-    Clock at = Clock.fixed(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
-    return ch.withRows(
-        ch.rows().stream()
-            .map(r -> RowTimestamps.keeping(r, x -> schema.completeRow(x, at)))
-            .toList());
-  }
-
-  /** The most tables a database may have (its first and the ones created after it). */
-  public static final int MAX_TABLES = 64;
-
-  /**
-   * Refuses a schema change that cannot follow the shard's schema at this point of the log: a 409
-   * for another change at a version the shard has reached or for a version that skips one, a 400
-   * naming what the change does that is not an online change (an altered table), an invalid new
-   * table or one too many, or a table that cannot be dropped. The version the shard is at, with the
-   * change's table as the change leaves it, passes (a retry: its entry alters nothing).
-   */
-  private static void requireFollows(ShardConfig config, SchemaChange change) {
-    long at = config.schemaVersionOrOne();
-    TableSchema before = config.tableOrNull(change.schema().table());
-    boolean held = change.drops() ? before == null : change.schema().equals(before);
-    if (change.version() <= at) {
-      if (change.version() == at && held) {
-        return;
-      }
-      throw ShardException.conflict(
-          "shard "
-              + config.shardId()
-              + " is at schema version "
-              + at
-              + "; version "
-              + change.version()
-              + " is not the schema it has");
-    }
-    if (change.version() != at + 1) {
-      throw ShardException.conflict(
-          "shard "
-              + config.shardId()
-              + " is at schema version "
-              + at
-              + "; version "
-              + change.version()
-              + " must come after version "
-              + (at + 1));
-    }
-    String refusal;
-    if (change.drops()) {
-      refusal = LogOps.dropRefusal(config, change.schema().table());
-    } else if (before == null) {
-      change.schema().validate();
-      refusal =
-          config.allTables().size() >= MAX_TABLES
-              ? "a database has at most " + MAX_TABLES + " tables"
-              : null;
-    } else {
-      refusal = before.evolutionRefusal(change.schema());
-    }
-    if (refusal != null) {
-      throw new InvalidRequestException("schema version " + change.version() + ": " + refusal);
-    }
   }
 
   private static long keyOf(Map<String, Object> row, String shardKey) {
