@@ -11,7 +11,9 @@ import io.shardeddb.protocol.topology.Role;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReplicaStatus(
     @JsonPropertyDescription("The pod name (also the replica's name).") String pod,
-    @JsonPropertyDescription("The shard-server base URL, https://<podIP>:8081 (http:// with spec.tls.enabled: false).") String url,
+    @JsonPropertyDescription(
+            "The shard-server base URL, https://<podIP>:8081 (http:// with spec.tls.enabled: false).")
+        String url,
     @JsonPropertyDescription("Primary, Secondary or None.") Role role,
     @JsonPropertyDescription("Whether the pod is ready and the replica caught up.") Boolean ready,
     @JsonPropertyDescription("What the replica is doing (Ready, CatchingUp, Copying, ...).")

@@ -17,8 +17,9 @@ import java.util.Collection;
 import javax.net.ssl.SSLContext;
 
 /**
- * The operator's calls to one shard-server (base URL {@code https://<podIP>:8081}, {@code http://} with TLS off). Every call is
- * short and fails with {@link ShardServerException} instead of blocking the reconciler.
+ * The operator's calls to one shard-server (base URL {@code https://<podIP>:8081}, {@code http://}
+ * with TLS off). Every call is short and fails with {@link ShardServerException} instead of
+ * blocking the reconciler.
  */
 public interface ShardServerClient {
 
