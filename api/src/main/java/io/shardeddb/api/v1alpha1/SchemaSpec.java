@@ -7,34 +7,30 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.shardeddb.protocol.schema.Column;
-import io.shardeddb.protocol.schema.Index;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import java.util.List;
 
-/** The table's name, its shard key and its columns in order. */
+/**
+ * The database's tables: the first table's name, shard key, columns and indexes (the one-table form
+ * and the assignment's API are of it), and {@code tables}, the others, in the order they were
+ * created.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@ValidationRule(
-    value = "self.columns.exists(c, c.name == self.shardKey)",
-    message = "shardKey must be one of the columns")
-@ValidationRule(
-    value = "self.columns.exists(c, c.name == self.shardKey && c.type == 'Number')",
-    message = "the shardKey column must have type Number")
-@ValidationRule(
-    value = "self.columns.all(c, self.columns.exists_one(d, d.name == c.name))",
-    message = "column names must be unique")
+@ValidationRule(value = TableSpec.KEY_IS_A_COLUMN, message = TableSpec.KEY_IS_A_COLUMN_MESSAGE)
+@ValidationRule(value = TableSpec.KEY_IS_A_NUMBER, message = TableSpec.KEY_IS_A_NUMBER_MESSAGE)
+@ValidationRule(value = TableSpec.COLUMNS_UNIQUE, message = TableSpec.COLUMNS_UNIQUE_MESSAGE)
+@ValidationRule(value = TableSpec.INDEXED_COLUMNS, message = TableSpec.INDEXED_COLUMNS_MESSAGE)
+@ValidationRule(value = TableSpec.INDEXES_UNIQUE, message = TableSpec.INDEXES_UNIQUE_MESSAGE)
 @ValidationRule(
     value =
-        "!has(self.indexes) || self.indexes.all(i, i.columns.all(n, self.columns.exists(c, c.name"
-            + " == n && c.type != 'Json')))",
-    message = "an index names a column of the table that is not Json")
-@ValidationRule(
-    value =
-        "!has(self.indexes) || self.indexes.all(i, self.indexes.exists_one(j, j.name == i.name))",
-    message = "index names must be unique")
+        "!has(self.tables) || self.tables.all(t, t.table.lowerAscii() !="
+            + " self.table.lowerAscii() && self.tables.exists_one(u, u.table.lowerAscii() =="
+            + " t.table.lowerAscii()))",
+    message = "table names must be unique, ignoring case (the first table's included)")
 public record SchemaSpec(
-    @JsonPropertyDescription("The table name (letters, digits, underscores).")
+    @JsonPropertyDescription("The first table's name (letters, digits, underscores).")
         @Required
         @Pattern(IDENTIFIER)
         String table,
@@ -42,42 +38,67 @@ public record SchemaSpec(
         @Required
         @Pattern(IDENTIFIER)
         String shardKey,
-    @JsonPropertyDescription("The table's columns, in order.") @Required @Size(min = 1, max = 64)
+    @JsonPropertyDescription("The first table's columns, in order.")
+        @Required
+        @Size(min = 1, max = 64)
         List<ColumnSpec> columns,
     @JsonPropertyDescription(
             "Secondary indexes, each kept by every shard over its rows (docs/sql.md, \"Indexes\")."
                 + " Adding or dropping one is an online schema change.")
         @Size(max = TableSchema.MAX_INDEXES)
-        List<IndexSpec> indexes) {
+        List<IndexSpec> indexes,
+    @JsonPropertyDescription(
+            "The database's other tables, in the order they were created (docs/sql.md,"
+                + " \"Tables\"). They share the shard layout: a row lives on the shard owning its"
+                + " shard key's value. Adding, changing or removing one is an online schema"
+                + " change; removing one drops its rows.")
+        @Size(max = TableSet.MAX_TABLES - 1)
+        List<TableSpec> tables) {
 
   /** A table without secondary indexes. */
   public SchemaSpec(String table, String shardKey, List<ColumnSpec> columns) {
-    this(table, shardKey, columns, null);
+    this(table, shardKey, columns, null, null);
+  }
+
+  /** A database of one table. */
+  public SchemaSpec(
+      String table, String shardKey, List<ColumnSpec> columns, List<IndexSpec> indexes) {
+    this(table, shardKey, columns, indexes, null);
   }
 
   /** A SQL-safe identifier, as protocol's TableSchema requires. */
   public static final String IDENTIFIER = "^[A-Za-z_][A-Za-z0-9_]{0,63}$";
 
-  /** This schema as the protocol's TableSchema. */
+  /** The first table as the protocol's TableSchema. */
   public TableSchema toTableSchema() {
-    List<Column> cols =
-        columns == null ? List.of() : columns.stream().map(ColumnSpec::toColumn).toList();
-    List<Index> idx =
-        indexes == null ? List.of() : indexes.stream().map(IndexSpec::toIndex).toList();
-    return new TableSchema(table, shardKey, cols, idx);
+    return TableSpec.toTableSchema(table, shardKey, columns, indexes);
   }
 
-  /** The spec form of {@code schema}; no {@code indexes} field when it has none. */
+  /** Every table as one value: the first and the others in order. */
+  public TableSet toTableSet() {
+    return new TableSet(
+        toTableSchema(),
+        tables == null ? List.of() : tables.stream().map(TableSpec::toTableSchema).toList());
+  }
+
+  /** The spec form of a database of one table; no {@code indexes} field when it has none. */
   public static SchemaSpec of(TableSchema schema) {
-    List<ColumnSpec> cols =
-        schema.columns().stream()
-            .map(
-                c ->
-                    new ColumnSpec(
-                        c.name(), c.type(), c.nullable(), c.defaultValue(), c.autoIncrement()))
-            .toList();
-    List<IndexSpec> idx =
-        schema.indexes().isEmpty() ? null : schema.indexes().stream().map(IndexSpec::of).toList();
-    return new SchemaSpec(schema.table(), schema.shardKey(), cols, idx);
+    return new SchemaSpec(
+        schema.table(),
+        schema.shardKey(),
+        TableSpec.columnsOf(schema),
+        TableSpec.indexesOf(schema),
+        null);
+  }
+
+  /** The spec form of {@code tables}; no {@code tables} field when there is only the first. */
+  public static SchemaSpec of(TableSet tables) {
+    SchemaSpec first = of(tables.first());
+    return new SchemaSpec(
+        first.table(),
+        first.shardKey(),
+        first.columns(),
+        first.indexes(),
+        tables.others().isEmpty() ? null : tables.others().stream().map(TableSpec::of).toList());
   }
 }

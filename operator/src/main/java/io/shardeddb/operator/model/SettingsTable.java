@@ -196,6 +196,7 @@ public final class SettingsTable {
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "schema", "spec.schema.columns"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "columns", "spec.schema.columns"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "indexes", "spec.schema.indexes"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "tables", "spec.schema.tables"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "table", "spec.schema.table"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "shardKey", "spec.schema.shardKey"),
           listed(

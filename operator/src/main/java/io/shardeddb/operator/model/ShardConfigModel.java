@@ -4,6 +4,7 @@ import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.api.v1alpha1.ShardSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
+import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.topology.PointRange;
 import java.util.List;
@@ -31,7 +32,8 @@ public final class ShardConfigModel {
   /**
    * As above, with the schema every shard has applied ({@code applied}, from the status; null: the
    * spec's, at version 1): a replica configured from scratch starts at the schema its shard's log
-   * is at, never at a change not applied yet (docs/sql.md, "Changing the schema").
+   * is at, never at a change not applied yet (docs/sql.md, "Changing the schema"), with every table
+   * of that version (a split's destination has each table before its import copies rows into it).
    */
   public static ShardConfigRequest request(
       ShardedDatabaseSpec spec, AppliedSpec applied, ShardSpec shard, PointRange owned) {
@@ -41,6 +43,7 @@ public final class ShardConfigModel {
     boolean recorded = applied != null && applied.schema() != null;
     SchemaSpec schema = recorded ? applied.schema() : spec.schema();
     long version = recorded ? applied.schemaVersionOrOne() : 1;
+    List<TableSchema> others = schema.toTableSet().others();
     return new ShardConfigRequest(
         schema.toTableSchema().toContract(),
         List.of(shard.id()),
@@ -52,6 +55,7 @@ public final class ShardConfigModel {
         owned == null ? List.of() : List.of(owned),
         schema.toTableSchema().columns(),
         version == 1 ? null : version,
-        schema.toTableSchema().indexes().isEmpty() ? null : schema.toTableSchema().indexes());
+        schema.toTableSchema().indexes().isEmpty() ? null : schema.toTableSchema().indexes(),
+        others.isEmpty() ? null : others);
   }
 }

@@ -99,9 +99,9 @@ final class LayoutRequests {
     if (request.schema() == null) {
       problems.add("the layout has no schema");
     } else if (spec.schema() != null && !spec.schema().equals(request.schema())) {
-      // ALTER TABLE ... ADD COLUMN through the router (docs/sql.md, "Changing the schema").
-      String refusal =
-          spec.schema().toTableSchema().evolutionRefusal(request.schema().toTableSchema());
+      // ALTER TABLE, CREATE TABLE and DROP TABLE through the router (docs/sql.md, "Changing
+      // the schema").
+      String refusal = spec.schema().toTableSet().refusalTowards(request.schema().toTableSet());
       if (refusal != null) {
         problems.add("spec.schema can only gain columns at the end: " + refusal);
       }

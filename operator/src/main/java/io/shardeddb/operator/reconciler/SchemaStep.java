@@ -128,7 +128,11 @@ final class SchemaStep {
     List<String> ids = outcomes.stream().map(o -> o.status().id()).toList();
     List<String> appliedNow = new ArrayList<>();
     Map<String, String> held = new LinkedHashMap<>();
-    SchemaChange body = new SchemaChange(change.version(), change.schema().toTableSchema());
+    SchemaChange body = SchemaChanges.body(applied, change);
+    if (body == null) {
+      // The change asks for the tables applied already: nothing for a shard to log.
+      return new Report(change.schema(), change.version(), null, null, List.of());
+    }
     for (String id : ids) {
       if (change.appliedOnOrEmpty().contains(id)) {
         continue;
@@ -159,8 +163,10 @@ final class SchemaStep {
               EventReason.SchemaChanged,
               "schema version "
                   + change.version()
-                  + " applied on every shard: columns "
-                  + change.schema().toTableSchema().columnNames()));
+                  + " ("
+                  + SchemaChanges.describe(applied, change)
+                  + ") applied on every shard: columns "
+                  + body.schema().columnNames()));
       return new Report(change.schema(), change.version(), null, null, List.copyOf(events));
     }
     if (next.message() != null && !Objects.equals(next.message(), change.message())) {
@@ -209,9 +215,9 @@ final class SchemaStep {
     if (learned == null) {
       return null;
     }
-    SchemaSpec schema = SchemaSpec.of(learned.schema());
+    SchemaSpec schema = SchemaSpec.of(learned.tableSet());
     ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(sdb);
-    if (!schema.toTableSchema().equals(spec.schema().toTableSchema())) {
+    if (!schema.toTableSet().equals(spec.schema().toTableSet())) {
       ShardedDatabase changed = io.fabric8.kubernetes.client.utils.Serialization.clone(sdb);
       changed.setSpec(spec.withSchema(schema));
       try {
@@ -239,6 +245,10 @@ final class SchemaStep {
                     + learned.version()
                     + " (columns "
                     + learned.schema().columnNames()
+                    + (learned.tables() == null
+                        ? ""
+                        : ", tables "
+                            + learned.tableSet().all().stream().map(t -> t.table()).toList())
                     + "): spec.schema and status.applied take it")));
   }
 

@@ -39,10 +39,9 @@ public final class SpecValidator {
       problems.add("spec.shards is set but spec.schema is missing");
     }
     if (spec.schema() != null) {
-      try {
-        spec.schema().toTableSchema().validate();
-      } catch (InvalidRequestException e) {
-        problems.add("spec.schema: " + e.getMessage());
+      String refusal = spec.schema().toTableSet().refusal();
+      if (refusal != null) {
+        problems.add("spec.schema: " + refusal);
       }
     }
     try {
@@ -182,12 +181,12 @@ public final class SpecValidator {
       String refusal =
           wanted.schema() == null
               ? "the spec removes it"
-              : applied.schema().toTableSchema().evolutionRefusal(wanted.schema().toTableSchema());
+              : applied.schema().toTableSet().refusalTowards(wanted.schema().toTableSet());
       if (refusal != null) {
         refused.add(
             "spec.schema can only gain columns at the end, each nullable or with a default, or"
-                + " drop them (as ALTER TABLE ... ADD | DROP COLUMN; docs/sql.md, \"Changing the"
-                + " schema\"): "
+                + " drop them (as ALTER TABLE ... ADD | DROP COLUMN), and gain or drop tables"
+                + " (docs/sql.md, \"Changing the schema\"): "
                 + refusal);
       }
     }

@@ -2,6 +2,7 @@ package io.shardeddb.operator.schema;
 
 import io.shardeddb.api.v1alpha1.SchemaChangeStatus;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
+import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.protocol.shard.SchemaChange;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,9 +35,12 @@ public final class SchemaChanges {
   public record Apply(SchemaChangeStatus change, boolean record) implements Decision {}
 
   /**
-   * The decision: a change in flight is finished first (whatever the spec says now); otherwise a
-   * spec schema that differs from the applied one becomes the next version, if it only adds columns
-   * at the end (nullable or with a default) and no move is in flight.
+   * The decision: a change in flight is finished first (whatever the spec says now); otherwise the
+   * first step from the applied tables towards the spec's ({@link TableSet#nextStep}: the first
+   * table altered, a table dropped, created or altered) becomes the next version, if every step to
+   * the spec is an online change (a spec that cannot be reached is refused whole, before any step
+   * of it is applied) and no move is in flight. The change records the tables as that one step
+   * leaves them, so a database several steps from its spec takes them one version at a time.
    */
   public static Decision decide(
       SchemaSpec applied,
@@ -47,12 +51,16 @@ public final class SchemaChanges {
     if (inFlight != null) {
       return new Apply(inFlight, false);
     }
-    if (applied == null
-        || wanted == null
-        || applied.toTableSchema().equals(wanted.toTableSchema())) {
+    if (applied == null || wanted == null) {
       return new Settled();
     }
-    String refusal = applied.toTableSchema().evolutionRefusal(wanted.toTableSchema());
+    TableSet from = applied.toTableSet();
+    TableSet to = wanted.toTableSet();
+    TableSet.Step step = from.nextStep(to);
+    if (step == null) {
+      return new Settled();
+    }
+    String refusal = from.refusalTowards(to);
     if (refusal != null) {
       return new Refused("spec.schema: " + refusal);
     }
@@ -60,9 +68,34 @@ public final class SchemaChanges {
       return new Waiting(
           "a resharding move is in flight; schema version "
               + (appliedVersion + 1)
-              + " is applied after it");
+              + " ("
+              + step.describe(from)
+              + ") is applied after it");
     }
-    return new Apply(new SchemaChangeStatus(appliedVersion + 1, wanted, List.of(), null), true);
+    TableSet after = from.after(step);
+    SchemaSpec target = after.equals(to) ? wanted : SchemaSpec.of(after);
+    return new Apply(new SchemaChangeStatus(appliedVersion + 1, target, List.of(), null), true);
+  }
+
+  /**
+   * What a shard's primary is asked to log for {@code change} ({@code POST /schema}): the one table
+   * step from {@code applied} to the change's tables — null when there is none (the change asks for
+   * the tables applied already).
+   */
+  public static SchemaChange body(SchemaSpec applied, SchemaChangeStatus change) {
+    TableSet from = applied.toTableSet();
+    TableSet.Step step = from.nextStep(change.schema().toTableSet());
+    if (step == null) {
+      return null;
+    }
+    return new SchemaChange(change.version(), step.schema(), step.drop() ? Boolean.TRUE : null);
+  }
+
+  /** What {@code change} does to {@code applied}, for Events ("create table orders", ...). */
+  public static String describe(SchemaSpec applied, SchemaChangeStatus change) {
+    TableSet from = applied.toTableSet();
+    TableSet.Step step = from.nextStep(change.schema().toTableSet());
+    return step == null ? "no change" : step.describe(from);
   }
 
   /**
@@ -108,7 +141,7 @@ public final class SchemaChanges {
     SchemaChange first = answers.get(shards.iterator().next());
     for (String id : shards) {
       SchemaChange a = answers.get(id);
-      if (a.version() != first.version() || !a.schema().equals(first.schema())) {
+      if (a.version() != first.version() || !a.tableSet().equals(first.tableSet())) {
         return null;
       }
     }
@@ -116,7 +149,7 @@ public final class SchemaChanges {
         first.version() > appliedVersion
             || (first.version() == appliedVersion
                 && applied != null
-                && !first.schema().equals(applied.toTableSchema()));
+                && !first.tableSet().equals(applied.toTableSet()));
     return newer ? first : null;
   }
 }

@@ -7,6 +7,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +19,35 @@ import java.util.Map;
  * that table dropped. The body of {@code POST /schema} (the operator asks a shard's primary) and,
  * as {@link #payload}, the single row of a {@link Operation#Schema} log entry, so every copy,
  * import, archive and restore applies it in log order (docs/log-format.md, "Schema entries" and
- * "Tables").
+ * "Tables"). {@code tables} is set only in {@code GET /schema}'s answer ({@link #state}); a log
+ * entry's payload never carries it.
  */
 @Serdeable
-public record SchemaChange(long version, TableSchema schema, @Nullable Boolean drop) {
+public record SchemaChange(
+    long version, TableSchema schema, @Nullable Boolean drop, @Nullable List<TableSchema> tables) {
+
+  /** A change that alters or creates {@code schema}'s table, or with {@code drop} drops it. */
+  public SchemaChange(long version, TableSchema schema, @Nullable Boolean drop) {
+    this(version, schema, drop, null);
+  }
 
   /** A change that alters or creates {@code schema}'s table. */
   public SchemaChange(long version, TableSchema schema) {
-    this(version, schema, null);
+    this(version, schema, null, null);
+  }
+
+  /**
+   * What {@code GET /schema} answers: the first table as {@code schema} and the other tables, in
+   * creation order, as {@code tables} (absent when there are none), at {@code version}.
+   */
+  public static SchemaChange state(long version, TableSet tables) {
+    return new SchemaChange(
+        version, tables.first(), null, tables.others().isEmpty() ? null : tables.others());
+  }
+
+  /** The tables of a {@code GET /schema} answer: {@code schema} first, then {@code tables}. */
+  public TableSet tableSet() {
+    return new TableSet(schema, tables);
   }
 
   /** Whether the change drops its table. */

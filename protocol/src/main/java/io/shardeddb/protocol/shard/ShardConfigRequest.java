@@ -6,6 +6,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.lb.SchemaDoc;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.Index;
+import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import java.util.List;
@@ -29,7 +30,9 @@ import java.util.List;
  * schema (docs/log-format.md, "Schema entries"): a replica configured from scratch starts there; a
  * configured one takes schema changes only from its log, so a config naming another version of the
  * same table is not a conflict. {@code indexes} (absent: none) are the schema's secondary indexes
- * at that version.
+ * at that version. {@code tables} (absent: none) are the database's other tables at that version,
+ * in creation order (docs/log-format.md, "Tables"): a replica configured from scratch creates them,
+ * a configured one takes table changes only from its log.
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,10 +47,39 @@ public record ShardConfigRequest(
     List<PointRange> ranges,
     List<Column> columns,
     Long schemaVersion,
-    List<Index> indexes) {
+    List<Index> indexes,
+    List<TableSchema> tables) {
 
   @Creator
   public ShardConfigRequest {}
+
+  /** A config of a database of one table. */
+  public ShardConfigRequest(
+      SchemaDoc schema,
+      List<String> shards,
+      String table,
+      String shardKey,
+      Long low,
+      Long size,
+      Sharding sharding,
+      List<PointRange> ranges,
+      List<Column> columns,
+      Long schemaVersion,
+      List<Index> indexes) {
+    this(
+        schema,
+        shards,
+        table,
+        shardKey,
+        low,
+        size,
+        sharding,
+        ranges,
+        columns,
+        schemaVersion,
+        indexes,
+        null);
+  }
 
   /** A config without secondary indexes. */
   public ShardConfigRequest(
@@ -62,7 +94,17 @@ public record ShardConfigRequest(
       List<Column> columns,
       Long schemaVersion) {
     this(
-        schema, shards, table, shardKey, low, size, sharding, ranges, columns, schemaVersion, null);
+        schema,
+        shards,
+        table,
+        shardKey,
+        low,
+        size,
+        sharding,
+        ranges,
+        columns,
+        schemaVersion,
+        (List<Index>) null);
   }
 
   /** A config at schema version 1 (absent: the version the table is created at). */
@@ -76,7 +118,18 @@ public record ShardConfigRequest(
       Sharding sharding,
       List<PointRange> ranges,
       List<Column> columns) {
-    this(schema, shards, table, shardKey, low, size, sharding, ranges, columns, null, null);
+    this(
+        schema,
+        shards,
+        table,
+        shardKey,
+        low,
+        size,
+        sharding,
+        ranges,
+        columns,
+        null,
+        (List<Index>) null);
   }
 
   /** A config without full column definitions (the assignment's names and dtypes only). */

@@ -18,6 +18,7 @@ import io.shardeddb.protocol.lb.RemoveRequest;
 import io.shardeddb.protocol.lb.RemoveResponse;
 import io.shardeddb.protocol.lb.ShardDoc;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.protocol.topology.Topology;
 import io.shardeddb.router.ApiException;
 import io.shardeddb.router.config.RouterSettings;
@@ -260,7 +261,13 @@ public class KubernetesAdmin implements ClusterAdmin {
     ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(r);
     Layout before = Layout.of(ShardedDatabaseTopology.from(r));
     Map<String, Integer> replicasBefore = replicasBySpec(spec);
-    SchemaSpec schema = SchemaSpec.of(layout.schema());
+    // The layout names the first table; the database's other tables stay as the spec has them
+    // (a layout request without them would ask the operator to drop them).
+    SchemaSpec schema =
+        SchemaSpec.of(
+            new TableSet(
+                layout.schema(),
+                spec.schema() == null ? List.of() : spec.schema().toTableSet().others()));
     List<ShardSpec> shards = new ArrayList<>();
     for (ShardDoc s : layout.shards()) {
       shards.add(

@@ -34,14 +34,14 @@ public class SchemaController {
   }
 
   /**
-   * {@code GET /schema}: the schema this replica's table is at and its version, as its applied log
-   * left them (after a restore's replay: the target's). The operator reads it to learn the schema
-   * of a restored database (docs/sql.md, "Changing the schema"); 409 while unconfigured.
+   * {@code GET /schema}: the schema this replica's tables are at and its version, as its applied
+   * log left them (after a restore's replay: the target's). The operator reads it to learn the
+   * schema of a restored database (docs/sql.md, "Changing the schema"); 409 while unconfigured.
    */
   @Get(ShardEndpoints.SCHEMA)
   public SchemaChange current() {
     ShardConfig config = ctx.requireConfig();
-    return new SchemaChange(config.schemaVersionOrOne(), config.schema());
+    return SchemaChange.state(config.schemaVersionOrOne(), config.tableSet());
   }
 
   @Post(ShardEndpoints.SCHEMA)

@@ -6,6 +6,7 @@ import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
@@ -95,6 +96,13 @@ public class ShardConfigService implements ConfigAdopter {
       throw new InvalidRequestException(
           "field 'schemaVersion' must be at least 1, got " + req.schemaVersion());
     }
+    List<TableSchema> tables = req.tables() == null || req.tables().isEmpty() ? null : req.tables();
+    if (tables != null) {
+      String refusal = new TableSet(schema, tables).refusal();
+      if (refusal != null) {
+        throw new InvalidRequestException("field 'tables': " + refusal);
+      }
+    }
     adopt(
         new ShardConfig(
             shardId,
@@ -103,7 +111,9 @@ public class ShardConfigService implements ConfigAdopter {
             req.size(),
             sharding,
             ranges,
-            req.schemaVersion() == null || req.schemaVersion() == 1 ? null : req.schemaVersion()),
+            req.schemaVersion() == null || req.schemaVersion() == 1 ? null : req.schemaVersion(),
+            null,
+            tables),
         false);
     return MessageResponse.success(ctx.name() + ":" + shardId + " configured");
   }

@@ -3,6 +3,7 @@ package io.shardeddb.shardserver.storage;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.protocol.shard.RowTables;
 import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.ShardEndpoints;
@@ -98,6 +99,11 @@ public record ShardConfig(
   /** The database's other tables (empty in the one-table form). */
   public List<TableSchema> otherTables() {
     return tables == null ? List.of() : tables;
+  }
+
+  /** The tables as one value, for the rules a set of tables keeps ({@link TableSet}). */
+  public TableSet tableSet() {
+    return new TableSet(schema, otherTables());
   }
 
   /** Every table: {@link #schema} first, then the others in the order they were created. */

@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.replication.write;
 
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.RowTimestamps;
@@ -233,16 +234,10 @@ public final class LogOps {
    * without a table name are of; dropping it is not supported yet).
    */
   public static String dropRefusal(ShardConfig config, String name) {
-    if (config.tableOrNull(name) == null) {
-      return "shard " + config.shardId() + " has no table '" + name + "' to drop";
-    }
-    if (name.equalsIgnoreCase(config.schema().table())) {
-      return "table '"
-          + name
-          + "' is the database's first table, which cannot be dropped (only the tables created"
-          + " after it can)";
-    }
-    return null;
+    TableSchema table = config.tableOrNull(name);
+    return table == null
+        ? "shard " + config.shardId() + " has no table '" + name + "' to drop"
+        : config.tableSet().refusal(new TableSet.Step(table, true));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.shardeddb.shardserver.replication.write;
 
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.SchemaChange;
@@ -94,9 +95,6 @@ final class LogSchema {
             .toList());
   }
 
-  /** The most tables a database may have (its first and the ones created after it). */
-  public static final int MAX_TABLES = 64;
-
   /**
    * Refuses a schema change that cannot follow the shard's schema at this point of the log: a 409
    * for another change at a version the shard has reached or for a version that skips one, a 400
@@ -132,18 +130,7 @@ final class LogSchema {
               + " must come after version "
               + (at + 1));
     }
-    String refusal;
-    if (change.drops()) {
-      refusal = LogOps.dropRefusal(config, change.schema().table());
-    } else if (before == null) {
-      change.schema().validate();
-      refusal =
-          config.allTables().size() >= MAX_TABLES
-              ? "a database has at most " + MAX_TABLES + " tables"
-              : null;
-    } else {
-      refusal = before.evolutionRefusal(change.schema());
-    }
+    String refusal = config.tableSet().refusal(new TableSet.Step(change.schema(), change.drops()));
     if (refusal != null) {
       throw new InvalidRequestException("schema version " + change.version() + ": " + refusal);
     }
