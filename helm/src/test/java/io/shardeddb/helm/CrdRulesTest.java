@@ -10,6 +10,7 @@ import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
+import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import java.io.IOException;
@@ -44,10 +45,14 @@ class CrdRulesTest {
           .setOptions(CelOptions.current().enableHeterogeneousNumericComparisons(true).build())
           .addVar("self", SimpleType.DYN)
           .addVar("oldSelf", SimpleType.DYN)
+          // Kubernetes' CEL has the strings extension (lowerAscii, ...).
+          .addCompilerLibraries(CelExtensions.strings())
+          .addRuntimeLibraries(CelExtensions.strings())
           .build();
 
   private List<Rule> specRules;
   private List<Rule> schemaRules;
+  private List<Rule> tableRules;
   private List<Rule> mysqlRules;
   private List<Rule> podsRules;
   private List<Rule> readsRules;
@@ -72,6 +77,10 @@ class CrdRulesTest {
             at(crd, "spec", "versions", 0, "schema", "openAPIV3Schema", "properties", "spec");
     specRules = rules(spec);
     schemaRules = rules((Map<String, Object>) at(spec, "properties", "schema"));
+    tableRules =
+        rules(
+            (Map<String, Object>)
+                at(spec, "properties", "schema", "properties", "tables", "items"));
     mysqlRules = rules((Map<String, Object>) at(spec, "properties", "mysql"));
     podsRules = rules((Map<String, Object>) at(spec, "properties", "pods"));
     readsSchema = (Map<String, Object>) at(spec, "properties", "router", "properties", "reads");
@@ -152,6 +161,32 @@ class CrdRulesTest {
         .containsExactly("the shardKey column must have type Number");
     assertThat(schemaRefusals(schema("id", "Number", "id", "id")))
         .containsExactly("column names must be unique");
+  }
+
+  @Test
+  void otherTablesKeepTheFirstTablesRulesAndNamesAreUniqueIgnoringCase() {
+    Map<String, Object> orders = schema("id", "Number", "id", "total");
+    orders.put("table", "orders");
+    assertThat(refusedBy(tableRules, orders)).as("valid table").isEmpty();
+    Map<String, Object> byName = schema("name", "String", "id", "name");
+    assertThat(refusedBy(tableRules, byName))
+        .containsExactly("the shardKey column must have type Number");
+
+    Map<String, Object> two = schema("id", "Number", "id", "name");
+    two.put("tables", List.of(orders));
+    assertThat(schemaRefusals(two)).as("two tables").isEmpty();
+    Map<String, Object> upper = new LinkedHashMap<>(orders);
+    upper.put("table", "ORDERS");
+    Map<String, Object> twice = schema("id", "Number", "id", "name");
+    twice.put("tables", List.of(orders, upper));
+    assertThat(schemaRefusals(twice))
+        .containsExactly("table names must be unique, ignoring case (the first table's included)");
+    Map<String, Object> first = new LinkedHashMap<>(orders);
+    first.put("table", "Students");
+    Map<String, Object> clash = schema("id", "Number", "id", "name");
+    clash.put("tables", List.of(first));
+    assertThat(schemaRefusals(clash))
+        .containsExactly("table names must be unique, ignoring case (the first table's included)");
   }
 
   @Test

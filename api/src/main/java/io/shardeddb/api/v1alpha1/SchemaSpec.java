@@ -33,6 +33,7 @@ public record SchemaSpec(
     @JsonPropertyDescription("The first table's name (letters, digits, underscores).")
         @Required
         @Pattern(IDENTIFIER)
+        @Size(max = TableSchema.MAX_TABLE_NAME)
         String table,
     @JsonPropertyDescription("The column whose value picks the shard; a Number column.")
         @Required

@@ -29,6 +29,7 @@ public record TableSpec(
     @JsonPropertyDescription("The table name (letters, digits, underscores).")
         @Required
         @Pattern(SchemaSpec.IDENTIFIER)
+        @Size(max = TableSchema.MAX_TABLE_NAME)
         String table,
     @JsonPropertyDescription(
             "The column whose value picks the shard; a Number column. Rows of every table with"

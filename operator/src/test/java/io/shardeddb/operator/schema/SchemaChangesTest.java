@@ -6,6 +6,7 @@ import io.shardeddb.api.v1alpha1.ColumnSpec;
 import io.shardeddb.api.v1alpha1.IndexSpec;
 import io.shardeddb.api.v1alpha1.SchemaChangeStatus;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
+import io.shardeddb.api.v1alpha1.TableSpec;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.shard.SchemaChange;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ class SchemaChangesTest {
     assertThat(SchemaChanges.decide(indexed, 2, moved, null, false))
         .isEqualTo(
             new SchemaChanges.Refused(
-                "spec.schema: index 'by_name' changes its columns [name] -> [id]: drop it and"
+                "spec.schema: alter table items: index 'by_name' changes its columns [name] -> [id]: drop it and"
                     + " create it under another name"));
   }
 
@@ -86,7 +87,7 @@ class SchemaChangesTest {
     assertThat(SchemaChanges.decide(V1, 1, required, null, false))
         .isEqualTo(
             new SchemaChanges.Refused(
-                "spec.schema: added column 'q' needs NULL or a DEFAULT: the rows already stored"
+                "spec.schema: alter table items: added column 'q' needs NULL or a DEFAULT: the rows already stored"
                     + " have no value for it"));
   }
 
@@ -124,5 +125,122 @@ class SchemaChangesTest {
     SchemaChange atOne = new SchemaChange(1, V1.toTableSchema());
     assertThat(SchemaChanges.learned(V1, 1, shards, Map.of("sh1", atOne, "sh2", atOne))).isNull();
     assertThat(SchemaChanges.learned(V2, 2, shards, Map.of("sh1", atTwo, "sh2", atTwo))).isNull();
+  }
+
+  private static final TableSpec ORDERS =
+      new TableSpec(
+          "orders",
+          "id",
+          List.of(
+              new ColumnSpec("id", ColumnType.Number, null, null, null),
+              new ColumnSpec("total", ColumnType.Number, true, null, null)),
+          null);
+
+  private static final TableSpec TAGS =
+      new TableSpec(
+          "tags", "id", List.of(new ColumnSpec("id", ColumnType.Number, null, null, null)), null);
+
+  private static SchemaSpec withTables(SchemaSpec first, TableSpec... tables) {
+    return new SchemaSpec(
+        first.table(),
+        first.shardKey(),
+        first.columns(),
+        first.indexes(),
+        tables.length == 0 ? null : List.of(tables));
+  }
+
+  @Test
+  void aNewTableIsOneVersionAndItsBodyCreatesIt() {
+    SchemaSpec wanted = withTables(V1, ORDERS);
+    SchemaChanges.Decision d = SchemaChanges.decide(V1, 2, wanted, null, false);
+    SchemaChangeStatus change = new SchemaChangeStatus(3L, wanted, List.of(), null);
+    assertThat(d).isEqualTo(new SchemaChanges.Apply(change, true));
+    assertThat(SchemaChanges.body(V1, change))
+        .isEqualTo(new SchemaChange(3, ORDERS.toTableSchema()));
+    assertThat(SchemaChanges.describe(V1, change)).isEqualTo("create table orders");
+  }
+
+  @Test
+  void aSpecSeveralStepsAwayIsReachedOneTableAtATimeTheFirstTableFirst() {
+    // The first table gains a column, orders is created, tags too: three versions, in that order.
+    SchemaSpec wanted = withTables(V2, ORDERS, TAGS);
+    SchemaChanges.Apply first =
+        (SchemaChanges.Apply) SchemaChanges.decide(V1, 1, wanted, null, false);
+    assertThat(first.change().version()).isEqualTo(2L);
+    assertThat(first.change().schema().toTableSet()).isEqualTo(V2.toTableSet());
+    SchemaSpec atTwo = first.change().schema();
+    SchemaChanges.Apply second =
+        (SchemaChanges.Apply) SchemaChanges.decide(atTwo, 2, wanted, null, false);
+    assertThat(SchemaChanges.describe(atTwo, second.change())).isEqualTo("create table orders");
+    assertThat(second.change().schema().toTableSet())
+        .isEqualTo(withTables(V2, ORDERS).toTableSet());
+    SchemaSpec atThree = second.change().schema();
+    SchemaChanges.Apply third =
+        (SchemaChanges.Apply) SchemaChanges.decide(atThree, 3, wanted, null, false);
+    assertThat(third.change().schema()).isEqualTo(wanted);
+    assertThat(SchemaChanges.body(atThree, third.change()).schema().table()).isEqualTo("tags");
+    assertThat(SchemaChanges.decide(wanted, 4, wanted, null, false))
+        .isInstanceOf(SchemaChanges.Settled.class);
+  }
+
+  @Test
+  void aTableLeftOutOfTheSpecIsDroppedWithItsRows() {
+    SchemaSpec applied = withTables(V1, ORDERS, TAGS);
+    SchemaSpec wanted = withTables(V1, TAGS);
+    SchemaChanges.Apply d =
+        (SchemaChanges.Apply) SchemaChanges.decide(applied, 5, wanted, null, false);
+    assertThat(d.change().schema()).isEqualTo(wanted);
+    assertThat(SchemaChanges.body(applied, d.change()))
+        .isEqualTo(new SchemaChange(6, ORDERS.toTableSchema(), true));
+    assertThat(SchemaChanges.describe(applied, d.change())).isEqualTo("drop table orders");
+  }
+
+  @Test
+  void aSpecWithAStepThatIsNotOnlineIsRefusedWholeBeforeAnyStepOfIt() {
+    // orders is created in the first step, but tags' shard key changes: nothing is applied.
+    SchemaSpec applied = withTables(V1, TAGS);
+    TableSpec rekeyed =
+        new TableSpec(
+            "tags",
+            "n",
+            List.of(
+                new ColumnSpec("id", ColumnType.Number, null, null, null),
+                new ColumnSpec("n", ColumnType.Number, null, null, null)),
+            null);
+    SchemaChanges.Decision d =
+        SchemaChanges.decide(applied, 2, withTables(V1, ORDERS, rekeyed), null, false);
+    assertThat(d).isInstanceOf(SchemaChanges.Refused.class);
+    assertThat(((SchemaChanges.Refused) d).reason()).startsWith("spec.schema: alter table tags: ");
+    // Two tables of one name (ignoring case), and the first table renamed, are refused too.
+    TableSpec items =
+        new TableSpec(
+            "ITEMS",
+            "id",
+            List.of(new ColumnSpec("id", ColumnType.Number, null, null, null)),
+            null);
+    assertThat(
+            ((SchemaChanges.Refused)
+                    SchemaChanges.decide(V1, 1, withTables(V1, items), null, false))
+                .reason())
+        .contains("table name ITEMS is used twice");
+    SchemaSpec renamed = new SchemaSpec("things", "id", V1.columns());
+    assertThat(((SchemaChanges.Refused) SchemaChanges.decide(V1, 1, renamed, null, false)).reason())
+        .contains("the first table's name cannot change");
+  }
+
+  @Test
+  void aRestoredDatabaseLearnsItsOtherTablesToo() {
+    SchemaSpec withOrders = withTables(V1, ORDERS);
+    SchemaChange state = SchemaChange.state(3, withOrders.toTableSet());
+    assertThat(
+            SchemaChanges.learned(V1, 1, List.of("sh1", "sh2"), Map.of("sh1", state, "sh2", state)))
+        .isEqualTo(state);
+    // Same version, same first table, but one shard without orders: they disagree, ask again.
+    SchemaChange without = SchemaChange.state(3, V1.toTableSet());
+    assertThat(
+            SchemaChanges.learned(
+                V1, 1, List.of("sh1", "sh2"), Map.of("sh1", state, "sh2", without)))
+        .isNull();
+    assertThat(SchemaSpec.of(state.tableSet()).toTableSet()).isEqualTo(withOrders.toTableSet());
   }
 }

@@ -137,8 +137,8 @@ public record TableSet(TableSchema first, List<TableSchema> others) {
 
   /**
    * Why {@code wanted} cannot be reached from these tables one online step at a time (null: it
-   * can): the first table renamed, or a step {@link #refusal(Step)} refuses (named with what it
-   * does).
+   * can): tables that cannot be a database's, the first table renamed, or a step {@link
+   * #refusal(Step)} refuses (named with what it does).
    */
   public String refusalTowards(TableSet wanted) {
     if (!first.table().equalsIgnoreCase(wanted.first.table())) {
@@ -147,6 +147,10 @@ public record TableSet(TableSchema first, List<TableSchema> others) {
           + ", asked "
           + wanted.first.table()
           + ")";
+    }
+    String invalid = wanted.refusal();
+    if (invalid != null) {
+      return invalid;
     }
     TableSet at = this;
     // Each step brings one table to its wanted form: at most one per table of either set.

@@ -1,0 +1,214 @@
+package io.shardeddb.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.shardeddb.local.LocalCluster;
+import io.shardeddb.protocol.tls.TlsRole;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Many tables through the resource in local mode (real operator, shard-servers on MariaDB; issue
+ * 46, docs/sql.md "Tables"): a database created with {@code spec.schema.tables} has its second
+ * table on every replica from its first {@code /config}; an edit that drops it and creates another
+ * is applied one table at a time, each a schema version every replica reaches through its log; an
+ * edit that is not an online change (a table's shard key) is refused naming it, nothing applied.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TablesResourceIT {
+  private static final Duration LONG = Duration.ofMinutes(4);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
+  private LocalCluster cluster;
+  private DatabaseStatus db;
+  private String name;
+
+  @BeforeAll
+  void start(@TempDir Path dataDir) {
+    cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
+    name = cluster.apply(home.resolve("cli/src/test/resources/tables.yaml"));
+    db = new DatabaseStatus(cluster.client(), cluster.namespace(), name);
+    await().atMost(LONG).until(db::isReady);
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void tablesAreCreatedWithTheDatabaseThenDroppedAndCreatedByEditingTheSpec() throws Exception {
+    // Created with the database: version 1 holds both tables on every replica of both shards.
+    assertThat(appliedTables()).containsExactly("orders");
+    assertEveryReplicaAt(1, List.of("orders"));
+
+    // One edit that drops orders and creates tags: two versions, in that order.
+    editTables(
+        tables ->
+            List.of(
+                Map.of(
+                    "table",
+                    "tags",
+                    "shardKey",
+                    "id",
+                    "columns",
+                    List.of(
+                        Map.of("name", "id", "type", "Number"),
+                        Map.of("name", "tag", "type", "String")))));
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () -> {
+              assertThat(appliedVersion()).isEqualTo(3);
+              assertThat(db.status().get("schemaChange")).isNull();
+            });
+    assertThat(appliedTables()).containsExactly("tags");
+    assertEveryReplicaAt(3, List.of("tags"));
+    List<String> changed =
+        events().stream()
+            .filter(e -> "SchemaChanged".equals(e.getReason()))
+            .map(Event::getMessage)
+            .toList();
+    assertThat(changed)
+        .anySatisfy(m -> assertThat(m).contains("schema version 2 (drop table orders)"))
+        .anySatisfy(m -> assertThat(m).contains("schema version 3 (create table tags)"));
+
+    // Not an online change: tags' shard key becomes another column. Refused naming it.
+    editTables(
+        tables ->
+            List.of(
+                Map.of(
+                    "table",
+                    "tags",
+                    "shardKey",
+                    "n",
+                    "columns",
+                    List.of(
+                        Map.of("name", "id", "type", "Number"),
+                        Map.of("name", "tag", "type", "String"),
+                        Map.of("name", "n", "type", "Number")))));
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(String.valueOf(db.status().get("conditions")))
+                    .contains("alter table tags"));
+    assertThat(appliedVersion()).isEqualTo(3);
+    assertEveryReplicaAt(3, List.of("tags"));
+  }
+
+  private void assertEveryReplicaAt(long version, List<String> others) {
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () -> {
+              for (String shard : List.of("sh1", "sh2")) {
+                List<Map<String, Object>> replicas = db.replicas(shard);
+                assertThat(replicas).hasSize(2);
+                for (Map<String, Object> replica : replicas) {
+                  JsonNode schema = schemaOf((String) replica.get("url"));
+                  assertThat(schema.get("version").asLong())
+                      .as("schema version of %s", replica.get("pod"))
+                      .isEqualTo(version);
+                  assertThat(schema.get("schema").get("table").asText()).isEqualTo("items");
+                  List<String> tables = new ArrayList<>();
+                  if (schema.hasNonNull("tables")) {
+                    schema.get("tables").forEach(t -> tables.add(t.get("table").asText()));
+                  }
+                  assertThat(tables).as("tables of %s", replica.get("pod")).isEqualTo(others);
+                }
+              }
+            });
+  }
+
+  /** A replica's {@code GET /schema}, called as the operator is (mTLS and the shard credential). */
+  private JsonNode schemaOf(String url) throws Exception {
+    HttpResponse<String> r =
+        ShardTls.client(cluster, name, TlsRole.OPERATOR)
+            .send(
+                HttpRequest.newBuilder(URI.create(url + "/schema"))
+                    .timeout(Duration.ofSeconds(10))
+                    .header(
+                        "Authorization", "Bearer " + cluster.shardCredential(name).orElseThrow())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<String> appliedTables() {
+    Map<String, Object> applied = DatabaseStatus.asMap(db.status().get("applied"));
+    Map<String, Object> schema = DatabaseStatus.asMap(applied.get("schema"));
+    List<String> names = new ArrayList<>();
+    Object tables = schema.get("tables");
+    if (tables instanceof List<?> l) {
+      l.forEach(t -> names.add((String) ((Map<String, Object>) t).get("table")));
+    }
+    return names;
+  }
+
+  private long appliedVersion() {
+    Object v = DatabaseStatus.asMap(db.status().get("applied")).get("schemaVersion");
+    return v == null ? 1 : ((Number) v).longValue();
+  }
+
+  private List<Event> events() {
+    return cluster
+        .client()
+        .v1()
+        .events()
+        .inNamespace(cluster.namespace())
+        .list()
+        .getItems()
+        .stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private void editTables(UnaryOperator<List<Map<String, Object>>> change) {
+    cluster
+        .client()
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+        .inNamespace(cluster.namespace())
+        .withName(name)
+        .edit(
+            (GenericKubernetesResource r) -> {
+              Map<String, Object> spec =
+                  (Map<String, Object>) r.getAdditionalProperties().get("spec");
+              Map<String, Object> schema =
+                  new LinkedHashMap<>((Map<String, Object>) spec.get("schema"));
+              Object tables = schema.get("tables");
+              schema.put(
+                  "tables",
+                  change.apply(
+                      tables == null
+                          ? new ArrayList<>()
+                          : new ArrayList<>((List<Map<String, Object>>) tables)));
+              spec.put("schema", schema);
+              return r;
+            });
+  }
+}
