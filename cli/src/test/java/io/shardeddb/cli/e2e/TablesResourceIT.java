@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.local.LocalCluster;
 import io.shardeddb.protocol.tls.TlsRole;
 import java.net.URI;
@@ -116,6 +117,167 @@ class TablesResourceIT {
                     .contains("alter table tags"));
     assertThat(appliedVersion()).isEqualTo(3);
     assertEveryReplicaAt(3, List.of("tags"));
+  }
+
+  /**
+   * Rows of two tables written over SQL; a split of sh2 moves both tables' rows of the moved range
+   * (each shard's checksum counts the rows of every table it owns); a restore to a time after the
+   * split holds both tables with exactly those rows.
+   */
+  @Test
+  void aSplitMovesEveryTablesRowsAndARestoreBringsTheTablesWithTheirRows() throws Exception {
+    String shelf = cluster.apply(home.resolve("cli/src/test/resources/tables-moved.yaml"));
+    DatabaseStatus status = new DatabaseStatus(cluster.client(), cluster.namespace(), shelf);
+    await().atMost(LONG).until(status::isReady);
+    List<Long> keys = new ArrayList<>();
+    for (long k = 0; k < 2000; k += 25) {
+      keys.add(k);
+    }
+    for (long k : keys) {
+      assertOk(shelf, "INSERT INTO items (id, name) VALUES (" + k + ", 'item-" + k + "')");
+      assertOk(shelf, "INSERT INTO orders (item, qty) VALUES (" + k + ", " + (k % 7) + ")");
+    }
+    CliRun backup =
+        CliRun.cli(
+            "backup",
+            "create",
+            shelf,
+            "--name",
+            "shelf-b1",
+            "--wait",
+            "--kubeconfig",
+            kubeconfig());
+    assertThat(backup.code()).as(backup.err()).isZero();
+
+    // Split sh2: [1500, 2000) moves to sh3 with the rows of both tables.
+    cluster
+        .client()
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+        .inNamespace(cluster.namespace())
+        .withName(shelf)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+            JSON.writeValueAsString(
+                List.of(
+                    Map.of(
+                        "op",
+                        "replace",
+                        "path",
+                        "/spec/shards",
+                        "value",
+                        List.of(
+                            Map.of("id", "sh1", "low", 0, "size", 1000),
+                            Map.of("id", "sh2", "low", 1000, "size", 500),
+                            Map.of("id", "sh3", "low", 1500, "size", 500))))));
+    await()
+        .atMost(Duration.ofMinutes(8))
+        .until(
+            () ->
+                status.isReady()
+                    && status.replicas("sh3").size() == 2
+                    && DatabaseStatus.asList(
+                                DatabaseStatus.asMap(status.status().get("applied")).get("shards"))
+                            .size()
+                        == 3);
+    // Each shard's rows, both tables, on every replica: items and orders rows of its range.
+    Map<String, long[]> ranges =
+        Map.of(
+            "sh1",
+            new long[] {0, 1000},
+            "sh2",
+            new long[] {1000, 1500},
+            "sh3",
+            new long[] {1500, 2000});
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              for (var e : ranges.entrySet()) {
+                long inRange =
+                    keys.stream().filter(k -> k >= e.getValue()[0] && k < e.getValue()[1]).count();
+                for (Map<String, Object> replica : status.replicas(e.getKey())) {
+                  assertThat(
+                          call(shelf, (String) replica.get("url"), "/checksum")
+                              .get("rows")
+                              .asLong())
+                      .as("rows of both tables on %s of %s", replica.get("pod"), e.getKey())
+                      .isEqualTo(2 * inRange);
+                }
+              }
+            });
+    assertThat(count(shelf, "SELECT COUNT(*) FROM orders")).isEqualTo(keys.size());
+    assertThat(count(shelf, "SELECT COUNT(*) FROM orders WHERE item >= 1500")).isEqualTo(20);
+
+    // A restore to a time after the split: the schema with both tables, and their rows.
+    Thread.sleep(1500);
+    java.time.Instant after = java.time.Instant.now();
+    Thread.sleep(1500);
+    assertOk(shelf, "INSERT INTO orders (item, qty) VALUES (1999, 1)");
+    CliRun restore =
+        CliRun.cli(
+            "restore",
+            shelf,
+            "shelfback",
+            "--time",
+            after.toString(),
+            "--wait",
+            "--kubeconfig",
+            kubeconfig());
+    assertThat(restore.code()).as(restore.out() + restore.err()).isZero();
+    DatabaseStatus restored =
+        new DatabaseStatus(cluster.client(), cluster.namespace(), "shelfback");
+    await().atMost(LONG).until(restored::isReady);
+    assertThat(
+            String.valueOf(
+                DatabaseStatus.asMap(restored.resource().getAdditionalProperties().get("spec"))
+                    .get("schema")))
+        .contains("orders");
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              assertThat(count("shelfback", "SELECT COUNT(*) FROM orders")).isEqualTo(keys.size());
+              assertThat(count("shelfback", "SELECT COUNT(*) FROM items")).isEqualTo(keys.size());
+            });
+  }
+
+  private String kubeconfig() {
+    return cluster.kubeconfig().toString();
+  }
+
+  /** {@code POST /query} on {@code database}'s router with its data token; the reply's JSON. */
+  private JsonNode query(String database, String sql) throws Exception {
+    LocalCluster.RouterInfo info =
+        await().atMost(LONG).until(() -> cluster.routerInfo(database).orElse(null), i -> i != null);
+    java.net.http.HttpClient.Builder b =
+        java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (info.tls() != null) {
+      b.sslContext(info.tls());
+    }
+    HttpResponse<String> r =
+        b.build()
+            .send(
+                HttpRequest.newBuilder(URI.create(info.routerUrl() + "/query"))
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Authorization", "Bearer " + info.token())
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            JSON.writeValueAsString(Map.of("query", sql))))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    JsonNode json = JSON.readTree(r.body());
+    assertThat(r.statusCode()).as("%s: %s", sql, r.body()).isEqualTo(200);
+    return json;
+  }
+
+  private void assertOk(String database, String sql) throws Exception {
+    query(database, sql);
+  }
+
+  private long count(String database, String sql) throws Exception {
+    return query(database, sql).get("data").get(0).elements().next().asLong();
   }
 
   private void assertEveryReplicaAt(long version, List<String> others) {

@@ -118,7 +118,7 @@ public record TableSet(TableSchema first, List<TableSchema> others) {
     TableSchema before = tableOrNull(step.schema().table());
     if (step.drop()) {
       if (before == null) {
-        return "table " + step.schema().table() + " does not exist";
+        return "there is no table '" + step.schema().table() + "' to drop";
       }
       if (before == first) {
         return "table '"
