@@ -24,6 +24,7 @@ import io.shardeddb.router.ApiException;
 import io.shardeddb.router.config.RouterSettings;
 import io.shardeddb.router.topology.KubernetesTopologySource;
 import io.shardeddb.router.topology.ShardedDatabaseTopology;
+import io.shardeddb.router.topology.TopologyHolder;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -48,16 +49,19 @@ import java.util.function.Function;
 @Requires(property = "shardeddb.router.topology.source", value = "kubernetes")
 public class KubernetesAdmin implements ClusterAdmin {
   private final KubernetesTopologySource source;
+  private final TopologyHolder holder;
   private final LayoutRequestChannel requests;
   private final ExecutorService blocking;
   private final Duration readyTimeout;
 
   public KubernetesAdmin(
       KubernetesTopologySource source,
+      TopologyHolder holder,
       LayoutRequestChannel requests,
       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
       RouterSettings settings) {
     this.source = source;
+    this.holder = holder;
     this.requests = requests;
     this.blocking = blocking;
     this.readyTimeout = settings.admin().readyTimeout();
@@ -165,16 +169,19 @@ public class KubernetesAdmin implements ClusterAdmin {
   }
 
   /**
-   * Waits (bounded) until the status says every shard applied {@code next}: its version, or a 504
-   * naming where to look.
+   * Waits (bounded) until the status says every shard applied {@code next} and this router routes
+   * by it (so the client's next statement here finds a created table, and no longer a dropped one):
+   * its version, or a 504 naming where to look.
    */
   private long awaitApplied(TableSet next) {
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     while (true) {
-      AppliedSpec applied = current().getStatus() == null ? null : current().getStatus().applied();
+      ShardedDatabase now = current();
+      AppliedSpec applied = now.getStatus() == null ? null : now.getStatus().applied();
       if (applied != null
           && applied.schema() != null
-          && applied.schema().toTableSet().equals(next)) {
+          && applied.schema().toTableSet().equals(next)
+          && next.equals(holder.current().topology().tableSet())) {
         return applied.schemaVersionOrOne();
       }
       if (System.nanoTime() > deadline) {
