@@ -89,7 +89,8 @@ public class KubernetesAdmin implements ClusterAdmin {
                 409,
                 "this database has table "
                     + current.schema().table()
-                    + " already; one table per database today");
+                    + " already; another table is added on every shard as a change of its"
+                    + " tables (docs/sql.md, \"More tables\")");
           }
           ShardedDatabase latest = current();
           ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(latest);
