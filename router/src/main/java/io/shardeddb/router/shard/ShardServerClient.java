@@ -403,7 +403,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       long maxStalenessMs,
       ReadFilter filter,
       boolean count) {
-    return read(
+    return readOf(
         url,
         shard,
         owned,
@@ -419,9 +419,57 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
         null);
   }
 
-  /** As above, of table {@code table} (null: the first table, no {@code "table"} field). */
+  /**
+   * As above, of table {@code table} (null: the first table, no {@code "table"} field, through the
+   * method above, so a subclass that answers the first table's reads still does).
+   */
   @Override
   public Mono<ShardReadResponse> read(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long low,
+      long high,
+      ReadConsistency consistency,
+      Long minEpoch,
+      Long minLsn,
+      long maxStalenessMs,
+      ReadFilter filter,
+      boolean count,
+      String table) {
+    if (table == null) {
+      return read(
+          url,
+          shard,
+          owned,
+          keyName,
+          low,
+          high,
+          consistency,
+          minEpoch,
+          minLsn,
+          maxStalenessMs,
+          filter,
+          count);
+    }
+    return readOf(
+        url,
+        shard,
+        owned,
+        keyName,
+        low,
+        high,
+        consistency,
+        minEpoch,
+        minLsn,
+        maxStalenessMs,
+        filter,
+        count,
+        table);
+  }
+
+  private Mono<ShardReadResponse> readOf(
       String url,
       String shard,
       String owned,
@@ -553,12 +601,30 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       Map<String, Object> row,
       String requestId,
       long timestamp) {
-    return update(url, shard, owned, keyName, key, row, requestId, timestamp, null);
+    return updateOf(url, shard, owned, keyName, key, row, requestId, timestamp, null);
   }
 
-  /** As above, of a row of table {@code table} (null: the first, no {@code "table"} field). */
+  /**
+   * As above, of a row of table {@code table} (null: the first, no {@code "table"} field, through
+   * the method above).
+   */
   @Override
   public Mono<ShardWriteResponse> update(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      Map<String, Object> row,
+      String requestId,
+      long timestamp,
+      String table) {
+    return table == null
+        ? update(url, shard, owned, keyName, key, row, requestId, timestamp)
+        : updateOf(url, shard, owned, keyName, key, row, requestId, timestamp, table);
+  }
+
+  private Mono<ShardWriteResponse> updateOf(
       String url,
       String shard,
       String owned,
@@ -602,12 +668,29 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       long key,
       String requestId,
       long timestamp) {
-    return delete(url, shard, owned, keyName, key, requestId, timestamp, null);
+    return deleteOf(url, shard, owned, keyName, key, requestId, timestamp, null);
   }
 
-  /** As above, of a row of table {@code table} (null: the first, no {@code "table"} field). */
+  /**
+   * As above, of a row of table {@code table} (null: the first, no {@code "table"} field, through
+   * the method above).
+   */
   @Override
   public Mono<ShardWriteResponse> delete(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      String requestId,
+      long timestamp,
+      String table) {
+    return table == null
+        ? delete(url, shard, owned, keyName, key, requestId, timestamp)
+        : deleteOf(url, shard, owned, keyName, key, requestId, timestamp, table);
+  }
+
+  private Mono<ShardWriteResponse> deleteOf(
       String url,
       String shard,
       String owned,
