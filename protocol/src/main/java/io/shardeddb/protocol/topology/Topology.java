@@ -19,7 +19,9 @@ import java.util.Optional;
  * layout's generation, the same for every reader: the operator raises it at each cut-over of a move
  * ({@code status.applied.layoutGeneration}), so a router can tell that a client's session token was
  * made on a newer layout than its own (0: unknown, e.g. a standalone router). A database that
- * awaits {@code /init} has a null schema and no shards.
+ * awaits {@code /init} has a null schema and no shards. {@code schema} is the database's first
+ * table; {@code tables} are the others, in creation order, as every shard has applied them (issue
+ * 46, docs/log-format.md, "Tables"; empty for a database of one table).
  */
 @Serdeable
 public record Topology(
@@ -30,7 +32,21 @@ public record Topology(
     List<ShardTopology> shards,
     Map<String, List<String>> servers,
     Sharding sharding,
-    long layoutGeneration) {
+    long layoutGeneration,
+    List<TableSchema> tables) {
+
+  /** A topology of the first table only. */
+  public Topology(
+      String database,
+      long version,
+      TableSchema schema,
+      WriteQuorum writeQuorum,
+      List<ShardTopology> shards,
+      Map<String, List<String>> servers,
+      Sharding sharding,
+      long layoutGeneration) {
+    this(database, version, schema, writeQuorum, shards, servers, sharding, layoutGeneration, null);
+  }
 
   /** A topology of no known layout generation. */
   public Topology(
@@ -61,6 +77,51 @@ public record Topology(
     servers =
         servers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(servers));
     writeQuorum = writeQuorum == null ? WriteQuorum.Majority : writeQuorum;
+    tables = tables == null ? List.of() : List.copyOf(tables);
+  }
+
+  /** This topology numbered {@code version}. */
+  public Topology withVersion(long version) {
+    return new Topology(
+        database,
+        version,
+        schema,
+        writeQuorum,
+        shards,
+        servers,
+        sharding,
+        layoutGeneration,
+        tables);
+  }
+
+  /** This topology with {@code shards} and {@code servers}, every other field kept. */
+  public Topology withShards(List<ShardTopology> shards, Map<String, List<String>> servers) {
+    return new Topology(
+        database,
+        version,
+        schema,
+        writeQuorum,
+        shards,
+        servers,
+        sharding,
+        layoutGeneration,
+        tables);
+  }
+
+  /**
+   * This topology seen from table {@code table}, one of {@link #tableSet()}: that table as its
+   * {@code schema}, every other field kept (the router's requests of a statement on that table use
+   * it; {@code RoutingTable.forTable}).
+   */
+  public Topology withSchema(TableSchema table) {
+    return new Topology(
+        database, version, table, writeQuorum, shards, servers, sharding, layoutGeneration, tables);
+  }
+
+  /** Every table of the database (null before it has one). */
+  @JsonIgnore
+  public io.shardeddb.protocol.schema.TableSet tableSet() {
+    return schema == null ? null : new io.shardeddb.protocol.schema.TableSet(schema, tables);
   }
 
   /** Whether the database has a schema and at least one shard (i.e. {@code /init} happened). */

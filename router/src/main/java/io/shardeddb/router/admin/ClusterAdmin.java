@@ -7,6 +7,7 @@ import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.lb.RemoveRequest;
 import io.shardeddb.protocol.lb.RemoveResponse;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.router.ApiException;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,11 +23,12 @@ public interface ClusterAdmin {
   CompletableFuture<RemoveResponse> remove(RemoveRequest request);
 
   /**
-   * A schema change ({@code ALTER TABLE}, {@code CREATE | DROP INDEX}): makes {@code next} the
-   * database's schema, answered with its version once every shard has applied it (docs/sql.md,
-   * "Changing the schema").
+   * A change of the database's tables ({@code ALTER TABLE}, {@code CREATE | DROP INDEX}, {@code
+   * CREATE TABLE} of another table, {@code DROP TABLE}): makes {@code next} the database's tables
+   * (its first table and the others, in creation order), answered with the schema version once
+   * every shard has applied it (docs/sql.md, "Changing the schema", "More tables").
    */
-  default CompletableFuture<Long> changeSchema(TableSchema next) {
+  default CompletableFuture<Long> changeTables(TableSet next) {
     return CompletableFuture.failedFuture(
         new ApiException(
             400,

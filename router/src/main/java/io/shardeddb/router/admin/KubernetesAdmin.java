@@ -24,6 +24,7 @@ import io.shardeddb.router.ApiException;
 import io.shardeddb.router.config.RouterSettings;
 import io.shardeddb.router.topology.KubernetesTopologySource;
 import io.shardeddb.router.topology.ShardedDatabaseTopology;
+import io.shardeddb.router.topology.TopologyHolder;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -48,16 +49,19 @@ import java.util.function.Function;
 @Requires(property = "shardeddb.router.topology.source", value = "kubernetes")
 public class KubernetesAdmin implements ClusterAdmin {
   private final KubernetesTopologySource source;
+  private final TopologyHolder holder;
   private final LayoutRequestChannel requests;
   private final ExecutorService blocking;
   private final Duration readyTimeout;
 
   public KubernetesAdmin(
       KubernetesTopologySource source,
+      TopologyHolder holder,
       LayoutRequestChannel requests,
       @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
       RouterSettings settings) {
     this.source = source;
+    this.holder = holder;
     this.requests = requests;
     this.blocking = blocking;
     this.readyTimeout = settings.admin().readyTimeout();
@@ -85,7 +89,8 @@ public class KubernetesAdmin implements ClusterAdmin {
                 409,
                 "this database has table "
                     + current.schema().table()
-                    + " already; one table per database today");
+                    + " already; another table is added on every shard as a change of its"
+                    + " tables (docs/sql.md, \"More tables\")");
           }
           ShardedDatabase latest = current();
           ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(latest);
@@ -136,43 +141,48 @@ public class KubernetesAdmin implements ClusterAdmin {
   }
 
   @Override
-  public CompletableFuture<Long> changeSchema(TableSchema next) {
+  public CompletableFuture<Long> changeTables(TableSet next) {
+    // As the spec will hold it: the wait below compares it with status.applied.schema.
+    TableSet wanted = SchemaSpec.of(next).toTableSet();
     return CompletableFuture.supplyAsync(
         () -> {
           synchronized (this) {
             ShardedDatabase now = current();
             Topology applied = requireInit(ShardedDatabaseTopology.from(now));
-            SchemaSpec wanted = ShardedDatabaseResources.spec(now).schema();
-            if (wanted != null && !wanted.toTableSchema().equals(applied.schema())) {
+            SchemaSpec inSpec = ShardedDatabaseResources.spec(now).schema();
+            if (inSpec != null && !inSpec.toTableSet().equals(applied.tableSet())) {
               throw new ApiException(
                   409,
                   "another schema change is in flight (status.schemaChange); retry once it is"
                       + " applied");
             }
             Layout before = Layout.of(applied);
-            Layout layout = new Layout(next, before.shards(), before.servers());
-            String id = requests.send(requestFor(now, layout));
+            Layout layout = new Layout(wanted.first(), before.shards(), before.servers());
+            String id = requests.send(requestFor(now, layout, wanted.others()));
             LayoutRequest.Answer answer = requests.await(id, readyTimeout);
             if (answer.outcome() != LayoutRequest.Outcome.Accepted) {
               throw new ApiException(400, "the operator refused the change: " + answer.message());
             }
           }
-          return awaitApplied(next);
+          return awaitApplied(wanted);
         },
         blocking);
   }
 
   /**
-   * Waits (bounded) until the status says every shard applied {@code next}: its version, or a 504
-   * naming where to look.
+   * Waits (bounded) until the status says every shard applied {@code next} and this router routes
+   * by it (so the client's next statement here finds a created table, and no longer a dropped one):
+   * its version, or a 504 naming where to look.
    */
-  private long awaitApplied(TableSchema next) {
+  private long awaitApplied(TableSet next) {
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     while (true) {
-      AppliedSpec applied = current().getStatus() == null ? null : current().getStatus().applied();
+      ShardedDatabase now = current();
+      AppliedSpec applied = now.getStatus() == null ? null : now.getStatus().applied();
       if (applied != null
           && applied.schema() != null
-          && applied.schema().toTableSchema().equals(next)) {
+          && applied.schema().toTableSet().equals(next)
+          && next.equals(holder.current().topology().tableSet())) {
         return applied.schemaVersionOrOne();
       }
       if (System.nanoTime() > deadline) {
@@ -259,15 +269,21 @@ public class KubernetesAdmin implements ClusterAdmin {
    */
   static LayoutRequest requestFor(ShardedDatabase r, Layout layout) {
     ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(r);
-    Layout before = Layout.of(ShardedDatabaseTopology.from(r));
-    Map<String, Integer> replicasBefore = replicasBySpec(spec);
     // The layout names the first table; the database's other tables stay as the spec has them
     // (a layout request without them would ask the operator to drop them).
-    SchemaSpec schema =
-        SchemaSpec.of(
-            new TableSet(
-                layout.schema(),
-                spec.schema() == null ? List.of() : spec.schema().toTableSet().others()));
+    return requestFor(
+        r, layout, spec.schema() == null ? List.of() : spec.schema().toTableSet().others());
+  }
+
+  /**
+   * As above, with {@code others} as the database's other tables (a change of its tables: {@link
+   * #changeTables}).
+   */
+  static LayoutRequest requestFor(ShardedDatabase r, Layout layout, List<TableSchema> others) {
+    ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(r);
+    Layout before = Layout.of(ShardedDatabaseTopology.from(r));
+    Map<String, Integer> replicasBefore = replicasBySpec(spec);
+    SchemaSpec schema = SchemaSpec.of(new TableSet(layout.schema(), others));
     List<ShardSpec> shards = new ArrayList<>();
     for (ShardDoc s : layout.shards()) {
       shards.add(

@@ -406,11 +406,7 @@ public class StandaloneAdmin implements ClusterAdmin {
       ShardTopology reinstated = assignRoles(shard, reinstate, shard.replicas(), epoch, true, at);
       holder.publish(
           t ->
-              new Topology(
-                  t.database(),
-                  0,
-                  t.schema(),
-                  t.writeQuorum(),
+              t.withShards(
                   t.shards().stream().map(x -> x.id().equals(shard.id()) ? reinstated : x).toList(),
                   t.servers()));
     }
@@ -420,8 +416,7 @@ public class StandaloneAdmin implements ClusterAdmin {
 
   /** Publishes {@code shards} and {@code servers} under the current schema and write quorum. */
   private void publish(List<ShardTopology> shards, Map<String, List<String>> servers) {
-    holder.publish(
-        t -> new Topology(t.database(), 0, t.schema(), t.writeQuorum(), shards, servers));
+    holder.publish(t -> t.withShards(shards, servers));
   }
 
   private Topology requireInitialized() {

@@ -269,7 +269,7 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
         new SessionQueries.Context(
             front.database(),
             database,
-            table.initialized() ? table.topology().schema() : null,
+            table.initialized() ? table.topology().tableSet() : null,
             response.user(),
             id,
             lastInsertId);
@@ -453,7 +453,9 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
   /** COM_FIELD_LIST (the mysql CLI's completion): the table's column definitions, then EOF. */
   private void fieldList(ChannelHandlerContext ctx, int seq, String table) {
     RoutingTable t = front.topology().current();
-    if (!t.initialized() || !t.topology().schema().table().equalsIgnoreCase(table)) {
+    io.shardeddb.protocol.schema.TableSchema schema =
+        t.initialized() ? t.topology().tableSet().tableOrNull(table) : null;
+    if (schema == null) {
       reply(
           ctx,
           seq,
@@ -461,7 +463,7 @@ final class MysqlConnection extends SimpleChannelInboundHandler<Packet> {
               1146, "42S02", "Table '" + front.database() + "." + table + "' doesn't exist"));
       return;
     }
-    for (Column c : t.topology().schema().columns()) {
+    for (Column c : schema.columns()) {
       send(ctx, seq++, StatementReplies.definition(front.database(), table, c, c.name()).encode());
     }
     send(ctx, seq, new EofPacket().encode());

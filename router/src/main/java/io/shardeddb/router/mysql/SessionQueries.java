@@ -2,6 +2,7 @@ package io.shardeddb.router.mysql;
 
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.router.sql.Predicate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,18 +26,40 @@ final class SessionQueries {
   static final String VERSION = "8.0.36-shardeddb";
 
   /**
-   * The database's name, the one in use ({@code null}: none), the table ({@code null}: not
+   * The database's name, the one in use ({@code null}: none), its tables ({@code null}: not
    * configured yet), the user, the connection.
    */
   record Context(
       String database,
       String current,
-      TableSchema schema,
+      TableSet tables,
       String user,
       long connectionId,
       long lastInsertId) {
+    /** A database of one table, {@code schema} (null: none yet). */
+    Context(
+        String database,
+        String current,
+        TableSchema schema,
+        String user,
+        long connectionId,
+        long lastInsertId) {
+      this(
+          database,
+          current,
+          schema == null ? null : new TableSet(schema, List.of()),
+          user,
+          connectionId,
+          lastInsertId);
+    }
+
     Context(String database, String current, TableSchema schema, String user, long connectionId) {
       this(database, current, schema, user, connectionId, 0);
+    }
+
+    /** The table named {@code name} (ignoring case), or null. */
+    TableSchema table(String name) {
+      return tables == null ? null : tables.tableOrNull(name);
     }
   }
 
@@ -104,7 +127,9 @@ final class SessionQueries {
       return Optional.of(
           oneColumn(
               "Tables_in_" + ctx.database(),
-              ctx.schema() == null ? List.of() : List.of(ctx.schema().table())));
+              ctx.tables() == null
+                  ? List.of()
+                  : ctx.tables().all().stream().map(TableSchema::table).toList()));
     }
     if ((m = SHOW_COLUMNS.matcher(sql)).matches()) {
       return Optional.of(columns(m.group(1), ctx));
@@ -210,13 +235,14 @@ final class SessionQueries {
   }
 
   private static MysqlReply columns(String table, Context ctx) {
-    if (ctx.schema() == null || !table.equalsIgnoreCase(ctx.schema().table())) {
+    TableSchema schema = ctx.table(table);
+    if (schema == null) {
       return MysqlReply.Error.of(
           1146, "42S02", "Table '" + ctx.database() + "." + table + "' doesn't exist");
     }
     List<TextRow> rows = new ArrayList<>();
-    for (Column c : ctx.schema().columns()) {
-      boolean key = c.name().equals(ctx.schema().shardKey());
+    for (Column c : schema.columns()) {
+      boolean key = c.name().equals(schema.shardKey());
       rows.add(
           new TextRow(
               java.util.Arrays.asList(

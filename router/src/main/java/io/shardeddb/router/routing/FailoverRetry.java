@@ -262,6 +262,7 @@ public class FailoverRetry {
             e ->
                 afterNotOwned(
                         budget, planned.version(), what.apply(planned), (ShardServerException) e)
-                    .flatMap(next -> rerouted(next, budget, what, attempt)));
+                    // Planned again as a request of the same table.
+                    .flatMap(next -> rerouted(planned.sameTable(next), budget, what, attempt)));
   }
 }

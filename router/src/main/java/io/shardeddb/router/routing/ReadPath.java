@@ -153,9 +153,11 @@ public class ReadPath {
     return retry
         .newerWithin(table.version(), SESSION_LAYOUT_WAIT)
         .flatMap(
-            t ->
-                read.apply(
-                    t, knows(t, session) ? ReadConsistency.SESSION : ReadConsistency.PRIMARY));
+            newer -> {
+              RoutingTable t = table.sameTable(newer);
+              return read.apply(
+                  t, knows(t, session) ? ReadConsistency.SESSION : ReadConsistency.PRIMARY);
+            });
   }
 
   /**
@@ -555,7 +557,8 @@ public class ReadPath {
                     minLsn,
                     ReadBound.of(context),
                     ask.filter(),
-                    ask.count()))
+                    ask.count(),
+                    planned.tableName()))
         .doOnNext(page -> ask.served(shardId, replica));
   }
 }

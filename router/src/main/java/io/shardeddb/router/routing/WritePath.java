@@ -277,7 +277,8 @@ public class WritePath {
                                             p.rows(),
                                             attemptId,
                                             stamp(ts),
-                                            traceparent)))
+                                            traceparent,
+                                            planned.tableName())))
                             .map(r -> ShardWrite.of(p.shard(), primary, r, t)))
                 .doOnError(
                     e -> e instanceof ShardServerException s && s.notOwned(),
@@ -368,7 +369,15 @@ public class WritePath {
                     .flatMap(
                         ts ->
                             client.update(
-                                primary.url(), shard, owned, schema.shardKey(), key, row, id, ts)))
+                                primary.url(),
+                                shard,
+                                owned,
+                                schema.shardKey(),
+                                key,
+                                row,
+                                id,
+                                ts,
+                                table.tableName())))
         .map(
             w ->
                 new Written(
@@ -398,7 +407,14 @@ public class WritePath {
                     .flatMap(
                         ts ->
                             client.delete(
-                                primary.url(), shard, owned, schema.shardKey(), key, id, ts)))
+                                primary.url(),
+                                shard,
+                                owned,
+                                schema.shardKey(),
+                                key,
+                                id,
+                                ts,
+                                table.tableName())))
         .map(
             w ->
                 new Written(

@@ -59,6 +59,41 @@ public final class CoalescedWrites implements ShardDataCalls {
         long timestamp);
 
     /**
+     * {@code PUT /update} of a row of {@code table} (null: the first; see {@link ShardDataCalls}).
+     */
+    default Mono<ShardWriteResponse> update(
+        String url,
+        String shard,
+        String owned,
+        String keyName,
+        long key,
+        Map<String, Object> row,
+        String requestId,
+        long timestamp,
+        String table) {
+      if (table == null) {
+        return update(url, shard, owned, keyName, key, row, requestId, timestamp);
+      }
+      return Mono.error(ShardDataCalls.firstTableOnly(url, table));
+    }
+
+    /** {@code DELETE /del} of a row of {@code table} (null: the first). */
+    default Mono<ShardWriteResponse> delete(
+        String url,
+        String shard,
+        String owned,
+        String keyName,
+        long key,
+        String requestId,
+        long timestamp,
+        String table) {
+      if (table == null) {
+        return delete(url, shard, owned, keyName, key, requestId, timestamp);
+      }
+      return Mono.error(ShardDataCalls.firstTableOnly(url, table));
+    }
+
+    /**
      * {@code POST /txn}. The simulator's network carries no SQL transactions yet (it runs the write
      * path's other calls): there this fails as a shard-server without the endpoint would.
      */
@@ -160,6 +195,20 @@ public final class CoalescedWrites implements ShardDataCalls {
   }
 
   @Override
+  public Mono<ShardWriteResponse> update(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      Map<String, Object> row,
+      String requestId,
+      long timestamp,
+      String table) {
+    return wire.update(url, shard, owned, keyName, key, row, requestId, timestamp, table);
+  }
+
+  @Override
   public Mono<ShardWriteResponse> delete(
       String url,
       String shard,
@@ -169,6 +218,19 @@ public final class CoalescedWrites implements ShardDataCalls {
       String requestId,
       long timestamp) {
     return wire.delete(url, shard, owned, keyName, key, requestId, timestamp);
+  }
+
+  @Override
+  public Mono<ShardWriteResponse> delete(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      String requestId,
+      long timestamp,
+      String table) {
+    return wire.delete(url, shard, owned, keyName, key, requestId, timestamp, table);
   }
 
   /** Never coalesced: a transaction is its own log entry. */

@@ -41,6 +41,49 @@ public interface ShardDataCalls {
       String requestId,
       long timestamp);
 
+  /**
+   * As {@link #update}, of the row of table {@code table} (null: the database's first table, sent
+   * without a {@code "table"} field). A transport that carries the first table only fails the
+   * others as a shard-server without the table would.
+   */
+  default Mono<ShardWriteResponse> update(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      Map<String, Object> row,
+      String requestId,
+      long timestamp,
+      String table) {
+    if (table == null) {
+      return update(url, shard, owned, keyName, key, row, requestId, timestamp);
+    }
+    return Mono.error(firstTableOnly(url, table));
+  }
+
+  /** As {@link #delete}, of the row of table {@code table} (null: the first), as above. */
+  default Mono<ShardWriteResponse> delete(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      String requestId,
+      long timestamp,
+      String table) {
+    if (table == null) {
+      return delete(url, shard, owned, keyName, key, requestId, timestamp);
+    }
+    return Mono.error(firstTableOnly(url, table));
+  }
+
+  /** The failure of a call of another table than the first on a transport without tables. */
+  static ShardServerException firstTableOnly(String url, String table) {
+    return new ShardServerException(
+        url, 404, "table " + table + ": this transport carries the database's first table only");
+  }
+
   /** {@code POST /txn}: one transaction's steps on one shard, all or none. */
   Mono<ShardWriteResponse> txn(String url, String owned, ShardTxnRequest request);
 }

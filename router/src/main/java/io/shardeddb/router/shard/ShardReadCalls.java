@@ -39,6 +39,42 @@ public interface ShardReadCalls {
       ReadFilter filter,
       boolean count);
 
+  /**
+   * As above, of table {@code table} (null: the database's first table, sent without a {@code
+   * "table"} field). A transport that carries the first table only fails the others.
+   */
+  default Mono<ShardReadResponse> read(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long low,
+      long high,
+      ReadConsistency consistency,
+      Long minEpoch,
+      Long minLsn,
+      long maxStalenessMs,
+      ReadFilter filter,
+      boolean count,
+      String table) {
+    if (table == null) {
+      return read(
+          url,
+          shard,
+          owned,
+          keyName,
+          low,
+          high,
+          consistency,
+          minEpoch,
+          minLsn,
+          maxStalenessMs,
+          filter,
+          count);
+    }
+    return Mono.error(ShardDataCalls.firstTableOnly(url, table));
+  }
+
   /** {@code GET /heartbeat}: the replica's role, state and applied LSN. */
   Mono<Heartbeat> heartbeat(String url);
 }

@@ -247,7 +247,22 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
         String requestId,
         long timestamp) {
       return ShardServerClient.this.update(
-          url, shard, owned, keyName, key, row, requestId, timestamp);
+          url, shard, owned, keyName, key, row, requestId, timestamp, null);
+    }
+
+    @Override
+    public Mono<ShardWriteResponse> update(
+        String url,
+        String shard,
+        String owned,
+        String keyName,
+        long key,
+        Map<String, Object> row,
+        String requestId,
+        long timestamp,
+        String table) {
+      return ShardServerClient.this.update(
+          url, shard, owned, keyName, key, row, requestId, timestamp, table);
     }
 
     @Override
@@ -259,7 +274,22 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
         long key,
         String requestId,
         long timestamp) {
-      return ShardServerClient.this.delete(url, shard, owned, keyName, key, requestId, timestamp);
+      return ShardServerClient.this.delete(
+          url, shard, owned, keyName, key, requestId, timestamp, null);
+    }
+
+    @Override
+    public Mono<ShardWriteResponse> delete(
+        String url,
+        String shard,
+        String owned,
+        String keyName,
+        long key,
+        String requestId,
+        long timestamp,
+        String table) {
+      return ShardServerClient.this.delete(
+          url, shard, owned, keyName, key, requestId, timestamp, table);
     }
 
     @Override
@@ -373,8 +403,91 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       long maxStalenessMs,
       ReadFilter filter,
       boolean count) {
+    return readOf(
+        url,
+        shard,
+        owned,
+        keyName,
+        low,
+        high,
+        consistency,
+        minEpoch,
+        minLsn,
+        maxStalenessMs,
+        filter,
+        count,
+        null);
+  }
+
+  /**
+   * As above, of table {@code table} (null: the first table, no {@code "table"} field, through the
+   * method above, so a subclass that answers the first table's reads still does).
+   */
+  @Override
+  public Mono<ShardReadResponse> read(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long low,
+      long high,
+      ReadConsistency consistency,
+      Long minEpoch,
+      Long minLsn,
+      long maxStalenessMs,
+      ReadFilter filter,
+      boolean count,
+      String table) {
+    if (table == null) {
+      return read(
+          url,
+          shard,
+          owned,
+          keyName,
+          low,
+          high,
+          consistency,
+          minEpoch,
+          minLsn,
+          maxStalenessMs,
+          filter,
+          count);
+    }
+    return readOf(
+        url,
+        shard,
+        owned,
+        keyName,
+        low,
+        high,
+        consistency,
+        minEpoch,
+        minLsn,
+        maxStalenessMs,
+        filter,
+        count,
+        table);
+  }
+
+  private Mono<ShardReadResponse> readOf(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long low,
+      long high,
+      ReadConsistency consistency,
+      Long minEpoch,
+      Long minLsn,
+      long maxStalenessMs,
+      ReadFilter filter,
+      boolean count,
+      String table) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("shard", shard);
+    if (table != null) {
+      body.put("table", table);
+    }
     body.put(keyName, Map.of("low", low, "high", high));
     // "session" too (since 2026-11-25): a session with no entry for this shard is then served
     // only by a replica in sync with the primary. Older shard-servers accept and ignore it.
@@ -488,8 +601,44 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       Map<String, Object> row,
       String requestId,
       long timestamp) {
+    return updateOf(url, shard, owned, keyName, key, row, requestId, timestamp, null);
+  }
+
+  /**
+   * As above, of a row of table {@code table} (null: the first, no {@code "table"} field, through
+   * the method above).
+   */
+  @Override
+  public Mono<ShardWriteResponse> update(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      Map<String, Object> row,
+      String requestId,
+      long timestamp,
+      String table) {
+    return table == null
+        ? update(url, shard, owned, keyName, key, row, requestId, timestamp)
+        : updateOf(url, shard, owned, keyName, key, row, requestId, timestamp, table);
+  }
+
+  private Mono<ShardWriteResponse> updateOf(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      Map<String, Object> row,
+      String requestId,
+      long timestamp,
+      String table) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("shard", shard);
+    if (table != null) {
+      body.put("table", table);
+    }
     body.put(keyName, key);
     body.put("data", row);
     body.put("requestId", requestId);
@@ -519,8 +668,42 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       long key,
       String requestId,
       long timestamp) {
+    return deleteOf(url, shard, owned, keyName, key, requestId, timestamp, null);
+  }
+
+  /**
+   * As above, of a row of table {@code table} (null: the first, no {@code "table"} field, through
+   * the method above).
+   */
+  @Override
+  public Mono<ShardWriteResponse> delete(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      String requestId,
+      long timestamp,
+      String table) {
+    return table == null
+        ? delete(url, shard, owned, keyName, key, requestId, timestamp)
+        : deleteOf(url, shard, owned, keyName, key, requestId, timestamp, table);
+  }
+
+  private Mono<ShardWriteResponse> deleteOf(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long key,
+      String requestId,
+      long timestamp,
+      String table) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("shard", shard);
+    if (table != null) {
+      body.put("table", table);
+    }
     body.put(keyName, key);
     body.put("requestId", requestId);
     if (timestamp > 0) {

@@ -90,6 +90,8 @@ public class SqlExecutor {
           Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
       case SqlPlan.CreateTable create ->
           Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
+      case SqlPlan.DropTable drop ->
+          Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
     };
   }
 
@@ -174,6 +176,8 @@ public class SqlExecutor {
       case SqlPlan.ChangeSchema add ->
           Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
       case SqlPlan.CreateTable create ->
+          Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
+      case SqlPlan.DropTable drop ->
           Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
     };
   }
@@ -423,7 +427,7 @@ public class SqlExecutor {
                 return Mono.error(f);
               }
               autoIds.forget(schema.table());
-              return insert(topology.current(), rows, n + 1);
+              return insert(table.sameTable(topology.current()), rows, n + 1);
             });
   }
 

@@ -73,13 +73,26 @@ public sealed interface SqlPlan {
   }
 
   /**
-   * {@code CREATE TABLE} on a database that has no table yet: {@code schema} becomes its table, on
-   * the default layout (docs/sql.md, "Creating the table").
+   * {@code CREATE TABLE}: on a database that has no table yet, {@code schema} becomes its table, on
+   * the default layout (docs/sql.md, "Creating the table"); on one that has tables, {@code schema}
+   * is added to them, on every shard (docs/sql.md, "More tables").
    */
   record CreateTable(io.shardeddb.protocol.schema.TableSchema schema) implements SqlPlan {
     @Override
     public String kind() {
       return "create";
+    }
+  }
+
+  /**
+   * {@code DROP TABLE}: table {@code table}, one created after the first, is dropped on every shard
+   * with its rows ({@code exists} false: {@code IF EXISTS} of a table that is not there, nothing to
+   * do).
+   */
+  record DropTable(String table, boolean exists) implements SqlPlan {
+    @Override
+    public String kind() {
+      return "drop";
     }
   }
 

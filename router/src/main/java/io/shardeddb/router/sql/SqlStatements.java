@@ -103,20 +103,23 @@ public class SqlStatements {
       SqlTransaction txn) {
     return Mono.defer(
         () -> {
-          RoutingTable table = topology.current();
+          RoutingTable current = topology.current();
           if (kind != null) {
             kind[0] = "unsupported";
           }
           // The parser can take a while on a hostile statement: off the event loop.
-          return Mono.fromCallable(() -> translate(table, sql))
+          return Mono.fromCallable(() -> translate(current, sql))
               .subscribeOn(Schedulers.boundedElastic())
               .flatMap(
-                  plan -> {
+                  translated -> {
+                    SqlPlan plan = translated.plan();
                     if (kind != null) {
                       kind[0] = plan.kind();
                     }
                     boolean ddl =
-                        plan instanceof SqlPlan.CreateTable || plan instanceof SqlPlan.ChangeSchema;
+                        plan instanceof SqlPlan.CreateTable
+                            || plan instanceof SqlPlan.ChangeSchema
+                            || plan instanceof SqlPlan.DropTable;
                     if (ddl && txn != null && !txn.isEmpty()) {
                       return Mono.error(
                           new InvalidRequestException(
@@ -124,31 +127,20 @@ public class SqlStatements {
                                   + " (MySQL would commit them first): COMMIT or ROLLBACK, then"
                                   + " run it"));
                     }
-                    if (txn != null && !ddl) {
-                      Mono<Ran> in =
-                          executor
-                              .executeIn(table, plan, txn)
-                              .map(r -> new Ran(plan, table.topology().schema(), r));
-                      if (!limits.isScan(plan)) {
-                        return in;
-                      }
-                      ScanSlots.Slot slot = slots.take(credential, limits);
-                      if (slot == null) {
-                        return Mono.error(limits.tooManyScans(credential));
-                      }
-                      return in.doFinally(signal -> slot.close());
+                    if (ddl) {
+                      return ddl(current, plan, credential)
+                          .map(r -> new Ran(plan, translated.table(), r));
                     }
-                    if (plan instanceof SqlPlan.CreateTable create) {
-                      return createTable(create, credential)
-                          .map(r -> new Ran(plan, create.schema(), r));
-                    }
-                    if (plan instanceof SqlPlan.ChangeSchema change) {
-                      return changeSchema(change, credential)
-                          .map(r -> new Ran(plan, change.next(), r));
+                    // The statement's requests are of its table (a "table" field on each shard
+                    // call when it is not the first).
+                    RoutingTable table = current.forTable(translated.table().table());
+                    if (txn != null && table.tableName() != null) {
+                      return Mono.error(transactionsOfFirstTableOnly(current, table));
                     }
                     Mono<Ran> ran =
-                        executor
-                            .execute(table, plan, consistency, session)
+                        (txn != null
+                                ? executor.executeIn(table, plan, txn)
+                                : executor.execute(table, plan, consistency, session))
                             .map(r -> new Ran(plan, table.topology().schema(), r));
                     if (!limits.isScan(plan)) {
                       return ran;
@@ -164,80 +156,56 @@ public class SqlStatements {
   }
 
   /**
-   * {@code ALTER TABLE … ADD COLUMN}, for the admin credential only (the MySQL admin user, or the
-   * admin token on {@code /query}): the operator applies it on every shard; the reply comes once
-   * every shard has (docs/sql.md, "Changing the schema").
+   * The refusal of a statement on a table other than the first inside a transaction: a shard's
+   * transaction entry ({@code Txn}, docs/log-format.md) carries rows of the first table only.
    */
-  /**
-   * {@code CREATE TABLE} on a database without a table, for the admin credential only: the operator
-   * creates it on the default layout; the reply comes once the database is Ready with it
-   * (docs/sql.md, "Creating the table").
-   */
-  private Mono<QueryResponse> createTable(SqlPlan.CreateTable create, String credential) {
-    if (admin == null || adminCredential == null || !adminCredential.equals(credential)) {
-      return Mono.error(
-          new ApiException(
-              403,
-              "CREATE TABLE needs the admin credential (the MySQL admin user, or the admin token"
-                  + " on /query); the data credential reads and writes rows only"));
-    }
-    return Mono.fromFuture(() -> admin.get().createTable(create.schema()))
-        .map(
-            message ->
-                new QueryResponse(
-                    true, message, null, null, 0L, null, null, null, null, null, "success", null,
-                    null));
+  static InvalidRequestException transactionsOfFirstTableOnly(
+      RoutingTable current, RoutingTable table) {
+    return new InvalidRequestException(
+        "transactions (BEGIN ... COMMIT) are not supported on table "
+            + table.tableName()
+            + ": a transaction may read and write the database's first table ("
+            + current.topology().schema().table()
+            + ") only today; run statements on "
+            + table.tableName()
+            + " outside a transaction (each commits on its own)");
   }
 
-  private Mono<QueryResponse> changeSchema(SqlPlan.ChangeSchema add, String credential) {
-    if (add.changes().isEmpty()) {
-      // CREATE TABLE IF NOT EXISTS naming the table: nothing to do.
-      return Mono.just(
-          new QueryResponse(
-              true,
-              "Table " + add.next().table() + " already exists",
-              null,
-              null,
-              0L,
-              null,
-              null,
-              null,
-              null,
-              null,
-              "success",
-              null,
-              null));
+  /** A statement's plan and the table it is of (null: it names none). */
+  private record Translated(SqlPlan plan, TableSchema table) {}
+
+  /**
+   * DDL, for the admin credential only (the MySQL admin user, or the admin token on {@code
+   * /query}): {@code CREATE TABLE} of a database's first table on the default layout ({@link
+   * ClusterAdmin#createTable}); any other change of its tables ({@code CREATE TABLE} of another
+   * table, {@code DROP TABLE}, {@code ALTER TABLE}, {@code CREATE | DROP INDEX}) as the database's
+   * tables after it ({@link SqlDdlPlans#tablesAfter}), which the operator applies on every shard;
+   * the reply comes once every shard has (docs/sql.md, "Changing the schema", "More tables").
+   */
+  private Mono<QueryResponse> ddl(RoutingTable current, SqlPlan plan, String credential) {
+    String nothing = SqlDdlPlans.nothingToDo(plan);
+    if (nothing != null) {
+      return Mono.just(message(nothing));
     }
     if (admin == null || adminCredential == null || !adminCredential.equals(credential)) {
       return Mono.error(
           new ApiException(
               403,
-              "A schema change (ALTER TABLE, CREATE or DROP INDEX) needs the admin credential (the MySQL admin user, or the admin token"
+              SqlDdlPlans.statement(plan)
+                  + " needs the admin credential (the MySQL admin user, or the admin token"
                   + " on /query); the data credential reads and writes rows only"));
     }
-    return Mono.fromFuture(() -> admin.get().changeSchema(add.next()))
-        .map(
-            version ->
-                new QueryResponse(
-                    true,
-                    "Table "
-                        + add.next().table()
-                        + " altered: schema version "
-                        + version
-                        + " on every shard ("
-                        + String.join(", ", add.changes())
-                        + ")",
-                    null,
-                    null,
-                    0L,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    "success",
-                    null,
-                    null));
+    if (plan instanceof SqlPlan.CreateTable create && !current.initialized()) {
+      return Mono.fromFuture(() -> admin.get().createTable(create.schema())).map(this::message);
+    }
+    var next = SqlDdlPlans.tablesAfter(current.topology().tableSet(), plan);
+    return Mono.fromFuture(() -> admin.get().changeTables(next))
+        .map(version -> message(SqlDdlPlans.done(plan, version)));
+  }
+
+  private QueryResponse message(String message) {
+    return new QueryResponse(
+        true, message, null, null, 0L, null, null, null, null, null, "success", null, null);
   }
 
   /** Commits {@code txn} (see {@link SqlExecutor#commit}). */
@@ -245,10 +213,12 @@ public class SqlStatements {
     return Mono.defer(() -> executor.commit(topology.current(), txn));
   }
 
-  private SqlPlan translate(RoutingTable table, String sql) {
+  private Translated translate(RoutingTable table, String sql) {
     try {
-      return new SqlTranslator(table.initialized() ? table.topology().schema() : null, parser)
-          .translate(sql);
+      SqlTranslator translator =
+          new SqlTranslator(table.initialized() ? table.topology().tableSet() : null, parser);
+      SqlPlan plan = translator.translate(sql);
+      return new Translated(plan, translator.table());
     } catch (InvalidRequestException | ApiException e) {
       throw e;
     } catch (RuntimeException | StackOverflowError e) {

@@ -4,7 +4,9 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.protocol.shard.RowTimestamps;
+import io.shardeddb.router.topology.RoutingTable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,10 +53,11 @@ import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.update.UpdateSet;
 
 /**
- * Turns one SQL statement into a {@link SqlPlan} for the database's one table, or fails with an
- * {@link InvalidRequestException} (400) that names what is not supported. Pure: it only parses
- * (JSqlParser, MySQL's backslash escapes on) and checks against the schema; no I/O. Values leave it
- * as typed Java values, never as SQL text, so nothing the client wrote reaches MySQL as SQL.
+ * Turns one SQL statement into a {@link SqlPlan} on one of the database's tables (the one it names,
+ * ignoring case: {@link #table()}), or fails with an {@link InvalidRequestException} (400) that
+ * names what is not supported. Pure: it only parses (JSqlParser, MySQL's backslash escapes on) and
+ * checks against the schema; no I/O. Values leave it as typed Java values, never as SQL text, so
+ * nothing the client wrote reaches MySQL as SQL.
  *
  * <p>Why this file is over 450 lines: it is one walk over JSqlParser's tree per statement kind
  * (INSERT, UPDATE, DELETE, SELECT) against one schema, sharing the WHERE translation and the column
@@ -71,16 +74,39 @@ public final class SqlTranslator {
   /** The deepest WHERE tree accepted (AND/OR/NOT/parentheses levels). */
   public static final int MAX_WHERE_DEPTH = 256;
 
-  private final TableSchema schema;
+  /** The database's tables (null: it has none yet). */
+  private final TableSet tables;
+
+  /** The table the statement is of, once its name is resolved ({@link #table(Table)}). */
+  private TableSchema schema;
+
   private final SqlParser parser;
 
   /** Whether the WHERE being translated is a SELECT's, which may name {@code _timestamp}. */
   private boolean timestampsReadable;
 
+  /** A translator for a database of one table ({@code schema}; null: none yet). */
   public SqlTranslator(TableSchema schema, SqlParser parser) {
-    this.schema = schema;
+    this(schema == null ? null : new TableSet(schema, List.of()), parser);
+  }
+
+  /** A translator for a database of {@code tables} (null: none yet). */
+  public SqlTranslator(TableSet tables, SqlParser parser) {
+    this.tables = tables;
+    this.schema = tables == null ? null : tables.first();
     this.parser = parser;
   }
+
+  /**
+   * The table the last translated statement is of (its rows, or the table DDL changes, creates or
+   * drops), resolved among the database's tables ignoring case; null when it named none.
+   */
+  public TableSchema table() {
+    return resolved ? schema : null;
+  }
+
+  /** Whether {@link #schema} is the statement's table (resolved from its name). */
+  private boolean resolved;
 
   /** The plan for {@code sql}, or a 400 naming the first thing that is not supported. */
   public SqlPlan translate(String sql) {
@@ -101,7 +127,7 @@ public final class SqlTranslator {
               + "); send one per request");
     }
     Statement s = statements.get(0);
-    if (schema == null) {
+    if (tables == null) {
       if (s instanceof net.sf.jsqlparser.statement.create.table.CreateTable create) {
         return new SqlPlan.CreateTable(SqlDdl.createTable(create));
       }
@@ -111,17 +137,7 @@ public final class SqlTranslator {
               + " or call /init first");
     }
     if (s instanceof net.sf.jsqlparser.statement.create.table.CreateTable create) {
-      String name = create.getTable() == null ? "" : unquoteName(create.getTable().getName());
-      if (name.equalsIgnoreCase(schema.table()) && create.isIfNotExists()) {
-        return new SqlPlan.ChangeSchema(List.of(), schema);
-      }
-      throw unsupported(
-          name.equalsIgnoreCase(schema.table())
-              ? "table '" + schema.table() + "' already exists"
-              : "this database has table "
-                  + schema.table()
-                  + "; one table per database today (CREATE TABLE creates the table of a"
-                  + " database that has none)");
+      return createTable(create);
     }
     if (s instanceof Insert insert) {
       return insert(insert);
@@ -136,13 +152,15 @@ public final class SqlTranslator {
       return select(select);
     }
     if (s instanceof net.sf.jsqlparser.statement.alter.Alter alter) {
+      table(alter.getTable());
       return SqlDdl.alter(schema, alter);
     }
     if (s instanceof net.sf.jsqlparser.statement.create.index.CreateIndex create) {
+      table(create.getTable());
       return SqlDdl.createIndex(schema, create);
     }
     if (s instanceof net.sf.jsqlparser.statement.drop.Drop drop) {
-      return SqlDdl.dropIndex(schema, drop);
+      return drop(drop);
     }
     if (s instanceof Select) {
       throw unsupported(
@@ -162,8 +180,72 @@ public final class SqlTranslator {
     }
     throw unsupported(
         name
-            + " statements are not supported (only SELECT, INSERT, UPDATE, DELETE, ALTER"
-            + " TABLE ... ADD COLUMN | ADD INDEX | DROP INDEX, CREATE INDEX and DROP INDEX)");
+            + " statements are not supported (only SELECT, INSERT, UPDATE, DELETE, CREATE TABLE,"
+            + " DROP TABLE, ALTER TABLE ... ADD | DROP COLUMN | ADD INDEX | DROP INDEX, CREATE"
+            + " INDEX and DROP INDEX)");
+  }
+
+  // ---------------------------------------------------------------- CREATE and DROP TABLE
+
+  /**
+   * {@code CREATE TABLE} on a database that has tables: another table (docs/sql.md, "More tables");
+   * naming an existing one is refused, or nothing with {@code IF NOT EXISTS}.
+   */
+  private SqlPlan createTable(net.sf.jsqlparser.statement.create.table.CreateTable create) {
+    String name = create.getTable() == null ? "" : unquoteName(create.getTable().getName());
+    TableSchema existing = tables.tableOrNull(name);
+    if (existing != null) {
+      schema = existing;
+      resolved = true;
+      if (create.isIfNotExists()) {
+        return new SqlPlan.ChangeSchema(List.of(), existing);
+      }
+      throw unsupported("table '" + existing.table() + "' already exists");
+    }
+    TableSchema created = SqlDdl.createTable(create);
+    String refusal = tables.refusal(new TableSet.Step(created, false));
+    if (refusal != null) {
+      throw unsupported("CREATE TABLE " + created.table() + ": " + refusal);
+    }
+    schema = created;
+    resolved = true;
+    return new SqlPlan.CreateTable(created);
+  }
+
+  /**
+   * {@code DROP TABLE t} (a table other than the first; {@code IF EXISTS} of one that is not there
+   * does nothing) or {@code DROP INDEX name ON t}.
+   */
+  private SqlPlan drop(net.sf.jsqlparser.statement.drop.Drop drop) {
+    if (!"TABLE".equalsIgnoreCase(drop.getType())) {
+      List<String> params = drop.getParameters() == null ? List.of() : drop.getParameters();
+      if ("INDEX".equalsIgnoreCase(drop.getType())
+          && params.size() == 2
+          && params.get(0).equalsIgnoreCase("ON")) {
+        table(new Table(params.get(1)));
+      }
+      return SqlDdl.dropIndex(schema, drop);
+    }
+    if (drop.getName() == null
+        || drop.getName().getSchemaName() != null
+        || notEmpty(drop.getParameters())) {
+      throw unsupported("DROP TABLE takes one table name (no list, no CASCADE)");
+    }
+    String name = unquoteName(drop.getName().getName());
+    TableSchema gone = tables.tableOrNull(name);
+    if (gone == null && drop.isIfExists()) {
+      return new SqlPlan.DropTable(name, false);
+    }
+    if (gone == null) {
+      throw RoutingTable.unknownTable(name, tables);
+    }
+    String refusal = tables.refusal(new TableSet.Step(gone, true));
+    if (refusal != null) {
+      throw unsupported("DROP TABLE " + gone.table() + " is not supported: " + refusal);
+    }
+    schema = gone;
+    resolved = true;
+    return new SqlPlan.DropTable(gone.table(), true);
   }
 
   // ---------------------------------------------------------------- INSERT
@@ -759,13 +841,15 @@ public final class SqlTranslator {
     }
     if (t.getSchemaName() != null
         || t.getDatabase() != null && t.getDatabase().getDatabaseName() != null) {
-      throw unsupported("qualified table names are not supported; use " + schema.table());
+      throw unsupported("qualified table names are not supported; use " + t.getName());
     }
     String name = SqlLiterals.unquote(t.getName());
-    if (!name.equalsIgnoreCase(schema.table())) {
-      throw unsupported(
-          "table '" + name + "' is not supported; this database has one table, " + schema.table());
+    TableSchema found = tables.tableOrNull(name);
+    if (found == null) {
+      throw RoutingTable.unknownTable(name, tables);
     }
+    schema = found;
+    resolved = true;
   }
 
   /** The schema's spelling of a column (MySQL matches column names case-insensitively). */

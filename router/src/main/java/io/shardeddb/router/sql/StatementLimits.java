@@ -48,6 +48,7 @@ public record StatementLimits(Duration statementTimeout, int maxConcurrentScans,
       case SqlPlan.Insert insert -> false;
       case SqlPlan.ChangeSchema add -> false;
       case SqlPlan.CreateTable create -> false;
+      case SqlPlan.DropTable drop -> false;
       case SqlPlan.Select select -> wide(select.keys());
       case SqlPlan.Update update -> wide(update.keys());
       case SqlPlan.Delete delete -> wide(delete.keys());

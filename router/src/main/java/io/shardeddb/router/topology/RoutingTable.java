@@ -1,5 +1,8 @@
 package io.shardeddb.router.topology;
 
+import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Replica;
@@ -25,8 +28,12 @@ public final class RoutingTable {
   private final Map<String, HashRing<Replica>> rings;
   private final Map<String, String> ownedHeaders;
 
+  /** The table this view's requests are of: null for the database's first table. */
+  private final String tableName;
+
   public RoutingTable(Topology topology) {
     this.topology = topology;
+    this.tableName = null;
     this.shardMap = topology.shardMap();
     Map<String, HashRing<Replica>> r = new HashMap<>();
     Map<String, String> owned = new HashMap<>();
@@ -36,6 +43,68 @@ public final class RoutingTable {
     }
     this.rings = Map.copyOf(r);
     this.ownedHeaders = Map.copyOf(owned);
+  }
+
+  private RoutingTable(RoutingTable all, TableSchema table) {
+    this.topology = all.topology.withSchema(table);
+    this.shardMap = all.shardMap;
+    this.rings = all.rings;
+    this.ownedHeaders = all.ownedHeaders;
+    this.tableName = table.table();
+  }
+
+  /**
+   * This layout seen by the requests of one table (issue 46): its {@link #topology()}'s {@code
+   * schema} is that table, and {@link #tableName()} names it on every request to a shard (a
+   * shard-server takes a request without a {@code table} as one of the first table, so the first
+   * table's requests are unchanged: for it, this is {@code this}). A 400 naming the table when the
+   * database has no table of that name (ignoring case).
+   */
+  public RoutingTable forTable(String name) {
+    TableSet tables = topology.tableSet();
+    TableSchema t = tables == null ? null : tables.tableOrNull(name);
+    if (t == null) {
+      throw unknownTable(name, tables);
+    }
+    if (tableName == null && t == tables.first()) {
+      return this;
+    }
+    if (tableName != null) {
+      throw new IllegalStateException("a table's view of the layout is not viewed again");
+    }
+    return t == tables.first() ? this : new RoutingTable(this, t);
+  }
+
+  /** The 400 for a table the database does not have (the MySQL port answers it as 1146). */
+  public static InvalidRequestException unknownTable(String name, TableSet tables) {
+    return new InvalidRequestException(
+        "unknown table '"
+            + name
+            + "'"
+            + (tables == null
+                ? " (this database has no table yet)"
+                : " (this database has "
+                    + tables.all().stream().map(TableSchema::table).toList()
+                    + ")"));
+  }
+
+  /**
+   * {@code newer} (a later layout, e.g. after a 421 or a failover) seen by the same table as this
+   * view: a request re-planned on it stays a request of its table.
+   */
+  public RoutingTable sameTable(RoutingTable newer) {
+    if (tableName == null || tableName.equals(newer.tableName)) {
+      return newer;
+    }
+    return newer.forTable(tableName);
+  }
+
+  /**
+   * The table this view's requests name ({@code "table"} of /write, /update, /del and /read), or
+   * null for the database's first table (no {@code "table"}, as before issue 46).
+   */
+  public String tableName() {
+    return tableName;
   }
 
   /** The topology document. */

@@ -65,15 +65,17 @@ public final class ShardedDatabaseTopology {
     if (spec.servers() != null) {
       spec.servers().forEach((k, v) -> servers.put(k, v == null ? List.of() : List.copyOf(v)));
     }
+    // The schema every shard has applied (docs/sql.md, "Changing the schema"): a column or a
+    // table the spec adds is used once every shard's log holds it, never before.
+    SchemaSpec tables =
+        status.applied() != null && status.applied().schema() != null
+            ? status.applied().schema()
+            : spec.schema();
+    TableSchema first = schema(tables);
     return new Topology(
         resource.getMetadata().getName(),
         0,
-        // The schema every shard has applied (docs/sql.md, "Changing the schema"): a column the
-        // spec adds is used once every shard's log holds it, never before.
-        schema(
-            status.applied() != null && status.applied().schema() != null
-                ? status.applied().schema()
-                : spec.schema()),
+        first,
         spec.writeQuorumOrDefault(),
         shards,
         servers,
@@ -83,7 +85,8 @@ public final class ShardedDatabaseTopology {
             ? status.applied().sharding()
             : spec.shardingOrDefault(),
         // The same number in every router for the same published layout: session tokens carry it.
-        status.applied() == null ? 0 : status.applied().layoutGenerationOrZero());
+        status.applied() == null ? 0 : status.applied().layoutGenerationOrZero(),
+        first == null || tables.tables() == null ? List.of() : tables.toTableSet().others());
   }
 
   /** One shard's id and range, from the published layout or the spec. */

@@ -82,16 +82,7 @@ public class TopologyHolder {
     while (true) {
       State s = state.get();
       Topology t = change.apply(s.table().topology());
-      Topology versioned =
-          new Topology(
-              t.database(),
-              s.table().version() + 1,
-              t.schema(),
-              t.writeQuorum(),
-              t.shards(),
-              t.servers(),
-              t.sharding(),
-              t.layoutGeneration());
+      Topology versioned = t.withVersion(s.table().version() + 1);
       RoutingTable table = new RoutingTable(versioned);
       if (swap(s, table)) {
         return table;

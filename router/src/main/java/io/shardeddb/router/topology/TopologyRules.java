@@ -18,9 +18,10 @@ import java.util.Set;
 
 /**
  * Checks a topology pushed to {@code PUT /admin/topology} before the router routes by it: a
- * positive version, a valid schema, non-overlapping shards, replicas with unique names and plain
- * {@code http(s)://host[:port]} URLs, a primary that is one of them, and under {@code Hash} shard
- * ranges inside the hash space. Pure; fails naming the field.
+ * positive version, a valid schema and other tables ({@code tables}: valid, names unique ignoring
+ * case), non-overlapping shards, replicas with unique names and plain {@code http(s)://host[:port]}
+ * URLs, a primary that is one of them, and under {@code Hash} shard ranges inside the hash space.
+ * Pure; fails naming the field.
  */
 public final class TopologyRules {
   /** The longest name or shard id accepted (both are Kubernetes names elsewhere). */
@@ -38,8 +39,14 @@ public final class TopologyRules {
     }
     if (t.schema() != null) {
       t.schema().validate();
+      String refusal = t.tableSet().refusal();
+      if (refusal != null) {
+        throw new InvalidRequestException("field 'tables': " + refusal);
+      }
     } else if (!t.shards().isEmpty()) {
       throw new InvalidRequestException("field 'schema' is required when shards are listed");
+    } else if (!t.tables().isEmpty()) {
+      throw new InvalidRequestException("field 'tables' needs 'schema', the first table");
     }
     for (int i = 0; i < t.shards().size(); i++) {
       shard("shards[" + i + "]", t.shards().get(i));

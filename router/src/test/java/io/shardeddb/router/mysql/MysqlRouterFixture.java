@@ -71,11 +71,34 @@ final class MysqlRouterFixture implements AutoCloseable {
     return start(settings, null);
   }
 
+  /**
+   * As {@link #start(Map)}, the database having a second table, {@code orders} (cust Number, the
+   * shard key; item String; qty Number), which the stand-in shard holds apart (issue 46).
+   */
+  static MysqlRouterFixture startWithOrders() throws Exception {
+    return start(Map.of(), null, ORDERS);
+  }
+
+  /** The {@code tables} of {@link #startWithOrders}'s topology. */
+  static final String ORDERS =
+      """
+      ,"tables":[{"table":"orders","shardKey":"cust","columns":[
+        {"name":"cust","type":"Number"},{"name":"item","type":"String"},
+        {"name":"qty","type":"Number"}]}]""";
+
   private static MysqlRouterFixture start(Map<String, Object> settings, Path caFile)
+      throws Exception {
+    return start(settings, caFile, "");
+  }
+
+  private static MysqlRouterFixture start(Map<String, Object> settings, Path caFile, String tables)
       throws Exception {
     FakeShardServer shard =
         new FakeShardServer("Stud_id", Sharding.Range, 10, List.of(new PointRange(0, 1000)));
     shard.refuseDuplicates();
+    if (!tables.isEmpty()) {
+      shard.holdTable("orders", "cust");
+    }
     Map<String, Object> all = new LinkedHashMap<>();
     all.put("shardeddb.router.auth.admin-token", ADMIN_TOKEN);
     all.put("shardeddb.router.retry.timeout", "2s");
@@ -86,12 +109,12 @@ final class MysqlRouterFixture implements AutoCloseable {
                 {"database":"students","version":1,
                  "schema":{"table":"students","shardKey":"Stud_id","columns":[
                    {"name":"Stud_id","type":"Number"},{"name":"Stud_name","type":"String"},
-                   {"name":"Stud_marks","type":"Number"}]},
+                   {"name":"Stud_marks","type":"Number"}]}%s,
                  "shards":[{"id":"sh1","low":0,"size":1000,"epoch":1,"primary":"a",
                    "replicas":[{"name":"a","url":"%s","role":"Primary"}]}],
                  "servers":{"Server0":["sh1"]}}
                 """
-            .formatted(shard.url());
+            .formatted(tables, shard.url());
     if (caFile == null) {
       Http.Reply pushed =
           new Http(router.url(), ADMIN_TOKEN).send("PUT", "/admin/topology", topology);

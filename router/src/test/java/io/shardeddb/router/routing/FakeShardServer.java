@@ -61,6 +61,42 @@ public final class FakeShardServer implements AutoCloseable {
   /** The {@code timestamp} of each {@code /write}, {@code /update}, {@code /del} it was sent. */
   final List<Long> timestamps = new CopyOnWriteArrayList<>();
 
+  /**
+   * The tables other than the first it holds (issue 46): their rows and shard keys, by name. A
+   * request naming one ({@code "table"}) is of it; one naming another table is a 404, as on a real
+   * shard-server.
+   */
+  private final Map<String, NavigableMap<Long, Map<String, Object>>> tableRows =
+      new ConcurrentHashMap<>();
+
+  private final Map<String, String> tableKeys = new ConcurrentHashMap<>();
+
+  /** The {@code "table"} of each data request it received, as {@code path table} ("-": none). */
+  public final List<String> tablesSeen = new CopyOnWriteArrayList<>();
+
+  /** Holds table {@code name} (not the first) from now on, sharded by {@code key}. */
+  public void holdTable(String name, String key) {
+    tableRows.put(name, new ConcurrentSkipListMap<>());
+    tableKeys.put(name, key);
+  }
+
+  /** The rows of table {@code name} (not the first), by key. */
+  public NavigableMap<Long, Map<String, Object>> rowsOf(String name) {
+    return tableRows.get(name);
+  }
+
+  /** The rows a request is of: its table's. */
+  private NavigableMap<Long, Map<String, Object>> rowsFor(JsonNode body) {
+    String table = text(body.get("table"));
+    return table == null ? rows : tableRows.get(table);
+  }
+
+  /** The shard key of the table a request is of. */
+  private String keyFor(JsonNode body) {
+    String table = text(body.get("table"));
+    return table == null ? keyName : tableKeys.get(table);
+  }
+
   /** The {@code traceparent} of each {@code /write} it was sent ("" when none). */
   final List<String> traceparents = new CopyOnWriteArrayList<>();
 
@@ -179,6 +215,14 @@ public final class FakeShardServer implements AutoCloseable {
         reply(ex, 404, message("no such endpoint " + path));
         return;
       }
+      if (path.matches("/(read|write|update|del)")) {
+        String table = text(body.get("table"));
+        tablesSeen.add(path + " " + (table == null ? "-" : table));
+        if (table != null && !tableRows.containsKey(table)) {
+          reply(ex, 404, message("table " + table + " does not exist"));
+          return;
+        }
+      }
       int read = path.startsWith("/read") ? reads.incrementAndGet() : 0;
       CountDownLatch hold = holdFirstRead;
       if (read == 1 && hold != null) {
@@ -227,20 +271,21 @@ public final class FakeShardServer implements AutoCloseable {
             reply(ex, 200, written("duplicate of " + id));
             return;
           }
+          NavigableMap<Long, Map<String, Object>> store = rowsFor(body);
+          String key = keyFor(body);
           if (refuseDuplicates) {
             for (JsonNode row : body.get("data")) {
-              if (rows.containsKey(row.get(keyName).asLong())) {
+              if (store.containsKey(row.get(key).asLong())) {
                 reply(
                     ex,
                     409,
-                    message(
-                        "Data entry with " + keyName + ":" + row.get(keyName) + " already exists"));
+                    message("Data entry with " + key + ":" + row.get(key) + " already exists"));
                 return;
               }
             }
           }
           for (JsonNode row : body.get("data")) {
-            rows.put(row.get(keyName).asLong(), JSON.convertValue(row, Map.class));
+            store.put(row.get(key).asLong(), JSON.convertValue(row, Map.class));
           }
           reply(ex, 200, written(body.get("data").size() + " Data entries added"));
         }
@@ -286,18 +331,18 @@ public final class FakeShardServer implements AutoCloseable {
           reply(ex, 200, written("Transaction committed"));
         }
         case "/update" -> {
-          long key = body.get(keyName).asLong();
+          long key = body.get(keyFor(body)).asLong();
           Map<String, Object> changes = JSON.convertValue(body.get("data"), Map.class);
           // As a real shard-server: the columns the update names change, the others stay.
-          if (rows.computeIfPresent(key, (k, row) -> merged(row, changes)) == null) {
+          if (rowsFor(body).computeIfPresent(key, (k, row) -> merged(row, changes)) == null) {
             reply(ex, 404, message("no row " + key));
           } else {
             reply(ex, 200, written("updated"));
           }
         }
         default -> {
-          long key = body.get(keyName).asLong();
-          if (rows.remove(key) == null) {
+          long key = body.get(keyFor(body)).asLong();
+          if (rowsFor(body).remove(key) == null) {
             reply(ex, 404, message("no row " + key));
           } else {
             reply(ex, 200, written("removed"));
@@ -309,6 +354,7 @@ public final class FakeShardServer implements AutoCloseable {
 
   private List<Long> keysOf(String path, JsonNode body) {
     List<Long> keys = new ArrayList<>();
+    String keyName = keyFor(body);
     if (path.equals("/write")) {
       body.get("data").forEach(r -> keys.add(r.get(keyName).asLong()));
     } else if (path.equals("/txn")) {
@@ -318,7 +364,7 @@ public final class FakeShardServer implements AutoCloseable {
                   keys.add(
                       t.has("key") ? t.get("key").asLong() : t.get("row").get(keyName).asLong()));
     } else if (path.equals("/read/batch")) {
-      body.get("reads").forEach(r -> keys.add(r.get(keyName).get("low").asLong()));
+      body.get("reads").forEach(r -> keys.add(r.get(keyFor(r)).get("low").asLong()));
     } else if (!path.equals("/read")) {
       keys.add(body.get(keyName).asLong());
     }
@@ -335,11 +381,13 @@ public final class FakeShardServer implements AutoCloseable {
 
   /** The page {@code /read} of {@code body} answers. */
   private ObjectNode page(JsonNode body, List<PointRange> mine) {
+    String keyName = keyFor(body);
     long low = body.get(keyName).get("low").asLong();
     long high = body.get(keyName).get("high").asLong();
     List<Object> page = new ArrayList<>();
     Long next = null;
-    for (Map.Entry<Long, Map<String, Object>> e : rows.subMap(low, true, high, true).entrySet()) {
+    for (Map.Entry<Long, Map<String, Object>> e :
+        rowsFor(body).subMap(low, true, high, true).entrySet()) {
       if (!PointRange.anyContains(mine, sharding.point(e.getKey()))) {
         continue;
       }

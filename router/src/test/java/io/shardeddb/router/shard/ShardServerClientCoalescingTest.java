@@ -292,6 +292,82 @@ class ShardServerClientCoalescingTest {
     primary.close();
   }
 
+  /**
+   * A call of a table other than the first names it in its body — {@code /write}, {@code /read} (a
+   * point read, coalesced), {@code /update}, {@code /del} — and the first table's calls name none
+   * (issue 46); over the data stream too ({@link ShardServerClientCoalescingOverStreamTest} runs
+   * this again there, its frames carrying the same JSON).
+   */
+  @Test
+  void aCallOfAnotherTableNamesItAndOneOfTheFirstTableNamesNone() throws Exception {
+    write(1).get(30, TimeUnit.SECONDS);
+    client
+        .write(
+            primary.url(),
+            OWNED,
+            new ShardWriteRequest(
+                "sh1",
+                null,
+                List.of(Map.of("Stud_id", 900L, "Stud_name", "o")),
+                "req-o",
+                null,
+                null,
+                "orders"))
+        .block(WAIT);
+    client
+        .read(
+            primary.url(),
+            "sh1",
+            OWNED,
+            "Stud_id",
+            900,
+            900,
+            ReadConsistency.PRIMARY,
+            null,
+            null,
+            0,
+            null,
+            false,
+            "orders")
+        .block(WAIT);
+    // The stand-in has no /update and /del (404): only what was sent matters here.
+    client
+        .update(
+            primary.url(), "sh1", OWNED, "Stud_id", 900, Map.of("Stud_name", "p"), "u", 0, "orders")
+        .onErrorResume(e -> reactor.core.publisher.Mono.empty())
+        .block(WAIT);
+    client
+        .delete(primary.url(), "sh1", OWNED, "Stud_id", 900, "d", 0, "orders")
+        .onErrorResume(e -> reactor.core.publisher.Mono.empty())
+        .block(WAIT);
+
+    List<String> tables = new ArrayList<>();
+    for (Seen s : primary.seen) {
+      List<JsonNode> items = new ArrayList<>();
+      if (s.path().endsWith("/batch")) {
+        s.body().elements().next().forEach(items::add);
+      } else {
+        items.add(s.body());
+      }
+      for (JsonNode item : items) {
+        JsonNode table = item.get("table");
+        long key =
+            item.has("data") && item.get("data").isArray()
+                ? item.get("data").get(0).get("Stud_id").asLong()
+                : item.get("Stud_id").isObject()
+                    ? item.get("Stud_id").get("low").asLong()
+                    : item.get("Stud_id").asLong();
+        tables.add(s.path() + " " + key + " " + (table == null ? "-" : table.asText()));
+      }
+    }
+    assertThat(tables)
+        .anyMatch(t -> t.matches("/write(/batch)? 1 -"))
+        .anyMatch(t -> t.matches("/write(/batch)? 900 orders"))
+        .anyMatch(t -> t.matches("/read(/batch)? 900 orders"))
+        .contains("/update 900 orders", "/del 900 orders")
+        .noneMatch(t -> t.matches(".* 1 orders") || t.matches(".* 900 -"));
+  }
+
   static ShardWriteRequest row(long key) {
     return new ShardWriteRequest(
         "sh1", null, List.of(Map.of("Stud_id", key, "Stud_name", "n" + key)), "req-" + key);

@@ -69,6 +69,42 @@ class ShardedDatabaseTopologyTest {
   }
 
   @Test
+  void theTablesEveryShardAppliedAreTheTopologysNotTheOnesTheSpecAddsYet() {
+    String orders =
+        "      - table: orders\n"
+            + "        shardKey: cust\n"
+            + "        columns: [{name: cust, type: Number}, {name: item, type: String}]\n";
+    String applied =
+        RESOURCE
+            .replace(
+                "      - {name: Stud_name, type: String}\n  shards:",
+                "      - {name: Stud_name, type: String}\n"
+                    + "    tables:\n"
+                    + orders
+                    + "      - table: notes\n"
+                    + "        shardKey: id\n"
+                    + "        columns: [{name: id, type: Number}]\n"
+                    + "  shards:")
+            .replace(
+                "status:\n",
+                "status:\n"
+                    + "  applied:\n"
+                    + "    schema:\n"
+                    + "      table: students\n"
+                    + "      shardKey: Stud_id\n"
+                    + "      columns: [{name: Stud_id, type: Number}, {name: Stud_name, type: String}]\n"
+                    + "      tables:\n"
+                    + orders.replaceAll("(?m)^", "  "));
+    Topology t =
+        ShardedDatabaseTopology.from(Serialization.unmarshal(applied, ShardedDatabase.class));
+    assertThat(t.schema().table()).isEqualTo("students");
+    // notes is in the spec only: no shard has it yet, so the router does not route to it.
+    assertThat(t.tables()).extracting(s -> s.table()).containsExactly("orders");
+    assertThat(t.tableSet().tableOrNull("ORDERS").shardKey()).isEqualTo("cust");
+    assertThat(t.tableSet().tableOrNull("notes")).isNull();
+  }
+
+  @Test
   void readyNeedsTheConditionAtTheRequestedGeneration() {
     assertThat(ShardedDatabaseTopology.readyFor(resource(), 3)).isTrue();
     assertThat(ShardedDatabaseTopology.readyFor(resource(), 4)).isFalse();

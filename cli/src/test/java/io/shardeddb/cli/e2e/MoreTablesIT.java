@@ -1,0 +1,207 @@
+package io.shardeddb.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.local.LocalCluster;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A second table in local mode (real operator, shard-servers on MariaDB, router; issue 46,
+ * docs/sql.md, "More tables"), all over the MySQL port through Connector/J: {@code CREATE TABLE
+ * orders} by the admin user becomes a table on every shard (answered once every shard applied it),
+ * rows of both tables with the same shard keys go to the shard owning each key and come back per
+ * table, {@code DROP TABLE orders} drops it on every shard, and the first table's rows are
+ * untouched throughout.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MoreTablesIT {
+  private static final Duration LONG = Duration.ofMinutes(4);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
+  private LocalCluster cluster;
+  private LocalCluster.RouterInfo router;
+  private HttpClient http;
+  private DatabaseStatus db;
+
+  @BeforeAll
+  void start(@TempDir Path dataDir) {
+    cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
+    String name = cluster.apply(home.resolve("cli/src/test/resources/items.yaml"));
+    db = new DatabaseStatus(cluster.client(), cluster.namespace(), name);
+    router =
+        await().atMost(LONG).until(() -> cluster.routerInfo(name).orElse(null), i -> i != null);
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (router.tls() != null) {
+      b.sslContext(router.tls());
+    }
+    http = b.build();
+    await().atMost(LONG).until(db::isReady);
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private Connection mysql(String user, String password) throws SQLException {
+    String url =
+        "jdbc:mysql://"
+            + router.mysqlHost()
+            + ":"
+            + ShardedDatabaseResources.ROUTER_MYSQL_PORT
+            + "/"
+            + router.database()
+            + "?connectTimeout=10000&socketTimeout=180000"
+            + (router.tls() != null ? "&sslMode=REQUIRED" : "&sslMode=DISABLED");
+    return DriverManager.getConnection(url, user, password);
+  }
+
+  private Connection admin() throws SQLException {
+    return mysql(ShardedDatabaseResources.ROUTER_MYSQL_ADMIN_USER, router.adminToken());
+  }
+
+  private Connection data() throws SQLException {
+    return mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token());
+  }
+
+  private static List<String> rows(Statement s, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          row.add(rs.getString(i));
+        }
+        out.add(String.join(":", row));
+      }
+    }
+    return out;
+  }
+
+  /** The router's {@code /query} answer to {@code sql} (which shards it asked, the rows). */
+  private JsonNode query(String sql) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(router.routerUrl() + "/query"))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + router.token())
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", sql))))
+            .build();
+    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<String> appliedTables() {
+    Object applied = db.status().get("applied");
+    if (!(applied instanceof Map<?, ?> a) || !(a.get("schema") instanceof Map<?, ?> schema)) {
+      return List.of();
+    }
+    Object tables = schema.get("tables");
+    if (!(tables instanceof List<?> list)) {
+      return List.of();
+    }
+    return list.stream().map(t -> String.valueOf(((Map<String, Object>) t).get("table"))).toList();
+  }
+
+  @Test
+  void aSecondTableIsCreatedFilledReadAndDroppedBesideTheFirst() throws Exception {
+    // Keys 5 and 1500: one on each shard (sh1 owns [0, 1000), sh2 [1000, 2000)).
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO items (id, name) VALUES (5, 'five'), (1500, 'fifteen hundred')");
+      assertThatThrownBy(() -> s.executeQuery("SELECT * FROM orders"))
+          .isInstanceOf(SQLException.class)
+          .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1146));
+      // DDL is the admin user's.
+      assertThatThrownBy(() -> s.execute("CREATE TABLE orders (cust BIGINT PRIMARY KEY)"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("admin credential");
+    }
+
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE orders (cust BIGINT NOT NULL PRIMARY KEY, item VARCHAR(40) NOT NULL,"
+              + " qty INT NULL)");
+    }
+    // Answered once every shard applied it.
+    assertThat(appliedTables()).containsExactly("orders");
+
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      assertThat(rows(s, "SHOW TABLES")).containsExactly("items", "orders");
+      assertThat(
+              s.executeUpdate(
+                  "INSERT INTO orders (cust, item, qty) VALUES (5, 'pen', 2), (1500, 'ink', 1)"))
+          .isEqualTo(2);
+      assertThat(rows(s, "SELECT cust, item, qty FROM orders ORDER BY cust"))
+          .containsExactly("5:pen:2", "1500:ink:1");
+      assertThat(rows(s, "SELECT item FROM Orders WHERE cust = 1500")).containsExactly("ink");
+      assertThat(rows(s, "SELECT id, name FROM items ORDER BY id"))
+          .containsExactly("5:five", "1500:fifteen hundred");
+      assertThat(s.executeUpdate("UPDATE orders SET qty = 3 WHERE cust = 5")).isEqualTo(1);
+      assertThat(rows(s, "SELECT qty FROM orders WHERE cust = 5")).containsExactly("3");
+    }
+
+    // Each shard holds its rows of each table: a key's read asks only its shard and finds the row.
+    JsonNode onSh1 = query("SELECT item FROM orders WHERE cust = 5");
+    assertThat(onSh1.get("shards_queried").toString()).isEqualTo("[\"sh1\"]");
+    assertThat(onSh1.get("data").get(0).get("item").asText()).isEqualTo("pen");
+    JsonNode onSh2 = query("SELECT item FROM orders WHERE cust = 1500");
+    assertThat(onSh2.get("shards_queried").toString()).isEqualTo("[\"sh2\"]");
+    assertThat(onSh2.get("data").get(0).get("item").asText()).isEqualTo("ink");
+    JsonNode itemOnSh2 = query("SELECT name FROM items WHERE id = 1500");
+    assertThat(itemOnSh2.get("shards_queried").toString()).isEqualTo("[\"sh2\"]");
+    assertThat(itemOnSh2.get("data").get(0).get("name").asText()).isEqualTo("fifteen hundred");
+
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      assertThatThrownBy(() -> s.execute("DROP TABLE items"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("first table");
+      s.execute("DROP TABLE orders");
+    }
+    assertThat(appliedTables()).isEmpty();
+
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      assertThat(rows(s, "SHOW TABLES")).containsExactly("items");
+      assertThatThrownBy(() -> s.executeQuery("SELECT * FROM orders"))
+          .isInstanceOf(SQLException.class)
+          .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1146));
+      // The first table's rows are untouched.
+      assertThat(rows(s, "SELECT id, name FROM items ORDER BY id"))
+          .containsExactly("5:five", "1500:fifteen hundred");
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.shardeddb.router.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shardeddb.router.Http;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A database of two tables through Connector/J and {@code /query} (issue 46, docs/sql.md, "More
+ * tables"): statements on {@code orders} reach the shard with {@code "table":"orders"} on every
+ * write, update, delete and read, the first table's requests carry no {@code table} (as before),
+ * SHOW TABLES lists both, an unknown table is 1146, and a transaction on {@code orders} is refused
+ * naming the limit. The stand-in shard keeps each table's rows apart, as a shard-server does.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(120)
+class MysqlMoreTablesTest {
+  MysqlRouterFixture fixture;
+
+  @BeforeAll
+  void start() throws Exception {
+    fixture = MysqlRouterFixture.startWithOrders();
+    DriverManager.setLoginTimeout(10);
+  }
+
+  @AfterAll
+  void stop() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  Connection data() throws SQLException {
+    return DriverManager.getConnection(
+        fixture.jdbcUrl("sslMode=DISABLED"), "sdb", MysqlRouterFixture.DATA_TOKEN);
+  }
+
+  private static List<String> strings(Statement s, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          row.add(rs.getString(i));
+        }
+        out.add(String.join(":", row));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void rowsOfEachTableGoToTheirTableOnTheShardAndComeBackFromIt() throws Exception {
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (5, 'ann', 90)");
+      s.executeUpdate("INSERT INTO Orders (cust, item, qty) VALUES (5, 'pen', 2), (7, 'ink', 1)");
+
+      // The same key 5 in both tables, kept apart.
+      assertThat(fixture.shard.keys()).containsExactly(5L);
+      assertThat(fixture.shard.rowsOf("orders")).containsOnlyKeys(5L, 7L);
+      assertThat(fixture.shard.rowsOf("orders").get(5L)).containsEntry("item", "pen");
+
+      assertThat(strings(s, "SELECT item, qty FROM orders WHERE cust = 5"))
+          .containsExactly("pen:2");
+      assertThat(strings(s, "SELECT cust FROM ORDERS ORDER BY cust")).containsExactly("5", "7");
+      assertThat(strings(s, "SELECT Stud_name FROM students WHERE Stud_id = 5"))
+          .containsExactly("ann");
+
+      assertThat(s.executeUpdate("UPDATE orders SET qty = 3 WHERE cust = 7")).isEqualTo(1);
+      assertThat(fixture.shard.rowsOf("orders").get(7L)).containsEntry("qty", 3);
+      assertThat(s.executeUpdate("DELETE FROM orders WHERE cust = 5")).isEqualTo(1);
+      assertThat(fixture.shard.rowsOf("orders")).containsOnlyKeys(7L);
+      // The first table's row of the same key is untouched.
+      assertThat(strings(s, "SELECT Stud_id, Stud_marks FROM students")).containsExactly("5:90");
+    }
+    List<String> seen = fixture.shard.tablesSeen;
+    assertThat(seen).contains("/write orders", "/read orders", "/update orders", "/del orders");
+    assertThat(seen).contains("/write -", "/read -");
+    // Nothing of orders went out without its table, nothing of students with one.
+    assertThat(seen).allMatch(x -> x.endsWith(" orders") || x.endsWith(" -"));
+  }
+
+  @Test
+  void showTablesListsEveryTableAndAnUnknownOneIs1146() throws Exception {
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      assertThat(strings(s, "SHOW TABLES")).containsExactly("students", "orders");
+      assertThat(strings(s, "SHOW COLUMNS FROM orders"))
+          .extracting(r -> r.split(":")[0])
+          .containsExactly("cust", "item", "qty");
+      assertThatThrownBy(() -> s.executeQuery("SELECT * FROM invoices"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("unknown table 'invoices'")
+          .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1146));
+    }
+  }
+
+  @Test
+  void anUnknownTableOnQueryIsA400NamingIt() {
+    Http.Reply r =
+        new Http(fixture.router.url(), MysqlRouterFixture.DATA_TOKEN)
+            .send("POST", "/query", "{\"query\":\"SELECT * FROM invoices\"}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.text()).contains("unknown table 'invoices'").contains("[students, orders]");
+  }
+
+  @Test
+  void aTransactionOnAnotherTableThanTheFirstIsRefusedNamingTheLimit() throws Exception {
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      assertThatThrownBy(
+              () -> s.executeUpdate("INSERT INTO orders (cust, item, qty) VALUES (9, 'cap', 1)"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("transactions (BEGIN ... COMMIT) are not supported on table orders")
+          .hasMessageContaining("first table (students)")
+          .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1235));
+      c.rollback();
+      c.setAutoCommit(true);
+    }
+    assertThat(fixture.shard.rowsOf("orders")).doesNotContainKey(9L);
+  }
+}
