@@ -28,8 +28,8 @@ class TablesMoveTest {
 
   private static final String CREATE_ORDERS =
       """
-      {"version":2,"schema":{"table":"orders","shardKey":"Stud_id","columns":[
-       {"name":"Stud_id","type":"Number"},{"name":"item","type":"String"}]}}""";
+      {"version":2,"schema":{"table":"orders","shardKey":"student","columns":[
+       {"name":"student","type":"Number"},{"name":"item","type":"String"}]}}""";
 
   private ThreeReplicaShard source;
   private ThreeReplicaShard dest;
@@ -46,7 +46,8 @@ class TablesMoveTest {
 
   @Test
   @DisplayName(
-      "a split's range moves with the rows of every table, those written during the copy too")
+      "a split's range moves with the rows of every table, those written during the copy too, and"
+          + " hands over the outcomes of each table's requests (a table keyed by another column)")
   void aMoveCarriesEveryTable() {
     source = new ThreeReplicaShard(ThreeReplicaShard.CONFIG);
     source.assignAll(1, 0);
@@ -63,6 +64,8 @@ class TablesMoveTest {
       assertThat(ThreeReplicaShard.writeRange(s, k, k + 4).status()).isEqualTo(200);
       assertThat(Http.post(s.url() + "/write", orders("sh1", k, k + 4)).status()).isEqualTo(200);
     }
+    // Orders whose keys the first table lacks, in the moved range.
+    assertThat(Http.post(s.url() + "/write", orders("sh1", 1100, 1103)).status()).isEqualTo(200);
 
     Http.Reply started =
         Http.post(
@@ -80,7 +83,8 @@ class TablesMoveTest {
     Http.Reply updated =
         Http.put(
             s.url() + "/update",
-            "{\"shard\":\"sh1\",\"table\":\"orders\",\"Stud_id\":1280,\"data\":{\"item\":\"new\"}}");
+            "{\"shard\":\"sh1\",\"table\":\"orders\",\"student\":1280,\"requestId\":\"u-1280\","
+                + "\"data\":{\"item\":\"new\"}}");
     assertThat(updated.status()).as(updated.raw()).isEqualTo(200);
 
     Http.Reply fence = change(s, ShardEndpoints.FENCE_RANGE);
@@ -93,6 +97,10 @@ class TablesMoveTest {
         .isEqualTo(200);
     assertThat(change(d, ShardEndpoints.ADOPT_RANGE).status()).isEqualTo(200);
     assertThat(change(s, ShardEndpoints.PURGE_RANGE).status()).isEqualTo(200);
+    // A retry of an orders write from before the snapshot, now at its new owner: its outcome was
+    // handed over with the range (rule 13), so it answers as the first time did and adds nothing.
+    Http.Reply retried = Http.post(d.url() + "/write", orders("sh2", 1100, 1103));
+    assertThat(retried.status()).as(retried.raw()).isEqualTo(200);
 
     // The destination holds the range of both tables; the source holds the rest of both.
     assertThat(keys(d, "sh2", null))
@@ -101,8 +109,8 @@ class TablesMoveTest {
             1792L, 1793L, 1794L, 1795L);
     assertThat(keys(d, "sh2", "orders"))
         .containsExactly(
-            1024L, 1025L, 1026L, 1027L, 1280L, 1281L, 1282L, 1283L, 1500L, 1501L, 1502L, 1536L,
-            1537L, 1538L, 1539L, 1792L, 1793L, 1794L, 1795L);
+            1024L, 1025L, 1026L, 1027L, 1100L, 1101L, 1102L, 1280L, 1281L, 1282L, 1283L, 1500L,
+            1501L, 1502L, 1536L, 1537L, 1538L, 1539L, 1792L, 1793L, 1794L, 1795L);
     assertThat(item(d, "sh2", 1280)).isEqualTo("new");
     assertThat(keys(s, "sh1", "orders")).allMatch(k -> !MOVED.contains(k)).contains(100L, 101L);
     assertThat(keys(s, "sh1", null)).allMatch(k -> !MOVED.contains(k)).hasSize(16);
@@ -117,7 +125,7 @@ class TablesMoveTest {
                 assertThat(checksum(r)).isEqualTo(checksum(s));
               }
             });
-    assertThat(checksum(d).get("rows").asLong()).isEqualTo(16 + 19);
+    assertThat(checksum(d).get("rows").asLong()).isEqualTo(16 + 22);
   }
 
   private Http.Reply change(Replica r, String path) {
@@ -128,14 +136,17 @@ class TablesMoveTest {
     StringBuilder rows = new StringBuilder();
     for (long k = from; k < to; k++) {
       rows.append(k == from ? "" : ",")
-          .append("{\"Stud_id\":")
+          .append("{\"student\":")
           .append(k)
           .append(",\"item\":\"i-")
           .append(k)
           .append("\"}");
     }
+    // A request id, as the router gives every write: the move hands its outcome over.
     return "{\"shard\":\""
         + shard
+        + "\",\"requestId\":\"o-"
+        + from
         + "\",\"curr_idx\":0,\"table\":\"orders\",\"data\":["
         + rows
         + "]}";
@@ -144,7 +155,7 @@ class TablesMoveTest {
   private static TreeSet<Long> keys(Replica r, String shard, String table) {
     TreeSet<Long> out = new TreeSet<>();
     for (JsonNode n : read(r, shard, table, 0, 4095)) {
-      out.add(n.get("Stud_id").asLong());
+      out.add(n.get(table == null ? "Stud_id" : "student").asLong());
     }
     return out;
   }
@@ -162,7 +173,8 @@ class TablesMoveTest {
                 + shard
                 + "\""
                 + named
-                + ",\"Stud_id\":{\"low\":"
+                + (table == null ? ",\"Stud_id\"" : ",\"student\"")
+                + ":{\"low\":"
                 + low
                 + ",\"high\":"
                 + high

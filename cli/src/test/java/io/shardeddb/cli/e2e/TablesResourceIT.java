@@ -306,13 +306,19 @@ class TablesResourceIT {
 
   /** A replica's {@code GET /schema}, called as the operator is (mTLS and the shard credential). */
   private JsonNode schemaOf(String url) throws Exception {
+    return call(name, url, "/schema");
+  }
+
+  /** {@code GET path} on a replica of {@code database} as the operator (mTLS, shard credential). */
+  private JsonNode call(String database, String url, String path) throws Exception {
     HttpResponse<String> r =
-        ShardTls.client(cluster, name, TlsRole.OPERATOR)
+        ShardTls.client(cluster, database, TlsRole.OPERATOR)
             .send(
-                HttpRequest.newBuilder(URI.create(url + "/schema"))
+                HttpRequest.newBuilder(URI.create(url + path))
                     .timeout(Duration.ofSeconds(10))
                     .header(
-                        "Authorization", "Bearer " + cluster.shardCredential(name).orElseThrow())
+                        "Authorization",
+                        "Bearer " + cluster.shardCredential(database).orElseThrow())
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -21,7 +21,6 @@ import io.shardeddb.shardserver.replication.rules.RangeRules;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.replication.write.LogOps;
 import io.shardeddb.shardserver.storage.ShardConfig;
-import io.shardeddb.shardserver.storage.UserTable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -152,7 +151,6 @@ public class ImportService implements AutoCloseable {
     final Run run;
     final CompletableFuture<Void> ended = new CompletableFuture<>();
     SourceReplica src;
-    UserTable table;
     long copied;
     long applied;
 
@@ -388,7 +386,6 @@ public class ImportService implements AutoCloseable {
       throw new Pause();
     }
     a.src = found.get();
-    a.table = ctx.requireTable();
     publish(
         run,
         progress(
@@ -495,7 +492,6 @@ public class ImportService implements AutoCloseable {
    */
   private void handOverOutcomes(Attempt a, long from, long upTo) throws Exception {
     Run run = a.run;
-    String keyName = a.table.schema().shardKey();
     LogResponse page;
     try {
       page =
@@ -518,20 +514,27 @@ public class ImportService implements AutoCloseable {
         break;
       }
       last = e.lsn();
+      // The entry's own table (each table has its shard key; one the shard lacks by now —
+      // dropped after the entry — has no rows to answer a retry from, so nothing to hand over).
+      TableSchema table = ctx.requireConfig().tableOrNull(e.table());
+      String keyName = table == null ? null : table.shardKey();
       Long key =
-          switch (e.op()) {
-            case Write -> RangeRules.keyOf(e.rows().get(0).get(keyName));
-            case Update, Delete -> e.key();
-            case Txn ->
-                io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()).get(0).keyIn(keyName);
-            default -> null;
-          };
+          keyName == null
+              ? null
+              : switch (e.op()) {
+                case Write -> RangeRules.keyOf(e.rows().get(0).get(keyName));
+                case Update, Delete -> e.key();
+                case Txn ->
+                    io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()).get(0).keyIn(keyName);
+                default -> null;
+              };
       if (key != null && e.requestId() != null && !recorded.contains(e.requestId())) {
         pending.add(
             enqueue(
                 run,
                 ClientChange.imported(
-                    Operation.Update, List.of(Map.of(keyName, key)), key, e.requestId())));
+                        Operation.Update, List.of(Map.of(keyName, key)), key, e.requestId())
+                    .ofTable(e.table())));
       }
     }
     long lastSeen = last;
