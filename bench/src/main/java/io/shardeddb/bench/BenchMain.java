@@ -1,5 +1,6 @@
 package io.shardeddb.bench;
 
+import io.shardeddb.api.v1alpha1.RouterReadsSpec;
 import io.shardeddb.local.LocalCluster;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -131,6 +132,22 @@ public final class BenchMain implements Callable<Integer> {
   String tls;
 
   @Option(
+      names = "--reads",
+      description =
+          "How the ShardedDB databases read when /read names no consistency (spec.router.reads):"
+              + " primary (the default, every read at the shard's primary) or bounded (follower"
+              + " reads within --max-staleness: reads spread over the replicas).",
+      defaultValue = "primary")
+  String reads;
+
+  @Option(
+      names = "--max-staleness",
+      description =
+          "The bound of --reads bounded (spec.router.reads.maxStaleness: 500ms, 2s; 1ms to 1h).",
+      defaultValue = RouterReadsSpec.DEFAULT_MAX_STALENESS)
+  String maxStaleness;
+
+  @Option(
       names = "--replot",
       description = "Only redraw the plots from <out>/results.csv; measure nothing.")
   boolean replot;
@@ -151,6 +168,7 @@ public final class BenchMain implements Callable<Integer> {
       }
       return 0;
     }
+    ReadsChoice readsChoice = readsChoice();
     RunPlan plan = new RunPlan(ops, runs, latencyOps);
     int keySpace = plan.keySpace();
     long stride = keySpace / sweepOps;
@@ -175,6 +193,7 @@ public final class BenchMain implements Callable<Integer> {
     podJvm.addAll(podJvmOptions);
     environment.put("pod-jvm-options", String.join(" ", podJvm));
     environment.put("tls", tlsOn() ? "on" : "off");
+    environment.put("reads", readsChoice.describe());
     LocalCluster.Options options =
         new LocalCluster.Options(
             defaults.projectHome(), dataDir, defaults.namespace(), defaults.apiPort(), podJvm);
@@ -229,13 +248,11 @@ public final class BenchMain implements Callable<Integer> {
       int shards = Integer.parseInt(config.split("x")[0].trim());
       int replicas = Integer.parseInt(config.split("x")[1].trim());
       log("main: ShardedDB " + config);
-      DatabaseYaml yaml =
-          new DatabaseYaml(
-              "bench-" + shards + "x" + replicas, shards, replicas, plan.keySpace(), tlsOn());
+      DatabaseYaml yaml = database("bench-", shards, replicas, plan.keySpace());
       try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
           RouterTarget router = d.target()) {
         phases.measure(
-            "shardeddb " + config,
+            "shardeddb " + config + readsChoice().targetSuffix(),
             shards,
             replicas,
             router,
@@ -305,10 +322,8 @@ public final class BenchMain implements Callable<Integer> {
     }
     for (int shards : shardCounts) {
       log("sweeps: ShardedDB " + shards + "x" + sweepReplicas);
-      DatabaseYaml yaml =
-          new DatabaseYaml(
-              "sweep-" + shards + "x" + sweepReplicas, shards, sweepReplicas, keySpace, tlsOn());
-      String target = "shardeddb";
+      DatabaseYaml yaml = database("sweep-", shards, sweepReplicas, keySpace);
+      String target = "shardeddb" + readsChoice().targetSuffix();
       try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
           RouterTarget router = d.target()) {
         phases.warmUp(target + " " + shards + "x" + sweepReplicas, router, warmKeys, clients);
@@ -355,7 +370,11 @@ public final class BenchMain implements Callable<Integer> {
             + " sweepShards="
             + sweepShards
             + " sweepOps="
-            + sweepOps);
+            + sweepOps
+            + " reads="
+            + reads
+            + " maxStaleness="
+            + maxStaleness);
   }
 
   private static String memTotal() throws IOException {
@@ -371,6 +390,20 @@ public final class BenchMain implements Callable<Integer> {
 
   private static void log(String line) {
     Phases.log(line);
+  }
+
+  /** The ShardedDatabase of one configuration, with the run's --tls and --reads. */
+  DatabaseYaml database(String prefix, int shards, int replicas, long keySpace) {
+    return new DatabaseYaml(
+        prefix + shards + "x" + replicas, shards, replicas, keySpace, tlsOn(), readsChoice());
+  }
+
+  private ReadsChoice readsChoice() {
+    try {
+      return ReadsChoice.parse(reads, maxStaleness);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
   }
 
   private boolean tlsOn() {

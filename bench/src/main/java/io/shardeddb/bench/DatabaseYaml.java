@@ -17,12 +17,18 @@ import java.util.List;
  * A ShardedDatabase for one configuration: the assignment's student table, {@code shards} equal key
  * ranges that together cover {@code [0, keySpace)}, {@code replicas} per shard, Majority; TLS on
  * every hop (the default) unless {@code tls} is false ({@code spec.tls.enabled: false}, to measure
- * what TLS costs).
+ * what TLS costs); reads at the primary unless {@code reads} says otherwise ({@code
+ * spec.router.reads}, the database's default consistency of the assignment's {@code /read}).
  */
-record DatabaseYaml(String name, int shards, int replicas, long keySpace, boolean tls) {
+record DatabaseYaml(
+    String name, int shards, int replicas, long keySpace, boolean tls, ReadsChoice reads) {
 
   DatabaseYaml(String name, int shards, int replicas, long keySpace) {
     this(name, shards, replicas, keySpace, true);
+  }
+
+  DatabaseYaml(String name, int shards, int replicas, long keySpace, boolean tls) {
+    this(name, shards, replicas, keySpace, tls, ReadsChoice.PRIMARY);
   }
 
   /** The size of each shard's range, so that {@code 0 .. keySpace-1} spreads over all shards. */
@@ -53,7 +59,7 @@ record DatabaseYaml(String name, int shards, int replicas, long keySpace, boolea
             .shards(ranges)
             .replicas(replicas)
             .writeQuorum(WriteQuorum.Majority)
-            .router(new RouterSpec(1, null))
+            .router(new RouterSpec(1, null, null, null, reads.spec()))
             .tls(tls ? null : new TlsSpec(false, null, null))
             .build());
     return db;
