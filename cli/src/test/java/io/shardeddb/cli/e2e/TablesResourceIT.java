@@ -24,7 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Many tables through the resource in local mode (real operator, shard-servers on MariaDB; issue
@@ -44,7 +43,14 @@ class TablesResourceIT {
   private String name;
 
   @BeforeAll
-  void start(@TempDir Path dataDir) {
+  void start() throws java.io.IOException {
+    // Kept after the run (pod logs under logs/) for a failure's diagnosis; emptied at start.
+    Path dataDir = home.resolve("cli/target/tables-it");
+    if (java.nio.file.Files.exists(dataDir)) {
+      try (var walk = java.nio.file.Files.walk(dataDir)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
     cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
     name = cluster.apply(home.resolve("cli/src/test/resources/tables.yaml"));
     db = new DatabaseStatus(cluster.client(), cluster.namespace(), name);

@@ -89,7 +89,9 @@ final class SnapshotStream extends InputStream {
         rowsFinished = true;
       } else {
         for (Map<String, Object> row : rows) {
-          digest.update(table.canonical(row).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          // The snapshot's own canonical form: each row under its table's schema (a row of
+          // another table after that table's name), as /checksum and a restore's check hash it.
+          digest.update(snap.canonical(row).getBytes(java.nio.charset.StandardCharsets.UTF_8));
           out.write(line(table.toWire(row)));
         }
         rowCount += rows.size();
