@@ -145,6 +145,106 @@ class TransactionTest {
         .containsExactly(0L, 1L, 2L, 3L, 4L, 100L, 101L, 102L, 103L, 104L);
   }
 
+  private static final String CREATE_ORDERS =
+      """
+      {"version":2,"schema":{"table":"orders","shardKey":"cust","columns":[
+       {"name":"cust","type":"Number"},{"name":"item","type":"String"},
+       {"name":"qty","type":"Number","nullable":true}]}}""";
+
+  private static String inOrders(String step) {
+    return step.substring(0, step.length() - 1) + ",\"table\":\"orders\"}";
+  }
+
+  private static String order(long cust, String item, int qty) {
+    return inOrders(
+        "{\"op\":\"Write\",\"row\":{\"cust\":"
+            + cust
+            + ",\"item\":\""
+            + item
+            + "\",\"qty\":"
+            + qty
+            + "}}");
+  }
+
+  private static long ordersQty(Replica r, long cust) {
+    Http.Reply reply =
+        Http.post(
+            r.url() + "/read",
+            "{\"shard\":\"sh1\",\"table\":\"orders\",\"cust\":{\"low\":"
+                + cust
+                + ",\"high\":"
+                + cust
+                + "}}");
+    assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
+    assertThat(reply.json().get("data")).as(reply.raw()).hasSize(1);
+    return reply.json().get("data").get(0).get("qty").asLong();
+  }
+
+  @Test
+  @DisplayName(
+      "a transaction over two tables (the second keyed by another column) is one entry: all of"
+          + " it on every copy, or none of it")
+  void aTransactionOverTwoTables() throws Exception {
+    Replica primary = shard.get(0);
+    assertThat(ThreeReplicaShard.writeRange(primary, 0, 5).status()).isEqualTo(200);
+    Http.Reply created = Http.post(primary.url() + "/schema", CREATE_ORDERS);
+    assertThat(created.status()).as(created.raw()).isEqualTo(200);
+
+    Http.Reply ok =
+        Http.post(
+            primary.url() + "/txn",
+            txn(
+                "m-1",
+                order(1, "pen", 2),
+                update(1, 77),
+                order(3, "ink", 1),
+                inOrders("{\"op\":\"Update\",\"key\":3,\"row\":{\"qty\":9}}"),
+                delete(4)));
+    assertThat(ok.status()).as(ok.raw()).isEqualTo(200);
+    assertThat(ordersQty(primary, 3)).isEqualTo(9);
+    assertThat(keys(primary, 0, 100)).containsExactly(0L, 1L, 2L, 3L);
+
+    // One step that cannot apply (no order of cust 8): none of it, the 404 names the table.
+    Http.Reply refused =
+        Http.post(
+            primary.url() + "/txn",
+            txn("m-2", delete(0), order(5, "cap", 1), inOrders("{\"op\":\"Delete\",\"key\":8}")));
+    assertThat(refused.status()).as(refused.raw()).isEqualTo(404);
+    assertThat(refused.raw()).contains("cust:8").contains("in table orders");
+    // An insert of a held key of orders: 409 naming the table; the first table's row 0 stays.
+    Http.Reply twice = Http.post(primary.url() + "/txn", txn("m-3", delete(0), order(1, "x", 1)));
+    assertThat(twice.status()).as(twice.raw()).isEqualTo(409);
+    assertThat(twice.raw()).contains("in table orders");
+    assertThat(keys(primary, 0, 100)).containsExactly(0L, 1L, 2L, 3L);
+    // A step of a table the shard lacks: 404 naming it, nothing written.
+    Http.Reply unknown =
+        Http.post(
+            primary.url() + "/txn",
+            txn("m-4", delete(0), "{\"op\":\"Delete\",\"key\":1,\"table\":\"nope\"}"));
+    assertThat(unknown.status()).as(unknown.raw()).isEqualTo(404);
+    assertThat(unknown.raw()).contains("nope");
+    assertThat(keys(primary, 0, 100)).containsExactly(0L, 1L, 2L, 3L);
+
+    // Secondaries, a restarted replica and a wiped one (a snapshot) hold both tables alike.
+    shard.get(1).stop();
+    shard.get(1).start();
+    shard.get(2).stop();
+    ThreeReplicaShard.wipe(shard.get(2));
+    shard.get(2).start();
+    shard.assign(1, 0, 1, 2);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(checksum(shard.get(1))).isEqualTo(checksum(primary));
+              assertThat(checksum(shard.get(2))).isEqualTo(checksum(primary));
+            });
+    assertThat(checksum(primary).get("rows").asLong()).isEqualTo(4 + 2);
+    assertThat(ordersQty(shard.get(1), 3)).isEqualTo(9);
+    assertThat(ordersQty(shard.get(2), 1)).isEqualTo(2);
+    assertThat(new JsonRows(shard.get(2)).marks(1)).isEqualTo(77);
+  }
+
   /** Rows of a replica read by key. */
   private record JsonRows(Replica replica) {
     long marks(long key) {

@@ -12,21 +12,30 @@ import java.util.function.UnaryOperator;
 /**
  * One change of a transaction: insert {@code row} ({@link Operation#Write}), set {@code row}'s
  * values on the row with {@code key} ({@link Operation#Update}), or delete the row with {@code key}
- * ({@link Operation#Delete}). A transaction's steps travel in {@code POST /txn} and are stored, in
- * order, as the rows of one {@link Operation#Txn} log entry ({@link #payload}): each row is the
- * step's values plus {@code "@op"} and, for an update or delete, {@code "@key"} — names no column
- * can have, so the entry needs no format of its own on the binary stream, in the log table or in
- * the archive (docs/log-format.md, "Transaction entries").
+ * ({@link Operation#Delete}), in {@code table} (null: the database's first table; issue 46). A
+ * transaction's steps travel in {@code POST /txn} and are stored, in order, as the rows of one
+ * {@link Operation#Txn} log entry ({@link #payload}): each row is the step's values plus {@code
+ * "@op"}, for an update or delete {@code "@key"}, and for a table other than the first {@code
+ * "@table"} — names no column can have, so the entry needs no format of its own on the binary
+ * stream, in the log table or in the archive (docs/log-format.md, "Transaction entries").
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TxnStep(Operation op, Long key, Map<String, Object> row) {
+public record TxnStep(Operation op, Long key, Map<String, Object> row, String table) {
+
+  /** A step of the database's first table. */
+  public TxnStep(Operation op, Long key, Map<String, Object> row) {
+    this(op, key, row, null);
+  }
 
   /** The name of a payload row's operation. */
   public static final String OP = "@op";
 
   /** The name of a payload row's key (updates and deletes). */
   public static final String KEY = "@key";
+
+  /** The name of a payload row's table (a table other than the database's first). */
+  public static final String TABLE = "@table";
 
   /** An insert of {@code row}. */
   public static TxnStep write(Map<String, Object> row) {
@@ -45,7 +54,25 @@ public record TxnStep(Operation op, Long key, Map<String, Object> row) {
 
   /** This step with its row replaced by {@code f} of it (null rows stay null). */
   public TxnStep mapRow(UnaryOperator<Map<String, Object>> f) {
-    return row == null ? this : new TxnStep(op, key, f.apply(row));
+    return row == null ? this : new TxnStep(op, key, f.apply(row), table);
+  }
+
+  /** This step as one of table {@code name} (null: the database's first table). */
+  public TxnStep ofTable(String name) {
+    return new TxnStep(op, key, row, name);
+  }
+
+  /**
+   * The key this step changes, under the shard key of its own table in {@code tables} (the first
+   * table's when the step names none).
+   */
+  public long keyIn(io.shardeddb.protocol.schema.TableSet tables) {
+    io.shardeddb.protocol.schema.TableSchema t =
+        table == null ? tables.first() : tables.tableOrNull(table);
+    if (t == null) {
+      throw new InvalidRequestException("unknown table '" + table + "'");
+    }
+    return keyIn(t.shardKey());
   }
 
   /** The key this step changes: an update's or delete's {@code key}, a write's row's shard key. */
@@ -101,6 +128,9 @@ public record TxnStep(Operation op, Long key, Map<String, Object> row) {
       if (s.key() != null) {
         r.put(KEY, s.key());
       }
+      if (s.table() != null) {
+        r.put(TABLE, s.table());
+      }
       if (s.row() != null) {
         r.putAll(s.row());
       }
@@ -118,13 +148,20 @@ public record TxnStep(Operation op, Long key, Map<String, Object> row) {
     for (Map<String, Object> r : rows) {
       Object op = r.get(OP);
       Object key = r.get(KEY);
+      Object table = r.get(TABLE);
       Map<String, Object> values = new LinkedHashMap<>(r);
       values.remove(OP);
       values.remove(KEY);
+      values.remove(TABLE);
       try {
         Operation o = Operation.valueOf(String.valueOf(op));
         Long k = key == null ? null : ((Number) key).longValue();
-        steps.add(new TxnStep(o, k, o == Operation.Delete ? null : values));
+        steps.add(
+            new TxnStep(
+                o,
+                k,
+                o == Operation.Delete ? null : values,
+                table == null ? null : (String) table));
       } catch (IllegalArgumentException | ClassCastException e) {
         throw new IllegalStateException("unreadable Txn step " + r + ": " + e, e);
       }

@@ -458,12 +458,15 @@ public class WritePath {
    * give them) on the primary of the shard that owns their keys: one {@code POST /txn}, committed
    * as one log entry or not at all, with failover retries under one request id (rule 8). When the
    * layout changed since the steps were planned, it is routed again by the new one, unless the keys
-   * no longer share a shard (then 409, nothing committed).
+   * no longer share a shard (then 409, nothing committed). The steps may be of several tables (each
+   * names its own, {@link TxnStep#table}): each key is read under its table's shard key in {@code
+   * table}'s tables, and routed by value, as every table shares the layout.
    */
   public Mono<Written> txnAcked(RoutingTable table, List<TxnStep> steps) {
-    String keyName = table.topology().schema().shardKey();
+    io.shardeddb.protocol.schema.TableSet tables = table.topology().tableSet();
+    String keyName = "key";
     List<TxnStep> wire = steps.stream().map(t -> t.mapRow(DecimalWire::toShard)).toList();
-    long first = steps.get(0).keyIn(keyName);
+    long first = steps.get(0).keyIn(tables);
     String requestId = retry.time().requestId();
     return retry
         .rerouted(
@@ -473,7 +476,7 @@ public class WritePath {
             t -> {
               String shard = owner(t, first).id();
               for (TxnStep step : steps) {
-                long key = step.keyIn(keyName);
+                long key = step.keyIn(tables);
                 String other = owner(t, key).id();
                 if (!other.equals(shard)) {
                   throw new ApiException(

@@ -124,7 +124,9 @@ public class SqlExecutor {
                       long key = ((Number) r.get(keyName)).longValue();
                       Map<String, Object> values =
                           WritePath.checkedValues(schema, key, update.assignments());
-                      steps.add(io.shardeddb.protocol.shard.TxnStep.update(key, values));
+                      steps.add(
+                          io.shardeddb.protocol.shard.TxnStep.update(key, values)
+                              .ofTable(table.tableName()));
                       after.put(key, SqlTransaction.updated(r, values));
                     }
                     return buffered(table, txn, steps, after, null);
@@ -148,7 +150,8 @@ public class SqlExecutor {
                               .map(
                                   r ->
                                       io.shardeddb.protocol.shard.TxnStep.delete(
-                                          ((Number) r.get(keyName)).longValue()))
+                                              ((Number) r.get(keyName)).longValue())
+                                          .ofTable(table.tableName()))
                               .toList(),
                           Map.of(),
                           null));
@@ -234,11 +237,12 @@ public class SqlExecutor {
               throw new InvalidRequestException("row " + (i + 1) + ": " + e.getMessage());
             }
             long key = (Long) row.get(keyName);
-            if (after.put(key, row) != null || Boolean.TRUE.equals(txn.holds(key))) {
+            Boolean held = txn.holds(table.tableName(), key);
+            if (after.put(key, row) != null || Boolean.TRUE.equals(held)) {
               throw new ApiException(
                   409, "Data entry with " + keyName + ":" + key + " already exists");
             }
-            if (txn.holds(key) == null) {
+            if (held == null) {
               unknown.add(key);
             }
             checked.add(row);
@@ -257,7 +261,12 @@ public class SqlExecutor {
                     return buffered(
                         table,
                         txn,
-                        checked.stream().map(io.shardeddb.protocol.shard.TxnStep::write).toList(),
+                        checked.stream()
+                            .map(
+                                r ->
+                                    io.shardeddb.protocol.shard.TxnStep.write(r)
+                                        .ofTable(table.tableName()))
+                            .toList(),
                         after,
                         first < 0 ? null : first);
                   });
@@ -326,7 +335,8 @@ public class SqlExecutor {
                   })
               .map(
                   done -> {
-                    List<Map<String, Object>> rows = txn.overlay(read, keys, where, keyName);
+                    List<Map<String, Object>> rows =
+                        txn.overlay(table.tableName(), read, keys, where, keyName);
                     if (rows.size() > max) {
                       throw tooMany(what, max);
                     }

@@ -134,9 +134,6 @@ public class SqlStatements {
                     // The statement's requests are of its table (a "table" field on each shard
                     // call when it is not the first).
                     RoutingTable table = current.forTable(translated.table().table());
-                    if (txn != null && table.tableName() != null) {
-                      return Mono.error(transactionsOfFirstTableOnly(current, table));
-                    }
                     Mono<Ran> ran =
                         (txn != null
                                 ? executor.executeIn(table, plan, txn)
@@ -153,22 +150,6 @@ public class SqlStatements {
                     return ran.doFinally(signal -> slot.close());
                   });
         });
-  }
-
-  /**
-   * The refusal of a statement on a table other than the first inside a transaction: a shard's
-   * transaction entry ({@code Txn}, docs/log-format.md) carries rows of the first table only.
-   */
-  static InvalidRequestException transactionsOfFirstTableOnly(
-      RoutingTable current, RoutingTable table) {
-    return new InvalidRequestException(
-        "transactions (BEGIN ... COMMIT) are not supported on table "
-            + table.tableName()
-            + ": a transaction may read and write the database's first table ("
-            + current.topology().schema().table()
-            + ") only today; run statements on "
-            + table.tableName()
-            + " outside a transaction (each commits on its own)");
   }
 
   /** A statement's plan and the table it is of (null: it names none). */

@@ -5,9 +5,11 @@ import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.TxnStep;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -17,8 +19,10 @@ import java.util.TreeMap;
  * far, in order, as the steps the shard commits as one log entry at {@code COMMIT}, and the rows
  * they leave, so the transaction's own statements see them (a SELECT, UPDATE or DELETE inside it
  * reads the primaries and then this {@link #overlay}). Its changes are on one shard — the first
- * change's; a statement that would change another is refused whole ({@link #add}). Pure: no I/O,
- * one session's thread at a time.
+ * change's; a statement that would change another is refused whole ({@link #add}). They may be of
+ * several tables (issue 46): every table shares the shard layout, so rows of different tables with
+ * one key are on one shard; each step names its table ({@link TxnStep#table}, null for the first)
+ * and what the transaction holds is kept per table. Pure: no I/O, one session's thread at a time.
  */
 public final class SqlTransaction {
   /** The most changes one transaction holds (the shard-server's limit for one {@code /txn}). */
@@ -26,11 +30,17 @@ public final class SqlTransaction {
 
   private final List<TxnStep> steps = new ArrayList<>();
 
-  /** The rows this transaction wrote or updated, by key, as they are after its changes. */
-  private final Map<Long, Map<String, Object>> written = new TreeMap<>();
+  /** Per table ({@link #tableKey}), the rows it changed. */
+  private final Map<String, Changed> tables = new HashMap<>();
 
-  /** The keys this transaction deleted (and did not write again). */
-  private final Set<Long> deleted = new HashSet<>();
+  /** One table's rows this transaction changed. */
+  private static final class Changed {
+    /** The rows it wrote or updated, by key, as they are after its changes. */
+    final Map<Long, Map<String, Object>> written = new TreeMap<>();
+
+    /** The keys it deleted (and did not write again). */
+    final Set<Long> deleted = new HashSet<>();
+  }
 
   private String shard;
 
@@ -50,21 +60,37 @@ public final class SqlTransaction {
   }
 
   /**
-   * Whether the key has a row as far as this transaction knows: TRUE written by it, FALSE deleted
-   * by it, null not changed by it (the shard's row, if any, stands).
+   * Whether {@code key} has a row in {@code table} (null: the first table) as far as this
+   * transaction knows: TRUE written by it, FALSE deleted by it, null not changed by it (the shard's
+   * row, if any, stands).
    */
-  public Boolean holds(long key) {
-    if (written.containsKey(key)) {
+  public Boolean holds(String table, long key) {
+    Changed c = tables.get(tableKey(table));
+    if (c == null) {
+      return null;
+    }
+    if (c.written.containsKey(key)) {
       return Boolean.TRUE;
     }
-    return deleted.contains(key) ? Boolean.FALSE : null;
+    return c.deleted.contains(key) ? Boolean.FALSE : null;
+  }
+
+  /** {@link #holds(String, long)} of the database's first table. */
+  public Boolean holds(long key) {
+    return holds(null, key);
+  }
+
+  /** How a table is named among {@link #tables}: its name ignoring case, "" for the first. */
+  private static String tableKey(String table) {
+    return table == null ? "" : table.toLowerCase(Locale.ROOT);
   }
 
   /**
-   * Adds one statement's changes, all on {@code onShard}, with {@code after}: the whole row each
-   * written or updated key has after them (deleted keys absent). A statement whose changes are on
-   * another shard than the transaction's, or that would take it past {@link #MAX_STEPS}, is refused
-   * with nothing added (400 naming the limit).
+   * Adds one statement's changes, all on {@code onShard} and of one table (its steps'), with {@code
+   * after}: the whole row each written or updated key has after them (deleted keys absent), {@code
+   * keyName} its table's shard key. A statement whose changes are on another shard than the
+   * transaction's, or that would take it past {@link #MAX_STEPS}, is refused with nothing added
+   * (400 naming the limit).
    */
   public void add(
       String onShard,
@@ -94,24 +120,32 @@ public final class SqlTransaction {
     shard = onShard;
     steps.addAll(statement);
     for (TxnStep s : statement) {
+      Changed c = tables.computeIfAbsent(tableKey(s.table()), t -> new Changed());
       long key = s.keyIn(keyName);
       if (s.op() == Operation.Delete) {
-        written.remove(key);
-        deleted.add(key);
+        c.written.remove(key);
+        c.deleted.add(key);
       } else {
-        deleted.remove(key);
-        written.put(key, after.get(key));
+        c.deleted.remove(key);
+        c.written.put(key, after.get(key));
       }
     }
   }
 
   /**
-   * {@code read} — the primaries' rows in {@code keys} that match {@code where} — as this
-   * transaction sees them: a row it deleted is gone, a row it wrote or updated is its version (kept
-   * only if that matches {@code where}), in key order.
+   * {@code read} — the primaries' rows of {@code table} (null: the first) in {@code keys} that
+   * match {@code where} — as this transaction sees them: a row it deleted is gone, a row it wrote
+   * or updated is its version (kept only if that matches {@code where}), in key order.
    */
   public List<Map<String, Object>> overlay(
-      List<Map<String, Object>> read, KeyRanges keys, Predicate where, String keyName) {
+      String table,
+      List<Map<String, Object>> read,
+      KeyRanges keys,
+      Predicate where,
+      String keyName) {
+    Changed c = tables.getOrDefault(tableKey(table), new Changed());
+    Map<Long, Map<String, Object>> written = c.written;
+    Set<Long> deleted = c.deleted;
     Map<Long, Map<String, Object>> out = new TreeMap<>();
     List<Map<String, Object>> unkeyed = new ArrayList<>();
     for (Map<String, Object> r : read) {

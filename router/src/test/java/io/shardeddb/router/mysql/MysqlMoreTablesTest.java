@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Timeout;
  * A database of two tables through Connector/J and {@code /query} (issue 46, docs/sql.md, "More
  * tables"): statements on {@code orders} reach the shard with {@code "table":"orders"} on every
  * write, update, delete and read, the first table's requests carry no {@code table} (as before),
- * SHOW TABLES lists both, an unknown table is 1146, and a transaction on {@code orders} is refused
- * naming the limit. The stand-in shard keeps each table's rows apart, as a shard-server does.
+ * SHOW TABLES lists both, an unknown table is 1146, and a transaction over both tables commits as
+ * one {@code /txn} whose steps name their tables. The stand-in shard keeps each table's rows apart,
+ * as a shard-server does.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
@@ -120,19 +121,32 @@ class MysqlMoreTablesTest {
   }
 
   @Test
-  void aTransactionOnAnotherTableThanTheFirstIsRefusedNamingTheLimit() throws Exception {
+  void aTransactionOverBothTablesCommitsAsOneChangeOfItsShardOrRollsBackWhole() throws Exception {
+    long txnsBefore = fixture.shard.callsTo("/txn");
     try (Connection c = data();
         Statement s = c.createStatement()) {
       c.setAutoCommit(false);
-      assertThatThrownBy(
-              () -> s.executeUpdate("INSERT INTO orders (cust, item, qty) VALUES (9, 'cap', 1)"))
-          .isInstanceOf(SQLException.class)
-          .hasMessageContaining("transactions (BEGIN ... COMMIT) are not supported on table orders")
-          .hasMessageContaining("first table (students)")
-          .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1235));
+      s.executeUpdate("INSERT INTO orders (cust, item, qty) VALUES (9, 'cap', 1)");
+      s.executeUpdate(
+          "INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (9, 'Nine', 90)");
+      s.executeUpdate("UPDATE orders SET qty = 4 WHERE cust = 9");
+      // Inside it, its own changes show, per table; nothing reached the shard yet.
+      assertThat(strings(s, "SELECT cust, item, qty FROM orders WHERE cust = 9"))
+          .containsExactly("9:cap:4");
+      assertThat(strings(s, "SELECT Stud_name FROM students WHERE Stud_id = 9"))
+          .containsExactly("Nine");
+      assertThat(fixture.shard.rowsOf("orders")).doesNotContainKey(9L);
+      c.commit();
+
+      s.executeUpdate("INSERT INTO orders (cust, item, qty) VALUES (11, 'pen', 1)");
+      s.executeUpdate("DELETE FROM students WHERE Stud_id = 9");
       c.rollback();
       c.setAutoCommit(true);
     }
-    assertThat(fixture.shard.rowsOf("orders")).doesNotContainKey(9L);
+    // One /txn for the committed one, with steps of both tables; the rolled back one sent nothing.
+    assertThat(fixture.shard.callsTo("/txn")).isEqualTo(txnsBefore + 1);
+    assertThat(fixture.shard.rowsOf("orders").get(9L)).containsEntry("qty", 4);
+    assertThat(fixture.shard.rowsOf(null).get(9L)).containsEntry("Stud_name", "Nine");
+    assertThat(fixture.shard.rowsOf("orders")).doesNotContainKey(11L);
   }
 }

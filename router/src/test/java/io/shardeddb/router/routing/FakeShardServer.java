@@ -80,9 +80,9 @@ public final class FakeShardServer implements AutoCloseable {
     tableKeys.put(name, key);
   }
 
-  /** The rows of table {@code name} (not the first), by key. */
+  /** The rows of table {@code name} (null: the first), by key. */
   public NavigableMap<Long, Map<String, Object>> rowsOf(String name) {
-    return tableRows.get(name);
+    return name == null ? rows : tableRows.get(name);
   }
 
   /** The rows a request is of: its table's. */
@@ -297,12 +297,27 @@ public final class FakeShardServer implements AutoCloseable {
             reply(ex, 200, written("duplicate of " + id));
             return;
           }
-          java.util.TreeMap<Long, Map<String, Object>> after = new java.util.TreeMap<>(rows);
+          // Each step of its own table ("table"; none: the first), every table's rows apart.
+          Map<String, java.util.TreeMap<Long, Map<String, Object>>> afterOf =
+              new java.util.HashMap<>();
           for (JsonNode step : body.get("steps")) {
             String op = step.get("op").asText();
+            String stepTable = text(step.get("table"));
+            if (stepTable != null && !tableRows.containsKey(stepTable)) {
+              if (id != null) {
+                applied.remove(id);
+              }
+              reply(ex, 404, message("table " + stepTable + " does not exist"));
+              return;
+            }
+            String stepKey = stepTable == null ? keyName : tableKeys.get(stepTable);
+            java.util.TreeMap<Long, Map<String, Object>> after =
+                afterOf.computeIfAbsent(
+                    stepTable == null ? "" : stepTable,
+                    t -> new java.util.TreeMap<>(t.isEmpty() ? rows : tableRows.get(t)));
             long key =
                 op.equals("Write")
-                    ? step.get("row").get(keyName).asLong()
+                    ? step.get("row").get(stepKey).asLong()
                     : step.get("key").asLong();
             Map<String, Object> row =
                 step.has("row") ? JSON.convertValue(step.get("row"), Map.class) : null;
@@ -316,8 +331,8 @@ public final class FakeShardServer implements AutoCloseable {
                   held ? 409 : 404,
                   message(
                       held
-                          ? "Data entry with " + keyName + ":" + key + " already exists"
-                          : "No data entry with " + keyName + ":" + key));
+                          ? "Data entry with " + stepKey + ":" + key + " already exists"
+                          : "No data entry with " + stepKey + ":" + key));
               return;
             }
             switch (op) {
@@ -326,8 +341,12 @@ public final class FakeShardServer implements AutoCloseable {
               default -> after.remove(key);
             }
           }
-          rows.clear();
-          rows.putAll(after);
+          afterOf.forEach(
+              (t, after) -> {
+                Map<Long, Map<String, Object>> target = t.isEmpty() ? rows : tableRows.get(t);
+                target.clear();
+                target.putAll(after);
+              });
           reply(ex, 200, written("Transaction committed"));
         }
         case "/update" -> {
@@ -362,7 +381,7 @@ public final class FakeShardServer implements AutoCloseable {
           .forEach(
               t ->
                   keys.add(
-                      t.has("key") ? t.get("key").asLong() : t.get("row").get(keyName).asLong()));
+                      t.has("key") ? t.get("key").asLong() : t.get("row").get(keyFor(t)).asLong()));
     } else if (path.equals("/read/batch")) {
       body.get("reads").forEach(r -> keys.add(r.get(keyFor(r)).get("low").asLong()));
     } else if (!path.equals("/read")) {

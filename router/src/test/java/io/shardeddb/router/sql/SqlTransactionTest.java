@@ -25,10 +25,10 @@ class SqlTransactionTest {
     t.add("sh1", List.of(TxnStep.delete(2)), Map.of(), "k");
     List<Map<String, Object>> read = List.of(row(1, 20), row(2, 30), row(3, 40));
     // Key 1 no longer matches (its update), 2 is deleted, 5 is the transaction's own.
-    assertThat(t.overlay(read, KeyRanges.all(), MARKS_OVER_10, "k"))
+    assertThat(t.overlay(null, read, KeyRanges.all(), MARKS_OVER_10, "k"))
         .containsExactly(row(3, 40), row(5, 50));
     // Outside the statement's keys the transaction's rows are not shown.
-    assertThat(t.overlay(List.of(), KeyRanges.between(0, 4), MARKS_OVER_10, "k")).isEmpty();
+    assertThat(t.overlay(null, List.of(), KeyRanges.between(0, 4), MARKS_OVER_10, "k")).isEmpty();
     assertThat(t.holds(5)).isTrue();
     assertThat(t.holds(2)).isFalse();
     assertThat(t.holds(3)).isNull();
@@ -46,5 +46,23 @@ class SqlTransactionTest {
         .hasMessageContaining("not supported");
     assertThat(t.steps()).hasSize(1);
     assertThat(t.holds(900)).isNull();
+  }
+
+  @Test
+  void eachTablesChangesOverlayOnlyThatTablesRows() {
+    SqlTransaction t = new SqlTransaction();
+    t.add("sh1", List.of(TxnStep.delete(1)), Map.of(), "k");
+    t.add(
+        "sh1",
+        List.of(TxnStep.write(Map.of("c", 1L, "m", 70L)).ofTable("orders")),
+        Map.of(1L, Map.of("c", 1L, "m", 70L)),
+        "c");
+    // Key 1 deleted in the first table, written in orders: each table sees its own change.
+    assertThat(t.holds(1)).isFalse();
+    assertThat(t.holds("ORDERS", 1)).isTrue();
+    assertThat(t.overlay(null, List.of(row(1, 20)), KeyRanges.all(), MARKS_OVER_10, "k")).isEmpty();
+    assertThat(t.overlay("orders", List.of(), KeyRanges.all(), MARKS_OVER_10, "c"))
+        .containsExactly(Map.of("c", 1L, "m", 70L));
+    assertThat(t.steps()).extracting(TxnStep::table).containsExactly(null, "orders");
   }
 }

@@ -98,12 +98,15 @@ class WriteRequests {
       throw new InvalidRequestException(
           "a transaction has at most " + MAX_TXN_STEPS + " changes, got " + raw.size());
     }
-    TableSchema schema = config.schema();
-    String keyName = schema.shardKey();
     List<TxnStep> steps = new ArrayList<>(raw.size());
     Set<Long> keys = new HashSet<>();
     for (int i = 0; i < raw.size(); i++) {
       TxnStep t = raw.get(i).validate(i);
+      // Each step of its own table (any of the shard's; null or the first's name: the first),
+      // named in the entry as its schema spells it.
+      TableSchema schema = config.table(t.table());
+      String keyName = schema.shardKey();
+      t = t.ofTable(schema == config.schema() ? null : schema.table());
       try {
         t = LogOps.coerced(List.of(t), schema).get(0);
       } catch (InvalidRequestException e) {

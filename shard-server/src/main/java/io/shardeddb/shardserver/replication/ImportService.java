@@ -515,8 +515,13 @@ public class ImportService implements AutoCloseable {
       }
       last = e.lsn();
       // The entry's own table (each table has its shard key; one the shard lacks by now —
-      // dropped after the entry — has no rows to answer a retry from, so nothing to hand over).
-      TableSchema table = ctx.requireConfig().tableOrNull(e.table());
+      // dropped after the entry — has no rows to answer a retry from, so nothing to hand over);
+      // a transaction's outcome is handed over on its first step's row, in that step's table.
+      String ownTable =
+          e.op() == Operation.Txn
+              ? io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()).get(0).table()
+              : e.table();
+      TableSchema table = ctx.requireConfig().tableOrNull(ownTable);
       String keyName = table == null ? null : table.shardKey();
       Long key =
           keyName == null
@@ -534,7 +539,7 @@ public class ImportService implements AutoCloseable {
                 run,
                 ClientChange.imported(
                         Operation.Update, List.of(Map.of(keyName, key)), key, e.requestId())
-                    .ofTable(e.table())));
+                    .ofTable(ownTable)));
       }
     }
     long lastSeen = last;
@@ -668,7 +673,7 @@ public class ImportService implements AutoCloseable {
                   Operation.Txn,
                   io.shardeddb.protocol.shard.TxnStep.payload(
                       LogOps.coerced(
-                              io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()), schema)
+                              io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()), config)
                           .stream()
                           .map(t -> t.mapRow(r -> sourceStamped(r, e, x -> x)))
                           .toList()),

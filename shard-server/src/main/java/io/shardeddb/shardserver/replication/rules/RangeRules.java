@@ -114,7 +114,14 @@ public final class RangeRules {
             case Txn -> {
               List<io.shardeddb.protocol.shard.TxnStep> steps =
                   io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()).stream()
-                      .filter(t -> range.contains(sharding.point(t.keyIn(keyName))))
+                      .filter(
+                          t -> {
+                            // Each step under its own table's shard key (none: a table the
+                            // shard no longer has, whose rows do not move).
+                            String stepKey = keyNameOf.apply(t.table());
+                            return stepKey != null
+                                && range.contains(sharding.point(t.keyIn(stepKey)));
+                          })
                       .toList();
               yield steps.isEmpty()
                   ? null

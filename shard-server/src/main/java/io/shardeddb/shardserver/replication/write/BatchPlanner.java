@@ -123,8 +123,16 @@ public final class BatchPlanner {
       if (ch.op() == Operation.Write) {
         ch.rows().forEach(r -> keys.add(new RowKey(table, keyOf(r, schema.shardKey()))));
       } else if (ch.op() == Operation.Txn) {
-        TxnStep.ofPayload(ch.rows())
-            .forEach(t -> keys.add(RowKey.first(t.keyIn(schema.shardKey()))));
+        for (TxnStep t : TxnStep.ofPayload(ch.rows())) {
+          TableSchema own = config.tableOrNull(t.table());
+          if (own != null) {
+            String stepTable = RowKey.normal(config, t.table());
+            if (stepTable != null) {
+              tables.put(stepTable, own);
+            }
+            keys.add(new RowKey(stepTable, t.keyIn(own.shardKey())));
+          }
+        }
       } else if (ch.key() != null && !RangeRules.isRangeOp(ch.op())) {
         keys.add(new RowKey(table, ch.key()));
       }
@@ -198,9 +206,8 @@ public final class BatchPlanner {
           outcome = new BatchPlan.Applied(lsn + 1);
         } else if (ch.op() == Operation.Txn) {
           // All or none: each step checked as if the ones before it had applied; the first that
-          // cannot apply refuses the whole transaction, and nothing of it is planned. The steps
-          // are of the database's first table (a transaction over others is not built yet).
-          requireFirstTable(config, ch);
+          // cannot apply refuses the whole transaction, and nothing of it is planned. Each step
+          // is of its own table (any of the shard's: they share its layout).
           Set<RowKey> after = new HashSet<>(present);
           for (TxnStep t : TxnStep.ofPayload(ch.rows())) {
             ClientChange step = stepOf(t);
@@ -292,16 +299,6 @@ public final class BatchPlanner {
     return other == null ? null : other.table();
   }
 
-  /** A 400 unless {@code ch} is of the database's first table. */
-  private static void requireFirstTable(ShardConfig config, ClientChange ch) {
-    if (tableOf(config, ch) != null) {
-      throw new InvalidRequestException(
-          "a transaction's changes must be of table '"
-              + config.schema().table()
-              + "' (transactions over other tables are not supported yet)");
-    }
-  }
-
   /** The keys of the rows {@code ch} touches, in its table. */
   private static List<RowKey> rowKeys(ClientChange ch, ShardConfig config) {
     TableSchema schema = config.table(ch.table());
@@ -326,7 +323,8 @@ public final class BatchPlanner {
 
   /** A transaction's step as the client change it would be on its own. */
   private static ClientChange stepOf(TxnStep t) {
-    return new ClientChange(t.op(), t.row() == null ? null : List.of(t.row()), t.key(), null);
+    return new ClientChange(t.op(), t.row() == null ? null : List.of(t.row()), t.key(), null)
+        .ofTable(t.table());
   }
 
   /** 409 for an insert of a held key, 404 for an update or delete of a missing one. */

@@ -94,7 +94,8 @@ public final class LogOps {
       }
       case Purge -> new Effect(purge(config, range), config);
       case Schema -> schemaChange(SchemaChange.ofPayload(rows), config, commitMillis);
-      case Txn -> new Effect(transaction(TxnStep.ofPayload(rows), fresh, timestamp), config);
+      case Txn ->
+          new Effect(transaction(TxnStep.ofPayload(rows), fresh, timestamp, config), config);
       case Clock ->
           new Effect(
               List.of(),
@@ -144,19 +145,21 @@ public final class LogOps {
 
   /**
    * A Txn entry: each step's storage operation, in the transaction's order (a write inserts when
-   * {@code fresh}, else upserts, as a Write entry does). They run inside the one storage
-   * transaction that applies the entry, so every copy has all of them or none.
+   * {@code fresh}, else upserts, as a Write entry does), each in its own table. They run inside the
+   * one storage transaction that applies the entry, so every copy has all of them or none.
    */
-  private static List<StorageOp> transaction(List<TxnStep> steps, boolean fresh, long ts) {
+  private static List<StorageOp> transaction(
+      List<TxnStep> steps, boolean fresh, long ts, ShardConfig config) {
     List<StorageOp> ops = new ArrayList<>(steps.size());
     for (TxnStep s : steps) {
+      TableSchema other = otherTable(config, s.table());
       ops.add(
           switch (s.op()) {
-            case Write -> rowsOp(List.of(s.row()), ts, fresh, null);
+            case Write -> rowsOp(List.of(s.row()), ts, fresh, other);
             case Update ->
                 new StorageOp.Update(
-                    s.key(), RowTimestamps.without(s.row()), RowTimestamps.of(s.row(), ts));
-            case Delete -> new StorageOp.Delete(s.key());
+                    s.key(), RowTimestamps.without(s.row()), RowTimestamps.of(s.row(), ts), other);
+            case Delete -> new StorageOp.Delete(s.key(), other);
             default -> throw new IllegalStateException("a Txn step is never " + s.op());
           });
     }
@@ -168,16 +171,31 @@ public final class LogOps {
    * row's timestamp ({@link RowTimestamps#FIELD}, an import's) stays.
    */
   public static List<TxnStep> coerced(List<TxnStep> steps, TableSchema schema) {
+    return coerced(steps, t -> schema);
+  }
+
+  /**
+   * {@code steps}' rows each coerced to its own table's schema in {@code config} (a table the
+   * config lacks is a 404).
+   */
+  public static List<TxnStep> coerced(List<TxnStep> steps, ShardConfig config) {
+    return coerced(steps, config::table);
+  }
+
+  private static List<TxnStep> coerced(
+      List<TxnStep> steps, java.util.function.Function<String, TableSchema> schemaOf) {
     return steps.stream()
         .map(
-            s ->
-                s.mapRow(
-                    r ->
-                        RowTimestamps.keeping(
-                            r,
-                            s.op() == Operation.Write
-                                ? schema::coerceRow
-                                : schema::coercePartialRow)))
+            s -> {
+              TableSchema schema = schemaOf.apply(s.table());
+              return s.mapRow(
+                  r ->
+                      RowTimestamps.keeping(
+                          r,
+                          s.op() == Operation.Write
+                              ? schema::coerceRow
+                              : schema::coercePartialRow));
+            })
         .toList();
   }
 
@@ -286,7 +304,7 @@ public final class LogOps {
               e.rows().stream().map(r -> RowTimestamps.keeping(r, schema::coerceRow)).toList();
           case Update -> List.of(RowTimestamps.keeping(e.rows().get(0), schema::coercePartialRow));
           case Schema, Clock -> e.rows();
-          case Txn -> TxnStep.payload(coerced(TxnStep.ofPayload(e.rows()), schema));
+          case Txn -> TxnStep.payload(coerced(TxnStep.ofPayload(e.rows()), config));
           default -> null;
         };
     PointRange range = RangeRules.isRangeOp(e.op()) ? RangeRules.rangeOf(e) : null;

@@ -34,25 +34,30 @@ final class LogSchema {
    */
   static ClientChange underSchemaOf(ShardConfig config, ClientChange ch, long millis) {
     if (ch.op() == Operation.Txn) {
-      TableSchema schema = config.schema();
+      // Each step under its own table's schema (a table the shard lacks: the plan refuses it).
       Clock at = Clock.fixed(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
       List<TxnStep> steps = TxnStep.ofPayload(ch.rows());
       boolean complete =
           steps.stream()
               .allMatch(
-                  t ->
-                      t.op() != Operation.Write
-                          || RowTimestamps.without(t.row()).size() == schema.columns().size());
+                  t -> {
+                    TableSchema schema = config.tableOrNull(t.table());
+                    return t.op() != Operation.Write
+                        || schema == null
+                        || RowTimestamps.without(t.row()).size() == schema.columns().size();
+                  });
       if (complete) {
         return ch;
       }
       List<TxnStep> full =
           steps.stream()
               .map(
-                  t ->
-                      t.op() == Operation.Write
-                          ? t.mapRow(r -> RowTimestamps.keeping(r, x -> schema.completeRow(x, at)))
-                          : t)
+                  t -> {
+                    TableSchema schema = config.tableOrNull(t.table());
+                    return t.op() == Operation.Write && schema != null
+                        ? t.mapRow(r -> RowTimestamps.keeping(r, x -> schema.completeRow(x, at)))
+                        : t;
+                  })
               .toList();
       return new ClientChange(
           ch.op(),

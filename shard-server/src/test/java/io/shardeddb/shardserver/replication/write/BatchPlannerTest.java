@@ -441,6 +441,36 @@ class BatchPlannerTest {
   }
 
   @Test
+  void aMoveCopiesTheStepsOfATransactionOverTwoTablesEachByItsOwnShardKey() {
+    // orders is keyed by "cust": its step's key is read under that column, not the first table's.
+    LogEntry txn =
+        new LogEntry(
+            8,
+            2,
+            Operation.Txn,
+            io.shardeddb.protocol.shard.TxnStep.payload(
+                List.of(
+                    io.shardeddb.protocol.shard.TxnStep.write(row(10)),
+                    io.shardeddb.protocol.shard.TxnStep.write(Map.of("cust", 60L, "item", "pen"))
+                        .ofTable("orders"),
+                    io.shardeddb.protocol.shard.TxnStep.delete(70).ofTable("gone"))),
+            null,
+            "t",
+            COMMIT_MILLIS);
+    List<LogEntry> in50 =
+        io.shardeddb.shardserver.replication.rules.RangeRules.filterToRange(
+            List.of(txn),
+            io.shardeddb.protocol.topology.Sharding.Range,
+            new PointRange(50, 50),
+            t -> t == null ? "k" : t.equals("orders") ? "cust" : null);
+    // The orders step moves with its table; a step of a table the shard no longer has does not.
+    assertThat(io.shardeddb.protocol.shard.TxnStep.ofPayload(in50.get(0).rows()))
+        .containsExactly(
+            io.shardeddb.protocol.shard.TxnStep.write(Map.of("cust", 60L, "item", "pen"))
+                .ofTable("orders"));
+  }
+
+  @Test
   void changesCoercedBeforeAColumnWasDroppedArePlannedWithoutIt() {
     // OWNS_0_TO_100's schema has only k: a row, update and transaction step coerced when the table
     // also had x (dropped since) are planned without x, so storage never names it.
