@@ -155,6 +155,24 @@ class TablesResourceIT {
             kubeconfig());
     assertThat(backup.code()).as(backup.err()).isZero();
 
+    // After the base backup, transactions over both tables (orders keyed by item, not id), over
+    // the MySQL port: each one Txn entry of sh2, archived, then moved by the split and replayed
+    // by the restore below, each step in its own table.
+    try (java.sql.Connection c = mysqlData(shelf);
+        java.sql.Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.executeUpdate("INSERT INTO items (id, name) VALUES (1510, 'pair')");
+      s.executeUpdate("INSERT INTO orders (item, qty) VALUES (1510, 5)");
+      c.commit();
+      s.executeUpdate("UPDATE orders SET qty = 40 WHERE item = 1500");
+      s.executeUpdate("UPDATE items SET name = 'renamed' WHERE id = 1500");
+      c.commit();
+      s.executeUpdate("INSERT INTO orders (item, qty) VALUES (1520, 1)");
+      s.executeUpdate("DELETE FROM items WHERE id = 1500");
+      c.rollback();
+    }
+    keys.add(1510L);
+
     // Split sh2: [1500, 2000) moves to sh3 with the rows of both tables.
     cluster
         .client()
@@ -213,7 +231,8 @@ class TablesResourceIT {
               }
             });
     assertThat(count(shelf, "SELECT COUNT(*) FROM orders")).isEqualTo(keys.size());
-    assertThat(count(shelf, "SELECT COUNT(*) FROM orders WHERE item >= 1500")).isEqualTo(20);
+    assertThat(count(shelf, "SELECT COUNT(*) FROM orders WHERE item >= 1500")).isEqualTo(21);
+    assertThat(count(shelf, "SELECT qty FROM orders WHERE item = 1500")).isEqualTo(40);
 
     // A restore to a time after the split: the schema with both tables, and their rows.
     Thread.sleep(1500);
@@ -246,6 +265,30 @@ class TablesResourceIT {
               assertThat(count("shelfback", "SELECT COUNT(*) FROM orders")).isEqualTo(keys.size());
               assertThat(count("shelfback", "SELECT COUNT(*) FROM items")).isEqualTo(keys.size());
             });
+    // The transactions replayed from the archive, each step in its own table; the rolled back
+    // one nowhere.
+    assertThat(count("shelfback", "SELECT qty FROM orders WHERE item = 1500")).isEqualTo(40);
+    assertThat(count("shelfback", "SELECT qty FROM orders WHERE item = 1510")).isEqualTo(5);
+    assertThat(count("shelfback", "SELECT COUNT(*) FROM items WHERE name = 'renamed'"))
+        .isEqualTo(1);
+    assertThat(count("shelfback", "SELECT COUNT(*) FROM orders WHERE item = 1520")).isZero();
+  }
+
+  /** A MySQL-protocol connection to {@code database}'s router as its data user. */
+  private java.sql.Connection mysqlData(String database) throws Exception {
+    LocalCluster.RouterInfo info =
+        await().atMost(LONG).until(() -> cluster.routerInfo(database).orElse(null), i -> i != null);
+    return java.sql.DriverManager.getConnection(
+        "jdbc:mysql://"
+            + info.mysqlHost()
+            + ":"
+            + io.shardeddb.api.ShardedDatabaseResources.ROUTER_MYSQL_PORT
+            + "/"
+            + info.database()
+            + "?connectTimeout=10000&socketTimeout=180000"
+            + (info.tls() != null ? "&sslMode=REQUIRED" : "&sslMode=DISABLED"),
+        io.shardeddb.api.ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER,
+        info.token());
   }
 
   private String kubeconfig() {
