@@ -324,16 +324,17 @@ public final class ShardSimulation {
                   .toList()));
 
   /**
-   * A second table of the database (issue 46): the simulated table's two columns (so {@link
-   * SimStorage}'s rows fit it), under another name.
+   * A second table of the database (issue 46): a key and a value column as the simulated table's,
+   * under other names ({@link SimStorage#ORDERS_KEY}, keyed by it), so every path that reads a row's
+   * key must read it under the row's own table's shard key.
    */
   static final TableSchema ORDERS =
       new TableSchema(
           "orders",
-          SimStorage.KEY,
+          SimStorage.ORDERS_KEY,
           List.of(
-              new Column(SimStorage.KEY, ColumnType.Number),
-              new Column(SimStorage.VALUE, ColumnType.Number)));
+              new Column(SimStorage.ORDERS_KEY, ColumnType.Number),
+              new Column(SimStorage.ORDERS_VALUE, ColumnType.Number)));
 
   /**
    * The database's table history of {@link #withTableChanges}: {@code orders} created (version 2),
@@ -346,16 +347,16 @@ public final class ShardSimulation {
               3,
               ORDERS.withColumns(
                   List.of(
-                      new Column(SimStorage.KEY, ColumnType.Number),
-                      new Column(SimStorage.VALUE, ColumnType.Number),
+                      new Column(SimStorage.ORDERS_KEY, ColumnType.Number),
+                      new Column(SimStorage.ORDERS_VALUE, ColumnType.Number),
                       new Column("note", ColumnType.String, true, null, null)))),
           new SchemaChange(4, ORDERS, true),
           new SchemaChange(
               5,
               ORDERS.withColumns(
                   List.of(
-                      new Column(SimStorage.KEY, ColumnType.Number),
-                      new Column(SimStorage.VALUE, ColumnType.Number),
+                      new Column(SimStorage.ORDERS_KEY, ColumnType.Number),
+                      new Column(SimStorage.ORDERS_VALUE, ColumnType.Number),
                       new Column("qty", ColumnType.Number, true, null, null)))));
 
   /**

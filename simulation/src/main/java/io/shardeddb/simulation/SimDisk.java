@@ -138,7 +138,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       case StorageOp.Insert in -> in.rows().forEach(r -> write(table, r));
       case StorageOp.Upsert up -> up.rows().forEach(r -> write(table, r));
       case StorageOp.Update u -> {
-        if (rows.containsKey(u.key()) && u.values().containsKey(SimStorage.VALUE)) {
+        if (rows.containsKey(u.key()) && SimStorage.setsValue(u.values())) {
           values.put(u.key(), SimStorage.value(u.values()));
         }
       }
@@ -603,7 +603,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
               e ->
                   kept.add(
                       io.shardeddb.protocol.shard.RowTables.with(
-                          SimStorage.row(e.getKey(), e.getValue()), t.table())));
+                          SimStorage.row(t.table(), e.getKey(), e.getValue()), t.table())));
     }
     List<Map.Entry<String, Long>> outcomes =
         range == null ? List.copyOf(rids.entrySet()) : List.of();

@@ -757,7 +757,9 @@ final class SimReplica {
     ctx.requireConfig();
     ctx.requirePrimary();
     return coordinator.enqueue(
-        ClientChange.write(List.of(SimStorage.row(key)), requestId).ofTable(table));
+        ClientChange.write(
+                List.of(SimStorage.row(table, key, SimStorage.insertValue(key))), requestId)
+            .ofTable(table));
   }
 
   /** This incarnation's epoch as the primary answering a range change. */

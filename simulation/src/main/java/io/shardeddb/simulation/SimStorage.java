@@ -18,6 +18,15 @@ final class SimStorage {
   static final String KEY = "k";
   static final String VALUE = "v";
 
+  /**
+   * The second table's key and value columns ({@code orders}, issue 46): named apart from the first
+   * table's, so a path that reads a row of one table under the other's shard key finds no key (as
+   * the move's hand-over of request outcomes once did, keying every entry by the first table's).
+   */
+  static final String ORDERS_KEY = "cust";
+
+  static final String ORDERS_VALUE = "qty";
+
   /** Updates a client sends of one key at most (keeps values apart). */
   static final int UPDATES_PER_KEY = 1_000;
 
@@ -50,11 +59,25 @@ final class SimStorage {
     return Map.of(KEY, key, VALUE, value);
   }
 
-  static long key(Map<String, Object> row) {
-    return ((Number) row.get(KEY)).longValue();
+  /** A row of table {@code table} (null: the first; else {@code orders}' columns). */
+  static Map<String, Object> row(String table, long key, long value) {
+    return table == null ? row(key, value) : Map.of(ORDERS_KEY, key, ORDERS_VALUE, value);
   }
 
+  /** A row's key, whichever simulated table it is of. */
+  static long key(Map<String, Object> row) {
+    Object k = row.containsKey(KEY) ? row.get(KEY) : row.get(ORDERS_KEY);
+    return ((Number) k).longValue();
+  }
+
+  /** A row's value, whichever simulated table it is of. */
   static long value(Map<String, Object> row) {
-    return ((Number) row.get(VALUE)).longValue();
+    Object v = row.containsKey(VALUE) ? row.get(VALUE) : row.get(ORDERS_VALUE);
+    return ((Number) v).longValue();
+  }
+
+  /** Whether an update's values set the value column (of either simulated table). */
+  static boolean setsValue(Map<String, Object> values) {
+    return values.containsKey(VALUE) || values.containsKey(ORDERS_VALUE);
   }
 }
