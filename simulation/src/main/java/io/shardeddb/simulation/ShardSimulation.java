@@ -357,7 +357,7 @@ public final class ShardSimulation {
                   List.of(
                       new Column(SimStorage.ORDERS_KEY, ColumnType.Number),
                       new Column(SimStorage.ORDERS_VALUE, ColumnType.Number),
-                      new Column("qty", ColumnType.Number, true, null, null)))));
+                      new Column("amount", ColumnType.Number, true, null, null)))));
 
   /**
    * A schedule that also adds a column (docs/log-format.md, "Schema entries"): at a time its own
