@@ -325,8 +325,8 @@ public final class ShardSimulation {
 
   /**
    * A second table of the database (issue 46): a key and a value column as the simulated table's,
-   * under other names ({@link SimStorage#ORDERS_KEY}, keyed by it), so every path that reads a row's
-   * key must read it under the row's own table's shard key.
+   * under other names ({@link SimStorage#ORDERS_KEY}, keyed by it), so every path that reads a
+   * row's key must read it under the row's own table's shard key.
    */
   static final TableSchema ORDERS =
       new TableSchema(
@@ -427,6 +427,29 @@ public final class ShardSimulation {
     }
     long key = ORDERS_KEYS + tableWritesSent++;
     try {
+      if (key % 3 == 2) {
+        // A transaction over both tables: the orders row and a first-table row of the same key
+        // (outside the clients' keys), one Txn entry, all or none.
+        txnsSent.add(key);
+        p.txnWrite(
+                List.of(
+                    io.shardeddb.protocol.shard.TxnStep.write(
+                            SimStorage.row("orders", key, SimStorage.insertValue(key)))
+                        .ofTable("orders"),
+                    io.shardeddb.protocol.shard.TxnStep.write(SimStorage.row(key))),
+                "txn-" + key)
+            .whenComplete(
+                (acked, error) -> {
+                  if (error == null) {
+                    tableWritesAcked.put(key, scheduler.now());
+                    txnsAcked.add(key);
+                  } else if (unwrap(error) instanceof io.shardeddb.shardserver.ShardException se
+                      && se.status() == 404) {
+                    txnsRefused.add(key);
+                  }
+                });
+        return;
+      }
       p.tableWrite("orders", key, "orders-" + key)
           .whenComplete(
               (acked, error) -> {
@@ -446,10 +469,13 @@ public final class ShardSimulation {
    * table).
    */
   private List<String> tableViolations() {
-    if (!tableWrites || changesAcked < TABLE_CHANGES.size()) {
+    if (!tableWrites) {
       return List.of();
     }
-    List<String> out = new ArrayList<>();
+    List<String> out = transactionViolations();
+    if (changesAcked < TABLE_CHANGES.size()) {
+      return out;
+    }
     Map<Long, Long> reference = null;
     String referenceName = null;
     for (SimReplica rep : pods()) {
@@ -486,6 +512,52 @@ public final class ShardSimulation {
       }
     }
     return out;
+  }
+
+  /** Keys of the transactions over both tables sent, acknowledged, and refused with a 404. */
+  private final java.util.Set<Long> txnsSent = new java.util.TreeSet<>();
+
+  private final java.util.Set<Long> txnsAcked = new java.util.TreeSet<>();
+
+  private final java.util.Set<Long> txnsRefused = new java.util.TreeSet<>();
+
+  /**
+   * Transactions over two tables are all or none on every replica holding data: an orders row a
+   * transaction wrote never without its first-table row (a drop of orders removes only the former),
+   * every acknowledged one's first-table row present, a refused one's nowhere.
+   */
+  private List<String> transactionViolations() {
+    List<String> out = new ArrayList<>();
+    for (SimReplica rep : pods()) {
+      if (rep.holdsNoData()) {
+        continue;
+      }
+      Map<Long, Long> orders = rep.disk().valuesOf("orders");
+      Map<Long, Long> first = rep.disk().valuesOf(null);
+      for (long k : txnsSent) {
+        if (orders.containsKey(k) && !first.containsKey(k)) {
+          out.add("transaction txn-" + k + " is half applied on " + rep.name() + ": orders only");
+        }
+        if (txnsAcked.contains(k) && !first.containsKey(k)) {
+          out.add("acknowledged transaction txn-" + k + " is missing on " + rep.name());
+        }
+        if (txnsRefused.contains(k) && first.containsKey(k)) {
+          out.add("refused transaction txn-" + k + " left its first-table row on " + rep.name());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** How many transactions over both tables were acknowledged. */
+  int transactionsAcknowledged() {
+    return txnsAcked.size();
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+        ? t.getCause()
+        : t;
   }
 
   /** The mutation of {@link SimReplica#ignoresShippedSchema} on every replica. */

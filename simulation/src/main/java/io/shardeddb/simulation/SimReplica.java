@@ -762,6 +762,17 @@ final class SimReplica {
             .ofTable(table));
   }
 
+  /**
+   * {@code POST /txn} as a client's transaction reaches the primary: its steps (each naming its
+   * table) queued as one change, committed as one Txn entry or refused whole.
+   */
+  CompletableFuture<WriteCoordinator.Acked> txnWrite(
+      List<io.shardeddb.protocol.shard.TxnStep> steps, String requestId) {
+    ctx.requireConfig();
+    ctx.requirePrimary();
+    return coordinator.enqueue(ClientChange.txn(steps, requestId));
+  }
+
   /** This incarnation's epoch as the primary answering a range change. */
   long epoch() {
     return ctx.view().epoch();
