@@ -428,15 +428,15 @@ public final class ShardSimulation {
     long key = ORDERS_KEYS + tableWritesSent++;
     try {
       if (key % 3 == 2) {
-        // A transaction over both tables: the orders row and a first-table row of the same key
-        // (outside the clients' keys), one Txn entry, all or none.
+        // A transaction over both tables: the orders row and a first-table row (its key past the
+        // clients' and the probe's: one shard owns every key here), one Txn entry, all or none.
         txnsSent.add(key);
         p.txnWrite(
                 List.of(
                     io.shardeddb.protocol.shard.TxnStep.write(
                             SimStorage.row("orders", key, SimStorage.insertValue(key)))
                         .ofTable("orders"),
-                    io.shardeddb.protocol.shard.TxnStep.write(SimStorage.row(key))),
+                    io.shardeddb.protocol.shard.TxnStep.write(SimStorage.row(TXN_KEYS + key))),
                 "txn-" + key)
             .whenComplete(
                 (acked, error) -> {
@@ -514,6 +514,9 @@ public final class ShardSimulation {
     return out;
   }
 
+  /** Where a transaction's first-table row's key lies: its orders key plus this. */
+  static final long TXN_KEYS = 20_000_000L;
+
   /** Keys of the transactions over both tables sent, acknowledged, and refused with a 404. */
   private final java.util.Set<Long> txnsSent = new java.util.TreeSet<>();
 
@@ -533,15 +536,16 @@ public final class ShardSimulation {
         continue;
       }
       Map<Long, Long> orders = rep.disk().valuesOf("orders");
-      Map<Long, Long> first = rep.disk().valuesOf(null);
+      Map<Long, Long> firstRows = rep.disk().valuesOf(null);
       for (long k : txnsSent) {
-        if (orders.containsKey(k) && !first.containsKey(k)) {
+        boolean first = firstRows.containsKey(TXN_KEYS + k);
+        if (orders.containsKey(k) && !first) {
           out.add("transaction txn-" + k + " is half applied on " + rep.name() + ": orders only");
         }
-        if (txnsAcked.contains(k) && !first.containsKey(k)) {
+        if (txnsAcked.contains(k) && !first) {
           out.add("acknowledged transaction txn-" + k + " is missing on " + rep.name());
         }
-        if (txnsRefused.contains(k) && first.containsKey(k)) {
+        if (txnsRefused.contains(k) && first) {
           out.add("refused transaction txn-" + k + " left its first-table row on " + rep.name());
         }
       }
