@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * plugin/sdb.yaml                                      its krew manifest (uri + sha256)
  * sbom/{operator,router,shard-server}-VERSION.cdx.json each image: jars, base image, OS, JRE
  * sbom/shardeddb-operator-chart-VERSION.cdx.json       the chart and the images it runs
- * sbom/kubectl-sdb-VERSION.cdx.json                    the plugin's jars
+ * sbom/kubectl-sdb-VERSION.cdx.json                    the plugin's jars and Java runtime
  * SHA256SUMS                                           of every file above
  * </pre>
  *
@@ -100,10 +100,10 @@ public final class Assemble {
     Files.writeString(
         sbom.resolve(ReleaseCheck.CHART + "-chart-" + version + ".cdx.json"),
         ChartSbom.render(chart, ReleaseCheck.CHART, version));
-    plugin(in);
+    Path archive = plugin(in);
     Files.writeString(
         sbom.resolve("kubectl-sdb-" + version + ".cdx.json"),
-        moduleSbom(in.root().resolve("cli"), version));
+        PluginSbom.render(moduleSbom(in.root().resolve("cli"), version), archive));
     Files.writeString(out.resolve("SHA256SUMS"), Checksums.sums(out));
     List<String> problems = ReleaseCheck.problems(out, version);
     if (!problems.isEmpty()) {
@@ -122,7 +122,7 @@ public final class Assemble {
     }
   }
 
-  private static void plugin(Inputs in) throws IOException {
+  private static Path plugin(Inputs in) throws IOException {
     Path plugin = Files.createDirectories(in.out().resolve("plugin"));
     String version = in.version();
     Path archive;
@@ -149,6 +149,7 @@ public final class Assemble {
             archive.getFileName().toString(),
             Checksums.sha256(archive),
             in.downloadBase()));
+    return archive;
   }
 
   private static String moduleSbom(Path module, String version) throws IOException {

@@ -97,7 +97,8 @@ public record OciImage(
               new TarArchiveInputStream(new GzipCompressorInputStream(outer));
           for (TarArchiveEntry f; (f = layer.getNextEntry()) != null; ) {
             String path = f.getName().replaceFirst("^\\./", "").replaceFirst("^/", "");
-            if (f.isFile() && wanted.test(path)) {
+            // Links are not their target's content (Debian's etc/os-release is a symlink).
+            if (f.isFile() && !f.isSymbolicLink() && !f.isLink() && wanted.test(path)) {
               visitor.visit(path, layer);
             }
           }

@@ -59,7 +59,14 @@ class ReleaseAssemblyTest {
     Files.createDirectories(root.resolve("cli/target"));
     Files.writeString(root.resolve("cli/target/bom.json"), moduleBom("cli"));
     Path plugin = Files.createDirectories(tmp.resolve("plugin"));
-    Files.writeString(plugin.resolve("kubectl-sdb-" + V + "-linux-amd64.tar.gz"), "archive");
+    Files.write(
+        plugin.resolve("kubectl-sdb-" + V + "-linux-amd64.tar.gz"),
+        TestImages.layer(
+            Map.of(
+                "kubectl-sdb-" + V + "-linux-amd64/runtime/release",
+                "JAVA_VERSION=\"21.0.9\"\nMODULES=\"java.base java.net.http\"\n",
+                "kubectl-sdb-" + V + "-linux-amd64/bin/kubectl-sdb",
+                "#!/bin/sh\n")));
     Path base = TestImages.dockerArchive(tmp.resolve("base.tar"), BASE_CONFIG);
     release = tmp.resolve("release");
     Assemble.assemble(
@@ -144,6 +151,18 @@ class ReleaseAssemblyTest {
     assertThat(images)
         .contains(
             "shardeddb/operator:9.8.7", "shardeddb/router:9.8.7", "shardeddb/shard-server:9.8.7");
+  }
+
+  @Test
+  void thePluginSbomNamesItsJarsAndTheJavaRuntimeItCarries() throws Exception {
+    JsonNode bom = JSON.readTree(release.resolve("sbom/kubectl-sdb-9.8.7.cdx.json").toFile());
+    Map<String, JsonNode> byRef = new java.util.HashMap<>();
+    bom.path("components").forEach(c -> byRef.put(c.path("bom-ref").asText(), c));
+    assertThat(byRef).containsKey("pkg:maven/a/b@1");
+    assertThat(byRef.get("java-runtime").path("version").asText()).isEqualTo("21.0.9");
+    assertThat(byRef.get("java-runtime").path("description").asText())
+        .contains("java.base java.net.http");
+    assertThat(bom.at("/dependencies/0/dependsOn").toString()).contains("java-runtime");
   }
 
   @Test

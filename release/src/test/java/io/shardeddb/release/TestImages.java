@@ -21,8 +21,10 @@ final class TestImages {
   /** A Debian base's files: os-release, two installed packages (one removed), a JRE. */
   static Map<String, String> debianBase() {
     Map<String, String> f = new LinkedHashMap<>();
+    // As Debian has it: a symlink (read as an empty file if links were not told apart).
+    f.put("./etc/os-release", "->../usr/lib/os-release");
     f.put(
-        "./etc/os-release",
+        "./usr/lib/os-release",
         "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n");
     f.put(
         "./var/lib/dpkg/status",
@@ -103,7 +105,7 @@ final class TestImages {
     return d;
   }
 
-  private static byte[] layer(Map<String, String> files) throws IOException {
+  static byte[] layer(Map<String, String> files) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GzipCompressorOutputStream gz = new GzipCompressorOutputStream(bytes)) {
       Map<String, byte[]> entries = new LinkedHashMap<>();
@@ -117,6 +119,14 @@ final class TestImages {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+      String text = new String(e.getValue(), StandardCharsets.UTF_8);
+      if (text.startsWith("->")) {
+        TarArchiveEntry link = new TarArchiveEntry(e.getKey(), TarArchiveEntry.LF_SYMLINK);
+        link.setLinkName(text.substring(2));
+        tar.putArchiveEntry(link);
+        tar.closeArchiveEntry();
+        continue;
+      }
       TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
       entry.setSize(e.getValue().length);
       tar.putArchiveEntry(entry);
