@@ -119,7 +119,7 @@ class ReleaseAssemblyTest {
         .isEqualTo(image.manifestDigest().substring("sha256:".length()));
     Map<String, JsonNode> byRef = new java.util.HashMap<>();
     bom.path("components").forEach(c -> byRef.put(c.path("bom-ref").asText(), c));
-    assertThat(byRef.get("pkg:maven/io.shardeddb/router@9.8.7-SNAPSHOT").path("version").asText())
+    assertThat(byRef.get("pkg:maven/io.shardeddb/router@9.8.7").path("version").asText())
         .as("the application, at the release's version")
         .isEqualTo(V);
     assertThat(byRef).containsKey("pkg:maven/a/b@1");
