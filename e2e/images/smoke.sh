@@ -24,7 +24,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-skopeo copy -q "docker-archive:$tar" "oci:$work/oci:image"
+# Jib's OCI archive, or a docker-archive (an older build).
+if tar -tf "$tar" oci-layout >/dev/null 2>&1; then source="oci-archive:$tar"; else source="docker-archive:$tar"; fi
+skopeo copy -q "$source" "oci:$work/oci:image"
 umoci unpack --image "$work/oci:image" "$work/bundle" >/dev/null
 rootfs="$work/bundle/rootfs"
 config=$(jq -c '.process' "$work/bundle/config.json")

@@ -159,11 +159,16 @@ release namespace when empty, and "" (every namespace) only when it is "*", an e
 {{- end }}
 
 {{/*
-An alert's runbook_url: metrics.prometheusRule.runbookBaseUrl with the alert's name, lower-cased,
-as the anchor (the heading of its section in docs/runbooks.md). Argument: (list $rule "AlertName").
+An alert's runbook_url, absolute (a pager opens it): metrics.prometheusRule.runbookBaseUrl, by
+default docs/runbooks.md of this chart's release at the project's home (Chart.yaml `home`, tag
+v<appVersion>), with the alert's name, lower-cased, as the anchor (the heading of its section in
+docs/runbooks.md). Argument: (list $ "AlertName").
 */}}
 {{- define "shardeddb-operator.runbookUrl" -}}
-{{- printf "%s#%s" (index . 0).runbookBaseUrl (lower (index . 1)) | quote -}}
+{{- $root := index . 0 -}}
+{{- $release := printf "%s/blob/v%s/docs/runbooks.md" (trimSuffix "/" $root.Chart.Home) $root.Chart.AppVersion -}}
+{{- $base := $root.Values.metrics.prometheusRule.runbookBaseUrl | default $release -}}
+{{- printf "%s#%s" $base (lower (index . 1)) | quote -}}
 {{- end }}
 
 {{/*

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The chart's PrometheusRule, as `helm template` renders it with the default thresholds, checked by
- * the real promtool: `promtool check rules` (syntax, PromQL, templates) and `promtool test rules`
- * with src/test/resources/promtool/alerts-test.yaml, where each alert fires on a failing series and
- * stays quiet on a healthy one.
+ * The chart's PrometheusRule, as `helm template` renders it with the default thresholds (and a
+ * fixed runbookBaseUrl), checked by the real promtool: `promtool check rules` (syntax, PromQL,
+ * templates) and `promtool test rules` with src/test/resources/promtool/alerts-test.yaml, where
+ * each alert fires on a failing series and stays quiet on a healthy one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AlertRulesTest {
@@ -40,7 +40,14 @@ class AlertRulesTest {
   void renderRulesAndFindPromtool() throws Exception {
     PrometheusRule rule =
         new ChartUnderTest()
-            .render(Map.of("metrics.prometheusRule.enabled", "true"))
+            .render(
+                Map.of(
+                    "metrics.prometheusRule.enabled",
+                    "true",
+                    // Fixed, so the expected annotations do not change with the version
+                    // (RunbooksTest checks the default).
+                    "metrics.prometheusRule.runbookBaseUrl",
+                    "https://docs.example.com/runbooks.md"))
             .one(PrometheusRule.class);
     rules = rule.getSpec().getGroups().stream().flatMap(g -> g.getRules().stream()).toList();
     Files.createDirectories(WORK);

@@ -1,20 +1,25 @@
 package io.shardeddb.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
+import java.net.URI;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every alert of the chart's PrometheusRule has a {@code runbook_url} whose anchor is a section of
- * docs/runbooks.md, and every section there is an alert's and says what it means, what to check and
- * what to do.
+ * Every alert of the chart's PrometheusRule has an absolute {@code runbook_url} (a pager opens it;
+ * by default the release's docs/runbooks.md at the chart's {@code home}) whose anchor is a section
+ * of docs/runbooks.md, and every section there is an alert's and says what it means, what to check
+ * and what to do.
  */
 class RunbooksTest {
   private final ChartUnderTest chart = new ChartUnderTest();
@@ -56,16 +61,32 @@ class RunbooksTest {
     return sections;
   }
 
+  /** Chart.yaml's top-level key (home, appVersion), unquoted. */
+  private String chartField(String key) throws Exception {
+    Matcher m =
+        Pattern.compile("(?m)^" + key + ": *\"?([^\"\n]+)\"?$")
+            .matcher(Files.readString(chart.chartDir().resolve("Chart.yaml")));
+    assertThat(m.find()).as(key + " in Chart.yaml").isTrue();
+    return m.group(1).trim();
+  }
+
   @Test
-  void everyAlertLinksToItsOwnSectionOfTheRunbooks() throws Exception {
+  void everyAlertLinksToItsOwnSectionOfTheRunbooksByAnAbsoluteUrlOfTheRelease() throws Exception {
     List<Rule> alerts = alerts(Map.of());
     Map<String, String> sections = sections();
+    String expectedBase =
+        chartField("home") + "/blob/v" + chartField("appVersion") + "/docs/runbooks.md";
 
     assertThat(alerts).isNotEmpty();
     for (Rule alert : alerts) {
       String url = alert.getAnnotations().get("runbook_url");
-      assertThat(url).as(alert.getAlert() + " runbook_url").startsWith("docs/runbooks.md#");
-      String anchor = url.substring(url.indexOf('#') + 1);
+      URI uri = URI.create(url);
+      // What a pager needs to open it: a scheme and a host, not a path in the source tree.
+      assertThat(uri.isAbsolute()).as(alert.getAlert() + " runbook_url " + url).isTrue();
+      assertThat(uri.getScheme()).as(url).isIn("https", "http");
+      assertThat(uri.getHost()).as(url).isNotBlank();
+      assertThat(url).as(url).startsWith(expectedBase + "#");
+      String anchor = uri.getFragment();
       assertThat(anchor).isEqualTo(alert.getAlert().toLowerCase(Locale.ROOT));
       assertThat(sections).as("docs/runbooks.md sections").containsKey(anchor);
     }
@@ -84,6 +105,14 @@ class RunbooksTest {
                     .as(anchor)
                     .contains("**What it means.**", "**What to check.**", "**What to do.**")
                     .contains("kubectl"));
+  }
+
+  @Test
+  void aRelativeBaseUrlIsRefused() {
+    assertThatThrownBy(
+            () -> alerts(Map.of("metrics.prometheusRule.runbookBaseUrl", "docs/runbooks.md")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("runbookBaseUrl");
   }
 
   @Test

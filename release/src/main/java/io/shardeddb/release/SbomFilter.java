@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,8 +27,17 @@ public final class SbomFilter {
   public static String forRelease(String sbomJson, Set<String> namePrefixes, String version) {
     try {
       ObjectNode bom = (ObjectNode) JSON.readTree(sbomJson);
+      Map<String, String> renamed = new HashMap<>();
       if (bom.at("/metadata/component") instanceof ObjectNode component) {
-        component.put("version", version);
+        String built = component.path("version").asText();
+        String group = component.path("group").asText();
+        releaseVersion(component, built, version, renamed);
+        // The project's other modules in it were built at the same (e.g. -SNAPSHOT) version.
+        for (JsonNode c : bom.path("components")) {
+          if (group.equals(c.path("group").asText()) && built.equals(c.path("version").asText())) {
+            releaseVersion((ObjectNode) c, built, version, renamed);
+          }
+        }
       }
       Set<String> removed = new HashSet<>();
       JsonNode components = bom.get("components");
@@ -44,6 +55,7 @@ public final class SbomFilter {
       if (deps instanceof ArrayNode list) {
         for (Iterator<JsonNode> it = list.iterator(); it.hasNext(); ) {
           JsonNode d = it.next();
+          rename((ObjectNode) d, renamed);
           if (removed.contains(d.path("ref").asText())) {
             it.remove();
           } else if (d.get("dependsOn") instanceof ArrayNode on) {
@@ -58,6 +70,34 @@ public final class SbomFilter {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(bom);
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("not a CycloneDX JSON SBOM: " + e.getMessage(), e);
+    }
+  }
+
+  /** The component at the release's version: its version, purl and bom-ref (noted in renamed). */
+  private static void releaseVersion(
+      ObjectNode c, String built, String version, Map<String, String> renamed) {
+    c.put("version", version);
+    if (built.isEmpty() || built.equals(version)) {
+      return;
+    }
+    if (c.has("purl")) {
+      c.put("purl", c.path("purl").asText().replace("@" + built, "@" + version));
+    }
+    if (c.has("bom-ref")) {
+      String old = c.path("bom-ref").asText();
+      String now = old.replace("@" + built, "@" + version);
+      c.put("bom-ref", now);
+      renamed.put(old, now);
+    }
+  }
+
+  /** A dependency entry with its ref and dependsOn renamed. */
+  private static void rename(ObjectNode d, Map<String, String> renamed) {
+    d.put("ref", renamed.getOrDefault(d.path("ref").asText(), d.path("ref").asText()));
+    if (d.get("dependsOn") instanceof ArrayNode on) {
+      for (int i = 0; i < on.size(); i++) {
+        on.set(i, renamed.getOrDefault(on.get(i).asText(), on.get(i).asText()));
+      }
     }
   }
 }
