@@ -27,6 +27,7 @@ class MysqlClientsTest {
   MysqlClientTools.Found tools;
   MysqlRouterFixture plain;
   MysqlRouterFixture tls;
+  MysqlRouterFixture orders;
 
   @BeforeAll
   void start() throws Exception {
@@ -34,6 +35,7 @@ class MysqlClientsTest {
     Assumptions.assumeTrue(tools.whyNot() == null, () -> "skipped: " + tools.whyNot());
     plain = MysqlRouterFixture.start(Map.of());
     tls = MysqlRouterFixture.startTls();
+    orders = MysqlRouterFixture.startWithOrders();
   }
 
   @AfterAll
@@ -43,6 +45,9 @@ class MysqlClientsTest {
     }
     if (tls != null) {
       tls.close();
+    }
+    if (orders != null) {
+      orders.close();
     }
   }
 
@@ -115,6 +120,68 @@ class MysqlClientsTest {
                 + " 1); ROLLBACK; SELECT Stud_id, Stud_marks FROM students WHERE Stud_id IN (21, 22);");
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(r.output()).contains("Stud_id\tStud_marks\n21\t2\n").doesNotContain("22\t");
+  }
+
+  @Test
+  void theMariadbClientRunsATransactionOverTwoTables() {
+    MysqlClientTools.Ran r =
+        cli(
+            orders,
+            MysqlRouterFixture.DATA_TOKEN,
+            List.of(),
+            "SHOW TABLES; START TRANSACTION; INSERT INTO orders (cust, item, qty) VALUES (41,"
+                + " 'lamp', 2); INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (41,"
+                + " 'Ada', 7); UPDATE orders SET qty = 3 WHERE cust = 41; COMMIT; BEGIN; DELETE"
+                + " FROM students WHERE Stud_id = 41; INSERT INTO orders (cust, item, qty) VALUES"
+                + " (42, 'x', 1); ROLLBACK; SELECT cust, item, qty FROM orders WHERE cust IN (41,"
+                + " 42); SELECT Stud_name FROM students WHERE Stud_id = 41;");
+    assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output())
+        .contains("students\norders\n")
+        .contains("cust\titem\tqty\n41\tlamp\t3\n")
+        .doesNotContain("42\tx")
+        .contains("Stud_name\nAda\n");
+    assertThat(orders.shard.rowsOf("orders").get(41L)).containsEntry("qty", 3);
+    assertThat(orders.shard.rowsOf(null).get(41L)).containsEntry("Stud_name", "Ada");
+  }
+
+  @Test
+  void pymysqlRunsATransactionOverTwoTables() throws Exception {
+    Path script = Files.createTempFile("pymysql-tables", ".py");
+    Files.writeString(
+        script,
+        """
+        import os, sys
+        import pymysql
+        c = pymysql.connect(host="127.0.0.1", port=int(sys.argv[1]), user="sdb",
+                            password=os.environ["SDB_TOKEN"], database="students",
+                            connect_timeout=5, read_timeout=30, write_timeout=30)
+        with c.cursor() as cur:
+            c.begin()
+            cur.execute("INSERT INTO orders (cust, item, qty) VALUES (%s, %s, %s)", (51, "desk", 1))
+            cur.execute("INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (%s, %s, %s)",
+                        (51, "Bo", 5))
+            c.commit()
+            c.begin()
+            cur.execute("INSERT INTO orders (cust, item, qty) VALUES (52, 'no', 1)")
+            c.rollback()
+            cur.execute("SELECT cust, item, qty FROM orders WHERE cust IN (51, 52)")
+            print("orders", cur.fetchall())
+            cur.execute("SELECT Stud_name FROM students WHERE Stud_id = 51")
+            print("students", cur.fetchall())
+        c.close()
+        """);
+    MysqlClientTools.Ran r =
+        MysqlClientTools.run(
+            List.of(
+                MysqlClientTools.PYTHON.toString(),
+                script.toString(),
+                Integer.toString(orders.port())),
+            Map.of("SDB_TOKEN", MysqlRouterFixture.DATA_TOKEN),
+            60);
+    assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output()).contains("orders ((51, 'desk', 1),)").contains("students (('Bo',),)");
+    assertThat(orders.shard.rowsOf(null).get(51L)).containsEntry("Stud_name", "Bo");
   }
 
   @Test
