@@ -175,10 +175,10 @@ final class TraceWaterfall {
       .axis, .row { display: flex; align-items: center; }
       .axis { border-bottom: 1px solid #bbb; color: #666; font-size: 11px; height: 20px; }
       .row { flex-wrap: wrap; border-bottom: 1px solid #eee; padding: 4px 0; }
-      .name { width: 430px; white-space: nowrap; overflow: hidden; }
+      .name { width: 430px; box-sizing: border-box; white-space: nowrap; overflow: hidden; }
       .dur { width: 80px; text-align: right; padding-right: 12px; color: #444; }
       .ticks, .track { position: relative; flex: 1; height: 14px; }
-      .ticks span { position: absolute; transform: translateX(-50%); }
+      .ticks span { position: absolute; transform: translateX(-50%); white-space: nowrap; }
       .ticks span:first-child { transform: none; }
       .ticks span:last-child { transform: translateX(-100%); }
       .track { background: #f4f4f4; }
