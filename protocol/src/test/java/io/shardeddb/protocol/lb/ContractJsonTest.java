@@ -225,6 +225,16 @@ class ContractJsonTest {
                 + "\"}",
             ShardWriteRequest.class);
     assertThat(traced.traceparent()).isEqualTo(TRACEPARENT);
+    assertThat(traced.clientRequestId()).isNull();
+    // Logs (docs/monitoring.md): the request id the router logged the client's request under.
+    ShardWriteRequest logged =
+        roundTrip(
+            m,
+            "{\"shard\":\"sh2\",\"data\":[],\"requestId\":\"r-3/sh2\","
+                + "\"clientRequestId\":\"order-17\"}",
+            ShardWriteRequest.class);
+    assertThat(logged.clientRequestId()).isEqualTo("order-17");
+    assertThat(logged.requestId()).isEqualTo("r-3/sh2");
     roundTrip(
         m,
         "{\"message\":\"Data entries added\",\"current_idx\":508,\"status\":\"success\",\"lsn\":9}",

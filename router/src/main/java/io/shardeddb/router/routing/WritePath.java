@@ -8,6 +8,7 @@ import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.lb.WriteResponse;
+import io.shardeddb.protocol.logging.RequestIds;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
@@ -32,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -48,6 +51,8 @@ import reactor.core.publisher.Mono;
  */
 @Singleton
 public class WritePath {
+  private static final Logger LOG = LoggerFactory.getLogger(WritePath.class);
+
   private final ShardDataCalls client;
   private final FailoverRetry retry;
   private final RouterMetrics metrics;
@@ -138,6 +143,13 @@ public class WritePath {
    */
   private record ShardAck(String shard, int rows, List<ShardWrite> acks, ApiException failure) {}
 
+  /**
+   * Where a write comes from, as each of its shard writes names it: the router's span of it (null
+   * while traces are off) and the request id the router logs the client's request under (null
+   * outside an HTTP request), so the primary's log lines about the write carry that id too.
+   */
+  private record Origin(String traceparent, String clientRequestId) {}
+
   /** Rows planned for one shard, with the request id they carry. */
   private record Part(String shard, String requestId, List<Map<String, Object>> rows) {
     Part withRequestId(String id) {
@@ -185,7 +197,11 @@ public class WritePath {
     FailoverRetry.MovedBudget budget = retry.movedBudget();
     SentIds sent = new SentIds();
     Span span = writeSpan(requestId, rows.size(), byShard.size());
-    String traceparent = TraceContext.traceparent(span);
+    Origin origin = new Origin(TraceContext.traceparent(span), RequestIds.current());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "write of {} rows to shards {}: write id {}", rows.size(), byShard.keySet(), requestId);
+    }
     return Flux.fromIterable(byShard.entrySet())
         .flatMap(
             e ->
@@ -194,7 +210,7 @@ public class WritePath {
                         table,
                         budget,
                         sent,
-                        traceparent)
+                        origin)
                     .map(w -> new ShardAck(e.getKey(), e.getValue().size(), w, null))
                     .onErrorResume(
                         ApiException.class, f -> Mono.just(new ShardAck(e.getKey(), 0, null, f))))
@@ -238,7 +254,7 @@ public class WritePath {
       RoutingTable planned,
       FailoverRetry.MovedBudget budget,
       SentIds sent,
-      String traceparent) {
+      Origin origin) {
     String keyName = planned.topology().schema().shardKey();
     return retry.rerouted(
         planned,
@@ -277,8 +293,9 @@ public class WritePath {
                                             p.rows(),
                                             attemptId,
                                             stamp(ts),
-                                            traceparent,
-                                            planned.tableName())))
+                                            origin.traceparent(),
+                                            planned.tableName(),
+                                            origin.clientRequestId())))
                             .map(r -> ShardWrite.of(p.shard(), primary, r, t)))
                 .doOnError(
                     e -> e instanceof ShardServerException s && s.notOwned(),
@@ -286,7 +303,7 @@ public class WritePath {
                 .map(List::of);
           }
           return Flux.fromIterable(parts)
-              .flatMap(p -> send(p, t, budget, sent, traceparent))
+              .flatMap(p -> send(p, t, budget, sent, origin))
               .collectList()
               .map(ws -> ws.stream().flatMap(List::stream).toList());
         });

@@ -26,7 +26,10 @@ import java.util.zip.GZIPInputStream;
  * encoding) and kept as {@link Received} spans, each with its service's name.
  */
 final class OtlpReceiver implements AutoCloseable {
-  /** One received span: ids in lower-case hex (parent empty for a root), attributes as text. */
+  /**
+   * One received span: ids in lower-case hex (parent empty for a root), attributes as text, start
+   * and end in Unix nanoseconds.
+   */
   record Received(
       String service,
       String name,
@@ -34,7 +37,9 @@ final class OtlpReceiver implements AutoCloseable {
       String spanId,
       String parentSpanId,
       Map<String, String> attributes,
-      List<String> linkedSpanIds) {
+      List<String> linkedSpanIds,
+      long startNanos,
+      long endNanos) {
     @Override
     public String toString() {
       return service
@@ -130,7 +135,9 @@ final class OtlpReceiver implements AutoCloseable {
                   hex.formatHex(s.getSpanId().toByteArray()),
                   hex.formatHex(s.getParentSpanId().toByteArray()),
                   text(s.getAttributesList()),
-                  links));
+                  links,
+                  s.getStartTimeUnixNano(),
+                  s.getEndTimeUnixNano()));
         }
       }
     }

@@ -1,5 +1,7 @@
 package io.shardeddb.router.e2e;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -184,6 +186,57 @@ final class ShardServerFleet implements AutoCloseable {
             return null;
           });
     }
+  }
+
+  /**
+   * Every line the fleet's servers log through {@code logger} from now on, at debug and above, as
+   * the JSON a pod writes (the shard-server's own logback and {@code JsonLineEncoder}, in its class
+   * loader): one object a line in the returned buffer.
+   */
+  ByteArrayOutputStream jsonLinesOf(String logger) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    within(
+        loader,
+        () -> {
+          Object context =
+              loader
+                  .loadClass("org.slf4j.LoggerFactory")
+                  .getMethod("getILoggerFactory")
+                  .invoke(null);
+          Class<?> contextType = loader.loadClass("ch.qos.logback.core.Context");
+          Object encoder =
+              loader
+                  .loadClass("io.shardeddb.protocol.logging.JsonLineEncoder")
+                  .getConstructor()
+                  .newInstance();
+          encoder.getClass().getMethod("setContext", contextType).invoke(encoder, context);
+          encoder.getClass().getMethod("start").invoke(encoder);
+          Object appender =
+              loader
+                  .loadClass("ch.qos.logback.core.OutputStreamAppender")
+                  .getConstructor()
+                  .newInstance();
+          Class<?> appenderType = appender.getClass();
+          appenderType.getMethod("setContext", contextType).invoke(appender, context);
+          appenderType
+              .getMethod("setEncoder", loader.loadClass("ch.qos.logback.core.encoder.Encoder"))
+              .invoke(appender, encoder);
+          appenderType.getMethod("setOutputStream", OutputStream.class).invoke(appender, out);
+          appenderType.getMethod("start").invoke(appender);
+          Object target =
+              context.getClass().getMethod("getLogger", String.class).invoke(context, logger);
+          Class<?> level = loader.loadClass("ch.qos.logback.classic.Level");
+          target
+              .getClass()
+              .getMethod("setLevel", level)
+              .invoke(target, level.getField("DEBUG").get(null));
+          target
+              .getClass()
+              .getMethod("addAppender", loader.loadClass("ch.qos.logback.core.Appender"))
+              .invoke(target, appender);
+          return null;
+        });
+    return out;
   }
 
   @Override

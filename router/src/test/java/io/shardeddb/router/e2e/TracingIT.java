@@ -88,7 +88,7 @@ class TracingIT {
   }
 
   @Test
-  void oneWriteIsOneTraceThroughTheRouterThePrimaryAndEachSecondary() {
+  void oneWriteIsOneTraceThroughTheRouterThePrimaryAndEachSecondary() throws Exception {
     Reply write =
         http.send(
             "POST",
@@ -96,6 +96,7 @@ class TracingIT {
             "{\"data\":[{\"Stud_id\":2255,\"Stud_name\":\"GHI\",\"Stud_marks\":27}]}");
     assertThat(write.status()).as(write.text()).isEqualTo(200);
 
+    List<List<Received>> checked = new ArrayList<>();
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -124,11 +125,15 @@ class TracingIT {
                           a.attributes()
                               .get("shardeddb.primary")
                               .equals(primary.attributes().get("shardeddb.replica")));
-              // The "screenshot" in docs/monitoring.md is this trace as the receiver decoded it.
               System.out.println("TracingIT trace:");
               trace.forEach(s -> System.out.println("  " + s));
+              checked.add(trace);
             });
     assertThat(receiver.errors()).isEmpty();
+    // The screenshot in docs/monitoring.md is this trace, drawn by TraceWaterfall (opt-in).
+    if (TraceScreenshot.requested()) {
+      System.out.println("TracingIT screenshot: " + TraceScreenshot.render(checked.get(0)));
+    }
   }
 
   private static Received one(List<Received> spans, String service, String name) {

@@ -10,6 +10,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.logging.RequestIds;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadBatchRequest;
 import io.shardeddb.protocol.shard.ShardReadBatchResponse;
@@ -17,6 +18,7 @@ import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardWriteBatchRequest;
 import io.shardeddb.protocol.shard.ShardWriteBatchResponse;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
+import io.shardeddb.protocol.shard.ShardWriteResponse;
 import io.shardeddb.shardserver.replication.Ownership;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
@@ -79,7 +81,8 @@ public class BatchController {
    * Every valid item is queued before any is awaited, in the request's order, so they share one
    * group commit (and one round trip to each secondary); an invalid item is answered at once and
    * never queued. A retried request id gets its original outcome (rule 8) as it would alone. Each
-   * item that names a trace has its own write span ({@link ShardTracing#writes}).
+   * item that names a trace has its own write span ({@link ShardTracing#writes}), and each item's
+   * line is logged under its own router request id ({@link WriteLines}).
    */
   @Post(ShardEndpoints.WRITE_BATCH)
   public ShardWriteBatchResponse writeBatch(
@@ -103,54 +106,96 @@ public class BatchController {
     ctx.requirePrimary();
     writeItems.record(items.size());
     int n = items.size();
-    ShardWriteBatchResponse.Result[] results = new ShardWriteBatchResponse.Result[n];
+    RuntimeException[] failed = new RuntimeException[n];
     WriteRequests.Prepared[] prepared = new WriteRequests.Prepared[n];
     for (int i = 0; i < n; i++) {
+      ShardWriteRequest item = items.get(i);
+      String before = RequestIds.enter(item == null ? null : item.clientRequestId());
       try {
-        prepared[i] = writes.prepare(config, requireItem(items.get(i), "writes", i), itemsExpect);
+        prepared[i] = writes.prepare(config, requireItem(item, "writes", i), itemsExpect);
       } catch (RuntimeException e) {
-        results[i] = failedWrite(e);
+        failed[i] = e;
+      } finally {
+        RequestIds.restore(before);
       }
     }
-    List<CompletableFuture<WriteCoordinator.Acked>> queued = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
+    WriteCoordinator.Acked[] acked = awaitAll(enqueueAll(prepared, failed), failed);
+    return answers(items, prepared, acked, failed);
+  }
+
+  /** Queues every prepared item, in order; an item the coordinator refuses gets its failure. */
+  private List<CompletableFuture<WriteCoordinator.Acked>> enqueueAll(
+      WriteRequests.Prepared[] prepared, RuntimeException[] failed) {
+    List<CompletableFuture<WriteCoordinator.Acked>> queued = new ArrayList<>(prepared.length);
+    for (int i = 0; i < prepared.length; i++) {
       CompletableFuture<WriteCoordinator.Acked> q = null;
       if (prepared[i] != null) {
         try {
           q = coordinator.enqueue(prepared[i].change());
         } catch (RuntimeException e) {
           // The role changed after the first items were queued: those still get their outcome.
-          results[i] = failedWrite(e);
+          failed[i] = e;
         }
       }
       queued.add(q);
     }
-    WriteCoordinator.Acked[] acked = new WriteCoordinator.Acked[n];
-    List<Long> lsns = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      if (queued.get(i) == null) {
-        continue;
-      }
-      try {
-        acked[i] = coordinator.await(queued.get(i));
-        if (acked[i].entryEpoch() <= 0) {
-          // The batcher did not know the entry's epoch (a deduplicated retry): look it up.
-          lsns.add(acked[i].lsn());
+    return queued;
+  }
+
+  /** Each queued item's acknowledgement, or its failure. */
+  private WriteCoordinator.Acked[] awaitAll(
+      List<CompletableFuture<WriteCoordinator.Acked>> queued, RuntimeException[] failed) {
+    WriteCoordinator.Acked[] acked = new WriteCoordinator.Acked[queued.size()];
+    for (int i = 0; i < acked.length; i++) {
+      if (queued.get(i) != null) {
+        try {
+          acked[i] = coordinator.await(queued.get(i));
+        } catch (RuntimeException e) {
+          failed[i] = e;
         }
-      } catch (RuntimeException e) {
-        results[i] = failedWrite(e);
       }
     }
-    // Epochs the batcher did not report: one lookup per batch, not per item
+    return acked;
+  }
+
+  /**
+   * Each item's result — acknowledged, or the status its failure answers — logged under the
+   * router's request id of the item ({@link WriteLines}).
+   */
+  private ShardWriteBatchResponse answers(
+      List<ShardWriteRequest> items,
+      WriteRequests.Prepared[] prepared,
+      WriteCoordinator.Acked[] acked,
+      RuntimeException[] failed) {
+    // Epochs the batcher did not report (a deduplicated retry): one lookup per batch, not per item
     // (WriteRequests.epochsOf).
+    List<Long> lsns = new ArrayList<>();
+    for (WriteCoordinator.Acked a : acked) {
+      if (a != null && a.entryEpoch() <= 0) {
+        lsns.add(a.lsn());
+      }
+    }
     List<Long> epochs = writes.epochsOf(lsns);
-    for (int i = 0, j = 0; i < n; i++) {
-      if (acked[i] != null) {
-        Long epoch =
-            acked[i].entryEpoch() > 0 ? Long.valueOf(acked[i].entryEpoch()) : epochs.get(j++);
-        results[i] =
-            ShardWriteBatchResponse.Result.ok(
-                writes.written(WriteRequests.ADDED, prepared[i].current(), acked[i], epoch));
+    ShardWriteBatchResponse.Result[] results = new ShardWriteBatchResponse.Result[items.size()];
+    for (int i = 0, j = 0; i < results.length; i++) {
+      ShardWriteRequest item = items.get(i);
+      String before = RequestIds.enter(item == null ? null : item.clientRequestId());
+      try {
+        if (acked[i] != null) {
+          Long epoch =
+              acked[i].entryEpoch() > 0 ? Long.valueOf(acked[i].entryEpoch()) : epochs.get(j++);
+          ShardWriteResponse written =
+              writes.written(WriteRequests.ADDED, prepared[i].current(), acked[i], epoch);
+          WriteLines.acked(item, written);
+          results[i] = ShardWriteBatchResponse.Result.ok(written);
+        } else {
+          results[i] = failedWrite(failed[i]);
+          if (item != null) {
+            WriteLines.refused(item, results[i].status(), results[i].message());
+          }
+        }
+      } finally {
+        RequestIds.restore(before);
       }
     }
     return new ShardWriteBatchResponse(Arrays.asList(results));

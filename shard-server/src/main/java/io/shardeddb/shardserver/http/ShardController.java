@@ -16,6 +16,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.ContractBodies;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.logging.RequestIds;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReadFilter;
@@ -230,21 +231,33 @@ public class ShardController {
 
   /**
    * Rows in one change; the implementation is {@link WriteRequests}, shared with /write/batch. In
-   * the primary's write span ({@link ShardTracing#write}) when traces are on.
+   * the primary's write span ({@link ShardTracing#write}) when traces are on, and logged under the
+   * router's request id ({@link WriteLines}).
    */
   @Post("/write")
   public ShardWriteResponse write(
       @Body ShardWriteRequest request,
       @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
-    return tracing.write(
-        request,
-        () -> {
-          ShardConfig config = ctx.requireConfig();
-          RequestFields.requireShard(config, request.shard(), ctx.name());
-          WriteRequests.Prepared w = writes.prepare(config, request, expectedOwned);
-          WriteCoordinator.Acked acked = coordinator.submitAcked(w.change());
-          return writes.written(WriteRequests.ADDED, w.current(), acked);
-        });
+    String before = RequestIds.enter(request.clientRequestId());
+    try {
+      ShardWriteResponse written =
+          tracing.write(
+              request,
+              () -> {
+                ShardConfig config = ctx.requireConfig();
+                RequestFields.requireShard(config, request.shard(), ctx.name());
+                WriteRequests.Prepared w = writes.prepare(config, request, expectedOwned);
+                WriteCoordinator.Acked acked = coordinator.submitAcked(w.change());
+                return writes.written(WriteRequests.ADDED, w.current(), acked);
+              });
+      WriteLines.acked(request, written);
+      return written;
+    } catch (RuntimeException e) {
+      WriteLines.refused(request, BatchItems.status(e), e.getMessage());
+      throw e;
+    } finally {
+      RequestIds.restore(before);
+    }
   }
 
   /**
