@@ -336,7 +336,7 @@ final class SqlJoins {
   }
 
   /** Rows of each side the key-order merge takes ahead (a page is fetched as they are used). */
-  private static final int MERGE_PREFETCH = 32;
+  private static final int MERGE_PREFETCH = 16;
 
   /** A row of one side of a join with its shard key. */
   private record Keyed(boolean left, long key, Map<String, Object> row) {}
