@@ -29,6 +29,11 @@ import reactor.core.publisher.Flux;
  * ORDER BY, GROUP BY, aggregates, LIMIT) is translated and shaped as for one table. Refused, naming
  * the limit: more than two tables, comma and cross joins, RIGHT/FULL/NATURAL joins, {@code USING},
  * an ON that is not the two shard keys' equality, a subquery as a side, one alias twice.
+ *
+ * <p>Why this file is over 450 lines: it is the one definition of what a join is here — which joins
+ * are taken and why the others are refused, how a column of either table is named, which of the
+ * WHERE's conditions each table's read may apply, and how the two tables' rows meet — kept together
+ * so that the planning and the merge agree on the view's names.
  */
 final class SqlJoins {
   private SqlJoins() {}
