@@ -55,8 +55,8 @@ final class SqlJoins {
       TableSchema view) {
 
     /**
-     * The view's name of the column {@code name} (qualified by {@code qualifier}, or null: whichever
-     * table has it, refused when both do), or a 400 naming what is wrong.
+     * The view's name of the column {@code name} (qualified by {@code qualifier}, or null:
+     * whichever table has it, refused when both do), or a 400 naming what is wrong.
      */
     String resolve(String qualifier, String name) {
       if (name.equalsIgnoreCase(SqlPlan.TIMESTAMP_COLUMN)
