@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * docs/sql.md, "More tables"), all over the MySQL port through Connector/J: {@code CREATE TABLE
  * orders} by the admin user becomes a table on every shard (answered once every shard applied it),
  * rows of both tables with the same shard keys go to the shard owning each key and come back per
- * table, {@code DROP TABLE orders} drops it on every shard, and the first table's rows are
- * untouched throughout.
+ * table, a join of the two on their shard keys returns what was written to both shards, {@code DROP
+ * TABLE orders} drops it on every shard, and the first table's rows are untouched throughout.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MoreTablesIT {
@@ -133,6 +133,87 @@ class MoreTablesIT {
     return list.stream().map(t -> String.valueOf(((Map<String, Object>) t).get("table"))).toList();
   }
 
+  /**
+   * A join of {@code items} and {@code orders} on their shard keys over the MySQL port
+   * (docs/sql.md, "Joins"): rows written to both tables on both shards come back joined exactly as
+   * written, a LEFT JOIN keeps the items without an order, and a key condition asks only the key's
+   * shard.
+   */
+  private void joinsOfTheTwoTablesOnTheirShardKeysRunOnEachShard() throws Exception {
+    List<Long> keys = new ArrayList<>();
+    for (long k = 20; k < 30; k++) {
+      keys.add(k); // on sh1
+      keys.add(k + 1000); // on sh2
+    }
+    List<String> expected = new ArrayList<>();
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      StringBuilder items = new StringBuilder();
+      StringBuilder orders = new StringBuilder();
+      for (long k : keys) {
+        items.append(items.isEmpty() ? "" : ", ").append("(" + k + ", 'item " + k + "')");
+        if (k % 2 == 0) {
+          orders
+              .append(orders.isEmpty() ? "" : ", ")
+              .append("(" + k + ", 'o" + k + "', " + k % 5 + ")");
+        }
+      }
+      assertThat(s.executeUpdate("INSERT INTO items (id, name) VALUES " + items))
+          .isEqualTo(keys.size());
+      assertThat(s.executeUpdate("INSERT INTO orders (cust, item, qty) VALUES " + orders))
+          .isEqualTo(keys.size() / 2);
+      expected.add("5:five:pen:3");
+      keys.stream()
+          .sorted()
+          .filter(k -> k % 2 == 0)
+          .forEach(k -> expected.add(k + ":item " + k + ":o" + k + ":" + k % 5));
+      expected.add("1500:fifteen hundred:ink:1");
+      expected.sort(java.util.Comparator.comparingLong(r -> Long.parseLong(r.split(":")[0])));
+
+      List<String> joined =
+          rows(
+              s,
+              "SELECT i.id, i.name, o.item, o.qty FROM items i JOIN orders o ON i.id = o.cust"
+                  + " ORDER BY i.id");
+      assertThat(joined).hasSize(12).containsExactlyElementsOf(expected);
+      // Without ORDER BY the rows come in key order too, and the tables may be either way round.
+      assertThat(
+              rows(
+                  s,
+                  "SELECT i.id, i.name, o.item, o.qty FROM orders o INNER JOIN items i"
+                      + " ON o.cust = i.id"))
+          .containsExactlyElementsOf(expected);
+      assertThat(
+              rows(
+                  s,
+                  "SELECT i.id, o.item FROM items i LEFT JOIN orders o ON o.cust = i.id"
+                      + " WHERE i.id IN (5, 21, 22, 1021, 1500)"))
+          .containsExactly("5:pen", "21:null", "22:o22", "1021:null", "1500:ink");
+      assertThat(rows(s, "SELECT COUNT(*) FROM items JOIN orders ON cust = id"))
+          .containsExactly("12");
+      assertThatThrownBy(
+              () -> s.executeQuery("SELECT * FROM items i JOIN orders o ON i.name = o.item"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("joins must equate the two tables' shard keys (a.x = b.y)")
+          .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1235));
+    }
+    // Both shards took part; a key condition on either table asks only the key's shard.
+    JsonNode all = query("SELECT i.id FROM items i JOIN orders o ON i.id = o.cust");
+    assertThat(all.get("shards_queried").toString()).contains("sh1").contains("sh2");
+    JsonNode one =
+        query(
+            "SELECT i.name, o.item FROM items i JOIN orders o ON i.id = o.cust WHERE o.cust = 1024");
+    assertThat(one.get("shards_queried").toString()).isEqualTo("[\"sh2\"]");
+    assertThat(one.get("data").get(0).get("name").asText()).isEqualTo("item 1024");
+    assertThat(one.get("data").get(0).get("item").asText()).isEqualTo("o1024");
+
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      assertThat(s.executeUpdate("DELETE FROM items WHERE id BETWEEN 20 AND 1029 AND id <> 1500"))
+          .isEqualTo(keys.size());
+    }
+  }
+
   @Test
   void aSecondTableIsCreatedFilledReadAndDroppedBesideTheFirst() throws Exception {
     // Keys 5 and 1500: one on each shard (sh1 owns [0, 1000), sh2 [1000, 2000)).
@@ -183,6 +264,8 @@ class MoreTablesIT {
     JsonNode itemOnSh2 = query("SELECT name FROM items WHERE id = 1500");
     assertThat(itemOnSh2.get("shards_queried").toString()).isEqualTo("[\"sh2\"]");
     assertThat(itemOnSh2.get("data").get(0).get("name").asText()).isEqualTo("fifteen hundred");
+
+    joinsOfTheTwoTablesOnTheirShardKeysRunOnEachShard();
 
     try (Connection c = admin();
         Statement s = c.createStatement()) {

@@ -25,7 +25,14 @@ final class StatementReplies {
   private StatementReplies() {}
 
   static MysqlReply of(SqlStatements.Ran ran, String database) {
-    if (!(ran.plan() instanceof SqlPlan.Select select)) {
+    SqlPlan.Select select =
+        switch (ran.plan()) {
+          case SqlPlan.Select one -> one;
+          // A join's columns are those of its view (ran.schema()), typed as their tables'.
+          case SqlPlan.Join join -> join.select();
+          default -> null;
+        };
+    if (select == null) {
       Long n = ran.response().rowsAffected();
       Long id = ran.response().lastInsertId();
       return new MysqlReply.Ok(n == null ? 0 : n, id == null ? 0 : id, "");
@@ -147,10 +154,11 @@ final class StatementReplies {
   }
 
   /**
-   * The ERR for a failure of the SQL path: an unknown column is 1054, another table 1146, a
-   * statement outside what the router supports 1235, any other bad statement 1064 (a parse error, a
-   * bad value), an insert of an existing key 1062, anything the client cannot fix (no primary, a
-   * busy parser, not configured) 1105.
+   * The ERR for a failure of the SQL path: an unknown column is 1054, an ambiguous one (a join's)
+   * 1052, a join naming one alias twice 1066, another table 1146, a statement outside what the
+   * router supports 1235, any other bad statement 1064 (a parse error, a bad value), an insert of
+   * an existing key 1062, anything the client cannot fix (no primary, a busy parser, not
+   * configured) 1105.
    */
   static MysqlReply.Error error(Failure f) {
     String m = f.message();
@@ -160,6 +168,10 @@ final class StatementReplies {
         return MysqlReply.Error.of(1054, "42S22", m);
       } else if (lower.contains("unknown table") || lower.matches("(?s)table '.*' is not .*")) {
         return MysqlReply.Error.of(1146, "42S02", m);
+      } else if (lower.contains("is ambiguous")) {
+        return MysqlReply.Error.of(1052, "23000", m);
+      } else if (lower.startsWith("not unique table/alias")) {
+        return MysqlReply.Error.of(1066, "42000", m);
       } else if (lower.contains("not supported")) {
         return MysqlReply.Error.of(1235, "42000", m);
       }

@@ -9,13 +9,22 @@ final class PredicateKeys {
 
   /** The keys {@code p} can match, {@code key} being the shard key column. */
   static KeyRanges of(Predicate p, String key) {
+    return of(p, java.util.Set.of(key));
+  }
+
+  /**
+   * The keys {@code p} can match, each of {@code keys} being a column that holds the row's shard
+   * key (a join's rows carry it in both tables' key columns: docs/sql.md, "Joins").
+   */
+  static KeyRanges of(Predicate p, java.util.Set<String> keys) {
     return switch (p) {
       case Predicate.Always a -> KeyRanges.all();
-      case Predicate.And a -> of(a.left(), key).intersect(of(a.right(), key));
-      case Predicate.Or o -> of(o.left(), key).union(of(o.right(), key));
-      case Predicate.Not n -> notKeys(n.inner(), key);
-      case Predicate.Compare c when c.column().equals(key) -> compareKeys(c.op(), (Long) c.value());
-      case Predicate.In in when in.column().equals(key) && !in.negated() -> {
+      case Predicate.And a -> of(a.left(), keys).intersect(of(a.right(), keys));
+      case Predicate.Or o -> of(o.left(), keys).union(of(o.right(), keys));
+      case Predicate.Not n -> notKeys(n.inner(), keys);
+      case Predicate.Compare c when keys.contains(c.column()) ->
+          compareKeys(c.op(), (Long) c.value());
+      case Predicate.In in when keys.contains(in.column()) && !in.negated() -> {
         KeyRanges out = KeyRanges.none();
         for (Object v : in.values()) {
           if (v != null) {
@@ -24,27 +33,27 @@ final class PredicateKeys {
         }
         yield out;
       }
-      case Predicate.Between b when b.column().equals(key) && !b.negated() ->
+      case Predicate.Between b when keys.contains(b.column()) && !b.negated() ->
           b.low() == null || b.high() == null
               ? KeyRanges.none()
               : KeyRanges.between((Long) b.low(), (Long) b.high());
-      case Predicate.IsNull n when n.column().equals(key) && !n.negated() -> KeyRanges.none();
+      case Predicate.IsNull n when keys.contains(n.column()) && !n.negated() -> KeyRanges.none();
       default -> KeyRanges.all();
     };
   }
 
   /** Keys for NOT p: the complement only where p's keys are exact (a plain key condition). */
-  private static KeyRanges notKeys(Predicate inner, String key) {
+  private static KeyRanges notKeys(Predicate inner, java.util.Set<String> keys) {
     boolean exact =
         switch (inner) {
-          case Predicate.Compare c -> c.column().equals(key) && c.value() != null;
+          case Predicate.Compare c -> keys.contains(c.column()) && c.value() != null;
           case Predicate.Between b ->
-              b.column().equals(key) && !b.negated() && b.low() != null && b.high() != null;
+              keys.contains(b.column()) && !b.negated() && b.low() != null && b.high() != null;
           case Predicate.In in ->
-              in.column().equals(key) && !in.negated() && !in.values().contains(null);
+              keys.contains(in.column()) && !in.negated() && !in.values().contains(null);
           default -> false;
         };
-    return exact ? of(inner, key).complement() : KeyRanges.all();
+    return exact ? of(inner, keys).complement() : KeyRanges.all();
   }
 
   private static KeyRanges compareKeys(Predicate.Op op, Long v) {

@@ -86,6 +86,7 @@ public class SqlExecutor {
               .flatMap(keys -> perKey(keys, key -> writes.deleteAcked(table, key)));
       case SqlPlan.Select select ->
           withinDeadline(select, select(table, select, consistency, session));
+      case SqlPlan.Join join -> withinDeadline(join, join(table, join, consistency, session));
       case SqlPlan.ChangeSchema add ->
           Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
       case SqlPlan.CreateTable create ->
@@ -176,6 +177,7 @@ public class SqlExecutor {
                                 txn.shard() == null ? null : txn.shard() + "/primary",
                                 null);
                           }));
+      case SqlPlan.Join join -> Mono.error(SqlJoins.notInTransactions());
       case SqlPlan.ChangeSchema add ->
           Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
       case SqlPlan.CreateTable create ->
@@ -505,6 +507,64 @@ public class SqlExecutor {
         .map(read -> selected(plan, read, consistency));
   }
 
+  /**
+   * A join of two tables on their shard keys (docs/sql.md, "Joins"): each table's rows in the
+   * join's keys are read as a SELECT of that table reads them (its own conditions pushed to the
+   * shards, at {@code consistency}), both at once and each in key order; rows of equal keys, which
+   * one shard holds, meet as they arrive ({@link SqlJoins#byKey}), and the joined rows go through
+   * the SELECT's WHERE and into its {@link ResultBuffer}, as a one-table SELECT's rows do. So a
+   * join holds what that SELECT would (a page per shard and side, plus what the buffer keeps,
+   * within {@link SqlLimits}), stops reading at a LIMIT in key order, and runs within the deadline.
+   * {@code all} is the layout of every table; each side's requests name its table.
+   */
+  private Mono<QueryResponse> join(
+      RoutingTable all, SqlPlan.Join join, ReadConsistency consistency, SessionToken session) {
+    SqlPlan.Select plan = join.select();
+    RoutingTable left = all.forTable(join.left().table().table());
+    RoutingTable right = all.forTable(join.right().table().table());
+    return Mono.defer(
+        () -> {
+          ResultBuffer buffer = ResultBuffer.forSelect(plan, join.view().shardKey(), limits);
+          List<ReadPath.RangeRead> started = Collections.synchronizedList(new ArrayList<>());
+          Flux<Map<String, Object>> l =
+              sideRows(left, plan.keys(), join.left(), consistency, session, started);
+          Flux<Map<String, Object>> r =
+              sideRows(right, plan.keys(), join.right(), consistency, session, started);
+          return SqlJoins.byKey(join, l, r)
+              .filter(plan.where()::matches)
+              .takeUntil(buffer::add)
+              .then(Mono.fromSupplier(() -> summary(started)))
+              .map(
+                  read ->
+                      selected(
+                          plan,
+                          new Rows(
+                              read.shards(),
+                              plan.countLabel() != null ? List.of() : buffer.rows(),
+                              plan.countLabel() != null ? buffer.count() : null,
+                              read.servedBy()),
+                          consistency));
+        });
+  }
+
+  /** One side's rows of a join: those of {@code keys} its own conditions keep, in key order. */
+  private Flux<Map<String, Object>> sideRows(
+      RoutingTable table,
+      KeyRanges keys,
+      SqlPlan.JoinSide side,
+      ReadConsistency consistency,
+      SessionToken session,
+      List<ReadPath.RangeRead> started) {
+    return matchingRows(
+        table,
+        keys,
+        consistency,
+        session,
+        side.where(),
+        Pushdown.of(side.where(), side.table()),
+        started);
+  }
+
   /** The rows (or the count) {@code plan} needs, read within {@link SqlLimits}. */
   private Mono<Rows> selectRows(
       RoutingTable table,
@@ -589,8 +649,26 @@ public class SqlExecutor {
       Predicate where,
       Pushdown.Result push,
       java.util.function.Predicate<Map<String, Object>> sink) {
-    List<KeyRange> ranges = readRanges(table, keys);
     List<ReadPath.RangeRead> started = new ArrayList<>();
+    return matchingRows(table, keys, consistency, session, where, push, started)
+        .takeUntil(sink)
+        .then(Mono.fromSupplier(() -> summary(started)));
+  }
+
+  /**
+   * The rows of every key range (clamped to the shards' ranges) that match {@code where}, in key
+   * order, a page at a time (see {@link #readInto}); each range read is added to {@code started}
+   * once its first pages are in.
+   */
+  private Flux<Map<String, Object>> matchingRows(
+      RoutingTable table,
+      KeyRanges keys,
+      ReadConsistency consistency,
+      SessionToken session,
+      Predicate where,
+      Pushdown.Result push,
+      List<ReadPath.RangeRead> started) {
+    List<KeyRange> ranges = readRanges(table, keys);
     return Flux.fromIterable(ranges)
         .concatMap(
             r ->
@@ -604,21 +682,20 @@ public class SqlExecutor {
             1)
         // One page at a time: the next is fetched only once this one's rows are used.
         .concatMapIterable(page -> page, 1)
-        .filter(where::matches)
-        .takeUntil(sink)
-        .then(
-            Mono.fromSupplier(
-                () -> {
-                  Set<String> shards = new LinkedHashSet<>();
-                  Map<String, Set<String>> servedBy = new TreeMap<>();
-                  for (ReadPath.RangeRead p : started) {
-                    shards.addAll(p.shardsQueried());
-                    p.servedBy()
-                        .forEach(
-                            (k, v) -> servedBy.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
-                  }
-                  return new Rows(List.copyOf(shards), List.of(), null, servedBy);
-                }));
+        .filter(where::matches);
+  }
+
+  /** The shards {@code started} asked and the replicas that answered each. */
+  private static Rows summary(List<ReadPath.RangeRead> started) {
+    Set<String> shards = new LinkedHashSet<>();
+    Map<String, Set<String>> servedBy = new TreeMap<>();
+    synchronized (started) {
+      for (ReadPath.RangeRead p : started) {
+        shards.addAll(p.shardsQueried());
+        p.servedBy().forEach((k, v) -> servedBy.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
+      }
+    }
+    return new Rows(List.copyOf(shards), List.of(), null, servedBy);
   }
 
   /**

@@ -45,12 +45,25 @@ final class SqlGrouping {
    */
   static SqlPlan.Grouping of(
       PlainSelect select, TableSchema schema, Function<Column, String> column) {
+    return of(select, schema, column, Function.identity());
+  }
+
+  /**
+   * As above, {@code label} naming a column shown without an alias (a join's columns are shown
+   * without their table, as MySQL does).
+   */
+  static SqlPlan.Grouping of(
+      PlainSelect select,
+      TableSchema schema,
+      Function<Column, String> column,
+      Function<String, String> label) {
     Distinct distinct = select.getDistinct();
     if (distinct != null && (distinct.getOnSelectItems() != null || distinct.isUseUnique())) {
       throw unsupported("DISTINCT ON and UNIQUE are not supported (DISTINCT is)");
     }
     List<String> by = groupBy(select.getGroupBy(), schema, column);
-    List<SqlPlan.Item> items = items(select, schema, column, distinct != null && by.isEmpty());
+    List<SqlPlan.Item> items =
+        items(select, schema, column, label, distinct != null && by.isEmpty());
     if (distinct != null) {
       if (select.getGroupBy() != null || items.stream().anyMatch(i -> i.aggregate() != null)) {
         throw unsupported("DISTINCT together with GROUP BY or aggregates is not supported");
@@ -161,6 +174,7 @@ final class SqlGrouping {
       PlainSelect select,
       TableSchema schema,
       Function<Column, String> column,
+      Function<String, String> label,
       boolean distinctStar) {
     List<SqlPlan.Item> items = new ArrayList<>();
     for (SelectItem<?> item : select.getSelectItems()) {
@@ -170,12 +184,12 @@ final class SqlGrouping {
       if (e instanceof AllColumns
           && !(e instanceof net.sf.jsqlparser.statement.select.AllTableColumns)
           && distinctStar) {
-        schema.columnNames().forEach(n -> items.add(new SqlPlan.Item(null, n, n)));
+        schema.columnNames().forEach(n -> items.add(new SqlPlan.Item(null, n, label.apply(n))));
       } else if (e instanceof AllColumns) {
         throw unsupported("* in a grouped SELECT is not supported (name the columns)");
       } else if (e instanceof Column c) {
         String name = column.apply(c);
-        items.add(new SqlPlan.Item(null, name, alias == null ? name : alias));
+        items.add(new SqlPlan.Item(null, name, alias == null ? label.apply(name) : alias));
       } else if (e instanceof net.sf.jsqlparser.expression.Function f && isAggregate(f)) {
         items.add(aggregate(f, alias, schema, column));
       } else {

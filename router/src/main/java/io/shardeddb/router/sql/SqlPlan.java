@@ -96,6 +96,34 @@ public sealed interface SqlPlan {
     }
   }
 
+  /**
+   * A {@code SELECT} of two tables joined on their shard keys (docs/sql.md, "Joins"): {@code
+   * select} is the SELECT over the joined rows, rows of {@code view} (columns {@code
+   * qualifier.column}; its keys are the keys both sides read); {@code left} and {@code right} are
+   * read over those keys, each keeping the rows its own conditions allow, and meet by shard key
+   * ({@code leftOuter}: a left row without a match is kept, its right columns NULL).
+   */
+  record Join(
+      Select select,
+      io.shardeddb.protocol.schema.TableSchema view,
+      JoinSide left,
+      JoinSide right,
+      boolean leftOuter)
+      implements SqlPlan {
+    @Override
+    public String kind() {
+      return "select";
+    }
+  }
+
+  /**
+   * One table of a {@link Join}: its schema, the name its columns are qualified by (the alias, or
+   * the table's name), and the WHERE's conditions on it alone, in its own column names (pushed to
+   * the shards; {@link Predicate.Always} when none).
+   */
+  record JoinSide(
+      io.shardeddb.protocol.schema.TableSchema table, String qualifier, Predicate where) {}
+
   /** One {@code ORDER BY} key. */
   record Order(String column, boolean descending) {}
 

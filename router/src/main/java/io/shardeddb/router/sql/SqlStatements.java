@@ -131,14 +131,27 @@ public class SqlStatements {
                       return ddl(current, plan, credential)
                           .map(r -> new Ran(plan, translated.table(), r));
                     }
+                    if (plan instanceof SqlPlan.Join && txn != null) {
+                      return Mono.error(SqlJoins.notInTransactions());
+                    }
                     // The statement's requests are of its table (a "table" field on each shard
-                    // call when it is not the first).
-                    RoutingTable table = current.forTable(translated.table().table());
+                    // call when it is not the first); a join's name each side's table.
+                    RoutingTable table =
+                        plan instanceof SqlPlan.Join
+                            ? current
+                            : current.forTable(translated.table().table());
                     Mono<Ran> ran =
                         (txn != null
                                 ? executor.executeIn(table, plan, txn)
                                 : executor.execute(table, plan, consistency, session))
-                            .map(r -> new Ran(plan, table.topology().schema(), r));
+                            .map(
+                                r ->
+                                    new Ran(
+                                        plan,
+                                        plan instanceof SqlPlan.Join join
+                                            ? join.view()
+                                            : table.topology().schema(),
+                                        r));
                     if (!limits.isScan(plan)) {
                       return ran;
                     }

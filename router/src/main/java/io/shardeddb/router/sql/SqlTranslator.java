@@ -82,6 +82,9 @@ public final class SqlTranslator {
 
   private final SqlParser parser;
 
+  /** The join the SELECT being translated reads (null: one table; docs/sql.md, "Joins"). */
+  private SqlJoins.Scope join;
+
   /** Whether the WHERE being translated is a SELECT's, which may name {@code _timestamp}. */
   private boolean timestampsReadable;
 
@@ -110,6 +113,12 @@ public final class SqlTranslator {
 
   /** The plan for {@code sql}, or a 400 naming the first thing that is not supported. */
   public SqlPlan translate(String sql) {
+    if (join != null) {
+      // The last statement was a join: this one starts from the database's tables again.
+      join = null;
+      schema = tables.first();
+      resolved = false;
+    }
     if (sql == null || sql.isBlank()) {
       throw unsupported("the query is empty");
     }
@@ -444,11 +453,15 @@ public final class SqlTranslator {
           "subqueries are not supported (FROM must name table " + schema.table() + ")");
     }
     if (notEmpty(select.getJoins())) {
-      throw unsupported("joins are not supported");
-    }
-    table(from);
-    if (from.getAlias() != null) {
-      throw unsupported("table aliases are not supported");
+      // Two tables on their shard keys: the rest is translated over the joined rows' view.
+      join = SqlJoins.of(select, from, tables);
+      schema = join.view();
+      resolved = true;
+    } else {
+      table(from);
+      if (from.getAlias() != null) {
+        throw unsupported("table aliases are not supported (except in a join)");
+      }
     }
     if (select.getHaving() != null) {
       throw unsupported("HAVING is not supported (filter the rows with WHERE)");
@@ -472,8 +485,8 @@ public final class SqlTranslator {
               + " supported");
     }
     if (grouped(select)) {
-      SqlPlan.Grouping grouping = SqlGrouping.of(select, schema, this::column);
-      return selectPlan(select, List.of(), null, grouping);
+      SqlPlan.Grouping grouping = SqlGrouping.of(select, schema, this::column, this::label);
+      return joined(selectPlan(select, List.of(), null, grouping));
     }
     List<SqlPlan.Output> columns = new ArrayList<>();
     String countLabel = null;
@@ -486,7 +499,14 @@ public final class SqlTranslator {
         if (alias != null) {
           throw unsupported("* cannot have an alias");
         }
-        schema.columnNames().forEach(n -> columns.add(new SqlPlan.Output(n, n)));
+        schema.columnNames().forEach(n -> columns.add(new SqlPlan.Output(n, label(n))));
+      } else if (e instanceof net.sf.jsqlparser.statement.select.AllTableColumns tableAll
+          && join != null) {
+        if (alias != null) {
+          throw unsupported("* cannot have an alias");
+        }
+        join.columnsOf(SqlLiterals.unquote(tableAll.getTable().getName()))
+            .forEach(n -> columns.add(new SqlPlan.Output(n, label(n))));
       } else if (e instanceof net.sf.jsqlparser.schema.Column c && isTimestampPseudoColumn(c)) {
         // The row's global timestamp, named explicitly (SELECT * leaves it out; docs/sql.md).
         columns.add(
@@ -494,7 +514,7 @@ public final class SqlTranslator {
                 RowTimestamps.FIELD, alias == null ? SqlPlan.TIMESTAMP_COLUMN : alias));
       } else if (e instanceof net.sf.jsqlparser.schema.Column c) {
         String name = column(c);
-        columns.add(new SqlPlan.Output(name, alias == null ? name : alias));
+        columns.add(new SqlPlan.Output(name, alias == null ? label(name) : alias));
       } else if (e instanceof Function f && isCountStar(f)) {
         if (countLabel != null) {
           throw unsupported("COUNT(*) may appear once");
@@ -507,7 +527,44 @@ public final class SqlTranslator {
                 + "' is not supported (columns, *, or COUNT(*); no expressions or other functions)");
       }
     }
-    return selectPlan(select, columns, countLabel, null);
+    if (join != null) {
+      distinctLabels(columns);
+    }
+    return joined(selectPlan(select, columns, countLabel, null));
+  }
+
+  /** {@code select} as the plan of its join when it reads one, else itself. */
+  private SqlPlan joined(SqlPlan.Select select) {
+    return join == null ? select : join.plan(select);
+  }
+
+  /**
+   * The name a column is shown under when the SELECT gives it none: in a join MySQL's, the column
+   * without its table.
+   */
+  private String label(String column) {
+    return join == null ? column : SqlJoins.label(column);
+  }
+
+  /**
+   * A join's output columns have distinct labels: a row of /query's reply holds one value per label
+   * (two tables' {@code id}s would overwrite each other).
+   */
+  private static void distinctLabels(List<SqlPlan.Output> columns) {
+    Map<String, String> seen = new java.util.HashMap<>();
+    for (SqlPlan.Output o : columns) {
+      String before = seen.putIfAbsent(o.label().toLowerCase(Locale.ROOT), o.column());
+      if (before != null && !before.equals(o.column())) {
+        throw unsupported(
+            "two columns of the join are labelled '"
+                + o.label()
+                + "' ("
+                + before
+                + " and "
+                + o.column()
+                + "): give one an alias (AS)");
+      }
+    }
   }
 
   /**
@@ -830,7 +887,7 @@ public final class SqlTranslator {
 
   /** The shard keys {@code p} can match ({@link PredicateKeys}). */
   KeyRanges keys(Predicate p) {
-    return PredicateKeys.of(p, schema.shardKey());
+    return PredicateKeys.of(p, join == null ? Set.of(schema.shardKey()) : join.keyColumns());
   }
 
   // ---------------------------------------------------------------- names and values
@@ -858,6 +915,9 @@ public final class SqlTranslator {
    * timestamp) and no column of the table has that name (a column of that name wins).
    */
   private boolean isTimestampPseudoColumn(net.sf.jsqlparser.schema.Column c) {
+    if (join != null) {
+      return false; // the join resolves the name, refusing it
+    }
     String name = SqlLiterals.unquote(c.getColumnName());
     return name.equalsIgnoreCase(SqlPlan.TIMESTAMP_COLUMN)
         && schema.columns().stream().noneMatch(col -> col.name().equalsIgnoreCase(name))
@@ -867,6 +927,13 @@ public final class SqlTranslator {
   }
 
   private String column(net.sf.jsqlparser.schema.Column c) {
+    if (join != null) {
+      String qualifier =
+          c.getTable() == null || c.getTable().getName() == null
+              ? null
+              : SqlLiterals.unquote(c.getTable().getName());
+      return join.resolve(qualifier, SqlLiterals.unquote(c.getColumnName()));
+    }
     if (c.getTable() != null && c.getTable().getName() != null) {
       String qualifier = SqlLiterals.unquote(c.getTable().getName());
       if (!qualifier.equalsIgnoreCase(schema.table())) {

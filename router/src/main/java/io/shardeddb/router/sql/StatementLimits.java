@@ -50,6 +50,7 @@ public record StatementLimits(Duration statementTimeout, int maxConcurrentScans,
       case SqlPlan.CreateTable create -> false;
       case SqlPlan.DropTable drop -> false;
       case SqlPlan.Select select -> wide(select.keys());
+      case SqlPlan.Join join -> wide(join.select().keys());
       case SqlPlan.Update update -> wide(update.keys());
       case SqlPlan.Delete delete -> wide(delete.keys());
     };
@@ -78,7 +79,8 @@ public record StatementLimits(Duration statementTimeout, int maxConcurrentScans,
 
   /** The failure of a read of {@code plan} that ran past {@link #statementTimeout}. */
   public StatementLimitException pastDeadline(SqlPlan plan) {
-    String nothing = plan instanceof SqlPlan.Select ? "" : " (nothing was changed)";
+    boolean read = plan instanceof SqlPlan.Select || plan instanceof SqlPlan.Join;
+    String nothing = read ? "" : " (nothing was changed)";
     return new StatementLimitException(
         StatementLimitException.Limit.DEADLINE,
         statementTimeout.toMillis(),

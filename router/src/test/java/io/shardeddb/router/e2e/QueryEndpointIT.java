@@ -354,8 +354,8 @@ class QueryEndpointIT {
   void anythingUnsupportedIsA400NamingItNeverA5xx() {
     Map<String, String> bad =
         Map.of(
-            "SELECT * FROM students s JOIN teachers t ON s.Stud_id = t.id",
-                "joins are not supported",
+            "SELECT * FROM students a JOIN students b ON a.Stud_name = b.Stud_name",
+                "joins must equate the two tables' shard keys (a.x = b.y)",
             "SELECT * FROM students WHERE Stud_id IN (SELECT 1)", "subqueries are not supported",
             "DROP TABLE students", "is the database's first table, which cannot be dropped",
             "SELECT 1; SELECT 2", "several statements",

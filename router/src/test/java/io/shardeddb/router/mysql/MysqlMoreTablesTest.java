@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Timeout;
  * A database of two tables through Connector/J and {@code /query} (issue 46, docs/sql.md, "More
  * tables"): statements on {@code orders} reach the shard with {@code "table":"orders"} on every
  * write, update, delete and read, the first table's requests carry no {@code table} (as before),
- * SHOW TABLES lists both, an unknown table is 1146, and a transaction over both tables commits as
- * one {@code /txn} whose steps name their tables. The stand-in shard keeps each table's rows apart,
- * as a shard-server does.
+ * SHOW TABLES lists both, an unknown table is 1146, a transaction over both tables commits as one
+ * {@code /txn} whose steps name their tables, and a join of the two on their shard keys answers
+ * with typed columns (others are 1235). The stand-in shard keeps each table's rows apart, as a
+ * shard-server does.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
@@ -94,6 +95,65 @@ class MysqlMoreTablesTest {
     assertThat(seen).contains("/write -", "/read -");
     // Nothing of orders went out without its table, nothing of students with one.
     assertThat(seen).allMatch(x -> x.endsWith(" orders") || x.endsWith(" -"));
+  }
+
+  @Test
+  void aJoinOnTheShardKeysAnswersWithEachColumnTypedAsItsTableSaysAndOthersAre1235()
+      throws Exception {
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "INSERT INTO students (Stud_id, Stud_name, Stud_marks) VALUES (40, 'bo', 70),"
+              + " (41, 'cy', 60)");
+      s.executeUpdate("INSERT INTO orders (cust, item, qty) VALUES (40, 'mug', 4), (42, 'cap', 1)");
+
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT s.Stud_name, o.item, o.qty AS n FROM students s JOIN orders o"
+                  + " ON s.Stud_id = o.cust WHERE s.Stud_id BETWEEN 40 AND 49")) {
+        var meta = rs.getMetaData();
+        assertThat(meta.getColumnCount()).isEqualTo(3);
+        assertThat(meta.getColumnLabel(1)).isEqualTo("Stud_name");
+        assertThat(meta.getColumnLabel(3)).isEqualTo("n");
+        assertThat(meta.getColumnTypeName(2)).isEqualTo("VARCHAR");
+        assertThat(meta.getColumnTypeName(3)).isEqualTo("BIGINT");
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("bo");
+        assertThat(rs.getString("item")).isEqualTo("mug");
+        assertThat(rs.getLong("n")).isEqualTo(4L);
+        assertThat(rs.next()).isFalse();
+      }
+      assertThat(
+              strings(
+                  s,
+                  "SELECT s.Stud_id, o.item FROM students s LEFT JOIN orders o"
+                      + " ON o.cust = s.Stud_id WHERE s.Stud_id IN (40, 41) ORDER BY s.Stud_id"))
+          .containsExactly("40:mug", "41:null");
+
+      assertThatThrownBy(
+              () ->
+                  s.executeQuery("SELECT * FROM students s JOIN orders o ON s.Stud_marks = o.qty"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("joins must equate the two tables' shard keys (a.x = b.y)")
+          .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1235));
+      assertThatThrownBy(() -> s.executeQuery("SELECT * FROM students, orders"))
+          .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1235));
+      assertThatThrownBy(
+              () -> s.executeQuery("SELECT cust FROM orders a JOIN orders b ON a.cust = b.cust"))
+          .hasMessageContaining("ambiguous")
+          .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1052));
+
+      c.setAutoCommit(false);
+      assertThatThrownBy(
+              () -> s.executeQuery("SELECT * FROM students s JOIN orders o ON s.Stud_id = o.cust"))
+          .hasMessageContaining("joins inside a transaction (BEGIN ... COMMIT) are not supported")
+          .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1235));
+      c.rollback();
+      c.setAutoCommit(true);
+      // The other tests of the class see the stand-in shard as it was.
+      s.executeUpdate("DELETE FROM students WHERE Stud_id IN (40, 41)");
+      s.executeUpdate("DELETE FROM orders WHERE cust IN (40, 42)");
+    }
   }
 
   @Test

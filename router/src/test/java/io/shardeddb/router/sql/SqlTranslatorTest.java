@@ -189,10 +189,11 @@ class SqlTranslatorTest {
     return Stream.of(
         Arguments.of("", "the query is empty"),
         Arguments.of("SELEC * FROM students", "could not parse the query"),
+        // Joins are of the database's tables, on their shard keys (SqlJoinsTest).
         Arguments.of(
             "SELECT * FROM students JOIN teachers ON students.Stud_id = teachers.id",
-            "joins are not supported"),
-        Arguments.of("SELECT * FROM students, teachers", "joins are not supported"),
+            "unknown table 'teachers'"),
+        Arguments.of("SELECT * FROM students, teachers", "comma and CROSS joins are not supported"),
         Arguments.of(
             "SELECT * FROM students WHERE Stud_id IN (SELECT id FROM teachers)",
             "subqueries are not supported"),
@@ -443,6 +444,7 @@ class SqlTranslatorTest {
           case SqlPlan.ChangeSchema a -> throw new AssertionError(sql);
           case SqlPlan.CreateTable c -> throw new AssertionError(sql);
           case SqlPlan.DropTable d -> throw new AssertionError(sql);
+          case SqlPlan.Join j -> throw new AssertionError(sql);
         };
     assertThat(Pushdown.of(where, SCHEMA)).isEqualTo(new Pushdown.Result(filter, exact));
   }
