@@ -254,6 +254,54 @@ public final class ShardSimulation {
   /** Whether two routers ask the oracle for timestamps ({@link #withTimestamps}). */
   private boolean timestamps;
 
+  /** Where the replicas archive ({@link #withArchive}); null: no backups. */
+  private SimArchive archive;
+
+  /**
+   * A schedule in which every replica runs the production archiver into {@code bucket} of {@code
+   * s3} (DESIGN §9; {@link SimArchive}): after it, a restore of the archive holds every
+   * acknowledged write once and equals the shard.
+   */
+  ShardSimulation withArchive(io.shardeddb.backup.embedded.EmbeddedS3Server s3, String bucket) {
+    ownsArchive = true;
+    return withArchive(new SimArchive(s3, bucket, "seed-" + seed + "-" + System.nanoTime()));
+  }
+
+  /** A schedule in which every replica archives into {@code archive} (the caller closes it). */
+  ShardSimulation withArchive(SimArchive archive) {
+    this.archive = archive;
+    replicas.forEach(r -> r.archive = archive);
+    return this;
+  }
+
+  /** Whether this schedule made its archive (and so closes it when judged). */
+  private boolean ownsArchive;
+
+  /** The archive's restore judged after the schedule: its violations (none without an archive). */
+  private List<String> archiveViolations(boolean stuck) {
+    if (archive == null) {
+      return List.of();
+    }
+    try {
+      if (stuck || !archive.judged) {
+        return List.of();
+      }
+      pods().forEach(SimReplica::archiveNow);
+      String primary = operator.primary();
+      SimDisk shard =
+          pods().stream()
+              .filter(r -> r.name().equals(primary))
+              .map(SimReplica::disk)
+              .findFirst()
+              .orElse(null);
+      return archive.violations(history, pods().stream().map(SimReplica::disk).toList(), shard);
+    } finally {
+      if (ownsArchive) {
+        archive.close();
+      }
+    }
+  }
+
   /** Every slot range the oracle granted a router. */
   private final List<SimTimestampClient.Grant> timestampGrants = new ArrayList<>();
 
@@ -775,6 +823,7 @@ public final class ShardSimulation {
     }
     violations.addAll(schemaViolations());
     violations.addAll(tableViolations());
+    violations.addAll(archiveViolations(stuck));
     long acked = history.writes().stream().filter(w -> w.outcome() == History.Outcome.OK).count();
     long unknown =
         history.writes().stream().filter(w -> w.outcome() == History.Outcome.UNKNOWN).count();

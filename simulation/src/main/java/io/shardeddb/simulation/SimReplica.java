@@ -112,6 +112,12 @@ final class SimReplica {
   private ReadGuards guards;
   private io.shardeddb.shardserver.time.TimestampService timestamps;
 
+  /** Where this replica archives ({@link ShardSimulation#withArchive}); null: no backups. */
+  SimArchive archive;
+
+  /** This incarnation's production archiver, when {@link #archive} is set and it runs. */
+  private io.shardeddb.shardserver.backup.Archiver archiver;
+
   SimReplica(
       String name,
       Scheduler scheduler,
@@ -250,6 +256,8 @@ final class SimReplica {
     guards = new ReadGuards(ctx, coordinator, disk, settings, rules);
     timestamps =
         new io.shardeddb.shardserver.time.TimestampService(ctx, coordinator, guards, clock, rules);
+    archiver =
+        archive == null ? null : archive.start(ctx, coordinator, disk, rules, settings, clock);
     network.liveness(name, Network.Liveness.UP);
     try {
       new ReplicaStartup(ctx, new SimVolume(disk, ctx), coordinator, sync).start();
@@ -303,7 +311,15 @@ final class SimReplica {
     }
   }
 
+  /** One archive pass now, if this incarnation archives and runs (before a schedule is judged). */
+  void archiveNow() {
+    if (archiver != null) {
+      SimArchive.tick(archiver);
+    }
+  }
+
   void crash() {
+    archiver = null;
     network.liveness(name, Network.Liveness.DOWN);
     if (clock != null) {
       clock.stop();

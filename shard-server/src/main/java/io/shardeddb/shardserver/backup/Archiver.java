@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ public class Archiver implements AutoCloseable {
   private final ReplicationSettings replication;
   private final JsonMapper json;
   private final CommitClock clock;
+  private final LongSupplier wallClock;
   private final ScheduledExecutorService timer;
   private long term = -1;
   private boolean known;
@@ -67,6 +69,7 @@ public class Archiver implements AutoCloseable {
   private long archivedEpoch;
   private int ticks;
 
+  @jakarta.inject.Inject
   public Archiver(
       ReplicaContext ctx,
       WriteCoordinator coordinator,
@@ -76,6 +79,34 @@ public class Archiver implements AutoCloseable {
       ArchiveProgress progress,
       ReplicationSettings replication,
       JsonMapper json) {
+    this(
+        ctx,
+        coordinator,
+        log,
+        stores,
+        settings,
+        progress,
+        replication,
+        json,
+        System::currentTimeMillis,
+        true);
+  }
+
+  /**
+   * An archiver on {@code wallClock}; with {@code timers} false nothing runs by itself and the
+   * caller runs {@link #tick} (the simulator, on simulated time).
+   */
+  public Archiver(
+      ReplicaContext ctx,
+      WriteCoordinator coordinator,
+      CommittedLog log,
+      BackupStores stores,
+      BackupSettings settings,
+      ArchiveProgress progress,
+      ReplicationSettings replication,
+      JsonMapper json,
+      LongSupplier wallClock,
+      boolean timers) {
     this.ctx = ctx;
     this.coordinator = coordinator;
     this.log = log;
@@ -84,11 +115,13 @@ public class Archiver implements AutoCloseable {
     this.progress = progress;
     this.replication = replication;
     this.json = json;
-    this.clock = new CommitClock(coordinator::committedLsn, System::currentTimeMillis);
+    this.wallClock = wallClock;
+    this.clock = new CommitClock(coordinator::committedLsn, wallClock);
     this.timer =
         Executors.newScheduledThreadPool(
-            2, Thread.ofPlatform().daemon().name("archiver-" + ctx.name() + "-", 0).factory());
-    if (settings.enabled()) {
+            timers ? 2 : 0,
+            Thread.ofPlatform().daemon().name("archiver-" + ctx.name() + "-", 0).factory());
+    if (timers && settings.enabled()) {
       timer.scheduleWithFixedDelay(
           this::sampleQuietly, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
       long period = Math.max(50, settings.archiveInterval().toMillis());
@@ -98,7 +131,7 @@ public class Archiver implements AutoCloseable {
 
   /** What {@code /backup/status} reports. */
   public ArchiveStatus status() {
-    long now = System.currentTimeMillis();
+    long now = wallClock.getAsLong();
     ShardConfig config = ctx.config();
     ReplicaContext.View v = ctx.view();
     return new ArchiveStatus(
@@ -129,7 +162,7 @@ public class Archiver implements AutoCloseable {
       tick();
     } catch (RuntimeException e) {
       progress.failed(e.getMessage());
-      long now = System.currentTimeMillis();
+      long now = wallClock.getAsLong();
       if (progress.stalled(now)) {
         LOG.error(
             "{}: archiving stalled for {} ms (log held back, not trimmed): {}",
@@ -208,7 +241,7 @@ public class Archiver implements AutoCloseable {
               || store.firstKey(BackupKeys.walPrefix(db, shard)).isPresent();
       known = true;
     }
-    long t0 = System.currentTimeMillis();
+    long t0 = wallClock.getAsLong();
     QuorumState quorum = coordinator.quorumState();
     long c0 = coordinator.committedLsn();
     long archived = progress.archivedLsn();
@@ -258,7 +291,7 @@ public class Archiver implements AutoCloseable {
                   ctx.name())));
       progress.archived(archived, through, 0);
     }
-    progress.succeeded(System.currentTimeMillis(), archived >= c0);
+    progress.succeeded(wallClock.getAsLong(), archived >= c0);
   }
 
   /**
@@ -295,7 +328,7 @@ public class Archiver implements AutoCloseable {
                     g.fromLsn(),
                     g.toLsn(),
                     progress.archivedThroughMillis(),
-                    System.currentTimeMillis(),
+                    wallClock.getAsLong(),
                     ctx.name())));
         progress.gap(gap);
         progress.archived(g.toLsn(), 0, 0);

@@ -229,54 +229,27 @@ public class BackupRestorer {
   /** Where the replay stands: the last LSN applied, its epoch, the config it left. */
   record Replayed(long applied, long lastEpoch, ShardConfig config) {}
 
-  /** 2. The archive after the base, up to the target, through a secondary's apply path. */
+  /**
+   * 2. The archive after the base, up to the target ({@link ArchiveReplay}), through a secondary's
+   * apply path.
+   */
   private Replayed replay(
       BackupStore bs, String source, String shard, Base base, RestoreRules.Target target)
       throws IOException {
-    Replayed at = new Replayed(base.lsn(), base.epoch(), ctx.requireConfig());
-    long chainEpoch = base.epoch();
-    List<LogEntry> batch = new ArrayList<>();
-    boolean done = false;
-    for (RestoreRules.Segment seg :
-        RestoreRules.segmentsAfter(bs.list(BackupKeys.walPrefix(source, shard)), at.applied())) {
-      if (done || seg.last() <= at.applied()) {
-        continue;
-      }
-      try (InputStream in = bs.open(seg.key());
-          BufferedReader r =
-              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while (!done && (line = r.readLine()) != null) {
-          ArchivedEntry a = json.readValue(line, ArchivedEntry.class);
-          long next = at.applied() + batch.size() + 1;
-          RestoreRules.Take take =
-              RestoreRules.take(shard, a, next, target.toLsn(), target.toTime());
-          done = take == RestoreRules.Take.STOP;
-          if (take == RestoreRules.Take.APPLY) {
-            chainEpoch = epochAfter(shard, chainEpoch, a.entry());
-            batch.add(a.entry());
-            if (batch.size() >= CHUNK) {
-              at = apply(at, base.table(), batch);
-              batch = new ArrayList<>();
-            }
-          }
-        }
-      }
-    }
-    if (!batch.isEmpty()) {
-      at = apply(at, base.table(), batch);
-    }
-    if (target.toLsn() >= 0 && at.applied() < target.toLsn()) {
-      throw new IllegalStateException(
-          "the archive of "
-              + shard
-              + " ends at lsn "
-              + at.applied()
-              + ", short of "
-              + target.toLsn());
-    }
-    ctx.configure(at.config());
-    return at;
+    Replayed[] at = {new Replayed(base.lsn(), base.epoch(), ctx.requireConfig())};
+    ArchiveReplay.replay(
+        bs,
+        json,
+        source,
+        shard,
+        base.lsn(),
+        base.epoch(),
+        target.toLsn(),
+        target.toTime(),
+        CHUNK,
+        batch -> at[0] = apply(at[0], base.table(), batch));
+    ctx.configure(at[0].config());
+    return at[0];
   }
 
   private Replayed apply(Replayed at, UserTable table, List<LogEntry> batch) {
@@ -438,28 +411,5 @@ public class BackupRestorer {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /**
-   * The epoch of the chain after {@code e}: epochs never go back along a shard's log (a primary of
-   * a later epoch only appends), so an entry of an earlier epoch than its predecessor is not of
-   * this log (another incarnation's segment, or a deposed primary's tail): refused, never replayed.
-   */
-  static long epochAfter(String shard, long previous, LogEntry e) {
-    if (e.epoch() < previous) {
-      throw new IllegalStateException(
-          "the archive of "
-              + shard
-              + " goes back from epoch "
-              + previous
-              + " to "
-              + e.epoch()
-              + " at lsn "
-              + e.lsn()
-              + ": its entries are not one log (another incarnation's or a deposed primary's);"
-              + " the restore fails rather than replay past lsn "
-              + (e.lsn() - 1));
-    }
-    return e.epoch();
   }
 }

@@ -19,13 +19,13 @@ class ReplayEpochChainTest {
 
   @Test
   void epochsThatStayOrRiseArePassed() {
-    assertThat(BackupRestorer.epochAfter("sh1", 1, entry(5, 1))).isEqualTo(1);
-    assertThat(BackupRestorer.epochAfter("sh1", 1, entry(6, 3))).isEqualTo(3);
+    assertThat(ArchiveReplay.epochAfter("sh1", 1, entry(5, 1))).isEqualTo(1);
+    assertThat(ArchiveReplay.epochAfter("sh1", 1, entry(6, 3))).isEqualTo(3);
   }
 
   @Test
   void anEntryOfAnEarlierEpochThanItsPredecessorIsRefused() {
-    assertThatThrownBy(() -> BackupRestorer.epochAfter("sh1", 3, entry(7, 2)))
+    assertThatThrownBy(() -> ArchiveReplay.epochAfter("sh1", 3, entry(7, 2)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("goes back from epoch 3 to 2 at lsn 7")
         .hasMessageContaining("rather than replay past lsn 6");

@@ -218,6 +218,16 @@ public class Rulebook {
   }
 
   /**
+   * DESIGN §9 (archive only what a quorum holds): how far a primary's archiver ships its log, given
+   * its quorum-committed LSN ({@code committedLsn}) and where its own log may end ({@code logEnd}):
+   * never past the commit point, or a failover could discard an archived tail while the next
+   * primary archives other entries at the same LSNs, and a restore would replay both.
+   */
+  public long archivedUpTo(long committedLsn, long logEnd) {
+    return committedLsn;
+  }
+
+  /**
    * Rule 5: whether a {@code /replicate} request naming {@code receiver} (null: an older primary
    * that does not name it) may be answered by replica {@code me}. A request meant for another
    * replica whose address this one now serves (a pod moved, its address was reused) is refused, or
