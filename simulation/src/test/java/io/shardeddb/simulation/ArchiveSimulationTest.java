@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * (the archiver ships its log's unacknowledged tail), schedules go red.
  */
 class ArchiveSimulationTest {
-  private static final int SCHEDULES = Integer.getInteger("sim.archiveSchedules", 100);
+  private static final int SCHEDULES = Integer.getInteger("sim.archiveSchedules", 60);
   private static EmbeddedS3Server s3;
 
   @BeforeAll
