@@ -45,6 +45,12 @@ final class SimArchive implements AutoCloseable {
   /** Whether the schedule's judge checks this archive's restore ({@link #violations}). */
   final boolean judged;
 
+  /**
+   * The mutation in which a primary records a gap without asking its peers' logs first ({@code
+   * Archiver} built without a transport), as before 2026-11-28.
+   */
+  boolean withoutPeerFill;
+
   /** The archive of one schedule under {@code prefix} of {@code bucket} on {@code s3}, judged. */
   SimArchive(EmbeddedS3Server s3, String bucket, String prefix) {
     this(s3, bucket, prefix, "uid-" + prefix, true, false);
@@ -107,7 +113,8 @@ final class SimArchive implements AutoCloseable {
       ReplicaStore disk,
       Rulebook rules,
       ReplicationSettings replication,
-      SimClock clock) {
+      SimClock clock,
+      io.shardeddb.shardserver.replication.PeerTransport peers) {
     Archiver archiver =
         new Archiver(
             ctx,
@@ -118,6 +125,7 @@ final class SimArchive implements AutoCloseable {
             new ArchiveProgress(settings),
             replication,
             json,
+            withoutPeerFill ? null : peers,
             clock::wallMillis,
             false);
     tickEvery(archiver, clock);
@@ -138,7 +146,7 @@ final class SimArchive implements AutoCloseable {
     try {
       archiver.tick();
     } catch (RuntimeException e) {
-      if (ShardSimulation.TRACE) {
+      if (ShardSimulation.TRACE || Boolean.getBoolean("sim.dbg")) {
         System.err.println("archive pass failed: " + e.getMessage());
       }
     }
@@ -187,6 +195,20 @@ final class SimArchive implements AutoCloseable {
     List<String> out = new ArrayList<>();
     List<long[]> recorded = recordedGaps();
     gaps += recorded.size();
+    for (long[] g : recorded) {
+      for (SimDisk d : finals) {
+        if (holdsAll(d, g[0], g[1])) {
+          out.add(
+              "the archive records a gap "
+                  + g[0]
+                  + ".."
+                  + g[1]
+                  + " though a replica's log holds those entries (the archiver did not fill it"
+                  + " from a peer)");
+          break;
+        }
+      }
+    }
     long toLsn = recorded.isEmpty() ? -1 : recorded.getFirst()[0] - 1;
     SimDisk restored;
     try {
@@ -274,6 +296,15 @@ final class SimArchive implements AutoCloseable {
     } catch (IOException x) {
       throw new java.io.UncheckedIOException(x);
     }
+  }
+
+  private static boolean holdsAll(SimDisk d, long from, long to) {
+    for (long lsn = from; lsn <= to; lsn++) {
+      if (!d.log.containsKey(lsn)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** How many gaps the archives judged so far recorded. */

@@ -257,7 +257,9 @@ final class SimReplica {
     timestamps =
         new io.shardeddb.shardserver.time.TimestampService(ctx, coordinator, guards, clock, rules);
     archiver =
-        archive == null ? null : archive.start(ctx, coordinator, disk, rules, settings, clock);
+        archive == null
+            ? null
+            : archive.start(ctx, coordinator, disk, rules, settings, clock, transport);
     network.liveness(name, Network.Liveness.UP);
     try {
       new ReplicaStartup(ctx, new SimVolume(disk, ctx), coordinator, sync).start();

@@ -42,6 +42,7 @@ class ArchiveSimulationTest {
   @DisplayName("a restore of the archive holds every acknowledged write once, under faults")
   void restoresOfTheArchiveHoldEveryAcknowledgedWrite() {
     List<String> failing = new ArrayList<>();
+    List<Long> gapSeeds = new ArrayList<>();
     long acked = 0;
     for (long seed = 1; seed <= SCHEDULES; seed++) {
       // Every other schedule also changes the replica count and moves pods (re-copies, new
@@ -50,8 +51,12 @@ class ArchiveSimulationTest {
           seed % 2 == 0
               ? ShardSimulation.withMembershipChanges(seed, 3).withWindow(4)
               : new ShardSimulation(seed, 3);
+      int gapsBefore = SimArchive.gaps;
       ShardSimulation.Result r = sim.withArchive(s3, "sim").run();
       acked += r.acknowledged();
+      if (SimArchive.gaps > gapsBefore) {
+        gapSeeds.add(seed);
+      }
       if (!r.ok()) {
         failing.add("seed " + seed + ": " + r.violations().get(0));
       }
@@ -63,7 +68,9 @@ class ArchiveSimulationTest {
             + acked
             + " acknowledged, "
             + SimArchive.gaps
-            + " gaps recorded, failing "
+            + " gaps recorded (seeds "
+            + gapSeeds
+            + "), failing "
             + failing);
     assertThat(failing).isEmpty();
     assertThat(acked).isGreaterThan(SCHEDULES * 50L);
@@ -158,5 +165,30 @@ class ArchiveSimulationTest {
       }
       return out;
     }
+  }
+
+  @Test
+  @DisplayName(
+      "a gap is filled from a peer's log before it is recorded (broken: a re-copied primary"
+          + " records a gap a secondary could have filled, and restores stop there)")
+  void aGapIsFilledFromAPeersLogFirst() {
+    List<String> found = new ArrayList<>();
+    for (long seed = 1; seed <= 30 && found.isEmpty(); seed++) {
+      String prefix = "nofill-" + seed + "-" + System.nanoTime();
+      try (SimArchive broken = new SimArchive(s3, "sim", prefix, "uid-" + prefix, true, false)) {
+        broken.withoutPeerFill = true;
+        ShardSimulation.Result r = new ShardSimulation(seed, 3).withArchive(broken).run();
+        List<String> gaps = r.violations().stream().filter(v -> v.contains("gap")).toList();
+        if (!gaps.isEmpty()) {
+          ShardSimulation.Result kept = new ShardSimulation(seed, 3).withArchive(s3, "sim").run();
+          assertThat(kept.violations())
+              .as("seed %d with the gap filled from peers", seed)
+              .isEmpty();
+          found.add("seed " + seed + ": " + gaps.get(0));
+        }
+      }
+    }
+    System.out.println("broken archive rule (no fill from peers) caught: " + found);
+    assertThat(found).isNotEmpty();
   }
 }
