@@ -496,6 +496,76 @@ class BackupArchiveTest {
   }
 
   /**
+   * Backup review M1 (fetch from a peer first): a replica re-copied while the store was down holds
+   * a log that begins past the archive's end; elected, its archiver finds entries it cannot ship
+   * from its own log. A secondary still holds them: they are archived from its log (checked to be
+   * this log by the epoch of the entry the new primary's log begins after), and no gap is recorded.
+   * Before 2026-11-28 the gap was recorded at once and restores could not cross it (the simulator's
+   * {@code ArchiveSimulationTest.aGapIsFilledFromAPeersLogFirst} breaks it on purpose).
+   */
+  @Test
+  @DisplayName(
+      "a re-copied replica elected while the archive lagged archives the entries its log lacks"
+          + " from a secondary's log: the archive has no gap")
+  void aGapIsFilledFromASecondarysLog() throws Exception {
+    String db = "fill" + UUID.randomUUID().toString().substring(0, 6);
+    Path own = dir.resolve(db);
+    EmbeddedS3Server server =
+        EmbeddedS3Server.start(own, "127.0.0.1", 0, "test-key", "test-secret-key");
+    int port = server.port();
+    try (BackupStore mine = new BackupStore(server.settings(BUCKET, "it"))) {
+      mine.ensureBucket();
+    }
+    try (ThreeReplicaShard shard =
+        new ThreeReplicaShard(ThreeReplicaShard.CONFIG, backupProps(server.url(), db))) {
+      shard.assignAll(1, 0);
+      Replica primary = shard.get(0);
+      Replica copied = shard.get(2);
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> assertThat(heartbeat(copied).get("state").asText()).isEqualTo("Ready"));
+      writeAll(primary, 0, 10);
+      await().atMost(PATIENCE).until(() -> archivedLsn(primary) >= applied(primary));
+      long archivedBefore = archivedLsn(primary);
+
+      server.close();
+      writeAll(primary, 10, 30);
+      Http.Reply resync = Http.post(copied.url() + "/resync", "{}");
+      assertThat(resync.status()).as(resync.raw()).isEqualTo(200);
+      long written = applied(primary);
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> {
+                JsonNode hb = heartbeat(copied);
+                assertThat(hb.get("state").asText()).isEqualTo("Ready");
+                assertThat(hb.get("appliedLsn").asLong()).isGreaterThanOrEqualTo(written);
+              });
+      assertThat(Http.get(copied.url() + "/log?fromLsn=" + (archivedBefore + 1)).status())
+          .as("the re-copied replica's log begins past the archive's end")
+          .isEqualTo(410);
+
+      shard.failover(2, 2, 0, 1, 2);
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(() -> assertThat(write(copied, 30).status()).isEqualTo(200));
+      writeAll(copied, 31, 40);
+      server = EmbeddedS3Server.start(own, "127.0.0.1", port, "test-key", "test-secret-key");
+      long applied = applied(copied);
+      await().atMost(PATIENCE).until(() -> archivedLsn(copied) >= applied);
+      try (BackupStore mine = new BackupStore(server.settings(BUCKET, "it"))) {
+        assertThat(assertEveryEntryIsArchivedOrInAGap(mine, db, applied))
+            .as("gaps recorded in the archive")
+            .isEmpty();
+      }
+      assertThat(Http.get(copied.url() + "/backup/status").json().path("gap").asText()).isEmpty();
+    } finally {
+      server.close();
+    }
+  }
+
+  /**
    * DESIGN §9: an archive has one owner. A database re-created under its name (or a shard id
    * reused) over the store of an earlier incarnation finds that incarnation's marker, segments and
    * state (archived to lsn 50,000): it must neither adopt the state as its trim floor (its own
