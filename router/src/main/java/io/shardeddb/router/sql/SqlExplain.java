@@ -412,13 +412,21 @@ final class SqlExplain {
         Object v = plan.get(c);
         row.put(c, v == null ? null : v.toString());
       }
-      row.put("rows", plan.get("rows") instanceof Number n ? n.longValue() : null);
+      row.put("rows", rowsOf(plan.get("rows")));
       if (a.failure() != null) {
         row.put("Extra", "no plan from the shard: " + a.failure());
       }
       out.add(row);
     }
     return out;
+  }
+
+  /** MariaDB's row estimate: a number, or digits (older shard-servers pass its text on). */
+  private static Long rowsOf(Object v) {
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    return v instanceof String t && t.matches("\\d{1,18}") ? Long.parseLong(t) : null;
   }
 
   private static Map<String, Object> row(

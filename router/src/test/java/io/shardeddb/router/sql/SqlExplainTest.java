@@ -274,6 +274,17 @@ class SqlExplainTest {
             List.of(
                 SqlExplain.Answer.of(new ShardExplainResponse(List.of(mariadb), "SELECT …", "x")),
                 SqlExplain.Answer.failed("shard-server http://b unreachable")));
+    // MariaDB's estimate as text (as its EXPLAIN gives it) reads as the number.
+    assertThat(
+            SqlExplain.rows(
+                    "students",
+                    scan.subList(0, 1),
+                    List.of(
+                        SqlExplain.Answer.of(
+                            new ShardExplainResponse(
+                                List.of(Map.of("key", "PRIMARY", "rows", "17")), "S", "x"))))
+                .get(0))
+        .containsEntry("rows", 17L);
     assertThat(rows.get(0).keySet()).containsExactlyElementsOf(SqlExplain.COLUMNS);
     assertThat(rows.get(0))
         .containsEntry("id", 1L)
