@@ -272,8 +272,8 @@ class MoreTablesIT {
               r -> {
                 assertThat(r.get("possible_keys")).contains("by_qty");
                 assertThat(r.get("key")).isEqualTo("by_qty");
-                // MariaDB's estimate: the 4 rows of 40 with qty 3, give or take.
-                assertThat(Long.parseLong(r.get("rows"))).isBetween(1L, 39L);
+                // MariaDB's estimate: the few rows with qty 3, not the shard's 46.
+                assertThat(Long.parseLong(r.get("rows"))).isBetween(1L, 45L);
               });
       assertThat(explain(s, "EXPLAIN SELECT item FROM orders WHERE cust = 1105"))
           .singleElement()
