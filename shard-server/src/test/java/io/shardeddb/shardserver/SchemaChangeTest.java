@@ -288,6 +288,67 @@ class SchemaChangeTest {
   }
 
   @Test
+  @DisplayName(
+      "/read/explain is MariaDB's plan of the read's own SELECT: no index before one is made on the"
+          + " filtered column, that index after; a point is the primary key; no row is read")
+  void readExplainNamesTheIndexTheReadUses() throws Exception {
+    Replica primary = shard.get(0);
+    assertThat(ThreeReplicaShard.writeRange(primary, 0, 40).status()).isEqualTo(200);
+    String scan =
+        """
+        {"shard":"sh1","Stud_id":{"low":-9223372036854775808,"high":9223372036854775807},
+         "filter":{"op":"=","column":"Stud_marks","values":[7]}}""";
+
+    Http.Reply before = Http.post(primary.url() + "/read/explain", scan);
+    assertThat(before.status()).as(before.raw()).isEqualTo(200);
+    JsonNode plan = before.json().get("plan").get(0);
+    // No index on Stud_marks: the whole primary key range is read, the filter checked on each row.
+    assertThat(plan.path("key").asText("")).isIn("", "PRIMARY");
+    assertThat(plan.get("possible_keys").toString()).doesNotContain("by_marks");
+    // The read's own SELECT, values bound (none of them in its text).
+    String sql = before.json().get("sql").asText();
+    assertThat(sql).startsWith("SELECT ").contains("BETWEEN ? AND ?", "LIMIT ?");
+    assertThat(sql).doesNotContain("9223372036854775807");
+
+    Http.Reply created =
+        Http.post(
+            primary.url() + "/schema",
+            indexed(2, "{\"name\":\"by_marks\",\"columns\":[\"Stud_marks\"]}"));
+    assertThat(created.status()).as(created.raw()).isEqualTo(200);
+
+    Http.Reply after = Http.post(primary.url() + "/read/explain", scan);
+    assertThat(after.status()).as(after.raw()).isEqualTo(200);
+    JsonNode indexed = after.json().get("plan").get(0);
+    assertThat(indexed.get("key").asText()).as(after.raw()).isEqualTo("by_marks");
+    assertThat(indexed.get("possible_keys").asText()).contains("by_marks");
+    assertThat(indexed.get("rows").isIntegralNumber()).as(after.raw()).isTrue();
+    assertThat(indexed.get("rows").asLong()).isBetween(1L, 39L);
+
+    // The shards count for an exact COUNT(*): the COUNT statement is explained, by the index too.
+    Http.Reply counted =
+        Http.post(
+            primary.url() + "/read/explain",
+            scan.replace("\"filter\"", "\"count\":true,\"filter\""));
+    assertThat(counted.status()).as(counted.raw()).isEqualTo(200);
+    assertThat(counted.json().get("sql").asText()).startsWith("SELECT COUNT(*)");
+    assertThat(counted.json().get("plan").get(0).get("key").asText()).isEqualTo("by_marks");
+
+    // One key: the primary key.
+    Http.Reply point =
+        Http.post(
+            primary.url() + "/read/explain",
+            "{\"shard\":\"sh1\",\"Stud_id\":{\"low\":5,\"high\":5}}");
+    assertThat(point.status()).as(point.raw()).isEqualTo(200);
+    assertThat(point.json().get("plan").get(0).get("key").asText()).isEqualTo("PRIMARY");
+
+    // Checked as /read checks its body: an unknown column is a 400 naming it.
+    Http.Reply bad = Http.post(primary.url() + "/read/explain", scan.replace("Stud_marks", "nope"));
+    assertThat(bad.status()).as(bad.raw()).isEqualTo(400);
+    assertThat(bad.raw()).contains("unknown column 'nope'");
+    assertThat(checksum(primary).get("rows").asLong()).isEqualTo(40);
+  }
+
+  @Test
   @DisplayName("a /config naming indexes creates the table with them (a database created indexed)")
   void configuredIndexes() throws Exception {
     String config =

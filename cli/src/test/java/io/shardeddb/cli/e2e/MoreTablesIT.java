@@ -214,6 +214,86 @@ class MoreTablesIT {
     }
   }
 
+  /** An EXPLAIN's rows over the MySQL port: column name -> value, a map per row. */
+  private static List<Map<String, String>> explain(Statement s, String sql) throws SQLException {
+    List<Map<String, String>> out = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery(sql)) {
+      var meta = rs.getMetaData();
+      while (rs.next()) {
+        Map<String, String> row = new java.util.LinkedHashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          row.put(meta.getColumnLabel(i), rs.getString(i));
+        }
+        out.add(row);
+      }
+    }
+    System.out.println(sql + "\n" + String.join("\n", out.stream().map(Object::toString).toList()));
+    return out;
+  }
+
+  /**
+   * {@code EXPLAIN} over the MySQL port (docs/sql.md, "EXPLAIN"): a filter on a column without an
+   * index scans each shard, MariaDB using no index; once {@code CREATE INDEX} reached every shard,
+   * each shard's MariaDB names that index for the same filter; a key is a point lookup on one
+   * shard.
+   */
+  private void explainNamesTheIndexEachShardWouldUse() throws Exception {
+    String filtered = "EXPLAIN SELECT cust, item FROM orders WHERE qty = 3";
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      StringBuilder orders = new StringBuilder();
+      for (long k = 100; k < 140; k++) {
+        for (long key : List.of(k, k + 1000)) {
+          orders
+              .append(orders.isEmpty() ? "" : ", ")
+              .append("(" + key + ", 'x" + key + "', " + key % 10 + ")");
+        }
+      }
+      assertThat(s.executeUpdate("INSERT INTO orders (cust, item, qty) VALUES " + orders))
+          .isEqualTo(80);
+      List<Map<String, String>> before = explain(s, filtered);
+      assertThat(before)
+          .extracting(r -> r.get("shard") + " " + r.get("table") + " " + r.get("access"))
+          .containsExactly(
+              "sh1 orders full scan of the shard", "sh2 orders full scan of the shard");
+      assertThat(before).allSatisfy(r -> assertThat(r.get("pushed_where")).isEqualTo("qty = 3"));
+      assertThat(before).allSatisfy(r -> assertThat(r.get("key")).isIn(null, "PRIMARY"));
+    }
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE INDEX by_qty ON orders (qty)");
+    }
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      List<Map<String, String>> after = explain(s, filtered);
+      assertThat(after).hasSize(2);
+      assertThat(after)
+          .allSatisfy(
+              r -> {
+                assertThat(r.get("possible_keys")).contains("by_qty");
+                assertThat(r.get("key")).isEqualTo("by_qty");
+                // MariaDB's estimate: the few rows with qty 3, not the shard's 46.
+                assertThat(Long.parseLong(r.get("rows"))).isBetween(1L, 45L);
+              });
+      assertThat(explain(s, "EXPLAIN SELECT item FROM orders WHERE cust = 1105"))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.get("shard")).isEqualTo("sh2");
+                assertThat(r.get("access")).isEqualTo("point lookup on the shard key");
+                assertThat(r.get("key")).isEqualTo("PRIMARY");
+              });
+      explain(
+          s,
+          "EXPLAIN SELECT i.name, o.qty FROM items i JOIN orders o ON i.id = o.cust"
+              + " WHERE o.qty = 3 ORDER BY o.qty LIMIT 5");
+      assertThat(
+              s.executeUpdate(
+                  "DELETE FROM orders WHERE cust BETWEEN 100 AND 139 OR cust BETWEEN 1100 AND 1139"))
+          .isEqualTo(80);
+    }
+  }
+
   @Test
   void aSecondTableIsCreatedFilledReadAndDroppedBesideTheFirst() throws Exception {
     // Keys 5 and 1500: one on each shard (sh1 owns [0, 1000), sh2 [1000, 2000)).
@@ -266,6 +346,7 @@ class MoreTablesIT {
     assertThat(itemOnSh2.get("data").get(0).get("name").asText()).isEqualTo("fifteen hundred");
 
     joinsOfTheTwoTablesOnTheirShardKeysRunOnEachShard();
+    explainNamesTheIndexEachShardWouldUse();
 
     try (Connection c = admin();
         Statement s = c.createStatement()) {

@@ -54,6 +54,13 @@ public final class ShardEndpoints {
   public static final String READ_BATCH = "/read/batch";
 
   /**
+   * MariaDB's {@code EXPLAIN} of the SELECT a {@code /read} of the same body would run on this
+   * replica ({@link ShardExplainResponse}); reads no rows. The router's {@code EXPLAIN} asks it
+   * (docs/sql.md, "EXPLAIN").
+   */
+  public static final String READ_EXPLAIN = "/read/explain";
+
+  /**
    * The answer to a read or write of a key whose point this shard does not own (421 Misdirected
    * Request): the router re-reads the topology and retries at the new owner.
    */

@@ -183,6 +183,19 @@ class ContractJsonTest {
         "{\"message\":\"Data entry with Stud_id:2255 removed from all replicas\","
             + "\"status\":\"success\",\"session\":\"sh1:4\"}",
         WriteResponse.class);
+    // /read/explain: MariaDB's plan rows of the read's SELECT, and that SELECT with ? for values.
+    io.shardeddb.protocol.shard.ShardExplainResponse explained =
+        roundTrip(
+            m,
+            """
+            {"plan":[{"id":1,"select_type":"SIMPLE","table":"t","type":"ref",
+                      "possible_keys":"PRIMARY,by_marks","key":"by_marks","key_len":"9",
+                      "ref":"const","rows":1,"Extra":"Using where"}],
+             "sql":"SELECT a FROM t WHERE k BETWEEN ? AND ? ORDER BY k LIMIT ?",
+             "status":"success"}
+            """,
+            io.shardeddb.protocol.shard.ShardExplainResponse.class);
+    assertThat(explained.plan().get(0)).containsEntry("key", "by_marks");
     // /read, /update and /del bodies are keyed by the schema's shard key
     @SuppressWarnings("unchecked")
     Map<String, Object> readBody = m.read("{\"Stud_id\":{\"low\":1000,\"high\":8889}}", Map.class);

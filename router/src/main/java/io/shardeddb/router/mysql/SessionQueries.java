@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * without touching a shard: {@code SELECT @@var [AS a], DATABASE(), USER(), VERSION(), 1}, session
  * {@code SET}s (accepted and ignored: the router has one character set, utf8mb4, and every
  * statement commits on its own), {@code SHOW VARIABLES / WARNINGS / DATABASES / TABLES / COLUMNS}
- * and {@code DESCRIBE}. Anything else is not a session query (empty): it goes to the SQL path.
- * Pure: the session's facts come in as a {@link Context}.
+ * and {@code DESCRIBE} (and {@code EXPLAIN t}, MySQL's synonym of it). Anything else is not a
+ * session query (empty): it goes to the SQL path. Pure: the session's facts come in as a {@link
+ * Context}.
  */
 final class SessionQueries {
   /** The version clients see: MySQL 8.0's protocol and variables, served by ShardedDB. */
@@ -83,7 +84,7 @@ final class SessionQueries {
   private static final Pattern SHOW_TABLES = Pattern.compile("(?is)show\\s+(full\\s+)?tables");
   private static final Pattern SHOW_COLUMNS =
       Pattern.compile(
-          "(?is)(?:show\\s+(?:full\\s+)?(?:columns|fields)\\s+from|describe|desc)\\s+`?([a-z_0-9]+)`?");
+          "(?is)(?:show\\s+(?:full\\s+)?(?:columns|fields)\\s+from|describe|desc|explain)\\s+`?([a-z_0-9]+)`?");
   private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
 
   private SessionQueries() {}

@@ -25,6 +25,9 @@ final class StatementReplies {
   private StatementReplies() {}
 
   static MysqlReply of(SqlStatements.Ran ran, String database) {
+    if (ran.plan() instanceof SqlPlan.Explain) {
+      return explained(ran);
+    }
     SqlPlan.Select select =
         switch (ran.plan()) {
           case SqlPlan.Select one -> one;
@@ -56,6 +59,27 @@ final class StatementReplies {
                 : definition(database, schema.table(), schema.column(o.column()), o.label()));
         keys.add(o.label());
       }
+    }
+    List<TextRow> rows = new ArrayList<>();
+    for (Map<String, Object> row : ran.response().data()) {
+      List<String> values = new ArrayList<>(keys.size());
+      for (String k : keys) {
+        values.add(text(row.get(k)));
+      }
+      rows.add(new TextRow(values));
+    }
+    return new MysqlReply.ResultSet(columns, rows);
+  }
+
+  /** An EXPLAIN's rows: its columns as text, {@code id} and {@code rows} as numbers. */
+  private static MysqlReply explained(SqlStatements.Ran ran) {
+    List<String> keys = ran.response().columns();
+    List<ColumnDefinition> columns = new ArrayList<>();
+    for (String k : keys) {
+      columns.add(
+          SqlPlan.Explain.NUMBER_COLUMNS.contains(k)
+              ? ColumnDefinition.longlong("", "", k)
+              : ColumnDefinition.text("", "", k, 1024));
     }
     List<TextRow> rows = new ArrayList<>();
     for (Map<String, Object> row : ran.response().data()) {

@@ -4,6 +4,7 @@ import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.shard.ReadFilter;
+import io.shardeddb.protocol.shard.ShardExplainResponse;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Replica;
@@ -420,6 +421,35 @@ public class ReadPath {
       }
     }
     return out.size() == rows.size() ? rows : out;
+  }
+
+  /**
+   * MariaDB's plan, on {@code shard}'s primary, of the SELECT a read of {@code range} with {@code
+   * filter} (and {@code count}) would run there ({@code POST /read/explain}); no row is read. A
+   * failure is the shard-server's, unchanged (the caller shows it).
+   */
+  public Mono<ShardExplainResponse> explain(
+      RoutingTable table, ShardTopology shard, KeyRange range, ReadFilter filter, boolean count) {
+    return Mono.defer(
+        () -> {
+          Replica primary =
+              shard
+                  .primaryReplica()
+                  .orElseThrow(
+                      () ->
+                          new ShardServerException(
+                              "", 503, "shard " + shard.id() + " has no primary"));
+          return client.explain(
+              primary.url(),
+              shard.id(),
+              ownedHeader(table, shard.id()),
+              table.topology().schema().shardKey(),
+              range.low(),
+              range.high(),
+              filter,
+              count,
+              table.tableName());
+        });
   }
 
   /** A page's rows as the client gets them; serde leaves out an empty list, so none is absent. */

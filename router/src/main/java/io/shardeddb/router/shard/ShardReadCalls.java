@@ -3,6 +3,7 @@ package io.shardeddb.router.shard;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReadFilter;
+import io.shardeddb.protocol.shard.ShardExplainResponse;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import reactor.core.publisher.Mono;
 
@@ -73,6 +74,25 @@ public interface ShardReadCalls {
           count);
     }
     return Mono.error(ShardDataCalls.firstTableOnly(url, table));
+  }
+
+  /**
+   * {@code POST /read/explain}: MariaDB's plan of the SELECT a {@link #read} of the same range,
+   * filter, count and table (null: the first) would run on that replica, and its text. A transport
+   * without it (the simulator's) fails.
+   */
+  default Mono<ShardExplainResponse> explain(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long low,
+      long high,
+      ReadFilter filter,
+      boolean count,
+      String table) {
+    return Mono.error(
+        new ShardServerException(url, 501, "this transport does not ask shards for their plans"));
   }
 
   /** {@code GET /heartbeat}: the replica's role, state and applied LSN. */

@@ -24,6 +24,7 @@ import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.shard.ShardExplainResponse;
 import io.shardeddb.protocol.shard.ShardReadBatchRequest;
 import io.shardeddb.protocol.shard.ShardReadBatchResponse;
 import io.shardeddb.protocol.shard.ShardReadResponse;
@@ -760,6 +761,39 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       request.header(ShardEndpoints.OWNED_HEADER, owned);
     }
     return request;
+  }
+
+  /**
+   * {@code POST /read/explain} over HTTP (never the data stream: a plan is asked once per shard,
+   * for an {@code EXPLAIN}), with the body {@link #read} would send, no consistency fields.
+   */
+  @Override
+  public Mono<ShardExplainResponse> explain(
+      String url,
+      String shard,
+      String owned,
+      String keyName,
+      long low,
+      long high,
+      ReadFilter filter,
+      boolean count,
+      String table) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("shard", shard);
+    if (table != null) {
+      body.put("table", table);
+    }
+    body.put(keyName, Map.of("low", low, "high", high));
+    if (filter != null) {
+      body.put("filter", filter.toWire());
+    }
+    if (count) {
+      body.put("count", true);
+    }
+    return call(
+        url,
+        owned(HttpRequest.POST(url + ShardEndpoints.READ_EXPLAIN, body), owned),
+        ShardExplainResponse.class);
   }
 
   /** {@code GET /heartbeat}. */

@@ -87,6 +87,7 @@ public class SqlExecutor {
       case SqlPlan.Select select ->
           withinDeadline(select, select(table, select, consistency, session));
       case SqlPlan.Join join -> withinDeadline(join, join(table, join, consistency, session));
+      case SqlPlan.Explain explain -> withinDeadline(explain, explain(table, explain));
       case SqlPlan.ChangeSchema add ->
           Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
       case SqlPlan.CreateTable create ->
@@ -178,6 +179,7 @@ public class SqlExecutor {
                                 null);
                           }));
       case SqlPlan.Join join -> Mono.error(SqlJoins.notInTransactions());
+      case SqlPlan.Explain explain -> withinDeadline(explain, explain(table, explain));
       case SqlPlan.ChangeSchema add ->
           Mono.error(new IllegalStateException("DDL runs through SqlStatements, not the executor"));
       case SqlPlan.CreateTable create ->
@@ -545,6 +547,51 @@ public class SqlExecutor {
                               read.servedBy()),
                           consistency));
         });
+  }
+
+  /**
+   * {@code EXPLAIN} (docs/sql.md, "EXPLAIN"): the steps {@link SqlExplain} plans for the SELECT,
+   * each shard's MariaDB plan of its SELECT ({@link ReadPath#explain}, one request per step, on the
+   * shard's primary), and the rows {@link SqlExplain#rows} makes of them. A shard that gives no
+   * plan is a row saying why, not a failed statement.
+   */
+  private Mono<QueryResponse> explain(RoutingTable table, SqlPlan.Explain explain) {
+    List<SqlExplain.Step> steps;
+    String label;
+    if (explain.of() instanceof SqlPlan.Join join) {
+      steps = SqlExplain.steps(table, join);
+      label = join.left().qualifier();
+    } else {
+      steps = SqlExplain.steps(table, (SqlPlan.Select) explain.of());
+      label = table.topology().schema().table();
+    }
+    return Flux.fromIterable(steps)
+        .concatMap(
+            s ->
+                reads
+                    .explain(s.table(), s.shard(), s.asked(), s.filter(), s.count())
+                    .map(SqlExplain.Answer::of)
+                    .onErrorResume(e -> Mono.just(SqlExplain.Answer.failed(e.getMessage()))))
+        .collectList()
+        .map(
+            answers -> {
+              List<Map<String, Object>> rows = SqlExplain.rows(label, steps, answers);
+              List<String> shards = steps.stream().map(s -> s.shard().id()).distinct().toList();
+              return new QueryResponse(
+                  true,
+                  "Explained (" + rows.size() + " rows)",
+                  null,
+                  null,
+                  (long) rows.size(),
+                  null,
+                  rows,
+                  shards,
+                  null,
+                  null,
+                  "success",
+                  null,
+                  SqlExplain.COLUMNS);
+            });
   }
 
   /** One side's rows of a join: those of {@code keys} its own conditions keep, in key order. */

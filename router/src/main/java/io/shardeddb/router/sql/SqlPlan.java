@@ -124,6 +124,24 @@ public sealed interface SqlPlan {
   record JoinSide(
       io.shardeddb.protocol.schema.TableSchema table, String qualifier, Predicate where) {}
 
+  /**
+   * {@code EXPLAIN} of a SELECT ({@code of}: a {@link Select} or a {@link Join}): which shards it
+   * asks, how, what the router does with their rows, and the index each shard's MariaDB would use
+   * (docs/sql.md, "EXPLAIN"). Reads no rows.
+   */
+  record Explain(SqlPlan of) implements SqlPlan {
+    /** The result's columns ({@code id, shard, table, access, …, key, rows, Extra}). */
+    public static final List<String> COLUMNS = SqlExplain.COLUMNS;
+
+    /** Of {@link #COLUMNS}, those holding numbers ({@code id}, {@code rows}); the rest are text. */
+    public static final List<String> NUMBER_COLUMNS = SqlExplain.NUMBER_COLUMNS;
+
+    @Override
+    public String kind() {
+      return "explain";
+    }
+  }
+
   /** One {@code ORDER BY} key. */
   record Order(String column, boolean descending) {}
 

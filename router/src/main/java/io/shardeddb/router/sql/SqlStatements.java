@@ -136,10 +136,11 @@ public class SqlStatements {
                     }
                     // The statement's requests are of its table (a "table" field on each shard
                     // call when it is not the first); a join's name each side's table.
-                    RoutingTable table =
+                    boolean joined =
                         plan instanceof SqlPlan.Join
-                            ? current
-                            : current.forTable(translated.table().table());
+                            || plan instanceof SqlPlan.Explain x && x.of() instanceof SqlPlan.Join;
+                    RoutingTable table =
+                        joined ? current : current.forTable(translated.table().table());
                     Mono<Ran> ran =
                         (txn != null
                                 ? executor.executeIn(table, plan, txn)

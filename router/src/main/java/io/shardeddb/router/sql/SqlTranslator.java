@@ -125,6 +125,17 @@ public final class SqlTranslator {
     if (sql.length() > MAX_QUERY_CHARS) {
       throw unsupported("the query is longer than " + MAX_QUERY_CHARS + " characters");
     }
+    String explained = SqlExplain.innerSelect(sql);
+    if (explained != null) {
+      SqlPlan of = translate(explained);
+      if (!(of instanceof SqlPlan.Select || of instanceof SqlPlan.Join)) {
+        throw unsupported(
+            "EXPLAIN of "
+                + of.kind().toUpperCase(Locale.ROOT)
+                + " is not supported: EXPLAIN takes a SELECT");
+      }
+      return new SqlPlan.Explain(of);
+    }
     Statements statements = parser.parse(sql);
     if (statements == null || statements.isEmpty()) {
       throw unsupported("the query holds no statement");

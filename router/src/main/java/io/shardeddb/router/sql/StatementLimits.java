@@ -51,6 +51,8 @@ public record StatementLimits(Duration statementTimeout, int maxConcurrentScans,
       case SqlPlan.DropTable drop -> false;
       case SqlPlan.Select select -> wide(select.keys());
       case SqlPlan.Join join -> wide(join.select().keys());
+      // One plan request per shard, no rows read.
+      case SqlPlan.Explain explain -> false;
       case SqlPlan.Update update -> wide(update.keys());
       case SqlPlan.Delete delete -> wide(delete.keys());
     };

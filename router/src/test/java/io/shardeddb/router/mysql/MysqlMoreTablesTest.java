@@ -171,6 +171,102 @@ class MysqlMoreTablesTest {
     }
   }
 
+  private static List<java.util.Map<String, Object>> explained(Statement s, String sql)
+      throws SQLException {
+    List<java.util.Map<String, Object>> out = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery(sql)) {
+      var meta = rs.getMetaData();
+      assertThat(meta.getColumnTypeName(meta.getColumnCount() - 1)).isEqualTo("BIGINT");
+      while (rs.next()) {
+        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          row.put(meta.getColumnLabel(i), rs.getObject(i));
+        }
+        out.add(row);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void explainShowsEachShardsAccessAndTheIndexItsMariaDbWouldUse() throws Exception {
+    try (Connection c = data();
+        Statement s = c.createStatement()) {
+      List<java.util.Map<String, Object>> scan =
+          explained(s, "EXPLAIN SELECT Stud_name FROM students WHERE Stud_marks = 7");
+      assertThat(scan).hasSize(1);
+      assertThat(scan.get(0).keySet())
+          .containsExactly(
+              "id",
+              "shard",
+              "table",
+              "access",
+              "key_range",
+              "pushed_where",
+              "router",
+              "type",
+              "possible_keys",
+              "key",
+              "rows",
+              "Extra");
+      assertThat(scan.get(0))
+          .containsEntry("shard", "sh1")
+          .containsEntry("table", "students")
+          .containsEntry("access", "full scan of the shard")
+          .containsEntry("key_range", "Stud_id BETWEEN 0 AND 999")
+          .containsEntry("pushed_where", "Stud_marks = 7")
+          .containsEntry("type", "ALL")
+          .containsEntry("key", null);
+
+      // The shard's own answer: with an index on the column, its MariaDB would use it.
+      fixture.shard.indexed.add("Stud_marks");
+      assertThat(explained(s, "EXPLAIN SELECT Stud_name FROM students WHERE Stud_marks = 7"))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r).containsEntry("type", "ref").containsEntry("key", "by_Stud_marks");
+                assertThat(((Number) r.get("rows")).longValue()).isEqualTo(1);
+              });
+
+      // A join: each table on the shard, the second's request naming its table.
+      List<java.util.Map<String, Object>> join =
+          explained(
+              s,
+              "EXPLAIN SELECT s.Stud_name, o.item FROM students s JOIN orders o"
+                  + " ON s.Stud_id = o.cust WHERE o.cust = 40");
+      assertThat(join)
+          .extracting(r -> r.get("shard") + " " + r.get("table") + " " + r.get("key"))
+          .containsExactly("sh1 s PRIMARY", "sh1 o PRIMARY");
+      assertThat((String) join.get(1).get("router")).startsWith("JOIN merged by key");
+      assertThat(fixture.shard.tablesSeen).contains("/read/explain orders", "/read/explain -");
+
+      // Refused clearly: 1235, as what else the router does not support.
+      assertThatThrownBy(() -> s.executeQuery("EXPLAIN FORMAT=JSON SELECT * FROM students"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("FORMAT=JSON is not supported")
+          .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1235));
+      // EXPLAIN of a table is MySQL's DESCRIBE.
+      assertThat(strings(s, "EXPLAIN orders"))
+          .extracting(r -> r.split(":")[0])
+          .containsExactly("cust", "item", "qty");
+    } finally {
+      fixture.shard.indexed.clear();
+    }
+    // The same on /query: its columns, and a row per shard.
+    Http.Reply r =
+        new Http(fixture.router.url(), MysqlRouterFixture.DATA_TOKEN)
+            .send(
+                "POST",
+                "/query",
+                "{\"query\":\"EXPLAIN SELECT * FROM orders WHERE cust BETWEEN 3 AND 8\"}");
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text())
+        .contains("\"columns\":[\"id\",\"shard\",\"table\",\"access\"")
+        .contains("\"access\":\"key range on the shard key\"")
+        .contains("\"key_range\":\"cust BETWEEN 3 AND 8\"")
+        .contains("\"key\":\"PRIMARY\"");
+  }
+
   @Test
   void anUnknownTableOnQueryIsA400NamingIt() {
     Http.Reply r =

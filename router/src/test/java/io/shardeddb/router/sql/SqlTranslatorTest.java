@@ -445,6 +445,7 @@ class SqlTranslatorTest {
           case SqlPlan.CreateTable c -> throw new AssertionError(sql);
           case SqlPlan.DropTable d -> throw new AssertionError(sql);
           case SqlPlan.Join j -> throw new AssertionError(sql);
+          case SqlPlan.Explain e -> throw new AssertionError(sql);
         };
     assertThat(Pushdown.of(where, SCHEMA)).isEqualTo(new Pushdown.Result(filter, exact));
   }

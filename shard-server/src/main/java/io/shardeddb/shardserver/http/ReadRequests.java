@@ -11,6 +11,7 @@ import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.shard.ShardExplainResponse;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
@@ -196,8 +197,7 @@ class ReadRequests {
     List<PointRange> owned = ctx.config().ownedRanges();
     Sharding sharding = config.pointsBy();
     boolean byHash = owned != null && sharding == Sharding.Hash;
-    FilterClause where =
-        owned != null && sharding == Sharding.Range ? table.keyIn(owned, p.filter()) : p.filter();
+    FilterClause where = where(config, table, p);
     KeyRange range = p.range();
     StatementDeadline deadline = p.deadline();
     if (p.count()) {
@@ -239,6 +239,35 @@ class ReadRequests {
     rowsRead.computeIfAbsent(filtered, this::rowsCounter).increment(rows.size());
     return new ShardReadResponse(
         rows, MessageResponse.SUCCESS, v.appliedLsn(), v.appliedLsn(), v.lastEntryEpoch(), next);
+  }
+
+  /**
+   * The condition a planned read's SQL has besides its key range: its filter, and under {@code
+   * Range} sharding the key ranges this shard owns (rows it still stores but no longer owns are
+   * never returned).
+   */
+  private FilterClause where(ShardConfig config, UserTable table, Plan p) {
+    List<PointRange> owned = ctx.config().ownedRanges();
+    return owned != null && config.pointsBy() == Sharding.Range
+        ? table.keyIn(owned, p.filter())
+        : p.filter();
+  }
+
+  /**
+   * MariaDB's {@code EXPLAIN} of the SELECT {@link #run} would run for {@code p} — the same
+   * statement ({@link UserTable#rangeQuery} or {@link UserTable#countQuery}) with the same values
+   * bound — and that statement's text. Reads no rows.
+   */
+  ShardExplainResponse explain(ShardConfig config, Plan p) {
+    UserTable table = p.tableIn(ctx);
+    FilterClause where = where(config, table, p);
+    KeyRange range = p.range();
+    UserTable.Query q =
+        p.count()
+            ? table.countQuery(range.low(), range.high(), where)
+            : table.rangeQuery(range.low(), range.high(), where, p.pageRows() + 1, p.stamped());
+    List<Map<String, Object>> plan = read(p, c -> UserTable.explain(c, q));
+    return new ShardExplainResponse(plan, q.sql(), MessageResponse.SUCCESS);
   }
 
   /**

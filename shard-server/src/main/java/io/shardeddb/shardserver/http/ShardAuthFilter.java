@@ -134,6 +134,8 @@ public class ShardAuthFilter implements Ordered {
           ShardEndpoints.WRITE_BATCH,
           ShardEndpoints.TXN,
           ShardEndpoints.READ_BATCH,
+          // MariaDB's plan of a /read's SELECT (the router's EXPLAIN): no rows, same caller.
+          ShardEndpoints.READ_EXPLAIN,
           // The timestamp oracle (DESIGN §11): the router fetches its writes' timestamps.
           ShardEndpoints.TIMESTAMPS,
           // Where the router's data stream is offered (the stream checks its own hello).

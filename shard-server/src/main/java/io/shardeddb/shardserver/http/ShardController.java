@@ -24,6 +24,7 @@ import io.shardeddb.protocol.shard.RowTables;
 import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
 import io.shardeddb.protocol.shard.ShardEndpoints;
+import io.shardeddb.protocol.shard.ShardExplainResponse;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.shard.ShardTxnRequest;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
@@ -227,6 +228,21 @@ public class ShardController {
     RequestFields.requireShard(config, body.get("shard"), ctx.name());
     RequestFields.requireExpectedOwnership(config, expectedOwned);
     return reads.run(config, reads.planChecked(config, body));
+  }
+
+  /**
+   * MariaDB's {@code EXPLAIN} of the SELECT a {@code /read} of the same body would run here, and
+   * that SELECT's text ({@link ShardExplainResponse}); the body is checked as {@code /read} checks
+   * it (and passes the same guards), no row is read. The router's {@code EXPLAIN} asks it.
+   */
+  @Post(ShardEndpoints.READ_EXPLAIN)
+  public ShardExplainResponse explain(
+      @Body Map<String, Object> body,
+      @Header(ShardEndpoints.OWNED_HEADER) @Nullable String expectedOwned) {
+    ShardConfig config = ctx.requireConfig();
+    RequestFields.requireShard(config, body.get("shard"), ctx.name());
+    RequestFields.requireExpectedOwnership(config, expectedOwned);
+    return reads.explain(config, reads.planChecked(config, body));
   }
 
   /**

@@ -626,25 +626,10 @@ public final class UserTable {
       StatementDeadline deadline,
       boolean stamped)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT "
-                + (stamped ? stampedColumnList : columnList)
-                + " FROM "
-                + table
-                + " WHERE "
-                + key
-                + " BETWEEN ? AND ?"
-                + (filter == null ? "" : " AND " + filter.sql())
-                + " ORDER BY "
-                + key
-                + " LIMIT ?")) {
+    Query q = rangeQuery(low, high, filter, limit, stamped);
+    try (PreparedStatement ps = c.prepareStatement(q.sql())) {
       deadline.bound(ps);
-      int i = 1;
-      ps.setLong(i++, low);
-      ps.setLong(i++, high);
-      i = bind(ps, i, filter);
-      ps.setInt(i, limit);
+      q.bind(ps);
       List<Map<String, Object>> rows = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -652,6 +637,94 @@ public final class UserTable {
         }
       }
       return rows;
+    }
+  }
+
+  /**
+   * One SELECT a read runs: its text, with {@code ?} for every value, and the values in order.
+   * Nothing a client wrote is in the text (column names come from the schema, values are bound).
+   */
+  public record Query(String sql, List<Object> params) {
+    public Query {
+      params = java.util.Collections.unmodifiableList(new ArrayList<>(params));
+    }
+
+    void bind(PreparedStatement ps) throws SQLException {
+      int i = 1;
+      for (Object v : params) {
+        ps.setObject(i++, v);
+      }
+    }
+  }
+
+  /** The SELECT {@link #range} runs (at most {@code limit} rows, in key order). */
+  public Query rangeQuery(long low, long high, FilterClause filter, int limit, boolean stamped) {
+    List<Object> params = new ArrayList<>(List.of(low, high));
+    if (filter != null) {
+      params.addAll(filter.params());
+    }
+    params.add(limit);
+    return new Query(
+        "SELECT "
+            + (stamped ? stampedColumnList : columnList)
+            + " FROM "
+            + table
+            + " WHERE "
+            + key
+            + " BETWEEN ? AND ?"
+            + (filter == null ? "" : " AND " + filter.sql())
+            + " ORDER BY "
+            + key
+            + " LIMIT ?",
+        params);
+  }
+
+  /** The SELECT {@link #count} runs. */
+  public Query countQuery(long low, long high, FilterClause filter) {
+    List<Object> params = new ArrayList<>(List.of(low, high));
+    if (filter != null) {
+      params.addAll(filter.params());
+    }
+    return new Query(
+        "SELECT COUNT(*) FROM "
+            + table
+            + " WHERE "
+            + key
+            + " BETWEEN ? AND ?"
+            + (filter == null ? "" : " AND " + filter.sql()),
+        params);
+  }
+
+  /** A value of MariaDB's EXPLAIN: numbers (its {@code rows} comes as text) as longs. */
+  private static Object explained(Object v) {
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    if (v instanceof String t && t.matches("\\d{1,18}")) {
+      return Long.parseLong(t);
+    }
+    return v;
+  }
+
+  /**
+   * MariaDB's {@code EXPLAIN} of {@code q} with its values bound as {@code q}'s own statement binds
+   * them: one map per row of the plan, by column label, in order. Reads no rows of the table.
+   */
+  public static List<Map<String, Object>> explain(Connection c, Query q) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + q.sql())) {
+      q.bind(ps);
+      List<Map<String, Object>> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        java.sql.ResultSetMetaData meta = rs.getMetaData();
+        while (rs.next()) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          for (int i = 1; i <= meta.getColumnCount(); i++) {
+            row.put(meta.getColumnLabel(i), explained(rs.getObject(i)));
+          }
+          out.add(row);
+        }
+      }
+      return out;
     }
   }
 
@@ -664,18 +737,10 @@ public final class UserTable {
   public long count(
       Connection c, long low, long high, FilterClause filter, StatementDeadline deadline)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT COUNT(*) FROM "
-                + table
-                + " WHERE "
-                + key
-                + " BETWEEN ? AND ?"
-                + (filter == null ? "" : " AND " + filter.sql()))) {
+    Query q = countQuery(low, high, filter);
+    try (PreparedStatement ps = c.prepareStatement(q.sql())) {
       deadline.bound(ps);
-      ps.setLong(1, low);
-      ps.setLong(2, high);
-      bind(ps, 3, filter);
+      q.bind(ps);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
