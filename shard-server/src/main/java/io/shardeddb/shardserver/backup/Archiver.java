@@ -10,14 +10,11 @@ import io.shardeddb.backup.BackupKeys;
 import io.shardeddb.backup.BackupStore;
 import io.shardeddb.backup.RangeChange;
 import io.shardeddb.protocol.shard.LogEntry;
-import io.shardeddb.protocol.shard.LogResponse;
 import io.shardeddb.protocol.shard.Operation;
-import io.shardeddb.protocol.shard.Peer;
 import io.shardeddb.protocol.shard.QuorumState;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.CommittedLog;
-import io.shardeddb.shardserver.replication.PeerRefusal;
 import io.shardeddb.shardserver.replication.PeerTransport;
 import io.shardeddb.shardserver.replication.ReplicaContext;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
@@ -66,7 +63,7 @@ public class Archiver implements AutoCloseable {
   private final JsonMapper json;
   private final CommitClock clock;
   private final LongSupplier wallClock;
-  private final PeerTransport peers;
+  private final ArchiveGapFill gapFill;
   private final ScheduledExecutorService timer;
   private long term = -1;
   private boolean known;
@@ -123,7 +120,7 @@ public class Archiver implements AutoCloseable {
     this.progress = progress;
     this.replication = replication;
     this.json = json;
-    this.peers = peers;
+    this.gapFill = new ArchiveGapFill(ctx, peers, replication.logPageSize(), wallClock);
     this.wallClock = wallClock;
     this.clock = new CommitClock(coordinator::committedLsn, wallClock);
     this.timer =
@@ -312,104 +309,6 @@ public class Archiver implements AutoCloseable {
     return body.length;
   }
 
-  /** The replica name a peer sees on an archive fill's {@code /log} (never a replica's own). */
-  static final String FILL_CALLER_SUFFIX = "#archiver";
-
-  /**
-   * Fills a gap {@code from..to} of the archive from a peer's log before recording it (backup
-   * review M1): the entries this primary's log no longer holds (it began past the archive's end,
-   * e.g. at a re-copy's snapshot) are usually still in a secondary's. A peer's entries are the
-   * shard's committed log only if its entry at {@code to} — this log's base — has this base's epoch
-   * (rule 4, log matching: equal LSN and epoch, equal prefix), asked first with {@code /log}'s
-   * previous-entry check; its entry at {@code from - 1} must have the archive's last epoch (the
-   * same check, on each page). Returns the last LSN archived: {@code to} when filled, less when no
-   * peer could (the rest is then a gap). While a peer that did not answer might still hold the
-   * entries, the gap is not recorded for up to {@code stall-after} since it was first seen: the
-   * pass fails and the next one asks again (the log is held back meanwhile, as in a store outage).
-   */
-  private long fillFromPeers(BackupStore store, String shard, long from, long to) {
-    long at = from - 1;
-    if (peers == null || to != ctx.logStartLsn()) {
-      return at;
-    }
-    long now = wallClock.getAsLong();
-    if (gapSeenAt < 0 || gapSeenFrom != from) {
-      gapSeenAt = now;
-      gapSeenFrom = from;
-    }
-    List<String> silent = new ArrayList<>();
-    long baseEpoch = ctx.logStartEpoch();
-    String caller = ctx.name() + FILL_CALLER_SUFFIX;
-    int page = replication.logPageSize();
-    for (Peer peer : ctx.view().peers()) {
-      if (peer.name().equals(ctx.name()) || at >= to) {
-        continue;
-      }
-      try {
-        // 200 only if the peer holds `to` with the base's epoch (409 otherwise, 410 trimmed).
-        peers.log(peer.url(), to + 1, baseEpoch, caller, 1, null, 0);
-        while (at < to) {
-          LogResponse r = peers.log(peer.url(), at + 1, archivedEpoch, caller, page, null, 0);
-          long next = at + 1;
-          List<LogEntry> entries = r.entries().stream().takeWhile(e -> e.lsn() <= to).toList();
-          if (entries.isEmpty() || entries.getFirst().lsn() != next || !contiguous(entries)) {
-            break;
-          }
-          upload(store, shard, entries);
-          at = entries.getLast().lsn();
-        }
-      } catch (PeerRefusal e) {
-        // An answer: this peer does not hold them (410), or not as this log (409).
-        LOG.info(
-            "{}: {} cannot fill the archive's gap: {}", ctx.name(), peer.name(), e.getMessage());
-      } catch (IOException e) {
-        silent.add(peer.name() + " (" + e.getMessage() + ")");
-      } catch (RuntimeException e) {
-        LOG.warn(
-            "{}: {} could not fill the archive's gap {}..{}: {}",
-            ctx.name(),
-            peer.name(),
-            at + 1,
-            to,
-            e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return at;
-      }
-    }
-    if (at > from - 1) {
-      LOG.info("{}: archived {}..{} of {} from peers' logs", ctx.name(), from, at, shard);
-    }
-    if (at < to && !silent.isEmpty() && now - gapSeenAt < settings.stallAfter().toMillis()) {
-      throw new IllegalStateException(
-          "entries "
-              + (at + 1)
-              + ".."
-              + to
-              + " of "
-              + shard
-              + " are not in this replica's log; waiting for "
-              + String.join(", ", silent)
-              + " to answer before recording a gap");
-    }
-    gapSeenAt = -1;
-    return at;
-  }
-
-  /** When (wall clock) and at which LSN the archive's current gap was first seen; -1: none. */
-  private long gapSeenAt = -1;
-
-  private long gapSeenFrom = -1;
-
-  private static boolean contiguous(List<LogEntry> entries) {
-    for (int i = 1; i < entries.size(); i++) {
-      if (entries.get(i).lsn() != entries.get(i - 1).lsn() + 1) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
    * Where the archive goes on from when the first entry this log holds past it is {@code firstHeld}
    * ({@link ArchiveResume}): a gap is written to the store before the archive moves past it — it
@@ -425,7 +324,13 @@ public class Archiver implements AutoCloseable {
         yield b.atLsn();
       }
       case ArchiveResume.Gap found -> {
-        long filled = fillFromPeers(store, shard, found.fromLsn(), found.toLsn());
+        long filled =
+            gapFill.fill(
+                found.fromLsn(),
+                found.toLsn(),
+                archivedEpoch,
+                settings.stallAfter(),
+                entries -> upload(store, shard, entries));
         if (filled >= found.toLsn()) {
           yield filled;
         }
