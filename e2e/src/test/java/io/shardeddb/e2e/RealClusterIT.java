@@ -2347,11 +2347,13 @@ class RealClusterIT {
     String crd = "crd/shardeddatabases.shardeddb.io";
     kubectl("delete", crd, "--ignore-not-found", "--wait=true");
     kubectl("create", "-f", "crds/without-cel/shardeddatabases.shardeddb.io-v1.yml");
+    awaitCrdConditions("shardeddatabases.shardeddb.io");
     kubectl("wait", "--for=condition=Established", crd, "--timeout=60s");
     // The operator also watches ShardedDatabaseBackups (docs/backup.md).
     kubectl(
         "delete", "crd/shardeddatabasebackups.shardeddb.io", "--ignore-not-found", "--wait=true");
     kubectl("create", "-f", "crds/without-cel/shardeddatabasebackups.shardeddb.io-v1.yml");
+    awaitCrdConditions("shardeddatabasebackups.shardeddb.io");
     kubectl(
         "wait",
         "--for=condition=Established",
@@ -2412,6 +2414,27 @@ class RealClusterIT {
         .filter(e -> e.getMessage().startsWith("shard " + shard + ":"))
         .map(e -> e.getReason() + ": " + e.getMessage())
         .toList();
+  }
+
+  /**
+   * Awaits the API server's first write of a just-created CRD's {@code status.conditions}: kubectl
+   * wait (the client here is 1.32) fails at once, ".status.conditions accessor error: <nil> is of
+   * the type <nil>", on a CRD whose status has no conditions yet (step 23 of the run of 2026-11-28
+   * 04:37, right after kubectl create) instead of waiting for them.
+   */
+  private void awaitCrdConditions(String name) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              var crd =
+                  client.apiextensions().v1().customResourceDefinitions().withName(name).get();
+              return crd != null
+                  && crd.getStatus() != null
+                  && crd.getStatus().getConditions() != null
+                  && !crd.getStatus().getConditions().isEmpty();
+            });
   }
 
   /** Awaits sh1 Ready with all replicas at an epoch above {@code before}'s. */
