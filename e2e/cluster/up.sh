@@ -11,8 +11,9 @@ kc() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 # Volumes are Retain (a deleted claim's replacement must bind a fresh, empty one), so after a run
 # they are Released and bind nothing: every run recycles those (delete, wipe the directory,
 # recreate), as a provisioner would. Bound and Available volumes are left as they are. A run
-# takes about 43 (step 11's rolling rebuild takes 6, step 21's quickstart 6, step 6's destroy 1;
-# run 6 exhausted 24 in the restore step, and the plain-manifests step found none left).
+# takes about 55 (step 11's rolling rebuild takes 6, step 19's three restored databases 18, step
+# 21's quickstart 6, step 6's destroy 1; run 6 exhausted 24 in the restore step, and the
+# plain-manifests step found none left).
 volumes() {
   kc apply -f - >/dev/null <<SC
 apiVersion: storage.k8s.io/v1
@@ -24,7 +25,7 @@ provisioner: kubernetes.io/no-provisioner
 volumeBindingMode: WaitForFirstConsumer
 SC
   local i name dir phase recycled=0
-  for i in $(seq -w 1 "${SHARDEDDB_E2E_VOLUMES:-56}"); do
+  for i in $(seq -w 1 "${SHARDEDDB_E2E_VOLUMES:-68}"); do
     name=e2e-pv$i dir="$STATE/pv/pv$i"
     phase=$(kc get pv "$name" -o jsonpath='{.status.phase}' 2>/dev/null || true)
     case "$phase" in
