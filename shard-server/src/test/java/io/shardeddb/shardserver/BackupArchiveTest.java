@@ -329,10 +329,29 @@ class BackupArchiveTest {
         long applied = applied(primary);
         // The secondaries still hold the trimmed entries (their trim floor is the archive's end):
         // since 2026-11-28 the archiver would fill the hole from their logs
-        // (aGapIsFilledFromASecondarysLog). Gone, nobody holds the entries: after stall-after
-        // (1 s) of silence the gap is recorded.
-        shard.get(1).stop();
-        shard.get(2).stop();
+        // (aGapIsFilledFromASecondarysLog). Their volumes lost, they re-copy from the primary's
+        // snapshot and hold its log only from there: nobody holds the entries, each says so (410)
+        // and the gap is recorded. (Stopping them instead raced the primary's quorum: once it
+        // notices them gone its committed LSN is unknown and it archives nothing more.)
+        for (int i = 1; i <= 2; i++) {
+          Replica secondary = shard.get(i);
+          secondary.stop();
+          ThreeReplicaShard.wipe(secondary);
+          secondary.start();
+        }
+        // The operator assigns their roles again; each takes the config from the snapshot.
+        shard.assign(1, 0, 1, 2);
+        await()
+            .atMost(PATIENCE)
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            Http.get(primary.url() + "/heartbeat")
+                                .json()
+                                .path("quorum")
+                                .path("committedLsn")
+                                .asLong())
+                        .isGreaterThanOrEqualTo(applied));
 
         gate.mode(StoreGate.Mode.OPEN);
         await()
