@@ -56,7 +56,8 @@ public final class ShardSimulation {
       List<String> faults,
       long events,
       boolean stuck,
-      long[] storageFaults) {
+      long[] storageFaults,
+      int archiveGaps) {
     public boolean ok() {
       return violations.isEmpty();
     }
@@ -836,7 +837,8 @@ public final class ShardSimulation {
         List.copyOf(faultLog),
         scheduler.executed(),
         stuck,
-        storageFaultsStruck());
+        storageFaultsStruck(),
+        archive == null ? 0 : archive.gapsRecorded());
   }
 
   /**

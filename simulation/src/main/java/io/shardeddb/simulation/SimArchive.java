@@ -189,12 +189,13 @@ final class SimArchive implements AutoCloseable {
    * ({@code shard}: the final primary's disk; null when the schedule ended without one). A recorded
    * gap (a primary whose log began past the archive's end, e.g. after a re-copy: {@code
    * ArchiveResume.Gap}) is the store saying a restore cannot cross it, as docs/backup.md promises:
-   * the restore then runs up to it and only its entries are checked ({@link #gaps} counts them).
+   * the restore then runs up to it and only its entries are checked ({@link #gapsRecorded} counts
+   * them).
    */
   List<String> violations(History history, List<SimDisk> finals, SimDisk shard) {
     List<String> out = new ArrayList<>();
     List<long[]> recorded = recordedGaps();
-    gaps += recorded.size();
+    gapsRecorded = recorded.size();
     for (long[] g : recorded) {
       for (SimDisk d : finals) {
         if (holdsAll(d, g[0], g[1])) {
@@ -307,8 +308,12 @@ final class SimArchive implements AutoCloseable {
     return true;
   }
 
-  /** How many gaps the archives judged so far recorded. */
-  static int gaps;
+  /** How many gaps the store held when this archive was judged. */
+  private int gapsRecorded;
+
+  int gapsRecorded() {
+    return gapsRecorded;
+  }
 
   /** The gaps recorded in the store ({@code ArchiveGap}): {from, to} LSNs, in LSN order. */
   private List<long[]> recordedGaps() {
