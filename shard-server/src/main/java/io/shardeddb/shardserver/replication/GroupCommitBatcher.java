@@ -138,7 +138,13 @@ final class GroupCommitBatcher {
    * executor; whatever arrives while a batch commits goes in the next one.
    */
   private void kick() {
-    if (!running.getAsBoolean() || !drainQueued.compareAndSet(false, true)) {
+    if (!running.getAsBoolean()) {
+      // Stopped (the context closes): no drain will come, so what is queued — even a change queued
+      // after the shutdown failed the queue — is refused now, not left to the caller's wait.
+      failQueued(ShardException.unavailable("shard-server " + ctx.name() + " is shutting down"));
+      return;
+    }
+    if (!drainQueued.compareAndSet(false, true)) {
       return;
     }
     try {
