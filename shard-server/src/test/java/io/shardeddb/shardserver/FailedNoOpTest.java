@@ -4,12 +4,7 @@ import static io.shardeddb.shardserver.ThreeReplicaShard.heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardeddb.protocol.shard.Peer;
-import io.shardeddb.protocol.shard.RoleRequest;
-import io.shardeddb.protocol.topology.Role;
-import io.shardeddb.protocol.topology.WriteQuorum;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
@@ -47,11 +42,7 @@ class FailedNoOpTest {
     Http.Reply reply = Http.post(replica.url() + "/config", ThreeReplicaShard.CONFIG);
     assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
     LostCommitReply.failNextAppend(database);
-    Peer self = replica.peer();
-    RoleRequest role =
-        new RoleRequest(1, Role.Primary, self, List.of(self), WriteQuorum.Majority, 1);
-    Http.Reply assigned = Http.post(replica.url() + "/role", Http.json(role));
-    assertThat(assigned.status()).as(assigned.raw()).isEqualTo(200);
+    replica.assignSolePrimary();
 
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(LostCommitReply::appendFailed);
     Awaitility.await()

@@ -4,10 +4,6 @@ import static io.shardeddb.shardserver.ThreeReplicaShard.heartbeat;
 import static io.shardeddb.shardserver.ThreeReplicaShard.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardeddb.protocol.shard.Peer;
-import io.shardeddb.protocol.shard.RoleRequest;
-import io.shardeddb.protocol.topology.Role;
-import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -48,11 +44,7 @@ class LostCommitReplyTest {
                 "queryInterceptors=" + LostCommitReply.class.getName()));
     Http.Reply reply = Http.post(replica.url() + "/config", ThreeReplicaShard.CONFIG);
     assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
-    Peer self = replica.peer();
-    RoleRequest role =
-        new RoleRequest(1, Role.Primary, self, List.of(self), WriteQuorum.Majority, 1);
-    Http.Reply assigned = Http.post(replica.url() + "/role", Http.json(role));
-    assertThat(assigned.status()).as(assigned.raw()).isEqualTo(200);
+    replica.assignSolePrimary();
   }
 
   @AfterEach

@@ -4,6 +4,9 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.server.exceptions.ServerStartupException;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.shardeddb.protocol.shard.Peer;
+import io.shardeddb.protocol.shard.RoleRequest;
+import io.shardeddb.protocol.topology.Role;
+import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +14,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
 
@@ -88,6 +92,17 @@ final class Replica implements AutoCloseable {
 
   Peer peer() {
     return new Peer(name, url());
+  }
+
+  /** Makes this replica the sole primary of a one-replica shard at epoch 1 ({@code /role}). */
+  void assignSolePrimary() {
+    Peer self = peer();
+    RoleRequest role =
+        new RoleRequest(1, Role.Primary, self, List.of(self), WriteQuorum.Majority, 1);
+    Http.Reply assigned = Http.post(url() + "/role", Http.json(role));
+    if (assigned.status() != 200) {
+      throw new IllegalStateException("role refused: " + assigned.status() + " " + assigned.raw());
+    }
   }
 
   @Override

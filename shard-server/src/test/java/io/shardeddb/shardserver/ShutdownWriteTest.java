@@ -3,13 +3,8 @@ package io.shardeddb.shardserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.shardeddb.protocol.shard.Peer;
-import io.shardeddb.protocol.shard.RoleRequest;
-import io.shardeddb.protocol.topology.Role;
-import io.shardeddb.protocol.topology.WriteQuorum;
 import io.shardeddb.shardserver.replication.ClientChange;
 import io.shardeddb.shardserver.replication.WriteCoordinator;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -40,11 +35,7 @@ class ShutdownWriteTest {
     replica = Replica.start("shutdown-" + id, "shutdown_" + id);
     Http.Reply reply = Http.post(replica.url() + "/config", ThreeReplicaShard.CONFIG);
     assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
-    Peer self = replica.peer();
-    RoleRequest role =
-        new RoleRequest(1, Role.Primary, self, List.of(self), WriteQuorum.Majority, 1);
-    Http.Reply assigned = Http.post(replica.url() + "/role", Http.json(role));
-    assertThat(assigned.status()).as(assigned.raw()).isEqualTo(200);
+    replica.assignSolePrimary();
     WriteCoordinator coordinator = replica.bean(WriteCoordinator.class);
 
     // What the context's close does first (@PreDestroy); the role is still Primary on disk.
