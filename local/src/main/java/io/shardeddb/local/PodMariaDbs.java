@@ -1,5 +1,6 @@
 package io.shardeddb.local;
 
+import io.shardeddb.protocol.net.LoopbackPorts;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,7 +72,7 @@ final class PodMariaDbs implements AutoCloseable {
   private Server begin(String pod) {
     int port;
     try {
-      port = EmbeddedMariaDb.freeLoopbackPort();
+      port = LoopbackPorts.free();
     } catch (IOException e) {
       throw new UncheckedIOException("no free port for pod " + pod + "'s MariaDB", e);
     }

@@ -2,6 +2,7 @@ package io.shardeddb.shardserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.protocol.net.LoopbackPorts;
 import io.shardeddb.shardserver.config.ServerSettings;
 import io.shardeddb.shardserver.config.StorageSettings;
 import io.shardeddb.shardserver.storage.ConnectionPool;
@@ -60,10 +61,8 @@ class ConnectionPoolStartupTest {
   void aPoolStartedBeforeItsMySqlWaitsForIt() throws Exception {
     EmbeddedMariaDb db = SharedMariaDb.get();
     URI real = URI.create(db.jdbcUrl().substring("jdbc:".length()));
-    int port;
-    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = free.getLocalPort();
-    }
+    // Below the ephemeral range: the pool's own attempts cannot take it as their source port.
+    int port = LoopbackPorts.free();
     String url = db.jdbcUrl().replace(":" + real.getPort() + "/", ":" + port + "/");
     StorageSettings storage =
         new StorageSettings(url, db.user(), db.password(), null, null, 0, /* poolSize= */ 1);

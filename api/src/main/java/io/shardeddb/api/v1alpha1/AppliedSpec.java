@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.shardeddb.protocol.topology.Sharding;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The fields of the spec that cannot change once applied, as the operator last applied them (kept
@@ -44,7 +46,12 @@ public record AppliedSpec(
                 + " changes. Routers put it in the session tokens of writes, so a router whose"
                 + " layout is older than a client's token does not trust its own routing for that"
                 + " session. Absent: 0.")
-        Long layoutGeneration) {
+        Long layoutGeneration,
+    @JsonPropertyDescription(
+            "Ids of shards that have left the published layout (merged away): never given to a"
+                + " new shard of this database, whose volumes and backup archive they still name."
+                + " Absent: none.")
+        List<String> retiredShards) {
 
   /** An applied spec at schema version 1 and layout generation 0. */
   public AppliedSpec(
@@ -64,6 +71,7 @@ public record AppliedSpec(
         mysqlSecret,
         sharding,
         null,
+        null,
         null);
   }
 
@@ -81,7 +89,8 @@ public record AppliedSpec(
   /**
    * This applied spec with the published layout {@code published}, following {@code previous} (the
    * status's applied spec before, null when none): the layout generation is the previous one when
-   * the layout is the same, else one more. The one place the generation is decided.
+   * the layout is the same, else one more; the retired shards are the previous ones and every shard
+   * of the previous layout that {@code published} no longer has. The one place both are decided.
    */
   public AppliedSpec withLayout(List<AppliedShard> published, AppliedSpec previous) {
     long before = previous == null ? 0 : previous.layoutGenerationOrZero();
@@ -98,7 +107,32 @@ public record AppliedSpec(
         mysqlSecret,
         sharding,
         schemaVersion,
-        generation == 0 ? null : generation);
+        generation == 0 ? null : generation,
+        retiredAfter(previous, published));
+  }
+
+  /**
+   * The ids retired once {@code published} follows {@code previous}, sorted; null when none. A
+   * shard id leaves the layout only when its shard was merged away (its points given to others);
+   * its volumes and its archive ({@code wal/<shard>/}) stay behind under that id, so a new shard
+   * given it would take over the old one's data and archive state (safety review 2026-11-26, item
+   * 1).
+   */
+  private static List<String> retiredAfter(AppliedSpec previous, List<AppliedShard> published) {
+    if (previous == null) {
+      return null;
+    }
+    Set<String> now = new HashSet<>();
+    published.forEach(s -> now.add(s.id()));
+    TreeSet<String> retired = new TreeSet<>(previous.retiredShardsOrEmpty());
+    previous.shardsOrEmpty().forEach(s -> retired.add(s.id()));
+    retired.removeAll(now);
+    return retired.isEmpty() ? null : List.copyOf(retired);
+  }
+
+  /** The ids of shards merged away, never given to a new shard; never null. */
+  public List<String> retiredShardsOrEmpty() {
+    return retiredShards == null ? List.of() : retiredShards;
   }
 
   /** This applied spec with another published layout, its generation unchanged. */
@@ -112,7 +146,8 @@ public record AppliedSpec(
         mysqlSecret,
         sharding,
         schemaVersion,
-        layoutGeneration);
+        layoutGeneration,
+        retiredShards);
   }
 
   /** This applied spec with {@code next} as the schema every shard applied, at {@code version}. */
@@ -126,7 +161,8 @@ public record AppliedSpec(
         mysqlSecret,
         sharding,
         version == 1 ? null : version,
-        layoutGeneration);
+        layoutGeneration,
+        retiredShards);
   }
 
   /** The schema version, 1 when not recorded. */
@@ -145,7 +181,8 @@ public record AppliedSpec(
         mysqlSecret,
         sharding,
         schemaVersion,
-        layoutGeneration);
+        layoutGeneration,
+        retiredShards);
   }
 
   /** The layout generation, 0 when not recorded. */

@@ -16,9 +16,11 @@ import io.shardeddb.protocol.topology.ShardMap;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.protocol.topology.WriteQuorum;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Checks what the CRD schema cannot (or what reached the operator without it, e.g. an API server
@@ -169,8 +171,8 @@ public final class SpecValidator {
    * layout that leaves points of the published layout in no shard (their rows would be lost; ranges
    * may otherwise change: the operator moves the rows), a smaller volume size (a volume only grows;
    * a larger one is expanded by the operator), the volume class (the volumes were created in it),
-   * and the Secret names (the pods' credentials would change under them). Nothing applied yet:
-   * nothing refused.
+   * the Secret names (the pods' credentials would change under them), and the id of a shard merged
+   * away given to a new shard. Nothing applied yet: nothing refused.
    */
   public static List<String> refusedChanges(AppliedSpec applied, AppliedSpec wanted) {
     List<String> refused = new ArrayList<>();
@@ -224,6 +226,7 @@ public final class SpecValidator {
                 + "' owns them now: their rows would be lost; give them to a shard of the spec");
       }
     }
+    refused.addAll(retiredIdsReused(applied, wanted));
     if (shrinks(applied.storageSize(), wanted.storageSize())) {
       refused.add(
           "spec.storage.size cannot shrink: the volumes have "
@@ -258,6 +261,35 @@ public final class SpecValidator {
               + " (the shards' MySQL data was initialised with the first one)");
     }
     return refused;
+  }
+
+  /**
+   * A new shard of {@code wanted} (not in the published layout) given the id of a shard merged away
+   * before: that id still names the old shard's volumes ({@code data-<db>-<shard>-<n>}, kept when
+   * its StatefulSet went) and its backup archive ({@code wal/<shard>/}, whose state a new archiver
+   * would adopt as its own, and whose entries a restore would replay with the new shard's), so it
+   * is never given again in this database (safety review 2026-11-26, item 1).
+   */
+  static List<String> retiredIdsReused(AppliedSpec applied, AppliedSpec wanted) {
+    Set<String> published = new HashSet<>();
+    applied.shardsOrEmpty().forEach(s -> published.add(s.id()));
+    Set<String> retired = new HashSet<>(applied.retiredShardsOrEmpty());
+    return wanted.shardsOrEmpty().stream()
+        .map(AppliedSpec.AppliedShard::id)
+        .filter(id -> retired.contains(id) && !published.contains(id))
+        .distinct()
+        .map(
+            id ->
+                "spec.shards id '"
+                    + id
+                    + "' was a shard of this database that was merged away: its volumes and its"
+                    + " backup archive (wal/"
+                    + id
+                    + "/) still belong to that shard, so a shard id is never given to a new"
+                    + " shard again; choose another id (merged away so far: "
+                    + String.join(", ", applied.retiredShardsOrEmpty())
+                    + ")")
+        .toList();
   }
 
   /**

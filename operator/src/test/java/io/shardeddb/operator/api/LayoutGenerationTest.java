@@ -46,4 +46,24 @@ class LayoutGenerationTest {
     assertThat(SPEC.withLayout(BEFORE, old).layoutGeneration()).isNull();
     assertThat(SPEC.withLayout(AFTER, old).layoutGenerationOrZero()).isEqualTo(1);
   }
+
+  @Test
+  void aShardThatLeavesThePublishedLayoutIsRetiredForGood() {
+    AppliedSpec two = SPEC.withLayout(BEFORE, null);
+    assertThat(two.retiredShardsOrEmpty()).isEmpty();
+    // sh2 merged into sh1 (the cut-over publishes sh1 alone).
+    AppliedSpec merged = SPEC.withLayout(List.of(new AppliedShard("sh1", 0, 200)), two);
+    assertThat(merged.retiredShards()).containsExactly("sh2");
+    // Later passes and other with-methods keep it.
+    AppliedSpec later = SPEC.withLayout(merged.shards(), merged).withStorageSize("2Gi");
+    assertThat(later.retiredShards()).containsExactly("sh2");
+    assertThat(later.withSchema(null, 2).withShards(later.shards()).retiredShards())
+        .containsExactly("sh2");
+    // A split into a new id, then that one merged away too: both retired, sorted.
+    AppliedSpec split =
+        SPEC.withLayout(
+            List.of(new AppliedShard("sh1", 0, 100), new AppliedShard("sh0", 100, 100)), later);
+    AppliedSpec again = SPEC.withLayout(List.of(new AppliedShard("sh1", 0, 200)), split);
+    assertThat(again.retiredShards()).containsExactly("sh0", "sh2");
+  }
 }

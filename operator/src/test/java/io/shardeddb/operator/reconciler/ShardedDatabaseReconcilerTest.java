@@ -760,20 +760,83 @@ class ShardedDatabaseReconcilerTest {
 
   @Test
   void mergingTwoShardsMovesTheRangeAndRemovesTheEmptiedShardOnceItsPurgeIsDone() {
-    ShardedDatabase sdb = singleShard("db14", 1);
+    FakeShardServer[] keptAndDropped = mergeSh2IntoSh1("db14");
+    FakeShardServer kept = keptAndDropped[0];
+    FakeShardServer dropped = keptAndDropped[1];
+    assertThat(kept.owned()).containsExactly(new PointRange(0, 4096));
+    assertThat(dropped.calls()).containsSubsequence("POST /ranges/fence", "POST /ranges/purge");
+    // Kept for resharding, never refused.
+    assertThat(events("ShardRemovalRefused")).isEmpty();
+  }
+
+  @Test
+  void aMergedAwayShardsIdIsNeverGivenToANewShardAndAnotherIdIs() {
+    mergeSh2IntoSh1("db18");
+    assertThat(status("db18").applied().retiredShards()).containsExactly("sh2");
+
+    // Split again under the old id: its volumes and archive still name the merged-away shard.
+    ShardedDatabase edited = current("db18");
+    edited.setSpec(
+        withShards(
+            edited.getSpec(),
+            List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh2", 2048, 2048, null))));
+    client.resource(edited).update();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(status("db18").condition("Ready"))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("False");
+                          assertThat(c.getReason()).isEqualTo("InvalidSpec");
+                          assertThat(c.getMessage())
+                              .contains("spec.shards id 'sh2' was a shard of this database")
+                              .contains("choose another id");
+                        }));
+    assertThat(events("InvalidSpec")).anySatisfy(e -> assertThat(e.getMessage()).contains("'sh2'"));
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("db18-sh2").get()).isNull();
+    assertThat(status("db18").applied().shards())
+        .containsExactly(new AppliedSpec.AppliedShard("sh1", 0, 4096));
+
+    // Another id is taken: its StatefulSet is created and the refusal is gone.
+    edited = current("db18");
+    edited.setSpec(
+        withShards(
+            edited.getSpec(),
+            List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh3", 2048, 2048, null))));
+    client.resource(edited).update();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(client.apps().statefulSets().inNamespace(NS).withName("db18-sh3").get())
+                  .isNotNull();
+              assertThat(status("db18").condition("Ready"))
+                  .hasValueSatisfying(c -> assertThat(c.getReason()).isNotEqualTo("InvalidSpec"));
+              assertThat(status("db18").applied().retiredShards()).containsExactly("sh2");
+            });
+  }
+
+  /**
+   * A ready two-shard database {@code db} whose sh2 was merged into sh1 (the move done, sh2's
+   * StatefulSet gone); the fake replicas of sh1 and sh2.
+   */
+  private FakeShardServer[] mergeSh2IntoSh1(String db) {
+    ShardedDatabase sdb = singleShard(db, 1);
     sdb.setSpec(
         withShards(
             sdb.getSpec(),
             List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh2", 2048, 2048, null))));
     apply(sdb);
-    List<String> pods = new java.util.ArrayList<>(awaitPods("db14-sh1"));
-    pods.addAll(awaitPods("db14-sh2"));
-    awaitReady("db14", pods);
-    FakeShardServer kept = fleet.replica("db14-sh1-0");
-    FakeShardServer dropped = fleet.replica("db14-sh2-0").holding(5, 1, 5);
+    List<String> pods = new java.util.ArrayList<>(awaitPods(db + "-sh1"));
+    pods.addAll(awaitPods(db + "-sh2"));
+    awaitReady(db, pods);
+    FakeShardServer kept = fleet.replica(db + "-sh1-0");
+    FakeShardServer dropped = fleet.replica(db + "-sh2-0").holding(5, 1, 5);
     kept.importsFrom(dropped);
 
-    ShardedDatabase edited = current("db14");
+    ShardedDatabase edited = current(db);
     edited.setSpec(withShards(edited.getSpec(), List.of(new ShardSpec("sh1", 0, 4096, null))));
     client.resource(edited).update();
 
@@ -781,20 +844,17 @@ class ShardedDatabaseReconcilerTest {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              ShardedDatabaseStatus st = status("db14");
+              ShardedDatabaseStatus st = status(db);
               assertThat(st.reshardingOrEmpty().movesOrEmpty())
                   .singleElement()
                   .satisfies(m -> assertThat(m.phase()).isEqualTo(MovePhase.Done));
               assertThat(st.applied().shards())
                   .containsExactly(new AppliedSpec.AppliedShard("sh1", 0, 4096));
-              assertThat(client.apps().statefulSets().inNamespace(NS).withName("db14-sh2").get())
+              assertThat(client.apps().statefulSets().inNamespace(NS).withName(db + "-sh2").get())
                   .isNull();
               assertThat(st.shardsOrEmpty()).extracting(ShardStatus::id).containsExactly("sh1");
             });
-    assertThat(kept.owned()).containsExactly(new PointRange(0, 4096));
-    assertThat(dropped.calls()).containsSubsequence("POST /ranges/fence", "POST /ranges/purge");
-    // Kept for resharding, never refused.
-    assertThat(events("ShardRemovalRefused")).isEmpty();
+    return new FakeShardServer[] {kept, dropped};
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.shardeddb.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.ColumnSpec;
 import io.shardeddb.api.v1alpha1.MysqlSpec;
 import io.shardeddb.api.v1alpha1.PodsSpec;
@@ -381,5 +382,42 @@ class SpecValidatorTest {
     assertThat(validator.problems(sdb))
         .anyMatch(p -> p.startsWith("spec.pods.annotations: shardeddb.io/settings-digest"))
         .anyMatch(p -> p.startsWith("spec.pods.priorityClassName 'Not_A_Name'"));
+  }
+
+  @Test
+  void aNewShardGivenTheIdOfAShardMergedAwayIsRefusedNamingItAndAnIdStillPublishedIsNot() {
+    AppliedSpec published =
+        SpecValidator.appliedOf(db("db", SCHEMA, List.of(new ShardSpec("sh1", 0, 200, null))));
+    AppliedSpec before =
+        published.withLayout(
+            List.of(
+                new AppliedSpec.AppliedShard("sh1", 0, 100),
+                new AppliedSpec.AppliedShard("sh2", 100, 100)),
+            null);
+    AppliedSpec applied =
+        published.withLayout(List.of(new AppliedSpec.AppliedShard("sh1", 0, 200)), before);
+
+    AppliedSpec splitIntoSh2 =
+        SpecValidator.appliedOf(
+            db(
+                "db",
+                SCHEMA,
+                List.of(new ShardSpec("sh1", 0, 100, null), new ShardSpec("sh2", 100, 100, null))));
+    assertThat(SpecValidator.refusedChanges(applied, splitIntoSh2))
+        .singleElement()
+        .asString()
+        .contains("spec.shards id 'sh2' was a shard of this database that was merged away")
+        .contains("wal/sh2/")
+        .contains("choose another id");
+
+    AppliedSpec splitIntoSh3 =
+        SpecValidator.appliedOf(
+            db(
+                "db",
+                SCHEMA,
+                List.of(new ShardSpec("sh1", 0, 100, null), new ShardSpec("sh3", 100, 100, null))));
+    assertThat(SpecValidator.refusedChanges(applied, splitIntoSh3)).isEmpty();
+    // Before the merge's cut-over sh2 is still published: keeping it (an aborted merge) is fine.
+    assertThat(SpecValidator.refusedChanges(before, splitIntoSh2)).isEmpty();
   }
 }

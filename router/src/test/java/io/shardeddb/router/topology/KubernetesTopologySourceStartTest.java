@@ -12,17 +12,14 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.protocol.net.LoopbackPorts;
 import io.shardeddb.router.Http;
 import io.shardeddb.router.TestRouter;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -56,7 +53,7 @@ class KubernetesTopologySourceStartTest {
       "the API server down at start: the router starts, answers not ready, and routes by its"
           + " ShardedDatabase once the API server is up")
   void aRouterWhoseApiServerIsDownAtStartStartsAndFollowsItLater() throws IOException {
-    int port = freePortBelowEphemeralRange();
+    int port = LoopbackPorts.free();
     router =
         TestRouter.start(
             null,
@@ -108,32 +105,5 @@ class KubernetesTopologySourceStartTest {
 
     await().atMost(Duration.ofSeconds(60)).until(holder::loaded);
     assertThat(holder.current().topology().shards()).extracting(s -> s.id()).containsExactly("sh1");
-  }
-
-  /**
-   * A free loopback port below the kernel's ephemeral range. A port from {@code new
-   * ServerSocket(0)} is in that range: while nothing listens on it, the router's own connection
-   * attempts to it can get it as their source port (a TCP self-connect), so the mock API server
-   * started there later failed with "Address already in use" (fresh CI, 2026-11-28).
-   */
-  static int freePortBelowEphemeralRange() throws IOException {
-    int low = 32768;
-    try {
-      String[] range =
-          Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
-      low = Integer.parseInt(range[0]);
-    } catch (IOException | RuntimeException e) {
-      // Linux's default range starts at 32768.
-    }
-    Random random = new Random();
-    for (int i = 0; i < 200; i++) {
-      int candidate = 10000 + random.nextInt(Math.max(1, low - 10000));
-      try (ServerSocket probe = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-        return candidate;
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IOException("no free loopback port below " + low);
   }
 }

