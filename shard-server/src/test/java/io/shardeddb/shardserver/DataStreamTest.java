@@ -118,6 +118,29 @@ class DataStreamTest {
             "{\"shard\":\"sh1\",\"Stud_id\":300,\"requestId\":\"d1\"}");
         assertThat(c.read().status()).isEqualTo(200);
 
+        // The timestamp oracle's slots (sh1 owns the lowest key: its primary is the oracle), on
+        // the stream as over HTTP: consecutive, and later ones above earlier ones. The oracle
+        // hands out none until it holds its lease (a lease period after its promotion).
+        Http.Reply earlier =
+            org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(
+                    () -> Http.post(primary.url() + "/timestamps", "{\"count\":1}"),
+                    r -> r.status() == 200);
+        c.call(205, DataFrames.TIMESTAMPS, null, "{\"count\":3}");
+        DataFrameClient.Frame slots = c.read();
+        assertThat(slots.status()).as(slots.text()).isEqualTo(200);
+        JsonNode streamedSlots = JSON.readTree(slots.text());
+        assertThat(streamedSlots.get("count").asInt()).isEqualTo(3);
+        assertThat(streamedSlots.get("first").asLong())
+            .isGreaterThan(earlier.json().get("first").asLong());
+
+        // An op this server does not know: 400 naming it (the router then calls over HTTP).
+        c.call(206, (byte) 99, null, "{}");
+        DataFrameClient.Frame unknown = c.read();
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(DataFrames.isUnknownCall(unknown.status(), unknown.text())).isTrue();
+
         c.ping();
         assertThat(c.read().type()).isEqualTo(DataFrames.PONG);
       }
@@ -131,6 +154,10 @@ class DataStreamTest {
         DataFrameClient.Frame f = c.read();
         assertThat(f.status()).isEqualTo(409);
         assertThat(f.text()).startsWith("not primary");
+        // and hands out no timestamps: only the oracle shard's primary does.
+        c.call(2, DataFrames.TIMESTAMPS, null, "{\"count\":1}");
+        DataFrameClient.Frame notOracle = c.read();
+        assertThat(notOracle.status()).as(notOracle.text()).isEqualTo(409);
       }
     }
   }

@@ -202,7 +202,16 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
     return Mono.defer(
         () -> {
           Mono<T> streamed = stream.call(url, op, owned, body, Argument.of(type));
-          return streamed != null ? streamed : http.get();
+          if (streamed == null) {
+            return http.get();
+          }
+          // A shard-server from before this op (a rolling upgrade) refuses it on the stream, having
+          // done nothing: the call goes over HTTP instead.
+          return streamed.onErrorResume(
+              e ->
+                  e instanceof ShardServerException s
+                      && DataFrames.isUnknownCall(s.status(), s.getMessage()),
+              e -> http.get());
         });
   }
 
@@ -725,15 +734,22 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
 
   /**
    * {@code POST /timestamps} on the timestamp oracle's shard primary (DESIGN §11): {@code count}
-   * consecutive slots.
+   * consecutive slots; over the data stream when the router has one to that shard-server.
    */
   public Mono<io.shardeddb.protocol.time.TimestampResponse> timestamps(String url, int count) {
-    return call(
+    io.shardeddb.protocol.time.TimestampRequest request =
+        new io.shardeddb.protocol.time.TimestampRequest(count);
+    return exchange(
         url,
-        HttpRequest.POST(
-            url + ShardEndpoints.TIMESTAMPS,
-            new io.shardeddb.protocol.time.TimestampRequest(count)),
-        io.shardeddb.protocol.time.TimestampResponse.class);
+        DataFrames.TIMESTAMPS,
+        null,
+        request,
+        io.shardeddb.protocol.time.TimestampResponse.class,
+        () ->
+            call(
+                url,
+                HttpRequest.POST(url + ShardEndpoints.TIMESTAMPS, request),
+                io.shardeddb.protocol.time.TimestampResponse.class));
   }
 
   /** {@code POST /txn}: one transaction's steps; {@code owned} as for {@link #read}. */

@@ -75,6 +75,29 @@ class ShardServerClientCoalescingOverStreamTest extends ShardServerClientCoalesc
   }
 
   @Test
+  void theOraclesTimestampsComeOverTheStream() {
+    primary.oracle = Primary.Oracle.EVERYWHERE;
+    io.shardeddb.protocol.time.TimestampResponse slots =
+        client.timestamps(primary.url(), 3).block(PATIENCE);
+    assertThat(slots.first()).isEqualTo(1000);
+    assertThat(slots.count()).isEqualTo(3);
+    assertThat(primary.count("/timestamps")).isEqualTo(1);
+    // (no data call over HTTP: checked after each test)
+  }
+
+  @Test
+  void anOpTheServerDoesNotKnowOnTheStreamGoesOverHttp() {
+    expectStream = false;
+    primary.oracle = Primary.Oracle.HTTP_ONLY;
+    io.shardeddb.protocol.time.TimestampResponse slots =
+        client.timestamps(primary.url(), 2).block(PATIENCE);
+    assertThat(slots.first()).as("the HTTP endpoint's slots").isEqualTo(2000);
+    assertThat(slots.count()).isEqualTo(2);
+    // Refused on the stream once (the stand-in's data calls), then answered over HTTP.
+    assertThat(primary.count("/timestamps")).isEqualTo(1);
+  }
+
+  @Test
   void aServerThatRefusesTheStreamHelloIsCalledOverHttp() throws Exception {
     expectStream = false;
     primary.dataStream.refuseHello = 403;

@@ -114,8 +114,12 @@ class ShardServerClientCoalescingTest {
           return;
         }
         if (path.equals(ShardEndpoints.TIMESTAMPS)) {
-          // A stand-in from before global timestamps (the oracle call is not a data call).
-          reply(ex, 404, failure("Page Not Found"));
+          if (oracle == Oracle.HTTP_ONLY) {
+            reply(ex, 200, slots(2000, ex));
+          } else {
+            // A stand-in from before global timestamps.
+            reply(ex, 404, failure("Page Not Found"));
+          }
           return;
         }
         httpCalls.incrementAndGet();
@@ -125,9 +129,43 @@ class ShardServerClientCoalescingTest {
       }
     }
 
+    /** How this stand-in hands out timestamps ({@code POST /timestamps}). */
+    enum Oracle {
+      /** Not at all: a shard-server from before global timestamps (404). */
+      NONE,
+      /** Over HTTP and the data stream alike (slots from 1000). */
+      EVERYWHERE,
+      /**
+       * Over HTTP only (slots from 2000): a shard-server from before timestamps went over the data
+       * stream, which refuses the op as unknown.
+       */
+      HTTP_ONLY
+    }
+
+    volatile Oracle oracle = Oracle.NONE;
+
+    private static JsonNode slots(long first, HttpExchange ex) throws IOException {
+      int count = JSON.readTree(ex.getRequestBody().readAllBytes()).get("count").asInt();
+      return JSON.createObjectNode().put("first", first).put("count", count).put("epoch", 1);
+    }
+
     /** What this primary answers to {@code path} (over HTTP or the data stream alike). */
     Reply respond(String path, String owned, JsonNode body) {
       seen.add(new Seen(path, owned, body));
+      if (path.equals(ShardEndpoints.TIMESTAMPS)) {
+        return switch (oracle) {
+          case EVERYWHERE ->
+              new Reply(
+                  200,
+                  JSON.createObjectNode()
+                      .put("first", 1000)
+                      .put("count", body.get("count").asInt())
+                      .put("epoch", 1));
+          case HTTP_ONLY ->
+              new Reply(400, failure(DataFrames.UNKNOWN_CALL + DataFrames.TIMESTAMPS));
+          case NONE -> new Reply(404, failure("Page Not Found"));
+        };
+      }
       boolean batch = path.endsWith("/batch");
       if (serviceMillis > 0) {
         int items = batch ? body.elements().next().size() : 1;

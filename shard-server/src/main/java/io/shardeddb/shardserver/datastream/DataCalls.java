@@ -10,10 +10,12 @@ import io.shardeddb.protocol.shard.ShardTxnRequest;
 import io.shardeddb.protocol.shard.ShardWriteBatchRequest;
 import io.shardeddb.protocol.shard.ShardWriteRequest;
 import io.shardeddb.protocol.stream.DataFrames;
+import io.shardeddb.protocol.time.TimestampRequest;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.http.BatchController;
 import io.shardeddb.shardserver.http.ShardController;
 import io.shardeddb.shardserver.storage.StorageException;
+import io.shardeddb.shardserver.time.TimestampController;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.Map;
@@ -23,11 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One data call of the stream, run by the HTTP endpoint's own controller method ({@link
  * ShardController#write}, {@link BatchController#writeBatch}, {@link ShardController#read}, {@link
- * BatchController#readBatch}, {@link ShardController#update}, {@link ShardController#delete}) on
- * the body the endpoint would have decoded, with the {@code X-Shard-Owned} value it would have
- * read: the same validation, ownership (421), dedup by request id, quorum wait and outcomes. A
- * failure becomes the status the endpoint's exception handlers answer ({@link #status}). Blocking:
- * never called on an event loop.
+ * BatchController#readBatch}, {@link ShardController#update}, {@link ShardController#delete},
+ * {@link ShardController#txn}, {@link TimestampController#timestamps}) on the body the endpoint
+ * would have decoded, with the {@code X-Shard-Owned} value it would have read: the same validation,
+ * ownership (421), dedup by request id, quorum wait and outcomes. A failure becomes the status the
+ * endpoint's exception handlers answer ({@link #status}). Blocking: never called on an event loop.
  */
 @Singleton
 public class DataCalls {
@@ -37,13 +39,19 @@ public class DataCalls {
 
   private final ShardController single;
   private final BatchController batches;
+  private final TimestampController timestamps;
   private final JsonMapper json;
   private final MeterRegistry registry;
 
   public DataCalls(
-      ShardController single, BatchController batches, JsonMapper json, MeterRegistry registry) {
+      ShardController single,
+      BatchController batches,
+      TimestampController timestamps,
+      JsonMapper json,
+      MeterRegistry registry) {
     this.single = single;
     this.batches = batches;
+    this.timestamps = timestamps;
     this.json = json;
     this.registry = registry;
   }
@@ -86,7 +94,9 @@ public class DataCalls {
             case DataFrames.UPDATE -> single.update(decodeMap(body), owned);
             case DataFrames.DELETE -> single.delete(decodeMap(body), owned);
             case DataFrames.TXN -> single.txn(decode(body, ShardTxnRequest.class), owned);
-            default -> throw new InvalidRequestException("unknown data call " + op);
+            case DataFrames.TIMESTAMPS ->
+                timestamps.timestamps(decode(body, TimestampRequest.class));
+            default -> throw new InvalidRequestException(DataFrames.UNKNOWN_CALL + op);
           };
       return json.writeValueAsBytes(answer);
     } catch (Failed e) {

@@ -29,7 +29,7 @@ class DataWireGoldenTest {
     byte[] seenBody;
 
     Stub() {
-      super(null, null, null, null);
+      super(null, null, null, null, null);
     }
 
     @Override
