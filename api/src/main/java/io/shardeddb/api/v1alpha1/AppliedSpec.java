@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.shardeddb.protocol.topology.Sharding;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -88,11 +88,13 @@ public record AppliedSpec(
 
   /**
    * This applied spec with the published layout {@code published}, following {@code previous} (the
-   * status's applied spec before, null when none): the layout generation is the previous one when
-   * the layout is the same, else one more; the retired shards are the previous ones and every shard
-   * of the previous layout that {@code published} no longer has. The one place both are decided.
+   * status's applied spec before, null when none), for a spec naming the shards {@code inSpec}: the
+   * layout generation is the previous one when the layout is the same, else one more; the retired
+   * shards are the previous ones and every shard of the previous layout that neither {@code
+   * published} nor the spec has any more. The one place both are decided.
    */
-  public AppliedSpec withLayout(List<AppliedShard> published, AppliedSpec previous) {
+  public AppliedSpec withLayout(
+      List<AppliedShard> published, AppliedSpec previous, Collection<String> inSpec) {
     long before = previous == null ? 0 : previous.layoutGenerationOrZero();
     boolean same =
         previous != null
@@ -108,26 +110,30 @@ public record AppliedSpec(
         sharding,
         schemaVersion,
         generation == 0 ? null : generation,
-        retiredAfter(previous, published));
+        retiredAfter(previous, published, inSpec));
   }
 
   /**
    * The ids retired once {@code published} follows {@code previous}, sorted; null when none. A
-   * shard id leaves the layout only when its shard was merged away (its points given to others);
-   * its volumes and its archive ({@code wal/<shard>/}) stay behind under that id, so a new shard
-   * given it would take over the old one's data and archive state (safety review 2026-11-26, item
-   * 1).
+   * shard id leaves the layout and the spec for good only when its shard was merged away (its
+   * points given to others, and the spec no longer naming it); its volumes and its archive ({@code
+   * wal/<shard>/}) stay behind under that id, so a new shard given it would take over the old one's
+   * data and archive state (safety review 2026-11-26, item 1). A shard that gave all its points
+   * away but is still in the spec (a swap of two ranges, which goes through one of them owning
+   * nothing) is not retired: it takes points again in a later move.
    */
-  private static List<String> retiredAfter(AppliedSpec previous, List<AppliedShard> published) {
+  private static List<String> retiredAfter(
+      AppliedSpec previous, List<AppliedShard> published, Collection<String> inSpec) {
     if (previous == null) {
       return null;
     }
-    Set<String> now = new HashSet<>();
-    published.forEach(s -> now.add(s.id()));
-    TreeSet<String> retired = new TreeSet<>(previous.retiredShardsOrEmpty());
-    previous.shardsOrEmpty().forEach(s -> retired.add(s.id()));
-    retired.removeAll(now);
-    return retired.isEmpty() ? null : List.copyOf(retired);
+    TreeSet<String> left = new TreeSet<>();
+    previous.shardsOrEmpty().forEach(s -> left.add(s.id()));
+    published.forEach(s -> left.remove(s.id()));
+    left.removeAll(inSpec);
+    // Once retired, always: the leftovers stay.
+    left.addAll(previous.retiredShardsOrEmpty());
+    return left.isEmpty() ? null : List.copyOf(left);
   }
 
   /** The ids of shards merged away, never given to a new shard; never null. */

@@ -89,7 +89,10 @@ final class AggregateStep {
     // shard has applied, which only the schema step changes.
     AppliedSpec applied =
         SpecValidator.appliedOf(sdb)
-            .withLayout(Layouts.toApplied(reshard.published()), previous.applied())
+            .withLayout(
+                Layouts.toApplied(reshard.published()),
+                previous.applied(),
+                SpecValidator.shardIdsOf(sdb))
             .withSchema(schema.applied(), schema.version());
     if (volumes.notTakenUp() && previous.applied() != null) {
       // Not taken up (unsupported, or a rolling rebuild not finished): the spec may go back to the

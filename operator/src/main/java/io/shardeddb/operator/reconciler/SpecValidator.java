@@ -148,6 +148,13 @@ public final class SpecValidator {
             k -> problems.add(field + ": " + k + " is the operator's (keys under shardeddb.io/)"));
   }
 
+  /** The ids of the shards {@code sdb}'s spec names. */
+  public static Set<String> shardIdsOf(ShardedDatabase sdb) {
+    Set<String> ids = new HashSet<>();
+    ShardedDatabaseResources.spec(sdb).shardsOrEmpty().forEach(s -> ids.add(s.id()));
+    return ids;
+  }
+
   /** The fields of {@code sdb}'s spec that cannot change, as they would be applied. */
   public static AppliedSpec appliedOf(ShardedDatabase sdb) {
     ShardedDatabaseSpec spec = ShardedDatabaseResources.spec(sdb);

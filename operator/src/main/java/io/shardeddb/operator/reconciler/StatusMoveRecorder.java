@@ -86,7 +86,8 @@ final class StatusMoveRecorder implements MoveRecorder {
               }
               AppliedSpec applied =
                   (now.applied() == null ? SpecValidator.appliedOf(r) : now.applied())
-                      .withLayout(Layouts.toApplied(layout), now.applied());
+                      .withLayout(
+                          Layouts.toApplied(layout), now.applied(), SpecValidator.shardIdsOf(r));
               sent.set(now.withApplied(applied).withResharding(now.reshardingOrEmpty().with(move)));
               r.setStatus(sent.get());
               return r;

@@ -20,21 +20,26 @@ class LayoutGenerationTest {
   static final List<AppliedShard> AFTER =
       List.of(new AppliedShard("sh1", 0, 50), new AppliedShard("sh2", 50, 150));
 
+  /** {@code published} after {@code previous}, the spec naming the published shards. */
+  static AppliedSpec layout(List<AppliedShard> published, AppliedSpec previous) {
+    return SPEC.withLayout(published, previous, published.stream().map(AppliedShard::id).toList());
+  }
+
   @Test
   void theFirstPublishedLayoutIsGenerationOne() {
-    assertThat(SPEC.withLayout(BEFORE, null).layoutGenerationOrZero()).isEqualTo(1);
+    assertThat(layout(BEFORE, null).layoutGenerationOrZero()).isEqualTo(1);
   }
 
   @Test
   void aLayoutChangeRaisesItAndTheSameLayoutKeepsIt() {
-    AppliedSpec first = SPEC.withLayout(BEFORE, null);
-    AppliedSpec same = SPEC.withLayout(List.of(BEFORE.get(1), BEFORE.get(0)), first);
+    AppliedSpec first = layout(BEFORE, null);
+    AppliedSpec same = layout(List.of(BEFORE.get(1), BEFORE.get(0)), first);
     assertThat(same.layoutGenerationOrZero()).isEqualTo(1);
-    AppliedSpec moved = SPEC.withLayout(AFTER, same);
+    AppliedSpec moved = layout(AFTER, same);
     assertThat(moved.layoutGenerationOrZero()).isEqualTo(2);
     assertThat(moved.shards()).isEqualTo(AFTER);
     // A move back is a newer layout, not the old generation again.
-    assertThat(SPEC.withLayout(BEFORE, moved).layoutGenerationOrZero()).isEqualTo(3);
+    assertThat(layout(BEFORE, moved).layoutGenerationOrZero()).isEqualTo(3);
     // The volume size is not the layout.
     assertThat(moved.withStorageSize("2Gi").layoutGenerationOrZero()).isEqualTo(2);
   }
@@ -43,27 +48,41 @@ class LayoutGenerationTest {
   void aStatusWrittenBeforeTheFieldExistedKeepsZeroUntilTheLayoutChanges() {
     AppliedSpec old = new AppliedSpec(null, BEFORE, "1Gi", null, "t", "m");
     assertThat(old.layoutGenerationOrZero()).isZero();
-    assertThat(SPEC.withLayout(BEFORE, old).layoutGeneration()).isNull();
-    assertThat(SPEC.withLayout(AFTER, old).layoutGenerationOrZero()).isEqualTo(1);
+    assertThat(layout(BEFORE, old).layoutGeneration()).isNull();
+    assertThat(layout(AFTER, old).layoutGenerationOrZero()).isEqualTo(1);
   }
 
   @Test
   void aShardThatLeavesThePublishedLayoutIsRetiredForGood() {
-    AppliedSpec two = SPEC.withLayout(BEFORE, null);
+    AppliedSpec two = layout(BEFORE, null);
     assertThat(two.retiredShardsOrEmpty()).isEmpty();
     // sh2 merged into sh1 (the cut-over publishes sh1 alone).
-    AppliedSpec merged = SPEC.withLayout(List.of(new AppliedShard("sh1", 0, 200)), two);
+    AppliedSpec merged = layout(List.of(new AppliedShard("sh1", 0, 200)), two);
     assertThat(merged.retiredShards()).containsExactly("sh2");
     // Later passes and other with-methods keep it.
-    AppliedSpec later = SPEC.withLayout(merged.shards(), merged).withStorageSize("2Gi");
+    AppliedSpec later = layout(merged.shards(), merged).withStorageSize("2Gi");
     assertThat(later.retiredShards()).containsExactly("sh2");
     assertThat(later.withSchema(null, 2).withShards(later.shards()).retiredShards())
         .containsExactly("sh2");
     // A split into a new id, then that one merged away too: both retired, sorted.
     AppliedSpec split =
-        SPEC.withLayout(
-            List.of(new AppliedShard("sh1", 0, 100), new AppliedShard("sh0", 100, 100)), later);
-    AppliedSpec again = SPEC.withLayout(List.of(new AppliedShard("sh1", 0, 200)), split);
+        layout(List.of(new AppliedShard("sh1", 0, 100), new AppliedShard("sh0", 100, 100)), later);
+    AppliedSpec again = layout(List.of(new AppliedShard("sh1", 0, 200)), split);
     assertThat(again.retiredShards()).containsExactly("sh0", "sh2");
+  }
+
+  @Test
+  void aShardThatGaveAllItsPointsAwayButIsStillInTheSpecIsNotRetired() {
+    // A swap of two ranges goes through one shard owning nothing (MovePlanner), then back.
+    List<String> spec = List.of("sh1", "sh2");
+    AppliedSpec two = SPEC.withLayout(BEFORE, null, spec);
+    AppliedSpec sh1Emptied = SPEC.withLayout(List.of(new AppliedShard("sh2", 0, 200)), two, spec);
+    assertThat(sh1Emptied.retiredShardsOrEmpty()).isEmpty();
+    AppliedSpec swapped =
+        SPEC.withLayout(
+            List.of(new AppliedShard("sh2", 0, 100), new AppliedShard("sh1", 100, 100)),
+            sh1Emptied,
+            spec);
+    assertThat(swapped.retiredShardsOrEmpty()).isEmpty();
   }
 }

@@ -393,9 +393,11 @@ class SpecValidatorTest {
             List.of(
                 new AppliedSpec.AppliedShard("sh1", 0, 100),
                 new AppliedSpec.AppliedShard("sh2", 100, 100)),
-            null);
+            null,
+            List.of("sh1", "sh2"));
     AppliedSpec applied =
-        published.withLayout(List.of(new AppliedSpec.AppliedShard("sh1", 0, 200)), before);
+        published.withLayout(
+            List.of(new AppliedSpec.AppliedShard("sh1", 0, 200)), before, List.of("sh1"));
 
     AppliedSpec splitIntoSh2 =
         SpecValidator.appliedOf(
