@@ -818,6 +818,48 @@ class ShardedDatabaseReconcilerTest {
             });
   }
 
+  @Test
+  void swappingTwoShardsRangesGoesThroughOneOwningNothingAndRetiresNeither() {
+    ShardedDatabase sdb = singleShard("db19", 1);
+    sdb.setSpec(
+        withShards(
+            sdb.getSpec(),
+            List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh2", 2048, 2048, null))));
+    apply(sdb);
+    List<String> pods = new java.util.ArrayList<>(awaitPods("db19-sh1"));
+    pods.addAll(awaitPods("db19-sh2"));
+    awaitReady("db19", pods);
+    FakeShardServer sh1 = fleet.replica("db19-sh1-0");
+    FakeShardServer sh2 = fleet.replica("db19-sh2-0");
+    sh1.importsFrom(sh2);
+    sh2.importsFrom(sh1);
+
+    // The swap: one of the two first owns both ranges, the other nothing, then takes its new one.
+    ShardedDatabase edited = current("db19");
+    edited.setSpec(
+        withShards(
+            edited.getSpec(),
+            List.of(new ShardSpec("sh2", 0, 2048, null), new ShardSpec("sh1", 2048, 2048, null))));
+    client.resource(edited).update();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              ShardedDatabaseStatus st = status("db19");
+              assertThat(st.applied().shards())
+                  .containsExactlyInAnyOrder(
+                      new AppliedSpec.AppliedShard("sh2", 0, 2048),
+                      new AppliedSpec.AppliedShard("sh1", 2048, 2048));
+              assertThat(st.reshardingOrEmpty().movesOrEmpty())
+                  .isNotEmpty()
+                  .allSatisfy(m -> assertThat(m.phase()).isEqualTo(MovePhase.Done));
+            });
+    assertThat(status("db19").applied().retiredShardsOrEmpty()).isEmpty();
+    assertThat(events("InvalidSpec"))
+        .noneMatch(e -> "db19".equals(e.getInvolvedObject().getName()));
+  }
+
   /**
    * A ready two-shard database {@code db} whose sh2 was merged into sh1 (the move done, sh2's
    * StatefulSet gone); the fake replicas of sh1 and sh2.
