@@ -48,9 +48,9 @@ public record AppliedSpec(
                 + " session. Absent: 0.")
         Long layoutGeneration,
     @JsonPropertyDescription(
-            "Ids of shards that have left the published layout (merged away): never given to a"
-                + " new shard of this database, whose volumes and backup archive they still name."
-                + " Absent: none.")
+            "Ids of shards merged away (gone from both the published layout and the spec): never"
+                + " given to a new shard of this database, whose volumes and backup archive they"
+                + " still name. Absent: none.")
         List<String> retiredShards) {
 
   /** An applied spec at schema version 1 and layout generation 0. */
