@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Rule 5: how far each replica of the shard (the primary included) is known to hold the primary's
@@ -23,6 +25,11 @@ import java.util.concurrent.CompletableFuture;
  * the same -- are ignored, for the quorum, the lease and the majority's last acknowledgement alike.
  * For Cabinet's weights it also smooths each voter's answer round trip ({@link #weights}): they are
  * reported, and complete waiters only with {@code writeQuorum: Cabinet} ({@link #quorumLsn}).
+ *
+ * <p>Waiters are completed with no lock of the tracker's held, in the order they were released: a
+ * waiter's callbacks (a write's answer, the timestamp oracle's window) may take other locks, and a
+ * thread holding one of those may be reading the tracker — completed under this lock, the two
+ * deadlocked a primary for good (the fault matrix, 2026-11-28).
  */
 public final class QuorumTracker {
   /**
@@ -50,6 +57,12 @@ public final class QuorumTracker {
   private long self;
   private RuntimeException failure;
 
+  /** Completions released under the lock, run after it by {@link #runCompletions}. */
+  private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
+
+  /** Whether a thread is running {@link #completions} (one at a time keeps their order). */
+  private final AtomicBoolean completing = new AtomicBoolean();
+
   public QuorumTracker(int required, Collection<String> secondaries, long selfLsn) {
     this(required, secondaries, selfLsn, false);
   }
@@ -72,9 +85,12 @@ public final class QuorumTracker {
     return required;
   }
 
-  public synchronized void selfHolds(long lsn) {
-    self = Math.max(self, lsn);
-    release();
+  public void selfHolds(long lsn) {
+    synchronized (this) {
+      self = Math.max(self, lsn);
+      release();
+    }
+    runCompletions();
   }
 
   /**
@@ -85,7 +101,15 @@ public final class QuorumTracker {
    * now), so a secondary that answers late -- it was away, or catches up before answering -- is
    * judged by its freshest contact.
    */
-  public synchronized void peerReport(
+  public void peerReport(
+      String peer, boolean inSync, long matchLsn, long sentAtNanos, long answeredAtNanos) {
+    synchronized (this) {
+      report(peer, inSync, matchLsn, sentAtNanos, answeredAtNanos);
+    }
+    runCompletions();
+  }
+
+  private void report(
       String peer, boolean inSync, long matchLsn, long sentAtNanos, long answeredAtNanos) {
     if (!held.containsKey(peer)) {
       return;
@@ -110,13 +134,16 @@ public final class QuorumTracker {
    * with a matching previous entry) it holds up to lsn: credit for the quorum, and contact for
    * check-quorum (it follows this primary now); nothing for the lease, whose time is a request's.
    */
-  public synchronized void peerHolds(String peer, long lsn, long atNanos) {
-    if (held.containsKey(peer)) {
-      held.merge(peer, lsn, Math::max);
-      contact.merge(peer, atNanos, Math::max);
-      unweighed.remove(peer);
-      release();
+  public void peerHolds(String peer, long lsn, long atNanos) {
+    synchronized (this) {
+      if (held.containsKey(peer)) {
+        held.merge(peer, lsn, Math::max);
+        contact.merge(peer, atNanos, Math::max);
+        unweighed.remove(peer);
+        release();
+      }
     }
+    runCompletions();
   }
 
   /** The secondary could not be reached: nothing it reported before is relied on any more. */
@@ -244,16 +271,41 @@ public final class QuorumTracker {
   }
 
   /** Fails every waiter (the primary stepped down); later waiters fail at once. */
-  public synchronized void failAll(RuntimeException reason) {
-    failure = reason;
-    waiters.values().forEach(list -> list.forEach(f -> f.completeExceptionally(reason)));
-    waiters.clear();
+  public void failAll(RuntimeException reason) {
+    synchronized (this) {
+      failure = reason;
+      waiters
+          .values()
+          .forEach(
+              list -> list.forEach(f -> completions.add(() -> f.completeExceptionally(reason))));
+      waiters.clear();
+    }
+    runCompletions();
   }
 
+  /** Under the lock: queues the completion of every waiter the quorum has reached. */
   private void release() {
     long q = quorumLsn();
     while (!waiters.isEmpty() && waiters.firstKey() <= q) {
-      waiters.pollFirstEntry().getValue().forEach(f -> f.complete(null));
+      waiters.pollFirstEntry().getValue().forEach(f -> completions.add(() -> f.complete(null)));
+    }
+  }
+
+  /**
+   * Runs the queued completions, outside the lock, one thread at a time (in the order queued); a
+   * thread that finds another running them leaves its own to it. A callback that reports to the
+   * tracker again only queues more, which the running loop picks up.
+   */
+  private void runCompletions() {
+    while (!completions.isEmpty() && completing.compareAndSet(false, true)) {
+      try {
+        Runnable r;
+        while ((r = completions.poll()) != null) {
+          r.run();
+        }
+      } finally {
+        completing.set(false);
+      }
     }
   }
 }

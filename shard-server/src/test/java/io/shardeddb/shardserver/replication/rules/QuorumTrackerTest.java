@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Rule 5: the quorum over the spec, and only in-sync acknowledgements count. */
@@ -206,5 +208,55 @@ class QuorumTrackerTest {
         .filteredOn(x -> x.name().equals("b"))
         .singleElement()
         .satisfies(x -> assertThat(x.weight()).isZero());
+  }
+
+  /**
+   * A waiter's callbacks run with no lock of the tracker's held: they may take other locks, and a
+   * thread holding one of those may be asking the tracker (the timestamp oracle holds its own lock
+   * while checking the primary's lease, which reads the tracker). Completed under the tracker's
+   * lock, the two deadlocked a primary's replication event loop for good (fault matrix, 2026-11-28:
+   * the shard failed over and the old primary never answered again).
+   */
+  @Test
+  void aWaitersCallbacksRunWithoutTheTrackersLock() throws Exception {
+    QuorumTracker t = new QuorumTracker(2, List.of("b"), 0);
+    t.selfHolds(7);
+    Object otherLock = new Object();
+    CountDownLatch callbackRuns = new CountDownLatch(1);
+    CountDownLatch callbackDone = new CountDownLatch(1);
+    t.await(7)
+        .thenRun(
+            () -> {
+              callbackRuns.countDown();
+              synchronized (otherLock) {
+                callbackDone.countDown();
+              }
+            });
+    CountDownLatch askerDone = new CountDownLatch(1);
+    Thread asker =
+        new Thread(
+            () -> {
+              synchronized (otherLock) {
+                try {
+                  callbackRuns.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                t.quorumLsn();
+              }
+              askerDone.countDown();
+            });
+    asker.setDaemon(true);
+    asker.start();
+    Thread reporter = new Thread(() -> t.peerReport("b", true, 7, 1, 1));
+    reporter.setDaemon(true);
+    reporter.start();
+
+    assertThat(askerDone.await(20, TimeUnit.SECONDS))
+        .as("a thread holding another lock reads the tracker while a waiter's callback runs")
+        .isTrue();
+    assertThat(callbackDone.await(20, TimeUnit.SECONDS)).isTrue();
+    reporter.join(20_000);
+    assertThat(reporter.isAlive()).isFalse();
   }
 }
