@@ -525,6 +525,53 @@ public final class MoveSimulation {
   }
 
   /**
+   * Liveness, scripted (fault matrix 2026-11-28): one of sh1's secondaries stops answering sh2's
+   * replicas (down or cut off, as the importer sees it), then the move [500, 1000) from sh1 to sh2
+   * runs under the clients' steady writes. On a real network each call to it costs the caller its
+   * request deadline (5 s), which the simulation does not charge: {@link
+   * #unansweredCallsToTheCutOffReplica} counts them. An importer that asks every source replica
+   * after each page paid one deadline per page, fell behind steady writes for good, and every
+   * cut-over's fence timed out.
+   */
+  public Result runSourceReplicaCutOffFromTheImporter() {
+    allPods().forEach(SimReplica::start);
+    loops.values().forEach(SimOperator::start);
+    scheduler.runUntil(2_000);
+    clients.forEach(MoveClient::start);
+    String primary = loops.get("sh1").primary();
+    if (primary == null) {
+      return judge();
+    }
+    cutOff =
+        pods("sh1").stream()
+            .map(SimReplica::name)
+            .filter(n -> !n.equals(primary))
+            .findFirst()
+            .get();
+    pods("sh2").forEach(d -> network.partition(d.name(), cutOff));
+    log(scheduler.now(), "cut " + cutOff + " off from sh2's replicas");
+    startMover();
+    target = Map.of("sh1", new PointRange(0, 500), "sh2", new PointRange(500, 1_500));
+    log(scheduler.now(), "spec asks for " + new TreeMap<>(target));
+    scheduler.runUntil(
+        scheduler.now() + 20_000, () -> inFlight != null && inFlight.phase().finished());
+    healEverything();
+    clients.forEach(MoveClient::stopWriting);
+    scheduler.runUntil(scheduler.now() + ShardSimulation.SETTLE);
+    return judge();
+  }
+
+  /** The source replica {@link #runSourceReplicaCutOffFromTheImporter} cut off (null before). */
+  private String cutOff;
+
+  /** Calls sh2's replicas made to {@link #cutOff} that it did not answer. */
+  int unansweredCallsToTheCutOffReplica() {
+    return cutOff == null
+        ? 0
+        : pods("sh2").stream().mapToInt(d -> network.unansweredCalls(d.name(), cutOff)).sum();
+  }
+
+  /**
    * Rule 14, scripted (review 2026-11-23 item 2): the move [500, 1000) sh1 → sh2; just before the
    * cut-over's adopt is sent, the destination's primary is cut off from its secondaries, so the
    * adopt it orders reaches no quorum; 3 s later it crashes for 8 s and its secondaries elect a

@@ -34,6 +34,7 @@ public final class Network {
   private final Map<String, Long> resumeAt = new HashMap<>();
   private final Set<String> cut = new HashSet<>();
   private final Map<String, Long> slowed = new HashMap<>();
+  private final Map<String, Integer> unanswered = new HashMap<>();
   private Faults faults = Faults.none();
   private SnapshotCuts snapshotCuts = SnapshotCuts.none();
   private long snapshotChunkMillis = SimTransport.CHUNK_MILLIS;
@@ -113,6 +114,20 @@ public final class Network {
 
   public boolean partitioned(String a, String b) {
     return cut.contains(key(a, b));
+  }
+
+  /**
+   * Counts a call from {@code from} that {@code to} did not answer: on a real network each costs
+   * the caller its deadline (a request timeout of seconds), which the simulation does not charge,
+   * so scripted runs count them instead.
+   */
+  public void unanswered(String from, String to) {
+    unanswered.merge(from + "->" + to, 1, Integer::sum);
+  }
+
+  /** How many calls from {@code from} to {@code to} went unanswered so far. */
+  public int unansweredCalls(String from, String to) {
+    return unanswered.getOrDefault(from + "->" + to, 0);
   }
 
   /**

@@ -206,6 +206,7 @@ final class SimTransport implements PeerTransport, SourceTransport {
       throw new IOException("connection refused: nobody serves " + url);
     }
     if (!network.reaches(name, to)) {
+      network.unanswered(name, to);
       throw new IOException("no answer from " + to + " within the deadline");
     }
     return directory.apply(to);

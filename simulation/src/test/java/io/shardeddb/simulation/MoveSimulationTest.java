@@ -136,6 +136,24 @@ class MoveSimulationTest {
 
   @Test
   @DisplayName(
+      "liveness: while a source replica does not answer the importer, the move still finishes and"
+          + " the importer does not ask that replica after every page (each ask costs a deadline)")
+  void anUnreachableSourceReplicaIsNotAskedAfterEveryPage() {
+    // Each start of an import asks every source replica once, as it should (seed 1 starts its
+    // import six times); asked after every page, seeds 2-6 made 5-6 calls, now 1-2.
+    for (long seed = 2; seed <= 6; seed++) {
+      MoveSimulation sim = new MoveSimulation(seed);
+      MoveSimulation.Result r = sim.runSourceReplicaCutOffFromTheImporter();
+      assertThat(r.phase()).as("seed %d: %s", seed, r.faults()).isEqualTo(MovePhase.Done);
+      assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
+      assertThat(sim.unansweredCallsToTheCutOffReplica())
+          .as("seed %d: calls to the cut-off source replica", seed)
+          .isLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  @DisplayName(
       "a seed runs the same way twice: the production router's time, back-off jitter and request"
           + " ids come from the simulation")
   void aSeedIsDeterministicWithTheProductionRouter() {

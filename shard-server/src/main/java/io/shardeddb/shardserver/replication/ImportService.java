@@ -108,6 +108,13 @@ public class ImportService implements AutoCloseable {
    */
   private static final class Run {
     final ImportRequest req;
+
+    /**
+     * The epoch this replica was primary in when the import started: the import is of that term and
+     * ends with it ({@link #checkStopped}).
+     */
+    final long epoch;
+
     volatile boolean stopped;
     volatile boolean ended;
 
@@ -116,8 +123,9 @@ public class ImportService implements AutoCloseable {
 
     private Thread stepThread;
 
-    Run(ImportRequest req) {
+    Run(ImportRequest req, long epoch) {
       this.req = req;
+      this.epoch = epoch;
     }
 
     /** A step begins on the calling thread; false once stopped. */
@@ -223,7 +231,7 @@ public class ImportService implements AutoCloseable {
     }
     // Before any call to them: the pod each source address must answer as (TLS).
     source.expectSources(sourceHosts(req));
-    Run run = new Run(req);
+    Run run = new Run(req, ctx.view().epoch());
     this.current = run;
     ctx.importing(progress(req, ImportState.Copying, 0, 0, 0, "starting"));
     attempt(run);
@@ -751,14 +759,44 @@ public class ImportService implements AutoCloseable {
     }
   }
 
-  private static void checkStopped(Run run) throws Stopped {
+  /**
+   * Ends the step when the import was stopped, or when this replica's term it started in is over:
+   * no longer primary, or primary of a later epoch. An import lives in its primary's memory; one
+   * that outlived its term resumed when the replica was elected again later and kept copying the
+   * source's writes to the range after the move was done and the range had moved back — rows on a
+   * shard that does not own them (the move simulator, seed 70 with the importer's cheaper
+   * leadership check). The resharder starts the import again on the current primary.
+   */
+  private void checkStopped(Run run) throws Stopped {
     if (run.stopped) {
+      throw new Stopped();
+    }
+    ReplicaContext.View v = ctx.view();
+    if (v.role() != Role.Primary || v.epoch() != run.epoch) {
+      report(
+          run,
+          ImportState.Failed,
+          "this replica's term of epoch "
+              + run.epoch
+              + " is over ("
+              + v.role()
+              + " at epoch "
+              + v.epoch()
+              + "): an import runs in the term it was started in");
+      run.stopped = true;
       throw new Stopped();
     }
   }
 
   private void requireSameSource(ImportRequest req, SourceReplica src)
       throws StartOver, InterruptedException {
+    // The primary read from, asked first and alone: a replica of the source that is down or cut
+    // off costs its request deadline each time it is asked, and asked after every page it held
+    // the import to a page per deadline -- behind steady writes for good, every cut-over's fence
+    // timing out (fault matrix, 2026-11-28). The others are asked when it no longer says it leads.
+    if (rules.sourceStillLeads(src, ownHeartbeat(src.url()))) {
+      return;
+    }
     Optional<SourceReplica> now = findSource(req);
     if (now.isEmpty()) {
       throw new StartOver("no primary of " + req.sourceShard() + " answers");
@@ -766,6 +804,16 @@ public class ImportService implements AutoCloseable {
     if (!now.get().url().equals(src.url()) || now.get().epoch() != src.epoch()) {
       throw new StartOver(
           "the source's primary changed from epoch " + src.epoch() + " to " + now.get().epoch());
+    }
+  }
+
+  /** The heartbeat of the source replica at {@code url}, or null when it does not answer. */
+  private Heartbeat ownHeartbeat(String url) throws InterruptedException {
+    try {
+      return source.heartbeat(url);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("source primary {} did not answer: {}", url, e.toString());
+      return null;
     }
   }
 

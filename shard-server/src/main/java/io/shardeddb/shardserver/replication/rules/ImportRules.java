@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.replication.rules;
 
+import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.topology.Role;
 import java.util.List;
@@ -31,5 +32,24 @@ public final class ImportRules {
         .filter(a -> a.role() == Role.Primary && a.state() != ReplicaState.Fenced)
         .filter(a -> a.epoch() == highest)
         .findFirst();
+  }
+
+  /**
+   * Whether the source primary an import reads from still leads, from its own heartbeat {@code hb}
+   * alone (null: it did not answer): the same replica, primary of the same epoch, unfenced, its
+   * term's no-op committed and not stood down (rule 11: it heard from a majority within a lease
+   * period, which a majority fenced by a later epoch would no longer give it). False sends the
+   * importer to ask every source replica ({@link #sourcePrimary}). Liveness only: a page holds
+   * entries its primary had on a quorum (rule 13), history whatever happens to that primary later.
+   */
+  public static boolean stillLeads(SourceReplica src, Heartbeat hb) {
+    return hb != null
+        && src.name().equals(hb.name())
+        && hb.role() == Role.Primary
+        && hb.state() != ReplicaState.Fenced
+        && hb.epoch() == src.epoch()
+        && hb.quorum() != null
+        && hb.quorum().termCommitted()
+        && !hb.quorum().steppedDown();
   }
 }

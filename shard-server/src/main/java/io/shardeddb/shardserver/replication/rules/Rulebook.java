@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.replication.rules;
 
+import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.WriteQuorum;
@@ -205,6 +206,14 @@ public class Rulebook {
   public Optional<ImportRules.SourceReplica> sourcePrimary(
       List<ImportRules.SourceReplica> answers) {
     return ImportRules.sourcePrimary(answers);
+  }
+
+  /**
+   * Rule 13's importer, after each page: whether the source primary read from still leads by its
+   * own heartbeat ({@link ImportRules#stillLeads}); false, every source replica is asked again.
+   */
+  public boolean sourceStillLeads(ImportRules.SourceReplica src, Heartbeat hb) {
+    return ImportRules.stillLeads(src, hb);
   }
 
   /**
