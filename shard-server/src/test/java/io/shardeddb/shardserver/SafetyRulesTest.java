@@ -677,6 +677,63 @@ class SafetyRulesTest {
 
   @Test
   @DisplayName(
+      "rule 9, the session floor: a session read naming the shard's floor (its last adopt) is served"
+          + " only by a replica whose log reaches it, epoch first; a secondary cut off at an older"
+          + " epoch refuses it whatever its LSN, and a floor half given is a 400")
+  void aSessionReadIsServedOnlyByALogReachingTheShardsFloor() {
+    startReady(Map.of());
+    Replica a = shard.get(0);
+    Replica b = shard.get(1);
+    assertThat(write(a, 5).status()).isEqualTo(200);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              Http.Reply r = read(b, "\"consistency\":\"session\"");
+              assertThat(r.status()).as(r.raw()).isEqualTo(200);
+              assertThat(r.json().get("data")).hasSize(1);
+            });
+    long bLsn = heartbeat(b).get("appliedLsn").asLong();
+    // A floor b's log reaches (its own last entry) is served there.
+    Http.Reply reached = read(b, session(1, bLsn));
+    assertThat(reached.status()).as(reached.raw()).isEqualTo(200);
+
+    // b cut off: a and c go on at epoch 2; b stays a Ready secondary of epoch 1, in sync as far as
+    // it knows.
+    assertThat(shard.fence(0, 2).status()).isEqualTo(200);
+    assertThat(shard.fence(2, 2).status()).isEqualTo(200);
+    List<Peer> peers =
+        List.of(a.peer(), new Peer(b.peer().name(), "http://127.0.0.1:1"), shard.get(2).peer());
+    assertThat(shard.role(2, 2, Role.Secondary, a.peer(), peers, 3).status()).isEqualTo(200);
+    assertThat(shard.role(0, 2, Role.Primary, a.peer(), peers, 3).status()).isEqualTo(200);
+    await().atMost(PATIENCE).until(() -> write(a, 6).status() == 200);
+    long floorLsn = heartbeat(a).get("appliedLsn").asLong();
+
+    // The floor at epoch 2: b's log (epoch 1) does not reach it, even below b's own LSN.
+    Http.Reply cutOff = read(b, session(2, 1));
+    assertThat(cutOff.status()).as(cutOff.raw()).isEqualTo(409);
+    assertThat(cutOff.message()).contains("session floor").contains("lsn 1 of epoch 2");
+    assertThat(read(b, session(2, floorLsn)).status()).isEqualTo(409);
+    // Without the floor b still serves its (stale) session read: the floor is what refuses it.
+    assertThat(read(b, "\"consistency\":\"session\"").status()).isEqualTo(200);
+    Http.Reply onPrimary = read(a, session(2, floorLsn));
+    assertThat(onPrimary.status()).as(onPrimary.raw()).isEqualTo(200);
+    assertThat(onPrimary.json().get("data")).hasSize(2);
+    // An any read ignores the floor (it promises nothing).
+    Http.Reply any = read(b, "\"floorEpoch\":2,\"floorLsn\":" + floorLsn);
+    assertThat(any.status()).as(any.raw()).isEqualTo(200);
+
+    Http.Reply half = read(a, "\"consistency\":\"session\",\"floorEpoch\":2");
+    assertThat(half.status()).as(half.raw()).isEqualTo(400);
+    assertThat(half.message()).contains("'floorEpoch' and 'floorLsn' go together");
+  }
+
+  private static String session(long floorEpoch, long floorLsn) {
+    return "\"consistency\":\"session\",\"floorEpoch\":" + floorEpoch + ",\"floorLsn\":" + floorLsn;
+  }
+
+  @Test
+  @DisplayName(
       "rule 9, bounded reads: a secondary caught up with its primary serves a bounded read; cut off"
           + " from it (a new primary acknowledges writes it lacks) it refuses once its last"
           + " caught-up contact is older than the bound")

@@ -185,7 +185,8 @@ final class Messages {
       boolean primary,
       boolean session,
       long minEpoch,
-      long minLsn) {}
+      long minLsn,
+      io.shardeddb.protocol.shard.LogPosition floor) {}
 
   /** 200 with the key's value (null: absent), or the error's status and message. */
   record OwnedReadReply(String id, long key, int status, String message, Long value) {}

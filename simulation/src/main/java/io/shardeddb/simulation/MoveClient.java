@@ -305,8 +305,18 @@ final class MoveClient {
     return c;
   }
 
+  /**
+   * A scripted read of {@code key} at {@code level} (with this client's session); this client then
+   * sends nothing more of its own.
+   */
+  Read readOnce(long key, ReadConsistency level) {
+    writing = false;
+    router.start();
+    return read(key, level);
+  }
+
   /** A read of {@code key} at {@code level} through the router (with this client's session). */
-  private void read(long key, ReadConsistency level) {
+  private Read read(long key, ReadConsistency level) {
     Read rd = new Read(key, level, scheduler.now());
     reads.add(rd);
     reading = rd;
@@ -328,6 +338,7 @@ final class MoveClient {
               rd.failure = e.getMessage();
               finishRead(rd);
             });
+    return rd;
   }
 
   /** Notes who answered {@code rd} (one shard: one key). */

@@ -1,5 +1,6 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.MovePhase;
 import io.shardeddb.api.v1alpha1.MoveStatus;
 import io.shardeddb.operator.reshard.MoveRecorder;
@@ -8,6 +9,7 @@ import io.shardeddb.operator.reshard.ShardEndpoint;
 import io.shardeddb.operator.shardclient.ShardServerException;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.shard.LogEntry;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
@@ -112,11 +114,13 @@ public final class MoveSimulation {
   private Map<String, PointRange> published;
 
   /**
-   * The published layout's generation, raised at each change of {@link #published} (as the
-   * operator's {@code status.applied.layoutGeneration}): the routers' layouts carry it, and so do
-   * the session tokens of the writes they route.
+   * The status's applied spec as the operator keeps it ({@code status.applied}), through the
+   * production {@link AppliedSpec#withLayout}: the published layout's generation, raised at each
+   * change of {@link #published} (the routers' layouts carry it, and so do the session tokens of
+   * the writes they route), and each shard's session floor (the position of its last acknowledged
+   * adopt, which session reads of it ask for).
    */
-  private long layoutGeneration = 1;
+  private AppliedSpec applied;
 
   /** Whether clients read their sessions through the other router as well (a session moving). */
   private boolean sessionsAcrossRouters;
@@ -178,6 +182,8 @@ public final class MoveSimulation {
     initial.put("sh1", new PointRange(0, space / 2));
     initial.put("sh2", new PointRange(space / 2, space / 2));
     published = Map.copyOf(initial);
+    applied =
+        new AppliedSpec(null, appliedShards(initial), null, null, null, null, null, null, 1L, null);
     target = published;
     for (Map.Entry<String, PointRange> shard : initial.entrySet()) {
       String id = shard.getKey();
@@ -253,7 +259,8 @@ public final class MoveSimulation {
         scheduler,
         network,
         () -> published,
-        () -> layoutGeneration,
+        () -> applied.layoutGenerationOrZero(),
+        this::floors,
         shard -> loops.get(shard).status(),
         refreshMillis,
         sharding,
@@ -622,6 +629,97 @@ public final class MoveSimulation {
     return judge();
   }
 
+  /** The session reads {@link #runMovedAwayAndBack} made. */
+  final List<MoveClient.Read> awayAndBackReads = new ArrayList<>();
+
+  /**
+   * What held when {@link #runMovedAwayAndBack} sent its read: the cut-off secondary's name, that
+   * it was in sync and owned the key, its last entry and sh1's session floor (empty before).
+   */
+  final List<String> awayAndBackPreconditions = new ArrayList<>();
+
+  /**
+   * Rule 9's session floor, scripted (issue 47 item 7, safety review 2026-11-26 #5's open half), on
+   * a quiet network: c0 inserts key 777 on sh1 and one of sh1's secondaries, S, is cut off from its
+   * peers once it holds the insert; [500, 1000) moves to sh2, c0 updates 777 there (acknowledged:
+   * its token names sh2's entry), and the range moves back to sh1. S saw neither move: its log
+   * still gives sh1 [0, 1000) and holds the insert's value, and c0's token names no sh1 entry after
+   * it. c0's router is then cut off from sh1's other secondaries, so its session reads of 777 go to
+   * S or to the primary. Without the floor S answers the insert's value (read-your-writes broken);
+   * with it S refuses (its log ends before the adopt that gave sh1 the range back) and the primary
+   * answers.
+   */
+  public Result runMovedAwayAndBack() {
+    allPods().forEach(SimReplica::start);
+    loops.values().forEach(SimOperator::start);
+    scheduler.runUntil(2_000);
+    MoveClient c0 = patientClient(0, DEFAULT_RETRY);
+    MoveClient.Change insert = c0.insertOnce(777);
+    scheduler.runUntil(scheduler.now() + 5_000, c0::idle);
+    String first = loops.get("sh1").primary();
+    SimReplica cut =
+        pods("sh1").stream()
+            .filter(p -> !p.name().equals(first))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("sh1 has no secondary"));
+    scheduler.runUntil(scheduler.now() + 5_000, () -> cut.disk().rids.containsKey(insert.rid));
+    for (SimReplica o : pods("sh1")) {
+      if (o != cut) {
+        network.partition(cut.name(), o.name());
+      }
+    }
+    log(scheduler.now(), "cut " + cut.name() + " off from the other replicas of sh1");
+    startMover();
+    Map<String, PointRange> away =
+        Map.of("sh1", new PointRange(0, 500), "sh2", new PointRange(500, 1_500));
+    target = away;
+    log(scheduler.now(), "spec asks for " + new TreeMap<>(target));
+    scheduler.runUntil(scheduler.now() + 30_000, () -> movedTo(away));
+    // c0's router refreshes its layout every 150 ms: the update goes to sh2.
+    scheduler.runUntil(scheduler.now() + 500);
+    c0.updateOnce(777, SimStorage.updateValue(777, 1));
+    scheduler.runUntil(scheduler.now() + 5_000, c0::idle);
+    Map<String, PointRange> back = Map.copyOf(initial);
+    target = back;
+    log(scheduler.now(), "spec asks for " + new TreeMap<>(target));
+    scheduler.runUntil(scheduler.now() + 30_000, () -> movedTo(back));
+    scheduler.runUntil(scheduler.now() + 500);
+    String primary = loops.get("sh1").primary();
+    for (SimReplica o : pods("sh1")) {
+      if (o != cut && !o.name().equals(primary)) {
+        network.partition(c0.router().name(), o.name());
+      }
+    }
+    log(
+        scheduler.now(),
+        "cut " + c0.router().name() + " off from sh1's secondaries but " + cut.name());
+    // Heartbeats every second: the cut-off ones are unhealthy after a few.
+    scheduler.runUntil(scheduler.now() + 3_000);
+    io.shardeddb.protocol.shard.Heartbeat h = cut.heartbeat();
+    awayAndBackPreconditions.add("replica " + cut.name());
+    awayAndBackPreconditions.add("state " + h.state());
+    awayAndBackPreconditions.add("owns " + h.owned());
+    awayAndBackPreconditions.add(
+        "last entry " + new LogPosition(h.lastEntryEpoch(), h.appliedLsn()));
+    awayAndBackPreconditions.add("floor " + floors().get("sh1"));
+    // The router picks among the primary and the replicas it finds healthy and caught up by a
+    // random point on its ring: eight reads, so that one without the floor reaches S.
+    for (int i = 0; i < 8; i++) {
+      MoveClient.Read rd = c0.readOnce(777, ReadConsistency.SESSION);
+      scheduler.runUntil(scheduler.now() + 5_000, c0::idle);
+      awayAndBackReads.add(rd);
+      log(scheduler.now(), "read: " + rd);
+    }
+    healEverything();
+    scheduler.runUntil(scheduler.now() + ShardSimulation.SETTLE);
+    return judge();
+  }
+
+  /** Whether the move to {@code layout} finished and published it. */
+  private boolean movedTo(Map<String, PointRange> layout) {
+    return published.equals(layout) && inFlight != null && inFlight.phase() == MovePhase.Done;
+  }
+
   /**
    * Rule 13's hand-over of request outcomes, scripted (review 2026-11-23 item 4), on a quiet
    * network: c0 inserts key 777 (acknowledged) and sends update U1 of it, which sh1 commits on a
@@ -765,7 +863,7 @@ public final class MoveSimulation {
       return;
     }
     // The status written at the end of the reconciler's pass.
-    publishLayout(out.published());
+    publishLayout(out.published(), out.floors());
     if (out.move() != null) {
       inFlight = out.move();
     }
@@ -774,13 +872,35 @@ public final class MoveSimulation {
   }
 
   /**
-   * Publishes {@code layout}: a different one gets the next generation (AppliedSpec.withLayout).
+   * Publishes {@code layout} with the session floors {@code adopted} as the operator's status does
+   * ({@link AppliedSpec#withLayout}): a different layout gets the next generation, and each shard
+   * keeps the later of its floors.
    */
-  private void publishLayout(Map<String, PointRange> layout) {
-    if (!layout.equals(published)) {
-      layoutGeneration++;
-    }
+  private void publishLayout(Map<String, PointRange> layout, Map<String, LogPosition> adopted) {
+    applied = applied.withLayout(appliedShards(layout), applied, layout.keySet(), adopted);
     published = Map.copyOf(layout);
+  }
+
+  /** {@code Layouts.toApplied}: a layout as {@code status.applied.shards}. */
+  private static List<AppliedSpec.AppliedShard> appliedShards(Map<String, PointRange> layout) {
+    return new TreeMap<>(layout)
+        .entrySet().stream()
+            .map(
+                e ->
+                    new AppliedSpec.AppliedShard(
+                        e.getKey(), e.getValue().low(), e.getValue().size()))
+            .toList();
+  }
+
+  /** Each published shard's session floor (none: absent). */
+  private Map<String, LogPosition> floors() {
+    Map<String, LogPosition> out = new HashMap<>();
+    for (AppliedSpec.AppliedShard s : applied.shardsOrEmpty()) {
+      if (s.floor() != null) {
+        out.put(s.id(), s.floor());
+      }
+    }
+    return out;
   }
 
   /** The status as the move recorder: written at once (the reconciler's status writes). */
@@ -797,14 +917,17 @@ public final class MoveSimulation {
 
       @Override
       public void publish(
-          Map<String, PointRange> basis, Map<String, PointRange> layout, MoveStatus move) {
+          Map<String, PointRange> basis,
+          Map<String, PointRange> layout,
+          MoveStatus move,
+          LogPosition adopted) {
         if (!moverAlive(inc)) {
           throw new SimShardClient.CallerDied();
         }
         if (!basis.equals(published)) {
           throw new ShardServerException("the published layout changed", 409, null);
         }
-        publishLayout(layout);
+        publishLayout(layout, Map.of(move.destination(), adopted));
         inFlight = move;
         log(scheduler.now(), "published " + new TreeMap<>(layout));
       }

@@ -896,8 +896,8 @@ final class SimReplica {
    * it: a configured replica whose ranges are the router's layout's when the request names them
    * (else 421), only rows it owns; at {@code primary}, the primary (else 409) holding its lease
    * (else 503, rule 9), its rows answered once the quorum-committed LSN reaches every entry they
-   * may show (the read index, else 503); otherwise the session's entry held (else 409, without the
-   * production's wait of up to {@code min-lsn-wait}).
+   * may show (the read index, else 503); otherwise the session's entry held and the shard's session
+   * floor reached (else 409, without the production's wait of up to {@code min-lsn-wait}).
    */
   private void onOwnedRead(String client, Messages.OwnedRead r) {
     ShardConfig config = ctx.config();
@@ -915,6 +915,9 @@ final class SimReplica {
                 guards.requireLease();
               } else if (r.session()) {
                 requireSession(r.minEpoch(), r.minLsn(), true);
+                if (r.floor() != null) {
+                  guards.requireFloor(r.floor());
+                }
               }
             });
     if (refused != null) {

@@ -6,6 +6,7 @@ import io.shardeddb.api.v1alpha1.ShardStatus;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardReadResponse;
@@ -91,6 +92,10 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
   private final Network network;
   private final Supplier<Map<String, PointRange>> published;
   private final LongSupplier layoutGeneration;
+
+  /** Each shard's session floor, as the published layout carries it. */
+  private final Supplier<Map<String, LogPosition>> floors;
+
   private long generationSeen;
   private final Function<String, ShardStatus> statusOf;
   private final long refreshMillis;
@@ -110,6 +115,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
   private long batchesSent;
   private long batchedItems;
   private Map<String, PointRange> layoutSeen = Map.of();
+  private Map<String, LogPosition> floorsSeen = Map.of();
   private Map<String, ShardStatus> statusSeen = Map.of();
   private long calls;
   private boolean started;
@@ -127,7 +133,12 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
      * A session read asks for none of its token's entries: its replicas are picked as for {@code
      * any} and asked for nothing.
      */
-    SESSION_WITHOUT_ENTRY
+    SESSION_WITHOUT_ENTRY,
+    /**
+     * A session read asks for no session floor: a replica cut off while a range moved away from its
+     * shard and back owns it by its older log and answers it.
+     */
+    SESSION_WITHOUT_FLOOR
   }
 
   SimRouter(
@@ -136,6 +147,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       Network network,
       Supplier<Map<String, PointRange>> published,
       LongSupplier layoutGeneration,
+      Supplier<Map<String, LogPosition>> floors,
       Function<String, ShardStatus> statusOf,
       long refreshMillis,
       Sharding sharding,
@@ -147,6 +159,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
     this.network = network;
     this.published = published;
     this.layoutGeneration = layoutGeneration;
+    this.floors = floors;
     this.statusOf = statusOf;
     this.refreshMillis = refreshMillis;
     this.sharding = sharding;
@@ -192,11 +205,18 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
                   return new SessionToken.Position(0, 0);
                 }
               };
+          case SESSION_WITHOUT_FLOOR ->
+              new ReadPath(this, health, retry, metrics) {
+                @Override
+                protected LogPosition sessionFloor(ShardTopology shard) {
+                  return null;
+                }
+              };
           default -> new ReadPath(this, health, retry, metrics);
         };
     this.writes =
         switch (mutation) {
-          case NONE, READ_WITHOUT_OWNED, SESSION_WITHOUT_ENTRY ->
+          case NONE, READ_WITHOUT_OWNED, SESSION_WITHOUT_ENTRY, SESSION_WITHOUT_FLOOR ->
               new WritePath(calls, retry, metrics);
           case FRESH_ID_ON_REROUTE ->
               new WritePath(calls, retry, metrics) {
@@ -274,17 +294,21 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
   /**
    * Installs a new routing table when the published layout or a shard's status changed, built as
    * {@code ShardedDatabaseTopology.from} builds it: each shard's epoch, primary and replicas (with
-   * their roles) from its status; a replica's url is its node's name.
+   * their roles) from its status, its session floor from the published layout; a replica's url is
+   * its node's name.
    */
   private void refresh() {
     Map<String, PointRange> layout = new TreeMap<>(published.get());
     long generation = layoutGeneration.getAsLong();
+    Map<String, LogPosition> floorsNow = Map.copyOf(floors.get());
     Map<String, ShardStatus> statuses = new TreeMap<>();
     layout.keySet().forEach(s -> statuses.put(s, statusOf.apply(s)));
     if (!layout.equals(layoutSeen)
         || !statuses.equals(statusSeen)
-        || generation != generationSeen) {
+        || generation != generationSeen
+        || !floorsNow.equals(floorsSeen)) {
       layoutSeen = layout;
+      floorsSeen = floorsNow;
       statusSeen = statuses;
       generationSeen = generation;
       List<ShardTopology> shards = new ArrayList<>();
@@ -300,7 +324,13 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
             }
             shards.add(
                 new ShardTopology(
-                    id, range.low(), range.size(), st.epochOrZero(), st.primary(), replicas));
+                    id,
+                    range.low(),
+                    range.size(),
+                    st.epochOrZero(),
+                    st.primary(),
+                    replicas,
+                    floorsNow.get(id)));
           });
       topology.publish(
           t ->
@@ -460,6 +490,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
+      LogPosition floor,
       long maxStalenessMs,
       ReadFilter filter,
       boolean count) {
@@ -485,7 +516,8 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
             consistency == ReadConsistency.PRIMARY,
             consistency == ReadConsistency.SESSION,
             epoch,
-            lsn));
+            lsn,
+            consistency == ReadConsistency.SESSION ? floor : null));
   }
 
   @Override

@@ -94,4 +94,26 @@ class BrokenRouterRulesAreCaughtTest {
     System.out.println("broken router rule (session read without its entry) caught: " + found);
     assertThat(found).isNotEmpty();
   }
+
+  @Test
+  @DisplayName(
+      "rule 9 broken in the router (a session read asks for no session floor): a key moved away and"
+          + " back while a secondary was cut off is read from that secondary, without the session's"
+          + " own update")
+  void aSessionReadWithoutTheFloor() {
+    List<String> found = new ArrayList<>();
+    for (long s = 1; s <= 3; s++) {
+      long seed = s;
+      MoveSimulation.Result broken =
+          new MoveSimulation(seed)
+              .routersBreaking(SimRouter.Mutation.SESSION_WITHOUT_FLOOR)
+              .runMovedAwayAndBack();
+      broken.violations().stream()
+          .filter(v -> v.startsWith("a session read of 777"))
+          .findFirst()
+          .ifPresent(v -> found.add("seed " + seed + ": " + v));
+    }
+    System.out.println("broken router rule (session read without its floor) caught: " + found);
+    assertThat(found).hasSize(3);
+  }
 }

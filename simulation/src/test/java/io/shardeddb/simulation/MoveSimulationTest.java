@@ -154,6 +154,37 @@ class MoveSimulationTest {
 
   @Test
   @DisplayName(
+      "rule 9, sessions: a key moved away and back while a secondary of its shard was cut off is"
+          + " not read from that secondary (its log ends before the shard's session floor): the"
+          + " session reads its own update")
+  void aSessionReadOfAKeyMovedAwayAndBackIsNotServedByACutOffSecondary() {
+    for (long seed = 1; seed <= 3; seed++) {
+      MoveSimulation sim = new MoveSimulation(seed);
+      MoveSimulation.Result r = sim.runMovedAwayAndBack();
+      assertThat(r.violations()).as("seed %d: %s", seed, r.faults()).isEmpty();
+      assertThat(r.acknowledged()).as("seed %d: insert and update", seed).isEqualTo(2);
+      // The schedule is the one the floor is for: the cut-off secondary was in sync, still owned
+      // the key by its log, and its log ended before sh1's floor.
+      assertThat(sim.awayAndBackPreconditions)
+          .as("seed %d: %s", seed, r.faults())
+          .anyMatch(p -> p.equals("state Ready"))
+          .anyMatch(p -> p.startsWith("owns [PointRange[low=0, size=1000]"))
+          .anyMatch(p -> p.startsWith("floor lsn"));
+      assertThat(sim.awayAndBackReads)
+          .as("seed %d: %s", seed, r.faults())
+          .hasSize(8)
+          .allSatisfy(
+              read -> {
+                assertThat(read.ok).as(read.toString()).isTrue();
+                assertThat(read.value)
+                    .as(read.toString())
+                    .isEqualTo(SimStorage.updateValue(777, 1));
+              });
+    }
+  }
+
+  @Test
+  @DisplayName(
       "a seed runs the same way twice: the production router's time, back-off jitter and request"
           + " ids come from the simulation")
   void aSeedIsDeterministicWithTheProductionRouter() {

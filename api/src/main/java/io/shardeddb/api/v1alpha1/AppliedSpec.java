@@ -1,12 +1,17 @@
 package io.shardeddb.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.Sharding;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -95,14 +100,36 @@ public record AppliedSpec(
    */
   public AppliedSpec withLayout(
       List<AppliedShard> published, AppliedSpec previous, Collection<String> inSpec) {
+    return withLayout(published, previous, inSpec, Map.of());
+  }
+
+  /**
+   * As above, with the session floors {@code adopted} (a shard id to the log position of an adopt
+   * acknowledged this pass): each shard of {@code published} keeps the later of its floor there,
+   * its previous floor (by id: a later move that shrinks a shard leaves the floor of its last adopt
+   * in force) and {@code adopted}'s. The one place floors are carried from one layout to the next.
+   */
+  public AppliedSpec withLayout(
+      List<AppliedShard> published,
+      AppliedSpec previous,
+      Collection<String> inSpec,
+      Map<String, LogPosition> adopted) {
     long before = previous == null ? 0 : previous.layoutGenerationOrZero();
+    // The layout is the shards' ranges; a floor is not part of it.
     boolean same =
-        previous != null
-            && new HashSet<>(previous.shardsOrEmpty()).equals(new HashSet<>(published));
+        previous != null && rangesOf(previous.shardsOrEmpty()).equals(rangesOf(published));
     long generation = same ? before : before + 1;
+    Map<String, LogPosition> floors = new HashMap<>();
+    if (previous != null) {
+      previous.shardsOrEmpty().forEach(s -> later(floors, s.id(), s.floor()));
+    }
+    published.forEach(s -> later(floors, s.id(), s.floor()));
+    adopted.forEach((id, at) -> later(floors, id, at));
+    List<AppliedShard> withFloors =
+        published.stream().map(s -> s.withFloor(floors.get(s.id()))).toList();
     return new AppliedSpec(
         schema,
-        published,
+        withFloors,
         storageSize,
         storageClassName,
         routerTokenSecret,
@@ -111,6 +138,18 @@ public record AppliedSpec(
         schemaVersion,
         generation == 0 ? null : generation,
         retiredAfter(previous, published, inSpec));
+  }
+
+  private static Set<List<Object>> rangesOf(List<AppliedShard> shards) {
+    Set<List<Object>> out = new HashSet<>();
+    shards.forEach(s -> out.add(List.of(s.id(), s.low(), s.size())));
+    return out;
+  }
+
+  private static void later(Map<String, LogPosition> floors, String id, LogPosition at) {
+    if (at != null) {
+      floors.merge(id, at, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+    }
   }
 
   /**
@@ -201,9 +240,45 @@ public record AppliedSpec(
     return Sharding.orDefault(sharding);
   }
 
-  /** A shard's id and the range of points {@code [low, low+size)} it owns. */
+  /**
+   * A shard's id, the range of points {@code [low, low+size)} it owns and its session floor: the
+   * log position {@code (floorEpoch, floorLsn)} of the last adopt that gave it points (absent: none
+   * recorded). A replica serves a session read of the shard only once its log reaches the floor
+   * (DESIGN §5 rule 9): a range that moved away and back may be owned by a cut-off replica's stale
+   * log too.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record AppliedShard(String id, long low, long size) {}
+  public record AppliedShard(
+      @JsonPropertyDescription("The shard's id.") String id,
+      @JsonPropertyDescription("The lowest point the shard owns.") long low,
+      @JsonPropertyDescription("How many points the shard owns.") long size,
+      @JsonPropertyDescription(
+              "The epoch of the last adopt that gave the shard points: a replica serves a session"
+                  + " read of the shard only once its log reaches (floorEpoch, floorLsn).")
+          Long floorEpoch,
+      @JsonPropertyDescription(
+              "The log position (LSN) of the last adopt that gave the shard points.")
+          Long floorLsn) {
+
+    /** A shard with no session floor recorded. */
+    public AppliedShard(String id, long low, long size) {
+      this(id, low, size, null, null);
+    }
+
+    /** The session floor, null when none is recorded. */
+    @JsonIgnore
+    public LogPosition floor() {
+      return floorEpoch == null || floorLsn == null ? null : new LogPosition(floorEpoch, floorLsn);
+    }
+
+    /** This shard with session floor {@code at} (null: none). */
+    public AppliedShard withFloor(LogPosition at) {
+      return at == null
+          ? new AppliedShard(id, low, size)
+          : new AppliedShard(id, low, size, at.epoch(), at.lsn());
+    }
+  }
 
   /** Shards, never null. */
   public List<AppliedShard> shardsOrEmpty() {

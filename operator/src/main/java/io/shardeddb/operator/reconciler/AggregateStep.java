@@ -92,7 +92,8 @@ final class AggregateStep {
             .withLayout(
                 Layouts.toApplied(reshard.published()),
                 previous.applied(),
-                SpecValidator.shardIdsOf(sdb))
+                SpecValidator.shardIdsOf(sdb),
+                reshard.floors())
             .withSchema(schema.applied(), schema.version());
     if (volumes.notTakenUp() && previous.applied() != null) {
       // Not taken up (unsupported, or a rolling rebuild not finished): the spec may go back to the

@@ -13,6 +13,7 @@ import io.shardeddb.operator.status.PassReport;
 import io.shardeddb.operator.status.ShardOutcome;
 import io.shardeddb.operator.status.ShardPhase;
 import io.shardeddb.protocol.shard.ImportSource;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.tls.PeerNames;
 import io.shardeddb.protocol.topology.PointRange;
 import java.time.Duration;
@@ -37,12 +38,14 @@ final class ReshardStep {
   private static final Logger LOG = LoggerFactory.getLogger(ReshardStep.class);
 
   /**
-   * The report for the aggregate, the layout published after the pass, and how soon to look again
-   * (null: no sooner than usual; a cut-over's fence pauses the range's writes).
+   * The report for the aggregate, the layout published after the pass, the session floors it
+   * published ({@link Resharder.Outcome#floors}), and how soon to look again (null: no sooner than
+   * usual; a cut-over's fence pauses the range's writes).
    */
   record Report(
       PassReport.Resharding resharding,
       Map<String, PointRange> published,
+      Map<String, LogPosition> floors,
       Duration lookAgainWithin) {}
 
   private final Resharder resharder;
@@ -100,7 +103,10 @@ final class ReshardStep {
             stepped.events(),
             stepped.busy());
     return new Report(
-        report, stepped.published(), stepped.fenceHeld() ? Resharder.FENCE_RECHECK : null);
+        report,
+        stepped.published(),
+        stepped.floors(),
+        stepped.fenceHeld() ? Resharder.FENCE_RECHECK : null);
   }
 
   /**

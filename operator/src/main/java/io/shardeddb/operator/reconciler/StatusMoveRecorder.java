@@ -10,6 +10,7 @@ import io.shardeddb.operator.crd.StoredStatusMonitor;
 import io.shardeddb.operator.reshard.Layouts;
 import io.shardeddb.operator.reshard.MovePlanner;
 import io.shardeddb.operator.reshard.MoveRecorder;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.PointRange;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,7 +61,10 @@ final class StatusMoveRecorder implements MoveRecorder {
 
   @Override
   public void publish(
-      Map<String, PointRange> basis, Map<String, PointRange> layout, MoveStatus move) {
+      Map<String, PointRange> basis,
+      Map<String, PointRange> layout,
+      MoveStatus move,
+      LogPosition adopted) {
     AtomicReference<ShardedDatabaseStatus> sent = new AtomicReference<>();
     ShardedDatabase updated =
         PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
@@ -87,7 +91,10 @@ final class StatusMoveRecorder implements MoveRecorder {
               AppliedSpec applied =
                   (now.applied() == null ? SpecValidator.appliedOf(r) : now.applied())
                       .withLayout(
-                          Layouts.toApplied(layout), now.applied(), SpecValidator.shardIdsOf(r));
+                          Layouts.toApplied(layout),
+                          now.applied(),
+                          SpecValidator.shardIdsOf(r),
+                          Map.of(move.destination(), adopted));
               sent.set(now.withApplied(applied).withResharding(now.reshardingOrEmpty().with(move)));
               r.setStatus(sent.get());
               return r;

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardeddb.api.v1alpha1.AppliedSpec;
 import io.shardeddb.api.v1alpha1.AppliedSpec.AppliedShard;
+import io.shardeddb.protocol.shard.LogPosition;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,5 +86,38 @@ class LayoutGenerationTest {
             sh1Emptied,
             spec);
     assertThat(swapped.retiredShardsOrEmpty()).isEmpty();
+  }
+
+  @Test
+  void eachShardKeepsTheLaterOfItsSessionFloorsByIdAndAFloorIsNotALayoutChange() {
+    AppliedSpec first = layout(BEFORE, null);
+    // The move [50, 100) sh1 -> sh2 publishes sh2's adopt position as its floor.
+    AppliedSpec moved =
+        SPEC.withLayout(AFTER, first, List.of("sh1", "sh2"), Map.of("sh2", new LogPosition(2, 40)));
+    assertThat(moved.layoutGenerationOrZero()).isEqualTo(2);
+    assertThat(moved.shards())
+        .containsExactly(new AppliedShard("sh1", 0, 50), new AppliedShard("sh2", 50, 150, 2L, 40L));
+    // A later pass rebuilding the same layout from ranges alone keeps the floor and the generation.
+    AppliedSpec again = layout(AFTER, moved);
+    assertThat(again.layoutGenerationOrZero()).isEqualTo(2);
+    assertThat(again.shards()).isEqualTo(moved.shards());
+    // A later move shrinking sh2 keeps its floor (its last adopt); an older position never lowers
+    // it, a later one raises it.
+    List<AppliedShard> shrunk =
+        List.of(new AppliedShard("sh1", 0, 150), new AppliedShard("sh2", 150, 50));
+    AppliedSpec back =
+        SPEC.withLayout(
+            shrunk, again, List.of("sh1", "sh2"), Map.of("sh1", new LogPosition(1, 90)));
+    assertThat(back.layoutGenerationOrZero()).isEqualTo(3);
+    assertThat(back.shards())
+        .containsExactly(
+            new AppliedShard("sh1", 0, 150, 1L, 90L), new AppliedShard("sh2", 150, 50, 2L, 40L));
+    AppliedSpec older =
+        SPEC.withLayout(shrunk, back, List.of("sh1", "sh2"), Map.of("sh2", new LogPosition(1, 99)));
+    assertThat(older.shards().get(1).floor()).isEqualTo(new LogPosition(2, 40));
+    AppliedSpec later =
+        SPEC.withLayout(shrunk, back, List.of("sh1", "sh2"), Map.of("sh2", new LogPosition(3, 1)));
+    assertThat(later.shards().get(1).floor()).isEqualTo(new LogPosition(3, 1));
+    assertThat(later.layoutGenerationOrZero()).isEqualTo(3);
   }
 }

@@ -30,6 +30,7 @@ import io.shardeddb.operator.testing.ClusterSimulator;
 import io.shardeddb.operator.testing.FakeShardFleet;
 import io.shardeddb.operator.testing.FakeShardServer;
 import io.shardeddb.operator.testing.Fixtures;
+import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.shard.ReplicaState;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Role;
@@ -741,15 +742,21 @@ class ShardedDatabaseReconcilerTest {
                         assertThat(m.phase()).isEqualTo(MovePhase.Done);
                         assertThat(m.pauseMillis()).isNotNull();
                       });
-              assertThat(st.applied().shards())
-                  .containsExactly(
-                      new AppliedSpec.AppliedShard("sh1", 0, 2048),
-                      new AppliedSpec.AppliedShard("sh2", 2048, 2048));
               assertThat(st.condition("Resharding"))
                   .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
             });
     FakeShardServer source = fleet.replica(pods.get(0));
     FakeShardServer dest = fleet.replica(destPods.get(0));
+    // The destination's session floor is its adopt's position, published with the layout and
+    // kept by every later status write of the pass and after (the source has none: it adopted
+    // nothing).
+    String moveId = status("db12").reshardingOrEmpty().movesOrEmpty().get(0).id();
+    RangeChangeResponse adopt = dest.rangeChange(moveId + "/adopt");
+    assertThat(adopt).isNotNull();
+    assertThat(status("db12").applied().shards())
+        .containsExactly(
+            new AppliedSpec.AppliedShard("sh1", 0, 2048),
+            new AppliedSpec.AppliedShard("sh2", 2048, 2048, adopt.epoch(), adopt.lsn()));
     assertThat(source.owned()).containsExactly(new PointRange(0, 2048));
     assertThat(dest.owned()).containsExactly(new PointRange(2048, 2048));
     assertThat(source.calls()).containsSubsequence("POST /ranges/fence", "POST /ranges/purge");
@@ -797,6 +804,7 @@ class ShardedDatabaseReconcilerTest {
     assertThat(events("InvalidSpec")).anySatisfy(e -> assertThat(e.getMessage()).contains("'sh2'"));
     assertThat(client.apps().statefulSets().inNamespace(NS).withName("db18-sh2").get()).isNull();
     assertThat(status("db18").applied().shards())
+        .extracting(a -> a.withFloor(null))
         .containsExactly(new AppliedSpec.AppliedShard("sh1", 0, 4096));
 
     // Another id is taken: its StatefulSet is created and the refusal is gone.
@@ -847,7 +855,10 @@ class ShardedDatabaseReconcilerTest {
         .untilAsserted(
             () -> {
               ShardedDatabaseStatus st = status("db19");
+              // Both adopted points: each has a session floor.
               assertThat(st.applied().shards())
+                  .allSatisfy(a -> assertThat(a.floor()).isNotNull())
+                  .extracting(a -> a.withFloor(null))
                   .containsExactlyInAnyOrder(
                       new AppliedSpec.AppliedShard("sh2", 0, 2048),
                       new AppliedSpec.AppliedShard("sh1", 2048, 2048));
@@ -890,7 +901,10 @@ class ShardedDatabaseReconcilerTest {
               assertThat(st.reshardingOrEmpty().movesOrEmpty())
                   .singleElement()
                   .satisfies(m -> assertThat(m.phase()).isEqualTo(MovePhase.Done));
+              // sh1 adopted sh2's points: it has a session floor.
               assertThat(st.applied().shards())
+                  .allSatisfy(a -> assertThat(a.floor()).isNotNull())
+                  .extracting(a -> a.withFloor(null))
                   .containsExactly(new AppliedSpec.AppliedShard("sh1", 0, 4096));
               assertThat(client.apps().statefulSets().inNamespace(NS).withName(db + "-sh2").get())
                   .isNull();

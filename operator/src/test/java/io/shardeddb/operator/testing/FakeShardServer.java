@@ -46,8 +46,11 @@ public final class FakeShardServer implements AutoCloseable {
   private HttpServer server;
   private String shard;
   private Role role = Role.None;
-  private long epoch;
-  private long appliedLsn;
+  // Volatile, read without this object's lock: a replica answering a heartbeat under its own lock
+  // reads its import source's (importProgress), and two replicas importing from each other (a
+  // swap of two ranges) deadlocked when each did so at once (seen 2026-11-28).
+  private volatile long epoch;
+  private volatile long appliedLsn;
   private long lastEntryEpoch;
   private ReplicaState state = ReplicaState.Unconfigured;
   private String primary;
@@ -314,6 +317,11 @@ public final class FakeShardServer implements AutoCloseable {
     return owned;
   }
 
+  /** The answer this replica gave to the range change {@code moveId} (null: none). */
+  public synchronized RangeChangeResponse rangeChange(String moveId) {
+    return rangeChanges.get(moveId);
+  }
+
   /** Pretends the replica holds data up to {@code lsn}, written in {@code entryEpoch}. */
   public synchronized FakeShardServer holding(long lsn, long entryEpoch, long rowCount) {
     this.appliedLsn = lsn;
@@ -348,7 +356,7 @@ public final class FakeShardServer implements AutoCloseable {
   }
 
   /** Its applied LSN. */
-  public synchronized long appliedLsn() {
+  public long appliedLsn() {
     return appliedLsn;
   }
 
@@ -396,7 +404,7 @@ public final class FakeShardServer implements AutoCloseable {
   }
 
   /** Its current epoch. */
-  public synchronized long epoch() {
+  public long epoch() {
     return epoch;
   }
 

@@ -1,6 +1,7 @@
 package io.shardeddb.operator.reshard;
 
 import io.shardeddb.api.v1alpha1.MoveStatus;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.PointRange;
 import java.util.Map;
 
@@ -16,7 +17,13 @@ public interface MoveRecorder {
 
   /**
    * Publishes {@code layout} as the new published layout together with {@code move}, only if the
-   * recorded layout is still {@code basis} (optimistic concurrency); throws otherwise.
+   * recorded layout is still {@code basis} (optimistic concurrency); throws otherwise. {@code
+   * adopted}, the log position of the destination's acknowledged adopt, becomes the destination's
+   * session floor (the later of it and the one recorded).
    */
-  void publish(Map<String, PointRange> basis, Map<String, PointRange> layout, MoveStatus move);
+  void publish(
+      Map<String, PointRange> basis,
+      Map<String, PointRange> layout,
+      MoveStatus move,
+      LogPosition adopted);
 }

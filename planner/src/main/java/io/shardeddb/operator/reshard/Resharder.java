@@ -11,6 +11,7 @@ import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ImportProgress;
 import io.shardeddb.protocol.shard.ImportRequest;
 import io.shardeddb.protocol.shard.ImportSource;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.RangeChange;
 import io.shardeddb.protocol.shard.RangeChangeResponse;
 import io.shardeddb.protocol.topology.PointRange;
@@ -21,6 +22,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -107,14 +109,27 @@ public final class Resharder {
 
   /**
    * After the pass: the published layout, the move as last recorded (null: none), why the spec
-   * cannot be reached (null: it can), the Events due, and whether to look again soon.
+   * cannot be reached (null: it can), the Events due, whether to look again soon, and the session
+   * floors this pass published (a destination's id to the log position of its acknowledged adopt,
+   * {@link MoveRecorder#publish}), which the end-of-pass status must keep.
    */
   public record Outcome(
       Map<String, PointRange> published,
       MoveStatus move,
       String blocked,
       List<ShardEvent> events,
-      boolean busy) {
+      boolean busy,
+      Map<String, LogPosition> floors) {
+
+    /** An outcome that published no adopt. */
+    public Outcome(
+        Map<String, PointRange> published,
+        MoveStatus move,
+        String blocked,
+        List<ShardEvent> events,
+        boolean busy) {
+      this(published, move, blocked, events, busy, Map.of());
+    }
 
     /**
      * Whether a cut-over's fence is held (the range's writes paused): look again within {@link
@@ -137,7 +152,8 @@ public final class Resharder {
         pass.note(pass.move.message() == null ? e.getMessage() : pass.move.message());
       }
     }
-    return new Outcome(pass.published, pass.move, pass.blocked, pass.events, pass.busy());
+    return new Outcome(
+        pass.published, pass.move, pass.blocked, pass.events, pass.busy(), Map.copyOf(pass.floors));
   }
 
   /** The move's id: unique per resource generation, source, destination and range. */
@@ -162,6 +178,7 @@ public final class Resharder {
     private MoveStatus move;
     private String blocked;
     private final List<ShardEvent> events = new ArrayList<>();
+    private final Map<String, LogPosition> floors = new HashMap<>();
     private final Instant passStart = clock.instant();
 
     Pass(View view, MoveRecorder recorder) {
@@ -401,8 +418,8 @@ public final class Resharder {
           if (p.stopImport()) {
             client.stopImport(d.primaryUrl(), move.id());
           }
-          adoptAcknowledged(d, m);
-          publish(m, p.stopImport() ? seen.progress() : null);
+          RangeChangeResponse adopted = adoptAcknowledged(d, m);
+          publish(m, p.stopImport() ? seen.progress() : null, adopted);
         }
         case MoveStep.CatchUpFirst c -> {
           enter(move.in(MovePhase.CatchingUp, c.why()), c.why());
@@ -432,9 +449,10 @@ public final class Resharder {
     /**
      * Sends the (idempotent) adopt to the destination's primary and returns only on its answer,
      * which comes once a quorum of the destination holds the adopt: a 503 (no quorum in time) or
-     * any error ends the pass before anything is published or purged (DESIGN §5 rule 14).
+     * any error ends the pass before anything is published or purged (DESIGN §5 rule 14). The
+     * answer's position is the destination's session floor once published.
      */
-    private void adoptAcknowledged(ShardEndpoint d, Move m) {
+    private RangeChangeResponse adoptAcknowledged(ShardEndpoint d, Move m) {
       RangeChangeResponse adopted =
           client.adoptRange(d.primaryUrl(), change(move.id() + "/adopt", m), RANGE_CHANGE_DEADLINE);
       if (!MoveRules.owns(adopted.owned(), m.range())) {
@@ -448,9 +466,16 @@ public final class Resharder {
             0,
             null);
       }
+      return adopted;
     }
 
-    private void publish(Move m, ImportProgress p) {
+    /**
+     * Publishes the layout with {@code m} cut over, the destination's session floor at the adopt's
+     * position {@code adopted}: a replica of the destination whose log does not reach it may hold
+     * the range by an older history (a range that moved away and back while it was cut off), so it
+     * must not serve the range's session reads (docs/safety.md).
+     */
+    private void publish(Move m, ImportProgress p, RangeChangeResponse adopted) {
       Map<String, PointRange> next = MovePlanner.after(published, m);
       long pause = Math.max(0, Duration.between(fencedAt(), clock.instant()).toMillis());
       MoveStatus cut = p == null ? move : move.progress(p.rowsCopied(), p.sourceLsn());
@@ -463,8 +488,10 @@ public final class Resharder {
                       + pause
                       + " ms); purging it on "
                       + m.source());
-      recorder.publish(published, next, cut);
+      LogPosition floor = new LogPosition(adopted.epoch(), adopted.lsn());
+      recorder.publish(published, next, cut, floor);
       published = next;
+      floors.put(m.destination(), floor);
       move = cut;
       events.add(new ShardEvent(EventReason.MovePhaseChanged, move.id() + ": " + move.message()));
       purge(m);

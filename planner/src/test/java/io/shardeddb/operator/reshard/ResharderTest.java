@@ -9,6 +9,7 @@ import io.shardeddb.api.v1alpha1.ReshardingStatus;
 import io.shardeddb.operator.status.EventReason;
 import io.shardeddb.operator.status.ShardEvent;
 import io.shardeddb.protocol.shard.ImportSource;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.PointRange;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +67,13 @@ class ResharderTest {
     assertThat(recorder.published).isEqualTo(SPLIT);
     assertThat(recorder.publishedBeforeAdopt).isFalse();
     MoveStatus done = recorder.last();
+    // The destination's session floor is its acknowledged adopt's position, published with the
+    // layout and reported to the pass's final status write (which must not drop it).
+    LogPosition adopt =
+        new LogPosition(shards.destAdoptAnswer.epoch(), shards.destAdoptAnswer.lsn());
+    assertThat(adopt.lsn()).isPositive();
+    assertThat(recorder.floors).containsExactly(Map.entry(done.destination(), adopt));
+    assertThat(recorder.outcomeFloors).containsExactly(Map.entry(done.destination(), adopt));
     assertThat(done.pauseMillis()).isNotNull().isGreaterThanOrEqualTo(0);
     assertThat(done.rowsCopied()).isGreaterThanOrEqualTo(50);
     assertEveryAcknowledgedWriteIsAtItsOwnerOnly();
@@ -772,7 +780,10 @@ class ResharderTest {
 
     @Override
     public void publish(
-        Map<String, PointRange> basis, Map<String, PointRange> layout, MoveStatus move) {
+        Map<String, PointRange> basis,
+        Map<String, PointRange> layout,
+        MoveStatus move,
+        LogPosition adopted) {
       assertThat(basis).isEqualTo(published);
       if (failPublishOnce) {
         failPublishOnce = false;
@@ -786,14 +797,22 @@ class ResharderTest {
         publishedBeforeAdopt = true;
       }
       published = layout;
+      floors.put(move.destination(), adopted);
       record(move);
     }
+
+    /** The session floors published with layouts (a destination to its adopt's position). */
+    final Map<String, LogPosition> floors = new LinkedHashMap<>();
+
+    /** The session floors the passes' outcomes reported for their final status writes. */
+    final Map<String, LogPosition> outcomeFloors = new LinkedHashMap<>();
 
     /** The pass's final status write. */
     void endOfPass(Resharder.Outcome o) {
       if (o.move() != null) {
         moves = moves.with(o.move());
       }
+      outcomeFloors.putAll(o.floors());
     }
 
     MoveStatus inFlight() {

@@ -81,6 +81,9 @@ final class TwoShardFake implements ShardServerClient {
   /** Whether an adopt on the destination was answered 200 (a quorum holds it). */
   boolean destAdoptAcknowledged;
 
+  /** The destination's last answer to an adopt (null: none). */
+  RangeChangeResponse destAdoptAnswer;
+
   private ImportRequest importing;
   private ImportState importState;
   private long importedLsn;
@@ -286,6 +289,7 @@ final class TwoShardFake implements ShardServerClient {
             null);
       }
       destAdoptAcknowledged = true;
+      destAdoptAnswer = new RangeChangeResponse(p.epoch, p.lsn, p.owned, 0);
     }
     return new RangeChangeResponse(p.epoch, p.lsn, p.owned, 0);
   }

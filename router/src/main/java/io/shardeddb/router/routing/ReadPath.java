@@ -3,6 +3,7 @@ package io.shardeddb.router.routing;
 import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardExplainResponse;
 import io.shardeddb.protocol.shard.ShardReadResponse;
@@ -469,7 +470,10 @@ public class ReadPath {
             : new SessionToken.Position(0, 0);
     long minLsn = entry.lsn();
     long minEpoch = entry.epoch();
-    List<Replica> replicas = replicaChoices(table, shard, consistency, minLsn);
+    LogPosition floor = consistency == ReadConsistency.SESSION ? sessionFloor(shard) : null;
+    List<Replica> replicas =
+        replicaChoices(
+            table, shard, consistency, floor == null ? minLsn : Math.max(minLsn, floor.lsn()));
     Mono<ShardReadResponse> fromPrimary =
         retry.run(
             "shard " + shard.id(),
@@ -491,6 +495,7 @@ public class ReadPath {
                   consistency,
                   minEpoch,
                   minLsn,
+                  floor,
                   ask);
             });
     Mono<ShardReadResponse> chain = fromPrimary;
@@ -499,7 +504,18 @@ public class ReadPath {
       Replica r = replicas.get(i);
       Mono<ShardReadResponse> fallback = chain;
       chain =
-          readFrom(table, r, shard.id(), keyName, low, high, consistency, minEpoch, minLsn, ask)
+          readFrom(
+                  table,
+                  r,
+                  shard.id(),
+                  keyName,
+                  low,
+                  high,
+                  consistency,
+                  minEpoch,
+                  minLsn,
+                  floor,
+                  ask)
               .onErrorResume(ShardServerException.class, e -> fallback);
     }
     // A final answer from a shard-server (e.g. 400) becomes the router's answer; a 421 (the layout
@@ -549,6 +565,18 @@ public class ReadPath {
   }
 
   /**
+   * The session floor a {@code session} read of {@code shard} asks every replica to have reached:
+   * the log position of the adopt that last gave the shard points, as the layout the read was
+   * planned by publishes it (null: none). A range that moved away and back may still be owned by a
+   * replica cut off through both moves, whose log never saw the writes made meanwhile on the other
+   * shard; the token names no entry of this shard for them, so only the floor keeps such a replica
+   * from answering (docs/safety.md). Only the simulator's mutations override it.
+   */
+  protected LogPosition sessionFloor(ShardTopology shard) {
+    return shard.sessionFloor();
+  }
+
+  /**
    * The {@code X-Shard-Owned} a read of {@code shardId} planned on {@code planned} carries: the
    * ranges that layout gives the shard, so a shard whose ranges changed answers 421 instead of rows
    * it no longer owns. Only the simulator's mutations override it (docs/safety.md).
@@ -572,6 +600,7 @@ public class ReadPath {
       ReadConsistency consistency,
       long minEpoch,
       long minLsn,
+      LogPosition floor,
       Ask ask) {
     return Mono.deferContextual(
             context ->
@@ -585,6 +614,7 @@ public class ReadPath {
                     consistency,
                     minEpoch,
                     minLsn,
+                    floor,
                     ReadBound.of(context),
                     ask.filter(),
                     ask.count(),

@@ -2,6 +2,7 @@ package io.shardeddb.router.shard;
 
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardExplainResponse;
 import io.shardeddb.protocol.shard.ShardReadResponse;
@@ -20,11 +21,12 @@ public interface ShardReadCalls {
   /**
    * {@code POST /read} of {@code [low, high]} at {@code consistency}: {@code PRIMARY}, only the
    * current primary holding its lease may answer; {@code SESSION}, only a replica in sync with the
-   * primary, whose log holds {@code minEpoch}/{@code minLsn} when given; {@code ANY}, any replica;
-   * {@code BOUNDED}, a secondary caught up with its primary at a contact at most {@code
-   * maxStalenessMs} ago, or the primary holding its lease (ignored at other levels); {@code owned}:
-   * the {@code X-Shard-Owned} value (null: not sent); {@code filter} applied before paging (null:
-   * none); with {@code count}, how many rows match instead of rows.
+   * primary, whose log holds {@code minEpoch}/{@code minLsn} when given and reaches the shard's
+   * session floor {@code floor} (null: none); {@code ANY}, any replica; {@code BOUNDED}, a
+   * secondary caught up with its primary at a contact at most {@code maxStalenessMs} ago, or the
+   * primary holding its lease (ignored at other levels); {@code owned}: the {@code X-Shard-Owned}
+   * value (null: not sent); {@code filter} applied before paging (null: none); with {@code count},
+   * how many rows match instead of rows.
    */
   Mono<ShardReadResponse> read(
       String url,
@@ -36,6 +38,7 @@ public interface ShardReadCalls {
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
+      LogPosition floor,
       long maxStalenessMs,
       ReadFilter filter,
       boolean count);
@@ -54,6 +57,7 @@ public interface ShardReadCalls {
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
+      LogPosition floor,
       long maxStalenessMs,
       ReadFilter filter,
       boolean count,
@@ -69,6 +73,7 @@ public interface ShardReadCalls {
           consistency,
           minEpoch,
           minLsn,
+          floor,
           maxStalenessMs,
           filter,
           count);

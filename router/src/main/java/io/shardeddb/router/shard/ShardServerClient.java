@@ -20,6 +20,7 @@ import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.shard.FenceRequest;
 import io.shardeddb.protocol.shard.FenceResponse;
 import io.shardeddb.protocol.shard.Heartbeat;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.RoleRequest;
 import io.shardeddb.protocol.shard.ShardConfigRequest;
@@ -388,6 +389,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
         primary ? ReadConsistency.PRIMARY : ReadConsistency.ANY,
         minEpoch,
         minLsn,
+        null,
         0,
         null,
         false);
@@ -410,6 +412,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
+      LogPosition floor,
       long maxStalenessMs,
       ReadFilter filter,
       boolean count) {
@@ -423,6 +426,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
         consistency,
         minEpoch,
         minLsn,
+        floor,
         maxStalenessMs,
         filter,
         count,
@@ -444,6 +448,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
+      LogPosition floor,
       long maxStalenessMs,
       ReadFilter filter,
       boolean count,
@@ -459,6 +464,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
           consistency,
           minEpoch,
           minLsn,
+          floor,
           maxStalenessMs,
           filter,
           count);
@@ -473,6 +479,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
         consistency,
         minEpoch,
         minLsn,
+        floor,
         maxStalenessMs,
         filter,
         count,
@@ -489,6 +496,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
+      LogPosition floor,
       long maxStalenessMs,
       ReadFilter filter,
       boolean count,
@@ -512,6 +520,12 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       if (minEpoch != null && minEpoch > 0) {
         body.put("minEpoch", minEpoch);
       }
+    }
+    // The shard's session floor (since 2026-11-29): a replica whose log does not reach it refuses
+    // the read (409). Older shard-servers ignore the fields.
+    if (consistency == ReadConsistency.SESSION && floor != null) {
+      body.put("floorEpoch", floor.epoch());
+      body.put("floorLsn", floor.lsn());
     }
     if (filter != null) {
       body.put("filter", filter.toWire());

@@ -11,6 +11,7 @@ import io.shardeddb.api.v1alpha1.ShardedDatabaseSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.Replica;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.ShardTopology;
@@ -59,7 +60,8 @@ public final class ShardedDatabaseTopology {
               s.size(),
               st == null ? 0 : st.epochOrZero(),
               st == null ? null : st.primary(),
-              replicas));
+              replicas,
+              s.floor()));
     }
     Map<String, List<String>> servers = new LinkedHashMap<>();
     if (spec.servers() != null) {
@@ -89,18 +91,23 @@ public final class ShardedDatabaseTopology {
         first == null || tables.tables() == null ? List.of() : tables.toTableSet().others());
   }
 
-  /** One shard's id and range, from the published layout or the spec. */
-  private record Range(String id, long low, long size) {}
+  /**
+   * One shard's id and range, from the published layout or the spec, and its session floor (null:
+   * none published).
+   */
+  private record Range(String id, long low, long size, LogPosition floor) {}
 
   /** The published layout when the status has one, else the spec's shards. */
   private static List<Range> layout(ShardedDatabaseSpec spec, ShardedDatabaseStatus status) {
     AppliedSpec applied = status.applied();
     if (applied != null && !applied.shardsOrEmpty().isEmpty()) {
       return applied.shardsOrEmpty().stream()
-          .map(s -> new Range(s.id(), s.low(), s.size()))
+          .map(s -> new Range(s.id(), s.low(), s.size(), s.floor()))
           .toList();
     }
-    return spec.shardsOrEmpty().stream().map(s -> new Range(s.id(), s.low(), s.size())).toList();
+    return spec.shardsOrEmpty().stream()
+        .map(s -> new Range(s.id(), s.low(), s.size(), null))
+        .toList();
   }
 
   /** Whether status reports condition Ready=True for at least {@code generation}. */

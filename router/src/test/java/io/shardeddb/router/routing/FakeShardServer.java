@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and checks ownership as docs/resharding.md says a real one does — 421 when the request's {@code
  * X-Shard-Owned} is not what it owns or a key's point is not its own. It records every request
  * (path, owned header, request id; the keys of a write, or the low key of each item of a {@code
- * /read/batch}) for the tests to check. Its {@code /heartbeat} says Ready at LSN 1, epoch 1.
+ * /read/batch}) for the tests to check. Its {@code /heartbeat} says Ready at LSN {@link
+ * #heartbeatLsn} (1), epoch 1.
  */
 public final class FakeShardServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +58,12 @@ public final class FakeShardServer implements AutoCloseable {
   /** The next slot its {@code /timestamps} hands out (0: the endpoint is not served, 404). */
   private final java.util.concurrent.atomic.AtomicLong nextSlot =
       new java.util.concurrent.atomic.AtomicLong();
+
+  /** The LSN its {@code /heartbeat} reports (1 unless a test sets another). */
+  volatile long heartbeatLsn = 1;
+
+  /** The body of each {@code /read}, and each item of each {@code /read/batch}, it received. */
+  final List<JsonNode> readBodies = new CopyOnWriteArrayList<>();
 
   /** The {@code timestamp} of each {@code /write}, {@code /update}, {@code /del} it was sent. */
   final List<Long> timestamps = new CopyOnWriteArrayList<>();
@@ -186,7 +193,7 @@ public final class FakeShardServer implements AutoCloseable {
         hb.put("name", url());
         hb.put("role", "Secondary");
         hb.put("epoch", 1);
-        hb.put("appliedLsn", 1);
+        hb.put("appliedLsn", heartbeatLsn);
         hb.put("lastEntryEpoch", 1);
         hb.put("lagLsn", 0);
         hb.put("state", "Ready");
@@ -243,6 +250,11 @@ public final class FakeShardServer implements AutoCloseable {
       }
       List<Long> keys = keysOf(path, body);
       seen.add(new Seen(path, header, text(body.get("requestId")), keys));
+      if (path.equals("/read")) {
+        readBodies.add(body);
+      } else if (path.equals("/read/batch")) {
+        body.get("reads").forEach(readBodies::add);
+      }
       List<PointRange> mine = owned;
       if (header != null && !ShardEndpoints.parseOwnedHeader(header).equals(mine)) {
         reply(

@@ -72,7 +72,19 @@ class ShardServerClientDeadlineTest {
     ReadFilter filter =
         ReadFilter.fromWire(Map.of("op", ">=", "column", "marks", "values", List.of(0)));
     return client.read(
-        url, "sh1", null, "Stud_id", 0, 4095, ReadConsistency.PRIMARY, null, null, 0, filter, true);
+        url,
+        "sh1",
+        null,
+        "Stud_id",
+        0,
+        4095,
+        ReadConsistency.PRIMARY,
+        null,
+        null,
+        null,
+        0,
+        filter,
+        true);
   }
 
   @Test

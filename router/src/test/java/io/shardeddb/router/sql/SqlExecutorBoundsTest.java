@@ -9,6 +9,7 @@ import io.micronaut.http.client.HttpClientRegistry;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.router.routing.FailoverRetry;
@@ -78,6 +79,7 @@ class SqlExecutorBoundsTest {
         ReadConsistency consistency,
         Long minEpoch,
         Long minLsn,
+        LogPosition floor,
         long maxStalenessMs,
         ReadFilter filter,
         boolean count) {

@@ -7,6 +7,7 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.HttpClientRegistry;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardReadResponse;
 import io.shardeddb.protocol.topology.Replica;
@@ -79,6 +80,7 @@ class SqlExecutorMixedVersionsTest {
         ReadConsistency consistency,
         Long minEpoch,
         Long minLsn,
+        LogPosition floor,
         long maxStalenessMs,
         ReadFilter filter,
         boolean count) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.Role;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.protocol.topology.Sharding;
@@ -166,6 +167,19 @@ class ShardedDatabaseTopologyTest {
     Topology t =
         ShardedDatabaseTopology.from(Serialization.unmarshal(published, ShardedDatabase.class));
     assertThat(t.layoutGeneration()).isEqualTo(7);
+  }
+
+  @Test
+  void eachPublishedShardsSessionFloorIsItsTopologys() {
+    String published =
+        RESHARDING.replace(
+            "- {id: sh2, low: 4096, size: 4096}",
+            "- {id: sh2, low: 4096, size: 4096, floorEpoch: 3, floorLsn: 41}");
+    assertThat(published).contains("floorLsn: 41");
+    Topology t =
+        ShardedDatabaseTopology.from(Serialization.unmarshal(published, ShardedDatabase.class));
+    assertThat(t.shard("sh2").orElseThrow().sessionFloor()).isEqualTo(new LogPosition(3, 41));
+    assertThat(t.shard("sh1").orElseThrow().sessionFloor()).isNull();
   }
 
   @Test

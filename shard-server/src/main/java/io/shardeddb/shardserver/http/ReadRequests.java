@@ -8,6 +8,7 @@ import io.shardeddb.protocol.lb.ContractBodies;
 import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.MessageResponse;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.shard.ShardEndpoints;
@@ -153,6 +154,12 @@ class ReadRequests {
       // token names the shard they were acknowledged on): only a replica in sync with the primary
       // — which holds every entry up to the adopt that made the range its own — may serve it.
       guards.requireInSyncForSession();
+    }
+    LogPosition floor = RequestFields.floor(body);
+    if (floor != null && RequestFields.sessionConsistency(body)) {
+      // Whatever the token names: the shard's last adopt (a range that moved away and back).
+      waitFor(floor.lsn());
+      guards.requireFloor(floor);
     }
     ReadFilter filter = ReadFilter.fromWire(body.get("filter"));
     FilterClause userWhere = filter == null ? null : FilterClause.of(schema, filter);
@@ -403,12 +410,17 @@ class ReadRequests {
   }
 
   private void awaitLsn(long minLsn) {
+    waitFor(minLsn);
+    guards.requireApplied(minLsn);
+  }
+
+  /** Waits up to {@code min-lsn-wait} for this replica to apply {@code lsn}. */
+  private void waitFor(long lsn) {
     try {
-      ctx.awaitApplied(minLsn, settings.minLsnWait().toMillis());
+      ctx.awaitApplied(lsn, settings.minLsnWait().toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ShardException.unavailable("interrupted while waiting for lsn " + minLsn);
+      throw ShardException.unavailable("interrupted while waiting for lsn " + lsn);
     }
-    guards.requireApplied(minLsn);
   }
 }

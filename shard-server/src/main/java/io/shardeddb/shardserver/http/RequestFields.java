@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.shardserver.replication.Ownership;
 import io.shardeddb.shardserver.storage.ShardConfig;
@@ -63,6 +64,28 @@ final class RequestFields {
   static Long minEpoch(Map<String, ?> body) {
     Object raw = body.get("minEpoch");
     return raw == null ? null : (Long) ColumnType.Number.coerce("minEpoch", raw);
+  }
+
+  /**
+   * The optional session floor {@code (floorEpoch, floorLsn)} of a session read (the shard's last
+   * adopt, as the router's layout publishes it): null when absent; both or neither, each 0 or more.
+   */
+  static LogPosition floor(Map<String, ?> body) {
+    Object epoch = body.get("floorEpoch");
+    Object lsn = body.get("floorLsn");
+    if (epoch == null && lsn == null) {
+      return null;
+    }
+    if (epoch == null || lsn == null) {
+      throw new InvalidRequestException(
+          "fields 'floorEpoch' and 'floorLsn' go together (the shard's session floor)");
+    }
+    long e = (Long) ColumnType.Number.coerce("floorEpoch", epoch);
+    long l = (Long) ColumnType.Number.coerce("floorLsn", lsn);
+    if (e < 0 || l < 0) {
+      throw new InvalidRequestException("fields 'floorEpoch' and 'floorLsn' must be 0 or more");
+    }
+    return new LogPosition(e, l);
   }
 
   /** The optional {@code limit} of a read: rows per page, 1 or more. */

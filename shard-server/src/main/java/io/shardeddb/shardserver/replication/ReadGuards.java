@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.replication;
 
+import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.rules.BoundedReads;
@@ -79,6 +80,29 @@ public final class ReadGuards {
     if (rules.sessionRead(ctx.inSync(), v.appliedLsn(), 0, 0, LogMatching.NOT_HELD)
         != SessionReads.Session.SERVE) {
       throw notInSync(v);
+    }
+  }
+
+  /**
+   * This replica's in-sync log reaches the shard's session floor {@code floor} ({@link
+   * Rulebook#sessionFloor}), else 409: a range that moved away and back may be owned here by a log
+   * that missed the writes made on the other shard meanwhile.
+   */
+  public void requireFloor(LogPosition floor) {
+    ReplicaContext.View v = ctx.view();
+    LogPosition last = new LogPosition(v.lastEntryEpoch(), v.appliedLsn());
+    switch (rules.sessionFloor(ctx.inSync(), last, floor)) {
+      case SERVE -> {}
+      case NOT_IN_SYNC -> throw notInSync(v);
+      default ->
+          throw ShardException.conflict(
+              "replica "
+                  + ctx.name()
+                  + "'s log ends at "
+                  + last
+                  + ", before the shard's session floor ("
+                  + floor
+                  + ", the adopt that gave the shard its points); it cannot serve this session");
     }
   }
 

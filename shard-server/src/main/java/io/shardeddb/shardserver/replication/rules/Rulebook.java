@@ -147,6 +147,14 @@ public class Rulebook {
   }
 
   /**
+   * Rule 9, sessions: whether a replica whose log ends at {@code last} may serve a session read of
+   * a shard whose session floor is {@code floor} ({@link SessionReads#floor}).
+   */
+  public SessionReads.Session sessionFloor(boolean inSync, LogPosition last, LogPosition floor) {
+    return SessionReads.floor(inSync, last, floor);
+  }
+
+  /**
    * Rule 9, bounded reads: whether this secondary serves a read with bound {@code
    * maxStalenessNanos} ({@link BoundedReads#decide}).
    */

@@ -1,5 +1,7 @@
 package io.shardeddb.shardserver.replication.rules;
 
+import io.shardeddb.protocol.shard.LogPosition;
+
 /**
  * Rule 9, sessions: a read carrying the session's {@code (minEpoch, minLsn)} is served by a replica
  * only if it is in sync with the current primary and its log holds that very entry (same LSN, same
@@ -19,6 +21,24 @@ public final class SessionReads {
     OTHER_HISTORY,
     /** The entry is no longer in the log here (trimmed or below a snapshot); 409. */
     CANNOT_VERIFY
+  }
+
+  /**
+   * The shard's session floor {@code floor} (the log position of the adopt that last gave it
+   * points, as the router's layout publishes it): a replica serves a session read only when in sync
+   * and its last entry {@code last} is at or after the floor, ordered as elections order logs
+   * (epoch, then LSN). A later epoch's entry means the log holds the adopt (leader completeness:
+   * the adopt was acknowledged by a quorum before it was published; log matching: an entry's log
+   * holds every entry before it), as does a same-epoch entry at or past its LSN. No entry is looked
+   * up, so a trimmed log or a re-copy answers the same. Without it, a replica cut off while a range
+   * moved away and back owns the range by its older log and answers it without the writes made on
+   * the other shard meanwhile.
+   */
+  public static Session floor(boolean inSync, LogPosition last, LogPosition floor) {
+    if (!inSync) {
+      return Session.NOT_IN_SYNC;
+    }
+    return last.compareTo(floor) >= 0 ? Session.SERVE : Session.NOT_YET;
   }
 
   /** {@code epochAtMinLsn} is {@link LogMatching#NOT_HELD} when the log no longer holds it. */
