@@ -62,6 +62,14 @@ public class TimestampService {
   }
 
   /**
+   * The epoch its oracle serves (-1: none yet), under its lock: the lock watchdog asks it to see
+   * that the lock is free ({@code LockWatchdog}).
+   */
+  public synchronized long oracleEpoch() {
+    return oracleEpoch;
+  }
+
+  /**
    * {@code count} consecutive slots, waiting (as a write does) for a window entry when one is
    * needed; 409/503 when this replica may not hand them out.
    */
