@@ -34,8 +34,9 @@ when watchNamespaces is a list.
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   # A larger spec.storage.size: the shard pods' claims are raised, or deleted one at a
-  # time by the rolling rebuild where the class cannot expand (docs/operator.md).
-  verbs: ["get", "patch", "delete"]
+  # time by the rolling rebuild where the class cannot expand (docs/operator.md). A shard
+  # merged away: its claims are listed and deleted once its StatefulSet is gone.
+  verbs: ["get", "list", "patch", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   # list: granted on to each database's router Role (its web console shows the database's Events).

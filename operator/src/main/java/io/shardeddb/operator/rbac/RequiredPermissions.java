@@ -54,9 +54,12 @@ public final class RequiredPermissions {
           new PermissionRule(List.of(""), List.of("nodes"), READ),
           // A larger spec.storage.size: each shard pod's claim is read and its request raised
           // (VolumeResizer), where its StorageClass allows expansion (cluster-scoped, read), else
-          // deleted with its pod one at a time by the rolling rebuild.
+          // deleted with its pod one at a time by the rolling rebuild. A shard merged away: its
+          // StatefulSet's claims are listed and deleted once it is gone (RetiredVolumesStep).
           new PermissionRule(
-              List.of(""), List.of("persistentvolumeclaims"), List.of("get", "patch", "delete")),
+              List.of(""),
+              List.of("persistentvolumeclaims"),
+              List.of("get", "list", "patch", "delete")),
           new PermissionRule(List.of("storage.k8s.io"), List.of("storageclasses"), List.of("get")),
           // Events for bring-up, failover, re-copy and refused spec changes.
           // list: granted on to each router Role (the web console shows the database's Events).

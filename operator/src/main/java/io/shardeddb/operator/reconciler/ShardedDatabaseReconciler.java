@@ -74,11 +74,12 @@ import org.slf4j.LoggerFactory;
  * Reconciles a ShardedDatabase as a flat list of named steps, each in its own file
  * (docs/operator.md, "One reconcile"): {@link LayoutRequestStep the router's layout request},
  * validate, {@link NameClash names no other database holds}, {@link ObserveStep observe}, {@link
- * WorkflowStep workflow} (which shards run, then the dependents), {@link ShardsStep shards}, {@link
- * StuckPodReplacer stuck pods}, {@link SchemaStep schema changes}, {@link ReshardStep resharding},
- * {@link AggregateStep aggregate} (the one owner of conditions) and {@link FinishStep finish}. It
- * never waits: work that is not possible yet is retried by {@code rescheduleAfter}. This file holds
- * the list, the event sources and the workflow's dependents.
+ * WorkflowStep workflow} (which shards run, then the dependents), {@link RetiredVolumesStep the
+ * volumes of shards merged away}, {@link ShardsStep shards}, {@link StuckPodReplacer stuck pods},
+ * {@link SchemaStep schema changes}, {@link ReshardStep resharding}, {@link AggregateStep
+ * aggregate} (the one owner of conditions) and {@link FinishStep finish}. It never waits: work that
+ * is not possible yet is retried by {@code rescheduleAfter}. This file holds the list, the event
+ * sources and the workflow's dependents.
  */
 @Workflow(
     explicitInvocation = true,
@@ -145,6 +146,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
   private final StatusAggregator aggregator;
   private final ObserveStep observe;
   private final WorkflowStep workflow;
+  private final RetiredVolumesStep retiredVolumes;
   private final ShardsStep shards;
   private final StuckPodReplacer stuckPods;
   private final ReshardStep resharding;
@@ -198,6 +200,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     this.observe = new ObserveStep(shardClient, heartbeats, tls, client);
     VolumeResizer volumes = new VolumeResizer(client);
     this.workflow = new WorkflowStep(images, removalGuard, volumes, operatorNamespace, network);
+    this.retiredVolumes = new RetiredVolumesStep(client, events);
     this.shards = new ShardsStep(client, coordinator, events, volumes);
     this.stuckPods = new StuckPodReplacer(client, replacement, events);
     this.resharding = new ReshardStep(resharder, crd);
@@ -258,6 +261,7 @@ public class ShardedDatabaseReconciler implements Reconciler<ShardedDatabase> {
     }
     ObserveStep.Observed observed = observe.observe(sdb, context, now);
     WorkflowStep.Desired desired = workflow.reconcile(sdb, context, previous, observed);
+    retiredVolumes.step(sdb, context, previous, observed, desired);
     ShardsStep.Shards coordinated =
         shards.coordinate(sdb, context, previous, observed, desired, now);
     stuckPods.replace(

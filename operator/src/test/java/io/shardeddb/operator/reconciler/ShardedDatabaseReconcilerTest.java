@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -871,11 +872,92 @@ class ShardedDatabaseReconcilerTest {
         .noneMatch(e -> "db19".equals(e.getInvolvedObject().getName()));
   }
 
+  @Test
+  void aMergedAwayShardsVolumeClaimsAreDeletedOnceItsPodsAreGoneAndNoOtherClaimIsTouched() {
+    // Claims with sh2's labels but of another database, and with its very name and labels in
+    // another namespace: neither is this database's.
+    PersistentVolumeClaim otherDatabase =
+        pvc(NS, "data-db21-sh2-0", Labels.shardSelector("db21", "sh2"));
+    client.namespaces().resource(namespace("elsewhere")).createOr(n -> n.update());
+    PersistentVolumeClaim otherNamespace =
+        pvc("elsewhere", "data-db20-sh2-0", Labels.shardSelector("db20", "sh2"));
+    List<String> kept = new java.util.ArrayList<>();
+    List<String> merged = new java.util.ArrayList<>();
+    mergeSh2IntoSh1(
+        "db20",
+        () -> {
+          kept.addAll(cluster.createClaims("db20-sh1"));
+          merged.addAll(cluster.createClaims("db20-sh2"));
+        });
+    assertThat(merged).containsExactly("data-db20-sh2-0");
+    assertThat(status("db20").applied().retiredShards()).containsExactly("sh2");
+
+    // The StatefulSet is gone but its pod is not yet: its volume is still in use.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(3))
+        .untilAsserted(() -> assertThat(claimNames(NS)).containsAll(merged));
+
+    // The garbage collector deletes the pod; the claim follows, and only it.
+    cluster.collectPodsOf("db20-sh2");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(events("VolumesDeleted"))
+                    .singleElement()
+                    .satisfies(
+                        e ->
+                            assertThat(e.getMessage())
+                                .contains("shard sh2")
+                                .contains("data-db20-sh2-0")));
+    assertThat(claimNames(NS))
+        .doesNotContainAnyElementsOf(merged)
+        .containsAll(kept)
+        .contains(otherDatabase.getMetadata().getName());
+    assertThat(claimNames("elsewhere")).containsExactly(otherNamespace.getMetadata().getName());
+    assertThat(events("VolumesDeleted").get(0).getType()).isEqualTo("Normal");
+  }
+
+  private PersistentVolumeClaim pvc(String namespace, String name, Map<String, String> labels) {
+    return client
+        .persistentVolumeClaims()
+        .inNamespace(namespace)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .endMetadata()
+                .build())
+        .create();
+  }
+
+  private static io.fabric8.kubernetes.api.model.Namespace namespace(String name) {
+    return new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .build();
+  }
+
+  private List<String> claimNames(String namespace) {
+    return client.persistentVolumeClaims().inNamespace(namespace).list().getItems().stream()
+        .map(c -> c.getMetadata().getName())
+        .toList();
+  }
+
   /**
    * A ready two-shard database {@code db} whose sh2 was merged into sh1 (the move done, sh2's
    * StatefulSet gone); the fake replicas of sh1 and sh2.
    */
   private FakeShardServer[] mergeSh2IntoSh1(String db) {
+    return mergeSh2IntoSh1(db, () -> {});
+  }
+
+  /** As above, running {@code beforeMerge} once both shards' pods are up. */
+  private FakeShardServer[] mergeSh2IntoSh1(String db, Runnable beforeMerge) {
     ShardedDatabase sdb = singleShard(db, 1);
     sdb.setSpec(
         withShards(
@@ -888,6 +970,7 @@ class ShardedDatabaseReconcilerTest {
     FakeShardServer kept = fleet.replica(db + "-sh1-0");
     FakeShardServer dropped = fleet.replica(db + "-sh2-0").holding(5, 1, 5);
     kept.importsFrom(dropped);
+    beforeMerge.run();
 
     ShardedDatabase edited = current(db);
     edited.setSpec(withShards(edited.getSpec(), List.of(new ShardSpec("sh1", 0, 4096, null))));

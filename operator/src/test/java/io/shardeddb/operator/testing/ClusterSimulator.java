@@ -2,6 +2,8 @@ package io.shardeddb.operator.testing;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
@@ -9,11 +11,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Plays the parts of Kubernetes the CRUD mock server does not run: creates a StatefulSet's pods
- * (each with its own fake shard-server address), flips their readiness, reports the router
- * Deployment ready, and adds nodes.
+ * (each with its own fake shard-server address) and their volume claims, flips their readiness,
+ * reports the router Deployment ready, adds nodes, and collects a deleted StatefulSet's pods.
  */
 public final class ClusterSimulator {
 
@@ -60,6 +63,56 @@ public final class ClusterSimulator {
     return java.util.stream.IntStream.range(0, replicas)
         .mapToObj(i -> statefulSet + "-" + i)
         .toList();
+  }
+
+  /**
+   * Creates the claims the StatefulSet controller makes for each pod of {@code statefulSet} from
+   * its volume claim templates: named {@code <template>-<pod>}, labelled with the template's labels
+   * and the StatefulSet's selector (as Kubernetes does), bound.
+   */
+  public List<String> createClaims(String statefulSet) {
+    StatefulSet sts =
+        client.apps().statefulSets().inNamespace(namespace).withName(statefulSet).get();
+    List<String> names = new java.util.ArrayList<>();
+    for (int i = 0; i < sts.getSpec().getReplicas(); i++) {
+      for (PersistentVolumeClaim template : sts.getSpec().getVolumeClaimTemplates()) {
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        if (template.getMetadata().getLabels() != null) {
+          labels.putAll(template.getMetadata().getLabels());
+        }
+        labels.putAll(sts.getSpec().getSelector().getMatchLabels());
+        String name = template.getMetadata().getName() + "-" + statefulSet + "-" + i;
+        client
+            .persistentVolumeClaims()
+            .inNamespace(namespace)
+            .resource(
+                new PersistentVolumeClaimBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(namespace)
+                    .withLabels(labels)
+                    .endMetadata()
+                    .withSpec(template.getSpec())
+                    .withNewStatus()
+                    .withPhase("Bound")
+                    .endStatus()
+                    .build())
+            .createOr(c -> c.update());
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Deletes the pods of {@code statefulSet} ({@code <name>-<ordinal>}), as the garbage collector
+   * does once the StatefulSet is gone (the mock server has none).
+   */
+  public void collectPodsOf(String statefulSet) {
+    client.pods().inNamespace(namespace).list().getItems().stream()
+        .map(p -> p.getMetadata().getName())
+        .filter(n -> n.matches(java.util.regex.Pattern.quote(statefulSet) + "-[0-9]+"))
+        .forEach(n -> client.pods().inNamespace(namespace).withName(n).delete());
   }
 
   /** Sets a pod's Ready condition. */

@@ -91,6 +91,11 @@ public enum EventReason {
   VolumeRebuildStarted(false),
   /** Every shard volume has the larger spec.storage.size. */
   StorageResized(false),
+  /**
+   * A shard merged away (in status.applied.retiredShards) has no StatefulSet and no pod left: its
+   * volume claims, which Kubernetes keeps, were deleted (its rows had moved and been purged).
+   */
+  VolumesDeleted(false),
   /** spec.storage.size grew but the volumes' StorageClass does not allow expansion. */
   StorageResizeUnsupported(true),
   /** A step of a CA rotation: new CA trusted, certificates re-issued, old CA dropped. */
