@@ -8,6 +8,7 @@ import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.shardserver.storage.DatabaseNames;
 import io.shardeddb.shardserver.storage.EmbeddedMariaDb;
+import io.shardeddb.shardserver.storage.FilterClause;
 import io.shardeddb.shardserver.storage.UserTable;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -150,5 +151,62 @@ class UserTableTest {
         .containsEntry("doc", null)
         .containsEntry("created_at", "2026-11-26 00:00:00");
     assertThat(t.canonical(rows.get(0))).isEqualTo(t.canonical(full));
+  }
+
+  @Test
+  void aStringKeyIsReadBetweenTwoOneOrNoBoundsInCodePointOrderAndByPoint() throws SQLException {
+    UserTable t =
+        new UserTable(
+            TableSchema.fromContract(
+                "users",
+                "name",
+                new SchemaDoc(List.of("name", "city"), List.of("String", "String"))));
+    t.create(c);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String n : List.of("b", "a", "z-\uFF21", "z-\uD83D\uDE00", "\u00C4rger", "B", "ab")) {
+      // ASCII cities: this test's database has the server's default character set.
+      rows.add(new LinkedHashMap<>(Map.of("name", n, "city", n.equals("b") ? "c-b" : "other")));
+    }
+    t.insert(c, rows);
+    List<String> all = List.of("B", "a", "ab", "b", "z-\uFF21", "z-\uD83D\uDE00", "\u00C4rger");
+
+    assertThat(names(t.range(c, "a", "b", null, 100))).containsExactly("a", "ab", "b");
+    assertThat(names(t.range(c, "b", null, null, 100))).isEqualTo(all.subList(3, all.size()));
+    assertThat(names(t.range(c, null, "ab", null, 100))).containsExactly("B", "a", "ab");
+    assertThat(names(t.range(c, null, null, null, 100))).isEqualTo(all);
+    assertThat(names(t.range(c, null, null, null, 2))).containsExactly("B", "a");
+    FilterClause cityIsB = new FilterClause("`city` = ?", List.of("c-b"));
+    assertThat(names(t.range(c, "a", null, cityIsB, 100))).containsExactly("b");
+    assertThat(names(t.range(c, null, null, cityIsB, 100))).containsExactly("b");
+
+    assertThat(t.keys(c, "a", "b", null)).containsExactly("a", "ab", "b");
+    assertThat(t.keys(c, null, null, null)).isEqualTo(List.<Object>copyOf(all));
+    assertThat(t.count(c, "a", "b", null)).isEqualTo(3);
+    assertThat(t.count(c, "z", null, null)).isEqualTo(3);
+    assertThat(t.count(c, null, "B", null)).isEqualTo(1);
+    assertThat(t.count(c, null, null, cityIsB)).isEqualTo(1);
+    assertThat(names(t.rowsWithKeys(c, List.of("z-\uD83D\uDE00", "nobody", "B"), null)))
+        .containsExactlyInAnyOrder("z-\uD83D\uDE00", "B");
+
+    // The statements: both bounds as BETWEEN (a Number key's read unchanged), one as >= or <=,
+    // none as no key condition; every value bound, none in the text.
+    UserTable.Query two = t.rangeQuery("a", "b", cityIsB, 5, false);
+    assertThat(two.sql()).contains("WHERE `name` BETWEEN ? AND ? AND `city` = ? ORDER BY");
+    assertThat(two.params()).containsExactly("a", "b", "c-b", 5);
+    assertThat(t.rangeQuery("a", null, null, 5, false).sql())
+        .contains("WHERE `name` >= ? ORDER BY");
+    assertThat(t.rangeQuery(null, "b", null, 5, false).sql())
+        .contains("WHERE `name` <= ? ORDER BY");
+    UserTable.Query none = t.rangeQuery(null, null, cityIsB, 5, false);
+    assertThat(none.sql())
+        .contains("WHERE `city` = ? ORDER BY")
+        .doesNotContain("BETWEEN", ">=", "<=");
+    assertThat(none.params()).containsExactly("c-b", 5);
+    assertThat(t.countQuery(null, null, null).sql()).doesNotContain("WHERE");
+    assertThat(t.countQuery("a", "b", null).params()).containsExactly("a", "b");
+  }
+
+  private static List<Object> names(List<Map<String, Object>> rows) {
+    return rows.stream().map(r -> r.get("name")).toList();
   }
 }

@@ -139,7 +139,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       case StorageOp.Upsert up -> up.rows().forEach(r -> write(table, r));
       case StorageOp.Update u -> {
         if (rows.containsKey(u.key()) && SimStorage.setsValue(u.values())) {
-          values.put(u.key(), SimStorage.value(u.values()));
+          values.put((Long) u.key(), SimStorage.value(u.values()));
         }
       }
       case StorageOp.Delete d -> {

@@ -399,7 +399,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       Map<String, Object> row,
       String requestId,
       long timestamp) {
@@ -408,7 +408,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
         requestId,
         new Messages.OwnedChange(
             requestId,
-            key,
+            (Long) key,
             ((Number) row.get(SimStorage.VALUE)).longValue(),
             Messages.Op.UPDATE,
             ShardEndpoints.parseOwnedHeader(owned)));
@@ -420,14 +420,14 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       String requestId,
       long timestamp) {
     return call(
         url,
         requestId,
         new Messages.OwnedChange(
-            requestId, key, 0, Messages.Op.DELETE, ShardEndpoints.parseOwnedHeader(owned)));
+            requestId, (Long) key, 0, Messages.Op.DELETE, ShardEndpoints.parseOwnedHeader(owned)));
   }
 
   /**
@@ -485,8 +485,8 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       String shard,
       String owned,
       String keyName,
-      long low,
-      long high,
+      Object low,
+      Object high,
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
@@ -494,7 +494,8 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
       long maxStalenessMs,
       ReadFilter filter,
       boolean count) {
-    if (low != high || filter != null || count) {
+    // The simulated table's keys are Numbers.
+    if (!(low instanceof Long) || !low.equals(high) || filter != null || count) {
       return Mono.error(new IllegalStateException("the simulated clients read one key"));
     }
     if (consistency == ReadConsistency.BOUNDED) {
@@ -511,7 +512,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
         readsPending,
         new Messages.OwnedRead(
             id,
-            low,
+            (Long) low,
             owned == null ? null : ShardEndpoints.parseOwnedHeader(owned),
             consistency == ReadConsistency.PRIMARY,
             consistency == ReadConsistency.SESSION,

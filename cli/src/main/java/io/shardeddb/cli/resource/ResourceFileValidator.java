@@ -139,7 +139,8 @@ public final class ResourceFileValidator {
         }
         Object table = schema.getOrDefault("table", name.replace('-', '_'));
         new TableSchema(String.valueOf(table), (String) schema.get("shardKey"), columns, indexes)
-            .validate();
+            .validate()
+            .requirePlaceableUnder(sharding(spec.get("sharding")));
       }
       Object shards = spec.get("shards");
       if (shards != null) {
@@ -190,5 +191,17 @@ public final class ResourceFileValidator {
     }
     String m = t.getMessage();
     return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+
+  /** {@code spec.sharding} (null: the default), or a 400 naming the accepted values. */
+  private static io.shardeddb.protocol.topology.Sharding sharding(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return io.shardeddb.protocol.topology.Sharding.valueOf(String.valueOf(value));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("spec.sharding must be Range or Hash, not " + value);
+    }
   }
 }

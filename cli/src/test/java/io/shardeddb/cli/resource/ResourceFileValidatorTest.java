@@ -75,6 +75,19 @@ class ResourceFileValidatorTest {
   }
 
   @Test
+  void aStringShardKeyIsAcceptedUnderHashShardingOnly() throws IOException {
+    String byName =
+        "apiVersion: shardeddb.io/v1alpha1\nkind: ShardedDatabase\nmetadata: {name: a}\n"
+            + "spec:\n%s  schema:\n    table: t\n    shardKey: name\n    columns:\n"
+            + "      - {name: name, type: String}\n";
+    assertThatThrownBy(() -> validator.validate(write(byName.formatted(""))))
+        .hasMessageContaining("is a String: it needs sharding: Hash");
+    validator.validate(write(byName.formatted("  sharding: Hash\n")));
+    assertThatThrownBy(() -> validator.validate(write(byName.formatted("  sharding: Ring\n"))))
+        .hasMessageContaining("spec.sharding must be Range or Hash");
+  }
+
+  @Test
   void replicasAreBoundedLikeTheCrdBoundsThem() throws Exception {
     long crdMax = crdMaximumReplicas();
     String spec =

@@ -44,6 +44,13 @@ public final class SpecValidator {
       String refusal = spec.schema().toTableSet().refusal();
       if (refusal != null) {
         problems.add("spec.schema: " + refusal);
+      } else {
+        for (io.shardeddb.protocol.schema.TableSchema t : spec.schema().toTableSet().all()) {
+          String placed = t.shardingRefusal(spec.sharding());
+          if (placed != null) {
+            problems.add("spec.schema: " + placed);
+          }
+        }
       }
     }
     try {
@@ -272,10 +279,11 @@ public final class SpecValidator {
 
   /**
    * A new shard of {@code wanted} (not in the published layout) given the id of a shard merged away
-   * before: that id still names the old shard's volumes ({@code data-<db>-<shard>-<n>}, kept when
-   * its StatefulSet went) and its backup archive ({@code wal/<shard>/}, whose state a new archiver
-   * would adopt as its own, and whose entries a restore would replay with the new shard's), so it
-   * is never given again in this database (safety review 2026-11-26, item 1).
+   * before: that id still names the old shard's volumes ({@code data-<db>-<shard>-<n>}, until
+   * {@code RetiredVolumesStep} deletes them once its pods are gone) and its backup archive ({@code
+   * wal/<shard>/}, whose state a new archiver would adopt as its own, and whose entries a restore
+   * would replay with the new shard's), so it is never given again in this database (safety review
+   * 2026-11-26, item 1).
    */
   static List<String> retiredIdsReused(AppliedSpec applied, AppliedSpec wanted) {
     Set<String> published = new HashSet<>();
@@ -289,10 +297,11 @@ public final class SpecValidator {
             id ->
                 "spec.shards id '"
                     + id
-                    + "' was a shard of this database that was merged away: its volumes and its"
-                    + " backup archive (wal/"
+                    + "' was a shard of this database that was merged away: its backup archive"
+                    + " (wal/"
                     + id
-                    + "/) still belong to that shard, so a shard id is never given to a new"
+                    + "/) and, until the operator deletes them, its volumes still belong to that"
+                    + " shard, so a shard id is never given to a new"
                     + " shard again; choose another id (merged away so far: "
                     + String.join(", ", applied.retiredShardsOrEmpty())
                     + ")")

@@ -119,6 +119,19 @@ class SpecValidatorTest {
   }
 
   @Test
+  void aStringShardKeyNeedsHashSharding() {
+    SchemaSpec byName = new SchemaSpec("students", "Stud_name", SCHEMA.columns());
+    List<ShardSpec> one = List.of(new ShardSpec("a", 0, 100, null));
+
+    assertThat(validator.problems(db("db", byName, one)))
+        .singleElement()
+        .asString()
+        .contains("spec.schema: table students's shard key 'Stud_name' is a String")
+        .contains("needs sharding: Hash");
+    assertThat(validator.problems(withSharding(db("db", byName, one), Sharding.Hash))).isEmpty();
+  }
+
+  @Test
   void shardsWithoutASchemaAreRefused() {
     assertThat(validator.problems(db("db", null, List.of(new ShardSpec("a", 0, 10, null)))))
         .singleElement()

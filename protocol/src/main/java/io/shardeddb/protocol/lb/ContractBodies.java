@@ -2,6 +2,8 @@ package io.shardeddb.protocol.lb;
 
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.ShardKeys;
+import io.shardeddb.protocol.schema.TableSchema;
 import java.util.Map;
 
 /**
@@ -42,6 +44,39 @@ public final class ContractBodies {
     return new KeyRange(low, high);
   }
 
+  /**
+   * The key bounds of a read of {@code schema}'s table: a Number key's as {@link #range} (required,
+   * both bounds numeric); a String key's {@code {"low":"a","high":"m"}} with each bound a JSON
+   * string (inclusive) or null/absent (unbounded), the whole field absent for every key. Fails
+   * naming the field when a bound is not of the key's type, or low is greater than high.
+   */
+  public static KeyBounds bounds(Map<String, ?> body, TableSchema schema) {
+    String shardKey = schema.shardKey();
+    if (!schema.hasStringKey()) {
+      return KeyBounds.of(range(body, shardKey));
+    }
+    Object raw = requireBody(body).get(shardKey);
+    if (raw == null) {
+      return KeyBounds.all();
+    }
+    if (!(raw instanceof Map<?, ?> m)) {
+      throw new InvalidRequestException(
+          "field '" + shardKey + "' must be an object {\"low\":..,\"high\":..}");
+    }
+    Object low = stringBound(shardKey + ".low", m.get("low"));
+    Object high = stringBound(shardKey + ".high", m.get("high"));
+    if (low != null && high != null && ShardKeys.compare(low, high) > 0) {
+      throw new InvalidRequestException(
+          "range " + shardKey + ".low ('" + low + "') is greater than high ('" + high + "')");
+    }
+    return new KeyBounds(low, high);
+  }
+
+  /** One bound of a String key's range: null, or a string (a number is refused, naming it). */
+  private static Object stringBound(String field, Object raw) {
+    return raw == null ? null : ColumnType.String.coerce(field, raw);
+  }
+
   /** The single key under {@code shardKey}; fails when missing or not an integer. */
   public static long key(Map<String, ?> body, String shardKey) {
     Object raw = requireBody(body).get(shardKey);
@@ -49,6 +84,14 @@ public final class ContractBodies {
       throw new InvalidRequestException("missing field '" + shardKey + "'");
     }
     return (Long) ColumnType.Number.coerce(shardKey, raw);
+  }
+
+  /**
+   * The single key under the schema's shard key, as its key value (a Long, or a String for a String
+   * key); fails when missing or not of the key's type.
+   */
+  public static Object key(Map<String, ?> body, io.shardeddb.protocol.schema.TableSchema schema) {
+    return schema.coerceKey(requireBody(body).get(schema.shardKey()));
   }
 
   /** The {@code data} object of an update; fails when missing or not an object. */

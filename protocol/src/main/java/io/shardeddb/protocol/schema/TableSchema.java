@@ -16,10 +16,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The user's table: its name, the shard key (a Number column, the primary key), the columns in
- * order and its secondary indexes (absent from the JSON when there are none, so a schema without
- * indexes reads and writes as before them). Names are checked against a strict identifier pattern
- * so they can be quoted safely in SQL.
+ * The user's table: its name, the shard key (a Number column, or a String column under {@code
+ * sharding: Hash}; the primary key), the columns in order and its secondary indexes (absent from
+ * the JSON when there are none, so a schema without indexes reads and writes as before them). Names
+ * are checked against a strict identifier pattern so they can be quoted safely in SQL.
  *
  * <p>Why this file is over 450 lines: it is the one definition of what a row of the table is —
  * validation, coercion of whole and partial rows, defaults, and which schema may follow which as an
@@ -124,7 +124,10 @@ public record TableSchema(
         columns.stream().map(c -> c.type().name()).toList());
   }
 
-  /** Checks names, uniqueness and that the shard key is a Number column; fails naming the issue. */
+  /**
+   * Checks names, uniqueness and that the shard key is a Number or String column; fails naming the
+   * issue. Whether a String key's sharding is {@code Hash} is {@link #shardingRefusal}'s.
+   */
   public TableSchema validate() {
     requireIdentifier("table", table);
     if (table.length() > MAX_TABLE_NAME) {
@@ -156,8 +159,13 @@ public record TableSchema(
     if (key == null) {
       throw new InvalidRequestException("shard key '" + shardKey + "' is not a column");
     }
-    if (key.type() != ColumnType.Number) {
-      throw new InvalidRequestException("shard key '" + shardKey + "' must be a Number column");
+    if (key.type() != ColumnType.Number && key.type() != ColumnType.String) {
+      throw new InvalidRequestException(
+          "shard key '" + shardKey + "' must be a Number or String column, not " + key.type());
+    }
+    if (key.type() == ColumnType.String && key.isAutoIncrement()) {
+      throw new InvalidRequestException(
+          "shard key '" + shardKey + "' is a String: only a Number key can be AUTO_INCREMENT");
     }
     for (Column c : columns) {
       validateAttributes(c, c == key);
@@ -278,12 +286,70 @@ public record TableSchema(
     return coerce(row, false, Clock.systemUTC());
   }
 
-  /** Converts a shard key value (number or numeric string) to a long, naming the key on error. */
-  public long coerceKey(Object value) {
+  /**
+   * Converts a shard key value to its key value ({@link ShardKeys}): a Number key's as a Long (a
+   * numeric string accepted), a String key's as a String of at most {@value
+   * ShardKeys#MAX_STRING_KEY} characters; fails naming the key.
+   */
+  public Object coerceKey(Object value) {
     if (value == null) {
       throw new InvalidRequestException("missing field '" + shardKey + "'");
     }
-    return (Long) ColumnType.Number.coerce(shardKey, value);
+    return keyValue(keyType().coerce(shardKey, value));
+  }
+
+  /** The shard key's type: Number or String. */
+  @JsonIgnore
+  public ColumnType keyType() {
+    Column key = column(shardKey);
+    return key == null ? ColumnType.Number : key.type();
+  }
+
+  /** Whether the shard key is a String column. */
+  @JsonIgnore
+  public boolean hasStringKey() {
+    return keyType() == ColumnType.String;
+  }
+
+  /**
+   * Why this table cannot be placed under {@code sharding}, or null: a String shard key has no
+   * place on a numeric range, so it needs {@code Hash} (rows are placed by the key's hash).
+   */
+  public String shardingRefusal(io.shardeddb.protocol.topology.Sharding sharding) {
+    if (hasStringKey()
+        && io.shardeddb.protocol.topology.Sharding.orDefault(sharding)
+            != io.shardeddb.protocol.topology.Sharding.Hash) {
+      return "table "
+          + table
+          + "'s shard key '"
+          + shardKey
+          + "' is a String: it needs sharding: Hash (set spec.sharding: Hash before the table)";
+    }
+    return null;
+  }
+
+  /** This schema, or the {@link #shardingRefusal} as an {@link InvalidRequestException}. */
+  public TableSchema requirePlaceableUnder(io.shardeddb.protocol.topology.Sharding sharding) {
+    String refusal = shardingRefusal(sharding);
+    if (refusal != null) {
+      throw new InvalidRequestException(refusal);
+    }
+    return this;
+  }
+
+  /** A coerced key value, a String key's length checked. */
+  private Object keyValue(Object coerced) {
+    if (coerced instanceof String s && s.codePointCount(0, s.length()) > ShardKeys.MAX_STRING_KEY) {
+      throw new InvalidRequestException(
+          "shard key '"
+              + shardKey
+              + "' is "
+              + s.codePointCount(0, s.length())
+              + " characters long; at most "
+              + ShardKeys.MAX_STRING_KEY
+              + " are allowed");
+    }
+    return coerced;
   }
 
   private Map<String, Object> coerce(Map<String, ?> row, boolean full, Clock clock) {
@@ -305,7 +371,8 @@ public record TableSchema(
         continue;
       }
       Object v = row.get(c.name());
-      out.put(c.name(), v == null && c.isNullable() ? null : c.type().coerce(c.name(), v));
+      Object value = v == null && c.isNullable() ? null : c.type().coerce(c.name(), v);
+      out.put(c.name(), c.name().equals(shardKey) ? keyValue(value) : value);
     }
     return out;
   }

@@ -3,6 +3,7 @@ package io.shardeddb.protocol.shard;
 import io.micronaut.core.annotation.Creator;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.shardeddb.protocol.schema.ShardKeys;
 import java.util.List;
 import java.util.Map;
 
@@ -25,15 +26,20 @@ public record LogEntry(
     long epoch,
     Operation op,
     List<Map<String, Object>> rows,
-    Long key,
+    Object key,
     String requestId,
     long commitMillis,
     long timestamp,
     @Nullable String table) {
 
-  /** The canonical form (the one the JSON codec reads). */
+  /**
+   * The canonical form (the one the JSON codec reads); the key normalized ({@link
+   * ShardKeys#normalize}: a Long, a String for a String shard key, or null).
+   */
   @Creator
-  public LogEntry {}
+  public LogEntry {
+    key = ShardKeys.normalize(key);
+  }
 
   /** An entry of the database's first table ({@code table} null). */
   public LogEntry(
@@ -41,7 +47,7 @@ public record LogEntry(
       long epoch,
       Operation op,
       List<Map<String, Object>> rows,
-      Long key,
+      Object key,
       String requestId,
       long commitMillis,
       long timestamp) {
@@ -54,7 +60,7 @@ public record LogEntry(
       long epoch,
       Operation op,
       List<Map<String, Object>> rows,
-      Long key,
+      Object key,
       String requestId,
       long commitMillis) {
     this(lsn, epoch, op, rows, key, requestId, commitMillis, 0);
@@ -66,7 +72,7 @@ public record LogEntry(
       long epoch,
       Operation op,
       List<Map<String, Object>> rows,
-      Long key,
+      Object key,
       String requestId) {
     this(lsn, epoch, op, rows, key, requestId, 0, 0);
   }

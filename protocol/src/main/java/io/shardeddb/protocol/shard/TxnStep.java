@@ -3,6 +3,8 @@ package io.shardeddb.protocol.shard;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import io.shardeddb.protocol.InvalidRequestException;
+import io.shardeddb.protocol.schema.ShardKeys;
+import io.shardeddb.protocol.schema.TableSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +23,15 @@ import java.util.function.UnaryOperator;
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TxnStep(Operation op, Long key, Map<String, Object> row, String table) {
+public record TxnStep(Operation op, Object key, Map<String, Object> row, String table) {
+
+  /** The key normalized ({@link ShardKeys#normalize}: a Long or a String). */
+  public TxnStep {
+    key = ShardKeys.normalize(key);
+  }
 
   /** A step of the database's first table. */
-  public TxnStep(Operation op, Long key, Map<String, Object> row) {
+  public TxnStep(Operation op, Object key, Map<String, Object> row) {
     this(op, key, row, null);
   }
 
@@ -43,12 +50,12 @@ public record TxnStep(Operation op, Long key, Map<String, Object> row, String ta
   }
 
   /** An update of the row with {@code key} to {@code values}. */
-  public static TxnStep update(long key, Map<String, Object> values) {
+  public static TxnStep update(Object key, Map<String, Object> values) {
     return new TxnStep(Operation.Update, key, values);
   }
 
   /** A delete of the row with {@code key}. */
-  public static TxnStep delete(long key) {
+  public static TxnStep delete(Object key) {
     return new TxnStep(Operation.Delete, key, null);
   }
 
@@ -66,25 +73,32 @@ public record TxnStep(Operation op, Long key, Map<String, Object> row, String ta
    * The key this step changes, under the shard key of its own table in {@code tables} (the first
    * table's when the step names none).
    */
-  public long keyIn(io.shardeddb.protocol.schema.TableSet tables) {
-    io.shardeddb.protocol.schema.TableSchema t =
-        table == null ? tables.first() : tables.tableOrNull(table);
+  public Object keyIn(io.shardeddb.protocol.schema.TableSet tables) {
+    TableSchema t = table == null ? tables.first() : tables.tableOrNull(table);
     if (t == null) {
       throw new InvalidRequestException("unknown table '" + table + "'");
     }
-    return keyIn(t.shardKey());
+    return keyIn(t);
   }
 
-  /** The key this step changes: an update's or delete's {@code key}, a write's row's shard key. */
-  public long keyIn(String shardKey) {
-    if (op == Operation.Write) {
-      Object v = row.get(shardKey);
-      if (v instanceof Number n) {
-        return n.longValue();
-      }
-      return Long.parseLong(String.valueOf(v).trim());
+  /**
+   * The key this step changes, as {@code table}'s key value: an update's or delete's {@code key}, a
+   * write's row's shard key.
+   */
+  public Object keyIn(TableSchema table) {
+    return table.coerceKey(op == Operation.Write ? row.get(table.shardKey()) : key);
+  }
+
+  /**
+   * The Number key this step changes under {@code shardKey} (a transaction of a Number-keyed table:
+   * the router's transactions refuse String-keyed tables).
+   */
+  public long numberKeyIn(String shardKey) {
+    Object v = op == Operation.Write ? row.get(shardKey) : key;
+    if (v instanceof Number n) {
+      return n.longValue();
     }
-    return key;
+    return Long.parseLong(String.valueOf(v).trim());
   }
 
   /**
@@ -155,7 +169,7 @@ public record TxnStep(Operation op, Long key, Map<String, Object> row, String ta
       values.remove(TABLE);
       try {
         Operation o = Operation.valueOf(String.valueOf(op));
-        Long k = key == null ? null : ((Number) key).longValue();
+        Object k = ShardKeys.normalize(key);
         steps.add(
             new TxnStep(
                 o,

@@ -89,12 +89,17 @@ class TableSchemaTest {
   }
 
   @Test
-  void shardKeyMustBeANumberColumn() {
+  void shardKeyMustBeANumberOrStringColumn() {
+    assertThat(
+            TableSchema.fromContract(
+                    "t", "name", new SchemaDoc(List.of("id", "name"), List.of("Number", "String")))
+                .hasStringKey())
+        .isTrue();
     assertThatThrownBy(
             () ->
                 TableSchema.fromContract(
-                    "t", "name", new SchemaDoc(List.of("id", "name"), List.of("Number", "String"))))
-        .hasMessage("shard key 'name' must be a Number column");
+                    "t", "gpa", new SchemaDoc(List.of("id", "gpa"), List.of("Number", "Decimal"))))
+        .hasMessage("shard key 'gpa' must be a Number or String column, not Decimal");
     assertThatThrownBy(
             () ->
                 TableSchema.fromContract(

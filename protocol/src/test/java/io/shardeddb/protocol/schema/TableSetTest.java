@@ -68,10 +68,10 @@ class TableSetTest {
     assertThat(set.refusal(new TableSet.Step(rekeyed, false))).isNotNull();
     assertThat(set.refusalTowards(new TableSet(ITEMS, List.of(rekeyed))))
         .startsWith("alter table orders: ");
-    // A new table whose shard key is not a Number is refused as invalid.
-    TableSchema byName =
-        new TableSchema("users", "name", List.of(new Column("name", ColumnType.String)));
-    assertThat(set.refusal(new TableSet.Step(byName, false))).startsWith("table users: ");
+    // A new table whose shard key is neither a Number nor a String is refused as invalid.
+    TableSchema byGpa =
+        new TableSchema("users", "gpa", List.of(new Column("gpa", ColumnType.Decimal)));
+    assertThat(set.refusal(new TableSet.Step(byGpa, false))).startsWith("table users: ");
     // At most MAX_TABLES.
     List<TableSchema> many = new ArrayList<>();
     for (int i = 1; i < TableSet.MAX_TABLES; i++) {

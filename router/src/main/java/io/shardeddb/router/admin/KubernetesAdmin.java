@@ -75,7 +75,12 @@ public class KubernetesAdmin implements ClusterAdmin {
             throw new ApiException(
                 409, "database is already configured; change it with /add and /rm");
           }
-          return LayoutPlanner.init(config, tableName(current));
+          Layout layout = LayoutPlanner.init(config, tableName(current));
+          // A String key (the first column a String) needs the database's Hash sharding.
+          layout
+              .schema()
+              .requirePlaceableUnder(ShardedDatabaseResources.spec(current()).sharding());
+          return layout;
         },
         layout -> MessageResponse.success("Configured Database"));
   }

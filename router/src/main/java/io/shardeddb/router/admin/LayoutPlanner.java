@@ -102,7 +102,7 @@ public final class LayoutPlanner {
     for (int r = 0; r < replicas; r++) {
       servers.put("Server" + r, ids);
     }
-    return new Layout(schema.validate(), shards, servers);
+    return new Layout(schema.validate().requirePlaceableUnder(sharding), shards, servers);
   }
 
   /** The layout after an {@code /add} body. */

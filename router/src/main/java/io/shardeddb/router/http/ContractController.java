@@ -185,7 +185,7 @@ public class ContractController {
     Map<String, Object> req = bodies.object(body);
     String key = table.topology().schema().shardKey();
     onlyFields(req, List.of(key, "data"));
-    ContractBodies.key(req, key);
+    ContractBodies.key(req, table.topology().schema());
     return writes.update(table, req.get(key), ContractBodies.updateData(req));
   }
 
@@ -196,7 +196,7 @@ public class ContractController {
     Map<String, Object> req = bodies.object(body);
     String key = table.topology().schema().shardKey();
     onlyFields(req, List.of(key));
-    return writes.delete(table, ContractBodies.key(req, key));
+    return writes.delete(table, ContractBodies.key(req, table.topology().schema()));
   }
 
   private Mono<HttpResponse<byte[]>> doRead(byte[] body, Charset charset) {
@@ -204,6 +204,13 @@ public class ContractController {
     Map<String, Object> req = bodies.object(body, charset);
     String key = table.topology().schema().shardKey();
     onlyFields(req, List.of(key, "consistency", "session", "maxStalenessMs"));
+    if (table.topology().schema().hasStringKey()) {
+      throw new InvalidRequestException(
+          "/read reads a range of Number keys; "
+              + key
+              + " is a String key (rows lie by its hash): read them with SELECT on /query or the"
+              + " MySQL port");
+    }
     KeyRange range = ContractBodies.range(req, key);
     // No consistency named: the database's default (spec.router.reads, docs/router.md).
     ReadConsistency consistency = readDefaults.consistencyOf(req.get("consistency"));

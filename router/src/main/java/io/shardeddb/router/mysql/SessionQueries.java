@@ -248,7 +248,11 @@ final class SessionQueries {
           new TextRow(
               java.util.Arrays.asList(
                   c.name(),
-                  c.type().sqlType().toLowerCase(Locale.ROOT),
+                  // A String key is stored as VARCHAR(255) (binary collation): keys compare
+                  // exactly.
+                  key && schema.hasStringKey()
+                      ? "varchar(" + io.shardeddb.protocol.schema.ShardKeys.MAX_STRING_KEY + ")"
+                      : c.type().sqlType().toLowerCase(Locale.ROOT),
                   key ? "NO" : "YES",
                   key ? "PRI" : "",
                   null,

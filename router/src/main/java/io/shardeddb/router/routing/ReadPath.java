@@ -3,6 +3,7 @@ package io.shardeddb.router.routing;
 import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.lb.ReadConsistency;
 import io.shardeddb.protocol.lb.SessionToken;
+import io.shardeddb.protocol.schema.ShardKeys;
 import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardExplainResponse;
@@ -220,7 +221,9 @@ public class ReadPath {
   static Flux<List<Map<String, Object>>> inKeyOrder(
       List<Flux<List<Map<String, Object>>>> shards, String keyName) {
     Comparator<Map<String, Object>> byKey =
-        Comparator.comparingLong(row -> ((Number) row.get(keyName)).longValue());
+        (a, b) ->
+            ShardKeys.compare(
+                ShardKeys.normalize(a.get(keyName)), ShardKeys.normalize(b.get(keyName)));
     @SuppressWarnings("unchecked")
     Flux<Map<String, Object>>[] rows =
         shards.stream().map(p -> p.concatMapIterable(page -> page, 1)).toArray(Flux[]::new);
@@ -315,7 +318,7 @@ public class ReadPath {
   private Flux<List<Map<String, Object>>> pagesOf(
       RoutingTable table, ShardPages shard, long high, Ask ask) {
     ShardReadResponse first = shard.first();
-    Long firstNext = first.next();
+    Object firstNext = first.next();
     return Flux.concat(
         Mono.fromSupplier(() -> rowsOf(table, first)),
         Flux.defer(
@@ -346,10 +349,10 @@ public class ReadPath {
       RoutingTable table,
       ShardTopology shard,
       List<PointRange> part,
-      long from,
+      Object from,
       long high,
       Ask ask) {
-    AtomicReference<Long> next = new AtomicReference<>(from);
+    AtomicReference<Object> next = new AtomicReference<>(from);
     return Mono.defer(() -> readShard(table, shard, next.get(), high, ask))
         // A page always comes (or an error): an empty answer would repeat the same key forever.
         .single()
@@ -363,7 +366,12 @@ public class ReadPath {
                     .afterNotOwned(
                         ask.budget(),
                         table.version(),
-                        rangeText(ask.keyName(), new KeyRange(next.get(), high))
+                        ask.keyName()
+                            + " range ["
+                            + next.get()
+                            + ", "
+                            + high
+                            + "]"
                             + " ("
                             + table.describe(shard.id())
                             + ")",
@@ -383,9 +391,9 @@ public class ReadPath {
    * an older layout), read from the shards that own those points in {@code table}, in key order.
    */
   private Flux<List<Map<String, Object>>> remainder(
-      RoutingTable table, List<PointRange> part, long from, long high, Ask ask) {
+      RoutingTable table, List<PointRange> part, Object from, long high, Ask ask) {
     List<Flux<List<Map<String, Object>>>> parts = new ArrayList<>();
-    for (ShardTopology s : table.shardsFor(from, high)) {
+    for (ShardTopology s : table.shardsFor(from, (Object) high)) {
       List<PointRange> theirs = intersect(part, RoutingTable.ownedBy(s));
       if (!theirs.isEmpty()) {
         parts.add(Flux.defer(() -> pagesFrom(table, s, theirs, from, high, ask)));
@@ -416,7 +424,7 @@ public class ReadPath {
       RoutingTable table, List<Map<String, Object>> rows, List<PointRange> part, String keyName) {
     List<Map<String, Object>> out = new ArrayList<>(rows.size());
     for (Map<String, Object> row : rows) {
-      long key = ((Number) row.get(keyName)).longValue();
+      Object key = table.topology().schema().coerceKey(row.get(keyName));
       if (PointRange.anyContains(part, table.sharding().point(key))) {
         out.add(row);
       }
@@ -445,12 +453,21 @@ public class ReadPath {
               shard.id(),
               ownedHeader(table, shard.id()),
               table.topology().schema().shardKey(),
-              range.low(),
-              range.high(),
+              wireBound(table, range.low()),
+              wireBound(table, range.high()),
               filter,
               count,
               table.tableName());
         });
+  }
+
+  /**
+   * A key bound as a shard reads it: a String-keyed table's numeric bound is the whole key space
+   * (the planner never narrows a String key to numbers), sent as no bound (null); any other bound
+   * as it is.
+   */
+  static Object wireBound(RoutingTable table, Object bound) {
+    return table.topology().schema().hasStringKey() && bound instanceof Long ? null : bound;
   }
 
   /** A page's rows as the client gets them; serde leaves out an empty list, so none is absent. */
@@ -460,7 +477,7 @@ public class ReadPath {
   }
 
   private Mono<ShardReadResponse> readShard(
-      RoutingTable table, ShardTopology shard, long low, long high, Ask ask) {
+      RoutingTable table, ShardTopology shard, Object low, long high, Ask ask) {
     String keyName = ask.keyName();
     ReadConsistency consistency = ask.consistency();
     SessionToken session = ask.session();
@@ -595,7 +612,7 @@ public class ReadPath {
       Replica replica,
       String shardId,
       String keyName,
-      long low,
+      Object low,
       long high,
       ReadConsistency consistency,
       long minEpoch,
@@ -609,8 +626,8 @@ public class ReadPath {
                     shardId,
                     ownedHeader(planned, shardId),
                     keyName,
-                    low,
-                    high,
+                    wireBound(planned, low),
+                    wireBound(planned, high),
                     consistency,
                     minEpoch,
                     minLsn,

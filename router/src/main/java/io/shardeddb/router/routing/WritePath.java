@@ -11,6 +11,7 @@ import io.shardeddb.protocol.lb.WriteResponse;
 import io.shardeddb.protocol.logging.RequestIds;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.ShardKeys;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.ShardEndpoints;
 import io.shardeddb.protocol.shard.ShardTxnRequest;
@@ -318,7 +319,7 @@ public class WritePath {
   private static List<Part> regroup(RoutingTable table, Part part, String keyName) {
     Map<String, List<Map<String, Object>>> byShard = new LinkedHashMap<>();
     for (Map<String, Object> row : part.rows()) {
-      long key = ((Number) row.get(keyName)).longValue();
+      Object key = ShardKeys.normalize(row.get(keyName));
       ShardTopology owner =
           table
               .shardFor(key)
@@ -359,12 +360,12 @@ public class WritePath {
   /** As {@link #update}, also telling who acknowledged it and how. */
   public Mono<Written> updateAcked(RoutingTable table, Object rawKey, Map<String, Object> data) {
     TableSchema schema = table.topology().schema();
-    long key = schema.coerceKey(rawKey);
+    Object key = schema.coerceKey(rawKey);
     Map<String, Object> row =
         DecimalWire.toShard(schema.coercePartialRow(textForStringColumns(schema, data)));
-    // The key column is a Number, which DecimalWire leaves as it is.
+    // The key column is a Number or a String, which DecimalWire leaves as they are.
     Object sentKey = row.get(schema.shardKey());
-    if (sentKey != null && ((Long) sentKey) != key) {
+    if (sentKey != null && !sentKey.equals(key)) {
       throw new InvalidRequestException(
           "data."
               + schema.shardKey()
@@ -413,7 +414,7 @@ public class WritePath {
   /** As {@link #delete}, also telling who acknowledged it and how. */
   public Mono<Written> deleteAcked(RoutingTable table, Object rawKey) {
     TableSchema schema = table.topology().schema();
-    long key = schema.coerceKey(rawKey);
+    Object key = schema.coerceKey(rawKey);
     owner(table, key);
     return onOwner(
             table,
@@ -460,10 +461,10 @@ public class WritePath {
 
   /** The values an UPDATE inside a transaction sets, checked as {@code /update} checks them. */
   public static Map<String, Object> checkedValues(
-      TableSchema schema, long key, Map<String, Object> data) {
+      TableSchema schema, Object key, Map<String, Object> data) {
     Map<String, Object> values = schema.coercePartialRow(textForStringColumns(schema, data));
     Object sentKey = values.get(schema.shardKey());
-    if (sentKey != null && ((Long) sentKey) != key) {
+    if (sentKey != null && !sentKey.equals(key)) {
       throw new InvalidRequestException(
           schema.shardKey() + " (" + key + ") cannot change; a row's key cannot change");
     }
@@ -483,7 +484,7 @@ public class WritePath {
     io.shardeddb.protocol.schema.TableSet tables = table.topology().tableSet();
     String keyName = "key";
     List<TxnStep> wire = steps.stream().map(t -> t.mapRow(DecimalWire::toShard)).toList();
-    long first = steps.get(0).keyIn(tables);
+    Object first = steps.get(0).keyIn(tables);
     String requestId = retry.time().requestId();
     return retry
         .rerouted(
@@ -493,7 +494,7 @@ public class WritePath {
             t -> {
               String shard = owner(t, first).id();
               for (TxnStep step : steps) {
-                long key = step.keyIn(tables);
+                Object key = step.keyIn(tables);
                 String other = owner(t, key).id();
                 if (!other.equals(shard)) {
                   throw new ApiException(
@@ -545,7 +546,7 @@ public class WritePath {
     }
     TableSchema schema = table.topology().schema();
     Map<String, List<Map<String, Object>>> byShard = new LinkedHashMap<>();
-    Map<Long, Integer> seen = new HashMap<>();
+    Map<Object, Integer> seen = new HashMap<>();
     for (int i = 0; i < rows.size(); i++) {
       Map<String, Object> row;
       try {
@@ -563,7 +564,7 @@ public class WritePath {
                 + "' (AUTO_INCREMENT ids are generated for SQL INSERTs: /query and the MySQL"
                 + " port)");
       }
-      long key = (Long) row.get(schema.shardKey());
+      Object key = row.get(schema.shardKey());
       Integer first = seen.putIfAbsent(key, i);
       if (first != null) {
         throw new InvalidRequestException(
@@ -620,7 +621,7 @@ public class WritePath {
     return out == null ? row : out;
   }
 
-  private ShardTopology owner(RoutingTable table, long key) {
+  private ShardTopology owner(RoutingTable table, Object key) {
     return table
         .shardFor(key)
         .orElseThrow(
@@ -668,7 +669,7 @@ public class WritePath {
    * Runs {@code call} on the primary of the shard that owns {@code key}, routing it again by a
    * newer layout when that shard answers that the key is no longer its own (421); same request id.
    */
-  private Mono<ShardWrite> onOwner(RoutingTable table, long key, PrimaryCall call) {
+  private Mono<ShardWrite> onOwner(RoutingTable table, Object key, PrimaryCall call) {
     String keyName = table.topology().schema().shardKey();
     String requestId = retry.time().requestId();
     return retry.rerouted(

@@ -44,7 +44,7 @@ public final class CoalescedWrites implements ShardDataCalls {
         String shard,
         String owned,
         String keyName,
-        long key,
+        Object key,
         Map<String, Object> row,
         String requestId,
         long timestamp);
@@ -54,7 +54,7 @@ public final class CoalescedWrites implements ShardDataCalls {
         String shard,
         String owned,
         String keyName,
-        long key,
+        Object key,
         String requestId,
         long timestamp);
 
@@ -66,7 +66,7 @@ public final class CoalescedWrites implements ShardDataCalls {
         String shard,
         String owned,
         String keyName,
-        long key,
+        Object key,
         Map<String, Object> row,
         String requestId,
         long timestamp,
@@ -83,7 +83,7 @@ public final class CoalescedWrites implements ShardDataCalls {
         String shard,
         String owned,
         String keyName,
-        long key,
+        Object key,
         String requestId,
         long timestamp,
         String table) {
@@ -187,7 +187,7 @@ public final class CoalescedWrites implements ShardDataCalls {
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       Map<String, Object> row,
       String requestId,
       long timestamp) {
@@ -200,7 +200,7 @@ public final class CoalescedWrites implements ShardDataCalls {
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       Map<String, Object> row,
       String requestId,
       long timestamp,
@@ -214,7 +214,7 @@ public final class CoalescedWrites implements ShardDataCalls {
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       String requestId,
       long timestamp) {
     return wire.delete(url, shard, owned, keyName, key, requestId, timestamp);
@@ -226,7 +226,7 @@ public final class CoalescedWrites implements ShardDataCalls {
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       String requestId,
       long timestamp,
       String table) {

@@ -26,7 +26,7 @@ public interface ShardDataCalls {
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       Map<String, Object> row,
       String requestId,
       long timestamp);
@@ -37,7 +37,7 @@ public interface ShardDataCalls {
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       String requestId,
       long timestamp);
 
@@ -51,7 +51,7 @@ public interface ShardDataCalls {
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       Map<String, Object> row,
       String requestId,
       long timestamp,
@@ -68,7 +68,7 @@ public interface ShardDataCalls {
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       String requestId,
       long timestamp,
       String table) {

@@ -253,7 +253,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
         String shard,
         String owned,
         String keyName,
-        long key,
+        Object key,
         Map<String, Object> row,
         String requestId,
         long timestamp) {
@@ -267,7 +267,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
         String shard,
         String owned,
         String keyName,
-        long key,
+        Object key,
         Map<String, Object> row,
         String requestId,
         long timestamp,
@@ -282,7 +282,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
         String shard,
         String owned,
         String keyName,
-        long key,
+        Object key,
         String requestId,
         long timestamp) {
       return ShardServerClient.this.delete(
@@ -295,7 +295,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
         String shard,
         String owned,
         String keyName,
-        long key,
+        Object key,
         String requestId,
         long timestamp,
         String table) {
@@ -374,8 +374,8 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       String url,
       String shard,
       String keyName,
-      long low,
-      long high,
+      Object low,
+      Object high,
       boolean primary,
       Long minEpoch,
       Long minLsn) {
@@ -407,8 +407,8 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       String shard,
       String owned,
       String keyName,
-      long low,
-      long high,
+      Object low,
+      Object high,
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
@@ -443,8 +443,8 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       String shard,
       String owned,
       String keyName,
-      long low,
-      long high,
+      Object low,
+      Object high,
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
@@ -491,8 +491,8 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       String shard,
       String owned,
       String keyName,
-      long low,
-      long high,
+      Object low,
+      Object high,
       ReadConsistency consistency,
       Long minEpoch,
       Long minLsn,
@@ -506,7 +506,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
     if (table != null) {
       body.put("table", table);
     }
-    body.put(keyName, Map.of("low", low, "high", high));
+    putBounds(body, keyName, low, high);
     // "session" too (since 2026-11-25): a session with no entry for this shard is then served
     // only by a replica in sync with the primary. Older shard-servers accept and ignore it.
     if (consistency != ReadConsistency.ANY) {
@@ -534,7 +534,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       body.put("count", true);
     }
     // Point reads only: their replies are one row at most, so a batch of them stays small.
-    if (reads != null && filter == null && !count && low == high) {
+    if (reads != null && filter == null && !count && low != null && low.equals(high)) {
       return Mono.deferContextual(context -> reads.call(url, owned, stamped(body, context, count)));
     }
     // A read of a SQL statement carries the time its deadline leaves (ReadDeadline), so the
@@ -621,7 +621,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       Map<String, Object> row,
       String requestId,
       long timestamp) {
@@ -638,7 +638,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       Map<String, Object> row,
       String requestId,
       long timestamp,
@@ -653,7 +653,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       Map<String, Object> row,
       String requestId,
       long timestamp,
@@ -689,7 +689,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       String requestId,
       long timestamp) {
     return deleteOf(url, shard, owned, keyName, key, requestId, timestamp, null);
@@ -705,7 +705,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       String requestId,
       long timestamp,
       String table) {
@@ -719,7 +719,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
       String shard,
       String owned,
       String keyName,
-      long key,
+      Object key,
       String requestId,
       long timestamp,
       String table) {
@@ -797,14 +797,32 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
    * {@code POST /read/explain} over HTTP (never the data stream: a plan is asked once per shard,
    * for an {@code EXPLAIN}), with the body {@link #read} would send, no consistency fields.
    */
+  /**
+   * A read's key bounds: {@code {"low": .., "high": ..}}; a null bound (a String-keyed table's
+   * unbounded side) is left out, and with neither the key field is (every key).
+   */
+  private static void putBounds(Map<String, Object> body, String keyName, Object low, Object high) {
+    if (low == null && high == null) {
+      return;
+    }
+    Map<String, Object> bounds = new LinkedHashMap<>();
+    if (low != null) {
+      bounds.put("low", low);
+    }
+    if (high != null) {
+      bounds.put("high", high);
+    }
+    body.put(keyName, bounds);
+  }
+
   @Override
   public Mono<ShardExplainResponse> explain(
       String url,
       String shard,
       String owned,
       String keyName,
-      long low,
-      long high,
+      Object low,
+      Object high,
       ReadFilter filter,
       boolean count,
       String table) {
@@ -813,7 +831,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
     if (table != null) {
       body.put("table", table);
     }
-    body.put(keyName, Map.of("low", low, "high", high));
+    putBounds(body, keyName, low, high);
     if (filter != null) {
       body.put("filter", filter.toWire());
     }

@@ -148,8 +148,12 @@ final class SqlDdl {
     if (primary.size() != 1) {
       throw new InvalidRequestException(
           primary.isEmpty()
-              ? "table '" + table + "' needs a PRIMARY KEY: one integer column, the shard key"
-              : "a composite primary key " + primary + " is not supported yet: one integer column");
+              ? "table '"
+                  + table
+                  + "' needs a PRIMARY KEY: one integer or string column, the shard key"
+              : "a composite primary key "
+                  + primary
+                  + " is not supported yet: one integer or string column");
     }
     String key = primary.get(0);
     List<Column> out = new ArrayList<>();
@@ -159,12 +163,12 @@ final class SqlDdl {
         throw new InvalidRequestException(
             "column '" + c.name() + "' is AUTO_INCREMENT but only the primary key can be");
       }
-      if (isKey && c.type() != ColumnType.Number) {
+      if (isKey && c.type() != ColumnType.Number && c.type() != ColumnType.String) {
         throw new InvalidRequestException(
             "primary key '"
                 + key
-                + "' must be an integer column (it is the shard key; string keys are not"
-                + " supported yet)");
+                + "' must be an integer or string (VARCHAR, CHAR, TEXT) column: it is the shard"
+                + " key");
       }
       // The primary key is NOT NULL, as in MySQL.
       out.add(

@@ -2,6 +2,7 @@ package io.shardeddb.router.sql;
 
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.schema.Column;
+import io.shardeddb.protocol.schema.ShardKeys;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.router.topology.RoutingTable;
@@ -344,7 +345,7 @@ final class SqlJoins {
   private static final int MERGE_PREFETCH = 16;
 
   /** A row of one side of a join with its shard key. */
-  private record Keyed(boolean left, long key, Map<String, Object> row) {}
+  private record Keyed(boolean left, Object key, Map<String, Object> row) {}
 
   /**
    * The joined rows of {@code join} from its sides' rows, each in ascending shard-key order (as the
@@ -357,9 +358,10 @@ final class SqlJoins {
       SqlPlan.Join join, Flux<Map<String, Object>> left, Flux<Map<String, Object>> right) {
     String lk = join.left().table().shardKey();
     String rk = join.right().table().shardKey();
-    Flux<Keyed> l = left.map(row -> new Keyed(true, ((Number) row.get(lk)).longValue(), row));
-    Flux<Keyed> r = right.map(row -> new Keyed(false, ((Number) row.get(rk)).longValue(), row));
-    return Flux.mergeComparing(MERGE_PREFETCH, Comparator.comparingLong(Keyed::key), l, r)
+    Flux<Keyed> l = left.map(row -> new Keyed(true, ShardKeys.normalize(row.get(lk)), row));
+    Flux<Keyed> r = right.map(row -> new Keyed(false, ShardKeys.normalize(row.get(rk)), row));
+    return Flux.mergeComparing(
+            MERGE_PREFETCH, Comparator.comparing(Keyed::key, ShardKeys.ORDER), l, r)
         .bufferUntilChanged(Keyed::key)
         .concatMapIterable(rows -> meet(join, rows));
   }

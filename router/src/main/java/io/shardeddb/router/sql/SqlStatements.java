@@ -193,6 +193,13 @@ public class SqlStatements {
     if (plan instanceof SqlPlan.CreateTable create && !current.initialized()) {
       return Mono.fromFuture(() -> admin.get().createTable(create.schema())).map(this::message);
     }
+    if (plan instanceof SqlPlan.CreateTable create) {
+      // A String key needs Hash sharding, which the database has or lacks already.
+      String refusal = create.schema().shardingRefusal(current.sharding());
+      if (refusal != null) {
+        return Mono.error(new InvalidRequestException("CREATE TABLE: " + refusal));
+      }
+    }
     var next = SqlDdlPlans.tablesAfter(current.topology().tableSet(), plan);
     return Mono.fromFuture(() -> admin.get().changeTables(next))
         .map(version -> message(SqlDdlPlans.done(plan, version)));

@@ -121,7 +121,7 @@ public final class SqlTransaction {
     steps.addAll(statement);
     for (TxnStep s : statement) {
       Changed c = tables.computeIfAbsent(tableKey(s.table()), t -> new Changed());
-      long key = s.keyIn(keyName);
+      long key = s.numberKeyIn(keyName);
       if (s.op() == Operation.Delete) {
         c.written.remove(key);
         c.deleted.add(key);

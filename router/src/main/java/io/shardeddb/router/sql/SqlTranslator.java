@@ -898,6 +898,11 @@ public final class SqlTranslator {
 
   /** The shard keys {@code p} can match ({@link PredicateKeys}). */
   KeyRanges keys(Predicate p) {
+    if (schema.hasStringKey()) {
+      // A String key's rows lie by hash: every shard is read, the condition (pushed down to
+      // each shard's primary-key index) narrows the rows.
+      return KeyRanges.all();
+    }
     return PredicateKeys.of(p, join == null ? Set.of(schema.shardKey()) : join.keyColumns());
   }
 

@@ -133,6 +133,14 @@ public final class RoutingTable {
   }
 
   /**
+   * The shard that owns the point of key value {@code key} (a Long, or a String of a String-keyed
+   * table: its hash), if any.
+   */
+  public Optional<ShardTopology> shardFor(Object key) {
+    return shardMap.shardFor(topology.sharding().point(key));
+  }
+
+  /**
    * The shards that may hold keys of {@code [low, high]} (inclusive), in point order: under {@code
    * Range} those whose ranges overlap it, under {@code Hash} every shard (a key range is scattered
    * over the whole hash space). Empty when {@code low > high}.
@@ -142,6 +150,17 @@ public final class RoutingTable {
       return low > high ? List.of() : shardMap.shards();
     }
     return shardMap.shardsFor(low, high);
+  }
+
+  /**
+   * As {@link #shardsFor(long, long)} for key-value bounds: a String bound (a String-keyed table,
+   * always {@code Hash}) may lie anywhere in the hash space, so every shard.
+   */
+  public List<ShardTopology> shardsFor(Object low, Object high) {
+    if (low instanceof Long l && high instanceof Long h) {
+      return shardsFor(l.longValue(), h.longValue());
+    }
+    return shardMap.shards();
   }
 
   /** The shards in point order. */

@@ -43,6 +43,9 @@ public final class TopologyRules {
       if (refusal != null) {
         throw new InvalidRequestException("field 'tables': " + refusal);
       }
+      for (io.shardeddb.protocol.schema.TableSchema table : t.tableSet().all()) {
+        table.requirePlaceableUnder(t.sharding());
+      }
     } else if (!t.shards().isEmpty()) {
       throw new InvalidRequestException("field 'schema' is required when shards are listed");
     } else if (!t.tables().isEmpty()) {

@@ -59,6 +59,24 @@ class LayoutPlannerTest {
   }
 
   @Test
+  void aTableKeyedByAStringIsCreatedOnlyUnderHashSharding() {
+    io.shardeddb.protocol.schema.TableSchema accounts =
+        new io.shardeddb.protocol.schema.TableSchema(
+            "accounts",
+            "username",
+            List.of(
+                new io.shardeddb.protocol.schema.Column(
+                    "username", io.shardeddb.protocol.schema.ColumnType.String)));
+    assertThat(
+            LayoutPlanner.createTable(accounts, io.shardeddb.protocol.topology.Sharding.Hash, 2)
+                .shards())
+        .hasSize(2);
+    assertThatThrownBy(() -> LayoutPlanner.createTable(accounts, null, 2))
+        .isInstanceOf(io.shardeddb.protocol.InvalidRequestException.class)
+        .hasMessageContaining("is a String: it needs sharding: Hash");
+  }
+
+  @Test
   void initKeepsServerNamesAndCountsReplicasPerShard() {
     Layout layout = LayoutPlanner.init(assignmentInit(), "students");
     assertThat(layout.schema().shardKey()).isEqualTo("Stud_id");

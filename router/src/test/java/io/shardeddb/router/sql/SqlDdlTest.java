@@ -194,9 +194,19 @@ class SqlDdlTest {
     assertThatThrownBy(() -> none.translate("CREATE TABLE t (a INT, b INT, PRIMARY KEY (a, b))"))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("composite primary key [a, b] is not supported yet");
-    assertThatThrownBy(() -> none.translate("CREATE TABLE t (a VARCHAR(10) PRIMARY KEY)"))
+    assertThatThrownBy(() -> none.translate("CREATE TABLE t (a DECIMAL(5,2) PRIMARY KEY)"))
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("must be an integer column");
+        .hasMessageContaining("must be an integer or string (VARCHAR, CHAR, TEXT) column");
+    assertThatThrownBy(
+            () -> none.translate("CREATE TABLE t (a VARCHAR(10) AUTO_INCREMENT PRIMARY KEY)"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("only a Number key can be AUTO_INCREMENT");
+    // A string primary key is the shard key (a Hash database's: LayoutPlannerTest).
+    TableSchema byName =
+        ((SqlPlan.CreateTable) none.translate("CREATE TABLE t (a VARCHAR(10) PRIMARY KEY, b JSON)"))
+            .schema();
+    assertThat(byName.shardKey()).isEqualTo("a");
+    assertThat(byName.hasStringKey()).isTrue();
     assertThatThrownBy(
             () -> none.translate("CREATE TABLE t (a INT PRIMARY KEY, e VARCHAR(9) UNIQUE)"))
         .isInstanceOf(InvalidRequestException.class)

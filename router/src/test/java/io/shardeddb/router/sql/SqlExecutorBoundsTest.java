@@ -74,8 +74,8 @@ class SqlExecutorBoundsTest {
         String shard,
         String owned,
         String keyName,
-        long low,
-        long high,
+        Object lowKey,
+        Object highKey,
         ReadConsistency consistency,
         Long minEpoch,
         Long minLsn,
@@ -83,6 +83,8 @@ class SqlExecutorBoundsTest {
         long maxStalenessMs,
         ReadFilter filter,
         boolean count) {
+      long low = (Long) lowKey;
+      long high = (Long) highKey;
       pages.incrementAndGet();
       List<Map<String, Object>> page = new ArrayList<>();
       long k = Math.max(1, low);

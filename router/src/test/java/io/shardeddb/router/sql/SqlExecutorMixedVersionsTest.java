@@ -75,8 +75,8 @@ class SqlExecutorMixedVersionsTest {
         String shard,
         String owned,
         String keyName,
-        long low,
-        long high,
+        Object lowKey,
+        Object highKey,
         ReadConsistency consistency,
         Long minEpoch,
         Long minLsn,
@@ -84,6 +84,8 @@ class SqlExecutorMixedVersionsTest {
         long maxStalenessMs,
         ReadFilter filter,
         boolean count) {
+      long low = (Long) lowKey;
+      long high = (Long) highKey;
       received.add((filter == null ? "-" : filter.toWire().toString()) + (count ? " count" : ""));
       List<Map<String, Object>> rows = new ArrayList<>();
       for (Map<String, Object> r : ROWS) {

@@ -5,8 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.ContractBodies;
-import io.shardeddb.protocol.lb.KeyRange;
+import io.shardeddb.protocol.lb.KeyBounds;
 import io.shardeddb.protocol.lb.MessageResponse;
+import io.shardeddb.protocol.schema.ShardKeys;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.shard.ReadFilter;
@@ -50,18 +51,19 @@ import java.util.concurrent.TimeoutException;
 @Singleton
 class ReadRequests {
   /**
-   * A validated read whose guards have passed: its key range, whether it asked for {@code
-   * "consistency":"primary"} (or {@code bounded}, served here as the primary), the bound of a
-   * {@code bounded} read a secondary serves (null: none), its filter (null: none), whether it
-   * counts, its page size, the deadline its SQL runs within ({@link ShardEndpoints#TIMEOUT_FIELD},
-   * counted from when the read was planned; {@link StatementDeadline#none()} without one), and
-   * whether its rows carry their global timestamps ({@link RowTimestamps#READ_FIELD}), and the
-   * table it reads (its {@code table} field; the database's first when absent).
+   * A validated read whose guards have passed: its key bounds (a String key's may be open on either
+   * side), whether it asked for {@code "consistency":"primary"} (or {@code bounded}, served here as
+   * the primary), the bound of a {@code bounded} read a secondary serves (null: none), its filter
+   * (null: none), whether it counts, its page size, the deadline its SQL runs within ({@link
+   * ShardEndpoints#TIMEOUT_FIELD}, counted from when the read was planned; {@link
+   * StatementDeadline#none()} without one), and whether its rows carry their global timestamps
+   * ({@link RowTimestamps#READ_FIELD}), and the table it reads (its {@code table} field; the
+   * database's first when absent).
    */
   record Plan(
       TableSchema table,
       boolean other,
-      KeyRange range,
+      KeyBounds range,
       boolean primary,
       Long boundedMs,
       FilterClause filter,
@@ -71,10 +73,10 @@ class ReadRequests {
       boolean stamped) {
     /**
      * One key of the database's first table, no filter, no count: at most one row, so many of them
-     * can share one query.
+     * can share one query ({@link #runPoints} reads the first table only).
      */
     boolean isPoint() {
-      return range.low() == range.high() && filter == null && !count && !other;
+      return range.isPoint() && filter == null && !count && !other;
     }
 
     /** The table to read: the replica's own for the first, else one built from the schema. */
@@ -123,7 +125,7 @@ class ReadRequests {
   /** {@link #plan} after the shard id was checked (so {@code /read} keeps its error order). */
   Plan planChecked(ShardConfig config, Map<String, Object> body) {
     TableSchema schema = RequestFields.table(config, body);
-    KeyRange range = ContractBodies.range(body, schema.shardKey());
+    KeyBounds range = ContractBodies.bounds(body, schema);
     Long timeoutMs = RequestFields.timeoutMs(body);
     StatementDeadline deadline =
         timeoutMs == null ? StatementDeadline.none() : StatementDeadline.in(timeoutMs);
@@ -205,7 +207,7 @@ class ReadRequests {
     Sharding sharding = config.pointsBy();
     boolean byHash = owned != null && sharding == Sharding.Hash;
     FilterClause where = where(config, table, p);
-    KeyRange range = p.range();
+    KeyBounds range = p.range();
     StatementDeadline deadline = p.deadline();
     if (p.count()) {
       long n =
@@ -233,9 +235,9 @@ class ReadRequests {
             c ->
                 table.range(
                     c, range.low(), range.high(), where, pageRows + 1, deadline, p.stamped()));
-    Long next = null;
+    Object next = null;
     if (rows.size() > pageRows) {
-      next = ((Number) rows.get(pageRows).get(p.table().shardKey())).longValue();
+      next = ShardKeys.normalize(rows.get(pageRows).get(p.table().shardKey()));
       rows = rows.subList(0, pageRows);
     }
     if (byHash) {
@@ -268,7 +270,7 @@ class ReadRequests {
   ShardExplainResponse explain(ShardConfig config, Plan p) {
     UserTable table = p.tableIn(ctx);
     FilterClause where = where(config, table, p);
-    KeyRange range = p.range();
+    KeyBounds range = p.range();
     UserTable.Query q =
         p.count()
             ? table.countQuery(range.low(), range.high(), where)
@@ -302,7 +304,7 @@ class ReadRequests {
     Sharding sharding = config.pointsBy();
     FilterClause where =
         owned != null && sharding == Sharding.Range ? table.keyIn(owned, null) : null;
-    Set<Long> keys = new LinkedHashSet<>();
+    Set<Object> keys = new LinkedHashSet<>();
     points.forEach(p -> keys.add(p.range().low()));
     boolean stamped = points.stream().anyMatch(Plan::stamped);
     List<Map<String, Object>> found = store.read(c -> table.rowsWithKeys(c, keys, where, stamped));
@@ -313,8 +315,8 @@ class ReadRequests {
       awaitReadIndex(points.get(0));
     }
     String keyName = config.schema().shardKey();
-    Map<Long, Map<String, Object>> byKey = new HashMap<>();
-    found.forEach(r -> byKey.put(((Number) r.get(keyName)).longValue(), r));
+    Map<Object, Map<String, Object>> byKey = new HashMap<>();
+    found.forEach(r -> byKey.put(ShardKeys.normalize(r.get(keyName)), r));
     Counter rows = rowsRead.computeIfAbsent("none", this::rowsCounter);
     List<ShardReadResponse> out = new ArrayList<>(points.size());
     for (Plan p : points) {
@@ -341,9 +343,7 @@ class ReadRequests {
     Sharding sharding = config.pointsBy();
     return rows.stream()
         .filter(
-            r ->
-                PointRange.anyContains(
-                    owned, sharding.point(((Number) r.get(keyName)).longValue())))
+            r -> PointRange.anyContains(owned, sharding.point(ShardKeys.normalize(r.get(keyName)))))
         .toList();
   }
 

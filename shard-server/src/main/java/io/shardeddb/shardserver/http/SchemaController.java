@@ -50,6 +50,10 @@ public class SchemaController {
       throw new InvalidRequestException("request body must be a JSON object");
     }
     change.validate();
+    if (change.schema() != null && !change.drops()) {
+      // A String-keyed table needs the shard's Hash sharding (its rows lie by the key's hash).
+      change.schema().requirePlaceableUnder(ctx.requireConfig().pointsBy());
+    }
     ctx.requireConfig();
     ctx.requirePrimary();
     long epoch = ctx.view().epoch();

@@ -301,12 +301,12 @@ public class ShardController {
     RequestFields.requireShard(config, body.get("shard"), ctx.name());
     TableSchema schema = RequestFields.table(config, body);
     String keyName = schema.shardKey();
-    long key = ContractBodies.key(body, keyName);
+    Object key = ContractBodies.key(body, schema);
     String requestId = RequestFields.requestId(body.get("requestId"));
     writes.requireOwnedUnlessRetry(config, expectedOwned, requestId, List.of(key));
     Map<String, Object> values = schema.coercePartialRow(ContractBodies.updateData(body));
     Object newKey = values.get(keyName);
-    if (newKey != null && (Long) newKey != key) {
+    if (newKey != null && !newKey.equals(key)) {
       throw new InvalidRequestException(
           "field 'data' changes "
               + keyName
@@ -333,8 +333,9 @@ public class ShardController {
       throw new InvalidRequestException("request body must be a JSON object");
     }
     RequestFields.requireShard(config, body.get("shard"), ctx.name());
-    String keyName = RequestFields.table(config, body).shardKey();
-    long key = ContractBodies.key(body, keyName);
+    TableSchema schema = RequestFields.table(config, body);
+    String keyName = schema.shardKey();
+    Object key = ContractBodies.key(body, schema);
     String requestId = RequestFields.requestId(body.get("requestId"));
     writes.requireOwnedUnlessRetry(config, expectedOwned, requestId, List.of(key));
     WriteCoordinator.Acked acked =

@@ -61,10 +61,10 @@ class WriteRequests {
     }
     TableSchema schema = config.table(request.table());
     List<Map<String, Object>> rows = new ArrayList<>();
-    Set<Long> keys = new HashSet<>();
+    Set<Object> keys = new HashSet<>();
     for (Map<String, Object> raw : request.data()) {
       Map<String, Object> row = schema.coerceRow(raw);
-      long key = (Long) row.get(schema.shardKey());
+      Object key = row.get(schema.shardKey());
       if (!keys.add(key)) {
         throw new InvalidRequestException(
             "field 'data' lists " + schema.shardKey() + ":" + key + " more than once");
@@ -99,7 +99,7 @@ class WriteRequests {
           "a transaction has at most " + MAX_TXN_STEPS + " changes, got " + raw.size());
     }
     List<TxnStep> steps = new ArrayList<>(raw.size());
-    Set<Long> keys = new HashSet<>();
+    Set<Object> keys = new HashSet<>();
     for (int i = 0; i < raw.size(); i++) {
       TxnStep t = raw.get(i).validate(i);
       // Each step of its own table (any of the shard's; null or the first's name: the first),
@@ -112,13 +112,23 @@ class WriteRequests {
       } catch (InvalidRequestException e) {
         throw new InvalidRequestException("steps[" + i + "]: " + e.getMessage());
       }
+      Object key;
+      try {
+        key = t.keyIn(schema);
+      } catch (InvalidRequestException e) {
+        throw new InvalidRequestException("steps[" + i + "]: " + e.getMessage());
+      }
+      if (t.op() != Operation.Write) {
+        // The key as the table's key value (a Number key sent as text made a Long).
+        t = new TxnStep(t.op(), key, t.row(), t.table());
+      }
       if (t.op() == Operation.Update
           && t.row().get(keyName) != null
-          && ((Long) t.row().get(keyName)) != t.key().longValue()) {
+          && !t.row().get(keyName).equals(key)) {
         throw new InvalidRequestException(
             "steps[" + i + "]: an update cannot change " + keyName + " (" + t.key() + ")");
       }
-      keys.add(t.keyIn(keyName));
+      keys.add(key);
       steps.add(t);
     }
     String requestId = RequestFields.requestId(request.requestId());
@@ -129,7 +139,7 @@ class WriteRequests {
 
   /** {@link Ownership#requireOwnedUnlessRetry}: 421 unless owned or a retry recorded here. */
   void requireOwnedUnlessRetry(
-      ShardConfig config, String expectedOwned, String requestId, Iterable<Long> keys) {
+      ShardConfig config, String expectedOwned, String requestId, Iterable<?> keys) {
     ownership.requireOwnedUnlessRetry(config, expectedOwned, requestId, keys);
   }
 

@@ -20,7 +20,7 @@ import java.util.Map;
 public record ClientChange(
     Operation op,
     List<Map<String, Object>> rows,
-    Long key,
+    Object key,
     String requestId,
     PointRange range,
     String moveId,
@@ -28,11 +28,16 @@ public record ClientChange(
     long timestamp,
     String table) {
 
+  /** The key normalized: a Long, a String for a String shard key, or null. */
+  public ClientChange {
+    key = io.shardeddb.protocol.schema.ShardKeys.normalize(key);
+  }
+
   /** A change of the database's first table. */
   public ClientChange(
       Operation op,
       List<Map<String, Object>> rows,
-      Long key,
+      Object key,
       String requestId,
       PointRange range,
       String moveId,
@@ -45,7 +50,7 @@ public record ClientChange(
   public ClientChange(
       Operation op,
       List<Map<String, Object>> rows,
-      Long key,
+      Object key,
       String requestId,
       PointRange range,
       String moveId,
@@ -53,7 +58,7 @@ public record ClientChange(
     this(op, rows, key, requestId, range, moveId, internal, 0);
   }
 
-  public ClientChange(Operation op, List<Map<String, Object>> rows, Long key, String requestId) {
+  public ClientChange(Operation op, List<Map<String, Object>> rows, Object key, String requestId) {
     this(op, rows, key, requestId, null, null, false);
   }
 
@@ -76,11 +81,11 @@ public record ClientChange(
     return new ClientChange(Operation.Write, rows, null, requestId);
   }
 
-  public static ClientChange update(long key, Map<String, Object> values, String requestId) {
+  public static ClientChange update(Object key, Map<String, Object> values, String requestId) {
     return new ClientChange(Operation.Update, List.of(values), key, requestId);
   }
 
-  public static ClientChange delete(long key, String requestId) {
+  public static ClientChange delete(Object key, String requestId) {
     return new ClientChange(Operation.Delete, null, key, requestId);
   }
 
@@ -116,7 +121,7 @@ public record ClientChange(
 
   /** An import's change (see the class comment); {@code rows} coerced, as for client changes. */
   public static ClientChange imported(
-      Operation op, List<Map<String, Object>> rows, Long key, String requestId) {
+      Operation op, List<Map<String, Object>> rows, Object key, String requestId) {
     return new ClientChange(op, rows, key, requestId, null, null, true);
   }
 }

@@ -531,14 +531,14 @@ public class ImportService implements AutoCloseable {
               : e.table();
       TableSchema table = ctx.requireConfig().tableOrNull(ownTable);
       String keyName = table == null ? null : table.shardKey();
-      Long key =
+      Object key =
           keyName == null
               ? null
               : switch (e.op()) {
-                case Write -> RangeRules.keyOf(e.rows().get(0).get(keyName));
+                case Write -> table.coerceKey(e.rows().get(0).get(keyName));
                 case Update, Delete -> e.key();
                 case Txn ->
-                    io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()).get(0).keyIn(keyName);
+                    io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()).get(0).keyIn(table);
                 default -> null;
               };
       if (key != null && e.requestId() != null && !recorded.contains(e.requestId())) {

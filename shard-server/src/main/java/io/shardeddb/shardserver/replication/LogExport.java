@@ -121,15 +121,7 @@ public final class LogExport {
       entries = CommittedLog.upTo(entries, committed);
       lastLsn = Math.max(0, Math.min(lastLsn, committed));
       ShardConfig config = ctx.requireConfig();
-      entries =
-          RangeRules.filterToRange(
-              entries,
-              config.pointsBy(),
-              exported,
-              t -> {
-                io.shardeddb.protocol.schema.TableSchema schema = config.tableOrNull(t);
-                return schema == null ? null : schema.shardKey();
-              });
+      entries = RangeRules.filterToRange(entries, config.pointsBy(), exported, config::tableOrNull);
     }
     return new LogResponse(entries, lastLsn);
   }

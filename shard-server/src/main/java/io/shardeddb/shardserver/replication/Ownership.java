@@ -62,10 +62,10 @@ public final class Ownership {
    * anything it does not find recorded.
    */
   public void requireOwnedUnlessRetry(
-      ShardConfig config, String expected, String requestId, Iterable<Long> keys) {
+      ShardConfig config, String expected, String requestId, Iterable<?> keys) {
     try {
       requireExpected(config, expected);
-      for (long key : keys) {
+      for (Object key : keys) {
         config.requireOwns(key);
       }
     } catch (ShardException e) {

@@ -103,6 +103,12 @@ public class ShardConfigService implements ConfigAdopter {
         throw new InvalidRequestException("field 'tables': " + refusal);
       }
     }
+    for (TableSchema t : tables == null ? List.of(schema) : new TableSet(schema, tables).all()) {
+      String refusal = t.shardingRefusal(sharding);
+      if (refusal != null) {
+        throw new InvalidRequestException(refusal);
+      }
+    }
     adopt(
         new ShardConfig(
             shardId,

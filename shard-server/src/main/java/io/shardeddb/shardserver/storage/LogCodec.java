@@ -28,12 +28,13 @@ public class LogCodec {
           e.lsn(),
           e.epoch(),
           e.op().name(),
-          e.key(),
+          e.key() instanceof Long k ? k : null,
           e.requestId(),
           payload,
           e.commitMillis(),
           e.timestamp(),
-          e.table());
+          e.table(),
+          e.key() instanceof String k ? k : null);
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot encode log entry " + e.lsn(), ex);
     }
@@ -48,7 +49,7 @@ public class LogCodec {
           r.epoch(),
           Operation.valueOf(r.op()),
           rows,
-          r.rowKey(),
+          r.rowKeyText() != null ? r.rowKeyText() : r.rowKey(),
           r.requestId(),
           r.commitMillis(),
           r.globalTs(),

@@ -7,7 +7,8 @@ import io.micronaut.data.annotation.MappedEntity;
 /**
  * One row of {@code replication_log}; {@code payload} is the entry's rows as JSON, {@code
  * commitMillis} its commit time, {@code globalTs} its global timestamp (0: written before entries
- * carried one) and {@code tableName} its table (null: the database's first table).
+ * carried one) and {@code tableName} its table (null: the database's first table). The key is in
+ * {@code rowKey} for a Number shard key and in {@code rowKeyText} for a String one (V6).
  */
 @MappedEntity("replication_log")
 public record LogRecord(
@@ -19,4 +20,5 @@ public record LogRecord(
     @Nullable String payload,
     long commitMillis,
     long globalTs,
-    @Nullable String tableName) {}
+    @Nullable String tableName,
+    @Nullable String rowKeyText) {}

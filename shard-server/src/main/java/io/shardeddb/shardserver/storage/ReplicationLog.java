@@ -44,11 +44,11 @@ final class ReplicationLog {
         new StringBuilder(
             "INSERT INTO replication_log"
                 + " (lsn, epoch, op, row_key, request_id, payload, commit_millis, global_ts,"
-                + " table_name) VALUES ");
+                + " table_name, row_key_text) VALUES ");
     List<Object> values = new ArrayList<>();
     for (LogEntry e : entries) {
       LogRecord r = codec.toRecord(e);
-      sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       values.add(r.lsn());
       values.add(r.epoch());
       values.add(r.op());
@@ -58,6 +58,7 @@ final class ReplicationLog {
       values.add(r.commitMillis());
       values.add(r.globalTs());
       values.add(r.tableName());
+      values.add(r.rowKeyText());
     }
     folded.add(sql.toString(), values);
   }

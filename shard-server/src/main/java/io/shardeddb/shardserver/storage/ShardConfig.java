@@ -270,26 +270,26 @@ public record ShardConfig(
   }
 
   /** Whether the point of {@code key} is owned by this shard. */
-  public boolean owns(long key) {
+  public boolean owns(Object key) {
     List<PointRange> r = ownedRanges();
     return r == null || PointRange.anyContains(r, pointsBy().point(key));
   }
 
   /** Fails with 421 naming the key, the shard and what it owns unless {@code key} is owned. */
-  public void requireOwns(long key) {
+  public void requireOwns(Object key) {
     if (!owns(key)) {
       throw notOwned(key);
     }
   }
 
   /** The 421 for a key whose point this shard does not own. */
-  public ShardException notOwned(long key) {
+  public ShardException notOwned(Object key) {
     return notOwned(shardId, schema.shardKey(), pointsBy(), ownedRanges(), key);
   }
 
   /** The 421 for {@code key} against {@code ranges} (what the shard owns at that log position). */
   public static ShardException notOwned(
-      String shardId, String keyName, Sharding sharding, List<PointRange> ranges, long key) {
+      String shardId, String keyName, Sharding sharding, List<PointRange> ranges, Object key) {
     String point = sharding == Sharding.Hash ? " (hash point " + sharding.point(key) + ")" : "";
     return new ShardException(
         ShardEndpoints.NOT_OWNED,

@@ -82,9 +82,7 @@ public final class Snapshot implements AutoCloseable {
           rows +=
               sharding == Sharding.Range
                   ? t.count(c, range.low(), range.highExclusive() - 1, null)
-                  : t.keys(c, Long.MIN_VALUE, Long.MAX_VALUE, null).stream()
-                      .filter(k -> range.contains(sharding.point(k)))
-                      .count();
+                  : t.keysWithPoints(c, sharding, range).size();
         }
       }
       requestIds = range == null ? RequestOutcomes.count(c) : 0;
@@ -104,6 +102,10 @@ public final class Snapshot implements AutoCloseable {
     } catch (SQLException e) {
       closeQuietly(c);
       throw new StorageException("cannot open snapshot: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // Never keep the connection of a snapshot that did not open (the pool has 16).
+      closeQuietly(c);
+      throw e;
     }
   }
 
@@ -228,7 +230,7 @@ public final class Snapshot implements AutoCloseable {
         Map<String, Object> row = table.readStamped(rows);
         if (range != null
             && !range.contains(
-                sharding.point(((Number) row.get(table.schema().shardKey())).longValue()))) {
+                sharding.point(table.schema().coerceKey(row.get(table.schema().shardKey()))))) {
           continue;
         }
         out.add(current == 0 ? row : RowTables.with(row, table.schema().table()));

@@ -3,6 +3,7 @@ package io.shardeddb.shardserver.storage;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.Index;
+import io.shardeddb.protocol.schema.ShardKeys;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.RowTimestamps;
 import io.shardeddb.protocol.topology.PointRange;
@@ -83,8 +84,9 @@ public final class UserTable {
     }
     StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (");
     for (Column col : schema.columns()) {
-      sql.append(quote(col.name())).append(' ').append(col.type().sqlType());
-      sql.append(col.name().equals(schema.shardKey()) ? " NOT NULL, " : " NULL, ");
+      boolean isKey = col.name().equals(schema.shardKey());
+      sql.append(quote(col.name())).append(' ').append(isKey ? keySqlType() : col.type().sqlType());
+      sql.append(isKey ? " NOT NULL, " : " NULL, ");
     }
     sql.append(quote(TIMESTAMP_COLUMN)).append(" BIGINT NOT NULL DEFAULT 0, ");
     sql.append("PRIMARY KEY (").append(key).append(")) ENGINE = InnoDB");
@@ -366,9 +368,9 @@ public final class UserTable {
   }
 
   /** The keys among {@code keys} that already have a row. */
-  public List<Long> existingKeys(Connection c, Collection<Long> keys) throws SQLException {
-    List<Long> all = new ArrayList<>(keys);
-    List<Long> found = new ArrayList<>();
+  public List<Object> existingKeys(Connection c, Collection<?> keys) throws SQLException {
+    List<Object> all = new ArrayList<>(keys);
+    List<Object> found = new ArrayList<>();
     for (int from = 0; from < all.size(); from += CHUNK) {
       found.addAll(existingChunk(c, all.subList(from, Math.min(all.size(), from + CHUNK))));
     }
@@ -402,19 +404,19 @@ public final class UserTable {
     return CHUNK;
   }
 
-  private List<Long> existingChunk(Connection c, List<Long> keys) throws SQLException {
+  private List<Object> existingChunk(Connection c, List<Object> keys) throws SQLException {
     String in = keys.stream().map(k -> "?").collect(Collectors.joining(", "));
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT " + key + " FROM " + table + " WHERE " + key + " IN (" + in + ")")) {
       int i = 1;
-      for (Long k : keys) {
-        ps.setLong(i++, k);
+      for (Object k : keys) {
+        ps.setObject(i++, k);
       }
-      List<Long> found = new ArrayList<>();
+      List<Object> found = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          found.add(rs.getLong(1));
+          found.add(keyAt(rs, 1));
         }
       }
       return found;
@@ -427,7 +429,7 @@ public final class UserTable {
    * hand-over of a request id, values of a column dropped since) changes nothing, its timestamp
    * included.
    */
-  public int update(Connection c, long k, Map<String, Object> values, long timestamp)
+  public int update(Connection c, Object k, Map<String, Object> values, long timestamp)
       throws SQLException {
     Map<String, Object> set = new LinkedHashMap<>(values);
     set.remove(schema.shardKey());
@@ -446,16 +448,16 @@ public final class UserTable {
         ps.setObject(i++, v);
       }
       ps.setLong(i++, timestamp);
-      ps.setLong(i, k);
+      ps.setObject(i, k);
       return ps.executeUpdate();
     }
   }
 
   /** Deletes the row with {@code k}; returns how many rows were removed (0 or 1). */
-  public int delete(Connection c, long k) throws SQLException {
+  public int delete(Connection c, Object k) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("DELETE FROM " + table + " WHERE " + key + " = ?")) {
-      ps.setLong(1, k);
+      ps.setObject(1, k);
       return ps.executeUpdate();
     }
   }
@@ -475,29 +477,39 @@ public final class UserTable {
         return ps.executeUpdate();
       }
     }
-    List<Long> doomed = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT " + key + " FROM " + table)) {
-      while (rs.next()) {
-        long k = rs.getLong(1);
-        if (range.contains(sharding.point(k))) {
-          doomed.add(k);
-        }
-      }
-    }
+    List<Object> doomed = keysWithPoints(c, sharding, range);
     long n = 0;
     for (int from = 0; from < doomed.size(); from += CHUNK) {
-      List<Long> part = doomed.subList(from, Math.min(doomed.size(), from + CHUNK));
+      List<Object> part = doomed.subList(from, Math.min(doomed.size(), from + CHUNK));
       String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
       try (PreparedStatement ps =
           c.prepareStatement("DELETE FROM " + table + " WHERE " + key + " IN (" + marks + ")")) {
         for (int i = 0; i < part.size(); i++) {
-          ps.setLong(i + 1, part.get(i));
+          ps.setObject(i + 1, part.get(i));
         }
         n += ps.executeUpdate();
       }
     }
     return n;
+  }
+
+  /**
+   * The keys whose point under {@code sharding} lies in {@code range}: every key is read and its
+   * point computed here (MySQL has no 64-bit wrapping multiply for the hash, nor the String hash).
+   */
+  public List<Object> keysWithPoints(Connection c, Sharding sharding, PointRange range)
+      throws SQLException {
+    List<Object> out = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT " + key + " FROM " + table)) {
+      while (rs.next()) {
+        Object k = keyAt(rs, 1);
+        if (range.contains(sharding.point(k))) {
+          out.add(k);
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -528,40 +540,58 @@ public final class UserTable {
     return new FilterClause(sql.toString(), params);
   }
 
-  /** The keys with {@code low <= key <= high} matching {@code filter} (null: all), in key order. */
-  public List<Long> keys(Connection c, long low, long high, FilterClause filter)
+  /**
+   * The keys (key values: Long or String) with {@code low <= key <= high} matching {@code filter}
+   * (null: all), in key order; a null bound is no bound on that side.
+   */
+  public List<Object> keys(Connection c, Object low, Object high, FilterClause filter)
       throws SQLException {
     return keys(c, low, high, filter, StatementDeadline.none());
   }
 
   /** As above, the statement bounded by {@code deadline}. */
-  public List<Long> keys(
-      Connection c, long low, long high, FilterClause filter, StatementDeadline deadline)
+  public List<Object> keys(
+      Connection c, Object low, Object high, FilterClause filter, StatementDeadline deadline)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT "
-                + key
-                + " FROM "
-                + table
-                + " WHERE "
-                + key
-                + " BETWEEN ? AND ?"
-                + (filter == null ? "" : " AND " + filter.sql())
-                + " ORDER BY "
-                + key)) {
+    List<Object> params = new ArrayList<>();
+    String where = where(low, high, filter, params);
+    Query q = new Query("SELECT " + key + " FROM " + table + where + " ORDER BY " + key, params);
+    try (PreparedStatement ps = c.prepareStatement(q.sql())) {
       deadline.bound(ps);
-      ps.setLong(1, low);
-      ps.setLong(2, high);
-      bind(ps, 3, filter);
-      List<Long> out = new ArrayList<>();
+      q.bind(ps);
+      List<Object> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getLong(1));
+          out.add(keyAt(rs, 1));
         }
       }
       return out;
     }
+  }
+
+  /**
+   * The WHERE clause of a read (with its leading space; empty for none): the key's bounds — {@code
+   * key BETWEEN ? AND ?} for two, {@code key >= ?} or {@code key <= ?} for one, nothing for none —
+   * and {@code filter}, all joined by AND; their values appended to {@code params} in that order.
+   */
+  private String where(Object low, Object high, FilterClause filter, List<Object> params) {
+    List<String> conditions = new ArrayList<>();
+    if (low != null && high != null) {
+      conditions.add(key + " BETWEEN ? AND ?");
+      params.add(low);
+      params.add(high);
+    } else if (low != null) {
+      conditions.add(key + " >= ?");
+      params.add(low);
+    } else if (high != null) {
+      conditions.add(key + " <= ?");
+      params.add(high);
+    }
+    if (filter != null) {
+      conditions.add(filter.sql());
+      params.addAll(filter.params());
+    }
+    return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
   }
 
   /** Removes every row (before a snapshot is loaded). */
@@ -593,22 +623,28 @@ public final class UserTable {
    */
   public List<Map<String, Object>> range(Connection c, long low, long high, int limit)
       throws SQLException {
-    return range(c, low, high, null, limit);
+    return range(c, (Object) low, (Object) high, null, limit);
   }
 
   /**
    * At most {@code limit} of the rows with {@code low <= key <= high} that also match {@code
-   * filter} (null: every row), the first ones in key order; the filter's values are bound as
-   * parameters (see {@link FilterClause}).
+   * filter} (null: every row), the first ones in key order; the bounds are key values (Long or
+   * String), a null bound no bound on that side; every value is bound as a parameter (see {@link
+   * FilterClause}).
    */
   public List<Map<String, Object>> range(
-      Connection c, long low, long high, FilterClause filter, int limit) throws SQLException {
+      Connection c, Object low, Object high, FilterClause filter, int limit) throws SQLException {
     return range(c, low, high, filter, limit, StatementDeadline.none());
   }
 
   /** As above, the statement bounded by {@code deadline}. */
   public List<Map<String, Object>> range(
-      Connection c, long low, long high, FilterClause filter, int limit, StatementDeadline deadline)
+      Connection c,
+      Object low,
+      Object high,
+      FilterClause filter,
+      int limit,
+      StatementDeadline deadline)
       throws SQLException {
     return range(c, low, high, filter, limit, deadline, false);
   }
@@ -619,8 +655,8 @@ public final class UserTable {
    */
   public List<Map<String, Object>> range(
       Connection c,
-      long low,
-      long high,
+      Object low,
+      Object high,
       FilterClause filter,
       int limit,
       StatementDeadline deadline,
@@ -657,42 +693,32 @@ public final class UserTable {
     }
   }
 
-  /** The SELECT {@link #range} runs (at most {@code limit} rows, in key order). */
-  public Query rangeQuery(long low, long high, FilterClause filter, int limit, boolean stamped) {
-    List<Object> params = new ArrayList<>(List.of(low, high));
-    if (filter != null) {
-      params.addAll(filter.params());
-    }
+  /**
+   * The SELECT {@link #range} runs (at most {@code limit} rows, in key order); a null bound is no
+   * bound on that side.
+   */
+  public Query rangeQuery(
+      Object low, Object high, FilterClause filter, int limit, boolean stamped) {
+    List<Object> params = new ArrayList<>();
+    String where = where(low, high, filter, params);
     params.add(limit);
     return new Query(
         "SELECT "
             + (stamped ? stampedColumnList : columnList)
             + " FROM "
             + table
-            + " WHERE "
-            + key
-            + " BETWEEN ? AND ?"
-            + (filter == null ? "" : " AND " + filter.sql())
+            + where
             + " ORDER BY "
             + key
             + " LIMIT ?",
         params);
   }
 
-  /** The SELECT {@link #count} runs. */
-  public Query countQuery(long low, long high, FilterClause filter) {
-    List<Object> params = new ArrayList<>(List.of(low, high));
-    if (filter != null) {
-      params.addAll(filter.params());
-    }
-    return new Query(
-        "SELECT COUNT(*) FROM "
-            + table
-            + " WHERE "
-            + key
-            + " BETWEEN ? AND ?"
-            + (filter == null ? "" : " AND " + filter.sql()),
-        params);
+  /** The SELECT {@link #count} runs; a null bound is no bound on that side. */
+  public Query countQuery(Object low, Object high, FilterClause filter) {
+    List<Object> params = new ArrayList<>();
+    String where = where(low, high, filter, params);
+    return new Query("SELECT COUNT(*) FROM " + table + where, params);
   }
 
   /** A value of MariaDB's EXPLAIN: numbers (its {@code rows} comes as text) as longs. */
@@ -728,14 +754,18 @@ public final class UserTable {
     }
   }
 
-  /** How many rows with {@code low <= key <= high} match {@code filter} (null: every row). */
-  public long count(Connection c, long low, long high, FilterClause filter) throws SQLException {
+  /**
+   * How many rows with {@code low <= key <= high} match {@code filter} (null: every row); the
+   * bounds are key values, a null bound no bound on that side.
+   */
+  public long count(Connection c, Object low, Object high, FilterClause filter)
+      throws SQLException {
     return count(c, low, high, filter, StatementDeadline.none());
   }
 
   /** As above, the statement bounded by {@code deadline}. */
   public long count(
-      Connection c, long low, long high, FilterClause filter, StatementDeadline deadline)
+      Connection c, Object low, Object high, FilterClause filter, StatementDeadline deadline)
       throws SQLException {
     Query q = countQuery(low, high, filter);
     try (PreparedStatement ps = c.prepareStatement(q.sql())) {
@@ -807,28 +837,46 @@ public final class UserTable {
     return rowValues.canonical(row);
   }
 
+  /**
+   * The stored type of the shard key: a Number's own; a String key's {@code VARCHAR} of {@value
+   * ShardKeys#MAX_STRING_KEY} characters in utf8mb4 with the binary collation (TEXT cannot be a
+   * primary key; keys compare exactly, as the router and {@link ShardKeys#ORDER} compare them).
+   */
+  private String keySqlType() {
+    return schema.hasStringKey()
+        ? "VARCHAR("
+            + ShardKeys.MAX_STRING_KEY
+            + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"
+        : schema.keyType().sqlType();
+  }
+
+  /** The shard key at {@code column} of the current row, as its key value (Long or String). */
+  private Object keyAt(ResultSet rs, int column) throws SQLException {
+    return schema.hasStringKey() ? rs.getString(column) : (Object) rs.getLong(column);
+  }
+
   private static String quote(String identifier) {
     return "`" + identifier + "`";
   }
 
   /**
-   * The rows whose key is one of {@code keys} and that match {@code filter} (null: every row), in
-   * key order, as {@link #range(Connection, long, long)} returns them: many point reads answered by
-   * one {@code WHERE key IN (..)} statement per {@value #CHUNK} keys.
+   * The rows whose key is one of {@code keys} (key values: Long or String) and that match {@code
+   * filter} (null: every row), in key order, as {@link #range(Connection, long, long)} returns
+   * them: many point reads answered by one {@code WHERE key IN (..)} statement per {@value #CHUNK}
+   * keys.
    */
   public List<Map<String, Object>> rowsWithKeys(
-      Connection c, Collection<Long> keys, FilterClause filter) throws SQLException {
+      Connection c, Collection<?> keys, FilterClause filter) throws SQLException {
     return rowsWithKeys(c, keys, filter, false);
   }
 
   /** As above; with {@code stamped}, each row also carries {@link RowTimestamps#FIELD}. */
   public List<Map<String, Object>> rowsWithKeys(
-      Connection c, Collection<Long> keys, FilterClause filter, boolean stamped)
-      throws SQLException {
-    List<Long> all = new ArrayList<>(keys);
+      Connection c, Collection<?> keys, FilterClause filter, boolean stamped) throws SQLException {
+    List<Object> all = new ArrayList<>(keys);
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int from = 0; from < all.size(); from += CHUNK) {
-      List<Long> part = all.subList(from, Math.min(all.size(), from + CHUNK));
+      List<Object> part = all.subList(from, Math.min(all.size(), from + CHUNK));
       String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
       try (PreparedStatement ps =
           c.prepareStatement(
@@ -845,8 +893,8 @@ public final class UserTable {
                   + " ORDER BY "
                   + key)) {
         int i = 1;
-        for (Long k : part) {
-          ps.setLong(i++, k);
+        for (Object k : part) {
+          ps.setObject(i++, k);
         }
         bind(ps, i, filter);
         try (ResultSet rs = ps.executeQuery()) {

@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.replication.rules;
 
+import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.topology.PointRange;
@@ -80,24 +81,48 @@ public final class RangeRules {
    */
   public static List<LogEntry> filterToRange(
       List<LogEntry> entries, Sharding sharding, PointRange range, String keyName) {
-    return filterToRange(entries, sharding, range, t -> t == null ? keyName : null);
+    return filter(
+        entries, sharding, range, t -> t == null ? new KeyOf(keyName, RangeRules::keyOf) : null);
   }
 
   /**
    * As {@link #filterToRange(List, Sharding, PointRange, String)} over entries of several tables:
-   * {@code keyNameOf} gives the shard key's column of an entry's table ({@link LogEntry#table},
-   * null for the first), or null for a table the shard no longer has (its entries become no-ops: a
-   * table dropped before the move began has no rows to move).
+   * {@code tableOf} gives the schema of an entry's table ({@link LogEntry#table}, null for the
+   * first), or null for a table the shard no longer has (its entries become no-ops: a table dropped
+   * before the move began has no rows to move); each key is read as that table's key value (a
+   * String key's point is its hash).
    */
   public static List<LogEntry> filterToRange(
       List<LogEntry> entries,
       Sharding sharding,
       PointRange range,
-      java.util.function.UnaryOperator<String> keyNameOf) {
+      java.util.function.Function<String, TableSchema> tableOf) {
+    return filter(
+        entries,
+        sharding,
+        range,
+        t -> {
+          TableSchema schema = tableOf.apply(t);
+          return schema == null ? null : new KeyOf(schema.shardKey(), schema::coerceKey);
+        });
+  }
+
+  /** How a table's key is read: its column, and a travelling value made a key value. */
+  private record KeyOf(String name, java.util.function.Function<Object, Object> value) {
+    Object in(Map<String, Object> row) {
+      return value.apply(row.get(name));
+    }
+  }
+
+  private static List<LogEntry> filter(
+      List<LogEntry> entries,
+      Sharding sharding,
+      PointRange range,
+      java.util.function.Function<String, KeyOf> keyOfTable) {
     List<LogEntry> out = new ArrayList<>(entries.size());
     for (LogEntry e : entries) {
-      String keyName = keyNameOf.apply(e.table());
-      if (keyName == null) {
+      KeyOf keyOf = keyOfTable.apply(e.table());
+      if (keyOf == null) {
         out.add(e.asNoop());
         continue;
       }
@@ -106,11 +131,12 @@ public final class RangeRules {
             case Write -> {
               List<Map<String, Object>> rows =
                   e.rows().stream()
-                      .filter(r -> range.contains(sharding.point(keyOf(r.get(keyName)))))
+                      .filter(r -> range.contains(sharding.point(keyOf.in(r))))
                       .toList();
               yield rows.isEmpty() ? null : e.withRows(rows);
             }
-            case Update, Delete -> range.contains(sharding.point(e.key())) ? e : null;
+            case Update, Delete ->
+                range.contains(sharding.point(keyOf.value().apply(e.key()))) ? e : null;
             case Txn -> {
               List<io.shardeddb.protocol.shard.TxnStep> steps =
                   io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()).stream()
@@ -118,9 +144,13 @@ public final class RangeRules {
                           t -> {
                             // Each step under its own table's shard key (none: a table the
                             // shard no longer has, whose rows do not move).
-                            String stepKey = keyNameOf.apply(t.table());
+                            KeyOf stepKey = keyOfTable.apply(t.table());
                             return stepKey != null
-                                && range.contains(sharding.point(t.keyIn(stepKey)));
+                                && range.contains(
+                                    sharding.point(
+                                        t.op() == Operation.Write
+                                            ? stepKey.in(t.row())
+                                            : stepKey.value().apply(t.key())));
                           })
                       .toList();
               yield steps.isEmpty()
@@ -134,7 +164,7 @@ public final class RangeRules {
     return out;
   }
 
-  /** A shard key as it travels in a row (a JSON number, or its text). */
+  /** A Number shard key as it travels in a row (a JSON number, or its text). */
   public static long keyOf(Object v) {
     if (v instanceof Number n) {
       return n.longValue();

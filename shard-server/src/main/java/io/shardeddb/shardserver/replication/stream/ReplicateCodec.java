@@ -86,11 +86,16 @@ final class ReplicateCodec {
           writeRow(out, row);
         }
       }
+      // The key's tag: 0 none, 1 a Number key's long, 2 a String key's text (a server before
+      // String keys never receives tag 2: only a table with a String key writes one).
       if (e.key() == null) {
         out.writeByte(0);
+      } else if (e.key() instanceof String text) {
+        out.writeByte(2);
+        writeString(out, text);
       } else {
         out.writeByte(1);
-        out.writeLong(e.key());
+        out.writeLong((Long) e.key());
       }
       writeString(out, e.requestId());
     }
@@ -191,7 +196,14 @@ final class ReplicateCodec {
           rows.add(readRow(in));
         }
       }
-      Long key = in.readByte() == 0 ? null : in.readLong();
+      byte keyTag = in.readByte();
+      Object key =
+          switch (keyTag) {
+            case 0 -> null;
+            case 1 -> in.readLong();
+            case 2 -> readString(in);
+            default -> throw new IllegalArgumentException("unknown key tag " + keyTag);
+          };
       String requestId = readString(in);
       entries.add(
           new LogEntry(

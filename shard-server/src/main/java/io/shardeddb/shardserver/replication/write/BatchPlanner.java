@@ -34,16 +34,21 @@ public final class BatchPlanner {
 
   /**
    * A row's identity in the database: its table — null for the database's first table, else the
-   * table's name in lower case (names compare ignoring case) — and its shard key.
+   * table's name in lower case (names compare ignoring case) — and its shard key's value (a Long,
+   * or a String for a String key: {@link io.shardeddb.protocol.schema.ShardKeys}).
    */
-  public record RowKey(String table, long key) {
+  public record RowKey(String table, Object key) {
+    public RowKey {
+      key = io.shardeddb.protocol.schema.ShardKeys.normalize(key);
+    }
+
     /** The key of a row of the database's first table. */
-    public static RowKey first(long key) {
+    public static RowKey first(Object key) {
       return new RowKey(null, key);
     }
 
     /** The key of a row of table {@code table} of {@code config} (null: the first table). */
-    public static RowKey of(ShardConfig config, String table, long key) {
+    public static RowKey of(ShardConfig config, String table, Object key) {
       return new RowKey(normal(config, table), key);
     }
 
@@ -121,7 +126,7 @@ public final class BatchPlanner {
         tables.put(table, schema);
       }
       if (ch.op() == Operation.Write) {
-        ch.rows().forEach(r -> keys.add(new RowKey(table, keyOf(r, schema.shardKey()))));
+        ch.rows().forEach(r -> keys.add(new RowKey(table, keyOf(r, schema))));
       } else if (ch.op() == Operation.Txn) {
         for (TxnStep t : TxnStep.ofPayload(ch.rows())) {
           TableSchema own = config.tableOrNull(t.table());
@@ -130,7 +135,7 @@ public final class BatchPlanner {
             if (stepTable != null) {
               tables.put(stepTable, own);
             }
-            keys.add(new RowKey(stepTable, t.keyIn(own.shardKey())));
+            keys.add(new RowKey(stepTable, t.keyIn(own)));
           }
         }
       } else if (ch.key() != null && !RangeRules.isRangeOp(ch.op())) {
@@ -286,8 +291,8 @@ public final class BatchPlanner {
     return new BatchPlan(outcomes, entries, records, ops, config, config != in.config());
   }
 
-  private static long keyOf(Map<String, Object> row, String shardKey) {
-    return ((Number) row.get(shardKey)).longValue();
+  private static Object keyOf(Map<String, Object> row, TableSchema schema) {
+    return schema.coerceKey(row.get(schema.shardKey()));
   }
 
   /**
@@ -304,8 +309,7 @@ public final class BatchPlanner {
     TableSchema schema = config.table(ch.table());
     String table = RowKey.normal(config, ch.table());
     return switch (ch.op()) {
-      case Write ->
-          ch.rows().stream().map(r -> new RowKey(table, keyOf(r, schema.shardKey()))).toList();
+      case Write -> ch.rows().stream().map(r -> new RowKey(table, keyOf(r, schema))).toList();
       case Update, Delete -> List.of(new RowKey(table, ch.key()));
       default -> List.of();
     };

@@ -48,7 +48,7 @@ public final class LogOps {
   public static Effect of(
       Operation op,
       List<Map<String, Object>> rows,
-      Long key,
+      Object key,
       PointRange range,
       ShardConfig config,
       boolean fresh,
@@ -65,7 +65,7 @@ public final class LogOps {
   public static Effect of(
       Operation op,
       List<Map<String, Object>> rows,
-      Long key,
+      Object key,
       PointRange range,
       ShardConfig config,
       boolean fresh,

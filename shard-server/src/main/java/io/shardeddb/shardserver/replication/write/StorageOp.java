@@ -80,23 +80,31 @@ public sealed interface StorageOp {
    * Sets the given columns of the row with {@code key} (nothing when there is none), and its
    * timestamp to {@code timestamp}.
    */
-  record Update(long key, Map<String, Object> values, long timestamp, TableSchema table)
+  record Update(Object key, Map<String, Object> values, long timestamp, TableSchema table)
       implements StorageOp {
+    public Update {
+      key = io.shardeddb.protocol.schema.ShardKeys.normalize(key);
+    }
+
     /** An update of the database's first table. */
-    public Update(long key, Map<String, Object> values, long timestamp) {
+    public Update(Object key, Map<String, Object> values, long timestamp) {
       this(key, values, timestamp, null);
     }
 
     /** An update without a timestamp (0). */
-    public Update(long key, Map<String, Object> values) {
+    public Update(Object key, Map<String, Object> values) {
       this(key, values, 0);
     }
   }
 
   /** Deletes the row with {@code key} (nothing when there is none). */
-  record Delete(long key, TableSchema table) implements StorageOp {
+  record Delete(Object key, TableSchema table) implements StorageOp {
+    public Delete {
+      key = io.shardeddb.protocol.schema.ShardKeys.normalize(key);
+    }
+
     /** A delete of the database's first table. */
-    public Delete(long key) {
+    public Delete(Object key) {
       this(key, null);
     }
   }

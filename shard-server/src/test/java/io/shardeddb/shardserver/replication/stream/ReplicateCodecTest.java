@@ -60,6 +60,29 @@ class ReplicateCodecTest {
   }
 
   @Test
+  void aStringKeyTravelsAsTextAndANumberKeyAsBefore() {
+    ReplicateRequest request =
+        new ReplicateRequest(
+            3,
+            "p0",
+            9,
+            3,
+            List.of(
+                new LogEntry(10, 3, Operation.Delete, null, "usér-😀", "rid-10", 5L)
+                    .withTable("users"),
+                new LogEntry(
+                        11, 3, Operation.Update, List.of(Map.of("city", "Oslo")), "a", null, 6L)
+                    .withTable("users"),
+                new LogEntry(12, 3, Operation.Delete, null, 42L, null, 7L)));
+
+    ReplicateRequest back = roundTrip(request);
+
+    assertThat(back.entries()).isEqualTo(request.entries());
+    assertThat(back.entries().get(0).key()).isEqualTo("usér-😀");
+    assertThat(back.entries().get(2).key()).isInstanceOf(Long.class).isEqualTo(42L);
+  }
+
+  @Test
   void aResponseRoundTrips() {
     ByteBuf buf = Unpooled.buffer();
     ReplicateCodec.writeResponse(buf, new ReplicateResponse(10, 3, true, 9));

@@ -462,7 +462,17 @@ class BatchPlannerTest {
             List.of(txn),
             io.shardeddb.protocol.topology.Sharding.Range,
             new PointRange(50, 50),
-            t -> t == null ? "k" : t.equals("orders") ? "cust" : null);
+            t ->
+                t == null
+                    ? OWNS_0_TO_100.schema()
+                    : t.equals("orders")
+                        ? new TableSchema(
+                            "orders",
+                            "cust",
+                            List.of(
+                                new Column("cust", ColumnType.Number),
+                                new Column("item", ColumnType.String)))
+                        : null);
     // The orders step moves with its table; a step of a table the shard no longer has does not.
     assertThat(io.shardeddb.protocol.shard.TxnStep.ofPayload(in50.get(0).rows()))
         .containsExactly(

@@ -1,0 +1,238 @@
+package io.shardeddb.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.local.LocalCluster;
+import io.shardeddb.protocol.schema.ShardKeys;
+import io.shardeddb.protocol.topology.Sharding;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * String shard keys in local mode (real operator, shard-servers on MariaDB, router; docs/sql.md,
+ * "String shard keys"), driven by MySQL Connector/J as an application would: a table whose primary
+ * key is a {@code VARCHAR} is created by SQL on a Hash-sharded database, written, read in key
+ * order, filtered, updated and deleted by its key, a duplicate key answers MySQL's 1062, and a
+ * split moves its rows online with every row still there and right afterwards.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StringKeysIT {
+  private static final Duration LONG = Duration.ofMinutes(4);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
+  private LocalCluster cluster;
+  private LocalCluster.RouterInfo router;
+  private DatabaseStatus db;
+  private String name;
+
+  @BeforeAll
+  void start(@TempDir Path dataDir) {
+    cluster = LocalCluster.start(LocalCluster.Options.defaults(home, dataDir));
+    name = cluster.apply(home.resolve("cli/src/test/resources/accounts-empty.yaml"));
+    db = new DatabaseStatus(cluster.client(), cluster.namespace(), name);
+    router =
+        await().atMost(LONG).until(() -> cluster.routerInfo(name).orElse(null), i -> i != null);
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  Connection mysql(String user, String password) throws SQLException {
+    String url =
+        "jdbc:mysql://"
+            + router.mysqlHost()
+            + ":"
+            + ShardedDatabaseResources.ROUTER_MYSQL_PORT
+            + "/"
+            + router.database()
+            + "?connectTimeout=10000&socketTimeout=180000&useServerPrepStmts=true"
+            + (router.tls() != null ? "&sslMode=REQUIRED" : "&sslMode=DISABLED");
+    return DriverManager.getConnection(url, user, password);
+  }
+
+  @Test
+  void aTableKeyedByAStringIsWrittenReadChangedAndSplitBySql() throws Exception {
+    await()
+        .atMost(LONG)
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (Connection c =
+                  mysql(ShardedDatabaseResources.ROUTER_MYSQL_ADMIN_USER, router.adminToken())) {
+                try (Statement st = c.createStatement()) {
+                  st.execute(
+                      "CREATE TABLE accounts (username VARCHAR(64) PRIMARY KEY, profile JSON,"
+                          + " visits INT DEFAULT 0, INDEX by_visits (visits))");
+                }
+              }
+              return true;
+            });
+    await().atMost(LONG).until(db::isReady);
+
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      names.add(i % 7 == 0 ? "usér-" + i + "-😀" : "user-" + i);
+    }
+    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token())) {
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO accounts (username, profile) VALUES (?, ?)")) {
+        for (String n : names) {
+          ps.setString(1, n);
+          ps.setString(2, "{\"city\": \"" + (n.hashCode() % 2 == 0 ? "Oslo" : "Lima") + "\"}");
+          assertThat(ps.executeUpdate()).as(n).isEqualTo(1);
+        }
+      }
+      // Every row, in the order MySQL's binary collation gives (code points).
+      List<String> sorted = new ArrayList<>(names);
+      sorted.sort(ShardKeys.ORDER);
+      assertThat(column(c, "SELECT username FROM accounts ORDER BY username"))
+          .containsExactlyElementsOf(sorted);
+      assertThat(column(c, "SELECT COUNT(*) FROM accounts")).containsExactly("60");
+
+      // One row by its key, its defaults and its document.
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT visits, profile FROM accounts WHERE username = ?")) {
+        ps.setString(1, "usér-14-😀");
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getLong("visits")).isZero();
+          assertThat(JSON.readTree(rs.getString("profile")).get("city").asText())
+              .isIn("Oslo", "Lima");
+          assertThat(rs.next()).isFalse();
+        }
+      }
+      long oslo = names.stream().filter(n -> n.hashCode() % 2 == 0).count();
+      assertThat(column(c, "SELECT COUNT(*) FROM accounts WHERE profile->>'$.city' = 'Oslo'"))
+          .containsExactly(String.valueOf(oslo));
+
+      try (Statement st = c.createStatement()) {
+        assertThat(st.executeUpdate("UPDATE accounts SET visits = 7 WHERE username = 'user-3'"))
+            .isEqualTo(1);
+        assertThat(st.executeUpdate("DELETE FROM accounts WHERE username = 'user-4'")).isEqualTo(1);
+        assertThat(st.executeUpdate("DELETE FROM accounts WHERE username = 'nobody'")).isZero();
+        // A key differs from another by case: both are kept (keys compare exactly).
+        assertThat(st.executeUpdate("INSERT INTO accounts (username) VALUES ('USER-5')"))
+            .isEqualTo(1);
+        assertThatThrownBy(
+                () -> st.executeUpdate("INSERT INTO accounts (username) VALUES ('user-5')"))
+            .isInstanceOf(SQLException.class)
+            .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1062));
+      }
+      assertThat(column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
+          .containsExactly("7");
+      assertThat(column(c, "SELECT username FROM accounts WHERE username = 'user-4'")).isEmpty();
+    }
+    names.remove("user-4");
+    names.add("USER-5");
+
+    // Split sh1 (the lower half of the hash space) online: its rows move by their keys' hashes.
+    long quarter = Sharding.HASH_SPACE / 4;
+    patchShards(
+        List.of(
+            shard("sh1", 0, quarter),
+            shard("sh3", quarter, quarter),
+            shard("sh2", 2 * quarter, 2 * quarter)));
+    await().atMost(Duration.ofMinutes(10)).until(() -> published().size() == 3 && db.isReady());
+    assertThat(published()).containsExactlyInAnyOrder("sh1", "sh2", "sh3");
+    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token())) {
+      List<String> sorted = new ArrayList<>(names);
+      sorted.sort(ShardKeys.ORDER);
+      await()
+          .atMost(LONG)
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(column(c, "SELECT username FROM accounts ORDER BY username"))
+                      .containsExactlyElementsOf(sorted));
+      assertThat(column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
+          .containsExactly("7");
+      // Keys of the moved quarter are written and changed at their new shard.
+      String moved =
+          names.stream()
+              .filter(n -> Sharding.hash(n) >= quarter && Sharding.hash(n) < 2 * quarter)
+              .findFirst()
+              .orElseThrow();
+      try (Statement st = c.createStatement()) {
+        assertThat(
+                st.executeUpdate(
+                    "UPDATE accounts SET visits = 9 WHERE username = '"
+                        + moved.replace("'", "''")
+                        + "'"))
+            .isEqualTo(1);
+      }
+      assertThat(
+              column(
+                  c,
+                  "SELECT visits FROM accounts WHERE username = '"
+                      + moved.replace("'", "''")
+                      + "'"))
+          .containsExactly("9");
+    }
+  }
+
+  private static List<String> column(Connection c, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<String> published() {
+    Map<String, Object> applied = (Map<String, Object>) db.status().get("applied");
+    if (applied == null || !(applied.get("shards") instanceof List<?> shards)) {
+      return List.of();
+    }
+    return shards.stream().map(s -> (String) ((Map<String, Object>) s).get("id")).toList();
+  }
+
+  private static Map<String, Object> shard(String id, long low, long size) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("id", id);
+    s.put("low", low);
+    s.put("size", size);
+    return s;
+  }
+
+  private void patchShards(List<Map<String, Object>> shards) throws Exception {
+    String patch =
+        JSON.writeValueAsString(
+            List.of(Map.of("op", "replace", "path", "/spec/shards", "value", shards)));
+    cluster
+        .client()
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+        .inNamespace(cluster.namespace())
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON), patch);
+  }
+}
