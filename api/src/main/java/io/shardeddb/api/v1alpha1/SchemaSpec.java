@@ -35,7 +35,9 @@ public record SchemaSpec(
         @Pattern(IDENTIFIER)
         @Size(max = TableSchema.MAX_TABLE_NAME)
         String table,
-    @JsonPropertyDescription("The column whose value picks the shard; a Number column.")
+    @JsonPropertyDescription(
+            "The column whose value picks the shard (the primary key); a Number column, or a"
+                + " String column (at most 255 characters) when spec.sharding is Hash.")
         @Required
         @Pattern(IDENTIFIER)
         String shardKey,

@@ -32,8 +32,9 @@ public record TableSpec(
         @Size(max = TableSchema.MAX_TABLE_NAME)
         String table,
     @JsonPropertyDescription(
-            "The column whose value picks the shard; a Number column. Rows of every table with"
-                + " the same shard key value live on the same shard.")
+            "The column whose value picks the shard; a Number column, or a String column when"
+                + " spec.sharding is Hash. Rows of every table with the same shard key value live"
+                + " on the same shard.")
         @Required
         @Pattern(SchemaSpec.IDENTIFIER)
         String shardKey,
