@@ -151,6 +151,29 @@ class StringKeysIT {
     names.remove("user-4");
     names.add("USER-5");
 
+    // A transaction (autocommit off, as ORMs run) on one shard's String keys: its reads see its
+    // own changes, a rollback leaves nothing, a commit applies all of them at once.
+    String mate = sameShardAs("user-3", names);
+    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token())) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.executeUpdate("UPDATE accounts SET visits = 8 WHERE username = 'user-3'");
+        st.executeUpdate("DELETE FROM accounts WHERE username = '" + mate + "'");
+        assertThat(column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
+            .containsExactly("8");
+        c.rollback();
+        st.executeUpdate("UPDATE accounts SET visits = 9 WHERE username = 'user-3'");
+        st.executeUpdate("DELETE FROM accounts WHERE username = '" + mate + "'");
+        c.commit();
+      }
+      c.setAutoCommit(true);
+      assertThat(column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
+          .containsExactly("9");
+      assertThat(column(c, "SELECT username FROM accounts WHERE username = '" + mate + "'"))
+          .isEmpty();
+    }
+    names.remove(mate);
+
     // Split sh1 (the lower half of the hash space) online: its rows move by their keys' hashes.
     long quarter = Sharding.HASH_SPACE / 4;
     patchShards(
@@ -171,7 +194,7 @@ class StringKeysIT {
                   assertThat(column(c, "SELECT username FROM accounts ORDER BY username"))
                       .containsExactlyElementsOf(sorted));
       assertThat(column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
-          .containsExactly("7");
+          .containsExactly("9");
       // Keys of the moved quarter are written and changed at their new shard.
       String moved =
           names.stream()
@@ -194,6 +217,16 @@ class StringKeysIT {
                       + "'"))
           .containsExactly("9");
     }
+  }
+
+  /** Another of {@code names} whose hash lies in the same half of the hash space as {@code key}. */
+  private static String sameShardAs(String key, List<String> names) {
+    long half = Sharding.HASH_SPACE / 2;
+    boolean low = Sharding.hash(key) < half;
+    return names.stream()
+        .filter(n -> !n.equals(key) && (Sharding.hash(n) < half) == low)
+        .findFirst()
+        .orElseThrow();
   }
 
   private static List<String> column(Connection c, String sql) throws SQLException {

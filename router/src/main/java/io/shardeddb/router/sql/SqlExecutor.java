@@ -106,15 +106,6 @@ public class SqlExecutor {
   public Mono<QueryResponse> executeIn(RoutingTable table, SqlPlan plan, SqlTransaction txn) {
     TableSchema schema = table.topology().schema();
     String keyName = schema.shardKey();
-    if (schema.hasStringKey()) {
-      return Mono.error(
-          new InvalidRequestException(
-              "table "
-                  + schema.table()
-                  + " has a String shard key: statements on it inside a transaction are not"
-                  + " supported yet (run them with autocommit on; docs/sql.md, \"String shard"
-                  + " keys\")"));
-    }
     return switch (plan) {
       case SqlPlan.Insert insert -> insertIn(table, insert.rows(), txn);
       case SqlPlan.Update update ->
@@ -130,9 +121,9 @@ public class SqlExecutor {
               .map(
                   rows -> {
                     List<io.shardeddb.protocol.shard.TxnStep> steps = new ArrayList<>();
-                    Map<Long, Map<String, Object>> after = new java.util.HashMap<>();
+                    Map<Object, Map<String, Object>> after = new java.util.HashMap<>();
                     for (Map<String, Object> r : rows) {
-                      long key = ((Number) r.get(keyName)).longValue();
+                      Object key = schema.coerceKey(r.get(keyName));
                       Map<String, Object> values =
                           WritePath.checkedValues(schema, key, update.assignments());
                       steps.add(
@@ -161,7 +152,7 @@ public class SqlExecutor {
                               .map(
                                   r ->
                                       io.shardeddb.protocol.shard.TxnStep.delete(
-                                              ((Number) r.get(keyName)).longValue())
+                                              schema.coerceKey(r.get(keyName)))
                                           .ofTable(table.tableName()))
                               .toList(),
                           Map.of(),
@@ -240,8 +231,8 @@ public class SqlExecutor {
           List<Map<String, Object>> all =
               first < 0 ? rows : AutoIds.withIds(schema, rows, missing, first);
           List<Map<String, Object>> checked = new ArrayList<>();
-          Map<Long, Map<String, Object>> after = new java.util.HashMap<>();
-          List<Long> unknown = new ArrayList<>();
+          Map<Object, Map<String, Object>> after = new java.util.HashMap<>();
+          List<Object> unknown = new ArrayList<>();
           for (int i = 0; i < all.size(); i++) {
             Map<String, Object> row;
             try {
@@ -249,7 +240,7 @@ public class SqlExecutor {
             } catch (InvalidRequestException e) {
               throw new InvalidRequestException("row " + (i + 1) + ": " + e.getMessage());
             }
-            long key = (Long) row.get(keyName);
+            Object key = row.get(keyName);
             Boolean held = txn.holds(table.tableName(), key);
             if (after.put(key, row) != null || Boolean.TRUE.equals(held)) {
               throw new ApiException(
@@ -286,29 +277,40 @@ public class SqlExecutor {
         });
   }
 
-  /** Which of {@code keys} have a row on their primary. */
-  private Mono<List<Long>> existing(RoutingTable table, List<Long> keys) {
+  /**
+   * Which of {@code keys} have a row on their primary: Number keys read as points; String keys
+   * (placed by hash, so every shard is asked) by {@code key IN (..)} pushed down to the shards.
+   */
+  private Mono<List<Object>> existing(RoutingTable table, List<Object> keys) {
     if (keys.isEmpty()) {
       return Mono.just(List.of());
     }
-    String keyName = table.topology().schema().shardKey();
+    TableSchema schema = table.topology().schema();
+    String keyName = schema.shardKey();
     KeyRanges ranges = KeyRanges.none();
-    for (long k : keys) {
-      ranges = ranges.union(KeyRanges.point(k));
+    Predicate where = new Predicate.Always();
+    if (schema.hasStringKey()) {
+      ranges = KeyRanges.all();
+      where = new Predicate.In(keyName, List.copyOf(keys), false);
+    } else {
+      for (Object k : keys) {
+        ranges = ranges.union(KeyRanges.point((Long) k));
+      }
     }
     KeyRanges wanted = ranges;
+    Predicate matching = where;
     return Mono.defer(
         () -> {
-          List<Long> out = new ArrayList<>();
+          List<Object> out = new ArrayList<>();
           return readInto(
                   table,
                   wanted,
                   ReadConsistency.PRIMARY,
                   SessionToken.empty(),
-                  new Predicate.Always(),
-                  Pushdown.of(new Predicate.Always(), table.topology().schema()),
+                  matching,
+                  Pushdown.of(matching, schema),
                   row -> {
-                    out.add(((Number) row.get(keyName)).longValue());
+                    out.add(schema.coerceKey(row.get(keyName)));
                     return false;
                   })
               .map(read -> out);
@@ -375,12 +377,13 @@ public class SqlExecutor {
       RoutingTable table,
       SqlTransaction txn,
       List<io.shardeddb.protocol.shard.TxnStep> steps,
-      Map<Long, Map<String, Object>> after,
+      Map<Object, Map<String, Object>> after,
       Long lastInsertId) {
-    String keyName = table.topology().schema().shardKey();
+    TableSchema schema = table.topology().schema();
+    String keyName = schema.shardKey();
     String shard = null;
     for (io.shardeddb.protocol.shard.TxnStep step : steps) {
-      long key = step.numberKeyIn(keyName);
+      Object key = step.keyIn(schema);
       String owner =
           table
               .shardFor(key)
@@ -400,7 +403,7 @@ public class SqlExecutor {
       }
       shard = owner;
     }
-    txn.add(shard, steps, after, keyName);
+    txn.add(shard, steps, after, schema);
     return new QueryResponse(
         true,
         steps.isEmpty()

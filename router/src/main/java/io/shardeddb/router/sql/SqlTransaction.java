@@ -2,6 +2,8 @@ package io.shardeddb.router.sql;
 
 import io.shardeddb.protocol.InvalidRequestException;
 import io.shardeddb.protocol.lb.KeyRange;
+import io.shardeddb.protocol.schema.ShardKeys;
+import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.TxnStep;
 import java.util.ArrayList;
@@ -35,11 +37,11 @@ public final class SqlTransaction {
 
   /** One table's rows this transaction changed. */
   private static final class Changed {
-    /** The rows it wrote or updated, by key, as they are after its changes. */
-    final Map<Long, Map<String, Object>> written = new TreeMap<>();
+    /** The rows it wrote or updated, by key value, as they are after its changes, in key order. */
+    final Map<Object, Map<String, Object>> written = new TreeMap<>(ShardKeys.ORDER);
 
     /** The keys it deleted (and did not write again). */
-    final Set<Long> deleted = new HashSet<>();
+    final Set<Object> deleted = new HashSet<>();
   }
 
   private String shard;
@@ -64,7 +66,8 @@ public final class SqlTransaction {
    * transaction knows: TRUE written by it, FALSE deleted by it, null not changed by it (the shard's
    * row, if any, stands).
    */
-  public Boolean holds(String table, long key) {
+  public Boolean holds(String table, Object key) {
+    key = ShardKeys.normalize(key);
     Changed c = tables.get(tableKey(table));
     if (c == null) {
       return null;
@@ -75,8 +78,8 @@ public final class SqlTransaction {
     return c.deleted.contains(key) ? Boolean.FALSE : null;
   }
 
-  /** {@link #holds(String, long)} of the database's first table. */
-  public Boolean holds(long key) {
+  /** {@link #holds(String, Object)} of the database's first table. */
+  public Boolean holds(Object key) {
     return holds(null, key);
   }
 
@@ -88,15 +91,15 @@ public final class SqlTransaction {
   /**
    * Adds one statement's changes, all on {@code onShard} and of one table (its steps'), with {@code
    * after}: the whole row each written or updated key has after them (deleted keys absent), {@code
-   * keyName} its table's shard key. A statement whose changes are on another shard than the
-   * transaction's, or that would take it past {@link #MAX_STEPS}, is refused with nothing added
-   * (400 naming the limit).
+   * schema} their table (whose key values they are). A statement whose changes are on another shard
+   * than the transaction's, or that would take it past {@link #MAX_STEPS}, is refused with nothing
+   * added (400 naming the limit).
    */
   public void add(
       String onShard,
       List<TxnStep> statement,
-      Map<Long, Map<String, Object>> after,
-      String keyName) {
+      Map<Object, Map<String, Object>> after,
+      TableSchema schema) {
     if (statement.isEmpty()) {
       return;
     }
@@ -121,7 +124,7 @@ public final class SqlTransaction {
     steps.addAll(statement);
     for (TxnStep s : statement) {
       Changed c = tables.computeIfAbsent(tableKey(s.table()), t -> new Changed());
-      long key = s.numberKeyIn(keyName);
+      Object key = s.keyIn(schema);
       if (s.op() == Operation.Delete) {
         c.written.remove(key);
         c.deleted.add(key);
@@ -144,17 +147,17 @@ public final class SqlTransaction {
       Predicate where,
       String keyName) {
     Changed c = tables.getOrDefault(tableKey(table), new Changed());
-    Map<Long, Map<String, Object>> written = c.written;
-    Set<Long> deleted = c.deleted;
-    Map<Long, Map<String, Object>> out = new TreeMap<>();
+    Map<Object, Map<String, Object>> written = c.written;
+    Set<Object> deleted = c.deleted;
+    Map<Object, Map<String, Object>> out = new TreeMap<>(ShardKeys.ORDER);
     List<Map<String, Object>> unkeyed = new ArrayList<>();
     for (Map<String, Object> r : read) {
       Object k = r.get(keyName);
-      if (!(k instanceof Number n)) {
+      if (!(k instanceof Number) && !(k instanceof String)) {
         unkeyed.add(r);
         continue;
       }
-      long key = n.longValue();
+      Object key = ShardKeys.normalize(k instanceof Number n ? (Object) n.longValue() : k);
       if (!written.containsKey(key) && !deleted.contains(key)) {
         out.put(key, r);
       }
@@ -180,6 +183,17 @@ public final class SqlTransaction {
     // Not yet written: its timestamp is given at commit (the one read is the previous write's).
     out.remove(io.shardeddb.protocol.shard.RowTimestamps.FIELD);
     return out;
+  }
+
+  /**
+   * Whether {@code keys} holds {@code key}: a String key's table is always read whole (its keys lie
+   * by hash), so only every key holds it.
+   */
+  private static boolean contains(KeyRanges keys, Object key) {
+    if (!(key instanceof Long number)) {
+      return keys.isAll();
+    }
+    return contains(keys, number.longValue());
   }
 
   private static boolean contains(KeyRanges keys, long key) {
