@@ -90,18 +90,6 @@ public record TxnStep(Operation op, Object key, Map<String, Object> row, String 
   }
 
   /**
-   * The Number key this step changes under {@code shardKey} (a transaction of a Number-keyed table:
-   * the router's transactions refuse String-keyed tables).
-   */
-  public long numberKeyIn(String shardKey) {
-    Object v = op == Operation.Write ? row.get(shardKey) : key;
-    if (v instanceof Number n) {
-      return n.longValue();
-    }
-    return Long.parseLong(String.valueOf(v).trim());
-  }
-
-  /**
    * Checks a step as {@code POST /txn} receives it: a write with a row, an update with a key and a
    * row, a delete with a key; anything else a 400 naming step {@code i}.
    */
