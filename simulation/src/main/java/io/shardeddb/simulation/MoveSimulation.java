@@ -151,7 +151,7 @@ public final class MoveSimulation {
   }
 
   MoveSimulation(long seed, Rulebook rules, Sharding sharding) {
-    this(seed, rules, sharding, false);
+    this(seed, rules, sharding, false, false);
   }
 
   /**
@@ -161,19 +161,45 @@ public final class MoveSimulation {
    * them with the first table's.
    */
   static MoveSimulation withTables(long seed, Sharding sharding) {
-    return new MoveSimulation(seed, new Rulebook(), sharding, true);
+    return new MoveSimulation(seed, new Rulebook(), sharding, true, false);
+  }
+
+  /**
+   * A {@link #withTables} schedule on a {@code Hash}-sharded database that also has a String-keyed
+   * table ({@link ShardSimulation#ACCOUNTS}, issue 46), whose rows — keys with trailing spaces,
+   * other cases, accents and emoji ({@link #accountKey}) — a writer inserts through each key's
+   * owner (the production {@code Sharding.point} of the key: the hash of its UTF-8 bytes) while the
+   * range moves, under {@code rules}.
+   */
+  static MoveSimulation withStringKeys(long seed, Rulebook rules) {
+    return new MoveSimulation(seed, rules, Sharding.Hash, true, true);
   }
 
   /** Whether the database has the second table and its writer ({@link #withTables}). */
   private final boolean tables;
+
+  /** Whether it also has the String-keyed table and its writer ({@link #withStringKeys}). */
+  private final boolean stringKeys;
 
   /** Orders rows acknowledged: key to the shard that acknowledged it. */
   private final Map<Long, String> ordersAcked = new HashMap<>();
 
   private int ordersSent;
 
-  private MoveSimulation(long seed, Rulebook rules, Sharding sharding, boolean tables) {
+  /**
+   * Accounts rows acknowledged ({@link #withStringKeys}): key to the shard that acknowledged it.
+   */
+  private final Map<String, String> accountsAcked = new HashMap<>();
+
+  private int accountsSent;
+
+  private MoveSimulation(
+      long seed, Rulebook rules, Sharding sharding, boolean tables, boolean stringKeys) {
+    if (stringKeys && sharding != Sharding.Hash) {
+      throw new IllegalArgumentException("a String key needs sharding: Hash");
+    }
     this.tables = tables;
+    this.stringKeys = stringKeys;
     this.seed = seed;
     this.sharding = sharding;
     this.space = sharding == Sharding.Hash ? Sharding.HASH_SPACE : KEYS;
@@ -199,6 +225,9 @@ public final class MoveSimulation {
               List.of(shard.getValue()));
       if (tables) {
         config = config.withTable(ShardSimulation.ORDERS, 2);
+      }
+      if (stringKeys) {
+        config = config.withTable(ShardSimulation.ACCOUNTS, 3);
       }
       List<SimReplica> reps = new ArrayList<>();
       for (String n : names) {
@@ -378,6 +407,10 @@ public final class MoveSimulation {
     if (tables) {
       Random orders = new Random(seed ^ 0x0DE25L);
       scheduler.after(500, () -> writeOrders(orders));
+    }
+    if (stringKeys) {
+      Random accounts = new Random(seed ^ 0xACC0L);
+      scheduler.after(500, () -> writeAccounts(accounts));
     }
     startMover();
     scheduler.after(
@@ -1203,6 +1236,55 @@ public final class MoveSimulation {
   }
 
   /**
+   * The {@code i}-th key the accounts writer inserts: six spellings of each number that a store
+   * must keep apart — a trailing space ('a' and 'a ' are two keys: NO PAD), upper case, an accent
+   * and an emoji (a supplementary character, which Java's UTF-16 {@code compareTo} orders before
+   * U+FF21 while code points order it after), Japanese, and a full-width letter.
+   */
+  static String accountKey(int i) {
+    int n = i / 6;
+    return switch (i % 6) {
+      case 0 -> "user-" + n;
+      case 1 -> "user-" + n + " ";
+      case 2 -> "USER-" + n;
+      case 3 -> "us\u00e9r-\ud83d\ude00-" + n;
+      case 4 -> "\u30e6\u30fc\u30b6-" + n;
+      default -> "\uff21-" + n;
+    };
+  }
+
+  /**
+   * Inserts the next accounts row ({@link #accountKey}) through the primary of its key's owner in
+   * the published layout — the owner of the key's production point, the hash of its UTF-8 bytes —
+   * then schedules the next, as {@link #writeOrders}.
+   */
+  private void writeAccounts(Random r) {
+    if (scheduler.now() >= ShardSimulation.FAULTY || accountsSent >= 400) {
+      return;
+    }
+    scheduler.after(20 + r.nextInt(20), () -> writeAccounts(r));
+    int i = accountsSent++;
+    String key = accountKey(i);
+    String owner = MoveClient.ownerOf(published, sharding.point(key));
+    String primary = owner == null ? null : loops.get(owner).primary();
+    SimReplica p = primary == null ? null : byName.get(primary);
+    if (p == null) {
+      return;
+    }
+    try {
+      p.tableWrite("accounts", key, 1_000L + i, "accounts-" + i)
+          .whenComplete(
+              (acked, error) -> {
+                if (error == null) {
+                  accountsAcked.put(key, owner);
+                }
+              });
+    } catch (RuntimeException e) {
+      // Not the primary any more, or not configured: this row is not sent.
+    }
+  }
+
+  /**
    * With {@link #withTables}: every acknowledged orders row is on every replica holding data of its
    * owner in the final layout, no other shard's replica holds it once the move finished, and each
    * shard's replicas hold the same orders rows.
@@ -1211,20 +1293,36 @@ public final class MoveSimulation {
     if (!tables) {
       return List.of();
     }
+    List<String> out = new ArrayList<>(tableViolations("orders", ordersAcked));
+    if (stringKeys) {
+      out.addAll(tableViolations("accounts", accountsAcked));
+      out.addAll(unownedRows("accounts"));
+    }
+    return out;
+  }
+
+  /**
+   * {@link #tableViolations()} of one table: every row of {@code acked} (key to the shard that
+   * acknowledged it) is on every replica holding data of its owner in the final layout, no other
+   * shard's replica holds it once the move finished, and each shard's replicas hold the same rows.
+   */
+  private List<String> tableViolations(String table, Map<?, String> acked) {
     List<String> out = new ArrayList<>();
     boolean finished = inFlight != null && inFlight.phase() != null && inFlight.phase().finished();
-    for (Map.Entry<Long, String> a : ordersAcked.entrySet()) {
+    for (Map.Entry<?, String> a : acked.entrySet()) {
       String owner = MoveClient.ownerOf(published, sharding.point(a.getKey()));
       for (Map.Entry<String, List<SimReplica>> s : shards.entrySet()) {
         for (SimReplica rep : pods(s.getKey())) {
           if (rep.holdsNoData()) {
             continue;
           }
-          boolean holds = rep.disk().valuesOf("orders").containsKey(a.getKey());
+          boolean holds = rep.disk().valuesOf(table).containsKey(a.getKey());
           if (s.getKey().equals(owner) && !holds) {
             out.add(
-                "acknowledged orders row "
-                    + a.getKey()
+                "acknowledged "
+                    + table
+                    + " row "
+                    + quoted(a.getKey())
                     + " (by "
                     + a.getValue()
                     + ") is missing on "
@@ -1236,8 +1334,10 @@ public final class MoveSimulation {
                 rep.name()
                     + " of "
                     + s.getKey()
-                    + " still holds orders row "
-                    + a.getKey()
+                    + " still holds "
+                    + table
+                    + " row "
+                    + quoted(a.getKey())
                     + ", which it does not own (not purged)");
           }
         }
@@ -1246,22 +1346,62 @@ public final class MoveSimulation {
     for (String shard : shards.keySet()) {
       List<SimReplica> holding = pods(shard).stream().filter(x -> !x.holdsNoData()).toList();
       for (int i = 1; i < holding.size(); i++) {
-        if (!holding
-            .get(i)
-            .disk()
-            .valuesOf("orders")
-            .equals(holding.get(0).disk().valuesOf("orders"))) {
+        if (!holding.get(i).disk().valuesOf(table).equals(holding.get(0).disk().valuesOf(table))) {
           out.add(
               shard
                   + ": "
                   + holding.get(i).name()
                   + " and "
                   + holding.get(0).name()
-                  + " did not converge on the same orders rows");
+                  + " did not converge on the same "
+                  + table
+                  + " rows");
         }
       }
     }
     return out;
+  }
+
+  /**
+   * Once the move finished, no replica holding data holds a row of {@code table} whose key's point
+   * (production {@code Sharding.point}) its shard does not own in the published layout,
+   * acknowledged or not (as the first table's check).
+   */
+  private List<String> unownedRows(String table) {
+    List<String> out = new ArrayList<>();
+    if (inFlight == null || inFlight.phase() == null || !inFlight.phase().finished()) {
+      return out;
+    }
+    for (String shard : shards.keySet()) {
+      PointRange owns = published.get(shard);
+      for (SimReplica rep : pods(shard)) {
+        if (rep.holdsNoData()) {
+          continue;
+        }
+        for (Object key : rep.disk().valuesOf(table).keySet()) {
+          if (owns == null || !owns.contains(sharding.point(key))) {
+            out.add(
+                rep.name()
+                    + " of "
+                    + shard
+                    + " still holds "
+                    + table
+                    + " key "
+                    + quoted(key)
+                    + " (point "
+                    + sharding.point(key)
+                    + "), which it does not own (not purged)");
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A key as a violation names it: a String in quotes (its trailing spaces visible). */
+  private static String quoted(Object key) {
+    return key instanceof String str ? "'" + str + "'" : String.valueOf(key);
   }
 
   /** The mutation of {@link SimDisk#exportsFirstTableOnly} on every replica. */
@@ -1273,6 +1413,11 @@ public final class MoveSimulation {
   /** How many orders rows were acknowledged ({@link #withTables}). */
   int ordersAcknowledged() {
     return ordersAcked.size();
+  }
+
+  /** How many accounts rows (String keys) were acknowledged ({@link #withStringKeys}). */
+  int accountsAcknowledged() {
+    return accountsAcked.size();
   }
 
   private Result judge() {

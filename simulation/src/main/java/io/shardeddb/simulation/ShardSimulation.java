@@ -386,6 +386,19 @@ public final class ShardSimulation {
               new Column(SimStorage.ORDERS_VALUE, ColumnType.Number)));
 
   /**
+   * A String-keyed table of the database (issue 46; Hash sharding only): its key {@link
+   * SimStorage#ACCOUNTS_KEY} is a String whose point is the production {@code Sharding.hash} of its
+   * UTF-8 bytes, its value a number.
+   */
+  static final TableSchema ACCOUNTS =
+      new TableSchema(
+          "accounts",
+          SimStorage.ACCOUNTS_KEY,
+          List.of(
+              new Column(SimStorage.ACCOUNTS_KEY, ColumnType.String),
+              new Column(SimStorage.ACCOUNTS_VALUE, ColumnType.Number)));
+
+  /**
    * The database's table history of {@link #withTableChanges}: {@code orders} created (version 2),
    * given a column (3), dropped (4) and created again with other columns (5).
    */
@@ -525,13 +538,13 @@ public final class ShardSimulation {
     if (changesAcked < TABLE_CHANGES.size()) {
       return out;
     }
-    Map<Long, Long> reference = null;
+    Map<Object, Long> reference = null;
     String referenceName = null;
     for (SimReplica rep : pods()) {
       if (rep.holdsNoData()) {
         continue;
       }
-      Map<Long, Long> orders = rep.disk().valuesOf("orders");
+      Map<Object, Long> orders = rep.disk().valuesOf("orders");
       for (Map.Entry<Long, Long> a : tableWritesAcked.entrySet()) {
         if (a.getValue() > recreatedAt && !orders.containsKey(a.getKey())) {
           out.add(
@@ -584,8 +597,8 @@ public final class ShardSimulation {
       if (rep.holdsNoData()) {
         continue;
       }
-      Map<Long, Long> orders = rep.disk().valuesOf("orders");
-      Map<Long, Long> firstRows = rep.disk().valuesOf(null);
+      Map<Object, Long> orders = rep.disk().valuesOf("orders");
+      Map<Long, Long> firstRows = rep.disk().values;
       for (long k : txnsSent) {
         boolean first = firstRows.containsKey(TXN_KEYS + k);
         if (orders.containsKey(k) && !first) {

@@ -1,5 +1,6 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.protocol.schema.ShardKeys;
 import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.Peer;
@@ -132,22 +133,24 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   private void run(StorageOp op) {
     String table = nameOf(op.tableOrFirst());
-    Map<Long, Integer> rows = rowsOf(table);
-    Map<Long, Long> values = valuesOf(table);
+    Map<Object, Integer> rows = rowsOf(table);
+    Map<Object, Long> values = valuesOf(table);
     switch (op) {
       case StorageOp.Insert in -> in.rows().forEach(r -> write(table, r));
       case StorageOp.Upsert up -> up.rows().forEach(r -> write(table, r));
       case StorageOp.Update u -> {
-        if (rows.containsKey(u.key()) && SimStorage.setsValue(u.values())) {
-          values.put((Long) u.key(), SimStorage.value(u.values()));
+        Object key = ShardKeys.normalize(u.key());
+        if (rows.containsKey(key) && SimStorage.setsValue(u.values())) {
+          values.put(key, SimStorage.value(u.values()));
         }
       }
       case StorageOp.Delete d -> {
-        rows.remove(d.key());
-        values.remove(d.key());
+        Object key = ShardKeys.normalize(d.key());
+        rows.remove(key);
+        values.remove(key);
       }
       case StorageOp.DeletePoints dp -> {
-        Map<Long, Integer> of = rowsOf(nameOf(dp.table()));
+        Map<Object, Integer> of = rowsOf(nameOf(dp.table()));
         of.keySet().removeIf(k -> dp.range().contains(dp.pointsBy().point(k)));
         valuesOf(nameOf(dp.table())).keySet().retainAll(of.keySet());
       }
@@ -185,21 +188,29 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   /**
    * The rows of the database's other tables (issue 46), by lower-case table name: how many times
-   * each key was written, as {@link #rows} for the first table.
+   * each key was written, as {@link #rows} for the first table. Keyed by key value ({@link
+   * ShardKeys}: a Long, or a String compared exactly and in code-point order, as the key column's
+   * {@code utf8mb4_nopad_bin} collation: 'a' and 'a ' are two keys, 'USER' and 'user' too).
    */
-  final Map<String, Map<Long, Integer>> otherRows = new TreeMap<>();
+  final Map<String, Map<Object, Integer>> otherRows = new TreeMap<>();
 
   /** Each other table's value column, as {@link #values} for the first table. */
-  final Map<String, Map<Long, Long>> otherValues = new TreeMap<>();
+  final Map<String, Map<Object, Long>> otherValues = new TreeMap<>();
 
-  /** The rows of table {@code table} (lower-case; null: the first). */
-  Map<Long, Integer> rowsOf(String table) {
-    return table == null ? rows : otherRows.computeIfAbsent(table, t -> new TreeMap<>());
+  /** The rows of table {@code table} (lower-case; null: the first, whose keys are Longs). */
+  @SuppressWarnings("unchecked")
+  Map<Object, Integer> rowsOf(String table) {
+    return table == null
+        ? (Map<Object, Integer>) (Map<?, Integer>) rows
+        : otherRows.computeIfAbsent(table, t -> new TreeMap<>(ShardKeys.ORDER));
   }
 
-  /** The values of table {@code table} (lower-case; null: the first). */
-  Map<Long, Long> valuesOf(String table) {
-    return table == null ? values : otherValues.computeIfAbsent(table, t -> new TreeMap<>());
+  /** The values of table {@code table} (lower-case; null: the first, whose keys are Longs). */
+  @SuppressWarnings("unchecked")
+  Map<Object, Long> valuesOf(String table) {
+    return table == null
+        ? (Map<Object, Long>) (Map<?, Long>) values
+        : otherValues.computeIfAbsent(table, t -> new TreeMap<>(ShardKeys.ORDER));
   }
 
   /** A table's name as this disk keys it: lower case; null for the first (or no) table. */
@@ -229,7 +240,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
   int schemaChanges;
 
   private void write(String table, Map<String, Object> row) {
-    long key = SimStorage.key(row);
+    Object key = SimStorage.keyValue(row);
     rowsOf(table).merge(key, 1, Integer::sum);
     valuesOf(table).put(key, SimStorage.value(row));
   }
@@ -365,7 +376,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
     }
     Set<BatchPlanner.RowKey> present = new HashSet<>();
     lookup.keys().stream()
-        .filter(k -> rowsOf(k.table()).containsKey(k.key()))
+        .filter(k -> rowsOf(k.table()).containsKey(ShardKeys.normalize(k.key())))
         .forEach(present::add);
     return new Known(outcomes, present);
   }

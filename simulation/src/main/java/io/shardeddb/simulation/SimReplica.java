@@ -772,12 +772,19 @@ final class SimReplica {
    * quorum holds its entry (or failed).
    */
   CompletableFuture<WriteCoordinator.Acked> tableWrite(String table, long key, String requestId) {
+    return tableWrite(table, key, SimStorage.insertValue(key), requestId);
+  }
+
+  /**
+   * As {@link #tableWrite(String, long, String)}, a row of key value {@code key} (a Long, or a
+   * String for a String-keyed table) and value {@code value}.
+   */
+  CompletableFuture<WriteCoordinator.Acked> tableWrite(
+      String table, Object key, long value, String requestId) {
     ctx.requireConfig();
     ctx.requirePrimary();
     return coordinator.enqueue(
-        ClientChange.write(
-                List.of(SimStorage.row(table, key, SimStorage.insertValue(key))), requestId)
-            .ofTable(table));
+        ClientChange.write(List.of(SimStorage.row(table, key, value)), requestId).ofTable(table));
   }
 
   /**

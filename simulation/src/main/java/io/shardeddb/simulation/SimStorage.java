@@ -2,6 +2,7 @@ package io.shardeddb.simulation;
 
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.ShardKeys;
 import io.shardeddb.protocol.schema.TableSchema;
 import io.shardeddb.shardserver.storage.ShardConfig;
 import java.util.List;
@@ -26,6 +27,14 @@ final class SimStorage {
   static final String ORDERS_KEY = "cust";
 
   static final String ORDERS_VALUE = "qty";
+
+  /**
+   * The String-keyed table's key and value columns ({@code accounts}, issue 46: a String primary
+   * key, under Hash sharding only).
+   */
+  static final String ACCOUNTS_KEY = "username";
+
+  static final String ACCOUNTS_VALUE = "balance";
 
   /** Updates a client sends of one key at most (keeps values apart). */
   static final int UPDATES_PER_KEY = 1_000;
@@ -59,25 +68,49 @@ final class SimStorage {
     return Map.of(KEY, key, VALUE, value);
   }
 
-  /** A row of table {@code table} (null: the first; else {@code orders}' columns). */
-  static Map<String, Object> row(String table, long key, long value) {
-    return table == null ? row(key, value) : Map.of(ORDERS_KEY, key, ORDERS_VALUE, value);
+  /**
+   * A row of table {@code table} (null: the first; {@code accounts}: its columns, a String key;
+   * else {@code orders}' columns).
+   */
+  static Map<String, Object> row(String table, Object key, long value) {
+    if (table == null) {
+      return row(((Number) key).longValue(), value);
+    }
+    return table.equalsIgnoreCase("accounts")
+        ? Map.of(ACCOUNTS_KEY, key, ACCOUNTS_VALUE, value)
+        : Map.of(ORDERS_KEY, key, ORDERS_VALUE, value);
   }
 
-  /** A row's key, whichever simulated table it is of. */
+  /** A Number-keyed row's key, whichever such simulated table it is of. */
   static long key(Map<String, Object> row) {
-    Object k = row.containsKey(KEY) ? row.get(KEY) : row.get(ORDERS_KEY);
-    return ((Number) k).longValue();
+    return ((Number) keyValue(row)).longValue();
+  }
+
+  /**
+   * A row's key value ({@code ShardKeys}: a Long, or a String for {@code accounts}), whichever
+   * simulated table it is of.
+   */
+  static Object keyValue(Map<String, Object> row) {
+    Object k =
+        row.containsKey(KEY)
+            ? row.get(KEY)
+            : row.containsKey(ACCOUNTS_KEY) ? row.get(ACCOUNTS_KEY) : row.get(ORDERS_KEY);
+    return ShardKeys.normalize(k);
   }
 
   /** A row's value, whichever simulated table it is of. */
   static long value(Map<String, Object> row) {
-    Object v = row.containsKey(VALUE) ? row.get(VALUE) : row.get(ORDERS_VALUE);
+    Object v =
+        row.containsKey(VALUE)
+            ? row.get(VALUE)
+            : row.containsKey(ACCOUNTS_VALUE) ? row.get(ACCOUNTS_VALUE) : row.get(ORDERS_VALUE);
     return ((Number) v).longValue();
   }
 
-  /** Whether an update's values set the value column (of either simulated table). */
+  /** Whether an update's values set the value column (of any simulated table). */
   static boolean setsValue(Map<String, Object> values) {
-    return values.containsKey(VALUE) || values.containsKey(ORDERS_VALUE);
+    return values.containsKey(VALUE)
+        || values.containsKey(ORDERS_VALUE)
+        || values.containsKey(ACCOUNTS_VALUE);
   }
 }

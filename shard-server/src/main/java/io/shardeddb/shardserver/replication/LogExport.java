@@ -121,7 +121,12 @@ public final class LogExport {
       entries = CommittedLog.upTo(entries, committed);
       lastLsn = Math.max(0, Math.min(lastLsn, committed));
       ShardConfig config = ctx.requireConfig();
-      entries = RangeRules.filterToRange(entries, config.pointsBy(), exported, config::tableOrNull);
+      entries =
+          RangeRules.filterToRange(
+              entries,
+              key -> rules.exportedPoint(config.pointsBy(), key),
+              exported,
+              config::tableOrNull);
     }
     return new LogResponse(entries, lastLsn);
   }

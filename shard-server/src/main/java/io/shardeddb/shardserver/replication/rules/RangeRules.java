@@ -82,7 +82,10 @@ public final class RangeRules {
   public static List<LogEntry> filterToRange(
       List<LogEntry> entries, Sharding sharding, PointRange range, String keyName) {
     return filter(
-        entries, sharding, range, t -> t == null ? new KeyOf(keyName, RangeRules::keyOf) : null);
+        entries,
+        sharding::point,
+        range,
+        t -> t == null ? new KeyOf(keyName, RangeRules::keyOf) : null);
   }
 
   /**
@@ -97,9 +100,21 @@ public final class RangeRules {
       Sharding sharding,
       PointRange range,
       java.util.function.Function<String, TableSchema> tableOf) {
+    return filterToRange(entries, sharding::point, range, tableOf);
+  }
+
+  /**
+   * As {@link #filterToRange(List, Sharding, PointRange, java.util.function.Function)}, each key
+   * placed at {@code pointOf} of its key value (a move's export: {@link Rulebook#exportedPoint}).
+   */
+  public static List<LogEntry> filterToRange(
+      List<LogEntry> entries,
+      java.util.function.ToLongFunction<Object> pointOf,
+      PointRange range,
+      java.util.function.Function<String, TableSchema> tableOf) {
     return filter(
         entries,
-        sharding,
+        pointOf,
         range,
         t -> {
           TableSchema schema = tableOf.apply(t);
@@ -116,7 +131,7 @@ public final class RangeRules {
 
   private static List<LogEntry> filter(
       List<LogEntry> entries,
-      Sharding sharding,
+      java.util.function.ToLongFunction<Object> pointOf,
       PointRange range,
       java.util.function.Function<String, KeyOf> keyOfTable) {
     List<LogEntry> out = new ArrayList<>(entries.size());
@@ -131,12 +146,12 @@ public final class RangeRules {
             case Write -> {
               List<Map<String, Object>> rows =
                   e.rows().stream()
-                      .filter(r -> range.contains(sharding.point(keyOf.in(r))))
+                      .filter(r -> range.contains(pointOf.applyAsLong(keyOf.in(r))))
                       .toList();
               yield rows.isEmpty() ? null : e.withRows(rows);
             }
             case Update, Delete ->
-                range.contains(sharding.point(keyOf.value().apply(e.key()))) ? e : null;
+                range.contains(pointOf.applyAsLong(keyOf.value().apply(e.key()))) ? e : null;
             case Txn -> {
               List<io.shardeddb.protocol.shard.TxnStep> steps =
                   io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()).stream()
@@ -147,7 +162,7 @@ public final class RangeRules {
                             KeyOf stepKey = keyOfTable.apply(t.table());
                             return stepKey != null
                                 && range.contains(
-                                    sharding.point(
+                                    pointOf.applyAsLong(
                                         t.op() == Operation.Write
                                             ? stepKey.in(t.row())
                                             : stepKey.value().apply(t.key())));

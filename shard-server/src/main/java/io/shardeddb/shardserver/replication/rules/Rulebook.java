@@ -225,6 +225,18 @@ public class Rulebook {
   }
 
   /**
+   * Rule 13: the point a key of a move's exported log entries lies at, as {@code LogExport} filters
+   * the source's log to the moved range — the one placement, {@link
+   * io.shardeddb.protocol.topology.Sharding#point(Object)}, that the writes' ownership check, the
+   * range snapshot and the purge use too (a String key: the hash of its UTF-8 bytes). Any other
+   * function (a String hashed over its UTF-16 units) sends the destination rows it does not own and
+   * keeps from it rows the source acknowledged in the range.
+   */
+  public long exportedPoint(io.shardeddb.protocol.topology.Sharding sharding, Object key) {
+    return sharding.point(key);
+  }
+
+  /**
    * Rule 13: how far a source primary exports its log and snapshot to a move's import, given its
    * quorum-committed LSN ({@code committedLsn}, -1: nothing of its term yet) and where its own log
    * ends ({@code appliedLsn}): only what a quorum holds, never its unacknowledged tail, which a
