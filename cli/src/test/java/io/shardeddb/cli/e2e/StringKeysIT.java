@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.shardeddb.api.ShardedDatabaseResources;
+import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.local.LocalCluster;
 import io.shardeddb.protocol.schema.ShardKeys;
 import io.shardeddb.protocol.topology.Sharding;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * "String shard keys"), driven by MySQL Connector/J as an application would: a table whose primary
  * key is a {@code VARCHAR} is created by SQL on a Hash-sharded database, written, read in key
  * order, filtered, updated and deleted by its key, a duplicate key answers MySQL's 1062, and a
- * split moves its rows online with every row still there and right afterwards.
+ * split moves its rows online with every row still there and right afterwards; then {@code
+ * kubectl-sdb update}, {@code find} and {@code delete} act on a row by a hostile String key.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StringKeysIT {
@@ -87,7 +90,9 @@ class StringKeysIT {
                   mysql(ShardedDatabaseResources.ROUTER_MYSQL_ADMIN_USER, router.adminToken())) {
                 try (Statement st = c.createStatement()) {
                   st.execute(
-                      "CREATE TABLE accounts (username VARCHAR(64) PRIMARY KEY, profile JSON,"
+                      // IF NOT EXISTS: a try whose answer timed out may have made it already.
+                      "CREATE TABLE IF NOT EXISTS accounts (username VARCHAR(64) PRIMARY KEY,"
+                          + " profile JSON,"
                           + " visits INT DEFAULT 0, INDEX by_visits (visits))");
                 }
               }
@@ -216,6 +221,48 @@ class StringKeysIT {
                       + moved.replace("'", "''")
                       + "'"))
           .containsExactly("9");
+    }
+
+    // The CLI's data verbs by a String key, taken exactly as written (docs/local-mode.md).
+    String kubeconfig = cluster.kubeconfig().toString();
+    String odd = "o'brien\\ \"; DROP TABLE accounts; -- usér-😀";
+    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token());
+        PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (username) VALUES (?)")) {
+      ps.setString(1, odd);
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+    CliRun updated = CliRun.cli("update", name, odd, "{\"visits\": 5}", "--kubeconfig", kubeconfig);
+    assertThat(updated.code()).as(updated.err()).isZero();
+    assertThat(updated.out()).startsWith("Data entry for username: " + odd + " updated");
+    CliRun found = CliRun.cli("find", name, odd, "-o", "json", "--kubeconfig", kubeconfig);
+    assertThat(found.code()).as(found.err()).isZero();
+    JsonNode rows = JSON.readTree(found.out()).get("data");
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).get("username").asText()).isEqualTo(odd);
+    assertThat(rows.get(0).get("visits").asLong()).isEqualTo(5);
+    CliRun range =
+        CliRun.cli("find", name, "user-1", "user-2", "-o", "json", "--kubeconfig", kubeconfig);
+    assertThat(range.code()).as(range.err()).isZero();
+    List<String> inRange = new ArrayList<>();
+    JSON.readTree(range.out()).get("data").forEach(r -> inRange.add(r.get("username").asText()));
+    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token())) {
+      assertThat(inRange)
+          .hasSizeGreaterThan(1)
+          .containsExactlyElementsOf(
+              column(
+                  c, "SELECT username FROM accounts WHERE username BETWEEN 'user-1' AND 'user-2'"));
+    }
+    CliRun deleted = CliRun.cli("delete", name, odd, "--kubeconfig", kubeconfig);
+    assertThat(deleted.code()).as(deleted.err()).isZero();
+    assertThat(deleted.out())
+        .startsWith("Data entry with username:" + odd + " removed from all replicas");
+    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token());
+        PreparedStatement ps =
+            c.prepareStatement("SELECT username FROM accounts WHERE username = ?")) {
+      ps.setString(1, odd);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isFalse();
+      }
     }
   }
 
