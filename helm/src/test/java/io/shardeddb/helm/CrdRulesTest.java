@@ -157,8 +157,24 @@ class CrdRulesTest {
     assertThat(schemaRefusals(schema("id", "Number", "id", "name"))).as("valid schema").isEmpty();
     assertThat(schemaRefusals(schema("nope", "Number", "id", "name")))
         .contains("shardKey must be one of the columns");
-    assertThat(schemaRefusals(schema("id", "String", "id", "name")))
-        .containsExactly("the shardKey column must have type Number");
+    // A String shard key is the schema's to allow (under sharding: Hash, the operator checks);
+    // other types cannot be keys.
+    assertThat(schemaRefusals(schema("id", "String", "id", "name"))).isEmpty();
+    assertThat(schemaRefusals(schema("id", "Decimal", "id", "name")))
+        .containsExactly(
+            "the shardKey column must have type Number, or String (under sharding: Hash)");
+    // A composite primary key starts with the shard key and names Number or String columns.
+    Map<String, Object> composite = schema("id", "Number", "id", "name");
+    composite.put("primaryKey", List.of("id", "name"));
+    assertThat(schemaRefusals(composite)).isEmpty();
+    composite.put("primaryKey", List.of("name", "id"));
+    assertThat(schemaRefusals(composite))
+        .containsExactly(
+            "primaryKey must start with the shardKey and name Number or String columns");
+    composite.put("primaryKey", List.of("id", "nope"));
+    assertThat(schemaRefusals(composite))
+        .containsExactly(
+            "primaryKey must start with the shardKey and name Number or String columns");
     assertThat(schemaRefusals(schema("id", "Number", "id", "id")))
         .containsExactly("column names must be unique");
   }
@@ -169,8 +185,11 @@ class CrdRulesTest {
     orders.put("table", "orders");
     assertThat(refusedBy(tableRules, orders)).as("valid table").isEmpty();
     Map<String, Object> byName = schema("name", "String", "id", "name");
-    assertThat(refusedBy(tableRules, byName))
-        .containsExactly("the shardKey column must have type Number");
+    assertThat(refusedBy(tableRules, byName)).isEmpty();
+    Map<String, Object> byFlag = schema("name", "Boolean", "id", "name");
+    assertThat(refusedBy(tableRules, byFlag))
+        .containsExactly(
+            "the shardKey column must have type Number, or String (under sharding: Hash)");
 
     Map<String, Object> two = schema("id", "Number", "id", "name");
     two.put("tables", List.of(orders));

@@ -65,7 +65,7 @@ class StoreCommitsTest {
 
   @Test
   void migrationsAndConfigAreCommitted() throws SQLException {
-    assertThat(one("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("6");
+    assertThat(one("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("7");
     assertThat(one("SELECT config_json IS NOT NULL FROM shard_meta WHERE id = 1")).isEqualTo("1");
     assertThat(one("SELECT COUNT(*) FROM user_students")).isEqualTo("0");
 

@@ -23,6 +23,7 @@ import java.util.List;
 @ValidationRule(value = TableSpec.COLUMNS_UNIQUE, message = TableSpec.COLUMNS_UNIQUE_MESSAGE)
 @ValidationRule(value = TableSpec.INDEXED_COLUMNS, message = TableSpec.INDEXED_COLUMNS_MESSAGE)
 @ValidationRule(value = TableSpec.INDEXES_UNIQUE, message = TableSpec.INDEXES_UNIQUE_MESSAGE)
+@ValidationRule(value = TableSpec.PRIMARY_KEY, message = TableSpec.PRIMARY_KEY_MESSAGE)
 @ValidationRule(
     value =
         "!has(self.tables) || self.tables.all(t, t.table.lowerAscii() !="
@@ -56,11 +57,28 @@ public record SchemaSpec(
                 + " shard key's value. Adding, changing or removing one is an online schema"
                 + " change; removing one drops its rows.")
         @Size(max = TableSet.MAX_TABLES - 1)
-        List<TableSpec> tables) {
+        List<TableSpec> tables,
+    @JsonPropertyDescription(
+            "The primary key's columns when it has several (docs/sql.md, \"Composite primary"
+                + " keys\"): the shard key first, then Number or String columns; a row is"
+                + " identified by all of them and placed by the shard key. Absent: the shard key"
+                + " alone is the primary key. It cannot change once the table exists.")
+        @Size(max = TableSchema.MAX_KEY_COLUMNS)
+        List<String> primaryKey) {
 
   /** A table without secondary indexes. */
   public SchemaSpec(String table, String shardKey, List<ColumnSpec> columns) {
-    this(table, shardKey, columns, null, null);
+    this(table, shardKey, columns, null, null, null);
+  }
+
+  /** The first table keyed by its shard key alone, and {@code tables}. */
+  public SchemaSpec(
+      String table,
+      String shardKey,
+      List<ColumnSpec> columns,
+      List<IndexSpec> indexes,
+      List<TableSpec> tables) {
+    this(table, shardKey, columns, indexes, tables, null);
   }
 
   /** A database of one table. */
@@ -74,7 +92,7 @@ public record SchemaSpec(
 
   /** The first table as the protocol's TableSchema. */
   public TableSchema toTableSchema() {
-    return TableSpec.toTableSchema(table, shardKey, columns, indexes);
+    return TableSpec.toTableSchema(table, shardKey, columns, indexes, primaryKey);
   }
 
   /** Every table as one value: the first and the others in order. */
@@ -91,7 +109,8 @@ public record SchemaSpec(
         schema.shardKey(),
         TableSpec.columnsOf(schema),
         TableSpec.indexesOf(schema),
-        null);
+        null,
+        TableSpec.primaryKeyOf(schema));
   }
 
   /** The spec form of {@code tables}; no {@code tables} field when there is only the first. */
@@ -102,6 +121,7 @@ public record SchemaSpec(
         first.shardKey(),
         first.columns(),
         first.indexes(),
-        tables.others().isEmpty() ? null : tables.others().stream().map(TableSpec::of).toList());
+        tables.others().isEmpty() ? null : tables.others().stream().map(TableSpec::of).toList(),
+        first.primaryKey());
   }
 }

@@ -25,6 +25,7 @@ import java.util.List;
 @ValidationRule(value = TableSpec.COLUMNS_UNIQUE, message = TableSpec.COLUMNS_UNIQUE_MESSAGE)
 @ValidationRule(value = TableSpec.INDEXED_COLUMNS, message = TableSpec.INDEXED_COLUMNS_MESSAGE)
 @ValidationRule(value = TableSpec.INDEXES_UNIQUE, message = TableSpec.INDEXES_UNIQUE_MESSAGE)
+@ValidationRule(value = TableSpec.PRIMARY_KEY, message = TableSpec.PRIMARY_KEY_MESSAGE)
 public record TableSpec(
     @JsonPropertyDescription("The table name (letters, digits, underscores).")
         @Required
@@ -42,13 +43,34 @@ public record TableSpec(
         List<ColumnSpec> columns,
     @JsonPropertyDescription("Secondary indexes, each kept by every shard over its rows.")
         @Size(max = TableSchema.MAX_INDEXES)
-        List<IndexSpec> indexes) {
+        List<IndexSpec> indexes,
+    @JsonPropertyDescription(
+            "The primary key's columns when it has several (docs/sql.md, \"Composite primary"
+                + " keys\"): the shard key first, then Number or String columns; a row is"
+                + " identified by all of them and placed by the shard key. Absent: the shard key"
+                + " alone is the primary key. It cannot change once the table exists.")
+        @Size(max = TableSchema.MAX_KEY_COLUMNS)
+        List<String> primaryKey) {
+
+  /** A table keyed by its shard key alone. */
+  public TableSpec(
+      String table, String shardKey, List<ColumnSpec> columns, List<IndexSpec> indexes) {
+    this(table, shardKey, columns, indexes, null);
+  }
 
   static final String KEY_IS_A_COLUMN = "self.columns.exists(c, c.name == self.shardKey)";
   static final String KEY_IS_A_COLUMN_MESSAGE = "shardKey must be one of the columns";
   static final String KEY_IS_A_NUMBER =
-      "self.columns.exists(c, c.name == self.shardKey && c.type == 'Number')";
-  static final String KEY_IS_A_NUMBER_MESSAGE = "the shardKey column must have type Number";
+      "self.columns.exists(c, c.name == self.shardKey && (c.type == 'Number' || c.type =="
+          + " 'String'))";
+  static final String KEY_IS_A_NUMBER_MESSAGE =
+      "the shardKey column must have type Number, or String (under sharding: Hash)";
+  static final String PRIMARY_KEY =
+      "!has(self.primaryKey) || size(self.primaryKey) == 0 || (self.primaryKey[0] =="
+          + " self.shardKey && self.primaryKey.all(k, self.columns.exists(c, c.name == k &&"
+          + " (c.type == 'Number' || c.type == 'String'))))";
+  static final String PRIMARY_KEY_MESSAGE =
+      "primaryKey must start with the shardKey and name Number or String columns";
   static final String COLUMNS_UNIQUE =
       "self.columns.all(c, self.columns.exists_one(d, d.name == c.name))";
   static final String COLUMNS_UNIQUE_MESSAGE = "column names must be unique";
@@ -63,21 +85,35 @@ public record TableSpec(
 
   /** This table as the protocol's TableSchema. */
   public TableSchema toTableSchema() {
-    return toTableSchema(table, shardKey, columns, indexes);
+    return toTableSchema(table, shardKey, columns, indexes, primaryKey);
   }
 
   /** The spec form of {@code schema}; no {@code indexes} field when it has none. */
   public static TableSpec of(TableSchema schema) {
-    return new TableSpec(schema.table(), schema.shardKey(), columnsOf(schema), indexesOf(schema));
+    return new TableSpec(
+        schema.table(),
+        schema.shardKey(),
+        columnsOf(schema),
+        indexesOf(schema),
+        primaryKeyOf(schema));
   }
 
   static TableSchema toTableSchema(
-      String table, String shardKey, List<ColumnSpec> columns, List<IndexSpec> indexes) {
+      String table,
+      String shardKey,
+      List<ColumnSpec> columns,
+      List<IndexSpec> indexes,
+      List<String> primaryKey) {
     List<Column> cols =
         columns == null ? List.of() : columns.stream().map(ColumnSpec::toColumn).toList();
     List<Index> idx =
         indexes == null ? List.of() : indexes.stream().map(IndexSpec::toIndex).toList();
-    return new TableSchema(table, shardKey, cols, idx);
+    return new TableSchema(table, shardKey, cols, idx, primaryKey);
+  }
+
+  /** A composite key's columns; null (no field) when the shard key alone is the primary key. */
+  static List<String> primaryKeyOf(TableSchema schema) {
+    return schema.hasCompositeKey() ? schema.primaryKey() : null;
   }
 
   static List<ColumnSpec> columnsOf(TableSchema schema) {

@@ -138,7 +138,18 @@ public final class ResourceFileValidator {
           }
         }
         Object table = schema.getOrDefault("table", name.replace('-', '_'));
-        new TableSchema(String.valueOf(table), (String) schema.get("shardKey"), columns, indexes)
+        Object primaryKey = schema.get("primaryKey");
+        if (primaryKey != null && !(primaryKey instanceof List<?>)) {
+          throw new InvalidRequestException("spec.schema.primaryKey must be a list of columns");
+        }
+        new TableSchema(
+                String.valueOf(table),
+                (String) schema.get("shardKey"),
+                columns,
+                indexes,
+                primaryKey == null
+                    ? null
+                    : ((List<?>) primaryKey).stream().map(String::valueOf).toList())
             .validate()
             .requirePlaceableUnder(sharding(spec.get("sharding")));
       }

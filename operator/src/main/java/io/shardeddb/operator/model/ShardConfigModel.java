@@ -56,6 +56,7 @@ public final class ShardConfigModel {
         schema.toTableSchema().columns(),
         version == 1 ? null : version,
         schema.toTableSchema().indexes().isEmpty() ? null : schema.toTableSchema().indexes(),
-        others.isEmpty() ? null : others);
+        others.isEmpty() ? null : others,
+        schema.primaryKey());
   }
 }

@@ -52,6 +52,9 @@ public final class ContractBodies {
    */
   public static KeyBounds bounds(Map<String, ?> body, TableSchema schema) {
     String shardKey = schema.shardKey();
+    if (schema.hasCompositeKey()) {
+      return compositeBounds(body, schema);
+    }
     if (!schema.hasStringKey()) {
       return KeyBounds.of(range(body, shardKey));
     }
@@ -70,6 +73,40 @@ public final class ContractBodies {
           "range " + shardKey + ".low ('" + low + "') is greater than high ('" + high + "')");
     }
     return new KeyBounds(low, high);
+  }
+
+  /**
+   * The bounds of a read of a table with a composite primary key: as a one-column key's (both
+   * absent for every key), each bound a shard-key value (every row of that shard key) or — where a
+   * paged read goes on from — a whole key as a JSON array, compared row-wise.
+   */
+  private static KeyBounds compositeBounds(Map<String, ?> body, TableSchema schema) {
+    String shardKey = schema.shardKey();
+    Object raw = requireBody(body).get(shardKey);
+    if (raw == null) {
+      return KeyBounds.all();
+    }
+    if (!(raw instanceof Map<?, ?> m)) {
+      throw new InvalidRequestException(
+          "field '" + shardKey + "' must be an object {\"low\":..,\"high\":..}");
+    }
+    Object low = compositeBound(schema, shardKey + ".low", m.get("low"));
+    Object high = compositeBound(schema, shardKey + ".high", m.get("high"));
+    if (low != null && high != null && ShardKeys.compare(low, high) > 0) {
+      throw new InvalidRequestException(
+          "range " + shardKey + ".low (" + low + ") is greater than high (" + high + ")");
+    }
+    return new KeyBounds(low, high);
+  }
+
+  private static Object compositeBound(TableSchema schema, String field, Object raw) {
+    if (raw == null) {
+      return null;
+    }
+    if (raw instanceof java.util.List<?>) {
+      return schema.coerceKey(raw);
+    }
+    return ShardKeys.normalize(schema.keyType().coerce(field, raw));
   }
 
   /** One bound of a String key's range: null, or a string (a number is refused, naming it). */

@@ -2,13 +2,19 @@ package io.shardeddb.protocol.schema;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.List;
 
 /**
- * A shard-key value as it travels and is compared: a {@code Long} (a Number key) or a {@code
- * String} (a String key, under {@code sharding: Hash} only). Every decoder (JSON, which gives
- * integers as {@code Integer}; the binary frames; the stored log) hands its value to {@link
- * #normalize} so that one key is always one Java value and equal keys are {@code equals}.
+ * A key value as it travels and is compared: a {@code Long} (a Number key), a {@code String} (a
+ * String key, under {@code sharding: Hash} only), or — for a table whose primary key has several
+ * columns, the shard key first — an immutable {@code List} of those (a tuple, the shard key's value
+ * first; placement uses that first value only, {@code Sharding.point}). Every decoder (JSON, which
+ * gives integers as {@code Integer} and tuples as arrays; the binary frames; the stored log) hands
+ * its value to {@link #normalize} so that one key is always one Java value and equal keys are
+ * {@code equals}.
  */
 public final class ShardKeys {
   /**
@@ -30,6 +36,21 @@ public final class ShardKeys {
     if (raw == null || raw instanceof Long || raw instanceof String) {
       return raw;
     }
+    if (raw instanceof List<?> tuple) {
+      if (tuple.size() < 2) {
+        throw new IllegalArgumentException("a composite key has at least two values: " + raw);
+      }
+      List<Object> out = new ArrayList<>(tuple.size());
+      for (Object part : tuple) {
+        Object v = normalize(part);
+        if (v == null || v instanceof List) {
+          throw new IllegalArgumentException(
+              "a composite key's values are whole numbers or strings: " + raw);
+        }
+        out.add(v);
+      }
+      return Collections.unmodifiableList(out);
+    }
     if (raw instanceof Integer || raw instanceof Short || raw instanceof Byte) {
       return ((Number) raw).longValue();
     }
@@ -46,8 +67,28 @@ public final class ShardKeys {
     throw new IllegalArgumentException("a shard key is a whole number or a string: " + raw);
   }
 
-  /** Compares two keys: Longs by value, Strings by code point, every Long before every String. */
+  /**
+   * Compares two keys: Longs by value, Strings by code point, every Long before every String;
+   * tuples value by value (a shorter prefix first). A tuple against a single value (a bound on the
+   * shard key, e.g. a range read's {@code high}) compares its first value only: every tuple whose
+   * shard key is that value compares equal to it.
+   */
   public static int compare(Object a, Object b) {
+    if (a instanceof List<?> x && b instanceof List<?> y) {
+      for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+        int c = compare(x.get(i), y.get(i));
+        if (c != 0) {
+          return c;
+        }
+      }
+      return Integer.compare(x.size(), y.size());
+    }
+    if (a instanceof List<?> x) {
+      return compare(x.get(0), b);
+    }
+    if (b instanceof List<?> y) {
+      return compare(a, y.get(0));
+    }
     if (a instanceof Long x && b instanceof Long y) {
       return Long.compare(x, y);
     }
@@ -61,6 +102,11 @@ public final class ShardKeys {
       return 1;
     }
     throw new IllegalArgumentException("not shard keys: " + a + ", " + b);
+  }
+
+  /** The shard key's value of a key value: a tuple's first value, else the value itself. */
+  public static Object shardKeyOf(Object key) {
+    return key instanceof List<?> tuple ? tuple.get(0) : key;
   }
 
   /**

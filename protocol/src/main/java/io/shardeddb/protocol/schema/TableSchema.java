@@ -31,7 +31,8 @@ public record TableSchema(
     String table,
     String shardKey,
     List<Column> columns,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Index> indexes) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Index> indexes,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> primaryKey) {
 
   /** Letters, digits and underscores, starting with a letter or underscore, at most 64 chars. */
   public static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -52,10 +53,32 @@ public record TableSchema(
   /** The most secondary indexes a table may have. */
   public static final int MAX_INDEXES = 16;
 
+  /** The most columns a composite primary key may have. */
+  public static final int MAX_KEY_COLUMNS = 8;
+
+  /**
+   * {@code primaryKey} names the primary key's columns when it has several, the shard key first
+   * (rows of one shard key stay on one shard); empty — and absent from the JSON, so a schema keyed
+   * by one column reads and writes as before composite keys — when the shard key alone is the
+   * primary key. A list naming just the shard key is that too.
+   */
   @Creator
   public TableSchema {
     columns = columns == null ? List.of() : List.copyOf(columns);
     indexes = indexes == null ? List.of() : List.copyOf(indexes);
+    primaryKey =
+        primaryKey == null
+                || primaryKey.isEmpty()
+                || (primaryKey.size() == 1
+                    && primaryKey.get(0) != null
+                    && primaryKey.get(0).equals(shardKey))
+            ? List.of()
+            : java.util.Collections.unmodifiableList(new ArrayList<>(primaryKey));
+  }
+
+  /** A table keyed by its shard key alone. */
+  public TableSchema(String table, String shardKey, List<Column> columns, List<Index> indexes) {
+    this(table, shardKey, columns, indexes, List.of());
   }
 
   /** A table without secondary indexes. */
@@ -63,14 +86,99 @@ public record TableSchema(
     this(table, shardKey, columns, List.of());
   }
 
-  /** This schema with {@code columns} instead; the indexes as they are. */
+  /** This schema with {@code columns} instead; the indexes and primary key as they are. */
   public TableSchema withColumns(List<Column> columns) {
-    return new TableSchema(table, shardKey, columns, indexes);
+    return new TableSchema(table, shardKey, columns, indexes, primaryKey);
   }
 
   /** This schema with {@code indexes} instead. */
   public TableSchema withIndexes(List<Index> indexes) {
-    return new TableSchema(table, shardKey, columns, indexes);
+    return new TableSchema(table, shardKey, columns, indexes, primaryKey);
+  }
+
+  /** This schema with the primary key {@code columns} (the shard key first). */
+  public TableSchema withPrimaryKey(List<String> columns) {
+    return new TableSchema(table, shardKey, this.columns, indexes, columns);
+  }
+
+  /**
+   * The primary key's columns in order: the shard key alone, or a composite key's columns (the
+   * shard key first).
+   */
+  @JsonIgnore
+  public List<String> keyColumns() {
+    return primaryKey.isEmpty() ? List.of(shardKey) : primaryKey;
+  }
+
+  /** Whether the primary key has several columns (key values are tuples, {@link ShardKeys}). */
+  @JsonIgnore
+  public boolean hasCompositeKey() {
+    return !primaryKey.isEmpty();
+  }
+
+  /** Whether {@code name} is one of the primary key's columns. */
+  public boolean isKeyColumn(String name) {
+    return keyColumns().contains(name);
+  }
+
+  /**
+   * The key value of {@code row}: its shard key's value, or for a composite key the tuple of its
+   * key columns' values ({@link ShardKeys}); fails naming a missing key column.
+   */
+  public Object keyOf(Map<String, ?> row) {
+    if (!hasCompositeKey()) {
+      return coerceKey(row.get(shardKey));
+    }
+    List<Object> tuple = new ArrayList<>(primaryKey.size());
+    for (String name : primaryKey) {
+      tuple.add(coerceKeyColumn(name, row.get(name)));
+    }
+    return ShardKeys.normalize(tuple);
+  }
+
+  /**
+   * Why {@code values} (an update's, coerced) would change the key of the row with {@code key}, or
+   * null when they leave every key column as it is.
+   */
+  public String keyChangeRefusal(Object key, Map<String, ?> values) {
+    for (Map.Entry<String, Object> k : keyRow(key).entrySet()) {
+      Object sent = values.get(k.getKey());
+      if (sent != null && !sent.equals(k.getValue())) {
+        return k.getKey()
+            + " ("
+            + k.getValue()
+            + ") cannot change to "
+            + sent
+            + "; a row's key cannot change";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The row of {@code key}'s key columns alone (the shard key's value, or each value of a composite
+   * key's tuple under its column), as a key-only update carries it.
+   */
+  public Map<String, Object> keyRow(Object key) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    if (!hasCompositeKey()) {
+      row.put(shardKey, key);
+      return row;
+    }
+    List<?> tuple = (List<?>) coerceKey(key);
+    for (int i = 0; i < primaryKey.size(); i++) {
+      row.put(primaryKey.get(i), tuple.get(i));
+    }
+    return row;
+  }
+
+  /** A key column's value as a key value (Long or String, a String's length checked). */
+  private Object coerceKeyColumn(String name, Object value) {
+    if (value == null) {
+      throw new InvalidRequestException("missing field '" + name + "'");
+    }
+    Column c = column(name);
+    return keyValue(name, c.type().coerce(name, value));
   }
 
   /** The index with this name (any case, as MySQL compares index names), or null. */
@@ -170,8 +278,56 @@ public record TableSchema(
     for (Column c : columns) {
       validateAttributes(c, c == key);
     }
+    validatePrimaryKey();
     validateIndexes();
     return this;
+  }
+
+  /**
+   * A composite primary key: 2 to {@value #MAX_KEY_COLUMNS} distinct columns, the shard key first
+   * (rows are placed by it), each a NOT NULL Number or String column without a default.
+   */
+  private void validatePrimaryKey() {
+    if (primaryKey.isEmpty()) {
+      return;
+    }
+    if (primaryKey.size() > MAX_KEY_COLUMNS) {
+      throw new InvalidRequestException(
+          "primary key has "
+              + primaryKey.size()
+              + " columns; at most "
+              + MAX_KEY_COLUMNS
+              + " are allowed");
+    }
+    if (!shardKey.equals(primaryKey.get(0))) {
+      throw new InvalidRequestException(
+          "primary key ("
+              + String.join(", ", primaryKey)
+              + ") must start with the shard key '"
+              + shardKey
+              + "' (rows are placed by it)");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String name : primaryKey) {
+      Column c = name == null ? null : column(name);
+      if (c == null) {
+        throw new InvalidRequestException("primary key column '" + name + "' is not a column");
+      }
+      if (!seen.add(name)) {
+        throw new InvalidRequestException("primary key names column '" + name + "' twice");
+      }
+      if (c.type() != ColumnType.Number && c.type() != ColumnType.String) {
+        throw new InvalidRequestException(
+            "primary key column '" + name + "' must be a Number or String column, not " + c.type());
+      }
+      if (c.isNullable()) {
+        throw new InvalidRequestException("primary key column '" + name + "' cannot be nullable");
+      }
+      if (c.defaultValue() != null) {
+        throw new InvalidRequestException(
+            "primary key column '" + name + "' cannot have a default");
+      }
+    }
   }
 
   private void validateIndexes() {
@@ -295,7 +451,23 @@ public record TableSchema(
     if (value == null) {
       throw new InvalidRequestException("missing field '" + shardKey + "'");
     }
-    return keyValue(keyType().coerce(shardKey, value));
+    if (!hasCompositeKey()) {
+      return keyValue(shardKey, keyType().coerce(shardKey, value));
+    }
+    if (!(value instanceof List<?> tuple) || tuple.size() != primaryKey.size()) {
+      throw new InvalidRequestException(
+          "table "
+              + table
+              + "'s primary key is ("
+              + String.join(", ", primaryKey)
+              + "): a key names a value for each of them, not "
+              + value);
+    }
+    List<Object> out = new ArrayList<>(tuple.size());
+    for (int i = 0; i < tuple.size(); i++) {
+      out.add(coerceKeyColumn(primaryKey.get(i), tuple.get(i)));
+    }
+    return ShardKeys.normalize(out);
   }
 
   /** The shard key's type: Number or String. */
@@ -337,12 +509,12 @@ public record TableSchema(
     return this;
   }
 
-  /** A coerced key value, a String key's length checked. */
-  private Object keyValue(Object coerced) {
+  /** A coerced key column's value, a String's length checked. */
+  private Object keyValue(String name, Object coerced) {
     if (coerced instanceof String s && s.codePointCount(0, s.length()) > ShardKeys.MAX_STRING_KEY) {
       throw new InvalidRequestException(
-          "shard key '"
-              + shardKey
+          (name.equals(shardKey) ? "shard key '" : "key column '")
+              + name
               + "' is "
               + s.codePointCount(0, s.length())
               + " characters long; at most "
@@ -372,7 +544,7 @@ public record TableSchema(
       }
       Object v = row.get(c.name());
       Object value = v == null && c.isNullable() ? null : c.type().coerce(c.name(), v);
-      out.put(c.name(), c.name().equals(shardKey) ? keyValue(value) : value);
+      out.put(c.name(), isKeyColumn(c.name()) ? keyValue(c.name(), value) : value);
     }
     return out;
   }
@@ -394,6 +566,13 @@ public record TableSchema(
     }
     if (!shardKey.equals(next.shardKey())) {
       return "the shard key is '" + shardKey + "' and cannot change to '" + next.shardKey() + "'";
+    }
+    if (!keyColumns().equals(next.keyColumns())) {
+      return "the primary key is ("
+          + String.join(", ", keyColumns())
+          + ") and cannot change to ("
+          + String.join(", ", next.keyColumns())
+          + ")";
     }
     int kept = 0;
     for (Column was : columns) {

@@ -32,7 +32,8 @@ import java.util.List;
  * same table is not a conflict. {@code indexes} (absent: none) are the schema's secondary indexes
  * at that version. {@code tables} (absent: none) are the database's other tables at that version,
  * in creation order (docs/log-format.md, "Tables"): a replica configured from scratch creates them,
- * a configured one takes table changes only from its log.
+ * a configured one takes table changes only from its log. {@code primaryKey} (absent: the shard key
+ * alone) names the first table's primary key columns when it has several, the shard key first.
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -48,10 +49,41 @@ public record ShardConfigRequest(
     List<Column> columns,
     Long schemaVersion,
     List<Index> indexes,
-    List<TableSchema> tables) {
+    List<TableSchema> tables,
+    List<String> primaryKey) {
 
   @Creator
   public ShardConfigRequest {}
+
+  /** A config whose first table is keyed by its shard key alone. */
+  public ShardConfigRequest(
+      SchemaDoc schema,
+      List<String> shards,
+      String table,
+      String shardKey,
+      Long low,
+      Long size,
+      Sharding sharding,
+      List<PointRange> ranges,
+      List<Column> columns,
+      Long schemaVersion,
+      List<Index> indexes,
+      List<TableSchema> tables) {
+    this(
+        schema,
+        shards,
+        table,
+        shardKey,
+        low,
+        size,
+        sharding,
+        ranges,
+        columns,
+        schemaVersion,
+        indexes,
+        tables,
+        null);
+  }
 
   /** A config of a database of one table. */
   public ShardConfigRequest(

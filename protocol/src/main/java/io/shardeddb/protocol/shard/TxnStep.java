@@ -83,10 +83,10 @@ public record TxnStep(Operation op, Object key, Map<String, Object> row, String 
 
   /**
    * The key this step changes, as {@code table}'s key value: an update's or delete's {@code key}, a
-   * write's row's shard key.
+   * write's row's key (its shard key, or the tuple of a composite key's columns).
    */
   public Object keyIn(TableSchema table) {
-    return table.coerceKey(op == Operation.Write ? row.get(table.shardKey()) : key);
+    return op == Operation.Write ? table.keyOf(row) : table.coerceKey(key);
   }
 
   /**

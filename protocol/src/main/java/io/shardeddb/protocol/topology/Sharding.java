@@ -27,9 +27,13 @@ public enum Sharding {
   /**
    * The point of a shard-key value: a {@code Long} as {@link #point(long)}, a {@code String} by
    * {@link #hash(String)} (under {@code Hash} only; under {@code Range} an {@link
-   * IllegalArgumentException}, which schema validation keeps from ever being reached).
+   * IllegalArgumentException}, which schema validation keeps from ever being reached); a composite
+   * key's (a tuple, {@code ShardKeys}) is its first value's: rows of one shard key stay together.
    */
   public long point(Object key) {
+    if (key instanceof java.util.List<?> tuple && !tuple.isEmpty()) {
+      return point(tuple.get(0));
+    }
     if (key instanceof Long k) {
       return point(k.longValue());
     }

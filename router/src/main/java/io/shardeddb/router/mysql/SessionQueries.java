@@ -243,14 +243,14 @@ final class SessionQueries {
     }
     List<TextRow> rows = new ArrayList<>();
     for (Column c : schema.columns()) {
-      boolean key = c.name().equals(schema.shardKey());
+      boolean key = schema.isKeyColumn(c.name());
       rows.add(
           new TextRow(
               java.util.Arrays.asList(
                   c.name(),
                   // A String key is stored as VARCHAR(255) (binary collation): keys compare
                   // exactly.
-                  key && schema.hasStringKey()
+                  key && c.type() == io.shardeddb.protocol.schema.ColumnType.String
                       ? "varchar(" + io.shardeddb.protocol.schema.ShardKeys.MAX_STRING_KEY + ")"
                       : c.type().sqlType().toLowerCase(Locale.ROOT),
                   key ? "NO" : "YES",

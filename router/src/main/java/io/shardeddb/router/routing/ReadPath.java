@@ -424,7 +424,7 @@ public class ReadPath {
       RoutingTable table, List<Map<String, Object>> rows, List<PointRange> part, String keyName) {
     List<Map<String, Object>> out = new ArrayList<>(rows.size());
     for (Map<String, Object> row : rows) {
-      Object key = table.topology().schema().coerceKey(row.get(keyName));
+      Object key = table.topology().schema().keyOf(row);
       if (PointRange.anyContains(part, table.sharding().point(key))) {
         out.add(row);
       }

@@ -363,19 +363,10 @@ public class WritePath {
     Object key = schema.coerceKey(rawKey);
     Map<String, Object> row =
         DecimalWire.toShard(schema.coercePartialRow(textForStringColumns(schema, data)));
-    // The key column is a Number or a String, which DecimalWire leaves as they are.
-    Object sentKey = row.get(schema.shardKey());
-    if (sentKey != null && !sentKey.equals(key)) {
-      throw new InvalidRequestException(
-          "data."
-              + schema.shardKey()
-              + " ("
-              + sentKey
-              + ") differs from "
-              + schema.shardKey()
-              + " ("
-              + key
-              + "); a row's key cannot change");
+    // Key columns are Numbers or Strings, which DecimalWire leaves as they are.
+    String keyChange = schema.keyChangeRefusal(key, row);
+    if (keyChange != null) {
+      throw new InvalidRequestException("data." + keyChange);
     }
     owner(table, key);
     return onOwner(
@@ -453,9 +444,7 @@ public class WritePath {
    */
   public static Map<String, Object> checkedRow(TableSchema schema, Map<String, Object> raw) {
     Map<String, Object> row = schema.coerceRow(textForStringColumns(schema, raw));
-    if (row.get(schema.shardKey()) == null) {
-      throw new InvalidRequestException("missing field '" + schema.shardKey() + "'");
-    }
+    schema.keyOf(row);
     return row;
   }
 
@@ -463,10 +452,9 @@ public class WritePath {
   public static Map<String, Object> checkedValues(
       TableSchema schema, Object key, Map<String, Object> data) {
     Map<String, Object> values = schema.coercePartialRow(textForStringColumns(schema, data));
-    Object sentKey = values.get(schema.shardKey());
-    if (sentKey != null && !sentKey.equals(key)) {
-      throw new InvalidRequestException(
-          schema.shardKey() + " (" + key + ") cannot change; a row's key cannot change");
+    String keyChange = schema.keyChangeRefusal(key, values);
+    if (keyChange != null) {
+      throw new InvalidRequestException(keyChange);
     }
     return values;
   }
@@ -564,7 +552,13 @@ public class WritePath {
                 + "' (AUTO_INCREMENT ids are generated for SQL INSERTs: /query and the MySQL"
                 + " port)");
       }
-      Object key = row.get(schema.shardKey());
+      // The row's whole key (a composite key's tuple): several rows may share a shard key.
+      Object key;
+      try {
+        key = schema.keyOf(row);
+      } catch (InvalidRequestException e) {
+        throw new InvalidRequestException("data[" + i + "]: " + e.getMessage());
+      }
       Integer first = seen.putIfAbsent(key, i);
       if (first != null) {
         throw new InvalidRequestException(

@@ -69,6 +69,10 @@ final class SqlDdl {
           throw new InvalidRequestException(
               "column '" + gone.name() + "' is the shard key and cannot be dropped");
         }
+        if (schema.isKeyColumn(gone.name())) {
+          throw new InvalidRequestException(
+              "column '" + gone.name() + "' is in the primary key and cannot be dropped");
+        }
         columns.remove(gone);
         changes.add("dropped column " + gone.name());
       } else if (e.getOperation() == AlterOperation.DROP
@@ -84,15 +88,17 @@ final class SqlDdl {
       }
     }
     return change(
-        schema, new TableSchema(schema.table(), schema.shardKey(), columns, indexes), changes);
+        schema,
+        new TableSchema(schema.table(), schema.shardKey(), columns, indexes, schema.primaryKey()),
+        changes);
   }
 
   /**
    * {@code CREATE TABLE [IF NOT EXISTS] t (col type [NOT NULL | NULL] [DEFAULT v] [AUTO_INCREMENT]
    * [PRIMARY KEY], ..., [PRIMARY KEY (col)], [INDEX | KEY name (cols)]) [table options]}: the
    * database's table, for a database that has none yet (docs/sql.md, "Creating the table"). The
-   * primary key is one integer column and is the shard key; table options (ENGINE, CHARSET) are
-   * accepted and ignored.
+   * primary key is an integer or string column, the shard key, or several ({@code PRIMARY KEY (a,
+   * b)}) whose first is the shard key; table options (ENGINE, CHARSET) are accepted and ignored.
    */
   static TableSchema createTable(CreateTable create) {
     String table = unquote(create.getTable().getName());
@@ -145,32 +151,39 @@ final class SqlDdl {
             type + " is not supported in CREATE TABLE (PRIMARY KEY, INDEX and KEY are)");
       }
     }
-    if (primary.size() != 1) {
+    if (primary.isEmpty()) {
       throw new InvalidRequestException(
-          primary.isEmpty()
-              ? "table '"
-                  + table
-                  + "' needs a PRIMARY KEY: one integer or string column, the shard key"
-              : "a composite primary key "
-                  + primary
-                  + " is not supported yet: one integer or string column");
+          "table '"
+              + table
+              + "' needs a PRIMARY KEY: an integer or string column (the shard key), or several"
+              + " with the shard key first");
     }
+    if (primary.size() != new java.util.HashSet<>(primary).size()) {
+      throw new InvalidRequestException("PRIMARY KEY " + primary + " names a column twice");
+    }
+    // The shard key is the primary key's first column: rows of one shard key stay on one shard.
     String key = primary.get(0);
     List<Column> out = new ArrayList<>();
     for (Column c : columns) {
-      boolean isKey = c.name().equals(key);
-      if (generated.contains(c.name()) && !isKey) {
+      boolean isKey = primary.contains(c.name());
+      if (generated.contains(c.name()) && !c.name().equals(key)) {
         throw new InvalidRequestException(
-            "column '" + c.name() + "' is AUTO_INCREMENT but only the primary key can be");
+            "column '"
+                + c.name()
+                + "' is AUTO_INCREMENT but only the primary key's first column can be");
       }
       if (isKey && c.type() != ColumnType.Number && c.type() != ColumnType.String) {
         throw new InvalidRequestException(
-            "primary key '"
-                + key
-                + "' must be an integer or string (VARCHAR, CHAR, TEXT) column: it is the shard"
-                + " key");
+            "primary key column '"
+                + c.name()
+                + "' must be an integer or string (VARCHAR, CHAR, TEXT) column"
+                + (c.name().equals(key) ? ": it is the shard key" : ""));
       }
-      // The primary key is NOT NULL, as in MySQL.
+      if (isKey && !c.name().equals(key) && c.defaultValue() != null) {
+        throw new InvalidRequestException(
+            "primary key column '" + c.name() + "' cannot have a DEFAULT");
+      }
+      // The primary key's columns are NOT NULL, as in MySQL.
       out.add(
           isKey
               ? new Column(
@@ -178,13 +191,15 @@ final class SqlDdl {
                   c.type(),
                   null,
                   c.defaultValue(),
-                  generated.contains(key) ? Boolean.TRUE : null)
+                  generated.contains(c.name()) ? Boolean.TRUE : null)
               : c);
     }
-    if (out.stream().noneMatch(c -> c.name().equals(key))) {
-      throw new InvalidRequestException("primary key '" + key + "' is not a column of the table");
+    for (String k : primary) {
+      if (out.stream().noneMatch(c -> c.name().equals(k))) {
+        throw new InvalidRequestException("primary key '" + k + "' is not a column of the table");
+      }
     }
-    return new TableSchema(table, key, out, indexes).validate();
+    return new TableSchema(table, key, out, indexes, primary).validate();
   }
 
   /** {@code CREATE INDEX name ON t (col, ...)}. */

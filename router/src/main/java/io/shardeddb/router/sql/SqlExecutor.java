@@ -123,7 +123,7 @@ public class SqlExecutor {
                     List<io.shardeddb.protocol.shard.TxnStep> steps = new ArrayList<>();
                     Map<Object, Map<String, Object>> after = new java.util.HashMap<>();
                     for (Map<String, Object> r : rows) {
-                      Object key = schema.coerceKey(r.get(keyName));
+                      Object key = schema.keyOf(r);
                       Map<String, Object> values =
                           WritePath.checkedValues(schema, key, update.assignments());
                       steps.add(
@@ -151,8 +151,7 @@ public class SqlExecutor {
                           rows.stream()
                               .map(
                                   r ->
-                                      io.shardeddb.protocol.shard.TxnStep.delete(
-                                              schema.coerceKey(r.get(keyName)))
+                                      io.shardeddb.protocol.shard.TxnStep.delete(schema.keyOf(r))
                                           .ofTable(table.tableName()))
                               .toList(),
                           Map.of(),
@@ -240,7 +239,7 @@ public class SqlExecutor {
             } catch (InvalidRequestException e) {
               throw new InvalidRequestException("row " + (i + 1) + ": " + e.getMessage());
             }
-            Object key = row.get(keyName);
+            Object key = schema.keyOf(row);
             Boolean held = txn.holds(table.tableName(), key);
             if (after.put(key, row) != null || Boolean.TRUE.equals(held)) {
               throw new ApiException(
@@ -289,14 +288,18 @@ public class SqlExecutor {
     String keyName = schema.shardKey();
     KeyRanges ranges = KeyRanges.none();
     Predicate where = new Predicate.Always();
+    // A composite key's rows are found by their shard keys and kept by their whole keys below.
+    List<Object> shardKeys =
+        keys.stream().map(io.shardeddb.protocol.schema.ShardKeys::shardKeyOf).distinct().toList();
     if (schema.hasStringKey()) {
       ranges = KeyRanges.all();
-      where = new Predicate.In(keyName, List.copyOf(keys), false);
+      where = new Predicate.In(keyName, shardKeys, false);
     } else {
-      for (Object k : keys) {
+      for (Object k : shardKeys) {
         ranges = ranges.union(KeyRanges.point((Long) k));
       }
     }
+    java.util.Set<Object> wantedKeys = new java.util.HashSet<>(keys);
     KeyRanges wanted = ranges;
     Predicate matching = where;
     return Mono.defer(
@@ -310,7 +313,10 @@ public class SqlExecutor {
                   matching,
                   Pushdown.of(matching, schema),
                   row -> {
-                    out.add(schema.coerceKey(row.get(keyName)));
+                    Object k = schema.keyOf(row);
+                    if (wantedKeys.contains(k)) {
+                      out.add(k);
+                    }
                     return false;
                   })
               .map(read -> out);
@@ -328,8 +334,8 @@ public class SqlExecutor {
       String what,
       SqlTransaction txn,
       int max) {
-    String keyName = table.topology().schema().shardKey();
-    Pushdown.Result push = Pushdown.of(where, table.topology().schema());
+    TableSchema schema = table.topology().schema();
+    Pushdown.Result push = Pushdown.of(where, schema);
     return Mono.defer(
         () -> {
           List<Map<String, Object>> read = new ArrayList<>();
@@ -351,7 +357,8 @@ public class SqlExecutor {
               .map(
                   done -> {
                     List<Map<String, Object>> rows =
-                        txn.overlay(table.tableName(), read, keys, where, keyName);
+                        txn.overlay(
+                            table.tableName(), read, keys, where, r -> keyOrNull(schema, r));
                     if (rows.size() > max) {
                       throw tooMany(what, max);
                     }
@@ -813,7 +820,7 @@ public class SqlExecutor {
                   where,
                   push,
                   row -> {
-                    out.add(schema.coerceKey(row.get(keyName)));
+                    out.add(schema.keyOf(row));
                     if (out.size() > limits.maxRowsPerWrite()) {
                       throw new InvalidRequestException(
                           what
@@ -936,5 +943,15 @@ public class SqlExecutor {
       on.add(shard + "/" + name);
     }
     return on.isEmpty() ? null : String.join(",", on);
+  }
+
+  /** {@code row}'s key value, or null for a row that lacks a key column (a projection). */
+  private static Object keyOrNull(TableSchema schema, Map<String, Object> row) {
+    for (String k : schema.keyColumns()) {
+      if (!(row.get(k) instanceof Number) && !(row.get(k) instanceof String)) {
+        return null;
+      }
+    }
+    return schema.keyOf(row);
   }
 }

@@ -145,19 +145,18 @@ public final class SqlTransaction {
       List<Map<String, Object>> read,
       KeyRanges keys,
       Predicate where,
-      String keyName) {
+      java.util.function.Function<Map<String, Object>, Object> keyOf) {
     Changed c = tables.getOrDefault(tableKey(table), new Changed());
     Map<Object, Map<String, Object>> written = c.written;
     Set<Object> deleted = c.deleted;
     Map<Object, Map<String, Object>> out = new TreeMap<>(ShardKeys.ORDER);
     List<Map<String, Object>> unkeyed = new ArrayList<>();
     for (Map<String, Object> r : read) {
-      Object k = r.get(keyName);
-      if (!(k instanceof Number) && !(k instanceof String)) {
+      Object key = keyOf.apply(r);
+      if (key == null) {
         unkeyed.add(r);
         continue;
       }
-      Object key = ShardKeys.normalize(k instanceof Number n ? (Object) n.longValue() : k);
       if (!written.containsKey(key) && !deleted.contains(key)) {
         out.put(key, r);
       }
@@ -190,7 +189,8 @@ public final class SqlTransaction {
    * by hash), so only every key holds it.
    */
   private static boolean contains(KeyRanges keys, Object key) {
-    if (!(key instanceof Long number)) {
+    // A composite key lies where its shard key (its first value) does.
+    if (!(ShardKeys.shardKeyOf(key) instanceof Long number)) {
       return keys.isAll();
     }
     return contains(keys, number.longValue());

@@ -392,6 +392,10 @@ public final class SqlTranslator {
         if (name.equals(schema.shardKey())) {
           throw unsupported("SET " + name + " is not supported: a row's shard key cannot change");
         }
+        if (schema.isKeyColumn(name)) {
+          throw unsupported(
+              "SET " + name + " is not supported: a row's primary key columns cannot change");
+        }
         if (assignments.containsKey(name)) {
           throw unsupported("column '" + name + "' is set twice");
         }

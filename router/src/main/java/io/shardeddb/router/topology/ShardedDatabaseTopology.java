@@ -141,6 +141,7 @@ public final class ShardedDatabaseTopology {
         s.indexes() == null
             ? List.of()
             : s.indexes().stream().map(io.shardeddb.api.v1alpha1.IndexSpec::toIndex).toList();
-    return new TableSchema(s.table() == null ? "data" : s.table(), key, columns, indexes);
+    return new TableSchema(
+        s.table() == null ? "data" : s.table(), key, columns, indexes, s.primaryKey());
   }
 }

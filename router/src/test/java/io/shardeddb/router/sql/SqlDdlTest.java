@@ -191,9 +191,25 @@ class SqlDdlTest {
     assertThatThrownBy(() -> none.translate("CREATE TABLE t (a INT, b INT)"))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("needs a PRIMARY KEY");
-    assertThatThrownBy(() -> none.translate("CREATE TABLE t (a INT, b INT, PRIMARY KEY (a, b))"))
+    // A composite key: the shard key is its first column; both are NOT NULL.
+    TableSchema composite =
+        ((SqlPlan.CreateTable)
+                none.translate("CREATE TABLE t (a INT, b VARCHAR(9), c JSON, PRIMARY KEY (a, b))"))
+            .schema();
+    assertThat(composite.shardKey()).isEqualTo("a");
+    assertThat(composite.keyColumns()).containsExactly("a", "b");
+    assertThat(composite.column("b").isNullable()).isFalse();
+    assertThatThrownBy(() -> none.translate("CREATE TABLE t (a INT, c JSON, PRIMARY KEY (a, c))"))
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("composite primary key [a, b] is not supported yet");
+        .hasMessageContaining("primary key column 'c' must be an integer or string");
+    assertThatThrownBy(() -> none.translate("CREATE TABLE t (a INT, PRIMARY KEY (a, a))"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("names a column twice");
+    assertThatThrownBy(
+            () ->
+                none.translate("CREATE TABLE t (a INT, b INT AUTO_INCREMENT, PRIMARY KEY (a, b))"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("only the primary key's first column can be");
     assertThatThrownBy(() -> none.translate("CREATE TABLE t (a DECIMAL(5,2) PRIMARY KEY)"))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("must be an integer or string (VARCHAR, CHAR, TEXT) column");
@@ -214,7 +230,7 @@ class SqlDdlTest {
     assertThatThrownBy(
             () -> none.translate("CREATE TABLE t (a INT PRIMARY KEY, b INT AUTO_INCREMENT)"))
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("only the primary key can be");
+        .hasMessageContaining("only the primary key's first column can be");
 
     // A database with a table: the same name IF NOT EXISTS changes nothing, else a 400.
     SqlPlan same =

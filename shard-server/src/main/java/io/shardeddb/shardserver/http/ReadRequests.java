@@ -237,7 +237,8 @@ class ReadRequests {
                     c, range.low(), range.high(), where, pageRows + 1, deadline, p.stamped()));
     Object next = null;
     if (rows.size() > pageRows) {
-      next = ShardKeys.normalize(rows.get(pageRows).get(p.table().shardKey()));
+      // The whole key (a composite key's tuple): a page may end inside one shard key's rows.
+      next = p.table().keyOf(rows.get(pageRows));
       rows = rows.subList(0, pageRows);
     }
     if (byHash) {
@@ -314,9 +315,8 @@ class ReadRequests {
     if (points.stream().anyMatch(Plan::primary)) {
       awaitReadIndex(points.get(0));
     }
-    String keyName = config.schema().shardKey();
     Map<Object, Map<String, Object>> byKey = new HashMap<>();
-    found.forEach(r -> byKey.put(ShardKeys.normalize(r.get(keyName)), r));
+    found.forEach(r -> byKey.put(config.schema().keyOf(r), r));
     Counter rows = rowsRead.computeIfAbsent("none", this::rowsCounter);
     List<ShardReadResponse> out = new ArrayList<>(points.size());
     for (Plan p : points) {

@@ -305,16 +305,21 @@ public class ShardController {
     String requestId = RequestFields.requestId(body.get("requestId"));
     writes.requireOwnedUnlessRetry(config, expectedOwned, requestId, List.of(key));
     Map<String, Object> values = schema.coercePartialRow(ContractBodies.updateData(body));
-    Object newKey = values.get(keyName);
-    if (newKey != null && !newKey.equals(key)) {
-      throw new InvalidRequestException(
-          "field 'data' changes "
-              + keyName
-              + " from "
-              + key
-              + " to "
-              + newKey
-              + "; the shard key cannot be updated");
+    Map<String, Object> keyRow = schema.keyRow(key);
+    for (Map.Entry<String, Object> k : keyRow.entrySet()) {
+      Object newKey = values.get(k.getKey());
+      if (newKey != null && !newKey.equals(k.getValue())) {
+        throw new InvalidRequestException(
+            "field 'data' changes "
+                + k.getKey()
+                + " from "
+                + k.getValue()
+                + " to "
+                + newKey
+                + (k.getKey().equals(keyName)
+                    ? "; the shard key cannot be updated"
+                    : "; a primary key column cannot be updated"));
+      }
     }
     WriteCoordinator.Acked acked =
         coordinator.submitAcked(

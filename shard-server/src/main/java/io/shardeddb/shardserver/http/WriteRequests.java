@@ -64,7 +64,7 @@ class WriteRequests {
     Set<Object> keys = new HashSet<>();
     for (Map<String, Object> raw : request.data()) {
       Map<String, Object> row = schema.coerceRow(raw);
-      Object key = row.get(schema.shardKey());
+      Object key = schema.keyOf(row);
       if (!keys.add(key)) {
         throw new InvalidRequestException(
             "field 'data' lists " + schema.shardKey() + ":" + key + " more than once");

@@ -535,7 +535,7 @@ public class ImportService implements AutoCloseable {
           keyName == null
               ? null
               : switch (e.op()) {
-                case Write -> table.coerceKey(e.rows().get(0).get(keyName));
+                case Write -> table.keyOf(e.rows().get(0));
                 case Update, Delete -> e.key();
                 case Txn ->
                     io.shardeddb.protocol.shard.TxnStep.ofPayload(e.rows()).get(0).keyIn(table);
@@ -546,7 +546,7 @@ public class ImportService implements AutoCloseable {
             enqueue(
                 run,
                 ClientChange.imported(
-                        Operation.Update, List.of(Map.of(keyName, key)), key, e.requestId())
+                        Operation.Update, List.of(table.keyRow(key)), key, e.requestId())
                     .ofTable(ownTable)));
       }
     }

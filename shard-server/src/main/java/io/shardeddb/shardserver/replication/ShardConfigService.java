@@ -75,6 +75,9 @@ public class ShardConfigService implements ConfigAdopter {
     if (req.indexes() != null && !req.indexes().isEmpty()) {
       schema = schema.withIndexes(req.indexes()).validate();
     }
+    if (req.primaryKey() != null && !req.primaryKey().isEmpty()) {
+      schema = schema.withPrimaryKey(req.primaryKey()).validate();
+    }
     Sharding sharding = Sharding.orDefault(req.sharding());
     List<PointRange> ranges = null;
     if (req.ranges() != null) {

@@ -37,16 +37,18 @@ final class CommitLookup {
       params.addAll(lookup.requestIds());
     }
     Map<String, List<Object>> byTable = new LinkedHashMap<>();
+    Map<String, UserTable> tables = new HashMap<>();
     for (BatchPlanner.RowKey k : lookup.keys()) {
       byTable.computeIfAbsent(k.table(), t -> new ArrayList<>()).add(k.key());
     }
     for (Map.Entry<String, List<Object>> e : byTable.entrySet()) {
       UserTable table = e.getKey() == null ? first : new UserTable(lookup.tables().get(e.getKey()));
+      tables.put(e.getKey(), table);
       List<Object> all = e.getValue();
       for (int from = 0; from < all.size(); from += UserTable.keysPerPart()) {
         List<Object> part = all.subList(from, Math.min(all.size(), from + UserTable.keysPerPart()));
         parts.add(table.existingKeysUnionPart(part.size(), e.getKey()));
-        params.addAll(part);
+        params.addAll(table.keyParams(part));
       }
     }
     if (parts.isEmpty()) {
@@ -63,12 +65,11 @@ final class CommitLookup {
                 rs.getString(2),
                 new RequestOutcome(rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5)));
           } else {
-            // A String key's table makes the column text (UNION's common type): each key is
-            // read back as its own table's key value.
+            // A String or composite key's table makes the column text (UNION's common type):
+            // each key is read back as its own table's key value.
             String tableName = rs.getString(2);
-            io.shardeddb.protocol.schema.TableSchema schema =
-                tableName == null ? first.schema() : lookup.tables().get(tableName);
-            present.add(new BatchPlanner.RowKey(tableName, schema.coerceKey(rs.getString(3))));
+            UserTable table = tableName == null ? first : tables.get(tableName);
+            present.add(new BatchPlanner.RowKey(tableName, table.keyFromText(rs.getString(3))));
           }
         }
       }

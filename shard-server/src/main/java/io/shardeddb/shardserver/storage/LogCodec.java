@@ -34,7 +34,8 @@ public class LogCodec {
           e.commitMillis(),
           e.timestamp(),
           e.table(),
-          e.key() instanceof String k ? k : null);
+          e.key() instanceof String k ? k : null,
+          e.key() instanceof List<?> tuple ? json.writeValueAsString(tuple) : null);
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot encode log entry " + e.lsn(), ex);
     }
@@ -49,7 +50,9 @@ public class LogCodec {
           r.epoch(),
           Operation.valueOf(r.op()),
           rows,
-          r.rowKeyText() != null ? r.rowKeyText() : r.rowKey(),
+          r.rowKeyTuple() != null
+              ? tuple(r.rowKeyTuple())
+              : r.rowKeyText() != null ? r.rowKeyText() : r.rowKey(),
           r.requestId(),
           r.commitMillis(),
           r.globalTs(),
@@ -57,5 +60,16 @@ public class LogCodec {
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot decode log entry " + r.lsn(), ex);
     }
+  }
+
+  /** A composite key stored as a JSON array of numbers and strings, as its key value. */
+  private List<Object> tuple(String text) throws IOException {
+    io.micronaut.json.tree.JsonNode node =
+        json.readValue(text, io.micronaut.json.tree.JsonNode.class);
+    List<Object> out = new java.util.ArrayList<>(node.size());
+    for (io.micronaut.json.tree.JsonNode part : node.values()) {
+      out.add(part.isString() ? part.getStringValue() : (Object) part.getLongValue());
+    }
+    return out;
   }
 }

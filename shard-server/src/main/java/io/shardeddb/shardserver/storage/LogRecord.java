@@ -8,7 +8,8 @@ import io.micronaut.data.annotation.MappedEntity;
  * One row of {@code replication_log}; {@code payload} is the entry's rows as JSON, {@code
  * commitMillis} its commit time, {@code globalTs} its global timestamp (0: written before entries
  * carried one) and {@code tableName} its table (null: the database's first table). The key is in
- * {@code rowKey} for a Number shard key and in {@code rowKeyText} for a String one (V6).
+ * {@code rowKey} for a Number shard key, in {@code rowKeyText} for a String one (V6) and in {@code
+ * rowKeyTuple} as a JSON array for a composite primary key (V7).
  */
 @MappedEntity("replication_log")
 public record LogRecord(
@@ -21,4 +22,5 @@ public record LogRecord(
     long commitMillis,
     long globalTs,
     @Nullable String tableName,
-    @Nullable String rowKeyText) {}
+    @Nullable String rowKeyText,
+    @Nullable String rowKeyTuple) {}

@@ -44,11 +44,11 @@ final class ReplicationLog {
         new StringBuilder(
             "INSERT INTO replication_log"
                 + " (lsn, epoch, op, row_key, request_id, payload, commit_millis, global_ts,"
-                + " table_name, row_key_text) VALUES ");
+                + " table_name, row_key_text, row_key_tuple) VALUES ");
     List<Object> values = new ArrayList<>();
     for (LogEntry e : entries) {
       LogRecord r = codec.toRecord(e);
-      sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       values.add(r.lsn());
       values.add(r.epoch());
       values.add(r.op());
@@ -59,6 +59,7 @@ final class ReplicationLog {
       values.add(r.globalTs());
       values.add(r.tableName());
       values.add(r.rowKeyText());
+      values.add(r.rowKeyTuple());
     }
     folded.add(sql.toString(), values);
   }

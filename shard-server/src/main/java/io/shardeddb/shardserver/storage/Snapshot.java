@@ -228,9 +228,7 @@ public final class Snapshot implements AutoCloseable {
         }
         UserTable table = tables.get(current);
         Map<String, Object> row = table.readStamped(rows);
-        if (range != null
-            && !range.contains(
-                sharding.point(table.schema().coerceKey(row.get(table.schema().shardKey()))))) {
+        if (range != null && !range.contains(sharding.point(table.schema().keyOf(row)))) {
           continue;
         }
         out.add(current == 0 ? row : RowTables.with(row, table.schema().table()));

@@ -43,7 +43,19 @@ public final class UserTable {
   private final TableSchema schema;
   private final String table;
   private final String physicalName;
+
+  /** The shard key's column, quoted: placement and a read's bounds are on it. */
   private final String key;
+
+  /** The primary key's columns, quoted, joined by commas: what a key read selects and orders by. */
+  private final String keyList;
+
+  /** The primary key as one SQL value: the shard key, or a row constructor of a composite key. */
+  private final String keyTuple;
+
+  /** The placeholders of one key value: {@code ?}, or {@code (?, ?)} for a composite key. */
+  private final String keyMark;
+
   private final String columnList;
   private final String stampedColumnList;
   private final RowValues rowValues;
@@ -54,6 +66,15 @@ public final class UserTable {
     this.physicalName = DatabaseNames.userTable(schema.table());
     this.table = quote(physicalName);
     this.key = quote(schema.shardKey());
+    this.keyList =
+        schema.keyColumns().stream().map(UserTable::quote).collect(Collectors.joining(", "));
+    this.keyTuple = schema.hasCompositeKey() ? "(" + keyList + ")" : key;
+    this.keyMark =
+        schema.hasCompositeKey()
+            ? "("
+                + String.join(", ", java.util.Collections.nCopies(schema.keyColumns().size(), "?"))
+                + ")"
+            : "?";
     this.columnList =
         schema.columns().stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
     this.stampedColumnList = columnList + ", " + quote(TIMESTAMP_COLUMN);
@@ -69,8 +90,9 @@ public final class UserTable {
   }
 
   /**
-   * Creates the table if it does not exist; the shard key is the primary key. A table left under
-   * the bare name by an older shard-server is renamed instead, so an upgrade keeps its rows.
+   * Creates the table if it does not exist; the primary key is the shard key (or a composite key's
+   * columns, the shard key first). A table left under the bare name by an older shard-server is
+   * renamed instead, so an upgrade keeps its rows.
    */
   public void create(Connection c) throws SQLException {
     if (!exists(c, physicalName)
@@ -84,12 +106,14 @@ public final class UserTable {
     }
     StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (");
     for (Column col : schema.columns()) {
-      boolean isKey = col.name().equals(schema.shardKey());
-      sql.append(quote(col.name())).append(' ').append(isKey ? keySqlType() : col.type().sqlType());
+      boolean isKey = schema.isKeyColumn(col.name());
+      sql.append(quote(col.name()))
+          .append(' ')
+          .append(isKey ? keySqlType(col) : col.type().sqlType());
       sql.append(isKey ? " NOT NULL, " : " NULL, ");
     }
     sql.append(quote(TIMESTAMP_COLUMN)).append(" BIGINT NOT NULL DEFAULT 0, ");
-    sql.append("PRIMARY KEY (").append(key).append(")) ENGINE = InnoDB");
+    sql.append("PRIMARY KEY (").append(keyList).append(")) ENGINE = InnoDB");
     try (Statement s = c.createStatement()) {
       s.execute(sql.toString());
     }
@@ -383,20 +407,80 @@ public final class UserTable {
    * NULL, key, NULL, NULL)}.
    */
   String existingKeysUnionPart(int keys, String tag) {
-    String in = String.join(", ", java.util.Collections.nCopies(keys, "?"));
+    String in = String.join(", ", java.util.Collections.nCopies(keys, keyMark));
     // The tag names the table in the result (a lower-case identifier, so safe as a literal).
     String tagged = tag == null ? "NULL" : "'" + DatabaseNames.requireValid(tag) + "'";
     return "SELECT 1, "
         + tagged
         + ", "
-        + key
+        + (schema.hasCompositeKey() ? hexKeyList() : key)
         + ", NULL, NULL FROM "
         + table
         + " WHERE "
-        + key
+        + keyTuple
         + " IN ("
         + in
         + ")";
+  }
+
+  /**
+   * The parameters {@code keys} bind as, in order: each key value, a composite key's values one by
+   * one.
+   */
+  public List<Object> keyParams(Collection<?> keys) {
+    List<Object> out = new ArrayList<>();
+    for (Object k : keys) {
+      addKeyParams(out, k);
+    }
+    return out;
+  }
+
+  private void addKeyParams(List<Object> out, Object k) {
+    if (schema.hasCompositeKey()) {
+      if (!(k instanceof List<?> tuple) || tuple.size() != schema.keyColumns().size()) {
+        throw new IllegalArgumentException(
+            "table " + schema.table() + " is keyed by (" + keyList + "), not by " + k);
+      }
+      out.addAll(tuple);
+    } else {
+      out.add(k);
+    }
+  }
+
+  /**
+   * A composite key as one text column: each value's {@code HEX} (a BIGINT's two's complement, a
+   * string's UTF-8 bytes), comma-separated — no escaping to get wrong.
+   */
+  private String hexKeyList() {
+    return "CONCAT_WS(',', "
+        + schema.keyColumns().stream()
+            .map(n -> "HEX(" + quote(n) + ")")
+            .collect(Collectors.joining(", "))
+        + ")";
+  }
+
+  /**
+   * A key value from the text {@link #existingKeysUnionPart} selects (UNION's common type): a
+   * String or Number key's own text, a composite key's {@link #hexKeyList}.
+   */
+  public Object keyFromText(String text) {
+    if (!schema.hasCompositeKey()) {
+      return schema.coerceKey(text);
+    }
+    String[] parts = text.split(",", -1);
+    List<Object> tuple = new ArrayList<>(parts.length);
+    for (int i = 0; i < parts.length; i++) {
+      boolean isString =
+          schema.column(schema.keyColumns().get(i)).type()
+              == io.shardeddb.protocol.schema.ColumnType.String;
+      tuple.add(
+          isString
+              ? new String(
+                  java.util.HexFormat.of().parseHex(parts[i]),
+                  java.nio.charset.StandardCharsets.UTF_8)
+              : (Object) Long.parseUnsignedLong(parts[i], 16));
+    }
+    return ShardKeys.normalize(tuple);
   }
 
   /** How many keys one {@link #existingKeysUnionPart} may hold. */
@@ -405,13 +489,13 @@ public final class UserTable {
   }
 
   private List<Object> existingChunk(Connection c, List<Object> keys) throws SQLException {
-    String in = keys.stream().map(k -> "?").collect(Collectors.joining(", "));
+    String in = keys.stream().map(k -> keyMark).collect(Collectors.joining(", "));
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT " + key + " FROM " + table + " WHERE " + key + " IN (" + in + ")")) {
+            "SELECT " + keyList + " FROM " + table + " WHERE " + keyTuple + " IN (" + in + ")")) {
       int i = 1;
-      for (Object k : keys) {
-        ps.setObject(i++, k);
+      for (Object v : keyParams(keys)) {
+        ps.setObject(i++, v);
       }
       List<Object> found = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
@@ -432,7 +516,7 @@ public final class UserTable {
   public int update(Connection c, Object k, Map<String, Object> values, long timestamp)
       throws SQLException {
     Map<String, Object> set = new LinkedHashMap<>(values);
-    set.remove(schema.shardKey());
+    schema.keyColumns().forEach(set::remove);
     set.remove(RowTimestamps.FIELD);
     if (set.isEmpty()) {
       return existingKeys(c, List.of(k)).size();
@@ -442,13 +526,16 @@ public final class UserTable {
             + quote(TIMESTAMP_COLUMN)
             + " = ?";
     try (PreparedStatement ps =
-        c.prepareStatement("UPDATE " + table + " SET " + assignments + " WHERE " + key + " = ?")) {
+        c.prepareStatement(
+            "UPDATE " + table + " SET " + assignments + " WHERE " + keyTuple + " = " + keyMark)) {
       int i = 1;
       for (Object v : set.values()) {
         ps.setObject(i++, v);
       }
       ps.setLong(i++, timestamp);
-      ps.setObject(i, k);
+      for (Object v : keyParams(List.of(k))) {
+        ps.setObject(i++, v);
+      }
       return ps.executeUpdate();
     }
   }
@@ -456,8 +543,11 @@ public final class UserTable {
   /** Deletes the row with {@code k}; returns how many rows were removed (0 or 1). */
   public int delete(Connection c, Object k) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("DELETE FROM " + table + " WHERE " + key + " = ?")) {
-      ps.setObject(1, k);
+        c.prepareStatement("DELETE FROM " + table + " WHERE " + keyTuple + " = " + keyMark)) {
+      int i = 1;
+      for (Object v : keyParams(List.of(k))) {
+        ps.setObject(i++, v);
+      }
       return ps.executeUpdate();
     }
   }
@@ -481,11 +571,13 @@ public final class UserTable {
     long n = 0;
     for (int from = 0; from < doomed.size(); from += CHUNK) {
       List<Object> part = doomed.subList(from, Math.min(doomed.size(), from + CHUNK));
-      String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+      String marks = String.join(", ", java.util.Collections.nCopies(part.size(), keyMark));
       try (PreparedStatement ps =
-          c.prepareStatement("DELETE FROM " + table + " WHERE " + key + " IN (" + marks + ")")) {
-        for (int i = 0; i < part.size(); i++) {
-          ps.setObject(i + 1, part.get(i));
+          c.prepareStatement(
+              "DELETE FROM " + table + " WHERE " + keyTuple + " IN (" + marks + ")")) {
+        int i = 1;
+        for (Object v : keyParams(part)) {
+          ps.setObject(i++, v);
         }
         n += ps.executeUpdate();
       }
@@ -501,7 +593,7 @@ public final class UserTable {
       throws SQLException {
     List<Object> out = new ArrayList<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT " + key + " FROM " + table)) {
+        ResultSet rs = s.executeQuery("SELECT " + keyList + " FROM " + table)) {
       while (rs.next()) {
         Object k = keyAt(rs, 1);
         if (range.contains(sharding.point(k))) {
@@ -555,7 +647,8 @@ public final class UserTable {
       throws SQLException {
     List<Object> params = new ArrayList<>();
     String where = where(low, high, filter, params);
-    Query q = new Query("SELECT " + key + " FROM " + table + where + " ORDER BY " + key, params);
+    Query q =
+        new Query("SELECT " + keyList + " FROM " + table + where + " ORDER BY " + keyList, params);
     try (PreparedStatement ps = c.prepareStatement(q.sql())) {
       deadline.bound(ps);
       q.bind(ps);
@@ -576,7 +669,17 @@ public final class UserTable {
    */
   private String where(Object low, Object high, FilterClause filter, List<Object> params) {
     List<String> conditions = new ArrayList<>();
-    if (low != null && high != null) {
+    if (low instanceof List<?> || high instanceof List<?>) {
+      // A composite key's tuple (a page's `next`): compared as a row, a shard-key bound on its own.
+      if (low != null) {
+        conditions.add(low instanceof List<?> ? keyTuple + " >= " + keyMark : key + " >= ?");
+        params.addAll(low instanceof List<?> tuple ? tuple : List.of(low));
+      }
+      if (high != null) {
+        conditions.add(high instanceof List<?> ? keyTuple + " <= " + keyMark : key + " <= ?");
+        params.addAll(high instanceof List<?> tuple ? tuple : List.of(high));
+      }
+    } else if (low != null && high != null) {
       conditions.add(key + " BETWEEN ? AND ?");
       params.add(low);
       params.add(high);
@@ -709,7 +812,7 @@ public final class UserTable {
             + table
             + where
             + " ORDER BY "
-            + key
+            + keyList
             + " LIMIT ?",
         params);
   }
@@ -804,7 +907,7 @@ public final class UserTable {
   public Statement openCursor(Connection c) throws SQLException {
     Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
     s.setFetchSize(Integer.MIN_VALUE);
-    s.execute("SELECT " + stampedColumnList + " FROM " + table + " ORDER BY " + key);
+    s.execute("SELECT " + stampedColumnList + " FROM " + table + " ORDER BY " + keyList);
     return s;
   }
 
@@ -842,17 +945,30 @@ public final class UserTable {
    * ShardKeys#MAX_STRING_KEY} characters in utf8mb4 with the binary collation (TEXT cannot be a
    * primary key; keys compare exactly, as the router and {@link ShardKeys#ORDER} compare them).
    */
-  private String keySqlType() {
-    return schema.hasStringKey()
+  private String keySqlType(Column col) {
+    return col.type() == io.shardeddb.protocol.schema.ColumnType.String
         ? "VARCHAR("
             + ShardKeys.MAX_STRING_KEY
             + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"
-        : schema.keyType().sqlType();
+        : col.type().sqlType();
   }
 
-  /** The shard key at {@code column} of the current row, as its key value (Long or String). */
+  /**
+   * The key at {@code column} of the current row (a composite key's columns from there on), as its
+   * key value (Long, String, or a tuple of them).
+   */
   private Object keyAt(ResultSet rs, int column) throws SQLException {
-    return schema.hasStringKey() ? rs.getString(column) : (Object) rs.getLong(column);
+    if (!schema.hasCompositeKey()) {
+      return schema.hasStringKey() ? rs.getString(column) : (Object) rs.getLong(column);
+    }
+    List<Object> tuple = new ArrayList<>();
+    for (String name : schema.keyColumns()) {
+      tuple.add(
+          schema.column(name).type() == io.shardeddb.protocol.schema.ColumnType.String
+              ? rs.getString(column++)
+              : (Object) rs.getLong(column++));
+    }
+    return ShardKeys.normalize(tuple);
   }
 
   private static String quote(String identifier) {
@@ -877,7 +993,7 @@ public final class UserTable {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int from = 0; from < all.size(); from += CHUNK) {
       List<Object> part = all.subList(from, Math.min(all.size(), from + CHUNK));
-      String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+      String marks = String.join(", ", java.util.Collections.nCopies(part.size(), keyMark));
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT "
@@ -885,16 +1001,16 @@ public final class UserTable {
                   + " FROM "
                   + table
                   + " WHERE "
-                  + key
+                  + keyTuple
                   + " IN ("
                   + marks
                   + ")"
                   + (filter == null ? "" : " AND " + filter.sql())
                   + " ORDER BY "
-                  + key)) {
+                  + keyList)) {
         int i = 1;
-        for (Object k : part) {
-          ps.setObject(i++, k);
+        for (Object v : keyParams(part)) {
+          ps.setObject(i++, v);
         }
         bind(ps, i, filter);
         try (ResultSet rs = ps.executeQuery()) {

@@ -85,7 +85,7 @@ public final class RangeRules {
         entries,
         sharding::point,
         range,
-        t -> t == null ? new KeyOf(keyName, RangeRules::keyOf) : null);
+        t -> t == null ? new KeyOf(r -> keyOf(r.get(keyName)), RangeRules::keyOf) : null);
   }
 
   /**
@@ -118,14 +118,19 @@ public final class RangeRules {
         range,
         t -> {
           TableSchema schema = tableOf.apply(t);
-          return schema == null ? null : new KeyOf(schema.shardKey(), schema::coerceKey);
+          return schema == null ? null : new KeyOf(schema::keyOf, schema::coerceKey);
         });
   }
 
-  /** How a table's key is read: its column, and a travelling value made a key value. */
-  private record KeyOf(String name, java.util.function.Function<Object, Object> value) {
+  /**
+   * How a table's key is read: a row's key value, and a travelling key made a key value (a
+   * composite key's tuple is placed by its first value, {@code Sharding.point}).
+   */
+  private record KeyOf(
+      java.util.function.Function<Map<String, Object>, Object> of,
+      java.util.function.Function<Object, Object> value) {
     Object in(Map<String, Object> row) {
-      return value.apply(row.get(name));
+      return of.apply(row);
     }
   }
 

@@ -86,16 +86,19 @@ final class ReplicateCodec {
           writeRow(out, row);
         }
       }
-      // The key's tag: 0 none, 1 a Number key's long, 2 a String key's text (a server before
-      // String keys never receives tag 2: only a table with a String key writes one).
-      if (e.key() == null) {
+      // The key's tag: 0 none, 1 a Number key's long, 2 a String key's text, 3 a composite
+      // key's values (a count, then each value tagged 1 or 2). A server before String or
+      // composite keys never receives tag 2 or 3: only a table keyed so writes one.
+      if (e.key() instanceof List<?> tuple) {
+        out.writeByte(3);
+        out.writeByte(tuple.size());
+        for (Object part : tuple) {
+          writeKeyValue(out, part);
+        }
+      } else if (e.key() == null) {
         out.writeByte(0);
-      } else if (e.key() instanceof String text) {
-        out.writeByte(2);
-        writeString(out, text);
       } else {
-        out.writeByte(1);
-        out.writeLong((Long) e.key());
+        writeKeyValue(out, e.key());
       }
       writeString(out, e.requestId());
     }
@@ -197,13 +200,17 @@ final class ReplicateCodec {
         }
       }
       byte keyTag = in.readByte();
-      Object key =
-          switch (keyTag) {
-            case 0 -> null;
-            case 1 -> in.readLong();
-            case 2 -> readString(in);
-            default -> throw new IllegalArgumentException("unknown key tag " + keyTag);
-          };
+      Object key;
+      if (keyTag == 3) {
+        int count = in.readByte();
+        List<Object> tuple = new ArrayList<>(count);
+        for (int j = 0; j < count; j++) {
+          tuple.add(readKeyValue(in, in.readByte()));
+        }
+        key = tuple;
+      } else {
+        key = readKeyValue(in, keyTag);
+      }
       String requestId = readString(in);
       entries.add(
           new LogEntry(
@@ -329,6 +336,26 @@ final class ReplicateCodec {
         }
       }
       default -> throw new IllegalArgumentException("unknown value tag " + tag);
+    };
+  }
+
+  /** One key value with its tag: 1 a Number key's long, 2 a String key's text. */
+  private static void writeKeyValue(ByteBuf out, Object value) {
+    if (value instanceof String text) {
+      out.writeByte(2);
+      writeString(out, text);
+    } else {
+      out.writeByte(1);
+      out.writeLong((Long) value);
+    }
+  }
+
+  private static Object readKeyValue(ByteBuf in, byte tag) {
+    return switch (tag) {
+      case 0 -> null;
+      case 1 -> in.readLong();
+      case 2 -> readString(in);
+      default -> throw new IllegalArgumentException("unknown key tag " + tag);
     };
   }
 }

@@ -292,7 +292,7 @@ public final class BatchPlanner {
   }
 
   private static Object keyOf(Map<String, Object> row, TableSchema schema) {
-    return schema.coerceKey(row.get(schema.shardKey()));
+    return schema.keyOf(row);
   }
 
   /**
