@@ -108,6 +108,21 @@ public class ReadPath {
       ReadConsistency consistency,
       SessionToken session,
       ReadFilter filter) {
+    return read(table, range, consistency, session, filter, null);
+  }
+
+  /**
+   * As above, asking only the shards that own {@code pinnedKeys} (key values) when they are given:
+   * the rows the read can match have one of those keys (a String key's {@code =} or {@code IN},
+   * whose rows lie by hash); null asks every shard that {@code range} may touch.
+   */
+  public Mono<RangeRead> read(
+      RoutingTable table,
+      KeyRange range,
+      ReadConsistency consistency,
+      SessionToken session,
+      ReadFilter filter,
+      java.util.Collection<Object> pinnedKeys) {
     return withLayoutFor(
         table,
         consistency,
@@ -121,7 +136,7 @@ public class ReadPath {
               known,
               budget,
               t -> rangeText(keyName, range),
-              t -> firstPages(t, range, level, session, filter, budget));
+              t -> firstPages(t, range, level, session, filter, budget, pinnedKeys));
         });
   }
 
@@ -186,8 +201,9 @@ public class ReadPath {
       ReadConsistency consistency,
       SessionToken session,
       ReadFilter filter,
-      FailoverRetry.MovedBudget budget) {
-    List<ShardTopology> shards = table.shardsFor(range.low(), range.high());
+      FailoverRetry.MovedBudget budget,
+      java.util.Collection<Object> pinnedKeys) {
+    List<ShardTopology> shards = shardsToAsk(table, range, pinnedKeys);
     metrics.readFanout(shards.size());
     String keyName = table.topology().schema().shardKey();
     List<String> ids = shards.stream().map(ShardTopology::id).toList();
@@ -230,6 +246,14 @@ public class ReadPath {
     return Flux.mergeComparing(MERGE_PREFETCH, byKey, rows).buffer(MERGED_PAGE_ROWS);
   }
 
+  /** The shards a read of {@code range} asks in {@code table}'s layout (see {@link #read}). */
+  private static List<ShardTopology> shardsToAsk(
+      RoutingTable table, KeyRange range, java.util.Collection<Object> pinnedKeys) {
+    return pinnedKeys == null
+        ? table.shardsFor(range.low(), range.high())
+        : table.shardsForKeys(pinnedKeys);
+  }
+
   /** {@code Stud_id range [low, high]}, for messages. */
   private static String rangeText(String keyName, KeyRange range) {
     return keyName + " range [" + range.low() + ", " + range.high() + "]";
@@ -245,6 +269,17 @@ public class ReadPath {
       ReadConsistency consistency,
       SessionToken session,
       ReadFilter filter) {
+    return count(table, range, consistency, session, filter, null);
+  }
+
+  /** As above, asking only the owners of {@code pinnedKeys} when given (see {@link #read}). */
+  public Mono<RangeCount> count(
+      RoutingTable table,
+      KeyRange range,
+      ReadConsistency consistency,
+      SessionToken session,
+      ReadFilter filter,
+      java.util.Collection<Object> pinnedKeys) {
     return withLayoutFor(
         table,
         consistency,
@@ -256,7 +291,7 @@ public class ReadPath {
               known,
               budget,
               t -> rangeText(keyName, range),
-              t -> counts(t, range, level, session, filter, budget));
+              t -> counts(t, range, level, session, filter, budget, pinnedKeys));
         });
   }
 
@@ -266,8 +301,9 @@ public class ReadPath {
       ReadConsistency consistency,
       SessionToken session,
       ReadFilter filter,
-      FailoverRetry.MovedBudget budget) {
-    List<ShardTopology> shards = table.shardsFor(range.low(), range.high());
+      FailoverRetry.MovedBudget budget,
+      java.util.Collection<Object> pinnedKeys) {
+    List<ShardTopology> shards = shardsToAsk(table, range, pinnedKeys);
     metrics.readFanout(shards.size());
     String keyName = table.topology().schema().shardKey();
     Ask ask =

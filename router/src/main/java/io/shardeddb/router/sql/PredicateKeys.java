@@ -42,6 +42,50 @@ final class PredicateKeys {
     };
   }
 
+  /**
+   * The exact values of column {@code key} a row matching {@code p} can have — from {@code key = v}
+   * and {@code key IN (..)}, through AND and OR — or null when {@code p} does not name them (any
+   * value may match). A String key's rows lie by hash, so these values, not ranges, say which
+   * shards can hold them.
+   */
+  static java.util.Set<Object> values(Predicate p, String key) {
+    return switch (p) {
+      case Predicate.Compare c
+          when c.column().equals(key) && c.op() == Predicate.Op.EQ && c.value() != null ->
+          java.util.Set.of(c.value());
+      case Predicate.In in when in.column().equals(key) && !in.negated() -> {
+        java.util.Set<Object> out = new java.util.LinkedHashSet<>();
+        for (Object v : in.values()) {
+          if (v != null) {
+            out.add(v);
+          }
+        }
+        yield out;
+      }
+      case Predicate.And a -> {
+        java.util.Set<Object> l = values(a.left(), key);
+        java.util.Set<Object> r = values(a.right(), key);
+        if (l == null || r == null) {
+          yield l == null ? r : l;
+        }
+        java.util.Set<Object> both = new java.util.LinkedHashSet<>(l);
+        both.retainAll(r);
+        yield both;
+      }
+      case Predicate.Or o -> {
+        java.util.Set<Object> l = values(o.left(), key);
+        java.util.Set<Object> r = values(o.right(), key);
+        if (l == null || r == null) {
+          yield null;
+        }
+        java.util.Set<Object> either = new java.util.LinkedHashSet<>(l);
+        either.addAll(r);
+        yield either;
+      }
+      default -> null;
+    };
+  }
+
   /** Keys for NOT p: the complement only where p's keys are exact (a plain key condition). */
   private static KeyRanges notKeys(Predicate inner, java.util.Set<String> keys) {
     boolean exact =

@@ -471,6 +471,7 @@ public class SqlExecutor {
             KeyRanges.between(x, Long.MAX_VALUE),
             ReadConsistency.PRIMARY,
             SessionToken.empty(),
+            new Predicate.Always(),
             Pushdown.of(new Predicate.Always(), table.topology().schema()))
         .map(
             counted -> {
@@ -516,7 +517,7 @@ public class SqlExecutor {
     Pushdown.Result push = Pushdown.of(plan.where(), table.topology().schema());
     if (plan.countLabel() != null && push.exact()) {
       // The filter is the whole WHERE: the shards count, and no row travels.
-      return countAll(table, plan.keys(), consistency, session, push)
+      return countAll(table, plan.keys(), consistency, session, plan.where(), push)
           .flatMap(
               counted ->
                   counted.count() != null
@@ -676,9 +677,11 @@ public class SqlExecutor {
       KeyRanges keys,
       ReadConsistency consistency,
       SessionToken session,
+      Predicate where,
       Pushdown.Result push) {
+    java.util.Collection<Object> pinned = pinnedKeys(table, where);
     return Flux.fromIterable(readRanges(table, keys))
-        .concatMap(r -> reads.count(table, r, consistency, session, push.filter()))
+        .concatMap(r -> reads.count(table, r, consistency, session, push.filter(), pinned))
         .collectList()
         .map(
             parts -> {
@@ -735,11 +738,12 @@ public class SqlExecutor {
       Pushdown.Result push,
       List<ReadPath.RangeRead> started) {
     List<KeyRange> ranges = readRanges(table, keys);
+    java.util.Collection<Object> pinned = pinnedKeys(table, where);
     return Flux.fromIterable(ranges)
         .concatMap(
             r ->
                 reads
-                    .read(table, r, consistency, session, push.filter())
+                    .read(table, r, consistency, session, push.filter(), pinned)
                     .flatMapMany(
                         read -> {
                           started.add(read);
@@ -749,6 +753,24 @@ public class SqlExecutor {
         // One page at a time: the next is fetched only once this one's rows are used.
         .concatMapIterable(page -> page, 1)
         .filter(where::matches);
+  }
+
+  /**
+   * The String shard keys {@code where} names exactly ({@code key = 'a'}, {@code key IN (..)}):
+   * only their owners can hold matching rows, so only they are asked; null (every shard) for a
+   * Number key — its ranges already choose the shards ({@link RoutingTable#shardsFor}) — or a WHERE
+   * that does not name the key's values.
+   */
+  static java.util.Collection<Object> pinnedKeys(RoutingTable table, Predicate where) {
+    TableSchema schema = table.topology().schema();
+    if (!schema.hasStringKey()) {
+      return null;
+    }
+    Set<Object> values = PredicateKeys.values(where, schema.shardKey());
+    if (values == null || !values.stream().allMatch(v -> v instanceof String)) {
+      return null;
+    }
+    return List.copyOf(values);
   }
 
   /** The shards {@code started} asked and the replicas that answered each. */

@@ -147,9 +147,32 @@ public final class RoutingTable {
    */
   public List<ShardTopology> shardsFor(long low, long high) {
     if (topology.sharding() == Sharding.Hash) {
-      return low > high ? List.of() : shardMap.shards();
+      if (low > high) {
+        return List.of();
+      }
+      // A few keys (a point read, a short range): only the owners of their hashes.
+      long width = high - low;
+      if (width >= 0 && width < NARROW_HASH_RANGE) {
+        return shardsForKeys(java.util.stream.LongStream.rangeClosed(low, high).boxed().toList());
+      }
+      return shardMap.shards();
     }
     return shardMap.shardsFor(low, high);
+  }
+
+  /** The widest Hash key range whose keys are placed one by one ({@link #shardsFor}). */
+  static final long NARROW_HASH_RANGE = 64;
+
+  /**
+   * The shards that own {@code keys} (key values: Longs, Strings, or a composite key's tuples),
+   * each once, in point order; a key no shard owns adds none (no row can be stored there).
+   */
+  public List<ShardTopology> shardsForKeys(java.util.Collection<?> keys) {
+    java.util.Set<String> owners = new java.util.HashSet<>();
+    for (Object k : keys) {
+      shardFor(k).ifPresent(s -> owners.add(s.id()));
+    }
+    return shardMap.shards().stream().filter(s -> owners.contains(s.id())).toList();
   }
 
   /**

@@ -52,4 +52,79 @@ class HashReadRangesTest {
     List<KeyRange> read = SqlExecutor.readRanges(table(Sharding.Hash), new KeyRanges(many));
     assertThat(read).containsExactly(new KeyRange(0, 3L * (2 * SqlExecutor.MAX_RANGE_READS - 1)));
   }
+
+  @Test
+  void aPointOrAShortRangeUnderHashAsksOnlyTheOwnersOfItsKeys() {
+    RoutingTable t = table(Sharding.Hash);
+    long half = Sharding.HASH_SPACE / 2;
+    // Key 7's hash lies in one half: only that shard is asked for it (before: both).
+    String owner = Sharding.hash(7L) < half ? "sh1" : "sh2";
+    assertThat(t.shardsFor(7, 7)).extracting(ShardTopology::id).containsExactly(owner);
+    // A short range asks the owners of its keys; a wide one every shard.
+    List<String> owners =
+        java.util.stream.LongStream.rangeClosed(0, 9)
+            .mapToObj(k -> Sharding.hash(k) < half ? "sh1" : "sh2")
+            .distinct()
+            .sorted()
+            .toList();
+    assertThat(t.shardsFor(0, 9)).extracting(ShardTopology::id).containsExactlyElementsOf(owners);
+    assertThat(t.shardsFor(0, 1_000_000)).hasSize(2);
+    assertThat(t.shardsFor(Long.MIN_VALUE, Long.MAX_VALUE)).hasSize(2);
+    assertThat(t.shardsFor(5, 4)).isEmpty();
+  }
+
+  @Test
+  void aStringKeysEqualityOrInListAsksOnlyTheOwnersOfThoseKeys() {
+    long half = Sharding.HASH_SPACE / 2;
+    RoutingTable t =
+        new RoutingTable(
+            new Topology(
+                "db",
+                1,
+                new TableSchema("u", "name", List.of(new Column("name", ColumnType.String))),
+                null,
+                List.of(
+                    new ShardTopology("sh1", 0, half, 1, null, List.of()),
+                    new ShardTopology("sh2", half, half, 1, null, List.of())),
+                Map.of(),
+                Sharding.Hash));
+    String low = firstKeyIn(0, half);
+    String high = firstKeyIn(half, Sharding.HASH_SPACE);
+    Predicate one = new Predicate.Compare("name", Predicate.Op.EQ, low);
+    assertThat(SqlExecutor.pinnedKeys(t, one)).containsExactly(low);
+    assertThat(t.shardsForKeys(SqlExecutor.pinnedKeys(t, one)))
+        .extracting(ShardTopology::id)
+        .containsExactly("sh1");
+    Predicate both = new Predicate.In("name", List.of(low, high), false);
+    assertThat(t.shardsForKeys(SqlExecutor.pinnedKeys(t, both))).hasSize(2);
+    // Through AND (another column's condition) and OR (both sides name the key).
+    Predicate and = new Predicate.And(one, new Predicate.Compare("name", Predicate.Op.GT, "a"));
+    assertThat(SqlExecutor.pinnedKeys(t, and)).containsExactly(low);
+    assertThat(
+            SqlExecutor.pinnedKeys(
+                t, new Predicate.Or(one, new Predicate.Compare("name", Predicate.Op.EQ, high))))
+        .containsExactlyInAnyOrder(low, high);
+    // Not named exactly: every shard.
+    assertThat(SqlExecutor.pinnedKeys(t, new Predicate.Compare("name", Predicate.Op.GT, low)))
+        .isNull();
+    assertThat(
+            SqlExecutor.pinnedKeys(
+                t, new Predicate.Or(one, new Predicate.Compare("name", Predicate.Op.GT, "m"))))
+        .isNull();
+    assertThat(SqlExecutor.pinnedKeys(t, new Predicate.In("name", List.of(low), true))).isNull();
+    // A Number key's ranges choose its shards already.
+    assertThat(
+            SqlExecutor.pinnedKeys(
+                table(Sharding.Hash), new Predicate.Compare("k", Predicate.Op.EQ, 7L)))
+        .isNull();
+  }
+
+  private static String firstKeyIn(long low, long high) {
+    for (int i = 0; ; i++) {
+      long p = Sharding.hash("user-" + i);
+      if (p >= low && p < high) {
+        return "user-" + i;
+      }
+    }
+  }
 }
