@@ -404,18 +404,7 @@ class BackupRestoreIT {
 
   private void patchShards(String database, List<Map<String, Object>> shards)
       throws java.io.IOException {
-    String patch =
-        JSON.writeValueAsString(
-            List.of(Map.of("op", "replace", "path", "/spec/shards", "value", shards)));
-    cluster
-        .client()
-        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
-        .inNamespace(cluster.namespace())
-        .withName(database)
-        .patch(
-            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
-            patch);
+    new DatabaseStatus(cluster.client(), cluster.namespace(), database).patchShards(shards);
   }
 
   private void write(Set<Long> expected, LongStream... ranges) {

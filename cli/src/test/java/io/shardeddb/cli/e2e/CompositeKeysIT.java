@@ -4,23 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.local.LocalCluster;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CompositeKeysIT {
   private static final Duration LONG = Duration.ofMinutes(4);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path home = Path.of(System.getProperty("shardeddb.home", "..")).toAbsolutePath();
   private LocalCluster cluster;
@@ -63,20 +55,6 @@ class CompositeKeysIT {
     }
   }
 
-  Connection mysql(String user, String password) throws SQLException {
-    String url =
-        "jdbc:mysql://"
-            + router.mysqlHost()
-            + ":"
-            + ShardedDatabaseResources.ROUTER_MYSQL_PORT
-            + "/"
-            + router.database()
-            + "?connectTimeout=10000&socketTimeout=180000&useServerPrepStmts=true"
-            + "&rewriteBatchedStatements=false"
-            + (router.tls() != null ? "&sslMode=REQUIRED" : "&sslMode=DISABLED");
-    return DriverManager.getConnection(url, user, password);
-  }
-
   @Test
   void aTableWithACompositeKeyIsWrittenReadChangedJoinedAndSplitBySql() throws Exception {
     await().atMost(LONG).until(db::isReady);
@@ -85,8 +63,7 @@ class CompositeKeysIT {
         .ignoreExceptions()
         .until(
             () -> {
-              try (Connection c =
-                      mysql(ShardedDatabaseResources.ROUTER_MYSQL_ADMIN_USER, router.adminToken());
+              try (Connection c = LocalMysql.admin(router);
                   Statement st = c.createStatement()) {
                 st.execute(
                     "CREATE TABLE IF NOT EXISTS orders (user_id BIGINT NOT NULL, order_no INT NOT"
@@ -98,7 +75,7 @@ class CompositeKeysIT {
     await().atMost(LONG).until(db::isReady);
 
     // 30 users (ids 0, 250, .., 7250), three orders each, in one batch.
-    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token())) {
+    try (Connection c = LocalMysql.data(router, true)) {
       try (PreparedStatement ps =
           c.prepareStatement("INSERT INTO users (id, name) VALUES (?, ?)")) {
         for (int u = 0; u < 30; u++) {
@@ -120,10 +97,13 @@ class CompositeKeysIT {
         }
         assertThat(ps.executeBatch()).hasSize(90);
       }
-      assertThat(column(c, "SELECT COUNT(*) FROM orders")).containsExactly("90");
-      assertThat(column(c, "SELECT order_no FROM orders WHERE user_id = 1750 ORDER BY order_no"))
+      assertThat(LocalMysql.column(c, "SELECT COUNT(*) FROM orders")).containsExactly("90");
+      assertThat(
+              LocalMysql.column(
+                  c, "SELECT order_no FROM orders WHERE user_id = 1750 ORDER BY order_no"))
           .containsExactly("1", "2", "3");
-      assertThat(column(c, "SELECT item FROM orders WHERE user_id = 1750 AND order_no = 2"))
+      assertThat(
+              LocalMysql.column(c, "SELECT item FROM orders WHERE user_id = 1750 AND order_no = 2"))
           .containsExactly("item 7-2");
       try (Statement st = c.createStatement()) {
         // The whole key is the row's identity: (1750, 2) is taken, (1750, 4) is another row.
@@ -150,10 +130,14 @@ class CompositeKeysIT {
             .isInstanceOf(SQLException.class)
             .hasMessageContaining("primary key");
       }
-      assertThat(column(c, "SELECT qty FROM orders WHERE user_id = 1750 ORDER BY order_no"))
+      assertThat(
+              LocalMysql.column(c, "SELECT qty FROM orders WHERE user_id = 1750 ORDER BY order_no"))
           .containsExactly("1", "5", "1", "1");
-      assertThat(column(c, "SELECT qty FROM orders WHERE user_id = 2000")).containsOnly("2");
-      assertThat(column(c, "SELECT order_no FROM orders WHERE user_id = 2250 ORDER BY order_no"))
+      assertThat(LocalMysql.column(c, "SELECT qty FROM orders WHERE user_id = 2000"))
+          .containsOnly("2");
+      assertThat(
+              LocalMysql.column(
+                  c, "SELECT order_no FROM orders WHERE user_id = 2250 ORDER BY order_no"))
           .containsExactly("2", "3");
 
       // One user's orders in one transaction (one shard): all of it or nothing.
@@ -161,22 +145,23 @@ class CompositeKeysIT {
       try (Statement st = c.createStatement()) {
         st.executeUpdate("INSERT INTO orders (user_id, order_no, item) VALUES (2500, 4, 'txn')");
         st.executeUpdate("UPDATE orders SET qty = 3 WHERE user_id = 2500 AND order_no = 1");
-        assertThat(column(c, "SELECT COUNT(*) FROM orders WHERE user_id = 2500"))
+        assertThat(LocalMysql.column(c, "SELECT COUNT(*) FROM orders WHERE user_id = 2500"))
             .containsExactly("4");
         c.rollback();
-        assertThat(column(c, "SELECT COUNT(*) FROM orders WHERE user_id = 2500"))
+        assertThat(LocalMysql.column(c, "SELECT COUNT(*) FROM orders WHERE user_id = 2500"))
             .containsExactly("3");
         st.executeUpdate("INSERT INTO orders (user_id, order_no, item) VALUES (2500, 4, 'txn')");
         st.executeUpdate("UPDATE orders SET qty = 3 WHERE user_id = 2500 AND order_no = 1");
         c.commit();
       }
       c.setAutoCommit(true);
-      assertThat(column(c, "SELECT qty FROM orders WHERE user_id = 2500 ORDER BY order_no"))
+      assertThat(
+              LocalMysql.column(c, "SELECT qty FROM orders WHERE user_id = 2500 ORDER BY order_no"))
           .containsExactly("3", "1", "1", "1");
 
       // A user and its orders: same shard key, joined on each shard.
       assertThat(
-              column(
+              LocalMysql.column(
                   c,
                   "SELECT o.item FROM users u JOIN orders o ON u.id = o.user_id"
                       + " WHERE u.id = 1750 ORDER BY o.order_no"))
@@ -184,13 +169,16 @@ class CompositeKeysIT {
     }
 
     List<String> before;
-    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token())) {
+    try (Connection c = LocalMysql.data(router, true)) {
       before = rows(c);
     }
     assertThat(before).hasSize(91);
-    patchShards(List.of(shard("sh1", 0, 4096), shard("sh2", 4096, 4096)));
-    await().atMost(Duration.ofMinutes(10)).until(() -> published().size() == 2 && db.isReady());
-    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token())) {
+    db.patchShards(
+        List.of(DatabaseStatus.shard("sh1", 0, 4096), DatabaseStatus.shard("sh2", 4096, 4096)));
+    await()
+        .atMost(Duration.ofMinutes(10))
+        .until(() -> db.publishedShards().size() == 2 && db.isReady());
+    try (Connection c = LocalMysql.data(router, true)) {
       await()
           .atMost(LONG)
           .ignoreExceptions()
@@ -203,7 +191,8 @@ class CompositeKeysIT {
         assertThat(st.executeUpdate("DELETE FROM orders WHERE user_id = 5000 AND order_no = 1"))
             .isEqualTo(1);
       }
-      assertThat(column(c, "SELECT qty FROM orders WHERE user_id = 5000 ORDER BY order_no"))
+      assertThat(
+              LocalMysql.column(c, "SELECT qty FROM orders WHERE user_id = 5000 ORDER BY order_no"))
           .containsExactly("1", "8");
     }
   }
@@ -220,49 +209,5 @@ class CompositeKeysIT {
       }
     }
     return out;
-  }
-
-  private static List<String> column(Connection c, String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private List<String> published() {
-    Map<String, Object> applied = (Map<String, Object>) db.status().get("applied");
-    if (applied == null || !(applied.get("shards") instanceof List<?> shards)) {
-      return List.of();
-    }
-    List<String> ids = new ArrayList<>();
-    for (Object s : shards) {
-      ids.add(String.valueOf(((Map<String, Object>) s).get("id")));
-    }
-    return ids;
-  }
-
-  private static Map<String, Object> shard(String id, long low, long size) {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("id", id);
-    s.put("low", low);
-    s.put("size", size);
-    return s;
-  }
-
-  private void patchShards(List<Map<String, Object>> shards) throws Exception {
-    String patch =
-        JSON.writeValueAsString(
-            List.of(Map.of("op", "replace", "path", "/spec/shards", "value", shards)));
-    cluster
-        .client()
-        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
-        .inNamespace(cluster.namespace())
-        .withName(name)
-        .patch(PatchContext.of(PatchType.JSON), patch);
   }
 }

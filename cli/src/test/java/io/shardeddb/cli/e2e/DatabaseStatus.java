@@ -76,6 +76,35 @@ final class DatabaseStatus {
         .toList();
   }
 
+  /** The ids of the shards of the layout the operator published ({@code status.applied}). */
+  List<String> publishedShards() {
+    return asList(asMap(status().get("applied")).get("shards")).stream()
+        .map(s -> String.valueOf(asMap(s).get("id")))
+        .toList();
+  }
+
+  /** Replaces {@code spec.shards} with {@code shards} (a split, a merge: a JSON patch). */
+  void patchShards(List<Map<String, Object>> shards) {
+    client
+        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                List.of(Map.of("op", "replace", "path", "/spec/shards", "value", shards))));
+  }
+
+  /** One entry of {@code spec.shards}. */
+  static Map<String, Object> shard(String id, long low, long size) {
+    Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("id", id);
+    s.put("low", low);
+    s.put("size", size);
+    return s;
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Object> asMap(Object o) {
     return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();

@@ -755,18 +755,7 @@ class FaultMatrixIT {
   }
 
   private void patchShards(List<Map<String, Object>> shards) throws IOException {
-    String patch =
-        JSON.writeValueAsString(
-            List.of(Map.of("op", "replace", "path", "/spec/shards", "value", shards)));
-    cluster
-        .client()
-        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
-        .inNamespace(cluster.namespace())
-        .withName(DB)
-        .patch(
-            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
-            patch);
+    db.patchShards(shards);
   }
 
   private String[] withKubeconfig(String... args) {

@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -70,16 +69,7 @@ class MoreTablesIT {
   }
 
   private Connection mysql(String user, String password) throws SQLException {
-    String url =
-        "jdbc:mysql://"
-            + router.mysqlHost()
-            + ":"
-            + ShardedDatabaseResources.ROUTER_MYSQL_PORT
-            + "/"
-            + router.database()
-            + "?connectTimeout=10000&socketTimeout=180000"
-            + (router.tls() != null ? "&sslMode=REQUIRED" : "&sslMode=DISABLED");
-    return DriverManager.getConnection(url, user, password);
+    return LocalMysql.connect(router, user, password, false);
   }
 
   private Connection admin() throws SQLException {

@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.shardeddb.api.PodReadiness;
 import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.local.LocalCluster;
@@ -291,20 +289,8 @@ class ReshardIT {
   }
 
   private void patchShards(String database, List<Map<String, Object>> shards) {
-    try {
-      // A JSON patch replacing the list, as `kubectl patch --type json` sends it.
-      String patch =
-          JSON.writeValueAsString(
-              List.of(Map.of("op", "replace", "path", "/spec/shards", "value", shards)));
-      cluster
-          .client()
-          .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
-          .inNamespace(cluster.namespace())
-          .withName(database)
-          .patch(PatchContext.of(PatchType.JSON), patch);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    // A JSON patch replacing the list, as `kubectl patch --type json` sends it.
+    new DatabaseStatus(cluster.client(), cluster.namespace(), database).patchShards(shards);
   }
 
   /** Waits until the published layout is {@code ids}, no move is in flight and Ready=True. */

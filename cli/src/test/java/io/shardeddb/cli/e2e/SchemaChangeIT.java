@@ -86,16 +86,7 @@ class SchemaChangeIT {
   }
 
   java.sql.Connection mysql(String user, String password) throws java.sql.SQLException {
-    String url =
-        "jdbc:mysql://"
-            + router.mysqlHost()
-            + ":"
-            + io.shardeddb.api.ShardedDatabaseResources.ROUTER_MYSQL_PORT
-            + "/"
-            + router.database()
-            + "?connectTimeout=10000&socketTimeout=120000"
-            + (router.tls() != null ? "&sslMode=REQUIRED" : "&sslMode=DISABLED");
-    return java.sql.DriverManager.getConnection(url, user, password);
+    return LocalMysql.connect(router, user, password, false);
   }
 
   @SuppressWarnings("unchecked")

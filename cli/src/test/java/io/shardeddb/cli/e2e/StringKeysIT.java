@@ -6,25 +6,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.cli.testing.CliRun;
 import io.shardeddb.local.LocalCluster;
 import io.shardeddb.protocol.schema.ShardKeys;
 import io.shardeddb.protocol.topology.Sharding;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,19 +60,6 @@ class StringKeysIT {
     }
   }
 
-  Connection mysql(String user, String password) throws SQLException {
-    String url =
-        "jdbc:mysql://"
-            + router.mysqlHost()
-            + ":"
-            + ShardedDatabaseResources.ROUTER_MYSQL_PORT
-            + "/"
-            + router.database()
-            + "?connectTimeout=10000&socketTimeout=180000&useServerPrepStmts=true"
-            + (router.tls() != null ? "&sslMode=REQUIRED" : "&sslMode=DISABLED");
-    return DriverManager.getConnection(url, user, password);
-  }
-
   @Test
   void aTableKeyedByAStringIsWrittenReadChangedAndSplitBySql() throws Exception {
     await()
@@ -86,8 +67,7 @@ class StringKeysIT {
         .ignoreExceptions()
         .until(
             () -> {
-              try (Connection c =
-                  mysql(ShardedDatabaseResources.ROUTER_MYSQL_ADMIN_USER, router.adminToken())) {
+              try (Connection c = LocalMysql.admin(router)) {
                 try (Statement st = c.createStatement()) {
                   st.execute(
                       // IF NOT EXISTS: a try whose answer timed out may have made it already.
@@ -104,7 +84,7 @@ class StringKeysIT {
     for (int i = 0; i < 60; i++) {
       names.add(i % 7 == 0 ? "usér-" + i + "-😀" : "user-" + i);
     }
-    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token())) {
+    try (Connection c = LocalMysql.data(router, true)) {
       try (PreparedStatement ps =
           c.prepareStatement("INSERT INTO accounts (username, profile) VALUES (?, ?)")) {
         for (String n : names) {
@@ -116,9 +96,9 @@ class StringKeysIT {
       // Every row, in the order MySQL's binary collation gives (code points).
       List<String> sorted = new ArrayList<>(names);
       sorted.sort(ShardKeys.ORDER);
-      assertThat(column(c, "SELECT username FROM accounts ORDER BY username"))
+      assertThat(LocalMysql.column(c, "SELECT username FROM accounts ORDER BY username"))
           .containsExactlyElementsOf(sorted);
-      assertThat(column(c, "SELECT COUNT(*) FROM accounts")).containsExactly("60");
+      assertThat(LocalMysql.column(c, "SELECT COUNT(*) FROM accounts")).containsExactly("60");
 
       // One row by its key, its defaults and its document.
       try (PreparedStatement ps =
@@ -133,7 +113,9 @@ class StringKeysIT {
         }
       }
       long oslo = names.stream().filter(n -> n.hashCode() % 2 == 0).count();
-      assertThat(column(c, "SELECT COUNT(*) FROM accounts WHERE profile->>'$.city' = 'Oslo'"))
+      assertThat(
+              LocalMysql.column(
+                  c, "SELECT COUNT(*) FROM accounts WHERE profile->>'$.city' = 'Oslo'"))
           .containsExactly(String.valueOf(oslo));
 
       try (Statement st = c.createStatement()) {
@@ -149,9 +131,10 @@ class StringKeysIT {
             .isInstanceOf(SQLException.class)
             .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1062));
       }
-      assertThat(column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
+      assertThat(LocalMysql.column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
           .containsExactly("7");
-      assertThat(column(c, "SELECT username FROM accounts WHERE username = 'user-4'")).isEmpty();
+      assertThat(LocalMysql.column(c, "SELECT username FROM accounts WHERE username = 'user-4'"))
+          .isEmpty();
     }
     names.remove("user-4");
     names.add("USER-5");
@@ -159,12 +142,12 @@ class StringKeysIT {
     // A transaction (autocommit off, as ORMs run) on one shard's String keys: its reads see its
     // own changes, a rollback leaves nothing, a commit applies all of them at once.
     String mate = sameShardAs("user-3", names);
-    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token())) {
+    try (Connection c = LocalMysql.data(router, true)) {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
         st.executeUpdate("UPDATE accounts SET visits = 8 WHERE username = 'user-3'");
         st.executeUpdate("DELETE FROM accounts WHERE username = '" + mate + "'");
-        assertThat(column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
+        assertThat(LocalMysql.column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
             .containsExactly("8");
         c.rollback();
         st.executeUpdate("UPDATE accounts SET visits = 9 WHERE username = 'user-3'");
@@ -172,23 +155,26 @@ class StringKeysIT {
         c.commit();
       }
       c.setAutoCommit(true);
-      assertThat(column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
+      assertThat(LocalMysql.column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
           .containsExactly("9");
-      assertThat(column(c, "SELECT username FROM accounts WHERE username = '" + mate + "'"))
+      assertThat(
+              LocalMysql.column(c, "SELECT username FROM accounts WHERE username = '" + mate + "'"))
           .isEmpty();
     }
     names.remove(mate);
 
     // Split sh1 (the lower half of the hash space) online: its rows move by their keys' hashes.
     long quarter = Sharding.HASH_SPACE / 4;
-    patchShards(
+    db.patchShards(
         List.of(
-            shard("sh1", 0, quarter),
-            shard("sh3", quarter, quarter),
-            shard("sh2", 2 * quarter, 2 * quarter)));
-    await().atMost(Duration.ofMinutes(10)).until(() -> published().size() == 3 && db.isReady());
-    assertThat(published()).containsExactlyInAnyOrder("sh1", "sh2", "sh3");
-    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token())) {
+            DatabaseStatus.shard("sh1", 0, quarter),
+            DatabaseStatus.shard("sh3", quarter, quarter),
+            DatabaseStatus.shard("sh2", 2 * quarter, 2 * quarter)));
+    await()
+        .atMost(Duration.ofMinutes(10))
+        .until(() -> db.publishedShards().size() == 3 && db.isReady());
+    assertThat(db.publishedShards()).containsExactlyInAnyOrder("sh1", "sh2", "sh3");
+    try (Connection c = LocalMysql.data(router, true)) {
       List<String> sorted = new ArrayList<>(names);
       sorted.sort(ShardKeys.ORDER);
       await()
@@ -196,9 +182,10 @@ class StringKeysIT {
           .ignoreExceptions()
           .untilAsserted(
               () ->
-                  assertThat(column(c, "SELECT username FROM accounts ORDER BY username"))
+                  assertThat(
+                          LocalMysql.column(c, "SELECT username FROM accounts ORDER BY username"))
                       .containsExactlyElementsOf(sorted));
-      assertThat(column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
+      assertThat(LocalMysql.column(c, "SELECT visits FROM accounts WHERE username = 'user-3'"))
           .containsExactly("9");
       // Keys of the moved quarter are written and changed at their new shard.
       String moved =
@@ -215,7 +202,7 @@ class StringKeysIT {
             .isEqualTo(1);
       }
       assertThat(
-              column(
+              LocalMysql.column(
                   c,
                   "SELECT visits FROM accounts WHERE username = '"
                       + moved.replace("'", "''")
@@ -226,7 +213,7 @@ class StringKeysIT {
     // The CLI's data verbs by a String key, taken exactly as written (docs/local-mode.md).
     String kubeconfig = cluster.kubeconfig().toString();
     String odd = "o'brien\\ \"; DROP TABLE accounts; -- usér-😀";
-    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token());
+    try (Connection c = LocalMysql.data(router, true);
         PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (username) VALUES (?)")) {
       ps.setString(1, odd);
       assertThat(ps.executeUpdate()).isEqualTo(1);
@@ -245,18 +232,18 @@ class StringKeysIT {
     assertThat(range.code()).as(range.err()).isZero();
     List<String> inRange = new ArrayList<>();
     JSON.readTree(range.out()).get("data").forEach(r -> inRange.add(r.get("username").asText()));
-    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token())) {
+    try (Connection c = LocalMysql.data(router, true)) {
       assertThat(inRange)
           .hasSizeGreaterThan(1)
           .containsExactlyElementsOf(
-              column(
+              LocalMysql.column(
                   c, "SELECT username FROM accounts WHERE username BETWEEN 'user-1' AND 'user-2'"));
     }
     CliRun deleted = CliRun.cli("delete", name, odd, "--kubeconfig", kubeconfig);
     assertThat(deleted.code()).as(deleted.err()).isZero();
     assertThat(deleted.out())
         .startsWith("Data entry with username:" + odd + " removed from all replicas");
-    try (Connection c = mysql(ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token());
+    try (Connection c = LocalMysql.data(router, true);
         PreparedStatement ps =
             c.prepareStatement("SELECT username FROM accounts WHERE username = ?")) {
       ps.setString(1, odd);
@@ -274,45 +261,5 @@ class StringKeysIT {
         .filter(n -> !n.equals(key) && (Sharding.hash(n) < half) == low)
         .findFirst()
         .orElseThrow();
-  }
-
-  private static List<String> column(Connection c, String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private List<String> published() {
-    Map<String, Object> applied = (Map<String, Object>) db.status().get("applied");
-    if (applied == null || !(applied.get("shards") instanceof List<?> shards)) {
-      return List.of();
-    }
-    return shards.stream().map(s -> (String) ((Map<String, Object>) s).get("id")).toList();
-  }
-
-  private static Map<String, Object> shard(String id, long low, long size) {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("id", id);
-    s.put("low", low);
-    s.put("size", size);
-    return s;
-  }
-
-  private void patchShards(List<Map<String, Object>> shards) throws Exception {
-    String patch =
-        JSON.writeValueAsString(
-            List.of(Map.of("op", "replace", "path", "/spec/shards", "value", shards)));
-    cluster
-        .client()
-        .genericKubernetesResources("shardeddb.io/v1alpha1", "ShardedDatabase")
-        .inNamespace(cluster.namespace())
-        .withName(name)
-        .patch(PatchContext.of(PatchType.JSON), patch);
   }
 }

@@ -67,17 +67,7 @@ class TimestampsIT {
   }
 
   private java.sql.Connection mysql() throws java.sql.SQLException {
-    String url =
-        "jdbc:mysql://"
-            + router.mysqlHost()
-            + ":"
-            + io.shardeddb.api.ShardedDatabaseResources.ROUTER_MYSQL_PORT
-            + "/"
-            + router.database()
-            + "?connectTimeout=10000&socketTimeout=60000"
-            + (router.tls() != null ? "&sslMode=REQUIRED" : "&sslMode=DISABLED");
-    return java.sql.DriverManager.getConnection(
-        url, io.shardeddb.api.ShardedDatabaseResources.ROUTER_MYSQL_DATA_USER, router.token());
+    return LocalMysql.data(router, false);
   }
 
   /** The write's global timestamp, from the coordinator's reply. */
