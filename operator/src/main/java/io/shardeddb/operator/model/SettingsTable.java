@@ -199,8 +199,7 @@ public final class SettingsTable {
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "tables", "spec.schema.tables"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "table", "spec.schema.table"),
           listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "shardKey", "spec.schema.shardKey"),
-          listed(
-              Process.SHARD_SERVER, Channel.CONFIG_CALL, "primaryKey", "spec.schema.primaryKey"),
+          listed(Process.SHARD_SERVER, Channel.CONFIG_CALL, "primaryKey", "spec.schema.primaryKey"),
           listed(
               Process.SHARD_SERVER,
               Channel.CONFIG_CALL,
