@@ -13,9 +13,11 @@ import io.shardeddb.api.v1alpha1.ShardedDatabase;
 import io.shardeddb.api.v1alpha1.ShardedDatabaseStatus;
 import io.shardeddb.operator.backup.ArchiveHealth;
 import io.shardeddb.operator.reshard.Layouts;
+import io.shardeddb.operator.status.ConditionType;
 import io.shardeddb.operator.status.EventRecorder;
 import io.shardeddb.operator.status.PassReport;
 import io.shardeddb.operator.status.StatusAggregator;
+import io.shardeddb.operator.storage.RetireGate;
 import io.shardeddb.operator.storage.VolumeResizer;
 import java.time.Instant;
 import java.util.List;
@@ -33,6 +35,12 @@ import org.slf4j.LoggerFactory;
 final class AggregateStep {
 
   private static final Logger LOG = LoggerFactory.getLogger(AggregateStep.class);
+
+  /**
+   * The reason of the Event saying a merged-away shard waits for its archive; recorded by name,
+   * like the backup Events on a database ({@code ArchiveStalled}, {@code ArchiveGap}).
+   */
+  static final String RETIRE_WAITS_FOR_ARCHIVE = "RetireWaitsForArchive";
 
   private final KubernetesClient client;
   private final StatusAggregator aggregator;
@@ -108,12 +116,9 @@ final class AggregateStep {
             previous,
             PassReport.builder()
                 .outcomes(shards.outcomes())
-                .refusals(
-                    desired.refusals().stream()
-                        .filter(r -> !r.resharding())
-                        .map(ShardRemovalGuard.Refusal::reason)
-                        .toList())
+                .refusals(reasons(desired, ShardRemovalGuard.Kind.Refused))
                 .resizing(desired.resizing())
+                .retireWaits(reasons(desired, ShardRemovalGuard.Kind.AwaitingArchive))
                 .router(routerStatus(sdb, context))
                 .resharding(reshard.resharding())
                 .storage(
@@ -144,6 +149,7 @@ final class AggregateStep {
             now);
     events.recordAll(sdb, result.events());
     events.recordAll(sdb, schema.events());
+    announceRetireWaits(sdb, previous, desired);
     // The schema change in flight, as the schema step left it (recorded mid-pass, after the
     // status this pass started from was read).
     return new StatusAggregator.Result(
@@ -151,6 +157,34 @@ final class AggregateStep {
         result.busy() || schema.holdsMoves(),
         result.failoverPending(),
         result.events());
+  }
+
+  /** The words of the shards the workflow keeps for {@code kind}, in its order. */
+  private static List<String> reasons(WorkflowStep.Desired desired, ShardRemovalGuard.Kind kind) {
+    return desired.refusals().stream()
+        .filter(r -> r.kind() == kind)
+        .map(ShardRemovalGuard.Refusal::reason)
+        .toList();
+  }
+
+  /**
+   * A Normal {@code RetireWaitsForArchive} Event for each shard merged away whose wait for its
+   * archive starts this pass (the previous Progressing condition does not show it): once per wait,
+   * not every pass; the condition says that it lasts.
+   */
+  private void announceRetireWaits(
+      ShardedDatabase sdb, ShardedDatabaseStatus previous, WorkflowStep.Desired desired) {
+    String shown =
+        previous
+            .condition(ConditionType.Progressing.name())
+            .map(io.fabric8.kubernetes.api.model.Condition::getMessage)
+            .orElse(null);
+    for (ShardRemovalGuard.Refusal r : desired.refusals()) {
+      if (r.kind() == ShardRemovalGuard.Kind.AwaitingArchive
+          && RetireGate.announce(r.id(), shown)) {
+        events.normal(sdb, RETIRE_WAITS_FOR_ARCHIVE, r.reason());
+      }
+    }
   }
 
   /** What the CA step shows: its condition and Events, and its answer to a request. */

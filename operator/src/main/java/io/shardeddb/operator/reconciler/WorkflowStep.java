@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The workflow step: decides which shards run and with how many pods (a shard dropped from the spec
- * keeps running while it owns a range or takes part in the move in flight, {@link
- * ShardRemovalGuard}; a shrink keeps its pods until the staying replicas hold every acknowledged
- * write, {@link ResizeGate}; a larger volume, {@link VolumeResizer}), then lets the dependents
- * workflow create or update the owned objects from that {@link DatabaseModel}.
+ * keeps running while it owns a range or takes part in the move in flight, or, with backups on,
+ * until its archive holds its whole log, {@link ShardRemovalGuard}; a shrink keeps its pods until
+ * the staying replicas hold every acknowledged write, {@link ResizeGate}; a larger volume, {@link
+ * VolumeResizer}), then lets the dependents workflow create or update the owned objects from that
+ * {@link DatabaseModel}.
  */
 final class WorkflowStep {
 
@@ -118,7 +119,8 @@ final class WorkflowStep {
     Set<String> specIds =
         spec.shardsOrEmpty().stream().map(ShardSpec::id).collect(Collectors.toSet());
     List<ShardRemovalGuard.Refusal> refusals =
-        removalGuard.refusals(previous.shardsOrEmpty(), specIds, layout.shards());
+        removalGuard.refusals(
+            previous.shardsOrEmpty(), specIds, layout.shards(), spec.backup() != null);
     DatabaseModel model =
         DatabaseModel.of(
                 sdb,

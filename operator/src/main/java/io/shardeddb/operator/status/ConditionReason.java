@@ -45,6 +45,11 @@ public enum ConditionReason {
    * Fewer replicas were asked for; the leaving pods stay until the staying ones hold everything.
    */
   ScalingDown,
+  /**
+   * A shard merged away is kept, pods running, until its backup archive holds its whole log
+   * (RetireGate): deleting it earlier would lose acknowledged writes from the archive.
+   */
+  RetireWaitsForArchive,
   /** Every security default is in force (Insecure False). */
   SecureDefaults,
   /** spec.tls.enabled is false: credentials and rows cross the network in clear text. */

@@ -43,6 +43,14 @@ public final class EventRecorder {
         event.message());
   }
 
+  /**
+   * Records a Normal Event whose reason is named here rather than an {@link EventReason} (as the
+   * backup Events on a database are); not counted by reason.
+   */
+  public void normal(ShardedDatabase sdb, String reason, String message) {
+    record(sdb, "Normal", reason, message);
+  }
+
   /** Records each of {@code events} in order. */
   public void recordAll(ShardedDatabase sdb, java.util.List<ShardEvent> events) {
     events.forEach(e -> record(sdb, e));

@@ -9,15 +9,17 @@ import java.util.List;
 
 /**
  * Everything a full pass hands the aggregate: the shards' outcomes, the removal refusals (not the
- * shards kept for resharding), the shrinks waiting ({@code resizing}), the router, the resharding
- * and volume reports, the user's router token Secret lacking admin-token (null: it does not), the
- * stalled archives, the applied spec, the annotation requests refused before reaching a shard and
- * the request outcomes to record (null: keep the previous ones).
+ * shards kept for resharding), the shrinks waiting ({@code resizing}), the shards merged away kept
+ * until their archive holds their log ({@code retireWaits}, one message each), the router, the
+ * resharding and volume reports, the user's router token Secret lacking admin-token (null: it does
+ * not), the stalled archives, the applied spec, the annotation requests refused before reaching a
+ * shard and the request outcomes to record (null: keep the previous ones).
  */
 public record PassReport(
     List<ShardOutcome> outcomes,
     List<String> refusals,
     List<String> resizing,
+    List<String> retireWaits,
     RouterStatus router,
     Resharding resharding,
     Storage storage,
@@ -99,6 +101,7 @@ public record PassReport(
     private List<ShardOutcome> outcomes = List.of();
     private List<String> refusals = List.of();
     private List<String> resizing = List.of();
+    private List<String> retireWaits = List.of();
     private RouterStatus router = new RouterStatus(0, null);
     private Resharding resharding = Resharding.NONE;
     private Storage storage = Storage.NONE;
@@ -133,6 +136,14 @@ public record PassReport(
     /** The shrinks waiting for their quorum to move. */
     public Builder resizing(List<String> value) {
       resizing = value;
+      return this;
+    }
+
+    /**
+     * The shards merged away whose deletion waits for their archive (RetireGate), one line each.
+     */
+    public Builder retireWaits(List<String> value) {
+      retireWaits = value;
       return this;
     }
 
@@ -196,6 +207,7 @@ public record PassReport(
           outcomes,
           refusals,
           resizing,
+          retireWaits,
           router,
           resharding,
           storage,

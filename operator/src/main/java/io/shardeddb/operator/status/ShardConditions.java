@@ -181,7 +181,7 @@ final class ShardConditions {
             ? degraded(previous, lines, tally).and(ready(lines, tally))
             : removalRefused(previous, pass.refusals());
     return degradedAndReady
-        .and(progressing(previous, lines, pass.resizing(), tally))
+        .and(progressing(previous, lines, pass.resizing(), pass.retireWaits(), tally))
         .busyIf(!lines.notServing().isEmpty());
   }
 
@@ -245,7 +245,22 @@ final class ShardConditions {
    */
   static Verdict progressing(
       ShardedDatabaseStatus previous, ShardLines lines, List<String> resizing, Tally tally) {
-    List<String> progressing = Verdict.concat(lines.progressing(), resizing);
+    return progressing(previous, lines, resizing, List.of(), tally);
+  }
+
+  /**
+   * As above, with the shards merged away that are kept until their archive holds their log ({@code
+   * retireWaits}): they progress too (reason RetireWaitsForArchive when nothing else does); their
+   * Normal Event is the reconciler's ({@code RetireGate.announce}).
+   */
+  static Verdict progressing(
+      ShardedDatabaseStatus previous,
+      ShardLines lines,
+      List<String> resizing,
+      List<String> retireWaits,
+      Tally tally) {
+    List<String> progressing =
+        Verdict.concat(Verdict.concat(lines.progressing(), resizing), retireWaits);
     String waiting = String.join("; ", resizing);
     boolean waitShown =
         previous
@@ -257,7 +272,7 @@ final class ShardConditions {
         moving
             ? DesiredCondition.isTrue(
                 ConditionType.Progressing,
-                progressingReason(lines, resizing, tally),
+                progressingReason(lines, resizing, retireWaits, tally),
                 progressing.isEmpty() ? tally.summary() : String.join("; ", progressing))
             : DesiredCondition.isFalse(
                 ConditionType.Progressing, ConditionReason.Reconciled, tally.summary());
@@ -268,16 +283,30 @@ final class ShardConditions {
 
   /** Why the database progresses: the first of starting, failover, router, shrink, copy. */
   static ConditionReason progressingReason(ShardLines lines, List<String> resizing, Tally tally) {
+    return progressingReason(lines, resizing, List.of(), tally);
+  }
+
+  /**
+   * Why the database progresses: the first of starting, failover, copy, shrink, a merged-away
+   * shard's archive, router.
+   */
+  static ConditionReason progressingReason(
+      ShardLines lines, List<String> resizing, List<String> retireWaits, Tally tally) {
     if (lines.starting()) {
       return ConditionReason.BringingUp;
     }
     if (tally.failoverPending()) {
       return ConditionReason.FailoverPending;
     }
-    if (lines.progressing().isEmpty() && resizing.isEmpty()) {
-      return ConditionReason.RouterStarting;
+    if (!lines.progressing().isEmpty()) {
+      return ConditionReason.Copying;
     }
-    return lines.progressing().isEmpty() ? ConditionReason.ScalingDown : ConditionReason.Copying;
+    if (!resizing.isEmpty()) {
+      return ConditionReason.ScalingDown;
+    }
+    return retireWaits.isEmpty()
+        ? ConditionReason.RouterStarting
+        : ConditionReason.RetireWaitsForArchive;
   }
 
   static ConditionReason reasonFor(ShardPhase phase, ConditionReason current) {

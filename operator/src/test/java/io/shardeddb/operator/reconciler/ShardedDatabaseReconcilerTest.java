@@ -919,6 +919,80 @@ class ShardedDatabaseReconcilerTest {
     assertThat(events("VolumesDeleted").get(0).getType()).isEqualTo("Normal");
   }
 
+  /**
+   * With backups on, the merged-away shard's StatefulSet (and so its volumes) stays while its
+   * primary's archive lags its log — the store is down at the merge — with one Normal Event saying
+   * so, and goes once the archive holds the whole log (RetireGate; red before: deleted right after
+   * the purge, its last entries never archived).
+   */
+  @Test
+  void withBackupsOnAMergedAwayShardIsKeptUntilItsArchiveHoldsItsWholeLogThenDeleted() {
+    String db = "db22";
+    mergeSh2IntoSh1(
+        db,
+        s ->
+            s.toBuilder()
+                .backup(
+                    new io.shardeddb.api.v1alpha1.BackupSpec(
+                        new io.shardeddb.api.v1alpha1.BackupStoreSpec(
+                            "http://127.0.0.1:9", null, "bkt", null, true, null),
+                        null,
+                        null,
+                        null))
+                .build(),
+        () -> fleet.replica(db + "-sh2-0").archive(true, 3, 7, "connection refused"),
+        false);
+    assertThat(status(db).applied().retiredShards()).containsExactly("sh2");
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(events("RetireWaitsForArchive"))
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Normal");
+                          assertThat(e.getMessage())
+                              .contains("shard sh2 was merged away")
+                              .contains("4 committed entries (LSN 4..7) are not archived yet")
+                              .contains("connection refused");
+                        }));
+    // Kept, pass after pass, and announced once.
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(client.apps().statefulSets().inNamespace(NS).withName(db + "-sh2").get())
+                  .isNotNull();
+              assertThat(events("RetireWaitsForArchive")).hasSize(1);
+            });
+    assertThat(status(db).condition("Progressing"))
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getMessage())
+                  .contains("until its backup archive holds its whole log")
+                  .contains("LSN 4..7");
+            });
+    assertThat(fleet.replica(db + "-sh2-0").calls()).contains("GET /backup/status");
+
+    // The store is back: the archive catches up, and the StatefulSet goes.
+    fleet.replica(db + "-sh2-0").archive(true, 7, 7, null);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(client.apps().statefulSets().inNamespace(NS).withName(db + "-sh2").get())
+                  .isNull();
+              assertThat(status(db).shardsOrEmpty())
+                  .extracting(ShardStatus::id)
+                  .containsExactly("sh1");
+            });
+    assertThat(events("RetireWaitsForArchive")).hasSize(1);
+  }
+
   private PersistentVolumeClaim pvc(String namespace, String name, Map<String, String> labels) {
     return client
         .persistentVolumeClaims()
@@ -958,11 +1032,25 @@ class ShardedDatabaseReconcilerTest {
 
   /** As above, running {@code beforeMerge} once both shards' pods are up. */
   private FakeShardServer[] mergeSh2IntoSh1(String db, Runnable beforeMerge) {
+    return mergeSh2IntoSh1(db, s -> s, beforeMerge, true);
+  }
+
+  /**
+   * As above, the database's spec changed by {@code spec} first; {@code retiredGone}: also waits
+   * until sh2's StatefulSet is deleted and sh2 left the status.
+   */
+  private FakeShardServer[] mergeSh2IntoSh1(
+      String db,
+      java.util.function.UnaryOperator<ShardedDatabaseSpec> spec,
+      Runnable beforeMerge,
+      boolean retiredGone) {
     ShardedDatabase sdb = singleShard(db, 1);
     sdb.setSpec(
-        withShards(
-            sdb.getSpec(),
-            List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh2", 2048, 2048, null))));
+        spec.apply(
+            withShards(
+                sdb.getSpec(),
+                List.of(
+                    new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh2", 2048, 2048, null)))));
     apply(sdb);
     List<String> pods = new java.util.ArrayList<>(awaitPods(db + "-sh1"));
     pods.addAll(awaitPods(db + "-sh2"));
@@ -989,9 +1077,11 @@ class ShardedDatabaseReconcilerTest {
                   .allSatisfy(a -> assertThat(a.floor()).isNotNull())
                   .extracting(a -> a.withFloor(null))
                   .containsExactly(new AppliedSpec.AppliedShard("sh1", 0, 4096));
-              assertThat(client.apps().statefulSets().inNamespace(NS).withName(db + "-sh2").get())
-                  .isNull();
-              assertThat(st.shardsOrEmpty()).extracting(ShardStatus::id).containsExactly("sh1");
+              if (retiredGone) {
+                assertThat(client.apps().statefulSets().inNamespace(NS).withName(db + "-sh2").get())
+                    .isNull();
+                assertThat(st.shardsOrEmpty()).extracting(ShardStatus::id).containsExactly("sh1");
+              }
             });
     return new FakeShardServer[] {kept, dropped};
   }

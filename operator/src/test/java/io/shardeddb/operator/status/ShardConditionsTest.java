@@ -186,6 +186,12 @@ class ShardConditionsTest {
         .isEqualTo(ConditionReason.RouterStarting);
     assertThat(ShardConditions.progressingReason(none, List.of("shrink"), calm))
         .isEqualTo(ConditionReason.ScalingDown);
+    // A shard merged away kept for its archive (RetireGate) progresses, after everything else.
+    assertThat(ShardConditions.progressingReason(none, List.of(), List.of("sh2 waits"), calm))
+        .isEqualTo(ConditionReason.RetireWaitsForArchive);
+    assertThat(
+            ShardConditions.progressingReason(none, List.of("shrink"), List.of("sh2 waits"), calm))
+        .isEqualTo(ConditionReason.ScalingDown);
   }
 
   @Test

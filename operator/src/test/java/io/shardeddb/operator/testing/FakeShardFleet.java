@@ -135,6 +135,11 @@ public final class FakeShardFleet implements ShardServerClient, AutoCloseable {
   }
 
   @Override
+  public String getJson(String baseUrl, String path) {
+    return http.getJson(route(baseUrl), path);
+  }
+
+  @Override
   public void useCredential(String database, Collection<String> baseUrls, String token) {
     http.useCredential(database, baseUrls.stream().map(this::route).toList(), token);
   }

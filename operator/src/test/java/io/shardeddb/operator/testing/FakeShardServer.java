@@ -32,9 +32,10 @@ import java.util.List;
  * A recorded fake of one shard-server replica: a real HTTP server on 127.0.0.1 that follows the
  * shard-server contract for /heartbeat, /config, /fence (persists the epoch, steps down, answers
  * its log position; 409 on a lower epoch), /role (409 on a lower epoch or on a second, different
- * primary for the same epoch), /resync and /checksum, keeps per-replica state the test can set, and
- * records every call. It can also play a replica cut off from the operator, and a secondary that
- * keeps receiving entries from a still-alive old primary until it is fenced.
+ * primary for the same epoch), /resync, /checksum and /backup/status (as {@link #archive} sets it;
+ * 404 until then), keeps per-replica state the test can set, and records every call. It can also
+ * play a replica cut off from the operator, and a secondary that keeps receiving entries from a
+ * still-alive old primary until it is fenced.
  */
 public final class FakeShardServer implements AutoCloseable {
 
@@ -188,6 +189,14 @@ public final class FakeShardServer implements AutoCloseable {
           reply = java.util.Map.of("message", "resync started", "status", "success");
         }
         case "/checksum" -> reply = new ChecksumResponse(shard, rows, digest, appliedLsn);
+        case "/backup/status" -> {
+          if (archiveStatus == null) {
+            status = 404;
+            reply = java.util.Map.of("message", "backups are not configured", "status", "failure");
+          } else {
+            reply = archiveStatus;
+          }
+        }
         case ShardEndpoints.FENCE_RANGE, ShardEndpoints.ADOPT_RANGE, ShardEndpoints.PURGE_RANGE -> {
           RangeChange change = JSON.readValue(body, RangeChange.class);
           RangeChangeResponse first = rangeChanges.get(change.moveId());
@@ -302,6 +311,30 @@ public final class FakeShardServer implements AutoCloseable {
       return new ImportProgress(importing.moveId(), ImportState.Copying, 10, sourceEpoch, 0, null);
     }
     return new ImportProgress(importing.moveId(), importState, 10, sourceEpoch, sourceLsn, null);
+  }
+
+  // What GET /backup/status answers (null: 404, as a server without backups).
+  private java.util.Map<String, Object> archiveStatus;
+
+  /**
+   * Makes {@code GET /backup/status} answer as a shard-server's archiver: enabled, {@code
+   * archiving} (the unfenced primary's), its log archived through {@code archivedLsn} of {@code
+   * committedLsn}; {@code lastError} (null: none) as a failing store's.
+   */
+  public synchronized FakeShardServer archive(
+      boolean archiving, long archivedLsn, long committedLsn, String lastError) {
+    java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("enabled", true);
+    s.put("shard", shard);
+    s.put("archiving", archiving);
+    s.put("archivedLsn", archivedLsn);
+    s.put("committedLsn", committedLsn);
+    // As the archiver reports it: 0 once a pass ended caught up.
+    s.put("lagMillis", archivedLsn >= committedLsn ? 0 : 5_000);
+    s.put("stalled", lastError != null);
+    s.put("lastError", lastError);
+    archiveStatus = s;
+    return this;
   }
 
   /** Makes imports on this replica follow {@code source}'s log (a source shard's primary). */
