@@ -151,7 +151,7 @@ public final class MoveSimulation {
   }
 
   MoveSimulation(long seed, Rulebook rules, Sharding sharding) {
-    this(seed, rules, sharding, false, false);
+    this(seed, rules, sharding, false, false, false);
   }
 
   /**
@@ -161,7 +161,7 @@ public final class MoveSimulation {
    * them with the first table's.
    */
   static MoveSimulation withTables(long seed, Sharding sharding) {
-    return new MoveSimulation(seed, new Rulebook(), sharding, true, false);
+    return new MoveSimulation(seed, new Rulebook(), sharding, true, false, false);
   }
 
   /**
@@ -172,7 +172,37 @@ public final class MoveSimulation {
    * range moves, under {@code rules}.
    */
   static MoveSimulation withStringKeys(long seed, Rulebook rules) {
-    return new MoveSimulation(seed, rules, Sharding.Hash, true, true);
+    return new MoveSimulation(seed, rules, Sharding.Hash, true, true, false);
+  }
+
+  /**
+   * A {@link #withTables} schedule whose database also has a table with a composite primary key
+   * ({@link ShardSimulation#LINES}: {@code PRIMARY KEY (order_id, line_no)}, four rows per order,
+   * {@link #lineKey}), under {@code Range} sharding for odd seeds and {@code Hash} for even ones
+   * (where the String-keyed {@code accounts} is there too). A {@link KeyedTableWriter} per table
+   * inserts, updates and deletes rows by their whole key through the owner of the key's point (a
+   * tuple's: its order's) while ranges split and merge under the faults, under {@code rules}.
+   */
+  static MoveSimulation withCompositeKeys(long seed, Rulebook rules) {
+    Sharding sharding = seed % 2 == 1 ? Sharding.Range : Sharding.Hash;
+    return new MoveSimulation(seed, rules, sharding, true, sharding == Sharding.Hash, true);
+  }
+
+  /**
+   * The {@code i}-th key the lines writer inserts: the tuple (order_id, line_no), four lines of
+   * each order one after the other (so one shard key has several rows), line numbers spelled so
+   * code-point order is not numeric order ('1' &lt; '10' &lt; '2' &lt; 'A' &lt; 'a').
+   */
+  static List<Object> lineKey(int i) {
+    long order = ((i / 4) * 7919L + 13) % KEYS;
+    String line =
+        switch (i % 4) {
+          case 0 -> "1";
+          case 1 -> "10";
+          case 2 -> "2";
+          default -> (i / 4) % 2 == 0 ? "A" : "a";
+        };
+    return List.of(order, line);
   }
 
   /** Whether the database has the second table and its writer ({@link #withTables}). */
@@ -193,13 +223,30 @@ public final class MoveSimulation {
 
   private int accountsSent;
 
+  /**
+   * The writers by whole key of {@link #withCompositeKeys}: {@code lines}, and {@code accounts}
+   * under Hash (instead of its insert-only writer); empty otherwise.
+   */
+  private final List<KeyedTableWriter> keyedWriters = new ArrayList<>();
+
   private MoveSimulation(
-      long seed, Rulebook rules, Sharding sharding, boolean tables, boolean stringKeys) {
+      long seed,
+      Rulebook rules,
+      Sharding sharding,
+      boolean tables,
+      boolean stringKeys,
+      boolean compositeKeys) {
     if (stringKeys && sharding != Sharding.Hash) {
       throw new IllegalArgumentException("a String key needs sharding: Hash");
     }
     this.tables = tables;
     this.stringKeys = stringKeys;
+    if (compositeKeys) {
+      keyedWriters.add(new KeyedTableWriter("lines", 400, MoveSimulation::lineKey));
+      if (stringKeys) {
+        keyedWriters.add(new KeyedTableWriter("accounts", 400, MoveSimulation::accountKey));
+      }
+    }
     this.seed = seed;
     this.sharding = sharding;
     this.space = sharding == Sharding.Hash ? Sharding.HASH_SPACE : KEYS;
@@ -228,6 +275,9 @@ public final class MoveSimulation {
       }
       if (stringKeys) {
         config = config.withTable(ShardSimulation.ACCOUNTS, 3);
+      }
+      if (compositeKeys) {
+        config = config.withTable(ShardSimulation.LINES, 4);
       }
       List<SimReplica> reps = new ArrayList<>();
       for (String n : names) {
@@ -408,9 +458,13 @@ public final class MoveSimulation {
       Random orders = new Random(seed ^ 0x0DE25L);
       scheduler.after(500, () -> writeOrders(orders));
     }
-    if (stringKeys) {
+    if (stringKeys && keyedWriters.isEmpty()) {
       Random accounts = new Random(seed ^ 0xACC0L);
       scheduler.after(500, () -> writeAccounts(accounts));
+    }
+    for (KeyedTableWriter w : keyedWriters) {
+      Random byKey = new Random(seed ^ 0x11E5L ^ keyedWriters.indexOf(w));
+      scheduler.after(500, () -> writeByKey(w, byKey));
     }
     startMover();
     scheduler.after(
@@ -1285,6 +1339,29 @@ public final class MoveSimulation {
   }
 
   /**
+   * Sends {@code w}'s next change through the primary of its key's owner in the published layout
+   * ({@link KeyedTableWriter#writeNext}), then schedules the next, until the faults end.
+   */
+  private void writeByKey(KeyedTableWriter w, Random r) {
+    if (scheduler.now() >= ShardSimulation.FAULTY) {
+      return;
+    }
+    scheduler.after(10 + r.nextInt(15), () -> writeByKey(w, r));
+    w.writeNext(
+        r,
+        scheduler.now(),
+        key ->
+            !Objects.equals(
+                MoveClient.ownerOf(published, sharding.point(key)),
+                MoveClient.ownerOf(target, sharding.point(key))),
+        key -> MoveClient.ownerOf(published, sharding.point(key)),
+        owner -> {
+          String primary = loops.get(owner).primary();
+          return primary == null ? null : byName.get(primary);
+        });
+  }
+
+  /**
    * With {@link #withTables}: every acknowledged orders row is on every replica holding data of its
    * owner in the final layout, no other shard's replica holds it once the move finished, and each
    * shard's replicas hold the same orders rows.
@@ -1294,9 +1371,15 @@ public final class MoveSimulation {
       return List.of();
     }
     List<String> out = new ArrayList<>(tableViolations("orders", ordersAcked));
-    if (stringKeys) {
+    if (stringKeys && keyedWriters.isEmpty()) {
       out.addAll(tableViolations("accounts", accountsAcked));
       out.addAll(unownedRows("accounts"));
+    }
+    for (KeyedTableWriter w : keyedWriters) {
+      out.addAll(
+          w.violations(key -> MoveClient.ownerOf(published, sharding.point(key)), this::pods));
+      out.addAll(unownedRows(w.table()));
+      out.addAll(divergence(w.table()));
     }
     return out;
   }
@@ -1343,6 +1426,15 @@ public final class MoveSimulation {
         }
       }
     }
+    out.addAll(divergence(table));
+    return out;
+  }
+
+  /**
+   * Each shard's replicas holding data hold the same rows of {@code table}, with one value each.
+   */
+  private List<String> divergence(String table) {
+    List<String> out = new ArrayList<>();
     for (String shard : shards.keySet()) {
       List<SimReplica> holding = pods(shard).stream().filter(x -> !x.holdsNoData()).toList();
       for (int i = 1; i < holding.size(); i++) {
@@ -1399,9 +1491,12 @@ public final class MoveSimulation {
     return out;
   }
 
-  /** A key as a violation names it: a String in quotes (its trailing spaces visible). */
+  /**
+   * A key as a violation names it: a String in quotes (its trailing spaces visible), a tuple in
+   * parentheses.
+   */
   private static String quoted(Object key) {
-    return key instanceof String str ? "'" + str + "'" : String.valueOf(key);
+    return KeyedTableWriter.quoted(key);
   }
 
   /** The mutation of {@link SimDisk#exportsFirstTableOnly} on every replica. */
@@ -1413,6 +1508,22 @@ public final class MoveSimulation {
   /** How many orders rows were acknowledged ({@link #withTables}). */
   int ordersAcknowledged() {
     return ordersAcked.size();
+  }
+
+  /**
+   * How many changes of {@code kind} to table {@code table} were acknowledged ({@link
+   * #withCompositeKeys}: {@code lines}, or {@code accounts} under Hash; 0 for another table).
+   */
+  long acknowledged(String table, KeyedTableWriter.Kind kind) {
+    return keyedWriters.stream()
+        .filter(w -> w.table().equals(table))
+        .mapToLong(w -> w.acknowledged(kind))
+        .sum();
+  }
+
+  /** The sharding of this schedule's database. */
+  Sharding sharding() {
+    return sharding;
   }
 
   /** How many accounts rows (String keys) were acknowledged ({@link #withStringKeys}). */

@@ -399,6 +399,23 @@ public final class ShardSimulation {
               new Column(SimStorage.ACCOUNTS_VALUE, ColumnType.Number)));
 
   /**
+   * A table with a composite primary key (issue 46): {@code PRIMARY KEY (order_id, line_no)}, the
+   * Number shard key first and a String second, so several rows share one shard key (and one point:
+   * a tuple is placed by its first value) and are found, updated and deleted by the whole key, a
+   * tuple ({@code ShardKeys}).
+   */
+  static final TableSchema LINES =
+      new TableSchema(
+              "lines",
+              SimStorage.LINES_ORDER,
+              List.of(
+                  new Column(SimStorage.LINES_ORDER, ColumnType.Number),
+                  new Column(SimStorage.LINES_NO, ColumnType.String),
+                  new Column(SimStorage.LINES_VALUE, ColumnType.Number)))
+          .withPrimaryKey(List.of(SimStorage.LINES_ORDER, SimStorage.LINES_NO))
+          .validate();
+
+  /**
    * The database's table history of {@link #withTableChanges}: {@code orders} created (version 2),
    * given a column (3), dropped (4) and created again with other columns (5).
    */

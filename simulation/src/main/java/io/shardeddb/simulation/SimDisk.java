@@ -190,7 +190,8 @@ final class SimDisk implements WriteStorage, ReplicaStore {
    * The rows of the database's other tables (issue 46), by lower-case table name: how many times
    * each key was written, as {@link #rows} for the first table. Keyed by key value ({@link
    * ShardKeys}: a Long, or a String compared exactly and in code-point order, as the key column's
-   * {@code utf8mb4_nopad_bin} collation: 'a' and 'a ' are two keys, 'USER' and 'user' too).
+   * {@code utf8mb4_nopad_bin} collation: 'a' and 'a ' are two keys, 'USER' and 'user' too; a
+   * composite key's tuple compared value by value, as {@code PRIMARY KEY (c1, c2)} orders rows).
    */
   final Map<String, Map<Object, Integer>> otherRows = new TreeMap<>();
 

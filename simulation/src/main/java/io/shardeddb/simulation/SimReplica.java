@@ -788,6 +788,34 @@ final class SimReplica {
   }
 
   /**
+   * {@code PUT /update} of a row of another table than the first, by its whole key {@code key} (a
+   * tuple for a composite key), as {@code ShardController.update} queues it, without the wait: its
+   * value column set to {@code value}.
+   */
+  CompletableFuture<WriteCoordinator.Acked> tableUpdate(
+      String table, Object key, long value, String requestId) {
+    ShardConfig config = ctx.requireConfig();
+    ctx.requirePrimary();
+    io.shardeddb.protocol.schema.TableSchema schema = config.table(table);
+    Object coerced = schema.coerceKey(key);
+    Map<String, Object> values =
+        schema.coercePartialRow(Map.of(SimStorage.valueColumn(table), value));
+    return coordinator.enqueue(ClientChange.update(coerced, values, requestId).ofTable(table));
+  }
+
+  /**
+   * {@code DELETE /del} of a row of another table than the first, by its whole key {@code key}, as
+   * {@code ShardController.delete} queues it, without the wait.
+   */
+  CompletableFuture<WriteCoordinator.Acked> tableDelete(
+      String table, Object key, String requestId) {
+    ShardConfig config = ctx.requireConfig();
+    ctx.requirePrimary();
+    Object coerced = config.table(table).coerceKey(key);
+    return coordinator.enqueue(ClientChange.delete(coerced, requestId).ofTable(table));
+  }
+
+  /**
    * {@code POST /txn} as a client's transaction reaches the primary: its steps (each naming its
    * table) queued as one change, committed as one Txn entry or refused whole.
    */

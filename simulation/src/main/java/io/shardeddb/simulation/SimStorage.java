@@ -36,6 +36,16 @@ final class SimStorage {
 
   static final String ACCOUNTS_VALUE = "balance";
 
+  /**
+   * The composite-keyed table's key columns ({@code lines}, issue 46: {@code PRIMARY KEY (order_id,
+   * line_no)}, the shard key first, a Number and a String) and its value column.
+   */
+  static final String LINES_ORDER = "order_id";
+
+  static final String LINES_NO = "line_no";
+
+  static final String LINES_VALUE = "units";
+
   /** Updates a client sends of one key at most (keeps values apart). */
   static final int UPDATES_PER_KEY = 1_000;
 
@@ -70,15 +80,32 @@ final class SimStorage {
 
   /**
    * A row of table {@code table} (null: the first; {@code accounts}: its columns, a String key;
-   * else {@code orders}' columns).
+   * {@code lines}: its columns, {@code key} the tuple (order_id, line_no); else {@code orders}'
+   * columns).
    */
   static Map<String, Object> row(String table, Object key, long value) {
     if (table == null) {
       return row(((Number) key).longValue(), value);
     }
+    if (table.equalsIgnoreCase("lines")) {
+      List<?> tuple = (List<?>) key;
+      return Map.of(LINES_ORDER, tuple.get(0), LINES_NO, tuple.get(1), LINES_VALUE, value);
+    }
     return table.equalsIgnoreCase("accounts")
         ? Map.of(ACCOUNTS_KEY, key, ACCOUNTS_VALUE, value)
         : Map.of(ORDERS_KEY, key, ORDERS_VALUE, value);
+  }
+
+  /** The value column of table {@code table} (null: the first). */
+  static String valueColumn(String table) {
+    if (table == null) {
+      return VALUE;
+    }
+    return switch (table.toLowerCase(java.util.Locale.ROOT)) {
+      case "lines" -> LINES_VALUE;
+      case "accounts" -> ACCOUNTS_VALUE;
+      default -> ORDERS_VALUE;
+    };
   }
 
   /** A Number-keyed row's key, whichever such simulated table it is of. */
@@ -87,10 +114,13 @@ final class SimStorage {
   }
 
   /**
-   * A row's key value ({@code ShardKeys}: a Long, or a String for {@code accounts}), whichever
-   * simulated table it is of.
+   * A row's key value ({@code ShardKeys}: a Long, a String for {@code accounts}, the tuple
+   * (order_id, line_no) for {@code lines}), whichever simulated table it is of.
    */
   static Object keyValue(Map<String, Object> row) {
+    if (row.containsKey(LINES_ORDER)) {
+      return ShardKeys.normalize(List.of(row.get(LINES_ORDER), row.get(LINES_NO)));
+    }
     Object k =
         row.containsKey(KEY)
             ? row.get(KEY)
@@ -103,7 +133,9 @@ final class SimStorage {
     Object v =
         row.containsKey(VALUE)
             ? row.get(VALUE)
-            : row.containsKey(ACCOUNTS_VALUE) ? row.get(ACCOUNTS_VALUE) : row.get(ORDERS_VALUE);
+            : row.containsKey(ACCOUNTS_VALUE)
+                ? row.get(ACCOUNTS_VALUE)
+                : row.containsKey(LINES_VALUE) ? row.get(LINES_VALUE) : row.get(ORDERS_VALUE);
     return ((Number) v).longValue();
   }
 
@@ -111,6 +143,7 @@ final class SimStorage {
   static boolean setsValue(Map<String, Object> values) {
     return values.containsKey(VALUE)
         || values.containsKey(ORDERS_VALUE)
-        || values.containsKey(ACCOUNTS_VALUE);
+        || values.containsKey(ACCOUNTS_VALUE)
+        || values.containsKey(LINES_VALUE);
   }
 }
