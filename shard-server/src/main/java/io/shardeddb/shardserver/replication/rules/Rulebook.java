@@ -228,7 +228,8 @@ public class Rulebook {
    * Rule 13: the point a key of a move's exported log entries lies at, as {@code LogExport} filters
    * the source's log to the moved range — the one placement, {@link
    * io.shardeddb.protocol.topology.Sharding#point(Object)}, that the writes' ownership check, the
-   * range snapshot and the purge use too (a String key: the hash of its UTF-8 bytes). Any other
+   * range snapshot and the purge use too (a String key: the hash of its UTF-8 bytes; a composite
+   * key's tuple, which Update and Delete entries carry: its first value's point). Any other
    * function (a String hashed over its UTF-16 units) sends the destination rows it does not own and
    * keeps from it rows the source acknowledged in the range.
    */
