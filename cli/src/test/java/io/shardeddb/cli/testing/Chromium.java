@@ -1,13 +1,8 @@
 package io.shardeddb.cli.testing;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Headless Chromium and its chromedriver for the browser tests. Taken from {@code CHROMIUM} and
@@ -69,61 +64,22 @@ public final class Chromium {
   private static Optional<Path> driver() {
     return fromEnv("CHROMEDRIVER")
         .or(() -> onPath("chromedriver"))
-        .or(() -> executable(Path.of("/usr/lib/chromium/chromedriver")));
+        .or(() -> DebianPackages.executable(Path.of("/usr/lib/chromium/chromedriver")));
   }
 
   private static Optional<Path> fromEnv(String name) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? Optional.empty() : executable(Path.of(value));
+    return DebianPackages.fromEnv(name);
   }
 
   private static Optional<Path> onPath(String... names) {
-    String path = System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/local/bin";
-    for (String name : names) {
-      for (String dir : path.split(":")) {
-        if (!dir.isBlank()) {
-          Optional<Path> found = executable(Path.of(dir, name));
-          if (found.isPresent()) {
-            return found;
-          }
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static Optional<Path> executable(Path p) {
-    return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+    return DebianPackages.onPath(names);
   }
 
   private static boolean installable() {
-    return Files.isRegularFile(Path.of("/etc/debian_version"))
-        && onPath("apt-get").isPresent()
-        && exec(List.of("id", "-u"), 10).strip().equals("0");
+    return DebianPackages.installable();
   }
 
   private static String exec(List<String> command, int timeoutSeconds) {
-    try {
-      ProcessBuilder builder = new ProcessBuilder(command);
-      builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
-      Process process =
-          builder
-              .redirectErrorStream(true)
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start();
-      // Read while it runs, so a chatty install cannot fill the pipe and stall.
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return "timed out after " + timeoutSeconds + " s: " + command;
-      }
-      String text = new String(output, StandardCharsets.UTF_8);
-      return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
-    } catch (IOException e) {
-      return e.toString();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return e.toString();
-    }
+    return DebianPackages.exec(command, timeoutSeconds);
   }
 }
