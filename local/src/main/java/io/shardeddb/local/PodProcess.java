@@ -44,7 +44,7 @@ final class PodProcess {
   private Process process;
   private Container mainContainer;
   private int restarts;
-  private volatile boolean ready;
+  private volatile ReadinessTally readiness = ReadinessTally.STARTED;
   private Instant nextStart = Instant.EPOCH;
 
   /** When a process that exited is started again (the kubelet's crash-loop back-off). */
@@ -88,14 +88,15 @@ final class PodProcess {
     return p != null && p.isAlive();
   }
 
-  /** The readiness the last probe found. */
+  /** Whether the pod counts as ready after its probes so far ({@link ReadinessTally}). */
   boolean lastReady() {
-    return ready;
+    return readiness.ready();
   }
 
-  /** Records the probe's verdict. */
-  void markReady(boolean ready) {
-    this.ready = ready;
+  /** Records one probe's result and returns whether the pod now counts as ready. */
+  boolean recordProbe(boolean succeeded, int failureThreshold) {
+    readiness = readiness.after(alive(), succeeded, failureThreshold);
+    return readiness.ready();
   }
 
   Optional<Long> pid() {
@@ -117,7 +118,7 @@ final class PodProcess {
           pod.getMetadata().getName(),
           process.exitValue());
       process = null;
-      ready = false;
+      readiness = ReadinessTally.STARTED;
       restarts++;
       nextStart = backoff.restartAt(Instant.now());
     }
@@ -228,6 +229,6 @@ final class PodProcess {
         Thread.currentThread().interrupt();
       }
     }
-    ready = false;
+    readiness = ReadinessTally.STARTED;
   }
 }

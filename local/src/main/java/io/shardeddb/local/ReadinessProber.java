@@ -2,6 +2,7 @@ package io.shardeddb.local;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.shardeddb.protocol.tls.Tls;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,7 +18,12 @@ import java.time.Duration;
  * the node's own address.
  */
 final class ReadinessProber {
-  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(800);
+  /** The kubelet's defaults for fields a probe leaves out. */
+  private static final int DEFAULT_TIMEOUT_SECONDS = 1;
+
+  private static final int DEFAULT_FAILURE_THRESHOLD = 3;
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
 
   private final HttpClient http;
 
@@ -27,7 +33,7 @@ final class ReadinessProber {
       // operator (127.0.0.1) must not also blind its kubelet.
       this.http =
           HttpClient.newBuilder()
-              .connectTimeout(PROBE_TIMEOUT)
+              .connectTimeout(CONNECT_TIMEOUT)
               .version(HttpClient.Version.HTTP_1_1)
               .localAddress(InetAddress.getByName(nodeAddress))
               // A kubelet probes HTTPS without verifying the certificate and without presenting
@@ -40,13 +46,19 @@ final class ReadinessProber {
   }
 
   /**
-   * Probes the pod's process and records the verdict on it: not running is not ready, no probe is
-   * ready, otherwise a 2xx or 3xx answer is.
+   * Probes the pod's process once and records the result on it; returns whether the pod counts as
+   * ready: not running is not ready, no probe is ready, a 2xx or 3xx answer within the probe's
+   * {@code timeoutSeconds} succeeds, and only {@code failureThreshold} failures in a row make a
+   * ready pod not ready ({@link ReadinessTally}), as a kubelet counts them.
    */
   boolean probe(PodProcess pod) {
-    boolean ready = probeOnce(pod);
-    pod.markReady(ready);
-    return ready;
+    Container main = pod.mainContainer();
+    Probe spec = main == null ? null : main.getReadinessProbe();
+    int threshold =
+        spec == null || spec.getFailureThreshold() == null
+            ? DEFAULT_FAILURE_THRESHOLD
+            : spec.getFailureThreshold();
+    return pod.recordProbe(probeOnce(pod), threshold);
   }
 
   private boolean probeOnce(PodProcess pod) {
@@ -65,7 +77,7 @@ final class ReadinessProber {
           http.send(
               HttpRequest.newBuilder(
                       URI.create(scheme(get) + pod.ip() + ":" + port + get.getPath()))
-                  .timeout(PROBE_TIMEOUT)
+                  .timeout(timeout(main.getReadinessProbe()))
                   .GET()
                   .build(),
               HttpResponse.BodyHandlers.discarding());
@@ -76,6 +88,12 @@ final class ReadinessProber {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** The probe's {@code timeoutSeconds} (the kubelet's default 1 s when absent). */
+  static Duration timeout(Probe probe) {
+    Integer seconds = probe.getTimeoutSeconds();
+    return Duration.ofSeconds(seconds == null || seconds < 1 ? DEFAULT_TIMEOUT_SECONDS : seconds);
   }
 
   /** The probe's scheme, as the kubelet reads {@code httpGet.scheme} (HTTP when absent). */
