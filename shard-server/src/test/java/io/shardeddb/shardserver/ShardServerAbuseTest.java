@@ -209,6 +209,9 @@ class ShardServerAbuseTest {
     assertThat(read.json().get("data").get(0).get("Stud_name").asText()).isEqualTo("a");
     assertThat(Http.get(url + "/heartbeat").json().get("epoch").asLong()).isEqualTo(1);
     assertThat(Http.get(url + "/heartbeat").json().get("role").asText()).isEqualTo("Primary");
+    // What this shard-server can store, for the operator's schema changes (StorageFormat).
+    assertThat(Http.get(url + "/heartbeat").json().get("storageFormat").asInt())
+        .isEqualTo(io.shardeddb.protocol.schema.StorageFormat.CURRENT);
   }
 
   @Test

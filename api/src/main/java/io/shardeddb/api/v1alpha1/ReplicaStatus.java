@@ -21,4 +21,24 @@ public record ReplicaStatus(
     @JsonPropertyDescription("The last log position this replica applied.") Long appliedLsn,
     @JsonPropertyDescription("How many log entries it is behind the primary.") Long lagLsn,
     @JsonPropertyDescription("Percent of the snapshot copied while state is Copying.")
-        Integer copyProgress) {}
+        Integer copyProgress,
+    @JsonPropertyDescription(
+            "What the replica's shard-server can store (its heartbeat's storage format: 7 holds"
+                + " composite and String keys, 6 String keys, 0 or absent a shard-server before"
+                + " the field). A schema change whose tables need more waits until every replica"
+                + " reports it (e.g. until helm upgrade rolled every shard).")
+        Integer storageFormat) {
+
+  /** A replica as a heartbeat without a storage format reports it. */
+  public ReplicaStatus(
+      String pod,
+      String url,
+      Role role,
+      Boolean ready,
+      ReplicaState state,
+      Long appliedLsn,
+      Long lagLsn,
+      Integer copyProgress) {
+    this(pod, url, role, ready, state, appliedLsn, lagLsn, copyProgress, null);
+  }
+}

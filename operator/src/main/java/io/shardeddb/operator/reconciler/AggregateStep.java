@@ -119,6 +119,7 @@ final class AggregateStep {
                 .refusals(reasons(desired, ShardRemovalGuard.Kind.Refused))
                 .resizing(desired.resizing())
                 .retireWaits(reasons(desired, ShardRemovalGuard.Kind.AwaitingArchive))
+                .schemaWaits(schema.waiting() == null ? List.of() : List.of(schema.waiting()))
                 .router(routerStatus(sdb, context))
                 .resharding(reshard.resharding())
                 .storage(

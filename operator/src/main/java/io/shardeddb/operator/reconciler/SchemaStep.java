@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.shardeddb.api.ShardedDatabaseResources;
 import io.shardeddb.api.v1alpha1.AppliedSpec;
+import io.shardeddb.api.v1alpha1.ReplicaStatus;
 import io.shardeddb.api.v1alpha1.SchemaChangeStatus;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.api.v1alpha1.ShardedDatabase;
@@ -97,7 +98,12 @@ final class SchemaStep {
     }
     SchemaChanges.Decision decision =
         SchemaChanges.decide(
-            applied, version, spec.schema(), previous.schemaChange(), layout.inFlight() != null);
+            applied,
+            version,
+            spec.schema(),
+            previous.schemaChange(),
+            layout.inFlight() != null,
+            storageFormats(outcomes));
     return switch (decision) {
       case SchemaChanges.Settled s -> new Report(applied, version, null, null, List.of());
       // The validator refuses the spec first (SpecValidator.refusedChanges): not reached then.
@@ -105,6 +111,17 @@ final class SchemaStep {
       case SchemaChanges.Waiting w -> new Report(applied, version, null, w.reason(), List.of());
       case SchemaChanges.Apply a -> apply(sdb, context, previous, a, applied, version, outcomes);
     };
+  }
+
+  /** Each replica's storage format as this pass's heartbeats reported it ("shard/pod" → format). */
+  static Map<String, Integer> storageFormats(List<ShardOutcome> outcomes) {
+    Map<String, Integer> formats = new LinkedHashMap<>();
+    for (ShardOutcome o : outcomes) {
+      for (ReplicaStatus r : o.status().replicasOrEmpty()) {
+        formats.put(o.status().id() + "/" + r.pod(), r.storageFormat());
+      }
+    }
+    return formats;
   }
 
   private Report apply(

@@ -2,6 +2,7 @@ package io.shardeddb.operator.schema;
 
 import io.shardeddb.api.v1alpha1.SchemaChangeStatus;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
+import io.shardeddb.protocol.schema.StorageFormat;
 import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.protocol.shard.SchemaChange;
 import java.util.ArrayList;
@@ -48,6 +49,25 @@ public final class SchemaChanges {
       SchemaSpec wanted,
       SchemaChangeStatus inFlight,
       boolean moveInFlight) {
+    return decide(applied, appliedVersion, wanted, inFlight, moveInFlight, Map.of());
+  }
+
+  /**
+   * {@link #decide(SchemaSpec, long, SchemaSpec, SchemaChangeStatus, boolean)}, and a new change
+   * whose table needs a {@link StorageFormat} (a String or a composite key) also waits until every
+   * replica of {@code storageFormats} ("shard/pod" → the format its last heartbeat reported, null
+   * when it did not answer) reported at least that: a shard-server from before that format could
+   * not read the table's log entries or its replication stream (docs/log-format.md, "Compatibility
+   * rule"), so during {@code helm upgrade}'s roll such a table is created only once the roll is
+   * through. A change already recorded goes on (it was recorded when every replica could hold it).
+   */
+  public static Decision decide(
+      SchemaSpec applied,
+      long appliedVersion,
+      SchemaSpec wanted,
+      SchemaChangeStatus inFlight,
+      boolean moveInFlight,
+      Map<String, Integer> storageFormats) {
     if (inFlight != null) {
       return new Apply(inFlight, false);
     }
@@ -72,9 +92,56 @@ public final class SchemaChanges {
               + step.describe(from)
               + ") is applied after it");
     }
+    String older = olderShardServers(step, storageFormats);
+    if (older != null) {
+      return new Waiting(
+          "schema version "
+              + (appliedVersion + 1)
+              + " ("
+              + step.describe(from)
+              + ") needs shard-servers that store "
+              + StorageFormat.describe(StorageFormat.requiredBy(step.schema()))
+              + " (storage format "
+              + StorageFormat.requiredBy(step.schema())
+              + "), and "
+              + older
+              + "; it is applied once every replica runs such a version (after helm upgrade"
+              + " rolled every shard)");
+    }
     TableSet after = from.after(step);
     SchemaSpec target = after.equals(to) ? wanted : SchemaSpec.of(after);
     return new Apply(new SchemaChangeStatus(appliedVersion + 1, target, List.of(), null), true);
+  }
+
+  /**
+   * Which replicas cannot hold the table {@code step} creates or alters, for a message ("replica
+   * sh1/db-sh1-2 reports storage format 6", "... has not reported one"); null when all can.
+   */
+  private static String olderShardServers(TableSet.Step step, Map<String, Integer> formats) {
+    if (step.drop()) {
+      return null;
+    }
+    int needed = StorageFormat.requiredBy(step.schema());
+    if (needed == StorageFormat.BASE) {
+      return null;
+    }
+    List<String> older = new ArrayList<>();
+    new TreeSet<>(formats.keySet())
+        .forEach(
+            replica -> {
+              Integer f = formats.get(replica);
+              if (f == null) {
+                older.add("replica " + replica + " has not reported its storage format");
+              } else if (f < needed) {
+                older.add("replica " + replica + " reports storage format " + f);
+              }
+            });
+    if (older.isEmpty()) {
+      return null;
+    }
+    int shown = Math.min(3, older.size());
+    return String.join(", ", older.subList(0, shown))
+        + (older.size() > shown ? " and " + (older.size() - shown) + " more" : "");
   }
 
   /**

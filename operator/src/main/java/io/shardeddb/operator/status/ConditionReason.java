@@ -50,6 +50,11 @@ public enum ConditionReason {
    * (RetireGate): deleting it earlier would lose acknowledged writes from the archive.
    */
   RetireWaitsForArchive,
+  /**
+   * A schema change the spec asks for is not started yet: a resharding move is in flight, or a
+   * replica's shard-server cannot store the changed table (an upgrade's roll is not through).
+   */
+  SchemaChangeWaits,
   /** Every security default is in force (Insecure False). */
   SecureDefaults,
   /** spec.tls.enabled is false: credentials and rows cross the network in clear text. */

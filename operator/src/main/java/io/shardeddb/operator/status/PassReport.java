@@ -10,16 +10,18 @@ import java.util.List;
 /**
  * Everything a full pass hands the aggregate: the shards' outcomes, the removal refusals (not the
  * shards kept for resharding), the shrinks waiting ({@code resizing}), the shards merged away kept
- * until their archive holds their log ({@code retireWaits}, one message each), the router, the
- * resharding and volume reports, the user's router token Secret lacking admin-token (null: it does
- * not), the stalled archives, the applied spec, the annotation requests refused before reaching a
- * shard and the request outcomes to record (null: keep the previous ones).
+ * until their archive holds their log ({@code retireWaits}, one message each), why a wanted schema
+ * change waits ({@code schemaWaits}: no change is recorded yet), the router, the resharding and
+ * volume reports, the user's router token Secret lacking admin-token (null: it does not), the
+ * stalled archives, the applied spec, the annotation requests refused before reaching a shard and
+ * the request outcomes to record (null: keep the previous ones).
  */
 public record PassReport(
     List<ShardOutcome> outcomes,
     List<String> refusals,
     List<String> resizing,
     List<String> retireWaits,
+    List<String> schemaWaits,
     RouterStatus router,
     Resharding resharding,
     Storage storage,
@@ -102,6 +104,7 @@ public record PassReport(
     private List<String> refusals = List.of();
     private List<String> resizing = List.of();
     private List<String> retireWaits = List.of();
+    private List<String> schemaWaits = List.of();
     private RouterStatus router = new RouterStatus(0, null);
     private Resharding resharding = Resharding.NONE;
     private Storage storage = Storage.NONE;
@@ -144,6 +147,15 @@ public record PassReport(
      */
     public Builder retireWaits(List<String> value) {
       retireWaits = value;
+      return this;
+    }
+
+    /**
+     * Why a schema change the spec asks for is not started (a move in flight, a replica that cannot
+     * store its table yet), one line each.
+     */
+    public Builder schemaWaits(List<String> value) {
+      schemaWaits = value;
       return this;
     }
 
@@ -208,6 +220,7 @@ public record PassReport(
           refusals,
           resizing,
           retireWaits,
+          schemaWaits,
           router,
           resharding,
           storage,

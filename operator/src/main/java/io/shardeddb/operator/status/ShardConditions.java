@@ -181,7 +181,9 @@ final class ShardConditions {
             ? degraded(previous, lines, tally).and(ready(lines, tally))
             : removalRefused(previous, pass.refusals());
     return degradedAndReady
-        .and(progressing(previous, lines, pass.resizing(), pass.retireWaits(), tally))
+        .and(
+            progressing(
+                previous, lines, pass.resizing(), pass.retireWaits(), pass.schemaWaits(), tally))
         .busyIf(!lines.notServing().isEmpty());
   }
 
@@ -245,22 +247,33 @@ final class ShardConditions {
    */
   static Verdict progressing(
       ShardedDatabaseStatus previous, ShardLines lines, List<String> resizing, Tally tally) {
-    return progressing(previous, lines, resizing, List.of(), tally);
+    return progressing(previous, lines, resizing, List.of(), List.of(), tally);
   }
 
   /**
    * As above, with the shards merged away that are kept until their archive holds their log ({@code
    * retireWaits}): they progress too (reason RetireWaitsForArchive when nothing else does); their
-   * Normal Event is the reconciler's ({@code RetireGate.announce}).
+   * Normal Event is the reconciler's ({@code RetireGate.announce}); and a wanted schema change not
+   * started yet ({@code schemaWaits}, reason SchemaChangeWaits when nothing else progresses), with
+   * one Normal Event when its message is new.
    */
   static Verdict progressing(
       ShardedDatabaseStatus previous,
       ShardLines lines,
       List<String> resizing,
       List<String> retireWaits,
+      List<String> schemaWaits,
       Tally tally) {
     List<String> progressing =
-        Verdict.concat(Verdict.concat(lines.progressing(), resizing), retireWaits);
+        Verdict.concat(
+            Verdict.concat(Verdict.concat(lines.progressing(), resizing), retireWaits),
+            schemaWaits);
+    String schemaWaiting = String.join("; ", schemaWaits);
+    boolean schemaWaitShown =
+        previous
+            .condition(ConditionType.Progressing.name())
+            .map(c -> c.getMessage() != null && c.getMessage().contains(schemaWaiting))
+            .orElse(false);
     String waiting = String.join("; ", resizing);
     boolean waitShown =
         previous
@@ -272,26 +285,34 @@ final class ShardConditions {
         moving
             ? DesiredCondition.isTrue(
                 ConditionType.Progressing,
-                progressingReason(lines, resizing, retireWaits, tally),
+                progressingReason(lines, resizing, retireWaits, schemaWaits, tally),
                 progressing.isEmpty() ? tally.summary() : String.join("; ", progressing))
             : DesiredCondition.isFalse(
                 ConditionType.Progressing, ConditionReason.Reconciled, tally.summary());
     return Verdict.of(condition)
         .warnIf(!resizing.isEmpty() && !waitShown, EventReason.ScaleDownWaiting, waiting)
+        .warnIf(
+            !schemaWaits.isEmpty() && !schemaWaitShown,
+            EventReason.SchemaChangeWaiting,
+            schemaWaiting)
         .busyIf(moving);
   }
 
   /** Why the database progresses: the first of starting, failover, router, shrink, copy. */
   static ConditionReason progressingReason(ShardLines lines, List<String> resizing, Tally tally) {
-    return progressingReason(lines, resizing, List.of(), tally);
+    return progressingReason(lines, resizing, List.of(), List.of(), tally);
   }
 
   /**
    * Why the database progresses: the first of starting, failover, copy, shrink, a merged-away
-   * shard's archive, router.
+   * shard's archive, a schema change waiting, router.
    */
   static ConditionReason progressingReason(
-      ShardLines lines, List<String> resizing, List<String> retireWaits, Tally tally) {
+      ShardLines lines,
+      List<String> resizing,
+      List<String> retireWaits,
+      List<String> schemaWaits,
+      Tally tally) {
     if (lines.starting()) {
       return ConditionReason.BringingUp;
     }
@@ -304,9 +325,12 @@ final class ShardConditions {
     if (!resizing.isEmpty()) {
       return ConditionReason.ScalingDown;
     }
-    return retireWaits.isEmpty()
+    if (!retireWaits.isEmpty()) {
+      return ConditionReason.RetireWaitsForArchive;
+    }
+    return schemaWaits.isEmpty()
         ? ConditionReason.RouterStarting
-        : ConditionReason.RetireWaitsForArchive;
+        : ConditionReason.SchemaChangeWaits;
   }
 
   static ConditionReason reasonFor(ShardPhase phase, ConditionReason current) {

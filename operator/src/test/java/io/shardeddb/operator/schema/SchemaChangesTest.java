@@ -7,9 +7,14 @@ import io.shardeddb.api.v1alpha1.IndexSpec;
 import io.shardeddb.api.v1alpha1.SchemaChangeStatus;
 import io.shardeddb.api.v1alpha1.SchemaSpec;
 import io.shardeddb.api.v1alpha1.TableSpec;
+import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
+import io.shardeddb.protocol.schema.StorageFormat;
+import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.protocol.shard.SchemaChange;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -89,6 +94,71 @@ class SchemaChangesTest {
             new SchemaChanges.Refused(
                 "spec.schema: alter table items: added column 'q' needs NULL or a DEFAULT: the rows already stored"
                     + " have no value for it"));
+  }
+
+  /** V1 and an {@code orders} table keyed (user_id, order_no): it needs composite keys. */
+  private static final SchemaSpec WITH_ORDERS =
+      SchemaSpec.of(
+          new TableSet(
+              V1.toTableSet().first(),
+              List.of(
+                  new TableSchema(
+                          "orders",
+                          "user_id",
+                          List.of(
+                              new Column("user_id", ColumnType.Number, false, null, null),
+                              new Column("order_no", ColumnType.Number, false, null, null)))
+                      .withPrimaryKey(List.of("user_id", "order_no")))));
+
+  @Test
+  void aTableOfANewKeyShapeWaitsUntilEveryReplicaCanStoreIt() {
+    Map<String, Integer> halfRolled = new HashMap<>();
+    halfRolled.put("sh1/db-sh1-0", StorageFormat.CURRENT);
+    halfRolled.put("sh1/db-sh1-1", 0); // a shard-server from before storage formats
+    halfRolled.put("sh2/db-sh2-0", null); // no heartbeat this pass
+    SchemaChanges.Decision d = SchemaChanges.decide(V1, 4, WITH_ORDERS, null, false, halfRolled);
+    assertThat(d).isInstanceOf(SchemaChanges.Waiting.class);
+    assertThat(((SchemaChanges.Waiting) d).reason())
+        .isEqualTo(
+            "schema version 5 (create table orders) needs shard-servers that store composite"
+                + " primary keys (storage format 7), and replica sh1/db-sh1-1 reports storage"
+                + " format 0, replica sh2/db-sh2-0 has not reported its storage format; it is"
+                + " applied once every replica runs such a version (after helm upgrade rolled"
+                + " every shard)");
+
+    Map<String, Integer> rolled =
+        Map.of("sh1/db-sh1-0", 7, "sh1/db-sh1-1", 7, "sh2/db-sh2-0", StorageFormat.CURRENT);
+    assertThat(SchemaChanges.decide(V1, 4, WITH_ORDERS, null, false, rolled))
+        .isEqualTo(
+            new SchemaChanges.Apply(
+                new SchemaChangeStatus(5L, WITH_ORDERS, List.of(), null), true));
+  }
+
+  @Test
+  void changesEveryShardServerCanHoldDoNotWaitForOlderOnes() {
+    Map<String, Integer> old = new HashMap<>();
+    old.put("sh1/db-sh1-0", 0);
+    old.put("sh1/db-sh1-1", null);
+    // An added column of a Number-keyed table: any shard-server holds it.
+    assertThat(SchemaChanges.decide(V1, 1, V2, null, false, old))
+        .isEqualTo(new SchemaChanges.Apply(new SchemaChangeStatus(2L, V2, List.of(), null), true));
+    // Dropping the composite-keyed table needs nothing of the replicas either.
+    assertThat(SchemaChanges.decide(WITH_ORDERS, 5, V1, null, false, old))
+        .isInstanceOf(SchemaChanges.Apply.class);
+    // A change recorded already goes on (it was recorded when every replica could hold it).
+    SchemaChangeStatus inFlight = new SchemaChangeStatus(5L, WITH_ORDERS, List.of("sh1"), null);
+    assertThat(SchemaChanges.decide(V1, 4, WITH_ORDERS, inFlight, false, old))
+        .isEqualTo(new SchemaChanges.Apply(inFlight, false));
+  }
+
+  @Test
+  void theFormatATableNeedsFollowsItsKey() {
+    TableSchema stringKeyed =
+        new TableSchema("accounts", "username", List.of(new Column("username", ColumnType.String)));
+    assertThat(StorageFormat.requiredBy(V1.toTableSet().first())).isEqualTo(StorageFormat.BASE);
+    assertThat(StorageFormat.requiredBy(stringKeyed)).isEqualTo(StorageFormat.STRING_KEYS);
+    assertThat(StorageFormat.requiredBy(WITH_ORDERS.toTableSet().all()))
+        .isEqualTo(StorageFormat.COMPOSITE_KEYS);
   }
 
   @Test

@@ -166,6 +166,41 @@ class ShardConditionsTest {
   }
 
   @Test
+  void aSchemaChangeWaitingIsProgressingWithOneNormalEvent() {
+    List<ShardOutcome> outcomes = List.of(shard("sh1", ShardPhase.Ready, 3, true));
+    ShardConditions.ShardLines lines = ShardConditions.ShardLines.of(outcomes, SPEC);
+    List<String> waits =
+        List.of(
+            "schema version 5 (create table orders) needs shard-servers that store composite"
+                + " primary keys (storage format 7), and replica sh1/db-sh1-2 reports storage"
+                + " format 0; ...");
+
+    Verdict v =
+        ShardConditions.progressing(EMPTY, lines, List.of(), List.of(), waits, tally(outcomes, 2));
+
+    assertThat(v.conditions())
+        .containsExactly(
+            DesiredCondition.isTrue(
+                ConditionType.Progressing, ConditionReason.SchemaChangeWaits, waits.getFirst()));
+    assertThat(v.events())
+        .containsExactly(new ShardEvent(EventReason.SchemaChangeWaiting, waits.getFirst()));
+    assertThat(EventReason.SchemaChangeWaiting.warning()).isFalse();
+    ShardedDatabaseStatus shown =
+        EMPTY.withConditions(
+            List.of(
+                new ConditionBuilder()
+                    .withType("Progressing")
+                    .withStatus("True")
+                    .withMessage(waits.getFirst())
+                    .build()));
+    assertThat(
+            ShardConditions.progressing(
+                    shown, lines, List.of(), List.of(), waits, tally(outcomes, 2))
+                .events())
+        .isEmpty();
+  }
+
+  @Test
   void theProgressingReasonIsTheFirstOfStartingFailoverRouterShrinkCopy() {
     ShardConditions.ShardLines starting =
         ShardConditions.ShardLines.of(
@@ -187,11 +222,23 @@ class ShardConditionsTest {
     assertThat(ShardConditions.progressingReason(none, List.of("shrink"), calm))
         .isEqualTo(ConditionReason.ScalingDown);
     // A shard merged away kept for its archive (RetireGate) progresses, after everything else.
-    assertThat(ShardConditions.progressingReason(none, List.of(), List.of("sh2 waits"), calm))
+    assertThat(
+            ShardConditions.progressingReason(
+                none, List.of(), List.of("sh2 waits"), List.of(), calm))
         .isEqualTo(ConditionReason.RetireWaitsForArchive);
     assertThat(
-            ShardConditions.progressingReason(none, List.of("shrink"), List.of("sh2 waits"), calm))
+            ShardConditions.progressingReason(
+                none, List.of("shrink"), List.of("sh2 waits"), List.of(), calm))
         .isEqualTo(ConditionReason.ScalingDown);
+    // A wanted schema change not started yet (an upgrade's roll not through) progresses too.
+    assertThat(
+            ShardConditions.progressingReason(
+                none, List.of(), List.of(), List.of("create table orders waits"), calm))
+        .isEqualTo(ConditionReason.SchemaChangeWaits);
+    assertThat(
+            ShardConditions.progressingReason(
+                none, List.of(), List.of("sh2 waits"), List.of("create table waits"), calm))
+        .isEqualTo(ConditionReason.RetireWaitsForArchive);
   }
 
   @Test

@@ -174,7 +174,8 @@ public final class Fencing {
                             r.state(),
                             r.appliedLsn(),
                             r.lagLsn(),
-                            r.copyProgress())
+                            r.copyProgress(),
+                            r.storageFormat())
                         : r)
             .toList();
     return status.toBuilder().replicas(replicas).build();

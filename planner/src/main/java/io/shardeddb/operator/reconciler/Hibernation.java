@@ -62,7 +62,8 @@ public final class Hibernation {
                         r.state(),
                         r.appliedLsn(),
                         r.lagLsn(),
-                        r.copyProgress()))
+                        r.copyProgress(),
+                        r.storageFormat()))
             .toList();
     ShardStatus status =
         base.toBuilder()

@@ -182,7 +182,8 @@ public final class ShardReport {
               verifying ? ReplicaState.Copying : h == null ? null : h.state(),
               h == null ? null : h.appliedLsn(),
               h == null ? null : h.lagLsn(),
-              progress));
+              progress,
+              h == null ? null : h.storageFormat()));
     }
     return out;
   }

@@ -49,6 +49,11 @@ public enum EventReason {
   ShardRemovalRefused(true),
   /** Every shard applied a schema change (docs/sql.md, "Changing the schema"). */
   SchemaChanged(false),
+  /**
+   * A schema change the spec asks for is not started yet (a resharding move in flight, or a replica
+   * whose shard-server cannot store the changed table); the message says what it waits for.
+   */
+  SchemaChangeWaiting(false),
   /** A shard refused a schema change, or could not be asked; it is asked again. */
   SchemaChangeHeld(true),
   /**

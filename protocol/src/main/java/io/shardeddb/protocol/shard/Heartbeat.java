@@ -19,7 +19,9 @@ import java.util.List;
  * its epoch from the primary it follows (counted from when it took that role if none came since);
  * -1 when it follows no primary, 0 from older shard-servers. {@code primaryLost} says that age has
  * reached a lease period (DESIGN §5 rule 11: the operator acts on the secondaries' reports when it
- * cannot reach the primary itself); false from older shard-servers.
+ * cannot reach the primary itself); false from older shard-servers. {@code storageFormat} is what
+ * this shard-server can store ({@link io.shardeddb.protocol.schema.StorageFormat}); 0 from older
+ * shard-servers.
  */
 @Serdeable
 public record Heartbeat(
@@ -38,7 +40,46 @@ public record Heartbeat(
     ImportProgress importing,
     QuorumState quorum,
     long primaryContactAgeMillis,
-    boolean primaryLost) {
+    boolean primaryLost,
+    int storageFormat) {
+
+  /** A heartbeat without a storage format (shard-servers before it). */
+  public Heartbeat(
+      String name,
+      String shard,
+      Role role,
+      long epoch,
+      long appliedLsn,
+      long lastEntryEpoch,
+      String primary,
+      long lagLsn,
+      ReplicaState state,
+      CopyProgress copy,
+      String primaryUrl,
+      List<PointRange> owned,
+      ImportProgress importing,
+      QuorumState quorum,
+      long primaryContactAgeMillis,
+      boolean primaryLost) {
+    this(
+        name,
+        shard,
+        role,
+        epoch,
+        appliedLsn,
+        lastEntryEpoch,
+        primary,
+        lagLsn,
+        state,
+        copy,
+        primaryUrl,
+        owned,
+        importing,
+        quorum,
+        primaryContactAgeMillis,
+        primaryLost,
+        0);
+  }
 
   /** A heartbeat without the secondary's report of its primary (shard-servers before it). */
   public Heartbeat(
@@ -124,7 +165,8 @@ public record Heartbeat(
         .importing(importing)
         .quorum(quorum)
         .primaryContactAgeMillis(primaryContactAgeMillis)
-        .primaryLost(primaryLost);
+        .primaryLost(primaryLost)
+        .storageFormat(storageFormat);
   }
 
   /**
@@ -153,6 +195,7 @@ public record Heartbeat(
     private QuorumState quorum;
     private long primaryContactAgeMillis;
     private boolean primaryLost;
+    private int storageFormat;
 
     private Builder() {}
 
@@ -252,6 +295,12 @@ public record Heartbeat(
       return this;
     }
 
+    /** What the shard-server can store ({@link io.shardeddb.protocol.schema.StorageFormat}). */
+    public Builder storageFormat(int storageFormat) {
+      this.storageFormat = storageFormat;
+      return this;
+    }
+
     /** The heartbeat. */
     public Heartbeat build() {
       return new Heartbeat(
@@ -270,7 +319,8 @@ public record Heartbeat(
           importing,
           quorum,
           primaryContactAgeMillis,
-          primaryLost);
+          primaryLost,
+          storageFormat);
     }
   }
 }

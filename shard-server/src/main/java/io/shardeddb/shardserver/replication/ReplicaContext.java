@@ -1,5 +1,6 @@
 package io.shardeddb.shardserver.replication;
 
+import io.shardeddb.protocol.schema.StorageFormat;
 import io.shardeddb.protocol.shard.CopyProgress;
 import io.shardeddb.protocol.shard.Heartbeat;
 import io.shardeddb.protocol.shard.ImportProgress;
@@ -401,6 +402,7 @@ public class ReplicaContext {
         .primaryUrl(primary == null ? null : primary.url())
         .owned(config == null ? null : config.ownedRanges())
         .importing(term.role() == Role.Primary ? importing : null)
+        .storageFormat(StorageFormat.CURRENT)
         .build();
   }
 
