@@ -246,8 +246,11 @@ public class ReadPath {
     return Flux.mergeComparing(MERGE_PREFETCH, byKey, rows).buffer(MERGED_PAGE_ROWS);
   }
 
-  /** The shards a read of {@code range} asks in {@code table}'s layout (see {@link #read}). */
-  private static List<ShardTopology> shardsToAsk(
+  /**
+   * The shards a read of {@code range} asks in {@code table}'s layout (see {@link #read}); EXPLAIN
+   * lists the same ({@code SqlExplain}).
+   */
+  public static List<ShardTopology> shardsToAsk(
       RoutingTable table, KeyRange range, java.util.Collection<Object> pinnedKeys) {
     return pinnedKeys == null
         ? table.shardsFor(range.low(), range.high())

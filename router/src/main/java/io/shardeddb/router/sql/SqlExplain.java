@@ -6,6 +6,7 @@ import io.shardeddb.protocol.shard.ReadFilter;
 import io.shardeddb.protocol.shard.ShardExplainResponse;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.protocol.topology.Sharding;
+import io.shardeddb.router.routing.ReadPath;
 import io.shardeddb.router.topology.RoutingTable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -138,7 +139,13 @@ final class SqlExplain {
     boolean count = select.countLabel() != null && push.exact();
     String router = router(table, select, push.exact(), count, null);
     return shardSteps(
-        table, select.keys(), table.topology().schema().table(), push.filter(), count, router);
+        table,
+        select.keys(),
+        select.where(),
+        table.topology().schema().table(),
+        push.filter(),
+        count,
+        router);
   }
 
   /**
@@ -180,21 +187,28 @@ final class SqlExplain {
     RoutingTable table = all.forTable(side.table().table());
     Pushdown.Result push = Pushdown.of(side.where(), side.table());
     String router = router(table, select, false, false, how);
-    return shardSteps(table, select.keys(), side.qualifier(), push.filter(), false, router);
+    return shardSteps(
+        table, select.keys(), side.where(), side.qualifier(), push.filter(), false, router);
   }
 
-  /** One step per shard the ranges of {@code keys} ask, in the order they are asked. */
+  /**
+   * One step per shard the ranges of {@code keys} ask, in the order they are asked: the shards the
+   * executor asks, the owners of the String keys {@code where} names exactly among them ({@link
+   * SqlExecutor#pinnedKeys}, {@link ReadPath#shardsToAsk}).
+   */
   private static List<Step> shardSteps(
       RoutingTable table,
       KeyRanges keys,
+      Predicate where,
       String label,
       ReadFilter filter,
       boolean count,
       String router) {
     Map<String, List<KeyRange>> byShard = new LinkedHashMap<>();
     Map<String, ShardTopology> shards = new LinkedHashMap<>();
+    java.util.Collection<Object> pinned = SqlExecutor.pinnedKeys(table, where);
     for (KeyRange r : SqlExecutor.readRanges(table, keys)) {
-      for (ShardTopology s : table.shardsFor(r.low(), r.high())) {
+      for (ShardTopology s : ReadPath.shardsToAsk(table, r, pinned)) {
         byShard.computeIfAbsent(s.id(), k -> new ArrayList<>()).add(r);
         shards.putIfAbsent(s.id(), s);
       }

@@ -6,6 +6,7 @@ import io.shardeddb.protocol.lb.KeyRange;
 import io.shardeddb.protocol.schema.Column;
 import io.shardeddb.protocol.schema.ColumnType;
 import io.shardeddb.protocol.schema.TableSchema;
+import io.shardeddb.protocol.schema.TableSet;
 import io.shardeddb.protocol.topology.ShardTopology;
 import io.shardeddb.protocol.topology.Sharding;
 import io.shardeddb.protocol.topology.Topology;
@@ -117,6 +118,44 @@ class HashReadRangesTest {
             SqlExecutor.pinnedKeys(
                 table(Sharding.Hash), new Predicate.Compare("k", Predicate.Op.EQ, 7L)))
         .isNull();
+  }
+
+  @Test
+  void explainListsTheShardsAStringKeysReadAsks() {
+    long half = Sharding.HASH_SPACE / 2;
+    TableSchema u = new TableSchema("u", "name", List.of(new Column("name", ColumnType.String)));
+    RoutingTable t =
+        new RoutingTable(
+            new Topology(
+                "db",
+                1,
+                u,
+                null,
+                List.of(
+                    new ShardTopology("sh1", 0, half, 1, null, List.of()),
+                    new ShardTopology("sh2", half, half, 1, null, List.of())),
+                Map.of(),
+                Sharding.Hash));
+    String low = firstKeyIn(0, half);
+    String high = firstKeyIn(half, Sharding.HASH_SPACE);
+    SqlTranslator translator =
+        new SqlTranslator(new TableSet(u, List.of()), SqlTranslatorTest.PARSER);
+    // Before: EXPLAIN listed both shards for a point read the executor sends to one.
+    assertThat(explained(t, translator, "EXPLAIN SELECT * FROM u WHERE name = '" + high + "'"))
+        .containsExactly("sh2");
+    assertThat(
+            explained(
+                t,
+                translator,
+                "EXPLAIN SELECT * FROM u WHERE name IN ('" + low + "', '" + high + "')"))
+        .containsExactly("sh1", "sh2");
+    assertThat(explained(t, translator, "EXPLAIN SELECT * FROM u WHERE name > 'm'"))
+        .containsExactly("sh1", "sh2");
+  }
+
+  private static List<String> explained(RoutingTable t, SqlTranslator translator, String sql) {
+    SqlPlan.Explain e = (SqlPlan.Explain) translator.translate(sql);
+    return SqlExplain.steps(t, (SqlPlan.Select) e.of()).stream().map(s -> s.shard().id()).toList();
   }
 
   private static String firstKeyIn(long low, long high) {
