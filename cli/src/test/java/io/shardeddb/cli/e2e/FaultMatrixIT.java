@@ -653,6 +653,92 @@ class FaultMatrixIT {
     writeMatrix();
   }
 
+  @Test
+  @Order(14)
+  void aStoreOutageAcrossAMergeKeepsTheMergedAwayShardUntilItsArchiveHoldsItsLog()
+      throws Exception {
+    // After row 13 the database has sh1 [0, 100000) and sh2 [100000, 131072); this row's keys
+    // (104000..) are all sh2's. The store goes down, sh2 takes writes it cannot archive, then sh2
+    // is
+    // merged into sh1. Its StatefulSet must outlive the merge until its archive holds its whole log
+    // (the retire gate, docs/backup.md): deleted earlier, the writes it took during the outage
+    // would be in no archive, and a restore to a time before the merge would lack them.
+    Run run = begin(14, Set.of());
+    String sh2 = DB + "-sh2";
+    assertThat(statefulSet(sh2)).as("sh2 after the split of row 13").isNotNull();
+    long faultAt = System.nanoTime();
+    cluster.backupStore().stopForOutage();
+    long targetNanos;
+    Instant target;
+    boolean keptWhileDown;
+    String progressing;
+    try {
+      await().atMost(Duration.ofMinutes(1)).until(() -> run.writers().acksSince(faultAt) >= 100);
+      targetNanos = System.nanoTime();
+      target = Instant.now();
+      waitFor(Duration.ofSeconds(1));
+      patchShards(List.of(Map.of("id", SHARD, "low", 0, "size", 131072)));
+      await().atMost(LONG).until(this::moveDone);
+      // The merge is done and the store still down: sh2 is kept, and Progressing says why.
+      progressing =
+          await()
+              .atMost(Duration.ofMinutes(1))
+              .until(() -> conditionReason("Progressing"), r -> "RetireWaitsForArchive".equals(r));
+      waitFor(Duration.ofSeconds(5));
+      keptWhileDown = statefulSet(sh2) != null;
+    } finally {
+      cluster.backupStore().startAgain();
+    }
+    assertThat(keptWhileDown)
+        .as("sh2's StatefulSet while its archive lags the merge (store down)")
+        .isTrue();
+    assertThat(events("RetireWaitsForArchive")).as("the Normal Event of the wait").isNotEmpty();
+    // Once the store is back, sh2's archive catches up and only then is sh2 deleted.
+    await().atMost(LONG).until(() -> statefulSet(sh2) == null);
+    finish(
+        run,
+        "backup store down across a merge (sh2 into sh1; sh2 kept until its archive caught up)",
+        faultAt,
+        System.nanoTime(),
+        HUNG_BOUND);
+
+    awaitArchivedPast(target, List.of(SHARD, "sh2"));
+    Set<Long> restored = restoredKeys(run, "m14-time", "--time", target.toString());
+    assertRestored(
+        restored, run.writers().ackedBefore(targetNanos), run.writers().sentAfter(targetNanos));
+    matrix.add(
+        String.format(
+            "| ↳ restore to a time inside the outage, before the merge (%d of %d writes sent after"
+                + " it present; Progressing was %s while the store was down) | %d acknowledged"
+                + " before it | %d | — | — | — | — | — | pass |",
+            presentFrom(restored, run.writers().sentAfter(targetNanos)),
+            run.writers().sentAfter(targetNanos).size(),
+            progressing,
+            run.writers().ackedBefore(targetNanos).size(),
+            lostFrom(restored, run.writers().ackedBefore(targetNanos))));
+    writeMatrix();
+  }
+
+  private io.fabric8.kubernetes.api.model.apps.StatefulSet statefulSet(String name) {
+    return cluster
+        .client()
+        .apps()
+        .statefulSets()
+        .inNamespace(cluster.namespace())
+        .withName(name)
+        .get();
+  }
+
+  /** The reason of the database's condition {@code type}, or "" without one. */
+  private String conditionReason(String type) {
+    return DatabaseStatus.asList(db.status().get("conditions")).stream()
+        .map(DatabaseStatus::asMap)
+        .filter(c -> type.equals(c.get("type")))
+        .map(c -> String.valueOf(c.get("reason")))
+        .findFirst()
+        .orElse("");
+  }
+
   /**
    * {@code kubectl sdb restore faults NEW <how> <what> --wait}; the keys of {@code run}'s range the
    * restored database holds, read through its router; then the restored database is deleted.
@@ -705,15 +791,23 @@ class FaultMatrixIT {
 
   /** Waits until every shard's archive reaches past {@code t} (a restore to t needs it). */
   private void awaitArchivedPast(Instant t) throws Exception {
+    awaitArchivedPast(t, List.of(SHARD));
+  }
+
+  /** Waits until the archives of {@code shards} reach past {@code t}. */
+  private void awaitArchivedPast(Instant t, List<String> shards) throws Exception {
     try (BackupStore store = new BackupStore(cluster.backupStore().settings())) {
       BackupCatalog catalog = new BackupCatalog(store, DB);
       await()
           .atMost(Duration.ofMinutes(2))
           .ignoreExceptions()
           .until(
-              () ->
-                  catalog.archive(List.of(SHARD)).values().stream()
-                      .allMatch(a -> a.archivedThroughMillis() > t.toEpochMilli()));
+              () -> {
+                var archives = catalog.archive(shards);
+                return archives.keySet().containsAll(shards)
+                    && archives.values().stream()
+                        .allMatch(a -> a.archivedThroughMillis() > t.toEpochMilli());
+              });
     }
   }
 
