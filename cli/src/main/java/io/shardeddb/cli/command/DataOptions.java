@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.shardeddb.api.v1alpha1.ColumnSpec;
 import io.shardeddb.cli.data.DataCommandException;
-import io.shardeddb.cli.data.KeyedWrites;
 import io.shardeddb.cli.data.RouterConnection;
 import io.shardeddb.cli.data.RouterLocator;
 import io.shardeddb.cli.data.RouterTarget;
@@ -70,23 +69,12 @@ public final class DataOptions {
     int run(RouterClient router, RouterTarget target, PrintWriter out) throws Exception;
   }
 
-  /** What update and delete do once they can change a row by its key value (Number or String). */
-  @FunctionalInterface
-  interface KeyedAction {
-    int run(KeyedWrites writes, RouterTarget target, PrintWriter out) throws Exception;
-  }
-
   /**
    * Finds the router, opens a route to it, runs {@code action} and turns every failure into an
    * {@code error: ..} line and a non-zero exit code.
    */
   int run(CommandSpec spec, Action action) {
     return connect(spec, (c, target, out) -> action.run(c.client(timeout), target, out));
-  }
-
-  /** As {@link #run(CommandSpec, Action)}, for an action of {@link KeyedWrites}. */
-  int runKeyed(CommandSpec spec, KeyedAction action) {
-    return connect(spec, (c, target, out) -> action.run(c.keyedWrites(timeout), target, out));
   }
 
   /** What runs on an open route to the router. */

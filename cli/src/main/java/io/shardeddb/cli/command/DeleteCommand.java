@@ -27,7 +27,7 @@ public final class DeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return options.runKeyed(
+    return options.run(
         spec,
         (writes, target, out) -> {
           Object value;

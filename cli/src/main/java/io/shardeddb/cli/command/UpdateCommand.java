@@ -41,7 +41,7 @@ public final class UpdateCommand implements Callable<Integer> {
     } catch (DataCommandException e) {
       return DataOptions.usage(spec, e.getMessage());
     }
-    return options.runKeyed(
+    return options.run(
         spec,
         (writes, target, out) -> {
           Object value;

@@ -55,16 +55,6 @@ public final class RouterConnection implements AutoCloseable {
         target.tls() ? Tls.routerClientContext(target.caPem()) : null);
   }
 
-  /** The router's update and delete by a key value of either type ({@link KeyedWrites}). */
-  public KeyedWrites keyedWrites(Duration timeout) {
-    return new KeyedWrites(
-        baseUrl,
-        target.token(),
-        target.schema().shardKey(),
-        timeout,
-        target.tls() ? Tls.routerClientContext(target.caPem()) : null);
-  }
-
   private static String scheme(RouterTarget target) {
     return target.tls() ? "https://" : "http://";
   }

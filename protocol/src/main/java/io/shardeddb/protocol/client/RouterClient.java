@@ -148,14 +148,19 @@ public final class RouterClient {
     return send("POST", "read", body, ReadResponse.class);
   }
 
-  public WriteResponse update(long key, Map<String, Object> row) {
+  /**
+   * {@code PUT /update} of the row whose shard key is {@code key}: a {@code Long} for a Number key,
+   * a {@code String} for a String one (it travels as a JSON value: data, whatever it holds).
+   */
+  public WriteResponse update(Object key, Map<String, Object> row) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put(shardKey, key);
     body.put("data", row);
     return send("PUT", "update", body, WriteResponse.class);
   }
 
-  public WriteResponse delete(long key) {
+  /** {@code DELETE /del} of the row whose shard key is {@code key} (as {@link #update}). */
+  public WriteResponse delete(Object key) {
     return send("DELETE", "del", Map.of(shardKey, key), WriteResponse.class);
   }
 
