@@ -600,7 +600,7 @@ class ShardedDatabaseReconcilerTest {
         withShards(
             edited.getSpec(),
             List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("eu", 2048, 2048, null))));
-    client.resource(edited).update();
+    updateSpec(edited);
 
     await()
         .atMost(TIMEOUT)
@@ -680,7 +680,7 @@ class ShardedDatabaseReconcilerTest {
 
     ShardedDatabase edited = current("db6");
     edited.setSpec(withShards(edited.getSpec(), List.of(new ShardSpec("sh1", 0, 100, null))));
-    client.resource(edited).update();
+    updateSpec(edited);
 
     await()
         .atMost(TIMEOUT)
@@ -713,7 +713,7 @@ class ShardedDatabaseReconcilerTest {
         withShards(
             edited.getSpec(),
             List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh2", 2048, 2048, null))));
-    client.resource(edited).update();
+    updateSpec(edited);
     List<String> destPods = awaitPods("db12-sh2");
     fleet.replica(destPods.get(0)).importsFrom(fleet.replica(pods.get(0)));
     await()
@@ -788,7 +788,7 @@ class ShardedDatabaseReconcilerTest {
         withShards(
             edited.getSpec(),
             List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh2", 2048, 2048, null))));
-    client.resource(edited).update();
+    updateSpec(edited);
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
@@ -814,7 +814,7 @@ class ShardedDatabaseReconcilerTest {
         withShards(
             edited.getSpec(),
             List.of(new ShardSpec("sh1", 0, 2048, null), new ShardSpec("sh3", 2048, 2048, null))));
-    client.resource(edited).update();
+    updateSpec(edited);
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
@@ -849,7 +849,7 @@ class ShardedDatabaseReconcilerTest {
         withShards(
             edited.getSpec(),
             List.of(new ShardSpec("sh2", 0, 2048, null), new ShardSpec("sh1", 2048, 2048, null))));
-    client.resource(edited).update();
+    updateSpec(edited);
 
     await()
         .atMost(TIMEOUT)
@@ -1062,7 +1062,7 @@ class ShardedDatabaseReconcilerTest {
 
     ShardedDatabase edited = current(db);
     edited.setSpec(withShards(edited.getSpec(), List.of(new ShardSpec("sh1", 0, 4096, null))));
-    client.resource(edited).update();
+    updateSpec(edited);
 
     await()
         .atMost(TIMEOUT)
@@ -1119,7 +1119,7 @@ class ShardedDatabaseReconcilerTest {
                 List.of(new ShardSpec("sh1", 0, 100, null), new ShardSpec("sh2", 8192, 10, null)))
             .storage(new io.shardeddb.api.v1alpha1.StorageSpec("512Mi", null))
             .build());
-    client.resource(edited).update();
+    updateSpec(edited);
 
     await()
         .atMost(TIMEOUT)
@@ -1183,7 +1183,7 @@ class ShardedDatabaseReconcilerTest {
     ShardedDatabaseSpec s = edited.getSpec();
     edited.setSpec(
         s.toBuilder().storage(new io.shardeddb.api.v1alpha1.StorageSpec("2Gi", null)).build());
-    client.resource(edited).update();
+    updateSpec(edited);
 
     await()
         .atMost(TIMEOUT)
@@ -1279,7 +1279,7 @@ class ShardedDatabaseReconcilerTest {
     ShardedDatabaseSpec s = edited.getSpec();
     edited.setSpec(
         s.toBuilder().storage(new io.shardeddb.api.v1alpha1.StorageSpec("2Gi", null)).build());
-    client.resource(edited).update();
+    updateSpec(edited);
 
     // Secondaries highest ordinal first, then (after the switch-over) the old primary.
     for (String pod : List.of("db17-sh1-2", "db17-sh1-1", "db17-sh1-0")) {
@@ -1389,7 +1389,7 @@ class ShardedDatabaseReconcilerTest {
             s,
             List.of(new ShardSpec("sh1", 0, 4096, null), new ShardSpec("sh2", 4096, 4096, 1)),
             3));
-    client.resource(edited).update();
+    updateSpec(edited);
 
     await()
         .atMost(TIMEOUT)
@@ -1511,7 +1511,7 @@ class ShardedDatabaseReconcilerTest {
     ShardedDatabase edited = current("db10");
     ShardedDatabaseSpec s = edited.getSpec();
     edited.setSpec(withShards(s, s.shards(), 2));
-    client.resource(edited).update();
+    updateSpec(edited);
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
@@ -1552,7 +1552,7 @@ class ShardedDatabaseReconcilerTest {
     ShardedDatabase edited = current("db11");
     ShardedDatabaseSpec s = edited.getSpec();
     edited.setSpec(withShards(s, s.shards(), 2));
-    client.resource(edited).update();
+    updateSpec(edited);
 
     await()
         .atMost(TIMEOUT)
@@ -1690,6 +1690,28 @@ class ShardedDatabaseReconcilerTest {
 
   private ShardedDatabase apply(ShardedDatabase sdb) {
     return client.resource(sdb).create();
+  }
+
+  /**
+   * Writes {@code edited}'s spec as a user's edit does: when the operator wrote the object since it
+   * was read (409, "the object has been modified": a status write on a loaded machine — fresh
+   * copy's operator tests, 2026-11-29), the spec is laid on the object as it is now and sent again.
+   */
+  private void updateSpec(ShardedDatabase edited) {
+    ShardedDatabase next = edited;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.resource(next).update();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+        ShardedDatabase now = current(edited.getMetadata().getName());
+        now.setSpec(edited.getSpec());
+        next = now;
+      }
+    }
   }
 
   private ShardedDatabase current(String name) {
