@@ -148,9 +148,42 @@ public final class BenchMain implements Callable<Integer> {
   String maxStaleness;
 
   @Option(
+      names = "--analysis",
+      description =
+          "The assignment's analysis instead of the comparison: each of --configs"
+              + " (SHARDSxREPLICAS[@SERVERS]; 4x3, 4x6 on 6 servers and 6x8 on 10 as the seed)"
+              + " laid out by POST /init, a COLD run, a warm-up and --runs WARM runs of --ops"
+              + " writes then reads with --clients, then the Task A-4 failure check; writes"
+              + " analysis.md, analysis.json, write_performance.png and read_performance.png into"
+              + " --out (default docs/benchmarks/<date>-analysis).")
+  boolean analysis;
+
+  @Option(
+      names = "--fail-server",
+      description =
+          "With --analysis: the assignment server whose pods the failure check deletes with"
+              + " their volumes, or none for no check.",
+      defaultValue = "Server0")
+  String failServer;
+
+  @Option(
+      names = "--check-minutes",
+      description = "With --analysis: time limit of one configuration's failure check.",
+      defaultValue = "5")
+  int checkMinutes;
+
+  @Option(
+      names = "--probes",
+      description = "With --analysis: rows the failure check writes to each shard of the server.",
+      defaultValue = "10")
+  int probes;
+
+  @Option(
       names = "--replot",
       description = "Only redraw the plots from <out>/results.csv; measure nothing.")
   boolean replot;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private Phases phases;
   private Map<String, String> environment;
@@ -168,7 +201,10 @@ public final class BenchMain implements Callable<Integer> {
       }
       return 0;
     }
-    ReadsChoice readsChoice = readsChoice();
+    if (analysis) {
+      return analysis();
+    }
+    readsChoice(); // a usage error before anything starts
     RunPlan plan = new RunPlan(ops, runs, latencyOps);
     int keySpace = plan.keySpace();
     long stride = keySpace / sweepOps;
@@ -188,16 +224,7 @@ public final class BenchMain implements Callable<Integer> {
     describeMachine();
     ResultsWriter writer = new ResultsWriter(out);
     Duration ready = Duration.ofMinutes(readyMinutes);
-    LocalCluster.Options defaults = LocalCluster.Options.defaults(home.toAbsolutePath(), dataDir);
-    List<String> podJvm = new ArrayList<>(defaults.jvmOptions());
-    podJvm.addAll(podJvmOptions);
-    environment.put("pod-jvm-options", String.join(" ", podJvm));
-    environment.put("tls", tlsOn() ? "on" : "off");
-    environment.put("reads", readsChoice.describe());
-    LocalCluster.Options options =
-        new LocalCluster.Options(
-            defaults.projectHome(), dataDir, defaults.namespace(), defaults.apiPort(), podJvm);
-    try (LocalCluster cluster = LocalCluster.start(options)) {
+    try (LocalCluster cluster = LocalCluster.start(clusterOptions(dataDir))) {
       MariaDbServer mariadb = MariaDbServer.of(cluster.database());
       environment.put("mariadb", mariadb.baseUrl());
       Baselines baselines = new Baselines(mariadb, scratch.resolve("shardingsphere"));
@@ -209,6 +236,84 @@ public final class BenchMain implements Callable<Integer> {
       }
     }
     return finish(writer);
+  }
+
+  /**
+   * Local mode's options with the pod JVM options; notes them, TLS and reads in the environment.
+   */
+  private LocalCluster.Options clusterOptions(Path dataDir) {
+    LocalCluster.Options defaults = LocalCluster.Options.defaults(home.toAbsolutePath(), dataDir);
+    List<String> podJvm = new ArrayList<>(defaults.jvmOptions());
+    podJvm.addAll(podJvmOptions);
+    environment.put("pod-jvm-options", String.join(" ", podJvm));
+    environment.put("tls", tlsOn() ? "on" : "off");
+    environment.put("reads", readsChoice().describe());
+    return new LocalCluster.Options(
+        defaults.projectHome(), dataDir, defaults.namespace(), defaults.apiPort(), podJvm);
+  }
+
+  /**
+   * {@code --analysis}: the assignment's three configurations like for like ({@link
+   * AssignmentAnalysis}); exit status 1 when a phase or a failure check did not pass.
+   */
+  private int analysis() throws Exception {
+    List<AssignmentLayout> layouts = analysisLayouts();
+    readsChoice(); // a usage error before anything starts
+    tlsOn();
+    AnalysisPlan plan = new AnalysisPlan(ops, runs);
+    Path target =
+        spec.commandLine().getParseResult().hasMatchedOption("--out")
+            ? out
+            : Path.of(
+                "docs/benchmarks", java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "-analysis");
+    Path scratch = work != null ? work : Files.createTempDirectory("shardeddb-analysis");
+    environment = new java.util.LinkedHashMap<>();
+    describeMachine();
+    FailureCheck.Settings failure =
+        failServer.equalsIgnoreCase("none")
+            ? null
+            : new FailureCheck.Settings(
+                failServer, probes, Duration.ofMinutes(checkMinutes), Duration.ofSeconds(20));
+    String command =
+        "java -cp bench/target/bench.jar:$(cat bench/target/classpath.txt)"
+            + " io.shardeddb.bench.BenchMain "
+            + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    List<AnalysisRow> rows;
+    try (LocalCluster cluster = LocalCluster.start(clusterOptions(scratch.resolve("local")))) {
+      rows =
+          new AssignmentAnalysis(
+                  cluster,
+                  scratch,
+                  target,
+                  new LoadRunner(Duration.ofMinutes(phaseMinutes)),
+                  l -> database("analysis-", l.shards(), l.replicas(), plan.keySpace()),
+                  environment,
+                  new AssignmentAnalysis.Settings(
+                      layouts, plan, clients, Duration.ofMinutes(readyMinutes), failure, command))
+              .run();
+    }
+    System.out.println(AnalysisReport.table(rows));
+    log("analysis written to " + target.toAbsolutePath());
+    long bad = rows.stream().filter(r -> !r.valid()).count();
+    if (bad > 0) {
+      System.err.println(bad + " configuration(s) had failures or a failed check: see analysis.md");
+      return 1;
+    }
+    return 0;
+  }
+
+  /** {@code --configs} as the assignment's configurations; a usage error names a bad one. */
+  List<AssignmentLayout> analysisLayouts() {
+    List<AssignmentLayout> layouts = new ArrayList<>();
+    for (String c : configs) {
+      try {
+        layouts.add(AssignmentLayout.parse(c));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--configs: " + e.getMessage());
+      }
+    }
+    return layouts;
   }
 
   /**

@@ -47,6 +47,36 @@ final class Charts {
     return written;
   }
 
+  /**
+   * The assignment's analysis chart ({@code write_performance.png} or {@code
+   * read_performance.png}): a group of bars per configuration, on a log scale so the seed's
+   * hundreds of seconds and ours fit one chart; each bar labelled with its seconds. Returns the
+   * file written.
+   */
+  Path analysis(AnalysisReport.Bars bars, String name) throws IOException {
+    Files.createDirectories(dir);
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(bars.title())
+            .xAxisTitle("configuration")
+            .yAxisTitle("seconds (log scale)")
+            .build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setLabelsVisible(true);
+    chart.getStyler().setDecimalPattern("#0.##");
+    chart.getStyler().setYAxisLogarithmic(true);
+    // XChart's bars rise from 0, which a log axis cannot show: they start at the axis minimum.
+    chart.getStyler().setYAxisMin(bars.axisMin());
+    chart.getStyler().setYAxisMax(bars.axisMax());
+    for (AnalysisReport.Series s : bars.series()) {
+      chart.addSeries(s.name(), bars.categories(), s.values());
+    }
+    return save(chart, name);
+  }
+
   private static List<PhaseResult> valid(List<PhaseResult> results, String suite) {
     return results.stream()
         .filter(r -> r.suite().equals(suite))

@@ -36,13 +36,18 @@ record DatabaseYaml(
     return (keySpace + shards - 1) / shards;
   }
 
-  /** The resource, typed: what {@link #render()} writes as YAML. */
-  ShardedDatabase resource() {
+  /** The shards' ranges: {@code sh1..shN}, {@link #shardSize()} keys each, from key 0 up. */
+  List<ShardSpec> ranges() {
     List<ShardSpec> ranges = new ArrayList<>();
     long size = shardSize();
     for (int i = 0; i < shards; i++) {
-      ranges.add(new ShardSpec("sh" + (i + 1), i * size, size, null));
+      ranges.add(new ShardSpec(AssignmentLayout.shardId(i), i * size, size, null));
     }
+    return ranges;
+  }
+
+  /** The resource, typed: what {@link #render()} writes as YAML. */
+  ShardedDatabase resource() {
     SchemaSpec schema =
         new SchemaSpec(
             Rows.TABLE,
@@ -51,18 +56,36 @@ record DatabaseYaml(
                 new ColumnSpec(Rows.KEY, ColumnType.Number),
                 new ColumnSpec(Rows.NAME, ColumnType.String),
                 new ColumnSpec(Rows.MARKS, ColumnType.Number)));
+    return resource(spec().schema(schema).shards(ranges()).replicas(replicas));
+  }
+
+  /**
+   * The same database with no schema and no shards: the operator starts its router only (Ready
+   * False, AwaitingInit) and the assignment's {@code POST /init} lays out shards and servers, as
+   * the assignment's clients do (examples/awaiting-init.yaml, with authentication and TLS kept on).
+   */
+  ShardedDatabase awaitingInitResource() {
+    return resource(spec());
+  }
+
+  /** The settings both forms share: Majority, one router reading as {@link #reads}, TLS. */
+  private ShardedDatabaseSpec.Builder spec() {
+    return ShardedDatabaseSpec.builder()
+        .writeQuorum(WriteQuorum.Majority)
+        .router(new RouterSpec(1, null, null, null, reads.spec()))
+        .tls(tls ? null : new TlsSpec(false, null, null));
+  }
+
+  private ShardedDatabase resource(ShardedDatabaseSpec.Builder spec) {
     ShardedDatabase db = new ShardedDatabase();
     db.getMetadata().setName(name);
-    db.setSpec(
-        ShardedDatabaseSpec.builder()
-            .schema(schema)
-            .shards(ranges)
-            .replicas(replicas)
-            .writeQuorum(WriteQuorum.Majority)
-            .router(new RouterSpec(1, null, null, null, reads.spec()))
-            .tls(tls ? null : new TlsSpec(false, null, null))
-            .build());
+    db.setSpec(spec.build());
     return db;
+  }
+
+  /** {@link #awaitingInitResource()} as YAML. */
+  String renderAwaitingInit() {
+    return Serialization.asYaml(awaitingInitResource());
   }
 
   String render() {
