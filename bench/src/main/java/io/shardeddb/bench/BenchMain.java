@@ -460,22 +460,38 @@ public final class BenchMain implements Callable<Integer> {
     environment.put(
         "arguments",
         String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
-            + " | configs="
-            + configs
-            + " clients="
-            + clients
-            + " ops="
-            + ops
-            + " runs="
-            + runs
-            + " latencyOps="
-            + latencyOps
-            + " sweepClients="
-            + sweepClients
-            + " sweepShards="
-            + sweepShards
-            + " sweepOps="
-            + sweepOps
+            + " | "
+            + (analysis
+                ? "analysis configs="
+                    + configs
+                    + " clients="
+                    + clients
+                    + " ops="
+                    + ops
+                    + " runs="
+                    + runs
+                    + " failServer="
+                    + failServer
+                    + " probes="
+                    + probes
+                    + " checkMinutes="
+                    + checkMinutes
+                : "configs="
+                    + configs
+                    + " clients="
+                    + clients
+                    + " ops="
+                    + ops
+                    + " runs="
+                    + runs
+                    + " latencyOps="
+                    + latencyOps
+                    + " sweepClients="
+                    + sweepClients
+                    + " sweepShards="
+                    + sweepShards
+                    + " sweepOps="
+                    + sweepOps)
             + " reads="
             + reads
             + " maxStaleness="
