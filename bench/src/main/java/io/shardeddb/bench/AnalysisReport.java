@@ -187,102 +187,116 @@ final class AnalysisReport {
   static String failureChecks(List<AnalysisRow> rows) {
     StringBuilder md = new StringBuilder();
     for (AnalysisRow r : rows) {
-      FailureCheck.Result f = r.failure();
-      if (f == null) {
-        continue;
+      if (r.failure() != null) {
+        md.append(failureCheck(r.layout(), r.failure()));
       }
-      md.append("\n### ")
-          .append(r.layout().describe())
-          .append(": ")
-          .append(f.server())
-          .append(" failed — ")
-          .append(f.passed() ? "passed" : "FAILED")
-          .append("\n\n");
-      md.append("Deleted with their volumes (the StatefulSets spawn empty replacements): ")
+    }
+    return md.toString();
+  }
+
+  private static String failureCheck(AssignmentLayout layout, FailureCheck.Result f) {
+    StringBuilder md = new StringBuilder();
+    md.append("\n### ")
+        .append(layout.describe())
+        .append(": ")
+        .append(f.server())
+        .append(" failed — ")
+        .append(f.passed() ? "passed" : "FAILED")
+        .append("\n\n");
+    md.append("Deleted with their volumes (the StatefulSets spawn empty replacements): ")
+        .append(
+            f.pods().values().stream().map(p -> "`" + p + "`").collect(Collectors.joining(", ")))
+        .append(".\n");
+    for (String d : f.deletions()) {
+      md.append("- `").append(d.replace('\n', ' ').replace('`', '\'')).append("`\n");
+    }
+    md.append("\n`GET /status` echoed the `/init` layout before the fault: ")
+        .append(yesNo(f.statusBefore()))
+        .append("; after: ")
+        .append(yesNo(f.statusAfter()))
+        .append(". Database Ready again: ")
+        .append(f.readySeconds() == null ? "not in time" : "+" + fmt(f.readySeconds()) + " s")
+        .append(" after the fault. Times count from the first deletion; the shards are checked one")
+        .append(" after another, so a later shard's times include the earlier shards' checks.\n\n");
+    md.append(shardTable(f.shards()));
+    List<String> problems = new ArrayList<>(f.problems());
+    f.shards().forEach(s -> s.problems().forEach(p -> problems.add(s.shard() + ": " + p)));
+    if (!problems.isEmpty()) {
+      md.append("\nProblems:\n");
+      problems.forEach(p -> md.append("- ").append(p).append("\n"));
+    }
+    if (!f.replicas().isEmpty()) {
+      md.append("\nThe failed server's shards at the end, as the status reports them:\n\n");
+      md.append(replicaTable(f.replicas()));
+    }
+    return md.toString();
+  }
+
+  private static String shardTable(List<FailureCheck.ShardCheck> shards) {
+    StringBuilder md = new StringBuilder();
+    md.append(
+        "| shard | pod (role at the fault) | first write answered | probe writes | probe reads |"
+            + " /update | /del | whole-shard read | replacement caught up |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|\n");
+    for (FailureCheck.ShardCheck s : shards) {
+      md.append("| ")
+          .append(s.shard())
+          .append(" | `")
+          .append(s.pod())
+          .append("` (")
+          .append(s.wasPrimary() ? "primary" : "secondary")
+          .append(") | ")
+          .append(s.firstWriteSeconds() == null ? "no" : "+" + fmt(s.firstWriteSeconds()) + " s")
+          .append(" | ")
+          .append(s.probesWritten())
+          .append("/")
+          .append(s.probes())
+          .append(" | ")
+          .append(s.probesRead())
+          .append("/")
+          .append(s.probes())
+          .append(" | ")
+          .append(yesNo(s.updateAnswered()))
+          .append(" | ")
+          .append(yesNo(s.deleteAnswered()))
+          .append(" | ")
+          .append(s.rowsRead())
+          .append(" rows, ")
+          .append(s.rowsMissing())
+          .append(" of ")
+          .append(s.rowsExpected())
+          .append(" missing, ")
+          .append(s.rowsUnexpected())
+          .append(" unexpected | ")
           .append(
-              f.pods().values().stream().map(p -> "`" + p + "`").collect(Collectors.joining(", ")))
-          .append(".\n");
-      for (String d : f.deletions()) {
-        md.append("- `").append(d.replace('\n', ' ').replace('`', '\'')).append("`\n");
-      }
-      md.append("\n`GET /status` echoed the `/init` layout before the fault: ")
-          .append(yesNo(f.statusBefore()))
-          .append("; after: ")
-          .append(yesNo(f.statusAfter()))
-          .append(". Database Ready again: ")
-          .append(f.readySeconds() == null ? "not in time" : "+" + fmt(f.readySeconds()) + " s")
-          .append(
-              " after the fault. Times count from the first deletion; the shards are checked one")
-          .append(
-              " after another, so a later shard's times include the earlier shards' checks.\n\n");
-      md.append(
-          "| shard | pod (role at the fault) | first write answered | probe writes | probe reads |"
-              + " /update | /del | whole-shard read | replacement caught up |\n");
-      md.append("|---|---|---|---|---|---|---|---|---|\n");
-      for (FailureCheck.ShardCheck s : f.shards()) {
-        md.append("| ")
-            .append(s.shard())
-            .append(" | `")
-            .append(s.pod())
-            .append("` (")
-            .append(s.wasPrimary() ? "primary" : "secondary")
-            .append(") | ")
-            .append(s.firstWriteSeconds() == null ? "no" : "+" + fmt(s.firstWriteSeconds()) + " s")
-            .append(" | ")
-            .append(s.probesWritten())
-            .append("/")
-            .append(s.probes())
-            .append(" | ")
-            .append(s.probesRead())
-            .append("/")
-            .append(s.probes())
-            .append(" | ")
-            .append(yesNo(s.updateAnswered()))
-            .append(" | ")
-            .append(yesNo(s.deleteAnswered()))
-            .append(" | ")
-            .append(s.rowsRead())
-            .append(" rows, ")
-            .append(s.rowsMissing())
-            .append(" of ")
-            .append(s.rowsExpected())
-            .append(" missing, ")
-            .append(s.rowsUnexpected())
-            .append(" unexpected | ")
-            .append(
-                s.caughtUpSeconds() == null
-                    ? "no (LSN ≥ " + s.caughtUpLsn() + ")"
-                    : "+" + fmt(s.caughtUpSeconds()) + " s (LSN ≥ " + s.caughtUpLsn() + ")")
-            .append(" |\n");
-      }
-      List<String> problems = new ArrayList<>(f.problems());
-      f.shards().forEach(s -> s.problems().forEach(p -> problems.add(s.shard() + ": " + p)));
-      if (!problems.isEmpty()) {
-        md.append("\nProblems:\n");
-        problems.forEach(p -> md.append("- ").append(p).append("\n"));
-      }
-      if (!f.replicas().isEmpty()) {
-        md.append("\nThe failed server's shards at the end, as the status reports them:\n\n");
-        md.append("| shard | pod | role | ready | state | applied LSN | lag |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
-        for (FailureCheck.ReplicaRow x : f.replicas()) {
-          md.append("| ")
-              .append(x.shard())
-              .append(" | `")
-              .append(x.pod())
-              .append("` | ")
-              .append(x.role())
-              .append(" | ")
-              .append(x.ready())
-              .append(" | ")
-              .append(x.state())
-              .append(" | ")
-              .append(x.appliedLsn())
-              .append(" | ")
-              .append(x.lag())
-              .append(" |\n");
-        }
-      }
+              s.caughtUpSeconds() == null
+                  ? "no (LSN ≥ " + s.caughtUpLsn() + ")"
+                  : "+" + fmt(s.caughtUpSeconds()) + " s (LSN ≥ " + s.caughtUpLsn() + ")")
+          .append(" |\n");
+    }
+    return md.toString();
+  }
+
+  private static String replicaTable(List<FailureCheck.ReplicaRow> replicas) {
+    StringBuilder md = new StringBuilder();
+    md.append("| shard | pod | role | ready | state | applied LSN | lag |\n");
+    md.append("|---|---|---|---|---|---|---|\n");
+    for (FailureCheck.ReplicaRow x : replicas) {
+      md.append("| ")
+          .append(x.shard())
+          .append(" | `")
+          .append(x.pod())
+          .append("` | ")
+          .append(x.role())
+          .append(" | ")
+          .append(x.ready())
+          .append(" | ")
+          .append(x.state())
+          .append(" | ")
+          .append(x.appliedLsn())
+          .append(" | ")
+          .append(x.lag())
+          .append(" |\n");
     }
     return md.toString();
   }

@@ -248,35 +248,9 @@ final class FailureCheck {
       shards.add(probe.partial(e.getValue(), primaries.contains(e.getValue())));
     }
 
-    // The replacements: each must catch up to its shard's last acknowledged write.
     List<ShardCheck> checked = new ArrayList<>();
     for (ShardCheck s : shards) {
-      Double seconds =
-          waitFor(
-              deadline,
-              fault,
-              () -> {
-                ShardedDatabase r = resource();
-                ReplicaStatus replica =
-                    shardStatus(r, s.shard()).stream()
-                        .flatMap(FailureCheck::replicasOf)
-                        .filter(x -> s.pod().equals(x.pod()))
-                        .findFirst()
-                        .orElse(null);
-                return caughtUp(replica, oldUids.get(s.pod()), uid(s.pod()), s.caughtUpLsn());
-              });
-      checked.add(
-          s.withCaughtUp(
-              seconds,
-              seconds != null
-                  ? null
-                  : "replacement "
-                      + s.pod()
-                      + " did not report Ready at LSN >= "
-                      + s.caughtUpLsn()
-                      + " within "
-                      + settings.bound().toSeconds()
-                      + " s of the fault"));
+      checked.add(awaitReplacement(s, oldUids.get(s.pod()), fault, deadline));
     }
     Double ready = waitFor(deadline, fault, () -> LocalDeployment.isReady(cluster, db));
     if (ready == null) {
@@ -284,13 +258,6 @@ final class FailureCheck {
           "the database was not Ready again within " + settings.bound().toSeconds() + " s");
     }
     boolean statusAfter = statusEchoesLayout(problems, "after the fault");
-    List<ReplicaRow> replicas = new ArrayList<>();
-    ShardedDatabase after = resource();
-    for (String shard : pods.keySet()) {
-      shardStatus(after, shard).stream()
-          .flatMap(FailureCheck::replicasOf)
-          .forEach(r -> replicas.add(ReplicaRow.of(shard, r)));
-    }
     return new Result(
         settings.server(),
         pods,
@@ -299,8 +266,52 @@ final class FailureCheck {
         checked,
         ready,
         statusAfter,
-        replicas,
+        replicaRows(pods.keySet()),
         List.copyOf(problems));
+  }
+
+  /**
+   * Waits until the replacement of {@code s}'s pod (a uid other than {@code oldUid}) has caught up
+   * to the shard's last acknowledged write; the check with when it did, or why not.
+   */
+  private ShardCheck awaitReplacement(ShardCheck s, String oldUid, long fault, long deadline)
+      throws InterruptedException {
+    Double seconds =
+        waitFor(
+            deadline,
+            fault,
+            () -> {
+              ReplicaStatus replica =
+                  shardStatus(resource(), s.shard()).stream()
+                      .flatMap(FailureCheck::replicasOf)
+                      .filter(x -> s.pod().equals(x.pod()))
+                      .findFirst()
+                      .orElse(null);
+              return caughtUp(replica, oldUid, uid(s.pod()), s.caughtUpLsn());
+            });
+    return s.withCaughtUp(
+        seconds,
+        seconds != null
+            ? null
+            : "replacement "
+                + s.pod()
+                + " did not report Ready at LSN >= "
+                + s.caughtUpLsn()
+                + " within "
+                + settings.bound().toSeconds()
+                + " s of the fault");
+  }
+
+  /** The replicas of {@code shards} as the status reports them now. */
+  private List<ReplicaRow> replicaRows(java.util.Collection<String> shards) {
+    List<ReplicaRow> rows = new ArrayList<>();
+    ShardedDatabase now = resource();
+    for (String shard : shards) {
+      shardStatus(now, shard).stream()
+          .flatMap(FailureCheck::replicasOf)
+          .forEach(r -> rows.add(ReplicaRow.of(shard, r)));
+    }
+    return rows;
   }
 
   /** The router's probes of one shard after the fault: write, read, update, delete, whole range. */
