@@ -8,7 +8,6 @@ import io.shardeddb.operator.reshard.Resharder;
 import io.shardeddb.operator.reshard.ShardEndpoint;
 import io.shardeddb.operator.shardclient.ShardServerException;
 import io.shardeddb.protocol.lb.ReadConsistency;
-import io.shardeddb.protocol.shard.LogEntry;
 import io.shardeddb.protocol.shard.LogPosition;
 import io.shardeddb.protocol.topology.PointRange;
 import io.shardeddb.protocol.topology.Sharding;
@@ -109,6 +108,10 @@ public final class MoveSimulation {
   private final List<Long> recentlyChanged = new ArrayList<>();
   private final List<String> faultLog = new ArrayList<>();
   private final SimShardClient shardClient;
+
+  /** Strikes the seed's {@link FaultPlan} on this world. */
+  private final FaultInjector faults;
+
   private final Resharder resharder;
   private final Map<String, PointRange> initial = new LinkedHashMap<>();
   private Map<String, PointRange> published;
@@ -311,6 +314,7 @@ public final class MoveSimulation {
       network.attach("operator-" + id, loop::receive);
     }
     shardClient = new SimShardClient(MOVER, scheduler, network, byName::get);
+    faults = new FaultInjector(scheduler, network, new Targets());
     resharder = new Resharder(shardClient, Resharder.CUTOVER_TIMEOUT, scheduler::nanos);
     network.attach(MOVER, (from, m) -> {});
     for (int r = 0; r < 2; r++) {
@@ -420,9 +424,8 @@ public final class MoveSimulation {
   }
 
   public Result run() {
+    FaultPlan plan = FaultPlan.draw(seed, SHAPE);
     Random r = scheduler.random();
-    Network.Faults faults =
-        new Network.Faults(r.nextDouble() * 0.05, r.nextDouble() * 0.05, 1, 1 + r.nextInt(40));
     Map<String, PointRange> wanted =
         switch (r.nextInt(3)) {
           case 0 ->
@@ -452,7 +455,7 @@ public final class MoveSimulation {
     // Bring-up on a quiet network: a lost first Primary role leaves a new shard waiting for good
     // (ShardPlanner: no replica holds data yet, so no election), which is not what this tests.
     scheduler.runUntil(2_000);
-    network.faults(faults);
+    network.faults(plan.network());
     clients.forEach(MoveClient::start);
     if (tables) {
       Random orders = new Random(seed ^ 0x0DE25L);
@@ -487,11 +490,7 @@ public final class MoveSimulation {
             log(scheduler.now(), "spec reverted to " + new TreeMap<>(initial));
           });
     }
-    // Each fault is an event at its time: a call of the resharder that holds its pass (running the
-    // world on until its answer) must not hold the faults back.
-    for (long t = 2_500; t < ShardSimulation.FAULTY; t += 200 + r.nextInt(1_200)) {
-      scheduler.after(t - scheduler.now(), () -> injectFault(r));
-    }
+    faults.schedule(plan);
     scheduler.runUntil(ShardSimulation.FAULTY);
     healEverything();
     clients.forEach(MoveClient::stopWriting);
@@ -1048,116 +1047,95 @@ public final class MoveSimulation {
 
   // --- faults -------------------------------------------------------------------------------
 
-  private void injectFault(Random r) {
-    long now = scheduler.now();
-    List<SimReplica> all = new ArrayList<>(allPods());
-    all.sort((x, y) -> x.name().compareTo(y.name()));
-    SimReplica v = all.get(r.nextInt(all.size()));
-    if (r.nextInt(3) == 0) {
-      // A primary of the source or the destination, mid-move.
-      String shard = r.nextBoolean() ? "sh1" : "sh2";
-      String p = loops.get(shard).primary();
-      if (p != null) {
-        v = byName.get(p);
-      }
+  /**
+   * What this world offers a {@link FaultPlan}: two shards, two routers, the resharder; faults from
+   * t=2.5 s (after a quiet bring-up) until {@link ShardSimulation#FAULTY}.
+   */
+  private static final FaultPlan.Shape SHAPE =
+      new FaultPlan.Shape(2, 2, true, 2_500, ShardSimulation.FAULTY, false);
+
+  /** This world's shards, their operators, the routers and the resharder as a plan's targets. */
+  private final class Targets implements FaultTargets {
+    @Override
+    public List<SimReplica> pods() {
+      return allPods();
     }
-    final SimReplica victim = v;
-    String shard = shardOf(victim);
-    long length = 300 + r.nextInt(3_000);
-    switch (r.nextInt(13)) {
-      case 0 -> {
-        log(now, "crash " + victim.name() + " for " + length);
-        victim.crash();
-        scheduler.after(length, () -> startIfPod(victim));
-      }
-      case 1 -> {
-        if (network.liveness(victim.name()) != Network.Liveness.UP) {
-          return;
+
+    @Override
+    public List<SimReplica> replicas() {
+      List<SimReplica> out = new ArrayList<>();
+      shards.values().forEach(out::addAll);
+      return out;
+    }
+
+    @Override
+    public List<String> shards() {
+      return List.copyOf(shards.keySet());
+    }
+
+    @Override
+    public String shardOf(SimReplica replica) {
+      return MoveSimulation.this.shardOf(replica);
+    }
+
+    @Override
+    public List<SimReplica> podsOf(String shard) {
+      return MoveSimulation.this.pods(shard);
+    }
+
+    @Override
+    public SimReplica primaryOf(String shard) {
+      String p = loops.get(shard).primary();
+      return p == null ? null : byName.get(p);
+    }
+
+    @Override
+    public SimOperator operatorOf(String shard) {
+      return loops.get(shard);
+    }
+
+    /**
+     * Three, the bring-up's count, whatever the spec says now: this world exempts no shard left
+     * without a quorum holding data, so no fault takes data from more than one replica of a shard.
+     */
+    @Override
+    public int minorityBase(String shard) {
+      return REPLICAS;
+    }
+
+    @Override
+    public void restart(SimReplica replica) {
+      startIfPod(replica);
+    }
+
+    @Override
+    public List<String> clientSides() {
+      return routers.stream().map(SimRouter::name).toList();
+    }
+
+    @Override
+    public Mover mover() {
+      return new Mover() {
+        @Override
+        public String name() {
+          return MOVER;
         }
-        log(now, "pause " + victim.name() + " for " + length);
-        network.liveness(victim.name(), Network.Liveness.PAUSED);
-        scheduler.after(
-            length,
-            () -> {
-              if (network.liveness(victim.name()) == Network.Liveness.PAUSED) {
-                network.liveness(victim.name(), Network.Liveness.UP);
-              }
-            });
-      }
-      case 2 -> {
-        SimReplica other = all.get(r.nextInt(all.size()));
-        if (other != victim) {
-          log(now, "partition " + victim.name() + " from " + other.name() + " for " + length);
-          network.partition(victim.name(), other.name());
-          scheduler.after(length, () -> network.heal(victim.name(), other.name()));
+
+        @Override
+        public void crash() {
+          crashMover();
         }
-      }
-      case 3 -> {
-        String loop = "operator-" + shard;
-        log(now, "partition " + victim.name() + " from " + loop + " for " + length);
-        network.partition(victim.name(), loop);
-        scheduler.after(length, () -> network.heal(victim.name(), loop));
-      }
-      case 4 -> {
-        log(now, "isolate " + victim.name() + " from its peers for " + length);
-        for (SimReplica o : pods(shard)) {
-          if (o != victim) {
-            network.partition(victim.name(), o.name());
-            scheduler.after(length, () -> network.heal(victim.name(), o.name()));
-          }
+
+        @Override
+        public void start() {
+          startMover();
         }
-      }
-      case 5 -> {
-        long empty = pods(shard).stream().filter(x -> x != victim && x.holdsNoData()).count();
-        if (network.liveness(victim.name()) == Network.Liveness.UP && empty == 0) {
-          log(now, "wipe " + victim.name() + " and restart it after " + length);
-          victim.crash();
-          victim.wipe();
-          scheduler.after(length, () -> startIfPod(victim));
-        }
-      }
-      case 6 -> {
-        SimOperator loop = loops.get(shard);
-        log(now, "restart operator-" + shard + " after " + length);
-        loop.crash();
-        scheduler.after(length, loop::start);
-      }
-      case 7 -> {
-        if (network.liveness(MOVER) != Network.Liveness.UP) {
-          return;
-        }
-        log(now, "restart the resharder after " + length);
-        crashMover();
-        scheduler.after(length, this::startMover);
-      }
-      case 8 -> {
-        log(now, "partition the resharder from " + victim.name() + " for " + length);
-        network.partition(MOVER, victim.name());
-        scheduler.after(length, () -> network.heal(MOVER, victim.name()));
-      }
-      // Rule 15 during a move: the database of a replica (a primary a third of the time: the one
-      // that commits imports, fences, adopts and purges) loses a COMMIT reply, resets its
-      // connections, or syncs slowly.
-      case 10 -> {
-        log(now, "lose the next commit reply on " + victim.name());
-        victim.storageFaults().loseNextCommitReply();
-      }
-      case 11 -> {
-        long reset = 50 + length / 5;
-        log(now, "reset the database connections of " + victim.name() + " for " + reset);
-        victim.storageFaults().resetFor(reset);
-      }
-      case 12 -> {
-        long fsync = 20 + r.nextInt(300);
-        log(now, "slow fsync (" + fsync + " ms a commit) on " + victim.name() + " for " + length);
-        victim.storageFaults().slowFsync(length, fsync);
-      }
-      default -> {
-        SimRouter router = routers.get(r.nextInt(routers.size()));
-        log(now, "partition " + router.name() + " from " + victim.name() + " for " + length);
-        network.partition(router.name(), victim.name());
-        scheduler.after(length, () -> network.heal(router.name(), victim.name()));
-      }
+      };
+    }
+
+    @Override
+    public void log(String what) {
+      MoveSimulation.this.log(scheduler.now(), what);
     }
   }
 
@@ -1237,25 +1215,7 @@ public final class MoveSimulation {
   }
 
   private void healEverything() {
-    log(scheduler.now(), "heal everything");
-    network.healAll();
-    network.faults(Network.Faults.none());
-    for (SimReplica rep : byName.values()) {
-      rep.storageFaults().healAll();
-      switch (network.liveness(rep.name())) {
-        case DOWN -> startIfPod(rep);
-        case PAUSED -> network.liveness(rep.name(), Network.Liveness.UP);
-        case UP -> {}
-      }
-    }
-    for (Map.Entry<String, SimOperator> loop : loops.entrySet()) {
-      if (network.liveness("operator-" + loop.getKey()) == Network.Liveness.DOWN) {
-        loop.getValue().start();
-      }
-    }
-    if (network.liveness(MOVER) == Network.Liveness.DOWN) {
-      startMover();
-    }
+    faults.healEverything();
   }
 
   // --- the checks ---------------------------------------------------------------------------
@@ -1562,13 +1522,6 @@ public final class MoveSimulation {
       PointRange owns = published.get(s.getKey());
       for (SimReplica rep : holding) {
         SimDisk d = rep.disk();
-        violations.addAll(
-            Checker.commitTimeViolations(
-                rep.name(),
-                d.log.values(),
-                null,
-                SimClock.WALL_START_MILLIS,
-                SimClock.MAX_SKEW_MILLIS));
         List<PointRange> owned = d.config.ownedRanges();
         List<PointRange> expected = owns == null ? List.of() : List.of(owns);
         if (!Objects.equals(owned == null ? null : PointRange.normalize(owned), expected)) {
@@ -1595,29 +1548,17 @@ public final class MoveSimulation {
             }
           }
         }
-        Set<String> seen = new HashSet<>();
-        for (LogEntry e : d.log.values()) {
-          if (e.requestId() != null && !seen.add(e.requestId())) {
-            violations.add(rep.name() + " logged request id " + e.requestId() + " twice");
-          }
-        }
       }
-      for (int i = 1; i < holding.size(); i++) {
-        if (!holding.get(i).disk().values.equals(holding.get(0).disk().values)) {
-          violations.add(
-              s.getKey()
-                  + ": "
-                  + holding.get(i).name()
-                  + " and "
-                  + holding.get(0).name()
-                  + " did not converge on the same rows");
-        }
-      }
+      violations.addAll(
+          Judge.verdict(
+              s.getKey(),
+              holding.stream().map(Judge.Replica::of).toList(),
+              changesOwnedBy(s.getKey()),
+              null));
     }
     if (!clients.stream().allMatch(MoveClient::idle)) {
       violations.add("clients still waiting for an answer after the world settled");
     }
-    violations.addAll(keyViolations());
     violations.addAll(tableViolations());
     violations.addAll(readViolations());
     violations.addAll(livenessViolations());
@@ -1714,70 +1655,33 @@ public final class MoveSimulation {
   }
 
   /**
-   * Each key on every replica (holding data) of the shard that owns it: present if an insert of it
-   * was acknowledged (unless a delete of it was acknowledged last, or may have landed), and its
-   * value written by its last acknowledged change or by one sent after it that was not refused
-   * (nothing acknowledged lost, nothing older applied again after it, no acknowledged delete
-   * undone).
+   * The changes of the keys {@code shard} owns in the published layout, each key's in the order
+   * they were sent, as the {@link Judge} takes them (a change still pending counts as unknown: the
+   * clients' idleness is judged apart).
    */
-  private List<String> keyViolations() {
-    List<String> out = new ArrayList<>();
+  private Map<Long, List<RegisterChecker.Change>> changesOwnedBy(String shard) {
+    Map<Long, List<RegisterChecker.Change>> out = new TreeMap<>();
     for (Map.Entry<Long, List<MoveClient.Change>> e : history.entrySet()) {
-      long key = e.getKey();
-      List<MoveClient.Change> changes = e.getValue();
-      String owner = MoveClient.ownerOf(published, sharding.point(key));
-      if (owner == null) {
+      if (!shard.equals(MoveClient.ownerOf(published, sharding.point(e.getKey())))) {
         continue;
       }
-      int lastAck = -1;
-      boolean insertAcked = false;
-      for (int i = 0; i < changes.size(); i++) {
-        if (changes.get(i).outcome == MoveClient.Outcome.OK) {
-          lastAck = i;
-          insertAcked |= changes.get(i).insert;
-        }
-      }
-      // A change whose outcome stayed unknown may still land late (a copy in flight), whenever.
-      // A delete allows the key's absence (null).
-      Set<Long> allowed = new HashSet<>();
-      for (int i = 0; i < changes.size(); i++) {
-        MoveClient.Change c = changes.get(i);
-        if ((i >= lastAck && c.outcome != MoveClient.Outcome.REFUSED)
-            || c.outcome == MoveClient.Outcome.UNKNOWN) {
-          allowed.add(c.delete ? null : c.value);
-        }
-      }
-      for (SimReplica rep : pods(owner)) {
-        if (rep.holdsNoData()) {
-          continue;
-        }
-        Long value = rep.disk().values.get(key);
-        if (value == null) {
-          if (insertAcked && !allowed.contains(null)) {
-            out.add(
-                "acknowledged key "
-                    + key
-                    + " is missing on "
-                    + rep.name()
-                    + " of its owner "
-                    + owner
-                    + "; its changes: "
-                    + changes);
-          }
-        } else if (!allowed.contains(value)) {
-          out.add(
-              "key "
-                  + key
-                  + " on "
-                  + rep.name()
-                  + " of "
-                  + owner
-                  + " holds "
-                  + value
-                  + ", not its last acknowledged change or a later one; its changes: "
-                  + changes);
-        }
-      }
+      out.put(
+          e.getKey(),
+          e.getValue().stream()
+              .map(
+                  c ->
+                      new RegisterChecker.Change(
+                          c.rid,
+                          c.key,
+                          c.delete ? null : c.value,
+                          c.sentAt,
+                          c.answeredAt,
+                          switch (c.outcome) {
+                            case OK -> RegisterChecker.Outcome.OK;
+                            case REFUSED -> RegisterChecker.Outcome.REFUSED;
+                            case PENDING, UNKNOWN -> RegisterChecker.Outcome.UNKNOWN;
+                          }))
+              .toList());
     }
     return out;
   }

@@ -88,6 +88,9 @@ public final class ShardSimulation {
 
   private final SimOperator operator;
 
+  /** Strikes the seed's {@link FaultPlan} on this world. */
+  private final FaultInjector faults;
+
   /** The pods' addresses, shared by the operator's listing and every replica's transport. */
   private final Addresses addresses = new Addresses();
 
@@ -173,6 +176,7 @@ public final class ShardSimulation {
     operator.addresses = addresses;
     replicas.forEach(r -> r.addresses = addresses);
     network.attach(SimOperator.NAME, operator::receive);
+    faults = new FaultInjector(scheduler, network, new Targets());
     // Two routers that refresh their view of the status at different rates.
     for (int i = 0; i < 4; i++) {
       clients.add(
@@ -190,9 +194,8 @@ public final class ShardSimulation {
 
   /** Runs the schedule and checks it. */
   public Result run() {
-    Random r = scheduler.random();
-    network.faults(
-        new Network.Faults(r.nextDouble() * 0.05, r.nextDouble() * 0.05, 1, 1 + r.nextInt(40)));
+    FaultPlan plan = FaultPlan.draw(seed, shape());
+    network.faults(plan.network());
     pods().forEach(SimReplica::start);
     operator.start();
     for (long[] change : resizes) {
@@ -244,12 +247,84 @@ public final class ShardSimulation {
             });
       }
     }
-    for (long t = 2_000; t < FAULTY; t += 200 + r.nextInt(1_200)) {
-      final long at = t;
-      scheduler.after(at - scheduler.now(), () -> injectFault(r));
-      scheduler.runUntil(at);
-    }
+    faults.schedule(plan);
     return healSettleAndJudge();
+  }
+
+  /**
+   * What this world offers a {@link FaultPlan}: one shard, its clients, no resharder; faults from
+   * t=2 s (the clients' start) until {@link #FAULTY}.
+   */
+  private FaultPlan.Shape shape() {
+    FaultPlan.Shape shape = new FaultPlan.Shape(1, clients.size(), false, 2_000, FAULTY, false);
+    return aimedAtCopies ? shape.withFaultsAimedAtCopies() : shape;
+  }
+
+  /** The one shard's id, as the {@link FaultInjector} and the {@link Judge} name it. */
+  private static final String SHARD = SimStorage.CONFIG.shardId();
+
+  /** This world's pods, operator and clients as a {@link FaultPlan}'s targets. */
+  private final class Targets implements FaultTargets {
+    @Override
+    public List<SimReplica> pods() {
+      return ShardSimulation.this.pods();
+    }
+
+    @Override
+    public List<SimReplica> replicas() {
+      return replicas;
+    }
+
+    @Override
+    public List<String> shards() {
+      return List.of(SHARD);
+    }
+
+    @Override
+    public String shardOf(SimReplica replica) {
+      return SHARD;
+    }
+
+    @Override
+    public List<SimReplica> podsOf(String shard) {
+      return ShardSimulation.this.pods();
+    }
+
+    @Override
+    public SimReplica primaryOf(String shard) {
+      String primary = operator.primary();
+      return replicas.stream().filter(x -> x.name().equals(primary)).findFirst().orElse(null);
+    }
+
+    @Override
+    public SimOperator operatorOf(String shard) {
+      return operator;
+    }
+
+    @Override
+    public int minorityBase(String shard) {
+      return ShardSimulation.this.minorityBase();
+    }
+
+    @Override
+    public void restart(SimReplica replica) {
+      ShardSimulation.this.restart(replica);
+    }
+
+    @Override
+    public List<String> clientSides() {
+      return clients.stream().map(SimClient::name).toList();
+    }
+
+    @Override
+    public Mover mover() {
+      return null;
+    }
+
+    @Override
+    public void log(String what) {
+      ShardSimulation.this.log(scheduler.now(), what);
+    }
   }
 
   /** Whether two routers ask the oracle for timestamps ({@link #withTimestamps}). */
@@ -843,15 +918,13 @@ public final class ShardSimulation {
     }
     violations.addAll(registerViolations(stuck));
     violations.addAll(SimTimestampClient.violations(timestampGrants));
-    for (SimReplica rep : pods()) {
-      violations.addAll(
-          Checker.commitTimeViolations(
-              rep.name(),
-              rep.disk().log.values(),
-              history,
-              SimClock.WALL_START_MILLIS,
-              SimClock.MAX_SKEW_MILLIS));
-    }
+    // Stuck: the replicas need not agree, only their logs are judged.
+    violations.addAll(
+        Judge.verdict(
+            SHARD,
+            pods().stream().map(Judge.Replica::of).toList(),
+            stuck ? null : changesByKey(),
+            history));
     violations.addAll(schemaViolations());
     violations.addAll(tableViolations());
     violations.addAll(archiveViolations(stuck));
@@ -1858,33 +1931,26 @@ public final class ShardSimulation {
 
   /**
    * The per-key checks ({@link RegisterChecker}) of every insert, update and delete and every read
-   * of one key at each level, against each replica's final values (when a quorum of replicas holds
-   * data at the end: otherwise only the reads); each replica's log applied no request id twice
-   * (rule 8), and the replicas converged on the values.
+   * of one key at each level, against each replica's final values when a quorum of replicas holds
+   * data at the end (otherwise only the reads); the {@link Judge} checks the rest.
    */
   private List<String> registerViolations(boolean stuck) {
     Map<String, Map<Long, Long>> finalValues = new java.util.LinkedHashMap<>();
-    Map<String, List<String>> logged = new java.util.LinkedHashMap<>();
-    for (SimReplica rep : pods()) {
-      SimDisk d = rep.disk();
-      if (!stuck) {
-        finalValues.put(rep.name(), new TreeMap<>(d.values));
-      }
-      logged.put(
-          rep.name(),
-          d.log.values().stream()
-              .map(io.shardeddb.protocol.shard.LogEntry::requestId)
-              .filter(java.util.Objects::nonNull)
-              .toList());
+    if (!stuck) {
+      pods().forEach(rep -> finalValues.put(rep.name(), new TreeMap<>(rep.disk().values)));
     }
-    List<String> out = new ArrayList<>();
-    out.addAll(
-        RegisterChecker.violations(
-            history.changes().stream().map(History.Change::forChecker).toList(),
-            history.keyReads().stream().map(History.KeyRead::forChecker).toList(),
-            finalValues));
-    out.addAll(RegisterChecker.appliedTwice(logged));
-    out.addAll(RegisterChecker.diverged(finalValues));
+    return RegisterChecker.violations(
+        history.changes().stream().map(History.Change::forChecker).toList(),
+        history.keyReads().stream().map(History.KeyRead::forChecker).toList(),
+        finalValues);
+  }
+
+  /** The clients' changes by key, each key's in the order they were sent (one client each). */
+  private Map<Long, List<RegisterChecker.Change>> changesByKey() {
+    Map<Long, List<RegisterChecker.Change>> out = new TreeMap<>();
+    for (History.Change c : history.changes()) {
+      out.computeIfAbsent(c.key(), k -> new ArrayList<>()).add(c.forChecker());
+    }
     return out;
   }
 
@@ -1996,170 +2062,23 @@ public final class ShardSimulation {
     return this;
   }
 
-  private void injectFault(Random r) {
-    if (aimedAtCopies != null && aimedAtCopies.nextInt(3) == 0 && rebuildThenCrashThePrimary()) {
-      return;
-    }
-    long now = scheduler.now();
-    SimReplica victim = pick(r);
-    String primary = operator.primary();
-    if (primary != null && r.nextInt(3) == 0) {
-      victim = replicas.stream().filter(x -> x.name().equals(primary)).findFirst().orElse(victim);
-    }
-    final SimReplica v = victim;
-    long length = 300 + r.nextInt(3_000);
-    switch (r.nextInt(11)) {
-      case 0 -> {
-        log(now, "crash " + v.name() + " for " + length);
-        v.crash();
-        scheduler.after(length, () -> restart(v));
-      }
-      case 1 -> {
-        // SIGSTOP stops a running process only: a crashed replica paused and then resumed would
-        // come back as its dead incarnation (its memory over the disk it had), which no pod does.
-        if (network.liveness(v.name()) != Network.Liveness.UP) {
-          return;
-        }
-        log(now, "pause " + v.name() + " for " + length);
-        network.liveness(v.name(), Network.Liveness.PAUSED);
-        scheduler.after(
-            length,
-            () -> {
-              if (network.liveness(v.name()) == Network.Liveness.PAUSED) {
-                network.liveness(v.name(), Network.Liveness.UP);
-              }
-            });
-      }
-      case 2 -> {
-        SimReplica other = pick(r);
-        if (other != v) {
-          log(now, "partition " + v.name() + " from " + other.name() + " for " + length);
-          network.partition(v.name(), other.name());
-          scheduler.after(length, () -> network.heal(v.name(), other.name()));
-        }
-      }
-      case 3 -> {
-        log(now, "partition " + v.name() + " from the operator for " + length);
-        network.partition(v.name(), SimOperator.NAME);
-        scheduler.after(length, () -> network.heal(v.name(), SimOperator.NAME));
-      }
-      case 4 -> {
-        log(now, "isolate " + v.name() + " from its peers for " + length);
-        for (SimReplica o : pods()) {
-          if (o != v) {
-            network.partition(v.name(), o.name());
-            scheduler.after(length, () -> network.heal(v.name(), o.name()));
-          }
-        }
-      }
-      case 5 -> {
-        // The promise covers the loss of a minority: never more replicas without their data
-        // (wiped and not yet re-copied) than a minority.
-        long empty = pods().stream().filter(x -> x != v && x.holdsNoData()).count();
-        if (network.liveness(v.name()) == Network.Liveness.UP
-            && empty + 1 <= (minorityBase() - 1) / 2) {
-          log(now, "wipe " + v.name() + " and restart it after " + length);
-          v.crash();
-          v.wipe();
-          scheduler.after(length, () -> restart(v));
-        }
-      }
-      case 6 -> {
-        log(now, "restart the operator after " + length);
-        operator.crash();
-        scheduler.after(length, operator::start);
-      }
-      case 8 -> {
-        // Rule 15: the COMMIT happened, its reply is lost. The primary is the one that commits.
-        SimReplica p = primary == null ? v : byName(primary);
-        log(now, "lose the next commit reply on " + p.name());
-        p.storageFaults().loseNextCommitReply();
-      }
-      case 9 -> {
-        SimReplica p = primary == null ? v : byName(primary);
-        long reset = 50 + length / 5;
-        log(now, "reset the database connections of " + p.name() + " for " + reset);
-        p.storageFaults().resetFor(reset);
-      }
-      case 10 -> {
-        SimReplica p = primary == null ? v : byName(primary);
-        long fsync = 20 + r.nextInt(300);
-        log(now, "slow fsync (" + fsync + " ms a commit) on " + p.name() + " for " + length);
-        p.storageFaults().slowFsync(length, fsync);
-      }
-      default -> {
-        SimClient c = clients.get(r.nextInt(clients.size()));
-        log(now, "partition " + c.name() + " from " + v.name() + " for " + length);
-        network.partition(c.name(), v.name());
-        scheduler.after(length, () -> network.heal(c.name(), v.name()));
-      }
-    }
-  }
-
   /**
-   * Faults aimed at rule 7's window, drawn from a {@code Random} of their own (null: off, and the
-   * schedules are as they were): see {@link #withFaultsAimedAtCopies}.
+   * Whether about one fault in three is instead a rebuild aimed at a re-copy ({@link
+   * #withFaultsAimedAtCopies}).
    */
-  private Random aimedAtCopies;
+  private boolean aimedAtCopies;
 
   /**
    * About one fault in three is instead a rebuild aimed at a re-copy (rule 7's window, which the
    * other faults open rarely: a fence seldom reaches a copy in progress): the operator asks a
    * secondary holding data to re-copy ({@code kubectl sdb rebuild}), and once its copy streams the
-   * primary crashes 20 ms later (for 0.3–3.3 s), so the election's fences reach it mid-copy. Never
-   * takes data away from more than a minority. Before {@link #run}.
+   * primary crashes 20 ms later (for 0.3–3.3 s), so the election's fences reach it mid-copy ({@link
+   * Fault.RebuildThenCrashPrimary}). Never takes data away from more than a minority. Before {@link
+   * #run}.
    */
   ShardSimulation withFaultsAimedAtCopies() {
-    aimedAtCopies = new Random(seed * 0x2545F4914F6CDD1DL + 7);
+    aimedAtCopies = true;
     return this;
-  }
-
-  private boolean rebuildThenCrashThePrimary() {
-    String primary = operator.primary();
-    if (primary == null || network.liveness(primary) != Network.Liveness.UP) {
-      return false;
-    }
-    SimReplica p = byName(primary);
-    long empty = pods().stream().filter(SimReplica::holdsNoData).count();
-    List<SimReplica> candidates =
-        pods().stream()
-            .filter(
-                x ->
-                    x != p && network.liveness(x.name()) == Network.Liveness.UP && !x.holdsNoData())
-            .toList();
-    if (candidates.isEmpty() || empty + 1 > (minorityBase() - 1) / 2) {
-      return false;
-    }
-    SimReplica c = candidates.get(aimedAtCopies.nextInt(candidates.size()));
-    long down = 300 + aimedAtCopies.nextInt(3_000);
-    log(
-        scheduler.now(),
-        "rebuild " + c.name() + "; crash " + p.name() + " for " + down + " once the copy streams");
-    network.send(SimOperator.NAME, c.name(), new Messages.Resync());
-    crashOnceCopying(p, c, scheduler.now() + 1_000, down);
-    return true;
-  }
-
-  private void crashOnceCopying(SimReplica p, SimReplica c, long giveUpAt, long down) {
-    scheduler.after(
-        1,
-        () -> {
-          if (!c.disk().copying) {
-            if (scheduler.now() < giveUpAt) {
-              crashOnceCopying(p, c, giveUpAt, down);
-            }
-            return;
-          }
-          scheduler.after(
-              20,
-              () -> {
-                if (network.liveness(p.name()) == Network.Liveness.UP) {
-                  log(scheduler.now(), "crash " + p.name() + " (" + c.name() + " copying)");
-                  p.crash();
-                  scheduler.after(down, () -> restart(p));
-                }
-              });
-        });
   }
 
   /** Summed over the replicas: lost COMMIT replies, failed statements, slow commits. */
@@ -2176,10 +2095,6 @@ public final class ShardSimulation {
 
   private SimReplica byName(String name) {
     return replicas.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
-  }
-
-  private SimReplica pick(Random r) {
-    return replicas.get(r.nextInt(live.size()));
   }
 
   /** The replicas that are pods of the StatefulSet now. */
@@ -2444,20 +2359,7 @@ public final class ShardSimulation {
   }
 
   private void healEverything() {
-    log(scheduler.now(), "heal everything");
-    network.healAll();
-    network.faults(Network.Faults.none());
-    for (SimReplica rep : pods()) {
-      rep.storageFaults().healAll();
-      switch (network.liveness(rep.name())) {
-        case DOWN -> rep.start();
-        case PAUSED -> network.liveness(rep.name(), Network.Liveness.UP);
-        case UP -> {}
-      }
-    }
-    if (network.liveness(SimOperator.NAME) == Network.Liveness.DOWN) {
-      operator.start();
-    }
+    faults.healEverything();
   }
 
   private void log(long now, String what) {

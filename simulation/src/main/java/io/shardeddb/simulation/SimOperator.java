@@ -266,6 +266,11 @@ final class SimOperator {
     return o;
   }
 
+  /** This operator's node on the network. */
+  String name() {
+    return name;
+  }
+
   /** The shard's status as this operator last recorded it (what routers read). */
   ShardStatus status() {
     return status;

@@ -1,0 +1,88 @@
+package io.shardeddb.simulation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One seed's faults as data, drawn before the schedule runs (TigerBeetle's {@code options_swarm}):
+ * the network's loss, duplication and delay for the run, and the timed {@link Fault}s — crashes,
+ * pauses, partitions, lost volumes, operator and resharder restarts, storage faults, clients cut
+ * off — each naming its victims by role, which the world resolves when the time comes ({@link
+ * FaultInjector}). Every world draws its plan here, from a {@code Random} of the seed's own, so a
+ * fault kind added here reaches every world, and nothing else a world draws (the network's chances,
+ * the clients' choices) moves the plan.
+ */
+record FaultPlan(Network.Faults network, List<Fault> faults) {
+  /**
+   * What a world offers to strike: {@code shards} shards, {@code clientSides} clients or routers a
+   * replica may be cut off from, a resharder or not; faults from {@code from} until {@code until}
+   * (simulated ms), one every 200–1,400 ms; {@code aimedAtCopies}: about one fault in three a
+   * rebuild aimed at rule 7's window ({@link Fault.RebuildThenCrashPrimary}), drawn from a {@code
+   * Random} of its own so the plan's other faults stay as they are without it.
+   */
+  record Shape(
+      int shards, int clientSides, boolean mover, long from, long until, boolean aimedAtCopies) {
+    Shape withFaultsAimedAtCopies() {
+      return new Shape(shards, clientSides, mover, from, until, true);
+    }
+  }
+
+  /** The plan of {@code seed} for a world of {@code shape}. */
+  static FaultPlan draw(long seed, Shape shape) {
+    Random r = new Random(seed ^ 0x6A09E667F3BCC909L);
+    Network.Faults network =
+        new Network.Faults(r.nextDouble() * 0.05, r.nextDouble() * 0.05, 1, 1 + r.nextInt(40));
+    Random aimed = shape.aimedAtCopies() ? new Random(seed * 0x2545F4914F6CDD1DL + 7) : null;
+    List<Fault> faults = new ArrayList<>();
+    for (long t = shape.from(); t < shape.until(); t += 200 + r.nextInt(1_200)) {
+      Fault f = one(r, t, shape);
+      if (aimed != null && aimed.nextInt(3) == 0) {
+        f =
+            new Fault.RebuildThenCrashPrimary(
+                t,
+                aimed.nextInt(shape.shards()),
+                aimed.nextInt(1 << 16),
+                300 + aimed.nextInt(3_000),
+                f);
+      }
+      faults.add(f);
+    }
+    return new FaultPlan(network, List.copyOf(faults));
+  }
+
+  /**
+   * One fault at {@code at}: each kind equally likely but a client's side cut off (twice as
+   * likely), the resharder's two only in a world with one; the victim is the primary of a shard one
+   * time in three (storage faults: two in three, the primary being the replica that commits most),
+   * else any pod; 300–3,300 ms long.
+   */
+  private static Fault one(Random r, long at, Shape s) {
+    Fault.Victim v = victim(r, s, r.nextInt(3) == 0);
+    long length = 300 + r.nextInt(3_000);
+    return switch (r.nextInt(s.mover() ? 14 : 12)) {
+      case 0 -> new Fault.Crash(at, v, length);
+      case 1 -> new Fault.Pause(at, v, length);
+      case 2 -> new Fault.Partition(at, v, victim(r, s, false), length);
+      case 3 -> new Fault.CutFromOperator(at, v, length);
+      case 4 -> new Fault.Isolate(at, v, length);
+      case 5 -> new Fault.LoseVolume(at, v, length);
+      case 6 -> new Fault.RestartOperator(at, v.shard(), length);
+      case 7 -> new Fault.LoseCommitReply(at, committing(r, v));
+      case 8 -> new Fault.ResetConnections(at, committing(r, v), 50 + length / 5);
+      case 9 -> new Fault.SlowFsync(at, committing(r, v), length, 20 + r.nextInt(300));
+      case 12 -> new Fault.RestartMover(at, length);
+      case 13 -> new Fault.CutFromMover(at, v, length);
+      default -> new Fault.CutFromClient(at, r.nextInt(s.clientSides()), v, length);
+    };
+  }
+
+  private static Fault.Victim victim(Random r, Shape s, boolean primary) {
+    return new Fault.Victim(r.nextInt(1 << 16), primary, r.nextInt(s.shards()));
+  }
+
+  /** A storage fault's victim: the primary two times in three. */
+  private static Fault.Victim committing(Random r, Fault.Victim v) {
+    return v.primary() ? v : new Fault.Victim(v.pick(), r.nextBoolean(), v.shard());
+  }
+}
