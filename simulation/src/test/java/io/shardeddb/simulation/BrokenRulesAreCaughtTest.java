@@ -204,7 +204,7 @@ class BrokenRulesAreCaughtTest {
   }
 
   /** Only an unfenced primary hands its lease over at a fence, never a silent secondary. */
-  private static final Rulebook SECONDARIES_KEEP_THEIR_LEASE =
+  static final Rulebook SECONDARIES_KEEP_THEIR_LEASE =
       new Rulebook() {
         @Override
         public boolean handsOverLease(

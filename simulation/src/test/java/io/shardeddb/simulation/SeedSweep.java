@@ -1,5 +1,6 @@
 package io.shardeddb.simulation;
 
+import io.shardeddb.shardserver.replication.rules.PrimaryIdentity;
 import io.shardeddb.shardserver.replication.rules.Rulebook;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ class SeedSweep {
 
   /** {@code BrokenRulesAreCaughtTest.sentCountedAsAcknowledged}. */
   @Test
-  @EnabledIfSystemProperty(named = "sim.sweep", matches = "sentCountedAsAcknowledged")
+  @EnabledIfSystemProperty(named = "sim.sweep", matches = ".*sentCountedAsAcknowledged.*")
   void sentCountedAsAcknowledged() {
     Rulebook optimistic =
         new WithoutLivenessReports() {
@@ -47,18 +48,20 @@ class SeedSweep {
 
   /** {@code BrokenRulesAreCaughtTest.aRecordedPrimaryThatNeverTookItsRoleLeftWaiting}. */
   @Test
-  @EnabledIfSystemProperty(named = "sim.sweep", matches = "neverTookItsRole")
+  @EnabledIfSystemProperty(named = "sim.sweep", matches = ".*neverTookItsRole.*")
   void neverTookItsRole() {
     sweep(
         "neverTookItsRole",
         seed ->
-            ShardSimulation.withMembershipChanges(seed, 4)
+            ShardSimulation.withMembershipChanges(
+                    seed, 4, BrokenRulesAreCaughtTest.SECONDARIES_KEEP_THEIR_LEASE)
                 .withWindow(WINDOW)
                 .withSnapshotCuts()
                 .withoutResendingARoleNeverTaken()
                 .run(),
         seed ->
-            ShardSimulation.withMembershipChanges(seed, 4)
+            ShardSimulation.withMembershipChanges(
+                    seed, 4, BrokenRulesAreCaughtTest.SECONDARIES_KEEP_THEIR_LEASE)
                 .withWindow(WINDOW)
                 .withSnapshotCuts()
                 .run(),
@@ -66,9 +69,69 @@ class SeedSweep {
         r -> !r.stuck() && r.violations().isEmpty());
   }
 
+  /** {@code BrokenRulesAreCaughtTest.primaryReadsWithoutReadIndex}. */
+  @Test
+  @EnabledIfSystemProperty(named = "sim.sweep", matches = ".*readIndex.*")
+  void readIndex() {
+    Rulebook noReadIndex =
+        new Rulebook() {
+          @Override
+          public boolean readIndexReached(long readLsn, long committedLsn) {
+            return true;
+          }
+        };
+    sweep(
+        "readIndex",
+        seed -> new ShardSimulation(seed, 3, noReadIndex).withWindow(WINDOW).run(),
+        seed -> new ShardSimulation(seed, 3).withWindow(WINDOW).run(),
+        r -> r.violations().stream().anyMatch(v -> v.contains("primary reads of key")),
+        r -> r.violations().isEmpty());
+  }
+
+  /**
+   * {@code LivenessSeedsTest.anAbandonedPrimaryAnsweringItsFollowersIsCaught} (overlap-commit on;
+   * the window by the seed's parity, as there).
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "sim.sweep", matches = ".*abandonedPrimary.*")
+  void abandonedPrimary() {
+    Rulebook answersAfterAbandoning =
+        new Rulebook() {
+          @Override
+          public boolean answersAs(
+              PrimaryIdentity.Pull pull,
+              String primary,
+              Long epoch,
+              PrimaryIdentity.Server server) {
+            return PrimaryIdentity.answers(
+                primary,
+                epoch,
+                new PrimaryIdentity.Server(
+                    server.name(), server.role(), server.fenced(), server.epoch(), true));
+          }
+        };
+    sweep(
+        "abandonedPrimary",
+        seed ->
+            OverlapCommitTest.overlapping(
+                () ->
+                    ShardSimulation.withMembershipChanges(
+                            seed, 3 + (int) (seed % 3), answersAfterAbandoning)
+                        .withWindow(seed % 2 == 0 ? 4 : 1)
+                        .run()),
+        seed ->
+            OverlapCommitTest.overlapping(
+                () ->
+                    ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3))
+                        .withWindow(seed % 2 == 0 ? 4 : 1)
+                        .run()),
+        r -> !r.ok(),
+        r -> r.violations().isEmpty());
+  }
+
   /** {@code BrokenRulesAreCaughtTest.aLearnerCountedInTheQuorum} (its scripted schedule). */
   @Test
-  @EnabledIfSystemProperty(named = "sim.sweep", matches = "learnerCounted")
+  @EnabledIfSystemProperty(named = "sim.sweep", matches = ".*learnerCounted.*")
   void learnerCounted() {
     Rulebook counting =
         new WithoutLivenessReports() {
@@ -88,26 +151,28 @@ class SeedSweep {
         r -> r.violations().isEmpty());
   }
 
-  /** {@code ShardSimulationTest.withTheOldRestartTheSeedsFailLiveness}. */
+  /**
+   * {@code ShardSimulationTest.withTheOldRestartTheSeedsFailLiveness}: the old restart and no
+   * resend red; the old restart with the planner's resend green (the test also runs the start-up's
+   * resume without the resend).
+   */
   @Test
-  @EnabledIfSystemProperty(named = "sim.sweep", matches = "oldRestart")
+  @EnabledIfSystemProperty(named = "sim.sweep", matches = ".*oldRestart.*")
   void oldRestart() {
     sweep(
         "oldRestart",
-        seed ->
-            ShardSimulation.withMembershipChanges(
-                    seed, 3 + (int) (seed % 3), new WithoutLivenessReports())
-                .withWindow(WINDOW)
-                .withSnapshotCuts()
-                .restartingAsBefore()
-                .run(),
-        seed ->
-            ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3))
-                .withWindow(WINDOW)
-                .withSnapshotCuts()
-                .run(),
+        seed -> oldRestart(seed).withoutResendingARoleNeverTaken().run(),
+        seed -> oldRestart(seed).run(),
         r -> !r.stuck() && r.violations().stream().anyMatch(v -> v.startsWith("liveness:")),
         r -> !r.stuck() && r.violations().isEmpty());
+  }
+
+  private static ShardSimulation oldRestart(long seed) {
+    return ShardSimulation.withMembershipChanges(
+            seed, 3 + (int) (seed % 3), new WithoutLivenessReports())
+        .withWindow(WINDOW)
+        .withSnapshotCuts()
+        .restartingAsBefore();
   }
 
   private static void sweep(

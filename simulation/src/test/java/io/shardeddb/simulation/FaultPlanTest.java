@@ -1,0 +1,83 @@
+package io.shardeddb.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** A seed's {@link FaultPlan} is data drawn from the seed and the world's shape alone. */
+class FaultPlanTest {
+  static final FaultPlan.Shape ONE_SHARD = new FaultPlan.Shape(1, 4, false, 2_000, 15_000, false);
+  static final FaultPlan.Shape TWO_SHARDS = new FaultPlan.Shape(2, 2, true, 2_500, 15_000, false);
+
+  @Test
+  @DisplayName("a seed draws the same plan every time, another seed another plan")
+  void aSeedDrawsItsPlan() {
+    assertThat(FaultPlan.draw(7, ONE_SHARD)).isEqualTo(FaultPlan.draw(7, ONE_SHARD));
+    assertThat(FaultPlan.draw(8, ONE_SHARD)).isNotEqualTo(FaultPlan.draw(7, ONE_SHARD));
+  }
+
+  @Test
+  @DisplayName(
+      "faults come 200-1,400 ms apart within the world's window, within the promise's network"
+          + " rates")
+  void faultsStayInTheWindow() {
+    for (long seed = 1; seed <= 200; seed++) {
+      FaultPlan plan = FaultPlan.draw(seed, TWO_SHARDS);
+      assertThat(plan.network().loss()).isBetween(0.0, 0.05);
+      assertThat(plan.network().duplicate()).isBetween(0.0, 0.05);
+      assertThat(plan.network().maxDelay()).isBetween(1L, 41L);
+      List<Long> times = plan.faults().stream().map(Fault::at).toList();
+      assertThat(times.get(0)).isEqualTo(2_500);
+      assertThat(times).allMatch(t -> t < 15_000);
+      for (int i = 1; i < times.size(); i++) {
+        assertThat(times.get(i) - times.get(i - 1)).isBetween(200L, 1_399L);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "every kind strikes in some plan of a world with a resharder; none of the resharder's in a"
+          + " world without one")
+  void kindsFollowTheShape() {
+    Set<Class<?>> withMover = new HashSet<>();
+    Set<Class<?>> without = new HashSet<>();
+    for (long seed = 1; seed <= 100; seed++) {
+      FaultPlan.draw(seed, TWO_SHARDS).faults().forEach(f -> withMover.add(f.getClass()));
+      FaultPlan.draw(seed, ONE_SHARD).faults().forEach(f -> without.add(f.getClass()));
+    }
+    Set<Class<?>> all = new HashSet<>(List.of(Fault.class.getPermittedSubclasses()));
+    all.remove(Fault.RebuildThenCrashPrimary.class);
+    assertThat(withMover).isEqualTo(all);
+    assertThat(without).doesNotContain(Fault.RestartMover.class, Fault.CutFromMover.class);
+    assertThat(without).hasSize(all.size() - 2);
+  }
+
+  @Test
+  @DisplayName(
+      "faults aimed at copies replace about one in three, the plan's other faults as they were")
+  void faultsAimedAtCopiesKeepTheOthers() {
+    int rebuilds = 0;
+    int faults = 0;
+    for (long seed = 1; seed <= 100; seed++) {
+      List<Fault> plain = FaultPlan.draw(seed, ONE_SHARD).faults();
+      List<Fault> aimed = FaultPlan.draw(seed, ONE_SHARD.withFaultsAimedAtCopies()).faults();
+      assertThat(aimed).hasSameSizeAs(plain);
+      for (int i = 0; i < plain.size(); i++) {
+        Fault f = aimed.get(i);
+        if (f instanceof Fault.RebuildThenCrashPrimary r) {
+          rebuilds++;
+          assertThat(r.otherwise()).isEqualTo(plain.get(i));
+        } else {
+          assertThat(f).isEqualTo(plain.get(i));
+        }
+        faults++;
+      }
+    }
+    assertThat((double) rebuilds / faults).isBetween(0.25, 0.42);
+  }
+}
