@@ -33,16 +33,17 @@ import java.util.TreeMap;
  * ShardPlanner}'s failovers); the operator's production {@link Resharder} (with {@code MoveStep})
  * over {@link SimShardClient}; clients that route by the layout the resharder publishes. At 3 s the
  * spec asks for a split-like boundary move one way or the other, or a merge of sh1 into sh2 (one
- * schedule in four reverts the spec later: the move aborts, or a move back follows); faults run
- * until {@link ShardSimulation#FAULTY}: crashes and restarts (primaries of the source and
- * destination among them), pauses, partitions (within and across shards, replicas from their shard
- * loop, the resharder from replicas, clients from replicas), lost volumes, restarts of the shard
- * loops and of the resharder, message loss, duplication and delay; then everything heals and the
- * world gets {@link ShardSimulation#SETTLE} ms. Checked: the move ended (Done or Aborted), the
- * published layout covers the key space once, each shard's replicas own exactly what it gives them
- * and hold no row outside it, no acknowledged change lost or applied again (each key's final value
- * on every replica of its owner is its last acknowledged change or one sent after it), no request
- * id twice in a replica's log, the replicas of a shard converged.
+ * schedule in four reverts the spec later: the move aborts, or a move back follows); the seed's
+ * {@link FaultPlan} runs until {@link ShardSimulation#FAULTY} (the {@link FaultInjector} both
+ * worlds share): crashes and restarts (primaries of the source and destination among them), pauses,
+ * partitions (within and across shards, replicas from their shard loop, the resharder from
+ * replicas, routers from replicas), lost volumes, restarts of the shard loops and of the resharder,
+ * storage faults, message loss, duplication and delay; then everything heals and the world gets
+ * {@link ShardSimulation#SETTLE} ms. Checked: the move ended (Done or Aborted), the published
+ * layout covers the key space once, each shard's replicas own exactly what it gives them and hold
+ * no row outside it, and the {@link Judge}'s checks on each shard: no acknowledged change lost or
+ * applied again (each key's final value on every replica of its owner is its last acknowledged
+ * change or one sent after it), no request id twice in a replica's log, the replicas converged.
  *
  * <p>Why this file is over 450 lines: the two shards, the resharder and the clients share one
  * scheduler and history, and each scripted schedule must reach exact points of a move (before the

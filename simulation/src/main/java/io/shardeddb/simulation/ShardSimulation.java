@@ -15,13 +15,13 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * One seeded schedule of one shard: N replicas, the operator and clients behind two routers, with
- * random crashes, restarts, pauses, partitions, disk wipes, operator restarts, storage faults (a
- * lost commit reply, connection resets, slow fsyncs) and message loss, duplication and reordering
- * for {@link #FAULTY} ms; then every fault heals and the shard gets {@link #SETTLE} ms to converge,
- * a probe client checks that it takes writes again ({@link #PROBE}), and the {@link Checker} and
- * the {@link RegisterChecker} judge the history. Everything runs on one thread from one {@link
- * Random}: a seed reproduces its schedule exactly.
+ * One seeded schedule of one shard: N replicas, the operator and clients behind two routers, under
+ * the seed's {@link FaultPlan} (crashes, restarts, pauses, partitions, disk wipes, operator
+ * restarts, storage faults, message loss, duplication and reordering, struck by the {@link
+ * FaultInjector} both worlds share) for {@link #FAULTY} ms; then every fault heals and the shard
+ * gets {@link #SETTLE} ms to converge, a probe client checks that it takes writes again ({@link
+ * #PROBE}), and the {@link Checker}, the {@link RegisterChecker} and the {@link Judge} judge the
+ * history. Everything runs on one thread from the seed: a seed reproduces its schedule exactly.
  *
  * <p>Why this file is over 450 lines: one schedule's world — the fault injection, the scripted
  * schedules and the switches the mutation tests turn — shares the scheduler, the replicas and the

@@ -46,25 +46,27 @@ class SeedSweep {
         r -> r.violations().isEmpty());
   }
 
-  /** {@code BrokenRulesAreCaughtTest.aRecordedPrimaryThatNeverTookItsRoleLeftWaiting}. */
+  /**
+   * {@code BrokenRulesAreCaughtTest.aRecordedPrimaryThatNeverTookItsRoleLeftWaiting}: four replicas
+   * and fenced secondaries keeping their lease, as the test; {@code -Dsim.sweepWorld=build}: the
+   * build's world instead (3-5 replicas by the seed, the production rulebook).
+   */
   @Test
   @EnabledIfSystemProperty(named = "sim.sweep", matches = ".*neverTookItsRole.*")
   void neverTookItsRole() {
+    boolean build = "build".equals(System.getProperty("sim.sweepWorld"));
+    LongFunction<ShardSimulation> world =
+        seed ->
+            (build
+                    ? ShardSimulation.withMembershipChanges(seed, 3 + (int) (seed % 3))
+                    : ShardSimulation.withMembershipChanges(
+                        seed, 4, BrokenRulesAreCaughtTest.SECONDARIES_KEEP_THEIR_LEASE))
+                .withWindow(WINDOW)
+                .withSnapshotCuts();
     sweep(
-        "neverTookItsRole",
-        seed ->
-            ShardSimulation.withMembershipChanges(
-                    seed, 4, BrokenRulesAreCaughtTest.SECONDARIES_KEEP_THEIR_LEASE)
-                .withWindow(WINDOW)
-                .withSnapshotCuts()
-                .withoutResendingARoleNeverTaken()
-                .run(),
-        seed ->
-            ShardSimulation.withMembershipChanges(
-                    seed, 4, BrokenRulesAreCaughtTest.SECONDARIES_KEEP_THEIR_LEASE)
-                .withWindow(WINDOW)
-                .withSnapshotCuts()
-                .run(),
+        "neverTookItsRole" + (build ? " (the build's world)" : ""),
+        seed -> world.apply(seed).withoutResendingARoleNeverTaken().run(),
+        seed -> world.apply(seed).run(),
         r -> !r.stuck() && r.violations().stream().anyMatch(v -> v.startsWith("liveness:")),
         r -> !r.stuck() && r.violations().isEmpty());
   }
