@@ -2192,6 +2192,50 @@ public final class ShardSimulation {
     return healSettleAndJudge();
   }
 
+  /**
+   * The planner's resend of a role never taken (seed 1162 of the schedules before the fault plan),
+   * scripted: four replicas; at t=4 s two secondaries lose their volumes and are cut off from the
+   * primary P for 3 s (so they stay empty: their copies cannot reach it), and P stops and returns
+   * 300 ms later at a new address. The operator announces P there at the next epoch; P's Primary
+   * role is lost on the way, the others take Secondary roles of that epoch under P, and P stands
+   * down at their epoch when they refuse its older one. Two of four voters hold data, so no
+   * election can win; P, the recorded primary, holds every acknowledged write and must be sent its
+   * role again.
+   */
+  public Result runReannouncedPrimaryRoleLost() {
+    scriptedStart();
+    SimReplica p = byName(operator.primary());
+    List<SimReplica> emptied = pods().stream().filter(x -> x != p).limit(2).toList();
+    for (SimReplica x : emptied) {
+      network.partition(p.name(), x.name());
+      x.crash();
+      x.wipe();
+      scheduler.after(300, () -> restart(x));
+      scheduler.after(3_000, () -> network.heal(p.name(), x.name()));
+    }
+    log(
+        scheduler.now(),
+        "wipe "
+            + emptied.get(0).name()
+            + " and "
+            + emptied.get(1).name()
+            + ", cut off from "
+            + p.name()
+            + " for 3000; stop "
+            + p.name()
+            + " to return at another address");
+    operator.onceLosesPrimaryRoleTo(
+        p.name(), () -> log(scheduler.now(), "the Primary role to " + p.name() + " is lost"));
+    p.crash();
+    scheduler.after(
+        300,
+        () -> {
+          log(scheduler.now(), p.name() + " returns at " + addresses.assign(p.name(), null));
+          restart(p);
+        });
+    return healSettleAndJudge();
+  }
+
   /** A three-replica schedule of the fixed membership for {@link #runRecopyFromReusedAddress}. */
   static ShardSimulation forRecopyFromReusedAddress(long seed, Rulebook rules) {
     return new ShardSimulation(seed, 3, rules, Membership.FIXED);

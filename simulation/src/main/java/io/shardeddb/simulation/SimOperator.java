@@ -293,6 +293,19 @@ final class SimOperator {
     beforeRoles = fault;
   }
 
+  /** A fault to inject once: the next Primary role sent to {@code replica} is lost on the way. */
+  void onceLosesPrimaryRoleTo(String replica, Runnable lost) {
+    client.losesRole =
+        r -> {
+          if (r.role() != Role.Primary || !r.primary().name().equals(replica)) {
+            return false;
+          }
+          client.losesRole = x -> false;
+          lost.run();
+          return true;
+        };
+  }
+
   /** A fault to inject once, when the next election's fences are about to be sent. */
   void onceFencing(Runnable fault) {
     beforeFences = fault;

@@ -62,6 +62,9 @@ final class SimShardClient implements ShardServerClient {
   java.util.function.Supplier<java.util.List<io.shardeddb.protocol.topology.PointRange>> owned =
       () -> null;
 
+  /** A scripted fault: a role request it holds is lost on the way (the network drops it). */
+  java.util.function.Predicate<RoleRequest> losesRole = r -> false;
+
   /** A scripted fault's hook, told of every role request just after it is sent. */
   java.util.function.Consumer<RoleRequest> afterRole = r -> {};
 
@@ -180,6 +183,10 @@ final class SimShardClient implements ShardServerClient {
    */
   @Override
   public void assignRole(String baseUrl, RoleRequest r) {
+    if (losesRole.test(r)) {
+      afterRole.accept(r);
+      return;
+    }
     network.send(
         name,
         to(baseUrl),
