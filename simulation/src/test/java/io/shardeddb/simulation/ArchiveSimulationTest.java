@@ -173,8 +173,13 @@ class ArchiveSimulationTest {
       "a gap is filled from a peer's log before it is recorded (broken: a re-copied primary"
           + " records a gap a secondary could have filled, and restores stop there)")
   void aGapIsFilledFromAPeersLogFirst() {
+    // Seeds 64 and 135: since every world draws its faults from one FaultPlan per seed
+    // (2026-11-29) none of seeds 1-30 records such a gap; a sweep of seeds 31-400
+    // (SeedSweep.archiveGap) finds these two, seed 64 "the archive records a gap 25..27 though a
+    // replica's log holds those entries (the archiver did not fill it from a peer)", each green
+    // with the gap filled from peers.
     List<String> found = new ArrayList<>();
-    for (long seed = 1; seed <= 30 && found.isEmpty(); seed++) {
+    for (long seed : new long[] {64, 135}) {
       String prefix = "nofill-" + seed + "-" + System.nanoTime();
       try (SimArchive broken = new SimArchive(s3, "sim", prefix, "uid-" + prefix, true, false)) {
         broken.withoutPeerFill = true;
@@ -190,6 +195,6 @@ class ArchiveSimulationTest {
       }
     }
     System.out.println("broken archive rule (no fill from peers) caught: " + found);
-    assertThat(found).isNotEmpty();
+    assertThat(found).hasSize(2);
   }
 }

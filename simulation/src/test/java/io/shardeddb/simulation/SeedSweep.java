@@ -88,6 +88,30 @@ class SeedSweep {
         }
       };
 
+  /** {@code ArchiveSimulationTest.aGapIsFilledFromAPeersLogFirst} (an S3 store on loopback). */
+  @Test
+  @EnabledIfSystemProperty(named = "sim.sweep", matches = ".*archiveGap.*")
+  void archiveGap() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sim-sweep-archive");
+    try (io.shardeddb.backup.embedded.EmbeddedS3Server s3 =
+        io.shardeddb.backup.embedded.EmbeddedS3Server.start(
+            dir, "127.0.0.1", 0, "sim-key", "sim-secret-key")) {
+      sweep(
+          "archiveGap",
+          seed -> {
+            String prefix = "nofill-" + seed + "-" + System.nanoTime();
+            try (SimArchive broken =
+                new SimArchive(s3, "sim", prefix, "uid-" + prefix, true, false)) {
+              broken.withoutPeerFill = true;
+              return new ShardSimulation(seed, 3).withArchive(broken).run();
+            }
+          },
+          seed -> new ShardSimulation(seed, 3).withArchive(s3, "sim").run(),
+          r -> r.violations().stream().anyMatch(v -> v.contains("gap")),
+          r -> r.violations().isEmpty());
+    }
+  }
+
   /** {@code BrokenRulesAreCaughtTest.primaryReadsWithoutReadIndex}. */
   @Test
   @EnabledIfSystemProperty(named = "sim.sweep", matches = ".*readIndex.*")
