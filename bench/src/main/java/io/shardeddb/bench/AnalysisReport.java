@@ -194,7 +194,7 @@ final class AnalysisReport {
     return md.toString();
   }
 
-  private static String failureCheck(AssignmentLayout layout, FailureCheck.Result f) {
+  private static String failureCheck(AssignmentLayout layout, FailureOutcome.Result f) {
     StringBuilder md = new StringBuilder();
     md.append("\n### ")
         .append(layout.describe())
@@ -232,13 +232,13 @@ final class AnalysisReport {
     return md.toString();
   }
 
-  private static String shardTable(List<FailureCheck.ShardCheck> shards) {
+  private static String shardTable(List<FailureOutcome.ShardCheck> shards) {
     StringBuilder md = new StringBuilder();
     md.append(
         "| shard | pod (role at the fault) | first write answered | probe writes | probe reads |"
             + " /update | /del | whole-shard read | replacement caught up |\n");
     md.append("|---|---|---|---|---|---|---|---|---|\n");
-    for (FailureCheck.ShardCheck s : shards) {
+    for (FailureOutcome.ShardCheck s : shards) {
       md.append("| ")
           .append(s.shard())
           .append(" | `")
@@ -277,11 +277,11 @@ final class AnalysisReport {
     return md.toString();
   }
 
-  private static String replicaTable(List<FailureCheck.ReplicaRow> replicas) {
+  private static String replicaTable(List<FailureOutcome.ReplicaRow> replicas) {
     StringBuilder md = new StringBuilder();
     md.append("| shard | pod | role | ready | state | applied LSN | lag |\n");
     md.append("|---|---|---|---|---|---|---|\n");
-    for (FailureCheck.ReplicaRow x : replicas) {
+    for (FailureOutcome.ReplicaRow x : replicas) {
       md.append("| ")
           .append(x.shard())
           .append(" | `")

@@ -21,7 +21,7 @@ record AnalysisRow(
     PhaseResult coldRead,
     PhaseResult warmWrite,
     PhaseResult warmRead,
-    FailureCheck.Result failure,
+    FailureOutcome.Result failure,
     String problem) {
 
   /** A configuration that never ran its phases: {@code problem} says why. */
@@ -29,7 +29,7 @@ record AnalysisRow(
     return new AnalysisRow(layout, database, 0, null, null, null, null, null, null, problem);
   }
 
-  AnalysisRow withFailure(FailureCheck.Result check) {
+  AnalysisRow withFailure(FailureOutcome.Result check) {
     return new AnalysisRow(
         layout, database, pods, initReply, coldWrite, coldRead, warmWrite, warmRead, check,
         problem);

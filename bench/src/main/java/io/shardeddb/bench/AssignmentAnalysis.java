@@ -121,7 +121,7 @@ final class AssignmentAnalysis {
         return row;
       }
       try {
-        FailureCheck.Result check =
+        FailureOutcome.Result check =
             new FailureCheck(
                     cluster, d.name(), layout, plan, yaml.ranges(), d.router(), settings.failure())
                 .run();

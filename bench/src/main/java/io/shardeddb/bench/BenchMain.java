@@ -21,6 +21,12 @@ import picocli.CommandLine.Option;
  * The benchmark command: the assignment's workload on ShardedDB in local mode for each
  * configuration, the same workload on direct JDBC and ShardingSphere-JDBC on the same MariaDB, a
  * concurrency sweep and a scale sweep; writes CSV, JSON, Markdown tables and PNG plots.
+ *
+ * <p>Why this file is over 450 lines: it is the picocli command, and its thirty options are the
+ * bench's whole surface — kept in one class so {@code --help}, the defaults and the text of each
+ * option read in one place, in the order a user meets them. What the command does is elsewhere:
+ * {@link Phases} measures, {@link AssignmentAnalysis} runs {@code --analysis}, {@link
+ * ResultsWriter} and {@link Charts} write; the methods here only sequence them.
  */
 @Command(
     name = "bench",

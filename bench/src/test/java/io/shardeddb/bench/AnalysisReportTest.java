@@ -182,8 +182,8 @@ class AnalysisReportTest {
 
   @Test
   void theFailureCheckSaysWhatFailedAndWhatCameBack() {
-    FailureCheck.ShardCheck ok =
-        new FailureCheck.ShardCheck(
+    FailureOutcome.ShardCheck ok =
+        new FailureOutcome.ShardCheck(
             "sh1",
             "analysis-4x3-sh1-0",
             true,
@@ -200,10 +200,10 @@ class AnalysisReportTest {
             812,
             null,
             List.of());
-    FailureCheck.ShardCheck caughtUp = ok.withCaughtUp(14.25, null);
-    FailureCheck.ShardCheck late = ok.withCaughtUp(null, "replacement did not catch up");
-    FailureCheck.Result passed =
-        new FailureCheck.Result(
+    FailureOutcome.ShardCheck caughtUp = ok.withCaughtUp(14.25, null);
+    FailureOutcome.ShardCheck late = ok.withCaughtUp(null, "replacement did not catch up");
+    FailureOutcome.Result passed =
+        new FailureOutcome.Result(
             "Server0",
             Map.of("sh1", "analysis-4x3-sh1-0"),
             true,
@@ -212,7 +212,7 @@ class AnalysisReportTest {
             15.0,
             true,
             List.of(
-                FailureCheck.ReplicaRow.of(
+                FailureOutcome.ReplicaRow.of(
                     "sh1",
                     new ReplicaStatus(
                         "analysis-4x3-sh1-0",
@@ -224,8 +224,8 @@ class AnalysisReportTest {
                         0L,
                         null))),
             List.of());
-    FailureCheck.Result failed =
-        new FailureCheck.Result(
+    FailureOutcome.Result failed =
+        new FailureOutcome.Result(
             "Server0",
             Map.of("sh1", "analysis-4x3-sh1-0"),
             true,

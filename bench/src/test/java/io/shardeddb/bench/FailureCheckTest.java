@@ -25,29 +25,31 @@ class FailureCheckTest {
   void aReplacementHasCaughtUpOnlyAsANewPodReadyAtOrPastTheLastAcknowledgedWrite() {
     ReplicaStatus ready = replica(true, ReplicaState.Ready, 812L);
 
-    assertThat(FailureCheck.caughtUp(ready, "old", "new", 812)).isTrue();
-    assertThat(FailureCheck.caughtUp(ready, "old", "new", 800)).isTrue();
-    assertThat(FailureCheck.caughtUp(ready, "old", "new", 813)).as("behind the write").isFalse();
-    assertThat(FailureCheck.caughtUp(ready, "old", "old", 812))
+    assertThat(FailureOutcome.caughtUp(ready, "old", "new", 812)).isTrue();
+    assertThat(FailureOutcome.caughtUp(ready, "old", "new", 800)).isTrue();
+    assertThat(FailureOutcome.caughtUp(ready, "old", "new", 813)).as("behind the write").isFalse();
+    assertThat(FailureOutcome.caughtUp(ready, "old", "old", 812))
         .as("the deleted pod itself, not a replacement")
         .isFalse();
-    assertThat(FailureCheck.caughtUp(ready, "old", null, 812)).as("no pod yet").isFalse();
-    assertThat(FailureCheck.caughtUp(null, "old", "new", 812)).as("not reported yet").isFalse();
-    assertThat(FailureCheck.caughtUp(replica(true, ReplicaState.Copying, 812L), "old", "new", 812))
+    assertThat(FailureOutcome.caughtUp(ready, "old", null, 812)).as("no pod yet").isFalse();
+    assertThat(FailureOutcome.caughtUp(null, "old", "new", 812)).as("not reported yet").isFalse();
+    assertThat(
+            FailureOutcome.caughtUp(replica(true, ReplicaState.Copying, 812L), "old", "new", 812))
         .isFalse();
-    assertThat(FailureCheck.caughtUp(replica(false, ReplicaState.Ready, 812L), "old", "new", 812))
+    assertThat(FailureOutcome.caughtUp(replica(false, ReplicaState.Ready, 812L), "old", "new", 812))
         .isFalse();
-    assertThat(FailureCheck.caughtUp(replica(true, ReplicaState.Ready, null), "old", "new", 0))
+    assertThat(FailureOutcome.caughtUp(replica(true, ReplicaState.Ready, null), "old", "new", 0))
         .isFalse();
   }
 
   @Test
   void aWholeShardReadCountsMissingAndUnexpectedRows() {
-    FailureCheck.RowDiff same = FailureCheck.RowDiff.of(List.of(1L, 2L, 3L), List.of(3L, 1L, 2L));
-    FailureCheck.RowDiff lost = FailureCheck.RowDiff.of(List.of(1L, 2L, 3L), List.of(1L, 9L));
+    FailureOutcome.RowDiff same =
+        FailureOutcome.RowDiff.of(List.of(1L, 2L, 3L), List.of(3L, 1L, 2L));
+    FailureOutcome.RowDiff lost = FailureOutcome.RowDiff.of(List.of(1L, 2L, 3L), List.of(1L, 9L));
 
-    assertThat(same).isEqualTo(new FailureCheck.RowDiff(3, 3, 0, 0));
-    assertThat(lost).isEqualTo(new FailureCheck.RowDiff(3, 2, 2, 1));
+    assertThat(same).isEqualTo(new FailureOutcome.RowDiff(3, 3, 0, 0));
+    assertThat(lost).isEqualTo(new FailureOutcome.RowDiff(3, 2, 2, 1));
   }
 
   @Test

@@ -590,12 +590,12 @@ public class SqlExecutor {
             s ->
                 reads
                     .explain(s.table(), s.shard(), s.asked(), s.filter(), s.count())
-                    .map(SqlExplain.Answer::of)
-                    .onErrorResume(e -> Mono.just(SqlExplain.Answer.failed(e.getMessage()))))
+                    .map(SqlExplainRows.Answer::of)
+                    .onErrorResume(e -> Mono.just(SqlExplainRows.Answer.failed(e.getMessage()))))
         .collectList()
         .map(
             answers -> {
-              List<Map<String, Object>> rows = SqlExplain.rows(label, steps, answers);
+              List<Map<String, Object>> rows = SqlExplainRows.rows(label, steps, answers);
               List<String> shards = steps.stream().map(s -> s.shard().id()).distinct().toList();
               return new QueryResponse(
                   true,

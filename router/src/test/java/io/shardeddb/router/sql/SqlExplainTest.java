@@ -154,7 +154,7 @@ class SqlExplainTest {
     List<SqlExplain.Step> none =
         steps(Sharding.Range, "EXPLAIN SELECT * FROM students WHERE Stud_id = 5000");
     assertThat(none).isEmpty();
-    assertThat(SqlExplain.rows("students", none, List.of()))
+    assertThat(SqlExplainRows.rows("students", none, List.of()))
         .singleElement()
         .satisfies(
             r -> {
@@ -268,19 +268,20 @@ class SqlExplainTest {
             "rows", 3,
             "Extra", "Using index condition; Using where; Using filesort");
     List<Map<String, Object>> rows =
-        SqlExplain.rows(
+        SqlExplainRows.rows(
             "students",
             scan,
             List.of(
-                SqlExplain.Answer.of(new ShardExplainResponse(List.of(mariadb), "SELECT …", "x")),
-                SqlExplain.Answer.failed("shard-server http://b unreachable")));
+                SqlExplainRows.Answer.of(
+                    new ShardExplainResponse(List.of(mariadb), "SELECT …", "x")),
+                SqlExplainRows.Answer.failed("shard-server http://b unreachable")));
     // MariaDB's estimate as text (as its EXPLAIN gives it) reads as the number.
     assertThat(
-            SqlExplain.rows(
+            SqlExplainRows.rows(
                     "students",
                     scan.subList(0, 1),
                     List.of(
-                        SqlExplain.Answer.of(
+                        SqlExplainRows.Answer.of(
                             new ShardExplainResponse(
                                 List.of(Map.of("key", "PRIMARY", "rows", "17")), "S", "x"))))
                 .get(0))
@@ -304,11 +305,11 @@ class SqlExplainTest {
     List<SqlExplain.Step> counted =
         steps(Sharding.Range, "EXPLAIN SELECT COUNT(*) FROM students WHERE Stud_id = 5");
     assertThat(
-            SqlExplain.rows(
+            SqlExplainRows.rows(
                     "students",
                     counted,
                     List.of(
-                        SqlExplain.Answer.of(
+                        SqlExplainRows.Answer.of(
                             new ShardExplainResponse(List.of(), "SELECT COUNT(*) …", "x"))))
                 .get(0))
         .containsEntry("access", "point lookup on the shard key (counted on the shard)")
