@@ -91,6 +91,9 @@ public final class CgroupCpuLimits implements AutoCloseable {
       }
       return Optional.of(needs + "; nothing is mounted there");
     }
+    if (!Files.isRegularFile(root.resolve(PROCS))) {
+      return Optional.of(needs + "; no cgroup hierarchy is mounted there");
+    }
     if (!Files.isRegularFile(root.resolve(QUOTA))) {
       return Optional.of(
           needs

@@ -27,8 +27,14 @@ class CgroupCpuLimitsTest {
             why -> assertThat(why).contains("cgroup v1's cpu controller").contains("cgroup v2"));
     assertThat(CgroupCpuLimits.whyUnavailable(dir.resolve("none/cpu")))
         .hasValueSatisfying(why -> assertThat(why).contains("nothing is mounted there"));
+    Path emptyMountPoint = dir.resolve("empty/cpu");
+    Files.createDirectories(emptyMountPoint);
+    assertThat(CgroupCpuLimits.whyUnavailable(emptyMountPoint))
+        .hasValueSatisfying(
+            why -> assertThat(why).contains("no cgroup hierarchy is mounted there"));
     Path notCpu = dir.resolve("memory");
     Files.createDirectories(notCpu);
+    Files.writeString(notCpu.resolve("cgroup.procs"), "");
     assertThat(CgroupCpuLimits.whyUnavailable(notCpu))
         .hasValueSatisfying(why -> assertThat(why).contains("cpu.cfs_quota_us is missing"));
   }
