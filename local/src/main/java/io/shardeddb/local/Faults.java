@@ -1,18 +1,21 @@
 package io.shardeddb.local;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Local mode's injected faults, as the pod annotations the {@code local pause/partition} commands
- * set, and the pure rules that turn those annotations into what the pod runner must do (which
- * process is stopped, which packets are dropped). No I/O here: the runner and {@link
- * LoopbackFirewall} act on the answers.
+ * Local mode's injected faults, as the pod annotations the {@code local pause/partition/throttle}
+ * commands set, and the pure rules that turn those annotations into what the pod runner must do
+ * (which process is stopped, which packets are dropped, how much CPU a pod may use). No I/O here:
+ * the runner, {@link LoopbackFirewall} and {@link CgroupCpuLimits} act on the answers.
  */
 public final class Faults {
   /** {@code "true"} (until resumed) or an ISO-8601 instant until which the pod is paused. */
@@ -35,6 +38,31 @@ public final class Faults {
 
   /** The address the in-process operator's connections come from. */
   public static final String OPERATOR_ADDRESS = "127.0.0.1";
+
+  /**
+   * The CPU a pod's processes may use, in cores ({@code "0.05"}: 5 ms of every 100 ms), as a
+   * Kubernetes CPU limit caps a container; optionally {@code "0.05 until <ISO-8601 instant>"}.
+   */
+  public static final String CPU_ANNOTATION = "local.shardeddb.io/cpu";
+
+  /**
+   * The pod runner's answer to {@link #CPU_ANNOTATION}: {@code "applied <value>"} once the pod's
+   * processes run under that cap, {@code "failed <value>: <why>"} when it could not be applied.
+   */
+  public static final String CPU_STATUS_ANNOTATION = "local.shardeddb.io/cpu-status";
+
+  /** The CFS period a CPU cap is a share of (the kernel's and the kubelet's default, 100 ms). */
+  public static final long CPU_PERIOD_MICROS = 100_000;
+
+  /** The smallest cap: the kernel refuses a quota under 1 ms per period. */
+  public static final double MIN_CPUS = 0.01;
+
+  /** The largest cap accepted (far above any machine local mode runs on). */
+  public static final double MAX_CPUS = 1024;
+
+  private static final String UNTIL = " until ";
+  private static final String APPLIED = "applied ";
+  private static final String FAILED = "failed ";
 
   /** Packets from {@code source} to {@code destination} are dropped. */
   public record Drop(String source, String destination) {}
@@ -60,12 +88,104 @@ public final class Faults {
     return value != null && until(value).map(u -> !now.isBefore(u)).orElse(false);
   }
 
-  private static java.util.Optional<Instant> until(String value) {
+  private static Optional<Instant> until(String value) {
     try {
-      return java.util.Optional.of(Instant.parse(value.trim()));
+      return Optional.of(Instant.parse(value.trim()));
     } catch (DateTimeParseException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
+  }
+
+  /**
+   * The {@link #CPU_ANNOTATION} value capping a pod at {@code cpus} cores, until {@code until}
+   * (null: until unthrottled). {@code cpus} must be {@link #validCpus}.
+   */
+  public static String cpuValue(double cpus, Instant until) {
+    if (!validCpus(cpus)) {
+      throw new IllegalArgumentException(
+          "a CPU cap is between " + MIN_CPUS + " and " + MAX_CPUS + " cores, not " + cpus);
+    }
+    String c = BigDecimal.valueOf(cpus).stripTrailingZeros().toPlainString();
+    return until == null ? c : c + UNTIL + until;
+  }
+
+  /** Whether {@code cpus} cores can be a cap ({@link #MIN_CPUS} to {@link #MAX_CPUS}). */
+  public static boolean validCpus(double cpus) {
+    return cpus >= MIN_CPUS && cpus <= MAX_CPUS;
+  }
+
+  /**
+   * The cores a pod with this {@link #CPU_ANNOTATION} value may use at {@code now}: empty when
+   * there is no cap, when its time is over, or when the value is not one {@link #cpuValue} writes.
+   */
+  public static OptionalDouble cpuLimit(String value, Instant now) {
+    if (value == null || value.isBlank()) {
+      return OptionalDouble.empty();
+    }
+    String v = value.trim();
+    int at = v.indexOf(UNTIL);
+    if (at >= 0) {
+      Optional<Instant> end = until(v.substring(at + UNTIL.length()));
+      if (end.isEmpty() || !now.isBefore(end.get())) {
+        return OptionalDouble.empty();
+      }
+      v = v.substring(0, at).trim();
+    }
+    try {
+      double cpus = Double.parseDouble(v);
+      return validCpus(cpus) ? OptionalDouble.of(cpus) : OptionalDouble.empty();
+    } catch (NumberFormatException e) {
+      return OptionalDouble.empty();
+    }
+  }
+
+  /** Whether a timed CPU cap is over (its annotation can then be removed). */
+  public static boolean cpuLimitExpired(String value, Instant now) {
+    if (value == null) {
+      return false;
+    }
+    int at = value.indexOf(UNTIL);
+    return at >= 0
+        && until(value.substring(at + UNTIL.length())).map(u -> !now.isBefore(u)).orElse(false);
+  }
+
+  /** The kernel's quota per {@link #CPU_PERIOD_MICROS} for a cap of {@code cpus} cores. */
+  public static long cpuQuotaMicros(double cpus) {
+    return Math.max(1000, Math.round(cpus * CPU_PERIOD_MICROS));
+  }
+
+  /** The runner's {@link #CPU_STATUS_ANNOTATION} once {@code value} is applied. */
+  public static String cpuApplied(String value) {
+    return APPLIED + value;
+  }
+
+  /** The runner's {@link #CPU_STATUS_ANNOTATION} when {@code value} could not be applied. */
+  public static String cpuFailed(String value, String why) {
+    return FAILED + value + ": " + why;
+  }
+
+  /** What the runner answered to {@code value} ({@link #CPU_STATUS_ANNOTATION} {@code status}). */
+  public sealed interface CpuAnswer {
+    /** The cap is in force. */
+    record Applied() implements CpuAnswer {}
+
+    /** The cap could not be applied, and why. */
+    record Failed(String why) implements CpuAnswer {}
+  }
+
+  /** The runner's answer to {@code value} in {@code status}; empty while it has not answered it. */
+  public static Optional<CpuAnswer> cpuAnswer(String status, String value) {
+    if (status == null || value == null) {
+      return Optional.empty();
+    }
+    if (status.equals(APPLIED + value)) {
+      return Optional.of(new CpuAnswer.Applied());
+    }
+    String failed = FAILED + value + ": ";
+    if (status.startsWith(failed)) {
+      return Optional.of(new CpuAnswer.Failed(status.substring(failed.length())));
+    }
+    return Optional.empty();
   }
 
   /**

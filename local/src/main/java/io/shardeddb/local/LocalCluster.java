@@ -142,6 +142,8 @@ public final class LocalCluster implements AutoCloseable {
     LoopbackFirewall firewall = new LoopbackFirewall(block.slot());
     // Rules of clusters that crashed (and of an earlier run on this slot) go before we start.
     firewall.removeStaleRules();
+    CgroupCpuLimits cpuLimits = new CgroupCpuLimits(CgroupCpuLimits.DEFAULT_ROOT, block.slot());
+    cpuLimits.removeStaleGroups();
     Path javaHome = Path.of(System.getProperty("java.home"));
     // The shared server unpacked the binaries next to its data ("mariadb.base").
     this.ownServers =
@@ -156,7 +158,8 @@ public final class LocalCluster implements AutoCloseable {
             new SharedMariaDbHooks(mariadb, ownServers, kube),
             options.dataDir().resolve("logs"),
             block,
-            firewall);
+            firewall,
+            cpuLimits);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 

@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -43,6 +45,7 @@ public final class LocalPodRunner implements AutoCloseable {
   private final PodProcess.Node node;
   private final LoopbackAddresses addresses;
   private final LoopbackFirewall firewall;
+  private final CgroupCpuLimits cpuLimits;
   private final WorkloadController workloads;
   private final ReadinessProber prober;
   private final PodStatusWriter statusWriter;
@@ -64,12 +67,14 @@ public final class LocalPodRunner implements AutoCloseable {
       PodHooks hooks,
       Path logDir,
       AddressBlock block,
-      LoopbackFirewall firewall) {
+      LoopbackFirewall firewall,
+      CgroupCpuLimits cpuLimits) {
     this.client = client;
     this.namespace = namespace;
     this.node = new PodProcess.Node(launcher, environment, hooks, logDir);
     this.addresses = new LoopbackAddresses(block.prefix());
     this.firewall = firewall;
+    this.cpuLimits = cpuLimits;
     this.workloads = new WorkloadController(client, namespace);
     this.prober = new ReadinessProber(block.nodeAddress());
     this.statusWriter = new PodStatusWriter(client, namespace);
@@ -133,8 +138,8 @@ public final class LocalPodRunner implements AutoCloseable {
   }
 
   /**
-   * Injected faults, before probing: pauses (SIGSTOP/SIGCONT of the pod's own processes) and
-   * partitions (the firewall drops exactly what the pods' annotations ask for).
+   * Injected faults, before probing: pauses (SIGSTOP/SIGCONT of the pod's own processes),
+   * partitions (the firewall drops exactly what the pods' annotations ask for) and CPU caps.
    */
   private void applyFaults(Map<Pod, PodProcess> running) {
     Instant now = Instant.now();
@@ -159,6 +164,90 @@ public final class LocalPodRunner implements AutoCloseable {
     } catch (IllegalStateException e) {
       LOG.warn("cannot apply network faults: {}", e.getMessage());
     }
+    applyCpuLimits(running, now);
+  }
+
+  /**
+   * CPU caps ({@link Faults#CPU_ANNOTATION}) put in force by {@link CgroupCpuLimits}, each pod's
+   * outcome answered on the pod ({@link Faults#CPU_STATUS_ANNOTATION}) for {@code local throttle}
+   * to report; a timed cap that ran out is removed.
+   */
+  private void applyCpuLimits(Map<Pod, PodProcess> running, Instant now) {
+    Map<String, CgroupCpuLimits.Limit> wanted = new LinkedHashMap<>();
+    Map<String, String> answers = new LinkedHashMap<>();
+    running.forEach(
+        (pod, rt) -> {
+          String name = pod.getMetadata().getName();
+          String value = annotation(pod, Faults.CPU_ANNOTATION);
+          if (value == null || value.isBlank()) {
+            return;
+          }
+          if (Faults.cpuLimitExpired(value, now)) {
+            removeAnnotation(name, Faults.CPU_ANNOTATION, value);
+            return;
+          }
+          OptionalDouble cpus = Faults.cpuLimit(value, now);
+          if (cpus.isEmpty()) {
+            answers.put(
+                name,
+                Faults.cpuFailed(
+                    value,
+                    "not a CPU cap (cores from "
+                        + Faults.MIN_CPUS
+                        + " to "
+                        + Faults.MAX_CPUS
+                        + ", optionally followed by \" until <ISO-8601 instant>\")"));
+            return;
+          }
+          wanted.put(name, new CgroupCpuLimits.Limit(cpus.getAsDouble(), rt.pid().orElse(null)));
+          answers.put(name, value);
+        });
+    Map<String, CgroupCpuLimits.Outcome> outcomes = cpuLimits.apply(wanted);
+    outcomes.forEach(
+        (name, outcome) ->
+            answers.put(
+                name,
+                switch (outcome) {
+                  case CgroupCpuLimits.Outcome.Applied a -> Faults.cpuApplied(answers.get(name));
+                  case CgroupCpuLimits.Outcome.Failed f ->
+                      Faults.cpuFailed(answers.get(name), f.why());
+                }));
+    running.keySet().stream()
+        .filter(
+            pod ->
+                !Objects.equals(
+                    annotation(pod, Faults.CPU_STATUS_ANNOTATION),
+                    answers.get(pod.getMetadata().getName())))
+        .forEach(
+            pod -> {
+              String name = pod.getMetadata().getName();
+              try {
+                setAnnotation(name, Faults.CPU_STATUS_ANNOTATION, answers.get(name));
+              } catch (KubernetesClientException e) {
+                // Written again on the next pass: the status differs until it is.
+                LOG.debug("pod {}: CPU cap's answer not written yet: {}", name, e.getMessage());
+              }
+            });
+  }
+
+  /** Sets an annotation ({@code value} null: removes it), keeping every other one. */
+  private void setAnnotation(String pod, String key, String value) {
+    client
+        .pods()
+        .inNamespace(namespace)
+        .withName(pod)
+        .edit(
+            p -> {
+              if (p.getMetadata().getAnnotations() == null) {
+                p.getMetadata().setAnnotations(new LinkedHashMap<>());
+              }
+              if (value == null) {
+                p.getMetadata().getAnnotations().remove(key);
+              } else {
+                p.getMetadata().getAnnotations().put(key, value);
+              }
+              return p;
+            });
   }
 
   /** Removes an annotation if it still has the value acted on (a newer one is kept). */
@@ -224,5 +313,6 @@ public final class LocalPodRunner implements AutoCloseable {
     runtimes.values().forEach(PodProcess::stop);
     runtimes.clear();
     firewall.close();
+    cpuLimits.close();
   }
 }

@@ -67,4 +67,43 @@ class FaultsTest {
                 + "-A SDB-LOCAL-7 -s 127.16.1.3/32 -d 127.16.1.2/32 -j DROP\n"
                 + "COMMIT\n");
   }
+
+  @Test
+  void aCpuCapIsAFractionOfACoreUntilLiftedOrUntilItsInstant() {
+    Instant now = Instant.parse("2026-11-22T14:00:00Z");
+    assertThat(Faults.cpuValue(0.05, null)).isEqualTo("0.05");
+    assertThat(Faults.cpuValue(1.5, Instant.parse("2026-11-22T14:00:20Z")))
+        .isEqualTo("1.5 until 2026-11-22T14:00:20Z");
+    assertThat(Faults.cpuLimit("0.05", now)).hasValue(0.05);
+    assertThat(Faults.cpuLimit("0.05 until 2026-11-22T14:00:20Z", now)).hasValue(0.05);
+    assertThat(Faults.cpuLimit("0.05 until 2026-11-22T13:59:59Z", now)).isEmpty();
+    assertThat(Faults.cpuLimitExpired("0.05 until 2026-11-22T13:59:59Z", now)).isTrue();
+    assertThat(Faults.cpuLimitExpired("0.05 until 2026-11-22T14:00:20Z", now)).isFalse();
+    assertThat(Faults.cpuLimitExpired("0.05", now)).isFalse();
+    assertThat(Faults.cpuLimit(null, now)).isEmpty();
+    assertThat(Faults.cpuLimit("garbage", now)).isEmpty();
+    assertThat(Faults.cpuLimit("0.001", now)).as("below the kernel's 1 ms quota").isEmpty();
+    assertThat(Faults.cpuLimit("0.05 until garbage", now)).isEmpty();
+  }
+
+  @Test
+  void aCpuCapIsAQuotaOfTheHundredMillisecondPeriodNeverBelowOneMillisecond() {
+    assertThat(Faults.cpuQuotaMicros(0.05)).isEqualTo(5_000);
+    assertThat(Faults.cpuQuotaMicros(0.01)).isEqualTo(1_000);
+    assertThat(Faults.cpuQuotaMicros(2)).isEqualTo(200_000);
+    assertThat(Faults.cpuQuotaMicros(0.004)).isEqualTo(1_000);
+    assertThat(Faults.validCpus(0.009)).isFalse();
+    assertThat(Faults.validCpus(0.01)).isTrue();
+  }
+
+  @Test
+  void theRunnersAnswerIsReadOnlyForTheValueItAnswers() {
+    assertThat(Faults.cpuAnswer(Faults.cpuApplied("0.05"), "0.05"))
+        .containsInstanceOf(Faults.CpuAnswer.Applied.class);
+    assertThat(Faults.cpuAnswer(Faults.cpuApplied("0.05"), "0.1")).isEmpty();
+    assertThat(Faults.cpuAnswer(Faults.cpuFailed("0.05", "no cgroup v1"), "0.05"))
+        .contains(new Faults.CpuAnswer.Failed("no cgroup v1"));
+    assertThat(Faults.cpuAnswer(Faults.cpuFailed("0.05", "no cgroup v1"), "0.1")).isEmpty();
+    assertThat(Faults.cpuAnswer(null, "0.05")).isEmpty();
+  }
 }

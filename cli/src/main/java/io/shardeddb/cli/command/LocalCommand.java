@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       LocalResumeCommand.class,
       LocalPartitionCommand.class,
       LocalHealCommand.class,
+      LocalThrottleCommand.class,
+      LocalUnthrottleCommand.class,
       LocalBookingCommand.class
     })
 public final class LocalCommand {}

@@ -211,6 +211,8 @@ class ClusterAccessTest {
           List.of("local", "resume", "x-sh1-0"),
           List.of("local", "partition", "x-sh1-0"),
           List.of("local", "heal"),
+          List.of("local", "throttle", "x-sh1-0", "--cpu", "0.05"),
+          List.of("local", "unthrottle", "x-sh1-0"),
           List.of("local", "booking", "x", "--port", "0"));
 
   /** The command paths whose command takes the cluster options, e.g. {@code [backup, list]}. */

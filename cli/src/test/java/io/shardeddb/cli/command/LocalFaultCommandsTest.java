@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalFaultCommandsTest {
   private LocalKubernetes kube;
   private final StringWriter err = new StringWriter();
+  private final StringWriter out = new StringWriter();
 
   @BeforeEach
   void start(@TempDir Path dir) {
@@ -68,6 +69,45 @@ class LocalFaultCommandsTest {
     assertThat(annotation("db-sh1-2", Faults.PARTITION_ANNOTATION)).isEqualTo(Faults.ALL);
     assertThat(sdb("local", "heal")).isZero();
     assertThat(annotation("db-sh1-2", Faults.PARTITION_ANNOTATION)).isNull();
+  }
+
+  @Test
+  void throttleLeavesTheCapWaitsForLocalModesAnswerAndUnthrottleLiftsIt() throws Exception {
+    Thread runner = runnerAnswering("db-sh1-1", Faults::cpuApplied);
+    Instant before = Instant.now();
+    assertThat(sdb("local", "throttle", "db-sh1-1", "--cpu", "0.05", "--for", "60")).isZero();
+    runner.join();
+    String value = annotation("db-sh1-1", Faults.CPU_ANNOTATION);
+    assertThat(value).startsWith("0.05 until ");
+    assertThat(Faults.cpuLimit(value, before.plusSeconds(58))).hasValue(0.05);
+    assertThat(Faults.cpuLimit(value, before.plusSeconds(62))).isEmpty();
+    assertThat(out.toString()).startsWith("throttling pod db-sh1-1 to 0.05 CPU until ");
+
+    assertThat(sdb("local", "unthrottle", "db-sh1-1")).isZero();
+    assertThat(annotation("db-sh1-1", Faults.CPU_ANNOTATION)).isNull();
+  }
+
+  @Test
+  void aCapLocalModeCannotApplyIsTakenBackAndItsReasonPrinted() throws Exception {
+    Thread runner =
+        runnerAnswering(
+            "db-sh1-1", v -> Faults.cpuFailed(v, "this machine has cgroup v2 only (test)"));
+    assertThat(sdb("local", "throttle", "db-sh1-1", "--cpu", "0.2")).isEqualTo(1);
+    runner.join();
+    assertThat(err.toString())
+        .contains("error: cannot throttle pod db-sh1-1: this machine has cgroup v2 only (test)");
+    assertThat(annotation("db-sh1-1", Faults.CPU_ANNOTATION)).isNull();
+  }
+
+  @Test
+  void aThrottleBelowTheKernelsSmallestQuotaOrOfAnUnknownPodIsRefused() {
+    assertThat(sdb("local", "throttle", "db-sh1-1", "--cpu", "0.001")).isEqualTo(2);
+    assertThat(err.toString()).contains("--cpu must be from 0.01");
+    assertThat(sdb("local", "throttle", "db-sh1-1", "--cpu", "0.1", "--for", "0")).isEqualTo(2);
+    assertThat(sdb("local", "throttle", "no-such-pod", "--cpu", "0.1")).isEqualTo(1);
+    assertThat(err.toString()).contains("pod no-such-pod not found");
+    assertThat(sdb("local", "unthrottle", "no-such-pod")).isEqualTo(1);
+    assertThat(annotation("db-sh1-1", Faults.CPU_ANNOTATION)).isNull();
   }
 
   @Test
@@ -155,9 +195,47 @@ class LocalFaultCommandsTest {
     all.add("--kubeconfig");
     all.add(kube.kubeconfig().toString());
     return KubectlSdb.commandLine()
-        .setOut(new PrintWriter(new StringWriter()))
+        .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
         .execute(all.toArray(String[]::new));
+  }
+
+  /**
+   * Plays local mode's pod runner for one CPU cap: once {@code pod} carries a cap, answers it with
+   * {@code answer} (of the value), as the runner does after acting on it.
+   */
+  private Thread runnerAnswering(String pod, java.util.function.UnaryOperator<String> answer) {
+    Thread t =
+        new Thread(
+            () -> {
+              long deadline = System.nanoTime() + 20_000_000_000L;
+              while (System.nanoTime() < deadline) {
+                String value = annotation(pod, Faults.CPU_ANNOTATION);
+                if (value != null) {
+                  kube.client()
+                      .pods()
+                      .inNamespace("default")
+                      .withName(pod)
+                      .edit(
+                          p -> {
+                            p.getMetadata()
+                                .getAnnotations()
+                                .put(Faults.CPU_STATUS_ANNOTATION, answer.apply(value));
+                            return p;
+                          });
+                  return;
+                }
+                try {
+                  Thread.sleep(50);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "fake-runner");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private String annotation(String pod, String key) {
