@@ -1,5 +1,6 @@
 package io.shardeddb.protocol.logging;
 
+import java.security.SecureRandom;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
@@ -20,7 +21,36 @@ public final class RequestIds {
   /** Letters, digits and {@code . _ : / @ + = -}, 1 to 128 characters. */
   private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._:/@+=-]{1,128}");
 
+  /**
+   * Each thread's own random source for {@link #timeOrdered}: seeded from the system's entropy once
+   * per thread, then no lock shared with other threads ({@link UUID#randomUUID} takes one
+   * process-wide source per id).
+   */
+  private static final ThreadLocal<SecureRandom> RANDOM =
+      ThreadLocal.withInitial(SecureRandom::new);
+
   private RequestIds() {}
+
+  /**
+   * A fresh id that sorts by the time it was made: an RFC 9562 version-7 UUID in its usual text
+   * form — 48 bits of Unix milliseconds first, then 74 random bits. Request ids are stored in
+   * B-tree indexes on every copy (the log's and the outcomes'); ids made one after another land
+   * next to each other there, where random (version-4) ids each hit a random page (issue 48, the
+   * performance review's "random-UUID request ids indexed twice per copy"). 74 random bits per
+   * millisecond keep two routers' ids apart: at a million ids a second the chance that any two ever
+   * collide in a year is about 10^-8.
+   */
+  public static String timeOrdered() {
+    return timeOrdered(System.currentTimeMillis(), RANDOM.get().nextLong(), RANDOM.get().nextLong())
+        .toString();
+  }
+
+  /** The version-7 UUID of {@code millis} with random bits taken from {@code a} and {@code b}. */
+  static UUID timeOrdered(long millis, long a, long b) {
+    long msb = (millis & 0xFFFF_FFFF_FFFFL) << 16 | 0x7000L | (a & 0x0FFFL);
+    long lsb = (b & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new UUID(msb, lsb);
+  }
 
   /** {@code header} when it is an acceptable id, else a fresh random one. */
   public static String accept(String header) {

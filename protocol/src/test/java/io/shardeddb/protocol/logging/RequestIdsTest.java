@@ -2,7 +2,10 @@ package io.shardeddb.protocol.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,5 +72,36 @@ class RequestIdsTest {
     MDC.remove(RequestIds.MDC_KEY);
     RequestIds.restore(RequestIds.enter(null));
     assertThat(RequestIds.current()).isNull();
+  }
+
+  @Test
+  void aTimeOrderedIdIsAVersion7UuidWhoseTextSortsByItsMillisecond() {
+    UUID earlier = RequestIds.timeOrdered(1_764_000_000_000L, -1L, -1L);
+    UUID later = RequestIds.timeOrdered(1_764_000_000_001L, 0L, 0L);
+    assertThat(earlier.version()).isEqualTo(7);
+    assertThat(earlier.variant()).isEqualTo(2);
+    assertThat(later.version()).isEqualTo(7);
+    assertThat(later.variant()).isEqualTo(2);
+    assertThat(earlier.getMostSignificantBits() >>> 16).isEqualTo(1_764_000_000_000L);
+    assertThat(earlier.toString()).isLessThan(later.toString());
+    assertThat(earlier.toString()).startsWith("019ab");
+  }
+
+  @Test
+  void freshTimeOrderedIdsAreDistinctAcceptableAndNeverSortBeforeAnEarlierMillisecond() {
+    Set<String> seen = new HashSet<>();
+    String previous = null;
+    for (int i = 0; i < 20_000; i++) {
+      String id = RequestIds.timeOrdered();
+      assertThat(RequestIds.acceptable(id)).as(id).isTrue();
+      assertThat(seen.add(id)).as("duplicate %s", id).isTrue();
+      if (previous != null) {
+        // the first 12 hex digits (the millisecond) never go back
+        assertThat(id.substring(0, 13).compareTo(previous.substring(0, 13)))
+            .as("%s after %s", id, previous)
+            .isGreaterThanOrEqualTo(0);
+      }
+      previous = id;
+    }
   }
 }

@@ -1,6 +1,6 @@
 package io.shardeddb.router.routing;
 
-import java.util.UUID;
+import io.shardeddb.protocol.logging.RequestIds;
 import java.util.concurrent.ThreadLocalRandom;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -25,7 +25,10 @@ public interface RouterTime {
   /** A request id no other request has. */
   String requestId();
 
-  /** The process's clock, {@link ThreadLocalRandom}, Reactor's parallel scheduler, random UUIDs. */
+  /**
+   * The process's clock, {@link ThreadLocalRandom}, Reactor's parallel scheduler, time-ordered
+   * UUIDs ({@link RequestIds#timeOrdered}).
+   */
   RouterTime SYSTEM =
       new RouterTime() {
         @Override
@@ -45,7 +48,7 @@ public interface RouterTime {
 
         @Override
         public String requestId() {
-          return UUID.randomUUID().toString();
+          return RequestIds.timeOrdered();
         }
       };
 }
