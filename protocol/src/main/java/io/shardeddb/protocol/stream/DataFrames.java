@@ -16,10 +16,15 @@ import io.netty.buffer.ByteBufAllocator;
  *
  * <ul>
  *   <li>{@link #HELLO} (client, first frame, id 0): {@code [version int = 2][authorization
- *       string][kind byte]}. Version 1 (no kind) is the replication stream's hello, still accepted
- *       as kind replication; a server from before this channel refuses version 2 (400), and the
- *       router then calls that server over HTTP.
- *   <li>{@link #WELCOME} (server, id 0): the certificate role and the credential were accepted.
+ *       string][kind byte][bodies byte]?}. Version 1 (no kind) is the replication stream's hello,
+ *       still accepted as kind replication; a server from before this channel refuses version 2
+ *       (400), and the router then calls that server over HTTP. {@code bodies} (since issue 48) is
+ *       the {@link #TYPED_BODIES} version the router speaks; a server from before it reads the
+ *       hello as it did and ignores the byte.
+ *   <li>{@link #WELCOME} (server, id 0): {@code [bodies byte]?}: the certificate role and the
+ *       credential were accepted; {@code bodies} the typed-bodies version granted (the lower of the
+ *       router's and the server's), absent when none — a server from before typed bodies, or a
+ *       router that asked for none — and then every call is a {@link #CALL}.
  *   <li>{@link #REFUSED} (server): {@code [status int][epoch long][message string]} — for id 0 the
  *       hello was refused and the connection closes; otherwise the call with that id failed with
  *       the status (and message) its HTTP endpoint would have answered (400, 404, 409, 421, 503..).
@@ -27,6 +32,11 @@ import io.netty.buffer.ByteBufAllocator;
  *       JSON its HTTP endpoint takes, {@code owned} the {@code X-Shard-Owned} header's value (null:
  *       not sent). Many may be in flight; the server runs them concurrently.
  *   <li>{@link #ANSWER} (server): {@code [body]}: the JSON its HTTP endpoint answers with 200.
+ *   <li>{@link #TYPED_CALL} (client, only once typed bodies were granted): {@code [op byte][owned
+ *       string][typed body]}: a call of an op {@link DataBodies#typed} names, the body in {@link
+ *       DataBodies}' encoding (no JSON); answered by a {@link #TYPED_ANSWER} {@code [typed answer]}
+ *       or a {@link #REFUSED}, or — when the answer holds a value without a typed encoding — by an
+ *       {@link #ANSWER} with its JSON. Every other op stays a {@link #CALL}.
  *   <li>{@link #PING} (client, id 0) / {@link #PONG} (server, id 0): keep an idle connection open
  *       and show the client the server still reads.
  * </ul>
@@ -41,6 +51,14 @@ public final class DataFrames {
   public static final byte ANSWER = 7;
   public static final byte PING = 8;
   public static final byte PONG = 9;
+  public static final byte TYPED_CALL = 10;
+  public static final byte TYPED_ANSWER = 11;
+
+  /**
+   * The version of the typed bodies ({@link DataBodies}) this build speaks: asked for in a data
+   * hello, granted in the welcome.
+   */
+  public static final byte TYPED_BODIES = 1;
 
   /** The hello version that carries a channel kind. */
   public static final int VERSION = Frames.VERSION_KIND;
@@ -112,6 +130,34 @@ public final class DataFrames {
     };
   }
 
+  /**
+   * The data channel's hello asking for typed bodies up to version {@code bodies} (0: none, the
+   * hello as before them).
+   */
+  public static ByteBuf hello(ByteBufAllocator alloc, String authorization, byte bodies) {
+    ByteBuf out = Frames.hello(alloc, KIND_DATA, authorization);
+    return bodies > 0 ? out.writeByte(bodies) : out;
+  }
+
+  /**
+   * What a data hello's rest after its kind asks for ({@link Frames#readHello} read up to it): the
+   * typed-bodies version, 0 for none (a router from before them).
+   */
+  public static byte readBodies(ByteBuf in) {
+    return in.isReadable() ? in.readByte() : 0;
+  }
+
+  /** The typed-bodies version a server grants a router that asked for {@code asked}. */
+  public static byte granted(byte asked) {
+    return (byte) Math.max(0, Math.min(asked, TYPED_BODIES));
+  }
+
+  /** The welcome of a data channel granting typed bodies of version {@code bodies} (0: none). */
+  public static ByteBuf welcome(ByteBufAllocator alloc, byte bodies) {
+    ByteBuf out = Frames.signal(alloc, WELCOME, 0);
+    return bodies > 0 ? out.writeByte(bodies) : out;
+  }
+
   /** A call as read (after its type and id). */
   public record Call(byte op, String owned, byte[] body) {}
 
@@ -128,6 +174,65 @@ public final class DataFrames {
     byte op = in.readByte();
     String owned = Frames.readString(in);
     return new Call(op, owned, Frames.readBytes(in));
+  }
+
+  /** A typed call as read (after its type and id): its body is what {@link DataBodies} read. */
+  public record TypedCall(byte op, String owned, Object body) {}
+
+  /**
+   * A {@link #TYPED_CALL} frame of {@code op} (one {@link DataBodies#typed} names); {@link
+   * IllegalArgumentException} (nothing allocated kept) when the body holds a value without a typed
+   * encoding — the caller then sends a {@link #CALL}.
+   */
+  public static ByteBuf typedCall(
+      ByteBufAllocator alloc, long id, byte op, String owned, Object body) {
+    ByteBuf out = alloc.buffer(256);
+    try {
+      out.writeByte(TYPED_CALL).writeLong(id).writeByte(op);
+      Frames.writeString(out, owned);
+      DataBodies.writeCall(out, op, body);
+      return out;
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
+    }
+  }
+
+  /**
+   * A typed call's rest after its type and id; {@link IllegalArgumentException} when malformed, and
+   * {@link UnknownCall} for an op without a typed body here.
+   */
+  public static TypedCall readTypedCall(ByteBuf in) {
+    byte op = in.readByte();
+    String owned = Frames.readString(in);
+    if (!DataBodies.typed(op)) {
+      throw new UnknownCall(op);
+    }
+    return new TypedCall(op, owned, DataBodies.readCall(in, op));
+  }
+
+  /** A typed call of an op this build has no typed body for (refused as {@link #UNKNOWN_CALL}). */
+  public static final class UnknownCall extends IllegalArgumentException {
+    public UnknownCall(byte op) {
+      super(UNKNOWN_CALL + op);
+    }
+  }
+
+  /**
+   * A {@link #TYPED_ANSWER} frame: the 200 answer of a typed call of {@code op}; {@link
+   * IllegalArgumentException} (nothing kept) when it holds a value without a typed encoding — the
+   * server then answers with an {@link #ANSWER}.
+   */
+  public static ByteBuf typedAnswer(ByteBufAllocator alloc, long id, byte op, Object answer) {
+    ByteBuf out = alloc.buffer(256);
+    try {
+      out.writeByte(TYPED_ANSWER).writeLong(id);
+      DataBodies.writeAnswer(out, op, answer);
+      return out;
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
+    }
   }
 
   /**

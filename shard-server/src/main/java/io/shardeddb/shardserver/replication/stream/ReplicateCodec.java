@@ -12,14 +12,11 @@ import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.protocol.shard.ReplicateRequest;
 import io.shardeddb.protocol.shard.ReplicateResponse;
 import io.shardeddb.protocol.stream.Frames;
+import io.shardeddb.protocol.stream.TypedValues;
 import io.shardeddb.protocol.trace.TraceContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,8 +24,9 @@ import java.util.Map;
  * The frames of the replication stream and the compact binary encoding of what they carry: a {@link
  * ReplicateRequest} (its log entries with typed row values — no JSON text for numbers, strings or
  * booleans) and a {@link ReplicateResponse}. The framing, strings, bodies, the hello and the
- * refusal are {@link Frames}' (shared with the router's data stream); a value of a type this
- * encoding does not know goes as its JSON.
+ * refusal are {@link Frames}' (shared with the router's data stream); the row values are {@link
+ * TypedValues#replication}'s (the data stream's typed bodies use the same encoding), where a value
+ * of a type without a tag of its own goes as its JSON.
  */
 final class ReplicateCodec {
   /** Client → server: one {@code replicate} request. */
@@ -36,17 +34,6 @@ final class ReplicateCodec {
 
   /** Server → client: its answer. */
   static final byte REPLICATED = 4;
-
-  private static final byte NULL = 0;
-  private static final byte FALSE = 1;
-  private static final byte TRUE = 2;
-  private static final byte INT = 3;
-  private static final byte LONG = 4;
-  private static final byte DOUBLE = 5;
-  private static final byte DECIMAL = 6;
-  private static final byte BIG_INTEGER = 7;
-  private static final byte STRING = 8;
-  private static final byte JSON = 9;
 
   /**
    * The version of the per-entry fields after the frame's first form: 1 = commit time; 2 = also the
@@ -62,10 +49,22 @@ final class ReplicateCodec {
    */
   private static final byte ENTRY_FIELDS_VERSION = 4;
 
-  private final JsonMapper json;
+  private final TypedValues values;
 
   ReplicateCodec(JsonMapper json) {
-    this.json = json;
+    this.values =
+        TypedValues.replication(
+            new TypedValues.Json() {
+              @Override
+              public byte[] write(Object value) throws IOException {
+                return json.writeValueAsBytes(value);
+              }
+
+              @Override
+              public Object read(byte[] text) throws IOException {
+                return json.readValue(text, Argument.OBJECT_ARGUMENT);
+              }
+            });
   }
 
   void writeRequest(ByteBuf out, ReplicateRequest r) {
@@ -83,7 +82,7 @@ final class ReplicateCodec {
       out.writeInt(rows == null ? -1 : rows.size());
       if (rows != null) {
         for (Map<String, Object> row : rows) {
-          writeRow(out, row);
+          values.writeMap(out, row);
         }
       }
       // The key's tag: 0 none, 1 a Number key's long, 2 a String key's text, 3 a composite
@@ -196,7 +195,7 @@ final class ReplicateCodec {
       if (rowCount >= 0) {
         rows = new ArrayList<>(rowCount);
         for (int j = 0; j < rowCount; j++) {
-          rows.add(readRow(in));
+          rows.add(values.readMap(in));
         }
       }
       byte keyTag = in.readByte();
@@ -255,88 +254,6 @@ final class ReplicateCodec {
 
   static ReplicateResponse readResponse(ByteBuf in) {
     return new ReplicateResponse(in.readLong(), in.readLong(), in.readBoolean(), in.readLong());
-  }
-
-  private void writeRow(ByteBuf out, Map<String, Object> row) {
-    if (row == null) {
-      out.writeInt(-1);
-      return;
-    }
-    out.writeInt(row.size());
-    for (Map.Entry<String, Object> f : row.entrySet()) {
-      writeString(out, f.getKey());
-      writeValue(out, f.getValue());
-    }
-  }
-
-  private Map<String, Object> readRow(ByteBuf in) {
-    int n = in.readInt();
-    if (n < 0) {
-      return null;
-    }
-    Map<String, Object> row = new LinkedHashMap<>(Math.max(4, n * 2));
-    for (int i = 0; i < n; i++) {
-      String name = readString(in);
-      row.put(name, readValue(in));
-    }
-    return row;
-  }
-
-  private void writeValue(ByteBuf out, Object v) {
-    switch (v) {
-      case null -> out.writeByte(NULL);
-      case Boolean b -> out.writeByte(b ? TRUE : FALSE);
-      case Integer i -> out.writeByte(INT).writeInt(i);
-      case Short s -> out.writeByte(INT).writeInt(s);
-      case Byte b -> out.writeByte(INT).writeInt(b);
-      case Long l -> out.writeByte(LONG).writeLong(l);
-      case Double d -> out.writeByte(DOUBLE).writeDouble(d);
-      case Float f -> out.writeByte(DOUBLE).writeDouble(f);
-      case BigDecimal d -> {
-        out.writeByte(DECIMAL);
-        writeString(out, d.toString());
-      }
-      case BigInteger b -> {
-        out.writeByte(BIG_INTEGER);
-        writeString(out, b.toString());
-      }
-      case String s -> {
-        out.writeByte(STRING);
-        writeString(out, s);
-      }
-      default -> {
-        out.writeByte(JSON);
-        try {
-          Frames.writeBytes(out, json.writeValueAsBytes(v));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
-  }
-
-  private Object readValue(ByteBuf in) {
-    byte tag = in.readByte();
-    return switch (tag) {
-      case NULL -> null;
-      case FALSE -> Boolean.FALSE;
-      case TRUE -> Boolean.TRUE;
-      case INT -> in.readInt();
-      case LONG -> in.readLong();
-      case DOUBLE -> in.readDouble();
-      case DECIMAL -> new BigDecimal(readString(in));
-      case BIG_INTEGER -> new BigInteger(readString(in));
-      case STRING -> readString(in);
-      case JSON -> {
-        byte[] bytes = Frames.readBytes(in);
-        try {
-          yield json.readValue(bytes, Argument.OBJECT_ARGUMENT);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-      default -> throw new IllegalArgumentException("unknown value tag " + tag);
-    };
   }
 
   /** One key value with its tag: 1 a Number key's long, 2 a String key's text. */
