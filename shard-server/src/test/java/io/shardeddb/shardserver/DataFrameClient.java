@@ -1,5 +1,10 @@
 package io.shardeddb.shardserver;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.shardeddb.protocol.stream.DataBodies;
 import io.shardeddb.protocol.stream.DataFrames;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -16,8 +21,21 @@ import javax.net.ssl.SSLContext;
  * format itself, not the router's client of it.
  */
 final class DataFrameClient implements AutoCloseable {
-  /** One frame read back: its type and id, then a status (refusals), and a body or message. */
-  record Frame(byte type, long id, int status, String text) {}
+  /**
+   * One frame read back: its type and id, then a status (refusals), and a body or message; {@code
+   * rest} the bytes after the id of any other frame (a welcome's granted typed bodies, a typed
+   * answer).
+   */
+  record Frame(byte type, long id, int status, String text, byte[] rest) {
+    Frame(byte type, long id, int status, String text) {
+      this(type, id, status, text, new byte[0]);
+    }
+
+    /** A typed answer's body as {@link DataBodies} reads it for {@code op}. */
+    Object typedAnswer(byte op) {
+      return DataBodies.readAnswer(Unpooled.wrappedBuffer(rest), op);
+    }
+  }
 
   private final Socket socket;
   private final DataOutputStream out;
@@ -45,6 +63,29 @@ final class DataFrameClient implements AutoCloseable {
       f.writeByte(kind);
     }
     send(body);
+  }
+
+  /** Sends a data hello (version 2) asking for typed bodies of version {@code bodies}. */
+  void hello(String authorization, byte kind, byte bodies) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    DataOutputStream f = new DataOutputStream(body);
+    f.writeByte(DataFrames.HELLO);
+    f.writeLong(0);
+    f.writeInt(DataFrames.VERSION);
+    writeString(f, authorization);
+    f.writeByte(kind);
+    f.writeByte(bodies);
+    send(body);
+  }
+
+  /** Sends a typed call, its body encoded by {@link DataBodies}; nothing is read. */
+  void typedCall(long id, byte op, String owned, Object body) throws IOException {
+    ByteBuf frame = DataFrames.typedCall(UnpooledByteBufAllocator.DEFAULT, id, op, owned, body);
+    try {
+      raw(ByteBufUtil.getBytes(frame));
+    } finally {
+      frame.release();
+    }
   }
 
   /** Sends a call; nothing is read. */
@@ -95,7 +136,7 @@ final class DataFrameClient implements AutoCloseable {
         f.readFully(answer);
         yield new Frame(type, id, 200, new String(answer, StandardCharsets.UTF_8));
       }
-      default -> new Frame(type, id, 0, null);
+      default -> new Frame(type, id, 0, null, f.readAllBytes());
     };
   }
 

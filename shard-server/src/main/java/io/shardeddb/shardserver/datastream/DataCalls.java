@@ -19,6 +19,9 @@ import io.shardeddb.shardserver.time.TimestampController;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * BatchController#readBatch}, {@link ShardController#update}, {@link ShardController#delete},
  * {@link ShardController#txn}, {@link TimestampController#timestamps}) on the body the endpoint
  * would have decoded, with the {@code X-Shard-Owned} value it would have read: the same validation,
- * ownership (421), dedup by request id, quorum wait and outcomes. A failure becomes the status the
- * endpoint's exception handlers answer ({@link #status}). Blocking: never called on an event loop.
+ * ownership (421), dedup by request id, quorum wait and outcomes — whether the body came as the
+ * endpoint's JSON ({@link #call}) or typed ({@link #typed}, issue 48). A failure becomes the status
+ * the endpoint's exception handlers answer ({@link Failed}). Blocking: never called on an event
+ * loop.
  */
 @Singleton
 public class DataCalls {
@@ -42,6 +47,7 @@ public class DataCalls {
   private final TimestampController timestamps;
   private final JsonMapper json;
   private final MeterRegistry registry;
+  private final Map<Byte, Timer> timers = new ConcurrentHashMap<>();
 
   public DataCalls(
       ShardController single,
@@ -77,28 +83,56 @@ public class DataCalls {
   }
 
   /**
-   * Runs {@code op} on {@code body} (the endpoint's JSON) with {@code owned}; the JSON of its 200
-   * answer, or {@link Failed}.
+   * Runs {@code op} on {@code body} (the endpoint's JSON, a {@link DataFrames#CALL}'s) with {@code
+   * owned}; the JSON of its 200 answer, or {@link Failed}.
    */
   public byte[] call(byte op, String owned, byte[] body) {
+    Object answer = run(op, owned, () -> decodeJson(op, body));
+    try {
+      return json.writeValueAsBytes(answer);
+    } catch (IOException e) {
+      throw new Failed(500, "could not encode the answer: " + e.getMessage(), -1);
+    }
+  }
+
+  /**
+   * Runs {@code op} on {@code body} (what {@link io.shardeddb.protocol.stream.DataBodies} read from
+   * a {@link DataFrames#TYPED_CALL}: the object the endpoint's JSON reader would have made) with
+   * {@code owned}; its 200 answer, or {@link Failed}.
+   */
+  public Object typed(byte op, String owned, Object body) {
+    return run(
+        op,
+        owned,
+        () -> {
+          if (body == null) {
+            throw new Failed(400, "request body must be a JSON object", -1);
+          }
+          return body;
+        });
+  }
+
+  /** The JSON of a typed call's answer (when the answer holds a value without a typed encoding). */
+  public byte[] json(Object answer) throws IOException {
+    return json.writeValueAsBytes(answer);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object run(byte op, String owned, Supplier<Object> decoded) {
     long start = System.nanoTime();
     try {
-      Object answer =
-          switch (op) {
-            case DataFrames.WRITE -> single.write(decode(body, ShardWriteRequest.class), owned);
-            case DataFrames.WRITE_BATCH ->
-                batches.writeBatch(decode(body, ShardWriteBatchRequest.class), owned);
-            case DataFrames.READ -> single.read(decodeMap(body), owned);
-            case DataFrames.READ_BATCH ->
-                batches.readBatch(decode(body, ShardReadBatchRequest.class), owned);
-            case DataFrames.UPDATE -> single.update(decodeMap(body), owned);
-            case DataFrames.DELETE -> single.delete(decodeMap(body), owned);
-            case DataFrames.TXN -> single.txn(decode(body, ShardTxnRequest.class), owned);
-            case DataFrames.TIMESTAMPS ->
-                timestamps.timestamps(decode(body, TimestampRequest.class));
-            default -> throw new InvalidRequestException(DataFrames.UNKNOWN_CALL + op);
-          };
-      return json.writeValueAsBytes(answer);
+      Object body = decoded.get();
+      return switch (op) {
+        case DataFrames.WRITE -> single.write((ShardWriteRequest) body, owned);
+        case DataFrames.WRITE_BATCH -> batches.writeBatch((ShardWriteBatchRequest) body, owned);
+        case DataFrames.READ -> single.read((Map<String, Object>) body, owned);
+        case DataFrames.READ_BATCH -> batches.readBatch((ShardReadBatchRequest) body, owned);
+        case DataFrames.UPDATE -> single.update((Map<String, Object>) body, owned);
+        case DataFrames.DELETE -> single.delete((Map<String, Object>) body, owned);
+        case DataFrames.TXN -> single.txn((ShardTxnRequest) body, owned);
+        case DataFrames.TIMESTAMPS -> timestamps.timestamps((TimestampRequest) body);
+        default -> throw new InvalidRequestException(DataFrames.UNKNOWN_CALL + op);
+      };
     } catch (Failed e) {
       throw e;
     } catch (ShardException e) {
@@ -107,18 +141,36 @@ public class DataCalls {
       throw new Failed(400, e.getMessage(), -1);
     } catch (StorageException e) {
       throw new Failed(503, e.getMessage(), -1);
-    } catch (IOException e) {
-      throw new Failed(500, "could not encode the answer: " + e.getMessage(), -1);
     } catch (RuntimeException e) {
       LOG.warn("data stream call {} failed unexpectedly", DataFrames.endpoint(op), e);
       throw new Failed(500, "Internal Server Error: " + e.getMessage(), -1);
     } finally {
-      Timer.builder("shardeddb.datastream.call")
-          .description("one data call over the router's data stream, inside the shard-server")
-          .tag("op", DataFrames.endpoint(op))
-          .register(registry)
-          .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      timer(op).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** The body of {@code op} as its endpoint's JSON reader makes it. */
+  private Object decodeJson(byte op, byte[] body) {
+    return switch (op) {
+      case DataFrames.WRITE -> decode(body, ShardWriteRequest.class);
+      case DataFrames.WRITE_BATCH -> decode(body, ShardWriteBatchRequest.class);
+      case DataFrames.READ_BATCH -> decode(body, ShardReadBatchRequest.class);
+      case DataFrames.READ, DataFrames.UPDATE, DataFrames.DELETE -> decodeMap(body);
+      case DataFrames.TXN -> decode(body, ShardTxnRequest.class);
+      case DataFrames.TIMESTAMPS -> decode(body, TimestampRequest.class);
+      default -> throw new InvalidRequestException(DataFrames.UNKNOWN_CALL + op);
+    };
+  }
+
+  /** The timer of {@code op}'s calls, registered on its first call. */
+  private Timer timer(byte op) {
+    return timers.computeIfAbsent(
+        op,
+        o ->
+            Timer.builder("shardeddb.datastream.call")
+                .description("one data call over the router's data stream, inside the shard-server")
+                .tag("op", DataFrames.endpoint(o))
+                .register(registry));
   }
 
   private <T> T decode(byte[] body, Class<T> type) {

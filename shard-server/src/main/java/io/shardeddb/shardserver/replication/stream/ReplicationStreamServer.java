@@ -73,8 +73,9 @@ import org.slf4j.LoggerFactory;
  * on, a client certificate of role router (a shard-server's is refused, as a router's is refused on
  * a replication hello); with auth on, the data credential or the shard credential — and its calls
  * then run by {@link DataCalls}, concurrently, on the blocking executor the HTTP controllers use
- * ({@link DataStreamHandler}). An idle data channel is closed after {@link #DATA_IDLE_MILLIS}
- * (routers ping it meanwhile).
+ * ({@link DataStreamHandler}); a router that asks for typed bodies in its hello gets them granted
+ * in the welcome (issue 48, {@link DataFrames#TYPED_BODIES}). An idle data channel is closed after
+ * {@link #DATA_IDLE_MILLIS} (routers ping it meanwhile).
  */
 @Context
 public class ReplicationStreamServer implements AutoCloseable {
@@ -215,7 +216,7 @@ public class ReplicationStreamServer implements AutoCloseable {
         return;
       }
       if (kind == DataFrames.KIND_DATA) {
-        dataHello(ctx, authorization);
+        dataHello(ctx, authorization, DataFrames.readBodies(frame));
         return;
       }
       if (kind != DataFrames.KIND_REPLICATION) {
@@ -239,9 +240,11 @@ public class ReplicationStreamServer implements AutoCloseable {
 
     /**
      * A router's data channel: the router role (TLS on) and the data or shard credential (auth on),
-     * as the data endpoints over HTTP; then this handler gives way to a {@link DataStreamHandler}.
+     * as the data endpoints over HTTP; then this handler gives way to a {@link DataStreamHandler},
+     * and the welcome grants the typed bodies the router asked for ({@code bodies}, up to this
+     * build's; none when it asked for none, a welcome as before them).
      */
-    private void dataHello(ChannelHandlerContext ctx, String authorization) {
+    private void dataHello(ChannelHandlerContext ctx, String authorization, byte bodies) {
       if (tls.enabled() && refused(ctx, Call.Kind.DATA, "the data stream")) {
         return;
       }
@@ -258,7 +261,7 @@ public class ReplicationStreamServer implements AutoCloseable {
               "idle",
               new ReadTimeoutHandler(DATA_IDLE_MILLIS, TimeUnit.MILLISECONDS));
       ctx.pipeline().replace(this, "data", new DataStreamHandler(dataCalls.get(), blocking));
-      ctx.writeAndFlush(Frames.signal(ctx.alloc(), Frames.WELCOME, 0));
+      ctx.writeAndFlush(DataFrames.welcome(ctx.alloc(), DataFrames.granted(bodies)));
     }
 
     /**
