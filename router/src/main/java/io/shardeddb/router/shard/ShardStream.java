@@ -7,8 +7,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.shardeddb.protocol.client.Backoff;
+import io.shardeddb.protocol.stream.DataBodies;
 import io.shardeddb.protocol.stream.DataFrames;
 import io.shardeddb.protocol.stream.Frames;
 import io.shardeddb.protocol.stream.StreamClient;
@@ -34,7 +36,10 @@ import reactor.core.publisher.MonoSink;
  * server offers at {@code GET /data/stream}, with a hello naming the data channel and carrying the
  * credential (checked once per connection; with TLS on the router's certificate is the client
  * identity, the server must present the pod the topology names at that URL). Calls carry ids and
- * many are in flight at once; answers are matched by id in any order.
+ * many are in flight at once; answers are matched by id in any order. The hello asks for typed
+ * bodies (issue 48): once a server grants them in its welcome, the hot calls ({@link
+ * DataBodies#typed}) go as {@link DataFrames#TYPED_CALL}s with no JSON; an older server grants none
+ * and gets every call as JSON, as before.
  *
  * <p>An adapter only: {@link #call} answers {@code null} while no connection is up (not yet made,
  * refused, or an older server), and the caller then makes the HTTP call instead; a connection is
@@ -53,6 +58,18 @@ final class ShardStream implements AutoCloseable {
   static final long NO_STREAM_RETRY_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final long PING_MILLIS = 5_000;
   private static final long UNREACHABLE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** Whether the server granted typed bodies on a connection (set with its welcome). */
+  private static final AttributeKey<Boolean> TYPED = AttributeKey.valueOf("shardeddb.typed-bodies");
+
+  /**
+   * The typed bodies a router asks for ({@code -Dshardeddb.stream.typed-bodies}, default true;
+   * false only for an A/B in the bench, when every call goes as JSON as before issue 48).
+   */
+  static final byte TYPED_BODIES =
+      Boolean.parseBoolean(System.getProperty("shardeddb.stream.typed-bodies", "true"))
+          ? DataFrames.TYPED_BODIES
+          : 0;
 
   /**
    * How long calls stay on HTTP after a failed connection planned to last {@code nanos}: between
@@ -75,6 +92,7 @@ final class ShardStream implements AutoCloseable {
   private final Duration connectTimeout;
   private final Duration requestTimeout;
   private final JsonMapper json;
+  private final byte bodies;
   private final Map<String, Link> links = new ConcurrentHashMap<>();
   private final AtomicLong streamed = new AtomicLong();
   private final StreamClient client = new StreamClient();
@@ -91,6 +109,31 @@ final class ShardStream implements AutoCloseable {
       Duration connectTimeout,
       Duration requestTimeout,
       JsonMapper json) {
+    this(
+        offers,
+        authorization,
+        tls,
+        localAddress,
+        connectTimeout,
+        requestTimeout,
+        json,
+        TYPED_BODIES);
+  }
+
+  /**
+   * As above, asking for typed bodies up to version {@code bodies} (0: none, every call as JSON, as
+   * a router before them; tests).
+   */
+  ShardStream(
+      Offers offers,
+      Supplier<String> authorization,
+      Function<String, SSLContext> tls,
+      String localAddress,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      JsonMapper json,
+      byte bodies) {
+    this.bodies = bodies;
     this.offers = offers;
     this.authorization = authorization;
     this.tls = tls;
@@ -101,9 +144,11 @@ final class ShardStream implements AutoCloseable {
   }
 
   /**
-   * {@code op} with {@code body} (its HTTP endpoint's JSON) and {@code owned} to {@code url} over
-   * the stream, the answer decoded as {@code type}; {@code null} when no connection to {@code url}
-   * is up (the caller calls over HTTP; a connection is being made).
+   * {@code op} with {@code body} (what its HTTP endpoint's JSON is made of: the request record, or
+   * the map of a {@code /read}) and {@code owned} to {@code url} over the stream — typed when the
+   * server granted it and the op has a typed body, else as its JSON — the answer decoded as {@code
+   * type}; {@code null} when no connection to {@code url} is up (the caller calls over HTTP; a
+   * connection is being made).
    */
   <T> Mono<T> call(String url, byte op, String owned, Object body, Argument<T> type) {
     if (closed) {
@@ -136,7 +181,7 @@ final class ShardStream implements AutoCloseable {
   }
 
   /** One waiting call: how to complete it and how to decode its answer. */
-  private record Waiting(MonoSink<Object> sink, Argument<?> type, long sentNanos, String op) {}
+  private record Waiting(MonoSink<Object> sink, Argument<?> type, long sentNanos, byte op) {}
 
   /** The connection to one shard-server (by its URL) and the calls in flight on it. */
   private final class Link {
@@ -237,7 +282,7 @@ final class ShardStream implements AutoCloseable {
                   "data stream to " + url + " port " + port + " not connected (" + f.cause() + ")");
               return;
             }
-            ch.writeAndFlush(Frames.hello(ch.alloc(), Frames.KIND_DATA, authorization.get()));
+            ch.writeAndFlush(DataFrames.hello(ch.alloc(), authorization.get(), bodies));
           });
       // The hello's answer is bounded like a call.
       ch.eventLoop()
@@ -279,7 +324,7 @@ final class ShardStream implements AutoCloseable {
       long id = ids.incrementAndGet();
       ByteBuf frame;
       try {
-        frame = DataFrames.call(ch.alloc(), id, op, owned, json.writeValueAsBytes(body));
+        frame = frame(ch, id, op, owned, body);
       } catch (IOException | RuntimeException e) {
         sink.error(
             new ShardServerException(
@@ -287,8 +332,7 @@ final class ShardStream implements AutoCloseable {
         return;
       }
       long sent = System.nanoTime();
-      Waiting w =
-          new Waiting((MonoSink<Object>) (MonoSink<?>) sink, type, sent, DataFrames.endpoint(op));
+      Waiting w = new Waiting((MonoSink<Object>) (MonoSink<?>) sink, type, sent, op);
       waiting.put(id, w);
       sink.onCancel(() -> waiting.remove(id, w));
       ch.writeAndFlush(frame)
@@ -313,6 +357,22 @@ final class ShardStream implements AutoCloseable {
                   requestTimeout.toMillis(),
                   TimeUnit.MILLISECONDS);
       sink.onDispose(() -> deadline.cancel(false));
+    }
+
+    /**
+     * The call's frame: typed when the server granted typed bodies and the op has one, unless the
+     * body holds a value without a typed encoding; else the endpoint's JSON.
+     */
+    private ByteBuf frame(Channel ch, long id, byte op, String owned, Object body)
+        throws IOException {
+      if (Boolean.TRUE.equals(ch.attr(TYPED).get()) && DataBodies.typed(op)) {
+        try {
+          return DataFrames.typedCall(ch.alloc(), id, op, owned, body);
+        } catch (IllegalArgumentException e) {
+          LOG.debug("{} to {} goes as JSON: {}", DataFrames.endpoint(op), url, e.getMessage());
+        }
+      }
+      return DataFrames.call(ch.alloc(), id, op, owned, json.writeValueAsBytes(body));
     }
 
     private void fail(long id, String why) {
@@ -354,17 +414,20 @@ final class ShardStream implements AutoCloseable {
         byte type = frame.readByte();
         long id = frame.readLong();
         switch (type) {
-          case DataFrames.WELCOME -> welcomed(ctx.channel());
+          case DataFrames.WELCOME -> {
+            // The typed bodies granted (issue 48): none from a server before them.
+            ctx.channel().attr(TYPED).set(DataFrames.readBodies(frame) >= 1);
+            welcomed(ctx.channel());
+          }
           case DataFrames.PONG -> {}
-          case DataFrames.ANSWER -> {
+          case DataFrames.ANSWER, DataFrames.TYPED_ANSWER -> {
             Waiting w = waiting.remove(id);
             if (w == null) {
               return;
             }
-            byte[] bytes = Frames.readBytes(frame);
             Object value;
             try {
-              value = json.readValue(bytes, w.type());
+              value = answer(type, frame, w);
             } catch (IOException | RuntimeException e) {
               w.sink().error(new ShardServerException(url, 502, "malformed answer: " + e));
               return;
@@ -399,6 +462,22 @@ final class ShardStream implements AutoCloseable {
             ctx.close();
           }
         }
+      }
+
+      /**
+       * An answer's value: its JSON read as the call's type, or its typed body ({@link
+       * DataBodies}).
+       */
+      private Object answer(byte type, ByteBuf frame, Waiting w) throws IOException {
+        if (type == DataFrames.ANSWER) {
+          return json.readValue(Frames.readBytes(frame), w.type());
+        }
+        Object value = DataBodies.readAnswer(frame, w.op());
+        if (!w.type().getType().isInstance(value)) {
+          throw new IllegalArgumentException(
+              "a typed answer of " + DataFrames.endpoint(w.op()) + " is not a " + w.type());
+        }
+        return value;
       }
 
       @Override

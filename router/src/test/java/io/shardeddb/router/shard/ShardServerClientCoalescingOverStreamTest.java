@@ -86,6 +86,45 @@ class ShardServerClientCoalescingOverStreamTest extends ShardServerClientCoalesc
   }
 
   @Test
+  void theHotCallsGoTypedAndTheOthersAsJson() throws Exception {
+    primary.oracle = Primary.Oracle.EVERYWHERE;
+    for (CompletableFuture<io.shardeddb.protocol.shard.ShardWriteResponse> c : collidingWrites(4)) {
+      assertThat(c).succeedsWithin(PATIENCE);
+    }
+    assertThat(write(9).get(60, TimeUnit.SECONDS).lsn()).isEqualTo(9);
+    assertThat(read(1, 1).get(60, TimeUnit.SECONDS).data()).hasSize(1);
+    assertThat(read(0, 3).get(60, TimeUnit.SECONDS).data()).hasSize(1);
+    assertThat(client.timestamps(primary.url(), 2).block(PATIENCE).count()).isEqualTo(2);
+    int typed = primary.dataStream.typedCalls.get();
+    // /write then /write/batch, /write, two /read, /timestamps
+    assertThat(typed).isEqualTo(6);
+    assertThat(primary.dataStream.jsonCalls.get()).isZero();
+    // The stand-in has no /update and /del (404): they go on the stream as JSON all the same.
+    client
+        .update(primary.url(), "sh1", OWNED, "Stud_id", 1, Map.of("Stud_name", "p"), "u", 0)
+        .onErrorResume(e -> reactor.core.publisher.Mono.empty())
+        .block(PATIENCE);
+    client
+        .delete(primary.url(), "sh1", OWNED, "Stud_id", 1, "d", 0)
+        .onErrorResume(e -> reactor.core.publisher.Mono.empty())
+        .block(PATIENCE);
+    assertThat(primary.dataStream.jsonCalls.get()).isEqualTo(2);
+    assertThat(primary.dataStream.typedCalls.get()).isEqualTo(typed);
+  }
+
+  @Test
+  void aServerFromBeforeTypedBodiesGetsEveryCallAsJson() throws Exception {
+    primary.dataStream.grantTyped = false;
+    startClient(Map.of());
+    for (long k = 1; k <= 3; k++) {
+      assertThat(write(k).get(60, TimeUnit.SECONDS).lsn()).isEqualTo(k);
+    }
+    assertThat(read(1, 3).get(60, TimeUnit.SECONDS).data()).hasSize(1);
+    assertThat(primary.dataStream.jsonCalls.get()).isEqualTo(4);
+    assertThat(primary.dataStream.typedCalls.get()).isZero();
+  }
+
+  @Test
   void anOpTheServerDoesNotKnowOnTheStreamGoesOverHttp() {
     expectStream = false;
     primary.oracle = Primary.Oracle.HTTP_ONLY;

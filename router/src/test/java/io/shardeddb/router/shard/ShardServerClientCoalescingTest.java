@@ -44,7 +44,7 @@ import reactor.core.Disposable;
  */
 class ShardServerClientCoalescingTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String OWNED = "0+4096";
+  static final String OWNED = "0+4096";
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   /** One request as received. */

@@ -2,6 +2,8 @@ package io.shardeddb.router.shard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -13,8 +15,13 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.shardeddb.protocol.shard.ShardReadBatchResponse;
+import io.shardeddb.protocol.shard.ShardReadResponse;
+import io.shardeddb.protocol.shard.ShardWriteBatchResponse;
+import io.shardeddb.protocol.shard.ShardWriteResponse;
 import io.shardeddb.protocol.stream.DataFrames;
 import io.shardeddb.protocol.stream.Frames;
+import io.shardeddb.protocol.time.TimestampResponse;
 import io.shardeddb.router.shard.ShardServerClientCoalescingTest.Primary;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -25,12 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in shard-server's data stream for the router's tests: speaks the frames of {@link
- * DataFrames} (hello, calls answered by id in any order, refusals, pings) and answers each call as
- * the stand-in's HTTP endpoint would ({@code responder}), on {@code threads}, so the router's
- * coalescing, 421 and retry tests run unchanged over the stream.
+ * DataFrames} (hello, calls answered by id in any order, refusals, pings; typed calls when it
+ * grants them, as a shard-server does since issue 48) and answers each call as the stand-in's HTTP
+ * endpoint would ({@code responder}), on {@code threads}, so the router's coalescing, 421 and retry
+ * tests run unchanged over the stream.
  */
 final class StandInDataStream implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonMapper SERDE = JsonMapper.createDefault();
 
   interface Responder {
     Primary.Reply respond(String path, String owned, JsonNode body);
@@ -50,6 +59,17 @@ final class StandInDataStream implements AutoCloseable {
 
   /** When not 0, every hello is refused with this status (a server that takes no data stream). */
   volatile int refuseHello;
+
+  /**
+   * Whether a hello asking for typed bodies gets them granted (false: a server from before them,
+   * whose welcome is its type and id only).
+   */
+  volatile boolean grantTyped = true;
+
+  /** Calls received as JSON ({@link DataFrames#CALL}) and typed ({@link DataFrames#TYPED_CALL}). */
+  final AtomicInteger jsonCalls = new AtomicInteger();
+
+  final AtomicInteger typedCalls = new AtomicInteger();
 
   StandInDataStream(ExecutorService threads, Responder responder) throws InterruptedException {
     this.threads = threads;
@@ -90,10 +110,14 @@ final class StandInDataStream implements AutoCloseable {
             return;
           }
           welcomed.incrementAndGet();
-          ctx.writeAndFlush(Frames.signal(ctx.alloc(), DataFrames.WELCOME, 0));
+          byte asked = DataFrames.readBodies(frame);
+          ctx.writeAndFlush(
+              DataFrames.welcome(ctx.alloc(), grantTyped ? DataFrames.granted(asked) : 0));
         }
         case DataFrames.PING -> ctx.writeAndFlush(Frames.signal(ctx.alloc(), DataFrames.PONG, id));
+        case DataFrames.TYPED_CALL -> typed(ctx, id, DataFrames.readTypedCall(frame));
         case DataFrames.CALL -> {
+          jsonCalls.incrementAndGet();
           DataFrames.Call call = DataFrames.readCall(frame);
           JsonNode json = JSON.readTree(call.body());
           threads.execute(
@@ -116,6 +140,43 @@ final class StandInDataStream implements AutoCloseable {
         default -> ctx.close();
       }
     }
+  }
+
+  /**
+   * A typed call answered as the JSON one is: its body as the JSON the server's reader would see,
+   * the responder's 200 answer read as the op's answer type and written typed.
+   */
+  private void typed(ChannelHandlerContext ctx, long id, DataFrames.TypedCall call)
+      throws Exception {
+    typedCalls.incrementAndGet();
+    JsonNode json = JSON.readTree(SERDE.writeValueAsBytes(call.body()));
+    threads.execute(
+        () -> {
+          Primary.Reply r = responder.respond(DataFrames.endpoint(call.op()), call.owned(), json);
+          if (r.status() != 200) {
+            ctx.writeAndFlush(refusal(ctx, id, r.status(), r.body().get("message").asText()));
+            return;
+          }
+          try {
+            Object answer =
+                SERDE.readValue(
+                    JSON.writeValueAsBytes(r.body()), Argument.of(answerType(call.op())));
+            ctx.writeAndFlush(DataFrames.typedAnswer(ctx.alloc(), id, call.op(), answer));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  private static Class<?> answerType(byte op) {
+    return switch (op) {
+      case DataFrames.WRITE -> ShardWriteResponse.class;
+      case DataFrames.WRITE_BATCH -> ShardWriteBatchResponse.class;
+      case DataFrames.READ -> ShardReadResponse.class;
+      case DataFrames.READ_BATCH -> ShardReadBatchResponse.class;
+      case DataFrames.TIMESTAMPS -> TimestampResponse.class;
+      default -> throw new IllegalArgumentException("no typed answer for op " + op);
+    };
   }
 
   private static ByteBuf refusal(ChannelHandlerContext ctx, long id, int status, String message) {
