@@ -52,6 +52,35 @@ class FramesTest {
   }
 
   @Test
+  void typedBodiesAreNegotiatedByAByteEachSideBeforeThemIgnores() {
+    // A router asking for typed bodies: the hello as before, one byte more, which a server
+    // before them leaves unread (Frames.readHello is all it reads of a hello).
+    ByteBuf asking = DataFrames.hello(ALLOC, "Bearer tök", DataFrames.TYPED_BODIES);
+    assertThat(ByteBufUtil.hexDump(asking))
+        .isEqualTo("010000000000000000000000020000000b4265617265722074c3b66b02" + "01");
+    asking.skipBytes(9);
+    assertThat(Frames.readHello(asking))
+        .isEqualTo(new Frames.Hello(2, "Bearer tök", Frames.KIND_DATA));
+    assertThat(DataFrames.readBodies(asking)).isEqualTo((byte) 1);
+    asking.release();
+    // A router asking for none writes the hello before them, and reads as asking for none.
+    ByteBuf none = DataFrames.hello(ALLOC, "Bearer tök", (byte) 0);
+    assertThat(ByteBufUtil.hexDump(none))
+        .isEqualTo("010000000000000000000000020000000b4265617265722074c3b66b02");
+    Frames.readHello(none.skipBytes(9));
+    assertThat(DataFrames.readBodies(none)).isZero();
+    none.release();
+
+    // The server grants the lower of the two versions; its welcome carries the grant only when
+    // there is one, so a router before typed bodies reads the welcome it always read.
+    assertThat(DataFrames.granted((byte) 9)).isEqualTo(DataFrames.TYPED_BODIES);
+    assertThat(DataFrames.granted((byte) 0)).isZero();
+    assertThat(DataFrames.granted((byte) -3)).isZero();
+    assertThat(hex(DataFrames.welcome(ALLOC, (byte) 0))).isEqualTo("020000000000000000");
+    assertThat(hex(DataFrames.welcome(ALLOC, (byte) 1))).isEqualTo("02000000000000000001");
+  }
+
+  @Test
   void callsAnswersAndRefusalsReadBackWhatWasWritten() {
     byte[] body = "{\"k\":\"ü\"}".getBytes(StandardCharsets.UTF_8);
     ByteBuf call = DataFrames.call(ALLOC, 3, DataFrames.UPDATE, "0+4096", body);
