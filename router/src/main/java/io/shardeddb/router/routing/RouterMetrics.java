@@ -23,7 +23,10 @@ public class RouterMetrics {
   private final DistributionSummary writeFanout;
   private final Counter retries;
   private final Counter movedRetries;
-  private final Map<String, WriteHistogram> shardWrites = new ConcurrentHashMap<>();
+  private final Map<String, ShardWrites> shardWrites = new ConcurrentHashMap<>();
+
+  /** One shard's write meters, registered at its first write and kept (not looked up per write). */
+  private record ShardWrites(WriteHistogram histogram, Timer timer, Counter rows) {}
 
   public RouterMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -93,18 +96,26 @@ public class RouterMetrics {
    * included: the wait a client meets), carrying {@code rows} rows.
    */
   public void shardWrite(String shard, int rows, long nanos) {
-    shardWrites.computeIfAbsent(shard, s -> new WriteHistogram()).record(rows, nanos);
-    Timer.builder("shardeddb.router.shard.writes")
-        .description("writes a shard's primary acknowledged, as long as the router waited for them")
-        .tag("shard", shard)
-        .publishPercentileHistogram()
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
-    registry.counter("shardeddb.router.shard.rows.written", "shard", shard).increment(rows);
+    ShardWrites meters = shardWrites.computeIfAbsent(shard, this::newShardWrites);
+    meters.histogram().record(rows, nanos);
+    meters.timer().record(nanos, TimeUnit.NANOSECONDS);
+    meters.rows().increment(rows);
+  }
+
+  private ShardWrites newShardWrites(String shard) {
+    return new ShardWrites(
+        new WriteHistogram(),
+        Timer.builder("shardeddb.router.shard.writes")
+            .description(
+                "writes a shard's primary acknowledged, as long as the router waited for them")
+            .tag("shard", shard)
+            .publishPercentileHistogram()
+            .register(registry),
+        registry.counter("shardeddb.router.shard.rows.written", "shard", shard));
   }
 
   /** The writes {@code shard}'s primary acknowledged to this router so far; empty before any. */
   public Optional<WriteHistogram.Snapshot> shardWrites(String shard) {
-    return Optional.ofNullable(shardWrites.get(shard)).map(WriteHistogram::snapshot);
+    return Optional.ofNullable(shardWrites.get(shard)).map(m -> m.histogram().snapshot());
   }
 }

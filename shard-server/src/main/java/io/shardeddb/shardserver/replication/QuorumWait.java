@@ -1,7 +1,9 @@
 package io.shardeddb.shardserver.replication;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.shardeddb.protocol.shard.Operation;
 import io.shardeddb.shardserver.ShardException;
 import io.shardeddb.shardserver.config.ReplicationSettings;
 import io.shardeddb.shardserver.replication.WriteCoordinator.Acked;
@@ -10,7 +12,9 @@ import io.shardeddb.shardserver.replication.rules.Rulebook;
 import io.shardeddb.shardserver.replication.write.BatchPlan;
 import io.shardeddb.shardserver.storage.RequestOutcome;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -27,6 +31,7 @@ final class QuorumWait {
   private final Rulebook rules;
   private final ReplicaClock clock;
   private final MeterRegistry registry;
+  private final Map<Operation, Counter> writes = new ConcurrentHashMap<>();
   private final Timer quorumLatency;
   private final Supplier<PrimaryTerm> term;
 
@@ -45,6 +50,11 @@ final class QuorumWait {
     this.registry = registry;
     this.quorumLatency = quorumLatency;
     this.term = term;
+  }
+
+  /** The counter of applied writes of {@code op}, registered at its first write and kept. */
+  private Counter writes(Operation op) {
+    return writes.computeIfAbsent(op, o -> registry.counter("shardeddb.writes", "op", o.name()));
   }
 
   /**
@@ -82,11 +92,11 @@ final class QuorumWait {
           long rows = ro.purgeOp() >= 0 && removed != null ? removed[ro.purgeOp()] : 0;
           rangeOutcome = new RangeOutcome(ro.lsn(), ro.owned(), rows);
           lsn = ro.lsn();
-          registry.counter("shardeddb.writes", "op", p.change().op().name()).increment();
+          writes(p.change().op()).increment();
         }
         case BatchPlan.Applied a -> {
           lsn = a.lsn();
-          registry.counter("shardeddb.writes", "op", p.change().op().name()).increment();
+          writes(p.change().op()).increment();
         }
       }
       // Nothing is acknowledged before this term's no-op is on a quorum (rule 3).
