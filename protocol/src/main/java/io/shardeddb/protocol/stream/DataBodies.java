@@ -13,6 +13,7 @@ import io.shardeddb.protocol.time.TimestampResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -281,12 +282,8 @@ public final class DataBodies {
     out.writeByte(TypedValues.LIST).writeInt(components);
   }
 
-  private interface Writer<T> {
-    void write(ByteBuf out, T value);
-  }
-
   /** A list of records: a list tag, the count, each record ({@link TypedValues#NULL}: null). */
-  private static <T> void writeList(ByteBuf out, List<T> items, Writer<T> each) {
+  private static <T> void writeList(ByteBuf out, List<T> items, BiConsumer<ByteBuf, T> each) {
     if (items == null) {
       out.writeByte(TypedValues.NULL);
       return;
@@ -296,7 +293,7 @@ public final class DataBodies {
       if (item == null) {
         out.writeByte(TypedValues.NULL);
       } else {
-        each.write(out, item);
+        each.accept(out, item);
       }
     }
   }

@@ -155,7 +155,7 @@ public class ShardServerClient implements ShardDataCalls, ShardReadCalls, AutoCl
               localAddress,
               connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout,
               readTimeout == null ? Duration.ofSeconds(10) : readTimeout,
-              json);
+              new StreamCalls(json, StreamCalls.ASKED));
     } else {
       this.stream = null;
     }

@@ -1,16 +1,13 @@
 package io.shardeddb.router.shard;
 
 import io.micronaut.core.type.Argument;
-import io.micronaut.json.JsonMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.shardeddb.protocol.client.Backoff;
-import io.shardeddb.protocol.stream.DataBodies;
 import io.shardeddb.protocol.stream.DataFrames;
 import io.shardeddb.protocol.stream.Frames;
 import io.shardeddb.protocol.stream.StreamClient;
@@ -37,9 +34,8 @@ import reactor.core.publisher.MonoSink;
  * credential (checked once per connection; with TLS on the router's certificate is the client
  * identity, the server must present the pod the topology names at that URL). Calls carry ids and
  * many are in flight at once; answers are matched by id in any order. The hello asks for typed
- * bodies (issue 48): once a server grants them in its welcome, the hot calls ({@link
- * DataBodies#typed}) go as {@link DataFrames#TYPED_CALL}s with no JSON; an older server grants none
- * and gets every call as JSON, as before.
+ * bodies (issue 48): once a server grants them in its welcome, the hot calls go typed with no JSON;
+ * an older server grants none and gets every call as JSON, as before ({@link StreamCalls}).
  *
  * <p>An adapter only: {@link #call} answers {@code null} while no connection is up (not yet made,
  * refused, or an older server), and the caller then makes the HTTP call instead; a connection is
@@ -58,18 +54,6 @@ final class ShardStream implements AutoCloseable {
   static final long NO_STREAM_RETRY_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final long PING_MILLIS = 5_000;
   private static final long UNREACHABLE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-  /** Whether the server granted typed bodies on a connection (set with its welcome). */
-  private static final AttributeKey<Boolean> TYPED = AttributeKey.valueOf("shardeddb.typed-bodies");
-
-  /**
-   * The typed bodies a router asks for ({@code -Dshardeddb.stream.typed-bodies}, default true;
-   * false only for an A/B in the bench, when every call goes as JSON as before issue 48).
-   */
-  static final byte TYPED_BODIES =
-      Boolean.parseBoolean(System.getProperty("shardeddb.stream.typed-bodies", "true"))
-          ? DataFrames.TYPED_BODIES
-          : 0;
 
   /**
    * How long calls stay on HTTP after a failed connection planned to last {@code nanos}: between
@@ -91,15 +75,15 @@ final class ShardStream implements AutoCloseable {
   private final String localAddress;
   private final Duration connectTimeout;
   private final Duration requestTimeout;
-  private final JsonMapper json;
-  private final byte bodies;
+  private final StreamCalls calls;
   private final Map<String, Link> links = new ConcurrentHashMap<>();
   private final AtomicLong streamed = new AtomicLong();
   private final StreamClient client = new StreamClient();
   private volatile boolean closed;
 
   /**
-   * {@code tls}: the client TLS context for a URL (null: plain TCP, as the HTTP calls are plain).
+   * {@code tls}: the client TLS context for a URL (null: plain TCP, as the HTTP calls are plain);
+   * {@code calls}: how calls are written and answers read (typed bodies asked for or not).
    */
   ShardStream(
       Offers offers,
@@ -108,39 +92,14 @@ final class ShardStream implements AutoCloseable {
       String localAddress,
       Duration connectTimeout,
       Duration requestTimeout,
-      JsonMapper json) {
-    this(
-        offers,
-        authorization,
-        tls,
-        localAddress,
-        connectTimeout,
-        requestTimeout,
-        json,
-        TYPED_BODIES);
-  }
-
-  /**
-   * As above, asking for typed bodies up to version {@code bodies} (0: none, every call as JSON, as
-   * a router before them; tests).
-   */
-  ShardStream(
-      Offers offers,
-      Supplier<String> authorization,
-      Function<String, SSLContext> tls,
-      String localAddress,
-      Duration connectTimeout,
-      Duration requestTimeout,
-      JsonMapper json,
-      byte bodies) {
-    this.bodies = bodies;
+      StreamCalls calls) {
     this.offers = offers;
     this.authorization = authorization;
     this.tls = tls;
     this.localAddress = localAddress == null || localAddress.isBlank() ? null : localAddress;
     this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
-    this.json = json;
+    this.calls = calls;
   }
 
   /**
@@ -282,7 +241,7 @@ final class ShardStream implements AutoCloseable {
                   "data stream to " + url + " port " + port + " not connected (" + f.cause() + ")");
               return;
             }
-            ch.writeAndFlush(DataFrames.hello(ch.alloc(), authorization.get(), bodies));
+            ch.writeAndFlush(calls.hello(ch.alloc(), authorization.get()));
           });
       // The hello's answer is bounded like a call.
       ch.eventLoop()
@@ -324,7 +283,7 @@ final class ShardStream implements AutoCloseable {
       long id = ids.incrementAndGet();
       ByteBuf frame;
       try {
-        frame = frame(ch, id, op, owned, body);
+        frame = calls.call(ch, id, op, owned, body);
       } catch (IOException | RuntimeException e) {
         sink.error(
             new ShardServerException(
@@ -357,22 +316,6 @@ final class ShardStream implements AutoCloseable {
                   requestTimeout.toMillis(),
                   TimeUnit.MILLISECONDS);
       sink.onDispose(() -> deadline.cancel(false));
-    }
-
-    /**
-     * The call's frame: typed when the server granted typed bodies and the op has one, unless the
-     * body holds a value without a typed encoding; else the endpoint's JSON.
-     */
-    private ByteBuf frame(Channel ch, long id, byte op, String owned, Object body)
-        throws IOException {
-      if (Boolean.TRUE.equals(ch.attr(TYPED).get()) && DataBodies.typed(op)) {
-        try {
-          return DataFrames.typedCall(ch.alloc(), id, op, owned, body);
-        } catch (IllegalArgumentException e) {
-          LOG.debug("{} to {} goes as JSON: {}", DataFrames.endpoint(op), url, e.getMessage());
-        }
-      }
-      return DataFrames.call(ch.alloc(), id, op, owned, json.writeValueAsBytes(body));
     }
 
     private void fail(long id, String why) {
@@ -415,8 +358,7 @@ final class ShardStream implements AutoCloseable {
         long id = frame.readLong();
         switch (type) {
           case DataFrames.WELCOME -> {
-            // The typed bodies granted (issue 48): none from a server before them.
-            ctx.channel().attr(TYPED).set(DataFrames.readBodies(frame) >= 1);
+            calls.welcomed(ctx.channel(), frame);
             welcomed(ctx.channel());
           }
           case DataFrames.PONG -> {}
@@ -427,7 +369,7 @@ final class ShardStream implements AutoCloseable {
             }
             Object value;
             try {
-              value = answer(type, frame, w);
+              value = calls.answer(type, frame, w.op(), w.type());
             } catch (IOException | RuntimeException e) {
               w.sink().error(new ShardServerException(url, 502, "malformed answer: " + e));
               return;
@@ -462,22 +404,6 @@ final class ShardStream implements AutoCloseable {
             ctx.close();
           }
         }
-      }
-
-      /**
-       * An answer's value: its JSON read as the call's type, or its typed body ({@link
-       * DataBodies}).
-       */
-      private Object answer(byte type, ByteBuf frame, Waiting w) throws IOException {
-        if (type == DataFrames.ANSWER) {
-          return json.readValue(Frames.readBytes(frame), w.type());
-        }
-        Object value = DataBodies.readAnswer(frame, w.op());
-        if (!w.type().getType().isInstance(value)) {
-          throw new IllegalArgumentException(
-              "a typed answer of " + DataFrames.endpoint(w.op()) + " is not a " + w.type());
-        }
-        return value;
       }
 
       @Override

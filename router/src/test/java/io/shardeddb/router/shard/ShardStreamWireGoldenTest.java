@@ -78,7 +78,7 @@ class ShardStreamWireGoldenTest {
                 null,
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(10),
-                JsonMapper.createDefault())) {
+                new StreamCalls(JsonMapper.createDefault(), DataFrames.TYPED_BODIES))) {
       String url = "http://127.0.0.1:" + server.getLocalPort();
       CompletableFuture<String[]> seen =
           CompletableFuture.supplyAsync(
@@ -149,8 +149,7 @@ class ShardStreamWireGoldenTest {
                 null,
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(10),
-                JsonMapper.createDefault(),
-                (byte) 0)) {
+                new StreamCalls(JsonMapper.createDefault(), (byte) 0))) {
       String url = "http://127.0.0.1:" + server.getLocalPort();
       CompletableFuture<String[]> seen =
           CompletableFuture.supplyAsync(
