@@ -256,7 +256,7 @@ final class ShardStream implements AutoCloseable {
               TimeUnit.MILLISECONDS);
     }
 
-    private void welcomed(Channel ch) {
+    private void welcomed(Channel ch, boolean typed) {
       lastReadNanos = System.nanoTime();
       channel = ch;
       synchronized (this) {
@@ -274,7 +274,7 @@ final class ShardStream implements AutoCloseable {
                   PING_MILLIS,
                   TimeUnit.MILLISECONDS);
       ch.closeFuture().addListener(f -> pings.cancel(false));
-      LOG.info("data stream to {} open", url);
+      LOG.info("data stream to {} open ({} bodies)", url, typed ? "typed" : "JSON");
     }
 
     @SuppressWarnings("unchecked")
@@ -358,8 +358,7 @@ final class ShardStream implements AutoCloseable {
         long id = frame.readLong();
         switch (type) {
           case DataFrames.WELCOME -> {
-            calls.welcomed(ctx.channel(), frame);
-            welcomed(ctx.channel());
+            welcomed(ctx.channel(), calls.welcomed(ctx.channel(), frame));
           }
           case DataFrames.PONG -> {}
           case DataFrames.ANSWER, DataFrames.TYPED_ANSWER -> {

@@ -54,9 +54,14 @@ final class StreamCalls {
     return DataFrames.hello(alloc, authorization, bodies);
   }
 
-  /** Notes on {@code ch} the typed bodies its welcome's rest grants (none from an older server). */
-  void welcomed(Channel ch, ByteBuf welcome) {
-    ch.attr(TYPED).set(bodies > 0 && DataFrames.readBodies(welcome) >= 1);
+  /**
+   * Notes on {@code ch} whether its welcome's rest grants typed bodies (none from an older server),
+   * and answers it.
+   */
+  boolean welcomed(Channel ch, ByteBuf welcome) {
+    boolean typed = bodies > 0 && DataFrames.readBodies(welcome) >= 1;
+    ch.attr(TYPED).set(typed);
+    return typed;
   }
 
   /** The frame of call {@code id} on {@code ch}. */
