@@ -336,20 +336,12 @@ public final class BenchMain implements Callable<Integer> {
       throws Exception {
     log("main: direct JDBC");
     try (JdbcTarget direct = baselines.direct(clients)) {
-      phases.measure(
-          Ratios.DIRECT, 0, 0, direct, plan, cmd -> Optional.empty(), HopMeters.Reading::none);
+      phases.measure(Ratios.DIRECT, 0, 0, direct, plan, noPods());
     }
     write(writer);
     log("main: ShardingSphere-JDBC");
     try (JdbcTarget ss = baselines.shardingSphere(shardingSphereShards, clients)) {
-      phases.measure(
-          "shardingsphere-jdbc",
-          shardingSphereShards,
-          1,
-          ss,
-          plan,
-          cmd -> Optional.empty(),
-          HopMeters.Reading::none);
+      phases.measure("shardingsphere-jdbc", shardingSphereShards, 1, ss, plan, noPods());
     } catch (Exception | LinkageError e) {
       environment.put("shardingsphere-error", e.toString());
       log("ShardingSphere-JDBC failed: " + e);
@@ -361,18 +353,23 @@ public final class BenchMain implements Callable<Integer> {
       log("main: ShardedDB " + config);
       DatabaseYaml yaml = database("bench-", shards, replicas, plan.keySpace());
       try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
-          RouterTarget router = d.target()) {
+          RouterTarget router = d.target();
+          HopMeters.Scraper scraper = new HopMeters.Scraper(d.meterPods())) {
         phases.measure(
             "shardeddb " + config + readsChoice().targetSuffix(),
             shards,
             replicas,
             router,
             plan,
-            d.processGroups(),
-            () -> HopMeters.read(d.meterPods()));
+            Phases.Meters.of(d.processGroups(), scraper::read));
       }
       write(writer);
     }
+  }
+
+  /** A target that runs no pods: only its processes' CPU is read. */
+  private static Phases.Meters noPods() {
+    return Phases.Meters.cpuOnly(cmd -> Optional.empty());
   }
 
   /** The results, tables and plots; exit status 1 when a phase had failures or did not finish. */

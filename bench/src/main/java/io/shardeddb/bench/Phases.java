@@ -20,6 +20,8 @@ final class Phases {
   /** How long each target is watched with no load, to tell its background CPU apart. */
   private static final java.time.Duration IDLE_WINDOW = java.time.Duration.ofSeconds(10);
 
+  private final java.time.Duration idleWindow;
+
   private final LoadRunner runner;
   private final int clients;
   final List<PhaseResult> results = new ArrayList<>();
@@ -28,8 +30,47 @@ final class Phases {
   final Map<String, String> environment = new LinkedHashMap<>();
 
   Phases(LoadRunner runner, int clients) {
+    this(runner, clients, IDLE_WINDOW);
+  }
+
+  /** With an idle window of {@code idleWindow} (a test's is short). */
+  Phases(LoadRunner runner, int clients, java.time.Duration idleWindow) {
     this.runner = runner;
     this.clients = clients;
+    this.idleWindow = idleWindow;
+  }
+
+  /**
+   * What the bench reads around a measured phase. Only {@link #cpu} brackets the phase: every other
+   * reading (a metrics scrape costs the pods a page render and the bench an HTTP call) is taken
+   * outside the CPU brackets, so no target's CPU per operation includes the bench's meters.
+   */
+  interface Meters {
+    /** CPU seconds per process group so far ({@link ProcessCpu#read}). */
+    ProcessCpu.Reading cpu();
+
+    /** The pods' timers now ({@link HopMeters.Scraper#read}); none for a target without pods. */
+    HopMeters.Reading hops();
+
+    /** A target with no pods: its processes' CPU only. */
+    static Meters cpuOnly(Function<List<String>, Optional<String>> groups) {
+      return of(groups, HopMeters.Reading::none);
+    }
+
+    static Meters of(
+        Function<List<String>, Optional<String>> groups, Supplier<HopMeters.Reading> hops) {
+      return new Meters() {
+        @Override
+        public ProcessCpu.Reading cpu() {
+          return ProcessCpu.read(groups);
+        }
+
+        @Override
+        public HopMeters.Reading hops() {
+          return hops.get();
+        }
+      };
+    }
   }
 
   /**
@@ -37,25 +78,16 @@ final class Phases {
    * plan.runs()} measured runs of writes then reads (the median of each phase is reported), then
    * the one-client latency phase.
    */
-  void measure(
-      String target,
-      int shards,
-      int replicas,
-      Target t,
-      RunPlan plan,
-      Function<List<String>, Optional<String>> groups,
-      Supplier<HopMeters.Reading> hopMeters)
+  void measure(String target, int shards, int replicas, Target t, RunPlan plan, Meters meters)
       throws InterruptedException {
     environment.put("load-average-before " + target, loadAverage());
     warmUp(target, t, plan.warmup(), clients);
     // What the target's processes use with no client load (heartbeats, lease pings, polls).
-    ProcessCpu.Reading idleStart = ProcessCpu.read(groups);
+    ProcessCpu.Reading idleStart = meters.cpu();
     long idleFrom = System.nanoTime();
-    Thread.sleep(IDLE_WINDOW.toMillis());
+    Thread.sleep(idleWindow.toMillis());
     double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
-    cpu.add(
-        CpuUsage.of(
-            "main", target, "idle", 0, idleSeconds, ProcessCpu.read(groups).minus(idleStart)));
+    cpu.add(CpuUsage.of("main", target, "idle", 0, idleSeconds, meters.cpu().minus(idleStart)));
     List<PhaseResult> writes = new ArrayList<>();
     List<PhaseResult> reads = new ArrayList<>();
     ProcessCpu.Reading writeCpu = ProcessCpu.Reading.none();
@@ -63,16 +95,18 @@ final class Phases {
     HopMeters.Reading writeHops = HopMeters.Reading.none();
     HopMeters.Reading readHops = HopMeters.Reading.none();
     for (int run = 0; run < plan.runs(); run++) {
-      HopMeters.Reading hopsBefore = hopMeters.get();
-      ProcessCpu.Reading before = ProcessCpu.read(groups);
+      // Scrape, then the CPU bracket of the phase alone, then scrape again.
+      HopMeters.Reading hopsBefore = meters.hops();
+      ProcessCpu.Reading before = meters.cpu();
       writes.add(phase("main", target, shards, replicas, "write", t, plan.measured(run)));
-      ProcessCpu.Reading between = ProcessCpu.read(groups);
-      HopMeters.Reading hopsBetween = hopMeters.get();
+      ProcessCpu.Reading written = meters.cpu();
+      HopMeters.Reading hopsBetween = meters.hops();
+      ProcessCpu.Reading readFrom = meters.cpu();
       reads.add(phase("main", target, shards, replicas, "read", t, plan.measured(run)));
-      ProcessCpu.Reading after = ProcessCpu.read(groups);
-      HopMeters.Reading hopsAfter = hopMeters.get();
-      writeCpu = writeCpu.plus(between.minus(before));
-      readCpu = readCpu.plus(after.minus(between));
+      ProcessCpu.Reading after = meters.cpu();
+      HopMeters.Reading hopsAfter = meters.hops();
+      writeCpu = writeCpu.plus(written.minus(before));
+      readCpu = readCpu.plus(after.minus(readFrom));
       writeHops = writeHops.plus(hopsBetween.minus(hopsBefore));
       readHops = readHops.plus(hopsAfter.minus(hopsBetween));
     }
@@ -86,7 +120,7 @@ final class Phases {
     if (plan.latencyOps() > 0) {
       // One client: where a single request's time goes, hop by hop.
       for (String phase : List.of("write", "read")) {
-        HopMeters.Reading hopsBefore = hopMeters.get();
+        HopMeters.Reading hopsBefore = meters.hops();
         LoadRunner.PhaseLabel label =
             new LoadRunner.PhaseLabel("latency", target, shards, replicas, phase);
         PhaseResult r =
@@ -95,7 +129,7 @@ final class Phases {
         logResult(r);
         hops.addAll(
             HopMeters.rows(
-                target, "one-client " + phase, r.completed(), hopMeters.get().minus(hopsBefore)));
+                target, "one-client " + phase, r.completed(), meters.hops().minus(hopsBefore)));
       }
     }
     environment.put("load-average-after " + target, loadAverage());

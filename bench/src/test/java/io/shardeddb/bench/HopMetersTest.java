@@ -83,13 +83,48 @@ class HopMetersTest {
     server.start();
     try {
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/prometheus";
-      HopMeters.Reading with =
-          HopMeters.read(List.of(new HopMeters.Pod("primaries", url, null, "scrape")));
-      assertThat(with.unreachable()).isEmpty();
-      assertThat(with.values()).isNotEmpty();
-      HopMeters.Reading without = HopMeters.read(List.of(new HopMeters.Pod("primaries", url)));
-      assertThat(without.values()).isEmpty();
-      assertThat(without.unreachable()).singleElement().asString().contains("HTTP 401");
+      try (HopMeters.Scraper withToken =
+              new HopMeters.Scraper(List.of(new HopMeters.Pod("primaries", url, null, "scrape")));
+          HopMeters.Scraper withoutToken =
+              new HopMeters.Scraper(List.of(new HopMeters.Pod("primaries", url)))) {
+        HopMeters.Reading with = withToken.read();
+        assertThat(with.unreachable()).isEmpty();
+        assertThat(with.values()).isNotEmpty();
+        HopMeters.Reading without = withoutToken.read();
+        assertThat(without.values()).isEmpty();
+        assertThat(without.unreachable()).singleElement().asString().contains("HTTP 401");
+      }
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void oneScraperReadsEveryPodOverOneKeptConnectionNotANewClientPerScrape() throws Exception {
+    // Review 2026-11-26 section 4: a new HttpClient per pod and scrape was a TLS handshake each.
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    java.util.Set<java.net.InetSocketAddress> peers =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
+    server.createContext(
+        "/prometheus",
+        ex -> {
+          peers.add(ex.getRemoteAddress());
+          byte[] body = PAGE.getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/prometheus";
+      try (HopMeters.Scraper scraper =
+          new HopMeters.Scraper(
+              List.of(new HopMeters.Pod("primaries", url), new HopMeters.Pod("router", url)))) {
+        for (int i = 0; i < 5; i++) {
+          assertThat(scraper.read().unreachable()).isEmpty();
+        }
+      }
+      assertThat(peers).as("client ports of 10 page reads").hasSize(1);
     } finally {
       server.stop(0);
     }
