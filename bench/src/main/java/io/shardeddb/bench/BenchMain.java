@@ -132,8 +132,10 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--tls",
       description =
-          "TLS on every hop of the ShardedDB targets (the default, on), or off (spec.tls.enabled:"
-              + " false) to measure what it costs.",
+          "TLS on every hop of the ShardedDB targets (the default, on), off (spec.tls.enabled:"
+              + " false; direct JDBC and ShardingSphere run without TLS), or both: the main"
+              + " comparison deploys each configuration with TLS on, then off (targets"
+              + " 'shardeddb 4x3 tls-on' and '... tls-off'); the sweeps run with TLS on.",
       defaultValue = "on")
   String tls;
 
@@ -211,6 +213,7 @@ public final class BenchMain implements Callable<Integer> {
       return analysis();
     }
     readsChoice(); // a usage error before anything starts
+    tlsChoice();
     RunPlan plan = new RunPlan(ops, runs, latencyOps);
     int keySpace = plan.keySpace();
     long stride = keySpace / sweepOps;
@@ -252,7 +255,7 @@ public final class BenchMain implements Callable<Integer> {
     List<String> podJvm = new ArrayList<>(defaults.jvmOptions());
     podJvm.addAll(podJvmOptions);
     environment.put("pod-jvm-options", String.join(" ", podJvm));
-    environment.put("tls", tlsOn() ? "on" : "off");
+    environment.put("tls", tlsChoice().describe());
     environment.put("reads", readsChoice().describe());
     return new LocalCluster.Options(
         defaults.projectHome(), dataDir, defaults.namespace(), defaults.apiPort(), podJvm);
@@ -265,7 +268,7 @@ public final class BenchMain implements Callable<Integer> {
   private int analysis() throws Exception {
     List<AssignmentLayout> layouts = analysisLayouts();
     readsChoice(); // a usage error before anything starts
-    tlsOn();
+    analysisTls();
     AnalysisPlan plan = new AnalysisPlan(ops, runs);
     Path target =
         spec.commandLine().getParseResult().hasMatchedOption("--out")
@@ -350,20 +353,24 @@ public final class BenchMain implements Callable<Integer> {
     for (String config : configs) {
       int shards = Integer.parseInt(config.split("x")[0].trim());
       int replicas = Integer.parseInt(config.split("x")[1].trim());
-      log("main: ShardedDB " + config);
-      DatabaseYaml yaml = database("bench-", shards, replicas, plan.keySpace());
-      try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
-          RouterTarget router = d.target();
-          HopMeters.Scraper scraper = new HopMeters.Scraper(d.meterPods())) {
-        phases.measure(
-            "shardeddb " + config + readsChoice().targetSuffix(),
-            shards,
-            replicas,
-            router,
-            plan,
-            Phases.Meters.of(d.processGroups(), scraper::read));
+      for (boolean tlsOn : tlsChoice().states()) {
+        String target =
+            "shardeddb " + config + TlsChoice.targetSuffix(tlsOn) + readsChoice().targetSuffix();
+        log("main: " + target);
+        DatabaseYaml yaml = database("bench-", shards, replicas, plan.keySpace(), tlsOn);
+        try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
+            RouterTarget router = d.target();
+            HopMeters.Scraper scraper = new HopMeters.Scraper(d.meterPods())) {
+          phases.measure(
+              target,
+              shards,
+              replicas,
+              router,
+              plan,
+              Phases.Meters.of(d.processGroups(), scraper::read));
+        }
+        write(writer);
       }
-      write(writer);
     }
   }
 
@@ -430,8 +437,9 @@ public final class BenchMain implements Callable<Integer> {
     }
     for (int shards : shardCounts) {
       log("sweeps: ShardedDB " + shards + "x" + sweepReplicas);
-      DatabaseYaml yaml = database("sweep-", shards, sweepReplicas, keySpace);
-      String target = "shardeddb" + readsChoice().targetSuffix();
+      boolean tlsOn = tlsChoice().single();
+      DatabaseYaml yaml = database("sweep-", shards, sweepReplicas, keySpace, tlsOn);
+      String target = "shardeddb" + TlsChoice.targetSuffix(tlsOn) + readsChoice().targetSuffix();
       try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
           RouterTarget router = d.target()) {
         phases.warmUp(target + " " + shards + "x" + sweepReplicas, router, warmKeys, clients);
@@ -516,10 +524,23 @@ public final class BenchMain implements Callable<Integer> {
     Phases.log(line);
   }
 
-  /** The ShardedDatabase of one configuration, with the run's --tls and --reads. */
+  /**
+   * The ShardedDatabase of one {@code --analysis} configuration, with the run's --tls (on or off:
+   * the analysis deploys each configuration once) and --reads.
+   */
   DatabaseYaml database(String prefix, int shards, int replicas, long keySpace) {
+    return database(prefix, shards, replicas, keySpace, analysisTls());
+  }
+
+  /** The ShardedDatabase of one configuration in one TLS state, with the run's --reads. */
+  DatabaseYaml database(String prefix, int shards, int replicas, long keySpace, boolean tlsOn) {
     return new DatabaseYaml(
-        prefix + shards + "x" + replicas, shards, replicas, keySpace, tlsOn(), readsChoice());
+        TlsChoice.namePrefix(prefix, tlsOn) + shards + "x" + replicas,
+        shards,
+        replicas,
+        keySpace,
+        tlsOn,
+        readsChoice());
   }
 
   private ReadsChoice readsChoice() {
@@ -530,13 +551,21 @@ public final class BenchMain implements Callable<Integer> {
     }
   }
 
-  private boolean tlsOn() {
-    return switch (tls) {
-      case "on" -> true;
-      case "off" -> false;
-      default ->
-          throw new picocli.CommandLine.ParameterException(
-              new picocli.CommandLine(this), "--tls must be on or off, not " + tls);
-    };
+  private TlsChoice tlsChoice() {
+    try {
+      return TlsChoice.parse(tls);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
+  }
+
+  private boolean analysisTls() {
+    if (tlsChoice() == TlsChoice.BOTH) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--tls both is for the main comparison; --analysis deploys each configuration once:"
+              + " run it with --tls on and again with --tls off");
+    }
+    return tlsChoice().single();
   }
 }
