@@ -93,7 +93,8 @@ final class AssignmentAnalysis {
           "not Ready within " + settings.ready().toMinutes() + " min (deleted): " + e);
     }
     try (d;
-        RouterTarget target = d.target()) {
+        // The analysis reports no CPU: its client threads are counted nowhere.
+        RouterTarget target = d.target(new ClientCpu())) {
       AnalysisPlan plan = settings.plan();
       PhaseResult coldWrite = phase("cold", layout, "write", target, plan.cold());
       PhaseResult coldRead = phase("cold", layout, "read", target, plan.cold());

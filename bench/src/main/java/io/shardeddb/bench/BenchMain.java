@@ -194,6 +194,7 @@ public final class BenchMain implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private Phases phases;
+  private final ClientCpu clientCpu = new ClientCpu();
   private Map<String, String> environment;
 
   public static void main(String[] args) {
@@ -228,7 +229,7 @@ public final class BenchMain implements Callable<Integer> {
     }
     Path scratch = work != null ? work : Files.createTempDirectory("shardeddb-bench");
     Path dataDir = scratch.resolve("local");
-    phases = new Phases(new LoadRunner(Duration.ofMinutes(phaseMinutes)), clients);
+    phases = new Phases(new LoadRunner(Duration.ofMinutes(phaseMinutes), clientCpu), clients);
     environment = phases.environment;
     describeMachine();
     ResultsWriter writer = new ResultsWriter(out);
@@ -343,11 +344,15 @@ public final class BenchMain implements Callable<Integer> {
     }
     write(writer);
     log("main: ShardingSphere-JDBC");
+    // ShardingSphere-JDBC may run statements on its own executor: its threads are the client's.
+    clientCpu.watch(SHARDINGSPHERE_THREADS);
     try (JdbcTarget ss = baselines.shardingSphere(shardingSphereShards, clients)) {
       phases.measure("shardingsphere-jdbc", shardingSphereShards, 1, ss, plan, noPods());
     } catch (Exception | LinkageError e) {
       environment.put("shardingsphere-error", e.toString());
       log("ShardingSphere-JDBC failed: " + e);
+    } finally {
+      clientCpu.unwatch(SHARDINGSPHERE_THREADS);
     }
     write(writer);
     for (String config : configs) {
@@ -359,7 +364,7 @@ public final class BenchMain implements Callable<Integer> {
         log("main: " + target);
         DatabaseYaml yaml = database("bench-", shards, replicas, plan.keySpace(), tlsOn);
         try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
-            RouterTarget router = d.target();
+            RouterTarget router = d.target(clientCpu);
             HopMeters.Scraper scraper = new HopMeters.Scraper(d.meterPods())) {
           phases.measure(
               target,
@@ -367,16 +372,19 @@ public final class BenchMain implements Callable<Integer> {
               replicas,
               router,
               plan,
-              Phases.Meters.of(d.processGroups(), scraper::read));
+              Phases.Meters.of(d.processGroups(), clientCpu, scraper::read));
         }
         write(writer);
       }
     }
   }
 
+  /** The thread-name prefix of ShardingSphere-JDBC's executor (ExecutorThreadFactoryBuilder). */
+  private static final String SHARDINGSPHERE_THREADS = "ShardingSphere-";
+
   /** A target that runs no pods: only its processes' CPU is read. */
-  private static Phases.Meters noPods() {
-    return Phases.Meters.cpuOnly(cmd -> Optional.empty());
+  private Phases.Meters noPods() {
+    return Phases.Meters.cpuOnly(cmd -> Optional.empty(), clientCpu);
   }
 
   /** The results, tables and plots; exit status 1 when a phase had failures or did not finish. */
@@ -441,7 +449,7 @@ public final class BenchMain implements Callable<Integer> {
       DatabaseYaml yaml = database("sweep-", shards, sweepReplicas, keySpace, tlsOn);
       String target = "shardeddb" + TlsChoice.targetSuffix(tlsOn) + readsChoice().targetSuffix();
       try (LocalDeployment d = LocalDeployment.up(cluster, yaml, scratch, ready);
-          RouterTarget router = d.target()) {
+          RouterTarget router = d.target(clientCpu)) {
         phases.warmUp(target + " " + shards + "x" + sweepReplicas, router, warmKeys, clients);
         int base = 0;
         if (shards == sweepBaseShards) {

@@ -24,9 +24,16 @@ final class LoadRunner {
   }
 
   private final Duration limit;
+  private final ClientCpu cpu;
 
   LoadRunner(Duration limit) {
+    this(limit, new ClientCpu());
+  }
+
+  /** Load threads named by {@code cpu}, each adding its own CPU time to it when it ends. */
+  LoadRunner(Duration limit, ClientCpu cpu) {
     this.limit = limit;
+    this.cpu = cpu;
   }
 
   /** Runs {@code op} over {@code keys} with {@code clients} threads; labels from {@code label}. */
@@ -39,26 +46,18 @@ final class LoadRunner {
     List<String> samples = Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
     long deadline = start + limit.toNanos();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    ExecutorService pool = Executors.newFixedThreadPool(clients, cpu.loadThreads());
     try {
       List<Future<?>> workers = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         workers.add(
             pool.submit(
                 () -> {
-                  for (int i = next.getAndIncrement();
-                      i < keys.count() && System.nanoTime() < deadline;
-                      i = next.getAndIncrement()) {
-                    long t0 = System.nanoTime();
-                    try {
-                      op.run(keys.key(i));
-                      latencies[i] = System.nanoTime() - t0;
-                    } catch (Exception | AssertionError e) {
-                      failures.incrementAndGet();
-                      if (samples.size() < FAILURE_SAMPLES) {
-                        samples.add("key " + keys.key(i) + ": " + e);
-                      }
-                    }
+                  long cpuFrom = cpu.currentThreadNanos();
+                  try {
+                    work(keys, op, next, deadline, latencies, failures, samples);
+                  } finally {
+                    cpu.addLoadThread(cpu.currentThreadNanos() - cpuFrom);
                   }
                 }));
       }
@@ -88,6 +87,31 @@ final class LoadRunner {
         seconds,
         LatencyStats.ofNanos(ok),
         List.copyOf(samples));
+  }
+
+  /** One load thread: the next key until every key is done or the deadline passes. */
+  private static void work(
+      KeySet keys,
+      Operation op,
+      AtomicInteger next,
+      long deadline,
+      long[] latencies,
+      AtomicInteger failures,
+      List<String> samples) {
+    for (int i = next.getAndIncrement();
+        i < keys.count() && System.nanoTime() < deadline;
+        i = next.getAndIncrement()) {
+      long t0 = System.nanoTime();
+      try {
+        op.run(keys.key(i));
+        latencies[i] = System.nanoTime() - t0;
+      } catch (Exception | AssertionError e) {
+        failures.incrementAndGet();
+        if (samples.size() < FAILURE_SAMPLES) {
+          samples.add("key " + keys.key(i) + ": " + e);
+        }
+      }
+    }
   }
 
   /** What a phase is called in the results. */

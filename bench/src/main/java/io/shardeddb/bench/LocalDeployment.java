@@ -187,8 +187,9 @@ final class LocalDeployment implements AutoCloseable {
     return router;
   }
 
-  RouterTarget target() {
-    return new RouterTarget(router.routerUrl(), router.token(), router.tls());
+  /** The router as a bench target; its HTTP client's threads count in {@code cpu}. */
+  RouterTarget target(ClientCpu cpu) {
+    return new RouterTarget(router.routerUrl(), router.token(), router.tls(), cpu);
   }
 
   /**

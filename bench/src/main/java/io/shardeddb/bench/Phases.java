@@ -53,16 +53,18 @@ final class Phases {
     HopMeters.Reading hops();
 
     /** A target with no pods: its processes' CPU only. */
-    static Meters cpuOnly(Function<List<String>, Optional<String>> groups) {
-      return of(groups, HopMeters.Reading::none);
+    static Meters cpuOnly(Function<List<String>, Optional<String>> groups, ClientCpu clients) {
+      return of(groups, clients, HopMeters.Reading::none);
     }
 
     static Meters of(
-        Function<List<String>, Optional<String>> groups, Supplier<HopMeters.Reading> hops) {
+        Function<List<String>, Optional<String>> groups,
+        ClientCpu clients,
+        Supplier<HopMeters.Reading> hops) {
       return new Meters() {
         @Override
         public ProcessCpu.Reading cpu() {
-          return ProcessCpu.read(groups);
+          return ProcessCpu.read(groups, clients);
         }
 
         @Override

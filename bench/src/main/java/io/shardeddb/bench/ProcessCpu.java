@@ -18,8 +18,17 @@ import java.util.function.Function;
  * it hardly moves with other load.
  */
 final class ProcessCpu {
-  /** The group of the bench's own JVM: the client threads, and in local mode the operator. */
-  static final String BENCH = "bench JVM (clients, operator, local API)";
+  /**
+   * The clients' own CPU in the bench JVM ({@link ClientCpu}): the load threads and the threads of
+   * the target's client library (the router target's HTTP client, ShardingSphere's executor).
+   */
+  static final String CLIENTS = "clients";
+
+  /**
+   * The rest of the bench JVM: in local mode the operator and the local Kubernetes API, and for
+   * every target the JVM's own GC and JIT threads and the pools' housekeeping.
+   */
+  static final String BENCH_OTHER = "bench JVM other (operator, local API, GC, JIT)";
 
   static final String MARIADB = "MariaDB";
 
@@ -49,21 +58,30 @@ final class ProcessCpu {
   }
 
   /**
-   * The bench JVM and MariaDB, plus every process {@code classify} puts in a group (a pod of the
-   * configuration being measured); processes in no group are left out.
+   * The bench JVM split into its clients ({@code clients}) and the rest, every process {@code
+   * classify} puts in a group (a pod of the configuration being measured, a MariaDB server of its
+   * own), and any other MariaDB server started by the bench; processes in no group are left out.
    */
-  static Reading read(Function<List<String>, Optional<String>> classify) {
+  static Reading read(Function<List<String>, Optional<String>> classify, ClientCpu clients) {
     Map<String, Double> groups = new LinkedHashMap<>();
-    groups.put(BENCH, seconds(ProcessHandle.current()));
+    double client = clients.seconds();
+    double jvm = seconds(ProcessHandle.current());
+    groups.put(CLIENTS, client);
+    groups.put(BENCH_OTHER, Math.max(0, jvm - client));
     ProcessHandle.current()
         .descendants()
         .forEach(
             p -> {
               List<String> cmd = commandLine(p);
               Optional<String> group =
-                  cmd.stream().anyMatch(a -> a.endsWith("mariadbd") || a.endsWith("mysqld"))
-                      ? Optional.of(MARIADB)
-                      : classify.apply(cmd);
+                  classify
+                      .apply(cmd)
+                      .or(
+                          () ->
+                              cmd.stream()
+                                      .anyMatch(a -> a.endsWith("mariadbd") || a.endsWith("mysqld"))
+                                  ? Optional.of(MARIADB)
+                                  : Optional.empty());
               group.ifPresent(g -> groups.merge(g, seconds(p), Double::sum));
             });
     return new Reading(groups, machineBusySeconds());

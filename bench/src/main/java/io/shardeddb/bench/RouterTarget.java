@@ -6,18 +6,31 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** ShardedDB through its router: one-row {@code POST /write}, {@code POST /read} low == high. */
 final class RouterTarget implements Target {
   private final RouterClient client;
+  private final ClientCpu cpu;
 
-  RouterTarget(String routerUrl, String token) {
-    this(routerUrl, token, null);
-  }
+  /** The prefix of its HTTP client's threads, counted as the client's CPU; null: not known. */
+  private final String httpThreads;
 
-  /** A router served over HTTPS, verified with {@code tls} (null: plain HTTP or JDK defaults). */
-  RouterTarget(String routerUrl, String token, javax.net.ssl.SSLContext tls) {
+  /**
+   * A router served over HTTPS, verified with {@code tls} (null: plain HTTP or JDK defaults); the
+   * threads of its HTTP client count in {@code cpu} as the client's (see {@link ClientCpu}).
+   */
+  RouterTarget(String routerUrl, String token, javax.net.ssl.SSLContext tls, ClientCpu cpu) {
+    Set<String> before = ClientCpu.threadNames();
     this.client = new RouterClient(routerUrl, token, Rows.KEY, Duration.ofSeconds(60), tls);
+    this.cpu = cpu;
+    this.httpThreads = ClientCpu.newHttpClientPrefix(before, ClientCpu.threadNames());
+    if (httpThreads != null) {
+      cpu.watch(httpThreads);
+    } else {
+      Phases.log(
+          "cannot tell the router client's HTTP threads apart: their CPU is not the clients'");
+    }
   }
 
   @Override
@@ -36,6 +49,13 @@ final class RouterTarget implements Target {
         || ((Number) r.data().get(0).get(Rows.KEY)).longValue() != key
         || !Rows.name(key).equals(r.data().get(0).get(Rows.NAME))) {
       throw new IllegalStateException("read of " + key + " returned " + r.data());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (httpThreads != null) {
+      cpu.unwatch(httpThreads);
     }
   }
 }
