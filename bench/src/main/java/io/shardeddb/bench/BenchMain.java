@@ -338,16 +338,32 @@ public final class BenchMain implements Callable<Integer> {
       Path scratch,
       Duration ready)
       throws Exception {
+    // The cluster's MariaDB serves direct JDBC, ShardingSphere and the ShardedDB pods alike.
+    try (MariaDbCounters.Probe shared =
+        new MariaDbCounters.Probe(List.of(MariaDbServer.of(cluster.database())))) {
+      mainComparison(cluster, baselines, writer, plan, scratch, ready, shared);
+    }
+  }
+
+  private void mainComparison(
+      LocalCluster cluster,
+      Baselines baselines,
+      ResultsWriter writer,
+      RunPlan plan,
+      Path scratch,
+      Duration ready,
+      MariaDbCounters.Probe shared)
+      throws Exception {
     log("main: direct JDBC");
     try (JdbcTarget direct = baselines.direct(clients)) {
-      phases.measure(Ratios.DIRECT, 0, 0, direct, plan, noPods());
+      phases.measure(Ratios.DIRECT, 0, 0, direct, plan, noPods(shared));
     }
     write(writer);
     log("main: ShardingSphere-JDBC");
     // ShardingSphere-JDBC may run statements on its own executor: its threads are the client's.
     clientCpu.watch(SHARDINGSPHERE_THREADS);
     try (JdbcTarget ss = baselines.shardingSphere(shardingSphereShards, clients)) {
-      phases.measure("shardingsphere-jdbc", shardingSphereShards, 1, ss, plan, noPods());
+      phases.measure("shardingsphere-jdbc", shardingSphereShards, 1, ss, plan, noPods(shared));
     } catch (Exception | LinkageError e) {
       environment.put("shardingsphere-error", e.toString());
       log("ShardingSphere-JDBC failed: " + e);
@@ -372,7 +388,7 @@ public final class BenchMain implements Callable<Integer> {
               replicas,
               router,
               plan,
-              Phases.Meters.of(d.processGroups(), clientCpu, scraper::read));
+              Phases.Meters.of(d.processGroups(), clientCpu, scraper::read, shared::read));
         }
         write(writer);
       }
@@ -382,9 +398,9 @@ public final class BenchMain implements Callable<Integer> {
   /** The thread-name prefix of ShardingSphere-JDBC's executor (ExecutorThreadFactoryBuilder). */
   private static final String SHARDINGSPHERE_THREADS = "ShardingSphere-";
 
-  /** A target that runs no pods: only its processes' CPU is read. */
-  private Phases.Meters noPods() {
-    return Phases.Meters.cpuOnly(cmd -> Optional.empty(), clientCpu);
+  /** A target that runs no pods: its processes' CPU and its MariaDB's counters are read. */
+  private Phases.Meters noPods(MariaDbCounters.Probe storage) {
+    return Phases.Meters.noPods(cmd -> Optional.empty(), clientCpu, storage::read);
   }
 
   /** The results, tables and plots; exit status 1 when a phase had failures or did not finish. */
@@ -398,6 +414,7 @@ public final class BenchMain implements Callable<Integer> {
     }
     System.out.println(ResultsWriter.tables(results, new Ratios(results)));
     System.out.println(ResultsWriter.cpuTable(phases.cpu));
+    System.out.println(MariaDbCounters.table(phases.storage));
     long invalid = results.stream().filter(r -> !r.valid()).count();
     if (invalid > 0) {
       System.err.println(invalid + " phase(s) had failures or did not finish: not a result");
@@ -407,7 +424,7 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   private void write(ResultsWriter writer) throws IOException {
-    writer.write(phases.results, phases.cpu, environment);
+    writer.write(phases.results, phases.cpu, phases.storage, environment);
     writer.writeHops(phases.hops);
   }
 

@@ -27,6 +27,7 @@ final class Phases {
   final List<PhaseResult> results = new ArrayList<>();
   final List<CpuUsage> cpu = new ArrayList<>();
   final List<HopMeters.Row> hops = new ArrayList<>();
+  final List<MariaDbCounters.Usage> storage = new ArrayList<>();
   final Map<String, String> environment = new LinkedHashMap<>();
 
   Phases(LoadRunner runner, int clients) {
@@ -52,16 +53,28 @@ final class Phases {
     /** The pods' timers now ({@link HopMeters.Scraper#read}); none for a target without pods. */
     HopMeters.Reading hops();
 
-    /** A target with no pods: its processes' CPU only. */
-    static Meters cpuOnly(Function<List<String>, Optional<String>> groups, ClientCpu clients) {
-      return of(groups, clients, HopMeters.Reading::none);
+    /** The target's MariaDB counters now ({@link MariaDbCounters.Probe#read}). */
+    MariaDbCounters.Reading storage();
+
+    /** A target with no pods: its processes' CPU and its MariaDB's counters. */
+    static Meters noPods(
+        Function<List<String>, Optional<String>> groups,
+        ClientCpu clients,
+        Supplier<MariaDbCounters.Reading> storage) {
+      return of(groups, clients, HopMeters.Reading::none, storage);
     }
 
     static Meters of(
         Function<List<String>, Optional<String>> groups,
         ClientCpu clients,
-        Supplier<HopMeters.Reading> hops) {
+        Supplier<HopMeters.Reading> hops,
+        Supplier<MariaDbCounters.Reading> storage) {
       return new Meters() {
+        @Override
+        public MariaDbCounters.Reading storage() {
+          return storage.get();
+        }
+
         @Override
         public ProcessCpu.Reading cpu() {
           return ProcessCpu.read(groups, clients);
@@ -96,22 +109,32 @@ final class Phases {
     ProcessCpu.Reading readCpu = ProcessCpu.Reading.none();
     HopMeters.Reading writeHops = HopMeters.Reading.none();
     HopMeters.Reading readHops = HopMeters.Reading.none();
+    MariaDbCounters.Reading writeStorage = MariaDbCounters.Reading.none();
+    MariaDbCounters.Reading readStorage = MariaDbCounters.Reading.none();
     for (int run = 0; run < plan.runs(); run++) {
-      // Scrape, then the CPU bracket of the phase alone, then scrape again.
+      // Scrape and MariaDB's counters, then the CPU bracket of the phase alone, then again.
       HopMeters.Reading hopsBefore = meters.hops();
+      MariaDbCounters.Reading storageBefore = meters.storage();
       ProcessCpu.Reading before = meters.cpu();
       writes.add(phase("main", target, shards, replicas, "write", t, plan.measured(run)));
       ProcessCpu.Reading written = meters.cpu();
+      MariaDbCounters.Reading storageBetween = meters.storage();
       HopMeters.Reading hopsBetween = meters.hops();
       ProcessCpu.Reading readFrom = meters.cpu();
       reads.add(phase("main", target, shards, replicas, "read", t, plan.measured(run)));
       ProcessCpu.Reading after = meters.cpu();
+      MariaDbCounters.Reading storageAfter = meters.storage();
       HopMeters.Reading hopsAfter = meters.hops();
       writeCpu = writeCpu.plus(written.minus(before));
       readCpu = readCpu.plus(after.minus(readFrom));
       writeHops = writeHops.plus(hopsBetween.minus(hopsBefore));
       readHops = readHops.plus(hopsAfter.minus(hopsBetween));
+      writeStorage = writeStorage.plus(storageBetween.minus(storageBefore));
+      readStorage = readStorage.plus(storageAfter.minus(storageBetween));
     }
+    storage.add(
+        new MariaDbCounters.Usage("main", target, "write", completed(writes), writeStorage));
+    storage.add(new MariaDbCounters.Usage("main", target, "read", completed(reads), readStorage));
     hops.addAll(HopMeters.rows(target, "write", completed(writes), writeHops));
     hops.addAll(HopMeters.rows(target, "read", completed(reads), readHops));
     logUnreachable(target, writeHops);

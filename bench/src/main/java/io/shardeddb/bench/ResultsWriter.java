@@ -33,8 +33,18 @@ final class ResultsWriter {
     Files.writeString(dir.resolve("hops.md"), HopMeters.batches(hops) + HopMeters.table(hops));
   }
 
-  /** Rewrites results.csv, results.json and tables.md from everything measured so far. */
+  /** As {@link #write(List, List, List, Map)} with no MariaDB counters. */
   void write(List<PhaseResult> results, List<CpuUsage> cpu, Map<String, String> environment)
+      throws IOException {
+    write(results, cpu, List.of(), environment);
+  }
+
+  /** Rewrites results.csv, results.json and tables.md from everything measured so far. */
+  void write(
+      List<PhaseResult> results,
+      List<CpuUsage> cpu,
+      List<MariaDbCounters.Usage> storage,
+      Map<String, String> environment)
       throws IOException {
     Files.createDirectories(dir);
     Ratios ratios = new Ratios(results);
@@ -83,10 +93,23 @@ final class ResultsWriter {
       cpuJson.add(row);
     }
     doc.put("cpu", cpuJson);
+    List<Map<String, Object>> storageJson = new ArrayList<>();
+    for (MariaDbCounters.Usage u : storage) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("target", u.target());
+      row.put("phase", u.phase());
+      row.put("ops", u.ops());
+      row.put("deltas", u.counters().values());
+      row.put("perOp", u.perOp());
+      storageJson.add(row);
+    }
+    doc.put("mariadb", storageJson);
     new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(dir.resolve("results.json").toFile(), doc);
-    Files.writeString(dir.resolve("tables.md"), tables(results, ratios) + cpuTable(cpu));
+    Files.writeString(
+        dir.resolve("tables.md"),
+        tables(results, ratios) + cpuTable(cpu) + MariaDbCounters.table(storage));
   }
 
   /** One Markdown table per suite, in the order measured. */

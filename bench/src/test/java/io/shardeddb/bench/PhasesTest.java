@@ -33,6 +33,18 @@ class PhasesTest {
     }
 
     @Override
+    public MariaDbCounters.Reading storage() {
+      events.add("status");
+      return new MariaDbCounters.Reading(Map.of("Com_insert", (long) count("W")));
+    }
+
+    private int count(String event) {
+      synchronized (events) {
+        return (int) events.stream().filter(event::equals).count();
+      }
+    }
+
+    @Override
     public HopMeters.Reading hops() {
       events.add("scrape");
       return HopMeters.Reading.none();
@@ -54,15 +66,22 @@ class PhasesTest {
   }
 
   @Test
-  void noScrapeFallsInsideTheCpuBracketOfAMeasuredPhase() throws Exception {
+  void noScrapeOrStatusQueryFallsInsideTheCpuBracketOfAMeasuredPhase() throws Exception {
     Recorder r = new Recorder();
     Phases phases = new Phases(new LoadRunner(Duration.ofSeconds(30)), 2, Duration.ZERO);
 
     phases.measure("t", 1, 3, r, new RunPlan(5, 2, 0), r);
 
-    String run = "scrape cpu W cpu scrape cpu R cpu scrape";
+    String run = "scrape status cpu W cpu status scrape cpu R cpu status scrape";
     // warm-up (no readings), the idle window (CPU only), then each measured run.
     assertThat(r.sequence()).isEqualTo("W R cpu cpu " + run + " " + run);
     assertThat(phases.results).hasSize(2).allMatch(PhaseResult::valid);
+    // MariaDB's counters over the measured runs only: 2 runs of 5 writes, none while reading.
+    assertThat(phases.storage)
+        .extracting(MariaDbCounters.Usage::phase, u -> u.counters().values().get("Com_insert"))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("write", 10L),
+            org.assertj.core.groups.Tuple.tuple("read", 0L));
+    assertThat(phases.storage.get(0).perOp()).containsEntry("Com_insert", 1.0);
   }
 }
