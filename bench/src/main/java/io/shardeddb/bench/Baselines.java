@@ -15,11 +15,13 @@ import org.apache.shardingsphere.driver.api.yaml.YamlShardingSphereDataSourceFac
 
 /**
  * The alternatives on the same MariaDB server: one database over a plain pool, and
- * ShardingSphere-JDBC routing to {@code shards} databases by {@code Stud_id % shards}.
+ * ShardingSphere-JDBC routing to {@code shards} databases by {@code Stud_id % shards}; and the same
+ * pool on the primary of MariaDB's own semi-synchronous copies ({@link SemiSyncMariaDb}).
  */
 final class Baselines {
   static final String DIRECT_DB = "bench_direct";
   static final String SHARDING_DB_PREFIX = "bench_ss_";
+  static final String SEMISYNC_DB = "bench_semisync";
   private static final String URL_OPTIONS = "?useSSL=false&allowPublicKeyRetrieval=true";
 
   private final MariaDbServer server;
@@ -32,14 +34,27 @@ final class Baselines {
 
   /** A fresh, empty table in one database, behind a pool of {@code clients} connections. */
   JdbcTarget direct(int clients) throws SQLException {
-    recreate(DIRECT_DB);
+    return pooled(server, DIRECT_DB, clients, "direct");
+  }
+
+  /**
+   * The same table on the primary of MariaDB's own three copies (the replicas get it through
+   * replication), behind a pool of {@code clients} connections: every commit waits for a replica.
+   */
+  static JdbcTarget semiSync(SemiSyncMariaDb copies, int clients) throws SQLException {
+    return pooled(copies.primary(), SEMISYNC_DB, clients, "semisync");
+  }
+
+  private static JdbcTarget pooled(MariaDbServer on, String database, int clients, String name)
+      throws SQLException {
+    recreate(on, database);
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(server.baseUrl() + DIRECT_DB + URL_OPTIONS);
-    config.setUsername(server.user());
-    config.setPassword(server.password());
+    config.setJdbcUrl(on.baseUrl() + database + URL_OPTIONS);
+    config.setUsername(on.user());
+    config.setPassword(on.password());
     config.setMaximumPoolSize(clients);
     config.setMinimumIdle(clients);
-    config.setPoolName("direct");
+    config.setPoolName(name);
     HikariDataSource pool = new HikariDataSource(config);
     return new JdbcTarget(pool, pool);
   }
@@ -47,7 +62,7 @@ final class Baselines {
   /** Fresh, empty tables in {@code shards} databases, routed by ShardingSphere-JDBC. */
   JdbcTarget shardingSphere(int shards, int clients) throws SQLException, IOException {
     for (int i = 0; i < shards; i++) {
-      recreate(SHARDING_DB_PREFIX + i);
+      recreate(server, SHARDING_DB_PREFIX + i);
     }
     Path yaml = workDir.resolve("shardingsphere-" + shards + ".yaml");
     Files.createDirectories(workDir);
@@ -96,7 +111,7 @@ final class Baselines {
     return y.toString();
   }
 
-  private void recreate(String database) throws SQLException {
+  private static void recreate(MariaDbServer server, String database) throws SQLException {
     try (Connection c =
             DriverManager.getConnection(
                 server.baseUrl() + URL_OPTIONS, server.user(), server.password());

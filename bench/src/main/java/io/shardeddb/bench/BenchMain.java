@@ -112,6 +112,13 @@ public final class BenchMain implements Callable<Integer> {
           "Only the sweeps: no main comparison (the key space still follows --ops/--runs).")
   boolean skipMain;
 
+  @Option(
+      names = "--skip-semisync",
+      description =
+          "No mariadb-semisync target: MariaDB's own three copies (a primary and two replicas"
+              + " with semi-synchronous replication) running the same workload over JDBC.")
+  boolean skipSemiSync;
+
   @Option(names = "--shardingsphere-shards", defaultValue = "4")
   int shardingSphereShards;
 
@@ -371,6 +378,10 @@ public final class BenchMain implements Callable<Integer> {
       clientCpu.unwatch(SHARDINGSPHERE_THREADS);
     }
     write(writer);
+    if (!skipSemiSync) {
+      semiSync(plan, scratch, ready);
+      write(writer);
+    }
     for (String config : configs) {
       int shards = Integer.parseInt(config.split("x")[0].trim());
       int replicas = Integer.parseInt(config.split("x")[1].trim());
@@ -394,6 +405,30 @@ public final class BenchMain implements Callable<Integer> {
       }
     }
   }
+
+  /**
+   * The replicated floor: MariaDB's own three copies with semi-synchronous replication, started for
+   * this target alone and stopped after it; a failure is noted and the run goes on.
+   */
+  private void semiSync(RunPlan plan, Path scratch, Duration ready) {
+    log("main: " + SEMISYNC);
+    try (SemiSyncMariaDb copies = SemiSyncMariaDb.start(scratch.resolve("semisync"), ready);
+        MariaDbCounters.Probe counters = new MariaDbCounters.Probe(copies.servers());
+        JdbcTarget t = Baselines.semiSync(copies, clients)) {
+      phases.measure(
+          SEMISYNC,
+          1,
+          SemiSyncMariaDb.COPIES,
+          t,
+          plan,
+          Phases.Meters.noPods(copies.processGroups(), clientCpu, counters::read));
+    } catch (Exception e) {
+      environment.put("mariadb-semisync-error", e.toString());
+      log(SEMISYNC + " failed: " + e);
+    }
+  }
+
+  static final String SEMISYNC = "mariadb-semisync";
 
   /** The thread-name prefix of ShardingSphere-JDBC's executor (ExecutorThreadFactoryBuilder). */
   private static final String SHARDINGSPHERE_THREADS = "ShardingSphere-";

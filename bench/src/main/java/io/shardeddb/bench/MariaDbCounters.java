@@ -19,10 +19,17 @@ import java.util.Map;
  * target's servers (one for every target but {@code mariadb-semisync}, which has three).
  */
 final class MariaDbCounters {
-  /** The counters read, in the order the tables show them. */
+  /**
+   * The counters read, in the order the tables show them. MariaDB 10.8 and later (local mode's is
+   * 11.4) no longer have {@code Innodb_os_log_fsyncs}: a server without a counter shows "-", and
+   * {@code Innodb_data_fsyncs} (every InnoDB file sync, the redo log's included) and {@code Syncs}
+   * (the server's other syncs: the binary log with {@code sync_binlog=1}) stand for it.
+   */
   static final List<String> NAMES =
       List.of(
           "Innodb_os_log_fsyncs",
+          "Innodb_data_fsyncs",
+          "Syncs",
           "Com_insert",
           "Com_select",
           "Com_commit",

@@ -35,9 +35,9 @@ class MariaDbCountersTest {
   void theStatusQueryAsksExactlyTheNamedCountersAndAnswersMapToTheirSpelling() {
     assertThat(MariaDbCounters.statusQuery())
         .isEqualTo(
-            "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_os_log_fsyncs', 'Com_insert',"
-                + " 'Com_select', 'Com_commit', 'Rpl_semi_sync_master_yes_tx',"
-                + " 'Rpl_semi_sync_master_no_tx')");
+            "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_os_log_fsyncs',"
+                + " 'Innodb_data_fsyncs', 'Syncs', 'Com_insert', 'Com_select', 'Com_commit',"
+                + " 'Rpl_semi_sync_master_yes_tx', 'Rpl_semi_sync_master_no_tx')");
     assertThat(MariaDbCounters.canonical("INNODB_OS_LOG_FSYNCS")).isEqualTo("Innodb_os_log_fsyncs");
   }
 
@@ -56,8 +56,8 @@ class MariaDbCountersTest {
 
     assertThat(dir.resolve("tables.md"))
         .content()
-        .contains("| target | phase | ops | Innodb_os_log_fsyncs | Com_insert | Com_select |")
-        .contains("| direct-jdbc | write | 1000 | 0.400 | 1.000 | - | 0.000 | - | - |");
+        .contains("| target | phase | ops | Innodb_os_log_fsyncs | Innodb_data_fsyncs | Syncs |")
+        .contains("| direct-jdbc | write | 1000 | 0.400 | - | - | 1.000 | - | 0.000 | - | - |");
     assertThat(dir.resolve("results.json"))
         .content()
         .contains("\"mariadb\"")
