@@ -70,6 +70,16 @@ public final class BenchMain implements Callable<Integer> {
   int runs;
 
   @Option(
+      names = "--max-warmups",
+      description =
+          "When the pods run the full JIT (a --pod-jvm-option -XX:TieredStopAtLevel=4, the `c2`"
+              + " variant), a ShardedDB target is warmed until two consecutive warm-up runs agree"
+              + " within 10 % in write and read time, at most this many runs; one that does not"
+              + " settle is not measured (exit status 1). Every other target warms once.",
+      defaultValue = "6")
+  int maxWarmups;
+
+  @Option(
       names = "--latency-ops",
       description = "Writes, then reads, of the one-client latency phase per target (0: none).",
       defaultValue = "1000")
@@ -222,7 +232,7 @@ public final class BenchMain implements Callable<Integer> {
     }
     readsChoice(); // a usage error before anything starts
     tlsChoice();
-    RunPlan plan = new RunPlan(ops, runs, latencyOps);
+    RunPlan plan = new RunPlan(ops, runs, latencyOps, shardedDbWarmUp().maxRuns());
     int keySpace = plan.keySpace();
     long stride = keySpace / sweepOps;
     // One key slot per client step, one for the shard step, one for the deployment's warm-up.
@@ -255,14 +265,39 @@ public final class BenchMain implements Callable<Integer> {
     return finish(writer);
   }
 
+  /** Local mode's pod JVM options followed by the bench's {@code --pod-jvm-option}s. */
+  private List<String> podJvm(LocalCluster.Options defaults) {
+    List<String> podJvm = new ArrayList<>(defaults.jvmOptions());
+    podJvm.addAll(podJvmOptions);
+    return podJvm;
+  }
+
+  /** How the ShardedDB targets warm: until steady when their pods run the full JIT, else once. */
+  WarmUp shardedDbWarmUp() {
+    List<String> podJvm = podJvm(LocalCluster.Options.defaults(home.toAbsolutePath(), home));
+    if (!WarmUp.fullJit(podJvm)) {
+      return WarmUp.once();
+    }
+    try {
+      return WarmUp.untilSteady(maxWarmups);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--max-warmups: " + e.getMessage());
+    }
+  }
+
   /**
    * Local mode's options with the pod JVM options; notes them, TLS and reads in the environment.
    */
   private LocalCluster.Options clusterOptions(Path dataDir) {
     LocalCluster.Options defaults = LocalCluster.Options.defaults(home.toAbsolutePath(), dataDir);
-    List<String> podJvm = new ArrayList<>(defaults.jvmOptions());
-    podJvm.addAll(podJvmOptions);
+    List<String> podJvm = podJvm(defaults);
     environment.put("pod-jvm-options", String.join(" ", podJvm));
+    environment.put(
+        "pods-full-jit",
+        WarmUp.fullJit(podJvm)
+            ? "yes: ShardedDB targets warm until two runs agree within 10 %, at most " + maxWarmups
+            : "no (C1): every target warms once");
     environment.put("tls", tlsChoice().describe());
     environment.put("reads", readsChoice().describe());
     return new LocalCluster.Options(
@@ -399,6 +434,7 @@ public final class BenchMain implements Callable<Integer> {
               replicas,
               router,
               plan,
+              shardedDbWarmUp(),
               Phases.Meters.of(d.processGroups(), clientCpu, scraper::read, shared::read));
         }
         write(writer);
@@ -453,6 +489,12 @@ public final class BenchMain implements Callable<Integer> {
     long invalid = results.stream().filter(r -> !r.valid()).count();
     if (invalid > 0) {
       System.err.println(invalid + " phase(s) had failures or did not finish: not a result");
+      return 1;
+    }
+    if (!phases.notSteady.isEmpty()) {
+      System.err.println(
+          "not measured, warm-up runs never agreed (results.json 'warm-up <target>'): "
+              + phases.notSteady);
       return 1;
     }
     return 0;

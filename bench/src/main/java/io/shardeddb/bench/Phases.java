@@ -28,6 +28,10 @@ final class Phases {
   final List<CpuUsage> cpu = new ArrayList<>();
   final List<HopMeters.Row> hops = new ArrayList<>();
   final List<MariaDbCounters.Usage> storage = new ArrayList<>();
+
+  /** Targets not measured: their warm-up runs did not agree within the bound ({@link WarmUp}). */
+  final List<String> notSteady = new ArrayList<>();
+
   final Map<String, String> environment = new LinkedHashMap<>();
 
   Phases(LoadRunner runner, int clients) {
@@ -95,8 +99,22 @@ final class Phases {
    */
   void measure(String target, int shards, int replicas, Target t, RunPlan plan, Meters meters)
       throws InterruptedException {
+    measure(target, shards, replicas, t, plan, WarmUp.once(), meters);
+  }
+
+  /**
+   * As {@link #measure(String, int, int, Target, RunPlan, Meters)}, warmed by {@code warmUp}: a
+   * target whose warm-up runs do not agree within its bound is not measured ({@link #notSteady}).
+   */
+  void measure(
+      String target, int shards, int replicas, Target t, RunPlan plan, WarmUp warmUp, Meters meters)
+      throws InterruptedException {
     environment.put("load-average-before " + target, loadAverage());
-    warmUp(target, t, plan.warmup(), clients);
+    if (!warm(target, t, plan, warmUp)) {
+      notSteady.add(target);
+      environment.put("load-average-after " + target, loadAverage());
+      return;
+    }
     // What the target's processes use with no client load (heartbeats, lease pings, polls).
     ProcessCpu.Reading idleStart = meters.cpu();
     long idleFrom = System.nanoTime();
@@ -174,8 +192,50 @@ final class Phases {
     return runs.stream().mapToDouble(PhaseResult::seconds).sum();
   }
 
+  /**
+   * Warm-up runs on the plan's warm-up keys until {@code rule} says warm (true) or gives up
+   * (false); what happened goes to the environment ({@code warm-up <target>}).
+   */
+  private boolean warm(String target, Target t, RunPlan plan, WarmUp rule)
+      throws InterruptedException {
+    List<Double> writeSeconds = new ArrayList<>();
+    List<Double> readSeconds = new ArrayList<>();
+    WarmUp.Verdict verdict = WarmUp.Verdict.AGAIN;
+    while (verdict == WarmUp.Verdict.AGAIN && writeSeconds.size() < plan.warmups()) {
+      List<PhaseResult> run = warmUp(target, t, plan.warmup(writeSeconds.size()), clients);
+      writeSeconds.add(run.get(0).seconds());
+      readSeconds.add(run.get(1).seconds());
+      verdict = rule.after(writeSeconds, readSeconds);
+    }
+    String runs =
+        String.format(
+            java.util.Locale.ROOT,
+            "%d runs: writes %s s, reads %s s",
+            writeSeconds.size(),
+            joined(writeSeconds),
+            joined(readSeconds));
+    boolean warm = verdict == WarmUp.Verdict.WARM;
+    environment.put("warm-up " + target, (warm ? "warm after " : "NOT steady after ") + runs);
+    if (!warm) {
+      log(
+          target
+              + ": not measured, its warm-up runs did not agree within "
+              + WarmUp.AGREE_PERCENT
+              + " % after "
+              + runs);
+    }
+    return warm;
+  }
+
+  private static String joined(List<Double> s) {
+    return String.join(
+        ", ", s.stream().map(x -> String.format(java.util.Locale.ROOT, "%.2f", x)).toList());
+  }
+
   /** A run that is not reported, so no target is measured cold (JIT, pools, caches). */
-  void warmUp(String target, Target t, KeySet keys, int clients) throws InterruptedException {
+  List<PhaseResult> warmUp(String target, Target t, KeySet keys, int clients)
+      throws InterruptedException {
+    List<PhaseResult> out = new ArrayList<>();
     for (String phase : List.of("write", "read")) {
       PhaseResult r =
           runner.run(
@@ -188,7 +248,9 @@ final class Phases {
         // Keep going: the measured runs after it say whether the target works.
         log("warm-up of " + target + " " + phase + " had failures: " + r.failedSamples());
       }
+      out.add(r);
     }
+    return out;
   }
 
   private PhaseResult phase(

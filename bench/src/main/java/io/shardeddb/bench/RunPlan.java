@@ -13,10 +13,17 @@ import java.util.List;
  * @param ops operations per warm-up or measured run
  * @param runs measured runs (the median is reported)
  * @param latencyOps operations of the one-client latency run (at most {@code ops}; 0: none)
+ * @param warmups key slots for warm-up runs: 1, or {@link WarmUp#maxRuns()} when a target warms
+ *     until its runs agree
  */
-record RunPlan(int ops, int runs, int latencyOps) {
+record RunPlan(int ops, int runs, int latencyOps, int warmups) {
+  /** One warm-up run. */
+  RunPlan(int ops, int runs, int latencyOps) {
+    this(ops, runs, latencyOps, 1);
+  }
+
   RunPlan {
-    if (ops < 1 || runs < 1 || latencyOps < 0 || latencyOps > ops) {
+    if (ops < 1 || runs < 1 || latencyOps < 0 || latencyOps > ops || warmups < 1) {
       throw new IllegalArgumentException(
           "need ops >= 1, runs >= 1 and 0 <= latency ops <= ops; got "
               + ops
@@ -27,9 +34,9 @@ record RunPlan(int ops, int runs, int latencyOps) {
     }
   }
 
-  /** Key slots: the warm-up, one per measured run, and the latency run. */
+  /** Key slots: the warm-ups, one per measured run, and the latency run. */
   int slots() {
-    return runs + 2;
+    return warmups + runs + 1;
   }
 
   /** Keys {@code 0 .. keySpace-1} hold every run's keys; a configuration's shards cover them. */
@@ -37,16 +44,30 @@ record RunPlan(int ops, int runs, int latencyOps) {
     return ops * slots();
   }
 
+  /** The keys of the first warm-up run. */
   KeySet warmup() {
-    return new KeySet(0, slots(), ops);
+    return warmup(0);
+  }
+
+  /** The keys of warm-up run {@code run} (0-based). */
+  KeySet warmup(int run) {
+    if (run < 0 || run >= warmups) {
+      throw new IllegalArgumentException("warm-up " + run + " of " + warmups);
+    }
+    return new KeySet(run, slots(), ops);
   }
 
   /** The keys of measured run {@code run} (0-based). */
   KeySet measured(int run) {
+    return new KeySet(measuredSlot(run), slots(), ops);
+  }
+
+  /** The key slot of measured run {@code run}: after every warm-up's. */
+  int measuredSlot(int run) {
     if (run < 0 || run >= runs) {
       throw new IllegalArgumentException("run " + run + " of " + runs);
     }
-    return new KeySet(1 + run, slots(), ops);
+    return warmups + run;
   }
 
   KeySet latency() {
