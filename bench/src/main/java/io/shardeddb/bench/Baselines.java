@@ -24,6 +24,12 @@ final class Baselines {
   static final String SEMISYNC_DB = "bench_semisync";
   private static final String URL_OPTIONS = "?useSSL=false&allowPublicKeyRetrieval=true";
 
+  /**
+   * TLS to MariaDB (11.4 serves it with a certificate it generates at start), encrypted but not
+   * verified: the server's certificate is self-signed and no CA is at hand.
+   */
+  private static final String TLS_URL_OPTIONS = "?sslMode=REQUIRED&allowPublicKeyRetrieval=true";
+
   private final MariaDbServer server;
   private final Path workDir;
 
@@ -34,7 +40,12 @@ final class Baselines {
 
   /** A fresh, empty table in one database, behind a pool of {@code clients} connections. */
   JdbcTarget direct(int clients) throws SQLException {
-    return pooled(server, DIRECT_DB, clients, "direct");
+    return direct(clients, false);
+  }
+
+  /** As {@link #direct(int)}, every connection over TLS when {@code tls}. */
+  JdbcTarget direct(int clients, boolean tls) throws SQLException {
+    return pooled(server, DIRECT_DB, clients, tls ? "direct-tls" : "direct", tls);
   }
 
   /**
@@ -42,14 +53,15 @@ final class Baselines {
    * replication), behind a pool of {@code clients} connections: every commit waits for a replica.
    */
   static JdbcTarget semiSync(SemiSyncMariaDb copies, int clients) throws SQLException {
-    return pooled(copies.primary(), SEMISYNC_DB, clients, "semisync");
+    return pooled(copies.primary(), SEMISYNC_DB, clients, "semisync", false);
   }
 
-  private static JdbcTarget pooled(MariaDbServer on, String database, int clients, String name)
+  private static JdbcTarget pooled(
+      MariaDbServer on, String database, int clients, String name, boolean tls)
       throws SQLException {
     recreate(on, database);
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(on.baseUrl() + database + URL_OPTIONS);
+    config.setJdbcUrl(on.baseUrl() + database + urlOptions(tls));
     config.setUsername(on.user());
     config.setPassword(on.password());
     config.setMaximumPoolSize(clients);
@@ -109,6 +121,11 @@ final class Baselines {
         .append("}\n");
     y.append("props:\n  sql-show: false\n");
     return y.toString();
+  }
+
+  /** The JDBC URL's options: over TLS or not. */
+  static String urlOptions(boolean tls) {
+    return tls ? TLS_URL_OPTIONS : URL_OPTIONS;
   }
 
   private static void recreate(MariaDbServer server, String database) throws SQLException {

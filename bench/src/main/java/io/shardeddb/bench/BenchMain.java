@@ -400,6 +400,13 @@ public final class BenchMain implements Callable<Integer> {
     try (JdbcTarget direct = baselines.direct(clients)) {
       phases.measure(Ratios.DIRECT, 0, 0, direct, plan, noPods(shared));
     }
+    if (tlsChoice().states().contains(true)) {
+      // The ShardedDB rows with TLS on compare with this one (Ratios).
+      log("main: direct JDBC over TLS");
+      try (JdbcTarget direct = baselines.direct(clients, true)) {
+        phases.measure(Ratios.DIRECT_TLS, 0, 0, direct, plan, noPods(shared));
+      }
+    }
     write(writer);
     log("main: ShardingSphere-JDBC");
     // ShardingSphere-JDBC may run statements on its own executor: its threads are the client's.

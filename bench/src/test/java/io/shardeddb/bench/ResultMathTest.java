@@ -44,6 +44,26 @@ class ResultMathTest {
   }
 
   @Test
+  void aTargetWithTlsOnIsComparedWithDirectJdbcOverTlsAndOneWithTlsOffWithPlainDirect() {
+    PhaseResult direct = result("main", Ratios.DIRECT, "write", 16, 10_000, 0, 4.0);
+    PhaseResult directTls = result("main", Ratios.DIRECT_TLS, "write", 16, 10_000, 0, 5.0);
+    PhaseResult on = result("main", "shardeddb 4x3 tls-on", "write", 16, 10_000, 0, 20.0);
+    PhaseResult onBounded =
+        result("main", "shardeddb 4x3 tls-on reads bounded 1s", "write", 16, 10_000, 0, 25.0);
+    PhaseResult off = result("main", "shardeddb 4x3 tls-off", "write", 16, 10_000, 0, 12.0);
+
+    Ratios ratios = new Ratios(List.of(direct, directTls, on, onBounded, off));
+
+    assertThat(ratios.timeRatio(on)).contains(4.0);
+    assertThat(ratios.timeRatio(onBounded)).contains(5.0);
+    assertThat(ratios.timeRatio(off)).contains(3.0);
+    assertThat(ratios.timeRatio(directTls)).as("what TLS costs direct JDBC").contains(1.25);
+    assertThat(new Ratios(List.of(direct, on)).timeRatio(on))
+        .as("never against the other TLS state")
+        .isEmpty();
+  }
+
+  @Test
   void aBaselineWithFailuresIsNoBaselineAndARunWithFailuresIsNoResult() {
     PhaseResult brokenDirect = result("main", Ratios.DIRECT, "write", 16, 10_000, 3, 4.0);
     PhaseResult sharded = result("main", "shardeddb 4x3", "write", 16, 10_000, 0, 10.0);

@@ -96,6 +96,15 @@ class SemiSyncMariaDbTest {
         }
         after = probe.read();
       }
+      // Direct JDBC with TLS on: MariaDB serves TLS with the certificate it generated.
+      try (Connection c =
+              DriverManager.getConnection(
+                  copies.primary().baseUrl() + Baselines.urlOptions(true), "root", "");
+          Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(2)).isNotBlank();
+      }
       for (MariaDbServer replica : copies.servers().subList(1, 3)) {
         Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> rows(replica) == 20);
       }
