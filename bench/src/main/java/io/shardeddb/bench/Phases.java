@@ -210,8 +210,9 @@ final class Phases {
     String runs =
         String.format(
             java.util.Locale.ROOT,
-            "%d runs: writes %s s, reads %s s",
+            "%d run%s: writes %s s, reads %s s",
             writeSeconds.size(),
+            writeSeconds.size() == 1 ? "" : "s",
             joined(writeSeconds),
             joined(readSeconds));
     boolean warm = verdict == WarmUp.Verdict.WARM;
