@@ -19,19 +19,23 @@ import picocli.CommandLine.Option;
 
 /**
  * The benchmark command: the assignment's workload on ShardedDB in local mode for each
- * configuration, the same workload on direct JDBC and ShardingSphere-JDBC on the same MariaDB, a
+ * configuration (with TLS on, off or both), the same workload on direct JDBC (plain and over TLS)
+ * and ShardingSphere-JDBC on the same MariaDB and on MariaDB's own semi-synchronous three copies, a
  * concurrency sweep and a scale sweep; writes CSV, JSON, Markdown tables and PNG plots.
  *
  * <p>Why this file is over 450 lines: it is the picocli command, and its thirty options are the
  * bench's whole surface — kept in one class so {@code --help}, the defaults and the text of each
  * option read in one place, in the order a user meets them. What the command does is elsewhere:
- * {@link Phases} measures, {@link AssignmentAnalysis} runs {@code --analysis}, {@link
- * ResultsWriter} and {@link Charts} write; the methods here only sequence them.
+ * {@link Phases} measures, {@link Baselines} and {@link SemiSyncMariaDb} make the targets beside
+ * ShardedDB, {@link TlsChoice} and {@link WarmUp} decide which states and how long to warm, {@link
+ * AssignmentAnalysis} runs {@code --analysis}, {@link ResultsWriter} and {@link Charts} write; the
+ * methods here only sequence them.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "ShardedDB benchmarks beside direct JDBC and ShardingSphere-JDBC.")
+    description =
+        "ShardedDB benchmarks beside direct JDBC, ShardingSphere-JDBC and MariaDB semi-sync.")
 public final class BenchMain implements Callable<Integer> {
   @Option(names = "--home", description = "Project checkout (crds/, pod jars).", defaultValue = ".")
   Path home;
