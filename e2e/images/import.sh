@@ -43,7 +43,17 @@ for tar in "$@"; do
       ctr_ images tag --force "$ref" "$full" >/dev/null
       ctr_ images rm "$ref" >/dev/null
     fi
-    ctr_ images ls -q | grep -qxF "$full" || { log "import: $full is not in containerd after importing $tar"; exit 1; }
+    # The list is read whole before it is searched: `ctr images ls | grep -q` under pipefail fails
+    # whenever grep stops at its match before ctr has written the rest of the list (ctr then dies
+    # of SIGPIPE) — an image that was there reported missing, which failed the tier at random
+    # (2026-11-29, twice: s3, then operator). A few tries more for a containerd slow under load.
+    listed=""
+    for _ in 1 2 3; do
+      images=$(ctr_ images ls -q 2>&1) || true
+      if grep -qxF "$full" <<<"$images"; then listed=yes; break; fi
+      sleep 2
+    done
+    [[ -n $listed ]] || { log "import: $full is not in containerd after importing $tar: ${images//$'\n'/ }"; exit 1; }
     log "imported $full"
   done
 done
