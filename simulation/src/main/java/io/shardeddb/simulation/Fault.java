@@ -46,6 +46,15 @@ sealed interface Fault {
   /** Rule 15: the replica's next COMMIT happens and its reply is lost. */
   record LoseCommitReply(long at, Victim victim) implements Fault {}
 
+  /**
+   * The replica's database server (the mysql container) restarts under its live shard-server (issue
+   * 47 finding 6; the process and its memory live on): the first transaction it commits within
+   * {@link StorageFaults#IN_FLIGHT_WITHIN} ms is the one in flight when it dies — it lands ({@code
+   * lands}: its COMMIT was durable) or rolls back, and its caller hears a lost connection either
+   * way — then it is down for {@code length} ms (every call fails) and back with what it committed.
+   */
+  record RestartDatabase(long at, Victim victim, long length, boolean lands) implements Fault {}
+
   /** The replica's database connections reset: its statements fail while it lasts. */
   record ResetConnections(long at, Victim victim, long length) implements Fault {}
 

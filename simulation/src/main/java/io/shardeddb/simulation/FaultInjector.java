@@ -110,6 +110,17 @@ final class FaultInjector {
         world.log("lose the next commit reply on " + v.name());
         v.storageFaults().loseNextCommitReply();
       }
+      case Fault.RestartDatabase f -> {
+        SimReplica v = resolve(f.victim());
+        world.log(
+            "restart the database of "
+                + v.name()
+                + " under its live process, down for "
+                + f.length()
+                + (f.lands() ? ", the COMMIT in flight landing" : ", the COMMIT in flight lost"));
+        v.storageFaults().restart(f.length(), f.lands());
+        scheduler.after(StorageFaults.IN_FLIGHT_WITHIN, v.storageFaults()::dieIfPending);
+      }
       case Fault.ResetConnections f -> {
         SimReplica v = resolve(f.victim());
         world.log("reset the database connections of " + v.name() + " for " + f.length());

@@ -22,9 +22,29 @@ record FaultPlan(Network.Faults network, List<Fault> faults) {
    * Random} of its own so the plan's other faults stay as they are without it.
    */
   record Shape(
-      int shards, int clientSides, boolean mover, long from, long until, boolean aimedAtCopies) {
+      int shards,
+      int clientSides,
+      boolean mover,
+      long from,
+      long until,
+      boolean aimedAtCopies,
+      boolean databaseRestarts) {
+    Shape(
+        int shards, int clientSides, boolean mover, long from, long until, boolean aimedAtCopies) {
+      this(shards, clientSides, mover, from, until, aimedAtCopies, false);
+    }
+
     Shape withFaultsAimedAtCopies() {
-      return new Shape(shards, clientSides, mover, from, until, true);
+      return new Shape(shards, clientSides, mover, from, until, true, databaseRestarts);
+    }
+
+    /**
+     * About one fault slot in three also restarts a replica's database under its live process
+     * ({@link Fault.RestartDatabase}), drawn from a {@code Random} of its own: the plan's other
+     * faults stay as they are.
+     */
+    Shape withDatabaseRestarts() {
+      return new Shape(shards, clientSides, mover, from, until, aimedAtCopies, true);
     }
   }
 
@@ -34,6 +54,7 @@ record FaultPlan(Network.Faults network, List<Fault> faults) {
     Network.Faults network =
         new Network.Faults(r.nextDouble() * 0.05, r.nextDouble() * 0.05, 1, 1 + r.nextInt(40));
     Random aimed = shape.aimedAtCopies() ? new Random(seed * 0x2545F4914F6CDD1DL + 7) : null;
+    Random restarts = shape.databaseRestarts() ? new Random(seed * 0x9E3779B97F4A7C15L + 47) : null;
     List<Fault> faults = new ArrayList<>();
     for (long t = shape.from(); t < shape.until(); t += 200 + r.nextInt(1_200)) {
       Fault f = one(r, t, shape);
@@ -47,6 +68,9 @@ record FaultPlan(Network.Faults network, List<Fault> faults) {
                 f);
       }
       faults.add(f);
+      if (restarts != null && restarts.nextInt(3) == 0) {
+        faults.add(restart(restarts, t + restarts.nextInt(150), shape));
+      }
     }
     return new FaultPlan(network, List.copyOf(faults));
   }
@@ -75,6 +99,17 @@ record FaultPlan(Network.Faults network, List<Fault> faults) {
       case 13 -> new Fault.CutFromMover(at, v, length);
       default -> new Fault.CutFromClient(at, r.nextInt(s.clientSides()), v, length);
     };
+  }
+
+  /**
+   * A database restart under a live process ({@link Fault.RestartDatabase}) at {@code at}: the
+   * victim the primary of a shard one time in three, else any pod (a secondary's replay is the
+   * transaction finding 6 lost); down 300-3,300 ms; the transaction in flight lands one time in
+   * two.
+   */
+  private static Fault restart(Random r, long at, Shape s) {
+    Fault.Victim v = victim(r, s, r.nextInt(3) == 0);
+    return new Fault.RestartDatabase(at, v, 300 + r.nextInt(3_000), r.nextBoolean());
   }
 
   private static Fault.Victim victim(Random r, Shape s, boolean primary) {

@@ -14,19 +14,35 @@ import java.util.TreeMap;
 /**
  * The end-of-run checks every simulated world runs on each shard's replicas once every fault healed
  * and the world settled: no acknowledged change lost or applied again, no request id twice in a
- * replica's log (rule 8), the replicas converged on the same values, and every log's commit times
- * (DESIGN §9). One place for them, so a check added here reaches every world ({@link
- * ShardSimulation}, {@link MoveSimulation}); what only one world can judge (a move's layout, the
- * reads of a router, the schema) stays with it.
+ * replica's log (rule 8), the replicas converged on the same values, every log's commit times
+ * (DESIGN §9), and no running replica's memory behind its own storage (rule 15: a COMMIT whose
+ * reply was lost is read back, never left for every later apply to collide with). One place for
+ * them, so a check added here reaches every world ({@link ShardSimulation}, {@link
+ * MoveSimulation}); what only one world can judge (a move's layout, the reads of a router, the
+ * schema) stays with it.
  */
 final class Judge {
   private Judge() {}
 
-  /** One replica at the end: its name, every key's value, its log in LSN order. */
-  record Replica(String name, Map<Long, Long> values, Collection<LogEntry> log) {
+  /**
+   * One replica at the end: its name, every key's value, its log in LSN order, and the position its
+   * running process holds applied in memory ({@code applied}; {@link #NOT_RUNNING} when it is not
+   * running or copying, so only its storage is judged).
+   */
+  record Replica(String name, Map<Long, Long> values, Collection<LogEntry> log, long applied) {
+    static final long NOT_RUNNING = -1;
+
+    Replica(String name, Map<Long, Long> values, Collection<LogEntry> log) {
+      this(name, values, log, NOT_RUNNING);
+    }
+
     static Replica of(SimReplica replica) {
       SimDisk d = replica.disk();
-      return new Replica(replica.name(), new TreeMap<>(d.values), List.copyOf(d.log.values()));
+      return new Replica(
+          replica.name(),
+          new TreeMap<>(d.values),
+          List.copyOf(d.log.values()),
+          replica.appliedInMemory());
     }
   }
 
@@ -61,8 +77,33 @@ final class Judge {
       out.addAll(
           Checker.commitTimeViolations(
               r.name(), r.log(), history, SimClock.WALL_START_MILLIS, SimClock.MAX_SKEW_MILLIS));
+      out.addAll(memoryBehindStorage(shard, r));
     }
     return out;
+  }
+
+  /**
+   * A running replica whose memory ends before the log its storage holds, once the world settled: a
+   * COMMIT that landed with its reply lost (a database restarted under the live process) was never
+   * read back, so every later apply re-inserts an entry storage holds (review 2026-11-26 #4).
+   */
+  static List<String> memoryBehindStorage(String shard, Replica r) {
+    if (r.applied() == Replica.NOT_RUNNING || r.log().isEmpty()) {
+      return List.of();
+    }
+    long stored = r.log().stream().mapToLong(LogEntry::lsn).max().orElseThrow();
+    if (r.applied() >= stored) {
+      return List.of();
+    }
+    return List.of(
+        r.name()
+            + " of "
+            + shard
+            + " holds lsn "
+            + r.applied()
+            + " applied in memory but its storage holds the log to lsn "
+            + stored
+            + ": a commit whose reply was lost was never read back");
   }
 
   /**

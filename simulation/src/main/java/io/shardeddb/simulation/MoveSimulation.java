@@ -425,7 +425,7 @@ public final class MoveSimulation {
   }
 
   public Result run() {
-    FaultPlan plan = FaultPlan.draw(seed, SHAPE);
+    FaultPlan plan = FaultPlan.draw(seed, databaseRestarts ? SHAPE.withDatabaseRestarts() : SHAPE);
     Random r = scheduler.random();
     Map<String, PointRange> wanted =
         switch (r.nextInt(3)) {
@@ -1055,6 +1055,18 @@ public final class MoveSimulation {
   private static final FaultPlan.Shape SHAPE =
       new FaultPlan.Shape(2, 2, true, 2_500, ShardSimulation.FAULTY, false);
 
+  /** Whether the plan also restarts replicas' databases under their live processes. */
+  private boolean databaseRestarts;
+
+  /**
+   * The plan also restarts replicas' databases under their live processes ({@link
+   * FaultPlan.Shape#withDatabaseRestarts}). Before {@link #run}.
+   */
+  MoveSimulation withDatabaseRestarts() {
+    databaseRestarts = true;
+    return this;
+  }
+
   /** This world's shards, their operators, the routers and the resharder as a plan's targets. */
   private final class Targets implements FaultTargets {
     @Override
@@ -1619,9 +1631,12 @@ public final class MoveSimulation {
     return sum;
   }
 
-  /** How often each storage fault struck, over every replica: {lost replies, resets, slow}. */
+  /**
+   * How often each storage fault struck, over every replica: {lost replies, resets, slow, database
+   * restarts, restarts that cut a transaction mid-COMMIT}.
+   */
   private long[] storageFaultsStruck() {
-    long[] sum = new long[3];
+    long[] sum = new long[5];
     for (SimReplica rep : byName.values()) {
       long[] s = rep.storageFaults().struck();
       for (int i = 0; i < sum.length; i++) {

@@ -257,6 +257,7 @@ public final class ShardSimulation {
    */
   private FaultPlan.Shape shape() {
     FaultPlan.Shape shape = new FaultPlan.Shape(1, clients.size(), false, 2_000, FAULTY, false);
+    shape = databaseRestarts ? shape.withDatabaseRestarts() : shape;
     return aimedAtCopies ? shape.withFaultsAimedAtCopies() : shape;
   }
 
@@ -2081,9 +2082,25 @@ public final class ShardSimulation {
     return this;
   }
 
-  /** Summed over the replicas: lost COMMIT replies, failed statements, slow commits. */
+  /** Whether the plan also restarts replicas' databases ({@link #withDatabaseRestarts}). */
+  private boolean databaseRestarts;
+
+  /**
+   * The plan also restarts replicas' databases under their live processes (issue 47 finding 6,
+   * {@link Fault.RestartDatabase}: about one fault slot in three, drawn apart so the seed's other
+   * faults stay). Before {@link #run}.
+   */
+  ShardSimulation withDatabaseRestarts() {
+    databaseRestarts = true;
+    return this;
+  }
+
+  /**
+   * Summed over the replicas: lost COMMIT replies, failed statements, slow commits, database
+   * restarts, restarts that cut a transaction mid-COMMIT.
+   */
   private long[] storageFaultsStruck() {
-    long[] sum = new long[3];
+    long[] sum = new long[5];
     for (SimReplica rep : replicas) {
       long[] s = rep.storageFaults().struck();
       for (int i = 0; i < sum.length; i++) {
@@ -2385,6 +2402,23 @@ public final class ShardSimulation {
             }
           });
     }
+  }
+
+  /**
+   * The mutation of review 2026-11-26 #4's primary side ({@link SimReplica#hidesEndedTerm}): a
+   * primary whose term ended reports no quorum state. Before {@link #run}.
+   */
+  ShardSimulation hidingEndedTerms() {
+    replicas.forEach(rep -> rep.hidesEndedTerm = true);
+    return this;
+  }
+
+  /**
+   * How many primary terms ended for good and were reported so ({@code WriteCoordinator.abandon}:
+   * storage held entries the term could not explain), summed over the replicas.
+   */
+  long termsEnded() {
+    return replicas.stream().mapToLong(SimReplica::termsEnded).sum();
   }
 
   /** Fences that reached a replica while its re-copy was streaming (the copy takes time). */

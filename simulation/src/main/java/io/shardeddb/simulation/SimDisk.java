@@ -255,6 +255,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
   public long[] commit(BatchPlan plan, long termEpoch) throws SQLException {
     landLateCommit();
     faults.statement();
+    faults.beforeCommit();
     if (landsLate != null
         && plan.entries().size() == 1
         && plan.entries().get(0).op() != Operation.Noop) {
@@ -365,7 +366,8 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   /** The planner's lookup answered from this disk: recorded outcomes and held keys. */
   @Override
-  public Known lookUp(BatchPlanner.Lookup lookup) {
+  public Known lookUp(BatchPlanner.Lookup lookup) throws SQLException {
+    faults.up();
     Map<String, RequestOutcome> outcomes = new HashMap<>();
     for (String rid : lookup.requestIds()) {
       Long lsn = rids.get(rid);
@@ -462,6 +464,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
       WriteQuorum quorum,
       int specReplicas,
       String votedFor) {
+    requireUp();
     epoch = newEpoch;
     primary = role == Role.Primary;
     secondary = role == Role.Secondary;
@@ -503,12 +506,20 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   @Override
   public Optional<Long> epochAt(long lsn) {
+    requireUp();
     LogEntry e = log.get(lsn);
     return e == null ? Optional.empty() : Optional.of(e.epoch());
   }
 
   @Override
   public ShardConfig applyReplicated(UserTable table, List<LogEntry> entries, ShardConfig config) {
+    if (!entries.isEmpty()) {
+      try {
+        faults.beforeCommit();
+      } catch (SQLException e) {
+        throw new StorageException("database error: " + e.getMessage(), e);
+      }
+    }
     for (LogEntry e : entries) {
       if (log.containsKey(e.lsn()) || e.lsn() <= baseLsn) {
         // MariaDB's duplicate key on replication_log: the transaction applies nothing.
@@ -531,6 +542,13 @@ final class SimDisk implements WriteStorage, ReplicaStore {
           "database error: Communications link failure (the replay committed, its reply was lost)",
           null);
     }
+    if (!entries.isEmpty()) {
+      try {
+        faults.landedBeforeRestart();
+      } catch (SQLException e) {
+        throw new StorageException("database error: " + e.getMessage(), e);
+      }
+    }
     return this.config.equals(config) ? config : this.config;
   }
 
@@ -544,8 +562,21 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   private Runnable replayReplyLost;
 
+  /**
+   * Every call of storage outside the group commit's statements fails while the database server
+   * restarts ({@link StorageFaults#restart}), as the shard-server's JDBC calls do.
+   */
+  void requireUp() {
+    try {
+      faults.up();
+    } catch (SQLException e) {
+      throw new StorageException("database unavailable: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void beginCopy(UserTable table) {
+    requireUp();
     copying = true;
     log.clear();
     rows.clear();
@@ -561,6 +592,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   @Override
   public void loadChunk(UserTable table, List<Map<String, Object>> chunk) {
+    requireUp();
     for (Map<String, Object> r : chunk) {
       String name = io.shardeddb.protocol.shard.RowTables.of(r);
       write(name == null ? null : name.toLowerCase(java.util.Locale.ROOT), r);
@@ -569,6 +601,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   @Override
   public void loadOutcomes(List<RequestOutcome> outcomes) {
+    requireUp();
     outcomes.stream()
         .filter(RequestOutcome::applied)
         .forEach(o -> rids.put(o.requestId(), o.lsn()));
@@ -576,6 +609,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   @Override
   public void finishCopy(long lsn, long entryEpoch, long commitMillis) {
+    requireUp();
     baseLsn = lsn;
     baseEpoch = entryEpoch;
     baseCommitMillis = commitMillis;
@@ -585,6 +619,7 @@ final class SimDisk implements WriteStorage, ReplicaStore {
 
   @Override
   public Set<String> recordedAmong(java.util.Collection<String> requestIds) {
+    requireUp();
     Set<String> out = new HashSet<>();
     for (String rid : requestIds) {
       if (rids.containsKey(rid) || refusals.containsKey(rid)) {

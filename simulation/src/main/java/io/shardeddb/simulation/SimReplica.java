@@ -179,6 +179,17 @@ final class SimReplica {
     return disk.primary;
   }
 
+  /**
+   * The LSN this incarnation's memory holds applied ({@code ReplicaContext.appliedLsn}), or {@link
+   * Judge.Replica#NOT_RUNNING} when no process runs or it re-copies (its storage is rewritten).
+   */
+  long appliedInMemory() {
+    if (ctx == null || network.liveness(name) == Network.Liveness.DOWN || disk.copying) {
+      return Judge.Replica.NOT_RUNNING;
+    }
+    return ctx.appliedLsn();
+  }
+
   /** Whether this replica's re-copy is reading its snapshot stream now (blocked in a chunk). */
   boolean copyStreaming() {
     return clock != null && clock.blocked();
@@ -290,27 +301,36 @@ final class SimReplica {
    */
   boolean dropsPersistedPrimary;
 
-  /**
-   * {@code ShardConfigService.adopt} on the disk: a replica that lost its volume learns its table
-   * from the primary's snapshot (or from {@code /config}).
-   */
   /** A mutation: a snapshot's schema is not taken by a configured replica that re-copies. */
   boolean ignoresShippedSchema;
 
+  /**
+   * {@code ShardConfigService.adopt} on the disk: a replica that lost its volume learns its table
+   * from the primary's snapshot (or from {@code /config}). As production, what is adopted is
+   * decided against the config in memory ({@code ctx.config()}), not storage's: the two differ
+   * while a replay that landed with its reply lost is not yet read back (its range entries changed
+   * what storage owns, not yet what memory owns), and a snapshot's config equal to storage's must
+   * still reach memory (before 2026-11-29 this adapter compared with storage's and left memory
+   * owning a fenced range for good: the move world's seed 36 under database restarts, its primary
+   * refusing every write with 421). Storage down: the config is not saved (503), memory unchanged.
+   */
   private void adopt(ShardConfig config, boolean replaceOwned) {
+    ShardConfig current = ctx.config();
     ShardConfig next =
         io.shardeddb.shardserver.replication.ConfigAdoption.next(
-            name, disk.configured ? disk.config : null, config, replaceOwned);
-    if (ignoresShippedSchema && disk.configured) {
+            name, current, config, replaceOwned);
+    if (ignoresShippedSchema && current != null) {
       // The mutation: a re-copy keeps its own schema (as the simulator's copy of adopt did).
-      next = next.withTablesOf(disk.config);
+      next = next.withTablesOf(current);
     }
-    if (!disk.configured || !next.equals(disk.config)) {
-      disk.configured = true;
-      disk.config = next;
-      disk.syncTables(next);
-      ctx.configure(next);
+    if (current != null && next == current) {
+      return;
     }
+    disk.requireUp();
+    disk.configured = true;
+    disk.config = next;
+    disk.syncTables(next);
+    ctx.configure(next);
   }
 
   /** One archive pass now, if this incarnation archives and runs (before a schedule is judged). */
@@ -343,8 +363,13 @@ final class SimReplica {
   void receive(String from, Object m) {
     switch (m) {
       case Messages.Ping p -> network.send(name, from, pong());
-      case Messages.Configure c ->
+      case Messages.Configure c -> {
+        try {
           adopt(c.owned() == null ? bringUp : bringUp.withOwned(c.owned()), false);
+        } catch (StorageException down) {
+          trace("/config not saved: " + down.getMessage()); // a 503; the operator sends it again
+        }
+      }
       case Messages.Resync r -> {
         if (ctx.view().role() == Role.Secondary) {
           sync.resync();
@@ -369,7 +394,27 @@ final class SimReplica {
     }
   }
 
+  /**
+   * The epochs this replica, as primary, stopped serving for good ({@code
+   * WriteCoordinator.abandon}, rule 15: its storage held entries its term could not explain), as
+   * its heartbeats reported it.
+   */
+  private final java.util.Set<Long> termsEnded = new java.util.HashSet<>();
+
+  /** How many terms this replica ended for good and reported so (across restarts). */
+  int termsEnded() {
+    return termsEnded.size();
+  }
+
+  private void noteTermEnded() {
+    long epoch = ctx.view().epoch();
+    if (coordinator.stoppedServing(epoch)) {
+      termsEnded.add(epoch);
+    }
+  }
+
   private Messages.Pong pong() {
+    noteTermEnded();
     // The heartbeat's copy state and position as the rule says it (rule 7, RoleService.reported):
     // the disk's own unless a broken rulebook lies.
     io.shardeddb.protocol.shard.Heartbeat h = ctx.heartbeat();
@@ -386,7 +431,7 @@ final class SimReplica {
         honest ? disk.lastEntryEpoch() : told.lastEntryEpoch(),
         honest ? disk.lastLsn() : told.appliedLsn(),
         honest ? ctx.state() : told.state(),
-        reportsQuorum ? coordinator.quorumState() : null,
+        reportedQuorum(),
         h.primaryUrl(),
         contact.primaryContactAgeMillis(),
         contact.primaryLost());
@@ -399,6 +444,22 @@ final class SimReplica {
     reportsQuorum = on;
   }
 
+  /**
+   * Not a fault but a mutation (review 2026-11-26 #4's primary side broken): a primary whose term
+   * ended for good ({@code WriteCoordinator.abandon}) reports no quorum state, as the shard-server
+   * did before the fix (it stepped down inside and kept role Primary without a term), which the
+   * planner reads as an older shard-server: no failover.
+   */
+  boolean hidesEndedTerm;
+
+  /** The quorum state the heartbeat carries ({@code ShardController}: the primary's). */
+  private io.shardeddb.protocol.shard.QuorumState reportedQuorum() {
+    if (!reportsQuorum || (hidesEndedTerm && coordinator.stoppedServing(ctx.view().epoch()))) {
+      return null;
+    }
+    return coordinator.quorumState();
+  }
+
   // --- /fence and /role: the production RoleService (rules 1 and 2) ---------------------------
 
   private void onFence(String from, Messages.Fence f) {
@@ -408,7 +469,8 @@ final class SimReplica {
     FenceResponse a;
     try {
       a = roles.fence(new FenceRequest(f.epoch()));
-    } catch (ShardException stale) {
+    } catch (ShardException | StorageException refused) {
+      // A stale fence (409), or the fence not persisted (503: the database is restarting).
       return;
     }
     network.send(
@@ -432,7 +494,7 @@ final class SimReplica {
               r.learners().stream().map(p -> peer(p, r.urls())).toList(),
               r.chosenAt(),
               r.leaseHandedOver()));
-    } catch (ShardException | InvalidRequestException refused) {
+    } catch (ShardException | InvalidRequestException | StorageException refused) {
       if (role == Role.Primary) {
         primaryRefusals++;
         trace("refused Primary at epoch " + r.epoch() + ": " + refused.getMessage());
@@ -537,7 +599,10 @@ final class SimReplica {
         () -> export.log(fromLsn, prevEpoch, limit, replica, null, null, primary, epoch));
   }
 
-  /** A call of the production export answered as its HTTP status ({@code PeerClient}'s view). */
+  /**
+   * A call of the production export answered as its HTTP status ({@code PeerClient}'s view; a
+   * storage error is the shard-server's {@code StorageExceptionHandler}'s 503).
+   */
   private static <T> T answered(java.util.function.Supplier<T> call) throws PeerRefusal {
     try {
       return call.get();
@@ -545,6 +610,15 @@ final class SimReplica {
       throw new PeerRefusal(e.status(), e.getMessage(), e.epoch());
     } catch (InvalidRequestException e) {
       throw new PeerRefusal(400, e.getMessage(), -1);
+    } catch (StorageException e) {
+      throw new PeerRefusal(503, e.getMessage(), -1);
+    }
+  }
+
+  /** The database server is down (restarting): storage reads fail, as a 503. */
+  private void requireStorage() {
+    if (storageFaults.down()) {
+      throw ShardException.unavailable("storage unavailable: the database is restarting");
     }
   }
 
@@ -565,6 +639,7 @@ final class SimReplica {
     answered(
         () -> {
           export.requireIdentity(PrimaryIdentity.Pull.SNAPSHOT, primary, epoch);
+          requireStorage();
           return ctx.requireConfig();
         });
     return disk.snapshot(null, disk.config);
@@ -573,7 +648,9 @@ final class SimReplica {
   // --- /read at primary consistency: the production lease (rule 9) -----------------------------
 
   private void onRead(String client, Messages.Read r) {
-    if (!disk.primary || refusalOf(guards::requireLease) != null) {
+    if (!disk.primary
+        || refusalOf(guards::requireLease) != null
+        || refusalOf(this::requireStorage) != null) {
       network.send(name, client, new Messages.ReadReply(r.id(), false, disk.epoch, List.of()));
       return;
     }
@@ -646,9 +723,18 @@ final class SimReplica {
             return;
           }
           if (err == null) {
-            // Acknowledged by this term's primary: the epoch it was primary of.
-            long entryEpoch =
-                acked.entryEpoch() > 0 ? acked.entryEpoch() : disk.epochAt(acked.lsn()).orElse(0L);
+            // Acknowledged by this term's primary: the epoch it was primary of (read from the log
+            // for a deduplicated retry; WriteRequests answers 503 when storage cannot say).
+            long entryEpoch;
+            try {
+              entryEpoch =
+                  acked.entryEpoch() > 0
+                      ? acked.entryEpoch()
+                      : disk.epochAt(acked.lsn()).orElse(0L);
+            } catch (StorageException down) {
+              answer.accept(refusal(rid, down));
+              return;
+            }
             answer.accept(
                 new Messages.WriteReply(
                     rid, true, ctx.view().epoch(), null, 200, acked.lsn(), entryEpoch));
@@ -662,6 +748,7 @@ final class SimReplica {
 
   private Messages.WriteReply refusal(String rid, Throwable e) {
     int status = e instanceof ShardException s ? s.status() : 503;
+    trace("refused " + rid + ": " + status + " " + e.getMessage());
     return new Messages.WriteReply(rid, false, disk.epoch, e.getMessage(), status, -1, 0);
   }
 
@@ -689,7 +776,7 @@ final class SimReplica {
    * behind answers 409 at once, and the client asks the primary); {@code any}: nothing more.
    */
   private int readKeyStatus(Messages.ReadKey r) {
-    if (!disk.configured) {
+    if (!disk.configured || storageFaults.down()) {
       return 503;
     }
     return switch (r.level()) {
@@ -705,13 +792,18 @@ final class SimReplica {
     return refused == null ? 200 : refused.status();
   }
 
-  /** The error {@code guard} throws, or null when it passes. */
+  /**
+   * The error {@code guard} throws, or null when it passes (a storage error: the shard-server's
+   * 503).
+   */
   private static ShardException refusalOf(Runnable guard) {
     try {
       guard.run();
       return null;
     } catch (ShardException e) {
       return e;
+    } catch (StorageException e) {
+      return ShardException.unavailable(e.getMessage());
     }
   }
 
@@ -735,8 +827,9 @@ final class SimReplica {
 
   /** {@code GET /heartbeat} as {@code ShardController} answers it (a primary adds its quorum). */
   io.shardeddb.protocol.shard.Heartbeat heartbeat() {
+    noteTermEnded();
     io.shardeddb.protocol.shard.Heartbeat h = roles.reported(ctx.heartbeat());
-    return h.role() == Role.Primary ? h.withQuorum(coordinator.quorumState()) : h;
+    return h.role() == Role.Primary ? h.withQuorum(reportedQuorum()) : h;
   }
 
   /** The production {@link ImportService} of this incarnation ({@code /import}). */
@@ -866,6 +959,7 @@ final class SimReplica {
             () -> {
               export.requireIdentity(PrimaryIdentity.Pull.SNAPSHOT, primary, epoch);
               export.exportRange(range.low(), range.size());
+              requireStorage();
               return ctx.requireConfig();
             });
     long lsn = disk.lastLsn();
@@ -946,6 +1040,7 @@ final class SimReplica {
         refusalOf(
             () -> {
               Ownership.requireExpected(config, header(r.expected()));
+              requireStorage();
               if (r.primary()) {
                 guards.requireLease();
               } else if (r.session()) {
@@ -1003,6 +1098,10 @@ final class SimReplica {
           name,
           client,
           new Messages.BatchReply(b.id(), notOwned.status(), notOwned.getMessage(), null));
+      return;
+    } catch (StorageException down) {
+      // The request ids could not be looked up: the StorageExceptionHandler's 503.
+      network.send(name, client, new Messages.BatchReply(b.id(), 503, down.getMessage(), null));
       return;
     }
     int n = b.items().size();

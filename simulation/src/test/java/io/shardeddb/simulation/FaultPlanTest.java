@@ -52,6 +52,7 @@ class FaultPlanTest {
     }
     Set<Class<?>> all = new HashSet<>(List.of(Fault.class.getPermittedSubclasses()));
     all.remove(Fault.RebuildThenCrashPrimary.class);
+    all.remove(Fault.RestartDatabase.class);
     assertThat(withMover).isEqualTo(all);
     assertThat(without).doesNotContain(Fault.RestartMover.class, Fault.CutFromMover.class);
     assertThat(without).hasSize(all.size() - 2);
@@ -79,5 +80,34 @@ class FaultPlanTest {
       }
     }
     assertThat((double) rebuilds / faults).isBetween(0.25, 0.42);
+  }
+
+  @Test
+  @DisplayName(
+      "database restarts are added after about one fault slot in three, within 150 ms of it, the"
+          + " plan's other faults as they were")
+  void databaseRestartsKeepTheOthers() {
+    int restarts = 0;
+    int landing = 0;
+    int slots = 0;
+    for (long seed = 1; seed <= 100; seed++) {
+      List<Fault> plain = FaultPlan.draw(seed, TWO_SHARDS).faults();
+      List<Fault> with = FaultPlan.draw(seed, TWO_SHARDS.withDatabaseRestarts()).faults();
+      assertThat(with.stream().filter(f -> !(f instanceof Fault.RestartDatabase)).toList())
+          .isEqualTo(plain);
+      for (int i = 0; i < with.size(); i++) {
+        if (with.get(i) instanceof Fault.RestartDatabase r) {
+          restarts++;
+          landing += r.lands() ? 1 : 0;
+          Fault slot = with.get(i - 1);
+          assertThat(slot).isNotInstanceOf(Fault.RestartDatabase.class);
+          assertThat(r.at() - slot.at()).isBetween(0L, 149L);
+          assertThat(r.length()).isBetween(300L, 3_299L);
+        }
+      }
+      slots += plain.size();
+    }
+    assertThat((double) restarts / slots).isBetween(0.25, 0.42);
+    assertThat((double) landing / restarts).isBetween(0.35, 0.65);
   }
 }

@@ -101,4 +101,27 @@ class JudgeTest {
     assertThat(Judge.verdict("sh1", List.of(twice), null, null))
         .containsExactly("request rid-1 was applied 2 times on a0");
   }
+
+  @Test
+  @DisplayName(
+      "a running replica whose memory ends before its storage's log never read a lost reply back;"
+          + " a stopped or copying one is judged by its storage alone")
+  void memoryBehindStorage() {
+    io.shardeddb.protocol.shard.LogEntry e1 =
+        new io.shardeddb.protocol.shard.LogEntry(
+            1, 1, io.shardeddb.protocol.shard.Operation.Noop, List.of(), null, null, 0);
+    io.shardeddb.protocol.shard.LogEntry e2 =
+        new io.shardeddb.protocol.shard.LogEntry(
+            2, 1, io.shardeddb.protocol.shard.Operation.Noop, List.of(), null, null, 0);
+    Judge.Replica behind = new Judge.Replica("a1", Map.of(), List.of(e1, e2), 1);
+    assertThat(Judge.memoryBehindStorage("sh1", behind))
+        .containsExactly(
+            "a1 of sh1 holds lsn 1 applied in memory but its storage holds the log to lsn 2: a"
+                + " commit whose reply was lost was never read back");
+    assertThat(
+            Judge.memoryBehindStorage("sh1", new Judge.Replica("a1", Map.of(), List.of(e1, e2), 2)))
+        .isEmpty();
+    assertThat(Judge.memoryBehindStorage("sh1", new Judge.Replica("a1", Map.of(), List.of(e1, e2))))
+        .isEmpty();
+  }
 }
