@@ -68,6 +68,16 @@ sealed interface Fault {
   record CutFromClient(long at, int client, Victim victim, long length) implements Fault {}
 
   /**
+   * Aimed at finding 7's window ({@link FaultPlan.Shape#aimedAtSessions}, a world with a
+   * resharder): at the resharder's first range fence after {@code at}, a secondary of the fenced
+   * source ({@code pick} among them) is cut off from its primary — not from the routers or the
+   * operator — and the router of client side {@code client} (modulo the world's) keeps the layout
+   * it has, both for {@code length} ms: the secondary never hears the fence and still owns the
+   * range by its log, and that router, its informer behind, still routes the range to it.
+   */
+  record CutOffThroughACutOver(long at, int pick, int client, long length) implements Fault {}
+
+  /**
    * Aimed at rule 7's window ({@link FaultPlan.Shape#aimedAtCopies}): a secondary of shard {@code
    * shard} holding data ({@code pick} among them) is asked to re-copy, and once its copy streams
    * the primary crashes for {@code down} ms, so the election's fences reach the copy mid-way;

@@ -136,6 +136,14 @@ final class FaultInjector {
         List<String> sides = world.clientSides();
         cut(sides.get(f.client() % sides.size()), resolve(f.victim()).name(), f.length());
       }
+      case Fault.CutOffThroughACutOver f -> {
+        FaultTargets.Mover mover = world.mover();
+        if (mover == null) {
+          return;
+        }
+        world.log("at the next range fence, cut a secondary of its source off for " + f.length());
+        mover.beforeNextRangeFence(fenced -> cutOffThroughTheCutOver(f, fenced));
+      }
       case Fault.RebuildThenCrashPrimary f -> {
         if (!rebuildThenCrashThePrimary(f)) {
           strike(f.otherwise());
@@ -167,6 +175,40 @@ final class FaultInjector {
     if (mover != null && network.liveness(mover.name()) == Network.Liveness.DOWN) {
       mover.start();
     }
+  }
+
+  /**
+   * {@link Fault.CutOffThroughACutOver} as the resharder's range fence goes to {@code fenced} (the
+   * source's primary): one of the source's other running pods is cut off from it, and a router
+   * keeps its layout, for the fault's length.
+   */
+  private void cutOffThroughTheCutOver(Fault.CutOffThroughACutOver f, String fenced) {
+    SimReplica primary =
+        world.pods().stream().filter(p -> p.name().equals(fenced)).findFirst().orElse(null);
+    if (primary == null) {
+      return;
+    }
+    List<SimReplica> others =
+        world.podsOf(world.shardOf(primary)).stream()
+            .filter(p -> p != primary && network.liveness(p.name()) == Network.Liveness.UP)
+            .toList();
+    if (others.isEmpty()) {
+      return;
+    }
+    SimReplica cut = others.get(f.pick() % others.size());
+    List<String> sides = world.clientSides();
+    String router = sides.get(f.client() % sides.size());
+    world.log(
+        "cut "
+            + cut.name()
+            + " off from its primary "
+            + fenced
+            + " through the cut-over, and "
+            + router
+            + " keeps its layout, for "
+            + f.length());
+    cut(cut.name(), fenced, f.length());
+    world.freezeLayout(router, f.length());
   }
 
   /** Drops everything between {@code a} and {@code b} for {@code length} ms. */

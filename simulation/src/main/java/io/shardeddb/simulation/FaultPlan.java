@@ -28,14 +28,26 @@ record FaultPlan(Network.Faults network, List<Fault> faults) {
       long from,
       long until,
       boolean aimedAtCopies,
-      boolean databaseRestarts) {
+      boolean databaseRestarts,
+      boolean aimedAtSessions) {
     Shape(
         int shards, int clientSides, boolean mover, long from, long until, boolean aimedAtCopies) {
-      this(shards, clientSides, mover, from, until, aimedAtCopies, false);
+      this(shards, clientSides, mover, from, until, aimedAtCopies, false, false);
     }
 
     Shape withFaultsAimedAtCopies() {
-      return new Shape(shards, clientSides, mover, from, until, true, databaseRestarts);
+      return new Shape(
+          shards, clientSides, mover, from, until, true, databaseRestarts, aimedAtSessions);
+    }
+
+    /**
+     * In a world with a resharder, two faults aimed at finding 7's window ({@link
+     * Fault.CutOffThroughACutOver}: one at the start of faults, one 4-8 s later), drawn from a
+     * {@code Random} of their own: the plan's other faults stay as they are.
+     */
+    Shape withFaultsAimedAtSessions() {
+      return new Shape(
+          shards, clientSides, mover, from, until, aimedAtCopies, databaseRestarts, true);
     }
 
     /**
@@ -44,7 +56,8 @@ record FaultPlan(Network.Faults network, List<Fault> faults) {
      * faults stay as they are.
      */
     Shape withDatabaseRestarts() {
-      return new Shape(shards, clientSides, mover, from, until, aimedAtCopies, true);
+      return new Shape(
+          shards, clientSides, mover, from, until, aimedAtCopies, true, aimedAtSessions);
     }
   }
 
@@ -71,6 +84,18 @@ record FaultPlan(Network.Faults network, List<Fault> faults) {
       if (restarts != null && restarts.nextInt(3) == 0) {
         faults.add(restart(restarts, t + restarts.nextInt(150), shape));
       }
+    }
+    if (shape.aimedAtSessions() && shape.mover()) {
+      Random sessions = new Random(seed * 0xD1B54A32D192ED03L + 71);
+      for (long at : new long[] {shape.from(), shape.from() + 4_000 + sessions.nextInt(4_000)}) {
+        faults.add(
+            new Fault.CutOffThroughACutOver(
+                at,
+                sessions.nextInt(1 << 16),
+                sessions.nextInt(shape.clientSides()),
+                1_500 + sessions.nextInt(3_000)));
+      }
+      faults.sort(java.util.Comparator.comparingLong(Fault::at));
     }
     return new FaultPlan(network, List.copyOf(faults));
   }

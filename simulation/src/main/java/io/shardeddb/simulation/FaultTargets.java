@@ -41,6 +41,13 @@ interface FaultTargets {
   /** The nodes on the clients' side (clients, or the routers they write through). */
   List<String> clientSides();
 
+  /**
+   * The client side {@code side} (a client's router, or the router the clients write through) keeps
+   * the layout and statuses it has for {@code length} ms, as a router whose informer lost its
+   * watch.
+   */
+  void freezeLayout(String side, long length);
+
   /** The resharder, or null in a world without one. */
   Mover mover();
 
@@ -54,5 +61,11 @@ interface FaultTargets {
     void crash();
 
     void start();
+
+    /**
+     * {@code act} runs once, with the replica's name, as the resharder's next range fence is sent
+     * to it (a source's primary).
+     */
+    void beforeNextRangeFence(java.util.function.Consumer<String> act);
   }
 }

@@ -425,7 +425,7 @@ public final class MoveSimulation {
   }
 
   public Result run() {
-    FaultPlan plan = FaultPlan.draw(seed, databaseRestarts ? SHAPE.withDatabaseRestarts() : SHAPE);
+    FaultPlan plan = FaultPlan.draw(seed, shape());
     Random r = scheduler.random();
     Map<String, PointRange> wanted =
         switch (r.nextInt(3)) {
@@ -1067,6 +1067,27 @@ public final class MoveSimulation {
     return this;
   }
 
+  /**
+   * Whether the plan also aims faults at finding 7's window ({@link #withFaultsAimedAtSessions}).
+   */
+  private boolean aimedAtSessions;
+
+  /**
+   * The plan also aims two faults at finding 7's window ({@link Fault.CutOffThroughACutOver}: at
+   * the resharder's next range fence, a secondary of the source cut off from its primary while a
+   * router keeps its layout). Before {@link #run}.
+   */
+  MoveSimulation withFaultsAimedAtSessions() {
+    aimedAtSessions = true;
+    return this;
+  }
+
+  /** The fault plan's shape for this world's options. */
+  private FaultPlan.Shape shape() {
+    FaultPlan.Shape shape = databaseRestarts ? SHAPE.withDatabaseRestarts() : SHAPE;
+    return aimedAtSessions ? shape.withFaultsAimedAtSessions() : shape;
+  }
+
   /** This world's shards, their operators, the routers and the resharder as a plan's targets. */
   private final class Targets implements FaultTargets {
     @Override
@@ -1127,6 +1148,13 @@ public final class MoveSimulation {
     }
 
     @Override
+    public void freezeLayout(String side, long length) {
+      routers.stream()
+          .filter(r -> r.name().equals(side))
+          .forEach(r -> r.freezeLayout(scheduler.now() + length));
+    }
+
+    @Override
     public Mover mover() {
       return new Mover() {
         @Override
@@ -1142,6 +1170,11 @@ public final class MoveSimulation {
         @Override
         public void start() {
           startMover();
+        }
+
+        @Override
+        public void beforeNextRangeFence(java.util.function.Consumer<String> act) {
+          shardClient.beforeNextRangeFence(act);
         }
       };
     }

@@ -318,6 +318,13 @@ public final class ShardSimulation {
     }
 
     @Override
+    public void freezeLayout(String side, long length) {
+      clients.stream()
+          .filter(c -> c.name().equals(side))
+          .forEach(c -> c.freezeView(scheduler.now() + length));
+    }
+
+    @Override
     public Mover mover() {
       return null;
     }

@@ -129,9 +129,20 @@ final class SimClient {
     return change == null;
   }
 
+  /** Until when this client's router keeps the status it has ({@link #freezeView}). */
+  private long frozenUntil = -1;
+
+  /**
+   * This client's router keeps the status it has until {@code until} (simulated ms), as one whose
+   * informer lost its watch of the resource.
+   */
+  void freezeView(long until) {
+    frozenUntil = Math.max(frozenUntil, until);
+  }
+
   private String primary() {
     long now = scheduler.now();
-    if (now - viewAt >= viewRefresh) {
+    if (now - viewAt >= viewRefresh && now >= frozenUntil) {
       primaryView = recordedPrimary.get();
       viewAt = now;
     }

@@ -138,8 +138,16 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
      * A session read asks for no session floor: a replica cut off while a range moved away from its
      * shard and back owns it by its older log and answers it.
      */
-    SESSION_WITHOUT_FLOOR
+    SESSION_WITHOUT_FLOOR,
+    /**
+     * The router's layouts carry no generation (0, as before safety review 2026-11-26 #5's fix), so
+     * its session tokens name none and {@code ReadPath.knows} never finds a token ahead of a layout
+     * that still gives a moved range to its old owner.
+     */
+    SESSION_WITHOUT_LAYOUT_GENERATION
   }
+
+  private final Mutation mutation;
 
   SimRouter(
       String name,
@@ -159,6 +167,7 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
     this.network = network;
     this.published = published;
     this.layoutGeneration = layoutGeneration;
+    this.mutation = mutation;
     this.floors = floors;
     this.statusOf = statusOf;
     this.refreshMillis = refreshMillis;
@@ -216,7 +225,11 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
         };
     this.writes =
         switch (mutation) {
-          case NONE, READ_WITHOUT_OWNED, SESSION_WITHOUT_ENTRY, SESSION_WITHOUT_FLOOR ->
+          case NONE,
+              READ_WITHOUT_OWNED,
+              SESSION_WITHOUT_ENTRY,
+              SESSION_WITHOUT_FLOOR,
+              SESSION_WITHOUT_LAYOUT_GENERATION ->
               new WritePath(calls, retry, metrics);
           case FRESH_ID_ON_REROUTE ->
               new WritePath(calls, retry, metrics) {
@@ -271,6 +284,18 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
     return reads;
   }
 
+  /** Until when this router keeps the layout it has ({@link #freezeLayout}). */
+  private long frozenUntil = -1;
+
+  /**
+   * The router keeps the layout and statuses it has until {@code until} (simulated ms), as one
+   * whose informer lost its watch of the resource and must relist: a fault ({@code
+   * Fault.CutOffThroughACutOver}).
+   */
+  void freezeLayout(long until) {
+    frozenUntil = Math.max(frozenUntil, until);
+  }
+
   /** The routing table the router routes a new request by. */
   RoutingTable table() {
     return topology.current();
@@ -298,8 +323,13 @@ final class SimRouter implements CoalescedWrites.Wire, ShardReadCalls {
    * its node's name.
    */
   private void refresh() {
+    if (scheduler.now() < frozenUntil) {
+      live(refreshMillis, this::refresh);
+      return;
+    }
     Map<String, PointRange> layout = new TreeMap<>(published.get());
-    long generation = layoutGeneration.getAsLong();
+    long generation =
+        mutation == Mutation.SESSION_WITHOUT_LAYOUT_GENERATION ? 0 : layoutGeneration.getAsLong();
     Map<String, LogPosition> floorsNow = Map.copyOf(floors.get());
     Map<String, ShardStatus> statuses = new TreeMap<>();
     layout.keySet().forEach(s -> statuses.put(s, statusOf.apply(s)));

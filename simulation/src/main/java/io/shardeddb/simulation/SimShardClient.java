@@ -78,6 +78,17 @@ final class SimShardClient implements ShardServerClient {
   Runnable beforeFirstAdopt;
 
   /**
+   * Faults armed on the next range fence ({@code FaultTargets.Mover.beforeNextRangeFence}): each
+   * runs once, with the name of the replica the fence is sent to, before it is sent.
+   */
+  private final java.util.List<java.util.function.Consumer<String>> beforeNextFence =
+      new java.util.ArrayList<>();
+
+  void beforeNextRangeFence(java.util.function.Consumer<String> act) {
+    beforeNextFence.add(act);
+  }
+
+  /**
    * Rule 14 broken on purpose ({@code BrokenMoveRulesAreCaughtTest}): an adopt is answered as soon
    * as the destination's primary has applied it, with the ranges its heartbeat then owns, before a
    * quorum holds it — what publishing from the destination's heartbeat did (review 2026-11-23 item
@@ -295,6 +306,12 @@ final class SimShardClient implements ShardServerClient {
   /** {@code RangeController.apply}: ordered now, answered once a quorum holds it, or unknown. */
   private RangeChangeResponse rangeChange(
       String baseUrl, Operation op, RangeChange change, Duration deadline) {
+    if (op == Operation.Fence && !beforeNextFence.isEmpty()) {
+      java.util.List<java.util.function.Consumer<String>> armed =
+          java.util.List.copyOf(beforeNextFence);
+      beforeNextFence.clear();
+      armed.forEach(act -> act.accept(to(baseUrl)));
+    }
     if (op == Operation.Adopt && beforeFirstAdopt != null) {
       Runnable fault = beforeFirstAdopt;
       beforeFirstAdopt = null;

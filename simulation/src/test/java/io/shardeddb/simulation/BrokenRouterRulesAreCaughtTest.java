@@ -116,4 +116,40 @@ class BrokenRouterRulesAreCaughtTest {
     System.out.println("broken router rule (session read without its floor) caught: " + found);
     assertThat(found).hasSize(3);
   }
+
+  @Test
+  @DisplayName(
+      "finding 7's rule broken (layouts carry no generation, so a session token names none): a"
+          + " session written through a router on the new layout and read through one whose layout"
+          + " is behind is answered by the old owner's cut-off secondary")
+  void aSessionReadWithoutTheLayoutGeneration() {
+    // Random schedules of the fault plan with faults aimed at finding 7's window
+    // (Fault.CutOffThroughACutOver: at the resharder's range fence a secondary of the source is cut
+    // off from its primary and a router keeps its layout): with the generation removed, seeds 21,
+    // 53, 90, 216 and 279 of 1-300 are red, none of 1-200 without the aimed faults; with it kept,
+    // seeds 1-150 are green. Seed 53: "a session read of 38 sent at t=4961 saw null at t=4968
+    // from a1, not its last acknowledged change or a later one; its changes: [... insert
+    // 38=38000 OK by b1 at t=4780]".
+    for (long seed : new long[] {21, 53, 90}) {
+      MoveSimulation.Result broken =
+          new MoveSimulation(seed)
+              .routersBreaking(SimRouter.Mutation.SESSION_WITHOUT_LAYOUT_GENERATION)
+              .sessionsAcrossRouters()
+              .withFaultsAimedAtSessions()
+              .run();
+      System.out.println(
+          "broken router rule (session read without the layout generation) caught on seed "
+              + seed
+              + ": "
+              + broken.violations().stream().filter(v -> v.startsWith("a session read")).toList());
+      assertThat(broken.faults()).anyMatch(f -> f.contains("through the cut-over"));
+      assertThat(broken.violations())
+          .as("seed %d", seed)
+          .anyMatch(v -> v.startsWith("a session read of"));
+      MoveSimulation.Result kept =
+          new MoveSimulation(seed).sessionsAcrossRouters().withFaultsAimedAtSessions().run();
+      assertThat(kept.faults()).anyMatch(f -> f.contains("through the cut-over"));
+      assertThat(kept.violations()).as("seed %d, faults: %s", seed, kept.faults()).isEmpty();
+    }
+  }
 }

@@ -53,6 +53,7 @@ class FaultPlanTest {
     Set<Class<?>> all = new HashSet<>(List.of(Fault.class.getPermittedSubclasses()));
     all.remove(Fault.RebuildThenCrashPrimary.class);
     all.remove(Fault.RestartDatabase.class);
+    all.remove(Fault.CutOffThroughACutOver.class);
     assertThat(withMover).isEqualTo(all);
     assertThat(without).doesNotContain(Fault.RestartMover.class, Fault.CutFromMover.class);
     assertThat(without).hasSize(all.size() - 2);
@@ -109,5 +110,29 @@ class FaultPlanTest {
     }
     assertThat((double) restarts / slots).isBetween(0.25, 0.42);
     assertThat((double) landing / restarts).isBetween(0.35, 0.65);
+  }
+
+  @Test
+  @DisplayName(
+      "faults aimed at sessions add two cut-offs through a cut-over in a world with a resharder"
+          + " (at the start of faults and 4-8 s later), none without one, the others as they were")
+  void faultsAimedAtSessionsKeepTheOthers() {
+    for (long seed = 1; seed <= 100; seed++) {
+      List<Fault> plain = FaultPlan.draw(seed, TWO_SHARDS).faults();
+      List<Fault> aimed = FaultPlan.draw(seed, TWO_SHARDS.withFaultsAimedAtSessions()).faults();
+      List<Fault.CutOffThroughACutOver> cuts =
+          aimed.stream()
+              .filter(f -> f instanceof Fault.CutOffThroughACutOver)
+              .map(f -> (Fault.CutOffThroughACutOver) f)
+              .toList();
+      assertThat(aimed.stream().filter(f -> !(f instanceof Fault.CutOffThroughACutOver)).toList())
+          .isEqualTo(plain);
+      assertThat(cuts).hasSize(2);
+      assertThat(cuts.get(0).at()).isEqualTo(2_500);
+      assertThat(cuts.get(1).at()).isBetween(6_500L, 10_499L);
+      assertThat(aimed.stream().map(Fault::at).toList()).isSorted();
+      assertThat(FaultPlan.draw(seed, ONE_SHARD.withFaultsAimedAtSessions()).faults())
+          .isEqualTo(FaultPlan.draw(seed, ONE_SHARD).faults());
+    }
   }
 }

@@ -33,4 +33,34 @@ class SessionsAcrossRoutersTest {
     assertThat(sessionReads).isPositive();
     assertThat(failed).isEmpty();
   }
+
+  @Test
+  @DisplayName(
+      "with faults aimed at finding 7's window (a source's secondary cut off through the cut-over,"
+          + " a router keeping its layout), sessions read through both routers see their writes")
+  void sessionsSeeTheirWritesThroughTheWindow() {
+    List<String> failed = new ArrayList<>();
+    long sessionReads = 0;
+    long cutOffs = 0;
+    for (long seed = 1; seed <= AIMED_SEEDS; seed++) {
+      MoveSimulation.Result r =
+          new MoveSimulation(seed).sessionsAcrossRouters().withFaultsAimedAtSessions().run();
+      if (!r.ok()) {
+        failed.add("seed " + seed + ": " + r.violations().get(0));
+      }
+      sessionReads += r.reads()[1];
+      cutOffs += r.faults().stream().filter(f -> f.contains("through the cut-over")).count();
+    }
+    System.out.println(
+        "sessions across routers, faults aimed at the window: "
+            + AIMED_SEEDS
+            + " seeds, "
+            + cutOffs
+            + " secondaries cut off through a cut-over, session reads "
+            + sessionReads);
+    assertThat(cutOffs).isPositive();
+    assertThat(failed).isEmpty();
+  }
+
+  static final int AIMED_SEEDS = 60;
 }
