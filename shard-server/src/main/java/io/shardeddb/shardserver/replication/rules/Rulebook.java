@@ -248,6 +248,17 @@ public class Rulebook {
   }
 
   /**
+   * DESIGN §9, the bounded log: the LSN a replica may trim its log through, given its applied LSN,
+   * the retention ({@code log-retention}: entries kept behind it) and {@code floorLsn}, the highest
+   * LSN nothing else still needs ({@code LogTrimFloor}: the archive's, so no entry is trimmed
+   * before it is archived). A secondary that later asks for a trimmed entry gets 410 and re-copies.
+   * The mutation is a trim by the retention alone.
+   */
+  public long trimmedThrough(long appliedLsn, long retention, long floorLsn) {
+    return Math.min(appliedLsn - retention, floorLsn);
+  }
+
+  /**
    * DESIGN §9 (archive only what a quorum holds): how far a primary's archiver ships its log, given
    * its quorum-committed LSN ({@code committedLsn}) and where its own log may end ({@code logEnd}):
    * never past the commit point, or a failover could discard an archived tail while the next
