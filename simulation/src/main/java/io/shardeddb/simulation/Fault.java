@@ -55,6 +55,13 @@ sealed interface Fault {
    */
   record RestartDatabase(long at, Victim victim, long length, boolean lands) implements Fault {}
 
+  /**
+   * The backup store unreachable for {@code length} ms (every archiver's call fails, as an S3
+   * endpoint down): the archive falls behind, and the log's trim floor holds the replicas' logs
+   * back (DESIGN §9). In a world without a store, nothing happens.
+   */
+  record StoreOutage(long at, long length) implements Fault {}
+
   /** The replica's database connections reset: its statements fail while it lasts. */
   record ResetConnections(long at, Victim victim, long length) implements Fault {}
 

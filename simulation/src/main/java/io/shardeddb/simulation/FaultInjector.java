@@ -121,6 +121,11 @@ final class FaultInjector {
         v.storageFaults().restart(f.length(), f.lands());
         scheduler.after(StorageFaults.IN_FLIGHT_WITHIN, v.storageFaults()::dieIfPending);
       }
+      case Fault.StoreOutage f -> {
+        if (world.storeOutage(f.length())) {
+          world.log("the backup store unreachable for " + f.length());
+        }
+      }
       case Fault.ResetConnections f -> {
         SimReplica v = resolve(f.victim());
         world.log("reset the database connections of " + v.name() + " for " + f.length());
@@ -158,6 +163,7 @@ final class FaultInjector {
     network.healAll();
     network.faults(Network.Faults.none());
     world.replicas().forEach(rep -> rep.storageFaults().healAll());
+    world.storeOutage(0);
     for (SimReplica rep : world.pods()) {
       switch (network.liveness(rep.name())) {
         case DOWN -> world.restart(rep);

@@ -6,14 +6,27 @@ import java.util.Random;
 
 /**
  * One seed's faults as data, drawn before the schedule runs (TigerBeetle's {@code options_swarm}):
- * the network's loss, duplication and delay for the run, and the timed {@link Fault}s — crashes,
- * pauses, partitions, lost volumes, operator and resharder restarts, storage faults, clients cut
- * off — each naming its victims by role, which the world resolves when the time comes ({@link
- * FaultInjector}). Every world draws its plan here, from a {@code Random} of the seed's own, so a
- * fault kind added here reaches every world, and nothing else a world draws (the network's chances,
- * the clients' choices) moves the plan.
+ * the network's loss, duplication and delay for the run, the replicas' log trimming when the world
+ * asks for it ({@link LogTrim}; null: production's retention, never reached in a schedule), and the
+ * timed {@link Fault}s — crashes, pauses, partitions, lost volumes, operator and resharder
+ * restarts, storage faults, clients cut off — each naming its victims by role, which the world
+ * resolves when the time comes ({@link FaultInjector}). Every world draws its plan here, from a
+ * {@code Random} of the seed's own, so a fault kind added here reaches every world, and nothing
+ * else a world draws (the network's chances, the clients' choices) moves the plan.
  */
-record FaultPlan(Network.Faults network, List<Fault> faults) {
+record FaultPlan(Network.Faults network, List<Fault> faults, LogTrim trim) {
+  FaultPlan(Network.Faults network, List<Fault> faults) {
+    this(network, faults, null);
+  }
+
+  /**
+   * How the replicas trim their logs for the run ({@code LogTrimmer}, DESIGN §9's bounded log):
+   * every {@code intervalMillis}, through {@code retention} entries behind the applied LSN and
+   * never past the archive's floor. Small enough that a replica down or cut off for a few seconds
+   * finds its next entry trimmed on its primary (410) and re-copies.
+   */
+  record LogTrim(long retention, long intervalMillis) {}
+
   /**
    * What a world offers to strike: {@code shards} shards, {@code clientSides} clients or routers a
    * replica may be cut off from, a resharder or not; faults from {@code from} until {@code until}
@@ -29,15 +42,63 @@ record FaultPlan(Network.Faults network, List<Fault> faults) {
       long until,
       boolean aimedAtCopies,
       boolean databaseRestarts,
-      boolean aimedAtSessions) {
+      boolean aimedAtSessions,
+      boolean logTrims,
+      boolean storeOutages) {
     Shape(
         int shards, int clientSides, boolean mover, long from, long until, boolean aimedAtCopies) {
-      this(shards, clientSides, mover, from, until, aimedAtCopies, false, false);
+      this(shards, clientSides, mover, from, until, aimedAtCopies, false, false, false, false);
+    }
+
+    /**
+     * One outage of the backup store (a world with one: {@link Fault.StoreOutage}, 4-10 s, within 4
+     * s of the start of faults), drawn from a {@code Random} of its own: the plan's other faults
+     * stay as they are.
+     */
+    Shape withStoreOutages() {
+      return new Shape(
+          shards,
+          clientSides,
+          mover,
+          from,
+          until,
+          aimedAtCopies,
+          databaseRestarts,
+          aimedAtSessions,
+          logTrims,
+          true);
     }
 
     Shape withFaultsAimedAtCopies() {
       return new Shape(
-          shards, clientSides, mover, from, until, true, databaseRestarts, aimedAtSessions);
+          shards,
+          clientSides,
+          mover,
+          from,
+          until,
+          true,
+          databaseRestarts,
+          aimedAtSessions,
+          logTrims,
+          storeOutages);
+    }
+
+    /**
+     * The replicas trim their logs ({@link LogTrim}: 60-140 entries kept, every 300-800 ms), drawn
+     * from a {@code Random} of its own: the plan's faults stay as they are.
+     */
+    Shape withLogTrims() {
+      return new Shape(
+          shards,
+          clientSides,
+          mover,
+          from,
+          until,
+          aimedAtCopies,
+          databaseRestarts,
+          aimedAtSessions,
+          true,
+          storeOutages);
     }
 
     /**
@@ -47,7 +108,16 @@ record FaultPlan(Network.Faults network, List<Fault> faults) {
      */
     Shape withFaultsAimedAtSessions() {
       return new Shape(
-          shards, clientSides, mover, from, until, aimedAtCopies, databaseRestarts, true);
+          shards,
+          clientSides,
+          mover,
+          from,
+          until,
+          aimedAtCopies,
+          databaseRestarts,
+          true,
+          logTrims,
+          storeOutages);
     }
 
     /**
@@ -57,7 +127,16 @@ record FaultPlan(Network.Faults network, List<Fault> faults) {
      */
     Shape withDatabaseRestarts() {
       return new Shape(
-          shards, clientSides, mover, from, until, aimedAtCopies, true, aimedAtSessions);
+          shards,
+          clientSides,
+          mover,
+          from,
+          until,
+          aimedAtCopies,
+          true,
+          aimedAtSessions,
+          logTrims,
+          storeOutages);
     }
   }
 
@@ -97,7 +176,19 @@ record FaultPlan(Network.Faults network, List<Fault> faults) {
       }
       faults.sort(java.util.Comparator.comparingLong(Fault::at));
     }
-    return new FaultPlan(network, List.copyOf(faults));
+    if (shape.storeOutages()) {
+      Random outages = new Random(seed * 0x94D049BB133111EBL + 29);
+      faults.add(
+          new Fault.StoreOutage(
+              shape.from() + outages.nextInt(4_000), 4_000 + outages.nextInt(6_001)));
+      faults.sort(java.util.Comparator.comparingLong(Fault::at));
+    }
+    LogTrim trim = null;
+    if (shape.logTrims()) {
+      Random trims = new Random(seed * 0xBF58476D1CE4E5B9L + 13);
+      trim = new LogTrim(60 + trims.nextInt(81), 300 + trims.nextInt(501));
+    }
+    return new FaultPlan(network, List.copyOf(faults), trim);
   }
 
   /**

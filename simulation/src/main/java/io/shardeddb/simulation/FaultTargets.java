@@ -48,6 +48,12 @@ interface FaultTargets {
    */
   void freezeLayout(String side, long length);
 
+  /**
+   * The world's backup store unreachable for {@code length} ms from now (0: reachable again); false
+   * (nothing done) in a world without one.
+   */
+  boolean storeOutage(long length);
+
   /** The resharder, or null in a world without one. */
   Mover mover();
 

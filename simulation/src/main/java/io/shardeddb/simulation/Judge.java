@@ -15,11 +15,11 @@ import java.util.TreeMap;
  * The end-of-run checks every simulated world runs on each shard's replicas once every fault healed
  * and the world settled: no acknowledged change lost or applied again, no request id twice in a
  * replica's log (rule 8), the replicas converged on the same values, every log's commit times
- * (DESIGN §9), and no running replica's memory behind its own storage (rule 15: a COMMIT whose
- * reply was lost is read back, never left for every later apply to collide with). One place for
- * them, so a check added here reaches every world ({@link ShardSimulation}, {@link
- * MoveSimulation}); what only one world can judge (a move's layout, the reads of a router, the
- * schema) stays with it.
+ * (DESIGN §9), no running replica's memory behind its own storage (rule 15: a COMMIT whose reply
+ * was lost is read back, never left for every later apply to collide with), and every log whole
+ * from where it starts (a trim removes a prefix only). One place for them, so a check added here
+ * reaches every world ({@link ShardSimulation}, {@link MoveSimulation}); what only one world can
+ * judge (a move's layout, the reads of a router, the schema) stays with it.
  */
 final class Judge {
   private Judge() {}
@@ -78,8 +78,32 @@ final class Judge {
           Checker.commitTimeViolations(
               r.name(), r.log(), history, SimClock.WALL_START_MILLIS, SimClock.MAX_SKEW_MILLIS));
       out.addAll(memoryBehindStorage(shard, r));
+      out.addAll(logHoles(shard, r));
     }
     return out;
+  }
+
+  /**
+   * A replica's log holds consecutive LSNs from where it starts (a trim removes a prefix, a re-copy
+   * all of it; nothing removes entries in between, and nothing appends past a missing one).
+   */
+  static List<String> logHoles(String shard, Replica r) {
+    long previous = -1;
+    for (LogEntry e : r.log()) {
+      if (previous >= 0 && e.lsn() > previous + 1) {
+        return List.of(
+            r.name()
+                + "'s log of "
+                + shard
+                + " jumps from lsn "
+                + previous
+                + " to lsn "
+                + e.lsn()
+                + ": entries missing in between");
+      }
+      previous = e.lsn();
+    }
+    return List.of();
   }
 
   /**

@@ -426,6 +426,7 @@ public final class MoveSimulation {
 
   public Result run() {
     FaultPlan plan = FaultPlan.draw(seed, shape());
+    byName.values().forEach(rep -> rep.trimLog(plan.trim()));
     Random r = scheduler.random();
     Map<String, PointRange> wanted =
         switch (r.nextInt(3)) {
@@ -1067,6 +1068,29 @@ public final class MoveSimulation {
     return this;
   }
 
+  /** Whether the replicas trim their logs ({@link #withLogTrims}). */
+  private boolean logTrims;
+
+  /**
+   * The replicas trim their logs as the plan says ({@link FaultPlan.LogTrim}), so a replica behind
+   * by more than the retention re-copies and a move's import may find its source's log trimmed
+   * (410: it starts over). Before {@link #run}.
+   */
+  MoveSimulation withLogTrims() {
+    logTrims = true;
+    return this;
+  }
+
+  /** {@code /log} requests answered 410 (their entries trimmed) in this schedule. */
+  long logGone() {
+    return byName.values().stream().mapToLong(SimReplica::logGone).sum();
+  }
+
+  /** Log ranges the replicas trimmed in this schedule. */
+  long logTrimsDone() {
+    return byName.values().stream().mapToLong(rep -> rep.trimmed().size()).sum();
+  }
+
   /**
    * Whether the plan also aims faults at finding 7's window ({@link #withFaultsAimedAtSessions}).
    */
@@ -1085,6 +1109,7 @@ public final class MoveSimulation {
   /** The fault plan's shape for this world's options. */
   private FaultPlan.Shape shape() {
     FaultPlan.Shape shape = databaseRestarts ? SHAPE.withDatabaseRestarts() : SHAPE;
+    shape = logTrims ? shape.withLogTrims() : shape;
     return aimedAtSessions ? shape.withFaultsAimedAtSessions() : shape;
   }
 
@@ -1145,6 +1170,12 @@ public final class MoveSimulation {
     @Override
     public List<String> clientSides() {
       return routers.stream().map(SimRouter::name).toList();
+    }
+
+    /** This world keeps no backup store: nothing to take down. */
+    @Override
+    public boolean storeOutage(long length) {
+      return false;
     }
 
     @Override

@@ -196,6 +196,7 @@ public final class ShardSimulation {
   public Result run() {
     FaultPlan plan = FaultPlan.draw(seed, shape());
     network.faults(plan.network());
+    replicas.forEach(rep -> rep.trimLog(plan.trim()));
     pods().forEach(SimReplica::start);
     operator.start();
     for (long[] change : resizes) {
@@ -258,6 +259,8 @@ public final class ShardSimulation {
   private FaultPlan.Shape shape() {
     FaultPlan.Shape shape = new FaultPlan.Shape(1, clients.size(), false, 2_000, FAULTY, false);
     shape = databaseRestarts ? shape.withDatabaseRestarts() : shape;
+    shape = logTrims ? shape.withLogTrims() : shape;
+    shape = storeOutages ? shape.withStoreOutages() : shape;
     return aimedAtCopies ? shape.withFaultsAimedAtCopies() : shape;
   }
 
@@ -315,6 +318,15 @@ public final class ShardSimulation {
     @Override
     public List<String> clientSides() {
       return clients.stream().map(SimClient::name).toList();
+    }
+
+    @Override
+    public boolean storeOutage(long length) {
+      if (archive == null) {
+        return false;
+      }
+      archive.unreachableUntil(scheduler.now() + length, scheduler::now);
+      return true;
     }
 
     @Override
@@ -378,7 +390,10 @@ public final class ShardSimulation {
               .map(SimReplica::disk)
               .findFirst()
               .orElse(null);
-      return archive.violations(history, pods().stream().map(SimReplica::disk).toList(), shard);
+      Map<String, List<long[]>> trimmed = new TreeMap<>();
+      replicas.forEach(r -> trimmed.put(r.name(), r.trimmed()));
+      return archive.violations(
+          history, pods().stream().map(SimReplica::disk).toList(), shard, trimmed);
     } finally {
       if (ownsArchive) {
         archive.close();
@@ -2087,6 +2102,41 @@ public final class ShardSimulation {
   ShardSimulation withFaultsAimedAtCopies() {
     aimedAtCopies = true;
     return this;
+  }
+
+  /** Whether the plan takes the backup store down once ({@link #withStoreOutages}). */
+  private boolean storeOutages;
+
+  /**
+   * The plan takes the backup store down once ({@link Fault.StoreOutage}: 4-10 s): archiving
+   * stalls, and with {@link #withLogTrims} the trim floor holds the logs back. Before {@link #run}.
+   */
+  ShardSimulation withStoreOutages() {
+    storeOutages = true;
+    return this;
+  }
+
+  /** Whether the replicas trim their logs ({@link #withLogTrims}). */
+  private boolean logTrims;
+
+  /**
+   * The replicas trim their logs as the plan says ({@link FaultPlan.LogTrim}: the production {@code
+   * LogTrimmer}'s step, a small retention, never past the archive's floor), so a replica behind by
+   * more than the retention re-copies. Before {@link #run}.
+   */
+  ShardSimulation withLogTrims() {
+    logTrims = true;
+    return this;
+  }
+
+  /** {@code /log} requests answered 410 (their entries trimmed) in this schedule. */
+  long logGone() {
+    return replicas.stream().mapToLong(SimReplica::logGone).sum();
+  }
+
+  /** Log ranges the replicas trimmed in this schedule. */
+  long logTrimsDone() {
+    return replicas.stream().mapToLong(rep -> rep.trimmed().size()).sum();
   }
 
   /** Whether the plan also restarts replicas' databases ({@link #withDatabaseRestarts}). */

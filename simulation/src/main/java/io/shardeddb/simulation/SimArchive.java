@@ -98,7 +98,7 @@ final class SimArchive implements AutoCloseable {
             1_000_000,
             Duration.ofSeconds(15),
             null);
-    stores = ignoresOwner ? new AnyOwner(settings) : new BackupStores(settings);
+    stores = new SimStores(settings, ignoresOwner);
     stores.get().ensureBucket();
   }
 
@@ -114,7 +114,8 @@ final class SimArchive implements AutoCloseable {
       Rulebook rules,
       ReplicationSettings replication,
       SimClock clock,
-      io.shardeddb.shardserver.replication.PeerTransport peers) {
+      io.shardeddb.shardserver.replication.PeerTransport peers,
+      ArchiveProgress progress) {
     Archiver archiver =
         new Archiver(
             ctx,
@@ -122,7 +123,7 @@ final class SimArchive implements AutoCloseable {
             new CommittedLog(coordinator, disk, rules),
             stores,
             settings,
-            new ArchiveProgress(settings),
+            progress,
             replication,
             json,
             withoutPeerFill ? null : peers,
@@ -130,6 +131,14 @@ final class SimArchive implements AutoCloseable {
             false);
     tickEvery(archiver, clock);
     return archiver;
+  }
+
+  /**
+   * A new incarnation's archive progress: what its archiver knows of the archive's reach, and the
+   * trim floor of its log ({@code LogTrimFloor}).
+   */
+  ArchiveProgress progress() {
+    return new ArchiveProgress(settings);
   }
 
   private static void tickEvery(Archiver archiver, SimClock clock) {
@@ -190,12 +199,36 @@ final class SimArchive implements AutoCloseable {
    * gap (a primary whose log began past the archive's end, e.g. after a re-copy: {@code
    * ArchiveResume.Gap}) is the store saying a restore cannot cross it, as docs/backup.md promises:
    * the restore then runs up to it and only its entries are checked ({@link #gapsRecorded} counts
-   * them).
+   * them). But no gap may cover entries a replica trimmed from its log ({@code trimmed}: each
+   * replica's trimmed {from, to} ranges): the trim floor keeps every entry until it is archived
+   * (DESIGN §9, log trimming never drops an unarchived entry).
    */
-  List<String> violations(History history, List<SimDisk> finals, SimDisk shard) {
+  List<String> violations(
+      History history, List<SimDisk> finals, SimDisk shard, Map<String, List<long[]>> trimmed) {
     List<String> out = new ArrayList<>();
     List<long[]> recorded = recordedGaps();
     gapsRecorded = recorded.size();
+    for (long[] g : recorded) {
+      trimmed.forEach(
+          (replica, ranges) ->
+              ranges.stream()
+                  .filter(t -> t[0] <= g[1] && g[0] <= t[1])
+                  .findFirst()
+                  .ifPresent(
+                      t ->
+                          out.add(
+                              "the archive records a gap "
+                                  + g[0]
+                                  + ".."
+                                  + g[1]
+                                  + " over entries "
+                                  + replica
+                                  + " trimmed from its log (lsn "
+                                  + t[0]
+                                  + ".."
+                                  + t[1]
+                                  + ") before they were archived")));
+    }
     for (long[] g : recorded) {
       for (SimDisk d : finals) {
         if (holdsAll(d, g[0], g[1])) {
@@ -334,22 +367,55 @@ final class SimArchive implements AutoCloseable {
   }
 
   /** The mutation: every incarnation owns the archive, whoever's marker it holds. */
-  private static final class AnyOwner extends BackupStores {
-    private final String uid;
+  /**
+   * The store unreachable until {@code until} on the clock {@code now} (a fault, {@code
+   * Fault.StoreOutage}): every archiver's call fails as an S3 endpoint that does not answer.
+   */
+  void unreachableUntil(long until, java.util.function.LongSupplier now) {
+    ((SimStores) stores).unreachableUntil(until, now);
+  }
 
-    AnyOwner(BackupSettings settings) {
+  /**
+   * The production {@link BackupStores}, unreachable while an outage lasts, and with {@code
+   * ignoresOwner} the mutation in which the owner marker's check always answers "owned".
+   */
+  private static final class SimStores extends BackupStores {
+    private final String uid;
+    private final boolean ignoresOwner;
+    private long unreachableUntil = -1;
+    private java.util.function.LongSupplier now = () -> 0;
+
+    SimStores(BackupSettings settings, boolean ignoresOwner) {
       super(settings);
       this.uid = settings.databaseUid();
+      this.ignoresOwner = ignoresOwner;
+    }
+
+    void unreachableUntil(long until, java.util.function.LongSupplier now) {
+      this.unreachableUntil = until;
+      this.now = now;
+    }
+
+    /** An archiver's one way to the store: refused while the store is down. */
+    @Override
+    public synchronized io.shardeddb.backup.BackupStore get() {
+      if (now.getAsLong() < unreachableUntil) {
+        throw new io.shardeddb.backup.BackupStoreException(
+            io.shardeddb.backup.BackupStoreException.Reason.StoreUnreachable,
+            "the backup store is unreachable (a simulated outage)",
+            null);
+      }
+      return super.get();
     }
 
     @Override
     public io.shardeddb.backup.ArchiveClaim claim() {
-      return owned();
+      return ignoresOwner ? owned() : super.claim();
     }
 
     @Override
     public io.shardeddb.backup.ArchiveClaim check() {
-      return owned();
+      return ignoresOwner ? owned() : super.check();
     }
 
     private io.shardeddb.backup.ArchiveClaim owned() {

@@ -563,6 +563,26 @@ final class SimDisk implements WriteStorage, ReplicaStore {
   private Runnable replayReplyLost;
 
   /**
+   * {@code ShardStore.trimLog}: the log's entries through {@code lsn} (which must be held) and the
+   * request outcomes recorded with them are deleted, and {@code lsn} becomes the log's base;
+   * answers the base entry's epoch.
+   */
+  long trimLog(long lsn) {
+    requireUp();
+    LogEntry base = log.get(lsn);
+    if (base == null) {
+      throw new IllegalStateException("lsn " + lsn + " is not held");
+    }
+    log.headMap(lsn, true).clear();
+    rids.values().removeIf(at -> at <= lsn);
+    refusals.values().removeIf(o -> o.lsn() <= lsn);
+    baseLsn = lsn;
+    baseEpoch = base.epoch();
+    baseCommitMillis = base.commitMillis();
+    return base.epoch();
+  }
+
+  /**
    * Every call of storage outside the group commit's statements fails while the database server
    * restarts ({@link StorageFaults#restart}), as the shard-server's JDBC calls do.
    */

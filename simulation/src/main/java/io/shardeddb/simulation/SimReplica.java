@@ -267,10 +267,18 @@ final class SimReplica {
     guards = new ReadGuards(ctx, coordinator, disk, settings, rules);
     timestamps =
         new io.shardeddb.shardserver.time.TimestampService(ctx, coordinator, guards, clock, rules);
+    io.shardeddb.shardserver.backup.ArchiveProgress progress =
+        archive == null ? null : archive.progress();
     archiver =
         archive == null
             ? null
-            : archive.start(ctx, coordinator, disk, rules, settings, clock, transport);
+            : archive.start(ctx, coordinator, disk, rules, settings, clock, transport, progress);
+    if (trim != null) {
+      // The production LogTrimmer's step on this incarnation's clock, its floor the archive's.
+      io.shardeddb.shardserver.replication.LogTrimFloor floor =
+          progress == null ? (applied, now) -> Long.MAX_VALUE : progress;
+      trimEvery(clock, floor);
+    }
     network.liveness(name, Network.Liveness.UP);
     try {
       new ReplicaStartup(ctx, new SimVolume(disk, ctx), coordinator, sync).start();
@@ -286,6 +294,48 @@ final class SimReplica {
             }
           });
     }
+  }
+
+  /** How this replica trims its log ({@link FaultPlan.LogTrim}), or null: it never does. */
+  private FaultPlan.LogTrim trim;
+
+  /** The replica trims its log as {@code trim} says, from its next start (null: never). */
+  void trimLog(FaultPlan.LogTrim trim) {
+    this.trim = trim;
+  }
+
+  /**
+   * The log ranges this replica trimmed, {from, to} LSNs, across restarts and lost volumes (the
+   * judge of an archive asks whether a gap covers entries a replica trimmed).
+   */
+  private final List<long[]> trimmed = new java.util.ArrayList<>();
+
+  List<long[]> trimmed() {
+    return List.copyOf(trimmed);
+  }
+
+  /**
+   * {@code LogTrimmer}'s timer on {@code clock}: every {@link FaultPlan.LogTrim#intervalMillis} the
+   * production step ({@code LogTrimmer.trimOnce}) over this disk; a failed trim is tried again at
+   * the next interval (the shard-server logs it). Nothing of a crashed incarnation runs.
+   */
+  private void trimEvery(SimClock clock, io.shardeddb.shardserver.replication.LogTrimFloor floor) {
+    clock.schedule(
+        trim.intervalMillis(),
+        () -> {
+          long before = ctx.logStartLsn();
+          try {
+            long after =
+                io.shardeddb.shardserver.replication.LogTrimmer.trimOnce(
+                    ctx, rules, trim.retention(), floor, clock.wallMillis(), disk::trimLog);
+            if (after > before) {
+              trimmed.add(new long[] {before + 1, after});
+            }
+          } catch (RuntimeException e) {
+            trace("log trim failed: " + e.getMessage());
+          }
+          trimEvery(clock, floor);
+        });
   }
 
   /** How long a replica whose start-up failed stays down before it starts again (ms). */
@@ -595,8 +645,34 @@ final class SimReplica {
       String replica, long fromLsn, long prevEpoch, int limit, String primary, long epoch)
       throws PeerRefusal {
     trace("serveLog to " + replica + " from " + fromLsn + " prevEpoch " + prevEpoch);
-    return answered(
-        () -> export.log(fromLsn, prevEpoch, limit, replica, null, null, primary, epoch));
+    return counted(
+        () ->
+            answered(
+                () -> export.log(fromLsn, prevEpoch, limit, replica, null, null, primary, epoch)));
+  }
+
+  /** {@code /log} answers of 410 (the entries asked for were trimmed), across restarts. */
+  private long logGone;
+
+  long logGone() {
+    return logGone;
+  }
+
+  /** A {@code /log} answer, a 410 counted in {@link #logGone}. */
+  private <T> T counted(PeerCall<T> call) throws PeerRefusal {
+    try {
+      return call.get();
+    } catch (PeerRefusal r) {
+      if (r.status() == 410) {
+        logGone++;
+      }
+      throw r;
+    }
+  }
+
+  /** A call answered with a body or a {@link PeerRefusal}. */
+  private interface PeerCall<T> {
+    T get() throws PeerRefusal;
   }
 
   /**
@@ -941,8 +1017,12 @@ final class SimReplica {
       io.shardeddb.protocol.topology.PointRange range,
       int limit)
       throws PeerRefusal {
-    return answered(
-        () -> export.log(fromLsn, null, limit, null, range.low(), range.size(), primary, epoch));
+    return counted(
+        () ->
+            answered(
+                () ->
+                    export.log(
+                        fromLsn, null, limit, null, range.low(), range.size(), primary, epoch)));
   }
 
   /**

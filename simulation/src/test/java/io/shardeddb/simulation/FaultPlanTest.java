@@ -54,6 +54,7 @@ class FaultPlanTest {
     all.remove(Fault.RebuildThenCrashPrimary.class);
     all.remove(Fault.RestartDatabase.class);
     all.remove(Fault.CutOffThroughACutOver.class);
+    all.remove(Fault.StoreOutage.class);
     assertThat(withMover).isEqualTo(all);
     assertThat(without).doesNotContain(Fault.RestartMover.class, Fault.CutFromMover.class);
     assertThat(without).hasSize(all.size() - 2);
@@ -133,6 +134,33 @@ class FaultPlanTest {
       assertThat(aimed.stream().map(Fault::at).toList()).isSorted();
       assertThat(FaultPlan.draw(seed, ONE_SHARD.withFaultsAimedAtSessions()).faults())
           .isEqualTo(FaultPlan.draw(seed, ONE_SHARD).faults());
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "log trims and a store outage are drawn apart: the plan's faults as they were, a retention"
+          + " of 60-140 entries every 300-800 ms, one outage of 4-10 s within 4 s of the start")
+  void logTrimsAndStoreOutagesKeepTheOthers() {
+    for (long seed = 1; seed <= 100; seed++) {
+      FaultPlan plain = FaultPlan.draw(seed, ONE_SHARD);
+      assertThat(plain.trim()).isNull();
+      FaultPlan trimmed = FaultPlan.draw(seed, ONE_SHARD.withLogTrims());
+      assertThat(trimmed.faults()).isEqualTo(plain.faults());
+      assertThat(trimmed.network()).isEqualTo(plain.network());
+      assertThat(trimmed.trim().retention()).isBetween(60L, 140L);
+      assertThat(trimmed.trim().intervalMillis()).isBetween(300L, 800L);
+      List<Fault> out = FaultPlan.draw(seed, ONE_SHARD.withStoreOutages()).faults();
+      List<Fault.StoreOutage> outages =
+          out.stream()
+              .filter(f -> f instanceof Fault.StoreOutage)
+              .map(f -> (Fault.StoreOutage) f)
+              .toList();
+      assertThat(outages).hasSize(1);
+      assertThat(outages.get(0).at()).isBetween(2_000L, 5_999L);
+      assertThat(outages.get(0).length()).isBetween(4_000L, 10_000L);
+      assertThat(out.stream().filter(f -> !(f instanceof Fault.StoreOutage)).toList())
+          .isEqualTo(plain.faults());
     }
   }
 }

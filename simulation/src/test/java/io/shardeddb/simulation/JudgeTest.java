@@ -97,7 +97,17 @@ class JudgeTest {
             K,
             "rid-1",
             SimClock.WALL_START_MILLIS + 10);
-    Judge.Replica twice = new Judge.Replica("a0", Map.of(), List.of(e, e));
+    // The retry applied again at the next LSN (a log holds each LSN once).
+    io.shardeddb.protocol.shard.LogEntry again =
+        new io.shardeddb.protocol.shard.LogEntry(
+            2,
+            1,
+            io.shardeddb.protocol.shard.Operation.Write,
+            List.of(),
+            K,
+            "rid-1",
+            SimClock.WALL_START_MILLIS + 10);
+    Judge.Replica twice = new Judge.Replica("a0", Map.of(), List.of(e, again));
     assertThat(Judge.verdict("sh1", List.of(twice), null, null))
         .containsExactly("request rid-1 was applied 2 times on a0");
   }
@@ -123,5 +133,20 @@ class JudgeTest {
         .isEmpty();
     assertThat(Judge.memoryBehindStorage("sh1", new Judge.Replica("a1", Map.of(), List.of(e1, e2))))
         .isEmpty();
+  }
+
+  @Test
+  @DisplayName("a log trimmed from its start is whole; one missing entries in between is not")
+  void logHoles() {
+    List<io.shardeddb.protocol.shard.LogEntry> log = new java.util.ArrayList<>();
+    for (long lsn : new long[] {41, 42, 43, 45}) {
+      log.add(
+          new io.shardeddb.protocol.shard.LogEntry(
+              lsn, 1, io.shardeddb.protocol.shard.Operation.Noop, List.of(), null, null, 0));
+    }
+    assertThat(Judge.logHoles("sh1", new Judge.Replica("a0", Map.of(), log.subList(0, 3))))
+        .isEmpty();
+    assertThat(Judge.logHoles("sh1", new Judge.Replica("a0", Map.of(), log)))
+        .containsExactly("a0's log of sh1 jumps from lsn 43 to lsn 45: entries missing in between");
   }
 }
