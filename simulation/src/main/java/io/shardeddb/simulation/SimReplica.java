@@ -544,11 +544,15 @@ final class SimReplica {
               r.learners().stream().map(p -> peer(p, r.urls())).toList(),
               r.chosenAt(),
               r.leaseHandedOver()));
-    } catch (ShardException | InvalidRequestException | StorageException refused) {
+    } catch (ShardException | InvalidRequestException refused) {
       if (role == Role.Primary) {
         primaryRefusals++;
         trace("refused Primary at epoch " + r.epoch() + ": " + refused.getMessage());
       }
+      return;
+    } catch (StorageException down) {
+      // The role not persisted (a 503: the database is restarting); the operator sends it again.
+      trace(role + " at epoch " + r.epoch() + " not saved: " + down.getMessage());
       return;
     }
     trace(
